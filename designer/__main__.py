@@ -1,0 +1,7 @@
+"""``python -m designer``: the same as the ``dr-designer`` command."""
+
+from __future__ import annotations
+
+from designer.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,46 @@
+"""Pure domain model of a disaster-recovery design (no Qt, no networkx)."""
+
+from __future__ import annotations
+
+from designer.domain.design import (
+    Design,
+    DesignIntent,
+    ExpectedOutcome,
+    LayoutEntry,
+    RuleSettings,
+    SavedScenario,
+    ScenarioStep,
+    Severity,
+    Waiver,
+)
+from designer.domain.elements import *  # noqa: F403
+from designer.domain.elements import __all__ as _elements_all
+from designer.domain.enums import *  # noqa: F403
+from designer.domain.enums import __all__ as _enums_all
+from designer.domain.errors import DesignError, StructuralError
+from designer.domain.index import DesignIndex, UnknownElementError
+from designer.domain.refs import Ref, iter_refs, remap_refs
+from designer.domain.structure import check_structure, structural_errors
+
+__all__ = [
+    "Design",
+    "DesignError",
+    "DesignIndex",
+    "DesignIntent",
+    "ExpectedOutcome",
+    "LayoutEntry",
+    "Ref",
+    "RuleSettings",
+    "SavedScenario",
+    "ScenarioStep",
+    "Severity",
+    "StructuralError",
+    "UnknownElementError",
+    "Waiver",
+    "check_structure",
+    "iter_refs",
+    "remap_refs",
+    "structural_errors",
+    *_elements_all,
+    *_enums_all,
+]

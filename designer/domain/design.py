@@ -1,0 +1,111 @@
+"""The Design aggregate: elements, intent, layout, rule settings and saved scenarios."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from designer.domain.elements import Element
+from designer.domain.refs import ElementId
+
+__all__ = [
+    "Design",
+    "DesignIntent",
+    "ExpectedOutcome",
+    "LayoutEntry",
+    "RuleSettings",
+    "SavedScenario",
+    "ScenarioStep",
+    "Severity",
+    "Waiver",
+]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DesignIntent(_Model):
+    """What the design has to achieve, and the product releases it assumes."""
+
+    rpo_target_min: Annotated[float, Field(ge=0, le=1e7)] = 60.0
+    rto_target_min: Annotated[float, Field(ge=0, le=1e7)] = 240.0
+    #: Site Recovery Manager release ("4.0" is 002's era: VMFS only, no RDM).
+    srm_release: str = Field(default="5.0", pattern=r"^\d+(\.\d+){0,2}$")
+
+
+class LayoutEntry(_Model):
+    """Where an element is drawn; kept apart from the semantics."""
+
+    x: Annotated[float, Field(ge=-1e7, le=1e7)] = 0.0
+    y: Annotated[float, Field(ge=-1e7, le=1e7)] = 0.0
+    w: Annotated[float, Field(ge=0, le=1e7)] | None = None
+    h: Annotated[float, Field(ge=0, le=1e7)] | None = None
+    color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+
+
+class Waiver(_Model):
+    """One finding suppressed on purpose, with the reason written down."""
+
+    code: str = Field(pattern=r"^[A-Z]{2,4}\d{3}$")
+    elements: list[ElementId] = Field(min_length=1)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class RuleSettings(_Model):
+    severity_overrides: dict[str, Severity] = Field(default_factory=dict)
+    waivers: list[Waiver] = Field(default_factory=list)
+
+
+class ScenarioStep(_Model):
+    """One step of a what-if scenario, at a time in seconds from its start."""
+
+    at_s: Annotated[float, Field(ge=0, le=1e8)] = 0.0
+    action: Literal["fail", "restore", "corrupt", "admin"]
+    #: The element failed, restored or corrupted; for "admin", the element acted on.
+    target: str | None = None
+    #: For "admin": the administrator action's name (see the simulator's catalogue).
+    admin_action: str | None = None
+
+
+class ExpectedOutcome(_Model):
+    """What a saved scenario must still produce ("Run all scenarios")."""
+
+    mailboxes_available: int | None = None
+    databases_down: list[str] | None = None
+    max_rpo_s: float | None = None
+    max_rto_s: float | None = None
+
+
+class SavedScenario(_Model):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    steps: list[ScenarioStep] = Field(default_factory=list)
+    expected: ExpectedOutcome | None = None
+
+
+class Design(_Model):
+    """A whole design. Elements are a flat list; relations are id references."""
+
+    name: str = Field(default="Untitled design", min_length=1, max_length=200)
+    description: str = Field(default="", max_length=100_000)
+    intent: DesignIntent = Field(default_factory=DesignIntent)
+    elements: list[Element] = Field(default_factory=list)
+    layout: dict[ElementId, LayoutEntry] = Field(default_factory=dict)
+    rules: RuleSettings = Field(default_factory=RuleSettings)
+    scenarios: list[SavedScenario] = Field(default_factory=list)
+
+    def to_data(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_defaults=False)

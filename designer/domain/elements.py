@@ -1,0 +1,430 @@
+"""The elements of a design (DOMAIN.md §2): plain, frozen pydantic models.
+
+Every element has a stable ``id``, a ``name`` unique within its kind, and a ``kind``
+that discriminates the union :data:`Element`. Relations are id references
+(:class:`~designer.domain.refs.Ref`), never nested objects, so a design is a flat list
+that diffs cleanly and that the graph projects without special cases.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from designer.domain.enums import (
+    ArrayModel,
+    BackupKind,
+    DiskPlacement,
+    DiskPurpose,
+    EdgeSize,
+    Exchange2007Kind,
+    FailoverIntent,
+    FailoverMode,
+    LoadBalancerKind,
+    LoadBalancerLayer,
+    LunUsage,
+    MirrorMode,
+    Protocol,
+    RecoveryPlanStep,
+    RecoveryPolicy,
+    SiteRole,
+    StorageProcessorSlot,
+    VmRole,
+)
+from designer.domain.refs import ElementId, Ref
+
+__all__ = [
+    "ELEMENT_CLASSES",
+    "Backup",
+    "CasArray",
+    "ConsistencyGroup",
+    "Dag",
+    "DatabaseCopy",
+    "Element",
+    "ElementBase",
+    "EsxiHost",
+    "Exchange2007Replication",
+    "FileShareWitness",
+    "HostReplication",
+    "LoadBalancer",
+    "Lun",
+    "MailboxDatabase",
+    "Mirror",
+    "PlanPriority",
+    "ProtectionGroup",
+    "RecoveryPlan",
+    "Site",
+    "SrmSitePair",
+    "StorageArray",
+    "VirtualDisk",
+    "VirtualMachine",
+    "VsphereCluster",
+    "WanLink",
+]
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Count = Annotated[int, Field(ge=0, le=10**9)]
+Positive = Annotated[float, Field(ge=0, le=1e12)]
+
+SiteRef = Annotated[str, Ref("site")]
+ClusterRef = Annotated[str, Ref("vsphere_cluster")]
+HostRef = Annotated[str, Ref("esxi_host")]
+VmRef = Annotated[str, Ref("vm")]
+LunRef = Annotated[str, Ref("lun")]
+ArrayRef = Annotated[str, Ref("storage_array")]
+MirrorRef = Annotated[str, Ref("mirror")]
+CgRef = Annotated[str, Ref("consistency_group")]
+WitnessRef = Annotated[str, Ref("file_share_witness")]
+DagRef = Annotated[str, Ref("dag")]
+DatabaseRef = Annotated[str, Ref("mailbox_database")]
+CasArrayRef = Annotated[str, Ref("cas_array")]
+LinkRef = Annotated[str, Ref("wan_link")]
+SitePairRef = Annotated[str, Ref("srm_site_pair")]
+ProtectionGroupRef = Annotated[str, Ref("protection_group")]
+
+
+class ElementBase(BaseModel):
+    """Fields every element has."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: Human label of the kind, for messages ("consistency group CG-1 …").
+    label: ClassVar[str] = "element"
+    #: True for elements the simulator can fail and N-1 analysis sweeps.
+    infrastructure: ClassVar[bool] = False
+
+    id: ElementId
+    name: Name
+    notes: str = Field(default="", max_length=10_000)
+
+    def describe(self) -> str:
+        return f"{self.label} {self.name}"
+
+
+class Site(ElementBase):
+    """A datacenter."""
+
+    label: ClassVar[str] = "site"
+    infrastructure: ClassVar[bool] = True
+    kind: Literal["site"] = "site"
+    role: SiteRole = SiteRole.PRODUCTION
+    subnet: str | None = Field(default=None, max_length=64)
+    users: Count = 0
+    peak_concurrent_connections: Count = 0
+    #: Mail data change rate, GB per hour; drives MirrorView/A transfer time.
+    change_rate_gb_per_hour: Positive = 0.0
+    windows_domain: str = Field(default="corp.example.com", max_length=200)
+
+
+class WanLink(ElementBase):
+    """A network link between two sites."""
+
+    label: ClassVar[str] = "WAN link"
+    infrastructure: ClassVar[bool] = True
+    kind: Literal["wan_link"] = "wan_link"
+    site_a: SiteRef
+    site_b: SiteRef
+    distance_km: Positive = 0.0
+    rtt_ms: Positive = 1.0
+    bandwidth_mbps: Annotated[float, Field(gt=0, le=1e9)] = 1000.0
+    #: Links with the same tag fail together (same conduit, same carrier).
+    failure_domain: str | None = Field(default=None, max_length=100)
+
+    @model_validator(mode="after")
+    def _two_ends(self) -> WanLink:
+        if self.site_a == self.site_b:
+            raise ValueError("a WAN link joins two different sites")
+        return self
+
+
+class VsphereCluster(ElementBase):
+    label: ClassVar[str] = "vSphere cluster"
+    infrastructure: ClassVar[bool] = False
+    kind: Literal["vsphere_cluster"] = "vsphere_cluster"
+    site: SiteRef
+    ha_enabled: bool = True
+    drs_enabled: bool = True
+    host_failures_tolerated: Annotated[int, Field(ge=0, le=32)] = 1
+
+
+class EsxiHost(ElementBase):
+    label: ClassVar[str] = "ESXi host"
+    infrastructure: ClassVar[bool] = True
+    kind: Literal["esxi_host"] = "esxi_host"
+    site: SiteRef
+    cluster: ClusterRef | None = None
+    cpu_cores: Annotated[int, Field(ge=1, le=4096)] = 16
+    memory_gb: Annotated[float, Field(gt=0, le=1e6)] = 128.0
+
+
+class VirtualMachine(ElementBase):
+    label: ClassVar[str] = "VM"
+    infrastructure: ClassVar[bool] = True
+    kind: Literal["vm"] = "vm"
+    host: HostRef
+    vcpu: Annotated[int, Field(ge=1, le=768)] = 4
+    memory_gb: Annotated[float, Field(gt=0, le=1e5)] = 16.0
+    roles: list[VmRole] = Field(default_factory=list)
+    exchange_version: Literal["2003", "2007", "2010", "2013"] | None = None
+    windows_version: str = Field(default="2012 x64", max_length=100)
+    windows_domain: str | None = Field(default=None, max_length=200)
+    #: Exchange users whose mailboxes this server hosts (VS002).
+    mailboxes: Count = 0
+
+
+class VirtualDisk(ElementBase):
+    label: ClassVar[str] = "virtual disk"
+    kind: Literal["virtual_disk"] = "virtual_disk"
+    vm: VmRef
+    placement: DiskPlacement = DiskPlacement.VMDK_VMFS
+    purpose: DiskPurpose = DiskPurpose.OS
+    #: The VMFS datastore LUN (VMDK), the raw LUN (RDM) or the NFS export LUN (NAS).
+    lun: LunRef | None = None
+    size_gb: Positive = 40.0
+    #: The mailbox database whose files (database or logs) this disk holds.
+    database: DatabaseRef | None = None
+
+
+class StorageArray(ElementBase):
+    label: ClassVar[str] = "storage array"
+    infrastructure: ClassVar[bool] = True
+    kind: Literal["storage_array"] = "storage_array"
+    site: SiteRef
+    model: ArrayModel = ArrayModel.GENERIC
+    flare_release: Annotated[int, Field(ge=1, le=99)] | None = None
+    protocol: Protocol = Protocol.FC
+    snapview: bool = False
+
+
+class Lun(ElementBase):
+    label: ClassVar[str] = "LUN"
+    infrastructure: ClassVar[bool] = True
+    kind: Literal["lun"] = "lun"
+    array: ArrayRef
+    size_gb: Positive = 500.0
+    raid_group: str = Field(default="RG0", max_length=100)
+    usage: LunUsage = LunUsage.VMFS_DATASTORE
+    owner_sp: StorageProcessorSlot = StorageProcessorSlot.A
+
+
+class Mirror(ElementBase):
+    """A MirrorView mirror from a source LUN to a target LUN on another array."""
+
+    label: ClassVar[str] = "mirror"
+    infrastructure: ClassVar[bool] = True
+    kind: Literal["mirror"] = "mirror"
+    source_lun: LunRef
+    target_lun: LunRef
+    mode: MirrorMode = MirrorMode.SYNC
+    write_intent_log: bool = True
+    recovery_policy: RecoveryPolicy = RecoveryPolicy.MANUAL
+    #: MirrorView/A update interval, minutes (ignored for /S).
+    update_interval_min: Annotated[float, Field(gt=0, le=100_000)] = 30.0
+    #: The link the mirror crosses; by default the direct link between the arrays' sites.
+    wan_link: LinkRef | None = None
+
+    @model_validator(mode="after")
+    def _two_luns(self) -> Mirror:
+        if self.source_lun == self.target_lun:
+            raise ValueError("a mirror joins two different LUNs")
+        return self
+
+
+class ConsistencyGroup(ElementBase):
+    label: ClassVar[str] = "consistency group"
+    kind: Literal["consistency_group"] = "consistency_group"
+    mode: MirrorMode = MirrorMode.SYNC
+    mirrors: list[MirrorRef] = Field(default_factory=list)
+
+
+class FileShareWitness(ElementBase):
+    label: ClassVar[str] = "file share witness"
+    infrastructure: ClassVar[bool] = True
+    kind: Literal["file_share_witness"] = "file_share_witness"
+    site: SiteRef
+    #: The VM serving the share; None for a physical server.
+    vm: VmRef | None = None
+
+
+class Dag(ElementBase):
+    label: ClassVar[str] = "DAG"
+    kind: Literal["dag"] = "dag"
+    members: list[VmRef] = Field(default_factory=list)
+    witness: WitnessRef | None = None
+    alternate_witness: WitnessRef | None = None
+    #: One IP address per subnet (False: an IP-less DAG).
+    ip_per_subnet: bool = True
+    failover_intent: FailoverIntent = FailoverIntent.MANUAL
+    dac_mode: bool = False
+    anti_affinity: bool = False
+
+
+class DatabaseCopy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    member: VmRef
+    activation_preference: Annotated[int, Field(ge=1, le=64)] = 1
+    replay_lag_days: Annotated[float, Field(ge=0, le=365)] = 0.0
+
+
+class MailboxDatabase(ElementBase):
+    label: ClassVar[str] = "mailbox database"
+    kind: Literal["mailbox_database"] = "mailbox_database"
+    dag: DagRef | None = None
+    size_gb: Positive = 100.0
+    mailboxes: Count = 0
+    copies: list[DatabaseCopy] = Field(default_factory=list)
+    #: The site whose users have their mailboxes here; default: the preferred copy's site.
+    user_site: SiteRef | None = None
+    storage_group: str | None = Field(default=None, max_length=200)
+
+
+class CasArray(ElementBase):
+    label: ClassVar[str] = "CAS array"
+    infrastructure: ClassVar[bool] = True
+    kind: Literal["cas_array"] = "cas_array"
+    site: SiteRef
+    members: list[VmRef] = Field(default_factory=list)
+    namespace: str = Field(default="mail.example.com", max_length=253)
+
+
+class LoadBalancer(ElementBase):
+    label: ClassVar[str] = "load balancer"
+    infrastructure: ClassVar[bool] = True
+    kind: Literal["load_balancer"] = "load_balancer"
+    #: None for a global (geographic) load balancer.
+    site: SiteRef | None = None
+    lb_kind: LoadBalancerKind = LoadBalancerKind.HARDWARE
+    ha_pair: bool = True
+    layer: LoadBalancerLayer = LoadBalancerLayer.L7
+    pool: list[VmRef] = Field(default_factory=list)
+    edge_size: EdgeSize | None = None
+    cas_arrays: list[CasArrayRef] = Field(default_factory=list)
+
+
+class SrmSitePair(ElementBase):
+    label: ClassVar[str] = "SRM site pair"
+    kind: Literal["srm_site_pair"] = "srm_site_pair"
+    protected_site: SiteRef
+    recovery_site: SiteRef
+    adapter_at_protected: bool = True
+    adapter_at_recovery: bool = True
+
+
+class ProtectionGroup(ElementBase):
+    label: ClassVar[str] = "protection group"
+    kind: Literal["protection_group"] = "protection_group"
+    site_pair: SitePairRef
+    consistency_groups: list[CgRef] = Field(default_factory=list)
+    vms: list[VmRef] = Field(default_factory=list)
+
+
+class PlanPriority(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    vm: VmRef
+    priority: Annotated[int, Field(ge=1, le=5)] = 3
+
+
+class RecoveryPlan(ElementBase):
+    label: ClassVar[str] = "recovery plan"
+    kind: Literal["recovery_plan"] = "recovery_plan"
+    site_pair: SitePairRef
+    protection_groups: list[ProtectionGroupRef] = Field(default_factory=list)
+    priorities: list[PlanPriority] = Field(default_factory=list)
+    ip_customization: bool = False
+    steps: list[RecoveryPlanStep] = Field(default_factory=list)
+
+
+class Backup(ElementBase):
+    label: ClassVar[str] = "backup"
+    kind: Literal["backup"] = "backup"
+    backup_kind: BackupKind = BackupKind.VDP_ADVANCED
+    databases: list[DatabaseRef] = Field(default_factory=list)
+    vms: list[VmRef] = Field(default_factory=list)
+    proxy: VmRef | None = None
+    target: str = Field(default="", max_length=200)
+    schedule: str = Field(default="daily", max_length=200)
+    #: Pre/post scripts quiesce the database for VCB (BK002).
+    scripts: bool = False
+
+
+class HostReplication(ElementBase):
+    """Double-Take host-based replication from one server to another."""
+
+    label: ClassVar[str] = "Double-Take replication"
+    infrastructure: ClassVar[bool] = True
+    kind: Literal["host_replication"] = "host_replication"
+    source: VmRef
+    target: VmRef
+    failover: FailoverMode = FailoverMode.MANUAL
+    dns_failover: bool = True
+    failover_timeout_s: Annotated[float, Field(ge=0, le=86_400)] = 300.0
+
+
+class Exchange2007Replication(ElementBase):
+    label: ClassVar[str] = "Exchange 2007 replication"
+    kind: Literal["exchange2007_replication"] = "exchange2007_replication"
+    replication: Exchange2007Kind = Exchange2007Kind.CCR
+    #: Cluster nodes (CCR, SCC) or the source server (LCR, SCR).
+    nodes: list[VmRef] = Field(default_factory=list)
+    passive_nodes: Annotated[int, Field(ge=0, le=64)] = 1
+    databases: list[DatabaseRef] = Field(default_factory=list)
+    #: SCR standby target.
+    target: VmRef | None = None
+
+
+Element = Annotated[
+    Union[  # noqa: UP007 - pydantic's discriminated union reads clearest this way
+        Site,
+        WanLink,
+        VsphereCluster,
+        EsxiHost,
+        VirtualMachine,
+        VirtualDisk,
+        StorageArray,
+        Lun,
+        Mirror,
+        ConsistencyGroup,
+        FileShareWitness,
+        Dag,
+        MailboxDatabase,
+        CasArray,
+        LoadBalancer,
+        SrmSitePair,
+        ProtectionGroup,
+        RecoveryPlan,
+        Backup,
+        HostReplication,
+        Exchange2007Replication,
+    ],
+    Field(discriminator="kind"),
+]
+
+ELEMENT_CLASSES: dict[str, type[ElementBase]] = {
+    cls.model_fields["kind"].default: cls
+    for cls in (
+        Site,
+        WanLink,
+        VsphereCluster,
+        EsxiHost,
+        VirtualMachine,
+        VirtualDisk,
+        StorageArray,
+        Lun,
+        Mirror,
+        ConsistencyGroup,
+        FileShareWitness,
+        Dag,
+        MailboxDatabase,
+        CasArray,
+        LoadBalancer,
+        SrmSitePair,
+        ProtectionGroup,
+        RecoveryPlan,
+        Backup,
+        HostReplication,
+        Exchange2007Replication,
+    )
+}

@@ -1,0 +1,137 @@
+"""Typed references between elements.
+
+A reference is a plain string id annotated with the element kinds it may point to
+(``Annotated[str, Ref("site")]``); :func:`iter_refs` finds them generically so the
+structural checks, the graph and copy/paste remapping need no per-kind code.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, Field
+
+__all__ = ["ID_PATTERN", "ElementId", "Ref", "RefSite", "iter_refs", "remap_refs"]
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$"
+
+ElementId = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Marks a string field as a reference to an element of one of ``kinds``."""
+
+    kinds: tuple[str, ...]
+
+    def __init__(self, *kinds: str) -> None:
+        object.__setattr__(self, "kinds", tuple(kinds))
+
+
+@dataclass(frozen=True)
+class RefSite:
+    """Where a reference stands: ``path`` is relative to the element (``copies[1].member``)."""
+
+    path: str
+    target: str
+    kinds: tuple[str, ...]
+
+
+def _ref_of(annotation: Any) -> Ref | None:
+    if get_origin(annotation) is Annotated:
+        for meta in annotation.__metadata__:
+            if isinstance(meta, Ref):
+                return meta
+    return None
+
+
+def _walk(value: Any, annotation: Any, path: str) -> Iterator[RefSite]:
+    if value is None:
+        return
+    ref = _ref_of(annotation)
+    if ref is not None:
+        yield RefSite(path, value, ref.kinds)
+        return
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        yield from _walk(value, get_args(annotation)[0], path)
+    elif origin in (Union, types.UnionType):
+        for arg in get_args(annotation):
+            if arg is type(None):
+                continue
+            yield from _walk(value, arg, path)
+            return
+    elif origin is list or origin is tuple:
+        (item_ann, *_) = get_args(annotation)
+        for i, item in enumerate(value):
+            yield from _walk(item, item_ann, f"{path}[{i}]")
+    elif isinstance(value, BaseModel):
+        for name, ann in _ref_fields(type(value)):
+            yield from _walk(getattr(value, name), ann, f"{path}.{name}")
+
+
+def _contains_ref(annotation: Any) -> bool:
+    if _ref_of(annotation) is not None:
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return bool(_ref_fields(annotation))
+    return any(_contains_ref(arg) for arg in get_args(annotation))
+
+
+_CACHE: dict[type, list[tuple[str, Any]]] = {}
+
+
+def _ref_fields(cls: type[BaseModel]) -> list[tuple[str, Any]]:
+    cached = _CACHE.get(cls)
+    if cached is None:
+        hints = typing.get_type_hints(cls, include_extras=True)
+        cached = [(name, hints[name]) for name in cls.model_fields if _contains_ref(hints[name])]
+        _CACHE[cls] = cached
+    return cached
+
+
+def iter_refs(element: BaseModel) -> Iterator[RefSite]:
+    """Every reference an element holds, with its path and the kinds it may name.
+
+    Examples
+    --------
+    >>> from designer.domain.elements import EsxiHost
+    >>> host = EsxiHost(id="h1", name="esx01", site="s1", cluster="c1")
+    >>> [(r.path, r.target) for r in iter_refs(host)]
+    [('site', 's1'), ('cluster', 'c1')]
+    """
+    for name, ann in _ref_fields(type(element)):
+        yield from _walk(getattr(element, name), ann, name)
+
+
+def remap_refs(element: BaseModel, mapping: dict[str, str]) -> dict[str, Any]:
+    """The element's data with every reference found in ``mapping`` replaced."""
+
+    data = element.model_dump(mode="json")
+
+    def fix(value: Any, annotation: Any) -> Any:
+        if value is None:
+            return None
+        if _ref_of(annotation) is not None:
+            return mapping.get(value, value)
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            return fix(value, get_args(annotation)[0])
+        if origin in (Union, types.UnionType):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            return fix(value, args[0]) if args else value
+        if origin is list:
+            (item_ann,) = get_args(annotation)
+            return [fix(v, item_ann) for v in value]
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            hints = dict(_ref_fields(annotation))
+            return {k: fix(v, hints[k]) if k in hints else v for k, v in value.items()}
+        return value
+
+    for name, ann in _ref_fields(type(element)):
+        data[name] = fix(data[name], ann)
+    return data

@@ -1,0 +1,269 @@
+"""The design file: a JSON envelope ``{format, schema_version, design}``.
+
+Loading is parse → check the envelope → refuse newer versions → migrate older raw
+dicts → validate with pydantic → check structural invariants. Every failure becomes one
+:class:`LoadError` naming the file and the JSON path. Never pickle, never eval.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from designer.domain.design import Design
+from designer.domain.elements import ELEMENT_CLASSES
+from designer.domain.structure import structural_errors
+from designer.persistence.errors import LoadError
+from designer.persistence.migrations import CURRENT_SCHEMA_VERSION, migrate
+
+__all__ = [
+    "FORMAT",
+    "MAX_FILE_BYTES",
+    "design_from_data",
+    "dumps",
+    "envelope_schema",
+    "load",
+    "loads",
+    "save",
+]
+
+FORMAT = "dr-designer"
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+class Envelope(BaseModel):
+    """The JSON Schema of a design file (``dr-designer schema``)."""
+
+    model_config = ConfigDict(extra="forbid", title="DR Designer design file")
+
+    format: Literal["dr-designer"]
+    schema_version: Literal[2]
+    design: Design
+
+
+def envelope_schema() -> dict[str, Any]:
+    return Envelope.model_json_schema()
+
+
+# -- saving -----------------------------------------------------------------------------
+def dumps(design: Design) -> str:
+    """Canonical text of a design: sorted keys, 2-space indent, trailing newline."""
+    envelope = {
+        "format": FORMAT,
+        "schema_version": CURRENT_SCHEMA_VERSION,
+        "design": design.model_dump(mode="json"),
+    }
+    return json.dumps(envelope, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def save(design: Design, path: str | os.PathLike[str]) -> None:
+    """Write atomically: a temp file in the same folder, flushed, fsynced, then replaced.
+
+    A crash at any point leaves either the old file or the new one, never a mix.
+    """
+    target = Path(path)
+    text = dumps(design).encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+# -- loading ----------------------------------------------------------------------------
+def load(path: str | os.PathLike[str]) -> Design:
+    """Read a design file; every failure is a :class:`LoadError` naming the file."""
+    where = str(path)
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            raise LoadError(
+                f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB",
+                where=where,
+            )
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise LoadError("no such file", where=where) from None
+    except IsADirectoryError:
+        raise LoadError("is a folder, not a design file", where=where) from None
+    except PermissionError:
+        raise LoadError("permission denied", where=where) from None
+    except OSError as exc:
+        raise LoadError(f"cannot be read ({exc.strerror or exc})", where=where) from None
+    return loads(raw, where=where)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def loads(raw: bytes | str, *, where: str = "<memory>") -> Design:
+    """Parse and validate the text of a design file."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_FILE_BYTES:
+            raise LoadError(f"larger than {MAX_FILE_BYTES / 1e6:.0f} MB", where=where)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise LoadError(
+                f"not UTF-8 text (invalid byte at offset {exc.start})", where=where
+            ) from None
+    else:
+        text = raw
+    if not text.strip():
+        raise LoadError("the file is empty", where=where)
+    try:
+        data = json.loads(
+            text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys
+        )
+    except json.JSONDecodeError as exc:
+        hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
+        raise LoadError(
+            f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{hint}",
+            where=where,
+        ) from None
+    except RecursionError:
+        raise LoadError("not a design file: nested too deeply", where=where) from None
+    except ValueError as exc:
+        raise LoadError(f"not valid JSON: {exc}", where=where) from None
+    return design_from_data(data, where=where)
+
+
+def design_from_data(data: Any, *, where: str = "<memory>") -> Design:
+    """Check the envelope, migrate, validate and check the structure of parsed data."""
+    if not isinstance(data, dict):
+        raise LoadError(
+            f"not a design file: expected a JSON object, found {_json_type(data)}", where=where
+        )
+    fmt = data.get("format")
+    if fmt != FORMAT:
+        raise LoadError(
+            f"not a design file: format is {fmt!r}, expected {FORMAT!r}", where=where, path="format"
+        )
+    version = data.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise LoadError(
+            f"schema_version must be a whole number ≥ 1, found {version!r}",
+            where=where,
+            path="schema_version",
+        )
+    if version > CURRENT_SCHEMA_VERSION:
+        raise LoadError(
+            f"the file was written by a newer DR Designer (schema version {version}); "
+            f"this one reads versions up to {CURRENT_SCHEMA_VERSION}: please upgrade",
+            where=where,
+            path="schema_version",
+        )
+    extra = sorted(set(data) - {"format", "schema_version", "design"})
+    if extra:
+        raise LoadError(f"unexpected key {extra[0]!r}", where=where, path=extra[0])
+    raw_design = data.get("design")
+    if not isinstance(raw_design, dict):
+        raise LoadError(
+            f"expected an object, found {_json_type(raw_design)}", where=where, path="design"
+        )
+    try:
+        raw_design = migrate(raw_design, version)
+    except Exception as exc:  # a malformed old file must still give a clean message
+        raise LoadError(
+            f"cannot upgrade from schema version {version}: {exc}", where=where, path="design"
+        ) from None
+    try:
+        design = Design.model_validate(raw_design)
+    except ValidationError as exc:
+        raise _validation_error(exc, raw_design, where) from None
+    except RecursionError:
+        raise LoadError("nested too deeply", where=where, path="design") from None
+    errors = structural_errors(design)
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        raise LoadError(first.message + more, where=where, path=first.path)
+    return design
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "true/false"}
+    if value is None:
+        return "null"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "a number"
+    return names.get(type(value), type(value).__name__)
+
+
+def _validation_error(exc: ValidationError, raw: dict[str, Any], where: str) -> LoadError:
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    loc = list(first["loc"])
+    parts = ["design"]
+    # pydantic puts the discriminator tag in the location of union members; drop it.
+    for i, item in enumerate(loc):
+        if isinstance(item, int):
+            parts[-1] += f"[{item}]"
+        elif i > 0 and isinstance(loc[i - 1], int) and item in ELEMENT_CLASSES and loc[0] in (
+            "elements",
+        ):
+            continue
+        else:
+            parts.append(str(item))
+    path = ".".join(parts)
+    message = first["msg"]
+    if first["type"] == "union_tag_invalid":
+        kind = first.get("input", {}).get("kind") if isinstance(first.get("input"), dict) else None
+        message = f"unknown element kind {kind!r}; known kinds: {', '.join(sorted(ELEMENT_CLASSES))}"
+        path += ".kind"
+    elif first["type"] == "union_tag_not_found":
+        message = "element has no 'kind'"
+    elif first["type"] == "extra_forbidden":
+        message = f"unknown field {loc[-1]!r}"
+    elif first["type"] == "missing":
+        message = f"missing required field {loc[-1]!r}"
+    element_id = _element_id_at(raw, loc)
+    if element_id:
+        message += f" (element {element_id!r})"
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return LoadError(message + more, where=where, path=path)
+
+
+def _element_id_at(raw: dict[str, Any], loc: list[Any]) -> str | None:
+    if len(loc) >= 2 and loc[0] == "elements" and isinstance(loc[1], int):
+        elements = raw.get("elements")
+        if isinstance(elements, list) and 0 <= loc[1] < len(elements):
+            element = elements[loc[1]]
+            if isinstance(element, dict) and isinstance(element.get("id"), str):
+                return str(element["id"])[:128]
+    return None

@@ -1,0 +1,50 @@
+"""Migrations of older files, one raw-dict step per schema version.
+
+Each step takes the envelope's ``design`` dict of version N and returns version N+1.
+They run before validation, so a step may rename, move or default anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["CURRENT_SCHEMA_VERSION", "MIGRATIONS", "migrate"]
+
+RawDesign = dict[str, Any]
+CURRENT_SCHEMA_VERSION = 2
+
+
+def _v1_to_v2(design: RawDesign) -> RawDesign:
+    """Version 1 kept each element's drawing position inline as ``position: [x, y]``.
+
+    Version 2 keeps layout apart from the semantics, in ``design.layout``.
+    """
+    layout: dict[str, Any] = dict(design.get("layout") or {})
+    elements = []
+    for element in design.get("elements", []):
+        if isinstance(element, dict) and "position" in element:
+            element = dict(element)
+            position = element.pop("position")
+            if isinstance(position, list) and len(position) == 2 and "id" in element:
+                layout[str(element["id"])] = {"x": position[0], "y": position[1]}
+        elements.append(element)
+    return {**design, "elements": elements, "layout": layout}
+
+
+#: ``MIGRATIONS[n]`` turns a version-n design into version n+1.
+MIGRATIONS: dict[int, Callable[[RawDesign], RawDesign]] = {1: _v1_to_v2}
+
+
+def migrate(design: RawDesign, version: int) -> RawDesign:
+    """Bring a raw design of ``version`` up to :data:`CURRENT_SCHEMA_VERSION`.
+
+    Examples
+    --------
+    >>> migrate({"elements": [{"id": "s1", "position": [10, 20]}]}, 1)["layout"]
+    {'s1': {'x': 10, 'y': 20}}
+    """
+    while version < CURRENT_SCHEMA_VERSION:
+        design = MIGRATIONS[version](design)
+        version += 1
+    return design

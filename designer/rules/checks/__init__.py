@@ -1,0 +1,1 @@
+"""Rule families: dag, srm, mirrorview, vsphere, network, backup, exchange."""

@@ -1,0 +1,127 @@
+"""Run the rule catalogue over a design: overrides, waivers, crash isolation, order."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from designer.domain.design import Design, Severity
+from designer.domain.index import DesignIndex
+from designer.rules.context import RuleContext
+from designer.rules.finding import INTERNAL_ERROR_CODE, STALE_WAIVER_CODE, Finding
+from designer.rules.registry import RULES, Rule
+
+__all__ = ["CheckResult", "check", "load_all_rules"]
+
+
+def load_all_rules() -> dict[str, Rule]:
+    """Import every module of ``designer.rules.checks`` so their rules register."""
+    from designer.rules import checks
+
+    for module in pkgutil.iter_modules(checks.__path__):
+        importlib.import_module(f"{checks.__name__}.{module.name}")
+    return RULES
+
+
+@dataclass
+class CheckResult:
+    """Findings (waived ones flagged, not dropped) and a summary by severity."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def active(self) -> list[Finding]:
+        return [f for f in self.findings if not f.waived]
+
+    def summary(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Severity}
+        for finding in self.active:
+            counts[finding.severity.value] += 1
+        return counts
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.active)
+
+    def for_element(self, element_id: str) -> list[Finding]:
+        return [f for f in self.active if element_id in f.elements]
+
+
+def check(
+    design: Design,
+    *,
+    index: DesignIndex | None = None,
+    codes: Iterable[str] | None = None,
+) -> CheckResult:
+    """Run the rules (all, or ``codes``) and apply the design's overrides and waivers.
+
+    Examples
+    --------
+    >>> check(Design()).summary()
+    {'error': 0, 'warning': 0, 'info': 0}
+    """
+    rules = load_all_rules()
+    context = RuleContext(design, index)
+    selected = [rules[c] for c in codes] if codes is not None else list(rules.values())
+    overrides = design.rules.severity_overrides
+    raw: list[Finding] = []
+    for rule in selected:
+        context.current_code = rule.code
+        context.current_severity = rule.severity
+        context.current_source = rule.source
+        try:
+            produced = list(rule.check(context))
+        except Exception as exc:  # a broken rule must not hide the others' findings
+            raw.append(
+                Finding(
+                    code=INTERNAL_ERROR_CODE,
+                    message=f"rule {rule.code} failed: {type(exc).__name__}: {exc}",
+                    elements=(),
+                    severity=Severity.ERROR,
+                    source="internal",
+                )
+            )
+            continue
+        override = overrides.get(rule.code)
+        for finding in produced:
+            raw.append(finding.with_(severity=override) if override else finding)
+    findings = _apply_waivers(design, raw, all_rules=codes is None)
+    findings.sort(key=Finding.sort_key)
+    return CheckResult(findings)
+
+
+def _apply_waivers(design: Design, findings: list[Finding], *, all_rules: bool) -> list[Finding]:
+    waivers = design.rules.waivers
+    if not waivers:
+        return findings
+    used = [False] * len(waivers)
+    result: list[Finding] = []
+    for finding in findings:
+        for i, waiver in enumerate(waivers):
+            if waiver.code == finding.code and set(waiver.elements) <= set(finding.elements):
+                used[i] = True
+                finding = finding.with_(waived=True, waiver_reason=waiver.reason)
+                break
+        result.append(finding)
+    if all_rules:
+        for waiver, was_used in zip(waivers, used, strict=True):
+            if not was_used:
+                result.append(
+                    Finding(
+                        code=STALE_WAIVER_CODE,
+                        message=(
+                            f"waiver of {waiver.code} on {', '.join(waiver.elements)} "
+                            "matches no finding; remove it"
+                        ),
+                        elements=tuple(e for e in waiver.elements if e in _ids(design)),
+                        severity=Severity.WARNING,
+                        source="design waivers",
+                    )
+                )
+    return result
+
+
+def _ids(design: Design) -> set[str]:
+    return {e.id for e in design.elements}

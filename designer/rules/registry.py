@@ -1,0 +1,87 @@
+"""The rule catalogue: one small pure function per rule, registered with its metadata.
+
+``@rule(code="MV001", name="consistency-group-over-model-limit", severity=ERROR,
+source="002 Tables 2, 3")`` registers a function ``(ctx) -> Iterable[Finding]``. Its
+docstring must have the sections *What it checks*, *Why*, *Fix* and *Source*; a missing
+section or a duplicate code is refused at import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from designer.domain.design import Severity
+
+if TYPE_CHECKING:
+    from designer.rules.context import RuleContext
+    from designer.rules.finding import Finding
+
+__all__ = ["RULES", "Rule", "RuleDefinitionError", "rule"]
+
+CODE_PATTERN = re.compile(r"^[A-Z]{2,4}\d{3}$")
+SECTIONS = ("What it checks", "Why", "Fix", "Source")
+
+RuleCheck = Callable[["RuleContext"], Iterable["Finding"]]
+
+
+class RuleDefinitionError(Exception):
+    """A rule is declared wrongly (bad or duplicate code, undocumented)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    source: str
+    family: str
+    check: RuleCheck = field(repr=False)
+    doc: str = field(repr=False, default="")
+
+    @property
+    def summary(self) -> str:
+        """The docstring's first line: what the rule is about."""
+        return self.doc.split("\n", 1)[0].rstrip(".")
+
+    def section(self, title: str) -> str:
+        """The text of one docstring section ("Why", "Fix", …)."""
+        pattern = rf"^{re.escape(title)}\s*\n-+\n(.*?)(?=^\S[^\n]*\n-+\n|\Z)"
+        found = re.search(pattern, self.doc, re.S | re.M)
+        return " ".join(found.group(1).split()) if found else ""
+
+
+#: Every registered rule by code, in registration order.
+RULES: dict[str, Rule] = {}
+
+
+def _clean_doc(doc: str) -> str:
+    lines = doc.expandtabs().splitlines()
+    indent = min((len(l) - len(l.lstrip()) for l in lines[1:] if l.strip()), default=0)
+    return "\n".join([lines[0].strip(), *(l[indent:] for l in lines[1:])]).strip()
+
+
+def rule(
+    *, code: str, name: str, severity: Severity, source: str
+) -> Callable[[RuleCheck], RuleCheck]:
+    """Register a rule function under ``code``."""
+
+    def register(check: RuleCheck) -> RuleCheck:
+        if not CODE_PATTERN.match(code):
+            raise RuleDefinitionError(f"rule code {code!r} is not like 'MV001'")
+        if code in RULES:
+            raise RuleDefinitionError(f"rule code {code} is registered twice")
+        doc = _clean_doc(check.__doc__ or "")
+        missing = [s for s in SECTIONS if not re.search(rf"^{s}\s*\n-+$", doc, re.M)]
+        if missing:
+            raise RuleDefinitionError(
+                f"rule {code} ({check.__qualname__}) lacks docstring sections: {missing}"
+            )
+        family = re.sub(r"\d+$", "", code)
+        RULES[code] = Rule(code, name, severity, source, family, check, doc)
+        check.code = code  # type: ignore[attr-defined]
+        return check
+
+    return register

@@ -1,0 +1,106 @@
+"""Canonical saving, atomic replace, migrations, and clean errors on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from designer.domain import Design, EsxiHost, LayoutEntry, Site
+from designer.persistence import CURRENT_SCHEMA_VERSION, LoadError, dumps, load, loads, save
+
+
+def small_design() -> Design:
+    return Design(
+        name="Small",
+        elements=[Site(id="s1", name="Boston"), EsxiHost(id="h1", name="esx01", site="s1")],
+        layout={"s1": LayoutEntry(x=10, y=20, w=300, h=200)},
+    )
+
+
+def test_save_then_load_is_identity(tmp_path: Path) -> None:
+    path = tmp_path / "d.json"
+    save(small_design(), path)
+    assert load(path) == small_design()
+
+
+def test_output_is_canonical() -> None:
+    text = dumps(small_design())
+    assert text.endswith("}\n")
+    data = json.loads(text)
+    assert text == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    assert data["schema_version"] == CURRENT_SCHEMA_VERSION
+
+
+def test_save_failure_leaves_old_file_intact(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "d.json"
+    save(small_design(), path)
+    before = path.read_bytes()
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        save(Design(name="Other"), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["d.json"], "temp file left behind"
+
+
+def test_version_1_file_is_migrated(tmp_path: Path) -> None:
+    old = Path(__file__).parent / "fixtures" / "v1_design.json"
+    design = load(old)
+    assert design.layout["site-a"].x == 40
+    assert design.layout["site-a"].y == 60
+    assert {e.id for e in design.elements} == {"site-a", "host-1"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (b"", "empty"),
+        (b"\xff\xfe\x00garbage", "not UTF-8"),
+        (b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": [', "truncated"),
+        (b"[1, 2]", "expected a JSON object"),
+        (b'{"format": "visio"}', "format is 'visio'"),
+        (b'{"format": "dr-designer", "schema_version": 99, "design": {}}', "newer DR Designer"),
+        (b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": '
+         b'[{"kind": "toaster", "id": "t", "name": "t"}]}}', "unknown element kind 'toaster'"),
+        (b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": '
+         b'[{"kind": "site", "id": "s", "name": "s", "users": 1e400}]}}', "design.elements[0]"),
+        (b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": '
+         b'[{"kind": "site", "id": "s", "name": "s", "users": NaN}]}}', "not a number JSON allows"),
+        (b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": '
+         b'[{"kind": "site", "id": "s", "name": "a"}, {"kind": "site", "id": "s", "name": "b"}]}}',
+         "duplicate id 's'"),
+        (b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": '
+         b'[{"kind": "esxi_host", "id": "h", "name": "h", "site": "gone"}]}}',
+         "design.elements[0].site: ESXi host h (h) refers to 'gone', which does not exist"),
+        (b'{"format": "dr-designer", "format": "x"}', "duplicate key 'format'"),
+        (b"[" * 100_000, "nested too deeply"),
+    ],
+)
+def test_bad_input_gives_one_clear_message(text: bytes, expected: str) -> None:
+    with pytest.raises(LoadError) as caught:
+        loads(text, where="bad.json")
+    assert expected in str(caught.value)
+    assert str(caught.value).startswith("bad.json")
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match="no such file"):
+        load(tmp_path / "nope.json")
+    with pytest.raises(LoadError, match="folder"):
+        load(tmp_path)
+
+
+def test_size_limit_is_enforced(tmp_path: Path, monkeypatch) -> None:
+    import designer.persistence.file_format as ff
+
+    monkeypatch.setattr(ff, "MAX_FILE_BYTES", 100)
+    path = tmp_path / "big.json"
+    path.write_text(" " * 200)
+    with pytest.raises(LoadError, match="limit"):
+        ff.load(path)
