@@ -258,6 +258,8 @@ class Dag(ElementBase):
     failover_intent: FailoverIntent = FailoverIntent.MANUAL
     dac_mode: bool = False
     anti_affinity: bool = False
+    #: The anti-affinity rule is also set on SRM's placeholder VMs at the recovery site.
+    anti_affinity_at_recovery: bool = False
 
 
 class DatabaseCopy(BaseModel):
