@@ -15,7 +15,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, Field
 
-__all__ = ["ID_PATTERN", "ElementId", "Ref", "RefSite", "iter_refs", "remap_refs"]
+__all__ = ["ID_PATTERN", "ElementId", "Ref", "RefSite", "drop_refs", "iter_refs", "remap_refs"]
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$"
 
@@ -134,4 +134,54 @@ def remap_refs(element: BaseModel, mapping: dict[str, str]) -> dict[str, Any]:
 
     for name, ann in _ref_fields(type(element)):
         data[name] = fix(data[name], ann)
+    return data
+
+
+def drop_refs(element: BaseModel, doomed: set[str]) -> dict[str, Any] | None:
+    """The element's data without its references to ``doomed`` ids.
+
+    Lists lose the item (a database copy on a removed member goes with it), optional
+    references become None; if a required reference is doomed, the element cannot stand
+    alone and ``None`` is returned (it must be removed too).
+    """
+
+    class _Dead(Exception):
+        pass
+
+    def fix(value: Any, annotation: Any, optional: bool) -> Any:
+        if value is None:
+            return None
+        if _ref_of(annotation) is not None:
+            if value in doomed:
+                if optional:
+                    return None
+                raise _Dead
+            return value
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            return fix(value, get_args(annotation)[0], optional)
+        if origin in (Union, types.UnionType):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            return fix(value, args[0], optional or len(args) < len(get_args(annotation)))
+        if origin is list:
+            (item_ann,) = get_args(annotation)
+            kept = []
+            for item in value:
+                try:
+                    fixed = fix(item, item_ann, False)
+                except _Dead:
+                    continue
+                kept.append(fixed)
+            return kept
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            hints = dict(_ref_fields(annotation))
+            return {k: fix(v, hints[k], False) if k in hints else v for k, v in value.items()}
+        return value
+
+    data = element.model_dump()
+    try:
+        for name, ann in _ref_fields(type(element)):
+            data[name] = fix(data[name], ann, False)
+    except _Dead:
+        return None
     return data

@@ -1,0 +1,108 @@
+"""Copy, paste and duplicate: elements with fresh ids and their internal links kept."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from designer.domain.design import Design, LayoutEntry
+from designer.domain.elements import Element, ElementBase
+from designer.domain.refs import remap_refs
+
+__all__ = ["CLIPBOARD_MIME", "ClipboardError", "copy_payload", "paste_elements"]
+
+CLIPBOARD_MIME = "application/x-dr-designer-elements+json"
+_ELEMENT = TypeAdapter(Element)
+
+
+class ClipboardError(ValueError):
+    """The clipboard holds nothing DR Designer can paste."""
+
+
+def copy_payload(design: Design, ids: Iterable[str]) -> str:
+    """The JSON text put on the clipboard for the elements ``ids`` (in design order)."""
+    wanted = set(ids)
+    elements = [e for e in design.elements if e.id in wanted]
+    layout = {e.id: design.layout[e.id].model_dump() for e in elements if e.id in design.layout}
+    data = {"elements": [e.model_dump(mode="json") for e in elements], "layout": layout}
+    return json.dumps(data, sort_keys=True)
+
+
+def _fresh(base: str, taken: set[str]) -> str:
+    stem = re.sub(r"-copy\d*$", "", base)[:100]
+    n = 1
+    while True:
+        candidate = f"{stem}-copy{n if n > 1 else ''}"
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate
+        n += 1
+
+
+def paste_elements(
+    design: Design, payload: str, *, offset: tuple[float, float] = (30.0, 30.0)
+) -> tuple[list[ElementBase], dict[str, LayoutEntry]]:
+    """New elements from a clipboard payload, ready for :class:`AddElements`.
+
+    Ids and names are made unique; references among the pasted elements follow the new
+    ids; references to elements outside stay if those still exist, else the pasted
+    element is left out with the elements that need it (``ClipboardError`` if nothing
+    is left).
+    """
+    try:
+        data: Any = json.loads(payload)
+        raw_elements = data["elements"]
+        elements = [_ELEMENT.validate_python(item) for item in raw_elements]
+        raw_layout = data.get("layout", {})
+    except (ValueError, KeyError, TypeError, ValidationError) as exc:
+        raise ClipboardError(f"the clipboard holds no DR Designer elements ({exc})") from None
+    taken_ids = {e.id for e in design.elements}
+    taken_names = {(e.kind, e.name) for e in design.elements}  # type: ignore[attr-defined]
+    mapping = {e.id: _fresh(e.id, taken_ids) for e in elements}
+    existing = {e.id for e in design.elements}
+    result: list[ElementBase] = []
+    layout: dict[str, LayoutEntry] = {}
+    for element in elements:
+        data_new = remap_refs(element, mapping)
+        data_new["id"] = mapping[element.id]
+        name = element.name
+        while (element.kind, name) in taken_names:  # type: ignore[attr-defined]
+            name = _copy_name(name)
+        taken_names.add((element.kind, name))  # type: ignore[attr-defined]
+        data_new["name"] = name
+        new = type(element).model_validate(data_new)
+        result.append(new)
+        entry = raw_layout.get(element.id)
+        if entry:
+            moved = LayoutEntry.model_validate(entry)
+            layout[new.id] = moved.model_copy(
+                update={"x": moved.x + offset[0], "y": moved.y + offset[1]}
+            )
+    # Drop elements whose outside references no longer resolve.
+    from designer.domain.refs import iter_refs
+
+    valid = {e.id for e in result} | existing
+    changed = True
+    while changed:
+        changed = False
+        for element in list(result):
+            if any(ref.target not in valid for ref in iter_refs(element)):
+                result.remove(element)
+                valid.discard(element.id)
+                layout.pop(element.id, None)
+                changed = True
+    if not result:
+        raise ClipboardError("nothing to paste: the copied elements' surroundings are gone")
+    return result, layout
+
+
+def _copy_name(name: str) -> str:
+    match = re.match(r"^(.*) \(copy(?: (\d+))?\)$", name)
+    if match:
+        n = int(match.group(2) or 1) + 1
+        return f"{match.group(1)} (copy {n})"
+    return f"{name} (copy)"

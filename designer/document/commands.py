@@ -1,0 +1,327 @@
+"""Undoable edits. Plain Python: ``redo``/``undo`` call only Document methods.
+
+The UI puts them on a QUndoStack through a thin adapter; the core tests drive them
+with :class:`UndoStack`, no QApplication needed. One gesture is one command: a drag is
+one :class:`MoveElements`, repeated edits of one field merge (:meth:`Command.merge_with`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from designer.document.document import Document, EditError
+from designer.domain.design import DesignIntent, LayoutEntry, RuleSettings, SavedScenario
+from designer.domain.elements import ElementBase
+from designer.domain.refs import drop_refs
+
+__all__ = [
+    "AddElements",
+    "Command",
+    "MacroCommand",
+    "MoveElements",
+    "RemoveElements",
+    "SetIntent",
+    "SetProperty",
+    "SetRuleSettings",
+    "SetScenarios",
+    "UndoStack",
+    "plan_removal",
+]
+
+
+class Command:
+    """Base of the undoable edits."""
+
+    text = "Edit"
+    #: Commands with the same non-negative merge id may merge (see merge_with).
+    merge_id = -1
+
+    def redo(self, doc: Document) -> None:
+        raise NotImplementedError
+
+    def undo(self, doc: Document) -> None:
+        raise NotImplementedError
+
+    def merge_with(self, other: Command) -> bool:
+        return False
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class AddElements(Command):
+    """Add elements (a palette drop, a paste, a duplicate) with their layout."""
+
+    def __init__(
+        self,
+        elements: Sequence[ElementBase],
+        layout: dict[str, LayoutEntry] | None = None,
+        text: str | None = None,
+    ) -> None:
+        self.elements = list(elements)
+        self.layout = dict(layout or {})
+        if text:
+            self.text = text
+        elif len(self.elements) == 1:
+            self.text = f"Add {self.elements[0].describe()}"
+        else:
+            self.text = f"Add {_plural(len(self.elements), 'element')}"
+
+    def redo(self, doc: Document) -> None:
+        start = len(doc.design.elements)
+        doc.insert_elements(
+            [(start + i, e) for i, e in enumerate(self.elements)], layout=self.layout
+        )
+
+    def undo(self, doc: Document) -> None:
+        doc.remove_elements(e.id for e in self.elements)
+
+
+def plan_removal(doc: Document, ids: Iterable[str]) -> tuple[set[str], dict[str, ElementBase]]:
+    """What removing ``ids`` takes with it, and how the survivors are edited.
+
+    An element that needs a removed one (a host in a removed site, a disk of a removed
+    VM) goes too; an element that merely lists it (a DAG listing a member) loses it.
+    """
+    doomed = set(ids)
+    queue = list(doomed)
+    while queue:
+        target = queue.pop()
+        for referrer_id in doc.referrers_of(target):
+            if referrer_id in doomed:
+                continue
+            referrer = doc.get(referrer_id)
+            if referrer is not None and drop_refs(referrer, doomed) is None:
+                doomed.add(referrer_id)
+                queue.append(referrer_id)
+    edits: dict[str, ElementBase] = {}
+    for target in doomed:
+        for referrer_id in doc.referrers_of(target):
+            if referrer_id in doomed or referrer_id in edits:
+                continue
+            referrer = doc.get(referrer_id)
+            assert referrer is not None
+            data = drop_refs(referrer, doomed)
+            assert data is not None
+            edits[referrer_id] = type(referrer).model_validate(data)
+    return doomed, edits
+
+
+class RemoveElements(Command):
+    """Remove elements, with what depends on them, in one step; undo restores order."""
+
+    def __init__(self, ids: Iterable[str], text: str | None = None) -> None:
+        self.ids = list(dict.fromkeys(ids))
+        self.text = text or f"Remove {_plural(len(self.ids), 'element')}"
+        self._removed: list[tuple[int, ElementBase, LayoutEntry | None]] = []
+        self._edited: list[ElementBase] = []
+
+    def redo(self, doc: Document) -> None:
+        doomed, edits = plan_removal(doc, self.ids)
+        self._edited = doc.replace_elements(list(edits.values())) if edits else []
+        self._removed = doc.remove_elements(doomed)
+
+    def undo(self, doc: Document) -> None:
+        layout = {e.id: entry for _, e, entry in self._removed if entry is not None}
+        doc.insert_elements([(i, e) for i, e, _ in self._removed], layout=layout)
+        if self._edited:
+            doc.replace_elements(self._edited)
+
+    @property
+    def removed_ids(self) -> list[str]:
+        return [e.id for _, e, _ in self._removed]
+
+
+class MoveElements(Command):
+    """Change layout entries (a drag, arrow keys, align, auto-layout): one step."""
+
+    merge_id = 1
+
+    def __init__(
+        self,
+        new: dict[str, LayoutEntry],
+        old: dict[str, LayoutEntry | None] | None = None,
+        text: str | None = None,
+        *,
+        mergeable: bool = False,
+    ) -> None:
+        self.new = dict(new)
+        self.old = dict(old) if old is not None else None
+        self.text = text or f"Move {_plural(len(self.new), 'element')}"
+        self.mergeable = mergeable
+
+    def redo(self, doc: Document) -> None:
+        previous = doc.set_layout(dict(self.new))
+        if self.old is None:
+            self.old = previous
+
+    def undo(self, doc: Document) -> None:
+        assert self.old is not None
+        doc.set_layout(dict(self.old))
+
+    def merge_with(self, other: Command) -> bool:
+        """Arrow-key nudges of the same selection merge into one step."""
+        if (
+            isinstance(other, MoveElements)
+            and self.mergeable
+            and other.mergeable
+            and set(other.new) == set(self.new)
+        ):
+            self.new = dict(other.new)
+            return True
+        return False
+
+
+class SetProperty(Command):
+    """Set one field of one element; consecutive edits of the same field merge."""
+
+    merge_id = 2
+
+    def __init__(self, element_id: str, field: str, value: Any, text: str | None = None) -> None:
+        self.element_id = element_id
+        self.field = field
+        self.value = value
+        self.text = text or f"Set {field.replace('_', ' ')}"
+        self._old: ElementBase | None = None
+
+    def redo(self, doc: Document) -> None:
+        old = doc.set_property(self.element_id, self.field, self.value)
+        if self._old is None:
+            self._old = old
+
+    def undo(self, doc: Document) -> None:
+        assert self._old is not None
+        doc.replace_element(self._old)
+
+    def merge_with(self, other: Command) -> bool:
+        if (
+            isinstance(other, SetProperty)
+            and other.element_id == self.element_id
+            and other.field == self.field
+        ):
+            self.value = other.value
+            return True
+        return False
+
+
+class SetRuleSettings(Command):
+    """Change severity overrides or waivers (e.g. "Waive…" in the Problems panel)."""
+
+    def __init__(self, settings: RuleSettings, text: str = "Change rule settings") -> None:
+        self.settings = settings
+        self.text = text
+        self._old: RuleSettings | None = None
+
+    def redo(self, doc: Document) -> None:
+        self._old = doc.set_rule_settings(self.settings)
+
+    def undo(self, doc: Document) -> None:
+        assert self._old is not None
+        doc.set_rule_settings(self._old)
+
+
+class SetIntent(Command):
+    def __init__(self, intent: DesignIntent, text: str = "Change design targets") -> None:
+        self.intent = intent
+        self.text = text
+        self._old: DesignIntent | None = None
+
+    def redo(self, doc: Document) -> None:
+        self._old = doc.set_intent(self.intent)
+
+    def undo(self, doc: Document) -> None:
+        assert self._old is not None
+        doc.set_intent(self._old)
+
+
+class SetScenarios(Command):
+    def __init__(self, scenarios: list[SavedScenario], text: str = "Change scenarios") -> None:
+        self.scenarios = list(scenarios)
+        self.text = text
+        self._old: list[SavedScenario] | None = None
+
+    def redo(self, doc: Document) -> None:
+        self._old = doc.set_scenarios(self.scenarios)
+
+    def undo(self, doc: Document) -> None:
+        assert self._old is not None
+        doc.set_scenarios(self._old)
+
+
+class MacroCommand(Command):
+    """Several commands as one undo step; a failure part-way rolls back what ran."""
+
+    def __init__(self, text: str, commands: Sequence[Command]) -> None:
+        self.text = text
+        self.commands = list(commands)
+
+    def redo(self, doc: Document) -> None:
+        done: list[Command] = []
+        try:
+            for command in self.commands:
+                command.redo(doc)
+                done.append(command)
+        except Exception:
+            for command in reversed(done):
+                command.undo(doc)
+            raise
+
+    def undo(self, doc: Document) -> None:
+        for command in reversed(self.commands):
+            command.undo(doc)
+
+
+class UndoStack:
+    """A plain undo stack with the QUndoStack semantics the UI relies on."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.commands: list[Command] = []
+        self.index = 0
+        self.clean_index: int | None = 0
+
+    def push(self, command: Command) -> None:
+        """Run ``command``; an :class:`EditError` leaves stack and document unchanged."""
+        command.redo(self.doc)
+        del self.commands[self.index :]
+        if self.clean_index is not None and self.clean_index > self.index:
+            self.clean_index = None
+        if (
+            self.commands
+            and command.merge_id >= 0
+            and self.commands[-1].merge_id == command.merge_id
+            and self.index != self.clean_index
+            and self.commands[-1].merge_with(command)
+        ):
+            return
+        self.commands.append(command)
+        self.index += 1
+
+    def undo(self) -> None:
+        if self.index == 0:
+            raise EditError("nothing to undo")
+        self.index -= 1
+        self.commands[self.index].undo(self.doc)
+
+    def redo(self) -> None:
+        if self.index == len(self.commands):
+            raise EditError("nothing to redo")
+        self.commands[self.index].redo(self.doc)
+        self.index += 1
+
+    @property
+    def can_undo(self) -> bool:
+        return self.index > 0
+
+    @property
+    def can_redo(self) -> bool:
+        return self.index < len(self.commands)
+
+    def set_clean(self) -> None:
+        self.clean_index = self.index
+
+    @property
+    def is_clean(self) -> bool:
+        return self.clean_index == self.index
