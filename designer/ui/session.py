@@ -1,0 +1,188 @@
+"""The editing session the whole UI shares: document, undo stack, selection, findings.
+
+Canvas and panels talk to each other only through this object: they push commands,
+set the selection, and listen to its signals. Nothing here draws.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from designer.document import Command, Document, DocumentEvent, EditError
+from designer.domain.design import Design
+from designer.rules import CheckResult, check
+
+__all__ = ["SYNC_CHECK_LIMIT", "EditorSession", "QtCommand"]
+
+#: Designs up to this many elements are re-checked synchronously after every edit (well
+#: under 50 ms); larger ones are checked on a worker thread and the result applied when
+#: it is still current, so the UI never blocks on the full catalogue.
+SYNC_CHECK_LIMIT = 3000
+
+
+class QtCommand(QUndoCommand):
+    """Adapter: a plain :class:`designer.document.Command` on a QUndoStack."""
+
+    def __init__(self, session: EditorSession, command: Command) -> None:
+        super().__init__(command.text)
+        self.session = session
+        self.command = command
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False  # already applied by EditorSession.push
+            return
+        self.command.redo(self.session.document)
+
+    def undo(self) -> None:
+        self.command.undo(self.session.document)
+
+    def id(self) -> int:
+        return self.command.merge_id
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if isinstance(other, QtCommand) and self.command.merge_with(other.command):
+            self.setText(self.command.text)
+            return True
+        return False
+
+
+class _CheckJob(QRunnable):
+    def __init__(self, session: EditorSession, design: Design, revision: int) -> None:
+        super().__init__()
+        self.session = session
+        self.design = design
+        self.revision = revision
+
+    def run(self) -> None:
+        result = check(self.design)
+        self.session._check_done.emit(self.revision, result)
+
+
+class EditorSession(QObject):
+    """Document + QUndoStack + selection + live findings + file state."""
+
+    #: A document event (see designer.document.events), re-emitted as a Qt signal.
+    document_changed = Signal(object)
+    selection_changed = Signal()
+    findings_changed = Signal()
+    #: The file path or the dirty state changed (window title, actions).
+    file_state_changed = Signal()
+    #: Ask the canvas to select, reveal and centre this element (Problems, Find, …).
+    focus_requested = Signal(str)
+    #: A message for the status bar (e.g. why an edit or a connection was refused).
+    status_message = Signal(str)
+    _check_done = Signal(int, object)
+
+    def __init__(self, design: Design | None = None, path: Path | None = None) -> None:
+        super().__init__()
+        self.document = Document(design)
+        self.undo_stack = QUndoStack(self)
+        self.path: Path | None = path
+        self._selection: list[str] = []
+        self.findings = CheckResult()
+        self.findings_revision = -1
+        self.document.subscribe(self._on_document_event)
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self.undo_stack.indexChanged.connect(self._on_index_changed)
+        self._check_done.connect(self._apply_check)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self.refresh_findings()
+
+    # -- editing -------------------------------------------------------------------------
+    def push(self, command: Command) -> bool:
+        """Apply ``command`` and put it on the undo stack; False (and a status message)
+        if the document refused it."""
+        try:
+            command.redo(self.document)
+        except EditError as exc:
+            self.status_message.emit(str(exc))
+            return False
+        self.undo_stack.push(QtCommand(self, command))
+        return True
+
+    @property
+    def design(self) -> Design:
+        return self.document.design
+
+    def _on_document_event(self, event: DocumentEvent) -> None:
+        self.document_changed.emit(event)
+        missing = [i for i in self._selection if self.document.get(i) is None]
+        if missing:
+            self._selection = [i for i in self._selection if i not in missing]
+            self.selection_changed.emit()
+
+    def _on_clean_changed(self, _clean: bool) -> None:
+        if shiboken6.isValid(self):
+            self.file_state_changed.emit()
+
+    def _on_index_changed(self, _index: int) -> None:
+        # The stack also signals while it is destroyed with the session at exit.
+        if shiboken6.isValid(self):
+            self._schedule_check()
+
+    # -- file ----------------------------------------------------------------------------
+    def replace_design(self, design: Design, path: Path | None) -> None:
+        """Load a design (not undoable): clears the undo stack and marks it clean."""
+        self._selection = []
+        self.document.replace_design(design)
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self.path = path
+        self.file_state_changed.emit()
+        self.selection_changed.emit()
+        self.refresh_findings()
+
+    @property
+    def dirty(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def mark_saved(self, path: Path) -> None:
+        self.path = path
+        self.undo_stack.setClean()
+        self.file_state_changed.emit()
+
+    # -- selection -----------------------------------------------------------------------
+    @property
+    def selection(self) -> list[str]:
+        return list(self._selection)
+
+    def set_selection(self, ids: list[str]) -> None:
+        ids = [i for i in dict.fromkeys(ids) if self.document.get(i) is not None]
+        if ids != self._selection:
+            self._selection = ids
+            self.selection_changed.emit()
+
+    def focus(self, element_id: str) -> None:
+        """Select ``element_id`` and ask the canvas to centre it."""
+        self.set_selection([element_id])
+        self.focus_requested.emit(element_id)
+
+    # -- findings ------------------------------------------------------------------------
+    def refresh_findings(self) -> None:
+        """Re-check now, synchronously (small designs and explicit refreshes)."""
+        self.findings = check(self.document.design, index=self.document.index)
+        self.findings_revision = self.document.revision
+        self.findings_changed.emit()
+
+    def _schedule_check(self) -> None:
+        if len(self.document.design.elements) <= SYNC_CHECK_LIMIT:
+            self.refresh_findings()
+        else:
+            self._pool.start(_CheckJob(self, self.document.design, self.document.revision))
+
+    def _apply_check(self, revision: int, result: CheckResult) -> None:
+        if revision == self.document.revision and revision != self.findings_revision:
+            self.findings = result
+            self.findings_revision = revision
+            self.findings_changed.emit()
+
+    def wait_for_findings(self) -> None:
+        """Block until a background check finishes (tests, export)."""
+        self._pool.waitForDone()
