@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from designer.catalog import limits
 from designer.domain.design import Severity
-from designer.domain.elements import VirtualMachine
+from designer.domain.elements import (
+    Lun,
+    MailboxDatabase,
+    VirtualDisk,
+    VirtualMachine,
+    VsphereCluster,
+)
+from designer.domain.enums import DiskPlacement, DiskPurpose, LunUsage
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
 from designer.rules.registry import rule
+
+__all__ = [
+    "cluster_cannot_absorb_host_failure",
+    "database_and_logs_on_same_spindles",
+    "exchange_data_on_nas",
+    "too_many_users_per_vm",
+]
 
 
 @rule(
@@ -45,3 +60,186 @@ def too_many_users_per_vm(ctx: RuleContext) -> Iterator[Finding]:
                 f"VM {vm.name} hosts {vm.mailboxes:,} users; the recommended limit is {cap:,}",
                 [vm],
             )
+
+
+@rule(
+    code="VS001",
+    name="cluster-cannot-absorb-host-failure",
+    severity=Severity.WARNING,
+    source="000 §4.1",
+)
+def cluster_cannot_absorb_host_failure(ctx: RuleContext) -> Iterator[Finding]:
+    """An HA cluster cannot restart its VMs after losing its largest host.
+
+    What it checks
+    --------------
+    For each vSphere cluster with HA on: remove its largest hosts (by memory, then CPU
+    cores), as many as the cluster's ``host_failures_tolerated`` (at least one), and
+    compare the memory of every VM in the cluster with the memory of the hosts left.
+
+    Why
+    ---
+    vSphere HA restarts the VMs of a failed host "on other production servers with
+    spare capacity"; with no spare capacity the restart fails and the Exchange server
+    stays down until the host is repaired.
+
+    Fix
+    ---
+    Add a host or memory to the cluster, or move VMs out so that N-1 hosts hold them.
+
+    Source
+    ------
+    000 §4.1 (vSphere HA, DRS and vMotion).
+    """
+    vms_on_host = ctx.index.vms_on_host
+    for cluster in ctx.index.of("vsphere_cluster", VsphereCluster):
+        if not cluster.ha_enabled:
+            continue
+        hosts = ctx.index.hosts_in_cluster.get(cluster.id, [])
+        vm_memory = sum(vm.memory_gb for h in hosts for vm in vms_on_host.get(h.id, []))
+        if not hosts or vm_memory <= 0:
+            continue
+        ranked = sorted(hosts, key=lambda h: (-h.memory_gb, -h.cpu_cores, h.id))
+        lost = ranked[: max(1, cluster.host_failures_tolerated)]
+        left = ranked[len(lost) :]
+        left_memory = sum(h.memory_gb for h in left)
+        if vm_memory > left_memory:
+            lost_names = ", ".join(h.name for h in lost)
+            yield ctx.finding(
+                f"vSphere cluster {cluster.name} runs {vm_memory:,.0f} GB of VM memory; "
+                f"after losing {lost_names} its {len(left)} remaining hosts hold "
+                f"{left_memory:,.0f} GB",
+                [cluster, *lost],
+            )
+
+
+def _is_exchange_data(disk: VirtualDisk) -> bool:
+    return disk.purpose in (DiskPurpose.DATABASE, DiskPurpose.LOGS) or disk.database is not None
+
+
+@rule(
+    code="VS003",
+    name="exchange-data-on-nas",
+    severity=Severity.ERROR,
+    source="000 §7",
+)
+def exchange_data_on_nas(ctx: RuleContext) -> Iterator[Finding]:
+    """Exchange database or log files on NAS / NFS storage.
+
+    What it checks
+    --------------
+    Every virtual disk holding Exchange data (purpose database or logs, or tied to a
+    mailbox database) whose placement is NAS, or whose datastore LUN is an NFS export.
+
+    Why
+    ---
+    Network-attached storage is not supported for Exchange data, whether the Exchange
+    server is physical or virtual; only Fibre Channel or iSCSI storage (VMDK on VMFS or
+    RDM) is.
+
+    Fix
+    ---
+    Move the database and log disks to a VMFS datastore or an RDM on FC or iSCSI storage.
+
+    Source
+    ------
+    000 §7 (Additional Information).
+    """
+    index = ctx.index
+    for disk in index.of("virtual_disk", VirtualDisk):
+        if not _is_exchange_data(disk):
+            continue
+        lun = index.typed(disk.lun, Lun)
+        on_nfs = lun is not None and lun.usage is LunUsage.NFS_EXPORT
+        if disk.placement is DiskPlacement.NAS or on_nfs:
+            vm = index.get(disk.vm)
+            owner = vm.name if vm else disk.vm
+            yield ctx.finding(
+                f"virtual disk {disk.name} of VM {owner} keeps Exchange {disk.purpose.value} "
+                "data on NAS/NFS storage",
+                [disk, disk.vm, *([lun] if lun else [])],
+            )
+
+
+@rule(
+    code="VS004",
+    name="database-and-logs-on-same-spindles",
+    severity=Severity.WARNING,
+    source="002, 004",
+)
+def database_and_logs_on_same_spindles(ctx: RuleContext) -> Iterator[Finding]:
+    """Database and log LUNs of one storage group share spindles (one RAID group).
+
+    What it checks
+    --------------
+    For each VM and storage group (the database's ``storage_group``, else the database
+    itself; untagged disks group per VM), the RAID groups under its database disks and
+    under its log disks: a RAID group of one array holding both is reported.
+
+    Why
+    ---
+    With the database and its logs on separate spindles, losing one RAID group leaves
+    the other: lost logs mean a database that is still current, lost database files can
+    be restored and rolled forward with the surviving logs. On the same spindles, one
+    RAID group failure loses both; it also mixes random database I/O with sequential
+    log writes.
+
+    Fix
+    ---
+    Put the log LUN on another RAID group (set of spindles) than the database LUN.
+
+    Source
+    ------
+    002 ("Keep the database LUN and log LUN for the same storage group on separate
+    spindles"); 004 (separate RAID arrays for databases and transaction logs).
+    """
+    index = ctx.index
+    db_disks: dict[tuple[str, str], list[VirtualDisk]] = defaultdict(list)
+    log_disks: dict[tuple[str, str], list[VirtualDisk]] = defaultdict(list)
+    for disk in index.of("virtual_disk", VirtualDisk):
+        if disk.lun is None or disk.purpose is DiskPurpose.OS:
+            continue
+        key = (disk.vm, _storage_group_key(ctx, disk))
+        target = db_disks if disk.purpose is DiskPurpose.DATABASE else log_disks
+        target[key].append(disk)
+    for key, logs in log_disks.items():
+        databases = db_disks.get(key)
+        if not databases:
+            continue
+        spindles: dict[tuple[str, str], Lun] = {}
+        for disk in databases:
+            lun = index.typed(disk.lun, Lun)
+            if lun is not None:
+                spindles.setdefault((lun.array, lun.raid_group), lun)
+        reported: set[tuple[str, str]] = set()
+        for disk in logs:
+            log_lun = index.typed(disk.lun, Lun)
+            if log_lun is None:
+                continue
+            spot = (log_lun.array, log_lun.raid_group)
+            db_lun = spindles.get(spot)
+            if db_lun is None or spot in reported:
+                continue
+            reported.add(spot)
+            vm_id, group = key
+            vm = index.get(vm_id)
+            array = index.get(log_lun.array)
+            yield ctx.finding(
+                f"{group} of VM {vm.name if vm else vm_id} keeps database LUN "
+                f"{db_lun.name} and log LUN {log_lun.name} on RAID group "
+                f"{log_lun.raid_group} of array {array.name if array else log_lun.array}",
+                _unique([vm_id, db_lun.id, log_lun.id]),
+            )
+
+
+def _storage_group_key(ctx: RuleContext, disk: VirtualDisk) -> str:
+    database = ctx.index.typed(disk.database, MailboxDatabase)
+    if database is None:
+        return "Exchange data"
+    if database.storage_group:
+        return f"storage group {database.storage_group}"
+    return f"mailbox database {database.name}"
+
+
+def _unique(ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(ids))

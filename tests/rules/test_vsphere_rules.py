@@ -1,0 +1,173 @@
+"""vSphere and storage rules VS001-VS004: a failing and a passing fixture each."""
+
+from __future__ import annotations
+
+from _misc_fixtures import build, findings, vm
+
+from designer.domain import (
+    DiskPlacement,
+    DiskPurpose,
+    EsxiHost,
+    Lun,
+    LunUsage,
+    MailboxDatabase,
+    Site,
+    StorageArray,
+    VirtualDisk,
+    VsphereCluster,
+)
+
+
+# -- VS001 -------------------------------------------------------------------------------
+def _cluster(vm_memory: list[float], *, ha: bool = True, tolerated: int = 1) -> list:
+    """Hosts of 256, 128 and 128 GB; VMs of the given memory spread over them."""
+    hosts = [
+        EsxiHost(id="h1", name="esx-big", site="s1", cluster="c1", memory_gb=256, cpu_cores=32),
+        EsxiHost(id="h2", name="esx-2", site="s1", cluster="c1", memory_gb=128),
+        EsxiHost(id="h3", name="esx-3", site="s1", cluster="c1", memory_gb=128),
+    ]
+    vms = [vm(f"v{i}", host=hosts[i % 3].id, memory_gb=gb) for i, gb in enumerate(vm_memory)]
+    return [
+        Site(id="s1", name="Boston"),
+        VsphereCluster(
+            id="c1", name="prod", site="s1", ha_enabled=ha, host_failures_tolerated=tolerated
+        ),
+        *hosts,
+        *vms,
+    ]
+
+
+def test_vs001_triggers() -> None:
+    design = build(*_cluster([100, 100, 100]))
+    (finding,) = findings(design, "VS001")
+    assert finding.code == "VS001"
+    assert finding.elements == ("c1", "h1")
+    assert "prod" in finding.message and "esx-big" in finding.message
+    assert "300 GB" in finding.message and "256 GB" in finding.message
+
+
+def test_vs001_passes() -> None:
+    design = build(*_cluster([80, 80, 80]))
+    assert findings(design, "VS001") == []
+
+
+def test_vs001_counts_the_failures_the_cluster_tolerates() -> None:
+    design = build(*_cluster([80, 80, 80], tolerated=2))
+    (finding,) = findings(design, "VS001")
+    assert finding.elements == ("c1", "h1", "h2")
+    assert "128 GB" in finding.message
+
+
+def test_vs001_ignores_clusters_without_ha() -> None:
+    assert findings(build(*_cluster([100, 100, 100], ha=False)), "VS001") == []
+
+
+def test_vs001_single_host_cluster_cannot_restart() -> None:
+    design = build(
+        Site(id="s1", name="Boston"),
+        VsphereCluster(id="c1", name="solo", site="s1"),
+        EsxiHost(id="h1", name="esx", site="s1", cluster="c1"),
+        vm("v1", memory_gb=16),
+    )
+    (finding,) = findings(design, "VS001")
+    assert "0 GB" in finding.message
+
+
+# -- VS002 -------------------------------------------------------------------------------
+def _mailbox_vm(users: int) -> list:
+    return [
+        Site(id="s1", name="Boston"),
+        EsxiHost(id="h1", name="esx", site="s1"),
+        vm("mbx1", mailboxes=users),
+    ]
+
+
+def test_vs002_triggers() -> None:
+    (finding,) = findings(build(*_mailbox_vm(4500)), "VS002")
+    assert finding.elements == ("mbx1",)
+    assert "4,500" in finding.message and "4,000" in finding.message
+
+
+def test_vs002_passes() -> None:
+    assert findings(build(*_mailbox_vm(4000)), "VS002") == []
+
+
+# -- VS003 -------------------------------------------------------------------------------
+def _storage(*disks: VirtualDisk, usage: LunUsage = LunUsage.VMFS_DATASTORE) -> list:
+    return [
+        Site(id="s1", name="Boston"),
+        EsxiHost(id="h1", name="esx", site="s1"),
+        vm("mbx1", exchange_version="2013"),
+        StorageArray(id="a1", name="array-1", site="s1"),
+        Lun(id="l1", name="lun-1", array="a1", usage=usage),
+        *disks,
+    ]
+
+
+def test_vs003_triggers() -> None:
+    disk = VirtualDisk(
+        id="d1", name="db-disk", vm="mbx1", placement=DiskPlacement.NAS,
+        purpose=DiskPurpose.DATABASE, lun="l1",
+    )  # fmt: skip
+    (finding,) = findings(build(*_storage(disk)), "VS003")
+    assert finding.severity.value == "error"
+    assert finding.elements[:2] == ("d1", "mbx1")
+    assert "db-disk" in finding.message and "NAS/NFS" in finding.message
+
+
+def test_vs003_passes() -> None:
+    disk = VirtualDisk(
+        id="d1", name="db-disk", vm="mbx1", placement=DiskPlacement.VMDK_VMFS,
+        purpose=DiskPurpose.DATABASE, lun="l1",
+    )  # fmt: skip
+    assert findings(build(*_storage(disk)), "VS003") == []
+
+
+def test_vs003_vmdk_on_an_nfs_datastore_is_nas_too() -> None:
+    disk = VirtualDisk(id="d1", name="logs", vm="mbx1", purpose=DiskPurpose.LOGS, lun="l1")
+    (finding,) = findings(build(*_storage(disk, usage=LunUsage.NFS_EXPORT)), "VS003")
+    assert "l1" in finding.elements and "logs" in finding.message
+
+
+def test_vs003_os_disk_on_nas_is_not_exchange_data() -> None:
+    disk = VirtualDisk(id="d1", name="os", vm="mbx1", placement=DiskPlacement.NAS)
+    assert findings(build(*_storage(disk)), "VS003") == []
+
+
+# -- VS004 -------------------------------------------------------------------------------
+def _db_and_logs(db_rg: str, log_rg: str, *, second_group: bool = False) -> list:
+    db2 = "db2" if second_group else "db1"
+    return [
+        Site(id="s1", name="Boston"),
+        EsxiHost(id="h1", name="esx", site="s1"),
+        vm("mbx1", exchange_version="2007"),
+        StorageArray(id="a1", name="cx-a", site="s1"),
+        Lun(id="l-db", name="lun-db", array="a1", raid_group=db_rg),
+        Lun(id="l-log", name="lun-log", array="a1", raid_group=log_rg),
+        MailboxDatabase(id="db1", name="DB1", storage_group="SG1"),
+        MailboxDatabase(id="db2", name="DB2", storage_group="SG2"),
+        VirtualDisk(
+            id="d-db", name="db", vm="mbx1", purpose=DiskPurpose.DATABASE, lun="l-db",
+            database="db1",
+        ),
+        VirtualDisk(
+            id="d-log", name="log", vm="mbx1", purpose=DiskPurpose.LOGS, lun="l-log",
+            database=db2,
+        ),
+    ]  # fmt: skip
+
+
+def test_vs004_triggers() -> None:
+    (finding,) = findings(build(*_db_and_logs("RG5", "RG5")), "VS004")
+    assert finding.elements == ("mbx1", "l-db", "l-log")
+    assert "storage group SG1" in finding.message and "RG5" in finding.message
+    assert "cx-a" in finding.message
+
+
+def test_vs004_passes() -> None:
+    assert findings(build(*_db_and_logs("RG5", "RG6")), "VS004") == []
+
+
+def test_vs004_compares_within_one_storage_group_only() -> None:
+    design = build(*_db_and_logs("RG5", "RG5", second_group=True))
+    assert findings(design, "VS004") == []
