@@ -1,0 +1,112 @@
+"""The headless command line: check, rules, rule, schema; exit codes and formats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from designer.cli.main import main
+from designer.domain import Design, EsxiHost, Site, VirtualMachine
+from designer.persistence import envelope_schema, save
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def overloaded(tmp_path: Path) -> Path:
+    """A design with one VS002 warning (a VM over the users-per-VM guidance)."""
+    path = tmp_path / "overloaded.json"
+    save(
+        Design(
+            elements=[
+                Site(id="s", name="Boston"),
+                EsxiHost(id="h", name="esx01", site="s"),
+                VirtualMachine(id="vm1", name="mbx01", host="h", mailboxes=9000),
+            ]
+        ),
+        path,
+    )
+    return path
+
+
+def test_check_text_names_elements_and_numbers(overloaded: Path, capsys) -> None:
+    code = main(["check", str(overloaded)])
+    out = capsys.readouterr().out
+    assert "VS002" in out and "9,000" in out and "VM mbx01" in out
+    assert code in (0, 1)
+
+
+def test_check_json_shape(overloaded: Path, capsys) -> None:
+    main(["check", str(overloaded), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    vs002 = [f for f in data["findings"] if f["code"] == "VS002"]
+    assert vs002 and vs002[0]["elements"] == ["vm1"] and vs002[0]["severity"] == "warning"
+    assert set(vs002[0]) >= {"code", "severity", "message", "elements", "source"}
+    assert data["summary"]["warning"] >= 1
+
+
+def test_check_sarif_is_2_1_0(overloaded: Path, capsys) -> None:
+    main(["check", str(overloaded), "--format", "sarif"])
+    sarif = json.loads(capsys.readouterr().out)
+    assert sarif["version"] == "2.1.0"
+    run = sarif["runs"][0]
+    assert any(r["ruleId"] == "VS002" for r in run["results"])
+    ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    for result in run["results"]:
+        assert ids[result["ruleIndex"]] == result["ruleId"]
+
+
+def test_check_exit_codes(tmp_path: Path, overloaded: Path, capsys) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "dr-designer", "schema_version": 2, "design": {"elements": [}')
+    assert main(["check", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.json" in err and "line 1" in err and "Traceback" not in err
+    from designer.domain import RuleSettings, Severity
+
+    design = Design(
+        elements=[
+            Site(id="s", name="Boston"),
+            EsxiHost(id="h", name="esx01", site="s"),
+            VirtualMachine(id="vm1", name="mbx01", host="h", mailboxes=9000),
+        ],
+        rules=RuleSettings(severity_overrides={"VS002": Severity.ERROR}),
+    )
+    erroring = tmp_path / "erroring.json"
+    save(design, erroring)
+    assert main(["check", str(erroring)]) == 1
+
+
+def test_rules_lists_catalogue_and_rule_explains(capsys) -> None:
+    main(["rules", "--format", "json"])
+    rules = json.loads(capsys.readouterr().out)
+    assert any(r["code"] == "VS002" for r in rules)
+    assert main(["rule", "vs002"]) == 0
+    out = capsys.readouterr().out
+    assert "Why" in out and "Fix" in out and "Source" in out
+    assert main(["rule", "XX999"]) == 2
+
+
+def test_schema_matches_committed_copy(capsys) -> None:
+    main(["schema"])
+    printed = json.loads(capsys.readouterr().out)
+    committed = json.loads((ROOT / "docs" / "design-file.schema.json").read_text())
+    assert printed == envelope_schema()
+    assert printed == committed, "run `dr-designer schema > docs/design-file.schema.json`"
+
+
+def test_cli_runs_as_a_module_without_a_display(overloaded: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(overloaded.parent)}
+    run = subprocess.run(
+        [sys.executable, "-m", "designer", "check", str(overloaded), "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert run.returncode in (0, 1), run.stderr
+    assert json.loads(run.stdout)["summary"]["warning"] >= 1
