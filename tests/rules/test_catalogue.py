@@ -75,7 +75,7 @@ def test_registry_refuses_duplicates_and_undocumented_rules() -> None:
 
 
 def test_a_crashing_rule_becomes_an_internal_finding(monkeypatch) -> None:
-    from designer.domain import Site, VirtualMachine, EsxiHost
+    from designer.domain import EsxiHost, Site, VirtualMachine
 
     load_all_rules()
 
