@@ -1,0 +1,883 @@
+"""DAG and database copy rules (DAG…): quorum, witness, copy placement, lag, limits.
+
+The rules share one :class:`_DagFacts` per design snapshot (member placement, the site
+network), built lazily on first use, so each rule is a single pass over the DAGs or the
+databases: a 25,000-element design is checked in a few milliseconds per rule.
+"""
+
+from __future__ import annotations
+
+import heapq
+import weakref
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from itertools import combinations
+
+from designer.catalog import limits
+from designer.domain.design import Severity
+from designer.domain.elements import (
+    Dag,
+    EsxiHost,
+    FileShareWitness,
+    Lun,
+    MailboxDatabase,
+    VirtualDisk,
+    VirtualMachine,
+    WanLink,
+)
+from designer.domain.enums import DiskPurpose, FailoverIntent, VmRole
+from designer.domain.index import DesignIndex
+from designer.rules.context import RuleContext
+from designer.rules.finding import Finding
+from designer.rules.registry import rule
+
+__all__ = [
+    "copies_outside_primary_site_lagged",
+    "copy_placement_unique",
+    "copy_replay_lag_over_limit",
+    "copy_storage_shares_failure_domain",
+    "copy_vms_share_host_or_cluster",
+    "dag_membership_limits",
+    "dag_site_latency_over_limit",
+    "local_ha_copies_in_primary_site",
+    "stretched_dag_copy_in_each_site",
+    "stretched_dag_witness_placement",
+    "witness_in_member_site",
+]
+
+SOURCE = "000 §5.3"
+
+
+# -- shared facts ------------------------------------------------------------------------
+class _DagFacts:
+    """Placement of DAG members and the site network of one design, computed once."""
+
+    def __init__(self, index: DesignIndex) -> None:
+        self.index = index
+        self.dags: list[Dag] = index.of("dag", Dag)
+        self.databases: list[MailboxDatabase] = index.of("mailbox_database", MailboxDatabase)
+
+    def name(self, element_id: str | None) -> str:
+        element = self.index.get(element_id)
+        return element.name if element is not None else str(element_id)
+
+    @cached_property
+    def host_of(self) -> dict[str, str]:
+        """VM id → ESXi host id."""
+        return {vm.id: vm.host for vm in self.index.of("vm", VirtualMachine)}
+
+    @cached_property
+    def cluster_of(self) -> dict[str, str]:
+        """ESXi host id → vSphere cluster id (hosts in a cluster only)."""
+        return {h.id: h.cluster for h in self.index.of("esxi_host", EsxiHost) if h.cluster}
+
+    @cached_property
+    def site_of_host(self) -> dict[str, str]:
+        return {h.id: h.site for h in self.index.of("esxi_host", EsxiHost)}
+
+    def site_of_vm(self, vm_id: str) -> str | None:
+        host = self.host_of.get(vm_id)
+        return self.site_of_host.get(host) if host else None
+
+    @cached_property
+    def members_by_site(self) -> dict[str, dict[str, list[str]]]:
+        """DAG id → member site id → member VM ids, sites in order of first member."""
+        result: dict[str, dict[str, list[str]]] = {}
+        for dag in self.dags:
+            sites: dict[str, list[str]] = {}
+            for vm_id in dict.fromkeys(dag.members):
+                site = self.site_of_vm(vm_id)
+                if site is not None:
+                    sites.setdefault(site, []).append(vm_id)
+            result[dag.id] = sites
+        return result
+
+    @cached_property
+    def dag_by_id(self) -> dict[str, Dag]:
+        return {dag.id: dag for dag in self.dags}
+
+    @cached_property
+    def links_of_site(self) -> dict[str, list[WanLink]]:
+        result: dict[str, list[WanLink]] = {}
+        for link in self.index.of("wan_link", WanLink):
+            result.setdefault(link.site_a, []).append(link)
+            result.setdefault(link.site_b, []).append(link)
+        return result
+
+    def links_between(self, a: str, b: str) -> list[WanLink]:
+        return [link for link in self.links_of_site.get(a, []) if b in (link.site_a, link.site_b)]
+
+    def reachable(self, start: str, blocked_sites: Iterable[str] = ()) -> set[str]:
+        """Sites reachable from ``start`` without passing through ``blocked_sites``."""
+        blocked = set(blocked_sites)
+        seen = {start}
+        stack = [start]
+        while stack:
+            here = stack.pop()
+            for link in self.links_of_site.get(here, []):
+                there = link.site_b if link.site_a == here else link.site_a
+                if there not in seen and there not in blocked:
+                    seen.add(there)
+                    stack.append(there)
+        return seen
+
+    def lowest_rtt(self, a: str, b: str) -> tuple[float, list[WanLink]] | None:
+        """The smallest round-trip time from site ``a`` to ``b`` and its links (Dijkstra)."""
+        best: dict[str, float] = {a: 0.0}
+        via: dict[str, WanLink] = {}
+        queue: list[tuple[float, str]] = [(0.0, a)]
+        while queue:
+            rtt, here = heapq.heappop(queue)
+            if here == b:
+                path: list[WanLink] = []
+                while here != a:
+                    link = via[here]
+                    path.append(link)
+                    here = link.site_a if link.site_b == here else link.site_b
+                return rtt, path[::-1]
+            if rtt > best.get(here, float("inf")):
+                continue
+            for link in self.links_of_site.get(here, []):
+                there = link.site_b if link.site_a == here else link.site_a
+                candidate = rtt + link.rtt_ms
+                if candidate < best.get(there, float("inf")):
+                    best[there] = candidate
+                    via[there] = link
+                    heapq.heappush(queue, (candidate, there))
+        return None
+
+    @cached_property
+    def database_luns(self) -> dict[tuple[str, str], list[str]]:
+        """(VM id, database id) → LUNs of the VM's disks holding that database's files.
+
+        A disk naming no database but whose purpose is database or logs is filed under
+        the database id ``""``: it holds whichever databases the VM has no own disk for.
+        """
+        result: dict[tuple[str, str], list[str]] = {}
+        for disk in self.index.of("virtual_disk", VirtualDisk):
+            if not disk.lun or (disk.database is None and disk.purpose is DiskPurpose.OS):
+                continue
+            luns = result.setdefault((disk.vm, disk.database or ""), [])
+            if disk.lun not in luns:
+                luns.append(disk.lun)
+        return result
+
+    @cached_property
+    def array_of_lun(self) -> dict[str, str]:
+        return {lun.id: lun.array for lun in self.index.of("lun", Lun)}
+
+    def primary_site(self, db: MailboxDatabase) -> str | None:
+        """The database's user site, or else the site of its most preferred copy."""
+        if db.user_site:
+            return db.user_site
+        if not db.copies:
+            return None
+        preferred = min(db.copies, key=lambda c: c.activation_preference)
+        return self.site_of_vm(preferred.member)
+
+
+_FACTS: weakref.WeakKeyDictionary[DesignIndex, _DagFacts] = weakref.WeakKeyDictionary()
+
+
+def _facts(ctx: RuleContext) -> _DagFacts:
+    facts = _FACTS.get(ctx.index)
+    if facts is None:
+        facts = _FACTS[ctx.index] = _DagFacts(ctx.index)
+    return facts
+
+
+def _votes(members: int, witness: bool) -> int:
+    """Quorum voters: the members, plus the witness when the member count is even."""
+    return members + (1 if witness and members % 2 == 0 else 0)
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def _multi_site_automatic(facts: _DagFacts) -> Iterator[tuple[Dag, dict[str, list[str]]]]:
+    for dag in facts.dags:
+        sites = facts.members_by_site[dag.id]
+        if len(sites) >= 2 and dag.failover_intent is FailoverIntent.AUTOMATIC:
+            yield dag, sites
+
+
+def _dag_databases(facts: _DagFacts) -> Iterator[tuple[MailboxDatabase, Dag]]:
+    for db in facts.databases:
+        dag = facts.dag_by_id.get(db.dag) if db.dag else None
+        if dag is not None:
+            yield db, dag
+
+
+def _site_counts(facts: _DagFacts, sites: dict[str, list[str]]) -> str:
+    return ", ".join(
+        f"{len(members)} in site {facts.name(site)}" for site, members in sites.items()
+    )
+
+
+# -- DAG001 ------------------------------------------------------------------------------
+@rule(
+    code="DAG001",
+    name="stretched-dag-witness-placement",
+    severity=Severity.ERROR,
+    source="000 §5.3, §5.3.1",
+)
+def stretched_dag_witness_placement(ctx: RuleContext) -> Iterator[Finding]:
+    """A stretched DAG with automatic site failover lacks an independent third-site witness.
+
+    What it checks
+    --------------
+    For every DAG whose failover intent is automatic and whose members run in two or
+    more sites: that it has a file share witness; that a witness outside the member
+    sites reaches each member site without passing through another member site; that
+    the member sites do not connect only through the witness site, and that no WAN link
+    of the witness site shares a ``failure_domain`` tag with a link between two member
+    sites; and that losing any one member site leaves the others (with the witness)
+    more than half of the quorum votes, i.e. that the member sites hold equal counts.
+    A witness inside a member site is DAG002's finding, not this one.
+
+    Why
+    ---
+    Automatic datacenter failover works only if the surviving site still holds quorum:
+    its members plus the witness. A witness that fails with the inter-site link, or that
+    is reached only through the failed site, leaves both halves without quorum, and a
+    larger member site takes the majority of votes down with it.
+
+    Fix
+    ---
+    Put the witness in a third site with its own links to each member site, on other
+    carriers or conduits than the link between the member sites, and give the member
+    sites the same number of DAG members.
+
+    Source
+    ------
+    000 §5.3 ("a third site with connectivity to both Exchange sites must be available
+    for the file share witness … isolated from any network failures which might affect
+    sites hosting Exchange 2013 DAG members"); 000 §5.3.1 Fig. 10 (an equal number of
+    members in each site).
+    """
+    facts = _facts(ctx)
+    for dag, sites in _multi_site_automatic(facts):
+        yield from _witness_findings(ctx, facts, dag, sites)
+        total = sum(len(members) for members in sites.values())
+        votes = _votes(total, witness=True)
+        for site, members in sites.items():
+            left = votes - len(members)
+            if 2 * left <= votes:
+                yield ctx.finding(
+                    f"DAG {dag.name} has {_site_counts(facts, sites)}; losing site "
+                    f"{facts.name(site)} leaves {left} of {votes} quorum votes",
+                    [dag.id, site],
+                )
+                break
+
+
+def _witness_findings(
+    ctx: RuleContext, facts: _DagFacts, dag: Dag, sites: dict[str, list[str]]
+) -> Iterator[Finding]:
+    witness = ctx.index.typed(dag.witness, FileShareWitness)
+    if witness is None:
+        yield ctx.finding(
+            f"DAG {dag.name} fails over automatically across "
+            f"{_plural(len(sites), 'site')} but has no file share witness",
+            [dag.id],
+        )
+        return
+    home = witness.site
+    if home in sites:
+        return  # DAG002
+    for site in sites:
+        others = [s for s in sites if s != site]
+        if site not in facts.reachable(home, blocked_sites=others):
+            yield ctx.finding(
+                f"DAG {dag.name} witness {witness.name} in site {facts.name(home)} has no "
+                f"link to member site {facts.name(site)} that avoids the other member sites",
+                [dag.id, witness.id, home, site],
+            )
+    witness_tags = {link.failure_domain: link for link in facts.links_of_site.get(home, [])}
+    for a, b in combinations(sites, 2):
+        if b in facts.reachable(a) and b not in facts.reachable(a, blocked_sites=[home]):
+            yield ctx.finding(
+                f"DAG {dag.name} member sites {facts.name(a)} and {facts.name(b)} connect "
+                f"only through witness site {facts.name(home)}",
+                [dag.id, witness.id, a, b, home],
+            )
+            continue
+        for link in facts.links_between(a, b):
+            shared = witness_tags.get(link.failure_domain) if link.failure_domain else None
+            if shared is not None:
+                yield ctx.finding(
+                    f"DAG {dag.name} witness site {facts.name(home)} link {shared.name} "
+                    f"shares failure domain {link.failure_domain!r} with link {link.name} "
+                    f"between member sites {facts.name(a)} and {facts.name(b)}",
+                    [dag.id, witness.id, shared.id, link.id],
+                )
+                break
+
+
+# -- DAG002 ------------------------------------------------------------------------------
+@rule(
+    code="DAG002",
+    name="witness-in-member-site",
+    severity=Severity.WARNING,
+    source="000 §5.3",
+)
+def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
+    """A multi-site DAG meant to fail over automatically has its witness in a member site.
+
+    What it checks
+    --------------
+    For every DAG whose failover intent is automatic and whose members run in two or
+    more sites: whether its file share witness is in one of those sites, and losing that
+    site (its members and the witness) leaves the rest without more than half of the
+    quorum votes. Single-site DAGs and manual-intent designs are not checked.
+
+    Why
+    ---
+    The witness votes with the site that holds it. When that site fails, the survivors
+    hold at most half the votes and dismount every database: no automatic failover,
+    an administrator has to switch over with the alternate witness.
+
+    Fix
+    ---
+    Move the witness to a third site linked to both member sites (see DAG001), or set
+    the DAG's failover intent to manual and plan the switchover.
+
+    Source
+    ------
+    000 §5.3 (the witness belongs in a third site); DOMAIN.md §4 quorum arithmetic
+    (members, plus the witness when the member count is even; more than half to hold).
+    """
+    facts = _facts(ctx)
+    for dag, sites in _multi_site_automatic(facts):
+        witness = ctx.index.typed(dag.witness, FileShareWitness)
+        if witness is None or witness.site not in sites:
+            continue
+        total = sum(len(members) for members in sites.values())
+        votes = _votes(total, witness=True)
+        left = total - len(sites[witness.site])
+        if 2 * left <= votes:
+            yield ctx.finding(
+                f"DAG {dag.name} has its witness {witness.name} in member site "
+                f"{facts.name(witness.site)}; losing it leaves {left} of {votes} quorum votes",
+                [dag.id, witness.id, witness.site],
+            )
+
+
+# -- DAG003 ------------------------------------------------------------------------------
+@rule(
+    code="DAG003",
+    name="stretched-dag-copy-in-each-site",
+    severity=Severity.ERROR,
+    source="000 §5.3",
+)
+def stretched_dag_copy_in_each_site(ctx: RuleContext) -> Iterator[Finding]:
+    """A database of a stretched DAG lacks a copy in each datacenter.
+
+    What it checks
+    --------------
+    For every database of a DAG whose members run in two or more sites: that it has
+    copies in at least two of those sites (for a two-site DAG, one in each). An error
+    when the DAG's failover intent is automatic, a warning when it is manual.
+
+    Why
+    ---
+    A database whose copies all sit in one site goes down with that site, whatever the
+    DAG's stretch: there is nothing to activate in the surviving datacenter.
+
+    Fix
+    ---
+    Add a copy of the database on a DAG member in the other datacenter.
+
+    Source
+    ------
+    000 §5.3 ("two copies of the data is the minimum requirement with one copy in each
+    datacenter").
+    """
+    facts = _facts(ctx)
+    for db, dag in _dag_databases(facts):
+        dag_sites = facts.members_by_site[dag.id]
+        if len(dag_sites) < 2:
+            continue
+        copy_sites = [s for s in dict.fromkeys(facts.site_of_vm(c.member) for c in db.copies) if s]
+        if len(copy_sites) >= 2:
+            continue
+        automatic = dag.failover_intent is FailoverIntent.AUTOMATIC
+        n = len(db.copies)
+        where = (
+            "none in any site"
+            if not copy_sites
+            else f"{'all' if n > 2 else 'both' if n == 2 else ''} in site "
+            f"{facts.name(copy_sites[0])}".lstrip()
+        )
+        need = (
+            "one in each datacenter"
+            if len(dag_sites) == 2
+            else f"copies in at least 2 of its {len(dag_sites)} datacenters"
+        )
+        yield ctx.finding(
+            f"database {db.name} has {_plural(n, 'copy', 'copies')}, {where}; a stretched "
+            f"DAG{' with automatic failover' if automatic else ''} needs {need}",
+            [db.id, dag.id, *copy_sites],
+            severity=None if automatic else Severity.WARNING,
+        )
+
+
+# -- DAG004 ------------------------------------------------------------------------------
+@rule(
+    code="DAG004",
+    name="local-ha-copies-in-primary-site",
+    severity=Severity.WARNING,
+    source="000 §5.3",
+)
+def local_ha_copies_in_primary_site(ctx: RuleContext) -> Iterator[Finding]:
+    """A DAG database has too few non-lagged copies in its primary site for local HA.
+
+    What it checks
+    --------------
+    For every database in a DAG: the non-lagged copies on members in its primary site
+    (the database's user site, or else the site of its preferred copy) against the
+    copies local high availability needs there (two; with a copy in a second
+    datacenter, three in all).
+
+    Why
+    ---
+    With a single usable copy in the primary site, a host, VM or disk failure moves the
+    database to another datacenter (clients then cross the WAN) or, in a single-site
+    DAG, takes it offline. A lagged copy is activated only by an administrator, so it
+    does not count.
+
+    Fix
+    ---
+    Add a non-lagged copy of the database on another DAG member in the primary site.
+
+    Source
+    ------
+    000 §5.3 ("maintaining local high availability requires at least three copies of
+    data"); two of them in the primary site.
+    """
+    need = limits()["min_local_ha_copies_in_primary_site"]
+    facts = _facts(ctx)
+    for db, dag in _dag_databases(facts):
+        primary = facts.primary_site(db)
+        if primary is None:
+            yield ctx.finding(
+                f"database {db.name} in DAG {dag.name} has no copies; local high "
+                f"availability needs {need} in its primary site",
+                [db.id, dag.id],
+            )
+            continue
+        local = [
+            c.member
+            for c in db.copies
+            if c.replay_lag_days == 0 and facts.site_of_vm(c.member) == primary
+        ]
+        count = len(set(local))
+        if count < need:
+            yield ctx.finding(
+                f"database {db.name} has {_plural(count, 'non-lagged copy', 'non-lagged copies')}"
+                f" in its primary site {facts.name(primary)}; local high availability "
+                f"needs {need}",
+                [db.id, primary, *dict.fromkeys(local)],
+            )
+
+
+# -- DAG005 ------------------------------------------------------------------------------
+@rule(
+    code="DAG005",
+    name="copy-replay-lag-over-limit",
+    severity=Severity.ERROR,
+    source="000 §5.2",
+)
+def copy_replay_lag_over_limit(ctx: RuleContext) -> Iterator[Finding]:
+    """A database copy's replay lag is above the longest Exchange allows.
+
+    What it checks
+    --------------
+    Every database copy's ``replay_lag_days`` against the maximum replay lag time.
+
+    Why
+    ---
+    Exchange refuses a ReplayLagTime above 14 days; the copy as designed cannot be
+    configured, and the recovery point the design relies on does not exist.
+
+    Fix
+    ---
+    Lower the copy's replay lag to 14 days or less; for older recovery points use
+    backups.
+
+    Source
+    ------
+    000 §5.2 ("this replay lag time can be up to 14 days").
+    """
+    cap = limits()["max_replay_lag_days"]
+    facts = _facts(ctx)
+    for db in facts.databases:
+        for copy in db.copies:
+            if copy.replay_lag_days > cap:
+                yield ctx.finding(
+                    f"database {db.name} copy on {facts.name(copy.member)} lags "
+                    f"{copy.replay_lag_days:g} days; Exchange allows at most {cap}",
+                    [db.id, copy.member],
+                )
+
+
+# -- DAG006 ------------------------------------------------------------------------------
+@rule(
+    code="DAG006",
+    name="copies-outside-primary-site-lagged",
+    severity=Severity.WARNING,
+    source="000 §5.2.1",
+)
+def copies_outside_primary_site_lagged(ctx: RuleContext) -> Iterator[Finding]:
+    """A database of an automatic-failover DAG has only lagged copies outside its site.
+
+    What it checks
+    --------------
+    For every database of a multi-site DAG whose failover intent is automatic: whether
+    it has copies outside its primary site (its user site, or else the site of its
+    preferred copy) and all of them are lagged. Manual-intent designs (000 Fig. 8–9:
+    a lagged DR copy activated by hand) are not checked.
+
+    Why
+    ---
+    Lagged copies are activated only by an administrator. When the primary site fails,
+    the database cannot fail over automatically, whatever the DAG's quorum.
+
+    Fix
+    ---
+    Add a non-lagged copy in another site, or set the DAG's failover intent to manual.
+
+    Source
+    ------
+    000 §5.2.1 ("lagged database copies must be manually activated by an
+    administrator").
+    """
+    facts = _facts(ctx)
+    for db, dag in _dag_databases(facts):
+        if dag.failover_intent is not FailoverIntent.AUTOMATIC:
+            continue
+        primary = facts.primary_site(db)
+        remote = [c for c in db.copies if facts.site_of_vm(c.member) not in (primary, None)]
+        if remote and all(c.replay_lag_days > 0 for c in remote):
+            shortest = min(c.replay_lag_days for c in remote)
+            yield ctx.finding(
+                f"database {db.name} has only lagged copies outside its primary site "
+                f"{facts.name(primary)} ({', '.join(facts.name(c.member) for c in remote)}); "
+                f"the shortest lag is {shortest:g} days",
+                [db.id, dag.id, *dict.fromkeys(c.member for c in remote)],
+            )
+
+
+# -- DAG007 ------------------------------------------------------------------------------
+@rule(
+    code="DAG007",
+    name="copy-placement-unique",
+    severity=Severity.ERROR,
+    source="[product fact]",
+)
+def copy_placement_unique(ctx: RuleContext) -> Iterator[Finding]:
+    """Two copies of one database on one DAG member, or activation preferences not 1…n.
+
+    What it checks
+    --------------
+    For every database: that no DAG member holds two of its copies, and that the copies'
+    activation preferences are exactly 1, 2, …, n (each once) for n copies.
+
+    Why
+    ---
+    A server holds at most one copy of a database: Exchange cannot add a second one.
+    Activation preference is a ranking, unique per copy; gaps or ties leave the
+    preferred active copy undefined.
+
+    Fix
+    ---
+    Move the extra copy to another member; renumber the activation preferences 1…n.
+
+    Source
+    ------
+    [product fact] (Add-MailboxDatabaseCopy: one copy per server; ActivationPreference
+    ranks the copies 1…n).
+    """
+    facts = _facts(ctx)
+    for db in facts.databases:
+        if not db.copies:
+            continue
+        seen: dict[str, int] = {}
+        for copy in db.copies:
+            seen[copy.member] = seen.get(copy.member, 0) + 1
+        for member, count in seen.items():
+            if count > 1:
+                yield ctx.finding(
+                    f"database {db.name} has {count} copies on DAG member {facts.name(member)}",
+                    [db.id, member],
+                )
+        preferences = sorted(c.activation_preference for c in db.copies)
+        if preferences != list(range(1, len(preferences) + 1)):
+            yield ctx.finding(
+                f"database {db.name} has activation preferences "
+                f"{', '.join(map(str, preferences))}; {len(preferences)} copies need "
+                f"1…{len(preferences)}, each once",
+                [db.id],
+            )
+
+
+# -- DAG008 ------------------------------------------------------------------------------
+@rule(
+    code="DAG008",
+    name="copy-vms-share-host-or-cluster",
+    severity=Severity.WARNING,
+    source="[product fact]; 000 §4.3.1",
+)
+def copy_vms_share_host_or_cluster(ctx: RuleContext) -> Iterator[Finding]:
+    """DAG members holding copies of one database can fail with one ESXi host.
+
+    What it checks
+    --------------
+    For every database: whether two members holding its copies run on the same ESXi
+    host (one finding per database); and, for a DAG without an anti-affinity rule,
+    whether such members run on different hosts of one vSphere cluster (one finding
+    per DAG and cluster, counting the databases concerned, since the fix is the DAG's
+    one rule).
+
+    Why
+    ---
+    A host failure takes down every VM on it, so two copies on one host are one copy
+    as far as host failure goes. Without an anti-affinity rule, DRS and vSphere HA are
+    free to place the members together at any time.
+
+    Fix
+    ---
+    Move one of the members to another host, and create a DRS anti-affinity rule for
+    the DAG's members (``anti_affinity`` on the DAG).
+
+    Source
+    ------
+    [product fact] (one copy per failure domain); 000 §4.3.1 (DAG members in a vSphere
+    cluster with vSphere HA).
+    """
+    facts = _facts(ctx)
+    host_of, cluster_of = facts.host_of, facts.cluster_of
+    # (dag, cluster) -> members that share the cluster on distinct hosts, databases
+    clustered: dict[tuple[str, str], tuple[dict[str, None], list[str]]] = {}
+    for db, dag in _dag_databases(facts):
+        by_host: dict[str, list[str]] = {}
+        for member in dict.fromkeys(c.member for c in db.copies):
+            host = host_of.get(member)
+            if host is not None:
+                by_host.setdefault(host, []).append(member)
+        for host, members in by_host.items():
+            if len(members) > 1:
+                yield ctx.finding(
+                    f"database {db.name} has copies on {', '.join(map(facts.name, members))}, "
+                    f"all on ESXi host {facts.name(host)}; one host failure takes "
+                    f"{len(members)} copies",
+                    [db.id, host, *members],
+                )
+        if dag.anti_affinity or len(by_host) < 2:
+            continue
+        by_cluster: dict[str, list[str]] = {}
+        for host in by_host:
+            cluster = cluster_of.get(host)
+            if cluster is not None:
+                by_cluster.setdefault(cluster, []).append(host)
+        for cluster, hosts in by_cluster.items():
+            if len(hosts) > 1:
+                members_seen, dbs = clustered.setdefault((dag.id, cluster), ({}, []))
+                for host in hosts:
+                    members_seen.update(dict.fromkeys(by_host[host]))
+                dbs.append(db.id)
+    for (dag_id, cluster), (members_seen, dbs) in clustered.items():
+        yield ctx.finding(
+            f"DAG {facts.name(dag_id)} has no anti-affinity rule and members "
+            f"{', '.join(map(facts.name, members_seen))} in vSphere cluster "
+            f"{facts.name(cluster)} hold copies of the same databases; databases "
+            f"concerned: {len(dbs)}",
+            [dag_id, cluster, *members_seen],
+        )
+
+
+# -- DAG009 ------------------------------------------------------------------------------
+@rule(
+    code="DAG009",
+    name="dag-membership-limits",
+    severity=Severity.ERROR,
+    source="[product fact]",
+)
+def dag_membership_limits(ctx: RuleContext) -> Iterator[Finding]:
+    """A witness on a DAG member, a member that is a DC, or a DAG or database over 16.
+
+    What it checks
+    --------------
+    For every DAG: that its file share witness and alternate witness are not served by
+    one of its members; that none of its members is a domain controller; that it has
+    no more members than Exchange allows. For every database: no more copies than
+    Exchange allows.
+
+    Why
+    ---
+    The witness must survive a member's failure, so it cannot be one. Exchange does not
+    support a mailbox server that is also a domain controller in a DAG. A DAG holds at
+    most 16 members, and so a database at most 16 copies.
+
+    Fix
+    ---
+    Move the witness to a server outside the DAG; move the domain controller role to its
+    own VM; split the DAG or drop copies.
+
+    Source
+    ------
+    [product fact] (Exchange 2010/2013 DAG: up to 16 mailbox servers; the witness server
+    cannot be a DAG member; DAG members cannot be domain controllers).
+    """
+    caps = limits()
+    max_members, max_copies = caps["max_dag_members"], caps["max_database_copies"]
+    facts = _facts(ctx)
+    index = ctx.index
+    for dag in facts.dags:
+        members = set(dag.members)
+        for witness_id in dict.fromkeys(w for w in (dag.witness, dag.alternate_witness) if w):
+            witness = index.typed(witness_id, FileShareWitness)
+            if witness is not None and witness.vm in members:
+                yield ctx.finding(
+                    f"file share witness {witness.name} of DAG {dag.name} runs on its "
+                    f"member {facts.name(witness.vm)}",
+                    [dag.id, witness.id, witness.vm or ""],
+                )
+        for vm_id in dict.fromkeys(dag.members):
+            vm = index.typed(vm_id, VirtualMachine)
+            if vm is not None and VmRole.DOMAIN_CONTROLLER in vm.roles:
+                yield ctx.finding(
+                    f"DAG {dag.name} member {vm.name} is also a domain controller",
+                    [dag.id, vm.id],
+                )
+        if len(members) > max_members:
+            yield ctx.finding(
+                f"DAG {dag.name} has {len(members)} members; Exchange allows at most {max_members}",
+                [dag.id],
+            )
+    for db in facts.databases:
+        if len(db.copies) > max_copies:
+            yield ctx.finding(
+                f"database {db.name} has {len(db.copies)} copies; Exchange allows at most "
+                f"{max_copies}",
+                [db.id],
+            )
+
+
+# -- DAG010 ------------------------------------------------------------------------------
+@rule(
+    code="DAG010",
+    name="dag-site-latency-over-limit",
+    severity=Severity.ERROR,
+    source="[product fact]; 004",
+)
+def dag_site_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
+    """The round-trip time between two sites of a DAG is above what Exchange supports.
+
+    What it checks
+    --------------
+    For every pair of sites holding members of one DAG: the lowest round-trip time over
+    the WAN links (summed along the best path when the sites have no direct link)
+    against the maximum, and that a path exists at all.
+
+    Why
+    ---
+    DAG members exchange cluster heartbeats and ship logs continuously; above 500 ms
+    round trip the cluster declares healthy members failed and copies fall behind.
+
+    Fix
+    ---
+    Use a faster link between the member sites, or keep the distant site out of the DAG
+    (protect it another way).
+
+    Source
+    ------
+    [product fact] (Exchange: at most 500 ms round trip between DAG members); 004
+    (Windows 2008 stretch clusters need "network latency between nodes reliably less
+    than 500ms").
+    """
+    cap = limits()["max_dag_rtt_ms"]
+    facts = _facts(ctx)
+    for dag in facts.dags:
+        for a, b in combinations(facts.members_by_site[dag.id], 2):
+            found = facts.lowest_rtt(a, b)
+            if found is None:
+                yield ctx.finding(
+                    f"DAG {dag.name} member sites {facts.name(a)} and {facts.name(b)} have "
+                    "no WAN path between them",
+                    [dag.id, a, b],
+                )
+            elif found[0] > cap:
+                rtt, path = found
+                yield ctx.finding(
+                    f"DAG {dag.name} member sites {facts.name(a)} and {facts.name(b)} are "
+                    f"{rtt:g} ms apart (round trip); Exchange allows at most {cap}",
+                    [dag.id, a, b, *(link.id for link in path)],
+                )
+
+
+# -- DAG011 ------------------------------------------------------------------------------
+@rule(
+    code="DAG011",
+    name="copy-storage-shares-failure-domain",
+    severity=Severity.WARNING,
+    source="[product fact]",
+)
+def copy_storage_shares_failure_domain(ctx: RuleContext) -> Iterator[Finding]:
+    """Two copies of one database keep their files on the same array or datastore.
+
+    What it checks
+    --------------
+    For every database with two or more copies: the LUNs of each copy's database and
+    log disks (the member's disks naming the database, or else its unnamed database and
+    log disks), and whether two copies share a LUN (datastore or RDM) or, failing
+    that, a storage array. One finding per database, naming the nearest shared domain.
+
+    Why
+    ---
+    A DAG keeps several copies so that one failure cannot take them all. Copies on one
+    array (or one datastore) fail together with it: vSphere HA cannot restart a VM
+    whose disks are gone, and the DAG has nothing left to activate.
+
+    Fix
+    ---
+    Place each copy's database and log disks on a different storage array, one per
+    failure domain.
+
+    Source
+    ------
+    [product fact] (one copy per failure domain).
+    """
+    facts = _facts(ctx)
+    database_luns, array_of_lun = facts.database_luns, facts.array_of_lun
+    for db in facts.databases:
+        if len(db.copies) < 2:
+            continue
+        on_lun: dict[str, list[str]] = {}
+        on_array: dict[str, list[str]] = {}
+        for member in dict.fromkeys(c.member for c in db.copies):
+            luns = database_luns.get((member, db.id)) or database_luns.get((member, ""), [])
+            arrays: dict[str, None] = {}
+            for lun in luns:
+                on_lun.setdefault(lun, []).append(member)
+                if lun in array_of_lun:
+                    arrays[array_of_lun[lun]] = None
+            for array in arrays:
+                on_array.setdefault(array, []).append(member)
+        shared = _first_shared(on_lun, "LUN") or _first_shared(on_array, "storage array")
+        if shared is not None:
+            domain, label, members = shared
+            yield ctx.finding(
+                f"database {db.name} has copies on {', '.join(map(facts.name, members))} "
+                f"with their database disks on {label} {facts.name(domain)}; one "
+                f"{label} failure takes {len(members)} copies",
+                [db.id, domain, *members],
+            )
+
+
+def _first_shared(groups: dict[str, list[str]], label: str) -> tuple[str, str, list[str]] | None:
+    for domain, members in groups.items():
+        if len(set(members)) > 1:
+            return domain, label, list(dict.fromkeys(members))
+    return None

@@ -1,0 +1,405 @@
+"""DAG001–DAG011: each rule fires on a broken variant of a clean stretched DAG, not on it.
+
+The fixtures (``_dag_fixtures``) build 000 §5.3.1 Fig. 10: two members in Boston, two
+in Chicago, the witness in Denver, four copies of each database.
+"""
+
+from __future__ import annotations
+
+from _dag_fixtures import DAG_CODES, add, base, copies, design, drop, edit, findings
+
+from designer.domain import (
+    Dag,
+    DatabaseCopy,
+    Design,
+    DiskPurpose,
+    FailoverIntent,
+    FileShareWitness,
+    Lun,
+    MailboxDatabase,
+    Severity,
+    VirtualDisk,
+    VirtualMachine,
+    VmRole,
+)
+from designer.domain.elements import ElementBase
+from designer.rules import Finding, check
+
+
+def _one(found: list[Finding], code: str) -> Finding:
+    assert len(found) == 1, [f.message for f in found]
+    assert found[0].code == code
+    return found[0]
+
+
+def test_clean_stretched_dag_has_no_dag_findings() -> None:
+    assert check(design(base()), codes=DAG_CODES).findings == []
+
+
+def test_dag_rules_tolerate_empty_and_memberless_designs() -> None:
+    empty = Design(elements=[Dag(id="d", name="DAG0"), MailboxDatabase(id="m", name="DB0")])
+    assert [f.code for f in check(empty, codes=DAG_CODES).findings] == []
+
+
+# -- DAG001 ------------------------------------------------------------------------------
+def test_dag001_triggers() -> None:
+    elements = edit(base(), "l-bd", failure_domain="carrier-1")
+    f = _one(findings(elements, "DAG001"), "DAG001")
+    assert f.severity is Severity.ERROR
+    assert set(f.elements) == {"dag", "fsw", "l-bd", "l-bc"}
+    assert "shares failure domain 'carrier-1' with link BOS-CHI" in f.message
+
+
+def test_dag001_passes() -> None:
+    # the same tag on a link that is not the witness site's is harmless
+    elements = edit(base(), "l-cd", failure_domain="carrier-2")
+    assert findings(elements, "DAG001") == []
+    # and a manual-intent DAG is not held to automatic failover's requirements
+    manual = edit(base(), "l-bd", failure_domain="carrier-1")
+    manual = edit(manual, "dag", failover_intent=FailoverIntent.MANUAL)
+    assert findings(manual, "DAG001") == []
+
+
+def test_dag001_unequal_member_counts() -> None:
+    elements = edit(base(), "mbx2", host="esx3")  # 1 in Boston, 3 in Chicago
+    f = _one(findings(elements, "DAG001"), "DAG001")
+    assert f.elements == ("dag", "chi")
+    assert f.message.endswith("losing site Chicago leaves 2 of 5 quorum votes")
+    assert "1 in site Boston, 3 in site Chicago" in f.message
+
+
+def test_dag001_missing_witness() -> None:
+    elements = edit(base(), "dag", witness=None)
+    f = _one(findings(elements, "DAG001"), "DAG001")
+    assert f.elements == ("dag",)
+    assert "across 2 sites but has no file share witness" in f.message
+
+
+def test_dag001_witness_reached_only_through_a_member_site() -> None:
+    elements = drop(base(), "l-cd")
+    f = _one(findings(elements, "DAG001"), "DAG001")
+    assert set(f.elements) == {"dag", "fsw", "den", "chi"}
+    assert "no link to member site Chicago" in f.message
+
+
+def test_dag001_member_sites_connect_only_through_witness_site() -> None:
+    elements = drop(base(), "l-bc")
+    f = _one(findings(elements, "DAG001"), "DAG001")
+    assert set(f.elements) == {"dag", "fsw", "bos", "chi", "den"}
+    assert "connect only through witness site Denver" in f.message
+
+
+def test_dag001_leaves_witness_in_member_site_to_dag002() -> None:
+    elements = edit(base(), "fsw", site="bos")
+    elements = edit(elements, "fsw-vm", host="esx2")
+    assert findings(elements, "DAG001") == []
+    assert len(findings(elements, "DAG002")) == 1
+
+
+# -- DAG002 ------------------------------------------------------------------------------
+def _witness_in_boston() -> list[ElementBase]:
+    return edit(edit(base(), "fsw", site="bos"), "fsw-vm", host="esx2")
+
+
+def test_dag002_triggers() -> None:
+    f = _one(findings(_witness_in_boston(), "DAG002"), "DAG002")
+    assert f.severity is Severity.WARNING
+    assert f.elements == ("dag", "fsw", "bos")
+    assert f.message.endswith("in member site Boston; losing it leaves 2 of 5 quorum votes")
+
+
+def test_dag002_passes() -> None:
+    manual = edit(_witness_in_boston(), "dag", failover_intent=FailoverIntent.MANUAL)
+    assert findings(manual, "DAG002") == []
+    # a single-site DAG keeps its witness at home
+    single = edit(_witness_in_boston(), "dag", members=["mbx1", "mbx2"])
+    single = edit(single, "db1", copies=copies(("mbx1", 1), ("mbx2", 2)))
+    single = edit(single, "db2", copies=copies(("mbx2", 1), ("mbx1", 2)))
+    assert findings(single, "DAG002") == []
+
+
+def test_dag002_quiet_when_survivors_keep_quorum() -> None:
+    # three member sites of two each plus the witness: losing Boston leaves 4 of 7
+    elements = add(
+        _witness_in_boston(),
+        *(
+            VirtualMachine(id=f"ny{n}", name=f"NY{n}", host="esx5", roles=[VmRole.MAILBOX])
+            for n in (1, 2)
+        ),
+    )
+    elements = edit(elements, "dag", members=["mbx1", "mbx2", "mbx3", "mbx4", "ny1", "ny2"])
+    assert findings(elements, "DAG002") == []
+
+
+# -- DAG003 ------------------------------------------------------------------------------
+def test_dag003_triggers() -> None:
+    elements = edit(base(), "db1", copies=copies(("mbx1", 1), ("mbx2", 2)))
+    f = _one(findings(elements, "DAG003"), "DAG003")
+    assert f.severity is Severity.ERROR
+    assert f.elements == ("db1", "dag", "bos")
+    assert f.message == (
+        "database DB01 has 2 copies, both in site Boston; a stretched DAG with automatic "
+        "failover needs one in each datacenter"
+    )
+
+
+def test_dag003_passes() -> None:
+    elements = edit(base(), "db1", copies=copies(("mbx1", 1), ("mbx3", 2)))
+    assert findings(elements, "DAG003") == []
+
+
+def test_dag003_is_a_warning_for_manual_intent() -> None:
+    elements = edit(base(), "db1", copies=copies(("mbx1", 1)))
+    elements = edit(elements, "dag", failover_intent=FailoverIntent.MANUAL)
+    f = _one(findings(elements, "DAG003"), "DAG003")
+    assert f.severity is Severity.WARNING
+    assert f.message.startswith("database DB01 has 1 copy, in site Boston; a stretched DAG needs")
+
+
+# -- DAG004 ------------------------------------------------------------------------------
+def test_dag004_triggers() -> None:
+    elements = edit(base(), "db1", copies=copies(("mbx1", 1), ("mbx3", 2), ("mbx4", 3)))
+    f = _one(findings(elements, "DAG004"), "DAG004")
+    assert f.elements == ("db1", "bos", "mbx1")
+    assert f.message == (
+        "database DB01 has 1 non-lagged copy in its primary site Boston; "
+        "local high availability needs 2"
+    )
+
+
+def test_dag004_passes() -> None:
+    elements = edit(base(), "db1", copies=copies(("mbx1", 1), ("mbx2", 2), ("mbx3", 3, 7.0)))
+    assert findings(elements, "DAG004") == []
+
+
+def test_dag004_lagged_local_copy_does_not_count() -> None:
+    elements = edit(
+        base(), "db1", copies=copies(("mbx1", 1), ("mbx2", 2, 1.0), ("mbx3", 3), ("mbx4", 4))
+    )
+    f = _one(findings(elements, "DAG004"), "DAG004")
+    assert "1 non-lagged copy" in f.message
+
+
+def test_dag004_primary_site_is_the_user_site() -> None:
+    # users in Chicago, preferred copy in Boston: Chicago must hold two copies
+    elements = edit(
+        base(), "db1", user_site="chi", copies=copies(("mbx1", 1), ("mbx2", 2), ("mbx3", 3))
+    )
+    f = _one(findings(elements, "DAG004"), "DAG004")
+    assert f.elements == ("db1", "chi", "mbx3")
+
+
+# -- DAG005 ------------------------------------------------------------------------------
+def test_dag005_triggers() -> None:
+    elements = edit(
+        base(), "db1", copies=copies(("mbx1", 1), ("mbx2", 2), ("mbx3", 3), ("mbx4", 4, 21.0))
+    )
+    f = _one(findings(elements, "DAG005"), "DAG005")
+    assert f.severity is Severity.ERROR
+    assert f.elements == ("db1", "mbx4")
+    assert f.message == "database DB01 copy on MBX4 lags 21 days; Exchange allows at most 14"
+
+
+def test_dag005_passes() -> None:
+    elements = edit(
+        base(), "db1", copies=copies(("mbx1", 1), ("mbx2", 2), ("mbx3", 3), ("mbx4", 4, 14.0))
+    )
+    assert findings(elements, "DAG005") == []
+
+
+# -- DAG006 ------------------------------------------------------------------------------
+def _lagged_in_chicago(intent: FailoverIntent = FailoverIntent.AUTOMATIC) -> list[ElementBase]:
+    elements = edit(
+        base(), "db1", copies=copies(("mbx1", 1), ("mbx2", 2), ("mbx3", 3, 7.0), ("mbx4", 4, 3.0))
+    )
+    return edit(elements, "dag", failover_intent=intent)
+
+
+def test_dag006_triggers() -> None:
+    f = _one(findings(_lagged_in_chicago(), "DAG006"), "DAG006")
+    assert f.elements == ("db1", "dag", "mbx3", "mbx4")
+    assert f.message == (
+        "database DB01 has only lagged copies outside its primary site Boston "
+        "(MBX3, MBX4); the shortest lag is 3 days"
+    )
+
+
+def test_dag006_passes() -> None:
+    one_current = edit(
+        base(), "db1", copies=copies(("mbx1", 1), ("mbx2", 2), ("mbx3", 3, 7.0), ("mbx4", 4))
+    )
+    assert findings(one_current, "DAG006") == []
+    # 000 Fig. 8-9: a lagged DR copy activated by hand is the design's intent
+    assert findings(_lagged_in_chicago(FailoverIntent.MANUAL), "DAG006") == []
+
+
+# -- DAG007 ------------------------------------------------------------------------------
+def test_dag007_triggers() -> None:
+    elements = edit(base(), "db1", copies=copies(("mbx1", 1), ("mbx1", 2), ("mbx3", 3)))
+    f = _one(findings(elements, "DAG007"), "DAG007")
+    assert f.severity is Severity.ERROR
+    assert f.elements == ("db1", "mbx1")
+    assert f.message == "database DB01 has 2 copies on DAG member MBX1"
+
+
+def test_dag007_passes() -> None:
+    elements = edit(base(), "db1", copies=copies(("mbx4", 1), ("mbx1", 3), ("mbx3", 2)))
+    assert findings(elements, "DAG007") == []
+
+
+def test_dag007_activation_preferences_not_one_to_n() -> None:
+    elements = edit(base(), "db1", copies=copies(("mbx1", 1), ("mbx2", 1), ("mbx3", 4)))
+    f = _one(findings(elements, "DAG007"), "DAG007")
+    assert f.elements == ("db1",)
+    assert (
+        f.message
+        == "database DB01 has activation preferences 1, 1, 4; 3 copies need 1…3, each once"
+    )
+
+
+# -- DAG008 ------------------------------------------------------------------------------
+def test_dag008_triggers() -> None:
+    elements = edit(base(), "mbx2", host="esx1")
+    found = findings(elements, "DAG008")
+    assert [f.elements for f in found] == [
+        ("db1", "esx1", "mbx1", "mbx2"),
+        ("db2", "esx1", "mbx1", "mbx2"),
+    ]
+    assert found[0].message == (
+        "database DB01 has copies on MBX1, MBX2, all on ESXi host esx-bos-1; "
+        "one host failure takes 2 copies"
+    )
+
+
+def test_dag008_passes() -> None:
+    assert findings(base(), "DAG008") == []
+    # without anti-affinity, members of one database in separate clusters are fine
+    elements = edit(base(), "dag", anti_affinity=False)
+    elements = edit(elements, "db1", copies=copies(("mbx1", 1), ("mbx3", 2)))
+    elements = edit(elements, "db2", copies=copies(("mbx4", 1), ("mbx2", 2)))
+    assert findings(elements, "DAG008") == []
+
+
+def test_dag008_shared_cluster_without_anti_affinity() -> None:
+    elements = edit(base(), "dag", anti_affinity=False)
+    found = findings(elements, "DAG008")
+    assert [f.elements for f in found] == [
+        ("dag", "cl-bos", "mbx1", "mbx2"),
+        ("dag", "cl-chi", "mbx3", "mbx4"),
+    ]
+    assert found[0].message == (
+        "DAG DAG1 has no anti-affinity rule and members MBX1, MBX2 in vSphere cluster "
+        "CL-BOS hold copies of the same databases; databases concerned: 2"
+    )
+
+
+# -- DAG009 ------------------------------------------------------------------------------
+def _with_members(count: int) -> list[ElementBase]:
+    extra = [f"x{n}" for n in range(count - 4)]
+    elements = add(
+        base(),
+        *(VirtualMachine(id=x, name=x.upper(), host="esx2", roles=[VmRole.MAILBOX]) for x in extra),
+    )
+    members = ["mbx1", "mbx2", "mbx3", "mbx4", *extra]
+    elements = edit(elements, "dag", members=members)
+    return edit(
+        elements,
+        "db1",
+        copies=[
+            DatabaseCopy(member=m, activation_preference=i) for i, m in enumerate(members, start=1)
+        ],
+    )
+
+
+def test_dag009_triggers() -> None:
+    elements = edit(base(), "mbx3", roles=[VmRole.MAILBOX, VmRole.DOMAIN_CONTROLLER])
+    f = _one(findings(elements, "DAG009"), "DAG009")
+    assert f.severity is Severity.ERROR
+    assert f.elements == ("dag", "mbx3")
+    assert f.message == "DAG DAG1 member MBX3 is also a domain controller"
+
+
+def test_dag009_passes() -> None:
+    # 16 members and a database with 16 copies are within Exchange's limits
+    assert findings(_with_members(16), "DAG009") == []
+
+
+def test_dag009_over_sixteen_members_and_copies() -> None:
+    found = findings(_with_members(17), "DAG009")
+    assert sorted((f.elements, f.message) for f in found) == [
+        (("dag",), "DAG DAG1 has 17 members; Exchange allows at most 16"),
+        (("db1",), "database DB01 has 17 copies; Exchange allows at most 16"),
+    ]
+
+
+def test_dag009_witness_on_a_member() -> None:
+    elements = edit(base(), "fsw", vm="mbx3", site="chi")
+    elements = add(elements, FileShareWitness(id="fsw2", name="FSW2", site="den", vm="fsw-vm"))
+    elements = edit(elements, "dag", witness="fsw2", alternate_witness="fsw")
+    f = _one(findings(elements, "DAG009"), "DAG009")
+    assert f.elements == ("dag", "fsw", "mbx3")
+    assert f.message == "file share witness FSW of DAG DAG1 runs on its member MBX3"
+
+
+# -- DAG010 ------------------------------------------------------------------------------
+def test_dag010_triggers() -> None:
+    elements = edit(base(), "l-bc", rtt_ms=620)
+    elements = edit(elements, "l-bd", rtt_ms=400)
+    elements = edit(elements, "l-cd", rtt_ms=400)
+    f = _one(findings(elements, "DAG010"), "DAG010")
+    assert f.severity is Severity.ERROR
+    assert f.elements == ("dag", "bos", "chi", "l-bc")
+    assert f.message == (
+        "DAG DAG1 member sites Boston and Chicago are 620 ms apart (round trip); "
+        "Exchange allows at most 500"
+    )
+
+
+def test_dag010_passes() -> None:
+    elements = edit(base(), "l-bc", rtt_ms=500)
+    elements = edit(elements, "l-bd", rtt_ms=400)
+    elements = edit(elements, "l-cd", rtt_ms=400)
+    assert findings(elements, "DAG010") == []
+
+
+def test_dag010_takes_the_fastest_path_and_needs_one() -> None:
+    slow_direct = edit(base(), "l-bc", rtt_ms=900)  # via Denver: 30 + 25 ms
+    assert findings(slow_direct, "DAG010") == []
+    cut = drop(base(), "l-bc", "l-bd", "l-cd")
+    f = _one(findings(cut, "DAG010"), "DAG010")
+    assert "have no WAN path between them" in f.message
+
+
+# -- DAG011 ------------------------------------------------------------------------------
+def test_dag011_triggers() -> None:
+    elements = add(base(), Lun(id="lun5", name="LUN-5", array="arr1"))
+    elements = edit(elements, "mbx2-db1", lun="lun5")  # MBX2's DB01 disk on Boston's ARR-1
+    f = _one(findings(elements, "DAG011"), "DAG011")
+    assert f.severity is Severity.WARNING
+    assert f.elements == ("db1", "arr1", "mbx1", "mbx2")
+    assert f.message == (
+        "database DB01 has copies on MBX1, MBX2 with their database disks on storage array "
+        "ARR-1; one storage array failure takes 2 copies"
+    )
+
+
+def test_dag011_passes() -> None:
+    # the OS disk of MBX2 on ARR-1 is not a database disk
+    elements = add(
+        base(),
+        VirtualDisk(id="mbx2-os", name="mbx2-os", vm="mbx2", purpose=DiskPurpose.OS, lun="lun1"),
+    )
+    assert findings(elements, "DAG011") == []
+
+
+def test_dag011_same_datastore_and_unnamed_database_disks() -> None:
+    # MBX1 and MBX3 keep their databases on unnamed data disks of one datastore
+    elements = drop(base(), "mbx1-db1", "mbx3-db1")
+    elements = add(
+        elements,
+        VirtualDisk(id="d1", name="d1", vm="mbx1", purpose=DiskPurpose.LOGS, lun="lun3"),
+        VirtualDisk(id="d3", name="d3", vm="mbx3", purpose=DiskPurpose.DATABASE, lun="lun3"),
+    )
+    f = _one(findings(elements, "DAG011"), "DAG011")
+    assert f.elements == ("db1", "lun3", "mbx1", "mbx3")
+    assert "on LUN LUN-3; one LUN failure takes 2 copies" in f.message
