@@ -1,0 +1,198 @@
+"""Client access and network rules NET001-NET005: a failing and a passing fixture each."""
+
+from __future__ import annotations
+
+from _misc_fixtures import build, findings, two_sites, vm
+
+from designer.domain import (
+    CasArray,
+    Dag,
+    EdgeSize,
+    FailoverIntent,
+    FileShareWitness,
+    LoadBalancer,
+    LoadBalancerKind,
+    LoadBalancerLayer,
+    Site,
+    VmRole,
+)
+
+MBX = [VmRole.MAILBOX]
+CAS = [VmRole.CLIENT_ACCESS]
+
+
+# -- NET001 ------------------------------------------------------------------------------
+def _stretched(
+    *,
+    namespaces: tuple[str, str] = ("mail.example.com", "mail.example.com"),
+    balanced: tuple[bool, bool] = (True, True),
+    geographic: bool = False,
+    intent: FailoverIntent = FailoverIntent.AUTOMATIC,
+) -> list:
+    """A DAG over Boston and Chicago (witness in Denver), a CAS array in each site."""
+    elements = [
+        *two_sites(),
+        Site(id="s3", name="Denver"),
+        vm("mbx-b", "h1", roles=MBX),
+        vm("mbx-c", "h2", roles=MBX),
+        vm("cas-b1", "h1", roles=CAS),
+        vm("cas-c1", "h2", roles=CAS),
+        FileShareWitness(id="fsw", name="fsw", site="s3"),
+        Dag(id="dag1", name="DAG1", members=["mbx-b", "mbx-c"], witness="fsw",
+            failover_intent=intent),
+        CasArray(id="ca-b", name="cas-boston", site="s1", members=["cas-b1"],
+                 namespace=namespaces[0]),
+        CasArray(id="ca-c", name="cas-chicago", site="s2", members=["cas-c1"],
+                 namespace=namespaces[1]),
+    ]  # fmt: skip
+    for site, cas, on in (("s1", "ca-b", balanced[0]), ("s2", "ca-c", balanced[1])):
+        if on:
+            elements.append(LoadBalancer(id=f"lb-{site}", name=f"lb-{site}", site=site,
+                                         cas_arrays=[cas]))  # fmt: skip
+    if geographic:
+        elements.append(
+            LoadBalancer(id="glb", name="glb", lb_kind=LoadBalancerKind.GEOGRAPHIC,
+                         cas_arrays=["ca-b", "ca-c"])
+        )  # fmt: skip
+    return elements
+
+
+def test_net001_triggers() -> None:
+    (finding,) = findings(build(*_stretched(balanced=(True, False))), "NET001")
+    assert finding.severity.value == "error"
+    assert finding.elements == ("dag1", "s2")
+    assert "DAG1" in finding.message and "Chicago" in finding.message
+
+
+def test_net001_passes() -> None:
+    assert findings(build(*_stretched()), "NET001") == []
+
+
+def test_net001_two_namespaces_need_a_geographic_load_balancer() -> None:
+    split = ("mail-b.example.com", "mail-c.example.com")
+    (finding,) = findings(build(*_stretched(namespaces=split)), "NET001")
+    assert finding.elements == ("dag1", "ca-b", "ca-c")
+    assert "mail-b.example.com" in finding.message
+    assert findings(build(*_stretched(namespaces=split, geographic=True)), "NET001") == []
+
+
+def test_net001_ignores_manual_intent() -> None:
+    design = build(*_stretched(balanced=(True, False), intent=FailoverIntent.MANUAL))
+    assert findings(design, "NET001") == []
+
+
+# -- NET002 ------------------------------------------------------------------------------
+def _edge_pool(size: int, *, via_cas_array: bool = False) -> list:
+    servers = [vm(f"cas{i}", roles=CAS) for i in range(size)]
+    ids = [s.id for s in servers]
+    cas = CasArray(id="ca", name="cas-array", site="s1", members=ids)
+    lb = LoadBalancer(
+        id="lb-1", name="lb-1", site="s1", lb_kind=LoadBalancerKind.EDGE,
+        pool=[] if via_cas_array else ids, cas_arrays=["ca"],
+    )  # fmt: skip
+    return [*two_sites(), *servers, cas, lb]
+
+
+def test_net002_triggers() -> None:
+    (finding,) = findings(build(*_edge_pool(12)), "NET002")
+    assert finding.elements == ("lb-1",)
+    assert finding.message == "Edge load balancer lb-1 has 12 pool members; Edge allows 10"
+
+
+def test_net002_passes() -> None:
+    assert findings(build(*_edge_pool(10)), "NET002") == []
+
+
+def test_net002_counts_the_fronted_cas_members_when_no_pool_is_given() -> None:
+    (finding,) = findings(build(*_edge_pool(11, via_cas_array=True)), "NET002")
+    assert "11 pool members" in finding.message
+
+
+# -- NET003 ------------------------------------------------------------------------------
+def _edge_load(
+    connections: int,
+    layer: LoadBalancerLayer = LoadBalancerLayer.L7,
+    *,
+    second_balancer: bool = False,
+) -> list:
+    elements = [
+        Site(id="s1", name="Boston", peak_concurrent_connections=connections),
+        Site(id="s2", name="Chicago", peak_concurrent_connections=10**7),
+        CasArray(id="ca", name="cas-array", site="s1"),
+        LoadBalancer(id="edge", name="edge-1", site="s1", lb_kind=LoadBalancerKind.EDGE,
+                     layer=layer, edge_size=EdgeSize.X_LARGE, cas_arrays=["ca"]),
+    ]  # fmt: skip
+    if second_balancer:
+        elements.append(
+            LoadBalancer(id="edge2", name="edge-2", site="s1", lb_kind=LoadBalancerKind.EDGE,
+                         layer=layer, edge_size=EdgeSize.X_LARGE, cas_arrays=["ca"])
+        )  # fmt: skip
+    return elements
+
+
+def test_net003_triggers() -> None:
+    (finding,) = findings(build(*_edge_load(450_000)), "NET003")
+    assert finding.elements == ("edge", "s1")
+    assert "edge-1" in finding.message
+    assert "450,000" in finding.message and "400,000 at layer 7" in finding.message
+
+
+def test_net003_passes() -> None:
+    assert findings(build(*_edge_load(450_000, LoadBalancerLayer.L4)), "NET003") == []
+
+
+def test_net003_layer4_limit_and_load_sharing() -> None:
+    (finding,) = findings(build(*_edge_load(1_200_000, LoadBalancerLayer.L4)), "NET003")
+    assert "1,000,000 at layer 4" in finding.message
+    shared = build(*_edge_load(700_000, second_balancer=True))
+    assert findings(shared, "NET003") == []
+
+
+# -- NET004 ------------------------------------------------------------------------------
+def _fronted(*pairs: bool, kind: LoadBalancerKind = LoadBalancerKind.HARDWARE) -> list:
+    balancers = [
+        LoadBalancer(id=f"lb{i}", name=f"lb-{i}", site="s1", lb_kind=kind, ha_pair=pair,
+                     cas_arrays=["ca"])
+        for i, pair in enumerate(pairs)
+    ]  # fmt: skip
+    return [*two_sites(), CasArray(id="ca", name="cas-boston", site="s1"), *balancers]
+
+
+def test_net004_triggers() -> None:
+    (finding,) = findings(build(*_fronted(False)), "NET004")
+    assert finding.elements == ("lb0", "ca")
+    assert "lb-0" in finding.message and "cas-boston" in finding.message
+
+
+def test_net004_passes() -> None:
+    assert findings(build(*_fronted(True)), "NET004") == []
+
+
+def test_net004_two_single_units_back_each_other_up() -> None:
+    assert findings(build(*_fronted(False, False)), "NET004") == []
+    dns = build(*_fronted(False, kind=LoadBalancerKind.DNS_ROUND_ROBIN))
+    assert findings(dns, "NET004") == []
+
+
+# -- NET005 ------------------------------------------------------------------------------
+def _controllers(boston: int, *, chicago_exchange: bool = False) -> list:
+    dcs = [vm(f"dc{i}", roles=[VmRole.DOMAIN_CONTROLLER]) for i in range(boston)]
+    elements = [*two_sites(), vm("mbx1", roles=MBX, exchange_version="2010"), *dcs]
+    if chicago_exchange:
+        elements.append(vm("edge-c", "h2", roles=[VmRole.EDGE_TRANSPORT]))
+    return elements
+
+
+def test_net005_triggers() -> None:
+    (finding,) = findings(build(*_controllers(1)), "NET005")
+    assert finding.elements == ("s1",)
+    assert "Boston" in finding.message and "1 domain controller" in finding.message
+    assert finding.message.endswith("2 are needed")
+
+
+def test_net005_passes() -> None:
+    assert findings(build(*_controllers(2)), "NET005") == []
+
+
+def test_net005_edge_transport_alone_needs_no_domain_controller() -> None:
+    assert findings(build(*_controllers(2, chicago_exchange=True)), "NET005") == []
