@@ -1,0 +1,231 @@
+"""Backup and restore rules (BK…): recovery points, VCB consistency, restore time."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from designer.catalog import limits, timings
+from designer.domain.design import Severity
+from designer.domain.elements import (
+    Backup,
+    Exchange2007Replication,
+    MailboxDatabase,
+    VirtualDisk,
+)
+from designer.domain.enums import BackupKind, DiskPlacement, DiskPurpose, Exchange2007Kind
+from designer.rules.context import RuleContext
+from designer.rules.finding import Finding
+from designer.rules.registry import rule
+
+__all__ = [
+    "database_without_recovery_point",
+    "restore_too_slow",
+    "vcb_of_rdm",
+]
+
+#: Backups that quiesce Exchange or snapshot the LUN itself: they cover an RDM.
+_RDM_CAPABLE = frozenset(
+    {BackupKind.IN_GUEST_AGENT, BackupKind.ARRAY_SNAPSHOT, BackupKind.ARRAY_CLONE}
+)
+#: Exchange 2007 replication that keeps a second copy of the database (SCC does not).
+_COPYING_2007 = frozenset({Exchange2007Kind.LCR, Exchange2007Kind.CCR, Exchange2007Kind.SCR})
+
+
+def _servers_of_databases(ctx: RuleContext) -> dict[str, set[str]]:
+    """For each mailbox database id, the VMs holding it (copies and data disks)."""
+    servers: dict[str, set[str]] = defaultdict(set)
+    for db in ctx.index.of("mailbox_database", MailboxDatabase):
+        servers[db.id].update(c.member for c in db.copies)
+    for disk in ctx.index.of("virtual_disk", VirtualDisk):
+        if disk.database:
+            servers[disk.database].add(disk.vm)
+    return servers
+
+
+def _covered(backups: list[Backup], servers: dict[str, set[str]]) -> set[str]:
+    """Ids of databases that one of ``backups`` covers, by database or by server VM."""
+    databases: set[str] = set()
+    vms: set[str] = set()
+    for backup in backups:
+        databases.update(backup.databases)
+        vms.update(backup.vms)
+    if vms:
+        databases.update(db for db, held_on in servers.items() if held_on & vms)
+    return databases
+
+
+@rule(
+    code="BK001",
+    name="database-without-recovery-point",
+    severity=Severity.WARNING,
+    source="000 §5.2, §6",
+)
+def database_without_recovery_point(ctx: RuleContext) -> Iterator[Finding]:
+    """A mailbox database with no backup and no lagged copy.
+
+    What it checks
+    --------------
+    Each mailbox database: is it covered by a backup (listed in a backup's databases,
+    or held by a VM a backup lists), or does it have a copy with a replay lag?
+
+    Why
+    ---
+    Logical corruption replicates to every up-to-date copy, to mirror targets and to
+    host-based replicas. Only a backup, a snapshot or clone, or a lagged copy keeps a
+    clean point in time to recover to; without one, a corrupted database is lost.
+
+    Fix
+    ---
+    Back the database up (VDP Advanced with the Exchange agent, an array-based VSS
+    snapshot or clone, an in-guest agent), or add a lagged copy (up to 14 days).
+
+    Source
+    ------
+    000 §5.2 (lagged copies against logical corruption) and §6 (Backup and Restore
+    Options).
+    """
+    index = ctx.index
+    covered = _covered(index.of("backup", Backup), _servers_of_databases(ctx))
+    for db in index.of("mailbox_database", MailboxDatabase):
+        if db.id in covered or any(c.replay_lag_days > 0 for c in db.copies):
+            continue
+        yield ctx.finding(
+            f"mailbox database {db.name} has no backup and no lagged copy; "
+            f"its {db.size_gb:,.0f} GB have no recovery point",
+            [db],
+        )
+
+
+@rule(
+    code="BK002",
+    name="vcb-of-rdm",
+    severity=Severity.WARNING,
+    source="001",
+)
+def vcb_of_rdm(ctx: RuleContext) -> Iterator[Finding]:
+    """A VCB proxy backup of Exchange data on an RDM.
+
+    What it checks
+    --------------
+    For each VCB proxy backup, the database and log disks of the VMs it backs up (its
+    ``vms``, and the VMs holding its ``databases``) that are RDMs, unless an in-guest
+    agent or an array snapshot/clone backup also covers that database or VM.
+
+    Why
+    ---
+    VCB takes a VMFS snapshot and cannot quiesce Exchange. A virtual-mode RDM can be
+    snapshotted, but even with pre/post scripts the result is only crash-consistent,
+    and without them only a cold or warm (dismounted) database can be backed up. A
+    physical-mode RDM bypasses VMFS: no VMFS snapshot of it can be taken at all.
+
+    Fix
+    ---
+    Back the RDM up with an Exchange-aware in-guest agent or an array-based snapshot
+    or clone; or move the database to a VMDK backed up in-guest.
+
+    Source
+    ------
+    001 (Option 2: Database on Physical RDM LUN; Option 3: Database on Virtual RDM LUN).
+    """
+    index = ctx.index
+    backups = index.of("backup", Backup)
+    servers = _servers_of_databases(ctx)
+    capable = [b for b in backups if b.backup_kind in _RDM_CAPABLE]
+    safe_dbs = _covered(capable, servers)
+    safe_vms = {vm for b in capable for vm in b.vms}
+    for backup in backups:
+        if backup.backup_kind is not BackupKind.VCB_PROXY:
+            continue
+        vms = dict.fromkeys(backup.vms)
+        for db_id in backup.databases:
+            vms.update(dict.fromkeys(sorted(servers.get(db_id, ()))))
+        for vm_id in vms:
+            if vm_id in safe_vms:
+                continue
+            for disk in index.disks_of_vm.get(vm_id, []):
+                if disk.purpose is DiskPurpose.OS or disk.database in safe_dbs:
+                    continue
+                problem = _rdm_problem(disk, backup)
+                if problem:
+                    vm = index.get(vm_id)
+                    yield ctx.finding(
+                        f"VCB backup {backup.name} of VM {vm.name if vm else vm_id}: {problem}",
+                        [backup, vm_id, disk],
+                    )
+
+
+def _rdm_problem(disk: VirtualDisk, backup: Backup) -> str | None:
+    if disk.placement is DiskPlacement.RDM_PHYSICAL:
+        return (
+            f"physical-mode RDM {disk.name} cannot be VMFS-snapshotted; "
+            "an array or in-guest backup is needed"
+        )
+    if disk.placement is DiskPlacement.RDM_VIRTUAL:
+        if backup.scripts:
+            return f"virtual-mode RDM {disk.name} is only crash-consistent with pre/post scripts"
+        return (
+            f"virtual-mode RDM {disk.name} without pre/post scripts is consistent "
+            "only for a cold or warm database"
+        )
+    return None
+
+
+@rule(
+    code="BK003",
+    name="restore-too-slow",
+    severity=Severity.WARNING,
+    source="004",
+)
+def restore_too_slow(ctx: RuleContext) -> Iterator[Finding]:
+    """A database with no second copy is too large, or too slow to restore, for its RTO.
+
+    What it checks
+    --------------
+    Each mailbox database with fewer than two copies and no Exchange 2007 continuous
+    replication (LCR, CCR or SCR): its size against the 50 GB restore guidance, and its
+    estimated restore time (size at the tape rate of 75 GB in about 8 hours, plus tape
+    retrieval and OS rebuild) against the design's RTO target.
+
+    Why
+    ---
+    Without a second copy, losing the database means restoring it from backup: "eight
+    hours to restore that 75GB database from tape — and that doesn't even include the
+    time spent getting the tapes from the offsite storage facility or reinstalling the
+    operating system". Databases above 30–50 GB become impractical to restore.
+
+    Fix
+    ---
+    Add a DAG copy (or LCR/CCR/SCR for Exchange 2007), split the database, or use a
+    faster restore path (disk-based backup, array snapshots) and revise the estimate.
+
+    Source
+    ------
+    004 (Best Practices for Exchange; Challenges of Tape Backup).
+    """
+    index = ctx.index
+    cap_gb = float(limits()["max_db_without_copy_gb"])
+    restore = timings()["restore"]
+    rate = float(restore["tape_rate_gb_per_hour"])
+    fixed_h = (float(restore["tape_retrieval_s"]) + float(restore["os_rebuild_s"])) / 3600
+    rto_h = ctx.design.intent.rto_target_min / 60
+    replicated: set[str] = set()
+    for rep in index.of("exchange2007_replication", Exchange2007Replication):
+        if rep.replication in _COPYING_2007:
+            replicated.update(rep.databases)
+    for db in index.of("mailbox_database", MailboxDatabase):
+        if len(db.copies) >= 2 or db.id in replicated:
+            continue
+        restore_h = db.size_gb / rate + fixed_h
+        reasons = []
+        if db.size_gb > cap_gb:
+            reasons.append(f"{db.size_gb:,.0f} GB exceeds the {cap_gb:,.0f} GB guidance")
+        if restore_h > rto_h:
+            reasons.append(
+                f"estimated restore {restore_h:,.1f} h exceeds the RTO target of {rto_h:,.1f} h"
+            )
+        if reasons:
+            yield ctx.finding(
+                f"mailbox database {db.name} has no second copy: {'; '.join(reasons)}",
+                [db],
+            )
