@@ -55,7 +55,7 @@ def timings() -> dict[str, Any]:
 
 
 def limits() -> dict[str, Any]:
-    return timings()["limits"]  # type: ignore[no-any-return]
+    return timings()["limits"]
 
 
 class MirrorLimits:

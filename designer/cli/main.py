@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Hooks that add subcommands (simulate, analyze, export); each takes the subparsers.
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def _register_optional_commands() -> None:

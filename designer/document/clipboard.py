@@ -61,7 +61,7 @@ def paste_elements(
     except (ValueError, KeyError, TypeError, ValidationError) as exc:
         raise ClipboardError(f"the clipboard holds no DR Designer elements ({exc})") from None
     taken_ids = {e.id for e in design.elements}
-    taken_names = {(e.kind, e.name) for e in design.elements}  # type: ignore[attr-defined]
+    taken_names = {(e.kind, e.name) for e in design.elements}
     mapping = {e.id: _fresh(e.id, taken_ids) for e in elements}
     existing = {e.id for e in design.elements}
     result: list[ElementBase] = []
@@ -70,9 +70,9 @@ def paste_elements(
         data_new = remap_refs(element, mapping)
         data_new["id"] = mapping[element.id]
         name = element.name
-        while (element.kind, name) in taken_names:  # type: ignore[attr-defined]
+        while (element.kind, name) in taken_names:
             name = _copy_name(name)
-        taken_names.add((element.kind, name))  # type: ignore[attr-defined]
+        taken_names.add((element.kind, name))
         data_new["name"] = name
         new = type(element).model_validate(data_new)
         result.append(new)
@@ -89,11 +89,11 @@ def paste_elements(
     changed = True
     while changed:
         changed = False
-        for element in list(result):
-            if any(ref.target not in valid for ref in iter_refs(element)):
-                result.remove(element)
-                valid.discard(element.id)
-                layout.pop(element.id, None)
+        for pasted in list(result):
+            if any(ref.target not in valid for ref in iter_refs(pasted)):
+                result.remove(pasted)
+                valid.discard(pasted.id)
+                layout.pop(pasted.id, None)
                 changed = True
     if not result:
         raise ClipboardError("nothing to paste: the copied elements' surroundings are gone")

@@ -9,7 +9,7 @@ costs what it touches, not the size of the design. Undo lives in ``commands``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from designer.document.events import (
@@ -52,6 +52,7 @@ class Document:
     def __init__(self, design: Design | None = None) -> None:
         self._listeners: list[Listener] = []
         self._design = Design()
+        self._index: DesignIndex | None = None
         self.revision = 0
         self._load(design or Design())
 
@@ -74,9 +75,10 @@ class Document:
 
     @property
     def index(self) -> DesignIndex:
-        if self._index is None:
-            self._index = DesignIndex(self._design)
-        return self._index
+        index = self._index
+        if index is None:
+            index = self._index = DesignIndex(self._design)
+        return index
 
     def get(self, element_id: str) -> ElementBase | None:
         position = self._positions.get(element_id)
@@ -103,14 +105,13 @@ class Document:
 
     def _load(self, design: Design) -> None:
         self._design = design
-        self._index: DesignIndex | None = None
+        self._index = None
         self._reindex()
 
     def _reindex(self) -> None:
         self._positions = {e.id: i for i, e in enumerate(self._design.elements)}
         self._names: dict[tuple[str, str], str] = {
-            (e.kind, e.name): e.id  # type: ignore[attr-defined]
-            for e in self._design.elements
+            (e.kind, e.name): e.id for e in self._design.elements
         }
         self._referrers: dict[str, set[str]] = defaultdict(set)
         for element in self._design.elements:
@@ -128,29 +129,29 @@ class Document:
         new_ids = [e.id for _, e in items]
         if len(set(new_ids)) != len(new_ids):
             raise EditError("the elements added have duplicate ids")
-        kinds = {e.id: e.kind for e in self._design.elements}  # type: ignore[attr-defined]
+        kinds: dict[str, str] = {e.id: e.kind for e in self._design.elements}
         names = dict(self._names)
         for _, element in items:
             if element.id in kinds:
                 raise EditError(f"id {element.id!r} is already used", element=element.id)
-            key = (element.kind, element.name)  # type: ignore[attr-defined]
+            key = (element.kind, element.name)
             if key in names:
                 raise EditError(
                     f"{element.label} name {element.name!r} is already used", element=element.id
                 )
-            kinds[element.id] = element.kind  # type: ignore[attr-defined]
+            kinds[element.id] = element.kind
             names[key] = element.id
-        elements = list(self._design.elements)
+        elements: list[Any] = list(self._design.elements)
         for position, element in items:
             elements.insert(min(position, len(elements)), element)
         by_id = {e.id: e for e in elements}
         for _, element in items:
             self._check_element(element, kinds, by_id)
         new_layout = dict(self._design.layout)
-        for key, entry in (layout or {}).items():
-            if key not in by_id:
-                raise EditError(f"layout entry for {key!r}, which is not an element")
-            new_layout[key] = entry
+        for layout_key, entry in (layout or {}).items():
+            if layout_key not in by_id:
+                raise EditError(f"layout entry for {layout_key!r}, which is not an element")
+            new_layout[layout_key] = entry
         self._design = self._design.model_copy(update={"elements": elements, "layout": new_layout})
         self._reindex()
         self._emit(ElementsAdded(tuple(new_ids)))
@@ -171,7 +172,7 @@ class Document:
                     f"{other.describe() if other else sorted(outside)[0]}",
                     element=element_id,
                 )
-        removed = [
+        removed: list[tuple[int, ElementBase, LayoutEntry | None]] = [
             (i, e, self._design.layout.get(e.id))
             for i, e in enumerate(self._design.elements)
             if e.id in doomed
@@ -189,7 +190,7 @@ class Document:
 
     def replace_elements(self, news: list[ElementBase]) -> list[ElementBase]:
         """Swap several elements at once (checked together); returns the old versions."""
-        elements = list(self._design.elements)
+        elements: list[Any] = list(self._design.elements)
         olds: list[ElementBase] = []
         names = dict(self._names)
         for new in news:
@@ -197,17 +198,17 @@ class Document:
             if position is None:
                 raise EditError(f"no element {new.id!r}", element=new.id)
             old = self._design.elements[position]
-            if old.kind != new.kind:  # type: ignore[attr-defined]
+            if old.kind != new.kind:
                 raise EditError(f"{old.describe()} cannot change kind", element=new.id)
-            names.pop((old.kind, old.name), None)  # type: ignore[attr-defined]
+            names.pop((old.kind, old.name), None)
             olds.append(old)
             elements[position] = new
         for new in news:
-            key = (new.kind, new.name)  # type: ignore[attr-defined]
+            key = (new.kind, new.name)
             if names.get(key, new.id) != new.id:
                 raise EditError(f"{new.label} name {new.name!r} is already used", element=new.id)
             names[key] = new.id
-        kinds = {e.id: e.kind for e in elements}  # type: ignore[attr-defined]
+        kinds = {e.id: e.kind for e in elements}
         by_id = {e.id: e for e in elements}
         for new in news:
             self._check_element(new, kinds, by_id)
@@ -216,15 +217,15 @@ class Document:
         self._design = self._design.model_copy(update={"elements": elements})
         self._names = names
         events: list[DocumentEvent] = []
-        for old, new in zip(olds, news, strict=True):
-            for ref in iter_refs(old):
-                self._referrers[ref.target].discard(old.id)
-            for ref in iter_refs(new):
-                self._referrers[ref.target].add(new.id)
+        for previous, changed in zip(olds, news, strict=True):
+            for ref in iter_refs(previous):
+                self._referrers[ref.target].discard(previous.id)
+            for ref in iter_refs(changed):
+                self._referrers[ref.target].add(changed.id)
             events.extend(
-                ElementChanged(new.id, name, getattr(old, name), getattr(new, name))
-                for name in type(new).model_fields
-                if getattr(old, name) != getattr(new, name)
+                ElementChanged(changed.id, name, getattr(previous, name), getattr(changed, name))
+                for name in type(changed).model_fields
+                if getattr(previous, name) != getattr(changed, name)
             )
         self._emit(*events)
         return olds
@@ -247,7 +248,7 @@ class Document:
         return self.replace_element(new)
 
     def _check_element(
-        self, element: ElementBase, kinds: dict[str, str], by_id: dict[str, ElementBase]
+        self, element: ElementBase, kinds: Mapping[str, str], by_id: Mapping[str, Any]
     ) -> None:
         who = f"{element.label} {element.name} ({element.id})"
         for ref in iter_refs(element):

@@ -118,7 +118,7 @@ def new_element(
     if need is not None:
         field, allowed = need
         target = by_id.get(container) if container else None
-        if target is None or target.kind not in allowed:  # type: ignore[attr-defined]
+        if target is None or target.kind not in allowed:
             where = f"on {target.describe()}" if target else "on empty canvas"
             allowed_text = " or ".join(_a(ELEMENT_CLASSES[k].label) for k in allowed)
             raise DesignError(f"{_a(cls.label)} goes in {allowed_text}, not {where}")
@@ -129,7 +129,7 @@ def new_element(
     taken_ids = set(by_id)
     stem = _PREFIX.get(kind, kind)
     element_id = _free(taken_ids, stem)
-    names = {e.name for e in design.elements if e.kind == kind}  # type: ignore[attr-defined]
+    names = {e.name for e in design.elements if e.kind == kind}
     base = (
         re.sub(r"[^A-Za-z0-9]+", "-", cls.label).strip("-").upper()
         if kind in ("dag", "lun")

@@ -94,6 +94,8 @@ class ElementBase(BaseModel):
     #: True for elements the simulator can fail and N-1 analysis sweeps.
     infrastructure: ClassVar[bool] = False
 
+    #: The discriminator; each subclass narrows it to its own literal.
+    kind: str
     id: ElementId
     name: Name
     notes: str = Field(default="", max_length=10_000)

@@ -56,13 +56,13 @@ class DesignIndex:
         self.by_kind: dict[str, list[ElementBase]] = defaultdict(list)
         for element in design.elements:
             self.by_id[element.id] = element
-            self.by_kind[element.kind].append(element)  # type: ignore[attr-defined]
+            self.by_kind[element.kind].append(element)
 
     # -- lookups ---------------------------------------------------------------------
     def get(self, element_id: str | None) -> ElementBase | None:
         return None if element_id is None else self.by_id.get(element_id)
 
-    def of(self, kind: str, cls: type[E]) -> list[E]:  # noqa: ARG002 - cls types the result
+    def of(self, kind: str, cls: type[E]) -> list[E]:
         return self.by_kind.get(kind, [])  # type: ignore[return-value]
 
     def typed(self, element_id: str | None, cls: type[E]) -> E | None:

@@ -6,6 +6,9 @@ invariants are enforced by the loader and the Document and raise typed errors.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from designer.domain.design import Design
 from designer.domain.elements import Dag, EsxiHost, Lun, MailboxDatabase, Mirror, VsphereCluster
 from designer.domain.errors import StructuralError
@@ -86,7 +89,9 @@ def structural_errors(design: Design) -> list[StructuralError]:
     return errors
 
 
-def _relation_errors(element: object, by_id: dict, path: str, who: str) -> list[StructuralError]:
+def _relation_errors(
+    element: object, by_id: Mapping[str, Any], path: str, who: str
+) -> list[StructuralError]:
     errors: list[StructuralError] = []
     if isinstance(element, EsxiHost) and element.cluster:
         cluster = by_id.get(element.cluster)

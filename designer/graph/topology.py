@@ -61,7 +61,7 @@ class Topology:
         depends = {"relation": "depends_on"}
         contained = {"relation": "contained_in"}
         for element in self.design.elements:
-            g.add_node(element.id, kind=element.kind)  # type: ignore[attr-defined]
+            g.add_node(element.id, kind=element.kind)
             if isinstance(element, VsphereCluster | StorageArray | CasArray | FileShareWitness):
                 edges.append((element.id, element.site, contained))
             if isinstance(element, EsxiHost):
