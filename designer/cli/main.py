@@ -16,7 +16,6 @@ from designer.domain.design import Design
 from designer.domain.errors import DesignError
 from designer.persistence import LoadError, envelope_schema, load
 from designer.rules.engine import check, load_all_rules
-from designer.rules.registry import RULES
 
 __all__ = ["CliError", "main"]
 

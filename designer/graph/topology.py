@@ -157,9 +157,7 @@ def failure_domains(topology: Topology, database_id: str, copy: DatabaseCopy) ->
     return domains
 
 
-def reachable_sites(
-    topology: Topology, site_id: str, failed: Iterable[str] = ()
-) -> set[str]:
+def reachable_sites(topology: Topology, site_id: str, failed: Iterable[str] = ()) -> set[str]:
     """Sites reachable from ``site_id`` over WAN links that are not in ``failed``."""
     down = set(failed)
     if site_id in down:

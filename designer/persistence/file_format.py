@@ -234,8 +234,11 @@ def _validation_error(exc: ValidationError, raw: dict[str, Any], where: str) -> 
     for i, item in enumerate(loc):
         if isinstance(item, int):
             parts[-1] += f"[{item}]"
-        elif i > 0 and isinstance(loc[i - 1], int) and item in ELEMENT_CLASSES and loc[0] in (
-            "elements",
+        elif (
+            i > 0
+            and isinstance(loc[i - 1], int)
+            and item in ELEMENT_CLASSES
+            and loc[0] in ("elements",)
         ):
             continue
         else:
@@ -244,7 +247,8 @@ def _validation_error(exc: ValidationError, raw: dict[str, Any], where: str) -> 
     message = first["msg"]
     if first["type"] == "union_tag_invalid":
         kind = first.get("input", {}).get("kind") if isinstance(first.get("input"), dict) else None
-        message = f"unknown element kind {kind!r}; known kinds: {', '.join(sorted(ELEMENT_CLASSES))}"
+        known = ", ".join(sorted(ELEMENT_CLASSES))
+        message = f"unknown element kind {kind!r}; known kinds: {known}"
         path += ".kind"
     elif first["type"] == "union_tag_not_found":
         message = "element has no 'kind'"

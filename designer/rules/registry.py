@@ -59,8 +59,8 @@ RULES: dict[str, Rule] = {}
 
 def _clean_doc(doc: str) -> str:
     lines = doc.expandtabs().splitlines() or [""]
-    indent = min((len(l) - len(l.lstrip()) for l in lines[1:] if l.strip()), default=0)
-    return "\n".join([lines[0].strip(), *(l[indent:] for l in lines[1:])]).strip()
+    indent = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()), default=0)
+    return "\n".join([lines[0].strip(), *(line[indent:] for line in lines[1:])]).strip()
 
 
 def rule(
