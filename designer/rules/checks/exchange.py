@@ -1,0 +1,337 @@
+"""Exchange server rules (EX…): 2007 replication limits, Hub Transport, domains and OS."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+
+from designer.catalog import limits, timings
+from designer.domain.design import Severity
+from designer.domain.elements import (
+    Dag,
+    ElementBase,
+    Exchange2007Replication,
+    HostReplication,
+    MailboxDatabase,
+    ProtectionGroup,
+    Site,
+    SrmSitePair,
+    VirtualDisk,
+    VirtualMachine,
+)
+from designer.domain.enums import Exchange2007Kind, VmRole
+from designer.rules.context import RuleContext
+from designer.rules.finding import Finding
+from designer.rules.registry import rule
+
+__all__ = [
+    "exchange2007_topology_limits",
+    "exchange_domain_and_os",
+    "hub_transport_unprotected",
+]
+
+_EXCHANGE_ROLES = frozenset(
+    {
+        VmRole.MAILBOX,
+        VmRole.CLIENT_ACCESS,
+        VmRole.HUB_TRANSPORT,
+        VmRole.EDGE_TRANSPORT,
+        VmRole.UNIFIED_MESSAGING,
+    }
+)
+
+
+def _is_exchange(vm: VirtualMachine) -> bool:
+    return vm.exchange_version is not None or bool(_EXCHANGE_ROLES.intersection(vm.roles))
+
+
+def _domain_joined_exchange(vm: VirtualMachine) -> bool:
+    """An Exchange server in the Windows domain (Edge Transport alone is not)."""
+    return _is_exchange(vm) and set(vm.roles) != {VmRole.EDGE_TRANSPORT}
+
+
+@rule(
+    code="EX001",
+    name="exchange2007-topology-limits",
+    severity=Severity.WARNING,
+    source="003, 004",
+)
+def exchange2007_topology_limits(ctx: RuleContext) -> Iterator[Finding]:
+    """Exchange 2007 roles and replication outside what the product supports.
+
+    What it checks
+    --------------
+    An Edge Transport VM that carries any other role; an LCR server with more than one
+    database in one storage group; a CCR cluster with more than two nodes; a CCR or
+    single-copy (MSCS) cluster with no passive node, or an MSCS cluster above 8 nodes.
+
+    Why
+    ---
+    All Exchange roles except Edge can share a server; Edge sits in the perimeter on its
+    own. LCR supports only one database in a storage group. CCR clusters are limited to
+    two nodes. MSCS clusters can have up to eight nodes, one of them always passive
+    (active/active is not supported with Exchange 2007).
+
+    Fix
+    ---
+    Give Edge Transport its own VM; split LCR storage groups to one database each; keep
+    CCR to two nodes; keep MSCS clusters to eight nodes with a passive one.
+
+    Source
+    ------
+    003 (server roles); 004 (Local Clustering with MSCS, Local Continuous Replication,
+    Cluster Continuous Replication).
+    """
+    index = ctx.index
+    guidelines = timings()["exchange_guidelines"]
+    lcr_cap = int(guidelines["max_lcr_databases_per_storage_group"])
+    min_passive = int(guidelines["min_cluster_passive_nodes"])
+    ccr_cap = int(limits()["max_ccr_nodes"])
+    mscs_cap = int(limits()["max_mscs_nodes"])
+    for vm in index.of("vm", VirtualMachine):
+        if VmRole.EDGE_TRANSPORT in vm.roles and len(set(vm.roles)) > 1:
+            others = ", ".join(r.value for r in dict.fromkeys(vm.roles) if r != "edge_transport")
+            yield ctx.finding(f"Edge Transport VM {vm.name} also runs {others}", [vm])
+    replications = index.of("exchange2007_replication", Exchange2007Replication)
+    databases_on: dict[str, dict[str, None]] | None = None
+    for rep in replications:
+        kind = rep.replication
+        if kind is Exchange2007Kind.LCR:
+            if databases_on is None:
+                databases_on = _databases_by_server(ctx)
+            yield from _lcr_storage_groups(ctx, rep, databases_on, lcr_cap)
+        if kind is Exchange2007Kind.CCR and len(rep.nodes) > ccr_cap:
+            yield ctx.finding(
+                f"CCR {rep.name} has {len(rep.nodes)} nodes; CCR allows {ccr_cap}",
+                [rep, *rep.nodes],
+            )
+        if kind is Exchange2007Kind.SCC and len(rep.nodes) > mscs_cap:
+            yield ctx.finding(
+                f"MSCS cluster {rep.name} has {len(rep.nodes)} nodes; MSCS allows {mscs_cap}",
+                [rep, *rep.nodes],
+            )
+        if kind in (Exchange2007Kind.SCC, Exchange2007Kind.CCR) and rep.passive_nodes < min_passive:
+            yield ctx.finding(
+                f"{kind.value.upper()} cluster {rep.name} has {rep.passive_nodes} passive nodes; "
+                f"Exchange 2007 needs {min_passive}",
+                [rep],
+            )
+
+
+def _databases_by_server(ctx: RuleContext) -> dict[str, dict[str, None]]:
+    result: dict[str, dict[str, None]] = defaultdict(dict)
+    for db in ctx.index.of("mailbox_database", MailboxDatabase):
+        for copy in db.copies:
+            result[copy.member][db.id] = None
+    for disk in ctx.index.of("virtual_disk", VirtualDisk):
+        if disk.database:
+            result[disk.vm][disk.database] = None
+    return result
+
+
+def _lcr_storage_groups(
+    ctx: RuleContext,
+    rep: Exchange2007Replication,
+    databases_on: dict[str, dict[str, None]],
+    cap: int,
+) -> Iterator[Finding]:
+    """LCR storage groups of ``rep`` holding more than ``cap`` databases."""
+    ids = dict.fromkeys(rep.databases)
+    for node in rep.nodes:
+        ids.update(databases_on.get(node, {}))
+    groups: dict[str, list[MailboxDatabase]] = defaultdict(list)
+    for db_id in ids:
+        db = ctx.index.typed(db_id, MailboxDatabase)
+        if db is not None and db.storage_group:
+            groups[db.storage_group].append(db)
+    for group, members in groups.items():
+        if len(members) > cap:
+            yield ctx.finding(
+                f"LCR {rep.name} storage group {group} holds {len(members)} databases; "
+                f"LCR allows {cap}",
+                [rep, *(db.id for db in members)],
+            )
+
+
+def _is_hub(vm: VirtualMachine) -> bool:
+    # Exchange 2013 folds the Transport service into the Mailbox role [product fact].
+    return VmRole.HUB_TRANSPORT in vm.roles or (
+        vm.exchange_version == "2013" and VmRole.MAILBOX in vm.roles
+    )
+
+
+@rule(
+    code="EX002",
+    name="hub-transport-unprotected",
+    severity=Severity.WARNING,
+    source="002",
+)
+def hub_transport_unprotected(ctx: RuleContext) -> Iterator[Finding]:
+    """A mailbox site with one unprotected Hub Transport server, or none.
+
+    What it checks
+    --------------
+    Per site that runs mailbox databases (a Mailbox-role VM, a database copy or a
+    database disk there): the Hub Transport servers in that site (Exchange 2013 Mailbox
+    servers count, as they carry the Transport service). Fewer than two is reported
+    unless one of them is protected by SRM (in a protection group) or by Double-Take.
+    The check is per site rather than per organisation because mailbox servers submit
+    mail to Hub Transport servers of their own site, and a site failure takes the
+    site's Hub Transport servers with it.
+
+    Why
+    ---
+    Incoming messages go to the Hub Transport server before reaching the Mailbox
+    server; with a single Hub Transport server and no replication of it, mail in flight
+    at the failure is lost and mail flow stops until it is rebuilt.
+
+    Fix
+    ---
+    Add a second Hub Transport server in the site, or protect the Hub Transport VM with
+    SRM (or host-based replication).
+
+    Source
+    ------
+    002 (Table 1: CAS and Hub Transport servers at each site; "You can protect these
+    additional in-flight messages by replicating the Hub Transport server with SRM").
+    """
+    index = ctx.index
+    need = int(timings()["exchange_guidelines"]["min_hub_transport_per_mailbox_site"])
+    mailbox_servers: set[str] = set()
+    for db in index.of("mailbox_database", MailboxDatabase):
+        mailbox_servers.update(c.member for c in db.copies)
+    for disk in index.of("virtual_disk", VirtualDisk):
+        if disk.database:
+            mailbox_servers.add(disk.vm)
+    protected: set[str] = set()
+    for group in index.of("protection_group", ProtectionGroup):
+        protected.update(group.vms)
+    for replication in index.of("host_replication", HostReplication):
+        protected.add(replication.source)
+    hubs: dict[str, list[VirtualMachine]] = defaultdict(list)
+    mailbox_sites: dict[str, None] = {}
+    for vm in index.of("vm", VirtualMachine):
+        site_id = index.site_of(vm.id)
+        if site_id is None:
+            continue
+        if _is_hub(vm):
+            hubs[site_id].append(vm)
+        if VmRole.MAILBOX in vm.roles or vm.id in mailbox_servers:
+            mailbox_sites[site_id] = None
+    for site_id in mailbox_sites:
+        site_hubs = hubs.get(site_id, [])
+        if len(site_hubs) >= need or any(vm.id in protected for vm in site_hubs):
+            continue
+        site = index.get(site_id)
+        yield ctx.finding(
+            f"site {site.name if site else site_id} runs mailbox databases with "
+            f"{len(site_hubs)} Hub Transport server{'' if len(site_hubs) == 1 else 's'} "
+            f"and no Hub Transport protection; {need} are needed",
+            [site_id, *(vm.id for vm in site_hubs)],
+        )
+
+
+@rule(
+    code="EX003",
+    name="exchange-domain-and-os",
+    severity=Severity.INFO,
+    source="002",
+)
+def exchange_domain_and_os(ctx: RuleContext) -> Iterator[Finding]:
+    """Cross-site Exchange servers in different Windows domains; 2007 not on 2008 x64.
+
+    What it checks
+    --------------
+    For each cross-site protection (a DAG spanning sites, an SRM site pair, a
+    Double-Take replication, an Exchange 2007 replication), the Windows domains of the
+    Exchange servers involved (a VM's ``windows_domain``, else its site's); an SRM site
+    side with no Exchange server counts with its site's domain. Also every Exchange 2007
+    VM whose Windows version is not Windows 2008 x64 (2008 R2 is 64-bit only and
+    passes).
+
+    Why
+    ---
+    Recovered Exchange servers must find their own domain at the other site: "The
+    Exchange servers at both sites should be within the same Windows domain". Microsoft
+    supports virtualized Exchange 2007 (SVVP) only on Windows 2008 x64.
+
+    Fix
+    ---
+    Put the Exchange servers of both sites in one Windows domain; run Exchange 2007
+    VMs on Windows Server 2008 x64.
+
+    Source
+    ------
+    002 (Table 1 and "Additional considerations").
+    """
+    index = ctx.index
+    domain_of = _domain_resolver(ctx)
+    exchange_by_site: dict[str, list[VirtualMachine]] = defaultdict(list)
+    for vm in index.of("vm", VirtualMachine):
+        site_id = index.site_of(vm.id)
+        if site_id and _domain_joined_exchange(vm):
+            exchange_by_site[site_id].append(vm)
+
+    def exchange_vms(ids: Iterable[str]) -> list[VirtualMachine]:
+        vms = (index.typed(i, VirtualMachine) for i in dict.fromkeys(ids))
+        return [vm for vm in vms if vm is not None and _domain_joined_exchange(vm)]
+
+    spans: list[tuple[ElementBase, list[VirtualMachine], list[str]]] = []
+    for dag in index.of("dag", Dag):
+        spans.append((dag, exchange_vms(dag.members), []))
+    for pair in index.of("srm_site_pair", SrmSitePair):
+        vms: list[VirtualMachine] = []
+        extra: list[str] = []
+        for site_id in (pair.protected_site, pair.recovery_site):
+            here = exchange_by_site.get(site_id, [])
+            vms.extend(here)
+            site = index.typed(site_id, Site)
+            if not here and site is not None:
+                extra.append(site.windows_domain.lower())
+        spans.append((pair, vms, extra))
+    for rep in index.of("host_replication", HostReplication):
+        spans.append((rep, exchange_vms([rep.source, rep.target]), []))
+    for rep2007 in index.of("exchange2007_replication", Exchange2007Replication):
+        ends = [*rep2007.nodes, *([rep2007.target] if rep2007.target else [])]
+        spans.append((rep2007, exchange_vms(ends), []))
+    for owner, vms, extra in spans:
+        sites = {index.site_of(vm.id) for vm in vms}
+        if len(sites) + len(extra) < 2:
+            continue
+        domains = Counter(domain_of(vm) for vm in vms)
+        domains.update(extra)
+        if len(domains) < 2:
+            continue
+        majority = domains.most_common(1)[0][0]
+        odd = sorted(vm.id for vm in vms if domain_of(vm) != majority)
+        yield ctx.finding(
+            f"{owner.label} {owner.name} protects Exchange servers across sites in "
+            f"{len(domains)} Windows domains: {', '.join(sorted(domains))}",
+            [owner, *odd],
+        )
+    wanted = str(timings()["exchange_guidelines"]["svvp_windows_version"])
+    for vm in index.of("vm", VirtualMachine):
+        if vm.exchange_version == "2007" and not _is_svvp_windows(vm.windows_version):
+            yield ctx.finding(
+                f"Exchange 2007 VM {vm.name} runs Windows {vm.windows_version}; "
+                f"Microsoft's virtualization support (SVVP) needs Windows {wanted}",
+                [vm],
+            )
+
+
+def _domain_resolver(ctx: RuleContext) -> Callable[[VirtualMachine], str]:
+    index = ctx.index
+
+    def domain_of(vm: VirtualMachine) -> str:
+        if vm.windows_domain:
+            return vm.windows_domain.lower()
+        site = index.typed(index.site_of(vm.id), Site)
+        return site.windows_domain.lower() if site else ""
+
+    return domain_of
+
+
+def _is_svvp_windows(version: str) -> bool:
+    text = version.lower()
+    return "2008" in text and bool(re.search(r"x64|64-bit|64 bit|r2", text))

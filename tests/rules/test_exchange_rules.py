@@ -1,0 +1,169 @@
+"""Exchange rules EX001-EX003: a failing and a passing fixture each."""
+
+from __future__ import annotations
+
+from _misc_fixtures import build, findings, two_sites, vm
+
+from designer.domain import (
+    Dag,
+    DatabaseCopy,
+    Exchange2007Kind,
+    Exchange2007Replication,
+    HostReplication,
+    MailboxDatabase,
+    ProtectionGroup,
+    SrmSitePair,
+    VmRole,
+)
+
+MBX = [VmRole.MAILBOX]
+HUB = [VmRole.HUB_TRANSPORT]
+
+
+# -- EX001 -------------------------------------------------------------------------------
+def test_ex001_triggers() -> None:
+    design = build(
+        *two_sites(),
+        vm("edge1", roles=[VmRole.EDGE_TRANSPORT, VmRole.HUB_TRANSPORT], exchange_version="2007"),
+    )
+    (finding,) = findings(design, "EX001")
+    assert finding.elements == ("edge1",)
+    assert "Edge Transport VM edge1" in finding.message and "hub_transport" in finding.message
+
+
+def test_ex001_passes() -> None:
+    design = build(
+        *two_sites(),
+        vm("edge1", roles=[VmRole.EDGE_TRANSPORT], exchange_version="2007"),
+        vm("hub1", roles=[VmRole.HUB_TRANSPORT, VmRole.CLIENT_ACCESS], exchange_version="2007"),
+    )
+    assert findings(design, "EX001") == []
+
+
+def _replication(kind: Exchange2007Kind, nodes: int, passive: int = 1) -> list:
+    servers = [vm(f"n{i}", roles=MBX, exchange_version="2007") for i in range(nodes)]
+    rep = Exchange2007Replication(
+        id="rep", name="cluster-1", replication=kind, nodes=[s.id for s in servers],
+        passive_nodes=passive,
+    )  # fmt: skip
+    return [*two_sites(), *servers, rep]
+
+
+def test_ex001_cluster_limits() -> None:
+    (ccr,) = findings(build(*_replication(Exchange2007Kind.CCR, 3)), "EX001")
+    assert ccr.elements[0] == "rep" and ccr.message == "CCR cluster-1 has 3 nodes; CCR allows 2"
+    (scc,) = findings(build(*_replication(Exchange2007Kind.SCC, 9)), "EX001")
+    assert "9 nodes; MSCS allows 8" in scc.message
+    (passive,) = findings(build(*_replication(Exchange2007Kind.SCC, 4, passive=0)), "EX001")
+    assert passive.elements == ("rep",) and "0 passive nodes" in passive.message
+    assert findings(build(*_replication(Exchange2007Kind.SCC, 8)), "EX001") == []
+    assert findings(build(*_replication(Exchange2007Kind.CCR, 2)), "EX001") == []
+
+
+def _lcr(second_group: str) -> list:
+    return [
+        *two_sites(),
+        vm("mbx1", roles=MBX, exchange_version="2007"),
+        MailboxDatabase(id="db1", name="DB1", storage_group="SG1",
+                        copies=[DatabaseCopy(member="mbx1")]),
+        MailboxDatabase(id="db2", name="DB2", storage_group=second_group,
+                        copies=[DatabaseCopy(member="mbx1")]),
+        Exchange2007Replication(id="lcr", name="lcr-1", replication=Exchange2007Kind.LCR,
+                                nodes=["mbx1"], databases=["db1"]),
+    ]  # fmt: skip
+
+
+def test_ex001_lcr_storage_group_with_two_databases() -> None:
+    (finding,) = findings(build(*_lcr("SG1")), "EX001")
+    assert finding.elements == ("lcr", "db1", "db2")
+    assert "storage group SG1 holds 2 databases; LCR allows 1" in finding.message
+    assert findings(build(*_lcr("SG2")), "EX001") == []
+
+
+# -- EX002 -------------------------------------------------------------------------------
+def _hubs(count: int, *, protect: str | None = None, version: str = "2010") -> list:
+    hubs = [vm(f"hub{i}", roles=HUB, exchange_version=version) for i in range(count)]
+    elements = [
+        *two_sites(),
+        vm("mbx1", roles=MBX, exchange_version=version),
+        vm("mbx-c", "h2", exchange_version=version),
+        MailboxDatabase(id="db1", name="DB1", copies=[DatabaseCopy(member="mbx1")]),
+        *hubs,
+        vm("hub-c1", "h2", roles=HUB),
+        vm("hub-c2", "h2", roles=HUB),
+    ]
+    if protect == "srm":
+        elements += [
+            SrmSitePair(id="pair", name="pair", protected_site="s1", recovery_site="s2"),
+            ProtectionGroup(id="pg", name="pg", site_pair="pair", vms=["hub0"]),
+        ]
+    elif protect == "double_take":
+        elements.append(HostReplication(id="dt", name="dt", source="hub0", target="hub-c1"))
+    return elements
+
+
+def test_ex002_triggers() -> None:
+    (finding,) = findings(build(*_hubs(1)), "EX002")
+    assert finding.elements == ("s1", "hub0")
+    assert "Boston" in finding.message and "1 Hub Transport server" in finding.message
+    assert finding.message.endswith("2 are needed")
+
+
+def test_ex002_passes() -> None:
+    assert findings(build(*_hubs(2)), "EX002") == []
+
+
+def test_ex002_protection_or_2013_mailbox_transport_counts() -> None:
+    assert findings(build(*_hubs(1, protect="srm")), "EX002") == []
+    assert findings(build(*_hubs(1, protect="double_take")), "EX002") == []
+    (none,) = findings(build(*_hubs(0)), "EX002")
+    assert "0 Hub Transport servers" in none.message
+    # Exchange 2013: mbx1 carries the Transport service, plus one hub VM makes two.
+    assert findings(build(*_hubs(1, version="2013")), "EX002") == []
+
+
+# -- EX003 -------------------------------------------------------------------------------
+def _dag_domains(chicago_domain: str | None, windows: str = "2008 x64") -> list:
+    return [
+        *two_sites(),
+        vm("mbx-b", "h1", roles=MBX, exchange_version="2010", windows_version=windows),
+        vm("mbx-c", "h2", roles=MBX, exchange_version="2010", windows_version=windows,
+           windows_domain=chicago_domain),
+        Dag(id="dag1", name="DAG1", members=["mbx-b", "mbx-c"]),
+    ]  # fmt: skip
+
+
+def test_ex003_triggers() -> None:
+    (finding,) = findings(build(*_dag_domains("branch.example.com")), "EX003")
+    assert finding.severity.value == "info"
+    assert finding.elements == ("dag1", "mbx-c")
+    assert "DAG DAG1" in finding.message and "2 Windows domains" in finding.message
+    assert "branch.example.com" in finding.message
+
+
+def test_ex003_passes() -> None:
+    assert findings(build(*_dag_domains("CORP.example.com")), "EX003") == []
+
+
+def test_ex003_srm_pair_compares_with_the_recovery_site_domain() -> None:
+    elements = two_sites()
+    elements[1] = elements[1].model_copy(update={"windows_domain": "dr.example.com"})
+    design = build(
+        *elements,
+        vm("mbx1", roles=MBX, exchange_version="2010"),
+        SrmSitePair(id="pair", name="pair-1", protected_site="s1", recovery_site="s2"),
+    )
+    (finding,) = findings(design, "EX003")
+    assert finding.elements == ("pair",) and "dr.example.com" in finding.message
+
+
+def test_ex003_exchange_2007_needs_windows_2008_x64() -> None:
+    def guest(windows: str) -> list:
+        return [*two_sites(), vm("mbx1", exchange_version="2007", windows_version=windows)]
+
+    (finding,) = findings(build(*guest("2003 x86")), "EX003")
+    assert finding.elements == ("mbx1",)
+    assert "Windows 2003 x86" in finding.message and "2008 x64" in finding.message
+    assert findings(build(*guest("2008 x64")), "EX003") == []
+    assert findings(build(*guest("2008 R2")), "EX003") == []
+    assert len(findings(build(*guest("2008 x86")), "EX003")) == 1
