@@ -45,7 +45,7 @@ class QtCommand(QUndoCommand):
     def id(self) -> int:
         return self.command.merge_id
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if isinstance(other, QtCommand) and self.command.merge_with(other.command):
             self.setText(self.command.text)
             return True
@@ -75,6 +75,8 @@ class EditorSession(QObject):
     file_state_changed = Signal()
     #: Ask the canvas to select, reveal and centre this element (Problems, Find, …).
     focus_requested = Signal(str)
+    #: Simulation mode was entered (True) or left (False): edits are off meanwhile.
+    read_only_changed = Signal(bool)
     #: A message for the status bar (e.g. why an edit or a connection was refused).
     status_message = Signal(str)
     _check_done = Signal(int, object)
@@ -85,6 +87,7 @@ class EditorSession(QObject):
         self.undo_stack = QUndoStack(self)
         self.path: Path | None = path
         self._selection: list[str] = []
+        self._read_only = False
         self.findings = CheckResult()
         self.findings_revision = -1
         self.document.subscribe(self._on_document_event)
@@ -98,7 +101,10 @@ class EditorSession(QObject):
     # -- editing -------------------------------------------------------------------------
     def push(self, command: Command) -> bool:
         """Apply ``command`` and put it on the undo stack; False (and a status message)
-        if the document refused it."""
+        if the document refused it or the session is read-only (simulation mode)."""
+        if self._read_only:
+            self.status_message.emit("The design cannot be edited in simulation mode")
+            return False
         try:
             command.redo(self.document)
         except EditError as exc:
@@ -106,6 +112,16 @@ class EditorSession(QObject):
             return False
         self.undo_stack.push(QtCommand(self, command))
         return True
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Turn edits off (simulation mode) or back on; the undo stack is untouched."""
+        if read_only != self._read_only:
+            self._read_only = read_only
+            self.read_only_changed.emit(read_only)
 
     @property
     def design(self) -> Design:
