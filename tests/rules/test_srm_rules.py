@@ -71,7 +71,7 @@ def test_srm001_triggers_for_rdm_mirrored_to_another_array_pair() -> None:
         Mirror(id="m-rdm", name="M-rdm", source_lun="lun-rdm", target_lun="lun-rdm-x"),
     )
     (finding,) = findings(fixture, "SRM001")
-    assert "m-rdm" in finding.elements and "arr-x" in finding.message
+    assert "m-rdm" in finding.elements and "CX-X" in finding.message
 
 
 def test_srm001_passes() -> None:

@@ -49,6 +49,7 @@ __all__ = [
     "listing",
     "mirror_not_in_consistency_group",
     "missing_vcenter_or_adapter",
+    "plural",
     "protected_rdm_not_recoverable",
     "recovery_plan_missing_dag_steps",
     "recovery_site_lacks_cas_or_hub",
@@ -93,6 +94,17 @@ def listing(names: Iterable[str], limit: int = 4) -> str:
     if len(items) <= limit:
         return ", ".join(items)
     return f"{', '.join(items[:limit])} and {len(items) - limit} more"
+
+
+def plural(word: str, count: int) -> str:
+    """``word`` for one, ``word + "s"`` otherwise.
+
+    Examples
+    --------
+    >>> plural("mirror", 2)
+    'mirrors'
+    """
+    return word if count == 1 else f"{word}s"
 
 
 @dataclass
@@ -222,7 +234,7 @@ def protected_rdm_not_recoverable(ctx: RuleContext) -> Iterator[Finding]:
                     [vm, disk, *([disk.lun] if disk.lun else [])],
                 )
             elif pairs and not pairs & {_arrays_of(index, m) for m in mirrors}:
-                src, dst = _arrays_of(index, mirrors[0])
+                src, dst = (_name(index, a) for a in _arrays_of(index, mirrors[0]))
                 yield ctx.finding(
                     f"protected VM {vm.name} has RDM disk {disk.name} mirrored from array "
                     f"{src} to {dst}, not between its datastores' arrays; SRM {release} "
@@ -383,6 +395,10 @@ def exchange_luns_split_across_consistency_groups(ctx: RuleContext) -> Iterator[
             )
 
 
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def _cg_name(index: DesignIndex, cg_id: str) -> str:
     cg = index.typed(cg_id, ConsistencyGroup)
     return cg.name if cg else cg_id
@@ -515,8 +531,8 @@ def recovery_site_lacks_cas_or_hub(ctx: RuleContext) -> Iterator[Finding]:
         if missing:
             yield ctx.finding(
                 f"recovery site {_site_name(index, site_id)} of SRM site pair {pair.name} "
-                f"lacks {' and '.join(missing)} of its own for recovered mailbox servers "
-                f"{listing(vm_names)}",
+                f"lacks {' and '.join(missing)} of its own for recovered mailbox "
+                f"{plural('server', len(vm_names))} {listing(vm_names)}",
                 [site_id, pair],
             )
 
@@ -597,7 +613,7 @@ def recovery_plan_missing_dag_steps(ctx: RuleContext) -> Iterator[Finding]:
         if missing:
             yield ctx.finding(
                 f"recovery plan {plan.name} recovers members of DAG {dag_names} into site "
-                f"{recovery.name} on another subnet without {listing(missing)}; subnets "
+                f"{recovery.name} on another subnet without {_and(missing)}; subnets "
                 f"{protected.subnet} and {recovery.subnet}",
                 [plan, *dags, recovery],
             )
@@ -644,7 +660,8 @@ def clustered_exchange_2007_protected(ctx: RuleContext) -> Iterator[Finding]:
         names = [_name(index, n) for n in nodes]
         pgs = list({pg.id: pg for n in nodes for pg in protected[n]}.values())
         yield ctx.finding(
-            f"Exchange 2007 {repl.replication.value.upper()} cluster {repl.name} has nodes "
+            f"Exchange 2007 {repl.replication.value.upper()} cluster {repl.name} has "
+            f"{plural('node', len(names))} "
             f"{listing(names)} in protection group {listing(pg.name for pg in pgs)}; SRM "
             "cannot fail over a Windows-clustered mailbox server",
             [repl, *nodes, *pgs],
@@ -783,7 +800,8 @@ def unprotected_vm_on_protected_datastore(ctx: RuleContext) -> Iterator[Finding]
         if lenient:
             yield ctx.finding(
                 f"protected datastore {lun.name} (protection group {pg.name}) holds disks of "
-                f"unprotected VM {names}; test recovery and planned migration of it fail "
+                f"unprotected {plural('VM', len(strays))} {names}; test recovery and planned "
+                "migration of it fail "
                 f"with SRM {release}",
                 [lun, pg, *strays],
                 severity=Severity.WARNING,
@@ -791,7 +809,8 @@ def unprotected_vm_on_protected_datastore(ctx: RuleContext) -> Iterator[Finding]
         else:
             yield ctx.finding(
                 f"protected datastore {lun.name} (protection group {pg.name}) holds disks of "
-                f"unprotected VM {names}; its recovery fails for every VM on it with "
+                f"unprotected {plural('VM', len(strays))} {names}; its recovery fails for every "
+                "VM on it with "
                 f"SRM {release}",
                 [lun, pg, *strays],
             )
