@@ -724,7 +724,7 @@ def _build_dags(
 def _build_srm(
     b: _Builder, plan: Plan, sites: list[_SiteParts], logical_x: float, top: float
 ) -> None:
-    """Application VMs on mirrored datastores, protected by SRM to the next site.
+    """Application VMs on mirrored datastores, protected by SRM to the neighbouring site.
 
     Fills the budget left after the Exchange estate; each mirrored datastore carries
     VMS_PER_MIRRORED_DATASTORE VMs (2 elements each) plus 3 elements (LUN, target
@@ -738,7 +738,9 @@ def _build_srm(
     stores_total = max(len(production), int(remaining / per_store))
     y = top
     for s, part in enumerate(production):
-        partner = production[(s + 1) % len(production)]
+        # Neighbouring sites (60 km) protect each other: MirrorView/S stays under 100 km.
+        mate = s ^ 1 if (s ^ 1) < len(production) else s - 1
+        partner = production[mate]
         tag = part.site.id[-2:]
         stores = stores_total // len(production) + (1 if s < stores_total % len(production) else 0)
         pair = SrmSitePair(
