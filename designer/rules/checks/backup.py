@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 from designer.catalog import limits, timings
@@ -14,6 +13,7 @@ from designer.domain.elements import (
     VirtualDisk,
 )
 from designer.domain.enums import BackupKind, DiskPlacement, DiskPurpose, Exchange2007Kind
+from designer.rules.checks._exchange_facts import exchange_facts
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
 from designer.rules.registry import rule
@@ -32,17 +32,6 @@ _RDM_CAPABLE = frozenset(
 _COPYING_2007 = frozenset({Exchange2007Kind.LCR, Exchange2007Kind.CCR, Exchange2007Kind.SCR})
 
 
-def _servers_of_databases(ctx: RuleContext) -> dict[str, set[str]]:
-    """For each mailbox database id, the VMs holding it (copies and data disks)."""
-    servers: dict[str, set[str]] = defaultdict(set)
-    for db in ctx.index.of("mailbox_database", MailboxDatabase):
-        servers[db.id].update(c.member for c in db.copies)
-    for disk in ctx.index.of("virtual_disk", VirtualDisk):
-        if disk.database:
-            servers[disk.database].add(disk.vm)
-    return servers
-
-
 def _covered(backups: list[Backup], servers: dict[str, set[str]]) -> set[str]:
     """Ids of databases that one of ``backups`` covers, by database or by server VM."""
     databases: set[str] = set()
@@ -51,7 +40,7 @@ def _covered(backups: list[Backup], servers: dict[str, set[str]]) -> set[str]:
         databases.update(backup.databases)
         vms.update(backup.vms)
     if vms:
-        databases.update(db for db, held_on in servers.items() if held_on & vms)
+        databases.update(db for db, held_on in servers.items() if not held_on.isdisjoint(vms))
     return databases
 
 
@@ -86,7 +75,7 @@ def database_without_recovery_point(ctx: RuleContext) -> Iterator[Finding]:
     Options).
     """
     index = ctx.index
-    covered = _covered(index.of("backup", Backup), _servers_of_databases(ctx))
+    covered = _covered(index.of("backup", Backup), exchange_facts(ctx).servers_of_database)
     for db in index.of("mailbox_database", MailboxDatabase):
         if db.id in covered or any(c.replay_lag_days > 0 for c in db.copies):
             continue
@@ -130,7 +119,7 @@ def vcb_of_rdm(ctx: RuleContext) -> Iterator[Finding]:
     """
     index = ctx.index
     backups = index.of("backup", Backup)
-    servers = _servers_of_databases(ctx)
+    servers = exchange_facts(ctx).servers_of_database
     capable = [b for b in backups if b.backup_kind in _RDM_CAPABLE]
     safe_dbs = _covered(capable, servers)
     safe_vms = {vm for b in capable for vm in b.vms}

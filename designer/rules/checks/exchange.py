@@ -17,10 +17,10 @@ from designer.domain.elements import (
     ProtectionGroup,
     Site,
     SrmSitePair,
-    VirtualDisk,
     VirtualMachine,
 )
 from designer.domain.enums import Exchange2007Kind, VmRole
+from designer.rules.checks._exchange_facts import exchange_facts
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
 from designer.rules.registry import rule
@@ -121,12 +121,9 @@ def exchange2007_topology_limits(ctx: RuleContext) -> Iterator[Finding]:
 
 def _databases_by_server(ctx: RuleContext) -> dict[str, dict[str, None]]:
     result: dict[str, dict[str, None]] = defaultdict(dict)
-    for db in ctx.index.of("mailbox_database", MailboxDatabase):
-        for copy in db.copies:
-            result[copy.member][db.id] = None
-    for disk in ctx.index.of("virtual_disk", VirtualDisk):
-        if disk.database:
-            result[disk.vm][disk.database] = None
+    for db_id, servers in sorted(exchange_facts(ctx).servers_of_database.items()):
+        for vm_id in servers:
+            result[vm_id][db_id] = None
     return result
 
 
@@ -198,12 +195,7 @@ def hub_transport_unprotected(ctx: RuleContext) -> Iterator[Finding]:
     """
     index = ctx.index
     need = int(timings()["exchange_guidelines"]["min_hub_transport_per_mailbox_site"])
-    mailbox_servers: set[str] = set()
-    for db in index.of("mailbox_database", MailboxDatabase):
-        mailbox_servers.update(c.member for c in db.copies)
-    for disk in index.of("virtual_disk", VirtualDisk):
-        if disk.database:
-            mailbox_servers.add(disk.vm)
+    mailbox_servers = exchange_facts(ctx).mailbox_servers
     protected: set[str] = set()
     for group in index.of("protection_group", ProtectionGroup):
         protected.update(group.vms)

@@ -10,11 +10,11 @@ from designer.domain.design import Severity
 from designer.domain.elements import (
     Lun,
     MailboxDatabase,
-    VirtualDisk,
     VirtualMachine,
     VsphereCluster,
 )
 from designer.domain.enums import DiskPlacement, DiskPurpose, LunUsage
+from designer.rules.checks._exchange_facts import exchange_facts
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
 from designer.rules.registry import rule
@@ -113,10 +113,6 @@ def cluster_cannot_absorb_host_failure(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-def _is_exchange_data(disk: VirtualDisk) -> bool:
-    return disk.purpose in (DiskPurpose.DATABASE, DiskPurpose.LOGS) or disk.database is not None
-
-
 @rule(
     code="VS003",
     name="exchange-data-on-nas",
@@ -146,19 +142,18 @@ def exchange_data_on_nas(ctx: RuleContext) -> Iterator[Finding]:
     000 §7 (Additional Information).
     """
     index = ctx.index
-    for disk in index.of("virtual_disk", VirtualDisk):
-        if not _is_exchange_data(disk):
+    nfs = {lun.id for lun in index.of("lun", Lun) if lun.usage is LunUsage.NFS_EXPORT}
+    nas = DiskPlacement.NAS
+    for disk in exchange_facts(ctx).data_disks:
+        if disk.placement is not nas and disk.lun not in nfs:
             continue
-        lun = index.typed(disk.lun, Lun)
-        on_nfs = lun is not None and lun.usage is LunUsage.NFS_EXPORT
-        if disk.placement is DiskPlacement.NAS or on_nfs:
-            vm = index.get(disk.vm)
-            owner = vm.name if vm else disk.vm
-            yield ctx.finding(
-                f"virtual disk {disk.name} of VM {owner} keeps Exchange {disk.purpose.value} "
-                "data on NAS/NFS storage",
-                [disk, disk.vm, *([lun] if lun else [])],
-            )
+        vm = index.get(disk.vm)
+        owner = vm.name if vm else disk.vm
+        yield ctx.finding(
+            f"virtual disk {disk.name} of VM {owner} keeps Exchange {disk.purpose.value} "
+            "data on NAS/NFS storage",
+            [disk, disk.vm, *([disk.lun] if disk.lun in nfs else [])],
+        )
 
 
 @rule(
@@ -194,52 +189,50 @@ def database_and_logs_on_same_spindles(ctx: RuleContext) -> Iterator[Finding]:
     spindles"); 004 (separate RAID arrays for databases and transaction logs).
     """
     index = ctx.index
-    db_disks: dict[tuple[str, str], list[VirtualDisk]] = defaultdict(list)
-    log_disks: dict[tuple[str, str], list[VirtualDisk]] = defaultdict(list)
-    for disk in index.of("virtual_disk", VirtualDisk):
-        if disk.lun is None or disk.purpose is DiskPurpose.OS:
-            continue
-        key = (disk.vm, _storage_group_key(ctx, disk))
-        target = db_disks if disk.purpose is DiskPurpose.DATABASE else log_disks
-        target[key].append(disk)
-    for key, logs in log_disks.items():
-        databases = db_disks.get(key)
-        if not databases:
-            continue
-        spindles: dict[tuple[str, str], Lun] = {}
-        for disk in databases:
+    logs_purpose = DiskPurpose.LOGS
+    data_disks = exchange_facts(ctx).data_disks
+    log_disks = [d for d in data_disks if d.purpose is logs_purpose and d.lun is not None]
+    if not log_disks:
+        return
+    log_vms = {d.vm for d in log_disks}
+    db_purpose = DiskPurpose.DATABASE
+    group_of = _storage_groups(ctx)
+    spindles: dict[tuple[str, str], dict[tuple[str, str], Lun]] = defaultdict(dict)
+    for disk in data_disks:
+        if disk.vm in log_vms and disk.purpose is db_purpose:
             lun = index.typed(disk.lun, Lun)
             if lun is not None:
-                spindles.setdefault((lun.array, lun.raid_group), lun)
-        reported: set[tuple[str, str]] = set()
-        for disk in logs:
-            log_lun = index.typed(disk.lun, Lun)
-            if log_lun is None:
-                continue
-            spot = (log_lun.array, log_lun.raid_group)
-            db_lun = spindles.get(spot)
-            if db_lun is None or spot in reported:
-                continue
-            reported.add(spot)
-            vm_id, group = key
-            vm = index.get(vm_id)
-            array = index.get(log_lun.array)
-            yield ctx.finding(
-                f"{group} of VM {vm.name if vm else vm_id} keeps database LUN "
-                f"{db_lun.name} and log LUN {log_lun.name} on RAID group "
-                f"{log_lun.raid_group} of array {array.name if array else log_lun.array}",
-                _unique([vm_id, db_lun.id, log_lun.id]),
-            )
+                key = (disk.vm, group_of.get(disk.database or "", "Exchange data"))
+                spindles[key].setdefault((lun.array, lun.raid_group), lun)
+    reported: set[tuple[str, str, str, str]] = set()
+    for disk in log_disks:
+        key = (disk.vm, group_of.get(disk.database or "", "Exchange data"))
+        log_lun = index.typed(disk.lun, Lun)
+        if log_lun is None:
+            continue
+        spot = (log_lun.array, log_lun.raid_group)
+        db_lun = spindles.get(key, {}).get(spot)
+        if db_lun is None or (*key, *spot) in reported:
+            continue
+        reported.add((*key, *spot))
+        vm_id, group = key
+        vm = index.get(vm_id)
+        array = index.get(log_lun.array)
+        yield ctx.finding(
+            f"{group} of VM {vm.name if vm else vm_id} keeps database LUN "
+            f"{db_lun.name} and log LUN {log_lun.name} on RAID group "
+            f"{log_lun.raid_group} of array {array.name if array else log_lun.array}",
+            list(dict.fromkeys([vm_id, db_lun.id, log_lun.id])),
+        )
 
 
-def _storage_group_key(ctx: RuleContext, disk: VirtualDisk) -> str:
-    database = ctx.index.typed(disk.database, MailboxDatabase)
-    if database is None:
-        return "Exchange data"
-    if database.storage_group:
-        return f"storage group {database.storage_group}"
-    return f"mailbox database {database.name}"
-
-
-def _unique(ids: list[str]) -> list[str]:
-    return list(dict.fromkeys(ids))
+def _storage_groups(ctx: RuleContext) -> dict[str, str]:
+    """For each mailbox database id, how its storage group is named in messages."""
+    return {
+        db.id: (
+            f"storage group {db.storage_group}"
+            if db.storage_group
+            else f"mailbox database {db.name}"
+        )
+        for db in ctx.index.of("mailbox_database", MailboxDatabase)
+    }
