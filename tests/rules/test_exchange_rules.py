@@ -167,3 +167,23 @@ def test_ex003_exchange_2007_needs_windows_2008_x64() -> None:
     assert findings(build(*guest("2008 x64")), "EX003") == []
     assert findings(build(*guest("2008 R2")), "EX003") == []
     assert len(findings(build(*guest("2008 x86")), "EX003")) == 1
+
+
+def test_ex002_a_site_of_passive_copies_only_has_no_mail_in_flight() -> None:
+    copies = [
+        DatabaseCopy(member="mbx-b", activation_preference=1),
+        DatabaseCopy(member="mbx-c", activation_preference=2),
+    ]
+    design = build(
+        *two_sites(),
+        vm("mbx-b", "h1", roles=[*MBX, *HUB], exchange_version="2010"),
+        vm("hub-b", "h1", roles=HUB, exchange_version="2010"),
+        vm("mbx-c", "h2", roles=[*MBX, *HUB], exchange_version="2010"),
+        Dag(id="dag1", name="DAG1", members=["mbx-b", "mbx-c"]),
+        MailboxDatabase(id="db1", name="DB1", dag="dag1", copies=copies),
+    )
+    assert findings(design, "EX002") == []
+    swapped = [c.model_copy(update={"activation_preference": 3 - i}) for i, c in enumerate(copies)]
+    moved = build(*[e if e.id != "db1" else e.model_copy(update={"copies": swapped})
+                    for e in design.elements])  # fmt: skip
+    assert [f.elements for f in findings(moved, "EX002")] == [("s2", "mbx-c")]

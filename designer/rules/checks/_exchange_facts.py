@@ -51,12 +51,25 @@ class ExchangeFacts:
         return servers
 
     @cached_property
-    def mailbox_servers(self) -> set[str]:
-        """VMs holding a copy or a disk of any mailbox database."""
+    def active_servers(self) -> set[str]:
+        """VMs expected to run a database actively: its preferred copy, else its disks."""
         result: set[str] = set()
-        for held in self.servers_of_database.values():
-            result |= held
+        with_copies: set[str] = set()
+        for db in self.index.of("mailbox_database", MailboxDatabase):
+            if db.copies:
+                with_copies.add(db.id)
+                result.add(min(db.copies, key=lambda c: c.activation_preference).member)
+        for disk in self.data_disks:
+            if disk.database is not None and disk.database not in with_copies:
+                result.add(disk.vm)
         return result
+
+    @cached_property
+    def copy_holders(self) -> set[str]:
+        """VMs named by any database copy."""
+        return {
+            c.member for db in self.index.of("mailbox_database", MailboxDatabase) for c in db.copies
+        }
 
 
 _CACHE: WeakKeyDictionary[DesignIndex, ExchangeFacts] = WeakKeyDictionary()

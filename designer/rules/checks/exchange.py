@@ -169,9 +169,11 @@ def hub_transport_unprotected(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks
     --------------
-    Per site that runs mailbox databases (a Mailbox-role VM, a database copy or a
-    database disk there): the Hub Transport servers in that site (Exchange 2013 Mailbox
-    servers count, as they carry the Transport service). Fewer than two is reported
+    Per site that runs mailbox databases actively (a database's preferred copy, the
+    disks of a database without copies, or a Mailbox-role VM holding no modelled copy;
+    a site of passive copies only has no mail in flight): the Hub Transport servers in
+    that site (Exchange 2013 Mailbox servers count, as they carry the Transport
+    service). Fewer than two is reported
     unless one of them is protected by SRM (in a protection group) or by Double-Take.
     The check is per site rather than per organisation because mailbox servers submit
     mail to Hub Transport servers of their own site, and a site failure takes the
@@ -195,7 +197,8 @@ def hub_transport_unprotected(ctx: RuleContext) -> Iterator[Finding]:
     """
     index = ctx.index
     need = int(timings()["exchange_guidelines"]["min_hub_transport_per_mailbox_site"])
-    mailbox_servers = exchange_facts(ctx).mailbox_servers
+    facts = exchange_facts(ctx)
+    active, copy_holders = facts.active_servers, facts.copy_holders
     protected: set[str] = set()
     for group in index.of("protection_group", ProtectionGroup):
         protected.update(group.vms)
@@ -209,7 +212,7 @@ def hub_transport_unprotected(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if _is_hub(vm):
             hubs[site_id].append(vm)
-        if VmRole.MAILBOX in vm.roles or vm.id in mailbox_servers:
+        if vm.id in active or (VmRole.MAILBOX in vm.roles and vm.id not in copy_holders):
             mailbox_sites[site_id] = None
     for site_id in mailbox_sites:
         site_hubs = hubs.get(site_id, [])
