@@ -7,6 +7,8 @@ in Chicago, the witness in Denver, four copies of each database.
 from __future__ import annotations
 
 from _dag_fixtures import DAG_CODES, add, base, copies, design, drop, edit, findings
+from hypothesis import given
+from hypothesis import strategies as st
 
 from designer.domain import (
     Dag,
@@ -403,3 +405,44 @@ def test_dag011_same_datastore_and_unnamed_database_disks() -> None:
     f = _one(findings(elements, "DAG011"), "DAG011")
     assert f.elements == ("db1", "lun3", "mbx1", "mbx3")
     assert "on LUN LUN-3; one LUN failure takes 2 copies" in f.message
+
+
+# -- robustness --------------------------------------------------------------------------
+_copy_specs = st.lists(
+    st.tuples(
+        st.sampled_from(["mbx1", "mbx2", "mbx3", "mbx4"]),
+        st.integers(min_value=1, max_value=6),
+        st.sampled_from([0.0, 0.0, 1.0, 14.0, 20.0]),
+    ),
+    max_size=6,
+)
+
+
+@given(
+    spec=_copy_specs,
+    hosts=st.lists(
+        st.sampled_from(["esx1", "esx2", "esx3", "esx4", "esx5"]), min_size=4, max_size=4
+    ),
+    intent=st.sampled_from(list(FailoverIntent)),
+    anti_affinity=st.booleans(),
+)
+def test_dag_rules_never_crash_and_dag007_matches_its_definition(
+    spec: list[tuple[str, int, float]],
+    hosts: list[str],
+    intent: FailoverIntent,
+    anti_affinity: bool,
+) -> None:
+    elements = edit(base(), "db1", copies=copies(*spec))
+    elements = edit(elements, "dag", failover_intent=intent, anti_affinity=anti_affinity)
+    for vm_id, host in zip(["mbx1", "mbx2", "mbx3", "mbx4"], hosts, strict=True):
+        elements = edit(elements, vm_id, host=host)
+    result = check(design(elements), codes=DAG_CODES)
+    assert not [f for f in result.findings if f.code == "INT001"]
+    members = [s[0] for s in spec]
+    prefs = sorted(s[1] for s in spec)
+    broken = bool(spec) and (
+        len(set(members)) < len(members) or prefs != list(range(1, len(prefs) + 1))
+    )
+    assert broken == any(f.code == "DAG007" and "db1" in f.elements for f in result.findings)
+    over_lag = sum(1 for s in spec if s[2] > 14)
+    assert over_lag == sum(1 for f in result.findings if f.code == "DAG005")

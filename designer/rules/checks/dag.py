@@ -787,11 +787,11 @@ def dag_membership_limits(ctx: RuleContext) -> Iterator[Finding]:
         members = set(dag.members)
         for witness_id in dict.fromkeys(w for w in (dag.witness, dag.alternate_witness) if w):
             witness = index.typed(witness_id, FileShareWitness)
-            if witness is not None and witness.vm in members:
+            if witness is not None and witness.vm is not None and witness.vm in members:
                 yield ctx.finding(
                     f"file share witness {witness.name} of DAG {dag.name} runs on its "
                     f"member {facts.name(witness.vm)}",
-                    [dag.id, witness.id, witness.vm or ""],
+                    [dag.id, witness.id, witness.vm],
                 )
         for vm_id in dict.fromkeys(dag.members):
             vm = index.typed(vm_id, VirtualMachine)
