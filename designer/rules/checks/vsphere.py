@@ -107,7 +107,8 @@ def cluster_cannot_absorb_host_failure(ctx: RuleContext) -> Iterator[Finding]:
             lost_names = ", ".join(h.name for h in lost)
             yield ctx.finding(
                 f"vSphere cluster {cluster.name} runs {vm_memory:,.0f} GB of VM memory; "
-                f"after losing {lost_names} its {len(left)} remaining hosts hold "
+                f"after losing {lost_names} its {len(left)} remaining "
+                f"host{'' if len(left) == 1 else 's'} hold{'s' if len(left) == 1 else ''} "
                 f"{left_memory:,.0f} GB",
                 [cluster, *lost],
             )
