@@ -1,0 +1,283 @@
+"""The dependency graph and its queries: edges, failure domains, reachability, DAG sites."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from designer.domain import (
+    CasArray,
+    Dag,
+    DatabaseCopy,
+    Design,
+    DiskPurpose,
+    EsxiHost,
+    FileShareWitness,
+    LoadBalancer,
+    Lun,
+    MailboxDatabase,
+    Mirror,
+    Site,
+    StorageArray,
+    VirtualDisk,
+    VirtualMachine,
+    VsphereCluster,
+    WanLink,
+    structural_errors,
+)
+from designer.graph.topology import (
+    build_graph,
+    dag_members_by_site,
+    failure_domains,
+    reachable_sites,
+    storage_processor_id,
+)
+
+
+def two_site_dag() -> Design:
+    """Boston and Denver each run two DAG members; the witness lives in Austin."""
+    elements = [
+        Site(id="bos", name="Boston"),
+        Site(id="den", name="Denver"),
+        Site(id="aus", name="Austin"),
+        WanLink(id="l-bd", name="BOS-DEN", site_a="bos", site_b="den"),
+        WanLink(id="l-ba", name="BOS-AUS", site_a="bos", site_b="aus"),
+        WanLink(id="l-da", name="DEN-AUS", site_a="den", site_b="aus"),
+        VsphereCluster(id="cl-b", name="cl-b", site="bos"),
+        VsphereCluster(id="cl-d", name="cl-d", site="den"),
+        EsxiHost(id="h-b1", name="h-b1", site="bos", cluster="cl-b"),
+        EsxiHost(id="h-b2", name="h-b2", site="bos", cluster="cl-b"),
+        EsxiHost(id="h-d1", name="h-d1", site="den", cluster="cl-d"),
+        EsxiHost(id="h-a1", name="h-a1", site="aus"),  # no cluster
+        VirtualMachine(id="mbx-b1", name="mbx-b1", host="h-b1"),
+        VirtualMachine(id="mbx-b2", name="mbx-b2", host="h-b2"),
+        VirtualMachine(id="mbx-d1", name="mbx-d1", host="h-d1"),
+        VirtualMachine(id="mbx-d2", name="mbx-d2", host="h-d1"),
+        VirtualMachine(id="fs-a", name="fs-a", host="h-a1"),
+        VirtualMachine(id="cas-b", name="cas-b", host="h-b2"),
+        StorageArray(id="cx-b", name="cx-b", site="bos"),
+        StorageArray(id="cx-b2", name="cx-b2", site="bos"),
+        StorageArray(id="cx-d", name="cx-d", site="den"),
+        Lun(id="lun-b1", name="lun-b1", array="cx-b"),
+        Lun(id="lun-b1-logs", name="lun-b1-logs", array="cx-b2"),
+        Lun(id="lun-b1-other", name="lun-b1-other", array="cx-b2"),
+        Lun(id="lun-d1", name="lun-d1", array="cx-d"),
+        Lun(id="lun-d-remote", name="lun-d-remote", array="cx-b2"),
+        # mbx-b1 holds db1 on lun-b1, db1's logs on lun-b1-logs, and db2 on lun-b1-other.
+        VirtualDisk(id="d-b1-os", name="d-b1-os", vm="mbx-b1"),  # no LUN: not a domain
+        VirtualDisk(
+            id="d-b1-db1",
+            name="d-b1-db1",
+            vm="mbx-b1",
+            lun="lun-b1",
+            database="db1",
+            purpose=DiskPurpose.DATABASE,
+        ),
+        VirtualDisk(
+            id="d-b1-logs",
+            name="d-b1-logs",
+            vm="mbx-b1",
+            lun="lun-b1-logs",
+            purpose=DiskPurpose.LOGS,
+        ),
+        VirtualDisk(
+            id="d-b1-db2",
+            name="d-b1-db2",
+            vm="mbx-b1",
+            lun="lun-b1-other",
+            database="db2",
+            purpose=DiskPurpose.DATABASE,
+        ),
+        # mbx-d1's copy of db1 lives on an array of the other site.
+        VirtualDisk(id="d-d1-db1", name="d-d1-db1", vm="mbx-d1", lun="lun-d-remote"),
+        Mirror(id="mv-1", name="mv-1", source_lun="lun-b1", target_lun="lun-d1"),
+        FileShareWitness(id="fsw", name="fsw", site="aus", vm="fs-a"),
+        Dag(
+            id="dag",
+            name="DAG1",
+            members=["mbx-b1", "mbx-d1", "mbx-b2", "mbx-d2"],
+            witness="fsw",
+        ),
+        MailboxDatabase(
+            id="db1",
+            name="DB1",
+            dag="dag",
+            copies=[
+                DatabaseCopy(member="mbx-b1", activation_preference=1),
+                DatabaseCopy(member="mbx-d1", activation_preference=2),
+            ],
+        ),
+        MailboxDatabase(id="db2", name="DB2", dag="dag"),
+        CasArray(id="casarr", name="casarr", site="bos", members=["cas-b"]),
+        LoadBalancer(id="lb", name="lb", site="bos", pool=["cas-b"], cas_arrays=["casarr"]),
+    ]
+    design = Design(elements=elements)
+    assert structural_errors(design) == []
+    return design
+
+
+@pytest.fixture(scope="module")
+def topo():
+    return build_graph(two_site_dag())
+
+
+def relation(topo, a: str, b: str) -> str | None:
+    data = topo.graph.get_edge_data(a, b)
+    return None if data is None else data["relation"]
+
+
+# -- build_graph ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        ("mbx-b1", "h-b1", "runs_on"),
+        ("h-b1", "cl-b", "contained_in"),
+        ("h-b1", "bos", "contained_in"),
+        ("h-a1", "aus", "contained_in"),
+        ("cl-b", "bos", "contained_in"),
+        ("mbx-b1", "d-b1-db1", "uses_disk"),
+        ("d-b1-db1", "lun-b1", "stored_on"),
+        ("lun-b1", "cx-b", "contained_in"),
+        ("cx-b", "bos", "contained_in"),
+        ("cx-b/SP-A", "cx-b", "contained_in"),
+        ("cx-b/SP-B", "cx-b", "contained_in"),
+        ("mv-1", "lun-b1", "depends_on"),
+        ("lun-b1", "lun-d1", "replicates_to"),
+        ("fsw", "fs-a", "runs_on"),
+        ("fsw", "aus", "contained_in"),
+        ("dag", "mbx-d2", "member"),
+        ("dag", "fsw", "witness"),
+        ("db1", "mbx-d1", "copy_on"),
+        ("casarr", "cas-b", "member"),
+        ("casarr", "lb", "fronted_by"),
+        ("lb", "bos", "contained_in"),
+    ],
+)
+def test_edges_point_from_an_element_to_what_it_depends_on(topo, a, b, kind) -> None:
+    assert relation(topo, a, b) == kind
+    assert relation(topo, b, a) != kind
+
+
+def test_every_element_is_a_node_with_its_kind(topo) -> None:
+    for element in topo.design.elements:
+        assert topo.graph.nodes[element.id]["kind"] == element.kind
+    assert topo.graph.nodes[storage_processor_id("cx-d", "B")]["kind"] == "storage_processor"
+    assert storage_processor_id("cx-d", "B") == "cx-d/SP-B"
+
+
+def test_disk_without_lun_has_no_storage_edge(topo) -> None:
+    assert list(topo.graph.successors("d-b1-os")) == []
+
+
+def test_what_fails_with_a_site_is_its_ancestors(topo) -> None:
+    gone = nx.ancestors(topo.graph, "den")
+    assert {"cl-d", "h-d1", "mbx-d1", "mbx-d2", "cx-d", "lun-d1"} <= gone
+    assert "mbx-b2" not in gone and "h-b1" not in gone and "bos" not in gone
+
+
+def test_network_holds_sites_and_links_keyed_by_link_id(topo) -> None:
+    assert set(topo.network.nodes) == {"bos", "den", "aus"}
+    keys = {key for _, _, key in topo.network.edges(keys=True)}
+    assert keys == {"l-bd", "l-ba", "l-da"}
+
+
+def test_isolated_site_is_still_in_the_network() -> None:
+    topo = build_graph(Design(elements=[Site(id="s", name="Lonely")]))
+    assert list(topo.network.nodes) == ["s"]
+    assert reachable_sites(topo, "s") == {"s"}
+
+
+# -- failure_domains --------------------------------------------------------------------
+def test_copy_fails_with_vm_host_cluster_site_then_lun_array(topo) -> None:
+    copy = DatabaseCopy(member="mbx-b1")
+    # Database disk and the untagged log disk count; db2's disk and the LUN-less OS
+    # disk do not. The site is not repeated for arrays in the VM's own site.
+    assert failure_domains(topo, "db1", copy) == [
+        "mbx-b1",
+        "h-b1",
+        "cl-b",
+        "bos",
+        "lun-b1",
+        "cx-b",
+        "lun-b1-logs",
+        "cx-b2",
+    ]
+
+
+def test_copy_of_another_database_on_the_same_vm_has_its_own_disks(topo) -> None:
+    domains = failure_domains(topo, "db2", DatabaseCopy(member="mbx-b1"))
+    assert "lun-b1-other" in domains and "lun-b1" not in domains
+
+
+def test_storage_in_another_site_adds_that_site(topo) -> None:
+    domains = failure_domains(topo, "db1", DatabaseCopy(member="mbx-d1"))
+    assert domains == ["mbx-d1", "h-d1", "cl-d", "den", "lun-d-remote", "cx-b2", "bos"]
+
+
+def test_host_without_cluster_skips_the_cluster() -> None:
+    design = Design(
+        elements=[
+            Site(id="s", name="S"),
+            EsxiHost(id="h", name="h", site="s"),
+            VirtualMachine(id="v", name="v", host="h"),
+        ]
+    )
+    assert failure_domains(build_graph(design), "db", DatabaseCopy(member="v")) == [
+        "v",
+        "h",
+        "s",
+    ]
+
+
+def test_copy_on_an_unknown_member_has_no_domains(topo) -> None:
+    assert failure_domains(topo, "db1", DatabaseCopy(member="nobody")) == []
+
+
+# -- reachable_sites --------------------------------------------------------------------
+def test_all_sites_reachable_with_nothing_failed(topo) -> None:
+    assert reachable_sites(topo, "bos") == {"bos", "den", "aus"}
+
+
+def test_one_failed_link_is_routed_around(topo) -> None:
+    assert reachable_sites(topo, "bos", failed=["l-bd"]) == {"bos", "den", "aus"}
+
+
+def test_two_failed_links_isolate_a_site(topo) -> None:
+    assert reachable_sites(topo, "bos", failed=["l-bd", "l-ba"]) == {"bos"}
+    assert reachable_sites(topo, "den", failed=["l-bd", "l-ba"]) == {"den", "aus"}
+
+
+def test_a_failed_site_is_not_a_transit(topo) -> None:
+    assert reachable_sites(topo, "bos", failed=["l-bd", "aus"]) == {"bos"}
+
+
+def test_a_failed_start_site_reaches_nothing(topo) -> None:
+    assert reachable_sites(topo, "bos", failed=["bos"]) == set()
+
+
+def test_parallel_links_fail_one_at_a_time() -> None:
+    design = Design(
+        elements=[
+            Site(id="a", name="A"),
+            Site(id="b", name="B"),
+            WanLink(id="x1", name="x1", site_a="a", site_b="b"),
+            WanLink(id="x2", name="x2", site_a="b", site_b="a"),
+        ]
+    )
+    topo = build_graph(design)
+    assert reachable_sites(topo, "a", failed=["x1"]) == {"a", "b"}
+    assert reachable_sites(topo, "b", failed=["x2"]) == {"a", "b"}
+    assert reachable_sites(topo, "a", failed=["x1", "x2"]) == {"a"}
+
+
+# -- dag_members_by_site ----------------------------------------------------------------
+def test_dag_members_grouped_by_site_in_member_order(topo) -> None:
+    assert dag_members_by_site(topo, "dag") == {
+        "bos": ["mbx-b1", "mbx-b2"],
+        "den": ["mbx-d1", "mbx-d2"],
+    }
+
+
+def test_unknown_or_non_dag_id_gives_no_members(topo) -> None:
+    assert dag_members_by_site(topo, "nope") == {}
+    assert dag_members_by_site(topo, "db1") == {}
