@@ -19,10 +19,12 @@ from designer.domain import (
     FileShareWitness,
     Lun,
     MailboxDatabase,
+    RuleSettings,
     Severity,
     VirtualDisk,
     VirtualMachine,
     VmRole,
+    Waiver,
 )
 from designer.domain.elements import ElementBase
 from designer.rules import Finding, check
@@ -222,7 +224,7 @@ def test_dag006_triggers() -> None:
     assert f.elements == ("db1", "dag", "mbx3", "mbx4")
     assert f.message == (
         "database DB01 has only lagged copies outside its primary site Boston "
-        "(MBX3, MBX4); the shortest lag is 3 days"
+        "(MBX3, MBX4), so it cannot fail over there automatically; the shortest lag is 3 days"
     )
 
 
@@ -231,8 +233,21 @@ def test_dag006_passes() -> None:
         base(), "db1", copies=copies(("mbx1", 1), ("mbx2", 2), ("mbx3", 3, 7.0), ("mbx4", 4))
     )
     assert findings(one_current, "DAG006") == []
-    # 000 Fig. 8-9: a lagged DR copy activated by hand is the design's intent
-    assert findings(_lagged_in_chicago(FailoverIntent.MANUAL), "DAG006") == []
+
+
+def test_dag006_is_raised_for_manual_intent_too_and_waivable() -> None:
+    # 000 Fig. 8-9: a lagged DR copy activated by hand; the design waives the finding
+    elements = _lagged_in_chicago(FailoverIntent.MANUAL)
+    f = _one(findings(elements, "DAG006"), "DAG006")
+    assert f.elements[0] == "db1"
+    waived = design(elements).model_copy(
+        update={
+            "rules": RuleSettings(
+                waivers=[Waiver(code="DAG006", elements=["db1"], reason="000 §5.2.1 Fig. 9")]
+            )
+        }
+    )
+    assert findings(waived, "DAG006") == []
 
 
 # -- DAG007 ------------------------------------------------------------------------------

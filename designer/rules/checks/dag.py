@@ -560,23 +560,25 @@ def copy_replay_lag_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     source="000 §5.2.1",
 )
 def copies_outside_primary_site_lagged(ctx: RuleContext) -> Iterator[Finding]:
-    """A database of an automatic-failover DAG has only lagged copies outside its site.
+    """A DAG database whose only copies outside its primary site are lagged.
 
     What it checks
     --------------
-    For every database of a multi-site DAG whose failover intent is automatic: whether
-    it has copies outside its primary site (its user site, or else the site of its
-    preferred copy) and all of them are lagged. Manual-intent designs (000 Fig. 8–9:
-    a lagged DR copy activated by hand) are not checked.
+    For every database of a DAG: whether it has copies outside its primary site (its
+    user site, or else the site of its preferred copy) and all of them are lagged.
+    Raised whatever the DAG's failover intent: in a design that means it (000 Fig. 8–9,
+    a lagged DR copy activated by hand) the finding is accepted with a waiver.
 
     Why
     ---
     Lagged copies are activated only by an administrator. When the primary site fails,
-    the database cannot fail over automatically, whatever the DAG's quorum.
+    the database cannot fail over automatically, whatever the DAG's quorum, and its
+    users wait for the administrator and the lag's log replay.
 
     Fix
     ---
-    Add a non-lagged copy in another site, or set the DAG's failover intent to manual.
+    Add a non-lagged copy in another site; or, when manual activation of the lagged DR
+    copy is the plan, waive the finding with that reason.
 
     Source
     ------
@@ -585,7 +587,7 @@ def copies_outside_primary_site_lagged(ctx: RuleContext) -> Iterator[Finding]:
     """
     facts = _facts(ctx)
     for db, dag, members, _, lags, sites, primary in facts.rows:
-        if dag is None or dag.failover_intent is not FailoverIntent.AUTOMATIC or not any(lags):
+        if dag is None or not any(lags):
             continue
         remote = [
             (m, lag) for m, lag, site in zip(members, lags, sites, strict=True)
@@ -595,8 +597,8 @@ def copies_outside_primary_site_lagged(ctx: RuleContext) -> Iterator[Finding]:
             names = ", ".join(facts.name(m) for m, _ in remote)
             yield ctx.finding(
                 f"database {db.name} has only lagged copies outside its primary site "
-                f"{facts.name(primary)} ({names}); the shortest lag is "
-                f"{min(lag for _, lag in remote):g} days",
+                f"{facts.name(primary)} ({names}), so it cannot fail over there "
+                f"automatically; the shortest lag is {min(lag for _, lag in remote):g} days",
                 [db.id, dag.id, *dict.fromkeys(m for m, _ in remote)],
             )
 
