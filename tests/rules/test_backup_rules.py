@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from _misc_fixtures import build, findings, two_sites, vm
+from _misc_fixtures import assert_sound, build, findings, random_designs, two_sites, vm
+from hypothesis import given
 
 from designer.domain import (
     Backup,
     BackupKind,
     Dag,
     DatabaseCopy,
+    Design,
     DiskPlacement,
     DiskPurpose,
     Exchange2007Kind,
@@ -135,3 +137,8 @@ def test_bk003_restore_time_against_the_rto() -> None:
 def test_bk003_a_second_copy_or_continuous_replication_removes_the_concern() -> None:
     assert findings(build(*_standalone(400, copies=2)), "BK003") == []
     assert findings(build(*_standalone(400, lcr=True)), "BK003") == []
+
+
+@given(random_designs())
+def test_backup_rules_never_crash_and_name_real_elements(design: Design) -> None:
+    assert_sound(design, ["BK001", "BK002", "BK003"])

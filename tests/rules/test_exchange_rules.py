@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from _misc_fixtures import build, findings, two_sites, vm
+from _misc_fixtures import assert_sound, build, findings, random_designs, two_sites, vm
+from hypothesis import given
 
 from designer.domain import (
     Dag,
     DatabaseCopy,
+    Design,
     Exchange2007Kind,
     Exchange2007Replication,
     HostReplication,
@@ -187,3 +189,8 @@ def test_ex002_a_site_of_passive_copies_only_has_no_mail_in_flight() -> None:
     moved = build(*[e if e.id != "db1" else e.model_copy(update={"copies": swapped})
                     for e in design.elements])  # fmt: skip
     assert [f.elements for f in findings(moved, "EX002")] == [("s2", "mbx-c")]
+
+
+@given(random_designs())
+def test_exchange_rules_never_crash_and_name_real_elements(design: Design) -> None:
+    assert_sound(design, ["EX001", "EX002", "EX003"])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from _misc_fixtures import build, findings, two_sites, vm
+from _misc_fixtures import assert_sound, build, findings, random_designs, two_sites, vm
+from hypothesis import given
 
 from designer.domain import (
     CasArray,
     Dag,
+    Design,
     EdgeSize,
     FailoverIntent,
     FileShareWitness,
@@ -196,3 +198,8 @@ def test_net005_passes() -> None:
 
 def test_net005_edge_transport_alone_needs_no_domain_controller() -> None:
     assert findings(build(*_controllers(2, chicago_exchange=True)), "NET005") == []
+
+
+@given(random_designs())
+def test_network_rules_never_crash_and_name_real_elements(design: Design) -> None:
+    assert_sound(design, ["NET001", "NET002", "NET003", "NET004", "NET005"])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from _misc_fixtures import build, findings, vm
+from _misc_fixtures import assert_sound, build, findings, random_designs, vm
+from hypothesis import given
 
 from designer.domain import (
+    Design,
     DiskPlacement,
     DiskPurpose,
     EsxiHost,
@@ -171,3 +173,8 @@ def test_vs004_passes() -> None:
 def test_vs004_compares_within_one_storage_group_only() -> None:
     design = build(*_db_and_logs("RG5", "RG5", second_group=True))
     assert findings(design, "VS004") == []
+
+
+@given(random_designs())
+def test_vsphere_rules_never_crash_and_name_real_elements(design: Design) -> None:
+    assert_sound(design, ["VS001", "VS002", "VS003", "VS004"])
