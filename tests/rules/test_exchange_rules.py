@@ -30,7 +30,7 @@ def test_ex001_triggers() -> None:
     )
     (finding,) = findings(design, "EX001")
     assert finding.elements == ("edge1",)
-    assert "Edge Transport VM edge1" in finding.message and "hub_transport" in finding.message
+    assert "Edge Transport VM edge1" in finding.message and "hub transport" in finding.message
 
 
 def test_ex001_passes() -> None:

@@ -91,7 +91,9 @@ def exchange2007_topology_limits(ctx: RuleContext) -> Iterator[Finding]:
     mscs_cap = int(limits()["max_mscs_nodes"])
     for vm in index.of("vm", VirtualMachine):
         if VmRole.EDGE_TRANSPORT in vm.roles and len(set(vm.roles)) > 1:
-            others = ", ".join(r.value for r in dict.fromkeys(vm.roles) if r != "edge_transport")
+            others = ", ".join(
+                r.value.replace("_", " ") for r in dict.fromkeys(vm.roles) if r != "edge_transport"
+            )
             yield ctx.finding(f"Edge Transport VM {vm.name} also runs {others}", [vm])
     replications = index.of("exchange2007_replication", Exchange2007Replication)
     databases_on: dict[str, dict[str, None]] | None = None
