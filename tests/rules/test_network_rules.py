@@ -203,3 +203,21 @@ def test_net005_edge_transport_alone_needs_no_domain_controller() -> None:
 @given(random_designs())
 def test_network_rules_never_crash_and_name_real_elements(design: Design) -> None:
     assert_sound(design, ["NET001", "NET002", "NET003", "NET004", "NET005"])
+
+
+def test_net003_edge_does_not_balance_the_rpc_of_exchange_2010_cas() -> None:
+    def design(version: str) -> list:
+        return [
+            *two_sites(),
+            vm("cas1", roles=CAS, exchange_version=version),
+            vm("cas2", roles=CAS, exchange_version=version),
+            CasArray(id="ca", name="cas-array", site="s1", members=["cas1", "cas2"]),
+            LoadBalancer(id="edge", name="edge-1", site="s1", lb_kind=LoadBalancerKind.EDGE,
+                         cas_arrays=["ca"]),
+        ]  # fmt: skip
+
+    (finding,) = findings(build(*design("2010")), "NET003")
+    assert finding.elements == ("edge", "cas1", "cas2")
+    assert "Exchange 2010" in finding.message and "MAPI/RPC" in finding.message
+    assert finding.message.endswith("Edge balances only HTTP/HTTPS")
+    assert findings(build(*design("2013")), "NET003") == []

@@ -192,7 +192,9 @@ def edge_over_connection_limit(ctx: RuleContext) -> Iterator[Finding]:
     For each Edge load balancer, the peak concurrent connections of the sites it serves
     (the sites of the CAS arrays it fronts, else its own site) against the extra-large
     Edge limit for its layer. A site served by several local load balancers is shared
-    evenly among them.
+    evenly among them. Also each Edge load balancer whose pool holds Exchange 2007 or
+    2010 Client Access servers, whose Outlook clients connect over MAPI/RPC, a protocol
+    Edge does not balance.
 
     Why
     ---
@@ -203,7 +205,7 @@ def edge_over_connection_limit(ctx: RuleContext) -> Iterator[Finding]:
     Fix
     ---
     Use layer 4 mode, add Edge load balancers (one per CAS array or site), or use a
-    hardware load balancer.
+    hardware load balancer (also for the RPC traffic of Exchange 2007/2010 CAS arrays).
 
     Source
     ------
@@ -211,6 +213,8 @@ def edge_over_connection_limit(ctx: RuleContext) -> Iterator[Finding]:
     """
     index = ctx.index
     limits = edge()["x_large_max_concurrent_connections"]
+    protocols = [str(p) for p in edge()["protocols"]]
+    rpc_versions = set(timings()["exchange_guidelines"]["rpc_client_access_versions"])
     served: dict[str, list[str]] = {}
     sharers: dict[str, int] = defaultdict(int)
     for lb in index.of("load_balancer", LoadBalancer):
@@ -236,6 +240,25 @@ def edge_over_connection_limit(ctx: RuleContext) -> Iterator[Finding]:
                 f"connections; an extra-large Edge allows {cap:,} at {layer}",
                 [lb, *served.get(lb.id, [])],
             )
+        rpc = [
+            vm
+            for vm in _pool_vms(ctx, lb)
+            if vm.exchange_version in rpc_versions
+            and (VmRole.CLIENT_ACCESS in vm.roles or not vm.roles)
+        ]
+        if rpc:
+            versions = sorted({str(vm.exchange_version) for vm in rpc})
+            yield ctx.finding(
+                f"Edge load balancer {lb.name} fronts Exchange {'/'.join(versions)} Client "
+                f"Access servers {', '.join(vm.name for vm in rpc)} whose Outlook clients use "
+                f"MAPI/RPC; Edge balances only {'/'.join(protocols)}",
+                [lb, *(vm.id for vm in rpc)],
+            )
+
+
+def _pool_vms(ctx: RuleContext, lb: LoadBalancer) -> list[VirtualMachine]:
+    vms = (ctx.index.typed(vm_id, VirtualMachine) for vm_id in _pool(ctx, lb))
+    return [vm for vm in vms if vm is not None]
 
 
 @rule(
