@@ -1,0 +1,410 @@
+"""The Databases panel: a DAG's copy layout, like Microsoft's Exchange calculator.
+
+Rows are the DAG's mailbox databases, columns its members ("VM · site"), a cell the
+copy on that member: its activation preference and replay lag ("1", "3 (lag 7d)").
+Double-click or F2 edits a cell (preference, lag, or no copy); Delete clears it. Each
+edit is one SetProperty of the database's ``copies``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.document.commands import SetProperty
+from designer.document.events import DocumentEvent, LayoutChanged
+from designer.domain.elements import Dag, DatabaseCopy, MailboxDatabase
+from designer.rules.finding import Finding
+from designer.ui.panels._look import severity_tint
+from designer.ui.session import EditorSession
+
+__all__ = ["CopyEditor", "DatabasesPanel", "copy_text"]
+
+_Index = QModelIndex | QPersistentModelIndex
+_DB_ROLE = Qt.ItemDataRole.UserRole + 1
+_MEMBER_ROLE = Qt.ItemDataRole.UserRole + 2
+#: Rules whose findings on a copy colour its cell.
+_CELL_CODES = ("DAG005", "DAG007")
+
+
+def copy_text(copy: DatabaseCopy | None) -> str:
+    """A cell's text: ``"2"``, ``"3 (lag 7d)"``, or ``""`` for no copy.
+
+    Examples
+    --------
+    >>> copy_text(DatabaseCopy(member="vm-1", activation_preference=3, replay_lag_days=7))
+    '3 (lag 7d)'
+    """
+    if copy is None:
+        return ""
+    if copy.replay_lag_days:
+        return f"{copy.activation_preference} (lag {copy.replay_lag_days:g}d)"
+    return str(copy.activation_preference)
+
+
+class CopyEditor(QFrame):
+    """Preference spin + lag spin + "No copy"; Enter applies, Escape cancels."""
+
+    #: True: apply the edit; False: cancel it.
+    finished = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.preference = QSpinBox(self)
+        self.preference.setRange(1, 64)
+        self.preference.setPrefix("pref ")
+        self.preference.setToolTip("Activation preference (1 = preferred active copy)")
+        self.lag = QDoubleSpinBox(self)
+        self.lag.setRange(0, 365)
+        self.lag.setDecimals(1)
+        self.lag.setSuffix(" d lag")
+        self.lag.setToolTip("Replay lag in days (0 = not lagged; Exchange allows up to 14)")
+        self.no_copy = QCheckBox("No copy", self)
+        self.no_copy.setToolTip("Remove the copy from this member")
+        self.no_copy.toggled.connect(self._sync_enabled)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(2, 1, 2, 1)
+        layout.setSpacing(3)
+        layout.addWidget(self.preference)
+        layout.addWidget(self.lag)
+        layout.addWidget(self.no_copy)
+        self.setFocusProxy(self.preference)
+        for child in (self.preference, self.lag, self.no_copy):
+            child.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The delegate only sees keys that reach the editor itself, not its spin boxes.
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                for spin in (self.preference, self.lag):
+                    spin.interpretText()
+                self.finished.emit(True)
+                return True
+            if event.key() == Qt.Key.Key_Escape:
+                self.finished.emit(False)
+                return True
+        return False
+
+    def _sync_enabled(self, off: bool) -> None:
+        self.preference.setEnabled(not off)
+        self.lag.setEnabled(not off)
+
+    def set_copy(self, copy: DatabaseCopy | None, next_preference: int) -> None:
+        self.no_copy.setChecked(copy is None)
+        self.preference.setValue(copy.activation_preference if copy else next_preference)
+        self.lag.setValue(copy.replay_lag_days if copy else 0.0)
+        if copy is None:
+            # Editing an empty cell means adding a copy there.
+            self.no_copy.setChecked(False)
+        self._sync_enabled(self.no_copy.isChecked())
+
+    def result(self) -> tuple[int, float] | None:
+        if self.no_copy.isChecked():
+            return None
+        return self.preference.value(), self.lag.value()
+
+
+class _CopyDelegate(QStyledItemDelegate):
+    def __init__(self, panel: DatabasesPanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
+        editor = CopyEditor(parent)
+        editor.finished.connect(lambda apply: self._finish(editor, apply))
+        return editor
+
+    def _finish(self, editor: CopyEditor, apply: bool) -> None:
+        if apply:
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        else:
+            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.RevertModelCache)
+
+    def setEditorData(self, editor: QWidget, index: _Index) -> None:
+        db = self.panel.database(index.data(_DB_ROLE))
+        if db is None or not isinstance(editor, CopyEditor):
+            return
+        member = index.data(_MEMBER_ROLE)
+        copy = next((c for c in db.copies if c.member == member), None)
+        editor.set_copy(copy, len(db.copies) + 1)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: _Index) -> None:
+        if isinstance(editor, CopyEditor):
+            self.panel.set_copy(index.data(_DB_ROLE), index.data(_MEMBER_ROLE), editor.result())
+
+    def updateEditorGeometry(
+        self,
+        editor: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        rect = option.rect
+        hint = editor.sizeHint()
+        editor.setGeometry(rect.x(), rect.y(), max(rect.width(), hint.width()), hint.height())
+
+
+class _CopyTable(QTableWidget):
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and (
+            self.state() != QAbstractItemView.State.EditingState
+        ):
+            item = self.currentItem()
+            if item is not None and item.text():
+                panel = self.parent()
+                while panel is not None and not isinstance(panel, DatabasesPanel):
+                    panel = panel.parent()
+                if panel is not None:
+                    panel.set_copy(item.data(_DB_ROLE), item.data(_MEMBER_ROLE), None)
+                return
+        super().keyPressEvent(event)
+
+
+class DatabasesPanel(QWidget):
+    """The copy layout of one DAG (chosen at the top), editable cell by cell."""
+
+    def __init__(self, session: EditorSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("Databases")
+        self.dag_combo = QComboBox(self)
+        self.dag_combo.setToolTip("The DAG whose database copies are shown")
+        self.dag_combo.activated.connect(lambda _i: self.refresh())
+        self.summary = QLabel(self)
+        self.summary.setEnabled(False)
+        top = QFormLayout()
+        caption = QLabel("&DAG:")
+        caption.setBuddy(self.dag_combo)
+        top.addRow(caption, self.dag_combo)
+        self.table = _CopyTable(self)
+        self.table.setItemDelegate(_CopyDelegate(self))
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setDefaultSectionSize(110)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setToolTip(
+            "Activation preference per member (lag in days); double-click or F2 to edit, "
+            "Delete to remove a copy"
+        )
+        self.table.currentCellChanged.connect(self._on_current_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+        self.setFocusProxy(self.table)
+        self.dag_id: str | None = None
+        self._base_summary = ""
+        self.member_ids: list[str] = []
+        self.database_ids: list[str] = []
+        session.document_changed.connect(self._on_document_changed)
+        session.findings_changed.connect(self._paint_findings)
+        session.selection_changed.connect(self._follow_selection)
+        self.refresh()
+
+    # -- model access --------------------------------------------------------------------
+    def database(self, db_id: str | None) -> MailboxDatabase | None:
+        element = self.session.document.get(db_id) if db_id else None
+        return element if isinstance(element, MailboxDatabase) else None
+
+    def _dags(self) -> list[Dag]:
+        return [e for e in self.session.design.elements if isinstance(e, Dag)]
+
+    def set_copy(self, db_id: str, member: str, result: tuple[int, float] | None) -> bool:
+        """Set (or, with None, remove) ``db_id``'s copy on ``member``: one undo step."""
+        db = self.database(db_id)
+        if db is None:
+            return False
+        copies = list(db.copies)
+        position = next((i for i, c in enumerate(copies) if c.member == member), None)
+        vm = self.session.document.get(member)
+        where = vm.name if vm else member
+        if result is None:
+            if position is None:
+                return False
+            del copies[position]
+            text = f"Remove copy of {db.name} on {where}"
+        else:
+            preference, lag = result
+            copy = DatabaseCopy(
+                member=member, activation_preference=preference, replay_lag_days=lag
+            )
+            if position is None:
+                copies.append(copy)
+                text = f"Add copy of {db.name} on {where}"
+            elif copies[position] == copy:
+                return False
+            else:
+                copies[position] = copy
+                text = f"Change copy of {db.name} on {where}"
+        return self.session.push(SetProperty(db.id, "copies", copies, text=text))
+
+    # -- content -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        dags = self._dags()
+        wanted = self.dag_combo.currentData() or self.dag_id
+        self.dag_combo.blockSignals(True)
+        self.dag_combo.clear()
+        for dag in dags:
+            self.dag_combo.addItem(f"{dag.name} ({len(dag.members)} members)", dag.id)
+        index = self.dag_combo.findData(wanted)
+        self.dag_combo.setCurrentIndex(index if index >= 0 else (0 if dags else -1))
+        self.dag_combo.blockSignals(False)
+        self.dag_id = self.dag_combo.currentData()
+        found = self.session.document.get(self.dag_id) if self.dag_id else None
+        self._fill(found if isinstance(found, Dag) else None)
+
+    def _fill(self, dag: Dag | None) -> None:
+        doc = self.session.document
+        table = self.table
+        row, column = table.currentRow(), table.currentColumn()
+        table.clear()
+        if dag is None:
+            table.setRowCount(0)
+            table.setColumnCount(0)
+            self.member_ids, self.database_ids = [], []
+            self._base_summary = "No DAG in the design: add one from the palette."
+            self.summary.setText(self._base_summary)
+            return
+        databases = [e for e in self.session.design.elements if isinstance(e, MailboxDatabase)]
+        databases = [d for d in databases if d.dag == dag.id]
+        self.member_ids = list(dag.members)
+        self.database_ids = [d.id for d in databases]
+        table.setColumnCount(len(self.member_ids))
+        table.setRowCount(len(databases))
+        index = doc.index
+        for c, member in enumerate(self.member_ids):
+            vm = doc.get(member)
+            site = doc.get(index.site_of(member) or "")
+            header = QTableWidgetItem(f"{vm.name if vm else member}\n{site.name if site else '—'}")
+            header.setToolTip(
+                f"DAG member {vm.name if vm else member} in site {site.name if site else 'unknown'}"
+            )
+            table.setHorizontalHeaderItem(c, header)
+        for r, db in enumerate(databases):
+            header = QTableWidgetItem(db.name)
+            header.setToolTip(f"{db.name}: {db.size_gb:g} GB, {db.mailboxes} mailboxes")
+            table.setVerticalHeaderItem(r, header)
+            by_member = {c.member: c for c in db.copies}
+            for c, member in enumerate(self.member_ids):
+                item = QTableWidgetItem(copy_text(by_member.get(member)))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                item.setData(_DB_ROLE, db.id)
+                item.setData(_MEMBER_ROLE, member)
+                table.setItem(r, c, item)
+        copies = sum(len(d.copies) for d in databases)
+        self._base_summary = (
+            f"{len(databases)} databases · {len(self.member_ids)} members · {copies} copies"
+        )
+        self.summary.setText(self._base_summary)
+        self._paint_findings()
+        if 0 <= row < table.rowCount() and 0 <= column < table.columnCount():
+            table.setCurrentCell(row, column)
+
+    def cell_item(self, db_id: str, member: str) -> QTableWidgetItem | None:
+        if db_id not in self.database_ids or member not in self.member_ids:
+            return None
+        return self.table.item(self.database_ids.index(db_id), self.member_ids.index(member))
+
+    def _paint_findings(self) -> None:
+        base = self.palette().base()
+        for r in range(self.table.rowCount()):
+            for c in range(self.table.columnCount()):
+                item = self.table.item(r, c)
+                if item is not None:
+                    item.setBackground(base)
+                    item.setToolTip("")
+        marks: dict[tuple[str, str], list[Finding]] = {}
+        for finding in self.session.findings.active:
+            if finding.code not in _CELL_CODES:
+                continue
+            for db_id, member in self._cells_of(finding):
+                marks.setdefault((db_id, member), []).append(finding)
+        for (db_id, member), findings in marks.items():
+            item = self.cell_item(db_id, member)
+            if item is None:
+                continue
+            worst = min((f.severity for f in findings), key=lambda s: s.rank)
+            item.setBackground(QBrush(severity_tint(worst)))
+            item.setToolTip("\n".join(f"{f.code}: {f.message}" for f in findings))
+
+    def _cells_of(self, finding: Finding) -> list[tuple[str, str]]:
+        db = next((self.database(e) for e in finding.elements if self.database(e)), None)
+        if db is None:
+            return []
+        members = [e for e in finding.elements if e in self.member_ids]
+        if members:
+            return [(db.id, m) for m in members]
+        # A database-wide preference finding: mark the copies out of 1…n or repeated.
+        counts = Counter(c.activation_preference for c in db.copies)
+        n = len(db.copies)
+        return [
+            (db.id, c.member)
+            for c in db.copies
+            if counts[c.activation_preference] > 1 or not 1 <= c.activation_preference <= n
+        ]
+
+    # -- following the session -----------------------------------------------------------
+    def _on_document_changed(self, event: DocumentEvent) -> None:
+        if isinstance(event, LayoutChanged):
+            return
+        self.refresh()
+
+    def _follow_selection(self) -> None:
+        """Selecting a DAG or one of its databases on the canvas shows that DAG."""
+        selection = self.session.selection
+        if len(selection) != 1:
+            return
+        element = self.session.document.get(selection[0])
+        dag_id = None
+        if isinstance(element, Dag):
+            dag_id = element.id
+        elif isinstance(element, MailboxDatabase):
+            dag_id = element.dag
+        if dag_id and dag_id != self.dag_id:
+            index = self.dag_combo.findData(dag_id)
+            if index >= 0:
+                self.dag_combo.setCurrentIndex(index)
+                self.refresh()
+
+    def _on_current_changed(self, row: int, column: int, *_: int) -> None:
+        item = self.table.item(row, column)
+        if item is None:
+            return
+        tip = item.toolTip()
+        self.summary.setText(tip.splitlines()[0] if tip else self._base_summary)

@@ -1,0 +1,355 @@
+"""One typed editor widget per field: spin boxes with units, combos, checkable lists.
+
+An editor shows a value (``show_value``), reads the user's (``value``) and emits
+``edited`` when the user commits a change (Enter, focus out, a click); showing a value
+never emits it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.domain.design import Design
+from designer.domain.elements import ELEMENT_CLASSES
+from designer.ui.panels.field_specs import FieldSpec, choice_text
+
+__all__ = ["FieldEditor", "TextArea", "make_editor"]
+
+_INT_MAX = 2**31 - 1
+_NONE_TEXT = "(none)"
+
+
+class TextArea(QPlainTextEdit):
+    """Multi-line text committed on focus out or Ctrl+Enter (Tab moves focus on)."""
+
+    committed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setMaximumHeight(70)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.committed.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.committed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class FieldEditor(QWidget):
+    """The editor of one field plus an inline error line under it."""
+
+    edited = Signal(str, object)
+
+    def __init__(self, spec: FieldSpec, editor: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.editor = editor
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setObjectName("fieldError")
+        self.error.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        layout.addWidget(editor)
+        layout.addWidget(self.error)
+        self.setFocusProxy(editor)
+        self._shown: Any = None
+
+    # -- to be specialised ---------------------------------------------------------------
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def _show(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def set_choices(self, design: Design) -> None:
+        """Refresh the elements a reference editor offers."""
+
+    # -- common --------------------------------------------------------------------------
+    def show_value(self, value: Any) -> None:
+        self._shown = value
+        with QSignalBlocker(self.editor):
+            self._show(value)
+
+    def _commit(self) -> None:
+        value = self.value()
+        if value != self._shown:
+            self.edited.emit(self.spec.name, value)
+
+    def show_error(self, message: str) -> None:
+        from designer.ui.panels._look import error_text_color
+
+        self.error.setStyleSheet(f"color: {error_text_color().name()};")
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+
+class _BoolEditor(FieldEditor):
+    def __init__(self, spec: FieldSpec) -> None:
+        box = QCheckBox(spec.label)
+        super().__init__(spec, box)
+        box.toggled.connect(lambda _checked: self._commit())
+
+    def value(self) -> Any:
+        return self.editor.isChecked()  # type: ignore[attr-defined]
+
+    def _show(self, value: Any) -> None:
+        self.editor.setChecked(bool(value))  # type: ignore[attr-defined]
+
+
+class _NumberEditor(FieldEditor):
+    def __init__(self, spec: FieldSpec) -> None:
+        is_int = spec.editor == "int"
+        spin: QSpinBox | QDoubleSpinBox = QSpinBox() if is_int else QDoubleSpinBox()
+        step = 1.0
+        low = spec.minimum if spec.minimum is not None else -1e12
+        high = spec.maximum if spec.maximum is not None else 1e12
+        if isinstance(spin, QDoubleSpinBox):
+            spin.setDecimals(2)
+            if spec.exclusive_min:
+                low += 0.01
+        else:
+            low, high = max(low, -_INT_MAX), min(high, _INT_MAX)
+        if spec.optional:
+            # One step below the minimum stands for "not set".
+            low -= step
+            spin.setSpecialValueText(_NONE_TEXT)
+        spin.setRange(int(low) if is_int else low, int(high) if is_int else high)  # type: ignore[arg-type]
+        if spec.unit:
+            spin.setSuffix(f" {spec.unit}")
+        spin.setKeyboardTracking(False)
+        spin.setAccelerated(True)
+        spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
+        spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        super().__init__(spec, spin)
+        spin.valueChanged.connect(lambda _v: self._commit())
+
+    def value(self) -> Any:
+        spin = self.editor
+        number = spin.value()  # type: ignore[attr-defined]
+        if self.spec.optional and number == spin.minimum():  # type: ignore[attr-defined]
+            return None
+        return int(number) if self.spec.editor == "int" else float(number)
+
+    def _show(self, value: Any) -> None:
+        spin = self.editor
+        spin.setValue(spin.minimum() if value is None else value)  # type: ignore[attr-defined]
+
+
+class _LineEditor(FieldEditor):
+    def __init__(self, spec: FieldSpec) -> None:
+        edit = QLineEdit()
+        if spec.optional:
+            edit.setPlaceholderText(_NONE_TEXT)
+        super().__init__(spec, edit)
+        edit.editingFinished.connect(self._commit)
+
+    def value(self) -> Any:
+        text = self.editor.text()  # type: ignore[attr-defined]
+        return None if self.spec.optional and not text.strip() else text
+
+    def _show(self, value: Any) -> None:
+        self.editor.setText("" if value is None else str(value))  # type: ignore[attr-defined]
+
+
+class _TextEditor(FieldEditor):
+    def __init__(self, spec: FieldSpec) -> None:
+        area = TextArea()
+        super().__init__(spec, area)
+        area.committed.connect(self._commit)
+
+    def value(self) -> Any:
+        return self.editor.toPlainText()  # type: ignore[attr-defined]
+
+    def _show(self, value: Any) -> None:
+        if self.editor.toPlainText() != (value or ""):  # type: ignore[attr-defined]
+            self.editor.setPlainText(value or "")  # type: ignore[attr-defined]
+
+
+class _ComboEditor(FieldEditor):
+    """Enum values, or elements of the allowed kinds listed by name."""
+
+    def __init__(self, spec: FieldSpec) -> None:
+        combo = QComboBox()
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
+        super().__init__(spec, combo)
+        if spec.editor == "enum":
+            self._fill([(choice_text(c), c) for c in spec.choices])
+        combo.activated.connect(lambda _i: self._commit())
+
+    def _fill(self, entries: list[tuple[str, str]]) -> None:
+        combo: QComboBox = self.editor  # type: ignore[assignment]
+        with QSignalBlocker(combo):
+            combo.clear()
+            if self.spec.optional:
+                combo.addItem(_NONE_TEXT, None)
+            for text, data in entries:
+                combo.addItem(text, data)
+                combo.setItemData(combo.count() - 1, data, Qt.ItemDataRole.ToolTipRole)
+
+    def set_choices(self, design: Design) -> None:
+        if self.spec.editor != "ref":
+            return
+        self._fill(_ref_entries(design, self.spec.kinds))
+        self.show_value(self._shown)
+
+    def value(self) -> Any:
+        return self.editor.currentData()  # type: ignore[attr-defined]
+
+    def _show(self, value: Any) -> None:
+        combo: QComboBox = self.editor  # type: ignore[assignment]
+        wanted = None if value is None else str(value)
+        index = combo.findData(wanted)
+        if index < 0 and wanted is not None:
+            combo.addItem(f"{wanted} (missing)", wanted)
+            index = combo.count() - 1
+        combo.setCurrentIndex(index)
+
+
+class _CheckListEditor(FieldEditor):
+    """A list of references or of enum values, as a checkable list."""
+
+    def __init__(self, spec: FieldSpec) -> None:
+        widget = QListWidget()
+        widget.setMaximumHeight(110)
+        widget.setUniformItemSizes(True)
+        super().__init__(spec, widget)
+        if spec.editor == "enum_list":
+            self._fill([(choice_text(c), c) for c in spec.choices])
+        widget.itemChanged.connect(lambda _item: self._commit())
+
+    def _fill(self, entries: list[tuple[str, str]]) -> None:
+        widget: QListWidget = self.editor  # type: ignore[assignment]
+        with QSignalBlocker(widget):
+            widget.clear()
+            for text, data in entries:
+                item = QListWidgetItem(text, widget)
+                item.setData(Qt.ItemDataRole.UserRole, data)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+        if not entries:
+            widget.setToolTip("Nothing of this kind in the design yet")
+
+    def set_choices(self, design: Design) -> None:
+        if self.spec.editor == "ref_list":
+            self._fill(_ref_entries(design, self.spec.kinds))
+            self.show_value(self._shown)
+
+    def _items(self) -> list[QListWidgetItem]:
+        widget: QListWidget = self.editor  # type: ignore[assignment]
+        return [widget.item(i) for i in range(widget.count())]
+
+    def value(self) -> Any:
+        checked = [
+            item.data(Qt.ItemDataRole.UserRole)
+            for item in self._items()
+            if item.checkState() == Qt.CheckState.Checked
+        ]
+        # Keep the model's order for what stays; new ones go last, in list order.
+        kept = [v for v in (self._shown or []) if v in checked]
+        return kept + [v for v in checked if v not in kept]
+
+    def _show(self, value: Any) -> None:
+        chosen = {str(v) for v in (value or [])}
+        for item in self._items():
+            state = item.data(Qt.ItemDataRole.UserRole) in chosen
+            item.setCheckState(Qt.CheckState.Checked if state else Qt.CheckState.Unchecked)
+
+
+class _ReadOnlyEditor(FieldEditor):
+    def __init__(self, spec: FieldSpec, hint: str) -> None:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._hint = hint
+        super().__init__(spec, label)
+
+    def value(self) -> Any:
+        return self._shown
+
+    def _show(self, value: Any) -> None:
+        count = len(value) if isinstance(value, list) else value
+        self.editor.setText(f"{count} — {self._hint}")  # type: ignore[attr-defined]
+
+
+def _ref_entries(design: Design, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+    many = len(kinds) > 1
+    entries = [
+        (
+            f"{e.name} ({ELEMENT_CLASSES[e.kind].label})" if many else e.name,
+            e.id,
+        )
+        for e in design.elements
+        if e.kind in kinds
+    ]
+    return sorted(entries, key=lambda entry: entry[0].lower())
+
+
+_READ_ONLY_HINTS = {
+    "copies": "edit the copies in the Databases panel",
+    "priorities": "power-on priorities of the plan's VMs",
+}
+
+
+def make_editor(spec: FieldSpec) -> FieldEditor:
+    """The editor widget for ``spec``."""
+    if spec.editor == "bool":
+        editor: FieldEditor = _BoolEditor(spec)
+    elif spec.editor in ("int", "float"):
+        editor = _NumberEditor(spec)
+    elif spec.editor == "str":
+        editor = _LineEditor(spec)
+    elif spec.editor == "text":
+        editor = _TextEditor(spec)
+    elif spec.editor in ("enum", "ref"):
+        editor = _ComboEditor(spec)
+    elif spec.editor in ("ref_list", "enum_list"):
+        editor = _CheckListEditor(spec)
+    else:
+        editor = _ReadOnlyEditor(spec, _READ_ONLY_HINTS.get(spec.name, "not editable here"))
+    editor.editor.setObjectName(f"field_{spec.name}")
+    tip = _tooltip(spec)
+    if tip:
+        editor.editor.setToolTip(tip)
+    return editor
+
+
+def _tooltip(spec: FieldSpec) -> str:
+    parts = [spec.description] if spec.description else []
+    if spec.editor in ("int", "float") and (spec.minimum is not None or spec.maximum is not None):
+        low = "" if spec.minimum is None else f"{spec.minimum:g}"
+        high = "" if spec.maximum is None else f"{spec.maximum:g}"
+        above = "above " if spec.exclusive_min else "from "
+        parts.append(f"{above}{low} to {high} {spec.unit}".strip())
+    if spec.optional and spec.editor in ("int", "float"):
+        parts.append(f"lowest value: {_NONE_TEXT}")
+    if spec.editor == "ref":
+        labels = " or ".join(ELEMENT_CLASSES[k].label for k in spec.kinds)
+        parts.append(f"a {labels} of the design")
+    return "; ".join(parts)

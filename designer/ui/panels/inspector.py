@@ -1,0 +1,353 @@
+"""The inspector: typed editors for the selected element, or the design's own fields.
+
+Every edit is a command on the session's undo stack (repeated edits of one field merge
+into one step). A refused edit shows its reason under the field and in the status bar,
+and the editor goes back to the model's value.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.document.commands import Command, SetIntent, SetProperty
+from designer.document.events import (
+    DesignReplaced,
+    DocumentEvent,
+    ElementChanged,
+    ElementsAdded,
+    ElementsRemoved,
+    SettingsChanged,
+)
+from designer.domain.elements import ElementBase
+from designer.ui.panels._commands import SetDesignMeta
+from designer.ui.panels._look import error_text_color, kind_icon
+from designer.ui.panels.field_editors import FieldEditor, TextArea, make_editor
+from designer.ui.panels.field_specs import field_specs
+from designer.ui.session import EditorSession
+
+__all__ = ["SRM_RELEASES", "InspectorPanel"]
+
+#: SRM releases offered for the design's intent (any "N.N[.N]" may be typed).
+SRM_RELEASES = ("4.0", "4.1", "5.0", "5.1", "5.5", "5.8", "6.0", "6.1", "6.5", "8.1")
+
+_PLURAL_LABELS = {"VM": "VMs", "LUN": "LUNs", "DAG": "DAGs", "CAS array": "CAS arrays"}
+
+
+def _plural(n: int, label: str) -> str:
+    if n == 1:
+        return f"1 {label}"
+    return f"{n} {_PLURAL_LABELS.get(label, label + 's')}"
+
+
+class InspectorPanel(QWidget):
+    """Edits what is selected; with nothing selected, the design's name and intent."""
+
+    def __init__(self, session: EditorSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("Inspector")
+        self.header_icon = QLabel(self)
+        self.header = QLabel(self)
+        self.header.setWordWrap(True)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top = QHBoxLayout()
+        top.addWidget(self.header_icon)
+        top.addWidget(self.header, 1)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.scroll_area, 1)
+        #: The element shown (None: the design form or a multi-selection).
+        self.element_id: str | None = None
+        self.editors: dict[str, FieldEditor] = {}
+        self._last_message = ""
+        session.status_message.connect(self._remember_message)
+        session.selection_changed.connect(self.rebuild)
+        session.document_changed.connect(self._on_document_changed)
+        self.rebuild()
+
+    # -- building ------------------------------------------------------------------------
+    def rebuild(self) -> None:
+        selection = self.session.selection
+        self.editors = {}
+        self.element_id = None
+        body = QWidget()
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.form = QFormLayout()
+        outer.addLayout(self.form)
+        outer.addStretch(1)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        element = self.session.document.get(selection[0]) if len(selection) == 1 else None
+        if element is not None:
+            self._build_element(element)
+        elif selection:
+            self._build_multi(selection)
+        else:
+            self._build_design()
+        old = self.scroll_area.takeWidget()
+        self.scroll_area.setWidget(body)
+        if old is not None:
+            old.deleteLater()
+
+    def _set_header(self, title: str, subtitle: str, kind: str | None) -> None:
+        self.header.setText(f"<b>{title}</b><br><small>{subtitle}</small>")
+        if kind:
+            self.header_icon.setPixmap(kind_icon(kind).pixmap(28, 28))
+            self.header_icon.show()
+        else:
+            self.header_icon.hide()
+
+    def _build_element(self, element: ElementBase) -> None:
+        self.element_id = element.id
+        cls = type(element)
+        kind: str = element.kind
+        self._set_header(element.name, f"{cls.label} · id {element.id}", kind)
+        for spec in field_specs(cls):
+            editor = make_editor(spec)
+            editor.set_choices(self.session.design)
+            editor.show_value(getattr(element, spec.name))
+            editor.edited.connect(self._edit_field)
+            self.editors[spec.name] = editor
+            if spec.editor == "bool":
+                self.form.addRow("", editor)
+            else:
+                label = QLabel(spec.label + ":")
+                label.setBuddy(editor.editor)
+                label.setToolTip(editor.editor.toolTip())
+                self.form.addRow(label, editor)
+
+    def _build_multi(self, selection: list[str]) -> None:
+        elements = [e for e in (self.session.document.get(i) for i in selection) if e]
+        kinds = Counter(type(e).label for e in elements)
+        if len(kinds) == 1:
+            ((label, count),) = kinds.items()
+            title = f"{_plural(count, label)} selected"
+            kind = elements[0].kind
+        else:
+            title = f"{len(elements)} elements selected"
+            kind = None
+        detail = ", ".join(_plural(n, label) for label, n in kinds.most_common())
+        self._set_header(title, detail, kind)
+        names = QLabel("\n".join(sorted(e.name for e in elements)[:40]))
+        names.setWordWrap(True)
+        self.form.addRow("Elements:", names)
+        hint = QLabel("Select one element to edit its fields.")
+        hint.setEnabled(False)
+        self.form.addRow(hint)
+
+    def _build_design(self) -> None:
+        design = self.session.design
+        self._set_header(design.name, f"design · {len(design.elements)} elements", None)
+        self.name_edit = QLineEdit(design.name)
+        self.name_edit.setObjectName("design_name")
+        self.name_edit.setToolTip("The design's name (window title, reports)")
+        self.name_edit.editingFinished.connect(self._edit_name)
+        self.description_edit = TextArea()
+        self.description_edit.setObjectName("design_description")
+        self.description_edit.setPlainText(design.description)
+        self.description_edit.setToolTip("What the design is for; Ctrl+Enter applies")
+        self.description_edit.committed.connect(self._edit_description)
+        self.rpo_spin = self._minutes_spin("rpo", design.intent.rpo_target_min)
+        self.rpo_spin.setToolTip("Recovery point objective: data loss the design may accept")
+        self.rto_spin = self._minutes_spin("rto", design.intent.rto_target_min)
+        self.rto_spin.setToolTip("Recovery time objective: how long recovery may take")
+        self.srm_combo = QComboBox()
+        self.srm_combo.setObjectName("srm_release")
+        self.srm_combo.setEditable(True)
+        self.srm_combo.addItems(list(SRM_RELEASES))
+        self.srm_combo.setCurrentText(design.intent.srm_release)
+        self.srm_combo.setToolTip(
+            "Site Recovery Manager release assumed by the rules (4.0: VMFS only, no RDM)"
+        )
+        self.srm_combo.activated.connect(lambda _i: self._edit_intent())
+        line_edit = self.srm_combo.lineEdit()
+        assert line_edit is not None
+        line_edit.editingFinished.connect(self._edit_intent)
+        self.design_errors: dict[str, QLabel] = {}
+        for key, label, widget in (
+            ("name", "Name:", self.name_edit),
+            ("description", "Description:", self.description_edit),
+            ("rpo", "RPO target:", self.rpo_spin),
+            ("rto", "RTO target:", self.rto_spin),
+            ("srm", "SRM release:", self.srm_combo),
+        ):
+            holder = QWidget()
+            box = QVBoxLayout(holder)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(1)
+            box.addWidget(widget)
+            error = QLabel()
+            error.setWordWrap(True)
+            error.hide()
+            box.addWidget(error)
+            holder.setFocusProxy(widget)
+            self.design_errors[key] = error
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            self.form.addRow(caption, holder)
+        hint = QLabel("Select an element on the canvas to edit it.")
+        hint.setEnabled(False)
+        hint.setWordWrap(True)
+        self.form.addRow(hint)
+
+    def _minutes_spin(self, name: str, value: float) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox()
+        spin.setObjectName(f"intent_{name}")
+        spin.setDecimals(1)
+        spin.setRange(0, 1e7)
+        spin.setSuffix(" min")
+        spin.setValue(value)
+        spin.setKeyboardTracking(False)
+        spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        spin.valueChanged.connect(lambda _v: self._edit_intent())
+        return spin
+
+    # -- editing -------------------------------------------------------------------------
+    def _remember_message(self, message: str) -> None:
+        self._last_message = message
+
+    def _push(self, command: Command) -> str:
+        """Push ``command``; the refusal's reason, or "" if it was applied."""
+        self._last_message = ""
+        if self.session.push(command):
+            return ""
+        return self._last_message or "the edit was refused"
+
+    def _edit_field(self, field: str, value: Any) -> None:
+        element_id = self.element_id
+        editor = self.editors.get(field)
+        if element_id is None or editor is None:
+            return
+        label = editor.spec.label.lower()
+        element = self.session.document.get(element_id)
+        text = f"Set {label} of {element.name}" if element else None
+        reason = self._push(SetProperty(element_id, field, value, text=text))
+        # The push may have rebuilt the form (a selection change); look the editor up again.
+        editor = self.editors.get(field)
+        if editor is None:
+            return
+        editor.show_error(_short(reason))
+        if reason:
+            current = self.session.document.get(element_id)
+            if current is not None:
+                editor.show_value(getattr(current, field))
+
+    def _show_design_error(self, key: str, reason: str) -> None:
+        label = self.design_errors.get(key)
+        if label is not None:
+            label.setStyleSheet(f"color: {error_text_color().name()};")
+            label.setText(_short(reason))
+            label.setVisible(bool(reason))
+
+    def _edit_name(self) -> None:
+        name = self.name_edit.text()
+        if name == self.session.design.name:
+            return
+        reason = self._push(SetDesignMeta(name=name))
+        self._show_design_error("name", reason)
+        if reason:
+            self.name_edit.setText(self.session.design.name)
+
+    def _edit_description(self) -> None:
+        text = self.description_edit.toPlainText()
+        if text != self.session.design.description:
+            self._show_design_error("description", self._push(SetDesignMeta(description=text)))
+
+    def _edit_intent(self) -> None:
+        intent = self.session.design.intent
+        release = self.srm_combo.currentText().strip()
+        changes = {
+            "rpo_target_min": self.rpo_spin.value(),
+            "rto_target_min": self.rto_spin.value(),
+            "srm_release": release,
+        }
+        if all(getattr(intent, k) == v for k, v in changes.items()):
+            return
+        try:
+            new = type(intent).model_validate({**intent.model_dump(), **changes})
+        except ValueError:
+            reason = f"SRM release {release!r} is not a version like 5.0 or 6.1"
+            self.session.status_message.emit(reason)
+            self._show_design_error("srm", reason)
+            self.srm_combo.setCurrentText(intent.srm_release)
+            return
+        self._show_design_error("srm", "")
+        self._push(SetIntent(new, text="Change design targets"))
+
+    # -- following the model -------------------------------------------------------------
+    def _on_document_changed(self, event: DocumentEvent) -> None:
+        if isinstance(event, DesignReplaced):
+            self.rebuild()
+            return
+        if self.element_id is None:
+            if not self.session.selection and isinstance(event, SettingsChanged):
+                self._sync_design()
+            elif (
+                isinstance(event, ElementChanged)
+                and event.id in self.session.selection
+                and event.field == "name"
+            ):
+                self.rebuild()
+            return
+        element = self.session.document.get(self.element_id)
+        if element is None:
+            return  # the selection change that follows rebuilds the form
+        structural = isinstance(event, ElementsAdded | ElementsRemoved) or (
+            isinstance(event, ElementChanged) and event.field == "name"
+        )
+        if structural:
+            for editor in self.editors.values():
+                editor.set_choices(self.session.design)
+        if structural or (isinstance(event, ElementChanged) and event.id == self.element_id):
+            self._sync_element(element)
+
+    def _sync_element(self, element: ElementBase) -> None:
+        cls = type(element)
+        self._set_header(element.name, f"{cls.label} · id {element.id}", element.kind)
+        for name, editor in self.editors.items():
+            editor.show_value(getattr(element, name))
+
+    def _sync_design(self) -> None:
+        design = self.session.design
+        self._set_header(design.name, f"design · {len(design.elements)} elements", None)
+        for widget, value in (
+            (self.rpo_spin, design.intent.rpo_target_min),
+            (self.rto_spin, design.intent.rto_target_min),
+        ):
+            widget.blockSignals(True)
+            widget.setValue(value)
+            widget.blockSignals(False)
+        if self.srm_combo.currentText() != design.intent.srm_release:
+            self.srm_combo.setCurrentText(design.intent.srm_release)
+        if self.name_edit.text() != design.name:
+            self.name_edit.setText(design.name)
+        if self.description_edit.toPlainText() != design.description:
+            self.description_edit.setPlainText(design.description)
+
+
+def _short(reason: str) -> str:
+    """The reason without the "VM vm-1: name:" prefix the document adds."""
+    head, sep, tail = reason.partition(": ")
+    if sep and " " in head and ": " in tail:
+        return tail.split(": ", 1)[1]
+    return reason

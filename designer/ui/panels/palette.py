@@ -1,0 +1,157 @@
+"""The palette: every element kind, grouped, dragged onto the canvas to add one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import QDrag, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.document.factory import PALETTE, required_container
+from designer.domain.elements import ELEMENT_CLASSES
+from designer.ui.panels._look import kind_icon
+from designer.ui.session import EditorSession
+
+__all__ = ["KIND_MIME", "PalettePanel", "kind_from_mime", "kind_mime_data"]
+
+#: What a palette drag carries: the element kind, as UTF-8 bytes.
+KIND_MIME = "application/x-dr-designer-kind"
+
+_KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def kind_mime_data(kind: str) -> QMimeData:
+    """The drag payload for ``kind`` (the canvas reads it back with kind_from_mime)."""
+    mime = QMimeData()
+    mime.setData(KIND_MIME, kind.encode("utf-8"))
+    return mime
+
+
+def kind_from_mime(mime: QMimeData) -> str | None:
+    if not mime.hasFormat(KIND_MIME):
+        return None
+    kind = bytes(mime.data(KIND_MIME).data()).decode("utf-8")
+    return kind if kind in ELEMENT_CLASSES else None
+
+
+def _tooltip(kind: str, title: str) -> str:
+    cls = ELEMENT_CLASSES[kind]
+    lines = [f"<b>{title}</b>"]
+    if cls.__doc__:
+        lines.append(cls.__doc__.strip().split("\n")[0])
+    need = required_container(kind)
+    if need is not None:
+        labels = " or ".join(ELEMENT_CLASSES[k].label for k in need[1])
+        lines.append(f"Drop it on a {labels}.")
+    else:
+        lines.append("Drop it anywhere on the canvas.")
+    return "<br>".join(lines)
+
+
+class _KindTree(QTreeWidget):
+    def startDrag(self, supported: Qt.DropAction) -> None:
+        item = self.currentItem()
+        kind = item.data(0, _KIND_ROLE) if item is not None else None
+        if item is None or not kind:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(kind_mime_data(kind))
+        drag.setPixmap(item.icon(0).pixmap(32, 32))
+        drag.exec(Qt.DropAction.CopyAction)
+
+
+class PalettePanel(QWidget):
+    """Element kinds by group, with a filter box (Ctrl+F while the panel has focus)."""
+
+    #: Enter or double-click on a kind (the main window may place it at the centre).
+    kind_activated = Signal(str)
+
+    def __init__(self, session: EditorSession | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("Palette")
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText("Filter kinds (Ctrl+F)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setToolTip("Show only the kinds whose name contains this text")
+        self.tree = _KindTree(self)
+        self.tree.setHeaderHidden(True)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setIndentation(8)
+        self.tree.setDragEnabled(True)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.tree.setIconSize(QSize(22, 22))
+        self.tree.setToolTip("Drag a kind onto the canvas or onto a container")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.tree)
+        self.items: dict[str, QTreeWidgetItem] = {}
+        self.groups: dict[str, QTreeWidgetItem] = {}
+        for entry in PALETTE:
+            group = self.groups.get(entry.group)
+            if group is None:
+                group = QTreeWidgetItem(self.tree, [entry.group])
+                font = group.font(0)
+                font.setBold(True)
+                group.setFont(0, font)
+                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                group.setExpanded(True)
+                self.groups[entry.group] = group
+            item = QTreeWidgetItem(group, [entry.title])
+            item.setIcon(0, kind_icon(entry.kind))
+            item.setData(0, _KIND_ROLE, entry.kind)
+            item.setToolTip(0, _tooltip(entry.kind, entry.title))
+            item.setFlags(
+                Qt.ItemFlag.ItemIsEnabled
+                | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsDragEnabled
+            )
+            self.items[entry.kind] = item
+        self.tree.expandAll()
+        self.filter_edit.textChanged.connect(self.apply_filter)
+        self.filter_edit.returnPressed.connect(self._focus_first_visible)
+        self.tree.itemActivated.connect(self._on_activated)
+        shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self._focus_filter)
+        self.setFocusProxy(self.tree)
+
+    def apply_filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        for group in self.groups.values():
+            shown = 0
+            for item in self._children(group):
+                kind = item.data(0, _KIND_ROLE)
+                hit = not needle or needle in item.text(0).lower() or needle in kind
+                item.setHidden(not hit)
+                shown += hit
+            group.setHidden(shown == 0)
+
+    @staticmethod
+    def _children(group: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+        return [c for c in (group.child(i) for i in range(group.childCount())) if c]
+
+    def visible_kinds(self) -> list[str]:
+        return [k for k, item in self.items.items() if not item.isHidden()]
+
+    def _focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def _focus_first_visible(self) -> None:
+        kinds = self.visible_kinds()
+        if kinds:
+            self.tree.setCurrentItem(self.items[kinds[0]])
+            self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_activated(self, item: QTreeWidgetItem) -> None:
+        kind = item.data(0, _KIND_ROLE)
+        if kind:
+            self.kind_activated.emit(kind)

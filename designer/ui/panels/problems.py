@@ -1,0 +1,407 @@
+"""The Problems panel: live findings, filtered by severity, explained, focused, waived."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLineEdit,
+    QMenu,
+    QSplitter,
+    QTextBrowser,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.document.commands import SetRuleSettings
+from designer.domain.design import Severity, Waiver
+from designer.rules import RULES
+from designer.rules.finding import INTERNAL_ERROR_CODE, STALE_WAIVER_CODE, Finding
+from designer.ui.panels._look import severity_icon
+from designer.ui.session import EditorSession
+
+__all__ = ["ProblemsPanel", "explain_html", "problems_title"]
+
+_FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
+_WORDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
+
+
+def problems_title(counts: dict[Severity, int]) -> str:
+    """The dock title: "Problems — 2 errors, 5 warnings" (or "Problems — none")."""
+    parts = []
+    for severity in Severity:
+        n = counts.get(severity, 0)
+        if n:
+            word = _WORDS[severity]
+            parts.append(f"{n} {word}" if n == 1 or severity is Severity.INFO else f"{n} {word}s")
+    return "Problems — " + (", ".join(parts) if parts else "none")
+
+
+def explain_html(code: str) -> str:
+    """The rule's documentation as HTML: summary, What it checks, Why, Fix, Source."""
+    rule = RULES.get(code)
+    if rule is None:
+        internal = {
+            STALE_WAIVER_CODE: (
+                "A waiver in the design matches no finding any more",
+                "The rule it waived no longer reports those elements (the design changed, "
+                "or the elements were removed). A stale waiver hides nothing and may hide "
+                "a future finding by accident.",
+                "Remove the waiver (right-click → Remove waiver).",
+            ),
+            INTERNAL_ERROR_CODE: (
+                "A rule failed while checking the design",
+                "The other rules still ran; this one's verdict is unknown.",
+                "Report the message to the maintainers.",
+            ),
+        }.get(code, ("Unknown rule", "", ""))
+        summary, why, fix = internal
+        sections = [("Why", why), ("Fix", fix)]
+        name, severity, source = "internal", "", "designer"
+    else:
+        summary = rule.summary
+        sections = [(title, rule.section(title)) for title in ("What it checks", "Why", "Fix")]
+        name, severity, source = rule.name, rule.severity.value, rule.section("Source")
+        source = source or rule.source
+    parts = [
+        f"<h3>{html.escape(code)} — {html.escape(summary)}</h3>",
+        f"<p><i>{html.escape(name)}</i>{' · default ' + severity if severity else ''}</p>",
+    ]
+    for title, text in [*sections, ("Source", source)]:
+        if text:
+            parts.append(f"<p><b>{title}.</b> {html.escape(text)}</p>")
+    return "\n".join(parts)
+
+
+class _EnterFilter(QObject):
+    activated = Signal()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.activated.emit()
+            return True
+        return False
+
+
+class ProblemsPanel(QWidget):
+    """Findings of the live check; click or Enter shows the element on the canvas."""
+
+    #: The title with the counts ("Problems — 2 errors, 5 warnings"), for the dock.
+    title_changed = Signal(str)
+
+    def __init__(self, session: EditorSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.toggles: dict[Severity, QToolButton] = {}
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        for severity, key in zip(Severity, ("1", "2", "3"), strict=True):
+            button = QToolButton(self)
+            button.setCheckable(True)
+            button.setChecked(True)
+            button.setIcon(severity_icon(severity))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setShortcut(QKeySequence(f"Alt+{key}"))
+            button.setToolTip(f"Show {_WORDS[severity]} findings (Alt+{key})")
+            button.toggled.connect(self._apply_filter)
+            bar.addWidget(button)
+            self.toggles[severity] = button
+        self.waived_toggle = QToolButton(self)
+        self.waived_toggle.setCheckable(True)
+        self.waived_toggle.setText("Waived")
+        self.waived_toggle.setToolTip("Also show the findings waived in the design (Alt+4)")
+        self.waived_toggle.setShortcut(QKeySequence("Alt+4"))
+        self.waived_toggle.toggled.connect(self._apply_filter)
+        bar.addWidget(self.waived_toggle)
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText("Filter (Ctrl+F)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setToolTip("Show findings whose code, message or elements contain this")
+        self.filter_edit.textChanged.connect(self._apply_filter)
+        bar.addWidget(self.filter_edit, 1)
+        self.explain_button = QToolButton(self)
+        self.explain_button.setText("Explain")
+        self.explain_button.setCheckable(True)
+        self.explain_button.setToolTip("Show the rule's documentation for the current finding (F1)")
+        self.explain_button.toggled.connect(self._toggle_explain)
+        bar.addWidget(self.explain_button)
+        self.waive_button = QToolButton(self)
+        self.waive_button.setText("Waive…")
+        self.waive_button.setToolTip("Accept this finding on these elements, with a reason")
+        self.waive_button.clicked.connect(self.waive_current)
+        bar.addWidget(self.waive_button)
+
+        self.tree = QTreeWidget(self)
+        self.tree.setColumnCount(4)
+        self.tree.setHeaderLabels(["", "Code", "Message", "Elements"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(3, 180)
+        self.tree.itemClicked.connect(lambda item, _col: self._focus_item(item))
+        self.tree.currentItemChanged.connect(self._on_current_changed)
+        self._enter = _EnterFilter(self)
+        self._enter.activated.connect(lambda: self._focus_item(self.tree.currentItem()))
+        self.tree.installEventFilter(self._enter)
+
+        self.explain_view = QTextBrowser(self)
+        self.explain_view.setOpenExternalLinks(False)
+        self.explain_view.hide()
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.explain_view)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self.filter_edit.setFocus)
+        help_key = QShortcut(QKeySequence(Qt.Key.Key_F1), self)
+        help_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        help_key.activated.connect(self.explain_button.toggle)
+        self.setFocusProxy(self.tree)
+        session.findings_changed.connect(self.refresh)
+        self.refresh()
+
+    # -- content -------------------------------------------------------------------------
+    def _name(self, element_id: str) -> str:
+        element = self.session.document.get(element_id)
+        return element.name if element is not None else element_id
+
+    def refresh(self) -> None:
+        current = self.current_finding()
+        findings = self.session.findings.findings
+        self.tree.setUpdatesEnabled(False)
+        self.tree.clear()
+        items = []
+        for finding in findings:
+            item = QTreeWidgetItem(
+                [
+                    "",
+                    finding.code,
+                    finding.message,
+                    ", ".join(self._name(e) for e in finding.elements),
+                ]
+            )
+            item.setIcon(0, severity_icon(finding.severity))
+            item.setToolTip(0, finding.severity.value)
+            tip = html.escape(finding.message)
+            if finding.waived:
+                tip += f"<br><i>Waived: {html.escape(finding.waiver_reason)}</i>"
+                font = item.font(2)
+                font.setItalic(True)
+                for column in range(4):
+                    item.setFont(column, font)
+            rule = RULES.get(finding.code)
+            if rule is not None:
+                item.setToolTip(1, rule.summary)
+            item.setToolTip(2, tip)
+            item.setToolTip(3, ", ".join(finding.elements))
+            item.setData(0, _FINDING_ROLE, finding)
+            items.append(item)
+        self.tree.addTopLevelItems(items)
+        self._apply_filter()
+        if current is not None:
+            for item in items:
+                if _same(item.data(0, _FINDING_ROLE), current) and not item.isHidden():
+                    self.tree.setCurrentItem(item)
+                    break
+        self.tree.setUpdatesEnabled(True)
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        counts = {s: 0 for s in Severity}
+        for finding in self.session.findings.active:
+            counts[finding.severity] += 1
+        for severity, button in self.toggles.items():
+            word = _WORDS[severity]
+            n = counts[severity]
+            button.setText(f"{n} {word if n == 1 or severity is Severity.INFO else word + 's'}")
+        waived = sum(f.waived for f in self.session.findings.findings)
+        self.waived_toggle.setText(f"{waived} waived")
+        title = problems_title(counts)
+        self.setWindowTitle(title)
+        self.title_changed.emit(title)
+
+    def _apply_filter(self) -> None:
+        needle = self.filter_edit.text().strip().lower()
+        show_waived = self.waived_toggle.isChecked()
+        for item in self._rows():
+            finding: Finding = item.data(0, _FINDING_ROLE)
+            visible = self.toggles[finding.severity].isChecked() and (
+                show_waived or not finding.waived
+            )
+            if visible and needle:
+                haystack = " ".join(item.text(c) for c in range(1, 4)).lower()
+                visible = needle in haystack or any(needle in e for e in finding.elements)
+            item.setHidden(not visible)
+        self._update_actions()
+
+    def _rows(self) -> list[QTreeWidgetItem]:
+        count = self.tree.topLevelItemCount()
+        return [i for i in (self.tree.topLevelItem(n) for n in range(count)) if i is not None]
+
+    def visible_findings(self) -> list[Finding]:
+        return [item.data(0, _FINDING_ROLE) for item in self._rows() if not item.isHidden()]
+
+    def item_for(self, finding: Finding) -> QTreeWidgetItem | None:
+        for item in self._rows():
+            if _same(item.data(0, _FINDING_ROLE), finding):
+                return item
+        return None
+
+    def current_finding(self) -> Finding | None:
+        item = self.tree.currentItem()
+        return item.data(0, _FINDING_ROLE) if item is not None else None
+
+    # -- actions -------------------------------------------------------------------------
+    def _focus_item(self, item: QTreeWidgetItem | None) -> None:
+        if item is None:
+            return
+        finding: Finding = item.data(0, _FINDING_ROLE)
+        present = [e for e in finding.elements if self.session.document.get(e) is not None]
+        if present:
+            self.session.focus(present[0])
+
+    def _on_current_changed(self, *_args: object) -> None:
+        self._update_actions()
+        if self.explain_view.isVisible():
+            self._show_explanation()
+
+    def _update_actions(self) -> None:
+        finding = self.current_finding()
+        self.waive_button.setEnabled(_waivable(finding))
+        self.explain_button.setEnabled(finding is not None or self.explain_button.isChecked())
+
+    def _toggle_explain(self, on: bool) -> None:
+        self.explain_view.setVisible(on)
+        if on:
+            self._show_explanation()
+
+    def _show_explanation(self) -> None:
+        finding = self.current_finding()
+        if finding is None:
+            self.explain_view.setHtml("<p>Select a finding to see its rule.</p>")
+            return
+        text = explain_html(finding.code)
+        if finding.waived:
+            text += f"<p><b>Waived.</b> {html.escape(finding.waiver_reason)}</p>"
+        self.explain_view.setHtml(text)
+
+    def waive_current(self) -> bool:
+        """Ask for a reason and waive the current finding (one undo step)."""
+        finding = self.current_finding()
+        if not _waivable(finding):
+            return False
+        assert finding is not None
+        dialog = QInputDialog(self)
+        dialog.setObjectName("waiveDialog")
+        dialog.setWindowTitle(f"Waive {finding.code}")
+        names = ", ".join(self._name(e) for e in finding.elements)
+        dialog.setLabelText(
+            f"Why is {finding.code} acceptable on {names}?\n"
+            "The reason is saved in the design with the waiver."
+        )
+        dialog.setInputMode(QInputDialog.InputMode.TextInput)
+        dialog.setOkButtonText("Waive")
+        if not dialog.exec():
+            return False
+        reason = dialog.textValue().strip()
+        if not reason:
+            self.session.status_message.emit("a waiver needs a written reason; nothing waived")
+            return False
+        rules = self.session.design.rules
+        waiver = Waiver(code=finding.code, elements=list(finding.elements), reason=reason)
+        settings = rules.model_copy(update={"waivers": [*rules.waivers, waiver]})
+        return self.session.push(SetRuleSettings(settings, text=f"Waive {finding.code} on {names}"))
+
+    def remove_waiver(self, finding: Finding) -> bool:
+        """Drop the waiver behind a waived finding, or a stale waiver (INT002)."""
+        rules = self.session.design.rules
+        findings = self.session.findings.findings
+        if finding.code == STALE_WAIVER_CODE:
+            doomed = [w for w in rules.waivers if _is_stale(w, findings)]
+            doomed = [w for w in doomed if f"waiver of {w.code} on " in finding.message]
+            doomed = [w for w in doomed if ", ".join(w.elements) in finding.message][:1]
+        else:
+            doomed = [
+                w
+                for w in rules.waivers
+                if w.code == finding.code and set(w.elements) <= set(finding.elements)
+            ][:1]
+        if not doomed:
+            return False
+        kept = [w for w in rules.waivers if w not in doomed]
+        text = f"Remove waiver of {doomed[0].code}"
+        return self.session.push(
+            SetRuleSettings(rules.model_copy(update={"waivers": kept}), text=text)
+        )
+
+    def _context_menu(self, pos: QPoint) -> None:
+        item = self.tree.itemAt(pos)
+        if item is None:
+            return
+        self.tree.setCurrentItem(item)
+        finding: Finding = item.data(0, _FINDING_ROLE)
+        menu = QMenu(self)
+        show = QAction("Show on canvas", menu)
+        show.triggered.connect(lambda: self._focus_item(item))
+        menu.addAction(show)
+        explain = QAction("Explain", menu)
+        explain.triggered.connect(lambda: self.explain_button.setChecked(True))
+        menu.addAction(explain)
+        if _waivable(finding):
+            waive = QAction("Waive…", menu)
+            waive.triggered.connect(self.waive_current)
+            menu.addAction(waive)
+        if finding.waived or finding.code == STALE_WAIVER_CODE:
+            remove = QAction("Remove waiver", menu)
+            remove.triggered.connect(lambda: self.remove_waiver(finding))
+            menu.addAction(remove)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+
+def _same(a: Finding | None, b: Finding | None) -> bool:
+    return a is not None and b is not None and (a.code, a.elements) == (b.code, b.elements)
+
+
+def _waivable(finding: Finding | None) -> bool:
+    return (
+        finding is not None
+        and not finding.waived
+        and bool(finding.elements)
+        and finding.code not in (STALE_WAIVER_CODE, INTERNAL_ERROR_CODE)
+    )
+
+
+def _is_stale(waiver: Waiver, findings: list[Finding]) -> bool:
+    return not any(
+        f.code == waiver.code and f.waived and set(waiver.elements) <= set(f.elements)
+        for f in findings
+    )

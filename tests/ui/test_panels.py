@@ -1,0 +1,461 @@
+"""The docked panels, driven with real mouse and key events (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QDrag
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsScene,
+    QGraphicsView,
+    QInputDialog,
+    QLineEdit,
+    QSpinBox,
+)
+
+from designer.domain import (
+    Dag,
+    DatabaseCopy,
+    Design,
+    EsxiHost,
+    MailboxDatabase,
+    Site,
+    VirtualMachine,
+    VmRole,
+    VsphereCluster,
+)
+from designer.persistence import dumps
+from designer.ui.panels import (
+    KIND_MIME,
+    DatabasesPanel,
+    InspectorPanel,
+    OverviewPanel,
+    PalettePanel,
+    ProblemsPanel,
+    create_panels,
+    kind_from_mime,
+    kind_mime_data,
+)
+from designer.ui.panels.databases import CopyEditor
+from designer.ui.session import EditorSession
+
+
+def small_design() -> Design:
+    mbx = [VmRole.MAILBOX]
+    elements = [
+        Site(id="s1", name="Boston"),
+        Site(id="s2", name="Worcester"),
+        VsphereCluster(id="c1", name="BOS-CL", site="s1"),
+        VsphereCluster(id="c2", name="WOR-CL", site="s2"),
+        EsxiHost(id="h1", name="esx01", site="s1", cluster="c1"),
+        EsxiHost(id="h2", name="esx02", site="s1", cluster="c1"),
+        EsxiHost(id="h3", name="esx03", site="s2", cluster="c2"),
+        VirtualMachine(id="vm1", name="MBX01", host="h1", roles=mbx, mailboxes=1000),
+        VirtualMachine(id="vm2", name="MBX02", host="h2", roles=mbx, mailboxes=1000),
+        VirtualMachine(id="vm3", name="MBX03", host="h3", roles=mbx, mailboxes=1000),
+        VirtualMachine(id="vm4", name="MBX04", host="h3", roles=mbx),
+        Dag(id="dag1", name="DAG01", members=["vm1", "vm2", "vm3"]),
+        MailboxDatabase(
+            id="db1",
+            name="DB01",
+            dag="dag1",
+            copies=[
+                DatabaseCopy(member="vm1", activation_preference=1),
+                DatabaseCopy(member="vm2", activation_preference=2),
+                DatabaseCopy(member="vm3", activation_preference=3, replay_lag_days=7),
+            ],
+        ),
+        MailboxDatabase(
+            id="db2",
+            name="DB02",
+            dag="dag1",
+            copies=[
+                DatabaseCopy(member="vm2", activation_preference=1),
+                DatabaseCopy(member="vm1", activation_preference=2),
+            ],
+        ),
+    ]
+    return Design(name="Test design", elements=elements)
+
+
+@pytest.fixture
+def session() -> EditorSession:
+    return EditorSession(small_design())
+
+
+def _show(qtbot, widget):
+    qtbot.addWidget(widget)
+    widget.resize(560, 520)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _type_into(widget, text: str) -> None:
+    """Select everything in an editor, type ``text`` and press Enter."""
+    widget.setFocus()
+    QTest.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(widget, text)
+    QTest.keyClick(widget, Qt.Key.Key_Return)
+
+
+def _vm(session: EditorSession, vm_id: str) -> VirtualMachine:
+    vm = session.document.get(vm_id)
+    assert isinstance(vm, VirtualMachine)
+    return vm
+
+
+# -- inspector -------------------------------------------------------------------------
+def test_inspector_number_edit_is_one_undo_step(qtbot, session):
+    panel = _show(qtbot, InspectorPanel(session))
+    session.set_selection(["vm1"])
+    spin = panel.editors["mailboxes"].editor
+    assert isinstance(spin, QSpinBox)
+    assert spin.value() == 1000
+
+    _type_into(spin, "2500")
+    assert _vm(session, "vm1").mailboxes == 2500
+    _type_into(spin, "3000")
+    assert _vm(session, "vm1").mailboxes == 3000
+    assert session.undo_stack.count() == 1  # repeated edits of one field merge
+
+    session.undo_stack.undo()
+    assert _vm(session, "vm1").mailboxes == 1000
+    assert panel.editors["mailboxes"].editor.value() == 1000
+
+
+def test_inspector_shows_units_and_ranges(qtbot, session):
+    panel = _show(qtbot, InspectorPanel(session))
+    session.set_selection(["vm1"])
+    memory = panel.editors["memory_gb"].editor
+    assert memory.suffix() == " GB"
+    assert memory.maximum() == 1e5
+    vcpu = panel.editors["vcpu"].editor
+    assert (vcpu.minimum(), vcpu.maximum()) == (1, 768)
+
+    _type_into(memory, "48")
+    assert _vm(session, "vm1").memory_gb == 48.0
+
+
+def test_inspector_refused_edit_shows_reason_and_model_value(qtbot, session):
+    panel = _show(qtbot, InspectorPanel(session))
+    messages: list[str] = []
+    session.status_message.connect(messages.append)
+    session.set_selection(["vm2"])
+    name = panel.editors["name"]
+    assert isinstance(name.editor, QLineEdit)
+
+    _type_into(name.editor, "MBX01")
+
+    assert _vm(session, "vm2").name == "MBX02"
+    assert session.undo_stack.count() == 0
+    assert name.editor.text() == "MBX02"
+    assert not name.error.isHidden()
+    assert "already used" in name.error.text()
+    assert messages and "already used" in messages[-1]
+
+
+def test_inspector_reference_combo_lists_allowed_kinds_by_name(qtbot, session):
+    panel = _show(qtbot, InspectorPanel(session))
+    session.set_selection(["vm1"])
+    combo = panel.editors["host"].editor
+    names = [combo.itemText(i) for i in range(combo.count())]
+    assert names == ["esx01", "esx02", "esx03"]
+    assert combo.currentText() == "esx01"
+
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Down)  # a real key selects the next host
+    assert _vm(session, "vm1").host == "h2"
+
+
+def test_inspector_reference_list_is_checkable(qtbot, session):
+    panel = _show(qtbot, InspectorPanel(session))
+    session.set_selection(["dag1"])
+    members = panel.editors["members"].editor
+    rows = {members.item(i).text(): members.item(i) for i in range(members.count())}
+    checked = [t for t, item in rows.items() if item.checkState() == Qt.CheckState.Checked]
+    assert checked == ["MBX01", "MBX02", "MBX03"]
+    assert rows["MBX04"].checkState() == Qt.CheckState.Unchecked
+
+    def click_check(item) -> None:
+        panel.scroll_area.ensureWidgetVisible(members)
+        rect = members.visualItemRect(item)
+        # The check box sits at the row's left edge.
+        QTest.mouseClick(
+            members.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=QPoint(rect.left() + 10, rect.center().y()),
+        )
+
+    click_check(rows["MBX04"])
+    dag = session.document.get("dag1")
+    assert isinstance(dag, Dag)
+    assert dag.members == ["vm1", "vm2", "vm3", "vm4"]
+
+    # MBX03 holds a copy of DB01: the document refuses, the box stays checked.
+    click_check(rows["MBX03"])
+    assert session.document.get("dag1").members == ["vm1", "vm2", "vm3", "vm4"]
+    assert rows["MBX03"].checkState() == Qt.CheckState.Checked
+    assert "not a member" in panel.editors["members"].error.text()
+
+
+def test_inspector_without_selection_edits_design_intent_and_name(qtbot, session):
+    panel = _show(qtbot, InspectorPanel(session))
+    assert panel.element_id is None
+    _type_into(panel.rpo_spin, "15")
+    assert session.design.intent.rpo_target_min == 15.0
+    _type_into(panel.name_edit, "Boston DR")
+    assert session.design.name == "Boston DR"
+    session.undo_stack.undo()
+    assert session.design.name == "Test design"
+    assert panel.name_edit.text() == "Test design"
+
+
+def test_inspector_multi_selection_shows_count_and_kind(qtbot, session):
+    panel = _show(qtbot, InspectorPanel(session))
+    session.set_selection(["vm1", "vm2"])
+    assert "2 VMs selected" in panel.header.text()
+    session.set_selection(["vm1", "h1"])
+    assert "2 elements selected" in panel.header.text()
+
+
+# -- problems --------------------------------------------------------------------------
+def _row_of(panel: ProblemsPanel, code: str, element: str):
+    for i in range(panel.tree.topLevelItemCount()):
+        item = panel.tree.topLevelItem(i)
+        finding = item.data(0, Qt.ItemDataRole.UserRole + 1)
+        if finding.code == code and element in finding.elements and not item.isHidden():
+            return item
+    return None
+
+
+def _make_vs002(qtbot, session) -> InspectorPanel:
+    inspector = _show(qtbot, InspectorPanel(session))
+    session.set_selection(["vm1"])
+    _type_into(inspector.editors["mailboxes"].editor, "9000")
+    return inspector
+
+
+def test_problem_appears_after_breaking_edit_and_leaves_on_undo(qtbot, session):
+    problems = _show(qtbot, ProblemsPanel(session))
+    assert _row_of(problems, "VS002", "vm1") is None
+    _make_vs002(qtbot, session)
+    item = _row_of(problems, "VS002", "vm1")
+    assert item is not None
+    assert "MBX01" in item.text(3)
+    assert "warning" in problems.windowTitle()
+
+    session.undo_stack.undo()
+    assert _row_of(problems, "VS002", "vm1") is None
+
+
+def test_clicking_a_problem_focuses_its_element(qtbot, session):
+    problems = _show(qtbot, ProblemsPanel(session))
+    _make_vs002(qtbot, session)
+    session.set_selection([])
+    item = _row_of(problems, "VS002", "vm1")
+    rect = problems.tree.visualItemRect(item)
+    with qtbot.waitSignal(session.focus_requested) as focused:
+        QTest.mouseClick(problems.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert focused.args == ["vm1"]
+    assert session.selection == ["vm1"]
+
+    session.set_selection([])
+    problems.tree.setFocus()
+    QTest.keyClick(problems.tree, Qt.Key.Key_Return)
+    assert session.selection == ["vm1"]
+
+
+def test_severity_toggles_filter_and_count(qtbot, session):
+    problems = _show(qtbot, ProblemsPanel(session))
+    _make_vs002(qtbot, session)
+    warnings = problems.toggles[next(s for s in problems.toggles if s.value == "warning")]
+    assert warnings.text().split()[0].isdigit() and int(warnings.text().split()[0]) >= 1
+    QTest.mouseClick(warnings, Qt.MouseButton.LeftButton)
+    assert _row_of(problems, "VS002", "vm1") is None
+    QTest.mouseClick(warnings, Qt.MouseButton.LeftButton)
+    assert _row_of(problems, "VS002", "vm1") is not None
+
+
+def test_explain_shows_the_rule_doc(qtbot, session):
+    problems = _show(qtbot, ProblemsPanel(session))
+    _make_vs002(qtbot, session)
+    problems.tree.setCurrentItem(_row_of(problems, "VS002", "vm1"))
+    QTest.mouseClick(problems.explain_button, Qt.MouseButton.LeftButton)
+    text = problems.explain_view.toPlainText()
+    assert problems.explain_view.isVisible()
+    assert "VS002" in text and "Why." in text and "Fix." in text and "Source." in text
+
+
+def _answer_dialog(qtbot, text: str) -> None:
+    """Type ``text`` into the modal input dialog once it is open, then press Enter."""
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        edit = dialog.findChild(QLineEdit)
+        QTest.keyClicks(edit, text)
+        QTest.keyClick(edit, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_waive_moves_finding_out_of_active_and_into_the_file(qtbot, session):
+    problems = _show(qtbot, ProblemsPanel(session))
+    inspector = _make_vs002(qtbot, session)
+    steps = session.undo_stack.count()
+    problems.tree.setCurrentItem(_row_of(problems, "VS002", "vm1"))
+
+    _answer_dialog(qtbot, "")
+    QTest.mouseClick(problems.waive_button, Qt.MouseButton.LeftButton)
+    assert session.design.rules.waivers == []  # an empty reason is refused
+
+    _answer_dialog(qtbot, "archive server, validated by the vendor")
+    QTest.mouseClick(problems.waive_button, Qt.MouseButton.LeftButton)
+
+    assert session.undo_stack.count() == steps + 1
+    (waiver,) = session.design.rules.waivers
+    assert (waiver.code, waiver.elements) == ("VS002", ["vm1"])
+    assert not any(f.code == "VS002" for f in session.findings.active)
+    assert "archive server, validated by the vendor" in dumps(session.design)
+    assert _row_of(problems, "VS002", "vm1") is None
+    QTest.mouseClick(problems.waived_toggle, Qt.MouseButton.LeftButton)
+    assert _row_of(problems, "VS002", "vm1") is not None
+
+    # Fixing the cause leaves the waiver stale (INT002, a warning).
+    _type_into(inspector.editors["mailboxes"].editor, "1000")
+    stale = [f for f in session.findings.active if f.code == "INT002"]
+    assert stale and stale[0].severity.value == "warning"
+    assert _row_of(problems, "INT002", "vm1") is not None
+
+
+def test_create_panels_names_docks_and_titles_problems(qtbot, session):
+    view = QGraphicsView(QGraphicsScene())
+    qtbot.addWidget(view)
+    docks = create_panels(session, view)
+    for dock in docks:
+        qtbot.addWidget(dock)
+    names = [d.objectName() for d in docks]
+    assert names == [
+        "PaletteDock",
+        "InspectorDock",
+        "ProblemsDock",
+        "DatabasesDock",
+        "OverviewDock",
+        "HistoryDock",
+    ]
+    problems = docks[2]
+    session.set_selection(["vm1"])
+    _type_into(docks[1].widget().editors["mailboxes"].editor, "9000")
+    assert problems.windowTitle().startswith("Problems — ")
+    assert "warning" in problems.windowTitle()
+
+
+# -- databases -------------------------------------------------------------------------
+def test_databases_table_shows_layout(qtbot, session):
+    panel = _show(qtbot, DatabasesPanel(session))
+    table = panel.table
+    assert table.rowCount() == 2 and table.columnCount() == 3
+    assert table.horizontalHeaderItem(0).text() == "MBX01\nBoston"
+    assert table.horizontalHeaderItem(2).text() == "MBX03\nWorcester"
+    assert [table.item(0, c).text() for c in range(3)] == ["1", "2", "3 (lag 7d)"]
+    assert [table.item(1, c).text() for c in range(3)] == ["2", "1", ""]
+
+
+def test_databases_cell_edit_sets_activation_preference(qtbot, session):
+    panel = _show(qtbot, DatabasesPanel(session))
+    table = panel.table
+    rect = table.visualItemRect(panel.cell_item("db1", "vm2"))
+    # A real double-click: a click, then the double-click event.
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    editor = table.findChild(CopyEditor)
+    assert editor is not None and editor.preference.value() == 2
+    _type_into(editor.preference, "3")
+
+    db = session.document.get("db1")
+    assert isinstance(db, MailboxDatabase)
+    assert {c.member: c.activation_preference for c in db.copies}["vm2"] == 3
+    assert session.undo_stack.count() == 1
+    # Two copies now have preference 3: DAG007 marks them.
+    assert any(f.code == "DAG007" for f in session.findings.active)
+    base = panel.palette().base().color()
+    assert panel.cell_item("db1", "vm2").background().color() != base
+    assert panel.cell_item("db1", "vm1").background().color() == base
+
+
+def test_databases_add_and_clear_copies(qtbot, session):
+    panel = _show(qtbot, DatabasesPanel(session))
+    table = panel.table
+    table.setCurrentItem(panel.cell_item("db2", "vm3"))
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_F2)
+    editor = table.findChild(CopyEditor)
+    assert editor is not None and editor.preference.value() == 3
+    QTest.keyClick(editor.preference, Qt.Key.Key_Return)
+    db = session.document.get("db2")
+    assert [c.member for c in db.copies] == ["vm2", "vm1", "vm3"]
+
+    table.setCurrentItem(panel.cell_item("db2", "vm3"))
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_Delete)
+    db = session.document.get("db2")
+    assert [c.member for c in db.copies] == ["vm2", "vm1"]
+    assert panel.cell_item("db2", "vm3").text() == ""
+
+
+# -- overview --------------------------------------------------------------------------
+def test_overview_click_centres_main_view(qtbot):
+    scene = QGraphicsScene(0, 0, 4000, 3000)
+    scene.addRect(0, 0, 4000, 3000)
+    view = QGraphicsView(scene)
+    _show(qtbot, view)
+    view.resize(400, 300)
+    view.centerOn(200, 150)
+    overview = _show(qtbot, OverviewPanel(view))
+    overview.resize(240, 180)
+    before = view.mapToScene(view.viewport().rect().center())
+
+    target = overview.mapFromScene(QPointF(3000, 2000))
+    QTest.mouseClick(overview.viewport(), Qt.MouseButton.LeftButton, pos=target)
+
+    after = view.mapToScene(view.viewport().rect().center())
+    assert (after - before).manhattanLength() > 1000
+    assert abs(after.x() - 3000) < 60 and abs(after.y() - 2000) < 60
+    visible = overview.visible_area().boundingRect()
+    assert visible.contains(QPointF(3000, 2000))
+
+
+# -- palette ---------------------------------------------------------------------------
+def test_palette_mime_and_filter(qtbot, session):
+    mime = kind_mime_data("vm")
+    assert mime.formats() == [KIND_MIME]
+    assert bytes(mime.data(KIND_MIME).data()) == b"vm"
+    assert kind_from_mime(mime) == "vm"
+
+    panel = _show(qtbot, PalettePanel(session))
+    assert len(panel.visible_kinds()) == 21
+    panel.filter_edit.setFocus()
+    QTest.keyClicks(panel.filter_edit, "lun")
+    assert panel.visible_kinds() == ["lun"]
+
+
+def test_palette_drag_starts_with_kind(qtbot, session, monkeypatch):
+    started: list[bytes] = []
+
+    def fake_exec(drag: QDrag, *args: object) -> Qt.DropAction:
+        started.append(bytes(drag.mimeData().data(KIND_MIME).data()))
+        return Qt.DropAction.CopyAction
+
+    monkeypatch.setattr(QDrag, "exec", fake_exec)
+    panel = _show(qtbot, PalettePanel(session))
+    tree = panel.tree
+    rect = tree.visualItemRect(panel.items["dag"])
+    start = rect.center()
+    QTest.mousePress(tree.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for dx in (5, 15, 30, 45):
+        QTest.mouseMove(tree.viewport(), start + QPoint(dx, 0))
+    QTest.mouseRelease(tree.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(45, 0))
+    assert started == [b"dag"]
