@@ -142,7 +142,7 @@ def srm_dag_recovery() -> Design:
         source_luns[p.arrays[i % len(p.arrays)][0]] += [db_lun, log_lun]
     set_mailboxes(kit, {m: 2000 for m in members})
     waive_shared_arrays(kit, p)
-    target_array, target_name = r.arrays[0]
+    target_array = r.arrays[0][0]
     cgs = []
     for array_id, array_name in p.arrays:
         luns = source_luns[array_id]
@@ -151,7 +151,7 @@ def srm_dag_recovery() -> Design:
             tail = lun.removeprefix("lun-")
             target = kit.lun(
                 f"lun-ftw-{tail}",
-                f"{target_name} {tail} (secondary)",
+                f"{kit.name_of(lun)} (sec)",
                 target_array,
                 size_gb=lun_size(kit, lun),
                 raid_group=f"RG-MV-{tail}",
@@ -444,7 +444,7 @@ def three_site_stretched_dag() -> Design:
     dc = kit.vm("vm-hfd-dc01", "HFD-DC01", hfd_host, DC, vcpu=2, memory_gb=8.0)
     kit.os_disk(dc, "HFD-DC01", hfd_lun, 60.0)
     witness = kit.witness("fsw-hfd", "HFD-FS01 witness share", hfd, vm=fsw_vm)
-    alt = kit.witness("fsw-wor", "WOR-FS01 alternate witness share", wor, vm="vm-wor-fs01")
+    alt = kit.witness("fsw-wor", "WOR-FS01 alt. witness", wor, vm="vm-wor-fs01")
     members = [m for m, _ in b.mailbox] + [m for m, _ in w.mailbox]
     dag = kit.dag(
         "dag-01",

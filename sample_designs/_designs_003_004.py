@@ -331,7 +331,7 @@ def exchange2007_lcr_ccr_scr() -> Design:
     exchange2007_vm(kit, "vm-por-hubcas02", "POR-HUBCAS02", p_hosts[0], HUBCAS, p_os)
     infrastructure(kit, "red", "RED", r_hosts[2:] + r_hosts[:2], r_os)
     infrastructure(kit, "por", "POR", p_hosts[1:] + p_hosts[:1], p_os)
-    kit.witness("fsw-red-ccr", "RED-HUBCAS01 CCR witness share", red, vm=hub)
+    kit.witness("fsw-red-ccr", "RED-HUBCAS01 CCR FSW", red, vm=hub)
     kit.add(
         Exchange2007Replication(
             id="ex-lcr",

@@ -71,7 +71,7 @@ ROW_W, ROW_H, ROW_STEP = 160, 24, 28  # VM rows in hosts, LUN rows in arrays
 HOST_W, HOST_H = 180, 110
 ARRAY_MIN_H = 110
 BOX_W, BOX_H = 180, 56  # witnesses, CAS arrays, load balancers
-HOSTS_PER_ROW = 3
+HOSTS_PER_ROW = 4
 LUNS_PER_COLUMN = 10
 SITE_MIN_W, SITE_MIN_H = 700, 600
 SITE_GAP = 120
@@ -99,6 +99,12 @@ class Kit:
         self._ids.add(element.id)
         self.elements.append(element)
         return element.id
+
+    def name_of(self, element_id: str) -> str:
+        for e in self.elements:
+            if e.id == element_id:
+                return e.name
+        raise KeyError(element_id)
 
     def waive(self, code: str, elements: Sequence[str], reason: str) -> None:
         self.waivers.append(Waiver(code=code, elements=list(elements), reason=reason))
@@ -435,6 +441,8 @@ def layout_of(elements: Sequence[ElementBase]) -> dict[str, LayoutEntry]:
             else:
                 put(child, x, y, *size[child])
         sx += w + SITE_GAP
+    strip = len(global_boxes) * (BOX_W + PAD) - PAD
+    left = max(PAD, (sx - SITE_GAP - strip) / 2)  # centred over the row of sites
     for i, lb_id in enumerate(global_boxes):
-        put(lb_id, PAD + i * (BOX_W + PAD), -GLOBAL_STRIP_H, BOX_W, BOX_H)
+        put(lb_id, left + i * (BOX_W + PAD), -GLOBAL_STRIP_H, BOX_W, BOX_H)
     return result

@@ -118,7 +118,7 @@ def exchange_site(
         mailbox_os = [
             kit.lun(
                 f"lun-{key}-{i}-mbxos",
-                f"{name} DS-MBX-OS",
+                f"{name} DS-MBXOS",
                 array_id,
                 size_gb=1024.0,
                 raid_group=f"RG-{label}{i}-MBXOS",

@@ -152,7 +152,7 @@ def mirrored_exchange_vm(
             tail = lun.removeprefix("lun-")
             target = kit.lun(
                 f"lun-{tail}-secondary",
-                f"{tail} secondary image",
+                f"{kit.name_of(lun)} (sec)",
                 target_array,
                 size_gb=lun_size(kit, lun),
                 raid_group=f"RG-MV-{name}",

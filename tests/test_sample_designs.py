@@ -177,6 +177,20 @@ def test_layout_nests_children_and_keeps_siblings_apart(
             assert not _overlap(layout[a], layout[b]), f"{a} and {b} overlap (in {parent})"
 
 
+#: Width of one label character at the canvas' 11 px label font, rounded up.
+CHAR_PX = 6.5
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_labels_fit_their_boxes(name: str, designs: dict[str, Design]) -> None:
+    design = designs[name]
+    for element in design.elements:
+        entry = design.layout.get(element.id)
+        if entry is None or entry.w is None:
+            continue
+        assert len(element.name) * CHAR_PX <= entry.w - 8, f"{element.name!r} is too wide"
+
+
 # -- rules ----------------------------------------------------------------------------
 def _snapshot(design: Design) -> dict[str, list[list[object]]]:
     result = check(design)
