@@ -1,0 +1,773 @@
+"""The failure simulator: a prepared :class:`Simulator` runs scenarios step by step.
+
+Each step (fail, restore, corrupt, admin action) recomputes the infrastructure from the
+set of failed elements (:func:`~designer.simulation.world.compute_world`), then
+re-resolves only the databases that step can have changed, keeping the others at their
+previous state. Results are pure functions of (design, scenario): no clocks, no
+randomness, every iteration over sorted ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from designer.catalog import timings
+from designer.domain.design import Design, SavedScenario, ScenarioStep
+from designer.domain.elements import ElementBase, MailboxDatabase
+from designer.domain.errors import DesignError
+from designer.domain.index import DesignIndex
+from designer.simulation.options import Option, database_options, quorum
+from designer.simulation.prepared import Prepared
+from designer.simulation.results import (
+    Action,
+    DagState,
+    DatabaseState,
+    Event,
+    SimulationResult,
+    SiteState,
+    StepState,
+)
+from designer.simulation.timeline import infrastructure_events
+from designer.simulation.world import World, compute_world
+
+__all__ = ["Impact", "SimulationError", "Simulator", "simulate"]
+
+#: Administrator actions the simulator understands (the ``admin_action`` of a step).
+ADMIN_ACTIONS = (
+    "switchover",
+    "activate_lagged_copy",
+    "restore_from_backup",
+    "run_recovery_plan",
+    "test_recovery_plan",
+    "fail_over_double_take",
+    "activate_scr",
+    "activate_lcr",
+)
+
+
+class SimulationError(DesignError):
+    """A scenario that cannot be run: unknown element, impossible action, bad time."""
+
+
+@dataclass(slots=True)
+class _Db:
+    status: str
+    active_on: str | None
+    active_home: str | None
+    available_at: float
+    down_since: float | None
+    rpo: float | None
+    rto: float | None
+    reason: str = ""
+    data_lost: bool = False
+    actions: tuple[Action, ...] = ()
+    reachable: bool = True
+    via: str | None = None
+    source: str = ""
+
+
+@dataclass(slots=True)
+class Run:
+    """The mutable state of one scenario run (private to the engine and its helpers)."""
+
+    world: World
+    record: bool = True
+    failed: dict[str, float] = field(default_factory=dict)
+    corrupted: dict[str, float] = field(default_factory=dict)
+    actions: dict[tuple[str, str], float] = field(default_factory=dict)
+    db: dict[str, _Db] = field(default_factory=dict)
+    dag_state: dict[str, DagState] = field(default_factory=dict)
+    switchover: dict[str, tuple[float, frozenset[str], frozenset[str]]] = field(
+        default_factory=dict
+    )
+    witness_moved: dict[str, str] = field(default_factory=dict)
+    relocated: dict[str, str] = field(default_factory=dict)
+    vm_ready: dict[str, float] = field(default_factory=dict)
+    srm_rpo: dict[str, float] = field(default_factory=dict)
+    srm_done: dict[str, float] = field(default_factory=dict)
+    copy_cut_since: dict[tuple[str, str], float] = field(default_factory=dict)
+    repl_down_since: dict[str, float] = field(default_factory=dict)
+    mirror_down_since: dict[str, float] = field(default_factory=dict)
+    mirror_source_lost: dict[str, float] = field(default_factory=dict)
+    down_since_vm: dict[str, float] = field(default_factory=dict)
+    fresh_vms: set[str] = field(default_factory=set)
+    touched_dbs: set[str] = field(default_factory=set)
+    offered: tuple[Action, ...] = ()
+    events: list[Event] = field(default_factory=list)
+
+    def event(self, t: float, element: str, kind: str, text: str, source: str = "") -> None:
+        if self.record:
+            self.events.append(Event(float(t), element, kind, text, source))
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """What a set of simultaneous failures costs once settled (the N-1 fast path)."""
+
+    failed: tuple[str, ...]
+    mailboxes_lost: int
+    databases_unavailable: tuple[str, ...]
+    databases_data_lost: tuple[str, ...]
+    users_cut_off: int
+    needs_action: bool
+
+    @property
+    def harmful(self) -> bool:
+        return bool(self.mailboxes_lost or self.databases_data_lost or self.users_cut_off)
+
+
+class Simulator:
+    """A design prepared for simulation; reuse one for many scenarios.
+
+    Examples
+    --------
+    >>> from designer.domain.elements import Site
+    >>> sim = Simulator(Design(elements=[Site(id="s1", name="Boston")]))
+    >>> sim.run([ScenarioStep(action="fail", target="s1")]).final.site("s1").down
+    True
+    """
+
+    def __init__(self, design: Design, index: DesignIndex | None = None) -> None:
+        self.design = design
+        self.prep = Prepared(design, index)
+        self.index = self.prep.index
+        self.timings: dict[str, Any] = timings()
+        self.rpo_target_s = design.intent.rpo_target_min * 60.0
+        self.rto_target_s = design.intent.rto_target_min * 60.0
+        self._cas_options = {
+            site: self.prep.cas_options(site) for site in self.prep.dbs_of_user_site if site
+        }
+        self._cas_options_none = self.prep.cas_options(None)
+        base_run = Run(world=World(failed=frozenset()), record=False)
+        self._base_db: dict[str, _Db] = {}
+        self._base_dag: dict[str, DagState] = {
+            dag_id: quorum(self, base_run, base_run.world, dag_id)
+            for dag_id in sorted(self.prep.dags)
+        }
+        base_run.dag_state = self._base_dag
+        for db_id in sorted(self.prep.dbs):
+            self._base_db[db_id] = self._resolve(base_run, db_id, 0.0, initial=True)
+        self.initial = self._state(base_run, -1, 0.0)
+        self.total_mailboxes = sum(db.mailboxes for db in self.prep.dbs.values())
+        self.base_available = self.initial.mailboxes_available
+
+    # -- public ----------------------------------------------------------------------
+    def run(
+        self, scenario: SavedScenario | Sequence[ScenarioStep], *, events: bool = True
+    ) -> SimulationResult:
+        """Run the steps in order; the result holds the state after each step."""
+        steps = scenario.steps if isinstance(scenario, SavedScenario) else list(scenario)
+        run = Run(world=World(failed=frozenset()), record=events)
+        run.dag_state = dict(self._base_dag)
+        run.offered = self.initial.actions
+        states: list[StepState] = []
+        last_t = 0.0
+        for number, step in enumerate(steps, start=1):
+            if step.at_s < last_t:
+                raise SimulationError(
+                    f"step {number} at {step.at_s:g} s comes before the previous step "
+                    f"at {last_t:g} s"
+                )
+            last_t = step.at_s
+            self._step(run, step, number)
+            states.append(self._state(run, number, step.at_s))
+        ordered = sorted(enumerate(run.events), key=lambda pair: (pair[1].t, pair[0]))
+        return SimulationResult(self.initial, tuple(states), tuple(e for _, e in ordered))
+
+    def impact(self, failed: Iterable[str]) -> Impact:
+        """The settled cost of failing ``failed`` together at time 0, without events."""
+        run = Run(world=World(failed=frozenset()), record=False)
+        run.dag_state = dict(self._base_dag)
+        ids = tuple(sorted(set(failed)))
+        for element in ids:
+            self._check_failable(element)
+            run.failed[element] = 0.0
+        self._settle(run, 0.0)
+        lost = 0
+        unavailable: list[str] = []
+        data_lost: list[str] = []
+        needs_action = False
+        cut_sites: dict[str | None, int] = {}
+        for db_id in sorted(run.touched_dbs):
+            st = run.db.get(db_id)
+            base = self._base_db[db_id]
+            if st is None:
+                continue
+            was = base.status == "active" and base.reachable
+            now = st.status == "active" and st.reachable
+            if was and not now:
+                mailboxes = self.prep.dbs[db_id].mailboxes
+                lost += mailboxes
+                unavailable.append(db_id)
+                site = self.prep.db_user_site[db_id]
+                cut_sites[site] = cut_sites.get(site, 0) + mailboxes
+            if st.data_lost or (st.rpo or 0.0) > 0.0:
+                data_lost.append(db_id)
+            needs_action = needs_action or st.status == "waiting"
+        users = 0
+        for site_id, mailboxes in cut_sites.items():
+            home = self.prep.sites.get(site_id or "")
+            total = sum(self.prep.dbs[d].mailboxes for d in self.prep.dbs_of_user_site[site_id])
+            if home is not None and total:
+                users += home.users * mailboxes // total
+        return Impact(ids, lost, tuple(unavailable), tuple(data_lost), users, needs_action)
+
+    def resolve(self, key: str) -> ElementBase | str:
+        """An element by id or unique name; storage processor ids pass through."""
+        if key in self.prep.sp_array:
+            return key
+        return self.index.resolve(key)
+
+    # -- steps -----------------------------------------------------------------------
+    def _check_failable(self, element: str) -> None:
+        if element in self.prep.sp_array:
+            return
+        found = self.index.get(element)
+        if found is None:
+            raise SimulationError(f"no element has the id {element!r}")
+        if not type(found).infrastructure:
+            raise SimulationError(
+                f"{found.label} {found.name} cannot fail by itself; fail what it runs on"
+            )
+
+    def _step(self, run: Run, step: ScenarioStep, number: int) -> None:
+        t = step.at_s
+        target = step.target
+        if step.action in ("fail", "restore", "corrupt") and not target:
+            raise SimulationError(f"step {number}: {step.action} needs a target")
+        if step.action == "fail":
+            assert target is not None
+            self._check_failable(target)
+            if target not in run.failed:
+                run.failed[target] = t
+                label = self._label(target)
+                run.event(t, target, "failed", f"{label} fails", "DOMAIN §4")
+        elif step.action == "restore":
+            assert target is not None
+            if target not in run.failed:
+                raise SimulationError(
+                    f"step {number}: {self._label(target)} is not failed, so it cannot be restored"
+                )
+            del run.failed[target]
+            run.event(t, target, "restored", f"{self._label(target)} is back", "DOMAIN §4")
+        elif step.action == "corrupt":
+            assert target is not None
+            if target not in self.prep.dbs:
+                raise SimulationError(
+                    f"step {number}: only a mailbox database can be corrupted, not {target!r}"
+                )
+            run.corrupted.setdefault(target, t)
+            run.touched_dbs.add(target)
+            name = self.prep.dbs[target].name
+            run.event(
+                t,
+                target,
+                "corrupted",
+                f"mailbox database {name} is logically corrupted; the corruption replicates "
+                "to every non-lagged copy, MirrorView secondary and Double-Take target",
+                "000 §5.2; 002; 003",
+            )
+        else:
+            self._admin(run, step, number)
+        self._settle(run, t)
+
+    def _admin(self, run: Run, step: ScenarioStep, number: int) -> None:
+        from designer.simulation.srm import run_recovery_plan
+
+        name, target, t = step.admin_action or "", step.target or "", step.at_s
+        if name not in ADMIN_ACTIONS:
+            raise SimulationError(
+                f"step {number}: unknown administrator action {name!r}; "
+                f"known: {', '.join(ADMIN_ACTIONS)}"
+            )
+        offered = {(a.name, a.target) for a in run.offered}
+        if name == "test_recovery_plan" and target in self.prep.plans:
+            run_recovery_plan(self, run, target, t, test=True)
+            return
+        if (name, target) not in offered:
+            keys = ", ".join(a.key for a in run.offered) or "none"
+            raise SimulationError(
+                f"step {number}: action {name}:{target} is not available at {t:g} s "
+                f"(available: {keys})"
+            )
+        run.actions[(name, target)] = t
+        run.event(
+            t, target, "admin_action", f"administrator takes action {name} on {self._label(target)}"
+        )
+        if name == "run_recovery_plan":
+            run_recovery_plan(self, run, target, t, test=False)
+        elif name == "switchover":
+            self._switchover(run, target, t)
+        elif name == "restore_from_backup":
+            run.touched_dbs.update(self.prep.dbs_of_backup.get(target, []))
+        elif name == "activate_lagged_copy":
+            run.touched_dbs.add(target)
+        else:
+            run.touched_dbs.update(self._dbs_of_repl(target))
+
+    def _switchover(self, run: Run, dag_id: str, t: float) -> None:
+        prep, w = self.prep, run.world
+        dag = prep.dags[dag_id]
+        groups: dict[int, list[str]] = {}
+        for m in dag.members:
+            site = w.site_of_vm(prep, m)
+            if not w.vm_up(m) or site is None or site in w.sites_down:
+                continue
+            key = w.comp.get(site, -1) if w.comp is not None else 0
+            groups.setdefault(key, []).append(m)
+        if not groups:
+            raise SimulationError(f"DAG {dag.name} has no surviving member to switch over to")
+        key, keep = max(groups.items(), key=lambda kv: (len(kv[1]), -kv[0]))
+        evicted = frozenset(m for m in dag.members if m not in keep)
+        sites = frozenset(w.site_of_vm(prep, m) or "" for m in keep)
+        run.switchover[dag_id] = (t, sites, evicted)
+        witness = prep.witnesses.get(dag.alternate_witness or "")
+        run.touched_dbs.update(prep.dbs_of_dag.get(dag_id, []))
+        run.event(
+            t,
+            dag_id,
+            "switchover",
+            f"DAG {dag.name}: datacenter switchover stops the members in the failed site "
+            f"({len(evicted)}) and restarts the DAG with {len(keep)} members"
+            + (f" and the alternate witness {witness.name}" if witness else ""),
+            "000 §5.2.1; [product fact]",
+        )
+
+    def _dbs_of_repl(self, repl_id: str) -> list[str]:
+        prep = self.prep
+        if repl_id in prep.e2007:
+            return list(prep.e2007[repl_id].databases)
+        if repl_id in prep.host_repls:
+            return list(prep.dbs_on_vm.get(prep.host_repls[repl_id].source, []))
+        return []
+
+    # -- settling --------------------------------------------------------------------
+    def _settle(self, run: Run, t: float) -> None:
+        prep = self.prep
+        prev = run.world
+        w = compute_world(prep, frozenset(run.failed), run.relocated)
+        if w.unknown:
+            raise SimulationError(f"no element has the id {w.unknown[0]!r}")
+        run.world = w
+        fresh: set[str] = set()
+        for vm in w.touched_vms | prev.touched_vms:
+            if not w.vm_up(vm):
+                run.down_since_vm.setdefault(vm, t)
+                continue
+            newly = (
+                not prev.vm_up(vm)
+                or (vm in w.vm_restarted and vm not in prev.vm_restarted)
+                or (vm in w.vm_relocated and vm not in prev.vm_relocated)
+            )
+            if newly:
+                fresh.add(vm)
+                run.down_since_vm.setdefault(vm, t)
+            else:
+                run.down_since_vm.pop(vm, None)
+        run.fresh_vms = fresh
+        self._replication_links(run, prev, w, t)
+        if run.record:
+            infrastructure_events(self, run, prev, w, t)
+        affected = self._affected(run, prev, w)
+        dags = {d for db in affected if (d := prep.dbs[db].dag)} | self._dags_hit(prev, w)
+        for dag_id in sorted(dags):
+            q_before = run.dag_state.get(dag_id) or self._base_dag[dag_id]
+            q_now = quorum(self, run, w, dag_id)
+            run.dag_state[dag_id] = q_now
+            if run.record and (q_now.quorum, q_now.votes) != (q_before.quorum, q_before.votes):
+                self._quorum_event(run, dag_id, q_before, q_now, t)
+        self._track_copy_cuts(run, w, affected, t)
+        run.touched_dbs.update(affected)
+        for db_id in sorted(affected):
+            before = run.db.get(db_id) or self._base_db[db_id]
+            now = self._resolve(run, db_id, t)
+            run.db[db_id] = now
+            if run.record:
+                self._db_events(run, db_id, before, now, t)
+        run.offered = self._actions(run, w)
+
+    def _affected(self, run: Run, prev: World, w: World) -> set[str]:
+        prep = self.prep
+        affected = set(run.touched_dbs)
+        affected.update(run.corrupted)
+        for vm in w.touched_vms | prev.touched_vms | set(run.relocated):
+            affected.update(prep.dbs_on_vm.get(vm, []))
+            for dag_id in prep.dags_of_vm.get(vm, []):
+                affected.update(prep.dbs_of_dag.get(dag_id, []))
+        for witness in w.witness_down | prev.witness_down:
+            for dag_id in prep.dags_of_witness.get(witness, []):
+                affected.update(prep.dbs_of_dag.get(dag_id, []))
+        for hr_id in set(w.failed) | set(prev.failed):
+            if hr_id in prep.host_repls:
+                affected.update(self._dbs_of_repl(hr_id))
+        if w.comp is not None or prev.comp is not None:
+            affected.update(prep.dbs)
+            return affected
+        changed = set(w.cas_down) ^ set(prev.cas_down)
+        if changed:
+            for site, options in self._cas_options.items():
+                if changed.intersection(options):
+                    affected.update(prep.dbs_of_user_site.get(site, []))
+            if changed.intersection(self._cas_options_none):
+                affected.update(prep.dbs_of_user_site.get(None, []))
+        return affected
+
+    def _dags_hit(self, prev: World, w: World) -> set[str]:
+        prep = self.prep
+        hit: set[str] = set()
+        for witness in w.witness_down ^ prev.witness_down:
+            hit.update(prep.dags_of_witness.get(witness, []))
+        return hit
+
+    def _track_copy_cuts(self, run: Run, w: World, affected: set[str], t: float) -> None:
+        """Copies cut off from their active copy queue logs: their RPO grows from now."""
+        if w.comp is None:
+            if run.copy_cut_since:
+                run.copy_cut_since.clear()
+            return
+        prep = self.prep
+        for db_id in affected:
+            st = run.db.get(db_id) or self._base_db[db_id]
+            if st.status != "active" or st.active_on is None:
+                continue
+            active_site = w.site_of_vm(prep, st.active_on)
+            if active_site is None or active_site in w.sites_down:
+                continue
+            for copy in prep.dbs[db_id].copies:
+                if copy.member == st.active_on:
+                    continue
+                site = w.site_of_vm(prep, copy.member)
+                if site is None or site in w.sites_down:
+                    continue
+                key = (db_id, copy.member)
+                if w.connected(site, active_site):
+                    run.copy_cut_since.pop(key, None)
+                else:
+                    run.copy_cut_since.setdefault(key, t)
+
+    def _replication_links(self, run: Run, prev: World, w: World, t: float) -> None:
+        """When mirror and Double-Take links went down, and when their sources were lost."""
+        prep = self.prep
+        if not prep.mirrors and not prep.host_repls:
+            return
+        for mirror_id, mirror in prep.mirrors.items():
+            src_site = prep.lun_site(mirror.source_lun)
+            dst_site = prep.lun_site(mirror.target_lun)
+            source_lost = mirror.source_lun in w.luns_down or src_site in w.sites_down
+            link_down = (
+                mirror_id in w.failed
+                or (mirror.wan_link is not None and mirror.wan_link in w.links_down)
+                or mirror.target_lun in w.luns_down
+                or (not source_lost and not w.connected(src_site, dst_site))
+            )
+            if source_lost:
+                run.mirror_source_lost.setdefault(mirror_id, t)
+            else:
+                run.mirror_source_lost.pop(mirror_id, None)
+            if link_down and not source_lost:
+                run.mirror_down_since.setdefault(mirror_id, t)
+            elif not link_down and not source_lost:
+                run.mirror_down_since.pop(mirror_id, None)
+        for hr_id, hr in prep.host_repls.items():
+            src, dst = w.site_of_vm(prep, hr.source), w.site_of_vm(prep, hr.target)
+            src_up = w.vm_up(hr.source) and src not in w.sites_down
+            down = hr_id in w.failed or (src_up and not w.connected(src, dst))
+            if down and src_up:
+                run.repl_down_since.setdefault(hr_id, t)
+            elif src_up:
+                run.repl_down_since.pop(hr_id, None)
+
+    # -- databases -------------------------------------------------------------------
+    def _resolve(self, run: Run, db_id: str, t: float, *, initial: bool = False) -> _Db:
+        prep = self.prep
+        db = prep.dbs[db_id]
+        w = run.world
+        st = None if initial else (run.db.get(db_id) or self._base_db[db_id])
+        dag_q = run.dag_state.get(db.dag) if db.dag else None
+        options, why = database_options(self, run, w, db, t, dag_q)
+        # A copy that is up now beats one whose server is still restarting.
+        autos = sorted((o for o in options if o.auto), key=lambda o: o.fresh)
+        keep: Option | None = None
+        if st is not None and st.status == "active" and st.active_on is not None:
+            keep = next((o for o in autos if o.member == st.active_on and not o.fresh), None)
+        if keep is not None and st is not None:
+            via_ok, via = self._reach(w, db_id, st.active_on)
+            return replace(st, reachable=via_ok, via=via, actions=())
+        if autos:
+            best = autos[0]
+            if initial or st is None:
+                return self._active(db_id, best, 0.0, 0.0, 0.0, w)
+            down_since = st.down_since if st.down_since is not None else t
+            rto = max(0.0, best.ready - down_since)
+            rpo = best.rpo if st.rpo is None or st.status != "active" else max(st.rpo, best.rpo)
+            if st.status == "active" and st.active_on == best.member and st.rpo is not None:
+                rpo = max(st.rpo, best.rpo)
+            return self._active(db_id, best, best.ready, rpo, rto, w, down_since)
+        actions = tuple(dict.fromkeys(o.action for o in options if o.action is not None))
+        reason = "; ".join(dict.fromkeys(why)) or "no copy can serve it"
+        data_lost = all(
+            (vm, db_id) in w.copy_lost or (vm, "*") in w.copy_lost
+            for vm in (c.member for c in db.copies)
+        ) and bool(db.copies)
+        down_since = t if st is None or st.down_since is None else st.down_since
+        return _Db(
+            "waiting" if actions else "down",
+            None,
+            None,
+            0.0,
+            down_since,
+            None,
+            None,
+            reason,
+            data_lost or (st.data_lost if st is not None else False),
+            actions,
+            False,
+            None,
+        )
+
+    def _active(
+        self,
+        db_id: str,
+        option: Option,
+        ready: float,
+        rpo: float,
+        rto: float,
+        w: World,
+        down_since: float | None = None,
+    ) -> _Db:
+        ok, via = self._reach(w, db_id, option.member)
+        return _Db(
+            "active",
+            option.member,
+            self.prep.vm_site.get(option.member),
+            ready,
+            down_since,
+            rpo,
+            rto,
+            option.text,
+            False,
+            (),
+            ok,
+            via,
+            option.source,
+        )
+
+    def _reach(self, w: World, db_id: str, member: str | None) -> tuple[bool, str | None]:
+        """Whether the database's users reach it, and through which CAS array."""
+        prep = self.prep
+        if member is None:
+            return False, None
+        if not prep.cas:
+            return True, None
+        site = prep.db_user_site.get(db_id)
+        options = self._cas_options.get(site or "") if site else self._cas_options_none
+        if options is None:
+            options = prep.cas_options(site)
+        active_site = w.site_of_vm(prep, member)
+        for cas_id in options:
+            if cas_id in w.cas_down:
+                continue
+            if w.connected(prep.cas[cas_id].site, active_site):
+                return True, cas_id
+        return False, None
+
+    def _actions(self, run: Run, w: World) -> tuple[Action, ...]:
+        prep = self.prep
+        found: dict[tuple[str, str], Action] = {}
+        for db_id in run.touched_dbs:
+            st = run.db.get(db_id)
+            if st is not None:
+                for action in st.actions:
+                    found.setdefault((action.name, action.target), action)
+        for dag_id, state in run.dag_state.items():
+            if state.quorum or dag_id in run.switchover:
+                continue
+            dag = prep.dags[dag_id]
+            if any(w.vm_up(m) and w.site_of_vm(prep, m) not in w.sites_down for m in dag.members):
+                alt = prep.witnesses.get(dag.alternate_witness or "")
+                label = f"datacenter switchover of DAG {dag.name}" + (
+                    f" with the alternate witness {alt.name}" if alt else ""
+                )
+                found[("switchover", dag_id)] = Action("switchover", dag_id, label)
+        for site in w.sites_down:
+            for plan_id in prep.plans_of_site.get(site, []):
+                if plan_id in run.srm_done:
+                    continue
+                plan = prep.plans[plan_id]
+                found[("run_recovery_plan", plan_id)] = Action(
+                    "run_recovery_plan", plan_id, f"run SRM recovery plan {plan.name}"
+                )
+                found[("test_recovery_plan", plan_id)] = Action(
+                    "test_recovery_plan", plan_id, f"test SRM recovery plan {plan.name}"
+                )
+        return tuple(found[key] for key in sorted(found))
+
+    # -- events ----------------------------------------------------------------------
+    def _quorum_event(
+        self, run: Run, dag_id: str, before: DagState, now: DagState, t: float
+    ) -> None:
+        dag = self.prep.dags[dag_id]
+        note = (
+            "static quorum model: Windows 2012 dynamic quorum can outlast failures that come "
+            "one at a time; this is the conservative view"
+        )
+        if now.quorum:
+            text = f"DAG {dag.name} keeps quorum with {now.votes} of {now.voters} votes"
+            kind = "quorum_kept"
+        else:
+            text = (
+                f"DAG {dag.name} loses quorum: {now.votes} of {now.voters} votes reachable; "
+                "its databases dismount"
+            )
+            kind = "quorum_lost"
+        dt = self.timings["vsphere_ha_timeline"]["dag_peer_detects_failure_s"]
+        run.event(t + dt, dag_id, kind, f"{text} ({note})", "DOMAIN §4 [product fact]; 000 §5.3")
+
+    def _db_events(self, run: Run, db_id: str, before: _Db, now: _Db, t: float) -> None:
+        db: MailboxDatabase = self.prep.dbs[db_id]
+        if before.status == now.status and before.active_on == now.active_on:
+            if before.reachable and not now.reachable and now.status == "active":
+                run.event(
+                    t,
+                    db_id,
+                    "db_unreachable",
+                    f"mailbox database {db.name} is mounted but its users reach no CAS array",
+                    "000 §5.3.1",
+                )
+            return
+        if now.status == "active":
+            tl = self.timings["vsphere_ha_timeline"]
+            if now.available_at - t == self.timings["dag"]["automatic_failover_s"]:
+                begin = t + tl["databases_begin_mount_s"]
+                run.event(
+                    begin,
+                    db_id,
+                    "db_mounting",
+                    f"mailbox database {db.name} begins to mount",
+                    "000 §4.1 Table 1",
+                )
+            run.event(now.available_at, db_id, "db_active", now.reason, now.source)
+            return
+        if now.status == "waiting":
+            keys = ", ".join(a.key for a in now.actions)
+            run.event(
+                t,
+                db_id,
+                "db_waiting",
+                f"mailbox database {db.name} is down ({now.reason}); waiting for an "
+                f"administrator: {keys}",
+                "000 §5.2.1",
+            )
+        else:
+            run.event(
+                t,
+                db_id,
+                "db_down",
+                f"mailbox database {db.name} is down ({now.reason})",
+                "DOMAIN §4",
+            )
+
+    # -- state -----------------------------------------------------------------------
+    def _state(self, run: Run, number: int, t: float) -> StepState:
+        prep = self.prep
+        databases = []
+        for db_id in sorted(prep.dbs):
+            st = run.db.get(db_id) or self._base_db[db_id]
+            db = prep.dbs[db_id]
+            active = st.status == "active"
+            rpo = st.rpo if active else None
+            rto = st.rto if active else None
+            meets = (
+                active
+                and st.reachable
+                and (rpo or 0.0) <= self.rpo_target_s
+                and (rto or 0.0) <= self.rto_target_s
+            )
+            databases.append(
+                DatabaseState(
+                    db_id,
+                    db.name,
+                    "active" if active else ("waiting" if st.status == "waiting" else "down"),
+                    st.active_on,
+                    rpo,
+                    rto,
+                    meets,
+                    db.mailboxes,
+                    st.reachable and active,
+                    st.reason,
+                    st.available_at,
+                    st.data_lost,
+                )
+            )
+        dags = tuple(run.dag_state.get(d) or self._base_dag[d] for d in sorted(prep.dags))
+        by_id = {d.id: d for d in databases}
+        sites = []
+        w = run.world
+        for site_id in prep.site_order:
+            site = prep.sites[site_id]
+            own = prep.dbs_of_user_site.get(site_id, [])
+            total = sum(by_id[d].mailboxes for d in own)
+            available = sum(by_id[d].mailboxes for d in own if by_id[d].available)
+            via = sorted(
+                {
+                    v
+                    for d in own
+                    if by_id[d].available and (v := (run.db.get(d) or self._base_db[d]).via)
+                }
+            )
+            if total:
+                with_access = site.users * available // total
+            else:
+                options = self._cas_options.get(site_id) or prep.cas_options(site_id)
+                reach = not prep.cas or any(c not in w.cas_down for c in options)
+                with_access = site.users if reach else 0
+            sites.append(
+                SiteState(
+                    site_id, site.name, site.users, with_access, tuple(via), site_id in w.sites_down
+                )
+            )
+        down = sorted(
+            set(w.sites_down)
+            | w.links_down
+            | w.hosts_down
+            | w.arrays_down
+            | w.luns_down
+            | set(w.vm_down)
+            | w.witness_down
+            | w.lbs_down
+            | set(w.cas_down)
+        )
+        return StepState(
+            number,
+            t,
+            tuple(databases),
+            dags,
+            tuple(sites),
+            run.offered if number >= 0 else (),
+            tuple(sorted(run.failed)),
+            tuple(down),
+        )
+
+    def _label(self, element: str) -> str:
+        found = self.index.get(element)
+        if found is not None:
+            return found.describe()
+        if element in self.prep.sp_array:
+            array = self.prep.arrays[self.prep.sp_array[element]]
+            return f"storage processor {element.rsplit('/', 1)[-1]} of array {array.name}"
+        return element
+
+
+def simulate(design: Design, scenario: SavedScenario | Sequence[ScenarioStep]) -> SimulationResult:
+    """Run one scenario on a design (prepares a :class:`Simulator`; reuse one for many).
+
+    Examples
+    --------
+    >>> from designer.domain.elements import Site
+    >>> design = Design(elements=[Site(id="s1", name="Boston", users=100)])
+    >>> simulate(design, [ScenarioStep(action="fail", target="s1")]).final.sites[0].down
+    True
+    """
+    return Simulator(design).run(scenario)

@@ -1,0 +1,300 @@
+"""What every scenario on one design needs, computed once: lookups and the baseline.
+
+The simulator reuses one :class:`Prepared` across runs (and the N-1 sweep across
+thousands of them), so a single failure only walks what it touches.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from designer.domain.design import Design
+from designer.domain.elements import (
+    Backup,
+    CasArray,
+    ConsistencyGroup,
+    Dag,
+    EsxiHost,
+    Exchange2007Replication,
+    FileShareWitness,
+    HostReplication,
+    LoadBalancer,
+    Lun,
+    MailboxDatabase,
+    Mirror,
+    ProtectionGroup,
+    RecoveryPlan,
+    Site,
+    SrmSitePair,
+    StorageArray,
+    VirtualDisk,
+    VirtualMachine,
+    VsphereCluster,
+    WanLink,
+)
+from designer.domain.enums import DiskPurpose, LoadBalancerKind
+from designer.domain.index import DesignIndex
+from designer.graph.topology import storage_processor_id
+
+__all__ = ["Prepared", "database_servers"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Disk:
+    id: str
+    vm: str
+    lun: str | None
+    purpose: DiskPurpose
+    database: str | None
+    rdm: bool
+
+
+def database_servers(prep: Prepared, db: MailboxDatabase) -> list[str]:
+    """The servers that can hold ``db``: its copies' members, else its Exchange 2007
+    cluster nodes, else the VMs with a disk tied to it."""
+    if db.copies:
+        return [c.member for c in db.copies]
+    repl = prep.e2007_of_db.get(db.id)
+    if repl is not None and repl.nodes:
+        return list(repl.nodes)
+    return sorted({d.vm for d in prep.disks_of_db.get(db.id, [])})
+
+
+class Prepared:
+    """Read-only lookups over one design, shaped for the simulator."""
+
+    def __init__(self, design: Design, index: DesignIndex | None = None) -> None:
+        self.design = design
+        self.index = ix = index or DesignIndex(design)
+        self.sites: dict[str, Site] = {s.id: s for s in ix.of("site", Site)}
+        self.links: dict[str, WanLink] = {w.id: w for w in ix.of("wan_link", WanLink)}
+        self.clusters: dict[str, VsphereCluster] = {
+            c.id: c for c in ix.of("vsphere_cluster", VsphereCluster)
+        }
+        self.hosts: dict[str, EsxiHost] = {h.id: h for h in ix.of("esxi_host", EsxiHost)}
+        self.vms: dict[str, VirtualMachine] = {v.id: v for v in ix.of("vm", VirtualMachine)}
+        self.arrays: dict[str, StorageArray] = {
+            a.id: a for a in ix.of("storage_array", StorageArray)
+        }
+        self.luns: dict[str, Lun] = {lun.id: lun for lun in ix.of("lun", Lun)}
+        self.mirrors: dict[str, Mirror] = {m.id: m for m in ix.of("mirror", Mirror)}
+        self.cgs: dict[str, ConsistencyGroup] = {
+            c.id: c for c in ix.of("consistency_group", ConsistencyGroup)
+        }
+        self.witnesses: dict[str, FileShareWitness] = {
+            w.id: w for w in ix.of("file_share_witness", FileShareWitness)
+        }
+        self.dags: dict[str, Dag] = {d.id: d for d in ix.of("dag", Dag)}
+        self.dbs: dict[str, MailboxDatabase] = {
+            d.id: d for d in ix.of("mailbox_database", MailboxDatabase)
+        }
+        self.cas: dict[str, CasArray] = {c.id: c for c in ix.of("cas_array", CasArray)}
+        self.lbs: dict[str, LoadBalancer] = {
+            lb.id: lb for lb in ix.of("load_balancer", LoadBalancer)
+        }
+        self.pairs: dict[str, SrmSitePair] = {p.id: p for p in ix.of("srm_site_pair", SrmSitePair)}
+        self.pgs: dict[str, ProtectionGroup] = {
+            p.id: p for p in ix.of("protection_group", ProtectionGroup)
+        }
+        self.plans: dict[str, RecoveryPlan] = {
+            p.id: p for p in ix.of("recovery_plan", RecoveryPlan)
+        }
+        self.backups: dict[str, Backup] = {b.id: b for b in ix.of("backup", Backup)}
+        self.host_repls: dict[str, HostReplication] = {
+            r.id: r for r in ix.of("host_replication", HostReplication)
+        }
+        self.e2007: dict[str, Exchange2007Replication] = {
+            r.id: r for r in ix.of("exchange2007_replication", Exchange2007Replication)
+        }
+        self._placement()
+        self._storage()
+        self._exchange()
+        self._clients()
+
+    # -- placement -------------------------------------------------------------------
+    def _placement(self) -> None:
+        self.site_order = sorted(self.sites)
+        by_site: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for h in self.hosts.values():
+            by_site[h.site]["hosts"].append(h.id)
+        for a in self.arrays.values():
+            by_site[a.site]["arrays"].append(a.id)
+        for w in self.witnesses.values():
+            by_site[w.site]["witnesses"].append(w.id)
+        for c in self.cas.values():
+            by_site[c.site]["cas"].append(c.id)
+        for lb in self.lbs.values():
+            if lb.site:
+                by_site[lb.site]["lbs"].append(lb.id)
+        self.in_site = by_site
+        self.links_of_site: dict[str, list[str]] = defaultdict(list)
+        self.link_domain_peers: dict[str, list[str]] = {}
+        domains: dict[str, list[str]] = defaultdict(list)
+        for link in self.links.values():
+            self.links_of_site[link.site_a].append(link.id)
+            self.links_of_site[link.site_b].append(link.id)
+            if link.failure_domain:
+                domains[link.failure_domain].append(link.id)
+        for link in self.links.values():
+            self.link_domain_peers[link.id] = (
+                sorted(domains[link.failure_domain]) if link.failure_domain else [link.id]
+            )
+        self.vms_on_host: dict[str, list[str]] = defaultdict(list)
+        for vm in self.vms.values():
+            self.vms_on_host[vm.host].append(vm.id)
+        self.hosts_in_cluster: dict[str, list[str]] = defaultdict(list)
+        for h in self.hosts.values():
+            if h.cluster:
+                self.hosts_in_cluster[h.cluster].append(h.id)
+        self.host_used_gb: dict[str, float] = {
+            h: sum(self.vms[v].memory_gb for v in vms) for h, vms in self.vms_on_host.items()
+        }
+        self.vm_site: dict[str, str] = {}
+        for vm in self.vms.values():
+            host = self.hosts.get(vm.host)
+            if host is not None:
+                self.vm_site[vm.id] = host.site
+        self.witness_on_vm: dict[str, list[str]] = defaultdict(list)
+        for w in self.witnesses.values():
+            if w.vm:
+                self.witness_on_vm[w.vm].append(w.id)
+
+    # -- storage ---------------------------------------------------------------------
+    def _storage(self) -> None:
+        self.luns_of_array: dict[str, list[str]] = defaultdict(list)
+        self.sp_array: dict[str, str] = {}
+        for lun in self.luns.values():
+            self.luns_of_array[lun.array].append(lun.id)
+        for a in self.arrays.values():
+            for slot in ("A", "B"):
+                self.sp_array[storage_processor_id(a.id, slot)] = a.id
+        self.disks_of_vm: dict[str, list[_Disk]] = defaultdict(list)
+        self.disks_on_lun: dict[str, list[_Disk]] = defaultdict(list)
+        self.disks_of_db: dict[str, list[_Disk]] = defaultdict(list)
+        for d in self.index.of("virtual_disk", VirtualDisk):
+            disk = _Disk(d.id, d.vm, d.lun, d.purpose, d.database, d.placement.value[:3] == "rdm")
+            self.disks_of_vm[d.vm].append(disk)
+            if d.lun:
+                self.disks_on_lun[d.lun].append(disk)
+            if d.database:
+                self.disks_of_db[d.database].append(disk)
+        self.mirrors_from_lun: dict[str, list[str]] = defaultdict(list)
+        for m in self.mirrors.values():
+            self.mirrors_from_lun[m.source_lun].append(m.id)
+        self.cg_of_mirror: dict[str, str] = {}
+        for cg in self.cgs.values():
+            for mirror_id in cg.mirrors:
+                self.cg_of_mirror.setdefault(mirror_id, cg.id)
+
+    def lun_site(self, lun_id: str) -> str | None:
+        lun = self.luns.get(lun_id)
+        array = self.arrays.get(lun.array) if lun else None
+        return array.site if array else None
+
+    # -- Exchange --------------------------------------------------------------------
+    def _exchange(self) -> None:
+        self.dbs_of_dag: dict[str, list[str]] = defaultdict(list)
+        self.e2007_of_db: dict[str, Exchange2007Replication] = {}
+        for r in sorted(self.e2007.values(), key=lambda r: r.id):
+            for db_id in r.databases:
+                self.e2007_of_db.setdefault(db_id, r)
+        self.dbs_on_vm: dict[str, list[str]] = defaultdict(list)
+        self.db_home_site: dict[str, str | None] = {}
+        self.db_user_site: dict[str, str | None] = {}
+        self.dags_of_vm: dict[str, list[str]] = defaultdict(list)
+        for dag in self.dags.values():
+            for m in dag.members:
+                self.dags_of_vm[m].append(dag.id)
+        self.dags_of_witness: dict[str, list[str]] = defaultdict(list)
+        for dag in self.dags.values():
+            for w in (dag.witness, dag.alternate_witness):
+                if w:
+                    self.dags_of_witness[w].append(dag.id)
+        for db in self.dbs.values():
+            if db.dag:
+                self.dbs_of_dag[db.dag].append(db.id)
+            servers = database_servers(self, db)
+            for vm in servers:
+                if db.id not in self.dbs_on_vm[vm]:
+                    self.dbs_on_vm[vm].append(db.id)
+            for disk in self.disks_of_db.get(db.id, []):
+                if db.id not in self.dbs_on_vm[disk.vm]:
+                    self.dbs_on_vm[disk.vm].append(db.id)
+            preferred = sorted(db.copies, key=lambda c: (c.activation_preference, c.member))
+            home = self.vm_site.get(preferred[0].member) if preferred else None
+            if home is None and servers:
+                home = self.vm_site.get(servers[0])
+            self.db_home_site[db.id] = home
+            self.db_user_site[db.id] = db.user_site or home
+        self.repls_from_vm: dict[str, list[HostReplication]] = defaultdict(list)
+        for hr in sorted(self.host_repls.values(), key=lambda r: r.id):
+            self.repls_from_vm[hr.source].append(hr)
+        for cluster in self.e2007.values():
+            for vm in [*cluster.nodes, *([cluster.target] if cluster.target else [])]:
+                for db_id in cluster.databases:
+                    if db_id not in self.dbs_on_vm[vm]:
+                        self.dbs_on_vm[vm].append(db_id)
+        for hr in self.host_repls.values():
+            for db_id in list(self.dbs_on_vm.get(hr.source, [])):
+                if db_id not in self.dbs_on_vm[hr.target]:
+                    self.dbs_on_vm[hr.target].append(db_id)
+        self.backups_of_db: dict[str, list[str]] = defaultdict(list)
+        self.dbs_of_backup: dict[str, list[str]] = defaultdict(list)
+        for b in sorted(self.backups.values(), key=lambda b: b.id):
+            covered = set(b.databases)
+            for vm in b.vms:
+                covered.update(self.dbs_on_vm.get(vm, []))
+            for db_id in sorted(covered):
+                self.backups_of_db[db_id].append(b.id)
+                self.dbs_of_backup[b.id].append(db_id)
+        self.plans_of_site: dict[str, list[str]] = defaultdict(list)
+        self.plans_of_vm: dict[str, list[str]] = defaultdict(list)
+        for plan in sorted(self.plans.values(), key=lambda p: p.id):
+            pair = self.pairs.get(plan.site_pair)
+            if pair:
+                self.plans_of_site[pair.protected_site].append(plan.id)
+            for pg_id in plan.protection_groups:
+                pg = self.pgs.get(pg_id)
+                for vm in pg.vms if pg else []:
+                    if plan.id not in self.plans_of_vm[vm]:
+                        self.plans_of_vm[vm].append(plan.id)
+
+    # -- clients ---------------------------------------------------------------------
+    def _clients(self) -> None:
+        self.lbs_of_cas: dict[str, list[str]] = defaultdict(list)
+        self.geo_lbs_of_cas: dict[str, list[str]] = defaultdict(list)
+        for lb in sorted(self.lbs.values(), key=lambda lb: lb.id):
+            for cas in lb.cas_arrays:
+                if lb.lb_kind is LoadBalancerKind.GEOGRAPHIC or lb.site is None:
+                    self.geo_lbs_of_cas[cas].append(lb.id)
+                else:
+                    self.lbs_of_cas[cas].append(lb.id)
+        self.cas_of_vm: dict[str, list[str]] = defaultdict(list)
+        for array in sorted(self.cas.values(), key=lambda c: c.id):
+            for vm in array.members:
+                self.cas_of_vm[vm].append(array.id)
+        self.cas_of_site: dict[str, list[str]] = defaultdict(list)
+        self.cas_of_namespace: dict[str, list[str]] = defaultdict(list)
+        for array in sorted(self.cas.values(), key=lambda c: c.id):
+            self.cas_of_site[array.site].append(array.id)
+            self.cas_of_namespace[array.namespace].append(array.id)
+        self.dbs_of_user_site: dict[str | None, list[str]] = defaultdict(list)
+        for db_id in sorted(self.dbs):
+            self.dbs_of_user_site[self.db_user_site[db_id]].append(db_id)
+
+    def cas_options(self, site: str | None) -> list[str]:
+        """CAS arrays the users of ``site`` may use, own site first: their own, the
+        arrays sharing a namespace with them, those behind a geographic load balancer
+        (any array when the site has none of its own)."""
+        own = self.cas_of_site.get(site or "", [])
+        options = list(own)
+        seen = set(options)
+        extra: set[str] = set()
+        if not own:
+            extra.update(self.cas)
+        for cas_id in own:
+            extra.update(self.cas_of_namespace[self.cas[cas_id].namespace])
+        extra.update(c for c in self.cas if self.geo_lbs_of_cas.get(c))
+        options.extend(sorted(extra - seen))
+        return options

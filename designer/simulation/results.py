@@ -1,0 +1,257 @@
+"""What a simulation returns: per-step states, the timeline of events, the actions offered.
+
+Plain frozen dataclasses (no pydantic): a scenario on a large design builds thousands
+of them and the N-1 sweep many more, so they stay cheap to create and compare.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+__all__ = [
+    "Action",
+    "DagState",
+    "DatabaseState",
+    "DbStatus",
+    "Event",
+    "SimulationResult",
+    "SiteState",
+    "StepState",
+]
+
+#: ``active``: mounted on ``active_on``; ``down``: no copy can serve it and no action
+#: helps; ``waiting``: an administrator action (listed in the step's actions) brings it back.
+DbStatus = Literal["active", "down", "waiting"]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing that happened: when (seconds from the scenario start), to what, why.
+
+    ``kind`` is a short stable tag the GUI can animate on (``host_failed``,
+    ``ha_restart``, ``db_activated`` …); ``source`` cites the document behind the timing
+    or behaviour ("000 §4.1 Table 1").
+    """
+
+    t: float
+    element: str
+    kind: str
+    text: str
+    source: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "t": self.t,
+            "element": self.element,
+            "kind": self.kind,
+            "text": self.text,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """An administrator action the current state offers.
+
+    Take it with ``ScenarioStep(action="admin", admin_action=name, target=target)``;
+    ``key`` (``name:target``) is what the CLI's ``--action`` accepts.
+    """
+
+    name: str
+    target: str
+    label: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}:{self.target}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "target": self.target, "key": self.key, "label": self.label}
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseState:
+    """One mailbox database after a step.
+
+    ``rpo_s`` / ``rto_s`` are None while the database has no recovery (down or waiting);
+    ``available_at`` is when it (re)mounted, which :meth:`SimulationResult.state_at`
+    uses to show it still failing over at an earlier time.
+    """
+
+    id: str
+    name: str
+    state: DbStatus
+    active_on: str | None
+    rpo_s: float | None
+    rto_s: float | None
+    meets_targets: bool
+    mailboxes: int
+    reachable: bool
+    reason: str = ""
+    available_at: float = 0.0
+    data_lost: bool = False
+
+    @property
+    def available(self) -> bool:
+        """Mounted and reachable by its users."""
+        return self.state == "active" and self.reachable
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "state": self.state,
+            "active_on": self.active_on,
+            "rpo_s": self.rpo_s,
+            "rto_s": self.rto_s,
+            "meets_targets": self.meets_targets,
+            "mailboxes": self.mailboxes,
+            "reachable": self.reachable,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DagState:
+    id: str
+    name: str
+    quorum: bool
+    votes: int
+    voters: int
+    quorum_sites: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "quorum": self.quorum,
+            "votes": self.votes,
+            "voters": self.voters,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SiteState:
+    id: str
+    name: str
+    users: int
+    users_with_access: int
+    via: tuple[str, ...]
+    down: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "users": self.users,
+            "users_with_access": self.users_with_access,
+            "via": list(self.via),
+            "down": self.down,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StepState:
+    """The settled state after one scenario step (index -1: before any step)."""
+
+    step: int
+    t: float
+    databases: tuple[DatabaseState, ...]
+    dags: tuple[DagState, ...]
+    sites: tuple[SiteState, ...]
+    actions: tuple[Action, ...]
+    failed: tuple[str, ...]
+    down: tuple[str, ...]
+
+    @property
+    def mailboxes_total(self) -> int:
+        return sum(db.mailboxes for db in self.databases)
+
+    @property
+    def mailboxes_available(self) -> int:
+        return sum(db.mailboxes for db in self.databases if db.available)
+
+    def database(self, key: str) -> DatabaseState:
+        """The database with this id or name."""
+        for db in self.databases:
+            if key in (db.id, db.name):
+                return db
+        raise KeyError(key)
+
+    def dag(self, key: str) -> DagState:
+        for dag in self.dags:
+            if key in (dag.id, dag.name):
+                return dag
+        raise KeyError(key)
+
+    def site(self, key: str) -> SiteState:
+        for site in self.sites:
+            if key in (site.id, site.name):
+                return site
+        raise KeyError(key)
+
+    @property
+    def max_rpo_s(self) -> float:
+        """The worst RPO (inf when a database has none yet)."""
+        return max((_inf(db.rpo_s) for db in self.databases), default=0.0)
+
+    @property
+    def max_rto_s(self) -> float:
+        return max((_inf(db.rto_s) for db in self.databases), default=0.0)
+
+
+def _inf(value: float | None) -> float:
+    return math.inf if value is None else value
+
+
+@dataclass(frozen=True, slots=True)
+class SimulationResult:
+    """The states after each step and the timeline of events, sorted by time."""
+
+    initial: StepState
+    steps: tuple[StepState, ...]
+    events: tuple[Event, ...] = field(default_factory=tuple)
+
+    @property
+    def final(self) -> StepState:
+        return self.steps[-1] if self.steps else self.initial
+
+    @property
+    def actions_available(self) -> tuple[Action, ...]:
+        return self.final.actions
+
+    def state_at(self, t: float) -> StepState:
+        """The state at time ``t``: the last step at or before it, databases still
+        failing over (mounting later than ``t``) shown as waiting."""
+        current = self.initial
+        for state in self.steps:
+            if state.t <= t:
+                current = state
+        databases = tuple(
+            replace(db, state="waiting", reason="failing over", rto_s=None, meets_targets=False)
+            if db.state == "active" and db.available_at > t
+            else db
+            for db in current.databases
+        )
+        return replace(current, databases=databases)
+
+    def events_until(self, t: float) -> tuple[Event, ...]:
+        return tuple(e for e in self.events if e.t <= t)
+
+    def to_json(self, at: float | None = None) -> dict[str, Any]:
+        """The CLI's JSON shape (state at ``at``, else the final settled state)."""
+        state = self.final if at is None else self.state_at(at)
+        events = self.events if at is None else self.events_until(at)
+        return {
+            "databases": [db.to_json() for db in state.databases],
+            "dags": [dag.to_json() for dag in state.dags],
+            "sites": [site.to_json() for site in state.sites],
+            "events": [e.to_json() for e in events],
+            "actions_available": [a.to_json() for a in state.actions],
+            "mailboxes": {
+                "total": state.mailboxes_total,
+                "available": state.mailboxes_available,
+            },
+        }

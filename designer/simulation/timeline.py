@@ -1,0 +1,185 @@
+"""Events of the infrastructure layer: sites, links, hosts and vSphere HA, storage,
+witnesses, load balancers and mirrors, timed from the source documents."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from designer.catalog import clariion, model_family
+from designer.domain.enums import MirrorMode
+from designer.simulation.world import World
+
+if TYPE_CHECKING:
+    from designer.simulation.engine import Run, Simulator
+
+__all__ = ["infrastructure_events"]
+
+_TABLE1 = "000 §4.1 Table 1"
+
+
+def infrastructure_events(sim: Simulator, run: Run, prev: World, w: World, t: float) -> None:
+    """Record what the step did to the infrastructure (only what changed)."""
+    prep, tl = sim.prep, sim.timings["vsphere_ha_timeline"]
+    for site_id in sorted(w.sites_down - prev.sites_down):
+        placed = prep.in_site.get(site_id, {})
+        run.event(
+            t,
+            site_id,
+            "site_down",
+            f"site {prep.sites[site_id].name} is down with {len(placed.get('hosts', []))} hosts, "
+            f"{len(placed.get('arrays', []))} arrays and "
+            f"{len(prep.links_of_site.get(site_id, []))} WAN links",
+            "DOMAIN §4",
+        )
+    for link_id in sorted(w.links_down - prev.links_down):
+        link = prep.links[link_id]
+        if link_id in w.failed:
+            continue
+        ends = {link.site_a, link.site_b}
+        if ends & w.sites_down:
+            continue
+        run.event(
+            t,
+            link_id,
+            "link_down",
+            f"WAN link {link.name} is down with its failure domain {link.failure_domain}",
+            "004 (shared failure domain)",
+        )
+    for host_id in sorted(w.hosts_down - prev.hosts_down):
+        host = prep.hosts[host_id]
+        run.event(
+            t + tl["host_failure_detected_s"],
+            host_id,
+            "host_failure_detected",
+            f"ESXi host {host.name} failure detected",
+            _TABLE1,
+        )
+        for vm_id in sorted(prep.vms_on_host.get(host_id, [])):
+            vm = prep.vms[vm_id]
+            if vm_id in w.vm_restarted and vm_id not in prev.vm_restarted:
+                target = prep.hosts[w.vm_restarted[vm_id]].name
+                run.event(t + tl["vm_fails_s"], vm_id, "vm_failed", f"VM {vm.name} fails", _TABLE1)
+                run.event(
+                    t + tl["ha_restart_s"],
+                    vm_id,
+                    "ha_restart",
+                    f"VM {vm.name} restarted by vSphere HA on host {target}",
+                    _TABLE1,
+                )
+                run.event(
+                    t + tl["restarted_vm_os_up_s"],
+                    vm_id,
+                    "vm_os_up",
+                    f"VM {vm.name} operating system running",
+                    _TABLE1,
+                )
+                if prep.dags_of_vm.get(vm_id):
+                    run.event(
+                        t + tl["log_copy_replay_begins_s"],
+                        vm_id,
+                        "copy_resync",
+                        f"database copies on {vm.name} begin copying and replaying logs",
+                        _TABLE1,
+                    )
+                    run.event(
+                        t + tl["copies_healthy_s"],
+                        vm_id,
+                        "copies_healthy",
+                        f"database copies on {vm.name} healthy again (resynchronised)",
+                        _TABLE1,
+                    )
+            elif vm_id in w.ha_refused and vm_id not in prev.ha_refused:
+                run.event(t + tl["vm_fails_s"], vm_id, "vm_failed", f"VM {vm.name} fails", _TABLE1)
+                run.event(
+                    t + tl["ha_restart_s"],
+                    vm_id,
+                    "ha_restart_failed",
+                    f"VM {vm.name} cannot be restarted by vSphere HA: {w.ha_refused[vm_id]}",
+                    "000 §4.1",
+                )
+    support = clariion()["support"]
+    for sp in sorted(w.sps_down - prev.sps_down):
+        array = prep.arrays[prep.sp_array[sp]]
+        slot = sp.rsplit("-", 1)[-1]
+        peer = f"{array.id}/SP-{'B' if slot == 'A' else 'A'}"
+        if peer in w.sps_down:
+            run.event(
+                t,
+                array.id,
+                "array_down",
+                f"storage array {array.name} lost both storage processors; its LUNs are down",
+                "002",
+            )
+            continue
+        run.event(
+            t,
+            sp,
+            "trespass",
+            f"LUNs of storage processor {slot} on array {array.name} trespass to SP "
+            f"{peer.rsplit('-', 1)[-1]}; no outage",
+            "002 'SP failure'",
+        )
+        family = model_family(array.model)
+        if support["write_cache_survives_sp_failure"].get(family, True) is False:
+            run.event(
+                t,
+                array.id,
+                "write_cache_off",
+                f"array {array.name} ({array.model}) turns write caching off while an SP is "
+                "down: expect higher Exchange latency",
+                "002 'SP failure'",
+            )
+    for vm_id, reason in sorted(w.vm_down.items()):
+        if reason == "storage_lost" and prev.vm_down.get(vm_id) != reason:
+            run.event(
+                t,
+                vm_id,
+                "vm_storage_lost",
+                f"VM {prep.vms[vm_id].name} lost its disks; vSphere HA cannot restart it",
+                "DOMAIN §4",
+            )
+    for witness_id in sorted(w.witness_down - prev.witness_down):
+        dags = ", ".join(prep.dags[d].name for d in prep.dags_of_witness.get(witness_id, []))
+        run.event(
+            t,
+            witness_id,
+            "witness_down",
+            f"file share witness {prep.witnesses[witness_id].name} is down"
+            + (f"; DAG {dags} runs on but is one failure from an outage" if dags else ""),
+            "DOMAIN §4",
+        )
+    for lb_id in sorted(w.lbs_down - prev.lbs_down):
+        lb = prep.lbs[lb_id]
+        units = "both units of the HA pair" if lb.ha_pair else "its single unit"
+        run.event(t, lb_id, "lb_down", f"load balancer {lb.name} is down ({units})", "000 §4.2")
+    for cas_id in sorted(set(w.cas_down) - set(prev.cas_down)):
+        run.event(
+            t,
+            cas_id,
+            "cas_unreachable",
+            f"CAS array {prep.cas[cas_id].name} is unreachable: {w.cas_down[cas_id]}",
+            "000 §4.2, §5.3.1",
+        )
+    fracture = clariion()["guidelines"]["sync_fracture_after_link_loss_s"]
+    for mirror_id in sorted(run.mirror_down_since):
+        if run.mirror_down_since[mirror_id] != t:
+            continue
+        mirror = prep.mirrors[mirror_id]
+        if mirror.mode is MirrorMode.SYNC:
+            run.event(
+                t + fracture,
+                mirror_id,
+                "mirror_fractured",
+                f"mirror {mirror.name} (MirrorView/S) fractures after losing its link; the "
+                "secondary ages until the link returns",
+                "002 'Loss of the mirrored link'",
+            )
+        else:
+            run.event(
+                t,
+                mirror_id,
+                "mirror_paused",
+                f"mirror {mirror.name} (MirrorView/A) tracks changes on the primary; the "
+                "secondary ages until the link returns",
+                "002 'Loss of the mirrored link'",
+            )

@@ -1,0 +1,226 @@
+"""The infrastructure after a set of failures: what is down, what vSphere HA restarted.
+
+:func:`compute_world` walks only from the failed elements outwards (site → hosts,
+arrays, links…; host → VMs; array or both SPs → LUNs → disks → VMs), so its cost is
+proportional to what the failures touch, not to the design.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from designer.domain.enums import DiskPurpose
+from designer.simulation.prepared import Prepared
+
+__all__ = ["World", "components", "compute_world"]
+
+
+@dataclass(slots=True)
+class World:
+    """Settled infrastructure state. Sets hold only what differs from a healthy design."""
+
+    failed: frozenset[str]
+    sites_down: set[str] = field(default_factory=set)
+    links_down: set[str] = field(default_factory=set)
+    #: Site → connected-component number; None while no site or link is down.
+    comp: dict[str, int] | None = None
+    hosts_down: set[str] = field(default_factory=set)
+    arrays_down: set[str] = field(default_factory=set)
+    sps_down: set[str] = field(default_factory=set)
+    luns_down: set[str] = field(default_factory=set)
+    vm_down: dict[str, str] = field(default_factory=dict)
+    #: VM → the host vSphere HA restarted it on.
+    vm_restarted: dict[str, str] = field(default_factory=dict)
+    #: VMs that failed with their host and could not be restarted → why.
+    ha_refused: dict[str, str] = field(default_factory=dict)
+    #: (VM, database or "*") whose copy's disks are gone.
+    copy_lost: set[tuple[str, str]] = field(default_factory=set)
+    witness_down: set[str] = field(default_factory=set)
+    lbs_down: set[str] = field(default_factory=set)
+    cas_down: dict[str, str] = field(default_factory=dict)
+    #: VMs brought up elsewhere by SRM → their new site.
+    vm_relocated: dict[str, str] = field(default_factory=dict)
+    touched_vms: set[str] = field(default_factory=set)
+    unknown: list[str] = field(default_factory=list)
+
+    def vm_up(self, vm: str) -> bool:
+        return vm not in self.vm_down
+
+    def site_of_vm(self, prep: Prepared, vm: str) -> str | None:
+        return self.vm_relocated.get(vm) or prep.vm_site.get(vm)
+
+    def connected(self, a: str | None, b: str | None) -> bool:
+        if a is None or b is None:
+            return a == b
+        if a in self.sites_down or b in self.sites_down:
+            return False
+        if self.comp is None:
+            return True
+        return self.comp.get(a, -1) == self.comp.get(b, -2) or a == b
+
+
+def components(prep: Prepared, sites_down: set[str], links_down: set[str]) -> dict[str, int]:
+    """Connected components of the surviving sites over the surviving links."""
+    comp: dict[str, int] = {}
+    number = 0
+    for start in prep.site_order:
+        if start in sites_down or start in comp:
+            continue
+        comp[start] = number
+        stack = [start]
+        while stack:
+            here = stack.pop()
+            for link_id in prep.links_of_site.get(here, []):
+                if link_id in links_down:
+                    continue
+                link = prep.links[link_id]
+                there = link.site_b if link.site_a == here else link.site_a
+                if there in sites_down or there in comp:
+                    continue
+                comp[there] = number
+                stack.append(there)
+        number += 1
+    return comp
+
+
+def compute_world(
+    prep: Prepared,
+    failed: frozenset[str],
+    relocated: dict[str, str] | None = None,
+) -> World:
+    """The infrastructure once ``failed`` are down and vSphere HA has acted.
+
+    ``relocated`` are VMs an SRM recovery plan brought up at another site: they are up
+    there whatever happened to their original host and storage.
+    """
+    w = World(failed=failed)
+    relocated = relocated or {}
+    w.vm_relocated = dict(relocated)
+    for element in sorted(failed):
+        if element in prep.sites:
+            w.sites_down.add(element)
+        elif element in prep.links:
+            w.links_down.update(prep.link_domain_peers[element])
+        elif element in prep.hosts:
+            w.hosts_down.add(element)
+        elif element in prep.arrays:
+            w.arrays_down.add(element)
+        elif element in prep.sp_array:
+            w.sps_down.add(element)
+        elif element in prep.luns:
+            w.luns_down.add(element)
+        elif element in prep.vms:
+            w.vm_down[element] = "failed"
+        elif element in prep.witnesses:
+            w.witness_down.add(element)
+        elif element in prep.lbs:
+            w.lbs_down.add(element)
+        elif element in prep.cas:
+            w.cas_down[element] = "failed"
+        elif element in prep.mirrors or element in prep.host_repls:
+            pass  # replication links: read by the engine from ``failed``
+        else:
+            w.unknown.append(element)
+    for site in w.sites_down:
+        placed = prep.in_site.get(site, {})
+        w.hosts_down.update(placed.get("hosts", []))
+        w.arrays_down.update(placed.get("arrays", []))
+        w.witness_down.update(placed.get("witnesses", []))
+        w.lbs_down.update(placed.get("lbs", []))
+        for cas in placed.get("cas", []):
+            w.cas_down.setdefault(cas, f"site {prep.sites[site].name} is down")
+        w.links_down.update(prep.links_of_site.get(site, []))
+    if w.sites_down or w.links_down:
+        w.comp = components(prep, w.sites_down, w.links_down)
+    # Storage: an array, or both of its storage processors, takes its LUNs with it.
+    dead_arrays = set(w.arrays_down)
+    by_array: dict[str, int] = {}
+    for sp in w.sps_down:
+        array = prep.sp_array[sp]
+        by_array[array] = by_array.get(array, 0) + 1
+        if by_array[array] == 2:
+            dead_arrays.add(array)
+    for array in dead_arrays:
+        w.luns_down.update(prep.luns_of_array.get(array, []))
+    for lun in w.luns_down:
+        for disk in prep.disks_on_lun.get(lun, []):
+            if disk.vm in relocated:
+                continue
+            if disk.purpose is DiskPurpose.OS:
+                w.vm_down.setdefault(disk.vm, "storage_lost")
+            w.copy_lost.add((disk.vm, disk.database or "*"))
+            w.touched_vms.add(disk.vm)
+    # Hosts and vSphere HA.
+    stranded: dict[str | None, list[str]] = {}
+    for host in sorted(w.hosts_down):
+        for vm in prep.vms_on_host.get(host, []):
+            w.touched_vms.add(vm)
+            if vm in w.vm_down:
+                continue
+            stranded.setdefault(prep.hosts[host].cluster, []).append(vm)
+    for cluster_id, vms in sorted(stranded.items(), key=lambda kv: kv[0] or ""):
+        _ha_restart(prep, w, cluster_id, vms)
+    for vm in relocated:
+        w.vm_down.pop(vm, None)
+        w.touched_vms.add(vm)
+    w.touched_vms.update(w.vm_down)
+    # Witnesses, load balancers and CAS arrays follow their VMs and sites.
+    for vm in w.vm_down:
+        for witness in prep.witness_on_vm.get(vm, []):
+            w.witness_down.add(witness)
+    cas_check: set[str] = set()
+    for vm in w.vm_down:
+        cas_check.update(prep.cas_of_vm.get(vm, []))
+    for lb in w.lbs_down:
+        cas_check.update(prep.lbs[lb].cas_arrays)
+    for cas_id in sorted(cas_check):
+        if cas_id in w.cas_down:
+            continue
+        cas_array = prep.cas[cas_id]
+        if cas_array.members and all(m in w.vm_down for m in cas_array.members):
+            w.cas_down[cas_id] = "every member server is down"
+            continue
+        local = prep.lbs_of_cas.get(cas_id, [])
+        geo = prep.geo_lbs_of_cas.get(cas_id, [])
+        if (local or geo) and all(lb in w.lbs_down for lb in (*local, *geo)):
+            names = ", ".join(prep.lbs[lb].name for lb in (*local, *geo))
+            w.cas_down[cas_id] = f"load balancer {names} is down"
+    return w
+
+
+def _ha_restart(prep: Prepared, w: World, cluster_id: str | None, vms: list[str]) -> None:
+    """Place the VMs of failed hosts on the cluster's survivors, largest first.
+
+    Capacity is host memory minus the memory of every VM registered on the host (a
+    failed VM keeps its reservation) and of the VMs already restarted there; a VM
+    never gets more vCPUs than a host has cores.
+    """
+    cluster = prep.clusters.get(cluster_id) if cluster_id else None
+    if cluster is None or not cluster.ha_enabled:
+        why = "no vSphere cluster" if cluster is None else f"HA is off in {cluster.name}"
+        for vm in vms:
+            w.vm_down[vm] = f"host_down: {why}"
+            w.ha_refused[vm] = why
+        return
+    survivors = [
+        h for h in sorted(prep.hosts_in_cluster.get(cluster.id, [])) if h not in w.hosts_down
+    ]
+    free = {h: prep.hosts[h].memory_gb - prep.host_used_gb.get(h, 0.0) for h in survivors}
+    for vm_id in sorted(vms, key=lambda v: (-prep.vms[v].memory_gb, v)):
+        machine = prep.vms[vm_id]
+        best: str | None = None
+        for h in survivors:
+            fits = free[h] + 1e-9 >= machine.memory_gb and prep.hosts[h].cpu_cores >= machine.vcpu
+            if fits and (best is None or free[h] > free[best]):
+                best = h
+        if best is None:
+            why = (
+                f"no surviving host in {cluster.name}"
+                if not survivors
+                else f"no surviving host in {cluster.name} has {machine.memory_gb:g} GB free"
+            )
+            w.vm_down[vm_id] = f"host_down: {why}"
+            w.ha_refused[vm_id] = why
+            continue
+        free[best] -= machine.memory_gb
+        w.vm_restarted[vm_id] = best
