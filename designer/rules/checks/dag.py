@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from itertools import combinations
 from operator import attrgetter
-from typing import NamedTuple
 
 from designer.catalog import limits
 from designer.domain.design import Severity
@@ -53,17 +52,19 @@ _COPY_FIELDS = attrgetter("member", "activation_preference", "replay_lag_days")
 _DISK_FIELDS = attrgetter("database", "vm", "lun", "purpose")
 
 
-class _Row(NamedTuple):
-    """One database and its copies' fields as parallel tuples, in the copies' order."""
-
-    db: MailboxDatabase
-    dag: Dag | None
-    members: tuple[str, ...]
-    prefs: tuple[int, ...]
-    lags: tuple[float, ...]
-    sites: tuple[str | None, ...]
-    #: The user site, or else the site of the most preferred copy.
-    primary: str | None
+#: One database and its copies' fields as parallel tuples, in the copies' order:
+#: (database, its DAG, members, activation preferences, replay lags, the members'
+#: sites, primary site: the user site or else the most preferred copy's site).
+#: A plain tuple: the rules unpack it, and a NamedTuple costs ~10% more to build.
+_Row = tuple[
+    MailboxDatabase,
+    Dag | None,
+    tuple[str, ...],
+    tuple[int, ...],
+    tuple[float, ...],
+    tuple[str | None, ...],
+    str | None,
+]
 
 
 class _DagFacts:
@@ -100,7 +101,7 @@ class _DagFacts:
 
     @cached_property
     def rows(self) -> list[_Row]:
-        """Every database with its copies flattened (see :class:`_Row`)."""
+        """Every database with its copies flattened (see ``_Row``)."""
         site_get = self.vm_site.get
         dags = self.dag_by_id
         rows: list[_Row] = []
@@ -115,7 +116,7 @@ class _DagFacts:
                 sites = tuple(map(site_get, members))
                 primary = primary or sites[prefs.index(min(prefs))]
             dag = dags.get(db.dag) if db.dag else None
-            rows.append(_Row(db, dag, members, prefs, lags, sites, primary))
+            rows.append((db, dag, members, prefs, lags, sites, primary))
         return rows
 
     @cached_property
@@ -496,6 +497,8 @@ def local_ha_copies_in_primary_site(ctx: RuleContext) -> Iterator[Finding]:
                     [db.id, dag.id],
                 )
             continue
+        if not any(lags) and sites.count(primary) >= need and len(set(members)) == len(members):
+            continue  # all copies current, on distinct members: counting sites is enough
         local = [
             m for m, lag, site in zip(members, lags, sites, strict=True)
             if site == primary and not lag
