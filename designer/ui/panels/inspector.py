@@ -7,7 +7,9 @@ and the editor goes back to the model's value.
 
 from __future__ import annotations
 
+import html
 from collections import Counter
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -33,9 +35,10 @@ from designer.document.events import (
     ElementsRemoved,
     SettingsChanged,
 )
+from designer.domain.design import Severity
 from designer.domain.elements import ElementBase
 from designer.ui.panels._commands import SetDesignMeta
-from designer.ui.panels._look import error_text_color, kind_icon
+from designer.ui.panels._look import error_text_color, kind_icon, severity_color
 from designer.ui.panels.field_editors import FieldEditor, TextArea, make_editor
 from designer.ui.panels.field_specs import field_specs
 from designer.ui.session import EditorSession
@@ -68,12 +71,18 @@ class InspectorPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.header_icon)
         top.addWidget(self.header, 1)
+        #: The shown element's active findings (or the design's counts), in colour.
+        self.findings_label = QLabel(self)
+        self.findings_label.setWordWrap(True)
+        self.findings_label.setTextFormat(Qt.TextFormat.RichText)
+        self.findings_label.setToolTip("Findings of the live check (details in Problems)")
         self.scroll_area = QScrollArea(self)
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
+        layout.addWidget(self.findings_label)
         layout.addWidget(self.scroll_area, 1)
         #: The element shown (None: the design form or a multi-selection).
         self.element_id: str | None = None
@@ -82,6 +91,7 @@ class InspectorPanel(QWidget):
         session.status_message.connect(self._remember_message)
         session.selection_changed.connect(self.rebuild)
         session.document_changed.connect(self._on_document_changed)
+        session.findings_changed.connect(self._show_findings)
         self.rebuild()
 
     # -- building ------------------------------------------------------------------------
@@ -104,6 +114,7 @@ class InspectorPanel(QWidget):
             self._build_multi(selection)
         else:
             self._build_design()
+        self._show_findings()
         old = self.scroll_area.takeWidget()
         self.scroll_area.setWidget(body)
         if old is not None:
@@ -126,7 +137,8 @@ class InspectorPanel(QWidget):
             editor = make_editor(spec)
             editor.set_choices(self.session.design)
             editor.show_value(getattr(element, spec.name))
-            editor.edited.connect(self._edit_field)
+            # Bind the id now: a late focus-out commit must not land on the next element.
+            editor.edited.connect(partial(self._edit_field, element.id))
             self.editors[spec.name] = editor
             if spec.editor == "bool":
                 self.form.addRow("", editor)
@@ -161,6 +173,7 @@ class InspectorPanel(QWidget):
         self.name_edit = QLineEdit(design.name)
         self.name_edit.setObjectName("design_name")
         self.name_edit.setToolTip("The design's name (window title, reports)")
+        self.name_edit.setCursorPosition(0)
         self.name_edit.editingFinished.connect(self._edit_name)
         self.description_edit = TextArea()
         self.description_edit.setObjectName("design_description")
@@ -222,6 +235,31 @@ class InspectorPanel(QWidget):
         spin.valueChanged.connect(lambda _v: self._edit_intent())
         return spin
 
+    def _show_findings(self) -> None:
+        result = self.session.findings
+        if self.element_id is not None:
+            findings = result.for_element(self.element_id)
+            lines = [
+                f'<span style="color:{severity_color(f.severity).name()}">'
+                f"<b>{f.code}</b></span> {html.escape(f.message)}"
+                for f in findings[:6]
+            ]
+            if len(findings) > 6:
+                lines.append(f"… and {len(findings) - 6} more in Problems")
+            text = "<br>".join(lines)
+        elif not self.session.selection:
+            counts = result.summary()
+            parts = [
+                f'<span style="color:{severity_color(s).name()}">{counts[s.value]} {s.value}</span>'
+                for s in Severity
+                if counts[s.value]
+            ]
+            text = ("Check: " + ", ".join(parts)) if parts else "Check: no findings"
+        else:
+            text = ""
+        self.findings_label.setText(text)
+        self.findings_label.setVisible(bool(text))
+
     # -- editing -------------------------------------------------------------------------
     def _remember_message(self, message: str) -> None:
         self._last_message = message
@@ -233,17 +271,16 @@ class InspectorPanel(QWidget):
             return ""
         return self._last_message or "the edit was refused"
 
-    def _edit_field(self, field: str, value: Any) -> None:
-        element_id = self.element_id
-        editor = self.editors.get(field)
-        if element_id is None or editor is None:
-            return
-        label = editor.spec.label.lower()
+    def _edit_field(self, element_id: str, field: str, value: Any) -> None:
         element = self.session.document.get(element_id)
-        text = f"Set {label} of {element.name}" if element else None
-        reason = self._push(SetProperty(element_id, field, value, text=text))
-        # The push may have rebuilt the form (a selection change); look the editor up again.
-        editor = self.editors.get(field)
+        if element is None:
+            return
+        spec = next((s for s in field_specs(type(element)) if s.name == field), None)
+        label = spec.label.lower() if spec else field.replace("_", " ")
+        reason = self._push(
+            SetProperty(element_id, field, value, text=f"Set {label} of {element.name}")
+        )
+        editor = self.editors.get(field) if element_id == self.element_id else None
         if editor is None:
             return
         editor.show_error(_short(reason))

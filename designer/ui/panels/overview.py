@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QPen, QPolygonF, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QWidget
 
@@ -35,6 +35,11 @@ class OverviewPanel(QGraphicsView):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._visible = QPolygonF()
+        # Items move often (drags); refit at most a few times a second.
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(150)
+        self._fit_timer.timeout.connect(self._fit)
         self._dragging = False
         self._scene: QGraphicsScene | None = None
         self.attach_scene()
@@ -52,11 +57,17 @@ class OverviewPanel(QGraphicsView):
         if self._scene is not None:
             with contextlib.suppress(RuntimeError, TypeError):
                 self._scene.sceneRectChanged.disconnect(self._fit)
+                self._scene.changed.disconnect(self._schedule_fit)
         self._scene = scene
         self.setScene(scene)
         if scene is not None:
             scene.sceneRectChanged.connect(self._fit)
+            scene.changed.connect(self._schedule_fit)
         self._fit()
+
+    def _schedule_fit(self, *_args: object) -> None:
+        if not self._fit_timer.isActive():
+            self._fit_timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
@@ -68,10 +79,15 @@ class OverviewPanel(QGraphicsView):
         scene = self.scene()
         if scene is None:
             return
-        rect = scene.sceneRect()
+        # The canvas pads its scene rect generously for scrolling; show the drawing.
+        rect = scene.itemsBoundingRect()
+        if rect.isEmpty():
+            rect = scene.sceneRect()
         if rect.isEmpty():
             return
-        self.fitInView(rect.adjusted(-10, -10, 10, 10), Qt.AspectRatioMode.KeepAspectRatio)
+        margin = max(rect.width(), rect.height()) * 0.03
+        rect = rect.adjusted(-margin, -margin, margin, margin)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         self.update_visible_area()
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
@@ -78,8 +79,13 @@ def explain_html(code: str) -> str:
     ]
     for title, text in [*sections, ("Source", source)]:
         if text:
-            parts.append(f"<p><b>{title}.</b> {html.escape(text)}</p>")
+            parts.append(f"<p><b>{title}.</b> {_rst_inline(text)}</p>")
     return "\n".join(parts)
+
+
+def _rst_inline(text: str) -> str:
+    """Escape ``text`` and turn its reST literals (``name``) into <code>."""
+    return re.sub(r"``(.+?)``", r"<code>\1</code>", html.escape(text))
 
 
 class _EnterFilter(QObject):
