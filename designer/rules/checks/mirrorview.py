@@ -7,22 +7,27 @@ Every limit and guideline comes from ``resources/catalog/clariion_mirrorview.jso
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from functools import cache
 
 from designer.catalog import MirrorLimits, clariion, mirror_limits, model_family
 from designer.domain.design import Severity
 from designer.domain.elements import (
     ConsistencyGroup,
-    Lun,
     Mirror,
     Site,
     StorageArray,
-    VirtualDisk,
     WanLink,
 )
 from designer.domain.enums import ArrayModel, DiskPurpose, MirrorMode, Protocol, RecoveryPolicy
 from designer.domain.index import DesignIndex
-from designer.rules.checks.srm import listing, plural, srm_scope
+from designer.rules.checks._replication import (
+    consistency_group_arrays,
+    listing,
+    mirror_ends,
+    plural,
+    srm_scope,
+)
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
 from designer.rules.registry import rule
@@ -52,40 +57,9 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _mirror_arrays(index: DesignIndex, mirror: Mirror) -> list[StorageArray]:
-    """The mirror's source and target arrays (those that exist), source first."""
-    arrays = []
-    for lun_id in (mirror.source_lun, mirror.target_lun):
-        array = index.array_of_lun(lun_id)
-        if array is not None:
-            arrays.append(array)
-    return arrays
-
-
-class _Links:
-    """The WAN link a mirror crosses: its own ``wan_link``, else the direct link."""
-
-    def __init__(self, index: DesignIndex) -> None:
-        self.index = index
-        self.direct: dict[frozenset[str], WanLink] = {}
-        for link in index.of("wan_link", WanLink):
-            self.direct.setdefault(frozenset((link.site_a, link.site_b)), link)
-
-    def sites(self, mirror: Mirror) -> tuple[str | None, str | None]:
-        return self.index.site_of(mirror.source_lun), self.index.site_of(mirror.target_lun)
-
-    def of(self, mirror: Mirror) -> WanLink | None:
-        if mirror.wan_link:
-            return self.index.typed(mirror.wan_link, WanLink)
-        src, dst = self.sites(mirror)
-        if src is None or dst is None or src == dst:
-            return None
-        return self.direct.get(frozenset((src, dst)))
-
-    def local(self, mirror: Mirror) -> bool:
-        """Both arrays in one site and no link named: the mirror crosses no WAN."""
-        src, dst = self.sites(mirror)
-        return mirror.wan_link is None and src is not None and src == dst
+@cache
+def _limits(model: str, mode: MirrorMode) -> MirrorLimits | None:
+    return mirror_limits(model, mode)
 
 
 def mirror_link(index: DesignIndex, mirror: Mirror) -> WanLink | None:
@@ -99,15 +73,16 @@ def mirror_link(index: DesignIndex, mirror: Mirror) -> WanLink | None:
     ...                                          target_lun="b")) is None
     True
     """
-    return _Links(index).of(mirror)
+    end = mirror_ends(index).get(mirror.id)
+    return end.link if end is not None else None
 
 
 def _tightest(
-    arrays: list[StorageArray], mode: MirrorMode, attribute: str
+    arrays: Iterable[StorageArray], mode: MirrorMode, attribute: str
 ) -> tuple[StorageArray, MirrorLimits] | None:
     best: tuple[StorageArray, MirrorLimits] | None = None
     for array in arrays:
-        limits = mirror_limits(array.model, mode)
+        limits = _limits(str(array.model), mode)
         if limits is None:
             continue
         if best is None or getattr(limits, attribute) < getattr(best[1], attribute):
@@ -148,14 +123,11 @@ def mirrors_per_cg_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     consistency group".
     """
     index = ctx.index
+    cg_arrays = consistency_group_arrays(index)
     for cg in index.of("consistency_group", ConsistencyGroup):
         mirror_ids = list(dict.fromkeys(cg.mirrors))
-        arrays: dict[str, StorageArray] = {}
-        for mirror_id in mirror_ids:
-            mirror = index.typed(mirror_id, Mirror)
-            if mirror is not None:
-                arrays.update((a.id, a) for a in _mirror_arrays(index, mirror))
-        tightest = _tightest(list(arrays.values()), cg.mode, "max_luns_per_cg")
+        arrays = cg_arrays.get(cg.id, {})
+        tightest = _tightest(arrays.values(), cg.mode, "max_luns_per_cg")
         if tightest is None:
             continue
         array, limits = tightest
@@ -198,14 +170,10 @@ def cgs_per_array_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     per array".
     """
     index = ctx.index
+    cg_arrays = consistency_group_arrays(index)
     counts: Counter[tuple[str, MirrorMode]] = Counter()
     for cg in index.of("consistency_group", ConsistencyGroup):
-        arrays: set[str] = set()
-        for mirror_id in cg.mirrors:
-            mirror = index.typed(mirror_id, Mirror)
-            if mirror is not None:
-                arrays.update(a.id for a in _mirror_arrays(index, mirror))
-        for array_id in arrays:
+        for array_id in cg_arrays.get(cg.id, ()):
             counts[(array_id, cg.mode)] += 1
     yield from _over_array_limit(ctx, counts, "max_cgs_per_array", "consistency groups")
 
@@ -237,11 +205,13 @@ def mirrored_pairs_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     ------
     002 Table 2 (MirrorView/S) and Table 3 (MirrorView/A), "Max mirrored pairs".
     """
-    index = ctx.index
     counts: Counter[tuple[str, MirrorMode]] = Counter()
-    for mirror in index.of("mirror", Mirror):
-        for array_id in {a.id for a in _mirror_arrays(index, mirror)}:
-            counts[(array_id, mirror.mode)] += 1
+    for end in mirror_ends(ctx.index).values():
+        mode, src, dst = end.mirror.mode, end.source_array, end.target_array
+        if src is not None:
+            counts[(src.id, mode)] += 1
+        if dst is not None and dst is not src:
+            counts[(dst.id, mode)] += 1
     yield from _over_array_limit(ctx, counts, "max_mirrored_pairs", "mirrored pairs")
 
 
@@ -250,7 +220,7 @@ def _over_array_limit(
 ) -> Iterator[Finding]:
     for (array_id, mode), count in counts.items():
         array = ctx.index.typed(array_id, StorageArray)
-        limits = mirror_limits(array.model, mode) if array else None
+        limits = _limits(str(array.model), mode) if array else None
         if array is None or limits is None:
             continue
         allowed = getattr(limits, attribute)
@@ -299,8 +269,8 @@ def unsupported_model_or_protocol(ctx: RuleContext) -> Iterator[Finding]:
     iscsi_models = support["iscsi_mirroring_models"]
     min_flare: dict[str, int] = support["min_flare_release"]
     mirrored: dict[str, StorageArray] = {}
-    for mirror in index.of("mirror", Mirror):
-        for array in _mirror_arrays(index, mirror):
+    for end in mirror_ends(index).values():
+        for array in end.arrays:
             mirrored.setdefault(array.id, array)
     for array in mirrored.values():
         model = str(array.model)
@@ -360,17 +330,12 @@ def sync_over_distance(ctx: RuleContext) -> Iterator[Finding]:
     """
     index = ctx.index
     limit = clariion()["guidelines"]["sync_max_distance_km"]
-    links = _Links(index)
-    by_link: dict[str, list[Mirror]] = {}
-    for mirror in index.of("mirror", Mirror):
-        if mirror.mode is not MirrorMode.SYNC:
-            continue
-        link = links.of(mirror)
-        if link is not None and link.distance_km >= limit:
-            by_link.setdefault(link.id, []).append(mirror)
-    for link_id, mirrors in by_link.items():
-        link = index.typed(link_id, WanLink)
-        assert link is not None
+    by_link: dict[str, tuple[WanLink, list[Mirror]]] = {}
+    for end in mirror_ends(index).values():
+        link = end.link
+        if end.mirror.mode is MirrorMode.SYNC and link is not None and link.distance_km >= limit:
+            by_link.setdefault(link.id, (link, []))[1].append(end.mirror)
+    for link, mirrors in by_link.values():
         yield ctx.finding(
             f"WAN link {link.name} carries {len(mirrors)} MirrorView/S "
             f"{plural('mirror', len(mirrors))} over "
@@ -417,31 +382,33 @@ def sync_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     data = clariion()
     model = data["sync_latency_model"]
     limit = data["guidelines"]["log_write_latency_avg_ms"]
-    log_luns = {
-        d.lun for d in index.of("virtual_disk", VirtualDisk) if d.purpose is DiskPurpose.LOGS
-    }
-    links = _Links(index)
-    by_link: dict[str, list[Mirror]] = {}
-    for mirror in index.of("mirror", Mirror):
-        if mirror.mode is not MirrorMode.SYNC or mirror.source_lun not in log_luns:
-            continue
-        link = links.of(mirror)
-        if link is None:
-            continue
-        estimate = model["local_log_write_ms"] + model["round_trips_per_write"] * link.rtt_ms
-        if estimate > limit:
-            by_link.setdefault(link.id, []).append(mirror)
-    for link_id, mirrors in by_link.items():
-        link = index.typed(link_id, WanLink)
-        assert link is not None
-        estimate = model["local_log_write_ms"] + model["round_trips_per_write"] * link.rtt_ms
+    slow = {link.id for link in index.of("wan_link", WanLink) if _log_write_ms(model, link) > limit}
+    if not slow:
+        return
+    disks_on_lun = index.disks_on_lun
+    by_link: dict[str, tuple[WanLink, list[Mirror]]] = {}
+    for end in mirror_ends(index).values():
+        link, mirror = end.link, end.mirror
+        if (
+            link is not None
+            and link.id in slow
+            and mirror.mode is MirrorMode.SYNC
+            and any(d.purpose is DiskPurpose.LOGS for d in disks_on_lun.get(mirror.source_lun, ()))
+        ):
+            by_link.setdefault(link.id, (link, []))[1].append(mirror)
+    for link, mirrors in by_link.values():
+        estimate = _log_write_ms(model, link)
         yield ctx.finding(
             f"WAN link {link.name} (RTT {_fmt(link.rtt_ms)} ms) puts the estimated log-write "
             f"latency of {len(mirrors)} MirrorView/S log {plural('mirror', len(mirrors))} "
-            f"at {_fmt(estimate)} ms; "
-            f"Exchange needs {limit} ms average",
+            f"at {_fmt(estimate)} ms; Exchange needs {limit} ms average",
             [link, *mirrors],
         )
+
+
+def _log_write_ms(model: dict[str, float], link: WanLink) -> float:
+    """Local log-write latency plus the round trips a synchronous write waits for."""
+    return model["local_log_write_ms"] + model["round_trips_per_write"] * link.rtt_ms
 
 
 # -- RPO (MirrorView/A) ---------------------------------------------------------------
@@ -480,19 +447,15 @@ def async_rpo_over_target(ctx: RuleContext) -> Iterator[Finding]:
     """
     index = ctx.index
     target = ctx.design.intent.rpo_target_min
-    links = _Links(index)
-    groups: dict[tuple[str, str, float], list[Mirror]] = {}
-    for mirror in index.of("mirror", Mirror):
+    groups: dict[tuple[str, str, float], tuple[WanLink | None, list[Mirror]]] = {}
+    for end in mirror_ends(index).values():
+        mirror, link = end.mirror, end.link
         if mirror.mode is not MirrorMode.ASYNC:
             continue
-        site_id = index.site_of(mirror.source_lun) or ""
-        link = links.of(mirror)
-        groups.setdefault(
-            (site_id, link.id if link else "", mirror.update_interval_min), []
-        ).append(mirror)
-    for (site_id, link_id, interval), mirrors in groups.items():
+        key = (end.source_site or "", link.id if link else "", mirror.update_interval_min)
+        groups.setdefault(key, (link, []))[1].append(mirror)
+    for (site_id, _, interval), (link, mirrors) in groups.items():
         site = index.typed(site_id, Site)
-        link = index.typed(link_id, WanLink) if link_id else None
         transfer = 0.0
         if site is not None and link is not None:
             changed_gb = site.change_rate_gb_per_hour * interval / 60.0
@@ -594,17 +557,18 @@ def no_snapview_on_recovery_array(ctx: RuleContext) -> Iterator[Finding]:
     index = ctx.index
     targets: dict[str, list[str]] = {}
     pgs: dict[str, dict[str, str]] = {}
+    ends = mirror_ends(index)
+    arrays: dict[str, StorageArray] = {}
     for mirror_id, pg in srm_scope(index).mirrors.items():
-        mirror = index.typed(mirror_id, Mirror)
-        lun = index.typed(mirror.target_lun, Lun) if mirror else None
-        if mirror is None or lun is None:
-            continue
-        targets.setdefault(lun.array, []).append(mirror.id)
-        pgs.setdefault(lun.array, {})[pg.id] = pg.name
-    for array_id, mirror_ids in targets.items():
-        array = index.typed(array_id, StorageArray)
+        end = ends.get(mirror_id)
+        array = end.target_array if end is not None else None
         if array is None or array.snapview:
             continue
+        arrays[array.id] = array
+        targets.setdefault(array.id, []).append(mirror_id)
+        pgs.setdefault(array.id, {})[pg.id] = pg.name
+    for array_id, mirror_ids in targets.items():
+        array = arrays[array_id]
         groups = pgs[array_id]
         yield ctx.finding(
             f"storage array {array.name}, recovery array of protection group "

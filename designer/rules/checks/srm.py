@@ -7,15 +7,15 @@ protection groups, the consistency groups they name, those groups' mirrors, and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
+from collections import Counter
+from collections.abc import Iterator
 
 from designer.catalog import clariion
 from designer.domain.design import Severity
 from designer.domain.elements import (
     ConsistencyGroup,
     Dag,
+    EsxiHost,
     Exchange2007Replication,
     Lun,
     MailboxDatabase,
@@ -36,26 +36,28 @@ from designer.domain.enums import (
     VmRole,
 )
 from designer.domain.index import DesignIndex
+from designer.rules.checks._replication import (
+    listing,
+    mirror_ends,
+    plural,
+    release_tuple,
+    srm_scope,
+)
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
 from designer.rules.registry import rule
 
 __all__ = [
-    "SrmScope",
     "anti_affinity_not_at_recovery",
     "clustered_exchange_2007_protected",
     "design_srm_release",
     "exchange_luns_split_across_consistency_groups",
-    "listing",
     "mirror_not_in_consistency_group",
     "missing_vcenter_or_adapter",
-    "plural",
     "protected_rdm_not_recoverable",
     "recovery_plan_missing_dag_steps",
     "recovery_site_lacks_cas_or_hub",
-    "release_tuple",
     "srm_lun_not_one_to_one",
-    "srm_scope",
     "unprotected_vm_on_protected_datastore",
 ]
 
@@ -63,90 +65,10 @@ _RDM = (DiskPlacement.RDM_PHYSICAL, DiskPlacement.RDM_VIRTUAL)
 _EXCHANGE_DATA = (DiskPurpose.DATABASE, DiskPurpose.LOGS)
 
 
-# -- shared helpers ------------------------------------------------------------------
-def release_tuple(text: str) -> tuple[int, int, int]:
-    """A release string as a comparable triple.
-
-    Examples
-    --------
-    >>> release_tuple("6.1") > release_tuple("5.0.3")
-    True
-    """
-    parts = [int(p) for p in text.split(".") if p.isdigit()][:3]
-    parts += [0] * (3 - len(parts))
-    return (parts[0], parts[1], parts[2])
-
-
+# -- helpers ---------------------------------------------------------------------------
 def design_srm_release(ctx: RuleContext) -> tuple[int, int, int]:
     """The SRM release the design assumes (``intent.srm_release``)."""
     return release_tuple(ctx.design.intent.srm_release)
-
-
-def listing(names: Iterable[str], limit: int = 4) -> str:
-    """Names joined by commas, the tail summarised: ``A, B, C and 2 more``.
-
-    Examples
-    --------
-    >>> listing(["a", "b", "c"], limit=2)
-    'a, b and 1 more'
-    """
-    items = list(names)
-    if len(items) <= limit:
-        return ", ".join(items)
-    return f"{', '.join(items[:limit])} and {len(items) - limit} more"
-
-
-def plural(word: str, count: int) -> str:
-    """``word`` for one, ``word + "s"`` otherwise.
-
-    Examples
-    --------
-    >>> plural("mirror", 2)
-    'mirrors'
-    """
-    return word if count == 1 else f"{word}s"
-
-
-@dataclass
-class SrmScope:
-    """What the design's protection groups put under SRM, keyed by id."""
-
-    #: Protected VM id -> the protection groups naming it.
-    vms: dict[str, list[ProtectionGroup]] = field(default_factory=dict)
-    #: Consistency group id -> the protection groups naming it.
-    consistency_groups: dict[str, list[ProtectionGroup]] = field(default_factory=dict)
-    #: Mirror id (member of a protected consistency group) -> its protection group.
-    mirrors: dict[str, ProtectionGroup] = field(default_factory=dict)
-    #: VMFS datastore LUN id (source of a protected mirror) -> its protection group.
-    datastores: dict[str, ProtectionGroup] = field(default_factory=dict)
-
-
-_SCOPES: WeakKeyDictionary[DesignIndex, SrmScope] = WeakKeyDictionary()
-
-
-def srm_scope(index: DesignIndex) -> SrmScope:
-    """The SRM scope of the indexed design, computed once per index."""
-    cached = _SCOPES.get(index)
-    if cached is not None:
-        return cached
-    scope = SrmScope()
-    for pg in index.of("protection_group", ProtectionGroup):
-        for vm_id in dict.fromkeys(pg.vms):
-            scope.vms.setdefault(vm_id, []).append(pg)
-        for cg_id in dict.fromkeys(pg.consistency_groups):
-            scope.consistency_groups.setdefault(cg_id, []).append(pg)
-    for cg_id, pgs in scope.consistency_groups.items():
-        cg = index.typed(cg_id, ConsistencyGroup)
-        if cg is None:
-            continue
-        for mirror_id in cg.mirrors:
-            scope.mirrors.setdefault(mirror_id, pgs[0])
-            mirror = index.typed(mirror_id, Mirror)
-            lun = index.typed(mirror.source_lun, Lun) if mirror else None
-            if lun is not None and lun.usage is LunUsage.VMFS_DATASTORE:
-                scope.datastores.setdefault(lun.id, pgs[0])
-    _SCOPES[index] = scope
-    return scope
 
 
 def _is_mailbox_server(index: DesignIndex, vm: VirtualMachine) -> bool:
@@ -155,14 +77,18 @@ def _is_mailbox_server(index: DesignIndex, vm: VirtualMachine) -> bool:
     return any(d.database for d in index.disks_of_vm.get(vm.id, []))
 
 
+def _vm_sites(index: DesignIndex) -> Iterator[tuple[VirtualMachine, str]]:
+    """Each VM with the site of its host (straight from the host: no site cache needed)."""
+    by_id = index.by_id
+    for vm in index.of("vm", VirtualMachine):
+        host = by_id.get(vm.host)
+        if isinstance(host, EsxiHost):
+            yield vm, host.site
+
+
 def _site_name(index: DesignIndex, site_id: str | None) -> str:
     site = index.typed(site_id, Site)
     return site.name if site else str(site_id)
-
-
-def _arrays_of(index: DesignIndex, mirror: Mirror) -> tuple[str, str]:
-    src, dst = index.typed(mirror.source_lun, Lun), index.typed(mirror.target_lun, Lun)
-    return (src.array if src else "", dst.array if dst else "")
 
 
 # -- rules ---------------------------------------------------------------------------
@@ -203,13 +129,13 @@ def protected_rdm_not_recoverable(ctx: RuleContext) -> Iterator[Finding]:
     index = ctx.index
     release = ctx.design.intent.srm_release
     era = design_srm_release(ctx) <= release_tuple(clariion()["srm_releases"]["vmfs_only_through"])
+    ends = mirror_ends(index)
+    disks_of_vm = index.disks_of_vm
     for vm_id in srm_scope(index).vms:
-        vm = index.typed(vm_id, VirtualMachine)
-        if vm is None:
-            continue
-        disks = index.disks_of_vm.get(vm_id, [])
+        disks = disks_of_vm.get(vm_id, [])
         rdms = [d for d in disks if d.placement in _RDM]
-        if not rdms:
+        vm = index.typed(vm_id, VirtualMachine) if rdms else None
+        if vm is None:
             continue
         if era:
             for disk in rdms:
@@ -220,7 +146,7 @@ def protected_rdm_not_recoverable(ctx: RuleContext) -> Iterator[Finding]:
                 )
             continue
         pairs = {
-            _arrays_of(index, m)
+            ends[m.id].pair
             for d in disks
             if d.placement is DiskPlacement.VMDK_VMFS and d.lun
             for m in index.mirrors_from_lun.get(d.lun, [])
@@ -233,8 +159,8 @@ def protected_rdm_not_recoverable(ctx: RuleContext) -> Iterator[Finding]:
                     f"SRM {release} recovers an RDM only with a mirror of its LUN",
                     [vm, disk, *([disk.lun] if disk.lun else [])],
                 )
-            elif pairs and not pairs & {_arrays_of(index, m) for m in mirrors}:
-                src, dst = (_name(index, a) for a in _arrays_of(index, mirrors[0]))
+            elif pairs and not pairs & {ends[m.id].pair for m in mirrors}:
+                src, dst = (_name(index, a) for a in ends[mirrors[0].id].pair)
                 yield ctx.finding(
                     f"protected VM {vm.name} has RDM disk {disk.name} mirrored from array "
                     f"{src} to {dst}, not between its datastores' arrays; SRM {release} "
@@ -274,22 +200,21 @@ def mirror_not_in_consistency_group(ctx: RuleContext) -> Iterator[Finding]:
     """
     index = ctx.index
     cg_of = index.consistency_group_of_mirror
-    seen: set[str] = set()
-    for vm_id, pgs in srm_scope(index).vms.items():
-        vm = index.typed(vm_id, VirtualMachine)
-        if vm is None:
-            continue
-        for disk in index.disks_of_vm.get(vm_id, []):
-            for mirror in index.mirrors_from_lun.get(disk.lun or "", []):
-                if mirror.id in cg_of or mirror.id in seen:
-                    continue
-                seen.add(mirror.id)
+    protected = srm_scope(index).vms
+    loose = [m for m in index.of("mirror", Mirror) if m.id not in cg_of] if protected else []
+    disks_on_lun = index.disks_on_lun if loose else {}
+    for mirror in loose:
+        for disk in disks_on_lun.get(mirror.source_lun, ()):
+            pgs = protected.get(disk.vm)
+            vm = index.typed(disk.vm, VirtualMachine) if pgs else None
+            if pgs and vm is not None:
                 yield ctx.finding(
                     f"mirror {mirror.name} of protected VM {vm.name} (protection group "
                     f"{pgs[0].name}) is in no consistency group; SRM manages mirrors only "
                     "through consistency groups",
                     [mirror, mirror.source_lun, vm, pgs[0]],
                 )
+                break
 
 
 @rule(
@@ -327,61 +252,68 @@ def exchange_luns_split_across_consistency_groups(ctx: RuleContext) -> Iterator[
     """
     index = ctx.index
     cg_of = index.consistency_group_of_mirror
-    groups: dict[tuple[str, str], list[VirtualDisk]] = {}
-    labels: dict[tuple[str, str], str] = {}
-    for disk in index.of("virtual_disk", VirtualDisk):
-        if disk.purpose not in _EXCHANGE_DATA or not disk.lun or not disk.database:
+    mirrors_from_lun, by_id = index.mirrors_from_lun, index.by_id
+    # Only VMs with Exchange data on a mirrored LUN can break the rule: start from the
+    # mirrors (few) rather than from every disk (tens of thousands in large designs).
+    disks_on_lun, disks_of_vm = index.disks_on_lun, index.disks_of_vm
+    vms = {
+        disk.vm: None
+        for lun in mirrors_from_lun
+        for disk in disks_on_lun.get(lun, ())
+        if disk.database is not None and disk.purpose in _EXCHANGE_DATA
+    }
+    groups: dict[tuple[str, str], tuple[MailboxDatabase, dict[str, None]]] = {}
+    for disk in (d for vm_id in vms for d in disks_of_vm.get(vm_id, ())):
+        if disk.database is None or disk.lun is None or disk.purpose not in _EXCHANGE_DATA:
             continue
-        db = index.typed(disk.database, MailboxDatabase)
-        if db is None:
+        db = by_id.get(disk.database)
+        if not isinstance(db, MailboxDatabase):
             continue
         key = (disk.vm, db.storage_group or db.id)
-        groups.setdefault(key, []).append(disk)
-        labels.setdefault(
-            key,
-            f"storage group {db.storage_group}"
-            if db.storage_group
-            else f"mailbox database {db.name}",
-        )
+        entry = groups.get(key)
+        if entry is None:
+            groups[key] = entry = (db, {})
+        entry[1][disk.lun] = None
     data_cgs: dict[str, set[str]] = {}
-    for key, disks in groups.items():
-        vm = index.typed(key[0], VirtualMachine)
-        vm_name = vm.name if vm else key[0]
-        luns = list(dict.fromkeys(d.lun for d in disks if d.lun))
-        mirrored = [lun for lun in luns if index.mirrors_from_lun.get(lun)]
-        if not mirrored:
+    for (vm_id, _), (db, lun_set) in groups.items():
+        luns = list(lun_set)
+        cgs: dict[str | None, None] = {}
+        unmirrored: list[str] = []
+        for lun in luns:
+            mirrors = mirrors_from_lun.get(lun)
+            if not mirrors:
+                unmirrored.append(lun)
+            for mirror in mirrors or ():
+                cgs[cg_of.get(mirror.id)] = None
+        if not cgs:
             continue
-        unmirrored = [lun for lun in luns if lun not in mirrored]
+        named = [cg for cg in cgs if cg is not None]
         if unmirrored:
+            mirrored = [lun for lun in luns if lun not in unmirrored]
             yield ctx.finding(
-                f"{labels[key]} on VM {vm_name} mirrors LUN "
+                f"{_storage_group(db)} on VM {_name(index, vm_id)} mirrors LUN "
                 f"{listing(_name(index, lun) for lun in mirrored)} but not LUN "
                 f"{listing(_name(index, lun) for lun in unmirrored)}; its database and logs "
                 "would recover from different points in time",
-                [key[0], *luns],
+                [vm_id, *luns],
             )
-            continue
-        cgs = list(
-            dict.fromkeys(cg_of.get(m.id) for lun in luns for m in index.mirrors_from_lun[lun])
-        )
-        named = [cg for cg in cgs if cg is not None]
-        if len(cgs) > 1 or (None in cgs and len(luns) > 1):
+        elif len(cgs) > 1 or (None in cgs and len(luns) > 1):
             where = [_cg_name(index, cg) for cg in named]
             if None in cgs:
                 where.append("no consistency group")
             yield ctx.finding(
-                f"{labels[key]} on VM {vm_name} has its database and log mirrors in "
-                f"{listing(where)}; they belong in 1 consistency group",
-                [key[0], *luns, *named],
+                f"{_storage_group(db)} on VM {_name(index, vm_id)} has its database and log "
+                f"mirrors in {listing(where)}; they belong in 1 consistency group",
+                [vm_id, *luns, *named],
             )
         elif named:
-            data_cgs.setdefault(key[0], set()).update(named)
+            data_cgs.setdefault(vm_id, set()).update(named)
     for vm_id, cg_ids in data_cgs.items():
         if len(cg_ids) != 1:
             continue
         (cg_id,) = cg_ids
         vm = index.typed(vm_id, VirtualMachine)
-        for disk in index.disks_of_vm.get(vm_id, []):
+        for disk in disks_of_vm.get(vm_id, ()):
             if disk.purpose is not DiskPurpose.OS or not disk.lun:
                 continue
             os_cgs = {cg_of.get(m.id) for m in index.mirrors_from_lun.get(disk.lun, [])}
@@ -393,6 +325,12 @@ def exchange_luns_split_across_consistency_groups(ctx: RuleContext) -> Iterator[
                 [vm_id, disk, disk.lun, cg_id],
                 severity=Severity.INFO,
             )
+
+
+def _storage_group(db: MailboxDatabase) -> str:
+    return (
+        f"storage group {db.storage_group}" if db.storage_group else f"mailbox database {db.name}"
+    )
 
 
 def _and(items: list[str]) -> str:
@@ -438,10 +376,7 @@ def missing_vcenter_or_adapter(ctx: RuleContext) -> Iterator[Finding]:
     index = ctx.index
     vcenter_sites: set[str] = set()
     srm_sites: set[str] = set()
-    for vm in index.of("vm", VirtualMachine):
-        site = index.site_of(vm.id)
-        if site is None:
-            continue
+    for vm, site in _vm_sites(index):
         if VmRole.VCENTER in vm.roles:
             vcenter_sites.add(site)
         if VmRole.SRM_SERVER in vm.roles:
@@ -501,23 +436,18 @@ def recovery_site_lacks_cas_or_hub(ctx: RuleContext) -> Iterator[Finding]:
     index = ctx.index
     cas_sites: set[str] = set()
     hub_sites: set[str] = set()
-    for vm in index.of("vm", VirtualMachine):
-        site = index.site_of(vm.id)
-        if site is None:
-            continue
+    for vm, site in _vm_sites(index):
         if VmRole.CLIENT_ACCESS in vm.roles:
             cas_sites.add(site)
         if VmRole.HUB_TRANSPORT in vm.roles:
             hub_sites.add(site)
-    mailbox_vms_by_pair: dict[str, list[str]] = {}
+    mailbox_vms_by_pair: dict[str, dict[str, None]] = {}
     for vm_id, pgs in srm_scope(index).vms.items():
         server = index.typed(vm_id, VirtualMachine)
         if server is None or not _is_mailbox_server(index, server):
             continue
         for pg in pgs:
-            names = mailbox_vms_by_pair.setdefault(pg.site_pair, [])
-            if server.name not in names:
-                names.append(server.name)
+            mailbox_vms_by_pair.setdefault(pg.site_pair, {})[server.name] = None
     for pair_id, vm_names in mailbox_vms_by_pair.items():
         pair = index.typed(pair_id, SrmSitePair)
         if pair is None:
@@ -706,21 +636,30 @@ def srm_lun_not_one_to_one(ctx: RuleContext) -> Iterator[Finding]:
     """
     index = ctx.index
     scope = srm_scope(index)
+    ends = mirror_ends(index)
     managed: dict[str, VirtualDisk | None] = {}
     for mirror_id in scope.mirrors:
-        mirror = index.typed(mirror_id, Mirror)
-        if mirror is not None:
-            managed.setdefault(mirror.source_lun, None)
+        end = ends.get(mirror_id)
+        if end is not None:
+            managed[end.mirror.source_lun] = None
+    disks_of_vm = index.disks_of_vm
     for vm_id in scope.vms:
-        for vm_disk in index.disks_of_vm.get(vm_id, []):
+        for vm_disk in disks_of_vm.get(vm_id, ()):
             if vm_disk.lun and vm_disk.placement is not DiskPlacement.NAS:
                 managed.setdefault(vm_disk.lun, vm_disk)
-    targets: dict[str, None] = {}
+    mirrors_from_lun, by_id = index.mirrors_from_lun, index.by_id
+    fan_in = Counter(end.mirror.target_lun for end in ends.values())
+    shared_targets: dict[str, None] = {}
     for lun_id, disk in managed.items():
-        lun = index.typed(lun_id, Lun)
-        if lun is None:
+        mirrors = mirrors_from_lun.get(lun_id, ())
+        for mirror in mirrors:
+            if fan_in[mirror.target_lun] > 1:
+                shared_targets[mirror.target_lun] = None
+        if len(mirrors) == 1:
             continue
-        mirrors = index.mirrors_from_lun.get(lun_id, [])
+        lun = by_id.get(lun_id)
+        if not isinstance(lun, Lun):
+            continue
         if len(mirrors) > 1:
             yield ctx.finding(
                 f"LUN {lun.name} managed by SRM is mirrored to "
@@ -739,9 +678,8 @@ def srm_lun_not_one_to_one(ctx: RuleContext) -> Iterator[Finding]:
                 f"{_name(index, disk.vm)} but has no mirror; SRM needs exactly 1 mirror target",
                 [lun, disk, disk.vm],
             )
-        targets.update(dict.fromkeys(m.target_lun for m in mirrors))
-    for target_id in targets:
-        sources = index.mirrors_to_lun.get(target_id, [])
+    for target_id in shared_targets:
+        sources = index.mirrors_to_lun.get(target_id, ())
         if len(sources) > 1:
             yield ctx.finding(
                 f"LUN {_name(index, target_id)} is the target of mirrors "
@@ -787,22 +725,20 @@ def unprotected_vm_on_protected_datastore(ctx: RuleContext) -> Iterator[Finding]
     lenient = design_srm_release(ctx) >= release_tuple(
         clariion()["srm_releases"]["unprotected_vm_test_only_from"]
     )
+    protected, disks_on_lun = scope.vms, index.disks_on_lun
     for lun_id, pg in scope.datastores.items():
-        lun = index.typed(lun_id, Lun)
-        if lun is None:
-            continue
         strays = list(
-            dict.fromkeys(d.vm for d in index.disks_on_lun.get(lun_id, []) if d.vm not in scope.vms)
+            dict.fromkeys(d.vm for d in disks_on_lun.get(lun_id, ()) if d.vm not in protected)
         )
-        if not strays:
+        lun = index.typed(lun_id, Lun) if strays else None
+        if lun is None:
             continue
         names = listing(_name(index, v) for v in strays)
         if lenient:
             yield ctx.finding(
                 f"protected datastore {lun.name} (protection group {pg.name}) holds disks of "
                 f"unprotected {plural('VM', len(strays))} {names}; test recovery and planned "
-                "migration of it fail "
-                f"with SRM {release}",
+                f"migration of it fail with SRM {release}",
                 [lun, pg, *strays],
                 severity=Severity.WARNING,
             )
@@ -810,8 +746,7 @@ def unprotected_vm_on_protected_datastore(ctx: RuleContext) -> Iterator[Finding]
             yield ctx.finding(
                 f"protected datastore {lun.name} (protection group {pg.name}) holds disks of "
                 f"unprotected {plural('VM', len(strays))} {names}; its recovery fails for every "
-                "VM on it with "
-                f"SRM {release}",
+                f"VM on it with SRM {release}",
                 [lun, pg, *strays],
             )
 
