@@ -1,34 +1,26 @@
 """DAG and database copy rules (DAG…): quorum, witness, copy placement, lag, limits.
 
-The rules share one :class:`_DagFacts` per design snapshot (member placement, each
-database's copies as flat tuples, the site network), built lazily on first use, so each
-rule is one cheap pass over the DAGs or the databases, with a fast path for the clean
-case: the 25,000-element design of benchmarks takes a few milliseconds per rule.
+The rules share one :class:`~designer.rules.checks._dag_facts.DagFacts` per design
+snapshot (member placement, each database's copies as flat tuples, the site network),
+so each rule is one cheap pass over the DAGs or the databases, with a fast path for
+the clean case.
 """
 
 from __future__ import annotations
 
-import heapq
-import weakref
 from collections.abc import Callable, Iterable, Iterator
-from functools import cached_property
 from itertools import combinations
-from operator import attrgetter
 
 from designer.catalog import limits
 from designer.domain.design import Severity
 from designer.domain.elements import (
     Dag,
-    EsxiHost,
     FileShareWitness,
-    Lun,
     MailboxDatabase,
-    VirtualDisk,
     VirtualMachine,
-    WanLink,
 )
-from designer.domain.enums import DiskPurpose, FailoverIntent, VmRole
-from designer.domain.index import DesignIndex
+from designer.domain.enums import FailoverIntent, VmRole
+from designer.rules.checks._dag_facts import DagFacts, dag_facts
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
 from designer.rules.registry import rule
@@ -47,181 +39,8 @@ __all__ = [
     "witness_in_member_site",
 ]
 
-# -- shared facts ------------------------------------------------------------------------
-_COPY_FIELDS = attrgetter("member", "activation_preference", "replay_lag_days")
-_DISK_FIELDS = attrgetter("database", "vm", "lun", "purpose")
 
-
-#: One database and its copies' fields as parallel tuples, in the copies' order:
-#: (database, its DAG, members, activation preferences, replay lags, the members'
-#: sites, primary site: the user site or else the most preferred copy's site).
-#: A plain tuple: the rules unpack it, and a NamedTuple costs ~10% more to build.
-_Row = tuple[
-    MailboxDatabase,
-    Dag | None,
-    tuple[str, ...],
-    tuple[int, ...],
-    tuple[float, ...],
-    tuple[str | None, ...],
-    str | None,
-]
-
-
-class _DagFacts:
-    """Placement of DAG members and the site network of one design, computed once."""
-
-    def __init__(self, index: DesignIndex) -> None:
-        self.index = index
-        self.dags: list[Dag] = index.of("dag", Dag)
-        self.databases: list[MailboxDatabase] = index.of("mailbox_database", MailboxDatabase)
-
-    def name(self, element_id: str | None) -> str:
-        element = self.index.get(element_id)
-        return element.name if element is not None else str(element_id)
-
-    @cached_property
-    def host_of(self) -> dict[str, str]:
-        """VM id → ESXi host id."""
-        return {vm.id: vm.host for vm in self.index.of("vm", VirtualMachine)}
-
-    @cached_property
-    def cluster_of(self) -> dict[str, str]:
-        """ESXi host id → vSphere cluster id (hosts in a cluster only)."""
-        return {h.id: h.cluster for h in self.index.of("esxi_host", EsxiHost) if h.cluster}
-
-    @cached_property
-    def vm_site(self) -> dict[str, str]:
-        """VM id → site id (through its host)."""
-        site_of_host = {h.id: h.site for h in self.index.of("esxi_host", EsxiHost)}
-        return {
-            vm_id: site_of_host[host]
-            for vm_id, host in self.host_of.items()
-            if host in site_of_host
-        }
-
-    @cached_property
-    def rows(self) -> list[_Row]:
-        """Every database with its copies flattened (see ``_Row``)."""
-        site_get = self.vm_site.get
-        dags = self.dag_by_id
-        rows: list[_Row] = []
-        for db in self.databases:
-            members: tuple[str, ...] = ()
-            prefs: tuple[int, ...] = ()
-            lags: tuple[float, ...] = ()
-            sites: tuple[str | None, ...] = ()
-            primary = db.user_site
-            if db.copies:
-                members, prefs, lags = zip(*map(_COPY_FIELDS, db.copies), strict=True)
-                sites = tuple(map(site_get, members))
-                primary = primary or sites[prefs.index(min(prefs))]
-            dag = dags.get(db.dag) if db.dag else None
-            rows.append((db, dag, members, prefs, lags, sites, primary))
-        return rows
-
-    @cached_property
-    def members_by_site(self) -> dict[str, dict[str, list[str]]]:
-        """DAG id → member site id → member VM ids, sites in order of first member."""
-        result: dict[str, dict[str, list[str]]] = {}
-        for dag in self.dags:
-            sites: dict[str, list[str]] = {}
-            for vm_id in dict.fromkeys(dag.members):
-                site = self.vm_site.get(vm_id)
-                if site is not None:
-                    sites.setdefault(site, []).append(vm_id)
-            result[dag.id] = sites
-        return result
-
-    @cached_property
-    def dag_by_id(self) -> dict[str, Dag]:
-        return {dag.id: dag for dag in self.dags}
-
-    @cached_property
-    def links_of_site(self) -> dict[str, list[WanLink]]:
-        result: dict[str, list[WanLink]] = {}
-        for link in self.index.of("wan_link", WanLink):
-            result.setdefault(link.site_a, []).append(link)
-            result.setdefault(link.site_b, []).append(link)
-        return result
-
-    def links_between(self, a: str, b: str) -> list[WanLink]:
-        return [link for link in self.links_of_site.get(a, []) if b in (link.site_a, link.site_b)]
-
-    def reachable(self, start: str, blocked_sites: Iterable[str] = ()) -> set[str]:
-        """Sites reachable from ``start`` without passing through ``blocked_sites``."""
-        blocked = set(blocked_sites)
-        seen = {start}
-        stack = [start]
-        while stack:
-            here = stack.pop()
-            for link in self.links_of_site.get(here, []):
-                there = link.site_b if link.site_a == here else link.site_a
-                if there not in seen and there not in blocked:
-                    seen.add(there)
-                    stack.append(there)
-        return seen
-
-    def lowest_rtt(self, a: str, b: str) -> tuple[float, list[WanLink]] | None:
-        """The smallest round-trip time from site ``a`` to ``b`` and its links (Dijkstra)."""
-        best: dict[str, float] = {a: 0.0}
-        via: dict[str, WanLink] = {}
-        queue: list[tuple[float, str]] = [(0.0, a)]
-        while queue:
-            rtt, here = heapq.heappop(queue)
-            if here == b:
-                path: list[WanLink] = []
-                while here != a:
-                    link = via[here]
-                    path.append(link)
-                    here = link.site_a if link.site_b == here else link.site_b
-                return rtt, path[::-1]
-            if rtt > best.get(here, float("inf")):
-                continue
-            for link in self.links_of_site.get(here, []):
-                there = link.site_b if link.site_a == here else link.site_a
-                candidate = rtt + link.rtt_ms
-                if candidate < best.get(there, float("inf")):
-                    best[there] = candidate
-                    via[there] = link
-                    heapq.heappush(queue, (candidate, there))
-        return None
-
-    @cached_property
-    def database_disks(self) -> tuple[dict[str, list[tuple[str, str]]], dict[str, list[str]]]:
-        """Where databases keep their files: by database, and the VMs' unnamed data disks.
-
-        The first map gives, per database id, the (VM, LUN) of each disk naming it; the
-        second, per VM, the LUNs of its database and log disks that name no database
-        (they hold whichever databases the VM has no disk of their own for).
-        """
-        named: dict[str, list[tuple[str, str]]] = {}
-        unnamed: dict[str, list[str]] = {}
-        for database, vm, lun, purpose in map(
-            _DISK_FIELDS, self.index.of("virtual_disk", VirtualDisk)
-        ):
-            if not lun:
-                continue
-            if database:
-                named.setdefault(database, []).append((vm, lun))
-            elif purpose is not DiskPurpose.OS:
-                unnamed.setdefault(vm, []).append(lun)
-        return named, unnamed
-
-    @cached_property
-    def array_of_lun(self) -> dict[str, str]:
-        return {lun.id: lun.array for lun in self.index.of("lun", Lun)}
-
-
-_FACTS: weakref.WeakKeyDictionary[DesignIndex, _DagFacts] = weakref.WeakKeyDictionary()
-
-
-def _facts(ctx: RuleContext) -> _DagFacts:
-    facts = _FACTS.get(ctx.index)
-    if facts is None:
-        facts = _FACTS[ctx.index] = _DagFacts(ctx.index)
-    return facts
-
-
+# -- shared helpers ----------------------------------------------------------------------
 def _votes(members: int, witness: bool) -> int:
     """Quorum voters: the members, plus the witness when the member count is even."""
     return members + (1 if witness and members % 2 == 0 else 0)
@@ -231,14 +50,14 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
-def _multi_site_automatic(facts: _DagFacts) -> Iterator[tuple[Dag, dict[str, list[str]]]]:
+def _multi_site_automatic(facts: DagFacts) -> Iterator[tuple[Dag, dict[str, list[str]]]]:
     for dag in facts.dags:
         sites = facts.members_by_site[dag.id]
         if len(sites) >= 2 and dag.failover_intent is FailoverIntent.AUTOMATIC:
             yield dag, sites
 
 
-def _site_counts(facts: _DagFacts, sites: dict[str, list[str]]) -> str:
+def _site_counts(facts: DagFacts, sites: dict[str, list[str]]) -> str:
     return ", ".join(
         f"{len(members)} in site {facts.name(site)}" for site, members in sites.items()
     )
@@ -285,7 +104,7 @@ def stretched_dag_witness_placement(ctx: RuleContext) -> Iterator[Finding]:
     sites hosting Exchange 2013 DAG members"); 000 §5.3.1 Fig. 10 (an equal number of
     members in each site).
     """
-    facts = _facts(ctx)
+    facts = dag_facts(ctx)
     for dag, sites in _multi_site_automatic(facts):
         yield from _witness_findings(ctx, facts, dag, sites)
         total = sum(len(members) for members in sites.values())
@@ -302,7 +121,7 @@ def stretched_dag_witness_placement(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _witness_findings(
-    ctx: RuleContext, facts: _DagFacts, dag: Dag, sites: dict[str, list[str]]
+    ctx: RuleContext, facts: DagFacts, dag: Dag, sites: dict[str, list[str]]
 ) -> Iterator[Finding]:
     witness = ctx.index.typed(dag.witness, FileShareWitness)
     if witness is None:
@@ -377,7 +196,7 @@ def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
     000 §5.3 (the witness belongs in a third site); DOMAIN.md §4 quorum arithmetic
     (members, plus the witness when the member count is even; more than half to hold).
     """
-    facts = _facts(ctx)
+    facts = dag_facts(ctx)
     for dag, sites in _multi_site_automatic(facts):
         witness = ctx.index.typed(dag.witness, FileShareWitness)
         if witness is None or witness.site not in sites:
@@ -423,7 +242,7 @@ def stretched_dag_copy_in_each_site(ctx: RuleContext) -> Iterator[Finding]:
     000 §5.3 ("two copies of the data is the minimum requirement with one copy in each
     datacenter").
     """
-    facts = _facts(ctx)
+    facts = dag_facts(ctx)
     for db, dag, _, _, _, sites, _ in facts.rows:
         if dag is None or len(dag_sites := facts.members_by_site[dag.id]) < 2:
             continue
@@ -485,7 +304,7 @@ def local_ha_copies_in_primary_site(ctx: RuleContext) -> Iterator[Finding]:
     data"); two of them in the primary site.
     """
     need = limits()["min_local_ha_copies_in_primary_site"]
-    facts = _facts(ctx)
+    facts = dag_facts(ctx)
     for db, dag, members, _, lags, sites, primary in facts.rows:
         if dag is None:
             continue
@@ -542,7 +361,7 @@ def copy_replay_lag_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     000 §5.2 ("this replay lag time can be up to 14 days").
     """
     cap = limits()["max_replay_lag_days"]
-    facts = _facts(ctx)
+    facts = dag_facts(ctx)
     for db, _, members, _, lags, _, _ in facts.rows:
         if not lags or max(lags) <= cap:
             continue
@@ -588,7 +407,7 @@ def copies_outside_primary_site_lagged(ctx: RuleContext) -> Iterator[Finding]:
     000 §5.2.1 ("lagged database copies must be manually activated by an
     administrator").
     """
-    facts = _facts(ctx)
+    facts = dag_facts(ctx)
     for db, dag, members, _, lags, sites, primary in facts.rows:
         if dag is None or not any(lags):
             continue
@@ -636,7 +455,7 @@ def copy_placement_unique(ctx: RuleContext) -> Iterator[Finding]:
     [product fact] (Add-MailboxDatabaseCopy: one copy per server; ActivationPreference
     ranks the copies 1…n).
     """
-    facts = _facts(ctx)
+    facts = dag_facts(ctx)
     for db, _, members, prefs, _, _, _ in facts.rows:
         n = len(members)
         if n == 0:
@@ -694,7 +513,7 @@ def copy_vms_share_host_or_cluster(ctx: RuleContext) -> Iterator[Finding]:
     [product fact] (one copy per failure domain); 000 §4.3.1 (DAG members in a vSphere
     cluster with vSphere HA).
     """
-    facts = _facts(ctx)
+    facts = dag_facts(ctx)
     host_get, cluster_get = facts.host_of.get, facts.cluster_of.get
     # (DAG, cluster) → members sharing it on distinct hosts, and the databases concerned
     clustered: dict[tuple[str, str], tuple[dict[str, None], list[str]]] = {}
@@ -732,7 +551,7 @@ def copy_vms_share_host_or_cluster(ctx: RuleContext) -> Iterator[Finding]:
 
 def _shared_host_findings(
     ctx: RuleContext,
-    facts: _DagFacts,
+    facts: DagFacts,
     db: MailboxDatabase,
     members: tuple[str, ...],
     hosts: tuple[str | None, ...],
@@ -786,7 +605,7 @@ def dag_membership_limits(ctx: RuleContext) -> Iterator[Finding]:
     """
     caps = limits()
     max_members, max_copies = caps["max_dag_members"], caps["max_database_copies"]
-    facts = _facts(ctx)
+    facts = dag_facts(ctx)
     index = ctx.index
     for dag in facts.dags:
         members = set(dag.members)
@@ -852,7 +671,7 @@ def dag_site_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     than 500ms").
     """
     cap = limits()["max_dag_rtt_ms"]
-    facts = _facts(ctx)
+    facts = dag_facts(ctx)
     for dag in facts.dags:
         for a, b in combinations(facts.members_by_site[dag.id], 2):
             found = facts.lowest_rtt(a, b)
@@ -903,7 +722,7 @@ def copy_storage_shares_failure_domain(ctx: RuleContext) -> Iterator[Finding]:
     ------
     [product fact] (one copy per failure domain).
     """
-    facts = _facts(ctx)
+    facts = dag_facts(ctx)
     named, unnamed = facts.database_disks
     array_get = facts.array_of_lun.get
     for db, _, members, *_ in facts.rows:

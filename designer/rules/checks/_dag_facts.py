@@ -1,0 +1,205 @@
+"""Facts about DAGs and database copies shared by the DAG rules (``dag.py``).
+
+Member placement, each database's copies flattened into tuples, where database files
+live, and the site network, built lazily once per :class:`DesignIndex` (a design
+snapshot is immutable, so the facts stay true as long as the index lives). A
+25,000-element design holds some 4,000 databases and 16,000 copies: one shared pass
+over them keeps every DAG rule to a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from functools import cached_property
+from operator import attrgetter
+from weakref import WeakKeyDictionary
+
+from designer.domain.elements import (
+    Dag,
+    EsxiHost,
+    Lun,
+    MailboxDatabase,
+    VirtualDisk,
+    VirtualMachine,
+    WanLink,
+)
+from designer.domain.enums import DiskPurpose
+from designer.domain.index import DesignIndex
+from designer.rules.context import RuleContext
+
+__all__ = ["DagFacts", "Row", "dag_facts"]
+
+_COPY_FIELDS = attrgetter("member", "activation_preference", "replay_lag_days")
+_DISK_FIELDS = attrgetter("database", "vm", "lun", "purpose")
+
+
+#: One database and its copies' fields as parallel tuples, in the copies' order:
+#: (database, its DAG, members, activation preferences, replay lags, the members'
+#: sites, primary site: the user site or else the most preferred copy's site).
+#: A plain tuple: the rules unpack it, and a NamedTuple costs ~10% more to build.
+Row = tuple[
+    MailboxDatabase,
+    Dag | None,
+    tuple[str, ...],
+    tuple[int, ...],
+    tuple[float, ...],
+    tuple[str | None, ...],
+    str | None,
+]
+
+
+class DagFacts:
+    """Placement of DAG members and the site network of one design, computed once."""
+
+    def __init__(self, index: DesignIndex) -> None:
+        self.index = index
+        self.dags: list[Dag] = index.of("dag", Dag)
+        self.databases: list[MailboxDatabase] = index.of("mailbox_database", MailboxDatabase)
+
+    def name(self, element_id: str | None) -> str:
+        element = self.index.get(element_id)
+        return element.name if element is not None else str(element_id)
+
+    @cached_property
+    def host_of(self) -> dict[str, str]:
+        """VM id → ESXi host id."""
+        return {vm.id: vm.host for vm in self.index.of("vm", VirtualMachine)}
+
+    @cached_property
+    def cluster_of(self) -> dict[str, str]:
+        """ESXi host id → vSphere cluster id (hosts in a cluster only)."""
+        return {h.id: h.cluster for h in self.index.of("esxi_host", EsxiHost) if h.cluster}
+
+    @cached_property
+    def vm_site(self) -> dict[str, str]:
+        """VM id → site id (through its host)."""
+        site_of_host = {h.id: h.site for h in self.index.of("esxi_host", EsxiHost)}
+        return {
+            vm_id: site_of_host[host]
+            for vm_id, host in self.host_of.items()
+            if host in site_of_host
+        }
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        """Every database with its copies flattened (see ``Row``)."""
+        site_get = self.vm_site.get
+        dags = self.dag_by_id
+        rows: list[Row] = []
+        for db in self.databases:
+            members: tuple[str, ...] = ()
+            prefs: tuple[int, ...] = ()
+            lags: tuple[float, ...] = ()
+            sites: tuple[str | None, ...] = ()
+            primary = db.user_site
+            if db.copies:
+                members, prefs, lags = zip(*map(_COPY_FIELDS, db.copies), strict=True)
+                sites = tuple(map(site_get, members))
+                primary = primary or sites[prefs.index(min(prefs))]
+            dag = dags.get(db.dag) if db.dag else None
+            rows.append((db, dag, members, prefs, lags, sites, primary))
+        return rows
+
+    @cached_property
+    def members_by_site(self) -> dict[str, dict[str, list[str]]]:
+        """DAG id → member site id → member VM ids, sites in order of first member."""
+        result: dict[str, dict[str, list[str]]] = {}
+        for dag in self.dags:
+            sites: dict[str, list[str]] = {}
+            for vm_id in dict.fromkeys(dag.members):
+                site = self.vm_site.get(vm_id)
+                if site is not None:
+                    sites.setdefault(site, []).append(vm_id)
+            result[dag.id] = sites
+        return result
+
+    @cached_property
+    def dag_by_id(self) -> dict[str, Dag]:
+        return {dag.id: dag for dag in self.dags}
+
+    @cached_property
+    def links_of_site(self) -> dict[str, list[WanLink]]:
+        result: dict[str, list[WanLink]] = {}
+        for link in self.index.of("wan_link", WanLink):
+            result.setdefault(link.site_a, []).append(link)
+            result.setdefault(link.site_b, []).append(link)
+        return result
+
+    def links_between(self, a: str, b: str) -> list[WanLink]:
+        return [link for link in self.links_of_site.get(a, []) if b in (link.site_a, link.site_b)]
+
+    def reachable(self, start: str, blocked_sites: Iterable[str] = ()) -> set[str]:
+        """Sites reachable from ``start`` without passing through ``blocked_sites``."""
+        blocked = set(blocked_sites)
+        seen = {start}
+        stack = [start]
+        while stack:
+            here = stack.pop()
+            for link in self.links_of_site.get(here, []):
+                there = link.site_b if link.site_a == here else link.site_a
+                if there not in seen and there not in blocked:
+                    seen.add(there)
+                    stack.append(there)
+        return seen
+
+    def lowest_rtt(self, a: str, b: str) -> tuple[float, list[WanLink]] | None:
+        """The smallest round-trip time from site ``a`` to ``b`` and its links (Dijkstra)."""
+        best: dict[str, float] = {a: 0.0}
+        via: dict[str, WanLink] = {}
+        queue: list[tuple[float, str]] = [(0.0, a)]
+        while queue:
+            rtt, here = heapq.heappop(queue)
+            if here == b:
+                path: list[WanLink] = []
+                while here != a:
+                    link = via[here]
+                    path.append(link)
+                    here = link.site_a if link.site_b == here else link.site_b
+                return rtt, path[::-1]
+            if rtt > best.get(here, float("inf")):
+                continue
+            for link in self.links_of_site.get(here, []):
+                there = link.site_b if link.site_a == here else link.site_a
+                candidate = rtt + link.rtt_ms
+                if candidate < best.get(there, float("inf")):
+                    best[there] = candidate
+                    via[there] = link
+                    heapq.heappush(queue, (candidate, there))
+        return None
+
+    @cached_property
+    def database_disks(self) -> tuple[dict[str, list[tuple[str, str]]], dict[str, list[str]]]:
+        """Where databases keep their files: by database, and the VMs' unnamed data disks.
+
+        The first map gives, per database id, the (VM, LUN) of each disk naming it; the
+        second, per VM, the LUNs of its database and log disks that name no database
+        (they hold whichever databases the VM has no disk of their own for).
+        """
+        named: dict[str, list[tuple[str, str]]] = {}
+        unnamed: dict[str, list[str]] = {}
+        for database, vm, lun, purpose in map(
+            _DISK_FIELDS, self.index.of("virtual_disk", VirtualDisk)
+        ):
+            if not lun:
+                continue
+            if database:
+                named.setdefault(database, []).append((vm, lun))
+            elif purpose is not DiskPurpose.OS:
+                unnamed.setdefault(vm, []).append(lun)
+        return named, unnamed
+
+    @cached_property
+    def array_of_lun(self) -> dict[str, str]:
+        return {lun.id: lun.array for lun in self.index.of("lun", Lun)}
+
+
+_CACHE: WeakKeyDictionary[DesignIndex, DagFacts] = WeakKeyDictionary()
+
+
+def dag_facts(ctx: RuleContext) -> DagFacts:
+    """The facts of ``ctx``'s design, built on first use and kept with its index."""
+    facts = _CACHE.get(ctx.index)
+    if facts is None:
+        facts = _CACHE[ctx.index] = DagFacts(ctx.index)
+    return facts
