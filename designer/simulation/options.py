@@ -219,41 +219,48 @@ def database_options(
                     )
                 )
                 break
-    if repl is not None and repl.target and repl.replication is Exchange2007Kind.SCR:
-        target = repl.target
-        if w.vm_up(target):
-            taken = run.actions.get(("activate_scr", repl.id))
-            ready = (taken or t) + tm["exchange2007"]["scr_activation_s"]
-            options.append(
-                Option(
-                    target,
-                    ready,
-                    0.0,
-                    "scr_activation",
-                    f"SCR target {_name(prep, target)} activated for mailbox database {db.name}",
-                    "004",
-                    action=None
-                    if taken is not None
-                    else Action("activate_scr", repl.id, f"activate SCR target of {repl.name}"),
+    for other in prep.e2007s_of_db.get(db.id, []):
+        if other.target and other.replication is Exchange2007Kind.SCR:
+            target = other.target
+            if w.vm_up(target):
+                taken = run.actions.get(("activate_scr", other.id))
+                ready = (taken if taken is not None else t) + tm["exchange2007"]["scr_activation_s"]
+                options.append(
+                    Option(
+                        target,
+                        ready,
+                        0.0,
+                        "scr_activation",
+                        f"SCR target {_name(prep, target)} activated for mailbox database "
+                        f"{db.name}",
+                        "004",
+                        action=None
+                        if taken is not None
+                        else Action(
+                            "activate_scr", other.id, f"activate SCR target of {other.name}"
+                        ),
+                    )
                 )
-            )
-    if repl is not None and repl.replication is Exchange2007Kind.LCR and servers:
-        vm = servers[0][0]
-        if w.vm_up(vm) and ((vm, db.id) in w.copy_lost or (vm, "*") in w.copy_lost):
-            taken = run.actions.get(("activate_lcr", repl.id))
-            options.append(
-                Option(
-                    vm,
-                    (taken or t) + tm["exchange2007"]["lcr_activation_s"],
-                    0.0,
-                    "lcr_activation",
-                    f"LCR copy of mailbox database {db.name} activated on {_name(prep, vm)}",
-                    "004",
-                    action=None
-                    if taken is not None
-                    else Action("activate_lcr", repl.id, f"activate the LCR copy of {repl.name}"),
+        if other.replication is Exchange2007Kind.LCR and servers:
+            vm = servers[0][0]
+            if w.vm_up(vm) and ((vm, db.id) in w.copy_lost or (vm, "*") in w.copy_lost):
+                taken = run.actions.get(("activate_lcr", other.id))
+                options.append(
+                    Option(
+                        vm,
+                        (taken if taken is not None else t)
+                        + tm["exchange2007"]["lcr_activation_s"],
+                        0.0,
+                        "lcr_activation",
+                        f"LCR copy of mailbox database {db.name} activated on {_name(prep, vm)}",
+                        "004",
+                        action=None
+                        if taken is not None
+                        else Action(
+                            "activate_lcr", other.id, f"activate the LCR copy of {other.name}"
+                        ),
+                    )
                 )
-            )
     for vm, _lag in servers[:1]:
         for hr in prep.repls_from_vm.get(vm, []):
             if hr.id in w.failed or not w.vm_up(hr.target):
@@ -276,7 +283,7 @@ def database_options(
                 options.append(
                     Option(
                         hr.target,
-                        (taken or t) + rehome,
+                        (taken if taken is not None else t) + rehome,
                         rpo,
                         "double_take",
                         text,

@@ -196,9 +196,12 @@ class Prepared:
     def _exchange(self) -> None:
         self.dbs_of_dag: dict[str, list[str]] = defaultdict(list)
         self.e2007_of_db: dict[str, Exchange2007Replication] = {}
+        self.e2007s_of_db: dict[str, list[Exchange2007Replication]] = defaultdict(list)
         for r in sorted(self.e2007.values(), key=lambda r: r.id):
             for db_id in r.databases:
-                self.e2007_of_db.setdefault(db_id, r)
+                self.e2007s_of_db[db_id].append(r)
+                if r.replication.value in ("ccr", "scc", "lcr") or db_id not in self.e2007_of_db:
+                    self.e2007_of_db.setdefault(db_id, r)
         self.dbs_on_vm: dict[str, list[str]] = defaultdict(list)
         self.db_home_site: dict[str, str | None] = {}
         self.db_user_site: dict[str, str | None] = {}

@@ -11,6 +11,7 @@ from designer.domain import (
     Design,
     DesignIntent,
     EsxiHost,
+    Exchange2007Replication,
     FileShareWitness,
     HostReplication,
     LoadBalancer,
@@ -42,6 +43,7 @@ from designer.domain.enums import (
 __all__ = [
     "dag_with_ha",
     "double_take",
+    "exchange2007",
     "lagged_dr",
     "mirrorview_srm",
     "standalone_ha",
@@ -360,3 +362,28 @@ def double_take(*, mode: FailoverMode = FailoverMode.AUTOMATIC) -> Design:
         ),
     ]
     return Design(name="Double-Take", elements=elements)
+
+
+def exchange2007(*, kind: str = "ccr") -> Design:
+    """004: an Exchange 2007 CCR pair in one site, with an SCR target in a DR site."""
+    elements = _site_infra("p", 2, memory=64.0) + _site_infra("r", 1)
+    elements = _with_users(elements, {"p": 1200})
+    elements += [
+        WanLink(id="pr", name="p-r", site_a="p", site_b="r"),
+        _mbx("n1", "p-h1"),
+        _mbx("n2", "p-h2"),
+        _mbx("scr1", "r-h1"),
+        MailboxDatabase(id="db1", name="SG1-DB1", mailboxes=1200, storage_group="SG1"),
+        Exchange2007Replication(
+            id="ccr", name="ccr", replication=kind, nodes=["n1", "n2"], databases=["db1"]
+        ),
+        Exchange2007Replication(
+            id="scr",
+            name="scr",
+            replication="scr",
+            nodes=["n1", "n2"],
+            databases=["db1"],
+            target="scr1",
+        ),
+    ]
+    return Design(name="Exchange 2007 CCR + SCR", elements=elements)

@@ -317,3 +317,15 @@ def test_each_step_has_a_state_and_events_are_sorted() -> None:
     times = [e.t for e in result.events]
     assert times == sorted(times)
     assert not result.final.dag("dag").quorum
+
+
+# -- 004: Exchange 2007 CCR and SCR ----------------------------------------------------------
+def test_ccr_fails_over_automatically_and_scr_waits_for_activation() -> None:
+    sim = Simulator(designs.exchange2007())
+    ccr = sim.run([fail("p-h1")]).final.database("db1")
+    assert ccr.active_on == "n2" and ccr.rto_s == 120
+    lost = sim.run([fail("p")]).final
+    assert lost.database("db1").state == "waiting"
+    assert [a.key for a in lost.actions] == ["activate_scr:scr"]
+    scr = sim.run([fail("p"), admin("activate_scr", "scr", at=60)]).final.database("db1")
+    assert scr.active_on == "scr1" and scr.rto_s == 60 + 1800
