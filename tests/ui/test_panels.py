@@ -221,6 +221,13 @@ def test_inspector_multi_selection_shows_count_and_kind(qtbot, session):
     assert "2 elements selected" in panel.header.text()
 
 
+def test_inspector_lists_the_elements_findings(qtbot, session):
+    panel = _make_vs002(qtbot, session)
+    assert "VS002" in panel.findings_label.text()
+    session.undo_stack.undo()
+    assert "VS002" not in panel.findings_label.text()
+
+
 # -- problems --------------------------------------------------------------------------
 def _row_of(panel: ProblemsPanel, code: str, element: str):
     for i in range(panel.tree.topLevelItemCount()):
@@ -329,6 +336,9 @@ def test_waive_moves_finding_out_of_active_and_into_the_file(qtbot, session):
     stale = [f for f in session.findings.active if f.code == "INT002"]
     assert stale and stale[0].severity.value == "warning"
     assert _row_of(problems, "INT002", "vm1") is not None
+    assert problems.remove_waiver(stale[0])
+    assert session.design.rules.waivers == []
+    assert _row_of(problems, "INT002", "vm1") is None
 
 
 def test_create_panels_names_docks_and_titles_problems(qtbot, session):
@@ -353,6 +363,12 @@ def test_create_panels_names_docks_and_titles_problems(qtbot, session):
     assert "warning" in problems.windowTitle()
 
 
+def _open_editor(table) -> CopyEditor | None:
+    """The cell editor now open (closed ones linger until deleteLater runs)."""
+    editors = [e for e in table.findChildren(CopyEditor) if e.isVisible()]
+    return editors[0] if editors else None
+
+
 # -- databases -------------------------------------------------------------------------
 def test_databases_table_shows_layout(qtbot, session):
     panel = _show(qtbot, DatabasesPanel(session))
@@ -371,7 +387,7 @@ def test_databases_cell_edit_sets_activation_preference(qtbot, session):
     # A real double-click: a click, then the double-click event.
     QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    editor = table.findChild(CopyEditor)
+    editor = _open_editor(table)
     assert editor is not None and editor.preference.value() == 2
     _type_into(editor.preference, "3")
 
@@ -392,11 +408,20 @@ def test_databases_add_and_clear_copies(qtbot, session):
     table.setCurrentItem(panel.cell_item("db2", "vm3"))
     table.setFocus()
     QTest.keyClick(table, Qt.Key.Key_F2)
-    editor = table.findChild(CopyEditor)
+    editor = _open_editor(table)
     assert editor is not None and editor.preference.value() == 3
     QTest.keyClick(editor.preference, Qt.Key.Key_Return)
     db = session.document.get("db2")
     assert [c.member for c in db.copies] == ["vm2", "vm1", "vm3"]
+    assert panel.cell_item("db2", "vm3").text() == "3"
+
+    # Escape leaves the copy as it was.
+    table.setCurrentItem(panel.cell_item("db2", "vm3"))
+    QTest.keyClick(table, Qt.Key.Key_F2)
+    editor = _open_editor(table)
+    QTest.keyClicks(editor.preference, "1")
+    QTest.keyClick(editor.preference, Qt.Key.Key_Escape)
+    assert session.document.get("db2").copies[2].activation_preference == 3
 
     table.setCurrentItem(panel.cell_item("db2", "vm3"))
     table.setFocus()

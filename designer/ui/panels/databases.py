@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.document.commands import SetProperty
-from designer.document.events import DocumentEvent, LayoutChanged
+from designer.document.events import DocumentEvent, ElementChanged, LayoutChanged
 from designer.domain.elements import Dag, DatabaseCopy, MailboxDatabase
 from designer.rules.finding import Finding
 from designer.ui.panels._look import severity_tint
@@ -52,6 +52,8 @@ __all__ = ["CopyEditor", "DatabasesPanel", "copy_text"]
 _Index = QModelIndex | QPersistentModelIndex
 _DB_ROLE = Qt.ItemDataRole.UserRole + 1
 _MEMBER_ROLE = Qt.ItemDataRole.UserRole + 2
+#: Element kinds whose changes can change the table (names, members, sites, copies).
+_SHOWN_KINDS = frozenset({"dag", "mailbox_database", "vm", "site", "esxi_host"})
 #: Rules whose findings on a copy colour its cell.
 _CELL_CODES = ("DAG005", "DAG007")
 
@@ -383,6 +385,10 @@ class DatabasesPanel(QWidget):
     def _on_document_changed(self, event: DocumentEvent) -> None:
         if isinstance(event, LayoutChanged):
             return
+        if isinstance(event, ElementChanged):
+            element = self.session.document.get(event.id)
+            if element is None or element.kind not in _SHOWN_KINDS:
+                return  # a host's memory or a LUN's size does not change the table
         self.refresh()
 
     def _follow_selection(self) -> None:
