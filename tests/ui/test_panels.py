@@ -170,6 +170,16 @@ def test_inspector_reference_combo_lists_allowed_kinds_by_name(qtbot, session):
     assert _vm(session, "vm1").host == "h2"
 
 
+def test_inspector_reference_go_button_selects_the_target(qtbot, session):
+    panel = _show(qtbot, InspectorPanel(session))
+    session.set_selection(["vm1"])
+    button = panel.editors["host"].go_button
+    with qtbot.waitSignal(session.focus_requested):
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert session.selection == ["h1"]
+    assert panel.element_id == "h1"
+
+
 def test_inspector_reference_list_is_checkable(qtbot, session):
     panel = _show(qtbot, InspectorPanel(session))
     session.set_selection(["dag1"])
@@ -211,6 +221,21 @@ def test_inspector_without_selection_edits_design_intent_and_name(qtbot, session
     session.undo_stack.undo()
     assert session.design.name == "Test design"
     assert panel.name_edit.text() == "Test design"
+
+
+def test_inspector_refuses_a_malformed_srm_release(qtbot, session):
+    panel = _show(qtbot, InspectorPanel(session))
+    messages: list[str] = []
+    session.status_message.connect(messages.append)
+    _type_into(panel.srm_combo.lineEdit(), "five")
+    assert session.design.intent.srm_release == "5.0"
+    assert panel.srm_combo.currentText() == "5.0"
+    assert messages and "five" in messages[-1]
+    assert not panel.design_errors["srm"].isHidden()
+
+    _type_into(panel.srm_combo.lineEdit(), "6.1")
+    assert session.design.intent.srm_release == "6.1"
+    assert panel.design_errors["srm"].isHidden()
 
 
 def test_inspector_multi_selection_shows_count_and_kind(qtbot, session):
@@ -400,6 +425,14 @@ def test_databases_cell_edit_sets_activation_preference(qtbot, session):
     base = panel.palette().base().color()
     assert panel.cell_item("db1", "vm2").background().color() != base
     assert panel.cell_item("db1", "vm1").background().color() == base
+
+
+def test_databases_header_click_shows_the_database(qtbot, session):
+    panel = _show(qtbot, DatabasesPanel(session))
+    header = panel.table.verticalHeader()
+    y = header.sectionViewportPosition(1) + header.sectionSize(1) // 2
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, y))
+    assert session.selection == ["db2"]
 
 
 def test_databases_add_and_clear_copies(qtbot, session):

@@ -221,9 +221,11 @@ class DatabasesPanel(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setToolTip(
             "Activation preference per member (lag in days); double-click or F2 to edit, "
-            "Delete to remove a copy"
+            "Delete to remove a copy; click a header to show that database or VM"
         )
         self.table.currentCellChanged.connect(self._on_current_changed)
+        self.table.verticalHeader().sectionClicked.connect(self._reveal_database)
+        self.table.horizontalHeader().sectionClicked.connect(self._reveal_member)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -407,6 +409,14 @@ class DatabasesPanel(QWidget):
             if index >= 0:
                 self.dag_combo.setCurrentIndex(index)
                 self.refresh()
+
+    def _reveal_database(self, row: int) -> None:
+        if 0 <= row < len(self.database_ids):
+            self.session.focus(self.database_ids[row])
+
+    def _reveal_member(self, column: int) -> None:
+        if 0 <= column < len(self.member_ids):
+            self.session.focus(self.member_ids[column])
 
     def _on_current_changed(self, row: int, column: int, *_: int) -> None:
         item = self.table.item(row, column)

@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -63,6 +65,8 @@ class FieldEditor(QWidget):
     """The editor of one field plus an inline error line under it."""
 
     edited = Signal(str, object)
+    #: "Show this element": the referenced element's id (reference fields).
+    reveal = Signal(str)
 
     def __init__(self, spec: FieldSpec, editor: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -202,6 +206,27 @@ class _ComboEditor(FieldEditor):
         if spec.editor == "enum":
             self._fill([(choice_text(c), c) for c in spec.choices])
         combo.activated.connect(lambda _i: self._commit())
+        if spec.editor == "ref":
+            self.go_button = QToolButton(self)
+            self.go_button.setText("→")
+            self.go_button.setAutoRaise(True)
+            self.go_button.setToolTip("Show the referenced element on the canvas")
+            self.go_button.setAccessibleName(f"Show {spec.label.lower()}")
+            self.go_button.clicked.connect(self._reveal)
+            row = QHBoxLayout()
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(2)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.removeWidget(combo)
+            row.addWidget(combo, 1)
+            row.addWidget(self.go_button)
+            layout.insertLayout(0, row)
+
+    def _reveal(self) -> None:
+        target = self.editor.currentData()  # type: ignore[attr-defined]
+        if target:
+            self.reveal.emit(target)
 
     def _fill(self, entries: list[tuple[str, str]]) -> None:
         combo: QComboBox = self.editor  # type: ignore[assignment]
@@ -230,6 +255,9 @@ class _ComboEditor(FieldEditor):
             combo.addItem(f"{wanted} (missing)", wanted)
             index = combo.count() - 1
         combo.setCurrentIndex(index)
+        button = getattr(self, "go_button", None)
+        if button is not None:
+            button.setEnabled(wanted is not None)
 
 
 class _CheckListEditor(FieldEditor):
@@ -334,6 +362,7 @@ def make_editor(spec: FieldSpec) -> FieldEditor:
     else:
         editor = _ReadOnlyEditor(spec, _READ_ONLY_HINTS.get(spec.name, "not editable here"))
     editor.editor.setObjectName(f"field_{spec.name}")
+    editor.editor.setAccessibleName(spec.label)
     tip = _tooltip(spec)
     if tip:
         editor.editor.setToolTip(tip)

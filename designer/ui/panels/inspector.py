@@ -139,6 +139,7 @@ class InspectorPanel(QWidget):
             editor.show_value(getattr(element, spec.name))
             # Bind the id now: a late focus-out commit must not land on the next element.
             editor.edited.connect(partial(self._edit_field, element.id))
+            editor.reveal.connect(self.session.focus)
             self.editors[spec.name] = editor
             if spec.editor == "bool":
                 self.form.addRow("", editor)
