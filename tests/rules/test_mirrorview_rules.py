@@ -167,6 +167,15 @@ def test_mv006_triggers() -> None:
     assert "at 11 ms" in finding.message and finding.message.endswith("10 ms average")
 
 
+def test_mv006_triggers_for_logs_kept_with_the_database() -> None:
+    # No separate logs disk: the database disk's LUN carries the logs too.
+    local = clariion()["sync_latency_model"]["local_log_write_ms"]
+    fixture = SrmFixture().set("wan", rtt_ms=12 - local).remove("d-log")
+    (finding,) = findings(fixture, "MV006")
+    assert set(finding.elements) == {"wan", "m-db"}
+    assert "at 12 ms" in finding.message
+
+
 def test_mv006_passes() -> None:
     local = clariion()["sync_latency_model"]["local_log_write_ms"]
     assert findings(SrmFixture().set("wan", rtt_ms=10 - local), "MV006") == []

@@ -355,12 +355,13 @@ def sync_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks
     --------------
-    For each MirrorView/S mirror whose source LUN holds an Exchange log disk, the
-    estimated average log-write latency: the local log-write latency plus one WAN round
-    trip per write (``sync_latency_model`` in the catalog), against 10 ms average
-    (``log_write_latency_avg_ms``). Findings are grouped by link. Database reads are
-    served by the local array and gain no mirroring latency, so their 20 ms limit is
-    not affected.
+    For each MirrorView/S mirror whose source LUN holds Exchange logs (a ``logs`` disk,
+    or a ``database`` disk of a database with no separate logs disk on that VM: logs
+    kept with the database), the estimated average log-write latency: the local
+    log-write latency plus one WAN round trip per write (``sync_latency_model`` in the
+    catalog), against 10 ms average (``log_write_latency_avg_ms``). Findings are
+    grouped by link. Database reads are served by the local array and gain no mirroring
+    latency, so their 20 ms limit is not affected.
 
     Why
     ---
@@ -385,7 +386,6 @@ def sync_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     slow = {link.id for link in index.of("wan_link", WanLink) if _log_write_ms(model, link) > limit}
     if not slow:
         return
-    disks_on_lun = index.disks_on_lun
     by_link: dict[str, tuple[WanLink, list[Mirror]]] = {}
     for end in mirror_ends(index).values():
         link, mirror = end.link, end.mirror
@@ -393,7 +393,7 @@ def sync_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
             link is not None
             and link.id in slow
             and mirror.mode is MirrorMode.SYNC
-            and any(d.purpose is DiskPurpose.LOGS for d in disks_on_lun.get(mirror.source_lun, ()))
+            and _holds_logs(index, mirror.source_lun)
         ):
             by_link.setdefault(link.id, (link, []))[1].append(mirror)
     for link, mirrors in by_link.values():
@@ -404,6 +404,21 @@ def sync_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
             f"at {_fmt(estimate)} ms; Exchange needs {limit} ms average",
             [link, *mirrors],
         )
+
+
+def _holds_logs(index: DesignIndex, lun_id: str) -> bool:
+    """Whether the LUN holds Exchange transaction logs (alone or with their database)."""
+    for disk in index.disks_on_lun.get(lun_id, ()):
+        if disk.purpose is DiskPurpose.LOGS:
+            return True
+        if disk.purpose is DiskPurpose.DATABASE and disk.database is not None:
+            separate = any(
+                d.purpose is DiskPurpose.LOGS and d.database == disk.database
+                for d in index.disks_of_vm.get(disk.vm, ())
+            )
+            if not separate:
+                return True
+    return False
 
 
 def _log_write_ms(model: dict[str, float], link: WanLink) -> float:
