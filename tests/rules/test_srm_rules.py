@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from _srm_fixtures import SrmFixture, findings
+from hypothesis import given
+from hypothesis import strategies as st
 
-from designer.domain import ConsistencyGroup as CG
 from designer.domain import (
+    ArrayModel,
     Dag,
     DiskPlacement,
     DiskPurpose,
@@ -14,11 +16,15 @@ from designer.domain import (
     Lun,
     LunUsage,
     Mirror,
+    MirrorMode,
+    Protocol,
     RecoveryPlanStep,
     Severity,
     VirtualDisk,
     VmRole,
 )
+from designer.domain import ConsistencyGroup as CG
+from designer.rules import check
 
 
 def test_baseline_fixture_is_clean() -> None:
@@ -332,3 +338,55 @@ def test_srm010_passes() -> None:
     assert findings(_protected_dag(at_recovery=True), "SRM010") == []
     # One protected member has no peer to keep apart from.
     assert findings(_protected_dag(at_recovery=False).set("pg1", vms=["mbx1"]), "SRM010") == []
+
+
+# -- robustness ---------------------------------------------------------------------
+_FAMILY = [f"SRM{n:03d}" for n in range(1, 11)] + [f"MV{n:03d}" for n in range(1, 10)]
+
+
+@given(
+    release=st.sampled_from(["1.0", "4.0", "4.1", "5.0", "5.8", "6.1", "8.3"]),
+    model=st.sampled_from(list(ArrayModel)),
+    protocol=st.sampled_from(list(Protocol)),
+    flare=st.one_of(st.none(), st.integers(1, 40)),
+    mode=st.sampled_from(list(MirrorMode)),
+    rtt=st.floats(0, 200),
+    bandwidth=st.floats(0.001, 10_000),
+    change=st.floats(0, 500),
+    interval=st.floats(0.5, 1_000),
+    subnet=st.one_of(st.none(), st.just("10.9.0.0/16")),
+    drop=st.sets(st.sampled_from(["cg1", "pg1", "rp1", "m-os", "d-db", "vc-dr", "cas-dr"])),
+)
+def test_srm_and_mv_rules_never_crash_and_name_real_elements(  # type: ignore[no-untyped-def]
+    release, model, protocol, flare, mode, rtt, bandwidth, change, interval, subnet, drop
+) -> None:
+    fixture = SrmFixture().set_intent(srm_release=release, rpo_target_min=30)
+    fixture.set("arr-dr", model=model, protocol=protocol, flare_release=flare)
+    fixture.set("wan", rtt_ms=rtt, bandwidth_mbps=bandwidth, distance_km=rtt * 50)
+    fixture.set("bos", change_rate_gb_per_hour=change).set("dr", subnet=subnet)
+    fixture.set("m-log", mode=mode, update_interval_min=interval)
+    fixture.vm("mbx2", VmRole.MAILBOX)
+    fixture.add(Dag(id="dag1", name="DAG-1", members=["mbx1", "mbx2"]))
+    fixture.set("pg1", vms=["mbx1", "mbx2"])
+    if "rp1" in drop or "pg1" in drop:
+        fixture.remove("rp1")
+    if "pg1" in drop:
+        fixture.remove("pg1")
+    if "cg1" in drop and "pg1" not in drop:
+        fixture.set("pg1", consistency_groups=[])
+    if "cg1" in drop:
+        fixture.remove("cg1")
+    if "m-os" in drop:
+        fixture.remove("m-os")
+        if "cg1" not in drop:
+            fixture.set("cg1", mirrors=["m-db", "m-log"])
+    for element_id in drop & {"d-db", "vc-dr", "cas-dr"}:
+        fixture.remove(element_id)
+    design = fixture.design()
+    ids = {e.id for e in design.elements}
+    first = check(design, codes=_FAMILY).findings
+    assert [f for f in first if f.code == "INT001"] == []
+    for finding in first:
+        assert finding.code in _FAMILY and set(finding.elements) <= ids, finding
+        assert not finding.message.endswith("."), finding.message
+    assert check(design, codes=_FAMILY).findings == first, "deterministic"
