@@ -272,6 +272,9 @@ def test_dag007_activation_preferences_not_one_to_n() -> None:
         f.message
         == "database DB01 has activation preferences 1, 1, 4; 3 copies need 1…3, each once"
     )
+    # a tie whose largest preference is still n
+    tie = edit(base(), "db1", copies=copies(("mbx1", 3), ("mbx2", 1), ("mbx3", 3)))
+    assert "activation preferences 1, 3, 3" in _one(findings(tie, "DAG007"), "DAG007").message
 
 
 # -- DAG008 ------------------------------------------------------------------------------
