@@ -240,7 +240,7 @@ def _over_array_limit(
     source="002",
 )
 def unsupported_model_or_protocol(ctx: RuleContext) -> Iterator[Finding]:
-    """An array in a mirror is a model, protocol or FLARE release SRM with MirrorView lacks.
+    """An array in a mirror has a model, protocol or FLARE release SRM with MirrorView lacks.
 
     What it checks
     --------------
@@ -443,7 +443,9 @@ def async_rpo_over_target(ctx: RuleContext) -> Iterator[Finding]:
     (``change_rate_gb_per_hour`` × interval) over the bandwidth of the link the mirror
     crosses (its ``wan_link`` or the direct link). The RPO must not exceed the design's
     ``rpo_target_min``; a transfer time as long as the interval means the link cannot
-    keep up at all. Findings are grouped by site, link and interval.
+    keep up at all. Findings are grouped by site, link and interval; each group is
+    charged the site's whole change rate (conservative when a site's mirrors are spread
+    over several links).
 
     Why
     ---
