@@ -18,6 +18,7 @@ from designer.domain import (
     BackupKind,
     Design,
     DesignIntent,
+    ExpectedOutcome,
     FailoverIntent,
     SiteRole,
     VmRole,
@@ -109,8 +110,12 @@ def standalone_vm_ha() -> Design:
             "scenarios": [
                 scenario(
                     "Host failure: HA restarts CHI-EX01",
-                    "000 §4.1.1: the ESXi host fails; HA restarts the VM on another host",
+                    "000 §4.1.1: the ESXi host fails; HA restarts the VM on another host and "
+                    "service is back in just over three minutes",
                     hosts[0],
+                    expected=ExpectedOutcome(
+                        mailboxes_available=1500, databases_down=[], max_rpo_s=0.0, max_rto_s=300.0
+                    ),
                 )
             ]
         }
@@ -176,8 +181,10 @@ def cas_array_edge() -> Design:
             "scenarios": [
                 scenario(
                     "Edge load balancer pair fails",
-                    "Both Edge appliances are lost: the CAS array becomes unreachable",
+                    "Both Edge appliances are lost: the only CAS array becomes unreachable "
+                    "although every database stays mounted",
                     s.load_balancer or "",
+                    expected=ExpectedOutcome(mailboxes_available=0, databases_down=[]),
                 )
             ]
         }
@@ -249,6 +256,9 @@ def dag_with_ha() -> Design:
                     "Fig. 4-5: ESXi host failure",
                     "esx-den-01 fails: DEN-DB01 fails over to DEN-MBX02, HA restarts DEN-MBX01",
                     s.hosts[0],
+                    expected=ExpectedOutcome(
+                        mailboxes_available=8000, databases_down=[], max_rpo_s=0.0, max_rto_s=69.0
+                    ),
                 )
             ]
         }
@@ -337,4 +347,19 @@ def backup_options() -> Design:
         target="backup server PHX-BKP01 disk pool, then tape",
         schedule="daily full 23:00, VSS snapshot in the guest",
     )
-    return kit.design()
+    return kit.design().model_copy(
+        update={
+            "scenarios": [
+                scenario(
+                    "Logical corruption of PHX-DB02",
+                    "The corruption replicates to every DAG copy; after 10 minutes an "
+                    "administrator restores the database from its array-based clone (Fig. 14)",
+                    then=[
+                        (0.0, "corrupt", "db-phx-db02"),
+                        (600.0, "restore_from_backup", "bk-phx-array"),
+                    ],
+                    expected=ExpectedOutcome(mailboxes_available=6000, databases_down=[]),
+                )
+            ]
+        }
+    )

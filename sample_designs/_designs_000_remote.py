@@ -18,6 +18,7 @@ from _parts import (
 from designer.domain import (
     Design,
     DesignIntent,
+    ExpectedOutcome,
     FailoverIntent,
     LoadBalancerKind,
     LoadBalancerLayer,
@@ -27,7 +28,6 @@ from designer.domain import (
     ProtectionGroup,
     RecoveryPlan,
     RecoveryPlanStep,
-    ScenarioStep,
     SiteRole,
     SrmSitePair,
     VmRole,
@@ -220,8 +220,13 @@ def srm_dag_recovery() -> Design:
             "scenarios": [
                 scenario(
                     "Fig. 7: loss of the Dallas site",
-                    "Dallas fails; an administrator runs RP-Dallas-site to recover in Fort Worth",
+                    "Dallas fails; after 10 minutes an administrator runs RP-Dallas-site to "
+                    "recover the DAG members in Fort Worth (000 §5.1.1 steps 1-4)",
                     dal,
+                    then=[(600.0, "run_recovery_plan", "rp-dal")],
+                    expected=ExpectedOutcome(
+                        mailboxes_available=6000, databases_down=[], max_rpo_s=0.0
+                    ),
                 )
             ]
         }
@@ -328,11 +333,26 @@ def stretched_dag_lagged() -> Design:
                 scenario(
                     "Logical corruption of ATL-DB01",
                     "Corruption replicates to the Atlanta copies; the lagged Charlotte copy "
-                    "keeps a clean point in time (Fig. 9: manual activation)",
-                ).model_copy(
-                    update={"steps": [ScenarioStep(action="corrupt", target="db-atl-db01")]}
+                    "keeps a clean point in time; an administrator activates it after "
+                    "30 minutes (Fig. 9: manual activation)",
+                    then=[
+                        (0.0, "corrupt", "db-atl-db01"),
+                        (1800.0, "activate_lagged_copy", "db-atl-db01"),
+                    ],
+                    expected=ExpectedOutcome(mailboxes_available=8000, databases_down=[]),
                 ),
-                scenario("Loss of the Atlanta site", "Datacenter switchover to Charlotte", atl),
+                scenario(
+                    "Loss of the Atlanta site",
+                    "Datacenter switchover: after 15 minutes an administrator switches the DAG "
+                    "over to Charlotte (alternate witness), then activates the lagged copies "
+                    "(Fig. 9)",
+                    atl,
+                    then=[
+                        (900.0, "switchover", dag),
+                        *((1200.0, "activate_lagged_copy", f"db-{n.lower()}") for n in names),
+                    ],
+                    expected=ExpectedOutcome(mailboxes_available=8000, databases_down=[]),
+                ),
             ]
         }
     )
@@ -498,6 +518,9 @@ def three_site_stretched_dag() -> Design:
                     "Fig. 11: single server failure",
                     "BOS-MBX01 fails: DB01 activates on BOS-MBX02; clients keep their CAS array",
                     bos_m[0],
+                    expected=ExpectedOutcome(
+                        mailboxes_available=8000, databases_down=[], max_rpo_s=0.0, max_rto_s=69.0
+                    ),
                 ),
                 scenario(
                     "Fig. 12: automatic site failover",
@@ -505,18 +528,26 @@ def three_site_stretched_dag() -> Design:
                     "activates every database; the geographic load balancer sends clients "
                     "to the Worcester CAS array",
                     bos,
+                    expected=ExpectedOutcome(
+                        mailboxes_available=8000, databases_down=[], max_rpo_s=0.0, max_rto_s=69.0
+                    ),
                 ),
                 scenario(
                     "Boston Edge pair fails",
                     "Clients are redirected to the Worcester CAS array, which proxies to "
                     "the active copies in Boston",
                     b.load_balancer or "",
+                    expected=ExpectedOutcome(mailboxes_available=8000, databases_down=[]),
                 ),
                 scenario(
                     "Witness site lost, then Boston",
-                    "Without the witness the DAG is one failure from an outage",
+                    "Without the witness the DAG is one failure from an outage: Worcester "
+                    "holds 2 of 5 votes and dismounts every database (static quorum)",
                     hfd,
                     bos,
+                    expected=ExpectedOutcome(
+                        mailboxes_available=0, databases_down=[f"db-{n.lower()}" for n in plan]
+                    ),
                 ),
             ]
         }

@@ -20,6 +20,7 @@ from designer.domain import (
     Design,
     DesignIntent,
     DiskPlacement,
+    ExpectedOutcome,
     LunUsage,
     MirrorMode,
     PlanPriority,
@@ -176,7 +177,29 @@ def disk_placements() -> Design:
         "001 Option 3 accepts it: VCB of a virtual-mode RDM with pre/post scripts gives a "
         "crash-consistent database; hot online backups are options 1 and 2",
     )
-    return kit.design()
+    return kit.design().model_copy(
+        update={
+            "scenarios": [
+                scenario(
+                    "Logical corruption on the virtual RDM",
+                    "MSP-RDMV-SG1-DB is corrupted; it is restored from the option 3 VCB "
+                    "backup (001 'Recovery and Restore': full database restore)",
+                    then=[
+                        (0.0, "corrupt", "db-msp-rdmv-sg1"),
+                        (600.0, "restore_from_backup", "bk-msp-rdmv"),
+                    ],
+                    expected=ExpectedOutcome(mailboxes_available=3000, databases_down=[]),
+                ),
+                scenario(
+                    "Loss of the CX3-40",
+                    "Every Exchange VM loses its disks: no copy outside the array (001 is a "
+                    "single-array backup design)",
+                    "arr-msp-1",
+                    expected=ExpectedOutcome(mailboxes_available=0),
+                ),
+            ]
+        }
+    )
 
 
 # -- 002 Fig. 1 -----------------------------------------------------------------------------
@@ -320,11 +343,23 @@ def cx4_srm_mirrorview_s() -> Design:
     return kit.design().model_copy(
         update={
             "scenarios": [
-                scenario("Loss of the Philadelphia site", "Run RP-Philadelphia-Exchange", phl),
+                scenario(
+                    "Loss of the Philadelphia site",
+                    "An administrator runs RP-Philadelphia-Exchange after 10 minutes; "
+                    "MirrorView/S loses no data (002 'Failover')",
+                    phl,
+                    then=[(600.0, "run_recovery_plan", "rp-phl")],
+                    expected=ExpectedOutcome(
+                        mailboxes_available=6000, databases_down=[], max_rpo_s=0.0
+                    ),
+                ),
                 scenario(
                     "Mirror link down, then Philadelphia lost",
-                    "002: the mirrors fracture; data written since the link failed is lost",
+                    "002 'Loss of the mirrored link': the mirrors fracture; when Philadelphia "
+                    "is lost an hour later, the writes of that hour are lost",
                     link,
+                    then=[(3600.0, "fail", phl), (4200.0, "run_recovery_plan", "rp-phl")],
+                    expected=ExpectedOutcome(mailboxes_available=6000, max_rpo_s=3600.0),
                 ),
             ]
         }
@@ -473,8 +508,21 @@ def bidirectional_mirroring() -> Design:
     return kit.design().model_copy(
         update={
             "scenarios": [
-                scenario("Loss of Chicago", "Indianapolis runs RP-CHI-to-IND", chi),
-                scenario("Loss of Indianapolis", "Chicago runs RP-IND-to-CHI", ind),
+                scenario(
+                    "Loss of Chicago",
+                    "Indianapolis runs RP-CHI-to-IND after 10 minutes; RPO within one "
+                    "MirrorView/A update interval plus its transfer",
+                    chi,
+                    then=[(600.0, "run_recovery_plan", "rp-chi")],
+                    expected=ExpectedOutcome(mailboxes_available=6000, max_rpo_s=3600.0),
+                ),
+                scenario(
+                    "Loss of Indianapolis",
+                    "Chicago runs RP-IND-to-CHI after 10 minutes",
+                    ind,
+                    then=[(600.0, "run_recovery_plan", "rp-ind")],
+                    expected=ExpectedOutcome(mailboxes_available=6000, max_rpo_s=3600.0),
+                ),
             ]
         }
     )

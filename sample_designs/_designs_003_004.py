@@ -20,6 +20,7 @@ from designer.domain import (
     DesignIntent,
     Exchange2007Kind,
     Exchange2007Replication,
+    ExpectedOutcome,
     FailoverMode,
     HostReplication,
     Protocol,
@@ -130,7 +131,15 @@ def double_take() -> Design:
         for key in ("nyc", "phl"):
             db_lun, log_lun = datastores[key][(sg - 1) % 2]
             kit.db_disks(
-                servers[key], f"{key.upper()}-EXCH01", db, f"SG{sg:02d}", db_lun, log_lun, 50.0
+                servers[key],
+                f"{key.upper()}-EXCH01",
+                db,
+                f"SG{sg:02d}",
+                db_lun,
+                log_lun,
+                50.0,
+                # The standby's volumes are Double-Take replicas, not a mounted database.
+                tie=key == "nyc",
             )
     kit.add(
         HostReplication(
@@ -178,8 +187,14 @@ def double_take() -> Design:
                     "Loss of NYC-EXCH01",
                     "Double-Take fails over after 5 minutes; 14,000 users re-homed in ~7",
                     servers["nyc"],
+                    expected=ExpectedOutcome(mailboxes_available=14000, max_rto_s=2700.0),
                 ),
-                scenario("Loss of the New York site", "Failover across the WAN", nyc),
+                scenario(
+                    "Loss of the New York site",
+                    "Automatic failover across the WAN to Philadelphia (003)",
+                    nyc,
+                    expected=ExpectedOutcome(mailboxes_available=14000, max_rto_s=2700.0),
+                ),
             ]
         }
     )
@@ -383,9 +398,27 @@ def exchange2007_lcr_ccr_scr() -> Design:
     return kit.design().model_copy(
         update={
             "scenarios": [
-                scenario("CCR active node fails", "RED-CCR-N2 takes over automatically", nodes[0]),
-                scenario("LCR RAID set 1 fails", "Activate the LCR copy manually", rs1),
-                scenario("Loss of Redmond", "Activate the SCR copies in Portland", red),
+                scenario(
+                    "CCR active node fails",
+                    "RED-CCR-N2 takes over automatically",
+                    nodes[0],
+                    expected=ExpectedOutcome(mailboxes_available=5000, databases_down=[]),
+                ),
+                scenario(
+                    "LCR RAID set 1 fails",
+                    "An administrator activates the LCR copies after 15 minutes (004)",
+                    rs1,
+                    then=[(900.0, "activate_lcr", "ex-lcr")],
+                    expected=ExpectedOutcome(mailboxes_available=5000, databases_down=[]),
+                ),
+                scenario(
+                    "Loss of Redmond",
+                    "An administrator activates the SCR target in Portland after 30 minutes; "
+                    "the LCR server's users have no remote copy (004)",
+                    red,
+                    then=[(1800.0, "activate_scr", "ex-scr")],
+                    expected=ExpectedOutcome(mailboxes_available=4000, databases_down=lcr_dbs),
+                ),
             ]
         }
     )

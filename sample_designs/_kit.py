@@ -29,6 +29,7 @@ from designer.domain import (
     DiskPurpose,
     ElementBase,
     EsxiHost,
+    ExpectedOutcome,
     FileShareWitness,
     LayoutEntry,
     LoadBalancer,
@@ -183,8 +184,13 @@ class Kit:
         *,
         placement: DiskPlacement = DiskPlacement.VMDK_VMFS,
         suffix: str = "",
+        tie: bool = True,
     ) -> None:
-        """A database disk and a log disk for one database (copy) on one VM."""
+        """A database disk and a log disk for one database (copy) on one VM.
+
+        ``tie=False`` leaves the disks' ``database`` empty: replica volumes (Double-Take)
+        that hold the files but are not a copy Exchange knows about.
+        """
         tag = "-" + "-".join(suffix.lower().split()) if suffix.strip() else ""
         self.disk(
             f"{vm}-{db}{tag}-edb",
@@ -194,7 +200,7 @@ class Kit:
             DiskPurpose.DATABASE,
             round(db_gb * 1.2),
             placement=placement,
-            database=db,
+            database=db if tie else None,
         )
         self.disk(
             f"{vm}-{db}{tag}-log",
@@ -204,7 +210,7 @@ class Kit:
             DiskPurpose.LOGS,
             max(10, round(db_gb * 0.2)),
             placement=placement,
-            database=db,
+            database=db if tie else None,
         )
 
     def witness(self, id: str, name: str, site: str, vm: str | None = None, **kw: object) -> str:
@@ -285,13 +291,28 @@ class Kit:
         return ids
 
 
-def scenario(name: str, description: str, *targets: str) -> SavedScenario:
-    """A saved what-if scenario failing ``targets`` together at time 0."""
-    return SavedScenario(
-        name=name,
-        description=description,
-        steps=[ScenarioStep(at_s=0.0, action="fail", target=t) for t in targets],
-    )
+def scenario(
+    name: str,
+    description: str,
+    *targets: str,
+    then: Sequence[tuple[float, str, str]] = (),
+    expected: ExpectedOutcome | None = None,
+) -> SavedScenario:
+    """A saved what-if scenario: ``targets`` fail together at time 0, then ``then``.
+
+    ``then`` holds (seconds, action, target) with action "fail", "restore", "corrupt" or
+    an administrator action of the simulator ("run_recovery_plan", "switchover", …).
+    ``expected`` is what the source says the outcome is ("Run all scenarios" checks it).
+    """
+    steps = [ScenarioStep(at_s=0.0, action="fail", target=t) for t in targets]
+    for at_s, action, target in then:
+        if action in ("fail", "restore", "corrupt"):
+            steps.append(ScenarioStep(at_s=at_s, action=action, target=target))  # type: ignore[arg-type]
+        else:
+            steps.append(
+                ScenarioStep(at_s=at_s, action="admin", target=target, admin_action=action)
+            )
+    return SavedScenario(name=name, description=description, steps=steps, expected=expected)
 
 
 def lun_size(kit: Kit, lun_id: str) -> float:

@@ -9,7 +9,8 @@ When a rule lands or changes on purpose, refresh the snapshots with::
 
     UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest -q tests/test_sample_designs.py
 
-and review the diff. After editing a builder, regenerate the samples with
+and review the diff. Saved scenarios carry the outcome their source describes
+(``dr-designer check --scenarios``). After editing a builder, regenerate the samples with
 ``.venv/bin/python sample_designs/build_samples.py``.
 """
 
@@ -228,6 +229,24 @@ def test_cli_check_passes(name: str, capsys: pytest.CaptureFixture[str]) -> None
     out = capsys.readouterr().out
     assert code == 0, out
     assert "0 errors" in out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_saved_scenarios_reach_the_outcome_the_source_describes(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli_main(["check", "--scenarios", str(SAMPLES_DIR / name)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "FAIL" not in out
+    assert re.search(r"(\d+) of \1 scenarios pass", out), out
+
+
+def test_every_sample_has_a_scenario_with_an_expected_outcome(
+    designs: dict[str, Design],
+) -> None:
+    for name, design in designs.items():
+        assert any(s.expected is not None for s in design.scenarios), name
 
 
 def test_srm_samples_of_002_assume_its_srm_release(designs: dict[str, Design]) -> None:
