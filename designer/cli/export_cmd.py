@@ -1,0 +1,51 @@
+"""``dr-designer export FILE -o OUT.png|svg|pdf``: render a design without a display.
+
+Qt is imported only when the command runs (``designer.cli`` stays Qt-free); the
+command sets ``QT_QPA_PLATFORM=offscreen`` when no platform is chosen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from pathlib import Path
+
+__all__ = ["FORMATS", "add_parser", "cmd_export"]
+
+FORMATS = ("png", "svg", "pdf")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser(
+        "export",
+        help="render a design to PNG, SVG or PDF (no display needed)",
+        description="Render the whole drawing of a design, with its findings markers.",
+    )
+    p.add_argument("file", help="the design file")
+    p.add_argument("-o", "--output", required=True, help="OUT.png, OUT.svg or OUT.pdf")
+    p.add_argument(
+        "--scale", type=float, default=1.0, help="size factor (1 = one pixel per scene unit)"
+    )
+    p.add_argument(
+        "--dpr", type=float, default=1.0, help="device pixel ratio of a PNG (2 for high-DPI)"
+    )
+    p.set_defaults(func=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from designer.cli.main import CliError
+
+    suffix = Path(args.output).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise CliError(f"cannot export to {args.output!r}: the name must end in .png, .svg or .pdf")
+    if not 0.01 <= args.scale <= 16:
+        raise CliError("--scale must be between 0.01 and 16")
+    if not 1 <= args.dpr <= 4:
+        raise CliError("--dpr must be between 1 and 4")
+    if not Path(args.file).exists():
+        raise CliError(f"{args.file}: no such file")
+    export = importlib.import_module("designer.ui.export")
+    try:
+        return int(export.export_command(args.file, args.output, scale=args.scale, dpr=args.dpr))
+    except (OSError, ValueError) as exc:
+        raise CliError(str(exc)) from None

@@ -1,0 +1,291 @@
+"""Mouse gestures on the canvas, one object per edit mode (orange-canvas style):
+``start`` on press, ``move``, ``finish`` on release, ``cancel(reason)`` on Escape.
+
+A gesture changes only transient view state until it finishes; then it pushes one
+command (one undo step) or is refused with the reason in the status bar.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsRectItem
+
+from designer.document import Command, MacroCommand, MoveElements
+from designer.domain.design import LayoutEntry
+from designer.ui.canvas.edits import container_kinds, plan_connection, plan_reparent
+from designer.ui.canvas.items.node import NodeItem
+
+if TYPE_CHECKING:
+    from designer.ui.canvas.view import DesignView
+
+__all__ = [
+    "ConnectInteraction",
+    "Interaction",
+    "MoveInteraction",
+    "PanInteraction",
+    "RubberBandInteraction",
+]
+
+
+class Interaction:
+    """One gesture in progress on a view."""
+
+    def __init__(self, view: DesignView) -> None:
+        self.view = view
+        self.scene = view.design_scene
+        self.session = view.session
+
+    def start(self, scene_pos: QPointF, view_pos: QPointF) -> None: ...
+
+    def move(self, scene_pos: QPointF, view_pos: QPointF) -> None: ...
+
+    def finish(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        self.end()
+
+    def cancel(self, reason: str = "") -> None:
+        self.end()
+        if reason:
+            self.session.status_message.emit(reason)
+
+    def end(self) -> None:
+        """Remove transient items (called once, by finish or cancel)."""
+
+
+class MoveInteraction(Interaction):
+    """Drag the selection (and what its boxes contain); containment drives the model."""
+
+    def __init__(self, view: DesignView, roots: list[str]) -> None:
+        super().__init__(view)
+        self.roots = roots
+        self.moving = self.scene.descendants(roots)
+        self.origins = {
+            i: QPointF(self.scene.nodes[i].pos()) for i in self.moving if i in self.scene.nodes
+        }
+        self.started = False
+        self.delta = QPointF()
+        self._press = QPointF()
+        self._press_view = QPointF()
+        self._target: NodeItem | None = None
+
+    def start(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        self._press, self._press_view = scene_pos, view_pos
+
+    def move(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        if not self.started:
+            if (view_pos - self._press_view).manhattanLength() < QApplication.startDragDistance():
+                return
+            self.started = True
+        delta = scene_pos - self._press
+        anchor = self.origins.get(self.roots[0]) if self.roots else None
+        if self.view.snap_to_grid and anchor is not None:
+            grid = self.scene.grid_size
+            target = anchor + delta
+            snapped = QPointF(round(target.x() / grid) * grid, round(target.y() / grid) * grid)
+            delta = snapped - anchor
+        self.delta = delta
+        self.scene.preview_offset(self.origins, delta)
+        self._highlight_target()
+
+    def _new_rect(self, element_id: str) -> QRectF:
+        node = self.scene.nodes[element_id]
+        return QRectF(self.origins[element_id] + self.delta, node.rect().size())
+
+    def _highlight_target(self) -> None:
+        target = None
+        for root in self.roots:
+            kinds = container_kinds(self.scene.nodes[root].kind)
+            if kinds:
+                target = self.scene.container_at(
+                    self._new_rect(root).center(), kinds, exclude=self.moving
+                )
+                break
+        if target is not self._target:
+            if self._target is not None:
+                self._target.drop_target = False
+                self._target.update()
+            if target is not None:
+                target.drop_target = True
+                target.update()
+            self._target = target
+
+    def finish(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        self.end()
+        if not self.started or self.delta.isNull():
+            self.scene.sync_geometry(self.moving)
+            return
+        doc = self.session.document
+        new: dict[str, LayoutEntry] = {}
+        for element_id in self.origins:
+            r = self._new_rect(element_id)
+            old = doc.layout_of(element_id)
+            color = old.color if old is not None else None
+            new[element_id] = LayoutEntry(
+                x=round(r.x(), 1), y=round(r.y(), 1), w=r.width(), h=r.height(), color=color
+            )
+        commands: list[Command] = [MoveElements(new)]
+        for root in self.roots:
+            kinds = container_kinds(self.scene.nodes[root].kind)
+            if not kinds:
+                continue
+            target = self.scene.container_at(
+                self._new_rect(root).center(), kinds, exclude=self.moving
+            )
+            plan = plan_reparent(doc, root, target.element_id if target else None)
+            if isinstance(plan, str):
+                self.scene.sync_geometry(self.moving)
+                self.session.status_message.emit(f"Move refused: {plan}")
+                return
+            if plan is not None:
+                commands.append(plan)
+        command = commands[0] if len(commands) == 1 else MacroCommand(commands[1].text, commands)
+        if not self.session.push(command):
+            self.scene.sync_geometry(self.moving)
+
+    def cancel(self, reason: str = "") -> None:
+        super().cancel(reason)
+        self.scene.sync_geometry(self.moving)
+
+    def end(self) -> None:
+        if self._target is not None:
+            self._target.drop_target = False
+            self._target.update()
+            self._target = None
+
+
+class ConnectInteraction(Interaction):
+    """Drag from a box's handle (or Alt-drag) to another box to connect them."""
+
+    def __init__(self, view: DesignView, source: NodeItem) -> None:
+        super().__init__(view)
+        self.source = source
+        pen = QPen(self.scene.theme.highlight, 2.0, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        self.line = QGraphicsLineItem()
+        self.line.setPen(pen)
+        self.line.setZValue(1000)
+        self.scene.addItem(self.line)
+        self.target: NodeItem | None = None
+        self.command: Command | None = None
+        self.reason = ""
+
+    def start(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        c = self.source.scene_rect().center()
+        self.line.setLine(c.x(), c.y(), scene_pos.x(), scene_pos.y())
+        self.session.status_message.emit(f"Connect {self.source.name} to…")
+
+    def move(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        c = self.source.scene_rect().center()
+        self.line.setLine(c.x(), c.y(), scene_pos.x(), scene_pos.y())
+        target = None
+        for item in self.scene.items(scene_pos):
+            if isinstance(item, NodeItem) and item is not self.source and item.isVisible():
+                target = item
+                break
+        if target is not self.target:
+            if self.target is not None:
+                self.target.drop_target = False
+                self.target.update()
+            self.target = target
+            if target is None:
+                self.command, self.reason = None, ""
+                self.view.viewport().setCursor(Qt.CursorShape.CrossCursor)
+                return
+            self.command, self.reason = plan_connection(
+                self.session.document, self.source.element_id, target.element_id
+            )
+            if self.command is not None:
+                target.drop_target = True
+                target.update()
+                self.view.viewport().setCursor(Qt.CursorShape.DragLinkCursor)
+                self.session.status_message.emit(f"Release to {self.reason}")
+            else:
+                self.view.viewport().setCursor(Qt.CursorShape.ForbiddenCursor)
+                self.session.status_message.emit(f"Cannot connect: {self.reason}")
+
+    def finish(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        self.move(scene_pos, view_pos)
+        command, target = self.command, self.target
+        self.end()
+        if target is None:
+            self.session.status_message.emit("Connection cancelled: released on empty canvas")
+        elif command is None:
+            self.session.status_message.emit(f"Cannot connect: {self.reason}")
+        else:
+            self.session.push(command)
+
+    def end(self) -> None:
+        if self.target is not None:
+            self.target.drop_target = False
+            self.target.update()
+        if self.line.scene() is not None:
+            self.scene.removeItem(self.line)
+        self.view.viewport().unsetCursor()
+
+
+class RubberBandInteraction(Interaction):
+    """Select what lies inside a dragged rectangle (Ctrl toggles, Shift adds)."""
+
+    def __init__(self, view: DesignView, modifiers: Qt.KeyboardModifier) -> None:
+        super().__init__(view)
+        self.modifiers = modifiers
+        self.origin = QPointF()
+        color = QColor(self.scene.theme.highlight)
+        pen = QPen(color, 1.0)
+        pen.setCosmetic(True)
+        color.setAlpha(40)
+        self.band = QGraphicsRectItem()
+        self.band.setPen(pen)
+        self.band.setBrush(QBrush(color))
+        self.band.setZValue(1000)
+
+    def start(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        self.origin = scene_pos
+        self.band.setRect(QRectF(scene_pos, scene_pos))
+        self.scene.addItem(self.band)
+
+    def move(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        self.band.setRect(QRectF(self.origin, scene_pos).normalized())
+
+    def finish(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        rect = QRectF(self.origin, scene_pos).normalized()
+        self.end()
+        if rect.width() < 2 and rect.height() < 2:
+            return
+        found = self.view.ids_in(rect)
+        current = self.session.selection
+        if self.modifiers & Qt.KeyboardModifier.ControlModifier:
+            chosen = [i for i in current if i not in found] + [i for i in found if i not in current]
+        elif self.modifiers & Qt.KeyboardModifier.ShiftModifier:
+            chosen = current + [i for i in found if i not in current]
+        else:
+            chosen = found
+        self.session.set_selection(chosen)
+
+    def end(self) -> None:
+        if self.band.scene() is not None:
+            self.scene.removeItem(self.band)
+
+
+class PanInteraction(Interaction):
+    """Middle-button drag or Space-drag scrolls the view."""
+
+    def __init__(self, view: DesignView) -> None:
+        super().__init__(view)
+        self.last = QPointF()
+
+    def start(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        self.last = view_pos
+        self.view.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+
+    def move(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        d = view_pos - self.last
+        self.last = view_pos
+        h, v = self.view.horizontalScrollBar(), self.view.verticalScrollBar()
+        h.setValue(h.value() - round(d.x()))
+        v.setValue(v.value() - round(d.y()))
+
+    def end(self) -> None:
+        self.view.viewport().unsetCursor()

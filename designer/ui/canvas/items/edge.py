@@ -1,0 +1,136 @@
+"""Lines: WAN links, mirrors, Double-Take replication, and drawn references
+(DAG membership, witness, load balancer → CAS array, disk → LUN)."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsSimpleTextItem
+
+from designer.domain.design import Severity
+from designer.ui.canvas.theme import Theme
+
+__all__ = ["EdgeItem", "clip_to_rect"]
+
+#: (pen width, dash style, directed) per edge kind (element kinds or relation fields).
+_STYLE: dict[str, tuple[float, Qt.PenStyle, bool, str]] = {
+    "wan_link": (3.0, Qt.PenStyle.SolidLine, False, "wan_link"),
+    "mirror": (2.0, Qt.PenStyle.SolidLine, True, "mirror"),
+    "host_replication": (2.0, Qt.PenStyle.DashLine, True, "host_replication"),
+    "members": (1.2, Qt.PenStyle.DashLine, False, "dag"),
+    "witness": (1.6, Qt.PenStyle.DotLine, True, "file_share_witness"),
+    "alternate_witness": (1.2, Qt.PenStyle.DotLine, True, "file_share_witness"),
+    "cas_arrays": (1.6, Qt.PenStyle.SolidLine, True, "load_balancer"),
+    "lun": (0.8, Qt.PenStyle.DotLine, True, "virtual_disk"),
+}
+
+
+def clip_to_rect(inside: QPointF, outside: QPointF, rect: QRectF) -> QPointF:
+    """Where the segment from ``inside`` (in ``rect``) to ``outside`` leaves ``rect``."""
+    dx, dy = outside.x() - inside.x(), outside.y() - inside.y()
+    best = 1.0
+    if dx:
+        for edge_x in (rect.left(), rect.right()):
+            t = (edge_x - inside.x()) / dx
+            if 0 < t < best and rect.top() - 1e-6 <= inside.y() + t * dy <= rect.bottom() + 1e-6:
+                best = t
+    if dy:
+        for edge_y in (rect.top(), rect.bottom()):
+            t = (edge_y - inside.y()) / dy
+            if 0 < t < best and rect.left() - 1e-6 <= inside.x() + t * dx <= rect.right() + 1e-6:
+                best = t
+    return QPointF(inside.x() + best * dx, inside.y() + best * dy)
+
+
+class EdgeItem(QGraphicsPathItem):
+    """One line. ``element_id`` is set for edges that are elements (selectable)."""
+
+    def __init__(
+        self,
+        theme: Theme,
+        key: str,
+        style_key: str,
+        source: str,
+        target: str,
+        element_id: str | None = None,
+        label: str = "",
+    ) -> None:
+        super().__init__()
+        self.key = key
+        self.style_key = style_key
+        self.source = source
+        self.target = target
+        self.element_id = element_id
+        self.selected = False
+        self.marker: tuple[Severity, int] | None = None
+        width, dash, self.directed, hue = _STYLE.get(
+            style_key, (1.2, Qt.PenStyle.SolidLine, False, "element")
+        )
+        self._theme = theme
+        self._pen = theme.edge_pen(hue, width, dash)
+        self.setPen(self._pen)
+        self.setBrush(QBrush(self._pen.color()))
+        self.setZValue(0.5 if style_key == "wan_link" else 2.5)
+        self._label: QGraphicsSimpleTextItem | None = None
+        if label:
+            self._label = QGraphicsSimpleTextItem(label, self)
+            self._label.setFont(theme.small_font if style_key != "wan_link" else theme.font)
+            self._label.setBrush(theme.text)
+        self._line = QLineF()
+
+    def set_label(self, text: str) -> None:
+        if self._label is not None:
+            self._label.setText(text)
+            self._place_label()
+
+    def set_ends(self, a: QRectF, b: QRectF) -> None:
+        ca, cb = a.center(), b.center()
+        if a.contains(cb) or b.contains(ca):
+            # Nested boxes (a disk chip on its VM…): run from the inner box's edge down.
+            p1, p2 = ca, QPointF(cb.x(), b.top())
+        else:
+            p1, p2 = clip_to_rect(ca, cb, a), clip_to_rect(cb, ca, b)
+        self._line = QLineF(p1, p2)
+        path = QPainterPath(p1)
+        path.lineTo(p2)
+        if self.directed and self._line.length() > 12:
+            angle = math.atan2(p1.y() - p2.y(), p1.x() - p2.x())
+            size = 9.0 if self.style_key not in ("lun", "members") else 6.0
+            left = QPointF(
+                p2.x() + size * math.cos(angle + 0.4), p2.y() + size * math.sin(angle + 0.4)
+            )
+            right = QPointF(
+                p2.x() + size * math.cos(angle - 0.4), p2.y() + size * math.sin(angle - 0.4)
+            )
+            path.addPolygon(QPolygonF([p2, left, right, p2]))
+        self.setPath(path)
+        self._place_label()
+
+    def _place_label(self) -> None:
+        if self._label is None:
+            return
+        mid = self._line.center()
+        r = self._label.boundingRect()
+        self._label.setPos(mid.x() - r.width() / 2, mid.y() - r.height() - 3)
+
+    def set_state(self, selected: bool, marker: tuple[Severity, int] | None) -> None:
+        self.selected = selected
+        self.marker = marker
+        if selected:
+            pen = QPen(self._theme.highlight, self._pen.widthF() + 1.5)
+            pen.setCosmetic(True)
+        elif marker is not None:
+            pen = QPen(self._pen)
+            pen.setColor(QColor(self._theme.severity[marker[0]]))
+        else:
+            pen = self._pen
+        self.setPen(pen)
+        self.setBrush(QBrush(pen.color()))
+
+    def shape(self) -> QPainterPath:
+        # Thin cosmetic lines are hard to hit: a fixed-width corridor in scene units.
+        stroker = QPainterPathStroker()
+        stroker.setWidth(8.0)
+        return stroker.createStroke(self.path())

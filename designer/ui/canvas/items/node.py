@@ -1,0 +1,322 @@
+"""Boxes: one item per drawable element, painted from the element's kind and state.
+
+Items never write the model: the scene sets their geometry from ``design.layout``
+and their state (selection, findings marker, hover) from the session.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import (
+    QGraphicsRectItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from designer.domain.design import Severity
+from designer.domain.elements import (
+    CasArray,
+    Dag,
+    ElementBase,
+    EsxiHost,
+    LoadBalancer,
+    Lun,
+    MailboxDatabase,
+    Site,
+    StorageArray,
+    VirtualDisk,
+    VirtualMachine,
+    VsphereCluster,
+)
+from designer.ui.canvas.kinds import CONTAINER_KINDS, HEADER
+from designer.ui.icons import icon_image
+
+if TYPE_CHECKING:
+    from designer.ui.canvas.scene import DesignScene
+
+__all__ = ["CONNECTOR_RADIUS", "NodeItem", "subtitle_of"]
+
+#: Below this level of detail a box is a plain coloured rectangle (no text, no icon).
+LOD_TEXT = 0.32
+CONNECTOR_RADIUS = 6.0
+_NO_PEN = QPen(Qt.PenStyle.NoPen)
+
+
+def subtitle_of(element: ElementBase) -> str:
+    """The second line of a box: the attributes an architect scans for."""
+    if isinstance(element, Site):
+        parts = [element.role.value]
+        if element.subnet:
+            parts.append(element.subnet)
+        if element.users:
+            parts.append(f"{element.users:,} users")
+        return " · ".join(parts)
+    if isinstance(element, VsphereCluster):
+        flags = [f for f, on in (("HA", element.ha_enabled), ("DRS", element.drs_enabled)) if on]
+        return " · ".join([*flags, f"tolerates {element.host_failures_tolerated}"])
+    if isinstance(element, EsxiHost):
+        return f"{element.cpu_cores} cores · {element.memory_gb:g} GB"
+    if isinstance(element, VirtualMachine):
+        return ", ".join(r.value for r in element.roles[:3])
+    if isinstance(element, StorageArray):
+        return f"{element.model.value} · {element.protocol.value}"
+    if isinstance(element, Lun):
+        return f"{element.size_gb:g} GB · {element.raid_group}"
+    if isinstance(element, Dag):
+        return f"{len(element.members)} members · {element.failover_intent.value}"
+    if isinstance(element, MailboxDatabase):
+        return f"{element.size_gb:g} GB · {len(element.copies)} copies"
+    if isinstance(element, CasArray):
+        return element.namespace
+    if isinstance(element, LoadBalancer):
+        return f"{element.lb_kind.value} · {'HA pair' if element.ha_pair else 'single'}"
+    if isinstance(element, VirtualDisk):
+        return f"{element.purpose.value} · {element.placement.value}"
+    return element.label
+
+
+class NodeItem(QGraphicsRectItem):
+    """A box for one element (container, leaf or disk chip)."""
+
+    def __init__(self, scene: DesignScene, element: ElementBase, rect: QRectF) -> None:
+        super().__init__(0.0, 0.0, rect.width(), rect.height())
+        self._scene = scene
+        self.element_id = element.id
+        self.kind: str = element.kind  # type: ignore[attr-defined]
+        self.container = self.kind in CONTAINER_KINDS
+        self.name = element.name
+        self._element = element
+        self._subtitle: str | None = None
+        self.selected = False
+        self.hovered = False
+        self.drop_target = False
+        self.marker: tuple[Severity, int] | None = None
+        self.auto_placed = False
+        self.setPen(_NO_PEN)
+        self.setPos(rect.x(), rect.y())
+        self.setAcceptHoverEvents(True)
+
+    # -- state set by the scene ------------------------------------------------------
+    def set_element(self, element: ElementBase) -> None:
+        self.name = element.name
+        self._element = element
+        self._subtitle = None
+        self.update()
+
+    @property
+    def subtitle(self) -> str:
+        # Computed on first paint: most boxes of a big design are never seen up close.
+        if self._subtitle is None:
+            self._subtitle = subtitle_of(self._element)
+        return self._subtitle
+
+    def set_geometry(self, rect: QRectF) -> None:
+        if self.rect().size() != rect.size():
+            self.prepareGeometryChange()
+            self.setRect(0.0, 0.0, rect.width(), rect.height())
+        self.setPos(rect.topLeft())
+
+    def scene_rect(self) -> QRectF:
+        return self.rect().translated(self.pos())
+
+    def connector_pos(self) -> QPointF:
+        """Where the 'draw a connection' handle sits, in item coordinates."""
+        r = self.rect()
+        room = 22.0 if self.marker is not None else 0.0
+        if self.container:
+            return QPointF(r.right() - 2 * CONNECTOR_RADIUS - 2 - room, HEADER / 2)
+        return QPointF(r.right() - CONNECTOR_RADIUS - 1 - room, r.center().y())
+
+    def on_connector(self, item_pos: QPointF) -> bool:
+        if not self.hovered or self.kind == "virtual_disk":
+            return False
+        d = item_pos - self.connector_pos()
+        return d.x() * d.x() + d.y() * d.y() <= (CONNECTOR_RADIUS + 3) ** 2
+
+    def in_header(self, item_pos: QPointF) -> bool:
+        return not self.container or item_pos.y() <= HEADER
+
+    # -- Qt ---------------------------------------------------------------------------
+    def hoverEnterEvent(self, event) -> None:
+        self.hovered = True
+        self.update()
+
+    def hoverLeaveEvent(self, event) -> None:
+        self.hovered = False
+        self.update()
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        theme = self._scene.theme
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        r = self.rect()
+        body, header, border, accent = theme.kind_style(self.kind)
+        if self.kind == "virtual_disk":
+            painter.fillRect(r, accent)
+            if self.selected:
+                painter.setPen(theme.selection_pen)
+                painter.drawRect(r)
+            return
+        if lod < 0.12:
+            painter.fillRect(r, header if self.container else accent)
+            if self.container and not self._scene.detail_visible:
+                self._paint_summary(painter, accent)
+            if self.selected or self.marker:
+                self._paint_outline(painter, r)
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod > LOD_TEXT)
+        painter.setPen(border)
+        painter.setBrush(body)
+        radius = 6.0 if self.container else 3.0
+        painter.drawRoundedRect(r, radius, radius)
+        if self.container:
+            if not self._scene.detail_visible:
+                self._paint_summary(painter, accent)
+            self._paint_container(painter, r, lod, header, accent)
+        else:
+            self._paint_leaf(painter, r, lod, accent)
+        if self.drop_target:
+            painter.setPen(theme.drop_pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(r.adjusted(1, 1, -1, -1), radius, radius)
+        if self.selected:
+            painter.setPen(theme.selection_pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(r, radius, radius)
+        if self.marker is not None:
+            self._paint_marker(painter, r, lod)
+        if self.hovered and lod > LOD_TEXT:
+            self._paint_connector(painter)
+
+    # -- painting helpers -------------------------------------------------------------
+    def _paint_summary(self, painter: QPainter, accent: QColor) -> None:
+        rects = self._scene.child_rects(self.element_id)
+        if rects:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(accent)
+            painter.drawRects(rects)
+            painter.setPen(self._scene.theme.kind_style(self.kind)[2])
+            painter.setBrush(self._scene.theme.kind_style(self.kind)[0])
+
+    def _paint_outline(self, painter: QPainter, r: QRectF) -> None:
+        theme = self._scene.theme
+        if self.marker is not None:
+            pen = QPen(theme.severity[self.marker[0]], 2.0)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.drawRect(r)
+        if self.selected:
+            painter.setPen(theme.selection_pen)
+            painter.drawRect(r)
+
+    def _paint_container(
+        self, painter: QPainter, r: QRectF, lod: float, header, accent: QColor
+    ) -> None:
+        theme = self._scene.theme
+        bar = QRectF(r.left(), r.top(), r.width(), min(HEADER, r.height()))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(header)
+        painter.drawRoundedRect(bar, 6.0, 6.0)
+        painter.drawRect(bar.adjusted(0, bar.height() / 2, 0, 0))
+        big = self.kind == "site"
+        if lod * (10.5 if big else 8.5) < 3.5:
+            return
+        icon = QRectF(bar.left() + 6, bar.top() + (bar.height() - 16) / 2, 16, 16)
+        painter.drawImage(icon, icon_image(self.kind))
+        font = theme.title_font if big else theme.bold
+        painter.setFont(font)
+        painter.setPen(theme.text_pen)
+        text_rect = bar.adjusted(28, 0, -8 - (22 if self.marker else 0), 0)
+        metrics = QFontMetricsF(font)
+        name_w = metrics.horizontalAdvance(self.name)
+        name = metrics.elidedText(self.name, Qt.TextElideMode.ElideRight, text_rect.width())
+        painter.drawText(
+            text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name
+        )
+        rest = text_rect.width() - name_w - 10
+        if self.subtitle and rest > 40:
+            painter.setFont(theme.font)
+            painter.setPen(theme.muted_pen)
+            sub = QFontMetricsF(theme.font).elidedText(
+                self.subtitle, Qt.TextElideMode.ElideRight, rest
+            )
+            painter.drawText(
+                text_rect.adjusted(name_w + 10, 0, 0, 0),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                sub,
+            )
+
+    def _paint_leaf(self, painter: QPainter, r: QRectF, lod: float, accent: QColor) -> None:
+        theme = self._scene.theme
+        painter.fillRect(QRectF(r.left(), r.top() + 1, 3.5, r.height() - 2), accent)
+        if lod < LOD_TEXT:
+            return
+        size = min(16.0, r.height() - 6)
+        icon = QRectF(r.left() + 7, r.top() + (min(r.height(), 28) - size) / 2, size, size)
+        painter.drawImage(icon, icon_image(self.kind))
+        painter.setPen(theme.text_pen)
+        right = 8 + (2 * CONNECTOR_RADIUS if self.hovered else 0) + (20 if self.marker else 0)
+        text_rect = QRectF(icon.right() + 5, r.top(), r.width() - icon.right() - 5 - right, 0)
+        two_lines = r.height() >= 34 and self.subtitle
+        metrics = QFontMetricsF(theme.font)
+        painter.setFont(theme.font)
+        name = metrics.elidedText(self.name, Qt.TextElideMode.ElideRight, text_rect.width())
+        if two_lines:
+            line = QRectF(text_rect.left(), r.top() + 3, text_rect.width(), 15)
+            painter.drawText(line, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+            painter.setFont(theme.small_font)
+            painter.setPen(theme.muted_pen)
+            sub = QFontMetricsF(theme.small_font).elidedText(
+                self.subtitle, Qt.TextElideMode.ElideRight, text_rect.width()
+            )
+            painter.drawText(
+                line.translated(0, 14),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                sub,
+            )
+        else:
+            line = QRectF(text_rect.left(), r.top(), text_rect.width(), min(r.height(), 28))
+            painter.drawText(line, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+
+    def _paint_marker(self, painter: QPainter, r: QRectF, lod: float) -> None:
+        assert self.marker is not None
+        theme = self._scene.theme
+        severity, count = self.marker
+        color = theme.severity[severity]
+        # The badge keeps a readable size on screen however far the view zooms out.
+        d = max(16.0, 12.0 / max(lod, 0.05)) if lod < 1 else 16.0
+        d = min(d, r.height() - 2, 60.0) if r.height() > 10 else d
+        top = r.top() + (min(HEADER, r.height()) - d) / 2 if self.container else r.top() + 2
+        if not self.container and r.height() < d + 4:
+            top = r.top() + (r.height() - d) / 2
+        badge = QRectF(r.right() - d - 4, top, d, d)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(theme.background, 1.5))
+        painter.setBrush(color)
+        painter.drawEllipse(badge)
+        if lod * d > 9:
+            font = theme.badge_font
+            if d > 16:
+                font = type(font)(font)
+                font.setPointSizeF(7.0 * d / 16)
+            painter.setFont(font)
+            painter.setPen(QColor("white"))
+            painter.drawText(
+                badge, Qt.AlignmentFlag.AlignCenter, str(count) if count < 100 else "99+"
+            )
+
+    def _paint_connector(self, painter: QPainter) -> None:
+        theme = self._scene.theme
+        c = self.connector_pos()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        pen = QPen(theme.highlight, 1.5)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(theme.background)
+        painter.drawEllipse(c, CONNECTOR_RADIUS - 1, CONNECTOR_RADIUS - 1)
+        painter.setBrush(theme.highlight)
+        painter.drawEllipse(c, 2.0, 2.0)

@@ -1,0 +1,530 @@
+"""The designer window: canvas, docked panels, menus, file handling, export."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStringListModel, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QCompleter,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+)
+
+from designer.domain.design import Design
+from designer.domain.errors import DesignError
+from designer.persistence import LoadError, load, save
+from designer.ui.canvas.view import DesignView
+from designer.ui.file_ops import RecentFiles, RecoveryStore, default_recovery_dir
+from designer.ui.session import EditorSession
+
+__all__ = ["APP_NAME", "MainWindow"]
+
+APP_NAME = "DR Designer"
+FILE_FILTER = "DR Designer designs (*.json *.drd);;All files (*)"
+#: Seconds of dirty time between two recovery copies.
+RECOVERY_INTERVAL_S = 30
+
+
+class MainWindow(QMainWindow):
+    """One design in one window."""
+
+    def __init__(
+        self,
+        session: EditorSession | None = None,
+        *,
+        settings: QSettings | None = None,
+        recovery_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.session = session or EditorSession()
+        self.settings = settings or QSettings()
+        self.recent = RecentFiles(self.settings)
+        self.recovery = RecoveryStore(recovery_dir or default_recovery_dir())
+        self._recovery_revision = -1
+        self._recovery_path: Path | None = None
+        self.view = DesignView(self.session, self)
+        self.setCentralWidget(self.view)
+        self.docks: list[QDockWidget] = []
+        self._build_actions()
+        self._build_menus()
+        self._build_status()
+        self._add_panels()
+        self.session.file_state_changed.connect(self._on_file_state)
+        self.session.status_message.connect(self._show_message)
+        self.session.findings_changed.connect(self._update_findings_label)
+        self.session.selection_changed.connect(self._update_actions)
+        self.session.document_changed.connect(self._on_document_changed)
+        self.view.zoom_changed.connect(lambda _scale: self._update_actions())
+        self._recovery_timer = QTimer(self)
+        self._recovery_timer.setInterval(RECOVERY_INTERVAL_S * 1000)
+        self._recovery_timer.timeout.connect(self.write_recovery)
+        self._recovery_timer.start()
+        self.resize(1600, 1000)
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        self._on_file_state()
+        self._update_findings_label()
+        self._update_actions()
+        self._refresh_find_names()
+
+    # -- actions -------------------------------------------------------------------------
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+        checkable: bool = False,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.setCheckable(checkable)
+        action.triggered.connect(lambda *_: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        v = self.view
+        self.act_new = self._action("&New", self.new_design, K.New, "Start a new design")
+        self.act_open = self._action("&Open…", self.open_dialog, K.Open, "Open a design file")
+        self.act_save = self._action("&Save", self.save, K.Save, "Save the design")
+        self.act_save_as = self._action("Save &As…", self.save_as, K.SaveAs)
+        self.act_export_png = self._action("Export as &PNG…", lambda: self.export_dialog("png"))
+        self.act_export_svg = self._action("Export as &SVG…", lambda: self.export_dialog("svg"))
+        self.act_export_pdf = self._action("Export as P&DF…", lambda: self.export_dialog("pdf"))
+        self.act_quit = self._action("&Quit", self.close, K.Quit)
+        self.act_undo = self.session.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence(K.Undo))
+        self.act_redo = self.session.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcut(QKeySequence(K.Redo))
+        self.addAction(self.act_undo)
+        self.addAction(self.act_redo)
+        self.act_cut = self._action("Cu&t", v.cut, K.Cut)
+        self.act_copy = self._action("&Copy", v.copy, K.Copy)
+        self.act_paste = self._action("&Paste", v.paste, K.Paste)
+        self.act_duplicate = self._action("D&uplicate", v.duplicate, "Ctrl+D")
+        self.act_delete = self._action("&Delete", v.delete_selection, K.Delete)
+        self.act_select_all = self._action("Select &All", v.select_all, K.SelectAll)
+        self.act_find = self._action("&Find Element…", self.focus_find, K.Find)
+        self.act_align = {
+            how: self._action(text, lambda how=how: v.align(how))
+            for how, text in (
+                ("left", "Align &Left Edges"),
+                ("hcenter", "Align &Centres"),
+                ("right", "Align &Right Edges"),
+                ("top", "Align &Top Edges"),
+                ("vcenter", "Align &Middles"),
+                ("bottom", "Align &Bottom Edges"),
+                ("hdistribute", "Distribute &Horizontally"),
+                ("vdistribute", "Distribute &Vertically"),
+            )
+        }
+        self.act_auto_layout = self._action(
+            "Auto-&Layout by Site", v.auto_layout, "Ctrl+Shift+L", "Tidy the drawing, site by site"
+        )
+        self.act_snap = self._action("&Snap to Grid", self._toggle_snap, checkable=True)
+        self.act_snap.setChecked(True)
+        self.act_grid = self._action("Show &Grid", self._toggle_grid, checkable=True)
+        self.act_grid.setChecked(True)
+        self.act_zoom_in = self._action("Zoom &In", v.zoom_in, K.ZoomIn)
+        self.act_zoom_out = self._action("Zoom &Out", v.zoom_out, K.ZoomOut)
+        self.act_zoom_fit = self._action("&Fit to Window", v.zoom_fit, "Ctrl+0")
+        self.act_zoom_100 = self._action("&Actual Size (100 %)", v.zoom_actual, "Ctrl+1")
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        m = bar.addMenu("&File")
+        m.addActions([self.act_new, self.act_open])
+        self.recent_menu = m.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        m.addSeparator()
+        m.addActions([self.act_save, self.act_save_as])
+        export = m.addMenu("&Export")
+        export.addActions([self.act_export_png, self.act_export_svg, self.act_export_pdf])
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        m = bar.addMenu("&Edit")
+        m.addActions([self.act_undo, self.act_redo])
+        m.addSeparator()
+        m.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_duplicate])
+        m.addAction(self.act_delete)
+        m.addSeparator()
+        m.addActions([self.act_select_all, self.act_find])
+        m = bar.addMenu("&Arrange")
+        for key in ("left", "hcenter", "right"):
+            m.addAction(self.act_align[key])
+        m.addSeparator()
+        for key in ("top", "vcenter", "bottom"):
+            m.addAction(self.act_align[key])
+        m.addSeparator()
+        m.addActions([self.act_align["hdistribute"], self.act_align["vdistribute"]])
+        m.addSeparator()
+        m.addActions([self.act_auto_layout, self.act_snap])
+        self.view_menu = bar.addMenu("&View")
+        self.view_menu.addActions(
+            [self.act_zoom_in, self.act_zoom_out, self.act_zoom_fit, self.act_zoom_100]
+        )
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.act_grid)
+        self.view_menu.addSeparator()
+        tools = self.addToolBar("Main")
+        tools.setObjectName("MainToolBar")
+        tools.setMovable(False)
+        tools.addActions([self.act_new, self.act_open, self.act_save])
+        tools.addSeparator()
+        tools.addActions([self.act_undo, self.act_redo])
+        tools.addSeparator()
+        tools.addActions([self.act_zoom_fit, self.act_zoom_100, self.act_auto_layout])
+        tools.addSeparator()
+        self.find_edit = QLineEdit()
+        self.find_edit.setObjectName("FindEdit")
+        self.find_edit.setPlaceholderText("Find element (Ctrl+F)")
+        self.find_edit.setClearButtonEnabled(True)
+        self.find_edit.setMaximumWidth(280)
+        self._find_model = QStringListModel(self)
+        completer = QCompleter(self._find_model, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.activated.connect(self.find_element)
+        self.find_edit.setCompleter(completer)
+        self.find_edit.returnPressed.connect(lambda: self.find_element(self.find_edit.text()))
+        tools.addWidget(self.find_edit)
+
+    def _build_status(self) -> None:
+        self.findings_label = QLabel()
+        self.findings_label.setObjectName("FindingsLabel")
+        self.zoom_label = QLabel()
+        self.statusBar().addPermanentWidget(self.findings_label)
+        self.statusBar().addPermanentWidget(self.zoom_label)
+
+    def _add_panels(self) -> None:
+        try:
+            from designer.ui.panels import create_panels
+        except ImportError:
+            return
+        try:
+            docks = create_panels(self.session, self.view)
+        except Exception as exc:  # a broken panel must not keep the designer from starting
+            print(f"dr-designer: panels unavailable: {exc}", file=sys.stderr)
+            return
+        left, right, bottom = (
+            Qt.DockWidgetArea.LeftDockWidgetArea,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+            Qt.DockWidgetArea.BottomDockWidgetArea,
+        )
+        where = {
+            "PaletteDock": left,
+            "OverviewDock": left,
+            "InspectorDock": right,
+            "HistoryDock": right,
+            "ProblemsDock": bottom,
+            "DatabasesDock": bottom,
+        }
+        by_name = {d.objectName(): d for d in docks}
+        for dock in docks:
+            area = where.get(dock.objectName(), right)
+            self.addDockWidget(area, dock, Qt.Orientation.Vertical)
+            self.view_menu.addAction(dock.toggleViewAction())
+        # Inspector with history behind it; problems with databases behind it.
+        for front, back in (("InspectorDock", "HistoryDock"), ("ProblemsDock", "DatabasesDock")):
+            if front in by_name and back in by_name:
+                self.tabifyDockWidget(by_name[front], by_name[back])
+                by_name[front].raise_()
+        for name, size, orientation in (
+            ("PaletteDock", 220, Qt.Orientation.Horizontal),
+            ("InspectorDock", 320, Qt.Orientation.Horizontal),
+            ("ProblemsDock", 170, Qt.Orientation.Vertical),
+            ("OverviewDock", 200, Qt.Orientation.Vertical),
+        ):
+            if name in by_name:
+                self.resizeDocks([by_name[name]], [size], orientation)
+        self.docks = docks
+
+    # -- state ---------------------------------------------------------------------------
+    def _on_file_state(self) -> None:
+        path = self.session.path
+        name = path.name if path else f"{self.session.design.name} (unsaved)"
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowModified(self.session.dirty)
+        if self.session.dirty and self._recovery_revision == -1:
+            self.write_recovery()  # the first change after a clean state
+        elif not self.session.dirty:
+            self._recovery_revision = -1
+
+    def _on_document_changed(self, event: object) -> None:
+        self._find_dirty = True
+
+    def _update_findings_label(self) -> None:
+        counts = self.session.findings.summary()
+        parts = [
+            f"{counts[key]} {word}{'s' if counts[key] != 1 else ''}"
+            for key, word in (("error", "error"), ("warning", "warning"), ("info", "note"))
+        ]
+        self.findings_label.setText(" · ".join(parts))
+
+    def _update_actions(self) -> None:
+        has = bool(self.session.selection)
+        for action in (self.act_cut, self.act_copy, self.act_duplicate, self.act_delete):
+            action.setEnabled(has)
+        several = len(self.session.selection) >= 2
+        for action in self.act_align.values():
+            action.setEnabled(several)
+        self.zoom_label.setText(f"{self.view.scale_factor * 100:.0f} %")
+
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _toggle_snap(self) -> None:
+        self.view.snap_to_grid = self.act_snap.isChecked()
+
+    def _toggle_grid(self) -> None:
+        self.view.design_scene.show_grid = self.act_grid.isChecked()
+        self.view.viewport().update()
+
+    # -- find ----------------------------------------------------------------------------
+    def _refresh_find_names(self) -> None:
+        names = [
+            f"{e.name} ({e.label})"
+            for e in self.session.design.elements
+            if e.id in self.view.design_scene.nodes or e.id in self.view.design_scene.edges
+        ]
+        self._find_model.setStringList(names)
+        self._find_dirty = False
+
+    def focus_find(self) -> None:
+        if getattr(self, "_find_dirty", False):
+            self._refresh_find_names()
+        self.find_edit.setFocus()
+        self.find_edit.selectAll()
+
+    def find_element(self, text: str) -> bool:
+        """Select and centre the element whose name (or id) is ``text``."""
+        query = text.strip()
+        if not query:
+            return False
+        if query.endswith(")") and " (" in query:
+            query = query[: query.rindex(" (")]
+        doc = self.session.document
+        element = doc.get(query)
+        if element is None:
+            lowered = query.lower()
+            matches = [e for e in doc.design.elements if e.name.lower() == lowered] or [
+                e for e in doc.design.elements if lowered in e.name.lower()
+            ]
+            element = matches[0] if matches else None
+        if element is None:
+            self._show_message(f"No element named {query!r}")
+            return False
+        self.session.focus(element.id)
+        self.view.setFocus()
+        self._show_message(f"Found {element.describe()}")
+        return True
+
+    # -- files ---------------------------------------------------------------------------
+    def maybe_save(self) -> bool:
+        """Ask to save unsaved changes; False if the user cancels."""
+        if not self.session.dirty:
+            return True
+        answer = QMessageBox.question(
+            self,
+            APP_NAME,
+            f"Save the changes to {self._display_name()}?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _display_name(self) -> str:
+        return self.session.path.name if self.session.path else self.session.design.name
+
+    def new_design(self) -> None:
+        if not self.maybe_save():
+            return
+        self._drop_recovery()
+        self.session.replace_design(Design(), None)
+        self.view.resetTransform()
+        self._refresh_find_names()
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        start = str(self.session.path.parent) if self.session.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open design", start, FILE_FILTER)
+        if path:
+            self.open_file(path, ask=False)
+
+    def open_file(self, path: str | Path, *, ask: bool = True) -> bool:
+        """Load ``path``; on failure show why and keep the current design."""
+        if ask and not self.maybe_save():
+            return False
+        path = Path(path)
+        try:
+            design = load(path)
+        except LoadError as exc:
+            QMessageBox.critical(self, "Cannot open design", str(exc))
+            return False
+        except OSError as exc:
+            QMessageBox.critical(self, "Cannot open design", f"{path}: {exc.strerror or exc}")
+            return False
+        try:
+            self._drop_recovery()
+            self.session.replace_design(design, path.resolve())
+        except DesignError as exc:
+            QMessageBox.critical(self, "Cannot open design", f"{path}: {exc}")
+            return False
+        self.recent.add(path)
+        self.view.zoom_fit()
+        self._refresh_find_names()
+        self._show_message(f"Opened {path.name}: {len(design.elements):,} elements")
+        return True
+
+    def save(self) -> bool:
+        if self.session.path is None:
+            return self.save_as()
+        return self.save_to(self.session.path)
+
+    def save_as(self) -> bool:
+        start = str(self.session.path) if self.session.path else f"{self.session.design.name}.json"
+        path, _ = QFileDialog.getSaveFileName(self, "Save design as", start, FILE_FILTER)
+        return self.save_to(Path(path)) if path else False
+
+    def save_to(self, path: Path) -> bool:
+        old_path = self.session.path
+        try:
+            save(self.session.design, path)
+        except OSError as exc:
+            QMessageBox.critical(self, "Cannot save design", f"{path}: {exc.strerror or exc}")
+            return False
+        self._drop_recovery()
+        self.session.mark_saved(path.resolve())
+        if old_path is None or old_path != self.session.path:
+            self.recovery.delete(None)
+        self.recent.add(path)
+        self._show_message(f"Saved {path.name}")
+        return True
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = self.recent.paths()
+        for text in paths:
+            action = self.recent_menu.addAction(text)
+            action.triggered.connect(lambda *_, p=text: self._open_recent(p))
+        if not paths:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear Menu", self.recent.clear)
+
+    def _open_recent(self, path: str) -> None:
+        if not Path(path).exists():
+            QMessageBox.warning(self, APP_NAME, f"{path} no longer exists")
+            self.recent.remove(path)
+            return
+        self.open_file(path)
+
+    # -- recovery ------------------------------------------------------------------------
+    def write_recovery(self) -> None:
+        """Write the recovery copy if the design is dirty and changed since the last one."""
+        revision = self.session.document.revision
+        if not self.session.dirty or revision == self._recovery_revision:
+            return
+        try:
+            self.recovery.write(self.session.design, self.session.path)
+        except OSError as exc:
+            self._show_message(f"Could not write the recovery copy: {exc}")
+            return
+        self._recovery_revision = revision
+        self._recovery_path = self.session.path
+
+    def _drop_recovery(self) -> None:
+        self.recovery.delete(self._recovery_path)
+        self.recovery.delete(self.session.path)
+        self._recovery_revision = -1
+
+    def offer_recovery(self) -> bool:
+        """After a crash: offer the newest recovery copy back. True if restored."""
+        pending = self.recovery.pending()
+        if not pending:
+            return False
+        newest, older = pending[0], pending[1:]
+        for stale in older:
+            stale.discard()
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(newest.saved_at))
+        what = newest.original.name if newest.original else "an unsaved design"
+        answer = QMessageBox.question(
+            self,
+            "Recover unsaved changes?",
+            f"DR Designer closed unexpectedly while {what} had unsaved changes "
+            f"(last copied {when}). Restore them?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            newest.discard()
+            return False
+        try:
+            design = newest.load()
+        except LoadError as exc:
+            QMessageBox.critical(self, "Cannot recover", str(exc))
+            newest.discard()
+            return False
+        newest.discard()
+        self.session.replace_design(design, newest.original)
+        self.session.undo_stack.resetClean()
+        self.view.zoom_fit()
+        self._refresh_find_names()
+        self._show_message("Recovered unsaved changes; save them to keep them")
+        return True
+
+    # -- export --------------------------------------------------------------------------
+    def export_dialog(self, fmt: str) -> None:
+        base = (
+            self.session.path.with_suffix(f".{fmt}")
+            if self.session.path
+            else Path(f"{self.session.design.name}.{fmt}")
+        )
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export as {fmt.upper()}", str(base), f"{fmt.upper()} (*.{fmt})"
+        )
+        if not path:
+            return
+        from designer.ui.export import export_scene
+
+        try:
+            export_scene(self.view.design_scene, Path(path))
+        except (OSError, ValueError) as exc:
+            QMessageBox.critical(self, "Export failed", str(exc))
+            return
+        self._show_message(f"Exported {Path(path).name}")
+
+    # -- Qt ------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self._drop_recovery()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        event.accept()
