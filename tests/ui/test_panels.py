@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
-from PySide6.QtGui import QDrag
+from PySide6.QtGui import QDrag, QKeySequence, QShortcut
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,6 +21,7 @@ from designer.domain import (
     Design,
     EsxiHost,
     MailboxDatabase,
+    Severity,
     Site,
     VirtualMachine,
     VmRole,
@@ -91,6 +92,13 @@ def _show(qtbot, widget):
     widget.show()
     qtbot.waitExposed(widget)
     return widget
+
+
+def _activate(widget) -> None:
+    """Make ``widget``'s window the active one: shortcuts only fire in an active window,
+    and under pytest the offscreen platform activates none on show."""
+    QApplication.setActiveWindow(widget)  # deprecated, but the one call that works here
+    assert QApplication.activeWindow() is widget
 
 
 def _type_into(widget, text: str) -> None:
@@ -303,7 +311,7 @@ def test_clicking_a_problem_focuses_its_element(qtbot, session):
 def test_severity_toggles_filter_and_count(qtbot, session):
     problems = _show(qtbot, ProblemsPanel(session))
     _make_vs002(qtbot, session)
-    warnings = problems.toggles[next(s for s in problems.toggles if s.value == "warning")]
+    warnings = problems.toggles[Severity.WARNING]
     assert warnings.text().split()[0].isdigit() and int(warnings.text().split()[0]) >= 1
     QTest.mouseClick(warnings, Qt.MouseButton.LeftButton)
     assert _row_of(problems, "VS002", "vm1") is None
@@ -498,6 +506,28 @@ def test_palette_mime_and_filter(qtbot, session):
     panel.filter_edit.setFocus()
     QTest.keyClicks(panel.filter_edit, "lun")
     assert panel.visible_kinds() == ["lun"]
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_panel_keys_win_over_window_shortcuts_inside_the_panel(qtbot, session):
+    panel = _show(qtbot, PalettePanel(session))
+    _activate(panel)
+    window_find: list[bool] = []
+    shortcut = QShortcut(QKeySequence.StandardKey.Find, panel)
+    shortcut.activated.connect(lambda: window_find.append(True))
+    panel.tree.setFocus()
+    QTest.keyClick(panel.tree, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert panel.filter_edit.hasFocus()
+    assert window_find == []
+
+    problems = _show(qtbot, ProblemsPanel(session))
+    _activate(problems)
+    warnings = problems.toggles[Severity.WARNING]
+    problems.tree.setFocus()
+    QTest.keyClick(problems.tree, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    assert not warnings.isChecked()
+    QTest.keyClick(problems.tree, Qt.Key.Key_F1)
+    assert problems.explain_view.isVisible()
 
 
 def test_palette_drag_starts_with_kind(qtbot, session, monkeypatch):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
-from PySide6.QtGui import QDrag, QKeySequence, QShortcut
+from PySide6.QtGui import QDrag, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLineEdit,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from designer.document.factory import PALETTE, required_container
 from designer.domain.elements import ELEMENT_CLASSES
+from designer.ui.panels._keys import PanelKeys
 from designer.ui.panels._look import kind_icon
 from designer.ui.session import EditorSession
 
@@ -66,7 +67,7 @@ class _KindTree(QTreeWidget):
         drag.exec(Qt.DropAction.CopyAction)
 
 
-class PalettePanel(QWidget):
+class PalettePanel(PanelKeys, QWidget):
     """Element kinds by group, with a filter box (Ctrl+F while the panel has focus)."""
 
     #: Enter or double-click on a kind (the main window may place it at the centre).
@@ -118,9 +119,7 @@ class PalettePanel(QWidget):
         self.filter_edit.textChanged.connect(self.apply_filter)
         self.filter_edit.returnPressed.connect(self._focus_first_visible)
         self.tree.itemActivated.connect(self._on_activated)
-        shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(self._focus_filter)
+        self.bind_key(QKeySequence.StandardKey.Find, self._focus_filter)
         self.setFocusProxy(self.tree)
 
     def apply_filter(self, text: str) -> None:

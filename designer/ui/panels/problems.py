@@ -6,7 +6,7 @@ import html
 import re
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,6 +27,7 @@ from designer.document.commands import SetRuleSettings
 from designer.domain.design import Severity, Waiver
 from designer.rules import RULES
 from designer.rules.finding import INTERNAL_ERROR_CODE, STALE_WAIVER_CODE, Finding
+from designer.ui.panels._keys import PanelKeys
 from designer.ui.panels._look import severity_icon
 from designer.ui.session import EditorSession
 
@@ -102,7 +103,7 @@ class _EnterFilter(QObject):
         return False
 
 
-class ProblemsPanel(QWidget):
+class ProblemsPanel(PanelKeys, QWidget):
     """Findings of the live check; click or Enter shows the element on the canvas."""
 
     #: The title with the counts ("Problems — 2 errors, 5 warnings"), for the dock.
@@ -120,7 +121,7 @@ class ProblemsPanel(QWidget):
             button.setChecked(True)
             button.setIcon(severity_icon(severity))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            button.setShortcut(QKeySequence(f"Alt+{key}"))
+            self.bind_key(QKeySequence(f"Alt+{key}"), button.toggle)
             button.setToolTip(f"Show {_WORDS[severity]} findings (Alt+{key})")
             button.toggled.connect(self._apply_filter)
             bar.addWidget(button)
@@ -129,7 +130,7 @@ class ProblemsPanel(QWidget):
         self.waived_toggle.setCheckable(True)
         self.waived_toggle.setText("Waived")
         self.waived_toggle.setToolTip("Also show the findings waived in the design (Alt+4)")
-        self.waived_toggle.setShortcut(QKeySequence("Alt+4"))
+        self.bind_key(QKeySequence("Alt+4"), self.waived_toggle.toggle)
         self.waived_toggle.toggled.connect(self._apply_filter)
         bar.addWidget(self.waived_toggle)
         self.filter_edit = QLineEdit(self)
@@ -185,15 +186,15 @@ class ProblemsPanel(QWidget):
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
 
-        find = QShortcut(QKeySequence.StandardKey.Find, self)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(self.filter_edit.setFocus)
-        help_key = QShortcut(QKeySequence(Qt.Key.Key_F1), self)
-        help_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        help_key.activated.connect(self.explain_button.toggle)
+        self.bind_key(QKeySequence.StandardKey.Find, self._focus_filter)
+        self.bind_key(QKeySequence(Qt.Key.Key_F1), self.explain_button.toggle)
         self.setFocusProxy(self.tree)
         session.findings_changed.connect(self.refresh)
         self.refresh()
+
+    def _focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
 
     # -- content -------------------------------------------------------------------------
     def _name(self, element_id: str) -> str:
