@@ -1,0 +1,233 @@
+"""The canvas: real mouse, key and drop events on the view's viewport; assertions on
+the model (session.design) and the scene."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+from test_canvas_support import click, drag, small_design, vp
+
+from designer.document import SetProperty
+from designer.domain.design import Severity
+from designer.ui.canvas.items.node import NodeItem
+from designer.ui.canvas.view import KIND_MIME, DesignView
+from designer.ui.session import EditorSession
+
+
+@pytest.fixture
+def canvas(qtbot):
+    session = EditorSession(small_design())
+    view = DesignView(session)
+    qtbot.addWidget(view)
+    view.resize(1400, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_zoom(1.0)
+    view.centerOn(650, 200)
+    messages: list[str] = []
+    session.status_message.connect(messages.append)
+    return session, view, messages
+
+
+def _drop(view: DesignView, kind: str, scene_point: tuple[float, float]) -> None:
+    mime = QMimeData()
+    mime.setData(KIND_MIME, kind.encode())
+    pos = vp(view, *scene_point)
+    actions = Qt.DropAction.CopyAction
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    for event in (
+        QDragEnterEvent(pos, actions, mime, left, none),
+        QDragMoveEvent(pos, actions, mime, left, none),
+        QDropEvent(QPointF(pos), actions, mime, left, none),
+    ):
+        QApplication.sendEvent(view.viewport(), event)
+
+
+def test_drop_host_from_palette_lands_in_the_site_under_the_pointer(canvas):
+    session, view, _ = canvas
+    before = {e.id for e in session.design.elements}
+    _drop(view, "esxi_host", (450, 100))  # inside Boston, outside its host
+    (new,) = [e for e in session.design.elements if e.id not in before]
+    assert new.kind == "esxi_host" and new.site == "bos" and new.cluster is None
+    entry = session.design.layout[new.id]
+    assert 0 <= entry.x and entry.x + entry.w <= 600
+    assert isinstance(view.design_scene.item_for(new.id), NodeItem)
+    assert session.selection == [new.id]
+
+
+def test_drop_host_into_a_cluster_puts_it_in_the_cluster_and_its_site(canvas):
+    session, view, _ = canvas
+    before = {e.id for e in session.design.elements}
+    _drop(view, "esxi_host", (1050, 100))  # the Worcester cluster, beside its host
+    (new,) = [e for e in session.design.elements if e.id not in before]
+    assert (new.site, new.cluster) == ("wor", "cl-w")
+
+
+def test_drop_vm_on_empty_canvas_is_refused_with_the_reason(canvas):
+    session, view, messages = canvas
+    count = len(session.design.elements)
+    _drop(view, "vm", (650, 500))
+    assert len(session.design.elements) == count
+    assert any("host" in m for m in messages)
+
+
+def test_alt_drag_between_luns_on_two_arrays_draws_a_mirror(canvas):
+    session, view, _ = canvas
+    drag(view, (100, 242), (800, 242), Qt.KeyboardModifier.AltModifier)
+    mirrors = [e for e in session.design.elements if e.kind == "mirror"]
+    assert [(m.source_lun, m.target_lun) for m in mirrors] == [("lun-b1", "lun-w1")]
+    assert view.design_scene.edges[mirrors[0].id].source == "lun-b1"
+    assert session.undo_stack.count() == 1
+
+
+def test_a_mirror_on_one_array_is_refused_while_dragging(canvas):
+    session, view, messages = canvas
+    drag(view, (100, 242), (100, 272), Qt.KeyboardModifier.AltModifier)
+    assert not [e for e in session.design.elements if e.kind == "mirror"]
+    assert any("another array" in m for m in messages)
+    assert session.undo_stack.count() == 0
+
+
+def test_drawing_from_the_hover_handle_connects_two_sites(canvas):
+    session, view, _ = canvas
+    node = view.design_scene.nodes["bos"]
+    handle = node.mapToScene(node.connector_pos())
+    drag(view, (300, 200), (handle.x(), handle.y()), steps=1)  # hover first (rubber band)
+    drag(view, (handle.x(), handle.y()), (1000, 350))
+    links = [e for e in session.design.elements if e.kind == "wan_link"]
+    assert [(link.site_a, link.site_b) for link in links] == [("bos", "wor")]
+
+
+def test_a_rule_breaking_edit_shows_a_marker_at_once_and_undo_removes_it(canvas):
+    session, view, _ = canvas
+    scene = view.design_scene
+    assert scene.marker_of("vm-b1") is None
+    session.push(SetProperty("vm-b1", "mailboxes", 9000))
+    # Same event-loop turn: no waiting.
+    marker = scene.marker_of("vm-b1")
+    assert marker is not None and marker[0] in (Severity.WARNING, Severity.ERROR)
+    item = scene.nodes["vm-b1"]
+    assert item.marker == marker and "VS002" in item.toolTip()
+    session.undo_stack.undo()
+    assert scene.marker_of("vm-b1") is None and item.marker is None
+
+
+def test_moving_a_site_moves_its_content_in_one_step(canvas):
+    session, view, _ = canvas
+    before = dict(session.design.layout)
+    drag(view, (300, 10), (300, 60))  # the site's title bar
+    after = session.design.layout
+    for element_id in ("bos", "esx-b1", "vm-b1", "arr-b", "lun-b1", "lun-b2"):
+        assert after[element_id].y == pytest.approx(before[element_id].y + 50)
+        assert after[element_id].x == pytest.approx(before[element_id].x)
+    assert after["wor"] == before["wor"]
+    assert session.undo_stack.count() == 1
+    assert view.design_scene.nodes["vm-b1"].pos().y() == pytest.approx(120)
+    session.undo_stack.undo()
+    assert session.design.layout == before
+
+
+def test_dragging_a_host_into_another_site_changes_its_site(canvas):
+    session, view, _ = canvas
+    drag(view, (210, 50), (1200, 300))  # esx-b1 into Worcester, outside the cluster
+    host = session.document.get("esx-b1")
+    assert (host.site, host.cluster) == ("wor", None)
+    vm_entry = session.design.layout["vm-b1"]
+    assert vm_entry.x > 700  # its VM went with it
+    assert session.undo_stack.count() == 1
+    session.undo_stack.undo()
+    assert session.document.get("esx-b1").site == "bos"
+    assert session.design.layout["vm-b1"].x == 30
+
+
+def test_dragging_a_vm_off_its_host_onto_a_site_is_refused(canvas):
+    session, view, messages = canvas
+    before = session.design.layout["vm-b1"]
+    drag(view, (100, 80), (400, 380))
+    assert session.design.layout["vm-b1"] == before
+    assert session.document.get("vm-b1").host == "esx-b1"
+    assert view.design_scene.nodes["vm-b1"].pos() == QPointF(30, 70)
+    assert any("refused" in m.lower() for m in messages)
+
+
+def test_arrow_keys_nudge_in_one_undo_step(canvas, qtbot):
+    session, view, _ = canvas
+    click(view, (100, 80))
+    assert session.selection == ["vm-b1"]
+    for _ in range(3):
+        qtbot.keyClick(view.viewport(), Qt.Key.Key_Right)
+    qtbot.keyClick(view.viewport(), Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    entry = session.design.layout["vm-b1"]
+    assert (entry.x, entry.y) == (60, 71)
+    assert session.undo_stack.count() == 1
+    session.undo_stack.undo()
+    assert (session.design.layout["vm-b1"].x, session.design.layout["vm-b1"].y) == (30, 70)
+
+
+def test_delete_removes_the_host_with_its_vm_and_undo_restores(canvas, qtbot):
+    session, view, _ = canvas
+    before = session.design
+    click(view, (210, 50))
+    assert session.selection == ["esx-b1"]
+    qtbot.keyClick(view.viewport(), Qt.Key.Key_Delete)
+    assert session.document.get("esx-b1") is None and session.document.get("vm-b1") is None
+    assert "vm-b1" not in view.design_scene.nodes
+    session.undo_stack.undo()
+    assert session.design == before
+    assert view.design_scene.nodes["vm-b1"].scene_rect().topLeft() == QPointF(30, 70)
+
+
+def test_rubber_band_and_ctrl_click_select(canvas):
+    session, view, _ = canvas
+    drag(view, (10, 190), (260, 330))  # around Boston's array, starting in the site body
+    assert set(session.selection) == {"arr-b", "lun-b1", "lun-b2"}
+    click(view, (100, 80), Qt.KeyboardModifier.ControlModifier)
+    assert "vm-b1" in session.selection
+    click(view, (100, 80), Qt.KeyboardModifier.ControlModifier)
+    assert "vm-b1" not in session.selection
+    assert view.design_scene.nodes["lun-b1"].selected
+
+
+def test_selection_mirrors_the_session_and_focus_centres(canvas):
+    session, view, _ = canvas
+    view.set_zoom(0.3)
+    session.focus("lun-w1")
+    assert view.design_scene.nodes["lun-w1"].selected
+    assert view.scale_factor == pytest.approx(1.0)
+    centre = view.mapToScene(view.viewport().rect().center())
+    assert abs(centre.x() - 815) < 5 and abs(centre.y() - 242) < 5
+
+
+def test_copy_paste_keeps_internal_links_with_new_ids(canvas):
+    session, view, _ = canvas
+    click(view, (210, 50))
+    view.copy()
+    view.paste()
+    new_ids = session.selection
+    hosts = [session.document.get(i) for i in new_ids if session.document.get(i).kind == "esxi_host"]
+    vms = [session.document.get(i) for i in new_ids if session.document.get(i).kind == "vm"]
+    assert len(hosts) == 1 and len(vms) == 1
+    assert hosts[0].id != "esx-b1" and vms[0].host == hosts[0].id
+    assert hosts[0].site == "bos"
+    assert session.design.layout[vms[0].id].x == session.design.layout["vm-b1"].x + 30
+    assert session.undo_stack.count() == 1
+
+
+def test_wheel_zooms_and_far_zoom_hides_detail(canvas):
+    session, view, _ = canvas
+    view.set_zoom(0.1)
+    assert not view.design_scene.detail_visible
+    assert not view.design_scene.nodes["vm-b1"].isVisible()
+    view.zoom_actual()
+    assert view.design_scene.nodes["vm-b1"].isVisible()
+
+
+def test_auto_layout_is_one_undo_step_and_keeps_containment(canvas):
+    session, view, _ = canvas
+    view.auto_layout()
+    layout = session.design.layout
+    site, host = layout["bos"], layout["esx-b1"]
+    assert site.x <= host.x and host.x + host.w <= site.x + site.w
+    assert session.undo_stack.count() == 1
