@@ -191,6 +191,10 @@ def test_dag004_primary_site_is_the_user_site() -> None:
     )
     f = _one(findings(elements, "DAG004"), "DAG004")
     assert f.elements == ("db1", "chi", "mbx3")
+    # users in Denver, where no copy runs: the preferred copy's Boston is the primary site
+    branch = edit(elements, "db1", user_site="den")
+    assert findings(branch, "DAG004") == []
+    assert findings(edit(branch, "db1", copies=copies(("mbx1", 1), ("mbx3", 2))), "DAG004")
 
 
 # -- DAG005 ------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ _DISK_FIELDS = attrgetter("database", "vm", "lun", "purpose")
 
 #: One database and its copies' fields as parallel tuples, in the copies' order:
 #: (database, its DAG, members, activation preferences, replay lags, the members'
-#: sites, primary site: the user site or else the most preferred copy's site).
+#: sites, primary site: the user site if a copy is there, else the preferred copy's).
 #: A plain tuple: the rules unpack it, and a NamedTuple costs ~10% more to build.
 Row = tuple[
     MailboxDatabase,
@@ -93,11 +93,14 @@ class DagFacts:
             lags: tuple[float, ...] = ()
             sites: tuple[str | None, ...] = ()
             primary = db.user_site
+            dag = dags.get(db.dag) if db.dag else None
             if db.copies:
                 members, prefs, lags = zip(*map(_COPY_FIELDS, db.copies), strict=True)
                 sites = tuple(map(site_get, members))
-                primary = primary or sites[prefs.index(min(prefs))]
-            dag = dags.get(db.dag) if db.dag else None
+                # users homed in a site without DAG members (a branch office) are served
+                # from the preferred copy's site: that is the database's primary site
+                if primary is None or primary not in sites:
+                    primary = sites[prefs.index(min(prefs))]
             rows.append((db, dag, members, prefs, lags, sites, primary))
         return rows
 

@@ -283,7 +283,7 @@ def local_ha_copies_in_primary_site(ctx: RuleContext) -> Iterator[Finding]:
     What it checks
     --------------
     For every database in a DAG: the non-lagged copies on members in its primary site
-    (the database's user site, or else the site of its preferred copy) against the
+    (its user site when a copy is there, or else its preferred copy's site) against the
     copies local high availability needs there (two; with a copy in a second
     datacenter, three in all).
 
@@ -308,13 +308,14 @@ def local_ha_copies_in_primary_site(ctx: RuleContext) -> Iterator[Finding]:
     for db, dag, members, _, lags, sites, primary in facts.rows:
         if dag is None:
             continue
+        if not members:
+            yield ctx.finding(
+                f"database {db.name} in DAG {dag.name} has no copies; local high "
+                f"availability needs {need} in its primary site",
+                [db.id, dag.id],
+            )
+            continue
         if primary is None:
-            if not members:
-                yield ctx.finding(
-                    f"database {db.name} in DAG {dag.name} has no copies; local high "
-                    f"availability needs {need} in its primary site",
-                    [db.id, dag.id],
-                )
             continue
         if not any(lags) and sites.count(primary) >= need and len(set(members)) == len(members):
             continue  # all copies current, on distinct members: counting sites is enough
@@ -387,7 +388,8 @@ def copies_outside_primary_site_lagged(ctx: RuleContext) -> Iterator[Finding]:
     What it checks
     --------------
     For every database of a DAG: whether it has copies outside its primary site (its
-    user site, or else the site of its preferred copy) and all of them are lagged.
+    user site when a copy is there, or else its preferred copy's site) and all of them
+    are lagged.
     Raised whatever the DAG's failover intent: in a design that means it (000 Fig. 8–9,
     a lagged DR copy activated by hand) the finding is accepted with a waiver.
 
