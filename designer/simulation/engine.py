@@ -149,6 +149,29 @@ class Simulator:
         base_run.dag_state = self._base_dag
         for db_id in sorted(self.prep.dbs):
             self._base_db[db_id] = self._resolve(base_run, db_id, 0.0, initial=True)
+        self._db_order = sorted(prep_dbs := self.prep.dbs)
+        self._dag_order = sorted(self.prep.dags)
+        self._base_states = {d: self._db_state(d, self._base_db[d]) for d in prep_dbs}
+        self._site_totals: dict[str | None, tuple[int, int]] = {}
+        self._site_via: dict[str | None, dict[str, int]] = {}
+        for db_id in self._db_order:
+            site_id = self.prep.db_user_site.get(db_id)
+            state = self._base_states[db_id]
+            total, available = self._site_totals.get(site_id, (0, 0))
+            self._site_totals[site_id] = (
+                total + state.mailboxes,
+                available + state.mailboxes * state.available,
+            )
+            via = self._base_db[db_id].via
+            if state.available and via:
+                counts = self._site_via.setdefault(site_id, {})
+                counts[via] = counts.get(via, 0) + 1
+        self._base_dbs_via: dict[str, list[str]] = {}
+        for db_id in self._db_order:
+            base = self._base_db[db_id]
+            if base.via:
+                self._base_dbs_via.setdefault(base.via, []).append(db_id)
+        self._base_unreachable = [d for d in self._db_order if not self._base_db[d].reachable]
         self.initial = self._state(base_run, -1, 0.0)
         self.total_mailboxes = sum(db.mailboxes for db in self.prep.dbs.values())
         self.base_available = self.initial.mailboxes_available
@@ -370,15 +393,23 @@ class Simulator:
         self._replication_links(run, prev, w, t)
         if run.record:
             infrastructure_events(self, run, prev, w, t)
-        affected = self._affected(run, prev, w)
+        partitioned = self._partition_changed(prev, w)
+        affected = self._affected(run, prev, w, partitioned)
         dags = {d for db in affected if (d := prep.dbs[db].dag)} | self._dags_hit(prev, w)
+        for vm in w.touched_vms | prev.touched_vms:
+            dags.update(prep.dags_of_vm.get(vm, []))
+        if partitioned:
+            dags.update(prep.dags)
         for dag_id in sorted(dags):
             q_before = run.dag_state.get(dag_id) or self._base_dag[dag_id]
             q_now = quorum(self, run, w, dag_id)
             run.dag_state[dag_id] = q_now
+            if (q_now.quorum, q_now.quorum_sites) != (q_before.quorum, q_before.quorum_sites):
+                # A quorum that moves or goes re-decides every database of the DAG.
+                affected.update(prep.dbs_of_dag.get(dag_id, []))
             if run.record and (q_now.quorum, q_now.votes) != (q_before.quorum, q_before.votes):
                 self._quorum_event(run, dag_id, q_before, q_now, t)
-        self._track_copy_cuts(run, w, affected, t)
+        self._track_copy_cuts(run, w, affected, t, partitioned)
         run.touched_dbs.update(affected)
         for db_id in sorted(affected):
             before = run.db.get(db_id) or self._base_db[db_id]
@@ -388,30 +419,41 @@ class Simulator:
                 self._db_events(run, db_id, before, now, t)
         run.offered = self._actions(run, w)
 
-    def _affected(self, run: Run, prev: World, w: World) -> set[str]:
+    def _partition_changed(self, prev: World, w: World) -> bool:
+        """Whether sites alive before and after are grouped differently now."""
+        if prev.comp is None and w.comp is None:
+            return False
+        forward: dict[int, int] = {}
+        backward: dict[int, int] = {}
+        for site in self.prep.site_order:
+            if site in w.sites_down or site in prev.sites_down:
+                continue
+            a = prev.comp.get(site, -1) if prev.comp is not None else 0
+            b = w.comp.get(site, -1) if w.comp is not None else 0
+            if forward.setdefault(a, b) != b or backward.setdefault(b, a) != a:
+                return True
+        return False
+
+    def _affected(self, run: Run, prev: World, w: World, partitioned: bool) -> set[str]:
+        """Databases this step can change (their DAG's quorum is checked separately)."""
         prep = self.prep
+        if partitioned:
+            return set(prep.dbs)
         affected = set(run.touched_dbs)
         affected.update(run.corrupted)
         for vm in w.touched_vms | prev.touched_vms | set(run.relocated):
             affected.update(prep.dbs_on_vm.get(vm, []))
-            for dag_id in prep.dags_of_vm.get(vm, []):
-                affected.update(prep.dbs_of_dag.get(dag_id, []))
-        for witness in w.witness_down | prev.witness_down:
-            for dag_id in prep.dags_of_witness.get(witness, []):
-                affected.update(prep.dbs_of_dag.get(dag_id, []))
         for hr_id in set(w.failed) | set(prev.failed):
             if hr_id in prep.host_repls:
                 affected.update(self._dbs_of_repl(hr_id))
-        if w.comp is not None or prev.comp is not None:
-            affected.update(prep.dbs)
-            return affected
         changed = set(w.cas_down) ^ set(prev.cas_down)
         if changed:
-            for site, options in self._cas_options.items():
-                if changed.intersection(options):
-                    affected.update(prep.dbs_of_user_site.get(site, []))
-            if changed.intersection(self._cas_options_none):
-                affected.update(prep.dbs_of_user_site.get(None, []))
+            # Only databases served through a CAS array that changed, or not reachable at
+            # all, can change route: the others keep their (preferred) CAS array.
+            for cas_id in changed:
+                affected.update(d for d in self._base_dbs_via.get(cas_id, ()) if d not in run.db)
+            affected.update(self._base_unreachable)
+            affected.update(d for d, st in run.db.items() if not st.reachable or st.via in changed)
         return affected
 
     def _dags_hit(self, prev: World, w: World) -> set[str]:
@@ -421,11 +463,15 @@ class Simulator:
             hit.update(prep.dags_of_witness.get(witness, []))
         return hit
 
-    def _track_copy_cuts(self, run: Run, w: World, affected: set[str], t: float) -> None:
+    def _track_copy_cuts(
+        self, run: Run, w: World, affected: set[str], t: float, partitioned: bool
+    ) -> None:
         """Copies cut off from their active copy queue logs: their RPO grows from now."""
         if w.comp is None:
             if run.copy_cut_since:
                 run.copy_cut_since.clear()
+            return
+        if not partitioned:
             return
         prep = self.prep
         for db_id in affected:
@@ -451,6 +497,23 @@ class Simulator:
         """When mirror and Double-Take links went down, and when their sources were lost."""
         prep = self.prep
         if not prep.mirrors and not prep.host_repls:
+            return
+        # Links and their sources depend only on sites, WAN links, LUNs, the replication
+        # elements themselves and (Double-Take) source VMs: skip the walk when none moved.
+        moved = (
+            w.sites_down
+            or w.links_down
+            or w.luns_down
+            or prev.sites_down
+            or prev.links_down
+            or prev.luns_down
+            or run.mirror_down_since
+            or run.repl_down_since
+            or run.mirror_source_lost
+            or any(f in prep.mirrors or f in prep.host_repls for f in w.failed)
+            or any(vm in prep.repls_from_vm for vm in w.vm_down)
+        )
+        if not moved:
             return
         for mirror_id, mirror in prep.mirrors.items():
             src_site = prep.lun_site(mirror.source_lun)
@@ -486,6 +549,10 @@ class Simulator:
         w = run.world
         st = None if initial else (run.db.get(db_id) or self._base_db[db_id])
         dag_q = run.dag_state.get(db.dag) if db.dag else None
+        if st is not None and st.status == "active" and st.active_on and db_id not in run.corrupted:
+            kept = self._keep(run, w, db_id, st, dag_q)
+            if kept is not None:
+                return kept
         options, why = database_options(self, run, w, db, t, dag_q)
         # A copy that is up now beats one whose server is still restarting.
         autos = sorted((o for o in options if o.auto), key=lambda o: o.fresh)
@@ -527,6 +594,20 @@ class Simulator:
             None,
         )
 
+    def _keep(self, run: Run, w: World, db_id: str, st: _Db, dag_q: DagState | None) -> _Db | None:
+        """The database's state when nothing under its active copy changed, else None."""
+        member = st.active_on
+        if member is None or member in w.touched_vms or member in run.fresh_vms:
+            return None
+        if dag_q is not None and (
+            not dag_q.quorum or w.site_of_vm(self.prep, member) not in dag_q.quorum_sites
+        ):
+            return None
+        ok, via = self._reach(w, db_id, member)
+        if ok == st.reachable and via == st.via and not st.actions:
+            return st
+        return replace(st, reachable=ok, via=via, actions=())
+
     def _active(
         self,
         db_id: str,
@@ -562,16 +643,21 @@ class Simulator:
         if not prep.cas:
             return True, None
         site = prep.db_user_site.get(db_id)
+        active_site = w.site_of_vm(prep, member)
+        key = (site, active_site)
+        found = w.reach_memo.get(key)
+        if found is not None:
+            return found
         options = self._cas_options.get(site or "") if site else self._cas_options_none
         if options is None:
             options = prep.cas_options(site)
-        active_site = w.site_of_vm(prep, member)
+        found = (False, None)
         for cas_id in options:
-            if cas_id in w.cas_down:
-                continue
-            if w.connected(prep.cas[cas_id].site, active_site):
-                return True, cas_id
-        return False, None
+            if cas_id not in w.cas_down and w.connected(prep.cas[cas_id].site, active_site):
+                found = (True, cas_id)
+                break
+        w.reach_memo[key] = found
+        return found
 
     def _actions(self, run: Run, w: World) -> tuple[Action, ...]:
         prep = self.prep
@@ -670,53 +756,63 @@ class Simulator:
             )
 
     # -- state -----------------------------------------------------------------------
+    def _db_state(self, db_id: str, st: _Db) -> DatabaseState:
+        db = self.prep.dbs[db_id]
+        active = st.status == "active"
+        rpo = st.rpo if active else None
+        rto = st.rto if active else None
+        meets = (
+            active
+            and st.reachable
+            and (rpo or 0.0) <= self.rpo_target_s
+            and (rto or 0.0) <= self.rto_target_s
+        )
+        return DatabaseState(
+            db_id,
+            db.name,
+            "active" if active else ("waiting" if st.status == "waiting" else "down"),
+            st.active_on,
+            rpo,
+            rto,
+            meets,
+            db.mailboxes,
+            st.reachable and active,
+            st.reason,
+            st.available_at,
+            st.data_lost,
+        )
+
     def _state(self, run: Run, number: int, t: float) -> StepState:
         prep = self.prep
-        databases = []
-        for db_id in sorted(prep.dbs):
-            st = run.db.get(db_id) or self._base_db[db_id]
-            db = prep.dbs[db_id]
-            active = st.status == "active"
-            rpo = st.rpo if active else None
-            rto = st.rto if active else None
-            meets = (
-                active
-                and st.reachable
-                and (rpo or 0.0) <= self.rpo_target_s
-                and (rto or 0.0) <= self.rto_target_s
-            )
-            databases.append(
-                DatabaseState(
-                    db_id,
-                    db.name,
-                    "active" if active else ("waiting" if st.status == "waiting" else "down"),
-                    st.active_on,
-                    rpo,
-                    rto,
-                    meets,
-                    db.mailboxes,
-                    st.reachable and active,
-                    st.reason,
-                    st.available_at,
-                    st.data_lost,
-                )
-            )
-        dags = tuple(run.dag_state.get(d) or self._base_dag[d] for d in sorted(prep.dags))
-        by_id = {d.id: d for d in databases}
+        base_states = self._base_states
+        changed = {db_id: self._db_state(db_id, st) for db_id, st in run.db.items()}
+        databases = tuple(changed.get(db_id) or base_states[db_id] for db_id in self._db_order)
+        dags = tuple(run.dag_state.get(d) or self._base_dag[d] for d in self._dag_order)
+        # Per-site sums start from the baseline and move by the databases that changed.
+        totals = dict(self._site_totals)
+        via_count = {site: dict(counts) for site, counts in self._site_via.items()}
+        for db_id, now in changed.items():
+            site_id = prep.db_user_site.get(db_id)
+            base = base_states[db_id]
+            was, is_ = base.available, now.available
+            old_via = self._base_db[db_id].via if was else None
+            new_via = run.db[db_id].via if is_ else None
+            if was == is_ and old_via == new_via:
+                continue
+            total, available = totals.get(site_id, (0, 0))
+            available += (is_ - was) * now.mailboxes
+            totals[site_id] = (total, available)
+            counts = via_count.setdefault(site_id, {})
+            if old_via:
+                counts[old_via] -= 1
+            if new_via:
+                counts[new_via] = counts.get(new_via, 0) + 1
         sites = []
         w = run.world
         for site_id in prep.site_order:
             site = prep.sites[site_id]
-            own = prep.dbs_of_user_site.get(site_id, [])
-            total = sum(by_id[d].mailboxes for d in own)
-            available = sum(by_id[d].mailboxes for d in own if by_id[d].available)
-            via = sorted(
-                {
-                    v
-                    for d in own
-                    if by_id[d].available and (v := (run.db.get(d) or self._base_db[d]).via)
-                }
-            )
+            total, available = totals.get(site_id, (0, 0))
+            via = sorted(v for v, n in via_count.get(site_id, {}).items() if n > 0)
             if total:
                 with_access = site.users * available // total
             else:
@@ -742,7 +838,7 @@ class Simulator:
         return StepState(
             number,
             t,
-            tuple(databases),
+            databases,
             dags,
             tuple(sites),
             run.offered if number >= 0 else (),

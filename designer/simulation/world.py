@@ -42,6 +42,10 @@ class World:
     vm_relocated: dict[str, str] = field(default_factory=dict)
     touched_vms: set[str] = field(default_factory=set)
     unknown: list[str] = field(default_factory=list)
+    #: (user site, active site) → (reachable, CAS array): memo of the engine, per world.
+    reach_memo: dict[tuple[str | None, str | None], tuple[bool, str | None]] = field(
+        default_factory=dict
+    )
 
     def vm_up(self, vm: str) -> bool:
         return vm not in self.vm_down
