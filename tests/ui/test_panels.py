@@ -402,6 +402,24 @@ def _open_editor(table) -> CopyEditor | None:
     return editors[0] if editors else None
 
 
+def test_copies_link_opens_the_databases_panel(qtbot, session):
+    view = QGraphicsView(QGraphicsScene())
+    qtbot.addWidget(view)
+    docks = {d.objectName(): d for d in create_panels(session, view)}
+    for dock in docks.values():
+        qtbot.addWidget(dock)
+    inspector = _show(qtbot, docks["InspectorDock"])
+    databases_dock = docks["DatabasesDock"]
+    session.set_selection(["db2"])
+    label = inspector.widget().editors["copies"].editor
+    metrics = label.fontMetrics()
+    x = metrics.horizontalAdvance("2 — ") + metrics.horizontalAdvance("edit") // 2
+    QTest.mouseClick(label, Qt.MouseButton.LeftButton, pos=QPoint(x, metrics.height() // 2))
+    assert databases_dock.isVisible()
+    table = databases_dock.widget().table
+    assert table.currentRow() == 1  # DB02's row
+
+
 # -- databases -------------------------------------------------------------------------
 def test_databases_table_shows_layout(qtbot, session):
     panel = _show(qtbot, DatabasesPanel(session))

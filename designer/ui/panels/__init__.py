@@ -57,13 +57,22 @@ def create_panels(session: EditorSession, view: QGraphicsView) -> list[QDockWidg
     ``preferredArea`` property (see :func:`preferred_area`) says where it belongs.
     """
     problems = ProblemsPanel(session)
+    inspector = InspectorPanel(session)
+    databases = DatabasesPanel(session)
     docks = [
         _dock("PaletteDock", "Palette", PalettePanel(session), _LEFT),
-        _dock("InspectorDock", "Inspector", InspectorPanel(session), _RIGHT),
+        _dock("InspectorDock", "Inspector", inspector, _RIGHT),
         _dock("ProblemsDock", problems.windowTitle(), problems, _BOTTOM),
-        _dock("DatabasesDock", "Databases", DatabasesPanel(session), _BOTTOM),
+        _dock("DatabasesDock", "Databases", databases, _BOTTOM),
         _dock("OverviewDock", "Overview", OverviewPanel(view), _LEFT),
         _dock("HistoryDock", "History", HistoryPanel(session), _RIGHT),
     ]
     problems.title_changed.connect(docks[2].setWindowTitle)
+
+    def open_databases(db_id: str) -> None:
+        docks[3].show()
+        docks[3].raise_()
+        databases.show_database(db_id)
+
+    inspector.databases_requested.connect(open_databases)
     return docks

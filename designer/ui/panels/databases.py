@@ -410,6 +410,21 @@ class DatabasesPanel(QWidget):
                 self.dag_combo.setCurrentIndex(index)
                 self.refresh()
 
+    def show_database(self, db_id: str) -> None:
+        """Show ``db_id``'s DAG and put the cursor on its row (the inspector's link)."""
+        db = self.database(db_id)
+        if db is None or db.dag is None:
+            return
+        index = self.dag_combo.findData(db.dag)
+        if index >= 0 and db.dag != self.dag_id:
+            self.dag_combo.setCurrentIndex(index)
+            self.refresh()
+        if db_id in self.database_ids:
+            row = self.database_ids.index(db_id)
+            column = max(self.table.currentColumn(), 0)
+            self.table.setCurrentCell(row, column)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _reveal_database(self, row: int) -> None:
         if 0 <= row < len(self.database_ids):
             self.session.focus(self.database_ids[row])

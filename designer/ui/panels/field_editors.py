@@ -7,6 +7,7 @@ never emits it.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
@@ -32,7 +33,7 @@ from designer.domain.design import Design
 from designer.domain.elements import ELEMENT_CLASSES
 from designer.ui.panels.field_specs import FieldSpec, choice_text
 
-__all__ = ["FieldEditor", "TextArea", "make_editor"]
+__all__ = ["FieldEditor", "ReadOnlyEditor", "TextArea", "make_editor"]
 
 _INT_MAX = 2**31 - 1
 _NONE_TEXT = "(none)"
@@ -310,20 +311,34 @@ class _CheckListEditor(FieldEditor):
             item.setCheckState(Qt.CheckState.Checked if state else Qt.CheckState.Unchecked)
 
 
-class _ReadOnlyEditor(FieldEditor):
+class ReadOnlyEditor(FieldEditor):
+    """A count and where to edit it; for copies, a link that opens the Databases panel."""
+
+    #: The link was followed (the inspector opens the panel that edits this field).
+    open_elsewhere = Signal(str)
+
     def __init__(self, spec: FieldSpec, hint: str) -> None:
         label = QLabel()
         label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
         self._hint = hint
         super().__init__(spec, label)
+        label.linkActivated.connect(self.open_elsewhere.emit)
 
     def value(self) -> Any:
         return self._shown
 
     def _show(self, value: Any) -> None:
         count = len(value) if isinstance(value, list) else value
-        self.editor.setText(f"{count} — {self._hint}")  # type: ignore[attr-defined]
+        if self.spec.name == "copies":
+            text = f'{count} — <a href="databases">edit in the Databases panel</a>'
+        else:
+            text = f"{count} — {html.escape(self._hint)}"
+        self.editor.setText(text)  # type: ignore[attr-defined]
 
 
 def _ref_entries(design: Design, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -340,7 +355,7 @@ def _ref_entries(design: Design, kinds: tuple[str, ...]) -> list[tuple[str, str]
 
 
 _READ_ONLY_HINTS = {
-    "copies": "edit the copies in the Databases panel",
+    "copies": "edited in the Databases panel",
     "priorities": "power-on priorities of the plan's VMs",
 }
 
@@ -360,7 +375,7 @@ def make_editor(spec: FieldSpec) -> FieldEditor:
     elif spec.editor in ("ref_list", "enum_list"):
         editor = _CheckListEditor(spec)
     else:
-        editor = _ReadOnlyEditor(spec, _READ_ONLY_HINTS.get(spec.name, "not editable here"))
+        editor = ReadOnlyEditor(spec, _READ_ONLY_HINTS.get(spec.name, "not editable here"))
     editor.editor.setObjectName(f"field_{spec.name}")
     editor.editor.setAccessibleName(spec.label)
     tip = _tooltip(spec)

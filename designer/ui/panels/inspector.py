@@ -12,7 +12,7 @@ from collections import Counter
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -39,7 +39,7 @@ from designer.domain.design import Severity
 from designer.domain.elements import ElementBase
 from designer.ui.panels._commands import SetDesignMeta
 from designer.ui.panels._look import error_text_color, kind_icon, severity_color
-from designer.ui.panels.field_editors import FieldEditor, TextArea, make_editor
+from designer.ui.panels.field_editors import FieldEditor, ReadOnlyEditor, TextArea, make_editor
 from designer.ui.panels.field_specs import field_specs
 from designer.ui.session import EditorSession
 
@@ -59,6 +59,9 @@ def _plural(n: int, label: str) -> str:
 
 class InspectorPanel(QWidget):
     """Edits what is selected; with nothing selected, the design's name and intent."""
+
+    #: "Edit this database's copies": the Databases panel should show and take focus.
+    databases_requested = Signal(str)
 
     def __init__(self, session: EditorSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,6 +143,10 @@ class InspectorPanel(QWidget):
             # Bind the id now: a late focus-out commit must not land on the next element.
             editor.edited.connect(partial(self._edit_field, element.id))
             editor.reveal.connect(self.session.focus)
+            if isinstance(editor, ReadOnlyEditor):
+                editor.open_elsewhere.connect(
+                    lambda _what, db=element.id: self.databases_requested.emit(db)
+                )
             self.editors[spec.name] = editor
             if spec.editor == "bool":
                 self.form.addRow("", editor)
