@@ -434,13 +434,6 @@ def recovery_site_lacks_cas_or_hub(ctx: RuleContext) -> Iterator[Finding]:
     002 Table 1 ("Exchange CAS and Hub Transport servers at each site") and "Setup".
     """
     index = ctx.index
-    cas_sites: set[str] = set()
-    hub_sites: set[str] = set()
-    for vm, site in _vm_sites(index):
-        if VmRole.CLIENT_ACCESS in vm.roles:
-            cas_sites.add(site)
-        if VmRole.HUB_TRANSPORT in vm.roles:
-            hub_sites.add(site)
     mailbox_vms_by_pair: dict[str, dict[str, None]] = {}
     for vm_id, pgs in srm_scope(index).vms.items():
         server = index.typed(vm_id, VirtualMachine)
@@ -448,6 +441,15 @@ def recovery_site_lacks_cas_or_hub(ctx: RuleContext) -> Iterator[Finding]:
             continue
         for pg in pgs:
             mailbox_vms_by_pair.setdefault(pg.site_pair, {})[server.name] = None
+    if not mailbox_vms_by_pair:
+        return
+    cas_sites: set[str] = set()
+    hub_sites: set[str] = set()
+    for vm, site in _vm_sites(index):
+        if VmRole.CLIENT_ACCESS in vm.roles:
+            cas_sites.add(site)
+        if VmRole.HUB_TRANSPORT in vm.roles:
+            hub_sites.add(site)
     for pair_id, vm_names in mailbox_vms_by_pair.items():
         pair = index.typed(pair_id, SrmSitePair)
         if pair is None:
