@@ -306,9 +306,15 @@ class _CheckListEditor(FieldEditor):
 
     def _show(self, value: Any) -> None:
         chosen = {str(v) for v in (value or [])}
+        names = []
         for item in self._items():
             state = item.data(Qt.ItemDataRole.UserRole) in chosen
             item.setCheckState(Qt.CheckState.Checked if state else Qt.CheckState.Unchecked)
+            if state:
+                names.append(item.text())
+        self.editor.setToolTip(
+            f"{len(names)} chosen: {', '.join(names)}" if names else "None chosen"
+        )
 
 
 class ReadOnlyEditor(FieldEditor):

@@ -149,7 +149,8 @@ class InspectorPanel(QWidget):
                 )
             self.editors[spec.name] = editor
             if spec.editor == "bool":
-                self.form.addRow("", editor)
+                # Full width: a long check box text must not wrap under the labels.
+                self.form.addRow(editor)
             else:
                 label = QLabel(spec.label + ":")
                 label.setBuddy(editor.editor)
