@@ -60,7 +60,7 @@ class SpofEntry:
 
 @dataclass(frozen=True, slots=True)
 class AnalysisResult:
-    """Harmful failures ranked by mailboxes affected (most first, then by ids)."""
+    """Harmful failures ranked by mailboxes affected (most first; singles before pairs)."""
 
     depth: int
     entries: tuple[SpofEntry, ...]
@@ -110,7 +110,10 @@ def _entry(sim: Simulator, impact: Impact) -> SpofEntry:
 
 def _rank(entries: list[SpofEntry]) -> tuple[SpofEntry, ...]:
     return tuple(
-        sorted(entries, key=lambda e: (-e.mailboxes_affected, -e.users_cut_off, e.elements))
+        sorted(
+            entries,
+            key=lambda e: (-e.mailboxes_affected, -e.users_cut_off, len(e.elements), e.elements),
+        )
     )
 
 
