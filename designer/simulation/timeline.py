@@ -56,7 +56,8 @@ def infrastructure_events(sim: Simulator, run: Run, prev: World, w: World, t: fl
         )
         for vm_id in sorted(prep.vms_on_host.get(host_id, [])):
             vm = prep.vms[vm_id]
-            if vm_id in w.vm_restarted and vm_id not in prev.vm_restarted:
+            restarted = vm_id in w.vm_restarted and vm_id not in prev.vm_restarted
+            if restarted:
                 target = prep.hosts[w.vm_restarted[vm_id]].name
                 run.event(t + tl["vm_fails_s"], vm_id, "vm_failed", f"VM {vm.name} fails", _TABLE1)
                 run.event(
@@ -88,7 +89,16 @@ def infrastructure_events(sim: Simulator, run: Run, prev: World, w: World, t: fl
                         f"database copies on {vm.name} healthy again (resynchronised)",
                         _TABLE1,
                     )
-            elif vm_id in w.ha_refused and vm_id not in prev.ha_refused:
+            if vm_id in w.vm_restarted or vm_id in w.ha_refused:
+                for dag_id in prep.dags_of_vm.get(vm_id, []):
+                    run.event(
+                        t + tl["dag_peer_detects_failure_s"],
+                        dag_id,
+                        "dag_member_failed",
+                        f"DAG {prep.dags[dag_id].name} detects the failure of member {vm.name}",
+                        _TABLE1,
+                    )
+            if not restarted and vm_id in w.ha_refused and vm_id not in prev.ha_refused:
                 run.event(t + tl["vm_fails_s"], vm_id, "vm_failed", f"VM {vm.name} fails", _TABLE1)
                 run.event(
                     t + tl["ha_restart_s"],

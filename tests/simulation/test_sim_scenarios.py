@@ -329,3 +329,9 @@ def test_ccr_fails_over_automatically_and_scr_waits_for_activation() -> None:
     assert [a.key for a in lost.actions] == ["activate_scr:scr"]
     scr = sim.run([fail("p"), admin("activate_scr", "scr", at=60)]).final.database("db1")
     assert scr.active_on == "scr1" and scr.rto_s == 60 + 1800
+
+
+def test_dag_detects_member_failure_at_one_minute() -> None:
+    result = simulate(designs.dag_with_ha(), [fail("s1-h1")])
+    detected = [e for e in result.events if e.kind == "dag_member_failed"]
+    assert [(e.element, e.t) for e in detected] == [("dag", 60.0)]
