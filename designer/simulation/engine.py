@@ -238,9 +238,16 @@ class Simulator:
         return Impact(ids, lost, tuple(unavailable), tuple(data_lost), users, needs_action)
 
     def resolve(self, key: str) -> ElementBase | str:
-        """An element by id or unique name; storage processor ids pass through."""
+        """An element by id or unique name; a storage processor as ``ARRAY/SP-A``
+        (array by id or name)."""
         if key in self.prep.sp_array:
             return key
+        array_key, sep, slot = key.rpartition("/SP-")
+        if sep and slot in ("A", "B") and key not in self.index.by_id:
+            array = self.index.resolve(array_key)
+            sp = f"{array.id}/SP-{slot}"
+            if sp in self.prep.sp_array:
+                return sp
         return self.index.resolve(key)
 
     # -- steps -----------------------------------------------------------------------
@@ -554,8 +561,9 @@ class Simulator:
             if kept is not None:
                 return kept
         options, why = database_options(self, run, w, db, t, dag_q)
-        # A copy that is up now beats one whose server is still restarting.
-        autos = sorted((o for o in options if o.auto), key=lambda o: o.fresh)
+        # The option that serves soonest wins (a copy that is up beats a server still
+        # restarting); among equals, the order of preference.
+        autos = sorted((o for o in options if o.auto), key=lambda o: o.ready)
         keep: Option | None = None
         if st is not None and st.status == "active" and st.active_on is not None:
             keep = next((o for o in autos if o.member == st.active_on and not o.fresh), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sim_designs as designs
 
-from designer.domain import ScenarioStep
+from designer.domain import EsxiHost, ScenarioStep
 from designer.domain.enums import FailoverMode, MirrorMode
 from designer.simulation import SimulationError, Simulator, simulate
 
@@ -335,3 +335,27 @@ def test_dag_detects_member_failure_at_one_minute() -> None:
     result = simulate(designs.dag_with_ha(), [fail("s1-h1")])
     detected = [e for e in result.events if e.kind == "dag_member_failed"]
     assert [(e.element, e.t) for e in detected] == [("dag", 60.0)]
+
+
+def test_srm_6_1_recovers_despite_unprotected_neighbour_but_test_fails() -> None:
+    design = designs.mirrorview_srm(srm_release="6.1", unprotected_neighbour=True)
+    sim = Simulator(design)
+    real = sim.run([fail("p"), admin("run_recovery_plan", "plan", at=60)])
+    assert real.final.database("db1").state == "active"
+    tested = sim.run([admin("test_recovery_plan", "plan")])
+    assert any(e.kind == "srm_vm_failed" for e in tested.events)
+
+
+def test_ha_restart_beats_a_slower_double_take_failover() -> None:
+    design = designs.double_take()
+    # Give the source's cluster a second host: HA restarts src (213 s) before
+    # Double-Take's timeout and re-homing (720 s) would complete.
+    extra = EsxiHost(id="p-h2", name="p-esx2", site="p", cluster="p-cl")
+    design = design.model_copy(update={"elements": [*design.elements, extra]})
+    db = simulate(design, [fail("p-h1")]).final.database("db1")
+    assert db.active_on == "src" and db.rto_s == 213
+
+
+def test_storage_processor_by_array_name() -> None:
+    sim = Simulator(designs.standalone_ha())
+    assert sim.resolve("arr1/SP-B") == "arr/SP-B"
