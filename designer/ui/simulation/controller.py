@@ -1,0 +1,215 @@
+"""Simulation mode: the scenario being built by clicks, its result, and the time cursor.
+
+The controller is view state only: it never writes the design and never touches the
+undo stack (the session is read-only while it is active). Canvas overlay, scenario
+bar, timeline and results table all listen to it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from designer.domain.design import ScenarioStep
+from designer.simulation import Action, SimulationError, SimulationResult, Simulator, StepState
+from designer.ui.session import EditorSession
+
+__all__ = ["SPEEDS", "SimulationController"]
+
+#: Playback speeds offered (simulated seconds per wall-clock second).
+SPEEDS = (1.0, 5.0, 10.0, 30.0, 60.0, 300.0)
+#: Timer period of playback, ms (≥ 30 frames per second).
+FRAME_MS = 30
+#: How far past the last event the timeline runs, seconds.
+TAIL_S = 20.0
+
+
+class SimulationController(QObject):
+    """Holds the what-if scenario and plays its timeline."""
+
+    mode_changed = Signal(bool)
+    #: The scenario or its result changed (steps added or removed, re-simulated).
+    result_changed = Signal()
+    #: The time cursor moved (seconds from the scenario start).
+    time_changed = Signal(float)
+    playing_changed = Signal(bool)
+    #: A step was refused by the simulator (message for the status bar).
+    error = Signal(str)
+
+    def __init__(self, session: EditorSession) -> None:
+        super().__init__(session)
+        self.session = session
+        self.active = False
+        self.steps: list[ScenarioStep] = []
+        self.result: SimulationResult | None = None
+        self.time = 0.0
+        self.speed = 10.0
+        self._simulator: Simulator | None = None
+        self._simulator_revision = -1
+        self._timer = QTimer(self)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self._tick)
+
+    # -- mode ------------------------------------------------------------------------
+    def set_active(self, active: bool) -> None:
+        """Enter or leave simulation mode; leaving restores the normal view."""
+        if active == self.active:
+            return
+        self.active = active
+        self.pause()
+        self.session.set_read_only(active)
+        if not active:
+            self.steps = []
+            self.result = None
+            self.time = 0.0
+        else:
+            self._rerun()
+        self.mode_changed.emit(active)
+        self.result_changed.emit()
+        self.time_changed.emit(self.time)
+
+    @property
+    def simulator(self) -> Simulator:
+        document = self.session.document
+        if self._simulator is None or self._simulator_revision != document.revision:
+            self._simulator = Simulator(document.design, document.index)
+            self._simulator_revision = document.revision
+        return self._simulator
+
+    # -- building the scenario --------------------------------------------------------
+    def failed_now(self) -> set[str]:
+        """Elements failed (and not restored) at the time cursor."""
+        failed: set[str] = set()
+        for step in self.steps:
+            if step.at_s > self.time or step.target is None:
+                continue
+            if step.action == "fail":
+                failed.add(step.target)
+            elif step.action == "restore":
+                failed.discard(step.target)
+        return failed
+
+    def click(self, element_id: str, *, add: bool = False) -> None:
+        """A click on an element: fail it (alone, or with ``add`` alongside the others);
+        a click on a failed element restores it."""
+        if element_id in self.failed_now():
+            self._append(ScenarioStep(at_s=self.time, action="restore", target=element_id))
+            return
+        if add and self.steps:
+            self._append(ScenarioStep(at_s=self.time, action="fail", target=element_id))
+        else:
+            self._replace([ScenarioStep(at_s=0.0, action="fail", target=element_id)])
+            self.set_time(0.0)
+            self.play()
+
+    def take_action(self, action: Action) -> None:
+        """An administrator action offered by the simulator becomes a step."""
+        at = max([self.time, *(s.at_s for s in self.steps)])
+        self._append(
+            ScenarioStep(at_s=at, action="admin", target=action.target, admin_action=action.name)
+        )
+        self.set_time(at)
+        self.play()
+
+    def inject_corruption(self, database_id: str) -> None:
+        """Logical corruption of a database at the time cursor."""
+        self._append(ScenarioStep(at_s=self.time, action="corrupt", target=database_id))
+
+    def remove_step(self, number: int) -> None:
+        steps = [s for i, s in enumerate(self.steps) if i != number]
+        self._replace(steps)
+
+    def set_steps(self, steps: list[ScenarioStep]) -> None:
+        self._replace(list(steps))
+        self.set_time(0.0)
+
+    def clear(self) -> None:
+        self.pause()
+        self._replace([])
+        self.set_time(0.0)
+
+    def _append(self, step: ScenarioStep) -> None:
+        steps = sorted([*self.steps, step], key=lambda s: s.at_s)
+        self._replace(steps)
+
+    def _replace(self, steps: list[ScenarioStep]) -> None:
+        previous = self.steps
+        self.steps = steps
+        if not self._rerun():
+            self.steps = previous
+            self._rerun()
+        self.result_changed.emit()
+        self.time_changed.emit(self.time)
+
+    def _rerun(self) -> bool:
+        try:
+            self.result = self.simulator.run(self.steps) if self.steps else None
+        except SimulationError as exc:
+            self.error.emit(str(exc))
+            return False
+        return True
+
+    # -- time --------------------------------------------------------------------------
+    @property
+    def duration(self) -> float:
+        """The length of the timeline: last event or step, plus a tail."""
+        if self.result is None:
+            return 60.0
+        ends = [e.t for e in self.result.events] + [s.at_s for s in self.steps]
+        return max(ends, default=0.0) + TAIL_S
+
+    def state(self) -> StepState:
+        """The state at the time cursor."""
+        if self.result is None:
+            return self.simulator.initial
+        return self.result.state_at(self.time)
+
+    def set_time(self, t: float) -> None:
+        t = max(0.0, min(float(t), self.duration))
+        if t != self.time:
+            self.time = t
+            self.time_changed.emit(t)
+
+    def step_forward(self) -> None:
+        """Jump to the next event after the cursor (or the end)."""
+        if self.result is None:
+            return
+        later = [e.t for e in self.result.events if e.t > self.time + 1e-9]
+        self.set_time(min(later) if later else self.duration)
+
+    def step_back(self) -> None:
+        if self.result is None:
+            return
+        earlier = [e.t for e in self.result.events if e.t < self.time - 1e-9]
+        self.set_time(max(earlier) if earlier else 0.0)
+
+    @property
+    def playing(self) -> bool:
+        return self._timer.isActive()
+
+    def play(self) -> None:
+        if self.result is None:
+            return
+        if self.time >= self.duration:
+            self.set_time(0.0)
+        if not self._timer.isActive():
+            self._timer.start()
+            self.playing_changed.emit(True)
+
+    def pause(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self.playing_changed.emit(False)
+
+    def toggle_play(self) -> None:
+        self.pause() if self.playing else self.play()
+
+    def set_speed(self, speed: float) -> None:
+        self.speed = max(0.1, float(speed))
+
+    def _tick(self) -> None:
+        t = self.time + self.speed * FRAME_MS / 1000.0
+        if t >= self.duration:
+            self.set_time(self.duration)
+            self.pause()
+        else:
+            self.set_time(t)

@@ -1,0 +1,226 @@
+"""Simulation mode in the main window: the toggle, clicks on the canvas, the docks.
+
+While it is on, the canvas does not edit: clicks fail and restore elements, and the
+session refuses every command (the design and the undo stack stay as they were).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QGraphicsView,
+    QMainWindow,
+    QMenu,
+    QToolBar,
+)
+
+from designer.graph import storage_processor_id
+from designer.ui.simulation.controller import SimulationController
+from designer.ui.simulation.overlay import SimulationOverlay
+from designer.ui.simulation.results_table import ResultsPanel
+from designer.ui.simulation.scenario_bar import ScenarioBar
+from designer.ui.simulation.scenarios import ScenarioActions
+from designer.ui.simulation.spof_panel import SpofPanel
+from designer.ui.simulation.timeline import TimelinePanel
+
+__all__ = ["SIMULATE_SHORTCUT", "SimulationMode", "element_at"]
+
+SIMULATE_SHORTCUT = QKeySequence(Qt.Key.Key_F5)
+
+
+def element_at(scene: object, view: QGraphicsView, pos: object) -> str | None:
+    """The element id under a viewport position: a box, or a line that is an element
+    (WAN link, mirror)."""
+    scene_pos = view.mapToScene(pos)  # type: ignore[call-overload]
+    for item in view.items(pos):  # type: ignore[call-overload]
+        element_id = getattr(item, "element_id", None)
+        if element_id and getattr(item, "isVisible", lambda: True)():
+            return str(element_id)
+        parent = item.parentItem() if hasattr(item, "parentItem") else None
+        if parent is not None and getattr(parent, "element_id", None):
+            return str(parent.element_id)
+    del scene_pos
+    return None
+
+
+class SimulationMode(QObject):
+    """Adds simulation mode to a window that has a session, a design scene and a view."""
+
+    def __init__(self, window: QMainWindow, session, scene, view: QGraphicsView) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(window)
+        self.window = window
+        self.session = session
+        self.scene = scene
+        self.view = view
+        self.controller = SimulationController(session)
+        self.overlay = SimulationOverlay(scene, self.controller)
+        self.action = QAction("Simulate", window)
+        self.action.setCheckable(True)
+        self.action.setShortcut(SIMULATE_SHORTCUT)
+        self.action.setToolTip(
+            "Simulation mode (F5): click elements to fail them and watch what fails over"
+        )
+        self.action.toggled.connect(self.controller.set_active)
+        window.addAction(self.action)
+        self.controller.mode_changed.connect(self._on_mode)
+        self.controller.error.connect(lambda text: self._status(text))
+
+        self.bar = ScenarioBar(self.controller)
+        self.toolbar = QToolBar("Scenario", window)
+        self.toolbar.setObjectName("ScenarioToolBar")
+        self.toolbar.addWidget(self.bar)
+        self.toolbar.setMovable(False)
+        window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.toolbar)
+
+        self.timeline = TimelinePanel(self.controller)
+        self.results = ResultsPanel(self.controller)
+        self.spof = SpofPanel(self.controller, self.overlay)
+        self.docks: list[QDockWidget] = []
+        for title, name, widget, area in (
+            ("Timeline", "TimelineDock", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea),
+            ("Results", "ResultsDock", self.results, Qt.DockWidgetArea.BottomDockWidgetArea),
+            (
+                "Single points of failure",
+                "SpofDock",
+                self.spof,
+                Qt.DockWidgetArea.RightDockWidgetArea,
+            ),
+        ):
+            dock = QDockWidget(title, window)
+            dock.setObjectName(name)
+            dock.setWidget(widget)
+            window.addDockWidget(area, dock)
+            self.docks.append(dock)
+        window.tabifyDockWidget(self.docks[0], self.docks[1])
+        self.docks[0].raise_()
+        window.resizeDocks([self.docks[0]], [260], Qt.Orientation.Vertical)
+        self.scenarios = ScenarioActions(self)
+        self.bar.save_requested.connect(self.scenarios.save_current)
+        self.bar.run_all_requested.connect(self.scenarios.run_all)
+        self.bar.report_requested.connect(self.scenarios.export_report)
+        view.viewport().installEventFilter(self)
+        view.installEventFilter(self)
+        self._on_mode(False)
+
+    @property
+    def active(self) -> bool:
+        return self.controller.active
+
+    def _status(self, text: str) -> None:
+        bar = self.window.statusBar()
+        bar.showMessage(text, 8000)
+
+    def _on_mode(self, active: bool) -> None:
+        if self.action.isChecked() != active:
+            self.action.setChecked(active)
+        self.toolbar.setVisible(active)
+        for dock in self.docks:
+            dock.setVisible(active)
+        if active:
+            self.session.set_selection([])
+            self._status("Simulation mode: click an element to fail it (F5 to leave)")
+        else:
+            self.spof.stop()
+            self.spof.run_button.setChecked(False)
+            self.overlay.set_heat(None)
+        self.view.viewport().setCursor(
+            Qt.CursorShape.PointingHandCursor if active else Qt.CursorShape.ArrowCursor
+        )
+
+    # -- input while simulating -----------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.controller.active:
+            return False
+        kind = event.type()
+        if watched is self.view.viewport():
+            if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+                return self._on_press(event)
+            if kind in (
+                QEvent.Type.MouseButtonRelease,
+                QEvent.Type.MouseButtonDblClick,
+                QEvent.Type.DragEnter,
+                QEvent.Type.Drop,
+            ):
+                return True
+            if kind == QEvent.Type.MouseMove and isinstance(event, QMouseEvent):
+                # Hover is fine; dragging (moving items, rubber band) is an edit.
+                return event.buttons() != Qt.MouseButton.NoButton and not (
+                    event.buttons() & Qt.MouseButton.MiddleButton
+                )
+        if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            return self._on_key(event)
+        return False
+
+    def _on_press(self, event: QMouseEvent) -> bool:
+        if event.button() == Qt.MouseButton.MiddleButton:
+            return False  # panning stays available
+        element_id = element_at(self.scene, self.view, event.position().toPoint())
+        if event.button() == Qt.MouseButton.RightButton:
+            self._context_menu(element_id, event)
+            return True
+        if event.button() != Qt.MouseButton.LeftButton:
+            return True
+        if element_id is None:
+            return True
+        element = self.session.document.get(element_id)
+        if element is None or not type(element).infrastructure:
+            label = element.describe() if element is not None else element_id
+            self._status(f"{label} cannot fail by itself; fail what it runs on")
+            return True
+        add = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        self.controller.click(element_id, add=add)
+        return True
+
+    def _context_menu(self, element_id: str | None, event: QMouseEvent) -> None:
+        element = self.session.document.get(element_id) if element_id else None
+        if element is None:
+            return
+        menu = QMenu(self.view)
+        failed = self.controller.failed_now()
+        if type(element).infrastructure:
+            text = f"Restore {element.name}" if element.id in failed else f"Fail {element.name}"
+            menu.addAction(text, lambda: self.controller.click(element.id, add=True))
+        if element.kind == "storage_array":
+            for slot in ("A", "B"):
+                sp = storage_processor_id(element.id, slot)
+                verb = "Restore" if sp in failed else "Fail"
+                menu.addAction(
+                    f"{verb} storage processor {slot}",
+                    lambda sp=sp: self.controller.click(sp, add=True),
+                )
+        if element.kind == "mailbox_database":
+            menu.addAction(
+                "Inject logical corruption",
+                lambda: self.controller.inject_corruption(element.id),
+            )
+        if not menu.isEmpty():
+            menu.exec(event.globalPosition().toPoint())
+
+    def _on_key(self, event: QKeyEvent) -> bool:
+        key = event.key()
+        if key == Qt.Key.Key_Space:
+            self.controller.toggle_play()
+            return True
+        if key == Qt.Key.Key_Right:
+            self.controller.step_forward()
+            return True
+        if key == Qt.Key.Key_Left:
+            self.controller.step_back()
+            return True
+        if key == Qt.Key.Key_Escape:
+            self.controller.set_active(False)
+            return True
+        # Every other key that would edit (Delete, arrows with items, paste…) is off.
+        return (
+            key
+            in (
+                Qt.Key.Key_Delete,
+                Qt.Key.Key_Backspace,
+                Qt.Key.Key_Up,
+                Qt.Key.Key_Down,
+            )
+            or bool(event.matches(QKeySequence.StandardKey.Paste))
+            or bool(event.matches(QKeySequence.StandardKey.Cut))
+        )

@@ -1,0 +1,400 @@
+"""What the simulation shows on the canvas, drawn over the design's own items.
+
+Transient view state only: nothing here is model data or goes on the undo stack. The
+overlay reads element geometry from the scene (``rect_of`` / ``edges``) and the state
+at the time cursor from the controller, and paints:
+
+- failed elements: red hatching, a cross and "FAILED" (a mark, not colour alone);
+- elements down because of what they depend on: amber hatching and "DOWN";
+- broken WAN links and fractured mirrors: a red dashed line cut in the middle;
+- VMs restarted by vSphere HA: a dashed ghost on the new host with an arrow;
+- the active copy of each database: a pill on the member that serves it, which glides
+  to the new member when the copy activates elsewhere;
+- client paths: from each user site through the CAS array it uses to the members
+  serving its databases, rerouted as the state changes; cut-off users as a red badge;
+- the N-1 heat map when that overlay is on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QElapsedTimer, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem, QWidget
+
+from designer.simulation import StepState
+
+if TYPE_CHECKING:
+    from designer.ui.canvas.scene import DesignScene
+    from designer.ui.simulation.controller import SimulationController
+
+__all__ = ["SimulationOverlay"]
+
+FAILED = QColor("#d32f2f")
+DOWN = QColor("#ef8f00")
+ACTIVE = QColor("#2e7d32")
+CLIENT = QColor("#1f7f8c")
+GLIDE_MS = 600.0
+PILL_WIDTH = 64.0
+PILL_HEIGHT = 14.0
+PILLS_PER_VM = 2
+
+
+class SimulationOverlay(QGraphicsObject):
+    """One item over the whole scene; repaints when the state at the cursor changes."""
+
+    def __init__(self, scene: DesignScene, controller: SimulationController) -> None:
+        super().__init__()
+        self.design_scene = scene
+        self.controller = controller
+        self.setZValue(10_000)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(False)
+        self.state: StepState | None = None
+        #: Element id → mailboxes its loss affects (N-1 heat map), or None when off.
+        self.heat: dict[str, int] | None = None
+        self._pill_pos: dict[str, QPointF] = {}
+        self._pill_overflow: dict[str, int] = {}
+        self._bounds = QRectF()
+        self._pill_from: dict[str, QPointF] = {}
+        self._pill_to: dict[str, QPointF] = {}
+        self._glide = QElapsedTimer()
+        self._glide_timer = QTimer(self)
+        self._glide_timer.setInterval(16)
+        self._glide_timer.timeout.connect(self._glide_step)
+        self._font = QFont()
+        self._font.setPointSizeF(8.5)
+        self._bold = QFont(self._font)
+        self._bold.setBold(True)
+        scene.addItem(self)
+        scene.sceneRectChanged.connect(self._update_bounds)
+        controller.time_changed.connect(self.refresh)
+        controller.result_changed.connect(self.refresh)
+        controller.mode_changed.connect(self._on_mode)
+        self.setVisible(controller.active)
+
+    # -- state ---------------------------------------------------------------------------
+    def _on_mode(self, active: bool) -> None:
+        self.setVisible(active)
+        self._pill_pos.clear()
+        self.refresh()
+
+    def _update_bounds(self, *_args: object) -> None:
+        bounds = self.design_scene.content_rect().adjusted(-60, -60, 260, 60)
+        if bounds != self._bounds:
+            self.prepareGeometryChange()
+            self._bounds = bounds
+
+    def set_heat(self, heat: dict[str, int] | None) -> None:
+        self.heat = heat
+        self.update()
+
+    def refresh(self, *_args: object) -> None:
+        self._update_bounds()
+        if not self.controller.active:
+            self.state = None
+            self.update()
+            return
+        self.state = self.controller.state()
+        targets = self._pill_targets(self.state)
+        moved = False
+        for db_id, target in targets.items():
+            current = self._pill_pos.get(db_id)
+            if current is None:
+                self._pill_pos[db_id] = target
+            elif (current - target).manhattanLength() > 0.5:
+                self._pill_from[db_id] = QPointF(current)
+                self._pill_to[db_id] = target
+                moved = True
+        for db_id in list(self._pill_pos):
+            if db_id not in targets:
+                del self._pill_pos[db_id]
+        if moved:
+            self._glide.start()
+            self._glide_timer.start()
+        self.update()
+
+    def _glide_step(self) -> None:
+        progress = min(1.0, self._glide.elapsed() / GLIDE_MS)
+        ease = 1 - (1 - progress) ** 3
+        for db_id, end in list(self._pill_to.items()):
+            start = self._pill_from.get(db_id, end)
+            self._pill_pos[db_id] = start + (end - start) * ease
+        if progress >= 1.0:
+            self._glide_timer.stop()
+            self._pill_from.clear()
+            self._pill_to.clear()
+        self.update()
+
+    @property
+    def gliding(self) -> bool:
+        return self._glide_timer.isActive()
+
+    def pill_position(self, database_id: str) -> QPointF | None:
+        """Where the active marker of a database is drawn now (scene coordinates)."""
+        return self._pill_pos.get(database_id)
+
+    def _pill_targets(self, state: StepState) -> dict[str, QPointF]:
+        targets: dict[str, QPointF] = {}
+        slots: dict[str, int] = defaultdict(int)
+        for db in state.databases:
+            if db.state != "active" or db.active_on is None:
+                continue
+            rect = self._rect(db.active_on, state)
+            if rect is None:
+                continue
+            slot = min(slots[db.active_on], PILLS_PER_VM - 1)
+            slots[db.active_on] += 1
+            # Right-aligned inside the member's box, stacked leftwards; the last slot
+            # collects the rest ("+N").
+            targets[db.id] = QPointF(
+                rect.right() - (slot + 1) * (PILL_WIDTH + 3), rect.center().y() - PILL_HEIGHT / 2
+            )
+        self._pill_overflow = {
+            vm: n - PILLS_PER_VM + 1 for vm, n in slots.items() if n > PILLS_PER_VM
+        }
+        return targets
+
+    def _rect(self, element_id: str, state: StepState | None = None) -> QRectF | None:
+        """Where an element is drawn; a VM restarted elsewhere is drawn at its new host."""
+        restarted = dict(getattr(state, "vm_restarted", ()) or ())
+        if element_id in restarted:
+            ghost = self._ghost_rect(element_id, restarted[element_id])
+            if ghost is not None:
+                return ghost
+        return self.design_scene.rect_of(element_id)
+
+    def _ghost_rect(self, vm_id: str, host_id: str) -> QRectF | None:
+        vm_rect = self.design_scene.rect_of(vm_id)
+        host_rect = self.design_scene.rect_of(host_id)
+        if vm_rect is None or host_rect is None:
+            return None
+        height = min(vm_rect.height(), 26.0)
+        width = min(vm_rect.width(), host_rect.width() - 12)
+        return QRectF(host_rect.left() + 6, host_rect.bottom() - height - 6, width, height)
+
+    # -- painting --------------------------------------------------------------------------
+    def boundingRect(self) -> QRectF:
+        # The drawing plus room for badges; never the scene rect, which grows with items.
+        return self._bounds
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        if self.heat is not None:
+            self._paint_heat(painter)
+        state = self.state
+        if state is None:
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        failed = set(state.failed)
+        down = set(state.down) - failed
+        self._paint_client_paths(painter, state)
+        for element_id in sorted(down):
+            self._mark(painter, element_id, DOWN, "DOWN")
+        for element_id in sorted(failed):
+            self._mark(painter, element_id, FAILED, "FAILED")
+        self._paint_restarts(painter, state)
+        self._paint_pills(painter, state)
+        self._paint_sites(painter, state)
+
+    def _mark(self, painter: QPainter, element_id: str, color: QColor, text: str) -> None:
+        rect = self.design_scene.rect_of(element_id)
+        if rect is not None:
+            tint = QColor(color)
+            tint.setAlpha(60)
+            painter.setPen(QPen(color, 2.5))
+            painter.setBrush(QBrush(tint))
+            painter.drawRoundedRect(rect, 6, 6)
+            hatch = QColor(color)
+            hatch.setAlpha(110)
+            painter.setBrush(QBrush(hatch, Qt.BrushStyle.BDiagPattern))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawRoundedRect(rect, 6, 6)
+            self._badge(painter, QPointF(rect.left() + 4, rect.top() - 9), f"✕ {text}", color)
+            return
+        edge = self.design_scene.edges.get(element_id)
+        if edge is not None:
+            path = edge.path()
+            mid = path.pointAtPercent(0.5)
+            pen = QPen(color, 4, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            start, end = path.pointAtPercent(0.0), path.pointAtPercent(1.0)
+            gap = 0.08
+            painter.drawLine(start, path.pointAtPercent(0.5 - gap))
+            painter.drawLine(path.pointAtPercent(0.5 + gap), end)
+            self._badge(painter, mid + QPointF(-22, -9), f"✕ {text}", color)
+
+    def _badge(self, painter: QPainter, at: QPointF, text: str, color: QColor) -> QRectF:
+        painter.setFont(self._bold)
+        metrics = painter.fontMetrics()
+        rect = QRectF(at, QPointF(at.x() + metrics.horizontalAdvance(text) + 10, at.y() + 17))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawRoundedRect(rect, 8, 8)
+        painter.setPen(QColor("white"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        return rect
+
+    def _paint_restarts(self, painter: QPainter, state: StepState) -> None:
+        for vm_id, host_id in getattr(state, "vm_restarted", ()) or ():
+            ghost = self._ghost_rect(vm_id, host_id)
+            old = self.design_scene.rect_of(vm_id)
+            if ghost is None or old is None:
+                continue
+            painter.setPen(QPen(ACTIVE, 2, Qt.PenStyle.DashLine))
+            fill = QColor(ACTIVE)
+            fill.setAlpha(40)
+            painter.setBrush(fill)
+            painter.drawRoundedRect(ghost, 5, 5)
+            element = self.design_scene.session.document.get(vm_id)
+            painter.setFont(self._font)
+            painter.setPen(
+                self.design_scene.theme.text
+                if hasattr(self.design_scene.theme, "text")
+                else QColor("black")
+            )
+            name = element.name if element is not None else vm_id
+            painter.drawText(
+                ghost.adjusted(6, 0, -4, 0),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                f"{name} ↻ restarted by HA",
+            )
+            self._arrow(painter, old.center(), ghost.center(), ACTIVE)
+
+    def _arrow(self, painter: QPainter, a: QPointF, b: QPointF, color: QColor) -> None:
+        path = QPainterPath(a)
+        mid = (a + b) / 2 + QPointF(40, 0)
+        path.quadTo(mid, b)
+        painter.setPen(QPen(color, 2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+        angle = math.atan2(b.y() - mid.y(), b.x() - mid.x())
+        head = QPainterPath(b)
+        for sign in (-1, 1):
+            head.lineTo(
+                b - QPointF(math.cos(angle + sign * 0.45) * 10, math.sin(angle + sign * 0.45) * 10)
+            )
+            head.moveTo(b)
+        painter.drawPath(head)
+
+    def _paint_pills(self, painter: QPainter, state: StepState) -> None:
+        painter.setFont(self._font)
+        drawn: dict[tuple[float, float], int] = defaultdict(int)
+        for db in state.databases:
+            pos = self._pill_pos.get(db.id)
+            if pos is None or db.state != "active":
+                continue
+            key = (round(pos.x()), round(pos.y()))
+            drawn[key] += 1
+            if drawn[key] > 1 and not self.gliding:
+                continue  # collected under the "+N" pill
+            extra = self._pill_overflow.get(db.active_on or "", 0)
+            last_slot = (
+                db.active_on is not None
+                and extra
+                and drawn[key] == 1
+                and self._is_last_slot(db.active_on, pos, state)
+            )
+            text = f"+{extra} more" if last_slot else db.name
+            color = ACTIVE if db.reachable else DOWN
+            rect = QRectF(pos.x(), pos.y(), PILL_WIDTH, PILL_HEIGHT)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawRoundedRect(rect, 6, 6)
+            painter.setPen(QColor("white"))
+            painter.drawText(
+                rect,
+                Qt.AlignmentFlag.AlignCenter,
+                painter.fontMetrics().elidedText(
+                    text, Qt.TextElideMode.ElideRight, int(PILL_WIDTH - 4)
+                ),
+            )
+
+    def _is_last_slot(self, vm_id: str, pos: QPointF, state: StepState) -> bool:
+        rect = self._rect(vm_id, state)
+        if rect is None:
+            return False
+        return abs(pos.x() - (rect.right() - PILLS_PER_VM * (PILL_WIDTH + 3))) < 1
+
+    def _paint_client_paths(self, painter: QPainter, state: StepState) -> None:
+        """Users of a site enter at its left edge, go to the CAS array they use (their
+        own, or another site's after a reroute), and on to the members serving them."""
+        prep = self.controller.simulator.prep
+        dbs_of_site: dict[str | None, list[str]] = defaultdict(list)
+        for db_id, site_id in prep.db_user_site.items():
+            dbs_of_site[site_id].append(db_id)
+        active_on = {db.id: db.active_on for db in state.databases if db.available}
+        painter.setFont(self._bold)
+        for site in state.sites:
+            site_rect = self.design_scene.rect_of(site.id)
+            if site_rect is None or not site.users or site.down:
+                continue
+            for cas_id in site.via:
+                cas_rect = self._rect(cas_id, state)
+                if cas_rect is None:
+                    continue
+                entry = QPointF(site_rect.left() - 26, cas_rect.center().y())
+                if not site_rect.contains(cas_rect.center()):
+                    entry = QPointF(site_rect.left() - 26, site_rect.top() + 40)
+                path = QPainterPath(entry)
+                target = QPointF(cas_rect.left(), cas_rect.center().y())
+                path.cubicTo(entry + QPointF(60, 0), target - QPointF(60, 0), target)
+                painter.setPen(QPen(CLIENT, 3))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawPath(path)
+                painter.setBrush(CLIENT)
+                painter.drawEllipse(entry, 7, 7)
+                painter.setPen(QColor("white"))
+                painter.drawText(
+                    QRectF(entry.x() - 7, entry.y() - 7, 14, 14), Qt.AlignmentFlag.AlignCenter, "U"
+                )
+                members = {active_on[d] for d in dbs_of_site.get(site.id, []) if active_on.get(d)}
+                for member in sorted(m for m in members if m):
+                    member_rect = self._rect(member, state)
+                    if member_rect is None:
+                        continue
+                    painter.setPen(QPen(CLIENT, 1.4, Qt.PenStyle.DotLine))
+                    painter.drawLine(cas_rect.center(), member_rect.center())
+
+    def _paint_sites(self, painter: QPainter, state: StepState) -> None:
+        for site in state.sites:
+            rect = self.design_scene.rect_of(site.id)
+            if rect is None or not site.users:
+                continue
+            cut = site.users - site.users_with_access
+            at = QPointF(rect.right() - 190, rect.top() - 9)
+            if cut > 0:
+                self._badge(painter, at, f"⚠ {cut:,} users cut off", FAILED)
+            else:
+                self._badge(painter, at, f"{site.users:,} users connected", CLIENT)
+
+    def _paint_heat(self, painter: QPainter) -> None:
+        assert self.heat is not None
+        worst = max(self.heat.values(), default=0) or 1
+        for element_id, mailboxes in self.heat.items():
+            rect = self.design_scene.rect_of(element_id)
+            if rect is None:
+                continue
+            share = mailboxes / worst
+            color = QColor.fromHsvF(max(0.0, 0.33 * (1 - share)), 0.85, 0.85)
+            tint = QColor(color)
+            tint.setAlpha(70 if mailboxes else 35)
+            painter.setPen(QPen(color, 3 if mailboxes else 1.5))
+            painter.setBrush(tint)
+            painter.drawRoundedRect(rect, 6, 6)
+            if mailboxes:
+                self._badge(
+                    painter,
+                    QPointF(rect.left() + 4, rect.bottom() - 8),
+                    f"N-1: {mailboxes:,} mailboxes",
+                    color.darker(130),
+                )

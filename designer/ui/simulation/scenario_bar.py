@@ -1,0 +1,178 @@
+"""The scenario bar: the steps and their times, the actions offered, and playback."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
+
+from designer.simulation import Action
+from designer.ui.simulation.controller import SPEEDS, SimulationController
+from designer.ui.simulation.results_table import format_duration
+
+__all__ = ["ScenarioBar"]
+
+
+class ScenarioBar(QWidget):
+    """One row under the canvas while simulating."""
+
+    save_requested = Signal()
+    run_all_requested = Signal()
+    report_requested = Signal()
+
+    def __init__(self, controller: SimulationController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.setObjectName("ScenarioBar")
+        self.steps_row = QHBoxLayout()
+        self.steps_row.setSpacing(4)
+        self.actions_row = QHBoxLayout()
+        self.actions_row.setSpacing(4)
+        self.action_buttons: dict[str, QPushButton] = {}
+        style = self.style()
+        self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._pause_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+        self.play_button = QToolButton(text="Play")
+        self.play_button.setIcon(self._play_icon)
+        self.play_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.play_button.setToolTip("Play / pause the timeline (Space)")
+        self.play_button.clicked.connect(controller.toggle_play)
+        self.back_button = QToolButton(text="Previous event")
+        self.back_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward))
+        self.back_button.setToolTip("Previous event")
+        self.back_button.clicked.connect(controller.step_back)
+        self.next_button = QToolButton(text="Next event")
+        self.next_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward))
+        self.next_button.setToolTip("Next event")
+        self.next_button.clicked.connect(controller.step_forward)
+        self.speed = QComboBox()
+        for speed in SPEEDS:
+            self.speed.addItem(f"{speed:g}×", speed)
+        self.speed.setCurrentIndex(SPEEDS.index(controller.speed))
+        self.speed.setToolTip("Simulated seconds per second")
+        self.speed.currentIndexChanged.connect(
+            lambda i: controller.set_speed(float(self.speed.itemData(i)))
+        )
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, 1000)
+        self.slider.setMinimumWidth(160)
+        self.slider.valueChanged.connect(self._on_slider)
+        self.clock = QLabel("T+0:00")
+        self.clock.setMinimumWidth(70)
+        self.mailboxes = QLabel()
+        clear = QToolButton(text="Clear")
+        clear.setToolTip("Remove every step")
+        clear.clicked.connect(controller.clear)
+        save = QToolButton(text="Save scenario…")
+        save.clicked.connect(self.save_requested)
+        run_all = QToolButton(text="Run all scenarios")
+        run_all.clicked.connect(self.run_all_requested)
+        report = QToolButton(text="Report…")
+        report.setToolTip("Export a scenario report as HTML")
+        report.clicked.connect(self.report_requested)
+        self.hint = QLabel(
+            "Click an element to fail it · Shift-click to fail several · click again to restore"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 3, 6, 3)
+        title = QLabel("<b>Scenario</b>")
+        layout.addWidget(title)
+        layout.addLayout(self.steps_row)
+        layout.addWidget(self.hint)
+        layout.addStretch(1)
+        layout.addLayout(self.actions_row)
+        for widget in (
+            self.back_button,
+            self.play_button,
+            self.next_button,
+            self.speed,
+            self.slider,
+            self.clock,
+            self.mailboxes,
+            clear,
+            save,
+            run_all,
+            report,
+        ):
+            layout.addWidget(widget)  # fmt: skip
+        self._syncing = False
+        controller.result_changed.connect(self.refresh)
+        controller.time_changed.connect(self._on_time)
+        controller.playing_changed.connect(self._on_playing)
+        self.refresh()
+
+    def _on_playing(self, playing: bool) -> None:
+        self.play_button.setText("Pause" if playing else "Play")
+        self.play_button.setIcon(self._pause_icon if playing else self._play_icon)
+
+    def refresh(self) -> None:
+        _clear(self.steps_row)
+        names = self.controller.session.document
+        for number, step in enumerate(self.controller.steps):
+            element = names.get(step.target) if step.target else None
+            what = element.name if element else (step.target or "")
+            verb = step.admin_action.replace("_", " ") if step.action == "admin" else step.action
+            chip = QToolButton(text=f"{format_duration(step.at_s)} {verb} {what}  ✕")
+            chip.setToolTip("Remove this step")
+            chip.setObjectName(f"step-{number}")
+            chip.clicked.connect(lambda _=False, n=number: self.controller.remove_step(n))
+            self.steps_row.addWidget(chip)
+            chip.show()
+        self.hint.setVisible(not self.controller.steps)
+        self._refresh_actions()
+        self._on_time(self.controller.time)
+
+    def _refresh_actions(self) -> None:
+        _clear(self.actions_row)
+        self.action_buttons = {}
+        state = self.controller.state() if self.controller.active else None
+        for action in state.actions if state is not None else ():
+            button = QPushButton(action.label)
+            button.setObjectName(f"action-{action.key}")
+            button.setToolTip(f"Administrator action: {action.label}")
+            button.setStyleSheet("QPushButton { font-weight: bold; }")
+            button.clicked.connect(lambda _=False, a=action: self._take(a))
+            self.actions_row.addWidget(button)
+            button.show()
+            self.action_buttons[action.key] = button
+
+    def _take(self, action: Action) -> None:
+        self.controller.take_action(action)
+
+    def _on_time(self, t: float) -> None:
+        self._syncing = True
+        try:
+            duration = max(self.controller.duration, 1e-9)
+            self.slider.setValue(round(1000 * t / duration))
+        finally:
+            self._syncing = False
+        self.clock.setText(f"T+{format_duration(t)}")
+        if self.controller.active:
+            state = self.controller.state()
+            self.mailboxes.setText(
+                f"{state.mailboxes_available:,} / {state.mailboxes_total:,} mailboxes"
+            )
+            offered = {a.key for a in state.actions}
+            if offered != set(self.action_buttons):
+                self._refresh_actions()
+
+    def _on_slider(self, value: int) -> None:
+        if not self._syncing:
+            self.controller.pause()
+            self.controller.set_time(self.controller.duration * value / 1000)
+
+
+def _clear(layout: QHBoxLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.deleteLater()

@@ -1,0 +1,244 @@
+"""Saved scenarios (save, run all as regression checks) and the HTML scenario report."""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSaveFile, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from designer.cli.scenarios import compare
+from designer.document import SetScenarios
+from designer.domain.design import ExpectedOutcome, SavedScenario
+from designer.simulation import SimulationError, SimulationResult
+from designer.ui.simulation.results_table import format_duration
+
+if TYPE_CHECKING:
+    from designer.ui.simulation.mode import SimulationMode
+
+__all__ = ["ScenarioActions", "key_moments", "render_report"]
+
+
+def key_moments(result: SimulationResult) -> list[tuple[float, str]]:
+    """The moments a report shows: the failure, the first recovery, the settled end."""
+    moments: list[tuple[float, str]] = [(0.0, "Failure")]
+    recoveries = [
+        e.t
+        for e in result.events
+        if e.kind in ("db_active", "ha_restart", "vm_restarted", "srm_vm_on")
+    ]
+    if recoveries:
+        moments.append((min(recoveries) + 0.5, "Failover"))
+    end = max((e.t for e in result.events), default=0.0) + 1.0
+    moments.append((end, "Settled"))
+    return moments
+
+
+class ScenarioActions:
+    """The scenario bar's Save / Run all / Report buttons."""
+
+    def __init__(self, mode: SimulationMode) -> None:
+        self.mode = mode
+
+    @property
+    def controller(self):  # type: ignore[no-untyped-def]
+        return self.mode.controller
+
+    def save_current(self, name: str | None = None) -> bool:
+        """Save the scenario being played, with its final state as the expected outcome."""
+        controller = self.controller
+        if not controller.steps or controller.result is None:
+            self.mode._status("Nothing to save: fail something first")
+            return False
+        if name is None:
+            name, ok = QInputDialog.getText(self.mode.window, "Save scenario", "Scenario name:")
+            if not ok:
+                return False
+        name = name.strip()
+        if not name:
+            self.mode._status("A scenario needs a name")
+            return False
+        final = controller.result.final
+        expected = ExpectedOutcome(
+            mailboxes_available=final.mailboxes_available,
+            databases_down=sorted(db.id for db in final.databases if db.state != "active"),
+        )
+        scenario = SavedScenario(name=name, steps=list(controller.steps), expected=expected)
+        session = controller.session
+        others = [s for s in session.design.scenarios if s.name != name]
+        # Saving a scenario is the one deliberate edit simulation mode allows.
+        session.set_read_only(False)
+        try:
+            done = session.push(SetScenarios([*others, scenario], text=f"Save scenario {name}"))
+        finally:
+            session.set_read_only(controller.active)
+        if done:
+            self.mode._status(f"Scenario {name!r} saved in the design")
+        return done
+
+    def run_all(self) -> list[tuple[str, list[str]]]:
+        """Re-run every saved scenario against its expected outcome; show the verdicts."""
+        results: list[tuple[str, list[str]]] = []
+        simulator = self.controller.simulator
+        for scenario in self.controller.session.design.scenarios:
+            try:
+                result = simulator.run(scenario, events=False)
+            except SimulationError as exc:
+                results.append((scenario.name, [f"cannot run: {exc}"]))
+                continue
+            results.append((scenario.name, compare(scenario.expected, result.final)))
+        if not results:
+            text = "The design has no saved scenarios."
+        else:
+            lines = [
+                f"{'✔' if not problems else '✘'} {name}"
+                + ("" if not problems else ": " + "; ".join(problems))
+                for name, problems in results
+            ]
+            failed = sum(1 for _, p in results if p)
+            text = f"{len(results) - failed} passed, {failed} failed\n\n" + "\n".join(lines)
+        self.last_run = results
+        self.mode._status(text.splitlines()[0])
+        if not _headless_tests():
+            QMessageBox.information(self.mode.window, "Saved scenarios", text)
+        return results
+
+    def export_report(self, path: str | None = None) -> Path | None:
+        controller = self.controller
+        if controller.result is None:
+            self.mode._status("Nothing to report: fail something first")
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self.mode.window, "Export scenario report", "scenario-report.html", "HTML (*.html)"
+            )
+            if not path:
+                return None
+        target = Path(path)
+        text = render_report(self.mode)
+        out = QSaveFile(str(target))
+        if not out.open(QIODevice.OpenModeFlag.WriteOnly):
+            self.mode._status(f"Cannot write {target}: {out.errorString()}")
+            return None
+        out.write(QByteArray(text.encode("utf-8")))
+        if not out.commit():
+            self.mode._status(f"Cannot write {target}: {out.errorString()}")
+            return None
+        self.mode._status(f"Report written to {target}")
+        return target
+
+
+def _headless_tests() -> bool:
+    import os
+
+    return os.environ.get("DR_DESIGNER_NO_DIALOGS") == "1"
+
+
+def _png(image: QImage) -> str:
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return base64.b64encode(bytes(data.data())).decode("ascii")
+
+
+def _render_scene(mode: SimulationMode, width: int = 1400) -> QImage:
+    scene = mode.scene
+    rect: QRectF = scene.itemsBoundingRect().adjusted(-20, -30, 20, 20)
+    height = max(1, int(width * rect.height() / max(rect.width(), 1)))
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    image.fill(scene.backgroundBrush().color())
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    scene.render(painter, QRectF(0, 0, width, height), rect, Qt.AspectRatioMode.KeepAspectRatio)
+    painter.end()
+    return image
+
+
+def render_report(mode: SimulationMode) -> str:
+    """A self-contained HTML page: the diagram at key moments, the timeline, the results."""
+    controller = mode.controller
+    result = controller.result
+    assert result is not None
+    design = controller.session.design
+    saved_time = controller.time
+    names = controller.session.document
+    figures = []
+    try:
+        for t, title in key_moments(result):
+            controller.set_time(t)
+            mode.overlay.refresh()
+            mode.overlay._glide_timer.stop()
+            mode.overlay._pill_pos = mode.overlay._pill_targets(controller.state())
+            state = controller.state()
+            figures.append(
+                f"<figure><img alt='{html.escape(title)}' src='data:image/png;base64,"
+                f"{_png(_render_scene(mode))}'><figcaption>T+{format_duration(t)} — "
+                f"{html.escape(title)}: {state.mailboxes_available:,} of "
+                f"{state.mailboxes_total:,} mailboxes available</figcaption></figure>"
+            )
+    finally:
+        controller.set_time(saved_time)
+    timeline = mode.timeline.graphics.grab().toImage()
+
+    def name(element_id: str | None) -> str:
+        element = names.get(element_id) if element_id else None
+        return element.name if element is not None else (element_id or "—")
+
+    def cells(values: tuple[object, ...], tag: str = "td") -> str:
+        return "<tr>" + "".join(f"<{tag}>{html.escape(str(v))}</{tag}>" for v in values) + "</tr>"
+
+    steps = "".join(
+        f"<li>T+{format_duration(s.at_s)}: "
+        f"{html.escape(s.admin_action or '' if s.action == 'admin' else s.action)} "
+        f"{html.escape(name(s.target))}</li>"
+        for s in controller.steps
+    )
+    rows = cells(
+        ("Database", "State", "Active on", "RPO", "RTO", "Meets targets", "Why"), "th"
+    ) + "".join(
+        cells(
+            (
+                db.name,
+                db.state,
+                name(db.active_on),
+                format_duration(db.rpo_s),
+                format_duration(db.rto_s),
+                "yes" if db.meets_targets else "no",
+                db.reason,
+            )
+        )
+        for db in result.final.databases
+    )
+    events = cells(("Time", "Element", "What happened", "Source"), "th") + "".join(
+        cells((f"T+{format_duration(e.t)}", name(e.element), e.text, e.source))
+        for e in result.events
+    )
+    final = result.final
+    intent = design.intent
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Scenario report — {html.escape(design.name)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
+figure {{ margin: 1em 0; }} img {{ max-width: 100%; border: 1px solid #ccc; }}
+table {{ border-collapse: collapse; margin: 1em 0; }}
+td, th {{ border: 1px solid #ccc; padding: 3px 8px; text-align: left; }}
+th {{ background: #f0f0f0; }}
+</style></head><body>
+<h1>Scenario report: {html.escape(design.name)}</h1>
+<p>Targets: RPO {intent.rpo_target_min:g} min, RTO {intent.rto_target_min:g} min.
+Mailboxes available at the end: {final.mailboxes_available:,} of {final.mailboxes_total:,}.</p>
+<h2>Steps</h2><ol>{steps}</ol>
+<h2>The diagram at key moments</h2>{"".join(figures)}
+<h2>Timeline</h2><img alt="timeline" src="data:image/png;base64,{_png(timeline)}">
+<h2>Results per database</h2>
+<table>{rows}</table>
+<h2>Events</h2>
+<table>{events}</table>
+</body></html>
+"""

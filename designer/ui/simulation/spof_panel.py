@@ -1,0 +1,179 @@
+"""The N-1 overlay: each infrastructure element coloured by the mailboxes its loss
+would cut off, and the ranked single points of failure, computed off the UI thread."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.simulation import AnalysisResult, Simulator, analyze
+from designer.ui.simulation.controller import SimulationController
+from designer.ui.simulation.overlay import SimulationOverlay
+
+__all__ = ["AnalysisWorker", "SpofPanel"]
+
+
+class AnalysisWorker(QObject):
+    """Runs :func:`designer.simulation.analyze` in a QThread; cancellable."""
+
+    progress = Signal(int, int)
+    finished = Signal(object)
+
+    def __init__(self, simulator: Simulator) -> None:
+        super().__init__()
+        self.simulator = simulator
+        self.cancelled = False
+
+    def run(self) -> None:
+        def report(done: int, total: int) -> bool:
+            self.progress.emit(done, total)
+            return not self.cancelled
+
+        result = analyze(self.simulator, 1, progress=report)
+        self.finished.emit(result)
+
+
+class SpofPanel(QWidget):
+    """Start/stop the N-1 sweep, show progress, list the single points of failure."""
+
+    result_ready = Signal(object)
+
+    def __init__(
+        self,
+        controller: SimulationController,
+        overlay: SimulationOverlay,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.overlay = overlay
+        self.result: AnalysisResult | None = None
+        self._thread: QThread | None = None
+        self._worker: AnalysisWorker | None = None
+        self.run_button = QPushButton("Show N-1 overlay")
+        self.run_button.setCheckable(True)
+        self.run_button.setToolTip(
+            "Fail each infrastructure element alone and colour it by the mailboxes it cuts off"
+        )
+        self.run_button.toggled.connect(self._on_toggled)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.summary = QLabel("")
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(
+            ["Element", "Mailboxes affected", "Users cut off", "Needs action"]
+        )
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.cellDoubleClicked.connect(self._on_double_click)
+        top = QHBoxLayout()
+        top.addWidget(self.run_button)
+        top.addWidget(self.progress, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def _on_toggled(self, on: bool) -> None:
+        if on:
+            self.start()
+        else:
+            self.stop()
+            self.overlay.set_heat(None)
+
+    def start(self) -> None:
+        """Compute on a worker thread; the UI only handles progress signals meanwhile."""
+        self.stop()
+        simulator = self.controller.simulator
+        thread = QThread(self)
+        worker = AnalysisWorker(simulator)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.progress.connect(self._on_progress)
+        worker.finished.connect(self._on_finished)
+        worker.finished.connect(thread.quit)
+        self._thread, self._worker = thread, worker
+        self.progress.setVisible(True)
+        self.progress.setValue(0)
+        self.summary.setText("Computing single points of failure…")
+        thread.start()
+
+    def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.cancelled = True
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+        self._thread = None
+        self._worker = None
+        self.progress.setVisible(False)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _on_finished(self, result: AnalysisResult) -> None:
+        thread = self._thread
+        self._thread = None
+        self._worker = None
+        if thread is not None:
+            thread.wait()
+            thread.deleteLater()
+        self.progress.setVisible(False)
+        if result.cancelled:
+            return
+        self.result = result
+        heat = {element: 0 for element in _swept(self.controller)}
+        for entry in result.entries:
+            for element in entry.elements:
+                heat[element] = max(heat.get(element, 0), entry.mailboxes_affected)
+        self.overlay.set_heat(heat if self.run_button.isChecked() else None)
+        self._fill(result)
+        self.result_ready.emit(result)
+
+    def _fill(self, result: AnalysisResult) -> None:
+        entries = result.entries
+        self.summary.setText(
+            f"{len(entries)} single points of failure among {result.examined} elements"
+            if entries
+            else f"No single point of failure among {result.examined} elements"
+        )
+        self.table.setRowCount(len(entries))
+        for row, entry in enumerate(entries):
+            values = (
+                ", ".join(entry.names),
+                f"{entry.mailboxes_affected:,}",
+                f"{entry.users_cut_off:,}",
+                "yes" if entry.needs_action else "",
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(256, entry.elements[0])
+                self.table.setItem(row, column, item)
+
+    def _on_double_click(self, row: int, _column: int) -> None:
+        item = self.table.item(row, 0)
+        if item is not None:
+            self.controller.session.focus(str(item.data(256)))
+
+
+def _swept(controller: SimulationController) -> list[str]:
+    from designer.simulation import sweep_elements
+
+    return sweep_elements(controller.simulator)

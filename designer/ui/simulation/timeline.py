@@ -1,0 +1,163 @@
+"""The timeline dock: events over time, mailboxes available, the RTO, a draggable playhead.
+
+pyqtgraph is used here for plots only (the canvas stays on plain QGraphicsView).
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from designer.simulation import SimulationResult
+from designer.ui.simulation.controller import SimulationController
+from designer.ui.simulation.results_table import format_duration
+
+__all__ = ["LANES", "TimelinePanel", "lane_of", "mailboxes_series"]
+
+#: Event lanes, top to bottom, and the event kinds that fall in each.
+LANES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Failures", ("failed", "restored", "link", "fracture", "partition", "sp_", "trespass")),
+    ("vSphere HA", ("host_", "vm_", "ha_")),
+    ("DAG", ("quorum", "db_", "copy", "copies", "switchover", "dag", "lagged", "witness")),
+    ("Recovery", ("srm", "mirror", "recovery", "promote", "double", "dt_", "e2007", "ccr",
+                  "scr", "lcr", "restore", "backup", "corrupt")),
+    ("Clients", ("client", "cas", "lb", "users", "site")),
+)  # fmt: skip
+
+
+def lane_of(kind: str) -> int:
+    """The lane (row) an event kind is plotted on; unknown kinds go to the last."""
+    for number, (_title, prefixes) in enumerate(LANES):
+        if any(kind.startswith(p) for p in prefixes):
+            return number
+    for number, (_title, prefixes) in enumerate(LANES):
+        if any(p in kind for p in prefixes):
+            return number
+    return len(LANES) - 1
+
+
+def mailboxes_series(result: SimulationResult, end: float) -> tuple[list[float], list[int]]:
+    """Mailboxes available over time as a step series sampled at every event."""
+    times = sorted({0.0, end, *(e.t for e in result.events), *(s.t for s in result.steps)})
+    values = [result.state_at(t).mailboxes_available for t in times]
+    return times, values
+
+
+class TimelinePanel(QWidget):
+    """Two linked plots: events by lane, and mailboxes available with the RTO."""
+
+    def __init__(self, controller: SimulationController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        palette = self.palette()
+        background = palette.color(QPalette.ColorRole.Base)
+        foreground = palette.color(QPalette.ColorRole.Text)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground(background)
+        self.events_plot = self.graphics.addPlot(row=0, col=0)
+        self.mailbox_plot = self.graphics.addPlot(row=1, col=0)
+        self.mailbox_plot.setXLink(self.events_plot)
+        self.graphics.ci.layout.setRowStretchFactor(0, 3)
+        self.graphics.ci.layout.setRowStretchFactor(1, 2)
+        self.setMinimumHeight(240)
+        for plot in (self.events_plot, self.mailbox_plot):
+            plot.showGrid(x=True, y=True, alpha=0.2)
+            plot.setMouseEnabled(x=True, y=False)
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setTextPen(foreground)
+                plot.getAxis(axis).setPen(foreground)
+        self.events_plot.getAxis("left").setTicks([[(i, t) for i, (t, _) in enumerate(LANES)]])
+        self.events_plot.invertY(True)
+        self.mailbox_plot.setLabel("left", "mailboxes")
+        self.mailbox_plot.setLabel("bottom", "time", units="s")
+        self.scatter = pg.ScatterPlotItem(
+            size=11,
+            pen=pg.mkPen(foreground, width=1),
+            hoverable=True,
+            tip=lambda x, y, data: f"{format_duration(data.t)}  {data.text}\n{data.source}",
+        )
+        self.scatter.sigClicked.connect(self._on_point_clicked)
+        self.events_plot.addItem(self.scatter)
+        self.curve = self.mailbox_plot.plot(
+            [], [], stepMode="right", pen=pg.mkPen("#2e7d32", width=2), name="available"
+        )
+        self.rto_line = pg.InfiniteLine(
+            angle=90, pen=pg.mkPen("#ef8f00", width=2, style=Qt.PenStyle.DashLine),
+            label="RTO target", labelOpts={"position": 0.9, "color": "#ef8f00"},
+        )  # fmt: skip
+        self.mailbox_plot.addItem(self.rto_line)
+        self.playheads = []
+        for plot in (self.events_plot, self.mailbox_plot):
+            line = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen("#d32f2f", width=2))
+            line.sigPositionChanged.connect(self._on_playhead_dragged)
+            plot.addItem(line)
+            self.playheads.append(line)
+        self.caption = QLabel()
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.caption)
+        self._syncing = False
+        controller.result_changed.connect(self.refresh)
+        controller.time_changed.connect(self._on_time)
+        self.refresh()
+
+    @property
+    def playhead(self) -> pg.InfiniteLine:
+        return self.playheads[0]
+
+    def refresh(self) -> None:
+        result = self.controller.result
+        end = self.controller.duration
+        rto_target = self.controller.session.design.intent.rto_target_min * 60.0
+        self.rto_line.setPos(rto_target)
+        self.rto_line.setVisible(rto_target <= end * 1.5)
+        if result is None:
+            self.scatter.setData([])
+            self.curve.setData([], [])
+            self.caption.setText("Click an element on the canvas to fail it.")
+        else:
+            spots = []
+            for event in result.events:
+                color = QColor("#d32f2f") if lane_of(event.kind) == 0 else QColor("#1f7f8c")
+                if "active" in event.kind or "healthy" in event.kind or "restart" in event.kind:
+                    color = QColor("#2e7d32")
+                spots.append(
+                    {
+                        "pos": (event.t, lane_of(event.kind)),
+                        "brush": pg.mkBrush(color),
+                        "data": event,
+                    }
+                )
+            self.scatter.setData(spots)
+            times, values = mailboxes_series(result, end)
+            self.curve.setData(times, values)
+            self.mailbox_plot.setYRange(0, max(result.initial.mailboxes_total, 1) * 1.08)
+            final = result.final
+            self.caption.setText(
+                f"{len(result.events)} events · mailboxes available at the end: "
+                f"{final.mailboxes_available:,} of {final.mailboxes_total:,}"
+            )
+        self.events_plot.setXRange(0, end, padding=0.02)
+        self.events_plot.setYRange(-0.5, len(LANES) - 0.5, padding=0)
+        self._on_time(self.controller.time)
+
+    def _on_time(self, t: float) -> None:
+        self._syncing = True
+        try:
+            for line in self.playheads:
+                line.setValue(t)
+        finally:
+            self._syncing = False
+
+    def _on_playhead_dragged(self, line: pg.InfiniteLine) -> None:
+        if not self._syncing:
+            self.controller.pause()
+            self.controller.set_time(float(line.value()))
+
+    def _on_point_clicked(self, _item: object, points: list) -> None:  # type: ignore[type-arg]
+        if points:
+            self.controller.set_time(float(points[0].pos().x()))

@@ -1,0 +1,186 @@
+"""Simulation mode driven like a user: F5, clicks on the canvas, the scenario bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+from designer.persistence import dumps, load
+from designer.ui.canvas.view import DesignView
+from designer.ui.session import EditorSession
+from designer.ui.simulation import SimulationMode
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
+
+
+class SimWindow:
+    """The canvas with simulation mode, as the main window assembles them."""
+
+    def __init__(self, qtbot, name: str) -> None:  # type: ignore[no-untyped-def]
+        self.session = EditorSession(load(SAMPLES / f"{name}.json"))
+        self.window = QMainWindow()
+        self.view = DesignView(self.session)
+        self.scene = self.view.design_scene
+        self.window.setCentralWidget(self.view)
+        self.mode = SimulationMode(self.window, self.session, self.scene, self.view)
+        self.controller = self.mode.controller
+        self.window.resize(1400, 900)
+        qtbot.addWidget(self.window)
+        self.window.show()
+        qtbot.waitExposed(self.window)
+        self.qtbot = qtbot
+
+    def enter(self) -> None:
+        self.window.activateWindow()
+        self.qtbot.waitUntil(lambda: QApplication.activeWindow() is self.window, timeout=3000)
+        self.view.setFocus()
+        QTest.keyClick(self.view.viewport(), Qt.Key.Key_F5)
+        assert self.controller.active
+
+    def click(self, element_id: str, modifier=Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
+        rect = self.scene.rect_of(element_id)
+        assert rect is not None, element_id
+        self.view.ensureVisible(rect, 10, 10)
+        # Click in the header of a box: inside the element, clear of its children.
+        point = self.view.mapFromScene(rect.topLeft()) + QPoint(40, 8)
+        QTest.mouseClick(self.view.viewport(), Qt.MouseButton.LeftButton, modifier, point)
+
+    def end(self) -> None:
+        self.controller.pause()
+        self.controller.set_time(self.controller.duration)
+        self.qtbot.waitUntil(lambda: not self.mode.overlay.gliding, timeout=3000)
+
+
+@pytest.fixture
+def dag_with_ha(qtbot) -> SimWindow:  # type: ignore[no-untyped-def]
+    return SimWindow(qtbot, "dag_with_ha")
+
+
+@pytest.fixture
+def three_site(qtbot) -> SimWindow:  # type: ignore[no-untyped-def]
+    return SimWindow(qtbot, "three_site_stretched_dag")
+
+
+def test_clicking_a_host_moves_database_markers_and_shows_ha_restart(dag_with_ha) -> None:  # type: ignore[no-untyped-def]
+    w = dag_with_ha
+    w.enter()
+    before = w.mode.overlay.pill_position("db-den-db01")
+    assert before is not None
+    assert w.scene.rect_of("vm-den-mbx01").contains(before + w.mode.overlay.pos())
+    w.click("esx-den-01")
+    assert [(s.action, s.target) for s in w.controller.steps] == [("fail", "esx-den-01")]
+    assert w.controller.playing, "a click starts the animation"
+    assert "esx-den-01" in w.controller.state().failed
+    w.end()
+    after = w.mode.overlay.pill_position("db-den-db01")
+    assert w.scene.rect_of("vm-den-mbx02").contains(after), "DB01's marker moved to MBX02"
+    kinds = [(round(p.pos().x()), p.data().kind) for p in w.mode.timeline.scatter.points()]
+    assert (50, "ha_restart") in kinds, "the timeline shows the HA restart at 0:50"
+    assert w.mode.results.table.rowCount() == 4
+
+
+def test_site_failure_fails_over_automatically(three_site) -> None:  # type: ignore[no-untyped-def]
+    w = three_site
+    w.enter()
+    w.click("site-bos")
+    w.end()
+    state = w.controller.state()
+    assert state.mailboxes_available == state.mailboxes_total == 8000
+    assert {db.active_on for db in state.databases} <= {"vm-wor-mbx01", "vm-wor-mbx02"}
+    assert not state.actions, "no administrator needed with a third-site witness"
+
+
+def test_witness_site_lost_too_needs_switchover_button(three_site, qtbot) -> None:  # type: ignore[no-untyped-def]
+    w = three_site
+    w.enter()
+    w.click("site-hfd")
+    w.click("site-bos", Qt.KeyboardModifier.ShiftModifier)
+    assert [s.target for s in w.controller.steps] == ["site-hfd", "site-bos"]
+    w.end()
+    assert w.controller.state().mailboxes_available == 0
+    button = w.mode.bar.action_buttons.get("switchover:dag-01")
+    assert button is not None and button.isVisible()
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert w.controller.steps[-1].action == "admin"
+    w.end()
+    assert w.controller.state().mailboxes_available == 8000
+
+
+def test_play_advances_time_and_canvas_state(dag_with_ha, qtbot) -> None:  # type: ignore[no-untyped-def]
+    w = dag_with_ha
+    w.enter()
+    w.click("esx-den-01")
+    w.controller.pause()
+    w.controller.set_time(0.0)
+    w.controller.set_speed(300.0)
+    assert w.controller.state().database("db-den-db01").state != "active"
+    QTest.mouseClick(w.mode.bar.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.controller.time > 70, timeout=5000)
+    assert w.controller.state().database("db-den-db01").active_on == "vm-den-mbx02"
+    assert w.mode.overlay.state is not None
+    assert w.mode.overlay.state.database("db-den-db01").active_on == "vm-den-mbx02"
+
+
+def test_clicking_a_failed_element_restores_it(dag_with_ha) -> None:  # type: ignore[no-untyped-def]
+    w = dag_with_ha
+    w.enter()
+    w.click("esx-den-01")
+    w.end()
+    w.click("esx-den-01")
+    assert [s.action for s in w.controller.steps] == ["fail", "restore"]
+    w.end()
+    assert "esx-den-01" not in w.controller.state().failed
+
+
+def test_leaving_simulation_leaves_the_design_byte_identical(dag_with_ha) -> None:  # type: ignore[no-untyped-def]
+    w = dag_with_ha
+    before = dumps(w.session.design)
+    stack_before = w.session.undo_stack.count()
+    w.enter()
+    w.click("esx-den-01")
+    w.end()
+    # Edits are off meanwhile: Delete does nothing, a drag moves nothing.
+    QTest.keyClick(w.view.viewport(), Qt.Key.Key_Delete)
+    QTest.keyClick(w.view.viewport(), Qt.Key.Key_F5)
+    assert not w.controller.active
+    assert not w.mode.overlay.isVisible()
+    assert dumps(w.session.design) == before
+    assert w.session.undo_stack.count() == stack_before
+    assert not w.session.dirty
+
+
+def test_n1_overlay_marks_the_single_load_balancer(qtbot) -> None:  # type: ignore[no-untyped-def]
+    w = SimWindow(qtbot, "cas_array_edge")
+    w.enter()
+    QTest.mouseClick(w.mode.spof.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.mode.spof.result is not None, timeout=20_000)
+    heat = w.mode.overlay.heat
+    assert heat is not None and heat["lb-sea"] > 0
+    named = [w.mode.spof.table.item(r, 0).text() for r in range(w.mode.spof.table.rowCount())]
+    assert "SEA-EDGE-LB" in named
+
+
+def test_save_scenario_and_run_all(dag_with_ha, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    w = dag_with_ha
+    w.enter()
+    w.click("esx-den-01")
+    w.end()
+    assert w.mode.scenarios.save_current("Host esx-den-01 lost")
+    saved = w.session.design.scenarios[-1]
+    assert saved.name == "Host esx-den-01 lost" and saved.expected.mailboxes_available == 8000
+    import os
+
+    os.environ["DR_DESIGNER_NO_DIALOGS"] = "1"
+    try:
+        verdicts = dict(w.mode.scenarios.run_all())
+    finally:
+        del os.environ["DR_DESIGNER_NO_DIALOGS"]
+    assert verdicts["Host esx-den-01 lost"] == []
+    report = w.mode.scenarios.export_report(str(tmp_path / "report.html"))
+    text = report.read_text(encoding="utf-8")
+    assert text.count("data:image/png;base64,") >= 4, "three key moments and the timeline"
+    assert "DEN-DB01" in text and "restarted by vSphere HA" in text
