@@ -7,7 +7,7 @@ bar, timeline and results table all listen to it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from designer.domain.design import ScenarioStep
 from designer.simulation import Action, SimulationError, SimulationResult, Simulator, StepState
@@ -21,6 +21,22 @@ SPEEDS = (1.0, 5.0, 10.0, 30.0, 60.0, 300.0)
 FRAME_MS = 30
 #: How far past the last event the timeline runs, seconds.
 TAIL_S = 20.0
+#: Designs up to this many elements are prepared for simulation on the UI thread when
+#: simulation mode starts; larger ones on a worker, so entering the mode never blocks.
+SYNC_PREPARE_LIMIT = 3000
+
+
+class _PrepareJob(QRunnable):
+    def __init__(self, controller: SimulationController, revision: int) -> None:
+        super().__init__()
+        self.controller = controller
+        self.document = controller.session.document
+        self.design = self.document.design
+        self.revision = revision
+
+    def run(self) -> None:
+        simulator = Simulator(self.design)
+        self.controller._prepared.emit(self.revision, simulator)
 
 
 class SimulationController(QObject):
@@ -34,6 +50,7 @@ class SimulationController(QObject):
     playing_changed = Signal(bool)
     #: A step was refused by the simulator (message for the status bar).
     error = Signal(str)
+    _prepared = Signal(int, object)
 
     def __init__(self, session: EditorSession) -> None:
         super().__init__(session)
@@ -48,6 +65,9 @@ class SimulationController(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._tick)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._prepared.connect(self._on_prepared)
 
     # -- mode ------------------------------------------------------------------------
     def set_active(self, active: bool) -> None:
@@ -63,9 +83,38 @@ class SimulationController(QObject):
             self.time = 0.0
         else:
             self._rerun()
+            self._prepare()
         self.mode_changed.emit(active)
         self.result_changed.emit()
         self.time_changed.emit(self.time)
+
+    def _prepare(self) -> None:
+        """Build the simulator for the current design now (small) or on a worker."""
+        document = self.session.document
+        if self.ready:
+            return
+        if len(document.design.elements) <= SYNC_PREPARE_LIMIT:
+            _ = self.simulator
+        else:
+            self._pool.start(_PrepareJob(self, document.revision))
+
+    def _on_prepared(self, revision: int, simulator: Simulator) -> None:
+        if revision == self.session.document.revision and not self.ready:
+            self._simulator = simulator
+            self._simulator_revision = revision
+            self.result_changed.emit()
+            self.time_changed.emit(self.time)
+
+    @property
+    def ready(self) -> bool:
+        """Whether the simulator for the current design is built."""
+        return (
+            self._simulator is not None
+            and self._simulator_revision == self.session.document.revision
+        )
+
+    def wait_until_ready(self) -> None:
+        self._pool.waitForDone()
 
     @property
     def simulator(self) -> Simulator:
@@ -157,11 +206,11 @@ class SimulationController(QObject):
         ends = [e.t for e in self.result.events] + [s.at_s for s in self.steps]
         return max(ends, default=0.0) + TAIL_S
 
-    def state(self) -> StepState:
-        """The state at the time cursor."""
-        if self.result is None:
-            return self.simulator.initial
-        return self.result.state_at(self.time)
+    def state(self) -> StepState | None:
+        """The state at the time cursor (None while the simulator is being prepared)."""
+        if self.result is not None:
+            return self.result.state_at(self.time)
+        return self.simulator.initial if self.ready else None
 
     def set_time(self, t: float) -> None:
         t = max(0.0, min(float(t), self.duration))

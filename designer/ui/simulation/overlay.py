@@ -100,7 +100,7 @@ class SimulationOverlay(QGraphicsObject):
             self.update()
             return
         self.state = self.controller.state()
-        targets = self._pill_targets(self.state)
+        targets = self._pill_targets(self.state) if self.state is not None else {}
         moved = False
         for db_id, target in targets.items():
             current = self._pill_pos.get(db_id)

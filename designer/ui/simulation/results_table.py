@@ -47,10 +47,11 @@ class ResultsPanel(QWidget):
         self.refresh()
 
     def refresh(self, *_args: object) -> None:
-        if not self.controller.active:
+        state = self.controller.state() if self.controller.active else None
+        if state is None:
             self.table.setRowCount(0)
             return
-        self.show_state(self.controller.state())
+        self.show_state(state)
 
     def show_state(self, state: StepState) -> None:
         names = self.controller.session.document

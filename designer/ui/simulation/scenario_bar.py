@@ -155,8 +155,10 @@ class ScenarioBar(QWidget):
         finally:
             self._syncing = False
         self.clock.setText(f"T+{format_duration(t)}")
-        if self.controller.active:
-            state = self.controller.state()
+        state = self.controller.state() if self.controller.active else None
+        if state is None:
+            self.mailboxes.setText("preparing…" if self.controller.active else "")
+        else:
             self.mailboxes.setText(
                 f"{state.mailboxes_available:,} / {state.mailboxes_total:,} mailboxes"
             )

@@ -173,8 +173,9 @@ def render_report(mode: SimulationMode) -> str:
             controller.set_time(t)
             mode.overlay.refresh()
             mode.overlay._glide_timer.stop()
-            mode.overlay._pill_pos = mode.overlay._pill_targets(controller.state())
             state = controller.state()
+            assert state is not None
+            mode.overlay._pill_pos = mode.overlay._pill_targets(state)
             figures.append(
                 f"<figure><img alt='{html.escape(title)}' src='data:image/png;base64,"
                 f"{_png(_render_scene(mode))}'><figcaption>T+{format_duration(t)} — "

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.simulation import AnalysisResult, Simulator, analyze
+from designer.domain.design import Design
+from designer.simulation import AnalysisResult, Simulator, analyze, sweep_elements
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.overlay import SimulationOverlay
 
@@ -28,9 +29,10 @@ class AnalysisWorker(QObject):
     progress = Signal(int, int)
     finished = Signal(object)
 
-    def __init__(self, simulator: Simulator) -> None:
+    def __init__(self, source: Simulator | Design) -> None:
         super().__init__()
-        self.simulator = simulator
+        self.source = source
+        self.simulator: Simulator | None = None
         self.cancelled = False
 
     def run(self) -> None:
@@ -38,6 +40,9 @@ class AnalysisWorker(QObject):
             self.progress.emit(done, total)
             return not self.cancelled
 
+        # Preparing a large design is itself work: do it here, off the UI thread.
+        source = self.source
+        self.simulator = source if isinstance(source, Simulator) else Simulator(source)
         result = analyze(self.simulator, 1, progress=report)
         self.finished.emit(result)
 
@@ -100,9 +105,10 @@ class SpofPanel(QWidget):
     def start(self) -> None:
         """Compute on a worker thread; the UI only handles progress signals meanwhile."""
         self.stop()
-        simulator = self.controller.simulator
+        controller = self.controller
+        source = controller.simulator if controller.ready else controller.session.design
         thread = QThread(self)
-        worker = AnalysisWorker(simulator)
+        worker = AnalysisWorker(source)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.progress.connect(self._on_progress)
@@ -129,6 +135,7 @@ class SpofPanel(QWidget):
         self.progress.setValue(done)
 
     def _on_finished(self, result: AnalysisResult) -> None:
+        simulator = self._worker.simulator if self._worker is not None else None
         thread = self._thread
         self._thread = None
         self._worker = None
@@ -139,7 +146,7 @@ class SpofPanel(QWidget):
         if result.cancelled:
             return
         self.result = result
-        heat = {element: 0 for element in _swept(self.controller)}
+        heat = {element: 0 for element in sweep_elements(simulator)} if simulator else {}
         for entry in result.entries:
             for element in entry.elements:
                 heat[element] = max(heat.get(element, 0), entry.mailboxes_affected)
@@ -171,9 +178,3 @@ class SpofPanel(QWidget):
         item = self.table.item(row, 0)
         if item is not None:
             self.controller.session.focus(str(item.data(256)))
-
-
-def _swept(controller: SimulationController) -> list[str]:
-    from designer.simulation import sweep_elements
-
-    return sweep_elements(controller.simulator)
