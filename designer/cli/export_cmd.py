@@ -10,9 +10,15 @@ import argparse
 import importlib
 from pathlib import Path
 
-__all__ = ["FORMATS", "add_parser", "cmd_export"]
+from designer.domain.errors import DesignError
+
+__all__ = ["FORMATS", "ExportError", "add_parser", "cmd_export"]
 
 FORMATS = ("png", "svg", "pdf")
+
+
+class ExportError(DesignError):
+    """The export cannot run (reported on stderr with exit code 2)."""
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,19 +39,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from designer.cli.main import CliError
-
     suffix = Path(args.output).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
-        raise CliError(f"cannot export to {args.output!r}: the name must end in .png, .svg or .pdf")
+        raise ExportError(
+            f"cannot export to {args.output!r}: the name must end in .png, .svg or .pdf"
+        )
     if not 0.01 <= args.scale <= 16:
-        raise CliError("--scale must be between 0.01 and 16")
+        raise ExportError("--scale must be between 0.01 and 16")
     if not 1 <= args.dpr <= 4:
-        raise CliError("--dpr must be between 1 and 4")
+        raise ExportError("--dpr must be between 1 and 4")
     if not Path(args.file).exists():
-        raise CliError(f"{args.file}: no such file")
+        raise ExportError(f"{args.file}: no such file")
     export = importlib.import_module("designer.ui.export")
     try:
         return int(export.export_command(args.file, args.output, scale=args.scale, dpr=args.dpr))
     except (OSError, ValueError) as exc:
-        raise CliError(str(exc)) from None
+        raise ExportError(str(exc)) from None

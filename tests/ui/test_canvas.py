@@ -52,7 +52,7 @@ def test_drop_host_from_palette_lands_in_the_site_under_the_pointer(canvas):
     (new,) = [e for e in session.design.elements if e.id not in before]
     assert new.kind == "esxi_host" and new.site == "bos" and new.cluster is None
     entry = session.design.layout[new.id]
-    assert 0 <= entry.x and entry.x + entry.w <= 600
+    assert entry.x >= 0 and entry.x + entry.w <= 600
     assert isinstance(view.design_scene.item_for(new.id), NodeItem)
     assert session.selection == [new.id]
 
@@ -206,7 +206,9 @@ def test_copy_paste_keeps_internal_links_with_new_ids(canvas):
     view.copy()
     view.paste()
     new_ids = session.selection
-    hosts = [session.document.get(i) for i in new_ids if session.document.get(i).kind == "esxi_host"]
+    hosts = [
+        session.document.get(i) for i in new_ids if session.document.get(i).kind == "esxi_host"
+    ]
     vms = [session.document.get(i) for i in new_ids if session.document.get(i).kind == "vm"]
     assert len(hosts) == 1 and len(vms) == 1
     assert hosts[0].id != "esx-b1" and vms[0].host == hosts[0].id

@@ -3,6 +3,8 @@ the main window's actions call (delete, clipboard, align, auto-layout, find)."""
 
 from __future__ import annotations
 
+import atexit
+
 from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
@@ -389,6 +391,7 @@ class DesignView(QGraphicsView):
         mime.setData(CLIPBOARD_MIME, payload.encode("utf-8"))
         mime.setText(payload)
         QApplication.clipboard().setMimeData(mime)
+        _clear_clipboard_at_exit()
         self.session.status_message.emit(f"Copied {len(ids)} element(s)")
         return True
 
@@ -481,6 +484,24 @@ class DesignView(QGraphicsView):
         new = auto_layout(self.session.design)
         if new and self.session.push(MoveElements(new, text="Auto-layout by site")):
             self.zoom_fit()
+
+
+_CLEANUP_INSTALLED = False
+
+
+def _clear_clipboard_at_exit() -> None:
+    """PySide6 6.11 (offscreen and xcb) crashes at exit while the application still owns
+    clipboard data we set: hand it back before the interpreter shuts down."""
+    global _CLEANUP_INSTALLED
+    if _CLEANUP_INSTALLED:
+        return
+    _CLEANUP_INSTALLED = True
+
+    def clear() -> None:
+        if QApplication.instance() is not None:
+            QApplication.clipboard().clear()
+
+    atexit.register(clear)
 
 
 def _first_line(exc: Exception) -> str:

@@ -1,0 +1,202 @@
+"""The designer window: files (save/open/corrupt/recent/recovery), title, shortcuts,
+find, docks, and the display check of ``dr-designer gui``."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from test_canvas_support import click, ini_settings, small_design
+
+from designer.persistence import load, save
+from designer.ui import app as app_module
+from designer.ui.main_window import MainWindow
+from designer.ui.session import EditorSession
+
+
+class Dialogs:
+    """Records QMessageBox calls instead of showing them; answers with ``answer``."""
+
+    def __init__(self, monkeypatch, answer=QMessageBox.StandardButton.Discard) -> None:
+        self.calls: list[tuple[str, str, str]] = []
+        self.answer = answer
+        for name in ("critical", "warning", "information"):
+            monkeypatch.setattr(QMessageBox, name, staticmethod(self._record(name)))
+        monkeypatch.setattr(QMessageBox, "question", staticmethod(self._question))
+
+    def _record(self, kind):
+        def show(parent, title, text, *args, **kwargs):
+            self.calls.append((kind, title, text))
+            return QMessageBox.StandardButton.Ok
+
+        return show
+
+    def _question(self, parent, title, text, *args, **kwargs):
+        self.calls.append(("question", title, text))
+        return self.answer
+
+
+def _edit(w: MainWindow, dx: float, dy: float) -> None:
+    w.session.set_selection(["vm-b1"])
+    w.view.nudge(dx, dy)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    # No real modal dialog may ever block a test (closing a dirty window asks).
+    Dialogs(monkeypatch)
+
+    def make(design=None, **kwargs):
+        session = EditorSession(design or small_design())
+        w = MainWindow(
+            session, settings=ini_settings(tmp_path), recovery_dir=tmp_path / "recovery", **kwargs
+        )
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitExposed(w)
+        w.activateWindow()
+        w.view.set_zoom(1.0)
+        w.view.centerOn(650, 200)
+        return w
+
+    return make
+
+
+def test_save_then_reopen_gives_an_identical_design(window, tmp_path):
+    w = window()
+    _edit(w, 10, 0)
+    assert w.isWindowModified()
+    path = tmp_path / "two.json"
+    assert w.save_to(path)
+    assert not w.isWindowModified() and "two.json" in w.windowTitle()
+    other = window(design=None)
+    assert other.open_file(path, ask=False)
+    assert other.session.design == w.session.design
+    assert not other.session.dirty
+    assert str(path.resolve()) == other.recent.paths()[0]
+
+
+def test_a_corrupt_file_shows_the_load_error_and_changes_nothing(window, tmp_path, monkeypatch):
+    dialogs = Dialogs(monkeypatch)
+    w = window()
+    before = w.session.design
+    bad = tmp_path / "bad.json"
+    raw = b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": [{"kind": "vm"'
+    bad.write_bytes(raw)
+    assert not w.open_file(bad, ask=False)
+    assert dialogs.calls and dialogs.calls[0][0] == "critical"
+    assert "bad.json" in dialogs.calls[0][2]
+    assert bad.read_bytes() == raw
+    assert w.session.design == before
+
+
+def test_an_invalid_design_names_the_json_path(window, tmp_path, monkeypatch):
+    dialogs = Dialogs(monkeypatch)
+    w = window()
+    bad = tmp_path / "dangling.json"
+    save(small_design(), bad)
+    text = bad.read_text().replace('"host": "esx-b1"', '"host": "nowhere"')
+    bad.write_text(text)
+    assert not w.open_file(bad, ask=False)
+    assert "design.elements" in dialogs.calls[0][2]
+    assert bad.read_text() == text
+
+
+def test_title_shows_the_dirty_marker_and_close_asks_to_save(window, monkeypatch):
+    dialogs = Dialogs(monkeypatch, answer=QMessageBox.StandardButton.Cancel)
+    w = window()
+    assert "[*]" in w.windowTitle() and not w.isWindowModified()
+    _edit(w, 0, 10)
+    assert w.isWindowModified()
+    assert not w.close()  # cancelled
+    assert dialogs.calls[-1][0] == "question"
+    dialogs.answer = QMessageBox.StandardButton.Discard
+    assert w.close()
+
+
+def test_standard_shortcuts_undo_copy_paste_delete(window, qtbot):
+    w = window()
+    viewport = w.view.viewport()
+    click(w.view, (210, 50))
+    qtbot.keyClick(viewport, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(viewport, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert len(w.session.design.elements) == 13
+    qtbot.keyClick(viewport, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(w.session.design.elements) == 11
+    redo = w.act_redo.shortcut()[0]  # the platform's standard Redo key
+    qtbot.keyClick(viewport, redo.key(), redo.keyboardModifiers())
+    assert len(w.session.design.elements) == 13
+    click(w.view, (210, 50))
+    delete = w.act_delete.shortcut()[0]
+    qtbot.keyClick(viewport, delete.key(), delete.keyboardModifiers())
+    assert len(w.session.design.elements) == 11
+    assert w.session.undo_stack.count() == 2
+
+
+def test_find_selects_and_centres_an_element(window, qtbot):
+    w = window()
+    w.view.centerOn(0, 0)
+    assert w.find_element("lun-w1")
+    assert w.session.selection == ["lun-w1"]
+    assert w.find_element("cx4-w")  # by name, case-insensitive
+    assert w.session.selection == ["arr-w"]
+    assert not w.find_element("no such thing")
+
+
+def test_recovery_copy_is_written_when_dirty_and_offered_after_a_crash(
+    window, tmp_path, monkeypatch
+):
+    w = window()
+    path = tmp_path / "design.json"
+    w.save_to(path)
+    _edit(w, 10, 0)
+    copies = list((tmp_path / "recovery").glob("*.recovery.json"))
+    assert len(copies) == 1
+    assert load(copies[0]) == w.session.design
+    edited = w.session.design
+    # The crashed process is gone: pretend the copy came from another pid.
+    meta = next((tmp_path / "recovery").glob("*.meta.json"))
+    meta.write_text(meta.read_text().replace(f'"pid": {__import__("os").getpid()}', '"pid": 0'))
+    dialogs = Dialogs(monkeypatch, answer=QMessageBox.StandardButton.Yes)
+    fresh = window(design=None)
+    assert fresh.offer_recovery()
+    assert dialogs.calls[-1][0] == "question" and "design.json" in dialogs.calls[-1][2]
+    assert fresh.session.design == edited
+    assert fresh.session.dirty and fresh.session.path == path.resolve()
+    assert fresh.save()
+    assert load(path) == edited
+    assert not list((tmp_path / "recovery").glob("*.recovery.json"))
+
+
+def test_a_clean_save_deletes_the_recovery_copy(window, tmp_path):
+    w = window()
+    _edit(w, 10, 0)
+    assert list((tmp_path / "recovery").glob("*.recovery.json"))
+    w.save_to(tmp_path / "saved.json")
+    assert not list((tmp_path / "recovery").glob("*.json"))
+
+
+def test_docks_are_added_when_the_panels_exist(window):
+    w = window()
+    names = {d.objectName() for d in w.docks}
+    if names:  # the panels package is another engineer's; the window copes without it
+        assert {"PaletteDock", "InspectorDock", "ProblemsDock"} <= names
+        assert w.dockWidgetArea(next(d for d in w.docks if d.objectName() == "PaletteDock")) == (
+            Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+
+
+def test_display_check_explains_what_to_do_instead_of_a_qt_abort(capsys, monkeypatch):
+    message = app_module.display_problem({}, "linux")
+    assert message is not None
+    assert "QT_QPA_PLATFORM=offscreen" in message and "Xvfb" in message.replace("xvfb", "Xvfb")
+    assert app_module.display_problem({"DISPLAY": ":0"}, "linux") is None
+    assert app_module.display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert app_module.display_problem({}, "darwin") is None
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(app_module.sys, "platform", "linux")
+    assert app_module.run_gui(argparse.Namespace(file=None)) == 2
+    assert "no display" in capsys.readouterr().err
