@@ -140,6 +140,8 @@ class SpofPanel(QWidget):
         self._thread = None
         self._worker = None
         if thread is not None:
+            # quit() first: the queued quit from the worker may not have run yet.
+            thread.quit()
             thread.wait()
             thread.deleteLater()
         self.progress.setVisible(False)
