@@ -7,9 +7,12 @@ dicts → validate with pydantic → check structural invariants. Every failure 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -134,8 +137,31 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector while a design is built.
+
+    Parsing and validating 25,000 elements allocates hundreds of thousands of
+    containers and none of them form cycles, yet each allocation burst triggers a
+    collection that walks all of them again (about a fifth of the load time).
+    Reference counting still frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def loads(raw: bytes | str, *, where: str = "<memory>") -> Design:
     """Parse and validate the text of a design file."""
+    with _gc_paused():
+        return _loads(raw, where=where)
+
+
+def _loads(raw: bytes | str, *, where: str) -> Design:
     if isinstance(raw, bytes):
         if len(raw) > MAX_FILE_BYTES:
             raise LoadError(f"larger than {MAX_FILE_BYTES / 1e6:.0f} MB", where=where)
