@@ -852,6 +852,7 @@ class Simulator:
             run.offered if number >= 0 else (),
             tuple(sorted(run.failed)),
             tuple(down),
+            max((run.db[d].available_at for d in run.db), default=0.0),
         )
 
     def _label(self, element: str) -> str:

@@ -164,6 +164,8 @@ class StepState:
     actions: tuple[Action, ...]
     failed: tuple[str, ...]
     down: tuple[str, ...]
+    #: When the last database of this state mounts: from then on it holds as is.
+    settled_at: float = 0.0
 
     @property
     def mailboxes_total(self) -> int:
@@ -229,6 +231,8 @@ class SimulationResult:
         for state in self.steps:
             if state.t <= t:
                 current = state
+        if t >= current.settled_at:
+            return current
         databases = tuple(
             replace(db, state="waiting", reason="failing over", rto_s=None, meets_targets=False)
             if db.state == "active" and db.available_at > t

@@ -45,6 +45,8 @@ def test_state_at_shows_failover_in_progress() -> None:
     assert result.state_at(68).database("db1").state == "waiting"
     assert result.state_at(69).database("db1").state == "active"
     assert result.state_at(68).mailboxes_available == 1000
+    assert result.final.settled_at == 69
+    assert result.state_at(10_000) is result.final
 
 
 def test_ha_restart_refused_without_capacity() -> None:
