@@ -10,112 +10,38 @@ randomness, every iteration over sorted ids.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from designer.catalog import timings
 from designer.domain.design import Design, SavedScenario, ScenarioStep
-from designer.domain.elements import ElementBase, MailboxDatabase
-from designer.domain.errors import DesignError
+from designer.domain.elements import ElementBase
 from designer.domain.index import DesignIndex
 from designer.simulation.options import Option, database_options, quorum
 from designer.simulation.prepared import Prepared
 from designer.simulation.results import (
     Action,
     DagState,
-    DatabaseState,
-    Event,
     SimulationResult,
-    SiteState,
     StepState,
+)
+from designer.simulation.run_state import (
+    ADMIN_ACTIONS,
+    DbRun,
+    Impact,
+    Run,
+    SimulationError,
+)
+from designer.simulation.snapshot import (
+    database_events,
+    database_state,
+    quorum_event,
+    step_state,
 )
 from designer.simulation.timeline import infrastructure_events
 from designer.simulation.world import World, compute_world
 
-__all__ = ["Impact", "SimulationError", "Simulator", "simulate"]
-
-#: Administrator actions the simulator understands (the ``admin_action`` of a step).
-ADMIN_ACTIONS = (
-    "switchover",
-    "activate_lagged_copy",
-    "restore_from_backup",
-    "run_recovery_plan",
-    "test_recovery_plan",
-    "fail_over_double_take",
-    "activate_scr",
-    "activate_lcr",
-)
-
-
-class SimulationError(DesignError):
-    """A scenario that cannot be run: unknown element, impossible action, bad time."""
-
-
-@dataclass(slots=True)
-class _Db:
-    status: str
-    active_on: str | None
-    active_home: str | None
-    available_at: float
-    down_since: float | None
-    rpo: float | None
-    rto: float | None
-    reason: str = ""
-    data_lost: bool = False
-    actions: tuple[Action, ...] = ()
-    reachable: bool = True
-    via: str | None = None
-    source: str = ""
-
-
-@dataclass(slots=True)
-class Run:
-    """The mutable state of one scenario run (private to the engine and its helpers)."""
-
-    world: World
-    record: bool = True
-    failed: dict[str, float] = field(default_factory=dict)
-    corrupted: dict[str, float] = field(default_factory=dict)
-    actions: dict[tuple[str, str], float] = field(default_factory=dict)
-    db: dict[str, _Db] = field(default_factory=dict)
-    dag_state: dict[str, DagState] = field(default_factory=dict)
-    switchover: dict[str, tuple[float, frozenset[str], frozenset[str]]] = field(
-        default_factory=dict
-    )
-    witness_moved: dict[str, str] = field(default_factory=dict)
-    relocated: dict[str, str] = field(default_factory=dict)
-    vm_ready: dict[str, float] = field(default_factory=dict)
-    srm_rpo: dict[str, float] = field(default_factory=dict)
-    srm_done: dict[str, float] = field(default_factory=dict)
-    copy_cut_since: dict[tuple[str, str], float] = field(default_factory=dict)
-    repl_down_since: dict[str, float] = field(default_factory=dict)
-    mirror_down_since: dict[str, float] = field(default_factory=dict)
-    mirror_source_lost: dict[str, float] = field(default_factory=dict)
-    down_since_vm: dict[str, float] = field(default_factory=dict)
-    fresh_vms: set[str] = field(default_factory=set)
-    touched_dbs: set[str] = field(default_factory=set)
-    offered: tuple[Action, ...] = ()
-    events: list[Event] = field(default_factory=list)
-
-    def event(self, t: float, element: str, kind: str, text: str, source: str = "") -> None:
-        if self.record:
-            self.events.append(Event(float(t), element, kind, text, source))
-
-
-@dataclass(frozen=True, slots=True)
-class Impact:
-    """What a set of simultaneous failures costs once settled (the N-1 fast path)."""
-
-    failed: tuple[str, ...]
-    mailboxes_lost: int
-    databases_unavailable: tuple[str, ...]
-    databases_data_lost: tuple[str, ...]
-    users_cut_off: int
-    needs_action: bool
-
-    @property
-    def harmful(self) -> bool:
-        return bool(self.mailboxes_lost or self.databases_data_lost or self.users_cut_off)
+__all__ = ["ADMIN_ACTIONS", "Impact", "SimulationError", "Simulator", "simulate"]
 
 
 class Simulator:
@@ -141,7 +67,7 @@ class Simulator:
         }
         self._cas_options_none = self.prep.cas_options(None)
         base_run = Run(world=World(failed=frozenset()), record=False)
-        self._base_db: dict[str, _Db] = {}
+        self._base_db: dict[str, DbRun] = {}
         self._base_dag: dict[str, DagState] = {
             dag_id: quorum(self, base_run, base_run.world, dag_id)
             for dag_id in sorted(self.prep.dags)
@@ -151,7 +77,7 @@ class Simulator:
             self._base_db[db_id] = self._resolve(base_run, db_id, 0.0, initial=True)
         self._db_order = sorted(prep_dbs := self.prep.dbs)
         self._dag_order = sorted(self.prep.dags)
-        self._base_states = {d: self._db_state(d, self._base_db[d]) for d in prep_dbs}
+        self._base_states = {d: database_state(self, d, self._base_db[d]) for d in prep_dbs}
         self._site_totals: dict[str | None, tuple[int, int]] = {}
         self._site_via: dict[str | None, dict[str, int]] = {}
         for db_id in self._db_order:
@@ -172,7 +98,7 @@ class Simulator:
             if base.via:
                 self._base_dbs_via.setdefault(base.via, []).append(db_id)
         self._base_unreachable = [d for d in self._db_order if not self._base_db[d].reachable]
-        self.initial = self._state(base_run, -1, 0.0)
+        self.initial = step_state(self, base_run, -1, 0.0)
         self.total_mailboxes = sum(db.mailboxes for db in self.prep.dbs.values())
         self.base_available = self.initial.mailboxes_available
 
@@ -195,7 +121,7 @@ class Simulator:
                 )
             last_t = step.at_s
             self._step(run, step, number)
-            states.append(self._state(run, number, step.at_s))
+            states.append(step_state(self, run, number, step.at_s))
         ordered = sorted(enumerate(run.events), key=lambda pair: (pair[1].t, pair[0]))
         return SimulationResult(self.initial, tuple(states), tuple(e for _, e in ordered))
 
@@ -415,7 +341,7 @@ class Simulator:
                 # A quorum that moves or goes re-decides every database of the DAG.
                 affected.update(prep.dbs_of_dag.get(dag_id, []))
             if run.record and (q_now.quorum, q_now.votes) != (q_before.quorum, q_before.votes):
-                self._quorum_event(run, dag_id, q_before, q_now, t)
+                quorum_event(self, run, dag_id, q_before, q_now, t)
         self._track_copy_cuts(run, w, affected, t, partitioned)
         run.touched_dbs.update(affected)
         for db_id in sorted(affected):
@@ -423,7 +349,7 @@ class Simulator:
             now = self._resolve(run, db_id, t)
             run.db[db_id] = now
             if run.record:
-                self._db_events(run, db_id, before, now, t)
+                database_events(self, run, db_id, before, now, t)
         run.offered = self._actions(run, w)
 
     def _partition_changed(self, prev: World, w: World) -> bool:
@@ -550,7 +476,7 @@ class Simulator:
                 run.repl_down_since.pop(hr_id, None)
 
     # -- databases -------------------------------------------------------------------
-    def _resolve(self, run: Run, db_id: str, t: float, *, initial: bool = False) -> _Db:
+    def _resolve(self, run: Run, db_id: str, t: float, *, initial: bool = False) -> DbRun:
         prep = self.prep
         db = prep.dbs[db_id]
         w = run.world
@@ -587,7 +513,7 @@ class Simulator:
             for vm in (c.member for c in db.copies)
         ) and bool(db.copies)
         down_since = t if st is None or st.down_since is None else st.down_since
-        return _Db(
+        return DbRun(
             "waiting" if actions else "down",
             None,
             None,
@@ -602,7 +528,9 @@ class Simulator:
             None,
         )
 
-    def _keep(self, run: Run, w: World, db_id: str, st: _Db, dag_q: DagState | None) -> _Db | None:
+    def _keep(
+        self, run: Run, w: World, db_id: str, st: DbRun, dag_q: DagState | None
+    ) -> DbRun | None:
         """The database's state when nothing under its active copy changed, else None."""
         member = st.active_on
         if member is None or member in w.touched_vms or member in run.fresh_vms:
@@ -625,9 +553,9 @@ class Simulator:
         rto: float,
         w: World,
         down_since: float | None = None,
-    ) -> _Db:
+    ) -> DbRun:
         ok, via = self._reach(w, db_id, option.member)
-        return _Db(
+        return DbRun(
             "active",
             option.member,
             self.prep.vm_site.get(option.member),
@@ -697,163 +625,6 @@ class Simulator:
                     "test_recovery_plan", plan_id, f"test SRM recovery plan {plan.name}"
                 )
         return tuple(found[key] for key in sorted(found))
-
-    # -- events ----------------------------------------------------------------------
-    def _quorum_event(
-        self, run: Run, dag_id: str, before: DagState, now: DagState, t: float
-    ) -> None:
-        dag = self.prep.dags[dag_id]
-        note = (
-            "static quorum model: Windows 2012 dynamic quorum can outlast failures that come "
-            "one at a time; this is the conservative view"
-        )
-        if now.quorum:
-            text = f"DAG {dag.name} keeps quorum with {now.votes} of {now.voters} votes"
-            kind = "quorum_kept"
-        else:
-            text = (
-                f"DAG {dag.name} loses quorum: {now.votes} of {now.voters} votes reachable; "
-                "its databases dismount"
-            )
-            kind = "quorum_lost"
-        dt = self.timings["vsphere_ha_timeline"]["dag_peer_detects_failure_s"]
-        run.event(t + dt, dag_id, kind, f"{text} ({note})", "DOMAIN §4 [product fact]; 000 §5.3")
-
-    def _db_events(self, run: Run, db_id: str, before: _Db, now: _Db, t: float) -> None:
-        db: MailboxDatabase = self.prep.dbs[db_id]
-        if before.status == now.status and before.active_on == now.active_on:
-            if before.reachable and not now.reachable and now.status == "active":
-                run.event(
-                    t,
-                    db_id,
-                    "db_unreachable",
-                    f"mailbox database {db.name} is mounted but its users reach no CAS array",
-                    "000 §5.3.1",
-                )
-            return
-        if now.status == "active":
-            tl = self.timings["vsphere_ha_timeline"]
-            if now.available_at - t == self.timings["dag"]["automatic_failover_s"]:
-                begin = t + tl["databases_begin_mount_s"]
-                run.event(
-                    begin,
-                    db_id,
-                    "db_mounting",
-                    f"mailbox database {db.name} begins to mount",
-                    "000 §4.1 Table 1",
-                )
-            run.event(now.available_at, db_id, "db_active", now.reason, now.source)
-            return
-        if now.status == "waiting":
-            keys = ", ".join(a.key for a in now.actions)
-            run.event(
-                t,
-                db_id,
-                "db_waiting",
-                f"mailbox database {db.name} is down ({now.reason}); waiting for an "
-                f"administrator: {keys}",
-                "000 §5.2.1",
-            )
-        else:
-            run.event(
-                t,
-                db_id,
-                "db_down",
-                f"mailbox database {db.name} is down ({now.reason})",
-                "DOMAIN §4",
-            )
-
-    # -- state -----------------------------------------------------------------------
-    def _db_state(self, db_id: str, st: _Db) -> DatabaseState:
-        db = self.prep.dbs[db_id]
-        active = st.status == "active"
-        rpo = st.rpo if active else None
-        rto = st.rto if active else None
-        meets = (
-            active
-            and st.reachable
-            and (rpo or 0.0) <= self.rpo_target_s
-            and (rto or 0.0) <= self.rto_target_s
-        )
-        return DatabaseState(
-            db_id,
-            db.name,
-            "active" if active else ("waiting" if st.status == "waiting" else "down"),
-            st.active_on,
-            rpo,
-            rto,
-            meets,
-            db.mailboxes,
-            st.reachable and active,
-            st.reason,
-            st.available_at,
-            st.data_lost,
-        )
-
-    def _state(self, run: Run, number: int, t: float) -> StepState:
-        prep = self.prep
-        base_states = self._base_states
-        changed = {db_id: self._db_state(db_id, st) for db_id, st in run.db.items()}
-        databases = tuple(changed.get(db_id) or base_states[db_id] for db_id in self._db_order)
-        dags = tuple(run.dag_state.get(d) or self._base_dag[d] for d in self._dag_order)
-        # Per-site sums start from the baseline and move by the databases that changed.
-        totals = dict(self._site_totals)
-        via_count = {site: dict(counts) for site, counts in self._site_via.items()}
-        for db_id, now in changed.items():
-            site_id = prep.db_user_site.get(db_id)
-            base = base_states[db_id]
-            was, is_ = base.available, now.available
-            old_via = self._base_db[db_id].via if was else None
-            new_via = run.db[db_id].via if is_ else None
-            if was == is_ and old_via == new_via:
-                continue
-            total, available = totals.get(site_id, (0, 0))
-            available += (is_ - was) * now.mailboxes
-            totals[site_id] = (total, available)
-            counts = via_count.setdefault(site_id, {})
-            if old_via:
-                counts[old_via] -= 1
-            if new_via:
-                counts[new_via] = counts.get(new_via, 0) + 1
-        sites = []
-        w = run.world
-        for site_id in prep.site_order:
-            site = prep.sites[site_id]
-            total, available = totals.get(site_id, (0, 0))
-            via = sorted(v for v, n in via_count.get(site_id, {}).items() if n > 0)
-            if total:
-                with_access = site.users * available // total
-            else:
-                options = self._cas_options.get(site_id) or prep.cas_options(site_id)
-                reach = not prep.cas or any(c not in w.cas_down for c in options)
-                with_access = site.users if reach else 0
-            sites.append(
-                SiteState(
-                    site_id, site.name, site.users, with_access, tuple(via), site_id in w.sites_down
-                )
-            )
-        down = sorted(
-            set(w.sites_down)
-            | w.links_down
-            | w.hosts_down
-            | w.arrays_down
-            | w.luns_down
-            | set(w.vm_down)
-            | w.witness_down
-            | w.lbs_down
-            | set(w.cas_down)
-        )
-        return StepState(
-            number,
-            t,
-            databases,
-            dags,
-            tuple(sites),
-            run.offered if number >= 0 else (),
-            tuple(sorted(run.failed)),
-            tuple(down),
-            max((run.db[d].available_at for d in run.db), default=0.0),
-        )
 
     def _label(self, element: str) -> str:
         found = self.index.get(element)

@@ -16,10 +16,11 @@ from designer.domain.elements import MailboxDatabase
 from designer.domain.enums import Exchange2007Kind, FailoverIntent, FailoverMode
 from designer.simulation.prepared import database_servers
 from designer.simulation.results import Action, DagState
+from designer.simulation.run_state import Run
 from designer.simulation.world import World
 
 if TYPE_CHECKING:
-    from designer.simulation.engine import Run, Simulator
+    from designer.simulation.engine import Simulator
 
 __all__ = ["Option", "database_options", "quorum", "schedule_seconds"]
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from designer.domain.enums import MirrorMode, RecoveryPlanStep
+from designer.simulation.run_state import Run
 
 if TYPE_CHECKING:
-    from designer.simulation.engine import Run, Simulator
+    from designer.simulation.engine import Simulator
 
 __all__ = ["mirror_rpo_s", "release_tuple", "run_recovery_plan"]
 

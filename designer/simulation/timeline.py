@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from designer.catalog import clariion, model_family
 from designer.domain.enums import MirrorMode
+from designer.simulation.run_state import Run
 from designer.simulation.world import World
 
 if TYPE_CHECKING:
-    from designer.simulation.engine import Run, Simulator
+    from designer.simulation.engine import Simulator
 
 __all__ = ["infrastructure_events"]
 

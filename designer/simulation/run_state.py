@@ -1,0 +1,96 @@
+"""The mutable state of one scenario run, and the small types around it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from designer.domain.errors import DesignError
+from designer.simulation.results import Action, DagState, Event
+from designer.simulation.world import World
+
+__all__ = ["ADMIN_ACTIONS", "DbRun", "Impact", "Run", "SimulationError"]
+
+#: Administrator actions the simulator understands (the ``admin_action`` of a step).
+ADMIN_ACTIONS = (
+    "switchover",
+    "activate_lagged_copy",
+    "restore_from_backup",
+    "run_recovery_plan",
+    "test_recovery_plan",
+    "fail_over_double_take",
+    "activate_scr",
+    "activate_lcr",
+)
+
+
+class SimulationError(DesignError):
+    """A scenario that cannot be run: unknown element, impossible action, bad time."""
+
+
+@dataclass(slots=True)
+class DbRun:
+    """Where a database stands during a run (kept across steps)."""
+
+    status: str
+    active_on: str | None
+    active_home: str | None
+    available_at: float
+    down_since: float | None
+    rpo: float | None
+    rto: float | None
+    reason: str = ""
+    data_lost: bool = False
+    actions: tuple[Action, ...] = ()
+    reachable: bool = True
+    via: str | None = None
+    source: str = ""
+
+
+@dataclass(slots=True)
+class Run:
+    """The mutable state of one scenario run (private to the engine and its helpers)."""
+
+    world: World
+    record: bool = True
+    failed: dict[str, float] = field(default_factory=dict)
+    corrupted: dict[str, float] = field(default_factory=dict)
+    actions: dict[tuple[str, str], float] = field(default_factory=dict)
+    db: dict[str, DbRun] = field(default_factory=dict)
+    dag_state: dict[str, DagState] = field(default_factory=dict)
+    switchover: dict[str, tuple[float, frozenset[str], frozenset[str]]] = field(
+        default_factory=dict
+    )
+    witness_moved: dict[str, str] = field(default_factory=dict)
+    relocated: dict[str, str] = field(default_factory=dict)
+    vm_ready: dict[str, float] = field(default_factory=dict)
+    srm_rpo: dict[str, float] = field(default_factory=dict)
+    srm_done: dict[str, float] = field(default_factory=dict)
+    copy_cut_since: dict[tuple[str, str], float] = field(default_factory=dict)
+    repl_down_since: dict[str, float] = field(default_factory=dict)
+    mirror_down_since: dict[str, float] = field(default_factory=dict)
+    mirror_source_lost: dict[str, float] = field(default_factory=dict)
+    down_since_vm: dict[str, float] = field(default_factory=dict)
+    fresh_vms: set[str] = field(default_factory=set)
+    touched_dbs: set[str] = field(default_factory=set)
+    offered: tuple[Action, ...] = ()
+    events: list[Event] = field(default_factory=list)
+
+    def event(self, t: float, element: str, kind: str, text: str, source: str = "") -> None:
+        if self.record:
+            self.events.append(Event(float(t), element, kind, text, source))
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """What a set of simultaneous failures costs once settled (the N-1 fast path)."""
+
+    failed: tuple[str, ...]
+    mailboxes_lost: int
+    databases_unavailable: tuple[str, ...]
+    databases_data_lost: tuple[str, ...]
+    users_cut_off: int
+    needs_action: bool
+
+    @property
+    def harmful(self) -> bool:
+        return bool(self.mailboxes_lost or self.databases_data_lost or self.users_cut_off)

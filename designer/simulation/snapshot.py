@@ -1,0 +1,177 @@
+"""Building the public state of a step, and the events of databases and DAGs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from designer.domain.elements import MailboxDatabase
+from designer.simulation.results import DagState, DatabaseState, SiteState, StepState
+from designer.simulation.run_state import DbRun, Run
+
+if TYPE_CHECKING:
+    from designer.simulation.engine import Simulator
+
+__all__ = ["database_events", "database_state", "quorum_event", "step_state"]
+
+
+def quorum_event(
+    sim: Simulator, run: Run, dag_id: str, before: DagState, now: DagState, t: float
+) -> None:
+    """Record a DAG keeping or losing quorum, with the static-quorum caveat."""
+    dag = sim.prep.dags[dag_id]
+    note = (
+        "static quorum model: Windows 2012 dynamic quorum can outlast failures that come "
+        "one at a time; this is the conservative view"
+    )
+    if now.quorum:
+        text = f"DAG {dag.name} keeps quorum with {now.votes} of {now.voters} votes"
+        kind = "quorum_kept"
+    else:
+        text = (
+            f"DAG {dag.name} loses quorum: {now.votes} of {now.voters} votes reachable; "
+            "its databases dismount"
+        )
+        kind = "quorum_lost"
+    dt = sim.timings["vsphere_ha_timeline"]["dag_peer_detects_failure_s"]
+    run.event(t + dt, dag_id, kind, f"{text} ({note})", "DOMAIN §4 [product fact]; 000 §5.3")
+
+
+def database_events(
+    sim: Simulator, run: Run, db_id: str, before: DbRun, now: DbRun, t: float
+) -> None:
+    """Record what changed for one database: mounting, active, waiting, down."""
+    db: MailboxDatabase = sim.prep.dbs[db_id]
+    if before.status == now.status and before.active_on == now.active_on:
+        if before.reachable and not now.reachable and now.status == "active":
+            run.event(
+                t,
+                db_id,
+                "db_unreachable",
+                f"mailbox database {db.name} is mounted but its users reach no CAS array",
+                "000 §5.3.1",
+            )
+        return
+    if now.status == "active":
+        tl = sim.timings["vsphere_ha_timeline"]
+        if now.available_at - t == sim.timings["dag"]["automatic_failover_s"]:
+            begin = t + tl["databases_begin_mount_s"]
+            run.event(
+                begin,
+                db_id,
+                "db_mounting",
+                f"mailbox database {db.name} begins to mount",
+                "000 §4.1 Table 1",
+            )
+        run.event(now.available_at, db_id, "db_active", now.reason, now.source)
+        return
+    if now.status == "waiting":
+        keys = ", ".join(a.key for a in now.actions)
+        run.event(
+            t,
+            db_id,
+            "db_waiting",
+            f"mailbox database {db.name} is down ({now.reason}); waiting for an "
+            f"administrator: {keys}",
+            "000 §5.2.1",
+        )
+    else:
+        run.event(
+            t,
+            db_id,
+            "db_down",
+            f"mailbox database {db.name} is down ({now.reason})",
+            "DOMAIN §4",
+        )
+
+
+def database_state(sim: Simulator, db_id: str, st: DbRun) -> DatabaseState:
+    db = sim.prep.dbs[db_id]
+    active = st.status == "active"
+    rpo = st.rpo if active else None
+    rto = st.rto if active else None
+    meets = (
+        active
+        and st.reachable
+        and (rpo or 0.0) <= sim.rpo_target_s
+        and (rto or 0.0) <= sim.rto_target_s
+    )
+    return DatabaseState(
+        db_id,
+        db.name,
+        "active" if active else ("waiting" if st.status == "waiting" else "down"),
+        st.active_on,
+        rpo,
+        rto,
+        meets,
+        db.mailboxes,
+        st.reachable and active,
+        st.reason,
+        st.available_at,
+        st.data_lost,
+    )
+
+
+def step_state(sim: Simulator, run: Run, number: int, t: float) -> StepState:
+    prep = sim.prep
+    base_states = sim._base_states
+    changed = {db_id: database_state(sim, db_id, st) for db_id, st in run.db.items()}
+    databases = tuple(changed.get(db_id) or base_states[db_id] for db_id in sim._db_order)
+    dags = tuple(run.dag_state.get(d) or sim._base_dag[d] for d in sim._dag_order)
+    # Per-site sums start from the baseline and move by the databases that changed.
+    totals = dict(sim._site_totals)
+    via_count = {site: dict(counts) for site, counts in sim._site_via.items()}
+    for db_id, now in changed.items():
+        site_id = prep.db_user_site.get(db_id)
+        base = base_states[db_id]
+        was, is_ = base.available, now.available
+        old_via = sim._base_db[db_id].via if was else None
+        new_via = run.db[db_id].via if is_ else None
+        if was == is_ and old_via == new_via:
+            continue
+        total, available = totals.get(site_id, (0, 0))
+        available += (is_ - was) * now.mailboxes
+        totals[site_id] = (total, available)
+        counts = via_count.setdefault(site_id, {})
+        if old_via:
+            counts[old_via] -= 1
+        if new_via:
+            counts[new_via] = counts.get(new_via, 0) + 1
+    sites = []
+    w = run.world
+    for site_id in prep.site_order:
+        site = prep.sites[site_id]
+        total, available = totals.get(site_id, (0, 0))
+        via = sorted(v for v, n in via_count.get(site_id, {}).items() if n > 0)
+        if total:
+            with_access = site.users * available // total
+        else:
+            options = sim._cas_options.get(site_id) or prep.cas_options(site_id)
+            reach = not prep.cas or any(c not in w.cas_down for c in options)
+            with_access = site.users if reach else 0
+        sites.append(
+            SiteState(
+                site_id, site.name, site.users, with_access, tuple(via), site_id in w.sites_down
+            )
+        )
+    down = sorted(
+        set(w.sites_down)
+        | w.links_down
+        | w.hosts_down
+        | w.arrays_down
+        | w.luns_down
+        | set(w.vm_down)
+        | w.witness_down
+        | w.lbs_down
+        | set(w.cas_down)
+    )
+    return StepState(
+        number,
+        t,
+        databases,
+        dags,
+        tuple(sites),
+        run.offered if number >= 0 else (),
+        tuple(sorted(run.failed)),
+        tuple(down),
+        max((run.db[d].available_at for d in run.db), default=0.0),
+    )
