@@ -183,7 +183,7 @@ def field_specs(cls: type[ElementBase]) -> tuple[FieldSpec, ...]:
     Examples
     --------
     >>> from designer.domain.elements import EsxiHost
-    >>> [(s.name, s.editor, s.unit) for s in field_specs(EsxiHost)][-1]
+    >>> [(s.name, s.editor, s.unit) for s in field_specs(EsxiHost)][-2]
     ('memory_gb', 'float', 'GB')
     """
     hints = typing.get_type_hints(cls, include_extras=True)
