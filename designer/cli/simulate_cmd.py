@@ -105,7 +105,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(result.to_json(at), indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(simulation_text(result, at))
+        names = {key: el.name for key, el in sim.index.by_id.items()}
+        sys.stdout.write(simulation_text(result, at, names))
     return 0
 
 
@@ -125,15 +126,20 @@ def format_duration(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def simulation_text(result: SimulationResult, at: float | None = None) -> str:
+def simulation_text(
+    result: SimulationResult, at: float | None = None, names: dict[str, str] | None = None
+) -> str:
+    """The result as text: timeline, databases, DAGs, sites, mailboxes, actions."""
     data: dict[str, Any] = result.to_json(at)
+    names = names or {}
     lines = ["Timeline:"]
     for e in data["events"]:
         source = f"  [{e['source']}]" if e["source"] else ""
         lines.append(f"  {format_duration(e['t']):>8}  {e['text']}{source}")
     lines.append("Databases:")
     for db in data["databases"]:
-        where = f"on {db['active_on']}" if db["state"] == "active" else f"({db['reason']})"
+        on = names.get(db["active_on"], db["active_on"])
+        where = f"on {on}" if db["state"] == "active" else f"({db['reason']})"
         targets = "meets targets" if db["meets_targets"] else "misses targets"
         lines.append(
             f"  {db['name']}: {db['state']} {where}; RPO {format_duration(db['rpo_s'])}, "
@@ -143,7 +149,7 @@ def simulation_text(result: SimulationResult, at: float | None = None) -> str:
         quorum = "quorum" if dag["quorum"] else "NO quorum"
         lines.append(f"DAG {dag['name']}: {quorum} ({dag['votes']} of {dag['voters']} votes)")
     for site in data["sites"]:
-        via = f" via {', '.join(site['via'])}" if site["via"] else ""
+        via = f" via {', '.join(names.get(v, v) for v in site['via'])}" if site["via"] else ""
         lines.append(
             f"Site {site['name']}: {site['users_with_access']:,} of {site['users']:,} users "
             f"with access{via}"

@@ -141,7 +141,8 @@ def infrastructure_events(sim: Simulator, run: Run, prev: World, w: World, t: fl
                 "002 'SP failure'",
             )
     for vm_id, reason in sorted(w.vm_down.items()):
-        if reason == "storage_lost" and prev.vm_down.get(vm_id) != reason:
+        host_down = prep.vms[vm_id].host in w.hosts_down
+        if reason == "storage_lost" and prev.vm_down.get(vm_id) != reason and not host_down:
             run.event(
                 t,
                 vm_id,
