@@ -96,7 +96,7 @@ class EditorSession(QObject):
         self._check_done.connect(self._apply_check)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self.refresh_findings()
+        self._schedule_check()  # big designs: on the worker, so opening never blocks
 
     # -- editing -------------------------------------------------------------------------
     def push(self, command: Command) -> bool:
@@ -153,7 +153,7 @@ class EditorSession(QObject):
         self.path = path
         self.file_state_changed.emit()
         self.selection_changed.emit()
-        self.refresh_findings()
+        self._schedule_check()  # big designs: on the worker, so opening never blocks
 
     @property
     def dirty(self) -> bool:
