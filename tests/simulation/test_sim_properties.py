@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import sys
 from functools import cache
+from pathlib import Path
 
 import sim_designs as designs
 from hypothesis import given
@@ -11,6 +13,16 @@ from hypothesis import strategies as st
 
 from designer.domain import Design, ScenarioStep
 from designer.simulation import Simulator
+
+
+def _generated() -> Design:
+    root = str(Path(__file__).resolve().parents[2])
+    if root not in sys.path:  # benchmarks/ is a folder of the checkout, not a package
+        sys.path.insert(0, root)
+    from benchmarks.generate import generate_design
+
+    return generate_design("1k", seed=3)
+
 
 _BUILDERS = {
     "dag_with_ha": designs.dag_with_ha,
@@ -22,6 +34,7 @@ _BUILDERS = {
     "mirrorview_srm": designs.mirrorview_srm,
     "double_take": designs.double_take,
     "exchange2007": designs.exchange2007,
+    "generated_1k": _generated,
 }
 
 
