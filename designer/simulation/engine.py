@@ -516,7 +516,8 @@ class Simulator:
         return DbRun(
             "waiting" if actions else "down",
             None,
-            None,
+            # Where it last ran: a manual-intent DAG must not fail it over elsewhere later.
+            st.active_home if st is not None else self.prep.db_home_site.get(db_id),
             0.0,
             down_since,
             None,

@@ -171,7 +171,7 @@ def database_options(
             kind, source = "dag_failover", "000 §4.1 Table 1"
             text = f"mailbox database {db.name} activates on DAG member {_name(prep, vm)}"
         elif repl is not None and repl.replication in (Exchange2007Kind.CCR, Exchange2007Kind.SCC):
-            key = "ccr_failover_s" if repl.replication is Exchange2007Kind.CCR else "scc_failover_s"
+            key = "ccr_failover_s" if repl.replication == Exchange2007Kind.CCR else "scc_failover_s"
             ready = t + tm["exchange2007"][key]
             kind, source = f"{repl.replication.value}_failover", "004; 003"
             text = f"mailbox database {db.name} fails over to cluster node {_name(prep, vm)}"
@@ -190,7 +190,7 @@ def database_options(
             option = _lagged(sim, run, db, vm, t)
         elif (
             dag is not None
-            and dag.failover_intent is FailoverIntent.MANUAL
+            and dag.failover_intent == FailoverIntent.MANUAL
             and switched is None
             and prev_site is not None
             and prep.vm_site.get(vm) != prev_site
@@ -221,7 +221,7 @@ def database_options(
                 )
                 break
     for other in prep.e2007s_of_db.get(db.id, []):
-        if other.target and other.replication is Exchange2007Kind.SCR:
+        if other.target and other.replication == Exchange2007Kind.SCR:
             target = other.target
             if w.vm_up(target):
                 taken = run.actions.get(("activate_scr", other.id))
@@ -242,7 +242,7 @@ def database_options(
                         ),
                     )
                 )
-        if other.replication is Exchange2007Kind.LCR and servers:
+        if other.replication == Exchange2007Kind.LCR and servers:
             vm = servers[0][0]
             if w.vm_up(vm) and ((vm, db.id) in w.copy_lost or (vm, "*") in w.copy_lost):
                 taken = run.actions.get(("activate_lcr", other.id))
@@ -276,7 +276,7 @@ def database_options(
                 f"Double-Take fails {_name(prep, vm)} over to {_name(prep, hr.target)}; "
                 f"re-homing {mailboxes:,} mailboxes"
             )
-            if hr.failover is FailoverMode.AUTOMATIC:
+            if hr.failover == FailoverMode.AUTOMATIC:
                 ready = since + hr.failover_timeout_s + rehome
                 options.append(Option(hr.target, max(t, ready), rpo, "double_take", text, "003"))
             else:

@@ -269,7 +269,7 @@ class Prepared:
         self.geo_lbs_of_cas: dict[str, list[str]] = defaultdict(list)
         for lb in sorted(self.lbs.values(), key=lambda lb: lb.id):
             for cas in lb.cas_arrays:
-                if lb.lb_kind is LoadBalancerKind.GEOGRAPHIC or lb.site is None:
+                if lb.lb_kind == LoadBalancerKind.GEOGRAPHIC or lb.site is None:
                     self.geo_lbs_of_cas[cas].append(lb.id)
                 else:
                     self.lbs_of_cas[cas].append(lb.id)

@@ -42,7 +42,7 @@ def mirror_rpo_s(sim: Simulator, run: Run, mirror_id: str, now: float) -> float:
     prep = sim.prep
     mirror = prep.mirrors[mirror_id]
     rpo = 0.0
-    if mirror.mode is MirrorMode.ASYNC:
+    if mirror.mode == MirrorMode.ASYNC:
         interval_s = mirror.update_interval_min * 60.0
         rpo = interval_s + _transfer_s(sim, mirror_id, interval_s)
     down_since = run.mirror_down_since.get(mirror_id)

@@ -177,7 +177,7 @@ def infrastructure_events(sim: Simulator, run: Run, prev: World, w: World, t: fl
         if run.mirror_down_since[mirror_id] != t:
             continue
         mirror = prep.mirrors[mirror_id]
-        if mirror.mode is MirrorMode.SYNC:
+        if mirror.mode == MirrorMode.SYNC:
             run.event(
                 t + fracture,
                 mirror_id,

@@ -150,7 +150,7 @@ def compute_world(
         for disk in prep.disks_on_lun.get(lun, []):
             if disk.vm in relocated:
                 continue
-            if disk.purpose is DiskPurpose.OS:
+            if disk.purpose == DiskPurpose.OS:
                 w.vm_down.setdefault(disk.vm, "storage_lost")
             w.copy_lost.add((disk.vm, disk.database or "*"))
             w.touched_vms.add(disk.vm)

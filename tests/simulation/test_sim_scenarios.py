@@ -361,3 +361,24 @@ def test_ha_restart_beats_a_slower_double_take_failover() -> None:
 def test_storage_processor_by_array_name() -> None:
     sim = Simulator(designs.standalone_ha())
     assert sim.resolve("arr1/SP-B") == "arr/SP-B"
+
+
+def test_manual_intent_dag_waits_for_switchover_even_after_later_steps() -> None:
+    design = designs.stretched_dag()
+    manual = design.model_copy(
+        update={
+            "elements": [
+                e.model_copy(update={"failover_intent": "manual"}) if e.id == "dag" else e
+                for e in design.elements
+            ]
+        }
+    )
+    sim = Simulator(manual)
+    steps = [fail("s1"), fail("s2-lb", at=100)]
+    result = sim.run(steps)
+    assert result.final.dag("dag").quorum
+    assert result.final.database("db1").state == "waiting"
+    assert "switchover:dag" in [a.key for a in result.final.actions]
+    done = sim.run([*steps, admin("switchover", "dag", at=200)]).final.database("db1")
+    assert done.state == "active" and done.active_on == "b1"
+    assert done.rto_s == 200 + 900
