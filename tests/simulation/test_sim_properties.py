@@ -102,3 +102,25 @@ def test_impact_agrees_with_full_run(case: tuple[str, list[str], list[str]]) -> 
     final = sim.run(_steps(ids), events=False).final
     impact = sim.impact(ids)
     assert sim.base_available - impact.mailboxes_lost == final.mailboxes_available
+
+
+@given(failure_sets(), st.data())
+def test_offered_actions_are_always_accepted(
+    case: tuple[str, list[str], list[str]], data: st.DataObject
+) -> None:
+    name, _, ids = case
+    sim = _simulator(name)
+    steps = _steps(ids)
+    for at in (60.0, 120.0):
+        offered = sim.run(steps, events=False).final.actions
+        if not offered:
+            break
+        action = data.draw(st.sampled_from(offered))
+        steps.append(
+            ScenarioStep(at_s=at, action="admin", admin_action=action.name, target=action.target)
+        )
+    result = sim.run(steps)
+    assert len(result.steps) == len(steps)
+    # An administrator action never makes fewer mailboxes available.
+    before = sim.run(_steps(ids), events=False).final.mailboxes_available
+    assert result.final.mailboxes_available >= before
