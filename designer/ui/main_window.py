@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QStyle,
+    QToolBar,
 )
 
 from designer.domain.design import Design
@@ -24,7 +26,7 @@ from designer.domain.errors import DesignError
 from designer.persistence import LoadError, load, save
 from designer.ui.canvas.view import DesignView
 from designer.ui.file_ops import RecentFiles, RecoveryStore, default_recovery_dir
-from designer.ui.session import EditorSession
+from designer.ui.session import SYNC_CHECK_LIMIT, EditorSession
 
 __all__ = ["APP_NAME", "MainWindow"]
 
@@ -59,6 +61,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status()
         self._add_panels()
+        self._add_simulation()
         self.session.file_state_changed.connect(self._on_file_state)
         self.session.status_message.connect(self._show_message)
         self.session.findings_changed.connect(self._update_findings_label)
@@ -258,6 +261,32 @@ class MainWindow(QMainWindow):
                 self.resizeDocks([by_name[name]], [size], orientation)
         self.docks = docks
 
+    def _add_simulation(self) -> None:
+        """Simulation mode (F5): its toggle in the toolbar and a Simulate menu."""
+        from designer.document.events import DesignReplaced
+        from designer.ui.simulation import SimulationMode
+
+        self.simulation = SimulationMode(self, self.session, self.view.design_scene, self.view)
+        action = self.simulation.action
+        action.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        menu = self.menuBar().addMenu("&Simulate")
+        menu.addAction(action)
+        menu.addAction("Run all saved scenarios", self.simulation.scenarios.run_all)
+        tools = self.findChild(QToolBar, "MainToolBar")
+        if tools is not None:
+            tools.addSeparator()
+            tools.addAction(action)
+        for dock in self.simulation.docks:
+            self.view_menu.addAction(dock.toggleViewAction())
+        # A new or opened design leaves simulation mode.
+        self.session.document_changed.connect(
+            lambda event: (
+                self.simulation.controller.set_active(False)
+                if isinstance(event, DesignReplaced)
+                else None
+            )
+        )
+
     # -- state ---------------------------------------------------------------------------
     def _on_file_state(self) -> None:
         path = self.session.path
@@ -450,8 +479,12 @@ class MainWindow(QMainWindow):
         revision = self.session.document.revision
         if not self.session.dirty or revision == self._recovery_revision:
             return
+        design = self.session.design
         try:
-            self.recovery.write(self.session.design, self.session.path)
+            if len(design.elements) > SYNC_CHECK_LIMIT:
+                self.recovery.write_in_background(design, self.session.path)
+            else:
+                self.recovery.write(design, self.session.path)
         except OSError as exc:
             self._show_message(f"Could not write the recovery copy: {exc}")
             return

@@ -7,28 +7,28 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication
+from test_canvas_support import ini_settings
 
 from designer.persistence import dumps, load
-from designer.ui.canvas.view import DesignView
+from designer.ui.main_window import MainWindow
 from designer.ui.session import EditorSession
-from designer.ui.simulation import SimulationMode
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 
 
 class SimWindow:
-    """The canvas with simulation mode, as the main window assembles them."""
+    """The real main window on a sample design, with its simulation mode."""
 
-    def __init__(self, qtbot, name: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, qtbot, name: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
         self.session = EditorSession(load(SAMPLES / f"{name}.json"))
-        self.window = QMainWindow()
-        self.view = DesignView(self.session)
+        self.window = MainWindow(
+            self.session, settings=ini_settings(tmp_path), recovery_dir=tmp_path / "recovery"
+        )
+        self.view = self.window.view
         self.scene = self.view.design_scene
-        self.window.setCentralWidget(self.view)
-        self.mode = SimulationMode(self.window, self.session, self.scene, self.view)
+        self.mode = self.window.simulation
         self.controller = self.mode.controller
-        self.window.resize(1400, 900)
         qtbot.addWidget(self.window)
         self.window.show()
         qtbot.waitExposed(self.window)
@@ -56,13 +56,13 @@ class SimWindow:
 
 
 @pytest.fixture
-def dag_with_ha(qtbot) -> SimWindow:  # type: ignore[no-untyped-def]
-    return SimWindow(qtbot, "dag_with_ha")
+def dag_with_ha(qtbot, tmp_path) -> SimWindow:  # type: ignore[no-untyped-def]
+    return SimWindow(qtbot, "dag_with_ha", tmp_path)
 
 
 @pytest.fixture
-def three_site(qtbot) -> SimWindow:  # type: ignore[no-untyped-def]
-    return SimWindow(qtbot, "three_site_stretched_dag")
+def three_site(qtbot, tmp_path) -> SimWindow:  # type: ignore[no-untyped-def]
+    return SimWindow(qtbot, "three_site_stretched_dag", tmp_path)
 
 
 def test_clicking_a_host_moves_database_markers_and_shows_ha_restart(dag_with_ha) -> None:  # type: ignore[no-untyped-def]
@@ -70,7 +70,7 @@ def test_clicking_a_host_moves_database_markers_and_shows_ha_restart(dag_with_ha
     w.enter()
     before = w.mode.overlay.pill_position("db-den-db01")
     assert before is not None
-    assert w.scene.rect_of("vm-den-mbx01").contains(before + w.mode.overlay.pos())
+    assert w.scene.rect_of("vm-den-mbx01").contains(before)
     w.click("esx-den-01")
     assert [(s.action, s.target) for s in w.controller.steps] == [("fail", "esx-den-01")]
     assert w.controller.playing, "a click starts the animation"
@@ -153,8 +153,8 @@ def test_leaving_simulation_leaves_the_design_byte_identical(dag_with_ha) -> Non
     assert not w.session.dirty
 
 
-def test_n1_overlay_marks_the_single_load_balancer(qtbot) -> None:  # type: ignore[no-untyped-def]
-    w = SimWindow(qtbot, "cas_array_edge")
+def test_n1_overlay_marks_the_single_load_balancer(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    w = SimWindow(qtbot, "cas_array_edge", tmp_path)
     w.enter()
     QTest.mouseClick(w.mode.spof.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.mode.spof.result is not None, timeout=20_000)
