@@ -194,6 +194,8 @@ class _SiteParts:
     luns_on_array: dict[str, int]
     os_datastore: dict[str, Lun]  # cluster id -> datastore LUN of the OS disks
     next_host: int = 0
+    height: float = 0.0
+    host_count: int = 0
 
 
 def generate_design(scale: str | int, seed: int = 0) -> Design:
@@ -219,7 +221,7 @@ def generate_design(scale: str | int, seed: int = 0) -> Design:
     dag_bottom = _build_dags(b, plan, sites, infra, logical_x)
     _build_srm(b, plan, sites, logical_x, dag_bottom)
     order = {kind: i for i, kind in enumerate(_KIND_ORDER)}
-    elements = sorted(b.elements, key=lambda e: order[e.kind])  # type: ignore[attr-defined]
+    elements = sorted(b.elements, key=lambda e: order[e.kind])
     return Design(
         name=f"Generated enterprise ({plan.target:,} elements, seed {seed})",
         description=(
@@ -229,7 +231,7 @@ def generate_design(scale: str | int, seed: int = 0) -> Design:
             "benchmarks/generate.py."
         ),
         intent=DesignIntent(rpo_target_min=60, rto_target_min=240, srm_release="5.0"),
-        elements=elements,  # type: ignore[arg-type]
+        elements=elements,
         layout=b.layout,
     )
 
@@ -288,9 +290,7 @@ def _build_sites(b: _Builder, plan: Plan) -> list[_SiteParts]:
         x = (i % _SITE_COLS) * (_SITE_W + 6 * PAD)
         y = (i // _SITE_COLS) * 6000.0
         b.add(site, x, y, w=_SITE_W, h=height)
-        part = _SiteParts(site, x, y, [], {}, {}, [], {}, {}, {})
-        part.site_height = height  # type: ignore[attr-defined]
-        part.host_count = hosts  # type: ignore[attr-defined]
+        part = _SiteParts(site, x, y, [], {}, {}, [], {}, {}, {}, height=height, host_count=hosts)
         parts.append(part)
     return parts
 
@@ -323,7 +323,7 @@ def _build_compute(b: _Builder, plan: Plan, sites: list[_SiteParts]) -> None:
     cluster_w = 2 * (host_w + PAD) + PAD
     cluster_h = math.ceil(plan.hosts_per_cluster / 2) * (host_h + PAD) + PAD
     for s, part in enumerate(sites):
-        count = part.host_count  # type: ignore[attr-defined]
+        count = part.host_count
         clusters = math.ceil(count / plan.hosts_per_cluster)
         origins = _grid(clusters, CLUSTER_COLS, cluster_w, cluster_h)
         for c in range(clusters):
@@ -356,7 +356,7 @@ def _build_compute(b: _Builder, plan: Plan, sites: list[_SiteParts]) -> None:
 def _build_storage(b: _Builder, plan: Plan, sites: list[_SiteParts]) -> None:
     model = ArrayModel.CX4_960 if plan.target >= 10_000 else ArrayModel.CX4_480
     for s, part in enumerate(sites):
-        base_y = part.y + part.site_height - 820  # type: ignore[attr-defined]
+        base_y = part.y + part.height - 820
         for a in range(plan.arrays_per_site):
             array = StorageArray(
                 id=f"cx-{s + 1:02d}-{a + 1}",
@@ -835,7 +835,7 @@ def main(argv: list[str] | None = None) -> int:
     save(design, args.output)
     kinds: dict[str, int] = {}
     for element in design.elements:
-        kinds[element.kind] = kinds.get(element.kind, 0) + 1  # type: ignore[attr-defined]
+        kinds[element.kind] = kinds.get(element.kind, 0) + 1
     summary = ", ".join(f"{k} {v}" for k, v in kinds.items())
     print(f"{args.output}: {len(design.elements):,} elements ({summary})")
     return 0
