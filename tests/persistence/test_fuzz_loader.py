@@ -254,7 +254,7 @@ NAMED: dict[str, bytes | str] = {
     + b', "design": {}}',
     "float version": b'{"format": "dr-designer", "schema_version": 2.0, "design": {}}',
     "bool version": b'{"format": "dr-designer", "schema_version": true, "design": {}}',
-    "NaN in design": _base().replace(b'"size_gb": 150.0', b'"size_gb": NaN', 1),
+    "NaN in design": _base().replace(b'"size_gb": ', b'"size_gb": NaN, "x": ', 1),
     "1e999 in design": _base().replace(b'"rtt_ms": ', b'"rtt_ms": 1e999, "x": ', 1),
     "a list, not an object": b"[]",
     "a string": b'"dr-designer"',
@@ -270,6 +270,11 @@ NAMED: dict[str, bytes | str] = {
 def test_named_damage_gives_design_or_load_error(name: str) -> None:
     check_loader(NAMED[name])
     check_loader(NAMED[name], via_file=True)
+
+
+def test_named_damage_really_damages() -> None:
+    for name in ("NaN in design", "1e999 in design", "latin-1 name"):
+        assert NAMED[name] != _base(), name
 
 
 def test_undamaged_corpus_loads() -> None:
