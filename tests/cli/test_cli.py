@@ -110,3 +110,11 @@ def test_cli_runs_as_a_module_without_a_display(overloaded: Path) -> None:
     )
     assert run.returncode in (0, 1), run.stderr
     assert json.loads(run.stdout)["summary"]["warning"] >= 1
+
+
+def test_rules_page_matches_committed_copy(capsys) -> None:
+    main(["rules", "--format", "markdown"])
+    page = capsys.readouterr().out
+    assert "## DAG001" in page and "## MV001" in page and "**Why**" in page
+    committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert page == committed, "run `dr-designer rules --format markdown > docs/rules.md`"
