@@ -95,9 +95,13 @@ class Document:
         return self._design.layout.get(element_id)
 
     # -- whole design --------------------------------------------------------------------
-    def replace_design(self, design: Design) -> None:
-        """Load a new design (from a file): not an edit, so not undoable."""
-        errors = structural_errors(design)
+    def replace_design(self, design: Design, *, checked: bool = False) -> None:
+        """Load a new design (from a file): not an edit, so not undoable.
+
+        ``checked=True`` skips the structural check when the caller just ran it
+        (``designer.persistence.load`` does): it is the costliest part of opening a
+        big design."""
+        errors = [] if checked else structural_errors(design)
         if errors:
             raise EditError(str(errors[0]), path=errors[0].path, element=errors[0].element)
         self._load(design)

@@ -144,10 +144,11 @@ class EditorSession(QObject):
             self._schedule_check()
 
     # -- file ----------------------------------------------------------------------------
-    def replace_design(self, design: Design, path: Path | None) -> None:
-        """Load a design (not undoable): clears the undo stack and marks it clean."""
+    def replace_design(self, design: Design, path: Path | None, *, checked: bool = False) -> None:
+        """Load a design (not undoable): clears the undo stack and marks it clean.
+        ``checked``: the loader already verified the structure (see Document)."""
         self._selection = []
-        self.document.replace_design(design)
+        self.document.replace_design(design, checked=checked)
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self.path = path
