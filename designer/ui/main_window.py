@@ -25,7 +25,7 @@ from designer.domain.design import Design
 from designer.domain.errors import DesignError
 from designer.persistence import LoadError, load, save
 from designer.ui.canvas.view import DesignView
-from designer.ui.file_ops import RecentFiles, RecoveryStore, default_recovery_dir
+from designer.ui.file_ops import RecentFiles, RecoveryJob, RecoveryStore, default_recovery_dir
 from designer.ui.session import SYNC_CHECK_LIMIT, EditorSession
 
 __all__ = ["APP_NAME", "MainWindow"]
@@ -72,6 +72,10 @@ class MainWindow(QMainWindow):
         self._recovery_timer.setInterval(RECOVERY_INTERVAL_S * 1000)
         self._recovery_timer.timeout.connect(self.write_recovery)
         self._recovery_timer.start()
+        self._recovery_job: RecoveryJob | None = None
+        self._recovery_step = QTimer(self)
+        self._recovery_step.setInterval(15)
+        self._recovery_step.timeout.connect(self._step_recovery)
         self.resize(1600, 1000)
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
@@ -419,7 +423,8 @@ class MainWindow(QMainWindow):
             return False
         try:
             self._drop_recovery()
-            self.session.replace_design(design, path.resolve())
+            # load() has checked the structure: do not pay for it twice.
+            self.session.replace_design(design, path.resolve(), checked=True)
         except DesignError as exc:
             QMessageBox.critical(self, "Cannot open design", f"{path}: {exc}")
             return False
@@ -482,7 +487,9 @@ class MainWindow(QMainWindow):
         design = self.session.design
         try:
             if len(design.elements) > SYNC_CHECK_LIMIT:
-                self.recovery.write_in_background(design, self.session.path)
+                # Big designs: serialised in slices between events, never blocking.
+                self._recovery_job = self.recovery.start_write(design, self.session.path)
+                self._recovery_step.start()
             else:
                 self.recovery.write(design, self.session.path)
         except OSError as exc:
@@ -491,7 +498,21 @@ class MainWindow(QMainWindow):
         self._recovery_revision = revision
         self._recovery_path = self.session.path
 
+    def _step_recovery(self) -> None:
+        job = self._recovery_job
+        if job is None or job.step():
+            self._recovery_step.stop()
+            self._recovery_job = None
+
+    def finish_recovery(self) -> None:
+        """Complete a sliced recovery write now (tests, benchmarks)."""
+        while self._recovery_job is not None:
+            self._step_recovery()
+        self.recovery.wait()
+
     def _drop_recovery(self) -> None:
+        self._recovery_job = None
+        self._recovery_step.stop()
         self.recovery.delete(self._recovery_path)
         self.recovery.delete(self.session.path)
         self._recovery_revision = -1

@@ -218,7 +218,7 @@ def test_copy_paste_keeps_internal_links_with_new_ids(canvas):
 
 
 def test_wheel_zooms_and_far_zoom_hides_detail(canvas):
-    session, view, _ = canvas
+    _session, view, _ = canvas
     view.set_zoom(0.1)
     assert not view.design_scene.detail_visible
     assert not view.design_scene.nodes["vm-b1"].isVisible()

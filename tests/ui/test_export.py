@@ -57,7 +57,7 @@ def test_svg_and_pdf_are_written(scene, tmp_path):
 
 
 def test_unknown_format_is_refused(scene, tmp_path):
-    with pytest.raises(ValueError, match="png, .svg or .pdf"):
+    with pytest.raises(ValueError, match=r"png, \.svg or \.pdf"):
         export_scene(scene, tmp_path / "out.bmp")
 
 

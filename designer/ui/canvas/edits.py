@@ -35,9 +35,8 @@ __all__ = [
 
 #: Kinds a connection can start from (the hover handle is shown on these).
 CONNECTABLE = frozenset(
-    {"site", "lun", "vm", "dag", "file_share_witness", "load_balancer", "cas_array",
-     "virtual_disk"}
-)  # fmt: skip
+    {"site", "lun", "vm", "dag", "file_share_witness", "load_balancer", "cas_array"}
+)
 
 
 class ChangeElements(Command):
@@ -217,17 +216,14 @@ _ROW_W, _ROW_H, _ROW_STEP = 168.0, 24.0, 28.0
 def auto_layout(design: Design) -> dict[str, LayoutEntry | None]:
     """A tidy layout by site: sites side by side; in each, a row of clusters (hosts in a
     grid), a row of storage arrays (LUN columns), a row of witnesses, CAS arrays and
-    load balancers. VMs and LUNs are rows in their box; disks go back to automatic
-    chips; everything without a site is laid out in a column to the right."""
+    load balancers. VMs and LUNs are rows in their box (a VM shows its disks as a
+    count); everything without a site is laid out in a column to the right."""
     by_parent: dict[str | None, list[ElementBase]] = defaultdict(list)
     for element in design.elements:
         if element.kind in EDGE_KINDS or element.kind == "virtual_disk":  # type: ignore[attr-defined]
             continue
         by_parent[parent_of(element)].append(element)
     out: dict[str, LayoutEntry | None] = {}
-    for element in design.elements:
-        if element.kind == "virtual_disk" and element.id in design.layout:  # type: ignore[attr-defined]
-            out[element.id] = None
 
     def rows_box(box: ElementBase, x: float, y: float, per_column: int) -> tuple[float, float]:
         rows = by_parent.get(box.id, [])

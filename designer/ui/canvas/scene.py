@@ -88,7 +88,7 @@ class DesignScene(QGraphicsScene):
         return self.nodes.get(element_id) or self.edges.get(element_id)
 
     def rect_of(self, element_id: str) -> QRectF | None:
-        node = self.nodes.get(element_id)
+        node = self._end_node(element_id)
         return node.scene_rect() if node is not None else None
 
     def descendants(self, ids: Iterable[str]) -> list[str]:
@@ -174,6 +174,8 @@ class DesignScene(QGraphicsScene):
             self.parent[element.id] = parent
             if parent is not None:
                 self.children[parent].add(element.id)
+            if kind == "virtual_disk":
+                continue  # drawn by its VM (a count), not as a box of its own
             if element.id in layout:
                 self._add_node(element)
             else:
@@ -181,6 +183,10 @@ class DesignScene(QGraphicsScene):
         later.sort(key=lambda e: z_of(e.kind))  # type: ignore[attr-defined]
         for element in later:
             self._add_node(element)
+        for vm, kids in self.children.items():
+            node = self.nodes.get(vm)
+            if node is not None and node.kind == "vm":
+                node.disk_count = len(kids)
         for element in design.elements:
             self._add_lines(element)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -273,6 +279,20 @@ class DesignScene(QGraphicsScene):
         if keys:
             self._relations_of[element.id] = keys
 
+    def _count_disks(self, vm_id: str | None) -> None:
+        node = self.nodes.get(vm_id) if vm_id else None
+        if node is not None and node.kind == "vm":
+            node.disk_count = len(self.children.get(vm_id, ()))  # type: ignore[arg-type]
+            node.update()
+
+    def _end_node(self, element_id: str) -> NodeItem | None:
+        """The box a line ends on: the element's own, or a disk's VM."""
+        node = self.nodes.get(element_id)
+        if node is None and element_id in self.parent:
+            parent = self.parent[element_id]
+            node = self.nodes.get(parent) if parent else None
+        return node
+
     def _add_edge(
         self,
         key: str,
@@ -282,7 +302,7 @@ class DesignScene(QGraphicsScene):
         element_id: str | None = None,
         label: str = "",
     ) -> bool:
-        a, b = self.nodes.get(source), self.nodes.get(target)
+        a, b = self._end_node(source), self._end_node(target)
         if a is None or b is None:
             return False
         edge = EdgeItem(self.theme, key, style, source, target, element_id, label)
@@ -338,10 +358,13 @@ class DesignScene(QGraphicsScene):
                 self.children[parent].add(element.id)
         boxes.sort(key=lambda e: (e.id not in doc.design.layout, z_of(e.kind)))  # type: ignore[attr-defined]
         for element in boxes:
-            self._add_node(element)
+            if element.kind == "virtual_disk":  # type: ignore[attr-defined]
+                self._count_disks(self.parent.get(element.id))
+            else:
+                self._add_node(element)
         for element in elements:
             self._add_lines(element)
-        self._child_rects.clear()
+        self._forget_summaries(ids)
         self._restyle(ids)
 
     def _on_removed(self, ids: Iterable[str]) -> None:
@@ -352,14 +375,27 @@ class DesignScene(QGraphicsScene):
             self._disk_wanted.discard(element_id)
             if element_id in self.edges:
                 self._remove_edge(element_id)
+            parent = self.parent.get(element_id)
             self._remove_node(element_id)
             self.children.pop(element_id, None)
-        self._child_rects.clear()
+            self._count_disks(parent)
+            self._child_rects.pop(element_id, None)
+            if parent is not None:
+                self._child_rects.pop(parent, None)
 
     def _on_changed(self, event: ElementChanged) -> None:
         element = self.session.document.get(event.id)
         if element is None:
             return
+        if event.field == "vm" and element.kind == "virtual_disk":  # type: ignore[attr-defined]
+            old_parent = self.parent.get(event.id)
+            if old_parent is not None:
+                self.children[old_parent].discard(event.id)
+            self.parent[event.id] = element.vm  # type: ignore[attr-defined]
+            self.children[element.vm].add(event.id)  # type: ignore[attr-defined]
+            self._count_disks(old_parent)
+            self._count_disks(element.vm)  # type: ignore[attr-defined]
+            self.update_edges([event.id])
         node = self.nodes.get(event.id)
         if node is not None:
             node.set_element(element)
@@ -372,7 +408,7 @@ class DesignScene(QGraphicsScene):
                     if new_parent is not None:
                         self.children[new_parent].add(event.id)
                     self.parent[event.id] = new_parent
-                    self._child_rects.clear()
+                    self._forget_summaries([event.id, old_parent or ""])
                     if node.auto_placed:
                         self._place(event.id)
         if event.field in RELATION_FIELDS or (
@@ -401,7 +437,7 @@ class DesignScene(QGraphicsScene):
             for child in self.children.get(element_id, ()):
                 if self.nodes.get(child) is not None and self.nodes[child].auto_placed:
                     self._reflow(child)
-        self._child_rects.clear()
+        self._forget_summaries(moved)
 
     def _reflow(self, element_id: str) -> None:
         self._place(element_id)
@@ -424,9 +460,14 @@ class DesignScene(QGraphicsScene):
 
     def update_edges(self, ids: Iterable[str]) -> None:
         for element_id in ids:
-            for key in self._edges_at.get(element_id, ()):
+            keys = list(self._edges_at.get(element_id, ()))
+            node = self.nodes.get(element_id)
+            if node is not None and node.disk_count:
+                for disk in self.children.get(element_id, ()):
+                    keys.extend(self._edges_at.get(disk, ()))
+            for key in keys:
                 edge = self.edges[key]
-                a, b = self.nodes.get(edge.source), self.nodes.get(edge.target)
+                a, b = self._end_node(edge.source), self._end_node(edge.target)
                 if a is not None and b is not None:
                     edge.set_ends(a.scene_rect(), b.scene_rect())
 
@@ -457,10 +498,10 @@ class DesignScene(QGraphicsScene):
         for element_id in selected:
             node = self.nodes.get(element_id)
             if node is None:
+                if element_id in self._disk_lun:
+                    wanted.add(element_id)
                 continue
-            if node.kind == "virtual_disk":
-                wanted.add(element_id)
-            elif node.kind == "vm":
+            if node.kind == "vm":
                 wanted.update(c for c in self.children.get(element_id, ()) if c in self._disk_lun)
             elif node.kind == "lun":
                 wanted.update(d for d, lun in self._disk_lun.items() if lun == element_id)
@@ -480,8 +521,17 @@ class DesignScene(QGraphicsScene):
             mark = self._marks.get(element_id)
             marker = (mark[0], mark[1]) if mark else None
             node = self.nodes.get(element_id)
+            if node is None and element_id in self.parent:  # a disk: shown on its VM
+                vm = self.parent[element_id]
+                node = self.nodes.get(vm) if vm else None
+                if node is not None:
+                    element_id = node.element_id
+                    mark = self._marks.get(element_id)
+                    marker = (mark[0], mark[1]) if mark else None
             if node is not None:
-                node.selected = element_id in chosen
+                node.selected = element_id in chosen or any(
+                    c in chosen for c in self.children.get(element_id, ()) if node.disk_count
+                )
                 node.marker = marker
                 node.setToolTip(mark[2] if mark else "")
                 node.update()
@@ -494,8 +544,15 @@ class DesignScene(QGraphicsScene):
         """Markers follow the session's findings (only changed items are touched)."""
         per: dict[str, list] = defaultdict(list)
         for finding in self.session.findings.active:
+            shown: set[str] = set()
             for element_id in finding.elements:
-                per[element_id].append(finding)
+                if element_id not in self.nodes and element_id not in self.edges:
+                    # A disk's finding shows on its VM.
+                    parent = self.parent.get(element_id)
+                    element_id = parent if parent in self.nodes else element_id
+                if element_id not in shown:
+                    shown.add(element_id)
+                    per[element_id].append(finding)
         marks: dict[str, tuple[Severity, int, str]] = {}
         for element_id, findings in per.items():
             worst = min(f.severity.rank for f in findings)
@@ -512,7 +569,8 @@ class DesignScene(QGraphicsScene):
         self._restyle(changed)
 
     def marker_of(self, element_id: str) -> tuple[Severity, int] | None:
-        mark = self._marks.get(element_id)
+        node = self._end_node(element_id)
+        mark = self._marks.get(node.element_id if node is not None else element_id)
         return (mark[0], mark[1]) if mark else None
 
     # -- level of detail ---------------------------------------------------------------
@@ -527,6 +585,14 @@ class DesignScene(QGraphicsScene):
         for edge in self.edges.values():
             if edge.style_key == "members":
                 edge.setVisible(visible)
+
+    def _forget_summaries(self, ids: Iterable[str]) -> None:
+        """Drop the cached summaries of these boxes and of the boxes they sit in."""
+        for element_id in ids:
+            self._child_rects.pop(element_id, None)
+            parent = self.parent.get(element_id)
+            if parent is not None:
+                self._child_rects.pop(parent, None)
 
     def child_rects(self, element_id: str) -> list[QRectF]:
         """Rectangles of the hidden detail inside a box, relative to it (summary paint)."""

@@ -39,7 +39,7 @@ __all__ = ["DETAIL_SCALE", "KIND_MIME", "DesignView"]
 
 KIND_MIME = "application/x-dr-designer-kind"
 #: Below this zoom, VMs, LUNs, disks and databases are summarised by their box.
-DETAIL_SCALE = 0.2
+DETAIL_SCALE = 0.3
 MIN_SCALE, MAX_SCALE = 0.01, 8.0
 
 
@@ -340,7 +340,9 @@ class DesignView(QGraphicsView):
             g = self.design_scene.grid_size
             x, y = round(x / g) * g, round(y / g) * g
         entry = LayoutEntry(x=x, y=y, w=w, h=h)
-        if self.session.push(AddElements([element], {element.id: entry})):
+        # A disk is drawn by its VM: it needs no place of its own.
+        layout = {} if kind == "virtual_disk" else {element.id: entry}
+        if self.session.push(AddElements([element], layout)):
             self.session.set_selection([element.id])
             where = f" in {container.name}" if container else ""
             self.session.status_message.emit(f"Added {element.describe()}{where}")

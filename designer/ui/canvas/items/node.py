@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["CONNECTOR_RADIUS", "NodeItem", "subtitle_of"]
 
 #: Below this level of detail a box is a plain coloured rectangle (no text, no icon).
-LOD_TEXT = 0.32
+LOD_TEXT = 0.3
 CONNECTOR_RADIUS = 6.0
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
 
@@ -95,6 +95,8 @@ class NodeItem(QGraphicsRectItem):
         self.drop_target = False
         self.marker: tuple[Severity, int] | None = None
         self.auto_placed = False
+        #: A VM draws its virtual disks as a count (they are not boxes of their own).
+        self.disk_count = 0
         self.setPen(_NO_PEN)
         self.setPos(rect.x(), rect.y())
         self.setAcceptHoverEvents(True)
@@ -155,13 +157,8 @@ class NodeItem(QGraphicsRectItem):
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         r = self.rect()
         body, header, border, accent = theme.kind_style(self.kind)
-        if self.kind == "virtual_disk":
-            painter.fillRect(r, accent)
-            if self.selected:
-                painter.setPen(theme.selection_pen)
-                painter.drawRect(r)
-            return
         if lod < 0.12:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             painter.fillRect(r, header if self.container else accent)
             if self.container and not self._scene.detail_visible:
                 self._paint_summary(painter, accent)
@@ -260,6 +257,8 @@ class NodeItem(QGraphicsRectItem):
         painter.drawImage(icon, icon_image(self.kind))
         painter.setPen(theme.text_pen)
         right = 8 + (2 * CONNECTOR_RADIUS if self.hovered else 0) + (20 if self.marker else 0)
+        if self.disk_count:
+            right += self._paint_disks(painter, r)
         text_rect = QRectF(icon.right() + 5, r.top(), r.width() - icon.right() - 5 - right, 0)
         two_lines = r.height() >= 34 and self.subtitle
         metrics = QFontMetricsF(theme.font)
@@ -281,6 +280,31 @@ class NodeItem(QGraphicsRectItem):
         else:
             line = QRectF(text_rect.left(), r.top(), text_rect.width(), min(r.height(), 28))
             painter.drawText(line, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+
+    def _paint_disks(self, painter: QPainter, r: QRectF) -> float:
+        """A disk glyph and the number of virtual disks, at the right; returns the width."""
+        theme = self._scene.theme
+        text = str(self.disk_count)
+        metrics = QFontMetricsF(theme.small_font)
+        width = 12 + metrics.horizontalAdvance(text) + 4
+        right = (
+            r.right()
+            - 6
+            - (20 if self.marker else 0)
+            - (2 * CONNECTOR_RADIUS if self.hovered else 0)
+        )
+        box = QRectF(right - width, r.top() + 2, width, min(r.height() - 4, 18))
+        painter.drawImage(
+            QRectF(box.left(), box.center().y() - 5, 10, 10), icon_image("virtual_disk")
+        )
+        painter.setFont(theme.small_font)
+        painter.setPen(theme.muted_pen)
+        painter.drawText(
+            box.adjusted(12, 0, 0, 0),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            text,
+        )
+        return width + 4
 
     def _paint_marker(self, painter: QPainter, r: QRectF, lod: float) -> None:
         assert self.marker is not None
