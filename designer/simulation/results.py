@@ -166,6 +166,9 @@ class StepState:
     down: tuple[str, ...]
     #: When the last database of this state mounts: from then on it holds as is.
     settled_at: float = 0.0
+    #: (VM, host) for each VM vSphere HA restarted on another host (its ``ha_restart``
+    #: event says when).
+    vm_restarted: tuple[tuple[str, str], ...] = ()
 
     @property
     def mailboxes_total(self) -> int:

@@ -174,4 +174,5 @@ def step_state(sim: Simulator, run: Run, number: int, t: float) -> StepState:
         tuple(sorted(run.failed)),
         tuple(down),
         max((run.db[d].available_at for d in run.db), default=0.0),
+        tuple(sorted(w.vm_restarted.items())),
     )

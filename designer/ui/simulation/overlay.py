@@ -60,6 +60,7 @@ class SimulationOverlay(QGraphicsObject):
         self._pill_pos: dict[str, QPointF] = {}
         self._pill_overflow: dict[str, int] = {}
         self._bounds = QRectF()
+        self._restarted: dict[str, str] = {}
         self._pill_from: dict[str, QPointF] = {}
         self._pill_to: dict[str, QPointF] = {}
         self._glide = QElapsedTimer()
@@ -100,6 +101,7 @@ class SimulationOverlay(QGraphicsObject):
             self.update()
             return
         self.state = self.controller.state()
+        self._restarted = self._compute_restarted(self.state)
         targets = self._pill_targets(self.state) if self.state is not None else {}
         moved = False
         for db_id, target in targets.items():
@@ -159,9 +161,26 @@ class SimulationOverlay(QGraphicsObject):
         }
         return targets
 
+    def restarted(self, state: StepState | None) -> dict[str, str]:
+        """VM → new host, for the HA restarts that have happened by the time cursor."""
+        if state is self.state:
+            return self._restarted
+        return self._compute_restarted(state)
+
+    def _compute_restarted(self, state: StepState | None) -> dict[str, str]:
+        if state is None or not state.vm_restarted or self.controller.result is None:
+            return {}
+        now = self.controller.time
+        done = {
+            e.element
+            for e in self.controller.result.events
+            if e.kind == "ha_restart" and e.t <= now
+        }
+        return {vm: host for vm, host in state.vm_restarted if vm in done}
+
     def _rect(self, element_id: str, state: StepState | None = None) -> QRectF | None:
         """Where an element is drawn; a VM restarted elsewhere is drawn at its new host."""
-        restarted = dict(getattr(state, "vm_restarted", ()) or ())
+        restarted = self.restarted(state)
         if element_id in restarted:
             ghost = self._ghost_rect(element_id, restarted[element_id])
             if ghost is not None:
@@ -173,9 +192,13 @@ class SimulationOverlay(QGraphicsObject):
         host_rect = self.design_scene.rect_of(host_id)
         if vm_rect is None or host_rect is None:
             return None
-        height = min(vm_rect.height(), 26.0)
+        # Just under the new host, stacked if several VMs restart on it.
+        height = min(vm_rect.height(), 22.0)
         width = min(vm_rect.width(), host_rect.width() - 12)
-        return QRectF(host_rect.left() + 6, host_rect.bottom() - height - 6, width, height)
+        others = sorted(vm for vm, host in self._restarted.items() if host == host_id)
+        slot = others.index(vm_id) if vm_id in others else 0
+        top = host_rect.bottom() + 4 + slot * (height + 3)
+        return QRectF(host_rect.left() + 6, top, width, height)
 
     # -- painting --------------------------------------------------------------------------
     def boundingRect(self) -> QRectF:
@@ -245,7 +268,7 @@ class SimulationOverlay(QGraphicsObject):
         return rect
 
     def _paint_restarts(self, painter: QPainter, state: StepState) -> None:
-        for vm_id, host_id in getattr(state, "vm_restarted", ()) or ():
+        for vm_id, host_id in self.restarted(state).items():
             ghost = self._ghost_rect(vm_id, host_id)
             old = self.design_scene.rect_of(vm_id)
             if ghost is None or old is None:
@@ -266,7 +289,7 @@ class SimulationOverlay(QGraphicsObject):
             painter.drawText(
                 ghost.adjusted(6, 0, -4, 0),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                f"{name} ↻ restarted by HA",
+                f"↻ {name} (HA)",
             )
             self._arrow(painter, old.center(), ghost.center(), ACTIVE)
 
