@@ -2,7 +2,8 @@
 
 Edges point from an element to what it depends on (``vm -> esxi_host``,
 ``virtual_disk -> lun``), so "what fails with X" is ``nx.ancestors(graph, X)``.
-WAN links are also kept in a separate undirected ``network`` graph of sites.
+WAN links are also kept in a separate undirected ``network`` graph of sites, and
+MirrorView replication in a ``replication`` graph of LUNs.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class Topology:
         self.index = index or DesignIndex(design)
         self.graph: nx.DiGraph = nx.DiGraph()
         self.network: nx.MultiGraph = nx.MultiGraph()
+        #: Source LUN → target LUN, one edge per mirror (``mirror`` attribute).
+        self.replication: nx.DiGraph = nx.DiGraph()
         self._build()
 
     def _build(self) -> None:
@@ -82,9 +85,12 @@ class Topology:
             elif isinstance(element, Lun):
                 edges.append((element.id, element.array, contained))
             elif isinstance(element, Mirror):
+                # A mirror needs both its LUNs; replication itself is no dependency (the
+                # source does not fail with its target), so it has a graph of its own.
                 edges.append((element.id, element.source_lun, depends))
-                edges.append(
-                    (element.source_lun, element.target_lun, {"relation": "replicates_to"})
+                edges.append((element.id, element.target_lun, depends))
+                self.replication.add_edge(
+                    element.source_lun, element.target_lun, mirror=element.id
                 )
             elif isinstance(element, LoadBalancer):
                 if element.site:

@@ -142,7 +142,7 @@ def relation(topo, a: str, b: str) -> str | None:
         ("cx-b/SP-A", "cx-b", "contained_in"),
         ("cx-b/SP-B", "cx-b", "contained_in"),
         ("mv-1", "lun-b1", "depends_on"),
-        ("lun-b1", "lun-d1", "replicates_to"),
+        ("mv-1", "lun-d1", "depends_on"),
         ("fsw", "fs-a", "runs_on"),
         ("fsw", "aus", "contained_in"),
         ("dag", "mbx-d2", "member"),
@@ -281,3 +281,13 @@ def test_dag_members_grouped_by_site_in_member_order(topo) -> None:
 def test_unknown_or_non_dag_id_gives_no_members(topo) -> None:
     assert dag_members_by_site(topo, "nope") == {}
     assert dag_members_by_site(topo, "db1") == {}
+
+
+def test_replication_is_kept_apart_from_dependencies(topo) -> None:
+    """Losing a mirror's target site must not take the source's VMs with it."""
+    import networkx as nx
+
+    assert topo.replication.has_edge("lun-b1", "lun-d1")
+    assert topo.replication.edges["lun-b1", "lun-d1"]["mirror"] == "mv-1"
+    assert "mbx-b1" not in nx.ancestors(topo.graph, "lun-d1")
+    assert "mv-1" in nx.ancestors(topo.graph, "lun-d1"), "the mirror needs its target"
