@@ -57,9 +57,13 @@ class MainWindow(QMainWindow):
         self.view = DesignView(self.session, self)
         self.setCentralWidget(self.view)
         self.docks: list[QDockWidget] = []
+        self._dock_sizes: list[tuple[QDockWidget, int, Qt.Orientation]] = []
         self._build_actions()
         self._build_menus()
         self._build_status()
+        # Size first: tab bars made while tabifying docks keep the geometry of the
+        # window at that moment (Qt 6.11 leaves them visible at 640x480 positions).
+        self.resize(1600, 1000)
         self._add_panels()
         self._add_simulation()
         self.session.file_state_changed.connect(self._on_file_state)
@@ -255,14 +259,16 @@ class MainWindow(QMainWindow):
             if front in by_name and back in by_name:
                 self.tabifyDockWidget(by_name[front], by_name[back])
                 by_name[front].raise_()
-        for name, size, orientation in (
-            ("PaletteDock", 220, Qt.Orientation.Horizontal),
-            ("InspectorDock", 320, Qt.Orientation.Horizontal),
-            ("ProblemsDock", 170, Qt.Orientation.Vertical),
-            ("OverviewDock", 200, Qt.Orientation.Vertical),
-        ):
-            if name in by_name:
-                self.resizeDocks([by_name[name]], [size], orientation)
+        self._dock_sizes = [
+            (by_name[name], size, orientation)
+            for name, size, orientation in (
+                ("PaletteDock", 210, Qt.Orientation.Horizontal),
+                ("InspectorDock", 310, Qt.Orientation.Horizontal),
+                ("ProblemsDock", 150, Qt.Orientation.Vertical),
+                ("OverviewDock", 180, Qt.Orientation.Vertical),
+            )
+            if name in by_name
+        ]
         self.docks = docks
 
     def _add_simulation(self) -> None:
@@ -429,7 +435,7 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, "Cannot open design", f"{path}: {exc}")
             return False
         self.recent.add(path)
-        self.view.zoom_fit()
+        self.view.zoom_to_open()
         self._refresh_find_names()
         self._show_message(f"Opened {path.name}: {len(design.elements):,} elements")
         return True
@@ -574,6 +580,14 @@ class MainWindow(QMainWindow):
         self._show_message(f"Exported {Path(path).name}")
 
     # -- Qt ------------------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._dock_sizes and self.settings.value("window/state") is None:
+            # Sizes apply once the window is laid out: the canvas gets the room.
+            for dock, size, orientation in self._dock_sizes:
+                self.resizeDocks([dock], [size], orientation)
+            self._dock_sizes = []
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.maybe_save():
             event.ignore()

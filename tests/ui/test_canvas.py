@@ -233,3 +233,55 @@ def test_auto_layout_is_one_undo_step_and_keeps_containment(canvas):
     site, host = layout["bos"], layout["esx-b1"]
     assert site.x <= host.x and host.x + host.w <= site.x + site.w
     assert session.undo_stack.count() == 1
+
+
+def test_wheel_over_the_viewport_zooms_in_and_out(canvas):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QWheelEvent
+
+    _session, view, _ = canvas
+    before = view.scale_factor
+    centre = view.viewport().rect().center()
+
+    def wheel(delta: int) -> None:
+        event = QWheelEvent(
+            QPointF(centre),
+            QPointF(view.viewport().mapToGlobal(centre)),
+            QPoint(0, 0),
+            QPoint(0, delta),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(view.viewport(), event)
+
+    wheel(120)
+    assert view.scale_factor > before
+    wheel(-240)
+    assert view.scale_factor < before
+
+
+def test_a_flagged_mirror_shows_a_marker_on_its_line(canvas):
+    session, view, _ = canvas
+    drag(view, (100, 242), (800, 242), Qt.KeyboardModifier.AltModifier)
+    (mirror,) = [e for e in session.design.elements if e.kind == "mirror"]
+    session.push(SetProperty(mirror.id, "write_intent_log", False))
+    edge = view.design_scene.edges[mirror.id]
+    assert edge.marker is not None and "MV008" in edge.toolTip()
+    assert edge.zValue() > view.design_scene.nodes["lun-b2"].zValue()  # drawn above boxes
+    session.undo_stack.undo()
+    assert edge.marker is None
+
+
+def test_disks_are_counted_on_their_vm_and_their_lun_line_shows_on_selection(canvas):
+    session, view, _ = canvas
+    drag(view, (100, 82), (800, 242), Qt.KeyboardModifier.AltModifier)  # VM → LUN: a disk
+    (disk,) = [e for e in session.design.elements if e.kind == "virtual_disk"]
+    assert (disk.vm, disk.lun) == ("vm-b1", "lun-w1")
+    scene = view.design_scene
+    assert scene.nodes["vm-b1"].disk_count == 1 and disk.id not in scene.nodes
+    session.set_selection(["vm-b1"])
+    assert f"{disk.id}|lun|lun-w1" in scene.edges
+    session.set_selection([])
+    assert f"{disk.id}|lun|lun-w1" not in scene.edges

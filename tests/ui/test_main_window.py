@@ -200,3 +200,19 @@ def test_display_check_explains_what_to_do_instead_of_a_qt_abort(capsys, monkeyp
     monkeypatch.setattr(app_module.sys, "platform", "linux")
     assert app_module.run_gui(argparse.Namespace(file=None)) == 2
     assert "no display" in capsys.readouterr().err
+
+
+def test_a_big_designs_recovery_copy_is_written_in_slices(tmp_path):
+    from designer.ui.file_ops import RecoveryStore
+
+    store = RecoveryStore(tmp_path / "rec")
+    design = small_design()
+    job = store.start_write(design, tmp_path / "d.json")
+    steps = 0
+    while not job.step(budget_s=0.0):
+        steps += 1
+    store.wait()
+    (copy,) = (tmp_path / "rec").glob("*.recovery.json")
+    assert load(copy) == design
+    (pending,) = [r for r in store.pending() if r.pid == 0] or [None]
+    assert pending is None  # written by this (live) process: not offered

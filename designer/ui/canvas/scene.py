@@ -307,7 +307,9 @@ class DesignScene(QGraphicsScene):
             return False
         edge = EdgeItem(self.theme, key, style, source, target, element_id, label)
         edge.set_ends(a.scene_rect(), b.scene_rect())
-        if style == "members" and not self.detail_visible:
+        # Lines to VMs, LUNs and databases go with them when far out.
+        edge.detail = a.kind in DETAIL_KINDS or b.kind in DETAIL_KINDS
+        if edge.detail and not self.detail_visible:
             edge.setVisible(False)
         self.addItem(edge)
         self.edges[key] = edge
@@ -583,7 +585,7 @@ class DesignScene(QGraphicsScene):
             if node.kind in DETAIL_KINDS:
                 node.setVisible(visible)
         for edge in self.edges.values():
-            if edge.style_key == "members":
+            if edge.detail:
                 edge.setVisible(visible)
 
     def _forget_summaries(self, ids: Iterable[str]) -> None:

@@ -122,6 +122,19 @@ class DesignView(QGraphicsView):
             self.set_zoom(1.5)
         self._update_detail()
 
+    def zoom_to_open(self) -> None:
+        """The first view of a design: all of it if that stays legible, else a legible
+        zoom on its top-left corner (the Overview shows the rest)."""
+        self.zoom_fit()
+        legible = 0.6
+        if self.scale_factor < legible and self.design_scene.nodes:
+            bounds = self.design_scene.content_rect()
+            self.set_zoom(legible)
+            visible = self.mapToScene(self.viewport().rect()).boundingRect()
+            self.centerOn(
+                bounds.left() - 30 + visible.width() / 2, bounds.top() - 30 + visible.height() / 2
+            )
+
     def _update_detail(self) -> None:
         self.design_scene.set_detail_visible(self.scale_factor >= DETAIL_SCALE)
         self.zoom_changed.emit(self.scale_factor)

@@ -44,6 +44,22 @@ def clip_to_rect(inside: QPointF, outside: QPointF, rect: QRectF) -> QPointF:
     return QPointF(inside.x() + best * dx, inside.y() + best * dy)
 
 
+class _LabelItem(QGraphicsSimpleTextItem):
+    """Text on a pill of the canvas colour, readable over lines and boxes."""
+
+    def paint(self, painter, option, widget=None) -> None:  # type: ignore[no-untyped-def]
+        theme = self.parentItem()._theme  # type: ignore[union-attr]
+        background = QColor(theme.background)
+        background.setAlpha(225)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(background)
+        painter.drawRoundedRect(self.boundingRect().adjusted(-3, -1, 3, 1), 3, 3)
+        super().paint(painter, option, widget)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return super().boundingRect().adjusted(-3, -1, 3, 1)
+
+
 class EdgeItem(QGraphicsPathItem):
     """One line. ``element_id`` is set for edges that are elements (selectable)."""
 
@@ -64,6 +80,8 @@ class EdgeItem(QGraphicsPathItem):
         self.target = target
         self.element_id = element_id
         self.selected = False
+        #: True when an end is a VM, LUN or database (hidden with them when far out).
+        self.detail = False
         self.marker: tuple[Severity, int] | None = None
         width, dash, self.directed, hue = _STYLE.get(
             style_key, (1.2, Qt.PenStyle.SolidLine, False, "element")
@@ -72,10 +90,12 @@ class EdgeItem(QGraphicsPathItem):
         self._pen = theme.edge_pen(hue, width, dash)
         self.setPen(self._pen)
         self.setBrush(QBrush(self._pen.color()))
-        self.setZValue(0.5 if style_key == "wan_link" else 2.5)
+        # WAN links run only between sites: above everything, so their label reads.
+        self._z = 4.5 if style_key == "wan_link" else 2.5
+        self.setZValue(self._z)
         self._label: QGraphicsSimpleTextItem | None = None
         if label:
-            self._label = QGraphicsSimpleTextItem(label, self)
+            self._label = _LabelItem(label, self)
             self._label.setFont(theme.small_font if style_key != "wan_link" else theme.font)
             self._label.setBrush(theme.text)
         self._line = QLineF()
@@ -128,6 +148,36 @@ class EdgeItem(QGraphicsPathItem):
             pen = self._pen
         self.setPen(pen)
         self.setBrush(QBrush(pen.color()))
+        # A selected or flagged line comes above the boxes it passes behind.
+        self.setZValue(max(self._z, 3.5) if selected or marker is not None else self._z)
+
+    def paint(self, painter, option, widget=None) -> None:  # type: ignore[no-untyped-def]
+        super().paint(painter, option, widget)
+        if self.marker is None:
+            return
+        # A findings badge at the middle of the line (its colour alone could read as
+        # the kind's colour).
+        severity, count = self.marker
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        d = 16.0 / max(lod, 0.2) if lod < 1 else 16.0
+        centre = self._line.center()
+        badge = QRectF(centre.x() - d / 2, centre.y() - d / 2, d, d)
+        painter.setRenderHint(painter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(self._theme.background, 1.5))
+        painter.setBrush(self._theme.severity[severity])
+        painter.drawEllipse(badge)
+        if lod * d > 9:
+            font = self._theme.badge_font
+            if d > 16:
+                font = type(font)(font)
+                font.setPointSizeF(7.0 * d / 16)
+            painter.setFont(font)
+            painter.setPen(QColor("white"))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(count))
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        # Room for the findings badge drawn at the middle.
+        return super().boundingRect().adjusted(-40, -40, 40, 40)
 
     def shape(self) -> QPainterPath:
         # Thin cosmetic lines are hard to hit: a fixed-width corridor in scene units.
