@@ -164,7 +164,7 @@ def test_n1_overlay_marks_the_single_load_balancer(qtbot, tmp_path) -> None:  # 
     assert "SEA-EDGE-LB" in named
 
 
-def test_save_scenario_and_run_all(dag_with_ha, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_save_scenario_and_run_all(dag_with_ha, tmp_path, _no_modal_dialogs) -> None:  # type: ignore[no-untyped-def]
     w = dag_with_ha
     w.enter()
     w.click("esx-den-01")
@@ -172,14 +172,9 @@ def test_save_scenario_and_run_all(dag_with_ha, tmp_path) -> None:  # type: igno
     assert w.mode.scenarios.save_current("Host esx-den-01 lost")
     saved = w.session.design.scenarios[-1]
     assert saved.name == "Host esx-den-01 lost" and saved.expected.mailboxes_available == 8000
-    import os
-
-    os.environ["DR_DESIGNER_NO_DIALOGS"] = "1"
-    try:
-        verdicts = dict(w.mode.scenarios.run_all())
-    finally:
-        del os.environ["DR_DESIGNER_NO_DIALOGS"]
+    verdicts = dict(w.mode.scenarios.run_all())
     assert verdicts["Host esx-den-01 lost"] == []
+    assert any(" passed, 0 failed" in text for _kind, text in _no_modal_dialogs)
     report = w.mode.scenarios.export_report(str(tmp_path / "report.html"))
     text = report.read_text(encoding="utf-8")
     assert text.count("data:image/png;base64,") >= 4, "three key moments and the timeline"

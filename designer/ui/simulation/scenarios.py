@@ -103,8 +103,7 @@ class ScenarioActions:
             text = f"{len(results) - failed} passed, {failed} failed\n\n" + "\n".join(lines)
         self.last_run = results
         self.mode._status(text.splitlines()[0])
-        if not _headless_tests():
-            QMessageBox.information(self.mode.window, "Saved scenarios", text)
+        QMessageBox.information(self.mode.window, "Saved scenarios", text)
         return results
 
     def export_report(self, path: str | None = None) -> Path | None:
@@ -130,12 +129,6 @@ class ScenarioActions:
             return None
         self.mode._status(f"Report written to {target}")
         return target
-
-
-def _headless_tests() -> bool:
-    import os
-
-    return os.environ.get("DR_DESIGNER_NO_DIALOGS") == "1"
 
 
 def _png(image: QImage) -> str:
