@@ -7,7 +7,13 @@ with a ``progress(done, total) -> bool`` callback that can cancel it.
 
 from __future__ import annotations
 
-from designer.simulation.analysis import AnalysisResult, SpofEntry, analyze, sweep_elements
+from designer.simulation.analysis import (
+    AnalysisResult,
+    ProgressFn,
+    SpofEntry,
+    analyze,
+    sweep_elements,
+)
 from designer.simulation.engine import ADMIN_ACTIONS, Impact, SimulationError, Simulator, simulate
 from designer.simulation.results import (
     Action,
@@ -27,6 +33,7 @@ __all__ = [
     "DatabaseState",
     "Event",
     "Impact",
+    "ProgressFn",
     "SimulationError",
     "SimulationResult",
     "Simulator",
