@@ -21,7 +21,7 @@ class ExportError(DesignError):
     """The export cannot run (reported on stderr with exit code 2)."""
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "export",
         help="render a design to PNG, SVG or PDF (no display needed)",

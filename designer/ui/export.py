@@ -72,7 +72,8 @@ def export_scene(scene: DesignScene, path: Path, *, scale: float = 1.0, dpr: flo
             image.fill(scene.theme.background)
             painter = QPainter(image)
             _render(painter, scene, target, source)
-            if not image.save(str(path), "PNG"):
+            # The stub asks for bytes; PySide 6.11 accepts only str here.
+            if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
                 raise OSError(f"cannot write {path}")
         elif fmt == "svg":
             generator = QSvgGenerator()

@@ -38,8 +38,8 @@ class RecentFiles:
     def paths(self) -> list[str]:
         value = self.settings.value(self.KEY, [])
         if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
+            return [value]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def add(self, path: Path | str) -> None:
         text = str(Path(path).resolve())
@@ -199,7 +199,7 @@ class RecoveryJob:
         return True
 
 
-def _envelope_chunks(design: Design):  # type: ignore[no-untyped-def]
+def _envelope_chunks(design: Design):
     """The design file's envelope, serialised element by element.
 
     Not canonical (the saved file is): many small serialiser calls instead of one

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStyle,
     QToolBar,
+    QToolButton,
 )
 
 from designer.domain.design import Design
@@ -136,7 +138,7 @@ class MainWindow(QMainWindow):
         self.act_select_all = self._action("Select &All", v.select_all, K.SelectAll)
         self.act_find = self._action("&Find Element…", self.focus_find, K.Find)
         self.act_align = {
-            how: self._action(text, lambda how=how: v.align(how))
+            how: self._action(text, functools.partial(v.align, how))
             for how, text in (
                 ("left", "Align &Left Edges"),
                 ("hcenter", "Align &Centres"),
@@ -286,6 +288,9 @@ class MainWindow(QMainWindow):
         if tools is not None:
             tools.addSeparator()
             tools.addAction(action)
+            button = tools.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for dock in self.simulation.docks:
             self.view_menu.addAction(dock.toggleViewAction())
         # A new or opened design leaves simulation mode.
@@ -580,7 +585,7 @@ class MainWindow(QMainWindow):
         self._show_message(f"Exported {Path(path).name}")
 
     # -- Qt ------------------------------------------------------------------------------
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._dock_sizes and self.settings.value("window/state") is None:
             # Sizes apply once the window is laid out: the canvas gets the room.

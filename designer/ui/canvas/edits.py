@@ -74,7 +74,7 @@ def plan_connection(doc: Document, source_id: str, target_id: str) -> tuple[Comm
         return None, "nothing to connect to here"
     if a.id == b.id:
         return None, f"{a.describe()} cannot be connected to itself"
-    ka, kb = a.kind, b.kind  # type: ignore[attr-defined]
+    ka, kb = a.kind, b.kind
     design = doc.design
     try:
         if ka == kb == "site":
@@ -158,7 +158,7 @@ def plan_connection(doc: Document, source_id: str, target_id: str) -> tuple[Comm
 
 
 def _unique_name(design: Design, kind: str, wanted: str) -> str:
-    names = {e.name for e in design.elements if e.kind == kind}  # type: ignore[attr-defined]
+    names = {e.name for e in design.elements if e.kind == kind}
     name, n = wanted[:190], 2
     while name in names:
         name = f"{wanted[:180]} ({n})"
@@ -179,12 +179,12 @@ def plan_reparent(doc: Document, element_id: str, container_id: str | None) -> C
     element = doc.get(element_id)
     if element is None:
         return None
-    kind: str = element.kind  # type: ignore[attr-defined]
+    kind: str = element.kind
     allowed = container_kinds(kind)
     if allowed is None:
         return None
     container = doc.get(container_id) if container_id else None
-    if container is None or container.kind not in allowed:  # type: ignore[attr-defined]
+    if container is None or container.kind not in allowed:
         where = container.describe() if container else "empty canvas"
         kinds = " or ".join(f"a {k.replace('_', ' ')}" for k in allowed)
         return f"{element.describe()} must sit in {kinds}, not on {where}"
@@ -220,7 +220,7 @@ def auto_layout(design: Design) -> dict[str, LayoutEntry | None]:
     count); everything without a site is laid out in a column to the right."""
     by_parent: dict[str | None, list[ElementBase]] = defaultdict(list)
     for element in design.elements:
-        if element.kind in EDGE_KINDS or element.kind == "virtual_disk":  # type: ignore[attr-defined]
+        if element.kind in EDGE_KINDS or element.kind == "virtual_disk":
             continue
         by_parent[parent_of(element)].append(element)
     out: dict[str, LayoutEntry | None] = {}
@@ -229,7 +229,7 @@ def auto_layout(design: Design) -> dict[str, LayoutEntry | None]:
         rows = by_parent.get(box.id, [])
         cols = max(1, math.ceil(len(rows) / per_column))
         n_rows = min(len(rows), per_column)
-        w = max(DEFAULT_SIZE[box.kind][0], cols * (_ROW_W + 8) + 8)  # type: ignore[attr-defined]
+        w = max(DEFAULT_SIZE[box.kind][0], cols * (_ROW_W + 8) + 8)
         h = max(80.0, HEADER + 6 + n_rows * _ROW_STEP + 6)
         out[box.id] = LayoutEntry(x=x, y=y, w=w, h=h)
         for i, row in enumerate(rows):
@@ -254,7 +254,7 @@ def auto_layout(design: Design) -> dict[str, LayoutEntry | None]:
         return result
 
     def place_tree(box: ElementBase, x: float, y: float) -> tuple[float, float]:
-        kind = box.kind  # type: ignore[attr-defined]
+        kind = box.kind
         if kind in ("esxi_host", "storage_array"):
             return rows_box(box, x, y, 12 if kind == "esxi_host" else 10)
         if kind == "dag":
@@ -278,36 +278,36 @@ def auto_layout(design: Design) -> dict[str, LayoutEntry | None]:
 
     def _measure(box: ElementBase) -> tuple[float, float]:
         n = len(by_parent.get(box.id, []))
-        per = 12 if box.kind == "esxi_host" else 10  # type: ignore[attr-defined]
+        per = 12 if box.kind == "esxi_host" else 10
         cols = max(1, math.ceil(n / per))
         return max(180.0, cols * (_ROW_W + 8) + 8), max(80.0, HEADER + 12 + min(n, per) * _ROW_STEP)
 
     x = 0.0
-    global_lbs = [e for e in by_parent.get(None, []) if e.kind == "load_balancer"]  # type: ignore[attr-defined]
+    global_lbs = [e for e in by_parent.get(None, []) if e.kind == "load_balancer"]
     top = 0.0
     if global_lbs:
         for i, lb in enumerate(global_lbs):
             out[lb.id] = LayoutEntry(x=i * 200.0, y=0.0, w=180.0, h=40.0)
         top = 90.0
-    sites = [e for e in by_parent.get(None, []) if e.kind == "site"]  # type: ignore[attr-defined]
+    sites = [e for e in by_parent.get(None, []) if e.kind == "site"]
     for site in sites:
         y = top + HEADER + 12
         inner_w = 0.0
         content = by_parent.get(site.id, [])
         rows = [
-            [e for e in content if e.kind in ("vsphere_cluster", "esxi_host")],  # type: ignore[attr-defined]
-            [e for e in content if e.kind == "storage_array"],  # type: ignore[attr-defined]
-            [e for e in content if e.kind not in ("vsphere_cluster", "esxi_host", "storage_array")],  # type: ignore[attr-defined]
+            [e for e in content if e.kind in ("vsphere_cluster", "esxi_host")],
+            [e for e in content if e.kind == "storage_array"],
+            [e for e in content if e.kind not in ("vsphere_cluster", "esxi_host", "storage_array")],
         ]
         for row in rows:
             if not row:
                 continue
             cx, row_h = x + 16, 0.0
-            for element in row:
-                if element.kind == "vsphere_cluster":  # type: ignore[attr-defined]
-                    w, h = cluster(element, cx, y)
+            for box in row:
+                if box.kind == "vsphere_cluster":
+                    w, h = cluster(box, cx, y)
                 else:
-                    w, h = place_tree(element, cx, y)
+                    w, h = place_tree(box, cx, y)
                 cx += w + 16
                 row_h = max(row_h, h)
             inner_w = max(inner_w, cx - x)
@@ -318,9 +318,9 @@ def auto_layout(design: Design) -> dict[str, LayoutEntry | None]:
         x += w + 120
     # Everything not in a site: a column of boxes to the right.
     y = top
-    for element in by_parent.get(None, []):
-        if element.kind in ("site", "load_balancer") and element.id in out:  # type: ignore[attr-defined]
+    for box in by_parent.get(None, []):
+        if box.kind in ("site", "load_balancer") and box.id in out:
             continue
-        w, h = place_tree(element, x, y)
+        w, h = place_tree(box, x, y)
         y += h + 16
     return out

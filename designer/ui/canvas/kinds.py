@@ -92,7 +92,7 @@ _PARENT_FIELD = {
 
 def parent_of(element: ElementBase) -> str | None:
     """The box an element is drawn in (and moves with), if any."""
-    kind = element.kind  # type: ignore[attr-defined]
+    kind = element.kind
     if kind == "esxi_host":
         return element.cluster or element.site  # type: ignore[attr-defined]
     field = _PARENT_FIELD.get(kind)

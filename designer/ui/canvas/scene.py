@@ -12,7 +12,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Iterable
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene
 
@@ -65,8 +65,8 @@ class DesignScene(QGraphicsScene):
         self.edges: dict[str, EdgeItem] = {}
         self._edges_at: dict[str, set[str]] = defaultdict(set)
         self._relations_of: dict[str, list[str]] = {}
-        self.parent: dict[str, str | None] = {}
-        self.children: dict[str, set[str]] = defaultdict(set)
+        self.box_parent: dict[str, str | None] = {}
+        self.box_children: dict[str, set[str]] = defaultdict(set)
         self._auto_slots: dict[str | None, int] = defaultdict(int)
         self._free = QPointF(0.0, 0.0)
         self._marks: dict[str, tuple[Severity, int, str]] = {}
@@ -100,7 +100,7 @@ class DesignScene(QGraphicsScene):
             if current in seen:
                 continue
             seen[current] = None
-            queue.extend(sorted(self.children.get(current, ())))
+            queue.extend(sorted(self.box_children.get(current, ())))
         return list(seen)
 
     def roots(self, ids: Iterable[str]) -> list[str]:
@@ -108,9 +108,9 @@ class DesignScene(QGraphicsScene):
         wanted = set(ids)
         result = []
         for element_id in ids:
-            parent = self.parent.get(element_id)
+            parent = self.box_parent.get(element_id)
             while parent is not None and parent not in wanted:
-                parent = self.parent.get(parent)
+                parent = self.box_parent.get(parent)
             if parent is None:
                 result.append(element_id)
         return result
@@ -150,8 +150,8 @@ class DesignScene(QGraphicsScene):
         self.edges.clear()
         self._edges_at.clear()
         self._relations_of.clear()
-        self.parent.clear()
-        self.children.clear()
+        self.box_parent.clear()
+        self.box_children.clear()
         self._auto_slots.clear()
         self._child_rects.clear()
         self._marks.clear()
@@ -167,23 +167,23 @@ class DesignScene(QGraphicsScene):
         # Bulk adds are cheaper unindexed; the BSP tree is built once at the end.
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         for element in design.elements:
-            kind = element.kind  # type: ignore[attr-defined]
+            kind = element.kind
             if kind in EDGE_KINDS:
                 continue
             parent = parent_of(element)
-            self.parent[element.id] = parent
+            self.box_parent[element.id] = parent
             if parent is not None:
-                self.children[parent].add(element.id)
+                self.box_children[parent].add(element.id)
             if kind == "virtual_disk":
                 continue  # drawn by its VM (a count), not as a box of its own
             if element.id in layout:
                 self._add_node(element)
             else:
                 later.append(element)
-        later.sort(key=lambda e: z_of(e.kind))  # type: ignore[attr-defined]
-        for element in later:
-            self._add_node(element)
-        for vm, kids in self.children.items():
+        later.sort(key=lambda e: z_of(e.kind))
+        for unplaced in later:
+            self._add_node(unplaced)
+        for vm, kids in self.box_children.items():
             node = self.nodes.get(vm)
             if node is not None and node.kind == "vm":
                 node.disk_count = len(kids)
@@ -214,13 +214,13 @@ class DesignScene(QGraphicsScene):
         entry = self.session.design.layout.get(element.id)
         if entry is None:
             return None
-        dw, dh = DEFAULT_SIZE.get(element.kind, (160.0, 28.0))  # type: ignore[attr-defined]
+        dw, dh = DEFAULT_SIZE.get(element.kind, (160.0, 28.0))
         return QRectF(entry.x, entry.y, entry.w or dw, entry.h or dh)
 
     def _auto_rect(self, element: ElementBase) -> QRectF:
-        kind: str = element.kind  # type: ignore[attr-defined]
+        kind: str = element.kind
         w, h = DEFAULT_SIZE.get(kind, (160.0, 28.0))
-        parent = self.parent.get(element.id)
+        parent = self.box_parent.get(element.id)
         parent_node = self.nodes.get(parent) if parent else None
         slot = self._auto_slots[parent]
         self._auto_slots[parent] = slot + 1
@@ -234,7 +234,7 @@ class DesignScene(QGraphicsScene):
         w = min(w, max(20.0, pr.width() - 2 * PAD))
         laid = [
             self.nodes[c].scene_rect().bottom()
-            for c in self.children.get(parent, ())
+            for c in self.box_children.get(parent or "", ())
             if c in self.nodes and not self.nodes[c].auto_placed
         ]
         start = max([pr.top() + HEADER + 6, *[b + GAP for b in laid]])
@@ -262,7 +262,7 @@ class DesignScene(QGraphicsScene):
         ends = edge_ends(element)
         if ends is not None:
             label = _wan_label(element) if isinstance(element, WanLink) else ""
-            kind = element.kind  # type: ignore[attr-defined]
+            kind = element.kind
             self._add_edge(element.id, kind, ends[0], ends[1], element.id, label)
         keys = []
         for relation in relations_of(element):
@@ -282,14 +282,14 @@ class DesignScene(QGraphicsScene):
     def _count_disks(self, vm_id: str | None) -> None:
         node = self.nodes.get(vm_id) if vm_id else None
         if node is not None and node.kind == "vm":
-            node.disk_count = len(self.children.get(vm_id, ()))  # type: ignore[arg-type]
+            node.disk_count = len(self.box_children.get(vm_id, ()))  # type: ignore[arg-type]
             node.update()
 
     def _end_node(self, element_id: str) -> NodeItem | None:
         """The box a line ends on: the element's own, or a disk's VM."""
         node = self.nodes.get(element_id)
-        if node is None and element_id in self.parent:
-            parent = self.parent[element_id]
+        if node is None and element_id in self.box_parent:
+            parent = self.box_parent[element_id]
             node = self.nodes.get(parent) if parent else None
         return node
 
@@ -331,9 +331,9 @@ class DesignScene(QGraphicsScene):
         node = self.nodes.pop(element_id, None)
         if node is not None:
             self.removeItem(node)
-        parent = self.parent.pop(element_id, None)
+        parent = self.box_parent.pop(element_id, None)
         if parent is not None:
-            self.children[parent].discard(element_id)
+            self.box_children[parent].discard(element_id)
         self._marks.pop(element_id, None)
 
     # -- document events -------------------------------------------------------------
@@ -352,16 +352,16 @@ class DesignScene(QGraphicsScene):
     def _on_added(self, ids: Iterable[str]) -> None:
         doc = self.session.document
         elements = [e for e in (doc.get(i) for i in ids) if e is not None]
-        boxes = [e for e in elements if e.kind not in EDGE_KINDS]  # type: ignore[attr-defined]
+        boxes = [e for e in elements if e.kind not in EDGE_KINDS]
         for element in boxes:
             parent = parent_of(element)
-            self.parent[element.id] = parent
+            self.box_parent[element.id] = parent
             if parent is not None:
-                self.children[parent].add(element.id)
-        boxes.sort(key=lambda e: (e.id not in doc.design.layout, z_of(e.kind)))  # type: ignore[attr-defined]
+                self.box_children[parent].add(element.id)
+        boxes.sort(key=lambda e: (e.id not in doc.design.layout, z_of(e.kind)))
         for element in boxes:
-            if element.kind == "virtual_disk":  # type: ignore[attr-defined]
-                self._count_disks(self.parent.get(element.id))
+            if element.kind == "virtual_disk":
+                self._count_disks(self.box_parent.get(element.id))
             else:
                 self._add_node(element)
         for element in elements:
@@ -377,9 +377,9 @@ class DesignScene(QGraphicsScene):
             self._disk_wanted.discard(element_id)
             if element_id in self.edges:
                 self._remove_edge(element_id)
-            parent = self.parent.get(element_id)
+            parent = self.box_parent.get(element_id)
             self._remove_node(element_id)
-            self.children.pop(element_id, None)
+            self.box_children.pop(element_id, None)
             self._count_disks(parent)
             self._child_rects.pop(element_id, None)
             if parent is not None:
@@ -389,12 +389,12 @@ class DesignScene(QGraphicsScene):
         element = self.session.document.get(event.id)
         if element is None:
             return
-        if event.field == "vm" and element.kind == "virtual_disk":  # type: ignore[attr-defined]
-            old_parent = self.parent.get(event.id)
+        if event.field == "vm" and element.kind == "virtual_disk":
+            old_parent = self.box_parent.get(event.id)
             if old_parent is not None:
-                self.children[old_parent].discard(event.id)
-            self.parent[event.id] = element.vm  # type: ignore[attr-defined]
-            self.children[element.vm].add(event.id)  # type: ignore[attr-defined]
+                self.box_children[old_parent].discard(event.id)
+            self.box_parent[event.id] = element.vm  # type: ignore[attr-defined]
+            self.box_children[element.vm].add(event.id)  # type: ignore[attr-defined]
             self._count_disks(old_parent)
             self._count_disks(element.vm)  # type: ignore[attr-defined]
             self.update_edges([event.id])
@@ -403,13 +403,13 @@ class DesignScene(QGraphicsScene):
             node.set_element(element)
             if event.field in PARENT_FIELDS:
                 new_parent = parent_of(element)
-                old_parent = self.parent.get(event.id)
+                old_parent = self.box_parent.get(event.id)
                 if new_parent != old_parent:
                     if old_parent is not None:
-                        self.children[old_parent].discard(event.id)
+                        self.box_children[old_parent].discard(event.id)
                     if new_parent is not None:
-                        self.children[new_parent].add(event.id)
-                    self.parent[event.id] = new_parent
+                        self.box_children[new_parent].add(event.id)
+                    self.box_parent[event.id] = new_parent
                     self._forget_summaries([event.id, old_parent or ""])
                     if node.auto_placed:
                         self._place(event.id)
@@ -436,14 +436,14 @@ class DesignScene(QGraphicsScene):
                 moved.append(element_id)
         # Auto-placed content follows its container.
         for element_id in moved:
-            for child in self.children.get(element_id, ()):
+            for child in self.box_children.get(element_id, ()):
                 if self.nodes.get(child) is not None and self.nodes[child].auto_placed:
                     self._reflow(child)
         self._forget_summaries(moved)
 
     def _reflow(self, element_id: str) -> None:
         self._place(element_id)
-        for child in self.children.get(element_id, ()):
+        for child in self.box_children.get(element_id, ()):
             node = self.nodes.get(child)
             if node is not None and node.auto_placed:
                 self._reflow(child)
@@ -465,7 +465,7 @@ class DesignScene(QGraphicsScene):
             keys = list(self._edges_at.get(element_id, ()))
             node = self.nodes.get(element_id)
             if node is not None and node.disk_count:
-                for disk in self.children.get(element_id, ()):
+                for disk in self.box_children.get(element_id, ()):
                     keys.extend(self._edges_at.get(disk, ()))
             for key in keys:
                 edge = self.edges[key]
@@ -504,7 +504,9 @@ class DesignScene(QGraphicsScene):
                     wanted.add(element_id)
                 continue
             if node.kind == "vm":
-                wanted.update(c for c in self.children.get(element_id, ()) if c in self._disk_lun)
+                wanted.update(
+                    c for c in self.box_children.get(element_id, ()) if c in self._disk_lun
+                )
             elif node.kind == "lun":
                 wanted.update(d for d, lun in self._disk_lun.items() if lun == element_id)
         wanted &= set(self._disk_lun)
@@ -523,8 +525,8 @@ class DesignScene(QGraphicsScene):
             mark = self._marks.get(element_id)
             marker = (mark[0], mark[1]) if mark else None
             node = self.nodes.get(element_id)
-            if node is None and element_id in self.parent:  # a disk: shown on its VM
-                vm = self.parent[element_id]
+            if node is None and element_id in self.box_parent:  # a disk: shown on its VM
+                vm = self.box_parent[element_id]
                 node = self.nodes.get(vm) if vm else None
                 if node is not None:
                     element_id = node.element_id
@@ -532,7 +534,7 @@ class DesignScene(QGraphicsScene):
                     marker = (mark[0], mark[1]) if mark else None
             if node is not None:
                 node.selected = element_id in chosen or any(
-                    c in chosen for c in self.children.get(element_id, ()) if node.disk_count
+                    c in chosen for c in self.box_children.get(element_id, ()) if node.disk_count
                 )
                 node.marker = marker
                 node.setToolTip(mark[2] if mark else "")
@@ -550,7 +552,7 @@ class DesignScene(QGraphicsScene):
             for element_id in finding.elements:
                 if element_id not in self.nodes and element_id not in self.edges:
                     # A disk's finding shows on its VM.
-                    parent = self.parent.get(element_id)
+                    parent = self.box_parent.get(element_id)
                     element_id = parent if parent in self.nodes else element_id
                 if element_id not in shown:
                     shown.add(element_id)
@@ -592,7 +594,7 @@ class DesignScene(QGraphicsScene):
         """Drop the cached summaries of these boxes and of the boxes they sit in."""
         for element_id in ids:
             self._child_rects.pop(element_id, None)
-            parent = self.parent.get(element_id)
+            parent = self.box_parent.get(element_id)
             if parent is not None:
                 self._child_rects.pop(parent, None)
 
@@ -603,13 +605,14 @@ class DesignScene(QGraphicsScene):
             origin = self.nodes[element_id].pos()
             rects = [
                 self.nodes[c].scene_rect().translated(-origin)
-                for c in self.children.get(element_id, ())
+                for c in self.box_children.get(element_id, ())
                 if c in self.nodes and self.nodes[c].kind in DETAIL_KINDS
             ]
             self._child_rects[element_id] = rects
         return rects
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        rect = QRectF(rect)
         painter.fillRect(rect, self.theme.background)
         if not self.show_grid:
             return

@@ -79,8 +79,9 @@ class DesignView(QGraphicsView):
         for item in self.design_scene.items(rect, Qt.ItemSelectionMode.ContainsItemShape):
             if not item.isVisible():
                 continue
-            if isinstance(item, NodeItem) or (isinstance(item, EdgeItem) and item.element_id):
-                found.add(item.element_id)
+            element_id = item.element_id if isinstance(item, NodeItem | EdgeItem) else None
+            if element_id is not None:
+                found.add(element_id)
         doc = self.session.document
         return sorted(found, key=doc.position_of)
 
@@ -110,7 +111,7 @@ class DesignView(QGraphicsView):
         scene = self.design_scene
         bounds = QRectF()
         for node in scene.nodes.values():
-            if node.parentItem() is None and scene.parent.get(node.element_id) is None:
+            if node.parentItem() is None and scene.box_parent.get(node.element_id) is None:
                 bounds = bounds.united(node.scene_rect())
         if bounds.isEmpty():
             bounds = scene.itemsBoundingRect()
@@ -254,7 +255,7 @@ class DesignView(QGraphicsView):
 
     # -- keys --------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
+        key = Qt.Key(event.key())
         if key == Qt.Key.Key_Escape:
             if self._interaction is not None:
                 interaction, self._interaction = self._interaction, None
@@ -497,7 +498,9 @@ class DesignView(QGraphicsView):
 
     def auto_layout(self) -> None:
         new = auto_layout(self.session.design)
-        if new and self.session.push(MoveElements(new, text="Auto-layout by site")):
+        # None entries clear a layout entry (Document.set_layout accepts them).
+        command = MoveElements(new, text="Auto-layout by site")  # type: ignore[arg-type]
+        if new and self.session.push(command):
             self.zoom_fit()
 
 

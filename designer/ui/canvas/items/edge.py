@@ -47,8 +47,10 @@ def clip_to_rect(inside: QPointF, outside: QPointF, rect: QRectF) -> QPointF:
 class _LabelItem(QGraphicsSimpleTextItem):
     """Text on a pill of the canvas colour, readable over lines and boxes."""
 
-    def paint(self, painter, option, widget=None) -> None:  # type: ignore[no-untyped-def]
-        theme = self.parentItem()._theme  # type: ignore[union-attr]
+    theme: Theme
+
+    def paint(self, painter, option, widget=None) -> None:
+        theme = self.theme
         background = QColor(theme.background)
         background.setAlpha(225)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -56,7 +58,7 @@ class _LabelItem(QGraphicsSimpleTextItem):
         painter.drawRoundedRect(self.boundingRect().adjusted(-3, -1, 3, 1), 3, 3)
         super().paint(painter, option, widget)
 
-    def boundingRect(self) -> QRectF:  # noqa: N802
+    def boundingRect(self) -> QRectF:
         return super().boundingRect().adjusted(-3, -1, 3, 1)
 
 
@@ -96,6 +98,7 @@ class EdgeItem(QGraphicsPathItem):
         self._label: QGraphicsSimpleTextItem | None = None
         if label:
             self._label = _LabelItem(label, self)
+            self._label.theme = theme
             self._label.setFont(theme.small_font if style_key != "wan_link" else theme.font)
             self._label.setBrush(theme.text)
         self._line = QLineF()
@@ -151,7 +154,7 @@ class EdgeItem(QGraphicsPathItem):
         # A selected or flagged line comes above the boxes it passes behind.
         self.setZValue(max(self._z, 3.5) if selected or marker is not None else self._z)
 
-    def paint(self, painter, option, widget=None) -> None:  # type: ignore[no-untyped-def]
+    def paint(self, painter, option, widget=None) -> None:
         super().paint(painter, option, widget)
         if self.marker is None:
             return
@@ -175,7 +178,7 @@ class EdgeItem(QGraphicsPathItem):
             painter.setPen(QColor("white"))
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(count))
 
-    def boundingRect(self) -> QRectF:  # noqa: N802
+    def boundingRect(self) -> QRectF:
         # Room for the findings badge drawn at the middle.
         return super().boundingRect().adjusted(-40, -40, 40, 40)
 

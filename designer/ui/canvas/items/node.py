@@ -85,7 +85,7 @@ class NodeItem(QGraphicsRectItem):
         super().__init__(0.0, 0.0, rect.width(), rect.height())
         self._scene = scene
         self.element_id = element.id
-        self.kind: str = element.kind  # type: ignore[attr-defined]
+        self.kind: str = element.kind
         self.container = self.kind in CONTAINER_KINDS
         self.name = element.name
         self._element = element
