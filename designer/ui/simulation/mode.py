@@ -6,6 +6,7 @@ session refuses every command (the design and the undo stack stay as they were).
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
@@ -80,7 +81,7 @@ class SimulationMode(QObject):
         self.docks: list[QDockWidget] = []
         for title, name, widget, area in (
             ("Timeline", "TimelineDock", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea),
-            ("Results", "ResultsDock", self.results, Qt.DockWidgetArea.BottomDockWidgetArea),
+            ("Results", "ResultsDock", self.results, Qt.DockWidgetArea.RightDockWidgetArea),
             (
                 "Single points of failure",
                 "SpofDock",
@@ -93,15 +94,17 @@ class SimulationMode(QObject):
             dock.setWidget(widget)
             window.addDockWidget(area, dock)
             self.docks.append(dock)
-        window.tabifyDockWidget(self.docks[0], self.docks[1])
-        self.docks[0].raise_()
-        window.resizeDocks([self.docks[0]], [260], Qt.Orientation.Vertical)
+        # Side by side, never tabified: tab bars of hidden tabified docks linger.
+        window.resizeDocks([self.docks[0]], [240], Qt.Orientation.Vertical)
+        window.resizeDocks([self.docks[1]], [460], Qt.Orientation.Horizontal)
         self.scenarios = ScenarioActions(self)
         self.bar.save_requested.connect(self.scenarios.save_current)
         self.bar.run_all_requested.connect(self.scenarios.run_all)
         self.bar.report_requested.connect(self.scenarios.export_report)
         view.viewport().installEventFilter(self)
         view.installEventFilter(self)
+        self._saved_state: object | None = None
+        self._hidden: list[QDockWidget] = []
         self._on_mode(False)
 
     @property
@@ -115,9 +118,34 @@ class SimulationMode(QObject):
     def _on_mode(self, active: bool) -> None:
         if self.action.isChecked() != active:
             self.action.setChecked(active)
+        window = self.window
+        if active:
+            # The editing docks make way for the simulation's; leaving restores them.
+            self._saved_state = window.saveState()
+            self._hidden = [
+                dock
+                for dock in window.findChildren(QDockWidget)
+                if dock not in self.docks
+                and dock.objectName() != "OverviewDock"
+                and dock.isVisible()
+            ]
+            for dock in self._hidden:
+                dock.hide()
         self.toolbar.setVisible(active)
         for dock in self.docks:
             dock.setVisible(active)
+        if active:
+            self.window.resizeDocks([self.docks[0]], [240], Qt.Orientation.Vertical)
+            self.window.resizeDocks([self.docks[1]], [460], Qt.Orientation.Horizontal)
+        elif self._saved_state is not None:
+            window.restoreState(self._saved_state)
+            for dock in self._hidden:
+                dock.show()
+            self.toolbar.setVisible(False)
+            for dock in self.docks:
+                dock.hide()
+            self._saved_state = None
+            self._hidden = []
         if active:
             self.session.set_selection([])
             self._status("Simulation mode: click an element to fail it (F5 to leave)")
@@ -131,7 +159,8 @@ class SimulationMode(QObject):
 
     # -- input while simulating -----------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self.controller.active:
+        # Events keep coming while the window is torn down; the view may be gone.
+        if not self.controller.active or not shiboken6.isValid(self.view):
             return False
         kind = event.type()
         if watched is self.view.viewport():
