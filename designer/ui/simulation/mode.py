@@ -6,8 +6,11 @@ session refuses every command (the design and the undo stack stay as they were).
 
 from __future__ import annotations
 
+from functools import partial
+from typing import TYPE_CHECKING
+
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -25,6 +28,10 @@ from designer.ui.simulation.scenario_bar import ScenarioBar
 from designer.ui.simulation.scenarios import ScenarioActions
 from designer.ui.simulation.spof_panel import SpofPanel
 from designer.ui.simulation.timeline import TimelinePanel
+
+if TYPE_CHECKING:
+    from designer.ui.canvas.scene import DesignScene
+    from designer.ui.session import EditorSession
 
 __all__ = ["SIMULATE_SHORTCUT", "SimulationMode", "element_at"]
 
@@ -49,7 +56,13 @@ def element_at(scene: object, view: QGraphicsView, pos: object) -> str | None:
 class SimulationMode(QObject):
     """Adds simulation mode to a window that has a session, a design scene and a view."""
 
-    def __init__(self, window: QMainWindow, session, scene, view: QGraphicsView) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self,
+        window: QMainWindow,
+        session: EditorSession,
+        scene: DesignScene,
+        view: QGraphicsView,
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.session = session
@@ -103,7 +116,7 @@ class SimulationMode(QObject):
         self.bar.report_requested.connect(self.scenarios.export_report)
         view.viewport().installEventFilter(self)
         view.installEventFilter(self)
-        self._saved_state: object | None = None
+        self._saved_state: QByteArray | None = None
         self._hidden: list[QDockWidget] = []
         self._on_mode(False)
 
@@ -217,7 +230,7 @@ class SimulationMode(QObject):
                 verb = "Restore" if sp in failed else "Fail"
                 menu.addAction(
                     f"{verb} storage processor {slot}",
-                    lambda sp=sp: self.controller.click(sp, add=True),
+                    partial(self.controller.click, sp, add=True),
                 )
         if element.kind == "mailbox_database":
             menu.addAction(

@@ -40,16 +40,16 @@ class ScenarioBar(QWidget):
         style = self.style()
         self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
         self._pause_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
-        self.play_button = QToolButton(text="Play")
+        self.play_button = _tool_button("Play")
         self.play_button.setIcon(self._play_icon)
         self.play_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.play_button.setToolTip("Play / pause the timeline (Space)")
         self.play_button.clicked.connect(controller.toggle_play)
-        self.back_button = QToolButton(text="Previous event")
+        self.back_button = _tool_button("Previous event")
         self.back_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward))
         self.back_button.setToolTip("Previous event")
         self.back_button.clicked.connect(controller.step_back)
-        self.next_button = QToolButton(text="Next event")
+        self.next_button = _tool_button("Next event")
         self.next_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward))
         self.next_button.setToolTip("Next event")
         self.next_button.clicked.connect(controller.step_forward)
@@ -68,14 +68,14 @@ class ScenarioBar(QWidget):
         self.clock = QLabel("T+0:00")
         self.clock.setMinimumWidth(70)
         self.mailboxes = QLabel()
-        clear = QToolButton(text="Clear")
+        clear = _tool_button("Clear")
         clear.setToolTip("Remove every step")
         clear.clicked.connect(controller.clear)
-        save = QToolButton(text="Save scenario…")
+        save = _tool_button("Save scenario…")
         save.clicked.connect(self.save_requested)
-        run_all = QToolButton(text="Run all scenarios")
+        run_all = _tool_button("Run all scenarios")
         run_all.clicked.connect(self.run_all_requested)
-        report = QToolButton(text="Report…")
+        report = _tool_button("Report…")
         report.setToolTip("Export a scenario report as HTML")
         report.clicked.connect(self.report_requested)
         self.hint = QLabel(
@@ -119,8 +119,12 @@ class ScenarioBar(QWidget):
         for number, step in enumerate(self.controller.steps):
             element = names.get(step.target) if step.target else None
             what = element.name if element else (step.target or "")
-            verb = step.admin_action.replace("_", " ") if step.action == "admin" else step.action
-            chip = QToolButton(text=f"{format_duration(step.at_s)} {verb} {what}  ✕")
+            verb = (
+                (step.admin_action or "").replace("_", " ")
+                if step.action == "admin"
+                else step.action
+            )
+            chip = _tool_button(f"{format_duration(step.at_s)} {verb} {what}  ✕")
             chip.setToolTip("Remove this step")
             chip.setObjectName(f"step-{number}")
             chip.clicked.connect(lambda _=False, n=number: self.controller.remove_step(n))
@@ -170,6 +174,12 @@ class ScenarioBar(QWidget):
         if not self._syncing:
             self.controller.pause()
             self.controller.set_time(self.controller.duration * value / 1000)
+
+
+def _tool_button(text: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    return button
 
 
 def _clear(layout: QHBoxLayout) -> None:

@@ -18,6 +18,7 @@ from designer.simulation import SimulationError, SimulationResult
 from designer.ui.simulation.results_table import format_duration
 
 if TYPE_CHECKING:
+    from designer.ui.simulation.controller import SimulationController
     from designer.ui.simulation.mode import SimulationMode
 
 __all__ = ["ScenarioActions", "key_moments", "render_report"]
@@ -45,7 +46,7 @@ class ScenarioActions:
         self.mode = mode
 
     @property
-    def controller(self):  # type: ignore[no-untyped-def]
+    def controller(self) -> SimulationController:
         return self.mode.controller
 
     def save_current(self, name: str | None = None) -> bool:
@@ -135,7 +136,7 @@ def _png(image: QImage) -> str:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, b"PNG")
     return base64.b64encode(bytes(data.data())).decode("ascii")
 
 

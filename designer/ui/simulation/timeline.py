@@ -158,6 +158,6 @@ class TimelinePanel(QWidget):
             self.controller.pause()
             self.controller.set_time(float(line.value()))
 
-    def _on_point_clicked(self, _item: object, points: list) -> None:  # type: ignore[type-arg]
+    def _on_point_clicked(self, _item: object, points: list[pg.SpotItem]) -> None:
         if points:
             self.controller.set_time(float(points[0].pos().x()))
