@@ -38,6 +38,7 @@ from designer.document import MoveElements, SetProperty
 from designer.persistence import save
 from designer.ui.canvas.items.node import NodeItem
 from designer.ui.canvas.scene import DesignScene
+from designer.ui.app import apply_runtime_settings
 from designer.ui.main_window import MainWindow
 from designer.ui.session import EditorSession
 
@@ -144,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default="25k")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_runtime_settings()  # as `dr-designer gui` does
     design = generate_design(args.scale)
     tmp = Path(tempfile.mkdtemp(prefix="bench-gui-"))
     path = tmp / "big.json"

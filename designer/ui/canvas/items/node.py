@@ -31,7 +31,7 @@ from designer.domain.elements import (
     VirtualMachine,
     VsphereCluster,
 )
-from designer.ui.canvas.kinds import CONTAINER_KINDS, HEADER
+from designer.ui.canvas.kinds import CONTAINER_KINDS, DETAIL_KINDS, HEADER
 from designer.ui.icons import icon_image
 
 if TYPE_CHECKING:
@@ -158,9 +158,13 @@ class NodeItem(QGraphicsRectItem):
         r = self.rect()
         body, header, border, accent = theme.kind_style(self.kind)
         if lod < 0.12:
+            # Far out (and in the Overview's minimap): a VM, LUN or database is one of
+            # the rectangles its box draws in a single call; return at once.
+            if self.kind in DETAIL_KINDS:
+                return
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             painter.fillRect(r, header if self.container else accent)
-            if self.container and not self._scene.detail_visible:
+            if self.container:
                 self._paint_summary(painter, accent)
             if self.selected or self.marker:
                 self._paint_outline(painter, r)
