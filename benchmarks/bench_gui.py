@@ -36,9 +36,9 @@ from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QGraphicsScene
 from benchmarks.generate import generate_design
 from designer.document import MoveElements, SetProperty
 from designer.persistence import save
+from designer.ui.app import apply_runtime_settings
 from designer.ui.canvas.items.node import NodeItem
 from designer.ui.canvas.scene import DesignScene
-from designer.ui.app import apply_runtime_settings
 from designer.ui.main_window import MainWindow
 from designer.ui.session import EditorSession
 
