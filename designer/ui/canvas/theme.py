@@ -110,5 +110,5 @@ class Theme:
             accent = accent.lighter(140)
         pen = QPen(accent, width, style)
         pen.setCosmetic(True)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         return pen

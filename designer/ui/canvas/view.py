@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import atexit
 
-from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
@@ -40,6 +40,9 @@ __all__ = ["DETAIL_SCALE", "KIND_MIME", "DesignView"]
 KIND_MIME = "application/x-dr-designer-kind"
 #: Below this zoom, VMs, LUNs, disks and databases are summarised by their box.
 DETAIL_SCALE = 0.3
+#: At most this many VMs, LUNs and databases in view are drawn one by one (a frame's
+#: worth of painting); beyond it their boxes summarise them.
+DETAIL_BUDGET = 400
 MIN_SCALE, MAX_SCALE = 0.01, 8.0
 
 
@@ -66,6 +69,11 @@ class DesignView(QGraphicsView):
         self.snap_to_grid = True
         self._interaction: Interaction | None = None
         self._space = False
+        # Scrolling re-decides the level of detail, at most every 60 ms.
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(60)
+        self._detail_timer.timeout.connect(self._apply_detail)
         session.focus_requested.connect(self.reveal)
 
     # -- helpers ---------------------------------------------------------------------
@@ -137,8 +145,32 @@ class DesignView(QGraphicsView):
             )
 
     def _update_detail(self) -> None:
-        self.design_scene.set_detail_visible(self.scale_factor >= DETAIL_SCALE)
+        self._apply_detail()
         self.zoom_changed.emit(self.scale_factor)
+
+    def _apply_detail(self) -> None:
+        """Show VMs, LUNs and databases when they are legible and few enough to paint
+        within a frame; otherwise their boxes summarise them."""
+        scene = self.design_scene
+        visible = self.scale_factor >= DETAIL_SCALE
+        if visible and self.scale_factor < 1.0:
+            rect = self.mapToScene(self.viewport().rect()).boundingRect()
+            count = 0
+            for item in scene.items(rect):
+                if isinstance(item, NodeItem) and item.container:
+                    count += len(scene.child_rects(item.element_id))
+                    if count > DETAIL_BUDGET:
+                        visible = False
+                        break
+        scene.set_detail_visible(visible)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self._detail_timer.start()
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        self._detail_timer.start()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:

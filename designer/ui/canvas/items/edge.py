@@ -7,7 +7,7 @@ import math
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPainterPathStroker, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsSimpleTextItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem
 
 from designer.domain.design import Severity
 from designer.ui.canvas.theme import Theme
@@ -44,6 +44,32 @@ def clip_to_rect(inside: QPointF, outside: QPointF, rect: QRectF) -> QPointF:
             if 0 < t < best and rect.left() - 1e-6 <= inside.x() + t * dx <= rect.right() + 1e-6:
                 best = t
     return QPointF(inside.x() + best * dx, inside.y() + best * dy)
+
+
+def _clip_line(line: QLineF, rect: QRectF) -> QLineF | None:
+    """The part of ``line`` inside ``rect`` (Liang–Barsky), or None."""
+    x0, y0, dx, dy = line.x1(), line.y1(), line.dx(), line.dy()
+    t0, t1 = 0.0, 1.0
+    for p, q in (
+        (-dx, x0 - rect.left()),
+        (dx, rect.right() - x0),
+        (-dy, y0 - rect.top()),
+        (dy, rect.bottom() - y0),
+    ):
+        if p == 0:
+            if q < 0:
+                return None
+            continue
+        t = q / p
+        if p < 0:
+            if t > t1:
+                return None
+            t0 = max(t0, t)
+        else:
+            if t < t0:
+                return None
+            t1 = min(t1, t)
+    return QLineF(x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy)
 
 
 class _LabelItem(QGraphicsSimpleTextItem):
@@ -108,6 +134,8 @@ class EdgeItem(QGraphicsPathItem):
             self._label.setFont(theme.small_font if style_key != "wan_link" else theme.font)
             self._label.setBrush(theme.text)
         self._line = QLineF()
+        self._arrow = QPolygonF()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
     def set_label(self, text: str) -> None:
         if self._label is not None:
@@ -133,7 +161,10 @@ class EdgeItem(QGraphicsPathItem):
             right = QPointF(
                 p2.x() + size * math.cos(angle - 0.4), p2.y() + size * math.sin(angle - 0.4)
             )
-            path.addPolygon(QPolygonF([p2, left, right, p2]))
+            self._arrow = QPolygonF([p2, left, right, p2])
+            path.addPolygon(self._arrow)
+        else:
+            self._arrow = QPolygonF()
         self.setPath(path)
         self._place_label()
 
@@ -161,7 +192,16 @@ class EdgeItem(QGraphicsPathItem):
         self.setZValue(max(self._z, 3.5) if selected or marker is not None else self._z)
 
     def paint(self, painter, option, widget=None) -> None:
-        super().paint(painter, option, widget)
+        # Stroke only the part of the line in the exposed area: Qt strokes a cosmetic
+        # line over its whole length before clipping (a millisecond for a WAN link
+        # across a big drawing).
+        segment = _clip_line(self._line, option.exposedRect.adjusted(-20, -20, 20, 20))
+        painter.setPen(self.pen())
+        if segment is not None:
+            painter.drawLine(segment)
+        if not self._arrow.isEmpty():
+            painter.setBrush(self.brush())
+            painter.drawPolygon(self._arrow)
         if self.marker is None:
             return
         # A findings badge at the middle of the line (its colour alone could read as

@@ -197,9 +197,13 @@ class NodeItem(QGraphicsRectItem):
     def _paint_summary(self, painter: QPainter, accent: QColor) -> None:
         rects = self._scene.child_rects(self.element_id)
         if rects:
+            # Hundreds of small rectangles: antialiasing them costs more than it shows.
+            smooth = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(accent)
             painter.drawRects(rects)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
             painter.setPen(self._scene.theme.kind_style(self.kind)[2])
             painter.setBrush(self._scene.theme.kind_style(self.kind)[0])
 
