@@ -6,7 +6,7 @@ from __future__ import annotations
 import atexit
 
 from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
 from designer.document import (
@@ -168,7 +168,7 @@ class DesignView(QGraphicsView):
         super().scrollContentsBy(dx, dy)
         self._detail_timer.start()
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._detail_timer.start()
 
