@@ -34,6 +34,8 @@ class Command:
     """Base of the undoable edits."""
 
     text = "Edit"
+    #: Something the user should be told after the edit (the status bar shows it).
+    status_note = ""
     #: Commands with the same non-negative merge id may merge (see merge_with).
     merge_id = -1
 
@@ -120,6 +122,12 @@ class RemoveElements(Command):
 
     def redo(self, doc: Document) -> None:
         doomed, edits = plan_removal(doc, self.ids)
+        if len(doomed) > len(self.ids):
+            # Say what goes with it: the undo history and the status bar show this text.
+            first = doc.get(self.ids[0]) if len(self.ids) == 1 else None
+            what = first.describe() if first else _plural(len(self.ids), "element")
+            self.text = f"Remove {what} and {_plural(len(doomed) - len(self.ids), 'dependent')}"
+            self.status_note = f"{self.text} (what ran on or in it); Undo brings them back"
         self._edited = doc.replace_elements(list(edits.values())) if edits else []
         self._removed = doc.remove_elements(doomed)
 

@@ -111,6 +111,8 @@ class EditorSession(QObject):
             self.status_message.emit(str(exc))
             return False
         self.undo_stack.push(QtCommand(self, command))
+        if command.status_note:
+            self.status_message.emit(command.status_note)
         return True
 
     @property

@@ -61,7 +61,10 @@ def test_remove_cascades_and_undo_restores_exactly() -> None:
     doc = Document(dag_design())
     stack = UndoStack(doc)
     before = doc.design
-    stack.push(RemoveElements(["h1"]))
+    removal = RemoveElements(["h1"])
+    stack.push(removal)
+    assert removal.text == "Remove ESXi host esx01 and 2 dependents"
+    assert "Undo" in removal.status_note
     ids = {e.id for e in doc.design.elements}
     assert "h1" not in ids and "m1" not in ids and "d1" not in ids, "dependents go too"
     dag = doc.get("dag")

@@ -5,9 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSlider,
     QStyle,
     QToolButton,
@@ -32,8 +35,18 @@ class ScenarioBar(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.setObjectName("ScenarioBar")
-        self.steps_row = QHBoxLayout()
+        # The steps scroll sideways rather than widen the window.
+        self.steps_widget = QWidget()
+        self.steps_row = QHBoxLayout(self.steps_widget)
+        self.steps_row.setContentsMargins(0, 0, 0, 0)
         self.steps_row.setSpacing(4)
+        self.steps_scroll = QScrollArea()
+        self.steps_scroll.setWidget(self.steps_widget)
+        self.steps_scroll.setWidgetResizable(True)
+        self.steps_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.steps_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.steps_scroll.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.steps_scroll.setMinimumWidth(120)
         self.actions_row = QHBoxLayout()
         self.actions_row.setSpacing(4)
         self.action_buttons: dict[str, QPushButton] = {}
@@ -78,16 +91,18 @@ class ScenarioBar(QWidget):
         report = _tool_button("Report…")
         report.setToolTip("Export a scenario report as HTML")
         report.clicked.connect(self.report_requested)
-        self.hint = QLabel(
-            "Click an element to fail it · Shift-click to fail several · click again to restore"
+        self.hint = QLabel("Click an element to fail it")
+        self.hint.setToolTip(
+            "Click an element to fail it · Shift-click to fail several at once · click a "
+            "failed element to restore it · right-click an array for its storage processors"
         )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 3, 6, 3)
         title = QLabel("<b>Scenario</b>")
         layout.addWidget(title)
-        layout.addLayout(self.steps_row)
+        self.steps_row.addStretch(1)
+        layout.addWidget(self.steps_scroll, 1)
         layout.addWidget(self.hint)
-        layout.addStretch(1)
         layout.addLayout(self.actions_row)
         for widget in (
             self.back_button,
@@ -115,6 +130,7 @@ class ScenarioBar(QWidget):
 
     def refresh(self) -> None:
         _clear(self.steps_row)
+        self.steps_row.addStretch(1)
         names = self.controller.session.document
         for number, step in enumerate(self.controller.steps):
             element = names.get(step.target) if step.target else None
@@ -128,7 +144,7 @@ class ScenarioBar(QWidget):
             chip.setToolTip("Remove this step")
             chip.setObjectName(f"step-{number}")
             chip.clicked.connect(lambda _=False, n=number: self.controller.remove_step(n))
-            self.steps_row.addWidget(chip)
+            self.steps_row.insertWidget(self.steps_row.count() - 1, chip)
             chip.show()
         self.hint.setVisible(not self.controller.steps)
         self._refresh_actions()
@@ -138,10 +154,12 @@ class ScenarioBar(QWidget):
         _clear(self.actions_row)
         self.action_buttons = {}
         state = self.controller.state() if self.controller.active else None
+        names = self.controller.session.document
         for action in state.actions if state is not None else ():
-            button = QPushButton(action.label)
+            button = QPushButton(short_label(action, names))
             button.setObjectName(f"action-{action.key}")
             button.setToolTip(f"Administrator action: {action.label}")
+            button.setMaximumWidth(ACTION_BUTTON_MAX_WIDTH)
             button.setStyleSheet("QPushButton { font-weight: bold; }")
             button.clicked.connect(lambda _=False, a=action: self._take(a))
             self.actions_row.addWidget(button)
@@ -174,6 +192,18 @@ class ScenarioBar(QWidget):
         if not self._syncing:
             self.controller.pause()
             self.controller.set_time(self.controller.duration * value / 1000)
+
+
+#: The scenario bar must fit the window: long action labels go to the tooltip.
+ACTION_BUTTON_MAX_WIDTH = 240
+
+
+def short_label(action: Action, names: object) -> str:
+    """ "Switchover DAG01" for "datacenter switchover of DAG DAG01 with the alternate…"."""
+    element = names.get(action.target) if hasattr(names, "get") else None  # type: ignore[attr-defined]
+    target = element.name if element is not None else action.target
+    verb = action.name.replace("_", " ").capitalize()
+    return f"{verb}: {target}"
 
 
 def _tool_button(text: str) -> QToolButton:

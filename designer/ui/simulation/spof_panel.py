@@ -75,7 +75,7 @@ class SpofPanel(QWidget):
         self.summary = QLabel("")
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(
-            ["Element", "Mailboxes affected", "Users cut off", "Needs action"]
+            ["Element", "Mailboxes", "Users cut off", "Admin action"]
         )
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
