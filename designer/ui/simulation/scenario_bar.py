@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.document import Document
 from designer.simulation import Action
 from designer.ui.simulation.controller import SPEEDS, SimulationController
 from designer.ui.simulation.results_table import format_duration
