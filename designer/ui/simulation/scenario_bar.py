@@ -199,9 +199,9 @@ class ScenarioBar(QWidget):
 ACTION_BUTTON_MAX_WIDTH = 240
 
 
-def short_label(action: Action, names: object) -> str:
-    """ "Switchover DAG01" for "datacenter switchover of DAG DAG01 with the alternate…"."""
-    element = names.get(action.target) if hasattr(names, "get") else None  # type: ignore[attr-defined]
+def short_label(action: Action, names: Document) -> str:
+    """The button text: "Switchover: DAG01" (the full label goes to the tooltip)."""
+    element = names.get(action.target)
     target = element.name if element is not None else action.target
     verb = action.name.replace("_", " ").capitalize()
     return f"{verb}: {target}"
