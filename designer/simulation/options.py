@@ -271,10 +271,14 @@ def database_options(
             rehome = dt["rehome_s"] * mailboxes / dt["rehome_users"]
             since = run.down_since_vm.get(vm, t)
             outage = run.repl_down_since.get(hr.id)
-            rpo = max(0.0, since - outage) if outage is not None else 0.0
+            # Asynchronous: what was still queued at the failure is lost, plus any time
+            # the replication was already down (DOMAIN §4; 003).
+            queue = float(dt.get("queue_at_failure_s", 0.0))
+            rpo = queue + (max(0.0, since - outage) if outage is not None else 0.0)
             text = (
                 f"Double-Take fails {_name(prep, vm)} over to {_name(prep, hr.target)}; "
-                f"re-homing {mailboxes:,} mailboxes"
+                f"re-homing {mailboxes:,} mailboxes; the replication queue at the failure "
+                f"(assumed {queue:g} s of changes) is lost"
             )
             if hr.failover == FailoverMode.AUTOMATIC:
                 ready = since + hr.failover_timeout_s + rehome

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sim_designs as designs
 
+from designer.catalog import timings
 from designer.domain import EsxiHost, ScenarioStep
 from designer.domain.enums import FailoverMode, MirrorMode
 from designer.simulation import SimulationError, Simulator, simulate
@@ -278,6 +279,9 @@ def test_double_take_automatic_failover_timing() -> None:
     assert db.active_on == "dst"
     # failover timeout 300 s + 14,000 mailboxes re-homed in ~7 minutes (003)
     assert db.rto_s == 300 + 420
+    # asynchronous: the queue at the failure is lost, so the RPO is not 0 (DOMAIN §4)
+    queue = timings()["double_take"]["queue_at_failure_s"]
+    assert queue > 0 and db.rpo_s == queue
 
 
 def test_double_take_manual_failover_waits_for_the_administrator() -> None:
