@@ -285,3 +285,31 @@ def test_disks_are_counted_on_their_vm_and_their_lun_line_shows_on_selection(can
     assert f"{disk.id}|lun|lun-w1" in scene.edges
     session.set_selection([])
     assert f"{disk.id}|lun|lun-w1" not in scene.edges
+
+
+def test_escape_cancels_a_connection_being_drawn(canvas, qtbot):
+    from PySide6.QtTest import QTest
+
+    session, view, _ = canvas
+    viewport = view.viewport()
+    a, b = vp(view, 100, 242), vp(view, 800, 242)
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier, a)
+    QTest.mouseMove(viewport, b)
+    qtbot.keyClick(viewport, Qt.Key.Key_Escape)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+    assert not [e for e in session.design.elements if e.kind == "mirror"]
+    assert session.undo_stack.count() == 0
+
+
+def test_a_dark_palette_gives_a_dark_canvas(canvas):
+    from PySide6.QtGui import QColor, QPalette
+
+    _session, view, _ = canvas
+    palette = QPalette(view.palette())
+    palette.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    palette.setColor(QPalette.ColorRole.Text, QColor("#e0e0e0"))
+    view.setPalette(palette)
+    theme = view.design_scene.theme
+    assert theme.dark and theme.background.lightness() < 60
+    assert view.design_scene.backgroundBrush().color() == theme.background
+    assert "vm-b1" in view.design_scene.nodes  # rebuilt, nothing lost

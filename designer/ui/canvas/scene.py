@@ -83,6 +83,12 @@ class DesignScene(QGraphicsScene):
         session.selection_changed.connect(self._on_selection)
         self.rebuild()
 
+    def set_theme(self, theme: Theme) -> None:
+        """New colours (the desktop switched light/dark): restyle every item."""
+        self.theme = theme
+        self.setBackgroundBrush(theme.background)
+        self.rebuild()
+
     # -- lookups ---------------------------------------------------------------------
     def item_for(self, element_id: str) -> NodeItem | EdgeItem | None:
         return self.nodes.get(element_id) or self.edges.get(element_id)

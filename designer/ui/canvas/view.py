@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import atexit
 
-from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
@@ -33,6 +33,7 @@ from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.items.node import NodeItem
 from designer.ui.canvas.kinds import DEFAULT_SIZE, EDGE_KINDS, HEADER
 from designer.ui.canvas.scene import DesignScene
+from designer.ui.canvas.theme import Theme
 from designer.ui.session import EditorSession
 
 __all__ = ["DETAIL_SCALE", "KIND_MIME", "DesignView"]
@@ -163,6 +164,12 @@ class DesignView(QGraphicsView):
                         visible = False
                         break
         scene.set_detail_visible(visible)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            # Light/dark switch of the desktop: colours come from the new palette.
+            self.design_scene.set_theme(Theme(self.palette()))
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
