@@ -286,7 +286,8 @@ class Simulator:
             dag_id,
             "switchover",
             f"DAG {dag.name}: datacenter switchover stops the members in the failed site "
-            f"({len(evicted)}) and restarts the DAG with {len(keep)} members"
+            f"({len(evicted)}) and restarts the DAG with {len(keep)} "
+            f"member{'' if len(keep) == 1 else 's'}"
             + (f" and the alternate witness {witness.name}" if witness else ""),
             "000 §5.2.1; [product fact]",
         )

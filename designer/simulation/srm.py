@@ -107,7 +107,7 @@ def run_recovery_plan(sim: Simulator, run: Run, plan_id: str, t: float, *, test:
             "srm_promote" if not test else "srm_test_snapshots",
             f"{prefix}: {len(promoted)} mirror targets of {len(cgs)} consistency groups "
             + ("promoted" if not test else "snapshotted, network isolated")
-            + f" (RPO {worst / 60:g} min)",
+            + f" (RPO {worst / 60:.1f} min)",
             "002",
         )
     if test:

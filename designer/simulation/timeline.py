@@ -27,9 +27,10 @@ def infrastructure_events(sim: Simulator, run: Run, prev: World, w: World, t: fl
             t,
             site_id,
             "site_down",
-            f"site {prep.sites[site_id].name} is down with {len(placed.get('hosts', []))} hosts, "
-            f"{len(placed.get('arrays', []))} arrays and "
-            f"{len(prep.links_of_site.get(site_id, []))} WAN links",
+            f"site {prep.sites[site_id].name} is down with "
+            f"{_count(len(placed.get('hosts', [])), 'host')}, "
+            f"{_count(len(placed.get('arrays', [])), 'array')} and "
+            f"{_count(len(prep.links_of_site.get(site_id, [])), 'WAN link')}",
             "DOMAIN §4",
         )
     for link_id in sorted(w.links_down - prev.links_down):
@@ -195,3 +196,8 @@ def infrastructure_events(sim: Simulator, run: Run, prev: World, w: World, t: fl
                 "secondary ages until the link returns",
                 "002 'Loss of the mirrored link'",
             )
+
+
+def _count(n: int, noun: str) -> str:
+    """ "1 host", "2 hosts"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
