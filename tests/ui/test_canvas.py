@@ -269,7 +269,9 @@ def test_a_flagged_mirror_shows_a_marker_on_its_line(canvas):
     session.push(SetProperty(mirror.id, "write_intent_log", False))
     edge = view.design_scene.edges[mirror.id]
     assert edge.marker is not None and "MV008" in edge.toolTip()
-    assert edge.zValue() > view.design_scene.nodes["lun-b2"].zValue()  # drawn above boxes
+    scene = view.design_scene
+    # Flagged, it stays under the LUN rows (never across a name) and above its array.
+    assert scene.nodes["arr-b"].zValue() < edge.zValue() < scene.nodes["lun-b2"].zValue()
     session.undo_stack.undo()
     assert edge.marker is None
 

@@ -29,6 +29,7 @@ __all__ = [
     "CONNECTABLE",
     "ChangeElements",
     "auto_layout",
+    "host_move_text",
     "plan_connection",
     "plan_reparent",
 ]
@@ -196,7 +197,7 @@ def plan_reparent(doc: Document, element_id: str, container_id: str | None) -> C
             new = element.model_copy(update={"site": container.site, "cluster": container.id})
         else:
             new = element.model_copy(update={"site": container.id, "cluster": None})
-        return ChangeElements([new], text)
+        return ChangeElements([new], host_move_text(doc, element, container))
     if isinstance(element, VsphereCluster):
         news: list[ElementBase] = [element.model_copy(update={"site": container.id})]
         for referrer in doc.referrers_of(element.id):
@@ -206,6 +207,20 @@ def plan_reparent(doc: Document, element_id: str, container_id: str | None) -> C
         return ChangeElements(news, text)
     field = CONTAINERS[kind][0]
     return ChangeElements([element.model_copy(update={field: container.id})], text)
+
+
+def host_move_text(doc: Document, host: EsxiHost, container: ElementBase) -> str:
+    """What moving ``host`` into ``container`` does, said plainly: leaving a cluster
+    takes the host out of vSphere HA and DRS, which a drag alone would hide."""
+    old = doc.get(host.cluster) if host.cluster else None
+    if not isinstance(old, VsphereCluster):
+        return f"Move {host.name} into {container.name}"
+    lost = [name for name, on in (("vSphere HA", old.ha_enabled), ("DRS", old.drs_enabled)) if on]
+    if isinstance(container, VsphereCluster):
+        return f"{host.name} moves from cluster {old.name} to cluster {container.name}"
+    where = "" if container.id == host.site else f", moves to {container.name}"
+    note = f" (no {' or '.join(lost)})" if lost else ""
+    return f"{host.name} leaves cluster {old.name}{where}{note}"
 
 
 # -- auto-layout ---------------------------------------------------------------------------

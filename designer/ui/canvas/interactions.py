@@ -110,6 +110,17 @@ class MoveInteraction(Interaction):
                 target.drop_target = True
                 target.update()
             self._target = target
+            self._announce(target)
+
+    def _announce(self, target: NodeItem | None) -> None:
+        """Say in the status bar what releasing here does to the model, before it does."""
+        if not self.roots or target is None:
+            return
+        plan = plan_reparent(self.session.document, self.roots[0], target.element_id)
+        if isinstance(plan, str):
+            self.session.status_message.emit(f"Cannot drop here: {plan}")
+        elif plan is not None:
+            self.session.status_message.emit(f"Release: {plan.text}")
 
     def finish(self, scene_pos: QPointF, view_pos: QPointF) -> None:
         self.end()
@@ -143,6 +154,8 @@ class MoveInteraction(Interaction):
         command = commands[0] if len(commands) == 1 else MacroCommand(commands[1].text, commands)
         if not self.session.push(command):
             self.scene.sync_geometry(self.moving)
+        elif len(commands) > 1:
+            self.session.status_message.emit("; ".join(c.text for c in commands[1:]))
 
     def cancel(self, reason: str = "") -> None:
         super().cancel(reason)

@@ -25,8 +25,11 @@ __all__ = [
     "DETAIL_KINDS",
     "EDGE_KINDS",
     "HEADER",
+    "PLACEMENT_TAGS",
+    "REFERENCE_FIELDS",
     "Relation",
     "edge_ends",
+    "member_ids",
     "parent_of",
     "relations_of",
     "z_of",
@@ -143,3 +146,40 @@ def relations_of(element: ElementBase) -> Iterator[Relation]:
 PARENT_FIELDS = frozenset({"site", "cluster", "host", "vm", "array", "dag"})
 #: Fields whose change redraws an element's relation lines.
 RELATION_FIELDS = frozenset({"members", "witness", "alternate_witness", "cas_arrays", "lun"})
+
+
+#: Short tags of the disk placements (DOMAIN §5 figure 001), in display order.
+PLACEMENT_TAGS: dict[str, str] = {
+    "vmdk_vmfs": "VMDK",
+    "rdm_physical": "RDM-p",
+    "rdm_virtual": "RDM-v",
+    "nas": "NAS",
+}
+
+#: Boxes drawn loose (outside any container) whose members are only references: their
+#: link lines are drawn while they are selected.
+REFERENCE_FIELDS: dict[str, tuple[str, ...]] = {
+    "consistency_group": ("mirrors",),
+    "protection_group": ("consistency_groups", "vms"),
+    "recovery_plan": ("protection_groups",),
+    "mailbox_database": ("copies",),
+    "backup": ("databases", "vms", "proxy"),
+    "exchange2007_replication": ("nodes", "databases", "target"),
+    "srm_site_pair": ("protected_site", "recovery_site"),
+    "cas_array": ("members",),
+    "file_share_witness": ("vm",),
+}
+
+
+def member_ids(element: ElementBase) -> list[str]:
+    """The elements a loose box refers to (its members), in field order, unique."""
+    found: dict[str, None] = {}
+    for field in REFERENCE_FIELDS.get(element.kind, ()):
+        value = getattr(element, field, None)
+        if value is None:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            ref = getattr(item, "member", item)  # a database copy names its member VM
+            if isinstance(ref, str):
+                found[ref] = None
+    return list(found)

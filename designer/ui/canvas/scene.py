@@ -9,7 +9,7 @@ automatic place inside their container, which is view state and never saved.
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
@@ -26,16 +26,19 @@ from designer.document.events import (
 )
 from designer.domain.design import Severity
 from designer.domain.elements import ElementBase, WanLink
-from designer.ui.canvas.items.edge import EdgeItem
-from designer.ui.canvas.items.node import NodeItem
+from designer.ui.canvas.items.edge import EdgeItem, clip_to_rect
+from designer.ui.canvas.items.node import NodeItem, disk_tags, name_tokens
 from designer.ui.canvas.kinds import (
     DEFAULT_SIZE,
     DETAIL_KINDS,
     EDGE_KINDS,
     HEADER,
     PARENT_FIELDS,
+    PLACEMENT_TAGS,
+    REFERENCE_FIELDS,
     RELATION_FIELDS,
     edge_ends,
+    member_ids,
     parent_of,
     relations_of,
     z_of,
@@ -48,6 +51,18 @@ __all__ = ["DesignScene"]
 PAD = 12.0
 GAP = 8.0
 _SEVERITY_WORD = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
+
+
+def _crosses(line: QLineF, rect: QRectF) -> bool:
+    """Whether ``line`` passes through ``rect``."""
+    if rect.contains(line.p1()) or rect.contains(line.p2()):
+        return True
+    corners = [rect.topLeft(), rect.topRight(), rect.bottomRight(), rect.bottomLeft()]
+    for i in range(4):
+        side = QLineF(corners[i], corners[(i + 1) % 4])
+        if line.intersects(side)[0] == QLineF.IntersectionType.BoundedIntersection:
+            return True
+    return False
 
 
 def _wan_label(link: WanLink) -> str:
@@ -74,6 +89,14 @@ class DesignScene(QGraphicsScene):
         self._disk_lun: dict[str, str] = {}
         self._disk_wanted: set[str] = set()
         self._child_rects: dict[str, list[QRectF]] = {}
+        self._mixed: bool | None = None
+        self._indexed = False
+        self._affixes: dict[tuple[str | None, str], Counter[str]] = {}
+        #: Loose boxes selected → the keys of their member lines.
+        self._member_lines: dict[str, list[str]] = {}
+        #: How many disks of the design use each placement.
+        self._placements: Counter[str] = Counter()
+        self._disk_placement: dict[str, str] = {}
         self.detail_visible = True
         self.show_grid = True
         self.grid_size = 10.0
@@ -160,10 +183,14 @@ class DesignScene(QGraphicsScene):
         self.box_children.clear()
         self._auto_slots.clear()
         self._child_rects.clear()
+        self._affixes.clear()
+        self._member_lines.clear()
         self._marks.clear()
         self._selected = set()
         self._disk_lun.clear()
         self._disk_wanted = set()
+        self._placements.clear()
+        self._disk_placement.clear()
         design = self.session.design
         layout = design.layout
         right = max((e.x + (e.w or 0.0) for e in layout.values()), default=0.0)
@@ -172,6 +199,7 @@ class DesignScene(QGraphicsScene):
         later: list[ElementBase] = []
         # Bulk adds are cheaper unindexed; the BSP tree is built once at the end.
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self._indexed = False
         for element in design.elements:
             kind = element.kind
             if kind in EDGE_KINDS:
@@ -181,6 +209,7 @@ class DesignScene(QGraphicsScene):
             if parent is not None:
                 self.box_children[parent].add(element.id)
             if kind == "virtual_disk":
+                self._note_placement(element)
                 continue  # drawn by its VM (a count), not as a box of its own
             if element.id in layout:
                 self._add_node(element)
@@ -189,13 +218,15 @@ class DesignScene(QGraphicsScene):
         later.sort(key=lambda e: z_of(e.kind))
         for unplaced in later:
             self._add_node(unplaced)
-        for vm, kids in self.box_children.items():
-            node = self.nodes.get(vm)
-            if node is not None and node.kind == "vm":
-                node.disk_count = len(kids)
+        self._mixed = None
+        self._refresh_disk_tags()
         for element in design.elements:
             self._add_lines(element)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self._indexed = True
+        for edge in self.edges.values():
+            if edge.style_key == "wan_link":
+                self._place_label_clear(edge)
         self._on_selection()
         self.refresh_markers()
         self._update_scene_rect()
@@ -277,7 +308,10 @@ class DesignScene(QGraphicsScene):
                 # and built only then (a big design has one per disk).
                 self._disk_lun[relation.source] = relation.target
                 if relation.source in self._disk_wanted:
-                    self._add_edge(relation.key, "lun", relation.source, relation.target)
+                    self._add_edge(
+                        relation.key, "lun", relation.source, relation.target,
+                        label=self._disk_label(relation.source),
+                    )  # fmt: skip
                     keys.append(relation.key)
                 continue
             if self._add_edge(relation.key, relation.field, relation.source, relation.target):
@@ -285,11 +319,66 @@ class DesignScene(QGraphicsScene):
         if keys:
             self._relations_of[element.id] = keys
 
+    def sibling_words(self, element_id: str) -> Counter[str]:
+        """How many of a box's siblings (same kind, same container; loose boxes of a
+        kind together) have each word in their name: shared words elide first."""
+        parent = self.box_parent.get(element_id)
+        node = self.nodes.get(element_id)
+        key = (parent, node.kind if node is not None else "")
+        found = self._affixes.get(key)
+        if found is None:
+            if parent is not None:
+                ids: Iterable[str] = self.box_children.get(parent, ())
+            else:
+                ids = (i for i, p in self.box_parent.items() if p is None)
+            found = Counter()
+            for i in ids:
+                sibling = self.nodes.get(i)
+                if sibling is not None and sibling.kind == key[1]:
+                    found.update(set(name_tokens(sibling.name)))
+                    found[""] += 1
+            self._affixes[key] = found
+        return found
+
+    def _note_placement(self, disk: ElementBase) -> None:
+        placement = str(disk.placement)  # type: ignore[attr-defined]
+        self._disk_placement[disk.id] = placement
+        self._placements[placement] += 1
+
+    def _forget_placement(self, disk_id: str) -> None:
+        placement = self._disk_placement.pop(disk_id, None)
+        if placement is not None:
+            self._placements[placement] -= 1
+
     def _count_disks(self, vm_id: str | None) -> None:
+        if not self._refresh_disk_tags():
+            self._set_disk_tags(vm_id)
+
+    def _refresh_disk_tags(self) -> bool:
+        """Placement tags show only where the design mixes placements (in an all-VMDK
+        design they would repeat one word on every VM). True if every VM was redone."""
+        mixed = sum(1 for n in self._placements.values() if n) > 1
+        if mixed == self._mixed:
+            return False
+        self._mixed = mixed
+        for element_id, node in self.nodes.items():
+            if node.kind == "vm":
+                self._set_disk_tags(element_id)
+        return True
+
+    def _set_disk_tags(self, vm_id: str | None) -> None:
         node = self.nodes.get(vm_id) if vm_id else None
-        if node is not None and node.kind == "vm":
-            node.disk_count = len(self.box_children.get(vm_id, ()))  # type: ignore[arg-type]
-            node.update()
+        if node is None or node.kind != "vm":
+            return
+        doc = self.session.document
+        disks = [doc.get(d) for d in self.box_children.get(node.element_id, ())]
+        node.disk_count = len(disks)
+        node.disk_tags = (
+            disk_tags([str(d.placement) for d in disks if d is not None])  # type: ignore[attr-defined]
+            if self._mixed
+            else []
+        )
+        node.update()
 
     def _end_node(self, element_id: str) -> NodeItem | None:
         """The box a line ends on: the element's own, or a disk's VM."""
@@ -312,7 +401,7 @@ class DesignScene(QGraphicsScene):
         if a is None or b is None:
             return False
         edge = EdgeItem(self.theme, key, style, source, target, element_id, label)
-        edge.set_ends(a.scene_rect(), b.scene_rect())
+        self._route(edge, a, b)
         # Lines to VMs, LUNs and databases go with them when far out.
         edge.detail = a.kind in DETAIL_KINDS or b.kind in DETAIL_KINDS
         if edge.detail and not self.detail_visible:
@@ -322,6 +411,145 @@ class DesignScene(QGraphicsScene):
         self._edges_at[source].add(key)
         self._edges_at[target].add(key)
         return True
+
+    # -- routing ------------------------------------------------------------------------
+    def _route(self, edge: EdgeItem, a: NodeItem, b: NodeItem) -> None:
+        if edge.style_key == "wan_link":
+            self._route_wan(edge, a.scene_rect(), b.scene_rect())
+        elif edge.style_key == "mirror" and a.kind == b.kind == "lun":
+            self._route_mirror(edge, a, b)
+        else:
+            edge.set_ends(a.scene_rect(), b.scene_rect())
+        if edge.has_label and self._indexed:
+            self._place_label_clear(edge)
+
+    def _wan_siblings(self, edge: EdgeItem) -> tuple[int, int]:
+        """(index, count) of the WAN links between the same two sites (carriers)."""
+        pair = {edge.source, edge.target}
+        same = sorted(
+            k for k, e in self.edges.items()
+            if e.style_key == "wan_link" and {e.source, e.target} == pair
+        )  # fmt: skip
+        if edge.key not in same:
+            same = sorted([*same, edge.key])
+        return same.index(edge.key), len(same)
+
+    def _route_wan(self, edge: EdgeItem, a: QRectF, b: QRectF) -> None:
+        """A WAN link runs straight between its sites unless a third site is in the way
+        (a line across a site reads as transiting it): then it leaves the top (or the
+        bottom) of its sites, near the sides facing each other, and bows around."""
+        index, count = self._wan_siblings(edge)
+        spread = (index - (count - 1) / 2) * 14.0
+        ca, cb = a.center(), b.center()
+        p1, p2 = clip_to_rect(ca, cb, a), clip_to_rect(cb, ca, b)
+        line = QLineF(p1, p2)
+        if line.length() > 0:
+            normal = line.normalVector().unitVector()
+            shift = QPointF(normal.dx() * spread, normal.dy() * spread)
+            p1, p2 = p1 + shift, p2 + shift
+        others = [
+            n.scene_rect()
+            for i, n in self.nodes.items()
+            if self.box_parent.get(i) is None
+            and n.container
+            and i not in (edge.source, edge.target)
+        ]
+        blocked = [r for r in others if _crosses(QLineF(p1, p2), r.adjusted(-8, -8, 8, 8))]
+        if not blocked:
+            edge.set_route([p1, p2])
+        else:
+            right = cb.x() >= ca.x()
+            inset_a = min(60.0, a.width() / 4) + max(0.0, spread)
+            inset_b = min(60.0, b.width() / 4) + max(0.0, spread)
+            x1 = a.right() - inset_a if right else a.left() + inset_a
+            x2 = b.left() + inset_b if right else b.right() - inset_b
+            lo, hi = min(x1, x2), max(x1, x2)
+            span = [r for r in others if r.right() > lo and r.left() < hi]
+            gap = 56.0 + index * 14.0
+            top = min([a.top(), b.top(), *(r.top() for r in span)]) - gap
+            bottom = max([a.bottom(), b.bottom(), *(r.bottom() for r in span)]) + gap
+            up = (a.top() + b.top()) / 2 - top <= bottom - (a.bottom() + b.bottom()) / 2
+            y = top if up else bottom
+            ya, yb = (a.top(), b.top()) if up else (a.bottom(), b.bottom())
+            edge.set_route([QPointF(x1, ya), QPointF(x1, y), QPointF(x2, y), QPointF(x2, yb)])
+
+    def _place_label_clear(self, edge: EdgeItem) -> None:
+        """Put a line's label where it covers no box: along the line if it can, else
+        (a WAN link) just outside the boxes with a leader to the line."""
+        spots = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)
+        if edge.style_key == "lun":
+            spots = (0.75, 0.65, 0.85, 0.55, 0.45, 0.35, 0.25)
+        for t in spots:
+            for above in (True, False):
+                rect = edge.label_rect_at(t, above)
+                if rect is not None and not self._covers_box(rect):
+                    edge.put_label(rect)
+                    return
+        rect = edge.label_rect_at(spots[0])
+        if rect is None or edge.style_key != "wan_link":
+            return
+        anchor = edge.label_anchor()
+        for node_id in (edge.source, edge.target):
+            node = self.nodes.get(node_id)
+            if node is None:
+                continue
+            for dy in range(0, 400, 12):
+                up = rect.translated(0, node.scene_rect().top() - rect.bottom() - 6 - dy)
+                if not self._covers_box(up):
+                    edge.put_label(up, anchor)
+                    return
+        edge.put_label(rect)
+
+    def _covers_box(self, rect: QRectF) -> bool:
+        return any(
+            isinstance(item, NodeItem) and item.isVisible()
+            for item in self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+        )
+
+    def _route_mirror(self, edge: EdgeItem, a: NodeItem, b: NodeItem) -> None:
+        """A mirror leaves its LUN row at the side facing the target and enters the
+        target row at its side; where other LUN columns are in the way it runs in the
+        gap under the row, so it never strikes through a LUN's name."""
+        ra, rb = a.scene_rect(), b.scene_rect()
+        pa = self.nodes.get(self.box_parent.get(a.element_id) or "")
+        pb = self.nodes.get(self.box_parent.get(b.element_id) or "")
+        box_a = pa.scene_rect() if pa is not None else ra
+        box_b = pb.scene_rect() if pb is not None else rb
+        if box_a.right() > box_b.left() and box_b.right() > box_a.left():
+            edge.set_ends(ra, rb)  # arrays above one another: a plain line
+            return
+        s = 1.0 if box_b.center().x() > box_a.center().x() else -1.0
+        p1 = QPointF(ra.right() if s > 0 else ra.left(), ra.center().y())
+        p2 = QPointF(rb.left() if s > 0 else rb.right(), rb.center().y())
+        out_a = box_a.right() + 6 if s > 0 else box_a.left() - 6
+        in_b = box_b.left() - 6 if s > 0 else box_b.right() + 6
+        head = self._row_exit(a, ra, p1, out_a, s)
+        tail = self._row_exit(b, rb, p2, in_b, -s)
+        points = [*head, *reversed(tail)]
+        edge.set_route(points, curve_at=len(head) - 1)
+
+    def _row_exit(
+        self, node: NodeItem, rect: QRectF, start: QPointF, x_out: float, s: float
+    ) -> list[QPointF]:
+        """Points from a LUN row's side to ``x_out`` (outside its array), in the gap
+        under the row when boxes of the array stand between."""
+        siblings = [
+            self.nodes[c].scene_rect()
+            for c in self.box_children.get(self.box_parent.get(node.element_id) or "", ())
+            if c != node.element_id and c in self.nodes
+        ]
+        lo, hi = sorted((start.x(), x_out))
+        y = start.y()
+        if not any(r.left() < hi and r.right() > lo and r.top() < y < r.bottom() for r in siblings):
+            return [start, QPointF(x_out, y)]
+        below = [
+            r.top() for r in siblings
+            if r.top() >= rect.bottom() - 1 and r.left() < rect.right() and r.right() > rect.left()
+        ]  # fmt: skip
+        gap = min(below, default=rect.bottom() + 6) - rect.bottom()
+        lane = rect.bottom() + max(0.0, min(gap, 8.0)) / 2
+        x_turn = start.x() + 4 * s
+        return [start, QPointF(x_turn, y), QPointF(x_turn, lane), QPointF(x_out, lane)]
 
     def _remove_edge(self, key: str) -> None:
         edge = self.edges.pop(key, None)
@@ -344,6 +572,8 @@ class DesignScene(QGraphicsScene):
 
     # -- document events -------------------------------------------------------------
     def _on_event(self, event: DocumentEvent) -> None:
+        if not isinstance(event, LayoutChanged):
+            self._affixes.clear()  # names or boxes changed
         if isinstance(event, DesignReplaced):
             self.rebuild()
         elif isinstance(event, ElementsAdded):
@@ -354,6 +584,13 @@ class DesignScene(QGraphicsScene):
             self._on_changed(event)
         elif isinstance(event, LayoutChanged):
             self._on_layout(event.ids)
+        if self._member_lines and not isinstance(event, LayoutChanged | DesignReplaced):
+            # Members may have changed: draw the selected boxes' lines afresh.
+            for keys in self._member_lines.values():
+                for key in keys:
+                    self._remove_edge(key)
+            self._member_lines.clear()
+            self._show_member_lines(self._selected)
 
     def _on_added(self, ids: Iterable[str]) -> None:
         doc = self.session.document
@@ -367,6 +604,7 @@ class DesignScene(QGraphicsScene):
         boxes.sort(key=lambda e: (e.id not in doc.design.layout, z_of(e.kind)))
         for element in boxes:
             if element.kind == "virtual_disk":
+                self._note_placement(element)
                 self._count_disks(self.box_parent.get(element.id))
             else:
                 self._add_node(element)
@@ -384,6 +622,7 @@ class DesignScene(QGraphicsScene):
             if element_id in self.edges:
                 self._remove_edge(element_id)
             parent = self.box_parent.get(element_id)
+            self._forget_placement(element_id)
             self._remove_node(element_id)
             self.box_children.pop(element_id, None)
             self._count_disks(parent)
@@ -404,6 +643,10 @@ class DesignScene(QGraphicsScene):
             self._count_disks(old_parent)
             self._count_disks(element.vm)  # type: ignore[attr-defined]
             self.update_edges([event.id])
+        if event.field == "placement" and element.kind == "virtual_disk":
+            self._forget_placement(event.id)
+            self._note_placement(element)
+            self._count_disks(self.box_parent.get(event.id))
         node = self.nodes.get(event.id)
         if node is not None:
             node.set_element(element)
@@ -473,11 +716,14 @@ class DesignScene(QGraphicsScene):
             if node is not None and node.disk_count:
                 for disk in self.box_children.get(element_id, ()):
                     keys.extend(self._edges_at.get(disk, ()))
-            for key in keys:
+            if node is not None and node.kind == "site":
+                # WAN links route around sites: any site moving can change their path.
+                keys.extend(k for k, e in self.edges.items() if e.style_key == "wan_link")
+            for key in dict.fromkeys(keys):
                 edge = self.edges[key]
                 a, b = self._end_node(edge.source), self._end_node(edge.target)
                 if a is not None and b is not None:
-                    edge.set_ends(a.scene_rect(), b.scene_rect())
+                    self._route(edge, a, b)
 
     # -- transient geometry (a drag in progress; the model is untouched) ---------------
     def preview_offset(self, origins: dict[str, QPointF], delta: QPointF) -> None:
@@ -500,6 +746,42 @@ class DesignScene(QGraphicsScene):
             self._restyle([element_id], selected=new)
         self._selected = new
         self._show_disk_lines(new)
+        self._show_member_lines(new)
+
+    def _disk_label(self, disk_id: str) -> str:
+        """What a disk → LUN line says: how the disk is placed and what it holds."""
+        disk = self.session.document.get(disk_id)
+        if disk is None:
+            return ""
+        tag = PLACEMENT_TAGS.get(str(disk.placement), str(disk.placement))  # type: ignore[attr-defined]
+        return f"{tag} · {disk.purpose.value}"  # type: ignore[attr-defined]
+
+    def _show_member_lines(self, selected: set[str]) -> None:
+        """A loose box (database, consistency group, protection group, recovery plan,
+        backup…) shows lines to its members while it is selected."""
+        for box in [b for b in self._member_lines if b not in selected or b not in self.nodes]:
+            for key in self._member_lines.pop(box):
+                self._remove_edge(key)
+        doc = self.session.document
+        for box in selected:
+            node = self.nodes.get(box)
+            if node is None or box in self._member_lines or node.kind not in REFERENCE_FIELDS:
+                continue
+            element = doc.get(box)
+            if element is None:
+                continue
+            keys = []
+            for member in member_ids(element):
+                edge = self.edges.get(member)
+                end = edge.source if edge is not None and edge.element_id else member
+                key = f"{box}|member|{member}"
+                if key not in self.edges and self._add_edge(key, f"member:{node.kind}", box, end):
+                    keys.append(key)
+            self._member_lines[box] = keys
+
+    def member_lines_of(self, box: str) -> list[str]:
+        """Keys of the member lines shown for a selected loose box."""
+        return list(self._member_lines.get(box, ()))
 
     def _show_disk_lines(self, selected: set[str]) -> None:
         wanted: set[str] = set()
@@ -521,7 +803,7 @@ class DesignScene(QGraphicsScene):
             self._relations_of.pop(disk, None)
         for disk in wanted - self._disk_wanted:
             key = f"{disk}|lun|{self._disk_lun[disk]}"
-            if self._add_edge(key, "lun", disk, self._disk_lun[disk]):
+            if self._add_edge(key, "lun", disk, self._disk_lun[disk], label=self._disk_label(disk)):
                 self._relations_of[disk] = [key]
         self._disk_wanted = wanted
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleT
 from designer.domain.design import Severity
 from designer.ui.canvas.theme import Theme
 
-__all__ = ["EdgeItem", "clip_to_rect"]
+__all__ = ["EdgeItem", "clip_to_rect", "route_path"]
 
 #: (pen width, dash style, directed) per edge kind (element kinds or relation fields).
 _STYLE: dict[str, tuple[float, Qt.PenStyle, bool, str]] = {
@@ -25,7 +25,7 @@ _STYLE: dict[str, tuple[float, Qt.PenStyle, bool, str]] = {
     "witness": (1.6, Qt.PenStyle.SolidLine, True, "file_share_witness"),
     "alternate_witness": (1.0, Qt.PenStyle.SolidLine, True, "file_share_witness"),
     "cas_arrays": (1.6, Qt.PenStyle.SolidLine, True, "load_balancer"),
-    "lun": (0.8, Qt.PenStyle.DotLine, True, "virtual_disk"),
+    "lun": (1.4, Qt.PenStyle.DashLine, True, "virtual_disk"),
 }
 
 
@@ -72,6 +72,33 @@ def _clip_line(line: QLineF, rect: QRectF) -> QLineF | None:
     return QLineF(x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy)
 
 
+def route_path(
+    points: list[QPointF], curve_at: int | None = None, radius: float = 8.0
+) -> QPainterPath:
+    """A path through ``points`` with rounded corners; segment ``curve_at`` (from
+    ``points[i]`` to ``points[i + 1]``) is an S-curve with horizontal ends."""
+    path = QPainterPath(points[0])
+    n = len(points)
+    for i in range(1, n):
+        p, q = points[i - 1], points[i]
+        if curve_at is not None and i - 1 == curve_at:
+            mid = (p.x() + q.x()) / 2
+            path.cubicTo(QPointF(mid, p.y()), QPointF(mid, q.y()), q)
+            continue
+        if i == n - 1 or (curve_at is not None and i == curve_at):
+            path.lineTo(q)
+            continue
+        nxt = points[i + 1]
+        a, b = QLineF(q, p), QLineF(q, nxt)
+        r = min(radius, a.length() / 2, b.length() / 2)
+        if r < 0.5:
+            path.lineTo(q)
+            continue
+        path.lineTo(a.pointAt(r / a.length()))
+        path.quadTo(q, b.pointAt(r / b.length()))
+    return path
+
+
 class _LabelItem(QGraphicsSimpleTextItem):
     """Text on a pill of the canvas colour, readable over lines and boxes."""
 
@@ -113,9 +140,13 @@ class EdgeItem(QGraphicsPathItem):
         #: True when an end is a VM, LUN or database (hidden with them when far out).
         self.detail = False
         self.marker: tuple[Severity, int] | None = None
-        width, dash, self.directed, hue = _STYLE.get(
-            style_key, (1.2, Qt.PenStyle.SolidLine, False, "element")
-        )
+        if style_key.startswith("member:"):
+            # A loose box's link to a member, drawn while the box is selected.
+            width, dash, self.directed, hue = 1.4, Qt.PenStyle.DashLine, True, style_key[7:]
+        else:
+            width, dash, self.directed, hue = _STYLE.get(
+                style_key, (1.2, Qt.PenStyle.SolidLine, False, "element")
+            )
         self._theme = theme
         self._pen = theme.edge_pen(hue, width, dash)
         if style_key in ("members", "alternate_witness"):
@@ -125,7 +156,10 @@ class EdgeItem(QGraphicsPathItem):
         self.setPen(self._pen)
         self.setBrush(QBrush(self._pen.color()))
         # WAN links run only between sites: above everything, so their label reads.
+        # Lines drawn for the selection (members, disk → LUN) come above the boxes.
         self._z = 4.5 if style_key == "wan_link" else 2.5
+        if style_key.startswith("member:") or style_key == "lun":
+            self._z = 3.6
         self.setZValue(self._z)
         self._label: QGraphicsSimpleTextItem | None = None
         if label:
@@ -134,8 +168,15 @@ class EdgeItem(QGraphicsPathItem):
             self._label.setFont(theme.small_font if style_key != "wan_link" else theme.font)
             self._label.setBrush(theme.text)
         self._line = QLineF()
+        self._route = QPainterPath()
+        self._routed = False
+        self._leader: QLineF | None = None
         self._arrow = QPolygonF()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+
+    @property
+    def has_label(self) -> bool:
+        return self._label is not None
 
     def set_label(self, text: str) -> None:
         if self._label is not None:
@@ -149,11 +190,23 @@ class EdgeItem(QGraphicsPathItem):
             p1, p2 = ca, QPointF(cb.x(), b.top())
         else:
             p1, p2 = clip_to_rect(ca, cb, a), clip_to_rect(cb, ca, b)
+        self.set_route([p1, p2])
+
+    def set_route(self, points: list[QPointF], curve_at: int | None = None) -> None:
+        """Run the line through ``points`` (two points: a straight line)."""
+        p1, p2 = points[0], points[-1]
+        self.prepareGeometryChange()
+        self._routed = len(points) > 2
         self._line = QLineF(p1, p2)
-        path = QPainterPath(p1)
-        path.lineTo(p2)
-        if self.directed and self._line.length() > 12:
-            angle = math.atan2(p1.y() - p2.y(), p1.x() - p2.x())
+        path = route_path(points, curve_at) if self._routed else QPainterPath(p1)
+        if not self._routed:
+            path.lineTo(p2)
+        self._route = QPainterPath(path)
+        before = points[-2]
+        if curve_at is not None and curve_at == len(points) - 2:
+            before = QPointF(p2.x() - (p2.x() - points[-2].x()) / 2, p2.y())
+        if self.directed and QLineF(points[0], p2).length() > 12:
+            angle = math.atan2(before.y() - p2.y(), before.x() - p2.x())
             size = 9.0 if self.style_key not in ("lun", "members") else 6.0
             left = QPointF(
                 p2.x() + size * math.cos(angle + 0.4), p2.y() + size * math.sin(angle + 0.4)
@@ -166,14 +219,47 @@ class EdgeItem(QGraphicsPathItem):
         else:
             self._arrow = QPolygonF()
         self.setPath(path)
+        self._leader = None
         self._place_label()
+
+    def label_anchor(self) -> QPointF:
+        """Where the label and the findings badge sit: the middle of the line."""
+        if self._routed:
+            return self._route.pointAtPercent(0.5)
+        return self._line.center()
+
+    def label_rect_at(self, t: float, above: bool = True) -> QRectF | None:
+        """The label's scene rectangle centred at fraction ``t`` of the line."""
+        if self._label is None:
+            return None
+        r = self._label.boundingRect()
+        p = self._route.pointAtPercent(t) if self._routed else self._line.pointAt(t)
+        y = p.y() - r.height() - 3 if above else p.y() + 3
+        return QRectF(p.x() - r.width() / 2, y, r.width(), r.height())
+
+    def put_label(self, rect: QRectF, leader_to: QPointF | None = None) -> None:
+        """Place the label (scene rectangle from :meth:`label_rect_at`), with a thin
+        leader to the line when it had to sit away from it."""
+        if self._label is None:
+            return
+        self.prepareGeometryChange()
+        inner = self._label.boundingRect()
+        self._label.setPos(rect.x() - inner.x(), rect.y() - inner.y())
+        if leader_to is None:
+            self._leader = None
+        else:
+            end = QPointF(
+                rect.center().x(), rect.bottom() if leader_to.y() > rect.bottom() else rect.top()
+            )
+            self._leader = QLineF(end, leader_to)
 
     def _place_label(self) -> None:
         if self._label is None:
             return
-        mid = self._line.center()
-        r = self._label.boundingRect()
-        self._label.setPos(mid.x() - r.width() / 2, mid.y() - r.height() - 3)
+        # A disk's label sits near its LUN, where the lines from one VM fan out.
+        rect = self.label_rect_at(0.75 if self.style_key == "lun" else 0.5)
+        if rect is not None:
+            self.put_label(rect)
 
     def set_state(self, selected: bool, marker: tuple[Severity, int] | None) -> None:
         self.selected = selected
@@ -189,16 +275,29 @@ class EdgeItem(QGraphicsPathItem):
         self.setPen(pen)
         self.setBrush(QBrush(pen.color()))
         # A selected or flagged line comes above the boxes it passes behind.
-        self.setZValue(max(self._z, 3.5) if selected or marker is not None else self._z)
+        # Mirrors stay under the LUN rows (their route runs beside them, never across
+        # a name); other lines come above the boxes they pass behind.
+        raised = 2.9 if self.style_key == "mirror" else max(self._z, 3.5)
+        self.setZValue(raised if selected or marker is not None else self._z)
 
     def paint(self, painter, option, widget=None) -> None:
         # Stroke only the part of the line in the exposed area: Qt strokes a cosmetic
         # line over its whole length before clipping (a millisecond for a WAN link
         # across a big drawing).
-        segment = _clip_line(self._line, option.exposedRect.adjusted(-20, -20, 20, 20))
         painter.setPen(self.pen())
-        if segment is not None:
-            painter.drawLine(segment)
+        if self._routed:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self._route)
+        else:
+            segment = _clip_line(self._line, option.exposedRect.adjusted(-20, -20, 20, 20))
+            if segment is not None:
+                painter.drawLine(segment)
+        if self._leader is not None:
+            leader = QPen(self.pen().color(), 1.0, Qt.PenStyle.DotLine)
+            leader.setCosmetic(True)
+            painter.setPen(leader)
+            painter.drawLine(self._leader)
+            painter.setPen(self.pen())
         if not self._arrow.isEmpty():
             painter.setBrush(self.brush())
             painter.drawPolygon(self._arrow)
@@ -209,7 +308,7 @@ class EdgeItem(QGraphicsPathItem):
         severity, count = self.marker
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         d = 16.0 / max(lod, 0.2) if lod < 1 else 16.0
-        centre = self._line.center()
+        centre = self.label_anchor()
         badge = QRectF(centre.x() - d / 2, centre.y() - d / 2, d, d)
         painter.setRenderHint(painter.RenderHint.Antialiasing, True)
         painter.setPen(QPen(self._theme.background, 1.5))
@@ -225,8 +324,11 @@ class EdgeItem(QGraphicsPathItem):
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(count))
 
     def boundingRect(self) -> QRectF:
-        # Room for the findings badge drawn at the middle.
-        return super().boundingRect().adjusted(-40, -40, 40, 40)
+        # Room for the findings badge drawn at the middle, and the label's leader.
+        rect = super().boundingRect().adjusted(-40, -40, 40, 40)
+        if self._leader is not None:
+            rect = rect.united(QRectF(self._leader.p1(), self._leader.p2()).normalized())
+        return rect
 
     def shape(self) -> QPainterPath:
         # Thin cosmetic lines are hard to hit: a fixed-width corridor in scene units.

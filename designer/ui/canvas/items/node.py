@@ -6,6 +6,8 @@ and their state (selection, findings marker, hover) from the session.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -31,18 +33,92 @@ from designer.domain.elements import (
     VirtualMachine,
     VsphereCluster,
 )
-from designer.ui.canvas.kinds import CONTAINER_KINDS, DETAIL_KINDS, HEADER
+from designer.ui.canvas.kinds import CONTAINER_KINDS, DETAIL_KINDS, HEADER, PLACEMENT_TAGS
 from designer.ui.icons import icon_image
 
 if TYPE_CHECKING:
     from designer.ui.canvas.scene import DesignScene
 
-__all__ = ["CONNECTOR_RADIUS", "NodeItem", "subtitle_of"]
+__all__ = [
+    "CONNECTOR_RADIUS",
+    "NodeItem",
+    "disk_tags",
+    "elide_name",
+    "name_tokens",
+    "subtitle_of",
+]
 
 #: Below this level of detail a box is a plain coloured rectangle (no text, no icon).
 LOD_TEXT = 0.3
 CONNECTOR_RADIUS = 6.0
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
+
+
+_TOKENS = re.compile(r"([ \-_./]+)")
+
+
+def name_tokens(name: str) -> list[str]:
+    """The words of a name (split at spaces, hyphens, underscores, dots, slashes)."""
+    return [t for t in _TOKENS.split(name)[::2] if t]
+
+
+def elide_name(
+    metrics: QFontMetricsF, name: str, width: float, common: Counter[str] | None = None
+) -> str:
+    """``name`` fitted to ``width``. Neighbours' names share words (PHL-MBX01 SG1 DB
+    (sec), PHL-MBX01 SG2 DB (sec)): the words most of them share go first (shown as
+    "…"), so what tells a box apart stays; only then is the middle cut.
+
+    ``common`` counts, per word, the neighbours whose name has it, and under ``""``
+    the number of neighbours."""
+    if metrics.horizontalAdvance(name) <= width:
+        return name
+    parts = _TOKENS.split(name)  # word, separator, word, …
+    words = list(range(0, len(parts), 2))
+    if common:
+        # Only words most neighbours share (the "" key counts the neighbours) say
+        # nothing about which box this is.
+        need = max(2.0, 0.75 * common[""])
+        dropped: set[int] = set()
+        order = sorted(
+            (i for i in words if parts[i] and common[parts[i]] >= need),
+            key=lambda i: (-common[parts[i]], i),
+        )
+        for i in order:
+            if len(dropped) + 1 >= len([w for w in words if parts[w]]):
+                break
+            dropped.add(i)
+            text = _join(parts, dropped)
+            if metrics.horizontalAdvance(text) <= width:
+                return text
+        name = _join(parts, dropped)
+    return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, width)
+
+
+def _join(parts: list[str], dropped: set[int]) -> str:
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            if i in dropped:
+                if not out or out[-1] != "…":
+                    out.append("…")
+            else:
+                out.append(part)
+        elif i - 1 not in dropped and i + 1 not in dropped and i + 1 < len(parts):
+            out.append(part)
+    return "".join(out)
+
+
+def disk_tags(placements: list[str]) -> list[str]:
+    """Short tags of a VM's disk placements, e.g. ``["VMDK", "RDM-p×2"]``."""
+    counts: dict[str, int] = {}
+    for placement in placements:
+        counts[placement] = counts.get(placement, 0) + 1
+    return [
+        tag if counts[key] == 1 else f"{tag}×{counts[key]}"
+        for key, tag in PLACEMENT_TAGS.items()
+        if key in counts
+    ]
 
 
 def subtitle_of(element: ElementBase) -> str:
@@ -58,7 +134,8 @@ def subtitle_of(element: ElementBase) -> str:
         flags = [f for f, on in (("HA", element.ha_enabled), ("DRS", element.drs_enabled)) if on]
         return " · ".join([*flags, f"tolerates {element.host_failures_tolerated}"])
     if isinstance(element, EsxiHost):
-        return f"{element.cpu_cores} cores · {element.memory_gb:g} GB"
+        # Short enough that the RAM still shows next to the host's name.
+        return f"{element.cpu_cores}c · {element.memory_gb:g} GB"
     if isinstance(element, VirtualMachine):
         return ", ".join(r.value for r in element.roles[:3])
     if isinstance(element, StorageArray):
@@ -95,8 +172,10 @@ class NodeItem(QGraphicsRectItem):
         self.drop_target = False
         self.marker: tuple[Severity, int] | None = None
         self.auto_placed = False
-        #: A VM draws its virtual disks as a count (they are not boxes of their own).
+        #: A VM draws its virtual disks (they are not boxes of their own): their number,
+        #: and their placement tags when the design mixes placements.
         self.disk_count = 0
+        self.disk_tags: list[str] = []
         self.setPen(_NO_PEN)
         self.setPos(rect.x(), rect.y())
         self.setAcceptHoverEvents(True)
@@ -194,6 +273,9 @@ class NodeItem(QGraphicsRectItem):
             self._paint_connector(painter)
 
     # -- painting helpers -------------------------------------------------------------
+    def _affixes(self) -> Counter[str]:
+        return self._scene.sibling_words(self.element_id)
+
     def _paint_summary(self, painter: QPainter, accent: QColor) -> None:
         rects = self._scene.child_rects(self.element_id)
         if rects:
@@ -238,15 +320,18 @@ class NodeItem(QGraphicsRectItem):
         text_rect = bar.adjusted(28, 0, -8 - (22 if self.marker else 0), 0)
         metrics = QFontMetricsF(font)
         name_w = metrics.horizontalAdvance(self.name)
-        name = metrics.elidedText(self.name, Qt.TextElideMode.ElideRight, text_rect.width())
+        name = elide_name(metrics, self.name, text_rect.width(), self._affixes())
         painter.drawText(
             text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name
         )
         rest = text_rect.width() - name_w - 10
         if self.subtitle and rest > 40:
-            painter.setFont(theme.font)
+            sub_font = theme.font
+            if QFontMetricsF(sub_font).horizontalAdvance(self.subtitle) > rest:
+                sub_font = theme.small_font  # a host's "24c · 192 GB" then still shows whole
+            painter.setFont(sub_font)
             painter.setPen(theme.muted_pen)
-            sub = QFontMetricsF(theme.font).elidedText(
+            sub = QFontMetricsF(sub_font).elidedText(
                 self.subtitle, Qt.TextElideMode.ElideRight, rest
             )
             painter.drawText(
@@ -265,13 +350,13 @@ class NodeItem(QGraphicsRectItem):
         painter.drawImage(icon, icon_image(self.kind))
         painter.setPen(theme.text_pen)
         right = 8 + (2 * CONNECTOR_RADIUS if self.hovered else 0) + (20 if self.marker else 0)
-        if self.disk_count:
+        if self.disk_tags:
             right += self._paint_disks(painter, r)
         text_rect = QRectF(icon.right() + 5, r.top(), r.width() - icon.right() - 5 - right, 0)
         two_lines = r.height() >= 34 and self.subtitle
         metrics = QFontMetricsF(theme.font)
         painter.setFont(theme.font)
-        name = metrics.elidedText(self.name, Qt.TextElideMode.ElideRight, text_rect.width())
+        name = elide_name(metrics, self.name, text_rect.width(), self._affixes())
         if two_lines:
             line = QRectF(text_rect.left(), r.top() + 3, text_rect.width(), 15)
             painter.drawText(line, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
@@ -290,29 +375,44 @@ class NodeItem(QGraphicsRectItem):
             painter.drawText(line, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
 
     def _paint_disks(self, painter: QPainter, r: QRectF) -> float:
-        """A disk glyph and the number of virtual disks, at the right; returns the width."""
+        """The placement tags of the VM's disks, at the right; returns their width."""
         theme = self._scene.theme
-        text = str(self.disk_count)
-        metrics = QFontMetricsF(theme.small_font)
-        width = 12 + metrics.horizontalAdvance(text) + 4
+        font = theme.small_font
+        metrics = QFontMetricsF(font)
         right = (
             r.right()
             - 6
             - (20 if self.marker else 0)
             - (2 * CONNECTOR_RADIUS if self.hovered else 0)
         )
-        box = QRectF(right - width, r.top() + 2, width, min(r.height() - 4, 18))
-        painter.drawImage(
-            QRectF(box.left(), box.center().y() - 5, 10, 10), icon_image("virtual_disk")
-        )
-        painter.setFont(theme.small_font)
-        painter.setPen(theme.muted_pen)
-        painter.drawText(
-            box.adjusted(12, 0, 0, 0),
-            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-            text,
-        )
-        return width + 4
+        h = min(r.height() - 8, 13.0)
+        top = r.top() + (min(r.height(), 28) - h) / 2
+        painter.setFont(font)
+        pen = QPen(theme.kind_style("virtual_disk")[3], 1.0)
+        pen.setCosmetic(True)
+        tags = self.disk_tags
+        room = r.width() * 0.45
+
+        def width_of(tags: list[str]) -> float:
+            return sum(metrics.horizontalAdvance(t) + 9 for t in tags)
+
+        if width_of(tags) > room and len(tags) > 1:
+            # Short of room the name wins: VMDK is the default placement, the others
+            # (RDM, NAS) are what the figure is about.
+            tags = [t for t in tags if not t.startswith("VMDK")]
+        if width_of(tags) > room:
+            tags = [t.split("×")[0] for t in tags]
+        x = right
+        for tag in reversed(tags):
+            w = metrics.horizontalAdvance(tag) + 6
+            box = QRectF(x - w, top, w, h)
+            painter.setPen(pen)
+            painter.setBrush(theme.background)
+            painter.drawRoundedRect(box, 2.5, 2.5)
+            painter.setPen(theme.text_pen)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, tag)
+            x -= w + 3
+        return right - x + 3
 
     def _paint_marker(self, painter: QPainter, r: QRectF, lod: float) -> None:
         assert self.marker is not None
