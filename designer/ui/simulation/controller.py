@@ -7,6 +7,9 @@ bar, timeline and results table all listen to it.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
+
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from designer.domain.design import ScenarioStep
@@ -24,6 +27,21 @@ TAIL_S = 20.0
 #: Designs up to this many elements are prepared for simulation on the UI thread when
 #: simulation mode starts; larger ones on a worker, so entering the mode never blocks.
 SYNC_PREPARE_LIMIT = 3000
+
+
+def _breakpoints(result: SimulationResult) -> list[float]:
+    """The times at which ``result.state_at`` (or what is drawn from it) can change:
+    the steps, the events, and when each database mounts. Between two consecutive
+    ones the state is the same; each interval is closed on its left."""
+    times = {state.t for state in result.steps}
+    times.update(event.t for event in result.events)
+    for state in (result.initial, *result.steps):
+        times.add(state.settled_at)
+        for db in state.databases:
+            at = db.available_at
+            if isinstance(at, (int, float)) and math.isfinite(at):
+                times.add(float(at))
+    return sorted(t for t in times if math.isfinite(t))
 
 
 class _PrepareJob(QRunnable):
@@ -62,6 +80,12 @@ class SimulationController(QObject):
         self.speed = 10.0
         self._simulator: Simulator | None = None
         self._simulator_revision = -1
+        # state(): the result it was computed for, the times at which the state at the
+        # cursor can change, the phase (interval between two of them) and its state.
+        self._state_result: SimulationResult | None = None
+        self._state_breaks: list[float] = []
+        self._state_phase = -1
+        self._state: StepState | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._tick)
@@ -207,10 +231,24 @@ class SimulationController(QObject):
         return max(ends, default=0.0) + TAIL_S
 
     def state(self) -> StepState | None:
-        """The state at the time cursor (None while the simulator is being prepared)."""
-        if self.result is not None:
-            return self.result.state_at(self.time)
-        return self.simulator.initial if self.ready else None
+        """The state at the time cursor (None while the simulator is being prepared).
+
+        The state only changes at a step, an event or a database's mount time, so it
+        is computed once per interval between those times and the same object is
+        returned until the cursor crosses one: listeners (overlay, results table) can
+        tell by identity that nothing changed and skip their work on most frames."""
+        result = self.result
+        if result is None:
+            return self.simulator.initial if self.ready else None
+        if result is not self._state_result:
+            self._state_result = result
+            self._state_breaks = _breakpoints(result)
+            self._state_phase = -1
+        phase = bisect_right(self._state_breaks, self.time)
+        if phase != self._state_phase or self._state is None:
+            self._state = result.state_at(self.time)
+            self._state_phase = phase
+        return self._state
 
     def set_time(self, t: float) -> None:
         t = max(0.0, min(float(t), self.duration))

@@ -43,6 +43,11 @@ PILL_HEIGHT = 14.0
 PILLS_PER_VM = 2
 
 
+def _pill_rect(pos: QPointF) -> QRectF:
+    """The area a database marker at ``pos`` paints (with its antialiased edge)."""
+    return QRectF(pos.x() - 2, pos.y() - 2, PILL_WIDTH + 4, PILL_HEIGHT + 4)
+
+
 class SimulationOverlay(QGraphicsObject):
     """One item over the whole scene; repaints when the state at the cursor changes."""
 
@@ -54,6 +59,13 @@ class SimulationOverlay(QGraphicsObject):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        # A non-zero granularity takes Qt's per-view update path, which honours
+        # update(rect); the compatibility path (taken while anything listens to the
+        # scene's changed signal) repaints this item's whole bounding rect — the whole
+        # drawing — on every glide frame.
+        self.setBoundingRegionGranularity(0.01)
+        self._paint_area = QRectF()
         self.state: StepState | None = None
         #: Element id → mailboxes its loss affects (N-1 heat map), or None when off.
         self.heat: dict[str, int] | None = None
@@ -82,10 +94,24 @@ class SimulationOverlay(QGraphicsObject):
     def _on_mode(self, active: bool) -> None:
         self.setVisible(active)
         self._pill_pos.clear()
+        self.state = None  # redraw even if the controller hands back the same state
+        self._update_bounds()
         self.refresh()
 
+    def _content_rect(self) -> QRectF:
+        """The union of the outermost boxes (what is drawn inside them lies inside
+        them): a walk over the few top-level boxes, not every box of the design (the
+        scene's content_rect takes ~0.3 s at 25,000 elements)."""
+        scene = self.design_scene
+        parent = scene.box_parent
+        bounds = QRectF()
+        for element_id, node in scene.nodes.items():
+            if parent.get(element_id) is None:
+                bounds = bounds.united(node.scene_rect())
+        return bounds if not bounds.isEmpty() else scene.content_rect()
+
     def _update_bounds(self, *_args: object) -> None:
-        bounds = self.design_scene.content_rect().adjusted(-60, -60, 260, 60)
+        bounds = self._content_rect().adjusted(-60, -60, 260, 60)
         if bounds != self._bounds:
             self.prepareGeometryChange()
             self._bounds = bounds
@@ -95,12 +121,18 @@ class SimulationOverlay(QGraphicsObject):
         self.update()
 
     def refresh(self, *_args: object) -> None:
-        self._update_bounds()
+        # The bounds follow the scene rect (sceneRectChanged) and the mode, not each
+        # frame: measuring the content walks every box (~60 ms at 25,000 elements).
         if not self.controller.active:
             self.state = None
             self.update()
             return
-        self.state = self.controller.state()
+        state = self.controller.state()
+        if state is not None and state is self.state:
+            # The controller hands back the same object while nothing at the cursor
+            # changed: most frames of playback repaint nothing on the canvas.
+            return
+        self.state = state
         self._restarted = self._compute_restarted(self.state)
         targets = self._pill_targets(self.state) if self.state is not None else {}
         moved = False
@@ -123,14 +155,23 @@ class SimulationOverlay(QGraphicsObject):
     def _glide_step(self) -> None:
         progress = min(1.0, self._glide.elapsed() / GLIDE_MS)
         ease = 1 - (1 - progress) ** 3
+        dirty: list[QRectF] = []
         for db_id, end in list(self._pill_to.items()):
             start = self._pill_from.get(db_id, end)
-            self._pill_pos[db_id] = start + (end - start) * ease
+            before = self._pill_pos.get(db_id, start)
+            now = start + (end - start) * ease
+            self._pill_pos[db_id] = now
+            dirty.append(_pill_rect(before).united(_pill_rect(now)))
         if progress >= 1.0:
             self._glide_timer.stop()
             self._pill_from.clear()
             self._pill_to.clear()
-        self.update()
+            self.update()  # pills that met collapse under "+N": redraw all once
+            return
+        # Only where the moving markers were and are: the rest of the canvas (every box
+        # under this full-scene item) is not repainted on each of the ~40 glide frames.
+        for rect in dirty:
+            self.update(rect)
 
     @property
     def gliding(self) -> bool:
@@ -201,6 +242,10 @@ class SimulationOverlay(QGraphicsObject):
         return QRectF(host_rect.left() + 6, top, width, height)
 
     # -- painting --------------------------------------------------------------------------
+    def _exposed(self, rect: QRectF, left: float = 10, top: float = 20, right: float = 200) -> bool:
+        """Whether ``rect`` (with room for its badge) meets the area being painted."""
+        return self._paint_area.intersects(rect.adjusted(-left, -top, right, top))
+
     def boundingRect(self) -> QRectF:
         # The drawing plus room for badges; never the scene rect, which grows with items.
         return self._bounds
@@ -211,6 +256,10 @@ class SimulationOverlay(QGraphicsObject):
         option: QStyleOptionGraphicsItem,
         widget: QWidget | None = None,
     ) -> None:
+        # Only what meets the exposed area is drawn (a glide step exposes a few pills).
+        self._paint_area = (
+            QRectF(option.exposedRect) if not option.exposedRect.isEmpty() else self._bounds
+        )
         if self.heat is not None:
             self._paint_heat(painter)
         state = self.state
@@ -231,6 +280,8 @@ class SimulationOverlay(QGraphicsObject):
     def _mark(self, painter: QPainter, element_id: str, color: QColor, text: str) -> None:
         rect = self.design_scene.rect_of(element_id)
         if rect is not None:
+            if not self._exposed(rect):
+                return
             tint = QColor(color)
             tint.setAlpha(60)
             painter.setPen(QPen(color, 2.5))
@@ -320,6 +371,8 @@ class SimulationOverlay(QGraphicsObject):
             drawn[key] += 1
             if drawn[key] > 1 and not self.gliding:
                 continue  # collected under the "+N" pill
+            if not self._paint_area.intersects(_pill_rect(pos)):
+                continue
             extra = self._pill_overflow.get(db.active_on or "", 0)
             last_slot = (
                 db.active_on is not None
@@ -405,7 +458,7 @@ class SimulationOverlay(QGraphicsObject):
         worst = max(self.heat.values(), default=0) or 1
         for element_id, mailboxes in self.heat.items():
             rect = self.design_scene.rect_of(element_id)
-            if rect is None:
+            if rect is None or not self._exposed(rect, top=10):
                 continue
             share = mailboxes / worst
             color = QColor.fromHsvF(max(0.0, 0.33 * (1 - share)), 0.85, 0.85)
