@@ -92,6 +92,13 @@ class DesignScene(QGraphicsScene):
         self._mixed: bool | None = None
         self._indexed = False
         self._affixes: dict[tuple[str | None, str], Counter[str]] = {}
+        #: Top-level containers (what a WAN link must not cross) and the WAN links per
+        #: pair of sites; None until needed, forgotten when elements come or go.
+        self._top_boxes: list[str] | None = None
+        self._top_all: list[str] | None = None
+        self._wan_pairs: dict[frozenset[str], list[str]] | None = None
+        #: Rectangles of the boxes in a container (mirror routing), until one moves.
+        self._rects_in: dict[str, list[tuple[str, QRectF]]] = {}
         #: Loose boxes selected → the keys of their member lines.
         self._member_lines: dict[str, list[str]] = {}
         #: How many disks of the design use each placement.
@@ -184,6 +191,8 @@ class DesignScene(QGraphicsScene):
         self._auto_slots.clear()
         self._child_rects.clear()
         self._affixes.clear()
+        self._top_boxes = self._top_all = self._wan_pairs = None
+        self._rects_in.clear()
         self._member_lines.clear()
         self._marks.clear()
         self._selected = set()
@@ -224,9 +233,13 @@ class DesignScene(QGraphicsScene):
             self._add_lines(element)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self._indexed = True
+        # Again now that all are known: carriers between the same sites run side by
+        # side, and labels can look for a free spot in the index.
         for edge in self.edges.values():
             if edge.style_key == "wan_link":
-                self._place_label_clear(edge)
+                a, b = self._end_node(edge.source), self._end_node(edge.target)
+                if a is not None and b is not None:
+                    self._route(edge, a, b)
         self._on_selection()
         self.refresh_markers()
         self._update_scene_rect()
@@ -423,15 +436,22 @@ class DesignScene(QGraphicsScene):
         if edge.has_label and self._indexed:
             self._place_label_clear(edge)
 
+    def _wan_siblings_reset(self) -> None:
+        self._wan_pairs = defaultdict(list)
+        for k, e in self.edges.items():
+            if e.style_key == "wan_link":
+                self._wan_pairs[frozenset((e.source, e.target))].append(k)
+
     def _wan_siblings(self, edge: EdgeItem) -> tuple[int, int]:
         """(index, count) of the WAN links between the same two sites (carriers)."""
-        pair = {edge.source, edge.target}
-        same = sorted(
-            k for k, e in self.edges.items()
-            if e.style_key == "wan_link" and {e.source, e.target} == pair
-        )  # fmt: skip
+        pair = frozenset((edge.source, edge.target))
+        if self._wan_pairs is None:
+            self._wan_siblings_reset()
+        assert self._wan_pairs is not None
+        same = self._wan_pairs[pair]
         if edge.key not in same:
-            same = sorted([*same, edge.key])
+            same.append(edge.key)
+        same.sort()
         return same.index(edge.key), len(same)
 
     def _route_wan(self, edge: EdgeItem, a: QRectF, b: QRectF) -> None:
@@ -439,6 +459,10 @@ class DesignScene(QGraphicsScene):
         (a line across a site reads as transiting it): then it leaves the top (or the
         bottom) of its sites, near the sides facing each other, and bows around."""
         index, count = self._wan_siblings(edge)
+        if self._top_boxes is None:
+            self._top_boxes = [
+                i for i, n in self.nodes.items() if self.box_parent.get(i) is None and n.container
+            ]
         spread = (index - (count - 1) / 2) * 14.0
         ca, cb = a.center(), b.center()
         p1, p2 = clip_to_rect(ca, cb, a), clip_to_rect(cb, ca, b)
@@ -448,11 +472,9 @@ class DesignScene(QGraphicsScene):
             shift = QPointF(normal.dx() * spread, normal.dy() * spread)
             p1, p2 = p1 + shift, p2 + shift
         others = [
-            n.scene_rect()
-            for i, n in self.nodes.items()
-            if self.box_parent.get(i) is None
-            and n.container
-            and i not in (edge.source, edge.target)
+            self.nodes[i].scene_rect()
+            for i in self._top_boxes
+            if i in self.nodes and i not in (edge.source, edge.target)
         ]
         blocked = [r for r in others if _crosses(QLineF(p1, p2), r.adjusted(-8, -8, 8, 8))]
         if not blocked:
@@ -476,13 +498,14 @@ class DesignScene(QGraphicsScene):
     def _place_label_clear(self, edge: EdgeItem) -> None:
         """Put a line's label where it covers no box: along the line if it can, else
         (a WAN link) just outside the boxes with a leader to the line."""
+        wan = edge.style_key == "wan_link"
         spots = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)
         if edge.style_key == "lun":
             spots = (0.75, 0.65, 0.85, 0.55, 0.45, 0.35, 0.25)
         for t in spots:
             for above in (True, False):
                 rect = edge.label_rect_at(t, above)
-                if rect is not None and not self._covers_box(rect):
+                if rect is not None and not self._covers_box(rect, wan):
                     edge.put_label(rect)
                     return
         rect = edge.label_rect_at(spots[0])
@@ -495,12 +518,22 @@ class DesignScene(QGraphicsScene):
                 continue
             for dy in range(0, 400, 12):
                 up = rect.translated(0, node.scene_rect().top() - rect.bottom() - 6 - dy)
-                if not self._covers_box(up):
+                if not self._covers_box(up, wan):
                     edge.put_label(up, anchor)
                     return
         edge.put_label(rect)
 
-    def _covers_box(self, rect: QRectF) -> bool:
+    def _covers_box(self, rect: QRectF, top_level: bool = False) -> bool:
+        if top_level:
+            # Everything lies inside the top-level boxes: checking those is enough, and
+            # needs no scene index (which a first query would build mid-load).
+            if self._top_all is None:
+                self._top_all = [i for i in self.nodes if self.box_parent.get(i) is None]
+            return any(
+                self.nodes[i].isVisible() and self.nodes[i].scene_rect().intersects(rect)
+                for i in self._top_all
+                if i in self.nodes
+            )
         return any(
             isinstance(item, NodeItem) and item.isVisible()
             for item in self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
@@ -533,11 +566,16 @@ class DesignScene(QGraphicsScene):
     ) -> list[QPointF]:
         """Points from a LUN row's side to ``x_out`` (outside its array), in the gap
         under the row when boxes of the array stand between."""
-        siblings = [
-            self.nodes[c].scene_rect()
-            for c in self.box_children.get(self.box_parent.get(node.element_id) or "", ())
-            if c != node.element_id and c in self.nodes
-        ]
+        parent = self.box_parent.get(node.element_id) or ""
+        boxes = self._rects_in.get(parent)
+        if boxes is None:
+            boxes = [
+                (c, self.nodes[c].scene_rect())
+                for c in self.box_children.get(parent, ())
+                if c in self.nodes
+            ]
+            self._rects_in[parent] = boxes
+        siblings = [r for c, r in boxes if c != node.element_id]
         lo, hi = sorted((start.x(), x_out))
         y = start.y()
         if not any(r.left() < hi and r.right() > lo and r.top() < y < r.bottom() for r in siblings):
@@ -572,8 +610,10 @@ class DesignScene(QGraphicsScene):
 
     # -- document events -------------------------------------------------------------
     def _on_event(self, event: DocumentEvent) -> None:
+        self._rects_in.clear()
         if not isinstance(event, LayoutChanged):
             self._affixes.clear()  # names or boxes changed
+            self._top_boxes = self._top_all = self._wan_pairs = None
         if isinstance(event, DesignReplaced):
             self.rebuild()
         elif isinstance(event, ElementsAdded):
@@ -702,6 +742,7 @@ class DesignScene(QGraphicsScene):
         element = self.session.document.get(element_id)
         if element is None:
             return
+        self._rects_in.pop(self.box_parent.get(element_id) or "", None)
         rect = self._layout_rect(element)
         node.auto_placed = rect is None
         if rect is None:
@@ -716,17 +757,23 @@ class DesignScene(QGraphicsScene):
             if node is not None and node.disk_count:
                 for disk in self.box_children.get(element_id, ()):
                     keys.extend(self._edges_at.get(disk, ()))
-            if node is not None and node.kind == "site":
+            if node is not None and node.container and self.box_parent.get(element_id) is None:
                 # WAN links route around sites: any site moving can change their path.
-                keys.extend(k for k, e in self.edges.items() if e.style_key == "wan_link")
+                if self._wan_pairs is None:
+                    self._wan_siblings_reset()
+                assert self._wan_pairs is not None
+                keys.extend(k for same in self._wan_pairs.values() for k in same)
             for key in dict.fromkeys(keys):
-                edge = self.edges[key]
+                edge = self.edges.get(key)
+                if edge is None:
+                    continue
                 a, b = self._end_node(edge.source), self._end_node(edge.target)
                 if a is not None and b is not None:
                     self._route(edge, a, b)
 
     # -- transient geometry (a drag in progress; the model is untouched) ---------------
     def preview_offset(self, origins: dict[str, QPointF], delta: QPointF) -> None:
+        self._rects_in.clear()
         for element_id, origin in origins.items():
             node = self.nodes.get(element_id)
             if node is not None:

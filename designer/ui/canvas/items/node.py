@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -63,16 +64,21 @@ def name_tokens(name: str) -> list[str]:
 
 
 def elide_name(
-    metrics: QFontMetricsF, name: str, width: float, common: Counter[str] | None = None
+    metrics: QFontMetricsF,
+    name: str,
+    width: float,
+    common: Counter[str] | Callable[[], Counter[str]] | None = None,
 ) -> str:
     """``name`` fitted to ``width``. Neighbours' names share words (PHL-MBX01 SG1 DB
     (sec), PHL-MBX01 SG2 DB (sec)): the words most of them share go first (shown as
     "…"), so what tells a box apart stays; only then is the middle cut.
 
     ``common`` counts, per word, the neighbours whose name has it, and under ``""``
-    the number of neighbours."""
+    the number of neighbours (or is a function returning the counts)."""
     if metrics.horizontalAdvance(name) <= width:
         return name
+    if callable(common):
+        common = common()  # only now: most names fit
     parts = _TOKENS.split(name)  # word, separator, word, …
     words = list(range(0, len(parts), 2))
     if common:
@@ -320,7 +326,7 @@ class NodeItem(QGraphicsRectItem):
         text_rect = bar.adjusted(28, 0, -8 - (22 if self.marker else 0), 0)
         metrics = QFontMetricsF(font)
         name_w = metrics.horizontalAdvance(self.name)
-        name = elide_name(metrics, self.name, text_rect.width(), self._affixes())
+        name = elide_name(metrics, self.name, text_rect.width(), self._affixes)
         painter.drawText(
             text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name
         )
@@ -356,7 +362,7 @@ class NodeItem(QGraphicsRectItem):
         two_lines = r.height() >= 34 and self.subtitle
         metrics = QFontMetricsF(theme.font)
         painter.setFont(theme.font)
-        name = elide_name(metrics, self.name, text_rect.width(), self._affixes())
+        name = elide_name(metrics, self.name, text_rect.width(), self._affixes)
         if two_lines:
             line = QRectF(text_rect.left(), r.top() + 3, text_rect.width(), 15)
             painter.drawText(line, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
@@ -391,7 +397,7 @@ class NodeItem(QGraphicsRectItem):
         pen = QPen(theme.kind_style("virtual_disk")[3], 1.0)
         pen.setCosmetic(True)
         tags = self.disk_tags
-        room = r.width() * 0.45
+        room = r.width() * 0.35
 
         def width_of(tags: list[str]) -> float:
             return sum(metrics.horizontalAdvance(t) + 9 for t in tags)
