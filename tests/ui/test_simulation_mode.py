@@ -179,3 +179,26 @@ def test_save_scenario_and_run_all(dag_with_ha, tmp_path, _no_modal_dialogs) -> 
     text = report.read_text(encoding="utf-8")
     assert text.count("data:image/png;base64,") >= 4, "three key moments and the timeline"
     assert "DEN-DB01" in text and "restarted by vSphere HA" in text
+
+
+def test_users_are_cut_off_until_their_databases_mount_elsewhere(three_site) -> None:  # type: ignore[no-untyped-def]
+    w = three_site
+    w.enter()
+    w.click("site-bos")
+    w.controller.pause()
+    w.controller.set_time(20.0)
+    during = w.mode.overlay.users_with_access(w.controller.state())
+    assert during["site-bos"] < 4000, "DB01/DB02 are still failing over at 0:20"
+    w.end()
+    after = w.mode.overlay.users_with_access(w.controller.state())
+    assert after["site-bos"] == 4000
+
+
+def test_n1_overlay_replaces_a_running_scenario(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    w = SimWindow(qtbot, "cas_array_edge", tmp_path)
+    w.enter()
+    w.click("site-sea")
+    assert w.controller.steps
+    QTest.mouseClick(w.mode.spof.run_button, Qt.MouseButton.LeftButton)
+    assert not w.controller.steps, "the heat map describes the healthy design"
+    qtbot.waitUntil(lambda: w.mode.spof.result is not None, timeout=20_000)

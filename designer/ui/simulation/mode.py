@@ -138,9 +138,7 @@ class SimulationMode(QObject):
             self._hidden = [
                 dock
                 for dock in window.findChildren(QDockWidget)
-                if dock not in self.docks
-                and dock.objectName() != "OverviewDock"
-                and dock.isVisible()
+                if dock not in self.docks and dock.isVisible()
             ]
             for dock in self._hidden:
                 dock.hide()

@@ -38,9 +38,24 @@ DOWN = QColor("#ef8f00")
 ACTIVE = QColor("#2e7d32")
 CLIENT = QColor("#1f7f8c")
 GLIDE_MS = 600.0
-PILL_WIDTH = 64.0
+PILL_WIDTH = 44.0
 PILL_HEIGHT = 14.0
 PILLS_PER_VM = 2
+
+
+def _short(name: str, vm_id: str | None, overlay: SimulationOverlay) -> str:
+    """A database's name without the prefix it shares with its server ("DB01" on
+    DEN-MBX02 for "DEN-DB01"), so the marker does not hide the server's name."""
+    vm = overlay.design_scene.session.document.get(vm_id) if vm_id else None
+    if vm is None:
+        return name
+    common = 0
+    for a, b in zip(name, vm.name, strict=False):
+        if a != b:
+            break
+        common += 1
+    cut = name.rfind("-", 0, common) + 1
+    return name[cut:] or name
 
 
 def _pill_rect(pos: QPointF) -> QRectF:
@@ -260,7 +275,7 @@ class SimulationOverlay(QGraphicsObject):
         self._paint_area = (
             QRectF(option.exposedRect) if not option.exposedRect.isEmpty() else self._bounds
         )
-        if self.heat is not None:
+        if self.heat is not None and not self.controller.steps:
             self._paint_heat(painter)
         state = self.state
         if state is None:
@@ -292,7 +307,23 @@ class SimulationOverlay(QGraphicsObject):
             painter.setBrush(QBrush(hatch, Qt.BrushStyle.BDiagPattern))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.drawRoundedRect(rect, 6, 6)
-            self._badge(painter, QPointF(rect.left() + 4, rect.top() - 9), f"✕ {text}", color)
+            if rect.height() < 40:
+                # A row (VM, LUN): a cross at its right end keeps its name readable.
+                centre = QPointF(rect.right() - 9, rect.center().y())
+                painter.setBrush(color)
+                painter.drawEllipse(centre, 7, 7)
+                painter.setPen(QPen(QColor("white"), 2))
+                painter.drawLine(centre + QPointF(-3, -3), centre + QPointF(3, 3))
+                painter.drawLine(centre + QPointF(-3, 3), centre + QPointF(3, -3))
+            elif rect.width() > 300:
+                # Sites: the top-right corner carries the users badge; use the middle.
+                label_width = 80.0
+                at = QPointF(rect.center().x() - label_width / 2, rect.top() - 9)
+                self._badge(painter, at, f"✕ {text}", color)
+            else:
+                self._badge(
+                    painter, QPointF(rect.right(), rect.top() - 9), f"✕ {text}", color, right=True
+                )
             return
         edge = self.design_scene.edges.get(element_id)
         if edge is not None:
@@ -307,10 +338,15 @@ class SimulationOverlay(QGraphicsObject):
             painter.drawLine(path.pointAtPercent(0.5 + gap), end)
             self._badge(painter, mid + QPointF(-22, -9), f"✕ {text}", color)
 
-    def _badge(self, painter: QPainter, at: QPointF, text: str, color: QColor) -> QRectF:
+    def _badge(
+        self, painter: QPainter, at: QPointF, text: str, color: QColor, *, right: bool = False
+    ) -> QRectF:
+        """A rounded label; ``at`` is its top-left corner (top-right with ``right``)."""
         painter.setFont(self._bold)
         metrics = painter.fontMetrics()
-        rect = QRectF(at, QPointF(at.x() + metrics.horizontalAdvance(text) + 10, at.y() + 17))
+        width = metrics.horizontalAdvance(text) + 10
+        left = at.x() - width - 4 if right else at.x()
+        rect = QRectF(left, at.y(), width, 17)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawRoundedRect(rect, 8, 8)
@@ -380,7 +416,7 @@ class SimulationOverlay(QGraphicsObject):
                 and drawn[key] == 1
                 and self._is_last_slot(db.active_on, pos, state)
             )
-            text = f"+{extra} more" if last_slot else db.name
+            text = f"+{extra}" if last_slot else _short(db.name, db.active_on, self)
             color = ACTIVE if db.reachable else DOWN
             rect = QRectF(pos.x(), pos.y(), PILL_WIDTH, PILL_HEIGHT)
             painter.setPen(Qt.PenStyle.NoPen)
@@ -441,17 +477,62 @@ class SimulationOverlay(QGraphicsObject):
                     painter.setPen(QPen(CLIENT, 1.4, Qt.PenStyle.DotLine))
                     painter.drawLine(cas_rect.center(), member_rect.center())
 
+    def users_with_access(self, state: StepState) -> dict[str, int]:
+        """Per site, the users who reach their mailboxes at the time cursor: the share of
+        the site's mailboxes whose databases are available now (still mounting counts
+        as not yet)."""
+        prep = self.controller.simulator.prep
+        total: dict[str, int] = defaultdict(int)
+        available: dict[str, int] = defaultdict(int)
+        for db in state.databases:
+            site_id = prep.db_user_site.get(db.id)
+            if site_id is None:
+                continue
+            total[site_id] += db.mailboxes
+            if db.available:
+                available[site_id] += db.mailboxes
+        result: dict[str, int] = {}
+        for site in state.sites:
+            if total.get(site.id):
+                share = min(
+                    site.users_with_access, site.users * available[site.id] // total[site.id]
+                )
+                result[site.id] = share
+            else:
+                result[site.id] = site.users_with_access
+        return result
+
     def _paint_sites(self, painter: QPainter, state: StepState) -> None:
+        access = self.users_with_access(state)
         for site in state.sites:
             rect = self.design_scene.rect_of(site.id)
             if rect is None or not site.users:
                 continue
-            cut = site.users - site.users_with_access
-            at = QPointF(rect.right() - 190, rect.top() - 9)
+            cut = site.users - access.get(site.id, site.users_with_access)
+            at = QPointF(rect.right(), rect.top() - 9)
             if cut > 0:
-                self._badge(painter, at, f"⚠ {cut:,} users cut off", FAILED)
+                self._badge(painter, at, f"⚠ {cut:,} users cut off", FAILED, right=True)
             else:
-                self._badge(painter, at, f"{site.users:,} users connected", CLIENT)
+                self._badge(painter, at, f"{site.users:,} users connected", CLIENT, right=True)
+        for dag in state.dags:
+            if dag.quorum:
+                continue
+            rect = self.design_scene.rect_of(dag.id)
+            if rect is not None:
+                self._badge(
+                    painter,
+                    QPointF(rect.right(), rect.top() - 9),
+                    f"✕ NO QUORUM ({dag.votes} of {dag.voters} votes)",
+                    FAILED,
+                    right=True,
+                )
+            element = self.design_scene.session.document.get(dag.id)
+            for member in getattr(element, "members", []):
+                member_rect = self._rect(member, state)
+                if member_rect is not None and member not in state.down:
+                    painter.setPen(QPen(FAILED, 2, Qt.PenStyle.DashLine))
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                    painter.drawRoundedRect(member_rect.adjusted(-2, -2, 2, 2), 5, 5)
 
     def _paint_heat(self, painter: QPainter) -> None:
         assert self.heat is not None

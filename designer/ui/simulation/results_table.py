@@ -107,14 +107,20 @@ class ResultsPanel(QWidget):
         databases changes; on every other call (each frame of playback) only the cells
         whose text changed are touched, so a tick costs what changed, not the table."""
         names = self.controller.session.document
+        before = {db.id: db for db in self.controller.simulator.initial.databases}
         rows: dict[str, tuple[tuple[str, ...], bool, bool]] = {}
         for db in state.databases:
-            active = names.get(db.active_on) if db.active_on else None
-            state_text = {"active": "active", "down": "down", "waiting": "waiting for action"}[
-                db.state
-            ]
+            active = names.get(db.active_on) if db.active_on and db.state == "active" else None
+            state_text = {"active": "active", "down": "down", "waiting": "waiting"}[db.state]
             if db.state == "active" and not db.reachable:
-                state_text = "active, unreachable"
+                state_text = "unreachable"
+            initial = before.get(db.id)
+            untouched = (
+                initial is not None
+                and db.state == initial.state
+                and db.active_on == initial.active_on
+                and db.reachable == initial.reachable
+            )
             values = (
                 db.name,
                 state_text,
@@ -122,7 +128,7 @@ class ResultsPanel(QWidget):
                 format_duration(db.rpo_s),
                 format_duration(db.rto_s),
                 "yes" if db.meets_targets else "no",
-                db.reason,
+                "not affected" if untouched else db.reason,
             )
             rows[db.id] = (values, db.available, db.meets_targets)
         if self._pending is not None and list(rows) == list(self._building):

@@ -119,6 +119,9 @@ class SpofPanel(QWidget):
 
     def _on_toggled(self, on: bool) -> None:
         if on:
+            # The heat map is about the healthy design: a running scenario would contradict it.
+            if self.controller.steps:
+                self.controller.clear()
             self.start()
         else:
             self.stop()
