@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
-from PySide6.QtGui import QDrag, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QDrag, QKeySequence, QShortcut
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
+from designer.document import SetProperty
 from designer.domain import (
     Dag,
     DatabaseCopy,
@@ -39,7 +40,9 @@ from designer.ui.panels import (
     kind_from_mime,
     kind_mime_data,
 )
+from designer.ui.panels import overview as overview_module
 from designer.ui.panels.databases import CopyEditor
+from designer.ui.panels.problems import FINDING_ROLE
 from designer.ui.session import EditorSession
 
 
@@ -263,11 +266,13 @@ def test_inspector_lists_the_elements_findings(qtbot, session):
 
 # -- problems --------------------------------------------------------------------------
 def _row_of(panel: ProblemsPanel, code: str, element: str):
-    for i in range(panel.tree.topLevelItemCount()):
-        item = panel.tree.topLevelItem(i)
-        finding = item.data(0, Qt.ItemDataRole.UserRole + 1)
-        if finding.code == code and element in finding.elements and not item.isHidden():
-            return item
+    """The shown row (its column-0 index) of ``code`` on ``element``, or None."""
+    model = panel.table.model()
+    for row in range(model.rowCount()):
+        index = model.index(row, 0)
+        finding = index.data(FINDING_ROLE)
+        if finding.code == code and element in finding.elements:
+            return index
     return None
 
 
@@ -282,29 +287,48 @@ def test_problem_appears_after_breaking_edit_and_leaves_on_undo(qtbot, session):
     problems = _show(qtbot, ProblemsPanel(session))
     assert _row_of(problems, "VS002", "vm1") is None
     _make_vs002(qtbot, session)
-    item = _row_of(problems, "VS002", "vm1")
-    assert item is not None
-    assert "MBX01" in item.text(3)
+    row = _row_of(problems, "VS002", "vm1")
+    assert row is not None
+    assert "MBX01" in row.siblingAtColumn(3).data()
     assert "warning" in problems.windowTitle()
 
     session.undo_stack.undo()
     assert _row_of(problems, "VS002", "vm1") is None
 
 
+def test_problems_model_resets_only_when_findings_change(qtbot, session):
+    problems = _show(qtbot, ProblemsPanel(session))
+    resets: list[bool] = []
+    problems.model.modelReset.connect(lambda: resets.append(True))
+    session.refresh_findings()  # the same findings again
+    assert resets == []
+    _make_vs002(qtbot, session)
+    assert len(resets) == 1
+    row = _row_of(problems, "VS002", "vm1")
+    problems.table.setCurrentIndex(row)
+    session.push(SetProperty("vm4", "notes", "spare"))  # findings unchanged
+    assert len(resets) == 1
+    assert problems.current_finding().code == "VS002"
+    # A renamed element is a changed row (its name is shown).
+    session.push(SetProperty("vm1", "name", "MBX01-new"))
+    assert len(resets) == 2
+    assert "MBX01-new" in _row_of(problems, "VS002", "vm1").siblingAtColumn(3).data()
+    assert problems.current_finding().code == "VS002"  # the current row is kept
+
+
 def test_clicking_a_problem_focuses_its_element(qtbot, session):
     problems = _show(qtbot, ProblemsPanel(session))
     _make_vs002(qtbot, session)
     session.set_selection([])
-    item = _row_of(problems, "VS002", "vm1")
-    rect = problems.tree.visualItemRect(item)
+    rect = problems.table.visualRect(_row_of(problems, "VS002", "vm1"))
     with qtbot.waitSignal(session.focus_requested) as focused:
-        QTest.mouseClick(problems.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        QTest.mouseClick(problems.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert focused.args == ["vm1"]
     assert session.selection == ["vm1"]
 
     session.set_selection([])
-    problems.tree.setFocus()
-    QTest.keyClick(problems.tree, Qt.Key.Key_Return)
+    problems.table.setFocus()
+    QTest.keyClick(problems.table, Qt.Key.Key_Return)
     assert session.selection == ["vm1"]
 
 
@@ -322,7 +346,7 @@ def test_severity_toggles_filter_and_count(qtbot, session):
 def test_explain_shows_the_rule_doc(qtbot, session):
     problems = _show(qtbot, ProblemsPanel(session))
     _make_vs002(qtbot, session)
-    problems.tree.setCurrentItem(_row_of(problems, "VS002", "vm1"))
+    problems.table.setCurrentIndex(_row_of(problems, "VS002", "vm1"))
     QTest.mouseClick(problems.explain_button, Qt.MouseButton.LeftButton)
     text = problems.explain_view.toPlainText()
     assert problems.explain_view.isVisible()
@@ -336,6 +360,7 @@ def _answer_dialog(qtbot, text: str) -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, QInputDialog)
         edit = dialog.findChild(QLineEdit)
+        assert edit is not None
         QTest.keyClicks(edit, text)
         QTest.keyClick(edit, Qt.Key.Key_Return)
 
@@ -346,7 +371,7 @@ def test_waive_moves_finding_out_of_active_and_into_the_file(qtbot, session):
     problems = _show(qtbot, ProblemsPanel(session))
     inspector = _make_vs002(qtbot, session)
     steps = session.undo_stack.count()
-    problems.tree.setCurrentItem(_row_of(problems, "VS002", "vm1"))
+    problems.table.setCurrentIndex(_row_of(problems, "VS002", "vm1"))
 
     _answer_dialog(qtbot, "")
     QTest.mouseClick(problems.waive_button, Qt.MouseButton.LeftButton)
@@ -391,7 +416,9 @@ def test_create_panels_names_docks_and_titles_problems(qtbot, session):
     ]
     problems = docks[2]
     session.set_selection(["vm1"])
-    _type_into(docks[1].widget().editors["mailboxes"].editor, "9000")
+    inspector = docks[1].widget()
+    assert isinstance(inspector, InspectorPanel)
+    _type_into(inspector.editors["mailboxes"].editor, "9000")
     assert problems.windowTitle().startswith("Problems — ")
     assert "warning" in problems.windowTitle()
 
@@ -416,8 +443,9 @@ def test_copies_link_opens_the_databases_panel(qtbot, session):
     x = metrics.horizontalAdvance("2 — ") + metrics.horizontalAdvance("edit") // 2
     QTest.mouseClick(label, Qt.MouseButton.LeftButton, pos=QPoint(x, metrics.height() // 2))
     assert databases_dock.isVisible()
-    table = databases_dock.widget().table
-    assert table.currentRow() == 1  # DB02's row
+    databases = databases_dock.widget()
+    assert isinstance(databases, DatabasesPanel)
+    assert databases.table.currentRow() == 1  # DB02's row
 
 
 # -- databases -------------------------------------------------------------------------
@@ -478,6 +506,7 @@ def test_databases_add_and_clear_copies(qtbot, session):
     table.setCurrentItem(panel.cell_item("db2", "vm3"))
     QTest.keyClick(table, Qt.Key.Key_F2)
     editor = _open_editor(table)
+    assert editor is not None
     QTest.keyClicks(editor.preference, "1")
     QTest.keyClick(editor.preference, Qt.Key.Key_Escape)
     assert session.document.get("db2").copies[2].activation_preference == 3
@@ -488,6 +517,57 @@ def test_databases_add_and_clear_copies(qtbot, session):
     db = session.document.get("db2")
     assert [c.member for c in db.copies] == ["vm2", "vm1"]
     assert panel.cell_item("db2", "vm3").text() == ""
+
+
+_MARK = Qt.ItemDataRole.UserRole + 50
+
+
+def _mark_cells(panel: DatabasesPanel) -> None:
+    """Tag every cell item: a rebuilt table has untagged items."""
+    for r in range(panel.table.rowCount()):
+        for c in range(panel.table.columnCount()):
+            item = panel.table.item(r, c)
+            assert item is not None
+            item.setData(_MARK, (r, c))
+
+
+def _tagged(panel: DatabasesPanel, db_id: str) -> bool:
+    items = [panel.cell_item(db_id, m) for m in panel.member_ids]
+    return all(item is not None and item.data(_MARK) is not None for item in items)
+
+
+def test_databases_unrelated_edits_leave_the_table_alone(qtbot, session):
+    panel = _show(qtbot, DatabasesPanel(session))
+    _mark_cells(panel)
+    session.set_selection(["vm4"])  # not a DAG member
+    session.push(SetProperty("vm4", "name", "MBX04-renamed"))
+    session.push(SetProperty("vm1", "memory_gb", 64.0))
+    assert _tagged(panel, "db1") and _tagged(panel, "db2")
+
+    # A member's new name shows in its column header; the cells stay.
+    session.push(SetProperty("vm1", "name", "MBX01-new"))
+    assert panel.table.horizontalHeaderItem(0).text() == "MBX01-new\nBoston"
+    assert _tagged(panel, "db1") and _tagged(panel, "db2")
+
+
+def test_databases_copy_edit_updates_its_row_in_place(qtbot, session):
+    panel = _show(qtbot, DatabasesPanel(session))
+    _mark_cells(panel)
+    db = session.document.get("db2")
+    copies = [*db.copies, DatabaseCopy(member="vm3", activation_preference=3)]
+    session.push(SetProperty("db2", "copies", copies))
+    assert [panel.table.item(1, c).text() for c in range(3)] == ["2", "1", "3"]
+    assert _tagged(panel, "db1") and _tagged(panel, "db2")
+    session.undo_stack.undo()
+    assert [panel.table.item(1, c).text() for c in range(3)] == ["2", "1", ""]
+
+    # A database leaving the DAG is a new row set: the table is rebuilt.
+    session.push(SetProperty("db1", "name", "DB01-renamed"))
+    assert panel.table.verticalHeaderItem(0).text() == "DB01-renamed"
+    session.push(SetProperty("dag1", "members", ["vm1", "vm2", "vm3", "vm4"]))
+    assert panel.table.columnCount() == 4
+    assert panel.table.horizontalHeaderItem(3).text() == "MBX04\nWorcester"
+    assert [panel.table.item(0, c).text() for c in range(4)] == ["1", "2", "3 (lag 7d)", ""]
 
 
 # -- overview --------------------------------------------------------------------------
@@ -510,6 +590,60 @@ def test_overview_click_centres_main_view(qtbot):
     assert abs(after.x() - 3000) < 60 and abs(after.y() - 2000) < 60
     visible = overview.visible_area().boundingRect()
     assert visible.contains(QPointF(3000, 2000))
+
+
+def test_overview_shows_a_picture_rerendered_after_changes(qtbot, monkeypatch):
+    monkeypatch.setattr(overview_module, "RENDER_INTERVAL_MS", 50)
+    scene = QGraphicsScene(0, 0, 4000, 3000)
+    rect = scene.addRect(0, 0, 4000, 3000)
+    view = _show(qtbot, QGraphicsView(scene))
+    overview = _show(qtbot, OverviewPanel(view))
+    # The minimap's own scene is empty: painting it visits none of the canvas's items.
+    assert overview.scene() is not scene and overview.scene().items() == []
+    rendered = overview.render_count
+    assert rendered >= 1
+    rect.setBrush(QColor("red"))
+    qtbot.waitUntil(lambda: overview.render_count > rendered)
+    picture = overview.grab().toImage()
+    centre = picture.pixelColor(picture.width() // 2, picture.height() // 2)
+    assert centre.red() > 200 and centre.green() < 100
+
+
+def test_overview_draws_a_large_design_at_low_detail(qtbot, session, monkeypatch):
+    from designer.ui.canvas.items.node import NodeItem
+    from designer.ui.canvas.view import DesignView
+
+    view = _show(qtbot, DesignView(session))
+    monkeypatch.setattr(overview_module, "LOW_DETAIL_ITEMS", 3)  # "large" from 4 boxes
+    painted: list[str] = []
+    paint = NodeItem.paint
+
+    def recording_paint(item, painter, option, widget=None):
+        painted.append(item.kind)
+        paint(item, painter, option, widget)
+
+    monkeypatch.setattr(NodeItem, "paint", recording_paint)
+    overview = _show(qtbot, OverviewPanel(view, session=session))
+    painted.clear()
+    overview.resize(200, 150)  # re-renders at once
+    assert {"site", "vsphere_cluster", "esxi_host", "dag"} <= set(painted)
+    assert not {"vm", "mailbox_database"} & set(painted)
+
+
+def test_overview_waits_for_the_check_then_renders(qtbot, session, monkeypatch):
+    from designer.ui.canvas.view import DesignView
+
+    monkeypatch.setattr(overview_module, "RENDER_INTERVAL_MS", 50)
+    view = _show(qtbot, DesignView(session))
+    overview = _show(qtbot, OverviewPanel(view, session=session))
+    rendered = overview.render_count
+    session.findings_revision = -1  # as while the worker checks a big design
+    overview.schedule_render()
+    qtbot.wait(200)
+    assert overview.render_count == rendered
+    with qtbot.waitSignal(session.findings_changed):
+        session.refresh_findings()
+    qtbot.waitUntil(lambda: overview.render_count > rendered)
 
 
 # -- palette ---------------------------------------------------------------------------
@@ -541,10 +675,10 @@ def test_panel_keys_win_over_window_shortcuts_inside_the_panel(qtbot, session):
     problems = _show(qtbot, ProblemsPanel(session))
     _activate(problems)
     warnings = problems.toggles[Severity.WARNING]
-    problems.tree.setFocus()
-    QTest.keyClick(problems.tree, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    problems.table.setFocus()
+    QTest.keyClick(problems.table, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
     assert not warnings.isChecked()
-    QTest.keyClick(problems.tree, Qt.Key.Key_F1)
+    QTest.keyClick(problems.table, Qt.Key.Key_F1)
     assert problems.explain_view.isVisible()
 
 

@@ -64,7 +64,7 @@ def create_panels(session: EditorSession, view: QGraphicsView) -> list[QDockWidg
         _dock("InspectorDock", "Inspector", inspector, _RIGHT),
         _dock("ProblemsDock", problems.windowTitle(), problems, _BOTTOM),
         _dock("DatabasesDock", "Databases", databases, _BOTTOM),
-        _dock("OverviewDock", "Overview", OverviewPanel(view), _LEFT),
+        _dock("OverviewDock", "Overview", OverviewPanel(view, session=session), _LEFT),
         _dock("HistoryDock", "History", HistoryPanel(session), _RIGHT),
     ]
     problems.title_changed.connect(docks[2].setWindowTitle)

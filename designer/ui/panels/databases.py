@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from designer.document.commands import SetProperty
 from designer.document.events import DocumentEvent, ElementChanged, LayoutChanged
+from designer.domain.design import Severity
 from designer.domain.elements import Dag, DatabaseCopy, MailboxDatabase
 from designer.rules.finding import Finding
 from designer.ui.panels._look import severity_tint
@@ -246,6 +247,12 @@ class DatabasesPanel(QWidget):
         self._base_summary = ""
         self.member_ids: list[str] = []
         self.database_ids: list[str] = []
+        #: What the table shows, to update only what an edit changed: the DAG, each
+        #: row's database (the element object), each column's header, each cell's mark.
+        self._shown: str | None = None
+        self._rows: list[MailboxDatabase | None] = []
+        self._headers: list[tuple[str, str]] = []
+        self._marks: dict[tuple[str, str], tuple[Severity, str]] = {}
         session.document_changed.connect(self._on_document_changed)
         session.findings_changed.connect(self._paint_findings)
         session.selection_changed.connect(self._follow_selection)
@@ -303,52 +310,116 @@ class DatabasesPanel(QWidget):
         found = self.session.document.get(self.dag_id) if self.dag_id else None
         self._fill(found if isinstance(found, Dag) else None)
 
-    def _fill(self, dag: Dag | None) -> None:
+    def _databases_of(self, dag: Dag) -> list[MailboxDatabase]:
+        """The DAG's databases in design order (from the Document's referrer map: a scan
+        of every element, or the index rebuilt after each edit, costs tens of ms)."""
         doc = self.session.document
+        found = (doc.get(r) for r in doc.referrers_of(dag.id))
+        return [d for d in found if isinstance(d, MailboxDatabase) and d.dag == dag.id]
+
+    def _member_header(self, member: str) -> tuple[str, str]:
+        """A member column's header text and tooltip ("MBX01\nBoston")."""
+        doc = self.session.document
+        vm = doc.get(member)
+        # A VM's site is its host's (as DesignIndex.site_of has it), without the index.
+        host = doc.get(getattr(vm, "host", None) or "") if vm is not None else None
+        site = doc.get(getattr(host, "site", None) or "") if host is not None else None
+        vm_name = vm.name if vm else member
+        site_name = site.name if site is not None and site.kind == "site" else None
+        return (
+            f"{vm_name}\n{site_name or '—'}",
+            f"DAG member {vm_name} in site {site_name or 'unknown'}",
+        )
+
+    def _fill(self, dag: Dag | None) -> None:
+        """Show ``dag``: the whole table when its rows or columns changed, otherwise
+        only the headers and cells whose text changed (an edit touches one row)."""
         table = self.table
-        row, column = table.currentRow(), table.currentColumn()
-        table.clear()
         if dag is None:
+            table.clear()
             table.setRowCount(0)
             table.setColumnCount(0)
             self.member_ids, self.database_ids = [], []
+            self._rows, self._headers, self._marks = [], [], {}
+            self._shown = None
             self._base_summary = "No DAG in the design: add one from the palette."
             self.summary.setText(self._base_summary)
             return
-        databases = [e for e in self.session.design.elements if isinstance(e, MailboxDatabase)]
-        databases = [d for d in databases if d.dag == dag.id]
-        self.member_ids = list(dag.members)
-        self.database_ids = [d.id for d in databases]
-        table.setColumnCount(len(self.member_ids))
-        table.setRowCount(len(databases))
-        index = doc.index
-        for c, member in enumerate(self.member_ids):
-            vm = doc.get(member)
-            site = doc.get(index.site_of(member) or "")
-            header = QTableWidgetItem(f"{vm.name if vm else member}\n{site.name if site else '—'}")
-            header.setToolTip(
-                f"DAG member {vm.name if vm else member} in site {site.name if site else 'unknown'}"
-            )
-            table.setHorizontalHeaderItem(c, header)
-        for r, db in enumerate(databases):
-            header = QTableWidgetItem(db.name)
-            header.setToolTip(f"{db.name}: {db.size_gb:g} GB, {db.mailboxes} mailboxes")
-            table.setVerticalHeaderItem(r, header)
-            by_member = {c.member: c for c in db.copies}
-            for c, member in enumerate(self.member_ids):
-                item = QTableWidgetItem(copy_text(by_member.get(member)))
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                item.setData(_DB_ROLE, db.id)
-                item.setData(_MEMBER_ROLE, member)
-                table.setItem(r, c, item)
+        databases = self._databases_of(dag)
+        member_ids = list(dag.members)
+        database_ids = [d.id for d in databases]
+        headers = [self._member_header(m) for m in member_ids]
+        if (dag.id, member_ids, database_ids) != (self._shown, self.member_ids, self.database_ids):
+            self._build(dag.id, member_ids, databases, headers)
+        else:
+            self._update(databases, headers)
         copies = sum(len(d.copies) for d in databases)
         self._base_summary = (
             f"{len(databases)} databases · {len(self.member_ids)} members · {copies} copies"
         )
         self.summary.setText(self._base_summary)
         self._paint_findings()
+
+    def _build(
+        self,
+        dag_id: str,
+        member_ids: list[str],
+        databases: list[MailboxDatabase],
+        headers: list[tuple[str, str]],
+    ) -> None:
+        table = self.table
+        row, column = table.currentRow(), table.currentColumn()
+        table.clear()
+        self._shown = dag_id
+        self.member_ids = member_ids
+        self.database_ids = [d.id for d in databases]
+        self._rows = [None] * len(databases)
+        self._headers = [("", "")] * len(member_ids)
+        self._marks = {}
+        table.setColumnCount(len(member_ids))
+        table.setRowCount(len(databases))
+        base = self.palette().base()
+        for r, db in enumerate(databases):
+            for c, member in enumerate(member_ids):
+                item = QTableWidgetItem()  # its text is set by _update
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                item.setData(_DB_ROLE, db.id)
+                item.setData(_MEMBER_ROLE, member)
+                item.setBackground(base)
+                table.setItem(r, c, item)
+        self._update(databases, headers)
         if 0 <= row < table.rowCount() and 0 <= column < table.columnCount():
             table.setCurrentCell(row, column)
+
+    def _update(self, databases: list[MailboxDatabase], headers: list[tuple[str, str]]) -> None:
+        table = self.table
+        for c, (text, tip) in enumerate(headers):
+            if self._headers[c] != (text, tip):
+                self._headers[c] = (text, tip)
+                header = QTableWidgetItem(text)
+                header.setToolTip(tip)
+                table.setHorizontalHeaderItem(c, header)
+        for r, db in enumerate(databases):
+            if self._rows[r] is db:
+                continue  # elements are replaced on every change: same object, same row
+            previous = self._rows[r]
+            self._rows[r] = db
+            if previous is None or (previous.name, previous.size_gb, previous.mailboxes) != (
+                db.name,
+                db.size_gb,
+                db.mailboxes,
+            ):
+                header = QTableWidgetItem(db.name)
+                header.setToolTip(f"{db.name}: {db.size_gb:g} GB, {db.mailboxes} mailboxes")
+                table.setVerticalHeaderItem(r, header)
+            if previous is not None and previous.copies == db.copies:
+                continue
+            by_member = {c.member: c for c in db.copies}
+            for c, member in enumerate(self.member_ids):
+                item = table.item(r, c)
+                text = copy_text(by_member.get(member))
+                if item is not None and item.text() != text:
+                    item.setText(text)
 
     def cell_item(self, db_id: str, member: str) -> QTableWidgetItem | None:
         if db_id not in self.database_ids or member not in self.member_ids:
@@ -356,26 +427,47 @@ class DatabasesPanel(QWidget):
         return self.table.item(self.database_ids.index(db_id), self.member_ids.index(member))
 
     def _paint_findings(self) -> None:
-        base = self.palette().base()
-        for r in range(self.table.rowCount()):
-            for c in range(self.table.columnCount()):
-                item = self.table.item(r, c)
-                if item is not None:
-                    item.setBackground(base)
-                    item.setToolTip("")
-        marks: dict[tuple[str, str], list[Finding]] = {}
+        """Tint the cells of DAG005/DAG007 findings; only cells whose mark changed are
+        touched (the check reports after every edit, mostly with the same findings)."""
+        grouped: dict[tuple[str, str], list[Finding]] = {}
         for finding in self.session.findings.active:
             if finding.code not in _CELL_CODES:
                 continue
             for db_id, member in self._cells_of(finding):
-                marks.setdefault((db_id, member), []).append(finding)
-        for (db_id, member), findings in marks.items():
-            item = self.cell_item(db_id, member)
-            if item is None:
-                continue
+                grouped.setdefault((db_id, member), []).append(finding)
+        marks: dict[tuple[str, str], tuple[Severity, str]] = {}
+        for cell, findings in grouped.items():
             worst = min((f.severity for f in findings), key=lambda s: s.rank)
-            item.setBackground(QBrush(severity_tint(worst)))
-            item.setToolTip("\n".join(f"{f.code}: {f.message}" for f in findings))
+            marks[cell] = (worst, "\n".join(f"{f.code}: {f.message}" for f in findings))
+        if marks == self._marks:
+            return
+        base = self.palette().base()
+        for cell in self._marks.keys() - marks.keys():
+            item = self.cell_item(*cell)
+            if item is not None:
+                item.setBackground(base)
+                item.setToolTip("")
+        for cell, mark in marks.items():
+            if self._marks.get(cell) == mark:
+                continue
+            item = self.cell_item(*cell)
+            if item is not None:
+                item.setBackground(QBrush(severity_tint(mark[0])))
+                item.setToolTip(mark[1])
+        self._marks = marks
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            # Unmarked cells carry the base colour explicitly: repaint them all.
+            base = self.palette().base()
+            for r in range(self.table.rowCount()):
+                for c in range(self.table.columnCount()):
+                    item = self.table.item(r, c)
+                    if item is not None:
+                        item.setBackground(base)
+            self._marks = {}
+            self._paint_findings()
 
     def _cells_of(self, finding: Finding) -> list[tuple[str, str]]:
         db = next((self.database(e) for e in finding.elements if self.database(e)), None)

@@ -1,45 +1,94 @@
 """The Overview: a minimap of the canvas scene with the main view's visible area.
 
-A second, non-interactive view on the same scene, always fit to the scene rect; a
-click or a drag centres the main view on that point.
+A small view fit to the drawing; a click or a drag centres the main view on that point.
+It never draws the canvas's items itself: it shows a picture of the scene (a cached
+pixmap) that is re-rendered at most every :data:`RENDER_INTERVAL_MS` after the scene
+changed, and only the main view's visible area is drawn live over it. A large design
+scene is pictured at low detail (its boxes other than VMs, LUNs, disks and databases,
+which are below a pixel at that scale), so a picture costs milliseconds, not a paint
+of every item. With a session, the picture also waits (up to :data:`MAX_HOLD_MS`) for
+a background check to finish: painting while the worker thread runs Python contends for
+the GIL at every Qt call and takes ten times longer.
 """
 
 from __future__ import annotations
 
 import contextlib
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QPen, QPolygonF, QResizeEvent
-from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QWidget
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QPointF, QRect, QRectF, Qt, QTimer
+from PySide6.QtGui import (
+    QColor,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+    QPolygonF,
+    QResizeEvent,
+    QShowEvent,
+    QTransform,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
-__all__ = ["OverviewPanel"]
+from designer.ui.canvas.kinds import DETAIL_KINDS
+from designer.ui.session import EditorSession
+
+__all__ = ["LOW_DETAIL_ITEMS", "MAX_HOLD_MS", "RENDER_INTERVAL_MS", "OverviewPanel"]
+
+#: The picture is re-rendered at most this often while the scene keeps changing.
+RENDER_INTERVAL_MS = 500
+#: The longest a re-render waits for the session's background check.
+MAX_HOLD_MS = 2000
+#: A scene with more boxes than this is pictured at low detail (see the module doc).
+LOW_DETAIL_ITEMS = 2000
 
 
 class OverviewPanel(QGraphicsView):
     """Minimap of ``view``'s scene; click or drag to move the main view."""
 
-    def __init__(self, view: QGraphicsView, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        view: QGraphicsView,
+        parent: QWidget | None = None,
+        session: EditorSession | None = None,
+    ) -> None:
         super().__init__(parent)
         self.main_view = view
+        self.session = session
         self.setWindowTitle("Overview")
         self.setObjectName("overviewView")
         self.setInteractive(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
-        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setMinimumSize(120, 90)
         self.setToolTip("Overview of the canvas; click or drag to move the view there")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # An empty scene in the canvas's coordinates: the minimap maps points like the
+        # canvas does, but painting it visits no canvas item.
+        self._frame = QGraphicsScene(self)
+        self.setScene(self._frame)
         self._visible = QPolygonF()
-        # Items move often (drags); refit at most a few times a second.
-        self._fit_timer = QTimer(self)
-        self._fit_timer.setSingleShot(True)
-        self._fit_timer.setInterval(150)
-        self._fit_timer.timeout.connect(self._fit)
+        self._picture = QPixmap()
+        #: The scene area the picture shows (the minimap's whole viewport).
+        self._picture_rect = QRectF()
+        #: How many times the picture was rendered (tests, benchmarks).
+        self.render_count = 0
+        self._dirty = True
+        self._since_render = QElapsedTimer()
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.timeout.connect(self._render_when_idle)
+        self._held = QElapsedTimer()
         self._dragging = False
         self._scene: QGraphicsScene | None = None
         self.attach_scene()
@@ -48,6 +97,8 @@ class OverviewPanel(QGraphicsView):
             bar.rangeChanged.connect(self.update_visible_area)
         view.viewport().installEventFilter(self)
         view.installEventFilter(self)
+        if session is not None:
+            session.findings_changed.connect(self._on_findings_changed)
 
     def attach_scene(self) -> None:
         """Follow the main view's scene (the canvas may replace it on load)."""
@@ -56,44 +107,124 @@ class OverviewPanel(QGraphicsView):
             return
         if self._scene is not None:
             with contextlib.suppress(RuntimeError, TypeError):
-                self._scene.sceneRectChanged.disconnect(self._fit)
-                self._scene.changed.disconnect(self._schedule_fit)
+                self._scene.sceneRectChanged.disconnect(self.schedule_render)
+                self._scene.changed.disconnect(self.schedule_render)
         self._scene = scene
-        self.setScene(scene)
         if scene is not None:
-            scene.sceneRectChanged.connect(self._fit)
-            scene.changed.connect(self._schedule_fit)
-        self._fit()
-
-    def _schedule_fit(self, *_args: object) -> None:
-        if not self._fit_timer.isActive():
-            self._fit_timer.start()
+            scene.sceneRectChanged.connect(self.schedule_render)
+            scene.changed.connect(self.schedule_render)
+        self._dirty = True
+        self._render()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
             self.update_visible_area()
         return False
 
-    # -- geometry ------------------------------------------------------------------------
-    def _fit(self, *_args: object) -> None:
-        scene = self.scene()
-        if scene is None:
+    # -- the picture ---------------------------------------------------------------------
+    def schedule_render(self, *_args: object) -> None:
+        """The scene changed: re-render the picture soon, at most every
+        :data:`RENDER_INTERVAL_MS` (a drag changes the scene on every frame)."""
+        self._dirty = True
+        if self._render_timer.isActive():
             return
+        elapsed = self._since_render.elapsed() if self._since_render.isValid() else None
+        wait = 0 if elapsed is None else max(0, RENDER_INTERVAL_MS - elapsed)
+        # Let the edit's other consequences (restyles, the check) land first.
+        self._render_timer.start(max(wait, 30))
+
+    def _checking(self) -> bool:
+        """The session's check of the current revision is still running."""
+        session = self.session
+        return session is not None and session.findings_revision != session.document.revision
+
+    def _on_findings_changed(self) -> None:
+        if self._dirty and self._held.isValid():
+            self.schedule_render()
+
+    def _render_when_idle(self) -> None:
+        if self._checking():
+            if not self._held.isValid():
+                self._held.start()
+            if self._held.elapsed() < MAX_HOLD_MS:
+                # findings_changed reschedules; the timer is the fallback for a check
+                # whose result is dropped as stale (a newer edit is checked after it).
+                self._render_timer.start(RENDER_INTERVAL_MS)
+                return
+        self._render()
+
+    def _drawing_rect(self) -> QRectF:
+        scene = self._scene
+        if scene is None:
+            return QRectF()
         # The canvas pads its scene rect generously for scrolling; show the drawing.
         rect = scene.itemsBoundingRect()
         if rect.isEmpty():
             rect = scene.sceneRect()
         if rect.isEmpty():
-            return
+            return QRectF()
         margin = max(rect.width(), rect.height()) * 0.03
-        rect = rect.adjusted(-margin, -margin, margin, margin)
+        return rect.adjusted(-margin, -margin, margin, margin)
+
+    def _render(self) -> None:
+        """Fit to the drawing and render the picture (when shown; else on show)."""
+        if not self.isVisible():
+            return
+        self._render_timer.stop()
+        self._held.invalidate()
+        self._dirty = False
+        self._since_render.start()
+        rect = self._drawing_rect()
+        if rect.isEmpty():
+            self._picture = QPixmap()
+            self._picture_rect = QRectF()
+            self.viewport().update()
+            return
+        self._frame.setSceneRect(rect)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        viewport = self.viewport().rect()
+        shown = self.mapToScene(viewport).boundingRect()
+        ratio = self.devicePixelRatioF()
+        picture = QPixmap(viewport.size() * ratio)
+        picture.setDevicePixelRatio(ratio)
+        scene = self._scene
+        assert scene is not None
+        background = scene.backgroundBrush()
+        if background.style() == Qt.BrushStyle.NoBrush:
+            picture.fill(self.palette().color(QPalette.ColorRole.Base))
+        else:
+            picture.fill(background.color())
+        painter = QPainter(picture)
+        target = QRectF(0, 0, viewport.width(), viewport.height())
+        boxes = _low_detail_items(scene)
+        if boxes is None:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            scene.render(painter, target, shown, Qt.AspectRatioMode.IgnoreAspectRatio)
+        else:
+            _paint_items(painter, boxes, target, shown)
+        painter.end()
+        self._picture = picture
+        self._picture_rect = shown
+        self.render_count += 1
         self.update_visible_area()
+        self.viewport().update()
+
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        painter.fillRect(rect, self.palette().color(QPalette.ColorRole.Base))
+        if not self._picture.isNull():
+            painter.drawPixmap(self._picture_rect, self._picture, QRectF(self._picture.rect()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty or self._picture.isNull():
+            self._render()  # it was skipped while the dock was hidden
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit()
+        self._dirty = True
+        self._render()
 
+    # -- the main view's area ------------------------------------------------------------
     def visible_area(self) -> QPolygonF:
         """The main view's visible part of the scene, in scene coordinates."""
         main = self.main_view
@@ -114,6 +245,7 @@ class OverviewPanel(QGraphicsView):
         pen = QPen(highlight, 0)  # cosmetic: one pixel whatever the minimap's scale
         pen.setWidthF(2)
         pen.setCosmetic(True)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(pen)
         painter.setBrush(fill)
         painter.drawPolygon(self._visible)
@@ -148,3 +280,38 @@ class OverviewPanel(QGraphicsView):
     def wheelEvent(self, event: object) -> None:
         # The minimap always shows the whole scene: no scrolling or zooming here.
         return
+
+
+def _low_detail_items(scene: QGraphicsScene) -> list[QGraphicsItem] | None:
+    """The items a large design scene is pictured with, bottom first; None: render the
+    whole scene (small scenes, or scenes that are not the designer's canvas)."""
+    nodes = getattr(scene, "nodes", None)
+    edges = getattr(scene, "edges", None)
+    if not isinstance(nodes, dict) or len(nodes) <= LOW_DETAIL_ITEMS:
+        return None
+    items: list[QGraphicsItem] = [
+        node for node in nodes.values() if getattr(node, "kind", None) not in DETAIL_KINDS
+    ]
+    if isinstance(edges, dict):
+        items.extend(edge for edge in edges.values() if not getattr(edge, "detail", False))
+    items = [item for item in items if item.isVisible()]
+    items.sort(key=lambda item: item.zValue())
+    return items
+
+
+def _paint_items(
+    painter: QPainter, items: list[QGraphicsItem], target: QRectF, source: QRectF
+) -> None:
+    """Paint ``items`` (scene coordinates ``source``) into ``target``, as
+    QGraphicsScene.render would, without visiting the scene's other items."""
+    base = QTransform()
+    base.translate(target.left(), target.top())
+    base.scale(target.width() / source.width(), target.height() / source.height())
+    base.translate(-source.left(), -source.top())
+    option = QStyleOptionGraphicsItem()
+    for item in items:
+        painter.save()
+        painter.setTransform(item.sceneTransform() * base)
+        option.exposedRect = item.boundingRect()
+        item.paint(painter, option, None)
+        painter.restore()

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QFont, QIcon, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -15,10 +25,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QSplitter,
+    QTableView,
     QTextBrowser,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,9 +40,21 @@ from designer.ui.panels._keys import PanelKeys
 from designer.ui.panels._look import severity_icon
 from designer.ui.session import EditorSession
 
-__all__ = ["ProblemsPanel", "explain_html", "problems_title"]
+__all__ = ["FINDING_ROLE", "FindingsModel", "ProblemsPanel", "explain_html", "problems_title"]
 
-_FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The model's role for a row's :class:`Finding`.
+FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
+_Index = QModelIndex | QPersistentModelIndex
+_HEADERS = ("", "Code", "Message", "Elements")
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.FontRole,
+        FINDING_ROLE,
+    }
+)
 _WORDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 
 
@@ -103,6 +124,91 @@ class _EnterFilter(QObject):
         return False
 
 
+class _Row:
+    """One finding as shown: its texts are computed once, when the findings change."""
+
+    __slots__ = ("finding", "key", "names", "tip")
+
+    def __init__(self, finding: Finding, names: str) -> None:
+        self.finding = finding
+        self.names = names
+        # waiver_reason is not part of a Finding's equality, but it is shown.
+        self.key = (finding, finding.waiver_reason, names)
+        tip = html.escape(finding.message)
+        if finding.waived:
+            tip += f"<br><i>Waived: {html.escape(finding.waiver_reason)}</i>"
+        self.tip = tip
+
+
+class FindingsModel(QAbstractTableModel):
+    """The shown findings, one row each: severity icon, code, message, element names.
+
+    Thousands of findings are cheap here (no item objects); :meth:`set_rows` resets the
+    model only when the shown rows really changed.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[_Row] = []
+        self._italic = QFont()
+        self._italic.setItalic(True)
+        self.icons: dict[Severity, QIcon] = {}
+        self.restyle()
+
+    def restyle(self) -> None:
+        """New severity icons (after a light/dark palette change)."""
+        self.icons = {severity: severity_icon(severity) for severity in Severity}
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
+
+    def set_rows(self, rows: list[_Row]) -> bool:
+        """Show ``rows``; False (and no reset) when they are the rows already shown."""
+        if [r.key for r in rows] == [r.key for r in self.rows]:
+            return False
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+        return True
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _ROLES or not index.isValid():
+            return None  # the view asks for a dozen roles per cell; most are unused
+        row = self.rows[index.row()]
+        finding = row.finding
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return ("", finding.code, finding.message, row.names)[column]
+        if role == FINDING_ROLE:
+            return finding
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return self.icons[finding.severity]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0:
+                return finding.severity.value
+            if column == 1:
+                rule = RULES.get(finding.code)
+                return rule.summary if rule is not None else None
+            if column == 2:
+                return row.tip
+            return ", ".join(finding.elements)
+        if role == Qt.ItemDataRole.FontRole and finding.waived:
+            return self._italic
+        return None
+
+
 class ProblemsPanel(PanelKeys, QWidget):
     """Findings of the live check; click or Enter shows the element on the canvas."""
 
@@ -151,33 +257,47 @@ class ProblemsPanel(PanelKeys, QWidget):
         self.waive_button.clicked.connect(self.waive_current)
         bar.addWidget(self.waive_button)
 
-        self.tree = QTreeWidget(self)
-        self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels(["", "Code", "Message", "Elements"])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.tree.customContextMenuRequested.connect(self._context_menu)
-        header = self.tree.header()
+        self.model = FindingsModel(self)
+        #: Every finding of the check, as rows; the model shows those the filter keeps.
+        self._all_rows: list[_Row] = []
+        # A table view, not a tree: QTreeView's layout asks the model whether each of
+        # thousands of rows has children after every reset.
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths, not ResizeToContents: that asks the model for a thousand rows'
+        # size hints after every reset (hundreds of ms with thousands of findings).
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(0, 16 + 12)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, self.fontMetrics().horizontalAdvance("DAG0000") + 16)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(3, 180)
-        self.tree.itemClicked.connect(lambda item, _col: self._focus_item(item))
-        self.tree.currentItemChanged.connect(self._on_current_changed)
+        self.table.clicked.connect(self._focus_index)
+        self.table.selectionModel().currentChanged.connect(self._on_current_changed)
         self._enter = _EnterFilter(self)
-        self._enter.activated.connect(lambda: self._focus_item(self.tree.currentItem()))
-        self.tree.installEventFilter(self._enter)
+        self._enter.activated.connect(lambda: self._focus_index(self.table.currentIndex()))
+        self.table.installEventFilter(self._enter)
 
         self.explain_view = QTextBrowser(self)
         self.explain_view.setOpenExternalLinks(False)
         self.explain_view.hide()
         splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.tree)
+        splitter.addWidget(self.table)
         splitter.addWidget(self.explain_view)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -188,9 +308,14 @@ class ProblemsPanel(PanelKeys, QWidget):
 
         self.bind_key(QKeySequence.StandardKey.Find, self._focus_filter)
         self.bind_key(QKeySequence(Qt.Key.Key_F1), self.explain_button.toggle)
-        self.setFocusProxy(self.tree)
+        self.setFocusProxy(self.table)
         session.findings_changed.connect(self.refresh)
         self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self.model.restyle()  # the severity icons follow light/dark
+        super().changeEvent(event)
 
     def _focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -202,44 +327,21 @@ class ProblemsPanel(PanelKeys, QWidget):
         return element.name if element is not None else element_id
 
     def refresh(self) -> None:
-        current = self.current_finding()
-        findings = self.session.findings.findings
-        self.tree.setUpdatesEnabled(False)
-        self.tree.clear()
-        items = []
-        for finding in findings:
-            item = QTreeWidgetItem(
-                [
-                    "",
-                    finding.code,
-                    finding.message,
-                    ", ".join(self._name(e) for e in finding.elements),
-                ]
-            )
-            item.setIcon(0, severity_icon(finding.severity))
-            item.setToolTip(0, finding.severity.value)
-            tip = html.escape(finding.message)
-            if finding.waived:
-                tip += f"<br><i>Waived: {html.escape(finding.waiver_reason)}</i>"
-                font = item.font(2)
-                font.setItalic(True)
-                for column in range(4):
-                    item.setFont(column, font)
-            rule = RULES.get(finding.code)
-            if rule is not None:
-                item.setToolTip(1, rule.summary)
-            item.setToolTip(2, tip)
-            item.setToolTip(3, ", ".join(finding.elements))
-            item.setData(0, _FINDING_ROLE, finding)
-            items.append(item)
-        self.tree.addTopLevelItems(items)
+        """Follow the session's findings. The check reports after every edit, mostly
+        with the same findings: then nothing is rebuilt."""
+        doc = self.session.document
+        names: dict[str, str] = {}
+
+        def name(element_id: str) -> str:
+            if element_id not in names:
+                element = doc.get(element_id)
+                names[element_id] = element.name if element is not None else element_id
+            return names[element_id]
+
+        self._all_rows = [
+            _Row(f, ", ".join(name(e) for e in f.elements)) for f in self.session.findings.findings
+        ]
         self._apply_filter()
-        if current is not None:
-            for item in items:
-                if _same(item.data(0, _FINDING_ROLE), current) and not item.isHidden():
-                    self.tree.setCurrentItem(item)
-                    break
-        self.tree.setUpdatesEnabled(True)
         self._update_counts()
 
     def _update_counts(self) -> None:
@@ -259,39 +361,46 @@ class ProblemsPanel(PanelKeys, QWidget):
     def _apply_filter(self) -> None:
         needle = self.filter_edit.text().strip().lower()
         show_waived = self.waived_toggle.isChecked()
-        for item in self._rows():
-            finding: Finding = item.data(0, _FINDING_ROLE)
-            visible = self.toggles[finding.severity].isChecked() and (
-                show_waived or not finding.waived
-            )
-            if visible and needle:
-                haystack = " ".join(item.text(c) for c in range(1, 4)).lower()
-                visible = needle in haystack or any(needle in e for e in finding.elements)
-            item.setHidden(not visible)
+        shown = {s for s, button in self.toggles.items() if button.isChecked()}
+        rows = []
+        for row in self._all_rows:
+            finding = row.finding
+            if finding.severity not in shown or (finding.waived and not show_waived):
+                continue
+            if needle:
+                haystack = f"{finding.code} {finding.message} {row.names}".lower()
+                if needle not in haystack and not any(needle in e for e in finding.elements):
+                    continue
+            rows.append(row)
+        current = self.current_finding()
+        if self.model.set_rows(rows) and current is not None:
+            index = self.index_for(current)
+            if index is not None:
+                self.table.setCurrentIndex(index)
         self._update_actions()
 
-    def _rows(self) -> list[QTreeWidgetItem]:
-        count = self.tree.topLevelItemCount()
-        return [i for i in (self.tree.topLevelItem(n) for n in range(count)) if i is not None]
-
     def visible_findings(self) -> list[Finding]:
-        return [item.data(0, _FINDING_ROLE) for item in self._rows() if not item.isHidden()]
+        return [row.finding for row in self.model.rows]
 
-    def item_for(self, finding: Finding) -> QTreeWidgetItem | None:
-        for item in self._rows():
-            if _same(item.data(0, _FINDING_ROLE), finding):
-                return item
+    def index_for(self, finding: Finding) -> QModelIndex | None:
+        """The shown row of ``finding`` (same code and elements), column 0."""
+        for n, row in enumerate(self.model.rows):
+            if _same(row.finding, finding):
+                return self.model.index(n, 0)
         return None
 
     def current_finding(self) -> Finding | None:
-        item = self.tree.currentItem()
-        return item.data(0, _FINDING_ROLE) if item is not None else None
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= len(self.model.rows):
+            return None
+        return self.model.rows[index.row()].finding
 
     # -- actions -------------------------------------------------------------------------
-    def _focus_item(self, item: QTreeWidgetItem | None) -> None:
-        if item is None:
-            return
-        finding: Finding = item.data(0, _FINDING_ROLE)
+    def _focus_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self._focus_finding(self.model.rows[index.row()].finding)
+
+    def _focus_finding(self, finding: Finding) -> None:
         present = [e for e in finding.elements if self.session.document.get(e) is not None]
         if present:
             self.session.focus(present[0])
@@ -371,14 +480,14 @@ class ProblemsPanel(PanelKeys, QWidget):
         )
 
     def _context_menu(self, pos: QPoint) -> None:
-        item = self.tree.itemAt(pos)
-        if item is None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
             return
-        self.tree.setCurrentItem(item)
-        finding: Finding = item.data(0, _FINDING_ROLE)
+        self.table.setCurrentIndex(index)
+        finding = self.model.rows[index.row()].finding
         menu = QMenu(self)
         show = QAction("Show on canvas", menu)
-        show.triggered.connect(lambda: self._focus_item(item))
+        show.triggered.connect(lambda: self._focus_finding(finding))
         menu.addAction(show)
         explain = QAction("Explain", menu)
         explain.triggered.connect(lambda: self.explain_button.setChecked(True))
@@ -391,7 +500,7 @@ class ProblemsPanel(PanelKeys, QWidget):
             remove = QAction("Remove waiver", menu)
             remove.triggered.connect(lambda: self.remove_waiver(finding))
             menu.addAction(remove)
-        menu.exec(self.tree.viewport().mapToGlobal(pos))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
 
 
 def _same(a: Finding | None, b: Finding | None) -> bool:
