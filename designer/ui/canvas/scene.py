@@ -460,9 +460,8 @@ class DesignScene(QGraphicsScene):
         bottom) of its sites, near the sides facing each other, and bows around."""
         index, count = self._wan_siblings(edge)
         if self._top_boxes is None:
-            self._top_boxes = [
-                i for i, n in self.nodes.items() if self.box_parent.get(i) is None and n.container
-            ]
+            # Sites and every other box of their level (a global load balancer…).
+            self._top_boxes = [i for i in self.nodes if self.box_parent.get(i) is None]
         spread = (index - (count - 1) / 2) * 14.0
         ca, cb = a.center(), b.center()
         p1, p2 = clip_to_rect(ca, cb, a), clip_to_rect(cb, ca, b)

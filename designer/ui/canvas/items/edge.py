@@ -170,6 +170,7 @@ class EdgeItem(QGraphicsPathItem):
         self._line = QLineF()
         self._route = QPainterPath()
         self._routed = False
+        self._middle = QPointF()
         self._leader: QLineF | None = None
         self._arrow = QPolygonF()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
@@ -202,6 +203,13 @@ class EdgeItem(QGraphicsPathItem):
         if not self._routed:
             path.lineTo(p2)
         self._route = QPainterPath(path)
+        # The label and findings badge go where the line is in the open: the middle of
+        # the S-curve between two arrays, else the middle of the line.
+        self._middle = (
+            (points[curve_at] + points[curve_at + 1]) / 2
+            if curve_at is not None
+            else (path.pointAtPercent(0.5) if self._routed else self._line.center())
+        )
         before = points[-2]
         if curve_at is not None and curve_at == len(points) - 2:
             before = QPointF(p2.x() - (p2.x() - points[-2].x()) / 2, p2.y())
@@ -224,9 +232,7 @@ class EdgeItem(QGraphicsPathItem):
 
     def label_anchor(self) -> QPointF:
         """Where the label and the findings badge sit: the middle of the line."""
-        if self._routed:
-            return self._route.pointAtPercent(0.5)
-        return self._line.center()
+        return self._middle
 
     def label_rect_at(self, t: float, above: bool = True) -> QRectF | None:
         """The label's scene rectangle centred at fraction ``t`` of the line."""
