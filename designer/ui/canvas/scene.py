@@ -504,7 +504,7 @@ class DesignScene(QGraphicsScene):
         for t in spots:
             for above in (True, False):
                 rect = edge.label_rect_at(t, above)
-                if rect is not None and not self._covers_box(rect, wan):
+                if rect is not None and not self._covers_box(rect, wan, edge):
                     edge.put_label(rect)
                     return
         rect = edge.label_rect_at(spots[0])
@@ -522,7 +522,11 @@ class DesignScene(QGraphicsScene):
                     return
         edge.put_label(rect)
 
-    def _covers_box(self, rect: QRectF, top_level: bool = False) -> bool:
+    def _covers_box(
+        self, rect: QRectF, top_level: bool = False, edge: EdgeItem | None = None
+    ) -> bool:
+        """Whether ``rect`` covers a box (``top_level``: any top-level box; else a leaf
+        box or a title bar) or, for ``edge``, another line's label."""
         if top_level:
             # Everything lies inside the top-level boxes: checking those is enough, and
             # needs no scene index (which a first query would build mid-load).
@@ -533,10 +537,19 @@ class DesignScene(QGraphicsScene):
                 for i in self._top_all
                 if i in self.nodes
             )
-        return any(
-            isinstance(item, NodeItem) and item.isVisible()
-            for item in self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
-        )
+        for item in self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+            if isinstance(item, NodeItem) and item.isVisible():
+                if not item.container:
+                    return True
+                # On a container's body is fine, on its title bar is not.
+                header = item.scene_rect()
+                header.setHeight(HEADER)
+                if header.intersects(rect):
+                    return True
+            owner = item.parentItem()
+            if edge is not None and isinstance(owner, EdgeItem) and owner is not edge:
+                return True  # another line's label
+        return False
 
     def _route_mirror(self, edge: EdgeItem, a: NodeItem, b: NodeItem) -> None:
         """A mirror leaves its LUN row at the side facing the target and enters the

@@ -46,6 +46,7 @@ __all__ = [
     "disk_tags",
     "elide_name",
     "name_tokens",
+    "shortened_names",
     "subtitle_of",
 ]
 
@@ -63,6 +64,23 @@ def name_tokens(name: str) -> list[str]:
     return [t for t in _TOKENS.split(name)[::2] if t]
 
 
+def shortened_names(name: str, common: Counter[str]) -> list[str]:
+    """``name`` with more and more of the words two thirds of its neighbours share left
+    out (each shown as "…"), most shared first; one word always stays."""
+    parts = _TOKENS.split(name)  # word, separator, word, …
+    words = [i for i in range(0, len(parts), 2) if parts[i]]
+    need = max(2.0, 2 / 3 * common[""])
+    order = sorted(
+        (i for i in words if common[parts[i]] >= need), key=lambda i: (-common[parts[i]], i)
+    )
+    dropped: set[int] = set()
+    out = []
+    for i in order[: len(words) - 1]:
+        dropped.add(i)
+        out.append(_join(parts, dropped))
+    return out
+
+
 def elide_name(
     metrics: QFontMetricsF,
     name: str,
@@ -70,8 +88,8 @@ def elide_name(
     common: Counter[str] | Callable[[], Counter[str]] | None = None,
 ) -> str:
     """``name`` fitted to ``width``. Neighbours' names share words (PHL-MBX01 SG1 DB
-    (sec), PHL-MBX01 SG2 DB (sec)): the words most of them share go first (shown as
-    "…"), so what tells a box apart stays; only then is the middle cut.
+    (sec), PHL-MBX01 SG2 DB (sec)): the words two thirds of them share go first (shown
+    as "…"), so what tells a box apart stays; only then is the middle cut.
 
     ``common`` counts, per word, the neighbours whose name has it, and under ``""``
     the number of neighbours (or is a function returning the counts)."""
@@ -79,25 +97,11 @@ def elide_name(
         return name
     if callable(common):
         common = common()  # only now: most names fit
-    parts = _TOKENS.split(name)  # word, separator, word, …
-    words = list(range(0, len(parts), 2))
     if common:
-        # Only words most neighbours share (the "" key counts the neighbours) say
-        # nothing about which box this is.
-        need = max(2.0, 0.75 * common[""])
-        dropped: set[int] = set()
-        order = sorted(
-            (i for i in words if parts[i] and common[parts[i]] >= need),
-            key=lambda i: (-common[parts[i]], i),
-        )
-        for i in order:
-            if len(dropped) + 1 >= len([w for w in words if parts[w]]):
-                break
-            dropped.add(i)
-            text = _join(parts, dropped)
+        for text in shortened_names(name, common):
             if metrics.horizontalAdvance(text) <= width:
                 return text
-        name = _join(parts, dropped)
+            name = text
     return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, width)
 
 
@@ -397,7 +401,13 @@ class NodeItem(QGraphicsRectItem):
         pen = QPen(theme.kind_style("virtual_disk")[3], 1.0)
         pen.setCosmetic(True)
         tags = self.disk_tags
-        room = r.width() * 0.35
+        # The name comes first: the tags get what its shortest readable form leaves.
+        name_metrics = QFontMetricsF(theme.font)
+        shortest = name_metrics.horizontalAdvance(self.name)
+        if shortest > r.width() / 2:
+            forms = shortened_names(self.name, self._affixes())
+            shortest = name_metrics.horizontalAdvance(forms[-1]) if forms else shortest
+        room = max(r.width() * 0.25, right - r.left() - 42 - shortest)  # icon, gaps
 
         def width_of(tags: list[str]) -> float:
             return sum(metrics.horizontalAdvance(t) + 9 for t in tags)
