@@ -161,6 +161,15 @@ def test_a_vm_shows_its_disk_placements_when_the_design_mixes_them(qtbot):
         e.childItems()[0].text() for k, e in scene.edges.items() if k.startswith("d")
     }  # fmt: skip
     assert labels == {"VMDK · os", "RDM-p · database"}
+    for key, edge in scene.edges.items():
+        if key.startswith("d"):
+            label = edge.childItems()[0].sceneBoundingRect()
+            covered = [
+                i.element_id
+                for i in scene.items(label)
+                if isinstance(i, NodeItem) and not i.container
+            ]
+            assert covered == [], f"{key}'s label covers {covered}"
 
 
 def test_an_all_vmdk_design_shows_no_disk_badges(qtbot):
