@@ -428,6 +428,9 @@ class DesignScene(QGraphicsScene):
     # -- routing ------------------------------------------------------------------------
     def _route(self, edge: EdgeItem, a: NodeItem, b: NodeItem) -> None:
         if edge.style_key == "wan_link":
+            if not self._indexed:
+                edge.set_ends(a.scene_rect(), b.scene_rect())  # routed once all are in
+                return
             self._route_wan(edge, a.scene_rect(), b.scene_rect())
         elif edge.style_key == "mirror" and a.kind == b.kind == "lun":
             self._route_mirror(edge, a, b)
@@ -475,7 +478,12 @@ class DesignScene(QGraphicsScene):
             for i in self._top_boxes
             if i in self.nodes and i not in (edge.source, edge.target)
         ]
-        blocked = [r for r in others if _crosses(QLineF(p1, p2), r.adjusted(-8, -8, 8, 8))]
+        line = QLineF(p1, p2)
+        span_rect = QRectF(p1, p2).normalized().adjusted(-9, -9, 9, 9)
+        blocked = [
+            r for r in others
+            if r.intersects(span_rect) and _crosses(line, r.adjusted(-8, -8, 8, 8))
+        ]  # fmt: skip
         if not blocked:
             edge.set_route([p1, p2])
         else:
