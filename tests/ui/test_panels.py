@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
-from PySide6.QtGui import QColor, QDrag, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QDrag, QKeySequence, QPixmap, QShortcut
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -619,7 +619,8 @@ def test_overview_draws_a_large_design_at_low_detail(qtbot, session, monkeypatch
     paint = NodeItem.paint
 
     def recording_paint(item, painter, option, widget=None):
-        painted.append(item.kind)
+        if isinstance(painter.device(), QPixmap):  # the minimap's picture, not the canvas
+            painted.append(item.kind)
         paint(item, painter, option, widget)
 
     monkeypatch.setattr(NodeItem, "paint", recording_paint)
@@ -627,6 +628,16 @@ def test_overview_draws_a_large_design_at_low_detail(qtbot, session, monkeypatch
     painted.clear()
     overview.resize(200, 150)  # re-renders at once
     assert {"site", "vsphere_cluster", "esxi_host", "dag"} <= set(painted)
+    assert not {"vm", "mailbox_database"} & set(painted)
+
+    # After an edit the picture is painted a few boxes per event-loop turn, then shown.
+    monkeypatch.setattr(overview_module, "RENDER_INTERVAL_MS", 50)
+    monkeypatch.setattr(overview_module, "_STEP_MS", 0)  # one box per turn
+    painted.clear()
+    rendered = overview.render_count
+    session.push(SetProperty("h1", "name", "esx01-new"))
+    qtbot.waitUntil(lambda: overview.render_count > rendered)
+    assert {"site", "esxi_host"} <= set(painted)
     assert not {"vm", "mailbox_database"} & set(painted)
 
 

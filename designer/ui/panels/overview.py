@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 
+import shiboken6
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
@@ -46,6 +47,8 @@ __all__ = ["LOW_DETAIL_ITEMS", "MAX_HOLD_MS", "RENDER_INTERVAL_MS", "OverviewPan
 RENDER_INTERVAL_MS = 500
 #: The longest a re-render waits for the session's background check.
 MAX_HOLD_MS = 2000
+#: A progressive re-render paints for about this long per event-loop turn.
+_STEP_MS = 6
 #: A scene with more boxes than this is pictured at low detail (see the module doc).
 LOW_DETAIL_ITEMS = 2000
 
@@ -89,6 +92,10 @@ class OverviewPanel(QGraphicsView):
         self._render_timer.setSingleShot(True)
         self._render_timer.timeout.connect(self._render_when_idle)
         self._held = QElapsedTimer()
+        self._job: _RenderJob | None = None
+        self._step_timer = QTimer(self)
+        self._step_timer.setSingleShot(True)
+        self._step_timer.timeout.connect(self._step)
         self._dragging = False
         self._scene: QGraphicsScene | None = None
         self.attach_scene()
@@ -151,7 +158,7 @@ class OverviewPanel(QGraphicsView):
                 # whose result is dropped as stale (a newer edit is checked after it).
                 self._render_timer.start(RENDER_INTERVAL_MS)
                 return
-        self._render()
+        self._render(progressive=True)
 
     def _drawing_rect(self) -> QRectF:
         scene = self._scene
@@ -166,11 +173,17 @@ class OverviewPanel(QGraphicsView):
         margin = max(rect.width(), rect.height()) * 0.03
         return rect.adjusted(-margin, -margin, margin, margin)
 
-    def _render(self) -> None:
-        """Fit to the drawing and render the picture (when shown; else on show)."""
+    def _render(self, *, progressive: bool = False) -> None:
+        """Fit to the drawing and render the picture (when shown; else on show).
+
+        ``progressive``: paint a large scene's boxes a few milliseconds at a time, over
+        several event-loop turns, and show the picture once it is complete (a re-render
+        after an edit); otherwise all at once (show, resize: the user waits for it).
+        """
         if not self.isVisible():
             return
         self._render_timer.stop()
+        self._cancel_job()
         self._held.invalidate()
         self._dirty = False
         self._since_render.start()
@@ -200,14 +213,39 @@ class OverviewPanel(QGraphicsView):
         if boxes is None:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             scene.render(painter, target, shown, Qt.AspectRatioMode.IgnoreAspectRatio)
+            boxes = []
+        self._job = _RenderJob(picture, painter, shown, boxes, _scene_to_target(target, shown))
+        if progressive:
+            self._step()
         else:
-            _paint_items(painter, boxes, target, shown)
-        painter.end()
-        self._picture = picture
-        self._picture_rect = shown
+            self._job.paint(float("inf"))
+            self._finish_job()
+
+    def _step(self) -> None:
+        job = self._job
+        if job is None:
+            return
+        if job.paint(_STEP_MS):
+            self._finish_job()
+        else:
+            self._step_timer.start(0)
+
+    def _finish_job(self) -> None:
+        job = self._job
+        assert job is not None
+        self._job = None
+        job.painter.end()
+        self._picture = job.picture
+        self._picture_rect = job.shown
         self.render_count += 1
         self.update_visible_area()
         self.viewport().update()
+
+    def _cancel_job(self) -> None:
+        self._step_timer.stop()
+        if self._job is not None:
+            self._job.painter.end()
+            self._job = None
 
     def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         painter.fillRect(rect, self.palette().color(QPalette.ColorRole.Base))
@@ -299,19 +337,49 @@ def _low_detail_items(scene: QGraphicsScene) -> list[QGraphicsItem] | None:
     return items
 
 
-def _paint_items(
-    painter: QPainter, items: list[QGraphicsItem], target: QRectF, source: QRectF
-) -> None:
-    """Paint ``items`` (scene coordinates ``source``) into ``target``, as
-    QGraphicsScene.render would, without visiting the scene's other items."""
+def _scene_to_target(target: QRectF, source: QRectF) -> QTransform:
+    """The transform QGraphicsScene.render uses to draw ``source`` into ``target``."""
     base = QTransform()
     base.translate(target.left(), target.top())
     base.scale(target.width() / source.width(), target.height() / source.height())
     base.translate(-source.left(), -source.top())
-    option = QStyleOptionGraphicsItem()
-    for item in items:
-        painter.save()
-        painter.setTransform(item.sceneTransform() * base)
-        option.exposedRect = item.boundingRect()
-        item.paint(painter, option, None)
-        painter.restore()
+    return base
+
+
+class _RenderJob:
+    """A picture being painted item by item, as QGraphicsScene.render would paint them,
+    without visiting the scene's other items."""
+
+    def __init__(
+        self,
+        picture: QPixmap,
+        painter: QPainter,
+        shown: QRectF,
+        items: list[QGraphicsItem],
+        base: QTransform,
+    ) -> None:
+        self.picture = picture
+        self.painter = painter
+        self.shown = shown
+        self.items = items
+        self.base = base
+        self.next = 0
+        self.option = QStyleOptionGraphicsItem()
+
+    def paint(self, budget_ms: float) -> bool:
+        """Paint items for about ``budget_ms`` (at least one); True once all are painted."""
+        clock = QElapsedTimer()
+        clock.start()
+        painter, option, items = self.painter, self.option, self.items
+        first = self.next
+        while self.next < len(items) and (self.next == first or clock.elapsed() < budget_ms):
+            item = items[self.next]
+            self.next += 1
+            if not shiboken6.isValid(item) or item.scene() is None:
+                continue  # removed since the job started (a later render shows it)
+            painter.save()
+            painter.setTransform(item.sceneTransform() * self.base)
+            option.exposedRect = item.boundingRect()
+            item.paint(painter, option, None)
+            painter.restore()
+        return self.next >= len(items)
