@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QFont, QFontMetricsF
 from test_canvas_support import click, drag, small_design
 
+from designer.document import SetProperty
 from designer.domain.design import Design, LayoutEntry
 from designer.domain.elements import (
     ConsistencyGroup,
@@ -70,6 +71,16 @@ def test_a_wan_link_goes_around_a_third_site_and_its_label_covers_no_box(qtbot):
     assert not [i for i in scene.items(label) if isinstance(i, NodeItem) and i.isVisible()], (
         "the label covers a box"
     )
+
+
+def test_a_renamed_wan_link_keeps_its_label_off_the_boxes(qtbot):
+    session, view, _ = _view(qtbot, _three_sites(), centre=(900, 200))
+    scene = view.design_scene
+    session.push(SetProperty("wan-bh", "name", "BOS-HFD MPLS carrier 1 with a much longer name"))
+    label = scene.edges["wan-bh"].childItems()[0]
+    assert "much longer" in label.text()
+    covered = [i for i in scene.items(label.sceneBoundingRect()) if isinstance(i, NodeItem)]
+    assert covered == []
 
 
 def test_moving_the_third_site_out_of_the_way_straightens_the_link(qtbot):

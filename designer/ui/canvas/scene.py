@@ -736,6 +736,7 @@ class DesignScene(QGraphicsScene):
         edge = self.edges.get(event.id)
         if isinstance(element, WanLink) and edge is not None:
             edge.set_label(_wan_label(element))
+            self._place_label_clear(edge)  # a longer text may no longer fit on the line
 
     def _on_layout(self, ids: Iterable[str]) -> None:
         moved: list[str] = []
