@@ -7,7 +7,7 @@ import argparse
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from test_canvas_support import click, ini_settings, small_design
 
 from designer.persistence import load, save
@@ -57,6 +57,8 @@ def window(qtbot, tmp_path, monkeypatch):
         w.show()
         qtbot.waitExposed(w)
         w.activateWindow()
+        # Let the docks settle: they resize the canvas after show().
+        QApplication.processEvents()
         w.view.set_zoom(1.0)
         w.view.centerOn(650, 200)
         return w
