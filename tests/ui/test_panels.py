@@ -600,8 +600,8 @@ def test_overview_shows_a_picture_rerendered_after_changes(qtbot, monkeypatch):
     overview = _show(qtbot, OverviewPanel(view))
     # The minimap's own scene is empty: painting it visits none of the canvas's items.
     assert overview.scene() is not scene and overview.scene().items() == []
+    qtbot.waitUntil(lambda: overview.render_count >= 1)
     rendered = overview.render_count
-    assert rendered >= 1
     rect.setBrush(QColor("red"))
     qtbot.waitUntil(lambda: overview.render_count > rendered)
     picture = overview.grab().toImage()
@@ -625,8 +625,11 @@ def test_overview_draws_a_large_design_at_low_detail(qtbot, session, monkeypatch
 
     monkeypatch.setattr(NodeItem, "paint", recording_paint)
     overview = _show(qtbot, OverviewPanel(view, session=session))
+    qtbot.waitUntil(lambda: overview.render_count >= 1)
     painted.clear()
-    overview.resize(200, 150)  # re-renders at once
+    rendered = overview.render_count
+    overview.resize(200, 150)  # re-renders on the next turns
+    qtbot.waitUntil(lambda: overview.render_count > rendered)
     assert {"site", "vsphere_cluster", "esxi_host", "dag"} <= set(painted)
     assert not {"vm", "mailbox_database"} & set(painted)
 
@@ -647,6 +650,7 @@ def test_overview_waits_for_the_check_then_renders(qtbot, session, monkeypatch):
     monkeypatch.setattr(overview_module, "RENDER_INTERVAL_MS", 50)
     view = _show(qtbot, DesignView(session))
     overview = _show(qtbot, OverviewPanel(view, session=session))
+    qtbot.waitUntil(lambda: overview.render_count >= 1)
     rendered = overview.render_count
     session.findings_revision = -1  # as while the worker checks a big design
     overview.schedule_render()

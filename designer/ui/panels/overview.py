@@ -93,6 +93,8 @@ class OverviewPanel(QGraphicsView):
         self._render_timer.timeout.connect(self._render_when_idle)
         self._held = QElapsedTimer()
         self._job: _RenderJob | None = None
+        #: A resize or show asked for the picture: no waiting for the check.
+        self._urgent = False
         self._step_timer = QTimer(self)
         self._step_timer.setSingleShot(True)
         self._step_timer.timeout.connect(self._step)
@@ -121,7 +123,8 @@ class OverviewPanel(QGraphicsView):
             scene.sceneRectChanged.connect(self.schedule_render)
             scene.changed.connect(self.schedule_render)
         self._dirty = True
-        self._render()
+        if self.isVisible():
+            self._refit_and_render_soon()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
@@ -150,7 +153,7 @@ class OverviewPanel(QGraphicsView):
             self.schedule_render()
 
     def _render_when_idle(self) -> None:
-        if self._checking():
+        if self._checking() and not self._urgent:
             if not self._held.isValid():
                 self._held.start()
             if self._held.elapsed() < MAX_HOLD_MS:
@@ -185,6 +188,7 @@ class OverviewPanel(QGraphicsView):
         self._render_timer.stop()
         self._cancel_job()
         self._held.invalidate()
+        self._urgent = False
         self._dirty = False
         self._since_render.start()
         rect = self._drawing_rect()
@@ -255,12 +259,27 @@ class OverviewPanel(QGraphicsView):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._dirty or self._picture.isNull():
-            self._render()  # it was skipped while the dock was hidden
+            self._refit_and_render_soon()  # it was skipped while the dock was hidden
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        if self.isVisible():
+            self._refit_and_render_soon()
+        else:
+            self._dirty = True
+
+    def _refit_and_render_soon(self) -> None:
+        """Fit now (clicks map at once; the old picture shows scaled meanwhile) and
+        re-render on the next event-loop turn, progressively and without waiting for
+        the check: docks shown or resized together resize the minimap several times in
+        one layout pass, which a synchronous render would pay for each time."""
         self._dirty = True
-        self._render()
+        rect = self._drawing_rect()
+        if not rect.isEmpty():
+            self._frame.setSceneRect(rect)
+            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        self._urgent = True
+        self._render_timer.start(0)
 
     # -- the main view's area ------------------------------------------------------------
     def visible_area(self) -> QPolygonF:
