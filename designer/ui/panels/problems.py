@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.document.commands import SetRuleSettings
+from designer.document.events import DocumentEvent, ElementChanged, LayoutChanged, SettingsChanged
 from designer.domain.design import Severity, Waiver
 from designer.rules import RULES
 from designer.rules.finding import INTERNAL_ERROR_CODE, STALE_WAIVER_CODE, Finding
@@ -125,19 +126,22 @@ class _EnterFilter(QObject):
 
 
 class _Row:
-    """One finding as shown: its texts are computed once, when the findings change."""
+    """One finding as shown, with its elements' names (computed when findings arrive)."""
 
-    __slots__ = ("finding", "key", "names", "tip")
+    __slots__ = ("finding", "key", "names")
 
     def __init__(self, finding: Finding, names: str) -> None:
         self.finding = finding
         self.names = names
         # waiver_reason is not part of a Finding's equality, but it is shown.
         self.key = (finding, finding.waiver_reason, names)
-        tip = html.escape(finding.message)
-        if finding.waived:
-            tip += f"<br><i>Waived: {html.escape(finding.waiver_reason)}</i>"
-        self.tip = tip
+
+    @property
+    def tip(self) -> str:
+        tip = html.escape(self.finding.message)
+        if self.finding.waived:
+            tip += f"<br><i>Waived: {html.escape(self.finding.waiver_reason)}</i>"
+        return tip
 
 
 class FindingsModel(QAbstractTableModel):
@@ -309,7 +313,12 @@ class ProblemsPanel(PanelKeys, QWidget):
         self.bind_key(QKeySequence.StandardKey.Find, self._focus_filter)
         self.bind_key(QKeySequence(Qt.Key.Key_F1), self.explain_button.toggle)
         self.setFocusProxy(self.table)
+        #: The findings last shown, and whether an element was renamed, added or removed
+        #: since (the rows show names): unchanged, a check's report costs nothing.
+        self._shown_keys: list[tuple[Finding, str]] | None = None
+        self._names_changed = False
         session.findings_changed.connect(self.refresh)
+        session.document_changed.connect(self._on_document_changed)
         self.refresh()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -329,6 +338,12 @@ class ProblemsPanel(PanelKeys, QWidget):
     def refresh(self) -> None:
         """Follow the session's findings. The check reports after every edit, mostly
         with the same findings: then nothing is rebuilt."""
+        findings = self.session.findings.findings
+        keys = [(f, f.waiver_reason) for f in findings]
+        if keys == self._shown_keys and not self._names_changed:
+            return  # same findings, same names: the rows shown are current
+        self._shown_keys = keys
+        self._names_changed = False
         doc = self.session.document
         names: dict[str, str] = {}
 
@@ -338,11 +353,16 @@ class ProblemsPanel(PanelKeys, QWidget):
                 names[element_id] = element.name if element is not None else element_id
             return names[element_id]
 
-        self._all_rows = [
-            _Row(f, ", ".join(name(e) for e in f.elements)) for f in self.session.findings.findings
-        ]
+        self._all_rows = [_Row(f, ", ".join(name(e) for e in f.elements)) for f in findings]
         self._apply_filter()
         self._update_counts()
+
+    def _on_document_changed(self, event: DocumentEvent) -> None:
+        if isinstance(event, ElementChanged) and event.field != "name":
+            return
+        if isinstance(event, (LayoutChanged, SettingsChanged)):
+            return
+        self._names_changed = True
 
     def _update_counts(self) -> None:
         counts = {s: 0 for s in Severity}
