@@ -561,7 +561,7 @@ def test_databases_copy_edit_updates_its_row_in_place(qtbot, session):
     session.undo_stack.undo()
     assert [panel.table.item(1, c).text() for c in range(3)] == ["2", "1", ""]
 
-    # A database leaving the DAG is a new row set: the table is rebuilt.
+    # A renamed database is its row header; a new member is a new column (a rebuild).
     session.push(SetProperty("db1", "name", "DB01-renamed"))
     assert panel.table.verticalHeaderItem(0).text() == "DB01-renamed"
     session.push(SetProperty("dag1", "members", ["vm1", "vm2", "vm3", "vm4"]))

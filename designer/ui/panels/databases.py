@@ -253,6 +253,8 @@ class DatabasesPanel(QWidget):
         self._rows: list[MailboxDatabase | None] = []
         self._headers: list[tuple[str, str]] = []
         self._marks: dict[tuple[str, str], tuple[Severity, str]] = {}
+        #: The members, their hosts and sites: the elements whose edits the headers show.
+        self._sources: set[str] = set()
         session.document_changed.connect(self._on_document_changed)
         session.findings_changed.connect(self._paint_findings)
         session.selection_changed.connect(self._follow_selection)
@@ -349,6 +351,10 @@ class DatabasesPanel(QWidget):
         member_ids = list(dag.members)
         database_ids = [d.id for d in databases]
         headers = [self._member_header(m) for m in member_ids]
+        doc = self.session.document
+        hosts = [getattr(doc.get(m), "host", None) for m in member_ids]
+        sites = [getattr(doc.get(h), "site", None) for h in hosts if h]
+        self._sources = {*member_ids, *(h for h in hosts if h), *(s for s in sites if s)}
         if (dag.id, member_ids, database_ids) != (self._shown, self.member_ids, self.database_ids):
             self._build(dag.id, member_ids, databases, headers)
         else:
@@ -496,6 +502,15 @@ class DatabasesPanel(QWidget):
             fields = _SHOWN_FIELDS[element.kind]
             if fields is not None and event.field not in fields:
                 return  # nor does a VM's memory
+            if element.kind in ("vm", "esxi_host", "site") and event.id not in self._sources:
+                return  # nor a VM outside the DAG, or its host or site
+            joins_or_leaves = event.field == "dag" and self.dag_id in (event.old, event.new)
+            if (
+                element.kind == "mailbox_database"
+                and event.id not in self.database_ids
+                and not joins_or_leaves
+            ):
+                return  # a database of another DAG
         self.refresh()
 
     def _follow_selection(self) -> None:
