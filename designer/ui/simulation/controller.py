@@ -7,6 +7,7 @@ bar, timeline and results table all listen to it.
 
 from __future__ import annotations
 
+import gc
 import math
 import sys
 from bisect import bisect_right
@@ -140,6 +141,11 @@ class SimulationController(QObject):
 
     def _on_prepared(self, revision: int, simulator: Simulator) -> None:
         if revision == self.session.document.revision and not self.ready:
+            # The prepared simulator is a large, long-lived object graph: move it out of
+            # the cyclic collector's reach, or a full collection (hundreds of ms on a big
+            # design) lands in the middle of the next frames — as the window does after
+            # opening a design.
+            gc.freeze()
             self._simulator = simulator
             self._simulator_revision = revision
             self.result_changed.emit()

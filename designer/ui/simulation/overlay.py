@@ -199,18 +199,28 @@ class SimulationOverlay(QGraphicsObject):
     def _pill_targets(self, state: StepState) -> dict[str, QPointF]:
         targets: dict[str, QPointF] = {}
         slots: dict[str, int] = defaultdict(int)
+        # Thousands of databases share a few hundred members: look each box up once
+        # (every call into Qt may wait for the interpreter lock while a worker runs).
+        anchors: dict[str, tuple[float, float] | None] = {}
         for db in state.databases:
-            if db.state != "active" or db.active_on is None:
+            member = db.active_on
+            if db.state != "active" or member is None:
                 continue
-            rect = self._rect(db.active_on, state)
-            if rect is None:
+            if member not in anchors:
+                rect = self._rect(member, state)
+                anchors[member] = (
+                    None if rect is None else (rect.right(), rect.top() + rect.height() / 2)
+                )
+            anchor = anchors[member]
+            if anchor is None:
                 continue
-            slot = min(slots[db.active_on], PILLS_PER_VM - 1)
-            slots[db.active_on] += 1
+            slot = min(slots[member], PILLS_PER_VM - 1)
+            slots[member] += 1
             # Right-aligned inside the member's box, stacked leftwards; the last slot
             # collects the rest ("+N").
+            right, middle = anchor
             targets[db.id] = QPointF(
-                rect.right() - (slot + 1) * (PILL_WIDTH + 3), rect.center().y() - PILL_HEIGHT / 2
+                right - (slot + 1) * (PILL_WIDTH + 3), middle - PILL_HEIGHT / 2
             )
         self._pill_overflow = {
             vm: n - PILLS_PER_VM + 1 for vm, n in slots.items() if n > PILLS_PER_VM

@@ -1,0 +1,39 @@
+"""ruff on the whole tree and mypy on the package stay clean (the house rules)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name, path=str(BIN))
+    assert found, f"{name} is a test dependency"
+    return found
+
+
+def test_ruff_is_clean() -> None:
+    run = subprocess.run(
+        [_tool("ruff"), "check", "--output-format", "concise", "designer", "tests", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+
+
+def test_mypy_is_clean_on_the_package() -> None:
+    run = subprocess.run(
+        [_tool("mypy"), "designer"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
