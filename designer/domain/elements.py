@@ -8,7 +8,7 @@ that diffs cleanly and that the graph projects without special cases.
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -406,29 +406,7 @@ Element = Annotated[
     Field(discriminator="kind"),
 ]
 
+#: Every element class by its ``kind``, in the order of the union above.
 ELEMENT_CLASSES: dict[str, type[ElementBase]] = {
-    cls.model_fields["kind"].default: cls
-    for cls in (
-        Site,
-        WanLink,
-        VsphereCluster,
-        EsxiHost,
-        VirtualMachine,
-        VirtualDisk,
-        StorageArray,
-        Lun,
-        Mirror,
-        ConsistencyGroup,
-        FileShareWitness,
-        Dag,
-        MailboxDatabase,
-        CasArray,
-        LoadBalancer,
-        SrmSitePair,
-        ProtectionGroup,
-        RecoveryPlan,
-        Backup,
-        HostReplication,
-        Exchange2007Replication,
-    )
+    cls.model_fields["kind"].default: cls for cls in get_args(get_args(Element)[0])
 }
