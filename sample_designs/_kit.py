@@ -6,9 +6,11 @@ inside a site, a first row holds its vSphere clusters (hosts in a grid inside th
 any hosts outside a cluster, a second row its storage arrays (LUN rows inside), a third
 row its file share witnesses, CAS arrays and load balancers. VMs are rows inside their
 host, LUNs rows inside their array. Global (geographic) load balancers sit in a strip
-above the sites. Non-spatial elements (links, disks, mirrors, DAGs, databases,
-consistency groups, SRM objects, backups, replication) have no entry: the canvas draws
-them as edges or lists them.
+above the sites. A legend column right of the sites holds the boxes with no place in
+a site: DAGs (their databases as rows inside), databases outside a DAG, consistency
+groups, SRM site pairs, protection groups and recovery plans, Exchange 2007
+replication and backups. Links, mirrors and Double-Take replication are drawn as lines
+and disks as chips on their VM, so they have no entry.
 """
 
 from __future__ import annotations
@@ -51,7 +53,9 @@ from designer.domain import (
 
 __all__ = ["DRAWABLE_KINDS", "Kit", "layout_of", "lun_size", "scenario"]
 
-#: Element kinds the canvas draws as boxes, so every one needs a layout entry.
+#: Element kinds the canvas draws as boxes, so every one needs a layout entry. Links,
+#: mirrors and Double-Take replication are lines between boxes; disks are chips on
+#: their VM that the canvas places itself.
 DRAWABLE_KINDS = frozenset(
     {
         "site",
@@ -63,6 +67,14 @@ DRAWABLE_KINDS = frozenset(
         "file_share_witness",
         "cas_array",
         "load_balancer",
+        "dag",
+        "mailbox_database",
+        "consistency_group",
+        "srm_site_pair",
+        "protection_group",
+        "recovery_plan",
+        "exchange2007_replication",
+        "backup",
     }
 )
 
@@ -76,6 +88,25 @@ HOSTS_PER_ROW = 4
 LUNS_PER_COLUMN = 10
 SITE_MIN_W, SITE_MIN_H = 700, 600
 SITE_GAP = 120
+DAG_W, DB_W = 260, 150
+LEGEND_H = 32
+#: Legend sections, in order, with the minimum box width of each kind.
+LEGEND_SECTIONS = (
+    "consistency_group",
+    "srm_site_pair",
+    "protection_group",
+    "recovery_plan",
+    "exchange2007_replication",
+    "backup",
+)
+LEGEND_W = {
+    "consistency_group": 170,
+    "srm_site_pair": 200,
+    "protection_group": 170,
+    "recovery_plan": 200,
+    "exchange2007_replication": 200,
+    "backup": 200,
+}
 GLOBAL_STRIP_H = BOX_H + 60
 
 MAILBOX = [VmRole.MAILBOX, VmRole.HUB_TRANSPORT]  # Exchange 2013 Mailbox role (with transport)
@@ -466,4 +497,66 @@ def layout_of(elements: Sequence[ElementBase]) -> dict[str, LayoutEntry]:
     left = max(PAD, (sx - SITE_GAP - strip) / 2)  # centred over the row of sites
     for i, lb_id in enumerate(global_boxes):
         put(lb_id, left + i * (BOX_W + PAD), -GLOBAL_STRIP_H, BOX_W, BOX_H)
+    result.update(_legend(elements, sx))
+    return result
+
+
+def _label_w(name: str, minimum: float) -> float:
+    """A box width that fits ``name`` at the canvas' label font (about 6.5 px a char)."""
+    return max(minimum, math.ceil((len(name) * 6.5 + 16) / 10) * 10)
+
+
+def _legend(elements: Sequence[ElementBase], x0: float) -> dict[str, LayoutEntry]:
+    """The legend column right of the sites: DAGs holding their database rows, databases
+    outside any DAG in a grid, then consistency groups, SRM objects, Exchange 2007
+    replication and backups, one section each, top to bottom."""
+    result: dict[str, LayoutEntry] = {}
+    dbs_of: dict[str, list[ElementBase]] = defaultdict(list)
+    loose: list[ElementBase] = []
+    sections: dict[str, list[ElementBase]] = {k: [] for k in LEGEND_SECTIONS}
+    dags: list[ElementBase] = []
+    for e in elements:
+        kind = e.kind  # type: ignore[attr-defined]
+        if kind == "dag":
+            dags.append(e)
+        elif kind == "mailbox_database":
+            if e.dag:  # type: ignore[attr-defined]
+                dbs_of[e.dag].append(e)  # type: ignore[attr-defined]
+            else:
+                loose.append(e)
+        elif kind in sections:
+            sections[kind].append(e)
+    y = 0.0
+    for dag in dags:
+        rows = dbs_of[dag.id]
+        cols = max(1, math.ceil(len(rows) / LUNS_PER_COLUMN))
+        per_col = math.ceil(len(rows) / cols) if rows else 0
+        w = max(_label_w(dag.name, DAG_W), PAD + cols * (DB_W + PAD / 2))
+        h = max(BOX_H, HEADER + per_col * ROW_STEP + PAD / 2)
+        result[dag.id] = LayoutEntry(x=x0, y=y, w=w, h=h)
+        for i, db in enumerate(rows):
+            col, row = divmod(i, per_col)
+            result[db.id] = LayoutEntry(
+                x=x0 + PAD / 2 + col * (DB_W + PAD / 2),
+                y=y + HEADER + row * ROW_STEP,
+                w=DB_W,
+                h=ROW_H,
+            )
+        y += h + PAD
+    if loose:
+        w = max(_label_w(db.name, DB_W) for db in loose)
+        for i, db in enumerate(loose):
+            col, row = divmod(i, LUNS_PER_COLUMN)
+            result[db.id] = LayoutEntry(
+                x=x0 + col * (w + PAD / 2), y=y + row * ROW_STEP, w=w, h=ROW_H
+            )
+        y += min(len(loose), LUNS_PER_COLUMN) * ROW_STEP + PAD
+    for kind, items in sections.items():
+        if not items:
+            continue
+        w = max(_label_w(item.name, LEGEND_W[kind]) for item in items)
+        for item in items:
+            result[item.id] = LayoutEntry(x=x0, y=y, w=w, h=LEGEND_H)
+            y += LEGEND_H + PAD / 2
+        y += PAD / 2
     return result

@@ -123,6 +123,8 @@ def _parent(design_index: DesignIndex, element: object) -> str | None:
         return element.site  # type: ignore[attr-defined,no-any-return]
     if kind == "load_balancer":
         return element.site  # type: ignore[attr-defined,no-any-return]
+    if kind == "mailbox_database":
+        return element.dag  # type: ignore[attr-defined,no-any-return]
     return None
 
 
