@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,9 @@ def test_import_contracts_hold() -> None:
     assert lint, "import-linter is a test dependency"
     run = subprocess.run([lint], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "Contracts: 3 kept, 0 broken" in run.stdout
+    assert re.search(r"Contracts: \d+ kept, 0 broken", run.stdout), run.stdout
+    # The simulator's helpers do not import the engine back (no import circle).
+    assert "Simulator helpers take the prepared design" in run.stdout
 
 
 def test_core_imports_without_qt() -> None:

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from designer.catalog import timings
 from designer.domain.design import Design, SavedScenario, ScenarioStep
 from designer.domain.elements import ElementBase
 from designer.domain.index import DesignIndex
+from designer.simulation.baseline import Baseline
 from designer.simulation.options import Option, database_options, quorum
 from designer.simulation.prepared import Prepared
 from designer.simulation.results import (
@@ -38,6 +38,7 @@ from designer.simulation.snapshot import (
     quorum_event,
     step_state,
 )
+from designer.simulation.srm import run_recovery_plan
 from designer.simulation.timeline import infrastructure_events
 from designer.simulation.world import World, compute_world
 
@@ -57,49 +58,56 @@ class Simulator:
 
     def __init__(self, design: Design, index: DesignIndex | None = None) -> None:
         self.design = design
-        self.prep = Prepared(design, index)
-        self.index = self.prep.index
-        self.timings: dict[str, Any] = timings()
-        self.rpo_target_s = design.intent.rpo_target_min * 60.0
-        self.rto_target_s = design.intent.rto_target_min * 60.0
-        self._cas_options = {
-            site: self.prep.cas_options(site) for site in self.prep.dbs_of_user_site if site
-        }
-        self._cas_options_none = self.prep.cas_options(None)
+        self.prep = prep = Prepared(design, index)
+        self.index = prep.index
+        self.timings: dict[str, Any] = prep.timings
+        self.rpo_target_s = prep.rpo_target_s
+        self.rto_target_s = prep.rto_target_s
+        self._cas_options = {site: prep.cas_options(site) for site in prep.dbs_of_user_site if site}
+        self._cas_options_none = prep.cas_options(None)
         base_run = Run(world=World(failed=frozenset()), record=False)
         self._base_db: dict[str, DbRun] = {}
         self._base_dag: dict[str, DagState] = {
-            dag_id: quorum(self, base_run, base_run.world, dag_id)
-            for dag_id in sorted(self.prep.dags)
+            dag_id: quorum(prep, base_run, base_run.world, dag_id) for dag_id in sorted(prep.dags)
         }
         base_run.dag_state = self._base_dag
-        for db_id in sorted(self.prep.dbs):
+        for db_id in sorted(prep.dbs):
             self._base_db[db_id] = self._resolve(base_run, db_id, 0.0, initial=True)
-        self._db_order = sorted(prep_dbs := self.prep.dbs)
-        self._dag_order = sorted(self.prep.dags)
-        self._base_states = {d: database_state(self, d, self._base_db[d]) for d in prep_dbs}
-        self._site_totals: dict[str | None, tuple[int, int]] = {}
-        self._site_via: dict[str | None, dict[str, int]] = {}
-        for db_id in self._db_order:
-            site_id = self.prep.db_user_site.get(db_id)
-            state = self._base_states[db_id]
-            total, available = self._site_totals.get(site_id, (0, 0))
-            self._site_totals[site_id] = (
+        db_order = tuple(sorted(prep.dbs))
+        states = {d: database_state(prep, d, self._base_db[d]) for d in db_order}
+        site_totals: dict[str | None, tuple[int, int]] = {}
+        site_via: dict[str | None, dict[str, int]] = {}
+        for db_id in db_order:
+            site_id = prep.db_user_site.get(db_id)
+            state = states[db_id]
+            total, available = site_totals.get(site_id, (0, 0))
+            site_totals[site_id] = (
                 total + state.mailboxes,
                 available + state.mailboxes * state.available,
             )
             via = self._base_db[db_id].via
             if state.available and via:
-                counts = self._site_via.setdefault(site_id, {})
+                counts = site_via.setdefault(site_id, {})
                 counts[via] = counts.get(via, 0) + 1
+        self.baseline = Baseline(
+            prep,
+            self._base_db,
+            self._base_dag,
+            states,
+            db_order,
+            tuple(sorted(prep.dags)),
+            site_totals,
+            site_via,
+            self._cas_options,
+        )
         self._base_dbs_via: dict[str, list[str]] = {}
-        for db_id in self._db_order:
+        for db_id in db_order:
             base = self._base_db[db_id]
             if base.via:
                 self._base_dbs_via.setdefault(base.via, []).append(db_id)
-        self._base_unreachable = [d for d in self._db_order if not self._base_db[d].reachable]
-        self.initial = step_state(self, base_run, -1, 0.0)
-        self.total_mailboxes = sum(db.mailboxes for db in self.prep.dbs.values())
+        self._base_unreachable = [d for d in db_order if not self._base_db[d].reachable]
+        self.initial = step_state(self.baseline, base_run, -1, 0.0)
+        self.total_mailboxes = sum(db.mailboxes for db in prep.dbs.values())
         self.base_available = self.initial.mailboxes_available
 
     # -- public ----------------------------------------------------------------------
@@ -121,7 +129,7 @@ class Simulator:
                 )
             last_t = step.at_s
             self._step(run, step, number)
-            states.append(step_state(self, run, number, step.at_s))
+            states.append(step_state(self.baseline, run, number, step.at_s))
         ordered = sorted(enumerate(run.events), key=lambda pair: (pair[1].t, pair[0]))
         return SimulationResult(self.initial, tuple(states), tuple(e for _, e in ordered))
 
@@ -230,8 +238,6 @@ class Simulator:
         self._settle(run, t)
 
     def _admin(self, run: Run, step: ScenarioStep, number: int) -> None:
-        from designer.simulation.srm import run_recovery_plan
-
         name, target, t = step.admin_action or "", step.target or "", step.at_s
         if name not in ADMIN_ACTIONS:
             raise SimulationError(
@@ -240,7 +246,7 @@ class Simulator:
             )
         offered = {(a.name, a.target) for a in run.offered}
         if name == "test_recovery_plan" and target in self.prep.plans:
-            run_recovery_plan(self, run, target, t, test=True)
+            run_recovery_plan(self.prep, run, target, t, test=True)
             return
         if (name, target) not in offered:
             keys = ", ".join(a.key for a in run.offered) or "none"
@@ -253,7 +259,7 @@ class Simulator:
             t, target, "admin_action", f"administrator takes action {name} on {self._label(target)}"
         )
         if name == "run_recovery_plan":
-            run_recovery_plan(self, run, target, t, test=False)
+            run_recovery_plan(self.prep, run, target, t, test=False)
         elif name == "switchover":
             self._switchover(run, target, t)
         elif name == "restore_from_backup":
@@ -326,7 +332,7 @@ class Simulator:
         run.fresh_vms = fresh
         self._replication_links(run, prev, w, t)
         if run.record:
-            infrastructure_events(self, run, prev, w, t)
+            infrastructure_events(self.prep, run, prev, w, t)
         partitioned = self._partition_changed(prev, w)
         affected = self._affected(run, prev, w, partitioned)
         dags = {d for db in affected if (d := prep.dbs[db].dag)} | self._dags_hit(prev, w)
@@ -336,13 +342,13 @@ class Simulator:
             dags.update(prep.dags)
         for dag_id in sorted(dags):
             q_before = run.dag_state.get(dag_id) or self._base_dag[dag_id]
-            q_now = quorum(self, run, w, dag_id)
+            q_now = quorum(self.prep, run, w, dag_id)
             run.dag_state[dag_id] = q_now
             if (q_now.quorum, q_now.quorum_sites) != (q_before.quorum, q_before.quorum_sites):
                 # A quorum that moves or goes re-decides every database of the DAG.
                 affected.update(prep.dbs_of_dag.get(dag_id, []))
             if run.record and (q_now.quorum, q_now.votes) != (q_before.quorum, q_before.votes):
-                quorum_event(self, run, dag_id, q_before, q_now, t)
+                quorum_event(self.prep, run, dag_id, q_before, q_now, t)
         self._track_copy_cuts(run, w, affected, t, partitioned)
         run.touched_dbs.update(affected)
         for db_id in sorted(affected):
@@ -350,7 +356,7 @@ class Simulator:
             now = self._resolve(run, db_id, t)
             run.db[db_id] = now
             if run.record:
-                database_events(self, run, db_id, before, now, t)
+                database_events(self.prep, run, db_id, before, now, t)
         run.offered = self._actions(run, w)
 
     def _partition_changed(self, prev: World, w: World) -> bool:
@@ -487,7 +493,7 @@ class Simulator:
             kept = self._keep(run, w, db_id, st, dag_q)
             if kept is not None:
                 return kept
-        options, why = database_options(self, run, w, db, t, dag_q)
+        options, why = database_options(self.prep, run, w, db, t, dag_q)
         # The option that serves soonest wins (a copy that is up beats a server still
         # restarting); among equals, the order of preference.
         autos = sorted((o for o in options if o.auto), key=lambda o: o.ready)

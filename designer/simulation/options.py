@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from designer.domain.elements import MailboxDatabase
 from designer.domain.enums import Exchange2007Kind, FailoverIntent, FailoverMode
-from designer.simulation.prepared import database_servers
+from designer.simulation.prepared import Prepared, database_servers
 from designer.simulation.results import Action, DagState
 from designer.simulation.run_state import Run
 from designer.simulation.world import World
-
-if TYPE_CHECKING:
-    from designer.simulation.engine import Simulator
 
 __all__ = ["Option", "database_options", "quorum", "schedule_seconds"]
 
@@ -65,10 +62,9 @@ class Option:
         return self.action is None
 
 
-def quorum(sim: Simulator, run: Run, w: World, dag_id: str) -> DagState:
+def quorum(prep: Prepared, run: Run, w: World, dag_id: str) -> DagState:
     """Static quorum of a DAG: members, plus the witness when the member count is even;
     the connected set of sites holding more than half the votes keeps quorum."""
-    prep = sim.prep
     dag = prep.dags[dag_id]
     switched = run.switchover.get(dag_id)
     evicted = switched[2] if switched else frozenset()
@@ -107,10 +103,10 @@ def _comp(w: World, site: str | None) -> int | None:
 
 
 def database_options(
-    sim: Simulator, run: Run, w: World, db: MailboxDatabase, t: float, dag_q: DagState | None
+    prep: Prepared, run: Run, w: World, db: MailboxDatabase, t: float, dag_q: DagState | None
 ) -> tuple[list[Option], list[str]]:
     """The database's options now, best first, and why the others are unavailable."""
-    prep, tm = sim.prep, sim.timings
+    prep, tm = prep, prep.timings
     options: list[Option] = []
     why: list[str] = []
     corrupted_at = run.corrupted.get(db.id)
@@ -143,9 +139,9 @@ def database_options(
     if corrupted_at is not None:
         for vm, lag in servers:
             if lag > 0 and usable(vm):
-                options.append(_lagged(sim, run, db, vm, t))
+                options.append(_lagged(prep, run, db, vm, t))
         why.append("logical corruption replicated to every non-lagged copy")
-        options.extend(_restores(sim, run, w, db, servers, t))
+        options.extend(_restores(prep, run, w, db, servers, t))
         return options, why
 
     lost_storage = 0
@@ -184,10 +180,10 @@ def database_options(
             rpo = max(rpo, t - cut)
         option = Option(vm, ready, rpo, kind, text, source, fresh=fresh)
         if lag > 0 and run.actions.get(("activate_lagged_copy", db.id)) is None:
-            options.append(_lagged(sim, run, db, vm, t))
+            options.append(_lagged(prep, run, db, vm, t))
             continue
         if lag > 0:
-            option = _lagged(sim, run, db, vm, t)
+            option = _lagged(prep, run, db, vm, t)
         elif (
             dag is not None
             and dag.failover_intent == FailoverIntent.MANUAL
@@ -319,19 +315,19 @@ def database_options(
                     )
                 )
     if not any(o.auto for o in options) and lost_storage == len(servers) and servers:
-        options.extend(_restores(sim, run, w, db, servers, t))
+        options.extend(_restores(prep, run, w, db, servers, t))
     return options, why
 
 
-def _lagged(sim: Simulator, run: Run, db: MailboxDatabase, vm: str, t: float) -> Option:
+def _lagged(prep: Prepared, run: Run, db: MailboxDatabase, vm: str, t: float) -> Option:
     taken = run.actions.get(("activate_lagged_copy", db.id))
-    ready = (taken if taken is not None else t) + sim.timings["dag"]["lagged_copy_activation_s"]
+    ready = (taken if taken is not None else t) + prep.timings["dag"]["lagged_copy_activation_s"]
     return Option(
         vm,
         ready,
         0.0,
         "lagged_activation",
-        f"lagged copy of mailbox database {db.name} on {_name(sim.prep, vm)} activated "
+        f"lagged copy of mailbox database {db.name} on {_name(prep, vm)} activated "
         "(logs replayed up to the failure; the lag window is a recovery point, not data loss)",
         "000 §5.2.1",
         action=None
@@ -343,14 +339,14 @@ def _lagged(sim: Simulator, run: Run, db: MailboxDatabase, vm: str, t: float) ->
 
 
 def _restores(
-    sim: Simulator,
+    prep: Prepared,
     run: Run,
     w: World,
     db: MailboxDatabase,
     servers: list[tuple[str, float]],
     t: float,
 ) -> list[Option]:
-    prep, restore = sim.prep, sim.timings["restore"]
+    prep, restore = prep, prep.timings["restore"]
     target = next((vm for vm, _ in servers if w.vm_up(vm)), None)
     if target is None:
         return []

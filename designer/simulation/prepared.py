@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from designer.domain.design import Design
+from designer.catalog import timings
+from designer.domain.design import Design, DesignIntent
 from designer.domain.elements import (
     Backup,
     CasArray,
@@ -62,11 +64,16 @@ def database_servers(prep: Prepared, db: MailboxDatabase) -> list[str]:
 
 
 class Prepared:
-    """Read-only lookups over one design, shaped for the simulator."""
+    """Read-only lookups over one design, shaped for the simulator, with the figures
+    (catalog timings, the design's targets and product releases) every helper needs."""
 
     def __init__(self, design: Design, index: DesignIndex | None = None) -> None:
         self.design = design
         self.index = ix = index or DesignIndex(design)
+        self.intent: DesignIntent = design.intent
+        self.timings: dict[str, Any] = timings()
+        self.rpo_target_s = design.intent.rpo_target_min * 60.0
+        self.rto_target_s = design.intent.rto_target_min * 60.0
         self.sites: dict[str, Site] = {s.id: s for s in ix.of("site", Site)}
         self.links: dict[str, WanLink] = {w.id: w for w in ix.of("wan_link", WanLink)}
         self.clusters: dict[str, VsphereCluster] = {

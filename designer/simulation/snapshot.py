@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from designer.domain.elements import MailboxDatabase
+from designer.simulation.baseline import Baseline
+from designer.simulation.prepared import Prepared
 from designer.simulation.results import DagState, DatabaseState, SiteState, StepState
 from designer.simulation.run_state import DbRun, Run
-
-if TYPE_CHECKING:
-    from designer.simulation.engine import Simulator
 
 __all__ = ["database_events", "database_state", "quorum_event", "step_state"]
 
 
 def quorum_event(
-    sim: Simulator, run: Run, dag_id: str, before: DagState, now: DagState, t: float
+    prep: Prepared, run: Run, dag_id: str, before: DagState, now: DagState, t: float
 ) -> None:
     """Record a DAG keeping or losing quorum, with the static-quorum caveat."""
-    dag = sim.prep.dags[dag_id]
+    dag = prep.dags[dag_id]
     note = (
         "static quorum model: Windows 2012 dynamic quorum can outlast failures that come "
         "one at a time; this is the conservative view"
@@ -32,15 +29,15 @@ def quorum_event(
             "its databases dismount"
         )
         kind = "quorum_lost"
-    dt = sim.timings["vsphere_ha_timeline"]["dag_peer_detects_failure_s"]
+    dt = prep.timings["vsphere_ha_timeline"]["dag_peer_detects_failure_s"]
     run.event(t + dt, dag_id, kind, f"{text} ({note})", "DOMAIN §4 [product fact]; 000 §5.3")
 
 
 def database_events(
-    sim: Simulator, run: Run, db_id: str, before: DbRun, now: DbRun, t: float
+    prep: Prepared, run: Run, db_id: str, before: DbRun, now: DbRun, t: float
 ) -> None:
     """Record what changed for one database: mounting, active, waiting, down."""
-    db: MailboxDatabase = sim.prep.dbs[db_id]
+    db: MailboxDatabase = prep.dbs[db_id]
     if before.status == now.status and before.active_on == now.active_on:
         if before.reachable and not now.reachable and now.status == "active":
             run.event(
@@ -52,8 +49,8 @@ def database_events(
             )
         return
     if now.status == "active":
-        tl = sim.timings["vsphere_ha_timeline"]
-        if now.available_at - t == sim.timings["dag"]["automatic_failover_s"]:
+        tl = prep.timings["vsphere_ha_timeline"]
+        if now.available_at - t == prep.timings["dag"]["automatic_failover_s"]:
             begin = t + tl["databases_begin_mount_s"]
             run.event(
                 begin,
@@ -84,16 +81,16 @@ def database_events(
         )
 
 
-def database_state(sim: Simulator, db_id: str, st: DbRun) -> DatabaseState:
-    db = sim.prep.dbs[db_id]
+def database_state(prep: Prepared, db_id: str, st: DbRun) -> DatabaseState:
+    db = prep.dbs[db_id]
     active = st.status == "active"
     rpo = st.rpo if active else None
     rto = st.rto if active else None
     meets = (
         active
         and st.reachable
-        and (rpo or 0.0) <= sim.rpo_target_s
-        and (rto or 0.0) <= sim.rto_target_s
+        and (rpo or 0.0) <= prep.rpo_target_s
+        and (rto or 0.0) <= prep.rto_target_s
     )
     return DatabaseState(
         db_id,
@@ -111,20 +108,19 @@ def database_state(sim: Simulator, db_id: str, st: DbRun) -> DatabaseState:
     )
 
 
-def step_state(sim: Simulator, run: Run, number: int, t: float) -> StepState:
-    prep = sim.prep
-    base_states = sim._base_states
-    changed = {db_id: database_state(sim, db_id, st) for db_id, st in run.db.items()}
-    databases = tuple(changed.get(db_id) or base_states[db_id] for db_id in sim._db_order)
-    dags = tuple(run.dag_state.get(d) or sim._base_dag[d] for d in sim._dag_order)
+def step_state(base: Baseline, run: Run, number: int, t: float) -> StepState:
+    prep = base.prep
+    base_states = base.states
+    changed = {db_id: database_state(prep, db_id, st) for db_id, st in run.db.items()}
+    databases = tuple(changed.get(db_id) or base_states[db_id] for db_id in base.db_order)
+    dags = tuple(run.dag_state.get(d) or base.dag[d] for d in base.dag_order)
     # Per-site sums start from the baseline and move by the databases that changed.
-    totals = dict(sim._site_totals)
-    via_count = {site: dict(counts) for site, counts in sim._site_via.items()}
+    totals = dict(base.site_totals)
+    via_count = {site: dict(counts) for site, counts in base.site_via.items()}
     for db_id, now in changed.items():
         site_id = prep.db_user_site.get(db_id)
-        base = base_states[db_id]
-        was, is_ = base.available, now.available
-        old_via = sim._base_db[db_id].via if was else None
+        was, is_ = base_states[db_id].available, now.available
+        old_via = base.db[db_id].via if was else None
         new_via = run.db[db_id].via if is_ else None
         if was == is_ and old_via == new_via:
             continue
@@ -145,7 +141,7 @@ def step_state(sim: Simulator, run: Run, number: int, t: float) -> StepState:
         if total:
             with_access = site.users * available // total
         else:
-            options = sim._cas_options.get(site_id) or prep.cas_options(site_id)
+            options = base.cas_options.get(site_id) or prep.cas_options(site_id)
             reach = not prep.cas or any(c not in w.cas_down for c in options)
             with_access = site.users if reach else 0
         sites.append(

@@ -8,13 +8,9 @@ same outcome and changes nothing at the protected site [002; 000 §5.1].
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from designer.domain.enums import MirrorMode, RecoveryPlanStep
+from designer.simulation.prepared import Prepared
 from designer.simulation.run_state import Run
-
-if TYPE_CHECKING:
-    from designer.simulation.engine import Simulator
 
 __all__ = ["mirror_rpo_s", "release_tuple", "run_recovery_plan"]
 
@@ -32,19 +28,18 @@ def release_tuple(release: str) -> tuple[int, ...]:
     return tuple(int(part) for part in release.split("."))
 
 
-def mirror_rpo_s(sim: Simulator, run: Run, mirror_id: str, now: float) -> float:
+def mirror_rpo_s(prep: Prepared, run: Run, mirror_id: str, now: float) -> float:
     """Data lost by promoting a mirror's target now.
 
     MirrorView/S loses nothing; MirrorView/A loses its update interval plus the time to
     transfer one interval's changes (site change rate over the link's bandwidth). A link
     that was down before the source was lost adds its whole outage [002].
     """
-    prep = sim.prep
     mirror = prep.mirrors[mirror_id]
     rpo = 0.0
     if mirror.mode == MirrorMode.ASYNC:
         interval_s = mirror.update_interval_min * 60.0
-        rpo = interval_s + _transfer_s(sim, mirror_id, interval_s)
+        rpo = interval_s + _transfer_s(prep, mirror_id, interval_s)
     down_since = run.mirror_down_since.get(mirror_id)
     lost_at = run.mirror_source_lost.get(mirror_id, now)
     if down_since is not None and down_since <= lost_at:
@@ -52,8 +47,7 @@ def mirror_rpo_s(sim: Simulator, run: Run, mirror_id: str, now: float) -> float:
     return rpo
 
 
-def _transfer_s(sim: Simulator, mirror_id: str, interval_s: float) -> float:
-    prep = sim.prep
+def _transfer_s(prep: Prepared, mirror_id: str, interval_s: float) -> float:
     mirror = prep.mirrors[mirror_id]
     source_site = prep.lun_site(mirror.source_lun)
     target_site = prep.lun_site(mirror.target_lun)
@@ -71,11 +65,11 @@ def _transfer_s(sim: Simulator, mirror_id: str, interval_s: float) -> float:
     return changed_mbit / link.bandwidth_mbps
 
 
-def run_recovery_plan(sim: Simulator, run: Run, plan_id: str, t: float, *, test: bool) -> None:
+def run_recovery_plan(prep: Prepared, run: Run, plan_id: str, t: float, *, test: bool) -> None:
     """Run (or test) an SRM recovery plan at time ``t``; records events, and for a real
     recovery relocates the recovered VMs to the recovery site."""
-    prep, tm = sim.prep, sim.timings["srm"]
-    support = sim.timings["srm_support"]
+    prep, tm = prep, prep.timings["srm"]
+    support = prep.timings["srm_support"]
     plan = prep.plans[plan_id]
     pair = prep.pairs.get(plan.site_pair)
     what = "test recovery" if test else "recovery"
@@ -87,7 +81,7 @@ def run_recovery_plan(sim: Simulator, run: Run, plan_id: str, t: float, *, test:
     if rsite in w.sites_down:
         run.event(t, plan_id, "srm_failed", f"{prefix} fails: recovery site is down", "002")
         return
-    release = release_tuple(sim.design.intent.srm_release)
+    release = release_tuple(prep.intent.srm_release)
     rdm_ok = release >= release_tuple(support["rdm_supported_from_release"])
     blocks = test or release < release_tuple(
         support["unprotected_vm_blocks_only_test_from_release"]
@@ -97,7 +91,7 @@ def run_recovery_plan(sim: Simulator, run: Run, plan_id: str, t: float, *, test:
     plan_mirrors = {m for cg in cgs for m in prep.cgs[cg].mirrors if m in prep.mirrors}
     protected = sorted({vm for pg in pgs for vm in pg.vms if vm in prep.vms})
     promoted = {m for m in plan_mirrors if prep.mirrors[m].target_lun not in w.luns_down}
-    rpo_of = {m: mirror_rpo_s(sim, run, m, t) for m in sorted(promoted)}
+    rpo_of = {m: mirror_rpo_s(prep, run, m, t) for m in sorted(promoted)}
     promote_done = t + tm["mirror_promote_s"]
     if promoted:
         worst = max(rpo_of.values())
@@ -130,7 +124,7 @@ def run_recovery_plan(sim: Simulator, run: Run, plan_id: str, t: float, *, test:
     priority = {p.vm: p.priority for p in plan.priorities}
     recovered: list[tuple[int, str, float]] = []
     for vm in sorted(protected, key=lambda v: (priority.get(v, 3), v)):
-        reason, rpo = _vm_obstacle(sim, vm, plan_mirrors, promoted, rdm_ok, blocked, blocks)
+        reason, rpo = _vm_obstacle(prep, vm, plan_mirrors, promoted, rdm_ok, blocked, blocks)
         if reason:
             run.event(
                 promote_done,
@@ -140,7 +134,7 @@ def run_recovery_plan(sim: Simulator, run: Run, plan_id: str, t: float, *, test:
                 "002 Table 1; DOMAIN §3 SRM001/SRM002/SRM009",
             )
             continue
-        rpo = max([rpo, *(rpo_of.get(m, 0.0) for m in _vm_mirrors(sim, vm, plan_mirrors))])
+        rpo = max([rpo, *(rpo_of.get(m, 0.0) for m in _vm_mirrors(prep, vm, plan_mirrors))])
         recovered.append((priority.get(vm, 3), vm, rpo))
     start = promote_done
     for level in sorted({p for p, _, _ in recovered}):
@@ -200,17 +194,17 @@ def run_recovery_plan(sim: Simulator, run: Run, plan_id: str, t: float, *, test:
     )
 
 
-def _vm_mirrors(sim: Simulator, vm: str, plan_mirrors: set[str]) -> list[str]:
+def _vm_mirrors(prep: Prepared, vm: str, plan_mirrors: set[str]) -> list[str]:
     found = []
-    for disk in sim.prep.disks_of_vm.get(vm, []):
-        for m in sim.prep.mirrors_from_lun.get(disk.lun or "", []):
+    for disk in prep.disks_of_vm.get(vm, []):
+        for m in prep.mirrors_from_lun.get(disk.lun or "", []):
             if m in plan_mirrors:
                 found.append(m)
     return found
 
 
 def _vm_obstacle(
-    sim: Simulator,
+    prep: Prepared,
     vm: str,
     plan_mirrors: set[str],
     promoted: set[str],
@@ -218,8 +212,7 @@ def _vm_obstacle(
     blocked: dict[str, str],
     blocks: bool,
 ) -> tuple[str, float]:
-    prep = sim.prep
-    release = sim.design.intent.srm_release
+    release = prep.intent.srm_release
     for disk in prep.disks_of_vm.get(vm, []):
         if disk.lun is None:
             continue

@@ -3,24 +3,20 @@ witnesses, load balancers and mirrors, timed from the source documents."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from designer.catalog import clariion, model_family
 from designer.domain.enums import MirrorMode
+from designer.simulation.prepared import Prepared
 from designer.simulation.run_state import Run
 from designer.simulation.world import World
-
-if TYPE_CHECKING:
-    from designer.simulation.engine import Simulator
 
 __all__ = ["infrastructure_events"]
 
 _TABLE1 = "000 §4.1 Table 1"
 
 
-def infrastructure_events(sim: Simulator, run: Run, prev: World, w: World, t: float) -> None:
+def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: float) -> None:
     """Record what the step did to the infrastructure (only what changed)."""
-    prep, tl = sim.prep, sim.timings["vsphere_ha_timeline"]
+    prep, tl = prep, prep.timings["vsphere_ha_timeline"]
     for site_id in sorted(w.sites_down - prev.sites_down):
         placed = prep.in_site.get(site_id, {})
         run.event(
