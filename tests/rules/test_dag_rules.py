@@ -93,19 +93,65 @@ def test_dag001_member_sites_connect_only_through_witness_site() -> None:
     assert "connect only through witness site Denver" in f.message
 
 
-def test_dag001_leaves_witness_in_member_site_to_dag002() -> None:
+def test_dag001_witness_in_a_member_site_of_an_automatic_dag() -> None:
+    # 000 §5.3: "A third site with connectivity to both Exchange sites must be available
+    # for the file share witness." A witness in a member site breaks that: an error, so
+    # `check` fails CI (issue 14, item 1), not DAG002's warning.
     elements = edit(base(), "fsw", site="bos")
     elements = edit(elements, "fsw-vm", host="esx2")
-    assert findings(elements, "DAG001") == []
-    assert len(findings(elements, "DAG002")) == 1
+    f = _one(findings(elements, "DAG001"), "DAG001")
+    assert f.severity is Severity.ERROR
+    assert f.elements == ("dag", "fsw", "bos")
+    assert "witness FSW is in member site Boston, not in a third site" in f.message
+    assert findings(elements, "DAG002") == []
+    # even when the other sites would keep quorum by the vote count
+    three = add(
+        elements,
+        *(
+            VirtualMachine(id=f"ny{n}", name=f"NY{n}", host="esx5", roles=[VmRole.MAILBOX])
+            for n in (1, 2)
+        ),
+    )
+    three = edit(three, "dag", members=["mbx1", "mbx2", "mbx3", "mbx4", "ny1", "ny2"])
+    assert [f.elements for f in findings(three, "DAG001")] == [("dag", "fsw", "bos")]
+
+
+def test_dag001_witness_in_member_site_makes_check_exit_1(tmp_path) -> None:
+    # The reference three-site design checks clean; with its witness and alternate
+    # witness swapped (the witness in member site Worcester) it can no longer fail over
+    # automatically, and `check` must say so with exit code 1.
+    from pathlib import Path
+
+    from designer.cli.main import main
+    from designer.persistence import load, save
+
+    sample = Path(__file__).resolve().parents[2] / "sample_designs"
+    clean = load(sample / "three_site_stretched_dag.json")
+    assert main(["check", str(sample / "three_site_stretched_dag.json")]) == 0
+    swapped = clean.model_copy(
+        update={
+            "elements": [
+                e.model_copy(update={"witness": "fsw-wor", "alternate_witness": "fsw-hfd"})
+                if e.id == "dag-01"
+                else e
+                for e in clean.elements
+            ]
+        }
+    )
+    path = tmp_path / "witness-in-worcester.json"
+    save(swapped, path)
+    assert main(["check", str(path)]) == 1
 
 
 # -- DAG002 ------------------------------------------------------------------------------
-def _witness_in_boston() -> list[ElementBase]:
-    return edit(edit(base(), "fsw", site="bos"), "fsw-vm", host="esx2")
+def _witness_in_boston(intent: FailoverIntent = FailoverIntent.MANUAL) -> list[ElementBase]:
+    elements = edit(edit(base(), "fsw", site="bos"), "fsw-vm", host="esx2")
+    return edit(elements, "dag", failover_intent=intent)
 
 
 def test_dag002_triggers() -> None:
+    # DOMAIN.md §3 (after issue 14): the same placement in a manual-intent design is a
+    # warning — losing the witness's site leaves the other without quorum.
     f = _one(findings(_witness_in_boston(), "DAG002"), "DAG002")
     assert f.severity is Severity.WARNING
     assert f.elements == ("dag", "fsw", "bos")
@@ -113,8 +159,9 @@ def test_dag002_triggers() -> None:
 
 
 def test_dag002_passes() -> None:
-    manual = edit(_witness_in_boston(), "dag", failover_intent=FailoverIntent.MANUAL)
-    assert findings(manual, "DAG002") == []
+    # an automatic-intent DAG gets DAG001's error for this placement, not the warning
+    automatic = _witness_in_boston(FailoverIntent.AUTOMATIC)
+    assert findings(automatic, "DAG002") == []
     # a single-site DAG keeps its witness at home
     single = edit(_witness_in_boston(), "dag", members=["mbx1", "mbx2"])
     single = edit(single, "db1", copies=copies(("mbx1", 1), ("mbx2", 2)))

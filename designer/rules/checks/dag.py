@@ -50,10 +50,14 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
-def _multi_site_automatic(facts: DagFacts) -> Iterator[tuple[Dag, dict[str, list[str]]]]:
+def _multi_site_automatic(
+    facts: DagFacts, *, automatic: bool = True
+) -> Iterator[tuple[Dag, dict[str, list[str]]]]:
+    """Multi-site DAGs whose failover intent is automatic (or, with ``automatic=False``,
+    manual or unstated)."""
     for dag in facts.dags:
         sites = facts.members_by_site[dag.id]
-        if len(sites) >= 2 and dag.failover_intent is FailoverIntent.AUTOMATIC:
+        if len(sites) >= 2 and (dag.failover_intent is FailoverIntent.AUTOMATIC) == automatic:
             yield dag, sites
 
 
@@ -82,7 +86,8 @@ def stretched_dag_witness_placement(ctx: RuleContext) -> Iterator[Finding]:
     of the witness site shares a ``failure_domain`` tag with a link between two member
     sites; and that losing any one member site leaves the others (with the witness)
     more than half of the quorum votes, i.e. that the member sites hold equal counts.
-    A witness inside a member site is DAG002's finding, not this one.
+    A witness inside a member site is an error here too, whatever the vote count: the
+    source asks for a third site (DAG002 is the warning for manual-intent designs).
 
     Why
     ---
@@ -133,7 +138,13 @@ def _witness_findings(
         return
     home = witness.site
     if home in sites:
-        return  # DAG002
+        yield ctx.finding(
+            f"DAG {dag.name} fails over automatically but its witness {witness.name} is in "
+            f"member site {facts.name(home)}, not in a third site; losing that site leaves "
+            "the other without quorum",
+            [dag.id, witness.id, home],
+        )
+        return
     for site in sites:
         others = [s for s in sites if s != site]
         if site not in facts.reachable(home, blocked_sites=others):
@@ -171,33 +182,35 @@ def _witness_findings(
     source="000 §5.3",
 )
 def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
-    """A multi-site DAG meant to fail over automatically has its witness in a member site.
+    """A multi-site DAG with manual failover intent has its witness in a member site.
 
     What it checks
     --------------
-    For every DAG whose failover intent is automatic and whose members run in two or
-    more sites: whether its file share witness is in one of those sites, and losing that
-    site (its members and the witness) leaves the rest without more than half of the
-    quorum votes. Single-site DAGs and manual-intent designs are not checked.
+    For every DAG whose failover intent is manual (or unstated) and whose members run
+    in two or more sites: whether its file share witness is in one of those sites, and
+    losing that site (its members and the witness) leaves the rest without more than
+    half of the quorum votes. Single-site DAGs are not checked; for automatic intent
+    the same placement is DAG001's error.
 
     Why
     ---
     The witness votes with the site that holds it. When that site fails, the survivors
-    hold at most half the votes and dismount every database: no automatic failover,
-    an administrator has to switch over with the alternate witness.
+    hold at most half the votes and dismount every database: an administrator has to
+    switch over with the alternate witness before the other site serves anything.
 
     Fix
     ---
-    Move the witness to a third site linked to both member sites (see DAG001), or set
-    the DAG's failover intent to manual and plan the switchover.
+    Move the witness to a third site linked to both member sites (see DAG001), or plan
+    the datacenter switchover with an alternate witness in the other site.
 
     Source
     ------
-    000 §5.3 (the witness belongs in a third site); DOMAIN.md §4 quorum arithmetic
-    (members, plus the witness when the member count is even; more than half to hold).
+    000 §5.3 (the witness belongs in a third site); DOMAIN.md §3 (the same placement is
+    a warning for manual-intent designs) and §4 quorum arithmetic (members, plus the
+    witness when the member count is even; more than half to hold).
     """
     facts = dag_facts(ctx)
-    for dag, sites in _multi_site_automatic(facts):
+    for dag, sites in _multi_site_automatic(facts, automatic=False):
         witness = ctx.index.typed(dag.witness, FileShareWitness)
         if witness is None or witness.site not in sites:
             continue
