@@ -70,14 +70,28 @@ class RuleSettings(_Model):
 
 
 class ScenarioStep(_Model):
-    """One step of a what-if scenario, at a time in seconds from its start."""
+    """One step of a what-if scenario, at a time in seconds from its start.
+
+    ``fail`` loses an element (a VM failed this way stays lost); ``guest_os_failure``
+    crashes a VM's guest operating system (vSphere HA VM monitoring may reset it);
+    ``degrade`` changes a WAN link's latency or bandwidth; ``restore`` undoes a failure
+    or a degradation; ``corrupt`` injects logical corruption into a database;
+    ``admin`` takes an administrator action the simulator offers.
+    """
 
     at_s: Annotated[float, Field(ge=0, le=1e8)] = 0.0
-    action: Literal["fail", "restore", "corrupt", "admin"]
+    action: Literal["fail", "restore", "corrupt", "admin", "guest_os_failure", "degrade"]
     #: The element failed, restored or corrupted; for "admin", the element acted on.
     target: str | None = None
     #: For "admin": the administrator action's name (see the simulator's catalogue).
     admin_action: str | None = None
+    #: For "admin" activate_lagged_copy: the point in time (seconds from the scenario
+    #: start, negative = before it) to replay the logs up to; default: the latest
+    #: clean point (just before a corruption, else the failure).
+    recovery_point_s: Annotated[float, Field(ge=-1e8, le=1e8)] | None = None
+    #: For "degrade": the link's new round-trip latency and bandwidth.
+    latency_ms: Annotated[float, Field(ge=0, le=1e6)] | None = None
+    bandwidth_mbps: Annotated[float, Field(gt=0, le=1e9)] | None = None
 
 
 class ExpectedOutcome(_Model):

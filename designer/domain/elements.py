@@ -80,6 +80,7 @@ DagRef = Annotated[str, Ref("dag")]
 DatabaseRef = Annotated[str, Ref("mailbox_database")]
 CasArrayRef = Annotated[str, Ref("cas_array")]
 LinkRef = Annotated[str, Ref("wan_link")]
+DiskRef = Annotated[str, Ref("virtual_disk")]
 SitePairRef = Annotated[str, Ref("srm_site_pair")]
 ProtectionGroupRef = Annotated[str, Ref("protection_group")]
 
@@ -148,6 +149,9 @@ class VsphereCluster(ElementBase):
     ha_enabled: bool = True
     drs_enabled: bool = True
     host_failures_tolerated: Annotated[int, Field(ge=0, le=32)] = 1
+    #: vSphere HA VM monitoring: a guest OS that stops sending heartbeats is reset
+    #: (000 §4.1); only with ``ha_enabled``.
+    vm_monitoring: bool = True
 
 
 class EsxiHost(ElementBase):
@@ -169,6 +173,8 @@ class VirtualMachine(ElementBase):
     memory_gb: Annotated[float, Field(gt=0, le=1e5)] = 16.0
     roles: list[VmRole] = Field(default_factory=list)
     exchange_version: Literal["2003", "2007", "2010", "2013"] | None = None
+    #: Exchange edition: storage group and database limits differ (004; EX004).
+    exchange_edition: Literal["standard", "enterprise"] = "enterprise"
     windows_version: str = Field(default="2012 x64", max_length=100)
     windows_domain: str | None = Field(default=None, max_length=200)
     #: Exchange users whose mailboxes this server hosts (VS002).
@@ -259,6 +265,9 @@ class Dag(ElementBase):
     ip_per_subnet: bool = True
     failover_intent: FailoverIntent = FailoverIntent.MANUAL
     dac_mode: bool = False
+    #: Windows 2012+ dynamic quorum: votes follow the members still up, so failures
+    #: that come one at a time can be outlasted. Off: the static, conservative model.
+    dynamic_quorum: bool = False
     anti_affinity: bool = False
     #: The anti-affinity rule is also set on SRM's placeholder VMs at the recovery site.
     anti_affinity_at_recovery: bool = False
@@ -377,6 +386,9 @@ class Exchange2007Replication(ElementBase):
     databases: list[DatabaseRef] = Field(default_factory=list)
     #: SCR standby target.
     target: VmRef | None = None
+    #: LCR: the disks (of the same server) holding the passive copy of the database
+    #: and its logs, on their own LUNs (004 Fig. 3).
+    copy_disks: list[DiskRef] = Field(default_factory=list)
 
 
 Element = Annotated[

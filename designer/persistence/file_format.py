@@ -45,7 +45,7 @@ class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid", title="DR Designer design file")
 
     format: Literal["dr-designer"]
-    schema_version: Literal[2]
+    schema_version: Literal[3]
     design: Design
 
 

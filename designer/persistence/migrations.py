@@ -12,7 +12,7 @@ from typing import Any
 __all__ = ["CURRENT_SCHEMA_VERSION", "MIGRATIONS", "migrate"]
 
 RawDesign = dict[str, Any]
-CURRENT_SCHEMA_VERSION = 2
+CURRENT_SCHEMA_VERSION = 3
 
 
 def _v1_to_v2(design: RawDesign) -> RawDesign:
@@ -32,8 +32,20 @@ def _v1_to_v2(design: RawDesign) -> RawDesign:
     return {**design, "elements": elements, "layout": layout}
 
 
+def _v2_to_v3(design: RawDesign) -> RawDesign:
+    """Version 3 adds fields the simulator's sources need, all with defaults: a DAG's
+    ``dynamic_quorum`` (off: the static model), an LCR's ``copy_disks``, a cluster's
+    ``vm_monitoring``, a VM's ``exchange_edition`` (enterprise), and scenario steps of
+    kind ``guest_os_failure`` and ``degrade`` with their ``recovery_point_s``,
+    ``latency_ms`` and ``bandwidth_mbps``. A version-2 design is a valid version-3 one;
+    the number changes so that an older DR Designer refuses the new fields plainly
+    ("written by a newer DR Designer") instead of naming them one by one.
+    """
+    return design
+
+
 #: ``MIGRATIONS[n]`` turns a version-n design into version n+1.
-MIGRATIONS: dict[int, Callable[[RawDesign], RawDesign]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[RawDesign], RawDesign]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(design: RawDesign, version: int) -> RawDesign:

@@ -57,6 +57,23 @@ def test_version_1_file_is_migrated(tmp_path: Path) -> None:
     assert {e.id for e in design.elements} == {"site-a", "host-1"}
 
 
+def test_version_2_file_is_migrated_with_the_new_defaults(tmp_path: Path) -> None:
+    old = Path(__file__).parent / "fixtures" / "v2_design.json"
+    design = load(old)
+    by_id = {e.id: e for e in design.elements}
+    assert by_id["dag-1"].dynamic_quorum is False  # the static, conservative model
+    assert by_id["lcr-1"].copy_disks == []
+    assert by_id["cl-a"].vm_monitoring is True
+    assert by_id["mbx-1"].exchange_edition == "enterprise"
+    step = design.scenarios[0].steps[0]
+    assert step.recovery_point_s is None and step.latency_ms is None
+    # saved again, it is a current-version file that loads back equal
+    path = tmp_path / "again.json"
+    save(design, path)
+    assert json.loads(path.read_text())["schema_version"] == CURRENT_SCHEMA_VERSION == 3
+    assert load(path) == design
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
