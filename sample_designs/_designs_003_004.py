@@ -355,6 +355,11 @@ def exchange2007_lcr_ccr_scr() -> Design:
             nodes=[lcr_vm],
             passive_nodes=0,
             databases=lcr_dbs,
+            # The copy's own disks (004 Fig. 3): each database's copy on RAID set 2 beside
+            # the active logs, the copy of its logs on RAID set 1 beside the database.
+            copy_disks=[
+                f"{lcr_vm}-{db}-lcr-copy-{part}" for db in lcr_dbs for part in ("edb", "log")
+            ],
         )
     )
     kit.add(

@@ -15,9 +15,19 @@ from typing import Any
 
 from designer.domain.design import Design, SavedScenario, ScenarioStep
 from designer.domain.elements import ElementBase
+from designer.domain.enums import MirrorMode
 from designer.domain.index import DesignIndex
 from designer.simulation.baseline import Baseline
-from designer.simulation.options import Option, database_options, quorum
+from designer.simulation.mirrors import (
+    bandwidth_mbps,
+    fracture_point,
+    group_of,
+    group_target,
+    manual_policy,
+    mirror_link,
+    sync_duration_s,
+)
+from designer.simulation.options import Option, check_recovery_point, database_options, quorum
 from designer.simulation.prepared import Prepared
 from designer.simulation.results import (
     Action,
@@ -38,8 +48,14 @@ from designer.simulation.snapshot import (
     quorum_event,
     step_state,
 )
-from designer.simulation.srm import run_recovery_plan
-from designer.simulation.timeline import infrastructure_events
+from designer.simulation.srm import run_recovery_plan, srm_obstacle
+from designer.simulation.timeline import (
+    awaiting_sync_event,
+    infrastructure_events,
+    link_events,
+    sync_started_event,
+)
+from designer.simulation.wording import clock, count, span
 from designer.simulation.world import World, compute_world
 
 __all__ = ["ADMIN_ACTIONS", "Impact", "SimulationError", "Simulator", "simulate"]
@@ -63,8 +79,9 @@ class Simulator:
         self.timings: dict[str, Any] = prep.timings
         self.rpo_target_s = prep.rpo_target_s
         self.rto_target_s = prep.rto_target_s
-        self._cas_options = {site: prep.cas_options(site) for site in prep.dbs_of_user_site if site}
-        self._cas_options_none = prep.cas_options(None)
+        self._cas_paths = {site: prep.cas_paths(site) for site in prep.dbs_of_user_site if site}
+        self._cas_paths_none = prep.cas_paths(None)
+        cas_options = {site: [c for c, _ in paths] for site, paths in self._cas_paths.items()}
         base_run = Run(world=World(failed=frozenset()), record=False)
         self._base_db: dict[str, DbRun] = {}
         self._base_dag: dict[str, DagState] = {
@@ -98,7 +115,7 @@ class Simulator:
             tuple(sorted(prep.dags)),
             site_totals,
             site_via,
-            self._cas_options,
+            cas_options,
         )
         self._base_dbs_via: dict[str, list[str]] = {}
         for db_id in db_order:
@@ -121,15 +138,28 @@ class Simulator:
         run.offered = self.initial.actions
         states: list[StepState] = []
         last_t = 0.0
+        deferred = False
         for number, step in enumerate(steps, start=1):
             if step.at_s < last_t:
-                raise SimulationError(
-                    f"step {number} at {step.at_s:g} s comes before the previous step "
-                    f"at {last_t:g} s"
+                after = (
+                    f"step {number - 1}, which ran at {last_t:g} s when its action became possible"
+                    if deferred
+                    else f"the previous step at {last_t:g} s"
                 )
-            last_t = step.at_s
-            self._step(run, step, number)
-            states.append(step_state(self.baseline, run, number, step.at_s))
+                error = SimulationError(
+                    f"step {number} at {step.at_s:g} s comes before {after}", step=number
+                )
+                raise error
+            try:
+                t = self._step(run, step, number)
+            except SimulationError as exc:
+                if exc.step is None:
+                    exc.step = number
+                raise
+            deferred = t > step.at_s
+            last_t = t
+            states.append(step_state(self.baseline, run, number, t))
+        self._advance(run, float("inf"))
         ordered = sorted(enumerate(run.events), key=lambda pair: (pair[1].t, pair[0]))
         return SimulationResult(self.initial, tuple(states), tuple(e for _, e in ordered))
 
@@ -196,10 +226,12 @@ class Simulator:
                 f"{found.label} {found.name} cannot fail by itself; fail what it runs on"
             )
 
-    def _step(self, run: Run, step: ScenarioStep, number: int) -> None:
+    def _step(self, run: Run, step: ScenarioStep, number: int) -> float:
+        """Apply one step; return the time it took effect (an action given before it
+        was possible runs when it becomes possible)."""
         t = step.at_s
         target = step.target
-        if step.action in ("fail", "restore", "corrupt") and not target:
+        if step.action != "admin" and not target:
             raise SimulationError(f"step {number}: {step.action} needs a target")
         if step.action == "fail":
             assert target is not None
@@ -208,14 +240,27 @@ class Simulator:
                 run.failed[target] = t
                 label = self._label(target)
                 run.event(t, target, "failed", f"{label} fails", "DOMAIN §4")
+        elif step.action == "guest_os_failure":
+            assert target is not None
+            if target not in self.prep.vms:
+                raise SimulationError(
+                    f"step {number}: only a VM's guest OS can fail, not {self._label(target)}"
+                )
+            if target not in run.guest_failed:
+                run.guest_failed[target] = t
+                run.event(
+                    t,
+                    target,
+                    "guest_os_failed",
+                    f"the guest operating system of VM {self.prep.vms[target].name} fails",
+                    "000 §4.1",
+                )
+        elif step.action == "degrade":
+            assert target is not None
+            self._degrade(run, step, number)
         elif step.action == "restore":
             assert target is not None
-            if target not in run.failed:
-                raise SimulationError(
-                    f"step {number}: {self._label(target)} is not failed, so it cannot be restored"
-                )
-            del run.failed[target]
-            run.event(t, target, "restored", f"{self._label(target)} is back", "DOMAIN §4")
+            self._restore(run, target, t, number)
         elif step.action == "corrupt":
             assert target is not None
             if target not in self.prep.dbs:
@@ -234,40 +279,109 @@ class Simulator:
                 "000 §5.2; 002; 003",
             )
         else:
-            self._admin(run, step, number)
+            t = self._admin(run, step, number)
         self._settle(run, t)
+        return t
 
-    def _admin(self, run: Run, step: ScenarioStep, number: int) -> None:
+    def _restore(self, run: Run, target: str, t: float, number: int) -> None:
+        found = False
+        if target in run.failed:
+            del run.failed[target]
+            found = True
+        if target in run.guest_failed:
+            del run.guest_failed[target]
+            found = True
+        if target in run.degraded:
+            del run.degraded[target]
+            found = True
+            run.touched_dbs.update(self._dbs_over_link(target))
+        if not found:
+            raise SimulationError(
+                f"step {number}: {self._label(target)} is not failed, so it cannot be restored"
+            )
+        run.event(t, target, "restored", f"{self._label(target)} is back", "DOMAIN §4")
+
+    def _degrade(self, run: Run, step: ScenarioStep, number: int) -> None:
+        """A WAN link's latency or bandwidth changes (002: latency and bandwidth decide
+        MirrorView/S write latency and MirrorView/A's transfer time)."""
+        prep, target, t = self.prep, step.target or "", step.at_s
+        link = prep.links.get(target)
+        if link is None:
+            raise SimulationError(
+                f"step {number}: only a WAN link can be degraded, not {self._label(target)}"
+            )
+        if step.latency_ms is None and step.bandwidth_mbps is None:
+            raise SimulationError(
+                f"step {number}: degrade {link.name} needs a latency or bandwidth"
+            )
+        before = run.degraded.get(target, (link.rtt_ms, link.bandwidth_mbps))
+        latency = step.latency_ms if step.latency_ms is not None else before[0]
+        bandwidth = step.bandwidth_mbps if step.bandwidth_mbps is not None else before[1]
+        run.degraded[target] = (latency, bandwidth)
+        run.touched_dbs.update(self._dbs_over_link(target))
+        run.event(
+            t,
+            target,
+            "link_degraded",
+            f"WAN link {link.name} degraded: round trip {latency:g} ms (designed "
+            f"{link.rtt_ms:g}), bandwidth {bandwidth:g} Mbit/s (designed {link.bandwidth_mbps:g})",
+            "002 'Latency'",
+        )
+        if run.record:
+            link_events(prep, run, target, t)
+
+    def _dbs_over_link(self, link_id: str) -> list[str]:
+        prep = self.prep
+        found: set[str] = set()
+        for mirror_id in prep.mirrors:
+            if mirror_link(prep, mirror_id) is prep.links.get(link_id):
+                for disk in prep.disks_on_lun.get(prep.mirrors[mirror_id].source_lun, []):
+                    found.update(prep.dbs_on_vm.get(disk.vm, []))
+        return sorted(found)
+
+    def _admin(self, run: Run, step: ScenarioStep, number: int) -> float:
+        prep = self.prep
         name, target, t = step.admin_action or "", step.target or "", step.at_s
         if name not in ADMIN_ACTIONS:
             raise SimulationError(
                 f"step {number}: unknown administrator action {name!r}; "
                 f"known: {', '.join(ADMIN_ACTIONS)}"
             )
-        offered = {(a.name, a.target) for a in run.offered}
-        if name == "test_recovery_plan" and target in self.prep.plans:
-            run_recovery_plan(self.prep, run, target, t, test=True)
-            return
-        if (name, target) not in offered:
+        if name == "test_recovery_plan" and target in prep.plans:
+            run_recovery_plan(prep, run, target, t, test=True)
+            return t
+        offered = {(a.name, a.target): a for a in run.offered}
+        action = offered.get((name, target))
+        if action is None:
             keys = ", ".join(a.key for a in run.offered) or "none"
             raise SimulationError(
                 f"step {number}: action {name}:{target} is not available at {t:g} s "
                 f"(available: {keys})"
             )
+        # An action runs no earlier than the state it answers exists.
+        t = max(t, action.since)
+        if name == "activate_lagged_copy":
+            db = prep.dbs[target]
+            if step.recovery_point_s is not None:
+                check_recovery_point(prep, run, db, t, step.recovery_point_s)
+                run.recovery_points[target] = step.recovery_point_s
         run.actions[(name, target)] = t
         run.event(
             t, target, "admin_action", f"administrator takes action {name} on {self._label(target)}"
         )
         if name == "run_recovery_plan":
-            run_recovery_plan(self.prep, run, target, t, test=False)
+            run_recovery_plan(prep, run, target, t, test=False)
         elif name == "switchover":
             self._switchover(run, target, t)
         elif name == "restore_from_backup":
-            run.touched_dbs.update(self.prep.dbs_of_backup.get(target, []))
-        elif name == "activate_lagged_copy":
+            run.touched_dbs.update(prep.dbs_of_backup.get(target, []))
+        elif name in ("activate_lagged_copy", "mount_with_new_logs"):
             run.touched_dbs.add(target)
+        elif name == "start_mirror_sync":
+            self._start_sync(run, target, t)
         else:
             run.touched_dbs.update(self._dbs_of_repl(target))
+        return t
 
     def _switchover(self, run: Run, dag_id: str, t: float) -> None:
         prep, w = self.prep, run.world
@@ -298,6 +412,34 @@ class Simulator:
             "000 §5.2.1; [product fact]",
         )
 
+    def _start_sync(self, run: Run, target: str, t: float) -> None:
+        """The administrator starts the synchronisation of a consistency group (or a
+        mirror outside any group) whose link is back."""
+        prep = self.prep
+        mirrors = [
+            m for m, _ in sorted(run.mirror_await.items()) if group_target(prep, m) == target
+        ]
+        for m in mirrors:
+            run.mirror_await.pop(m, None)
+        if mirrors:
+            self._sync_group(run, mirrors[0], t)
+
+    def _sync_group(self, run: Run, mirror_id: str, t: float) -> None:
+        """Start synchronising every fractured mirror of ``mirror_id``'s group at ``t``:
+        002 "all mirrors within a consistency group must be synchronized at the same
+        time"; the data changed since the fracture crosses the link."""
+        prep = self.prep
+        group = [m for m in group_of(prep, mirror_id) if m in run.mirror_behind]
+        if not group:
+            return
+        point = min(run.mirror_behind[m] for m in group)
+        duration = sync_duration_s(prep, run, group[0], point, t)
+        for m in group:
+            run.mirror_sync[m] = (t, t + duration)
+            run.mirror_await.pop(m, None)
+        if run.record:
+            sync_started_event(prep, run, group, point, t, duration)
+
     def _dbs_of_repl(self, repl_id: str) -> list[str]:
         prep = self.prep
         if repl_id in prep.e2007:
@@ -309,30 +451,36 @@ class Simulator:
     # -- settling --------------------------------------------------------------------
     def _settle(self, run: Run, t: float) -> None:
         prep = self.prep
+        self._advance(run, t)
         prev = run.world
-        w = compute_world(prep, frozenset(run.failed), run.relocated)
+        w = compute_world(prep, frozenset(run.failed), run.relocated, frozenset(run.guest_failed))
         if w.unknown:
             raise SimulationError(f"no element has the id {w.unknown[0]!r}")
         run.world = w
         fresh: set[str] = set()
+        #: VMs back after being down (not restarted elsewhere): seconds they were away.
+        returning: dict[str, float] = {}
         for vm in w.touched_vms | prev.touched_vms:
             if not w.vm_up(vm):
                 run.down_since_vm.setdefault(vm, t)
                 continue
-            newly = (
-                not prev.vm_up(vm)
-                or (vm in w.vm_restarted and vm not in prev.vm_restarted)
+            restarted = (
+                (vm in w.vm_restarted and vm not in prev.vm_restarted)
                 or (vm in w.vm_relocated and vm not in prev.vm_relocated)
+                or (vm in w.vm_reset and vm not in prev.vm_reset)
             )
+            newly = not prev.vm_up(vm) or restarted
             if newly:
                 fresh.add(vm)
-                run.down_since_vm.setdefault(vm, t)
+                down = run.down_since_vm.setdefault(vm, t)
+                if not restarted and t > down:
+                    returning[vm] = t - down
             else:
                 run.down_since_vm.pop(vm, None)
         run.fresh_vms = fresh
         self._replication_links(run, prev, w, t)
         if run.record:
-            infrastructure_events(self.prep, run, prev, w, t)
+            infrastructure_events(prep, run, prev, w, t)
         partitioned = self._partition_changed(prev, w)
         affected = self._affected(run, prev, w, partitioned)
         dags = {d for db in affected if (d := prep.dbs[db].dag)} | self._dags_hit(prev, w)
@@ -340,24 +488,183 @@ class Simulator:
             dags.update(prep.dags_of_vm.get(vm, []))
         if partitioned:
             dags.update(prep.dags)
+        detect = float(self.timings["vsphere_ha_timeline"]["dag_peer_detects_failure_s"])
+        resync: list[tuple[str, str, float]] = []
         for dag_id in sorted(dags):
             q_before = run.dag_state.get(dag_id) or self._base_dag[dag_id]
-            q_now = quorum(self.prep, run, w, dag_id)
+            q_now = quorum(prep, run, w, dag_id)
             run.dag_state[dag_id] = q_now
             if (q_now.quorum, q_now.quorum_sites) != (q_before.quorum, q_before.quorum_sites):
                 # A quorum that moves or goes re-decides every database of the DAG.
                 affected.update(prep.dbs_of_dag.get(dag_id, []))
+            if q_before.quorum and not q_now.quorum:
+                run.quorum_lost_at[dag_id] = t + detect
+            elif q_now.quorum:
+                run.quorum_lost_at.pop(dag_id, None)
             if run.record and (q_now.quorum, q_now.votes) != (q_before.quorum, q_before.votes):
-                quorum_event(self.prep, run, dag_id, q_before, q_now, t)
-        self._track_copy_cuts(run, w, affected, t, partitioned)
+                quorum_event(prep, run, dag_id, q_before, q_now, t)
+            if q_now.quorum:
+                resync += self._rejoin(run, w, dag_id, q_now, returning, t)
+                self._dynamic_votes(run, w, dag_id, q_now, t)
+        self._track_copy_cuts(run, w, affected, t, partitioned, resync)
+        for vm, away in sorted(returning.items()):
+            for db_id in prep.dbs_on_vm.get(vm, []):
+                if prep.dbs[db_id].dag and any(c.member == vm for c in prep.dbs[db_id].copies):
+                    resync.append((db_id, vm, away))
+        self._copy_resync(run, w, resync, t)
         run.touched_dbs.update(affected)
         for db_id in sorted(affected):
             before = run.db.get(db_id) or self._base_db[db_id]
             now = self._resolve(run, db_id, t)
             run.db[db_id] = now
             if run.record:
-                database_events(self.prep, run, db_id, before, now, t)
-        run.offered = self._actions(run, w)
+                database_events(prep, run, db_id, before, now, t)
+        run.offered = self._actions(run, w, t)
+        since = run.action_since
+        for key in [k for k in since if all((a.name, a.target) != k for a in run.offered)]:
+            del since[key]
+        for action in run.offered:
+            since.setdefault((action.name, action.target), action.since)
+
+    def _advance(self, run: Run, t: float) -> None:
+        """Finish the synchronisations and copy resynchronisations that ended by ``t``
+        (each event at its own end time)."""
+        prep = self.prep
+        done: dict[str, float] = {}
+        for m, (_start, end) in sorted(run.mirror_sync.items()):
+            if end <= t:
+                del run.mirror_sync[m]
+                run.mirror_behind.pop(m, None)
+                done.setdefault(group_target(prep, m), end)
+        for target, end in sorted(done.items()):
+            what = (
+                f"consistency group {prep.cgs[target].name}"
+                if target in prep.cgs
+                else f"mirror {prep.mirrors[target].name}"
+            )
+            run.event(
+                end,
+                target,
+                "mirror_synchronised",
+                f"{what} synchronised: its secondaries are current again",
+                "002 'Loss of the mirrored link'",
+            )
+        for key, (until, behind) in sorted(run.copy_behind.items()):
+            if until <= t:
+                del run.copy_behind[key]
+                db_id, vm = key
+                run.event(
+                    until,
+                    vm,
+                    "copy_healthy",
+                    f"copy of mailbox database {prep.dbs[db_id].name} on {prep.vms[vm].name} "
+                    f"healthy again ({span(behind)} of logs copied and replayed)",
+                    "000 §4.3; 000 Table 1",
+                )
+
+    def _rejoin(
+        self, run: Run, w: World, dag_id: str, q: DagState, returning: dict[str, float], t: float
+    ) -> list[tuple[str, str, float]]:
+        """Members evicted by a datacenter switchover rejoin once they are up and reach
+        the DAG's quorum again; their copies resynchronise. Returns the copies behind."""
+        switched = run.switchover.get(dag_id)
+        if switched is None or not switched[2]:
+            return []
+        prep = self.prep
+        t0, sites, evicted = switched
+        back = sorted(
+            m
+            for m in evicted
+            if w.vm_up(m)
+            and (site := w.site_of_vm(prep, m)) not in w.sites_down
+            and any(w.connected(site, s) for s in q.quorum_sites)
+        )
+        if not back:
+            return []
+        run.switchover[dag_id] = (t0, sites, evicted - set(back))
+        names = ", ".join(prep.vms[m].name for m in back)
+        run.event(
+            t,
+            dag_id,
+            "dag_member_rejoined",
+            f"DAG {prep.dags[dag_id].name}: {names} rejoin{'s' if len(back) == 1 else ''} "
+            "the DAG after the switchover; their copies resynchronise",
+            "000 §4.3; [product fact]",
+        )
+        behind: list[tuple[str, str, float]] = []
+        for m in back:
+            away = returning.pop(m, t - t0)
+            for db_id in prep.dbs_of_dag.get(dag_id, []):
+                if any(c.member == m for c in prep.dbs[db_id].copies):
+                    behind.append((db_id, m, away))
+        return behind
+
+    def _dynamic_votes(self, run: Run, w: World, dag_id: str, q: DagState, t: float) -> None:
+        """Dynamic quorum (Windows 2012+): once the DAG holds quorum after a change, the
+        members still up and in touch hold the votes; the next failure is judged
+        against them. Members that come back get their vote again."""
+        prep = self.prep
+        dag = prep.dags[dag_id]
+        if not dag.dynamic_quorum:
+            return
+        switched = run.switchover.get(dag_id)
+        evicted = switched[2] if switched else frozenset()
+        holders = frozenset(
+            m
+            for m in dag.members
+            if m not in evicted and w.vm_up(m) and w.site_of_vm(prep, m) in q.quorum_sites
+        )
+        if holders == run.dyn_votes.get(dag_id, frozenset(dag.members) - evicted):
+            return
+        run.dyn_votes[dag_id] = holders
+        detect = float(self.timings["vsphere_ha_timeline"]["dag_peer_detects_failure_s"])
+        run.event(
+            t + detect,
+            dag_id,
+            "dynamic_quorum",
+            f"DAG {dag.name} (dynamic quorum): {count(len(holders), 'member')} now hold the "
+            "votes; the next failure is judged against them",
+            "DOMAIN §4 [product fact: Windows 2012 dynamic quorum]",
+        )
+
+    def _copy_resync(
+        self, run: Run, w: World, behind: list[tuple[str, str, float]], t: float
+    ) -> None:
+        """Copies that come back behind catch up over time: across sites, the logs they
+        missed cross the link (shared in proportion by every copy catching up over it,
+        so all finish together); in the same site, at 000 Table 1's replay rate."""
+        if not behind:
+            return
+        prep = self.prep
+        replay = self.timings["dag"]["lagged_replay"]
+        ratio = float(replay["window_s"]) / float(replay["duration_s"])
+        over_link: dict[str, list[tuple[str, str, float]]] = {}
+        for db_id, vm, away in behind:
+            st = run.db.get(db_id) or self._base_db[db_id]
+            active = w.site_of_vm(prep, st.active_on) if st.active_on else None
+            here = w.site_of_vm(prep, vm)
+            via = prep.link_between(active, here) if active and here and active != here else None
+            if via is None:
+                run.copy_behind[(db_id, vm)] = (t + away / ratio, away)
+            else:
+                over_link.setdefault(via, []).append((db_id, vm, away))
+        for link_id, copies in sorted(over_link.items()):
+            link = prep.links[link_id]
+            bandwidth = bandwidth_mbps(run, link)
+            gb = sum(prep.db_change_gb_per_hour(db) * away / 3600.0 for db, _, away in copies)
+            duration = gb * 8000.0 / bandwidth
+            for db_id, vm, away in copies:
+                run.copy_behind[(db_id, vm)] = (t + max(duration, away / ratio), away)
+            if run.record and copies:
+                run.event(
+                    t,
+                    link_id,
+                    "copy_resync",
+                    f"{count(len(copies), 'database copy', 'database copies')} catch up over "
+                    f"WAN link {link.name}: {gb:.3g} GB of logs at {bandwidth:g} Mbit/s take "
+                    f"{span(duration)}",
+                    "000 §4.3 (copies resynchronise after a failure)",
+                )
 
     def _partition_changed(self, prev: World, w: World) -> bool:
         """Whether sites alive before and after are grouped differently now."""
@@ -404,12 +711,20 @@ class Simulator:
         return hit
 
     def _track_copy_cuts(
-        self, run: Run, w: World, affected: set[str], t: float, partitioned: bool
+        self,
+        run: Run,
+        w: World,
+        affected: set[str],
+        t: float,
+        partitioned: bool,
+        resync: list[tuple[str, str, float]],
     ) -> None:
-        """Copies cut off from their active copy queue logs: their RPO grows from now."""
+        """Copies cut off from their active copy queue logs: their RPO grows from now;
+        once reconnected they are behind until they catch up (``resync``)."""
         if w.comp is None:
-            if run.copy_cut_since:
-                run.copy_cut_since.clear()
+            for (db_id, vm), since in sorted(run.copy_cut_since.items()):
+                resync.append((db_id, vm, t - since))
+            run.copy_cut_since.clear()
             return
         if not partitioned:
             return
@@ -429,12 +744,15 @@ class Simulator:
                     continue
                 key = (db_id, copy.member)
                 if w.connected(site, active_site):
-                    run.copy_cut_since.pop(key, None)
+                    if key in run.copy_cut_since:
+                        cut = run.copy_cut_since.pop(key)
+                        resync.append((db_id, copy.member, t - cut))
                 else:
                     run.copy_cut_since.setdefault(key, t)
 
     def _replication_links(self, run: Run, prev: World, w: World, t: float) -> None:
-        """When mirror and Double-Take links went down, and when their sources were lost."""
+        """When mirror and Double-Take links went down and came back, when their sources
+        were lost, and what MirrorView does about it (see :mod:`.mirrors`)."""
         prep = self.prep
         if not prep.mirrors and not prep.host_repls:
             return
@@ -455,6 +773,7 @@ class Simulator:
         )
         if not moved:
             return
+        returned: list[str] = []
         for mirror_id, mirror in prep.mirrors.items():
             src_site = prep.lun_site(mirror.source_lun)
             dst_site = prep.lun_site(mirror.target_lun)
@@ -466,13 +785,37 @@ class Simulator:
                 or (not source_lost and not w.connected(src_site, dst_site))
             )
             if source_lost:
-                run.mirror_source_lost.setdefault(mirror_id, t)
+                if mirror_id not in run.mirror_source_lost:
+                    run.mirror_source_lost[mirror_id] = t
+                    self._interrupt_sync(run, mirror_id, t, "its source was lost")
             else:
                 run.mirror_source_lost.pop(mirror_id, None)
+                run.mirror_broken.pop(mirror_id, None)
             if link_down and not source_lost:
-                run.mirror_down_since.setdefault(mirror_id, t)
-            elif not link_down and not source_lost:
-                run.mirror_down_since.pop(mirror_id, None)
+                if mirror_id not in run.mirror_down_since:
+                    run.mirror_down_since[mirror_id] = t
+                    self._interrupt_sync(run, mirror_id, t, "its link went down again")
+                run.mirror_await.pop(mirror_id, None)
+            elif not link_down and not source_lost and mirror_id in run.mirror_down_since:
+                point = fracture_point(prep, run, mirror_id, t)
+                del run.mirror_down_since[mirror_id]
+                if point is not None:
+                    run.mirror_behind[mirror_id] = min(
+                        point, run.mirror_behind.get(mirror_id, point)
+                    )
+                returned.append(mirror_id)
+        for mirror_id in returned:
+            group = group_of(prep, mirror_id)
+            if any(m in run.mirror_down_since for m in group):
+                continue  # the group synchronises once all its links are back
+            if manual_policy(prep, mirror_id):
+                for m in group:
+                    if m in run.mirror_behind:
+                        run.mirror_await.setdefault(m, t)
+                if run.record:
+                    awaiting_sync_event(prep, run, mirror_id, t)
+            elif not any(m in run.mirror_sync for m in group):
+                self._sync_group(run, mirror_id, t)
         for hr_id, hr in prep.host_repls.items():
             src, dst = w.site_of_vm(prep, hr.source), w.site_of_vm(prep, hr.target)
             src_up = w.vm_up(hr.source) and src not in w.sites_down
@@ -481,6 +824,32 @@ class Simulator:
                 run.repl_down_since.setdefault(hr_id, t)
             elif src_up:
                 run.repl_down_since.pop(hr_id, None)
+
+    def _interrupt_sync(self, run: Run, mirror_id: str, t: float, why: str) -> None:
+        """A synchronisation cut short: a MirrorView/S secondary it was overwriting is
+        unusable (002); a MirrorView/A one keeps the snapshot of its last point."""
+        sync = run.mirror_sync.pop(mirror_id, None)
+        if sync is None or sync[1] <= t:
+            return
+        mirror = self.prep.mirrors[mirror_id]
+        if mirror.mode == MirrorMode.SYNC:
+            run.mirror_broken[mirror_id] = (
+                f"mirror {mirror.name}'s secondary was being overwritten by a synchronisation "
+                f"({clock(sync[0])} to {clock(sync[1])}) when {why} at {clock(t)}, and is "
+                "unusable"
+            )
+        run.event(
+            t,
+            mirror_id,
+            "mirror_sync_interrupted",
+            f"synchronisation of mirror {mirror.name} interrupted: {why}; "
+            + (
+                "its secondary is unusable (002: it 'will be unusable until the sync completes')"
+                if mirror.mode == MirrorMode.SYNC
+                else "its secondary keeps the snapshot of its last point"
+            ),
+            "002 'Loss of the mirrored link'",
+        )
 
     # -- databases -------------------------------------------------------------------
     def _resolve(self, run: Run, db_id: str, t: float, *, initial: bool = False) -> DbRun:
@@ -501,19 +870,23 @@ class Simulator:
         if st is not None and st.status == "active" and st.active_on is not None:
             keep = next((o for o in autos if o.member == st.active_on and not o.fresh), None)
         if keep is not None and st is not None:
-            via_ok, via = self._reach(w, db_id, st.active_on)
+            via_ok, via = self._reach(run, w, db_id, st.active_on)
             return replace(st, reachable=via_ok, via=via, actions=())
         if autos:
             best = autos[0]
             if initial or st is None:
-                return self._active(db_id, best, 0.0, 0.0, 0.0, w)
+                return self._active(run, db_id, best, 0.0, 0.0, 0.0, w)
             down_since = st.down_since if st.down_since is not None else t
             rto = max(0.0, best.ready - down_since)
             rpo = best.rpo if st.rpo is None or st.status != "active" else max(st.rpo, best.rpo)
             if st.status == "active" and st.active_on == best.member and st.rpo is not None:
                 rpo = max(st.rpo, best.rpo)
-            return self._active(db_id, best, best.ready, rpo, rto, w, down_since)
-        actions = tuple(dict.fromkeys(o.action for o in options if o.action is not None))
+            return self._active(run, db_id, best, best.ready, rpo, rto, w, down_since)
+        by_key: dict[str, Action] = {}
+        for o in options:
+            if o.action is not None:
+                by_key.setdefault(o.action.key, o.action)
+        actions = tuple(by_key.values())
         reason = "; ".join(dict.fromkeys(why)) or "no copy can serve it"
         data_lost = all(
             (vm, db_id) in w.copy_lost or (vm, "*") in w.copy_lost
@@ -525,7 +898,8 @@ class Simulator:
             None,
             # Where it last ran: a manual-intent DAG must not fail it over elsewhere later.
             st.active_home if st is not None else self.prep.db_home_site.get(db_id),
-            0.0,
+            # Waiting from when the first action is possible (the loss is detected).
+            max(t, min(a.since for a in actions)) if actions else 0.0,
             down_since,
             None,
             None,
@@ -547,13 +921,14 @@ class Simulator:
             not dag_q.quorum or w.site_of_vm(self.prep, member) not in dag_q.quorum_sites
         ):
             return None
-        ok, via = self._reach(w, db_id, member)
+        ok, via = self._reach(run, w, db_id, member)
         if ok == st.reachable and via == st.via and not st.actions:
             return st
         return replace(st, reachable=ok, via=via, actions=())
 
     def _active(
         self,
+        run: Run,
         db_id: str,
         option: Option,
         ready: float,
@@ -562,7 +937,7 @@ class Simulator:
         w: World,
         down_since: float | None = None,
     ) -> DbRun:
-        ok, via = self._reach(w, db_id, option.member)
+        ok, via = self._reach(run, w, db_id, option.member)
         return DbRun(
             "active",
             option.member,
@@ -579,10 +954,10 @@ class Simulator:
             option.source,
         )
 
-    def _reach(self, w: World, db_id: str, member: str | None) -> tuple[bool, str | None]:
+    def _reach(self, run: Run, w: World, db_id: str, member: str | None) -> tuple[bool, str | None]:
         """Whether the database's users reach it, and through which CAS array."""
         prep = self.prep
-        if member is None:
+        if member is None or member in run.ip_stale:
             return False, None
         if not prep.cas:
             return True, None
@@ -592,18 +967,20 @@ class Simulator:
         found = w.reach_memo.get(key)
         if found is not None:
             return found
-        options = self._cas_options.get(site or "") if site else self._cas_options_none
-        if options is None:
-            options = prep.cas_options(site)
+        paths = self._cas_paths.get(site or "") if site else self._cas_paths_none
+        if paths is None:
+            paths = prep.cas_paths(site)
         found = (False, None)
-        for cas_id in options:
-            if cas_id not in w.cas_down and w.connected(prep.cas[cas_id].site, active_site):
+        for cas_id, geo in paths:
+            if cas_id in w.cas_down or (geo and all(lb in w.lbs_down for lb in geo)):
+                continue
+            if w.connected(prep.cas[cas_id].site, active_site):
                 found = (True, cas_id)
                 break
         w.reach_memo[key] = found
         return found
 
-    def _actions(self, run: Run, w: World) -> tuple[Action, ...]:
+    def _actions(self, run: Run, w: World, t: float) -> tuple[Action, ...]:
         prep = self.prep
         found: dict[tuple[str, str], Action] = {}
         for db_id in run.touched_dbs:
@@ -620,18 +997,42 @@ class Simulator:
                 label = f"datacenter switchover of DAG {dag.name}" + (
                     f" with the alternate witness {alt.name}" if alt else ""
                 )
-                found[("switchover", dag_id)] = Action("switchover", dag_id, label)
+                key = ("switchover", dag_id)
+                since = run.action_since.get(key, run.quorum_lost_at.get(dag_id, 0.0))
+                found[key] = Action("switchover", dag_id, label, since)
         for site in w.sites_down:
             for plan_id in prep.plans_of_site.get(site, []):
                 if plan_id in run.srm_done:
                     continue
                 plan = prep.plans[plan_id]
-                found[("run_recovery_plan", plan_id)] = Action(
-                    "run_recovery_plan", plan_id, f"run SRM recovery plan {plan.name}"
-                )
-                found[("test_recovery_plan", plan_id)] = Action(
-                    "test_recovery_plan", plan_id, f"test SRM recovery plan {plan.name}"
-                )
+                pair = prep.pairs.get(plan.site_pair)
+                if pair is None or srm_obstacle(prep, run, pair.recovery_site) is not None:
+                    continue
+                lost_at = run.failed.get(site, t)
+                for name, verb in (("run_recovery_plan", "run"), ("test_recovery_plan", "test")):
+                    key = (name, plan_id)
+                    found[key] = Action(
+                        name,
+                        plan_id,
+                        f"{verb} SRM recovery plan {plan.name}",
+                        run.action_since.get(key, lost_at),
+                    )
+        for mirror_id, since in sorted(run.mirror_await.items()):
+            target = group_target(prep, mirror_id)
+            what = (
+                f"consistency group {prep.cgs[target].name}"
+                if target in prep.cgs
+                else f"mirror {prep.mirrors[target].name}"
+            )
+            found.setdefault(
+                ("start_mirror_sync", target),
+                Action(
+                    "start_mirror_sync",
+                    target,
+                    f"start MirrorView synchronisation of {what} (recovery policy Manual)",
+                    run.action_since.get(("start_mirror_sync", target), since),
+                ),
+            )
         return tuple(found[key] for key in sorted(found))
 
     def _label(self, element: str) -> str:

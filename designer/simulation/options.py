@@ -13,13 +13,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from designer.domain.elements import MailboxDatabase
-from designer.domain.enums import Exchange2007Kind, FailoverIntent, FailoverMode
+from designer.domain.enums import DiskPurpose, Exchange2007Kind, FailoverIntent, FailoverMode
+from designer.graph.topology import storage_processor_id
 from designer.simulation.prepared import Prepared, database_servers
 from designer.simulation.results import Action, DagState
-from designer.simulation.run_state import Run
+from designer.simulation.run_state import Run, SimulationError
+from designer.simulation.srm import srm_obstacle
+from designer.simulation.wording import clock, span
 from designer.simulation.world import World
 
-__all__ = ["Option", "database_options", "quorum", "schedule_seconds"]
+__all__ = [
+    "Option",
+    "database_options",
+    "lagged_window",
+    "quorum",
+    "restore_kind",
+    "schedule_seconds",
+]
 
 _SCHEDULE_S = {"hourly": 3600.0, "daily": 86400.0, "nightly": 86400.0, "weekly": 604800.0}
 
@@ -63,12 +73,20 @@ class Option:
 
 
 def quorum(prep: Prepared, run: Run, w: World, dag_id: str) -> DagState:
-    """Static quorum of a DAG: members, plus the witness when the member count is even;
-    the connected set of sites holding more than half the votes keeps quorum."""
+    """Quorum of a DAG: members, plus the witness when the member count is even; the
+    connected set of sites holding more than half the votes keeps quorum.
+
+    Static (the default, conservative model): every member votes. With the DAG's
+    ``dynamic_quorum`` (Windows 2012+), only the members that still held a vote after
+    the previous step do: failures that come one at a time shrink the count.
+    """
     dag = prep.dags[dag_id]
     switched = run.switchover.get(dag_id)
     evicted = switched[2] if switched else frozenset()
     members = [m for m in dag.members if m not in evicted]
+    held = run.dyn_votes.get(dag_id) if dag.dynamic_quorum else None
+    if held is not None:
+        members = [m for m in members if m in held]
     witness = dag.alternate_witness if switched else dag.witness
     voters = len(members) + (1 if witness and len(members) % 2 == 0 else 0)
     votes: dict[int, int] = {}
@@ -102,11 +120,25 @@ def _comp(w: World, site: str | None) -> int | None:
     return w.comp.get(site)
 
 
+def _action(run: Run, name: str, target: str, label: str, since: float, **extra: Any) -> Action:
+    """An action offered now; it keeps the time it first became possible."""
+    return Action(name, target, label, run.action_since.get((name, target), since), **extra)
+
+
+def _lost(w: World, vm: str, db_id: str) -> str | None:
+    """What the copy of ``db_id`` on ``vm`` lost of its storage, if anything."""
+    if (vm, db_id) in w.copy_lost or (vm, "*") in w.copy_lost:
+        return "database"
+    if (vm, db_id) in w.logs_lost or (vm, "*") in w.logs_lost:
+        return "logs"
+    return None
+
+
 def database_options(
     prep: Prepared, run: Run, w: World, db: MailboxDatabase, t: float, dag_q: DagState | None
 ) -> tuple[list[Option], list[str]]:
     """The database's options now, best first, and why the others are unavailable."""
-    prep, tm = prep, prep.timings
+    tm = prep.timings
     options: list[Option] = []
     why: list[str] = []
     corrupted_at = run.corrupted.get(db.id)
@@ -119,13 +151,20 @@ def database_options(
     repl = prep.e2007_of_db.get(db.id)
     switched = run.switchover.get(dag.id) if dag else None
     prev_site = st.active_home if st else prep.db_home_site.get(db.id)
+    detect = float(tm["vsphere_ha_timeline"]["dag_peer_detects_failure_s"])
+    # A DAG decides (fails over, or finds it cannot) once its members detect the loss.
+    decided = t + detect if dag is not None else t
 
     def usable(vm: str) -> bool:
         if not w.vm_up(vm):
             why.append(f"{_name(prep, vm)} is down")
             return False
-        if (vm, db.id) in w.copy_lost or (vm, "*") in w.copy_lost:
+        lost = _lost(w, vm, db.id)
+        if lost == "database":
             why.append(f"the copy on {_name(prep, vm)} lost its storage")
+            return False
+        if lost == "logs":
+            why.append(f"the copy on {_name(prep, vm)} lost its log disk")
             return False
         if dag is not None:
             if dag_q is None or not dag_q.quorum:
@@ -139,14 +178,21 @@ def database_options(
     if corrupted_at is not None:
         for vm, lag in servers:
             if lag > 0 and usable(vm):
-                options.append(_lagged(prep, run, db, vm, t))
+                lagged = _lagged(prep, run, db, vm, lag, t)
+                if lagged is not None:
+                    options.append(lagged)
+                else:
+                    why.append(
+                        f"the lagged copy on {_name(prep, vm)} has already replayed the "
+                        "corruption (it happened more than the lag ago)"
+                    )
         why.append("logical corruption replicated to every non-lagged copy")
         options.extend(_restores(prep, run, w, db, servers, t))
         return options, why
 
     lost_storage = 0
     for vm, lag in servers:
-        if (vm, db.id) in w.copy_lost or (vm, "*") in w.copy_lost:
+        if _lost(w, vm, db.id) is not None:
             lost_storage += 1
         if not usable(vm):
             continue
@@ -158,6 +204,21 @@ def database_options(
             ready = max(t, run.vm_ready.get(vm, t))
             kind, source = "srm_recovered", "002; 000 §5.1"
             text = f"mailbox database {db.name} mounts on {_name(prep, vm)} recovered by SRM"
+        elif fresh and vm in w.vm_reset:
+            failed_at = run.guest_failed.get(vm, t)
+            vmm = tm["vm_monitoring"]
+            ready = max(
+                t,
+                failed_at
+                + vmm["failure_interval_s"]
+                + vmm["os_boot_s"]
+                + tm["standalone_ha"]["exchange_services_start_s"],
+            )
+            kind, source = "vm_monitoring_reset", "000 §4.1; vm_monitoring in the catalog"
+            text = (
+                f"mailbox database {db.name} mounts on {_name(prep, vm)} after vSphere HA VM "
+                "monitoring reset its failed guest OS"
+            )
         elif fresh:
             ready = t + tm["vsphere_ha_timeline"]["restarted_vm_os_up_s"]
             ready += tm["standalone_ha"]["exchange_services_start_s"]
@@ -178,12 +239,20 @@ def database_options(
         cut = run.copy_cut_since.get((db.id, vm))
         if cut is not None:
             rpo = max(rpo, t - cut)
+        behind = run.copy_behind.get((db.id, vm))
+        if behind is not None and t < behind[0]:
+            rpo = max(rpo, behind[1])
         option = Option(vm, ready, rpo, kind, text, source, fresh=fresh)
         if lag > 0 and run.actions.get(("activate_lagged_copy", db.id)) is None:
-            options.append(_lagged(prep, run, db, vm, t))
+            lagged = _lagged(prep, run, db, vm, lag, t)
+            if lagged is not None:
+                options.append(lagged)
             continue
         if lag > 0:
-            option = _lagged(prep, run, db, vm, t)
+            lagged = _lagged(prep, run, db, vm, lag, t)
+            if lagged is None:
+                continue
+            option = lagged
         elif (
             dag is not None
             and dag.failover_intent == FailoverIntent.MANUAL
@@ -191,17 +260,22 @@ def database_options(
             and prev_site is not None
             and prep.vm_site.get(vm) != prev_site
         ):
-            option.action = Action(
+            option.action = _action(
+                run,
                 "switchover",
                 dag.id,
                 f"datacenter switchover of DAG {dag.name} (manual site failover intent)",
+                decided,
             )
         options.append(option)
 
     if dag is not None and (dag_q is None or not dag_q.quorum) and switched is None:
         for vm, _lag in servers:
-            intact = (vm, db.id) not in w.copy_lost and (vm, "*") not in w.copy_lost
-            if w.vm_up(vm) and intact and w.site_of_vm(prep, vm) not in w.sites_down:
+            if (
+                w.vm_up(vm)
+                and _lost(w, vm, db.id) is None
+                and w.site_of_vm(prep, vm) not in w.sites_down
+            ):
                 options.append(
                     Option(
                         vm,
@@ -210,8 +284,12 @@ def database_options(
                         "switchover",
                         f"datacenter switchover of DAG {dag.name}",
                         "000 §5.2.1",
-                        action=Action(
-                            "switchover", dag.id, f"datacenter switchover of DAG {dag.name}"
+                        action=_action(
+                            run,
+                            "switchover",
+                            dag.id,
+                            f"datacenter switchover of DAG {dag.name}",
+                            run.quorum_lost_at.get(dag.id, decided),
                         ),
                     )
                 )
@@ -233,31 +311,41 @@ def database_options(
                         "004",
                         action=None
                         if taken is not None
-                        else Action(
-                            "activate_scr", other.id, f"activate SCR target of {other.name}"
+                        else _action(
+                            run, "activate_scr", other.id, f"activate SCR target of {other.name}", t
                         ),
                     )
                 )
         if other.replication == Exchange2007Kind.LCR and servers:
-            vm = servers[0][0]
-            if w.vm_up(vm) and ((vm, db.id) in w.copy_lost or (vm, "*") in w.copy_lost):
-                taken = run.actions.get(("activate_lcr", other.id))
-                options.append(
-                    Option(
-                        vm,
-                        (taken if taken is not None else t)
-                        + tm["exchange2007"]["lcr_activation_s"],
-                        0.0,
-                        "lcr_activation",
-                        f"LCR copy of mailbox database {db.name} activated on {_name(prep, vm)}",
-                        "004",
-                        action=None
-                        if taken is not None
-                        else Action(
-                            "activate_lcr", other.id, f"activate the LCR copy of {other.name}"
-                        ),
-                    )
+            lcr = _lcr(prep, run, w, db, other.id, servers[0][0], t, why)
+            if lcr is not None:
+                options.append(lcr)
+    for vm, _lag in servers[:1]:
+        if w.vm_up(vm) and _lost(w, vm, db.id) == "logs" and not any(o.auto for o in options):
+            # 004: with the logs lost, the up-to-date database "will let you continue
+            # normal operations with new transaction logs".
+            taken = run.actions.get(("mount_with_new_logs", db.id))
+            options.append(
+                Option(
+                    vm,
+                    (taken if taken is not None else t)
+                    + tm["exchange_storage"]["new_logs_mount_s"],
+                    0.0,
+                    "new_logs",
+                    f"mailbox database {db.name} mounted on {_name(prep, vm)} with new "
+                    "transaction logs (its database disk survived the lost log disk)",
+                    "004 'Best Practices for Exchange'",
+                    action=None
+                    if taken is not None
+                    else _action(
+                        run,
+                        "mount_with_new_logs",
+                        db.id,
+                        f"mount mailbox database {db.name} with new transaction logs",
+                        t,
+                    ),
                 )
+            )
     for vm, _lag in servers[:1]:
         for hr in prep.repls_from_vm.get(vm, []):
             if hr.id in w.failed or not w.vm_up(hr.target):
@@ -291,8 +379,12 @@ def database_options(
                         "003",
                         action=None
                         if taken is not None
-                        else Action(
-                            "fail_over_double_take", hr.id, f"fail over Double-Take {hr.name}"
+                        else _action(
+                            run,
+                            "fail_over_double_take",
+                            hr.id,
+                            f"fail over Double-Take {hr.name}",
+                            since,
                         ),
                     )
                 )
@@ -302,6 +394,10 @@ def database_options(
         for plan_id in prep.plans_of_vm.get(vm, []):
             pair = prep.pairs[prep.plans[plan_id].site_pair]
             if pair.protected_site in w.sites_down and plan_id not in run.srm_done:
+                obstacle = srm_obstacle(prep, run, pair.recovery_site)
+                if obstacle is not None:
+                    why.append(f"SRM recovery plan {prep.plans[plan_id].name}: {obstacle}")
+                    continue
                 label = f"run SRM recovery plan {prep.plans[plan_id].name}"
                 options.append(
                     Option(
@@ -311,7 +407,13 @@ def database_options(
                         "srm",
                         label,
                         "002",
-                        action=Action("run_recovery_plan", plan_id, label),
+                        action=_action(
+                            run,
+                            "run_recovery_plan",
+                            plan_id,
+                            label,
+                            run.down_since_vm.get(vm, t),
+                        ),
                     )
                 )
     if not any(o.auto for o in options) and lost_storage == len(servers) and servers:
@@ -319,22 +421,174 @@ def database_options(
     return options, why
 
 
-def _lagged(prep: Prepared, run: Run, db: MailboxDatabase, vm: str, t: float) -> Option:
+def lagged_window(
+    prep: Prepared, run: Run, db: MailboxDatabase, lag_days: float, at: float
+) -> tuple[float, float, str]:
+    """The recovery points a lagged copy offers when activated at ``at``: from the point
+    it has replayed up to (``at`` minus the lag) to the latest clean point (just before
+    a corruption, else the failure: every copied log), and what that latest point is.
+
+    000 §5.2: recover "up to the last copied and inspected log file, or to a specific
+    point in time within the lag window".
+    """
+    replayed = at - lag_days * 86400.0
+    corrupted_at = run.corrupted.get(db.id)
+    if corrupted_at is not None:
+        return replayed, corrupted_at, "the corruption"
+    st = run.db.get(db.id)
+    failed_at = st.down_since if st is not None and st.down_since is not None else at
+    return replayed, min(failed_at, at), "the failure"
+
+
+def _lagged(
+    prep: Prepared, run: Run, db: MailboxDatabase, vm: str, lag_days: float, t: float
+) -> Option | None:
+    """A lagged copy's activation, or None when it cannot help (it has replayed the
+    corruption already)."""
+    tm = prep.timings["dag"]
     taken = run.actions.get(("activate_lagged_copy", db.id))
-    ready = (taken if taken is not None else t) + prep.timings["dag"]["lagged_copy_activation_s"]
+    at = taken if taken is not None else t
+    earliest, latest, what = lagged_window(prep, run, db, lag_days, at)
+    if earliest >= latest:
+        return None
+    if taken is None:
+        corrupted = db.id in run.corrupted
+        since = run.corrupted[db.id] if corrupted else t + tm_detect(prep)
+        points = (
+            (f"latest clean point, just before {what} ({clock(latest)})", latest),
+            (f"one hour before {what} ({clock(latest - 3600)})", latest - 3600)
+            if latest - 3600 > earliest
+            else (f"start of the lag window ({clock(earliest)})", earliest),
+            (f"no replay: where the copy stands ({clock(earliest)})", earliest),
+        )
+        return Option(
+            vm,
+            at + tm["lagged_copy_activation_s"],
+            0.0,
+            "lagged_activation",
+            f"lagged copy of mailbox database {db.name} on {_name(prep, vm)}",
+            "000 §5.2.1",
+            action=_action(
+                run,
+                "activate_lagged_copy",
+                db.id,
+                f"activate the lagged copy of mailbox database {db.name}",
+                since,
+                points=points,
+            ),
+        )
+    point = run.recovery_points.get(db.id, latest)
+    replay = tm["lagged_replay"]
+    ratio = float(replay["window_s"]) / float(replay["duration_s"])
+    replay_s = max(0.0, point - earliest) / ratio
+    ready = at + tm["lagged_copy_activation_s"] + replay_s
+    rpo = max(0.0, latest - point)
+    before = "before the corruption" if what == "the corruption" else "of the failure"
+    text = (
+        f"lagged copy of mailbox database {db.name} on {_name(prep, vm)} activated: logs "
+        f"replayed from {clock(earliest)} up to {clock(point)}, {span(latest - point)} "
+        f"{before} at {clock(latest)} (replaying {span(point - earliest)} of logs takes "
+        f"{span(replay_s)} at 000 Table 1's replay rate, an assumption)"
+        if point < latest
+        else f"lagged copy of mailbox database {db.name} on {_name(prep, vm)} activated: logs "
+        f"replayed from {clock(earliest)} up to {clock(point)}, just {before} at "
+        f"{clock(latest)} (replaying {span(point - earliest)} of logs takes {span(replay_s)} "
+        "at 000 Table 1's replay rate, an assumption)"
+    )
+    return Option(vm, ready, rpo, "lagged_activation", text, "000 §5.2; 000 Table 1")
+
+
+def tm_detect(prep: Prepared) -> float:
+    return float(prep.timings["vsphere_ha_timeline"]["dag_peer_detects_failure_s"])
+
+
+def check_recovery_point(
+    prep: Prepared, run: Run, db: MailboxDatabase, at: float, point: float
+) -> None:
+    """Refuse a lagged copy's recovery point outside the window it can replay to."""
+    lags = [c.replay_lag_days for c in db.copies if c.replay_lag_days > 0]
+    if not lags:
+        return
+    earliest, latest, what = lagged_window(prep, run, db, max(lags), at)
+    if point > latest:
+        raise SimulationError(
+            f"recovery point {clock(point)} of mailbox database {db.name} is after "
+            f"{what} at {clock(latest)}"
+        )
+    if point < earliest:
+        raise SimulationError(
+            f"recovery point {clock(point)} of mailbox database {db.name} is outside the lag "
+            f"window: the lagged copy has replayed its logs up to {clock(earliest)}"
+        )
+
+
+def _lcr(
+    prep: Prepared,
+    run: Run,
+    w: World,
+    db: MailboxDatabase,
+    repl_id: str,
+    vm: str,
+    t: float,
+    why: list[str],
+) -> Option | None:
+    """Activating the LCR copy: only when the active copy lost its storage and the LCR
+    copy's database disk is alive, with its own logs or the active ones (004, Fig. 3:
+    "If either the RAID controller or the array fails, you still have your database
+    and transaction logs on the other array")."""
+    repl = prep.e2007[repl_id]
+    if not w.vm_up(vm) or _lost(w, vm, db.id) is None:
+        return None
+    disks = [prep.disk_by_id[d] for d in repl.copy_disks if d in prep.disk_by_id]
+    if not disks:
+        why.append(f"LCR {repl.name} has no copy disks in the design")
+        return None
+    databases = [d for d in disks if d.purpose != DiskPurpose.LOGS]
+    logs = [d for d in disks if d.purpose == DiskPurpose.LOGS]
+    copy_db_ok = bool(databases) and not any(d.id in w.lcr_disks_lost for d in databases)
+    copy_logs_ok = bool(logs) and not any(d.id in w.lcr_disks_lost for d in logs)
+    active_logs_ok = _lost(w, vm, db.id) == "database" and _logs_survive(prep, w, db.id, vm)
+    if not copy_db_ok or not (copy_logs_ok or active_logs_ok):
+        why.append(f"the LCR copy of {repl.name} lost its disks too")
+        return None
+    taken = run.actions.get(("activate_lcr", repl_id))
     return Option(
         vm,
-        ready,
+        (taken if taken is not None else t) + prep.timings["exchange2007"]["lcr_activation_s"],
         0.0,
-        "lagged_activation",
-        f"lagged copy of mailbox database {db.name} on {_name(prep, vm)} activated "
-        "(logs replayed up to the failure; the lag window is a recovery point, not data loss)",
-        "000 §5.2.1",
+        "lcr_activation",
+        f"LCR copy of mailbox database {db.name} activated on {_name(prep, vm)}",
+        "004",
         action=None
         if taken is not None
-        else Action(
-            "activate_lagged_copy", db.id, f"activate the lagged copy of mailbox database {db.name}"
-        ),
+        else _action(run, "activate_lcr", repl_id, f"activate the LCR copy of {repl.name}", t),
+    )
+
+
+def restore_kind(prep: Prepared, kind: str) -> dict[str, Any]:
+    """The catalog's restore figures for a backup kind (tape when unknown)."""
+    kinds: dict[str, dict[str, Any]] = prep.timings["restore"]["kinds"]
+    return kinds.get(kind, kinds["tape"])
+
+
+def _logs_survive(prep: Prepared, w: World, db_id: str, vm: str) -> bool:
+    """Whether the database's logs on ``vm`` survived on storage of their own: a log
+    disk on a LUN that is up and whose RAID group lost nothing (004: keep databases and
+    logs on separate RAID arrays)."""
+    logs = [
+        d
+        for d in prep.disks_of_vm.get(vm, [])
+        if d.purpose == DiskPurpose.LOGS
+        and d.database in (db_id, None)
+        and d.id not in prep.lcr_copy_disks
+    ]
+    if not logs or (vm, db_id) in w.logs_lost or (vm, "*") in w.logs_lost:
+        return False
+    return all(
+        d.lun is not None
+        and d.lun not in w.luns_down
+        and prep.raid_set(d.lun) not in w.raid_sets_down
+        for d in logs
     )
 
 
@@ -346,33 +600,64 @@ def _restores(
     servers: list[tuple[str, float]],
     t: float,
 ) -> list[Option]:
-    prep, restore = prep, prep.timings["restore"]
     target = next((vm for vm, _ in servers if w.vm_up(vm)), None)
     if target is None:
         return []
     result = []
+    db_luns = {d.lun for d in prep.disks_of_db.get(db.id, []) if d.lun}
     for backup_id in prep.backups_of_db.get(db.id, []):
         backup = prep.backups[backup_id]
+        kind = backup.backup_kind.value
+        figures = restore_kind(prep, kind)
+        survives = figures.get("survives")
+        if survives == "source_lun" and db_luns & w.luns_down:
+            continue  # a snapshot goes with the LUN it shares blocks with
+        if survives == "array" and any(
+            _array_dead(w, prep.luns[lun].array) for lun in db_luns if lun in prep.luns
+        ):
+            continue  # a clone lives on the same array
         taken = run.actions.get(("restore_from_backup", backup_id))
-        duration = db.size_gb / restore["tape_rate_gb_per_hour"] * 3600.0
-        if backup.backup_kind.value == "tape":
-            duration += restore["tape_retrieval_s"]
+        rate = float(figures["rate_gb_per_hour"])
+        duration = (db.size_gb / rate * 3600.0 if rate > 0 else 0.0) + float(figures["fixed_s"])
+        duration += float(figures["media_retrieval_s"])
+        # 004: with the logs intact, "apply the current day's transaction logs to bring
+        # it up-to-date"; logs lost too (or a corruption to avoid): the backup's age.
+        current = db.id not in run.corrupted and _logs_survive(prep, w, db.id, target)
+        rpo = 0.0 if current else schedule_seconds(backup.schedule)
+        tail = (
+            " and brought up to date with its surviving transaction logs"
+            if current
+            else f"; the changes since the backup ({backup.schedule}) are lost"
+        )
         result.append(
             Option(
                 target,
                 (taken if taken is not None else t) + duration,
-                schedule_seconds(backup.schedule),
+                rpo,
                 "restore",
-                f"mailbox database {db.name} restored from backup {backup.name} "
-                f"({backup.schedule}) onto {_name(prep, target)}",
-                "004",
+                f"mailbox database {db.name} restored from {kind.replace('_', ' ')} backup "
+                f"{backup.name} onto {_name(prep, target)} in {span(duration)}{tail}",
+                "004; 001; restore rates by backup kind in the catalog",
                 action=None
                 if taken is not None
-                else Action("restore_from_backup", backup_id, f"restore from backup {backup.name}"),
+                else _action(
+                    run, "restore_from_backup", backup_id, f"restore from backup {backup.name}", t
+                ),
                 extra={"backup": backup_id},
             )
         )
     return result
+
+
+def _array_dead(w: World, array_id: str) -> bool:
+    return (
+        array_id in w.arrays_down
+        or {
+            storage_processor_id(array_id, "A"),
+            storage_processor_id(array_id, "B"),
+        }
+        <= w.sps_down
+    )
 
 
 def _name(prep: Any, vm: str) -> str:

@@ -35,11 +35,15 @@ from designer.domain.elements import (
     VsphereCluster,
     WanLink,
 )
-from designer.domain.enums import DiskPurpose, LoadBalancerKind
+from designer.domain.enums import DiskPurpose, Exchange2007Kind, LoadBalancerKind, VmRole
 from designer.domain.index import DesignIndex
 from designer.graph.topology import storage_processor_id
 
-__all__ = ["Prepared", "database_servers"]
+__all__ = ["CasPath", "Prepared", "database_servers"]
+
+#: A CAS array users may reach, and the geographic load balancers of which one must be
+#: up on the way (empty: their own array or one of their namespace needs none).
+CasPath = tuple[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +170,18 @@ class Prepared:
         for w in self.witnesses.values():
             if w.vm:
                 self.witness_on_vm[w.vm].append(w.id)
+        #: Site → the vCenter Server and SRM server VMs placed there (002: SRM relies
+        #: on independent vCenter servers at both sites).
+        self.vcenters_in_site: dict[str, list[str]] = defaultdict(list)
+        self.srm_servers_in_site: dict[str, list[str]] = defaultdict(list)
+        for vm in sorted(self.vms.values(), key=lambda v: v.id):
+            site = self.vm_site.get(vm.id)
+            if site is None:
+                continue
+            if VmRole.VCENTER in vm.roles:
+                self.vcenters_in_site[site].append(vm.id)
+            if VmRole.SRM_SERVER in vm.roles:
+                self.srm_servers_in_site[site].append(vm.id)
 
     # -- storage ---------------------------------------------------------------------
     def _storage(self) -> None:
@@ -179,8 +195,16 @@ class Prepared:
         self.disks_of_vm: dict[str, list[_Disk]] = defaultdict(list)
         self.disks_on_lun: dict[str, list[_Disk]] = defaultdict(list)
         self.disks_of_db: dict[str, list[_Disk]] = defaultdict(list)
+        #: Disk id → the LCR replication whose passive copy it holds (004 Fig. 3).
+        self.lcr_copy_disks: dict[str, str] = {}
+        for r in sorted(self.e2007.values(), key=lambda r: r.id):
+            if r.replication == Exchange2007Kind.LCR:
+                for disk_id in r.copy_disks:
+                    self.lcr_copy_disks.setdefault(disk_id, r.id)
+        self.disk_by_id: dict[str, _Disk] = {}
         for d in self.index.of("virtual_disk", VirtualDisk):
             disk = _Disk(d.id, d.vm, d.lun, d.purpose, d.database, d.placement.value[:3] == "rdm")
+            self.disk_by_id[d.id] = disk
             self.disks_of_vm[d.vm].append(disk)
             if d.lun:
                 self.disks_on_lun[d.lun].append(disk)
@@ -193,6 +217,11 @@ class Prepared:
         for cg in self.cgs.values():
             for mirror_id in cg.mirrors:
                 self.cg_of_mirror.setdefault(mirror_id, cg.id)
+
+    def raid_set(self, lun_id: str | None) -> tuple[str, str] | None:
+        """(array, RAID group) of a LUN: LUNs sharing one fail together (004)."""
+        lun = self.luns.get(lun_id or "")
+        return (lun.array, lun.raid_group) if lun is not None else None
 
     def lun_site(self, lun_id: str) -> str | None:
         lun = self.luns.get(lun_id)
@@ -292,19 +321,50 @@ class Prepared:
         self.dbs_of_user_site: dict[str | None, list[str]] = defaultdict(list)
         for db_id in sorted(self.dbs):
             self.dbs_of_user_site[self.db_user_site[db_id]].append(db_id)
+        self.link_of_sites: dict[frozenset[str], str] = {}
+        for link in sorted(self.links.values(), key=lambda link: link.id):
+            self.link_of_sites.setdefault(frozenset((link.site_a, link.site_b)), link.id)
+
+    def link_between(self, a: str, b: str) -> str | None:
+        """The (first) direct WAN link between two sites."""
+        return self.link_of_sites.get(frozenset((a, b)))
+
+    def db_change_gb_per_hour(self, db_id: str) -> float:
+        """The database's share of its users' site's mail change rate, by mailboxes
+        (by count when no database states mailboxes)."""
+        site = self.sites.get(self.db_user_site.get(db_id) or "")
+        if site is None or not site.change_rate_gb_per_hour:
+            return 0.0
+        peers = self.dbs_of_user_site.get(site.id, [])
+        total = sum(self.dbs[d].mailboxes for d in peers)
+        share = self.dbs[db_id].mailboxes / total if total else 1 / max(len(peers), 1)
+        return site.change_rate_gb_per_hour * share
 
     def cas_options(self, site: str | None) -> list[str]:
-        """CAS arrays the users of ``site`` may use, own site first: their own, the
-        arrays sharing a namespace with them, those behind a geographic load balancer
-        (any array when the site has none of its own)."""
-        own = self.cas_of_site.get(site or "", [])
-        options = list(own)
-        seen = set(options)
-        extra: set[str] = set()
-        if not own:
-            extra.update(self.cas)
+        """CAS arrays the users of ``site`` may use, own site first (see
+        :meth:`cas_paths`)."""
+        return [cas_id for cas_id, _ in self.cas_paths(site)]
+
+    def cas_paths(self, site: str | None) -> list[CasPath]:
+        """CAS arrays the users of ``site`` may use, own site first, each with the
+        geographic load balancers one of which must be up to get there: their own
+        arrays and those sharing a namespace with them need none; another site's array
+        reached only through a geographic load balancer needs one of its own; any array
+        will do when the site has none of its own. An array with no member servers
+        serves nobody and is never a path."""
+        own = [c for c in self.cas_of_site.get(site or "", []) if self.cas[c].members]
+        paths: list[CasPath] = [(c, ()) for c in own]
+        seen = set(own)
+        free: set[str] = set()
+        if not self.cas_of_site.get(site or ""):
+            free.update(self.cas)
         for cas_id in own:
-            extra.update(self.cas_of_namespace[self.cas[cas_id].namespace])
-        extra.update(c for c in self.cas if self.geo_lbs_of_cas.get(c))
-        options.extend(sorted(extra - seen))
-        return options
+            free.update(self.cas_of_namespace[self.cas[cas_id].namespace])
+        for cas_id in sorted(free - seen):
+            if self.cas[cas_id].members:
+                paths.append((cas_id, ()))
+                seen.add(cas_id)
+        for cas_id in sorted(c for c in self.cas if self.geo_lbs_of_cas.get(c)):
+            if cas_id not in seen and self.cas[cas_id].members:
+                paths.append((cas_id, tuple(self.geo_lbs_of_cas[cas_id])))
+        return paths

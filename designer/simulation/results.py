@@ -56,19 +56,34 @@ class Action:
     """An administrator action the current state offers.
 
     Take it with ``ScenarioStep(action="admin", admin_action=name, target=target)``;
-    ``key`` (``name:target``) is what the CLI's ``--action`` accepts.
+    ``key`` (``name:target``) is what the CLI's ``--action`` accepts. ``since`` is when
+    it becomes possible (the state it answers exists: a DAG has detected its lost
+    quorum, a link is back…): a step that takes it earlier runs at ``since``.
+    ``points`` are labelled choices of a parameter (the recovery points of a lagged
+    copy, in seconds on the scenario's clock) for a GUI to offer.
     """
 
     name: str
     target: str
     label: str
+    since: float = 0.0
+    points: tuple[tuple[str, float], ...] = ()
 
     @property
     def key(self) -> str:
         return f"{self.name}:{self.target}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "target": self.target, "key": self.key, "label": self.label}
+        data: dict[str, Any] = {
+            "name": self.name,
+            "target": self.target,
+            "key": self.key,
+            "label": self.label,
+            "since_s": self.since,
+        }
+        if self.points:
+            data["recovery_points"] = [{"label": n, "at_s": t} for n, t in self.points]
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +249,9 @@ class SimulationResult:
         for state in self.steps:
             if state.t <= t:
                 current = state
+        if any(a.since > t for a in current.actions):
+            # An action is offered only once the state it answers exists.
+            current = replace(current, actions=tuple(a for a in current.actions if a.since <= t))
         if t >= current.settled_at:
             return current
         databases = tuple(

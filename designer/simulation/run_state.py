@@ -20,11 +20,20 @@ ADMIN_ACTIONS = (
     "fail_over_double_take",
     "activate_scr",
     "activate_lcr",
+    "start_mirror_sync",
+    "mount_with_new_logs",
 )
 
 
 class SimulationError(DesignError):
-    """A scenario that cannot be run: unknown element, impossible action, bad time."""
+    """A scenario that cannot be run: unknown element, impossible action, bad time.
+
+    ``step`` is the (1-based) step that could not be run, when one is to blame.
+    """
+
+    def __init__(self, message: str, *, step: int | None = None) -> None:
+        super().__init__(message)
+        self.step = step
 
 
 @dataclass(slots=True)
@@ -66,9 +75,35 @@ class Run:
     srm_rpo: dict[str, float] = field(default_factory=dict)
     srm_done: dict[str, float] = field(default_factory=dict)
     copy_cut_since: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: (database, member) → (healthy again at, seconds of logs it is behind until then).
+    copy_behind: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
     repl_down_since: dict[str, float] = field(default_factory=dict)
     mirror_down_since: dict[str, float] = field(default_factory=dict)
     mirror_source_lost: dict[str, float] = field(default_factory=dict)
+    #: Mirror → the point its secondary was left at, after the link returned and until
+    #: a synchronisation completes (002: the secondary ages until then).
+    mirror_behind: dict[str, float] = field(default_factory=dict)
+    #: Mirror → (start, end) of its synchronisation.
+    mirror_sync: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: Mirror (recovery policy Manual) → when its link returned, awaiting the
+    #: administrator's "start synchronisation".
+    mirror_await: dict[str, float] = field(default_factory=dict)
+    #: Mirror → why its secondary is unusable (its source was lost mid-synchronisation).
+    mirror_broken: dict[str, str] = field(default_factory=dict)
+    #: VM → when its guest OS failed.
+    guest_failed: dict[str, float] = field(default_factory=dict)
+    #: WAN link → (round-trip latency ms, bandwidth Mbit/s) while degraded.
+    degraded: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: (action, target) → when it first became possible (it runs no earlier).
+    action_since: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: DAG → when its members detect that quorum is lost.
+    quorum_lost_at: dict[str, float] = field(default_factory=dict)
+    #: DAG (dynamic quorum) → the members that hold a vote now.
+    dyn_votes: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: Database → the recovery point chosen for its lagged copy.
+    recovery_points: dict[str, float] = field(default_factory=dict)
+    #: VM recovered by SRM on another subnet without IP customisation → why unreachable.
+    ip_stale: dict[str, str] = field(default_factory=dict)
     down_since_vm: dict[str, float] = field(default_factory=dict)
     fresh_vms: set[str] = field(default_factory=set)
     touched_dbs: set[str] = field(default_factory=set)

@@ -17,11 +17,14 @@ def quorum_event(
     """Record a DAG keeping or losing quorum, with the static-quorum caveat."""
     dag = prep.dags[dag_id]
     note = (
-        "static quorum model: Windows 2012 dynamic quorum can outlast failures that come "
-        "one at a time; this is the conservative view"
+        "dynamic quorum: the votes follow the members still up after each failure"
+        if dag.dynamic_quorum
+        else "static quorum model: Windows 2012 dynamic quorum can outlast failures that "
+        "come one at a time; this is the conservative view"
     )
     if now.quorum:
-        text = f"DAG {dag.name} keeps quorum with {now.votes} of {now.voters} votes"
+        verb = "keeps" if before.quorum else "regains"
+        text = f"DAG {dag.name} {verb} quorum with {now.votes} of {now.voters} votes"
         kind = "quorum_kept"
     else:
         text = (
@@ -64,7 +67,7 @@ def database_events(
     if now.status == "waiting":
         keys = ", ".join(a.key for a in now.actions)
         run.event(
-            t,
+            max(t, now.available_at),
             db_id,
             "db_waiting",
             f"mailbox database {db.name} is down ({now.reason}); waiting for an "

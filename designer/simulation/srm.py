@@ -8,11 +8,12 @@ same outcome and changes nothing at the protected site [002; 000 §5.1].
 
 from __future__ import annotations
 
-from designer.domain.enums import MirrorMode, RecoveryPlanStep
+from designer.domain.enums import RecoveryPlanStep
+from designer.simulation.mirrors import mirror_status
 from designer.simulation.prepared import Prepared
 from designer.simulation.run_state import Run
 
-__all__ = ["mirror_rpo_s", "release_tuple", "run_recovery_plan"]
+__all__ = ["release_tuple", "run_recovery_plan", "srm_obstacle"]
 
 
 def release_tuple(release: str) -> tuple[int, ...]:
@@ -28,47 +29,35 @@ def release_tuple(release: str) -> tuple[int, ...]:
     return tuple(int(part) for part in release.split("."))
 
 
-def mirror_rpo_s(prep: Prepared, run: Run, mirror_id: str, now: float) -> float:
-    """Data lost by promoting a mirror's target now.
+def srm_obstacle(prep: Prepared, run: Run, site_id: str) -> str | None:
+    """Why SRM cannot run a plan at the recovery site ``site_id`` now, if it cannot.
 
-    MirrorView/S loses nothing; MirrorView/A loses its update interval plus the time to
-    transfer one interval's changes (site change rate over the link's bandwidth). A link
-    that was down before the source was lost adds its whole outage [002].
+    002: "SRM relies on independent VMware VirtualCenter servers to be in place at both
+    the protected (primary) site and at the recovery (secondary) site", and the
+    administrator "logs in to the VMware Virtual Infrastructure client at the recovery
+    site and initiates the SRM recovery plan": its vCenter Server and SRM server must run.
     """
-    mirror = prep.mirrors[mirror_id]
-    rpo = 0.0
-    if mirror.mode == MirrorMode.ASYNC:
-        interval_s = mirror.update_interval_min * 60.0
-        rpo = interval_s + _transfer_s(prep, mirror_id, interval_s)
-    down_since = run.mirror_down_since.get(mirror_id)
-    lost_at = run.mirror_source_lost.get(mirror_id, now)
-    if down_since is not None and down_since <= lost_at:
-        rpo += lost_at - down_since
-    return rpo
-
-
-def _transfer_s(prep: Prepared, mirror_id: str, interval_s: float) -> float:
-    mirror = prep.mirrors[mirror_id]
-    source_site = prep.lun_site(mirror.source_lun)
-    target_site = prep.lun_site(mirror.target_lun)
-    site = prep.sites.get(source_site or "")
-    link = prep.links.get(mirror.wan_link or "")
-    if link is None:
-        for link_id in sorted(prep.links_of_site.get(source_site or "", [])):
-            candidate = prep.links[link_id]
-            if {candidate.site_a, candidate.site_b} == {source_site, target_site}:
-                link = candidate
-                break
-    if site is None or link is None:
-        return 0.0
-    changed_mbit = site.change_rate_gb_per_hour * interval_s / 3600.0 * 8000.0
-    return changed_mbit / link.bandwidth_mbps
+    w = run.world
+    site = prep.sites.get(site_id)
+    name = site.name if site is not None else site_id
+    missing = []
+    for role, vms in (
+        ("vCenter Server", prep.vcenters_in_site.get(site_id, [])),
+        ("SRM server", prep.srm_servers_in_site.get(site_id, [])),
+    ):
+        if not vms:
+            missing.append(f"has no {role}")
+        elif not any(w.vm_up(vm) and w.site_of_vm(prep, vm) == site_id for vm in vms):
+            missing.append(f"has its {role} down")
+    if not missing:
+        return None
+    return f"recovery site {name} " + " and ".join(missing)
 
 
 def run_recovery_plan(prep: Prepared, run: Run, plan_id: str, t: float, *, test: bool) -> None:
     """Run (or test) an SRM recovery plan at time ``t``; records events, and for a real
     recovery relocates the recovered VMs to the recovery site."""
-    prep, tm = prep, prep.timings["srm"]
+    tm = prep.timings["srm"]
     support = prep.timings["srm_support"]
     plan = prep.plans[plan_id]
     pair = prep.pairs.get(plan.site_pair)
@@ -78,8 +67,13 @@ def run_recovery_plan(prep: Prepared, run: Run, plan_id: str, t: float, *, test:
         return
     w = run.world
     rsite = pair.recovery_site
+    kind = "srm_test_failed" if test else "srm_failed"
     if rsite in w.sites_down:
-        run.event(t, plan_id, "srm_failed", f"{prefix} fails: recovery site is down", "002")
+        run.event(t, plan_id, kind, f"{prefix} fails: recovery site is down", "002")
+        return
+    obstacle = srm_obstacle(prep, run, rsite)
+    if obstacle is not None:
+        run.event(t, plan_id, kind, f"{prefix} cannot run: {obstacle}", "002 'Failover'")
         return
     release = release_tuple(prep.intent.srm_release)
     rdm_ok = release >= release_tuple(support["rdm_supported_from_release"])
@@ -90,8 +84,28 @@ def run_recovery_plan(prep: Prepared, run: Run, plan_id: str, t: float, *, test:
     cgs = sorted({cg for pg in pgs for cg in pg.consistency_groups if cg in prep.cgs})
     plan_mirrors = {m for cg in cgs for m in prep.cgs[cg].mirrors if m in prep.mirrors}
     protected = sorted({vm for pg in pgs for vm in pg.vms if vm in prep.vms})
-    promoted = {m for m in plan_mirrors if prep.mirrors[m].target_lun not in w.luns_down}
-    rpo_of = {m: mirror_rpo_s(prep, run, m, t) for m in sorted(promoted)}
+    if test:
+        arrays = sorted({prep.luns[prep.mirrors[m].target_lun].array for m in plan_mirrors})
+        lacking = [prep.arrays[a].name for a in arrays if not prep.arrays[a].snapview]
+        if lacking:
+            # 002 "Testing failover": SRM starts "a snap session at the recovery site for
+            # each mirrored target LUN"; without SnapView there is nothing to test on.
+            run.event(
+                t,
+                plan_id,
+                "srm_test_failed",
+                f"{prefix} cannot run: recovery array {', '.join(lacking)} has no SnapView "
+                "for the snapshots of the mirror targets; production is untouched",
+                "002 'Testing failover' (MV009)",
+            )
+            return
+    status = {
+        m: mirror_status(prep, run, m, run.mirror_source_lost.get(m, t))
+        for m in sorted(plan_mirrors)
+        if prep.mirrors[m].target_lun not in w.luns_down
+    }
+    promoted = {m for m, st in status.items() if st.usable}
+    rpo_of = {m: status[m].rpo for m in promoted}
     promote_done = t + tm["mirror_promote_s"]
     if promoted:
         worst = max(rpo_of.values())
@@ -104,17 +118,7 @@ def run_recovery_plan(prep: Prepared, run: Run, plan_id: str, t: float, *, test:
             + f" (RPO {worst / 60:.1f} min)",
             "002",
         )
-    if test:
-        for array_id in sorted({prep.luns[prep.mirrors[m].target_lun].array for m in plan_mirrors}):
-            array = prep.arrays[array_id]
-            if not array.snapview:
-                run.event(
-                    t,
-                    array_id,
-                    "srm_test_warning",
-                    f"{prefix}: recovery array {array.name} has no SnapView for the snapshots",
-                    "002 (MV009)",
-                )
+    unusable = {m: st.reason for m, st in status.items() if not st.usable}
     blocked: dict[str, str] = {}
     for m in sorted(plan_mirrors):
         lun = prep.mirrors[m].source_lun
@@ -124,7 +128,9 @@ def run_recovery_plan(prep: Prepared, run: Run, plan_id: str, t: float, *, test:
     priority = {p.vm: p.priority for p in plan.priorities}
     recovered: list[tuple[int, str, float]] = []
     for vm in sorted(protected, key=lambda v: (priority.get(v, 3), v)):
-        reason, rpo = _vm_obstacle(prep, vm, plan_mirrors, promoted, rdm_ok, blocked, blocks)
+        reason, rpo = _vm_obstacle(
+            prep, vm, plan_mirrors, promoted, rdm_ok, blocked, blocks, unusable
+        )
         if reason:
             run.event(
                 promote_done,
@@ -136,6 +142,7 @@ def run_recovery_plan(prep: Prepared, run: Run, plan_id: str, t: float, *, test:
             continue
         rpo = max([rpo, *(rpo_of.get(m, 0.0) for m in _vm_mirrors(prep, vm, plan_mirrors))])
         recovered.append((priority.get(vm, 3), vm, rpo))
+    stale = _stale_addresses(prep, plan_id)
     start = promote_done
     for level in sorted({p for p, _, _ in recovered}):
         ready = start + tm["per_vm_power_on_s"]
@@ -153,6 +160,16 @@ def run_recovery_plan(prep: Prepared, run: Run, plan_id: str, t: float, *, test:
                 run.vm_ready[vm] = ready
                 run.srm_rpo[vm] = rpo
                 run.touched_dbs.update(prep.dbs_on_vm.get(vm, []))
+                if stale is not None and _is_exchange(prep, vm):
+                    run.ip_stale[vm] = stale
+                    run.event(
+                        ready,
+                        vm,
+                        "srm_ip_stale",
+                        f"{prefix}: VM {prep.vms[vm].name} comes up with its protected-site "
+                        f"address: {stale}",
+                        "002 'Failover' (SRM006)",
+                    )
         start = ready + tm["priority_group_gap_s"]
     if test:
         run.event(
@@ -194,6 +211,32 @@ def run_recovery_plan(prep: Prepared, run: Run, plan_id: str, t: float, *, test:
     )
 
 
+def _is_exchange(prep: Prepared, vm: str) -> bool:
+    machine = prep.vms[vm]
+    return machine.exchange_version is not None or bool(prep.dbs_on_vm.get(vm))
+
+
+def _stale_addresses(prep: Prepared, plan_id: str) -> str | None:
+    """Why recovered Exchange servers cannot be reached: the recovery site is on
+    another subnet and the plan has no IP customisation (002: "If the VMs at the
+    recovery site are on a different subnet … you must go through a few additional
+    steps before the new Exchange VM can be accessed by users")."""
+    plan = prep.plans[plan_id]
+    pair = prep.pairs.get(plan.site_pair)
+    if pair is None or plan.ip_customization:
+        return None
+    protected = prep.sites.get(pair.protected_site)
+    recovery = prep.sites.get(pair.recovery_site)
+    if not (protected and recovery and protected.subnet and recovery.subnet):
+        return None
+    if protected.subnet == recovery.subnet:
+        return None
+    return (
+        f"subnet {protected.subnet} in site {recovery.name} (subnet {recovery.subnet}), "
+        "with no IP customisation in the plan: users cannot reach it"
+    )
+
+
 def _vm_mirrors(prep: Prepared, vm: str, plan_mirrors: set[str]) -> list[str]:
     found = []
     for disk in prep.disks_of_vm.get(vm, []):
@@ -211,6 +254,7 @@ def _vm_obstacle(
     rdm_ok: bool,
     blocked: dict[str, str],
     blocks: bool,
+    unusable: dict[str, str],
 ) -> tuple[str, float]:
     release = prep.intent.srm_release
     for disk in prep.disks_of_vm.get(vm, []):
@@ -233,7 +277,8 @@ def _vm_obstacle(
                 0.0,
             )
         if not any(m in promoted for m in in_plan):
-            return f"the mirror target of LUN {lun.name} is down", 0.0
+            why = next((unusable[m] for m in in_plan if m in unusable), None)
+            return why or f"the mirror target of LUN {lun.name} is down", 0.0
         if disk.lun in blocked and blocks:
             other = prep.vms[blocked[disk.lun]].name
             return (

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from designer.catalog import clariion, model_family
 from designer.domain.enums import MirrorMode
+from designer.simulation.mirrors import group_of, group_target, mirror_link, sync_duration_s
 from designer.simulation.prepared import Prepared
 from designer.simulation.run_state import Run
+from designer.simulation.wording import clock, span
 from designer.simulation.world import World
 
-__all__ = ["infrastructure_events"]
+__all__ = ["awaiting_sync_event", "infrastructure_events", "link_events", "sync_started_event"]
 
 _TABLE1 = "000 §4.1 Table 1"
 
@@ -105,6 +107,44 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
                     f"VM {vm.name} cannot be restarted by vSphere HA: {w.ha_refused[vm_id]}",
                     "000 §4.1",
                 )
+    vmm = prep.timings["vm_monitoring"]
+    for vm_id in sorted(set(w.vm_reset) - set(prev.vm_reset)):
+        failed_at = run.guest_failed.get(vm_id, t)
+        name = prep.vms[vm_id].name
+        detected = failed_at + vmm["failure_interval_s"]
+        run.event(
+            detected,
+            vm_id,
+            "vm_monitoring_reset",
+            f"vSphere HA VM monitoring misses the heartbeats of VM {name} for "
+            f"{vmm['failure_interval_s']} s and resets it on its host",
+            "000 §4.1; vm_monitoring in the catalog ([product fact] preset)",
+        )
+        run.event(
+            detected + vmm["os_boot_s"],
+            vm_id,
+            "vm_os_up",
+            f"VM {name} operating system running again",
+            _TABLE1,
+        )
+        for dag_id in prep.dags_of_vm.get(vm_id, []):
+            run.event(
+                failed_at + tl["dag_peer_detects_failure_s"],
+                dag_id,
+                "dag_member_failed",
+                f"DAG {prep.dags[dag_id].name} detects the failure of member {name}",
+                _TABLE1,
+            )
+    for vm_id, reason in sorted(w.vm_down.items()):
+        if reason.startswith("guest_os_failed") and prev.vm_down.get(vm_id) != reason:
+            run.event(
+                t,
+                vm_id,
+                "ha_restart_failed",
+                f"VM {prep.vms[vm_id].name} stays down after its guest OS failure: "
+                f"{w.ha_refused.get(vm_id, 'no VM monitoring')}",
+                "000 §4.1",
+            )
     support = clariion()["support"]
     for sp in sorted(w.sps_down - prev.sps_down):
         array = prep.arrays[prep.sp_array[sp]]
@@ -192,6 +232,100 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
                 "secondary ages until the link returns",
                 "002 'Loss of the mirrored link'",
             )
+
+
+def link_events(prep: Prepared, run: Run, link_id: str, t: float) -> None:
+    """What a degraded link means for what crosses it: MirrorView/S adds a round trip
+    to every log write (002 'Latency': 10 ms average for log writes); DAG members need
+    less than 500 ms between sites; MirrorView/A transfers take longer."""
+    link = prep.links[link_id]
+    latency, bandwidth = run.degraded.get(link_id, (link.rtt_ms, link.bandwidth_mbps))
+    data = clariion()
+    model = data["sync_latency_model"]
+    limit = data["guidelines"]["log_write_latency_avg_ms"]
+    estimate = model["local_log_write_ms"] + model["round_trips_per_write"] * latency
+    for mirror_id in sorted(prep.mirrors):
+        mirror = prep.mirrors[mirror_id]
+        if mirror_link(prep, mirror_id) is not link:
+            continue
+        if mirror.mode == MirrorMode.SYNC and estimate > limit:
+            run.event(
+                t,
+                mirror_id,
+                "mirror_latency",
+                f"MirrorView/S mirror {mirror.name}: estimated log-write latency {estimate:g} ms "
+                f"over the degraded link; Exchange needs {limit} ms average",
+                "002 'Latency' (MV006)",
+            )
+        if mirror.mode == MirrorMode.ASYNC and bandwidth < link.bandwidth_mbps:
+            interval = mirror.update_interval_min * 60.0
+            run.event(
+                t,
+                mirror_id,
+                "mirror_slow",
+                f"MirrorView/A mirror {mirror.name}: an update of {span(interval)} now takes "
+                f"{span(sync_duration_s(prep, run, mirror_id, 0.0, interval))} to transfer at "
+                f"{bandwidth:g} Mbit/s; the RPO grows with it",
+                "002 'MirrorView/A considerations'",
+            )
+    cap = float(prep.timings["limits"]["max_dag_rtt_ms"])
+    if latency > cap:
+        ends = {link.site_a, link.site_b}
+        for dag_id in sorted(prep.dags):
+            sites = {prep.vm_site.get(m) for m in prep.dags[dag_id].members}
+            if ends <= sites:
+                run.event(
+                    t,
+                    dag_id,
+                    "dag_latency",
+                    f"DAG {prep.dags[dag_id].name}: {latency:g} ms between its sites is over "
+                    f"the {cap:g} ms Exchange supports for cluster heartbeats",
+                    "004 (reliably less than 500 ms); DAG010",
+                )
+
+
+def awaiting_sync_event(prep: Prepared, run: Run, mirror_id: str, t: float) -> None:
+    target = group_target(prep, mirror_id)
+    what = prep.cgs[target].name if target in prep.cgs else prep.mirrors[target].name
+    run.event(
+        t,
+        target,
+        "mirror_awaiting_sync",
+        f"the link of {what} is back; recovery policy Manual: its secondaries stay at "
+        "their fracture point until the administrator starts the synchronisation",
+        "002 'Loss of the mirrored link' (Set the recovery policy … to Manual)",
+    )
+
+
+def sync_started_event(
+    prep: Prepared, run: Run, group: list[str], point: float, t: float, duration: float
+) -> None:
+    first = prep.mirrors[group[0]]
+    target = group_target(prep, group[0])
+    what = prep.cgs[target].name if target in prep.cgs else first.name
+    site = prep.sites.get(prep.lun_site(first.source_lun) or "")
+    link = mirror_link(prep, group[0])
+    rate = site.change_rate_gb_per_hour if site is not None else 0.0
+    gb = rate * (t - point) / 3600.0
+    how = (
+        f"{gb:.3g} GB changed since the fracture at {clock(point)} cross WAN link "
+        f"{link.name} in {span(duration)}"
+        if link is not None and rate
+        else "the site states no change rate, so it is taken as immediate"
+    )
+    sync = first.mode == MirrorMode.SYNC and len(group_of(prep, group[0])) >= 1
+    run.event(
+        t,
+        target,
+        "mirror_sync_started",
+        f"synchronisation of {what} starts: {how}; "
+        + (
+            "the secondaries are unusable until it completes"
+            if sync
+            else "the secondaries keep the snapshot of their last point until it completes"
+        ),
+        "002 'Loss of the mirrored link'",
+    )
 
 
 def _count(n: int, noun: str) -> str:

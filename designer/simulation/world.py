@@ -33,8 +33,16 @@ class World:
     vm_restarted: dict[str, str] = field(default_factory=dict)
     #: VMs that failed with their host and could not be restarted → why.
     ha_refused: dict[str, str] = field(default_factory=dict)
-    #: (VM, database or "*") whose copy's disks are gone.
+    #: (VM, database or "*") whose copy's database (or OS) disks are gone.
     copy_lost: set[tuple[str, str]] = field(default_factory=set)
+    #: (VM, database or "*") whose copy's log disks are gone (the database may live).
+    logs_lost: set[tuple[str, str]] = field(default_factory=set)
+    #: Disks of LCR passive copies that are lost.
+    lcr_disks_lost: set[str] = field(default_factory=set)
+    #: (array, RAID group) of every lost LUN.
+    raid_sets_down: set[tuple[str, str]] = field(default_factory=set)
+    #: VM → its host, for VMs whose guest OS failed and vSphere HA VM monitoring reset.
+    vm_reset: dict[str, str] = field(default_factory=dict)
     witness_down: set[str] = field(default_factory=set)
     lbs_down: set[str] = field(default_factory=set)
     cas_down: dict[str, str] = field(default_factory=dict)
@@ -91,11 +99,14 @@ def compute_world(
     prep: Prepared,
     failed: frozenset[str],
     relocated: dict[str, str] | None = None,
+    guest_failed: frozenset[str] = frozenset(),
 ) -> World:
     """The infrastructure once ``failed`` are down and vSphere HA has acted.
 
     ``relocated`` are VMs an SRM recovery plan brought up at another site: they are up
-    there whatever happened to their original host and storage.
+    there whatever happened to their original host and storage. ``guest_failed`` are
+    VMs whose guest OS failed: vSphere HA VM monitoring resets them on their host (000
+    §4.1) when the cluster has HA and VM monitoring on; otherwise they stay down.
     """
     w = World(failed=failed)
     relocated = relocated or {}
@@ -147,13 +158,22 @@ def compute_world(
     for array in dead_arrays:
         w.luns_down.update(prep.luns_of_array.get(array, []))
     for lun in w.luns_down:
+        raid_set = prep.raid_set(lun)
+        if raid_set is not None:
+            w.raid_sets_down.add(raid_set)
         for disk in prep.disks_on_lun.get(lun, []):
             if disk.vm in relocated:
                 continue
+            w.touched_vms.add(disk.vm)
+            if disk.id in prep.lcr_copy_disks:
+                w.lcr_disks_lost.add(disk.id)
+                continue
             if disk.purpose == DiskPurpose.OS:
                 w.vm_down.setdefault(disk.vm, "storage_lost")
-            w.copy_lost.add((disk.vm, disk.database or "*"))
-            w.touched_vms.add(disk.vm)
+            if disk.purpose == DiskPurpose.LOGS:
+                w.logs_lost.add((disk.vm, disk.database or "*"))
+            else:
+                w.copy_lost.add((disk.vm, disk.database or "*"))
     # Hosts and vSphere HA.
     stranded: dict[str | None, list[str]] = {}
     for host in sorted(w.hosts_down):
@@ -164,6 +184,27 @@ def compute_world(
             stranded.setdefault(prep.hosts[host].cluster, []).append(vm)
     for cluster_id, vms in sorted(stranded.items(), key=lambda kv: kv[0] or ""):
         _ha_restart(prep, w, cluster_id, vms)
+    for vm in sorted(guest_failed):
+        host_id = prep.vms[vm].host if vm in prep.vms else None
+        if vm in w.vm_down or host_id is None or host_id in w.hosts_down:
+            continue  # lost anyway, or its host's failure decides
+        machine_host = prep.hosts.get(host_id)
+        cluster = (
+            prep.clusters.get(machine_host.cluster or "") if machine_host is not None else None
+        )
+        w.touched_vms.add(vm)
+        if cluster is not None and cluster.ha_enabled and cluster.vm_monitoring:
+            w.vm_reset[vm] = host_id
+        else:
+            why = (
+                "no vSphere cluster"
+                if cluster is None
+                else f"HA is off in {cluster.name}"
+                if not cluster.ha_enabled
+                else f"VM monitoring is off in {cluster.name}"
+            )
+            w.vm_down[vm] = f"guest_os_failed: {why}"
+            w.ha_refused[vm] = why
     for vm in relocated:
         w.vm_down.pop(vm, None)
         w.touched_vms.add(vm)
@@ -184,10 +225,12 @@ def compute_world(
         if cas_array.members and all(m in w.vm_down for m in cas_array.members):
             w.cas_down[cas_id] = "every member server is down"
             continue
-        local = prep.lbs_of_cas.get(cas_id, [])
-        geo = prep.geo_lbs_of_cas.get(cas_id, [])
-        if (local or geo) and all(lb in w.lbs_down for lb in (*local, *geo)):
-            names = ", ".join(prep.lbs[lb].name for lb in (*local, *geo))
+        # The site's own load balancers front the array; a geographic one only sends
+        # clients to it (000 §5.3.1: with the local load balancer down the array is
+        # inaccessible, and clients go to another site's array).
+        front = prep.lbs_of_cas.get(cas_id) or prep.geo_lbs_of_cas.get(cas_id, [])
+        if front and all(lb in w.lbs_down for lb in front):
+            names = ", ".join(prep.lbs[lb].name for lb in front)
             w.cas_down[cas_id] = f"load balancer {names} is down"
     return w
 

@@ -29,9 +29,7 @@ def _test_names() -> set[str]:
     names: set[str] = set()
     for path in HERE.glob("test_*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        names.update(
-            node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
-        )
+        names.update(node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef))
     return names
 
 

@@ -37,6 +37,7 @@ from designer.domain.enums import (
     LoadBalancerKind,
     MirrorMode,
     RecoveryPlanStep,
+    RecoveryPolicy,
     VmRole,
 )
 
@@ -45,6 +46,7 @@ __all__ = [
     "double_take",
     "exchange2007",
     "lagged_dr",
+    "lcr",
     "mirrorview_srm",
     "standalone_ha",
     "stretched_dag",
@@ -247,8 +249,19 @@ def lagged_dr() -> Design:
     return Design(name="Lagged DR copies", elements=elements)
 
 
-def standalone_ha(*, ha: bool = True, memory: float = 256.0) -> Design:
-    """000 Fig. 1: one Exchange VM protected by vSphere HA alone."""
+def standalone_ha(
+    *,
+    ha: bool = True,
+    memory: float = 256.0,
+    backup_kind: str = "tape",
+    size_gb: float = 75.0,
+    log_lun: str | None = None,
+) -> Design:
+    """000 Fig. 1: one Exchange VM protected by vSphere HA alone.
+
+    ``log_lun`` adds a log disk on that LUN (``"lun-db"`` shares the database's LUN,
+    ``"lun-log"`` a LUN of its own in another RAID group).
+    """
     elements = _site_infra("s1", 2, memory=memory)
     elements = _with_users(elements, {"s1": 500})
     if not ha:
@@ -271,10 +284,29 @@ def standalone_ha(*, ha: bool = True, memory: float = 256.0) -> Design:
             database="db1",
         ),
         MailboxDatabase(
-            id="db1", name="DB1", mailboxes=500, size_gb=75.0, copies=[DatabaseCopy(member="ex1")]
+            id="db1",
+            name="DB1",
+            mailboxes=500,
+            size_gb=size_gb,
+            copies=[DatabaseCopy(member="ex1")],
         ),
-        Backup(id="bk", name="tape", databases=["db1"], backup_kind="tape", schedule="daily"),
+        Backup(
+            id="bk", name=backup_kind, databases=["db1"], backup_kind=backup_kind, schedule="daily"
+        ),
     ]
+    if log_lun is not None:
+        if log_lun != "lun-db":
+            elements.append(Lun(id=log_lun, name=log_lun, array="arr", raid_group="RG-LOG"))
+        elements.append(
+            VirtualDisk(
+                id="ex1-log",
+                name="ex1-log",
+                vm="ex1",
+                lun=log_lun,
+                purpose=DiskPurpose.LOGS,
+                database="db1",
+            )
+        )
     return Design(name="Standalone VM with HA", elements=elements)
 
 
@@ -285,11 +317,16 @@ def mirrorview_srm(
     rdm: bool = False,
     in_cg: bool = True,
     unprotected_neighbour: bool = False,
+    policy: RecoveryPolicy = RecoveryPolicy.MANUAL,
+    snapview: bool = True,
+    second_vm: bool = False,
 ) -> Design:
     """002 Fig. 1: Exchange VM on a CX4 protected by SRM with MirrorView.
 
     With MirrorView/A the site changes 9 GB/h and the link carries 40 Mbit/s: a
-    30-minute interval's 4.5 GB take 15 minutes, so the RPO is 45 minutes (002).
+    30-minute interval's 4.5 GB take 15 minutes, so the RPO is 45 minutes (002). The
+    recovery site runs its own vCenter Server and SRM server (002). ``second_vm`` adds
+    a second Exchange VM whose database LUN is mirrored in the same consistency group.
     """
     elements = _site_infra("p", 1) + _site_infra("r", 1)
     elements = [
@@ -301,13 +338,27 @@ def mirrorview_srm(
     elements += [
         WanLink(id="pr", name="p-r", site_a="p", site_b="r", bandwidth_mbps=40.0),
         StorageArray(id="pa", name="CX4-prod", site="p", model="CX4-240"),
-        StorageArray(id="ra", name="CX4-dr", site="r", model="CX4-240", snapview=True),
+        StorageArray(id="ra", name="CX4-dr", site="r", model="CX4-240", snapview=snapview),
         Lun(id="p-os", name="p-os", array="pa"),
         Lun(id="p-db", name="p-db", array="pa", usage="rdm" if rdm else "vmfs_datastore"),
         Lun(id="r-os", name="r-os", array="ra"),
         Lun(id="r-db", name="r-db", array="ra"),
-        Mirror(id="m-os", name="m-os", source_lun="p-os", target_lun="r-os", mode=mode),
-        Mirror(id="m-db", name="m-db", source_lun="p-db", target_lun="r-db", mode=mode),
+        Mirror(
+            id="m-os",
+            name="m-os",
+            source_lun="p-os",
+            target_lun="r-os",
+            mode=mode,
+            recovery_policy=policy,
+        ),
+        Mirror(
+            id="m-db",
+            name="m-db",
+            source_lun="p-db",
+            target_lun="r-db",
+            mode=mode,
+            recovery_policy=policy,
+        ),
         ConsistencyGroup(
             id="cg", name="cg-exch", mode=mode, mirrors=["m-os", "m-db"] if in_cg else ["m-os"]
         ),
@@ -335,7 +386,45 @@ def mirrorview_srm(
             priorities=[PlanPriority(vm="ex1", priority=1)],
             steps=[RecoveryPlanStep.DNS_UPDATE],
         ),
+        VirtualMachine(id="r-vc", name="r-vcenter", host="r-h1", roles=[VmRole.VCENTER]),
+        VirtualMachine(id="r-srm", name="r-srm", host="r-h1", roles=[VmRole.SRM_SERVER]),
+        VirtualMachine(id="p-vc", name="p-vcenter", host="p-h1", roles=[VmRole.VCENTER]),
+        VirtualMachine(id="p-srm", name="p-srm", host="p-h1", roles=[VmRole.SRM_SERVER]),
     ]
+    if second_vm:
+        elements += [
+            Lun(id="p-db2", name="p-db2", array="pa"),
+            Lun(id="r-db2", name="r-db2", array="ra"),
+            Mirror(
+                id="m-db2",
+                name="m-db2",
+                source_lun="p-db2",
+                target_lun="r-db2",
+                mode=mode,
+                recovery_policy=policy,
+            ),
+            _mbx("ex2", "p-h1"),
+            VirtualDisk(id="ex2-os", name="ex2-os", vm="ex2", lun="p-os"),
+            VirtualDisk(
+                id="ex2-db",
+                name="ex2-db",
+                vm="ex2",
+                lun="p-db2",
+                purpose=DiskPurpose.DATABASE,
+                database="db2",
+            ),
+            MailboxDatabase(
+                id="db2", name="DB2", mailboxes=400, copies=[DatabaseCopy(member="ex2")]
+            ),
+        ]
+        elements = [
+            e.model_copy(update={"mirrors": [*e.mirrors, "m-db2"]})
+            if isinstance(e, ConsistencyGroup)
+            else e.model_copy(update={"vms": [*e.vms, "ex2"]})
+            if isinstance(e, ProtectionGroup)
+            else e
+            for e in elements
+        ]
     if unprotected_neighbour:
         elements += [
             VirtualMachine(id="other", name="other", host="p-h1"),
@@ -387,3 +476,66 @@ def exchange2007(*, kind: str = "ccr") -> Design:
         ),
     ]
     return Design(name="Exchange 2007 CCR + SCR", elements=elements)
+
+
+def lcr(*, copy_on_own_luns: bool = True) -> Design:
+    """004 Fig. 3: an Exchange 2007 server with LCR. The database and its logs are on
+    two LUNs in separate RAID groups; the LCR copy of each lives on the other one (the
+    copy of the database beside the active logs, the copy of the logs beside the active
+    database), or with ``copy_on_own_luns`` on two LUNs of its own."""
+    elements = _site_infra("p", 1)
+    elements = _with_users(elements, {"p": 600})
+    db_lun, log_lun = "lun-a", "lun-b"
+    copy_db_lun, copy_log_lun = ("lun-c", "lun-d") if copy_on_own_luns else (log_lun, db_lun)
+    elements += [
+        StorageArray(id="arr", name="arr", site="p"),
+        Lun(id="lun-os", name="lun-os", array="arr", raid_group="RG-OS"),
+        Lun(id="lun-a", name="lun-a", array="arr", raid_group="RG-A"),
+        Lun(id="lun-b", name="lun-b", array="arr", raid_group="RG-B"),
+        VirtualMachine(
+            id="ex07",
+            name="ex07",
+            host="p-h1",
+            memory_gb=32.0,
+            roles=[VmRole.MAILBOX, VmRole.HUB_TRANSPORT, VmRole.CLIENT_ACCESS],
+            exchange_version="2007",
+        ),
+        VirtualDisk(id="os", name="os", vm="ex07", lun="lun-os"),
+        VirtualDisk(
+            id="db", name="db", vm="ex07", lun=db_lun, purpose=DiskPurpose.DATABASE, database="db1"
+        ),
+        VirtualDisk(
+            id="log", name="log", vm="ex07", lun=log_lun, purpose=DiskPurpose.LOGS, database="db1"
+        ),
+        VirtualDisk(
+            id="lcr-db",
+            name="lcr-db",
+            vm="ex07",
+            lun=copy_db_lun,
+            purpose=DiskPurpose.DATABASE,
+            database="db1",
+        ),
+        VirtualDisk(
+            id="lcr-log",
+            name="lcr-log",
+            vm="ex07",
+            lun=copy_log_lun,
+            purpose=DiskPurpose.LOGS,
+            database="db1",
+        ),
+        MailboxDatabase(id="db1", name="SG1-DB1", mailboxes=600, storage_group="SG1"),
+        Exchange2007Replication(
+            id="lcr",
+            name="lcr",
+            replication="lcr",
+            nodes=["ex07"],
+            databases=["db1"],
+            copy_disks=["lcr-db", "lcr-log"],
+        ),
+    ]
+    if copy_on_own_luns:
+        elements += [
+            Lun(id="lun-c", name="lun-c", array="arr", raid_group="RG-C"),
+            Lun(id="lun-d", name="lun-d", array="arr", raid_group="RG-D"),
+        ]
+    return Design(name="Exchange 2007 LCR", elements=elements)

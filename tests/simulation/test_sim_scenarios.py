@@ -157,10 +157,10 @@ def test_copies_cut_off_by_a_partition_accumulate_rpo() -> None:
 
 
 def test_load_balancer_failure_sends_users_to_the_other_site() -> None:
-    # The geographic load balancer still fronts s1's CAS array.
+    # The geographic load balancer sends s1's users to s2's CAS array (000 §5.3.1).
     via_glb = simulate(designs.stretched_dag(), [fail("s1-lb")]).final
-    assert via_glb.site("s1").via == ("s1-casarray",)
-    # Without it, the single namespace takes s1's users to s2's CAS array.
+    assert via_glb.site("s1").via == ("s2-casarray",)
+    # Without it, the single namespace takes s1's users to s2's CAS array too.
     result = simulate(designs.stretched_dag(), [fail("s1-lb"), fail("glb")])
     final = result.final
     assert final.mailboxes_available == 4000
@@ -181,7 +181,13 @@ def test_lagged_copies_need_an_administrator() -> None:
     after = sim.run([fail("s1"), admin("activate_lagged_copy", "db1", at=300)]).final
     db = after.database("db1")
     assert db.state == "active" and db.active_on == "d1"
-    assert db.rto_s == 300 + 1800
+    # 30 min to start, then the 7-day lag window replayed up to the failure (000 §5.2)
+    replay = timings()["dag"]["lagged_replay"]
+    window = 7 * 86400 - 300
+    assert db.rto_s == pytest.approx(
+        300 + 1800 + window * replay["duration_s"] / replay["window_s"]
+    )
+    assert db.rpo_s == 0
 
 
 def test_logical_corruption_offers_lagged_copy_and_backup() -> None:

@@ -10,9 +10,16 @@ from designer.domain.elements import (
     Backup,
     Exchange2007Replication,
     MailboxDatabase,
+    Mirror,
     VirtualDisk,
 )
-from designer.domain.enums import BackupKind, DiskPlacement, DiskPurpose, Exchange2007Kind
+from designer.domain.enums import (
+    BackupKind,
+    DiskPlacement,
+    DiskPurpose,
+    Exchange2007Kind,
+    MirrorMode,
+)
 from designer.rules.checks._exchange_facts import exchange_facts
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
@@ -164,57 +171,102 @@ def _rdm_problem(disk: VirtualDisk, backup: Backup) -> str | None:
     code="BK003",
     name="restore-too-slow",
     severity=Severity.WARNING,
-    source="004",
+    source="004; 001; 002",
 )
 def restore_too_slow(ctx: RuleContext) -> Iterator[Finding]:
     """A database with no second copy is too large, or too slow to restore, for its RTO.
 
     What it checks
     --------------
-    Each mailbox database with fewer than two copies and no Exchange 2007 continuous
-    replication (LCR, CCR or SCR): its size against the 50 GB restore guidance, and its
-    estimated restore time (size at the tape rate of 75 GB in about 8 hours, plus tape
-    retrieval and OS rebuild) against the design's RTO target.
+    Each mailbox database with fewer than two copies, no Exchange 2007 continuous
+    replication (LCR, CCR or SCR) and no MirrorView/S mirror of every LUN holding its
+    files: its size against the 50 GB restore guidance, and its estimated restore time
+    against the design's RTO target. The estimate takes the fastest backup that covers
+    the database, at its kind's rate from the catalog (tape: 75 GB in about 8 hours plus
+    fetching the tapes; array clones and snapshots in minutes), plus an OS rebuild when
+    that backup does not hold the whole server; with no backup, tape is assumed.
 
     Why
     ---
     Without a second copy, losing the database means restoring it from backup: "eight
     hours to restore that 75GB database from tape — and that doesn't even include the
     time spent getting the tapes from the offsite storage facility or reinstalling the
-    operating system". Databases above 30–50 GB become impractical to restore.
+    operating system". Databases above 30–50 GB become impractical to restore. A
+    synchronous mirror is a second, current copy (002: "MirrorView/S synchronously keeps
+    the Exchange mirrored targets up to date at the recovery site, so the recovery point
+    objective (RPO) will be zero").
 
     Fix
     ---
     Add a DAG copy (or LCR/CCR/SCR for Exchange 2007), split the database, or use a
-    faster restore path (disk-based backup, array snapshots) and revise the estimate.
+    faster restore path: 001 "Secondary storage on same SAN is the best and fastest way
+    to restore the data" (array clones or snapshots, disk-based backup).
 
     Source
     ------
-    004 (Best Practices for Exchange; Challenges of Tape Backup).
+    004 (Best Practices for Exchange; Challenges of Tape Backup); 001 (Recovery and
+    Restore); 002 (MirrorView/S RPO, Replication Manager clones for rapid recovery).
     """
     index = ctx.index
     cap_gb = float(limits()["max_db_without_copy_gb"])
     restore = timings()["restore"]
-    rate = float(restore["tape_rate_gb_per_hour"])
-    fixed_h = (float(restore["tape_retrieval_s"]) + float(restore["os_rebuild_s"])) / 3600
+    kinds: dict[str, dict[str, float | str | bool]] = restore["kinds"]
+    rebuild_h = float(restore["os_rebuild_s"]) / 3600
     rto_h = ctx.design.intent.rto_target_min / 60
     replicated: set[str] = set()
     for rep in index.of("exchange2007_replication", Exchange2007Replication):
         if rep.replication in _COPYING_2007:
             replicated.update(rep.databases)
+    replicated.update(_sync_mirrored(ctx))
+    servers = exchange_facts(ctx).servers_of_database
+    backups = index.of("backup", Backup)
     for db in index.of("mailbox_database", MailboxDatabase):
         if len(db.copies) >= 2 or db.id in replicated:
             continue
-        restore_h = db.size_gb / rate + fixed_h
+        covering = [b for b in backups if db.id in _covered([b], servers)]
+        estimates = [
+            (_restore_h(kinds, b.backup_kind.value, db.size_gb, rebuild_h), b) for b in covering
+        ]
+        if estimates:
+            restore_h, best = min(estimates, key=lambda e: (e[0], e[1].id))
+            how = f"{best.backup_kind.value.replace('_', ' ')} backup {best.name}"
+        else:
+            restore_h, how = (
+                _restore_h(kinds, "tape", db.size_gb, rebuild_h),
+                "tape (no backup covers it)",
+            )
         reasons = []
         if db.size_gb > cap_gb:
             reasons.append(f"{db.size_gb:,.0f} GB exceeds the {cap_gb:,.0f} GB guidance")
         if restore_h > rto_h:
             reasons.append(
-                f"estimated restore {restore_h:,.1f} h exceeds the RTO target of {rto_h:,.1f} h"
+                f"estimated restore {restore_h:,.1f} h exceeds the RTO target of {rto_h:,.1f} h "
+                f"(from {how})"
             )
         if reasons:
             yield ctx.finding(
                 f"mailbox database {db.name} has no second copy: {'; '.join(reasons)}",
                 [db],
             )
+
+
+def _restore_h(
+    kinds: dict[str, dict[str, float | str | bool]], kind: str, size_gb: float, rebuild_h: float
+) -> float:
+    """Hours to restore ``size_gb`` from a backup of ``kind`` (catalog rates)."""
+    figures = kinds.get(kind, kinds["tape"])
+    rate = float(figures["rate_gb_per_hour"])
+    hours = (size_gb / rate if rate > 0 else 0.0) + float(figures["fixed_s"]) / 3600
+    hours += float(figures["media_retrieval_s"]) / 3600
+    return hours + (0.0 if figures["whole_server"] else rebuild_h)
+
+
+def _sync_mirrored(ctx: RuleContext) -> set[str]:
+    """Databases whose every database and log LUN has a MirrorView/S mirror."""
+    index = ctx.index
+    sync_sources = {m.source_lun for m in index.of("mirror", Mirror) if m.mode is MirrorMode.SYNC}
+    luns: dict[str, set[str | None]] = {}
+    for disk in index.of("virtual_disk", VirtualDisk):
+        if disk.database and disk.purpose is not DiskPurpose.OS:
+            luns.setdefault(disk.database, set()).add(disk.lun)
+    return {db for db, held in luns.items() if held and held <= sync_sources}
