@@ -492,7 +492,9 @@ class Simulator:
         resync: list[tuple[str, str, float]] = []
         for dag_id in sorted(dags):
             q_before = run.dag_state.get(dag_id) or self._base_dag[dag_id]
-            q_now = quorum(prep, run, w, dag_id)
+            if q_before.quorum:
+                resync += self._rejoin(run, w, dag_id, q_before, returning, t)
+            q_now = quorum(prep, run, w, dag_id, t)
             run.dag_state[dag_id] = q_now
             if (q_now.quorum, q_now.quorum_sites) != (q_before.quorum, q_before.quorum_sites):
                 # A quorum that moves or goes re-decides every database of the DAG.
@@ -504,7 +506,6 @@ class Simulator:
             if run.record and (q_now.quorum, q_now.votes) != (q_before.quorum, q_before.votes):
                 quorum_event(prep, run, dag_id, q_before, q_now, t)
             if q_now.quorum:
-                resync += self._rejoin(run, w, dag_id, q_now, returning, t)
                 self._dynamic_votes(run, w, dag_id, q_now, t)
         self._track_copy_cuts(run, w, affected, t, partitioned, resync)
         for vm, away in sorted(returning.items()):
@@ -614,10 +615,14 @@ class Simulator:
             for m in dag.members
             if m not in evicted and w.vm_up(m) and w.site_of_vm(prep, m) in q.quorum_sites
         )
-        if holders == run.dyn_votes.get(dag_id, frozenset(dag.members) - evicted):
-            return
-        run.dyn_votes[dag_id] = holders
         detect = float(self.timings["vsphere_ha_timeline"]["dag_peer_detects_failure_s"])
+        previous = run.dyn_votes.get(dag_id)
+        current = previous[1] if previous is not None else frozenset(dag.members) - evicted
+        if previous is not None and previous[0] > t:
+            current = previous[2] if previous[2] is not None else current
+        if holders == current:
+            return
+        run.dyn_votes[dag_id] = (t + detect, holders, current)
         run.event(
             t + detect,
             dag_id,

@@ -72,19 +72,23 @@ class Option:
         return self.action is None
 
 
-def quorum(prep: Prepared, run: Run, w: World, dag_id: str) -> DagState:
+def quorum(prep: Prepared, run: Run, w: World, dag_id: str, at: float = 0.0) -> DagState:
     """Quorum of a DAG: members, plus the witness when the member count is even; the
     connected set of sites holding more than half the votes keeps quorum.
 
     Static (the default, conservative model): every member votes. With the DAG's
-    ``dynamic_quorum`` (Windows 2012+), only the members that still held a vote after
-    the previous step do: failures that come one at a time shrink the count.
+    ``dynamic_quorum`` (Windows 2012+), only the members that held a vote at ``at``
+    do: once a failure is detected the votes shrink to the members still up, so
+    failures that come one at a time are outlasted.
     """
     dag = prep.dags[dag_id]
     switched = run.switchover.get(dag_id)
     evicted = switched[2] if switched else frozenset()
     members = [m for m in dag.members if m not in evicted]
-    held = run.dyn_votes.get(dag_id) if dag.dynamic_quorum else None
+    held: frozenset[str] | None = None
+    if dag.dynamic_quorum and dag_id in run.dyn_votes:
+        since, now, before = run.dyn_votes[dag_id]
+        held = now if since <= at else before
     if held is not None:
         members = [m for m in members if m in held]
     witness = dag.alternate_witness if switched else dag.witness

@@ -98,8 +98,12 @@ class Run:
     action_since: dict[tuple[str, str], float] = field(default_factory=dict)
     #: DAG → when its members detect that quorum is lost.
     quorum_lost_at: dict[str, float] = field(default_factory=dict)
-    #: DAG (dynamic quorum) → the members that hold a vote now.
-    dyn_votes: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: DAG (dynamic quorum) → (from when, the members holding a vote from then, the
+    #: members holding one before): the cluster adjusts the votes once it has detected
+    #: a failure, so failures closer together than that count as simultaneous.
+    dyn_votes: dict[str, tuple[float, frozenset[str], frozenset[str] | None]] = field(
+        default_factory=dict
+    )
     #: Database → the recovery point chosen for its lagged copy.
     recovery_points: dict[str, float] = field(default_factory=dict)
     #: VM recovered by SRM on another subnet without IP customisation → why unreachable.

@@ -231,3 +231,58 @@ def test_restore_time_follows_the_backup_kind(kind: str, within_h: float) -> Non
         assert db.rto_s >= 40 / rate * 3600
     text = next(e.text for e in sim.run(steps).events if e.kind == "db_active")
     assert kind.replace("_", " ") in text
+
+
+# -- missing: dynamic quorum, rejoining members, copies that catch up ---------------------
+def _dynamic(design):
+    return design.model_copy(
+        update={
+            "elements": [
+                e.model_copy(update={"dynamic_quorum": True}) if e.id == "dag" else e
+                for e in design.elements
+            ]
+        }
+    )
+
+
+def test_dynamic_quorum_outlasts_failures_that_come_one_at_a_time() -> None:
+    # DOMAIN §4: "Windows 2012's dynamic quorum can outlast failures that come one at a
+    # time; the static model here is the conservative one, and says so."
+    one_by_one = [fail("a1"), fail("a2", at=100), fail("b1", at=200)]
+    static = simulate(designs.stretched_dag(), one_by_one)
+    assert not static.final.dag("dag").quorum
+    assert any("static quorum model" in e.text for e in static.events)
+    assert static.final.database("db2").state != "active"
+    dynamic = simulate(_dynamic(designs.stretched_dag()), one_by_one)
+    assert dynamic.final.dag("dag").quorum
+    # DB2 (copies on b1, b2, a2) survives on b2; DB1 had no copy left anyway
+    assert dynamic.final.database("db2").active_on == "b2"
+    assert dynamic.final.mailboxes_available == 1000
+    assert [e.kind for e in dynamic.events].count("dynamic_quorum") == 3
+    # together, the same three failures still take quorum down
+    together = simulate(_dynamic(designs.stretched_dag()), [fail("a1"), fail("a2"), fail("b1")])
+    assert not together.final.dag("dag").quorum
+
+
+def test_evicted_members_rejoin_when_their_site_returns() -> None:
+    sim = Simulator(designs.stretched_dag(witness_site="s1"))
+    steps = [fail("s1"), admin("switchover", "dag", at=600), restore("s1", at=3600)]
+    result = sim.run(steps)
+    assert [e.t for e in events(result, "dag_member_rejoined")] == [3600]
+    # four members and the alternate witness vote again
+    assert result.final.dag("dag").voters == 5 and result.final.dag("dag").votes == 5
+    # their copies catch up over time, not at once
+    healthy = [e for e in events(result, "copy_healthy") if e.element in ("a1", "a2")]
+    assert healthy and all(e.t > 3600 for e in healthy)
+
+
+def test_a_copy_back_from_a_partition_catches_up_before_it_is_current() -> None:
+    # s2 is cut off for 600 s; its copies queue that much and replay it before they are
+    # current (000 Table 1's replay rate; no change rate stated, so no link transfer).
+    replay = timings()["dag"]["lagged_replay"]
+    catch_up = 600 * replay["duration_s"] / replay["window_s"]
+    cut = [fail("l12"), fail("l23"), restore("l12", at=600), restore("l23", at=600)]
+    soon = simulate(designs.stretched_dag(), [*cut, fail("s1", at=610)]).final.database("db1")
+    assert soon.active_on == "b1" and soon.rpo_s == pytest.approx(600)
+    later = simulate(designs.stretched_dag(), [*cut, fail("s1", at=600 + catch_up + 1)])
+    assert later.final.database("db1").rpo_s == 0
