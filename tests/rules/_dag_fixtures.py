@@ -35,7 +35,7 @@ from designer.rules import Finding, check
 
 __all__ = ["DAG_CODES", "add", "base", "copies", "design", "drop", "edit", "findings"]
 
-DAG_CODES = [f"DAG{n:03d}" for n in range(1, 12)]
+DAG_CODES = [f"DAG{n:03d}" for n in range(1, 13)]
 
 MEMBERS = {"mbx1": "bos", "mbx2": "bos", "mbx3": "chi", "mbx4": "chi"}
 
@@ -104,6 +104,7 @@ def base() -> list[ElementBase]:
             witness="fsw",
             failover_intent=FailoverIntent.AUTOMATIC,
             anti_affinity=True,
+            dac_mode=True,
         ),
         MailboxDatabase(
             id="db1",

@@ -515,3 +515,32 @@ def test_dag_rules_never_crash_and_dag007_matches_its_definition(
     assert broken == any(f.code == "DAG007" and "db1" in f.elements for f in result.findings)
     over_lag = sum(1 for s in spec if s[2] > 14)
     assert over_lag == sum(1 for f in result.findings if f.code == "DAG005")
+
+
+# -- DAG012 ------------------------------------------------------------------------------
+def test_dag012_triggers() -> None:
+    # DOMAIN.md §2 lists the DAG's Datacenter Activation Coordination mode; a DAG
+    # stretched over sites without it can split-brain when a lost site returns.
+    elements = edit(base(), "dag", dac_mode=False)
+    f = _one(findings(elements, "DAG012"), "DAG012")
+    assert f.severity is Severity.WARNING
+    assert f.elements == ("dag",)
+    assert "members in 2 sites (2 in site Boston, 2 in site Chicago)" in f.message
+    assert "Datacenter Activation Coordination" in f.message
+
+
+def test_dag012_passes() -> None:
+    assert findings(base(), "DAG012") == []  # DAC on
+    # a single-site DAG does not need it
+    single = edit(base(), "dag", dac_mode=False, members=["mbx1", "mbx2"])
+    single = edit(single, "db1", copies=copies(("mbx1", 1), ("mbx2", 2)))
+    single = edit(single, "db2", copies=copies(("mbx2", 1), ("mbx1", 2)))
+    assert findings(single, "DAG012") == []
+
+
+def test_dag_findings_say_1_day_not_1_days() -> None:
+    # issue 14, wording: "1 days" → "1 day"
+    elements = edit(base(), "db1", copies=copies(("mbx1", 1), ("mbx2", 2), ("mbx3", 3, 1),
+                                                  ("mbx4", 4, 1)))  # fmt: skip
+    (f,) = findings(elements, "DAG006")
+    assert f.message.endswith("the shortest lag is 1 day")

@@ -124,6 +124,17 @@ def test_ex002_protection_or_2013_mailbox_transport_counts() -> None:
     assert findings(build(*_hubs(1, version="2013")), "EX002") == []
 
 
+def test_ex002_says_runs_mailbox_databases_only_when_it_does() -> None:
+    # issue 14, wording: a site with a Mailbox server but no database modelled on it has
+    # a Mailbox server; it does not "run mailbox databases".
+    elements = [e for e in _hubs(1) if e.id != "db1"]
+    (finding,) = findings(build(*elements), "EX002")
+    assert "runs mailbox databases" not in finding.message
+    assert "site Boston has Mailbox server mbx1 with 1 Hub Transport server" in finding.message
+    (with_db,) = findings(build(*_hubs(1)), "EX002")
+    assert "site Boston runs mailbox databases with 1 Hub Transport server" in with_db.message
+
+
 # -- EX003 -------------------------------------------------------------------------------
 def _dag_domains(chicago_domain: str | None, windows: str = "2008 x64") -> list:
     return [

@@ -202,7 +202,40 @@ def test_net005_edge_transport_alone_needs_no_domain_controller() -> None:
 
 @given(random_designs())
 def test_network_rules_never_crash_and_name_real_elements(design: Design) -> None:
-    assert_sound(design, ["NET001", "NET002", "NET003", "NET004", "NET005"])
+    assert_sound(design, ["NET001", "NET002", "NET003", "NET004", "NET005", "NET006", "NET007"])
+
+
+# -- NET006, NET007 (issue 14) ------------------------------------------------------------
+def _cas_array(*members: str) -> list:
+    return [
+        *two_sites(),
+        *(vm(m, roles=CAS, exchange_version="2013") for m in members),
+        CasArray(id="ca", name="cas-boston", site="s1", members=list(members)),
+        LoadBalancer(id="lb", name="lb-boston", site="s1", cas_arrays=["ca"]),
+    ]
+
+
+def test_net006_triggers() -> None:
+    # 000 §4.2.1: "Client Access servers in a Client Access server (CAS) array must be
+    # load balanced" — an array without servers serves no client.
+    (finding,) = findings(build(*_cas_array()), "NET006")
+    assert finding.severity.value == "error"
+    assert finding.elements == ("ca",)
+    assert "cas-boston in site Boston has no Client Access server" in finding.message
+
+
+def test_net006_passes() -> None:
+    assert findings(build(*_cas_array("cas1", "cas2")), "NET006") == []
+
+
+def test_net007_triggers() -> None:
+    (finding,) = findings(build(*_cas_array()), "NET007")
+    assert finding.elements == ("lb", "ca")
+    assert "lb-boston fronts CAS array cas-boston with no members" in finding.message
+
+
+def test_net007_passes() -> None:
+    assert findings(build(*_cas_array("cas1")), "NET007") == []
 
 
 def test_net003_edge_does_not_balance_the_rpc_of_exchange_2010_cas() -> None:

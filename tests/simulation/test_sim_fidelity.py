@@ -286,3 +286,19 @@ def test_a_copy_back_from_a_partition_catches_up_before_it_is_current() -> None:
     assert soon.active_on == "b1" and soon.rpo_s == pytest.approx(600)
     later = simulate(designs.stretched_dag(), [*cut, fail("s1", at=600 + catch_up + 1)])
     assert later.final.database("db1").rpo_s == 0
+
+
+def test_an_empty_cas_array_is_no_path_for_clients() -> None:
+    # NET006: a CAS array without Client Access servers serves nobody; its users go to
+    # the other site's array (000 §5.3.1) rather than "through" the empty one.
+    design = designs.stretched_dag()
+    empty = design.model_copy(
+        update={
+            "elements": [
+                e.model_copy(update={"members": []}) if e.id == "s1-casarray" else e
+                for e in design.elements
+            ]
+        }
+    )
+    state = Simulator(empty).initial
+    assert state.site("s1").via == ("s2-casarray",)

@@ -34,6 +34,7 @@ __all__ = [
     "dag_membership_limits",
     "dag_site_latency_over_limit",
     "local_ha_copies_in_primary_site",
+    "multi_site_dag_without_dac",
     "stretched_dag_copy_in_each_site",
     "stretched_dag_witness_placement",
     "witness_in_member_site",
@@ -59,6 +60,11 @@ def _multi_site_automatic(
         sites = facts.members_by_site[dag.id]
         if len(sites) >= 2 and (dag.failover_intent is FailoverIntent.AUTOMATIC) == automatic:
             yield dag, sites
+
+
+def _plural_days(days: float) -> str:
+    """``1`` → ``"1 day"``, ``7`` → ``"7 days"``, ``0.5`` → ``"0.5 days"``."""
+    return f"{days:g} day" if days == 1 else f"{days:g} days"
 
 
 def _site_counts(facts: DagFacts, sites: dict[str, list[str]]) -> str:
@@ -382,7 +388,7 @@ def copy_replay_lag_over_limit(ctx: RuleContext) -> Iterator[Finding]:
         for member, lag in zip(members, lags, strict=True):
             if lag > cap:
                 yield ctx.finding(
-                    f"database {db.name} copy on {facts.name(member)} lags {lag:g} days; "
+                    f"database {db.name} copy on {facts.name(member)} lags {_plural_days(lag)}; "
                     f"Exchange allows at most {cap}",
                     [db.id, member],
                 )
@@ -435,7 +441,7 @@ def copies_outside_primary_site_lagged(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 f"database {db.name} has only lagged copies outside its primary site "
                 f"{facts.name(primary)} ({names}), so it cannot fail over there "
-                f"automatically; the shortest lag is {min(lag for _, lag in remote):g} days",
+                f"automatically; the shortest lag is {_plural_days(min(lag for _, lag in remote))}",
                 [db.id, dag.id, *dict.fromkeys(m for m, _ in remote)],
             )
 
@@ -798,3 +804,49 @@ def _first_shared(
         if len(on_domain) > 1:
             return domain, label, list(on_domain)
     return None
+
+
+# -- DAG012 ------------------------------------------------------------------------------
+@rule(
+    code="DAG012",
+    name="multi-site-dag-without-dac",
+    severity=Severity.WARNING,
+    source="[product fact]; DOMAIN.md §2",
+)
+def multi_site_dag_without_dac(ctx: RuleContext) -> Iterator[Finding]:
+    """A DAG with members in two or more sites runs without Datacenter Activation
+    Coordination mode.
+
+    What it checks
+    --------------
+    Every DAG whose members run in two or more sites: its ``dac_mode``.
+
+    Why
+    ---
+    Without Datacenter Activation Coordination, a primary site that comes back after a
+    datacenter switchover, while still cut off from the other site, can form quorum on
+    its own and mount databases that are already active in the other site (split
+    brain). DAC mode makes a returning member ask the others before mounting anything,
+    and it is what the datacenter switchover steps (stop the members of the failed site,
+    restore the DAG in the surviving one) are written for.
+
+    Fix
+    ---
+    Turn on DAC mode for the DAG (``Set-DatabaseAvailabilityGroup -DatacenterActivationMode
+    DagOnly``).
+
+    Source
+    ------
+    [product fact] Microsoft Exchange 2010/2013: Datacenter Activation Coordination mode
+    for DAGs with members in more than one site; DOMAIN.md §2 (the DAG's DAC mode); 000
+    §5.2.1 ("recovery might involve a complete datacenter switchover").
+    """
+    facts = dag_facts(ctx)
+    for dag in facts.dags:
+        sites = facts.members_by_site[dag.id]
+        if len(sites) >= 2 and not dag.dac_mode:
+            yield ctx.finding(
+                f"DAG {dag.name} has members in {_plural(len(sites), 'site')} "
+                f"({_site_counts(facts, sites)}) without Datacenter Activation Coordination mode",
+                [dag.id],
+            )

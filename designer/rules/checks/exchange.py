@@ -207,22 +207,32 @@ def hub_transport_unprotected(ctx: RuleContext) -> Iterator[Finding]:
     for replication in index.of("host_replication", HostReplication):
         protected.add(replication.source)
     hubs: dict[str, list[VirtualMachine]] = defaultdict(list)
-    mailbox_sites: dict[str, None] = {}
+    #: Site → whether it runs active databases, and its Mailbox servers otherwise.
+    mailbox_sites: dict[str, list[str]] = {}
+    running: set[str] = set()
     for vm in index.of("vm", VirtualMachine):
         site_id = index.site_of(vm.id)
         if site_id is None:
             continue
         if _is_hub(vm):
             hubs[site_id].append(vm)
-        if vm.id in active or (VmRole.MAILBOX in vm.roles and vm.id not in copy_holders):
-            mailbox_sites[site_id] = None
-    for site_id in mailbox_sites:
+        if vm.id in active:
+            running.add(site_id)
+            mailbox_sites.setdefault(site_id, [])
+        elif VmRole.MAILBOX in vm.roles and vm.id not in copy_holders:
+            mailbox_sites.setdefault(site_id, []).append(vm.name)
+    for site_id, servers in mailbox_sites.items():
         site_hubs = hubs.get(site_id, [])
         if len(site_hubs) >= need or any(vm.id in protected for vm in site_hubs):
             continue
         site = index.get(site_id)
+        what = (
+            "runs mailbox databases"
+            if site_id in running
+            else f"has Mailbox server{'' if len(servers) == 1 else 's'} {', '.join(servers)}"
+        )
         yield ctx.finding(
-            f"site {site.name if site else site_id} runs mailbox databases with "
+            f"site {site.name if site else site_id} {what} with "
             f"{len(site_hubs)} Hub Transport server{'' if len(site_hubs) == 1 else 's'} "
             f"and no Hub Transport protection; {need} are needed",
             [site_id, *(vm.id for vm in site_hubs)],

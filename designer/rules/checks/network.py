@@ -15,8 +15,10 @@ from designer.rules.registry import rule
 
 __all__ = [
     "automatic_site_failover_without_cas_access",
+    "cas_array_without_members",
     "edge_over_connection_limit",
     "edge_pool_too_large",
+    "load_balancer_in_front_of_empty_cas_array",
     "single_load_balancer",
     "too_few_domain_controllers",
 ]
@@ -366,4 +368,86 @@ def too_few_domain_controllers(ctx: RuleContext) -> Iterator[Finding]:
                 f"site {site.name if site else site_id} runs Exchange with {have} domain "
                 f"controller/global catalog VM{'' if have == 1 else 's'}; {need} are needed",
                 [site_id],
+            )
+
+
+@rule(
+    code="NET006",
+    name="cas-array-without-members",
+    severity=Severity.ERROR,
+    source="000 §4.2.1",
+)
+def cas_array_without_members(ctx: RuleContext) -> Iterator[Finding]:
+    """A CAS array with no Client Access server in it.
+
+    What it checks
+    --------------
+    Each CAS array: that it lists at least one member VM.
+
+    Why
+    ---
+    Clients of the array's namespace are sent to its servers; with none, every client of
+    that site reaches nothing through it, whatever load balancer fronts it, and a design
+    that counts on it for site failover (NET001) counts on nothing.
+
+    Fix
+    ---
+    Add the site's Client Access servers to the array, or remove the array.
+
+    Source
+    ------
+    000 §4.2.1 ("Client Access servers in a Client Access server (CAS) array must be
+    load balanced to provide a highly available and well performing experience").
+    """
+    for array in ctx.index.of("cas_array", CasArray):
+        if not array.members:
+            site = ctx.index.get(array.site)
+            yield ctx.finding(
+                f"CAS array {array.name} in site {site.name if site else array.site} has no "
+                "Client Access server: its clients reach nothing through it",
+                [array],
+            )
+
+
+@rule(
+    code="NET007",
+    name="load-balancer-in-front-of-empty-cas-array",
+    severity=Severity.WARNING,
+    source="000 §4.2",
+)
+def load_balancer_in_front_of_empty_cas_array(ctx: RuleContext) -> Iterator[Finding]:
+    """A load balancer fronts a CAS array that has no members.
+
+    What it checks
+    --------------
+    Each load balancer: the CAS arrays it lists that have no member VM.
+
+    Why
+    ---
+    The load balancer's pool for that array is empty: the clients it takes in for the
+    array's namespace are balanced over nothing. Usually the array's members were never
+    added, or the load balancer points at the wrong array.
+
+    Fix
+    ---
+    Add the Client Access servers to the CAS array, or point the load balancer at the
+    array that holds them.
+
+    Source
+    ------
+    000 §4.2 (load balancing a CAS array's members: "Edge can support up to 10 members
+    in a load balancer pool").
+    """
+    index = ctx.index
+    for lb in index.of("load_balancer", LoadBalancer):
+        empty = [
+            cas
+            for cas_id in dict.fromkeys(lb.cas_arrays)
+            if (cas := index.typed(cas_id, CasArray)) is not None and not cas.members
+        ]
+        if empty:
+            yield ctx.finding(
+                f"load balancer {lb.name} fronts CAS array {', '.join(c.name for c in empty)} "
+                "with no members: its pool for them is empty",
+                [lb, *empty],
             )
