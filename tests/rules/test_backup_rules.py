@@ -101,6 +101,27 @@ def test_bk002_array_snapshot_of_the_database_covers_the_rdm() -> None:
     assert findings(build(*_vcb(DiskPlacement.RDM_PHYSICAL, extra=snap)), "BK002") == []
 
 
+# -- BK004 (issue 17, item 1) --------------------------------------------------------------
+def test_bk004_triggers() -> None:
+    # 001 Option 3: "VCB cannot yet quiesce the exchange database before taking snapshot
+    # ... Hot consistent backup (online) can only be done using either option 1 or option
+    # 2." A database on a VMDK protected only by VCB passed BK002 unnoticed.
+    (finding,) = findings(build(*_vcb(DiskPlacement.VMDK_VMFS)), "BK004")
+    assert finding.elements == ("db1", "bk")
+    assert "DB1 is backed up only by VCB (vcb-nightly)" in finding.message
+    assert "cold or warm" in finding.message
+    (scripted,) = findings(build(*_vcb(DiskPlacement.VMDK_VMFS, scripts=True)), "BK004")
+    assert "crash-consistent at best" in scripted.message
+
+
+def test_bk004_passes() -> None:
+    agent = Backup(id="agent", name="in-guest", backup_kind=BackupKind.IN_GUEST_AGENT,
+                   databases=["db1"])  # fmt: skip
+    assert findings(build(*_vcb(DiskPlacement.VMDK_VMFS, extra=agent)), "BK004") == []
+    # RDMs are BK002's
+    assert findings(build(*_vcb(DiskPlacement.RDM_VIRTUAL)), "BK004") == []
+
+
 # -- BK003 -------------------------------------------------------------------------------
 def _standalone(size_gb: float, *, copies: int = 1, lcr: bool = False) -> list:
     members = ["mbx1", "mbx2"][:copies]
@@ -182,4 +203,4 @@ def test_bk003_a_second_copy_or_continuous_replication_removes_the_concern() -> 
 
 @given(random_designs())
 def test_backup_rules_never_crash_and_name_real_elements(design: Design) -> None:
-    assert_sound(design, ["BK001", "BK002", "BK003"])
+    assert_sound(design, ["BK001", "BK002", "BK003", "BK004"])

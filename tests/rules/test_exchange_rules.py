@@ -16,6 +16,7 @@ from designer.domain import (
     ProtectionGroup,
     SrmSitePair,
     VmRole,
+    WanLink,
 )
 
 MBX = [VmRole.MAILBOX]
@@ -204,4 +205,75 @@ def test_ex002_a_site_of_passive_copies_only_has_no_mail_in_flight() -> None:
 
 @given(random_designs())
 def test_exchange_rules_never_crash_and_name_real_elements(design: Design) -> None:
-    assert_sound(design, ["EX001", "EX002", "EX003"])
+    assert_sound(design, ["EX001", "EX002", "EX003", "EX004", "EX005"])
+
+
+# -- EX004 (issue 17, item 2) -------------------------------------------------------------
+def _store(version: str, groups: int, per_group: int = 1, edition: str = "enterprise") -> list:
+    server = vm("mbx1", roles=MBX, exchange_version=version, exchange_edition=edition)
+    dbs = [
+        MailboxDatabase(id=f"db{g}-{d}", name=f"SG{g}-DB{d}", storage_group=f"SG{g}",
+                        copies=[DatabaseCopy(member="mbx1")])
+        for g in range(1, groups + 1)
+        for d in range(1, per_group + 1)
+    ]  # fmt: skip
+    return [*two_sites(), server, *dbs]
+
+
+def test_ex004_triggers() -> None:
+    # 004: "Exchange 2007 Enterprise Edition allows up to 50 storage groups"
+    found = findings(build(*_store("2007", 51)), "EX004")
+    assert {f.severity.value for f in found} == {"error"}
+    assert {f.elements for f in found} == {("mbx1",)}
+    assert {f.message.split(" holds ")[1] for f in found} == {
+        "51 storage groups; 2007 Enterprise allows 50",
+        "51 mailbox databases; 2007 Enterprise allows 50",
+    }
+    # 004: Exchange 2003 Enterprise: "four storage groups of up to five databases each"
+    found = findings(build(*_store("2003", 5)), "EX004")
+    assert [f.message for f in found] == [
+        "Exchange 2003 Enterprise server mbx1 holds 5 storage groups; 2003 Enterprise allows 4"
+    ]
+    (six,) = findings(build(*_store("2003", 1, per_group=6)), "EX004")
+    assert "6 databases in storage group SG1; 2003 allows 5 per storage group" in six.message
+
+
+def test_ex004_passes() -> None:
+    assert findings(build(*_store("2007", 50)), "EX004") == []
+    assert findings(build(*_store("2003", 4, per_group=5)), "EX004") == []
+    # the Standard edition's limit is lower [product fact]
+    assert findings(build(*_store("2010", 5, edition="standard")), "EX004") == []
+    assert len(findings(build(*_store("2010", 6, edition="standard")), "EX004")) == 1
+
+
+# -- EX005 (issue 17, item 3) -------------------------------------------------------------
+def _stretched_ccr(rtt: float, windows: str = "2008 x64") -> list:
+    return [
+        *two_sites(),
+        WanLink(id="wan", name="BOS-CHI", site_a="s1", site_b="s2", rtt_ms=rtt),
+        vm("n1", roles=MBX, exchange_version="2007", windows_version=windows),
+        vm("n2", "h2", roles=MBX, exchange_version="2007", windows_version=windows),
+        Exchange2007Replication(id="ccr", name="CCR-1", replication=Exchange2007Kind.CCR,
+                                nodes=["n1", "n2"]),
+    ]  # fmt: skip
+
+
+def test_ex005_triggers() -> None:
+    # 004: stretch clusters need "network latency between nodes [that] is reliably less
+    # than 500ms" — a stretched CCR at 520 ms passed, the latency rule covered DAGs only.
+    (finding,) = findings(build(*_stretched_ccr(520)), "EX005")
+    assert finding.severity.value == "error"
+    assert finding.elements == ("ccr", "s1", "s2", "wan")
+    assert "CCR cluster CCR-1 is stretched over sites Boston and Chicago, 520 ms" in (
+        finding.message
+    )
+    (old,) = findings(build(*_stretched_ccr(20, windows="2003 x64")), "EX005")
+    assert "does not run Windows Server 2008" in old.message
+
+
+def test_ex005_passes() -> None:
+    assert findings(build(*_stretched_ccr(480)), "EX005") == []
+    # nodes in one site are not stretched
+    local = [e.model_copy(update={"host": "h1"}) if e.id == "n2" else e
+             for e in _stretched_ccr(520)]  # fmt: skip
+    assert findings(build(*local), "EX005") == []

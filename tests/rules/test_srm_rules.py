@@ -221,6 +221,22 @@ def test_srm006_passes() -> None:
     assert findings(_dag_plan(RecoveryPlanStep.WITNESS_UPDATE), "SRM006") == []
 
 
+def test_srm006_any_exchange_server_on_another_subnet_needs_ip_customization() -> None:
+    # 002: "If the VMs at the recovery site are on a different subnet from the VMs at the
+    # protected site, you must go through a few additional steps before the new Exchange
+    # VM can be accessed by users ... If you created a customized specification make sure
+    # the recovery plan for the VM being protected has the associated customization
+    # specification file associated with it." Not only for DAG members (issue 17, item 4).
+    fixture = SrmFixture().set("dr", subnet="10.2.0.0/16")
+    (finding,) = findings(fixture, "SRM006")
+    assert set(finding.elements) == {"rp1", "mbx1", "dr"}
+    assert "recovers Exchange server MBX1 into site DR on another subnet" in finding.message
+    assert "without IP customization" in finding.message
+    assert "witness" not in finding.message and "DNS" not in finding.message
+    customized = SrmFixture().set("dr", subnet="10.2.0.0/16").set("rp1", ip_customization=True)
+    assert findings(customized, "SRM006") == []
+
+
 # -- SRM007 -------------------------------------------------------------------------
 def _exchange2007(kind: Exchange2007Kind) -> SrmFixture:
     fixture = SrmFixture()

@@ -29,6 +29,7 @@ __all__ = [
     "database_without_recovery_point",
     "restore_too_slow",
     "vcb_of_rdm",
+    "vcb_only_backup_of_vmdk",
 ]
 
 #: Backups that quiesce Exchange or snapshot the LUN itself: they cover an RDM.
@@ -270,3 +271,71 @@ def _sync_mirrored(ctx: RuleContext) -> set[str]:
         if disk.database and disk.purpose is not DiskPurpose.OS:
             luns.setdefault(disk.database, set()).add(disk.lun)
     return {db for db, held in luns.items() if held and held <= sync_sources}
+
+
+@rule(
+    code="BK004",
+    name="vcb-only-backup-of-vmdk",
+    severity=Severity.WARNING,
+    source="001",
+)
+def vcb_only_backup_of_vmdk(ctx: RuleContext) -> Iterator[Finding]:
+    """A database on a VMDK whose only backup is VCB has no hot, consistent backup.
+
+    What it checks
+    --------------
+    Each mailbox database covered by a VCB proxy backup and by no other kind (an
+    Exchange-aware in-guest agent, VDP Advanced with its Exchange agent, an array-based
+    VSS snapshot or clone, a tape backup by an agent), whose database disks are VMDKs
+    (or not modelled). Databases on RDMs are BK002's finding.
+
+    Why
+    ---
+    VCB takes a VMFS snapshot and cannot quiesce Exchange, whatever the disk: with
+    pre/post scripts the image is crash-consistent, without them only a cold or warm
+    (dismounted) database is consistent. A hot, consistent (online) backup needs an
+    Exchange-aware agent in the guest or the array's VSS-integrated snapshots.
+
+    Fix
+    ---
+    Back the database up with an Exchange-aware in-guest agent (VDP Advanced or another
+    vendor's) or array-based VSS snapshots or clones; keep VCB for the server image.
+
+    Source
+    ------
+    001 (Option 3: "VCB cannot yet quiesce the exchange database before taking snapshot
+    … Hot consistent backup (online) can only be done using either option 1 or option
+    2").
+    """
+    index = ctx.index
+    backups = index.of("backup", Backup)
+    if not any(b.backup_kind is BackupKind.VCB_PROXY for b in backups):
+        return
+    servers = exchange_facts(ctx).servers_of_database
+    vcb = [b for b in backups if b.backup_kind is BackupKind.VCB_PROXY]
+    hot = _covered([b for b in backups if b.backup_kind is not BackupKind.VCB_PROXY], servers)
+    rdm_dbs = {
+        d.database
+        for d in exchange_facts(ctx).data_disks
+        if d.database
+        and d.placement in (DiskPlacement.RDM_PHYSICAL, DiskPlacement.RDM_VIRTUAL)
+        and d.purpose is not DiskPurpose.LOGS
+    }
+    for db in index.of("mailbox_database", MailboxDatabase):
+        if db.id in hot or db.id in rdm_dbs:
+            continue
+        covering = [b for b in vcb if db.id in _covered([b], servers)]
+        if not covering:
+            continue
+        names = ", ".join(b.name for b in covering)
+        scripted = all(b.scripts for b in covering)
+        how = (
+            "crash-consistent at best with its pre/post scripts"
+            if scripted
+            else "consistent only for a cold or warm (dismounted) database"
+        )
+        yield ctx.finding(
+            f"mailbox database {db.name} is backed up only by VCB ({names}): {how}; "
+            "VCB cannot quiesce Exchange, so there is no hot consistent backup",
+            [db, *covering],
+        )

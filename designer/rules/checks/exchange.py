@@ -20,6 +20,7 @@ from designer.domain.elements import (
     VirtualMachine,
 )
 from designer.domain.enums import Exchange2007Kind, VmRole
+from designer.rules.checks._dag_facts import dag_facts
 from designer.rules.checks._exchange_facts import exchange_facts
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
@@ -29,6 +30,8 @@ __all__ = [
     "exchange2007_topology_limits",
     "exchange_domain_and_os",
     "hub_transport_unprotected",
+    "store_counts_over_edition_limit",
+    "stretched_exchange2007_cluster",
 ]
 
 _EXCHANGE_ROLES = frozenset(
@@ -342,3 +345,152 @@ def _domain_resolver(ctx: RuleContext) -> Callable[[VirtualMachine], str]:
 def _is_svvp_windows(version: str) -> bool:
     text = version.lower()
     return "2008" in text and bool(re.search(r"x64|64-bit|64 bit|r2", text))
+
+
+@rule(
+    code="EX004",
+    name="store-counts-over-edition-limit",
+    severity=Severity.ERROR,
+    source="004; [product fact]",
+)
+def store_counts_over_edition_limit(ctx: RuleContext) -> Iterator[Finding]:
+    """An Exchange server holds more storage groups or databases than its version and
+    edition allow.
+
+    What it checks
+    --------------
+    Each VM with an Exchange version: the mailbox databases it holds (copies, disks,
+    Exchange 2007 cluster nodes), and for Exchange 2003 and 2007 their storage groups (a
+    database with no storage group counts as one of its own) and the databases in each,
+    against the limits of its version and edition (``exchange_edition``) in the catalog.
+
+    Why
+    ---
+    The store refuses to create (or mount) the storage group or database past the limit:
+    the design holds data the server cannot serve.
+
+    Fix
+    ---
+    Spread the databases over more servers, consolidate storage groups within the
+    limit, or use the Enterprise edition.
+
+    Source
+    ------
+    004 ("Exchange Server 2003 Enterprise Edition enabled an organization to run up to
+    20 Exchange databases (four storage groups of up to five databases each), Exchange
+    2007 Enterprise Edition allows up to 50 storage groups, each with its own
+    database"); [product fact] the Standard editions' and Exchange 2010/2013 limits.
+    """
+    index = ctx.index
+    table = timings()["exchange_store_limits"]
+    held: dict[str, dict[str, None]] = _databases_by_server(ctx)
+    for rep in index.of("exchange2007_replication", Exchange2007Replication):
+        for node in rep.nodes:
+            held.setdefault(node, {}).update(dict.fromkeys(rep.databases))
+    for vm in index.of("vm", VirtualMachine):
+        version = vm.exchange_version
+        limit = table.get(version or "", {}).get(vm.exchange_edition)
+        if limit is None:
+            continue
+        dbs = [d for d in (index.typed(i, MailboxDatabase) for i in held.get(vm.id, {})) if d]
+        label = f"Exchange {version} {vm.exchange_edition.capitalize()} server {vm.name}"
+        groups: dict[str, list[MailboxDatabase]] = defaultdict(list)
+        for db in dbs:
+            groups[db.storage_group or f"(database {db.name})"].append(db)
+        cap_groups = limit.get("storage_groups")
+        if cap_groups is not None and len(groups) > cap_groups:
+            yield ctx.finding(
+                f"{label} holds {len(groups)} storage groups; {version} "
+                f"{vm.exchange_edition.capitalize()} allows {cap_groups}",
+                [vm],
+            )
+        per_group = limit.get("databases_per_storage_group")
+        if per_group is not None:
+            for group, members in groups.items():
+                if len(members) > per_group:
+                    yield ctx.finding(
+                        f"{label} holds {len(members)} databases in storage group {group}; "
+                        f"{version} allows {per_group} per storage group",
+                        [vm, *(db.id for db in members)],
+                    )
+        if len(dbs) > limit["databases"]:
+            yield ctx.finding(
+                f"{label} holds {len(dbs)} mailbox databases; {version} "
+                f"{vm.exchange_edition.capitalize()} allows {limit['databases']}",
+                [vm],
+            )
+
+
+@rule(
+    code="EX005",
+    name="stretched-exchange2007-cluster",
+    severity=Severity.ERROR,
+    source="004",
+)
+def stretched_exchange2007_cluster(ctx: RuleContext) -> Iterator[Finding]:
+    """An Exchange 2007 cluster stretched over sites too far apart, or on Windows 2003.
+
+    What it checks
+    --------------
+    Each Exchange 2007 CCR or single-copy (SCC/MSCS) cluster whose nodes run in two or
+    more sites: the lowest round-trip time between every two of those sites against
+    500 ms (it must be less), and that every node runs Windows Server 2008.
+
+    Why
+    ---
+    Cluster nodes exchange heartbeats every 500 ms; a stretched cluster works only when
+    the latency between nodes stays reliably under that, and Windows Server 2003's
+    clusters cannot span significant distances at all.
+
+    Fix
+    ---
+    Keep the cluster's nodes in sites less than 500 ms apart (round trip) on Windows
+    Server 2008, or protect the other site with SCR instead of stretching the cluster.
+
+    Source
+    ------
+    004 ("Windows Server 2008 will natively support stretch clusters, enabling nodes in
+    an MNS cluster to be geographically separated as far as desired—provided that the
+    network latency between nodes is reliably less than 500ms"; multi-copy clusters
+    "won't be able to span significant distances until Windows Server 2008").
+    """
+    index = ctx.index
+    cap = float(limits()["max_stretched_cluster_rtt_ms"])
+    facts = None
+    for rep in index.of("exchange2007_replication", Exchange2007Replication):
+        if rep.replication not in (Exchange2007Kind.CCR, Exchange2007Kind.SCC):
+            continue
+        sites = list(dict.fromkeys(s for n in rep.nodes if (s := index.site_of(n)) is not None))
+        if len(sites) < 2:
+            continue
+        facts = facts or dag_facts(ctx)
+        kind = rep.replication.value.upper()
+        for i, a in enumerate(sites):
+            for b in sites[i + 1 :]:
+                found = facts.lowest_rtt(a, b)
+                if found is None:
+                    yield ctx.finding(
+                        f"{kind} cluster {rep.name} has nodes in sites {facts.name(a)} and "
+                        f"{facts.name(b)} with no WAN path between them",
+                        [rep, a, b],
+                    )
+                elif found[0] >= cap:
+                    rtt, path = found
+                    yield ctx.finding(
+                        f"{kind} cluster {rep.name} is stretched over sites {facts.name(a)} "
+                        f"and {facts.name(b)}, {rtt:g} ms apart (round trip); the latency "
+                        f"between nodes must be reliably less than {cap:g} ms",
+                        [rep, a, b, *(link.id for link in path)],
+                    )
+        old = [
+            vm.name
+            for n in rep.nodes
+            if (vm := index.typed(n, VirtualMachine)) is not None
+            and "2008" not in vm.windows_version
+        ]
+        if old:
+            yield ctx.finding(
+                f"{kind} cluster {rep.name} is stretched over {len(sites)} sites but node "
+                f"{', '.join(old)} does not run Windows Server 2008, which stretch clusters need",
+                [rep],
+            )

@@ -55,7 +55,7 @@ __all__ = [
     "mirror_not_in_consistency_group",
     "missing_vcenter_or_adapter",
     "protected_rdm_not_recoverable",
-    "recovery_plan_missing_dag_steps",
+    "recovery_plan_missing_exchange_steps",
     "recovery_site_lacks_cas_or_hub",
     "srm_lun_not_one_to_one",
     "unprotected_vm_on_protected_datastore",
@@ -471,36 +471,43 @@ def recovery_site_lacks_cas_or_hub(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule(
     code="SRM006",
-    name="recovery-plan-missing-dag-steps",
+    name="recovery-plan-missing-exchange-steps",
     severity=Severity.WARNING,
     source="000 §5.1.1; 002",
 )
-def recovery_plan_missing_dag_steps(ctx: RuleContext) -> Iterator[Finding]:
-    """A recovery plan for DAG members lacks the witness, IP or DNS steps.
+def recovery_plan_missing_exchange_steps(ctx: RuleContext) -> Iterator[Finding]:
+    """A recovery plan for Exchange servers lacks IP customization on another subnet, or
+    for DAG members the witness, DAG IP or DNS steps.
 
     What it checks
     --------------
-    Every recovery plan that recovers a DAG member (through its protection groups or
-    its priorities) needs the witness update step. When the protected and recovery
-    sites both declare a subnet and they differ, it also needs IP customization, the
-    DAG IP update step (unless every DAG involved is IP-less) and the DNS update step.
+    Every recovery plan that recovers an Exchange server (a VM with an Exchange role or
+    version, or holding a mailbox database), through its protection groups or its
+    priorities. When the protected and recovery sites both declare a subnet and they
+    differ, the plan needs IP customization. For DAG members it also needs the witness
+    update step (always) and, on another subnet, the DAG IP update step (unless every
+    DAG involved is IP-less) and the DNS update step.
 
     Why
     ---
-    Recovered DAG members come up without their file share witness, so the DAG has no
-    quorum until the witness is moved to the recovery site. On another subnet the VMs
-    need new addresses (a customization specification), the DAG an address in the new
-    subnet, and clients DNS records that point to the new addresses.
+    A VM recovered on another subnet keeps its old address unless the plan customizes
+    it: users cannot reach the Exchange server. Recovered DAG members also come up
+    without their file share witness, so the DAG has no quorum until the witness is
+    moved; on another subnet the DAG needs an address in the new subnet and clients DNS
+    records that point to the new addresses.
 
     Fix
     ---
-    Add the missing steps (witness update; DAG IP update, DNS update) and turn on IP
-    customization in the recovery plan.
+    Turn on IP customization in the recovery plan (a customization specification per
+    VM); for DAG members add the witness update step, and on another subnet the DAG IP
+    update and DNS update steps.
 
     Source
     ------
-    000 §5.1.1 (SRM recovery of a DAG: witness, DAG IP and DNS updates); 002
-    ("customized specification ... providing the IP address of the Exchange server").
+    002 ("If the VMs at the recovery site are on a different subnet from the VMs at the
+    protected site, you must go through a few additional steps before the new Exchange
+    VM can be accessed by users … a customized specification"); 000 §5.1.1 (SRM
+    recovery of a DAG: witness, DAG IP and DNS updates).
     """
     index = ctx.index
     dag_of_member: dict[str, Dag] = {}
@@ -517,10 +524,16 @@ def recovery_plan_missing_dag_steps(ctx: RuleContext) -> Iterator[Finding]:
         dags = list(
             {dag_of_member[v].id: dag_of_member[v] for v in vm_ids if v in dag_of_member}.values()
         )
-        if not dags:
+        exchange = [
+            vm
+            for v in vm_ids
+            if (vm := index.typed(v, VirtualMachine)) is not None
+            and (v in dag_of_member or _is_exchange_server(index, vm))
+        ]
+        if not exchange:
             continue
         dag_names = listing(d.name for d in dags)
-        if RecoveryPlanStep.WITNESS_UPDATE not in plan.steps:
+        if dags and RecoveryPlanStep.WITNESS_UPDATE not in plan.steps:
             yield ctx.finding(
                 f"recovery plan {plan.name} recovers members of DAG {dag_names} without the "
                 "witness update step",
@@ -538,17 +551,47 @@ def recovery_plan_missing_dag_steps(ctx: RuleContext) -> Iterator[Finding]:
         missing = []
         if not plan.ip_customization:
             missing.append("IP customization")
-        if any(d.ip_per_subnet for d in dags) and RecoveryPlanStep.DAG_IP_UPDATE not in plan.steps:
-            missing.append("the DAG IP update step")
-        if RecoveryPlanStep.DNS_UPDATE not in plan.steps:
-            missing.append("the DNS update step")
-        if missing:
-            yield ctx.finding(
-                f"recovery plan {plan.name} recovers members of DAG {dag_names} into site "
-                f"{recovery.name} on another subnet without {_and(missing)}; subnets "
-                f"{protected.subnet} and {recovery.subnet}",
-                [plan, *dags, recovery],
-            )
+        if dags:
+            if (
+                any(d.ip_per_subnet for d in dags)
+                and RecoveryPlanStep.DAG_IP_UPDATE not in plan.steps
+            ):
+                missing.append("the DAG IP update step")
+            if RecoveryPlanStep.DNS_UPDATE not in plan.steps:
+                missing.append("the DNS update step")
+        if not missing:
+            continue
+        what = (
+            f"members of DAG {dag_names}"
+            if dags
+            else f"Exchange {plural('server', len(exchange))} {listing(vm.name for vm in exchange)}"
+        )
+        yield ctx.finding(
+            f"recovery plan {plan.name} recovers {what} into site {recovery.name} on another "
+            f"subnet without {_and(missing)}; subnets {protected.subnet} and "
+            f"{recovery.subnet}" + ("" if dags else ": users cannot reach them"),
+            [plan, *(dags or exchange), recovery],
+        )
+
+
+def _is_exchange_server(index: DesignIndex, vm: VirtualMachine) -> bool:
+    """A VM running Exchange: an Exchange version, an Exchange role or a database."""
+    return (
+        vm.exchange_version is not None
+        or any(role in _EXCHANGE_ROLES for role in vm.roles)
+        or _is_mailbox_server(index, vm)
+    )
+
+
+_EXCHANGE_ROLES = frozenset(
+    {
+        VmRole.MAILBOX,
+        VmRole.CLIENT_ACCESS,
+        VmRole.HUB_TRANSPORT,
+        VmRole.EDGE_TRANSPORT,
+        VmRole.UNIFIED_MESSAGING,
+    }
+)
 
 
 @rule(
