@@ -196,7 +196,7 @@ def database_options(
 
     lost_storage = 0
     for vm, lag in servers:
-        if _lost(w, vm, db.id) is not None:
+        if _lost(w, vm, db.id) == "database":
             lost_storage += 1
         if not usable(vm):
             continue
