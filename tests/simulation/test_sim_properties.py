@@ -1,4 +1,5 @@
-"""Properties: the simulator is deterministic, and failing more never helps."""
+"""Properties: the simulator is deterministic, failing more (or later) never helps, and
+an administrator action never runs before the state it answers exists."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from designer.domain import Design, ScenarioStep
+from designer.domain.enums import MirrorMode, RecoveryPolicy
 from designer.simulation import Simulator
 
 
@@ -35,7 +37,23 @@ _BUILDERS = {
     "double_take": designs.double_take,
     "exchange2007": designs.exchange2007,
     "generated_1k": _generated,
+    "lcr": designs.lcr,
+    "mirrorview_sync_auto_two_vms": lambda: designs.mirrorview_srm(
+        mode=MirrorMode.SYNC, policy=RecoveryPolicy.AUTOMATIC, second_vm=True
+    ),
+    "stretched_dag_dynamic_quorum": lambda: _dynamic(designs.stretched_dag(witness_site="s1")),
 }
+
+
+def _dynamic(design: Design) -> Design:
+    return design.model_copy(
+        update={
+            "elements": [
+                e.model_copy(update={"dynamic_quorum": True}) if e.kind == "dag" else e
+                for e in design.elements
+            ]
+        }
+    )
 
 
 @cache
@@ -124,3 +142,81 @@ def test_offered_actions_are_always_accepted(
     # An administrator action never makes fewer mailboxes available.
     before = sim.run(_steps(ids), events=False).final.mailboxes_available
     assert result.final.mailboxes_available >= before
+
+
+@st.composite
+def timed_scenarios(draw: st.DrawFn) -> tuple[str, list[ScenarioStep], ScenarioStep]:
+    """A design, failures (of elements or guest OSes) at increasing times, and one more
+    failure after them."""
+    name = draw(st.sampled_from(sorted(_BUILDERS)))
+    elements = _failable(name)
+    vms = sorted(e.id for e in _design(name).elements if e.kind == "vm")
+    steps: list[ScenarioStep] = []
+    t = 0.0
+    used: set[str] = set()
+    for _ in range(draw(st.integers(0, 3))):
+        t += draw(st.sampled_from([0.0, 30.0, 600.0, 3600.0]))
+        guest = bool(vms) and draw(st.booleans())
+        target = draw(st.sampled_from(vms if guest else elements))
+        if target in used:
+            continue
+        used.add(target)
+        steps.append(
+            ScenarioStep(at_s=t, action="guest_os_failure" if guest else "fail", target=target)
+        )
+    extra = draw(st.sampled_from([e for e in elements if e not in used] or elements))
+    later = t + draw(st.sampled_from([0.0, 60.0, 7200.0]))
+    return name, steps, ScenarioStep(at_s=later, action="fail", target=extra)
+
+
+@given(timed_scenarios())
+def test_a_later_failure_never_improves_rpo(
+    case: tuple[str, list[ScenarioStep], ScenarioStep],
+) -> None:
+    # Issue 14, Proof: "monotonicity (a later failure never improves RPO)".
+    name, steps, extra = case
+    sim = _simulator(name)
+    before = sim.run(steps, events=False).final
+    if extra.target in before.failed:
+        return
+    after = sim.run([*steps, extra], events=False).final
+    for a, b in zip(before.databases, after.databases, strict=True):
+        assert _inf(b.rpo_s) >= _inf(a.rpo_s), (a, b)
+        if not a.available:
+            assert not b.available, (a, b)
+    assert after.mailboxes_available <= before.mailboxes_available
+
+
+@given(timed_scenarios(), st.data())
+def test_actions_never_run_before_the_state_they_answer(
+    case: tuple[str, list[ScenarioStep], ScenarioStep], data: st.DataObject
+) -> None:
+    # Issue 14, item 7 and Proof: an action given with no time (0) runs at the moment it
+    # becomes possible, never before the loss it answers is known.
+    name, steps, extra = case
+    sim = _simulator(name)
+    steps = [*steps, extra]
+    result = sim.run(steps)
+    offered = result.final.actions
+    if not offered:
+        return
+    action = data.draw(st.sampled_from(offered))
+    taken = sim.run(
+        [*steps, ScenarioStep(at_s=extra.at_s, action="admin", admin_action=action.name,
+                              target=action.target)]
+    )  # fmt: skip
+    ran = [e for e in taken.events if e.kind == "admin_action" and e.element == action.target]
+    if action.name == "test_recovery_plan":
+        return  # a test recovery changes nothing and needs no lost state
+    assert ran and ran[0].t >= action.since
+    if action.name == "switchover":
+        lost = [
+            e.t for e in result.events if e.kind == "quorum_lost" and e.element == action.target
+        ]
+        assert lost and ran[0].t >= min(lost)
+    if action.name == "run_recovery_plan":
+        site_lost = min(e.t for e in result.events if e.kind == "site_down")
+        assert ran[0].t >= site_lost
+    # and the state offers an action only from its ``since`` on
+    for t in (0.0, action.since - 1, action.since):
+        assert all(a.since <= t for a in taken.state_at(t).actions)
