@@ -790,6 +790,7 @@ class Simulator:
                 or (not source_lost and not w.connected(src_site, dst_site))
             )
             if source_lost:
+                run.mirror_await.pop(mirror_id, None)
                 if mirror_id not in run.mirror_source_lost:
                     run.mirror_source_lost[mirror_id] = t
                     self._interrupt_sync(run, mirror_id, t, "its source was lost")

@@ -184,6 +184,9 @@ class StepState:
     #: (VM, host) for each VM vSphere HA restarted on another host (its ``ha_restart``
     #: event says when).
     vm_restarted: tuple[tuple[str, str], ...] = ()
+    #: (VM, when its OS runs again) for each VM vSphere HA VM monitoring reset after a
+    #: guest OS failure: :meth:`SimulationResult.state_at` shows it down until then.
+    vm_resetting: tuple[tuple[str, float], ...] = ()
 
     @property
     def mailboxes_total(self) -> int:
@@ -252,6 +255,9 @@ class SimulationResult:
         if any(a.since > t for a in current.actions):
             # An action is offered only once the state it answers exists.
             current = replace(current, actions=tuple(a for a in current.actions if a.since <= t))
+        resetting = [vm for vm, up in current.vm_resetting if up > t and vm not in current.down]
+        if resetting:
+            current = replace(current, down=tuple(sorted((*current.down, *resetting))))
         if t >= current.settled_at:
             return current
         databases = tuple(

@@ -152,6 +152,7 @@ def step_state(base: Baseline, run: Run, number: int, t: float) -> StepState:
                 site_id, site.name, site.users, with_access, tuple(via), site_id in w.sites_down
             )
         )
+    vmm = prep.timings["vm_monitoring"]
     down = sorted(
         set(w.sites_down)
         | w.links_down
@@ -174,4 +175,8 @@ def step_state(base: Baseline, run: Run, number: int, t: float) -> StepState:
         tuple(down),
         max((run.db[d].available_at for d in run.db), default=0.0),
         tuple(sorted(w.vm_restarted.items())),
+        tuple(
+            (vm, run.guest_failed.get(vm, t) + vmm["failure_interval_s"] + vmm["os_boot_s"])
+            for vm in sorted(w.vm_reset)
+        ),
     )

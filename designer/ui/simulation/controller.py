@@ -39,6 +39,8 @@ def _breakpoints(result: SimulationResult) -> list[float]:
     ones the state is the same; each interval is closed on its left."""
     times = {state.t for state in result.steps}
     times.update(event.t for event in result.events)
+    for state in result.steps:
+        times.update(action.since for action in state.actions)
     for state in (result.initial, *result.steps):
         times.add(state.settled_at)
         for db in state.databases:
@@ -177,7 +179,7 @@ class SimulationController(QObject):
         for step in self.steps:
             if step.at_s > self.time or step.target is None:
                 continue
-            if step.action == "fail":
+            if step.action in ("fail", "guest_os_failure"):
                 failed.add(step.target)
             elif step.action == "restore":
                 failed.discard(step.target)
@@ -196,13 +198,33 @@ class SimulationController(QObject):
             self.set_time(0.0)
             self.play()
 
-    def take_action(self, action: Action) -> None:
-        """An administrator action offered by the simulator becomes a step."""
-        at = max([self.time, *(s.at_s for s in self.steps)])
+    def take_action(self, action: Action, *, recovery_point_s: float | None = None) -> None:
+        """An administrator action offered by the simulator becomes a step, at the time
+        cursor but never before the action is possible (``action.since``);
+        ``recovery_point_s`` is the point a lagged copy is recovered to."""
+        at = max([self.time, action.since, *(s.at_s for s in self.steps)])
         self._append(
-            ScenarioStep(at_s=at, action="admin", target=action.target, admin_action=action.name)
+            ScenarioStep(
+                at_s=at,
+                action="admin",
+                target=action.target,
+                admin_action=action.name,
+                recovery_point_s=recovery_point_s,
+            )
         )
         self.set_time(at)
+        self.play()
+
+    def fail_guest_os(self, vm_id: str) -> None:
+        """The guest OS of a VM fails at the time cursor (vSphere HA VM monitoring may
+        reset it), alongside the steps so far."""
+        step = ScenarioStep(at_s=self.time if self.steps else 0.0, action="guest_os_failure",
+                            target=vm_id)  # fmt: skip
+        if self.steps:
+            self._append(step)
+            return
+        self._replace([step])
+        self.set_time(0.0)
         self.play()
 
     def inject_corruption(self, database_id: str) -> None:

@@ -230,6 +230,11 @@ class SimulationMode(QObject):
                     f"{verb} storage processor {slot}",
                     partial(self.controller.click, sp, add=True),
                 )
+        if element.kind == "vm" and element.id not in failed:
+            menu.addAction(
+                "Guest OS failure (HA VM monitoring resets it)",
+                lambda: self.controller.fail_guest_os(element.id),
+            )
         if element.kind == "mailbox_database":
             menu.addAction(
                 "Inject logical corruption",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -139,7 +142,7 @@ class ScenarioBar(QWidget):
             verb = (
                 (step.admin_action or "").replace("_", " ")
                 if step.action == "admin"
-                else step.action
+                else step.action.replace("_", " ")
             )
             chip = _tool_button(f"{format_duration(step.at_s)} {verb} {what}  ✕")
             chip.setToolTip("Remove this step")
@@ -162,13 +165,32 @@ class ScenarioBar(QWidget):
             button.setToolTip(f"Administrator action: {action.label}")
             button.setMaximumWidth(ACTION_BUTTON_MAX_WIDTH)
             button.setStyleSheet("QPushButton { font-weight: bold; }")
-            button.clicked.connect(lambda _=False, a=action: self._take(a))
+            if action.points:
+                # A lagged copy: the administrator picks the recovery point (000 §5.2).
+                menu = QMenu(button)
+                menu.setObjectName(f"points-{action.key}")
+                for label, point in action.points:
+                    menu.addAction(label, self._taker(action, point))
+                button.setMenu(menu)
+                button.setToolTip(
+                    f"Administrator action: {action.label} — choose the recovery point"
+                )
+            else:
+                button.clicked.connect(lambda _=False, a=action: self._take(a))
             self.actions_row.addWidget(button)
             button.show()
             self.action_buttons[action.key] = button
 
-    def _take(self, action: Action) -> None:
-        self.controller.take_action(action)
+    def _take(self, action: Action, recovery_point_s: float | None = None) -> None:
+        self.controller.take_action(action, recovery_point_s=recovery_point_s)
+
+    def _taker(self, action: Action, recovery_point_s: float) -> Callable[[], None]:
+        """A menu entry's slot (Qt passes ``checked`` to what accepts it: this does not)."""
+
+        def take() -> None:
+            self._take(action, recovery_point_s)
+
+        return take
 
     def _on_time(self, t: float) -> None:
         self._syncing = True

@@ -1,0 +1,162 @@
+"""Simulation mode's new failure kind and administrator actions (issues 14 and 17), driven
+through real events on the window opened the way ``dr-designer gui FILE`` opens it:
+a guest OS failure from a VM's right-click menu, MirrorView's "start synchronisation"
+button, and the lagged copy's recovery point chosen from its button's menu."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
+from test_canvas_support import ini_settings
+
+from designer.domain import ScenarioStep
+from designer.ui.main_window import MainWindow
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
+
+
+class Window:
+    """The main window opened on a sample the way the command-line argument does."""
+
+    def __init__(self, qtbot, name: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        self.window = MainWindow(settings=ini_settings(tmp_path), recovery_dir=tmp_path / "rec")
+        qtbot.addWidget(self.window)
+        self.window.show()
+        qtbot.waitExposed(self.window)
+        assert self.window.open_file(SAMPLES / f"{name}.json", ask=False)
+        self.view = self.window.view
+        self.scene = self.view.design_scene
+        self.mode = self.window.simulation
+        self.controller = self.mode.controller
+        self.qtbot = qtbot
+
+    def enter(self) -> None:
+        self.window.activateWindow()
+        self.qtbot.waitUntil(lambda: QApplication.activeWindow() is self.window, timeout=3000)
+        self.view.setFocus()
+        QTest.keyClick(self.view.viewport(), Qt.Key.Key_F5)
+        assert self.controller.active
+        self.controller.wait_until_ready()
+
+    def point_of(self, element_id: str) -> QPoint:
+        rect = self.scene.rect_of(element_id)
+        assert rect is not None, element_id
+        self.view.ensureVisible(rect, 10, 10)
+        return self.view.mapFromScene(rect.topLeft()) + QPoint(40, 8)
+
+    def end(self) -> None:
+        self.controller.pause()
+        self.controller.set_time(self.controller.duration)
+        self.qtbot.wait(50)
+
+
+def choose_from_popup(text: str, chosen: list[str]) -> Callable[[], None]:
+    """A timer callback that clicks the entry of the open popup menu containing
+    ``text`` (a popup menu runs its own event loop, so the test acts from inside it)."""
+
+    def pick() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(20, pick)
+            return
+        for action in menu.actions():
+            if text in action.text():
+                chosen.append(action.text())
+                QTest.mouseClick(
+                    menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center()
+                )
+                return
+        menu.close()
+
+    return pick
+
+
+def test_guest_os_failure_from_the_vm_menu_restarts_it_under_vm_monitoring(
+    qtbot, tmp_path  # type: ignore[no-untyped-def]
+) -> None:
+    w = Window(qtbot, "dag_with_ha", tmp_path)
+    w.enter()
+    chosen: list[str] = []
+    QTimer.singleShot(50, choose_from_popup("Guest OS failure", chosen))
+    QTest.mouseClick(w.view.viewport(), Qt.MouseButton.RightButton, pos=w.point_of("vm-den-mbx01"))
+    assert chosen == ["Guest OS failure (HA VM monitoring resets it)"]
+    assert [(s.action, s.target) for s in w.controller.steps] == [
+        ("guest_os_failure", "vm-den-mbx01")
+    ]
+    chip = w.mode.bar.steps_widget.findChild(QWidget, "step-0")
+    assert chip is not None and "guest os failure DEN-MBX01" in chip.text()
+    w.controller.pause()
+    w.controller.set_time(30.0)
+    during = w.controller.state()
+    assert during is not None and "vm-den-mbx01" in during.down, "down until its OS is up"
+    w.end()
+    state = w.controller.state()
+    assert state is not None
+    assert "vm-den-mbx01" not in state.down, "reset and running again"
+    assert state.database("db-den-db01").active_on == "vm-den-mbx02"  # the DAG failed over
+    kinds = {p.data().kind for p in w.mode.timeline.scatter.points()}
+    assert "vm_monitoring_reset" in kinds, "the timeline shows VM monitoring's reset"
+    w.window.grab().save(str(tmp_path / "guest-os-failure.png"))
+
+
+def test_start_mirrorview_synchronisation_button(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    w = Window(qtbot, "cx4_srm_mirrorview_s", tmp_path)
+    w.enter()
+    w.controller.set_steps(
+        [
+            ScenarioStep(at_s=0, action="fail", target="wan-phl-wil"),
+            ScenarioStep(at_s=3600, action="restore", target="wan-phl-wil"),
+        ]
+    )
+    w.end()
+    keys = [k for k in w.mode.bar.action_buttons if k.startswith("start_mirror_sync:")]
+    assert keys, "recovery policy Manual: the administrator starts the synchronisation"
+    button = w.mode.bar.action_buttons[keys[0]]
+    assert button.isVisible() and button.text().startswith("Start mirror sync")
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    step = w.controller.steps[-1]
+    assert (step.action, step.admin_action) == ("admin", "start_mirror_sync")
+    assert step.at_s >= 3600
+    w.end()
+    assert w.controller.result is not None
+    assert any(e.kind == "mirror_synchronised" for e in w.controller.result.events)
+    w.window.grab().save(str(tmp_path / "mirror-sync.png"))
+
+
+@pytest.mark.parametrize("entry", ["one hour before", "latest clean point"])
+def test_lagged_copy_recovery_point_is_chosen_from_the_buttons_menu(
+    qtbot, tmp_path, entry: str  # type: ignore[no-untyped-def]
+) -> None:
+    w = Window(qtbot, "stretched_dag_lagged", tmp_path)
+    w.enter()
+    w.controller.set_time(0.0)
+    chosen: list[str] = []
+    QTimer.singleShot(50, choose_from_popup("Inject logical corruption", chosen))
+    QTest.mouseClick(w.view.viewport(), Qt.MouseButton.RightButton, pos=w.point_of("db-atl-db01"))
+    assert chosen and [(s.action, s.target) for s in w.controller.steps] == [
+        ("corrupt", "db-atl-db01")
+    ]
+    w.end()
+    key = "activate_lagged_copy:db-atl-db01"
+    qtbot.waitUntil(lambda: key in w.mode.bar.action_buttons, timeout=3000)
+    button = w.mode.bar.action_buttons[key]
+    assert button.menu() is not None, "the recovery point is chosen from a menu"
+    QTimer.singleShot(50, choose_from_popup(entry, chosen))
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    # the button pops its menu up once the click is handled: wait for the choice
+    qtbot.waitUntil(lambda: w.controller.steps[-1].action == "admin", timeout=3000)
+    assert entry in chosen[-1]
+    step = w.controller.steps[-1]
+    assert step.admin_action == "activate_lagged_copy"
+    expected = -3600.0 if entry == "one hour before" else 0.0
+    assert step.recovery_point_s == expected
+    w.end()
+    state = w.controller.state()
+    assert state is not None
+    db = state.database("db-atl-db01")
+    assert db.state == "active" and db.rpo_s == -expected
