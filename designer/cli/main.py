@@ -46,7 +46,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     scenarios_hook = getattr(args, "scenarios", False)
     if scenarios_hook:
         runner: Callable[[Design, argparse.Namespace], int] = importlib.import_module(
-            "designer.cli.scenarios"
+            "designer.simulation.expectations"
         ).run_saved_scenarios
         code = max(code, runner(design, args))
     return code

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from designer.cli.scenarios import compare
 from designer.persistence import load
 from designer.simulation import Simulator, analyze
+from designer.simulation.expectations import compare
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 FILES = sorted(SAMPLES.glob("*.json"))

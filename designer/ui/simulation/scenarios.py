@@ -11,10 +11,10 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSaveFile, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from designer.cli.scenarios import compare
 from designer.document import SetScenarios
 from designer.domain.design import ExpectedOutcome, SavedScenario
 from designer.simulation import SimulationError, SimulationResult
+from designer.simulation.expectations import compare
 from designer.ui.simulation.results_table import format_duration
 
 if TYPE_CHECKING:

@@ -1,5 +1,5 @@
-"""``dr-designer check --scenarios``: re-run a design's saved scenarios against their
-expected outcomes."""
+"""Saved scenarios against their expected outcomes: :func:`compare` (the GUI's *Run all
+scenarios*) and :func:`run_saved_scenarios` (``dr-designer check --scenarios``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import argparse
 import sys
 
 from designer.domain.design import Design, ExpectedOutcome, SavedScenario
-from designer.simulation import SimulationError, Simulator, StepState
+from designer.simulation.engine import SimulationError, Simulator
+from designer.simulation.results import StepState
 
 __all__ = ["compare", "run_saved_scenarios"]
 
