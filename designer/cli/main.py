@@ -36,6 +36,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     design = _load(args.file)
     result = check(design)
+    scenarios_hook = getattr(args, "scenarios", False)
+    if scenarios_hook and args.format in ("json", "sarif"):
+        # The verdicts go into the document itself (issue 14), not only to stderr.
+        from designer.simulation.expectations import evaluate_all
+
+        outcomes = evaluate_all(design)
+        if args.format == "json":
+            sys.stdout.write(findings_json(result, scenarios=outcomes))
+        else:
+            sys.stdout.write(findings_sarif(result, file=args.file, scenarios=outcomes))
+        failed = any(not o.passed for o in outcomes)
+        return EXIT_FINDINGS if result.has_errors or failed else EXIT_OK
     if args.format == "json":
         sys.stdout.write(findings_json(result))
     elif args.format == "sarif":
@@ -43,7 +55,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(findings_text(design, result, file=args.file))
     code = EXIT_FINDINGS if result.has_errors else EXIT_OK
-    scenarios_hook = getattr(args, "scenarios", False)
     if scenarios_hook:
         runner: Callable[[Design, argparse.Namespace], int] = importlib.import_module(
             "designer.simulation.expectations"

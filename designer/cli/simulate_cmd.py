@@ -1,9 +1,17 @@
 """``dr-designer simulate`` and ``dr-designer analyze``: the failure simulator headless.
 
-``simulate FILE --fail X [--fail Y …] [--action NAME[:TARGET][@SECONDS] …] [--at SECONDS]``
-fails the elements together at time 0, then takes the administrator actions in order
-(at time 0 unless ``@SECONDS`` says when), and reports the state at ``--at`` seconds
-(default: once everything has settled).
+``simulate FILE`` takes a timed sequence of steps, the same steps the designer window
+and saved scenarios use, each at ``@TIME`` (seconds, or ``2h``, ``45m``, ``1h30m``;
+time 0 when left out)::
+
+    --fail X@7200 --restore X@9000 --corrupt DB@60 --fail-guest VM@300
+    --degrade LINK:latency=20ms,bandwidth=10@0 --action NAME[:TARGET][@TIME]
+    --recovery-point DB=TIME
+
+An administrator action without a time runs as soon as it is possible (after the steps
+before it); ``--recovery-point`` picks the point a lagged copy of DB is recovered to.
+The state is reported at ``--at TIME`` (default: once everything has settled);
+``--fail-on mailboxes-lost|targets-missed`` exits 1 when the outcome meets it.
 """
 
 from __future__ import annotations
@@ -11,7 +19,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from designer.cli.main import CliError
@@ -22,28 +32,97 @@ from designer.simulation import (
     AnalysisResult,
     SimulationResult,
     Simulator,
+    StepState,
     analyze,
 )
 
-__all__ = ["add_parser", "cmd_analyze", "cmd_simulate", "format_duration"]
+__all__ = [
+    "FAIL_ON",
+    "add_fail_on_option",
+    "add_parser",
+    "add_timed_step_options",
+    "cmd_analyze",
+    "cmd_simulate",
+    "format_duration",
+    "parse_duration",
+    "timed_steps",
+]
+
+#: ``--fail-on`` conditions (exit code 1 when met).
+FAIL_ON = ("mailboxes-lost", "targets-missed")
+
+_EXIT_FAIL_ON = 1
+
+
+class _Timed(argparse.Action):
+    """Collect the timed step options in command-line order (``args.timed``)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        steps = list(getattr(namespace, "timed", None) or [])
+        steps.append((self.dest, str(values)))
+        namespace.timed = steps
+
+
+def add_timed_step_options(p: argparse.ArgumentParser) -> None:
+    """The options of a timed scenario on ``simulate``."""
+    p.set_defaults(timed=[])
+    for option, meta, text in (
+        ("--fail", "ELEMENT[@TIME]", "fail an element (id or unique name)"),
+        ("--restore", "ELEMENT[@TIME]", "bring a failed or degraded element back"),
+        ("--corrupt", "DATABASE[@TIME]", "inject logical corruption into a database"),
+        ("--fail-guest", "VM[@TIME]", "fail a VM's guest OS (HA VM monitoring may reset it)"),
+        (
+            "--degrade",
+            "LINK:latency=MS,bandwidth=MBPS[@TIME]",
+            "change a WAN link's round trip (20ms) or bandwidth (10Mbps)",
+        ),
+        (
+            "--action",
+            "NAME[:TARGET][@TIME]",
+            f"administrator action ({', '.join(ADMIN_ACTIONS)}); without a time it runs "
+            "as soon as it is possible",
+        ),
+    ):
+        p.add_argument(option, action=_Timed, dest=option[2:].replace("-", "_"), metavar=meta,
+                       help=f"{text}; TIME in seconds or 2h, 45m, 1h30m")  # fmt: skip
+    p.add_argument(
+        "--recovery-point",
+        action="append",
+        default=[],
+        metavar="DATABASE=TIME",
+        help="the point a lagged copy is recovered to (may be negative: before time 0)",
+    )
+
+
+def add_fail_on_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--fail-on",
+        action="append",
+        default=[],
+        choices=FAIL_ON,
+        help="exit 1 when mailboxes are lost or a database misses its RPO/RTO target",
+    )
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``simulate`` and ``analyze`` on the ``dr-designer`` parser."""
-    p = subparsers.add_parser("simulate", help="fail elements and show what happens")
+    p = subparsers.add_parser(
+        "simulate",
+        help="fail elements at given times and show what happens",
+        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("file")
-    p.add_argument(
-        "--fail", action="append", default=[], metavar="ELEMENT", help="id or unique name"
-    )
-    p.add_argument(
-        "--action",
-        action="append",
-        default=[],
-        metavar="NAME[:TARGET][@SECONDS]",
-        help=f"administrator action after the failures ({', '.join(ADMIN_ACTIONS)})",
-    )
-    p.add_argument("--at", metavar="SECONDS", help="report the state at this time")
+    add_timed_step_options(p)
+    p.add_argument("--at", metavar="TIME", help="report the state at this time")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    add_fail_on_option(p)
     p.set_defaults(func=cmd_simulate)
 
     p = subparsers.add_parser("analyze", help="rank single points of failure (N-1, N-2)")
@@ -51,63 +130,182 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument("--depth", type=int, choices=(1, 2), default=1)
     p.add_argument("--max-pairs", type=int, default=20_000, help="cap on pairs at depth 2")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    add_fail_on_option(p)
     p.set_defaults(func=cmd_analyze)
 
 
-def _seconds(text: str, what: str) -> float:
+_UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "min": 60.0, "s": 1.0}
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|min|m|s)")
+
+
+def parse_duration(text: str, what: str, *, negative: bool = False) -> float:
+    """``"7200"``, ``"2h"``, ``"45m"``, ``"1h30m"``, ``"90s"`` → seconds.
+
+    Examples
+    --------
+    >>> parse_duration("1h30m", "time"), parse_duration("45m", "time")
+    (5400.0, 2700.0)
+    """
+    raw = text.strip().lower()
+    sign = 1.0
+    if negative and raw.startswith("-"):
+        sign, raw = -1.0, raw[1:].strip()
+    value: float | None
     try:
-        value = float(text)
+        value = float(raw)
     except ValueError:
-        raise CliError(f"{what} must be a number of seconds, not {text!r}") from None
+        parts = _DURATION.findall(raw)
+        joined = "".join(f"{n}{u}" for n, u in parts)
+        value = (
+            sum(float(n) * _UNITS[u] for n, u in parts)
+            if parts and joined == raw.replace(" ", "")
+            else None
+        )
+    if value is None:
+        raise CliError(f"{what} must be seconds or a duration like 2h, 45m, 1h30m, not {text!r}")
     if not math.isfinite(value) or value < 0 or value > 1e8:
         raise CliError(f"{what} must be between 0 and 100000000 seconds, not {text}")
-    return value
+    return sign * value
 
 
-def _action_step(sim: Simulator, text: str, at: float) -> ScenarioStep:
-    spec, _, when = text.partition("@")
-    if when:
-        at = _seconds(when, f"time of action {spec!r}")
+def _split_time(text: str, what: str) -> tuple[str, float | None]:
+    """``"X@2h"`` → ``("X", 7200.0)``; ``"X"`` → ``("X", None)``."""
+    head, sep, tail = text.rpartition("@")
+    if not sep:
+        return text, None
+    return head, parse_duration(tail, f"time of {what} {head!r}")
+
+
+def _element(sim: Simulator, key: str) -> str:
+    found = sim.resolve(key)
+    return found if isinstance(found, str) else found.id
+
+
+_QUANTITY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z/]*)\s*$")
+
+
+def _degradation(text: str) -> dict[str, float]:
+    """``"latency=20ms,bandwidth=10Mbps"`` → the step's fields."""
+    fields: dict[str, float] = {}
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        name = name.strip().lower()
+        match = _QUANTITY.match(value.lower())
+        if not sep or match is None:
+            raise CliError(f"--degrade expects latency=MS or bandwidth=MBPS, not {part!r}")
+        number, unit = float(match.group(1)), match.group(2)
+        if name in ("latency", "rtt") and unit in ("", "ms"):
+            fields["latency_ms"] = number
+        elif name == "bandwidth" and unit in ("", "mbps", "mbit/s", "mbit"):
+            if number <= 0:
+                raise CliError("--degrade bandwidth must be above 0 Mbit/s")
+            fields["bandwidth_mbps"] = number
+        elif name == "bandwidth" and unit in ("gbps", "gbit/s"):
+            fields["bandwidth_mbps"] = number * 1000.0
+        else:
+            raise CliError(f"--degrade: unknown setting {part!r} (latency=20ms, bandwidth=10Mbps)")
+    return fields
+
+
+def timed_steps(sim: Simulator, args: argparse.Namespace) -> list[ScenarioStep]:
+    """The scenario of the timed options, in time order (command-line order at equal
+    times); an action with neither time nor target takes the one action of that name
+    the state before it offers."""
+    points: dict[str, float] = {}
+    for text in getattr(args, "recovery_point", []) or []:
+        db, sep, when = text.rpartition("=")
+        if not sep or not db:
+            raise CliError(f"--recovery-point expects DATABASE=TIME, not {text!r}")
+        points[_element(sim, db)] = parse_duration(when, "--recovery-point", negative=True)
+    steps: list[tuple[float, int, ScenarioStep]] = []
+    last = 0.0
+    for order, (kind, text) in enumerate(getattr(args, "timed", []) or []):
+        if kind == "action":
+            step = _action_step(sim, text, last, [s for _, _, s in sorted(steps)], points)
+        elif kind == "degrade":
+            spec, at = _split_time(text, "--degrade")
+            link, sep, settings = spec.rpartition(":")
+            if not sep:
+                raise CliError(f"--degrade expects LINK:latency=MS, not {text!r}")
+            step = ScenarioStep(
+                at_s=at or 0.0, action="degrade", target=_element(sim, link),
+                **_degradation(settings),
+            )  # fmt: skip
+        else:
+            spec, at = _split_time(text, f"--{kind.replace('_', '-')}")
+            action = {"fail_guest": "guest_os_failure"}.get(kind, kind)
+            step = ScenarioStep(at_s=at or 0.0, action=action, target=_element(sim, spec))
+        last = max(last, step.at_s)
+        steps.append((step.at_s, order, step))
+    return [step for _, _, step in sorted(steps, key=lambda item: (item[0], item[1]))]
+
+
+def _action_step(
+    sim: Simulator,
+    text: str,
+    last: float,
+    before: list[ScenarioStep],
+    points: dict[str, float],
+) -> ScenarioStep:
+    spec, at = _split_time(text, "--action")
     name, _, target = spec.partition(":")
     if name not in ADMIN_ACTIONS:
         raise CliError(f"unknown action {name!r}; known: {', '.join(ADMIN_ACTIONS)}")
-    if target:
-        element = sim.resolve(target)
-        target = element if isinstance(element, str) else element.id
-    return ScenarioStep(at_s=at, action="admin", admin_action=name, target=target or None)
+    target = _element(sim, target) if target else ""
+    if not target:
+        # Without a target, take the one action of that name the state offers.
+        offered = [a for a in sim.run(before, events=False).final.actions if a.name == name]
+        if len(offered) != 1:
+            keys = ", ".join(a.key for a in offered) or "none"
+            raise CliError(f"action {name} needs a target here (offered: {keys})")
+        target = offered[0].target
+    return ScenarioStep(
+        at_s=last if at is None else at,
+        action="admin",
+        admin_action=name,
+        target=target,
+        recovery_point_s=points.get(target) if name == "activate_lagged_copy" else None,
+    )
+
+
+def fail_on_problems(conditions: Sequence[str], sim: Simulator, final: StepState) -> list[str]:
+    """Which ``--fail-on`` conditions the final state meets, as messages."""
+    met: list[str] = []
+    if "mailboxes-lost" in conditions and final.mailboxes_available < sim.base_available:
+        lost = sim.base_available - final.mailboxes_available
+        met.append(
+            f"mailboxes-lost: {lost:,} of {sim.base_available:,} mailboxes are unavailable "
+            "at the end"
+        )
+    if "targets-missed" in conditions:
+        missed = [db.name for db in final.databases if not db.meets_targets]
+        if missed:
+            met.append(
+                f"targets-missed: {len(missed)} database{'s' if len(missed) != 1 else ''} "
+                f"miss their RPO/RTO target ({', '.join(missed[:5])}"
+                + (", …)" if len(missed) > 5 else ")")
+            )
+    return met
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     design = load(args.file)
     sim = Simulator(design)
-    at = None if args.at is None else _seconds(args.at, "--at")
-    steps: list[ScenarioStep] = []
-    for key in args.fail:
-        element = sim.resolve(key)
-        steps.append(
-            ScenarioStep(action="fail", target=element if isinstance(element, str) else element.id)
-        )
-    last = 0.0
-    for text in args.action:
-        step = _action_step(sim, text, last)
-        if step.target is None:
-            # Without a target, take the one action of that name the state offers.
-            offered = [
-                a for a in sim.run(steps, events=False).final.actions if a.name == step.admin_action
-            ]
-            if len(offered) != 1:
-                keys = ", ".join(a.key for a in offered) or "none"
-                raise CliError(f"action {step.admin_action} needs a target here (offered: {keys})")
-            step = step.model_copy(update={"target": offered[0].target})
-        steps.append(step)
-        last = step.at_s
+    at = None if args.at is None else parse_duration(args.at, "--at")
+    steps = timed_steps(sim, args)
     result = sim.run(steps)
     if args.format == "json":
-        sys.stdout.write(json.dumps(result.to_json(at), indent=2, ensure_ascii=False) + "\n")
+        data = result.to_json(at)
+        data["steps"] = [s.model_dump(mode="json", exclude_none=True) for s in steps]
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         names = {key: el.name for key, el in sim.index.by_id.items()}
         sys.stdout.write(simulation_text(result, at, names))
-    return 0
+    final = result.final if at is None else result.state_at(at)
+    met = fail_on_problems(getattr(args, "fail_on", []) or [], sim, final)
+    for message in met:
+        print(f"dr-designer: --fail-on {message}", file=sys.stderr)
+    return _EXIT_FAIL_ON if met else 0
 
 
 def format_duration(seconds: float | None) -> str:
@@ -171,7 +369,26 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(analysis_text(result))
-    return 0
+    conditions = getattr(args, "fail_on", []) or []
+    met: list[str] = []
+    if "mailboxes-lost" in conditions:
+        losing = [e for e in result.entries if e.mailboxes_unavailable]
+        if losing:
+            met.append(
+                f"mailboxes-lost: {len(losing)} failure{'s' if len(losing) != 1 else ''} "
+                f"leave mailboxes unavailable (worst: {' + '.join(losing[0].names)})"
+            )
+    if "targets-missed" in conditions:
+        missing = [e for e in result.entries if e.databases_missing_targets]
+        if missing:
+            met.append(
+                f"targets-missed: {len(missing)} failure{'s' if len(missing) != 1 else ''} "
+                f"leave databases beyond their RPO/RTO target (worst: "
+                f"{' + '.join(missing[0].names)})"
+            )
+    for message in met:
+        print(f"dr-designer: --fail-on {message}", file=sys.stderr)
+    return _EXIT_FAIL_ON if met else 0
 
 
 def analysis_text(result: AnalysisResult) -> str:

@@ -44,6 +44,7 @@ class SpofEntry:
     databases_data_lost: tuple[str, ...]
     users_cut_off: int
     needs_action: bool
+    databases_missing_targets: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,6 +56,7 @@ class SpofEntry:
             "databases_data_lost": list(self.databases_data_lost),
             "users_cut_off": self.users_cut_off,
             "needs_action": self.needs_action,
+            "databases_missing_targets": list(self.databases_missing_targets),
         }
 
 
@@ -105,6 +107,7 @@ def _entry(sim: Simulator, impact: Impact) -> SpofEntry:
         impact.databases_data_lost,
         impact.users_cut_off,
         impact.needs_action,
+        impact.databases_missing_targets,
     )
 
 

@@ -176,6 +176,7 @@ class Simulator:
         unavailable: list[str] = []
         data_lost: list[str] = []
         needs_action = False
+        missing: list[str] = []
         cut_sites: dict[str | None, int] = {}
         for db_id in sorted(run.touched_dbs):
             st = run.db.get(db_id)
@@ -192,6 +193,12 @@ class Simulator:
                 cut_sites[site] = cut_sites.get(site, 0) + mailboxes
             if st.data_lost or (st.rpo or 0.0) > 0.0:
                 data_lost.append(db_id)
+            if self.baseline.states[db_id].meets_targets and not (
+                now
+                and (st.rpo or 0.0) <= self.rpo_target_s
+                and (st.rto or 0.0) <= self.rto_target_s
+            ):
+                missing.append(db_id)
             needs_action = needs_action or st.status == "waiting"
         users = 0
         for site_id, mailboxes in cut_sites.items():
@@ -199,7 +206,9 @@ class Simulator:
             total = sum(self.prep.dbs[d].mailboxes for d in self.prep.dbs_of_user_site[site_id])
             if home is not None and total:
                 users += home.users * mailboxes // total
-        return Impact(ids, lost, tuple(unavailable), tuple(data_lost), users, needs_action)
+        return Impact(
+            ids, lost, tuple(unavailable), tuple(data_lost), users, needs_action, tuple(missing)
+        )
 
     def resolve(self, key: str) -> ElementBase | str:
         """An element by id or unique name; a storage processor as ``ARRAY/SP-A``

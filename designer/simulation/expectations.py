@@ -1,16 +1,21 @@
 """Saved scenarios against their expected outcomes: :func:`compare` (the GUI's *Run all
-scenarios*) and :func:`run_saved_scenarios` (``dr-designer check --scenarios``)."""
+scenarios*), :func:`evaluate` (one scenario's verdict as data: pass or fail, expected,
+actual, the step where it diverged) and :func:`run_saved_scenarios` (``dr-designer check
+--scenarios``)."""
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+from dataclasses import dataclass
+from typing import Any
 
 from designer.domain.design import Design, ExpectedOutcome, SavedScenario
 from designer.simulation.engine import SimulationError, Simulator
 from designer.simulation.results import StepState
 
-__all__ = ["compare", "run_saved_scenarios"]
+__all__ = ["ScenarioOutcome", "compare", "evaluate", "evaluate_all", "run_saved_scenarios"]
 
 
 def compare(expected: ExpectedOutcome | None, state: StepState) -> list[str]:
@@ -39,12 +44,97 @@ def compare(expected: ExpectedOutcome | None, state: StepState) -> list[str]:
     return problems
 
 
-def _run_one(sim: Simulator, scenario: SavedScenario) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class ScenarioOutcome:
+    """One saved scenario's verdict.
+
+    ``diverged_at_step`` is the (1-based) step from which every state misses the
+    expectation (0: it is missed before any step), or the step that could not be run;
+    None when the scenario passes or expects nothing.
+    """
+
+    name: str
+    passed: bool
+    expected: ExpectedOutcome | None
+    actual: dict[str, Any]
+    problems: tuple[str, ...]
+    diverged_at_step: int | None = None
+    diverged_at_s: float | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "result": "pass" if self.passed else "fail",
+            "expected": self.expected.model_dump(mode="json", exclude_none=True)
+            if self.expected is not None
+            else None,
+            "actual": self.actual,
+            "problems": list(self.problems),
+            "diverged_at_step": self.diverged_at_step,
+            "diverged_at_s": self.diverged_at_s,
+            "error": self.error,
+        }
+
+
+def _actual(state: StepState) -> dict[str, Any]:
+    def seconds(value: float) -> float | None:
+        return None if math.isinf(value) else value
+
+    return {
+        "mailboxes_available": state.mailboxes_available,
+        "databases_down": sorted(db.id for db in state.databases if db.state != "active"),
+        "max_rpo_s": seconds(state.max_rpo_s),
+        "max_rto_s": seconds(state.max_rto_s),
+    }
+
+
+def evaluate(sim: Simulator, scenario: SavedScenario) -> ScenarioOutcome:
+    """Run ``scenario`` and judge its final state against its expected outcome."""
     try:
         result = sim.run(scenario, events=False)
     except SimulationError as exc:
-        return [f"cannot run: {exc}"]
-    return compare(scenario.expected, result.final)
+        step = exc.step
+        at = scenario.steps[step - 1].at_s if step and step <= len(scenario.steps) else None
+        return ScenarioOutcome(
+            scenario.name,
+            False,
+            scenario.expected,
+            {},
+            (f"cannot run: {exc}",),
+            step,
+            at,
+            str(exc),
+        )
+    problems = tuple(compare(scenario.expected, result.final))
+    if not problems:
+        return ScenarioOutcome(scenario.name, True, scenario.expected, _actual(result.final), ())
+    # The step from which the expectation is missed for good.
+    states = [result.initial, *result.steps]
+    first = len(states) - 1
+    while first > 0 and compare(scenario.expected, states[first - 1]):
+        first -= 1
+    return ScenarioOutcome(
+        scenario.name,
+        False,
+        scenario.expected,
+        _actual(result.final),
+        problems,
+        first,
+        states[first].t if first else 0.0,
+    )
+
+
+def evaluate_all(design: Design) -> list[ScenarioOutcome]:
+    """Every saved scenario of ``design``, judged."""
+    if not design.scenarios:
+        return []
+    sim = Simulator(design)
+    return [evaluate(sim, scenario) for scenario in design.scenarios]
+
+
+def _run_one(sim: Simulator, scenario: SavedScenario) -> list[str]:
+    return list(evaluate(sim, scenario).problems)
 
 
 def run_saved_scenarios(design: Design, args: argparse.Namespace) -> int:

@@ -129,7 +129,14 @@ class Impact:
     databases_data_lost: tuple[str, ...]
     users_cut_off: int
     needs_action: bool
+    #: Databases that met the RPO/RTO targets before and miss them now.
+    databases_missing_targets: tuple[str, ...] = ()
 
     @property
     def harmful(self) -> bool:
-        return bool(self.mailboxes_lost or self.databases_data_lost or self.users_cut_off)
+        return bool(
+            self.mailboxes_lost
+            or self.databases_data_lost
+            or self.users_cut_off
+            or self.databases_missing_targets
+        )
