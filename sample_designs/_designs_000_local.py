@@ -116,7 +116,17 @@ def standalone_vm_ha() -> Design:
                     expected=ExpectedOutcome(
                         mailboxes_available=1500, databases_down=[], max_rpo_s=0.0, max_rto_s=300.0
                     ),
-                )
+                ),
+                scenario(
+                    "Guest OS failure: VM monitoring resets CHI-EX01",
+                    "000 §4.1: a guest OS failure 'can be detected by vSphere HA and the "
+                    "affected virtual machine can be restarted'; VM monitoring resets it on "
+                    "its host within four minutes",
+                    then=[(0.0, "guest_os_failure", ex)],
+                    expected=ExpectedOutcome(
+                        mailboxes_available=1500, databases_down=[], max_rpo_s=0.0, max_rto_s=240.0
+                    ),
+                ),
             ]
         }
     )

@@ -356,6 +356,20 @@ def cx4_srm_mirrorview_s() -> Design:
                     then=[(3600.0, "fail", phl), (4200.0, "run_recovery_plan", "rp-phl")],
                     expected=ExpectedOutcome(mailboxes_available=6000, max_rpo_s=3600.0),
                 ),
+                scenario(
+                    "Mirror link back, not yet synchronised, then Philadelphia lost",
+                    "002: recovery policy Manual, 'so that synchronization does not start "
+                    "until you are ready for it': the link is back after an hour, nobody "
+                    "starts the synchronisation, and Philadelphia is lost an hour later: "
+                    "the secondaries still stand at the fracture, two hours of writes are lost",
+                    link,
+                    then=[
+                        (3600.0, "restore", link),
+                        (7200.0, "fail", phl),
+                        (7800.0, "run_recovery_plan", "rp-phl"),
+                    ],
+                    expected=ExpectedOutcome(mailboxes_available=6000, max_rpo_s=7200.0),
+                ),
             ]
         }
     )

@@ -331,13 +331,14 @@ def scenario(
 ) -> SavedScenario:
     """A saved what-if scenario: ``targets`` fail together at time 0, then ``then``.
 
-    ``then`` holds (seconds, action, target) with action "fail", "restore", "corrupt" or
-    an administrator action of the simulator ("run_recovery_plan", "switchover", …).
+    ``then`` holds (seconds, action, target) with action "fail", "restore", "corrupt",
+    "guest_os_failure" or an administrator action of the simulator ("run_recovery_plan",
+    "switchover", …).
     ``expected`` is what the source says the outcome is ("Run all scenarios" checks it).
     """
     steps = [ScenarioStep(at_s=0.0, action="fail", target=t) for t in targets]
     for at_s, action, target in then:
-        if action in ("fail", "restore", "corrupt"):
+        if action in ("fail", "restore", "corrupt", "guest_os_failure"):
             steps.append(ScenarioStep(at_s=at_s, action=action, target=target))  # type: ignore[arg-type]
         else:
             steps.append(

@@ -819,8 +819,12 @@ class Simulator:
                         point, run.mirror_behind.get(mirror_id, point)
                     )
                 returned.append(mirror_id)
+        handled: set[str] = set()
         for mirror_id in returned:
             group = group_of(prep, mirror_id)
+            if group_target(prep, mirror_id) in handled:
+                continue
+            handled.add(group_target(prep, mirror_id))
             if any(m in run.mirror_down_since for m in group):
                 continue  # the group synchronises once all its links are back
             if manual_policy(prep, mirror_id):
