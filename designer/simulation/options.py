@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from designer.domain.elements import MailboxDatabase
@@ -131,6 +132,8 @@ def _action(run: Run, name: str, target: str, label: str, since: float, **extra:
 
 def _lost(w: World, vm: str, db_id: str) -> str | None:
     """What the copy of ``db_id`` on ``vm`` lost of its storage, if anything."""
+    if not w.copy_lost and not w.logs_lost:
+        return None
     if (vm, db_id) in w.copy_lost or (vm, "*") in w.copy_lost:
         return "database"
     if (vm, db_id) in w.logs_lost or (vm, "*") in w.logs_lost:
@@ -458,13 +461,6 @@ def _lagged(
     if taken is None:
         corrupted = db.id in run.corrupted
         since = run.corrupted[db.id] if corrupted else t + tm_detect(prep)
-        points = (
-            (f"latest clean point, just before {what} ({clock(latest)})", latest),
-            (f"one hour before {what} ({clock(latest - 3600)})", latest - 3600)
-            if latest - 3600 > earliest
-            else (f"start of the lag window ({clock(earliest)})", earliest),
-            (f"no replay: where the copy stands ({clock(earliest)})", earliest),
-        )
         return Option(
             vm,
             at + tm["lagged_copy_activation_s"],
@@ -478,7 +474,7 @@ def _lagged(
                 db.id,
                 f"activate the lagged copy of mailbox database {db.name}",
                 since,
-                points=points,
+                points=_lag_points(what, latest, earliest),
             ),
         )
     point = run.recovery_points.get(db.id, latest)
@@ -500,6 +496,18 @@ def _lagged(
         "at 000 Table 1's replay rate, an assumption)"
     )
     return Option(vm, ready, rpo, "lagged_activation", text, "000 §5.2; 000 Table 1")
+
+
+@lru_cache(maxsize=256)
+def _lag_points(what: str, latest: float, earliest: float) -> tuple[tuple[str, float], ...]:
+    """The recovery points a GUI offers for a lagged copy (labels on the scenario's clock)."""
+    return (
+        (f"latest clean point, just before {what} ({clock(latest)})", latest),
+        (f"one hour before {what} ({clock(latest - 3600)})", latest - 3600)
+        if latest - 3600 > earliest
+        else (f"start of the lag window ({clock(earliest)})", earliest),
+        (f"no replay: where the copy stands ({clock(earliest)})", earliest),
+    )
 
 
 def tm_detect(prep: Prepared) -> float:
