@@ -10,12 +10,28 @@ from __future__ import annotations
 from functools import cached_property
 from weakref import WeakKeyDictionary
 
-from designer.domain.elements import MailboxDatabase, VirtualDisk
-from designer.domain.enums import DiskPurpose
+from designer.domain.elements import MailboxDatabase, VirtualDisk, VirtualMachine
+from designer.domain.enums import DiskPurpose, VmRole
 from designer.domain.index import DesignIndex
 from designer.rules.context import RuleContext
 
-__all__ = ["ExchangeFacts", "exchange_facts"]
+__all__ = ["EXCHANGE_ROLES", "ExchangeFacts", "exchange_facts", "is_exchange"]
+
+#: The roles of Exchange servers (the other roles of a VM are infrastructure).
+EXCHANGE_ROLES = frozenset(
+    {
+        VmRole.MAILBOX,
+        VmRole.CLIENT_ACCESS,
+        VmRole.HUB_TRANSPORT,
+        VmRole.EDGE_TRANSPORT,
+        VmRole.UNIFIED_MESSAGING,
+    }
+)
+
+
+def is_exchange(vm: VirtualMachine) -> bool:
+    """A VM running Exchange: it has an Exchange version or an Exchange role."""
+    return vm.exchange_version is not None or bool(EXCHANGE_ROLES.intersection(vm.roles))
 
 
 class ExchangeFacts:

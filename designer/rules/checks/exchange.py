@@ -21,7 +21,7 @@ from designer.domain.elements import (
 )
 from designer.domain.enums import Exchange2007Kind, VmRole
 from designer.rules.checks._dag_facts import dag_facts
-from designer.rules.checks._exchange_facts import exchange_facts
+from designer.rules.checks._exchange_facts import exchange_facts, is_exchange
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
 from designer.rules.registry import rule
@@ -34,24 +34,10 @@ __all__ = [
     "stretched_exchange2007_cluster",
 ]
 
-_EXCHANGE_ROLES = frozenset(
-    {
-        VmRole.MAILBOX,
-        VmRole.CLIENT_ACCESS,
-        VmRole.HUB_TRANSPORT,
-        VmRole.EDGE_TRANSPORT,
-        VmRole.UNIFIED_MESSAGING,
-    }
-)
-
-
-def _is_exchange(vm: VirtualMachine) -> bool:
-    return vm.exchange_version is not None or bool(_EXCHANGE_ROLES.intersection(vm.roles))
-
 
 def _domain_joined_exchange(vm: VirtualMachine) -> bool:
     """An Exchange server in the Windows domain (Edge Transport alone is not)."""
-    return _is_exchange(vm) and set(vm.roles) != {VmRole.EDGE_TRANSPORT}
+    return is_exchange(vm) and set(vm.roles) != {VmRole.EDGE_TRANSPORT}
 
 
 @rule(

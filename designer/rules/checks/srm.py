@@ -36,6 +36,7 @@ from designer.domain.enums import (
     VmRole,
 )
 from designer.domain.index import DesignIndex
+from designer.rules.checks._exchange_facts import is_exchange
 from designer.rules.checks._replication import (
     listing,
     mirror_ends,
@@ -576,22 +577,7 @@ def recovery_plan_missing_exchange_steps(ctx: RuleContext) -> Iterator[Finding]:
 
 def _is_exchange_server(index: DesignIndex, vm: VirtualMachine) -> bool:
     """A VM running Exchange: an Exchange version, an Exchange role or a database."""
-    return (
-        vm.exchange_version is not None
-        or any(role in _EXCHANGE_ROLES for role in vm.roles)
-        or _is_mailbox_server(index, vm)
-    )
-
-
-_EXCHANGE_ROLES = frozenset(
-    {
-        VmRole.MAILBOX,
-        VmRole.CLIENT_ACCESS,
-        VmRole.HUB_TRANSPORT,
-        VmRole.EDGE_TRANSPORT,
-        VmRole.UNIFIED_MESSAGING,
-    }
-)
+    return is_exchange(vm) or _is_mailbox_server(index, vm)
 
 
 @rule(
