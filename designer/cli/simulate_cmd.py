@@ -48,6 +48,25 @@ __all__ = [
     "timed_steps",
 ]
 
+SIMULATE_DESCRIPTION = """\
+Run a timed scenario: the same steps as the designer window and saved scenarios, each
+at @TIME (seconds, or 2h, 45m, 1h30m; 0 when left out), for example
+
+  --fail wan-1@0 --restore wan-1@1h --fail site-bos@2h --action run_recovery_plan:rp-1
+  --corrupt DB01@60 --action activate_lagged_copy:DB01@10m --recovery-point DB01=30s
+  --fail-guest MBX01@5m --degrade wan-1:latency=20ms,bandwidth=10Mbps@0
+
+An administrator action without a time runs as soon as it is possible. The state is
+reported at --at TIME (default: once everything has settled)."""
+
+EXIT_CODES = """\
+exit codes:
+  0  done, no --fail-on condition met
+  1  a --fail-on condition was met (mailboxes lost, or a database beyond its target)
+  2  the design cannot be read, an element is unknown, or an option is wrong
+  3  internal error (a bug)
+  4  the output cannot be written"""
+
 #: ``--fail-on`` conditions (exit code 1 when met).
 FAIL_ON = ("mailboxes-lost", "targets-missed")
 
@@ -115,7 +134,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p = subparsers.add_parser(
         "simulate",
         help="fail elements at given times and show what happens",
-        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+        description=SIMULATE_DESCRIPTION,
+        epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file")
@@ -125,7 +145,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_fail_on_option(p)
     p.set_defaults(func=cmd_simulate)
 
-    p = subparsers.add_parser("analyze", help="rank single points of failure (N-1, N-2)")
+    p = subparsers.add_parser(
+        "analyze",
+        help="rank single points of failure (N-1, N-2)",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("file")
     p.add_argument("--depth", type=int, choices=(1, 2), default=1)
     p.add_argument("--max-pairs", type=int, default=20_000, help="cap on pairs at depth 2")
@@ -356,7 +381,12 @@ def simulation_text(
     lines.append(f"Mailboxes: {mailboxes['available']:,} of {mailboxes['total']:,} available")
     if data["actions_available"]:
         lines.append("Actions available:")
-        lines.extend(f"  {a['key']}  ({a['label']})" for a in data["actions_available"])
+        lines.extend(
+            f"  {a['key']}  ({a['label']}"
+            + (f"; possible from {format_duration(a['since_s'])}" if a["since_s"] else "")
+            + ")"
+            for a in data["actions_available"]
+        )
     return "\n".join(lines) + "\n"
 
 
