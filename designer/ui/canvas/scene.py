@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QPainter, QPen
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from designer.document.events import (
     DesignReplaced,
@@ -107,6 +107,8 @@ class DesignScene(QGraphicsScene):
         self.detail_visible = True
         self.show_grid = True
         self.grid_size = 10.0
+        #: Items drawn over the design that outlive a rebuild (the simulation overlay).
+        self._kept: list[QGraphicsItem] = []
         self.setBackgroundBrush(self.theme.background)
         session.document_changed.connect(self._on_event)
         session.findings_changed.connect(self.refresh_markers)
@@ -168,6 +170,12 @@ class DesignScene(QGraphicsScene):
         return None
 
     # -- building --------------------------------------------------------------------
+    def keep_across_rebuilds(self, item: QGraphicsItem) -> None:
+        """Add ``item`` (not part of the design, e.g. the simulation overlay) so that a
+        rebuild, which clears the scene and so deletes its items, leaves it in place."""
+        self._kept.append(item)
+        self.addItem(item)
+
     def rebuild(self) -> None:
         """Drop every item and build the scene for the current design (a load)."""
         # Tens of thousands of new wrappers would each trigger the cyclic GC, which then
@@ -181,7 +189,11 @@ class DesignScene(QGraphicsScene):
                 gc.enable()
 
     def _rebuild(self) -> None:
+        for item in self._kept:  # clear() deletes what it finds: take these out first
+            self.removeItem(item)
         self.clear()
+        for item in self._kept:
+            self.addItem(item)
         self.nodes.clear()
         self.edges.clear()
         self._edges_at.clear()

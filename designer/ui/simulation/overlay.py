@@ -98,7 +98,7 @@ class SimulationOverlay(QGraphicsObject):
         self._font.setPointSizeF(8.5)
         self._bold = QFont(self._font)
         self._bold.setBold(True)
-        scene.addItem(self)
+        scene.keep_across_rebuilds(self)  # a design opened later must not delete it
         scene.sceneRectChanged.connect(self._update_bounds)
         controller.time_changed.connect(self.refresh)
         controller.result_changed.connect(self.refresh)

@@ -1,0 +1,136 @@
+"""The user's door to the GUI, for tests: ``dr-designer gui [FILE]`` run in-process.
+
+:func:`console_main` is the function the installed ``dr-designer`` console script
+calls (read from the package's entry-point metadata, so it follows pyproject.toml).
+The ``launch`` fixture runs it with a command line, exactly as a user's shell would,
+except that the blocking ``QApplication.exec()`` at its end returns at once: the test's
+own event loop (pytest-qt) then drives the window with real key and mouse events.
+
+Every launch gets its own settings, recovery folder and log folder: ``HOME``, the XDG
+folders and ``DR_DESIGNER_LOG_DIR`` point into the test's tmp_path, and QSettings'
+user path is redirected there (Qt reads it once per process otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+from designer.ui.main_window import MainWindow
+
+__all__ = ["console_main", "launch", "no_modal_dialogs"]
+
+
+def console_main() -> Callable[..., int]:
+    """The function behind the ``dr-designer`` console script."""
+    (script,) = entry_points(group="console_scripts", name="dr-designer")
+    function: Callable[..., int] = script.load()
+    return function
+
+
+class Launcher:
+    """Runs ``dr-designer ARGS`` in this process and hands back the window it opened."""
+
+    def __init__(self, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+        self.qtbot = qtbot
+        self.home = tmp_path / "home"
+        self.home.mkdir(exist_ok=True)
+        for name, sub in (
+            ("HOME", ""),
+            ("XDG_CONFIG_HOME", ".config"),
+            ("XDG_DATA_HOME", ".local/share"),
+            ("XDG_STATE_HOME", ".local/state"),
+            ("XDG_CACHE_HOME", ".cache"),
+        ):
+            monkeypatch.setenv(name, str(self.home / sub))
+        self.log_dir = tmp_path / "logs"
+        monkeypatch.setenv("DR_DESIGNER_LOG_DIR", str(self.log_dir))
+        QSettings.setPath(
+            QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(self.home / ".config")
+        )
+        self.exit_codes: list[int] = []
+        self._opened: list[MainWindow] = []
+        self._before: list[object] = []
+        self._driver: Callable[[MainWindow], None] | None = None
+        real_exec = QApplication.exec
+
+        def exec_returns_at_once(*_args: object) -> int:
+            # Keep the window main() opened alive (its local reference is gone once it
+            # returns) and let the test's event loop run it instead.
+            for widget in QApplication.topLevelWidgets():
+                if isinstance(widget, MainWindow) and not any(widget is w for w in self._before):
+                    self._opened.append(widget)
+            driver, self._driver = self._driver, None
+            if driver is None:
+                return 0
+            window = self._opened[-1]
+            QTimer.singleShot(0, lambda: driver(window))
+            return int(real_exec())
+
+        monkeypatch.setattr(QApplication, "exec", staticmethod(exec_returns_at_once))
+
+    def __call__(self, *args: str | Path) -> MainWindow:
+        """``dr-designer gui ARGS``: the window, shown, exposed and active."""
+        return self.run("gui", *args)
+
+    def with_event_loop(self, driver: Callable[[MainWindow], None], *args: str | Path) -> int:
+        """``dr-designer gui ARGS`` with its real ``exec()``: ``driver(window)`` runs from
+        the event loop (it must close the window); returns the command's exit code."""
+        self._driver = driver
+        self._before = list(QApplication.topLevelWidgets())
+        try:
+            return console_main()(["gui", *map(str, args)])
+        finally:
+            self._before = []
+
+    def run(self, *args: str | Path) -> MainWindow:
+        before = len(self._opened)
+        self._before = list(QApplication.topLevelWidgets())  # held: ids get reused
+        code = console_main()([str(a) for a in args])
+        self._before = []
+        self.exit_codes.append(code)
+        assert code == 0, f"dr-designer {' '.join(map(str, args))} exited {code}"
+        assert len(self._opened) == before + 1, "the command opened no window"
+        window = self._opened[-1]
+        self.qtbot.addWidget(window)
+        self.qtbot.waitExposed(window)
+        window.activateWindow()
+        QApplication.processEvents()  # the docks settle and resize the canvas
+        return window
+
+
+@pytest.fixture
+def launch(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Launcher]:  # type: ignore[no-untyped-def]
+    yield Launcher(qtbot, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """No real modal dialog may ever block the suite.
+
+    QMessageBox's static helpers and QInputDialog.getText are replaced by recorders
+    that answer at once (a "save changes?" question is answered Discard). A test that
+    wants other answers patches them again itself. Returns what was shown.
+    """
+    shown: list[tuple[str, str]] = []
+
+    def record(kind: str, answer: object):  # type: ignore[no-untyped-def]
+        def show(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+            shown.append((kind, str(text)))
+            return answer
+
+        return staticmethod(show)
+
+    ok = QMessageBox.StandardButton.Ok
+    for name in ("critical", "warning", "information"):
+        monkeypatch.setattr(QMessageBox, name, record(name, ok))
+    monkeypatch.setattr(
+        QMessageBox, "question", record("question", QMessageBox.StandardButton.Discard)
+    )
+    monkeypatch.setattr(QInputDialog, "getText", record("getText", ("", False)))
+    return shown
