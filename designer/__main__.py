@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from designer.cli.main import main
+from designer.entry import main
 
 raise SystemExit(main())

@@ -19,6 +19,7 @@ def test_import_contracts_hold() -> None:
     assert re.search(r"Contracts: \d+ kept, 0 broken", run.stdout), run.stdout
     # The simulator's helpers do not import the engine back (no import circle).
     assert "Simulator helpers take the prepared design" in run.stdout
+    assert "The GUI and the command line do not import each other KEPT" in run.stdout
 
 
 def test_core_imports_without_qt() -> None:

@@ -27,8 +27,8 @@ from types import ModuleType
 
 import pytest
 
-from designer.cli.main import main as cli_main
 from designer.domain import Design, DesignIndex, LayoutEntry, structural_errors
+from designer.entry import main as cli_main
 from designer.persistence import dumps, load, loads
 from designer.rules import check
 from designer.rules.finding import INTERNAL_ERROR_CODE, STALE_WAIVER_CODE

@@ -1,21 +1,24 @@
 """Vendor data from ``resources/catalog``: limits and timings, each with its source.
 
 Nothing here is a literal from a document: the figures live in the JSON files beside
-their citation, and this module only reads and types them.
+their citation, and this module only reads and types them. The files ship inside the
+package (:mod:`designer.bundled`); one that is missing or unreadable raises
+:class:`CatalogError` — a broken installation, which the rule engine lets through
+instead of turning it into findings about the design.
 """
 
 from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
+from designer.bundled import MissingDataError, read_bytes
 from designer.domain.enums import ArrayModel, MirrorMode
 
 __all__ = [
+    "CatalogError",
     "MirrorLimits",
-    "catalog_dir",
     "clariion",
     "edge",
     "limits",
@@ -25,20 +28,26 @@ __all__ = [
 ]
 
 
-def catalog_dir() -> Path:
-    """The folder of catalog files: ``resources/catalog`` of the checkout or the install."""
-    here = Path(__file__).resolve()
-    for base in (here.parents[2], here.parents[1]):
-        candidate = base / "resources" / "catalog"
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("resources/catalog not found next to the designer package")
+class CatalogError(MissingDataError):
+    """A catalog file is missing or unreadable: the installation is broken."""
+
+
+def _where(name: str) -> str:
+    return f"designer/resources/catalog/{name}"
 
 
 @cache
 def _read(name: str) -> dict[str, Any]:
-    with open(catalog_dir() / name, encoding="utf-8") as handle:
-        data: dict[str, Any] = json.load(handle)
+    try:
+        raw = read_bytes("rule catalog", "catalog", name)
+    except MissingDataError as exc:
+        raise CatalogError("rule catalog", exc.name) from None
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise CatalogError("rule catalog", _where(name), f"is damaged ({exc})") from None
+    if not isinstance(data, dict):
+        raise CatalogError("rule catalog", _where(name), "is damaged (not a JSON object)")
     return data
 
 

@@ -1,69 +1,109 @@
-"""``dr-designer``: the command line. Runs headless; only ``gui`` and ``export`` load Qt.
-
-Exit codes: 0 fine, 1 the design has error findings, 2 the input cannot be used.
+"""The headless commands of ``dr-designer``: check, rules, rule, schema, simulate,
+analyze, install-desktop, completion. :func:`run` takes the parsed command line
+(:mod:`designer.cli.parser`); :mod:`designer.entry` calls it and maps errors to exit
+codes. Each command imports what it uses when it runs: ``check`` loads the model and
+the rules, not the simulator, networkx or Qt.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from designer.domain.design import Design
-from designer.domain.errors import DesignError
-from designer.persistence import LoadError, envelope_schema, load
-from designer.rules.engine import check, load_all_rules
+from designer.cli.parser import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    STDIN,
+    UsageError,
+    build_parser,
+)
 
-__all__ = ["CliError", "main"]
+if TYPE_CHECKING:
+    from designer.domain.design import Design
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+__all__ = ["CliError", "read_design", "rules_markdown", "run"]
 
 
-class CliError(Exception):
+class CliError(UsageError):
     """A usage problem reported as one line on stderr with exit code 2."""
 
 
-def _load(path: str) -> Design:
-    return load(path)
+def read_design(name: str) -> Design:
+    """The design in file ``name``, or on standard input for ``-``."""
+    from designer.persistence import MAX_FILE_BYTES, load, loads
+
+    if name == STDIN:
+        return loads(sys.stdin.buffer.read(MAX_FILE_BYTES + 1), where="<stdin>")
+    return load(name)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the headless command ``args.command``; its exit code."""
+    command: Callable[[argparse.Namespace], int] = COMMANDS[args.command]
+    return command(args)
 
 
 # -- commands ---------------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace) -> int:
-    from designer.cli.output import findings_json, findings_sarif, findings_text
+    from designer.cli.output import (
+        STDIN_NAME,
+        FileResult,
+        findings_json,
+        findings_sarif,
+        findings_text,
+    )
+    from designer.persistence import LoadError
+    from designer.rules.engine import check
 
-    design = _load(args.file)
-    result = check(design)
-    scenarios_hook = getattr(args, "scenarios", False)
-    if scenarios_hook and args.format in ("json", "sarif"):
-        # The verdicts go into the document itself (issue 14), not only to stderr.
-        from designer.simulation.expectations import evaluate_all
+    if args.files.count(STDIN) > 1:
+        raise CliError("standard input (-) can be read only once")
+    results: list[FileResult] = []
+    code = EXIT_OK
+    # With --scenarios, JSON and SARIF carry each saved scenario's verdict in the
+    # document itself; text prints them after the findings.
+    verdicts_inside = args.scenarios and args.format in ("json", "sarif")
+    for name in args.files:
+        try:
+            design = read_design(name)
+        except LoadError as exc:  # report it, check the other files
+            log.info("bad input: %s", exc, extra={"file_only": True})
+            print(f"dr-designer: {exc}", file=sys.stderr)
+            code = EXIT_BAD_INPUT
+            continue
+        shown = STDIN_NAME if name == STDIN else name
+        outcomes = None
+        if verdicts_inside:
+            from designer.simulation.expectations import evaluate_all
 
-        outcomes = evaluate_all(design)
-        if args.format == "json":
-            sys.stdout.write(findings_json(result, scenarios=outcomes))
-        else:
-            sys.stdout.write(findings_sarif(result, file=args.file, scenarios=outcomes))
-        failed = any(not o.passed for o in outcomes)
-        return EXIT_FINDINGS if result.has_errors or failed else EXIT_OK
+            outcomes = evaluate_all(design)
+        results.append(FileResult(shown, design, check(design), outcomes))
     if args.format == "json":
-        sys.stdout.write(findings_json(result))
+        sys.stdout.write(findings_json(results))
     elif args.format == "sarif":
-        sys.stdout.write(findings_sarif(result, file=args.file))
+        sys.stdout.write(findings_sarif(results))
     else:
-        sys.stdout.write(findings_text(design, result, file=args.file))
-    code = EXIT_FINDINGS if result.has_errors else EXIT_OK
-    if scenarios_hook:
-        runner: Callable[[Design, argparse.Namespace], int] = importlib.import_module(
-            "designer.simulation.expectations"
-        ).run_saved_scenarios
-        code = max(code, runner(design, args))
+        sys.stdout.write(findings_text(results))
+    if any(r.result.has_errors for r in results):
+        code = max(code, EXIT_FINDINGS)
+    if any(not o.passed for r in results for o in r.scenarios or []):
+        code = max(code, EXIT_FINDINGS)
+    if args.scenarios and not verdicts_inside:
+        from designer.simulation.expectations import run_saved_scenarios
+
+        for r in results:
+            if len(results) > 1:
+                print(f"{r.file}:")
+            code = max(code, run_saved_scenarios(r.design, args))
     return code
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    from designer.rules.engine import load_all_rules
+
     rules = load_all_rules()
     if args.format == "json":
         data = [
@@ -88,6 +128,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 def rules_markdown() -> str:
     """The catalogue as a Markdown page (docs/rules.md is generated from it)."""
+    from designer.rules.engine import load_all_rules
+
     rules = sorted(load_all_rules().values(), key=lambda r: (r.family, r.code))
     lines = [
         "# Rule catalogue",
@@ -111,6 +153,8 @@ def rules_markdown() -> str:
 
 
 def cmd_rule(args: argparse.Namespace) -> int:
+    from designer.rules.engine import load_all_rules
+
     rules = load_all_rules()
     code = args.code.upper()
     if code not in rules:
@@ -121,97 +165,56 @@ def cmd_rule(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from designer.persistence import envelope_schema
+
     sys.stdout.write(json.dumps(envelope_schema(), indent=2, sort_keys=True) + "\n")
     return EXIT_OK
 
 
-def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:
-    """A command implemented in another module (the simulator, or Qt for gui/export)."""
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from designer.cli.simulate_cmd import cmd_simulate as simulate
 
-    def run(args: argparse.Namespace) -> int:
-        command: Callable[[argparse.Namespace], int] = getattr(
-            importlib.import_module(module), function
-        )
-        return command(args)
-
-    return run
+    return simulate(args)
 
 
-# -- parser -----------------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="dr-designer",
-        description="Design, check and simulate Exchange disaster recovery on VMware.",
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from designer.cli.simulate_cmd import cmd_analyze as analyze
 
-    p = sub.add_parser("check", help="check a design against the rule catalogue")
-    p.add_argument("file")
-    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
-    p.add_argument(
-        "--scenarios", action="store_true", help="also re-run the design's saved scenarios"
-    )
-    p.set_defaults(func=cmd_check)
-
-    p = sub.add_parser("rules", help="list the rule catalogue")
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    p.set_defaults(func=cmd_rules)
-
-    p = sub.add_parser("rule", help="explain one rule")
-    p.add_argument("code")
-    p.set_defaults(func=cmd_rule)
-
-    p = sub.add_parser("schema", help="print the JSON Schema of design files")
-    p.set_defaults(func=cmd_schema)
-
-    for extra in _EXTRA_COMMANDS:
-        extra(sub)
-
-    p = sub.add_parser("gui", help="open the designer window (the default)")
-    p.add_argument("file", nargs="?")
-    p.set_defaults(func=_lazy("designer.ui.app", "run_gui"))
-    return parser
+    return analyze(args)
 
 
-#: Hooks that add subcommands (simulate, analyze, export); each takes the subparsers.
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+def cmd_install_desktop(args: argparse.Namespace) -> int:
+    from designer.cli.desktop import install_desktop
+
+    return install_desktop(args)
 
 
-def _register_optional_commands() -> None:
-    for module in ("designer.cli.simulate_cmd", "designer.cli.export_cmd"):
-        try:
-            hook = importlib.import_module(module).add_parser
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        if hook not in _EXTRA_COMMANDS:
-            _EXTRA_COMMANDS.append(hook)
+def cmd_completion(args: argparse.Namespace) -> int:
+    """Print the shell's completion script (shtab), with file completion for FILE."""
+    import shtab
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    _register_optional_commands()
     parser = build_parser()
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
-    if args.command is None:
-        args = parser.parse_args(["gui"])
-    try:
-        return int(args.func(args))
-    except LoadError as exc:
-        print(f"dr-designer: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except (CliError, DesignError) as exc:
-        print(f"dr-designer: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except BrokenPipeError:
-        return EXIT_OK
-    except KeyboardInterrupt:
-        return 130
+    _complete_files(parser, shtab.FILE)
+    sys.stdout.write(shtab.complete(parser, shell=args.shell))
+    return EXIT_OK
 
 
-def _path(value: str) -> Path:
-    return Path(value)
+def _complete_files(parser: argparse.ArgumentParser, files: object) -> None:
+    for action in parser._actions:
+        if action.dest in ("file", "files", "output", "log_file", "prefix"):
+            action.complete = files  # type: ignore[attr-defined]
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _complete_files(sub, files)
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": cmd_check,
+    "rules": cmd_rules,
+    "rule": cmd_rule,
+    "schema": cmd_schema,
+    "simulate": cmd_simulate,
+    "analyze": cmd_analyze,
+    "install-desktop": cmd_install_desktop,
+    "completion": cmd_completion,
+}

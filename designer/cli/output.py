@@ -1,9 +1,12 @@
-"""Formatting of check results: text, JSON and SARIF 2.1.0."""
+"""Formatting of check results: text, JSON and SARIF 2.1.0, for one or several files."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from designer.domain.design import Design, Severity
 from designer.domain.index import DesignIndex
@@ -13,53 +16,105 @@ from designer.rules.registry import RULES
 if TYPE_CHECKING:
     from designer.simulation.expectations import ScenarioOutcome
 
-__all__ = ["findings_json", "findings_sarif", "findings_text"]
+__all__ = [
+    "SCENARIO_RULE",
+    "FileResult",
+    "artifact_uri",
+    "findings_json",
+    "findings_sarif",
+    "findings_text",
+    "rules_page_uri",
+]
+
+#: How check names standard input in its output.
+STDIN_NAME = "<stdin>"
 
 
-def findings_text(design: Design, result: CheckResult, *, file: str) -> str:
-    index = DesignIndex(design)
-    lines: list[str] = []
-    for finding in result.active:
-        names = ", ".join(
-            f"{el.label} {el.name}" if (el := index.get(e)) else e for e in finding.elements
-        )
-        where = f" [{names}]" if names else ""
-        lines.append(f"{file}: {finding.severity.value} {finding.code}: {finding.message}{where}")
-    waived = len(result.findings) - len(result.active)
-    counts = result.summary()
+@dataclass(frozen=True)
+class FileResult:
+    """One checked file: its name as given, its design, its findings and (``check
+    --scenarios`` in JSON or SARIF) its saved scenarios' verdicts."""
+
+    file: str
+    design: Design
+    result: CheckResult
+    scenarios: list[ScenarioOutcome] | None = None
+
+
+def _counts(counts: dict[str, int], waived: int) -> str:
     tail = f", {waived} waived" if waived else ""
-    lines.append(
-        f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info{tail}"
-    )
+    return f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info{tail}"
+
+
+def findings_text(results: list[FileResult]) -> str:
+    """One line per finding (``FILE: severity CODE: message [elements]``), then the
+    counts; with several files, the counts per file and in total."""
+    lines: list[str] = []
+    totals = {s.value: 0 for s in Severity}
+    waived_total = 0
+    for item in results:
+        index = DesignIndex(item.design)
+        for finding in item.result.active:
+            names = ", ".join(
+                f"{el.label} {el.name}" if (el := index.get(e)) else e for e in finding.elements
+            )
+            where = f" [{names}]" if names else ""
+            lines.append(
+                f"{item.file}: {finding.severity.value} {finding.code}: {finding.message}{where}"
+            )
+        waived = len(item.result.findings) - len(item.result.active)
+        counts = item.result.summary()
+        if len(results) > 1:
+            lines.append(f"{item.file}: {_counts(counts, waived)}")
+        for key, value in counts.items():
+            totals[key] += value
+        waived_total += waived
+    prefix = f"{len(results)} files: " if len(results) > 1 else ""
+    lines.append(prefix + _counts(totals, waived_total))
     return "\n".join(lines) + "\n"
 
 
-def findings_json(result: CheckResult, scenarios: list[ScenarioOutcome] | None = None) -> str:
-    """The findings as JSON; with ``check --scenarios``, each saved scenario's verdict."""
+def _file_json(item: FileResult) -> dict[str, Any]:
+    result = item.result
     data: dict[str, Any] = {
+        "file": item.file,
         "findings": [f.to_json() for f in result.active],
         "waived": [{**f.to_json(), "reason": f.waiver_reason} for f in result.findings if f.waived],
         "summary": result.summary(),
     }
-    if scenarios is not None:
-        data["scenarios"] = [o.to_json() for o in scenarios]
+    if item.scenarios is not None:  # check --scenarios: the verdicts in the document
+        data["scenarios"] = [o.to_json() for o in item.scenarios]
         data["scenario_summary"] = {
-            "passed": sum(o.passed for o in scenarios),
-            "failed": sum(not o.passed for o in scenarios),
+            "passed": sum(o.passed for o in item.scenarios),
+            "failed": sum(not o.passed for o in item.scenarios),
         }
+    return data
+
+
+def findings_json(results: list[FileResult]) -> str:
+    """One file: ``{file, findings, waived, summary}`` (with ``--scenarios`` also
+    ``scenarios`` and ``scenario_summary``). Several: ``{files: [that per file],
+    summary}`` with the summary added up."""
+    if len(results) == 1:
+        data: dict[str, Any] = _file_json(results[0])
+    else:
+        totals = {s.value: 0 for s in Severity}
+        for item in results:
+            for key, value in item.result.summary().items():
+                totals[key] += value
+        data = {"files": [_file_json(item) for item in results], "summary": totals}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
-
 #: The SARIF rule of saved-scenario verdicts (``check --scenarios --format sarif``).
 SCENARIO_RULE = "SCENARIO"
 
 
-def _scenario_results(scenarios: list[ScenarioOutcome], file: str, index: int) -> list[Any]:
+def _scenario_results(item: FileResult, index: int) -> list[Any]:
     results = []
-    for outcome in scenarios:
+    for outcome in item.scenarios or []:
         where = (
             f" (diverged at step {outcome.diverged_at_step}, {outcome.diverged_at_s:g} s)"
             if outcome.diverged_at_step is not None and outcome.diverged_at_s is not None
@@ -71,6 +126,8 @@ def _scenario_results(scenarios: list[ScenarioOutcome], file: str, index: int) -
             else f"scenario {outcome.name}: {'; '.join(outcome.problems)}{where}"
         )
         data = outcome.to_json()
+        location = _location(item.file, ())
+        location["logicalLocations"] = [{"name": outcome.name, "kind": "scenario"}]
         results.append(
             {
                 "ruleId": SCENARIO_RULE,
@@ -78,12 +135,7 @@ def _scenario_results(scenarios: list[ScenarioOutcome], file: str, index: int) -
                 "kind": "pass" if outcome.passed else "fail",
                 "level": "none" if outcome.passed else "error",
                 "message": {"text": text},
-                "locations": [
-                    {
-                        "physicalLocation": {"artifactLocation": {"uri": file}},
-                        "logicalLocations": [{"name": outcome.name, "kind": "scenario"}],
-                    }
-                ],
+                "locations": [location],
                 "properties": {
                     key: data[key]
                     for key in ("expected", "actual", "diverged_at_step", "diverged_at_s", "error")
@@ -93,10 +145,47 @@ def _scenario_results(scenarios: list[ScenarioOutcome], file: str, index: int) -
     return results
 
 
-def findings_sarif(
-    result: CheckResult, *, file: str, scenarios: list[ScenarioOutcome] | None = None
-) -> str:
-    codes = sorted({f.code for f in result.findings})
+def artifact_uri(file: str) -> str:
+    """``file`` as a SARIF artifact URI: a relative path stays relative (code-scanning
+    views resolve it against the repository), an absolute one becomes ``file://``;
+    both percent-encoded (a space is ``%20``)."""
+    path = PurePath(file)
+    if path.is_absolute():
+        return Path(file).as_uri()
+    return quote(path.as_posix(), safe="/")
+
+
+def rules_page_uri() -> str | None:
+    """``file://`` URI of the rule catalogue page installed with the program
+    (``docs/rules.md``, the same page as in the repository), or None without it."""
+    from importlib.resources import files
+
+    try:
+        page = files("designer.docs") / "rules.md"
+    except ModuleNotFoundError:
+        return None
+    return page.as_uri() if isinstance(page, Path) and page.is_file() else None
+
+
+def _location(file: str, elements: tuple[str, ...]) -> dict[str, Any]:
+    artifact: dict[str, Any] = (
+        {"description": {"text": "standard input"}}
+        if file == STDIN_NAME
+        else {"uri": artifact_uri(file)}
+    )
+    return {
+        "physicalLocation": {"artifactLocation": artifact},
+        "logicalLocations": [{"name": e, "kind": "element"} for e in elements],
+    }
+
+
+def findings_sarif(results: list[FileResult]) -> str:
+    """SARIF 2.1.0: one run of dr-designer over the files, each rule with its help and
+    a link to its section of the rule catalogue page."""
+    from designer import version
+
+    page = rules_page_uri()
+    codes = sorted({f.code for item in results for f in item.result.findings})
     rules: list[dict[str, Any]] = []
     for code in codes:
         meta = RULES.get(code)
@@ -109,25 +198,25 @@ def findings_sarif(
                 help={"text": f"Fix: {meta.section('Fix')} Source: {meta.section('Source')}"},
                 defaultConfiguration={"level": _SARIF_LEVEL[meta.severity]},
             )
+            if page:
+                entry["helpUri"] = f"{page}#{code.lower()}"
         rules.append(entry)
-    results = []
-    for finding in result.findings:
-        item: dict[str, Any] = {
-            "ruleId": finding.code,
-            "ruleIndex": codes.index(finding.code),
-            "level": _SARIF_LEVEL[finding.severity],
-            "message": {"text": finding.message},
-            "locations": [
-                {
-                    "physicalLocation": {"artifactLocation": {"uri": file}},
-                    "logicalLocations": [{"name": e, "kind": "element"} for e in finding.elements],
-                }
-            ],
-        }
-        if finding.waived:
-            item["suppressions"] = [{"kind": "inSource", "justification": finding.waiver_reason}]
-        results.append(item)
-    if scenarios is not None:
+    sarif_results = []
+    for item in results:
+        for finding in item.result.findings:
+            entry = {
+                "ruleId": finding.code,
+                "ruleIndex": codes.index(finding.code),
+                "level": _SARIF_LEVEL[finding.severity],
+                "message": {"text": finding.message},
+                "locations": [_location(item.file, finding.elements)],
+            }
+            if finding.waived:
+                entry["suppressions"] = [
+                    {"kind": "inSource", "justification": finding.waiver_reason}
+                ]
+            sarif_results.append(entry)
+    if any(item.scenarios is not None for item in results):
         rules.append(
             {
                 "id": SCENARIO_RULE,
@@ -138,21 +227,14 @@ def findings_sarif(
                 "defaultConfiguration": {"level": "error"},
             }
         )
-        results.extend(_scenario_results(scenarios, file, len(rules) - 1))
+        for item in results:
+            sarif_results.extend(_scenario_results(item, len(rules) - 1))
+    driver: dict[str, Any] = {"name": "dr-designer", "version": version(), "rules": rules}
+    if page:
+        driver["informationUri"] = page
     sarif = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "dr-designer",
-                        "informationUri": "https://example.invalid/dr-designer",
-                        "rules": rules,
-                    }
-                },
-                "results": results,
-            }
-        ],
+        "runs": [{"tool": {"driver": driver}, "results": sarif_results}],
     }
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"

@@ -1,4 +1,5 @@
-"""``dr-designer simulate`` and ``dr-designer analyze``: the failure simulator headless.
+"""``dr-designer simulate`` and ``dr-designer analyze``: the failure simulator headless
+(their options: :mod:`designer.cli.parser` with :mod:`designer.cli.timed_options`).
 
 ``simulate FILE`` takes a timed sequence of steps, the same steps the designer window
 and saved scenarios use, each at ``@TIME`` (seconds, or ``2h``, ``45m``, ``1h30m``;
@@ -24,16 +25,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from designer.cli.main import CliError
-from designer.cli.timed_options import (
-    EXIT_CODES,
-    FAIL_ON,
-    SIMULATE_DESCRIPTION,
-    add_fail_on_option,
-    add_timed_step_options,
-)
+from designer.cli.main import CliError, read_design
+from designer.cli.timed_options import FAIL_ON, add_fail_on_option, add_timed_step_options
 from designer.domain.design import ScenarioStep
-from designer.persistence import load
 from designer.simulation import (
     ADMIN_ACTIONS,
     AnalysisResult,
@@ -46,7 +40,6 @@ from designer.simulation import (
 __all__ = [
     "FAIL_ON",
     "add_fail_on_option",
-    "add_parser",
     "add_timed_step_options",
     "cmd_analyze",
     "cmd_simulate",
@@ -56,36 +49,6 @@ __all__ = [
 ]
 
 _EXIT_FAIL_ON = 1
-
-
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``simulate`` and ``analyze`` on the ``dr-designer`` parser."""
-    p = subparsers.add_parser(
-        "simulate",
-        help="fail elements at given times and show what happens",
-        description=SIMULATE_DESCRIPTION,
-        epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("file")
-    add_timed_step_options(p)
-    p.add_argument("--at", metavar="TIME", help="report the state at this time")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    add_fail_on_option(p)
-    p.set_defaults(func=cmd_simulate)
-
-    p = subparsers.add_parser(
-        "analyze",
-        help="rank single points of failure (N-1, N-2)",
-        epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("file")
-    p.add_argument("--depth", type=int, choices=(1, 2), default=1)
-    p.add_argument("--max-pairs", type=int, default=20_000, help="cap on pairs at depth 2")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    add_fail_on_option(p)
-    p.set_defaults(func=cmd_analyze)
 
 
 _UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "min": 60.0, "s": 1.0}
@@ -243,7 +206,7 @@ def fail_on_problems(conditions: Sequence[str], sim: Simulator, final: StepState
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    design = load(args.file)
+    design = read_design(args.file)
     sim = Simulator(design)
     at = None if args.at is None else parse_duration(args.at, "--at")
     steps = timed_steps(sim, args)
@@ -320,7 +283,7 @@ def simulation_text(
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    design = load(args.file)
+    design = read_design(args.file)
     if args.max_pairs < 1:
         raise CliError("--max-pairs must be at least 1")
     result = analyze(design, args.depth, max_pairs=args.max_pairs)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from designer.domain.design import Design, Severity
 from designer.domain.elements import ElementBase
 from designer.domain.index import DesignIndex
-from designer.graph.topology import Topology, build_graph
 from designer.rules.finding import Finding
+
+if TYPE_CHECKING:
+    from designer.graph.topology import Topology
 
 __all__ = ["RuleContext"]
 
@@ -26,6 +29,10 @@ class RuleContext:
 
     @cached_property
     def topology(self) -> Topology:
+        # networkx is imported by the first rule that asks for the graph, not by every
+        # `dr-designer check` (none of today's rules needs it).
+        from designer.graph.topology import build_graph
+
         return build_graph(self.design, self.index)
 
     def finding(

@@ -7,6 +7,7 @@ import pkgutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from designer.catalog import CatalogError
 from designer.domain.design import Design, Severity
 from designer.domain.index import DesignIndex
 from designer.rules.context import RuleContext
@@ -73,6 +74,8 @@ def check(
         context.current_source = rule.source
         try:
             produced = list(rule.check(context))
+        except CatalogError:
+            raise  # a broken installation, not a finding about the design
         except Exception as exc:  # a broken rule must not hide the others' findings
             raw.append(
                 Finding(

@@ -1,18 +1,39 @@
-"""``dr-designer gui [FILE]``: start the designer window."""
+"""``dr-designer gui [FILE]``: start the designer window.
+
+:func:`run_gui` is what the console command runs: the application object, the
+exception hook (a dialog with the error and the log file instead of a traceback on a
+stderr nobody sees), the window with its icon, then the design: the crash-recovery
+offer first, else FILE, else the bundled sample.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
-from collections.abc import Mapping
-from pathlib import Path
+import traceback
+from collections.abc import Callable, Mapping
+from types import TracebackType
 
-__all__ = ["DEFAULT_SAMPLE", "apply_runtime_settings", "display_problem", "run_gui"]
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-DEFAULT_SAMPLE = (
-    Path(__file__).resolve().parents[2] / "sample_designs" / "three_site_stretched_dag.json"
-)
+from designer import version
+from designer.diagnostics import log_path
+from designer.ui.icons import app_icon
+
+__all__ = [
+    "ExceptionDialog",
+    "apply_runtime_settings",
+    "display_problem",
+    "open_window",
+    "run_gui",
+]
+
+log = logging.getLogger("designer.ui")
+
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
 
 
 def display_problem(
@@ -50,25 +71,81 @@ def apply_runtime_settings() -> None:
     sys.setswitchinterval(0.001)
 
 
+class ExceptionDialog:
+    """``sys.excepthook`` for the window: an exception in a slot or an event handler
+    is logged with its traceback and shown in a dialog naming the log file; the
+    designer keeps running (the edit that failed did not happen). The hook it replaced
+    still runs after it (a terminal keeps its traceback, a test runner sees it)."""
+
+    def __init__(self, parent: Callable[[], QWidget | None], previous: ExceptHook) -> None:
+        self.parent = parent
+        self.previous = previous
+        self.showing = False
+        self.shown: list[str] = []
+
+    def __call__(
+        self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        log.error("unexpected error in the designer", exc_info=(kind, exc, tb))
+        text = "".join(traceback.format_exception_only(kind, exc)).strip()
+        self.shown.append(text)
+        if not self.showing:  # one dialog at a time, however many errors follow
+            self.showing = True
+            QTimer.singleShot(0, lambda: self._show(text))
+        self.previous(kind, exc, tb)
+
+    def _show(self, text: str) -> None:
+        where = log_path()
+        detail = f"The details are in the log file:\n{where}" if where else ""
+        try:
+            QMessageBox.critical(
+                self.parent(),
+                "DR Designer: unexpected error",
+                "Something went wrong inside DR Designer; the last action may not have "
+                f"completed. Save your work under a new name to be safe.\n\n{text}\n\n{detail}",
+            )
+        finally:
+            self.showing = False
+
+
+def open_window(file: str | None) -> QWidget:
+    """The designer window, shown, with its design: the recovery offer after a crash,
+    else ``file``, else the bundled sample (as an unsaved copy)."""
+    from designer.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    if not window.offer_recovery():
+        if file:
+            window.open_file(file, ask=False)
+        else:
+            window.open_sample()
+    return window
+
+
 def run_gui(args: argparse.Namespace) -> int:
+    """``dr-designer gui [FILE]``: the window until it closes; the exit code."""
     problem = display_problem()
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2
-    from PySide6.QtWidgets import QApplication
+    from designer.ui.main_window import APP_NAME
 
-    from designer.ui.main_window import APP_NAME, MainWindow
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     apply_runtime_settings()
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("DR Designer")
-    window = MainWindow()
-    window.show()
-    if not window.offer_recovery():
-        file = getattr(args, "file", None)
-        if file:
-            window.open_file(file, ask=False)
-        elif DEFAULT_SAMPLE.exists():
-            window.open_file(DEFAULT_SAMPLE, ask=False)
-    return int(app.exec())
+    app.setApplicationVersion(version())
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("dr-designer")  # the .desktop entry: task bar icon on Wayland
+    windows: list[QWidget] = []
+    previous = sys.excepthook
+    sys.excepthook = ExceptionDialog(
+        lambda: windows[0] if windows and windows[0].isVisible() else None, previous
+    )
+    try:
+        windows.append(open_window(getattr(args, "file", None)))
+        return int(app.exec())
+    finally:
+        sys.excepthook = previous

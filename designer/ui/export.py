@@ -5,9 +5,11 @@ export``). SVG goes through QSvgGenerator (pyqtgraph's exporter is broken on PyS
 
 from __future__ import annotations
 
+import argparse
 import math
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
@@ -22,10 +24,23 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgGenerator
 
+from designer.domain.design import Design
+from designer.domain.errors import DesignError
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.canvas.theme import Theme
 
-__all__ = ["FORMATS", "MARGIN", "MAX_PIXELS", "export_file", "export_scene", "image_size"]
+__all__ = [
+    "FORMATS",
+    "MARGIN",
+    "MAX_PIXELS",
+    "ExportError",
+    "drawing_rect",
+    "export_command",
+    "export_design",
+    "export_file",
+    "export_scene",
+    "image_size",
+]
 
 FORMATS = ("png", "svg", "pdf")
 MARGIN = 24.0
@@ -33,16 +48,27 @@ MARGIN = 24.0
 MAX_PIXELS = 16384
 
 
+def drawing_rect(scene: DesignScene) -> QRectF:
+    """What is drawn: every visible item with its children — the boxes, and the WAN
+    links routed around and below them with their labels (the boxes alone cut those
+    off)."""
+    rect = QRectF()
+    for item in scene.items():
+        if item.isVisible():
+            rect = rect.united(item.sceneBoundingRect())
+    return rect
+
+
 def _source_rect(scene: DesignScene) -> QRectF:
-    rect = scene.content_rect()
+    rect = drawing_rect(scene)
     if rect.isEmpty():
         rect = QRectF(0, 0, 200, 100)
     return rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
 
 
-def image_size(scene: DesignScene, scale: float = 1.0) -> QSize:
+def image_size(scene: DesignScene, scale: float = 1.0, source: QRectF | None = None) -> QSize:
     """Logical size of the exported image (before the device pixel ratio)."""
-    rect = _source_rect(scene)
+    rect = source if source is not None else _source_rect(scene)
     scale = min(scale, MAX_PIXELS / max(rect.width(), rect.height()))
     return QSize(math.ceil(rect.width() * scale), math.ceil(rect.height() * scale))
 
@@ -52,15 +78,15 @@ def export_scene(scene: DesignScene, path: Path, *, scale: float = 1.0, dpr: flo
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"cannot export to {path.name}: use .png, .svg or .pdf")
-    source = _source_rect(scene)
-    size = image_size(scene, scale)
-    target = QRectF(0, 0, size.width(), size.height())
     # An export shows the design, not the editing state: full detail, no selection.
     detail, selected = scene.detail_visible, scene.session.selection
     scene.set_detail_visible(True)
     if selected:
         scene.session.set_selection([])
     try:
+        source = _source_rect(scene)
+        size = image_size(scene, scale, source)
+        target = QRectF(0, 0, size.width(), size.height())
         if fmt == "png":
             dpr = max(1.0, min(dpr, MAX_PIXELS / max(size.width(), size.height())))
             image = QImage(
@@ -130,14 +156,30 @@ def light_theme() -> Theme:
     return Theme(palette)
 
 
+class ExportError(DesignError):
+    """The export cannot run as asked (one line on stderr, exit code 2)."""
+
+
 def export_file(source: Path, output: Path, *, scale: float = 1.0, dpr: float = 1.0) -> Path:
     """Load ``source`` and export it to ``output`` (the headless command)."""
+    from designer.persistence import load
+
+    return export_design(load(source), output, source=source, scale=scale, dpr=dpr)
+
+
+def export_design(
+    design: Design,
+    output: Path,
+    *,
+    source: Path | None = None,
+    scale: float = 1.0,
+    dpr: float = 1.0,
+) -> Path:
+    """Draw ``design`` (with its findings) as the window would and export it."""
     from PySide6.QtWidgets import QApplication
 
-    from designer.persistence import load
     from designer.ui.session import EditorSession
 
-    design = load(source)
     app = QGuiApplication.instance() or QApplication(sys.argv[:1])
     session = EditorSession(design, path=source)
     session.wait_for_findings()
@@ -148,10 +190,43 @@ def export_file(source: Path, output: Path, *, scale: float = 1.0, dpr: float = 
     return result
 
 
-def export_command(source: str, output: str, *, scale: float = 1.0, dpr: float = 1.0) -> int:
-    """``dr-designer export``: 0 on success; raises LoadError/ValueError/OSError."""
+def _read_input(name: str) -> tuple[Design, Path | None]:
+    from designer.persistence import MAX_FILE_BYTES, load, loads
+
+    if name == "-":
+        return loads(sys.stdin.buffer.read(MAX_FILE_BYTES + 1), where="<stdin>"), None
+    return load(name), Path(name)
+
+
+def export_command(args: argparse.Namespace) -> int:
+    """``dr-designer export FILE -o OUT [--format] [--scale] [--dpr]``: 0 on success;
+    a bad option is an :class:`ExportError`, an unreadable design a LoadError. ``-`` reads
+    the design from standard input; ``-o -`` writes the file to standard output."""
+    to_stdout = args.output == "-"
+    fmt = args.format or ("" if to_stdout else Path(args.output).suffix.lower().lstrip("."))
+    if to_stdout and not fmt:
+        raise ExportError("with -o - (standard output), say the format: --format png|svg|pdf")
+    if fmt not in FORMATS:
+        raise ExportError(
+            f"cannot export to {args.output!r}: the name must end in .png, .svg or .pdf"
+        )
+    if not 0.01 <= args.scale <= 16:
+        raise ExportError("--scale must be between 0.01 and 16")
+    if not 1 <= args.dpr <= 4:
+        raise ExportError("--dpr must be between 1 and 4")
+    design, source = _read_input(args.file)
     if not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    out = export_file(Path(source), Path(output), scale=scale, dpr=dpr)
-    print(f"wrote {out}")
+    if not to_stdout:
+        out = export_design(
+            design, Path(args.output), source=source, scale=args.scale, dpr=args.dpr
+        )
+        print(f"wrote {out}", file=sys.stderr)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="dr-designer-export-") as folder:
+        out = export_design(
+            design, Path(folder) / f"drawing.{fmt}", source=source, scale=args.scale, dpr=args.dpr
+        )
+        sys.stdout.buffer.write(out.read_bytes())
+        sys.stdout.buffer.flush()
     return 0

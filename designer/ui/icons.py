@@ -1,4 +1,5 @@
-"""Icons per element kind, from ``resources/icons/<kind>.svg`` (palette, canvas, menus)."""
+"""Icons per element kind, from ``resources/icons/<kind>.svg`` (palette, canvas, menus),
+and the application's own icon."""
 
 from __future__ import annotations
 
@@ -9,14 +10,23 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-__all__ = ["ICON_DIR", "icon_for_kind", "icon_image"]
+from designer.bundled import file_path, resource
 
-ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
+__all__ = ["APP_ICON", "app_icon", "icon_for_kind", "icon_image"]
+
+#: The application icon's file in ``resources/icons`` (also the desktop's hicolor icon).
+APP_ICON = "dr-designer.svg"
 
 
 def _path(kind: str) -> Path:
-    path = ICON_DIR / f"{kind}.svg"
-    return path if path.exists() else ICON_DIR / "element.svg"
+    node = resource("icons", f"{kind}.svg")
+    return file_path(node if node.is_file() else resource("icons", "element.svg"))
+
+
+@cache
+def app_icon() -> QIcon:
+    """DR Designer's icon: window, task bar, About box."""
+    return QIcon(str(file_path(resource("icons", APP_ICON))))
 
 
 @cache

@@ -9,8 +9,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStringListModel, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, QStringListModel, Qt, QTimer, QUrl, qVersion
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QCompleter,
     QDockWidget,
@@ -18,17 +26,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStyle,
     QToolBar,
     QToolButton,
 )
 
+from designer import bundled, version
+from designer.diagnostics import default_log_dir, log_path
 from designer.domain.design import Design
 from designer.domain.errors import DesignError
 from designer.persistence import LoadError, load, save
 from designer.ui.canvas.view import DesignView
 from designer.ui.file_ops import RecentFiles, RecoveryJob, RecoveryStore, default_recovery_dir
+from designer.ui.icons import app_icon
 from designer.ui.session import SYNC_CHECK_LIMIT, EditorSession
 
 __all__ = ["APP_NAME", "MainWindow"]
@@ -51,6 +63,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)  # a design file dropped anywhere on the window opens
         self.session = session or EditorSession()
         self.settings = settings or QSettings()
         self.recent = RecentFiles(self.settings)
@@ -125,6 +139,10 @@ class MainWindow(QMainWindow):
         self.act_export_svg = self._action("Export as &SVG…", lambda: self.export_dialog("svg"))
         self.act_export_pdf = self._action("Export as P&DF…", lambda: self.export_dialog("pdf"))
         self.act_quit = self._action("&Quit", self.close, K.Quit)
+        self.act_about = self._action("&About DR Designer", self.about)
+        self.act_log_folder = self._action(
+            "Show &Log Folder", self.show_log_folder, tip="Open the folder of the log files"
+        )
         self.act_undo = self.session.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcut(QKeySequence(K.Undo))
         self.act_redo = self.session.undo_stack.createRedoAction(self, "&Redo")
@@ -169,6 +187,10 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_new, self.act_open])
         self.recent_menu = m.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.samples_menu = m.addMenu("Open Sa&mple")
+        for name in bundled.sample_names():
+            action = self.samples_menu.addAction(name.replace("_", " "))
+            action.triggered.connect(functools.partial(lambda n, *_: self.open_sample(n), name))
         m.addSeparator()
         m.addActions([self.act_save, self.act_save_as])
         export = m.addMenu("&Export")
@@ -199,6 +221,8 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.act_grid)
         self.view_menu.addSeparator()
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.addActions([self.act_log_folder, self.act_about])
         tools = self.addToolBar("Main")
         tools.setObjectName("MainToolBar")
         tools.setMovable(False)
@@ -282,7 +306,8 @@ class MainWindow(QMainWindow):
         self.simulation = SimulationMode(self, self.session, self.view.design_scene, self.view)
         action = self.simulation.action
         action.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
-        menu = self.menuBar().addMenu("&Simulate")
+        menu = QMenu("&Simulate", self)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
         menu.addAction(action)
         menu.addAction("Run all saved scenarios", self.simulation.scenarios.run_all)
         tools = self.findChild(QToolBar, "MainToolBar")
@@ -307,7 +332,7 @@ class MainWindow(QMainWindow):
     def _on_file_state(self) -> None:
         path = self.session.path
         name = path.name if path else f"{self.session.design.name} (unsaved)"
-        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowTitle(f"{name}[*] — {APP_NAME} {version()}")
         self.setWindowModified(self.session.dirty)
         if self.session.dirty and self._recovery_revision == -1:
             self.write_recovery()  # the first change after a clean state
@@ -460,6 +485,23 @@ class MainWindow(QMainWindow):
         self._show_message(f"Opened {path.name}: {len(design.elements):,} elements")
         return True
 
+    def open_sample(self, name: str = bundled.DEFAULT_SAMPLE) -> bool:
+        """Open a bundled sample design as an unsaved copy (Save asks where to put it:
+        the installed sample stays as it is)."""
+        if not self.maybe_save():
+            return False
+        try:
+            design = load(bundled.sample(name))
+        except (LoadError, bundled.MissingDataError) as exc:
+            QMessageBox.critical(self, "Cannot open the sample", str(exc))
+            return False
+        self._drop_recovery()
+        self.session.replace_design(design, None, checked=True)
+        self.view.zoom_to_open()
+        self._refresh_find_names()
+        self._show_message(f"Opened the sample {design.name}: save it to keep your changes")
+        return True
+
     def save(self) -> bool:
         if self.session.path is None:
             return self.save_as()
@@ -598,6 +640,51 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, "Export failed", str(exc))
             return
         self._show_message(f"Exported {Path(path).name}")
+
+    # -- help ----------------------------------------------------------------------------
+    def about(self) -> None:
+        where = log_path() or default_log_dir()
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {version()}</h3>"
+            "<p>Design, check and simulate the disaster-recovery topology of Microsoft "
+            "Exchange on VMware.</p>"
+            f"<p>Python {sys.version.split()[0]} · Qt {qVersion()}<br>"
+            f"Log: {where}</p>",
+        )
+
+    def show_log_folder(self) -> None:
+        where = log_path()
+        folder = where.parent if where else default_log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    # -- dropping a file on the window ---------------------------------------------------
+    @staticmethod
+    def _dropped_file(event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> Path | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        local = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+        return next((path for path in local if path.is_file()), None)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self.dragEnterEvent(event)  # type: ignore[arg-type]
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_file(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # Open after the drop returns: the source (a file manager) is not kept waiting
+        # while a "save changes?" question or a big load runs.
+        QTimer.singleShot(0, lambda: self.open_file(path))
 
     # -- Qt ------------------------------------------------------------------------------
     def showEvent(self, event) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from designer.cli.main import main
 from designer.domain import Design, EsxiHost, Site, VirtualMachine
+from designer.entry import main
 from designer.persistence import envelope_schema, save
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from designer.cli.main import main
 from designer.domain import ExpectedOutcome, SavedScenario, ScenarioStep
+from designer.entry import main
 from designer.persistence import save
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulation"))

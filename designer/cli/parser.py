@@ -1,0 +1,320 @@
+"""The ``dr-designer`` command line: every command, option, help text and example.
+
+Only :mod:`argparse` is imported here (and :mod:`designer.cli.timed_options`, the
+simulator's options, argparse only too), so ``dr-designer --help`` (and the parse that
+starts every command) costs no more than the interpreter's start. Each command's
+implementation is imported when it runs (see :mod:`designer.entry`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from designer.cli.timed_options import EXIT_CODES as SIMULATION_EXIT_CODES
+from designer.cli.timed_options import (
+    SIMULATE_DESCRIPTION,
+    add_fail_on_option,
+    add_timed_step_options,
+)
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_CODES",
+    "EXIT_FINDINGS",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "EXIT_OUTPUT",
+    "GUI_COMMANDS",
+    "STDIN",
+    "UsageError",
+    "build_parser",
+]
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OUTPUT = 0, 1, 2, 3, 4
+#: The commands that run in designer.ui (they load Qt); the others run headless.
+GUI_COMMANDS = ("gui", "export")
+#: A file argument of "-": standard input (or standard output for -o).
+STDIN = "-"
+
+
+class UsageError(Exception):
+    """A bad argument: one line on stderr, exit code 2."""
+
+
+EXIT_CODES = """\
+exit codes:
+  0  success (check: no error findings)
+  1  the design has error findings (check), or a saved scenario failed (--scenarios)
+  2  the input cannot be used: unreadable or invalid design file, unknown element or
+     rule, bad option; one line on stderr names what and where
+  3  internal error (a bug or a broken installation): one line on stderr with the log file
+  4  the output cannot be written (closed pipe, full disk, read-only target)
+"""
+
+_DESCRIPTION = """\
+Design, check and simulate the disaster-recovery topology of Microsoft Exchange on
+VMware. Without a command, opens the designer window on a bundled sample design.
+Everything except `gui` and `export` runs headless (no display, no Qt loaded).
+"""
+
+_EXAMPLES = """\
+examples:
+  dr-designer gui design.json              open a design in the designer window
+  dr-designer check *.json --format sarif  check designs for a CI code-scanning view
+  dr-designer simulate design.json --fail Boston
+  dr-designer export design.json -o design.png
+  dr-designer completion bash > ~/.local/share/bash-completion/completions/dr-designer
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose ``late_epilog`` is computed only when help is printed
+    (e.g. the simulator's list of administrator actions, which costs an import)."""
+
+    def __init__(
+        self, *args: Any, late_epilog: Callable[[], str] | None = None, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+        self.late_epilog = late_epilog
+
+    def format_help(self) -> str:
+        if self.late_epilog is not None:
+            extra, self.late_epilog = self.late_epilog(), None
+            self.epilog = f"{extra}\n{self.epilog or ''}"
+        return super().format_help()
+
+
+class _Version(argparse.Action):
+    """``--version``: read from the package metadata only when asked."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kwargs: Any) -> None:
+        from designer import version
+
+        print(f"dr-designer {version()}")
+        parser.exit()
+
+
+def _common_options(suppress: bool) -> Parser:
+    """-v/--verbose and --log-file, accepted before and after the command."""
+    default: Any = argparse.SUPPRESS if suppress else None
+    common = Parser(add_help=False)
+    group = common.add_argument_group("diagnostics")
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS if suppress else 0,
+        help="more detail on stderr (-vv: debug); the log file always has the detail",
+    )
+    group.add_argument(
+        "--log-file",
+        metavar="PATH",
+        default=default,
+        help="write the log here instead of the platform's log folder",
+    )
+    return common
+
+
+def _epilog(examples: str, exit_codes: str = EXIT_CODES) -> str:
+    return f"examples:\n{examples}\n\n{exit_codes}"
+
+
+def _command(
+    sub: argparse._SubParsersAction[Parser],
+    name: str,
+    summary: str,
+    description: str,
+    examples: str,
+    common: Parser,
+    exit_codes: str = EXIT_CODES,
+    **kwargs: Any,
+) -> Parser:
+    parser: Parser = sub.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=_epilog(examples, exit_codes),
+        parents=[common],
+        **kwargs,
+    )
+    parser.set_defaults(command=name)
+    return parser
+
+
+def _admin_actions() -> str:
+    from designer.simulation import ADMIN_ACTIONS
+
+    return "administrator actions (--action NAME):\n" + "".join(
+        f"  {name}\n" for name in ADMIN_ACTIONS
+    )
+
+
+def build_parser() -> Parser:
+    """The whole command line."""
+    common = _common_options(suppress=True)
+    parser = Parser(
+        prog="dr-designer",
+        description=_DESCRIPTION,
+        epilog=f"{_EXAMPLES}\n{EXIT_CODES}\n`dr-designer COMMAND --help` describes each command.",
+        parents=[_common_options(suppress=False)],
+    )
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    p = _command(
+        sub,
+        "gui",
+        "open the designer window (the default command)",
+        "Open the designer window on FILE, or on a bundled sample design. After a crash, "
+        "the window first offers the unsaved changes back.",
+        "  dr-designer gui\n  dr-designer gui design.json",
+        common,
+    )
+    p.add_argument("file", nargs="?", metavar="FILE", help="the design file to open")
+
+    p = _command(
+        sub,
+        "check",
+        "check designs against the rule catalogue",
+        "Check one or more design files against the rule catalogue and print the "
+        "findings (waived ones are counted, not listed). FILE may be - for standard input.",
+        "  dr-designer check design.json\n"
+        "  dr-designer check designs/*.json --format sarif > results.sarif\n"
+        "  cat design.json | dr-designer check - --format json\n"
+        "  dr-designer check design.json --scenarios",
+        common,
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="design files (- for stdin)")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="text (default), json, or SARIF 2.1.0 for code-scanning views",
+    )
+    p.add_argument(
+        "--scenarios", action="store_true", help="also re-run the design's saved scenarios"
+    )
+
+    p = _command(
+        sub,
+        "rules",
+        "list the rule catalogue",
+        "List every rule: code, severity, name and what it checks.",
+        "  dr-designer rules\n  dr-designer rules --format markdown > docs/rules.md",
+        common,
+    )
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+    p = _command(
+        sub,
+        "rule",
+        "explain one rule",
+        "Explain one rule: what it checks, why, how to fix a finding, and its source.",
+        "  dr-designer rule DAG001",
+        common,
+    )
+    p.add_argument("code", metavar="CODE", help="a rule code, e.g. MV001")
+
+    p = _command(
+        sub,
+        "schema",
+        "print the JSON Schema of design files",
+        'Print the JSON Schema of design files. A design file may name it in a "$schema" '
+        "key so that editors validate it.",
+        "  dr-designer schema > design-file.schema.json",
+        common,
+    )
+
+    p = _command(
+        sub,
+        "simulate",
+        "fail elements at given times and show what happens",
+        SIMULATE_DESCRIPTION
+        + "\n\nIt prints the timeline, each database's state with its RPO and RTO, DAG "
+        "quorum, client access per site and the mailboxes available. Elements are named "
+        "by id or unique name.",
+        "  dr-designer simulate design.json --fail Boston\n"
+        "  dr-designer simulate design.json --fail esx-01 --fail esx-02@30 --at 70\n"
+        "  dr-designer simulate design.json --fail Boston --fail HFD "
+        "--action switchover:DAG01@5m\n"
+        "  dr-designer simulate design.json --fail Boston --fail-on mailboxes-lost",
+        common,
+        late_epilog=_admin_actions,
+        exit_codes=SIMULATION_EXIT_CODES,
+    )
+    p.add_argument("file", metavar="FILE", help="the design file (- for stdin)")
+    add_timed_step_options(p)
+    p.add_argument("--at", metavar="TIME", help="report the state at this time")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_fail_on_option(p)
+
+    p = _command(
+        sub,
+        "analyze",
+        "rank single points of failure (N-1, N-2)",
+        "Fail each infrastructure element alone (--depth 1) or in pairs (--depth 2) and "
+        "rank them by the mailboxes their loss cuts off.",
+        "  dr-designer analyze design.json\n"
+        "  dr-designer analyze design.json --depth 2\n"
+        "  dr-designer analyze design.json --fail-on mailboxes-lost",
+        common,
+        exit_codes=SIMULATION_EXIT_CODES,
+    )
+    p.add_argument("file", metavar="FILE", help="the design file (- for stdin)")
+    p.add_argument("--depth", type=int, choices=(1, 2), default=1)
+    p.add_argument("--max-pairs", type=int, default=20_000, help="cap on pairs at depth 2")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_fail_on_option(p)
+
+    p = _command(
+        sub,
+        "export",
+        "render a design to PNG, SVG or PDF (no display needed)",
+        "Render the whole drawing of a design, with its findings markers, to an image or "
+        "a PDF. Needs no display. The format comes from OUT's name or --format.",
+        "  dr-designer export design.json -o design.png --dpr 2\n"
+        "  dr-designer export design.json -o - --format svg > design.svg",
+        common,
+    )
+    p.add_argument("file", metavar="FILE", help="the design file (- for stdin)")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="OUT.png, OUT.svg, OUT.pdf or -"
+    )
+    p.add_argument("--format", choices=("png", "svg", "pdf"), help="the format (needed with -o -)")
+    p.add_argument(
+        "--scale", type=float, default=1.0, help="size factor (1 = one pixel per scene unit)"
+    )
+    p.add_argument(
+        "--dpr", type=float, default=1.0, help="device pixel ratio of a PNG (2 for high-DPI)"
+    )
+
+    p = _command(
+        sub,
+        "install-desktop",
+        "add DR Designer to the desktop's application menu",
+        "Install the .desktop entry, the icon and the design-file MIME type (so a file "
+        "manager opens design files with DR Designer) under PREFIX, by default the "
+        "user's data folder ($XDG_DATA_HOME, ~/.local/share). --uninstall removes them.",
+        "  dr-designer install-desktop\n  dr-designer install-desktop --prefix /usr/local/share",
+        common,
+    )
+    p.add_argument("--prefix", metavar="DIR", help="the data folder to install into")
+    p.add_argument("--uninstall", action="store_true", help="remove what was installed")
+
+    p = _command(
+        sub,
+        "completion",
+        "print a shell completion script",
+        "Print a tab-completion script for bash, zsh or tcsh.",
+        "  dr-designer completion bash > ~/.local/share/bash-completion/completions/dr-designer\n"
+        "  dr-designer completion zsh > ~/.zfunc/_dr-designer",
+        common,
+    )
+    p.add_argument("shell", choices=("bash", "zsh", "tcsh"))
+    return parser

@@ -1,0 +1,121 @@
+"""Logging, crash traces and the one-line report of an internal error.
+
+Every run of ``dr-designer`` logs to a rotating file in the platform's log folder
+(Linux: ``$XDG_STATE_HOME/dr-designer/log``, i.e. ``~/.local/state/dr-designer/log``;
+``DR_DESIGNER_LOG_DIR`` overrides it, ``--log-file`` names the file). stderr gets
+warnings, or more with ``-v`` / ``-vv``. ``faulthandler`` writes a crash of the
+interpreter itself (a segfault in Qt) to the same file. An unexpected exception is
+logged with its traceback; the user sees one line naming the log file.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import logging
+import logging.handlers
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+__all__ = [
+    "LOG_DIR_ENV",
+    "LOG_NAME",
+    "default_log_dir",
+    "internal_error_message",
+    "log_path",
+    "setup_logging",
+]
+
+#: Environment variable that overrides the log folder (tests, sandboxes).
+LOG_DIR_ENV = "DR_DESIGNER_LOG_DIR"
+LOG_NAME = "dr-designer.log"
+MAX_BYTES = 1_000_000
+BACKUPS = 3
+
+log = logging.getLogger("designer")
+_state: dict[str, object] = {}
+
+
+def default_log_dir() -> Path:
+    """The platform's log folder for DR Designer (or ``$DR_DESIGNER_LOG_DIR``)."""
+    override = os.environ.get(LOG_DIR_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir("dr-designer", appauthor=False))
+
+
+def log_path() -> Path | None:
+    """The file this process logs to, or None when none could be opened."""
+    path = _state.get("path")
+    return path if isinstance(path, Path) else None
+
+
+def setup_logging(verbose: int = 0, log_file: str | os.PathLike[str] | None = None) -> Path | None:
+    """Log to the rotating file (everything from INFO, DEBUG with -vv) and to stderr
+    (warnings; -v: info; -vv: debug); turn faulthandler on. Returns the log file, or
+    None when it cannot be written (a read-only home): the run goes on without it.
+    Calling it again replaces the previous set-up."""
+    _close()
+    root = logging.getLogger("designer")
+    root.setLevel(logging.DEBUG if verbose >= 2 else logging.INFO)
+    root.propagate = False
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel({0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG))
+    console.setFormatter(logging.Formatter("dr-designer: %(message)s"))
+    if verbose < 2:  # tracebacks stay in the file unless -vv
+        console.addFilter(lambda record: not getattr(record, "file_only", False))
+    root.addHandler(console)
+    handlers: list[logging.Handler] = [console]
+    path = Path(log_file) if log_file else default_log_dir() / LOG_NAME
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+        )
+    except OSError as exc:
+        log.warning("cannot write the log file %s: %s", path, exc.strerror or exc)
+        _state.update(handlers=handlers, path=None)
+        return None
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+    )
+    root.addHandler(handler)
+    handlers.append(handler)
+    _state.update(handlers=handlers, path=path)
+    if handler.stream is not None:
+        _enable_faulthandler(handler.stream)
+    return path
+
+
+def _enable_faulthandler(stream: TextIO) -> None:
+    """Trace a hard crash (segfault, abort) into the log. A handler someone else turned
+    on (``python -X faulthandler``, pytest) is left as it is."""
+    if faulthandler.is_enabled() and "fault_stream" not in _state:
+        return
+    faulthandler.enable(file=stream, all_threads=True)
+    _state["fault_stream"] = stream
+
+
+def _close() -> None:
+    root = logging.getLogger("designer")
+    for handler in _state.pop("handlers", []):  # type: ignore[attr-defined]
+        root.removeHandler(handler)
+        handler.close()
+    if _state.pop("fault_stream", None) is not None:
+        faulthandler.disable()
+    _state.pop("path", None)
+
+
+def internal_error_message(exc: BaseException) -> str:
+    """Log ``exc`` with its traceback; the one line to show the user."""
+    log.error(
+        "internal error", exc_info=(type(exc), exc, exc.__traceback__), extra={"file_only": True}
+    )
+    where = log_path()
+    detail = f"details in {where}" if where else "run with -vv for details"
+    text = str(exc).strip().splitlines()
+    what = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+    return f"internal error ({what}); {detail}"

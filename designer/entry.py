@@ -1,0 +1,96 @@
+"""``dr-designer``: the console command (and ``python -m designer``).
+
+A thin layer above the two front ends: it parses the command line, sets up logging,
+and hands ``gui`` and ``export`` to :mod:`designer.ui` and every other command to the
+headless :mod:`designer.cli`, importing only the side it needs. It turns errors into
+the exit codes of :mod:`designer.cli.parser`: a design that cannot be used is one line
+and 2; anything unexpected is one line naming the log file and 3, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from designer.cli.parser import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    GUI_COMMANDS,
+    UsageError,
+    build_parser,
+)
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``dr-designer`` with ``argv`` (default: the process's arguments)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(arguments)
+        if args.command is None:  # no command: the designer window
+            args = parser.parse_args([*arguments, "gui"])
+    except SystemExit as exc:  # --help, --version, a usage error (argparse says why)
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    from designer.diagnostics import setup_logging
+
+    setup_logging(args.verbose or 0, args.log_file)
+    return _run(args, arguments)
+
+
+def _is_design_error(exc: BaseException) -> bool:
+    """A DesignError (bad input) — without importing the domain model to ask: if it
+    was never imported, nothing raised one."""
+    errors = sys.modules.get("designer.domain.errors")
+    return errors is not None and isinstance(exc, errors.DesignError)
+
+
+def _run(args: argparse.Namespace, arguments: list[str]) -> int:
+    from designer import version
+    from designer.bundled import MissingDataError
+    from designer.diagnostics import internal_error_message, log, log_path
+
+    quiet = {"file_only": True}  # the log file's record; stderr gets one line at most
+    log.info("dr-designer %s: %s", version(), " ".join(arguments) or "gui", extra=quiet)
+    try:
+        if args.command in GUI_COMMANDS:
+            return _run_ui(args)
+        from designer.cli.main import run
+
+        return run(args)
+    except UsageError as exc:
+        print(f"dr-designer: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except MissingDataError as exc:  # a broken installation
+        log.error("%s", exc, extra=quiet)
+        where = log_path()
+        print(f"dr-designer: {exc}" + (f" (logged in {where})" if where else ""), file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception as exc:
+        if _is_design_error(exc):  # the input cannot be used: it says what and where
+            log.info("bad input: %s", exc, extra=quiet)
+            print(f"dr-designer: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(f"dr-designer: {internal_error_message(exc)}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _run_ui(args: argparse.Namespace) -> int:
+    if args.command == "export":
+        from designer.ui.export import export_command
+
+        return export_command(args)
+    from designer.ui.app import run_gui
+
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
