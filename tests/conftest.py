@@ -1,10 +1,18 @@
-"""Test-wide settings: Qt runs offscreen; hypothesis stays within CI's time budget."""
+"""Test-wide settings: Qt runs offscreen; the command's log goes to a temporary folder,
+not the user's; hypothesis stays within CI's time budget."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if "DR_DESIGNER_LOG_DIR" not in os.environ:
+    _logs = tempfile.mkdtemp(prefix="dr-designer-test-logs-")
+    atexit.register(shutil.rmtree, _logs, True)
+    os.environ["DR_DESIGNER_LOG_DIR"] = _logs
 
 from hypothesis import HealthCheck, settings
 

@@ -56,6 +56,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         findings_sarif,
         findings_text,
     )
+    from designer.diagnostics import log
     from designer.persistence import LoadError
     from designer.rules.engine import check
 

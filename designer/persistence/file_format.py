@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from designer.domain.design import Design
 from designer.domain.elements import ELEMENT_CLASSES
@@ -44,6 +44,14 @@ class Envelope(BaseModel):
 
     model_config = ConfigDict(extra="forbid", title="DR Designer design file")
 
+    schema_uri: str | None = Field(
+        default=None,
+        alias="$schema",
+        title="$schema",
+        description="The JSON Schema this file follows, for editors that validate "
+        "(e.g. the output of `dr-designer schema`); the designer ignores it and does "
+        "not write it",
+    )
     format: Literal["dr-designer"]
     schema_version: Literal[3]
     design: Design
@@ -217,7 +225,11 @@ def design_from_data(data: Any, *, where: str = "<memory>") -> Design:
             where=where,
             path="schema_version",
         )
-    extra = sorted(set(data) - {"format", "schema_version", "design"})
+    if not isinstance(data.get("$schema") or "", str):
+        raise LoadError(
+            "$schema must be a string (the URI of a JSON Schema)", where=where, path="$schema"
+        )
+    extra = sorted(set(data) - {"$schema", "format", "schema_version", "design"})
     if extra:
         raise LoadError(f"unexpected key {extra[0]!r}", where=where, path=extra[0])
     raw_design = data.get("design")

@@ -4,13 +4,22 @@
 source="002 Tables 2, 3")`` registers a function ``(ctx) -> Iterable[Finding]``. Its
 docstring must have the sections *What it checks*, *Why*, *Fix* and *Source*; a missing
 section or a duplicate code is refused at import.
+
+The docstring is the rule's documentation (``dr-designer rule``, *Explain*, SARIF).
+``python -OO`` — which packagers use to byte-compile — strips docstrings from the code;
+the registry then reads them from the module's source with :mod:`ast`, so the
+catalogue reads the same either way.
 """
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 from designer.domain.design import Severity
@@ -57,6 +66,29 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
+@cache
+def _source_docstrings(module: str) -> dict[str, str]:
+    """Docstrings of a module's top-level functions, read from its source file."""
+    spec = importlib.util.find_spec(module)
+    loader = spec.loader if spec is not None else None
+    get_source = getattr(loader, "get_source", None)
+    source = get_source(module) if get_source is not None else None
+    if source is None:
+        return {}
+    return {
+        node.name: ast.get_docstring(node, clean=False) or ""
+        for node in ast.parse(source).body
+        if isinstance(node, ast.FunctionDef)
+    }
+
+
+def _docstring(check: RuleCheck) -> str:
+    if check.__doc__ is not None or sys.flags.optimize < 2:
+        return check.__doc__ or ""
+    # python -OO stripped it: the rule's source still has it.
+    return _source_docstrings(check.__module__).get(check.__name__, "")
+
+
 def _clean_doc(doc: str) -> str:
     lines = doc.expandtabs().splitlines() or [""]
     indent = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()), default=0)
@@ -73,7 +105,7 @@ def rule(
             raise RuleDefinitionError(f"rule code {code!r} is not like 'MV001'")
         if code in RULES:
             raise RuleDefinitionError(f"rule code {code} is registered twice")
-        doc = _clean_doc(check.__doc__ or "")
+        doc = _clean_doc(_docstring(check))
         missing = [s for s in SECTIONS if not re.search(rf"^{s}\s*\n-+$", doc, re.M)]
         if missing:
             raise RuleDefinitionError(

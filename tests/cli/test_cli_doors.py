@@ -1,0 +1,363 @@
+"""The command line as a user meets it: the installed ``dr-designer`` script, its help,
+version, exit codes, standard input, several files, logging, completion, SARIF, the
+desktop files, ``python -OO`` and what ``--help`` and ``check`` import."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from configparser import ConfigParser
+from importlib.metadata import entry_points, version
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+from xml.etree import ElementTree
+
+import pytest
+
+from designer.domain import Design, EsxiHost, RuleSettings, Severity, Site, VirtualMachine
+from designer.entry import main
+from designer.persistence import save
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "sample_designs"
+DAG_WITH_HA = SAMPLES / "dag_with_ha.json"
+#: The console script pip installed next to this Python: the user's door.
+SCRIPT = Path(sys.executable).parent / "dr-designer"
+
+
+def dr(*args: str | Path, stdin: bytes | None = None, cwd: Path | None = None, **env: str):  # type: ignore[no-untyped-def]
+    """Run the installed ``dr-designer`` script."""
+    return subprocess.run(
+        [str(SCRIPT), *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd or ROOT,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+
+
+def erroring(tmp_path: Path, name: str = "erroring.json") -> Path:
+    """A design with one error finding (VS002 raised to an error)."""
+    design = Design(
+        elements=[
+            Site(id="s", name="Boston"),
+            EsxiHost(id="h", name="esx01", site="s"),
+            VirtualMachine(id="vm1", name="mbx01", host="h", mailboxes=9000),
+        ],
+        rules=RuleSettings(severity_overrides={"VS002": Severity.ERROR}),
+    )
+    path = tmp_path / name
+    save(design, path)
+    return path
+
+
+# -- the door itself ---------------------------------------------------------------------
+def test_the_console_script_is_the_entry_module() -> None:
+    (script,) = entry_points(group="console_scripts", name="dr-designer")
+    assert script.value == "designer.entry:main"
+    assert script.load() is main
+
+
+def test_version_comes_from_the_package_metadata() -> None:
+    run = dr("--version")
+    assert run.returncode == 0
+    assert run.stdout.decode() == f"dr-designer {version('dr-designer')}\n"
+
+
+def test_help_describes_every_command_with_examples_and_exit_codes(capsys) -> None:  # type: ignore[no-untyped-def]
+    run = dr("--help")
+    assert run.returncode == 0
+    text = run.stdout.decode()
+    commands = ["gui", "check", "rules", "rule", "schema", "simulate", "analyze", "export"]
+    for command in [*commands, "install-desktop", "completion"]:
+        assert re.search(rf"^\s+{command}\s", text, re.M), command
+    assert "examples:" in text and "exit codes:" in text and "4  the output" in text
+    for command in commands:
+        assert main([command, "--help"]) == 0
+        help_text = capsys.readouterr().out
+        description = help_text.split("\n\n")[1]  # after the usage
+        assert len(description) > 40 and not description.startswith(("positional", "options"))
+        assert "examples:" in help_text and f"dr-designer {command}" in help_text, command
+        assert "exit codes:" in help_text and "3  internal error" in help_text, command
+    assert main(["simulate", "--help"]) == 0
+    assert "switchover" in capsys.readouterr().out
+
+
+# -- what --help and check import --------------------------------------------------------
+def _imported(*args: str | Path) -> set[str]:
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "designer", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert run.returncode in (0, 1), run.stderr[-2000:]
+    return {
+        line.split("|")[-1].strip()
+        for line in run.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+
+
+def test_help_imports_nothing_it_does_not_show() -> None:
+    modules = _imported("--help")
+    heavy = {"pydantic", "networkx", "PySide6", "pyqtgraph", "shtab", "designer.domain"}
+    assert not heavy & {m.split(".")[0] for m in modules} | (heavy & modules)
+    assert not [m for m in modules if m.startswith(("designer.simulation", "designer.rules"))]
+
+
+def test_check_imports_neither_the_simulator_nor_networkx_nor_qt() -> None:
+    modules = _imported("check", DAG_WITH_HA)
+    assert "designer.rules.engine" in modules  # it did check
+    top = {m.split(".")[0] for m in modules}
+    assert not top & {"networkx", "PySide6", "shiboken6", "pyqtgraph", "shtab"}
+    assert not [m for m in modules if m.startswith(("designer.simulation", "designer.ui"))]
+
+
+# -- check: several files, standard input, exit codes ------------------------------------
+def test_check_takes_several_files_and_reports_each(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    bad = erroring(tmp_path)
+    code = main(["check", str(DAG_WITH_HA), str(bad)])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert f"{bad}: error VS002" in "\n".join(out)
+    assert f"{DAG_WITH_HA}: 0 errors, 0 warnings, 0 info, 4 waived" in out
+    assert out[-1].startswith("2 files: 1 errors")
+    main(["check", str(DAG_WITH_HA), str(bad), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert [f["file"] for f in data["files"]] == [str(DAG_WITH_HA), str(bad)]
+    assert data["summary"]["error"] == 1
+
+
+def test_check_goes_on_past_an_unreadable_file_and_exits_2(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    code = main(["check", str(broken), str(erroring(tmp_path))])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err.count("\n") == 1 and "broken.json" in captured.err
+    assert "error VS002" in captured.out, "the readable file was still checked"
+
+
+def test_check_reads_standard_input() -> None:
+    run = dr("check", "-", "--format", "json", stdin=DAG_WITH_HA.read_bytes())
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["file"] == "<stdin>" and data["summary"]["error"] == 0
+    assert len(data["waived"]) == 4
+    truncated = dr("check", "-", stdin=DAG_WITH_HA.read_bytes()[:500])
+    assert truncated.returncode == 2
+    assert truncated.stderr.decode().startswith("dr-designer: <stdin>: not valid JSON")
+    twice = dr("check", "-", "-", stdin=b"{}")
+    assert twice.returncode == 2 and b"only once" in twice.stderr
+
+
+def test_a_design_naming_its_schema_is_accepted(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(DAG_WITH_HA.read_text())
+    data = {"$schema": "./design-file.schema.json", **data}
+    path = tmp_path / "with schema.json"
+    path.write_text(json.dumps(data))
+    run = dr("check", path)
+    assert run.returncode == 0, run.stderr
+    data["$schema"] = 3
+    path.write_text(json.dumps(data))
+    run = dr("check", path)
+    assert run.returncode == 2 and b"$schema must be a string" in run.stderr
+
+
+def test_simulate_and_export_read_standard_input(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    run = dr("simulate", "-", "--fail", "esx-den-01", stdin=DAG_WITH_HA.read_bytes())
+    assert run.returncode == 0, run.stderr
+    assert b"Mailboxes:" in run.stdout
+    run = dr("export", "-", "-o", "-", "--format", "png", stdin=DAG_WITH_HA.read_bytes())
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith(b"\x89PNG")
+    run = dr("export", DAG_WITH_HA, "-o", "-")
+    assert run.returncode == 2 and b"--format" in run.stderr
+
+
+# -- internal errors, logging, faulthandler --------------------------------------------------
+def test_an_unexpected_error_is_one_line_with_the_log_file_and_exit_3(  # type: ignore[no-untyped-def]
+    tmp_path, monkeypatch, capsys
+) -> None:
+    import designer.rules.engine as engine
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("the rule engine is broken")
+
+    monkeypatch.setattr(engine, "check", broken)
+    monkeypatch.setenv("DR_DESIGNER_LOG_DIR", str(tmp_path / "logs"))
+    code = main(["check", str(DAG_WITH_HA)])
+    err = capsys.readouterr().err
+    log = tmp_path / "logs" / "dr-designer.log"
+    assert code == 3
+    assert err == (
+        "dr-designer: internal error (ZeroDivisionError: the rule engine is broken); "
+        f"details in {log}\n"
+    )
+    text = log.read_text()
+    assert "Traceback (most recent call last)" in text and "def broken" not in err
+
+
+def test_verbose_and_log_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    log = tmp_path / "my.log"
+    run = dr("check", DAG_WITH_HA, "--log-file", log, "-v")
+    assert run.returncode == 0
+    assert f"dr-designer {version('dr-designer')}: check {DAG_WITH_HA}" in log.read_text()
+    quiet = dr("check", tmp_path / "missing.json", DR_DESIGNER_LOG_DIR=str(tmp_path / "d"))
+    assert quiet.returncode == 2 and quiet.stderr.count(b"\n") == 1
+    assert "bad input" in (tmp_path / "d" / "dr-designer.log").read_text()
+
+
+def test_the_log_file_rotates(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from designer import diagnostics
+
+    path = diagnostics.setup_logging(0, tmp_path / "big.log")
+    try:
+        for _ in range(1200):
+            diagnostics.log.info("x" * 1000)
+    finally:
+        diagnostics.setup_logging(0)
+    assert path is not None and path.stat().st_size <= diagnostics.MAX_BYTES
+    assert (tmp_path / "big.log.1").exists()
+
+
+def test_the_default_log_folder_is_the_platforms_state_folder(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {k: v for k, v in os.environ.items() if k != "DR_DESIGNER_LOG_DIR"}
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")
+    run = subprocess.run(
+        [str(SCRIPT), "check", "/nonexistent.json"], capture_output=True, env=env, timeout=60
+    )
+    assert run.returncode == 2
+    assert (tmp_path / "state" / "dr-designer" / "log" / "dr-designer.log").is_file()
+
+
+def test_a_hard_crash_is_traced_into_the_log(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code = (
+        "import faulthandler, sys\n"
+        "from designer.entry import main\n"
+        "main(['rules'])\n"
+        "faulthandler._sigsegv()\n"
+    )
+    env = {**os.environ, "DR_DESIGNER_LOG_DIR": str(tmp_path)}
+    env.pop("PYTHONFAULTHANDLER", None)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=60)
+    assert run.returncode != 0
+    text = (tmp_path / "dr-designer.log").read_text()
+    assert "Fatal Python error: Segmentation fault" in text
+
+
+# -- python -OO ---------------------------------------------------------------------------
+def test_rule_documentation_survives_python_OO() -> None:
+    def run(*flags: str, args: tuple[str, ...]) -> bytes:
+        done = subprocess.run(
+            [sys.executable, *flags, "-m", "designer", *args], capture_output=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    # Every rule's name, summary, sections (What it checks, Why, Fix, Source).
+    page = run("-OO", args=("rules", "--format", "markdown"))
+    assert page == (ROOT / "docs" / "rules.md").read_bytes()
+    assert run("-OO", args=("check", str(DAG_WITH_HA))).endswith(b"4 waived\n")
+
+
+# -- SARIF --------------------------------------------------------------------------------
+def test_sarif_has_the_version_real_documentation_links_and_encoded_uris(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "my designs"
+    folder.mkdir()
+    path = erroring(folder, "plan #1.json")
+    run = dr("check", path, "--format", "sarif")
+    assert run.returncode == 1
+    sarif = json.loads(run.stdout)
+    driver = sarif["runs"][0]["tool"]["driver"]
+    assert driver["version"] == version("dr-designer")
+    page = urlparse(driver["informationUri"])
+    assert page.scheme == "file" and Path(unquote(page.path)).name == "rules.md"
+    catalogue = Path(unquote(page.path)).read_text(encoding="utf-8")
+    (rule,) = driver["rules"]
+    help_uri = urlparse(rule["helpUri"])
+    assert help_uri.fragment == "vs002" and f"## {rule['id']}" in catalogue
+    uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"][
+        "uri"
+    ]
+    assert " " not in uri and "#" not in uri
+    assert uri.startswith("file:///") and Path(unquote(urlparse(uri).path)) == path
+    relative = dr("check", "my designs/plan #1.json", "--format", "sarif", cwd=tmp_path)
+    rel_uri = json.loads(relative.stdout)["runs"][0]["results"][0]["locations"][0][
+        "physicalLocation"
+    ]["artifactLocation"]["uri"]
+    assert rel_uri == "my%20designs/plan%20%231.json"
+
+
+# -- completion ------------------------------------------------------------------------------
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_bash_completion_completes_commands_and_options(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    run = dr("completion", "bash")
+    assert run.returncode == 0
+    script = tmp_path / "dr-designer.bash"
+    script.write_bytes(run.stdout)
+    (tmp_path / "design.json").write_text("{}")
+
+    def complete(*words: str) -> list[str]:
+        line = " ".join(["dr-designer", *words])
+        probe = (
+            f"source {script}\n"
+            f"COMP_WORDS=(dr-designer {' '.join(words)}); COMP_CWORD={len(words)}\n"
+            f"COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}\n"
+            "_shtab_dr_designer dr-designer\n"
+            'printf "%s\\n" "${COMPREPLY[@]}"\n'
+        )
+        done = subprocess.run(
+            ["bash", "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=30
+        )
+        return done.stdout.split()
+
+    assert "check" in complete("ch") and "completion" in complete("comp")
+    assert "--format" in complete("check", "--fo")
+    assert "design.json" in complete("check", "des")
+
+
+# -- desktop integration ---------------------------------------------------------------------
+def test_install_desktop_into_a_data_folder_and_uninstall(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "share with space"
+    run = dr("install-desktop", XDG_DATA_HOME=str(data))
+    assert run.returncode == 0, run.stderr
+    entry_file = data / "applications" / "dr-designer.desktop"
+    icon = data / "icons" / "hicolor" / "scalable" / "apps" / "dr-designer.svg"
+    mime = data / "mime" / "packages" / "dr-designer.xml"
+    assert entry_file.is_file() and icon.is_file() and mime.is_file()
+    parser = ConfigParser(interpolation=None, strict=True)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string(entry_file.read_text(encoding="utf-8"))
+    entry = parser["Desktop Entry"]
+    assert entry["Type"] == "Application" and entry["Icon"] == icon.stem
+    program, *rest = entry["Exec"].split()
+    assert rest == ["gui", "%f"] and Path(program) == SCRIPT and os.access(program, os.X_OK)
+    tree = ElementTree.parse(mime)
+    ns = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
+    (mime_type,) = tree.getroot().findall("m:mime-type", ns)
+    assert entry["MimeType"] == f"{mime_type.get('type')};"
+    assert {g.get("pattern") for g in mime_type.findall("m:glob", ns)} == {"*.drd.json", "*.drd"}
+    assert ElementTree.parse(icon).getroot().tag.endswith("svg")
+    if shutil.which("update-mime-database"):
+        globs = (data / "mime" / "globs2").read_text()
+        assert "application/x-dr-designer:*.drd.json" in globs
+    run = dr("install-desktop", "--uninstall", "--prefix", data)
+    assert run.returncode == 0
+    assert not entry_file.exists() and not icon.exists() and not mime.exists()
+
+
+def test_desktop_exec_quoting() -> None:
+    from designer.cli.desktop import _quote
+
+    assert _quote("/opt/dr/bin/dr-designer") == "/opt/dr/bin/dr-designer"
+    assert _quote("/home/a b/bin/dr-designer") == '"/home/a b/bin/dr-designer"'
+    assert _quote('/x/"q"$') == '"/x/\\\\"q\\\\"\\\\$"'
+    assert _quote("/x/100%") == "/x/100%%"
