@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -188,9 +189,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = m.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.samples_menu = m.addMenu("Open Sa&mple")
-        for name in bundled.sample_names():
-            action = self.samples_menu.addAction(name.replace("_", " "))
-            action.triggered.connect(functools.partial(lambda n, *_: self.open_sample(n), name))
+        self.samples_menu.aboutToShow.connect(self._fill_samples_menu)
         m.addSeparator()
         m.addActions([self.act_save, self.act_save_as])
         export = m.addMenu("&Export")
@@ -538,6 +537,22 @@ class MainWindow(QMainWindow):
         else:
             self.recent_menu.addSeparator()
             self.recent_menu.addAction("Clear Menu", self.recent.clear)
+
+    def _fill_samples_menu(self) -> None:
+        """The bundled samples by their designs' names (read once, when first shown)."""
+        if self.samples_menu.actions():
+            return
+        titles = {}
+        for name in bundled.sample_names():
+            try:
+                with bundled.sample(name).open(encoding="utf-8") as handle:
+                    titles[name] = str(json.load(handle)["design"]["name"])
+            except (OSError, ValueError, KeyError, TypeError, bundled.MissingDataError):
+                titles[name] = name.replace("_", " ")
+        for name, title in sorted(titles.items(), key=lambda item: item[1].lower()):
+            action = self.samples_menu.addAction(title)
+            action.setData(name)
+            action.triggered.connect(functools.partial(lambda n, *_: self.open_sample(n), name))
 
     def _open_recent(self, path: str) -> None:
         if not Path(path).exists():
