@@ -361,3 +361,28 @@ def test_desktop_exec_quoting() -> None:
     assert _quote("/home/a b/bin/dr-designer") == '"/home/a b/bin/dr-designer"'
     assert _quote('/x/"q"$') == '"/x/\\\\"q\\\\"\\\\$"'
     assert _quote("/x/100%") == "/x/100%%"
+
+
+# -- a broken installation -------------------------------------------------------------------
+def test_a_missing_catalog_is_exit_3_with_one_line_never_findings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An installation laid out as the wheel lays it out, its catalog gone."""
+    package = tmp_path / "site" / "designer"
+    shutil.copytree(ROOT / "designer", package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "resources", package / "resources")
+    (package / "resources" / "catalog" / "timings.json").unlink()
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    run = subprocess.run(
+        [sys.executable, "-m", "designer", "check", str(DAG_WITH_HA)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    assert run.returncode == 3
+    assert run.stdout == "", "no findings (no INT001) about the design"
+    (line,) = run.stderr.splitlines()
+    assert line.startswith(
+        "dr-designer: DR Designer's rule catalog is missing from its installation "
+        "(designer/resources/catalog/timings.json); reinstall dr-designer"
+    ), line
