@@ -7,13 +7,12 @@ import argparse
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
-from test_canvas_support import click, ini_settings, small_design
+from PySide6.QtWidgets import QMessageBox
+from test_canvas_support import click, small_design
 
 from designer.persistence import load, save
 from designer.ui import app as app_module
 from designer.ui.main_window import MainWindow
-from designer.ui.session import EditorSession
 
 
 class Dialogs:
@@ -44,21 +43,16 @@ def _edit(w: MainWindow, dx: float, dy: float) -> None:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
+def window(launch, tmp_path, monkeypatch):
+    """``dr-designer gui FILE`` on the small two-site design (saved to FILE first)."""
     # No real modal dialog may ever block a test (closing a dirty window asks).
     Dialogs(monkeypatch)
+    opened = iter(range(100))
 
-    def make(design=None, **kwargs):
-        session = EditorSession(design or small_design())
-        w = MainWindow(
-            session, settings=ini_settings(tmp_path), recovery_dir=tmp_path / "recovery", **kwargs
-        )
-        qtbot.addWidget(w)
-        w.show()
-        qtbot.waitExposed(w)
-        w.activateWindow()
-        # Let the docks settle: they resize the canvas after show().
-        QApplication.processEvents()
+    def make(design=None):
+        path = tmp_path / f"two-sites-{next(opened)}.json"
+        save(design or small_design(), path)
+        w = launch(path)
         w.view.set_zoom(1.0)
         w.view.centerOn(650, 200)
         return w
@@ -73,7 +67,7 @@ def test_save_then_reopen_gives_an_identical_design(window, tmp_path):
     path = tmp_path / "two.json"
     assert w.save_to(path)
     assert not w.isWindowModified() and "two.json" in w.windowTitle()
-    other = window(design=None)
+    other = window()
     assert other.open_file(path, ask=False)
     assert other.session.design == w.session.design
     assert not other.session.dirty
@@ -148,36 +142,36 @@ def test_find_selects_and_centres_an_element(window, qtbot):
 
 
 def test_recovery_copy_is_written_when_dirty_and_offered_after_a_crash(
-    window, tmp_path, monkeypatch
+    window, launch, tmp_path, monkeypatch
 ):
     w = window()
     path = tmp_path / "design.json"
     w.save_to(path)
     _edit(w, 10, 0)
-    copies = list((tmp_path / "recovery").glob("*.recovery.json"))
+    recovery = w.recovery.folder
+    copies = list(recovery.glob("*.recovery.json"))
     assert len(copies) == 1
     assert load(copies[0]) == w.session.design
     edited = w.session.design
     # The crashed process is gone: pretend the copy came from another pid.
-    meta = next((tmp_path / "recovery").glob("*.meta.json"))
+    meta = next(recovery.glob("*.meta.json"))
     meta.write_text(meta.read_text().replace(f'"pid": {__import__("os").getpid()}', '"pid": 0'))
     dialogs = Dialogs(monkeypatch, answer=QMessageBox.StandardButton.Yes)
-    fresh = window(design=None)
-    assert fresh.offer_recovery()
+    fresh = launch()  # the next start offers the copy before anything else
     assert dialogs.calls[-1][0] == "question" and "design.json" in dialogs.calls[-1][2]
     assert fresh.session.design == edited
     assert fresh.session.dirty and fresh.session.path == path.resolve()
     assert fresh.save()
     assert load(path) == edited
-    assert not list((tmp_path / "recovery").glob("*.recovery.json"))
+    assert not list(recovery.glob("*.recovery.json"))
 
 
 def test_a_clean_save_deletes_the_recovery_copy(window, tmp_path):
     w = window()
     _edit(w, 10, 0)
-    assert list((tmp_path / "recovery").glob("*.recovery.json"))
+    assert list(w.recovery.folder.glob("*.recovery.json"))
     w.save_to(tmp_path / "saved.json")
-    assert not list((tmp_path / "recovery").glob("*.json"))
+    assert not list(w.recovery.folder.glob("*.json"))
 
 
 def test_docks_are_added_when_the_panels_exist(window):

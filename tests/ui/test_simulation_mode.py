@@ -8,30 +8,24 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from test_canvas_support import ini_settings
 
-from designer.persistence import dumps, load
+from designer.persistence import dumps
 from designer.ui.main_window import MainWindow
-from designer.ui.session import EditorSession
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 
 
 class SimWindow:
-    """The real main window on a sample design, with its simulation mode."""
+    """The real main window on a sample design, opened as ``dr-designer gui SAMPLE``
+    opens it (tests/gui_door.py), with its simulation mode."""
 
-    def __init__(self, qtbot, name: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-        self.session = EditorSession(load(SAMPLES / f"{name}.json"))
-        self.window = MainWindow(
-            self.session, settings=ini_settings(tmp_path), recovery_dir=tmp_path / "recovery"
-        )
+    def __init__(self, qtbot, launch, name: str) -> None:  # type: ignore[no-untyped-def]
+        self.window: MainWindow = launch(SAMPLES / f"{name}.json")
+        self.session = self.window.session
         self.view = self.window.view
         self.scene = self.view.design_scene
         self.mode = self.window.simulation
         self.controller = self.mode.controller
-        qtbot.addWidget(self.window)
-        self.window.show()
-        qtbot.waitExposed(self.window)
         self.qtbot = qtbot
 
     def enter(self) -> None:
@@ -56,13 +50,13 @@ class SimWindow:
 
 
 @pytest.fixture
-def dag_with_ha(qtbot, tmp_path) -> SimWindow:  # type: ignore[no-untyped-def]
-    return SimWindow(qtbot, "dag_with_ha", tmp_path)
+def dag_with_ha(qtbot, launch) -> SimWindow:  # type: ignore[no-untyped-def]
+    return SimWindow(qtbot, launch, "dag_with_ha")
 
 
 @pytest.fixture
-def three_site(qtbot, tmp_path) -> SimWindow:  # type: ignore[no-untyped-def]
-    return SimWindow(qtbot, "three_site_stretched_dag", tmp_path)
+def three_site(qtbot, launch) -> SimWindow:  # type: ignore[no-untyped-def]
+    return SimWindow(qtbot, launch, "three_site_stretched_dag")
 
 
 def test_clicking_a_host_moves_database_markers_and_shows_ha_restart(dag_with_ha) -> None:  # type: ignore[no-untyped-def]
@@ -153,8 +147,8 @@ def test_leaving_simulation_leaves_the_design_byte_identical(dag_with_ha) -> Non
     assert not w.session.dirty
 
 
-def test_n1_overlay_marks_the_single_load_balancer(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    w = SimWindow(qtbot, "cas_array_edge", tmp_path)
+def test_n1_overlay_marks_the_single_load_balancer(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    w = SimWindow(qtbot, launch, "cas_array_edge")
     w.enter()
     QTest.mouseClick(w.mode.spof.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.mode.spof.result is not None, timeout=20_000)
@@ -194,8 +188,8 @@ def test_users_are_cut_off_until_their_databases_mount_elsewhere(three_site) -> 
     assert after["site-bos"] == 4000
 
 
-def test_n1_overlay_replaces_a_running_scenario(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    w = SimWindow(qtbot, "cas_array_edge", tmp_path)
+def test_n1_overlay_replaces_a_running_scenario(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    w = SimWindow(qtbot, launch, "cas_array_edge")
     w.enter()
     w.click("site-sea")
     assert w.controller.steps
