@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from designer.cli.parser import (
     EXIT_BAD_INPUT,
@@ -29,6 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``dr-designer`` with ``argv`` (default: the process's arguments)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
+    if _opens_a_file(parser, arguments):  # dr-designer FILE: the window on FILE
+        arguments = ["gui", *arguments]
     try:
         args = parser.parse_args(arguments)
         if args.command is None:  # no command: the designer window
@@ -39,6 +42,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     setup_logging(args.verbose or 0, args.log_file)
     return _run(args, arguments)
+
+
+def _opens_a_file(parser: argparse.ArgumentParser, arguments: list[str]) -> bool:
+    """``dr-designer design.json``: the first argument is a file, not a command."""
+    if not arguments or arguments[0].startswith("-"):
+        return False
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    return arguments[0] not in dict(commands or {}) and Path(arguments[0]).is_file()
 
 
 def _is_design_error(exc: BaseException) -> bool:

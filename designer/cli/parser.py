@@ -55,7 +55,8 @@ exit codes:
 
 _DESCRIPTION = """\
 Design, check and simulate the disaster-recovery topology of Microsoft Exchange on
-VMware. Without a command, opens the designer window on a bundled sample design.
+VMware. Without a command, opens the designer window on a bundled sample design
+(`dr-designer FILE` opens FILE in it).
 Everything except `gui` and `export` runs headless (no display, no Qt loaded).
 """
 

@@ -33,6 +33,11 @@ def test_window_icon_and_version(launch) -> None:  # type: ignore[no-untyped-def
     assert QApplication.applicationVersion() == version()
 
 
+def test_a_file_as_the_only_argument_opens_in_the_window(launch) -> None:  # type: ignore[no-untyped-def]
+    window = launch.run(DAG_WITH_HA)  # dr-designer dag_with_ha.json
+    assert window.session.path == DAG_WITH_HA.resolve()
+
+
 def test_about_names_the_version_and_the_log_file(launch, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     shown: list[str] = []
     monkeypatch.setattr(
