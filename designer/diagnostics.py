@@ -4,8 +4,9 @@ Every run of ``dr-designer`` logs to a rotating file in the platform's log folde
 (Linux: ``$XDG_STATE_HOME/dr-designer/log``, i.e. ``~/.local/state/dr-designer/log``;
 ``DR_DESIGNER_LOG_DIR`` overrides it, ``--log-file`` names the file). stderr gets
 warnings, or more with ``-v`` / ``-vv``. ``faulthandler`` writes a crash of the
-interpreter itself (a segfault in Qt) to the same file. An unexpected exception is
-logged with its traceback; the user sees one line naming the log file.
+interpreter itself (a segfault in Qt) to the same file, and an exception that ends a
+worker thread is logged too. An unexpected exception is logged with its traceback;
+the user sees one line naming the log file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import logging
 import logging.handlers
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import TextIO
 
@@ -87,7 +89,29 @@ def setup_logging(verbose: int = 0, log_file: str | os.PathLike[str] | None = No
     _state.update(handlers=handlers, path=path)
     if handler.stream is not None:
         _enable_faulthandler(handler.stream)
+    _log_thread_errors()
     return path
+
+
+def _log_thread_errors() -> None:
+    """An exception that ends a worker thread (a recovery write, a check) goes into the
+    log too, then to the hook that was there before (stderr by default)."""
+    if "thread_hook" in _state:
+        return
+    previous = threading.excepthook
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        name = args.thread.name if args.thread is not None else "?"
+        log.error(
+            "unexpected error in thread %s",
+            name,
+            exc_info=(args.exc_type, args.exc_value, args.exc_traceback),  # type: ignore[arg-type]
+            extra={"file_only": True},
+        )
+        previous(args)
+
+    threading.excepthook = hook
+    _state["thread_hook"] = hook
 
 
 def _enable_faulthandler(stream: TextIO) -> None:

@@ -253,6 +253,22 @@ def test_a_hard_crash_is_traced_into_the_log(tmp_path) -> None:  # type: ignore[
     assert "Fatal Python error: Segmentation fault" in text
 
 
+def test_an_error_in_a_worker_thread_is_logged(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code = (
+        "import threading\n"
+        "from designer.entry import main\n"
+        "main(['rules'])\n"
+        "def work(): raise ValueError('the recovery write broke')\n"
+        "t = threading.Thread(target=work, name='recovery'); t.start(); t.join()\n"
+    )
+    env = {**os.environ, "DR_DESIGNER_LOG_DIR": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=60)
+    text = (tmp_path / "dr-designer.log").read_text()
+    assert "unexpected error in thread recovery" in text
+    assert "ValueError: the recovery write broke" in text
+    assert b"the recovery write broke" in run.stderr, "the previous hook still ran"
+
+
 # -- python -OO ---------------------------------------------------------------------------
 def test_rule_documentation_survives_python_OO() -> None:
     def run(*flags: str, args: tuple[str, ...]) -> bytes:
