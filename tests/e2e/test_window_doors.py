@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -49,6 +49,17 @@ def test_about_names_the_version_and_the_log_file(launch, monkeypatch, tmp_path)
     about.trigger()
     assert f"DR Designer {version()}" in shown[0]
     assert str(launch.log_dir / "dr-designer.log") in shown[0]
+
+
+def test_help_shows_the_log_folder(launch, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    opened: list[str] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile()))
+    )
+    window = launch(DAG_WITH_HA)
+    window.act_log_folder.trigger()  # Help > Show Log Folder
+    assert opened == [str(launch.log_dir)]
+    assert (launch.log_dir / "dr-designer.log").is_file()
 
 
 def test_the_bundled_samples_open_as_unsaved_copies(launch) -> None:  # type: ignore[no-untyped-def]
