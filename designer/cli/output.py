@@ -195,7 +195,14 @@ def findings_sarif(results: list[FileResult]) -> str:
                 name=meta.name,
                 shortDescription={"text": meta.summary},
                 fullDescription={"text": meta.section("Why")},
-                help={"text": f"Fix: {meta.section('Fix')} Source: {meta.section('Source')}"},
+                help={
+                    "text": f"Fix: {meta.section('Fix')} Source: {meta.section('Source')}",
+                    # Code-scanning views show this beside a result: the whole rule doc.
+                    "markdown": "\n\n".join(
+                        f"**{title}**: {meta.section(title)}"
+                        for title in ("What it checks", "Why", "Fix", "Source")
+                    ),
+                },
                 defaultConfiguration={"level": _SARIF_LEVEL[meta.severity]},
             )
             if page:

@@ -300,6 +300,8 @@ def test_sarif_has_the_version_real_documentation_links_and_encoded_uris(tmp_pat
     (rule,) = driver["rules"]
     help_uri = urlparse(rule["helpUri"])
     assert help_uri.fragment == "vs002" and f"## {rule['id']}" in catalogue
+    assert rule["help"]["markdown"].startswith("**What it checks**: ")
+    assert "**Why**: " in rule["help"]["markdown"] and "**Source**: " in rule["help"]["markdown"]
     uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"][
         "uri"
     ]
