@@ -75,7 +75,7 @@ def _quote(argument: str) -> str:
     %%; reserved characters need double quotes, inside which " ` $ \\ are escaped, and
     the value's own escaping doubles every backslash)."""
     argument = argument.replace("%", "%%")
-    if not any(c in argument for c in ' \t\n"\'\\><~|&;$*?#()`'):
+    if not any(c in argument for c in " \t\n\"'\\><~|&;$*?#()`"):
         return argument
     escaped = "".join("\\" + c if c in '"`$\\' else c for c in argument)
     return f'"{escaped}"'.replace("\\", "\\\\")

@@ -122,7 +122,7 @@ def test_dag001_witness_in_member_site_makes_check_exit_1(tmp_path) -> None:
     # automatically, and `check` must say so with exit code 1.
     from pathlib import Path
 
-    from designer.cli.main import main
+    from designer.entry import main
     from designer.persistence import load, save
 
     sample = Path(__file__).resolve().parents[2] / "sample_designs"

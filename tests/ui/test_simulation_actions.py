@@ -12,7 +12,6 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
-from test_canvas_support import ini_settings
 
 from designer.domain import ScenarioStep
 from designer.ui.main_window import MainWindow
@@ -21,14 +20,12 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 
 
 class Window:
-    """The main window opened on a sample the way the command-line argument does."""
+    """The main window opened on a sample by ``dr-designer gui SAMPLE`` (the ``launch``
+    fixture, tests/gui_door.py)."""
 
-    def __init__(self, qtbot, name: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-        self.window = MainWindow(settings=ini_settings(tmp_path), recovery_dir=tmp_path / "rec")
-        qtbot.addWidget(self.window)
-        self.window.show()
-        qtbot.waitExposed(self.window)
-        assert self.window.open_file(SAMPLES / f"{name}.json", ask=False)
+    def __init__(self, qtbot, name: str, launch) -> None:  # type: ignore[no-untyped-def]
+        self.window: MainWindow = launch(SAMPLES / f"{name}.json")
+        assert self.window.session.path == (SAMPLES / f"{name}.json").resolve()
         self.view = self.window.view
         self.scene = self.view.design_scene
         self.mode = self.window.simulation
@@ -77,9 +74,9 @@ def choose_from_popup(text: str, chosen: list[str]) -> Callable[[], None]:
 
 
 def test_guest_os_failure_from_the_vm_menu_restarts_it_under_vm_monitoring(
-    qtbot, tmp_path  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path  # type: ignore[no-untyped-def]
 ) -> None:
-    w = Window(qtbot, "dag_with_ha", tmp_path)
+    w = Window(qtbot, "dag_with_ha", launch)
     w.enter()
     chosen: list[str] = []
     QTimer.singleShot(50, choose_from_popup("Guest OS failure", chosen))
@@ -104,8 +101,8 @@ def test_guest_os_failure_from_the_vm_menu_restarts_it_under_vm_monitoring(
     w.window.grab().save(str(tmp_path / "guest-os-failure.png"))
 
 
-def test_start_mirrorview_synchronisation_button(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    w = Window(qtbot, "cx4_srm_mirrorview_s", tmp_path)
+def test_start_mirrorview_synchronisation_button(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    w = Window(qtbot, "cx4_srm_mirrorview_s", launch)
     w.enter()
     w.controller.set_steps(
         [
@@ -130,9 +127,9 @@ def test_start_mirrorview_synchronisation_button(qtbot, tmp_path) -> None:  # ty
 
 @pytest.mark.parametrize("entry", ["one hour before", "latest clean point"])
 def test_lagged_copy_recovery_point_is_chosen_from_the_buttons_menu(
-    qtbot, tmp_path, entry: str  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path, entry: str  # type: ignore[no-untyped-def]
 ) -> None:
-    w = Window(qtbot, "stretched_dag_lagged", tmp_path)
+    w = Window(qtbot, "stretched_dag_lagged", launch)
     w.enter()
     w.controller.set_time(0.0)
     chosen: list[str] = []
