@@ -1,0 +1,353 @@
+"""The semantic difference of two designs (``dr-designer diff A B``).
+
+Elements are matched by id: added, removed, and changed field by field (a renamed
+element is one change, not a removal and an addition). Layout-only changes are counted
+on one line. Then what the change *does*: findings added and cleared, single points of
+failure (N-1) that appeared, went or changed impact, and saved scenarios whose outcome
+changed. Text for a terminal, Markdown for a pull-request comment, JSON for tools.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from designer.domain.design import Design
+from designer.rules.engine import check
+from designer.simulation import SimulationError, Simulator, analyze
+
+__all__ = ["DesignDiff", "FieldChange", "diff_designs"]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass
+class ElementChange:
+    id: str
+    kind: str
+    name: str
+    changes: list[FieldChange]
+
+
+@dataclass
+class DesignDiff:
+    added: list[tuple[str, str, str]] = field(default_factory=list)  # (id, kind, name)
+    removed: list[tuple[str, str, str]] = field(default_factory=list)
+    changed: list[ElementChange] = field(default_factory=list)
+    design_changes: list[FieldChange] = field(default_factory=list)
+    layout_changed: int = 0
+    findings_added: list[dict[str, Any]] = field(default_factory=list)
+    findings_cleared: list[dict[str, Any]] = field(default_factory=list)
+    n1_added: list[dict[str, Any]] = field(default_factory=list)
+    n1_cleared: list[dict[str, Any]] = field(default_factory=list)
+    n1_changed: list[dict[str, Any]] = field(default_factory=list)
+    scenarios: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def semantic(self) -> bool:
+        """True when anything but layout differs."""
+        return bool(
+            self.added
+            or self.removed
+            or self.changed
+            or self.design_changes
+            or self.findings_added
+            or self.findings_cleared
+            or self.n1_added
+            or self.n1_cleared
+            or self.n1_changed
+            or self.scenarios
+        )
+
+    def differs(self, *, ignore_layout: bool = False) -> bool:
+        return self.semantic or (self.layout_changed > 0 and not ignore_layout)
+
+    # -- output --------------------------------------------------------------------------
+    def to_json(self) -> str:
+        data = {
+            "same": not self.differs(),
+            "elements": {
+                "added": [{"id": i, "kind": k, "name": n} for i, k, n in self.added],
+                "removed": [{"id": i, "kind": k, "name": n} for i, k, n in self.removed],
+                "changed": [
+                    {
+                        "id": c.id,
+                        "kind": c.kind,
+                        "name": c.name,
+                        "fields": [
+                            {"field": f.field, "before": f.before, "after": f.after}
+                            for f in c.changes
+                        ],
+                    }
+                    for c in self.changed
+                ],
+            },
+            "design": [
+                {"field": f.field, "before": f.before, "after": f.after}
+                for f in self.design_changes
+            ],
+            "layout_changed": self.layout_changed,
+            "findings": {"added": self.findings_added, "cleared": self.findings_cleared},
+            "n_minus_1": {
+                "added": self.n1_added,
+                "cleared": self.n1_cleared,
+                "changed": self.n1_changed,
+            },
+            "scenarios": self.scenarios,
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+
+    def to_text(self, a: str = "A", b: str = "B") -> str:
+        lines: list[str] = []
+        if not self.differs():
+            return f"{a} and {b}: no differences\n"
+        lines.append(f"--- {a}\n+++ {b}")
+        for change in self.design_changes:
+            lines.append(f"~ design {change.field}: {_show(change.before)} → {_show(change.after)}")
+        for element_id, kind, name in self.added:
+            lines.append(f"+ {_label(kind)} {name} ({element_id})")
+        for element_id, kind, name in self.removed:
+            lines.append(f"- {_label(kind)} {name} ({element_id})")
+        for c in self.changed:
+            lines.append(f"~ {_label(c.kind)} {c.name} ({c.id})")
+            lines += [f"    {f.field}: {_show(f.before)} → {_show(f.after)}" for f in c.changes]
+        if self.layout_changed:
+            lines.append(f"layout: {self.layout_changed} element(s) moved or resized")
+        for f in self.findings_added:
+            lines.append(f"+ finding {f['severity']} {f['code']}: {f['message']}")
+        for f in self.findings_cleared:
+            lines.append(f"- finding {f['severity']} {f['code']}: {f['message']}")
+        for e in self.n1_added:
+            lines.append(
+                f"+ N-1: losing {e['names']} affects {e['mailboxes_affected']:,} mailboxes"
+            )
+        for e in self.n1_cleared:
+            lines.append(f"- N-1: losing {e['names']} no longer affects mailboxes")
+        for e in self.n1_changed:
+            lines.append(
+                f"~ N-1: losing {e['names']} affects {e['before']:,} → {e['after']:,} mailboxes"
+            )
+        for s in self.scenarios:
+            lines.append(f"~ scenario {s['name']}: {s['summary']}")
+        return "\n".join(lines) + "\n"
+
+    def to_markdown(self, a: str = "A", b: str = "B") -> str:
+        if not self.differs():
+            return f"**No differences** between `{a}` and `{b}`.\n"
+        out = [f"### Design diff: `{a}` → `{b}`", ""]
+        counts = (
+            f"{len(self.added)} added, {len(self.removed)} removed, {len(self.changed)} changed"
+        )
+        out.append(
+            f"**Elements:** {counts}"
+            + (f"; layout: {self.layout_changed} moved or resized" if self.layout_changed else "")
+        )
+        out.append("")
+        if self.design_changes:
+            out += ["| design | before | after |", "|---|---|---|"]
+            out += [
+                f"| {f.field} | {_md(f.before)} | {_md(f.after)} |" for f in self.design_changes
+            ]
+            out.append("")
+        if self.added or self.removed or self.changed:
+            out += ["| | element | field | before | after |", "|---|---|---|---|---|"]
+            out += [f"| ➕ | {_label(k)} **{_md(n)}** (`{i}`) | | | |" for i, k, n in self.added]
+            out += [f"| ➖ | {_label(k)} **{_md(n)}** (`{i}`) | | | |" for i, k, n in self.removed]
+            for c in self.changed:
+                for j, f in enumerate(c.changes):
+                    who = f"{_label(c.kind)} **{_md(c.name)}** (`{c.id}`)" if j == 0 else ""
+                    out.append(
+                        f"| {'✏️' if j == 0 else ''} | {who} | {f.field} | {_md(f.before)} "
+                        f"| {_md(f.after)} |"
+                    )
+            out.append("")
+        if self.findings_added or self.findings_cleared:
+            out += ["#### Findings", ""]
+            out += [
+                f"- 🆕 **{f['code']}** ({f['severity']}): {_md(f['message'])}"
+                for f in self.findings_added
+            ]
+            out += [
+                f"- ✅ cleared **{f['code']}** ({f['severity']}): {_md(f['message'])}"
+                for f in self.findings_cleared
+            ]
+            out.append("")
+        if self.n1_added or self.n1_cleared or self.n1_changed:
+            out += [
+                "#### Single points of failure (N-1)",
+                "",
+                "| failure | before | after |",
+                "|---|---|---|",
+            ]
+            out += [
+                f"| {_md(e['names'])} | — | {e['mailboxes_affected']:,} mailboxes |"
+                for e in self.n1_added
+            ]
+            out += [
+                f"| {_md(e['names'])} | {e['mailboxes_affected']:,} mailboxes | — |"
+                for e in self.n1_cleared
+            ]
+            out += [
+                f"| {_md(e['names'])} | {e['before']:,} mailboxes | {e['after']:,} mailboxes |"
+                for e in self.n1_changed
+            ]
+            out.append("")
+        if self.scenarios:
+            out += ["#### Saved scenarios", ""]
+            out += [f"- **{_md(s['name'])}**: {_md(s['summary'])}" for s in self.scenarios]
+            out.append("")
+        return "\n".join(out)
+
+
+def _label(kind: str) -> str:
+    from designer.domain.elements import ELEMENT_CLASSES
+
+    cls = ELEMENT_CLASSES.get(kind)
+    return cls.label if cls else kind
+
+
+def _show(value: Any) -> str:
+    text = (
+        json.dumps(value, ensure_ascii=False, default=str)
+        if not isinstance(value, str)
+        else repr(value)
+    )
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def _md(value: Any) -> str:
+    text = value if isinstance(value, str) else _show(value)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _finding_key(f: Any) -> tuple[str, tuple[str, ...], str]:
+    return (f.code, tuple(f.elements), f.message)
+
+
+def _finding_json(f: Any) -> dict[str, Any]:
+    return {
+        "code": f.code,
+        "severity": f.severity.value,
+        "message": f.message,
+        "elements": list(f.elements),
+    }
+
+
+def diff_designs(a: Design, b: Design, *, analysis: bool = True) -> DesignDiff:
+    """What changed from ``a`` to ``b``; ``analysis=False`` skips findings, N-1 and
+    scenarios (the element and layout comparison alone)."""
+    out = DesignDiff()
+    old = {e.id: e for e in a.elements}
+    new = {e.id: e for e in b.elements}
+    out.added = [(e.id, e.kind, e.name) for e in b.elements if e.id not in old]
+    out.removed = [(e.id, e.kind, e.name) for e in a.elements if e.id not in new]
+    for element in b.elements:
+        before = old.get(element.id)
+        if before is None or before == element:
+            continue
+        x, y = before.model_dump(mode="json"), element.model_dump(mode="json")
+        changes = [
+            FieldChange(k, x.get(k), y.get(k))
+            for k in dict.fromkeys([*x, *y])
+            if x.get(k) != y.get(k)
+        ]
+        out.changed.append(ElementChange(element.id, element.kind, element.name, changes))
+    da: dict[str, Any] = a.model_dump(mode="json")
+    db: dict[str, Any] = b.model_dump(mode="json")
+    for key in ("name", "description", "intent", "rules"):
+        if da[key] != db[key]:
+            if isinstance(da[key], dict) and isinstance(db[key], dict):
+                for sub in dict.fromkeys([*da[key], *db[key]]):
+                    if da[key].get(sub) != db[key].get(sub):
+                        out.design_changes.append(
+                            FieldChange(f"{key}.{sub}", da[key].get(sub), db[key].get(sub))
+                        )
+            else:
+                out.design_changes.append(FieldChange(key, da[key], db[key]))
+    sa = {s["name"]: s for s in da["scenarios"]}
+    sb = {s["name"]: s for s in db["scenarios"]}
+    for name in dict.fromkeys([*sa, *sb]):
+        if sa.get(name) != sb.get(name):
+            out.design_changes.append(FieldChange(f"scenarios[{name}]", sa.get(name), sb.get(name)))
+    common = set(old) & set(new)
+    out.layout_changed = sum(
+        1
+        for k in set(a.layout) | set(b.layout)
+        if k in common and a.layout.get(k) != b.layout.get(k)
+    )
+    if not analysis:
+        return out
+    fa = {_finding_key(f): f for f in check(a).active}
+    fb = {_finding_key(f): f for f in check(b).active}
+    out.findings_added = [_finding_json(f) for k, f in fb.items() if k not in fa]
+    out.findings_cleared = [_finding_json(f) for k, f in fa.items() if k not in fb]
+    sim_a, sim_b = Simulator(a), Simulator(b)
+    na = {e.elements: e for e in analyze(sim_a).entries}
+    nb = {e.elements: e for e in analyze(sim_b).entries}
+    for spof, entry in nb.items():
+        if spof not in na:
+            out.n1_added.append(
+                {
+                    "elements": list(spof),
+                    "names": ", ".join(entry.names),
+                    "mailboxes_affected": entry.mailboxes_affected,
+                }
+            )
+        elif na[spof].mailboxes_affected != entry.mailboxes_affected:
+            out.n1_changed.append(
+                {
+                    "elements": list(spof),
+                    "names": ", ".join(entry.names),
+                    "before": na[spof].mailboxes_affected,
+                    "after": entry.mailboxes_affected,
+                }
+            )
+    for spof, entry in na.items():
+        if spof not in nb:
+            out.n1_cleared.append(
+                {
+                    "elements": list(spof),
+                    "names": ", ".join(entry.names),
+                    "mailboxes_affected": entry.mailboxes_affected,
+                }
+            )
+    scenarios_b = {s.name: s for s in b.scenarios}
+    for scenario in a.scenarios:
+        other = scenarios_b.get(scenario.name)
+        if other is None:
+            continue
+        was, now = _outcome(sim_a, scenario), _outcome(sim_b, other)
+        if was != now:
+            parts = [f"{k} {was.get(k)} → {now.get(k)}" for k in now if was.get(k) != now.get(k)]
+            out.scenarios.append(
+                {
+                    "name": scenario.name,
+                    "before": was,
+                    "after": now,
+                    "summary": "; ".join(parts),
+                }
+            )
+    return out
+
+
+def _outcome(sim: Simulator, scenario: Any) -> dict[str, Any]:
+    from designer.interop.review import expectation_rows
+
+    try:
+        final = sim.run(scenario, events=False).final
+    except SimulationError as exc:
+        return {"error": str(exc)}
+    rows = expectation_rows(scenario.expected, final, sim)
+    return {
+        "mailboxes available": final.mailboxes_available,
+        "databases down": sorted(db.name for db in final.databases if db.state != "active"),
+        "worst RPO s": None if final.max_rpo_s == float("inf") else final.max_rpo_s,
+        "worst RTO s": None if final.max_rto_s == float("inf") else final.max_rto_s,
+        "meets expected": all(r.ok for r in rows),
+    }

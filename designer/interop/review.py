@@ -1,0 +1,339 @@
+"""The design-review report's content, computed headless: summary, inventory, copy
+layout, findings (waivers with their reasons), N-1 and N-2 tables, every saved scenario
+with expected against actual and its timeline, an RPO/RTO matrix (each database against
+the failure of each site, host and array), and capacity figures when a provider gives
+them (issue 11 registers one with :func:`register_capacity_provider`).
+
+:mod:`designer.interop.review_html` renders it; ``designer.ui.review`` adds the diagram
+and writes the PDF.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from designer.domain.design import Design, ExpectedOutcome, SavedScenario
+from designer.domain.elements import ELEMENT_CLASSES, Dag, ElementBase, MailboxDatabase
+from designer.domain.refs import iter_refs
+from designer.rules.engine import CheckResult, check
+from designer.simulation import (
+    AnalysisResult,
+    SimulationError,
+    SimulationResult,
+    Simulator,
+    StepState,
+    analyze,
+)
+
+__all__ = [
+    "CapacitySection",
+    "ExpectationRow",
+    "MatrixCell",
+    "ReviewData",
+    "ScenarioReview",
+    "build_review",
+    "expectation_rows",
+    "format_duration",
+    "register_capacity_provider",
+]
+
+#: Failures the RPO/RTO matrix sweeps, and how many columns it shows at most.
+MATRIX_KINDS = ("site", "esxi_host", "storage_array")
+MAX_MATRIX_COLUMNS = 80
+#: N-2 pairs examined for the report (the GUI's N-1 panel can go further).
+MAX_PAIRS = 3000
+
+
+def format_duration(seconds: float | None) -> str:
+    """``1:09``, ``1:02:05``; ``—`` when there is none (down or waiting)."""
+    if seconds is None or math.isinf(seconds):
+        return "—"
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@dataclass(frozen=True)
+class CapacitySection:
+    """Figures a capacity provider contributes: a title, sentences and a table."""
+
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+CapacityProvider = Callable[[Design], "CapacitySection | None"]
+_CAPACITY_PROVIDERS: list[CapacityProvider] = []
+
+
+def register_capacity_provider(provider: CapacityProvider) -> CapacityProvider:
+    """Add a source of capacity figures (sizing, issue 11); returns it (a decorator)."""
+    if provider not in _CAPACITY_PROVIDERS:
+        _CAPACITY_PROVIDERS.append(provider)
+    return provider
+
+
+@dataclass(frozen=True)
+class ExpectationRow:
+    what: str
+    expected: str
+    actual: str
+    ok: bool
+
+
+def expectation_rows(
+    expected: ExpectedOutcome | None, state: StepState, sim: Simulator
+) -> list[ExpectationRow]:
+    """Expected against actual, one row per expectation a saved scenario states
+    (the same verdicts as ``check --scenarios``)."""
+    if expected is None:
+        return []
+    rows: list[ExpectationRow] = []
+    if expected.mailboxes_available is not None:
+        rows.append(
+            ExpectationRow(
+                "mailboxes available",
+                f"{expected.mailboxes_available:,}",
+                f"{state.mailboxes_available:,}",
+                state.mailboxes_available == expected.mailboxes_available,
+            )
+        )
+    if expected.databases_down is not None:
+        names = {db.id: db.name for db in state.databases}
+        by_name = {db.name: db.id for db in state.databases}
+        down = {db.id for db in state.databases if db.state != "active"}
+        wanted = {by_name.get(key, key) for key in expected.databases_down}
+        rows.append(
+            ExpectationRow(
+                "databases down",
+                ", ".join(sorted(names.get(d, d) for d in wanted)) or "none",
+                ", ".join(sorted(names.get(d, d) for d in down)) or "none",
+                down == wanted,
+            )
+        )
+    if expected.max_rpo_s is not None:
+        rows.append(
+            ExpectationRow(
+                "worst RPO",
+                f"≤ {format_duration(expected.max_rpo_s)}",
+                format_duration(state.max_rpo_s),
+                state.max_rpo_s <= expected.max_rpo_s,
+            )
+        )
+    if expected.max_rto_s is not None:
+        rows.append(
+            ExpectationRow(
+                "worst RTO",
+                f"≤ {format_duration(expected.max_rto_s)}",
+                format_duration(state.max_rto_s),
+                state.max_rto_s <= expected.max_rto_s,
+            )
+        )
+    return rows
+
+
+@dataclass
+class ScenarioReview:
+    scenario: SavedScenario
+    steps: list[str]
+    rows: list[ExpectationRow]
+    result: SimulationResult | None
+    error: str | None = None
+
+    @property
+    def passed(self) -> bool | None:
+        if self.error:
+            return False
+        if not self.rows:
+            return None
+        return all(r.ok for r in self.rows)
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    state: str
+    rpo_s: float | None
+    rto_s: float | None
+    ok: bool
+
+
+@dataclass
+class ReviewData:
+    design: Design
+    source: str
+    findings: CheckResult
+    n1: AnalysisResult
+    n2: AnalysisResult
+    scenarios: list[ScenarioReview]
+    matrix_failures: list[tuple[str, str]]
+    matrix_databases: list[tuple[str, str]]
+    matrix: dict[tuple[str, str], MatrixCell]
+    matrix_truncated: int = 0
+    capacity: list[CapacitySection] = field(default_factory=list)
+
+    # -- helpers for renderers ----------------------------------------------------------
+    def name(self, element_id: str | None) -> str:
+        element = self._by_id.get(element_id) if element_id else None
+        return element.name if element is not None else (element_id or "—")
+
+    def __post_init__(self) -> None:
+        self._by_id: dict[str, ElementBase] = {e.id: e for e in self.design.elements}
+
+    def counts(self) -> list[tuple[str, int]]:
+        out: dict[str, int] = {}
+        for element in self.design.elements:
+            out[element.kind] = out.get(element.kind, 0) + 1
+        return [(ELEMENT_CLASSES[k].label, n) for k, n in out.items()]
+
+    def inventory(self) -> list[tuple[str, list[str], list[list[str]]]]:
+        """(kind label, header, rows) for each kind in the design, fields as text."""
+        tables: list[tuple[str, list[str], list[list[str]]]] = []
+        kinds: dict[str, list[ElementBase]] = {}
+        for element in self.design.elements:
+            kinds.setdefault(element.kind, []).append(element)
+        for kind, elements in kinds.items():
+            cls = ELEMENT_CLASSES[kind]
+            fields = [f for f in cls.model_fields if f not in ("id", "kind", "name", "notes")]
+            header = ["name", *[f.replace("_", " ") for f in fields]]
+            rows = [[e.name, *[self._text(e, f) for f in fields]] for e in elements]
+            tables.append((cls.label, header, rows))
+        return tables
+
+    def _text(self, element: ElementBase, name: str) -> str:
+        value = getattr(element, name)
+        refs = {r.path: r.target for r in iter_refs(element)}
+        if isinstance(value, list):
+            parts = []
+            for i, item in enumerate(value):
+                member = getattr(item, "member", None) or getattr(item, "vm", None)
+                if member is not None:
+                    extra = ""
+                    if hasattr(item, "activation_preference"):
+                        extra = f" ({item.activation_preference}"
+                        extra += (
+                            f", lag {item.replay_lag_days:g} d)" if item.replay_lag_days else ")"
+                        )
+                    elif hasattr(item, "priority"):
+                        extra = f" (priority {item.priority})"
+                    parts.append(self.name(member) + extra)
+                else:
+                    target = refs.get(f"{name}[{i}]")
+                    parts.append(self.name(target) if target else str(getattr(item, "value", item)))
+            return ", ".join(parts)
+        if name in refs:
+            return self.name(refs[name])
+        if value is None:
+            return "—"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float):
+            return f"{value:g}"
+        return str(getattr(value, "value", value))
+
+    def copy_layouts(self) -> list[tuple[str, list[str], list[list[str]]]]:
+        """Per DAG: members across, databases down, cells "1", "3 · lag 7 d"."""
+        out = []
+        dbs = [e for e in self.design.elements if isinstance(e, MailboxDatabase)]
+        dags = [e for e in self.design.elements if isinstance(e, Dag)]
+        groups: list[tuple[str, list[str], list[MailboxDatabase]]] = [
+            (dag.name, list(dag.members), [d for d in dbs if d.dag == dag.id]) for dag in dags
+        ]
+        loose = [d for d in dbs if d.dag is None and d.copies]
+        if loose:
+            members = list(dict.fromkeys(c.member for d in loose for c in d.copies))
+            groups.append(("Databases outside a DAG", members, loose))
+        for title, members, databases in groups:
+            header = ["database", *[self.name(m) for m in members]]
+            rows = []
+            for db in databases:
+                cells = []
+                for member in members:
+                    copy = next((c for c in db.copies if c.member == member), None)
+                    if copy is None:
+                        cells.append("")
+                    else:
+                        lag = f" · lag {copy.replay_lag_days:g} d" if copy.replay_lag_days else ""
+                        cells.append(f"{copy.activation_preference}{lag}")
+                rows.append([db.name, *cells])
+            out.append((title, header, rows))
+        return out
+
+
+def _step_text(review_name: Callable[[str | None], str], step: Any) -> str:
+    at = format_duration(step.at_s)
+    if step.action == "admin":
+        return f"T+{at}: {step.admin_action} {review_name(step.target)}".strip()
+    return f"T+{at}: {step.action} {review_name(step.target)}"
+
+
+def build_review(design: Design, *, source: str = "", depth: int = 2) -> ReviewData:
+    """Everything the review report shows, computed once."""
+    findings = check(design)
+    sim = Simulator(design)
+    n1 = analyze(sim, 1)
+    n2 = analyze(sim, 2, max_pairs=MAX_PAIRS) if depth >= 2 else n1
+    by_id = {e.id: e for e in design.elements}
+
+    def name(element_id: str | None) -> str:
+        element = by_id.get(element_id) if element_id else None
+        return element.name if element is not None else (element_id or "")
+
+    scenarios = []
+    for scenario in design.scenarios:
+        steps = [_step_text(name, s) for s in scenario.steps]
+        try:
+            result = sim.run(scenario)
+        except SimulationError as exc:
+            scenarios.append(ScenarioReview(scenario, steps, [], None, str(exc)))
+            continue
+        scenarios.append(
+            ScenarioReview(
+                scenario, steps, expectation_rows(scenario.expected, result.final, sim), result
+            )
+        )
+    failures = [
+        (e.id, f"{e.label} {e.name}")
+        for kind in MATRIX_KINDS
+        for e in sorted(sim.index.by_kind.get(kind, []), key=lambda e: e.name.casefold())
+    ]
+    truncated = max(0, len(failures) - MAX_MATRIX_COLUMNS)
+    failures = failures[:MAX_MATRIX_COLUMNS]
+    databases = [(e.id, e.name) for e in design.elements if isinstance(e, MailboxDatabase)]
+    matrix: dict[tuple[str, str], MatrixCell] = {}
+    for failure_id, _ in failures:
+        try:
+            final = sim.run([_fail(failure_id)], events=False).final
+        except SimulationError:
+            continue
+        for db in final.databases:
+            matrix[(db.id, failure_id)] = MatrixCell(
+                db.state if db.reachable or db.state != "active" else "unreachable",
+                db.rpo_s,
+                db.rto_s,
+                db.available and db.meets_targets,
+            )
+    capacity = [s for s in (p(design) for p in _CAPACITY_PROVIDERS) if s is not None]
+    return ReviewData(
+        design,
+        source,
+        findings,
+        n1,
+        n2,
+        scenarios,
+        failures,
+        databases,
+        matrix,
+        truncated,
+        capacity,
+    )
+
+
+def _fail(element_id: str) -> Any:
+    from designer.domain.design import ScenarioStep
+
+    return ScenarioStep(action="fail", target=element_id)

@@ -1,0 +1,211 @@
+"""The design-review report with its diagram: HTML (the diagram as an inline PNG) and
+PDF through Qt (QPdfWriter + QTextDocument, no browser): the summary, then the diagram
+drawn as vectors on a landscape page of its own, then the rest, with each scenario's
+timeline SVG rasterised by QSvgRenderer. The content comes from
+:mod:`designer.interop.review` (headless)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QFont,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
+from PySide6.QtSvg import QSvgRenderer
+
+from designer.domain.design import Design
+from designer.interop.exporting import new_file_mode
+from designer.interop.report import InteropError
+from designer.interop.review import ReviewData, build_review
+from designer.interop.review_html import render_html, report_parts
+from designer.ui.canvas.scene import DesignScene
+from designer.ui.session import EditorSession
+
+__all__ = ["diagram_png", "report_command", "write_review"]
+
+_RESOLUTION = 96
+
+
+def _scene(design: Design) -> tuple[EditorSession, DesignScene]:
+    from designer.ui.export import light_theme
+
+    session = EditorSession(design)
+    session.wait_for_findings()
+    QGuiApplication.processEvents()
+    scene = DesignScene(session, light_theme())
+    scene.set_detail_visible(True)
+    scene.show_grid = False
+    return session, scene
+
+
+def diagram_png(design: Design, *, longest: int = 2400) -> bytes:
+    """The whole drawing (with findings markers) as PNG bytes, light theme."""
+    from designer.ui.export import export_scene
+
+    session, scene = _scene(design)
+    rect = scene.content_rect()
+    scale = min(1.5, longest / max(rect.width(), rect.height(), 1.0))
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "diagram.png"
+        export_scene(scene, target, scale=scale)
+        data = target.read_bytes()
+    del session
+    return data
+
+
+def _svg_image(svg: str, width: int) -> QImage:
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    size = renderer.defaultSize()
+    height = max(1, round(width * size.height() / max(size.width(), 1)))
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter)
+    painter.end()
+    return image
+
+
+def _document(html_text: str, width: float, images: dict[str, QImage]) -> QTextDocument:
+    doc = QTextDocument()
+    font = QFont()
+    font.setPointSizeF(9)
+    doc.setDefaultFont(font)
+    doc.setDefaultStyleSheet(
+        "h1 { color: #1d4f8c; } h2 { color: #1d4f8c; } th { background-color: #eef2f7; }"
+        ".muted { color: #666666; }"
+    )
+    for key, image in images.items():
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(key), image)
+    doc.setHtml(html_text)
+    doc.setPageSize(QSizeF(width, 10))  # width first: the height is set per page below
+    return doc
+
+
+def _draw_pages(writer: QPdfWriter, painter: QPainter, doc: QTextDocument, first: bool) -> bool:
+    page = QRectF(0, 0, writer.width(), writer.height())
+    doc.setPageSize(page.size())
+    for n in range(doc.pageCount()):
+        if not first:
+            writer.newPage()
+        first = False
+        painter.save()
+        painter.translate(0, -n * page.height())
+        doc.drawContents(painter, QRectF(0, n * page.height(), page.width(), page.height()))
+        painter.restore()
+    return first
+
+
+def write_pdf(data: ReviewData, path: Path) -> None:
+    images: dict[str, QImage] = {}
+
+    def image(key: str, svg: str) -> str:
+        images[key] = _svg_image(svg, 1400)
+        return f'<img src="{key}" width="640">'
+
+    summary, body = report_parts(data, image)
+    writer = QPdfWriter(str(path))
+    writer.setTitle(f"Design review — {data.design.name}")
+    writer.setCreator("DR Designer")
+    writer.setResolution(_RESOLUTION)
+    portrait = QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4),
+        QPageLayout.Orientation.Portrait,
+        QMarginsF(15, 15, 15, 15),
+        QPageLayout.Unit.Millimeter,
+    )
+    landscape = QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4),
+        QPageLayout.Orientation.Landscape,
+        QMarginsF(12, 12, 12, 12),
+        QPageLayout.Unit.Millimeter,
+    )
+    writer.setPageLayout(portrait)
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise OSError(f"cannot write {path}")
+    try:
+        first = _draw_pages(writer, painter, _document(summary, writer.width(), {}), True)
+        # The diagram: a landscape page of its own, drawn as vectors.
+        writer.setPageLayout(landscape)
+        writer.newPage()
+        _draw_diagram(writer, painter, data.design)
+        writer.setPageLayout(portrait)
+        writer.newPage()
+        _draw_pages(writer, painter, _document(body, writer.width(), images), True)
+        del first
+    finally:
+        painter.end()
+
+
+def _draw_diagram(writer: QPdfWriter, painter: QPainter, design: Design) -> None:
+    page = QRectF(0, 0, writer.width(), writer.height())
+    title = QFont()
+    title.setPointSizeF(14)
+    title.setBold(True)
+    painter.setFont(title)
+    painter.drawText(
+        QRectF(0, 0, page.width(), 30), Qt.AlignmentFlag.AlignLeft, f"Diagram — {design.name}"
+    )
+    session, scene = _scene(design)
+    source = scene.content_rect().adjusted(-20, -20, 20, 20)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    scene.render(painter, page.adjusted(0, 40, 0, 0), source, Qt.AspectRatioMode.KeepAspectRatio)
+    del session
+
+
+def write_review(design: Design, output: str | Path, *, source: str = "") -> Path:
+    """Write the review report to ``output`` (.html or .pdf), atomically."""
+    path = Path(output)
+    suffix = path.suffix.casefold()
+    if suffix not in (".html", ".htm", ".pdf"):
+        raise InteropError(f"cannot write a report to {path.name}: use .html or .pdf")
+    data = build_review(design, source=source)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=suffix)
+    except OSError as exc:
+        raise InteropError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        if suffix == ".pdf":
+            write_pdf(data, tmp)
+        else:
+            tmp.write_text(render_html(data, diagram_png(design)), encoding="utf-8")
+        new_file_mode(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InteropError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def report_command(source: str, output: str) -> int:
+    """``dr-designer report FILE -o review.html|review.pdf`` (headless Qt)."""
+    if not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    from designer.persistence import load
+
+    design = load(source)
+    app = QGuiApplication.instance() or QApplication(sys.argv[:1])
+    out = write_review(design, output, source=Path(source).name)
+    print(f"wrote {out}")
+    del app
+    return 0
