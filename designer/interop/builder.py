@@ -37,6 +37,8 @@ STAND_IN_NOTE = "Stand-in made by an import"
 #: The notes line naming the rows an element came from.
 SOURCE_PREFIX = "Source: "
 _MAX_SOURCE_TEXT = 2000
+#: Kinds named after a computer, found by the host part of a DNS name too.
+_HOST_NAMED = frozenset({"vm", "esxi_host", "file_share_witness"})
 
 _ID_PREFIX = {
     "site": "site", "wan_link": "link", "vsphere_cluster": "cluster", "esxi_host": "host",
@@ -97,6 +99,7 @@ class DesignBuilder:
         self.report = report
         self.drafts: dict[str, Draft] = {}
         self._by_name: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self._by_short: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         self._counters: dict[str, int] = defaultdict(int)
         for element in self.base.elements:
             data = element.model_dump()
@@ -107,7 +110,10 @@ class DesignBuilder:
     # -- lookup --------------------------------------------------------------------------
     def _register(self, draft: Draft) -> None:
         self.drafts[draft.id] = draft
-        self._by_name[draft.kind][draft.name.casefold()].append(draft.id)
+        key = draft.name.casefold()
+        self._by_name[draft.kind][key].append(draft.id)
+        if draft.kind in _HOST_NAMED:
+            self._by_short[draft.kind][key.split(".")[0]].append(draft.id)
 
     def find(self, kind: str, name: str) -> Draft | None:
         """The element of ``kind`` called ``name``: exact, then ignoring case, then by
@@ -120,9 +126,9 @@ class DesignBuilder:
         if len(ids) == 1:
             return self.drafts[ids[0]]
         short = name.split(".")[0].casefold()
-        if not short:
+        if not short or kind not in _HOST_NAMED:
             return None
-        matches = [i for key, found in names.items() if key.split(".")[0] == short for i in found]
+        matches = [i for i in self._by_short[kind].get(short, []) if i in self.drafts]
         return self.drafts[matches[0]] if len(matches) == 1 else None
 
     def get(self, element_id: str | None) -> Draft | None:
@@ -264,8 +270,11 @@ class DesignBuilder:
 
     # -- result --------------------------------------------------------------------------
     def _drop_unused_placeholders(self) -> None:
+        if not any(d.placeholder for d in self.drafts.values()):
+            return
+        refs = {d.id: {r.target for r in _refs(d)} for d in self.drafts.values()}
         for kind in ("esxi_host", "site"):
-            used = {ref.target for d in self.drafts.values() for ref in _refs(d)}
+            used = set().union(*(refs[i] for i in self.drafts))
             for draft in list(self.drafts.values()):
                 if draft.kind == kind and draft.placeholder and draft.id not in used:
                     del self.drafts[draft.id]

@@ -151,22 +151,6 @@ def _database_row(builder: DesignBuilder, row: Row) -> None:
     if not name:
         report.issue(where, row.number, "Name", "a database row needs a Name")
         return
-    database = builder.ensure("mailbox_database", name, row)
-    master = row.text("MasterServerOrAvailabilityGroup")
-    dag = builder.find("dag", master) if master else None
-    if master and dag is None and builder.find("vm", master) is None:
-        # A DAG this import has not seen yet (no Get-DatabaseAvailabilityGroup file).
-        dag = builder.ensure("dag", master, row)
-    if dag is not None:
-        builder.set(database, "dag", dag.id)
-    size = row.get("DatabaseSize")
-    if size is not None:
-        try:
-            builder.set(database, "size_gb", round(parse_size_gb(size), 3), row, "DatabaseSize")
-        except ValueError as exc:
-            report.issue(
-                where, row.number, row.table.column("DatabaseSize"), str(exc), skipped=False
-            )
     preferences: dict[str, int] = {}
     raw = row.get("ActivationPreference")
     if raw is not None:
@@ -185,6 +169,22 @@ def _database_row(builder: DesignBuilder, row: Row) -> None:
         except ValueError as exc:
             report.issue(where, row.number, row.table.column("ReplayLagTimes"), str(exc))
             return
+    database = builder.ensure("mailbox_database", name, row)
+    master = row.text("MasterServerOrAvailabilityGroup")
+    dag = builder.find("dag", master) if master else None
+    if master and dag is None and builder.find("vm", master) is None:
+        # A DAG this import has not seen yet (no Get-DatabaseAvailabilityGroup file).
+        dag = builder.ensure("dag", master, row)
+    if dag is not None:
+        builder.set(database, "dag", dag.id)
+    size = row.get("DatabaseSize")
+    if size is not None:
+        try:
+            builder.set(database, "size_gb", round(parse_size_gb(size), 3), row, "DatabaseSize")
+        except ValueError as exc:
+            report.issue(
+                where, row.number, row.table.column("DatabaseSize"), str(exc), skipped=False
+            )
     servers = list(preferences) or ([s for s in [row.text("Server")] if s])
     for server in servers:
         _copy(builder, database, dag, server, preferences.get(server), lags.get(server), row)

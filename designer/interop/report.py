@@ -45,9 +45,9 @@ class ImportIssue:
         return where
 
     def __str__(self) -> str:
-        tail = "row skipped" if self.skipped and self.row is not None else ""
-        if not self.skipped:
-            tail = "value ignored"
+        tail = ""
+        if self.row is not None:
+            tail = "row skipped" if self.skipped else "value ignored"
         return f"{self.location()}: {self.message}" + (f"; {tail}" if tail else "")
 
     def to_json(self) -> dict[str, Any]:

@@ -48,9 +48,9 @@ Colours = list[list[str | None]]
 def _table(
     header: list[str], rows: list[list[str]], colours: list[list[str | None]] | None = None
 ) -> str:
-    out = ['<table border="1" cellspacing="0" cellpadding="4"><tr>']
-    out += [f"<th>{_e(h)}</th>" for h in header]
-    out.append("</tr>")
+    out = ['<table border="1" cellspacing="0" cellpadding="4">']
+    if header:
+        out += ["<tr>", *[f"<th>{_e(h)}</th>" for h in header], "</tr>"]
     for i, row in enumerate(rows):
         out.append("<tr>")
         for j, cell in enumerate(row):
@@ -60,6 +60,12 @@ def _table(
         out.append("</tr>")
     out.append("</table>")
     return "".join(out)
+
+
+def _count(n: int, label: str) -> str:
+    if n == 1:
+        return f"{n} {label}"
+    return f"{n} {label}{'es' if label.endswith(('s', 'sh')) else 's'}"
 
 
 def _summary(data: ReviewData) -> str:
@@ -110,7 +116,7 @@ def _summary(data: ReviewData) -> str:
         [None, BAD if singles else OK],
         [None, (OK if passed == len(data.scenarios) else BAD) if data.scenarios else None],
     ]
-    parts.append(_table(["", ""], rows, colours))
+    parts.append(_table([], rows, colours))
     return "".join(parts)
 
 
@@ -299,23 +305,36 @@ def _matrix(data: ReviewData) -> str:
     ]
     if not data.matrix_databases or not data.matrix_failures:
         return "".join(parts) + "<p>No databases or no sites, hosts and arrays to fail.</p>"
-    header = ["database", *[label for _, label in data.matrix_failures]]
-    rows: list[list[str]] = []
-    colours: list[list[str | None]] = []
-    for db_id, db_name in data.matrix_databases:
-        row: list[str] = [db_name]
-        colour: list[str | None] = [None]
+    cells: dict[tuple[str, str], tuple[str, str | None]] = {}
+    for db_id, _ in data.matrix_databases:
         for failure_id, _ in data.matrix_failures:
             cell = data.matrix.get((db_id, failure_id))
             if cell is None:
-                row.append("—")
-                colour.append(NEUTRAL)
-            elif cell.state in ("active",):
-                row.append(f"{format_duration(cell.rpo_s)} / {format_duration(cell.rto_s)}")
-                colour.append(OK if cell.ok else BAD)
+                cells[(db_id, failure_id)] = ("—", NEUTRAL)
+            elif cell.state == "active":
+                text = f"{format_duration(cell.rpo_s)} / {format_duration(cell.rto_s)}"
+                cells[(db_id, failure_id)] = (text, OK if cell.ok else BAD)
             else:
-                row.append(cell.state)
-                colour.append(WAIT if cell.state == "waiting" else BAD)
+                cells[(db_id, failure_id)] = (cell.state, WAIT if cell.state == "waiting" else BAD)
+    # The longer list runs down the page: a wide table is unreadable on paper.
+    across_failures = len(data.matrix_failures) <= len(data.matrix_databases)
+    down, across = (
+        (data.matrix_databases, data.matrix_failures)
+        if across_failures
+        else (data.matrix_failures, data.matrix_databases)
+    )
+    header = ["database \\ failure" if across_failures else "failure \\ database"]
+    header += [label for _, label in across]
+    rows: list[list[str]] = []
+    colours: Colours = []
+    for down_id, down_label in down:
+        row: list[str] = [down_label]
+        colour: list[str | None] = [None]
+        for across_id, _ in across:
+            key = (down_id, across_id) if across_failures else (across_id, down_id)
+            text, shade = cells[key]
+            row.append(text)
+            colour.append(shade)
         rows.append(row)
         colours.append(colour)
     parts.append(_table(header, rows, colours))

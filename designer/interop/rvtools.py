@@ -32,12 +32,13 @@ from designer.interop.values import parse_bool, parse_float, parse_int
 __all__ = ["SHEETS", "import_rvtools"]
 
 SHEETS = ("vHost", "vCluster", "vInfo", "vDatastore", "vDisk")
-_REQUIRED = {
-    "vHost": ("Host",),
-    "vCluster": ("Name",),
-    "vInfo": ("VM",),
-    "vDatastore": ("Name",),
-    "vDisk": ("VM", "Disk"),
+#: Per sheet, the columns it must have (each a tuple of accepted spellings).
+_REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "vHost": (("Host",),),
+    "vCluster": (("Name", "Cluster"),),
+    "vInfo": (("VM",),),
+    "vDatastore": (("Name",),),
+    "vDisk": (("VM",), ("Disk",)),
 }
 _TAB_CSV = re.compile(r"RVTools_tab(\w+)\.csv$", re.IGNORECASE)
 
@@ -89,10 +90,10 @@ def _load(paths: Sequence[str | Path], builder: DesignBuilder) -> dict[str, list
         )
     for sheet, sheet_tables in found.items():
         for table in sheet_tables:
-            missing = [c for c in _REQUIRED[sheet] if not table.has(c)]
+            missing = [c for c in _REQUIRED[sheet] if table.column(*c) is None]
             if missing:
                 raise InteropError(
-                    f"{table.where}: sheet {sheet} has no column {missing[0]!r} "
+                    f"{table.where}: sheet {sheet} has no column {' or '.join(missing[0])!r} "
                     f"(columns found: {', '.join(table.columns[:10]) or 'none'})"
                 )
             builder.report.rows_read += len(table.rows)
@@ -170,7 +171,7 @@ class _RvTools:
         return self.b.ensure("vsphere_cluster", name, row, site=site.id)
 
     def cluster_row(self, row: Row) -> None:
-        name = row.text("Name")
+        name = row.text("Name", "Cluster")
         if not name:
             self.report.issue(row.table.where, row.number, "Name", "a cluster row needs a Name")
             return
