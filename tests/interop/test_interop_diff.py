@@ -1,0 +1,143 @@
+"""``dr-designer diff``: field-by-field element changes, layout on one line, findings,
+N-1 and saved-scenario outcomes; exit 0 same / 1 different / 2 unreadable."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from designer.domain.design import LayoutEntry
+from designer.interop.diff import diff_designs
+from designer.persistence import load, save
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample_designs" / "three_site_stretched_dag.json"
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "designer.cli.main", *args],
+        capture_output=True, text=True, cwd=ROOT, env=dict(os.environ), timeout=300,
+    )  # fmt: skip
+
+
+def _replace(design, element_id, **changes):  # type: ignore[no-untyped-def]
+    elements = [e.model_copy(update=changes) if e.id == element_id else e for e in design.elements]
+    return design.model_copy(update={"elements": elements})
+
+
+def test_the_same_design_is_no_difference_and_exits_0():
+    run = _cli("diff", str(SAMPLE), str(SAMPLE))
+    assert run.returncode == 0, run.stderr
+    assert "no differences" in run.stdout
+
+
+def test_a_moved_witness_shows_the_field_the_finding_the_spof_and_the_scenario(tmp_path):
+    a = load(SAMPLE)
+    # Move the DAG's witness into Boston, a member site: DAG002 (its intent is manual), and
+    # losing Boston now takes quorum with it.
+    b = _replace(a, "fsw-hfd", site="site-bos")
+    result = diff_designs(a, b)
+    assert [(c.id, [(f.field, f.before, f.after) for f in c.changes]) for c in result.changed] == [
+        ("fsw-hfd", [("site", "site-hfd", "site-bos")])
+    ]
+    assert "DAG002" in {f["code"] for f in result.findings_added}
+    assert any("Boston" in e["names"] for e in result.n1_added + result.n1_changed)
+    changed = {s["name"] for s in result.scenarios}
+    assert "Fig. 12: automatic site failover" in changed
+    save(a, tmp_path / "a.json")
+    save(b, tmp_path / "b.json")
+    run = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"))
+    assert run.returncode == 1
+    assert "~ file share witness HFD-FS01 witness share (fsw-hfd)" in run.stdout
+    assert "    site: 'site-hfd' → 'site-bos'" in run.stdout
+    assert "+ finding warning DAG002" in run.stdout
+    assert "~ scenario Fig. 12: automatic site failover" in run.stdout
+    md = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--format", "markdown")
+    assert md.returncode == 1
+    assert "| ✏️ | file share witness **HFD-FS01 witness share** (`fsw-hfd`) | site |" in md.stdout
+    assert "#### Findings" in md.stdout and "**DAG002**" in md.stdout
+    js = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--format", "json")
+    data = json.loads(js.stdout)
+    assert data["same"] is False
+    assert data["elements"]["changed"][0]["fields"][0]["field"] == "site"
+
+
+def test_added_and_removed_elements_and_design_settings(tmp_path):
+    a = load(SAMPLE)
+    site = next(e for e in a.elements if e.id == "site-hfd")
+    spare = site.model_copy(update={"id": "site-new", "name": "Spare"})
+    b = a.model_copy(
+        update={
+            "elements": [*a.elements, spare],
+            "intent": a.intent.model_copy(update={"rto_target_min": 15.0}),
+        }
+    )
+    result = diff_designs(b, a, analysis=False)
+    assert result.removed == [("site-new", "site", "Spare")]
+    assert [(f.field, f.before, f.after) for f in result.design_changes] == [
+        ("intent.rto_target_min", 15.0, a.intent.rto_target_min)
+    ]
+
+
+def test_layout_only_changes_are_one_line_and_can_be_ignored(tmp_path):
+    a = load(SAMPLE)
+    layout = {k: LayoutEntry(x=v.x + 10, y=v.y, w=v.w, h=v.h) for k, v in a.layout.items()}
+    b = a.model_copy(update={"layout": layout})
+    save(a, tmp_path / "a.json")
+    save(b, tmp_path / "b.json")
+    run = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"))
+    assert run.returncode == 1
+    lines = run.stdout.splitlines()
+    assert f"layout: {len(layout)} element(s) moved or resized" in lines
+    assert len(lines) == 3  # the two file names and the layout line
+    run = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--ignore-layout")
+    assert run.returncode == 0
+
+
+def test_an_unreadable_design_exits_2_naming_it(tmp_path):
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    run = _cli("diff", str(SAMPLE), str(tmp_path / "bad.json"))
+    assert run.returncode == 2
+    assert "bad.json" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_git_external_diff_driver_arguments(tmp_path):
+    a = load(SAMPLE)
+    b = _replace(a, "vm-bos-mbx01", memory_gb=96.0)
+    save(a, tmp_path / "old.json")
+    save(b, tmp_path / "new.json")
+    run = _cli(
+        "diff", "--git-external", "designs/x.json", str(tmp_path / "old.json"), "abc", "100644",
+        str(tmp_path / "new.json"), "def", "100644",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr  # git stops on a non-zero external diff
+    assert "--- a/designs/x.json" in run.stdout
+    assert "    memory_gb: 64.0 → 96.0" in run.stdout
+
+
+def test_git_diff_uses_the_driver_from_the_docs(tmp_path):
+    """The recipe of docs/interop.md, run in a real repository."""
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@e", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@e")  # fmt: skip
+    exe = f"{sys.executable} -m designer.cli.main"
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *args], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=300)  # fmt: skip
+
+    git("init", "-q")
+    git("config", "diff.drdesign.command", f"{exe} diff --git-external")
+    (tmp_path / ".gitattributes").write_text("*.json diff=drdesign\n")
+    a = load(SAMPLE)
+    save(a, tmp_path / "design.json")
+    git("add", ".")
+    git("commit", "-qm", "a")
+    save(_replace(a, "vm-bos-mbx01", vcpu=12), tmp_path / "design.json")
+    env["PYTHONPATH"] = str(ROOT)
+    run = git("diff")
+    assert run.returncode == 0, run.stderr
+    assert "~ VM BOS-MBX01 (vm-bos-mbx01)" in run.stdout and "vcpu: 8 → 12" in run.stdout
