@@ -39,9 +39,17 @@ def test_html_report_of_every_sample_has_every_finding_and_scenario(sample):
     for scenario in design.scenarios:
         assert html.escape(scenario.name) in page
     assert page.count("<svg") == len(design.scenarios)  # one timeline each
-    for section in ("Summary", "Diagram", "Inventory", "Copy layout", "Findings",
-                    "N-1: single failures", "N-2: pairs of failures", "Saved scenarios",
-                    "RPO/RTO matrix"):  # fmt: skip
+    for section in (
+        "Summary",
+        "Diagram",
+        "Inventory",
+        "Copy layout",
+        "Findings",
+        "N-1: single failures",
+        "N-2: pairs of failures",
+        "Saved scenarios",
+        "RPO/RTO matrix",
+    ):
         assert f"<h2>{section}</h2>" in page
     assert "data:image/png;base64," in page
 
@@ -74,8 +82,12 @@ def test_capacity_figures_appear_when_a_provider_gives_them():
     assert "<h2>Capacity</h2>" not in render_html(build_review(design), None)
 
     def provider(d):  # type: ignore[no-untyped-def]
-        return CapacitySection("Mailbox storage", ("Sized for 2 GB mailboxes.",),
-                               ("database", "GB"), (("DB01", "412"),))  # fmt: skip
+        return CapacitySection(
+            "Mailbox storage",
+            ("Sized for 2 GB mailboxes.",),
+            ("database", "GB"),
+            (("DB01", "412"),),
+        )
 
     register_capacity_provider(provider)
     try:
@@ -131,16 +143,40 @@ def test_report_command_writes_html_and_pdf_without_a_display(tmp_path):
     sample = str(ROOT / "sample_designs" / "srm_dag_recovery.json")
     for name in ("review.html", "review.pdf"):
         run = subprocess.run(
-            [sys.executable, "-m", "designer.cli.main", "report", sample, "-o", str(tmp_path / name)],
-            capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "designer.cli.main",
+                "report",
+                sample,
+                "-o",
+                str(tmp_path / name),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=300,
+        )
         assert run.returncode == 0, run.stderr
         assert (tmp_path / name).stat().st_size > 10_000
     assert (tmp_path / "review.pdf").read_bytes().startswith(b"%PDF")
     page = (tmp_path / "review.html").read_text(encoding="utf-8")
     assert "data:image/png;base64,iVBOR" in page  # the diagram, inline
     run = subprocess.run(
-        [sys.executable, "-m", "designer.cli.main", "report", sample, "-o", str(tmp_path / "r.txt")],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "designer.cli.main",
+            "report",
+            sample,
+            "-o",
+            str(tmp_path / "r.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
     assert run.returncode == 2 and "use .html or .pdf" in run.stderr
