@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.resize(1600, 1000)
         self._add_panels()
         self._add_simulation()
+        self._add_interop()
         self.session.file_state_changed.connect(self._on_file_state)
         self.session.status_message.connect(self._show_message)
         self.session.findings_changed.connect(self._update_findings_label)
@@ -184,7 +185,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        m = bar.addMenu("&File")
+        m = self.file_menu = bar.addMenu("&File")
         m.addActions([self.act_new, self.act_open])
         self.recent_menu = m.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -192,7 +193,7 @@ class MainWindow(QMainWindow):
         self.samples_menu.aboutToShow.connect(self._fill_samples_menu)
         m.addSeparator()
         m.addActions([self.act_save, self.act_save_as])
-        export = m.addMenu("&Export")
+        export = self.export_menu = m.addMenu("&Export")
         export.addActions([self.act_export_png, self.act_export_svg, self.act_export_pdf])
         m.addSeparator()
         m.addAction(self.act_quit)
@@ -326,6 +327,12 @@ class MainWindow(QMainWindow):
                 else None
             )
         )
+
+    def _add_interop(self) -> None:
+        """File > Import, the interop exports and the design review report (issue 12)."""
+        from designer.ui.interop_actions import InteropActions
+
+        self.interop = InteropActions(self, self.file_menu, self.export_menu)
 
     # -- state ---------------------------------------------------------------------------
     def _on_file_state(self) -> None:

@@ -114,6 +114,7 @@ class SimulationMode(QObject):
         self.bar.save_requested.connect(self.scenarios.save_current)
         self.bar.run_all_requested.connect(self.scenarios.run_all)
         self.bar.report_requested.connect(self.scenarios.export_report)
+        self.bar.review_requested.connect(self._review_report)
         view.viewport().installEventFilter(self)
         view.installEventFilter(self)
         self._saved_state: QByteArray | None = None
@@ -123,6 +124,12 @@ class SimulationMode(QObject):
     @property
     def active(self) -> bool:
         return self.controller.active
+
+    def _review_report(self) -> None:
+        """The design-review report, from the scenario bar's Report… menu."""
+        interop = getattr(self.window, "interop", None)
+        if interop is not None:
+            interop.review_dialog()
 
     def _status(self, text: str) -> None:
         bar = self.window.statusBar()

@@ -34,6 +34,8 @@ class ScenarioBar(QWidget):
     save_requested = Signal()
     run_all_requested = Signal()
     report_requested = Signal()
+    #: The design-review report (HTML or PDF), offered by the Report… button's menu.
+    review_requested = Signal()
 
     def __init__(self, controller: SimulationController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,9 +94,14 @@ class ScenarioBar(QWidget):
         save.clicked.connect(self.save_requested)
         run_all = _tool_button("Run all scenarios")
         run_all.clicked.connect(self.run_all_requested)
-        report = _tool_button("Report…")
-        report.setToolTip("Export a scenario report as HTML")
+        report = self.report_button = _tool_button("Report…")
+        report.setToolTip("Export a scenario report as HTML (the arrow: the design review)")
         report.clicked.connect(self.report_requested)
+        reports = QMenu(report)
+        reports.addAction("Scenario report (HTML)…", self.report_requested.emit)
+        reports.addAction("Design review report (HTML or PDF)…", self.review_requested.emit)
+        report.setMenu(reports)
+        report.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.hint = QLabel("Click an element to fail it")
         self.hint.setToolTip(
             "Click an element to fail it · Shift-click to fail several at once · click a "

@@ -1,0 +1,160 @@
+"""File > Import… and the interop entries of File > Export (issue 12): import merged
+into the open design as one undoable step; draw.io, GraphML, GEXF, calculator CSVs with
+PowerShell scripts; the design-review report (HTML or PDF)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from designer.domain.errors import DesignError
+from designer.interop.command import ApplyImport
+from designer.interop.drawio import SimulationMoment
+from designer.interop.importing import KINDS, import_sources
+
+if TYPE_CHECKING:
+    from designer.ui.main_window import MainWindow
+
+__all__ = ["InteropActions"]
+
+_IMPORTS = (
+    ("calculator", "Role Requirements &Calculator CSVs…", "Calculator CSVs (*.csv);;All files (*)"),
+    ("exchange", "Exchange &PowerShell Export-Csv…", "CSV files (*.csv);;All files (*)"),
+    ("rvtools", "&RVTools Export…", "RVTools exports (*.xlsx *.csv);;All files (*)"),
+)
+
+
+class InteropActions:
+    """Adds the menu entries to ``window`` and carries them out."""
+
+    def __init__(self, window: MainWindow, file_menu: QMenu, export_menu: QMenu) -> None:
+        self.window = window
+        self.import_menu = QMenu("&Import", window)
+        self.import_actions: dict[str, QAction] = {}
+        for kind, text, pattern in _IMPORTS:
+            action = self.import_menu.addAction(text)
+            action.setStatusTip(f"Import {KINDS[kind][1]} into this design")
+            action.triggered.connect(lambda *_, k=kind, p=pattern: self.import_dialog(k, p))
+            self.import_actions[kind] = action
+        anchor = next((a for a in file_menu.actions() if a.menu() is export_menu), None)
+        file_menu.insertMenu(anchor, self.import_menu) if anchor else file_menu.addMenu(
+            self.import_menu
+        )
+        export_menu.addSeparator()
+        self.export_actions: dict[str, QAction] = {}
+        for key, text in (
+            ("drawio", "as &draw.io Diagram…"),
+            ("graphml", "as &GraphML…"),
+            ("gexf", "as G&EXF…"),
+            ("calculator", "as Calculator CSVs and PowerShell &Scripts…"),
+        ):
+            action = export_menu.addAction(text)
+            action.triggered.connect(lambda *_, k=key: self.export_dialog(k))
+            self.export_actions[key] = action
+        self.review_action = QAction("Design &Review Report…", window)
+        self.review_action.setStatusTip(
+            "Summary, diagram, findings, N-1/N-2, scenarios and RPO/RTO matrix as HTML or PDF"
+        )
+        self.review_action.triggered.connect(lambda *_: self.review_dialog())
+        file_menu.insertAction(anchor, self.review_action) if anchor else file_menu.addAction(
+            self.review_action
+        )
+
+    # -- import --------------------------------------------------------------------------
+    def import_dialog(self, kind: str, pattern: str = "All files (*)") -> bool:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self.window, f"Import {KINDS[kind][1]}", "", pattern
+        )
+        return bool(paths) and self.import_files(kind, [Path(p) for p in paths])
+
+    def import_files(self, kind: str, paths: list[Path]) -> bool:
+        """Merge ``paths`` into the open design as one undoable step."""
+        session = self.window.session
+        before = session.design
+        try:
+            result = import_sources(kind, paths, into=before)
+        except DesignError as exc:
+            QMessageBox.critical(self.window, "Import", f"Nothing was imported.\n\n{exc}")
+            return False
+        command = ApplyImport(before, result.design, f"Import {', '.join(p.name for p in paths)}")
+        if command.empty:
+            session.status_message.emit("The import changed nothing")
+            return False
+        if not session.push(command):
+            return False
+        session.set_selection([e.id for e in command.added])
+        self.window.view.zoom_fit()
+        report = result.report
+        session.status_message.emit(report.summary())
+        if report.issues or report.notes:
+            QMessageBox.information(self.window, "Import report", report.to_text(limit=40))
+        return True
+
+    # -- export --------------------------------------------------------------------------
+    def _base(self, suffix: str) -> str:
+        session = self.window.session
+        if session.path:
+            return str(session.path.with_name(session.path.stem + suffix))
+        return f"{session.design.name}{suffix}"
+
+    def export_dialog(self, key: str) -> Path | None:
+        from designer.interop.exporting import export_design
+
+        if key == "calculator":
+            folder = QFileDialog.getExistingDirectory(self.window, "Export calculator CSVs to")
+            if not folder:
+                return None
+            target = Path(folder)
+            output = str(target) + "/"
+        else:
+            names = {"drawio": "draw.io (*.drawio)", "graphml": "GraphML (*.graphml)",
+                     "gexf": "GEXF (*.gexf)"}  # fmt: skip
+            path, _ = QFileDialog.getSaveFileName(
+                self.window, f"Export as {key}", self._base(f".{key}"), names[key]
+            )
+            if not path:
+                return None
+            target = Path(path)
+            if target.suffix.casefold() != f".{key}":
+                target = target.with_name(target.name + f".{key}")
+            output = str(target)
+        try:
+            export_design(self.window.session.design, output, moment=self._moment())
+        except (DesignError, OSError) as exc:
+            QMessageBox.critical(self.window, "Export", str(exc))
+            return None
+        self.window.session.status_message.emit(f"Exported to {target}")
+        return target
+
+    def _moment(self) -> SimulationMoment | None:
+        """The simulation moment on screen, for draw.io's simulation layer."""
+        simulation = getattr(self.window, "simulation", None)
+        controller = getattr(simulation, "controller", None)
+        if controller is None or not getattr(controller, "steps", None):
+            return None
+        return SimulationMoment(tuple(controller.steps), float(controller.time), "Simulation")
+
+    # -- review report -------------------------------------------------------------------
+    def review_dialog(self, path: str | None = None) -> Path | None:
+        from designer.ui.review import write_review
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self.window, "Design review report", self._base("-review.html"),
+                "HTML (*.html);;PDF (*.pdf)",
+            )  # fmt: skip
+            if not path:
+                return None
+        session = self.window.session
+        try:
+            out = write_review(
+                session.design, path, source=session.path.name if session.path else ""
+            )
+        except (DesignError, OSError) as exc:
+            QMessageBox.critical(self.window, "Design review report", str(exc))
+            return None
+        session.status_message.emit(f"Review report written to {out}")
+        return out

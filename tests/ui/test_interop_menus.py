@@ -1,0 +1,139 @@
+"""File > Import, the interop exports and the design-review report, through the real
+window (menus of the menu bar, file dialogs answered by the test)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
+from test_canvas_support import ini_settings
+
+from designer.domain.elements import MailboxDatabase, VirtualMachine
+from designer.persistence import save
+from designer.ui.main_window import MainWindow
+from designer.ui.session import EditorSession
+
+ROOT = Path(__file__).resolve().parents[2]
+CALC = ROOT / "tests" / "interop" / "data" / "calculator"
+SAMPLE = ROOT / "sample_designs" / "dag_with_ha.json"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    shown: list[str] = []
+    for name in ("information", "critical", "warning"):
+        monkeypatch.setattr(
+            QMessageBox, name, staticmethod(lambda *a, **k: shown.append(str(a[2])))
+        )
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard)
+    )
+    w = MainWindow(EditorSession(), settings=ini_settings(tmp_path), recovery_dir=tmp_path / "r")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.shown = shown  # type: ignore[attr-defined]
+    return w
+
+
+def _menu_action(window: MainWindow, *path: str):  # type: ignore[no-untyped-def]
+    """The action at ``path`` of the menu bar (texts without '&')."""
+    actions = window.menuBar().actions()
+    for step in path:
+        action = next(a for a in actions if a.text().replace("&", "") == step)
+        if action.menu() is not None:
+            menu = action.menu()
+            assert isinstance(menu, QMenu)
+            menu.aboutToShow.emit()
+            actions = menu.actions()
+    return action
+
+
+def test_file_import_merges_calculator_csvs_as_one_undoable_step(window, monkeypatch, qtbot):
+    window.open_file(SAMPLE, ask=False)
+    before = window.session.design
+    files = [str(CALC / "MailboxDatabasesV7.6.csv"), str(CALC / "MailboxDatabaseCopiesV7.6.csv")]
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: (files, "")))
+    _menu_action(window, "File", "Import", "Role Requirements Calculator CSVs…").trigger()
+    design = window.session.design
+    dbs = [e for e in design.elements if isinstance(e, MailboxDatabase)]
+    assert len(dbs) == len([e for e in before.elements if isinstance(e, MailboxDatabase)]) + 40
+    scene = window.view.design_scene
+    new_vm = next(e for e in design.elements if isinstance(e, VirtualMachine) and e.name == "srv-nn-01")
+    assert scene.item_for(new_vm.id) is not None  # drawn on the canvas
+    assert window.session.selection  # the imported elements are selected
+    assert window.shown[0].startswith("160 rows read: 50 elements created")
+    assert window.session.undo_stack.count() == 1
+    assert window.session.undo_stack.undoText().startswith("Import MailboxDatabasesV7.6.csv")
+    window.session.undo_stack.undo()
+    assert window.session.design == before
+    assert scene.item_for(new_vm.id) is None
+    window.session.undo_stack.redo()
+    assert window.session.design == design
+
+
+def test_file_import_of_a_broken_file_says_why_and_changes_nothing(window, monkeypatch, tmp_path):
+    window.open_file(SAMPLE, ask=False)
+    before = window.session.design
+    bad = tmp_path / "notes.csv"
+    bad.write_text("Owner,Phone\nops,123\n", encoding="utf-8")
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(bad)], ""))
+    )
+    _menu_action(window, "File", "Import", "Exchange PowerShell Export-Csv…").trigger()
+    assert window.session.design == before and window.session.undo_stack.count() == 0
+    assert "notes.csv: not an Exchange Export-Csv" in window.shown[-1]
+
+
+@pytest.mark.parametrize(
+    ("entry", "suffix"),
+    [("as draw.io Diagram…", ".drawio"), ("as GraphML…", ".graphml"), ("as GEXF…", ".gexf")],
+)
+def test_export_menu_writes_the_interop_formats(window, monkeypatch, tmp_path, entry, suffix):
+    window.open_file(SAMPLE, ask=False)
+    target = tmp_path / f"out{suffix}"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    _menu_action(window, "File", "Export", entry).trigger()
+    assert target.exists()
+    if suffix == ".drawio":
+        cells = {o.get("element_id") for o in ET.parse(target).iter("object")}
+        assert {e.id for e in window.session.design.elements} <= cells
+
+
+def test_export_menu_writes_calculator_csvs_and_scripts(window, monkeypatch, tmp_path):
+    window.open_file(SAMPLE, ask=False)
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(tmp_path))
+    )
+    _menu_action(window, "File", "Export", "as Calculator CSVs and PowerShell Scripts…").trigger()
+    assert (tmp_path / "MailboxDatabaseCopies.csv").exists()
+    assert "Add-MailboxDatabaseCopy" in (tmp_path / "CreateDatabases.ps1").read_text("utf-8-sig")
+
+
+def test_review_report_from_the_file_menu_and_the_scenario_bar(window, monkeypatch, tmp_path):
+    save_path = tmp_path / "design.json"
+    from designer.persistence import load
+
+    save(load(SAMPLE), save_path)
+    window.open_file(save_path, ask=False)
+    target = tmp_path / "review.html"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    _menu_action(window, "File", "Design Review Report…").trigger()
+    page = target.read_text(encoding="utf-8")
+    assert "Design review: " in page and "design.json" in page
+    # In simulation mode, the Report… button's menu offers it too.
+    window.simulation.action.trigger()
+    QApplication.processEvents()
+    menu = window.simulation.bar.report_button.menu()
+    texts = [a.text() for a in menu.actions()]
+    assert texts == ["Scenario report (HTML)…", "Design review report (HTML or PDF)…"]
+    pdf = tmp_path / "review.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(pdf), "")))
+    menu.actions()[1].trigger()
+    assert pdf.read_bytes().startswith(b"%PDF")
