@@ -298,8 +298,8 @@ def _matrix(data: ReviewData) -> str:
     intent = data.design.intent
     parts = [
         "<h2>RPO/RTO matrix</h2>",
-        f'<p class="muted">Each database (rows) when one site, host or array (columns) '
-        f"fails, settled: RPO / RTO against the targets (RPO {intent.rpo_target_min:g} min, "
+        '<p class="muted">Each database when one site, host or array fails, settled: '
+        f"RPO / RTO against the targets (RPO {intent.rpo_target_min:g} min, "
         f"RTO {intent.rto_target_min:g} min). Green meets both; red misses one or is down; "
         "amber waits for an administrator.</p>",
     ]
