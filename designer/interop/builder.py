@@ -22,6 +22,7 @@ from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from designer.document.factory import _PREFIX as _ID_PREFIX  # the palette's id stems
 from designer.domain.design import Design
 from designer.domain.elements import ELEMENT_CLASSES, DatabaseCopy, ElementBase
 from designer.domain.refs import iter_refs
@@ -39,15 +40,6 @@ SOURCE_PREFIX = "Source: "
 _MAX_SOURCE_TEXT = 2000
 #: Kinds named after a computer, found by the host part of a DNS name too.
 _HOST_NAMED = frozenset({"vm", "esxi_host", "file_share_witness"})
-
-_ID_PREFIX = {
-    "site": "site", "wan_link": "link", "vsphere_cluster": "cluster", "esxi_host": "host",
-    "vm": "vm", "virtual_disk": "disk", "storage_array": "array", "lun": "lun",
-    "mirror": "mirror", "consistency_group": "cg", "dag": "dag", "mailbox_database": "db",
-    "file_share_witness": "fsw", "cas_array": "cas", "load_balancer": "lb",
-    "srm_site_pair": "srm", "protection_group": "pg", "recovery_plan": "plan",
-    "backup": "backup", "host_replication": "dt", "exchange2007_replication": "ex2007",
-}  # fmt: skip
 
 
 @cache

@@ -61,7 +61,9 @@ def test_file_import_merges_calculator_csvs_as_one_undoable_step(window, monkeyp
     dbs = [e for e in design.elements if isinstance(e, MailboxDatabase)]
     assert len(dbs) == len([e for e in before.elements if isinstance(e, MailboxDatabase)]) + 40
     scene = window.view.design_scene
-    new_vm = next(e for e in design.elements if isinstance(e, VirtualMachine) and e.name == "srv-nn-01")
+    new_vm = next(
+        e for e in design.elements if isinstance(e, VirtualMachine) and e.name == "srv-nn-01"
+    )
     assert scene.item_for(new_vm.id) is not None  # drawn on the canvas
     assert window.session.selection  # the imported elements are selected
     assert window.shown[0].startswith("160 rows read: 50 elements created")
@@ -134,6 +136,8 @@ def test_review_report_from_the_file_menu_and_the_scenario_bar(window, monkeypat
     texts = [a.text() for a in menu.actions()]
     assert texts == ["Scenario report (HTML)…", "Design review report (HTML or PDF)…"]
     pdf = tmp_path / "review.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(pdf), "")))
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(pdf), ""))
+    )
     menu.actions()[1].trigger()
     assert pdf.read_bytes().startswith(b"%PDF")
