@@ -24,8 +24,12 @@ def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     return subprocess.run(
         [sys.executable, "-m", "designer.cli.main", *args],
-        capture_output=True, text=True, cwd=cwd, env=env, timeout=300,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
 
 
 def _import_or_error(kind: str, path: Path) -> str:
@@ -48,10 +52,11 @@ cells = st.one_of(
 @given(
     header=st.lists(
         st.sampled_from(["Name", "Server", "ActivationPreference", "ReplayLagTime", "GC", "Junk"]),
-        min_size=1, max_size=6,
+        min_size=1,
+        max_size=6,
     ),
     rows=st.lists(st.lists(cells, max_size=7), max_size=12),
-)  # fmt: skip
+)
 def test_fuzzed_calculator_csv_never_raises_anything_but_a_clear_error(
     tmp_path_factory, header, rows
 ):
@@ -146,9 +151,15 @@ def test_the_cli_says_one_line_and_exits_2_for_a_broken_source(tmp_path):
 def test_the_cli_writes_the_design_and_the_full_report(tmp_path):
     out, report = tmp_path / "design.json", tmp_path / "report.csv"
     run = _cli(
-        "import", "calculator", str(CALC / "MailboxDatabasesV7.6.csv"),
-        str(CALC / "MailboxDatabaseCopiesV7.6.csv"), "-o", str(out), "--report", str(report),
-    )  # fmt: skip
+        "import",
+        "calculator",
+        str(CALC / "MailboxDatabasesV7.6.csv"),
+        str(CALC / "MailboxDatabaseCopiesV7.6.csv"),
+        "-o",
+        str(out),
+        "--report",
+        str(report),
+    )
     assert run.returncode == 0, run.stderr
     assert "164 rows read" not in run.stderr  # the servers file was not given
     assert "160 rows read: 50 elements created" in run.stderr
@@ -159,3 +170,76 @@ def test_the_cli_writes_the_design_and_the_full_report(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert "0 elements created" in run.stderr and f"wrote {out} (50 elements)" in run.stdout
+
+
+typed_cells = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=10),
+    st.sampled_from(["True", "physicalMode", "[ds1] vm/vm.vmdk", "NFS", "esx1", "VM-1"]),
+)
+RV_COLUMNS = {
+    "vInfo": ["VM", "Template", "Host", "Cluster", "Datacenter", "CPUs", "Memory"],
+    "vHost": ["Host", "Datacenter", "Cluster", "# Cores", "# Memory"],
+    "vCluster": ["Name", "HA enabled", "DRS enabled", "Failover Level"],
+    "vDatastore": ["Name", "Type", "Capacity MiB", "Hosts"],
+    "vDisk": ["VM", "Disk", "Capacity MiB", "Raw", "Raw Comp. Mode", "Path"],
+}
+
+
+@given(
+    sheets=st.dictionaries(
+        st.sampled_from(sorted(RV_COLUMNS)),
+        st.lists(st.lists(typed_cells, min_size=1, max_size=7), max_size=6),
+        min_size=1,
+    )
+)
+def test_fuzzed_rvtools_cells_give_a_design_or_a_clear_error(tmp_path_factory, sheets):
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.append(RV_COLUMNS[name])
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path_factory.mktemp("rv") / "fuzz.xlsx"
+    book.save(path)
+    _import_or_error("rvtools", path)
+
+
+@given(
+    kind=st.sampled_from(
+        [
+            "Name,Servers,WitnessServer,DatacenterActivationMode,DatabaseAvailabilityGroupIpAddresses",
+            "Name,DatabaseName,MailboxServer,ActivationPreference,ReplayLagStatus",
+            "Name,MasterServerOrAvailabilityGroup,Server,ActivationPreference,ReplayLagTimes,"
+            "DatabaseSize",
+        ]
+    ),
+    rows=st.lists(
+        st.lists(
+            st.one_of(
+                cells,
+                st.sampled_from(
+                    [
+                        "[EX1, 1] [EX2, x]",
+                        "{EX1;EX2}",
+                        "DB\\EX1",
+                        "Configured:99.00:00:00",
+                        "1.5 TB",
+                    ]
+                ),
+            ),
+            max_size=6,
+        ),
+        max_size=8,
+    ),
+)
+def test_fuzzed_exchange_exports_give_a_design_or_a_clear_error(tmp_path_factory, kind, rows):
+    path = tmp_path_factory.mktemp("ex") / "export.csv"
+    lines = ["#TYPE Deserialized.Something", kind]
+    lines += [",".join(f'"{c.replace(chr(34), "")}"' for c in r) for r in rows]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    _import_or_error("exchange", path)
