@@ -121,7 +121,7 @@ def _summary(data: ReviewData) -> str:
 
 
 def _inventory(data: ReviewData) -> str:
-    parts = ["<h2>Inventory</h2>"]
+    parts = ['<h2 id="inventory">Inventory</h2>']
     for label, header, rows in data.inventory():
         parts.append(f"<h3>{_e(label)} ({len(rows)})</h3>")
         parts.append(_table(header, rows))
@@ -130,7 +130,7 @@ def _inventory(data: ReviewData) -> str:
 
 def _copies(data: ReviewData) -> str:
     layouts = data.copy_layouts()
-    parts = ["<h2>Copy layout</h2>"]
+    parts = ['<h2 id="copies">Copy layout</h2>']
     if not layouts:
         return parts[0] + "<p>No mailbox databases.</p>"
     parts.append(
@@ -151,7 +151,7 @@ def _copy_colour(cell: str) -> str | None:
 
 
 def _findings(data: ReviewData) -> str:
-    parts = ["<h2>Findings</h2>"]
+    parts = ['<h2 id="findings">Findings</h2>']
     active = data.findings.active
     if active:
         rows = [
@@ -202,7 +202,7 @@ _SPOF_HEADER = [
 
 
 def _analysis(data: ReviewData) -> str:
-    parts = ["<h2>N-1: single failures</h2>"]
+    parts = ['<h2 id="n-1">N-1: single failures</h2>']
     singles = [e for e in data.n1.entries if len(e.elements) == 1]
     parts.append(
         f'<p class="muted">{data.n1.examined} infrastructure elements failed one at a time '
@@ -214,7 +214,7 @@ def _analysis(data: ReviewData) -> str:
         if singles
         else "<p>No single failure cuts users off or loses data.</p>"
     )
-    parts.append("<h2>N-2: pairs of failures</h2>")
+    parts.append('<h2 id="n-2">N-2: pairs of failures</h2>')
     pairs = [e for e in data.n2.entries if len(e.elements) == 2]
     note = (
         "Pairs of elements that are harmless alone, failed together: "
@@ -287,7 +287,7 @@ def _scenario(data: ReviewData, index: int, review: ScenarioReview, image: Image
 
 
 def _scenarios(data: ReviewData, image: ImageFn) -> str:
-    parts = ["<h2>Saved scenarios</h2>"]
+    parts = ['<h2 id="scenarios">Saved scenarios</h2>']
     if not data.scenarios:
         return parts[0] + "<p>The design has no saved scenarios.</p>"
     parts += [_scenario(data, i, s, image) for i, s in enumerate(data.scenarios)]
@@ -297,7 +297,7 @@ def _scenarios(data: ReviewData, image: ImageFn) -> str:
 def _matrix(data: ReviewData) -> str:
     intent = data.design.intent
     parts = [
-        "<h2>RPO/RTO matrix</h2>",
+        '<h2 id="matrix">RPO/RTO matrix</h2>',
         '<p class="muted">Each database when one site, host or array fails, settled: '
         f"RPO / RTO against the targets (RPO {intent.rpo_target_min:g} min, "
         f"RTO {intent.rto_target_min:g} min). Green meets both; red misses one or is down; "
@@ -346,7 +346,7 @@ def _matrix(data: ReviewData) -> str:
 def _capacity(data: ReviewData) -> str:
     if not data.capacity:
         return ""
-    parts = ["<h2>Capacity</h2>"]
+    parts = ['<h2 id="capacity">Capacity</h2>']
     for section in data.capacity:
         parts.append(f"<h3>{_e(section.title)}</h3>")
         parts += [f"<p>{_e(p)}</p>" for p in section.paragraphs]
@@ -378,16 +378,30 @@ def report_parts(data: ReviewData, image: ImageFn = _inline_svg) -> tuple[str, s
 def render_html(data: ReviewData, diagram_png: bytes | None) -> str:
     """The self-contained review page."""
     summary, body = report_parts(data)
+    sections = [
+        ("diagram", "Diagram"),
+        ("inventory", "Inventory"),
+        ("copies", "Copy layout"),
+        ("findings", "Findings"),
+        ("n-1", "N-1"),
+        ("n-2", "N-2"),
+        ("scenarios", "Scenarios"),
+        ("matrix", "RPO/RTO matrix"),
+    ]
+    if data.capacity:
+        sections.append(("capacity", "Capacity"))
+    nav = "<nav>" + "".join(f'<a href="#{k}">{t}</a>' for k, t in sections) + "</nav>"
     if diagram_png:
         encoded = base64.b64encode(diagram_png).decode("ascii")
         diagram = (
-            f'<h2>Diagram</h2><figure><img class="diagram" alt="diagram of {_e(data.design.name)}" '
+            '<h2 id="diagram">Diagram</h2><figure><img class="diagram" '
+            f'alt="diagram of {_e(data.design.name)}" '
             f'src="data:image/png;base64,{encoded}"></figure>'
         )
     else:
-        diagram = "<h2>Diagram</h2><p>(No diagram: rendered without Qt.)</p>"
+        diagram = '<h2 id="diagram">Diagram</h2><p>(No diagram: rendered without Qt.)</p>'
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>Design review — {_e(data.design.name)}</title><style>{CSS}</style></head>"
-        f"<body>{summary}{diagram}{body}</body></html>\n"
+        f"<body>{summary}{nav}{diagram}{body}</body></html>\n"
     )

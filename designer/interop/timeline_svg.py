@@ -71,6 +71,11 @@ def timeline_svg(result: SimulationResult, rto_target_s: float | None = None) ->
             f'<text x="{x(rto_target_s) - 4:.1f}" y="{TOP + 10}" text-anchor="end" '
             f'fill="#d62728">RTO target</text>'
         )
+    elif rto_target_s is not None:
+        parts.append(
+            f'<text x="{W - RIGHT}" y="{TOP + 10}" text-anchor="end" fill="#d62728">'
+            f"RTO target T+{format_duration(rto_target_s)}, beyond the chart</text>"
+        )
     path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
     parts.append(f'<polyline points="{path}" fill="none" stroke="#2ca02c" stroke-width="2.5"/>')
     for event in result.events:
