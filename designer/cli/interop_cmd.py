@@ -18,15 +18,16 @@ from designer.interop.report import InteropError
 
 __all__ = ["add_parser", "cmd_diff", "cmd_import", "cmd_report"]
 
-EXIT_CODES = """exit codes:
-  0  done{same}
-  1  {one}
-  2  an input cannot be read, or a usage error (one line on stderr naming it)
-  4  the output cannot be written"""
-
-
-def _epilog(same: str = "", one: str = "(not used)") -> str:
-    return EXIT_CODES.format(same=same, one=one)
+def _epilog(same: str = "", one: str | None = None) -> str:
+    lines = ["exit codes:", f"  0  done{same}"]
+    if one:
+        lines.append(f"  1  {one}")
+    lines += [
+        "  2  an input cannot be read, or a usage error (one line on stderr naming it)",
+        "  3  an internal error (a bug): one line on stderr, the details in the log",
+        "  4  the output cannot be written",
+    ]
+    return "\n".join(lines)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
