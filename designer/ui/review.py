@@ -7,6 +7,7 @@ timeline SVG rasterised by QSvgRenderer. The content comes from
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -115,6 +116,9 @@ def write_pdf(data: ReviewData, path: Path) -> None:
         return f'<img src="{key}" width="640">'
 
     summary, body = report_parts(data, image)
+    # Anchors are for the browser's contents line; in Qt's rich text an anchor splits the
+    # heading's text in the PDF ("I" "nventory" for a text extractor or a screen reader).
+    summary, body = (re.sub(r'<h2 id="[^"]*">', "<h2>", part) for part in (summary, body))
     writer = QPdfWriter(str(path))
     writer.setTitle(f"Design review — {data.design.name}")
     writer.setCreator("DR Designer")
