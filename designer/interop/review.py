@@ -27,6 +27,7 @@ from designer.simulation import (
     StepState,
     analyze,
 )
+from designer.simulation.expectations import ScenarioOutcome, evaluate
 
 __all__ = [
     "CapacitySection",
@@ -144,14 +145,16 @@ class ScenarioReview:
     rows: list[ExpectationRow]
     result: SimulationResult | None
     error: str | None = None
+    #: The verdict of ``check --scenarios`` (designer.simulation.expectations).
+    outcome: ScenarioOutcome | None = None
 
     @property
     def passed(self) -> bool | None:
         if self.error:
             return False
-        if not self.rows:
+        if self.scenario.expected is None:
             return None
-        return all(r.ok for r in self.rows)
+        return self.outcome.passed if self.outcome else all(r.ok for r in self.rows)
 
 
 @dataclass(frozen=True)
@@ -291,10 +294,9 @@ def build_review(design: Design, *, source: str = "", depth: int = 2) -> ReviewD
         except SimulationError as exc:
             scenarios.append(ScenarioReview(scenario, steps, [], None, str(exc)))
             continue
+        rows = expectation_rows(scenario.expected, result.final, sim)
         scenarios.append(
-            ScenarioReview(
-                scenario, steps, expectation_rows(scenario.expected, result.final, sim), result
-            )
+            ScenarioReview(scenario, steps, rows, result, outcome=evaluate(sim, scenario))
         )
     failures = [
         (e.id, f"{e.label} {e.name}")

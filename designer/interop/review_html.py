@@ -246,6 +246,18 @@ def _scenario(data: ReviewData, index: int, review: ScenarioReview, image: Image
         f'<table border="0" cellpadding="4"><tr><td bgcolor="{colour}">'
         f"<b>{_e(verdict)}</b></td></tr></table>"
     )
+    outcome = review.outcome
+    if outcome is not None and not outcome.passed and outcome.diverged_at_step is not None:
+        step = outcome.diverged_at_step
+        when = (
+            f"from step {step} (T+{format_duration(outcome.diverged_at_s)})"
+            if step
+            else "already before its first step"
+        )
+        parts.append(
+            f"<p>It departs from the expected outcome {when}: "
+            f"{_e('; '.join(outcome.problems))}.</p>"
+        )
     if scenario.description:
         parts.append(f"<p>{_e(scenario.description)}</p>")
     parts.append("<p>Steps:</p><ul>" + "".join(f"<li>{_e(s)}</li>" for s in review.steps) + "</ul>")

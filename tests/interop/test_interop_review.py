@@ -55,7 +55,7 @@ def test_html_report_of_every_sample_has_every_finding_and_scenario(sample):
 
 
 def test_scenario_verdicts_match_check_scenarios():
-    from designer.cli.scenarios import compare
+    from designer.simulation.expectations import compare
 
     design = load(ROOT / "sample_designs" / "three_site_stretched_dag.json")
     data = build_review(design)
@@ -180,3 +180,22 @@ def test_report_command_writes_html_and_pdf_without_a_display(tmp_path):
         timeout=300,
     )
     assert run.returncode == 2 and "use .html or .pdf" in run.stderr
+
+
+def test_a_failing_scenario_says_so_and_from_which_step():
+    design = load(ROOT / "sample_designs" / "three_site_stretched_dag.json")
+    scenario = design.scenarios[0]
+    wrong = scenario.model_copy(
+        update={"expected": scenario.expected.model_copy(update={"mailboxes_available": 1})}
+    )
+    design = design.model_copy(update={"scenarios": [wrong, *design.scenarios[1:]]})
+    data = build_review(design)
+    assert data.scenarios[0].passed is False and data.scenarios[1].passed is True
+    page = render_html(data, None)
+    assert "does NOT meet its expected outcome" in page
+    assert (
+        "It departs from the expected outcome already before its first step: "
+        "mailboxes available 8,000; expected 1." in page
+    )
+    assert "1 of" not in page.split("Saved scenarios</td>")[0]  # summary row is further on
+    assert f"{len(design.scenarios) - 1} of {len(design.scenarios)} meet" in page
