@@ -26,6 +26,7 @@ from designer.simulation import (
     Simulator,
     StepState,
     analyze,
+    sweep_elements,
 )
 from designer.simulation.expectations import ScenarioOutcome, evaluate
 
@@ -45,7 +46,7 @@ __all__ = [
 MATRIX_KINDS = ("site", "esxi_host", "storage_array")
 MAX_MATRIX_COLUMNS = 80
 #: N-2 pairs examined for the report (the GUI's N-1 panel can go further).
-MAX_PAIRS = 3000
+MAX_PAIRS = 2000
 
 
 def format_duration(seconds: float | None) -> str:
@@ -278,8 +279,11 @@ def build_review(design: Design, *, source: str = "", depth: int = 2) -> ReviewD
     """Everything the review report shows, computed once."""
     findings = check(design)
     sim = Simulator(design)
-    n1 = analyze(sim, 1)
-    n2 = analyze(sim, 2, max_pairs=MAX_PAIRS) if depth >= 2 else n1
+    # One sweep: depth 2 fails every element alone first, then the harmless pairs.
+    n2 = analyze(sim, 2, max_pairs=MAX_PAIRS) if depth >= 2 else analyze(sim, 1)
+    singles = tuple(e for e in n2.entries if len(e.elements) == 1)
+    swept = len(sweep_elements(sim))
+    n1 = AnalysisResult(1, singles, swept, swept)
     by_id = {e.id: e for e in design.elements}
 
     def name(element_id: str | None) -> str:

@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 
 from designer.domain.errors import DesignError
 from designer.interop.command import ApplyImport
@@ -149,12 +150,18 @@ class InteropActions:
             if not path:
                 return None
         session = self.window.session
+        # N-2 and the RPO/RTO matrix take seconds on a large design (docs/interop.md).
+        session.status_message.emit("Writing the design review report…")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        QApplication.processEvents()
         try:
             out = write_review(
                 session.design, path, source=session.path.name if session.path else ""
             )
         except (DesignError, OSError) as exc:
+            QApplication.restoreOverrideCursor()
             QMessageBox.critical(self.window, "Design review report", str(exc))
             return None
+        QApplication.restoreOverrideCursor()
         session.status_message.emit(f"Review report written to {out}")
         return out
