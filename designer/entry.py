@@ -95,9 +95,19 @@ def _run(args: argparse.Namespace, arguments: list[str]) -> int:
 
 def _run_ui(args: argparse.Namespace) -> int:
     if args.command == "export":
+        from designer.cli.interop_cmd import exports_headless
+
+        if exports_headless(args.output):  # draw.io, GraphML, GEXF, calculator CSVs
+            from designer.cli.main import cmd_export_headless
+
+            return cmd_export_headless(args)
         from designer.ui.export import export_command
 
         return export_command(args)
+    if args.command == "report":
+        from designer.ui.review import report_command
+
+        return report_command(args)
     from designer.ui.app import run_gui
 
     return run_gui(args)

@@ -1,99 +1,31 @@
-"""``import``, ``report`` and ``diff``: the interop commands (issue 12).
-
-``import`` and ``diff`` run headless; ``report`` draws the diagram and writes the PDF
-with Qt, imported only when it runs (like ``export``). Exit codes as everywhere: 0
-done / the designs are the same, 1 the designs differ (diff), 2 an input cannot be
-read or an option is wrong, 4 the output cannot be written.
+"""``import``, ``diff`` and the headless ``export`` formats: the interop commands (issue
+12; their options are in :mod:`designer.cli.parser`). ``report`` draws the diagram and
+writes the PDF with Qt, so :mod:`designer.entry` hands it to ``designer.ui.review``.
+Exit codes as everywhere: 0 done / the designs are the same, 1 the designs differ
+(diff), 2 an input cannot be read or an option is wrong, 4 the output cannot be
+written.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
+import os
 import sys
 from pathlib import Path
 
 from designer.domain.errors import DesignError
 from designer.interop.report import InteropError
 
-__all__ = ["add_parser", "cmd_diff", "cmd_import", "cmd_report"]
-
-def _epilog(same: str = "", one: str | None = None) -> str:
-    lines = ["exit codes:", f"  0  done{same}"]
-    if one:
-        lines.append(f"  1  {one}")
-    lines += [
-        "  2  an input cannot be read, or a usage error (one line on stderr naming it)",
-        "  3  an internal error (a bug): one line on stderr, the details in the log",
-        "  4  the output cannot be written",
-    ]
-    return "\n".join(lines)
+__all__ = ["cmd_diff", "cmd_export_headless", "cmd_import", "exports_headless"]
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    from designer.interop.importing import KINDS
-
-    p = subparsers.add_parser(
-        "import",
-        help="make a design from calculator CSVs, Exchange PowerShell exports or RVTools",
-        description="Read the sources into a new design (or merge them by name into "
-        "--into), lay it out by site and save it. Rows that cannot be mapped are listed "
-        "(file, row, column, why), never dropped silently; each element notes the rows it "
-        "came from.",
-        epilog="kinds:\n"
-        + "\n".join(f"  {k:<11} {what}" for k, (_, what) in KINDS.items())
-        + "\n\n"
-        + _epilog(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("kind", choices=sorted(KINDS), metavar="KIND", help=" | ".join(KINDS))
-    p.add_argument("sources", nargs="+", metavar="SOURCE", help="the files to read")
-    p.add_argument("-o", "--output", required=True, help="the design file to write")
-    p.add_argument("--into", help="an existing design to merge into (update, not duplicate)")
-    p.add_argument(
-        "--report", help="also write every unmapped row to this file (.json, .csv or text)"
-    )
-    p.set_defaults(func=cmd_import)
-
-    p = subparsers.add_parser(
-        "report",
-        help="write the design-review report (HTML or PDF)",
-        description="Summary, diagram, inventory, copy layout, findings with waivers, "
-        "N-1 and N-2 tables, every saved scenario (expected vs actual, timeline) and the "
-        "RPO/RTO matrix. HTML is self-contained; PDF is written with Qt (no browser).",
-        epilog=_epilog(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("file", help="the design file")
-    p.add_argument("-o", "--output", required=True, help="review.html or review.pdf")
-    p.set_defaults(func=cmd_report)
-
-    p = subparsers.add_parser(
-        "diff",
-        help="what changed between two designs",
-        description="Elements added, removed and changed field by field (matched by id), "
-        "layout-only changes on one line, findings added and cleared, N-1 changes and "
-        "saved scenarios whose outcome changed.",
-        epilog=_epilog(" (the designs are the same)", "the designs differ")
-        + "\n\nas a git diff driver (docs/interop.md):\n"
-        "  git config diff.drdesign.command 'dr-designer diff --git-external'\n"
-        "  echo '*.json diff=drdesign' >> .gitattributes",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("files", nargs="+", metavar="FILE", help="A B (git passes 7 arguments)")
-    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    p.add_argument("--ignore-layout", action="store_true", help="layout-only changes do not count")
-    p.add_argument(
-        "--no-analysis",
-        action="store_true",
-        help="compare elements only (no findings, N-1 or scenario runs)",
-    )
-    p.add_argument(
-        "--git-external",
-        action="store_true",
-        help="called by git as GIT_EXTERNAL_DIFF (path old-file … new-file …); always exits 0",
-    )
-    p.set_defaults(func=cmd_diff)
+def exports_headless(output: str) -> bool:
+    """True for ``export`` outputs written without Qt: .drawio, .graphml, .gexf, DIR/."""
+    if output == "-":
+        return False
+    if output.endswith(("/", os.sep)) or Path(output).is_dir():
+        return True
+    return Path(output).suffix.casefold() in (".drawio", ".graphml", ".gexf")
 
 
 def _write_output(path: Path, text: str) -> None:
@@ -131,24 +63,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"dr-designer: {exc}", file=sys.stderr)
             return 4
     sys.stderr.write(report.to_text(limit=20))
-    print(f"wrote {out} ({len(result.design.elements):,} elements)")
+    print(f"wrote {out} ({len(result.design.elements):,} elements)", file=sys.stderr)
     return 0
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    suffix = Path(args.output).suffix.casefold()
-    if suffix not in (".html", ".htm", ".pdf"):
-        raise InteropError(f"cannot write a report to {args.output!r}: use .html or .pdf")
-    if not Path(args.file).exists():
-        raise InteropError(f"{args.file}: no such file")
-    review = importlib.import_module("designer.ui.review")
-    try:
-        return int(review.report_command(args.file, args.output))
-    except InteropError as exc:
-        if "cannot write" in str(exc):
-            print(f"dr-designer: {exc}", file=sys.stderr)
-            return 4
-        raise
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -189,11 +105,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_export_headless(args: argparse.Namespace) -> int:
     """``export FILE -o out.drawio|out.graphml|out.gexf|DIR/`` (no Qt)."""
+    from designer.cli.main import read_design
     from designer.interop.drawio import SimulationMoment
     from designer.interop.exporting import export_design
-    from designer.persistence import load
 
-    design = load(args.file)
+    design = read_design(args.file)
     moment = None
     scenario_name = getattr(args, "scenario", None)
     at = getattr(args, "at", None)
@@ -213,5 +129,5 @@ def cmd_export_headless(args: argparse.Namespace) -> int:
             return 4
         raise
     for path in written:
-        print(f"wrote {path}")
+        print(f"wrote {path}", file=sys.stderr)
     return 0

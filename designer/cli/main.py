@@ -209,6 +209,25 @@ def _complete_files(parser: argparse.ArgumentParser, files: object) -> None:
                 _complete_files(sub, files)
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from designer.cli.interop_cmd import cmd_import as run_import
+
+    return run_import(args)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from designer.cli.interop_cmd import cmd_diff as run_diff
+
+    return run_diff(args)
+
+
+def cmd_export_headless(args: argparse.Namespace) -> int:
+    """``export`` to draw.io, GraphML, GEXF or a folder: no Qt (see designer.entry)."""
+    from designer.cli.interop_cmd import cmd_export_headless as run_export
+
+    return run_export(args)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check,
     "rules": cmd_rules,
@@ -218,4 +237,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "analyze": cmd_analyze,
     "install-desktop": cmd_install_desktop,
     "completion": cmd_completion,
+    "import": cmd_import,
+    "diff": cmd_diff,
 }

@@ -34,7 +34,7 @@ __all__ = [
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OUTPUT = 0, 1, 2, 3, 4
 #: The commands that run in designer.ui (they load Qt); the others run headless.
-GUI_COMMANDS = ("gui", "export")
+GUI_COMMANDS = ("gui", "export", "report")
 #: A file argument of "-": standard input (or standard output for -o).
 STDIN = "-"
 
@@ -57,7 +57,8 @@ _DESCRIPTION = """\
 Design, check and simulate the disaster-recovery topology of Microsoft Exchange on
 VMware. Without a command, opens the designer window on a bundled sample design
 (`dr-designer FILE` opens FILE in it).
-Everything except `gui` and `export` runs headless (no display, no Qt loaded).
+Everything except `gui`, `report` and `export` to PNG/SVG/PDF runs headless (no display,
+no Qt loaded).
 """
 
 _EXAMPLES = """\
@@ -153,6 +154,97 @@ def _admin_actions() -> str:
 
     return "administrator actions (--action NAME):\n" + "".join(
         f"  {name}\n" for name in ADMIN_ACTIONS
+    )
+
+
+IMPORT_KINDS = {
+    "calculator": "Exchange Role Requirements Calculator CSVs (MailboxDatabases.csv, "
+    "MailboxDatabaseCopies.csv, Servers.csv)",
+    "exchange": "Export-Csv of Get-DatabaseAvailabilityGroup -Status, Get-MailboxDatabase, "
+    "Get-MailboxDatabaseCopyStatus",
+    "rvtools": "an RVTools export (xlsx, or its RVTools_tab*.csv files)",
+}
+
+_INTEROP_EXIT_CODES = """\
+exit codes:
+  0  done{same}{one}
+  2  an input cannot be read, or a usage error (one line on stderr naming it)
+  3  internal error (a bug): one line on stderr with the log file
+  4  the output cannot be written
+"""
+
+
+def _interop_commands(sub: argparse._SubParsersAction[Parser], common: Parser) -> None:
+    """import, report and diff (issue 12; docs/interop.md)."""
+    p = _command(
+        sub,
+        "import",
+        "make a design from calculator CSVs, Exchange PowerShell exports or RVTools",
+        "Read the sources into a new design (or merge them by name into --into), lay it "
+        "out by site and save it. Rows that cannot be mapped are listed (file, row, "
+        "column, why), never dropped silently; each element notes the rows it came from.\n\n"
+        "kinds:\n" + "\n".join(f"  {k:<11} {what}" for k, what in IMPORT_KINDS.items()),
+        "  dr-designer import calculator MailboxDatabases.csv MailboxDatabaseCopies.csv "
+        "-o design.json\n"
+        "  dr-designer import rvtools RVTools_export_all.xlsx --into design.json -o design.json",
+        common,
+        exit_codes=_INTEROP_EXIT_CODES.format(same="", one=""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "kind", choices=sorted(IMPORT_KINDS), metavar="KIND", help=" | ".join(IMPORT_KINDS)
+    )
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="the files to read")
+    p.add_argument("-o", "--output", required=True, help="the design file to write")
+    p.add_argument(
+        "--into", metavar="DESIGN", help="a design to merge into (update, not duplicate)"
+    )
+    p.add_argument(
+        "--report", metavar="FILE", help="also write every unmapped row to FILE (.json, .csv, text)"
+    )
+
+    p = _command(
+        sub,
+        "report",
+        "write the design-review report (HTML or PDF)",
+        "Summary, diagram, inventory, copy layout, findings with waivers, N-1 and N-2 "
+        "tables, every saved scenario (expected vs actual, timeline) and the RPO/RTO "
+        "matrix. HTML is self-contained; PDF is written with Qt (no browser, no display).",
+        "  dr-designer report design.json -o review.html\n"
+        "  dr-designer report design.json -o review.pdf",
+        common,
+        exit_codes=_INTEROP_EXIT_CODES.format(same="", one=""),
+    )
+    p.add_argument("file", metavar="FILE", help="the design file")
+    p.add_argument("-o", "--output", required=True, help="review.html or review.pdf")
+
+    p = _command(
+        sub,
+        "diff",
+        "what changed between two designs",
+        "Elements added, removed and changed field by field (matched by id), layout-only "
+        "changes on one line, findings added and cleared, N-1 changes and saved scenarios "
+        "whose outcome changed. As git's diff driver:\n"
+        "  git config diff.drdesign.command 'dr-designer diff --git-external'\n"
+        "  echo '*.json diff=drdesign' >> .gitattributes",
+        "  dr-designer diff old.json new.json\n"
+        "  dr-designer diff old.json new.json --format markdown > comment.md",
+        common,
+        exit_codes=_INTEROP_EXIT_CODES.format(
+            same=" (the designs are the same)", one="\n  1  the designs differ"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="A B (git passes 7 arguments)")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--ignore-layout", action="store_true", help="layout-only changes do not count")
+    p.add_argument(
+        "--no-analysis", action="store_true", help="compare elements only (no findings, N-1)"
+    )
+    p.add_argument(
+        "--git-external",
+        action="store_true",
+        help="called by git as its external diff (7 arguments); always exits 0",
     )
 
 
@@ -276,16 +368,25 @@ def build_parser() -> Parser:
     p = _command(
         sub,
         "export",
-        "render a design to PNG, SVG or PDF (no display needed)",
+        "render a design to PNG, SVG or PDF, or export it to draw.io, GraphML, GEXF or "
+        "calculator CSVs",
         "Render the whole drawing of a design, with its findings markers, to an image or "
-        "a PDF. Needs no display. The format comes from OUT's name or --format.",
+        "a PDF (no display needed; the format comes from OUT's name or --format); or, "
+        "headless, export it as draw.io (layers: topology, findings, a simulation moment), "
+        "GraphML, GEXF, or into a folder DIR/ as calculator CSVs with PowerShell scripts.",
         "  dr-designer export design.json -o design.png --dpr 2\n"
-        "  dr-designer export design.json -o - --format svg > design.svg",
+        "  dr-designer export design.json -o - --format svg > design.svg\n"
+        "  dr-designer export design.json -o review.drawio --scenario 'Site lost' --at 70\n"
+        "  dr-designer export design.json -o deploy/",
         common,
     )
     p.add_argument("file", metavar="FILE", help="the design file (- for stdin)")
     p.add_argument(
-        "-o", "--output", required=True, metavar="OUT", help="OUT.png, OUT.svg, OUT.pdf or -"
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="OUT.png, OUT.svg, OUT.pdf or -; OUT.drawio, OUT.graphml, OUT.gexf or DIR/",
     )
     p.add_argument("--format", choices=("png", "svg", "pdf"), help="the format (needed with -o -)")
     p.add_argument(
@@ -294,6 +395,16 @@ def build_parser() -> Parser:
     p.add_argument(
         "--dpr", type=float, default=1.0, help="device pixel ratio of a PNG (2 for high-DPI)"
     )
+    p.add_argument(
+        "--scenario", metavar="NAME", help="draw.io: the saved scenario of the simulation layer"
+    )
+    p.add_argument(
+        "--at",
+        type=float,
+        metavar="SECONDS",
+        help="draw.io: the moment the simulation layer shows (default: the settled end)",
+    )
+    _interop_commands(sub, common)
 
     p = _command(
         sub,

@@ -6,6 +6,7 @@ timeline SVG rasterised by QSvgRenderer. The content comes from
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import sys
@@ -199,17 +200,28 @@ def write_review(design: Design, output: str | Path, *, source: str = "") -> Pat
     return path
 
 
-def report_command(source: str, output: str) -> int:
+def report_command(args: argparse.Namespace) -> int:
     """``dr-designer report FILE -o review.html|review.pdf`` (headless Qt)."""
+    output = str(args.output)
+    if Path(output).suffix.casefold() not in (".html", ".htm", ".pdf"):
+        raise InteropError(f"cannot write a report to {output!r}: use .html or .pdf")
+    if not Path(args.file).exists():
+        raise InteropError(f"{args.file}: no such file")
     if not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtWidgets import QApplication
 
     from designer.persistence import load
 
-    design = load(source)
+    design = load(args.file)
     app = QGuiApplication.instance() or QApplication(sys.argv[:1])
-    out = write_review(design, output, source=Path(source).name)
-    print(f"wrote {out}")
+    try:
+        out = write_review(design, output, source=Path(args.file).name)
+    except InteropError as exc:
+        if "cannot write" not in str(exc):
+            raise
+        print(f"dr-designer: {exc}", file=sys.stderr)
+        return 4
+    print(f"wrote {out}", file=sys.stderr)
     del app
     return 0

@@ -19,7 +19,7 @@ SAMPLE = ROOT / "sample_designs" / "three_site_stretched_dag.json"
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "designer.cli.main", *args],
+        [sys.executable, "-m", "designer", *args],
         capture_output=True, text=True, cwd=ROOT, env=dict(os.environ), timeout=300,
     )  # fmt: skip
 
@@ -124,7 +124,7 @@ def test_git_diff_uses_the_driver_from_the_docs(tmp_path):
     """The recipe of docs/interop.md, run in a real repository."""
     env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@e", GIT_COMMITTER_NAME="t",
                GIT_COMMITTER_EMAIL="t@e")  # fmt: skip
-    exe = f"{sys.executable} -m designer.cli.main"
+    exe = f"{sys.executable} -m designer"
 
     def git(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["git", *args], cwd=tmp_path, env=env, capture_output=True,

@@ -115,7 +115,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env.pop("QT_QPA_PLATFORM", None)
     return subprocess.run(
-        [sys.executable, "-m", "designer.cli.main", *args],
+        [sys.executable, "-m", "designer", *args],
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
     )  # fmt: skip
 

@@ -146,7 +146,7 @@ def test_report_command_writes_html_and_pdf_without_a_display(tmp_path):
             [
                 sys.executable,
                 "-m",
-                "designer.cli.main",
+                "designer",
                 "report",
                 sample,
                 "-o",
@@ -167,7 +167,7 @@ def test_report_command_writes_html_and_pdf_without_a_display(tmp_path):
         [
             sys.executable,
             "-m",
-            "designer.cli.main",
+            "designer",
             "report",
             sample,
             "-o",
