@@ -7,13 +7,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
-from test_canvas_support import ini_settings
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
 
 from designer.domain.elements import MailboxDatabase, VirtualMachine
 from designer.persistence import save
 from designer.ui.main_window import MainWindow
-from designer.ui.session import EditorSession
 
 ROOT = Path(__file__).resolve().parents[2]
 CALC = ROOT / "tests" / "interop" / "data" / "calculator"
@@ -21,21 +19,15 @@ SAMPLE = ROOT / "sample_designs" / "dag_with_ha.json"
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    shown: list[str] = []
-    for name in ("information", "critical", "warning"):
-        monkeypatch.setattr(
-            QMessageBox, name, staticmethod(lambda *a, **k: shown.append(str(a[2])))
-        )
-    monkeypatch.setattr(
-        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard)
-    )
-    w = MainWindow(EditorSession(), settings=ini_settings(tmp_path), recovery_dir=tmp_path / "r")
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.shown = shown  # type: ignore[attr-defined]
+def window(launch, no_modal_dialogs):
+    """``dr-designer gui FILE`` on the DAG-with-HA sample (messages in ``dialogs``)."""
+    w = launch(SAMPLE)
+    w.dialogs = no_modal_dialogs  # type: ignore[attr-defined]
     return w
+
+
+def _shown(window: MainWindow) -> list[str]:
+    return [text for _kind, text in window.dialogs]  # type: ignore[attr-defined]
 
 
 def _menu_action(window: MainWindow, *path: str):  # type: ignore[no-untyped-def]
@@ -52,7 +44,6 @@ def _menu_action(window: MainWindow, *path: str):  # type: ignore[no-untyped-def
 
 
 def test_file_import_merges_calculator_csvs_as_one_undoable_step(window, monkeypatch, qtbot):
-    window.open_file(SAMPLE, ask=False)
     before = window.session.design
     files = [str(CALC / "MailboxDatabasesV7.6.csv"), str(CALC / "MailboxDatabaseCopiesV7.6.csv")]
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: (files, "")))
@@ -66,7 +57,7 @@ def test_file_import_merges_calculator_csvs_as_one_undoable_step(window, monkeyp
     )
     assert scene.item_for(new_vm.id) is not None  # drawn on the canvas
     assert window.session.selection  # the imported elements are selected
-    assert window.shown[0].startswith("160 rows read: 50 elements created")
+    assert _shown(window)[0].startswith("160 rows read: 50 elements created")
     assert window.session.undo_stack.count() == 1
     assert window.session.undo_stack.undoText().startswith("Import MailboxDatabasesV7.6.csv")
     window.session.undo_stack.undo()
@@ -77,7 +68,6 @@ def test_file_import_merges_calculator_csvs_as_one_undoable_step(window, monkeyp
 
 
 def test_file_import_of_a_broken_file_says_why_and_changes_nothing(window, monkeypatch, tmp_path):
-    window.open_file(SAMPLE, ask=False)
     before = window.session.design
     bad = tmp_path / "notes.csv"
     bad.write_text("Owner,Phone\nops,123\n", encoding="utf-8")
@@ -86,7 +76,7 @@ def test_file_import_of_a_broken_file_says_why_and_changes_nothing(window, monke
     )
     _menu_action(window, "File", "Import", "Exchange PowerShell Export-Csv…").trigger()
     assert window.session.design == before and window.session.undo_stack.count() == 0
-    assert "notes.csv: not an Exchange Export-Csv" in window.shown[-1]
+    assert "notes.csv: not an Exchange Export-Csv" in _shown(window)[-1]
 
 
 @pytest.mark.parametrize(
@@ -94,7 +84,6 @@ def test_file_import_of_a_broken_file_says_why_and_changes_nothing(window, monke
     [("as draw.io Diagram…", ".drawio"), ("as GraphML…", ".graphml"), ("as GEXF…", ".gexf")],
 )
 def test_export_menu_writes_the_interop_formats(window, monkeypatch, tmp_path, entry, suffix):
-    window.open_file(SAMPLE, ask=False)
     target = tmp_path / f"out{suffix}"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
@@ -107,7 +96,6 @@ def test_export_menu_writes_the_interop_formats(window, monkeypatch, tmp_path, e
 
 
 def test_export_menu_writes_calculator_csvs_and_scripts(window, monkeypatch, tmp_path):
-    window.open_file(SAMPLE, ask=False)
     monkeypatch.setattr(
         QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(tmp_path))
     )
@@ -121,7 +109,7 @@ def test_review_report_from_the_file_menu_and_the_scenario_bar(window, monkeypat
     from designer.persistence import load
 
     save(load(SAMPLE), save_path)
-    window.open_file(save_path, ask=False)
+    window.open_file(save_path, ask=False)  # File > Open
     target = tmp_path / "review.html"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
