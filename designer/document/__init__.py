@@ -1,4 +1,6 @@
-"""The Qt-free editing session: Document (the only mutator) and undoable commands."""
+"""The Qt-free editing session: the Document (the only mutator), undoable commands,
+what canvas gestures mean (``gestures``), the layout algorithm (``layout``), new
+elements (``factory``) and the clipboard."""
 
 from __future__ import annotations
 
@@ -10,10 +12,13 @@ from designer.document.clipboard import (
 )
 from designer.document.commands import (
     AddElements,
+    ChangeElements,
     Command,
     MacroCommand,
+    Merge,
     MoveElements,
     RemoveElements,
+    SetDesignMeta,
     SetIntent,
     SetProperty,
     SetRuleSettings,
@@ -21,7 +26,7 @@ from designer.document.commands import (
     UndoStack,
     plan_removal,
 )
-from designer.document.document import Document, EditError, Listener
+from designer.document.document import Document, EditError, Listener, Refusal
 from designer.document.events import (
     DesignReplaced,
     DocumentEvent,
@@ -35,6 +40,7 @@ from designer.document.events import (
 __all__ = [
     "CLIPBOARD_MIME",
     "AddElements",
+    "ChangeElements",
     "ClipboardError",
     "Command",
     "DesignReplaced",
@@ -47,8 +53,11 @@ __all__ = [
     "LayoutChanged",
     "Listener",
     "MacroCommand",
+    "Merge",
     "MoveElements",
+    "Refusal",
     "RemoveElements",
+    "SetDesignMeta",
     "SetIntent",
     "SetProperty",
     "SetRuleSettings",

@@ -8,19 +8,24 @@ one :class:`MoveElements`, repeated edits of one field merge (:meth:`Command.mer
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from enum import IntEnum
 from typing import Any
 
 from designer.document.document import Document, EditError
 from designer.domain.design import DesignIntent, LayoutEntry, RuleSettings, SavedScenario
 from designer.domain.elements import ElementBase
 from designer.domain.refs import drop_refs
+from designer.domain.words import plural
 
 __all__ = [
     "AddElements",
+    "ChangeElements",
     "Command",
     "MacroCommand",
+    "Merge",
     "MoveElements",
     "RemoveElements",
+    "SetDesignMeta",
     "SetIntent",
     "SetProperty",
     "SetRuleSettings",
@@ -30,14 +35,24 @@ __all__ = [
 ]
 
 
+class Merge(IntEnum):
+    """Merge ids: consecutive commands with the same id may merge (one per mergeable
+    command class; Qt's ``QUndoCommand.id``)."""
+
+    NONE = -1
+    MOVE = 1
+    PROPERTY = 2
+    DESIGN_META = 3
+
+
 class Command:
     """Base of the undoable edits."""
 
     text = "Edit"
     #: Something the user should be told after the edit (the status bar shows it).
     status_note = ""
-    #: Commands with the same non-negative merge id may merge (see merge_with).
-    merge_id = -1
+    #: Commands with the same merge id (not NONE) may merge (see merge_with).
+    merge_id: int = Merge.NONE
 
     def redo(self, doc: Document) -> None:
         raise NotImplementedError
@@ -47,10 +62,6 @@ class Command:
 
     def merge_with(self, other: Command) -> bool:
         return False
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class AddElements(Command):
@@ -69,7 +80,7 @@ class AddElements(Command):
         elif len(self.elements) == 1:
             self.text = f"Add {self.elements[0].describe()}"
         else:
-            self.text = f"Add {_plural(len(self.elements), 'element')}"
+            self.text = f"Add {plural(len(self.elements), 'element')}"
 
     def redo(self, doc: Document) -> None:
         start = len(doc.design.elements)
@@ -116,7 +127,7 @@ class RemoveElements(Command):
 
     def __init__(self, ids: Iterable[str], text: str | None = None) -> None:
         self.ids = list(dict.fromkeys(ids))
-        self.text = text or f"Remove {_plural(len(self.ids), 'element')}"
+        self.text = text or f"Remove {plural(len(self.ids), 'element')}"
         self._removed: list[tuple[int, ElementBase, LayoutEntry | None]] = []
         self._edited: list[ElementBase] = []
 
@@ -125,8 +136,8 @@ class RemoveElements(Command):
         if len(doomed) > len(self.ids):
             # Say what goes with it: the undo history and the status bar show this text.
             first = doc.get(self.ids[0]) if len(self.ids) == 1 else None
-            what = first.describe() if first else _plural(len(self.ids), "element")
-            self.text = f"Remove {what} and {_plural(len(doomed) - len(self.ids), 'dependent')}"
+            what = first.describe() if first else plural(len(self.ids), "element")
+            self.text = f"Remove {what} and {plural(len(doomed) - len(self.ids), 'dependent')}"
             self.status_note = f"{self.text} (what ran on or in it); Undo brings them back"
         self._edited = doc.replace_elements(list(edits.values())) if edits else []
         self._removed = doc.remove_elements(doomed)
@@ -145,7 +156,7 @@ class RemoveElements(Command):
 class MoveElements(Command):
     """Change layout entries (a drag, arrow keys, align, auto-layout): one step."""
 
-    merge_id = 1
+    merge_id = Merge.MOVE
 
     def __init__(
         self,
@@ -157,7 +168,7 @@ class MoveElements(Command):
     ) -> None:
         self.new = dict(new)
         self.old = dict(old) if old is not None else None
-        self.text = text or f"Move {_plural(len(self.new), 'element')}"
+        self.text = text or f"Move {plural(len(self.new), 'element')}"
         self.mergeable = mergeable
 
     def redo(self, doc: Document) -> None:
@@ -185,7 +196,7 @@ class MoveElements(Command):
 class SetProperty(Command):
     """Set one field of one element; consecutive edits of the same field merge."""
 
-    merge_id = 2
+    merge_id = Merge.PROPERTY
 
     def __init__(self, element_id: str, field: str, value: Any, text: str | None = None) -> None:
         self.element_id = element_id
@@ -210,6 +221,53 @@ class SetProperty(Command):
             and other.field == self.field
         ):
             self.value = other.value
+            return True
+        return False
+
+
+class ChangeElements(Command):
+    """Replace several elements at once, checked together: a cluster moved to another
+    site with its hosts (changing them one by one would break an invariant half-way)."""
+
+    def __init__(self, news: Sequence[ElementBase], text: str = "Change elements") -> None:
+        self.news = list(news)
+        self.text = text
+        self._old: list[ElementBase] = []
+
+    def redo(self, doc: Document) -> None:
+        self._old = doc.replace_elements(list(self.news))
+
+    def undo(self, doc: Document) -> None:
+        doc.replace_elements(list(self._old))
+
+
+class SetDesignMeta(Command):
+    """Rename the design or change its description; repeated edits of one merge."""
+
+    merge_id = Merge.DESIGN_META
+
+    def __init__(self, *, name: str | None = None, description: str | None = None) -> None:
+        self.name = name
+        self.description = description
+        self.text = "Rename design" if name is not None else "Change design description"
+        self._old: tuple[str, str] | None = None
+
+    def redo(self, doc: Document) -> None:
+        old = doc.set_meta(name=self.name, description=self.description)
+        if self._old is None:
+            self._old = old
+
+    def undo(self, doc: Document) -> None:
+        assert self._old is not None
+        doc.set_meta(name=self._old[0], description=self._old[1])
+
+    def merge_with(self, other: Command) -> bool:
+        if (
+            isinstance(other, SetDesignMeta)
+            and (other.name is None) == (self.name is None)
+            and (other.description is None) == (self.description is None)
+        ):
+            self.name, self.description = other.name, other.description
             return True
         return False
 
@@ -288,19 +346,15 @@ class UndoStack:
         self.doc = doc
         self.commands: list[Command] = []
         self.index = 0
-        self.clean_index: int | None = 0
 
     def push(self, command: Command) -> None:
         """Run ``command``; an :class:`EditError` leaves stack and document unchanged."""
         command.redo(self.doc)
         del self.commands[self.index :]
-        if self.clean_index is not None and self.clean_index > self.index:
-            self.clean_index = None
         if (
             self.commands
-            and command.merge_id >= 0
+            and command.merge_id != Merge.NONE
             and self.commands[-1].merge_id == command.merge_id
-            and self.index != self.clean_index
             and self.commands[-1].merge_with(command)
         ):
             return
@@ -323,13 +377,3 @@ class UndoStack:
     def can_undo(self) -> bool:
         return self.index > 0
 
-    @property
-    def can_redo(self) -> bool:
-        return self.index < len(self.commands)
-
-    def set_clean(self) -> None:
-        self.clean_index = self.index
-
-    @property
-    def is_clean(self) -> bool:
-        return self.clean_index == self.index

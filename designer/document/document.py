@@ -2,14 +2,16 @@
 
 The design itself is an immutable snapshot; each mutation builds the next snapshot and
 emits past-tense events. Structural invariants (unique ids and names, references that
-resolve to the right kind, allowed relations) are checked for what changed, so an edit
-costs what it touches, not the size of the design. Undo lives in ``commands``.
+resolve to the right kind, each kind's relation invariants) are checked for what
+changed, and the Document's :class:`~designer.domain.index.DesignIndex` follows each
+edit in place, so an edit costs what it touches, not the size of the design. Undo
+lives in ``commands``.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from designer.document.events import (
@@ -24,17 +26,59 @@ from designer.document.events import (
 from designer.domain.design import Design, DesignIntent, LayoutEntry, RuleSettings, SavedScenario
 from designer.domain.elements import ElementBase
 from designer.domain.errors import StructuralError
-from designer.domain.index import DesignIndex
+from designer.domain.index import DesignIndex, LiveIndex
+from designer.domain.kinds import KINDS
 from designer.domain.refs import iter_refs
-from designer.domain.structure import _relation_errors, structural_errors
+from designer.domain.structure import relation_errors, structural_errors
 
-__all__ = ["Document", "EditError", "Listener"]
+__all__ = ["Document", "EditError", "Listener", "Refusal"]
 
 Listener = Callable[[DocumentEvent], None]
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why an edit or a gesture was refused: the element concerned, the field (when
+    one is to blame) and the reason, a fragment ready to show next to that field.
+
+    Examples
+    --------
+    >>> str(Refusal("a mirror's target is on another array"))
+    "a mirror's target is on another array"
+    >>> Refusal("must be at least 1", element="vm-1", field="vcpu").field
+    'vcpu'
+    """
+
+    reason: str
+    element: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        return self.reason
+
+
 class EditError(StructuralError):
-    """An edit would break a structural invariant; the document is unchanged."""
+    """An edit would break a structural invariant; the document is unchanged.
+
+    :attr:`refusal` says the same as a value (element, field, reason).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str = "",
+        element: str | None = None,
+        field: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        super().__init__(message, path=path, element=element)
+        self.field = field
+        self.reason = reason if reason is not None else message
+
+    @property
+    def refusal(self) -> Refusal:
+        return Refusal(self.reason, element=self.element, field=self.field)
 
 
 class Document:
@@ -52,6 +96,7 @@ class Document:
     def __init__(self, design: Design | None = None) -> None:
         self._listeners: list[Listener] = []
         self._design = Design()
+        self._live = LiveIndex(self._design)
         self._index: DesignIndex | None = None
         self.revision = 0
         self._load(design or Design())
@@ -75,21 +120,21 @@ class Document:
 
     @property
     def index(self) -> DesignIndex:
+        """The lookups of the current design; valid until the next edit."""
         index = self._index
         if index is None:
-            index = self._index = DesignIndex(self._design)
+            index = self._index = DesignIndex.of_live(self._live)
         return index
 
     def get(self, element_id: str) -> ElementBase | None:
-        position = self._positions.get(element_id)
-        return None if position is None else self._design.elements[position]
+        return self._live.by_id.get(element_id)
 
     def position_of(self, element_id: str) -> int:
-        return self._positions[element_id]
+        return self.index.position_of(element_id)
 
     def referrers_of(self, element_id: str) -> list[str]:
         """Ids of the elements that reference ``element_id``, in design order."""
-        return sorted(self._referrers.get(element_id, ()), key=self._positions.__getitem__)
+        return self.index.referrer_ids(element_id)
 
     def layout_of(self, element_id: str) -> LayoutEntry | None:
         return self._design.layout.get(element_id)
@@ -109,18 +154,19 @@ class Document:
 
     def _load(self, design: Design) -> None:
         self._design = design
+        self._live = LiveIndex(design)
         self._index = None
-        self._reindex()
 
-    def _reindex(self) -> None:
-        self._positions = {e.id: i for i, e in enumerate(self._design.elements)}
-        self._names: dict[tuple[str, str], str] = {
-            (e.kind, e.name): e.id for e in self._design.elements
-        }
-        self._referrers: dict[str, set[str]] = defaultdict(set)
-        for element in self._design.elements:
-            for ref in iter_refs(element):
-                self._referrers[ref.target].add(element.id)
+    def _commit(
+        self,
+        design: Design,
+        *,
+        added: list[tuple[int, ElementBase]] | None = None,
+        removed: list[ElementBase] | None = None,
+        replaced: list[tuple[ElementBase, ElementBase]] | None = None,
+    ) -> None:
+        self._live.apply(design, added=added or (), removed=removed or (), replaced=replaced or ())
+        self._design = design
 
     # -- element mutations ---------------------------------------------------------------
     def insert_elements(
@@ -131,101 +177,162 @@ class Document:
         """Insert elements at positions (ascending, as in the resulting list)."""
         items = sorted(items, key=lambda item: item[0])
         new_ids = [e.id for _, e in items]
+        self._check_insert([e for _, e in items])
+        by_id = self._live.by_id
+        pending = set(new_ids)
+        new_layout = self._design.layout
+        if layout:
+            new_layout = dict(new_layout)
+            for layout_key, entry in layout.items():
+                if layout_key not in by_id and layout_key not in pending:
+                    raise EditError(f"layout entry for {layout_key!r}, which is not an element")
+                new_layout[layout_key] = entry
+        elements: list[Any] = list(self._design.elements)
+        placed: list[tuple[int, ElementBase]] = []
+        for position, element in items:
+            at = min(position, len(elements))
+            elements.insert(at, element)
+            placed.append((at, element))
+        design = self._design.model_copy(update={"elements": elements, "layout": new_layout})
+        self._commit(design, added=placed)
+        self._emit(ElementsAdded(tuple(new_ids)))
+
+    def _check_insert(self, elements: list[ElementBase]) -> None:
+        new_ids = [e.id for e in elements]
         if len(set(new_ids)) != len(new_ids):
             raise EditError("the elements added have duplicate ids")
-        kinds: dict[str, str] = {e.id: e.kind for e in self._design.elements}
-        names = dict(self._names)
-        for _, element in items:
-            if element.id in kinds:
+        live = self._live
+        by_id = live.by_id
+        names = live.names
+        new_names: set[tuple[str, str]] = set()
+        for element in elements:
+            if element.id in by_id:
                 raise EditError(f"id {element.id!r} is already used", element=element.id)
             key = (element.kind, element.name)
-            if key in names:
+            if key in names or key in new_names:
                 raise EditError(
-                    f"{element.label} name {element.name!r} is already used", element=element.id
+                    f"{element.label} name {element.name!r} is already used",
+                    element=element.id,
+                    field="name",
+                    reason=f"the name {element.name!r} is already used",
                 )
-            kinds[element.id] = element.kind
-            names[key] = element.id
-        elements: list[Any] = list(self._design.elements)
-        for position, element in items:
-            elements.insert(min(position, len(elements)), element)
-        by_id = {e.id: e for e in elements}
-        for _, element in items:
-            self._check_element(element, kinds, by_id)
-        new_layout = dict(self._design.layout)
-        for layout_key, entry in (layout or {}).items():
-            if layout_key not in by_id:
-                raise EditError(f"layout entry for {layout_key!r}, which is not an element")
-            new_layout[layout_key] = entry
-        self._design = self._design.model_copy(update={"elements": elements, "layout": new_layout})
-        self._reindex()
-        self._emit(ElementsAdded(tuple(new_ids)))
+            new_names.add(key)
+        pending = {e.id: e for e in elements}
+
+        def lookup(element_id: str) -> ElementBase | None:
+            return pending.get(element_id) or by_id.get(element_id)
+
+        for element in elements:
+            self._check_element(element, lookup)
+
+    def check_insert(self, elements: list[ElementBase]) -> Refusal | None:
+        """Why adding ``elements`` would be refused, or None (nothing changes)."""
+        try:
+            self._check_insert(elements)
+        except EditError as exc:
+            return exc.refusal
+        return None
+
+    def check_replace(self, news: list[ElementBase]) -> Refusal | None:
+        """Why replacing elements by ``news`` would be refused, or None (nothing changes)."""
+        try:
+            self._check_replace(news)
+        except EditError as exc:
+            return exc.refusal
+        return None
 
     def remove_elements(
         self, ids: Iterable[str]
     ) -> list[tuple[int, ElementBase, LayoutEntry | None]]:
         """Remove elements nothing else refers to; returns (position, element, layout)."""
         doomed = set(ids)
+        index = self.index
         for element_id in doomed:
-            if element_id not in self._positions:
+            element = self.get(element_id)
+            if element is None:
                 raise EditError(f"no element {element_id!r}", element=element_id)
-            outside = self._referrers.get(element_id, set()) - doomed
+            outside = [r for r in index.referrer_ids(element_id) if r not in doomed]
             if outside:
-                other = self.get(sorted(outside)[0])
+                other = self.get(outside[0])
                 raise EditError(
-                    f"{self.get(element_id).describe()} is still referenced by "  # type: ignore[union-attr]
-                    f"{other.describe() if other else sorted(outside)[0]}",
+                    f"{element.describe()} is still referenced by "
+                    f"{other.describe() if other else outside[0]}",
                     element=element_id,
                 )
-        removed: list[tuple[int, ElementBase, LayoutEntry | None]] = [
-            (i, e, self._design.layout.get(e.id))
-            for i, e in enumerate(self._design.elements)
-            if e.id in doomed
-        ]
-        elements = [e for e in self._design.elements if e.id not in doomed]
-        layout = {k: v for k, v in self._design.layout.items() if k not in doomed}
-        self._design = self._design.model_copy(update={"elements": elements, "layout": layout})
-        self._reindex()
-        self._emit(ElementsRemoved(tuple(e.id for _, e, _ in removed)))
-        return removed
+        layout_of = self._design.layout.get
+        removed = sorted(
+            ((index.position_of(i), self._live.by_id[i]) for i in doomed), key=lambda p: p[0]
+        )
+        result = [(position, e, layout_of(e.id)) for position, e in removed]
+        elements: list[Any] = list(self._design.elements)
+        for position, _ in reversed(removed):
+            del elements[position]
+        layout = self._design.layout
+        if any(e.id in layout for _, e in removed):
+            layout = {k: v for k, v in layout.items() if k not in doomed}
+        design = self._design.model_copy(update={"elements": elements, "layout": layout})
+        self._commit(design, removed=[e for _, e in removed])
+        self._emit(ElementsRemoved(tuple(e.id for _, e in removed)))
+        return result
 
     def replace_element(self, new: ElementBase) -> ElementBase:
         """Swap an element for a changed version with the same id and kind."""
         return self.replace_elements([new])[0]
 
-    def replace_elements(self, news: list[ElementBase]) -> list[ElementBase]:
-        """Swap several elements at once (checked together); returns the old versions."""
-        elements: list[Any] = list(self._design.elements)
+    def _check_replace(self, news: list[ElementBase]) -> list[ElementBase]:
+        """Check a replacement of elements by ``news``; returns the old versions."""
+        live = self._live
+        by_id = live.by_id
+        index = self.index
         olds: list[ElementBase] = []
-        names = dict(self._names)
+        pending: dict[str, ElementBase] = {}
         for new in news:
-            position = self._positions.get(new.id)
-            if position is None:
+            old = by_id.get(new.id)
+            if old is None:
                 raise EditError(f"no element {new.id!r}", element=new.id)
-            old = self._design.elements[position]
             if old.kind != new.kind:
                 raise EditError(f"{old.describe()} cannot change kind", element=new.id)
-            names.pop((old.kind, old.name), None)
             olds.append(old)
-            elements[position] = new
+            pending[new.id] = new
+        # Names are unique per kind; changed elements give theirs up together (a swap).
+        names = live.names
+        overlay: dict[tuple[str, str], str | None] = {}
+        for old in olds:
+            if names.get((old.kind, old.name)) == old.id:
+                overlay[old.kind, old.name] = None
         for new in news:
             key = (new.kind, new.name)
-            if names.get(key, new.id) != new.id:
-                raise EditError(f"{new.label} name {new.name!r} is already used", element=new.id)
-            names[key] = new.id
-        kinds = {e.id: e.kind for e in elements}
-        by_id = {e.id: e for e in elements}
+            holder = overlay[key] if key in overlay else names.get(key)
+            if holder is not None and holder != new.id:
+                raise EditError(
+                    f"{new.label} name {new.name!r} is already used",
+                    element=new.id,
+                    field="name",
+                    reason=f"the name {new.name!r} is already used",
+                )
+            overlay[key] = new.id
+
+        def lookup(element_id: str) -> ElementBase | None:
+            return pending.get(element_id) or by_id.get(element_id)
+
         for new in news:
-            self._check_element(new, kinds, by_id)
-            for referrer in self._referrers.get(new.id, ()):
-                self._check_element(by_id[referrer], kinds, by_id)
-        self._design = self._design.model_copy(update={"elements": elements})
-        self._names = names
+            self._check_element(new, lookup)
+            for referrer in self._readers_of(new.id, index):
+                if referrer.id not in pending:
+                    self._check_element(referrer, lookup)
+        return olds
+
+    def replace_elements(self, news: list[ElementBase]) -> list[ElementBase]:
+        """Swap several elements at once (checked together); returns the old versions."""
+        olds = self._check_replace(news)
+        index = self.index
+        elements: list[Any] = list(self._design.elements)
+        for new in news:
+            elements[index.position_of(new.id)] = new
+        design = self._design.model_copy(update={"elements": elements})
+        self._commit(design, replaced=list(zip(olds, news, strict=True)))
         events: list[DocumentEvent] = []
         for previous, changed in zip(olds, news, strict=True):
-            for ref in iter_refs(previous):
-                self._referrers[ref.target].discard(previous.id)
-            for ref in iter_refs(changed):
-                self._referrers[ref.target].add(changed.id)
             events.extend(
                 ElementChanged(changed.id, name, getattr(previous, name), getattr(changed, name))
                 for name in type(changed).model_fields
@@ -234,50 +341,86 @@ class Document:
         self._emit(*events)
         return olds
 
+    @staticmethod
+    def _readers_of(element_id: str, index: DesignIndex) -> list[ElementBase]:
+        """The elements whose relation invariants look at ``element_id``."""
+        found: dict[str, ElementBase] = {}
+        for info in KINDS.values():
+            for invariant in info.spec.invariants:
+                for name in invariant.reads:
+                    for element in index.group(info.kind, name).get(element_id, ()):
+                        found[element.id] = element
+        return list(found.values())
+
     def set_property(self, element_id: str, field: str, value: Any) -> ElementBase:
         """Validate and apply one field change; returns the old element."""
         element = self.get(element_id)
         if element is None:
             raise EditError(f"no element {element_id!r}", element=element_id)
         if field in ("id", "kind") or field not in type(element).model_fields:
-            raise EditError(f"{element.label} has no editable field {field!r}", element=element_id)
+            raise EditError(
+                f"{element.label} has no editable field {field!r}", element=element_id, field=field
+            )
         data = element.model_dump()
         data[field] = value
         try:
             new = type(element).model_validate(data)
         except ValueError as exc:
+            reason = _first_error(exc)
             raise EditError(
-                f"{element.describe()}: {field}: {_first_error(exc)}", element=element_id
+                f"{element.describe()}: {field}: {reason}",
+                element=element_id,
+                field=field,
+                reason=reason,
             ) from None
-        return self.replace_element(new)
+        try:
+            return self.replace_element(new)
+        except EditError as exc:
+            if exc.field is None:
+                exc.field = field
+            raise
 
     def _check_element(
-        self, element: ElementBase, kinds: Mapping[str, str], by_id: Mapping[str, Any]
+        self, element: ElementBase, get: Callable[[str], ElementBase | None]
     ) -> None:
         who = f"{element.label} {element.name} ({element.id})"
         for ref in iter_refs(element):
-            kind = kinds.get(ref.target)
-            if kind is None:
+            target = get(ref.target)
+            field = ref.path.split("[", 1)[0].split(".", 1)[0]
+            if target is None:
                 raise EditError(
-                    f"{who} refers to {ref.target!r}, which does not exist", element=element.id
-                )
-            if kind not in ref.kinds:
-                raise EditError(
-                    f"{who} cannot refer to {ref.target!r}, a {kind}; "
-                    f"{ref.path} takes {' or '.join(ref.kinds)}",
+                    f"{who} refers to {ref.target!r}, which does not exist",
                     element=element.id,
+                    field=field,
+                    reason=f"{ref.target!r} does not exist",
                 )
-        errors = _relation_errors(element, by_id, "", who)
+            if target.kind not in ref.kinds:
+                takes = " or ".join(ref.kinds)
+                raise EditError(
+                    f"{who} cannot refer to {ref.target!r}, a {target.kind}; "
+                    f"{ref.path} takes {takes}",
+                    element=element.id,
+                    field=field,
+                    reason=f"{target.describe()} is not a {takes}",
+                )
+        errors = relation_errors(element, get)
         if errors:
-            raise EditError(errors[0].message, element=element.id)
+            path, message = errors[0]
+            raise EditError(
+                message,
+                element=element.id,
+                field=path.split("[", 1)[0].split(".", 1)[0],
+                reason=message.removeprefix(f"{who} "),
+            )
 
     # -- layout and settings -------------------------------------------------------------
     def set_layout(self, changes: dict[str, LayoutEntry | None]) -> dict[str, LayoutEntry | None]:
         """Set (or clear, with None) layout entries; returns the previous entries."""
         layout = dict(self._design.layout)
         previous: dict[str, LayoutEntry | None] = {}
+        by_id = self._live.by_id
         for key, entry in changes.items():
-            if key not in self._positions:
+            if key not in by_id:
                 raise EditError(f"no element {key!r} to place", element=key)
             previous[key] = layout.get(key)
             if entry is None:
@@ -285,25 +428,28 @@ class Document:
             else:
                 layout[key] = entry
         self._design = self._design.model_copy(update={"layout": layout})
+        self._live.design = self._design
         self._emit(LayoutChanged(tuple(changes)))
         return previous
 
+    def _set(self, what: str, **update: Any) -> None:
+        self._design = self._design.model_copy(update=update)
+        self._live.design = self._design
+        self._emit(SettingsChanged(what))
+
     def set_rule_settings(self, settings: RuleSettings) -> RuleSettings:
         old = self._design.rules
-        self._design = self._design.model_copy(update={"rules": settings})
-        self._emit(SettingsChanged("rules"))
+        self._set("rules", rules=settings)
         return old
 
     def set_intent(self, intent: DesignIntent) -> DesignIntent:
         old = self._design.intent
-        self._design = self._design.model_copy(update={"intent": intent})
-        self._emit(SettingsChanged("intent"))
+        self._set("intent", intent=intent)
         return old
 
     def set_scenarios(self, scenarios: list[SavedScenario]) -> list[SavedScenario]:
         old = self._design.scenarios
-        self._design = self._design.model_copy(update={"scenarios": list(scenarios)})
-        self._emit(SettingsChanged("scenarios"))
+        self._set("scenarios", scenarios=list(scenarios))
         return old
 
     def set_meta(
@@ -313,12 +459,11 @@ class Document:
         update: dict[str, str] = {}
         if name is not None:
             if not name.strip():
-                raise EditError("a design needs a name")
+                raise EditError("a design needs a name", field="name")
             update["name"] = name
         if description is not None:
             update["description"] = description
-        self._design = self._design.model_copy(update=update)
-        self._emit(SettingsChanged("meta"))
+        self._set("meta", **update)
         return old
 
 

@@ -1,101 +1,90 @@
-"""New elements for the palette: sensible defaults, a free id and name, a container."""
+"""New elements: sensible defaults, a free id and name, a container; the palette.
+
+Everything per kind comes from the kind table (:mod:`designer.domain.kinds`).
+"""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from designer.domain.design import Design
-from designer.domain.elements import (
-    ELEMENT_CLASSES,
-    ElementBase,
-    EsxiHost,
-    Lun,
-    StorageArray,
-    VirtualMachine,
-    VsphereCluster,
-)
+from designer.domain.elements import ElementBase
 from designer.domain.errors import DesignError
+from designer.domain.index import DesignIndex
+from designer.domain.kinds import KINDS, KindInfo
+from designer.domain.words import with_article
 
-__all__ = ["CONTAINERS", "PALETTE", "PaletteEntry", "new_element", "required_container"]
-
-
-class PaletteEntry:
-    """One kind offered by the palette."""
-
-    def __init__(self, kind: str, title: str, group: str) -> None:
-        self.kind = kind
-        self.title = title
-        self.group = group
+__all__ = ["fit_in_container", "free_name", "new_element", "palette"]
 
 
-PALETTE: list[PaletteEntry] = [
-    PaletteEntry("site", "Site", "Infrastructure"),
-    PaletteEntry("wan_link", "WAN link", "Infrastructure"),
-    PaletteEntry("vsphere_cluster", "vSphere cluster", "Infrastructure"),
-    PaletteEntry("esxi_host", "ESXi host", "Infrastructure"),
-    PaletteEntry("vm", "Virtual machine", "Infrastructure"),
-    PaletteEntry("virtual_disk", "Virtual disk", "Storage"),
-    PaletteEntry("storage_array", "Storage array", "Storage"),
-    PaletteEntry("lun", "LUN", "Storage"),
-    PaletteEntry("mirror", "Mirror", "Storage"),
-    PaletteEntry("consistency_group", "Consistency group", "Storage"),
-    PaletteEntry("dag", "DAG", "Exchange"),
-    PaletteEntry("mailbox_database", "Mailbox database", "Exchange"),
-    PaletteEntry("file_share_witness", "File share witness", "Exchange"),
-    PaletteEntry("cas_array", "CAS array", "Exchange"),
-    PaletteEntry("load_balancer", "Load balancer", "Network"),
-    PaletteEntry("srm_site_pair", "SRM site pair", "Recovery"),
-    PaletteEntry("protection_group", "Protection group", "Recovery"),
-    PaletteEntry("recovery_plan", "Recovery plan", "Recovery"),
-    PaletteEntry("backup", "Backup", "Recovery"),
-    PaletteEntry("host_replication", "Double-Take replication", "Recovery"),
-    PaletteEntry("exchange2007_replication", "Exchange 2007 replication", "Recovery"),
-]
+def palette() -> list[KindInfo]:
+    """The kinds the palette offers, in its order (``info.title`` under ``info.spec.group``).
 
-#: For kinds that must live in something: the field and the container kinds allowed.
-CONTAINERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "vsphere_cluster": ("site", ("site",)),
-    "esxi_host": ("site", ("site", "vsphere_cluster")),
-    "vm": ("host", ("esxi_host",)),
-    "virtual_disk": ("vm", ("vm",)),
-    "storage_array": ("site", ("site",)),
-    "lun": ("array", ("storage_array",)),
-    "file_share_witness": ("site", ("site",)),
-    "cas_array": ("site", ("site",)),
-    "load_balancer": ("site", ("site",)),
-}
-
-_PREFIX = {
-    "site": "site", "wan_link": "link", "vsphere_cluster": "cluster", "esxi_host": "host",
-    "vm": "vm", "virtual_disk": "disk", "storage_array": "array", "lun": "lun",
-    "mirror": "mirror", "consistency_group": "cg", "dag": "dag", "mailbox_database": "db",
-    "file_share_witness": "fsw", "cas_array": "cas", "load_balancer": "lb",
-    "srm_site_pair": "srm", "protection_group": "pg", "recovery_plan": "plan",
-    "backup": "backup", "host_replication": "dt", "exchange2007_replication": "ex2007",
-}  # fmt: skip
+    Examples
+    --------
+    >>> [(k.title, k.spec.group) for k in palette()][:2]
+    [('Site', 'Infrastructure'), ('WAN link', 'Infrastructure')]
+    """
+    return list(KINDS.values())
 
 
-def _a(label: str) -> str:
-    """The label with its indefinite article ("an ESXi host", "a LUN")."""
-    vowel = label[0] in "AEIOUaeiou" or label.startswith(("ESX", "SRM"))
-    return f"{'an' if vowel else 'a'} {label}"
+def _index_of(design: Design | DesignIndex) -> DesignIndex:
+    return design if isinstance(design, DesignIndex) else DesignIndex(design)
 
 
-def required_container(kind: str) -> tuple[str, tuple[str, ...]] | None:
-    """The (field, allowed container kinds) a new element of ``kind`` needs, if any."""
-    return CONTAINERS.get(kind)
-
-
-def _free(taken: set[str], stem: str) -> str:
-    n = 1
-    while f"{stem}-{n}" in taken:
+def free_name(index: DesignIndex, kind: str, wanted: str) -> str:
+    """``wanted``, or ``wanted (2)``, ``(3)``… if an element of ``kind`` has that name."""
+    name, n = wanted[:190], 2
+    while index.named(kind, name) is not None:
+        name = f"{wanted[:180]} ({n})"
         n += 1
-    return f"{stem}-{n}"
+    return name
+
+
+def _free_id_and_name(index: DesignIndex, info: KindInfo) -> tuple[str, str]:
+    # Counting from the number of elements of the kind finds a free number at once in a
+    # big design, and does not hand a removed element's id (and its waivers) to a new one.
+    count = len(index.by_kind.get(info.kind, ()))
+    n = count + 1
+    while index.get(f"{info.spec.prefix}-{n}") is not None:
+        n += 1
+    m = count + 1
+    while index.named(info.kind, f"{info.spec.stem}-{m:02d}") is not None:
+        m += 1
+    return f"{info.spec.prefix}-{n}", f"{info.spec.stem}-{m:02d}"
+
+
+def fit_in_container(info: KindInfo, container: ElementBase | None) -> dict[str, Any]:
+    """The container fields of a new (or moved) element of ``info`` placed in ``container``.
+
+    The innermost field that may name the container names it; an outer container field
+    takes the container's own value of that field (a host put in a cluster is in the
+    cluster's site) or is cleared. Raises :class:`DesignError` with the reason when the
+    element must sit in something else (a VM goes in an ESXi host).
+    """
+    fields: dict[str, Any] = {}
+    chosen = None
+    if container is not None:
+        chosen = next((f for f, kinds in info.containers if container.kind in kinds), None)
+    if chosen is None:
+        if info.needs_container:
+            allowed = " or ".join(with_article(KINDS[k].label) for k in info.allowed_containers)
+            where = f"on {container.describe()}" if container is not None else "on empty canvas"
+            raise DesignError(f"{with_article(info.label)} goes in {allowed}, not {where}")
+        return {name: None for name, _ in info.containers}
+    assert container is not None
+    for name, _ in info.containers:
+        if name == chosen:
+            fields[name] = container.id
+        elif name in type(container).model_fields:
+            fields[name] = getattr(container, name)
+        else:
+            fields[name] = None
+    return fields
 
 
 def new_element(
-    kind: str, design: Design, container: str | None = None, **fields: Any
+    kind: str, design: Design | DesignIndex, container: str | None = None, **fields: Any
 ) -> ElementBase:
     """A new element of ``kind`` with a free id and name, placed in ``container``.
 
@@ -104,44 +93,23 @@ def new_element(
 
     Examples
     --------
-    >>> from designer.domain import Site
-    >>> design = Design(elements=[Site(id="site-1", name="Boston")])
-    >>> new_element("esxi_host", design, "site-1").site
-    'site-1'
+    >>> from designer.domain import Site, VsphereCluster
+    >>> design = Design(elements=[Site(id="site-1", name="Boston"),
+    ...                           VsphereCluster(id="cl", name="CL", site="site-1")])
+    >>> host = new_element("esxi_host", design, "cl")
+    >>> host.id, host.name, host.site, host.cluster
+    ('host-1', 'ESXi-01', 'site-1', 'cl')
     """
-    cls = ELEMENT_CLASSES.get(kind)
-    if cls is None:
+    info = KINDS.get(kind)
+    if info is None:
         raise DesignError(f"unknown element kind {kind!r}")
-    by_id = {e.id: e for e in design.elements}
-    need = CONTAINERS.get(kind)
+    index = _index_of(design)
+    target = index.get(container) if container else None
     data: dict[str, Any] = {}
-    if need is not None:
-        field, allowed = need
-        target = by_id.get(container) if container else None
-        if target is None or target.kind not in allowed:
-            where = f"on {target.describe()}" if target else "on empty canvas"
-            allowed_text = " or ".join(_a(ELEMENT_CLASSES[k].label) for k in allowed)
-            raise DesignError(f"{_a(cls.label)} goes in {allowed_text}, not {where}")
-        if kind == "esxi_host" and isinstance(target, VsphereCluster):
-            data.update(site=target.site, cluster=target.id)
-        else:
-            data[field] = target.id
-    taken_ids = set(by_id)
-    stem = _PREFIX.get(kind, kind)
-    element_id = _free(taken_ids, stem)
-    names = {e.name for e in design.elements if e.kind == kind}
-    base = (
-        re.sub(r"[^A-Za-z0-9]+", "-", cls.label).strip("-").upper()
-        if kind in ("dag", "lun")
-        else cls.label.split()[0].capitalize()
-    )
-    n = 1
-    while f"{base}-{n}" in names:
-        n += 1
-    data.update(id=element_id, name=f"{base}-{n}")
+    if info.containers:
+        placed = fit_in_container(info, target)
+        data.update({k: v for k, v in placed.items() if v is not None})
+    element_id, name = _free_id_and_name(index, info)
+    data.update(id=element_id, name=name)
     data.update(fields)
-    return cls.model_validate(data)
-
-
-# Keep the type names referenced for readers of CONTAINERS.
-_ = (EsxiHost, Lun, StorageArray, VirtualMachine)
+    return info.cls.model_validate(data)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -120,6 +120,3 @@ class Design(_Model):
     layout: dict[ElementId, LayoutEntry] = Field(default_factory=dict)
     rules: RuleSettings = Field(default_factory=RuleSettings)
     scenarios: list[SavedScenario] = Field(default_factory=list)
-
-    def to_data(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_defaults=False)

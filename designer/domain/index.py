@@ -1,204 +1,469 @@
-"""Fast lookups over a design: by id, kind and name, and the common reverse relations.
+"""Lookups over a design, kept current edit by edit.
 
-Built once per design snapshot (the design is immutable), so rules and the simulator
-share it instead of re-scanning the element list.
+:class:`DesignIndex` answers what rules, the simulator and the UI ask of a design again
+and again: an element by id, unique name or kind, where an element stands in the
+design, who refers to it, the common reverse relations (the VMs on a host, the disks
+on a LUN…) and the site an element lives in.
+
+``DesignIndex(design)`` builds it in one pass. A :class:`~designer.document.Document`
+builds it once per load and then tells it what each edit changed
+(:meth:`LiveIndex.apply`), which costs what the edit touches: no lookup is rebuilt by
+re-walking the design. The Document hands out one ``DesignIndex`` per revision; it is
+valid until the Document's next edit (caches keyed on it see a new key after each
+edit). Use it from the thread that edits; a worker checking a snapshot builds its own.
+
+The whole API:
+
+* elements: :meth:`~DesignIndex.get`, :meth:`~DesignIndex.typed`, :meth:`~DesignIndex.of`,
+  ``by_id``, ``by_kind``, :meth:`~DesignIndex.resolve`, :meth:`~DesignIndex.named`,
+  :meth:`~DesignIndex.position_of`;
+* references: :meth:`~DesignIndex.referrers_of`, :meth:`~DesignIndex.referrer_ids`,
+  :meth:`~DesignIndex.group` and the named groups (``vms_on_host``, …);
+* placement: :meth:`~DesignIndex.site_of`, :meth:`~DesignIndex.array_of_lun`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from functools import cached_property
-from typing import TypeVar
+from bisect import bisect_left, insort
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from designer.domain.design import Design
-from designer.domain.elements import (
-    CasArray,
-    ElementBase,
-    EsxiHost,
-    FileShareWitness,
-    LoadBalancer,
-    Lun,
-    MailboxDatabase,
-    Mirror,
-    StorageArray,
-    VirtualDisk,
-    VirtualMachine,
-    VsphereCluster,
-)
+from designer.domain.elements import ElementBase, Lun, StorageArray
 from designer.domain.errors import DesignError
-from designer.domain.refs import iter_refs
+from designer.domain.kinds import KINDS
+from designer.domain.refs import iter_refs, targets_reader
 
-__all__ = ["DesignIndex", "UnknownElementError"]
-
-#: Kinds whose ``site`` field says where they live.
-_SITED_KINDS = frozenset(
-    cls.model_fields["kind"].default
-    for cls in (VsphereCluster, EsxiHost, StorageArray, FileShareWitness, CasArray, LoadBalancer)
-)
+__all__ = ["LOOKUPS", "DesignIndex", "LiveIndex", "UnknownElementError"]
 
 E = TypeVar("E", bound=ElementBase)
+
+#: The named reverse relations: property name → (kind, field). ``vms_on_host[h]`` lists
+#: the VMs whose ``host`` is ``h``, in design order.
+LOOKUPS: dict[str, tuple[str, str]] = {
+    "vms_on_host": ("vm", "host"),
+    "hosts_in_cluster": ("esxi_host", "cluster"),
+    "disks_of_vm": ("virtual_disk", "vm"),
+    "disks_on_lun": ("virtual_disk", "lun"),
+    "luns_of_array": ("lun", "array"),
+    "mirrors_from_lun": ("mirror", "source_lun"),
+    "mirrors_to_lun": ("mirror", "target_lun"),
+    "databases_of_dag": ("mailbox_database", "dag"),
+}
 
 
 class UnknownElementError(DesignError):
     """No element has that id or unique name."""
 
 
-class DesignIndex:
-    """Read-only lookups over one :class:`Design`.
+def _site_fields(kind: str) -> tuple[tuple[str, bool], ...]:
+    """The fields followed to find where an element of ``kind`` lives: (field, names a
+    site directly)."""
+    info = KINDS.get(kind)
+    if info is None:
+        return ()
+    if info.spec.site_via is not None:
+        return tuple((name, False) for name in info.spec.site_via)
+    direct = tuple((name, True) for name, kinds in info.containers if "site" in kinds)
+    return direct or tuple((name, False) for name, _ in info.containers)
 
-    Examples
-    --------
-    >>> from designer.domain.elements import Site
-    >>> index = DesignIndex(Design(elements=[Site(id="s1", name="Boston")]))
-    >>> index.resolve("Boston").id
-    's1'
-    """
+
+class LiveIndex:
+    """The lookups of one design, updated in place by :meth:`apply` (the Document's)."""
 
     def __init__(self, design: Design) -> None:
         self.design = design
+        self.revision = 0
         self.by_id: dict[str, ElementBase] = {}
-        self.by_kind: dict[str, list[ElementBase]] = defaultdict(list)
+        self.by_kind: dict[str, list[ElementBase]] = {}
+        by_id, by_kind = self.by_id, self.by_kind
         for element in design.elements:
-            self.by_id[element.id] = element
-            self.by_kind[element.kind].append(element)
+            by_id[element.id] = element
+            members = by_kind.get(element.kind)
+            if members is None:
+                by_kind[element.kind] = [element]
+            else:
+                members.append(element)
+        # The rest is built on first use (a check needs none of it) and then kept current.
+        self._order: dict[str, float] | None = None
+        self._keys: list[float] = []
+        self._names: dict[tuple[str, str], str] | None = None
+        self._by_name: dict[str, list[str]] = {}
+        self._refs: dict[str, dict[str, list[str]]] | None = None
+        self._groups: dict[tuple[str, str], dict[str, list[ElementBase]]] = {}
+        self._sites: dict[str, str | None] = {}
+        self._first_cg: dict[str, str] | None = None
 
-    # -- lookups ---------------------------------------------------------------------
+    @property
+    def order(self) -> dict[str, float]:
+        """Sort keys in design order: positions without renumbering on every insert."""
+        if self._order is None:
+            elements = self.design.elements
+            self._order = {e.id: float(i) for i, e in enumerate(elements)}
+            self._keys = [float(i) for i in range(len(elements))]
+        return self._order
+
+    @property
+    def names(self) -> dict[tuple[str, str], str]:
+        """(kind, name) → id of the first element so named."""
+        if self._names is None:
+            names: dict[tuple[str, str], str] = {}
+            by_name: dict[str, list[str]] = {}
+            for element in self.design.elements:
+                names.setdefault((element.kind, element.name), element.id)
+                by_name.setdefault(element.name, []).append(element.id)
+            self._names, self._by_name = names, by_name
+        return self._names
+
+    @property
+    def refs(self) -> dict[str, dict[str, list[str]]]:
+        """Target id → referrer id → the paths of its references to the target."""
+        if self._refs is None:
+            self._refs = {}
+            for element in self.design.elements:
+                self._add_refs(element)
+        return self._refs
+
+    # -- maintenance ----------------------------------------------------------------------
+    def apply(
+        self,
+        design: Design,
+        *,
+        added: Sequence[tuple[int, ElementBase]] = (),
+        removed: Iterable[ElementBase] = (),
+        replaced: Iterable[tuple[ElementBase, ElementBase]] = (),
+    ) -> None:
+        """Follow one edit that turned the indexed design into ``design``.
+
+        ``added``: (position in ``design``, element), ascending; ``removed``: elements
+        no longer there; ``replaced``: (old, new) pairs with the same id and kind.
+        """
+        for element in removed:
+            self._drop(element)
+        for old, new in replaced:
+            self._replace(old, new)
+        for position, element in added:
+            self._insert(design, position, element)
+        self.design = design
+        self.revision += 1
+        if self._first_cg is not None and any(
+            e.kind == "consistency_group"
+            for e in (*(e for _, e in added), *removed, *(n for _, n in replaced))
+        ):
+            self._first_cg = None
+
+    def _key_for(self, design: Design, position: int) -> float:
+        elements = design.elements
+        before = self.order[elements[position - 1].id] if position > 0 else None
+        after = None
+        for j in range(position + 1, len(elements)):
+            after = self.order.get(elements[j].id)
+            if after is not None:
+                break
+        if before is None:
+            return (after - 1.0) if after is not None else 0.0
+        if after is None:
+            return before + 1.0
+        middle = (before + after) / 2
+        if before < middle < after:
+            return middle
+        # Float precision is used up between these two: number everything afresh.
+        order = self.order
+        known = [e for e in elements if e.id in order]
+        self._order = {e.id: float(i) for i, e in enumerate(known)}
+        self._keys = [float(i) for i in range(len(known))]
+        self._regroup()
+        return self._key_for(design, position)
+
+    def _regroup(self) -> None:
+        order = self.order
+        for members in self.by_kind.values():
+            members.sort(key=lambda e: order[e.id])
+        for groups in self._groups.values():
+            for members in groups.values():
+                members.sort(key=lambda e: order[e.id])
+
+    def _insert(self, design: Design, position: int, element: ElementBase) -> None:
+        key = self._key_for(design, position)
+        self.order[element.id] = key
+        insort(self._keys, key)
+        self.by_id[element.id] = element
+        self._place(self.by_kind.setdefault(element.kind, []), element)
+        self._name(element)
+        if self._refs is not None:
+            self._add_refs(element)
+        self._group_add(element)
+
+    def _drop(self, element: ElementBase) -> None:
+        self._forget_site(element.id)
+        self._group_remove(element)
+        if self._refs is not None:
+            self._remove_refs(element)
+        self._unname(element)
+        members = self.by_kind.get(element.kind, [])
+        del members[self._slot(members, element.id)]
+        key = self.order.pop(element.id)
+        del self._keys[bisect_left(self._keys, key)]
+        del self.by_id[element.id]
+
+    def _replace(self, old: ElementBase, new: ElementBase) -> None:
+        if any(getattr(old, f) != getattr(new, f) for f, _ in _site_fields(old.kind)):
+            self._forget_site(old.id)
+        self._group_remove(old)
+        if self._refs is not None:
+            self._remove_refs(old)
+        self._unname(old)
+        members = self.by_kind[old.kind]
+        members[self._slot(members, old.id)] = new
+        self.by_id[new.id] = new
+        self._name(new)
+        if self._refs is not None:
+            self._add_refs(new)
+        self._group_add(new)
+
+    def _slot(self, members: list[ElementBase], element_id: str) -> int:
+        order = self.order
+        return bisect_left(members, order[element_id], key=lambda e: order[e.id])
+
+    def _place(self, members: list[ElementBase], element: ElementBase) -> None:
+        order = self.order
+        insort(members, element, key=lambda e: order[e.id])
+
+    def _name(self, element: ElementBase) -> None:
+        if self._names is not None:
+            self._names.setdefault((element.kind, element.name), element.id)
+            self._by_name.setdefault(element.name, []).append(element.id)
+
+    def _unname(self, element: ElementBase) -> None:
+        if self._names is None:
+            return
+        if self._names.get((element.kind, element.name)) == element.id:
+            del self._names[element.kind, element.name]
+        same = self._by_name.get(element.name, [])
+        if element.id in same:
+            same.remove(element.id)
+            if not same:
+                del self._by_name[element.name]
+
+    def _add_refs(self, element: ElementBase) -> None:
+        refs = self._refs
+        assert refs is not None
+        for ref in iter_refs(element):
+            refs.setdefault(ref.target, {}).setdefault(element.id, []).append(ref.path)
+
+    def _remove_refs(self, element: ElementBase) -> None:
+        refs = self._refs
+        assert refs is not None
+        for ref in iter_refs(element):
+            by_target = refs.get(ref.target)
+            if by_target is not None:
+                by_target.pop(element.id, None)
+                if not by_target:
+                    del refs[ref.target]
+
+    # -- reverse relations by field ----------------------------------------------------------
+    def group(self, kind: str, field: str) -> dict[str, list[ElementBase]]:
+        groups = self._groups.get((kind, field))
+        if groups is None:
+            groups = {}
+            for element in self.by_kind.get(kind, ()):
+                for target in _targets(element, field):
+                    groups.setdefault(target, []).append(element)
+            self._groups[kind, field] = groups
+        return groups
+
+    def _group_add(self, element: ElementBase) -> None:
+        for (kind, field), groups in self._groups.items():
+            if kind == element.kind:
+                for target in _targets(element, field):
+                    self._place(groups.setdefault(target, []), element)
+
+    def _group_remove(self, element: ElementBase) -> None:
+        for (kind, field), groups in self._groups.items():
+            if kind == element.kind:
+                for target in _targets(element, field):
+                    members = groups.get(target)
+                    if members is None:
+                        continue
+                    del members[self._slot(members, element.id)]
+                    if not members:
+                        del groups[target]
+
+    # -- placement ---------------------------------------------------------------------------
+    def site_of(self, element_id: str) -> str | None:
+        sites = self._sites
+        if element_id in sites:
+            return sites[element_id]
+        element = self.by_id.get(element_id)
+        found: str | None = None
+        if element is not None:
+            if element.kind == "site":
+                found = element.id
+            else:
+                for name, direct in _site_fields(element.kind):
+                    value = getattr(element, name)
+                    if value:
+                        found = value if direct else self.site_of(value)
+                        break
+        sites[element_id] = found
+        return found
+
+    def _forget_site(self, element_id: str) -> None:
+        """Forget where ``element_id`` and what lives through it are (it moved)."""
+        if self._sites.pop(element_id, "?") == "?":
+            return  # never asked: nor was anything placed through it
+        for referrer, paths in self.refs.get(element_id, {}).items():
+            element = self.by_id.get(referrer)
+            if element is not None and any(
+                p == name for name, _ in _site_fields(element.kind) for p in paths
+            ):
+                self._forget_site(referrer)
+
+    def first_consistency_group(self) -> dict[str, str]:
+        if self._first_cg is None:
+            groups = self.group("consistency_group", "mirrors")
+            self._first_cg = {mirror: cgs[0].id for mirror, cgs in groups.items()}
+        return self._first_cg
+
+
+def _targets(element: ElementBase, field: str) -> list[str]:
+    return targets_reader(type(element), field)(element)
+
+
+class DesignIndex:
+    """Read-only lookups over one :class:`Design` (see the module for the whole API).
+
+    Examples
+    --------
+    >>> from designer.domain.elements import EsxiHost, Site, VirtualMachine
+    >>> index = DesignIndex(Design(elements=[
+    ...     Site(id="s1", name="Boston"), EsxiHost(id="h1", name="esx01", site="s1"),
+    ...     VirtualMachine(id="vm1", name="mbx01", host="h1")]))
+    >>> index.resolve("Boston").id, index.site_of("vm1"), [v.id for v in index.vms_on_host["h1"]]
+    ('s1', 's1', ['vm1'])
+    """
+
+    __slots__ = ("__weakref__", "_live", "design")
+
+    def __init__(self, design: Design) -> None:
+        self._live = LiveIndex(design)
+        self.design = design
+
+    @classmethod
+    def of_live(cls, live: LiveIndex) -> DesignIndex:
+        """The index of ``live`` as it is now (valid until its next :meth:`LiveIndex.apply`)."""
+        index = cls.__new__(cls)
+        index._live = live
+        index.design = live.design
+        return index
+
+    # -- elements --------------------------------------------------------------------------
+    @property
+    def by_id(self) -> Mapping[str, ElementBase]:
+        return self._live.by_id
+
+    @property
+    def by_kind(self) -> Mapping[str, list[ElementBase]]:
+        """Elements per kind, in design order."""
+        return self._live.by_kind
+
     def get(self, element_id: str | None) -> ElementBase | None:
-        return None if element_id is None else self.by_id.get(element_id)
+        return None if element_id is None else self._live.by_id.get(element_id)
 
     def of(self, kind: str, cls: type[E]) -> list[E]:
-        return self.by_kind.get(kind, [])  # type: ignore[return-value]
+        """The elements of ``kind`` (typed as ``cls``), in design order."""
+        return self._live.by_kind.get(kind, [])  # type: ignore[return-value]
 
     def typed(self, element_id: str | None, cls: type[E]) -> E | None:
         element = self.get(element_id)
         return element if isinstance(element, cls) else None
 
-    @cached_property
-    def _by_name(self) -> dict[str, list[ElementBase]]:
-        names: dict[str, list[ElementBase]] = defaultdict(list)
-        for element in self.design.elements:
-            names[element.name].append(element)
-        return names
+    def named(self, kind: str, name: str) -> str | None:
+        """The id of the element of ``kind`` called ``name`` (names are unique per kind)."""
+        return self._live.names.get((kind, name))
+
+    def position_of(self, element_id: str) -> int:
+        """Where the element stands in ``design.elements`` (``KeyError`` if absent)."""
+        live = self._live
+        key = live.order[element_id]
+        return bisect_left(live._keys, key)
 
     def resolve(self, key: str) -> ElementBase:
         """The element whose id, or else whose unique name, is ``key``."""
-        if key in self.by_id:
-            return self.by_id[key]
-        matches = self._by_name.get(key, [])
+        live = self._live
+        if key in live.by_id:
+            return live.by_id[key]
+        _ = live.names
+        matches = [live.by_id[i] for i in live._by_name.get(key, ())]
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
+            matches.sort(key=lambda e: live.order[e.id])
             kinds = ", ".join(f"{m.label} {m.id}" for m in matches)
             raise UnknownElementError(f"name {key!r} is ambiguous ({kinds}); use the id")
         raise UnknownElementError(f"no element has the id or name {key!r}")
 
-    # -- reverse relations -----------------------------------------------------------
-    @cached_property
-    def referrers(self) -> dict[str, list[tuple[ElementBase, str]]]:
-        """For each id, the elements that reference it and the field path used."""
-        result: dict[str, list[tuple[ElementBase, str]]] = defaultdict(list)
-        for element in self.design.elements:
-            for ref in iter_refs(element):
-                result[ref.target].append((element, ref.path))
-        return result
+    # -- references ------------------------------------------------------------------------
+    def referrer_ids(self, element_id: str) -> list[str]:
+        """Ids of the elements that refer to ``element_id``, in design order."""
+        live = self._live
+        found = live.refs.get(element_id)
+        if not found:
+            return []
+        return sorted(found, key=live.order.__getitem__)
 
-    @cached_property
-    def vms_on_host(self) -> dict[str, list[VirtualMachine]]:
-        return _group(self.of("vm", VirtualMachine), lambda vm: vm.host)
+    def referrers_of(self, element_id: str) -> list[tuple[ElementBase, str]]:
+        """(element, field path) of every reference to ``element_id``, in design order."""
+        live = self._live
+        found = live.refs.get(element_id, {})
+        return [(live.by_id[i], path) for i in self.referrer_ids(element_id) for path in found[i]]
 
-    @cached_property
-    def hosts_in_cluster(self) -> dict[str, list[EsxiHost]]:
-        return _group(
-            (h for h in self.of("esxi_host", EsxiHost) if h.cluster), lambda h: h.cluster or ""
-        )
+    def group(self, kind: str, field: str) -> Mapping[str, list[ElementBase]]:
+        """The elements of ``kind`` per id their ``field`` names (design order)."""
+        return self._live.group(kind, field)
 
-    @cached_property
-    def disks_of_vm(self) -> dict[str, list[VirtualDisk]]:
-        return _group(self.of("virtual_disk", VirtualDisk), lambda d: d.vm)
+    @property
+    def vms_on_host(self) -> Mapping[str, list[Any]]:
+        return self._live.group("vm", "host")
 
-    @cached_property
-    def disks_on_lun(self) -> dict[str, list[VirtualDisk]]:
-        return _group(
-            (d for d in self.of("virtual_disk", VirtualDisk) if d.lun), lambda d: d.lun or ""
-        )
+    @property
+    def hosts_in_cluster(self) -> Mapping[str, list[Any]]:
+        return self._live.group("esxi_host", "cluster")
 
-    @cached_property
-    def luns_of_array(self) -> dict[str, list[Lun]]:
-        return _group(self.of("lun", Lun), lambda lun: lun.array)
+    @property
+    def disks_of_vm(self) -> Mapping[str, list[Any]]:
+        return self._live.group("virtual_disk", "vm")
 
-    @cached_property
-    def mirrors_from_lun(self) -> dict[str, list[Mirror]]:
-        return _group(self.of("mirror", Mirror), lambda m: m.source_lun)
+    @property
+    def disks_on_lun(self) -> Mapping[str, list[Any]]:
+        return self._live.group("virtual_disk", "lun")
 
-    @cached_property
-    def mirrors_to_lun(self) -> dict[str, list[Mirror]]:
-        return _group(self.of("mirror", Mirror), lambda m: m.target_lun)
+    @property
+    def luns_of_array(self) -> Mapping[str, list[Any]]:
+        return self._live.group("lun", "array")
 
-    @cached_property
-    def databases_of_dag(self) -> dict[str, list[MailboxDatabase]]:
-        return _group(
-            (d for d in self.of("mailbox_database", MailboxDatabase) if d.dag),
-            lambda d: d.dag or "",
-        )
+    @property
+    def mirrors_from_lun(self) -> Mapping[str, list[Any]]:
+        return self._live.group("mirror", "source_lun")
 
-    @cached_property
-    def consistency_group_of_mirror(self) -> dict[str, str]:
-        result: dict[str, str] = {}
-        for cg in self.by_kind.get("consistency_group", []):
-            for mirror_id in cg.mirrors:  # type: ignore[attr-defined]
-                result.setdefault(mirror_id, cg.id)
-        return result
+    @property
+    def mirrors_to_lun(self) -> Mapping[str, list[Any]]:
+        return self._live.group("mirror", "target_lun")
 
-    # -- placement -------------------------------------------------------------------
+    @property
+    def databases_of_dag(self) -> Mapping[str, list[Any]]:
+        return self._live.group("mailbox_database", "dag")
+
+    @property
+    def consistency_group_of_mirror(self) -> Mapping[str, str]:
+        """For each mirror, the first consistency group (in design order) listing it."""
+        return self._live.first_consistency_group()
+
+    # -- placement -------------------------------------------------------------------------
     def site_of(self, element_id: str | None) -> str | None:
         """The site an element lives in (None for links, DAGs and other spanning kinds)."""
-        return self._site_cache.get(element_id) if element_id else None
-
-    @cached_property
-    def _site_cache(self) -> dict[str, str]:
-        sites: dict[str, str] = {}
-        by_id = self.by_id
-
-        # Dispatch on the kind string, most numerous kinds first: at 25,000 elements a
-        # chain of isinstance tests over unions cost more than the rest of the index.
-        def site(element: ElementBase | None) -> str | None:
-            if element is None:
-                return None
-            kind = element.kind
-            if kind == "virtual_disk":
-                return site(by_id.get(element.vm))  # type: ignore[attr-defined]
-            if kind == "vm":
-                host = by_id.get(element.host)  # type: ignore[attr-defined]
-                return host.site if isinstance(host, EsxiHost) else None
-            if kind == "lun":
-                array = by_id.get(element.array)  # type: ignore[attr-defined]
-                return array.site if isinstance(array, StorageArray) else None
-            if kind in _SITED_KINDS:
-                return element.site  # type: ignore[attr-defined]
-            if kind == "site":
-                return element.id
-            if kind == "mirror":
-                return site(by_id.get(element.source_lun))  # type: ignore[attr-defined]
-            return None
-
-        for element in self.design.elements:
-            found = site(element)
-            if found is not None:
-                sites[element.id] = found
-        return sites
-
-    def host_of_vm(self, vm_id: str) -> EsxiHost | None:
-        vm = self.typed(vm_id, VirtualMachine)
-        return self.typed(vm.host, EsxiHost) if vm else None
+        return self._live.site_of(element_id) if element_id else None
 
     def array_of_lun(self, lun_id: str | None) -> StorageArray | None:
         lun = self.typed(lun_id, Lun)
         return self.typed(lun.array, StorageArray) if lun else None
-
-
-def _group(items: Iterable[E], key: object) -> dict[str, list[E]]:
-    result: dict[str, list[E]] = defaultdict(list)
-    for item in items:
-        result[key(item)].append(item)  # type: ignore[operator]
-    return dict(result)

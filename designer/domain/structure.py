@@ -6,15 +6,14 @@ invariants are enforced by the loader and the Document and raise typed errors.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from designer.domain.design import Design
-from designer.domain.elements import Dag, EsxiHost, Lun, MailboxDatabase, Mirror, VsphereCluster
+from designer.domain.elements import ElementBase
 from designer.domain.errors import StructuralError
+from designer.domain.invariants import Lookup
+from designer.domain.kinds import KINDS
 from designer.domain.refs import iter_refs
 
-__all__ = ["check_structure", "structural_errors"]
+__all__ = ["check_structure", "invariant_breaks", "relation_errors", "structural_errors"]
 
 
 def structural_errors(design: Design) -> list[StructuralError]:
@@ -77,7 +76,10 @@ def structural_errors(design: Design) -> list[StructuralError]:
                         element=element.id,
                     )
                 )
-        errors.extend(_relation_errors(element, by_id, path, who))
+        errors.extend(
+            StructuralError(message, path=f"{path}.{where}", element=element.id)
+            for where, message in relation_errors(element, by_id.get)
+        )
     for key in design.layout:
         if key not in kinds:
             errors.append(
@@ -89,47 +91,38 @@ def structural_errors(design: Design) -> list[StructuralError]:
     return errors
 
 
-def _relation_errors(
-    element: object, by_id: Mapping[str, Any], path: str, who: str
-) -> list[StructuralError]:
-    errors: list[StructuralError] = []
-    if isinstance(element, EsxiHost) and element.cluster:
-        cluster = by_id.get(element.cluster)
-        if isinstance(cluster, VsphereCluster) and cluster.site != element.site:
-            errors.append(
-                StructuralError(
-                    f"{who} is in site {element.site!r} but its cluster "
-                    f"{cluster.name} is in {cluster.site!r}",
-                    path=f"{path}.cluster",
-                    element=element.id,
-                )
-            )
-    elif isinstance(element, Mirror):
-        src, dst = by_id.get(element.source_lun), by_id.get(element.target_lun)
-        if isinstance(src, Lun) and isinstance(dst, Lun) and src.array == dst.array:
-            errors.append(
-                StructuralError(
-                    f"{who} mirrors to a LUN on its own array {src.array!r}; "
-                    "a mirror's target is on another array",
-                    path=f"{path}.target_lun",
-                    element=element.id,
-                )
-            )
-    elif isinstance(element, MailboxDatabase) and element.dag:
-        dag = by_id.get(element.dag)
-        if isinstance(dag, Dag):
-            members = set(dag.members)
-            for j, copy in enumerate(element.copies):
-                if copy.member not in members:
-                    errors.append(
-                        StructuralError(
-                            f"{who} has a copy on {copy.member!r}, "
-                            f"which is not a member of DAG {dag.name}",
-                            path=f"{path}.copies[{j}].member",
-                            element=element.id,
-                        )
-                    )
-    return errors
+def relation_errors(element: ElementBase, get: Lookup) -> list[tuple[str, str]]:
+    """The kind's relation invariants that ``element`` breaks: (field path, message).
+
+    ``get`` finds the elements it names (a dict's ``get`` will do). The message names
+    the element ("ESXi host esx01 (h1) is in site 'bos' but its cluster …").
+
+    Examples
+    --------
+    >>> from designer.domain.elements import EsxiHost, VsphereCluster
+    >>> cluster = VsphereCluster(id="c1", name="CL-1", site="wor")
+    >>> relation_errors(EsxiHost(id="h1", name="esx01", site="bos", cluster="c1"),
+    ...                 {"c1": cluster}.get)[0][0]
+    'cluster'
+    """
+    breaks = invariant_breaks(element, get)
+    if not breaks:
+        return []
+    who = f"{element.label} {element.name} ({element.id})"
+    return [(path, f"{who} {clause}") for path, clause in breaks]
+
+
+def invariant_breaks(element: ElementBase, get: Lookup) -> list[tuple[str, str]]:
+    """Like :func:`relation_errors`, each clause without its subject ("mirrors to a LUN
+    on its own array CX-1; …"), for an element that does not exist yet."""
+    info = KINDS.get(element.kind)
+    if info is None or not info.spec.invariants:
+        return []
+    return [
+        (path, clause)
+        for invariant in info.spec.invariants
+        for path, clause in invariant(element, get)
+    ]
 
 
 def check_structure(design: Design) -> None:

@@ -9,27 +9,23 @@ MirrorView replication in a ``replication`` graph of LUNs.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import networkx as nx
 
 from designer.domain.design import Design
 from designer.domain.elements import (
-    CasArray,
     Dag,
     DatabaseCopy,
     EsxiHost,
-    FileShareWitness,
-    LoadBalancer,
     Lun,
-    MailboxDatabase,
     Mirror,
     StorageArray,
-    VirtualDisk,
     VirtualMachine,
-    VsphereCluster,
     WanLink,
 )
 from designer.domain.index import DesignIndex
+from designer.domain.kinds import KINDS
 
 __all__ = [
     "Topology",
@@ -59,62 +55,44 @@ class Topology:
         self._build()
 
     def _build(self) -> None:
-        g, index = self.graph, self.index
+        # Edges come from the kind table (designer.domain.kinds): each kind's graph
+        # relations, read field by field. Arrays, mirrors and WAN links also feed the
+        # graphs of their own below.
+        g = self.graph
         edges: list[tuple[str, str, dict[str, str]]] = []
-        depends = {"relation": "depends_on"}
-        contained = {"relation": "contained_in"}
+        relations: dict[str, list[tuple[dict[str, str], bool, Any]]] = {}
+        attrs: dict[str, dict[str, str]] = {}
         for element in self.design.elements:
-            g.add_node(element.id, kind=element.kind)
-            if isinstance(element, VsphereCluster | StorageArray | CasArray | FileShareWitness):
-                edges.append((element.id, element.site, contained))
-            if isinstance(element, EsxiHost):
-                edges.append((element.id, element.cluster or element.site, contained))
-                if element.cluster:
-                    edges.append((element.id, element.site, contained))
-            elif isinstance(element, StorageArray):
+            kind: str = element.kind
+            g.add_node(element.id, kind=kind)
+            readers = relations.get(kind)
+            if readers is None:
+                info = KINDS.get(kind)
+                readers = relations[kind] = [
+                    (attrs.setdefault(rel.name, {"relation": rel.name}), rel.reverse, read)
+                    for _, rel, read in (info.graph_readers if info else ())
+                ]
+            here = element.id
+            for attr, reverse, read in readers:
+                for target in read(element):
+                    edges.append((target, here, attr) if reverse else (here, target, attr))
+            if isinstance(element, StorageArray):
                 for slot in ("A", "B"):
                     sp = storage_processor_id(element.id, slot)
                     g.add_node(sp, kind="storage_processor")
-                    edges.append((sp, element.id, contained))
-            elif isinstance(element, VirtualMachine):
-                edges.append((element.id, element.host, {"relation": "runs_on"}))
-            elif isinstance(element, VirtualDisk):
-                edges.append((element.vm, element.id, {"relation": "uses_disk"}))
-                if element.lun:
-                    edges.append((element.id, element.lun, {"relation": "stored_on"}))
-            elif isinstance(element, Lun):
-                edges.append((element.id, element.array, contained))
+                    edges.append((sp, element.id, attrs.setdefault("contained_in", _CONTAINED)))
             elif isinstance(element, Mirror):
-                # A mirror needs both its LUNs; replication itself is no dependency (the
-                # source does not fail with its target), so it has a graph of its own.
-                edges.append((element.id, element.source_lun, depends))
-                edges.append((element.id, element.target_lun, depends))
-                self.replication.add_edge(
-                    element.source_lun, element.target_lun, mirror=element.id
-                )
-            elif isinstance(element, LoadBalancer):
-                if element.site:
-                    edges.append((element.id, element.site, contained))
-                for cas in element.cas_arrays:
-                    edges.append((cas, element.id, {"relation": "fronted_by"}))
-            elif isinstance(element, CasArray):
-                for vm in element.members:
-                    edges.append((element.id, vm, {"relation": "member"}))
-            elif isinstance(element, FileShareWitness) and element.vm:
-                edges.append((element.id, element.vm, {"relation": "runs_on"}))
-            elif isinstance(element, Dag):
-                for vm in element.members:
-                    edges.append((element.id, vm, {"relation": "member"}))
-                if element.witness:
-                    edges.append((element.id, element.witness, {"relation": "witness"}))
-            elif isinstance(element, MailboxDatabase):
-                for copy in element.copies:
-                    edges.append((element.id, copy.member, {"relation": "copy_on"}))
+                # Replication is no dependency (the source does not fail with its
+                # target), so it has a graph of its own.
+                self.replication.add_edge(element.source_lun, element.target_lun, mirror=element.id)
             elif isinstance(element, WanLink):
                 self.network.add_edge(element.site_a, element.site_b, key=element.id)
-        for site in index.by_kind.get("site", []):
+        for site in self.index.by_kind.get("site", []):
             self.network.add_node(site.id)
         g.add_edges_from(edges)
+
+
+_CONTAINED = {"relation": "contained_in"}
 
 
 def build_graph(design: Design, index: DesignIndex | None = None) -> Topology:

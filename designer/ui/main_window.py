@@ -42,6 +42,7 @@ from designer.persistence import LoadError, load, save
 from designer.ui.canvas.view import DesignView
 from designer.ui.file_ops import RecentFiles, RecoveryJob, RecoveryStore, default_recovery_dir
 from designer.ui.icons import app_icon
+from designer.ui.panels import create_panels
 from designer.ui.session import SYNC_CHECK_LIMIT, EditorSession
 
 __all__ = ["APP_NAME", "MainWindow"]
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         K = QKeySequence.StandardKey
         v = self.view
+        e = self.view.editor
         self.act_new = self._action("&New", self.new_design, K.New, "Start a new design")
         self.act_open = self._action("&Open…", self.open_dialog, K.Open, "Open a design file")
         self.act_save = self._action("&Save", self.save, K.Save, "Save the design")
@@ -151,15 +153,15 @@ class MainWindow(QMainWindow):
         self.act_redo.setShortcut(QKeySequence(K.Redo))
         self.addAction(self.act_undo)
         self.addAction(self.act_redo)
-        self.act_cut = self._action("Cu&t", v.cut, K.Cut)
-        self.act_copy = self._action("&Copy", v.copy, K.Copy)
-        self.act_paste = self._action("&Paste", v.paste, K.Paste)
-        self.act_duplicate = self._action("D&uplicate", v.duplicate, "Ctrl+D")
-        self.act_delete = self._action("&Delete", v.delete_selection, K.Delete)
-        self.act_select_all = self._action("Select &All", v.select_all, K.SelectAll)
+        self.act_cut = self._action("Cu&t", e.cut, K.Cut)
+        self.act_copy = self._action("&Copy", e.copy, K.Copy)
+        self.act_paste = self._action("&Paste", e.paste, K.Paste)
+        self.act_duplicate = self._action("D&uplicate", e.duplicate, "Ctrl+D")
+        self.act_delete = self._action("&Delete", e.delete_selection, K.Delete)
+        self.act_select_all = self._action("Select &All", e.select_all, K.SelectAll)
         self.act_find = self._action("&Find Element…", self.focus_find, K.Find)
         self.act_align = {
-            how: self._action(text, functools.partial(v.align, how))
+            how: self._action(text, functools.partial(e.align, how))
             for how, text in (
                 ("left", "Align &Left Edges"),
                 ("hcenter", "Align &Centres"),
@@ -254,15 +256,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.zoom_label)
 
     def _add_panels(self) -> None:
-        try:
-            from designer.ui.panels import create_panels
-        except ImportError:
-            return
-        try:
-            docks = create_panels(self.session, self.view)
-        except Exception as exc:  # a broken panel must not keep the designer from starting
-            print(f"dr-designer: panels unavailable: {exc}", file=sys.stderr)
-            return
+        docks = create_panels(self.session, self.view)
         left, right, bottom = (
             Qt.DockWidgetArea.LeftDockWidgetArea,
             Qt.DockWidgetArea.RightDockWidgetArea,
@@ -593,12 +587,6 @@ class MainWindow(QMainWindow):
         if job is None or job.step():
             self._recovery_step.stop()
             self._recovery_job = None
-
-    def finish_recovery(self) -> None:
-        """Complete a sliced recovery write now (tests, benchmarks)."""
-        while self._recovery_job is not None:
-            self._step_recovery()
-        self.recovery.wait()
 
     def _drop_recovery(self) -> None:
         self._recovery_job = None

@@ -12,7 +12,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from designer.document import Command, Document, DocumentEvent, EditError
+from designer.document import Command, Document, DocumentEvent, EditError, Refusal
 from designer.domain.design import Design
 from designer.rules import CheckResult, check
 
@@ -43,7 +43,7 @@ class QtCommand(QUndoCommand):
         self.command.undo(self.session.document)
 
     def id(self) -> int:
-        return self.command.merge_id
+        return int(self.command.merge_id)
 
     def mergeWith(self, other: QUndoCommand) -> bool:
         if isinstance(other, QtCommand) and self.command.merge_with(other.command):
@@ -99,21 +99,26 @@ class EditorSession(QObject):
         self._schedule_check()  # big designs: on the worker, so opening never blocks
 
     # -- editing -------------------------------------------------------------------------
-    def push(self, command: Command) -> bool:
-        """Apply ``command`` and put it on the undo stack; False (and a status message)
-        if the document refused it or the session is read-only (simulation mode)."""
+    def apply(self, command: Command) -> Refusal | None:
+        """Apply ``command`` and put it on the undo stack; why it was refused (element,
+        field, reason), or None. A refusal is also shown in the status bar."""
         if self._read_only:
+            refusal = Refusal("the design cannot be edited in simulation mode")
             self.status_message.emit("The design cannot be edited in simulation mode")
-            return False
+            return refusal
         try:
             command.redo(self.document)
         except EditError as exc:
             self.status_message.emit(str(exc))
-            return False
+            return exc.refusal
         self.undo_stack.push(QtCommand(self, command))
         if command.status_note:
             self.status_message.emit(command.status_note)
-        return True
+        return None
+
+    def push(self, command: Command) -> bool:
+        """:meth:`apply`, saying only whether the command was applied."""
+        return self.apply(command) is None
 
     @property
     def read_only(self) -> bool:

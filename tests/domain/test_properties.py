@@ -175,7 +175,7 @@ def test_iter_refs_finds_list_and_nested_references_in_order() -> None:
 def test_removing_an_element_dangles_exactly_its_referrers(seed: int, data) -> None:
     design = _design(300, seed)
     victim = data.draw(st.sampled_from(design.elements))
-    referrers = DesignIndex(design).referrers.get(victim.id, [])
+    referrers = DesignIndex(design).referrers_of(victim.id)
     broken = design.model_copy(
         update={
             "elements": [e for e in design.elements if e.id != victim.id],

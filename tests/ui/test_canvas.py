@@ -12,7 +12,8 @@ from test_canvas_support import click, drag, small_design, vp
 from designer.document import SetProperty
 from designer.domain.design import Severity
 from designer.ui.canvas.items.node import NodeItem
-from designer.ui.canvas.view import KIND_MIME, DesignView
+from designer.ui.canvas.view import DesignView
+from designer.ui.mime import KIND_MIME
 from designer.ui.session import EditorSession
 
 
@@ -203,8 +204,8 @@ def test_selection_mirrors_the_session_and_focus_centres(canvas):
 def test_copy_paste_keeps_internal_links_with_new_ids(canvas):
     session, view, _ = canvas
     click(view, (210, 50))
-    view.copy()
-    view.paste()
+    view.editor.copy()
+    view.editor.paste()
     new_ids = session.selection
     hosts = [
         session.document.get(i) for i in new_ids if session.document.get(i).kind == "esxi_host"

@@ -39,7 +39,7 @@ class Dialogs:
 
 def _edit(w: MainWindow, dx: float, dy: float) -> None:
     w.session.set_selection(["vm-b1"])
-    w.view.nudge(dx, dy)
+    w.view.editor.nudge(dx, dy)
 
 
 @pytest.fixture
@@ -174,14 +174,23 @@ def test_a_clean_save_deletes_the_recovery_copy(window, tmp_path):
     assert not list(w.recovery.folder.glob("*.json"))
 
 
-def test_docks_are_added_when_the_panels_exist(window):
+def test_the_window_has_its_docks_where_they_belong(window):
     w = window()
-    names = {d.objectName() for d in w.docks}
-    if names:  # the panels package is another engineer's; the window copes without it
-        assert {"PaletteDock", "InspectorDock", "ProblemsDock"} <= names
-        assert w.dockWidgetArea(next(d for d in w.docks if d.objectName() == "PaletteDock")) == (
-            Qt.DockWidgetArea.LeftDockWidgetArea
-        )
+    areas = {d.objectName(): w.dockWidgetArea(d) for d in w.docks}
+    left, right, bottom = (
+        Qt.DockWidgetArea.LeftDockWidgetArea,
+        Qt.DockWidgetArea.RightDockWidgetArea,
+        Qt.DockWidgetArea.BottomDockWidgetArea,
+    )
+    assert areas == {
+        "PaletteDock": left,
+        "OverviewDock": left,
+        "InspectorDock": right,
+        "HistoryDock": right,
+        "ProblemsDock": bottom,
+        "DatabasesDock": bottom,
+    }
+    assert all(d.widget() is not None and d.toggleViewAction().isChecked() for d in w.docks)
 
 
 def test_display_check_explains_what_to_do_instead_of_a_qt_abort(capsys, monkeypatch):

@@ -7,21 +7,29 @@ command (one undo step) or is refused with the reason in the status bar.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPen
-from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsRectItem
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsLineItem,
+    QGraphicsRectItem,
+    QScrollBar,
+    QWidget,
+)
 
-from designer.document import Command, MacroCommand, MoveElements
+from designer.document import Command, MacroCommand, Refusal
+from designer.document.gestures import plan_connection, plan_move, plan_reparent
 from designer.domain.design import LayoutEntry
-from designer.ui.canvas.edits import container_kinds, plan_connection, plan_reparent
+from designer.domain.kinds import KINDS
+from designer.ui.canvas.editor import CanvasEditor
 from designer.ui.canvas.items.node import NodeItem
-
-if TYPE_CHECKING:
-    from designer.ui.canvas.view import DesignView
+from designer.ui.canvas.scene import DesignScene
+from designer.ui.session import EditorSession
 
 __all__ = [
+    "Canvas",
     "ConnectInteraction",
     "Interaction",
     "MoveInteraction",
@@ -30,10 +38,33 @@ __all__ = [
 ]
 
 
+class Canvas(Protocol):
+    """What a gesture needs from the view it happens on (the view is one)."""
+
+    session: EditorSession
+    design_scene: DesignScene
+    editor: CanvasEditor
+
+    def viewport(self) -> QWidget: ...
+
+    def horizontalScrollBar(self) -> QScrollBar: ...
+
+    def verticalScrollBar(self) -> QScrollBar: ...
+
+    def ids_in(self, rect: QRectF) -> list[str]:
+        """Visible elements wholly inside ``rect`` (scene coordinates), in design order."""
+        ...
+
+
+def _sits_in(kind: str) -> tuple[str, ...]:
+    info = KINDS.get(kind)
+    return info.allowed_containers if info is not None else ()
+
+
 class Interaction:
     """One gesture in progress on a view."""
 
-    def __init__(self, view: DesignView) -> None:
+    def __init__(self, view: Canvas) -> None:
         self.view = view
         self.scene = view.design_scene
         self.session = view.session
@@ -57,7 +88,7 @@ class Interaction:
 class MoveInteraction(Interaction):
     """Drag the selection (and what its boxes contain); containment drives the model."""
 
-    def __init__(self, view: DesignView, roots: list[str]) -> None:
+    def __init__(self, view: Canvas, roots: list[str]) -> None:
         super().__init__(view)
         self.roots = roots
         self.moving = self.scene.descendants(roots)
@@ -80,7 +111,7 @@ class MoveInteraction(Interaction):
             self.started = True
         delta = scene_pos - self._press
         anchor = self.origins.get(self.roots[0]) if self.roots else None
-        if self.view.snap_to_grid and anchor is not None:
+        if self.view.editor.snap_to_grid and anchor is not None:
             grid = self.scene.grid_size
             target = anchor + delta
             snapped = QPointF(round(target.x() / grid) * grid, round(target.y() / grid) * grid)
@@ -93,14 +124,18 @@ class MoveInteraction(Interaction):
         node = self.scene.nodes[element_id]
         return QRectF(self.origins[element_id] + self.delta, node.rect().size())
 
+    def _container_for(self, root: str) -> NodeItem | None:
+        """The box ``root`` would be released in (None: empty canvas)."""
+        kinds = _sits_in(self.scene.nodes[root].kind)
+        if not kinds:
+            return None
+        return self.scene.container_at(self._new_rect(root).center(), kinds, exclude=self.moving)
+
     def _highlight_target(self) -> None:
         target = None
         for root in self.roots:
-            kinds = container_kinds(self.scene.nodes[root].kind)
-            if kinds:
-                target = self.scene.container_at(
-                    self._new_rect(root).center(), kinds, exclude=self.moving
-                )
+            if _sits_in(self.scene.nodes[root].kind):
+                target = self._container_for(root)
                 break
         if target is not self._target:
             if self._target is not None:
@@ -117,8 +152,8 @@ class MoveInteraction(Interaction):
         if not self.roots or target is None:
             return
         plan = plan_reparent(self.session.document, self.roots[0], target.element_id)
-        if isinstance(plan, str):
-            self.session.status_message.emit(f"Cannot drop here: {plan}")
+        if isinstance(plan, Refusal):
+            self.session.status_message.emit(f"Cannot drop here: {plan.reason}")
         elif plan is not None:
             self.session.status_message.emit(f"Release: {plan.text}")
 
@@ -136,26 +171,20 @@ class MoveInteraction(Interaction):
             new[element_id] = LayoutEntry(
                 x=round(r.x(), 1), y=round(r.y(), 1), w=r.width(), h=r.height(), color=color
             )
-        commands: list[Command] = [MoveElements(new)]
+        drops: dict[str, str | None] = {}
         for root in self.roots:
-            kinds = container_kinds(self.scene.nodes[root].kind)
-            if not kinds:
-                continue
-            target = self.scene.container_at(
-                self._new_rect(root).center(), kinds, exclude=self.moving
-            )
-            plan = plan_reparent(doc, root, target.element_id if target else None)
-            if isinstance(plan, str):
-                self.scene.sync_geometry(self.moving)
-                self.session.status_message.emit(f"Move refused: {plan}")
-                return
-            if plan is not None:
-                commands.append(plan)
-        command = commands[0] if len(commands) == 1 else MacroCommand(commands[1].text, commands)
-        if not self.session.push(command):
+            if _sits_in(self.scene.nodes[root].kind):
+                target = self._container_for(root)
+                drops[root] = target.element_id if target is not None else None
+        plan = plan_move(doc, new, drops)
+        if isinstance(plan, Refusal):
             self.scene.sync_geometry(self.moving)
-        elif len(commands) > 1:
-            self.session.status_message.emit("; ".join(c.text for c in commands[1:]))
+            self.session.status_message.emit(f"Move refused: {plan.reason}")
+            return
+        if not self.session.push(plan.command):
+            self.scene.sync_geometry(self.moving)
+        elif isinstance(plan.command, MacroCommand):  # moved into another box: say so
+            self.session.status_message.emit(plan.says)
 
     def cancel(self, reason: str = "") -> None:
         super().cancel(reason)
@@ -171,7 +200,7 @@ class MoveInteraction(Interaction):
 class ConnectInteraction(Interaction):
     """Drag from a box's handle (or Alt-drag) to another box to connect them."""
 
-    def __init__(self, view: DesignView, source: NodeItem) -> None:
+    def __init__(self, view: Canvas, source: NodeItem) -> None:
         super().__init__(view)
         self.source = source
         pen = QPen(self.scene.theme.highlight, 2.0, Qt.PenStyle.DashLine)
@@ -206,9 +235,13 @@ class ConnectInteraction(Interaction):
                 self.command, self.reason = None, ""
                 self.view.viewport().setCursor(Qt.CursorShape.CrossCursor)
                 return
-            self.command, self.reason = plan_connection(
+            plan = plan_connection(
                 self.session.document, self.source.element_id, target.element_id
             )
+            if isinstance(plan, Refusal):
+                self.command, self.reason = None, plan.reason
+            else:
+                self.command, self.reason = plan.command, plan.says
             if self.command is not None:
                 target.drop_target = True
                 target.update()
@@ -241,7 +274,7 @@ class ConnectInteraction(Interaction):
 class RubberBandInteraction(Interaction):
     """Select what lies inside a dragged rectangle (Ctrl toggles, Shift adds)."""
 
-    def __init__(self, view: DesignView, modifiers: Qt.KeyboardModifier) -> None:
+    def __init__(self, view: Canvas, modifiers: Qt.KeyboardModifier) -> None:
         super().__init__(view)
         self.modifiers = modifiers
         self.origin = QPointF()
@@ -285,7 +318,7 @@ class RubberBandInteraction(Interaction):
 class PanInteraction(Interaction):
     """Middle-button drag or Space-drag scrolls the view."""
 
-    def __init__(self, view: DesignView) -> None:
+    def __init__(self, view: Canvas) -> None:
         super().__init__(view)
         self.last = QPointF()
 

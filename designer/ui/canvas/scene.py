@@ -1,9 +1,12 @@
-"""The scene: observes the session's Document and keeps one item per element.
+"""The scene: observes the session's Document and keeps one item per drawn element.
 
 Every document event is applied incrementally (an edit touches only its items); the
-whole scene is rebuilt only when a new design is loaded. Geometry comes from
-``design.layout`` (absolute scene coordinates); elements without an entry get an
-automatic place inside their container, which is view state and never saved.
+whole scene is rebuilt only when a new design is loaded. What each kind looks like on
+the canvas (box, line or part; its container; its drawn relations and members) comes
+from the kind table. Geometry comes from ``design.layout`` (absolute scene
+coordinates); a box without an entry gets a place from the layout module's
+:class:`~designer.document.layout.Placer` (view state, never saved). Where lines run is
+decided by :mod:`designer.ui.canvas.routing`; this module only keeps items in step.
 """
 
 from __future__ import annotations
@@ -24,49 +27,35 @@ from designer.document.events import (
     ElementsRemoved,
     LayoutChanged,
 )
+from designer.document.layout import Placer, Rect, default_size
 from designer.domain.design import Severity
 from designer.domain.elements import ElementBase, WanLink
-from designer.ui.canvas.items.edge import EdgeItem, clip_to_rect
+from designer.domain.kinds import KINDS, KindInfo
+from designer.ui.canvas import routing
+from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.items.node import NodeItem, disk_tags, name_tokens
-from designer.ui.canvas.kinds import (
-    DEFAULT_SIZE,
-    DETAIL_KINDS,
-    EDGE_KINDS,
-    HEADER,
-    PARENT_FIELDS,
-    PLACEMENT_TAGS,
-    REFERENCE_FIELDS,
-    RELATION_FIELDS,
-    edge_ends,
-    member_ids,
-    parent_of,
-    relations_of,
-    z_of,
-)
+from designer.ui.canvas.markers import Mark, marks_of
+from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, z_of
 from designer.ui.canvas.theme import Theme
 from designer.ui.session import EditorSession
 
 __all__ = ["DesignScene"]
 
-PAD = 12.0
-GAP = 8.0
-_SEVERITY_WORD = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
-
-
-def _crosses(line: QLineF, rect: QRectF) -> bool:
-    """Whether ``line`` passes through ``rect``."""
-    if rect.contains(line.p1()) or rect.contains(line.p2()):
-        return True
-    corners = [rect.topLeft(), rect.topRight(), rect.bottomRight(), rect.bottomLeft()]
-    for i in range(4):
-        side = QLineF(corners[i], corners[(i + 1) % 4])
-        if line.intersects(side)[0] == QLineF.IntersectionType.BoundedIntersection:
-            return True
-    return False
-
 
 def _wan_label(link: WanLink) -> str:
     return f"{link.name} · {link.rtt_ms:g} ms · {link.distance_km:g} km"
+
+
+def _rect(r: QRectF) -> Rect:
+    return (r.x(), r.y(), r.width(), r.height())
+
+
+def _points(points: list[routing.Point]) -> list[QPointF]:
+    return [QPointF(x, y) for x, y in points]
+
+
+def _info(kind: str) -> KindInfo | None:
+    return KINDS.get(kind)
 
 
 class DesignScene(QGraphicsScene):
@@ -80,25 +69,25 @@ class DesignScene(QGraphicsScene):
         self.edges: dict[str, EdgeItem] = {}
         self._edges_at: dict[str, set[str]] = defaultdict(set)
         self._relations_of: dict[str, list[str]] = {}
+        #: The box each element is drawn in (parts too: a disk's VM), and the reverse.
         self.box_parent: dict[str, str | None] = {}
         self.box_children: dict[str, set[str]] = defaultdict(set)
-        self._auto_slots: dict[str | None, int] = defaultdict(int)
-        self._free = QPointF(0.0, 0.0)
-        self._marks: dict[str, tuple[Severity, int, str]] = {}
+        self._placer = Placer(session.design, self._box_rect)
+        self._marks: dict[str, Mark] = {}
         self._selected: set[str] = set()
-        self._disk_lun: dict[str, str] = {}
-        self._disk_wanted: set[str] = set()
+        #: Drawn relations of parts (a disk's LUN): drawn for the selection only.
+        self._part_lines: dict[str, tuple[str, str]] = {}
+        self._part_wanted: set[str] = set()
         self._child_rects: dict[str, list[QRectF]] = {}
         self._mixed: bool | None = None
         self._indexed = False
         self._affixes: dict[tuple[str | None, str], Counter[str]] = {}
-        #: Top-level containers (what a WAN link must not cross) and the WAN links per
-        #: pair of sites; None until needed, forgotten when elements come or go.
+        #: Top-level boxes (what a WAN link must not cross) and the WAN links per pair of
+        #: sites; None until needed, forgotten when elements come or go.
         self._top_boxes: list[str] | None = None
-        self._top_all: list[str] | None = None
         self._wan_pairs: dict[frozenset[str], list[str]] | None = None
         #: Rectangles of the boxes in a container (mirror routing), until one moves.
-        self._rects_in: dict[str, list[tuple[str, QRectF]]] = {}
+        self._rects_in: dict[str, list[tuple[str, Rect]]] = {}
         #: Loose boxes selected → the keys of their member lines.
         self._member_lines: dict[str, list[str]] = {}
         #: How many disks of the design use each placement.
@@ -128,6 +117,10 @@ class DesignScene(QGraphicsScene):
     def rect_of(self, element_id: str) -> QRectF | None:
         node = self._end_node(element_id)
         return node.scene_rect() if node is not None else None
+
+    def _box_rect(self, element_id: str) -> Rect | None:
+        node = self.nodes.get(element_id)
+        return _rect(node.scene_rect()) if node is not None else None
 
     def descendants(self, ids: Iterable[str]) -> list[str]:
         """``ids`` and everything drawn inside them, parents before children."""
@@ -200,38 +193,35 @@ class DesignScene(QGraphicsScene):
         self._relations_of.clear()
         self.box_parent.clear()
         self.box_children.clear()
-        self._auto_slots.clear()
         self._child_rects.clear()
         self._affixes.clear()
-        self._top_boxes = self._top_all = self._wan_pairs = None
+        self._top_boxes = self._wan_pairs = None
         self._rects_in.clear()
         self._member_lines.clear()
         self._marks.clear()
         self._selected = set()
-        self._disk_lun.clear()
-        self._disk_wanted = set()
+        self._part_lines.clear()
+        self._part_wanted = set()
         self._placements.clear()
         self._disk_placement.clear()
         design = self.session.design
         layout = design.layout
-        right = max((e.x + (e.w or 0.0) for e in layout.values()), default=0.0)
-        top = min((e.y for e in layout.values()), default=0.0)
-        self._free = QPointF(right + 120.0 if layout else 0.0, top)
+        self._placer = Placer(design, self._box_rect)
         later: list[ElementBase] = []
         # Bulk adds are cheaper unindexed; the BSP tree is built once at the end.
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self._indexed = False
         for element in design.elements:
-            kind = element.kind
-            if kind in EDGE_KINDS:
+            info = _info(element.kind)
+            if info is None or info.is_line:
                 continue
-            parent = parent_of(element)
+            parent = info.container_of(element)
             self.box_parent[element.id] = parent
             if parent is not None:
                 self.box_children[parent].add(element.id)
-            if kind == "virtual_disk":
-                self._note_placement(element)
-                continue  # drawn by its VM (a count), not as a box of its own
+            if info.shape == "part":
+                self._note_part(element)
+                continue  # drawn by its container (a VM's disk count), not as a box
             if element.id in layout:
                 self._add_node(element)
             else:
@@ -276,71 +266,55 @@ class DesignScene(QGraphicsScene):
         entry = self.session.design.layout.get(element.id)
         if entry is None:
             return None
-        dw, dh = DEFAULT_SIZE.get(element.kind, (160.0, 28.0))
+        dw, dh = default_size(element.kind)
         return QRectF(entry.x, entry.y, entry.w or dw, entry.h or dh)
 
-    def _auto_rect(self, element: ElementBase) -> QRectF:
-        kind: str = element.kind
-        w, h = DEFAULT_SIZE.get(kind, (160.0, 28.0))
+    def _placed_rect(self, element: ElementBase) -> QRectF:
+        """A place for a box without a layout entry, after its container's laid-out content."""
         parent = self.box_parent.get(element.id)
-        parent_node = self.nodes.get(parent) if parent else None
-        slot = self._auto_slots[parent]
-        self._auto_slots[parent] = slot + 1
-        if parent_node is None:
-            rect = QRectF(self._free.x(), self._free.y(), w, h)
-            self._free = QPointF(self._free.x(), self._free.y() + h + 16.0)
-            return rect
-        pr = parent_node.scene_rect()
-        if kind == "virtual_disk":
-            return QRectF(pr.right() - 4 - (slot + 1) * (w + 3), pr.center().y() - h / 2, w, h)
-        w = min(w, max(20.0, pr.width() - 2 * PAD))
         laid = [
-            self.nodes[c].scene_rect().bottom()
+            _rect(self.nodes[c].scene_rect())
             for c in self.box_children.get(parent or "", ())
             if c in self.nodes and not self.nodes[c].auto_placed
         ]
-        start = max([pr.top() + HEADER + 6, *[b + GAP for b in laid]])
-        cols = max(1, int((pr.width() - 2 * PAD + GAP) // (w + GAP)))
-        return QRectF(
-            pr.left() + PAD + (slot % cols) * (w + GAP), start + (slot // cols) * (h + GAP), w, h
-        )
+        return QRectF(*self._placer.place(element, parent, laid))
 
     def _add_node(self, element: ElementBase) -> NodeItem:
         rect = self._layout_rect(element)
         auto = rect is None
         if rect is None:
-            rect = self._auto_rect(element)
+            rect = self._placed_rect(element)
         node = NodeItem(self, element, rect)
         node.auto_placed = auto
-        kind = node.kind
-        node.setZValue(z_of(kind))
-        if kind in DETAIL_KINDS and not self.detail_visible:
+        node.setZValue(z_of(node.kind))
+        if node.detail and not self.detail_visible:
             node.setVisible(False)
         self.addItem(node)
         self.nodes[element.id] = node
         return node
 
     def _add_lines(self, element: ElementBase) -> None:
-        ends = edge_ends(element)
+        info = _info(element.kind)
+        if info is None:
+            return
+        ends = info.ends_of(element)
         if ends is not None:
             label = _wan_label(element) if isinstance(element, WanLink) else ""
-            kind = element.kind
-            self._add_edge(element.id, kind, ends[0], ends[1], element.id, label)
+            self._add_edge(element.id, element.kind, ends[0], ends[1], element.id, label)
         keys = []
-        for relation in relations_of(element):
-            if relation.field == "lun":
-                # Disk → LUN lines would hide everything else: drawn for the selection only,
-                # and built only then (a big design has one per disk).
-                self._disk_lun[relation.source] = relation.target
-                if relation.source in self._disk_wanted:
-                    self._add_edge(
-                        relation.key, "lun", relation.source, relation.target,
-                        label=self._disk_label(relation.source),
-                    )  # fmt: skip
-                    keys.append(relation.key)
+        for field, target in info.drawn_of(element):
+            key = f"{element.id}|{field}|{target}"
+            if info.shape == "part":
+                # A part's lines (a disk's LUN) would hide everything else: drawn for
+                # the selection only, and built only then (a big design has one per disk).
+                self._part_lines[element.id] = (field, target)
+                if element.id in self._part_wanted:
+                    label = self._part_label(element.id)
+                    self._add_edge(key, field, element.id, target, label=label)
+                    keys.append(key)
                 continue
-            if self._add_edge(relation.key, relation.field, relation.source, relation.target):
-                keys.append(relation.key)
+            if self._add_edge(key, field, element.id, target):
+                keys.append(key)
         if keys:
             self._relations_of[element.id] = keys
 
@@ -365,19 +339,21 @@ class DesignScene(QGraphicsScene):
             self._affixes[key] = found
         return found
 
-    def _note_placement(self, disk: ElementBase) -> None:
-        placement = str(disk.placement)  # type: ignore[attr-defined]
-        self._disk_placement[disk.id] = placement
-        self._placements[placement] += 1
+    # -- disks: drawn by their VM --------------------------------------------------------
+    def _note_part(self, part: ElementBase) -> None:
+        placement = getattr(part, "placement", None)
+        if placement is not None:
+            self._disk_placement[part.id] = str(placement)
+            self._placements[str(placement)] += 1
 
-    def _forget_placement(self, disk_id: str) -> None:
-        placement = self._disk_placement.pop(disk_id, None)
+    def _forget_part(self, part_id: str) -> None:
+        placement = self._disk_placement.pop(part_id, None)
         if placement is not None:
             self._placements[placement] -= 1
 
-    def _count_disks(self, vm_id: str | None) -> None:
+    def _count_parts(self, box_id: str | None) -> None:
         if not self._refresh_disk_tags():
-            self._set_disk_tags(vm_id)
+            self._set_disk_tags(box_id)
 
     def _refresh_disk_tags(self) -> bool:
         """Placement tags show only where the design mixes placements (in an all-VMDK
@@ -386,27 +362,43 @@ class DesignScene(QGraphicsScene):
         if mixed == self._mixed:
             return False
         self._mixed = mixed
+        holders = {
+            k for info in KINDS.values() if info.shape == "part" for k in info.allowed_containers
+        }
         for element_id, node in self.nodes.items():
-            if node.kind == "vm":
+            if node.kind in holders:
                 self._set_disk_tags(element_id)
         return True
 
-    def _set_disk_tags(self, vm_id: str | None) -> None:
-        node = self.nodes.get(vm_id) if vm_id else None
-        if node is None or node.kind != "vm":
+    def _set_disk_tags(self, box_id: str | None) -> None:
+        node = self.nodes.get(box_id) if box_id else None
+        if node is None:
             return
         doc = self.session.document
-        disks = [doc.get(d) for d in self.box_children.get(node.element_id, ())]
-        node.disk_count = len(disks)
+        found = (doc.get(d) for d in self.box_children.get(node.element_id, ()))
+        parts = [p for p in found if p is not None and p.id not in self.nodes]
+        if not parts and not node.disk_count:
+            return
+        node.disk_count = len(parts)
         node.disk_tags = (
-            disk_tags([str(d.placement) for d in disks if d is not None])  # type: ignore[attr-defined]
+            disk_tags([self._disk_placement[p.id] for p in parts if p.id in self._disk_placement])
             if self._mixed
             else []
         )
         node.update()
 
+    def _part_label(self, part_id: str) -> str:
+        """What a disk → LUN line says: how the disk is placed and what it holds."""
+        disk = self.session.document.get(part_id)
+        placement = self._disk_placement.get(part_id)
+        if disk is None or placement is None:
+            return ""
+        purpose = getattr(disk, "purpose", None)
+        tag = PLACEMENT_TAGS.get(placement, placement)
+        return f"{tag} · {purpose.value}" if purpose is not None else tag
+
     def _end_node(self, element_id: str) -> NodeItem | None:
-        """The box a line ends on: the element's own, or a disk's VM."""
+        """The box a line ends on: the element's own, or a part's container."""
         node = self.nodes.get(element_id)
         if node is None and element_id in self.box_parent:
             parent = self.box_parent[element_id]
@@ -428,7 +420,7 @@ class DesignScene(QGraphicsScene):
         edge = EdgeItem(self.theme, key, style, source, target, element_id, label)
         self._route(edge, a, b)
         # Lines to VMs, LUNs and databases go with them when far out.
-        edge.detail = a.kind in DETAIL_KINDS or b.kind in DETAIL_KINDS
+        edge.detail = a.detail or b.detail
         if edge.detail and not self.detail_visible:
             edge.setVisible(False)
         self.addItem(edge)
@@ -437,19 +429,54 @@ class DesignScene(QGraphicsScene):
         self._edges_at[target].add(key)
         return True
 
-    # -- routing ------------------------------------------------------------------------
+    # -- routing (the geometry is routing's) ------------------------------------------------
     def _route(self, edge: EdgeItem, a: NodeItem, b: NodeItem) -> None:
+        ra, rb = _rect(a.scene_rect()), _rect(b.scene_rect())
         if edge.style_key == "wan_link":
             if not self._indexed:
-                edge.set_ends(a.scene_rect(), b.scene_rect())  # routed once all are in
+                edge.set_route(_points(routing.straight(ra, rb)))  # routed once all are in
                 return
-            self._route_wan(edge, a.scene_rect(), b.scene_rect())
+            index, count = self._wan_siblings(edge)
+            if self._top_boxes is None:
+                # Sites and every other box of their level (a global load balancer…).
+                self._top_boxes = [i for i in self.nodes if self.box_parent.get(i) is None]
+            others = [
+                _rect(self.nodes[i].scene_rect())
+                for i in self._top_boxes
+                if i in self.nodes and i not in (edge.source, edge.target)
+            ]
+            edge.set_route(_points(routing.wan_route(ra, rb, others, index, count)))
         elif edge.style_key == "mirror" and a.kind == b.kind == "lun":
-            self._route_mirror(edge, a, b)
+            pa = self.box_parent.get(a.element_id)
+            pb = self.box_parent.get(b.element_id)
+            box_a = self._box_rect(pa) if pa else None
+            box_b = self._box_rect(pb) if pb else None
+            points, curve_at = routing.mirror_route(
+                ra,
+                rb,
+                box_a or ra,
+                box_b or rb,
+                self._rows_beside(a.element_id),
+                self._rows_beside(b.element_id),
+            )
+            edge.set_route(_points(points), curve_at=curve_at)
         else:
-            edge.set_ends(a.scene_rect(), b.scene_rect())
+            edge.set_route(_points(routing.straight(ra, rb)))
         if edge.has_label and self._indexed:
             self._place_label_clear(edge)
+
+    def _rows_beside(self, element_id: str) -> list[Rect]:
+        """Rectangles of the other boxes in ``element_id``'s container."""
+        parent = self.box_parent.get(element_id) or ""
+        boxes = self._rects_in.get(parent)
+        if boxes is None:
+            boxes = [
+                (c, _rect(self.nodes[c].scene_rect()))
+                for c in self.box_children.get(parent, ())
+                if c in self.nodes
+            ]
+            self._rects_in[parent] = boxes
+        return [r for c, r in boxes if c != element_id]
 
     def _wan_siblings_reset(self) -> None:
         self._wan_pairs = defaultdict(list)
@@ -469,57 +496,13 @@ class DesignScene(QGraphicsScene):
         same.sort()
         return same.index(edge.key), len(same)
 
-    def _route_wan(self, edge: EdgeItem, a: QRectF, b: QRectF) -> None:
-        """A WAN link runs straight between its sites unless a third site is in the way
-        (a line across a site reads as transiting it): then it leaves the top (or the
-        bottom) of its sites, near the sides facing each other, and bows around."""
-        index, count = self._wan_siblings(edge)
-        if self._top_boxes is None:
-            # Sites and every other box of their level (a global load balancer…).
-            self._top_boxes = [i for i in self.nodes if self.box_parent.get(i) is None]
-        spread = (index - (count - 1) / 2) * 14.0
-        ca, cb = a.center(), b.center()
-        p1, p2 = clip_to_rect(ca, cb, a), clip_to_rect(cb, ca, b)
-        line = QLineF(p1, p2)
-        if line.length() > 0:
-            normal = line.normalVector().unitVector()
-            shift = QPointF(normal.dx() * spread, normal.dy() * spread)
-            p1, p2 = p1 + shift, p2 + shift
-        others = [
-            self.nodes[i].scene_rect()
-            for i in self._top_boxes
-            if i in self.nodes and i not in (edge.source, edge.target)
-        ]
-        line = QLineF(p1, p2)
-        span_rect = QRectF(p1, p2).normalized().adjusted(-9, -9, 9, 9)
-        blocked = [
-            r for r in others
-            if r.intersects(span_rect) and _crosses(line, r.adjusted(-8, -8, 8, 8))
-        ]  # fmt: skip
-        if not blocked:
-            edge.set_route([p1, p2])
-        else:
-            right = cb.x() >= ca.x()
-            inset_a = min(60.0, a.width() / 4) + max(0.0, spread)
-            inset_b = min(60.0, b.width() / 4) + max(0.0, spread)
-            x1 = a.right() - inset_a if right else a.left() + inset_a
-            x2 = b.left() + inset_b if right else b.right() - inset_b
-            lo, hi = min(x1, x2), max(x1, x2)
-            span = [r for r in others if r.right() > lo and r.left() < hi]
-            gap = 56.0 + index * 14.0
-            top = min([a.top(), b.top(), *(r.top() for r in span)]) - gap
-            bottom = max([a.bottom(), b.bottom(), *(r.bottom() for r in span)]) + gap
-            up = (a.top() + b.top()) / 2 - top <= bottom - (a.bottom() + b.bottom()) / 2
-            y = top if up else bottom
-            ya, yb = (a.top(), b.top()) if up else (a.bottom(), b.bottom())
-            edge.set_route([QPointF(x1, ya), QPointF(x1, y), QPointF(x2, y), QPointF(x2, yb)])
-
     def _place_label_clear(self, edge: EdgeItem) -> None:
         """Put a line's label where it covers no box: along the line if it can, else
         (a WAN link) just outside the boxes with a leader to the line."""
         wan = edge.style_key == "wan_link"
         spots = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)
-        if edge.style_key == "lun":
+        if edge.source in self._part_lines:
+            # A part's line (disk → LUN): near its far end, where the lines of one box fan out.
             spots = (0.75, 0.65, 0.85, 0.55, 0.45, 0.35, 0.25)
         for t in spots:
             for above in (True, False):
@@ -528,7 +511,7 @@ class DesignScene(QGraphicsScene):
                     edge.put_label(rect)
                     return
         rect = edge.label_rect_at(spots[0])
-        if rect is None or edge.style_key != "wan_link":
+        if rect is None or not wan:
             return
         anchor = edge.label_anchor()
         for node_id in (edge.source, edge.target):
@@ -550,11 +533,11 @@ class DesignScene(QGraphicsScene):
         if top_level:
             # Everything lies inside the top-level boxes: checking those is enough, and
             # needs no scene index (which a first query would build mid-load).
-            if self._top_all is None:
-                self._top_all = [i for i in self.nodes if self.box_parent.get(i) is None]
+            if self._top_boxes is None:
+                self._top_boxes = [i for i in self.nodes if self.box_parent.get(i) is None]
             return any(
                 self.nodes[i].isVisible() and self.nodes[i].scene_rect().intersects(rect)
-                for i in self._top_all
+                for i in self._top_boxes
                 if i in self.nodes
             )
         for item in self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
@@ -570,56 +553,6 @@ class DesignScene(QGraphicsScene):
             if edge is not None and isinstance(owner, EdgeItem) and owner is not edge:
                 return True  # another line's label
         return False
-
-    def _route_mirror(self, edge: EdgeItem, a: NodeItem, b: NodeItem) -> None:
-        """A mirror leaves its LUN row at the side facing the target and enters the
-        target row at its side; where other LUN columns are in the way it runs in the
-        gap under the row, so it never strikes through a LUN's name."""
-        ra, rb = a.scene_rect(), b.scene_rect()
-        pa = self.nodes.get(self.box_parent.get(a.element_id) or "")
-        pb = self.nodes.get(self.box_parent.get(b.element_id) or "")
-        box_a = pa.scene_rect() if pa is not None else ra
-        box_b = pb.scene_rect() if pb is not None else rb
-        if box_a.right() > box_b.left() and box_b.right() > box_a.left():
-            edge.set_ends(ra, rb)  # arrays above one another: a plain line
-            return
-        s = 1.0 if box_b.center().x() > box_a.center().x() else -1.0
-        p1 = QPointF(ra.right() if s > 0 else ra.left(), ra.center().y())
-        p2 = QPointF(rb.left() if s > 0 else rb.right(), rb.center().y())
-        out_a = box_a.right() + 6 if s > 0 else box_a.left() - 6
-        in_b = box_b.left() - 6 if s > 0 else box_b.right() + 6
-        head = self._row_exit(a, ra, p1, out_a, s)
-        tail = self._row_exit(b, rb, p2, in_b, -s)
-        points = [*head, *reversed(tail)]
-        edge.set_route(points, curve_at=len(head) - 1)
-
-    def _row_exit(
-        self, node: NodeItem, rect: QRectF, start: QPointF, x_out: float, s: float
-    ) -> list[QPointF]:
-        """Points from a LUN row's side to ``x_out`` (outside its array), in the gap
-        under the row when boxes of the array stand between."""
-        parent = self.box_parent.get(node.element_id) or ""
-        boxes = self._rects_in.get(parent)
-        if boxes is None:
-            boxes = [
-                (c, self.nodes[c].scene_rect())
-                for c in self.box_children.get(parent, ())
-                if c in self.nodes
-            ]
-            self._rects_in[parent] = boxes
-        siblings = [r for c, r in boxes if c != node.element_id]
-        lo, hi = sorted((start.x(), x_out))
-        y = start.y()
-        if not any(r.left() < hi and r.right() > lo and r.top() < y < r.bottom() for r in siblings):
-            return [start, QPointF(x_out, y)]
-        below = [
-            r.top() for r in siblings
-            if r.top() >= rect.bottom() - 1 and r.left() < rect.right() and r.right() > rect.left()
-        ]  # fmt: skip
-        gap = min(below, default=rect.bottom() + 6) - rect.bottom()
-        lane = rect.bottom() + max(0.0, min(gap, 8.0)) / 2
-        x_turn = start.x() + 4 * s
-        return [start, QPointF(x_turn, y), QPointF(x_turn, lane), QPointF(x_out, lane)]
 
     def _remove_edge(self, key: str) -> None:
         edge = self.edges.pop(key, None)
@@ -645,7 +578,7 @@ class DesignScene(QGraphicsScene):
         self._rects_in.clear()
         if not isinstance(event, LayoutChanged):
             self._affixes.clear()  # names or boxes changed
-            self._top_boxes = self._top_all = self._wan_pairs = None
+            self._top_boxes = self._wan_pairs = None
         if isinstance(event, DesignReplaced):
             self.rebuild()
         elif isinstance(event, ElementsAdded):
@@ -667,17 +600,22 @@ class DesignScene(QGraphicsScene):
     def _on_added(self, ids: Iterable[str]) -> None:
         doc = self.session.document
         elements = [e for e in (doc.get(i) for i in ids) if e is not None]
-        boxes = [e for e in elements if e.kind not in EDGE_KINDS]
-        for element in boxes:
-            parent = parent_of(element)
+        boxes: list[tuple[ElementBase, KindInfo]] = []
+        for element in elements:
+            info = _info(element.kind)
+            if info is None or info.is_line:
+                continue
+            parent = info.container_of(element)
             self.box_parent[element.id] = parent
             if parent is not None:
                 self.box_children[parent].add(element.id)
-        boxes.sort(key=lambda e: (e.id not in doc.design.layout, z_of(e.kind)))
-        for element in boxes:
-            if element.kind == "virtual_disk":
-                self._note_placement(element)
-                self._count_disks(self.box_parent.get(element.id))
+            boxes.append((element, info))
+        layout = doc.design.layout
+        boxes.sort(key=lambda b: (b[0].id not in layout, z_of(b[0].kind)))
+        for element, info in boxes:
+            if info.shape == "part":
+                self._note_part(element)
+                self._count_parts(self.box_parent.get(element.id))
             else:
                 self._add_node(element)
         for element in elements:
@@ -689,58 +627,61 @@ class DesignScene(QGraphicsScene):
         for element_id in ids:
             for key in self._relations_of.pop(element_id, []):
                 self._remove_edge(key)
-            self._disk_lun.pop(element_id, None)
-            self._disk_wanted.discard(element_id)
+            self._part_lines.pop(element_id, None)
+            self._part_wanted.discard(element_id)
             if element_id in self.edges:
                 self._remove_edge(element_id)
             parent = self.box_parent.get(element_id)
-            self._forget_placement(element_id)
+            self._forget_part(element_id)
             self._remove_node(element_id)
             self.box_children.pop(element_id, None)
-            self._count_disks(parent)
+            self._count_parts(parent)
             self._child_rects.pop(element_id, None)
             if parent is not None:
                 self._child_rects.pop(parent, None)
 
+    def _reparent(self, element_id: str, new_parent: str | None) -> str | None:
+        """Move an element to another box in the maps; returns the old box."""
+        old_parent = self.box_parent.get(element_id)
+        if new_parent != old_parent:
+            if old_parent is not None:
+                self.box_children[old_parent].discard(element_id)
+            if new_parent is not None:
+                self.box_children[new_parent].add(element_id)
+            self.box_parent[element_id] = new_parent
+        return old_parent
+
     def _on_changed(self, event: ElementChanged) -> None:
         element = self.session.document.get(event.id)
-        if element is None:
+        info = _info(element.kind) if element is not None else None
+        if element is None or info is None:
             return
-        if event.field == "vm" and element.kind == "virtual_disk":
-            old_parent = self.box_parent.get(event.id)
-            if old_parent is not None:
-                self.box_children[old_parent].discard(event.id)
-            self.box_parent[event.id] = element.vm  # type: ignore[attr-defined]
-            self.box_children[element.vm].add(event.id)  # type: ignore[attr-defined]
-            self._count_disks(old_parent)
-            self._count_disks(element.vm)  # type: ignore[attr-defined]
-            self.update_edges([event.id])
-        if event.field == "placement" and element.kind == "virtual_disk":
-            self._forget_placement(event.id)
-            self._note_placement(element)
-            self._count_disks(self.box_parent.get(event.id))
+        if info.shape == "part":
+            if event.field in info.spec.inside:
+                old_parent = self._reparent(event.id, info.container_of(element))
+                self._count_parts(old_parent)
+                self._count_parts(self.box_parent.get(event.id))
+                self.update_edges([event.id])
+            else:
+                self._forget_part(event.id)
+                self._note_part(element)
+                self._count_parts(self.box_parent.get(event.id))
         node = self.nodes.get(event.id)
         if node is not None:
             node.set_element(element)
-            if event.field in PARENT_FIELDS:
-                new_parent = parent_of(element)
+            if event.field in info.spec.inside:
+                new_parent = info.container_of(element)
                 old_parent = self.box_parent.get(event.id)
                 if new_parent != old_parent:
-                    if old_parent is not None:
-                        self.box_children[old_parent].discard(event.id)
-                    if new_parent is not None:
-                        self.box_children[new_parent].add(event.id)
-                    self.box_parent[event.id] = new_parent
+                    self._reparent(event.id, new_parent)
                     self._forget_summaries([event.id, old_parent or ""])
                     if node.auto_placed:
                         self._place(event.id)
-        if event.field in RELATION_FIELDS or (
-            event.id in self.edges
-            and event.field in ("site_a", "site_b", "source_lun", "target_lun", "source", "target")
-        ):
+        ends = info.spec.ends or ()
+        if event.field in info.spec.drawn or (event.id in self.edges and event.field in ends):
             for key in self._relations_of.pop(event.id, []):
                 self._remove_edge(key)
-            self._disk_lun.pop(event.id, None)
+            self._part_lines.pop(event.id, None)
             if event.id in self.edges:
                 self._remove_edge(event.id)
             self._add_lines(element)
@@ -779,7 +720,7 @@ class DesignScene(QGraphicsScene):
         rect = self._layout_rect(element)
         node.auto_placed = rect is None
         if rect is None:
-            rect = self._auto_rect(element)
+            rect = self._placed_rect(element)
         node.set_geometry(rect)
         self.update_edges([element_id])
 
@@ -788,8 +729,8 @@ class DesignScene(QGraphicsScene):
             keys = list(self._edges_at.get(element_id, ()))
             node = self.nodes.get(element_id)
             if node is not None and node.disk_count:
-                for disk in self.box_children.get(element_id, ()):
-                    keys.extend(self._edges_at.get(disk, ()))
+                for part in self.box_children.get(element_id, ()):
+                    keys.extend(self._edges_at.get(part, ()))
             if node is not None and node.container and self.box_parent.get(element_id) is None:
                 # WAN links route around sites: any site moving can change their path.
                 if self._wan_pairs is None:
@@ -825,16 +766,8 @@ class DesignScene(QGraphicsScene):
         for element_id in self._selected ^ new:
             self._restyle([element_id], selected=new)
         self._selected = new
-        self._show_disk_lines(new)
+        self._show_part_lines(new)
         self._show_member_lines(new)
-
-    def _disk_label(self, disk_id: str) -> str:
-        """What a disk → LUN line says: how the disk is placed and what it holds."""
-        disk = self.session.document.get(disk_id)
-        if disk is None:
-            return ""
-        tag = PLACEMENT_TAGS.get(str(disk.placement), str(disk.placement))  # type: ignore[attr-defined]
-        return f"{tag} · {disk.purpose.value}"  # type: ignore[attr-defined]
 
     def _show_member_lines(self, selected: set[str]) -> None:
         """A loose box (database, consistency group, protection group, recovery plan,
@@ -845,13 +778,14 @@ class DesignScene(QGraphicsScene):
         doc = self.session.document
         for box in selected:
             node = self.nodes.get(box)
-            if node is None or box in self._member_lines or node.kind not in REFERENCE_FIELDS:
+            info = _info(node.kind) if node is not None else None
+            if node is None or box in self._member_lines or info is None or not info.spec.members:
                 continue
             element = doc.get(box)
             if element is None:
                 continue
             keys = []
-            for member in member_ids(element):
+            for member in info.members_of(element):
                 edge = self.edges.get(member)
                 end = edge.source if edge is not None and edge.element_id else member
                 key = f"{box}|member|{member}"
@@ -863,79 +797,73 @@ class DesignScene(QGraphicsScene):
         """Keys of the member lines shown for a selected loose box."""
         return list(self._member_lines.get(box, ()))
 
-    def _show_disk_lines(self, selected: set[str]) -> None:
+    def _show_part_lines(self, selected: set[str]) -> None:
+        """A part's lines (disk → LUN) show while the part, its box or the other end
+        is selected."""
         wanted: set[str] = set()
         for element_id in selected:
-            node = self.nodes.get(element_id)
-            if node is None:
-                if element_id in self._disk_lun:
-                    wanted.add(element_id)
+            if element_id in self._part_lines:
+                wanted.add(element_id)
+            if element_id not in self.nodes:
                 continue
-            if node.kind == "vm":
-                wanted.update(
-                    c for c in self.box_children.get(element_id, ()) if c in self._disk_lun
-                )
-            elif node.kind == "lun":
-                wanted.update(d for d, lun in self._disk_lun.items() if lun == element_id)
-        wanted &= set(self._disk_lun)
-        for disk in self._disk_wanted - wanted:
-            self._remove_edge(f"{disk}|lun|{self._disk_lun[disk]}")
-            self._relations_of.pop(disk, None)
-        for disk in wanted - self._disk_wanted:
-            key = f"{disk}|lun|{self._disk_lun[disk]}"
-            if self._add_edge(key, "lun", disk, self._disk_lun[disk], label=self._disk_label(disk)):
-                self._relations_of[disk] = [key]
-        self._disk_wanted = wanted
+            wanted.update(c for c in self.box_children.get(element_id, ()) if c in self._part_lines)
+            wanted.update(self._parts_naming(element_id))
+        wanted &= set(self._part_lines)
+        for part in self._part_wanted - wanted:
+            field, target = self._part_lines[part]
+            self._remove_edge(f"{part}|{field}|{target}")
+            self._relations_of.pop(part, None)
+        for part in wanted - self._part_wanted:
+            field, target = self._part_lines[part]
+            key = f"{part}|{field}|{target}"
+            if self._add_edge(key, field, part, target, label=self._part_label(part)):
+                self._relations_of[part] = [key]
+        self._part_wanted = wanted
+
+    def _parts_naming(self, element_id: str) -> list[str]:
+        """The parts whose drawn lines end on ``element_id`` (the disks on a LUN)."""
+        index = self.session.document.index
+        return [
+            part.id
+            for info in KINDS.values()
+            if info.shape == "part"
+            for field in info.spec.drawn
+            for part in index.group(info.kind, field).get(element_id, ())
+        ]
 
     def _restyle(self, ids: Iterable[str], selected: set[str] | None = None) -> None:
         chosen = selected if selected is not None else set(self.session.selection)
         for element_id in ids:
             mark = self._marks.get(element_id)
-            marker = (mark[0], mark[1]) if mark else None
             node = self.nodes.get(element_id)
-            if node is None and element_id in self.box_parent:  # a disk: shown on its VM
-                vm = self.box_parent[element_id]
-                node = self.nodes.get(vm) if vm else None
+            if node is None and element_id in self.box_parent:  # a part: shown on its box
+                box = self.box_parent[element_id]
+                node = self.nodes.get(box) if box else None
                 if node is not None:
                     element_id = node.element_id
                     mark = self._marks.get(element_id)
-                    marker = (mark[0], mark[1]) if mark else None
+            marker = (mark.severity, mark.findings) if mark else None
             if node is not None:
                 node.selected = element_id in chosen or any(
                     c in chosen for c in self.box_children.get(element_id, ()) if node.disk_count
                 )
                 node.marker = marker
-                node.setToolTip(mark[2] if mark else "")
+                node.setToolTip(mark.tip if mark else "")
                 node.update()
             edge = self.edges.get(element_id)
             if edge is not None:
                 edge.set_state(element_id in chosen, marker)
-                edge.setToolTip(mark[2] if mark else "")
+                edge.setToolTip(mark.tip if mark else "")
+
+    def _shown_on(self, element_id: str) -> str | None:
+        if element_id in self.nodes or element_id in self.edges:
+            return element_id
+        parent = self.box_parent.get(element_id)
+        return parent if parent in self.nodes else None
 
     def refresh_markers(self) -> None:
         """Markers follow the session's findings (only changed items are touched)."""
-        per: dict[str, list] = defaultdict(list)
-        for finding in self.session.findings.active:
-            shown: set[str] = set()
-            for element_id in finding.elements:
-                if element_id not in self.nodes and element_id not in self.edges:
-                    # A disk's finding shows on its VM.
-                    parent = self.box_parent.get(element_id)
-                    element_id = parent if parent in self.nodes else element_id
-                if element_id not in shown:
-                    shown.add(element_id)
-                    per[element_id].append(finding)
-        marks: dict[str, tuple[Severity, int, str]] = {}
-        for element_id, findings in per.items():
-            worst = min(f.severity.rank for f in findings)
-            severity = next(f.severity for f in findings if f.severity.rank == worst)
-            lines = [
-                f"{_SEVERITY_WORD[f.severity]} {f.code}: {f.message}"
-                for f in sorted(findings, key=lambda f: f.sort_key())
-            ]
-            if len(lines) > 12:
-                lines = [*lines[:12], f"… and {len(lines) - 12} more"]
-            marks[element_id] = (severity, len(findings), "\n".join(lines))
+        marks = marks_of(self.session.findings.active, self._shown_on)
         changed = [i for i in set(marks) | set(self._marks) if marks.get(i) != self._marks.get(i)]
         self._marks = marks
         self._restyle(changed)
@@ -943,7 +871,7 @@ class DesignScene(QGraphicsScene):
     def marker_of(self, element_id: str) -> tuple[Severity, int] | None:
         node = self._end_node(element_id)
         mark = self._marks.get(node.element_id if node is not None else element_id)
-        return (mark[0], mark[1]) if mark else None
+        return (mark.severity, mark.findings) if mark else None
 
     # -- level of detail ---------------------------------------------------------------
     def set_detail_visible(self, visible: bool) -> None:
@@ -952,7 +880,7 @@ class DesignScene(QGraphicsScene):
             return
         self.detail_visible = visible
         for node in self.nodes.values():
-            if node.kind in DETAIL_KINDS:
+            if node.detail:
                 node.setVisible(visible)
         for edge in self.edges.values():
             if edge.detail:
@@ -974,7 +902,7 @@ class DesignScene(QGraphicsScene):
             rects = [
                 self.nodes[c].scene_rect().translated(-origin)
                 for c in self.box_children.get(element_id, ())
-                if c in self.nodes and self.nodes[c].kind in DETAIL_KINDS
+                if c in self.nodes and self.nodes[c].detail
             ]
             self._child_rects[element_id] = rects
         return rects

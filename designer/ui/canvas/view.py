@@ -1,27 +1,18 @@
-"""The canvas view: input (mouse, keys, drops), zoom and pan, and the edit operations
-the main window's actions call (delete, clipboard, align, auto-layout, find)."""
+"""The canvas view: input (mouse, keys, drops), zoom and pan.
+
+Gestures are interaction objects (``interactions``); edit operations (delete,
+clipboard, nudge, align, auto-layout, a palette drop) are the :class:`CanvasEditor`'s
+(``view.editor``), which the main window's actions call.
+"""
 
 from __future__ import annotations
 
-import atexit
-
-from PySide6.QtCore import QEvent, QMimeData, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
-from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsView, QWidget
 
-from designer.document import (
-    CLIPBOARD_MIME,
-    AddElements,
-    ClipboardError,
-    MoveElements,
-    RemoveElements,
-    copy_payload,
-    paste_elements,
-)
-from designer.document.factory import new_element
-from designer.domain.design import LayoutEntry
-from designer.domain.errors import DesignError
-from designer.ui.canvas.edits import CONNECTABLE, auto_layout, container_kinds
+from designer.domain.kinds import connectable_kinds
+from designer.ui.canvas.editor import CanvasEditor
 from designer.ui.canvas.interactions import (
     ConnectInteraction,
     Interaction,
@@ -31,14 +22,13 @@ from designer.ui.canvas.interactions import (
 )
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.items.node import NodeItem
-from designer.ui.canvas.kinds import DEFAULT_SIZE, EDGE_KINDS, HEADER
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.canvas.theme import Theme
+from designer.ui.mime import kind_from_mime
 from designer.ui.session import EditorSession
 
-__all__ = ["DETAIL_SCALE", "KIND_MIME", "DesignView"]
+__all__ = ["DETAIL_SCALE", "DesignView"]
 
-KIND_MIME = "application/x-dr-designer-kind"
 #: Below this zoom, VMs, LUNs, disks and databases are summarised by their box.
 DETAIL_SCALE = 0.3
 #: At most this many VMs, LUNs and databases in view are drawn one by one (a frame's
@@ -56,6 +46,7 @@ class DesignView(QGraphicsView):
     def __init__(self, session: EditorSession, parent: QWidget | None = None) -> None:
         self.session = session
         self.design_scene = DesignScene(session)
+        self.editor = CanvasEditor(session, self.design_scene)
         super().__init__(self.design_scene, parent)
         self.setObjectName("DesignView")
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
@@ -67,7 +58,6 @@ class DesignView(QGraphicsView):
         self.setAcceptDrops(True)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.snap_to_grid = True
         self._interaction: Interaction | None = None
         self._space = False
         # Scrolling re-decides the level of detail, at most every 60 ms.
@@ -78,6 +68,14 @@ class DesignView(QGraphicsView):
         session.focus_requested.connect(self.reveal)
 
     # -- helpers ---------------------------------------------------------------------
+    @property
+    def snap_to_grid(self) -> bool:
+        return self.editor.snap_to_grid
+
+    @snap_to_grid.setter
+    def snap_to_grid(self, on: bool) -> None:
+        self.editor.snap_to_grid = on
+
     @property
     def scale_factor(self) -> float:
         return self.transform().m11()
@@ -93,9 +91,6 @@ class DesignView(QGraphicsView):
                 found.add(element_id)
         doc = self.session.document
         return sorted(found, key=doc.position_of)
-
-    def _selected_boxes(self) -> list[str]:
-        return [i for i in self.session.selection if i in self.design_scene.nodes]
 
     # -- zoom --------------------------------------------------------------------------
     def set_zoom(self, scale: float, anchor: QPointF | None = None) -> None:
@@ -221,7 +216,7 @@ class DesignView(QGraphicsView):
         if node is not None:
             local = node.mapFromScene(scene_pos)
             alt = bool(modifiers & Qt.KeyboardModifier.AltModifier)
-            if node.kind in CONNECTABLE and (alt or node.on_connector(local)):
+            if node.kind in connectable_kinds() and (alt or node.on_connector(local)):
                 self._begin(ConnectInteraction(self, node), scene_pos, view_pos)
                 return
             additive = modifiers & (
@@ -235,7 +230,7 @@ class DesignView(QGraphicsView):
                 return
             self._click_select(node.element_id, modifiers)
             if node.element_id in self.session.selection:
-                roots = self.design_scene.roots(self._selected_boxes())
+                roots = self.design_scene.roots(self.editor.selected_boxes())
                 self._begin(MoveInteraction(self, roots), scene_pos, view_pos)
             return
         edge = self._edge_at(scene_pos)
@@ -312,14 +307,14 @@ class DesignView(QGraphicsView):
             Qt.Key.Key_Up: (0, -1),
             Qt.Key.Key_Down: (0, 1),
         }
-        if key in steps and self._selected_boxes():
+        if key in steps and self.editor.selected_boxes():
             fine = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
             step = 1.0 if fine or not self.snap_to_grid else self.design_scene.grid_size
             dx, dy = steps[key]
-            self.nudge(dx * step, dy * step)
+            self.editor.nudge(dx * step, dy * step)
             return
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self.delete_selection()
+            self.editor.delete_selection()
             return
         super().keyPressEvent(event)
 
@@ -331,235 +326,29 @@ class DesignView(QGraphicsView):
         super().keyReleaseEvent(event)
 
     # -- drops from the palette ----------------------------------------------------------
-    def _kind_of(self, mime: QMimeData) -> str | None:
-        if not mime.hasFormat(KIND_MIME):
-            return None
-        return bytes(mime.data(KIND_MIME).data()).decode("utf-8", "replace")
-
     def dragEnterEvent(self, event) -> None:
-        if self._kind_of(event.mimeData()) is not None:
+        if kind_from_mime(event.mimeData()) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event) -> None:
-        kind = self._kind_of(event.mimeData())
-        if kind is None:
-            event.ignore()
-            return
+        kind = kind_from_mime(event.mimeData())
         pos = self.mapToScene(event.position().toPoint())
-        kinds = container_kinds(kind)
-        if kinds and self.design_scene.container_at(pos, kinds) is None:
+        if kind is None or not self.editor.accepts_drop(kind, pos):
             event.ignore()
             return
         event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        kind = self._kind_of(event.mimeData())
+        kind = kind_from_mime(event.mimeData())
         if kind is None:
             event.ignore()
             return
         event.acceptProposedAction()
-        self.add_element_at(kind, self.mapToScene(event.position().toPoint()))
-
-    def add_element_at(self, kind: str, pos: QPointF) -> str | None:
-        """Create an element of ``kind`` at ``pos`` in the box under it (a palette drop)."""
-        if kind in EDGE_KINDS:
-            how = {
-                "wan_link": "drag from one site's handle (or Alt-drag) to another site",
-                "mirror": "drag from one LUN's handle (or Alt-drag) to a LUN on another array",
-                "host_replication": "drag from one VM's handle (or Alt-drag) to another VM",
-            }[kind]
-            self.session.status_message.emit(f"To add a {kind.replace('_', ' ')}, {how}")
-            return None
-        kinds = container_kinds(kind)
-        container = self.design_scene.container_at(pos, kinds) if kinds else None
-        design = self.session.design
-        try:
-            element = new_element(kind, design, container.element_id if container else None)
-        except (DesignError, ValueError) as exc:
-            self.session.status_message.emit(f"Cannot add here: {_first_line(exc)}")
-            return None
-        w, h = DEFAULT_SIZE.get(kind, (160.0, 28.0))
-        x, y = pos.x() - w / 2, pos.y() - h / 2
-        if container is not None:
-            box = container.scene_rect()
-            w = min(w, max(12.0, box.width() - 16))
-            x = min(max(x, box.left() + 8), box.right() - 8 - w)
-            y = min(
-                max(y, box.top() + HEADER + 4), max(box.top() + HEADER + 4, box.bottom() - 8 - h)
-            )
-        if self.snap_to_grid:
-            g = self.design_scene.grid_size
-            x, y = round(x / g) * g, round(y / g) * g
-        entry = LayoutEntry(x=x, y=y, w=w, h=h)
-        # A disk is drawn by its VM: it needs no place of its own.
-        layout = {} if kind == "virtual_disk" else {element.id: entry}
-        if self.session.push(AddElements([element], layout)):
-            self.session.set_selection([element.id])
-            where = f" in {container.name}" if container else ""
-            self.session.status_message.emit(f"Added {element.describe()}{where}")
-            return element.id
-        return None
-
-    # -- edit operations (menu actions) ---------------------------------------------------
-    def _entry(self, element_id: str, dx: float = 0.0, dy: float = 0.0) -> LayoutEntry:
-        node = self.design_scene.nodes[element_id]
-        r = node.scene_rect()
-        old = self.session.document.layout_of(element_id)
-        return LayoutEntry(
-            x=round(r.x() + dx, 1),
-            y=round(r.y() + dy, 1),
-            w=r.width(),
-            h=r.height(),
-            color=old.color if old else None,
-        )
-
-    def nudge(self, dx: float, dy: float) -> None:
-        roots = self.design_scene.roots(self._selected_boxes())
-        ids = [i for i in self.design_scene.descendants(roots) if i in self.design_scene.nodes]
-        if not ids:
-            return
-        new = {i: self._entry(i, dx, dy) for i in ids}
-        self.session.push(MoveElements(new, text="Nudge", mergeable=True))
-
-    def delete_selection(self) -> None:
-        ids = self.session.selection
-        if ids:
-            self.session.push(RemoveElements(ids))
-
-    def _copy_ids(self) -> list[str]:
-        scene = self.design_scene
-        ids = set(scene.descendants(self.session.selection))
-        for key, edge in scene.edges.items():
-            if edge.element_id and edge.source in ids and edge.target in ids:
-                ids.add(key)
-        doc = self.session.document
-        return sorted(ids, key=doc.position_of)
-
-    def copy(self) -> bool:
-        ids = self._copy_ids()
-        if not ids:
-            return False
-        payload = copy_payload(self.session.design, ids)
-        mime = QMimeData()
-        mime.setData(CLIPBOARD_MIME, payload.encode("utf-8"))
-        mime.setText(payload)
-        QApplication.clipboard().setMimeData(mime)
-        _clear_clipboard_at_exit()
-        self.session.status_message.emit(f"Copied {len(ids)} element(s)")
-        return True
-
-    def cut(self) -> None:
-        if self.copy():
-            self.session.push(RemoveElements(self.session.selection, text="Cut"))
-
-    def paste(self) -> None:
-        mime = QApplication.clipboard().mimeData()
-        if mime is None or not mime.hasFormat(CLIPBOARD_MIME):
-            self.session.status_message.emit("The clipboard holds no DR Designer elements")
-            return
-        self._paste(bytes(mime.data(CLIPBOARD_MIME).data()).decode("utf-8"), "Paste")
-
-    def duplicate(self) -> None:
-        ids = self._copy_ids()
-        if ids:
-            self._paste(copy_payload(self.session.design, ids), "Duplicate")
-
-    def _paste(self, payload: str, verb: str) -> None:
-        try:
-            elements, layout = paste_elements(self.session.design, payload)
-        except ClipboardError as exc:
-            self.session.status_message.emit(str(exc))
-            return
-        n = len(elements)
-        if self.session.push(AddElements(elements, layout, text=f"{verb} {n} element(s)")):
-            self.session.set_selection([e.id for e in elements])
-
-    def select_all(self) -> None:
-        scene = self.design_scene
-        ids = [*scene.nodes, *(e.element_id for e in scene.edges.values() if e.element_id)]
-        doc = self.session.document
-        self.session.set_selection(sorted(ids, key=doc.position_of))
-
-    def align(self, how: str) -> None:
-        """Align the selected boxes: left, right, top, bottom, hcenter, vcenter;
-        or distribute them: hdistribute, vdistribute (three or more)."""
-        scene = self.design_scene
-        roots = scene.roots(self._selected_boxes())
-        if len(roots) < 2 or (how.endswith("distribute") and len(roots) < 3):
-            self.session.status_message.emit("Select more boxes to align or distribute")
-            return
-        rects = {i: scene.nodes[i].scene_rect() for i in roots}
-        shifts: dict[str, tuple[float, float]] = {}
-        if how == "left":
-            edge = min(r.left() for r in rects.values())
-            shifts = {i: (edge - r.left(), 0.0) for i, r in rects.items()}
-        elif how == "right":
-            edge = max(r.right() for r in rects.values())
-            shifts = {i: (edge - r.right(), 0.0) for i, r in rects.items()}
-        elif how == "top":
-            edge = min(r.top() for r in rects.values())
-            shifts = {i: (0.0, edge - r.top()) for i, r in rects.items()}
-        elif how == "bottom":
-            edge = max(r.bottom() for r in rects.values())
-            shifts = {i: (0.0, edge - r.bottom()) for i, r in rects.items()}
-        elif how == "hcenter":
-            mid = sum(r.center().x() for r in rects.values()) / len(rects)
-            shifts = {i: (mid - r.center().x(), 0.0) for i, r in rects.items()}
-        elif how == "vcenter":
-            mid = sum(r.center().y() for r in rects.values()) / len(rects)
-            shifts = {i: (0.0, mid - r.center().y()) for i, r in rects.items()}
-        elif how in ("hdistribute", "vdistribute"):
-            horizontal = how == "hdistribute"
-            order = sorted(rects, key=lambda i: rects[i].left() if horizontal else rects[i].top())
-            size = sum(rects[i].width() if horizontal else rects[i].height() for i in order)
-            first, last = rects[order[0]], rects[order[-1]]
-            span = (last.right() - first.left()) if horizontal else (last.bottom() - first.top())
-            gap = (span - size) / (len(order) - 1)
-            at = first.left() if horizontal else first.top()
-            for i in order:
-                r = rects[i]
-                shifts[i] = (at - r.left(), 0.0) if horizontal else (0.0, at - r.top())
-                at += (r.width() if horizontal else r.height()) + gap
-        new: dict[str, LayoutEntry] = {}
-        for root, (dx, dy) in shifts.items():
-            for i in scene.descendants([root]):
-                if i in scene.nodes:
-                    new[i] = self._entry(i, dx, dy)
-        words = {"hcenter": "centres", "vcenter": "middles"}
-        text = (
-            f"Distribute {len(roots)} boxes"
-            if how.endswith("distribute")
-            else f"Align {words.get(how, how)}"
-        )
-        self.session.push(MoveElements(new, text=text))
+        self.editor.add_element_at(kind, self.mapToScene(event.position().toPoint()))
 
     def auto_layout(self) -> None:
-        new = auto_layout(self.session.design)
-        # None entries clear a layout entry (Document.set_layout accepts them).
-        command = MoveElements(new, text="Auto-layout by site")  # type: ignore[arg-type]
-        if new and self.session.push(command):
+        """Arrange > Auto-Layout: tidy the drawing, then show all of it."""
+        if self.editor.auto_layout():
             self.zoom_fit()
-
-
-_CLEANUP_INSTALLED = False
-
-
-def _clear_clipboard_at_exit() -> None:
-    """PySide6 6.11 (offscreen and xcb) crashes at exit while the application still owns
-    clipboard data we set: hand it back before the interpreter shuts down."""
-    global _CLEANUP_INSTALLED
-    if _CLEANUP_INSTALLED:
-        return
-    _CLEANUP_INSTALLED = True
-
-    def clear() -> None:
-        if QApplication.instance() is not None:
-            QApplication.clipboard().clear()
-
-    atexit.register(clear)
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).splitlines()[0]

@@ -13,6 +13,8 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPalette
 from PySide6.QtWidgets import QApplication
 
 from designer.domain.design import Severity
+from designer.domain.kinds import KINDS
+from designer.ui.icons import icon_for_kind
 
 __all__ = [
     "dark_mode",
@@ -138,17 +140,10 @@ def _fallback_icon(kind: str, title: str, group: str) -> QIcon:
 
 def kind_icon(kind: str) -> QIcon:
     """The canvas's icon for ``kind`` (designer.ui.icons), else a drawn badge."""
-    try:
-        from designer.ui import icons
-    except ImportError:  # the canvas's icons are not there yet: draw our own
-        icons = None  # type: ignore[assignment]
-    if icons is not None and hasattr(icons, "icon_for_kind"):
-        icon = icons.icon_for_kind(kind)
-        if icon is not None and not icon.isNull():
-            return icon
-    from designer.document.factory import PALETTE
-
-    entry = next((e for e in PALETTE if e.kind == kind), None)
-    title = entry.title if entry else kind.replace("_", " ")
-    group = entry.group if entry else ""
+    icon = icon_for_kind(kind)
+    if not icon.isNull():
+        return icon
+    info = KINDS.get(kind)
+    title = info.title if info is not None else kind.replace("_", " ")
+    group = info.spec.group if info is not None else ""
     return _fallback_icon(kind, title, group)

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.document.commands import Command, SetIntent, SetProperty
+from designer.document import Refusal
+from designer.document.commands import Command, SetDesignMeta, SetIntent, SetProperty
 from designer.document.events import (
     DesignReplaced,
     DocumentEvent,
@@ -37,7 +38,7 @@ from designer.document.events import (
 )
 from designer.domain.design import Severity
 from designer.domain.elements import ElementBase
-from designer.ui.panels._commands import SetDesignMeta
+from designer.domain.words import plural
 from designer.ui.panels._look import error_text_color, kind_icon, severity_color
 from designer.ui.panels.field_editors import FieldEditor, ReadOnlyEditor, TextArea, make_editor
 from designer.ui.panels.field_specs import field_specs
@@ -47,15 +48,6 @@ __all__ = ["SRM_RELEASES", "InspectorPanel"]
 
 #: SRM releases offered for the design's intent (any "N.N[.N]" may be typed).
 SRM_RELEASES = ("4.0", "4.1", "5.0", "5.1", "5.5", "5.8", "6.0", "6.1", "6.5", "8.1")
-
-_PLURAL_LABELS = {"VM": "VMs", "LUN": "LUNs", "DAG": "DAGs", "CAS array": "CAS arrays"}
-
-
-def _plural(n: int, label: str) -> str:
-    if n == 1:
-        return f"1 {label}"
-    return f"{n} {_PLURAL_LABELS.get(label, label + 's')}"
-
 
 class InspectorPanel(QWidget):
     """Edits what is selected; with nothing selected, the design's name and intent."""
@@ -90,8 +82,6 @@ class InspectorPanel(QWidget):
         #: The element shown (None: the design form or a multi-selection).
         self.element_id: str | None = None
         self.editors: dict[str, FieldEditor] = {}
-        self._last_message = ""
-        session.status_message.connect(self._remember_message)
         session.selection_changed.connect(self.rebuild)
         session.document_changed.connect(self._on_document_changed)
         session.findings_changed.connect(self._show_findings)
@@ -162,12 +152,12 @@ class InspectorPanel(QWidget):
         kinds = Counter(type(e).label for e in elements)
         if len(kinds) == 1:
             ((label, count),) = kinds.items()
-            title = f"{_plural(count, label)} selected"
+            title = f"{plural(count, label)} selected"
             kind = elements[0].kind
         else:
             title = f"{len(elements)} elements selected"
             kind = None
-        detail = ", ".join(_plural(n, label) for label, n in kinds.most_common())
+        detail = ", ".join(plural(n, label) for label, n in kinds.most_common())
         self._set_header(title, detail, kind)
         names = QLabel("\n".join(sorted(e.name for e in elements)[:40]))
         names.setWordWrap(True)
@@ -270,15 +260,9 @@ class InspectorPanel(QWidget):
         self.findings_label.setVisible(bool(text))
 
     # -- editing -------------------------------------------------------------------------
-    def _remember_message(self, message: str) -> None:
-        self._last_message = message
-
-    def _push(self, command: Command) -> str:
-        """Push ``command``; the refusal's reason, or "" if it was applied."""
-        self._last_message = ""
-        if self.session.push(command):
-            return ""
-        return self._last_message or "the edit was refused"
+    def _push(self, command: Command) -> Refusal | None:
+        """Push ``command``; why it was refused, or None if it was applied."""
+        return self.session.apply(command)
 
     def _edit_field(self, element_id: str, field: str, value: Any) -> None:
         element = self.session.document.get(element_id)
@@ -286,32 +270,41 @@ class InspectorPanel(QWidget):
             return
         spec = next((s for s in field_specs(type(element)) if s.name == field), None)
         label = spec.label.lower() if spec else field.replace("_", " ")
-        reason = self._push(
+        refusal = self._push(
             SetProperty(element_id, field, value, text=f"Set {label} of {element.name}")
         )
-        editor = self.editors.get(field) if element_id == self.element_id else None
-        if editor is None:
+        if element_id != self.element_id:
             return
-        editor.show_error(_short(reason))
-        if reason:
+        # The refusal says which field is to blame when it is one of this element's
+        # (another element's invariant shows at the field edited).
+        blamed = refusal.field if refusal is not None and refusal.element == element_id else None
+        shown_at = blamed if blamed in self.editors else field
+        for name, shown in self.editors.items():
+            if name == shown_at:
+                shown.show_error(refusal.reason if refusal is not None else "")
+            elif name == field:
+                shown.show_error("")
+        editor = self.editors.get(field)
+        if refusal is not None and editor is not None:
             current = self.session.document.get(element_id)
             if current is not None:
                 editor.show_value(getattr(current, field))
 
-    def _show_design_error(self, key: str, reason: str) -> None:
+    def _show_design_error(self, key: str, refusal: Refusal | str | None) -> None:
+        reason = refusal.reason if isinstance(refusal, Refusal) else (refusal or "")
         label = self.design_errors.get(key)
         if label is not None:
             label.setStyleSheet(f"color: {error_text_color().name()};")
-            label.setText(_short(reason))
+            label.setText(reason)
             label.setVisible(bool(reason))
 
     def _edit_name(self) -> None:
         name = self.name_edit.text()
         if name == self.session.design.name:
             return
-        reason = self._push(SetDesignMeta(name=name))
-        self._show_design_error("name", reason)
-        if reason:
+        refusal = self._push(SetDesignMeta(name=name))
+        self._show_design_error("name", refusal)
+        if refusal is not None:
             self.name_edit.setText(self.session.design.name)
 
     def _edit_description(self) -> None:
@@ -389,11 +382,3 @@ class InspectorPanel(QWidget):
             self.name_edit.setText(design.name)
         if self.description_edit.toPlainText() != design.description:
             self.description_edit.setPlainText(design.description)
-
-
-def _short(reason: str) -> str:
-    """The reason without the "VM vm-1: name:" prefix the document adds."""
-    head, sep, tail = reason.partition(": ")
-    if sep and " " in head and ": " in tail:
-        return tail.split(": ", 1)[1]
-    return reason

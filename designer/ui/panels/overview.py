@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.ui.canvas.kinds import DETAIL_KINDS
+from designer.ui.canvas.presentation import is_detail
 from designer.ui.session import EditorSession
 
 __all__ = ["LOW_DETAIL_ITEMS", "MAX_HOLD_MS", "RENDER_INTERVAL_MS", "OverviewPanel"]
@@ -347,7 +347,7 @@ def _low_detail_items(scene: QGraphicsScene) -> list[QGraphicsItem] | None:
     if not isinstance(nodes, dict) or len(nodes) <= LOW_DETAIL_ITEMS:
         return None
     items: list[QGraphicsItem] = [
-        node for node in nodes.values() if getattr(node, "kind", None) not in DETAIL_KINDS
+        node for node in nodes.values() if not is_detail(getattr(node, "kind", ""))
     ]
     if isinstance(edges, dict):
         items.extend(edge for edge in edges.values() if not getattr(edge, "detail", False))

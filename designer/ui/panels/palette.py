@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QDrag, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -13,43 +13,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.document.factory import PALETTE, required_container
-from designer.domain.elements import ELEMENT_CLASSES
+from designer.document.factory import palette
+from designer.domain.kinds import KINDS
+from designer.domain.words import with_article
+from designer.ui.mime import KIND_MIME, kind_from_mime, kind_mime_data
 from designer.ui.panels._keys import PanelKeys
 from designer.ui.panels._look import kind_icon
 from designer.ui.session import EditorSession
 
 __all__ = ["KIND_MIME", "PalettePanel", "kind_from_mime", "kind_mime_data"]
 
-#: What a palette drag carries: the element kind, as UTF-8 bytes.
-KIND_MIME = "application/x-dr-designer-kind"
-
 _KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def kind_mime_data(kind: str) -> QMimeData:
-    """The drag payload for ``kind`` (the canvas reads it back with kind_from_mime)."""
-    mime = QMimeData()
-    mime.setData(KIND_MIME, kind.encode("utf-8"))
-    return mime
-
-
-def kind_from_mime(mime: QMimeData) -> str | None:
-    if not mime.hasFormat(KIND_MIME):
-        return None
-    kind = bytes(mime.data(KIND_MIME).data()).decode("utf-8")
-    return kind if kind in ELEMENT_CLASSES else None
-
-
 def _tooltip(kind: str, title: str) -> str:
-    cls = ELEMENT_CLASSES[kind]
+    info = KINDS[kind]
     lines = [f"<b>{title}</b>"]
-    if cls.__doc__:
-        lines.append(cls.__doc__.strip().split("\n")[0])
-    need = required_container(kind)
-    if need is not None:
-        labels = " or ".join(ELEMENT_CLASSES[k].label for k in need[1])
-        lines.append(f"Drop it on a {labels}.")
+    if info.cls.__doc__:
+        lines.append(info.cls.__doc__.strip().split("\n")[0])
+    boxes = " or ".join(with_article(KINDS[k].label) for k in info.allowed_containers)
+    if info.is_line:
+        lines.append("Draw it from one box's handle (or Alt-drag) to another.")
+    elif info.needs_container:
+        lines.append(f"Drop it on {boxes}.")
+    elif boxes:
+        lines.append(f"Drop it on {boxes}, or anywhere on the canvas.")
     else:
         lines.append("Drop it anywhere on the canvas.")
     return "<br>".join(lines)
@@ -95,16 +83,17 @@ class PalettePanel(PanelKeys, QWidget):
         layout.addWidget(self.tree)
         self.items: dict[str, QTreeWidgetItem] = {}
         self.groups: dict[str, QTreeWidgetItem] = {}
-        for entry in PALETTE:
-            group = self.groups.get(entry.group)
+        for entry in palette():
+            group_name = entry.spec.group
+            group = self.groups.get(group_name)
             if group is None:
-                group = QTreeWidgetItem(self.tree, [entry.group])
+                group = QTreeWidgetItem(self.tree, [group_name])
                 font = group.font(0)
                 font.setBold(True)
                 group.setFont(0, font)
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 group.setExpanded(True)
-                self.groups[entry.group] = group
+                self.groups[group_name] = group
             item = QTreeWidgetItem(group, [entry.title])
             item.setIcon(0, kind_icon(entry.kind))
             item.setData(0, _KIND_ROLE, entry.kind)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleT
 from designer.domain.design import Severity
 from designer.ui.canvas.theme import Theme
 
-__all__ = ["EdgeItem", "clip_to_rect", "route_path"]
+__all__ = ["EdgeItem", "route_path"]
 
 #: (pen width, dash style, directed) per edge kind (element kinds or relation fields).
 _STYLE: dict[str, tuple[float, Qt.PenStyle, bool, str]] = {
@@ -27,23 +27,6 @@ _STYLE: dict[str, tuple[float, Qt.PenStyle, bool, str]] = {
     "cas_arrays": (1.6, Qt.PenStyle.SolidLine, True, "load_balancer"),
     "lun": (1.4, Qt.PenStyle.DashLine, True, "virtual_disk"),
 }
-
-
-def clip_to_rect(inside: QPointF, outside: QPointF, rect: QRectF) -> QPointF:
-    """Where the segment from ``inside`` (in ``rect``) to ``outside`` leaves ``rect``."""
-    dx, dy = outside.x() - inside.x(), outside.y() - inside.y()
-    best = 1.0
-    if dx:
-        for edge_x in (rect.left(), rect.right()):
-            t = (edge_x - inside.x()) / dx
-            if 0 < t < best and rect.top() - 1e-6 <= inside.y() + t * dy <= rect.bottom() + 1e-6:
-                best = t
-    if dy:
-        for edge_y in (rect.top(), rect.bottom()):
-            t = (edge_y - inside.y()) / dy
-            if 0 < t < best and rect.left() - 1e-6 <= inside.x() + t * dx <= rect.right() + 1e-6:
-                best = t
-    return QPointF(inside.x() + best * dx, inside.y() + best * dy)
 
 
 def _clip_line(line: QLineF, rect: QRectF) -> QLineF | None:
@@ -183,15 +166,6 @@ class EdgeItem(QGraphicsPathItem):
         if self._label is not None:
             self._label.setText(text)
             self._place_label()
-
-    def set_ends(self, a: QRectF, b: QRectF) -> None:
-        ca, cb = a.center(), b.center()
-        if a.contains(cb) or b.contains(ca):
-            # Nested boxes (a disk chip on its VM…): run from the inner box's edge down.
-            p1, p2 = ca, QPointF(cb.x(), b.top())
-        else:
-            p1, p2 = clip_to_rect(ca, cb, a), clip_to_rect(cb, ca, b)
-        self.set_route([p1, p2])
 
     def set_route(self, points: list[QPointF], curve_at: int | None = None) -> None:
         """Run the line through ``points`` (two points: a straight line)."""

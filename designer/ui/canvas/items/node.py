@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
@@ -34,14 +34,14 @@ from designer.domain.elements import (
     VirtualMachine,
     VsphereCluster,
 )
-from designer.ui.canvas.kinds import CONTAINER_KINDS, DETAIL_KINDS, HEADER, PLACEMENT_TAGS
+from designer.domain.kinds import container_kinds
+from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, is_detail
+from designer.ui.canvas.theme import Theme
 from designer.ui.icons import icon_image
-
-if TYPE_CHECKING:
-    from designer.ui.canvas.scene import DesignScene
 
 __all__ = [
     "CONNECTOR_RADIUS",
+    "NodeHost",
     "NodeItem",
     "disk_tags",
     "elide_name",
@@ -165,15 +165,32 @@ def subtitle_of(element: ElementBase) -> str:
     return element.label
 
 
+class NodeHost(Protocol):
+    """What a box needs from the scene it is drawn in (the scene is one)."""
+
+    theme: Theme
+    #: False when zoomed far out: containers paint a summary of their rows.
+    detail_visible: bool
+
+    def child_rects(self, element_id: str) -> list[QRectF]:
+        """The rows inside a box, relative to it (painted as a summary far out)."""
+        ...
+
+    def sibling_words(self, element_id: str) -> Counter[str]:
+        """Words of the names of the box's siblings (see :func:`elide_name`)."""
+        ...
+
+
 class NodeItem(QGraphicsRectItem):
     """A box for one element (container, leaf or disk chip)."""
 
-    def __init__(self, scene: DesignScene, element: ElementBase, rect: QRectF) -> None:
+    def __init__(self, host: NodeHost, element: ElementBase, rect: QRectF) -> None:
         super().__init__(0.0, 0.0, rect.width(), rect.height())
-        self._scene = scene
+        self._scene = host
         self.element_id = element.id
         self.kind: str = element.kind
-        self.container = self.kind in CONTAINER_KINDS
+        self.container = self.kind in container_kinds()
+        self.detail = is_detail(self.kind)
         self.name = element.name
         self._element = element
         self._subtitle: str | None = None
@@ -249,7 +266,7 @@ class NodeItem(QGraphicsRectItem):
         if lod < 0.12:
             # Far out (and in the Overview's minimap): a VM, LUN or database is one of
             # the rectangles its box draws in a single call; return at once.
-            if self.kind in DETAIL_KINDS:
+            if self.detail:
                 return
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             painter.fillRect(r, header if self.container else accent)

@@ -1,0 +1,85 @@
+"""Relation invariants of single kinds: what must hold between an element and the
+elements it names, beyond each reference naming an element of the right kind.
+
+Each invariant is listed in its kind's entry of the kind table
+(:mod:`designer.domain.kinds`); the loader's structure check and the Document run
+them through :func:`designer.domain.structure.relation_errors`. An invariant yields
+``(path, clause)``: the field path concerned (``copies[1].member``) and what is wrong,
+said without its subject ("is in site 'bos' but its cluster CL-1 is in 'wor'"), so the
+caller can put the element (or "a mirror", for one about to be made) in front.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from designer.domain.elements import Dag, EsxiHost, Lun, MailboxDatabase, Mirror, VsphereCluster
+
+__all__ = [
+    "Invariant",
+    "Lookup",
+    "copies_on_dag_members",
+    "host_in_its_clusters_site",
+    "mirror_between_two_arrays",
+]
+
+#: Finds an element by id (None when there is none).
+Lookup = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class Invariant:
+    """``check(element, get)`` yields (field path, clause) for each break; ``reads``
+    names the reference fields whose targets it looks at (when one of those changes,
+    the Document checks the element again)."""
+
+    check: Callable[[Any, Lookup], Iterator[tuple[str, str]]]
+    reads: tuple[str, ...]
+
+    def __call__(self, element: Any, get: Lookup) -> Iterator[tuple[str, str]]:
+        return self.check(element, get)
+
+
+def _host_in_its_clusters_site(host: EsxiHost, get: Lookup) -> Iterator[tuple[str, str]]:
+    """A host in a cluster is in the cluster's site."""
+    cluster = get(host.cluster) if host.cluster else None
+    if isinstance(cluster, VsphereCluster) and cluster.site != host.site:
+        yield (
+            "cluster",
+            f"is in site {host.site!r} but its cluster {cluster.name} is in {cluster.site!r}",
+        )
+
+
+def _mirror_between_two_arrays(mirror: Mirror, get: Lookup) -> Iterator[tuple[str, str]]:
+    """A mirror's target LUN is on another array than its source LUN."""
+    source, target = get(mirror.source_lun), get(mirror.target_lun)
+    if isinstance(source, Lun) and isinstance(target, Lun) and source.array == target.array:
+        array = get(source.array)
+        where = array.name if array is not None else source.array
+        yield (
+            "target_lun",
+            f"mirrors to a LUN on its own array {where}; a mirror's target is on another array",
+        )
+
+
+def _copies_on_dag_members(db: MailboxDatabase, get: Lookup) -> Iterator[tuple[str, str]]:
+    """A database in a DAG has its copies on members of that DAG."""
+    dag = get(db.dag) if db.dag else None
+    if not isinstance(dag, Dag):
+        return
+    members = set(dag.members)
+    for j, copy in enumerate(db.copies):
+        if copy.member not in members:
+            yield (
+                f"copies[{j}].member",
+                f"has a copy on {copy.member!r}, which is not a member of DAG {dag.name}",
+            )
+
+
+host_in_its_clusters_site = Invariant(_host_in_its_clusters_site, reads=("cluster",))
+mirror_between_two_arrays = Invariant(
+    _mirror_between_two_arrays, reads=("source_lun", "target_lun")
+)
+copies_on_dag_members = Invariant(_copies_on_dag_members, reads=("dag",))

@@ -1,0 +1,44 @@
+"""Small English helpers for messages: counts with plurals, labels with articles."""
+
+from __future__ import annotations
+
+__all__ = ["plural", "with_article", "word_for"]
+
+#: Labels whose plural is not the label plus "s".
+_PLURALS = {"copy": "copies", "non-lagged copy": "non-lagged copies"}
+
+
+def word_for(n: int, word: str, many: str | None = None) -> str:
+    """``word`` as ``n`` of it is said: the singular for one, else ``many`` (or word + s).
+
+    Examples
+    --------
+    >>> word_for(2, "mirror"), word_for(1, "mirror"), word_for(3, "copy")
+    ('mirrors', 'mirror', 'copies')
+    """
+    if n == 1:
+        return word
+    return many or _PLURALS.get(word) or f"{word}s"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """The count and the word: ``"1 element"``, ``"3 elements"``.
+
+    Examples
+    --------
+    >>> plural(3, "VM"), plural(1, "dependent"), plural(2, "copy")
+    ('3 VMs', '1 dependent', '2 copies')
+    """
+    return f"{n} {word_for(n, word, many)}"
+
+
+def with_article(label: str) -> str:
+    """The label with its indefinite article, as it is spoken.
+
+    Examples
+    --------
+    >>> with_article("ESXi host"), with_article("LUN"), with_article("SRM site pair")
+    ('an ESXi host', 'a LUN', 'an SRM site pair')
+    """
+    spoken_vowel = label[:1] in tuple("AEIOUaeiou") or label.startswith(("ESX", "SRM"))
+    return f"{'an' if spoken_vowel else 'a'} {label}"

@@ -1,0 +1,221 @@
+"""The canvas editor: the edit operations of the Edit and Arrange menus and of the
+palette drop (delete, clipboard, nudge, align, auto-layout, add at a point).
+
+The view handles input, zoom and pan; this object turns an operation into a command
+on the session. What an operation means for the model is decided in
+``designer.document`` (gestures, layout, clipboard); here it is only mapped from what
+the canvas shows (the selection, where boxes are drawn).
+"""
+
+from __future__ import annotations
+
+import atexit
+
+from PySide6.QtCore import QMimeData, QPointF
+from PySide6.QtWidgets import QApplication
+
+from designer.document import (
+    CLIPBOARD_MIME,
+    AddElements,
+    ClipboardError,
+    MoveElements,
+    Refusal,
+    RemoveElements,
+    copy_payload,
+    paste_elements,
+)
+from designer.document.gestures import plan_drop
+from designer.document.layout import align, auto_layout
+from designer.domain.design import LayoutEntry
+from designer.domain.kinds import KINDS
+from designer.ui.canvas.scene import DesignScene
+from designer.ui.session import EditorSession
+
+__all__ = ["CanvasEditor"]
+
+
+class CanvasEditor:
+    """Edit operations on one session, mapped from one scene."""
+
+    def __init__(self, session: EditorSession, scene: DesignScene) -> None:
+        self.session = session
+        self.scene = scene
+        #: Drops, drags and arrow keys move boxes by whole grid steps.
+        self.snap_to_grid = True
+
+    def _say(self, text: str) -> None:
+        self.session.status_message.emit(text)
+
+    def selected_boxes(self) -> list[str]:
+        return [i for i in self.session.selection if i in self.scene.nodes]
+
+    def entry(self, element_id: str, dx: float = 0.0, dy: float = 0.0) -> LayoutEntry:
+        """The layout entry of a box where it is drawn, shifted by (dx, dy)."""
+        r = self.scene.nodes[element_id].scene_rect()
+        old = self.session.document.layout_of(element_id)
+        return LayoutEntry(
+            x=round(r.x() + dx, 1),
+            y=round(r.y() + dy, 1),
+            w=r.width(),
+            h=r.height(),
+            color=old.color if old else None,
+        )
+
+    # -- adding ----------------------------------------------------------------------------
+    def drop_targets(self, kind: str) -> tuple[str, ...]:
+        """The kinds of box an element of ``kind`` may be dropped on."""
+        info = KINDS.get(kind)
+        return info.allowed_containers if info is not None else ()
+
+    def accepts_drop(self, kind: str, pos: QPointF) -> bool:
+        """Whether a palette drag of ``kind`` may be released at ``pos`` (a kind that
+        must sit in a box only over such a box)."""
+        info = KINDS.get(kind)
+        if info is None:
+            return False
+        if not info.needs_container:
+            return True
+        return self.scene.container_at(pos, info.allowed_containers) is not None
+
+    def add_element_at(self, kind: str, pos: QPointF) -> str | None:
+        """Create an element of ``kind`` at ``pos`` in the box under it (a palette drop);
+        its id, or None (the reason is in the status bar)."""
+        targets = self.drop_targets(kind)
+        container = self.scene.container_at(pos, targets) if targets else None
+        rect = container.scene_rect() if container is not None else None
+        plan = plan_drop(
+            self.session.document,
+            kind,
+            (pos.x(), pos.y()),
+            container.element_id if container is not None else None,
+            (rect.x(), rect.y(), rect.width(), rect.height()) if rect is not None else None,
+            grid=self.scene.grid_size if self.snap_to_grid else None,
+        )
+        if isinstance(plan, Refusal):
+            self._say(f"Cannot add here: {plan.reason}")
+            return None
+        if self.session.push(plan.command):
+            self.session.set_selection([plan.element] if plan.element else [])
+            self._say(plan.says)
+            return plan.element
+        return None
+
+    # -- removing and the clipboard -----------------------------------------------------------
+    def delete_selection(self) -> None:
+        ids = self.session.selection
+        if ids:
+            self.session.push(RemoveElements(ids))
+
+    def _copy_ids(self) -> list[str]:
+        scene = self.scene
+        ids = set(scene.descendants(self.session.selection))
+        for key, edge in scene.edges.items():
+            if edge.element_id and edge.source in ids and edge.target in ids:
+                ids.add(key)
+        doc = self.session.document
+        return sorted(ids, key=doc.position_of)
+
+    def copy(self) -> bool:
+        ids = self._copy_ids()
+        if not ids:
+            return False
+        payload = copy_payload(self.session.design, ids)
+        mime = QMimeData()
+        mime.setData(CLIPBOARD_MIME, payload.encode("utf-8"))
+        mime.setText(payload)
+        QApplication.clipboard().setMimeData(mime)
+        _clear_clipboard_at_exit()
+        self._say(f"Copied {len(ids)} element(s)")
+        return True
+
+    def cut(self) -> None:
+        if self.copy():
+            self.session.push(RemoveElements(self.session.selection, text="Cut"))
+
+    def paste(self) -> None:
+        mime = QApplication.clipboard().mimeData()
+        if mime is None or not mime.hasFormat(CLIPBOARD_MIME):
+            self._say("The clipboard holds no DR Designer elements")
+            return
+        self._paste(bytes(mime.data(CLIPBOARD_MIME).data()).decode("utf-8"), "Paste")
+
+    def duplicate(self) -> None:
+        ids = self._copy_ids()
+        if ids:
+            self._paste(copy_payload(self.session.design, ids), "Duplicate")
+
+    def _paste(self, payload: str, verb: str) -> None:
+        try:
+            elements, layout = paste_elements(self.session.design, payload)
+        except ClipboardError as exc:
+            self._say(str(exc))
+            return
+        n = len(elements)
+        if self.session.push(AddElements(elements, layout, text=f"{verb} {n} element(s)")):
+            self.session.set_selection([e.id for e in elements])
+
+    def select_all(self) -> None:
+        scene = self.scene
+        ids = [*scene.nodes, *(e.element_id for e in scene.edges.values() if e.element_id)]
+        doc = self.session.document
+        self.session.set_selection(sorted(ids, key=doc.position_of))
+
+    # -- arranging ---------------------------------------------------------------------------
+    def nudge(self, dx: float, dy: float) -> None:
+        """Move the selected boxes (with what they hold); repeated nudges merge."""
+        roots = self.scene.roots(self.selected_boxes())
+        ids = [i for i in self.scene.descendants(roots) if i in self.scene.nodes]
+        if not ids:
+            return
+        new = {i: self.entry(i, dx, dy) for i in ids}
+        self.session.push(MoveElements(new, text="Nudge", mergeable=True))
+
+    def align(self, how: str) -> None:
+        """Align the selected boxes: left, right, top, bottom, hcenter, vcenter;
+        or distribute them: hdistribute, vdistribute (three or more)."""
+        scene = self.scene
+        roots = scene.roots(self.selected_boxes())
+        if len(roots) < 2 or (how.endswith("distribute") and len(roots) < 3):
+            self._say("Select more boxes to align or distribute")
+            return
+        rects = {}
+        for i in roots:
+            r = scene.nodes[i].scene_rect()
+            rects[i] = (r.x(), r.y(), r.width(), r.height())
+        new: dict[str, LayoutEntry] = {}
+        for root, (dx, dy) in align(rects, how).items():
+            for i in scene.descendants([root]):
+                if i in scene.nodes:
+                    new[i] = self.entry(i, dx, dy)
+        words = {"hcenter": "centres", "vcenter": "middles"}
+        text = (
+            f"Distribute {len(roots)} boxes"
+            if how.endswith("distribute")
+            else f"Align {words.get(how, how)}"
+        )
+        self.session.push(MoveElements(new, text=text))
+
+    def auto_layout(self) -> bool:
+        """Tidy the whole drawing by site (one undo step); True if it changed."""
+        new = auto_layout(self.session.design)
+        # None entries clear a layout entry (Document.set_layout accepts them).
+        command = MoveElements(new, text="Auto-layout by site")  # type: ignore[arg-type]
+        return bool(new) and self.session.push(command)
+
+
+_CLEANUP_INSTALLED = False
+
+
+def _clear_clipboard_at_exit() -> None:
+    """PySide6 6.11 (offscreen and xcb) crashes at exit while the application still owns
+    clipboard data we set: hand it back before the interpreter shuts down."""
+    global _CLEANUP_INSTALLED
+    if _CLEANUP_INSTALLED:
+        return
+    _CLEANUP_INSTALLED = True
+
+    def clear() -> None:
+        if QApplication.instance() is not None:
+            QApplication.clipboard().clear()
+
+    atexit.register(clear)
