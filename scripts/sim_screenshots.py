@@ -72,12 +72,7 @@ def main() -> None:
             mode.controller.pause()
             for t, suffix in moments:
                 mode.controller.set_time(t)
-                overlay = mode.overlay
-                overlay._glide_timer.stop()
-                state = mode.controller.state()
-                if state is not None:
-                    overlay._pill_pos = overlay._pill_targets(state)
-                overlay.update()
+                mode.overlay.settle()
                 app.processEvents()
                 path = out / f"simulation-{sample}-{suffix}.png"
                 window.grab().save(str(path))

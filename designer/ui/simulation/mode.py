@@ -25,7 +25,7 @@ from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.overlay import SimulationOverlay
 from designer.ui.simulation.results_table import ResultsPanel
 from designer.ui.simulation.scenario_bar import ScenarioBar
-from designer.ui.simulation.scenarios import ScenarioActions
+from designer.ui.simulation.scenarios import ReportViews, ScenarioActions
 from designer.ui.simulation.spof_panel import SpofPanel
 from designer.ui.simulation.timeline import TimelinePanel
 
@@ -110,7 +110,12 @@ class SimulationMode(QObject):
         # Side by side, never tabified: tab bars of hidden tabified docks linger.
         window.resizeDocks([self.docks[0]], [240], Qt.Orientation.Vertical)
         window.resizeDocks([self.docks[1]], [460], Qt.Orientation.Horizontal)
-        self.scenarios = ScenarioActions(self)
+        self.scenarios = ScenarioActions(
+            window,
+            self.controller,
+            ReportViews(scene, self.overlay, self.timeline.graphics),
+            self._status,
+        )
         self.bar.save_requested.connect(self.scenarios.save_current)
         self.bar.run_all_requested.connect(self.scenarios.run_all)
         self.bar.report_requested.connect(self.scenarios.export_report)

@@ -192,6 +192,17 @@ class SimulationOverlay(QGraphicsObject):
     def gliding(self) -> bool:
         return self._glide_timer.isActive()
 
+    def settle(self) -> None:
+        """Show the state at the controller's time at once, each marker in its place
+        (no glide): reports and screenshots take the picture right after."""
+        self.refresh()
+        self._glide_timer.stop()
+        self._pill_from.clear()
+        self._pill_to.clear()
+        if self.state is not None:
+            self._pill_pos = self._pill_targets(self.state)
+        self.update()
+
     def pill_position(self, database_id: str) -> QPointF | None:
         """Where the active marker of a database is drawn now (scene coordinates)."""
         return self._pill_pos.get(database_id)

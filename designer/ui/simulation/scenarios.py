@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSaveFile, Qt
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QGraphicsScene, QInputDialog, QMessageBox, QWidget
 
 from designer.document import SetScenarios
 from designer.domain.design import ExpectedOutcome, SavedScenario
 from designer.simulation import SimulationError, SimulationResult
 from designer.simulation.expectations import compare
+from designer.ui.simulation.controller import SimulationController
+from designer.ui.simulation.overlay import SimulationOverlay
 from designer.ui.simulation.results_table import format_duration
 
-if TYPE_CHECKING:
-    from designer.ui.simulation.controller import SimulationController
-    from designer.ui.simulation.mode import SimulationMode
-
-__all__ = ["ScenarioActions", "key_moments", "render_report"]
+__all__ = ["ReportViews", "ScenarioActions", "key_moments", "render_report"]
 
 
 def key_moments(result: SimulationResult) -> list[tuple[float, str]]:
@@ -39,29 +38,47 @@ def key_moments(result: SimulationResult) -> list[tuple[float, str]]:
     return moments
 
 
+@dataclass(frozen=True)
+class ReportViews:
+    """What a scenario report pictures: the canvas with the simulation overlay, and the
+    timeline."""
+
+    scene: QGraphicsScene
+    overlay: SimulationOverlay
+    timeline: QWidget
+
+
 class ScenarioActions:
-    """The scenario bar's Save / Run all / Report buttons."""
+    """The scenario bar's Save / Run all / Report buttons.
 
-    def __init__(self, mode: SimulationMode) -> None:
-        self.mode = mode
+    ``window`` parents the dialogs; ``status`` shows a message in the status bar.
+    """
 
-    @property
-    def controller(self) -> SimulationController:
-        return self.mode.controller
+    def __init__(
+        self,
+        window: QWidget,
+        controller: SimulationController,
+        views: ReportViews,
+        status: Callable[[str], None],
+    ) -> None:
+        self.window = window
+        self.controller = controller
+        self.views = views
+        self._status = status
 
     def save_current(self, name: str | None = None) -> bool:
         """Save the scenario being played, with its final state as the expected outcome."""
         controller = self.controller
         if not controller.steps or controller.result is None:
-            self.mode._status("Nothing to save: fail something first")
+            self._status("Nothing to save: fail something first")
             return False
         if name is None:
-            name, ok = QInputDialog.getText(self.mode.window, "Save scenario", "Scenario name:")
+            name, ok = QInputDialog.getText(self.window, "Save scenario", "Scenario name:")
             if not ok:
                 return False
         name = name.strip()
         if not name:
-            self.mode._status("A scenario needs a name")
+            self._status("A scenario needs a name")
             return False
         final = controller.result.final
         expected = ExpectedOutcome(
@@ -78,7 +95,7 @@ class ScenarioActions:
         finally:
             session.set_read_only(controller.active)
         if done:
-            self.mode._status(f"Scenario {name!r} saved in the design")
+            self._status(f"Scenario {name!r} saved in the design")
         return done
 
     def run_all(self) -> list[tuple[str, list[str]]]:
@@ -103,32 +120,32 @@ class ScenarioActions:
             failed = sum(1 for _, p in results if p)
             text = f"{len(results) - failed} passed, {failed} failed\n\n" + "\n".join(lines)
         self.last_run = results
-        self.mode._status(text.splitlines()[0])
-        QMessageBox.information(self.mode.window, "Saved scenarios", text)
+        self._status(text.splitlines()[0])
+        QMessageBox.information(self.window, "Saved scenarios", text)
         return results
 
     def export_report(self, path: str | None = None) -> Path | None:
         controller = self.controller
         if controller.result is None:
-            self.mode._status("Nothing to report: fail something first")
+            self._status("Nothing to report: fail something first")
             return None
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
-                self.mode.window, "Export scenario report", "scenario-report.html", "HTML (*.html)"
+                self.window, "Export scenario report", "scenario-report.html", "HTML (*.html)"
             )
             if not path:
                 return None
         target = Path(path)
-        text = render_report(self.mode)
+        text = render_report(self.controller, self.views)
         out = QSaveFile(str(target))
         if not out.open(QIODevice.OpenModeFlag.WriteOnly):
-            self.mode._status(f"Cannot write {target}: {out.errorString()}")
+            self._status(f"Cannot write {target}: {out.errorString()}")
             return None
         out.write(QByteArray(text.encode("utf-8")))
         if not out.commit():
-            self.mode._status(f"Cannot write {target}: {out.errorString()}")
+            self._status(f"Cannot write {target}: {out.errorString()}")
             return None
-        self.mode._status(f"Report written to {target}")
+        self._status(f"Report written to {target}")
         return target
 
 
@@ -140,8 +157,7 @@ def _png(image: QImage) -> str:
     return base64.b64encode(bytes(data.data())).decode("ascii")
 
 
-def _render_scene(mode: SimulationMode, width: int = 1400) -> QImage:
-    scene = mode.scene
+def _render_scene(scene: QGraphicsScene, width: int = 1400) -> QImage:
     rect: QRectF = scene.itemsBoundingRect().adjusted(-20, -30, 20, 20)
     height = max(1, int(width * rect.height() / max(rect.width(), 1)))
     image = QImage(width, height, QImage.Format.Format_ARGB32)
@@ -153,9 +169,8 @@ def _render_scene(mode: SimulationMode, width: int = 1400) -> QImage:
     return image
 
 
-def render_report(mode: SimulationMode) -> str:
+def render_report(controller: SimulationController, views: ReportViews) -> str:
     """A self-contained HTML page: the diagram at key moments, the timeline, the results."""
-    controller = mode.controller
     result = controller.result
     assert result is not None
     design = controller.session.design
@@ -165,20 +180,18 @@ def render_report(mode: SimulationMode) -> str:
     try:
         for t, title in key_moments(result):
             controller.set_time(t)
-            mode.overlay.refresh()
-            mode.overlay._glide_timer.stop()
+            views.overlay.settle()
             state = controller.state()
             assert state is not None
-            mode.overlay._pill_pos = mode.overlay._pill_targets(state)
             figures.append(
                 f"<figure><img alt='{html.escape(title)}' src='data:image/png;base64,"
-                f"{_png(_render_scene(mode))}'><figcaption>T+{format_duration(t)} — "
+                f"{_png(_render_scene(views.scene))}'><figcaption>T+{format_duration(t)} — "
                 f"{html.escape(title)}: {state.mailboxes_available:,} of "
                 f"{state.mailboxes_total:,} mailboxes available</figcaption></figure>"
             )
     finally:
         controller.set_time(saved_time)
-    timeline = mode.timeline.graphics.grab().toImage()
+    timeline = views.timeline.grab().toImage()
 
     def name(element_id: str | None) -> str:
         element = names.get(element_id) if element_id else None
