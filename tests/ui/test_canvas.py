@@ -316,3 +316,58 @@ def test_a_dark_palette_gives_a_dark_canvas(canvas):
     assert theme.dark and theme.background.lightness() < 60
     assert view.design_scene.backgroundBrush().color() == theme.background
     assert "vm-b1" in view.design_scene.nodes  # rebuilt, nothing lost
+
+
+def test_a_database_dropped_from_the_palette_onto_a_dag_joins_it(qtbot, tmp_path, monkeypatch):
+    """Issue 8: a database dropped on a DAG was drawn inside it but not added to it
+    (the Inspector said DAG "(none)"). Opened with File > Open, dropped with the
+    palette's own drag payload onto the DAG's box on the real canvas."""
+    from PySide6.QtWidgets import QMessageBox
+    from test_canvas_support import ini_settings
+
+    from designer.domain.design import LayoutEntry
+    from designer.domain.elements import Dag
+    from designer.persistence import save
+    from designer.ui.main_window import MainWindow
+    from designer.ui.panels.palette import PalettePanel, kind_mime_data
+
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard)
+    )
+    design = small_design()
+    dag = Dag(id="dag-1", name="DAG-West", members=["vm-b1"])
+    layout = {**design.layout, "dag-1": LayoutEntry(x=300, y=40, w=260, h=90)}
+    path = tmp_path / "with-dag.json"
+    save(design.model_copy(update={"elements": [*design.elements, dag], "layout": layout}), path)
+    w = MainWindow(settings=ini_settings(tmp_path), recovery_dir=tmp_path / "recovery")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.open_file(path, ask=False)
+    view = w.view
+    view.set_zoom(1.0)
+    view.centerOn(430, 85)
+    palette = next(d.widget() for d in w.docks if isinstance(d.widget(), PalettePanel))
+    assert "mailbox_database" in palette.items  # what the user drags from
+    before = {e.id for e in w.session.design.elements}
+
+    pos = vp(view, 430, 85)
+    mime = kind_mime_data("mailbox_database")
+    actions, left = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton
+    none = Qt.KeyboardModifier.NoModifier
+    move = QDragMoveEvent(pos, actions, mime, left, none)
+    QApplication.sendEvent(view.viewport(), QDragEnterEvent(pos, actions, mime, left, none))
+    QApplication.sendEvent(view.viewport(), move)
+    assert move.isAccepted()
+    QApplication.sendEvent(view.viewport(), QDropEvent(QPointF(pos), actions, mime, left, none))
+
+    (new,) = [e for e in w.session.design.elements if e.id not in before]
+    assert new.kind == "mailbox_database" and new.dag == "dag-1"
+    assert w.view.design_scene.box_parent[new.id] == "dag-1"
+    entry = w.session.design.layout[new.id]
+    assert entry.x >= 300 and entry.x + entry.w <= 560 and 40 <= entry.y <= 130
+    inspector = next(d.widget() for d in w.docks if d.objectName() == "InspectorDock")
+    assert inspector.element_id == new.id
+    assert inspector.editors["dag"].editor.currentText() == "DAG-West"
+    w.session.undo_stack.undo()
+    assert w.session.document.get(new.id) is None
