@@ -143,7 +143,9 @@ def _fill(
         elif chosen is None and value is None:
             chosen = (name, other.id)
     if chosen is None:
-        return Refusal(fill.full.format(**names), owner.id, fill.fields[-1])
+        if fill.full:
+            return Refusal(fill.full.format(**names), owner.id, fill.fields[-1])
+        chosen = (fill.fields[-1], other.id)  # a single reference is pointed elsewhere
     name, value = chosen
     changed = owner.model_copy(update={name: value})
     refusal = doc.check_replace([changed])

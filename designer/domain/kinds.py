@@ -104,7 +104,8 @@ class Fill:
     text: str
     #: The refusal when ``b`` is already there.
     done: str
-    #: The refusal when every field is taken (single-valued fields only).
+    #: The refusal when every field is taken (single-valued fields only); without
+    #: one, the last field is pointed at the new element instead.
     full: str = ""
 
 

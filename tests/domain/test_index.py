@@ -1,0 +1,112 @@
+"""The Document's index follows every edit in place and always equals an index built
+afresh from the design (lookups, reverse relations, sites, positions, referrers)."""
+
+from __future__ import annotations
+
+import sys
+from functools import cache
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the checkout, not a package
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import generate_design  # noqa: E402
+from designer.document import (  # noqa: E402
+    AddElements,
+    Command,
+    Document,
+    EditError,
+    RemoveElements,
+    SetProperty,
+    UndoStack,
+)
+from designer.document.factory import new_element  # noqa: E402
+from designer.document.gestures import plan_reparent  # noqa: E402
+from designer.domain import Design, DesignIndex  # noqa: E402
+from designer.domain.index import LOOKUPS  # noqa: E402
+from designer.domain.kinds import KINDS  # noqa: E402
+
+
+@cache
+def _design() -> Design:
+    return generate_design(240, seed=3)
+
+
+def _snapshot(index: DesignIndex, design: Design) -> dict[str, object]:
+    ids = [e.id for e in design.elements]
+    return {
+        "kinds": {k: [e.id for e in index.of(k, object)] for k in KINDS},
+        "lookups": {
+            name: {t: [e.id for e in es] for t, es in getattr(index, name).items() if es}
+            for name in LOOKUPS
+        },
+        "cg": dict(index.consistency_group_of_mirror),
+        "sites": {i: index.site_of(i) for i in ids},
+        "positions": {i: index.position_of(i) for i in ids},
+        "referrers": {i: index.referrers_of(i) for i in ids},
+        "names": {(e.kind, e.name): index.named(e.kind, e.name) for e in design.elements},
+        "by_id": dict(index.by_id),
+    }
+
+
+_OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["add_vm", "remove", "rename", "reparent", "dag", "undo", "redo"]),
+        st.integers(min_value=0, max_value=10_000),
+        st.integers(min_value=0, max_value=10_000),
+    ),
+    min_size=1,
+    max_size=14,
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(_OPS)
+def test_the_live_index_equals_a_fresh_one_after_any_edits(ops) -> None:  # type: ignore[no-untyped-def]
+    doc = Document(_design())
+    stack = UndoStack(doc)
+    # Touch every lookup first, so each one is kept current rather than built late.
+    _snapshot(doc.index, doc.design)
+    for op, a, b in ops:
+        elements = doc.design.elements
+        pick = elements[a % len(elements)]
+        index = doc.index
+        try:
+            if op == "add_vm":
+                hosts = index.of("esxi_host", object)
+                host = hosts[a % len(hosts)]
+                stack.push(AddElements([new_element("vm", index, host.id)]))  # type: ignore[attr-defined]
+            elif op == "remove":
+                stack.push(RemoveElements([pick.id]))
+            elif op == "rename":
+                stack.push(SetProperty(pick.id, "name", f"{pick.name} {b}"))
+            elif op == "reparent":
+                boxes = [e for e in elements if e.kind in KINDS[pick.kind].allowed_containers]
+                if boxes:
+                    plan = plan_reparent(doc, pick.id, boxes[b % len(boxes)].id)
+                    if isinstance(plan, Command):
+                        stack.push(plan)
+            elif op == "dag" and pick.kind == "mailbox_database":
+                dag = index.of("dag", object)[b % 7 % len(index.of("dag", object))]
+                stack.push(SetProperty(pick.id, "dag", dag.id if b % 3 else None))  # type: ignore[attr-defined]
+            elif op == "undo" and stack.can_undo:
+                stack.undo()
+            elif op == "redo" and stack.index < len(stack.commands):
+                stack.redo()
+        except EditError:
+            pass
+        assert _snapshot(doc.index, doc.design) == _snapshot(DesignIndex(doc.design), doc.design)
+
+
+def test_an_index_view_is_new_after_each_edit_and_the_same_between() -> None:
+    doc = Document(_design())
+    first = doc.index
+    assert doc.index is first
+    vm = doc.index.of("vm", object)[0]
+    UndoStack(doc).push(SetProperty(vm.id, "vcpu", 8))  # type: ignore[attr-defined]
+    assert doc.index is not first
+    assert doc.index.get(vm.id).vcpu == 8  # type: ignore[attr-defined, union-attr]
