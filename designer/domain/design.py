@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from designer.domain.elements import Element
 from designer.domain.refs import ElementId
@@ -15,7 +15,9 @@ __all__ = [
     "DesignIntent",
     "ExpectedOutcome",
     "LayoutEntry",
+    "RuleLevel",
     "RuleSettings",
+    "RuleSeverity",
     "SavedScenario",
     "ScenarioStep",
     "Severity",
@@ -33,8 +35,25 @@ class Severity(StrEnum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
+class RuleLevel(StrEnum):
+    """What a design makes of a rule: its findings at this severity, or none (off)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    OFF = "off"
+
+    @property
+    def severity(self) -> Severity | None:
+        """The severity findings get at this level (None when the rule is off)."""
+        return None if self is RuleLevel.OFF else Severity(self.value)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+RuleCode = Annotated[str, Field(pattern=r"^[A-Z]{2,4}\d{3}$")]
 
 
 class DesignIntent(_Model):
@@ -59,14 +78,45 @@ class LayoutEntry(_Model):
 class Waiver(_Model):
     """One finding suppressed on purpose, with the reason written down."""
 
-    code: str = Field(pattern=r"^[A-Z]{2,4}\d{3}$")
+    code: RuleCode
     elements: list[ElementId] = Field(min_length=1)
     reason: str = Field(min_length=1, max_length=2000)
 
 
+class RuleSeverity(_Model):
+    """One rule's severity in this design, instead of its default (KiCad's
+    ``rule_severities``); switching a rule off takes a written reason."""
+
+    level: RuleLevel
+    reason: str = Field(default="", max_length=2000)
+
+    @model_validator(mode="after")
+    def _off_says_why(self) -> RuleSeverity:
+        if self.level is RuleLevel.OFF and not self.reason.strip():
+            raise ValueError("switching a rule off needs a written reason")
+        return self
+
+
 class RuleSettings(_Model):
-    severity_overrides: dict[str, Severity] = Field(default_factory=dict)
+    """How this design reads the rule catalogue: per-rule severities and waivers."""
+
+    #: Rule code → its level in this design (another severity, or off).
+    severities: dict[RuleCode, RuleSeverity] = Field(default_factory=dict)
     waivers: list[Waiver] = Field(default_factory=list)
+
+    def level_of(self, code: str) -> RuleLevel | None:
+        """The level this design sets for ``code`` (None: the rule's default)."""
+        setting = self.severities.get(code)
+        return setting.level if setting is not None else None
+
+    def with_level(self, code: str, level: RuleLevel | None, reason: str = "") -> RuleSettings:
+        """These settings with ``code`` at ``level`` (None: back to its default)."""
+        severities = dict(self.severities)
+        if level is None:
+            severities.pop(code, None)
+        else:
+            severities[code] = RuleSeverity(level=level, reason=reason)
+        return self.model_copy(update={"severities": severities})
 
 
 class ScenarioStep(_Model):

@@ -53,7 +53,7 @@ class Envelope(BaseModel):
         "not write it",
     )
     format: Literal["dr-designer"]
-    schema_version: Literal[3]
+    schema_version: Literal[4]
     design: Design
 
 

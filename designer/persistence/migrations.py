@@ -12,7 +12,7 @@ from typing import Any
 __all__ = ["CURRENT_SCHEMA_VERSION", "MIGRATIONS", "migrate"]
 
 RawDesign = dict[str, Any]
-CURRENT_SCHEMA_VERSION = 3
+CURRENT_SCHEMA_VERSION = 4
 
 
 def _v1_to_v2(design: RawDesign) -> RawDesign:
@@ -44,8 +44,30 @@ def _v2_to_v3(design: RawDesign) -> RawDesign:
     return design
 
 
+def _v3_to_v4(design: RawDesign) -> RawDesign:
+    """Version 3 kept per-rule severities as ``rules.severity_overrides: {code: level}``.
+
+    Version 4 keeps ``rules.severities: {code: {"level": …, "reason": …}}``, where a
+    level may also be ``"off"`` (with a reason).
+    """
+    rules = design.get("rules")
+    if not isinstance(rules, dict) or "severity_overrides" not in rules:
+        return design
+    rules = dict(rules)
+    overrides = rules.pop("severity_overrides")
+    if isinstance(overrides, dict):
+        rules["severities"] = {code: {"level": level} for code, level in overrides.items()}
+    else:
+        rules["severities"] = overrides  # validation names what is wrong with it
+    return {**design, "rules": rules}
+
+
 #: ``MIGRATIONS[n]`` turns a version-n design into version n+1.
-MIGRATIONS: dict[int, Callable[[RawDesign], RawDesign]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[RawDesign], RawDesign]] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+}
 
 
 def migrate(design: RawDesign, version: int) -> RawDesign:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from designer.catalog import CatalogError
-from designer.domain.design import Design, Severity
+from designer.domain.design import Design, RuleLevel, Severity
 from designer.domain.index import DesignIndex
 from designer.rules.context import RuleContext
 from designer.rules.finding import INTERNAL_ERROR_CODE, STALE_WAIVER_CODE, Finding
@@ -56,7 +56,8 @@ def check(
     index: DesignIndex | None = None,
     codes: Iterable[str] | None = None,
 ) -> CheckResult:
-    """Run the rules (all, or ``codes``) and apply the design's overrides and waivers.
+    """Run the rules (all, or ``codes``) and apply the design's rule severities (a rule
+    switched off is not run) and waivers.
 
     Examples
     --------
@@ -66,9 +67,13 @@ def check(
     rules = load_all_rules()
     context = RuleContext(design, index)
     selected = [rules[c] for c in codes] if codes is not None else list(rules.values())
-    overrides = design.rules.severity_overrides
+    settings = design.rules
     raw: list[Finding] = []
     for rule in selected:
+        level = settings.level_of(rule.code)
+        if level is RuleLevel.OFF:
+            continue
+        override = level.severity if level is not None else None
         context.current_code = rule.code
         context.current_severity = rule.severity
         context.current_source = rule.source
@@ -87,7 +92,6 @@ def check(
                 )
             )
             continue
-        override = overrides.get(rule.code)
         for finding in produced:
             raw.append(finding.with_(severity=override) if override else finding)
     findings = _apply_waivers(design, raw, all_rules=codes is None)

@@ -66,7 +66,7 @@ def test_check_exit_codes(tmp_path: Path, overloaded: Path, capsys) -> None:
     assert main(["check", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "bad.json" in err and "line 1" in err and "Traceback" not in err
-    from designer.domain import RuleSettings, Severity
+    from designer.domain import RuleLevel, RuleSettings, RuleSeverity
 
     design = Design(
         elements=[
@@ -74,7 +74,7 @@ def test_check_exit_codes(tmp_path: Path, overloaded: Path, capsys) -> None:
             EsxiHost(id="h", name="esx01", site="s"),
             VirtualMachine(id="vm1", name="mbx01", host="h", mailboxes=9000),
         ],
-        rules=RuleSettings(severity_overrides={"VS002": Severity.ERROR}),
+        rules=RuleSettings(severities={"VS002": RuleSeverity(level=RuleLevel.ERROR)}),
     )
     erroring = tmp_path / "erroring.json"
     save(design, erroring)

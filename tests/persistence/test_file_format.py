@@ -70,8 +70,22 @@ def test_version_2_file_is_migrated_with_the_new_defaults(tmp_path: Path) -> Non
     # saved again, it is a current-version file that loads back equal
     path = tmp_path / "again.json"
     save(design, path)
-    assert json.loads(path.read_text())["schema_version"] == CURRENT_SCHEMA_VERSION == 3
+    assert json.loads(path.read_text())["schema_version"] == CURRENT_SCHEMA_VERSION
     assert load(path) == design
+
+
+def test_version_3_severity_overrides_become_rule_severities() -> None:
+    old = Path(__file__).parent / "fixtures" / "v3_severity_overrides.json"
+    design = load(old)
+    rules = design.rules
+    assert {code: s.level.value for code, s in rules.severities.items()} == {
+        "VS002": "error",
+        "DAG001": "info",
+    }
+    assert rules.waivers[0].reason == "moving soon"
+    assert design.layout["site-a"].x == 40
+    assert f'"schema_version": {CURRENT_SCHEMA_VERSION}' in dumps(design)
+    assert '"severities"' in dumps(design) and "severity_overrides" not in dumps(design)
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,21 @@
-"""Severity overrides, waivers and stale waivers."""
+"""Per-design rule severities (another level, or off), waivers and stale waivers."""
 
 from __future__ import annotations
 
-from designer.domain import Design, EsxiHost, RuleSettings, Severity, Site, VirtualMachine, Waiver
+import pytest
+from pydantic import ValidationError
+
+from designer.domain import (
+    Design,
+    EsxiHost,
+    RuleLevel,
+    RuleSettings,
+    RuleSeverity,
+    Severity,
+    Site,
+    VirtualMachine,
+    Waiver,
+)
 from designer.rules import check
 
 
@@ -17,10 +30,22 @@ def _design(**rules) -> Design:  # type: ignore[no-untyped-def]
     )
 
 
-def test_override_changes_severity() -> None:
-    result = check(_design(severity_overrides={"VS002": Severity.ERROR}))
+def test_a_design_level_changes_a_rules_severity() -> None:
+    result = check(_design(severities={"VS002": RuleSeverity(level=RuleLevel.ERROR)}))
     assert [f.severity for f in result.active if f.code == "VS002"] == [Severity.ERROR]
     assert result.has_errors
+
+
+def test_a_rule_switched_off_reports_nothing_and_says_why() -> None:
+    assert [f.code for f in check(_design()).active] == ["VS002"]
+    off = RuleSeverity(level=RuleLevel.OFF, reason="lab design, one big server on purpose")
+    result = check(_design(severities={"VS002": off}))
+    assert result.findings == []
+    with pytest.raises(ValidationError, match="needs a written reason"):
+        RuleSeverity(level=RuleLevel.OFF)
+    settings = RuleSettings().with_level("VS002", RuleLevel.OFF, "why not")
+    assert settings.level_of("VS002") is RuleLevel.OFF
+    assert settings.with_level("VS002", None).severities == {}
 
 
 def test_waiver_suppresses_and_keeps_reason() -> None:

@@ -367,6 +367,63 @@ def _answer_dialog(qtbot, text: str) -> None:
     QTimer.singleShot(0, answer)
 
 
+def test_a_rule_switched_off_in_the_rules_view_is_saved_with_its_reason(qtbot, session):
+    from PySide6.QtWidgets import QComboBox
+
+    from designer.domain import RuleLevel
+    from designer.ui.panels.rule_settings import LEVEL_COLUMN
+
+    problems = _show(qtbot, ProblemsPanel(session))
+    _make_vs002(qtbot, session)
+    steps = session.undo_stack.count()
+    QTest.mouseClick(problems.rules_button, Qt.MouseButton.LeftButton)
+    view = problems.rules_view
+    assert problems.pages.currentWidget() is view and view.isVisible()
+    table = view.table
+    row = view.model.row_of("VS002")
+    index = view.model.index(row, LEVEL_COLUMN)
+    assert index.data() == "default"
+    table.scrollTo(index)
+    cell = table.visualRect(index).center()
+
+    def choose(text: str, reason: str | None = None) -> None:
+        # A real double-click: a click, then the double-click event.
+        QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+        QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+        # The editor just opened (a closed one lingers, hidden, until it is deleted).
+        (combo,) = [c for c in table.findChildren(QComboBox, "ruleLevelEditor") if c.isVisible()]
+        if reason is not None:
+            _answer_dialog(qtbot, reason)
+        QTest.keyClicks(combo, text[0])  # choosing commits at once
+
+    choose("off", "")
+    assert session.design.rules.severities == {}  # off without a reason is refused
+    choose("off", "one archive server, sized with the vendor")
+
+    setting = session.design.rules.severities["VS002"]
+    assert (setting.level, setting.reason) == (
+        RuleLevel.OFF,
+        "one archive server, sized with the vendor",
+    )
+    assert session.undo_stack.count() == steps + 1
+    assert not any(f.code == "VS002" for f in session.findings.findings)
+    assert problems.rules_button.text() == "Rules (1 off)"
+    assert index.data() == "off"
+    assert view.model.index(row, LEVEL_COLUMN + 1).data() == setting.reason
+    assert '"level": "off"' in dumps(session.design)
+
+    choose("error")
+    assert session.design.rules.level_of("VS002") is RuleLevel.ERROR
+    assert [f.severity.value for f in session.findings.active if f.code == "VS002"] == ["error"]
+    session.undo_stack.undo()
+    session.undo_stack.undo()
+    assert session.design.rules.severities == {}
+    assert problems.rules_button.text() == "Rules" and index.data() == "default"
+    assert any(f.code == "VS002" for f in session.findings.active)
+    QTest.mouseClick(problems.rules_button, Qt.MouseButton.LeftButton)
+    assert problems.pages.currentWidget() is problems.table
+
+
 def test_waive_moves_finding_out_of_active_and_into_the_file(qtbot, session):
     problems = _show(qtbot, ProblemsPanel(session))
     inspector = _make_vs002(qtbot, session)

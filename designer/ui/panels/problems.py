@@ -1,4 +1,5 @@
-"""The Problems panel: live findings, filtered by severity, explained, focused, waived."""
+"""The Problems panel: live findings, filtered by severity, explained, focused, waived;
+and the design's rule settings (each rule's severity in this design, or off)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLineEdit,
     QMenu,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QTextBrowser,
     QToolButton,
@@ -33,12 +34,19 @@ from PySide6.QtWidgets import (
 )
 
 from designer.document.commands import SetRuleSettings
-from designer.document.events import DocumentEvent, ElementChanged, LayoutChanged, SettingsChanged
-from designer.domain.design import Severity, Waiver
+from designer.document.events import (
+    DesignReplaced,
+    DocumentEvent,
+    ElementChanged,
+    LayoutChanged,
+    SettingsChanged,
+)
+from designer.domain.design import RuleLevel, Severity, Waiver
 from designer.rules import RULES
 from designer.rules.finding import INTERNAL_ERROR_CODE, STALE_WAIVER_CODE, Finding
 from designer.ui.panels._keys import PanelKeys
 from designer.ui.panels._look import severity_icon
+from designer.ui.panels.rule_settings import RuleSettingsView, ask_reason
 from designer.ui.session import EditorSession
 
 __all__ = ["FINDING_ROLE", "FindingsModel", "ProblemsPanel", "explain_html", "problems_title"]
@@ -260,6 +268,15 @@ class ProblemsPanel(PanelKeys, QWidget):
         self.waive_button.setToolTip("Accept this finding on these elements, with a reason")
         self.waive_button.clicked.connect(self.waive_current)
         bar.addWidget(self.waive_button)
+        self.rules_button = QToolButton(self)
+        self.rules_button.setCheckable(True)
+        self.rules_button.setText("Rules")
+        self.rules_button.setToolTip(
+            "This design's rule settings: a rule at another severity, or off (Alt+5)"
+        )
+        self.bind_key(QKeySequence("Alt+5"), self.rules_button.toggle)
+        self.rules_button.toggled.connect(self._toggle_rules)
+        bar.addWidget(self.rules_button)
 
         self.model = FindingsModel(self)
         #: Every finding of the check, as rows; the model shows those the filter keeps.
@@ -300,8 +317,12 @@ class ProblemsPanel(PanelKeys, QWidget):
         self.explain_view = QTextBrowser(self)
         self.explain_view.setOpenExternalLinks(False)
         self.explain_view.hide()
+        self.rules_view = RuleSettingsView(session, self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.table)
+        self.pages.addWidget(self.rules_view)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.table)
+        splitter.addWidget(self.pages)
         splitter.addWidget(self.explain_view)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -320,6 +341,7 @@ class ProblemsPanel(PanelKeys, QWidget):
         session.findings_changed.connect(self.refresh)
         session.document_changed.connect(self._on_document_changed)
         self.refresh()
+        self._show_rule_settings()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
@@ -358,6 +380,10 @@ class ProblemsPanel(PanelKeys, QWidget):
         self._update_counts()
 
     def _on_document_changed(self, event: DocumentEvent) -> None:
+        if isinstance(event, DesignReplaced) or (
+            isinstance(event, SettingsChanged) and event.what == "rules"
+        ):
+            self._show_rule_settings()
         if isinstance(event, ElementChanged) and event.field != "name":
             return
         if isinstance(event, (LayoutChanged, SettingsChanged)):
@@ -435,6 +461,21 @@ class ProblemsPanel(PanelKeys, QWidget):
         self.waive_button.setEnabled(_waivable(finding))
         self.explain_button.setEnabled(finding is not None or self.explain_button.isChecked())
 
+    # -- rule settings -------------------------------------------------------------------
+    def _toggle_rules(self, on: bool) -> None:
+        self.pages.setCurrentWidget(self.rules_view if on else self.table)
+
+    def _show_rule_settings(self) -> None:
+        rules = self.session.design.rules
+        off = sum(1 for s in rules.severities.values() if s.level is RuleLevel.OFF)
+        self.rules_button.setText(f"Rules ({off} off)" if off else "Rules")
+
+    def set_rule_level(
+        self, code: str, level: RuleLevel | None, reason: str | None = None
+    ) -> bool:
+        """Report ``code`` at ``level`` in this design (see RuleSettingsView)."""
+        return self.rules_view.set_rule_level(code, level, reason)
+
     def _toggle_explain(self, on: bool) -> None:
         self.explain_view.setVisible(on)
         if on:
@@ -456,19 +497,14 @@ class ProblemsPanel(PanelKeys, QWidget):
         if not _waivable(finding):
             return False
         assert finding is not None
-        dialog = QInputDialog(self)
-        dialog.setObjectName("waiveDialog")
-        dialog.setWindowTitle(f"Waive {finding.code}")
         names = ", ".join(self._name(e) for e in finding.elements)
-        dialog.setLabelText(
+        reason = ask_reason(
+            self,
+            f"Waive {finding.code}",
             f"Why is {finding.code} acceptable on {names}?\n"
-            "The reason is saved in the design with the waiver."
+            "The reason is saved in the design with the waiver.",
+            "Waive",
         )
-        dialog.setInputMode(QInputDialog.InputMode.TextInput)
-        dialog.setOkButtonText("Waive")
-        if not dialog.exec():
-            return False
-        reason = dialog.textValue().strip()
         if not reason:
             self.session.status_message.emit("a waiver needs a written reason; nothing waived")
             return False
@@ -520,7 +556,11 @@ class ProblemsPanel(PanelKeys, QWidget):
             remove = QAction("Remove waiver", menu)
             remove.triggered.connect(lambda: self.remove_waiver(finding))
             menu.addAction(remove)
+        if finding.code in RULES:
+            submenu = menu.addMenu(f"In this design, report {finding.code}")
+            self.rules_view.level_menu(finding.code, submenu)
         menu.exec(self.table.viewport().mapToGlobal(pos))
+
 
 
 def _same(a: Finding | None, b: Finding | None) -> bool:
