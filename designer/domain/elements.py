@@ -19,17 +19,15 @@ from designer.domain.enums import (
     DiskPurpose,
     EdgeSize,
     Exchange2007Kind,
-    FailoverIntent,
-    FailoverMode,
     LoadBalancerKind,
     LoadBalancerLayer,
     LunUsage,
     MirrorMode,
     Protocol,
     RecoveryPlanStep,
-    RecoveryPolicy,
     SiteRole,
     StorageProcessorSlot,
+    Trigger,
     VmRole,
 )
 from designer.domain.refs import ElementId, Ref
@@ -226,7 +224,7 @@ class Mirror(ElementBase):
     target_lun: LunRef
     mode: MirrorMode = MirrorMode.SYNC
     write_intent_log: bool = True
-    recovery_policy: RecoveryPolicy = RecoveryPolicy.MANUAL
+    recovery_policy: Trigger = Trigger.MANUAL
     #: MirrorView/A update interval, minutes (ignored for /S).
     update_interval_min: Annotated[float, Field(gt=0, le=100_000)] = 30.0
     #: The link the mirror crosses; by default the direct link between the arrays' sites.
@@ -263,7 +261,7 @@ class Dag(ElementBase):
     alternate_witness: WitnessRef | None = None
     #: One IP address per subnet (False: an IP-less DAG).
     ip_per_subnet: bool = True
-    failover_intent: FailoverIntent = FailoverIntent.MANUAL
+    failover_intent: Trigger = Trigger.MANUAL
     dac_mode: bool = False
     #: Windows 2012+ dynamic quorum: votes follow the members still up, so failures
     #: that come one at a time can be outlasted. Off: the static, conservative model.
@@ -371,7 +369,7 @@ class HostReplication(ElementBase):
     kind: Literal["host_replication"] = "host_replication"
     source: VmRef
     target: VmRef
-    failover: FailoverMode = FailoverMode.MANUAL
+    failover: Trigger = Trigger.MANUAL
     dns_failover: bool = True
     failover_timeout_s: Annotated[float, Field(ge=0, le=86_400)] = 300.0
 

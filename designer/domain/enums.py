@@ -22,6 +22,7 @@ __all__ = [
     "RecoveryPolicy",
     "SiteRole",
     "StorageProcessorSlot",
+    "Trigger",
     "VmRole",
 ]
 
@@ -95,19 +96,19 @@ class MirrorMode(StrEnum):
     ASYNC = "async"  # MirrorView/A
 
 
-class RecoveryPolicy(StrEnum):
-    MANUAL = "manual"
-    AUTOMATIC = "automatic"
+class Trigger(StrEnum):
+    """Whether something happens by itself or waits for an administrator: a DAG's
+    failover, a Double-Take failover, a MirrorView recovery."""
 
-
-class FailoverIntent(StrEnum):
     AUTOMATIC = "automatic"
     MANUAL = "manual"
 
 
-class FailoverMode(StrEnum):
-    AUTOMATIC = "automatic"
-    MANUAL = "manual"
+#: The names the fields use (one vocabulary, one enum): a DAG's ``failover_intent``,
+#: a Double-Take ``failover``, a mirror's ``recovery_policy``.
+FailoverIntent = Trigger
+FailoverMode = Trigger
+RecoveryPolicy = Trigger
 
 
 class LoadBalancerKind(StrEnum):
