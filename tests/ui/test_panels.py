@@ -408,8 +408,12 @@ def test_a_rule_switched_off_in_the_rules_view_is_saved_with_its_reason(qtbot, s
     assert session.undo_stack.count() == steps + 1
     assert not any(f.code == "VS002" for f in session.findings.findings)
     assert problems.rules_button.text() == "Rules (1 off)"
-    assert index.data() == "off"
+    row = view.model.row_of("VS002")
+    assert row == 0  # the rules this design sets come first
+    index = view.model.index(row, LEVEL_COLUMN)
+    assert index.data() == "off" and table.currentIndex() == index
     assert view.model.index(row, LEVEL_COLUMN + 1).data() == setting.reason
+    cell = table.visualRect(index).center()
     assert '"level": "off"' in dumps(session.design)
 
     choose("error")
@@ -418,6 +422,7 @@ def test_a_rule_switched_off_in_the_rules_view_is_saved_with_its_reason(qtbot, s
     session.undo_stack.undo()
     session.undo_stack.undo()
     assert session.design.rules.severities == {}
+    index = view.model.index(view.model.row_of("VS002"), LEVEL_COLUMN)
     assert problems.rules_button.text() == "Rules" and index.data() == "default"
     assert any(f.code == "VS002" for f in session.findings.active)
     QTest.mouseClick(problems.rules_button, Qt.MouseButton.LeftButton)

@@ -56,14 +56,23 @@ class RuleSettingsModel(QAbstractTableModel):
 
     def __init__(self, change: Change, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rules: list[Rule] = sorted(load_all_rules().values(), key=lambda r: r.code)
+        self._catalogue = sorted(load_all_rules().values(), key=lambda r: r.code)
+        #: The rules in the order shown: those this design sets first, then by code.
+        self.rules: list[Rule] = list(self._catalogue)
         self.settings = RuleSettings()
         self._change = change
         self._bold = QFont()
         self._bold.setBold(True)
 
     def set_settings(self, settings: RuleSettings) -> None:
-        if settings != self.settings:
+        if settings == self.settings:
+            return
+        order = sorted(self._catalogue, key=lambda r: (r.code not in settings.severities, r.code))
+        if [r.code for r in order] != [r.code for r in self.rules]:
+            self.beginResetModel()
+            self.settings, self.rules = settings, order
+            self.endResetModel()
+        else:
             self.settings = settings
             if self.rules:
                 last = self.index(len(self.rules) - 1, len(_HEADERS) - 1)
@@ -185,7 +194,10 @@ class RuleSettingsView(QWidget):
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
+        rows = self.table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(
@@ -203,8 +215,8 @@ class RuleSettingsView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(4, 220)
         note = QLabel(
-            "A rule's findings at another severity in this design, or the rule off "
-            "(with a reason). Saved with the design; Undo takes a change back.",
+            "This design's rule settings (first): a rule at another severity, or off with "
+            "a reason. Saved with the design; Undo takes a change back.",
             self,
         )
         note.setWordWrap(True)
@@ -217,7 +229,13 @@ class RuleSettingsView(QWidget):
         if isinstance(event, DesignReplaced) or (
             isinstance(event, SettingsChanged) and event.what == "rules"
         ):
+            current = self.table.currentIndex()
+            code = self.model.rules[current.row()].code if current.isValid() else None
             self.model.set_settings(self.session.design.rules)
+            if code is not None:  # the rule changed may have moved: keep it current
+                index = self.model.index(self.model.row_of(code), current.column())
+                self.table.setCurrentIndex(index)
+                self.table.scrollTo(index)
 
     def set_rule_level(
         self, code: str, level: RuleLevel | None, reason: str | None = None
