@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -46,7 +47,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QGraphicsScene
 
 from benchmarks.generate import generate_design
-from designer.document import MoveElements, SetProperty
+from designer.document import MoveElements, RemoveElements, SetProperty
 from designer.persistence import save
 from designer.ui.app import apply_runtime_settings
 from designer.ui.canvas.items.node import NodeItem
@@ -226,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     vm = next(e for e in session.design.elements if e.kind == "vm")
     host = next(e for e in session.design.elements if e.kind == "esxi_host")
     entry = session.design.layout[host.id]
+    # The palette drop's own path (the editor's since issue 9, the view's before).
+    editor: Any = getattr(window.view, "editor", window.view)
+    into_host = QPointF(entry.x + (entry.w or 180) / 2, entry.y + (entry.h or 110) / 2)
+
     edits = [
         ("rename a VM", lambda: session.push(SetProperty(vm.id, "name", vm.name + "-x"))),
         (
@@ -235,6 +240,12 @@ def main(argv: list[str] | None = None) -> int:
             ),
         ),
         ("undo", session.undo_stack.undo),
+        # Adding and removing re-walked every reference of the design before the
+        # Document kept its index current (issue 9); now they cost what they touch.
+        ("add a VM (a palette drop)", lambda: editor.add_element_at("vm", into_host)),
+        ("undo the add", session.undo_stack.undo),
+        ("delete a VM", lambda: session.push(RemoveElements([vm.id]))),
+        ("undo the delete", session.undo_stack.undo),
     ]
     for label, edit in edits:
         t = time.perf_counter()

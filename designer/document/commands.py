@@ -148,10 +148,6 @@ class RemoveElements(Command):
         if self._edited:
             doc.replace_elements(self._edited)
 
-    @property
-    def removed_ids(self) -> list[str]:
-        return [e.id for _, e, _ in self._removed]
-
 
 class MoveElements(Command):
     """Change layout entries (a drag, arrow keys, align, auto-layout): one step."""

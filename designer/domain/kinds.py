@@ -195,10 +195,6 @@ class KindInfo:
         return self.spec.shape == "line"
 
     @property
-    def container_fields(self) -> tuple[str, ...]:
-        return self.spec.inside
-
-    @property
     def allowed_containers(self) -> tuple[str, ...]:
         """Every kind this kind may sit in."""
         return tuple(dict.fromkeys(k for _, kinds in self.containers for k in kinds))

@@ -74,6 +74,16 @@ def test_drop_vm_on_empty_canvas_is_refused_with_the_reason(canvas):
     assert any("host" in m for m in messages)
 
 
+def test_a_wan_link_dropped_from_the_palette_says_how_to_draw_one(canvas):
+    session, view, messages = canvas
+    count = len(session.design.elements)
+    _drop(view, "wan_link", (650, 500))
+    assert len(session.design.elements) == count
+    assert messages[-1] == (
+        "To add a WAN link, drag from one site's handle (or Alt-drag) to another site"
+    )
+
+
 def test_alt_drag_between_luns_on_two_arrays_draws_a_mirror(canvas):
     session, view, _ = canvas
     drag(view, (100, 242), (800, 242), Qt.KeyboardModifier.AltModifier)

@@ -92,7 +92,11 @@ class CanvasEditor:
             grid=self.scene.grid_size if self.snap_to_grid else None,
         )
         if isinstance(plan, Refusal):
-            self._say(f"Cannot add here: {plan.reason}")
+            info = KINDS.get(kind)
+            if info is not None and info.is_line:  # not refused: drawn another way
+                self._say(plan.reason[:1].upper() + plan.reason[1:])
+            else:
+                self._say(f"Cannot add here: {plan.reason}")
             return None
         if self.session.push(plan.command):
             self.session.set_selection([plan.element] if plan.element else [])

@@ -211,14 +211,20 @@ class DesignScene(QGraphicsScene):
         # Bulk adds are cheaper unindexed; the BSP tree is built once at the end.
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self._indexed = False
+        box_parent, box_children = self.box_parent, self.box_children
+        lined: list[tuple[ElementBase, KindInfo]] = []
         for element in design.elements:
-            info = _info(element.kind)
-            if info is None or info.is_line:
+            info = KINDS.get(element.kind)
+            if info is None:
+                continue
+            if info.spec.ends is not None or info.spec.drawn:
+                lined.append((element, info))
+            if info.is_line:
                 continue
             parent = info.container_of(element)
-            self.box_parent[element.id] = parent
+            box_parent[element.id] = parent
             if parent is not None:
-                self.box_children[parent].add(element.id)
+                box_children[parent].add(element.id)
             if info.shape == "part":
                 self._note_part(element)
                 continue  # drawn by its container (a VM's disk count), not as a box
@@ -231,8 +237,8 @@ class DesignScene(QGraphicsScene):
             self._add_node(unplaced)
         self._mixed = None
         self._refresh_disk_tags()
-        for element in design.elements:
-            self._add_lines(element)
+        for lined_element, lined_info in lined:
+            self._add_lines(lined_element, lined_info)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self._indexed = True
         # Again now that all are known: carriers between the same sites run side by
@@ -293,8 +299,8 @@ class DesignScene(QGraphicsScene):
         self.nodes[element.id] = node
         return node
 
-    def _add_lines(self, element: ElementBase) -> None:
-        info = _info(element.kind)
+    def _add_lines(self, element: ElementBase, info: KindInfo | None = None) -> None:
+        info = info or KINDS.get(element.kind)
         if info is None:
             return
         ends = info.ends_of(element)
@@ -343,8 +349,9 @@ class DesignScene(QGraphicsScene):
     def _note_part(self, part: ElementBase) -> None:
         placement = getattr(part, "placement", None)
         if placement is not None:
-            self._disk_placement[part.id] = str(placement)
-            self._placements[str(placement)] += 1
+            tag: str = placement.value
+            self._disk_placement[part.id] = tag
+            self._placements[tag] += 1
 
     def _forget_part(self, part_id: str) -> None:
         placement = self._disk_placement.pop(part_id, None)

@@ -425,9 +425,6 @@ class ProblemsPanel(PanelKeys, QWidget):
                 self.table.setCurrentIndex(index)
         self._update_actions()
 
-    def visible_findings(self) -> list[Finding]:
-        return [row.finding for row in self.model.rows]
-
     def index_for(self, finding: Finding) -> QModelIndex | None:
         """The shown row of ``finding`` (same code and elements), column 0."""
         for n, row in enumerate(self.model.rows):

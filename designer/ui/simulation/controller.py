@@ -235,10 +235,6 @@ class SimulationController(QObject):
         steps = [s for i, s in enumerate(self.steps) if i != number]
         self._replace(steps)
 
-    def set_steps(self, steps: list[ScenarioStep]) -> None:
-        self._replace(list(steps))
-        self.set_time(0.0)
-
     def clear(self) -> None:
         self.pause()
         self._replace([])

@@ -165,6 +165,17 @@ def subtitle_of(element: ElementBase) -> str:
     return element.label
 
 
+_FLAGS: dict[str, tuple[bool, bool]] = {}
+
+
+def _flags(kind: str) -> tuple[bool, bool]:
+    """(a container, a detail row) for ``kind``: asked once per kind, not per box."""
+    flags = _FLAGS.get(kind)
+    if flags is None:
+        flags = _FLAGS[kind] = (kind in container_kinds(), is_detail(kind))
+    return flags
+
+
 class NodeHost(Protocol):
     """What a box needs from the scene it is drawn in (the scene is one)."""
 
@@ -189,8 +200,7 @@ class NodeItem(QGraphicsRectItem):
         self._scene = host
         self.element_id = element.id
         self.kind: str = element.kind
-        self.container = self.kind in container_kinds()
-        self.detail = is_detail(self.kind)
+        self.container, self.detail = _flags(self.kind)
         self.name = element.name
         self._element = element
         self._subtitle: str | None = None
