@@ -269,7 +269,9 @@ class Document:
             del elements[position]
         layout = self._design.layout
         if any(e.id in layout for _, e in removed):
-            layout = {k: v for k, v in layout.items() if k not in doomed}
+            layout = dict(layout)  # a copy at C speed, then only the removed ones go
+            for element_id in doomed:
+                layout.pop(element_id, None)
         design = self._design.model_copy(update={"elements": elements, "layout": layout})
         self._commit(design, removed=[e for _, e in removed])
         self._emit(ElementsRemoved(tuple(e.id for _, e in removed)))
