@@ -4,6 +4,8 @@ reparenting, drags, the layout algorithm and alignment (no QApplication)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from designer.document import (
     AddElements,
@@ -40,6 +42,7 @@ from designer.domain import (
     VsphereCluster,
     structural_errors,
 )
+from designer.domain.kinds import KINDS, connectable_kinds
 
 
 def two_sites() -> Design:
@@ -288,4 +291,47 @@ def test_add_then_undo_leaves_the_design_as_it_was() -> None:
     stack.push(SetProperty("x", "users", 10))
     stack.undo()
     stack.undo()
+    assert doc.design == start
+
+
+# -- any gesture the model proposes keeps the design valid ------------------------------------
+_GESTURES = st.lists(
+    st.tuples(
+        st.sampled_from(["connect", "drop", "reparent"]),
+        st.integers(min_value=0, max_value=10_000),
+        st.integers(min_value=0, max_value=10_000),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_GESTURES)
+def test_what_a_gesture_proposes_is_accepted_and_undone(gestures) -> None:  # type: ignore[no-untyped-def]
+    """A Proposal never breaks an invariant (the Document accepts it), a Refusal says
+    why, and undoing every step restores the start."""
+    doc = Document(two_sites())
+    stack = UndoStack(doc)
+    start = doc.design
+    kinds = [info.kind for info in KINDS.values()]
+    for gesture, a, b in gestures:
+        elements = doc.design.elements
+        first, second = elements[a % len(elements)], elements[b % len(elements)]
+        if gesture == "connect":
+            boxes = [e for e in elements if e.kind in connectable_kinds()]
+            first, second = boxes[a % len(boxes)], boxes[b % len(boxes)]
+            plan = plan_connection(doc, first.id, second.id)
+        elif gesture == "drop":
+            plan = plan_drop(doc, kinds[a % len(kinds)], (10.0, 10.0), second.id)
+        else:
+            move = plan_reparent(doc, first.id, second.id)
+            plan = Proposal(move, move.text) if isinstance(move, ChangeElements) else move  # type: ignore[assignment]
+        if isinstance(plan, Proposal):
+            stack.push(plan.command)  # an EditError here would fail the test
+            assert structural_errors(doc.design) == []
+        elif plan is not None:
+            assert isinstance(plan, Refusal) and plan.reason
+    while stack.can_undo:
+        stack.undo()
     assert doc.design == start
