@@ -63,7 +63,7 @@ def edit_costs(scale: str | int, repeat: int) -> dict[str, float]:
     undo_add: list[float] = []
 
     def add() -> float:
-        element = new_element("vm", doc.index, host.id)
+        element = new_element("vm", doc.design, host.id)  # made outside the timing
         cost = timed(lambda: stack.push(AddElements([element])))
         undo_add.append(timed(stack.undo))
         return cost
