@@ -10,7 +10,9 @@ builds it once per load and then tells it what each edit changed
 (:meth:`LiveIndex.apply`), which costs what the edit touches: no lookup is rebuilt by
 re-walking the design. The Document hands out one ``DesignIndex`` per revision; it is
 valid until the Document's next edit (caches keyed on it see a new key after each
-edit). Use it from the thread that edits; a worker checking a snapshot builds its own.
+edit). The lists and maps it returns are the live ones: read them, do not change them,
+and copy one before editing the design while going through it. Use the Document's
+index from the thread that edits; a worker checking a snapshot builds its own.
 
 The whole API:
 
