@@ -109,15 +109,23 @@ class Placer:
     """
 
     def __init__(self, design: Design, rect_of: Callable[[str], Rect | None]) -> None:
-        layout = design.layout
-        right = max((e.x + (e.w or 0.0) for e in layout.values()), default=0.0)
-        top = min((e.y for e in layout.values()), default=0.0)
-        self._free = (right + SITE_GAP if layout else 0.0, top)
+        self._design = design
+        #: Where the next loose box goes; found when first needed (most designs place
+        #: every box, and finding it walks the whole layout).
+        self._free: tuple[float, float] | None = None
         self._loose: dict[str, Rect] = {}
         self._counts: dict[str | None, int] = defaultdict(int)
         #: Each box keeps its slot in its container when placed again (its container moved).
         self._slots: dict[tuple[str | None, str], int] = {}
         self._rect_of = rect_of
+
+    def _first_free(self) -> tuple[float, float]:
+        layout = self._design.layout
+        if not layout:
+            return (0.0, 0.0)
+        right = max(e.x + (e.w or 0.0) for e in layout.values())
+        top = min(e.y for e in layout.values())
+        return (right + SITE_GAP, top)
 
     def place(self, element: ElementBase, container: str | None, laid: Iterable[Rect]) -> Rect:
         """A rectangle for ``element`` in ``container`` (None: loose), below ``laid``,
@@ -128,7 +136,7 @@ class Placer:
         if box is None:
             placed = self._loose.get(element.id)
             if placed is None:
-                x, y = self._free
+                x, y = self._free if self._free is not None else self._first_free()
                 self._free = (x, y + h + BOX_GAP)
                 placed = self._loose[element.id] = (x, y, w, h)
             return placed
