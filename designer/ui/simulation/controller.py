@@ -235,6 +235,11 @@ class SimulationController(QObject):
         steps = [s for i, s in enumerate(self.steps) if i != number]
         self._replace(steps)
 
+    def set_steps(self, steps: list[ScenarioStep]) -> None:
+        """Play ``steps`` from the start (a saved scenario, a test)."""
+        self._replace(list(steps))
+        self.set_time(0.0)
+
     def clear(self) -> None:
         self.pause()
         self._replace([])
