@@ -23,7 +23,7 @@ def test_import_contracts_hold() -> None:
     # The simulator's helpers do not import the engine back (no import circle).
     assert "Simulator helpers take the prepared design" in run.stdout
     assert "The GUI and the command line do not import each other KEPT" in run.stdout
-    # No import circles in the packages of issue 9.
+    # No import circles anywhere in the package.
     assert "No import circles KEPT" in run.stdout
 
 
