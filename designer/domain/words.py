@@ -8,7 +8,7 @@ __all__ = ["plural", "with_article", "word_for"]
 _PLURALS = {"copy": "copies", "non-lagged copy": "non-lagged copies"}
 
 
-def word_for(n: int, word: str, many: str | None = None) -> str:
+def word_for(n: float, word: str, many: str | None = None) -> str:
     """``word`` as ``n`` of it is said: the singular for one, else ``many`` (or word + s).
 
     Examples
@@ -21,15 +21,16 @@ def word_for(n: int, word: str, many: str | None = None) -> str:
     return many or _PLURALS.get(word) or f"{word}s"
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """The count and the word: ``"1 element"``, ``"3 elements"``.
+def plural(n: float, word: str, many: str | None = None) -> str:
+    """The count and the word: ``"1 element"``, ``"3 elements"``, ``"1.5 days"``.
 
     Examples
     --------
-    >>> plural(3, "VM"), plural(1, "dependent"), plural(2, "copy")
-    ('3 VMs', '1 dependent', '2 copies')
+    >>> plural(3, "VM"), plural(1, "dependent"), plural(2, "copy"), plural(0.5, "day")
+    ('3 VMs', '1 dependent', '2 copies', '0.5 days')
     """
-    return f"{n} {word_for(n, word, many)}"
+    number = f"{n:g}" if isinstance(n, float) else str(n)
+    return f"{number} {word_for(n, word, many)}"
 
 
 def with_article(label: str) -> str:

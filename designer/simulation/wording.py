@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
+from designer.domain.words import plural as count
+
 __all__ = ["clock", "count", "span"]
-
-
-def count(n: int | float, noun: str, plural: str | None = None) -> str:
-    """``count(1, "day")`` → ``"1 day"``; ``count(2, "day")`` → ``"2 days"``.
-
-    Examples
-    --------
-    >>> count(1, "host"), count(3, "copy", "copies"), count(1.5, "day")
-    ('1 host', '3 copies', '1.5 days')
-    """
-    word = noun if n == 1 else plural or f"{noun}s"
-    return f"{n:g} {word}" if isinstance(n, float) else f"{n} {word}"
 
 
 def span(seconds: float) -> str:

@@ -31,7 +31,6 @@ __all__ = [
     "consistency_group_arrays",
     "listing",
     "mirror_ends",
-    "plural",
     "release_tuple",
     "srm_scope",
 ]
@@ -63,17 +62,6 @@ def listing(names: Iterable[str], limit: int = 4) -> str:
     if len(items) <= limit:
         return ", ".join(items)
     return f"{', '.join(items[:limit])} and {len(items) - limit} more"
-
-
-def plural(word: str, count: int) -> str:
-    """``word`` for one, ``word + "s"`` otherwise.
-
-    Examples
-    --------
-    >>> plural("mirror", 2)
-    'mirrors'
-    """
-    return word if count == 1 else f"{word}s"
 
 
 # -- SRM scope --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from designer.domain.elements import (
     VirtualMachine,
 )
 from designer.domain.enums import FailoverIntent, VmRole
+from designer.domain.words import plural
 from designer.rules.checks._dag_facts import DagFacts, dag_facts
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
@@ -47,10 +48,6 @@ def _votes(members: int, witness: bool) -> int:
     return members + (1 if witness and members % 2 == 0 else 0)
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else plural or word + 's'}"
-
-
 def _multi_site_automatic(
     facts: DagFacts, *, automatic: bool = True
 ) -> Iterator[tuple[Dag, dict[str, list[str]]]]:
@@ -60,11 +57,6 @@ def _multi_site_automatic(
         sites = facts.members_by_site[dag.id]
         if len(sites) >= 2 and (dag.failover_intent is FailoverIntent.AUTOMATIC) == automatic:
             yield dag, sites
-
-
-def _plural_days(days: float) -> str:
-    """``1`` → ``"1 day"``, ``7`` → ``"7 days"``, ``0.5`` → ``"0.5 days"``."""
-    return f"{days:g} day" if days == 1 else f"{days:g} days"
 
 
 def _site_counts(facts: DagFacts, sites: dict[str, list[str]]) -> str:
@@ -138,7 +130,7 @@ def _witness_findings(
     if witness is None:
         yield ctx.finding(
             f"DAG {dag.name} fails over automatically across "
-            f"{_plural(len(sites), 'site')} but has no file share witness",
+            f"{plural(len(sites), 'site')} but has no file share witness",
             [dag.id],
         )
         return
@@ -282,7 +274,7 @@ def stretched_dag_copy_in_each_site(ctx: RuleContext) -> Iterator[Finding]:
             else f"copies in at least 2 of its {len(dag_sites)} datacenters"
         )
         yield ctx.finding(
-            f"database {db.name} has {_plural(n, 'copy', 'copies')}, {where}; a stretched "
+            f"database {db.name} has {plural(n, 'copy', 'copies')}, {where}; a stretched "
             f"DAG{' with automatic failover' if automatic else ''} needs {need}",
             [db.id, dag.id, *copy_sites],
             severity=None if automatic else Severity.WARNING,
@@ -345,7 +337,7 @@ def local_ha_copies_in_primary_site(ctx: RuleContext) -> Iterator[Finding]:
         count = len(set(local))
         if count < need:
             yield ctx.finding(
-                f"database {db.name} has {_plural(count, 'non-lagged copy', 'non-lagged copies')}"
+                f"database {db.name} has {plural(count, 'non-lagged copy', 'non-lagged copies')}"
                 f" in its primary site {facts.name(primary)}; local high availability "
                 f"needs {need}",
                 [db.id, primary, *dict.fromkeys(local)],
@@ -388,7 +380,7 @@ def copy_replay_lag_over_limit(ctx: RuleContext) -> Iterator[Finding]:
         for member, lag in zip(members, lags, strict=True):
             if lag > cap:
                 yield ctx.finding(
-                    f"database {db.name} copy on {facts.name(member)} lags {_plural_days(lag)}; "
+                    f"database {db.name} copy on {facts.name(member)} lags {plural(lag, 'day')}; "
                     f"Exchange allows at most {cap}",
                     [db.id, member],
                 )
@@ -441,7 +433,8 @@ def copies_outside_primary_site_lagged(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 f"database {db.name} has only lagged copies outside its primary site "
                 f"{facts.name(primary)} ({names}), so it cannot fail over there "
-                f"automatically; the shortest lag is {_plural_days(min(lag for _, lag in remote))}",
+                "automatically; the shortest lag is "
+                f"{plural(min(lag for _, lag in remote), 'day')}",
                 [db.id, dag.id, *dict.fromkeys(m for m, _ in remote)],
             )
 
@@ -846,7 +839,7 @@ def multi_site_dag_without_dac(ctx: RuleContext) -> Iterator[Finding]:
         sites = facts.members_by_site[dag.id]
         if len(sites) >= 2 and not dag.dac_mode:
             yield ctx.finding(
-                f"DAG {dag.name} has members in {_plural(len(sites), 'site')} "
+                f"DAG {dag.name} has members in {plural(len(sites), 'site')} "
                 f"({_site_counts(facts, sites)}) without Datacenter Activation Coordination mode",
                 [dag.id],
             )

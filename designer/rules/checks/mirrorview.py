@@ -21,11 +21,11 @@ from designer.domain.elements import (
 )
 from designer.domain.enums import ArrayModel, DiskPurpose, MirrorMode, Protocol, RecoveryPolicy
 from designer.domain.index import DesignIndex
+from designer.domain.words import word_for
 from designer.rules.checks._replication import (
     consistency_group_arrays,
     listing,
     mirror_ends,
-    plural,
     srm_scope,
 )
 from designer.rules.context import RuleContext
@@ -338,7 +338,7 @@ def sync_over_distance(ctx: RuleContext) -> Iterator[Finding]:
     for link, mirrors in by_link.values():
         yield ctx.finding(
             f"WAN link {link.name} carries {len(mirrors)} MirrorView/S "
-            f"{plural('mirror', len(mirrors))} over "
+            f"{word_for(len(mirrors), 'mirror')} over "
             f"{_fmt(link.distance_km)} km; EMC recommends less than {limit} km",
             [link, *mirrors],
         )
@@ -400,7 +400,7 @@ def sync_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
         estimate = _log_write_ms(model, link)
         yield ctx.finding(
             f"WAN link {link.name} (RTT {_fmt(link.rtt_ms)} ms) puts the estimated log-write "
-            f"latency of {len(mirrors)} MirrorView/S log {plural('mirror', len(mirrors))} "
+            f"latency of {len(mirrors)} MirrorView/S log {word_for(len(mirrors), 'mirror')} "
             f"at {_fmt(estimate)} ms; Exchange needs {limit} ms average",
             [link, *mirrors],
         )
@@ -479,7 +479,7 @@ def async_rpo_over_target(ctx: RuleContext) -> Iterator[Finding]:
             transfer = changed_gb * _MBIT_PER_GB / link.bandwidth_mbps / 60.0
         rpo = interval + transfer
         subject = (
-            f"MirrorView/A {plural('mirror', len(mirrors))} {listing(m.name for m in mirrors)}"
+            f"MirrorView/A {word_for(len(mirrors), 'mirror')} {listing(m.name for m in mirrors)}"
             + (f" from site {site.name}" if site else "")
             + (f" over WAN link {link.name}" if link else "")
         )
@@ -590,6 +590,6 @@ def no_snapview_on_recovery_array(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             f"storage array {array.name}, recovery array of protection group "
             f"{listing(groups.values())}, lacks SnapView; SRM test failover needs snap "
-            f"sessions of its {len(mirror_ids)} mirror {plural('target', len(mirror_ids))}",
+            f"sessions of its {len(mirror_ids)} mirror {word_for(len(mirror_ids), 'target')}",
             [array, *groups],
         )

@@ -36,11 +36,11 @@ from designer.domain.enums import (
     VmRole,
 )
 from designer.domain.index import DesignIndex
+from designer.domain.words import word_for
 from designer.rules.checks._exchange_facts import is_exchange
 from designer.rules.checks._replication import (
     listing,
     mirror_ends,
-    plural,
     release_tuple,
     srm_scope,
 )
@@ -465,7 +465,7 @@ def recovery_site_lacks_cas_or_hub(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 f"recovery site {_site_name(index, site_id)} of SRM site pair {pair.name} "
                 f"lacks {' and '.join(missing)} of its own for recovered mailbox "
-                f"{plural('server', len(vm_names))} {listing(vm_names)}",
+                f"{word_for(len(vm_names), 'server')} {listing(vm_names)}",
                 [site_id, pair],
             )
 
@@ -565,7 +565,8 @@ def recovery_plan_missing_exchange_steps(ctx: RuleContext) -> Iterator[Finding]:
         what = (
             f"members of DAG {dag_names}"
             if dags
-            else f"Exchange {plural('server', len(exchange))} {listing(vm.name for vm in exchange)}"
+            else f"Exchange {word_for(len(exchange), 'server')} "
+            f"{listing(vm.name for vm in exchange)}"
         )
         yield ctx.finding(
             f"recovery plan {plan.name} recovers {what} into site {recovery.name} on another "
@@ -622,7 +623,7 @@ def clustered_exchange_2007_protected(ctx: RuleContext) -> Iterator[Finding]:
         pgs = list({pg.id: pg for n in nodes for pg in protected[n]}.values())
         yield ctx.finding(
             f"Exchange 2007 {repl.replication.value.upper()} cluster {repl.name} has "
-            f"{plural('node', len(names))} "
+            f"{word_for(len(names), 'node')} "
             f"{listing(names)} in protection group {listing(pg.name for pg in pgs)}; SRM "
             "cannot fail over a Windows-clustered mailbox server",
             [repl, *nodes, *pgs],
@@ -768,7 +769,7 @@ def unprotected_vm_on_protected_datastore(ctx: RuleContext) -> Iterator[Finding]
         if lenient:
             yield ctx.finding(
                 f"protected datastore {lun.name} (protection group {pg.name}) holds disks of "
-                f"unprotected {plural('VM', len(strays))} {names}; test recovery and planned "
+                f"unprotected {word_for(len(strays), 'VM')} {names}; test recovery and planned "
                 f"migration of it fail with SRM {release}",
                 [lun, pg, *strays],
                 severity=Severity.WARNING,
@@ -776,7 +777,7 @@ def unprotected_vm_on_protected_datastore(ctx: RuleContext) -> Iterator[Finding]
         else:
             yield ctx.finding(
                 f"protected datastore {lun.name} (protection group {pg.name}) holds disks of "
-                f"unprotected {plural('VM', len(strays))} {names}; its recovery fails for every "
+                f"unprotected {word_for(len(strays), 'VM')} {names}; its recovery fails for every "
                 f"VM on it with SRM {release}",
                 [lun, pg, *strays],
             )
