@@ -588,6 +588,12 @@ class MainWindow(QMainWindow):
             self._recovery_step.stop()
             self._recovery_job = None
 
+    def finish_recovery(self) -> None:
+        """Complete a sliced recovery write now (tests, benchmarks)."""
+        while self._recovery_job is not None:
+            self._step_recovery()
+        self.recovery.wait()
+
     def _drop_recovery(self) -> None:
         self._recovery_job = None
         self._recovery_step.stop()

@@ -18,7 +18,15 @@ from xml.etree import ElementTree
 
 import pytest
 
-from designer.domain import Design, EsxiHost, RuleSettings, Severity, Site, VirtualMachine
+from designer.domain import (
+    Design,
+    EsxiHost,
+    RuleLevel,
+    RuleSettings,
+    RuleSeverity,
+    Site,
+    VirtualMachine,
+)
 from designer.entry import main
 from designer.persistence import save
 
@@ -49,7 +57,7 @@ def erroring(tmp_path: Path, name: str = "erroring.json") -> Path:
             EsxiHost(id="h", name="esx01", site="s"),
             VirtualMachine(id="vm1", name="mbx01", host="h", mailboxes=9000),
         ],
-        rules=RuleSettings(severity_overrides={"VS002": Severity.ERROR}),
+        rules=RuleSettings(severities={"VS002": RuleSeverity(level=RuleLevel.ERROR)}),
     )
     path = tmp_path / name
     save(design, path)

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolButto
 
 from designer.persistence import load
 from designer.simulation import analyze
-from designer.ui.canvas.view import KIND_MIME
 from designer.ui.main_window import MainWindow
+from designer.ui.mime import KIND_MIME
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 THREE_SITE = SAMPLES / "three_site_stretched_dag.json"
