@@ -328,32 +328,21 @@ def test_a_dark_palette_gives_a_dark_canvas(canvas):
     assert "vm-b1" in view.design_scene.nodes  # rebuilt, nothing lost
 
 
-def test_a_database_dropped_from_the_palette_onto_a_dag_joins_it(qtbot, tmp_path, monkeypatch):
+def test_a_database_dropped_from_the_palette_onto_a_dag_joins_it(launch, tmp_path):
     """Issue 8: a database dropped on a DAG was drawn inside it but not added to it
-    (the Inspector said DAG "(none)"). Opened with File > Open, dropped with the
-    palette's own drag payload onto the DAG's box on the real canvas."""
-    from PySide6.QtWidgets import QMessageBox
-    from test_canvas_support import ini_settings
-
+    (the Inspector said DAG "(none)"). Opened with ``dr-designer gui FILE``, dropped with
+    the palette's own drag payload onto the DAG's box on the real canvas."""
     from designer.domain.design import LayoutEntry
     from designer.domain.elements import Dag
     from designer.persistence import save
-    from designer.ui.main_window import MainWindow
     from designer.ui.panels.palette import PalettePanel, kind_mime_data
 
-    monkeypatch.setattr(
-        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard)
-    )
     design = small_design()
     dag = Dag(id="dag-1", name="DAG-West", members=["vm-b1"])
     layout = {**design.layout, "dag-1": LayoutEntry(x=300, y=40, w=260, h=90)}
     path = tmp_path / "with-dag.json"
     save(design.model_copy(update={"elements": [*design.elements, dag], "layout": layout}), path)
-    w = MainWindow(settings=ini_settings(tmp_path), recovery_dir=tmp_path / "recovery")
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    assert w.open_file(path, ask=False)
+    w = launch(path)
     view = w.view
     view.set_zoom(1.0)
     view.centerOn(430, 85)
