@@ -105,7 +105,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_export_headless(args: argparse.Namespace) -> int:
     """``export FILE -o out.drawio|out.graphml|out.gexf|DIR/`` (no Qt)."""
-    from designer.cli.main import read_design
+    from designer.cli.reading import read_design
     from designer.interop.drawio import SimulationMoment
     from designer.interop.exporting import export_design
 

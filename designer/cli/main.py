@@ -18,27 +18,14 @@ from designer.cli.parser import (
     EXIT_FINDINGS,
     EXIT_OK,
     STDIN,
-    UsageError,
     build_parser,
 )
+from designer.cli.reading import CliError, read_design
 
 if TYPE_CHECKING:
-    from designer.domain.design import Design
+    pass
 
 __all__ = ["CliError", "read_design", "rules_markdown", "run"]
-
-
-class CliError(UsageError):
-    """A usage problem reported as one line on stderr with exit code 2."""
-
-
-def read_design(name: str) -> Design:
-    """The design in file ``name``, or on standard input for ``-``."""
-    from designer.persistence import MAX_FILE_BYTES, load, loads
-
-    if name == STDIN:
-        return loads(sys.stdin.buffer.read(MAX_FILE_BYTES + 1), where="<stdin>")
-    return load(name)
 
 
 def run(args: argparse.Namespace) -> int:

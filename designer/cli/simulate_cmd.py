@@ -25,7 +25,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from designer.cli.main import CliError, read_design
+from designer.cli.reading import CliError, read_design
 from designer.cli.timed_options import FAIL_ON, add_fail_on_option, add_timed_step_options
 from designer.domain.design import ScenarioStep
 from designer.simulation import (

@@ -22,9 +22,9 @@ from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from designer.document.factory import _PREFIX as _ID_PREFIX  # the palette's id stems
 from designer.domain.design import Design
 from designer.domain.elements import ELEMENT_CLASSES, DatabaseCopy, ElementBase
+from designer.domain.kinds import KINDS
 from designer.domain.refs import iter_refs
 from designer.domain.structure import structural_errors
 from designer.interop.report import ImportReport, InteropError
@@ -131,7 +131,8 @@ class DesignBuilder:
 
     # -- creation ------------------------------------------------------------------------
     def _new_id(self, kind: str) -> str:
-        prefix = _ID_PREFIX.get(kind, kind)
+        info = KINDS.get(kind)
+        prefix = info.spec.prefix if info is not None else kind  # the kind table's id stems
         while True:
             self._counters[prefix] += 1
             candidate = f"{prefix}-{self._counters[prefix]}"

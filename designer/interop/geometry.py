@@ -1,8 +1,7 @@
 """Where each element is drawn, for exports that need boxes and containers (draw.io).
 
-The canvas' reading of the design (which box holds which) is repeated here in a few
-lines because ``designer.ui`` is above this layer; the restructure moves the kind
-table to ``designer.domain`` (then this module reads it from there).
+Which box holds which, and which kinds are lines, come from the kind table
+(:mod:`designer.domain.kinds`), as on the canvas.
 """
 
 from __future__ import annotations
@@ -11,30 +10,20 @@ from dataclasses import dataclass
 
 from designer.domain.design import Design, LayoutEntry
 from designer.domain.elements import ElementBase
+from designer.domain.kinds import KINDS, container_kinds
 
 __all__ = ["CONTAINER_KINDS", "EDGE_KINDS", "Box", "boxes", "parent_of"]
 
-EDGE_KINDS = frozenset({"wan_link", "mirror", "host_replication"})
-CONTAINER_KINDS = frozenset({"site", "vsphere_cluster", "esxi_host", "storage_array", "dag"})
-_PARENT_FIELD = {
-    "vsphere_cluster": "site",
-    "storage_array": "site",
-    "file_share_witness": "site",
-    "cas_array": "site",
-    "load_balancer": "site",
-    "vm": "host",
-    "virtual_disk": "vm",
-    "lun": "array",
-    "mailbox_database": "dag",
-}
+#: Kinds drawn as a line between two boxes (a WAN link, a mirror, a replication).
+EDGE_KINDS = frozenset(kind for kind, info in KINDS.items() if info.is_line)
+#: Kinds drawn as boxes that hold other boxes.
+CONTAINER_KINDS = container_kinds()
 
 
 def parent_of(element: ElementBase) -> str | None:
     """The box an element is drawn in, as on the canvas."""
-    if element.kind == "esxi_host":
-        return getattr(element, "cluster", None) or getattr(element, "site", None)
-    name = _PARENT_FIELD.get(element.kind)
-    return getattr(element, name, None) if name else None
+    info = KINDS.get(element.kind)
+    return info.container_of(element) if info is not None else None
 
 
 @dataclass(frozen=True, slots=True)

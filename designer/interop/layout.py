@@ -6,6 +6,7 @@ change here.
 
 from __future__ import annotations
 
+from designer.document.layout import auto_layout
 from designer.domain.design import Design, LayoutEntry
 
 __all__ = ["lay_out"]
@@ -13,8 +14,6 @@ __all__ = ["lay_out"]
 
 def lay_out(design: Design) -> Design:
     """``design`` with every box placed by the auto-layout (sites side by side)."""
-    from designer.ui.canvas.edits import auto_layout  # Qt-free; moving to designer.document
-
     placed = auto_layout(design)
     layout: dict[str, LayoutEntry] = {k: v for k, v in placed.items() if v is not None}
     kept = {e.id for e in design.elements}

@@ -4,20 +4,18 @@ PowerShell scripts; the design-review report (HTML or PDF)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from designer.domain.errors import DesignError
 from designer.interop.command import ApplyImport
 from designer.interop.drawio import SimulationMoment
 from designer.interop.importing import KINDS, import_sources
-
-if TYPE_CHECKING:
-    from designer.ui.main_window import MainWindow
+from designer.ui.session import EditorSession
 
 __all__ = ["InteropActions"]
 
@@ -29,10 +27,20 @@ _IMPORTS = (
 
 
 class InteropActions:
-    """Adds the menu entries to ``window`` and carries them out."""
+    """Adds the menu entries to ``window`` and carries them out on ``session``;
+    ``show_all`` fits the canvas to the design after an import."""
 
-    def __init__(self, window: MainWindow, file_menu: QMenu, export_menu: QMenu) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        session: EditorSession,
+        show_all: Callable[[], object],
+        file_menu: QMenu,
+        export_menu: QMenu,
+    ) -> None:
         self.window = window
+        self.session = session
+        self._show_all = show_all
         self.import_menu = QMenu("&Import", window)
         self.import_actions: dict[str, QAction] = {}
         for kind, text, pattern in _IMPORTS:
@@ -73,7 +81,7 @@ class InteropActions:
 
     def import_files(self, kind: str, paths: list[Path]) -> bool:
         """Merge ``paths`` into the open design as one undoable step."""
-        session = self.window.session
+        session = self.session
         before = session.design
         try:
             result = import_sources(kind, paths, into=before)
@@ -87,7 +95,7 @@ class InteropActions:
         if not session.push(command):
             return False
         session.set_selection([e.id for e in command.added])
-        self.window.view.zoom_fit()
+        self._show_all()
         report = result.report
         session.status_message.emit(report.summary())
         if report.issues or report.notes:
@@ -96,7 +104,7 @@ class InteropActions:
 
     # -- export --------------------------------------------------------------------------
     def _base(self, suffix: str) -> str:
-        session = self.window.session
+        session = self.session
         if session.path:
             return str(session.path.with_name(session.path.stem + suffix))
         return f"{session.design.name}{suffix}"
@@ -123,11 +131,11 @@ class InteropActions:
                 target = target.with_name(target.name + f".{key}")
             output = str(target)
         try:
-            export_design(self.window.session.design, output, moment=self._moment())
+            export_design(self.session.design, output, moment=self._moment())
         except (DesignError, OSError) as exc:
             QMessageBox.critical(self.window, "Export", str(exc))
             return None
-        self.window.session.status_message.emit(f"Exported to {target}")
+        self.session.status_message.emit(f"Exported to {target}")
         return target
 
     def _moment(self) -> SimulationMoment | None:
@@ -149,7 +157,7 @@ class InteropActions:
             )  # fmt: skip
             if not path:
                 return None
-        session = self.window.session
+        session = self.session
         # N-2 and the RPO/RTO matrix take seconds on a large design (docs/interop.md).
         session.status_message.emit("Writing the design review report…")
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

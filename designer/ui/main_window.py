@@ -326,7 +326,9 @@ class MainWindow(QMainWindow):
         """File > Import, the interop exports and the design review report (issue 12)."""
         from designer.ui.interop_actions import InteropActions
 
-        self.interop = InteropActions(self, self.file_menu, self.export_menu)
+        self.interop = InteropActions(
+            self, self.session, self.view.zoom_fit, self.file_menu, self.export_menu
+        )
 
     # -- state ---------------------------------------------------------------------------
     def _on_file_state(self) -> None:
