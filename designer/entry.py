@@ -22,12 +22,33 @@ from designer.cli.parser import (
     UsageError,
     build_parser,
 )
+from designer.streams import (
+    EXIT_OUTPUT,
+    OutputError,
+    configure_streams,
+    error_line,
+    guarded_stdout,
+)
 
 __all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``dr-designer`` with ``argv`` (default: the process's arguments)."""
+    """Run ``dr-designer`` with ``argv`` (default: the process's arguments).
+
+    Standard output is guarded while the command runs (:mod:`designer.streams`): a full
+    disk or a closed pipe is exit 4, never a traceback or a misleading exit 1."""
+    configure_streams()
+    try:
+        with guarded_stdout():
+            return _main(argv)
+    except OutputError as exc:  # a reader that went away needs no message
+        if not exc.broken_pipe:
+            print(error_line(exc), file=sys.stderr)
+        return EXIT_OUTPUT
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if _opens_a_file(parser, arguments):  # dr-designer FILE: the window on FILE
@@ -73,8 +94,10 @@ def _run(args: argparse.Namespace, arguments: list[str]) -> int:
 
         return run(args)
     except UsageError as exc:
-        print(f"dr-designer: {exc}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OutputError:
+        raise
     except BrokenPipeError:
         return EXIT_OK
     except KeyboardInterrupt:
@@ -87,7 +110,7 @@ def _run(args: argparse.Namespace, arguments: list[str]) -> int:
     except Exception as exc:
         if _is_design_error(exc):  # the input cannot be used: it says what and where
             log.info("bad input: %s", exc, extra=quiet)
-            print(f"dr-designer: {exc}", file=sys.stderr)
+            print(error_line(exc), file=sys.stderr)  # escaped, at most ~1,000 characters
             return EXIT_BAD_INPUT
         print(f"dr-designer: {internal_error_message(exc)}", file=sys.stderr)
         return EXIT_INTERNAL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ from designer.domain.design import Design, Severity
 from designer.domain.index import DesignIndex
 from designer.rules.engine import CheckResult
 from designer.rules.registry import RULES
+from designer.text import printable
 
 if TYPE_CHECKING:
     from designer.simulation.expectations import ScenarioOutcome
@@ -54,18 +56,20 @@ def findings_text(results: list[FileResult]) -> str:
     waived_total = 0
     for item in results:
         index = DesignIndex(item.design)
+        shown = printable(item.file)
         for finding in item.result.active:
             names = ", ".join(
                 f"{el.label} {el.name}" if (el := index.get(e)) else e for e in finding.elements
             )
             where = f" [{names}]" if names else ""
-            lines.append(
-                f"{item.file}: {finding.severity.value} {finding.code}: {finding.message}{where}"
-            )
+            # Names, messages and file names escaped (printable): a name can neither
+            # drive the terminal nor forge a finding line.
+            text = printable(f"{finding.message}{where}")
+            lines.append(f"{shown}: {finding.severity.value} {finding.code}: {text}")
         waived = len(item.result.findings) - len(item.result.active)
         counts = item.result.summary()
         if len(results) > 1:
-            lines.append(f"{item.file}: {_counts(counts, waived)}")
+            lines.append(f"{shown}: {_counts(counts, waived)}")
         for key, value in counts.items():
             totals[key] += value
         waived_total += waived
@@ -148,11 +152,19 @@ def _scenario_results(item: FileResult, index: int) -> list[Any]:
 def artifact_uri(file: str) -> str:
     """``file`` as a SARIF artifact URI: a relative path stays relative (code-scanning
     views resolve it against the repository), an absolute one becomes ``file://``;
-    both percent-encoded (a space is ``%20``)."""
+    both percent-encoded (a space is ``%20``), from the name's bytes: a name that is not
+    UTF-8 (``os.fsdecode`` surrogates) or holds control characters still gives valid
+    JSON and a valid URI.
+
+    Examples
+    --------
+    >>> artifact_uri("designs/caf\\udce9 v2.json")
+    'designs/caf%E9%20v2.json'
+    """
     path = PurePath(file)
     if path.is_absolute():
         return Path(file).as_uri()
-    return quote(path.as_posix(), safe="/")
+    return quote(os.fsencode(path.as_posix()), safe="/")
 
 
 def rules_page_uri() -> str | None:

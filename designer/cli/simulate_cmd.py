@@ -36,6 +36,7 @@ from designer.simulation import (
     StepState,
     analyze,
 )
+from designer.text import printable, printable_data
 
 __all__ = [
     "FAIL_ON",
@@ -245,8 +246,9 @@ def simulation_text(
     result: SimulationResult, at: float | None = None, names: dict[str, str] | None = None
 ) -> str:
     """The result as text: timeline, databases, DAGs, sites, mailboxes, actions."""
-    data: dict[str, Any] = result.to_json(at)
-    names = names or {}
+    # Names come from the design file: every string shown is escaped (printable).
+    data: dict[str, Any] = printable_data(result.to_json(at))
+    names = {key: printable(name) for key, name in (names or {}).items()}
     lines = ["Timeline:"]
     for e in data["events"]:
         source = f"  [{e['source']}]" if e["source"] else ""
@@ -320,8 +322,11 @@ def analysis_text(result: AnalysisResult) -> str:
         f"{len(result.entries)} {kind}" + (" (pairs capped)" if result.truncated else "")
     ]
     for rank, entry in enumerate(result.entries, start=1):
-        names = " + ".join(
-            f"{n} ({e})" if n != e else e for n, e in zip(entry.names, entry.elements, strict=True)
+        names = printable(
+            " + ".join(
+                f"{n} ({e})" if n != e else e
+                for n, e in zip(entry.names, entry.elements, strict=True)
+            )
         )
         details = [f"{entry.mailboxes_affected:,} mailboxes affected"]
         if entry.users_cut_off:

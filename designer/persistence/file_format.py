@@ -10,10 +10,9 @@ from __future__ import annotations
 import gc
 import json
 import os
-import tempfile
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -21,8 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from designer.domain.design import Design
 from designer.domain.elements import ELEMENT_CLASSES
 from designer.domain.structure import structural_errors
+from designer.persistence.atomic import FileStamp, write_atomic
 from designer.persistence.errors import LoadError
 from designer.persistence.migrations import CURRENT_SCHEMA_VERSION, migrate
+from designer.text import quote
 
 __all__ = [
     "FORMAT",
@@ -31,6 +32,7 @@ __all__ = [
     "dumps",
     "envelope_schema",
     "load",
+    "load_with_stamp",
     "loads",
     "save",
 ]
@@ -72,61 +74,62 @@ def dumps(design: Design) -> str:
     return json.dumps(envelope, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def save(design: Design, path: str | os.PathLike[str]) -> None:
-    """Write atomically: a temp file in the same folder, flushed, fsynced, then replaced.
-
-    A crash at any point leaves either the old file or the new one, never a mix.
-    """
-    target = Path(path)
-    text = dumps(design).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+def save(
+    design: Design, path: str | os.PathLike[str], *, expected: FileStamp | None = None
+) -> FileStamp:
+    """Write the canonical text atomically (:func:`designer.persistence.atomic.write_atomic`:
+    a crash leaves the old file or the new one; symlinks, hard links and permissions are
+    kept; a read-only file is refused). ``expected``: the stamp of the file as it was
+    opened or last saved; if another program changed it since, :class:`FileChangedError`
+    and nothing is written. Returns the stamp of what was written."""
+    return write_atomic(path, dumps(design).encode("utf-8"), expected=expected)
 
 
 # -- loading ----------------------------------------------------------------------------
 def load(path: str | os.PathLike[str]) -> Design:
     """Read a design file; every failure is a :class:`LoadError` naming the file."""
+    return load_with_stamp(path)[0]
+
+
+def load_with_stamp(path: str | os.PathLike[str]) -> tuple[Design, FileStamp]:
+    """:func:`load`, and the stamp of the bytes read (to notice later changes on disk)."""
     where = str(path)
+    raw, st = _read_design_bytes(path, where)
+    return loads(raw, where=where), FileStamp.of(st, raw)
+
+
+def _read_design_bytes(path: str | os.PathLike[str], where: str) -> tuple[bytes, os.stat_result]:
+    """The file's bytes. Opened without blocking and checked to be a regular file
+    first: a FIFO would otherwise wait for a writer forever, a device never end."""
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            raise LoadError(
-                f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB",
-                where=where,
-            )
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError:
         raise LoadError("no such file", where=where) from None
-    except IsADirectoryError:
-        raise LoadError("is a folder, not a design file", where=where) from None
     except PermissionError:
         raise LoadError("permission denied", where=where) from None
     except OSError as exc:
         raise LoadError(f"cannot be read ({exc.strerror or exc})", where=where) from None
-    return loads(raw, where=where)
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise LoadError("is a folder, not a design file", where=where)
+        if not stat.S_ISREG(st.st_mode):
+            what = "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "not a regular file"
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+                what = "a device"
+            raise LoadError(f"is {what}, not a design file", where=where)
+        if st.st_size > MAX_FILE_BYTES:
+            raise LoadError(
+                f"file is {st.st_size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB",
+                where=where,
+            )
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise LoadError(f"cannot be read ({exc.strerror or exc})", where=where) from None
+    finally:
+        os.close(fd)
+    return raw, st
 
 
 def _reject_constant(name: str) -> Any:
@@ -140,7 +143,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise ValueError(f"duplicate key {key!r}")
+                raise ValueError(f"duplicate key {quote(key)}")
             seen.add(key)
     return result
 
@@ -209,12 +212,14 @@ def design_from_data(data: Any, *, where: str = "<memory>") -> Design:
     fmt = data.get("format")
     if fmt != FORMAT:
         raise LoadError(
-            f"not a design file: format is {fmt!r}, expected {FORMAT!r}", where=where, path="format"
+            f"not a design file: format is {quote(fmt)}, expected {FORMAT!r}",
+            where=where,
+            path="format",
         )
     version = data.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise LoadError(
-            f"schema_version must be a whole number ≥ 1, found {version!r}",
+            f"schema_version must be a whole number ≥ 1, found {quote(version)}",
             where=where,
             path="schema_version",
         )
@@ -231,7 +236,7 @@ def design_from_data(data: Any, *, where: str = "<memory>") -> Design:
         )
     extra = sorted(set(data) - {"$schema", "format", "schema_version", "design"})
     if extra:
-        raise LoadError(f"unexpected key {extra[0]!r}", where=where, path=extra[0])
+        raise LoadError(f"unexpected key {quote(extra[0])}", where=where, path=extra[0])
     raw_design = data.get("design")
     if not isinstance(raw_design, dict):
         raise LoadError(
@@ -289,17 +294,17 @@ def _validation_error(exc: ValidationError, raw: dict[str, Any], where: str) -> 
     if first["type"] == "union_tag_invalid":
         kind = first.get("input", {}).get("kind") if isinstance(first.get("input"), dict) else None
         known = ", ".join(sorted(ELEMENT_CLASSES))
-        message = f"unknown element kind {kind!r}; known kinds: {known}"
+        message = f"unknown element kind {quote(kind)}; known kinds: {known}"
         path += ".kind"
     elif first["type"] == "union_tag_not_found":
         message = "element has no 'kind'"
     elif first["type"] == "extra_forbidden":
-        message = f"unknown field {loc[-1]!r}"
+        message = f"unknown field {quote(loc[-1])}"
     elif first["type"] == "missing":
-        message = f"missing required field {loc[-1]!r}"
+        message = f"missing required field {quote(loc[-1])}"
     element_id = _element_id_at(raw, loc)
     if element_id:
-        message += f" (element {element_id!r})"
+        message += f" (element {quote(element_id)})"
     more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
     return LoadError(message + more, where=where, path=path)
 

@@ -14,6 +14,7 @@ from typing import Any
 from designer.domain.design import Design, ExpectedOutcome, SavedScenario
 from designer.simulation.engine import SimulationError, Simulator
 from designer.simulation.results import StepState
+from designer.text import printable
 
 __all__ = ["ScenarioOutcome", "compare", "evaluate", "evaluate_all", "run_saved_scenarios"]
 
@@ -149,8 +150,9 @@ def run_saved_scenarios(design: Design, args: argparse.Namespace) -> int:
         problems = _run_one(sim, scenario)
         if problems:
             failed += 1
-            print(f"scenario {scenario.name}: FAIL: {'; '.join(problems)}", file=out)
+            shown = printable(f"{scenario.name}: FAIL: {'; '.join(problems)}")
+            print(f"scenario {shown}", file=out)
         else:
-            print(f"scenario {scenario.name}: pass", file=out)
+            print(f"scenario {printable(scenario.name)}: pass", file=out)
     print(f"{len(design.scenarios) - failed} of {len(design.scenarios)} scenarios pass", file=out)
     return 1 if failed else 0

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import (
     QGuiApplication,
     QImage,
@@ -26,6 +26,9 @@ from PySide6.QtSvg import QSvgGenerator
 
 from designer.domain.design import Design
 from designer.domain.errors import DesignError
+from designer.persistence.atomic import write_atomic
+from designer.streams import OutputError
+from designer.text import printable, xml_safe
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.canvas.theme import Theme
 
@@ -74,10 +77,23 @@ def image_size(scene: DesignScene, scale: float = 1.0, source: QRectF | None = N
 
 
 def export_scene(scene: DesignScene, path: Path, *, scale: float = 1.0, dpr: float = 1.0) -> Path:
-    """Render the whole drawing to ``path`` (format from the suffix); returns the path."""
+    """Render the whole drawing to ``path`` (format from the suffix); returns the path.
+
+    The drawing is rendered in memory and written with the designer's one atomic
+    writer: a folder, a read-only file or a full disk raises ``OSError`` and leaves
+    nothing behind, never a half-written file reported as exported.
+    """
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"cannot export to {path.name}: use .png, .svg or .pdf")
+    write_atomic(path, render_bytes(scene, fmt, scale=scale, dpr=dpr))
+    return path
+
+
+def render_bytes(scene: DesignScene, fmt: str, *, scale: float = 1.0, dpr: float = 1.0) -> bytes:
+    """The whole drawing as the bytes of a PNG, SVG or PDF file."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     # An export shows the design, not the editing state: full detail, no selection.
     detail, selected = scene.detail_visible, scene.session.selection
     scene.set_detail_visible(True)
@@ -99,11 +115,11 @@ def export_scene(scene: DesignScene, path: Path, *, scale: float = 1.0, dpr: flo
             painter = QPainter(image)
             _render(painter, scene, target, source)
             # The stub asks for bytes; PySide 6.11 accepts only str here.
-            if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
-                raise OSError(f"cannot write {path}")
+            if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
+                raise OSError("cannot encode the PNG image")
         elif fmt == "svg":
             generator = QSvgGenerator()
-            generator.setFileName(str(path))
+            generator.setOutputDevice(buffer)
             generator.setSize(size)
             generator.setViewBox(target)
             generator.setTitle(scene.session.design.name)
@@ -112,7 +128,7 @@ def export_scene(scene: DesignScene, path: Path, *, scale: float = 1.0, dpr: flo
             painter.fillRect(target, scene.theme.background)
             _render(painter, scene, target, source)
         else:
-            writer = QPdfWriter(str(path))
+            writer = QPdfWriter(buffer)
             writer.setTitle(scene.session.design.name)
             writer.setCreator("DR Designer")
             writer.setResolution(72)
@@ -130,9 +146,15 @@ def export_scene(scene: DesignScene, path: Path, *, scale: float = 1.0, dpr: flo
         scene.set_detail_visible(detail)
         if selected:
             scene.session.set_selection(selected)
-    if not path.exists():
-        raise OSError(f"cannot write {path}")
-    return path
+    data = bytes(buffer.data().data())
+    buffer.close()
+    if not data:
+        raise OSError(f"the {fmt.upper()} renderer produced nothing")
+    if fmt == "svg":
+        # QSvgGenerator writes names as they are; XML 1.0 forbids control characters
+        # even escaped, and one of them would make the whole file unreadable.
+        data = xml_safe(data.decode("utf-8", "replace")).encode("utf-8")
+    return data
 
 
 def _render(painter: QPainter, scene: DesignScene, target: QRectF, source: QRectF) -> None:
@@ -218,15 +240,21 @@ def export_command(args: argparse.Namespace) -> int:
     if not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if not to_stdout:
-        out = export_design(
-            design, Path(args.output), source=source, scale=args.scale, dpr=args.dpr
-        )
-        print(f"wrote {out}", file=sys.stderr)
+        try:
+            out = export_design(
+                design, Path(args.output), source=source, scale=args.scale, dpr=args.dpr
+            )
+        except OSError as exc:  # the design was read: the output failed (exit 4)
+            raise OutputError.from_os_error(args.output, exc) from None
+        print(f"wrote {printable(str(out))}", file=sys.stderr)
         return 0
     with tempfile.TemporaryDirectory(prefix="dr-designer-export-") as folder:
         out = export_design(
             design, Path(folder) / f"drawing.{fmt}", source=source, scale=args.scale, dpr=args.dpr
         )
-        sys.stdout.buffer.write(out.read_bytes())
-        sys.stdout.buffer.flush()
+        try:
+            sys.stdout.buffer.write(out.read_bytes())
+            sys.stdout.buffer.flush()
+        except OSError as exc:
+            raise OutputError.from_os_error("standard output", exc) from None
     return 0

@@ -1,0 +1,152 @@
+"""The output streams of `dr-designer`: errors writing them get exit code 4.
+
+* Standard output is wrapped while a command runs: an ``OSError`` writing or flushing
+  it (a full disk, ``EIO``) becomes :class:`OutputError`; a reader that went away
+  (``EPIPE``, ``dr-designer rules | head -1``) ends the command quietly.
+* Characters the terminal's encoding cannot show (``PYTHONIOENCODING=ascii`` and a
+  ``§`` in a citation) are written as ``\\uXXXX`` escapes, which JSON reads back as the
+  same character, instead of ending in ``UnicodeEncodeError``.
+* After an output error, standard output is pointed at ``/dev/null`` so that the
+  interpreter's own flush at exit does not print "Exception ignored …" as well.
+
+Exit codes: CONVENTIONS.md (4 = the output cannot be written).
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import errno
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
+
+from designer.text import printable, shorten
+
+__all__ = [
+    "ESCAPE_ERRORS",
+    "EXIT_OUTPUT",
+    "OutputError",
+    "configure_streams",
+    "error_line",
+    "guarded_stdout",
+]
+
+EXIT_OUTPUT = 4
+#: The codec error handler that writes an unencodable character as ``\\uXXXX``.
+ESCAPE_ERRORS = "dr-designer-escape"
+STDOUT = "standard output"
+
+
+class OutputError(Exception):
+    """The output cannot be written: exit code 4, one line naming the output."""
+
+    def __init__(self, target: str, reason: str, *, broken_pipe: bool = False) -> None:
+        self.target = target
+        self.reason = reason
+        #: The reader went away: nobody is left to read a message.
+        self.broken_pipe = broken_pipe
+        super().__init__(f"cannot write {target}: {reason}")
+
+    @classmethod
+    def from_os_error(cls, target: str, exc: OSError) -> OutputError:
+        return cls(
+            target,
+            exc.strerror or str(exc),
+            broken_pipe=isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE,
+        )
+
+
+def _json_escapes(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    parts = []
+    for char in exc.object[exc.start : exc.end]:
+        code = ord(char)
+        if code > 0xFFFF:  # a surrogate pair, as JSON writes it
+            code -= 0x10000
+            parts.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            parts.append(f"\\u{code:04x}")
+    return "".join(parts), exc.end
+
+
+codecs.register_error(ESCAPE_ERRORS, _json_escapes)
+
+
+def configure_streams() -> None:
+    """Standard output and error write ``\\uXXXX`` for what their encoding cannot show."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, io.UnsupportedOperation):
+                reconfigure(errors=ESCAPE_ERRORS)
+
+
+class _Guarded:
+    """Standard output whose OS errors are :class:`OutputError`."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def _call(self, method: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return method(*args)
+        except OSError as exc:
+            raise OutputError.from_os_error(STDOUT, exc) from None
+
+    def write(self, text: str) -> int:
+        return int(self._call(self._stream.write, text))
+
+    def writelines(self, lines: Any) -> None:
+        self._call(self._stream.writelines, lines)
+
+    def flush(self) -> None:
+        self._call(self._stream.flush)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _silence_stdout(stream: TextIO) -> None:
+    """Point the real stdout at /dev/null: what is still buffered can go nowhere now,
+    and the interpreter's flush at exit must not fail (and print) a second time."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return  # not a real file (a test's capture): nothing is flushed at exit
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)
+
+
+@contextlib.contextmanager
+def guarded_stdout() -> Iterator[None]:
+    """Run a command with a guarded stdout, flushed before the exit code is returned.
+
+    Raises :class:`OutputError` when standard output cannot be written.
+    """
+    real = sys.stdout
+    guarded = _Guarded(real)
+    sys.stdout = guarded
+    try:
+        try:
+            yield
+        except SystemExit:  # argparse's --help and usage errors: flush them too
+            guarded.flush()
+            raise
+        guarded.flush()
+    except OutputError:
+        _silence_stdout(real)
+        raise
+    finally:
+        sys.stdout = real
+
+
+def error_line(exc: BaseException, prefix: str = "dr-designer") -> str:
+    """One line for stderr: escaped, and at most about a thousand characters."""
+    return f"{prefix}: {printable(shorten(str(exc), 1000))}"

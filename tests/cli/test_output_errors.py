@@ -1,0 +1,89 @@
+"""Output errors (issue 15, "Crashes and hangs"): a full disk, a closed pipe or an
+encoding that cannot show a character end in one line and exit code 4 (or, for a
+reader that stopped reading, quietly), never in a traceback or in exit 1, which means
+"the design has errors". Run through the real process: the streams are the point."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample_designs" / "stretched_dag_lagged.json"
+EXIT_OUTPUT = 4
+
+
+def dr(
+    *argv: str | Path, env: dict[str, str] | None = None, stdout=subprocess.PIPE
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "designer", *map(str, argv)],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("command", [["check"], ["check", "--format", "sarif"], ["simulate"]])
+def test_a_full_disk_on_stdout_is_one_line_and_exit_4(command: list[str]) -> None:
+    argv = [command[0], SAMPLE, *command[1:]]
+    if command[0] == "simulate":
+        argv += ["--fail", "site-atl"]
+    with open("/dev/full", "w") as full:
+        run = dr(*argv, stdout=full)
+    err = run.stderr.decode()
+    assert run.returncode == EXIT_OUTPUT, err
+    assert "Traceback" not in err and "Exception ignored" not in err
+    assert err.count("\n") == 1 and "standard output" in err and "No space left" in err
+
+
+def test_an_ascii_terminal_gets_escapes_not_a_traceback(tmp_path: Path) -> None:
+    env = {"PYTHONIOENCODING": "ascii"}
+    run = dr("simulate", SAMPLE, "--fail", "site-atl", env=env)
+    assert run.returncode == 0, run.stderr.decode()
+    out = run.stdout.decode("ascii")  # strictly ASCII
+    assert "\\u00a7" in out  # the § of a citation, escaped
+    run = dr("check", SAMPLE, "--format", "json", env=env)
+    data = json.loads(run.stdout.decode("ascii"))  # the escapes are JSON escapes
+    assert run.returncode == 0 and data["summary"] == {"error": 0, "warning": 0, "info": 0}
+    run = dr("rule", "DAG001", env=env)
+    assert run.returncode == 0 and run.stdout.decode("ascii")
+
+
+def test_a_reader_that_went_away_ends_the_command_quietly() -> None:
+    """``dr-designer rules | head -1`` once head has exited: no traceback, no
+    "Exception ignored", no message (nobody reads it); exit 4."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written: EPIPE for sure
+    try:
+        run = dr("rules", "--format", "markdown", stdout=write)
+    finally:
+        os.close(write)
+    assert run.stderr.decode() == ""
+    assert run.returncode == EXIT_OUTPUT
+
+
+def test_export_onto_a_full_disk_is_exit_4(tmp_path: Path, monkeypatch) -> None:
+    """An output error of a command that writes a file: one line naming the file."""
+    from designer.entry import main
+    from designer.persistence import atomic
+
+    real = atomic._write_all
+
+    def full(fd: int, data: bytes) -> None:
+        real(fd, data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic, "_write_all", full)
+    out = tmp_path / "out.svg"
+    code = main(["export", str(SAMPLE), "-o", str(out)])
+    assert code == EXIT_OUTPUT
+    assert not out.exists() and not list(tmp_path.iterdir())  # no temp file left

@@ -1,0 +1,243 @@
+"""The one atomic writer (designer.persistence.atomic) and the design file's save/load
+around it: symlinks, hard links, permissions, read-only files, non-regular files, full
+disks, interrupted writes, files changed on disk, temp files of killed saves, FIFOs.
+(Issue 15, "Data loss" and "Crashes and hangs".)"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from designer.domain import Design, Site
+from designer.persistence import (
+    FileChangedError,
+    LoadError,
+    NotAFileError,
+    ReadOnlyFileError,
+    atomic,
+    clean_stale_temps,
+    dumps,
+    load,
+    load_with_stamp,
+    save,
+)
+
+OLD = Design(name="old", elements=[Site(id="s1", name="Boston")])
+NEW = Design(name="new", elements=[Site(id="s1", name="Boston"), Site(id="s2", name="Denver")])
+
+
+def temps(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    path = tmp_path / "design.json"
+    save(OLD, path)
+    return path
+
+
+def test_a_save_through_a_symlink_writes_the_target_and_keeps_the_link(tmp_path: Path) -> None:
+    real_dir = tmp_path / "real"
+    real_dir.mkdir()
+    target = real_dir / "design.json"
+    save(OLD, target)
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    save(NEW, link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert load(target) == NEW
+    assert temps(tmp_path) == [] and temps(real_dir) == []
+
+
+def test_a_dangling_symlink_creates_its_target(tmp_path: Path) -> None:
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "later.json")
+    save(NEW, link)
+    assert link.is_symlink() and load(tmp_path / "later.json") == NEW
+
+
+def test_permissions_are_kept(saved: Path) -> None:
+    saved.chmod(0o640)
+    save(NEW, saved)
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o640
+
+
+def test_a_new_file_gets_the_usual_permissions(tmp_path: Path) -> None:
+    mask = os.umask(0o027)
+    try:
+        # The writer reads the umask once; a new file gets 0o666 less that umask.
+        save(NEW, tmp_path / "new.json")
+    finally:
+        os.umask(mask)
+    mode = stat.S_IMODE((tmp_path / "new.json").stat().st_mode)
+    assert mode == atomic._NEW_FILE_MODE and mode & 0o600 == 0o600
+
+
+def test_hard_links_are_kept(saved: Path) -> None:
+    other = saved.with_name("other-name.json")
+    os.link(saved, other)
+    inode = saved.stat().st_ino
+    save(NEW, saved)
+    assert saved.stat().st_ino == inode and saved.stat().st_nlink == 2
+    assert load(other) == NEW and other.read_bytes() == dumps(NEW).encode()
+    save(OLD, other)  # shorter content: the file is cut to the new length
+    assert saved.read_bytes() == dumps(OLD).encode()
+    assert temps(saved.parent) == []
+
+
+def test_a_read_only_file_is_refused_with_a_clear_message(saved: Path) -> None:
+    saved.chmod(0o444)
+    before = saved.read_bytes()
+    with pytest.raises(ReadOnlyFileError) as caught:
+        save(NEW, saved)
+    assert "read-only" in str(caught.value) and str(saved) in str(caught.value)
+    assert saved.read_bytes() == before and temps(saved.parent) == []
+
+
+@pytest.mark.parametrize("what", ["folder", "fifo"])
+def test_a_target_that_is_not_a_file_is_refused(tmp_path: Path, what: str) -> None:
+    target = tmp_path / "target.json"
+    if what == "folder":
+        target.mkdir()
+    else:
+        os.mkfifo(target)
+    with pytest.raises(NotAFileError) as caught:
+        save(NEW, target)
+    assert ("folder" if what == "folder" else "FIFO") in str(caught.value)
+    assert temps(tmp_path) == []
+
+
+def test_a_full_disk_leaves_the_old_file_and_no_temp(saved: Path, monkeypatch) -> None:
+    real = atomic._write_all
+
+    def full(fd: int, data: bytes) -> None:
+        real(fd, data[:100])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic, "_write_all", full)
+    with pytest.raises(OSError) as caught:
+        save(NEW, saved)
+    assert caught.value.errno == errno.ENOSPC
+    assert load(saved) == OLD and temps(saved.parent) == []
+
+
+def test_a_full_disk_on_a_hard_linked_file_fails_before_touching_it(
+    saved: Path, monkeypatch
+) -> None:
+    os.link(saved, saved.with_name("twin.json"))
+    before = saved.read_bytes()
+
+    def no_room(fd: int, offset: int, length: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "posix_fallocate", no_room)
+    with pytest.raises(OSError):
+        save(NEW, saved)
+    assert saved.read_bytes() == before and temps(saved.parent) == []
+
+
+def test_an_interrupt_during_the_write_removes_the_temp(saved: Path, monkeypatch) -> None:
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic.os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save(NEW, saved)
+    monkeypatch.undo()
+    assert load(saved) == OLD and temps(saved.parent) == []
+
+
+def test_a_file_changed_on_disk_since_it_was_opened_is_not_overwritten(saved: Path) -> None:
+    _, stamp = load_with_stamp(saved)
+    # Another program replaces it (a new inode, other content).
+    other = saved.with_name("elsewhere.json")
+    save(NEW, other)
+    os.replace(other, saved)
+    with pytest.raises(FileChangedError) as caught:
+        save(OLD.model_copy(update={"name": "mine"}), saved, expected=stamp)
+    assert "changed on disk" in str(caught.value)
+    assert load(saved) == NEW and temps(saved.parent) == []
+    # Edited in place, same size and all: still noticed (the content differs).
+    _, stamp = load_with_stamp(saved)
+    text = saved.read_text().replace('"new"', '"wen"')
+    saved.write_text(text)
+    with pytest.raises(FileChangedError):
+        save(OLD, saved, expected=stamp)
+
+
+def test_touching_a_file_or_saving_it_here_is_not_a_change(saved: Path) -> None:
+    _, stamp = load_with_stamp(saved)
+    os.utime(saved, (time.time() + 5, time.time() + 5))  # same bytes, other mtime
+    stamp = save(NEW, saved, expected=stamp)
+    stamp = save(OLD, saved, expected=stamp)  # our own save is the new reference
+    assert load(saved) == OLD
+    saved.unlink()  # deleted meanwhile: the save writes it again
+    save(NEW, saved, expected=stamp)
+    assert load(saved) == NEW
+
+
+def test_temp_files_of_killed_saves_are_cleaned_on_the_next_save(tmp_path: Path) -> None:
+    old = time.time() - 2 * atomic.STALE_TEMP_AGE_S
+    stale = [
+        tmp_path / ".design.json.drd-0a1b2c3d.tmp",  # ours
+        tmp_path / ".design.json.k3j4h5g6.tmp",  # an earlier release's (mkstemp)
+        tmp_path / ".export.svg.drd-deadbeef.tmp",
+    ]
+    fresh = tmp_path / ".design.json.drd-99999999.tmp"  # a save in progress elsewhere
+    foreign = [tmp_path / ".notes.txt.abcdefgh.tmp", tmp_path / "design.json.tmp"]
+    for path in [*stale, fresh, *foreign]:
+        path.write_bytes(b"partial")
+        if path is not fresh:
+            os.utime(path, (old, old))
+    save(NEW, tmp_path / "design.json")
+    left = set(temps(tmp_path))
+    assert not left & {p.name for p in stale}
+    assert left == {fresh.name, *(p.name for p in foreign)}
+    assert clean_stale_temps(tmp_path) == []
+
+
+# -- loading from things that are not files ----------------------------------------------
+def test_a_fifo_given_as_a_design_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+
+    def unblock() -> None:  # if the loader blocks on the FIFO, free it after a while
+        time.sleep(3)
+        fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK) if _has_reader(fifo) else None
+        if fd is not None:
+            os.close(fd)
+
+    threading.Thread(target=unblock, daemon=True).start()
+    start = time.monotonic()
+    with pytest.raises(LoadError) as caught:
+        load(fifo)
+    assert time.monotonic() - start < 2.5
+    assert "FIFO" in str(caught.value) and "pipe.json" in str(caught.value)
+
+
+def _has_reader(fifo: Path) -> bool:
+    try:
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "/dev/null"])
+def test_a_device_given_as_a_design_is_refused(path: str) -> None:
+    if not Path(path).exists():
+        pytest.skip(f"no {path}")
+    with pytest.raises(LoadError, match="device"):
+        load(path)
+
+
+def test_a_folder_given_as_a_design_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match="folder"):
+        load(tmp_path)
