@@ -50,7 +50,9 @@ class RuleLevel(StrEnum):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No infinities or NaN anywhere: JSON cannot hold them, so a design that took one
+    # could be saved but never loaded again.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 RuleCode = Annotated[str, Field(pattern=r"^[A-Z]{2,4}\d{3}$")]
@@ -147,10 +149,10 @@ class ScenarioStep(_Model):
 class ExpectedOutcome(_Model):
     """What a saved scenario must still produce ("Run all scenarios")."""
 
-    mailboxes_available: int | None = None
+    mailboxes_available: Annotated[int, Field(ge=0, le=10**9)] | None = None
     databases_down: list[str] | None = None
-    max_rpo_s: float | None = None
-    max_rto_s: float | None = None
+    max_rpo_s: Annotated[float, Field(ge=0, le=1e9)] | None = None
+    max_rto_s: Annotated[float, Field(ge=0, le=1e9)] | None = None
 
 
 class SavedScenario(_Model):

@@ -86,7 +86,7 @@ ProtectionGroupRef = Annotated[str, Ref("protection_group")]
 class ElementBase(BaseModel):
     """Fields every element has."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     #: Human label of the kind, for messages ("consistency group CG-1 …").
     label: ClassVar[str] = "element"
@@ -272,7 +272,7 @@ class Dag(ElementBase):
 
 
 class DatabaseCopy(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     member: VmRef
     activation_preference: Annotated[int, Field(ge=1, le=64)] = 1
@@ -332,7 +332,7 @@ class ProtectionGroup(ElementBase):
 
 
 class PlanPriority(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     vm: VmRef
     priority: Annotated[int, Field(ge=1, le=5)] = 3

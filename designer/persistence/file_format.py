@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -200,7 +201,49 @@ def _loads(raw: bytes | str, *, where: str) -> Design:
         raise LoadError("not a design file: nested too deeply", where=where) from None
     except ValueError as exc:
         raise LoadError(f"not valid JSON: {exc}", where=where) from None
+    # A \udXXX escape (or a str handed in directly) may hold half a surrogate pair:
+    # text no file can store, so a design holding it could never be saved.
+    if _SURROGATE_ESCAPE.search(text) or (isinstance(raw, str) and not _is_utf8(text)):
+        bad = _lone_surrogate_at(data, "")
+        if bad is not None:
+            path, char = bad
+            raise LoadError(
+                f"not valid Unicode text (a lone surrogate \\u{ord(char):04x})",
+                where=where,
+                path=path,
+            )
     return design_from_data(data, where=where)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _lone_surrogate_at(value: Any, path: str) -> tuple[str, str] | None:
+    """The JSON path of the first string (or key) holding a lone surrogate, and it."""
+    if isinstance(value, str):
+        if not _is_utf8(value):
+            return path, next(c for c in value if 0xD800 <= ord(c) <= 0xDFFF)
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{path}.{key}" if path else str(key)
+            found = _lone_surrogate_at(key, here) or _lone_surrogate_at(item, here)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _lone_surrogate_at(item, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
 
 
 def design_from_data(data: Any, *, where: str = "<memory>") -> Design:
