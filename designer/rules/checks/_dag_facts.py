@@ -13,7 +13,7 @@ import heapq
 from collections.abc import Iterable
 from functools import cached_property
 from operator import attrgetter
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, proxy
 
 from designer.domain.elements import (
     Dag,
@@ -53,7 +53,9 @@ class DagFacts:
     """Placement of DAG members and the site network of one design, computed once."""
 
     def __init__(self, index: DesignIndex) -> None:
-        self.index = index
+        # A weak proxy: the cache below is keyed weakly by the index, and a value that
+        # held the index itself would keep it (and its design) alive for ever.
+        self.index: DesignIndex = proxy(index)
         self.dags: list[Dag] = index.of("dag", Dag)
         self.databases: list[MailboxDatabase] = index.of("mailbox_database", MailboxDatabase)
 

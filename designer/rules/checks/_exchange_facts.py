@@ -8,7 +8,7 @@ snapshot is immutable, so the facts stay true as long as the index lives).
 from __future__ import annotations
 
 from functools import cached_property
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, proxy
 
 from designer.domain.elements import MailboxDatabase, VirtualDisk, VirtualMachine
 from designer.domain.enums import DiskPurpose, VmRole
@@ -38,7 +38,9 @@ class ExchangeFacts:
     """Exchange data disks and the servers holding each mailbox database."""
 
     def __init__(self, index: DesignIndex) -> None:
-        self.index = index
+        # A weak proxy: the cache below is keyed weakly by the index, and a value that
+        # held the index itself would keep it (and its design) alive for ever.
+        self.index: DesignIndex = proxy(index)
 
     @cached_property
     def data_disks(self) -> list[VirtualDisk]:
