@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, islice
 from typing import Any
 
 from designer.domain.design import Design
@@ -164,11 +164,13 @@ def analyze(
         if progress is not None and not progress(done, total):
             return AnalysisResult(depth, _rank(entries), done, total, cancelled=True)
     if depth == 2:
-        pairs = list(combinations(harmless, 2))
-        if len(pairs) > max_pairs:
-            pairs, truncated = pairs[:max_pairs], True
-        total = len(elements) + len(pairs)
-        for pair in pairs:
+        # Streamed: pairs are made one at a time and never beyond the cap (a list of
+        # every pair of 8,000 hosts is 32 million tuples before the first is examined).
+        n_harmless = len(harmless)
+        all_harmless_pairs = n_harmless * (n_harmless - 1) // 2
+        truncated = all_harmless_pairs > max_pairs
+        total = len(elements) + min(all_harmless_pairs, max_pairs)
+        for pair in islice(combinations(harmless, 2), max_pairs):
             impact = sim.impact(pair)
             done += 1
             if impact.harmful:
