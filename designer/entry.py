@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from designer.cli.argv import apply_repeated, split_repeated
 from designer.cli.parser import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
@@ -53,10 +54,13 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     if _opens_a_file(parser, arguments):  # dr-designer FILE: the window on FILE
         arguments = ["gui", *arguments]
+    # Thousands of --fail options: collected in one pass (argparse is quadratic in them).
+    rest, repeated = split_repeated(arguments)
     try:
-        args = parser.parse_args(arguments)
+        args = parser.parse_args(rest)
         if args.command is None:  # no command: the designer window
-            args = parser.parse_args([*arguments, "gui"])
+            args = parser.parse_args([*rest, "gui"])
+        apply_repeated(parser, args, repeated)
     except SystemExit as exc:  # --help, --version, a usage error (argparse says why)
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     from designer.diagnostics import setup_logging

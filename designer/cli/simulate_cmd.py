@@ -155,7 +155,17 @@ def timed_steps(sim: Simulator, args: argparse.Namespace) -> list[ScenarioStep]:
             step = ScenarioStep(at_s=at or 0.0, action=action, target=_element(sim, spec))
         last = max(last, step.at_s)
         steps.append((step.at_s, order, step))
-    return [step for _, _, step in sorted(steps, key=lambda item: (item[0], item[1]))]
+    ordered = [step for _, _, step in sorted(steps, key=lambda item: (item[0], item[1]))]
+    # The same failure again right after itself changes nothing: simulate it once (a
+    # script may repeat --fail X thousands of times).
+    previous: dict[str | None, ScenarioStep] = {}
+    kept: list[ScenarioStep] = []
+    for step in ordered:
+        if step.action == "fail" and previous.get(step.target) == step:
+            continue
+        previous[step.target] = step
+        kept.append(step)
+    return kept
 
 
 def _action_step(
