@@ -39,6 +39,7 @@ from designer.document.events import (
 from designer.domain.design import Severity
 from designer.domain.elements import ElementBase
 from designer.domain.words import plural
+from designer.text import printable
 from designer.ui.panels._look import error_text_color, kind_icon, severity_color
 from designer.ui.panels.field_editors import FieldEditor, ReadOnlyEditor, TextArea, make_editor
 from designer.ui.panels.field_specs import field_specs
@@ -60,12 +61,29 @@ class InspectorPanel(QWidget):
         self.session = session
         self.setWindowTitle("Inspector")
         self.header_icon = QLabel(self)
+        # Names come from design files: plain text, never HTML (a name such as
+        # <img src=…> must not load a file into the panel).
         self.header = QLabel(self)
+        self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bold = self.header.font()
+        bold.setBold(True)
+        self.header.setFont(bold)
+        self.header_detail = QLabel(self)
+        self.header_detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.header_detail.setWordWrap(True)
+        self.header_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        small = self.header_detail.font()
+        small.setPointSizeF(small.pointSizeF() * 0.85)
+        self.header_detail.setFont(small)
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(self.header)
+        titles.addWidget(self.header_detail)
         top = QHBoxLayout()
         top.addWidget(self.header_icon)
-        top.addWidget(self.header, 1)
+        top.addLayout(titles, 1)
         #: The shown element's active findings (or the design's counts), in colour.
         self.findings_label = QLabel(self)
         self.findings_label.setWordWrap(True)
@@ -114,7 +132,8 @@ class InspectorPanel(QWidget):
             old.deleteLater()
 
     def _set_header(self, title: str, subtitle: str, kind: str | None) -> None:
-        self.header.setText(f"<b>{title}</b><br><small>{subtitle}</small>")
+        self.header.setText(printable(title))  # a control character shown as its escape
+        self.header_detail.setText(printable(subtitle))
         if kind:
             self.header_icon.setPixmap(kind_icon(kind).pixmap(28, 28))
             self.header_icon.show()

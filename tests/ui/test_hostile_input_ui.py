@@ -1,0 +1,82 @@
+"""Hostile input through the window's own doors (issue 15): names are shown as plain
+text, never as HTML; a FIFO chosen in File > Open is refused at once."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from test_canvas_support import click, ini_settings, small_design
+
+from designer.persistence import save
+from designer.ui.main_window import MainWindow
+from designer.ui.panels import InspectorPanel
+from designer.ui.session import EditorSession
+
+IMG_NAME = '<img src="/etc/hostname"><b>bold</b>&amp;'
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    w = MainWindow(EditorSession(), settings=ini_settings(tmp_path), recovery_dir=tmp_path / "r")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    QApplication.processEvents()
+    return w
+
+
+def open_through_the_menu(w: MainWindow, monkeypatch, path) -> None:
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), ""))
+    )
+    w.act_open.trigger()
+
+
+def test_the_inspector_shows_an_html_name_as_plain_text(window, tmp_path, monkeypatch):
+    design = small_design()
+    elements = [
+        e.model_copy(update={"name": IMG_NAME}) if e.id == "vm-b1" else e
+        for e in design.elements
+    ]
+    path = tmp_path / "html.json"
+    save(design.model_copy(update={"elements": elements}), path)
+    open_through_the_menu(window, monkeypatch, path)
+    window.view.set_zoom(1.0)
+    window.view.centerOn(300, 200)
+    QApplication.processEvents()
+    click(window.view, (100, 82))
+    assert window.session.selection == ["vm-b1"]
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None
+    assert inspector.header.textFormat() == Qt.TextFormat.PlainText
+    assert inspector.header.text() == IMG_NAME  # shown as typed, nothing interpreted
+    assert inspector.header_detail.textFormat() == Qt.TextFormat.PlainText
+    assert "vm-b1" in inspector.header_detail.text()
+
+
+def test_file_open_of_a_fifo_is_refused_at_once(window, tmp_path, monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda p, title, text, *a, **k: shown.append(text))
+    )
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+
+    def unblock() -> None:  # frees a loader that blocks on the FIFO (the old behaviour)
+        time.sleep(3)
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    threading.Thread(target=unblock, daemon=True).start()
+    before = window.session.design
+    start = time.monotonic()
+    open_through_the_menu(window, monkeypatch, fifo)
+    assert time.monotonic() - start < 2.5
+    assert shown and "FIFO" in shown[-1] and "pipe.json" in shown[-1]
+    assert window.session.design is before
