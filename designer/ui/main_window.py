@@ -38,19 +38,29 @@ from designer import bundled, version
 from designer.diagnostics import default_log_dir, log_path
 from designer.domain.design import Design
 from designer.domain.errors import DesignError
-from designer.persistence import LoadError, load, save
+from designer.persistence import (
+    FileChangedError,
+    FileStamp,
+    LoadError,
+    ReadOnlyFileError,
+    clean_stale_temps,
+    load,
+    load_with_stamp,
+    save,
+)
+from designer.persistence.journal import PendingRecovery, pending_recoveries
 from designer.ui.canvas.view import DesignView
-from designer.ui.file_ops import RecentFiles, RecoveryJob, RecoveryStore, default_recovery_dir
+from designer.ui.dialogs import choose
+from designer.ui.file_ops import RecentFiles, default_recovery_dir
 from designer.ui.icons import app_icon
 from designer.ui.panels import create_panels
-from designer.ui.session import SYNC_CHECK_LIMIT, EditorSession
+from designer.ui.recovery import RecoveryKeeper
+from designer.ui.session import EditorSession
 
 __all__ = ["APP_NAME", "MainWindow"]
 
 APP_NAME = "DR Designer"
 FILE_FILTER = "DR Designer designs (*.json *.drd);;All files (*)"
-#: Seconds of dirty time between two recovery copies.
-RECOVERY_INTERVAL_S = 30
 
 
 class MainWindow(QMainWindow):
@@ -70,9 +80,12 @@ class MainWindow(QMainWindow):
         self.session = session or EditorSession()
         self.settings = settings or QSettings()
         self.recent = RecentFiles(self.settings)
-        self.recovery = RecoveryStore(recovery_dir or default_recovery_dir())
-        self._recovery_revision = -1
-        self._recovery_path: Path | None = None
+        #: The crash-recovery journal of this window (one record per change).
+        self.recovery = RecoveryKeeper(self.session, recovery_dir or default_recovery_dir(), self)
+        #: What the file held when this window last opened or saved it.
+        self._stamp: FileStamp | None = None
+        #: Windows opened for further recovered designs (kept alive with this one).
+        self.sibling_windows: list[MainWindow] = []
         self.view = DesignView(self.session, self)
         self.setCentralWidget(self.view)
         self.docks: list[QDockWidget] = []
@@ -92,14 +105,7 @@ class MainWindow(QMainWindow):
         self.session.selection_changed.connect(self._update_actions)
         self.session.document_changed.connect(self._on_document_changed)
         self.view.zoom_changed.connect(lambda _scale: self._update_actions())
-        self._recovery_timer = QTimer(self)
-        self._recovery_timer.setInterval(RECOVERY_INTERVAL_S * 1000)
-        self._recovery_timer.timeout.connect(self.write_recovery)
-        self._recovery_timer.start()
-        self._recovery_job: RecoveryJob | None = None
-        self._recovery_step = QTimer(self)
-        self._recovery_step.setInterval(15)
-        self._recovery_step.timeout.connect(self._step_recovery)
+        self.recovery.status_changed.connect(self._on_recovery_status)
         self.resize(1600, 1000)
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
@@ -252,6 +258,13 @@ class MainWindow(QMainWindow):
         self.findings_label = QLabel()
         self.findings_label.setObjectName("FindingsLabel")
         self.zoom_label = QLabel()
+        #: Shown while the recovery copy cannot be written (a full disk).
+        self.recovery_label = QLabel()
+        self.recovery_label.setObjectName("RecoveryProblemLabel")
+        self.recovery_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.recovery_label.setStyleSheet("color: #b00020; font-weight: bold")
+        self.recovery_label.hide()
+        self.statusBar().addPermanentWidget(self.recovery_label)
         self.statusBar().addPermanentWidget(self.findings_label)
         self.statusBar().addPermanentWidget(self.zoom_label)
 
@@ -336,10 +349,6 @@ class MainWindow(QMainWindow):
         name = path.name if path else f"{self.session.design.name} (unsaved)"
         self.setWindowTitle(f"{name}[*] — {APP_NAME} {version()}")
         self.setWindowModified(self.session.dirty)
-        if self.session.dirty and self._recovery_revision == -1:
-            self.write_recovery()  # the first change after a clean state
-        elif not self.session.dirty:
-            self._recovery_revision = -1
 
     def _on_document_changed(self, event: object) -> None:
         self._find_dirty = True
@@ -434,8 +443,9 @@ class MainWindow(QMainWindow):
     def new_design(self) -> None:
         if not self.maybe_save():
             return
-        self._drop_recovery()
         self.session.replace_design(Design(), None)
+        self._stamp = None
+        self.recovery.mark_clean()
         self.view.resetTransform()
         self._refresh_find_names()
 
@@ -467,7 +477,7 @@ class MainWindow(QMainWindow):
 
     def _open(self, path: Path) -> bool:
         try:
-            design = load(path)
+            design, stamp = load_with_stamp(path)
         except LoadError as exc:
             QMessageBox.critical(self, "Cannot open design", str(exc))
             return False
@@ -475,12 +485,14 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, "Cannot open design", f"{path}: {exc.strerror or exc}")
             return False
         try:
-            self._drop_recovery()
             # load() has checked the structure: do not pay for it twice.
             self.session.replace_design(design, path.resolve(), checked=True)
         except DesignError as exc:
             QMessageBox.critical(self, "Cannot open design", f"{path}: {exc}")
             return False
+        self._stamp = stamp
+        self.recovery.mark_clean(path.resolve(), stamp)
+        clean_stale_temps(path.resolve().parent)  # left by saves that were killed
         self.recent.add(path)
         self.view.zoom_to_open()
         self._refresh_find_names()
@@ -497,8 +509,9 @@ class MainWindow(QMainWindow):
         except (LoadError, bundled.MissingDataError) as exc:
             QMessageBox.critical(self, "Cannot open the sample", str(exc))
             return False
-        self._drop_recovery()
         self.session.replace_design(design, None, checked=True)
+        self._stamp = None
+        self.recovery.mark_clean()
         self.view.zoom_to_open()
         self._refresh_find_names()
         self._show_message(f"Opened the sample {design.name}: save it to keep your changes")
@@ -514,20 +527,57 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Save design as", start, FILE_FILTER)
         return self.save_to(Path(path)) if path else False
 
-    def save_to(self, path: Path) -> bool:
-        old_path = self.session.path
+    def save_to(self, path: Path, *, overwrite: bool = False) -> bool:
+        """Save to ``path``. If it is the file this window opened or last saved and
+        another program changed it since, ask first (reload, overwrite, save as);
+        ``overwrite`` writes without that check."""
+        same = self.session.path is not None and _same_file(path, self.session.path)
+        expected = self._stamp if same and not overwrite else None
         try:
-            save(self.session.design, path)
+            stamp = save(self.session.design, path, expected=expected)
+        except FileChangedError:
+            return self._changed_on_disk(path)
+        except ReadOnlyFileError:
+            QMessageBox.critical(
+                self,
+                "Cannot save design",
+                f"{path} is read-only, so it was not changed.\n\n"
+                "Use File > Save As to save your design under another name, or make the "
+                "file writable and save again.",
+            )
+            return False
         except OSError as exc:
             QMessageBox.critical(self, "Cannot save design", f"{path}: {exc.strerror or exc}")
             return False
-        self._drop_recovery()
         self.session.mark_saved(path.resolve())
-        if old_path is None or old_path != self.session.path:
-            self.recovery.delete(None)
+        self._stamp = stamp
+        self.recovery.mark_clean(path.resolve(), stamp)
         self.recent.add(path)
         self._show_message(f"Saved {path.name}")
         return True
+
+    def _changed_on_disk(self, path: Path) -> bool:
+        """The file changed on disk since it was opened: reload, overwrite or save as."""
+        answer = choose(
+            self,
+            "File changed on disk",
+            f"{path.name} was changed by another program since you opened it.\n\n"
+            "Reload it (your unsaved changes here are lost), overwrite it with your "
+            "version (the other changes are lost), or save your version under another "
+            "name?",
+            ["Reload", "Overwrite", "Save As…", "Cancel"],
+            default="Save As…",
+            escape="Cancel",
+            icon=QMessageBox.Icon.Warning,
+        )
+        if answer == "Reload":
+            self._open(path)
+            return False  # nothing was saved
+        if answer == "Overwrite":
+            return self.save_to(path, overwrite=True)
+        if answer == "Save As…":
+            return self.save_as()
+        return False
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -565,74 +615,71 @@ class MainWindow(QMainWindow):
         self.open_file(path)
 
     # -- recovery ------------------------------------------------------------------------
-    def write_recovery(self) -> None:
-        """Write the recovery copy if the design is dirty and changed since the last one."""
-        revision = self.session.document.revision
-        if not self.session.dirty or revision == self._recovery_revision:
-            return
-        design = self.session.design
-        try:
-            if len(design.elements) > SYNC_CHECK_LIMIT:
-                # Big designs: serialised in slices between events, never blocking.
-                self._recovery_job = self.recovery.start_write(design, self.session.path)
-                self._recovery_step.start()
-            else:
-                self.recovery.write(design, self.session.path)
-        except OSError as exc:
-            self._show_message(f"Could not write the recovery copy: {exc}")
-            return
-        self._recovery_revision = revision
-        self._recovery_path = self.session.path
-
-    def _step_recovery(self) -> None:
-        job = self._recovery_job
-        if job is None or job.step():
-            self._recovery_step.stop()
-            self._recovery_job = None
-
-    def finish_recovery(self) -> None:
-        """Complete a sliced recovery write now (tests, benchmarks)."""
-        while self._recovery_job is not None:
-            self._step_recovery()
-        self.recovery.wait()
-
-    def _drop_recovery(self) -> None:
-        self._recovery_job = None
-        self._recovery_step.stop()
-        self.recovery.delete(self._recovery_path)
-        self.recovery.delete(self.session.path)
-        self._recovery_revision = -1
+    def _on_recovery_status(self, message: object) -> None:
+        if isinstance(message, str):
+            self.recovery_label.setText(f"⚠ {message}")
+            self.recovery_label.setToolTip(
+                f"Unsaved changes cannot be kept for crash recovery in {self.recovery.folder}. "
+                "Free some space, or save your design."
+            )
+            self.recovery_label.show()
+            self._show_message(message)
+        else:
+            self.recovery_label.hide()
 
     def offer_recovery(self) -> bool:
-        """After a crash: offer the newest recovery copy back. True if restored."""
-        pending = self.recovery.pending()
-        if not pending:
-            return False
-        newest, older = pending[0], pending[1:]
-        for stale in older:
-            stale.discard()
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(newest.saved_at))
-        what = newest.original.name if newest.original else "an unsaved design"
-        answer = QMessageBox.question(
-            self,
-            "Recover unsaved changes?",
-            f"DR Designer closed unexpectedly while {what} had unsaved changes "
-            f"(last copied {when}). Restore them?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            newest.discard()
-            return False
+        """After a crash: offer every recovery copy back, newest first. The first one
+        restored comes into this window, each further one into a window of its own.
+        True if this window restored one."""
+        restored = False
+        for copy in pending_recoveries(self.recovery.folder):
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(copy.saved_at))
+            what = copy.original.name if copy.original else "an unsaved design"
+            edits = f"{copy.edits} change{'s' if copy.edits != 1 else ''}, " if copy.edits else ""
+            answer = QMessageBox.question(
+                self,
+                "Recover unsaved changes?",
+                f"DR Designer closed unexpectedly while {what} had unsaved changes "
+                f"({edits}last copied {when}). Restore them?\n\n"
+                "No discards this copy; Cancel keeps it for the next start.",
+                QMessageBox.StandardButton.Yes
+                | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Yes,
+            )
+            if answer == QMessageBox.StandardButton.No:
+                copy.discard()
+                continue
+            if answer != QMessageBox.StandardButton.Yes:
+                continue  # kept for the next start
+            target = self if not restored else self._sibling()
+            if target._restore(copy) and target is self:
+                restored = True
+        return restored
+
+    def _sibling(self) -> MainWindow:
+        window = MainWindow(settings=self.settings, recovery_dir=self.recovery.folder)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.sibling_windows.append(window)
+        window.show()
+        return window
+
+    def _restore(self, copy: PendingRecovery) -> bool:
         try:
-            design = newest.load()
+            design = copy.load()
         except LoadError as exc:
-            QMessageBox.critical(self, "Cannot recover", str(exc))
-            newest.discard()
+            folder = copy.set_aside()  # never delete work that could not be read
+            QMessageBox.critical(
+                self,
+                "Cannot recover",
+                f"{exc}\n\nThe copy was kept in {folder} (its files end in .unrecoverable).",
+            )
             return False
-        newest.discard()
-        self.session.replace_design(design, newest.original)
+        self.session.replace_design(design, copy.original)
         self.session.undo_stack.resetClean()
+        self._stamp = None
+        self.recovery.adopt(design)  # this window's own copy first, then the old one goes
+        copy.discard()
         self.view.zoom_fit()
         self._refresh_find_names()
         self._show_message("Recovered unsaved changes; save them to keep them")
@@ -655,7 +702,8 @@ class MainWindow(QMainWindow):
         try:
             export_scene(self.view.design_scene, Path(path))
         except (OSError, ValueError) as exc:
-            QMessageBox.critical(self, "Export failed", str(exc))
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            QMessageBox.critical(self, "Export failed", f"{path}: {reason}")
             return
         self._show_message(f"Exported {Path(path).name}")
 
@@ -717,7 +765,14 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
-        self._drop_recovery()
+        self.recovery.close()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         event.accept()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or a.samefile(b)
+    except OSError:
+        return False

@@ -7,7 +7,7 @@ import argparse
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from test_canvas_support import click, small_design
 
 from designer.persistence import load, save
@@ -148,14 +148,12 @@ def test_recovery_copy_is_written_when_dirty_and_offered_after_a_crash(
     path = tmp_path / "design.json"
     w.save_to(path)
     _edit(w, 10, 0)
+    QApplication.processEvents()  # the next idle moment records the edit
+    w.recovery.wait()
     recovery = w.recovery.folder
-    copies = list(recovery.glob("*.recovery.json"))
-    assert len(copies) == 1
-    assert load(copies[0]) == w.session.design
+    assert len(list(recovery.glob("*.journal"))) == 1
     edited = w.session.design
-    # The crashed process is gone: pretend the copy came from another pid.
-    meta = next(recovery.glob("*.meta.json"))
-    meta.write_text(meta.read_text().replace(f'"pid": {__import__("os").getpid()}', '"pid": 0'))
+    w.recovery.abandon()  # the window's process is gone: a crash leaves the copy
     dialogs = Dialogs(monkeypatch, answer=QMessageBox.StandardButton.Yes)
     fresh = launch()  # the next start offers the copy before anything else
     assert dialogs.calls[-1][0] == "question" and "design.json" in dialogs.calls[-1][2]
@@ -163,15 +161,19 @@ def test_recovery_copy_is_written_when_dirty_and_offered_after_a_crash(
     assert fresh.session.dirty and fresh.session.path == path.resolve()
     assert fresh.save()
     assert load(path) == edited
-    assert not list(recovery.glob("*.recovery.json"))
+    fresh.recovery.wait()
+    assert not list(recovery.glob("*.journal"))
 
 
 def test_a_clean_save_deletes_the_recovery_copy(window, tmp_path):
     w = window()
     _edit(w, 10, 0)
-    assert list(w.recovery.folder.glob("*.recovery.json"))
+    QApplication.processEvents()
+    w.recovery.wait()
+    assert list(w.recovery.folder.glob("*.journal"))
     w.save_to(tmp_path / "saved.json")
-    assert not list(w.recovery.folder.glob("*.json"))
+    w.recovery.wait()
+    assert not list(w.recovery.folder.iterdir())
 
 
 def test_the_window_has_its_docks_where_they_belong(window):
@@ -205,19 +207,3 @@ def test_display_check_explains_what_to_do_instead_of_a_qt_abort(capsys, monkeyp
     monkeypatch.setattr(app_module.sys, "platform", "linux")
     assert app_module.run_gui(argparse.Namespace(file=None)) == 2
     assert "no display" in capsys.readouterr().err
-
-
-def test_a_big_designs_recovery_copy_is_written_in_slices(tmp_path):
-    from designer.ui.file_ops import RecoveryStore
-
-    store = RecoveryStore(tmp_path / "rec")
-    design = small_design()
-    job = store.start_write(design, tmp_path / "d.json")
-    steps = 0
-    while not job.step(budget_s=0.0):
-        steps += 1
-    store.wait()
-    (copy,) = (tmp_path / "rec").glob("*.recovery.json")
-    assert load(copy) == design
-    (pending,) = [r for r in store.pending() if r.pid == 0] or [None]
-    assert pending is None  # written by this (live) process: not offered

@@ -1,0 +1,171 @@
+"""The window's crash-recovery copy: one journal record per change, at the next idle
+moment, written off the UI thread (:mod:`designer.persistence.journal`).
+
+:class:`RecoveryKeeper` watches the editing session. After every change it schedules
+a zero-delay timer (several changes in one turn of the event loop make one record);
+the timer computes the difference from the last design recorded and hands it to the
+journal's writer thread. The journal's base is the design as it was when last clean:
+a copy of the file it was opened from or saved to when that file still holds exactly
+those bytes, else the design serialised — a slice at a time between events for a big
+design, so the window never freezes. Undoing back to the clean state, saving, opening
+or closing the window removes the copy. A failed write (a full disk) is reported by
+``status_changed`` (the window shows it) and the next change starts a fresh base.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from designer.domain.design import Design
+from designer.persistence import FileStamp, dumps
+from designer.persistence.journal import RecoveryJournal, envelope_chunks
+from designer.ui.session import SYNC_CHECK_LIMIT, EditorSession
+
+__all__ = ["RecoveryKeeper"]
+
+#: Serialisation time per slice of a big base, between two turns of the event loop.
+SLICE_S = 0.008
+
+
+class RecoveryKeeper(QObject):
+    """Keeps the recovery journal of one window's session up to date."""
+
+    #: A message when the recovery copy cannot be written, None when it works again.
+    status_changed = Signal(object)
+    _status_from_writer = Signal(object)
+
+    def __init__(self, session: EditorSession, folder: Path, parent: QObject | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.folder = folder
+        self.journal = RecoveryJournal(folder, on_status=self._status_from_writer.emit)
+        self._status_from_writer.connect(self.status_changed.emit)
+        self.problem: str | None = None
+        self.status_changed.connect(self._remember)
+        self._clean_design: Design = session.design
+        self._clean_file: Path | None = None
+        self._clean_digest: str | None = None
+        self._base_job: tuple[Design, Path | None, Iterator[str], list[str]] | None = None
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(0)  # the next idle moment
+        self._flush_timer.timeout.connect(self.flush)
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setInterval(0)
+        self._slice_timer.timeout.connect(self._step_base)
+        session.document_changed.connect(self._schedule)
+        session.file_state_changed.connect(self._schedule)
+        self._closed = False
+
+    def _remember(self, message: object) -> None:
+        self.problem = message if isinstance(message, str) else None
+
+    # -- what the window tells it ----------------------------------------------------------
+    def mark_clean(self, path: Path | None = None, stamp: FileStamp | None = None) -> None:
+        """The session's design is what ``path`` holds (opened, saved) or a new design:
+        no copy is needed until the next change."""
+        self._clean_design = self.session.design
+        self._clean_file = path if stamp is not None else None
+        self._clean_digest = stamp.digest if stamp is not None else None
+        self.discard()
+
+    def adopt(self, design: Design) -> None:
+        """The session now holds a recovered design, dirty: write its base at once (the
+        copy it came from may then be removed)."""
+        self.discard()
+        self._clean_design = design
+        self._clean_file = self._clean_digest = None
+        self.journal.start(design, self.session.path, base_text=dumps(design))
+        self.journal.wait()
+
+    def discard(self) -> None:
+        """Remove the copy (and any base being prepared)."""
+        self._base_job = None
+        self._slice_timer.stop()
+        self.journal.discard()
+
+    def close(self) -> None:
+        """The window closes cleanly: remove the copy and stop the writer."""
+        if self._closed:
+            return
+        self._closed = True
+        self._flush_timer.stop()
+        self.discard()
+        self.journal.close()
+
+    def abandon(self) -> None:
+        """Stop writing and leave the copy as it is: what a crash leaves behind (tests;
+        the next start of the designer offers it)."""
+        if self._closed:
+            return
+        self.wait()
+        self._closed = True
+        self._flush_timer.stop()
+        self.journal.close()
+
+    def wait(self) -> None:
+        """Finish what is scheduled, slices included, and the disk writes (tests)."""
+        if self._flush_timer.isActive():
+            self._flush_timer.stop()
+            self.flush()
+        while self._base_job is not None:
+            self._step_base(budget_s=1.0)
+        self.journal.wait()
+
+    # -- scheduling ------------------------------------------------------------------------
+    def _schedule(self, *_: object) -> None:
+        if not self._closed and shiboken6.isValid(self) and not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def flush(self) -> None:
+        """Record the changes since the last record (normally at the next idle moment)."""
+        if self._closed:
+            return
+        if not self.session.dirty:
+            if self.journal.active or self._base_job is not None:
+                self.discard()  # back to the saved state: nothing to recover
+            return
+        if self._base_job is not None:
+            return  # the base being prepared is followed by a record of everything since
+        journal = self.journal
+        if not journal.active:
+            self._start_base(self._clean_design, from_file=True)
+        elif journal.needs_base:
+            self._start_base(self.session.design, from_file=False)
+        if journal.active and self._base_job is None:
+            journal.record(self.session.design)
+
+    def _start_base(self, design: Design, *, from_file: bool) -> None:
+        original = self.session.path
+        if from_file and self._clean_file is not None and self._clean_digest is not None:
+            # The writer copies the file (checking it still holds those bytes).
+            self.journal.start(
+                design, original, base_file=self._clean_file, base_digest=self._clean_digest
+            )
+        elif len(design.elements) <= SYNC_CHECK_LIMIT:
+            self.journal.start(design, original, base_text=dumps(design))
+        else:
+            self._base_job = (design, original, envelope_chunks(design), [])
+            self._slice_timer.start()
+
+    def _step_base(self, budget_s: float = SLICE_S) -> None:
+        job = self._base_job
+        if job is None:
+            self._slice_timer.stop()
+            return
+        design, original, chunks, parts = job
+        deadline = time.perf_counter() + budget_s
+        for n, chunk in enumerate(chunks):
+            parts.append(chunk)
+            if n % 64 == 63 and time.perf_counter() > deadline:
+                return
+        self._base_job = None
+        self._slice_timer.stop()
+        self.journal.start(design, original, base_text="".join(parts))
+        if self.session.dirty:
+            self.journal.record(self.session.design)  # every change made meanwhile
