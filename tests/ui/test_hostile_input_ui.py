@@ -7,6 +7,7 @@ import contextlib
 import os
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -80,3 +81,58 @@ def test_file_open_of_a_fifo_is_refused_at_once(window, tmp_path, monkeypatch):
     assert time.monotonic() - start < 2.5
     assert shown and "FIFO" in shown[-1] and "pipe.json" in shown[-1]
     assert window.session.design is before
+
+
+def test_the_scenario_report_escapes_names_and_refuses_a_read_only_file(
+    qtbot, tmp_path, monkeypatch
+):
+    from html.parser import HTMLParser
+
+    from designer.persistence import load
+
+    sample = load(Path(__file__).resolve().parents[2] / "sample_designs" / "dag_with_ha.json")
+    hostile = [
+        e.model_copy(update={"name": f"{e.name}<img src=x onerror=alert(1)><script>x</script>"})
+        for e in sample.elements
+    ]
+    # Built around the design: File > Open before simulation mode hits the overlay bug
+    # that issue 8 fixes (the overlay is deleted with the old scene).
+    w = MainWindow(
+        EditorSession(sample.model_copy(update={"elements": hostile})),
+        settings=ini_settings(tmp_path),
+        recovery_dir=tmp_path / "r",
+    )
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    controller = w.simulation.controller
+    controller.set_active(True)
+    controller.wait_until_ready()
+    host = next(e.id for e in w.session.design.elements if e.kind == "esxi_host")
+    controller.click(host)  # what a click on the canvas does in simulation mode
+    controller.pause()
+    controller.set_time(controller.duration)
+    report = w.simulation.scenarios.export_report(str(tmp_path / "report.html"))
+    assert report is not None
+    text = report.read_text(encoding="utf-8")
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[str] = []
+
+        def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+            self.tags.append(tag)
+
+    parser = Tags()
+    parser.feed(text)
+    assert "script" not in parser.tags
+    assert parser.tags.count("img") == text.count("data:image/png;base64,")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text
+    read_only = tmp_path / "ro.html"
+    read_only.write_text("keep")
+    read_only.chmod(0o444)
+    assert w.simulation.scenarios.export_report(str(read_only)) is None
+    assert read_only.read_text() == "keep"
+    w.simulation.controller.set_active(False)
+    w.recovery.journal.close()

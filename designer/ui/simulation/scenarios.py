@@ -8,12 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSaveFile, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QGraphicsScene, QInputDialog, QMessageBox, QWidget
 
 from designer.document import SetScenarios
 from designer.domain.design import ExpectedOutcome, SavedScenario
+from designer.persistence.atomic import write_atomic
 from designer.simulation import SimulationError, SimulationResult
 from designer.simulation.expectations import compare
 from designer.ui.simulation.controller import SimulationController
@@ -137,13 +138,10 @@ class ScenarioActions:
                 return None
         target = Path(path)
         text = render_report(self.controller, self.views)
-        out = QSaveFile(str(target))
-        if not out.open(QIODevice.OpenModeFlag.WriteOnly):
-            self._status(f"Cannot write {target}: {out.errorString()}")
-            return None
-        out.write(QByteArray(text.encode("utf-8")))
-        if not out.commit():
-            self._status(f"Cannot write {target}: {out.errorString()}")
+        try:  # the designer's one atomic writer (symlinks, permissions, read-only files)
+            write_atomic(target, text.encode("utf-8"))
+        except OSError as exc:
+            self._status(f"Cannot write {target}: {exc.strerror or exc}")
             return None
         self._status(f"Report written to {target}")
         return target
