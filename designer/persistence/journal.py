@@ -34,9 +34,9 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 from designer.domain.design import Design
 from designer.persistence import atomic
@@ -47,12 +47,15 @@ from designer.persistence.migrations import CURRENT_SCHEMA_VERSION
 
 __all__ = [
     "COMPACT_AFTER",
+    "DocumentLookup",
     "PendingRecovery",
     "RecoveryJournal",
+    "Touched",
     "design_changes",
     "envelope_chunks",
     "pending_recoveries",
     "replay",
+    "touched_changes",
 ]
 
 #: Records after which the journal starts a new generation from a fresh base.
@@ -122,6 +125,105 @@ def _element_changes(old: Design, new: Design) -> list[Any] | None:
     if not (removed or inserted or replaced):
         return None
     return ["elements", removed, inserted, replaced]
+
+
+@dataclass
+class Touched:
+    """What the document events since the last record say may have changed, so a
+    record costs what the edit touched instead of a pass over every element.
+
+    ``note(event)`` reads the events of :mod:`designer.document.events` by their class
+    name and fields (this package sits below ``designer.document`` in the layers).
+    """
+
+    elements: set[str] = field(default_factory=set)
+    layout: set[str] = field(default_factory=set)
+    fields: set[str] = field(default_factory=set)
+    #: Something no event described precisely: compare everything.
+    everything: bool = False
+
+    _SETTINGS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "meta": ("name", "description"),
+        "intent": ("intent",),
+        "rules": ("rules",),
+        "scenarios": ("scenarios",),
+    }
+
+    def note(self, event: object) -> None:
+        kind = type(event).__name__
+        if kind in ("ElementsAdded", "ElementsRemoved"):
+            ids = getattr(event, "ids", ())
+            self.elements.update(ids)
+            self.layout.update(ids)
+        elif kind == "ElementChanged":
+            self.elements.add(getattr(event, "id", ""))
+        elif kind == "LayoutChanged":
+            self.layout.update(getattr(event, "ids", ()))
+        elif kind == "SettingsChanged" and (what := getattr(event, "what", None)) in self._SETTINGS:
+            self.fields.update(self._SETTINGS[what])
+        else:
+            self.everything = True
+
+    def __bool__(self) -> bool:
+        return bool(self.everything or self.elements or self.layout or self.fields)
+
+
+class DocumentLookup(Protocol):
+    """The current document: an element by id and its position (O(1) each)."""
+
+    def get(self, element_id: str) -> Any: ...
+
+    def position_of(self, element_id: str) -> int: ...
+
+
+def touched_changes(
+    old: Design,
+    old_by_id: dict[str, Any],
+    new: Design,
+    touched: Touched,
+    document: DocumentLookup,
+) -> list[list[Any]]:
+    """:func:`design_changes` restricted to what ``touched`` names; ``old_by_id`` (the
+    elements of ``old`` by id) is brought up to date with ``new``."""
+    ops: list[list[Any]] = []
+    if touched.elements:
+        removed: list[str] = []
+        inserted: list[tuple[int, Any]] = []
+        replaced: list[Any] = []
+        for element_id in sorted(touched.elements):
+            before = old_by_id.get(element_id)
+            after = document.get(element_id)
+            if before is not None and after is None:
+                removed.append(element_id)
+                del old_by_id[element_id]
+            elif before is None and after is not None:
+                inserted.append((document.position_of(element_id), after))
+                old_by_id[element_id] = after
+            elif after is not None and after is not before and after != before:
+                replaced.append(_json(after))
+                old_by_id[element_id] = after
+        if removed or inserted or replaced:
+            inserted.sort(key=lambda item: item[0])
+            ops.append(["elements", removed, [[p, _json(e)] for p, e in inserted], replaced])
+    if touched.layout:
+        changed: dict[str, Any] = {}
+        gone: list[str] = []
+        for key in sorted(touched.layout):
+            before_entry, after_entry = old.layout.get(key), new.layout.get(key)
+            if after_entry is None:
+                if before_entry is not None:
+                    gone.append(key)
+            elif after_entry is not before_entry and after_entry != before_entry:
+                changed[key] = _json(after_entry)
+        if changed or gone:
+            ops.append(["layout", changed, gone])
+    for name in _FIELDS:
+        if name in touched.fields:
+            before, after = getattr(old, name), getattr(new, name)
+            if before is not after and before != after:
+                value = after if isinstance(after, str) else _dump_field(new, name)
+                ops.append(["field", name, value])
+    return ops
 
 
 def _apply(design: dict[str, Any], ops: list[list[Any]]) -> None:
@@ -337,6 +439,8 @@ class RecoveryJournal:
         self.token = f"{os.getpid()}-{secrets.token_hex(4)}"
         self.generation = 0
         self._last: Design | None = None
+        #: The elements of ``_last`` by id, kept up to date by touched records.
+        self._last_by_id: dict[str, Any] | None = None
         self._records = 0
         #: Set by the writer when a write failed: the next change starts a new base.
         self._rebase = False
@@ -380,6 +484,7 @@ class RecoveryJournal:
         bytes still have ``base_digest``, else ``dumps(design)`` on the writer thread."""
         self.generation += 1
         self._last = design
+        self._last_by_id = None
         self._records = 0
         self._rebase = False
         generation = self.generation
@@ -389,14 +494,30 @@ class RecoveryJournal:
             )
         )
 
-    def record(self, design: Design) -> bool:
-        """Append the changes since the last design recorded; False when there are none."""
+    def record(
+        self,
+        design: Design,
+        touched: Touched | None = None,
+        document: DocumentLookup | None = None,
+    ) -> bool:
+        """Append the changes since the last design recorded; False when there are none.
+
+        With ``touched`` (what the document's events named) and ``document`` (to look
+        elements up), only those are compared: an edit of one element of 25,000 costs
+        microseconds; without them, every element is compared (a pass over the ids).
+        """
         last = self._last
         if last is None:
             raise RuntimeError("record() before start()")
         if design is last:
             return False
-        ops = design_changes(last, design)
+        if touched is not None and document is not None and not touched.everything:
+            if self._last_by_id is None:
+                self._last_by_id = {e.id: e for e in last.elements}
+            ops = touched_changes(last, self._last_by_id, design, touched, document)
+        else:
+            ops = design_changes(last, design)
+            self._last_by_id = None
         self._last = design
         if not ops:
             return False
@@ -408,6 +529,7 @@ class RecoveryJournal:
     def discard(self) -> None:
         """Remove this window's copy (all generations) and forget the last design."""
         self._last = None
+        self._last_by_id = None
         self._records = 0
         self._queue.put(self._remove_files)
 

@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from designer.domain.design import Design
 from designer.persistence import FileStamp, dumps
-from designer.persistence.journal import RecoveryJournal, envelope_chunks
+from designer.persistence.journal import RecoveryJournal, Touched, envelope_chunks
 from designer.ui.session import SYNC_CHECK_LIMIT, EditorSession
 
 __all__ = ["RecoveryKeeper"]
@@ -58,7 +58,9 @@ class RecoveryKeeper(QObject):
         self._slice_timer = QTimer(self)
         self._slice_timer.setInterval(0)
         self._slice_timer.timeout.connect(self._step_base)
-        session.document_changed.connect(self._schedule)
+        #: What the document's events named since the last record.
+        self._touched = Touched()
+        session.document_changed.connect(self._on_document_event)
         session.file_state_changed.connect(self._schedule)
         self._closed = False
 
@@ -85,6 +87,7 @@ class RecoveryKeeper(QObject):
 
     def discard(self) -> None:
         """Remove the copy (and any base being prepared)."""
+        self._touched = Touched()
         self._base_job = None
         self._slice_timer.stop()
         self.journal.discard()
@@ -118,6 +121,10 @@ class RecoveryKeeper(QObject):
         self.journal.wait()
 
     # -- scheduling ------------------------------------------------------------------------
+    def _on_document_event(self, event: object) -> None:
+        self._touched.note(event)
+        self._schedule()
+
     def _schedule(self, *_: object) -> None:
         if not self._closed and shiboken6.isValid(self) and not self._flush_timer.isActive():
             self._flush_timer.start()
@@ -138,10 +145,18 @@ class RecoveryKeeper(QObject):
         elif journal.needs_base:
             self._start_base(self.session.design, from_file=False)
         if journal.active and self._base_job is None:
-            journal.record(self.session.design)
+            self._record()
+
+    def _record(self) -> None:
+        touched, self._touched = self._touched, Touched()
+        self.journal.record(self.session.design, touched, self.session.document)
 
     def _start_base(self, design: Design, *, from_file: bool) -> None:
+        """Begin a generation whose base is ``design`` (the clean design, or the current
+        one for a fresh base); the changes since ``design`` are recorded after it."""
         original = self.session.path
+        if design is self.session.design:
+            self._touched = Touched()  # the base is the design as it is now
         if from_file and self._clean_file is not None and self._clean_digest is not None:
             # The writer copies the file (checking it still holds those bytes).
             self.journal.start(
@@ -168,4 +183,4 @@ class RecoveryKeeper(QObject):
         self._slice_timer.stop()
         self.journal.start(design, original, base_text="".join(parts))
         if self.session.dirty:
-            self.journal.record(self.session.design)  # every change made meanwhile
+            self._record()  # every change made meanwhile
