@@ -16,6 +16,7 @@ from typing import Any
 
 __all__ = [
     "QUOTE_LIMIT",
+    "json_printable",
     "printable",
     "printable_data",
     "quote",
@@ -32,6 +33,11 @@ _UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+#: What json.dumps leaves raw of those (it escapes C0 controls itself; a newline
+#: outside strings is the layout of the document).
+_JSON_UNSAFE = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -63,6 +69,22 @@ def printable(text: str) -> str:
     if _UNSAFE.search(text) is None:
         return text
     return _UNSAFE.sub(_escape, text)
+
+
+def json_printable(text: str) -> str:
+    r"""JSON text (from ``json.dumps(..., ensure_ascii=False)``) with what a terminal
+    acts on written as ``\uXXXX`` escapes: json.dumps escapes C0 controls but leaves
+    DEL, C1 controls, bidi controls and line separators raw. They occur only inside
+    strings, where the escape is the same character to a JSON reader.
+
+    Examples
+    --------
+    >>> json_printable('{"name": "DB1\u202egnp"}')
+    '{"name": "DB1\\u202egnp"}'
+    """
+    if _JSON_UNSAFE.search(text) is None:
+        return text
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def printable_data(value: Any) -> Any:

@@ -13,7 +13,7 @@ from designer.domain.design import Design, Severity
 from designer.domain.index import DesignIndex
 from designer.rules.engine import CheckResult
 from designer.rules.registry import RULES
-from designer.text import printable
+from designer.text import json_printable, printable
 
 if TYPE_CHECKING:
     from designer.simulation.expectations import ScenarioOutcome
@@ -107,7 +107,7 @@ def findings_json(results: list[FileResult]) -> str:
             for key, value in item.result.summary().items():
                 totals[key] += value
         data = {"files": [_file_json(item) for item in results], "summary": totals}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_printable(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -256,4 +256,4 @@ def findings_sarif(results: list[FileResult]) -> str:
         "version": "2.1.0",
         "runs": [{"tool": {"driver": driver}, "results": sarif_results}],
     }
-    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+    return json_printable(json.dumps(sarif, indent=2, ensure_ascii=False)) + "\n"

@@ -36,7 +36,7 @@ from designer.simulation import (
     StepState,
     analyze,
 )
-from designer.text import printable, printable_data
+from designer.text import json_printable, printable, printable_data
 
 __all__ = [
     "FAIL_ON",
@@ -225,7 +225,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.format == "json":
         data = result.to_json(at)
         data["steps"] = [s.model_dump(mode="json", exclude_none=True) for s in steps]
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_printable(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
     else:
         names = {key: el.name for key, el in sim.index.by_id.items()}
         sys.stdout.write(simulation_text(result, at, names))
@@ -300,7 +300,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise CliError("--max-pairs must be at least 1")
     result = analyze(design, args.depth, max_pairs=args.max_pairs)
     if args.format == "json":
-        sys.stdout.write(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(result.to_json(), indent=2, ensure_ascii=False)
+        sys.stdout.write(json_printable(text) + "\n")
     else:
         sys.stdout.write(analysis_text(result))
     conditions = getattr(args, "fail_on", []) or []

@@ -155,3 +155,31 @@ def test_sarif_is_valid_json_for_a_file_name_that_is_not_utf8(tmp_path: Path) ->
     )
     text = run.stdout.decode("utf-8")
     assert "caf\\xe9 \\x1b.json: " in text
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "--format", "json"],
+        ["check", "--format", "sarif"],
+        ["simulate", "--fail", "s1-h1", "--format", "json"],
+        ["analyze", "--format", "json"],
+    ],
+    ids=["check json", "check sarif", "simulate json", "analyze json"],
+)
+def test_json_outputs_escape_bidi_and_c1_characters_and_keep_the_names(
+    tmp_path: Path, capsys, argv: list[str]
+) -> None:
+    """json.dumps escapes C0 controls but writes U+202E, U+0085 or U+2028 raw."""
+    design = designs.dag_with_ha()
+    name = "DB1\u202egnp.exe\u0085\u2028\u2066x"
+    elements = [
+        e.model_copy(update={"name": name}) if e.id in ("db1", "s1") else e
+        for e in design.elements
+    ]
+    path = tmp_path / "bidi.json"
+    save(design.model_copy(update={"elements": elements}), path)
+    main([argv[0], str(path), *argv[1:]])
+    out = capsys.readouterr().out
+    assert not UNSAFE.search(out), repr(UNSAFE.search(out))
+    assert name in json.dumps(json.loads(out), ensure_ascii=False)  # the same name back
