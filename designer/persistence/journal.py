@@ -321,6 +321,9 @@ class PendingRecovery:
     saved_at: float
     pid: int
     edits: int
+    #: SHA-256 of the original file as the window last opened or saved it: a save of
+    #: the recovered design notices when another program changed the file since.
+    original_digest: str | None = None
 
     @property
     def base_file(self) -> Path:
@@ -393,6 +396,8 @@ def pending_recoveries(folder: Path) -> list[PendingRecovery]:
             pid = int(meta["pid"])
             generation = int(meta.get("generation", 0))  # 0: an earlier release's copy
             original = Path(meta["original"]) if meta.get("original") else None
+            digest = meta.get("original_digest")
+            original_digest = digest if isinstance(digest, str) else None
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             continue
         if token in live or (pid != me and _alive(pid)):
@@ -406,7 +411,11 @@ def pending_recoveries(folder: Path) -> list[PendingRecovery]:
             edits = max(journal.read_bytes().count(b"\n") - 1, 0)
         except OSError:
             saved_at, edits = copy.base_file.stat().st_mtime, 0
-        found.append(PendingRecovery(folder, token, generation, original, saved_at, pid, edits))
+        found.append(
+            PendingRecovery(
+                folder, token, generation, original, saved_at, pid, edits, original_digest
+            )
+        )
     found.sort(key=lambda r: r.saved_at, reverse=True)
     return found
 
@@ -478,10 +487,12 @@ class RecoveryJournal:
         base_text: str | None = None,
         base_file: Path | None = None,
         base_digest: str | None = None,
+        original_digest: str | None = None,
     ) -> None:
         """Begin a generation whose base is ``design``: its text is ``base_text`` (from
         :func:`envelope_chunks` or :func:`dumps`), else a copy of ``base_file`` when its
-        bytes still have ``base_digest``, else ``dumps(design)`` on the writer thread."""
+        bytes still have ``base_digest``, else ``dumps(design)`` on the writer thread.
+        ``original_digest``: what the original file held when last opened or saved."""
         self.generation += 1
         self._last = design
         self._last_by_id = None
@@ -490,7 +501,7 @@ class RecoveryJournal:
         generation = self.generation
         self._queue.put(
             lambda: self._write_base(
-                generation, design, original, base_text, base_file, base_digest
+                generation, design, original, base_text, base_file, base_digest, original_digest
             )
         )
 
@@ -600,6 +611,7 @@ class RecoveryJournal:
         base_text: str | None,
         base_file: Path | None,
         base_digest: str | None,
+        original_digest: str | None,
     ) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         base, journal = self._files(generation)
@@ -617,6 +629,7 @@ class RecoveryJournal:
                 "token": self.token,
                 "generation": generation,
                 "original": str(original) if original else None,
+                "original_digest": original_digest,
             }
             write_atomic(
                 self.folder / f"{self.token}{_META}", json.dumps(meta).encode(), mode=0o600

@@ -677,8 +677,10 @@ class MainWindow(QMainWindow):
             return False
         self.session.replace_design(design, copy.original)
         self.session.undo_stack.resetClean()
-        self._stamp = None
-        self.recovery.adopt(design)  # this window's own copy first, then the old one goes
+        # What the file held before the crash: saving notices if it changed since.
+        digest = copy.original_digest
+        self._stamp = FileStamp(-1, -1, -1, -1, digest) if digest else None
+        self.recovery.adopt(design, digest)  # this window's own copy first, then the old one goes
         copy.discard()
         self.view.zoom_fit()
         self._refresh_find_names()

@@ -50,6 +50,8 @@ class RecoveryKeeper(QObject):
         self._clean_design: Design = session.design
         self._clean_file: Path | None = None
         self._clean_digest: str | None = None
+        #: What the session's file held when last opened or saved (for a later save).
+        self._original_digest: str | None = None
         self._base_job: tuple[Design, Path | None, Iterator[str], list[str]] | None = None
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -74,15 +76,20 @@ class RecoveryKeeper(QObject):
         self._clean_design = self.session.design
         self._clean_file = path if stamp is not None else None
         self._clean_digest = stamp.digest if stamp is not None else None
+        self._original_digest = self._clean_digest
         self.discard()
 
-    def adopt(self, design: Design) -> None:
+    def adopt(self, design: Design, original_digest: str | None = None) -> None:
         """The session now holds a recovered design, dirty: write its base at once (the
-        copy it came from may then be removed)."""
+        copy it came from may then be removed). ``original_digest``: what the original
+        file held when the crashed window last opened or saved it."""
         self.discard()
         self._clean_design = design
-        self._clean_file = self._clean_digest = None
-        self.journal.start(design, self.session.path, base_text=dumps(design))
+        self._clean_file = None
+        self._original_digest = original_digest
+        self.journal.start(
+            design, self.session.path, base_text=dumps(design), original_digest=original_digest
+        )
         self.journal.wait()
 
     def discard(self) -> None:
@@ -160,10 +167,16 @@ class RecoveryKeeper(QObject):
         if from_file and self._clean_file is not None and self._clean_digest is not None:
             # The writer copies the file (checking it still holds those bytes).
             self.journal.start(
-                design, original, base_file=self._clean_file, base_digest=self._clean_digest
+                design,
+                original,
+                base_file=self._clean_file,
+                base_digest=self._clean_digest,
+                original_digest=self._original_digest,
             )
         elif len(design.elements) <= SYNC_CHECK_LIMIT:
-            self.journal.start(design, original, base_text=dumps(design))
+            self.journal.start(
+                design, original, base_text=dumps(design), original_digest=self._original_digest
+            )
         else:
             self._base_job = (design, original, envelope_chunks(design), [])
             self._slice_timer.start()
@@ -181,6 +194,8 @@ class RecoveryKeeper(QObject):
                 return
         self._base_job = None
         self._slice_timer.stop()
-        self.journal.start(design, original, base_text="".join(parts))
+        self.journal.start(
+            design, original, base_text="".join(parts), original_digest=self._original_digest
+        )
         if self.session.dirty:
             self._record()  # every change made meanwhile

@@ -265,3 +265,25 @@ def test_the_recovery_folder_is_private(window, tmp_path, folder):
     w.recovery.wait()
     for path in folder.iterdir():
         assert os.stat(path).st_mode & 0o077 == 0, path
+
+
+def test_saving_a_recovered_design_notices_the_file_changed_since_the_crash(
+    window, tmp_path, folder, monkeypatch
+):
+    from test_save_conflicts import DialogAnswer, someone_else_saves
+
+    path = tmp_path / "design.json"
+    w = window(path=path)
+    nudge(w)
+    crash(w)
+    theirs = someone_else_saves(path)  # e.g. a git pull before the designer restarts
+    Questions(monkeypatch, QMessageBox.StandardButton.Yes)
+    fresh = window()
+    assert fresh.offer_recovery()
+    answer = DialogAnswer("Cancel")
+    assert not fresh.save()
+    assert answer.buttons and "changed by another program" in answer.texts[0]
+    assert path.read_bytes() == theirs
+    fresh.recovery.wait()
+    (copy,) = pending_recoveries_of(folder, fresh)  # a second crash would still know
+    assert copy.original_digest is not None
