@@ -213,7 +213,7 @@ class Counts:
 
 def run_cli(argv: list[str]) -> tuple[int | None, str, str, str | None]:
     """(exit code, stdout, stderr, traceback) of ``dr-designer ARGV`` in this process."""
-    from designer.cli.main import main
+    from designer.entry import main
 
     out, err = io.StringIO(), io.StringIO()
     trace = None
@@ -423,7 +423,7 @@ def run_edit_kills(trials: int, seed: int) -> tuple[int, Counter[str]]:
 OUTPUTS = """
 import contextlib, hashlib, io, json, sys
 from pathlib import Path
-from designer.cli.main import main
+from designer.entry import main
 root = Path(sys.argv[1])
 digests = {}
 def run(*argv):

@@ -74,8 +74,14 @@ def setup_logging(verbose: int = 0, log_file: str | os.PathLike[str] | None = No
     path = Path(log_file) if log_file else default_log_dir() / LOG_NAME
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # backslashreplace: a file name that is not UTF-8 (surrogates from the command
+        # line) must not turn one log record into a "Logging error" traceback.
         handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+            path,
+            maxBytes=MAX_BYTES,
+            backupCount=BACKUPS,
+            encoding="utf-8",
+            errors="backslashreplace",
         )
     except OSError as exc:
         log.warning("cannot write the log file %s: %s", path, exc.strerror or exc)

@@ -145,6 +145,7 @@ def test_sarif_is_valid_json_for_a_file_name_that_is_not_utf8(tmp_path: Path) ->
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
     assert run.returncode in (0, 1), run.stderr
+    assert run.stderr == b""  # no "--- Logging error ---" from the log of the command line
     sarif = json.loads(run.stdout.decode("utf-8"))  # strict UTF-8, strict JSON
     uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert uri["uri"].endswith("caf%E9%20%1B.json")
