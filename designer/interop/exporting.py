@@ -1,5 +1,7 @@
 """``export FILE -o out.drawio|out.graphml|out.gexf|dir/``: the headless exports, by the
-output's name. Files are written atomically (a temporary file renamed into place)."""
+output's name. Files are written with the designer's one atomic writer
+(:func:`designer.persistence.atomic.write_atomic`: symlinks followed, permissions and
+hard links kept, read-only files refused, no temp file left on any error)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ from designer.interop.calculator_export import CALCULATOR_FILES, calculator_file
 from designer.interop.drawio import SimulationMoment, drawio_xml
 from designer.interop.graph_export import export_graph
 from designer.interop.report import InteropError
+from designer.persistence.atomic import write_atomic
 
 __all__ = [
     "HEADLESS_FORMATS",
     "export_design",
     "is_headless_target",
     "new_file_mode",
+    "write_bytes_atomic",
     "write_text_atomic",
 ]
 
@@ -39,17 +43,14 @@ def new_file_mode(path: str | Path) -> None:
 
 
 def write_text_atomic(path: Path, text: str, *, encoding: str = "utf-8") -> None:
+    write_bytes_atomic(path, text.encode(encoding))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """``data`` to ``path`` atomically; a failure is one :class:`InteropError` line."""
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
+        write_atomic(path, data)
     except OSError as exc:
-        raise InteropError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
-        new_file_mode(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise InteropError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
@@ -76,14 +77,12 @@ def export_design(
         write_text_atomic(path, drawio_xml(design, moment=moment))
         return [path]
     if suffix in ("graphml", "gexf"):
-        try:
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-            os.close(fd)
-            export_graph(design, tmp)
-            new_file_mode(tmp)
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise InteropError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        # networkx writes a file: into a private folder, then the atomic writer.
+        with tempfile.TemporaryDirectory(prefix="dr-designer-export-") as folder:
+            drawn = Path(folder) / f"graph{path.suffix}"
+            export_graph(design, drawn)
+            data = drawn.read_bytes()
+        write_bytes_atomic(path, data)
         return [path]
     raise InteropError(
         f"cannot export to {output!r}: the name must end in .drawio, .graphml or .gexf, "

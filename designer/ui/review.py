@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 
 from designer.domain.design import Design
-from designer.interop.exporting import new_file_mode
+from designer.interop.exporting import write_bytes_atomic
 from designer.interop.report import InteropError
 from designer.interop.review import ReviewData, build_review
 from designer.interop.review_html import render_html, report_parts
@@ -177,26 +177,19 @@ def write_review(design: Design, output: str | Path, *, source: str = "") -> Pat
     if suffix not in (".html", ".htm", ".pdf"):
         raise InteropError(f"cannot write a report to {path.name}: use .html or .pdf")
     data = build_review(design, source=source)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=suffix)
-    except OSError as exc:
-        raise InteropError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        if suffix == ".pdf":
-            write_pdf(data, tmp)
-        else:
-            tmp.write_text(render_html(data, diagram_png(design)), encoding="utf-8")
-        new_file_mode(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InteropError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    # Rendered in a private folder, then put in place by the designer's one atomic
+    # writer (symlinks, permissions, read-only files, no temp file left behind).
+    with tempfile.TemporaryDirectory(prefix="dr-designer-report-") as folder:
+        tmp = Path(folder) / f"review{suffix}"
+        try:
+            if suffix == ".pdf":
+                write_pdf(data, tmp)
+            else:
+                tmp.write_text(render_html(data, diagram_png(design)), encoding="utf-8")
+            content = tmp.read_bytes()
+        except OSError as exc:
+            raise InteropError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    write_bytes_atomic(path, content)
     return path
 
 

@@ -184,3 +184,52 @@ def test_json_outputs_escape_bidi_and_c1_characters_and_keep_the_names(
     out = capsys.readouterr().out
     assert not UNSAFE.search(out), repr(UNSAFE.search(out))
     assert name in json.dumps(json.loads(out), ensure_ascii=False)  # the same name back
+
+
+def test_the_review_report_keeps_hostile_names_as_text(tmp_path: Path) -> None:
+    from html.parser import HTMLParser
+
+    from designer.interop.review import build_review
+    from designer.interop.review_html import render_html
+
+    design = designs.dag_with_ha()
+    elements = [
+        e.model_copy(update={"name": f"{e.name}<script>alert(1)</script><img src=x onerror=y>"})
+        for e in design.elements
+    ]
+    design = design.model_copy(update={"elements": elements, "name": "D<script>x</script>"})
+    text = render_html(build_review(design, source="s<b>.json"), b"")
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[str] = []
+
+        def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+            self.tags.append(tag)
+
+    parser = Tags()
+    parser.feed(text)
+    assert "script" not in parser.tags and "img" not in parser.tags
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+@pytest.mark.parametrize("name", ["out.drawio", "out.graphml", "calc/MailboxDatabases.csv"])
+def test_headless_exports_go_through_the_atomic_writer(tmp_path: Path, name: str) -> None:
+    """A read-only output is refused (exit 4) and left as it was; a symlink is followed."""
+    source = tmp_path / "d.json"
+    save(designs.dag_with_ha(), source)
+    target = tmp_path / name
+    target.parent.mkdir(exist_ok=True)
+    target.write_text("keep")
+    target.chmod(0o444)
+    output = str(target.parent) + "/" if name.startswith("calc/") else str(target)
+    run = subprocess.run(
+        [sys.executable, "-m", "designer", "export", str(source), "-o", output],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert run.returncode == 4 and "read-only" in run.stderr, run.stderr
+    assert target.read_text() == "keep"
+    assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]

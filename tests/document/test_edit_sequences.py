@@ -38,7 +38,7 @@ from designer.document import (
 )
 from designer.document.clipboard import ClipboardError
 from designer.document.commands import SetIntent, SetScenarios
-from designer.document.factory import CONTAINERS, PALETTE, new_element
+from designer.document.factory import new_element, palette
 from designer.domain import (
     DesignIntent,
     ExpectedOutcome,
@@ -85,9 +85,9 @@ def _command(kind: str, rnd: Any, doc: Document) -> Any:
     design = doc.design
     ids = _ids(doc)
     if kind == "add":
-        entry = rnd.choice(PALETTE)
-        need = CONTAINERS.get(entry.kind)
-        containers = [e.id for e in design.elements if need and e.kind in need[1]]
+        entry = rnd.choice(palette())
+        allowed = entry.allowed_containers
+        containers = [e.id for e in design.elements if e.kind in allowed]
         container = rnd.choice(containers) if containers else None
         element = new_element(entry.kind, design, container)
         layout = {element.id: LayoutEntry(x=rnd.uniform(-500, 500), y=rnd.uniform(-500, 500))}

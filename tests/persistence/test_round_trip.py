@@ -25,10 +25,11 @@ from designer.domain import (
     Design,
     DesignIntent,
     ExpectedOutcome,
+    RuleLevel,
     RuleSettings,
+    RuleSeverity,
     SavedScenario,
     ScenarioStep,
-    Severity,
     Waiver,
 )
 from designer.persistence import LoadError, dumps, loads
@@ -50,7 +51,7 @@ def full_design() -> Design:
             "description": "all parts",
             "intent": DesignIntent(rpo_target_min=15, rto_target_min=60),
             "rules": RuleSettings(
-                severity_overrides={"VS002": Severity.ERROR},
+                severities={"VS002": RuleSeverity(level=RuleLevel.ERROR)},
                 waivers=[*design.rules.waivers, Waiver(code="BK001", elements=["x"], reason="r")],
             ),
             "scenarios": [

@@ -126,12 +126,12 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_cli_export_output_errors_exit_4_with_one_line(tmp_path):
     source = tmp_path / "design.json"
     save(small_design(), source)
-    folder = tmp_path / "folder.svg"
-    folder.mkdir()
-    run = _cli("export", str(source), "-o", str(folder))
+    not_a_folder = tmp_path / "plain-file"
+    not_a_folder.write_text("x")
+    run = _cli("export", str(source), "-o", str(not_a_folder / "out.svg"))
     assert run.returncode == 4, run.stderr
-    assert "wrote" not in run.stdout and run.stderr.count("\n") == 1
-    assert "folder.svg" in run.stderr and "folder" in run.stderr
+    assert "wrote" not in run.stdout + run.stderr.split("\n", 1)[-1]
+    assert run.stderr.count("\n") == 1 and "out.svg" in run.stderr
     read_only = tmp_path / "ro.pdf"
     read_only.write_bytes(b"old")
     read_only.chmod(0o444)

@@ -10,7 +10,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from test_canvas_support import ini_settings, small_design
 
@@ -40,8 +41,9 @@ def open_through_the_menu(w: MainWindow, monkeypatch, path: Path) -> None:
 
 
 def edit(w: MainWindow) -> None:
+    """A real edit: select, then the arrow key on the canvas (a nudge)."""
     w.session.set_selection(["vm-b1"])
-    w.view.nudge(10, 0)
+    QTest.keyClick(w.view.viewport(), Qt.Key.Key_Right)
     assert w.session.dirty
 
 
