@@ -20,6 +20,8 @@ import threading
 from pathlib import Path
 from typing import TextIO
 
+from designer.text import printable
+
 __all__ = [
     "LOG_DIR_ENV",
     "LOG_NAME",
@@ -37,6 +39,16 @@ BACKUPS = 3
 
 log = logging.getLogger("designer")
 _state: dict[str, object] = {}
+
+
+class _PrintableFormatter(logging.Formatter):
+    """A message quotes names and values from design files: its control characters
+    (an ESC sequence, a newline forging a log line, a bidi override) are escaped before
+    they reach the terminal or the log file. A traceback after it keeps its lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = printable(record.message)
+        return super().formatMessage(record)
 
 
 def default_log_dir() -> Path:
@@ -66,7 +78,7 @@ def setup_logging(verbose: int = 0, log_file: str | os.PathLike[str] | None = No
     root.propagate = False
     console = logging.StreamHandler(sys.stderr)
     console.setLevel({0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG))
-    console.setFormatter(logging.Formatter("dr-designer: %(message)s"))
+    console.setFormatter(_PrintableFormatter("dr-designer: %(message)s"))
     if verbose < 2:  # tracebacks stay in the file unless -vv
         console.addFilter(lambda record: not getattr(record, "file_only", False))
     root.addHandler(console)
@@ -88,7 +100,7 @@ def setup_logging(verbose: int = 0, log_file: str | os.PathLike[str] | None = No
         _state.update(handlers=handlers, path=None)
         return None
     handler.setFormatter(
-        logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+        _PrintableFormatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
     )
     root.addHandler(handler)
     handlers.append(handler)

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 from designer.domain.design import Design
 from designer.domain.elements import Dag, FileShareWitness, MailboxDatabase, VirtualMachine
 
-__all__ = ["CALCULATOR_FILES", "calculator_files", "export_calculator", "timespan"]
+__all__ = ["CALCULATOR_FILES", "calculator_files", "timespan"]
 
 CALCULATOR_FILES = (
     "MailboxDatabases.csv",
@@ -79,7 +78,8 @@ def _csv(rows: list[list[str]]) -> str:
 
 
 def calculator_files(design: Design) -> dict[str, str]:
-    """File name -> content of every file :func:`export_calculator` writes."""
+    """File name -> content of every file the calculator export writes (written by
+    :mod:`designer.interop.exporting` through the one atomic writer)."""
     by_id = {e.id: e for e in design.elements}
 
     def name(element_id: str | None) -> str:
@@ -190,16 +190,3 @@ def calculator_files(design: Design) -> dict[str, str]:
         "CreateDAG.ps1": "\r\n".join(ps_dag) + "\r\n",
         "CreateDatabases.ps1": "\r\n".join(ps_db) + "\r\n",
     }
-
-
-def export_calculator(design: Design, folder: str | Path) -> list[Path]:
-    """Write :data:`CALCULATOR_FILES` into ``folder`` (made if missing)."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for file_name, text in calculator_files(design).items():
-        path = folder / file_name
-        # UTF-8 with BOM: what Windows PowerShell 5.1 needs to read non-ASCII names.
-        path.write_text(text, encoding="utf-8-sig", newline="")
-        written.append(path)
-    return written

@@ -236,6 +236,26 @@ def test_the_log_file_rotates(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert (tmp_path / "big.log.1").exists()
 
 
+def test_a_hostile_name_reaches_the_log_and_stderr_escaped(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from designer import diagnostics
+
+    path = diagnostics.setup_logging(0, tmp_path / "x.log")
+    try:
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            diagnostics.log.exception("cannot open %s", "evil\x1b[2J\nforged: line\u202e")
+    finally:
+        diagnostics.setup_logging(0)
+    assert path is not None
+    text = path.read_text()
+    assert "evil\\x1b[2J\\nforged: line\\u202e" in text
+    assert "\x1b" not in text and "\u202e" not in text
+    assert "Traceback (most recent call last):\n" in text  # the traceback keeps its lines
+    err = capsys.readouterr().err
+    assert "cannot open evil\\x1b[2J\\nforged" in err and "\x1b" not in err
+
+
 def test_the_default_log_folder_is_the_platforms_state_folder(tmp_path) -> None:  # type: ignore[no-untyped-def]
     env = {k: v for k, v in os.environ.items() if k != "DR_DESIGNER_LOG_DIR"}
     env["XDG_STATE_HOME"] = str(tmp_path / "state")
