@@ -96,6 +96,7 @@ def render_bytes(scene: DesignScene, fmt: str, *, scale: float = 1.0, dpr: float
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     # An export shows the design, not the editing state: full detail, no selection.
     detail, selected = scene.detail_visible, scene.session.selection
+    scene.finish_routing()  # a big drawing's lines may still be drawn straight
     scene.set_detail_visible(True)
     if selected:
         scene.session.set_selection([])

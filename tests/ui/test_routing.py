@@ -1,8 +1,40 @@
-"""Line routing is pure geometry (no QApplication, no scene)."""
+"""Line routing is pure geometry (no QApplication, no scene): orthogonal routes around
+the boxes in the way, through waypoints, parallel lines in lanes and channels."""
 
 from __future__ import annotations
 
-from designer.ui.canvas.routing import clip_to_rect, crosses, mirror_route, straight, wan_route
+from collections.abc import Iterable
+from itertools import pairwise
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from designer.ui.canvas.router import Router
+from designer.ui.canvas.routing import (
+    CLEARANCE,
+    End,
+    Rect,
+    clip_to_rect,
+    nudge,
+    overlaps,
+    route,
+    route_crosses,
+    straight,
+)
+
+
+def _orthogonal(points) -> bool:
+    return all(
+        abs(p[0] - q[0]) < 1e-6 or abs(p[1] - q[1]) < 1e-6
+        for p, q in pairwise(points)
+    )
+
+
+def _on_border(p, r: Rect) -> bool:
+    x, y, w, h = r
+    inside = x - 1e-6 <= p[0] <= x + w + 1e-6 and y - 1e-6 <= p[1] <= y + h + 1e-6
+    edge = min(abs(p[0] - x), abs(p[0] - x - w), abs(p[1] - y), abs(p[1] - y - h)) < 1e-6
+    return inside and edge
 
 
 def test_straight_lines_run_border_to_border_and_nested_boxes_drop_down() -> None:
@@ -11,25 +43,125 @@ def test_straight_lines_run_border_to_border_and_nested_boxes_drop_down() -> Non
     assert clip_to_rect((50, 50), (50, 500), (0, 0, 100, 100)) == (50.0, 100.0)
 
 
-def test_a_wan_link_bows_around_a_site_in_the_way_and_carriers_spread() -> None:
-    a, b, middle = (0, 0, 200, 200), (600, 0, 200, 200), (300, 0, 200, 200)
-    route = wan_route(a, b, [middle])
-    assert len(route) == 4
-    assert route[1][1] == route[2][1] < 0  # above everything, clear of the middle site
-    assert not crosses(route[1], route[2], middle)
-    one, two = wan_route(a, b, [], 0, 2), wan_route(a, b, [], 1, 2)
-    assert one[0][1] != two[0][1] and abs(one[0][1] - two[0][1]) == 14.0
-    assert wan_route(a, b, [(300, 500, 100, 100)]) == [(200.0, 100.0), (600.0, 100.0)]
+def test_aligned_boxes_get_a_straight_line_and_others_one_bend() -> None:
+    assert route((0, 0, 100, 100), (300, 20, 100, 200)) == [(100.0, 60.0), (300.0, 60.0)]
+    bent = route((0, 0, 100, 100), (400, 300, 100, 100))
+    assert len(bent) == 3 and _orthogonal(bent)
 
 
-def test_a_mirror_leaves_its_row_sideways_and_dips_under_rows_in_the_way() -> None:
-    box_a, box_b = (0, 0, 400, 200), (600, 0, 200, 200)
-    row_a, row_b = (8, 40, 160, 24), (608, 40, 160, 24)
-    blocking = (180, 30, 160, 40)  # a LUN column to the right of row_a
-    points, curve = mirror_route(row_a, row_b, box_a, box_b, [blocking], [])
-    assert points[0] == (168, 52.0) and points[-1] == (608, 52.0)
-    assert curve == 3 and points[2][1] > 64  # runs in the gap under its row
-    plain, none = mirror_route(row_a, row_b, box_a, box_b, [], [])
-    assert len(plain) == 4 and none == 1
-    stacked, no_curve = mirror_route(row_a, (8, 300, 160, 24), box_a, (0, 260, 400, 200), [], [])
-    assert no_curve is None and len(stacked) == 2
+def test_a_line_goes_around_a_box_in_its_way_keeping_clear_of_it() -> None:
+    wall = (180, -50, 100, 200)
+    path = route((0, 0, 100, 100), (400, 0, 100, 100), [wall])
+    assert _orthogonal(path) and not route_crosses(path, wall)
+    grown = (wall[0] - CLEARANCE + 1, wall[1] - CLEARANCE + 1, 100 + 2 * CLEARANCE - 2, 200)
+    assert not route_crosses(path, grown)  # keeps its distance, not just off the box
+
+
+def test_a_row_is_left_by_its_sides_and_a_container_not_through_its_title_bar() -> None:
+    row = End((0, 0, 160, 24), sides="lr")
+    below = (0, 200, 160, 24)
+    path = route(row, below)
+    assert path[0][1] == 12.0 and path[0][0] in (0.0, 160.0)
+    site = End((0, 0, 400, 300), header=26)
+    up = route(site, (500, -200, 100, 20))
+    assert not route_crosses(up, (0, 0, 400, 26))
+    assert up[0][1] >= 26 or up[0][0] not in (0.0, 400.0)
+
+
+def test_a_route_passes_through_its_waypoints_in_order() -> None:
+    path = route((0, 0, 100, 100), (400, 0, 100, 100), waypoints=[(250, -100)])
+    assert (250.0, -100.0) in path and _orthogonal(path)
+
+
+def test_lines_between_the_same_boxes_run_in_lanes() -> None:
+    a, b = (0, 0, 100, 100), (300, 0, 100, 100)
+    one, two = route(a, b, lane=-5), route(a, b, lane=5)
+    assert one[0][1] == one[-1][1] == 45.0 and two[0][1] == two[-1][1] == 55.0
+
+
+def test_runs_sharing_a_channel_spread_apart_and_a_bundle_stays_one_trunk() -> None:
+    routes = {
+        "dag|members|a": [(0, 0), (50, 0), (50, 100), (100, 100)],
+        "dag|members|b": [(0, 0), (50, 0), (50, 80), (100, 80)],
+        "mirror": [(0, 10), (50, 10), (50, 90), (120, 90)],
+    }
+    bundles = {k: "dag|members" if k.startswith("dag") else k for k in routes}
+    out = nudge(routes, bundles)
+    assert out["dag|members|a"][1][0] == out["dag|members|b"][1][0]  # one trunk
+    assert out["mirror"][1][0] != out["dag|members|a"][1][0]  # apart from it
+    assert all(_orthogonal(p) for p in out.values())
+
+
+_box = st.tuples(
+    st.integers(-400, 400), st.integers(-400, 400), st.integers(20, 160), st.integers(20, 160)
+)
+
+
+@given(st.lists(_box, min_size=2, max_size=9))
+def test_a_route_never_crosses_a_box_it_can_go_round(boxes: list[Rect]) -> None:
+    """Random boxes, none overlapping (grown by the clearance): the line from the first
+    to the second is orthogonal, starts and ends on their borders and crosses none of
+    the others."""
+    placed: list[Rect] = []
+    for box in boxes:
+        grown = (box[0] - 20, box[1] - 20, box[2] + 40, box[3] + 40)
+        if not any(overlaps(grown, other) for other in placed):
+            placed.append(box)
+    if len(placed) < 2:
+        return
+    a, b, *others = placed
+    path = route(a, b, others)
+    assert _orthogonal(path)
+    assert _on_border(path[0], a) and _on_border(path[-1], b)
+    assert [o for o in others if route_crosses(path, o)] == []
+
+
+class _Tree:
+    """Site S holding host H (VMs v1, v2, v3) and host H2; a DAG box outside."""
+
+    def __init__(self) -> None:
+        self.rects: dict[str, Rect] = {
+            "S": (0, 0, 600, 400),
+            "H": (20, 40, 200, 120),
+            "v1": (30, 70, 170, 24),
+            "v2": (30, 98, 170, 24),
+            "v3": (30, 126, 170, 24),
+            "H2": (260, 40, 200, 120),
+            "dag": (800, 100, 200, 80),
+        }
+        self.parent = {"H": "S", "H2": "S", "v1": "H", "v2": "H", "v3": "H"}
+
+    def box_rect(self, box: str) -> Rect | None:
+        return self.rects.get(box)
+
+    def box_container(self, box: str) -> str | None:
+        return self.parent.get(box)
+
+    def boxes_in(self, box: str | None) -> Iterable[str]:
+        return [b for b in self.rects if self.parent.get(b) == box]
+
+    def box_end(self, box: str) -> End:
+        return End(self.rects[box], "lr" if box.startswith("v") else "lrtb", self.box_header(box))
+
+    def box_header(self, box: str) -> float:
+        return 26.0 if box in ("S", "H", "H2", "dag") else 0.0
+
+    def box_is_row(self, box: str) -> bool:
+        return box.startswith("v")
+
+
+def test_the_router_avoids_everything_but_the_ends_and_what_holds_them() -> None:
+    tree = _Tree()
+    router = Router(tree)
+    router.add("dag|members|v2", "dag", "v2", bundle="dag|members")
+    path = router.route("dag|members|v2")
+    assert path is not None
+    rows: list[Rect] = []
+    obstacles = router.obstacles("dag", "v2", (-1000, -1000, 3000, 3000), rows)
+    assert tree.rects["H2"] in obstacles and tree.rects["v1"] in rows
+    assert tree.rects["S"] not in obstacles and tree.rects["H"] not in obstacles
+    for box in ("H2", "v1", "v3"):
+        assert not route_crosses(path, tree.rects[box]), box
+    for holder in ("S", "H"):  # enters them, but not through their title bars
+        x, y, w, _ = tree.rects[holder]
+        assert not route_crosses(path, (x, y, w, 26.0)), holder

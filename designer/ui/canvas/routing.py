@@ -1,39 +1,81 @@
 """Where lines run between boxes: pure geometry over ``(x, y)`` points and ``(x, y, w,
 h)`` rectangles in scene units, no Qt and no scene, so routes are testable alone.
 
-* :func:`straight`: the segment between two boxes, clipped to their borders;
-* :func:`wan_route`: a WAN link, straight unless another top-level box is in the way,
-  then bowing around above (or below) the boxes between;
-* :func:`mirror_route`: a mirror from one LUN row to another, leaving and entering
-  each row at the side facing the other array, in the gap under the row when other
-  rows stand between.
+Lines are orthogonal (horizontal and vertical runs with few bends) and go around the
+boxes in their way, the way libavoid and yEd's orthogonal router do:
 
-The scene (``designer.ui.canvas.scene``) hands each function the rectangles it needs
-and gives the points to the line item.
+* :func:`route` finds the route of one line: from a side of its first box to a side
+  of its second, through the user's waypoints if it has some, around ``obstacles``
+  (kept ``CLEARANCE`` away), fewest bends and shortest first. Simple shapes (straight,
+  one bend, two bends) are tried first; only when all are blocked does an A* search run
+  on the sparse grid the obstacles' edges make (an orthogonal visibility graph);
+* :func:`nudge` spreads the runs of different lines that share a channel so they run
+  side by side instead of on top of each other, and keeps the lines of one bundle (the
+  same source and kind: a DAG's member lines) together as one trunk;
+* :func:`route_crosses` says whether a route passes through a box (the routing tests
+  and the scene's "which lines does a moved box block" both ask it).
+
+The scene (``designer.ui.canvas.scene``) decides which boxes are obstacles for a line
+(not its ends nor the boxes they sit in) and gives the points to the line item.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import heapq
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
 
 __all__ = [
+    "BEND_COST",
+    "CLEARANCE",
+    "TIGHT",
+    "End",
     "Point",
     "Rect",
     "clip_to_rect",
     "crosses",
-    "mirror_route",
+    "direction",
+    "nudge",
     "overlaps",
+    "route",
+    "route_between",
+    "route_crosses",
+    "route_out",
     "straight",
-    "wan_route",
+    "tidy",
 ]
 
 Point = tuple[float, float]
 Rect = tuple[float, float, float, float]
+_Key = TypeVar("_Key", bound=Hashable)
 
-#: Parallel WAN links between the same sites (carriers) run this far apart.
-CARRIER_SPACING = 14.0
-#: How far a WAN link bows out beyond the boxes it goes around (plus the spacing).
-WAN_CLEARANCE = 56.0
+#: How far a line keeps from the boxes it goes around.
+CLEARANCE = 6.0
+#: How far it keeps from rows packed in a box (a LUN column's neighbours): close
+#: enough to run in the gap between two columns.
+TIGHT = 2.0
+#: What a bend costs, in scene units of length: a detour shorter than this beats a bend.
+BEND_COST = 40.0
+#: Lines sharing a channel run this far apart.
+SPACING = 6.0
+_EPS = 1e-6
+
+# Directions: 0 right, 1 down, 2 left, 3 up.
+_DX = (1, 0, -1, 0)
+_DY = (0, 1, 0, -1)
+
+
+@dataclass(frozen=True)
+class End:
+    """One end of a line: its box, the sides a line may leave it by (``"lrtb"``: left,
+    right, top, bottom) and the height of its title bar (no line leaves through it)."""
+
+    rect: Rect
+    sides: str = "lrtb"
+    header: float = 0.0
 
 
 def _center(r: Rect) -> Point:
@@ -49,10 +91,6 @@ def overlaps(a: Rect, b: Rect) -> bool:
     return max(a[0], b[0]) < min(a[0] + a[2], b[0] + b[2]) and max(a[1], b[1]) < min(
         a[1] + a[3], b[1] + b[3]
     )
-
-
-def _grow(r: Rect, d: float) -> Rect:
-    return (r[0] - d, r[1] - d, r[2] + 2 * d, r[3] + 2 * d)
 
 
 def clip_to_rect(inside: Point, outside: Point, rect: Rect) -> Point:
@@ -93,7 +131,7 @@ def _segments_meet(p1: Point, p2: Point, q1: Point, q2: Point) -> bool:
 
 
 def crosses(p1: Point, p2: Point, rect: Rect) -> bool:
-    """Whether the segment p1–p2 passes through ``rect``.
+    """Whether the segment p1–p2 touches ``rect`` (its border included).
 
     Examples
     --------
@@ -107,106 +145,650 @@ def crosses(p1: Point, p2: Point, rect: Rect) -> bool:
     return any(_segments_meet(p1, p2, corners[i], corners[(i + 1) % 4]) for i in range(4))
 
 
+def _through(p1: Point, p2: Point, rect: Rect) -> bool:
+    """Whether the segment p1–p2 passes through the inside of ``rect`` (running along
+    its border or ending on it does not count)."""
+    left, top = rect[0], rect[1]
+    right, bottom = left + rect[2], top + rect[3]
+    if abs(p1[1] - p2[1]) < _EPS:  # horizontal
+        y = p1[1]
+        x0, x1 = (p1[0], p2[0]) if p1[0] <= p2[0] else (p2[0], p1[0])
+        return top + _EPS < y < bottom - _EPS and x0 < right - _EPS and x1 > left + _EPS
+    if abs(p1[0] - p2[0]) < _EPS:  # vertical
+        x = p1[0]
+        y0, y1 = (p1[1], p2[1]) if p1[1] <= p2[1] else (p2[1], p1[1])
+        return left + _EPS < x < right - _EPS and y0 < bottom - _EPS and y1 > top + _EPS
+    inner = (left + _EPS, top + _EPS, rect[2] - 2 * _EPS, rect[3] - 2 * _EPS)
+    return inner[2] > 0 and inner[3] > 0 and crosses(p1, p2, inner)
+
+
+def route_crosses(points: Sequence[Point], rect: Rect) -> bool:
+    """Whether the polyline ``points`` passes through the inside of ``rect``.
+
+    Examples
+    --------
+    >>> route_crosses([(0, 50), (300, 50)], (100, 0, 100, 100))
+    True
+    >>> route_crosses([(0, 0), (300, 0)], (100, 0, 100, 100))  # along its top edge
+    False
+    """
+    return any(_through(points[i], points[i + 1], rect) for i in range(len(points) - 1))
+
+
 def straight(a: Rect, b: Rect) -> list[Point]:
     """A straight line between two boxes, from border to border; between nested boxes
-    (a disk's chip on its VM…) from the inner box's centre down to the outer's top."""
+    (a box drawn inside the other) from the inner box's centre up to the outer's top."""
     ca, cb = _center(a), _center(b)
     if _contains(a, cb) or _contains(b, ca):
         return [ca, (cb[0], b[1])]
     return [clip_to_rect(ca, cb, a), clip_to_rect(cb, ca, b)]
 
 
-def wan_route(
-    a: Rect, b: Rect, others: Sequence[Rect], index: int = 0, count: int = 1
-) -> list[Point]:
-    """A WAN link between sites ``a`` and ``b``, the ``index``-th of ``count`` between
-    them: straight unless one of ``others`` (the other top-level boxes) is in the way
-    (a line across a site reads as transiting it); then it leaves the top (or the
-    bottom) of its sites, near the sides facing each other, and bows around.
+# -- ports ----------------------------------------------------------------------------------
+def _ports(end: End, toward: Point, lane: float = 0.0) -> list[tuple[Point, int]]:
+    """(point, outward direction) for each side a line may leave ``end`` by: on each
+    side, facing ``toward`` if the side spans it, else the side's middle (off the
+    title bar); shifted ``lane`` along the side (parallel lines between two boxes)."""
+    x, y, w, h = end.rect
+    inset = min(8.0, w / 4, h / 4)
+    top = y + min(end.header + 4, max(h / 2, 0.0)) if end.header else y + inset
+    lo_y, hi_y = min(top, y + h / 2), max(y + h - inset, y + h / 2)
+    lo_x, hi_x = x + inset, x + w - inset
+    px = toward[0] if lo_x <= toward[0] <= hi_x else x + w / 2
+    py = toward[1] if lo_y <= toward[1] <= hi_y else (lo_y + hi_y) / 2
+    if lane:
+        px = min(max(px + lane, lo_x), hi_x)
+        py = min(max(py + lane, lo_y), hi_y)
+    out: list[tuple[Point, int]] = []
+    for side in end.sides:
+        if side == "r":
+            out.append(((float(x + w), float(py)), 0))
+        elif side == "l":
+            out.append(((float(x), float(py)), 2))
+        elif side == "b":
+            out.append(((float(px), float(y + h)), 1))
+        elif side == "t" and not end.header:
+            out.append(((float(px), float(y)), 3))
+    return out
+
+
+def _grown(r: Rect, d: float) -> Rect:
+    return (r[0] - d, r[1] - d, r[2] + 2 * d, r[3] + 2 * d)
+
+
+#: Boxes in a column (or a row) closer than this are one block to the search: a line
+#: does not squeeze between two stacked boxes, and the search has far fewer channels.
+_MERGE_GAP = 14.0
+
+
+def _merged(blocks: Sequence[Rect]) -> list[Rect]:
+    """``blocks`` with runs of equal-width boxes stacked close together (a column of
+    LUNs, a column of loose boxes) joined, then runs of equal-height boxes side by side.
 
     Examples
     --------
-    >>> wan_route((0, 0, 100, 100), (300, 0, 100, 100), [])
-    [(100.0, 50.0), (300.0, 50.0)]
-    >>> len(wan_route((0, 0, 100, 100), (300, 0, 100, 100), [(150, 0, 100, 100)]))
-    4
+    >>> _merged([(0, 0, 10, 10), (0, 20, 10, 10), (50, 0, 10, 10)])
+    [(0, 0, 10, 30), (50, 0, 10, 10)]
     """
-    spread = (index - (count - 1) / 2) * CARRIER_SPACING
-    ca, cb = _center(a), _center(b)
-    p1, p2 = clip_to_rect(ca, cb, a), clip_to_rect(cb, ca, b)
-    dx, dy = p2[0] - p1[0], p2[1] - p1[1]
-    length = (dx * dx + dy * dy) ** 0.5
-    if length > 0:
-        # Qt's normalVector: (dy, -dx), as a unit vector.
-        nx, ny = dy / length, -dx / length
-        p1 = (p1[0] + nx * spread, p1[1] + ny * spread)
-        p2 = (p2[0] + nx * spread, p2[1] + ny * spread)
-    lo_x, hi_x = sorted((p1[0], p2[0]))
-    lo_y, hi_y = sorted((p1[1], p2[1]))
-    span = (lo_x - 9, lo_y - 9, hi_x - lo_x + 18, hi_y - lo_y + 18)
-    blocked = [r for r in others if overlaps(r, span) and crosses(p1, p2, _grow(r, 8))]
-    if not blocked:
-        return [p1, p2]
-    right = cb[0] >= ca[0]
-    inset_a = min(60.0, a[2] / 4) + max(0.0, spread)
-    inset_b = min(60.0, b[2] / 4) + max(0.0, spread)
-    x1 = a[0] + a[2] - inset_a if right else a[0] + inset_a
-    x2 = b[0] + inset_b if right else b[0] + b[2] - inset_b
-    lo, hi = min(x1, x2), max(x1, x2)
-    between = [r for r in others if r[0] + r[2] > lo and r[0] < hi]
-    gap = WAN_CLEARANCE + index * CARRIER_SPACING
-    top = min([a[1], b[1], *(r[1] for r in between)]) - gap
-    bottom = max([a[1] + a[3], b[1] + b[3], *(r[1] + r[3] for r in between)]) + gap
-    up = (a[1] + b[1]) / 2 - top <= bottom - (a[1] + a[3] + b[1] + b[3]) / 2
-    y = top if up else bottom
-    ya, yb = (a[1], b[1]) if up else (a[1] + a[3], b[1] + b[3])
-    return [(x1, ya), (x1, y), (x2, y), (x2, yb)]
+    out = list(blocks)
+    for axis in (1, 0):  # columns first (stacked vertically), then rows
+        size = 2 if axis == 1 else 3
+        keyed: dict[tuple[float, float], list[Rect]] = defaultdict(list)
+        for r in out:
+            keyed[(round(r[1 - axis]), round(r[size]))].append(r)
+        merged: list[Rect] = []
+        for group in keyed.values():
+            group.sort(key=lambda r: r[axis])
+            current = group[0]
+            for r in group[1:]:
+                end = current[axis] + current[axis + 2]
+                if r[axis] - end <= _MERGE_GAP:
+                    new_end = max(end, r[axis] + r[axis + 2])
+                    if axis == 1:
+                        current = (current[0], current[1], current[2], new_end - current[1])
+                    else:
+                        current = (current[0], current[1], new_end - current[0], current[3])
+                else:
+                    merged.append(current)
+                    current = r
+            merged.append(current)
+        out = merged
+    return out
 
 
-def mirror_route(
-    row_a: Rect,
-    row_b: Rect,
-    box_a: Rect,
-    box_b: Rect,
-    rows_a: Sequence[Rect],
-    rows_b: Sequence[Rect],
-) -> tuple[list[Point], int | None]:
-    """A mirror from LUN row ``row_a`` (in array ``box_a``, among the other boxes
-    ``rows_a`` there) to ``row_b``: (points, index of the segment drawn as an S-curve).
-
-    Arrays above one another get a plain line (no curve). Otherwise the line leaves
-    its row at the side facing the target and enters the target row at its side;
-    where other rows are in the way it runs in the gap under its row, so it never
-    strikes through a LUN's name.
-    """
-    if box_a[0] + box_a[2] > box_b[0] and box_b[0] + box_b[2] > box_a[0]:
-        return straight(row_a, row_b), None
-    s = 1.0 if _center(box_b)[0] > _center(box_a)[0] else -1.0
-    p1 = (row_a[0] + row_a[2] if s > 0 else row_a[0], row_a[1] + row_a[3] / 2)
-    p2 = (row_b[0] if s > 0 else row_b[0] + row_b[2], row_b[1] + row_b[3] / 2)
-    out_a = box_a[0] + box_a[2] + 6 if s > 0 else box_a[0] - 6
-    in_b = box_b[0] - 6 if s > 0 else box_b[0] + box_b[2] + 6
-    head = _row_exit(row_a, p1, out_a, s, rows_a)
-    tail = _row_exit(row_b, p2, in_b, -s, rows_b)
-    return [*head, *reversed(tail)], len(head) - 1
+def _clear(points: Sequence[Point], blocks: Sequence[Rect]) -> bool:
+    """Whether no run of ``points`` passes through one of ``blocks`` (:func:`_through`,
+    written out for the axis-aligned runs: it is asked thousands of times a route)."""
+    e = _EPS
+    for n in range(len(points) - 1):
+        (x0, y0), (x1, y1) = points[n], points[n + 1]
+        if abs(y0 - y1) < e:
+            lo, hi = (x0, x1) if x0 <= x1 else (x1, x0)
+            for left, top, w, h in blocks:
+                if top + e < y0 < top + h - e and lo < left + w - e and hi > left + e:
+                    return False
+        elif abs(x0 - x1) < e:
+            lo, hi = (y0, y1) if y0 <= y1 else (y1, y0)
+            for left, top, w, h in blocks:
+                if left + e < x0 < left + w - e and lo < top + h - e and hi > top + e:
+                    return False
+        elif any(_through((x0, y0), (x1, y1), block) for block in blocks):
+            return False
+    return True
 
 
-def _row_exit(
-    rect: Rect, start: Point, x_out: float, s: float, siblings: Sequence[Rect]
-) -> list[Point]:
-    """Points from a row's side to ``x_out`` (outside its box), in the gap under the
-    row when ``siblings`` (the box's other content) stand between."""
-    lo, hi = sorted((start[0], x_out))
-    y = start[1]
-    if not any(r[0] < hi and r[0] + r[2] > lo and r[1] < y < r[1] + r[3] for r in siblings):
-        return [start, (x_out, y)]
-    bottom = rect[1] + rect[3]
-    below = [
-        r[1]
-        for r in siblings
-        if r[1] >= bottom - 1 and r[0] < rect[0] + rect[2] and r[0] + r[2] > rect[0]
+def _bends(points: Sequence[Point]) -> int:
+    return max(0, len(points) - 2)
+
+
+def _length(points: Sequence[Point]) -> float:
+    return sum(
+        abs(points[i + 1][0] - points[i][0]) + abs(points[i + 1][1] - points[i][1])
+        for i in range(len(points) - 1)
+    )
+
+
+def _cost(points: Sequence[Point]) -> float:
+    return _length(points) + BEND_COST * _bends(points)
+
+
+def _simple(start: Point, d_start: int, goal: Point, d_goal: int, stub: float) -> list[list[Point]]:
+    """Routes of up to two bends from ``start`` (leaving in direction ``d_start``) to
+    ``goal`` (entered against ``d_goal``, its outward direction)."""
+    sx, sy = start
+    gx, gy = goal
+    found: list[list[Point]] = []
+    h_start, h_goal = d_start in (0, 2), d_goal in (0, 2)
+    if h_start and h_goal:
+        if abs(sy - gy) < _EPS and _DX[d_start] * (gx - sx) > 0 and d_goal == (d_start + 2) % 4:
+            found.append([start, goal])
+        mid = (sx + gx) / 2
+        if d_goal == (d_start + 2) % 4 and _DX[d_start] * (mid - sx) >= stub:
+            found.append([start, (mid, sy), (mid, gy), goal])
+        for x in (sx + _DX[d_start] * stub, gx + _DX[d_goal] * stub):
+            if _DX[d_start] * (x - sx) >= stub - _EPS and _DX[d_goal] * (x - gx) >= stub - _EPS:
+                found.append([start, (x, sy), (x, gy), goal])
+    elif not h_start and not h_goal:
+        if abs(sx - gx) < _EPS and _DY[d_start] * (gy - sy) > 0 and d_goal == (d_start + 2) % 4:
+            found.append([start, goal])
+        mid = (sy + gy) / 2
+        if d_goal == (d_start + 2) % 4 and _DY[d_start] * (mid - sy) >= stub:
+            found.append([start, (sx, mid), (gx, mid), goal])
+        for y in (sy + _DY[d_start] * stub, gy + _DY[d_goal] * stub):
+            if _DY[d_start] * (y - sy) >= stub - _EPS and _DY[d_goal] * (y - gy) >= stub - _EPS:
+                found.append([start, (sx, y), (gx, y), goal])
+    elif h_start:  # leave sideways, enter from above or below
+        corner = (gx, sy)
+        if _DX[d_start] * (gx - sx) > 0 and _DY[d_goal] * (sy - gy) > 0:
+            found.append([start, corner, goal])
+    else:
+        corner = (sx, gy)
+        if _DY[d_start] * (gy - sy) > 0 and _DX[d_goal] * (sx - gx) > 0:
+            found.append([start, corner, goal])
+    return [_tidy(p) for p in found]
+
+
+def _tidy(points: Sequence[Point]) -> list[Point]:
+    """Without repeated points and without middle points of straight runs."""
+    out: list[Point] = []
+    for p in points:
+        if out and abs(out[-1][0] - p[0]) < _EPS and abs(out[-1][1] - p[1]) < _EPS:
+            continue
+        if len(out) >= 2:
+            a, b = out[-2], out[-1]
+            same_x = abs(a[0] - b[0]) < _EPS and abs(b[0] - p[0]) < _EPS
+            same_y = abs(a[1] - b[1]) < _EPS and abs(b[1] - p[1]) < _EPS
+            if same_x or same_y:
+                out[-1] = p
+                continue
+        out.append(p)
+    return out
+
+
+# -- the search -----------------------------------------------------------------------------
+def _coordinates(values: Iterable[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > 0.5:
+            out.append(v)
+    return out
+
+
+def _search(
+    starts: Sequence[tuple[Point, int]],
+    goals: Sequence[tuple[Point, int]],
+    blocks: Sequence[Rect],
+    hard: Sequence[Rect],
+    stub: float,
+    rows: Sequence[Rect] = (),
+) -> list[Point] | None:
+    """A* on the sparse grid the blocks' edges make: from any start (leaving in its
+    direction) to any goal (entered against its outward direction), fewest bends and
+    shortest. ``blocks`` (joined where stacked close) and ``rows`` (kept apart: a line
+    runs out of a grid of rows through the gaps) may not be crossed; ``hard`` (the two
+    ends, a holder's walls) neither."""
+    blocks = [*_merged(blocks), *rows]
+    xs_set: set[float] = set()
+    ys_set: set[float] = set()
+    for (px, py), d in [*starts, *goals]:
+        xs_set.add(px)
+        ys_set.add(py)
+        xs_set.add(px + _DX[d] * stub)
+        ys_set.add(py + _DY[d] * stub)
+    for r in (*blocks, *hard):
+        xs_set.update((r[0], r[0] + r[2]))
+        ys_set.update((r[1], r[1] + r[3]))
+    # Channels between boxes: their middles, where a line reads best.
+    lefts = sorted(r[0] for r in blocks)
+    rights = sorted(r[0] + r[2] for r in blocks)
+    for x in rights:
+        i = bisect_right(lefts, x)
+        if i < len(lefts):
+            xs_set.add((x + lefts[i]) / 2)
+    tops = sorted(r[1] for r in blocks)
+    bottoms = sorted(r[1] + r[3] for r in blocks)
+    for y in bottoms:
+        i = bisect_right(tops, y)
+        if i < len(tops):
+            ys_set.add((y + tops[i]) / 2)
+    xs, ys = _coordinates(xs_set), _coordinates(ys_set)
+    # Snap the starts and goals onto the grid values they were merged into.
+    nx, ny = len(xs), len(ys)
+
+    def ix(v: float) -> int:
+        i = bisect_left(xs, v - 0.5)
+        return min(i, nx - 1)
+
+    def iy(v: float) -> int:
+        i = bisect_left(ys, v - 0.5)
+        return min(i, ny - 1)
+
+    # Each box as the grid indices of its edges; which moves it blocks is worked out
+    # per row and per column, for the rows and columns the search reaches.
+    spans: list[tuple[int, int, int, int]] = []
+    for r in (*blocks, *hard):
+        i0 = bisect_left(xs, r[0] - 0.25)
+        i1 = bisect_right(xs, r[0] + r[2] + 0.25) - 1
+        j0 = bisect_left(ys, r[1] - 0.25)
+        j1 = bisect_right(ys, r[1] + r[3] + 0.25) - 1
+        if i1 > i0 or j1 > j0:
+            spans.append((i0, i1, j0, j1))
+    rows_blocked: dict[int, bytearray] = {}
+    columns_blocked: dict[int, bytearray] = {}
+
+    def row(j: int) -> bytearray:
+        """Blocked moves along row ``j``: ``[i]`` is the move from column i to i + 1."""
+        mask = rows_blocked.get(j)
+        if mask is None:
+            mask = rows_blocked[j] = bytearray(nx)
+            for i0, i1, j0, j1 in spans:
+                if j0 < j < j1 and i1 > i0:
+                    mask[i0:i1] = b"\x01" * (i1 - i0)
+        return mask
+
+    def column(i: int) -> bytearray:
+        """Blocked moves along column ``i``: ``[j]`` is the move from row j to j + 1."""
+        mask = columns_blocked.get(i)
+        if mask is None:
+            mask = columns_blocked[i] = bytearray(ny)
+            for i0, i1, j0, j1 in spans:
+                if i0 < i < i1 and j1 > j0:
+                    mask[j0:j1] = b"\x01" * (j1 - j0)
+        return mask
+
+    # Goal node → the directions a route may arrive in (a bit each).
+    goal_dir: dict[int, int] = {}
+    goal_points: list[Point] = []
+    for (px, py), d in goals:
+        node = iy(py) * nx + ix(px)
+        goal_dir[node] = goal_dir.get(node, 0) | (1 << ((d + 2) % 4))
+        goal_points.append((px, py))
+    gx0 = min(p[0] for p in goal_points)
+    gx1 = max(p[0] for p in goal_points)
+    gy0 = min(p[1] for p in goal_points)
+    gy1 = max(p[1] for p in goal_points)
+
+    def h(x: float, y: float, d: int) -> float:
+        # Distance to the goals plus the bends that are certainly still needed.
+        if x < gx0:
+            dx, need_h = gx0 - x, 0
+        elif x > gx1:
+            dx, need_h = x - gx1, 2
+        else:
+            dx, need_h = 0.0, -1
+        if y < gy0:
+            dy, need_v = gy0 - y, 1
+        elif y > gy1:
+            dy, need_v = y - gy1, 3
+        else:
+            dy, need_v = 0.0, -1
+        if need_h >= 0 and need_v >= 0:
+            bends = 1 if d in (need_h, need_v) else 2
+        elif need_h >= 0 or need_v >= 0:
+            need = need_h if need_h >= 0 else need_v
+            bends = 0 if d == need else (2 if d == (need + 2) % 4 else 1)
+        else:
+            bends = 0
+        return dx + dy + bends * BEND_COST
+
+    inf = float("inf")
+    best: dict[int, float] = {}
+    came: dict[int, int] = {}
+    # (estimate, -cost so far, state): among equal estimates the deepest goes first.
+    heap: list[tuple[float, float, int]] = []
+    for (px, py), d in starts:
+        node = iy(py) * nx + ix(px)
+        state = node * 4 + d
+        best[state] = 0.0
+        came[state] = -1
+        heapq.heappush(heap, (h(px, py, d), 0.0, state))
+    found = -1
+    pop, push = heapq.heappop, heapq.heappush
+    while heap:
+        _, neg_g, state = pop(heap)
+        g = -neg_g
+        if g > best.get(state, inf):
+            continue
+        node = state >> 2
+        d = state & 3
+        first = came[state] == -1
+        if not first and goal_dir.get(node, 0) >> d & 1:
+            found = state
+            break
+        j, i = divmod(node, nx)
+        x, y = xs[i], ys[j]
+        along_row = rows_blocked.get(j) or row(j)
+        along_column = columns_blocked.get(i) or column(i)
+        # A line leaves its box straight out, never along its side.
+        for nd in (d,) if first else (d, (d + 1) & 3, (d + 3) & 3):
+            if nd == 0:
+                if i + 1 >= nx or along_row[i]:
+                    continue
+                nxt, tx, ty = node + 1, xs[i + 1], y
+                step = tx - x
+            elif nd == 2:
+                if i == 0 or along_row[i - 1]:
+                    continue
+                nxt, tx, ty = node - 1, xs[i - 1], y
+                step = x - tx
+            elif nd == 1:
+                if j + 1 >= ny or along_column[j]:
+                    continue
+                nxt, tx, ty = node + nx, x, ys[j + 1]
+                step = ty - y
+            else:
+                if j == 0 or along_column[j - 1]:
+                    continue
+                nxt, tx, ty = node - nx, x, ys[j - 1]
+                step = y - ty
+            cost = g + step if nd == d else g + step + BEND_COST
+            key = (nxt << 2) | nd
+            if cost < best.get(key, inf):
+                best[key] = cost
+                came[key] = state
+                push(heap, (cost + h(tx, ty, nd), -cost, key))
+    if found < 0:
+        return None
+    path: list[Point] = []
+    state = found
+    while state != -1:
+        node = state >> 2
+        j, i = divmod(node, nx)
+        path.append((xs[i], ys[j]))
+        state = came[state]
+    path.reverse()
+    return _tidy(path)
+
+
+# -- one line -------------------------------------------------------------------------------
+def _leg(
+    starts: Sequence[tuple[Point, int]],
+    goals: Sequence[tuple[Point, int]],
+    obstacles: Sequence[Rect],
+    tight: Sequence[Rect],
+    hard: Sequence[Rect],
+) -> list[Point] | None:
+    """The best route from one of ``starts`` to one of ``goals``: a simple shape if
+    one is clear, else a search; kept clear of the obstacles if it can, else brushing
+    past them; None when walled in."""
+    stub = CLEARANCE
+    blocks = [_grown(r, CLEARANCE) for r in obstacles]
+    rows = [_grown(r, TIGHT) for r in tight]
+    # A short first run too: out of a grid of rows through the narrow gap beside it.
+    stubs = (stub, TIGHT + 1.0) if tight else (stub,)
+    candidates = [
+        (_cost(points), n, points)
+        for start, d_start in starts
+        for goal, d_goal in goals
+        for length in stubs
+        for n, points in enumerate(_simple(start, d_start, goal, d_goal, length))
     ]
-    gap = min(below, default=bottom + 6) - bottom
-    lane = bottom + max(0.0, min(gap, 8.0)) / 2
-    x_turn = start[0] + 4 * s
-    return [start, (x_turn, y), (x_turn, lane), (x_out, lane)]
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    everything = [*blocks, *rows, *hard]
+    for _, _, points in candidates:
+        if _clear(points, everything):
+            return points
+    solid = [*obstacles, *tight]
+    if all(any(_inside(p, r) for r in solid) for p, _ in goals) or all(
+        any(_inside(p, r) for r in solid) for p, _ in starts
+    ):
+        return None  # under another box (content overflowing its holder): no way there
+    found = _search(starts, goals, blocks, hard, stub, rows)
+    if found is None:
+        found = _search(starts, goals, [], hard, stub, solid)
+    return found
+
+
+def _inside(p: Point, r: Rect) -> bool:
+    return r[0] < p[0] < r[0] + r[2] and r[1] < p[1] < r[1] + r[3]
+
+
+def _point_end(p: Point) -> list[tuple[Point, int]]:
+    return [(p, d) for d in range(4)]
+
+
+def route_out(
+    a: End,
+    point: Point,
+    leaving: int,
+    obstacles: Sequence[Rect] = (),
+    *,
+    tight: Sequence[Rect] = (),
+    walls: Sequence[Rect] = (),
+) -> list[Point]:
+    """A route from box ``a`` to ``point``, arriving there moving in direction
+    ``leaving`` (0 right, 1 down, 2 left, 3 up): the part of a line inside a box it
+    leaves at ``point`` (on that box's border; ``walls`` fence the box in).
+
+    Examples
+    --------
+    >>> route_out(End((10, 10, 50, 20)), (100, 20.0), 0)
+    [(60.0, 20.0), (100, 20.0)]
+    """
+    ra = a.rect
+    starts = _ports(a, point)
+    goal = [(point, (leaving + 2) % 4)]
+    leg = _leg(starts, goal, obstacles, tight, [ra, *walls])
+    if leg is None:
+        return [straight(ra, (point[0], point[1], 0.0, 0.0))[0], point]
+    return leg
+
+
+def route_between(
+    a: End,
+    b: End,
+    obstacles: Sequence[Rect] = (),
+    *,
+    lane: float = 0.0,
+    tight: Sequence[Rect] = (),
+    walls: Sequence[Rect] = (),
+) -> list[Point] | None:
+    """The route between two boxes of one level (:func:`route` without waypoints),
+    fenced in by ``walls``; None when there is no way round."""
+    toward_a, toward_b = _facing(a, b)
+    starts = _ports(a, toward_a, lane)
+    goals = _ports(b, toward_b, lane)
+    return _leg(starts, goals, obstacles, tight, [a.rect, b.rect, *walls])
+
+
+def route(
+    a: End | Rect,
+    b: End | Rect,
+    obstacles: Sequence[Rect] = (),
+    waypoints: Sequence[Point] = (),
+    *,
+    lane: float = 0.0,
+    tight: Sequence[Rect] = (),
+) -> list[Point]:
+    """The orthogonal route of a line from box ``a`` to box ``b`` around ``obstacles``
+    (kept :data:`CLEARANCE` away) and ``tight`` (rows packed in a box, kept only
+    :data:`TIGHT` away), through ``waypoints`` in order; ``lane`` shifts where it
+    leaves and enters its boxes (lines between the same two boxes).
+
+    Falls back to a straight line when one box holds the other or when no way around
+    exists (a box walled in on every side).
+
+    Examples
+    --------
+    >>> route((0, 0, 100, 100), (300, 0, 100, 100))
+    [(100.0, 50.0), (300.0, 50.0)]
+    >>> path = route((0, 0, 100, 100), (400, 0, 100, 100), [(180, -50, 100, 200)])
+    >>> len(path) > 2 and not route_crosses(path, (180, -50, 100, 200))
+    True
+    """
+    end_a = a if isinstance(a, End) else End(a)
+    end_b = b if isinstance(b, End) else End(b)
+    ra, rb = end_a.rect, end_b.rect
+    if _contains(ra, _center(rb)) or _contains(rb, _center(ra)) or overlaps(ra, rb):
+        return straight(ra, rb)
+    stops = [(float(x), float(y)) for x, y in waypoints]
+    hard = [ra, rb]
+    points: list[Point] = []
+    toward_a, toward_b = _facing(end_a, end_b)
+    starts = _ports(end_a, stops[0] if stops else toward_a, lane)
+    for stop in stops:
+        leg = _leg(starts, _point_end(stop), obstacles, tight, hard) or [starts[0][0], stop]
+        points.extend(leg if not points else leg[1:])
+        d = _direction(leg[-2], stop) if len(leg) > 1 else 0
+        # On from the waypoint any way but straight back.
+        starts = [(stop, dd) for dd in range(4) if dd != (d + 2) % 4]
+    goals = _ports(end_b, points[-1] if points else toward_b, 0.0 if stops else lane)
+    last = _leg(starts, goals, obstacles, tight, hard)
+    if last is None:
+        if not points:
+            return straight(ra, rb)
+        last = [points[-1], straight(ra, rb)[1]]
+    points.extend(last if not points else last[1:])
+    return _tidy(points)
+
+
+def _span(end: End, axis: int) -> tuple[float, float]:
+    x, y, w, h = end.rect
+    if axis == 0:
+        return x, x + w
+    return y + end.header, y + h
+
+
+def _facing(a: End, b: End) -> tuple[Point, Point]:
+    """Where each end's ports aim: along an axis on which the two boxes overlap, the
+    middle of the overlap (the line can run straight); otherwise the other's centre."""
+    ca, cb = _center(a.rect), _center(b.rect)
+    aim_a, aim_b = [ca[0], ca[1]], [cb[0], cb[1]]
+    for axis in (0, 1):
+        lo_a, hi_a = _span(a, axis)
+        lo_b, hi_b = _span(b, axis)
+        lo, hi = max(lo_a, lo_b), min(hi_a, hi_b)
+        if hi > lo:
+            aim_a[axis] = aim_b[axis] = (lo + hi) / 2
+        else:
+            aim_a[axis], aim_b[axis] = cb[axis], ca[axis]
+    return (aim_a[0], aim_a[1]), (aim_b[0], aim_b[1])
+
+
+def direction(p: Point, q: Point) -> int:
+    """The direction from ``p`` to ``q`` (0 right, 1 down, 2 left, 3 up), by the longer
+    axis."""
+    return _direction(p, q)
+
+
+def tidy(points: Sequence[Point]) -> list[Point]:
+    """``points`` without repeats and without the middle points of straight runs."""
+    return _tidy(points)
+
+
+def _direction(p: Point, q: Point) -> int:
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    if abs(dx) >= abs(dy):
+        return 0 if dx >= 0 else 2
+    return 1 if dy >= 0 else 3
+
+
+# -- channels -------------------------------------------------------------------------------
+def nudge(
+    routes: Mapping[_Key, Sequence[Point]],
+    bundles: Mapping[_Key, Hashable] | None = None,
+    spacing: float = SPACING,
+) -> dict[_Key, list[Point]]:
+    """The routes with the runs that share a channel spread ``spacing`` apart, the
+    routes of one bundle (``bundles[key]``, default: its own key) kept together.
+
+    Only inner runs move (the first and last runs stay on their boxes' sides); a run
+    moves with the ends of its neighbours, so the route stays orthogonal.
+
+    Examples
+    --------
+    >>> out = nudge({"a": [(0, 0), (50, 0), (50, 100), (100, 100)],
+    ...              "b": [(0, 10), (50, 10), (50, 90), (100, 90)]})
+    >>> out["a"][1][0] != out["b"][1][0]
+    True
+    """
+    bundles = bundles or {}
+    # Channel: (axis, rounded coordinate) → [(bundle, key, segment index, lo, hi)].
+    channels: dict[tuple[int, float], list[tuple[Hashable, _Key, int, float, float]]] = defaultdict(
+        list
+    )
+    for key, points in routes.items():
+        for i in range(1, len(points) - 2):
+            p, q = points[i], points[i + 1]
+            if abs(p[0] - q[0]) < _EPS:
+                channels[(0, round(p[0]))].append(
+                    (bundles.get(key, key), key, i, min(p[1], q[1]), max(p[1], q[1]))
+                )
+            elif abs(p[1] - q[1]) < _EPS:
+                channels[(1, round(p[1]))].append(
+                    (bundles.get(key, key), key, i, min(p[0], q[0]), max(p[0], q[0]))
+                )
+    out = {key: list(points) for key, points in routes.items()}
+    for (axis, _), runs in channels.items():
+        groups = _overlapping(runs)
+        for group in groups:
+            order = sorted(dict.fromkeys(bundle for bundle, *_ in group), key=str)
+            if len(order) < 2:
+                continue
+            slot = {bundle: n - (len(order) - 1) / 2 for n, bundle in enumerate(order)}
+            for bundle, key, i, _lo, _hi in group:
+                shift = slot[bundle] * spacing
+                points = out[key]
+                p, q = points[i], points[i + 1]
+                if axis == 0:
+                    points[i], points[i + 1] = (p[0] + shift, p[1]), (q[0] + shift, q[1])
+                else:
+                    points[i], points[i + 1] = (p[0], p[1] + shift), (q[0], q[1] + shift)
+    return out
+
+
+def _overlapping(
+    runs: list[tuple[Hashable, _Key, int, float, float]],
+) -> list[list[tuple[Hashable, _Key, int, float, float]]]:
+    """The runs of one channel in groups that overlap along it."""
+    runs = sorted(runs, key=lambda r: r[3])
+    groups: list[list[tuple[Hashable, _Key, int, float, float]]] = []
+    reach = float("-inf")
+    for run in runs:
+        if groups and run[3] < reach - _EPS:
+            groups[-1].append(run)
+            reach = max(reach, run[4])
+        else:
+            groups.append([run])
+            reach = run[4]
+    return groups

@@ -1,0 +1,494 @@
+"""The lines of a drawing and where they run, kept in step as boxes move. Pure Python:
+the scene hands it a :class:`BoxTree` (where each box is, what it sits in) and draws
+the points it returns.
+
+For each line the obstacles are the boxes it must not cross: everything at the levels
+its two ends sit at (the other VMs of its VM's host, the other hosts of the cluster,
+the other boxes of the site, the other sites and top-level boxes), never its ends nor
+the boxes that hold them, whose title bars it still keeps off. Only the boxes near the
+line are asked (:data:`REACH` around its ends, wider if the route strays further).
+
+Parallel lines: lines between the same two boxes run side by side in lanes; runs of
+different lines sharing a channel are spread apart (:func:`routing.nudge`) while the
+lines of one bundle (the same box and relation: a DAG's member lines) stay one trunk.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from designer.ui.canvas import routing
+from designer.ui.canvas.routing import End, Point, Rect
+
+__all__ = ["REACH", "BoxTree", "Router"]
+
+#: How far around its two ends a line looks for boxes in its way (scene units).
+REACH = 160.0
+#: Lines between the same two boxes run this far apart.
+LANE = 10.0
+
+
+class BoxTree(Protocol):
+    """What the router needs to know about the boxes (the scene is one)."""
+
+    def box_rect(self, box: str) -> Rect | None:
+        """Where ``box`` is drawn (None: not drawn)."""
+        ...
+
+    def box_container(self, box: str) -> str | None:
+        """The box ``box`` is drawn in (None: top level)."""
+        ...
+
+    def boxes_in(self, box: str | None) -> Iterable[str]:
+        """The boxes drawn directly in ``box`` (None: the top-level boxes)."""
+        ...
+
+    def box_end(self, box: str) -> End:
+        """``box`` as the end of a line: its sides and title bar."""
+        ...
+
+    def box_header(self, box: str) -> float:
+        """The height of ``box``'s title bar (0: none)."""
+        ...
+
+    def box_is_row(self, box: str) -> bool:
+        """Whether ``box`` is a row packed in its container (a VM, a LUN, a database)."""
+        ...
+
+
+def _union(a: Rect, b: Rect) -> Rect:
+    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+    x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def _bounds(points: Sequence[Point]) -> Rect:
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    return (min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+
+
+def _grow(r: Rect, d: float) -> Rect:
+    return (r[0] - d, r[1] - d, r[2] + 2 * d, r[3] + 2 * d)
+
+
+def _meets(a: Rect, b: Rect) -> bool:
+    return (
+        a[0] <= b[0] + b[2] and b[0] <= a[0] + a[2] and a[1] <= b[1] + b[3] and b[1] <= a[1] + a[3]
+    )
+
+
+class Router:
+    """Routes for the lines of one drawing (keys are the scene's line keys)."""
+
+    def __init__(self, tree: BoxTree) -> None:
+        self.tree = tree
+        #: key → (source box, target box, waypoints, bundle)
+        self._lines: dict[str, tuple[str, str, tuple[Point, ...], str]] = {}
+        #: key → the route before nudging (what the router decided).
+        self.raw: dict[str, list[Point]] = {}
+        #: key → the route as drawn (nudged).
+        self.drawn: dict[str, list[Point]] = {}
+        #: key → the boxes its route had to avoid (a nudged route must avoid them too).
+        self._avoided: dict[str, list[Rect]] = {}
+        self._pairs: dict[frozenset[str], list[str]] = defaultdict(list)
+
+    # -- lines --------------------------------------------------------------------------
+    def add(
+        self,
+        key: str,
+        source: str,
+        target: str,
+        waypoints: Sequence[Point] = (),
+        bundle: str | None = None,
+    ) -> list[str]:
+        """Register a line (not routed yet); the keys whose lanes change with it."""
+        self.remove(key)
+        self._lines[key] = (source, target, tuple(waypoints), key if bundle is None else bundle)
+        pair = self._pairs[frozenset((source, target))]
+        pair.append(key)
+        pair.sort(key=str)
+        return [k for k in pair if k != key] if len(pair) > 1 else []
+
+    def set_waypoints(self, key: str, waypoints: Sequence[Point]) -> None:
+        line = self._lines.get(key)
+        if line is not None:
+            self._lines[key] = (line[0], line[1], tuple(waypoints), line[3])
+
+    def waypoints(self, key: str) -> tuple[Point, ...]:
+        line = self._lines.get(key)
+        return line[2] if line is not None else ()
+
+    def remove(self, key: str) -> list[str]:
+        """Forget a line; the keys whose lanes change."""
+        line = self._lines.pop(key, None)
+        self.raw.pop(key, None)
+        self.drawn.pop(key, None)
+        self._avoided.pop(key, None)
+        if line is None:
+            return []
+        pair_key = frozenset((line[0], line[1]))
+        pair = self._pairs.get(pair_key, [])
+        if key in pair:
+            pair.remove(key)
+        if not pair:
+            self._pairs.pop(pair_key, None)
+        return list(pair)
+
+    def clear(self) -> None:
+        self._lines.clear()
+        self.raw.clear()
+        self.drawn.clear()
+        self._avoided.clear()
+        self._pairs.clear()
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._lines
+
+    def keys(self) -> list[str]:
+        return list(self._lines)
+
+    def lines_at(self, boxes: Iterable[str]) -> list[str]:
+        wanted = set(boxes)
+        return [k for k, (a, b, _, _) in self._lines.items() if a in wanted or b in wanted]
+
+    # -- obstacles ------------------------------------------------------------------------
+    def _chain(self, box: str) -> list[str]:
+        chain = [box]
+        parent = self.tree.box_container(box)
+        while parent is not None and parent not in chain:
+            chain.append(parent)
+            parent = self.tree.box_container(parent)
+        return chain
+
+    def obstacles(
+        self, source: str, target: str, region: Rect, rows: list[Rect] | None = None
+    ) -> list[Rect]:
+        """The boxes near ``region`` that a line from ``source`` to ``target`` must not
+        cross (see the module); rows packed in a box go to ``rows`` if given."""
+        tree = self.tree
+        chain_a, chain_b = self._chain(source), self._chain(target)
+        inside = set(chain_a) | set(chain_b)
+        levels: list[str | None] = [None, *dict.fromkeys([*chain_a[1:], *chain_b[1:]])]
+        out: list[Rect] = []
+        for level in levels:
+            for box in tree.boxes_in(level):
+                if box in inside:
+                    continue
+                rect = self._rect(box)
+                if rect is not None and _meets(rect, region):
+                    if rows is not None and tree.box_is_row(box):
+                        rows.append(rect)
+                    else:
+                        out.append(rect)
+            if level is not None:
+                header = tree.box_header(level)
+                rect = self._rect(level)
+                if header and rect is not None:
+                    bar = (rect[0], rect[1], rect[2], header)
+                    if _meets(bar, region):
+                        out.append(bar)
+        return out
+
+    # -- routing --------------------------------------------------------------------------
+    def _lane(self, key: str, source: str, target: str) -> float:
+        pair = self._pairs.get(frozenset((source, target)), [])
+        if len(pair) < 2 or key not in pair:
+            return 0.0
+        return (pair.index(key) - (len(pair) - 1) / 2) * LANE
+
+    def route(self, key: str) -> list[Point] | None:
+        """Route one line afresh (not nudged: see :meth:`settle`); None if an end is
+        not drawn."""
+        line = self._lines.get(key)
+        if line is None:
+            return None
+        source, target, waypoints, _ = line
+        ra, rb = self._rect(source), self._rect(target)
+        if ra is None or rb is None:
+            return None
+        lane = self._lane(key, source, target)
+        avoided: list[Rect] = []
+        points = None if waypoints else self._layered(source, target, lane, avoided)
+        if points is None:
+            avoided = []
+            points = self._flat(source, target, waypoints, lane, avoided)
+        self.raw[key] = points
+        self._avoided[key] = avoided
+        return points
+
+    def route_many(self, keys: Iterable[str]) -> None:
+        """Route these lines; the parts they share (a DAG's trunk to a site) once."""
+        self._cache = {}
+        self._rects = {}
+        self._levels = {}
+        try:
+            for key in keys:
+                self.route(key)
+        finally:
+            self._cache = None
+            self._rects = None
+            self._levels = None
+
+    _cache: dict[tuple[object, ...], tuple[list[Point], list[Rect]]] | None = None
+    _rects: dict[str, Rect | None] | None = None
+    _levels: dict[str | None, list[tuple[str, Rect, bool]]] | None = None
+
+    def _rect(self, box: str) -> Rect | None:
+        """``tree.box_rect``, asked once per box in a batch."""
+        cache = self._rects
+        if cache is None:
+            return self.tree.box_rect(box)
+        if box not in cache:
+            cache[box] = self.tree.box_rect(box)
+        return cache[box]
+
+    def _flat(
+        self,
+        source: str,
+        target: str,
+        waypoints: Sequence[Point],
+        lane: float,
+        avoided: list[Rect],
+    ) -> list[Point]:
+        """The whole line in one search (a line with waypoints)."""
+        tree = self.tree
+        ra, rb = self._rect(source), self._rect(target)
+        assert ra is not None and rb is not None
+        end_a, end_b = tree.box_end(source), tree.box_end(target)
+        region = _grow(_union(ra, rb), REACH)
+        for point in waypoints:
+            region = _union(region, (point[0] - REACH, point[1] - REACH, 2 * REACH, 2 * REACH))
+        points: list[Point] = []
+        for _ in range(3):
+            rows: list[Rect] = []
+            blocks = self.obstacles(source, target, region, rows)
+            points = routing.route(end_a, end_b, blocks, waypoints, lane=lane, tight=rows)
+            wider = _grow(_bounds(points), routing.CLEARANCE + 1)
+            if _contains(region, wider):
+                break
+            region = _union(region, _grow(wider, REACH / 2))
+        avoided.extend(blocks + rows)
+        return points
+
+    # -- level by level -------------------------------------------------------------------
+    def _layered(
+        self, source: str, target: str, lane: float, avoided: list[Rect]
+    ) -> list[Point] | None:
+        """The line as legs, one level at a time: between the two boxes that hold its
+        ends in the box they share (or at the top level), then inside each holder from
+        the box it holds out to where the line leaves it. Each search sees only the
+        boxes of its level; legs shared by lines are routed once (a bundle's trunk)."""
+        chain_a, chain_b = self._chain(source), self._chain(target)
+        if source in chain_b or target in chain_a:
+            return None  # one holds the other
+        in_b = set(chain_b)
+        shared = next((c for c in chain_a if c in in_b), None)
+        ia = chain_a.index(shared) if shared is not None else len(chain_a)
+        ib = chain_b.index(shared) if shared is not None else len(chain_b)
+        middle = self._between(shared, chain_a[ia - 1], chain_b[ib - 1], lane, avoided)
+        if middle is None or len(middle) < 2:
+            return None
+        head = self._descend(
+            chain_a[:ia], middle[0], routing.direction(middle[0], middle[1]), avoided
+        )
+        tail = self._descend(
+            chain_b[:ib], middle[-1], routing.direction(middle[-1], middle[-2]), avoided
+        )
+        return routing.tidy([*head[:-1], *middle, *reversed(tail[:-1])])
+
+    def _between(
+        self, level: str | None, a: str, b: str, lane: float, avoided: list[Rect]
+    ) -> list[Point] | None:
+        key = ("between", level, a, b, lane)
+        cached = self._cache.get(key) if self._cache is not None else None
+        if cached is not None:
+            avoided.extend(cached[1])
+            return list(cached[0])
+        tree = self.tree
+        ra, rb = self._rect(a), self._rect(b)
+        assert ra is not None and rb is not None
+        region = _grow(_union(ra, rb), REACH)
+        walls = self._walls(level)
+        points = None
+        for _ in range(3):
+            blocks, rows = self._level(level, (a, b), region)
+            points = routing.route_between(
+                tree.box_end(a), tree.box_end(b), blocks, lane=lane, tight=rows, walls=walls
+            )
+            if points is None:
+                break
+            wider = _grow(_bounds(points), routing.CLEARANCE + 1)
+            if _contains(region, wider):
+                break
+            region = _union(region, _grow(wider, REACH / 2))
+        if points is None:
+            return None
+        if self._cache is not None:
+            self._cache[key] = (points, blocks + rows)
+        avoided.extend(blocks + rows)
+        return list(points)
+
+    def _descend(
+        self, chain: list[str], point: Point, leaving: int, avoided: list[Rect]
+    ) -> list[Point]:
+        """The route from ``chain[0]`` out to ``point`` on the border of ``chain[-1]``
+        (which holds it), leaving in direction ``leaving``."""
+        if len(chain) == 1:
+            return [point]
+        holder, inner = chain[-1], chain[-2]
+        leg = self._out_of(holder, inner, point, leaving, avoided)
+        first = routing.direction(leg[0], leg[1]) if len(leg) > 1 else leaving
+        return [*self._descend(chain[:-1], leg[0], first, avoided)[:-1], *leg]
+
+    def _out_of(
+        self, holder: str, inner: str, point: Point, leaving: int, avoided: list[Rect]
+    ) -> list[Point]:
+        key = ("out", holder, inner, point, leaving)
+        cached = self._cache.get(key) if self._cache is not None else None
+        if cached is not None:
+            avoided.extend(cached[1])
+            return list(cached[0])
+        tree = self.tree
+        rect = self._rect(inner)
+        assert rect is not None
+        region = _grow(_union(rect, (point[0], point[1], 0.0, 0.0)), REACH)
+        walls = self._walls(holder)
+        points: list[Point] = []
+        for _ in range(3):
+            blocks, rows = self._level(holder, (inner,), region)
+            points = routing.route_out(
+                tree.box_end(inner), point, leaving, blocks, tight=rows, walls=walls
+            )
+            wider = _grow(_bounds(points), routing.CLEARANCE + 1)
+            if _contains(region, wider):
+                break
+            region = _union(region, _grow(wider, REACH / 2))
+        if self._cache is not None:
+            self._cache[key] = (points, blocks + rows)
+        avoided.extend(blocks + rows)
+        return list(points)
+
+    def _level(
+        self, level: str | None, skip: tuple[str, ...], region: Rect
+    ) -> tuple[list[Rect], list[Rect]]:
+        """(boxes, rows) in ``level`` near ``region`` but ``skip``, and its title bar."""
+        tree = self.tree
+        blocks: list[Rect] = []
+        rows: list[Rect] = []
+        for box, rect, is_row in self._boxes_of(level):
+            if box not in skip and _meets(rect, region):
+                (rows if is_row else blocks).append(rect)
+        if level is not None:
+            header = tree.box_header(level)
+            holder = self._rect(level)
+            if header and holder is not None:
+                blocks.append((holder[0], holder[1], holder[2], header))
+        return blocks, rows
+
+    def _boxes_of(self, level: str | None) -> list[tuple[str, Rect, bool]]:
+        """(box, rect, is a row) of the boxes drawn in ``level``; asked once a batch."""
+        cache = self._levels
+        found = cache.get(level) if cache is not None else None
+        if found is None:
+            tree = self.tree
+            found = []
+            for box in tree.boxes_in(level):
+                rect = self._rect(box)
+                if rect is not None:
+                    found.append((box, rect, tree.box_is_row(box)))
+            if cache is not None:
+                cache[level] = found
+        return found
+
+    def _walls(self, level: str | None) -> list[Rect]:
+        """Four rectangles just outside ``level``: a leg inside it stays inside."""
+        rect = self._rect(level) if level is not None else None
+        if rect is None:
+            return []
+        x, y, w, h = rect
+        t = 40.0
+        return [
+            (x - t, y - t, t, h + 2 * t),
+            (x + w, y - t, t, h + 2 * t),
+            (x - t, y - t, w + 2 * t, t),
+            (x - t, y + h, w + 2 * t, t),
+        ]
+
+    def _checked(self, spread: dict[str, list[Point]]) -> dict[str, list[Point]]:
+        """Nudged routes, except where nudging pushed a run into a box (a narrow
+        channel): that line keeps its route as routed."""
+        for key, points in spread.items():
+            raw = self.raw[key]
+            if points == raw:
+                continue
+            moved = [
+                (points[i], points[i + 1])
+                for i in range(len(points) - 1)
+                if points[i] != raw[i] or points[i + 1] != raw[i + 1]
+            ]
+            avoided = self._avoided.get(key, ())
+            for p, q in moved:
+                near = (
+                    min(p[0], q[0]) - 1,
+                    min(p[1], q[1]) - 1,
+                    abs(p[0] - q[0]) + 2,
+                    abs(p[1] - q[1]) + 2,
+                )
+                if any(_meets(box, near) and routing.route_crosses((p, q), box) for box in avoided):
+                    spread[key] = list(raw)
+                    break
+        return spread
+
+    def settle(self, keys: Iterable[str]) -> dict[str, list[Point]]:
+        """Nudge the lines ``keys`` (freshly routed) and those sharing a channel with
+        them; returns every line whose drawn points changed."""
+        keys = [k for k in keys if k in self.raw]
+        if not keys:
+            return {}
+        area = None
+        for key in keys:
+            box = _bounds(self.raw[key])
+            area = box if area is None else _union(area, box)
+        assert area is not None
+        near = {
+            k: points
+            for k, points in self.raw.items()
+            if k in keys or _meets(_bounds(points), _grow(area, 1.0))
+        }
+        bundles = {k: self._lines[k][3] for k in near}
+        spread = self._checked(routing.nudge(near, bundles))
+        changed: dict[str, list[Point]] = {}
+        for key, points in spread.items():
+            if key in keys or self.drawn.get(key) != points:
+                self.drawn[key] = points
+                changed[key] = points
+        return changed
+
+    def settle_all(self) -> dict[str, list[Point]]:
+        """Nudge every line (after a whole drawing was routed)."""
+        bundles = {k: self._lines[k][3] for k in self.raw}
+        self.drawn = self._checked(routing.nudge(self.raw, bundles))
+        return dict(self.drawn)
+
+    def crossing(self, rects: Sequence[Rect]) -> list[str]:
+        """Lines whose route runs through or near one of ``rects`` (a box that moved
+        there, or left): they may need another way round."""
+        out = []
+        grown = [_grow(r, routing.CLEARANCE) for r in rects]
+        for key, points in self.raw.items():
+            box = _bounds(points)
+            if any(_meets(box, r) for r in grown):
+                out.append(key)
+        return out
+
+
+def _contains(outer: Rect, inner: Rect) -> bool:
+    return (
+        outer[0] <= inner[0]
+        and outer[1] <= inner[1]
+        and inner[0] + inner[2] <= outer[0] + outer[2]
+        and inner[1] + inner[3] <= outer[1] + outer[3]
+    )
