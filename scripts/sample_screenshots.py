@@ -2,6 +2,8 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/sample_screenshots.py SUFFIX [SAMPLE…]
 
+``SHOTS_DIR`` in the environment writes elsewhere (a look while working).
+
 Each sample is opened with ``dr-designer gui FILE`` (the console command's own
 function, its blocking event loop replaced by a short one), in a 1600×1000 window with
 fresh settings, then View > Fit to Window is triggered and the window grabbed to
@@ -23,7 +25,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "docs" / "screenshots" / "samples"
+OUT = Path(os.environ.get("SHOTS_DIR") or ROOT / "docs" / "screenshots" / "samples")
 
 
 def main(argv: list[str]) -> None:
@@ -65,7 +67,7 @@ def main(argv: list[str]) -> None:
             time.sleep(0.01)
         path = OUT / f"{sample.stem}-{suffix}.png"
         window.grab().save(str(path))
-        print(path.relative_to(ROOT), f"zoom {window.view.scale_factor * 100:.0f} %")
+        print(path, f"zoom {window.view.scale_factor * 100:.0f} %")
         window.session.undo_stack.setClean()
         window.close()
         window.deleteLater()

@@ -28,6 +28,9 @@ __all__ = ["REACH", "BoxTree", "Router"]
 REACH = 160.0
 #: Lines between the same two boxes run this far apart.
 LANE = 10.0
+#: How far a line keeps from the boxes it passes, by how deep they sit: wide gaps
+#: between sites, narrower inside a site, the plain clearance deeper in.
+CLEARANCE_BY_DEPTH = (20.0, 10.0)
 
 
 class BoxTree(Protocol):
@@ -316,7 +319,13 @@ class Router:
         for _ in range(3):
             blocks, rows = self._level(level, (a, b), region)
             points = routing.route_between(
-                tree.box_end(a), tree.box_end(b), blocks, lane=lane, tight=rows, walls=walls
+                tree.box_end(a),
+                tree.box_end(b),
+                blocks,
+                lane=lane,
+                tight=rows,
+                walls=walls,
+                clearance=self._clearance(level),
             )
             if points is None:
                 break
@@ -360,7 +369,13 @@ class Router:
         for _ in range(3):
             blocks, rows = self._level(holder, (inner,), region)
             points = routing.route_out(
-                tree.box_end(inner), point, leaving, blocks, tight=rows, walls=walls
+                tree.box_end(inner),
+                point,
+                leaving,
+                blocks,
+                tight=rows,
+                walls=walls,
+                clearance=self._clearance(holder),
             )
             wider = _grow(_bounds(points), routing.CLEARANCE + 1)
             if _contains(region, wider):
@@ -402,6 +417,14 @@ class Router:
             if cache is not None:
                 cache[level] = found
         return found
+
+    def _clearance(self, level: str | None) -> float:
+        """The clearance of lines running among the boxes drawn in ``level``."""
+        depth = 0
+        while level is not None and depth < len(CLEARANCE_BY_DEPTH):
+            depth += 1
+            level = self.tree.box_container(level)
+        return CLEARANCE_BY_DEPTH[depth] if depth < len(CLEARANCE_BY_DEPTH) else routing.CLEARANCE
 
     def _walls(self, level: str | None) -> list[Rect]:
         """Four rectangles just outside ``level``: a leg inside it stays inside."""

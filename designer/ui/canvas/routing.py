@@ -547,12 +547,13 @@ def _leg(
     obstacles: Sequence[Rect],
     tight: Sequence[Rect],
     hard: Sequence[Rect],
+    clearance: float = CLEARANCE,
 ) -> list[Point] | None:
     """The best route from one of ``starts`` to one of ``goals``: a simple shape if
-    one is clear, else a search; kept clear of the obstacles if it can, else brushing
-    past them; None when walled in."""
-    stub = CLEARANCE
-    blocks = [_grown(r, CLEARANCE) for r in obstacles]
+    one is clear, else a search; kept ``clearance`` from the obstacles if it can, else
+    brushing past them; None when walled in."""
+    stub = clearance
+    blocks = [_grown(r, clearance) for r in obstacles]
     rows = [_grown(r, TIGHT) for r in tight]
     # A short first run too: out of a grid of rows through the narrow gap beside it.
     stubs = (stub, TIGHT + 1.0) if tight else (stub,)
@@ -595,6 +596,7 @@ def route_out(
     *,
     tight: Sequence[Rect] = (),
     walls: Sequence[Rect] = (),
+    clearance: float = CLEARANCE,
 ) -> list[Point]:
     """A route from box ``a`` to ``point``, arriving there moving in direction
     ``leaving`` (0 right, 1 down, 2 left, 3 up): the part of a line inside a box it
@@ -608,7 +610,7 @@ def route_out(
     ra = a.rect
     starts = _ports(a, point)
     goal = [(point, (leaving + 2) % 4)]
-    leg = _leg(starts, goal, obstacles, tight, [ra, *walls])
+    leg = _leg(starts, goal, obstacles, tight, [ra, *walls], clearance)
     if leg is None:
         return [straight(ra, (point[0], point[1], 0.0, 0.0))[0], point]
     return leg
@@ -622,13 +624,15 @@ def route_between(
     lane: float = 0.0,
     tight: Sequence[Rect] = (),
     walls: Sequence[Rect] = (),
+    clearance: float = CLEARANCE,
 ) -> list[Point] | None:
     """The route between two boxes of one level (:func:`route` without waypoints),
-    fenced in by ``walls``; None when there is no way round."""
+    fenced in by ``walls``, ``clearance`` from the boxes in the way; None when there is
+    no way round."""
     toward_a, toward_b = _facing(a, b)
     starts = _ports(a, toward_a, lane)
     goals = _ports(b, toward_b, lane)
-    return _leg(starts, goals, obstacles, tight, [a.rect, b.rect, *walls])
+    return _leg(starts, goals, obstacles, tight, [a.rect, b.rect, *walls], clearance)
 
 
 def route(
@@ -732,8 +736,9 @@ def nudge(
     """The routes with the runs that share a channel spread ``spacing`` apart, the
     routes of one bundle (``bundles[key]``, default: its own key) kept together.
 
-    Only inner runs move (the first and last runs stay on their boxes' sides); a run
-    moves with the ends of its neighbours, so the route stays orthogonal.
+    Only inner runs move (the first and last runs stay on their boxes' sides, and
+    the lines they belong to keep the middle of the channel); a run moves with the
+    ends of its neighbours, so the route stays orthogonal.
 
     Examples
     --------
@@ -748,7 +753,7 @@ def nudge(
         list
     )
     for key, points in routes.items():
-        for i in range(1, len(points) - 2):
+        for i in range(len(points) - 1):
             p, q = points[i], points[i + 1]
             if abs(p[0] - q[0]) < _EPS:
                 channels[(0, round(p[0]))].append(
@@ -765,8 +770,16 @@ def nudge(
             order = sorted(dict.fromkeys(bundle for bundle, *_ in group), key=str)
             if len(order) < 2:
                 continue
-            slot = {bundle: n - (len(order) - 1) / 2 for n, bundle in enumerate(order)}
+            fixed = {b for b, key, i, *_ in group if i == 0 or i == len(routes[key]) - 2}
+            if fixed:
+                free = [b for b in order if b not in fixed]
+                slot = {b: 0.0 for b in fixed}
+                slot.update({b: (n // 2 + 1) * (1 - 2 * (n % 2)) for n, b in enumerate(free)})
+            else:
+                slot = {b: n - (len(order) - 1) / 2 for n, b in enumerate(order)}
             for bundle, key, i, _lo, _hi in group:
+                if bundle in fixed:
+                    continue
                 shift = slot[bundle] * spacing
                 points = out[key]
                 p, q = points[i], points[i + 1]

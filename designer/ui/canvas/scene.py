@@ -437,7 +437,7 @@ class DesignScene(QGraphicsScene):
             return False
         edge = EdgeItem(self.theme, key, style, source, target, element_id, label)
         siblings = self.router.add(
-            key, a.element_id, b.element_id, self._waypoints_of(element_id), self._bundle(key)
+            key, a.element_id, b.element_id, self._waypoints_of(element_id), self._bundle(key, a, b)
         )
         # Lines to VMs, LUNs and databases go with them when far out.
         edge.detail = a.detail or b.detail
@@ -488,11 +488,20 @@ class DesignScene(QGraphicsScene):
         points = getattr(entry, "points", None) if entry is not None else None
         return [(p[0], p[1]) for p in points] if points else []
 
-    @staticmethod
-    def _bundle(key: str) -> str:
-        """Lines of one box and one relation (a DAG's members) form one bundle."""
+    def _bundle(self, key: str, a: NodeItem, b: NodeItem) -> str:
+        """Lines of one box and one relation (a DAG's members) form one bundle, and so
+        do the replication lines of one kind between the same two boxes' holders (the
+        mirrors from one array to another: a cable run, not twenty lines side by side).
+        A WAN link is its own."""
         parts = key.split("|")
-        return "|".join(parts[:2]) if len(parts) == 3 else key
+        if len(parts) == 3:
+            return "|".join(parts[:2])
+        holder_a, holder_b = self.box_parent.get(a.element_id), self.box_parent.get(b.element_id)
+        if holder_a and holder_b and (a.detail or b.detail):
+            element = self.session.document.get(key)
+            kind = element.kind if element is not None else key
+            return f"{kind}|{holder_a}|{holder_b}"
+        return key
 
     def route_all(self) -> None:
         """Route every line afresh (a load, a rebuild) and spread shared channels; a
