@@ -67,7 +67,7 @@ def test_a_wan_link_goes_around_a_third_site_and_its_label_covers_no_box(qtbot):
     edge = scene.edges["wan-bh"]
     worcester = scene.nodes["wor"].scene_rect()
     assert not any(worcester.contains(p) for p in _points(edge))
-    label = edge.childItems()[0].sceneBoundingRect()
+    label = edge.label_scene_rect()
     assert not [i for i in scene.items(label) if isinstance(i, NodeItem) and i.isVisible()], (
         "the label covers a box"
     )
@@ -77,9 +77,9 @@ def test_a_renamed_wan_link_keeps_its_label_off_the_boxes(qtbot):
     session, view, _ = _view(qtbot, _three_sites(), centre=(900, 200))
     scene = view.design_scene
     session.push(SetProperty("wan-bh", "name", "BOS-HFD MPLS carrier 1 with a much longer name"))
-    label = scene.edges["wan-bh"].childItems()[0]
-    assert "much longer" in label.text()
-    covered = [i for i in scene.items(label.sceneBoundingRect()) if isinstance(i, NodeItem)]
+    edge = scene.edges["wan-bh"]
+    assert "much longer" in edge.label_text()
+    covered = [i for i in scene.items(edge.label_scene_rect()) if isinstance(i, NodeItem)]
     assert covered == []
 
 
@@ -170,12 +170,12 @@ def test_a_vm_shows_its_disk_placements_when_the_design_mixes_them(qtbot):
     assert scene.nodes["vm-b1"].disk_tags == ["VMDK", "RDM-p×2"]
     click(view, (100, 82))  # the VM: its disk → LUN lines say how each disk is placed
     labels = {
-        e.childItems()[0].text() for k, e in scene.edges.items() if k.startswith("d")
+        e.label_text() for k, e in scene.edges.items() if k.startswith("d")
     }  # fmt: skip
     assert labels == {"VMDK · os", "RDM-p · database"}
     for key, edge in scene.edges.items():
         if key.startswith("d"):
-            label = edge.childItems()[0].sceneBoundingRect()
+            label = edge.label_scene_rect()
             covered = [
                 i.element_id
                 for i in scene.items(label)

@@ -24,10 +24,7 @@ from designer.ui.canvas.routing import (
 
 
 def _orthogonal(points) -> bool:
-    return all(
-        abs(p[0] - q[0]) < 1e-6 or abs(p[1] - q[1]) < 1e-6
-        for p, q in pairwise(points)
-    )
+    return all(abs(p[0] - q[0]) < 1e-6 or abs(p[1] - q[1]) < 1e-6 for p, q in pairwise(points))
 
 
 def _on_border(p, r: Rect) -> bool:

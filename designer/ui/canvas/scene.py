@@ -35,6 +35,7 @@ from designer.domain.kinds import KINDS, KindInfo
 from designer.ui.canvas import routing
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.items.node import NodeItem, disk_tags, name_tokens
+from designer.ui.canvas.labels import Labels
 from designer.ui.canvas.markers import Mark, marks_of
 from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, z_of
 from designer.ui.canvas.router import Router
@@ -108,6 +109,8 @@ class DesignScene(QGraphicsScene):
         self._placements: Counter[str] = Counter()
         self._disk_placement: dict[str, str] = {}
         self.detail_visible = True
+        #: Every text of a paint pass (readable size, no overlaps; see labels.py).
+        self.labels = Labels()
         self.show_grid = True
         self.grid_size = 10.0
         #: Items drawn over the design that outlive a rebuild (the simulation overlay).
@@ -435,7 +438,7 @@ class DesignScene(QGraphicsScene):
         a, b = self._end_node(source), self._end_node(target)
         if a is None or b is None:
             return False
-        edge = EdgeItem(self.theme, key, style, source, target, element_id, label)
+        edge = EdgeItem(self.theme, key, style, source, target, element_id, label, self.labels)
         siblings = self.router.add(
             key, a.element_id, b.element_id, self._waypoints_of(element_id), self._bundle(key, a, b)
         )
@@ -584,7 +587,7 @@ class DesignScene(QGraphicsScene):
                 continue
             for dy in range(0, 400, 12):
                 up = rect.translated(0, node.scene_rect().top() - rect.bottom() - 6 - dy)
-                if not self._covers_box(up, wan):
+                if not self._covers_box(up, wan, edge):
                     edge.put_label(up, anchor)
                     return
         edge.put_label(rect)
@@ -594,6 +597,11 @@ class DesignScene(QGraphicsScene):
     ) -> bool:
         """Whether ``rect`` covers a box (``top_level``: any top-level box; else a leaf
         box or a title bar) or, for ``edge``, another line's label."""
+        if edge is not None:
+            for other in self.edges.values():
+                placed = other.label_scene_rect() if other is not edge else None
+                if placed is not None and placed.intersects(rect):
+                    return True  # another line's label
         if top_level:
             # Everything lies inside the top-level boxes: checking those is enough, and
             # needs no scene index (which a first query would build mid-load).
@@ -613,9 +621,6 @@ class DesignScene(QGraphicsScene):
                 header.setHeight(HEADER)
                 if header.intersects(rect):
                     return True
-            owner = item.parentItem()
-            if edge is not None and isinstance(owner, EdgeItem) and owner is not edge:
-                return True  # another line's label
         return False
 
     def _remove_edge(self, key: str) -> None:
@@ -983,6 +988,30 @@ class DesignScene(QGraphicsScene):
             if parent is not None:
                 self._child_rects.pop(parent, None)
 
+    def is_top_level(self, element_id: str) -> bool:
+        return self.box_parent.get(element_id) is None
+
+    def rows_in(self, element_id: str) -> list[NodeItem]:
+        return [
+            self.nodes[c]
+            for c in self.box_children.get(element_id, ())
+            if c in self.nodes and self.nodes[c].detail
+        ]
+
+    def contents_summary(self, element_id: str) -> str:
+        """What a box holds that is too small to name, in words: "4 VMs · 2 LUNs"."""
+        counts: Counter[str] = Counter()
+        for child in self.box_children.get(element_id, ()):
+            node = self.nodes.get(child)
+            if node is not None and node.detail:
+                counts[node.kind] += 1
+        parts = []
+        for kind, n in sorted(counts.items(), key=lambda item: -item[1]):
+            info = KINDS.get(kind)
+            stem = info.spec.stem if info is not None else kind
+            parts.append(f"{n} {stem}{'' if n == 1 else 's'}")
+        return " · ".join(parts)
+
     def child_rects(self, element_id: str) -> list[QRectF]:
         """Rectangles of the hidden detail inside a box, relative to it (summary paint)."""
         rects = self._child_rects.get(element_id)
@@ -997,6 +1026,7 @@ class DesignScene(QGraphicsScene):
         return rects
 
     def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        self.labels.begin()  # a new paint pass: every spot for a label is free again
         rect = QRectF(rect)
         painter.fillRect(rect, self.theme.background)
         if not self.show_grid:

@@ -14,6 +14,7 @@ the GIL at every Qt call and takes ten times longer.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 
 import shiboken6
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QPointF, QRect, QRectF, Qt, QTimer
@@ -216,7 +217,8 @@ class OverviewPanel(QGraphicsView):
         boxes = _low_detail_items(scene)
         if boxes is None:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            scene.render(painter, target, shown, Qt.AspectRatioMode.IgnoreAspectRatio)
+            with _textless(scene):
+                scene.render(painter, target, shown, Qt.AspectRatioMode.IgnoreAspectRatio)
             boxes = []
         self._job = _RenderJob(picture, painter, shown, boxes, _scene_to_target(target, shown))
         if progressive:
@@ -399,6 +401,18 @@ class _RenderJob:
             painter.save()
             painter.setTransform(item.sceneTransform() * self.base)
             option.exposedRect = item.boundingRect()
-            item.paint(painter, option, None)
+            with _textless(item.scene()):
+                item.paint(painter, option, None)
             painter.restore()
         return self.next >= len(items)
+
+
+@contextlib.contextmanager
+def _textless(scene: QGraphicsScene | None) -> Iterator[None]:
+    """The minimap pictures boxes and lines: names at its scale would be noise."""
+    labels = getattr(scene, "labels", None)
+    if labels is None:
+        yield
+        return
+    with labels.mute():
+        yield

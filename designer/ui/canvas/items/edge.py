@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QPainterPath, QPainterPathStroker, QPe
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem
 
 from designer.domain.design import Severity
+from designer.ui.canvas.labels import Labels
 from designer.ui.canvas.theme import Theme
 
 __all__ = ["EdgeItem", "route_path"]
@@ -83,21 +84,45 @@ def route_path(
 
 
 class _LabelItem(QGraphicsSimpleTextItem):
-    """Text on a pill of the canvas colour, readable over lines and boxes."""
+    """Text on a pill of the canvas colour, readable over lines and boxes; drawn
+    through the scene's labels (readable size, never over another label)."""
 
     theme: Theme
+    labels: Labels
+    owner: str
+
+    def text_rect(self) -> QRectF:
+        """The label as laid out (item coordinates), pill included."""
+        return super().boundingRect().adjusted(-3, -1, 3, 1)
 
     def paint(self, painter, option, widget=None) -> None:
         theme = self.theme
         background = QColor(theme.background)
         background.setAlpha(225)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(background)
-        painter.drawRoundedRect(self.boundingRect().adjusted(-3, -1, 3, 1), 3, 3)
-        super().paint(painter, option, widget)
+        painter.setPen(QPen(theme.text))
+        text = super().boundingRect()
+        # Zoomed out the text may be drawn larger than laid out: centred on its place.
+        room = text.adjusted(-text.width(), -text.height(), text.width(), text.height())
+        self.labels.draw(
+            painter,
+            room,
+            self.text(),
+            self.font(),
+            owner=self.owner,
+            flags=Qt.AlignmentFlag.AlignCenter,
+            pill=background,
+            min_chars=len(self.text()),
+        )
 
     def boundingRect(self) -> QRectF:
-        return super().boundingRect().adjusted(-3, -1, 3, 1)
+        # Room for the text drawn up to three times its size (see labels.MAX_GROWTH).
+        r = super().boundingRect()
+        return r.adjusted(-r.width() - 3, -r.height() - 1, r.width() + 3, r.height() + 1)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(self.text_rect())
+        return path
 
 
 class EdgeItem(QGraphicsPathItem):
@@ -112,8 +137,10 @@ class EdgeItem(QGraphicsPathItem):
         target: str,
         element_id: str | None = None,
         label: str = "",
+        labels: Labels | None = None,
     ) -> None:
         super().__init__()
+        self._labels = labels or Labels()
         self.key = key
         self.style_key = style_key
         self.source = source
@@ -144,10 +171,12 @@ class EdgeItem(QGraphicsPathItem):
         if style_key.startswith("member:") or style_key == "lun":
             self._z = 3.6
         self.setZValue(self._z)
-        self._label: QGraphicsSimpleTextItem | None = None
+        self._label: _LabelItem | None = None
         if label:
             self._label = _LabelItem(label, self)
             self._label.theme = theme
+            self._label.labels = self._labels
+            self._label.owner = element_id or key
             self._label.setFont(theme.small_font if style_key != "wan_link" else theme.font)
             self._label.setBrush(theme.text)
         self._line = QLineF()
@@ -204,6 +233,15 @@ class EdgeItem(QGraphicsPathItem):
         self._leader = None
         self._place_label()
 
+    def label_scene_rect(self) -> QRectF | None:
+        """Where the label sits as laid out (scene coordinates), or None."""
+        if self._label is None:
+            return None
+        return self._label.mapRectToScene(self._label.text_rect())
+
+    def label_text(self) -> str:
+        return self._label.text() if self._label is not None else ""
+
     def label_anchor(self) -> QPointF:
         """Where the label and the findings badge sit: the middle of the line."""
         return self._middle
@@ -212,7 +250,7 @@ class EdgeItem(QGraphicsPathItem):
         """The label's scene rectangle centred at fraction ``t`` of the line."""
         if self._label is None:
             return None
-        r = self._label.boundingRect()
+        r = self._label.text_rect()
         p = self._route.pointAtPercent(t) if self._routed else self._line.pointAt(t)
         y = p.y() - r.height() - 3 if above else p.y() + 3
         return QRectF(p.x() - r.width() / 2, y, r.width(), r.height())
@@ -223,7 +261,7 @@ class EdgeItem(QGraphicsPathItem):
         if self._label is None:
             return
         self.prepareGeometryChange()
-        inner = self._label.boundingRect()
+        inner = self._label.text_rect()
         self._label.setPos(rect.x() - inner.x(), rect.y() - inner.y())
         if leader_to is None:
             self._leader = None
@@ -294,14 +332,20 @@ class EdgeItem(QGraphicsPathItem):
         painter.setPen(QPen(self._theme.background, 1.5))
         painter.setBrush(self._theme.severity[severity])
         painter.drawEllipse(badge)
-        if lod * d > 9:
-            font = self._theme.badge_font
-            if d > 16:
-                font = type(font)(font)
-                font.setPointSizeF(7.0 * d / 16)
-            painter.setFont(font)
-            painter.setPen(QColor("white"))
-            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(count))
+        font = self._theme.badge_font
+        if d > 16:
+            font = type(font)(font)
+            font.setPointSizeF(7.0 * d / 16)
+        painter.setPen(QColor("white"))
+        self._labels.draw(
+            painter,
+            badge,
+            str(count),
+            font,
+            owner=self.element_id or self.key,
+            flags=Qt.AlignmentFlag.AlignCenter,
+            min_chars=1,
+        )
 
     def boundingRect(self) -> QRectF:
         # Room for the findings badge drawn at the middle, and the label's leader.

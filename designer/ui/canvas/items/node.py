@@ -6,13 +6,14 @@ and their state (selection, findings marker, hover) from the session.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QStyleOptionGraphicsItem,
@@ -35,6 +36,7 @@ from designer.domain.elements import (
     VsphereCluster,
 )
 from designer.domain.kinds import container_kinds
+from designer.ui.canvas.labels import MIN_TEXT_PX, Labels, em_px, readable
 from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, is_detail
 from designer.ui.canvas.theme import Theme
 from designer.ui.icons import icon_image
@@ -182,6 +184,24 @@ class NodeHost(Protocol):
     theme: Theme
     #: False when zoomed far out: containers paint a summary of their rows.
     detail_visible: bool
+    #: Every text drawn goes through it (readable size, no overlaps).
+    labels: Labels
+
+    def contents_summary(self, element_id: str) -> str:
+        """What a box holds, in words ("4 VMs"), said when its rows cannot be read."""
+        ...
+
+    def is_top_level(self, element_id: str) -> bool:
+        """Whether the box sits in no other (a site): named even when far out."""
+        ...
+
+    def box_container(self, box: str) -> str | None:
+        """The box ``box`` is drawn in (None: top level)."""
+        ...
+
+    def rows_in(self, element_id: str) -> list[NodeItem]:
+        """The rows (VMs, LUNs, databases) drawn in a box."""
+        ...
 
     def child_rects(self, element_id: str) -> list[QRectF]:
         """The rows inside a box, relative to it (painted as a summary far out)."""
@@ -213,6 +233,8 @@ class NodeItem(QGraphicsRectItem):
         #: and their placement tags when the design mixes placements.
         self.disk_count = 0
         self.disk_tags: list[str] = []
+        #: (zoom, whether the name can be read there): asked by the box holding it.
+        self._readable_at: tuple[float, bool] | None = None
         self.setPen(_NO_PEN)
         self.setPos(rect.x(), rect.y())
         self.setAcceptHoverEvents(True)
@@ -222,6 +244,7 @@ class NodeItem(QGraphicsRectItem):
         self.name = element.name
         self._element = element
         self._subtitle = None
+        self._readable_at = None
         self.update()
 
     @property
@@ -233,6 +256,7 @@ class NodeItem(QGraphicsRectItem):
 
     def set_geometry(self, rect: QRectF) -> None:
         if self.rect().size() != rect.size():
+            self._readable_at = None
             self.prepareGeometryChange()
             self.setRect(0.0, 0.0, rect.width(), rect.height())
         self.setPos(rect.topLeft())
@@ -284,15 +308,26 @@ class NodeItem(QGraphicsRectItem):
                 self._paint_summary(painter, accent)
             if self.selected or self.marker:
                 self._paint_outline(painter, r)
+            if self.container and self._scene.is_top_level(self.element_id):
+                painter.setPen(theme.text_pen)
+                self._paint_map_title(painter, r)  # a site stays named however far out
             return
+        if self.detail:
+            holder = self._scene.box_container(self.element_id)
+            if holder is not None and holder in self._scene.labels.summarised:
+                # Its box draws it as a bar under "4 VMs": only its state shows here.
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                if self.selected:
+                    self._paint_outline(painter, r)
+                if self.marker is not None:
+                    self._paint_marker(painter, r, lod)
+                return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod > LOD_TEXT)
         painter.setPen(border)
         painter.setBrush(body)
         radius = 6.0 if self.container else 3.0
         painter.drawRoundedRect(r, radius, radius)
         if self.container:
-            if not self._scene.detail_visible:
-                self._paint_summary(painter, accent)
             self._paint_container(painter, r, lod, header, accent)
         else:
             self._paint_leaf(painter, r, lod, accent)
@@ -320,7 +355,9 @@ class NodeItem(QGraphicsRectItem):
             smooth = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(accent)
+            soft = QColor(accent)
+            soft.setAlpha(120)  # bars under the box's "4 VMs", not a wall of colour
+            painter.setBrush(soft)
             painter.drawRects(rects)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
             painter.setPen(self._scene.theme.kind_style(self.kind)[2])
@@ -337,84 +374,179 @@ class NodeItem(QGraphicsRectItem):
             painter.setPen(theme.selection_pen)
             painter.drawRect(r)
 
+    def _elide(self, metrics: QFontMetricsF, text: str, width: float) -> str:
+        return elide_name(metrics, text, width, self._affixes)
+
     def _paint_container(
         self, painter: QPainter, r: QRectF, lod: float, header, accent: QColor
     ) -> None:
         theme = self._scene.theme
+        labels = self._scene.labels
         bar = QRectF(r.left(), r.top(), r.width(), min(HEADER, r.height()))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(header)
         painter.drawRoundedRect(bar, 6.0, 6.0)
         painter.drawRect(bar.adjusted(0, bar.height() / 2, 0, 0))
         big = self.kind == "site"
-        if lod * (10.5 if big else 8.5) < 3.5:
-            return
-        icon = QRectF(bar.left() + 6, bar.top() + (bar.height() - 16) / 2, 16, 16)
-        painter.drawImage(icon, icon_image(self.kind))
         font = theme.title_font if big else theme.bold
-        painter.setFont(font)
+        icon_room = 0.0
+        if lod * 16 >= MIN_TEXT_PX:  # an icon smaller than a letter is noise
+            icon = QRectF(bar.left() + 6, bar.top() + (bar.height() - 16) / 2, 16, 16)
+            painter.drawImage(icon, icon_image(self.kind))
+            icon_room = 22.0
         painter.setPen(theme.text_pen)
-        text_rect = bar.adjusted(28, 0, -8 - (22 if self.marker else 0), 0)
-        metrics = QFontMetricsF(font)
-        name_w = metrics.horizontalAdvance(self.name)
-        name = elide_name(metrics, self.name, text_rect.width(), self._affixes)
-        painter.drawText(
-            text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name
+        text_rect = bar.adjusted(6 + icon_room, 0, -8 - (22 if self.marker else 0), 0)
+        used = labels.draw(
+            painter, text_rect, self.name, font, owner=self.element_id, elide=self._elide
         )
-        rest = text_rect.width() - name_w - 10
-        if self.subtitle and rest > 40:
-            sub_font = theme.font
-            if QFontMetricsF(sub_font).horizontalAdvance(self.subtitle) > rest:
-                sub_font = theme.small_font  # a host's "24c · 192 GB" then still shows whole
-            painter.setFont(sub_font)
-            painter.setPen(theme.muted_pen)
-            sub = QFontMetricsF(sub_font).elidedText(
-                self.subtitle, Qt.TextElideMode.ElideRight, rest
+        below = bar.bottom()
+        if used is None:
+            # Zoomed out, the title bar is too thin for a readable name: the name as a
+            # label over the top of the box, as a map names a region.
+            title = self._paint_map_title(painter, r)
+            below = title.bottom() if title is not None else below
+        elif self.subtitle:
+            rest = QRectF(
+                used.right() + 10, bar.top(), text_rect.right() - used.right() - 10, bar.height()
             )
-            painter.drawText(
-                text_rect.adjusted(name_w + 10, 0, 0, 0),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                sub,
-            )
+            if rest.width() > 40:
+                painter.setPen(theme.muted_pen)
+                sub = theme.font
+                if QFontMetricsF(sub).horizontalAdvance(self.subtitle) > rest.width():
+                    sub = theme.small_font  # a host's "24c · 192 GB" then still shows whole
+                labels.draw(painter, rest, self.subtitle, sub, owner=self.element_id, grow=False)
+        if self._rows_unreadable(painter):
+            labels.summarised.add(self.element_id)
+            self._paint_summary(painter, accent)
+            self._paint_contents_summary(painter, r, below)
+
+    def _rows_unreadable(self, painter: QPainter) -> bool:
+        """Whether this box's rows (VMs, LUNs, databases) are hidden or one of them is
+        too small to name: then the box says what it holds, and the rows say nothing."""
+        rows = self._scene.rows_in(self.element_id)
+        if not rows:
+            return False
+        if not self._scene.detail_visible:
+            return True
+        return not all(row.name_readable(painter) for row in rows)
+
+    def name_readable(self, painter: QPainter) -> bool:
+        """Whether this box's name can be drawn readably at the painter's zoom."""
+        scale = math.sqrt(abs(painter.worldTransform().determinant()))
+        if self._readable_at is not None and self._readable_at[0] == scale:
+            return self._readable_at[1]
+        theme = self._scene.theme
+        r = self.rect()
+        fitted = self._scene.labels.fitted_font(painter, theme.font, min(r.height(), 28.0))
+        ok = False
+        if fitted is not None:
+            width = r.width() - 7 - (21 if scale * 16 >= MIN_TEXT_PX else 0) - 8
+            metrics = QFontMetricsF(fitted[0])
+            ok = readable(self._elide(metrics, self.name, width), self.name)
+        self._readable_at = (scale, ok)
+        return ok
+
+    def _paint_map_title(self, painter: QPainter, r: QRectF) -> QRectF | None:
+        """The box's name over its top-left, at a readable size whatever the zoom (a
+        site a little larger than the rest); the rectangle it took, or None."""
+        theme = self._scene.theme
+        font = QFont(theme.title_font)
+        target = 12.0 if self.kind == "site" else 9.0
+        px = em_px(painter, font)
+        if px <= 0:
+            return None
+        font.setPointSizeF(font.pointSizeF() * target / px)
+        scale = math.sqrt(abs(painter.worldTransform().determinant())) or 1.0
+        pad = 4.0 / scale
+        height = QFontMetricsF(font).height() + pad
+        if height > r.height() - pad:
+            return None
+        room = QRectF(r.left() + pad, r.top() + pad, r.width() - 2 * pad, height)
+        background = QColor(theme.background)
+        background.setAlpha(215)
+        painter.setPen(theme.text_pen)
+        return self._scene.labels.draw(
+            painter,
+            room,
+            self.name,
+            font,
+            owner=self.element_id,
+            elide=self._elide,
+            pill=background,
+            grow=False,
+            min_chars=3,
+        )
+
+    def _paint_contents_summary(self, painter: QPainter, r: QRectF, top: float) -> None:
+        """ "4 VMs" in the middle of the box's body (its rows are too small to name)."""
+        text = self._scene.contents_summary(self.element_id)
+        if not text:
+            return
+        theme = self._scene.theme
+        body = QRectF(r.left() + 4, top + 2, r.width() - 8, r.bottom() - top - 4)
+        background = QColor(theme.background)
+        background.setAlpha(215)
+        painter.setPen(theme.text_pen)
+        self._scene.labels.draw(
+            painter,
+            body,
+            text,
+            theme.font,
+            owner=self.element_id,
+            flags=Qt.AlignmentFlag.AlignCenter,
+            pill=background,
+            min_chars=len(text),
+        )
 
     def _paint_leaf(self, painter: QPainter, r: QRectF, lod: float, accent: QColor) -> None:
         theme = self._scene.theme
+        labels = self._scene.labels
         painter.fillRect(QRectF(r.left(), r.top() + 1, 3.5, r.height() - 2), accent)
-        if lod < LOD_TEXT:
-            return
         size = min(16.0, r.height() - 6)
         icon = QRectF(r.left() + 7, r.top() + (min(r.height(), 28) - size) / 2, size, size)
-        painter.drawImage(icon, icon_image(self.kind))
+        left = r.left() + 7
+        if lod * size >= MIN_TEXT_PX:
+            painter.drawImage(icon, icon_image(self.kind))
+            left = icon.right() + 5
         painter.setPen(theme.text_pen)
         right = 8 + (2 * CONNECTOR_RADIUS if self.hovered else 0) + (20 if self.marker else 0)
         if self.disk_tags:
             right += self._paint_disks(painter, r)
-        text_rect = QRectF(icon.right() + 5, r.top(), r.width() - icon.right() - 5 - right, 0)
-        two_lines = r.height() >= 34 and self.subtitle
-        metrics = QFontMetricsF(theme.font)
-        painter.setFont(theme.font)
-        name = elide_name(metrics, self.name, text_rect.width(), self._affixes)
-        if two_lines:
-            line = QRectF(text_rect.left(), r.top() + 3, text_rect.width(), 15)
-            painter.drawText(line, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
-            painter.setFont(theme.small_font)
-            painter.setPen(theme.muted_pen)
-            sub = QFontMetricsF(theme.small_font).elidedText(
-                self.subtitle, Qt.TextElideMode.ElideRight, text_rect.width()
+        width = r.right() - right - left
+        holder = self._scene.box_container(self.element_id)
+        if holder is not None and holder in labels.summarised:
+            return  # its box says what it holds
+        used = None
+        if r.height() >= 34 and self.subtitle:
+            line = QRectF(left, r.top() + 3, width, 15)
+            used = labels.draw(
+                painter, line, self.name, theme.font, owner=self.element_id, elide=self._elide
             )
-            painter.drawText(
-                line.translated(0, 14),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                sub,
+            if used is not None:
+                painter.setPen(theme.muted_pen)
+                labels.draw(
+                    painter,
+                    line.translated(0, 14),
+                    self.subtitle,
+                    theme.small_font,
+                    owner=self.element_id,
+                    grow=False,
+                )
+        if used is None:
+            # One line, the whole height: zoomed out the name alone, as large as fits.
+            line = QRectF(
+                left, r.top(), width, min(r.height(), 28) if r.height() < 34 else r.height()
             )
-        else:
-            line = QRectF(text_rect.left(), r.top(), text_rect.width(), min(r.height(), 28))
-            painter.drawText(line, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+            labels.draw(
+                painter, line, self.name, theme.font, owner=self.element_id, elide=self._elide
+            )
 
     def _paint_disks(self, painter: QPainter, r: QRectF) -> float:
         """The placement tags of the VM's disks, at the right; returns their width."""
         theme = self._scene.theme
         font = theme.small_font
+        if em_px(painter, font) < MIN_TEXT_PX:
+            return 0.0  # unreadable: the VM's name gets the room
         metrics = QFontMetricsF(font)
         right = (
             r.right()
@@ -424,7 +556,6 @@ class NodeItem(QGraphicsRectItem):
         )
         h = min(r.height() - 8, 13.0)
         top = r.top() + (min(r.height(), 28) - h) / 2
-        painter.setFont(font)
         pen = QPen(theme.kind_style("virtual_disk")[3], 1.0)
         pen.setCosmetic(True)
         tags = self.disk_tags
@@ -453,7 +584,16 @@ class NodeItem(QGraphicsRectItem):
             painter.setBrush(theme.background)
             painter.drawRoundedRect(box, 2.5, 2.5)
             painter.setPen(theme.text_pen)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, tag)
+            self._scene.labels.draw(
+                painter,
+                box,
+                tag,
+                font,
+                owner=self.element_id,
+                flags=Qt.AlignmentFlag.AlignCenter,
+                grow=False,
+                min_chars=len(tag),
+            )
             x -= w + 3
         return right - x + 3
 
@@ -473,16 +613,20 @@ class NodeItem(QGraphicsRectItem):
         painter.setPen(QPen(theme.background, 1.5))
         painter.setBrush(color)
         painter.drawEllipse(badge)
-        if lod * d > 9:
-            font = theme.badge_font
-            if d > 16:
-                font = type(font)(font)
-                font.setPointSizeF(7.0 * d / 16)
-            painter.setFont(font)
-            painter.setPen(QColor("white"))
-            painter.drawText(
-                badge, Qt.AlignmentFlag.AlignCenter, str(count) if count < 100 else "99+"
-            )
+        font = theme.badge_font
+        if d > 16:
+            font = type(font)(font)
+            font.setPointSizeF(7.0 * d / 16)
+        painter.setPen(QColor("white"))
+        self._scene.labels.draw(
+            painter,
+            badge,
+            str(count) if count < 100 else "99+",
+            font,
+            owner=self.element_id,
+            flags=Qt.AlignmentFlag.AlignCenter,
+            min_chars=1,
+        )
 
     def _paint_connector(self, painter: QPainter) -> None:
         theme = self._scene.theme

@@ -1,0 +1,178 @@
+"""Every text the canvas draws goes through :class:`Labels`: never smaller than
+:data:`MIN_TEXT_PX` on screen, never over another label.
+
+Zoomed out, a text too small to read is drawn larger if its box has the room (a row's
+name at 8 px in a row 9 px high), else not at all; the boxes that hold it say instead
+what they hold ("4 VMs"). Labels are kept per paint pass in the order Qt paints items
+(containers under their content, lines, then rows): the first to claim a spot on the
+screen keeps it, a later one that would overlap it is left out. The scene starts a new
+pass in ``drawBackground``.
+
+``Labels.record`` (None unless asked for) lists what each pass drew, in device pixels:
+the legibility tests assert on it (no text under 8 px, no two overlapping).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+
+__all__ = ["MIN_TEXT_PX", "DrawnLabel", "Labels", "em_px", "readable"]
+
+#: The smallest text drawn, in device pixels (the font's em size on screen).
+MIN_TEXT_PX = 8.0
+#: A text is drawn at most this many times its own size when zoomed out.
+MAX_GROWTH = 3.0
+_CELL = 64.0
+
+Elide = Callable[[QFontMetricsF, str, float], str]
+
+
+@dataclass(frozen=True)
+class DrawnLabel:
+    """One text drawn in a pass: what, where on the device, how big, for which element."""
+
+    text: str
+    rect: QRectF
+    px: float
+    owner: str
+
+
+def _scale(painter: QPainter) -> float:
+    t = painter.worldTransform()
+    return math.sqrt(abs(t.m11() * t.m22() - t.m12() * t.m21())) or 1.0
+
+
+def em_px(painter: QPainter, font: QFont) -> float:
+    """How tall ``font``'s em is on the painter's device, in pixels."""
+    device = painter.device()
+    dpi = device.logicalDpiY() if device is not None else 96
+    size = font.pointSizeF()
+    base = size * dpi / 72 if size > 0 else float(font.pixelSize())
+    return base * _scale(painter)
+
+
+def readable(shown: str, text: str, min_chars: int = 2) -> bool:
+    """Whether ``shown`` (``text`` elided) still tells what it names: at least
+    ``min_chars`` characters, and when cut, at least four and two fifths of the name."""
+    kept = len(shown.replace("…", ""))
+    if kept < min(min_chars, len(text)):
+        return False
+    return shown == text or (kept >= min(4, len(text)) and kept >= 0.4 * len(text))
+
+
+def _plain(metrics: QFontMetricsF, text: str, width: float) -> str:
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+
+class Labels:
+    """The labels of one paint pass (see the module)."""
+
+    def __init__(self) -> None:
+        self._taken: dict[tuple[int, int], list[QRectF]] = defaultdict(list)
+        #: What each pass drew, when a test asks (``[]``); None: not kept.
+        self.record: list[DrawnLabel] | None = None
+        #: No text at all (a minimap picture of the scene).
+        self.muted = False
+        #: Boxes whose rows are too small to name: the box says what it holds instead.
+        self.summarised: set[str] = set()
+
+    @contextmanager
+    def mute(self) -> Iterator[None]:
+        """Paint without any text meanwhile (the Overview's picture)."""
+        was, self.muted = self.muted, True
+        try:
+            yield
+        finally:
+            self.muted = was
+
+    def begin(self) -> None:
+        """A new paint pass: every spot is free again."""
+        self._taken.clear()
+        self.summarised.clear()
+        if self.record is not None:
+            self.record.clear()
+
+    def _cells(self, rect: QRectF) -> list[tuple[int, int]]:
+        x0, x1 = int(rect.left() // _CELL), int(rect.right() // _CELL)
+        y0, y1 = int(rect.top() // _CELL), int(rect.bottom() // _CELL)
+        return [(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
+
+    def free(self, device_rect: QRectF) -> bool:
+        """Whether no label of this pass covers ``device_rect``."""
+        inner = device_rect.adjusted(0.5, 0.5, -0.5, -0.5)
+        return not any(
+            taken.intersects(inner) for cell in self._cells(inner) for taken in self._taken[cell]
+        )
+
+    def claim(self, device_rect: QRectF) -> None:
+        for cell in self._cells(device_rect):
+            self._taken[cell].append(device_rect)
+
+    def fitted_font(
+        self, painter: QPainter, font: QFont, room_height: float, *, grow: bool = True
+    ) -> tuple[QFont, float] | None:
+        """``font`` as drawn: as is if readable, else enlarged to :data:`MIN_TEXT_PX` if
+        ``room_height`` (scene units) holds it; None when it cannot be read."""
+        px = em_px(painter, font)
+        if px >= MIN_TEXT_PX:
+            return font, px
+        if not grow or px <= 0 or MIN_TEXT_PX / px > MAX_GROWTH:
+            return None
+        if room_height * _scale(painter) < MIN_TEXT_PX:
+            return None
+        bigger = QFont(font)
+        bigger.setPointSizeF(font.pointSizeF() * MIN_TEXT_PX / px)
+        return bigger, MIN_TEXT_PX
+
+    def draw(
+        self,
+        painter: QPainter,
+        rect: QRectF,
+        text: str,
+        font: QFont,
+        *,
+        owner: str,
+        flags: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+        grow: bool = True,
+        elide: Elide | None = None,
+        pill: QColor | None = None,
+        min_chars: int = 2,
+    ) -> QRectF | None:
+        """Draw ``text`` in ``rect`` (item coordinates) if it can be read and claims a
+        free spot; the rectangle the text took (item coordinates), or None."""
+        if not text or self.muted:
+            return None
+        fitted = self.fitted_font(painter, font, rect.height(), grow=grow)
+        if fitted is None:
+            return None
+        font, px = fitted
+        metrics = QFontMetricsF(font)
+        shown = (elide or _plain)(metrics, text, rect.width())
+        if not readable(shown, text, min_chars):
+            return None
+        used = metrics.boundingRect(rect, int(flags), shown)
+        if used.width() > rect.width() + 1 and shown != text:
+            return None
+        device = painter.worldTransform().mapRect(used)
+        if not self.free(device):
+            return None
+        self.claim(device)
+        if pill is not None:
+            pen = painter.pen()
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(pill)
+            pad = 3.0 / _scale(painter)
+            painter.drawRoundedRect(used.adjusted(-pad, -pad / 3, pad, pad / 3), pad, pad)
+            painter.setPen(pen)
+        painter.setFont(font)
+        painter.drawText(rect, int(flags), shown)
+        if self.record is not None:
+            self.record.append(DrawnLabel(shown, device, px, owner))
+        return used

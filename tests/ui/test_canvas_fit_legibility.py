@@ -1,0 +1,43 @@
+"""Issue 13's legibility proof: every bundled sample, opened the user's way
+(``dr-designer gui FILE``) in a 1600×1000 window and fitted with View > Fit to Window
+(Ctrl+0), draws no text smaller than 8 px and no two labels over each other, and
+still names every site and top-level box.
+
+What is drawn is read from the scene's label log (``scene.labels.record``): every text
+the canvas paints goes through it, with its rectangle on the screen and its size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from designer.ui.canvas.labels import MIN_TEXT_PX
+
+SAMPLES = sorted((Path(__file__).parents[2] / "sample_designs").glob("*.json"))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_fit_to_window_draws_no_small_and_no_overlapping_text(launch, sample: Path) -> None:
+    window = launch(sample)
+    window.resize(1600, 1000)
+    QTest.qWaitForWindowExposed(window)
+    QTest.keyClick(window.view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    scene = window.view.design_scene
+    shown = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    assert shown.contains(scene.content_rect()), "Fit to Window shows the whole drawing"
+    scene.labels.record = []
+    window.view.viewport().repaint()
+    drawn = list(scene.labels.record)
+    assert drawn, "nothing was named"
+    smallest = min(drawn, key=lambda label: label.px)
+    assert smallest.px >= MIN_TEXT_PX, f"{smallest.text!r} drawn at {smallest.px:.1f} px"
+    for i, a in enumerate(drawn):
+        for b in drawn[i + 1 :]:
+            inner = a.rect.adjusted(0.5, 0.5, -0.5, -0.5)
+            assert not inner.intersects(b.rect), f"{a.text!r} overlaps {b.text!r}"
+    named = {label.owner for label in drawn}
+    top = [i for i, node in scene.nodes.items() if scene.box_parent.get(i) is None]
+    assert [i for i in top if scene.nodes[i].container and i not in named] == []
