@@ -23,7 +23,15 @@ from designer.document.commands import (
 )
 from designer.document.document import Document, Refusal
 from designer.document.factory import fit_in_container, free_name, new_element
-from designer.document.layout import Rect, drop_rect
+from designer.document.growth import (
+    BoxGeometry,
+    entries,
+    free_slot,
+    make_room,
+    resize_rect,
+    shrink_to_content,
+)
+from designer.document.layout import Rect, default_size, drop_rect
 from designer.domain.design import LayoutEntry
 from designer.domain.elements import ElementBase, EsxiHost, VsphereCluster
 from designer.domain.errors import DesignError
@@ -37,8 +45,10 @@ __all__ = [
     "host_move_text",
     "plan_connection",
     "plan_drop",
+    "plan_fit",
     "plan_move",
     "plan_reparent",
+    "plan_resize",
 ]
 
 
@@ -169,12 +179,16 @@ def plan_drop(
     container_rect: Rect | None = None,
     *,
     grid: float | None = None,
+    boxes: BoxGeometry | None = None,
 ) -> Proposal | Refusal:
     """Add an element of ``kind`` dropped at ``at`` on the box ``container`` (the
     innermost box under the pointer that the kind may sit in; None: empty canvas).
 
     ``container_rect`` is where that box is drawn (the new box is kept inside it);
-    ``grid`` snaps the new box's corner.
+    ``grid`` snaps the new box's corner. With ``boxes`` (where everything is drawn),
+    the new box takes a free slot (a row under the others, a box where it covers
+    nothing) and its containers grow round it, pushing their neighbours aside: one
+    undo step.
 
     Examples
     --------
@@ -205,13 +219,39 @@ def plan_drop(
     if refusal is not None:
         return refusal
     layout: dict[str, LayoutEntry] = {}
+    room: dict[str, LayoutEntry] = {}
     if info.shape == "box":  # a part (a VM's disk) is drawn by its container
-        x, y, w, h = drop_rect(kind, at, container_rect if box is not None else None, grid)
+        rect = drop_rect(kind, at, container_rect if box is not None else None, grid)
+        if boxes is not None and box is not None and boxes.box_rect(box.id) is not None:
+            rect = _free_place(boxes, box.id, kind, rect, at)
+            grown = make_room(boxes, {element.id: rect}, {element.id: box.id})
+            room = entries({k: r for k, r in grown.items() if k != element.id}, doc.design.layout)
+        x, y, w, h = rect
         layout[element.id] = LayoutEntry(x=x, y=y, w=w, h=h)
     where = f" in {box.name}" if box is not None else ""
-    return Proposal(
-        AddElements([element], layout), f"Added {element.describe()}{where}", element.id
-    )
+    add = AddElements([element], layout)
+    command: Command = add
+    if room:
+        command = MacroCommand(add.text, [add, MoveElements(room, text=add.text)])
+    return Proposal(command, f"Added {element.describe()}{where}", element.id)
+
+
+def _free_place(
+    boxes: BoxGeometry, container: str, kind: str, rect: Rect, at: tuple[float, float]
+) -> Rect:
+    """``rect`` if it covers nothing in ``container``, else a free slot near ``at``;
+    a row (a VM, a LUN, a database) always under the rows already there."""
+    info = KINDS[kind]
+    row = info.spec.row
+    if not row:
+        taken = [r for b in boxes.boxes_in(container) if (r := boxes.box_rect(b)) is not None]
+        if not any(_overlaps(rect, r) for r in taken):
+            return rect
+    return free_slot(boxes, container, (rect[2], rect[3]), at, row=row)
+
+
+def _overlaps(a: Rect, b: Rect) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
 # -- moving boxes ---------------------------------------------------------------------------
@@ -293,20 +333,99 @@ def plan_move(
     doc: Document,
     layout: Mapping[str, LayoutEntry],
     drops: Mapping[str, str | None] | None = None,
+    boxes: BoxGeometry | None = None,
 ) -> Proposal | Refusal:
     """A drag released: new layout entries, and for each dragged root box the box it
-    was dropped on (``drops``; None: empty canvas). One undo step."""
-    commands: list[Command] = [MoveElements(dict(layout))]
+    was dropped on (``drops``; None: empty canvas). With ``boxes``, the containers the
+    boxes end up in grow round them (pushing their neighbours aside), and a row moved
+    into another box takes the free place under its rows. One undo step."""
+    moved = dict(layout)
+    commands: list[Command] = []
+    parents: dict[str, str | None] = {}
     for root, container in (drops or {}).items():
         plan = plan_reparent(doc, root, container)
         if isinstance(plan, Refusal):
             return plan
         if plan is not None:
             commands.append(plan)
+            parents[root] = container
+    if boxes is not None:
+        rects = {
+            k: (
+                e.x,
+                e.y,
+                e.w or default_size(_kind(doc, k))[0],
+                e.h or default_size(_kind(doc, k))[1],
+            )
+            for k, e in moved.items()
+        }
+        for root, container in parents.items():
+            element = doc.get(root)
+            info = KINDS.get(element.kind) if element is not None else None
+            if container is None or info is None or not info.spec.row or root not in rects:
+                continue
+            slot = free_slot(boxes, container, rects[root][2:], rects[root][:2], row=True)
+            dx, dy = slot[0] - rects[root][0], slot[1] - rects[root][1]
+            for k, r in list(rects.items()):
+                if k == root or _inside_of(boxes, k, root):
+                    rects[k] = (r[0] + dx, r[1] + dy, r[2], r[3])
+        grown = make_room(boxes, rects, parents)
+        moved = {**moved, **entries(grown, doc.design.layout)}
+        for k, entry in layout.items():  # keep what the drag itself said (colour…)
+            moved[k] = entry.model_copy(update=moved[k].model_dump(include={"x", "y", "w", "h"}))
+    commands.insert(0, MoveElements(moved))
     if len(commands) == 1:
         return Proposal(commands[0], commands[0].text)
     says = "; ".join(c.text for c in commands[1:])
     return Proposal(MacroCommand(commands[1].text, commands), says)
+
+
+def _kind(doc: Document, element_id: str) -> str:
+    element = doc.get(element_id)
+    return element.kind if element is not None else ""
+
+
+def _inside_of(boxes: BoxGeometry, box: str, holder: str) -> bool:
+    parent = boxes.box_container(box)
+    while parent is not None:
+        if parent == holder:
+            return True
+        parent = boxes.box_container(parent)
+    return False
+
+
+def plan_resize(doc: Document, boxes: BoxGeometry, box_id: str, wanted: Rect) -> Proposal | Refusal:
+    """Resize a box to ``wanted`` (no smaller than what it holds); the boxes holding it
+    grow round it and push their neighbours aside. One undo step.
+
+    Examples
+    --------
+    >>> from designer.domain import Design, Site
+    >>> from designer.document.growth import LayoutGeometry
+    >>> doc = Document(Design(elements=[Site(id="s", name="Boston")],
+    ...                       layout={"s": LayoutEntry(x=0, y=0, w=300, h=200)}))
+    >>> plan = plan_resize(doc, LayoutGeometry(doc.design), "s", (0, 0, 500, 260))
+    >>> plan.says, plan.command.new["s"].w
+    ('Resize Boston', 500.0)
+    """
+    element = doc.get(box_id)
+    if element is None or boxes.box_rect(box_id) is None:
+        return Refusal("nothing to resize here")
+    rect = resize_rect(boxes, box_id, wanted)
+    grown = make_room(boxes, {box_id: rect})
+    text = f"Resize {element.name}"
+    return Proposal(MoveElements(entries(grown, doc.design.layout), text=text), text)
+
+
+def plan_fit(doc: Document, boxes: BoxGeometry, box_id: str) -> Proposal | Refusal:
+    """Shrink (or grow) a container round what it holds: Arrange > Fit to Content."""
+    element = doc.get(box_id)
+    rect = shrink_to_content(boxes, box_id) if element is not None else None
+    if element is None or rect is None:
+        return Refusal("only a box holding other boxes fits round its content", element=box_id)
+    grown = make_room(boxes, {box_id: rect})
+    text = f"Fit {element.name} to its content"
+    return Proposal(MoveElements(entries(grown, doc.design.layout), text=text), text)
 
 
 def _first_line(exc: Exception) -> str:

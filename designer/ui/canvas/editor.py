@@ -90,6 +90,7 @@ class CanvasEditor:
             container.element_id if container is not None else None,
             (rect.x(), rect.y(), rect.width(), rect.height()) if rect is not None else None,
             grid=self.scene.grid_size if self.snap_to_grid else None,
+            boxes=self.scene,
         )
         if isinstance(plan, Refusal):
             info = KINDS.get(kind)

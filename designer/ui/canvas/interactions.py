@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from designer.document import Command, MacroCommand, Refusal
-from designer.document.gestures import plan_connection, plan_move, plan_reparent
+from designer.document.gestures import plan_connection, plan_move, plan_reparent, plan_resize
+from designer.document.growth import resize_rect
 from designer.domain.design import LayoutEntry
 from designer.domain.kinds import KINDS
 from designer.ui.canvas.editor import CanvasEditor
@@ -34,6 +35,7 @@ __all__ = [
     "Interaction",
     "MoveInteraction",
     "PanInteraction",
+    "ResizeInteraction",
     "RubberBandInteraction",
 ]
 
@@ -176,7 +178,7 @@ class MoveInteraction(Interaction):
             if _sits_in(self.scene.nodes[root].kind):
                 target = self._container_for(root)
                 drops[root] = target.element_id if target is not None else None
-        plan = plan_move(doc, new, drops)
+        plan = plan_move(doc, new, drops, self.scene)
         if isinstance(plan, Refusal):
             self.scene.sync_geometry(self.moving)
             self.session.status_message.emit(f"Move refused: {plan.reason}")
@@ -195,6 +197,77 @@ class MoveInteraction(Interaction):
             self._target.drop_target = False
             self._target.update()
             self._target = None
+
+
+class ResizeInteraction(Interaction):
+    """Drag a selected box's corner: the box follows (no smaller than what it holds);
+    on release the boxes holding it grow round it and push their neighbours aside, in
+    one undo step."""
+
+    def __init__(self, view: Canvas, node: NodeItem, corner: str) -> None:
+        super().__init__(view)
+        self.node = node
+        self.corner = corner
+        self.origin = node.scene_rect()
+        self.rect = QRectF(self.origin)
+        self._press = QPointF()
+
+    def start(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        self._press = scene_pos
+        self.session.status_message.emit(f"Resize {self.node.name}: drag, Esc to cancel")
+
+    def move(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        d = scene_pos - self._press
+        r = QRectF(self.origin)
+        if "w" in self.corner:
+            r.setLeft(r.left() + d.x())
+        if "e" in self.corner:
+            r.setRight(r.right() + d.x())
+        if "n" in self.corner:
+            r.setTop(r.top() + d.y())
+        if "s" in self.corner:
+            r.setBottom(r.bottom() + d.y())
+        r = r.normalized()
+        if self.view.editor.snap_to_grid:
+            grid = self.scene.grid_size
+            r = QRectF(
+                QPointF(round(r.left() / grid) * grid, round(r.top() / grid) * grid),
+                QPointF(round(r.right() / grid) * grid, round(r.bottom() / grid) * grid),
+            )
+        x, y, w, h = resize_rect(
+            self.scene, self.node.element_id, (r.x(), r.y(), r.width(), r.height())
+        )
+        # Dragging a left or top corner past what the box holds keeps the other edge put.
+        if "w" in self.corner:
+            x = min(x, self.origin.right() - w) if w > r.width() else x
+        if "n" in self.corner:
+            y = min(y, self.origin.bottom() - h) if h > r.height() else y
+        self.rect = QRectF(x, y, w, h)
+        self.node.set_geometry(self.rect)
+        self.scene.update_edges([self.node.element_id])
+        self.session.status_message.emit(
+            f"Resize {self.node.name}: {self.rect.width():.0f} × {self.rect.height():.0f}"
+        )
+
+    def finish(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        self.end()
+        if self.rect == self.origin:
+            return
+        r = self.rect
+        plan = plan_resize(
+            self.session.document, self.scene, self.node.element_id,
+            (r.x(), r.y(), r.width(), r.height()),
+        )  # fmt: skip
+        if isinstance(plan, Refusal) or not self.session.push(plan.command):
+            self.scene.sync_geometry([self.node.element_id])
+            if isinstance(plan, Refusal):
+                self.session.status_message.emit(f"Cannot resize: {plan.reason}")
+            return
+        self.session.status_message.emit(plan.says)
+
+    def cancel(self, reason: str = "") -> None:
+        super().cancel(reason)
+        self.scene.sync_geometry([self.node.element_id])
 
 
 class ConnectInteraction(Interaction):

@@ -31,7 +31,7 @@ from designer.document.events import (
 from designer.document.layout import Placer, Rect, default_size
 from designer.domain.design import Severity
 from designer.domain.elements import ElementBase, WanLink
-from designer.domain.kinds import KINDS, KindInfo
+from designer.domain.kinds import KINDS, KindInfo, connectable_kinds
 from designer.ui.canvas import routing
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.items.node import NodeItem, disk_tags, name_tokens
@@ -987,6 +987,9 @@ class DesignScene(QGraphicsScene):
             parent = self.box_parent.get(element_id)
             if parent is not None:
                 self._child_rects.pop(parent, None)
+
+    def connectable(self, kind: str) -> bool:
+        return kind in connectable_kinds()
 
     def is_top_level(self, element_id: str) -> bool:
         return self.box_parent.get(element_id) is None

@@ -18,6 +18,7 @@ from designer.ui.canvas.interactions import (
     Interaction,
     MoveInteraction,
     PanInteraction,
+    ResizeInteraction,
     RubberBandInteraction,
 )
 from designer.ui.canvas.items.edge import EdgeItem
@@ -60,6 +61,8 @@ class DesignView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._interaction: Interaction | None = None
         self._space = False
+        #: The Connect tool (C): a drag from any box draws a connection.
+        self.connect_mode = False
         # Scrolling re-decides the level of detail, at most every 60 ms.
         self._detail_timer = QTimer(self)
         self._detail_timer.setSingleShot(True)
@@ -212,17 +215,34 @@ class DesignView(QGraphicsView):
         if button != Qt.MouseButton.LeftButton:
             super().mousePressEvent(event)
             return
+        # A selected box's corners resize it; a shown port starts a connection (they
+        # may lie over another box, so they come first).
+        for decorated in self._decorated_nodes(scene_pos):
+            local = decorated.mapFromScene(scene_pos)
+            corner = decorated.handle_at(local, self.scale_factor)
+            if corner is not None:
+                self._begin(ResizeInteraction(self, decorated, corner), scene_pos, view_pos)
+                return
+            if decorated.port_at(local, self.scale_factor) is not None:
+                self._begin(ConnectInteraction(self, decorated), scene_pos, view_pos)
+                return
         node = self.design_scene.node_at(scene_pos)
         if node is not None:
             local = node.mapFromScene(scene_pos)
             alt = bool(modifiers & Qt.KeyboardModifier.AltModifier)
-            if node.kind in connectable_kinds() and (alt or node.on_connector(local)):
+            if node.kind in connectable_kinds() and (alt or self.connect_mode):
                 self._begin(ConnectInteraction(self, node), scene_pos, view_pos)
                 return
             additive = modifiers & (
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
             )
             selected = node.element_id in self.session.selection
+            if node.container:
+                # A line over a container's body is picked before the container.
+                line = self._line_at(scene_pos)
+                if line is not None:
+                    self._click_select(line, modifiers)
+                    return
             if node.container and not node.in_header(local) and not selected:
                 if not additive:
                     self.session.set_selection([])
@@ -233,7 +253,7 @@ class DesignView(QGraphicsView):
                 roots = self.design_scene.roots(self.editor.selected_boxes())
                 self._begin(MoveInteraction(self, roots), scene_pos, view_pos)
             return
-        edge = self._edge_at(scene_pos)
+        edge = self._line_at(scene_pos)
         if edge is not None:
             self._click_select(edge, modifiers)
             return
@@ -243,10 +263,23 @@ class DesignView(QGraphicsView):
             self.session.set_selection([])
         self._begin(RubberBandInteraction(self, modifiers), scene_pos, view_pos)
 
-    def _edge_at(self, scene_pos: QPointF) -> str | None:
+    def _decorated_nodes(self, scene_pos: QPointF) -> list[NodeItem]:
+        """Boxes showing handles or ports near ``scene_pos``: the selected ones, and
+        the hovered one under the pointer."""
+        scene = self.design_scene
+        found = [scene.nodes[i] for i in self.session.selection if i in scene.nodes]
+        for item in scene.items(scene_pos):
+            if isinstance(item, NodeItem) and item.hovered and item not in found:
+                found.append(item)
+        return [n for n in found if n.isVisible()]
+
+    def _line_at(self, scene_pos: QPointF) -> str | None:
+        """The element a click on a line picks: the line's own (a WAN link, a mirror),
+        or for a drawn relation the element it belongs to (a DAG's member line: the
+        DAG)."""
         for item in self.design_scene.items(scene_pos):
-            if isinstance(item, EdgeItem) and item.element_id and item.isVisible():
-                return item.element_id
+            if isinstance(item, EdgeItem) and item.isVisible():
+                return item.element_id or item.source
         return None
 
     def _click_select(self, element_id: str, modifiers: Qt.KeyboardModifier) -> None:
@@ -273,6 +306,32 @@ class DesignView(QGraphicsView):
             self._interaction.move(self.mapToScene(view_pos.toPoint()), view_pos)
             return
         super().mouseMoveEvent(event)
+        self._hover_cursor(self.mapToScene(event.position().toPoint()))
+
+    def _hover_cursor(self, scene_pos: QPointF) -> None:
+        """The pointer says what a press does: resize at a corner, connect at a port."""
+        if self._space:
+            return
+        shape = None
+        for node in self._decorated_nodes(scene_pos):
+            local = node.mapFromScene(scene_pos)
+            corner = node.handle_at(local, self.scale_factor)
+            if corner is not None:
+                shape = (
+                    Qt.CursorShape.SizeFDiagCursor
+                    if corner in ("nw", "se")
+                    else Qt.CursorShape.SizeBDiagCursor
+                )
+                break
+            if node.port_at(local, self.scale_factor) is not None:
+                shape = Qt.CursorShape.CrossCursor
+                break
+        if shape is None and self.connect_mode:
+            shape = Qt.CursorShape.CrossCursor
+        if shape is None:
+            self.viewport().unsetCursor()
+        else:
+            self.viewport().setCursor(shape)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         interaction, self._interaction = self._interaction, None

@@ -43,6 +43,9 @@ from designer.ui.icons import icon_image
 
 __all__ = [
     "CONNECTOR_RADIUS",
+    "CORNERS",
+    "HANDLE_PX",
+    "PORT_PX",
     "NodeHost",
     "NodeItem",
     "disk_tags",
@@ -55,6 +58,12 @@ __all__ = [
 #: Below this level of detail a box is a plain coloured rectangle (no text, no icon).
 LOD_TEXT = 0.3
 CONNECTOR_RADIUS = 6.0
+#: Resize handles (squares at a selected box's corners), in screen pixels.
+HANDLE_PX = 8.0
+#: Connection ports (circles at the middle of a box's sides), diameter in screen pixels.
+PORT_PX = 13.0
+#: The corners a box is resized by: (name, x factor, y factor) of the corner.
+CORNERS = (("nw", 0.0, 0.0), ("ne", 1.0, 0.0), ("se", 1.0, 1.0), ("sw", 0.0, 1.0))
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
 
 
@@ -203,6 +212,10 @@ class NodeHost(Protocol):
         """The rows (VMs, LUNs, databases) drawn in a box."""
         ...
 
+    def connectable(self, kind: str) -> bool:
+        """Whether a box of ``kind`` can start or end a connection (shows ports)."""
+        ...
+
     def child_rects(self, element_id: str) -> list[QRectF]:
         """The rows inside a box, relative to it (painted as a summary far out)."""
         ...
@@ -264,19 +277,53 @@ class NodeItem(QGraphicsRectItem):
     def scene_rect(self) -> QRectF:
         return self.rect().translated(self.pos())
 
-    def connector_pos(self) -> QPointF:
-        """Where the 'draw a connection' handle sits, in item coordinates."""
+    # -- ports and handles ----------------------------------------------------------------
+    def ports(self, scale: float) -> dict[str, QPointF]:
+        """The connection ports (item coordinates) at zoom ``scale``: the middle of each
+        side a line may leave by, just inside the box (a row: its two ends; a
+        container: not its title bar)."""
         r = self.rect()
-        room = 22.0 if self.marker is not None else 0.0
-        if self.container:
-            return QPointF(r.right() - 2 * CONNECTOR_RADIUS - 2 - room, HEADER / 2)
-        return QPointF(r.right() - CONNECTOR_RADIUS - 1 - room, r.center().y())
+        inset = min(PORT_PX / 2 / max(scale, 0.05), r.width() / 4, r.height() / 2)
+        sides = "lr" if self.detail else ("lrb" if self.container else "lrtb")
+        mid_y = r.center().y() if not self.container else (HEADER + r.bottom()) / 2
+        places = {
+            "l": QPointF(r.left() + inset, mid_y),
+            "r": QPointF(r.right() - inset, mid_y),
+            "t": QPointF(r.center().x(), r.top() + inset),
+            "b": QPointF(r.center().x(), r.bottom() - inset),
+        }
+        return {side: places[side] for side in sides}
 
-    def on_connector(self, item_pos: QPointF) -> bool:
-        if not self.hovered or self.kind == "virtual_disk":
-            return False
-        d = item_pos - self.connector_pos()
-        return d.x() * d.x() + d.y() * d.y() <= (CONNECTOR_RADIUS + 3) ** 2
+    def shows_ports(self) -> bool:
+        return (self.hovered or self.selected) and self._scene.connectable(self.kind)
+
+    def port_at(self, item_pos: QPointF, scale: float) -> str | None:
+        """The port under ``item_pos`` (a hovered or selected box's), or None."""
+        if not self.shows_ports():
+            return None
+        reach = (PORT_PX / 2 + 3) / max(scale, 0.05)
+        for side, centre in self.ports(scale).items():
+            d = item_pos - centre
+            if d.x() * d.x() + d.y() * d.y() <= reach * reach:
+                return side
+        return None
+
+    def handle_at(self, item_pos: QPointF, scale: float) -> str | None:
+        """The resize handle (a selected box's corner) under ``item_pos``, or None."""
+        if not self.selected:
+            return None
+        reach = (HANDLE_PX / 2 + 3) / max(scale, 0.05)
+        r = self.rect()
+        for name, fx, fy in CORNERS:
+            corner = QPointF(r.left() + fx * r.width(), r.top() + fy * r.height())
+            d = item_pos - corner
+            if abs(d.x()) <= reach and abs(d.y()) <= reach:
+                return name
+        return None
+
+    def connector_pos(self, scale: float = 1.0) -> QPointF:
+        """The right port (where a connection is drawn from), in item coordinates."""
+        return self.ports(scale)["r"]
 
     def in_header(self, item_pos: QPointF) -> bool:
         return not self.container or item_pos.y() <= HEADER
@@ -341,8 +388,10 @@ class NodeItem(QGraphicsRectItem):
             painter.drawRoundedRect(r, radius, radius)
         if self.marker is not None:
             self._paint_marker(painter, r, lod)
-        if self.hovered and lod > LOD_TEXT:
-            self._paint_connector(painter)
+        if self.selected:
+            self._paint_handles(painter, lod)
+        if self.shows_ports() and lod > 0.12:
+            self._paint_ports(painter, lod)
 
     # -- painting helpers -------------------------------------------------------------
     def _affixes(self) -> Counter[str]:
@@ -628,14 +677,29 @@ class NodeItem(QGraphicsRectItem):
             min_chars=1,
         )
 
-    def _paint_connector(self, painter: QPainter) -> None:
+    def _paint_handles(self, painter: QPainter, lod: float) -> None:
+        """Squares at the corners: drag one to resize the box."""
         theme = self._scene.theme
-        c = self.connector_pos()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        pen = QPen(theme.highlight, 1.5)
+        r = self.rect()
+        half = HANDLE_PX / 2 / max(lod, 0.05)
+        pen = QPen(theme.highlight, 1.2)
         pen.setCosmetic(True)
         painter.setPen(pen)
         painter.setBrush(theme.background)
-        painter.drawEllipse(c, CONNECTOR_RADIUS - 1, CONNECTOR_RADIUS - 1)
-        painter.setBrush(theme.highlight)
-        painter.drawEllipse(c, 2.0, 2.0)
+        for _, fx, fy in CORNERS:
+            c = QPointF(r.left() + fx * r.width(), r.top() + fy * r.height())
+            painter.drawRect(QRectF(c.x() - half, c.y() - half, 2 * half, 2 * half))
+
+    def _paint_ports(self, painter: QPainter, lod: float) -> None:
+        """Circles at the middle of the sides: drag from one to another box to connect."""
+        theme = self._scene.theme
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        radius = PORT_PX / 2 / max(lod, 0.05)
+        pen = QPen(theme.highlight, 1.5)
+        pen.setCosmetic(True)
+        for centre in self.ports(lod).values():
+            painter.setPen(pen)
+            painter.setBrush(theme.background)
+            painter.drawEllipse(centre, radius, radius)
+            painter.setBrush(theme.highlight)
+            painter.drawEllipse(centre, radius * 0.45, radius * 0.45)

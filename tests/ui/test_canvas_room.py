@@ -1,0 +1,140 @@
+"""Room on the canvas (issue 13): a selected box resized by its corner, containers
+growing round what is put in them and pushing neighbours aside, a drop on a full box
+taking a free slot, lines picked over a container's body. Real mouse and drop events
+on the view's viewport; assertions on the model and the scene."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QApplication
+from test_canvas_support import click, drag, small_design, vp
+
+from designer.domain.design import Design, LayoutEntry
+from designer.domain.elements import Lun, Mirror
+from designer.ui.canvas.view import DesignView
+from designer.ui.session import EditorSession
+
+
+@pytest.fixture
+def canvas(qtbot):  # type: ignore[no-untyped-def]
+    session = EditorSession(small_design())
+    view = DesignView(session)
+    qtbot.addWidget(view)
+    view.resize(1400, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_zoom(1.0)
+    view.centerOn(650, 250)
+    return session, view
+
+
+def _rect(session: EditorSession, box: str) -> tuple[float, float, float, float]:
+    e = session.design.layout[box]
+    return (e.x, e.y, e.w or 0.0, e.h or 0.0)
+
+
+def _overlap(a, b) -> bool:  # type: ignore[no-untyped-def]
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def test_a_selected_box_is_resized_by_its_corner_and_its_site_grows(canvas) -> None:  # type: ignore[no-untyped-def]
+    session, view = canvas
+    before = session.design
+    click(view, (100, 50))  # esx-b1's title bar
+    assert session.selection == ["esx-b1"]
+    drag(view, (220, 140), (700, 160))  # its bottom-right corner, past Boston's edge
+    host, bos, wor = _rect(session, "esx-b1"), _rect(session, "bos"), _rect(session, "wor")
+    assert host[2] == pytest.approx(680, abs=10) and host[3] == pytest.approx(120, abs=10)
+    assert host[0] + host[2] <= bos[0] + bos[2]  # Boston grew round it
+    assert not _overlap(bos, wor)  # and pushed Worcester aside
+    assert session.undo_stack.count() == 1
+    assert session.undo_stack.text(0) == "Resize esx-b1"
+    session.undo_stack.undo()
+    assert session.design == before
+    assert view.design_scene.nodes["esx-b1"].scene_rect().width() == 200
+
+
+def test_a_container_cannot_be_resized_over_what_it_holds(canvas) -> None:  # type: ignore[no-untyped-def]
+    session, view = canvas
+    click(view, (100, 205))  # the Boston array's title bar
+    drag(view, (220, 320), (60, 220))  # its corner dragged up over its LUNs
+    array = _rect(session, "arr-b")
+    for lun in ("lun-b1", "lun-b2"):
+        r = _rect(session, lun)
+        assert array[0] <= r[0] and r[0] + r[2] <= array[0] + array[2]
+        assert array[1] <= r[1] and r[1] + r[3] <= array[1] + array[3]
+
+
+def _drop(view: DesignView, kind: str, at: tuple[float, float]) -> None:
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+
+    from designer.ui.panels.palette import kind_mime_data
+
+    pos = vp(view, *at)
+    mime = kind_mime_data(kind)
+    a, left, none = (
+        Qt.DropAction.CopyAction,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    for event in (
+        QDragEnterEvent(pos, a, mime, left, none),
+        QDragMoveEvent(pos, a, mime, left, none),
+        QDropEvent(QPointF(pos), a, mime, left, none),
+    ):
+        QApplication.sendEvent(view.viewport(), event)
+
+
+def test_a_lun_dropped_on_a_full_array_takes_a_free_slot_and_the_array_grows(canvas) -> None:  # type: ignore[no-untyped-def]
+    session, view = canvas
+    for _ in range(3):
+        _drop(view, "lun", (120, 270))  # right on LUN-B2, three times
+    luns = [e.id for e in session.design.elements if e.kind == "lun" and e.array == "arr-b"]  # type: ignore[attr-defined]
+    assert len(luns) == 5
+    rects = [_rect(session, lun) for lun in luns]
+    array = _rect(session, "arr-b")
+    for i, a in enumerate(rects):
+        assert array[1] <= a[1] and a[1] + a[3] <= array[1] + array[3]
+        assert all(not _overlap(a, b) for b in rects[i + 1 :])
+    assert array[3] > 120  # it grew
+    assert session.undo_stack.count() == 3  # one step per drop
+    assert view.design_scene.nodes[luns[-1]].scene_rect().y() == pytest.approx(rects[-1][1])
+
+
+def _with_mirror() -> Design:
+    design = small_design()
+    mirror = Mirror(id="mv-1", name="MV-1", source_lun="lun-b1", target_lun="lun-w1")
+    extra = Lun(id="lun-b3", name="LUN-B3", array="arr-b")
+    layout = dict(design.layout)
+    layout["lun-b3"] = LayoutEntry(x=30, y=290, w=170, h=24)
+    return design.model_copy(
+        update={"elements": [*design.elements, extra, mirror], "layout": layout}
+    )
+
+
+def test_a_line_over_a_sites_body_is_picked_not_the_site(qtbot) -> None:  # type: ignore[no-untyped-def]
+    session = EditorSession(_with_mirror())
+    view = DesignView(session)
+    qtbot.addWidget(view)
+    view.resize(1400, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_zoom(1.0)
+    view.centerOn(650, 250)
+    scene = view.design_scene
+    route = scene.router.drawn["mv-1"]
+    bos = scene.nodes["bos"].scene_rect()
+    # A point of the mirror's route inside Boston's body, away from any other box.
+    inside = None
+    for p, q in itertools.pairwise(route):
+        mid = QPointF((p[0] + q[0]) / 2, (p[1] + q[1]) / 2)
+        hit = [n for n in scene.items(mid) if getattr(n, "element_id", None) not in ("bos", "mv-1")]
+        if bos.contains(mid) and not hit:
+            inside = mid
+            break
+    assert inside is not None, route
+    click(view, (inside.x(), inside.y()))
+    assert session.selection == ["mv-1"]
