@@ -67,14 +67,22 @@ class DesignIntent(_Model):
     srm_release: str = Field(default="5.0", pattern=r"^\d+(\.\d+){0,2}$")
 
 
-class LayoutEntry(_Model):
-    """Where an element is drawn; kept apart from the semantics."""
+Coordinate = Annotated[float, Field(ge=-1e7, le=1e7)]
 
-    x: Annotated[float, Field(ge=-1e7, le=1e7)] = 0.0
-    y: Annotated[float, Field(ge=-1e7, le=1e7)] = 0.0
+
+class LayoutEntry(_Model):
+    """Where an element is drawn; kept apart from the semantics.
+
+    A box has its rectangle (``x``, ``y``, ``w``, ``h``); a line (a WAN link, a mirror,
+    a Double-Take replication) has the waypoints the user gave its route, in order
+    (``points``; its rectangle is unused)."""
+
+    x: Coordinate = 0.0
+    y: Coordinate = 0.0
     w: Annotated[float, Field(ge=0, le=1e7)] | None = None
     h: Annotated[float, Field(ge=0, le=1e7)] | None = None
     color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+    points: tuple[tuple[Coordinate, Coordinate], ...] = Field(default=(), max_length=64)
 
 
 class Waiver(_Model):

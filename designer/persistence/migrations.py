@@ -12,7 +12,7 @@ from typing import Any
 __all__ = ["CURRENT_SCHEMA_VERSION", "MIGRATIONS", "migrate"]
 
 RawDesign = dict[str, Any]
-CURRENT_SCHEMA_VERSION = 4
+CURRENT_SCHEMA_VERSION = 5
 
 
 def _v1_to_v2(design: RawDesign) -> RawDesign:
@@ -62,11 +62,20 @@ def _v3_to_v4(design: RawDesign) -> RawDesign:
     return {**design, "rules": rules}
 
 
+def _v4_to_v5(design: RawDesign) -> RawDesign:
+    """Version 5 gives a layout entry ``points``: the waypoints of a line's route (a WAN
+    link, a mirror), empty by default. A version-4 design is a valid version-5 one; the
+    number changes so that an older DR Designer refuses a file with waypoints plainly.
+    """
+    return design
+
+
 #: ``MIGRATIONS[n]`` turns a version-n design into version n+1.
 MIGRATIONS: dict[int, Callable[[RawDesign], RawDesign]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
+    4: _v4_to_v5,
 }
 
 

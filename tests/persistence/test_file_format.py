@@ -88,6 +88,21 @@ def test_version_3_severity_overrides_become_rule_severities() -> None:
     assert '"severities"' in dumps(design) and "severity_overrides" not in dumps(design)
 
 
+def test_version_4_layout_gets_empty_waypoints_and_a_line_keeps_its_own(tmp_path: Path) -> None:
+    old = Path(__file__).parent / "fixtures" / "v4_design.json"
+    design = load(old)
+    assert design.layout["site-b"].color == "#3d6fb6"
+    assert all(entry.points == () for entry in design.layout.values())
+    # A line's waypoints (issue 13) are layout: saved, loaded back, in order.
+    points = ((820.0, 20.0), (820.0, 700.0))
+    layout = {**design.layout, "link-1": LayoutEntry(points=points)}
+    path = tmp_path / "v5.json"
+    save(design.model_copy(update={"layout": layout}), path)
+    text = path.read_text()
+    assert f'"schema_version": {CURRENT_SCHEMA_VERSION}' in text and CURRENT_SCHEMA_VERSION >= 5
+    assert load(path).layout["link-1"].points == points
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
