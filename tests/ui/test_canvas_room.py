@@ -138,3 +138,47 @@ def test_a_line_over_a_sites_body_is_picked_not_the_site(qtbot) -> None:  # type
     assert inside is not None, route
     click(view, (inside.x(), inside.y()))
     assert session.selection == ["mv-1"]
+
+
+def _link_design() -> Design:
+    from designer.domain.elements import WanLink
+
+    design = small_design()
+    link = WanLink(id="wan-1", name="BOS-WOR", site_a="bos", site_b="wor")
+    return design.model_copy(update={"elements": [*design.elements, link]})
+
+
+def test_dragging_a_selected_line_gives_it_a_waypoint_kept_in_the_layout(qtbot) -> None:  # type: ignore[no-untyped-def]
+    session = EditorSession(_link_design())
+    view = DesignView(session)
+    qtbot.addWidget(view)
+    view.resize(1400, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_zoom(1.0)
+    view.centerOn(650, 250)
+    scene = view.design_scene
+    route = scene.router.drawn["wan-1"]
+    assert len(route) == 2  # straight across the gap between the sites
+    (x0, y0), (x1, y1) = route
+    middle = ((x0 + x1) / 2, (y0 + y1) / 2)
+    click(view, middle)
+    assert session.selection == ["wan-1"]
+    drag(view, middle, (middle[0], middle[1] + 230))
+    entry = session.design.layout["wan-1"]
+    assert len(entry.points) == 1
+    wx, wy = entry.points[0]
+    assert wy == pytest.approx(middle[1] + 230, abs=10)
+    drawn = scene.router.drawn["wan-1"]
+    assert any(abs(x - wx) < 1 and abs(y - wy) < 1 for x, y in drawn)  # through it
+    assert session.undo_stack.text(session.undo_stack.count() - 1) == "Reshape BOS-WOR"
+    # Double-clicking the waypoint takes it away again: a straight line.
+    from PySide6.QtTest import QTest
+
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=vp(view, wx, wy))
+    assert session.design.layout["wan-1"].points == ()
+    assert len(scene.router.drawn["wan-1"]) == 2
+    session.undo_stack.undo()
+    assert len(session.design.layout["wan-1"].points) == 1
+    assert view.editor.reset_route("wan-1")
+    assert session.design.layout["wan-1"].points == ()

@@ -165,6 +165,33 @@ class CanvasEditor:
         doc = self.session.document
         self.session.set_selection(sorted(ids, key=doc.position_of))
 
+    # -- lines ---------------------------------------------------------------------------------
+    def remove_waypoint(self, line: str, at: QPointF, scale: float) -> bool:
+        """Take away the waypoint of ``line`` at ``at`` (a double-click on it)."""
+        points = list(self.scene.router.waypoints(line))
+        reach = 8.0 / max(scale, 0.05)
+        for i, (x, y) in enumerate(points):
+            if abs(x - at.x()) <= reach and abs(y - at.y()) <= reach:
+                del points[i]
+                self._set_waypoints(line, points, "Remove a waypoint of")
+                return True
+        return False
+
+    def reset_route(self, line: str) -> bool:
+        """Take away every waypoint of ``line``: the router decides its way again."""
+        if not self.scene.router.waypoints(line):
+            return False
+        self._set_waypoints(line, [], "Reset route of")
+        return True
+
+    def _set_waypoints(self, line: str, points: list[tuple[float, float]], verb: str) -> None:
+        doc = self.session.document
+        element = doc.get(line)
+        old = doc.layout_of(line) or LayoutEntry()
+        entry = old.model_copy(update={"points": tuple(points)})
+        name = element.name if element is not None else line
+        self.session.push(MoveElements({line: entry}, text=f"{verb} {name}"))
+
     # -- arranging ---------------------------------------------------------------------------
     def nudge(self, dx: float, dy: float) -> None:
         """Move the selected boxes (with what they hold); repeated nudges merge."""

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.document import Command, MacroCommand, Refusal
+from designer.document import Command, MacroCommand, MoveElements, Refusal
 from designer.document.gestures import plan_connection, plan_move, plan_reparent, plan_resize
 from designer.document.growth import resize_rect
 from designer.domain.design import LayoutEntry
@@ -37,6 +37,7 @@ __all__ = [
     "PanInteraction",
     "ResizeInteraction",
     "RubberBandInteraction",
+    "WaypointInteraction",
 ]
 
 
@@ -268,6 +269,81 @@ class ResizeInteraction(Interaction):
     def cancel(self, reason: str = "") -> None:
         super().cancel(reason)
         self.scene.sync_geometry([self.node.element_id])
+
+
+def _along(route: list[tuple[float, float]], p: QPointF) -> float:
+    """How far along ``route`` the point nearest ``p`` lies (segment index + fraction)."""
+    best, where = float("inf"), 0.0
+    for i in range(len(route) - 1):
+        (x0, y0), (x1, y1) = route[i], route[i + 1]
+        dx, dy = x1 - x0, y1 - y0
+        length = dx * dx + dy * dy
+        t = (
+            0.0
+            if length == 0
+            else max(0.0, min(1.0, ((p.x() - x0) * dx + (p.y() - y0) * dy) / length))
+        )
+        qx, qy = x0 + t * dx, y0 + t * dy
+        d = (p.x() - qx) ** 2 + (p.y() - qy) ** 2
+        if d < best:
+            best, where = d, i + t
+    return where
+
+
+class WaypointInteraction(Interaction):
+    """Drag a selected line: the route passes through where it is dragged to (a new
+    waypoint, or the waypoint grabbed); one undo step. Its waypoints are layout."""
+
+    def __init__(self, view: Canvas, key: str, scale: float) -> None:
+        super().__init__(view)
+        self.key = key
+        self.original = list(self.scene.router.waypoints(key))
+        self.points = list(self.original)
+        self.scale = scale
+        self.index = -1
+        self.moved = False
+        self._press = QPointF()
+
+    def start(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        self._press = scene_pos
+        reach = 8.0 / max(self.scale, 0.05)
+        for i, (x, y) in enumerate(self.points):
+            if abs(x - scene_pos.x()) <= reach and abs(y - scene_pos.y()) <= reach:
+                self.index = i  # move this waypoint
+                return
+        route = self.scene.router.drawn.get(self.key) or []
+        here = _along(route, scene_pos)
+        self.index = sum(1 for p in self.points if _along(route, QPointF(*p)) < here)
+        self.points.insert(self.index, (scene_pos.x(), scene_pos.y()))
+
+    def move(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        if not self.moved and (scene_pos - self._press).manhattanLength() * self.scale < 3:
+            return
+        self.moved = True
+        x, y = scene_pos.x(), scene_pos.y()
+        if self.view.editor.snap_to_grid:
+            grid = self.scene.grid_size
+            x, y = round(x / grid) * grid, round(y / grid) * grid
+        self.points[self.index] = (x, y)
+        self.scene.preview_waypoints(self.key, self.points)
+
+    def finish(self, scene_pos: QPointF, view_pos: QPointF) -> None:
+        self.end()
+        if not self.moved:
+            return
+        doc = self.session.document
+        element = doc.get(self.key)
+        old = doc.layout_of(self.key) or LayoutEntry()
+        entry = old.model_copy(
+            update={"points": tuple((round(x, 1), round(y, 1)) for x, y in self.points)}
+        )
+        text = f"Reshape {element.name if element is not None else self.key}"
+        if not self.session.push(MoveElements({self.key: entry}, text=text)):
+            self.scene.preview_waypoints(self.key, self.original)
+
+    def cancel(self, reason: str = "") -> None:
+        super().cancel(reason)
+        self.scene.preview_waypoints(self.key, self.original)
 
 
 class ConnectInteraction(Interaction):

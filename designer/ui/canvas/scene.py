@@ -506,6 +506,12 @@ class DesignScene(QGraphicsScene):
             return f"{kind}|{holder_a}|{holder_b}"
         return key
 
+    def preview_waypoints(self, key: str, waypoints: list[routing.Point]) -> None:
+        """Route a line through ``waypoints`` while they are dragged (view state; the
+        model is untouched until the drag ends)."""
+        self.router.set_waypoints(key, waypoints)
+        self.reroute([key])
+
     def route_all(self) -> None:
         """Route every line afresh (a load, a rebuild) and spread shared channels; a
         big drawing's lines are drawn straight now and routed in slices afterwards."""
@@ -559,6 +565,7 @@ class DesignScene(QGraphicsScene):
             edge = self.edges.get(key)
             if edge is None:
                 continue
+            edge.waypoints = _points(list(self.router.waypoints(key)))
             edge.set_route(_points(points))
             if edge.has_label and self._indexed:
                 self._place_label_clear(edge)

@@ -20,6 +20,7 @@ from designer.ui.canvas.interactions import (
     PanInteraction,
     ResizeInteraction,
     RubberBandInteraction,
+    WaypointInteraction,
 )
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.items.node import NodeItem
@@ -226,6 +227,11 @@ class DesignView(QGraphicsView):
             if decorated.port_at(local, self.scale_factor) is not None:
                 self._begin(ConnectInteraction(self, decorated), scene_pos, view_pos)
                 return
+        line = self._selected_line_at(scene_pos)
+        if line is not None and not modifiers:
+            # A selected line is reshaped by dragging it (its route through that point).
+            self._begin(WaypointInteraction(self, line, self.scale_factor), scene_pos, view_pos)
+            return
         node = self.design_scene.node_at(scene_pos)
         if node is not None:
             local = node.mapFromScene(scene_pos)
@@ -272,6 +278,19 @@ class DesignView(QGraphicsView):
             if isinstance(item, NodeItem) and item.hovered and item not in found:
                 found.append(item)
         return [n for n in found if n.isVisible()]
+
+    def _selected_line_at(self, scene_pos: QPointF) -> str | None:
+        """A selected line element (a WAN link, a mirror) under ``scene_pos``."""
+        selection = set(self.session.selection)
+        for item in self.design_scene.items(scene_pos):
+            if (
+                isinstance(item, EdgeItem)
+                and item.element_id in selection
+                and item.element_id == item.key
+                and item.isVisible()
+            ):
+                return item.element_id
+        return None
 
     def _line_at(self, scene_pos: QPointF) -> str | None:
         """The element a click on a line picks: the line's own (a WAN link, a mirror),
@@ -342,7 +361,11 @@ class DesignView(QGraphicsView):
         super().mouseReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        node = self.design_scene.node_at(self.mapToScene(event.position().toPoint()))
+        scene_pos = self.mapToScene(event.position().toPoint())
+        line = self._selected_line_at(scene_pos)
+        if line is not None and self.editor.remove_waypoint(line, scene_pos, self.scale_factor):
+            return
+        node = self.design_scene.node_at(scene_pos)
         if node is not None:
             self.session.focus(node.element_id)
 

@@ -185,6 +185,8 @@ class EdgeItem(QGraphicsPathItem):
         self._middle = QPointF()
         self._leader: QLineF | None = None
         self._arrow = QPolygonF()
+        #: The user's waypoints of the route (scene coordinates): handles when selected.
+        self.waypoints: list[QPointF] = []
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
     @property
@@ -319,6 +321,16 @@ class EdgeItem(QGraphicsPathItem):
         if not self._arrow.isEmpty():
             painter.setBrush(self.brush())
             painter.drawPolygon(self._arrow)
+        if self.selected and self.waypoints:
+            # Waypoint handles: drag one to move it, double-click to take it away.
+            lod = option.levelOfDetailFromTransform(painter.worldTransform())
+            half = 4.5 / max(lod, 0.05)
+            handle = QPen(self._theme.highlight, 1.2)
+            handle.setCosmetic(True)
+            painter.setPen(handle)
+            painter.setBrush(self._theme.background)
+            for p in self.waypoints:
+                painter.drawRect(QRectF(p.x() - half, p.y() - half, 2 * half, 2 * half))
         if self.marker is None:
             return
         # A findings badge at the middle of the line (its colour alone could read as
