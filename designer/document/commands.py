@@ -24,6 +24,7 @@ __all__ = [
     "MacroCommand",
     "Merge",
     "MoveElements",
+    "NameNew",
     "RemoveElements",
     "SetDesignMeta",
     "SetIntent",
@@ -43,6 +44,8 @@ class Merge(IntEnum):
     MOVE = 1
     PROPERTY = 2
     DESIGN_META = 3
+    #: An element added, then named straight away (typed over it on the canvas).
+    ADD = 4
 
 
 class Command:
@@ -65,7 +68,12 @@ class Command:
 
 
 class AddElements(Command):
-    """Add elements (a palette drop, a paste, a duplicate) with their layout."""
+    """Add elements (a palette drop, a paste, a duplicate) with their layout.
+
+    A :class:`NameNew` of the one element it added, pushed right after, merges into it:
+    drop, type the name, Enter is one undo step."""
+
+    merge_id = Merge.ADD
 
     def __init__(
         self,
@@ -90,6 +98,16 @@ class AddElements(Command):
 
     def undo(self, doc: Document) -> None:
         doc.remove_elements(e.id for e in self.elements)
+
+    def merge_with(self, other: Command) -> bool:
+        if not isinstance(other, NameNew) or len(self.elements) != 1:
+            return False
+        element = self.elements[0]
+        if other.element_id != element.id:
+            return False
+        self.elements = [element.model_copy(update={"name": other.value})]
+        self.text = f"Add {self.elements[0].describe()}"
+        return True
 
 
 def plan_removal(doc: Document, ids: Iterable[str]) -> tuple[set[str], dict[str, ElementBase]]:
@@ -221,6 +239,19 @@ class SetProperty(Command):
         return False
 
 
+class NameNew(SetProperty):
+    """Name an element just added (typed over it on the canvas): merges into its
+    :class:`AddElements`, so adding and naming is one undo step."""
+
+    merge_id = Merge.ADD
+
+    def __init__(self, element_id: str, name: str) -> None:
+        super().__init__(element_id, "name", name, f"Name {name}")
+
+    def merge_with(self, other: Command) -> bool:
+        return False
+
+
 class ChangeElements(Command):
     """Replace several elements at once, checked together: a cluster moved to another
     site with its hosts (changing them one by one would break an invariant half-way)."""
@@ -313,11 +344,23 @@ class SetScenarios(Command):
 
 
 class MacroCommand(Command):
-    """Several commands as one undo step; a failure part-way rolls back what ran."""
+    """Several commands as one undo step; a failure part-way rolls back what ran.
+
+    It merges as its first command does (an add that made room round it still takes
+    the name typed right after it)."""
 
     def __init__(self, text: str, commands: Sequence[Command]) -> None:
         self.text = text
         self.commands = list(commands)
+        if self.commands and isinstance(self.commands[0], AddElements):
+            self.merge_id = Merge.ADD
+
+    def merge_with(self, other: Command) -> bool:
+        first = self.commands[0] if self.commands else None
+        if isinstance(first, AddElements) and first.merge_with(other):
+            self.text = first.text
+            return True
+        return False
 
     def redo(self, doc: Document) -> None:
         done: list[Command] = []
@@ -372,4 +415,3 @@ class UndoStack:
     @property
     def can_undo(self) -> bool:
         return self.index > 0
-

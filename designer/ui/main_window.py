@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from designer import bundled, version
 from designer.diagnostics import default_log_dir, log_path
+from designer.document.events import SettingsChanged
 from designer.domain.design import Design
 from designer.domain.errors import DesignError
 from designer.persistence import (
@@ -284,6 +285,9 @@ class MainWindow(QMainWindow):
             "DatabasesDock": bottom,
         }
         by_name = {d.objectName(): d for d in docks}
+        palette = by_name.get("PaletteDock")
+        if palette is not None:  # Enter or a double-click on a kind adds one
+            palette.widget().kind_activated.connect(self.view.add_kind)  # type: ignore[attr-defined]
         for dock in docks:
             area = where.get(dock.objectName(), right)
             self.addDockWidget(area, dock, Qt.Orientation.Vertical)
@@ -352,6 +356,8 @@ class MainWindow(QMainWindow):
 
     def _on_document_changed(self, event: object) -> None:
         self._find_dirty = True
+        if isinstance(event, SettingsChanged) and event.what == "meta":
+            self._on_file_state()  # an unsaved design's title is its name
 
     def _update_findings_label(self) -> None:
         counts = self.session.findings.summary()

@@ -28,6 +28,7 @@ from designer.document.gestures import plan_drop
 from designer.document.layout import align, auto_layout
 from designer.domain.design import LayoutEntry
 from designer.domain.kinds import KINDS
+from designer.ui.canvas.items.node import NodeItem
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.session import EditorSession
 
@@ -77,11 +78,18 @@ class CanvasEditor:
             return True
         return self.scene.container_at(pos, info.allowed_containers) is not None
 
-    def add_element_at(self, kind: str, pos: QPointF) -> str | None:
-        """Create an element of ``kind`` at ``pos`` in the box under it (a palette drop);
-        its id, or None (the reason is in the status bar)."""
+    def add_element_at(
+        self, kind: str, pos: QPointF, container_id: str | None = None
+    ) -> str | None:
+        """Create an element of ``kind`` at ``pos`` in the box under it (a palette drop),
+        or in the box ``container_id``; its id, or None (the reason is in the status
+        bar)."""
         targets = self.drop_targets(kind)
-        container = self.scene.container_at(pos, targets) if targets else None
+        container: NodeItem | None
+        if container_id is not None and container_id in self.scene.nodes:
+            container = self.scene.nodes[container_id]
+        else:
+            container = self.scene.container_at(pos, targets) if targets else None
         rect = container.scene_rect() if container is not None else None
         plan = plan_drop(
             self.session.document,

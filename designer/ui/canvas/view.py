@@ -24,6 +24,7 @@ from designer.ui.canvas.interactions import (
 )
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.items.node import NodeItem
+from designer.ui.canvas.rename import NameField
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.canvas.theme import Theme
 from designer.ui.mime import kind_from_mime
@@ -64,6 +65,7 @@ class DesignView(QGraphicsView):
         self._space = False
         #: The Connect tool (C): a drag from any box draws a connection.
         self.connect_mode = False
+        self._name_field: NameField | None = None
         # Scrolling re-decides the level of detail, at most every 60 ms.
         self._detail_timer = QTimer(self)
         self._detail_timer.setSingleShot(True)
@@ -398,6 +400,9 @@ class DesignView(QGraphicsView):
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.editor.delete_selection()
             return
+        if key == Qt.Key.Key_F2:
+            self.rename()
+            return
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
@@ -428,7 +433,51 @@ class DesignView(QGraphicsView):
             event.ignore()
             return
         event.acceptProposedAction()
-        self.editor.add_element_at(kind, self.mapToScene(event.position().toPoint()))
+        added = self.editor.add_element_at(kind, self.mapToScene(event.position().toPoint()))
+        if added is not None:
+            self.rename(added, just_added=True)  # type the name, Enter
+
+    # -- naming and adding by keyboard ---------------------------------------------------
+    def rename(self, element_id: str | None = None, *, just_added: bool = False) -> bool:
+        """Open the name field over ``element_id`` (default: the selected element)."""
+        if self._name_field is not None:
+            self._name_field.commit()
+        if element_id is None:
+            selection = self.session.selection
+            element_id = selection[0] if selection else None
+        scene = self.design_scene
+        if element_id is None or scene.item_for(element_id) is None or self.session.read_only:
+            return False
+        self._name_field = NameField(self, element_id, just_added=just_added)
+        self._name_field.destroyed.connect(self._forget_name_field)
+        return True
+
+    def view_rect(self, scene_rect: QRectF) -> QRectF:
+        return QRectF(self.mapFromScene(scene_rect).boundingRect())
+
+    def _forget_name_field(self, *_args: object) -> None:
+        self._name_field = None
+
+    def add_kind(self, kind: str) -> str | None:
+        """The palette's Enter or double-click: an element of ``kind`` in the selected
+        box if it may sit there, else at the middle of the view; then its name field."""
+        scene = self.design_scene
+        allowed = self.editor.drop_targets(kind)
+        target = next(
+            (b for b in self.editor.selected_boxes() if scene.nodes[b].kind in allowed), None
+        )
+        if target is not None:
+            pos = scene.nodes[target].scene_rect().center()
+        else:
+            pos = self.mapToScene(self.viewport().rect().center())
+        added = self.editor.add_element_at(kind, pos, target)
+        if added is None:
+            return None
+        rect = scene.rect_of(added)
+        if rect is not None:
+            self.ensureVisible(rect, 40, 40)
+        self.rename(added, just_added=True)
+        return added
 
     def auto_layout(self) -> None:
         """Arrange > Auto-Layout: tidy the drawing, then show all of it."""

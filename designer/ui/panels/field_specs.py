@@ -211,7 +211,7 @@ _CHOICE_TEXT = {
     "edge_transport": "Edge Transport", "unified_messaging": "Unified Messaging",
     "domain_controller": "Domain controller", "file_share_witness": "File share witness",
     "vcenter": "vCenter", "srm_server": "SRM server", "backup_proxy": "Backup proxy",
-    "mailbox": "Mailbox", "L4": "Layer 4", "L7": "Layer 7",
+    "mailbox": "Mailbox", "L4": "Layer 4", "L7": "Layer 7", "os": "OS",
 }  # fmt: skip
 
 

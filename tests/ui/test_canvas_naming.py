@@ -1,0 +1,115 @@
+"""Fewer clicks per element (issue 13): a box dropped from the palette is named by typing
+over it (drop, type, Enter: one undo step), F2 renames the selection, Enter or a
+double-click on a palette kind adds one in the selected box or at the middle of the
+view, the window title follows the design's name. Opened with ``dr-designer gui`` and
+File > New; real key and drop events."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit
+from test_canvas_support import vp
+
+from designer.document import SetDesignMeta
+from designer.ui.panels.palette import PalettePanel, kind_mime_data
+
+
+def _drop(view, kind: str, at: tuple[float, float]) -> None:  # type: ignore[no-untyped-def]
+    pos = vp(view, *at)
+    mime = kind_mime_data(kind)
+    a, left = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton
+    none = Qt.KeyboardModifier.NoModifier
+    for event in (
+        QDragEnterEvent(pos, a, mime, left, none),
+        QDragMoveEvent(pos, a, mime, left, none),
+        QDropEvent(QPointF(pos), a, mime, left, none),
+    ):
+        QApplication.sendEvent(view.viewport(), event)
+
+
+def _name_field(window) -> QLineEdit:  # type: ignore[no-untyped-def]
+    shown = [
+        f
+        for f in window.view.viewport().findChildren(QLineEdit, "CanvasNameField")
+        if f.isVisible()
+    ]
+    assert len(shown) == 1, "no name field over the box"
+    return shown[0]
+
+
+def _type(window, text: str) -> None:  # type: ignore[no-untyped-def]
+    field = _name_field(window)
+    QTest.keyClicks(field, text)
+    QTest.keyClick(field, Qt.Key.Key_Return)
+
+
+def test_drop_type_the_name_enter_is_one_undo_step(launch) -> None:  # type: ignore[no-untyped-def]
+    window = launch()
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # File > New
+    session, view = window.session, window.view
+    assert session.design.elements == []
+    view.set_zoom(1.0)
+    view.centerOn(0, 0)
+    _drop(view, "site", (0, 0))
+    field = _name_field(window)
+    assert field.text() == "Site-01" and field.selectedText() == "Site-01"
+    QTest.keyClicks(field, "Boston")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    (site,) = session.design.elements
+    assert site.name == "Boston"
+    assert session.undo_stack.count() == 1
+    assert session.undo_stack.text(0) == "Add site Boston"
+    session.undo_stack.undo()
+    assert session.design.elements == []
+    session.undo_stack.redo()
+    assert session.design.elements[0].name == "Boston"
+
+
+def test_escape_keeps_the_default_name_and_f2_renames_the_selection(launch) -> None:  # type: ignore[no-untyped-def]
+    window = launch()
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    session, view = window.session, window.view
+    view.set_zoom(1.0)
+    view.centerOn(0, 0)
+    _drop(view, "site", (0, 0))
+    QTest.keyClick(_name_field(window), Qt.Key.Key_Escape)
+    (site,) = session.design.elements
+    assert site.name == "Site-01" and session.selection == [site.id]
+    QTest.keyClick(view, Qt.Key.Key_F2)
+    field = _name_field(window)
+    QTest.keyClicks(field, "Worcester")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    assert session.document.get(site.id).name == "Worcester"  # type: ignore[union-attr]
+    assert session.undo_stack.text(session.undo_stack.count() - 1) == "Rename Site-01 to Worcester"
+
+
+def test_enter_on_a_palette_kind_adds_it_into_the_selected_box(launch) -> None:  # type: ignore[no-untyped-def]
+    window = launch()
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    session, view = window.session, window.view
+    palette = next(d.widget() for d in window.docks if isinstance(d.widget(), PalettePanel))
+    palette.tree.setFocus()
+    palette.tree.setCurrentItem(palette.items["site"])
+    QTest.keyClick(palette.tree, Qt.Key.Key_Return)
+    _type(window, "Boston")
+    (site,) = session.design.elements
+    assert site.name == "Boston" and session.selection == [site.id]
+    palette.tree.setCurrentItem(palette.items["esxi_host"])
+    palette.tree.setFocus()
+    QTest.keyClick(palette.tree, Qt.Key.Key_Return)
+    _type(window, "esx-bos-01")
+    host = session.design.elements[1]
+    assert (host.kind, host.name, host.site) == ("esxi_host", "esx-bos-01", site.id)  # type: ignore[attr-defined]
+    rect = view.design_scene.rect_of(host.id)
+    assert rect is not None and view.design_scene.rect_of(site.id).contains(rect)  # type: ignore[union-attr]
+    assert session.undo_stack.count() == 2
+
+
+def test_the_window_title_follows_the_design_name(launch) -> None:  # type: ignore[no-untyped-def]
+    window = launch()
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert "Untitled design" in window.windowTitle()
+    window.session.push(SetDesignMeta(name="Contoso DR"))
+    assert window.windowTitle().startswith("Contoso DR (unsaved)")
