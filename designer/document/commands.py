@@ -14,7 +14,7 @@ from typing import Any
 from designer.document.document import Document, EditError
 from designer.domain.design import DesignIntent, LayoutEntry, RuleSettings, SavedScenario
 from designer.domain.elements import ElementBase
-from designer.domain.refs import drop_refs
+from designer.domain.refs import drop_refs, iter_refs
 from designer.domain.words import plural
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "SetRuleSettings",
     "SetScenarios",
     "UndoStack",
+    "describe_removal",
     "plan_removal",
 ]
 
@@ -140,23 +141,90 @@ def plan_removal(doc: Document, ids: Iterable[str]) -> tuple[set[str], dict[str,
     return doomed, edits
 
 
+def describe_removal(doc: Document, ids: Iterable[str]) -> tuple[str, str]:
+    """(undo text, full sentence) of what removing ``ids`` does: what goes with them,
+    by kind, and which elements lose a reference to them, by field.
+
+    Examples
+    --------
+    >>> from designer.domain import Dag, Design, EsxiHost, Site, VirtualMachine
+    >>> doc = Document(Design(elements=[
+    ...     Site(id="s", name="Denver"), EsxiHost(id="h", name="esx01", site="s"),
+    ...     VirtualMachine(id="v", name="MBX01", host="h"),
+    ...     Dag(id="d", name="DAG-DEN", members=["v"])]))
+    >>> describe_removal(doc, ["h"])[1]
+    'Remove ESXi host esx01 with 1 VM (MBX01); DAG DAG-DEN loses MBX01 from its members'
+    """
+    wanted = list(dict.fromkeys(ids))
+    doomed, edits = plan_removal(doc, wanted)
+    extra = [doc.get(i) for i in doomed if i not in wanted]
+    by_kind: dict[str, list[ElementBase]] = {}
+    for element in extra:
+        if element is not None:
+            by_kind.setdefault(element.label, []).append(element)
+    first = doc.get(wanted[0]) if len(wanted) == 1 else None
+    what = first.describe() if first is not None else plural(len(wanted), "element")
+    goes = []
+    for label, elements in sorted(by_kind.items(), key=lambda item: -len(item[1])):
+        listed = ", ".join(e.name for e in elements[:3]) + (", …" if len(elements) > 3 else "")
+        goes.append(f"{plural(len(elements), label)} ({listed})")
+    changed: dict[tuple[str, str, str], list[str]] = {}
+    for referrer_id, new in edits.items():
+        old = doc.get(referrer_id)
+        if old is None:
+            continue
+        changed_fields = [
+            name.replace("_", " ")
+            for name in type(old).model_fields
+            if getattr(old, name) != getattr(new, name)
+        ]
+        lost = dict.fromkeys(
+            e.name for r in iter_refs(old) if r.target in doomed and (e := doc.get(r.target))
+        )
+        key = (old.label, " and ".join(changed_fields) or "references", ", ".join(lost) or "it")
+        changed.setdefault(key, []).append(old.name)
+    losses = []
+    for (label, fields, lost_names), names in changed.items():
+        if len(names) == 1:
+            who = f"{label} {names[0]}"
+        else:
+            more = ", …" if len(names) > 3 else ""
+            who = f"{plural(len(names), label)} ({', '.join(names[:3])}{more})"
+        lose = "loses" if len(names) == 1 else "lose"
+        whose = "its" if len(names) == 1 else "their"
+        losses.append(f"{who} {lose} {lost_names} from {whose} {fields}")
+    sentence = f"Remove {what}"
+    if goes:
+        sentence += " with " + " and ".join(goes)
+    if losses:
+        sentence += "; " + "; ".join(losses)
+    short = f"Remove {what}"
+    if extra:
+        short += f" and {plural(len(extra), 'dependent')}"
+    if edits:
+        short += f" (changes {plural(len(edits), 'other')})"
+    return short, sentence
+
+
 class RemoveElements(Command):
-    """Remove elements, with what depends on them, in one step; undo restores order."""
+    """Remove elements, with what depends on them, in one step; undo restores order.
+    Its text says what goes with them and what loses a reference to them."""
 
     def __init__(self, ids: Iterable[str], text: str | None = None) -> None:
         self.ids = list(dict.fromkeys(ids))
+        self._named = bool(text)
         self.text = text or f"Remove {plural(len(self.ids), 'element')}"
         self._removed: list[tuple[int, ElementBase, LayoutEntry | None]] = []
         self._edited: list[ElementBase] = []
 
     def redo(self, doc: Document) -> None:
         doomed, edits = plan_removal(doc, self.ids)
-        if len(doomed) > len(self.ids):
+        if len(doomed) > len(self.ids) or edits:
             # Say what goes with it: the undo history and the status bar show this text.
-            first = doc.get(self.ids[0]) if len(self.ids) == 1 else None
-            what = first.describe() if first else plural(len(self.ids), "element")
-            self.text = f"Remove {what} and {plural(len(doomed) - len(self.ids), 'dependent')}"
-            self.status_note = f"{self.text} (what ran on or in it); Undo brings them back"
+            short, sentence = describe_removal(doc, self.ids)
+            if not self._named:
+                self.text = short
+            self.status_note = f"{sentence}. Undo brings them back"
         self._edited = doc.replace_elements(list(edits.values())) if edits else []
         self._removed = doc.remove_elements(doomed)
 

@@ -10,9 +10,10 @@ to what and what may sit in what comes from the kind table
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from designer.document.clipboard import ClipboardError, paste_elements
 from designer.document.commands import (
     AddElements,
     ChangeElements,
@@ -38,15 +39,17 @@ from designer.domain.errors import DesignError
 from designer.domain.kinds import KINDS, Connection, connections_between
 from designer.domain.refs import ref_kinds
 from designer.domain.structure import invariant_breaks
-from designer.domain.words import with_article
+from designer.domain.words import plural, with_article
 
 __all__ = [
     "Proposal",
+    "connection_targets",
     "host_move_text",
     "plan_connection",
     "plan_drop",
     "plan_fit",
     "plan_move",
+    "plan_paste",
     "plan_reparent",
     "plan_resize",
 ]
@@ -92,6 +95,43 @@ def plan_connection(doc: Document, source_id: str, target_id: str) -> Proposal |
     return first or Refusal(
         f"{with_article(a.label)} cannot be connected to {with_article(b.label)}"
     )
+
+
+def connection_targets(
+    doc: Document, source_id: str, *, limit: int = 600
+) -> list[tuple[ElementBase, Proposal]]:
+    """What the box ``source_id`` may be connected to, by name, with what each
+    connection does (the canvas's "Connect to…"); at most ``limit`` candidates are
+    asked (a design's thousands of LUNs for a mirror).
+
+    Examples
+    --------
+    >>> from designer.domain import Design, Site
+    >>> doc = Document(Design(elements=[Site(id="a", name="Boston"),
+    ...                                 Site(id="b", name="Worcester")]))
+    >>> [(e.name, p.says) for e, p in connection_targets(doc, "a")]
+    [('Worcester', 'add a WAN link between Boston and Worcester')]
+    """
+    source = doc.get(source_id)
+    if source is None:
+        return []
+    index = doc.index
+    found: list[tuple[ElementBase, Proposal]] = []
+    asked = 0
+    for kind in KINDS:
+        if not connections_between(source.kind, kind):
+            continue
+        for candidate in index.by_kind.get(kind, ()):
+            if candidate.id == source.id:
+                continue
+            asked += 1
+            if asked > limit:
+                break
+            plan = plan_connection(doc, source.id, candidate.id)
+            if isinstance(plan, Proposal):
+                found.append((candidate, plan))
+    found.sort(key=lambda item: (item[0].name.lower(), item[0].id))
+    return found
 
 
 def _create(
@@ -378,6 +418,129 @@ def plan_move(
         return Proposal(commands[0], commands[0].text)
     says = "; ".join(c.text for c in commands[1:])
     return Proposal(MacroCommand(commands[1].text, commands), says)
+
+
+def plan_paste(
+    doc: Document,
+    payload: str,
+    at: tuple[float, float] | None,
+    container_at: Callable[[tuple[str, ...]], str | None],
+    boxes: BoxGeometry,
+    *,
+    verb: str = "Paste",
+) -> Proposal | Refusal:
+    """Paste the clipboard's elements with their top-left corner at ``at`` (the
+    pointer): a box that must sit in a box goes into the one under the pointer if it
+    may (``container_at(kinds)``: the innermost box of those kinds there), else into a
+    free slot of the box it was copied from; the boxes they land in grow round them.
+    ``at`` None (Duplicate): beside the originals, in free slots. One undo step.
+    """
+    try:
+        elements, layout = paste_elements(doc.design, payload, offset=(0.0, 0.0))
+    except ClipboardError as exc:
+        return Refusal(str(exc))
+    by_id = {e.id: e for e in elements}
+    rects: dict[str, Rect] = {}
+    for element_id, entry in layout.items():
+        w, h = default_size(_kind_of(by_id, doc, element_id))
+        rects[element_id] = (entry.x, entry.y, entry.w or w, entry.h or h)
+    roots = [e for e in elements if _holder(e) not in by_id]
+    laid = [rects[e.id] for e in roots if e.id in rects]
+    left = min((r[0] for r in laid), default=0.0)
+    top = min((r[1] for r in laid), default=0.0)
+    if at is None:  # beside the originals
+        right = max((r[0] + r[2] for r in laid), default=0.0)
+        dx, dy = right - left + 40.0, 0.0
+    else:
+        dx, dy = at[0] - left, at[1] - top
+    parents: dict[str, str | None] = {}
+    moved: set[str] = set()
+    for root in roots:
+        info = KINDS.get(root.kind)
+        if info is None or info.shape != "box":
+            continue
+        family = [root.id, *_inside_pasted(elements, root.id)]
+        target = container_at(info.allowed_containers) if info.containers and at else None
+        holder = _holder(root)
+        if target is not None:
+            fields = fit_in_container(info, doc.get(target))
+            by_id[root.id] = root.model_copy(update=fields)
+            holder = target
+        elif holder is not None and root.id in rects:
+            # It keeps the box it was copied from: a free slot there, not on the original.
+            r = rects[root.id]
+            slot = free_slot(boxes, holder, (r[2], r[3]), (r[0], r[1]), row=info.spec.row)
+            _shift(rects, family, slot[0] - r[0], slot[1] - r[1])
+            moved.update(family)
+            parents[root.id] = holder
+            continue
+        if holder is not None:
+            parents[root.id] = holder
+        _shift(rects, family, dx, dy)
+        moved.update(family)
+        if holder is not None and root.id in rects and info.spec.row:
+            r = rects[root.id]
+            slot = free_slot(boxes, holder, (r[2], r[3]), (r[0], r[1]), row=True)
+            _shift(rects, family, slot[0] - r[0], slot[1] - r[1])
+    pasted = _refit(list(by_id.values()))
+    refusal = doc.check_insert(pasted)
+    if refusal is not None:
+        return refusal
+    new_layout = entries({k: r for k, r in rects.items() if k in moved or k in layout}, layout)
+    grown = make_room(boxes, {k: rects[k] for k in parents if k in rects}, parents)
+    room = entries({k: r for k, r in grown.items() if k not in by_id}, doc.design.layout)
+    text = f"{verb} {plural(len(pasted), 'element')}"
+    add = AddElements(pasted, new_layout, text=text)
+    command: Command = MacroCommand(text, [add, MoveElements(room, text=text)]) if room else add
+    return Proposal(command, text)
+
+
+def _holder(element: ElementBase) -> str | None:
+    info = KINDS.get(element.kind)
+    return info.container_of(element) if info is not None else None
+
+
+def _kind_of(by_id: Mapping[str, ElementBase], doc: Document, element_id: str) -> str:
+    element = by_id.get(element_id) or doc.get(element_id)
+    return element.kind if element is not None else ""
+
+
+def _inside_pasted(elements: list[ElementBase], root: str) -> list[str]:
+    """The pasted elements drawn inside ``root``, at any depth."""
+    inside: list[str] = []
+    holders = {root}
+    changed = True
+    while changed:
+        changed = False
+        for element in elements:
+            if element.id not in holders and _holder(element) in holders:
+                holders.add(element.id)
+                inside.append(element.id)
+                changed = True
+    return inside
+
+
+def _shift(rects: dict[str, Rect], ids: list[str], dx: float, dy: float) -> None:
+    for i in ids:
+        if i in rects:
+            x, y, w, h = rects[i]
+            rects[i] = (x + dx, y + dy, w, h)
+
+
+def _refit(elements: list[ElementBase]) -> list[ElementBase]:
+    """The pasted elements with the container fields of those inside a re-homed box
+    following it (a host put in another cluster takes that cluster's site)."""
+    by_id = {e.id: e for e in elements}
+    out: list[ElementBase] = []
+    for element in elements:
+        info = KINDS.get(element.kind)
+        holder = _holder(element)
+        if info is not None and holder in by_id:
+            fields = fit_in_container(info, by_id[holder])
+            element = element.model_copy(update=fields)
+            by_id[element.id] = element
+        out.append(element)
+    return out
 
 
 def _kind(doc: Document, element_id: str) -> str:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QSettings, QStringListModel, Qt, QTimer, QUrl, qVersion
 from PySide6.QtGui import (
     QAction,
@@ -162,7 +163,9 @@ class MainWindow(QMainWindow):
         self.addAction(self.act_redo)
         self.act_cut = self._action("Cu&t", e.cut, K.Cut)
         self.act_copy = self._action("&Copy", e.copy, K.Copy)
-        self.act_paste = self._action("&Paste", e.paste, K.Paste)
+        self.act_paste = self._action(
+            "&Paste", v.paste_at, K.Paste, "Paste at the pointer (into the box under it)"
+        )
         self.act_duplicate = self._action("D&uplicate", e.duplicate, "Ctrl+D")
         self.act_delete = self._action("&Delete", e.delete_selection, K.Delete)
         self.act_select_all = self._action("Select &All", e.select_all, K.SelectAll)
@@ -183,6 +186,24 @@ class MainWindow(QMainWindow):
         self.act_auto_layout = self._action(
             "Auto-&Layout by Site", v.auto_layout, "Ctrl+Shift+L", "Tidy the drawing, site by site"
         )
+        self.act_fit_content = self._action(
+            "&Fit to Content",
+            e.fit_to_content,
+            "Ctrl+Shift+F",
+            "Shrink (or grow) the selected boxes round what they hold",
+        )
+        self.act_connect = self._action(
+            "&Connect Tool",
+            lambda: v.set_connect_mode(self.act_connect.isChecked()),
+            "C",
+            "Drag from one box to another to connect them (Esc to stop)",
+            checkable=True,
+        )
+        # A letter: only while the canvas has the focus (typing elsewhere stays typing).
+        self.removeAction(self.act_connect)
+        v.addAction(self.act_connect)
+        self.act_connect.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        v.connect_mode_changed.connect(self.act_connect.setChecked)
         self.act_snap = self._action("&Snap to Grid", self._toggle_snap, checkable=True)
         self.act_snap.setChecked(True)
         self.act_grid = self._action("Show &Grid", self._toggle_grid, checkable=True)
@@ -213,6 +234,8 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_delete)
         m.addSeparator()
         m.addActions([self.act_select_all, self.act_find])
+        m.addSeparator()
+        m.addAction(self.act_connect)
         m = bar.addMenu("&Arrange")
         for key in ("left", "hcenter", "right"):
             m.addAction(self.act_align[key])
@@ -222,7 +245,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.act_align["hdistribute"], self.act_align["vdistribute"]])
         m.addSeparator()
-        m.addActions([self.act_auto_layout, self.act_snap])
+        m.addActions([self.act_fit_content, self.act_auto_layout, self.act_snap])
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addActions(
             [self.act_zoom_in, self.act_zoom_out, self.act_zoom_fit, self.act_zoom_100]
@@ -237,7 +260,18 @@ class MainWindow(QMainWindow):
         tools.setMovable(False)
         tools.addActions([self.act_new, self.act_open, self.act_save])
         tools.addSeparator()
-        tools.addActions([self.act_undo, self.act_redo])
+        # Fixed words on the toolbar (the menu's say what they undo): the buttons keep
+        # their width and the toolbar does not shift as the history changes.
+        stack = self.session.undo_stack
+        self.tool_undo = QAction("Undo", self)
+        self.tool_undo.triggered.connect(stack.undo)
+        self.tool_redo = QAction("Redo", self)
+        self.tool_redo.triggered.connect(stack.redo)
+        for proxy, source in ((self.tool_undo, self.act_undo), (self.tool_redo, self.act_redo)):
+            proxy.setEnabled(source.isEnabled())
+            proxy.setToolTip(source.text().replace("&", ""))
+            source.changed.connect(functools.partial(self._follow, proxy, source))
+        tools.addActions([self.tool_undo, self.tool_redo, self.act_connect])
         tools.addSeparator()
         tools.addActions([self.act_zoom_fit, self.act_zoom_100, self.act_auto_layout])
         tools.addSeparator()
@@ -254,6 +288,13 @@ class MainWindow(QMainWindow):
         self.find_edit.setCompleter(completer)
         self.find_edit.returnPressed.connect(lambda: self.find_element(self.find_edit.text()))
         tools.addWidget(self.find_edit)
+
+    @staticmethod
+    def _follow(proxy: QAction, source: QAction) -> None:
+        if not (shiboken6.isValid(proxy) and shiboken6.isValid(source)):
+            return  # the window is being torn down
+        proxy.setEnabled(source.isEnabled())
+        proxy.setToolTip(source.text().replace("&", ""))
 
     def _build_status(self) -> None:
         self.findings_label = QLabel()

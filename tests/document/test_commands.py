@@ -63,8 +63,13 @@ def test_remove_cascades_and_undo_restores_exactly() -> None:
     before = doc.design
     removal = RemoveElements(["h1"])
     stack.push(removal)
-    assert removal.text == "Remove ESXi host esx01 and 2 dependents"
-    assert "Undo" in removal.status_note
+    assert removal.text == "Remove ESXi host esx01 and 2 dependents (changes 2 others)"
+    # Exactly what goes with it and what loses it (issue 13: no silent loss).
+    assert removal.status_note == (
+        "Remove ESXi host esx01 with 1 VM (mbx01) and 1 virtual disk (mbx01-os); "
+        "DAG DAG1 loses mbx01 from its members; "
+        "mailbox database DB01 loses mbx01 from its copies. Undo brings them back"
+    )
     ids = {e.id for e in doc.design.elements}
     assert "h1" not in ids and "m1" not in ids and "d1" not in ids, "dependents go too"
     dag = doc.get("dag")

@@ -224,7 +224,15 @@ def test_copy_paste_keeps_internal_links_with_new_ids(canvas):
     assert len(hosts) == 1 and len(vms) == 1
     assert hosts[0].id != "esx-b1" and vms[0].host == hosts[0].id
     assert hosts[0].site == "bos"
-    assert session.design.layout[vms[0].id].x == session.design.layout["vm-b1"].x + 30
+    # Not 30 px off the original, on top of it (issue 13): a free place in Boston, the VM
+    # where it was in its host.
+    new_host, old_host = session.design.layout[hosts[0].id], session.design.layout["esx-b1"]
+    assert new_host.x >= old_host.x + old_host.w or new_host.y >= old_host.y + old_host.h
+    new_vm, old_vm = session.design.layout[vms[0].id], session.design.layout["vm-b1"]
+    assert (new_vm.x - new_host.x, new_vm.y - new_host.y) == (
+        old_vm.x - old_host.x,
+        old_vm.y - old_host.y,
+    )
     assert session.undo_stack.count() == 1
 
 

@@ -113,3 +113,26 @@ def test_the_window_title_follows_the_design_name(launch) -> None:  # type: igno
     assert "Untitled design" in window.windowTitle()
     window.session.push(SetDesignMeta(name="Contoso DR"))
     assert window.windowTitle().startswith("Contoso DR (unsaved)")
+
+
+def test_c_toggles_the_connect_tool_and_the_toolbar_keeps_its_width(launch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QToolBar
+
+    window = launch()
+    view = window.view
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_C)
+    assert view.connect_mode and window.act_connect.isChecked()
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    assert not view.connect_mode and not window.act_connect.isChecked()
+    tools = window.findChild(QToolBar, "MainToolBar")
+    undo = tools.widgetForAction(window.tool_undo)
+    simulate = tools.widgetForAction(window.simulation.action)
+    before = (undo.width(), simulate.x())
+    view.set_zoom(1.0)
+    view.centerOn(0, 0)
+    _drop(view, "site", (0, 0))
+    _type(window, "A site with a very long name indeed, for the undo text")
+    QApplication.processEvents()
+    assert window.tool_undo.isEnabled() and "very long name" in window.tool_undo.toolTip()
+    assert (undo.width(), simulate.x()) == before

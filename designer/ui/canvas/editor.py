@@ -17,14 +17,14 @@ from PySide6.QtWidgets import QApplication
 from designer.document import (
     CLIPBOARD_MIME,
     AddElements,
-    ClipboardError,
+    MacroCommand,
     MoveElements,
     Refusal,
     RemoveElements,
     copy_payload,
-    paste_elements,
 )
-from designer.document.gestures import plan_drop
+from designer.document.commands import describe_removal
+from designer.document.gestures import plan_drop, plan_fit, plan_paste
 from designer.document.layout import align, auto_layout
 from designer.domain.design import LayoutEntry
 from designer.domain.kinds import KINDS
@@ -119,6 +119,11 @@ class CanvasEditor:
         if ids:
             self.session.push(RemoveElements(ids))
 
+    def removal_sentence(self) -> str:
+        """What deleting the selection takes with it, said before it is done."""
+        ids = self.session.selection
+        return describe_removal(self.session.document, ids)[1] if ids else ""
+
     def _copy_ids(self) -> list[str]:
         scene = self.scene
         ids = set(scene.descendants(self.session.selection))
@@ -145,27 +150,51 @@ class CanvasEditor:
         if self.copy():
             self.session.push(RemoveElements(self.session.selection, text="Cut"))
 
-    def paste(self) -> None:
+    def paste(self, at: QPointF | None = None) -> None:
+        """Paste the clipboard's elements at ``at`` (the pointer; None: beside the
+        copied ones), into the box under it when they may sit there."""
         mime = QApplication.clipboard().mimeData()
         if mime is None or not mime.hasFormat(CLIPBOARD_MIME):
             self._say("The clipboard holds no DR Designer elements")
             return
-        self._paste(bytes(mime.data(CLIPBOARD_MIME).data()).decode("utf-8"), "Paste")
+        self._paste(bytes(mime.data(CLIPBOARD_MIME).data()).decode("utf-8"), "Paste", at)
 
     def duplicate(self) -> None:
         ids = self._copy_ids()
         if ids:
-            self._paste(copy_payload(self.session.design, ids), "Duplicate")
+            self._paste(copy_payload(self.session.design, ids), "Duplicate", None)
 
-    def _paste(self, payload: str, verb: str) -> None:
-        try:
-            elements, layout = paste_elements(self.session.design, payload)
-        except ClipboardError as exc:
-            self._say(str(exc))
+    def _paste(self, payload: str, verb: str, at: QPointF | None) -> None:
+        scene = self.scene
+
+        def container_at(kinds: tuple[str, ...]) -> str | None:
+            node = scene.container_at(at, kinds) if at is not None else None
+            return node.element_id if node is not None else None
+
+        where = (at.x(), at.y()) if at is not None else None
+        plan = plan_paste(self.session.document, payload, where, container_at, scene, verb=verb)
+        if isinstance(plan, Refusal):
+            self._say(plan.reason)
             return
-        n = len(elements)
-        if self.session.push(AddElements(elements, layout, text=f"{verb} {n} element(s)")):
-            self.session.set_selection([e.id for e in elements])
+        command = plan.command
+        added = command.commands[0] if isinstance(command, MacroCommand) else command
+        assert isinstance(added, AddElements)
+        if self.session.push(command):
+            self.session.set_selection([e.id for e in added.elements])
+            self._say(plan.says)
+
+    def fit_to_content(self, ids: list[str] | None = None) -> None:
+        """Fit the selected containers round what they hold (Arrange > Fit to Content)."""
+        boxes = [i for i in (ids or self.selected_boxes()) if self.scene.nodes[i].container]
+        if not boxes:
+            self._say("Select a box that holds other boxes to fit it to its content")
+            return
+        for box in boxes:
+            plan = plan_fit(self.session.document, self.scene, box)
+            if isinstance(plan, Refusal):
+                self._say(plan.reason)
+            else:
+                self.session.push(plan.command)
 
     def select_all(self) -> None:
         scene = self.scene

@@ -8,7 +8,15 @@ clipboard, nudge, align, auto-layout, a palette drop) are the :class:`CanvasEdit
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QCursor,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from designer.domain.kinds import connectable_kinds
@@ -24,6 +32,7 @@ from designer.ui.canvas.interactions import (
 )
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.items.node import NodeItem
+from designer.ui.canvas.menus import canvas_menu
 from designer.ui.canvas.rename import NameField
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.canvas.theme import Theme
@@ -45,6 +54,8 @@ class DesignView(QGraphicsView):
 
     #: The zoom factor changed (1.0 is 100 %).
     zoom_changed = Signal(float)
+    #: The Connect tool was switched on or off.
+    connect_mode_changed = Signal(bool)
 
     def __init__(self, session: EditorSession, parent: QWidget | None = None) -> None:
         self.session = session
@@ -378,6 +389,8 @@ class DesignView(QGraphicsView):
             if self._interaction is not None:
                 interaction, self._interaction = self._interaction, None
                 interaction.cancel("Cancelled")
+            elif self.connect_mode:
+                self.set_connect_mode(False)
             else:
                 self.session.set_selection([])
             return
@@ -402,6 +415,15 @@ class DesignView(QGraphicsView):
             return
         if key == Qt.Key.Key_F2:
             self.rename()
+            return
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10 and shift):
+            centre = self.viewport().rect().center()
+            self.contextMenuEvent(
+                QContextMenuEvent(
+                    QContextMenuEvent.Reason.Keyboard, centre, self.viewport().mapToGlobal(centre)
+                )
+            )
             return
         super().keyPressEvent(event)
 
@@ -478,6 +500,59 @@ class DesignView(QGraphicsView):
             self.ensureVisible(rect, 40, 40)
         self.rename(added, just_added=True)
         return added
+
+    # -- context menu, paste, the Connect tool ---------------------------------------------
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if self.session.read_only:  # simulation mode has its own menu
+            event.accept()
+            return
+        scene = self.design_scene
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            at = self.mapToScene(event.pos())
+            element_id = (
+                self._line_at(at) if self._line_at(at) and not self._box_has_priority(at) else None
+            )
+            if element_id is None:
+                node = scene.node_at(at)
+                element_id = node.element_id if node is not None else None
+            if element_id is not None and element_id not in self.session.selection:
+                self.session.set_selection([element_id])
+            global_pos = event.globalPos()
+        else:  # the Menu key or Shift+F10: the selection's
+            selection = self.session.selection
+            element_id = selection[0] if selection else None
+            rect = scene.rect_of(element_id) if element_id else None
+            at = (
+                rect.center()
+                if rect is not None
+                else self.mapToScene(self.viewport().rect().center())
+            )
+            global_pos = self.viewport().mapToGlobal(self.mapFromScene(at))
+        self._menu = canvas_menu(self, self, element_id, at)
+        self._menu.popup(global_pos)
+        event.accept()
+
+    def _box_has_priority(self, at: QPointF) -> bool:
+        node = self.design_scene.node_at(at)
+        return node is not None and not node.container
+
+    def paste_at(self, at: QPointF | None = None) -> None:
+        """Edit > Paste: at the pointer if it is over the canvas, else the middle."""
+        if at is None:
+            local = self.viewport().mapFromGlobal(QCursor.pos())
+            inside = self.viewport().rect().contains(local)
+            at = self.mapToScene(local if inside else self.viewport().rect().center())
+        self.editor.paste(at)
+
+    def set_connect_mode(self, on: bool) -> None:
+        """The Connect tool: a drag from any box to another connects them."""
+        self.connect_mode = on
+        self.session.status_message.emit(
+            "Connect: drag from one box to another (C or Esc to stop)" if on else ""
+        )
+        if not on:
+            self.viewport().unsetCursor()
+        self.connect_mode_changed.emit(on)
 
     def auto_layout(self) -> None:
         """Arrange > Auto-Layout: tidy the drawing, then show all of it."""

@@ -1,0 +1,132 @@
+"""The canvas's context menu in edit mode: what can be done with the element under the
+pointer (or the selection, from the keyboard's Menu key or Shift+F10), or on the empty
+canvas. Every entry is keyboard-reachable; "Connect to" lists the valid targets by name
+(decided by :func:`designer.document.gestures.connection_targets`).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Protocol
+
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
+
+from designer.document.gestures import connection_targets
+from designer.domain.kinds import KINDS, connectable_kinds
+from designer.ui.canvas.editor import CanvasEditor
+from designer.ui.canvas.items.edge import EdgeItem
+from designer.ui.canvas.items.node import NodeItem
+from designer.ui.canvas.scene import DesignScene
+from designer.ui.session import EditorSession
+
+__all__ = ["MENU_TARGETS", "CanvasMenuHost", "canvas_menu"]
+
+#: Up to this many targets are listed in "Connect to"; more open a chooser with a filter.
+MENU_TARGETS = 20
+
+
+class CanvasMenuHost(Protocol):
+    """What the menu needs from the view (the view is one)."""
+
+    session: EditorSession
+    design_scene: DesignScene
+    editor: CanvasEditor
+
+    def rename(self, element_id: str | None = None, *, just_added: bool = False) -> bool: ...
+
+    def add_kind(self, kind: str) -> str | None: ...
+
+    def paste_at(self, at: QPointF | None) -> None: ...
+
+    def zoom_fit(self) -> None: ...
+
+    def auto_layout(self) -> None: ...
+
+
+def canvas_menu(
+    host: CanvasMenuHost, parent: QWidget, element_id: str | None, at: QPointF
+) -> QMenu:
+    """The menu for ``element_id`` (None: the empty canvas at ``at``, scene coordinates)."""
+    menu = QMenu(parent)
+    menu.setObjectName("CanvasMenu")
+    session, scene, editor = host.session, host.design_scene, host.editor
+    element = session.document.get(element_id) if element_id else None
+    if element is None:
+        menu.addAction("&Paste Here", lambda: host.paste_at(at))
+        add = menu.addMenu("&Add")
+        for info in KINDS.values():
+            if info.shape == "box" and not info.needs_container:
+                add.addAction(info.title, partial(_add_at, host, info.kind, at))
+        menu.addSeparator()
+        menu.addAction("Select &All", editor.select_all)
+        menu.addAction("&Fit to Window", host.zoom_fit)
+        menu.addAction("Auto-&Layout by Site", host.auto_layout)
+        return menu
+    item = scene.item_for(element.id)
+    menu.addAction("&Rename…\tF2", lambda: host.rename(element.id))
+    if element.kind in connectable_kinds():
+        _connect_entries(menu, host, element.id)
+    if isinstance(item, NodeItem):
+        inside = [
+            info
+            for info in KINDS.values()
+            if info.shape == "box" and element.kind in info.allowed_containers
+        ]
+        if inside:
+            add = menu.addMenu("Add &Inside")
+            for info in inside:
+                add.addAction(info.title, partial(host.add_kind, info.kind))
+    menu.addSeparator()
+    menu.addAction("Cu&t", editor.cut)
+    menu.addAction("&Copy", editor.copy)
+    menu.addAction("&Paste Here", lambda: host.paste_at(at))
+    menu.addAction("D&uplicate", editor.duplicate)
+    delete = menu.addAction("&Delete", editor.delete_selection)
+    delete.setToolTip(editor.removal_sentence())
+    delete.setStatusTip(editor.removal_sentence())
+    if isinstance(item, NodeItem) and item.container:
+        menu.addSeparator()
+        menu.addAction("&Fit to Content", lambda: editor.fit_to_content([element.id]))
+    if isinstance(item, EdgeItem) and scene.router.waypoints(element.id):
+        menu.addSeparator()
+        menu.addAction("Reset &Route", lambda: editor.reset_route(element.id))
+    return menu
+
+
+def _add_at(host: CanvasMenuHost, kind: str, at: QPointF) -> None:
+    added = host.editor.add_element_at(kind, at)
+    if added is not None:
+        host.rename(added, just_added=True)
+
+
+def _connect_entries(menu: QMenu, host: CanvasMenuHost, source: str) -> None:
+    """ "Connect To" with the valid targets by name (a chooser when there are many)."""
+    doc = host.session.document
+    targets = connection_targets(doc, source)
+    if not targets:
+        action = menu.addAction("Co&nnect To (nothing fits)")
+        action.setEnabled(False)
+        return
+    if len(targets) <= MENU_TARGETS:
+        sub = menu.addMenu("Co&nnect To")
+        for target, plan in targets:
+            action = sub.addAction(
+                f"{target.name} ({target.label})", partial(host.session.push, plan.command)
+            )
+            action.setStatusTip(plan.says[:1].upper() + plan.says[1:])
+        return
+
+    element = doc.get(source)
+    name = element.name if element is not None else source
+
+    def choose() -> None:
+        labels = [f"{t.name} ({t.label})" for t, _ in targets]
+        parent = menu.parentWidget()
+        picked, ok = QInputDialog.getItem(
+            parent, "Connect to", f"Connect {name} to:", labels, 0, True
+        )
+        if ok and picked in labels:
+            host.session.push(targets[labels.index(picked)][1].command)
+
+    menu.addAction(f"Co&nnect To… ({len(targets)})", choose)

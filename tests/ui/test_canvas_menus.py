@@ -1,0 +1,139 @@
+"""Context menus, the Connect tool, paste at the pointer and delete that says what goes
+(issue 13). Real mouse and key events on the canvas; the menus are driven by keyboard
+as a user without a mouse would."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMenu
+from test_canvas_support import click, drag, small_design, vp
+
+from designer.document import SetProperty
+from designer.domain.design import LayoutEntry
+from designer.domain.elements import Dag
+from designer.ui.canvas.view import DesignView
+from designer.ui.session import EditorSession
+
+
+@pytest.fixture
+def canvas(qtbot):  # type: ignore[no-untyped-def]
+    design = small_design()
+    dag = Dag(id="dag-1", name="DAG-West")
+    layout = {**design.layout}
+    layout["dag-1"] = LayoutEntry(x=300, y=40, w=260, h=90)
+    session = EditorSession(
+        design.model_copy(update={"elements": [*design.elements, dag], "layout": layout})
+    )
+    view = DesignView(session)
+    qtbot.addWidget(view)
+    view.resize(1400, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_zoom(1.0)
+    view.centerOn(650, 250)
+    messages: list[str] = []
+    session.status_message.connect(messages.append)
+    return session, view, messages
+
+
+def _right_click(view: DesignView, at: tuple[float, float]) -> QMenu:
+    pos = vp(view, *at)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, view.viewport().mapToGlobal(pos))
+    QApplication.sendEvent(view.viewport(), event)
+    menu = view._menu
+    assert isinstance(menu, QMenu) and menu.isVisible()
+    return menu
+
+
+def _texts(menu: QMenu) -> list[str]:
+    return [a.text().split("\t")[0].replace("&", "") for a in menu.actions() if a.text()]
+
+
+def _sub(menu: QMenu, title: str) -> QMenu:
+    action = next(a for a in menu.actions() if a.text().replace("&", "") == title)
+    sub = action.menu()
+    assert sub is not None
+    return sub
+
+
+def test_a_boxs_menu_offers_rename_connect_add_and_the_edits(canvas) -> None:  # type: ignore[no-untyped-def]
+    session, view, _ = canvas
+    menu = _right_click(view, (100, 82))  # VM MBX-B1
+    assert session.selection == ["vm-b1"]
+    texts = _texts(menu)
+    for wanted in ("Rename…", "Connect To", "Cut", "Copy", "Paste Here", "Duplicate", "Delete"):
+        assert wanted in texts, texts
+    targets = _texts(_sub(menu, "Connect To"))
+    # By name: the DAG it may join, the LUNs it may have a disk on.
+    assert targets == ["DAG-West (DAG)", "LUN-B1 (LUN)", "LUN-B2 (LUN)", "LUN-W1 (LUN)"]
+    menu.close()
+
+
+def test_connect_to_is_reachable_by_keyboard_and_connects(canvas) -> None:  # type: ignore[no-untyped-def]
+    session, view, _ = canvas
+    click(view, (100, 82))
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    menu = view._menu
+    assert isinstance(menu, QMenu) and menu.isVisible()
+    sub = _sub(menu, "Connect To")
+    sub.actions()[0].trigger()
+    assert session.document.get("dag-1").members == ["vm-b1"]  # type: ignore[union-attr]
+    assert session.undo_stack.text(session.undo_stack.count() - 1) == "Add MBX-B1 to DAG-West"
+
+
+def test_the_empty_canvas_menu_adds_at_the_pointer(canvas) -> None:  # type: ignore[no-untyped-def]
+    session, view, _ = canvas
+    menu = _right_click(view, (200, 550))
+    add = _sub(menu, "Add")
+    site = next(a for a in add.actions() if a.text() == "Site")
+    site.trigger()
+    new = session.design.elements[-1]
+    assert new.kind == "site"
+    entry = session.design.layout[new.id]
+    assert entry.x <= 200 <= entry.x + (entry.w or 0)
+
+
+def test_the_connect_tool_draws_from_anywhere_on_a_box(canvas) -> None:  # type: ignore[no-untyped-def]
+    session, view, _ = canvas
+    view.set_connect_mode(True)
+    drag(view, (300, 350), (1000, 350))  # Boston's body to Worcester's
+    links = [e for e in session.design.elements if e.kind == "wan_link"]
+    assert [(link.site_a, link.site_b) for link in links] == [("bos", "wor")]  # type: ignore[attr-defined]
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    assert not view.connect_mode
+
+
+def test_paste_lands_at_the_pointer_in_the_box_under_it(canvas) -> None:  # type: ignore[no-untyped-def]
+    session, view, _ = canvas
+    click(view, (100, 82))  # VM MBX-B1 on esx-b1
+    view.editor.copy()
+    view.paste_at(view.mapToScene(vp(view, 800, 110)))  # over esx-w1 in Worcester
+    new = session.design.elements[-1]
+    assert new.kind == "vm" and new.host == "esx-w1"  # type: ignore[attr-defined]
+    entry = session.design.layout[new.id]
+    host = session.design.layout["esx-w1"]
+    assert host.x <= entry.x and entry.x + (entry.w or 0) <= host.x + (host.w or 0)
+    assert session.selection == [new.id]
+    # And where nothing may hold it, beside the original in its own host, not on it.
+    view.paste_at(view.mapToScene(vp(view, 650, 600)))
+    again = session.design.elements[-1]
+    assert again.host == "esx-b1"  # type: ignore[attr-defined]
+    a, b = session.design.layout[again.id], session.design.layout["vm-b1"]
+    assert a.y >= b.y + (b.h or 0) or b.y >= a.y + (a.h or 0)
+
+
+def test_delete_says_exactly_what_goes_with_it(canvas) -> None:  # type: ignore[no-untyped-def]
+    session, view, messages = canvas
+    session.push(SetProperty("dag-1", "members", ["vm-b1"]))
+    click(view, (100, 50))  # esx-b1's title bar
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Delete)
+    assert messages[-1] == (
+        "Remove ESXi host esx-b1 with 1 VM (MBX-B1); DAG DAG-West loses MBX-B1 from its "
+        "members. Undo brings them back"
+    )
+    assert session.document.get("dag-1").members == []  # type: ignore[union-attr]
