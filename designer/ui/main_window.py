@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from designer import bundled, version
 from designer.diagnostics import default_log_dir, log_path
 from designer.document.events import SettingsChanged
+from designer.document.templates import TEMPLATES, template
 from designer.domain.design import Design
 from designer.domain.errors import DesignError
 from designer.persistence import (
@@ -143,7 +144,7 @@ class MainWindow(QMainWindow):
         K = QKeySequence.StandardKey
         v = self.view
         e = self.view.editor
-        self.act_new = self._action("&New", self.new_design, K.New, "Start a new design")
+        self.act_new = self._action("&Blank Design", self.new_design, K.New, "Start a new design")
         self.act_open = self._action("&Open…", self.open_dialog, K.Open, "Open a design file")
         self.act_save = self._action("&Save", self.save, K.Save, "Save the design")
         self.act_save_as = self._action("Save &As…", self.save_as, K.SaveAs)
@@ -216,7 +217,16 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         m = self.file_menu = bar.addMenu("&File")
-        m.addActions([self.act_new, self.act_open])
+        self.new_menu = m.addMenu("&New")
+        self.new_menu.addAction(self.act_new)
+        self.new_menu.addSeparator()
+        self.act_templates: dict[str, QAction] = {}
+        for key, entry in TEMPLATES.items():
+            action = self.new_menu.addAction(entry.title)
+            action.setStatusTip(f"Start from a template: {entry.says}")
+            action.triggered.connect(functools.partial(lambda k, *_: self.new_design(k), key))
+            self.act_templates[key] = action
+        m.addAction(self.act_open)
         self.recent_menu = m.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.samples_menu = m.addMenu("Open Sa&mple")
@@ -258,6 +268,7 @@ class MainWindow(QMainWindow):
         tools = self.addToolBar("Main")
         tools.setObjectName("MainToolBar")
         tools.setMovable(False)
+        self.act_new.setIconText("New")
         tools.addActions([self.act_new, self.act_open, self.act_save])
         tools.addSeparator()
         # Fixed words on the toolbar (the menu's say what they undo): the buttons keep
@@ -487,13 +498,23 @@ class MainWindow(QMainWindow):
     def _display_name(self) -> str:
         return self.session.path.name if self.session.path else self.session.design.name
 
-    def new_design(self) -> None:
+    def new_design(self, template_key: str | None = None) -> None:
+        """File > New: a blank design, or one from a template (a starting point to edit;
+        it is not saved anywhere until Save As)."""
         if not self.maybe_save():
             return
-        self.session.replace_design(Design(), None)
+        design = template(template_key) if template_key else Design()
+        self.session.replace_design(design, None)
         self._stamp = None
         self.recovery.mark_clean()
         self.view.resetTransform()
+        if template_key:
+            self.view.zoom_to_open()
+            found = len(self.session.findings.active)
+            self._show_message(
+                f"New design from the template {TEMPLATES[template_key].title}: "
+                f"{found} finding{'s' if found != 1 else ''} to look at"
+            )
         self._refresh_find_names()
 
     def open_dialog(self) -> None:

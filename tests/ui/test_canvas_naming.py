@@ -136,3 +136,22 @@ def test_c_toggles_the_connect_tool_and_the_toolbar_keeps_its_width(launch) -> N
     QApplication.processEvents()
     assert window.tool_undo.isEnabled() and "very long name" in window.tool_undo.toolTip()
     assert (undo.width(), simulate.x()) == before
+
+
+def test_file_new_offers_the_templates_as_starting_points(launch) -> None:  # type: ignore[no-untyped-def]
+    window = launch()
+    titles = [a.text() for a in window.new_menu.actions() if a.text()]
+    assert titles == [
+        "&Blank Design",
+        "Two-site DAG",
+        "Three-site DAG with witness",
+        "SRM pair with MirrorView",
+    ]
+    window.act_templates["three_site_dag"].trigger()
+    session = window.session
+    assert session.design.name == "Three-site DAG with witness"
+    assert window.windowTitle().startswith("Three-site DAG with witness (unsaved)")
+    assert session.undo_stack.count() == 0 and session.path is None
+    scene = window.view.design_scene
+    assert {"site-prd", "site-dr", "site-wit", "dag-1"} <= set(scene.nodes)
+    assert session.findings.active == []
