@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsView,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QSpinBox,
 )
@@ -255,6 +256,25 @@ def test_inspector_multi_selection_shows_count_and_kind(qtbot, session):
     assert "2 VMs selected" in panel.header.text()
     session.set_selection(["vm1", "h1"])
     assert "2 elements selected" in panel.header.text()
+
+
+def test_inspector_edits_several_elements_of_a_kind_at_once(qtbot, session):
+    """Issue 13: the properties of a multi-selection, a change applied to all of them in
+    one undo step; a field where they differ says so."""
+    session.push(SetProperty("vm2", "memory_gb", 64.0))
+    panel = _show(qtbot, InspectorPanel(session))
+    session.set_selection(["vm1", "vm2"])
+    assert "name" not in panel.editors and "memory_gb" in panel.editors
+    labels = [w.text() for w in panel.findChildren(QLabel)]
+    assert "Memory (mixed):" in labels
+    before = session.undo_stack.count()
+    _type_into(panel.editors["memory_gb"].editor, "96")
+    assert _vm(session, "vm1").memory_gb == _vm(session, "vm2").memory_gb == 96.0
+    assert session.undo_stack.count() == before + 1
+    assert session.undo_stack.text(before) == "Set memory of 2 VMs"
+    qtbot.waitUntil(lambda: "Memory:" in [w.text() for w in panel.findChildren(QLabel)])
+    session.undo_stack.undo()
+    assert (_vm(session, "vm1").memory_gb, _vm(session, "vm2").memory_gb) == (16.0, 64.0)
 
 
 def test_inspector_lists_the_elements_findings(qtbot, session):

@@ -62,6 +62,10 @@ class TextArea(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
+#: What a mixed field "shows": equal to no value, so any edit commits.
+_MIXED = object()
+
+
 class FieldEditor(QWidget):
     """The editor of one field plus an inline error line under it."""
 
@@ -105,6 +109,12 @@ class FieldEditor(QWidget):
         value = self.value()
         if value != self._shown:
             self.edited.emit(self.spec.name, value)
+
+    def mark_mixed(self, values: int) -> None:
+        """The elements edited together differ here: any edit applies (even to the
+        value shown, which is the first element's)."""
+        self._shown = _MIXED
+        self.editor.setToolTip(f"{values} different values among the selected elements")
 
     def show_error(self, message: str) -> None:
         from designer.ui.panels._look import error_text_color

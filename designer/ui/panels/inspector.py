@@ -12,7 +12,8 @@ from collections import Counter
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+import shiboken6
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -27,7 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from designer.document import Refusal
-from designer.document.commands import Command, SetDesignMeta, SetIntent, SetProperty
+from designer.document.commands import (
+    ChangeElements,
+    Command,
+    SetDesignMeta,
+    SetIntent,
+    SetProperty,
+)
 from designer.document.events import (
     DesignReplaced,
     DocumentEvent,
@@ -100,6 +107,7 @@ class InspectorPanel(QWidget):
         #: The element shown (None: the design form or a multi-selection).
         self.element_id: str | None = None
         self.editors: dict[str, FieldEditor] = {}
+        self._refresh_pending = False
         session.selection_changed.connect(self.rebuild)
         session.document_changed.connect(self._on_document_changed)
         session.findings_changed.connect(self._show_findings)
@@ -178,12 +186,62 @@ class InspectorPanel(QWidget):
             kind = None
         detail = ", ".join(plural(n, label) for label, n in kinds.most_common())
         self._set_header(title, detail, kind)
+        classes = {type(e) for e in elements}
+        if len(classes) == 1:
+            self._build_common(elements)
+        else:
+            hint = QLabel("Select elements of one kind to edit their fields together.")
+            hint.setEnabled(False)
+            hint.setWordWrap(True)
+            self.form.addRow(hint)
         names = QLabel("\n".join(sorted(e.name for e in elements)[:40]))
         names.setWordWrap(True)
         self.form.addRow("Elements:", names)
-        hint = QLabel("Select one element to edit its fields.")
-        hint.setEnabled(False)
-        self.form.addRow(hint)
+
+    def _build_common(self, elements: list[ElementBase]) -> None:
+        """The fields of several elements of one kind: a value they share shows, a
+        field where they differ says "mixed"; an edit sets it on all of them, one step."""
+        ids = [e.id for e in elements]
+        for spec in field_specs(type(elements[0])):
+            if spec.name == "name":
+                continue  # names are unique: one at a time
+            editor = make_editor(spec)
+            if isinstance(editor, ReadOnlyEditor):
+                continue
+            editor.set_choices(self.session.design)
+            values = [getattr(e, spec.name) for e in elements]
+            editor.show_value(values[0])
+            mixed = any(v != values[0] for v in values[1:])
+            if mixed:
+                editor.mark_mixed(len({repr(v) for v in values}))
+            editor.edited.connect(partial(self._edit_many, ids))
+            self.editors[spec.name] = editor
+            if spec.editor == "bool":
+                self.form.addRow(editor)
+            else:
+                label = QLabel(spec.label + (" (mixed):" if mixed else ":"))
+                label.setBuddy(editor.editor)
+                self.form.addRow(label, editor)
+
+    def _edit_many(self, ids: list[str], field: str, value: Any) -> None:
+        doc = self.session.document
+        elements = [e for e in (doc.get(i) for i in ids) if e is not None]
+        if not elements:
+            return
+        cls = type(elements[0])
+        spec = next((s for s in field_specs(cls) if s.name == field), None)
+        label = spec.label.lower() if spec else field.replace("_", " ")
+        editor = self.editors.get(field)
+        try:
+            news = [type(e).model_validate({**e.model_dump(), field: value}) for e in elements]
+        except ValueError as exc:
+            if editor is not None:
+                editor.show_error(str(exc).splitlines()[0])
+            return
+        text = f"Set {label} of {plural(len(elements), cls.label)}"
+        refusal = self._push(ChangeElements(news, text))
+        if editor is not None:
+            editor.show_error(refusal.reason if refusal is not None else "")
 
     def _build_design(self) -> None:
         design = self.session.design
@@ -360,12 +418,11 @@ class InspectorPanel(QWidget):
         if self.element_id is None:
             if not self.session.selection and isinstance(event, SettingsChanged):
                 self._sync_design()
-            elif (
-                isinstance(event, ElementChanged)
-                and event.id in self.session.selection
-                and event.field == "name"
-            ):
-                self.rebuild()
+            elif isinstance(event, ElementChanged) and event.id in self.session.selection:
+                # Several elements edited together: one refresh once the edit is done.
+                if not self._refresh_pending:
+                    self._refresh_pending = True
+                    QTimer.singleShot(0, self._refresh_multi)
             return
         element = self.session.document.get(self.element_id)
         if element is None:
@@ -378,6 +435,11 @@ class InspectorPanel(QWidget):
                 editor.set_choices(self.session.design)
         if structural or (isinstance(event, ElementChanged) and event.id == self.element_id):
             self._sync_element(element)
+
+    def _refresh_multi(self) -> None:
+        self._refresh_pending = False
+        if shiboken6.isValid(self) and self.element_id is None and self.session.selection:
+            self.rebuild()
 
     def _sync_element(self, element: ElementBase) -> None:
         cls = type(element)
