@@ -418,11 +418,14 @@ class InspectorPanel(QWidget):
         if self.element_id is None:
             if not self.session.selection and isinstance(event, SettingsChanged):
                 self._sync_design()
-            elif isinstance(event, ElementChanged) and event.id in self.session.selection:
+            elif (
+                isinstance(event, ElementChanged)
+                and event.id in self.session.selection
+                and not self._refresh_pending
+            ):
                 # Several elements edited together: one refresh once the edit is done.
-                if not self._refresh_pending:
-                    self._refresh_pending = True
-                    QTimer.singleShot(0, self._refresh_multi)
+                self._refresh_pending = True
+                QTimer.singleShot(0, self._refresh_multi)
             return
         element = self.session.document.get(self.element_id)
         if element is None:
