@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QStyle,
+    QTabBar,
     QToolBar,
     QToolButton,
 )
@@ -300,6 +301,25 @@ class MainWindow(QMainWindow):
         self.find_edit.returnPressed.connect(lambda: self.find_element(self.find_edit.text()))
         tools.addWidget(self.find_edit)
 
+    def _fit_dock(self, dock: QDockWidget, visible: bool) -> None:
+        if visible and self.isVisible():
+            # After the tab switch has settled: a resize inside it is undone by it.
+            QTimer.singleShot(0, functools.partial(self._resize_dock_to_content, dock))
+
+    def _resize_dock_to_content(self, dock: QDockWidget) -> None:
+        panel = dock.widget()
+        wanted = getattr(panel, "preferred_height", None)
+        if wanted is None or not dock.isVisible() or not shiboken6.isValid(self):
+            return
+        title = dock.height() - panel.height()
+        # Tabbed docks: the size given covers the tab bar under them too.
+        tabs = max(
+            (bar.height() for bar in self.findChildren(QTabBar) if bar.isVisible()), default=0
+        )
+        height = min(int(wanted()) + title + tabs, self.height() * 2 // 5)
+        if height > dock.height():
+            self.resizeDocks([dock], [height], Qt.Orientation.Vertical)
+
     @staticmethod
     def _follow(proxy: QAction, source: QAction) -> None:
         if not (shiboken6.isValid(proxy) and shiboken6.isValid(source)):
@@ -349,6 +369,13 @@ class MainWindow(QMainWindow):
             if front in by_name and back in by_name:
                 self.tabifyDockWidget(by_name[front], by_name[back])
                 by_name[front].raise_()
+        databases = by_name.get("DatabasesDock")
+        if databases is not None:
+            # Shown, the copy layout gets the height its rows need (a DAG's databases
+            # whole, not one and a half rows).
+            databases.visibilityChanged.connect(
+                functools.partial(self._fit_dock, databases)
+            )
         self._dock_sizes = [
             (by_name[name], size, orientation)
             for name, size, orientation in (

@@ -601,6 +601,29 @@ def test_databases_add_and_clear_copies(qtbot, session):
     assert panel.cell_item("db2", "vm3").text() == ""
 
 
+def test_each_cell_edit_is_its_own_undo_step_and_the_editor_stays_in_view(qtbot, session):
+    """Issue 13: six cell edits were two undo steps (edits of one database merged), and
+    the editor of a cell at the table's edge was cut off."""
+    panel = _show(qtbot, DatabasesPanel(session))
+    table = panel.table
+    edits = [("db1", "vm2", "9"), ("db1", "vm3", "8"), ("db1", "vm1", "7")]
+    edits += [("db2", "vm3", "9"), ("db2", "vm1", "8"), ("db2", "vm2", "7")]
+    for db, member, value in edits:
+        table.setCurrentItem(panel.cell_item(db, member))
+        table.setFocus()
+        QTest.keyClick(table, Qt.Key.Key_F2)
+        editor = _open_editor(table)
+        assert editor is not None
+        shown = editor.geometry()
+        assert table.viewport().rect().contains(shown), (shown, table.viewport().rect())
+        _type_into(editor.preference, value)
+    assert session.undo_stack.count() == 6
+    assert session.undo_stack.text(0) == "Change copy of DB01 on MBX02"
+    for _ in range(6):
+        session.undo_stack.undo()
+    assert session.design == small_design()
+
+
 _MARK = Qt.ItemDataRole.UserRole + 50
 
 

@@ -3,7 +3,7 @@
 Rows are the DAG's mailbox databases, columns its members ("VM · site"), a cell the
 copy on that member: its activation preference and replay lag ("1", "3 (lag 7d)").
 Double-click or F2 edits a cell (preference, lag, or no copy); Delete clears it. Each
-edit is one SetProperty of the database's ``copies``.
+cell edit is one undo step (edits of one database's cells do not merge into one).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.document.commands import SetProperty
+from designer.document.commands import ChangeElements
 from designer.document.events import DocumentEvent, ElementChanged, LayoutChanged
 from designer.domain.design import Severity
 from designer.domain.elements import Dag, DatabaseCopy, MailboxDatabase
@@ -63,6 +63,13 @@ _SHOWN_FIELDS: dict[str, frozenset[str] | None] = {
 }
 #: Rules whose findings on a copy colour its cell.
 _CELL_CODES = ("DAG005", "DAG007")
+
+
+def _editor_height() -> int:
+    probe = CopyEditor()
+    height = probe.sizeHint().height()
+    probe.deleteLater()
+    return height
 
 
 def copy_text(copy: DatabaseCopy | None) -> str:
@@ -179,9 +186,15 @@ class _CopyDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
+        # Over its cell, wider than the column if it must, but always wholly in view:
+        # moved left or up where the cell is at the table's right or bottom edge.
         rect = option.rect
         hint = editor.sizeHint()
-        editor.setGeometry(rect.x(), rect.y(), max(rect.width(), hint.width()), hint.height())
+        width, height = max(rect.width(), hint.width()), max(rect.height(), hint.height())
+        area = self.panel.table.viewport().rect()
+        x = max(0, min(rect.x(), area.right() + 1 - width))
+        y = max(0, min(rect.y(), area.bottom() + 1 - height))
+        editor.setGeometry(x, y, width, height)
 
 
 class _CopyTable(QTableWidget):
@@ -229,7 +242,8 @@ class DatabasesPanel(QWidget):
         # quadratic in the databases of a large DAG (seconds at 400 databases).
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        # As tall as the cell editor, so that editing a row does not cover the next.
+        rows.setDefaultSectionSize(max(self.fontMetrics().height() + 8, _editor_height()))
         self.table.setToolTip(
             "Activation preference per member (lag in days); double-click or F2 to edit, "
             "Delete to remove a copy; click a header to show that database or VM"
@@ -295,7 +309,20 @@ class DatabasesPanel(QWidget):
             else:
                 copies[position] = copy
                 text = f"Change copy of {db.name} on {where}"
-        return self.session.push(SetProperty(db.id, "copies", copies, text=text))
+        try:
+            changed = MailboxDatabase.model_validate({**db.model_dump(), "copies": copies})
+        except ValueError as exc:
+            self.session.status_message.emit(str(exc).splitlines()[0])
+            return False
+        # One undo step per cell (a SetProperty would merge the edits of one database).
+        return self.session.push(ChangeElements([changed], text))
+
+    def preferred_height(self) -> int:
+        """The panel's height to show the DAG's databases whole (3 to 12 rows): what it
+        takes around its table now, plus the rows; the dock is sized to it when shown."""
+        rows = max(3, min(12, self.table.rowCount()))
+        around = self.height() - self.table.viewport().height()
+        return around + rows * self.table.verticalHeader().defaultSectionSize() + 2
 
     # -- content -------------------------------------------------------------------------
     def refresh(self) -> None:
