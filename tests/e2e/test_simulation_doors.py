@@ -107,6 +107,9 @@ def assert_simulation_works(  # type: ignore[no-untyped-def]
 
     # Show N-1 overlay: the rows are the headless analysis' single points of failure.
     spof = window.simulation.spof
+    tabs = window.simulation.tabs  # Results | Single points of failure
+    tab_bar = tabs.tabBar()
+    QTest.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(1).center())
     assert spof.run_button.isVisible()
     QTest.mouseClick(spof.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: spof.result is not None and not spof.running, timeout=30000)

@@ -123,6 +123,12 @@ def test_start_mirrorview_synchronisation_button(qtbot, launch, tmp_path) -> Non
     assert w.controller.result is not None
     assert any(e.kind == "mirror_synchronised" for e in w.controller.result.events)
     w.window.grab().save(str(tmp_path / "mirror-sync.png"))
+    # The report says what was done in words, never the simulator's keys (issue 13).
+    report = w.mode.scenarios.export_report(str(tmp_path / "report.html"))
+    assert report is not None
+    text = report.read_text(encoding="utf-8")
+    assert "administrator: start mirror sync on" in text
+    assert "start_mirror_sync" not in text and f">{keys[0]}<" not in text
 
 
 @pytest.mark.parametrize("entry", ["one hour before", "latest clean point"])

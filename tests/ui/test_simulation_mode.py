@@ -196,3 +196,39 @@ def test_n1_overlay_replaces_a_running_scenario(qtbot, launch) -> None:  # type:
     QTest.mouseClick(w.mode.spof.run_button, Qt.MouseButton.LeftButton)
     assert not w.controller.steps, "the heat map describes the healthy design"
     qtbot.waitUntil(lambda: w.mode.spof.result is not None, timeout=20_000)
+
+
+def test_readouts_say_time_in_minutes_label_events_and_fit_their_columns(dag_with_ha) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13: the timeline read "time (ks)", its dots were unlabelled, the results
+    columns were cut ("wai…")."""
+    w = dag_with_ha
+    w.enter()
+    w.click("esx-den-01")
+    w.end()
+    axis = w.mode.timeline.axis
+    assert axis.unit == "min" and axis.labelText == "time (min)"
+    (major, values), *_ = axis.tickValues(0, w.controller.duration, 800)
+    assert major % 60 == 0 and values, "ticks fall on whole minutes"
+    assert axis.tickStrings(values, 1.0, major) == [f"{v / 60:g}" for v in values]
+    labels = [item.toPlainText() for item in w.mode.timeline.labels]
+    assert any("esx-den-01" in text for text in labels), labels
+    table = w.mode.results.table
+    metrics = table.fontMetrics()
+    header = table.horizontalHeader()
+    for row in range(table.rowCount()):
+        for column in range(table.columnCount() - 1):  # the last column stretches
+            text = table.item(row, column).text()
+            assert metrics.horizontalAdvance(text) <= header.sectionSize(column), text
+
+
+def test_a_failure_out_of_sight_is_brought_into_view_at_a_readable_zoom(three_site) -> None:  # type: ignore[no-untyped-def]
+    from designer.domain.design import ScenarioStep
+
+    w = three_site
+    w.enter()
+    w.view.set_zoom(0.2)
+    w.view.centerOn(-5000, -5000)  # looking at nothing
+    w.controller.set_steps([ScenarioStep(at_s=0, action="fail", target="esx-bos-01")])
+    shown = w.view.mapToScene(w.view.viewport().rect()).boundingRect()
+    assert shown.contains(w.scene.rect_of("esx-bos-01"))
+    assert w.view.transform().m11() >= 0.5

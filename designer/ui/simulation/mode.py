@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGraphicsView,
     QMainWindow,
     QMenu,
+    QTabWidget,
     QToolBar,
 )
 
@@ -36,6 +37,11 @@ if TYPE_CHECKING:
 __all__ = ["SIMULATE_SHORTCUT", "SimulationMode", "element_at"]
 
 SIMULATE_SHORTCUT = QKeySequence(Qt.Key.Key_F5)
+#: The simulation docks' first sizes: the canvas keeps most of the window.
+TIMELINE_HEIGHT = 200
+RESULTS_WIDTH = 400
+#: Below this zoom the canvas moves to a new failure (its names would not be read).
+FOLLOW_BELOW = 0.5
 
 
 def element_at(scene: object, view: QGraphicsView, pos: object) -> str | None:
@@ -80,6 +86,8 @@ class SimulationMode(QObject):
         window.addAction(self.action)
         self.controller.mode_changed.connect(self._on_mode)
         self.controller.error.connect(lambda text: self._status(text))
+        self.controller.result_changed.connect(self._follow_failure)
+        self._followed: set[str] = set()
 
         self.bar = ScenarioBar(self.controller)
         self.toolbar = QToolBar("Scenario", window)
@@ -91,25 +99,24 @@ class SimulationMode(QObject):
         self.timeline = TimelinePanel(self.controller)
         self.results = ResultsPanel(self.controller)
         self.spof = SpofPanel(self.controller, self.overlay)
+        # Results and single points of failure share one dock as tabs (tabified docks'
+        # tab bars linger once hidden): the canvas keeps its room.
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("SimulationTabs")
+        self.tabs.addTab(self.results, "Results")
+        self.tabs.addTab(self.spof, "Single points of failure")
         self.docks: list[QDockWidget] = []
         for title, name, widget, area in (
             ("Timeline", "TimelineDock", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea),
-            ("Results", "ResultsDock", self.results, Qt.DockWidgetArea.RightDockWidgetArea),
-            (
-                "Single points of failure",
-                "SpofDock",
-                self.spof,
-                Qt.DockWidgetArea.RightDockWidgetArea,
-            ),
+            ("Results", "ResultsDock", self.tabs, Qt.DockWidgetArea.RightDockWidgetArea),
         ):
             dock = QDockWidget(title, window)
             dock.setObjectName(name)
             dock.setWidget(widget)
             window.addDockWidget(area, dock)
             self.docks.append(dock)
-        # Side by side, never tabified: tab bars of hidden tabified docks linger.
-        window.resizeDocks([self.docks[0]], [240], Qt.Orientation.Vertical)
-        window.resizeDocks([self.docks[1]], [460], Qt.Orientation.Horizontal)
+        window.resizeDocks([self.docks[0]], [TIMELINE_HEIGHT], Qt.Orientation.Vertical)
+        window.resizeDocks([self.docks[1]], [RESULTS_WIDTH], Qt.Orientation.Horizontal)
         self.scenarios = ScenarioActions(
             window,
             self.controller,
@@ -158,8 +165,8 @@ class SimulationMode(QObject):
         for dock in self.docks:
             dock.setVisible(active)
         if active:
-            self.window.resizeDocks([self.docks[0]], [240], Qt.Orientation.Vertical)
-            self.window.resizeDocks([self.docks[1]], [460], Qt.Orientation.Horizontal)
+            self.window.resizeDocks([self.docks[0]], [TIMELINE_HEIGHT], Qt.Orientation.Vertical)
+            self.window.resizeDocks([self.docks[1]], [RESULTS_WIDTH], Qt.Orientation.Horizontal)
         elif self._saved_state is not None:
             window.restoreState(self._saved_state)
             for dock in self._hidden:
@@ -179,6 +186,35 @@ class SimulationMode(QObject):
         self.view.viewport().setCursor(
             Qt.CursorShape.PointingHandCursor if active else Qt.CursorShape.ArrowCursor
         )
+
+    def _follow_failure(self) -> None:
+        """A new failure the user cannot see (a scenario played, a row of the N-1
+        table, or a canvas too far out to read): the view moves and zooms to it."""
+        if not self.controller.active:
+            self._followed = set()
+            return
+        failed = {f for step in self.controller.steps if (f := step.target)}
+        new = failed - self._followed
+        self._followed = failed
+        scene, view = self.scene, self.view
+        rects = [r for r in (scene.rect_of(i) for i in new) if r is not None]
+        if not rects:
+            return
+        area = rects[0]
+        for rect in rects[1:]:
+            area = area.united(rect)
+        shown = view.mapToScene(view.viewport().rect()).boundingRect()
+        scale = view.transform().m11()
+        if shown.contains(area) and scale >= FOLLOW_BELOW:
+            return
+        # Round it: room to see what hangs off it, at a readable zoom.
+        margin = max(area.width(), area.height()) / 4 + 120.0
+        target = area.adjusted(-margin, -margin / 2, margin, margin / 2)
+        view.fitInView(target, Qt.AspectRatioMode.KeepAspectRatio)
+        if view.transform().m11() > 1.0:
+            factor = 1.0 / view.transform().m11()
+            view.scale(factor, factor)
+        view.centerOn(area.center())
 
     # -- input while simulating -----------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

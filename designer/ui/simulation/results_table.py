@@ -143,6 +143,8 @@ class ResultsPanel(QWidget):
     def _item(self, db_id: str, column: int, value: str, good: bool) -> QTableWidgetItem:
         item = QTableWidgetItem(value)
         item.setData(Qt.ItemDataRole.UserRole, db_id)
+        if column == len(COLUMNS) - 1:
+            item.setToolTip(value)  # the reason in full, however narrow the column
         if column in (1, 5):
             item.setForeground(GOOD if good else BAD)
         return item
@@ -199,14 +201,27 @@ class ResultsPanel(QWidget):
             return
         table = self.table
         table.setSortingEnabled(False)
+        metrics = table.fontMetrics()
+        header = table.horizontalHeader()
+        wider: dict[int, int] = {}
         for db_id, (values, available, meets) in changed:
             for column, (item, value) in enumerate(zip(self._items[db_id], values, strict=True)):
                 if item.text() != value:
                     item.setText(value)
+                    if column == len(COLUMNS) - 1:
+                        item.setToolTip(value)
+                    else:
+                        # A cell's text grew ("not affected" → "waiting"): its column
+                        # grows with it, never "wai…".
+                        need = metrics.horizontalAdvance(value) + 18
+                        if need > header.sectionSize(column):
+                            wider[column] = max(wider.get(column, 0), need)
                 if column in (1, 5):
                     brush = GOOD if (available if column == 1 else meets) else BAD
                     if item.foreground().color() != brush:
                         item.setForeground(brush)
+        for column, width in wider.items():
+            header.resizeSection(column, width)
         table.setSortingEnabled(True)
 
     def _on_double_click(self, row: int, _column: int) -> None:

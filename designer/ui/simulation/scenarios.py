@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QGraphicsScene, QInputDialog, QMessageBox, QWidget
 
 from designer.document import SetScenarios
-from designer.domain.design import ExpectedOutcome, SavedScenario
+from designer.domain.design import ExpectedOutcome, SavedScenario, ScenarioStep
 from designer.persistence.atomic import write_atomic
 from designer.simulation import SimulationError, SimulationResult
 from designer.simulation.expectations import compare
@@ -167,6 +168,31 @@ def _render_scene(scene: QGraphicsScene, width: int = 1400) -> QImage:
     return image
 
 
+_STEP_WORDS = {
+    "fail": "fail {name}",
+    "restore": "restore {name}",
+    "guest_os_failure": "guest OS failure of {name}",
+    "corrupt": "logical corruption of {name}",
+    "degrade": "degrade {name}",
+}
+
+
+def step_words(step: ScenarioStep, name: str) -> str:
+    """A scenario step as a report says it: "fail esx-den-01", "administrator: start
+    mirror sync on MV-1" (never the simulator's keys, ``start_mirror_sync:mv-1``)."""
+    if step.action == "admin":
+        action = (step.admin_action or "action").replace("_", " ")
+        return f"administrator: {action} on {name}"
+    return _STEP_WORDS.get(step.action, step.action.replace("_", " ") + " {name}").format(
+        name=name
+    )
+
+
+def readable(text: str) -> str:
+    """An event's text without the simulator's action names in snake case."""
+    return re.sub(r"\b([a-z]+(?:_[a-z]+)+)\b", lambda m: m.group(1).replace("_", " "), text)
+
+
 def render_report(controller: SimulationController, views: ReportViews) -> str:
     """A self-contained HTML page: the diagram at key moments, the timeline, the results."""
     result = controller.result
@@ -199,9 +225,7 @@ def render_report(controller: SimulationController, views: ReportViews) -> str:
         return "<tr>" + "".join(f"<{tag}>{html.escape(str(v))}</{tag}>" for v in values) + "</tr>"
 
     steps = "".join(
-        f"<li>T+{format_duration(s.at_s)}: "
-        f"{html.escape(s.admin_action or '' if s.action == 'admin' else s.action)} "
-        f"{html.escape(name(s.target))}</li>"
+        f"<li>T+{format_duration(s.at_s)}: {html.escape(step_words(s, name(s.target)))}</li>"
         for s in controller.steps
     )
     rows = cells(
@@ -221,7 +245,7 @@ def render_report(controller: SimulationController, views: ReportViews) -> str:
         for db in result.final.databases
     )
     events = cells(("Time", "Element", "What happened", "Source"), "th") + "".join(
-        cells((f"T+{format_duration(e.t)}", name(e.element), e.text, e.source))
+        cells((f"T+{format_duration(e.t)}", name(e.element), readable(e.text), e.source))
         for e in result.events
     )
     final = result.final

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from designer.simulation import SimulationResult
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.results_table import format_duration
 
-__all__ = ["LANES", "TimelinePanel", "lane_of", "mailboxes_series"]
+__all__ = ["LANES", "DurationAxis", "TimelinePanel", "lane_of", "mailboxes_series", "time_unit"]
 
 #: Event lanes, top to bottom, and the event kinds that fall in each.
 LANES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -38,6 +38,51 @@ def lane_of(kind: str) -> int:
     return len(LANES) - 1
 
 
+def time_unit(span_s: float) -> tuple[str, float]:
+    """The unit a time axis spanning ``span_s`` seconds reads best in, and its length
+    in seconds: seconds up to two minutes, minutes up to two hours, then hours.
+
+    Examples
+    --------
+    >>> time_unit(90), time_unit(1800), time_unit(86400)
+    (('s', 1.0), ('min', 60.0), ('h', 3600.0))
+    """
+    if span_s <= 120:
+        return "s", 1.0
+    if span_s <= 7200:
+        return "min", 60.0
+    return "h", 3600.0
+
+
+#: Tick steps, in the axis's unit: round numbers a clock reads (5, 10, 15, 30…).
+_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 240, 480, 1000)
+
+
+class DurationAxis(pg.AxisItem):
+    """A time axis in seconds, minutes or hours (never pyqtgraph's "ks"), its label
+    saying which."""
+
+    def __init__(self, orientation: str = "bottom") -> None:
+        super().__init__(orientation)
+        self.unit, self.scale_s = "s", 1.0
+        self.enableAutoSIPrefix(False)
+        self.setLabel("time (s)")
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        unit, scale = time_unit(max(maxVal - minVal, 1e-9))
+        if unit != self.unit:
+            self.unit, self.scale_s = unit, scale
+            self.setLabel(f"time ({unit})")
+        span = (maxVal - minVal) / scale
+        wanted = max(2, int(size / 70))  # a label every 70 px or so
+        major = next((s for s in _STEPS if span / s <= wanted), _STEPS[-1]) * scale
+        minor = major / 5 if major / scale >= 5 else major / 2
+        return [(major, 0.0), (minor, 0.0)]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [f"{v / self.scale_s:g}" for v in values]
+
+
 def mailboxes_series(result: SimulationResult, end: float) -> tuple[list[float], list[int]]:
     """Mailboxes available over time as a step series sampled at every event."""
     times = sorted({0.0, end, *(e.t for e in result.events), *(s.t for s in result.steps)})
@@ -56,8 +101,9 @@ class TimelinePanel(QWidget):
         foreground = palette.color(QPalette.ColorRole.Text)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(background)
-        self.events_plot = self.graphics.addPlot(row=0, col=0)
-        self.mailbox_plot = self.graphics.addPlot(row=1, col=0)
+        self.events_plot = self.graphics.addPlot(row=0, col=0, axisItems={"bottom": DurationAxis()})
+        self.axis = DurationAxis()
+        self.mailbox_plot = self.graphics.addPlot(row=1, col=0, axisItems={"bottom": self.axis})
         self.mailbox_plot.setXLink(self.events_plot)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
@@ -71,7 +117,13 @@ class TimelinePanel(QWidget):
         self.events_plot.getAxis("left").setTicks([[(i, t) for i, (t, _) in enumerate(LANES)]])
         self.events_plot.invertY(True)
         self.mailbox_plot.setLabel("left", "mailboxes")
-        self.mailbox_plot.setLabel("bottom", "time", units="s")
+        self.events_plot.getAxis("bottom").setStyle(showValues=False)
+        self.events_plot.getAxis("bottom").showLabel(False)  # the plot under it says
+        #: Each event's label (a few words beside its dot) where there is room in its lane.
+        self.labels: list[pg.TextItem] = []
+        self._label_font = self.font()
+        self._label_font.setPointSizeF(max(7.5, self._label_font.pointSizeF() * 0.85))
+        self.events_plot.sigXRangeChanged.connect(lambda *_: self._place_labels())
         self.scatter = pg.ScatterPlotItem(
             size=11,
             pen=pg.mkPen(foreground, width=1),
@@ -116,6 +168,7 @@ class TimelinePanel(QWidget):
         self.rto_line.setPos(rto_target)
         self.rto_line.setVisible(rto_target <= end * 1.5)
         if result is None:
+            self._events = []
             self.scatter.setData([])
             self.curve.setData([], [])
             self.caption.setText("Click an element on the canvas to fail it.")
@@ -133,6 +186,7 @@ class TimelinePanel(QWidget):
                     }
                 )
             self.scatter.setData(spots)
+            self._events = list(result.events)
             times, values = mailboxes_series(result, end)
             self.curve.setData(times, values)
             self.mailbox_plot.setYRange(0, max(result.initial.mailboxes_total, 1) * 1.08)
@@ -143,7 +197,43 @@ class TimelinePanel(QWidget):
             )
         self.events_plot.setXRange(0, end, padding=0.02)
         self.events_plot.setYRange(-0.5, len(LANES) - 0.5, padding=0)
+        self._place_labels()
         self._on_time(self.controller.time)
+
+    def _place_labels(self) -> None:
+        """Label the event dots with what happened, each lane left to right, where the
+        label has room before the next one (hover a dot for any left out)."""
+        for item in self.labels:
+            self.events_plot.removeItem(item)
+        self.labels = []
+        events = getattr(self, "_events", [])
+        view = self.events_plot.getViewBox()
+        (x0, x1), _ = view.viewRange()
+        width = max(view.width(), 1.0)
+        per_px = (x1 - x0) / width
+        metrics = QFontMetrics(self._label_font)
+        free_from: dict[int, float] = {}
+        foreground = self.palette().color(QPalette.ColorRole.Text)
+        ordered = sorted(events, key=lambda e: e.t)
+        by_lane: dict[int, list[float]] = {}
+        for event in ordered:
+            by_lane.setdefault(lane_of(event.kind), []).append(event.t)
+        for event in ordered:
+            lane = lane_of(event.kind)
+            text = event.text if len(event.text) <= 32 else event.text[:31] + "…"
+            left = event.t + 8 * per_px
+            right = left + (metrics.horizontalAdvance(text) + 6) * per_px
+            # Clear of the next dot in its lane as well as of the label before it.
+            later = [t for t in by_lane[lane] if t > event.t + 1e-9]
+            limit = min(later[0] - 7 * per_px if later else x1, x1)
+            if left < free_from.get(lane, x0) or right > limit or event.t < x0:
+                continue
+            label = pg.TextItem(text, color=foreground, anchor=(0, 0.5))
+            label.setFont(self._label_font)
+            label.setPos(left, lane)
+            self.events_plot.addItem(label)
+            self.labels.append(label)
+            free_from[lane] = right
 
     def _on_time(self, t: float) -> None:
         self._syncing = True
