@@ -65,6 +65,8 @@ __all__ = ["APP_NAME", "MainWindow"]
 
 APP_NAME = "DR Designer"
 FILE_FILTER = "DR Designer designs (*.json *.drd);;All files (*)"
+#: A status message older than this goes when the selection or the history changes.
+STALE_MESSAGE_S = 0.5
 
 
 class MainWindow(QMainWindow):
@@ -104,7 +106,10 @@ class MainWindow(QMainWindow):
         self._add_simulation()
         self._add_interop()
         self.session.file_state_changed.connect(self._on_file_state)
+        self._message_at = 0.0
         self.session.status_message.connect(self._show_message)
+        self.session.selection_changed.connect(self._clear_stale_message)
+        self.session.undo_stack.indexChanged.connect(self._clear_stale_message)
         self.session.findings_changed.connect(self._update_findings_label)
         self.session.selection_changed.connect(self._update_actions)
         self.session.document_changed.connect(self._on_document_changed)
@@ -456,7 +461,14 @@ class MainWindow(QMainWindow):
         self.zoom_label.setText(f"{self.view.scale_factor * 100:.0f} %")
 
     def _show_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 8000)
+        self.statusBar().showMessage(text, 6000)
+        self._message_at = time.monotonic()
+
+    def _clear_stale_message(self, *_args: object) -> None:
+        """A message about what just happened goes once the user does something else
+        (selects, undoes): it would describe the past as if it were now."""
+        if time.monotonic() - self._message_at > STALE_MESSAGE_S:
+            self.statusBar().clearMessage()
 
     def _toggle_snap(self) -> None:
         self.view.snap_to_grid = self.act_snap.isChecked()

@@ -155,3 +155,14 @@ def test_file_new_offers_the_templates_as_starting_points(launch) -> None:  # ty
     scene = window.view.design_scene
     assert {"site-prd", "site-dr", "site-wit", "dag-1"} <= set(scene.nodes)
     assert session.findings.active == []
+
+
+def test_a_status_message_goes_once_the_user_moves_on(launch, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import designer.ui.main_window as main_window
+
+    window = launch()
+    window.session.status_message.emit("Release: Move esx01 into Boston")
+    assert window.statusBar().currentMessage() == "Release: Move esx01 into Boston"
+    monkeypatch.setattr(main_window, "STALE_MESSAGE_S", -1.0)  # as if a second went by
+    window.session.set_selection([window.session.design.elements[0].id])
+    assert window.statusBar().currentMessage() == ""

@@ -25,3 +25,26 @@ def test_the_databases_panel_shows_its_dags_databases_whole(launch) -> None:  # 
     assert rows == 4
     needed = rows * table.verticalHeader().defaultSectionSize()
     assert table.viewport().height() >= needed, (table.viewport().height(), needed)
+
+
+def test_the_explain_pane_is_readable_in_the_bottom_dock(launch, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13: Explain showed two lines under the findings in the short bottom dock;
+    it now sits beside them with the dock's whole height."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from designer.document import SetProperty
+    from designer.ui.panels import ProblemsPanel
+
+    window = launch(SAMPLES / "dag_with_ha.json")
+    window.session.push(SetProperty("vm-den-mbx01", "mailboxes", 6000))  # a finding
+    problems = next(d.widget() for d in window.docks if isinstance(d.widget(), ProblemsPanel))
+    qtbot.waitUntil(lambda: problems.table.model().rowCount() > 0, timeout=5000)
+    problems.table.setCurrentIndex(problems.table.model().index(0, 2))
+    QTest.mouseClick(problems.explain_button, Qt.MouseButton.LeftButton)
+    view = problems.explain_view
+    assert view.isVisible() and "What it checks" in view.toPlainText()
+    assert view.height() >= problems.pages.height() - 2  # the dock's height, not a sliver
+    assert view.width() >= problems.width() // 3
+    lines = view.height() // view.fontMetrics().lineSpacing()
+    assert lines >= 5, lines

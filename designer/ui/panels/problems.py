@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QFont, QIcon, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QFont, QIcon, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -321,11 +321,14 @@ class ProblemsPanel(PanelKeys, QWidget):
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.table)
         self.pages.addWidget(self.rules_view)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        # Beside the findings in a wide, short panel (the bottom dock: two lines of
+        # text under them would be unreadable), under them in a tall one.
+        splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.pages)
         splitter.addWidget(self.explain_view)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
@@ -476,7 +479,22 @@ class ProblemsPanel(PanelKeys, QWidget):
     def _toggle_explain(self, on: bool) -> None:
         self.explain_view.setVisible(on)
         if on:
+            self._orient()
+            total = max(self.splitter.width(), 1)
+            if self.splitter.orientation() == Qt.Orientation.Vertical:
+                total = max(self.splitter.height(), 1)
+            self.splitter.setSizes([total * 11 // 20, total * 9 // 20])
             self._show_explanation()
+
+    def _orient(self) -> None:
+        wide = self.width() > 1.5 * self.height()
+        self.splitter.setOrientation(
+            Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._orient()
 
     def _show_explanation(self) -> None:
         finding = self.current_finding()
