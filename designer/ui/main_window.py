@@ -479,10 +479,12 @@ class MainWindow(QMainWindow):
 
     # -- find ----------------------------------------------------------------------------
     def _refresh_find_names(self) -> None:
+        scene = self.view.design_scene
+        # Boxes, lines and the parts their boxes draw (a VM's virtual disks).
         names = [
             f"{e.name} ({e.label})"
             for e in self.session.design.elements
-            if e.id in self.view.design_scene.nodes or e.id in self.view.design_scene.edges
+            if e.id in scene.nodes or e.id in scene.edges or e.id in scene.box_parent
         ]
         self._find_model.setStringList(names)
         self._find_dirty = False

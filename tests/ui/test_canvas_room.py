@@ -182,3 +182,29 @@ def test_dragging_a_selected_line_gives_it_a_waypoint_kept_in_the_layout(qtbot) 
     assert len(session.design.layout["wan-1"].points) == 1
     assert view.editor.reset_route("wan-1")
     assert session.design.layout["wan-1"].points == ()
+
+
+def test_a_vms_disk_is_picked_by_its_chip(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from designer.domain.elements import VirtualDisk
+
+    design = small_design()
+    disks = [
+        VirtualDisk(id="d-os", name="MBX-B1 OS", vm="vm-b1", lun="lun-b1"),
+        VirtualDisk(id="d-db", name="MBX-B1 DB", vm="vm-b1", lun="lun-b2"),
+    ]
+    session = EditorSession(design.model_copy(update={"elements": [*design.elements, *disks]}))
+    view = DesignView(session)
+    qtbot.addWidget(view)
+    view.resize(1400, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_zoom(1.0)
+    view.centerOn(650, 250)
+    node = view.design_scene.nodes["vm-b1"]
+    view.viewport().grab()  # the chips are laid out as they are painted
+    assert node.disk_ids == ["d-os", "d-db"]
+    hits = {ids: rect for rect, ids in node._disk_hits}
+    chip = node.mapToScene(hits[("d-db",)].center())
+    click(view, (chip.x(), chip.y()))
+    assert session.selection == ["d-db"]
+    assert "d-db|lun|lun-b2" in view.design_scene.edges  # its line to its LUN shows

@@ -48,3 +48,16 @@ def test_the_explain_pane_is_readable_in_the_bottom_dock(launch, qtbot) -> None:
     assert view.width() >= problems.width() // 3
     lines = view.height() // view.fontMetrics().lineSpacing()
     assert lines >= 5, lines
+
+
+def test_find_suggests_virtual_disks_and_selects_one(launch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window = launch(SAMPLES / "disk_placements.json")
+    disk = next(e for e in window.session.design.elements if e.kind == "virtual_disk")
+    QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert f"{disk.name} (virtual disk)" in window._find_model.stringList()
+    QTest.keyClicks(window.find_edit, disk.name)
+    QTest.keyClick(window.find_edit, Qt.Key.Key_Return)
+    assert window.session.selection == [disk.id]

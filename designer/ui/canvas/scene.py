@@ -401,6 +401,12 @@ class DesignScene(QGraphicsScene):
         if not parts and not node.disk_count:
             return
         node.disk_count = len(parts)
+        node.disk_ids = sorted((p.id for p in parts), key=doc.position_of)
+        node.disk_tag_of = {
+            p.id: PLACEMENT_TAGS.get(self._disk_placement[p.id], self._disk_placement[p.id])
+            for p in parts
+            if p.id in self._disk_placement
+        }
         node.disk_tags = (
             disk_tags([self._disk_placement[p.id] for p in parts if p.id in self._disk_placement])
             if self._mixed
@@ -994,6 +1000,9 @@ class DesignScene(QGraphicsScene):
             parent = self.box_parent.get(element_id)
             if parent is not None:
                 self._child_rects.pop(parent, None)
+
+    def selected_ids(self) -> set[str]:
+        return self._selected
 
     def connectable(self, kind: str) -> bool:
         return kind in connectable_kinds()

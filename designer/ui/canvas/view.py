@@ -229,6 +229,17 @@ class DesignView(QGraphicsView):
         if button != Qt.MouseButton.LeftButton:
             super().mousePressEvent(event)
             return
+        under = self.design_scene.node_at(scene_pos)
+        disks = under.disk_at(under.mapFromScene(scene_pos)) if under is not None else ()
+        if disks:
+            # A disk chip (or placement tag) on its VM: the disk itself is picked.
+            if modifiers & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+            ):
+                self.session.set_selection([*self.session.selection, *disks])
+            else:
+                self.session.set_selection(list(disks))
+            return
         # A selected box's corners resize it; a shown port starts a connection (they
         # may lie over another box, so they come first).
         for decorated in self._decorated_nodes(scene_pos):
@@ -245,7 +256,7 @@ class DesignView(QGraphicsView):
             # A selected line is reshaped by dragging it (its route through that point).
             self._begin(WaypointInteraction(self, line, self.scale_factor), scene_pos, view_pos)
             return
-        node = self.design_scene.node_at(scene_pos)
+        node = under
         if node is not None:
             local = node.mapFromScene(scene_pos)
             alt = bool(modifiers & Qt.KeyboardModifier.AltModifier)

@@ -216,6 +216,10 @@ class NodeHost(Protocol):
         """Whether a box of ``kind`` can start or end a connection (shows ports)."""
         ...
 
+    def selected_ids(self) -> set[str]:
+        """The selected elements (a selected disk's chip is highlighted)."""
+        ...
+
     def child_rects(self, element_id: str) -> list[QRectF]:
         """The rows inside a box, relative to it (painted as a summary far out)."""
         ...
@@ -246,6 +250,11 @@ class NodeItem(QGraphicsRectItem):
         #: and their placement tags when the design mixes placements.
         self.disk_count = 0
         self.disk_tags: list[str] = []
+        #: The disks themselves (ids, in design order) and each one's placement tag:
+        #: drawn as chips (or in their tags) that a click selects.
+        self.disk_ids: list[str] = []
+        self.disk_tag_of: dict[str, str] = {}
+        self._disk_hits: list[tuple[QRectF, tuple[str, ...]]] = []
         #: (zoom, whether the name can be read there): asked by the box holding it.
         self._readable_at: tuple[float, bool] | None = None
         self.setPen(_NO_PEN)
@@ -559,8 +568,11 @@ class NodeItem(QGraphicsRectItem):
             left = icon.right() + 5
         painter.setPen(theme.text_pen)
         right = 8 + (2 * CONNECTOR_RADIUS if self.hovered else 0) + (20 if self.marker else 0)
+        self._disk_hits = []
         if self.disk_tags:
             right += self._paint_disks(painter, r)
+        elif self.disk_ids:
+            right += self._paint_disk_chips(painter, r, lod)
         width = r.right() - right - left
         holder = self._scene.box_container(self.element_id)
         if holder is not None and holder in labels.summarised:
@@ -629,6 +641,10 @@ class NodeItem(QGraphicsRectItem):
         for tag in reversed(tags):
             w = metrics.horizontalAdvance(tag) + 6
             box = QRectF(x - w, top, w, h)
+            plain = tag.split("×")[0]
+            self._disk_hits.append(
+                (box, tuple(d for d in self.disk_ids if self.disk_tag_of.get(d) == plain))
+            )
             painter.setPen(pen)
             painter.setBrush(theme.background)
             painter.drawRoundedRect(box, 2.5, 2.5)
@@ -645,6 +661,39 @@ class NodeItem(QGraphicsRectItem):
             )
             x -= w + 3
         return right - x + 3
+
+    def _paint_disk_chips(self, painter: QPainter, r: QRectF, lod: float) -> float:
+        """A small chip per virtual disk at the row's right (six at most, the last one
+        standing for the rest): click one to select that disk. Returns their width."""
+        if lod * 9 < 5:
+            return 0.0
+        theme = self._scene.theme
+        accent = theme.kind_style("virtual_disk")[3]
+        w, h, gap = 7.0, min(12.0, r.height() - 8), 2.0
+        top = r.top() + (min(r.height(), 28) - h) / 2
+        # Clear of the findings badge, and of the right port while the row shows it.
+        x = r.right() - 6 - (20 if self.marker else 0) - (PORT_PX + 4 if self.shows_ports() else 0)
+        shown = self.disk_ids[:6]
+        rest = self.disk_ids[6:]
+        pen = QPen(accent, 1.0)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        chosen = self._scene.selected_ids()
+        for n, disk in enumerate(reversed(shown)):
+            box = QRectF(x - w, top, w, h)
+            painter.setBrush(theme.highlight if disk in chosen else accent.lighter(150))
+            painter.drawRoundedRect(box, 1.5, 1.5)
+            ids = (disk, *rest) if n == 0 and rest else (disk,)
+            self._disk_hits.append((box, ids))
+            x -= w + gap
+        return r.right() - x
+
+    def disk_at(self, item_pos: QPointF) -> tuple[str, ...]:
+        """The disks behind the chip or tag under ``item_pos`` (none: empty)."""
+        for rect, ids in self._disk_hits:
+            if rect.adjusted(-1, -2, 1, 2).contains(item_pos):
+                return ids
+        return ()
 
     def _paint_marker(self, painter: QPainter, r: QRectF, lod: float) -> None:
         assert self.marker is not None
