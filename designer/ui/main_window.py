@@ -53,6 +53,7 @@ from designer.persistence import (
     save,
 )
 from designer.persistence.journal import PendingRecovery, pending_recoveries
+from designer.ui.canvas.layers import LAYER_GROUPS
 from designer.ui.canvas.view import DesignView
 from designer.ui.dialogs import choose
 from designer.ui.file_ops import RecentFiles, default_recovery_dir
@@ -268,6 +269,27 @@ class MainWindow(QMainWindow):
         )
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.act_grid)
+        layers = self.layers_menu = self.view_menu.addMenu("&Layers")
+        self.act_layers: dict[str, QAction] = {}
+        for group in LAYER_GROUPS:
+            action = layers.addAction(group)
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.setStatusTip(f"Show or hide the {group.lower()} elements and their lines")
+            action.toggled.connect(functools.partial(self._toggle_layer, group))
+            self.act_layers[group] = action
+        layers.addSeparator()
+        findings = layers.addAction("Findings")
+        findings.setCheckable(True)
+        findings.setChecked(True)
+        findings.setStatusTip("Show or hide the findings markers on the canvas")
+        findings.toggled.connect(lambda on: self.view.design_scene.layers.set_findings(on))
+        self.act_layers["Findings"] = findings
+        self.act_dim = self.view_menu.addAction("&Dim Unrelated to Selection")
+        self.act_dim.setCheckable(True)
+        self.act_dim.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.act_dim.setStatusTip("Fade what is not related to the selected elements")
+        self.act_dim.toggled.connect(lambda on: self.view.design_scene.layers.set_dim(on))
         self.view_menu.addSeparator()
         self.help_menu = bar.addMenu("&Help")
         self.help_menu.addActions([self.act_log_folder, self.act_about])
@@ -305,6 +327,9 @@ class MainWindow(QMainWindow):
         self.find_edit.setCompleter(completer)
         self.find_edit.returnPressed.connect(lambda: self.find_element(self.find_edit.text()))
         tools.addWidget(self.find_edit)
+
+    def _toggle_layer(self, group: str, shown: bool) -> None:
+        self.view.design_scene.layers.set_layer(group, shown)
 
     def _fit_dock(self, dock: QDockWidget, visible: bool) -> None:
         if visible and self.isVisible():

@@ -36,6 +36,7 @@ from designer.ui.canvas import routing
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.items.node import NodeItem, disk_tags, name_tokens
 from designer.ui.canvas.labels import Labels
+from designer.ui.canvas.layers import CanvasLayers, group_of
 from designer.ui.canvas.markers import Mark, marks_of
 from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, z_of
 from designer.ui.canvas.router import Router
@@ -111,6 +112,8 @@ class DesignScene(QGraphicsScene):
         self.detail_visible = True
         #: Every text of a paint pass (readable size, no overlaps; see labels.py).
         self.labels = Labels()
+        #: Families shown or hidden, findings markers, dimming (view state; layers.py).
+        self.layers = CanvasLayers(self)
         self.show_grid = True
         self.grid_size = 10.0
         #: Items drawn over the design that outlive a rebuild (the simulation overlay).
@@ -307,7 +310,7 @@ class DesignScene(QGraphicsScene):
         node = NodeItem(self, element, rect)
         node.auto_placed = auto
         node.setZValue(z_of(node.kind))
-        if node.detail and not self.detail_visible:
+        if not self.layers.node_shown(node):
             node.setVisible(False)
         self.addItem(node)
         self.nodes[element.id] = node
@@ -450,7 +453,9 @@ class DesignScene(QGraphicsScene):
         )
         # Lines to VMs, LUNs and databases go with them when far out.
         edge.detail = a.detail or b.detail
-        if edge.detail and not self.detail_visible:
+        owner = self.session.document.get(element_id or source)
+        edge.family = group_of(owner.kind) if owner is not None else ""
+        if not self.layers.edge_shown(edge):
             edge.setVisible(False)
         self.addItem(edge)
         self.edges[key] = edge
@@ -680,6 +685,8 @@ class DesignScene(QGraphicsScene):
                     self._remove_edge(key)
             self._member_lines.clear()
             self._show_member_lines(self._selected)
+        if self.layers.dim_unrelated and not isinstance(event, LayoutChanged):
+            self.layers.refocus()  # new items are drawn in full; relations may change
 
     def _on_added(self, ids: Iterable[str]) -> None:
         doc = self.session.document
@@ -875,6 +882,8 @@ class DesignScene(QGraphicsScene):
         self._selected = new
         self._show_part_lines(new)
         self._show_member_lines(new)
+        if self.layers.dim_unrelated:
+            self.layers.refocus()
 
     def _show_member_lines(self, selected: set[str]) -> None:
         """A loose box (database, consistency group, protection group, recovery plan,
@@ -986,12 +995,7 @@ class DesignScene(QGraphicsScene):
         if visible == self.detail_visible:
             return
         self.detail_visible = visible
-        for node in self.nodes.values():
-            if node.detail:
-                node.setVisible(visible)
-        for edge in self.edges.values():
-            if edge.detail:
-                edge.setVisible(visible)
+        self.layers.apply()
 
     def _forget_summaries(self, ids: Iterable[str]) -> None:
         """Drop the cached summaries of these boxes and of the boxes they sit in."""
@@ -1006,6 +1010,17 @@ class DesignScene(QGraphicsScene):
 
     def connectable(self, kind: str) -> bool:
         return kind in connectable_kinds()
+
+    @property
+    def show_findings(self) -> bool:
+        return self.layers.show_findings
+
+    def lines_of(self, element_id: str) -> list[str]:
+        """The keys of the lines drawn at an element (its box's, its own)."""
+        keys = list(self._edges_at.get(element_id, ()))
+        if element_id in self.edges:
+            keys.append(element_id)
+        return keys
 
     def is_top_level(self, element_id: str) -> bool:
         return self.box_parent.get(element_id) is None

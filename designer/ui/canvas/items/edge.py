@@ -149,6 +149,8 @@ class EdgeItem(QGraphicsPathItem):
         self.selected = False
         #: True when an end is a VM, LUN or database (hidden with them when far out).
         self.detail = False
+        #: The family it belongs to (the palette group of its kind or of its owner).
+        self.family = ""
         self.marker: tuple[Severity, int] | None = None
         if style_key.startswith("member:"):
             # A loose box's link to a member, drawn while the box is selected.
@@ -304,7 +306,8 @@ class EdgeItem(QGraphicsPathItem):
         # Stroke only the part of the line in the exposed area: Qt strokes a cosmetic
         # line over its whole length before clipping (a millisecond for a WAN link
         # across a big drawing).
-        painter.setPen(self.pen())
+        findings = getattr(self.scene(), "show_findings", True)
+        painter.setPen(self.pen() if findings or self.selected else self._pen)
         if self._routed:
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(self._route)
@@ -331,7 +334,7 @@ class EdgeItem(QGraphicsPathItem):
             painter.setBrush(self._theme.background)
             for p in self.waypoints:
                 painter.drawRect(QRectF(p.x() - half, p.y() - half, 2 * half, 2 * half))
-        if self.marker is None:
+        if self.marker is None or not findings:
             return
         # A findings badge at the middle of the line (its colour alone could read as
         # the kind's colour).

@@ -220,6 +220,11 @@ class NodeHost(Protocol):
         """The selected elements (a selected disk's chip is highlighted)."""
         ...
 
+    @property
+    def show_findings(self) -> bool:
+        """Whether findings markers are drawn (the Findings layer)."""
+        ...
+
     def child_rects(self, element_id: str) -> list[QRectF]:
         """The rows inside a box, relative to it (painted as a summary far out)."""
         ...
@@ -362,7 +367,7 @@ class NodeItem(QGraphicsRectItem):
             painter.fillRect(r, header if self.container else accent)
             if self.container:
                 self._paint_summary(painter, accent)
-            if self.selected or self.marker:
+            if self.selected or (self.marker and self._scene.show_findings):
                 self._paint_outline(painter, r)
             if self.container and self._scene.is_top_level(self.element_id):
                 painter.setPen(theme.text_pen)
@@ -375,7 +380,7 @@ class NodeItem(QGraphicsRectItem):
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 if self.selected:
                     self._paint_outline(painter, r)
-                if self.marker is not None:
+                if self.marker is not None and self._scene.show_findings:
                     self._paint_marker(painter, r, lod)
                 return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod > LOD_TEXT)
@@ -395,7 +400,7 @@ class NodeItem(QGraphicsRectItem):
             painter.setPen(theme.selection_pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(r, radius, radius)
-        if self.marker is not None:
+        if self.marker is not None and self._scene.show_findings:
             self._paint_marker(painter, r, lod)
         if self.selected:
             self._paint_handles(painter, lod)
@@ -423,7 +428,7 @@ class NodeItem(QGraphicsRectItem):
 
     def _paint_outline(self, painter: QPainter, r: QRectF) -> None:
         theme = self._scene.theme
-        if self.marker is not None:
+        if self.marker is not None and self._scene.show_findings:
             pen = QPen(theme.severity[self.marker[0]], 2.0)
             pen.setCosmetic(True)
             painter.setPen(pen)
