@@ -162,3 +162,32 @@ def test_the_router_avoids_everything_but_the_ends_and_what_holds_them() -> None
     for holder in ("S", "H"):  # enters them, but not through their title bars
         x, y, w, _ = tree.rects[holder]
         assert not route_crosses(path, (x, y, w, 26.0)), holder
+
+
+def test_a_moved_box_reroutes_only_the_lines_that_run_near_it() -> None:
+    """Not every line whose route's bounds meet it: a line across the drawing would be
+    routed afresh at every move (issue 13: a move with routing within a frame)."""
+    tree = _Tree()
+    tree.rects["far"] = (1200, 700, 100, 60)
+    router = Router(tree)
+    router.add("long", "v1", "far")
+    router.add("dag|members|v2", "dag", "v2", bundle="dag|members")
+    router.route_many(["long", "dag|members|v2"])
+    path = router.raw["long"]
+    # A box in the middle of the long line's bounds, far from its runs.
+    xs = sorted(p[0] for p in path)
+    ys = sorted(p[1] for p in path)
+    inside = [
+        (x, y, 10.0, 10.0)
+        for x in range(int(xs[0]) + 5, int(xs[-1]) - 15, 10)
+        for y in range(int(ys[0]) + 5, int(ys[-1]) - 15, 10)
+        if not route_crosses(path, (x - 60, y - 60, 130, 130))
+    ]
+    assert inside, path
+    assert "long" not in router.crossing(inside[:1])
+    # A box put on one of its runs, or just beside it, does reroute it.
+    (x0, y0), (x1, y1) = path[1], path[2]
+    on_run = ((x0 + x1) / 2 - 5, (y0 + y1) / 2 - 5, 10.0, 10.0)
+    beside = (on_run[0] + 25, on_run[1] + 25, 10.0, 10.0)
+    assert "long" in router.crossing([on_run])
+    assert "long" in router.crossing([beside])

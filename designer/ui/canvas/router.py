@@ -16,7 +16,7 @@ lines of one bundle (the same box and relation: a DAG's member lines) stay one t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from typing import Protocol
 
 from designer.ui.canvas import routing
@@ -31,6 +31,9 @@ LANE = 10.0
 #: How far a line keeps from the boxes it passes, by how deep they sit: wide gaps
 #: between sites, narrower inside a site, the plain clearance deeper in.
 CLEARANCE_BY_DEPTH = (20.0, 10.0)
+#: How close a run must pass a box that moves (to or from there) to be routed afresh:
+#: the widest clearance and a few nudged lanes beyond it.
+NEAR = CLEARANCE_BY_DEPTH[0] + 4 * routing.SPACING
 
 
 class BoxTree(Protocol):
@@ -92,6 +95,8 @@ class Router:
         self._lines: dict[str, tuple[str, str, tuple[Point, ...], str]] = {}
         #: key → the route before nudging (what the router decided).
         self.raw: dict[str, list[Point]] = {}
+        #: key → the bounds of its raw route (asked of every line at each settle).
+        self._extent: dict[str, Rect] = {}
         #: key → the route as drawn (nudged).
         self.drawn: dict[str, list[Point]] = {}
         #: key → the boxes its route had to avoid (a nudged route must avoid them too).
@@ -128,6 +133,7 @@ class Router:
         """Forget a line; the keys whose lanes change."""
         line = self._lines.pop(key, None)
         self.raw.pop(key, None)
+        self._extent.pop(key, None)
         self.drawn.pop(key, None)
         self._avoided.pop(key, None)
         if line is None:
@@ -143,6 +149,7 @@ class Router:
     def clear(self) -> None:
         self._lines.clear()
         self.raw.clear()
+        self._extent.clear()
         self.drawn.clear()
         self._avoided.clear()
         self._pairs.clear()
@@ -219,7 +226,9 @@ class Router:
             avoided = []
             points = self._flat(source, target, waypoints, lane, avoided)
         self.raw[key] = points
-        self._avoided[key] = avoided
+        self._extent[key] = _bounds(points)
+        # Legs shared within a batch add their boxes again: keep each once.
+        self._avoided[key] = list(dict.fromkeys(avoided))
         return points
 
     def route_many(self, keys: Iterable[str]) -> None:
@@ -440,27 +449,46 @@ class Router:
             (x - t, y + h, w + 2 * t, t),
         ]
 
-    def _checked(self, spread: dict[str, list[Point]]) -> dict[str, list[Point]]:
+    def _checked(
+        self, spread: dict[str, list[Point]], keys: Container[str] | None = None
+    ) -> dict[str, list[Point]]:
         """Nudged routes, except where nudging pushed a run into a box (a narrow
-        channel): that line keeps its route as routed."""
+        channel): that line keeps its route as routed. With ``keys``, only those and
+        the lines drawn otherwise before are looked at (the others were checked when
+        they were drawn so)."""
+        drawn = self.drawn
         for key, points in spread.items():
             raw = self.raw[key]
             if points == raw:
+                continue
+            if keys is not None and key not in keys and drawn.get(key) == points:
                 continue
             moved = [
                 (points[i], points[i + 1])
                 for i in range(len(points) - 1)
                 if points[i] != raw[i] or points[i + 1] != raw[i + 1]
             ]
-            avoided = self._avoided.get(key, ())
+            # The boxes near the moved runs only (a line may have avoided hundreds).
+            bx0, by0, bw0, bh0 = _grow(_bounds([p for run in moved for p in run]), 1.0)
+            avoided = [
+                box
+                for box in self._avoided.get(key, ())
+                if box[0] <= bx0 + bw0
+                and bx0 <= box[0] + box[2]
+                and box[1] <= by0 + bh0
+                and by0 <= box[1] + box[3]
+            ]
             for p, q in moved:
-                near = (
-                    min(p[0], q[0]) - 1,
-                    min(p[1], q[1]) - 1,
-                    abs(p[0] - q[0]) + 2,
-                    abs(p[1] - q[1]) + 2,
-                )
-                if any(_meets(box, near) and routing.route_crosses((p, q), box) for box in avoided):
+                x0, x1 = min(p[0], q[0]) - 1, max(p[0], q[0]) + 1
+                y0, y1 = min(p[1], q[1]) - 1, max(p[1], q[1]) + 1
+                if any(
+                    bx <= x1
+                    and x0 <= bx + bw
+                    and by <= y1
+                    and y0 <= by + bh
+                    and routing.route_crosses((p, q), (bx, by, bw, bh))
+                    for bx, by, bw, bh in avoided
+                ):
                     spread[key] = list(raw)
                     break
         return spread
@@ -472,17 +500,20 @@ class Router:
         if not keys:
             return {}
         area = None
+        extent = self._extent
         for key in keys:
-            box = _bounds(self.raw[key])
+            box = extent[key]
             area = box if area is None else _union(area, box)
         assert area is not None
-        near = {
-            k: points
-            for k, points in self.raw.items()
-            if k in keys or _meets(_bounds(points), _grow(area, 1.0))
-        }
+        ax0, ay0, aw, ah = _grow(area, 1.0)
+        ax1, ay1 = ax0 + aw, ay0 + ah
+        near: dict[str, list[Point]] = {}
+        for k, points in self.raw.items():
+            x, y, w, h = extent[k]
+            if x <= ax1 and ax0 <= x + w and y <= ay1 and ay0 <= y + h:
+                near[k] = points
         bundles = {k: self._lines[k][3] for k in near}
-        spread = self._checked(routing.nudge(near, bundles))
+        spread = self._checked(routing.nudge(near, bundles), set(keys))
         changed: dict[str, list[Point]] = {}
         for key, points in spread.items():
             if key in keys or self.drawn.get(key) != points:
@@ -498,12 +529,19 @@ class Router:
 
     def crossing(self, rects: Sequence[Rect]) -> list[str]:
         """Lines whose route runs through or near one of ``rects`` (a box that moved
-        there, or left): they may need another way round."""
+        there, or left): they may need another way round. Near is a run within
+        :data:`NEAR` of it, not a route whose bounds meet it (a line across the whole
+        drawing would be routed afresh at every move)."""
         out = []
-        grown = [_grow(r, routing.CLEARANCE) for r in rects]
+        grown = [_grow(r, NEAR) for r in rects]
         for key, points in self.raw.items():
-            box = _bounds(points)
-            if any(_meets(box, r) for r in grown):
+            box = self._extent[key]
+            hit = [r for r in grown if _meets(box, r)]
+            if hit and any(
+                _meets(_bounds((points[i], points[i + 1])), r)
+                for r in hit
+                for i in range(len(points) - 1)
+            ):
                 out.append(key)
         return out
 

@@ -565,11 +565,17 @@ class DesignScene(QGraphicsScene):
         self._route_timer.stop()
         self._draw_routes(self.router.settle_all())
 
-    def reroute(self, keys: Iterable[str]) -> None:
-        """Route these lines afresh and redraw them and their channel neighbours."""
+    def reroute(self, keys: Iterable[str], *, settle: bool = True) -> None:
+        """Route these lines afresh and redraw them and their channel neighbours; a
+        drag in progress (``settle=False``) draws them as routed, unspread from their
+        neighbours (the drop settles them), to stay within a frame."""
         keys = [k for k in dict.fromkeys(keys) if k in self.edges]
         self.router.route_many(keys)
-        self._draw_routes(self.router.settle(keys))
+        if settle:
+            self._draw_routes(self.router.settle(keys))
+        else:
+            raw = self.router.raw
+            self._draw_routes({k: raw[k] for k in keys if k in raw})
 
     def _draw_routes(self, routes: dict[str, list[routing.Point]]) -> None:
         for key, points in routes.items():
@@ -862,7 +868,7 @@ class DesignScene(QGraphicsScene):
                 if element_id not in self._dragged_from:
                     self._dragged_from[element_id] = _rect(node.scene_rect())
                 node.setPos(origin + delta)
-        self.update_edges(origins)
+        self.reroute(self._lines_at(origins), settle=False)
 
     def sync_geometry(self, ids: Iterable[str]) -> None:
         """Put items back where the model says (a cancelled or refused drag)."""
