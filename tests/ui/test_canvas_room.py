@@ -208,3 +208,33 @@ def test_a_vms_disk_is_picked_by_its_chip(qtbot) -> None:  # type: ignore[no-unt
     click(view, (chip.x(), chip.y()))
     assert session.selection == ["d-db"]
     assert "d-db|lun|lun-b2" in view.design_scene.edges  # its line to its LUN shows
+
+
+def test_a_vms_name_comes_before_its_disk_chips(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Six chips would cut the name: fewer are drawn, the last standing for the rest."""
+    from designer.domain.elements import VirtualDisk
+
+    design = small_design()
+    disks = [
+        VirtualDisk(id=f"d-{i}", name=f"MBX-B1 D{i}", vm="vm-b1", lun="lun-b1") for i in range(6)
+    ]
+    elements = [
+        e.model_copy(update={"name": "MBX-B1-LONGEST"}) if e.id == "vm-b1" else e
+        for e in design.elements
+    ]
+    session = EditorSession(design.model_copy(update={"elements": [*elements, *disks]}))
+    view = DesignView(session)
+    qtbot.addWidget(view)
+    view.resize(1400, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_zoom(1.0)
+    view.centerOn(650, 250)
+    scene = view.design_scene
+    scene.labels.record = []
+    view.viewport().grab()
+    node = scene.nodes["vm-b1"]
+    names = [r.text for r in scene.labels.record if r.owner == "vm-b1"]
+    assert "MBX-B1-LONGEST" in names
+    assert 1 <= len(node._disk_hits) < 6
+    assert {d for _, ids in node._disk_hits for d in ids} == {d.id for d in disks}

@@ -577,7 +577,7 @@ class NodeItem(QGraphicsRectItem):
         if self.disk_tags:
             right += self._paint_disks(painter, r)
         elif self.disk_ids:
-            right += self._paint_disk_chips(painter, r, lod)
+            right += self._paint_disk_chips(painter, r, lod, left + right)
         width = r.right() - right - left
         holder = self._scene.box_container(self.element_id)
         if holder is not None and holder in labels.summarised:
@@ -667,9 +667,12 @@ class NodeItem(QGraphicsRectItem):
             x -= w + 3
         return right - x + 3
 
-    def _paint_disk_chips(self, painter: QPainter, r: QRectF, lod: float) -> float:
+    def _paint_disk_chips(
+        self, painter: QPainter, r: QRectF, lod: float, name_left: float
+    ) -> float:
         """A small chip per virtual disk at the row's right (six at most, the last one
-        standing for the rest): click one to select that disk. Returns their width."""
+        standing for the rest): click one to select that disk. Returns their width.
+        ``name_left`` plus the chips' width is where the name's room ends."""
         if lod * 9 < 5:
             return 0.0
         theme = self._scene.theme
@@ -678,8 +681,14 @@ class NodeItem(QGraphicsRectItem):
         top = r.top() + (min(r.height(), 28) - h) / 2
         # Clear of the findings badge, and of the right port while the row shows it.
         x = r.right() - 6 - (20 if self.marker else 0) - (PORT_PX + 4 if self.shows_ports() else 0)
-        shown = self.disk_ids[:6]
-        rest = self.disk_ids[6:]
+        # The name comes first: fewer chips (the last one standing for the rest) where
+        # six would cut it ("…MBX01" instead of "DEN-MBX01").
+        fitted = self._scene.labels.fitted_font(painter, theme.font, min(r.height(), 28))
+        name = QFontMetricsF(fitted[0] if fitted else theme.font).horizontalAdvance(self.name)
+        room = x - (name_left + name)
+        count = max(1, min(6, int((room + gap) // (w + gap))))
+        shown = self.disk_ids[:count]
+        rest = self.disk_ids[count:]
         pen = QPen(accent, 1.0)
         pen.setCosmetic(True)
         painter.setPen(pen)
