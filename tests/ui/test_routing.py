@@ -191,3 +191,28 @@ def test_a_moved_box_reroutes_only_the_lines_that_run_near_it() -> None:
     beside = (on_run[0] + 25, on_run[1] + 25, 10.0, 10.0)
     assert "long" in router.crossing([on_run])
     assert "long" in router.crossing([beside])
+
+
+def test_a_leg_is_searched_again_only_when_what_it_ran_among_changed(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from designer.ui.canvas import routing
+
+    tree = _Tree()
+    router = Router(tree)
+    router.add("dag|members|v2", "dag", "v2", bundle="dag|members")
+    router.route_many(["dag|members|v2"])
+    first = list(router.raw["dag|members|v2"])
+    searched: list[str] = []
+    for name in ("route_between", "route_out"):
+        real = getattr(routing, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):  # type: ignore[no-untyped-def]
+            searched.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(routing, name, counted)
+    router.route_many(["dag|members|v2"])  # nothing moved: every leg remembered
+    assert searched == [] and router.raw["dag|members|v2"] == first
+    tree.rects["H2"] = (260, 200, 200, 120)  # a box in the site moves into the way
+    router.route_many(["dag|members|v2"])
+    assert searched
+    assert not route_crosses(router.raw["dag|members|v2"], tree.rects["H2"])

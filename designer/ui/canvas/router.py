@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from designer.ui.canvas import routing
@@ -64,6 +65,22 @@ class BoxTree(Protocol):
         ...
 
 
+#: How many legs are remembered across batches (a few times a big drawing's).
+MEMO_LEGS = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class _Leg:
+    """A leg as routed: from what (its ends, its holder's walls), among which boxes (in
+    the region the search last looked at), and its points (None: no way through)."""
+
+    given: tuple[object, ...]
+    region: Rect
+    blocks: list[Rect]
+    rows: list[Rect]
+    points: list[Point] | None
+
+
 def _union(a: Rect, b: Rect) -> Rect:
     x0, y0 = min(a[0], b[0]), min(a[1], b[1])
     x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
@@ -102,6 +119,10 @@ class Router:
         #: key → the boxes its route had to avoid (a nudged route must avoid them too).
         self._avoided: dict[str, list[Rect]] = {}
         self._pairs: dict[frozenset[str], list[str]] = defaultdict(list)
+        #: leg key → what it was routed from and its points, kept across batches: a leg
+        #: whose ends, walls and boxes around are where they were is not searched again
+        #: (a host moved in a cluster: the legs out of the site and between the sites).
+        self._memo: dict[tuple[object, ...], _Leg] = {}
 
     # -- lines --------------------------------------------------------------------------
     def add(
@@ -153,6 +174,7 @@ class Router:
         self.drawn.clear()
         self._avoided.clear()
         self._pairs.clear()
+        self._memo.clear()
 
     def __contains__(self, key: str) -> bool:
         return key in self._lines
@@ -324,24 +346,31 @@ class Router:
         assert ra is not None and rb is not None
         region = _grow(_union(ra, rb), REACH)
         walls = self._walls(level)
-        points = None
-        for _ in range(3):
-            blocks, rows = self._level(level, (a, b), region)
-            points = routing.route_between(
-                tree.box_end(a),
-                tree.box_end(b),
-                blocks,
-                lane=lane,
-                tight=rows,
-                walls=walls,
-                clearance=self._clearance(level),
-            )
-            if points is None:
-                break
-            wider = _grow(_bounds(points), routing.CLEARANCE + 1)
-            if _contains(region, wider):
-                break
-            region = _union(region, _grow(wider, REACH / 2))
+        given = (tree.box_end(a), tree.box_end(b), tuple(walls), self._clearance(level))
+        known = self._recall(key, given, level, (a, b))
+        if known is not None:
+            points, blocks, rows = known
+        else:
+            points = None
+            for _ in range(3):
+                used = region
+                blocks, rows = self._level(level, (a, b), region)
+                points = routing.route_between(
+                    given[0],
+                    given[1],
+                    blocks,
+                    lane=lane,
+                    tight=rows,
+                    walls=walls,
+                    clearance=self._clearance(level),
+                )
+                if points is None:
+                    break
+                wider = _grow(_bounds(points), routing.CLEARANCE + 1)
+                if _contains(region, wider):
+                    break
+                region = _union(region, _grow(wider, REACH / 2))
+            self._remember(key, _Leg(given, used, blocks, rows, points))
         if points is None:
             return None
         if self._cache is not None:
@@ -374,26 +403,55 @@ class Router:
         assert rect is not None
         region = _grow(_union(rect, (point[0], point[1], 0.0, 0.0)), REACH)
         walls = self._walls(holder)
-        points: list[Point] = []
-        for _ in range(3):
-            blocks, rows = self._level(holder, (inner,), region)
-            points = routing.route_out(
-                tree.box_end(inner),
-                point,
-                leaving,
-                blocks,
-                tight=rows,
-                walls=walls,
-                clearance=self._clearance(holder),
-            )
-            wider = _grow(_bounds(points), routing.CLEARANCE + 1)
-            if _contains(region, wider):
-                break
-            region = _union(region, _grow(wider, REACH / 2))
+        given = (tree.box_end(inner), tuple(walls), self._clearance(holder))
+        known = self._recall(key, given, holder, (inner,))
+        if known is not None and known[0] is not None:
+            points, blocks, rows = known[0], known[1], known[2]
+        else:
+            points = []
+            for _ in range(3):
+                used = region
+                blocks, rows = self._level(holder, (inner,), region)
+                points = routing.route_out(
+                    given[0],
+                    point,
+                    leaving,
+                    blocks,
+                    tight=rows,
+                    walls=walls,
+                    clearance=self._clearance(holder),
+                )
+                wider = _grow(_bounds(points), routing.CLEARANCE + 1)
+                if _contains(region, wider):
+                    break
+                region = _union(region, _grow(wider, REACH / 2))
+            self._remember(key, _Leg(given, used, blocks, rows, points))
         if self._cache is not None:
             self._cache[key] = (points, blocks + rows)
         avoided.extend(blocks + rows)
         return list(points)
+
+    def _recall(
+        self,
+        key: tuple[object, ...],
+        given: tuple[object, ...],
+        level: str | None,
+        skip: tuple[str, ...],
+    ) -> tuple[list[Point] | None, list[Rect], list[Rect]] | None:
+        """A leg routed before from the same ends and walls among the same boxes (those
+        in the region its search last looked at: the earlier, smaller regions are part
+        of it, so the search would go the same way)."""
+        leg = self._memo.get(key)
+        if leg is None or leg.given != given:
+            return None
+        if self._level(level, skip, leg.region) != (leg.blocks, leg.rows):
+            return None
+        return (list(leg.points) if leg.points is not None else None), leg.blocks, leg.rows
+
+    def _remember(self, key: tuple[object, ...], leg: _Leg) -> None:
+        if len(self._memo) >= MEMO_LEGS:
+            self._memo.clear()  # the keys hold points: a long session makes new ones
+        self._memo[key] = leg
 
     def _level(
         self, level: str | None, skip: tuple[str, ...], region: Rect

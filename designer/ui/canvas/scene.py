@@ -547,9 +547,15 @@ class DesignScene(QGraphicsScene):
         return bool(self._unrouted)
 
     def finish_routing(self) -> None:
-        """Route the lines still waiting, now (an export, a test, a benchmark)."""
-        while self._unrouted:
-            self._route_slice(budget_s=float("inf"))
+        """Route the lines still waiting, now (an export, a test, a benchmark): in one
+        batch, so that the legs they share are routed once."""
+        if not self._unrouted:
+            return
+        keys = [k for k in self._unrouted if k in self.edges]
+        self._unrouted = []
+        self._route_timer.stop()
+        self.router.route_many(keys)
+        self._draw_routes(self.router.settle_all())
 
     def _route_slice(self, budget_s: float = ROUTE_SLICE_S) -> None:
         deadline = time.perf_counter() + budget_s
