@@ -41,3 +41,19 @@ def test_fit_to_window_draws_no_small_and_no_overlapping_text(launch, sample: Pa
     named = {label.owner for label in drawn}
     top = [i for i, node in scene.nodes.items() if scene.box_parent.get(i) is None]
     assert [i for i in top if scene.nodes[i].container and i not in named] == []
+
+
+def test_a_name_too_long_for_one_line_goes_whole_on_two(launch) -> None:  # type: ignore[no-untyped-def]
+    """At Fit to Window (34 %) the alternate witness's box has room for two lines of
+    8 px text: its name is drawn whole on them, not cut to 'WOR-…ness'."""
+    window = launch(Path(__file__).parents[2] / "sample_designs" / "three_site_stretched_dag.json")
+    window.resize(1600, 1000)
+    QTest.qWaitForWindowExposed(window)
+    QTest.keyClick(window.view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    scene = window.view.design_scene
+    scene.labels.record = []
+    window.view.viewport().repaint()
+    names = {label.owner: label.text for label in scene.labels.record}
+    assert "\n" in names["fsw-wor"]
+    assert names["fsw-wor"].replace("\n", " ") == "WOR-FS01 alt. witness"
+    assert names["casarr-bos"].replace("\n", " ") == scene.nodes["casarr-bos"].name

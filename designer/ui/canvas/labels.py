@@ -67,6 +67,32 @@ def readable(shown: str, text: str, min_chars: int = 2) -> bool:
     return shown == text or (kept >= min(4, len(text)) and kept >= 0.4 * len(text))
 
 
+def _kept(shown: str) -> int:
+    return len(shown.replace("…", "").replace("\n", ""))
+
+
+def _wrapped(metrics: QFontMetricsF, text: str, width: float, height: float) -> str | None:
+    """``text`` on as many lines as ``height`` holds, broken between words, the last
+    line (or a word wider than a line) cut in the middle; None if one line is all."""
+    count = int(height // metrics.lineSpacing())
+    if count < 2:
+        return None
+    words = text.split(" ")
+    lines: list[str] = []
+    i = 0
+    while i < len(words) and len(lines) < count - 1:
+        line = words[i]
+        i += 1
+        while i < len(words) and metrics.horizontalAdvance(f"{line} {words[i]}") <= width:
+            line = f"{line} {words[i]}"
+            i += 1
+        lines.append(metrics.elidedText(line, Qt.TextElideMode.ElideMiddle, width))
+    if i < len(words):
+        rest = " ".join(words[i:])
+        lines.append(metrics.elidedText(rest, Qt.TextElideMode.ElideMiddle, width))
+    return "\n".join(lines)
+
+
 def _plain(metrics: QFontMetricsF, text: str, width: float) -> str:
     return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
 
@@ -144,9 +170,12 @@ class Labels:
         elide: Elide | None = None,
         pill: QColor | None = None,
         min_chars: int = 2,
+        wrap: bool = False,
     ) -> QRectF | None:
         """Draw ``text`` in ``rect`` (item coordinates) if it can be read and claims a
-        free spot; the rectangle the text took (item coordinates), or None."""
+        free spot; the rectangle the text took (item coordinates), or None. With
+        ``wrap``, a name too long for one line goes on two or more, whole, where the
+        height allows, before it is cut."""
         if not text or self.muted:
             return None
         fitted = self.fitted_font(painter, font, rect.height(), grow=grow)
@@ -155,7 +184,11 @@ class Labels:
         font, px = fitted
         metrics = QFontMetricsF(font)
         shown = (elide or _plain)(metrics, text, rect.width())
-        if not readable(shown, text, min_chars):
+        if wrap and shown != text and " " in text:
+            lines = _wrapped(metrics, text, rect.width(), rect.height())
+            if lines is not None and _kept(lines) > _kept(shown):
+                shown = lines
+        if not readable(shown.replace("\n", " "), text, min_chars):
             return None
         used = metrics.boundingRect(rect, int(flags), shown)
         if used.width() > rect.width() + 1 and shown != text:

@@ -604,7 +604,13 @@ class NodeItem(QGraphicsRectItem):
                 left, r.top(), width, min(r.height(), 28) if r.height() < 34 else r.height()
             )
             labels.draw(
-                painter, line, self.name, theme.font, owner=self.element_id, elide=self._elide
+                painter,
+                line,
+                self.name,
+                theme.font,
+                owner=self.element_id,
+                elide=self._elide,
+                wrap=r.height() >= 34,
             )
 
     def _paint_disks(self, painter: QPainter, r: QRectF) -> float:
