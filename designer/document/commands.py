@@ -157,7 +157,8 @@ def describe_removal(doc: Document, ids: Iterable[str]) -> tuple[str, str]:
     """
     wanted = list(dict.fromkeys(ids))
     doomed, edits = plan_removal(doc, wanted)
-    extra = [doc.get(i) for i in doomed if i not in wanted]
+    # In a fixed order (``doomed`` is a set): by kind, most first, then by name.
+    extra = [doc.get(i) for i in sorted(doomed) if i not in wanted]
     by_kind: dict[str, list[ElementBase]] = {}
     for element in extra:
         if element is not None:
@@ -165,11 +166,12 @@ def describe_removal(doc: Document, ids: Iterable[str]) -> tuple[str, str]:
     first = doc.get(wanted[0]) if len(wanted) == 1 else None
     what = first.describe() if first is not None else plural(len(wanted), "element")
     goes = []
-    for label, elements in sorted(by_kind.items(), key=lambda item: -len(item[1])):
+    for label, elements in sorted(by_kind.items(), key=lambda item: (-len(item[1]), item[0])):
+        elements.sort(key=lambda e: e.name)
         listed = ", ".join(e.name for e in elements[:3]) + (", …" if len(elements) > 3 else "")
         goes.append(f"{plural(len(elements), label)} ({listed})")
     changed: dict[tuple[str, str, str], list[str]] = {}
-    for referrer_id, new in edits.items():
+    for referrer_id, new in sorted(edits.items()):
         old = doc.get(referrer_id)
         if old is None:
             continue
@@ -184,7 +186,8 @@ def describe_removal(doc: Document, ids: Iterable[str]) -> tuple[str, str]:
         key = (old.label, " and ".join(changed_fields) or "references", ", ".join(lost) or "it")
         changed.setdefault(key, []).append(old.name)
     losses = []
-    for (label, fields, lost_names), names in changed.items():
+    for (label, fields, lost_names), names in sorted(changed.items()):
+        names.sort()
         if len(names) == 1:
             who = f"{label} {names[0]}"
         else:
