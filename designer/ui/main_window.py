@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.session.undo_stack.indexChanged.connect(self._clear_stale_message)
         self.session.findings_changed.connect(self._update_findings_label)
         self.session.selection_changed.connect(self._update_actions)
+        self.session.selection_changed.connect(self._reveal_selected_layers)
         self.session.document_changed.connect(self._on_document_changed)
         self.view.zoom_changed.connect(lambda _scale: self._update_actions())
         self.recovery.status_changed.connect(self._on_recovery_status)
@@ -330,6 +331,13 @@ class MainWindow(QMainWindow):
 
     def _toggle_layer(self, group: str, shown: bool) -> None:
         self.view.design_scene.layers.set_layer(group, shown)
+
+    def _reveal_selected_layers(self) -> None:
+        """An element selected in a hidden layer (from Find, Problems, Databases) shows
+        its layer again: a selection is never invisible."""
+        layers = self.view.design_scene.layers
+        for group in layers.hidden_groups_of(self.session.selection):
+            self.act_layers[group].setChecked(True)
 
     def _fit_dock(self, dock: QDockWidget, visible: bool) -> None:
         if visible and self.isVisible():

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
 from designer.document import RemoveElements, SetProperty
 from designer.ui.canvas.layers import DIMMED_OPACITY
 
@@ -53,3 +56,15 @@ def test_dim_unrelated_fades_what_the_selection_is_not_about(launch) -> None:  #
     window.session.set_selection([])
     assert scene.nodes["lun-den-1-os"].opacity() == 1.0
     window.act_dim.trigger()
+
+
+def test_an_element_found_in_a_hidden_layer_shows_it_again(launch) -> None:  # type: ignore[no-untyped-def]
+    window = launch(SAMPLES / "dag_with_ha.json")
+    scene = window.view.design_scene
+    window.act_layers["Storage"].trigger()
+    assert not scene.nodes["lun-den-1-os"].isVisible()
+    QTest.keyClicks(window.find_edit, "lun-den-1-os")
+    QTest.keyClick(window.find_edit, Qt.Key.Key_Return)
+    assert window.session.selection == ["lun-den-1-os"]
+    assert window.act_layers["Storage"].isChecked()
+    assert scene.nodes["lun-den-1-os"].isVisible()

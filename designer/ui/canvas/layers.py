@@ -85,6 +85,20 @@ class CanvasLayers:
             if edge.isVisible() != shown:
                 edge.setVisible(shown)
 
+    def hidden_groups_of(self, ids: Iterable[str]) -> set[str]:
+        """The hidden families these elements belong to (a selection made in Find, the
+        Problems or the Databases panel may lie in one)."""
+        if not self.hidden:
+            return set()
+        doc = self.host.session.document
+        found = set()
+        for element_id in ids:
+            element = doc.get(element_id)
+            group = group_of(element.kind) if element is not None else ""
+            if group in self.hidden:
+                found.add(group)
+        return found
+
     def set_findings(self, shown: bool) -> None:
         self.show_findings = shown
         for node in self.host.nodes.values():
