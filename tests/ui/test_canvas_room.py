@@ -238,3 +238,57 @@ def test_a_vms_name_comes_before_its_disk_chips(qtbot) -> None:  # type: ignore[
     assert "MBX-B1-LONGEST" in names
     assert 1 <= len(node._disk_hits) < 6
     assert {d for _, ids in node._disk_hits for d in ids} == {d.id for d in disks}
+
+
+def test_dragging_a_site_moves_its_inner_lines_whole_and_routes_the_rest_at_the_drop(
+    launch,
+) -> None:  # type: ignore[no-untyped-def]
+    """A drag step does not route every line of a big box (a site at 25k has dozens):
+    a line inside what moves is carried along, the lines out to what stays are routed
+    as long as a frame allows (else straight), and the drop routes them all."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    window = launch(Path(__file__).parents[2] / "sample_designs" / "dag_with_ha.json")
+    view = window.view
+    scene = view.design_scene
+    view.set_zoom(0.6)
+    site = scene.nodes["site-den"].scene_rect()
+    view.centerOn(site.center())
+    edges = scene.edges.items()
+    inner = next(k for k, e in edges if {e.source, e.target} == {"lb-den", "casarr-den"})
+    outer = next(k for k, e in edges if "fsw-den" in (e.source, e.target))
+    before = scene.edges[inner].path().boundingRect()
+    routed: list[str] = []
+    route_many = scene.router.route_many
+
+    def counted(keys):  # type: ignore[no-untyped-def]
+        keys = list(keys)
+        routed.extend(keys)
+        route_many(keys)
+
+    scene.router.route_many = counted  # type: ignore[method-assign]
+    viewport = view.viewport()
+    start = vp(view, site.left() + 40, site.top() + 8)  # the site's title bar
+    QTest.mouseMove(viewport, start)
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for step in range(1, 4):
+        QTest.mouseMove(viewport, start + QPoint(0, 30 * step))
+    moved = scene.nodes["site-den"].scene_rect().top() - site.top()
+    assert moved > 0
+    during = scene.edges[inner].path().boundingRect()
+    assert abs(during.top() - before.top() - moved) < 0.01  # carried along, not rerouted
+    assert abs(during.left() - before.left()) < 0.01
+    assert inner not in routed
+    end = start + QPoint(0, 90)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    # Dropped: every line at the site is routed and spread as the router has it.
+    assert inner in routed and outer in routed
+    for key in (inner, outer):
+        drawn = scene.router.drawn[key]
+        path = scene.edges[key].path()
+        assert abs(path.elementAt(0).x - drawn[0][0]) < 0.01, key
+        assert abs(path.elementAt(0).y - drawn[0][1]) < 0.01, key
+    assert window.session.design.layout["site-den"].y == pytest.approx(site.top() + moved, abs=1)

@@ -12,6 +12,7 @@ decided by :mod:`designer.ui.canvas.routing`; this module only keeps items in st
 from __future__ import annotations
 
 import gc
+import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -43,7 +44,7 @@ from designer.ui.canvas.router import Router
 from designer.ui.canvas.theme import Theme
 from designer.ui.session import EditorSession
 
-__all__ = ["ROUTE_AT_ONCE", "DesignScene"]
+__all__ = ["DRAG_ROUTE_S", "ROUTE_AT_ONCE", "DesignScene"]
 
 #: Up to this many lines are routed while the scene is built; more are drawn straight
 #: first and routed in slices between events (a 25,000-element design opens as fast as
@@ -51,6 +52,9 @@ __all__ = ["ROUTE_AT_ONCE", "DesignScene"]
 ROUTE_AT_ONCE = 150
 #: How long one slice of background routing may hold the event loop.
 ROUTE_SLICE_S = 0.012
+#: How long one step of a drag may spend routing the lines to what stays put; the
+#: lines it has no time for are drawn straight until the drop routes them.
+DRAG_ROUTE_S = 0.008
 
 
 def _wan_label(link: WanLink) -> str:
@@ -104,6 +108,10 @@ class DesignScene(QGraphicsScene):
         self._route_timer.timeout.connect(self._route_slice)
         #: Where the boxes of a drag in progress were before it (their lines' detours).
         self._dragged_from: dict[str, Rect] = {}
+        #: A drag in progress: the routes, as at its start, of the lines that move whole.
+        self._dragged_lines: dict[str, list[QPointF]] = {}
+        self._dragged_keys: list[str] = []
+        self._drag_cost: dict[str, float] = {}
         #: Loose boxes selected → the keys of their member lines.
         self._member_lines: dict[str, list[str]] = {}
         #: How many disks of the design use each placement.
@@ -809,6 +817,7 @@ class DesignScene(QGraphicsScene):
         # Where the boxes were before (a drag already shows them at their new place).
         before = [self._dragged_from.get(i) or _rect(self.nodes[i].scene_rect()) for i in roots]
         self._dragged_from = {}
+        self._dragged_lines = {}
         moved: list[str] = []
         for element_id in ids:
             if element_id in self.nodes:
@@ -868,13 +877,51 @@ class DesignScene(QGraphicsScene):
 
     # -- transient geometry (a drag in progress; the model is untouched) ---------------
     def preview_offset(self, origins: dict[str, QPointF], delta: QPointF) -> None:
+        """Show the boxes ``origins`` (and what is drawn in them) moved by ``delta``: a
+        line between two of them moves whole; the lines to boxes that stay are routed
+        (unspread) as long as a frame allows, the rest drawn straight until the drop."""
+        first = not self._dragged_from
         for element_id, origin in origins.items():
             node = self.nodes.get(element_id)
             if node is not None:
                 if element_id not in self._dragged_from:
                     self._dragged_from[element_id] = _rect(node.scene_rect())
                 node.setPos(origin + delta)
-        self.reroute(self._lines_at(origins), settle=False)
+        if first:
+            # The lines at the dragged boxes, once a drag: they are the same at each step.
+            self._dragged_keys = list(dict.fromkeys(self._lines_at(origins)))
+            self._dragged_lines = {}
+            self._drag_cost = {}
+            for key in self._dragged_keys:
+                edge = self.edges.get(key)
+                if edge is not None and self._moves_whole(edge, origins):
+                    self._dragged_lines[key] = _points(self.router.drawn.get(key) or [])
+        deadline = time.perf_counter() + DRAG_ROUTE_S
+        unknown = 0.0 if first else math.inf
+        for key in self._dragged_keys:
+            edge = self.edges.get(key)
+            if edge is None:
+                continue
+            whole = self._dragged_lines.get(key)
+            if whole:
+                edge.set_route([p + delta for p in whole])
+            elif (now := time.perf_counter()) + self._drag_cost.get(key, unknown) < deadline:
+                # What routing it took at the first step: a line that took more than
+                # the frame (a long WAN link), or that the first step had no time for,
+                # stays straight until the drop.
+                self.reroute([key], settle=False)
+                self._drag_cost[key] = time.perf_counter() - now
+            else:
+                a, b = self._end_node(edge.source), self._end_node(edge.target)
+                if a is not None and b is not None:
+                    ra, rb = _rect(a.scene_rect()), _rect(b.scene_rect())
+                    edge.set_route(_points(routing.straight(ra, rb)))
+
+    def _moves_whole(self, edge: EdgeItem, origins: dict[str, QPointF]) -> bool:
+        a, b = self._end_node(edge.source), self._end_node(edge.target)
+        return a is not None and b is not None and a.element_id in origins and (
+            b.element_id in origins
+        )
 
     def sync_geometry(self, ids: Iterable[str]) -> None:
         """Put items back where the model says (a cancelled or refused drag)."""
@@ -884,6 +931,7 @@ class DesignScene(QGraphicsScene):
                 self._place(element_id, route=False)
                 placed.append(element_id)
                 self._dragged_from.pop(element_id, None)
+        self._dragged_lines = {}
         self.update_edges(placed)
 
     # -- selection and findings --------------------------------------------------------
