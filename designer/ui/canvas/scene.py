@@ -55,6 +55,8 @@ ROUTE_SLICE_S = 0.012
 #: How long one step of a drag may spend routing the lines to what stays put; the
 #: lines it has no time for are drawn straight until the drop routes them.
 DRAG_ROUTE_S = 0.008
+#: ... but one line alone (a host's line to its DAG) may take this long.
+DRAG_ROUTE_ALONE_S = 0.012
 
 
 def _wan_label(link: WanLink) -> str:
@@ -898,19 +900,24 @@ class DesignScene(QGraphicsScene):
                     self._dragged_lines[key] = _points(self.router.drawn.get(key) or [])
         deadline = time.perf_counter() + DRAG_ROUTE_S
         unknown = 0.0 if first else math.inf
+        alone = True  # the first line routed in a step may take a little longer
         for key in self._dragged_keys:
             edge = self.edges.get(key)
             if edge is None:
                 continue
             whole = self._dragged_lines.get(key)
+            now = time.perf_counter()
+            # What routing it took before, at its quickest: a line that took more than
+            # the frame (a long WAN link), or that the first step had no time for,
+            # stays straight until the drop.
+            cost = self._drag_cost.get(key, unknown)
             if whole:
                 edge.set_route([p + delta for p in whole])
-            elif (now := time.perf_counter()) + self._drag_cost.get(key, unknown) < deadline:
-                # What routing it took at the first step: a line that took more than
-                # the frame (a long WAN link), or that the first step had no time for,
-                # stays straight until the drop.
+            elif now + cost < deadline or (alone and cost < DRAG_ROUTE_ALONE_S):
                 self.reroute([key], settle=False)
-                self._drag_cost[key] = time.perf_counter() - now
+                took = time.perf_counter() - now
+                self._drag_cost[key] = min(self._drag_cost.get(key, took), took)
+                alone = False
             else:
                 a, b = self._end_node(edge.source), self._end_node(edge.target)
                 if a is not None and b is not None:
@@ -919,9 +926,7 @@ class DesignScene(QGraphicsScene):
 
     def _moves_whole(self, edge: EdgeItem, origins: dict[str, QPointF]) -> bool:
         a, b = self._end_node(edge.source), self._end_node(edge.target)
-        return a is not None and b is not None and a.element_id in origins and (
-            b.element_id in origins
-        )
+        return a is not None and b is not None and {a.element_id, b.element_id} <= origins.keys()
 
     def sync_geometry(self, ids: Iterable[str]) -> None:
         """Put items back where the model says (a cancelled or refused drag)."""
