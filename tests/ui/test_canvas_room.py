@@ -292,3 +292,34 @@ def test_dragging_a_site_moves_its_inner_lines_whole_and_routes_the_rest_at_the_
         assert abs(path.elementAt(0).x - drawn[0][0]) < 0.01, key
         assert abs(path.elementAt(0).y - drawn[0][1]) < 0.01, key
     assert window.session.design.layout["site-den"].y == pytest.approx(site.top() + moved, abs=1)
+
+
+def test_a_move_of_many_lines_routes_them_in_slices_after_the_drop(
+    launch, qtbot, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A whole site at 25k has ~70 lines to reroute: the drop draws them straight and
+    routes them in slices afterwards (as an open does) instead of stalling."""
+    from pathlib import Path
+
+    from designer.ui.canvas import scene as scene_module
+
+    monkeypatch.setattr(scene_module, "REROUTE_AT_ONCE", 1)
+    window = launch(Path(__file__).parents[2] / "sample_designs" / "dag_with_ha.json")
+    view = window.view
+    scene = view.design_scene
+    view.set_zoom(0.6)
+    site = scene.nodes["site-den"].scene_rect()
+    view.centerOn(site.center())
+    title = (site.left() + 40, site.top() + 8)
+    drag(view, title, (title[0], title[1] + 60))
+    assert window.session.design.layout["site-den"].y > site.top() + 20
+    lines = [k for k, e in scene.edges.items() if "fsw-den" in (e.source, e.target)]
+    assert lines and scene.routing_pending
+    straight = scene.edges[lines[0]].path()  # meanwhile one segment (then its arrow)
+    assert straight.elementCount() == 2 or straight.elementAt(2).isMoveTo()
+    qtbot.waitUntil(lambda: not scene.routing_pending, timeout=5000)
+    for key in lines:
+        drawn = scene.router.drawn[key]
+        path = scene.edges[key].path()
+        assert (path.elementAt(0).x, path.elementAt(0).y) == pytest.approx(drawn[0], abs=0.01)
+        assert len(drawn) > 2  # routed round the boxes, not straight

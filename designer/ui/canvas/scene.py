@@ -44,7 +44,7 @@ from designer.ui.canvas.router import Router
 from designer.ui.canvas.theme import Theme
 from designer.ui.session import EditorSession
 
-__all__ = ["DRAG_ROUTE_S", "ROUTE_AT_ONCE", "DesignScene"]
+__all__ = ["DRAG_ROUTE_S", "REROUTE_AT_ONCE", "ROUTE_AT_ONCE", "DesignScene"]
 
 #: Up to this many lines are routed while the scene is built; more are drawn straight
 #: first and routed in slices between events (a 25,000-element design opens as fast as
@@ -55,6 +55,9 @@ ROUTE_SLICE_S = 0.012
 #: How long one step of a drag may spend routing the lines to what stays put; the
 #: lines it has no time for are drawn straight until the drop routes them.
 DRAG_ROUTE_S = 0.008
+#: A move that reroutes more lines than this (a whole site at 25k: ~70) draws them
+#: straight and routes them in slices after it, as an open does.
+REROUTE_AT_ONCE = 24
 #: ... but one line alone (a host's line to its DAG) may take this long.
 DRAG_ROUTE_ALONE_S = 0.012
 
@@ -105,6 +108,8 @@ class DesignScene(QGraphicsScene):
         self.router = Router(self)
         #: Lines not routed yet (a big design routes them in slices after it opens).
         self._unrouted: list[str] = []
+        #: The lines to spread once the slices are done (None: every line, after a load).
+        self._settle_after: set[str] | None = None
         self._route_timer = QTimer(self)
         self._route_timer.setInterval(0)
         self._route_timer.timeout.connect(self._route_slice)
@@ -228,6 +233,7 @@ class DesignScene(QGraphicsScene):
         self._top_boxes = None
         self.router.clear()
         self._unrouted = []
+        self._settle_after = None
         self._member_lines.clear()
         self._marks.clear()
         self._selected = set()
@@ -549,6 +555,23 @@ class DesignScene(QGraphicsScene):
                     _points(routing.straight(_rect(a.scene_rect()), _rect(b.scene_rect())))
                 )
         self._unrouted = list(self.edges)
+        self._settle_after = None
+        self._route_timer.start()
+
+    def _route_later(self, keys: list[str]) -> None:
+        """Draw these lines straight now and route them in slices (a big move)."""
+        for key in keys:
+            edge = self.edges[key]
+            a, b = self._end_node(edge.source), self._end_node(edge.target)
+            if a is not None and b is not None:
+                edge.set_route(
+                    _points(routing.straight(_rect(a.scene_rect()), _rect(b.scene_rect())))
+                )
+        loading = bool(self._unrouted) and self._settle_after is None
+        waiting = set(self._unrouted)
+        self._unrouted.extend(k for k in keys if k not in waiting)
+        if not loading:  # a load's slices still running spread every line at their end
+            self._settle_after = (self._settle_after or set()) | set(keys)
         self._route_timer.start()
 
     @property
@@ -563,6 +586,7 @@ class DesignScene(QGraphicsScene):
             return
         keys = [k for k in self._unrouted if k in self.edges]
         self._unrouted = []
+        self._settle_after = None
         self._route_timer.stop()
         self.router.route_many(keys)
         self._draw_routes(self.router.settle_all())
@@ -571,7 +595,7 @@ class DesignScene(QGraphicsScene):
         deadline = time.perf_counter() + budget_s
         done: list[str] = []
         while self._unrouted and time.perf_counter() < deadline:
-            batch, self._unrouted = self._unrouted[:16], self._unrouted[16:]
+            batch, self._unrouted = self._unrouted[:4], self._unrouted[4:]
             batch = [k for k in batch if k in self.edges]
             self.router.route_many(batch)
             done.extend(batch)
@@ -579,7 +603,11 @@ class DesignScene(QGraphicsScene):
             self._draw_routes({k: self.router.raw[k] for k in done if k in self.router.raw})
             return
         self._route_timer.stop()
-        self._draw_routes(self.router.settle_all())
+        if self._settle_after is None:
+            self._draw_routes(self.router.settle_all())
+        else:
+            self._draw_routes(self.router.settle(self._settle_after))
+        self._settle_after = None
 
     def reroute(self, keys: Iterable[str], *, settle: bool = True) -> None:
         """Route these lines afresh and redraw them and their channel neighbours; a
@@ -838,7 +866,11 @@ class DesignScene(QGraphicsScene):
         keys += [k for k in ids if k in self.edges]
         # Lines that ran round a box's old place, or now run through its new one.
         keys += self.router.crossing(before + after)
-        self.reroute(keys)
+        keys = [k for k in dict.fromkeys(keys) if k in self.edges]
+        if len(keys) > REROUTE_AT_ONCE and self._indexed:
+            self._route_later(keys)
+        else:
+            self.reroute(keys)
 
     def _reflow(self, element_id: str) -> list[str]:
         self._place(element_id, route=False)
