@@ -210,6 +210,41 @@ def main(argv: list[str] | None = None) -> int:
         f"the whole push (document, panels, check scheduling) median "
         f"{statistics.median(pushes):.1f} ms"
     )
+    # -- the committed move of the whole site: many lines, routed in slices after it ----------
+    site_ids = [i for i in scene.descendants([site]) if i in session.design.layout]
+    site_spent: list[float] = []
+    slices: list[float] = []
+
+    def move_site(i: int) -> None:
+        layout = session.design.layout
+        dy = 30.0 if i % 2 == 0 else -30.0
+        new = {k: layout[k].model_copy(update={"y": layout[k].y + dy}) for k in site_ids}
+        session.push(MoveElements(new))
+
+    def settle_slices() -> None:
+        session.wait_for_findings()
+        assert scene is not None
+        while scene.routing_pending:
+            t = time.perf_counter()
+            scene._route_slice()
+            slices.append((time.perf_counter() - t) * 1000)
+
+    def timed_site(ids: object) -> None:
+        t = time.perf_counter()
+        on_layout(ids)  # type: ignore[arg-type]
+        site_spent.append((time.perf_counter() - t) * 1000)
+
+    scene._on_layout = timed_site  # type: ignore[method-assign]
+    try:
+        _times(move_site, 6, settle_slices)
+        settle_slices()
+    finally:
+        scene._on_layout = on_layout  # type: ignore[method-assign]
+    print(
+        f"move {site} through the undo stack: the scene's part "
+        f"{_line('(its lines drawn straight)', site_spent)}; then {len(slices)} slices "
+        f"routing them, {_line('each', slices)}, longest {max(slices, default=0):.1f} ms"
+    )
     session.undo_stack.setClean()
     session.wait_for_findings()  # the check thread must not outlive the session
     print("all within budget" if ok else "SOME BUDGETS EXCEEDED")
