@@ -240,23 +240,29 @@ def test_a_vms_name_comes_before_its_disk_chips(qtbot) -> None:  # type: ignore[
     assert {d for _, ids in node._disk_hits for d in ids} == {d.id for d in disks}
 
 
+def _denver_in_view(launch):  # type: ignore[no-untyped-def]
+    """The DAG-with-HA sample opened the user's way, its Denver site in view at 60 %."""
+    from pathlib import Path
+
+    window = launch(Path(__file__).parents[2] / "sample_designs" / "dag_with_ha.json")
+    window.view.set_zoom(0.6)
+    site = window.view.design_scene.nodes["site-den"].scene_rect()
+    window.view.centerOn(site.center())
+    return window, site
+
+
 def test_dragging_a_site_moves_its_inner_lines_whole_and_routes_the_rest_at_the_drop(
     launch,
 ) -> None:  # type: ignore[no-untyped-def]
     """A drag step does not route every line of a big box (a site at 25k has dozens):
     a line inside what moves is carried along, the lines out to what stays are routed
     as long as a frame allows (else straight), and the drop routes them all."""
-    from pathlib import Path
-
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
 
-    window = launch(Path(__file__).parents[2] / "sample_designs" / "dag_with_ha.json")
+    window, site = _denver_in_view(launch)
     view = window.view
     scene = view.design_scene
-    view.set_zoom(0.6)
-    site = scene.nodes["site-den"].scene_rect()
-    view.centerOn(site.center())
     edges = scene.edges.items()
     inner = next(k for k, e in edges if {e.source, e.target} == {"lb-den", "casarr-den"})
     outer = next(k for k, e in edges if "fsw-den" in (e.source, e.target))
@@ -299,17 +305,12 @@ def test_a_move_of_many_lines_routes_them_in_slices_after_the_drop(
 ) -> None:  # type: ignore[no-untyped-def]
     """A whole site at 25k has ~70 lines to reroute: the drop draws them straight and
     routes them in slices afterwards (as an open does) instead of stalling."""
-    from pathlib import Path
-
     from designer.ui.canvas import scene as scene_module
 
     monkeypatch.setattr(scene_module, "REROUTE_AT_ONCE", 1)
-    window = launch(Path(__file__).parents[2] / "sample_designs" / "dag_with_ha.json")
+    window, site = _denver_in_view(launch)
     view = window.view
     scene = view.design_scene
-    view.set_zoom(0.6)
-    site = scene.nodes["site-den"].scene_rect()
-    view.centerOn(site.center())
     title = (site.left() + 40, site.top() + 8)
     drag(view, title, (title[0], title[1] + 60))
     assert window.session.design.layout["site-den"].y > site.top() + 20
