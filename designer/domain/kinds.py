@@ -247,6 +247,7 @@ SPECS: dict[type[ElementBase], KindSpec] = {
         ends=("site_a", "site_b"),
         connect_says="add a WAN link between {a} and {b}",
         connect_name="{a} – {b}",
+        graph={"site_a": GraphRelation("joins"), "site_b": GraphRelation("joins")},
     ),
     VsphereCluster: KindSpec(
         group="Infrastructure",
@@ -361,7 +362,7 @@ SPECS: dict[type[ElementBase], KindSpec] = {
         stem="DB",
         inside=("dag",),
         members=("copies",),
-        graph={"copies": GraphRelation("copy_on")},
+        graph={"copies": GraphRelation("copy_on"), "dag": GraphRelation("in_dag")},
         size=(150.0, 24.0),
         row=True,
         invariants=(inv.copies_on_dag_members,),

@@ -1,13 +1,15 @@
-"""The design as a graph (networkx) and pure queries over it."""
+"""The design as networkx graphs (dependencies, the site network, replication) and the
+pure queries over them: what fails with what, what a database needs, site paths."""
 
 from __future__ import annotations
 
+from designer.graph.failure import dependency_closure, failure_domain, failure_group
+from designer.graph.network import lowest_rtt, reachable_sites
 from designer.graph.topology import (
     Topology,
     build_graph,
     dag_members_by_site,
     failure_domains,
-    reachable_sites,
     storage_processor_id,
 )
 
@@ -15,7 +17,11 @@ __all__ = [
     "Topology",
     "build_graph",
     "dag_members_by_site",
+    "dependency_closure",
+    "failure_domain",
     "failure_domains",
+    "failure_group",
+    "lowest_rtt",
     "reachable_sites",
     "storage_processor_id",
 ]

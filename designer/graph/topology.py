@@ -1,40 +1,67 @@
-"""Project a design into a networkx graph, and small pure queries over it.
+"""Project a design into networkx graphs, and small pure queries over them.
 
-Edges point from an element to what it depends on (``vm -> esxi_host``,
-``virtual_disk -> lun``), so "what fails with X" is ``nx.ancestors(graph, X)``.
-WAN links are also kept in a separate undirected ``network`` graph of sites, and
-MirrorView replication in a ``replication`` graph of LUNs.
+:class:`Topology` holds three graphs, each built on first use (so ``import networkx``
+and the build happen only for the questions that need them):
+
+* ``graph``, the dependency graph (``nx.DiGraph``): every element and every storage
+  processor a node with its ``kind``; edges point from an element to what it depends
+  on (``vm -> esxi_host``, ``virtual_disk -> lun``), with their ``relation`` and their
+  ``gate`` (how a failure travels, :mod:`designer.graph.failure`). The relations are
+  the kind table's (``designer.domain.kinds``), plus a LUN ``served_by`` its array's
+  two storage processors and the WAN links sharing a ``failure_domain`` tag
+  (``same_failure_domain``). "What fails with X" is
+  :func:`~designer.graph.failure.failure_domain`; "what X needs" is
+  :func:`~designer.graph.failure.dependency_closure`.
+* ``network``: sites and WAN links (``nx.MultiGraph``, one edge per link keyed by its
+  id, with its ``rtt_ms`` and ``failure_domain``); path questions are in
+  :mod:`designer.graph.network`.
+* ``replication``: MirrorView source LUN → target LUN, one edge per mirror.
+
+The same relations are answered without networkx by :meth:`Topology.dependents` and
+:meth:`Topology.dependencies`, read from the design index: the simulator's prepared
+form takes its lookups from them (``tests/graph/test_topology.py`` proves them equal
+to the graph's edges, relation by relation).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
-import networkx as nx
+from collections.abc import Iterator, Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from designer.domain.design import Design
 from designer.domain.elements import (
     Dag,
     DatabaseCopy,
-    EsxiHost,
-    Lun,
-    Mirror,
+    LoadBalancer,
     StorageArray,
     VirtualMachine,
     WanLink,
 )
+from designer.domain.enums import DiskPurpose, LoadBalancerKind
 from designer.domain.index import DesignIndex
 from designer.domain.kinds import KINDS
+from designer.graph.failure import ALL, ANY, NO_FAILURE, RELATION_GATES
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "Topology",
     "build_graph",
     "dag_members_by_site",
     "failure_domains",
-    "reachable_sites",
     "storage_processor_id",
 ]
+
+#: Relations the topology adds to the kind table's: (relation, kind of the dependent).
+SERVED_BY = "served_by"
+SAME_FAILURE_DOMAIN = "same_failure_domain"
+_MADE = {
+    ("contained_in", "storage_processor"),
+    (SERVED_BY, "lun"),
+    (SAME_FAILURE_DOMAIN, "wan_link"),
+}
 
 
 def storage_processor_id(array_id: str, slot: str) -> str:
@@ -42,61 +69,257 @@ def storage_processor_id(array_id: str, slot: str) -> str:
     return f"{array_id}/SP-{slot}"
 
 
+def is_local_load_balancer(lb: LoadBalancer) -> bool:
+    """A load balancer in front of its own site's CAS arrays (not a geographic one)."""
+    return lb.site is not None and lb.lb_kind != LoadBalancerKind.GEOGRAPHIC
+
+
 class Topology:
-    """The dependency graph, the site network and the index they came from."""
+    """The graphs of one design (built on first use) and the index they come from."""
 
     def __init__(self, design: Design, index: DesignIndex | None = None) -> None:
         self.design = design
         self.index = index or DesignIndex(design)
-        self.graph: nx.DiGraph = nx.DiGraph()
-        self.network: nx.MultiGraph = nx.MultiGraph()
-        #: Source LUN → target LUN, one edge per mirror (``mirror`` attribute).
-        self.replication: nx.DiGraph = nx.DiGraph()
-        self._build()
+        self._dependents: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self._dependencies: dict[tuple[str, str], dict[str, list[str]]] = {}
 
-    def _build(self) -> None:
-        # Edges come from the kind table (designer.domain.kinds): each kind's graph
-        # relations, read field by field. Arrays, mirrors and WAN links also feed the
-        # graphs of their own below.
-        g = self.graph
-        edges: list[tuple[str, str, dict[str, str]]] = []
-        relations: dict[str, list[tuple[dict[str, str], bool, Any]]] = {}
-        attrs: dict[str, dict[str, str]] = {}
+    # -- the relations, read from the index (no networkx) ------------------------------
+    def _declared(self, relation: str) -> Iterator[tuple[str, str, bool]]:
+        """(kind declaring it, field, reverse) of each kind-table field making
+        ``relation`` edges."""
+        for kind, info in KINDS.items():
+            for name, rel, _ in info.graph_readers:
+                if rel.name == relation:
+                    yield kind, name, rel.reverse
+
+    def _pairs(self, relation: str, kind: str) -> Iterator[tuple[str, str]]:
+        """(source, target) of every ``relation`` edge from a ``kind`` node, in the
+        graph's edge order within each declaring field."""
+        index = self.index
+        for owner, field, reverse in self._declared(relation):
+            if reverse:  # edges from what ``field`` names to the owner
+                for target, owners in index.group(owner, field).items():
+                    named = index.get(target)
+                    if named is not None and named.kind == kind:
+                        for element in owners:
+                            yield target, element.id
+            elif owner == kind:
+                read = next(r for name, _, r in KINDS[owner].graph_readers if name == field)
+                for element in index.by_kind.get(owner, ()):
+                    for target in read(element):
+                        yield element.id, target
+        if relation == "contained_in" and kind == "storage_processor":
+            yield from ((sp, array) for sp, array in self.storage_processors.items())
+        elif relation == SERVED_BY and kind == "lun":
+            arrays = self._arrays
+            for lun in index.by_kind.get("lun", ()):
+                array: str = lun.array  # type: ignore[attr-defined]
+                if array in arrays:
+                    for slot in "AB":
+                        yield lun.id, storage_processor_id(array, slot)
+        elif relation == SAME_FAILURE_DOMAIN and kind == "wan_link":
+            for link, peers in self.conduit_peers.items():
+                for peer in peers:
+                    yield link, peer
+
+    def dependents(self, relation: str, kind: str) -> Mapping[str, list[str]]:
+        """Node → the ids of the ``kind`` nodes with a ``relation`` edge to it (its
+        predecessors in :attr:`graph` by that relation).
+
+        Examples
+        --------
+        >>> from designer.domain import EsxiHost, Site, VirtualMachine
+        >>> topo = Topology(Design(elements=[Site(id="s", name="S"),
+        ...     EsxiHost(id="h", name="h", site="s"), VirtualMachine(id="v", name="v", host="h")]))
+        >>> topo.dependents("runs_on", "vm")["h"], topo.dependents("contained_in", "esxi_host")["s"]
+        (['v'], ['h'])
+        """
+        key = (relation, kind)
+        found = self._dependents.get(key)
+        if found is None:
+            found = {}
+            declared = list(self._declared(relation))
+            mine = [field for owner, field, _ in declared if owner == kind]
+            if (
+                (relation, kind) in _MADE
+                or len(mine) > 1  # keep design order across the fields
+                or any(reverse for *_, reverse in declared)
+            ):
+                for source, target in self._pairs(relation, kind):
+                    found.setdefault(target, []).append(source)
+            else:  # straight from the index's groups (cached, and live in the editor)
+                for owner, field, _ in declared:
+                    if owner == kind:
+                        for target, elements in self.index.group(owner, field).items():
+                            found.setdefault(target, []).extend(e.id for e in elements)
+            self._dependents[key] = found
+        return found
+
+    def dependencies(self, relation: str, kind: str) -> Mapping[str, list[str]]:
+        """Id of a ``kind`` node → the nodes its ``relation`` edges point to (its
+        successors in :attr:`graph` by that relation).
+
+        Examples
+        --------
+        >>> from designer.domain import CasArray, LoadBalancer, Site
+        >>> topo = Topology(Design(elements=[Site(id="s", name="S"),
+        ...     CasArray(id="c", name="c", site="s"),
+        ...     LoadBalancer(id="lb", name="lb", site="s", cas_arrays=["c"])]))
+        >>> topo.dependencies("fronted_by", "cas_array")["c"]
+        ['lb']
+        """
+        key = (relation, kind)
+        found = self._dependencies.get(key)
+        if found is None:
+            found = {}
+            for source, target in self._pairs(relation, kind):
+                found.setdefault(source, []).append(target)
+            self._dependencies[key] = found
+        return found
+
+    @cached_property
+    def _arrays(self) -> dict[str, StorageArray]:
+        return {a.id: a for a in self.index.of("storage_array", StorageArray)}
+
+    @cached_property
+    def storage_processors(self) -> dict[str, str]:
+        """Storage processor id (``arr/SP-A``) → its array's id, arrays in design order."""
+        return {storage_processor_id(array, slot): array for array in self._arrays for slot in "AB"}
+
+    @cached_property
+    def links_of_site(self) -> dict[str, list[str]]:
+        """Site → the WAN links joining it, in design order (the ``joins`` edges)."""
+        return dict(self.dependents("joins", "wan_link"))
+
+    @cached_property
+    def conduit_peers(self) -> dict[str, list[str]]:
+        """WAN link → the other links with its ``failure_domain`` tag (sorted)."""
+        tagged: dict[str, list[str]] = {}
+        for link in self.index.of("wan_link", WanLink):
+            if link.failure_domain:
+                tagged.setdefault(link.failure_domain, []).append(link.id)
+        return {
+            link: sorted(p for p in peers if p != link)
+            for peers in tagged.values()
+            if len(peers) > 1
+            for link in peers
+        }
+
+    # -- the graphs ---------------------------------------------------------------------
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The dependency graph (see the module)."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from((e.id, {"kind": e.kind}) for e in self.design.elements)
+        graph.add_nodes_from((sp, {"kind": "storage_processor"}) for sp in self.storage_processors)
+        graph.add_edges_from(self._edges())
+        return graph
+
+    @cached_property
+    def hard_graph(self) -> nx.DiGraph:
+        """The view of :attr:`graph` with only its ``"any"`` edges (a failure travels
+        along each)."""
+        import networkx as nx
+
+        graph = self.graph
+        return nx.subgraph_view(graph, filter_edge=lambda u, v: graph[u][v]["gate"] == ANY)
+
+    def _edges(self) -> Iterator[tuple[str, str, dict[str, str]]]:
+        attrs: dict[tuple[str, str], dict[str, str]] = {}
+
+        def edge(u: str, v: str, relation: str, gate: str) -> tuple[str, str, dict[str, str]]:
+            data = attrs.get((relation, gate))
+            if data is None:
+                data = attrs[relation, gate] = {"relation": relation, "gate": gate}
+            return (u, v, data)
+
+        fronted = self._fronted_locally
+        readers: dict[str, list[tuple[str, bool, Any]]] = {}
         for element in self.design.elements:
             kind: str = element.kind
-            g.add_node(element.id, kind=kind)
-            readers = relations.get(kind)
-            if readers is None:
+            found = readers.get(kind)
+            if found is None:
                 info = KINDS.get(kind)
-                readers = relations[kind] = [
-                    (attrs.setdefault(rel.name, {"relation": rel.name}), rel.reverse, read)
+                found = readers[kind] = [
+                    (rel.name, rel.reverse, read)
                     for _, rel, read in (info.graph_readers if info else ())
                 ]
             here = element.id
-            for attr, reverse, read in readers:
+            for relation, reverse, read in found:
+                gate = RELATION_GATES.get(relation, ANY)
+                if relation == "uses_disk":
+                    os_disk = getattr(element, "purpose", None) is DiskPurpose.OS
+                    gate = ANY if os_disk else NO_FAILURE
+                elif relation == "member":
+                    gate = ALL if kind == "cas_array" else NO_FAILURE
                 for target in read(element):
-                    edges.append((target, here, attr) if reverse else (here, target, attr))
-            if isinstance(element, StorageArray):
-                for slot in ("A", "B"):
-                    sp = storage_processor_id(element.id, slot)
-                    g.add_node(sp, kind="storage_processor")
-                    edges.append((sp, element.id, attrs.setdefault("contained_in", _CONTAINED)))
-            elif isinstance(element, Mirror):
-                # Replication is no dependency (the source does not fail with its
-                # target), so it has a graph of its own.
-                self.replication.add_edge(element.source_lun, element.target_lun, mirror=element.id)
-            elif isinstance(element, WanLink):
-                self.network.add_edge(element.site_a, element.site_b, key=element.id)
-        for site in self.index.by_kind.get("site", []):
-            self.network.add_node(site.id)
-        g.add_edges_from(edges)
+                    if reverse:
+                        if relation == "fronted_by":
+                            local = is_local_load_balancer(element)  # type: ignore[arg-type]
+                            gate = ALL if local or target not in fronted else NO_FAILURE
+                        yield edge(target, here, relation, gate)
+                    else:
+                        yield edge(here, target, relation, gate)
+        for sp, array in self.storage_processors.items():
+            yield edge(sp, array, "contained_in", ANY)
+        for array, luns in self.dependents("contained_in", "lun").items():
+            if array in self._arrays:
+                for lun in luns:
+                    for slot in "AB":
+                        yield edge(lun, storage_processor_id(array, slot), SERVED_BY, ALL)
+        for link, peers in self.conduit_peers.items():
+            for peer in peers:
+                yield edge(link, peer, SAME_FAILURE_DOMAIN, NO_FAILURE)
 
+    @cached_property
+    def _fronted_locally(self) -> set[str]:
+        """CAS arrays with a load balancer of their own site in front (a geographic one
+        then only sends clients their way: 000 §5.3.1)."""
+        return {
+            cas
+            for lb in self.index.of("load_balancer", LoadBalancer)
+            if is_local_load_balancer(lb)
+            for cas in lb.cas_arrays
+        }
 
-_CONTAINED = {"relation": "contained_in"}
+    @cached_property
+    def network(self) -> nx.MultiGraph:
+        """Sites and WAN links: one edge per link, keyed by its id, with its ``rtt_ms``
+        and ``failure_domain``; every site a node."""
+        import networkx as nx
+
+        network = nx.MultiGraph()
+        network.add_nodes_from(site.id for site in self.index.by_kind.get("site", ()))
+        for link in self.index.of("wan_link", WanLink):
+            network.add_edge(
+                link.site_a,
+                link.site_b,
+                key=link.id,
+                rtt_ms=link.rtt_ms,
+                failure_domain=link.failure_domain,
+            )
+        return network
+
+    @cached_property
+    def replication(self) -> nx.DiGraph:
+        """Source LUN → target LUN, one edge per mirror (``mirror`` attribute): the
+        source does not fail with its target, so it is no dependency."""
+        import networkx as nx
+
+        replication = nx.DiGraph()
+        for mirror in self.index.by_kind.get("mirror", ()):
+            replication.add_edge(
+                mirror.source_lun,  # type: ignore[attr-defined]
+                mirror.target_lun,  # type: ignore[attr-defined]
+                mirror=mirror.id,
+            )
+        return replication
 
 
 def build_graph(design: Design, index: DesignIndex | None = None) -> Topology:
-    """Project ``design`` into a :class:`Topology`.
+    """Project ``design`` into a :class:`Topology` (its graphs are built on first use).
 
     Examples
     --------
@@ -112,53 +335,29 @@ def build_graph(design: Design, index: DesignIndex | None = None) -> Topology:
 def failure_domains(topology: Topology, database_id: str, copy: DatabaseCopy) -> list[str]:
     """What a database copy fails with: VM → host → cluster → site, disk → LUN → array.
 
-    The list is ordered from the nearest domain outwards and has no duplicates.
+    The nodes reached from the copy's VM over the edges that can fail it or its
+    storage (``runs_on``, ``contained_in``, ``stored_on``, and ``uses_disk`` to the
+    disks of this database or of none), depth first in edge order: from the nearest
+    domain outwards, without duplicates; disks themselves are left out.
     """
+    import networkx as nx
+
     index = topology.index
-    domains: list[str] = []
-
-    def add(element_id: str | None) -> None:
-        if element_id and element_id not in domains:
-            domains.append(element_id)
-
     vm = index.typed(copy.member, VirtualMachine)
     if vm is None:
-        return domains
-    add(vm.id)
-    host = index.typed(vm.host, EsxiHost)
-    if host:
-        add(host.id)
-        add(host.cluster)
-        add(host.site)
-    for disk in index.disks_of_vm.get(vm.id, []):
-        if disk.database not in (None, database_id) or not disk.lun:
-            continue
-        lun = index.typed(disk.lun, Lun)
-        if lun:
-            add(lun.id)
-            add(lun.array)
-            add(index.site_of(lun.array))
-    return domains
+        return []
+    graph = topology.graph
+    wanted = {"runs_on", "contained_in", "stored_on"}
 
+    def follows(u: str, v: str) -> bool:
+        relation = graph[u][v]["relation"]
+        if relation == "uses_disk":
+            return getattr(index.get(v), "database", None) in (None, database_id)
+        return relation in wanted
 
-def reachable_sites(topology: Topology, site_id: str, failed: Iterable[str] = ()) -> set[str]:
-    """Sites reachable from ``site_id`` over WAN links that are not in ``failed``."""
-    down = set(failed)
-    if site_id in down:
-        return set()
-    seen = {site_id}
-    stack = [site_id]
-    net = topology.network
-    while stack:
-        here = stack.pop()
-        if here not in net:
-            continue
-        for _, there, key in net.edges(here, keys=True):
-            if key in down or there in down or there in seen:
-                continue
-            seen.add(there)
-            stack.append(there)
-    return seen
+    view = nx.subgraph_view(graph, filter_edge=follows)
+    kinds = graph.nodes
+    return [n for n in nx.dfs_preorder_nodes(view, vm.id) if kinds[n]["kind"] != "virtual_disk"]
 
 
 def dag_members_by_site(topology: Topology, dag_id: str) -> dict[str, list[str]]:

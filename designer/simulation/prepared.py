@@ -35,15 +35,25 @@ from designer.domain.elements import (
     VsphereCluster,
     WanLink,
 )
-from designer.domain.enums import DiskPurpose, Exchange2007Kind, LoadBalancerKind, VmRole
+from designer.domain.enums import DiskPurpose, Exchange2007Kind, VmRole
 from designer.domain.index import DesignIndex
-from designer.graph.topology import storage_processor_id
+from designer.graph.topology import Topology, is_local_load_balancer
 
 __all__ = ["CasPath", "Prepared", "database_servers"]
 
 #: A CAS array users may reach, and the geographic load balancers of which one must be
 #: up on the way (empty: their own array or one of their namespace needs none).
 CasPath = tuple[str, tuple[str, ...]]
+
+
+#: What a site holds directly, by the key of ``Prepared.in_site``.
+_IN_SITE = (
+    ("hosts", "esxi_host"),
+    ("arrays", "storage_array"),
+    ("witnesses", "file_share_witness"),
+    ("cas", "cas_array"),
+    ("lbs", "load_balancer"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +81,16 @@ class Prepared:
     """Read-only lookups over one design, shaped for the simulator, with the figures
     (catalog timings, the design's targets and product releases) every helper needs."""
 
-    def __init__(self, design: Design, index: DesignIndex | None = None) -> None:
+    def __init__(
+        self, design: Design, index: DesignIndex | None = None, topology: Topology | None = None
+    ) -> None:
         self.design = design
-        self.index = ix = index or DesignIndex(design)
+        if topology is None:
+            topology = Topology(design, index)
+        #: The design's topology: the placement and dependency lookups below are its
+        #: relations (the dependency graph's edges, read without building the graph).
+        self.topology = topology
+        self.index = ix = topology.index
         self.intent: DesignIntent = design.intent
         self.timings: dict[str, Any] = timings()
         self.rpo_target_s = design.intent.rpo_target_min * 60.0
@@ -126,38 +143,29 @@ class Prepared:
     # -- placement -------------------------------------------------------------------
     def _placement(self) -> None:
         self.site_order = sorted(self.sites)
+        topo = self.topology
         by_site: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for h in self.hosts.values():
-            by_site[h.site]["hosts"].append(h.id)
-        for a in self.arrays.values():
-            by_site[a.site]["arrays"].append(a.id)
-        for w in self.witnesses.values():
-            by_site[w.site]["witnesses"].append(w.id)
-        for c in self.cas.values():
-            by_site[c.site]["cas"].append(c.id)
-        for lb in self.lbs.values():
-            if lb.site:
-                by_site[lb.site]["lbs"].append(lb.id)
+        # What a site's failure takes directly: its "contained_in" dependents.
+        for key, kind in _IN_SITE:
+            for site_id, ids in topo.dependents("contained_in", kind).items():
+                if site_id in self.sites:
+                    by_site[site_id][key] = ids
         self.in_site = by_site
-        self.links_of_site: dict[str, list[str]] = defaultdict(list)
-        self.link_domain_peers: dict[str, list[str]] = {}
-        domains: dict[str, list[str]] = defaultdict(list)
-        for link in self.links.values():
-            self.links_of_site[link.site_a].append(link.id)
-            self.links_of_site[link.site_b].append(link.id)
-            if link.failure_domain:
-                domains[link.failure_domain].append(link.id)
-        for link in self.links.values():
-            self.link_domain_peers[link.id] = (
-                sorted(domains[link.failure_domain]) if link.failure_domain else [link.id]
-            )
-        self.vms_on_host: dict[str, list[str]] = defaultdict(list)
-        for vm in self.vms.values():
-            self.vms_on_host[vm.host].append(vm.id)
-        self.hosts_in_cluster: dict[str, list[str]] = defaultdict(list)
-        for h in self.hosts.values():
-            if h.cluster:
-                self.hosts_in_cluster[h.cluster].append(h.id)
+        self.links_of_site: dict[str, list[str]] = defaultdict(list, topo.links_of_site)
+        peers = topo.conduit_peers
+        #: A link → what failing it takes down: itself and its conduit peers (sorted).
+        self.link_domain_peers: dict[str, list[str]] = {
+            link: sorted([link, *peers.get(link, ())]) for link in self.links
+        }
+        self.vms_on_host: dict[str, list[str]] = defaultdict(list, topo.dependents("runs_on", "vm"))
+        self.hosts_in_cluster: dict[str, list[str]] = defaultdict(
+            list,
+            {
+                c: hosts
+                for c, hosts in topo.dependents("contained_in", "esxi_host").items()
+                if c in self.clusters
+            },
+        )
         self.host_used_gb: dict[str, float] = {
             h: sum(self.vms[v].memory_gb for v in vms) for h, vms in self.vms_on_host.items()
         }
@@ -166,10 +174,9 @@ class Prepared:
             host = self.hosts.get(vm.host)
             if host is not None:
                 self.vm_site[vm.id] = host.site
-        self.witness_on_vm: dict[str, list[str]] = defaultdict(list)
-        for w in self.witnesses.values():
-            if w.vm:
-                self.witness_on_vm[w.vm].append(w.id)
+        self.witness_on_vm: dict[str, list[str]] = defaultdict(
+            list, topo.dependents("runs_on", "file_share_witness")
+        )
         #: Site → the vCenter Server and SRM server VMs placed there (002: SRM relies
         #: on independent vCenter servers at both sites).
         self.vcenters_in_site: dict[str, list[str]] = defaultdict(list)
@@ -185,13 +192,11 @@ class Prepared:
 
     # -- storage ---------------------------------------------------------------------
     def _storage(self) -> None:
-        self.luns_of_array: dict[str, list[str]] = defaultdict(list)
-        self.sp_array: dict[str, str] = {}
-        for lun in self.luns.values():
-            self.luns_of_array[lun.array].append(lun.id)
-        for a in self.arrays.values():
-            for slot in ("A", "B"):
-                self.sp_array[storage_processor_id(a.id, slot)] = a.id
+        topo = self.topology
+        self.luns_of_array: dict[str, list[str]] = defaultdict(
+            list, topo.dependents("contained_in", "lun")
+        )
+        self.sp_array: dict[str, str] = topo.storage_processors
         self.disks_of_vm: dict[str, list[_Disk]] = defaultdict(list)
         self.disks_on_lun: dict[str, list[_Disk]] = defaultdict(list)
         self.disks_of_db: dict[str, list[_Disk]] = defaultdict(list)
@@ -241,10 +246,9 @@ class Prepared:
         self.dbs_on_vm: dict[str, list[str]] = defaultdict(list)
         self.db_home_site: dict[str, str | None] = {}
         self.db_user_site: dict[str, str | None] = {}
-        self.dags_of_vm: dict[str, list[str]] = defaultdict(list)
-        for dag in self.dags.values():
-            for m in dag.members:
-                self.dags_of_vm[m].append(dag.id)
+        self.dags_of_vm: dict[str, list[str]] = defaultdict(
+            list, self.topology.dependents("member", "dag")
+        )
         self.dags_of_witness: dict[str, list[str]] = defaultdict(list)
         for dag in self.dags.values():
             for w in (dag.witness, dag.alternate_witness):
@@ -301,18 +305,21 @@ class Prepared:
 
     # -- clients ---------------------------------------------------------------------
     def _clients(self) -> None:
+        # The load balancers in front of each CAS array (its "fronted_by" edges): the
+        # site's own, and the geographic ones that send clients its way.
         self.lbs_of_cas: dict[str, list[str]] = defaultdict(list)
         self.geo_lbs_of_cas: dict[str, list[str]] = defaultdict(list)
-        for lb in sorted(self.lbs.values(), key=lambda lb: lb.id):
-            for cas in lb.cas_arrays:
-                if lb.lb_kind == LoadBalancerKind.GEOGRAPHIC or lb.site is None:
-                    self.geo_lbs_of_cas[cas].append(lb.id)
-                else:
-                    self.lbs_of_cas[cas].append(lb.id)
-        self.cas_of_vm: dict[str, list[str]] = defaultdict(list)
-        for array in sorted(self.cas.values(), key=lambda c: c.id):
-            for vm in array.members:
-                self.cas_of_vm[vm].append(array.id)
+        for cas, lbs in self.topology.dependencies("fronted_by", "cas_array").items():
+            for lb_id in sorted(set(lbs)):
+                local = is_local_load_balancer(self.lbs[lb_id])
+                (self.lbs_of_cas if local else self.geo_lbs_of_cas)[cas].append(lb_id)
+        self.cas_of_vm: dict[str, list[str]] = defaultdict(
+            list,
+            {
+                vm: sorted(set(arrays))
+                for vm, arrays in self.topology.dependents("member", "cas_array").items()
+            },
+        )
         self.cas_of_site: dict[str, list[str]] = defaultdict(list)
         self.cas_of_namespace: dict[str, list[str]] = defaultdict(list)
         for array in sorted(self.cas.values(), key=lambda c: c.id):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from designer.domain.enums import DiskPurpose
 from designer.simulation.prepared import Prepared
 
-__all__ = ["World", "components", "compute_world"]
+__all__ = ["World", "components", "compute_world", "lost_elements"]
 
 
 @dataclass(slots=True)
@@ -233,6 +233,25 @@ def compute_world(
             names = ", ".join(prep.lbs[lb].name for lb in front)
             w.cas_down[cas_id] = f"load balancer {names} is down"
     return w
+
+
+def lost_elements(prep: Prepared, w: World) -> set[str]:
+    """Every element ``w`` has lost: what failed; the sites, WAN links, hosts, arrays
+    (with their storage processors), storage processors, LUNs (with the disks on them),
+    VMs, witnesses, load balancers and CAS arrays down; and the VMs vSphere HA
+    restarted elsewhere (they failed, then came back).
+
+    For a single failure it is the dependency graph's failure domain of that element
+    (``designer.graph.failure_domain``), quorum and activation aside:
+    ``tests/graph/test_failure_domains.py``.
+    """
+    lost = set(w.failed)
+    lost.update(w.sites_down, w.links_down, w.hosts_down, w.arrays_down, w.sps_down)
+    lost.update(sp for sp, array in prep.sp_array.items() if array in w.arrays_down)
+    lost.update(w.luns_down)
+    lost.update(d.id for lun in w.luns_down for d in prep.disks_on_lun.get(lun, ()))
+    lost.update(w.vm_down, w.vm_restarted, w.witness_down, w.lbs_down, w.cas_down)
+    return lost
 
 
 def _ha_restart(prep: Prepared, w: World, cluster_id: str | None, vms: list[str]) -> None:

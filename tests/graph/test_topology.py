@@ -25,11 +25,11 @@ from designer.domain import (
     WanLink,
     structural_errors,
 )
+from designer.graph.network import reachable_sites
 from designer.graph.topology import (
     build_graph,
     dag_members_by_site,
     failure_domains,
-    reachable_sites,
     storage_processor_id,
 )
 

@@ -1,7 +1,7 @@
 """Facts about DAGs and database copies shared by the DAG rules (``dag.py``).
 
-Member placement, each database's copies flattened into tuples, where database files
-live, and the site network, built lazily once per :class:`DesignIndex` (a design
+Member placement, each database's copies flattened into tuples and where database
+files live, built lazily once per :class:`DesignIndex` (a design
 snapshot is immutable, so the facts stay true as long as the index lives). A
 25,000-element design holds some 4,000 databases and 16,000 copies: one shared pass
 over them keeps every DAG rule to a few milliseconds.
@@ -9,8 +9,6 @@ over them keeps every DAG rule to a few milliseconds.
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Iterable
 from functools import cached_property
 from operator import attrgetter
 from weakref import WeakKeyDictionary, proxy
@@ -22,7 +20,6 @@ from designer.domain.elements import (
     MailboxDatabase,
     VirtualDisk,
     VirtualMachine,
-    WanLink,
 )
 from designer.domain.enums import DiskPurpose
 from designer.domain.index import DesignIndex
@@ -50,7 +47,8 @@ Row = tuple[
 
 
 class DagFacts:
-    """Placement of DAG members and the site network of one design, computed once."""
+    """Placement of DAG members and database files of one design, computed once (the
+    site network's paths are the topology's: :mod:`designer.graph.network`)."""
 
     def __init__(self, index: DesignIndex) -> None:
         # A weak proxy: the cache below is keyed weakly by the index, and a value that
@@ -122,56 +120,6 @@ class DagFacts:
     @cached_property
     def dag_by_id(self) -> dict[str, Dag]:
         return {dag.id: dag for dag in self.dags}
-
-    @cached_property
-    def links_of_site(self) -> dict[str, list[WanLink]]:
-        result: dict[str, list[WanLink]] = {}
-        for link in self.index.of("wan_link", WanLink):
-            result.setdefault(link.site_a, []).append(link)
-            result.setdefault(link.site_b, []).append(link)
-        return result
-
-    def links_between(self, a: str, b: str) -> list[WanLink]:
-        return [link for link in self.links_of_site.get(a, []) if b in (link.site_a, link.site_b)]
-
-    def reachable(self, start: str, blocked_sites: Iterable[str] = ()) -> set[str]:
-        """Sites reachable from ``start`` without passing through ``blocked_sites``."""
-        blocked = set(blocked_sites)
-        seen = {start}
-        stack = [start]
-        while stack:
-            here = stack.pop()
-            for link in self.links_of_site.get(here, []):
-                there = link.site_b if link.site_a == here else link.site_a
-                if there not in seen and there not in blocked:
-                    seen.add(there)
-                    stack.append(there)
-        return seen
-
-    def lowest_rtt(self, a: str, b: str) -> tuple[float, list[WanLink]] | None:
-        """The smallest round-trip time from site ``a`` to ``b`` and its links (Dijkstra)."""
-        best: dict[str, float] = {a: 0.0}
-        via: dict[str, WanLink] = {}
-        queue: list[tuple[float, str]] = [(0.0, a)]
-        while queue:
-            rtt, here = heapq.heappop(queue)
-            if here == b:
-                path: list[WanLink] = []
-                while here != a:
-                    link = via[here]
-                    path.append(link)
-                    here = link.site_a if link.site_b == here else link.site_b
-                return rtt, path[::-1]
-            if rtt > best.get(here, float("inf")):
-                continue
-            for link in self.links_of_site.get(here, []):
-                there = link.site_b if link.site_a == here else link.site_a
-                candidate = rtt + link.rtt_ms
-                if candidate < best.get(there, float("inf")):
-                    best[there] = candidate
-                    via[there] = link
-                    heapq.heappush(queue, (candidate, there))
-        return None
 
     @cached_property
     def database_disks(self) -> tuple[dict[str, list[tuple[str, str]]], dict[str, list[str]]]:

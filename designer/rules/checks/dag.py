@@ -18,9 +18,11 @@ from designer.domain.elements import (
     FileShareWitness,
     MailboxDatabase,
     VirtualMachine,
+    WanLink,
 )
 from designer.domain.enums import FailoverIntent, VmRole
 from designer.domain.words import plural
+from designer.graph.network import links_between, lowest_rtt, reachable_sites, site_links
 from designer.rules.checks._dag_facts import DagFacts, dag_facts
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
@@ -143,24 +145,29 @@ def _witness_findings(
             [dag.id, witness.id, home],
         )
         return
+    topology = ctx.topology
     for site in sites:
         others = [s for s in sites if s != site]
-        if site not in facts.reachable(home, blocked_sites=others):
+        if site not in reachable_sites(topology, home, avoiding=others):
             yield ctx.finding(
                 f"DAG {dag.name} witness {witness.name} in site {facts.name(home)} has no "
                 f"link to member site {facts.name(site)} that avoids the other member sites",
                 [dag.id, witness.id, home, site],
             )
-    witness_tags = {link.failure_domain: link for link in facts.links_of_site.get(home, [])}
+    links = ctx.index.of("wan_link", WanLink)
+    link_of = {link.id: link for link in links} if links else {}
+    witness_tags = {link_of[k].failure_domain: link_of[k] for k in site_links(topology, home)}
     for a, b in combinations(sites, 2):
-        if b in facts.reachable(a) and b not in facts.reachable(a, blocked_sites=[home]):
+        if b in reachable_sites(topology, a) and b not in reachable_sites(
+            topology, a, avoiding=[home]
+        ):
             yield ctx.finding(
                 f"DAG {dag.name} member sites {facts.name(a)} and {facts.name(b)} connect "
                 f"only through witness site {facts.name(home)}",
                 [dag.id, witness.id, a, b, home],
             )
             continue
-        for link in facts.links_between(a, b):
+        for link in map(link_of.__getitem__, links_between(topology, a, b)):
             shared = witness_tags.get(link.failure_domain) if link.failure_domain else None
             if shared is not None:
                 yield ctx.finding(
@@ -688,7 +695,7 @@ def dag_site_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     facts = dag_facts(ctx)
     for dag in facts.dags:
         for a, b in combinations(facts.members_by_site[dag.id], 2):
-            found = facts.lowest_rtt(a, b)
+            found = lowest_rtt(ctx.topology, a, b)
             if found is None:
                 yield ctx.finding(
                     f"DAG {dag.name} member sites {facts.name(a)} and {facts.name(b)} have "
@@ -700,7 +707,7 @@ def dag_site_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
                 yield ctx.finding(
                     f"DAG {dag.name} member sites {facts.name(a)} and {facts.name(b)} are "
                     f"{rtt:g} ms apart (round trip); Exchange allows at most {cap}",
-                    [dag.id, a, b, *(link.id for link in path)],
+                    [dag.id, a, b, *path],
                 )
 
 

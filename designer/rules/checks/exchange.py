@@ -20,6 +20,7 @@ from designer.domain.elements import (
     VirtualMachine,
 )
 from designer.domain.enums import Exchange2007Kind, VmRole
+from designer.graph.network import lowest_rtt
 from designer.rules.checks._dag_facts import dag_facts
 from designer.rules.checks._exchange_facts import exchange_facts, is_exchange
 from designer.rules.context import RuleContext
@@ -453,7 +454,7 @@ def stretched_exchange2007_cluster(ctx: RuleContext) -> Iterator[Finding]:
         kind = rep.replication.value.upper()
         for i, a in enumerate(sites):
             for b in sites[i + 1 :]:
-                found = facts.lowest_rtt(a, b)
+                found = lowest_rtt(ctx.topology, a, b)
                 if found is None:
                     yield ctx.finding(
                         f"{kind} cluster {rep.name} has nodes in sites {facts.name(a)} and "
@@ -466,7 +467,7 @@ def stretched_exchange2007_cluster(ctx: RuleContext) -> Iterator[Finding]:
                         f"{kind} cluster {rep.name} is stretched over sites {facts.name(a)} "
                         f"and {facts.name(b)}, {rtt:g} ms apart (round trip); the latency "
                         f"between nodes must be reliably less than {cap:g} ms",
-                        [rep, a, b, *(link.id for link in path)],
+                        [rep, a, b, *path],
                     )
         old = [
             vm.name
