@@ -22,6 +22,7 @@ from designer.domain.enums import __all__ as _enums_all
 from designer.domain.errors import DesignError, StructuralError
 from designer.domain.index import DesignIndex, UnknownElementError
 from designer.domain.refs import Ref, iter_refs, remap_refs
+from designer.domain.reliability import KindFigures, ReliabilitySettings
 from designer.domain.structure import check_structure, structural_errors
 
 __all__ = [
@@ -30,8 +31,10 @@ __all__ = [
     "DesignIndex",
     "DesignIntent",
     "ExpectedOutcome",
+    "KindFigures",
     "LayoutEntry",
     "Ref",
+    "ReliabilitySettings",
     "RuleLevel",
     "RuleSettings",
     "RuleSeverity",

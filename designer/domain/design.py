@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from designer.domain.elements import Element
 from designer.domain.refs import ElementId
+from designer.domain.reliability import ReliabilitySettings
 
 __all__ = [
     "Design",
@@ -180,3 +181,5 @@ class Design(_Model):
     layout: dict[ElementId, LayoutEntry] = Field(default_factory=dict)
     rules: RuleSettings = Field(default_factory=RuleSettings)
     scenarios: list[SavedScenario] = Field(default_factory=list)
+    #: Failure and repair figures per kind (availability analysis; user-supplied).
+    reliability: ReliabilitySettings = Field(default_factory=ReliabilitySettings)

@@ -31,6 +31,7 @@ from designer.domain.enums import (
     VmRole,
 )
 from designer.domain.refs import ElementId, Ref
+from designer.domain.reliability import Hours
 
 __all__ = [
     "ELEMENT_CLASSES",
@@ -116,6 +117,9 @@ class Site(ElementBase):
     #: Mail data change rate, GB per hour; drives MirrorView/A transfer time.
     change_rate_gb_per_hour: Positive = 0.0
     windows_domain: str = Field(default="corp.example.com", max_length=200)
+    #: Its own failure figures, hours (None: its kind's, in ``Design.reliability``).
+    mtbf_h: Hours | None = None
+    mttr_h: Hours | None = None
 
 
 class WanLink(ElementBase):
@@ -131,6 +135,9 @@ class WanLink(ElementBase):
     bandwidth_mbps: Annotated[float, Field(gt=0, le=1e9)] = 1000.0
     #: Links with the same tag fail together (same conduit, same carrier).
     failure_domain: str | None = Field(default=None, max_length=100)
+    #: Its own failure figures, hours (None: its kind's, in ``Design.reliability``).
+    mtbf_h: Hours | None = None
+    mttr_h: Hours | None = None
 
     @model_validator(mode="after")
     def _two_ends(self) -> WanLink:
@@ -160,6 +167,9 @@ class EsxiHost(ElementBase):
     cluster: ClusterRef | None = None
     cpu_cores: Annotated[int, Field(ge=1, le=4096)] = 16
     memory_gb: Annotated[float, Field(gt=0, le=1e6)] = 128.0
+    #: Its own failure figures, hours (None: its kind's, in ``Design.reliability``).
+    mtbf_h: Hours | None = None
+    mttr_h: Hours | None = None
 
 
 class VirtualMachine(ElementBase):
@@ -201,6 +211,9 @@ class StorageArray(ElementBase):
     flare_release: Annotated[int, Field(ge=1, le=99)] | None = None
     protocol: Protocol = Protocol.FC
     snapview: bool = False
+    #: Its own failure figures, hours (None: its kind's, in ``Design.reliability``).
+    mtbf_h: Hours | None = None
+    mttr_h: Hours | None = None
 
 
 class Lun(ElementBase):
@@ -251,6 +264,9 @@ class FileShareWitness(ElementBase):
     site: SiteRef
     #: The VM serving the share; None for a physical server.
     vm: VmRef | None = None
+    #: Its own failure figures, hours (None: its kind's, in ``Design.reliability``).
+    mtbf_h: Hours | None = None
+    mttr_h: Hours | None = None
 
 
 class Dag(ElementBase):
@@ -298,6 +314,9 @@ class CasArray(ElementBase):
     site: SiteRef
     members: list[VmRef] = Field(default_factory=list)
     namespace: str = Field(default="mail.example.com", max_length=253)
+    #: Its own failure figures, hours (None: its kind's, in ``Design.reliability``).
+    mtbf_h: Hours | None = None
+    mttr_h: Hours | None = None
 
 
 class LoadBalancer(ElementBase):
@@ -312,6 +331,9 @@ class LoadBalancer(ElementBase):
     pool: list[VmRef] = Field(default_factory=list)
     edge_size: EdgeSize | None = None
     cas_arrays: list[CasArrayRef] = Field(default_factory=list)
+    #: Its own failure figures, hours (None: its kind's, in ``Design.reliability``).
+    mtbf_h: Hours | None = None
+    mttr_h: Hours | None = None
 
 
 class SrmSitePair(ElementBase):

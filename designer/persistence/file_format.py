@@ -56,7 +56,7 @@ class Envelope(BaseModel):
         "not write it",
     )
     format: Literal["dr-designer"]
-    schema_version: Literal[5]
+    schema_version: Literal[6]
     design: Design
 
 

@@ -12,7 +12,7 @@ from typing import Any
 __all__ = ["CURRENT_SCHEMA_VERSION", "MIGRATIONS", "migrate"]
 
 RawDesign = dict[str, Any]
-CURRENT_SCHEMA_VERSION = 5
+CURRENT_SCHEMA_VERSION = 6
 
 
 def _v1_to_v2(design: RawDesign) -> RawDesign:
@@ -70,12 +70,23 @@ def _v4_to_v5(design: RawDesign) -> RawDesign:
     return design
 
 
+def _v5_to_v6(design: RawDesign) -> RawDesign:
+    """Version 6 adds failure figures for availability analysis, all optional: the
+    design's ``reliability`` (MTBF and MTTR per kind) and an element's own ``mtbf_h`` and
+    ``mttr_h`` (sites, WAN links, ESXi hosts, storage arrays, file share witnesses, CAS
+    arrays, load balancers). A version-5 design is a valid version-6 one; the number
+    changes so that an older DR Designer refuses the new fields plainly.
+    """
+    return design
+
+
 #: ``MIGRATIONS[n]`` turns a version-n design into version n+1.
 MIGRATIONS: dict[int, Callable[[RawDesign], RawDesign]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
     4: _v4_to_v5,
+    5: _v5_to_v6,
 }
 
 

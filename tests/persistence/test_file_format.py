@@ -150,3 +150,43 @@ def test_size_limit_is_enforced(tmp_path: Path, monkeypatch) -> None:
     path.write_text(" " * 200)
     with pytest.raises(LoadError, match="limit"):
         ff.load(path)
+
+
+def test_version_5_file_gets_no_failure_figures(tmp_path: Path) -> None:
+    """Version 6 adds the failure figures of availability analysis; a version-5 file
+    has none: no kind figures, no element's own (its waypoints stay)."""
+    old = Path(__file__).parent / "fixtures" / "v5_design.json"
+    design = load(old)
+    assert design.reliability.kinds == {}
+    assert all(getattr(e, "mtbf_h", None) is None for e in design.elements)
+    assert design.rules.severities["VS002"].reason == "lab design"
+    assert design.layout["link-1"].points == ((820.0, 20.0), (820.0, 700.0))
+    path = tmp_path / "again.json"
+    save(design, path)
+    saved = json.loads(path.read_text())
+    assert saved["schema_version"] == CURRENT_SCHEMA_VERSION == 6
+    assert saved["design"]["reliability"] == {"kinds": {}}
+    assert load(path) == design
+
+
+def test_failure_figures_round_trip_and_refuse_nonsense(tmp_path: Path) -> None:
+    from designer.domain import KindFigures, ReliabilitySettings, Site
+    from designer.persistence import LoadError, loads
+
+    design = Design(
+        elements=[Site(id="s", name="S", mtbf_h=87_600.0, mttr_h=72.0)],
+        reliability=ReliabilitySettings(
+            kinds={"esxi_host": KindFigures(mtbf_h=50_000.0, mttr_h=8.0, source="ops log")}
+        ),
+    )
+    path = tmp_path / "f.json"
+    save(design, path)
+    assert load(path) == design
+    bad = path.read_text().replace('"esxi_host"', '"toaster"')
+    with pytest.raises(LoadError) as caught:
+        loads(bad.encode(), where="f.json")
+    assert "toaster" in str(caught.value) and "reliability" in str(caught.value)
+    negative = path.read_text().replace("87600.0", "-5")
+    with pytest.raises(LoadError) as caught:
+        loads(negative.encode(), where="f.json")
+    assert "mtbf_h" in str(caught.value)

@@ -30,6 +30,7 @@ _UNITS = (
     ("_min", "min"),
     ("_days", "days"),
     ("_s", "s"),
+    ("_h", "h"),
 )
 
 #: Fields edited elsewhere or not by a simple widget.

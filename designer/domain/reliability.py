@@ -1,0 +1,55 @@
+"""Failure and repair figures: mean time between failures and mean time to repair.
+
+Availability analysis (``designer.availability``) needs, for every element that can
+fail, how often it fails (MTBF) and how long it stays down (MTTR), in hours. None of the
+design's sources publishes such figures, so the catalog ships none: the design supplies
+them, per kind (``Design.reliability``) and, where one element differs, on the element
+itself (its ``mtbf_h`` / ``mttr_h``). Every output says they are user-supplied.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["RELIABILITY_KINDS", "Hours", "KindFigures", "ReliabilityKind", "ReliabilitySettings"]
+
+#: Hours, as a mean time between failures or to repair (a minute to a million years).
+Hours = Annotated[float, Field(ge=1 / 60, le=1e10)]
+
+#: The kinds availability analysis fails: those N-1 sweeps (storage processors are
+#: parts of an array, with figures of their own).
+ReliabilityKind = Literal[
+    "site",
+    "wan_link",
+    "esxi_host",
+    "storage_array",
+    "storage_processor",
+    "load_balancer",
+    "file_share_witness",
+    "cas_array",
+]
+RELIABILITY_KINDS: tuple[str, ...] = ReliabilityKind.__args__  # type: ignore[attr-defined]
+
+
+class KindFigures(BaseModel):
+    """The failure figures of one kind of element in this design."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: Mean time between failures, hours.
+    mtbf_h: Hours
+    #: Mean time to repair (or replace, or restore the site), hours.
+    mttr_h: Hours
+    #: Where the figures come from (a vendor sheet, the operator's incident history).
+    source: str = Field(default="", max_length=500)
+
+
+class ReliabilitySettings(BaseModel):
+    """The design's failure figures per kind; an element's own ``mtbf_h`` and
+    ``mttr_h`` override its kind's."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kinds: dict[ReliabilityKind, KindFigures] = Field(default_factory=dict)
