@@ -30,7 +30,9 @@ aside): ``tests/graph/test_failure_domains.py``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
+
+from designer.graph.gates import ALL, ANY, NO_FAILURE, RELATION_GATES
 
 if TYPE_CHECKING:
     from designer.graph.topology import Topology
@@ -44,26 +46,6 @@ __all__ = [
     "failure_domain",
     "failure_group",
 ]
-
-ANY: Final = "any"
-ALL: Final = "all"
-NO_FAILURE: Final = ""
-
-#: The gate of each relation whose gate does not depend on the elements it joins
-#: (those that do: ``uses_disk``, ``member`` and ``fronted_by``; see ``topology``).
-#: A relation not listed is a plain dependency (``"any"``).
-RELATION_GATES: dict[str, str] = {
-    "contained_in": ANY,
-    "runs_on": ANY,
-    "stored_on": ANY,
-    "joins": ANY,
-    "served_by": ALL,
-    "copy_on": NO_FAILURE,
-    "witness": NO_FAILURE,
-    "in_dag": NO_FAILURE,
-    "depends_on": NO_FAILURE,
-    "same_failure_domain": NO_FAILURE,
-}
 
 
 def failure_group(topology: Topology, element: str) -> set[str]:

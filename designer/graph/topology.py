@@ -41,7 +41,7 @@ from designer.domain.elements import (
 from designer.domain.enums import DiskPurpose, LoadBalancerKind
 from designer.domain.index import DesignIndex
 from designer.domain.kinds import KINDS
-from designer.graph.failure import ALL, ANY, NO_FAILURE, RELATION_GATES
+from designer.graph.gates import ALL, ANY, NO_FAILURE, RELATION_GATES
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -219,12 +219,16 @@ class Topology:
 
     @cached_property
     def hard_graph(self) -> nx.DiGraph:
-        """The view of :attr:`graph` with only its ``"any"`` edges (a failure travels
-        along each)."""
+        """:attr:`graph`'s nodes with only its ``"any"`` edges (a failure travels along
+        each). A graph of its own, not a filtered view: the walks over it (ancestors of
+        every candidate of a cut-set search) would filter every step."""
         import networkx as nx
 
         graph = self.graph
-        return nx.subgraph_view(graph, filter_edge=lambda u, v: graph[u][v]["gate"] == ANY)
+        hard = nx.DiGraph()
+        hard.add_nodes_from(graph)
+        hard.add_edges_from((u, v) for u, v, gate in graph.edges(data="gate") if gate == ANY)
+        return hard
 
     def _edges(self) -> Iterator[tuple[str, str, dict[str, str]]]:
         attrs: dict[tuple[str, str], dict[str, str]] = {}

@@ -163,9 +163,16 @@ class Simulator:
         ordered = sorted(enumerate(run.events), key=lambda pair: (pair[1].t, pair[0]))
         return SimulationResult(self.initial, tuple(states), tuple(e for _, e in ordered))
 
-    def impact(self, failed: Iterable[str]) -> Impact:
-        """The settled cost of failing ``failed`` together at time 0, without events."""
+    def impact(self, failed: Iterable[str], *, databases: Iterable[str] | None = None) -> Impact:
+        """The settled cost of failing ``failed`` together at time 0, without events.
+
+        ``databases`` limits the databases resolved (and reported) to those: a database
+        is resolved from the infrastructure, its DAG and its own state only, so the
+        others need not be (minimal cut sets judge a few representatives this way).
+        """
         run = Run(world=World(failed=frozenset()), record=False)
+        if databases is not None:
+            run.only = frozenset(databases)
         run.dag_state = dict(self._base_dag)
         ids = tuple(sorted(set(failed)))
         for element in ids:
@@ -492,6 +499,8 @@ class Simulator:
             infrastructure_events(prep, run, prev, w, t)
         partitioned = self._partition_changed(prev, w)
         affected = self._affected(run, prev, w, partitioned)
+        if run.only is not None:
+            affected &= run.only
         dags = {d for db in affected if (d := prep.dbs[db].dag)} | self._dags_hit(prev, w)
         for vm in w.touched_vms | prev.touched_vms:
             dags.update(prep.dags_of_vm.get(vm, []))
@@ -516,6 +525,8 @@ class Simulator:
                 quorum_event(prep, run, dag_id, q_before, q_now, t)
             if q_now.quorum:
                 self._dynamic_votes(run, w, dag_id, q_now, t)
+        if run.only is not None:
+            affected &= run.only
         self._track_copy_cuts(run, w, affected, t, partitioned, resync)
         for vm, away in sorted(returning.items()):
             for db_id in prep.dbs_on_vm.get(vm, []):

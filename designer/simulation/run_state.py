@@ -113,6 +113,8 @@ class Run:
     touched_dbs: set[str] = field(default_factory=set)
     offered: tuple[Action, ...] = ()
     events: list[Event] = field(default_factory=list)
+    #: The only databases resolved (``Simulator.impact(databases=…)``); None: all.
+    only: frozenset[str] | None = None
 
     def event(self, t: float, element: str, kind: str, text: str, source: str = "") -> None:
         if self.record:
