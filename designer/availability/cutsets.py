@@ -172,7 +172,7 @@ class CutSetFinder:
         return found
 
     @cached_property
-    def _kinds(self) -> dict[str, str]:
+    def kinds(self) -> dict[str, str]:
         return {node: data["kind"] for node, data in self.topology.graph.nodes(data=True)}
 
     def candidates(self, db_id: str) -> frozenset[str]:
@@ -212,7 +212,7 @@ class CutSetFinder:
         for root in roots:
             if root in graph:
                 nodes |= self._below(root)
-        kinds = self._kinds
+        kinds = self.kinds
         # vSphere HA restarts a lost server on another host of its cluster: those hosts
         # matter, but only together with the loss of a host running such a server.
         partners: dict[str, frozenset[str]] = {}
@@ -252,7 +252,7 @@ class CutSetFinder:
         graph = self.topology.graph
         prep = self.prep
         found: frozenset[str] | None = None
-        kind = self._kinds[element]
+        kind = self.kinds[element]
         if kind == "esxi_host":
             host = prep.hosts[element]
             cluster = prep.clusters.get(host.cluster or "")

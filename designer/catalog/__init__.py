@@ -24,6 +24,7 @@ __all__ = [
     "limits",
     "mirror_limits",
     "model_family",
+    "reliability_defaults",
     "timings",
 ]
 
@@ -61,6 +62,13 @@ def edge() -> dict[str, Any]:
 
 def timings() -> dict[str, Any]:
     return _read("timings.json")
+
+
+def reliability_defaults() -> dict[str, dict[str, Any]]:
+    """Published MTBF/MTTR per element kind (hours), each with its ``source``: none
+    ships today (no seed publishes any; see the file's note)."""
+    defaults = _read("reliability.json").get("defaults", {})
+    return defaults if isinstance(defaults, dict) else {}
 
 
 def limits() -> dict[str, Any]:

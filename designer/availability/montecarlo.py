@@ -1,0 +1,362 @@
+"""Monte Carlo of failures and repairs, judged by the failure simulator.
+
+Every element with figures alternates between up and failed: up for an exponential time
+of mean MTBF, then failed for an exponential time of mean MTTR (a Markov alternating
+renewal process), starting in its steady state (failed with probability ``q``). The
+timeline of each chunk of years is swept once: while one element alone is failed, the
+time goes to that element (numpy, no Python loop); when several are failed at once,
+the sweep follows the set in Python. Every distinct set of failed elements is judged by
+the simulator (settled, no administrator action: ``Simulator.impact``) once per
+process, and the time each target (a database, a site's users) spends down is summed.
+
+Determinism: the chunks depend on the number of years alone, chunk ``i`` draws from
+``SeedSequence(seed, spawn_key=(i,))`` and the chunks are added in their order, so a
+run gives the same figures whatever the number of processes. The chunks are also the
+batches of the confidence interval: the unavailability is the total time down over the
+total time, ± 1.96 standard errors of the chunks' own fractions (95 %).
+
+Processes (``concurrent.futures``): forked where the platform can and no GUI toolkit
+is loaded (the children inherit the prepared simulator and the singletons already
+judged), else spawned (each builds its simulator once, in its initializer).
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from designer.availability.figures import HOURS_PER_YEAR
+from designer.domain.design import Design
+from designer.simulation.engine import Simulator
+
+__all__ = [
+    "MAX_CHUNKS",
+    "MonteCarloResult",
+    "MonteCarloSetup",
+    "chunk_years",
+    "run_monte_carlo",
+]
+
+#: The number of chunks (batches) a run is split into, at most (fewer for fewer years).
+MAX_CHUNKS = 100
+#: ``progress(chunks done, chunks)``; return False to cancel.
+ProgressFn = Callable[[int, int], bool]
+
+
+@dataclass(frozen=True)
+class MonteCarloSetup:
+    """What a run needs, picklable for the worker processes."""
+
+    design: Design
+    #: Element ids with their MTBF and MTTR (hours), in a fixed order.
+    elements: tuple[str, ...]
+    mtbf_h: tuple[float, ...]
+    mttr_h: tuple[float, ...]
+    #: Each target: the databases of which one down takes it down.
+    targets: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    """Per target (in the setup's order): the fraction of time down, and the half-width
+    of its 95 % confidence interval."""
+
+    years: int
+    seed: int
+    chunks: int
+    workers: int
+    unavailability: tuple[float, ...]
+    half_width: tuple[float, ...]
+    #: Distinct sets of failed elements the simulator judged (summed over processes).
+    states_judged: int
+    failures: int
+    cancelled: bool = False
+    chunks_done: int = 0
+
+    def interval(self, index: int) -> tuple[float, float]:
+        u, h = self.unavailability[index], self.half_width[index]
+        return max(0.0, u - h), u + h
+
+
+def chunk_years(years: int) -> list[int]:
+    """How a run of ``years`` is split: at most :data:`MAX_CHUNKS` chunks, sizes within
+    one year of each other (the same whatever the number of processes).
+
+    Examples
+    --------
+    >>> chunk_years(250)[:3], len(chunk_years(250)), chunk_years(3)
+    ([3, 3, 3], 100, [1, 1, 1])
+    """
+    if years < 1:
+        raise ValueError("a Monte Carlo run needs at least one year")
+    n = min(MAX_CHUNKS, years)
+    base, extra = divmod(years, n)
+    return [base + (1 if i < extra else 0) for i in range(n)]
+
+
+class _Judge:
+    """The simulator of one process, and what it has judged."""
+
+    def __init__(self, setup: MonteCarloSetup, sim: Simulator | None = None) -> None:
+        self.setup = setup
+        self.sim = sim or Simulator(setup.design)
+        self.n_targets = len(setup.targets)
+        self.targets_of_db: dict[str, list[int]] = {}
+        for index, dbs in enumerate(setup.targets):
+            for db in dbs:
+                self.targets_of_db.setdefault(db, []).append(index)
+        self.memo: dict[frozenset[int], np.ndarray] = {}
+
+    def down(self, state: frozenset[int]) -> np.ndarray:
+        """Which targets are down with the elements of ``state`` failed."""
+        found = self.memo.get(state)
+        if found is None:
+            failed = [self.setup.elements[i] for i in sorted(state)]
+            impact = self.sim.impact(failed, databases=self.targets_of_db)
+            found = np.zeros(self.n_targets, dtype=bool)
+            for db in impact.databases_unavailable:
+                found[self.targets_of_db.get(db, [])] = True
+            self.memo[state] = found
+        return found
+
+
+def _intervals(
+    rng: np.random.Generator, mtbf: float, mttr: float, horizon: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Failure start and end times of one element over ``[0, horizon)`` hours."""
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
+    position = 0.0
+    if rng.random() < mttr / (mtbf + mttr):  # failed at the start (steady state)
+        first = float(rng.exponential(mttr))
+        starts.append(np.array([0.0]))
+        ends.append(np.array([first]))
+        position = first
+    batch = max(8, int(horizon / (mtbf + mttr) * 1.2) + 8)
+    while position < horizon:
+        ups = rng.exponential(mtbf, batch)
+        downs = rng.exponential(mttr, batch)
+        cycle_end = position + np.cumsum(ups + downs)
+        fail_at = cycle_end - downs
+        keep = fail_at < horizon
+        starts.append(fail_at[keep])
+        ends.append(cycle_end[keep])
+        position = float(cycle_end[-1])
+        if not keep.all():
+            break
+    if not starts:
+        return np.empty(0), np.empty(0)
+    return np.concatenate(starts), np.minimum(np.concatenate(ends), horizon)
+
+
+def _run_chunk(judge: _Judge, seed: int, chunk: int, years: int) -> tuple[np.ndarray, int]:
+    """Hours each target spends down in chunk ``chunk`` of ``years`` years, and the
+    number of failures drawn."""
+    setup = judge.setup
+    horizon = years * HOURS_PER_YEAR
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(chunk,)))
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
+    ids: list[np.ndarray] = []
+    for index, (mtbf, mttr) in enumerate(zip(setup.mtbf_h, setup.mttr_h, strict=True)):
+        s, e = _intervals(rng, mtbf, mttr, horizon)
+        starts.append(s)
+        ends.append(e)
+        ids.append(np.full(len(s), index, dtype=np.int64))
+    down_hours = np.zeros(judge.n_targets)
+    all_starts = np.concatenate(starts) if starts else np.empty(0)
+    failures = len(all_starts)
+    if failures == 0:
+        return down_hours, 0
+    element = np.concatenate(ids)
+    times = np.concatenate([all_starts, np.concatenate(ends)])
+    signs = np.concatenate([np.ones(failures, dtype=np.int64), -np.ones(failures, dtype=np.int64)])
+    who = np.concatenate([element, element])
+    order = np.lexsort((signs, times))  # at equal times, repairs first
+    times, signs, who = times[order], signs[order], who[order]
+    count = np.cumsum(signs)
+    id_sum = np.cumsum(signs * (who + 1))
+    span = np.diff(np.append(times, horizon))
+    # One element failed alone: its time, straight to its verdict.
+    alone = count == 1
+    lone = id_sum[alone] - 1
+    alone_hours = np.bincount(lone, weights=span[alone], minlength=len(setup.elements))
+    for lone_index in np.nonzero(alone_hours)[0].tolist():
+        verdict = judge.down(frozenset((lone_index,)))
+        if verdict.any():
+            down_hours += alone_hours[lone_index] * verdict
+    # Several failed at once: follow the set through each stretch.
+    several = np.nonzero(count >= 2)[0]
+    if len(several):
+        hours_of: dict[frozenset[int], float] = {}
+        state: set[int] = set()
+        previous = -2
+        for position in several.tolist():
+            if position != previous + 1:  # a new stretch: the set just before it
+                state = set()
+                if position > 0 and count[position - 1] == 1:
+                    state = {int(id_sum[position - 1]) - 1}
+                elif position > 0 and count[position - 1] >= 2:  # pragma: no cover
+                    raise AssertionError("a stretch starts after several failures")
+            if signs[position] > 0:
+                state.add(int(who[position]))
+            else:
+                state.discard(int(who[position]))
+            key = frozenset(state)
+            hours_of[key] = hours_of.get(key, 0.0) + float(span[position])
+            previous = position
+        for key, hours in hours_of.items():
+            verdict = judge.down(key)
+            if verdict.any():
+                down_hours += hours * verdict
+    return down_hours, failures
+
+
+# -- processes ------------------------------------------------------------------------------
+_WORKER: _Judge | None = None
+
+
+def _init_worker(setup: MonteCarloSetup | None) -> None:
+    global _WORKER
+    if setup is not None:  # spawned: build the simulator here, once
+        _WORKER = _Judge(setup)
+
+
+def _worker_chunk(seed: int, chunk: int, years: int) -> tuple[int, np.ndarray, int, int]:
+    judge = _WORKER
+    assert judge is not None, "the worker was not initialised"
+    before = len(judge.memo)
+    down, failures = _run_chunk(judge, seed, chunk, years)
+    return chunk, down, failures, len(judge.memo) - before
+
+
+def _context() -> Any:
+    """Fork when it is safe (no GUI toolkit threads loaded) and available, else spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and "PySide6" not in sys.modules:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def run_monte_carlo(
+    setup: MonteCarloSetup,
+    years: int,
+    seed: int = 0,
+    *,
+    workers: int | None = None,
+    sim: Simulator | None = None,
+    progress: ProgressFn | None = None,
+) -> MonteCarloResult:
+    """Simulate ``years`` years of failures and repairs (see the module); ``workers``
+    processes (default: one per core; 1 runs in this process). ``sim``: a simulator of
+    ``setup.design`` already prepared (reused here and by forked workers)."""
+    global _WORKER
+    plan = chunk_years(years)
+    workers = max(1, min(workers or default_workers(), len(plan)))
+    down = np.zeros((len(plan), len(setup.targets)))
+    finished = np.zeros(len(plan), dtype=bool)
+    failures = 0
+    judged = 0
+    done = 0
+    cancelled = False
+    if workers == 1:
+        judge = _Judge(setup, sim)
+        for chunk, chunk_len in enumerate(plan):
+            down[chunk], drawn = _run_chunk(judge, seed, chunk, chunk_len)
+            finished[chunk] = True
+            failures += drawn
+            done += 1
+            if progress is not None and not progress(done, len(plan)):
+                cancelled = True
+                break
+        judged = len(judge.memo)
+    else:
+        context = _context()
+        forked = context.get_start_method() == "fork"
+        if forked:  # the children inherit the prepared simulator and the singletons
+            parent = _Judge(setup, sim)
+            for index in range(len(setup.elements)):
+                parent.down(frozenset((index,)))
+            judged = len(parent.memo)
+            _WORKER = parent
+        try:
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(None if forked else setup,),
+            ) as pool:
+                pending: set[Future[tuple[int, np.ndarray, int, int]]] = {
+                    pool.submit(_worker_chunk, seed, chunk, chunk_len)
+                    for chunk, chunk_len in enumerate(plan)
+                }
+                while pending:
+                    ready, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in ready:
+                        chunk, chunk_down, drawn, new = future.result()
+                        down[chunk] = chunk_down
+                        finished[chunk] = True
+                        failures += drawn
+                        judged += new
+                        done += 1
+                    if progress is not None and not progress(done, len(plan)):
+                        cancelled = True
+                        for future in pending:
+                            future.cancel()
+                        pool.shutdown(wait=True, cancel_futures=True)
+                        break
+        finally:
+            if forked:
+                _WORKER = None
+    return _summarise(
+        setup, plan, down[finished], finished, seed, workers, judged, failures, cancelled
+    )
+
+
+def _summarise(
+    setup: MonteCarloSetup,
+    plan: Sequence[int],
+    down: np.ndarray,
+    finished: np.ndarray,
+    seed: int,
+    workers: int,
+    judged: int,
+    failures: int,
+    cancelled: bool,
+) -> MonteCarloResult:
+    """Totals and batch-means interval over the chunks that finished (all of them
+    unless the run was cancelled)."""
+    hours = np.array(plan, dtype=float)[finished] * HOURS_PER_YEAR
+    n = len(hours)
+    if n == 0:
+        zeros = tuple(0.0 for _ in setup.targets)
+        return MonteCarloResult(0, seed, 0, workers, zeros, zeros, judged, failures, True, 0)
+    mean = down.sum(axis=0) / hours.sum()
+    if n > 1:
+        spread = (down / hours[:, None]).std(axis=0, ddof=1) / math.sqrt(n)
+    else:
+        spread = np.zeros(len(setup.targets))
+    return MonteCarloResult(
+        int(np.array(plan)[finished].sum()),
+        seed,
+        n,
+        workers,
+        tuple(float(x) for x in mean),
+        tuple(float(x) for x in 1.96 * spread),
+        judged,
+        failures,
+        cancelled,
+        n,
+    )
