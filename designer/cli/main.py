@@ -1,5 +1,5 @@
 """The headless commands of ``dr-designer``: check, rules, rule, schema, simulate,
-analyze, install-desktop, completion. :func:`run` takes the parsed command line
+analyze, availability, install-desktop, completion. :func:`run` takes the parsed command line
 (:mod:`designer.cli.parser`); :mod:`designer.entry` calls it and maps errors to exit
 codes. Each command imports what it uses when it runs: ``check`` loads the model and
 the rules, not the simulator, networkx or Qt.
@@ -166,9 +166,21 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    if args.cut_sets:
+        from designer.cli.availability_cmd import cmd_cut_sets
+
+        return cmd_cut_sets(args)
+    if args.order is not None:
+        raise CliError("--order goes with --cut-sets")
     from designer.cli.simulate_cmd import cmd_analyze as analyze
 
     return analyze(args)
+
+
+def cmd_availability(args: argparse.Namespace) -> int:
+    from designer.cli.availability_cmd import cmd_availability as availability
+
+    return availability(args)
 
 
 def cmd_install_desktop(args: argparse.Namespace) -> int:
@@ -222,6 +234,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "schema": cmd_schema,
     "simulate": cmd_simulate,
     "analyze": cmd_analyze,
+    "availability": cmd_availability,
     "install-desktop": cmd_install_desktop,
     "completion": cmd_completion,
     "import": cmd_import,
