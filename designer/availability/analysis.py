@@ -43,6 +43,7 @@ from designer.availability.figures import (
 from designer.availability.montecarlo import (
     MonteCarloResult,
     MonteCarloSetup,
+    default_workers,
     run_monte_carlo,
 )
 from designer.domain.design import Design
@@ -321,7 +322,7 @@ def analyze_availability(
     when no element has figures."""
     sim = design_or_sim if isinstance(design_or_sim, Simulator) else Simulator(design_or_sim)
     design = sim.design
-    finder = CutSetFinder(sim, order)
+    finder = CutSetFinder(sim, order, workers=workers or default_workers())
     kinds = finder.kinds
     figures = figures_of(design, ((n, k) for n, k in kinds.items()))
     if not figures.figures:

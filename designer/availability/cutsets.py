@@ -24,10 +24,13 @@ representative, and every set is judged for all the databases asking it at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any
 
 from designer.domain.reliability import RELIABILITY_KINDS
@@ -148,11 +151,13 @@ class CutSetFinder:
     """One design's candidates and judgements, kept for several questions (cut sets,
     then availability from them)."""
 
-    def __init__(self, sim: Simulator, order: int = DEFAULT_ORDER) -> None:
+    def __init__(self, sim: Simulator, order: int = DEFAULT_ORDER, *, workers: int = 1) -> None:
         if not 1 <= order <= MAX_ORDER:
             raise ValueError(f"the order of cut sets is 1 to {MAX_ORDER}, not {order}")
         self.sim = sim
         self.order = order
+        #: Processes judging (forked only: with a GUI toolkit loaded, one).
+        self.workers = max(1, workers)
         self.prep = sim.prep
         self.topology = sim.prep.topology
         self._descendants: dict[str, frozenset[str]] = {}
@@ -328,6 +333,38 @@ class CutSetFinder:
         self.judged += 1
         return wanted & frozenset(impact.databases_unavailable)
 
+    def _judge_all(
+        self, todo: list[tuple[str, ...]], asked: dict[tuple[str, ...], list[str]]
+    ) -> Iterator[tuple[tuple[str, ...], frozenset[str]]]:
+        """Each set of ``todo`` with the databases it takes down, in order: in this
+        process, or spread over forked workers (they inherit the prepared simulator)
+        when there are many and :attr:`workers` allows."""
+        context = _fork_context()
+        if self.workers <= 1 or len(todo) < _PARALLEL_FROM or context is None:
+            for combo in todo:
+                yield combo, self._judge(combo, asked[combo])
+            return
+        global _FINDER
+        _FINDER = self
+        pieces = max(1, min(len(todo) // 16, self.workers * 8))
+        bounds = [len(todo) * i // pieces for i in range(pieces + 1)]
+        try:
+            with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+                jobs = [
+                    pool.submit(_judge_piece, [(c, asked[c]) for c in todo[a:b]])
+                    for a, b in pairwise(bounds)
+                ]
+                try:
+                    for job, (a, b) in zip(jobs, pairwise(bounds), strict=True):
+                        verdicts = job.result()
+                        self.judged += b - a
+                        yield from zip(todo[a:b], verdicts, strict=True)
+                finally:
+                    for job in jobs:
+                        job.cancel()
+        finally:
+            _FINDER = None
+
     def _absorbed(self, combo: tuple[str, ...]) -> bool:
         """Whether one member fails with another (the set is then the smaller one)."""
         return any(a != b and b in self._domain(a) for a in combo for b in combo)
@@ -370,8 +407,8 @@ class CutSetFinder:
                     asked.setdefault(combo, []).append(rep)
             todo = [c for c in sorted(asked) if size == 1 or not self._absorbed(c)]
             total = done + len(todo)
-            for combo in todo:
-                for rep in self._judge(combo, asked[combo]):
+            for combo, verdict in self._judge_all(todo, asked):
+                for rep in verdict:
                     found[rep].append(combo)
                 done += 1
                 if progress is not None and not progress(done, total):
@@ -474,6 +511,26 @@ class CutSetFinder:
         return element
 
 
+#: Sets to judge before forking workers pays.
+_PARALLEL_FROM = 400
+_FINDER: CutSetFinder | None = None
+
+
+def _fork_context() -> Any:
+    """A fork context when it is safe (no GUI toolkit's threads) and available."""
+    if "fork" in multiprocessing.get_all_start_methods() and "PySide6" not in sys.modules:
+        return multiprocessing.get_context("fork")
+    return None
+
+
+def _judge_piece(
+    piece: list[tuple[tuple[str, ...], list[str]]],
+) -> list[frozenset[str]]:
+    finder = _FINDER
+    assert finder is not None, "a judging worker runs forked from its finder"
+    return [finder._judge(combo, reps) for combo, reps in piece]
+
+
 def _partnered(combo: tuple[str, ...], partners: dict[str, frozenset[str]]) -> bool:
     """Whether every element of ``combo`` that matters only with others fails with one."""
     for element in combo:
@@ -504,6 +561,11 @@ def _combos(
             if partner not in present or partner == element:
                 continue
             core: tuple[str, ...] = (element, partner)
+            if size == 2:
+                pair = tuple(sorted(core))
+                if pair not in found and _partnered(pair, partners):
+                    found.add(pair)
+                continue
             rest = [e for e in alive if e != element and e != partner]
             for more in combinations(rest, size - 2):
                 combo = tuple(sorted(core + more))
@@ -513,7 +575,11 @@ def _combos(
 
 
 def minimal_cut_sets(
-    design_or_sim: Any, order: int = DEFAULT_ORDER, *, progress: ProgressFn | None = None
+    design_or_sim: Any,
+    order: int = DEFAULT_ORDER,
+    *,
+    progress: ProgressFn | None = None,
+    workers: int = 1,
 ) -> CutSetResult:
     """The minimal cut sets of every mailbox database and every site's users, up to
     ``order`` elements (see the module).
@@ -530,4 +596,4 @@ def minimal_cut_sets(
     [('h',), ('s',)]
     """
     sim = design_or_sim if isinstance(design_or_sim, Simulator) else Simulator(design_or_sim)
-    return CutSetFinder(sim, order).find(progress=progress)
+    return CutSetFinder(sim, order, workers=workers).find(progress=progress)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,7 @@ def cmd_cut_sets(args: argparse.Namespace) -> int:
     if "targets-missed" in conditions:
         raise CliError("--fail-on targets-missed does not apply to --cut-sets")
     design = read_design(args.file)
-    result = minimal_cut_sets(design, args.order or 3)
+    result = minimal_cut_sets(design, args.order or 3, workers=os.cpu_count() or 1)
     if args.format == "json":
         sys.stdout.write(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
     else:

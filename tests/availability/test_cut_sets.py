@@ -234,3 +234,67 @@ def test_every_cut_set_is_minimal(case: tuple[str, str, str, tuple[str, ...]]) -
     for size in range(len(elements)):
         for sub in combinations(elements, size):
             assert not down(sub), (sub, elements)
+
+
+_FORKED = """
+import json, sys
+sys.path.insert(0, {sims!r})
+import sim_designs
+from designer.availability import cutsets
+from designer.availability.analysis import monte_carlo_setup
+from designer.availability.figures import figures_of
+from designer.availability.montecarlo import _context, run_monte_carlo
+from designer.domain import KindFigures, ReliabilitySettings
+from designer.simulation import Simulator
+assert "PySide6" not in sys.modules and cutsets._fork_context() is not None
+assert _context().get_start_method() == "fork"
+cutsets._PARALLEL_FROM = 8
+design = sim_designs.stretched_dag().model_copy(update={{"reliability": ReliabilitySettings(
+    kinds={{k: KindFigures(mtbf_h=3000.0, mttr_h=20.0) for k in ("site", "wan_link",
+    "esxi_host", "file_share_witness", "load_balancer", "cas_array")}})}})
+sim = Simulator(design)
+finder = cutsets.CutSetFinder(sim, 3, workers=2)
+result = finder.find()
+setup, _ = monte_carlo_setup(design, sim, figures_of(design, finder.kinds.items()), result)
+mc = run_monte_carlo(setup, 60, seed=4, workers=2, sim=sim)
+print(json.dumps({{"cuts": {{t.id: sorted(sorted(c.elements) for c in t.cut_sets)
+    for t in result.databases}}, "judged": result.judged, "mc": mc.unavailability,
+    "workers": mc.workers}}))
+"""
+
+
+def test_forked_workers_find_the_same_cut_sets_and_monte_carlo() -> None:
+    """Outside a Qt process the CLI forks its workers (they inherit the prepared
+    simulator): run that path in a fresh interpreter and compare with one process."""
+    import json
+    import subprocess
+
+    from designer.availability.analysis import monte_carlo_setup
+    from designer.availability.figures import figures_of
+    from designer.availability.montecarlo import run_monte_carlo
+    from designer.domain import KindFigures, ReliabilitySettings
+
+    script = _FORKED.format(sims=str(_ROOT / "tests" / "simulation"))
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=240, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    forked = json.loads(run.stdout)
+    kinds = ("site", "wan_link", "esxi_host", "file_share_witness", "load_balancer", "cas_array")
+    design = sim_designs.stretched_dag().model_copy(
+        update={
+            "reliability": ReliabilitySettings(
+                kinds={k: KindFigures(mtbf_h=3000.0, mttr_h=20.0) for k in kinds}  # type: ignore[misc]
+            )
+        }
+    )
+    sim = Simulator(design)
+    finder = CutSetFinder(sim, 3)
+    result = finder.find()
+    assert forked["cuts"] == {
+        t.id: sorted(sorted(c.elements) for c in t.cut_sets) for t in result.databases
+    }
+    assert forked["judged"] == result.judged
+    setup, _ = monte_carlo_setup(design, sim, figures_of(design, finder.kinds.items()), result)
+    local = run_monte_carlo(setup, 60, seed=4, workers=1)
+    assert forked["workers"] == 2 and forked["mc"] == list(local.unavailability)
