@@ -35,7 +35,7 @@ from designer.availability.cutsets import (
     TargetCutSets,
 )
 from designer.availability.figures import (
-    KIND_LABELS,
+    KIND_PLURALS,
     MINUTES_PER_YEAR,
     FigureTable,
     figures_of,
@@ -326,7 +326,7 @@ def analyze_availability(
     kinds = finder.kinds
     figures = figures_of(design, ((n, k) for n, k in kinds.items()))
     if not figures.figures:
-        listed = ", ".join(f"{KIND_LABELS[k]}s" for k in figures.missing) or "none"
+        listed = ", ".join(KIND_PLURALS[k] for k in figures.missing) or "none"
         raise NoFiguresError(
             "the design gives no failure figures (MTBF, MTTR): none is published for "
             f"its kinds ({listed}), so state them in its reliability table per kind, or "

@@ -18,6 +18,7 @@ from designer.domain.reliability import RELIABILITY_KINDS
 __all__ = [
     "HOURS_PER_YEAR",
     "KIND_LABELS",
+    "KIND_PLURALS",
     "MINUTES_PER_YEAR",
     "FigureTable",
     "Figures",
@@ -28,6 +29,7 @@ __all__ = [
 HOURS_PER_YEAR = 8766.0
 MINUTES_PER_YEAR = HOURS_PER_YEAR * 60.0
 
+#: Kind → its label in outputs; ``KIND_PLURALS`` the plural.
 KIND_LABELS = {
     "site": "site",
     "wan_link": "WAN link",
@@ -37,6 +39,10 @@ KIND_LABELS = {
     "load_balancer": "load balancer",
     "file_share_witness": "file share witness",
     "cas_array": "CAS array",
+}
+KIND_PLURALS = {
+    kind: label[:-1] + "es" if label.endswith("s") else label + "s"
+    for kind, label in KIND_LABELS.items()
 }
 
 
@@ -90,7 +96,7 @@ class FigureTable:
     def missing_text(self) -> str:
         """ "ESXi hosts (12), CAS arrays (2)": the kinds taken never to fail."""
         return ", ".join(
-            f"{KIND_LABELS.get(kind, kind)}s ({len(ids)})" for kind, ids in self.missing.items()
+            f"{KIND_PLURALS.get(kind, kind)} ({len(ids)})" for kind, ids in self.missing.items()
         )
 
 

@@ -15,6 +15,7 @@ from designer.document.document import Document, EditError
 from designer.domain.design import DesignIntent, LayoutEntry, RuleSettings, SavedScenario
 from designer.domain.elements import ElementBase
 from designer.domain.refs import drop_refs, iter_refs
+from designer.domain.reliability import ReliabilitySettings
 from designer.domain.words import plural
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "SetDesignMeta",
     "SetIntent",
     "SetProperty",
+    "SetReliability",
     "SetRuleSettings",
     "SetScenarios",
     "UndoStack",
@@ -384,6 +386,22 @@ class SetRuleSettings(Command):
     def undo(self, doc: Document) -> None:
         assert self._old is not None
         doc.set_rule_settings(self._old)
+
+
+class SetReliability(Command):
+    """Change the design's failure figures per kind (the Availability panel)."""
+
+    def __init__(self, settings: ReliabilitySettings, text: str = "Change failure figures") -> None:
+        self.settings = settings
+        self.text = text
+        self._old: ReliabilitySettings | None = None
+
+    def redo(self, doc: Document) -> None:
+        self._old = doc.set_reliability(self.settings)
+
+    def undo(self, doc: Document) -> None:
+        assert self._old is not None
+        doc.set_reliability(self._old)
 
 
 class SetIntent(Command):

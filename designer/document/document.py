@@ -29,6 +29,7 @@ from designer.domain.errors import StructuralError
 from designer.domain.index import DesignIndex, LiveIndex
 from designer.domain.kinds import KINDS
 from designer.domain.refs import iter_refs
+from designer.domain.reliability import ReliabilitySettings
 from designer.domain.structure import relation_errors, structural_errors
 
 __all__ = ["Document", "EditError", "Listener", "Refusal"]
@@ -442,6 +443,12 @@ class Document:
     def set_rule_settings(self, settings: RuleSettings) -> RuleSettings:
         old = self._design.rules
         self._set("rules", rules=settings)
+        return old
+
+    def set_reliability(self, settings: ReliabilitySettings) -> ReliabilitySettings:
+        """The failure figures per kind (availability analysis); returns the old ones."""
+        old = self._design.reliability
+        self._set("reliability", reliability=settings)
         return old
 
     def set_intent(self, intent: DesignIntent) -> DesignIntent:

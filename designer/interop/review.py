@@ -1,8 +1,9 @@
 """The design-review report's content, computed headless: summary, inventory, copy
 layout, findings (waivers with their reasons), N-1 and N-2 tables, every saved scenario
 with expected against actual and its timeline, an RPO/RTO matrix (each database against
-the failure of each site, host and array), and capacity figures when a provider gives
-them (issue 11 registers one with :func:`register_capacity_provider`).
+the failure of each site, host and array), capacity figures when a provider gives
+them (issue 11 registers one with :func:`register_capacity_provider`) and availability
+(issue 16: :func:`register_availability_provider`).
 
 :mod:`designer.interop.review_html` renders it; ``designer.ui.review`` adds the diagram
 and writes the PDF.
@@ -39,6 +40,7 @@ __all__ = [
     "build_review",
     "expectation_rows",
     "format_duration",
+    "register_availability_provider",
     "register_capacity_provider",
 ]
 
@@ -77,6 +79,19 @@ def register_capacity_provider(provider: CapacityProvider) -> CapacityProvider:
     """Add a source of capacity figures (sizing, issue 11); returns it (a decorator)."""
     if provider not in _CAPACITY_PROVIDERS:
         _CAPACITY_PROVIDERS.append(provider)
+    return provider
+
+
+#: Sources of the availability section (cut sets, nines, importance; issue 16). A
+#: provider returns sections of the same shape as capacity's.
+AvailabilityProvider = Callable[[Design], "CapacitySection | None"]
+_AVAILABILITY_PROVIDERS: list[AvailabilityProvider] = []
+
+
+def register_availability_provider(provider: AvailabilityProvider) -> AvailabilityProvider:
+    """Add a source of availability figures (issue 16); returns it (a decorator)."""
+    if provider not in _AVAILABILITY_PROVIDERS:
+        _AVAILABILITY_PROVIDERS.append(provider)
     return provider
 
 
@@ -179,6 +194,7 @@ class ReviewData:
     matrix: dict[tuple[str, str], MatrixCell]
     matrix_truncated: int = 0
     capacity: list[CapacitySection] = field(default_factory=list)
+    availability: list[CapacitySection] = field(default_factory=list)
 
     # -- helpers for renderers ----------------------------------------------------------
     def name(self, element_id: str | None) -> str:
@@ -324,6 +340,7 @@ def build_review(design: Design, *, source: str = "", depth: int = 2) -> ReviewD
                 db.available and db.meets_targets,
             )
     capacity = [s for s in (p(design) for p in _CAPACITY_PROVIDERS) if s is not None]
+    availability = [s for s in (p(design) for p in _AVAILABILITY_PROVIDERS) if s is not None]
     return ReviewData(
         design,
         source,
@@ -336,6 +353,7 @@ def build_review(design: Design, *, source: str = "", depth: int = 2) -> ReviewD
         matrix,
         truncated,
         capacity,
+        availability,
     )
 
 

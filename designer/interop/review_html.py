@@ -367,6 +367,18 @@ def _capacity(data: ReviewData) -> str:
     return "".join(parts)
 
 
+def _availability(data: ReviewData) -> str:
+    if not data.availability:
+        return ""
+    parts = ['<h2 id="availability">Availability</h2>']
+    for section in data.availability:
+        parts.append(f"<h3>{_e(section.title)}</h3>")
+        parts += [f"<p>{_e(p)}</p>" for p in section.paragraphs]
+        if section.rows:
+            parts.append(_table(list(section.header), [list(r) for r in section.rows]))
+    return "".join(parts)
+
+
 def _inline_svg(_key: str, svg: str) -> str:
     return svg
 
@@ -382,6 +394,7 @@ def report_parts(data: ReviewData, image: ImageFn = _inline_svg) -> tuple[str, s
             _scenarios(data, image),
             _matrix(data),
             _capacity(data),
+            _availability(data),
         ]
     )
     return _summary(data), body
@@ -402,6 +415,8 @@ def render_html(data: ReviewData, diagram_png: bytes | None) -> str:
     ]
     if data.capacity:
         sections.append(("capacity", "Capacity"))
+    if data.availability:
+        sections.append(("availability", "Availability"))
     nav = "<nav>" + "".join(f'<a href="#{k}">{t}</a>' for k, t in sections) + "</nav>"
     if diagram_png:
         encoded = base64.b64encode(diagram_png).decode("ascii")

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self._add_panels()
         self._add_simulation()
         self._add_interop()
+        self._add_availability()
         self.session.file_state_changed.connect(self._on_file_state)
         self._message_at = 0.0
         self.session.status_message.connect(self._show_message)
@@ -462,6 +463,20 @@ class MainWindow(QMainWindow):
 
         self.interop = InteropActions(
             self, self.session, self.view.zoom_fit, self.file_menu, self.export_menu
+        )
+
+    def _add_availability(self) -> None:
+        """The Availability dock and the cut-set highlight (issue 16)."""
+        from designer.ui.availability import AvailabilityFeature
+
+        self.availability = AvailabilityFeature(self, self.session, self.view.design_scene)
+        self.view_menu.addAction(self.availability.dock.toggleViewAction())
+        spof = self.simulation.spof
+        spof.cut_sets_requested.connect(self.availability.model.start_cut_sets)
+        self.availability.model.changed.connect(
+            lambda: spof.show_cut_sets(
+                self.availability.model.cut_sets if self.availability.model.current else None
+            )
         )
 
     # -- state ---------------------------------------------------------------------------

@@ -176,6 +176,9 @@ def write_review(design: Design, output: str | Path, *, source: str = "") -> Pat
     suffix = path.suffix.casefold()
     if suffix not in (".html", ".htm", ".pdf"):
         raise InteropError(f"cannot write a report to {path.name}: use .html or .pdf")
+    from designer.availability.report import register as register_availability
+
+    register_availability()  # its section of the report (issue 16)
     data = build_review(design, source=source)
     # Rendered in a private folder, then put in place by the designer's one atomic
     # writer (symlinks, permissions, read-only files, no temp file left behind).

@@ -11,12 +11,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from designer.availability import CutSetResult
 from designer.domain.design import Design
 from designer.simulation import AnalysisResult, Simulator, analyze, sweep_elements
 from designer.ui.simulation.controller import SimulationController
@@ -73,6 +75,8 @@ class SpofPanel(QWidget):
     """Start/stop the N-1 sweep, show progress, list the single points of failure."""
 
     result_ready = Signal(object)
+    #: "List minimal cut sets" up to this order (the Availability model computes them).
+    cut_sets_requested = Signal(int)
 
     def __init__(
         self,
@@ -107,11 +111,39 @@ class SpofPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.run_button)
         top.addWidget(self.progress, 1)
+        # The minimal cut sets (N-2 and beyond, as the simulator judges them).
+        self.cut_order = QSpinBox()
+        self.cut_order.setRange(1, 4)
+        self.cut_order.setValue(2)
+        self.cut_order.setPrefix("order ≤ ")
+        self.cut_button = QPushButton("List minimal cut sets")
+        self.cut_button.setToolTip(
+            "The smallest sets of elements whose joint failure takes a database down, "
+            "with no administrator action"
+        )
+        self.cut_button.clicked.connect(
+            lambda: self.cut_sets_requested.emit(self.cut_order.value())
+        )
+        self.cut_summary = QLabel("")
+        self.cut_table = QTableWidget(0, 3)
+        self.cut_table.setObjectName("CutSetTable")
+        self.cut_table.setHorizontalHeaderLabels(["Cut set", "Mailboxes", "Databases"])
+        self.cut_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.cut_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.cut_table.verticalHeader().setVisible(False)
+        self.cut_table.horizontalHeader().setStretchLastSection(True)
+        cuts = QHBoxLayout()
+        cuts.addWidget(self.cut_button)
+        cuts.addWidget(self.cut_order)
+        cuts.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
+        layout.addLayout(cuts)
+        layout.addWidget(self.cut_summary)
+        layout.addWidget(self.cut_table, 1)
 
     @property
     def running(self) -> bool:
@@ -205,3 +237,32 @@ class SpofPanel(QWidget):
         item = self.table.item(row, 0)
         if item is not None:
             self.controller.session.focus(str(item.data(256)))
+
+    def show_cut_sets(self, result: CutSetResult | None) -> None:
+        """Every distinct minimal cut set of the design's databases, by order, then
+        mailboxes affected (None: none computed for the design as it is)."""
+        if result is None:
+            self.cut_summary.setText("")
+            self.cut_table.setRowCount(0)
+            return
+        seen: dict[tuple[str, ...], tuple[int, tuple[str, ...], list[str]]] = {}
+        for target in result.databases:
+            for cut in target.cut_sets:
+                entry = seen.setdefault(cut.elements, (cut.mailboxes_affected, cut.names, []))
+                entry[2].append(target.name)
+        ordered = sorted(seen.items(), key=lambda kv: (len(kv[0]), -kv[1][0], kv[0]))
+        self.cut_summary.setText(
+            f"{len(ordered)} minimal cut sets up to order {result.order} "
+            f"({sum(1 for c, _ in ordered if len(c) == 1)} single points of failure)"
+        )
+        self.cut_table.setRowCount(len(ordered))
+        for row, (elements, (mailboxes, names, databases)) in enumerate(ordered):
+            values = (
+                f"{len(elements)}  " + " + ".join(names),
+                f"{mailboxes:,}",
+                ", ".join(databases),
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(256, elements[0])
+                self.cut_table.setItem(row, column, item)

@@ -1,0 +1,101 @@
+"""Availability in the window: the Availability dock, the cut-set highlight on the
+canvas and the cut sets in the N-1/N-2 panel, over one shared
+:class:`~designer.ui.availability.model.AvailabilityModel`.
+
+Selecting a mailbox database (or a site, for its users) selects its row in the panel,
+lists its minimal cut sets and outlines them on the canvas; on a design of at most
+:data:`AUTO_CUT_SETS_UP_TO` elements the cut sets are computed on that first
+selection, on bigger ones by Compute.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+from designer.ui.availability.highlight import CutSetHighlight
+from designer.ui.availability.model import AvailabilityModel, Request
+from designer.ui.availability.panel import AvailabilityPanel
+from designer.ui.canvas.scene import DesignScene
+from designer.ui.session import EditorSession
+
+__all__ = ["AUTO_CUT_SETS_UP_TO", "AvailabilityFeature", "AvailabilityModel", "Request"]
+
+#: Designs up to this many elements get their cut sets on the first selection.
+AUTO_CUT_SETS_UP_TO = 3000
+#: The dock's height when :meth:`AvailabilityFeature.show` raises it.
+SHOWN_HEIGHT = 330
+
+
+class AvailabilityFeature(QObject):
+    """Builds the dock and keeps the panel, the highlight and the selection together."""
+
+    def __init__(self, window: QMainWindow, session: EditorSession, scene: DesignScene) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = session
+        self.model = AvailabilityModel(session, self)
+        self.panel = AvailabilityPanel(self.model)
+        self.highlight = CutSetHighlight(scene)
+        dock = self.dock = QDockWidget("Availability", window)
+        dock.setObjectName("AvailabilityDock")
+        dock.setWidget(self.panel)
+        dock.toggleViewAction().setToolTip("Show or hide the Availability panel")
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        databases = window.findChild(QDockWidget, "DatabasesDock")
+        if databases is not None:  # behind the Databases tab, like it behind Problems
+            window.tabifyDockWidget(databases, dock)
+            problems = window.findChild(QDockWidget, "ProblemsDock")
+            if problems is not None:
+                problems.raise_()
+        session.selection_changed.connect(self._on_selection)
+        self.model.changed.connect(self._show_highlight)
+        self.panel.target_selected.connect(self._on_target)
+        self.dock.visibilityChanged.connect(lambda _visible: self._show_highlight())
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A run's thread must end before the window (and the thread object) goes.
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.model.cancel()
+        return False
+
+    def show(self) -> None:
+        """Show and raise the Availability dock, tall enough for its chart."""
+        self.dock.show()
+        self.dock.raise_()
+        self.window.resizeDocks([self.dock], [SHOWN_HEIGHT], Qt.Orientation.Vertical)
+
+    def _target_of_selection(self) -> tuple[str, str] | None:
+        selection = self.session.selection
+        if len(selection) != 1:
+            return None
+        element = self.session.document.get(selection[0])
+        if element is None:
+            return None
+        if element.kind == "mailbox_database":
+            return ("database", element.id)
+        if element.kind == "site":
+            return ("site", element.id)
+        return None
+
+    def _on_selection(self) -> None:
+        target = self._target_of_selection()
+        if target is None:
+            self.highlight.show_target(None)
+            return
+        self.panel.select_target(*target)
+        small = len(self.session.design.elements) <= AUTO_CUT_SETS_UP_TO
+        if small and not self.model.current and not self.model.running:
+            self.model.start(Request(order=self.panel.order.value(), cut_sets_only=True))
+        self._show_highlight()
+
+    def _on_target(self, target: tuple[str, str]) -> None:
+        _kind, target_id = target
+        if self.session.selection != [target_id]:
+            self.session.set_selection([target_id])
+        self._show_highlight()
+
+    def _show_highlight(self) -> None:
+        shown = self.panel.selected_target() if self.model.current else None
+        self.highlight.show_target(shown)

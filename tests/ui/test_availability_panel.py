@@ -1,0 +1,250 @@
+"""The Availability panel, the cut-set highlight and the N-1/N-2 panel's cut sets,
+driven like a user: the window opened as ``dr-designer gui FILE`` (tests/gui_door.py),
+clicks on the canvas and the panel's buttons, keys in its fields."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from designer.domain import KindFigures, ReliabilitySettings
+from designer.persistence import load, save
+from designer.ui.availability.highlight import order_color
+from designer.ui.availability.panel import FiguresDialog
+from designer.ui.main_window import MainWindow
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
+FIGURES = ReliabilitySettings(
+    kinds={
+        "site": KindFigures(mtbf_h=20_000.0, mttr_h=48.0, source="test figures"),
+        "wan_link": KindFigures(mtbf_h=4_000.0, mttr_h=8.0),
+        "esxi_host": KindFigures(mtbf_h=10_000.0, mttr_h=8.0),
+        "storage_array": KindFigures(mtbf_h=20_000.0, mttr_h=12.0),
+        "storage_processor": KindFigures(mtbf_h=10_000.0, mttr_h=6.0),
+        "load_balancer": KindFigures(mtbf_h=8_000.0, mttr_h=4.0),
+        "file_share_witness": KindFigures(mtbf_h=5_000.0, mttr_h=8.0),
+    }
+)
+
+
+def _with_figures(tmp_path: Path) -> Path:
+    path = tmp_path / "three-site.json"
+    save(
+        load(SAMPLES / "three_site_stretched_dag.json").model_copy(update={"reliability": FIGURES}),
+        path,
+    )
+    return path
+
+
+def _click_element(window: MainWindow, element_id: str, *, header: bool = False) -> None:
+    """Click an element's box: its middle, or (a container) its header."""
+    view = window.view
+    rect = view.design_scene.rect_of(element_id)
+    assert rect is not None, element_id
+    view.ensureVisible(rect, 10, 10)
+    if header:
+        point = view.mapFromScene(rect.topLeft()) + QPoint(40, 8)
+    else:
+        point = view.mapFromScene(rect.center())
+    QTest.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
+    )
+
+
+def _type_into(spin, text: str) -> None:  # type: ignore[no-untyped-def]
+    spin.setFocus()
+    QTest.keyClick(spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(spin, text)
+    QTest.keyClick(spin, Qt.Key.Key_Tab)
+
+
+def test_selecting_a_database_highlights_its_cut_sets(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    """The issue's example on the three-site sample (2+2 DAG, witness in Hartford):
+    clicking DB01 on the canvas lists its cut sets and outlines them; no site alone."""
+    window: MainWindow = launch(SAMPLES / "three_site_stretched_dag.json")
+    feature = window.availability
+    _click_element(window, "db-db01")
+    assert window.session.selection == ["db-db01"]
+    qtbot.waitUntil(lambda: feature.model.current and not feature.model.running, timeout=60_000)
+    panel = feature.panel
+    target = panel.selected_target()
+    assert target is not None and target.id == "db-db01"
+    sets = {frozenset(c.elements) for c in target.cut_sets}
+    assert frozenset({"site-bos", "site-hfd"}) in sets
+    assert frozenset({"wan-bos-wor", "site-hfd"}) in sets
+    assert not any(len(c) == 1 and next(iter(c)).startswith("site-") for c in sets)
+    # listed in the panel, ranked by order
+    texts = [
+        panel.cut_tree.topLevelItem(i).text(0) for i in range(panel.cut_tree.topLevelItemCount())
+    ]
+    assert any(t.startswith("2  ") and "Boston" in t and "Hartford" in t for t in texts)
+    assert [int(t.split()[0]) for t in texts] == sorted(int(t.split()[0]) for t in texts)
+    # outlined on the canvas, in the colour of order 2
+    highlight = feature.highlight
+    assert highlight.orders["site-hfd"] == 2 and highlight.orders["site-bos"] == 2
+    assert "site-bos" in highlight.orders and highlight.isVisible()
+    view = window.view
+    rect = view.design_scene.rect_of("arr-hfd-1")
+    assert rect is not None
+    view.ensureVisible(rect, 40, 40)
+    QApplication.processEvents()
+    image = view.viewport().grab().toImage()
+    corner = view.mapFromScene(rect.topLeft())
+    amber = order_color(2)
+    found = [
+        QColor(image.pixel(corner.x() + dx, corner.y() + dy))
+        for dx in range(-6, 3)
+        for dy in range(6, 30, 4)
+        if 0 <= corner.x() + dx < image.width() and 0 <= corner.y() + dy < image.height()
+    ]
+    assert any(
+        abs(c.red() - amber.red()) < 40 and abs(c.green() - amber.green()) < 40 and c.blue() < 80
+        for c in found
+    ), "no order-2 outline beside the Hartford array"
+    # selecting something else clears it
+    _click_element(window, "site-bos", header=True)
+    qtbot.waitUntil(
+        lambda: panel.selected_target() is not None and panel.selected_target().kind == "site"
+    )
+    assert window.session.selection == ["site-bos"]
+    assert frozenset({"site-bos", "site-hfd"}) in {
+        frozenset(c.elements)
+        for c in panel.selected_target().cut_sets  # type: ignore[union-attr]
+    }
+    _click_element(window, "esx-bos-01", header=True)
+    assert window.session.selection == ["esx-bos-01"]
+    assert highlight.orders == {}
+
+
+def test_compute_availability_fills_the_table_and_the_chart(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    window: MainWindow = launch(_with_figures(tmp_path))
+    feature = window.availability
+    feature.dock.toggleViewAction().trigger() if not feature.dock.isVisible() else None
+    feature.show()
+    panel = feature.panel
+    _type_into(panel.years, "300")
+    assert panel.years.value() == 300
+    qtbot.mouseClick(panel.compute_button, Qt.MouseButton.LeftButton)
+    assert feature.model.running and not panel.compute_button.isEnabled()
+    qtbot.waitUntil(lambda: not feature.model.running, timeout=120_000)
+    report = feature.model.report
+    assert report is not None and report.monte_carlo is not None and report.monte_carlo.years == 300
+    assert panel.table.rowCount() == len(report.databases) + len(report.sites)
+    row = [panel.table.item(0, c).text() for c in range(panel.table.columnCount())]
+    assert row[0] == "DB01" and row[2].startswith("99.99") and row[2].endswith("%")
+    assert "[" in row[5] and "]" in row[5]
+    assert (
+        "user-supplied" in panel.figures_label.text()
+        and "test figures" in panel.figures_label.text()
+    )
+    assert "CAS arrays (2)" in panel.figures_label.text()
+    assert "300 years of Monte Carlo" in panel.status.text()
+    # the chart: one bar per important element, the largest first
+    assert panel.bars is not None and panel.chart_rows
+    shares = [r.fussell_vesely for r in panel.chart_rows]
+    assert shares == sorted(shares, reverse=True)
+    # a row picked in the table: its cut sets, its chart, its database selected
+    panel.table.selectRow(2)
+    qtbot.mouseClick(
+        panel.table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=panel.table.visualItemRect(panel.table.item(2, 0)).center(),
+    )
+    assert window.session.selection == ["db-db03"]
+    assert panel.chart_title.text() == "Importance for DB03"
+    # an edit makes the results stale
+    window.view.setFocus()
+    _click_element(window, "db-db03")
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
+    assert window.session.document.get("db-db03") is None
+    assert not feature.model.current and panel.table.rowCount() == 0
+
+
+def test_cancel_stops_the_monte_carlo(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    window: MainWindow = launch(_with_figures(tmp_path))
+    feature = window.availability
+    feature.show()
+    panel = feature.panel
+    _type_into(panel.years, "5000000")
+    qtbot.mouseClick(panel.compute_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.phase.text().startswith("Monte Carlo"), timeout=60_000)
+    assert panel.progress.isVisible()
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert panel.phase.text() == "Cancelling…"
+    qtbot.waitUntil(lambda: not feature.model.running, timeout=120_000)
+    assert panel.status.text() == "Cancelled"
+    assert feature.model.report is None and panel.compute_button.isEnabled()
+    assert not panel.progress.isVisible()
+
+
+def test_failure_figures_are_one_undoable_step(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    window: MainWindow = launch(SAMPLES / "dag_with_ha.json")
+    feature = window.availability
+    feature.show()
+    panel = feature.panel
+    assert "No failure figures yet" in panel.figures_label.text()
+    qtbot.mouseClick(panel.figures_button, Qt.MouseButton.LeftButton)
+    dialog = panel.findChild(FiguresDialog)
+    assert dialog is not None and dialog.isVisible()
+    table = dialog.table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "ESXi host")
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    for column, text in ((1, "43830"), (2, "8"), (3, "ops history")):
+        rect = table.visualItemRect(table.item(row, column))
+        QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        QTest.keyClick(table.viewport(), Qt.Key.Key_F2)  # edit the current cell
+        editor = QApplication.focusWidget()
+        assert editor is not None and editor is not table, editor
+        QTest.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClicks(editor, text)
+        QTest.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits, queued
+        qtbot.waitUntil(lambda column=column, text=text: table.item(row, column).text() == text)
+        assert dialog.isVisible(), "Enter in a cell must not close the dialog"
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    figures = window.session.design.reliability.kinds
+    assert figures["esxi_host"] == KindFigures(mtbf_h=43830.0, mttr_h=8.0, source="ops history")
+    assert "user-supplied for ESXi hosts (ops history)" in panel.figures_label.text()
+    assert window.session.undo_stack.undoText() == "Change failure figures"
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window.view.setFocus()
+    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.design.reliability.kinds == {}
+    assert "No failure figures yet" in panel.figures_label.text()
+
+
+def test_bad_figures_are_refused_at_the_cell(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    window: MainWindow = launch(SAMPLES / "dag_with_ha.json")
+    panel = window.availability.panel
+    dialog = panel.edit_figures()
+    table = dialog.table
+    table.item(0, 1).setText("often")
+    table.item(0, 2).setText("2")
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "site: MTBF and MTTR are hours" in dialog.error.text()
+    assert window.session.design.reliability.kinds == {}
+
+
+def test_n1_panel_lists_the_minimal_cut_sets(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    window: MainWindow = launch(SAMPLES / "three_site_stretched_dag.json")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    spof = window.simulation.spof
+    assert spof.isVisible()
+    qtbot.mouseClick(spof.cut_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: spof.cut_table.rowCount() > 0, timeout=60_000)
+    rows = [spof.cut_table.item(r, 0).text() for r in range(spof.cut_table.rowCount())]
+    assert "minimal cut sets up to order 2 (0 single points of failure)" in spof.cut_summary.text()
+    assert any(r.startswith("2  ") and "Boston" in r and "Hartford" in r for r in rows)
+    assert all(r.startswith("2  ") for r in rows)
+    mailboxes = [int(spof.cut_table.item(r, 1).text().replace(",", "")) for r in range(len(rows))]
+    assert mailboxes == sorted(mailboxes, reverse=True)
