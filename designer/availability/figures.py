@@ -41,7 +41,7 @@ KIND_LABELS = {
     "cas_array": "CAS array",
 }
 KIND_PLURALS = {
-    kind: label[:-1] + "es" if label.endswith("s") else label + "s"
+    kind: label + "es" if label.endswith("s") else label + "s"
     for kind, label in KIND_LABELS.items()
 }
 

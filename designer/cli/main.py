@@ -2,7 +2,7 @@
 analyze, availability, install-desktop, completion. :func:`run` takes the parsed command line
 (:mod:`designer.cli.parser`); :mod:`designer.entry` calls it and maps errors to exit
 codes. Each command imports what it uses when it runs: ``check`` loads the model and
-the rules, not the simulator, networkx or Qt.
+the rules, not the simulator or Qt (networkx only for a rule's path question).
 """
 
 from __future__ import annotations

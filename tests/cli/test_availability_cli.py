@@ -125,6 +125,7 @@ def test_availability_without_figures_says_what_to_do(
     code, out, err = run(capsys, "availability", str(path))
     assert code == 2 and out == ""
     assert "gives no failure figures" in err and "reliability table" in err
+    assert "file share witnesses" in err and "ESXi hosts" in err
     assert len(err.strip().splitlines()) == 1
 
 
