@@ -59,6 +59,8 @@ def availability_sections(design: Design) -> CapacitySection | None:
         header = ("Target", "Mailboxes", "Order 1", f"Order {REPORT_ORDER}", "Smallest cut sets")
         for target in (*cuts.databases, *cuts.sites):
             listed = "; ".join(" + ".join(c.names) for c in target.cut_sets[:LISTED])
+            if len(target.cut_sets) > LISTED:
+                listed += f" (and {len(target.cut_sets) - LISTED} more)"
             rows.append(
                 (
                     ("" if target.kind == "database" else "users of ") + target.name,
@@ -73,8 +75,7 @@ def availability_sections(design: Design) -> CapacitySection | None:
     paragraphs.append(
         "Availability from them (rare-event approximation, U = sum over cut sets of the "
         "product of MTTR/(MTBF+MTTR)); settled states, failover transients not counted. "
-        f"Failure figures: {'user-supplied' if report.user_supplied else 'partly catalog'} "
-        f"({'; '.join(origins)})."
+        f"Failure figures: {'; '.join(origins)}."
     )
     if report.figures.missing:
         paragraphs.append(
@@ -90,11 +91,16 @@ def availability_sections(design: Design) -> CapacitySection | None:
             )
             + "."
         )
-    header = ("Target", "Mailboxes", "Availability", "Nines", "Min/year", "Smallest cut sets")
+    header = ("Target", "Mailboxes", "Availability", "Nines", "Min/year", "Likeliest cut sets")
     by_key = {(t.kind, t.id): t for t in (*cuts.databases, *cuts.sites)}
+    q = report.figures.q
     for row in (*report.databases, *report.sites):
         target = by_key[(row.kind, row.id)]
-        listed = "; ".join(" + ".join(c.names) for c in target.cut_sets[:LISTED])
+        # the cut sets that take most of the downtime: their product of q, largest first
+        likeliest = sorted(target.cut_sets, key=lambda c: -math.prod(map(q, c.elements)))
+        listed = "; ".join(" + ".join(c.names) for c in likeliest[:LISTED])
+        if len(likeliest) > LISTED:
+            listed += f" (and {len(likeliest) - LISTED} more)"
         n = row.nines
         rows.append(
             (
@@ -106,7 +112,12 @@ def availability_sections(design: Design) -> CapacitySection | None:
                 listed or "none",
             )
         )
-    return CapacitySection("Availability", tuple(paragraphs), header, tuple(rows))
+    return CapacitySection(
+        f"Per database and site's users (cut sets up to order {REPORT_ORDER})",
+        tuple(paragraphs),
+        header,
+        tuple(rows),
+    )
 
 
 def register() -> None:

@@ -34,14 +34,20 @@ def _sample(name: str = "three_site_stretched_dag") -> object:
 def test_section_with_figures_gives_nines_and_importance() -> None:
     design = _sample().model_copy(update={"reliability": FIGURES})  # type: ignore[attr-defined]
     section = availability_sections(design)
-    assert section is not None and section.title == "Availability"
+    assert section is not None and section.title.startswith("Per database and site's users")
     text = " ".join(section.paragraphs)
-    assert "user-supplied" in text and "site log" in text
+    assert "Failure figures: user-supplied (kind); user-supplied (kind: site log)." in text
     assert "storage processors" in text and "CAS arrays" in text  # never fail here
     assert "Fussell-Vesely" in text and "Boston (site)" in text
     assert section.header[2] == "Availability"
     db01 = next(r for r in section.rows if r[0] == "DB01")
     assert db01[2].startswith("99.99") and " + " in db01[5] and "Boston" in db01[5]
+    # listed likeliest first: with these figures two sites (q ≈ 0.0024 each) lead
+    # q_site² ≈ 5.7e-6 > q_site·q_link ≈ 4.8e-6 > q_site·q_array ≈ 1.4e-6
+    assert section.header[5] == "Likeliest cut sets"
+    first = db01[5].split("; ")[0].split(" + ")
+    assert set(first) <= {"Boston", "Hartford", "Worcester"} and len(first) == 2
+    assert db01[5].endswith("more)")
 
 
 def test_section_without_figures_lists_the_cut_sets() -> None:
@@ -50,6 +56,7 @@ def test_section_without_figures_lists_the_cut_sets() -> None:
     assert "no failure figures" in " ".join(section.paragraphs)
     db01 = next(r for r in section.rows if r[0] == "DB01")
     assert db01[2] == "0" and int(db01[3]) > 0 and f"Order {REPORT_ORDER}" in section.header
+    assert db01[4].endswith(f"(and {int(db01[3]) - 6} more)")
 
 
 def test_registered_provider_puts_the_section_in_the_page() -> None:
