@@ -8,18 +8,14 @@ from designer.graph.network import lowest_rtt, reachable_sites
 from designer.graph.topology import (
     Topology,
     build_graph,
-    dag_members_by_site,
-    failure_domains,
     storage_processor_id,
 )
 
 __all__ = [
     "Topology",
     "build_graph",
-    "dag_members_by_site",
     "dependency_closure",
     "failure_domain",
-    "failure_domains",
     "failure_group",
     "lowest_rtt",
     "reachable_sites",

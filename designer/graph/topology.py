@@ -31,11 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 from designer.domain.design import Design
 from designer.domain.elements import (
-    Dag,
-    DatabaseCopy,
     LoadBalancer,
     StorageArray,
-    VirtualMachine,
     WanLink,
 )
 from designer.domain.enums import DiskPurpose, LoadBalancerKind
@@ -49,8 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Topology",
     "build_graph",
-    "dag_members_by_site",
-    "failure_domains",
+    "is_local_load_balancer",
     "storage_processor_id",
 ]
 
@@ -335,44 +331,3 @@ def build_graph(design: Design, index: DesignIndex | None = None) -> Topology:
     """
     return Topology(design, index)
 
-
-def failure_domains(topology: Topology, database_id: str, copy: DatabaseCopy) -> list[str]:
-    """What a database copy fails with: VM → host → cluster → site, disk → LUN → array.
-
-    The nodes reached from the copy's VM over the edges that can fail it or its
-    storage (``runs_on``, ``contained_in``, ``stored_on``, and ``uses_disk`` to the
-    disks of this database or of none), depth first in edge order: from the nearest
-    domain outwards, without duplicates; disks themselves are left out.
-    """
-    import networkx as nx
-
-    index = topology.index
-    vm = index.typed(copy.member, VirtualMachine)
-    if vm is None:
-        return []
-    graph = topology.graph
-    wanted = {"runs_on", "contained_in", "stored_on"}
-
-    def follows(u: str, v: str) -> bool:
-        relation = graph[u][v]["relation"]
-        if relation == "uses_disk":
-            return getattr(index.get(v), "database", None) in (None, database_id)
-        return relation in wanted
-
-    view = nx.subgraph_view(graph, filter_edge=follows)
-    kinds = graph.nodes
-    return [n for n in nx.dfs_preorder_nodes(view, vm.id) if kinds[n]["kind"] != "virtual_disk"]
-
-
-def dag_members_by_site(topology: Topology, dag_id: str) -> dict[str, list[str]]:
-    """The DAG's member VMs grouped by the site they run in."""
-    index = topology.index
-    dag = index.typed(dag_id, Dag)
-    result: dict[str, list[str]] = {}
-    if dag is None:
-        return result
-    for vm_id in dag.members:
-        site = index.site_of(vm_id)
-        if site:
-            result.setdefault(site, []).append(vm_id)
-    return result

@@ -1,4 +1,4 @@
-"""The dependency graph and its queries: edges, failure domains, reachability, DAG sites."""
+"""The dependency graph and its queries: edges, what fails with what, reachability."""
 
 from __future__ import annotations
 
@@ -26,12 +26,8 @@ from designer.domain import (
     structural_errors,
 )
 from designer.graph.network import reachable_sites
-from designer.graph.topology import (
-    build_graph,
-    dag_members_by_site,
-    failure_domains,
-    storage_processor_id,
-)
+from designer.graph.failure import dependency_closure, failure_domain
+from designer.graph.topology import build_graph, storage_processor_id
 
 
 def two_site_dag() -> Design:
@@ -187,34 +183,36 @@ def test_isolated_site_is_still_in_the_network() -> None:
     assert reachable_sites(topo, "s") == {"s"}
 
 
-# -- failure_domains --------------------------------------------------------------------
-def test_copy_fails_with_vm_host_cluster_site_then_lun_array(topo) -> None:
-    copy = DatabaseCopy(member="mbx-b1")
-    # Database disk and the untagged log disk count; db2's disk and the LUN-less OS
-    # disk do not. The site is not repeated for arrays in the VM's own site.
-    assert failure_domains(topo, "db1", copy) == [
-        "mbx-b1",
-        "h-b1",
-        "cl-b",
-        "bos",
-        "lun-b1",
-        "cx-b",
-        "lun-b1-logs",
-        "cx-b2",
-    ]
+# -- what fails with X (failure_domain over the gates) -------------------------------------
+def test_a_host_takes_its_vms_not_its_neighbours(topo) -> None:
+    assert failure_domain(topo, ["h-b1"]) == {"h-b1", "mbx-b1"}  # its disks stay on their LUNs
+    # cas-b is the CAS array's only member: its "all" gate closes, the array is down
+    assert failure_domain(topo, ["h-b2"]) == {"h-b2", "mbx-b2", "cas-b", "casarr"}
 
 
-def test_copy_of_another_database_on_the_same_vm_has_its_own_disks(topo) -> None:
-    domains = failure_domains(topo, "db2", DatabaseCopy(member="mbx-b1"))
-    assert "lun-b1-other" in domains and "lun-b1" not in domains
+def test_an_array_takes_its_luns_and_disks_not_the_vm(topo) -> None:
+    """A database or log disk lost is the copy's business (the simulator's), not the
+    VM's: the VM runs on; its OS disk would take it down."""
+    lost = failure_domain(topo, ["cx-b"])
+    assert {"lun-b1", "d-b1-db1", "cx-b/SP-A", "cx-b/SP-B"} <= lost
+    assert "mbx-b1" not in lost and "lun-b1-logs" not in lost
 
 
-def test_storage_in_another_site_adds_that_site(topo) -> None:
-    domains = failure_domains(topo, "db1", DatabaseCopy(member="mbx-d1"))
-    assert domains == ["mbx-d1", "h-d1", "cl-d", "den", "lun-d-remote", "cx-b2", "bos"]
+def test_storage_in_another_site_fails_with_that_site(topo) -> None:
+    """mbx-d1 in Denver boots from a disk on a Boston array (an OS disk, the default
+    purpose): it fails with Boston; Denver and its other VMs do not."""
+    lost = failure_domain(topo, ["bos"])
+    assert {"d-d1-db1", "lun-d-remote", "cx-b2", "mbx-d1", "l-bd", "l-ba"} <= lost
+    assert not lost & {"den", "h-d1", "mbx-d2", "l-da", "aus"}
 
 
-def test_host_without_cluster_skips_the_cluster() -> None:
+def test_what_a_copy_needs_is_its_dependency_closure(topo) -> None:
+    needs = dependency_closure(topo, "mbx-b1")
+    assert {"h-b1", "cl-b", "bos", "lun-b1", "cx-b", "lun-b1-logs", "cx-b2"} <= needs
+    assert "den" not in needs and "mbx-b2" not in needs
+
+
+def test_host_without_cluster_fails_with_its_site() -> None:
     design = Design(
         elements=[
             Site(id="s", name="S"),
@@ -222,15 +220,12 @@ def test_host_without_cluster_skips_the_cluster() -> None:
             VirtualMachine(id="v", name="v", host="h"),
         ]
     )
-    assert failure_domains(build_graph(design), "db", DatabaseCopy(member="v")) == [
-        "v",
-        "h",
-        "s",
-    ]
+    assert failure_domain(build_graph(design), ["s"]) == {"s", "h", "v"}
 
 
-def test_copy_on_an_unknown_member_has_no_domains(topo) -> None:
-    assert failure_domains(topo, "db1", DatabaseCopy(member="nobody")) == []
+def test_an_unknown_element_is_a_key_error(topo) -> None:
+    with pytest.raises(KeyError):
+        failure_domain(topo, ["nobody"])
 
 
 # -- reachable_sites --------------------------------------------------------------------
@@ -268,19 +263,6 @@ def test_parallel_links_fail_one_at_a_time() -> None:
     assert reachable_sites(topo, "a", failed=["x1"]) == {"a", "b"}
     assert reachable_sites(topo, "b", failed=["x2"]) == {"a", "b"}
     assert reachable_sites(topo, "a", failed=["x1", "x2"]) == {"a"}
-
-
-# -- dag_members_by_site ----------------------------------------------------------------
-def test_dag_members_grouped_by_site_in_member_order(topo) -> None:
-    assert dag_members_by_site(topo, "dag") == {
-        "bos": ["mbx-b1", "mbx-b2"],
-        "den": ["mbx-d1", "mbx-d2"],
-    }
-
-
-def test_unknown_or_non_dag_id_gives_no_members(topo) -> None:
-    assert dag_members_by_site(topo, "nope") == {}
-    assert dag_members_by_site(topo, "db1") == {}
 
 
 def test_replication_is_kept_apart_from_dependencies(topo) -> None:
