@@ -470,7 +470,7 @@ class MainWindow(QMainWindow):
         from designer.ui.availability import AvailabilityFeature
 
         self.availability = AvailabilityFeature(self, self.session, self.view.design_scene)
-        self.view_menu.addAction(self.availability.dock.toggleViewAction())
+        self.view_menu.addAction(self.availability.view_action)
         spof = self.simulation.spof
         spof.cut_sets_requested.connect(self.availability.model.start_cut_sets)
         self.availability.model.changed.connect(

@@ -25,8 +25,8 @@ from designer.domain import (
     WanLink,
     structural_errors,
 )
-from designer.graph.network import reachable_sites
 from designer.graph.failure import dependency_closure, failure_domain
+from designer.graph.network import reachable_sites
 from designer.graph.topology import build_graph, storage_processor_id
 
 

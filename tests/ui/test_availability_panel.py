@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
@@ -53,6 +54,21 @@ def _click_element(window: MainWindow, element_id: str, *, header: bool = False)
     QTest.mouseClick(
         view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
     )
+
+
+def _view_availability(window: MainWindow) -> None:
+    """View > Availability, as the menu bar offers it."""
+    view = next(a for a in window.menuBar().actions() if a.text().replace("&", "") == "View")
+    menu = view.menu()
+    menu.aboutToShow.emit()  # type: ignore[union-attr]
+    action = next(a for a in menu.actions() if a.text() == "Availability")  # type: ignore[union-attr]
+    action.trigger()
+    QApplication.processEvents()
+
+
+def _in_front(window: MainWindow) -> bool:
+    dock = window.availability.dock
+    return dock.isVisible() and not dock.visibleRegion().isEmpty()
 
 
 def _type_into(spin, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -123,8 +139,14 @@ def test_selecting_a_database_highlights_its_cut_sets(qtbot, launch) -> None:  #
 def test_compute_availability_fills_the_table_and_the_chart(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     window: MainWindow = launch(_with_figures(tmp_path))
     feature = window.availability
-    feature.dock.toggleViewAction().trigger() if not feature.dock.isVisible() else None
-    feature.show()
+    # behind the Databases tab at first: View > Availability brings it to the front
+    assert not _in_front(window)
+    _view_availability(window)
+    assert _in_front(window) and feature.view_action.isChecked()
+    _view_availability(window)  # in front: the menu entry hides it
+    assert feature.dock.isHidden() and not feature.view_action.isChecked()
+    _view_availability(window)
+    assert _in_front(window) and feature.view_action.isChecked()
     panel = feature.panel
     _type_into(panel.years, "300")
     assert panel.years.value() == 300
@@ -248,3 +270,17 @@ def test_n1_panel_lists_the_minimal_cut_sets(qtbot, launch) -> None:  # type: ig
     assert all(r.startswith("2  ") for r in rows)
     mailboxes = [int(spof.cut_table.item(r, 1).text().replace(",", "")) for r in range(len(rows))]
     assert mailboxes == sorted(mailboxes, reverse=True)
+
+
+def test_closing_the_window_with_the_dock_shown_is_quiet(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    """The scene (and the highlight on it) goes before the dock says it is hidden."""
+    window: MainWindow = launch(SAMPLES / "dag_with_ha.json")
+    _view_availability(window)
+    assert _in_front(window)
+    highlight = window.availability.highlight
+    window.close()
+    window.view.design_scene.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(highlight))
+    window.availability.dock.hide()  # visibilityChanged after the scene went
+    qtbot.wait(10)
+    assert not window.availability.view_action.isChecked()

@@ -11,7 +11,9 @@ selection, on bigger ones by Compute.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow
+from shiboken6 import isValid
 
 from designer.ui.availability.highlight import CutSetHighlight
 from designer.ui.availability.model import AvailabilityModel, Request
@@ -40,7 +42,15 @@ class AvailabilityFeature(QObject):
         dock = self.dock = QDockWidget("Availability", window)
         dock.setObjectName("AvailabilityDock")
         dock.setWidget(self.panel)
-        dock.toggleViewAction().setToolTip("Show or hide the Availability panel")
+        toggle = dock.toggleViewAction()
+        #: View > Availability: shows the dock and brings it to the front when it is
+        #: behind another tab (a dock's own toggle would hide it then), hides it when
+        #: it is in front.
+        self.view_action = QAction("Availability", window)
+        self.view_action.setCheckable(True)
+        self.view_action.setToolTip("Show or hide the Availability panel")
+        self.view_action.triggered.connect(self._view_triggered)
+        toggle.toggled.connect(self.view_action.setChecked)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         databases = window.findChild(QDockWidget, "DatabasesDock")
         if databases is not None:  # behind the Databases tab, like it behind Problems
@@ -53,12 +63,22 @@ class AvailabilityFeature(QObject):
         self.panel.target_selected.connect(self._on_target)
         self.dock.visibilityChanged.connect(lambda _visible: self._show_highlight())
         window.installEventFilter(self)
+        self.view_action.setChecked(toggle.isChecked())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # A run's thread must end before the window (and the thread object) goes.
         if watched is self.window and event.type() == QEvent.Type.Close:
             self.model.cancel()
         return False
+
+    def _view_triggered(self) -> None:
+        dock = self.dock
+        in_front = dock.isVisible() and not dock.visibleRegion().isEmpty()
+        if in_front:
+            dock.hide()
+        else:
+            self.show()
+        self.view_action.setChecked(not dock.isHidden())
 
     def show(self) -> None:
         """Show and raise the Availability dock, tall enough for its chart."""
@@ -97,5 +117,7 @@ class AvailabilityFeature(QObject):
         self._show_highlight()
 
     def _show_highlight(self) -> None:
+        if not isValid(self.highlight):  # the scene went with the window
+            return
         shown = self.panel.selected_target() if self.model.current else None
         self.highlight.show_target(shown)
