@@ -57,7 +57,6 @@ __all__ = ["SRM_RELEASES", "InspectorPanel"]
 #: SRM releases offered for the design's intent (any "N.N[.N]" may be typed).
 SRM_RELEASES = ("4.0", "4.1", "5.0", "5.1", "5.5", "5.8", "6.0", "6.1", "6.5", "8.1")
 
-
 class InspectorPanel(QWidget):
     """Edits what is selected; with nothing selected, the design's name and intent."""
 
