@@ -16,8 +16,11 @@ batches of the confidence interval: the unavailability is the total time down ov
 total time, ± 1.96 standard errors of the chunks' own fractions (95 %).
 
 Processes (``concurrent.futures``): forked where the platform can and no GUI toolkit
-is loaded (the children inherit the prepared simulator and the singletons already
-judged), else spawned (each builds its simulator once, in its initializer).
+is loaded (the children inherit the prepared simulator), else spawned (each builds its
+simulator once, in its initializer). Judging dominates the cost, so a run over
+processes goes in two rounds: the workers sweep the chunks, then the distinct states
+of all chunks are shared out among them, each judged once (judging chunk by chunk in
+each process judged most states in every process: no faster than one).
 """
 
 from __future__ import annotations
@@ -157,10 +160,23 @@ def _intervals(
     return np.concatenate(starts), np.minimum(np.concatenate(ends), horizon)
 
 
-def _run_chunk(judge: _Judge, seed: int, chunk: int, years: int) -> tuple[np.ndarray, int]:
-    """Hours each target spends down in chunk ``chunk`` of ``years`` years, and the
-    number of failures drawn."""
-    setup = judge.setup
+@dataclass(frozen=True)
+class _Sweep:
+    """One chunk's timeline, before any verdict: the hours each element spends failed
+    alone (by its index, in index order) and the hours of each set of several failed
+    elements (in the order the sweep met them)."""
+
+    alone: dict[int, float]
+    several: dict[frozenset[int], float]
+    failures: int
+
+    def states(self) -> list[frozenset[int]]:
+        return [frozenset((i,)) for i in self.alone] + list(self.several)
+
+
+def _sweep_chunk(setup: MonteCarloSetup, seed: int, chunk: int, years: int) -> _Sweep:
+    """The failures and repairs of chunk ``chunk`` (``years`` years): how long each set
+    of failed elements lasts."""
     horizon = years * HOURS_PER_YEAR
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(chunk,)))
     starts: list[np.ndarray] = []
@@ -171,11 +187,10 @@ def _run_chunk(judge: _Judge, seed: int, chunk: int, years: int) -> tuple[np.nda
         starts.append(s)
         ends.append(e)
         ids.append(np.full(len(s), index, dtype=np.int64))
-    down_hours = np.zeros(judge.n_targets)
     all_starts = np.concatenate(starts) if starts else np.empty(0)
     failures = len(all_starts)
     if failures == 0:
-        return down_hours, 0
+        return _Sweep({}, {}, 0)
     element = np.concatenate(ids)
     times = np.concatenate([all_starts, np.concatenate(ends)])
     signs = np.concatenate([np.ones(failures, dtype=np.int64), -np.ones(failures, dtype=np.int64)])
@@ -185,18 +200,15 @@ def _run_chunk(judge: _Judge, seed: int, chunk: int, years: int) -> tuple[np.nda
     count = np.cumsum(signs)
     id_sum = np.cumsum(signs * (who + 1))
     span = np.diff(np.append(times, horizon))
-    # One element failed alone: its time, straight to its verdict.
+    # One element failed alone: its time, straight to its index (numpy, no loop).
     alone = count == 1
     lone = id_sum[alone] - 1
     alone_hours = np.bincount(lone, weights=span[alone], minlength=len(setup.elements))
-    for lone_index in np.nonzero(alone_hours)[0].tolist():
-        verdict = judge.down(frozenset((lone_index,)))
-        if verdict.any():
-            down_hours += alone_hours[lone_index] * verdict
+    lone_hours = {int(i): float(alone_hours[i]) for i in np.nonzero(alone_hours)[0].tolist()}
     # Several failed at once: follow the set through each stretch.
     several = np.nonzero(count >= 2)[0]
+    hours_of: dict[frozenset[int], float] = {}
     if len(several):
-        hours_of: dict[frozenset[int], float] = {}
         state: set[int] = set()
         previous = -2
         for position in several.tolist():
@@ -213,11 +225,31 @@ def _run_chunk(judge: _Judge, seed: int, chunk: int, years: int) -> tuple[np.nda
             key = frozenset(state)
             hours_of[key] = hours_of.get(key, 0.0) + float(span[position])
             previous = position
-        for key, hours in hours_of.items():
-            verdict = judge.down(key)
-            if verdict.any():
-                down_hours += hours * verdict
-    return down_hours, failures
+    return _Sweep(lone_hours, hours_of, failures)
+
+
+def _down_hours(
+    sweep: _Sweep, verdict: Callable[[frozenset[int]], np.ndarray], n_targets: int
+) -> np.ndarray:
+    """Hours each target spends down in a swept chunk, given each state's verdict; the
+    sums run in the sweep's own order, so the figures do not depend on who judged."""
+    down_hours = np.zeros(n_targets)
+    for index, hours in sweep.alone.items():
+        down = verdict(frozenset((index,)))
+        if down.any():
+            down_hours += hours * down
+    for key, hours in sweep.several.items():
+        down = verdict(key)
+        if down.any():
+            down_hours += hours * down
+    return down_hours
+
+
+def _run_chunk(judge: _Judge, seed: int, chunk: int, years: int) -> tuple[np.ndarray, int]:
+    """Hours each target spends down in chunk ``chunk`` of ``years`` years, and the
+    number of failures drawn (one process: sweep and judge)."""
+    sweep = _sweep_chunk(judge.setup, seed, chunk, years)
+    return _down_hours(sweep, judge.down, judge.n_targets), sweep.failures
 
 
 # -- processes ------------------------------------------------------------------------------
@@ -230,12 +262,18 @@ def _init_worker(setup: MonteCarloSetup | None) -> None:
         _WORKER = _Judge(setup)
 
 
-def _worker_chunk(seed: int, chunk: int, years: int) -> tuple[int, np.ndarray, int, int]:
+def _worker_sweep(seed: int, chunk: int, years: int) -> tuple[int, _Sweep]:
     judge = _WORKER
     assert judge is not None, "the worker was not initialised"
-    before = len(judge.memo)
-    down, failures = _run_chunk(judge, seed, chunk, years)
-    return chunk, down, failures, len(judge.memo) - before
+    return chunk, _sweep_chunk(judge.setup, seed, chunk, years)
+
+
+def _worker_judge(batch: int, states: list[frozenset[int]]) -> tuple[int, np.ndarray]:
+    judge = _WORKER
+    assert judge is not None, "the worker was not initialised"
+    if not states:
+        return batch, np.zeros((0, judge.n_targets), dtype=bool)
+    return batch, np.stack([judge.down(state) for state in states])
 
 
 def _context() -> Any:
@@ -262,7 +300,6 @@ def run_monte_carlo(
     """Simulate ``years`` years of failures and repairs (see the module); ``workers``
     processes (default: one per core; 1 runs in this process). ``sim``: a simulator of
     ``setup.design`` already prepared (reused here and by forked workers)."""
-    global _WORKER
     plan = chunk_years(years)
     workers = max(1, min(workers or default_workers(), len(plan)))
     down = np.zeros((len(plan), len(setup.targets)))
@@ -283,46 +320,102 @@ def run_monte_carlo(
                 break
         judged = len(judge.memo)
     else:
-        context = _context()
-        forked = context.get_start_method() == "fork"
-        if forked:  # the children inherit the prepared simulator and the singletons
-            parent = _Judge(setup, sim)
-            for index in range(len(setup.elements)):
-                parent.down(frozenset((index,)))
-            judged = len(parent.memo)
-            _WORKER = parent
-        try:
-            with ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=context,
-                initializer=_init_worker,
-                initargs=(None if forked else setup,),
-            ) as pool:
-                pending: set[Future[tuple[int, np.ndarray, int, int]]] = {
-                    pool.submit(_worker_chunk, seed, chunk, chunk_len)
-                    for chunk, chunk_len in enumerate(plan)
-                }
-                while pending:
-                    ready, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in ready:
-                        chunk, chunk_down, drawn, new = future.result()
-                        down[chunk] = chunk_down
-                        finished[chunk] = True
-                        failures += drawn
-                        judged += new
-                        done += 1
-                    if progress is not None and not progress(done, len(plan)):
-                        cancelled = True
-                        for future in pending:
-                            future.cancel()
-                        pool.shutdown(wait=True, cancel_futures=True)
-                        break
-        finally:
-            if forked:
-                _WORKER = None
+        result = _run_in_processes(setup, plan, seed, workers, sim, progress)
+        down, finished, failures, judged, cancelled = result
     return _summarise(
         setup, plan, down[finished], finished, seed, workers, judged, failures, cancelled
     )
+
+
+def _run_in_processes(
+    setup: MonteCarloSetup,
+    plan: Sequence[int],
+    seed: int,
+    workers: int,
+    sim: Simulator | None,
+    progress: ProgressFn | None,
+) -> tuple[np.ndarray, np.ndarray, int, int, bool]:
+    """The run over ``workers`` processes, in two rounds so that no state is judged
+    twice: the workers sweep the chunks; the distinct states are then shared out among
+    them for judging (each once); the chunks' sums are made here, in order.
+
+    Progress counts the chunks swept, then the batches judged (``2 × chunks`` in all).
+    On cancel, the chunks whose states were all judged are kept.
+    """
+    global _WORKER
+    n = len(plan)
+    total = 2 * n
+    down = np.zeros((n, len(setup.targets)))
+    finished = np.zeros(n, dtype=bool)
+    sweeps: list[_Sweep | None] = [None] * n
+    verdicts: dict[frozenset[int], np.ndarray] = {}
+    done = 0
+    cancelled = False
+    context = _context()
+    forked = context.get_start_method() == "fork"
+    if forked:  # the children inherit the prepared simulator
+        _WORKER = _Judge(setup, sim)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(None if forked else setup,),
+        ) as pool:
+
+            def gather(pending: set[Future[Any]], take: Callable[[Any], None]) -> bool:
+                nonlocal done
+                while pending:
+                    ready, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in ready:
+                        take(future.result())
+                        done += 1
+                    if progress is not None and not progress(done, total):
+                        for future in pending:
+                            future.cancel()
+                        pool.shutdown(wait=True, cancel_futures=True)
+                        return False
+                return True
+
+            def took_sweep(result: tuple[int, _Sweep]) -> None:
+                sweeps[result[0]] = result[1]
+
+            swept = gather(
+                {pool.submit(_worker_sweep, seed, i, years) for i, years in enumerate(plan)},
+                took_sweep,
+            )
+            if swept:
+                # Distinct states in the order the chunks meet them: the first batches
+                # complete the first chunks (what a cancel keeps).
+                states = list(
+                    dict.fromkeys(st for sweep in sweeps if sweep for st in sweep.states())
+                )
+                size = max(1, math.ceil(len(states) / n))
+                batches = [states[i : i + size] for i in range(0, len(states), size)]
+                batches += [[]] * (n - len(batches))  # progress counts n batches
+
+                def took_verdicts(result: tuple[int, np.ndarray]) -> None:
+                    batch, found = result
+                    verdicts.update(zip(batches[batch], found, strict=True))
+
+                cancelled = not gather(
+                    {pool.submit(_worker_judge, i, b) for i, b in enumerate(batches)},
+                    took_verdicts,
+                )
+            else:
+                cancelled = True
+    finally:
+        if forked:
+            _WORKER = None
+    failures = 0
+    for chunk, sweep in enumerate(sweeps):
+        # the chunks kept on cancel are the first ones (as in one process)
+        if sweep is None or not all(state in verdicts for state in sweep.states()):
+            break
+        down[chunk] = _down_hours(sweep, verdicts.__getitem__, len(setup.targets))
+        finished[chunk] = True
+        failures += sweep.failures
+    return down, finished, failures, len(verdicts), cancelled
 
 
 def _summarise(

@@ -360,6 +360,28 @@ def test_monte_carlo_gives_the_same_figures_whatever_the_number_of_processes() -
     assert other.unavailability != one.unavailability
 
 
+def test_monte_carlo_over_processes_judges_each_state_once() -> None:
+    """Judging is the cost: over processes each distinct set of failed elements is judged
+    once (a sweep round, then the states shared out), not once per process."""
+    design = sim_designs.stretched_dag().model_copy(update={"reliability": _TEST_FIGURES})
+    sim = Simulator(design)
+    finder = CutSetFinder(sim, 2)
+    setup, _ = monte_carlo_setup(
+        design, sim, figures_of(design, finder.kinds.items()), finder.find()
+    )
+    seen: list[tuple[int, int]] = []
+    two = run_monte_carlo(
+        setup, 120, seed=5, workers=2, progress=lambda d, t: seen.append((d, t)) is None
+    )
+    one = run_monte_carlo(setup, 120, seed=5, workers=1)
+    assert two.states_judged == one.states_judged > 0
+    assert two.unavailability == one.unavailability and two.chunks == one.chunks == 100
+    assert seen[-1] == (200, 200) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    # cancelled while the chunks are swept: nothing judged, nothing kept
+    stopped = run_monte_carlo(setup, 120, seed=5, workers=2, progress=lambda d, _t: d < 30)
+    assert stopped.cancelled and stopped.chunks == 0 and stopped.years == 0
+
+
 def test_monte_carlo_progress_and_cancel() -> None:
     design = sim_designs.dag_with_ha().model_copy(update={"reliability": _TEST_FIGURES})
     sim = Simulator(design)
