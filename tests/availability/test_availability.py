@@ -371,14 +371,14 @@ def test_monte_carlo_over_processes_judges_each_state_once() -> None:
     )
     seen: list[tuple[int, int]] = []
     two = run_monte_carlo(
-        setup, 120, seed=5, workers=2, progress=lambda d, t: seen.append((d, t)) is None
+        setup, 60, seed=5, workers=2, progress=lambda d, t: seen.append((d, t)) is None
     )
-    one = run_monte_carlo(setup, 120, seed=5, workers=1)
+    one = run_monte_carlo(setup, 60, seed=5, workers=1)
     assert two.states_judged == one.states_judged > 0
-    assert two.unavailability == one.unavailability and two.chunks == one.chunks == 100
-    assert seen[-1] == (200, 200) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert two.unavailability == one.unavailability and two.chunks == one.chunks == 60
+    assert seen[-1] == (120, 120) and [d for d, _ in seen] == sorted(d for d, _ in seen)
     # cancelled while the chunks are swept: nothing judged, nothing kept
-    stopped = run_monte_carlo(setup, 120, seed=5, workers=2, progress=lambda d, _t: d < 30)
+    stopped = run_monte_carlo(setup, 60, seed=5, workers=2, progress=lambda d, _t: d < 20)
     assert stopped.cancelled and stopped.chunks == 0 and stopped.years == 0
 
 
