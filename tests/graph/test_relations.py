@@ -135,3 +135,58 @@ def test_separating_elements_follow_menger() -> None:
         ("db", "d", "b", 1.0, None),
     )
     assert separating_elements(build_graph(shared), ["a", "b"], 1) == {"ac", "ad"}
+
+
+# -- the simulator's partitions are the network's components ------------------------------
+def _partition(comp: dict[str, int]) -> set[frozenset[str]]:
+    groups: dict[int, set[str]] = defaultdict(set)
+    for site, number in comp.items():
+        groups[number].add(site)
+    return {frozenset(g) for g in groups.values()}
+
+
+def _conduits() -> Design:
+    """Four sites in a ring with a diagonal; two links of the ring share one conduit."""
+    return _net(
+        ("ab", "a", "b", 5, "duct-1"),
+        ("cd", "c", "d", 5, "duct-1"),
+        ("bc", "b", "c", 5, None),
+        ("da", "d", "a", 5, None),
+        ("ac", "a", "c", 9, None),
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["three_site_stretched_dag", "stretched_dag_lagged", "generated", "conduits"]
+)
+def test_simulator_partitions_are_the_networks_components(name: str) -> None:
+    """The simulator keeps its own walk for the sites still joined (it runs for every
+    state judged); for every single and every pair of site and link failures it finds
+    the connected components networkx finds on the network with those lost (a link
+    with its conduit's other links)."""
+    from itertools import combinations
+
+    from designer.graph import failure_group
+    from designer.simulation.prepared import Prepared
+    from designer.simulation.world import compute_world
+
+    design = {"generated": _generated, "conduits": _conduits}.get(
+        name, lambda: load(sample(name))
+    )()
+    prep = Prepared(design)
+    topo = prep.topology
+    failable = sorted([*prep.sites, *prep.links])
+    pairs = [frozenset(p) for p in combinations(failable, 2)]
+    split = 0
+    for failed in [frozenset([e]) for e in failable] + pairs[:400]:
+        world = compute_world(prep, failed)
+        comp = world.comp or {}
+        lost = set().union(*(failure_group(topo, e) for e in failed))
+        up = [s for s in prep.site_order if s not in failed]
+        expected = {frozenset(reachable_sites(topo, s, failed=lost)) for s in up}
+        split += len(expected) > 1
+        if world.comp is None:  # nothing partitioned: one component of the survivors
+            assert len(expected) == 1, failed
+            continue
+        assert _partition(comp) == expected, sorted(failed)
+    assert split > 0, "no failure split the network: nothing compared"
