@@ -21,6 +21,7 @@ from designer.domain import (
     MailboxDatabase,
     RuleSettings,
     Severity,
+    StorageArray,
     VirtualDisk,
     VirtualMachine,
     VmRole,
@@ -114,6 +115,43 @@ def test_dag001_witness_in_a_member_site_of_an_automatic_dag() -> None:
     )
     three = edit(three, "dag", members=["mbx1", "mbx2", "mbx3", "mbx4", "ny1", "ny2"])
     assert [f.elements for f in findings(three, "DAG001")] == [("dag", "fsw", "bos")]
+
+
+def test_dag001_witness_server_fails_with_a_member_site() -> None:
+    """A witness said to be in Denver whose VM runs on a Boston host, or boots from a
+    Boston array, goes down with Boston: what the dependency graph's failure domain of
+    Boston holds, and what the simulator (and the cut sets) find."""
+    from designer.availability import CutSetFinder
+    from designer.graph import build_graph, failure_domain
+    from designer.simulation import Simulator
+
+    on_boston_host = edit(base(), "fsw-vm", host="esx2")
+    f = _one(findings(on_boston_host, "DAG001"), "DAG001")
+    assert f.elements == ("dag", "fsw", "bos", "fsw-vm", "esx2")
+    assert (
+        "witness FSW in site Denver runs on ESXi host esx-bos-2 in member site Boston: "
+        "losing that site takes the witness too" in f.message
+    )
+    boots_in_boston = add(
+        base(),
+        VirtualDisk(id="fsw-os", name="fsw-os", vm="fsw-vm", lun="lun1"),  # on ARR-1 (Boston)
+    )
+    f = _one(findings(boots_in_boston, "DAG001"), "DAG001")
+    assert f.elements == ("dag", "fsw", "bos", "fsw-vm", "fsw-os", "arr1")
+    assert "keeps its system disk on storage array ARR-1 in member site Boston" in f.message
+    for elements in (on_boston_host, boots_in_boston):
+        built = design(elements)
+        assert "fsw" in failure_domain(build_graph(built), ["bos"])
+        db = next(t for t in CutSetFinder(Simulator(built), 1).find().databases if t.id == "db1")
+        assert ("bos",) in [c.elements for c in db.cut_sets]  # Boston alone takes DB01
+    # a witness VM on Denver's host and storage is independent of both member sites
+    denver = add(
+        base(),
+        StorageArray(id="arr-den", name="ARR-DEN", site="den"),
+        Lun(id="lun-den", name="LUN-DEN", array="arr-den"),
+        VirtualDisk(id="fsw-os", name="fsw-os", vm="fsw-vm", lun="lun-den"),
+    )
+    assert findings(denver, "DAG001") == []
 
 
 def test_dag001_witness_in_member_site_makes_check_exit_1(tmp_path) -> None:

@@ -17,10 +17,12 @@ from designer.domain.elements import (
     Dag,
     FileShareWitness,
     MailboxDatabase,
+    StorageArray,
+    VirtualDisk,
     VirtualMachine,
     WanLink,
 )
-from designer.domain.enums import FailoverIntent, VmRole
+from designer.domain.enums import DiskPurpose, FailoverIntent, VmRole
 from designer.domain.words import plural
 from designer.graph.network import links_between, lowest_rtt, reachable_sites, site_links
 from designer.rules.checks._dag_facts import DagFacts, dag_facts
@@ -84,23 +86,26 @@ def stretched_dag_witness_placement(ctx: RuleContext) -> Iterator[Finding]:
     sites reaches each member site without passing through another member site; that
     the member sites do not connect only through the witness site, and that no WAN link
     of the witness site shares a ``failure_domain`` tag with a link between two member
-    sites; and that losing any one member site leaves the others (with the witness)
-    more than half of the quorum votes, i.e. that the member sites hold equal counts.
+    sites; that the witness's server does not fail with a member site (its VM on a
+    host there, or its system disk on an array there); and that losing any one member
+    site leaves the others (with the witness) more than half of the quorum votes, i.e.
+    that the member sites hold equal counts.
     A witness inside a member site is an error here too, whatever the vote count: the
     source asks for a third site (DAG002 is the warning for manual-intent designs).
 
     Why
     ---
     Automatic datacenter failover works only if the surviving site still holds quorum:
-    its members plus the witness. A witness that fails with the inter-site link, or that
-    is reached only through the failed site, leaves both halves without quorum, and a
-    larger member site takes the majority of votes down with it.
+    its members plus the witness. A witness that fails with the inter-site link, that
+    is reached only through the failed site, or whose server runs on a host or storage
+    of a member site, leaves both halves without quorum, and a larger member site takes
+    the majority of votes down with it.
 
     Fix
     ---
     Put the witness in a third site with its own links to each member site, on other
-    carriers or conduits than the link between the member sites, and give the member
-    sites the same number of DAG members.
+    carriers or conduits than the link between the member sites, on a host and storage
+    of that site, and give the member sites the same number of DAG members.
 
     Source
     ------
@@ -145,6 +150,13 @@ def _witness_findings(
             [dag.id, witness.id, home],
         )
         return
+    for site, what, ids in _witness_server_sites(ctx, facts, witness):
+        if site in sites:
+            yield ctx.finding(
+                f"DAG {dag.name} witness {witness.name} in site {facts.name(home)} {what} "
+                f"in member site {facts.name(site)}: losing that site takes the witness too",
+                [dag.id, witness.id, site, *ids],
+            )
     topology = ctx.topology
     for site in sites:
         others = [s for s in sites if s != site]
@@ -177,6 +189,32 @@ def _witness_findings(
                     [dag.id, witness.id, shared.id, link.id],
                 )
                 break
+
+
+def _witness_server_sites(
+    ctx: RuleContext, facts: DagFacts, witness: FileShareWitness
+) -> Iterator[tuple[str, str, list[str]]]:
+    """(site, what, element ids) for each site the witness's server fails with: the
+    site of the ESXi host its VM runs on, and of the arrays holding its system disks
+    (the dependency graph's "any" edges from the witness: VM, host, system disk, LUN,
+    array; ``designer.graph.failure``)."""
+    if not witness.vm:
+        return
+    host = facts.host_of.get(witness.vm)
+    site = facts.vm_site.get(witness.vm)
+    if host is not None and site is not None:
+        yield site, f"runs on ESXi host {facts.name(host)}", [witness.vm, host]
+    disks = ctx.index.group("virtual_disk", "vm").get(witness.vm, ())
+    for disk in disks:
+        if not isinstance(disk, VirtualDisk) or disk.purpose is not DiskPurpose.OS:
+            continue
+        array = ctx.index.typed(facts.array_of_lun.get(disk.lun or ""), StorageArray)
+        if array is not None:
+            yield (
+                array.site,
+                f"keeps its system disk on storage array {array.name}",
+                [witness.vm, disk.id, array.id],
+            )
 
 
 # -- DAG002 ------------------------------------------------------------------------------
