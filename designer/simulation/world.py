@@ -8,6 +8,7 @@ proportional to what the failures touch, not to the design.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from designer.domain.enums import DiskPurpose
 from designer.simulation.prepared import Prepared
@@ -69,6 +70,53 @@ class World:
         if self.comp is None:
             return True
         return self.comp.get(a, -1) == self.comp.get(b, -2) or a == b
+
+
+@dataclass(frozen=True, slots=True)
+class _LunLoss:
+    """What losing one LUN does to the disks on it, in disk order (each field is fed to
+    its own set or dict in the order the disks come, as a disk-by-disk walk would)."""
+
+    #: The VM of every disk on it.
+    vms: tuple[str, ...]
+    #: Disks holding an LCR passive copy (lost, nothing more).
+    lcr_disks: tuple[str, ...]
+    #: VMs whose OS disk it holds.
+    os_vms: tuple[str, ...]
+    #: (VM, database or "*") of its log disks, and of its other disks.
+    logs: tuple[tuple[str, str], ...]
+    copies: tuple[tuple[str, str], ...]
+
+
+#: Per prepared design, LUN → what losing it does (built on first loss: a lost site or
+#: array loses hundreds of LUNs in every state the cut sets and the Monte Carlo judge).
+_LUN_LOSSES: WeakKeyDictionary[Prepared, dict[str, _LunLoss]] = WeakKeyDictionary()
+
+
+def _lun_loss(prep: Prepared, lun: str) -> _LunLoss:
+    losses = _LUN_LOSSES.get(prep)
+    if losses is None:
+        losses = _LUN_LOSSES[prep] = {}
+    found = losses.get(lun)
+    if found is None:
+        vms: list[str] = []
+        lcr: list[str] = []
+        os_vms: list[str] = []
+        logs: list[tuple[str, str]] = []
+        copies: list[tuple[str, str]] = []
+        for disk in prep.disks_on_lun.get(lun, []):
+            vms.append(disk.vm)
+            if disk.id in prep.lcr_copy_disks:
+                lcr.append(disk.id)
+                continue
+            if disk.purpose == DiskPurpose.OS:
+                os_vms.append(disk.vm)
+            pair = (disk.vm, disk.database or "*")
+            (logs if disk.purpose == DiskPurpose.LOGS else copies).append(pair)
+        found = losses[lun] = _LunLoss(
+            tuple(vms), tuple(lcr), tuple(os_vms), tuple(logs), tuple(copies)
+        )
+    return found
 
 
 def components(prep: Prepared, sites_down: set[str], links_down: set[str]) -> dict[str, int]:
@@ -161,6 +209,15 @@ def compute_world(
         raid_set = prep.raid_set(lun)
         if raid_set is not None:
             w.raid_sets_down.add(raid_set)
+        if not relocated:  # the usual case: what losing the LUN does, worked out once
+            loss = _lun_loss(prep, lun)
+            w.touched_vms.update(loss.vms)
+            w.lcr_disks_lost.update(loss.lcr_disks)
+            for vm in loss.os_vms:
+                w.vm_down.setdefault(vm, "storage_lost")
+            w.logs_lost.update(loss.logs)
+            w.copy_lost.update(loss.copies)
+            continue
         for disk in prep.disks_on_lun.get(lun, []):
             if disk.vm in relocated:
                 continue
