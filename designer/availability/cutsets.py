@@ -366,8 +366,14 @@ class CutSetFinder:
             _FINDER = None
 
     def _absorbed(self, combo: tuple[str, ...]) -> bool:
-        """Whether one member fails with another (the set is then the smaller one)."""
-        return any(a != b and b in self._domain(a) for a in combo for b in combo)
+        """Whether one member fails with another (the set is then the smaller one).
+
+        Only an element that ``b`` depends on can take ``b`` down (every node of a
+        failure domain reaches the failed element in the graph), so the domain, a walk
+        over thousands of nodes for a site, is asked only then."""
+        return any(
+            a != b and a in self._below(b) and b in self._domain(a) for a in combo for b in combo
+        )
 
     def find(self, *, progress: ProgressFn | None = None) -> CutSetResult:
         """Every database's and user site's minimal cut sets up to :attr:`order`."""
@@ -458,13 +464,26 @@ class CutSetFinder:
             made = [CutSet(c, tuple(self.name(e) for e in c), affected(c)) for c in sets]
             return tuple(sorted(made, key=lambda c: (c.order, -c.mailboxes_affected, c.elements)))
 
+        # the databases judged alike share their representative's sets: ranked once
+        rep_of = {db_id: rep for rep, members in of_rep.items() for db_id in members}
+        ranked_of: dict[str, tuple[CutSet, ...]] = {}
+
+        def ranked_once(db_id: str) -> tuple[CutSet, ...]:
+            rep = rep_of.get(db_id)
+            if rep is None:
+                return ()
+            found = ranked_of.get(rep)
+            if found is None:
+                found = ranked_of[rep] = ranked(sets_of[db_id])
+            return found
+
         databases = tuple(
             TargetCutSets(
                 "database",
                 db_id,
                 prep.dbs[db_id].name,
                 prep.dbs[db_id].mailboxes,
-                ranked(sets_of.get(db_id, ())),
+                ranked_once(db_id),
                 down_already=db_id in down_already,
             )
             for db_id in sorted(prep.dbs, key=lambda d: (prep.dbs[d].name, d))
