@@ -154,6 +154,19 @@ def test_dag001_witness_server_fails_with_a_member_site() -> None:
     assert findings(denver, "DAG001") == []
 
 
+def test_dag002_witness_server_in_a_member_site_of_a_manual_dag() -> None:
+    manual = edit(base(), "dag", failover_intent=FailoverIntent.MANUAL)
+    assert findings(manual, "DAG002") == []
+    on_boston_host = edit(manual, "fsw-vm", host="esx2")
+    f = _one(findings(on_boston_host, "DAG002"), "DAG002")
+    assert f.elements == ("dag", "fsw", "bos", "fsw-vm", "esx2")
+    assert f.message.endswith(
+        "witness FSW in site Denver runs on ESXi host esx-bos-2 in member site Boston; "
+        "losing that site leaves 2 of 5 quorum votes"
+    )
+    assert findings(on_boston_host, "DAG001") == []  # manual intent: DAG002's warning
+
+
 def test_dag001_witness_in_member_site_makes_check_exit_1(tmp_path) -> None:
     # The reference three-site design checks clean; with its witness and alternate
     # witness swapped (the witness in member site Worcester) it can no longer fail over

@@ -230,7 +230,8 @@ def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
     What it checks
     --------------
     For every DAG whose failover intent is manual (or unstated) and whose members run
-    in two or more sites: whether its file share witness is in one of those sites, and
+    in two or more sites: whether its file share witness is in one of those sites (or,
+    in another site, its server runs on a host or boots from an array of one), and
     losing that site (its members and the witness) leaves the rest without more than
     half of the quorum votes. Single-site DAGs are not checked; for automatic intent
     the same placement is DAG001's error.
@@ -255,17 +256,30 @@ def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
     facts = dag_facts(ctx)
     for dag, sites in _multi_site_automatic(facts, automatic=False):
         witness = ctx.index.typed(dag.witness, FileShareWitness)
-        if witness is None or witness.site not in sites:
+        if witness is None:
             continue
         total = sum(len(members) for members in sites.values())
         votes = _votes(total, witness=True)
-        left = total - len(sites[witness.site])
-        if 2 * left <= votes:
-            yield ctx.finding(
-                f"DAG {dag.name} has its witness {witness.name} in member site "
-                f"{facts.name(witness.site)}; losing it leaves {left} of {votes} quorum votes",
-                [dag.id, witness.id, witness.site],
-            )
+        if witness.site in sites:
+            left = total - len(sites[witness.site])
+            if 2 * left <= votes:
+                yield ctx.finding(
+                    f"DAG {dag.name} has its witness {witness.name} in member site "
+                    f"{facts.name(witness.site)}; losing it leaves {left} of {votes} quorum "
+                    "votes",
+                    [dag.id, witness.id, witness.site],
+                )
+            continue
+        for site, what, ids in _witness_server_sites(ctx, facts, witness):
+            left = total - len(sites.get(site, ()))
+            if site in sites and 2 * left <= votes:
+                yield ctx.finding(
+                    f"DAG {dag.name} witness {witness.name} in site "
+                    f"{facts.name(witness.site)} {what} in member site {facts.name(site)}; "
+                    f"losing that site leaves {left} of {votes} quorum votes",
+                    [dag.id, witness.id, site, *ids],
+                )
+                break
 
 
 # -- DAG003 ------------------------------------------------------------------------------
