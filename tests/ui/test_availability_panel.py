@@ -10,7 +10,7 @@ import shiboken6
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from designer.domain import KindFigures, ReliabilitySettings
 from designer.persistence import load, save
@@ -284,3 +284,35 @@ def test_closing_the_window_with_the_dock_shown_is_quiet(qtbot, launch) -> None:
     window.availability.dock.hide()  # visibilityChanged after the highlight went
     qtbot.wait(10)
     assert not window.availability.view_action.isChecked()
+
+
+def test_an_elements_own_figures_are_typed_in_the_inspector(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Click a host, type its own MTBF (hours) in the Inspector: one undo step, and the
+    panel then counts that host with its own figure, the rest with their kind's."""
+    from designer.ui.panels.inspector import InspectorPanel
+
+    window: MainWindow = launch(_with_figures(tmp_path))
+    _click_element(window, "esx-hfd-01", header=True)
+    assert window.session.selection == ["esx-hfd-01"]
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None
+    mtbf = inspector.editors["mtbf_h"].editor
+    buddies = {label.buddy(): label.text() for label in inspector.findChildren(QLabel)}
+    assert buddies[mtbf] == "MTBF:" and buddies[inspector.editors["mttr_h"].editor] == "MTTR:"
+    assert mtbf.specialValueText() == "(none)" and mtbf.suffix().strip() == "h"
+    mtbf.setFocus()
+    QTest.keyClick(mtbf, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(mtbf, "2000")
+    QTest.keyClick(mtbf, Qt.Key.Key_Return)
+    host = window.session.document.get("esx-hfd-01")
+    assert host is not None and host.mtbf_h == 2000.0 and host.mttr_h is None  # type: ignore[attr-defined]
+    assert window.session.undo_stack.undoText() == "Set MTBF of esx-hfd-01"
+    feature = window.availability
+    _view_availability(window)
+    _type_into(feature.panel.years, "0")  # no Monte Carlo: the cut sets carry the figures
+    qtbot.mouseClick(feature.panel.compute_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not feature.model.running, timeout=120_000)
+    report = feature.model.report
+    assert report is not None
+    own = report.figures.figures["esx-hfd-01"]
+    assert (own.mtbf_h, own.mttr_h, own.origin) == (2000.0, 8.0, "user-supplied (element)")

@@ -57,6 +57,18 @@ __all__ = ["SRM_RELEASES", "InspectorPanel"]
 #: SRM releases offered for the design's intent (any "N.N[.N]" may be typed).
 SRM_RELEASES = ("4.0", "4.1", "5.0", "5.1", "5.5", "5.8", "6.0", "6.1", "6.5", "8.1")
 
+def _in_sentence(label: str) -> str:
+    """A field label inside a sentence: "memory", but "MTBF", "CPU cores", "vCPU".
+
+    >>> _in_sentence("Memory"), _in_sentence("MTBF"), _in_sentence("CPU cores")
+    ('memory', 'MTBF', 'CPU cores')
+    """
+    first = label.split(" ", 1)[0]
+    if sum(c.isupper() for c in first) > 1:
+        return label
+    return label[:1].lower() + label[1:]
+
+
 class InspectorPanel(QWidget):
     """Edits what is selected; with nothing selected, the design's name and intent."""
 
@@ -346,7 +358,7 @@ class InspectorPanel(QWidget):
         if element is None:
             return
         spec = next((s for s in field_specs(type(element)) if s.name == field), None)
-        label = spec.label.lower() if spec else field.replace("_", " ")
+        label = _in_sentence(spec.label) if spec else field.replace("_", " ")
         refusal = self._push(
             SetProperty(element_id, field, value, text=f"Set {label} of {element.name}")
         )
