@@ -48,8 +48,11 @@ __all__ = [
     "run_monte_carlo",
 ]
 
-#: The number of chunks (batches) a run is split into, at most (fewer for fewer years).
+#: The number of chunks (batches) a run is split into (fewer for fewer years)…
 MAX_CHUNKS = 100
+#: …unless the chunks would be longer than this: then as many as it takes (a chunk is
+#: the unit of work and of cancelling, about a tenth of a second for a small design).
+MAX_CHUNK_YEARS = 5_000
 #: ``progress(chunks done, chunks)``; return False to cancel.
 ProgressFn = Callable[[int, int], bool]
 
@@ -90,17 +93,20 @@ class MonteCarloResult:
 
 
 def chunk_years(years: int) -> list[int]:
-    """How a run of ``years`` is split: at most :data:`MAX_CHUNKS` chunks, sizes within
-    one year of each other (the same whatever the number of processes).
+    """How a run of ``years`` is split: :data:`MAX_CHUNKS` chunks (fewer for fewer
+    years, more when they would exceed :data:`MAX_CHUNK_YEARS`), sizes within one year
+    of each other: the same whatever the number of processes.
 
     Examples
     --------
     >>> chunk_years(250)[:3], len(chunk_years(250)), chunk_years(3)
     ([3, 3, 3], 100, [1, 1, 1])
+    >>> len(chunk_years(100_000)), len(chunk_years(5_000_000)), max(chunk_years(5_000_000))
+    (100, 1000, 5000)
     """
     if years < 1:
         raise ValueError("a Monte Carlo run needs at least one year")
-    n = min(MAX_CHUNKS, years)
+    n = min(max(MAX_CHUNKS, -(-years // MAX_CHUNK_YEARS)), years)
     base, extra = divmod(years, n)
     return [base + (1 if i < extra else 0) for i in range(n)]
 

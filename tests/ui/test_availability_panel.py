@@ -191,8 +191,13 @@ def test_cancel_stops_the_monte_carlo(qtbot, launch, tmp_path) -> None:  # type:
     feature = window.availability
     feature.show()
     panel = feature.panel
+    _type_into(panel.order, "1")  # the cut sets quickly, then the long Monte Carlo
     _type_into(panel.years, "5000000")
-    qtbot.mouseClick(panel.compute_button, Qt.MouseButton.LeftButton)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F9)  # Compute's shortcut
+    assert feature.model.running
     qtbot.waitUntil(lambda: panel.phase.text().startswith("Monte Carlo"), timeout=60_000)
     assert panel.progress.isVisible()
     qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)

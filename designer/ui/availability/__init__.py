@@ -11,7 +11,7 @@ selection, on bigger ones by Compute.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 from shiboken6 import isValid
 
@@ -51,6 +51,12 @@ class AvailabilityFeature(QObject):
         self.view_action.setToolTip("Show or hide the Availability panel")
         self.view_action.triggered.connect(self._view_triggered)
         toggle.toggled.connect(self.view_action.setChecked)
+        #: F9 anywhere in the window: show the panel and compute (a button's own
+        #: shortcut would need the panel in front).
+        self.compute_action = QAction("Compute Availability", window)
+        self.compute_action.setShortcut(QKeySequence(Qt.Key.Key_F9))
+        self.compute_action.triggered.connect(self._compute)
+        window.addAction(self.compute_action)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         databases = window.findChild(QDockWidget, "DatabasesDock")
         if databases is not None:  # behind the Databases tab, like it behind Problems
@@ -79,6 +85,12 @@ class AvailabilityFeature(QObject):
         else:
             self.show()
         self.view_action.setChecked(not dock.isHidden())
+
+    def _compute(self) -> None:
+        if self.model.running:
+            return
+        self.show()
+        self.panel.compute()
 
     def show(self) -> None:
         """Show and raise the Availability dock, tall enough for its chart."""

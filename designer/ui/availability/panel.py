@@ -184,7 +184,6 @@ class AvailabilityPanel(QWidget):
         self.seed.setPrefix("seed ")
         self.compute_button = QPushButton("Compute")
         self.compute_button.setToolTip("Cut sets, availability and the Monte Carlo (F9)")
-        self.compute_button.setShortcut("F9")
         self.compute_button.clicked.connect(self.compute)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
