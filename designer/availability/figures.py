@@ -7,6 +7,7 @@ of time an alternating fail/repair process spends failed), ``1 / MTBF`` its fail
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ __all__ = [
     "FigureTable",
     "Figures",
     "figures_of",
+    "minutes_text",
+    "percent_text",
 ]
 
 #: A year of 365.25 days.
@@ -150,3 +153,31 @@ def figures_of(design: Design, elements: Iterable[tuple[str, str]]) -> FigureTab
             continue
         found[element_id] = Figures(float(mtbf), float(mttr), origin)
     return FigureTable(found, dict(sorted(missing.items())))
+
+
+def percent_text(availability: float) -> str:
+    """An availability as a percentage with decimals down to the first digit that is
+    not a nine.
+
+    >>> percent_text(0.9999963), percent_text(0.99), percent_text(1.0)
+    ('99.99963 %', '99.0 %', '100 %')
+    """
+    if availability >= 1.0:
+        return "100 %"
+    if availability <= 0.0:
+        return "0 %"
+    digits = max(2, min(8, math.ceil(-math.log10(1.0 - availability)) + 1))
+    return f"{availability * 100:.{max(0, digits - 2)}f} %"
+
+
+def minutes_text(value: float) -> str:
+    """Minutes (a year) as a table shows them.
+
+    >>> minutes_text(0), minutes_text(0.004), minutes_text(30.234), minutes_text(1234.5)
+    ('0', '4.0e-03', '30.23', '1,234')
+    """
+    if value == 0:
+        return "0"
+    if value < 0.01:
+        return f"{value:.1e}"
+    return f"{value:,.2f}" if value < 100 else f"{value:,.0f}"

@@ -11,7 +11,7 @@ import math
 
 from designer.availability.analysis import NoFiguresError, analyze_availability
 from designer.availability.cutsets import CutSetFinder
-from designer.availability.figures import KIND_LABELS, MINUTES_PER_YEAR
+from designer.availability.figures import KIND_LABELS, MINUTES_PER_YEAR, percent_text
 from designer.domain.design import Design
 from designer.interop.review import CapacitySection, register_availability_provider
 from designer.simulation.engine import Simulator
@@ -22,13 +22,6 @@ __all__ = ["REPORT_ORDER", "availability_sections", "register"]
 REPORT_ORDER = 2
 #: Cut sets listed per target, at most.
 LISTED = 6
-
-
-def _percent(availability: float) -> str:
-    if availability >= 1.0:
-        return "100 %"
-    digits = max(2, min(8, math.ceil(-math.log10(1.0 - availability)) + 1))
-    return f"{availability * 100:.{max(0, digits - 2)}f} %"
 
 
 def availability_sections(design: Design) -> CapacitySection | None:
@@ -106,7 +99,7 @@ def availability_sections(design: Design) -> CapacitySection | None:
             (
                 ("" if row.kind == "database" else "users of ") + row.name,
                 f"{row.mailboxes:,}",
-                "down" if row.down_already else _percent(row.availability),
+                "down" if row.down_already else percent_text(row.availability),
                 "—" if row.down_already or math.isinf(n) else f"{n:.1f}",
                 "—" if row.down_already else f"{row.unavailability * MINUTES_PER_YEAR:.3g}",
                 listed or "none",

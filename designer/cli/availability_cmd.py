@@ -21,7 +21,6 @@ __all__ = [
     "cmd_availability",
     "cmd_cut_sets",
     "cut_sets_text",
-    "percent",
 ]
 
 _EXIT_FAIL_ON = 1
@@ -109,42 +108,24 @@ def cmd_availability(args: argparse.Namespace) -> int:
     return 0
 
 
-def percent(availability: float) -> str:
-    """``99.9990 %``: enough decimals to show the first digit that is not a nine."""
-    if availability >= 1.0:
-        return "100 %"
-    if availability <= 0.0:
-        return "0 %"
-    digits = max(2, min(8, math.ceil(-math.log10(1.0 - availability)) + 1))
-    return f"{availability * 100:.{max(0, digits - 2)}f} %"
-
-
-def _minutes(value: float) -> str:
-    if value == 0:
-        return "0"
-    if value < 0.01:
-        return f"{value:.1e}"
-    return f"{value:,.2f}" if value < 100 else f"{value:,.0f}"
-
-
 def _row(row: TargetAvailability, with_mc: bool) -> str:
+    from designer.availability.figures import MINUTES_PER_YEAR, minutes_text, percent_text
+
     title = f"{'database' if row.kind == 'database' else 'site users'} {row.name}"
     if row.down_already:
         return f"  {title:<36} {row.mailboxes:>9,}  down with nothing failed"
     n = "∞" if math.isinf(row.nines) else f"{row.nines:.1f}"
     text = (
-        f"  {title:<36} {row.mailboxes:>9,}  {percent(row.availability):>13}  {n:>5}  "
-        f"{_minutes(row.downtime_min_per_year):>9}"
+        f"  {title:<36} {row.mailboxes:>9,}  {percent_text(row.availability):>13}  {n:>5}  "
+        f"{minutes_text(row.downtime_min_per_year):>9}"
     )
     if with_mc and row.monte_carlo is not None:
         u, half = row.monte_carlo
         low, high = max(0.0, u - half), u + half
-        from designer.availability.figures import MINUTES_PER_YEAR
-
         mark = "agrees" if row.agrees else "differs"
         text += (
-            f"  {_minutes(u * MINUTES_PER_YEAR):>9} [{_minutes(low * MINUTES_PER_YEAR)}, "
-            f"{_minutes(high * MINUTES_PER_YEAR)}] {mark}"
+            f"  {minutes_text(u * MINUTES_PER_YEAR):>9} [{minutes_text(low * MINUTES_PER_YEAR)}, "
+            f"{minutes_text(high * MINUTES_PER_YEAR)}] {mark}"
         )
     if row.unmodelled_cut_sets:
         text += f"  ({row.unmodelled_cut_sets} cut sets with elements without figures)"

@@ -41,36 +41,24 @@ from designer.availability import (
     TargetCutSets,
 )
 from designer.availability.analysis import TargetAvailability, nines
-from designer.availability.figures import KIND_LABELS, KIND_PLURALS, MINUTES_PER_YEAR
+from designer.availability.figures import (
+    KIND_LABELS,
+    KIND_PLURALS,
+    MINUTES_PER_YEAR,
+    minutes_text,
+    percent_text,
+)
 from designer.document.commands import SetReliability
 from designer.domain.reliability import RELIABILITY_KINDS, KindFigures, ReliabilitySettings
 from designer.ui.availability.highlight import order_color
 from designer.ui.availability.model import AvailabilityModel, Request
 from designer.ui.session import EditorSession
 
-__all__ = ["AvailabilityPanel", "FiguresDialog", "percent_text"]
+__all__ = ["AvailabilityPanel", "FiguresDialog"]
 
 _TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Bars in the importance chart, at most.
 CHART_BARS = 12
-
-
-def percent_text(availability: float) -> str:
-    """``99.99963 %``: decimals down to the first digit that is not a nine."""
-    if availability >= 1.0:
-        return "100 %"
-    if availability <= 0.0:
-        return "0 %"
-    digits = max(2, min(8, math.ceil(-math.log10(1.0 - availability)) + 1))
-    return f"{availability * 100:.{max(0, digits - 2)}f} %"
-
-
-def _minutes(value: float) -> str:
-    if value == 0:
-        return "0"
-    if value < 0.01:
-        return f"{value:.1e}"
-    return f"{value:,.2f}" if value < 100 else f"{value:,.0f}"
 
 
 class FiguresDialog(QDialog):
@@ -406,13 +394,13 @@ class AvailabilityPanel(QWidget):
             n = nines(values.unavailability)
             cells[2] = percent_text(values.availability)
             cells[3] = "∞" if math.isinf(n) else f"{n:.1f}"
-            cells[4] = _minutes(values.downtime_min_per_year)
+            cells[4] = minutes_text(values.downtime_min_per_year)
             if values.monte_carlo is not None:
                 u, half = values.monte_carlo
                 low, high = max(0.0, u - half), u + half
-                cells[5] = (
-                    f"{_minutes(u * MINUTES_PER_YEAR)} [{_minutes(low * MINUTES_PER_YEAR)}, "
-                    f"{_minutes(high * MINUTES_PER_YEAR)}]" + ("" if values.agrees else "  differs")
+                shown = [minutes_text(x * MINUTES_PER_YEAR) for x in (u, low, high)]
+                cells[5] = f"{shown[0]} [{shown[1]}, {shown[2]}]" + (
+                    "" if values.agrees else "  differs"
                 )
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
