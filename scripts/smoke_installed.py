@@ -92,6 +92,10 @@ check(
 )
 simulated = run(DR, "simulate", str(design), "--fail", "Boston")
 check("Mailboxes: 8,000 of 8,000 available" in simulated.stdout, "simulate --fail Boston")
+cut = run(DR, "analyze", str(design), "--cut-sets", "--order", "2")
+check("Boston + Hartford" in cut.stdout, "analyze --cut-sets")
+bare = run(DR, "availability", str(design), expect=2)
+check("gives no failure figures" in bare.stderr, "availability without figures")
 run(DR, "export", str(design), "-o", str(HERE / "three-site.png"))
 check((HERE / "three-site.png").read_bytes().startswith(b"\x89PNG"), "export wrote no PNG")
 plain = run(sys.executable, "-m", "designer", "rules", "--format", "markdown").stdout
@@ -99,7 +103,7 @@ check(
     run(sys.executable, "-OO", "-m", "designer", "rules", "--format", "markdown").stdout == plain,
     "-OO",
 )
-step("--version, check, simulate, export and python -OO work from another folder")
+step("--version, check, simulate, cut sets, export and python -OO work from another folder")
 
 # -- a broken installation: its catalog gone ---------------------------------------------------
 broken = HERE / "broken"
