@@ -87,6 +87,7 @@ def test_selecting_a_database_highlights_its_cut_sets(qtbot, launch) -> None:  #
     assert window.session.selection == ["db-db01"]
     qtbot.waitUntil(lambda: feature.model.current and not feature.model.running, timeout=60_000)
     panel = feature.panel
+    assert panel.cut_tree.isColumnHidden(2)  # no failure figures: no share of downtime
     target = panel.selected_target()
     assert target is not None and target.id == "db-db01"
     sets = {frozenset(c.elements) for c in target.cut_sets}
@@ -178,6 +179,12 @@ def test_compute_availability_fills_the_table_and_the_chart(qtbot, launch, tmp_p
     )
     assert window.session.selection == ["db-db03"]
     assert panel.chart_title.text() == "Importance for DB03"
+    # each cut set's share of DB03's downtime: sum over its cut sets = 100 %
+    tree = panel.cut_tree
+    assert not tree.isColumnHidden(2) and tree.headerItem().text(2) == "Downtime"
+    rows = range(tree.topLevelItemCount())
+    shares = [float(tree.topLevelItem(i).text(2).rstrip(" %")) for i in rows]
+    assert abs(sum(shares) - 100.0) < 0.1 * len(shares) and max(shares) > 0
     # an edit makes the results stale
     window.view.setFocus()
     _click_element(window, "db-db03")

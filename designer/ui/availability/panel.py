@@ -202,10 +202,14 @@ class AvailabilityPanel(QWidget):
         self.table.itemSelectionChanged.connect(self._on_row)
 
         self.cut_tree = QTreeWidget()
-        self.cut_tree.setHeaderLabels(["Cut set", "Mailboxes"])
+        self.cut_tree.setHeaderLabels(["Cut set", "Mailboxes", "Downtime"])
+        self.cut_tree.headerItem().setToolTip(
+            2, "The cut set's share of the target's downtime (its product of MTTR/(MTBF+MTTR))"
+        )
         self.cut_tree.setRootIsDecorated(False)
         self.cut_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.cut_tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.cut_tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.cut_tree.header().setStretchLastSection(False)
         self.cut_title = QLabel("Cut sets")
 
@@ -435,14 +439,28 @@ class AvailabilityPanel(QWidget):
             self.cut_title.setText(
                 f"Minimal cut sets of {what} {target.name}: {len(target.cut_sets)}"
             )
-            for cut in target.cut_sets:
+            report = self.model.report if self.model.current else None
+            weights = (
+                [math.prod(map(report.figures.q, cut.elements)) for cut in target.cut_sets]
+                if report is not None
+                else []
+            )
+            total = sum(weights)
+            for index, cut in enumerate(target.cut_sets):
+                share = f"{weights[index] / total * 100:.1f} %" if total > 0 else ""
                 item = QTreeWidgetItem(
-                    [f"{cut.order}  " + " + ".join(cut.names), f"{cut.mailboxes_affected:,}"]
+                    [
+                        f"{cut.order}  " + " + ".join(cut.names),
+                        f"{cut.mailboxes_affected:,}",
+                        share,
+                    ]
                 )
                 item.setToolTip(0, " + ".join(cut.names))
                 item.setForeground(0, order_color(cut.order))
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+                item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
                 self.cut_tree.addTopLevelItem(item)
+            self.cut_tree.setColumnHidden(2, total <= 0)
         self._show_chart(target)
 
     def _show_chart(self, target: TargetCutSets | None) -> None:
