@@ -234,11 +234,13 @@ _KINDS = (
 
 
 @st.composite
-def figure_tables(draw: st.DrawFn) -> ReliabilitySettings:
+def figure_tables(draw: st.DrawFn, rare: bool = False) -> ReliabilitySettings:
+    """Figures per kind; ``rare``: each q = MTTR/(MTBF+MTTR) under 1 %, the regime of
+    the rare-event approximation (where it is what the figures mean)."""
     kinds = {}
     for kind in _KINDS:
         mtbf = draw(st.floats(500.0, 200_000.0))
-        mttr = draw(st.floats(0.5, 200.0))
+        mttr = draw(st.floats(0.5, mtbf / 100 if rare else 200.0))
         kinds[kind] = KindFigures(mtbf_h=mtbf, mttr_h=mttr)
     return ReliabilitySettings(kinds=kinds)  # type: ignore[arg-type]
 
@@ -270,7 +272,7 @@ def _with_copy(design: Design, db_id: str, member: str) -> Design:
 @st.composite
 def redundant_copies(draw: st.DrawFn) -> tuple[Design, Design, str]:
     name = draw(st.sampled_from(sorted(_DAG_DESIGNS)))
-    design = _dag_design(name).model_copy(update={"reliability": draw(figure_tables())})
+    design = _dag_design(name).model_copy(update={"reliability": draw(figure_tables(rare=True))})
     dbs = [e for e in design.elements if isinstance(e, MailboxDatabase) and e.dag]
     db = draw(st.sampled_from(dbs))
     dag = next(e for e in design.elements if isinstance(e, Dag) and e.id == db.dag)
@@ -288,6 +290,11 @@ def redundant_copies(draw: st.DrawFn) -> tuple[Design, Design, str]:
 
 @given(redundant_copies())
 def test_a_redundant_copy_never_lowers_availability(case: tuple[Design, Design, str]) -> None:
+    """Every cut set after the copy holds one from before (a set that takes the database
+    down with the copy does without it), so with every q under 1 % the sum over cut sets
+    cannot grow. With large q it can (one pair replaced by a dozen triples whose third
+    elements' q sum over 1: hypothesis found such a case at q ≈ 0.25); the true
+    unavailability, which the Monte Carlo measures, still falls."""
     before, after, db_id = case
     old = next(r for r in analyze_availability(before, order=3).databases if r.id == db_id)
     new = next(r for r in analyze_availability(after, order=3).databases if r.id == db_id)
