@@ -242,7 +242,7 @@ class InspectorPanel(QWidget):
             return
         cls = type(elements[0])
         spec = next((s for s in field_specs(cls) if s.name == field), None)
-        label = spec.label.lower() if spec else field.replace("_", " ")
+        label = _in_sentence(spec.label) if spec else field.replace("_", " ")
         editor = self.editors.get(field)
         try:
             news = [type(e).model_validate({**e.model_dump(), field: value}) for e in elements]
