@@ -273,6 +273,8 @@ def test_n1_panel_lists_the_minimal_cut_sets(qtbot, launch) -> None:  # type: ig
     window.view.setFocus()
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
     spof = window.simulation.spof
+    tab_bar = window.simulation.tabs.tabBar()  # Results | Single points of failure
+    QTest.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(1).center())
     assert spof.isVisible()
     qtbot.mouseClick(spof.cut_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: spof.cut_table.rowCount() > 0, timeout=60_000)

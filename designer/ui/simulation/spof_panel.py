@@ -132,6 +132,7 @@ class SpofPanel(QWidget):
         self.cut_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.cut_table.verticalHeader().setVisible(False)
         self.cut_table.horizontalHeader().setStretchLastSection(True)
+        self.cut_table.setWordWrap(False)  # a cut set on one line; the tooltip has it all
         cuts = QHBoxLayout()
         cuts.addWidget(self.cut_button)
         cuts.addWidget(self.cut_order)
@@ -265,4 +266,6 @@ class SpofPanel(QWidget):
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(256, elements[0])
+                item.setToolTip(value)
                 self.cut_table.setItem(row, column, item)
+        self.cut_table.resizeColumnToContents(0)
