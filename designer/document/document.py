@@ -1,11 +1,12 @@
 """The Document: the one thing that changes a Design, and tells listeners what changed.
 
 The design itself is an immutable snapshot; each mutation builds the next snapshot and
-emits past-tense events. Structural invariants (unique ids and names, references that
-resolve to the right kind, each kind's relation invariants) are checked for what
-changed, and the Document's :class:`~designer.domain.index.DesignIndex` follows each
-edit in place, so an edit costs what it touches, not the size of the design. Undo
-lives in ``commands``.
+emits past-tense events. A snapshot's element list and layout are persistent
+(:mod:`designer.domain.persistent`): the next snapshot shares all but what the edit
+changed. Structural invariants (unique ids and names, references that resolve to the
+right kind, each kind's relation invariants) are checked for what changed, and the
+Document's :class:`~designer.domain.index.DesignIndex` follows each edit in place, so
+an edit costs what it touches, not the size of the design. Undo lives in ``commands``.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from designer.document.events import (
     SettingsChanged,
 )
 from designer.domain.design import Design, DesignIntent, LayoutEntry, RuleSettings, SavedScenario
-from designer.domain.elements import ElementBase
+from designer.domain.elements import Element, ElementBase
 from designer.domain.errors import StructuralError
 from designer.domain.index import DesignIndex, LiveIndex
 from designer.domain.kinds import KINDS
+from designer.domain.persistent import PersistentList, PersistentMap
 from designer.domain.refs import iter_refs
 from designer.domain.reliability import ReliabilitySettings
 from designer.domain.structure import relation_errors, structural_errors
@@ -97,6 +99,8 @@ class Document:
     def __init__(self, design: Design | None = None) -> None:
         self._listeners: list[Listener] = []
         self._design = Design()
+        self._elements: PersistentList[Element] = PersistentList()
+        self._layout: PersistentMap[str, LayoutEntry] = PersistentMap()
         self._live = LiveIndex(self._design)
         self._index: DesignIndex | None = None
         self.revision = 0
@@ -138,7 +142,7 @@ class Document:
         return self.index.referrer_ids(element_id)
 
     def layout_of(self, element_id: str) -> LayoutEntry | None:
-        return self._design.layout.get(element_id)
+        return self._layout.get(element_id)
 
     # -- whole design --------------------------------------------------------------------
     def replace_design(self, design: Design, *, checked: bool = False) -> None:
@@ -154,9 +158,20 @@ class Document:
         self._emit(DesignReplaced())
 
     def _load(self, design: Design) -> None:
-        self._design = design
-        self._live = LiveIndex(design)
+        self._elements = PersistentList(design.elements)
+        self._layout = PersistentMap(design.layout)
+        self._design = design.model_copy(
+            update={"elements": self._elements, "layout": self._layout}
+        )
+        self._live = LiveIndex(self._design)
         self._index = None
+
+    def _next(self, **update: Any) -> Design:
+        """The next snapshot: this one with ``update``, sharing the element list and
+        layout (or their new versions)."""
+        return self._design.model_copy(
+            update={"elements": self._elements, "layout": self._layout, **update}
+        )
 
     def _commit(
         self,
@@ -181,21 +196,19 @@ class Document:
         self._check_insert([e for _, e in items])
         by_id = self._live.by_id
         pending = set(new_ids)
-        new_layout = self._design.layout
+        new_layout = self._layout
         if layout:
-            new_layout = dict(new_layout)
-            for layout_key, entry in layout.items():
+            for layout_key in layout:
                 if layout_key not in by_id and layout_key not in pending:
                     raise EditError(f"layout entry for {layout_key!r}, which is not an element")
-                new_layout[layout_key] = entry
-        elements: list[Any] = list(self._design.elements)
+            new_layout = new_layout.update(layout)
+        size = len(self._elements)
         placed: list[tuple[int, ElementBase]] = []
-        for position, element in items:
-            at = min(position, len(elements))
-            elements.insert(at, element)
-            placed.append((at, element))
-        design = self._design.model_copy(update={"elements": elements, "layout": new_layout})
-        self._commit(design, added=placed)
+        for count, (position, element) in enumerate(items):
+            placed.append((min(position, size + count), element))
+        self._elements = self._elements.insert_many(placed)  # type: ignore[arg-type]
+        self._layout = new_layout
+        self._commit(self._next(), added=placed)
         self._emit(ElementsAdded(tuple(new_ids)))
 
     def _check_insert(self, elements: list[ElementBase]) -> None:
@@ -260,21 +273,16 @@ class Document:
                     f"{other.describe() if other else outside[0]}",
                     element=element_id,
                 )
-        layout_of = self._design.layout.get
+        layout_of = self._layout.get
         removed = sorted(
             ((index.position_of(i), self._live.by_id[i]) for i in doomed), key=lambda p: p[0]
         )
         result = [(position, e, layout_of(e.id)) for position, e in removed]
-        elements: list[Any] = list(self._design.elements)
-        for position, _ in reversed(removed):
-            del elements[position]
-        layout = self._design.layout
-        if any(e.id in layout for _, e in removed):
-            layout = dict(layout)  # a copy at C speed, then only the removed ones go
-            for element_id in doomed:
-                layout.pop(element_id, None)
-        design = self._design.model_copy(update={"elements": elements, "layout": layout})
-        self._commit(design, removed=[e for _, e in removed])
+        self._elements = self._elements.delete_many(position for position, _ in removed)
+        self._layout = self._layout.update(
+            {e.id: None for _, e, entry in result if entry is not None}
+        )
+        self._commit(self._next(), removed=[e for _, e in removed])
         self._emit(ElementsRemoved(tuple(e.id for _, e in removed)))
         return result
 
@@ -329,11 +337,10 @@ class Document:
         """Swap several elements at once (checked together); returns the old versions."""
         olds = self._check_replace(news)
         index = self.index
-        elements: list[Any] = list(self._design.elements)
-        for new in news:
-            elements[index.position_of(new.id)] = new
-        design = self._design.model_copy(update={"elements": elements})
-        self._commit(design, replaced=list(zip(olds, news, strict=True)))
+        self._elements = self._elements.set_many(
+            {index.position_of(new.id): new for new in news}  # type: ignore[misc]
+        )
+        self._commit(self._next(), replaced=list(zip(olds, news, strict=True)))
         events: list[DocumentEvent] = []
         for previous, changed in zip(olds, news, strict=True):
             events.extend(
@@ -419,18 +426,15 @@ class Document:
     # -- layout and settings -------------------------------------------------------------
     def set_layout(self, changes: dict[str, LayoutEntry | None]) -> dict[str, LayoutEntry | None]:
         """Set (or clear, with None) layout entries; returns the previous entries."""
-        layout = dict(self._design.layout)
         previous: dict[str, LayoutEntry | None] = {}
         by_id = self._live.by_id
-        for key, entry in changes.items():
+        layout_of = self._layout.get
+        for key in changes:
             if key not in by_id:
                 raise EditError(f"no element {key!r} to place", element=key)
-            previous[key] = layout.get(key)
-            if entry is None:
-                layout.pop(key, None)
-            else:
-                layout[key] = entry
-        self._design = self._design.model_copy(update={"layout": layout})
+            previous[key] = layout_of(key)
+        self._layout = self._layout.update(changes)
+        self._design = self._next()
         self._live.design = self._design
         self._emit(LayoutChanged(tuple(changes)))
         return previous

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_serializer,
+    model_validator,
+)
 
 from designer.domain.elements import Element
 from designer.domain.refs import ElementId
@@ -174,12 +182,25 @@ class SavedScenario(_Model):
 class Design(_Model):
     """A whole design. Elements are a flat list; relations are id references."""
 
+    # ``elements`` is a sequence and ``layout`` a mapping: a design read from a file has
+    # a list and a dict, the Document's snapshots persistent versions of them
+    # (designer.domain.persistent) that share structure from edit to edit. Read them as
+    # a sequence and a mapping; never change them in place (build the next design).
+
     name: str = Field(default="Untitled design", min_length=1, max_length=200)
     description: str = Field(default="", max_length=100_000)
     intent: DesignIntent = Field(default_factory=DesignIntent)
-    elements: list[Element] = Field(default_factory=list)
-    layout: dict[ElementId, LayoutEntry] = Field(default_factory=dict)
+    elements: Sequence[Element] = Field(default_factory=list)
+    layout: Mapping[ElementId, LayoutEntry] = Field(default_factory=dict)
     rules: RuleSettings = Field(default_factory=RuleSettings)
     scenarios: list[SavedScenario] = Field(default_factory=list)
     #: Failure and repair figures per kind (availability analysis; user-supplied).
     reliability: ReliabilitySettings = Field(default_factory=ReliabilitySettings)
+
+    @field_serializer("elements", mode="wrap")
+    def _dump_elements(self, value: Sequence[Any], handler: SerializerFunctionWrapHandler) -> Any:
+        return handler(value if isinstance(value, list) else list(value))
+
+    @field_serializer("layout", mode="wrap")
+    def _dump_layout(self, value: Mapping[str, Any], handler: SerializerFunctionWrapHandler) -> Any:
+        return handler(value if isinstance(value, dict) else dict(value.items()))

@@ -30,6 +30,8 @@ from bisect import bisect_left, insort
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from sortedcontainers import SortedList
+
 from designer.domain.design import Design
 from designer.domain.elements import ElementBase, Lun, StorageArray
 from designer.domain.errors import DesignError
@@ -88,7 +90,9 @@ class LiveIndex:
                 members.append(element)
         # The rest is built on first use (a check needs none of it) and then kept current.
         self._order: dict[str, float] | None = None
-        self._keys: list[float] = []
+        #: Every sort key, ascending: an element's position is the count of keys before its
+        #: own (a SortedList: O(log n) inserts, removals and positions).
+        self._keys: SortedList = SortedList()
         self._names: dict[tuple[str, str], str] | None = None
         self._by_name: dict[str, list[str]] = {}
         self._refs: dict[str, dict[str, list[str]]] | None = None
@@ -102,7 +106,7 @@ class LiveIndex:
         if self._order is None:
             elements = self.design.elements
             self._order = {e.id: float(i) for i, e in enumerate(elements)}
-            self._keys = [float(i) for i in range(len(elements))]
+            self._keys = SortedList(map(float, range(len(elements))))
         return self._order
 
     @property
@@ -173,7 +177,7 @@ class LiveIndex:
         order = self.order
         known = [e for e in elements if e.id in order]
         self._order = {e.id: float(i) for i, e in enumerate(known)}
-        self._keys = [float(i) for i in range(len(known))]
+        self._keys = SortedList(map(float, range(len(known))))
         self._regroup()
         return self._key_for(design, position)
 
@@ -188,7 +192,7 @@ class LiveIndex:
     def _insert(self, design: Design, position: int, element: ElementBase) -> None:
         key = self._key_for(design, position)
         self.order[element.id] = key
-        insort(self._keys, key)
+        self._keys.add(key)
         self.by_id[element.id] = element
         self._place(self.by_kind.setdefault(element.kind, []), element)
         self._name(element)
@@ -205,7 +209,7 @@ class LiveIndex:
         members = self.by_kind.get(element.kind, [])
         del members[self._slot(members, element.id)]
         key = self.order.pop(element.id)
-        del self._keys[bisect_left(self._keys, key)]
+        self._keys.remove(key)
         del self.by_id[element.id]
 
     def _replace(self, old: ElementBase, new: ElementBase) -> None:
@@ -388,7 +392,7 @@ class DesignIndex:
         """Where the element stands in ``design.elements`` (``KeyError`` if absent)."""
         live = self._live
         key = live.order[element_id]
-        return bisect_left(live._keys, key)
+        return int(live._keys.bisect_left(key))
 
     def resolve(self, key: str) -> ElementBase:
         """The element whose id, or else whose unique name, is ``key``."""

@@ -6,6 +6,7 @@ Which box holds which, and which kinds are lines, come from the kind table
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from designer.domain.design import Design, LayoutEntry
@@ -43,7 +44,7 @@ def boxes(design: Design) -> dict[str, Box]:
     as small squares on their VM's row, get one at its right end; anything else without
     a layout entry is stacked to the right of the drawing."""
     out: dict[str, Box] = {}
-    layout: dict[str, LayoutEntry] = design.layout
+    layout: Mapping[str, LayoutEntry] = design.layout
     for element in design.elements:
         entry = layout.get(element.id)
         if entry is not None and element.kind not in EDGE_KINDS:
