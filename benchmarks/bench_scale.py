@@ -1,0 +1,573 @@
+"""Size sweep (issue 10): every step's time against design size, its floor and growth.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_scale.py
+        [--sizes 1k 10k 25k 50k 100k] [--repeat 5] [--opens 3] [--parts core open window]
+        [--json out.json] [--plot out.png] [--tree OTHER_CHECKOUT] [--no-size-limit]
+
+For each size a generated design (``benchmarks.generate``, seed 0) is saved to a file
+(cached in the temp folder), then measured in child processes so that every start is
+cold and one size cannot warm the next:
+
+* **core** (headless, CPU time, best of ``--repeat``): ``json.loads`` of the file (the
+  floor of the steps that read it), ``designer.persistence.load``, the rule check, the
+  simulator's preparation, a site failure and the N-1 sweep;
+* **open** (wall time, median of ``--opens`` fresh processes): from starting the
+  process to the end of the window's first painted frame showing the design, the way
+  ``dr-designer gui FILE`` opens it (``designer.ui.app.open_window``); its floor is
+  ``2 × json.loads`` of the file plus the import floor (a process that imports PySide6
+  and pydantic and creates the QApplication, median of as many runs);
+* **window** (one process per size, the window opened through the same door): each
+  edit — rename a VM, add one (a palette drop), delete one, move a host, undo, redo —
+  ``--repeat`` times after a warm-up round: its direct cost (the edit with every
+  handler it triggers, synchronous), the time to the end of the next painted frame,
+  and the worst event-loop stall while the live check runs afterwards (a 5 ms timer's
+  lateness); 3,000 findings arriving (synthetic, the generated designs are clean);
+  entering simulation mode (F5: the worst stall until the simulator is ready).
+
+The edits' floor is the same edit on the smallest size (target ≤ 2×); the stalls' is
+an idle event loop's lateness (target ≤ 50 ms, simulation mode ≤ 50 ms at 25k and
+≤ 100 ms at 100k). The growth exponent ``k`` is the slope of log(time) against
+log(elements) over the sizes (1: linear, 0: independent of size). ``--tree`` runs the
+children on another checkout's code (e.g. the main branch, for before/after tables);
+``--no-size-limit`` lifts the loader's file-size limit in the children (older code
+refused the 100k file). ``--plot`` needs matplotlib (``pip install .[bench]``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if __package__ in (None, ""):  # run as a script: make the checkout importable
+    sys.path.insert(0, str(ROOT))
+
+__all__ = ["fit_exponent", "main"]
+
+DEFAULT_SIZES = ["1k", "10k", "25k", "50k", "100k"]
+SIZE_WORDS = {"1k": 1_000, "10k": 10_000, "25k": 25_000, "50k": 50_000, "100k": 100_000}
+EDITS = ("rename", "undo", "redo", "move", "add", "delete", "undo delete")
+STALL_MS = 50.0
+TICK_MS = 5
+
+
+# -- shared helpers ------------------------------------------------------------------------
+def fit_exponent(points: Iterable[tuple[float, float]]) -> float | None:
+    """Least-squares slope of log(y) on log(x): 1 linear growth, 0 none.
+
+    >>> round(fit_exponent([(1_000, 2.0), (10_000, 20.0), (100_000, 200.0)]), 2)
+    1.0
+    >>> round(fit_exponent([(1_000, 5.0), (100_000, 5.0)]), 2)
+    0.0
+    """
+    pts = [(math.log(x), math.log(y)) for x, y in points if x > 0 and y > 0]
+    if len(pts) < 2:
+        return None
+    mx = statistics.fmean(p[0] for p in pts)
+    my = statistics.fmean(p[1] for p in pts)
+    var = sum((p[0] - mx) ** 2 for p in pts)
+    if var == 0:
+        return None
+    return sum((p[0] - mx) * (p[1] - my) for p in pts) / var
+
+
+def _design_file(size: str) -> Path:
+    folder = Path(tempfile.gettempdir()) / "dr-designer-bench-scale"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"design-{size}-seed0.json"
+    if not path.exists():
+        from benchmarks.generate import generate_design
+        from designer.persistence import dumps
+
+        text = dumps(generate_design(SIZE_WORDS.get(size, size), seed=0))  # type: ignore[arg-type]
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return path
+
+
+def _lift_size_limit() -> None:
+    import designer.persistence.file_format as file_format
+
+    file_format.MAX_FILE_BYTES = 10**10  # older code refused the 100k file
+
+
+# -- child: headless steps -----------------------------------------------------------------
+def _child_core(path: Path, repeat: int) -> dict[str, Any]:
+    import gc
+
+    from designer.domain import ScenarioStep
+    from designer.persistence import load
+    from designer.rules import check
+    from designer.simulation import Simulator, analyze
+
+    raw = path.read_bytes()
+
+    def best(fn: Callable[[], Any], n: int = repeat) -> tuple[float, Any]:
+        times, result = [], None
+        for _ in range(n):
+            gc.collect()
+            start = time.process_time()
+            result = fn()
+            times.append(time.process_time() - start)
+        return min(times) * 1000, result
+
+    out: dict[str, Any] = {"bytes": len(raw)}
+    out["json.loads"], _ = best(lambda: json.loads(raw))
+    out["load"], design = best(lambda: load(path))
+    out["elements"] = len(design.elements)
+    out["check"], _ = best(lambda: check(design))
+    out["simulator prepare"], sim = best(lambda: Simulator(design), max(1, repeat // 2))
+    site = next(e.id for e in design.elements if e.kind == "site")
+    out["site failure"], _ = best(
+        lambda: sim.run([ScenarioStep(action="fail", target=site)]), repeat
+    )
+    out["N-1 sweep"], _ = best(lambda: analyze(sim), 1)
+    return out
+
+
+# -- child: the window -----------------------------------------------------------------------
+def _qt_tools() -> dict[str, Any]:
+    from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QObject, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    class FirstPaint(QObject):
+        """When paints of the canvas viewport showing a design end: the paint runs as
+        usual; :meth:`poll` (called by ``run_until`` every millisecond, and so right
+        after the paint returns to the event loop) notes the time."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.ends: list[float] = []
+            self.pending = False
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() != QEvent.Type.Paint:
+                return False
+            view = obj.parent()
+            if type(view).__name__ != "DesignView":
+                return False
+            session = getattr(view, "session", None)
+            if session is not None and len(session.design.elements):
+                self.pending = True
+            return False
+
+        def poll(self) -> bool:
+            if self.pending:
+                self.pending = False
+                self.ends.append(time.perf_counter())
+            return bool(self.ends)
+
+    class Ticker(QObject):
+        """A 5 ms timer on the UI thread: the worst lateness between its ticks."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.timer = QTimer(self)
+            self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+            self.timer.setInterval(TICK_MS)
+            self.timer.timeout.connect(self._tick)
+            self.clock = QElapsedTimer()
+            self.worst = 0.0
+            self.last = 0.0
+
+        def start(self) -> None:
+            self.worst = 0.0
+            self.clock.start()
+            self.last = 0.0
+            self.timer.start()
+
+        def _tick(self) -> None:
+            now = self.clock.nsecsElapsed() / 1e6
+            self.worst = max(self.worst, now - self.last - TICK_MS)
+            self.last = now
+
+        def stop(self) -> float:
+            self._tick()
+            self.timer.stop()
+            return max(self.worst, 0.0)
+
+    def run_until(cond: Callable[[], bool], timeout_s: float) -> bool:
+        if cond():
+            return True
+        loop = QEventLoop()
+        deadline = time.perf_counter() + timeout_s
+        poll = QTimer()
+        poll.setInterval(1)
+
+        def check() -> None:
+            if cond() or time.perf_counter() > deadline:
+                loop.quit()
+
+        poll.timeout.connect(check)
+        poll.start()
+        loop.exec()
+        poll.stop()
+        return cond()
+
+    return {
+        "FirstPaint": FirstPaint,
+        "Ticker": Ticker,
+        "run_until": run_until,
+        "QApplication": QApplication,
+    }
+
+
+def _open_window(path: Path) -> tuple[Any, Any, Any]:
+    """The window as ``dr-designer gui FILE`` opens it, and the end of its first frame."""
+    tools = _qt_tools()
+    app = tools["QApplication"].instance() or tools["QApplication"](sys.argv[:1])
+    from PySide6.QtWidgets import QMessageBox
+
+    from designer.ui.app import apply_runtime_settings, open_window
+
+    def refuse(_parent: object, title: str, text: str, *_: object, **__: object) -> None:
+        print(f"{title}: {text}", file=sys.stderr, flush=True)
+        os._exit(3)  # a modal box would wait forever offscreen
+
+    QMessageBox.critical = refuse  # type: ignore[method-assign, assignment]
+
+    apply_runtime_settings()
+    watch = tools["FirstPaint"]()
+    app.installEventFilter(watch)
+    window = open_window(str(path))
+    tools["run_until"](watch.poll, 600)
+    app.removeEventFilter(watch)
+    return app, window, watch.ends[0]
+
+
+def _child_open(path: Path) -> None:
+    _open_window(path)
+    print("FIRST-FRAME", flush=True)
+    os._exit(0)  # the measurement is over: no teardown of a 100k scene
+
+
+def _child_floor() -> None:
+    import pydantic  # noqa: F401  # the model's library: the window cannot start without it
+    from PySide6.QtWidgets import QApplication
+
+    QApplication(sys.argv[:1])
+    print("IMPORTED", flush=True)
+    os._exit(0)
+
+
+def _child_window(path: Path, repeat: int) -> dict[str, Any]:
+    from PySide6.QtCore import QPointF
+
+    from designer.document import MoveElements, RemoveElements, SetProperty
+
+    tools = _qt_tools()
+    run_until = tools["run_until"]
+    start = time.perf_counter()
+    _app, window, first_frame = _open_window(path)
+    out: dict[str, Any] = {"open in process": (first_frame - start) * 1000}
+    session = window.session
+    view = window.view
+    paints = tools["FirstPaint"]()
+    view.viewport().installEventFilter(paints)
+    ticker = tools["Ticker"]()
+
+    def settled() -> bool:
+        return session.findings_revision == session.document.revision
+
+    run_until(settled, 600)
+    run_until(lambda: False, 0.3)
+    # Idle floor: the ticker's lateness with nothing to do.
+    ticker.start()
+    run_until(lambda: False, 1.0)
+    out["idle stall"] = ticker.stop()
+
+    design = session.design
+    host = next(e for e in design.elements if e.kind == "esxi_host")
+    vm = next(e for e in design.elements if e.kind == "vm" and getattr(e, "host", "") == host.id)
+    entry = design.layout[host.id]
+    editor = getattr(view, "editor", view)
+    into_host = QPointF(entry.x + (entry.w or 180) / 2, entry.y + (entry.h or 110) / 2)
+    view.centerOn(into_host)
+    run_until(lambda: False, 0.2)
+
+    def timed(action: Callable[[], object]) -> tuple[float, float, float]:
+        paints.ends.clear()
+        paints.pending = False
+        t0 = time.perf_counter()
+        action()
+        direct = (time.perf_counter() - t0) * 1000
+        run_until(paints.poll, 1.0)
+        frame = ((paints.ends[0] if paints.ends else time.perf_counter()) - t0) * 1000
+        ticker.start()
+        run_until(settled, 600)
+        run_until(lambda: False, 0.15)
+        return direct, frame, ticker.stop()
+
+    stack = session.undo_stack
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("rename", lambda: session.push(SetProperty(vm.id, "name", vm.name + "-x"))),
+        ("undo", stack.undo),
+        ("redo", stack.redo),
+        ("undo", stack.undo),
+        (
+            "move",
+            lambda: session.push(
+                MoveElements({host.id: entry.model_copy(update={"x": entry.x + 20})})
+            ),
+        ),
+        ("undo", stack.undo),
+        ("add", lambda: editor.add_element_at("vm", into_host)),
+        ("undo", stack.undo),
+        ("delete", lambda: session.push(RemoveElements([vm.id]))),
+        ("undo delete", stack.undo),
+    ]
+    samples: dict[str, list[tuple[float, float, float]]] = {name: [] for name in EDITS}
+    first_rename = timed(steps[0][1])
+    stack.undo()
+    run_until(settled, 600)
+    for round_ in range(repeat + 1):
+        for name, action in steps:
+            sample = timed(action)
+            if round_:  # the first round warms what an edit builds once
+                samples[name].append(sample)
+    out["first rename"] = first_rename[0]
+    for name, values in samples.items():
+        out[f"{name}: direct"] = statistics.median(v[0] for v in values)
+        out[f"{name}: frame"] = statistics.median(v[1] for v in values)
+        out[f"{name}: stall"] = max(v[2] for v in values)
+
+    # 3,000 findings arriving, then the same again (synthetic: the designs are clean).
+    from designer.rules.engine import CheckResult
+    from designer.rules.finding import Finding
+
+    vms = [e.id for e in session.design.elements if e.kind == "vm"]
+    many = [Finding("VS002", f"synthetic finding {i}", (vms[i % len(vms)],)) for i in range(3000)]
+    clean = session.findings
+    for label in ("3,000 findings arrive", "the same 3,000 again"):
+        session.findings = CheckResult(list(many))
+        ticker.start()
+        t0 = time.perf_counter()
+        session.findings_changed.emit()
+        direct = (time.perf_counter() - t0) * 1000
+        run_until(lambda: False, 1.0)
+        out[f"{label}: stall"] = max(direct, ticker.stop())
+    session.findings = clean
+    session.findings_changed.emit()
+    run_until(lambda: False, 0.3)
+
+    # Entering simulation mode.
+    controller = window.simulation.controller
+    ticker.start()
+    t0 = time.perf_counter()
+    window.simulation.action.trigger()
+    out["F5: handler"] = (time.perf_counter() - t0) * 1000
+    run_until(lambda: controller.ready, 600)
+    run_until(lambda: False, 0.3)
+    out["F5: stall"] = max(out["F5: handler"], ticker.stop())
+    controller.set_active(False)
+    stack.setClean()
+    sys.stdout.flush()
+    return out
+
+
+# -- parent ------------------------------------------------------------------------------------
+def _env(tree: Path | None, lift: bool) -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = env.get("QT_QPA_PLATFORM", "offscreen")
+    home = Path(tempfile.mkdtemp(prefix="bench-scale-home-"))
+    env["HOME"] = str(home)  # fresh settings, no recovery offer, no restored window state
+    env["XDG_CONFIG_HOME"] = str(home / "config")
+    env["XDG_DATA_HOME"] = str(home / "data")
+    env["XDG_STATE_HOME"] = str(home / "state")
+    env["XDG_CACHE_HOME"] = str(home / "cache")
+    env["DR_DESIGNER_LOG_DIR"] = str(home / "logs")
+    env["PYTHONPATH"] = str(tree or ROOT)
+    if lift:
+        env["BENCH_SCALE_NO_SIZE_LIMIT"] = "1"
+    return env
+
+
+def _child(args: list[str], env: dict[str, str], marker: str | None = None) -> Any:
+    """Run this script as a child; with ``marker``, the seconds until it prints it."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", *args]
+    start = time.perf_counter()
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:
+        assert process.stdout is not None
+        output = []
+        for line in process.stdout:
+            if marker is not None and line.strip() == marker:
+                elapsed = time.perf_counter() - start
+                process.kill()
+                return elapsed * 1000
+            output.append(line)
+        process.wait()
+    if process.returncode:
+        raise SystemExit(f"child {args} failed with exit code {process.returncode}")
+    return json.loads(output[-1])
+
+
+def _row(cells: list[str], widths: list[int]) -> str:
+    return "  ".join(
+        c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=False))
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", default=DEFAULT_SIZES)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--opens", type=int, default=3)
+    parser.add_argument("--parts", nargs="+", default=["core", "open", "window"])
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--plot", type=Path)
+    parser.add_argument("--tree", type=Path, help="run the children on this checkout's code")
+    parser.add_argument("--no-size-limit", action="store_true")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        import faulthandler
+        import signal
+
+        faulthandler.register(signal.SIGUSR1, all_threads=True)  # where a stuck child is
+        if os.environ.get("BENCH_SCALE_NO_SIZE_LIMIT"):
+            _lift_size_limit()
+        part, rest = args.child[0], args.child[1:]
+        if part == "floor":
+            _child_floor()
+        elif part == "open":
+            _child_open(Path(rest[0]))
+        elif part == "core":
+            print(json.dumps(_child_core(Path(rest[0]), int(rest[1]))), flush=True)
+        elif part == "window":
+            result = _child_window(Path(rest[0]), int(rest[1]))
+            print(json.dumps(result), flush=True)
+            os._exit(0)
+        return 0
+
+    env = _env(args.tree, args.no_size_limit)
+    results: dict[str, dict[str, Any]] = {}
+    floors: list[float] = []
+    for size in args.sizes:
+        path = _design_file(size)
+        row: dict[str, Any] = {"file": str(path), "MB": path.stat().st_size / 1e6}
+        print(f"# {size}: {row['MB']:.1f} MB", file=sys.stderr, flush=True)
+        if "core" in args.parts:
+            row.update(_child(["core", str(path), str(args.repeat)], env))
+        if "open" in args.parts:
+            opens, floor_runs = [], []
+            for _ in range(args.opens):
+                floor_runs.append(_child(["floor"], env, "IMPORTED"))
+                opens.append(_child(["open", str(path)], env, "FIRST-FRAME"))
+            floors.extend(floor_runs)
+            row["open: first frame"] = statistics.median(opens)
+            row["open: spread"] = (min(opens), max(opens))
+            row["import floor"] = statistics.median(floor_runs)
+        if "window" in args.parts:
+            row.update(_child(["window", str(path), str(args.repeat)], env))
+        results[size] = row
+    _report(results, args.sizes)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    if args.plot:
+        _plot(results, args.sizes, args.plot)
+    return 0
+
+
+def _n(row: dict[str, Any]) -> float:
+    return float(row.get("elements") or SIZE_WORDS.get(row.get("size", ""), 0) or 0)
+
+
+def _report(results: dict[str, dict[str, Any]], sizes: list[str]) -> None:
+    first = results[sizes[0]]
+    for size in sizes:
+        results[size].setdefault("elements", SIZE_WORDS.get(size, 0))
+    keys = [k for k in first if isinstance(first[k], int | float) and k not in ("bytes", "MB")]
+    keys = [k for k in keys if k != "elements"]
+    widths = [30] + [18] * len(sizes) + [7, 10]
+    print(_row(["step (ms)", *sizes, "k", "floor"], widths))
+    for key in keys:
+        cells, points = [key], []
+        for size in sizes:
+            row = results[size]
+            value = row.get(key)
+            if not isinstance(value, int | float):
+                cells.append("—")
+                continue
+            floor, _floor_name = _floor(key, row, first)
+            ratio = f" ({value / floor:.1f}×)" if floor else ""
+            cells.append(f"{value:,.1f}{ratio}")
+            points.append((_n(row), value))
+        exponent = fit_exponent(points)
+        cells.append("—" if exponent is None else f"{exponent:.2f}")
+        cells.append(_floor(key, first, first)[1])
+        print(_row(cells, widths))
+
+
+def _floor(key: str, row: dict[str, Any], first: dict[str, Any]) -> tuple[float | None, str]:
+    """The floor a step is compared with, and its name."""
+    if key in ("load", "check", "simulator prepare", "N-1 sweep"):
+        return row.get("json.loads"), "json.loads"
+    if key == "open: first frame" or key == "open in process":
+        if "json.loads" in row and "import floor" in row:
+            return 2 * row["json.loads"] + row["import floor"], "2×json+imp"
+        return None, ""
+    if key.endswith(": direct") or key.endswith(": frame") or key == "first rename":
+        return first.get(key), "smallest"
+    if key.endswith(": stall"):
+        return None, "≤ 50 ms"
+    return None, ""
+
+
+def _plot(results: dict[str, dict[str, Any]], sizes: list[str], out: Path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("(no plot: matplotlib is not installed; pip install '.[bench]')", file=sys.stderr)
+        return
+    groups = {
+        "reading and checking": ["json.loads", "load", "check", "open: first frame"],
+        "edits in the window (direct)": [f"{e}: direct" for e in EDITS],
+        "stalls (worst event-loop lateness)": [
+            "rename: stall",
+            "add: stall",
+            "undo delete: stall",
+            "3,000 findings arrive: stall",
+            "F5: stall",
+        ],
+    }
+    fig, axes = plt.subplots(1, len(groups), figsize=(15, 4.8))
+    for ax, (title, keys) in zip(axes, groups.items(), strict=True):
+        for key in keys:
+            points = [
+                (_n(results[s]), results[s][key])
+                for s in sizes
+                if isinstance(results[s].get(key), int | float) and results[s][key] > 0
+            ]
+            if points:
+                xs, ys = zip(*points, strict=True)
+                ax.plot(xs, ys, marker="o", label=key)
+        if title.startswith("stalls"):
+            ax.axhline(STALL_MS, color="grey", linestyle="--", linewidth=1, label="50 ms")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("elements")
+        ax.set_ylabel("ms")
+        ax.set_title(title)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    print(f"wrote {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
