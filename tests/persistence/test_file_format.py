@@ -145,11 +145,29 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
 def test_size_limit_is_enforced(tmp_path: Path, monkeypatch) -> None:
     import designer.persistence.file_format as ff
 
-    monkeypatch.setattr(ff, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(ff, "MAX_FILE_BYTES", 3 * 1024 * 1024)
     path = tmp_path / "big.json"
-    path.write_text(" " * 200)
-    with pytest.raises(LoadError, match="limit"):
+    path.write_text(" " * (4 * 1024 * 1024))
+    with pytest.raises(LoadError) as caught:
         ff.load(path)
+    # The size and the limit in one unit (the old message said "52 MB" of a 50 MiB limit).
+    assert "the file is 4.0 MiB; the largest design file DR Designer opens is 3 MiB" in str(
+        caught.value
+    )
+    with pytest.raises(LoadError, match="4.0 MiB"):
+        ff.loads(path.read_bytes())
+
+
+def test_size_limit_is_far_above_what_the_app_saves() -> None:
+    """Whatever the app saves, it opens: a 100,000-element design (the largest the
+    benchmarks generate, ~54 MB; the old limit of 50 MiB refused it) is measured from a
+    1,000-element one of the same shape, with room for ten times as much."""
+    import designer.persistence.file_format as ff
+    from benchmarks.generate import generate_design
+
+    small = generate_design(1000, seed=0)
+    per_element = len(ff.dumps(small).encode()) / len(small.elements)
+    assert per_element * 100_000 * 8 < ff.MAX_FILE_BYTES
 
 
 def test_version_5_file_gets_no_failure_figures(tmp_path: Path) -> None:
