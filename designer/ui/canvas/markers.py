@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from designer.domain.design import Severity
 from designer.rules.finding import Finding
 
-__all__ = ["Mark", "marks_of"]
+__all__ = ["Mark", "iter_marks", "marks_of"]
 
 #: Tooltips list at most this many findings.
 MAX_LINES = 12
@@ -34,6 +34,19 @@ def marks_of(findings: Iterable[Finding], shown_on: Callable[[str], str | None])
     >>> marks_of([f], {"vm1": "vm1", "d1": "vm1"}.get)["vm1"][:2]
     (<Severity.WARNING: 'warning'>, 1)
     """
+    return dict(iter_marks(findings, shown_on))
+
+
+def iter_marks(
+    findings: Iterable[Finding], shown_on: Callable[[str], str | None]
+) -> Iterator[tuple[str, Mark]]:
+    """:func:`marks_of` one item at a time, so that a caller can spread thousands of
+    marks over several turns of the event loop (building each tooltip is the cost).
+
+    >>> f = Finding(code="VS002", message="VM x over", elements=("vm1",))
+    >>> [item for item, _ in iter_marks([f], {}.get)]
+    ['vm1']
+    """
     per: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         shown: set[str] = set()
@@ -42,7 +55,6 @@ def marks_of(findings: Iterable[Finding], shown_on: Callable[[str], str | None])
             if item not in shown:
                 shown.add(item)
                 per[item].append(finding)
-    marks: dict[str, Mark] = {}
     for item, found in per.items():
         worst = min(f.severity.rank for f in found)
         severity = next(f.severity for f in found if f.severity.rank == worst)
@@ -52,5 +64,4 @@ def marks_of(findings: Iterable[Finding], shown_on: Callable[[str], str | None])
         ]
         if len(lines) > MAX_LINES:
             lines = [*lines[:MAX_LINES], f"… and {len(lines) - MAX_LINES} more"]
-        marks[item] = Mark(severity, len(found), "\n".join(lines))
-    return marks
+        yield item, Mark(severity, len(found), "\n".join(lines))

@@ -15,7 +15,7 @@ import gc
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QPainter, QPen
@@ -33,12 +33,13 @@ from designer.document.layout import Placer, Rect, default_size
 from designer.domain.design import Severity
 from designer.domain.elements import ElementBase, WanLink
 from designer.domain.kinds import KINDS, KindInfo, connectable_kinds
+from designer.rules.finding import Finding
 from designer.ui.canvas import routing
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.items.node import NodeItem, disk_tags, name_tokens
 from designer.ui.canvas.labels import Labels
 from designer.ui.canvas.layers import CanvasLayers, group_of
-from designer.ui.canvas.markers import Mark, marks_of
+from designer.ui.canvas.markers import Mark, iter_marks
 from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, z_of
 from designer.ui.canvas.router import Router
 from designer.ui.canvas.theme import Theme
@@ -60,6 +61,13 @@ DRAG_ROUTE_S = 0.008
 REROUTE_AT_ONCE = 24
 #: ... but one line alone (a host's line to its DAG) may take this long.
 DRAG_ROUTE_ALONE_S = 0.012
+
+#: Up to this many findings are marked on the canvas at once; more, in slices.
+MARKER_SLICE = 500
+#: The longest slice of marking findings between two turns of the event loop, seconds.
+MARKER_SLICE_S = 0.012
+#: Items marked (or restyled) between two looks at the clock.
+MARKER_CHUNK = 32
 
 
 def _wan_label(link: WanLink) -> str:
@@ -94,6 +102,7 @@ class DesignScene(QGraphicsScene):
         self.box_children: dict[str, set[str]] = defaultdict(set)
         self._placer = Placer(session.design, self._box_rect)
         self._marks: dict[str, Mark] = {}
+        self._marker_job: Iterator[None] | None = None
         self._selected: set[str] = set()
         #: Drawn relations of parts (a disk's LUN): drawn for the selection only.
         self._part_lines: dict[str, tuple[str, str]] = {}
@@ -236,6 +245,7 @@ class DesignScene(QGraphicsScene):
         self._settle_after = None
         self._member_lines.clear()
         self._marks.clear()
+        self._marker_job = None
         self._selected = set()
         self._part_lines.clear()
         self._part_wanted = set()
@@ -1075,11 +1085,43 @@ class DesignScene(QGraphicsScene):
         return parent if parent in self.nodes else None
 
     def refresh_markers(self) -> None:
-        """Markers follow the session's findings (only changed items are touched)."""
-        marks = marks_of(self.session.findings.active, self._shown_on)
-        changed = [i for i in set(marks) | set(self._marks) if marks.get(i) != self._marks.get(i)]
+        """Markers follow the session's findings (only changed items are touched).
+
+        Up to MARKER_SLICE findings are marked at once; more (3,000 findings took
+        60–110 ms at once) in slices of MARKER_SLICE_S between turns of the event loop,
+        so the window keeps painting while they arrive."""
+        findings = self.session.findings.active
+        self._marker_job = self._mark(findings)
+        if len(findings) <= MARKER_SLICE:
+            for _ in self._marker_job:
+                pass
+            self._marker_job = None
+        else:
+            self._next_marker_slice()
+
+    def _next_marker_slice(self) -> None:
+        job = self._marker_job
+        if job is None:
+            return
+        deadline = time.perf_counter() + MARKER_SLICE_S
+        for _ in job:
+            if time.perf_counter() > deadline:
+                QTimer.singleShot(0, self, self._next_marker_slice)
+                return
+        self._marker_job = None
+
+    def _mark(self, findings: list[Finding]) -> Iterator[None]:
+        marks: dict[str, Mark] = {}
+        for n, (item, mark) in enumerate(iter_marks(findings, self._shown_on)):
+            marks[item] = mark
+            if n % MARKER_CHUNK == MARKER_CHUNK - 1:
+                yield
+        old = self._marks
+        changed = [i for i in set(marks) | set(old) if marks.get(i) != old.get(i)]
         self._marks = marks
-        self._restyle(changed)
+        for start in range(0, len(changed), MARKER_CHUNK):
+            self._restyle(changed[start : start + MARKER_CHUNK])
+            yield
 
     def marker_of(self, element_id: str) -> tuple[Severity, int] | None:
         node = self._end_node(element_id)

@@ -87,6 +87,7 @@ class SimulationOverlay(QGraphicsObject):
         self._pill_pos: dict[str, QPointF] = {}
         self._pill_overflow: dict[str, int] = {}
         self._bounds = QRectF()
+        self._measured_for = QRectF()
         self._restarted: dict[str, str] = {}
         self._pill_from: dict[str, QPointF] = {}
         self._pill_to: dict[str, QPointF] = {}
@@ -126,6 +127,12 @@ class SimulationOverlay(QGraphicsObject):
         return bounds if not bounds.isEmpty() else scene.content_rect()
 
     def _update_bounds(self, *_args: object) -> None:
+        # The content only changes with the scene rect (an edit that grows or shrinks
+        # the drawing moves it): entering the mode again does not walk the boxes again.
+        scene_rect = self.design_scene.sceneRect()
+        if scene_rect == self._measured_for and not self._bounds.isEmpty():
+            return
+        self._measured_for = scene_rect
         bounds = self._content_rect().adjusted(-60, -60, 260, 60)
         if bounds != self._bounds:
             self.prepareGeometryChange()

@@ -1,0 +1,106 @@
+"""Big designs keep the window responsive (issue 10): findings arriving in thousands are
+marked on the canvas in slices, and simulation mode builds a big design's simulator only
+after its docks have appeared. The sizes are made small by lowering the thresholds; the
+timings themselves are measured in benchmarks/bench_scale.py, not here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from test_canvas_support import small_design
+
+from benchmarks.generate import generate_design
+from designer.persistence import dumps
+from designer.rules.engine import CheckResult
+from designer.rules.finding import Finding
+from designer.ui.canvas import scene as scene_module
+from designer.ui.canvas.view import DesignView
+from designer.ui.session import EditorSession
+from designer.ui.simulation import controller as controller_module
+
+
+@pytest.fixture
+def canvas(qtbot):  # type: ignore[no-untyped-def]
+    session = EditorSession(small_design())
+    view = DesignView(session)
+    qtbot.addWidget(view)
+    view.resize(1400, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    return session, view
+
+
+def _findings(n: int, elements: list[str]) -> list[Finding]:
+    return [
+        Finding("VS002", f"synthetic finding {i}", (elements[i % len(elements)],)) for i in range(n)
+    ]
+
+
+def test_thousands_of_findings_are_marked_in_slices_between_paints(canvas, qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    session, view = canvas
+    scene = view.design_scene
+    monkeypatch.setattr(scene_module, "MARKER_SLICE", 10)
+    monkeypatch.setattr(scene_module, "MARKER_SLICE_S", 0.0)  # one slice per turn
+    monkeypatch.setattr(scene_module, "MARKER_CHUNK", 2)
+    drawn = ["vm-b1", "esx-b1", "esx-w1", "lun-b1", "lun-b2", "lun-w1", "arr-b", "arr-w"]
+    session.findings = CheckResult(_findings(400, drawn))
+    session.findings_changed.emit()
+    # The emit returned before every item was marked: the rest follows between paints.
+    assert any(scene.marker_of(i) is None for i in drawn)
+    qtbot.waitUntil(lambda: all(scene.marker_of(i) is not None for i in drawn), timeout=5000)
+    assert scene.marker_of("vm-b1") == (Finding("VS002", "x", ()).severity, 50)
+    assert "synthetic finding 0" in scene.nodes["vm-b1"].toolTip()
+    assert "… and 38 more" in scene.nodes["vm-b1"].toolTip()
+
+
+def test_findings_that_change_while_being_marked_end_as_the_latest(canvas, qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    session, view = canvas
+    scene = view.design_scene
+    monkeypatch.setattr(scene_module, "MARKER_SLICE", 10)
+    monkeypatch.setattr(scene_module, "MARKER_SLICE_S", 0.0)
+    monkeypatch.setattr(scene_module, "MARKER_CHUNK", 2)
+    session.findings = CheckResult(_findings(400, ["vm-b1", "esx-b1", "esx-w1", "lun-b1"]))
+    session.findings_changed.emit()
+    session.findings = CheckResult(_findings(20, ["esx-w1"]))
+    session.findings_changed.emit()
+    qtbot.waitUntil(lambda: scene.marker_of("esx-w1") is not None, timeout=5000)
+    qtbot.wait(50)
+    assert scene.marker_of("esx-w1")[1] == 20  # type: ignore[index]
+    assert scene.marker_of("vm-b1") is None and scene.marker_of("esx-b1") is None
+    assert scene.nodes["vm-b1"].marker is None
+
+
+def test_simulation_mode_builds_a_big_designs_simulator_after_its_docks_appear(  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path: Path, monkeypatch
+):
+    """Started at once, the worker shared the interpreter lock with the docks' first
+    frames (an entry stall of 330–440 ms at 25k, bench_scale.py)."""
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")
+    monkeypatch.setattr(controller_module, "SYNC_PREPARE_LIMIT", 100)  # 1k counts as big
+    window = launch(path)
+    controller = window.simulation.controller
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    assert controller.active and not controller.ready
+    assert controller._pool.activeThreadCount() == 0  # not yet: the docks paint first
+    dock = window.simulation.docks[1]
+    qtbot.waitUntil(lambda: dock.isVisible(), timeout=3000)
+    assert not controller.ready
+    qtbot.waitUntil(lambda: controller.ready, timeout=10000)
+    databases = [e for e in window.session.design.elements if e.kind == "mailbox_database"]
+    table = window.simulation.results.table
+    qtbot.waitUntil(
+        lambda: (
+            table.rowCount() == len(databases) and table.item(len(databases) - 1, 0) is not None
+        ),
+        timeout=10000,
+    )
+    shown = {table.item(row, 0).text() for row in range(table.rowCount())}
+    assert shown == {db.name for db in databases}
