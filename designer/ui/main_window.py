@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
+import importlib
 import json
+import logging
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QSettings, QStringListModel, Qt, QTimer, QUrl, qVersion
+from PySide6.QtCore import (
+    QEvent,
+    QObject,
+    QSettings,
+    QStringListModel,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+    qVersion,
+)
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -34,6 +49,7 @@ from PySide6.QtWidgets import (
     QTabBar,
     QToolBar,
     QToolButton,
+    QWidget,
 )
 
 from designer import bundled, version
@@ -62,9 +78,13 @@ from designer.ui.panels import create_panels
 from designer.ui.recovery import RecoveryKeeper
 from designer.ui.session import EditorSession
 
+if TYPE_CHECKING:
+    from designer.ui.simulation.mode import SimulationMode
+
 __all__ = ["APP_NAME", "MainWindow"]
 
 APP_NAME = "DR Designer"
+log = logging.getLogger("designer.ui")
 FILE_FILTER = "DR Designer designs (*.json *.drd);;All files (*)"
 #: A status message older than this goes when the selection or the history changes.
 STALE_MESSAGE_S = 0.5
@@ -72,6 +92,9 @@ STALE_MESSAGE_S = 0.5
 
 class MainWindow(QMainWindow):
     """One design in one window."""
+
+    #: Simulation mode's modules were imported on the background thread.
+    _simulation_imported = Signal()
 
     def __init__(
         self,
@@ -428,17 +451,27 @@ class MainWindow(QMainWindow):
         self.docks = docks
 
     def _add_simulation(self) -> None:
-        """Simulation mode (F5): its toggle in the toolbar and a Simulate menu."""
-        from designer.document.events import DesignReplaced
-        from designer.ui.simulation import SimulationMode
+        """Simulation mode (F5): its toggle in the toolbar and a Simulate menu.
 
-        self.simulation = SimulationMode(self, self.session, self.view.design_scene, self.view)
-        action = self.simulation.action
+        The mode itself (its docks, pyqtgraph, numpy and the simulator: about a second
+        of a cold start) is built after the window's first frame — imported on a
+        background thread, then made on the UI thread — or at once when something asks
+        for :attr:`simulation` (the toggle, a menu entry, a test)."""
+        from designer.document.events import DesignReplaced
+        from designer.ui.simulation.toggle import simulate_action
+
+        self._simulation: SimulationMode | None = None
+        #: Called with the mode once it is built (see :attr:`simulation`).
+        self._when_simulation_built: list[Callable[[SimulationMode], None]] = []
+        self._simulation_import_started = False
+        action = self.simulate_action = simulate_action(self)
+        self.addAction(action)
+        action.toggled.connect(self._on_simulate_toggled)
         action.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
         menu = QMenu("&Simulate", self)
         self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
         menu.addAction(action)
-        menu.addAction("Run all saved scenarios", self.simulation.scenarios.run_all)
+        menu.addAction("Run all saved scenarios", lambda: self.simulation.scenarios.run_all())
         tools = self.findChild(QToolBar, "MainToolBar")
         if tools is not None:
             tools.addSeparator()
@@ -446,16 +479,63 @@ class MainWindow(QMainWindow):
             button = tools.widgetForAction(action)
             if isinstance(button, QToolButton):
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for dock in self.simulation.docks:
-            self.view_menu.addAction(dock.toggleViewAction())
+        self._simulation_imported.connect(self._build_simulation)
+        # Once the canvas has painted its first frame, the mode is imported meanwhile.
+        self._after_first_paint = _AfterFirstPaint(
+            self.view.viewport(), self._import_simulation_in_background
+        )
         # A new or opened design leaves simulation mode.
         self.session.document_changed.connect(
             lambda event: (
-                self.simulation.controller.set_active(False)
-                if isinstance(event, DesignReplaced)
+                self._simulation.controller.set_active(False)
+                if isinstance(event, DesignReplaced) and self._simulation is not None
                 else None
             )
         )
+
+    @property
+    def simulation(self) -> SimulationMode:
+        """Simulation mode, built now if it is not yet."""
+        if self._simulation is None:
+            from designer.ui.simulation.mode import SimulationMode
+
+            mode = SimulationMode(
+                self, self.session, self.view.design_scene, self.view, self.simulate_action
+            )
+            self._simulation = mode
+            for dock in mode.docks:
+                self.view_menu.addAction(dock.toggleViewAction())
+                if self.restoreDockWidget(dock) and not mode.active:
+                    dock.hide()  # where it was last time, shown when the mode is on
+            for then in self._when_simulation_built:
+                then(mode)
+        return self._simulation
+
+    def _on_simulate_toggled(self, checked: bool) -> None:
+        # The first use of the toggle before the mode was built builds it (the mode
+        # connects the toggle itself from then on).
+        controller = self.simulation.controller
+        if controller.active != checked:
+            controller.set_active(checked)
+
+    def _import_simulation_in_background(self) -> None:
+        if self._simulation_import_started or self._simulation is not None:
+            return
+        self._simulation_import_started = True
+
+        def run() -> None:
+            try:
+                importlib.import_module("designer.ui.simulation.mode")
+            except Exception:  # built (and reported) on the UI thread instead
+                log.debug("importing simulation mode in the background failed", exc_info=True)
+            with contextlib.suppress(RuntimeError):  # the window is gone
+                self._simulation_imported.emit()
+
+        threading.Thread(target=run, name="import simulation mode", daemon=True).start()
+
+    def _build_simulation(self) -> None:
+        if shiboken6.isValid(self):
+            _ = self.simulation
 
     def _add_interop(self) -> None:
         """File > Import, the interop exports and the design review report (issue 12)."""
@@ -471,7 +551,11 @@ class MainWindow(QMainWindow):
 
         self.availability = AvailabilityFeature(self, self.session, self.view.design_scene)
         self.view_menu.addAction(self.availability.view_action)
-        spof = self.simulation.spof
+        # Simulation mode is built after the first frame: wire its N-1 panel then.
+        self._when_simulation_built.append(self._connect_cut_sets)
+
+    def _connect_cut_sets(self, mode: SimulationMode) -> None:
+        spof = mode.spof
         spof.cut_sets_requested.connect(self.availability.model.start_cut_sets)
         self.availability.model.changed.connect(
             lambda: spof.show_cut_sets(
@@ -928,6 +1012,22 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         event.accept()
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``then`` once, in the event-loop turn after ``widget`` first painted."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then: Callable[[], None] | None = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            then, self._then = self._then, None
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, then)
+        return False
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -104,3 +104,91 @@ def test_simulation_mode_builds_a_big_designs_simulator_after_its_docks_appear( 
     )
     shown = {table.item(row, 0).text() for row in range(table.rowCount())}
     assert shown == {db.name for db in databases}
+
+
+FIRST_FRAME_PROBE = """
+import json, os, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+from designer.ui.app import open_window
+
+app = QApplication(sys.argv[:1])
+HEAVY = ("pyqtgraph", "numpy", "networkx", "designer.simulation.engine")
+
+class Probe(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and type(obj.parent()).__name__ == "DesignView":
+            loaded = [m for m in HEAVY if m in sys.modules]
+            QTimer.singleShot(0, lambda: report(loaded))
+            app.removeEventFilter(self)
+        return False
+
+def report(loaded):
+    def built():
+        win = next(w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow")
+        if win._simulation is None:
+            QTimer.singleShot(20, built)
+            return
+        print(json.dumps({"at first frame": loaded, "docks": len(win.simulation.docks)}))
+        os._exit(0)
+    built()
+
+probe = Probe()
+app.installEventFilter(probe)
+open_window(sys.argv[1])
+QTimer.singleShot(60000, lambda: os._exit(3))
+app.exec()
+"""
+
+
+def test_the_first_frame_does_not_wait_for_simulation_mode(tmp_path: Path) -> None:
+    """pyqtgraph, numpy, networkx and the simulator (about a second of a cold start) are
+    loaded after the window's first frame; simulation mode is built right after it."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from designer.persistence import load
+
+    design = load(Path(__file__).resolve().parents[2] / "sample_designs" / "dag_with_ha.json")
+    path = tmp_path / "design.json"
+    path.write_text(dumps(design), encoding="utf-8")
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "DR_DESIGNER_LOG_DIR": str(tmp_path / "logs"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME_PROBE, str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {"at first frame": [], "docks": 3}
+
+
+def test_f5_before_simulation_mode_is_built_builds_and_enters_it(qtbot, launch, monkeypatch):  # type: ignore[no-untyped-def]
+    from designer.ui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "_import_simulation_in_background", lambda self: None)
+    window = launch(Path(__file__).resolve().parents[2] / "sample_designs" / "dag_with_ha.json")
+    assert window._simulation is None
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    mode = window.simulation
+    assert mode.controller.active and window.simulate_action.isChecked()
+    qtbot.waitUntil(lambda: all(dock.isVisible() for dock in mode.docks), timeout=3000)
+    assert window.session.read_only
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    assert not mode.controller.active and not window.session.read_only

@@ -29,14 +29,14 @@ from designer.ui.simulation.scenario_bar import ScenarioBar
 from designer.ui.simulation.scenarios import ReportViews, ScenarioActions
 from designer.ui.simulation.spof_panel import SpofPanel
 from designer.ui.simulation.timeline import TimelinePanel
+from designer.ui.simulation.toggle import SIMULATE_SHORTCUT, simulate_action
 
 if TYPE_CHECKING:
     from designer.ui.canvas.scene import DesignScene
     from designer.ui.session import EditorSession
 
-__all__ = ["SIMULATE_SHORTCUT", "SimulationMode", "element_at"]
+__all__ = ["SIMULATE_SHORTCUT", "SimulationMode", "element_at", "simulate_action"]
 
-SIMULATE_SHORTCUT = QKeySequence(Qt.Key.Key_F5)
 #: The simulation docks' first sizes: the canvas keeps most of the window.
 TIMELINE_HEIGHT = 200
 RESULTS_WIDTH = 400
@@ -68,7 +68,10 @@ class SimulationMode(QObject):
         session: EditorSession,
         scene: DesignScene,
         view: QGraphicsView,
+        action: QAction | None = None,
     ) -> None:
+        """``action``: the window's Simulate toggle, when the window made it before this
+        mode existed (see MainWindow.simulation); otherwise the mode makes its own."""
         super().__init__(window)
         self.window = window
         self.session = session
@@ -76,14 +79,11 @@ class SimulationMode(QObject):
         self.view = view
         self.controller = SimulationController(session)
         self.overlay = SimulationOverlay(scene, self.controller)
-        self.action = QAction("Simulate", window)
-        self.action.setCheckable(True)
-        self.action.setShortcut(SIMULATE_SHORTCUT)
-        self.action.setToolTip(
-            "Simulation mode (F5): click elements to fail them and watch what fails over"
-        )
+        if action is None:
+            action = simulate_action(window)
+            window.addAction(action)
+        self.action = action
         self.action.toggled.connect(self.controller.set_active)
-        window.addAction(self.action)
         self.controller.mode_changed.connect(self._on_mode)
         self.controller.error.connect(lambda text: self._status(text))
         self.controller.result_changed.connect(self._follow_failure)
