@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QEvent,
     QObject,
     QSettings,
+    QSignalBlocker,
     QStringListModel,
     Qt,
     QTimer,
@@ -499,9 +500,12 @@ class MainWindow(QMainWindow):
         if self._simulation is None:
             from designer.ui.simulation.mode import SimulationMode
 
-            mode = SimulationMode(
-                self, self.session, self.view.design_scene, self.view, self.simulate_action
-            )
+            # The mode starts off and unchecks the toggle; a toggle being pressed (F5
+            # before the mode was built) must not come back here meanwhile.
+            with QSignalBlocker(self.simulate_action):
+                mode = SimulationMode(
+                    self, self.session, self.view.design_scene, self.view, self.simulate_action
+                )
             self._simulation = mode
             for dock in mode.docks:
                 self.view_menu.addAction(dock.toggleViewAction())

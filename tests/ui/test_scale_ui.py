@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDockWidget
 from test_canvas_support import small_design
 
 from benchmarks.generate import generate_design
@@ -109,7 +109,7 @@ def test_simulation_mode_builds_a_big_designs_simulator_after_its_docks_appear( 
 FIRST_FRAME_PROBE = """
 import json, os, sys
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDockWidget
 from designer.ui.app import open_window
 
 app = QApplication(sys.argv[:1])
@@ -188,6 +188,22 @@ def test_f5_before_simulation_mode_is_built_builds_and_enters_it(qtbot, launch, 
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
     mode = window.simulation
     assert mode.controller.active and window.simulate_action.isChecked()
+    # One mode: one overlay on the canvas, one set of docks.
+    overlays = [
+        i for i in window.view.design_scene.items() if type(i).__name__ == "SimulationOverlay"
+    ]
+    assert overlays == [mode.overlay]
+    titles = [d.windowTitle() for d in window.findChildren(QDockWidget)]
+    assert titles.count("Timeline") == 1
+    assert window.session.design.elements[0].id
+    host = next(e.id for e in window.session.design.elements if e.kind == "esxi_host")
+    rect = window.view.design_scene.rect_of(host)
+    window.view.ensureVisible(rect, 10, 10)
+    point = window.view.mapFromScene(rect.topLeft()) + QPoint(40, 8)
+    QTest.mouseClick(
+        window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
+    )
+    assert host in mode.controller.state().failed  # a click fails it, as in the mode
     qtbot.waitUntil(lambda: all(dock.isVisible() for dock in mode.docks), timeout=3000)
     assert window.session.read_only
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
