@@ -208,3 +208,24 @@ def test_f5_before_simulation_mode_is_built_builds_and_enters_it(qtbot, launch, 
     assert window.session.read_only
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
     assert not mode.controller.active and not window.session.read_only
+
+
+def test_building_simulation_mode_after_the_first_frame_leaves_the_canvas_as_it_was(  # type: ignore[no-untyped-def]
+    qtbot, launch, monkeypatch
+):
+    from designer.ui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "_import_simulation_in_background", lambda self: None)
+    window = launch(Path(__file__).resolve().parents[2] / "sample_designs" / "dag_with_ha.json")
+    view = window.view
+    before = (view.viewport().size(), view.mapToScene(view.viewport().rect()).boundingRect())
+    docks = {d.objectName(): d.size() for d in window.findChildren(QDockWidget) if d.isVisible()}
+    _ = window.simulation
+    QApplication.processEvents()
+    assert (
+        view.viewport().size(),
+        view.mapToScene(view.viewport().rect()).boundingRect(),
+    ) == before
+    assert {
+        d.objectName(): d.size() for d in window.findChildren(QDockWidget) if d.isVisible()
+    } == docks

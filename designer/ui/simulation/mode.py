@@ -115,8 +115,9 @@ class SimulationMode(QObject):
             dock.setWidget(widget)
             window.addDockWidget(area, dock)
             self.docks.append(dock)
-        window.resizeDocks([self.docks[0]], [TIMELINE_HEIGHT], Qt.Orientation.Vertical)
-        window.resizeDocks([self.docks[1]], [RESULTS_WIDTH], Qt.Orientation.Horizontal)
+        # Side by side, never tabified: tab bars of hidden tabified docks linger. Their
+        # sizes are set when the mode is entered (_on_mode): set here, they resized the
+        # visible editing docks and so the canvas of a window already on screen.
         self.scenarios = ScenarioActions(
             window,
             self.controller,
