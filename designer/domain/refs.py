@@ -23,6 +23,7 @@ __all__ = [
     "drop_refs",
     "iter_refs",
     "ref_kinds",
+    "ref_targets",
     "remap_refs",
     "targets_reader",
 ]
@@ -231,6 +232,96 @@ def _make_reader(cls: type[BaseModel], field: str) -> Callable[[Any], list[str]]
 
         return walked
     raise KeyError(f"{cls.__name__}.{field} holds no reference")
+
+
+# Targets only: (target id, kinds it may name), no paths. The loader's structure check
+# reads every reference of a big design and needs a path only for a broken one.
+_Target = tuple[str, tuple[str, ...]]
+_CollectTargets = Callable[[Any, list[_Target]], None]
+_TARGETS: dict[type, list[tuple[str, tuple[str, ...] | None, _CollectTargets]]] = {}
+
+
+def _no_targets(value: Any, out: list[_Target]) -> None:
+    return None
+
+
+def _compile_targets(annotation: Any) -> _CollectTargets:
+    ref = _ref_of(annotation)
+    if ref is not None:
+        kinds = ref.kinds
+
+        def leaf(value: Any, out: list[_Target]) -> None:
+            out.append((value, kinds))
+
+        return leaf
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _compile_targets(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return _compile_targets(args[0]) if args else _no_targets
+    if origin is list or origin is tuple:
+        item = _compile_targets(get_args(annotation)[0])
+
+        def sequence(value: Any, out: list[_Target]) -> None:
+            for v in value:
+                if v is not None:
+                    item(v, out)
+
+        return sequence
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        fields = _compiled_targets(annotation)
+
+        def model(value: Any, out: list[_Target]) -> None:
+            _collect_targets(value, fields, out)
+
+        return model
+    return _no_targets
+
+
+def _compiled_targets(
+    cls: type[BaseModel],
+) -> list[tuple[str, tuple[str, ...] | None, _CollectTargets]]:
+    compiled = _TARGETS.get(cls)
+    if compiled is None:
+        compiled = [
+            (name, kinds, _compile_targets(annotation))
+            for (name, kinds, _), (_, annotation) in zip(
+                _compiled(cls), _ref_fields(cls), strict=True
+            )
+        ]
+        _TARGETS[cls] = compiled
+    return compiled
+
+
+def _collect_targets(
+    value: Any,
+    fields: list[tuple[str, tuple[str, ...] | None, _CollectTargets]],
+    out: list[_Target],
+) -> None:
+    for name, kinds, walk in fields:
+        v = getattr(value, name)
+        if v is None:
+            continue
+        if kinds is not None:
+            out.append((v, kinds))
+        else:
+            walk(v, out)
+
+
+def ref_targets(element: BaseModel) -> list[tuple[str, tuple[str, ...]]]:
+    """The ids an element references and the kinds each may name, like :func:`iter_refs`
+    without the paths (half the cost: a path is only needed to report a broken one).
+
+    Examples
+    --------
+    >>> from designer.domain.elements import EsxiHost
+    >>> ref_targets(EsxiHost(id="h1", name="esx01", site="s1", cluster="c1"))
+    [('s1', ('site',)), ('c1', ('vsphere_cluster',))]
+    """
+    out: list[_Target] = []
+    _collect_targets(element, _compiled_targets(type(element)), out)
+    return out
 
 
 def iter_refs(element: BaseModel) -> Iterator[RefSite]:

@@ -11,7 +11,7 @@ from designer.domain.elements import ElementBase
 from designer.domain.errors import StructuralError
 from designer.domain.invariants import Lookup
 from designer.domain.kinds import KINDS
-from designer.domain.refs import iter_refs
+from designer.domain.refs import iter_refs, ref_targets
 
 __all__ = ["check_structure", "invariant_breaks", "relation_errors", "structural_errors"]
 
@@ -56,26 +56,11 @@ def structural_errors(design: Design) -> list[StructuralError]:
     by_id = {e.id: e for e in design.elements}
     for i, element in enumerate(design.elements):
         path = f"design.elements[{i}]"
-        who = f"{element.label} {element.name} ({element.id})"
-        for ref in iter_refs(element):
-            target_kind = kinds.get(ref.target)
-            if target_kind is None:
-                errors.append(
-                    StructuralError(
-                        f"{who} refers to {ref.target!r}, which does not exist",
-                        path=f"{path}.{ref.path}",
-                        element=element.id,
-                    )
-                )
-            elif target_kind not in ref.kinds:
-                errors.append(
-                    StructuralError(
-                        f"{who} refers to {ref.target!r}, a {target_kind}; "
-                        f"expected {' or '.join(ref.kinds)}",
-                        path=f"{path}.{ref.path}",
-                        element=element.id,
-                    )
-                )
+        for target, allowed in ref_targets(element):
+            target_kind = kinds.get(target)
+            if target_kind is None or target_kind not in allowed:
+                errors.extend(_ref_errors(element, path, kinds))
+                break
         errors.extend(
             StructuralError(message, path=f"{path}.{where}", element=element.id)
             for where, message in relation_errors(element, by_id.get)
@@ -86,6 +71,33 @@ def structural_errors(design: Design) -> list[StructuralError]:
                 StructuralError(
                     f"layout entry for {key!r}, which is not an element",
                     path=f"design.layout.{key}",
+                )
+            )
+    return errors
+
+
+def _ref_errors(element: ElementBase, path: str, kinds: dict[str, str]) -> list[StructuralError]:
+    """The element's broken references, each with its path (the slow walk, only for an
+    element that has one)."""
+    errors: list[StructuralError] = []
+    who = f"{element.label} {element.name} ({element.id})"
+    for ref in iter_refs(element):
+        target_kind = kinds.get(ref.target)
+        if target_kind is None:
+            errors.append(
+                StructuralError(
+                    f"{who} refers to {ref.target!r}, which does not exist",
+                    path=f"{path}.{ref.path}",
+                    element=element.id,
+                )
+            )
+        elif target_kind not in ref.kinds:
+            errors.append(
+                StructuralError(
+                    f"{who} refers to {ref.target!r}, a {target_kind}; "
+                    f"expected {' or '.join(ref.kinds)}",
+                    path=f"{path}.{ref.path}",
+                    element=element.id,
                 )
             )
     return errors

@@ -36,6 +36,7 @@ from designer.domain import (  # noqa: E402
     remap_refs,
     structural_errors,
 )
+from designer.domain.refs import ref_targets  # noqa: E402
 from designer.persistence import dumps, load, loads, save  # noqa: E402
 
 seeds = st.integers(min_value=0, max_value=2**20)
@@ -127,6 +128,8 @@ def _check_refs_consistent(element: Any) -> None:
     # Non-reference data is untouched: mapping back restores the element exactly.
     back = {new: old for old, new in mapping.items()}
     assert type(element).model_validate(remap_refs(remapped, back)) == element
+    # The loader's path-free walk finds the same references, in the same order.
+    assert ref_targets(element) == [(s.target, s.kinds) for s in sites]
 
 
 @given(element=elements_with_nested_refs)

@@ -340,11 +340,11 @@ class DatabasesPanel(QWidget):
         self._fill(found if isinstance(found, Dag) else None)
 
     def _databases_of(self, dag: Dag) -> list[MailboxDatabase]:
-        """The DAG's databases in design order (from the Document's referrer map: a scan
-        of every element, or the index rebuilt after each edit, costs tens of ms)."""
-        doc = self.session.document
-        found = (doc.get(r) for r in doc.referrers_of(dag.id))
-        return [d for d in found if isinstance(d, MailboxDatabase) and d.dag == dag.id]
+        """The DAG's databases in design order, from the index's databases-by-DAG group
+        (kept current by each edit; the referrer map of every reference in the design
+        took ~0.5 s to build at 25,000 elements, on the way to the first frame)."""
+        found = self.session.document.index.group("mailbox_database", "dag").get(dag.id, ())
+        return [d for d in found if isinstance(d, MailboxDatabase)]
 
     def _member_header(self, member: str) -> tuple[str, str]:
         """A member column's header text and tooltip ("MBX01\nBoston")."""
