@@ -3,6 +3,7 @@
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_scale.py
         [--sizes 1k 10k 25k 50k 100k] [--repeat 5] [--opens 3] [--parts core open window]
         [--json out.json] [--plot out.png] [--tree OTHER_CHECKOUT] [--no-size-limit]
+        [--report earlier.json]
 
 For each size a generated design (``benchmarks.generate``, seed 0) is saved to a file
 (cached in the temp folder), then measured in child processes so that every start is
@@ -30,7 +31,8 @@ an idle event loop's lateness (target ≤ 50 ms, simulation mode ≤ 50 ms at 25
 log(elements) over the sizes (1: linear, 0: independent of size). ``--tree`` runs the
 children on another checkout's code (e.g. the main branch, for before/after tables);
 ``--no-size-limit`` lifts the loader's file-size limit in the children (older code
-refused the 100k file). ``--plot`` needs matplotlib (``pip install .[bench]``).
+refused the 100k file). ``--plot`` writes a PNG of time against size (pyqtgraph's
+exporter); ``--report RUN.json`` prints and plots an earlier ``--json`` run again.
 """
 
 from __future__ import annotations
@@ -428,6 +430,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plot", type=Path)
     parser.add_argument("--tree", type=Path, help="run the children on this checkout's code")
     parser.add_argument("--no-size-limit", action="store_true")
+    parser.add_argument(
+        "--report", type=Path, help="print (and --plot) the results of an earlier --json run"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -450,6 +455,13 @@ def main(argv: list[str] | None = None) -> int:
             os._exit(0)
         return 0
 
+    if args.report:
+        saved = json.loads(args.report.read_text(encoding="utf-8"))
+        sizes = [s for s in args.sizes if s in saved] or list(saved)
+        _report(saved, sizes)
+        if args.plot:
+            _plot(saved, sizes, args.plot)
+        return 0
     env = _env(args.tree, args.no_size_limit)
     results: dict[str, dict[str, Any]] = {}
     floors: list[float] = []
@@ -525,16 +537,19 @@ def _floor(key: str, row: dict[str, Any], first: dict[str, Any]) -> tuple[float 
 
 
 def _plot(results: dict[str, dict[str, Any]], sizes: list[str], out: Path) -> None:
-    try:
-        import matplotlib
+    """Time against size, log-log, one panel per group, as a PNG (pyqtgraph's exporter:
+    the app's own plotting library, no extra dependency)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import pyqtgraph as pg
+    from pyqtgraph.exporters import ImageExporter
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(no plot: matplotlib is not installed; pip install '.[bench]')", file=sys.stderr)
-        return
+    _app = QApplication.instance() or QApplication(sys.argv[:1])
+    pg.setConfigOptions(antialias=True, background="w", foreground="k")
     groups = {
-        "reading and checking": ["json.loads", "load", "check", "open: first frame"],
+        "reading and checking (CPU)": ["json.loads", "load", "check", "N-1 sweep"],
+        "open to the first frame (wall)": ["open: first frame", "import floor"],
         "edits in the window (direct)": [f"{e}: direct" for e in EDITS],
         "stalls (worst event-loop lateness)": [
             "rename: stall",
@@ -544,28 +559,55 @@ def _plot(results: dict[str, dict[str, Any]], sizes: list[str], out: Path) -> No
             "F5: stall",
         ],
     }
-    fig, axes = plt.subplots(1, len(groups), figsize=(15, 4.8))
-    for ax, (title, keys) in zip(axes, groups.items(), strict=True):
-        for key in keys:
+    colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
+
+    def has_data(keys: list[str]) -> bool:
+        return any(isinstance(results[s].get(k), int | float) for s in sizes for k in keys)
+
+    groups = {title: keys for title, keys in groups.items() if has_data(keys)}
+    layout = pg.GraphicsLayoutWidget()
+    layout.resize(460 * len(groups), 560)
+    layout.show()  # laid out (offscreen) at its size before the export
+    ticks = [[(math.log10(_n(results[s])), s) for s in sizes]]
+    for column, (title, keys) in enumerate(groups.items()):
+        plot = layout.addPlot(row=0, col=column, title=title)
+        plot.getAxis("bottom").setTicks(ticks)
+        plot.setLogMode(x=True, y=True)
+        plot.showGrid(x=True, y=True, alpha=0.3)
+        plot.setLabel("bottom", "elements")
+        plot.setLabel("left", "ms")
+        legend = plot.addLegend(offset=(5, 5), labelTextSize="7pt")
+        for n, key in enumerate(keys):
             points = [
-                (_n(results[s]), results[s][key])
+                (_n(results[s]), float(results[s][key]))
                 for s in sizes
                 if isinstance(results[s].get(key), int | float) and results[s][key] > 0
             ]
-            if points:
-                xs, ys = zip(*points, strict=True)
-                ax.plot(xs, ys, marker="o", label=key)
+            if not points:
+                continue
+            xs, ys = zip(*points, strict=True)
+            colour = colours[n % len(colours)]
+            plot.plot(
+                list(xs),
+                list(ys),
+                pen=pg.mkPen(colour, width=2),
+                symbol="o",
+                symbolSize=6,
+                symbolBrush=colour,
+                name=key,
+            )
         if title.startswith("stalls"):
-            ax.axhline(STALL_MS, color="grey", linestyle="--", linewidth=1, label="50 ms")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("elements")
-        ax.set_ylabel("ms")
-        ax.set_title(title)
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out, dpi=110)
+            plot.plot(
+                [_n(results[sizes[0]]), _n(results[sizes[-1]])],
+                [STALL_MS, STALL_MS],
+                pen=pg.mkPen("#888888", width=1, style=Qt.PenStyle.DashLine),
+                name="50 ms target",
+            )
+        legend.setParentItem(plot.vb)
+    QApplication.processEvents()
+    exporter = ImageExporter(layout.scene())
+    exporter.parameters()["width"] = 460 * len(groups)
+    exporter.export(str(out))
     print(f"wrote {out}", file=sys.stderr)
 
 
