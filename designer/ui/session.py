@@ -6,6 +6,10 @@ set the selection, and listen to its signals. Nothing here draws.
 
 from __future__ import annotations
 
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import shiboken6
@@ -16,12 +20,42 @@ from designer.document import Command, Document, DocumentEvent, EditError, Refus
 from designer.domain.design import Design
 from designer.rules import CheckResult, check
 
-__all__ = ["SYNC_CHECK_LIMIT", "EditorSession", "QtCommand"]
+__all__ = ["SYNC_CHECK_LIMIT", "EditorSession", "QtCommand", "sharing_the_ui_thread"]
 
 #: Designs up to this many elements are re-checked synchronously after every edit (well
 #: under 50 ms); larger ones are checked on a worker thread and the result applied when
 #: it is still current, so the UI never blocks on the full catalogue.
 SYNC_CHECK_LIMIT = 3000
+
+
+#: The GIL switch interval while a worker runs pure Python next to the UI thread, s.
+WORKER_SWITCH_INTERVAL_S = 0.0005
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_saved = 0.005
+
+
+@contextmanager
+def sharing_the_ui_thread() -> Iterator[None]:
+    """Run a worker's pure-Python stretch with a short GIL switch interval.
+
+    While it runs, the UI thread needs the interpreter lock at every Python ↔ Qt crossing
+    of a paint or a handler and would wait a whole switch interval (5 ms) each time: the
+    window stalls 30–60 ms after an edit of a 25k design while the check runs. Workers
+    running at once share the setting; the last one out restores it."""
+    global _switch_users, _switch_saved
+    with _switch_lock:
+        if _switch_users == 0:
+            _switch_saved = sys.getswitchinterval()
+            sys.setswitchinterval(WORKER_SWITCH_INTERVAL_S)
+        _switch_users += 1
+    try:
+        yield
+    finally:
+        with _switch_lock:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_saved)
 
 
 class QtCommand(QUndoCommand):
@@ -60,7 +94,10 @@ class _CheckJob(QRunnable):
         self.revision = revision
 
     def run(self) -> None:
-        result = check(self.design)
+        if self.revision != self.session.document.revision:
+            return  # an edit came after this one: its own check is queued behind
+        with sharing_the_ui_thread():
+            result = check(self.design)
         self.session._check_done.emit(self.revision, result)
 
 

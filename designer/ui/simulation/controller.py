@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import gc
 import math
-import sys
 from bisect import bisect_right
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from designer.domain.design import ScenarioStep
 from designer.simulation import Action, SimulationError, SimulationResult, Simulator, StepState
-from designer.ui.session import EditorSession
+from designer.ui.session import EditorSession, sharing_the_ui_thread
 
 __all__ = ["SPEEDS", "SimulationController"]
 
@@ -29,8 +28,6 @@ TAIL_S = 20.0
 #: Designs up to this many elements are prepared for simulation on the UI thread when
 #: simulation mode starts; larger ones on a worker, so entering the mode never blocks.
 SYNC_PREPARE_LIMIT = 3000
-#: The GIL switch interval while a large design is prepared on the worker, seconds.
-PREPARE_SWITCH_INTERVAL_S = 0.0005
 #: How long after entering simulation mode a large design's simulator starts to be built
 #: on the worker, ms: the docks appear, are laid out and painted first. Started at once,
 #: the worker shared the GIL with those frames and every Python paint call waited for it
@@ -67,12 +64,8 @@ class _PrepareJob(QRunnable):
         # Preparing is pure Python: while it runs, the UI thread needs the GIL at every
         # Python ↔ Qt crossing of a paint and would wait a whole switch interval (5 ms)
         # each time (stalls of 150–250 ms at 25k). A short interval hands it over fast.
-        previous = sys.getswitchinterval()
-        sys.setswitchinterval(PREPARE_SWITCH_INTERVAL_S)
-        try:
+        with sharing_the_ui_thread():
             simulator = Simulator(self.design)
-        finally:
-            sys.setswitchinterval(previous)
         self.controller._prepared.emit(self.revision, simulator)
 
 
