@@ -44,7 +44,7 @@ def test_thousands_of_findings_are_marked_in_slices_between_paints(canvas, qtbot
     session, view = canvas
     scene = view.design_scene
     monkeypatch.setattr(scene_module, "MARKER_SLICE", 10)
-    monkeypatch.setattr(scene_module, "MARKER_SLICE_S", 0.0)  # one slice per turn
+    monkeypatch.setattr(scene_module, "MARKER_SLICE_S", -1.0)  # one chunk per turn
     monkeypatch.setattr(scene_module, "MARKER_CHUNK", 2)
     drawn = ["vm-b1", "esx-b1", "esx-w1", "lun-b1", "lun-b2", "lun-w1", "arr-b", "arr-w"]
     session.findings = CheckResult(_findings(400, drawn))
@@ -61,7 +61,7 @@ def test_findings_that_change_while_being_marked_end_as_the_latest(canvas, qtbot
     session, view = canvas
     scene = view.design_scene
     monkeypatch.setattr(scene_module, "MARKER_SLICE", 10)
-    monkeypatch.setattr(scene_module, "MARKER_SLICE_S", 0.0)
+    monkeypatch.setattr(scene_module, "MARKER_SLICE_S", -1.0)
     monkeypatch.setattr(scene_module, "MARKER_CHUNK", 2)
     session.findings = CheckResult(_findings(400, ["vm-b1", "esx-b1", "esx-w1", "lun-b1"]))
     session.findings_changed.emit()
@@ -258,3 +258,20 @@ def test_a_burst_of_edits_on_a_big_design_is_checked_once_for_the_last(qtbot, mo
     qtbot.waitUntil(lambda: session.findings_revision == session.document.revision, timeout=5000)
     assert 1 <= len(checked) < 20
     assert sys.getswitchinterval() == interval  # the worker's short interval is undone
+
+
+def test_reference_choices_from_the_index_are_those_of_a_scan() -> None:
+    """The Inspector's reference editors read their choices from the index (a scan of
+    every element per field, at every selection, grew with the design)."""
+    from designer.domain.elements import ELEMENT_CLASSES
+    from designer.domain.index import DesignIndex
+    from designer.ui.panels.field_editors import _ref_entries
+    from designer.ui.panels.field_specs import field_specs
+
+    design = generate_design(1000, seed=0)
+    index = DesignIndex(design)
+    kinds = {spec.kinds for cls in ELEMENT_CLASSES.values() for spec in field_specs(cls)}
+    kinds.discard(())
+    assert len(kinds) > 5
+    for wanted in kinds:
+        assert _ref_entries(design, wanted, index) == _ref_entries(design, wanted), wanted

@@ -280,7 +280,9 @@ class DatabasesPanel(QWidget):
         return element if isinstance(element, MailboxDatabase) else None
 
     def _dags(self) -> list[Dag]:
-        return [e for e in self.session.design.elements if isinstance(e, Dag)]
+        # From the index (a scan of every element took ~40 ms at 50k, after every add).
+        dags = self.session.document.index.by_kind.get("dag", ())
+        return [e for e in dags if isinstance(e, Dag)]
 
     def set_copy(self, db_id: str, member: str, result: tuple[int, float] | None) -> bool:
         """Set (or, with None, remove) ``db_id``'s copy on ``member``: one undo step."""

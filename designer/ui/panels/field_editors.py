@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from designer.domain.design import Design
 from designer.domain.elements import ELEMENT_CLASSES
+from designer.domain.index import DesignIndex
 from designer.ui.panels.field_specs import FieldSpec, choice_text
 
 __all__ = ["FieldEditor", "ReadOnlyEditor", "TextArea", "make_editor"]
@@ -96,7 +97,7 @@ class FieldEditor(QWidget):
     def _show(self, value: Any) -> None:
         raise NotImplementedError
 
-    def set_choices(self, design: Design) -> None:
+    def set_choices(self, design: Design, index: DesignIndex | None = None) -> None:
         """Refresh the elements a reference editor offers."""
 
     # -- common --------------------------------------------------------------------------
@@ -249,10 +250,10 @@ class _ComboEditor(FieldEditor):
                 combo.addItem(text, data)
                 combo.setItemData(combo.count() - 1, data, Qt.ItemDataRole.ToolTipRole)
 
-    def set_choices(self, design: Design) -> None:
+    def set_choices(self, design: Design, index: DesignIndex | None = None) -> None:
         if self.spec.editor != "ref":
             return
-        self._fill(_ref_entries(design, self.spec.kinds))
+        self._fill(_ref_entries(design, self.spec.kinds, index))
         self.show_value(self._shown)
 
     def value(self) -> Any:
@@ -295,9 +296,9 @@ class _CheckListEditor(FieldEditor):
         if not entries:
             widget.setToolTip("Nothing of this kind in the design yet")
 
-    def set_choices(self, design: Design) -> None:
+    def set_choices(self, design: Design, index: DesignIndex | None = None) -> None:
         if self.spec.editor == "ref_list":
-            self._fill(_ref_entries(design, self.spec.kinds))
+            self._fill(_ref_entries(design, self.spec.kinds, index))
             self.show_value(self._shown)
 
     def _items(self) -> list[QListWidgetItem]:
@@ -357,15 +358,23 @@ class ReadOnlyEditor(FieldEditor):
         self.editor.setText(text)  # type: ignore[attr-defined]
 
 
-def _ref_entries(design: Design, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+def _ref_entries(
+    design: Design, kinds: tuple[str, ...], index: DesignIndex | None = None
+) -> list[tuple[str, str]]:
+    """The choices of a reference field; with ``index``, read from its elements of those
+    kinds (an Inspector rebuild scanned all 50,000 elements of a design per field)."""
     many = len(kinds) > 1
+    found = (
+        [e for kind in kinds for e in index.by_kind.get(kind, ())]
+        if index is not None
+        else [e for e in design.elements if e.kind in kinds]
+    )
     entries = [
         (
             f"{e.name} ({ELEMENT_CLASSES[e.kind].label})" if many else e.name,
             e.id,
         )
-        for e in design.elements
-        if e.kind in kinds
+        for e in found
     ]
     return sorted(entries, key=lambda entry: entry[0].lower())
 

@@ -167,7 +167,7 @@ class InspectorPanel(QWidget):
         self._set_header(element.name, f"{cls.label} · id {element.id}", kind)
         for spec in field_specs(cls):
             editor = make_editor(spec)
-            editor.set_choices(self.session.design)
+            editor.set_choices(self.session.design, self.session.document.index)
             editor.show_value(getattr(element, spec.name))
             # Bind the id now: a late focus-out commit must not land on the next element.
             editor.edited.connect(partial(self._edit_field, element.id))
@@ -447,7 +447,7 @@ class InspectorPanel(QWidget):
         )
         if structural:
             for editor in self.editors.values():
-                editor.set_choices(self.session.design)
+                editor.set_choices(self.session.design, self.session.document.index)
         if structural or (isinstance(event, ElementChanged) and event.id == self.element_id):
             self._sync_element(element)
 
