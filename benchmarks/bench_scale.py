@@ -353,10 +353,21 @@ def _child_window(path: Path, repeat: int) -> dict[str, Any]:
         out[f"{name}: frame"] = statistics.median(v[1] for v in values)
         out[f"{name}: stall"] = max(v[2] for v in values)
 
-    # 3,000 findings arriving, then the same again (synthetic: the designs are clean).
+    _findings_and_f5(window, ticker, run_until, out)
+    stack.setClean()
+    sys.stdout.flush()
+    return out
+
+
+def _findings_and_f5(
+    window: Any, ticker: Any, run_until: Callable[..., bool], out: dict[str, Any]
+) -> None:
+    """3,000 findings arriving (then the same again; synthetic: the designs are clean),
+    then entering simulation mode: the worst event-loop stall of each."""
     from designer.rules.engine import CheckResult
     from designer.rules.finding import Finding
 
+    session = window.session
     vms = [e.id for e in session.design.elements if e.kind == "vm"]
     many = [Finding("VS002", f"synthetic finding {i}", (vms[i % len(vms)],)) for i in range(3000)]
     clean = session.findings
@@ -374,6 +385,7 @@ def _child_window(path: Path, repeat: int) -> dict[str, Any]:
 
     # Entering simulation mode.
     controller = window.simulation.controller
+    run_until(lambda: False, 0.3)
     ticker.start()
     t0 = time.perf_counter()
     window.simulation.action.trigger()
@@ -382,8 +394,23 @@ def _child_window(path: Path, repeat: int) -> dict[str, Any]:
     run_until(lambda: False, 0.3)
     out["F5: stall"] = max(out["F5: handler"], ticker.stop())
     controller.set_active(False)
-    stack.setClean()
-    sys.stdout.flush()
+
+
+def _child_mode(path: Path) -> dict[str, Any]:
+    """The window opened, settled; its idle lateness, then findings and F5 only."""
+    tools = _qt_tools()
+    run_until = tools["run_until"]
+    _app, window, _first = _open_window(path)
+    session = window.session
+    run_until(lambda: session.findings_revision == session.document.revision, 600)
+    built = getattr(window, "_simulation", True)  # the mode, built after the first frame
+    run_until(lambda: built is True or window._simulation is not None, 60)
+    run_until(lambda: False, 0.5)
+    ticker = tools["Ticker"]()
+    ticker.start()
+    run_until(lambda: False, 1.0)
+    out: dict[str, Any] = {"idle stall": ticker.stop()}
+    _findings_and_f5(window, ticker, run_until, out)
     return out
 
 
@@ -434,7 +461,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", nargs="+", default=DEFAULT_SIZES)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--opens", type=int, default=3)
-    parser.add_argument("--parts", nargs="+", default=["core", "open", "window"])
+    parser.add_argument("--parts", nargs="+", default=["core", "open", "window"], help="also: mode")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--plot", type=Path)
     parser.add_argument("--tree", type=Path, help="run the children on this checkout's code")
@@ -458,6 +485,9 @@ def main(argv: list[str] | None = None) -> int:
             _child_open(Path(rest[0]))
         elif part == "core":
             print(json.dumps(_child_core(Path(rest[0]), int(rest[1]))), flush=True)
+        elif part == "mode":
+            print(json.dumps(_child_mode(Path(rest[0]))), flush=True)
+            os._exit(0)
         elif part == "window":
             result = _child_window(Path(rest[0]), int(rest[1]))
             print(json.dumps(result), flush=True)
@@ -487,10 +517,16 @@ def main(argv: list[str] | None = None) -> int:
                 opens.append(_child(["open", str(path)], env, "FIRST-FRAME"))
             floors.extend(floor_runs)
             row["open: first frame"] = statistics.median(opens)
-            row["open: spread"] = (min(opens), max(opens))
+            row["open: first frame (spread)"] = (min(opens), max(opens))
             row["import floor"] = statistics.median(floor_runs)
         if "window" in args.parts:
             row.update(_child(["window", str(path), str(args.repeat)], env))
+        if "mode" in args.parts:
+            runs = [_child(["mode", str(path)], env) for _ in range(args.opens)]
+            for key in runs[0]:
+                values = [r[key] for r in runs]
+                row[key] = statistics.median(values)
+                row[f"{key} (spread)"] = (min(values), max(values))
         results[size] = row
     _report(results, args.sizes)
     if args.json:
@@ -510,7 +546,7 @@ def _report(results: dict[str, dict[str, Any]], sizes: list[str]) -> None:
         results[size].setdefault("elements", SIZE_WORDS.get(size, 0))
     keys = [k for k in first if isinstance(first[k], int | float) and k not in ("bytes", "MB")]
     keys = [k for k in keys if k != "elements"]
-    widths = [30] + [18] * len(sizes) + [7, 10]
+    widths = [30] + [26] * len(sizes) + [7, 10]
     print(_row(["step (ms)", *sizes, "k", "floor"], widths))
     for key in keys:
         cells, points = [key], []
@@ -522,6 +558,9 @@ def _report(results: dict[str, dict[str, Any]], sizes: list[str]) -> None:
                 continue
             floor, _floor_name = _floor(key, row, first)
             ratio = f" ({value / floor:.1f}×)" if floor else ""
+            spread = row.get(f"{key} (spread)")
+            if isinstance(spread, list | tuple):
+                ratio += f" [{spread[0]:,.0f}–{spread[1]:,.0f}]"
             cells.append(f"{value:,.1f}{ratio}")
             points.append((_n(row), value))
         exponent = fit_exponent(points)
