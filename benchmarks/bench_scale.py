@@ -438,6 +438,18 @@ def _env(tree: Path | None, lift: bool) -> dict[str, str]:
 def _child(args: list[str], env: dict[str, str], marker: str | None = None) -> Any:
     """Run this script as a child; with ``marker``, the seconds until it prints it."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", *args]
+    # Each child its own home: a window killed while dirty leaves a recovery copy there,
+    # and the next window would offer it in a modal dialog and wait forever.
+    home = Path(tempfile.mkdtemp(prefix="bench-scale-home-"))
+    env = {
+        **env,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "DR_DESIGNER_LOG_DIR": str(home / "logs"),
+    }
     start = time.perf_counter()
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:
         assert process.stdout is not None
