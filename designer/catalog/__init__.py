@@ -19,6 +19,7 @@ from designer.domain.enums import ArrayModel, MirrorMode
 __all__ = [
     "CatalogError",
     "MirrorLimits",
+    "capacity",
     "clariion",
     "edge",
     "limits",
@@ -69,6 +70,11 @@ def reliability_defaults() -> dict[str, dict[str, Any]]:
     ships today (no seed publishes any; see the file's note)."""
     defaults = _read("reliability.json").get("defaults", {})
     return defaults if isinstance(defaults, dict) else {}
+
+
+def capacity() -> dict[str, Any]:
+    """Sizing figures (logs per profile, CPU, memory, assumptions), each with its source."""
+    return _read("capacity.json")
 
 
 def limits() -> dict[str, Any]:

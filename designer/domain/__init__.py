@@ -24,8 +24,10 @@ from designer.domain.index import DesignIndex, UnknownElementError
 from designer.domain.refs import Ref, iter_refs, remap_refs
 from designer.domain.reliability import KindFigures, ReliabilitySettings
 from designer.domain.structure import check_structure, structural_errors
+from designer.domain.workload import CapacitySettings, MailboxProfile
 
 __all__ = [
+    "CapacitySettings",
     "Design",
     "DesignError",
     "DesignIndex",
@@ -33,6 +35,7 @@ __all__ = [
     "ExpectedOutcome",
     "KindFigures",
     "LayoutEntry",
+    "MailboxProfile",
     "Ref",
     "ReliabilitySettings",
     "RuleLevel",

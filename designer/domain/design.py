@@ -19,6 +19,7 @@ from pydantic import (
 from designer.domain.elements import Element
 from designer.domain.refs import ElementId
 from designer.domain.reliability import ReliabilitySettings
+from designer.domain.workload import CapacitySettings
 
 __all__ = [
     "Design",
@@ -144,7 +145,8 @@ class ScenarioStep(_Model):
 
     ``fail`` loses an element (a VM failed this way stays lost); ``guest_os_failure``
     crashes a VM's guest operating system (vSphere HA VM monitoring may reset it);
-    ``degrade`` changes a WAN link's latency or bandwidth; ``restore`` undoes a failure
+    ``degrade`` changes a WAN link's latency or bandwidth, or fails one direction of it;
+    ``restore`` undoes a failure
     or a degradation; ``corrupt`` injects logical corruption into a database;
     ``admin`` takes an administrator action the simulator offers.
     """
@@ -162,6 +164,9 @@ class ScenarioStep(_Model):
     #: For "degrade": the link's new round-trip latency and bandwidth.
     latency_ms: Annotated[float, Field(ge=0, le=1e6)] | None = None
     bandwidth_mbps: Annotated[float, Field(gt=0, le=1e9)] | None = None
+    #: For "degrade": one direction of the link stops carrying traffic ("a_to_b": from
+    #: its ``site_a`` to its ``site_b``); what replicates that way stops.
+    failed_direction: Literal["a_to_b", "b_to_a"] | None = None
 
 
 class ExpectedOutcome(_Model):
@@ -204,6 +209,8 @@ class Design(_Model):
     scenarios: list[SavedScenario] = Field(default_factory=list)
     #: Failure and repair figures per kind (availability analysis; user-supplied).
     reliability: ReliabilitySettings = Field(default_factory=ReliabilitySettings)
+    #: The design's own sizing figures (capacity); unset ones take the catalog's.
+    capacity: CapacitySettings = Field(default_factory=CapacitySettings)
 
     @field_serializer("elements", mode="wrap")
     def _dump_elements(self, value: Sequence[Any], handler: SerializerFunctionWrapHandler) -> Any:

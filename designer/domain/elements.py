@@ -32,6 +32,7 @@ from designer.domain.enums import (
 )
 from designer.domain.refs import ElementId, Ref
 from designer.domain.reliability import Hours
+from designer.domain.workload import MailboxProfile
 
 __all__ = [
     "ELEMENT_CLASSES",
@@ -120,6 +121,8 @@ class Site(ElementBase):
     #: Its own failure figures, hours (None: its kind's, in ``Design.reliability``).
     mtbf_h: Hours | None = None
     mttr_h: Hours | None = None
+    #: Message profile of the users homed here (capacity: logs, CPU, memory).
+    mailbox_profile: MailboxProfile | None = None
 
 
 class WanLink(ElementBase):
@@ -214,6 +217,9 @@ class StorageArray(ElementBase):
     #: Its own failure figures, hours (None: its kind's, in ``Design.reliability``).
     mtbf_h: Hours | None = None
     mttr_h: Hours | None = None
+    #: Data written to the array's mirrored LUNs, GB per hour, shared among those
+    #: without a figure of their own; None: the site's change rate.
+    change_rate_gb_per_hour: Annotated[float, Field(ge=0, le=1e9)] | None = None
 
 
 class Lun(ElementBase):
@@ -225,6 +231,12 @@ class Lun(ElementBase):
     raid_group: str = Field(default="RG0", max_length=100)
     usage: LunUsage = LunUsage.VMFS_DATASTORE
     owner_sp: StorageProcessorSlot = StorageProcessorSlot.A
+    #: Data written to this LUN, GB per hour (what MirrorView replicates); None: its
+    #: share of the array's or the site's change rate.
+    change_rate_gb_per_hour: Annotated[float, Field(ge=0, le=1e9)] | None = None
+    #: Free space, GB, in normal operation (a log LUN's room before it fills while logs
+    #: cannot truncate); None: the catalog's share of the size.
+    free_gb: Annotated[float, Field(ge=0, le=1e12)] | None = None
 
 
 class Mirror(ElementBase):
@@ -285,6 +297,8 @@ class Dag(ElementBase):
     anti_affinity: bool = False
     #: The anti-affinity rule is also set on SRM's placeholder VMs at the recovery site.
     anti_affinity_at_recovery: bool = False
+    #: Message profile of the DAG's mailboxes (a database's own profile wins).
+    mailbox_profile: MailboxProfile | None = None
 
 
 class DatabaseCopy(BaseModel):
@@ -305,6 +319,8 @@ class MailboxDatabase(ElementBase):
     #: The site whose users have their mailboxes here; default: the preferred copy's site.
     user_site: SiteRef | None = None
     storage_group: str | None = Field(default=None, max_length=200)
+    #: Message profile of this database's mailboxes (wins over the DAG's and the site's).
+    mailbox_profile: MailboxProfile | None = None
 
 
 class CasArray(ElementBase):

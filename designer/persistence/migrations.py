@@ -12,7 +12,7 @@ from typing import Any
 __all__ = ["CURRENT_SCHEMA_VERSION", "MIGRATIONS", "migrate"]
 
 RawDesign = dict[str, Any]
-CURRENT_SCHEMA_VERSION = 6
+CURRENT_SCHEMA_VERSION = 7
 
 
 def _v1_to_v2(design: RawDesign) -> RawDesign:
@@ -80,6 +80,16 @@ def _v5_to_v6(design: RawDesign) -> RawDesign:
     return design
 
 
+def _v6_to_v7(design: RawDesign) -> RawDesign:
+    """Version 7 adds the capacity workload (issue 11), all with defaults: a mailbox
+    profile on sites, DAGs and databases, a change rate on arrays and LUNs, a LUN's free
+    space, the design's ``capacity`` settings (unset: the catalog's figures) and the
+    ``failed_direction`` of a degrade step. A version-6 design is a valid version-7 one;
+    the number changes so that an older DR Designer refuses the new fields plainly.
+    """
+    return design
+
+
 #: ``MIGRATIONS[n]`` turns a version-n design into version n+1.
 MIGRATIONS: dict[int, Callable[[RawDesign], RawDesign]] = {
     1: _v1_to_v2,
@@ -87,6 +97,7 @@ MIGRATIONS: dict[int, Callable[[RawDesign], RawDesign]] = {
     3: _v3_to_v4,
     4: _v4_to_v5,
     5: _v5_to_v6,
+    6: _v6_to_v7,
 }
 
 

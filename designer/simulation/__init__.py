@@ -24,6 +24,7 @@ from designer.simulation.results import (
     SiteState,
     StepState,
 )
+from designer.simulation.run_state import DbRun, Settled
 
 __all__ = [
     "ADMIN_ACTIONS",
@@ -31,9 +32,11 @@ __all__ = [
     "AnalysisResult",
     "DagState",
     "DatabaseState",
+    "DbRun",
     "Event",
     "Impact",
     "ProgressFn",
+    "Settled",
     "SimulationError",
     "SimulationResult",
     "Simulator",

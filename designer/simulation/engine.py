@@ -40,6 +40,7 @@ from designer.simulation.run_state import (
     DbRun,
     Impact,
     Run,
+    Settled,
     SimulationError,
 )
 from designer.simulation.snapshot import (
@@ -163,6 +164,25 @@ class Simulator:
         ordered = sorted(enumerate(run.events), key=lambda pair: (pair[1].t, pair[0]))
         return SimulationResult(self.initial, tuple(states), tuple(e for _, e in ordered))
 
+    def _settled_run(self, ids: tuple[str, ...], databases: Iterable[str] | None = None) -> Run:
+        run = Run(world=World(failed=frozenset()), record=False)
+        if databases is not None:
+            run.only = frozenset(databases)
+        run.dag_state = dict(self._base_dag)
+        for element in ids:
+            self._check_failable(element)
+            run.failed[element] = 0.0
+        self._settle(run, 0.0)
+        return run
+
+    def settled(self, failed: Iterable[str]) -> Settled:
+        """The settled state of failing ``failed`` together at time 0, without events:
+        where each database is active, what is down (the N-1 sweep's fast path, for
+        analyses such as capacity sizing that need more than the :meth:`impact`)."""
+        ids = tuple(sorted(set(failed)))
+        run = self._settled_run(ids)
+        return Settled(ids, run.world, run.db, run.dag_state, self._base_db, self._base_dag)
+
     def impact(self, failed: Iterable[str], *, databases: Iterable[str] | None = None) -> Impact:
         """The settled cost of failing ``failed`` together at time 0, without events.
 
@@ -170,15 +190,8 @@ class Simulator:
         is resolved from the infrastructure, its DAG and its own state only, so the
         others need not be (minimal cut sets judge a few representatives this way).
         """
-        run = Run(world=World(failed=frozenset()), record=False)
-        if databases is not None:
-            run.only = frozenset(databases)
-        run.dag_state = dict(self._base_dag)
         ids = tuple(sorted(set(failed)))
-        for element in ids:
-            self._check_failable(element)
-            run.failed[element] = 0.0
-        self._settle(run, 0.0)
+        run = self._settled_run(ids, databases)
         lost = 0
         unavailable: list[str] = []
         data_lost: list[str] = []
@@ -1064,6 +1077,11 @@ class Simulator:
                 ),
             )
         return tuple(found[key] for key in sorted(found))
+
+    def describe(self, element: str) -> str:
+        """How an element (or a storage processor ``ARRAY/SP-A``) reads in a sentence:
+        ``ESXi host esx01``."""
+        return self._label(element)
 
     def _label(self, element: str) -> str:
         found = self.index.get(element)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from designer.domain.errors import DesignError
 from designer.simulation.results import Action, DagState, Event
 from designer.simulation.world import World
 
-__all__ = ["ADMIN_ACTIONS", "DbRun", "Impact", "Run", "SimulationError"]
+__all__ = ["ADMIN_ACTIONS", "DbRun", "Impact", "Run", "Settled", "SimulationError"]
 
 #: Administrator actions the simulator understands (the ``admin_action`` of a step).
 ADMIN_ACTIONS = (
@@ -119,6 +120,34 @@ class Run:
     def event(self, t: float, element: str, kind: str, text: str, source: str = "") -> None:
         if self.record:
             self.events.append(Event(float(t), element, kind, text, source))
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """The settled state once ``failed`` are down together at time 0 (no events): the
+    infrastructure, and the databases and DAGs that differ from the healthy baseline.
+
+    What capacity sizing reads: where each database is active (:meth:`active_on`), which
+    VMs are up and where, which sites and links are down.
+    """
+
+    failed: tuple[str, ...]
+    world: World
+    #: Databases the failure touched (their run state); the others are as in the
+    #: baseline.
+    databases: Mapping[str, DbRun]
+    dags: Mapping[str, DagState]
+    baseline: Mapping[str, DbRun]
+    #: Each DAG's state before any failure.
+    base_dags: Mapping[str, DagState] = field(default_factory=dict)
+
+    def state(self, db_id: str) -> DbRun:
+        return self.databases.get(db_id) or self.baseline[db_id]
+
+    def active_on(self, db_id: str) -> str | None:
+        """The member serving the database, or None while it is down or waiting."""
+        st = self.state(db_id)
+        return st.active_on if st.status == "active" else None
 
 
 @dataclass(frozen=True, slots=True)

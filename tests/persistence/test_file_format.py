@@ -74,6 +74,26 @@ def test_version_2_file_is_migrated_with_the_new_defaults(tmp_path: Path) -> Non
     assert load(path) == design
 
 
+def test_version_6_file_is_migrated_with_no_workload(tmp_path: Path) -> None:
+    """Version 7 added the capacity workload; a version-6 file has none of it."""
+    old = Path(__file__).parent / "fixtures" / "v6_design.json"
+    design = load(old)
+    by_id = {e.id: e for e in design.elements}
+    assert by_id["site-a"].mailbox_profile is None
+    assert by_id["dag-1"].mailbox_profile is None
+    assert by_id["db-1"].mailbox_profile is None
+    assert by_id["cx-a"].change_rate_gb_per_hour is None
+    assert by_id["lun-a"].change_rate_gb_per_hour is None and by_id["lun-a"].free_gb is None
+    assert design.capacity.mailbox_profile is None
+    assert design.capacity.log_file_mb is None  # the catalog's figure
+    assert design.scenarios[0].steps[0].failed_direction is None
+    assert by_id["site-a"].change_rate_gb_per_hour == 2.0  # what version 6 had stays
+    path = tmp_path / "again.json"
+    save(design, path)
+    assert json.loads(path.read_text())["schema_version"] == CURRENT_SCHEMA_VERSION == 7
+    assert load(path) == design
+
+
 def test_version_3_severity_overrides_become_rule_severities() -> None:
     old = Path(__file__).parent / "fixtures" / "v3_severity_overrides.json"
     design = load(old)
@@ -182,7 +202,7 @@ def test_version_5_file_gets_no_failure_figures(tmp_path: Path) -> None:
     path = tmp_path / "again.json"
     save(design, path)
     saved = json.loads(path.read_text())
-    assert saved["schema_version"] == CURRENT_SCHEMA_VERSION == 6
+    assert saved["schema_version"] == CURRENT_SCHEMA_VERSION == 7
     assert saved["design"]["reliability"] == {"kinds": {}}
     assert load(path) == design
 

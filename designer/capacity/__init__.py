@@ -1,0 +1,53 @@
+"""Capacity sizing on the drawn topology (issue 11): replication bandwidth per WAN link,
+server load after failures, log LUN clocks and the copy layout.
+
+Headless; above :mod:`designer.simulation`, whose settled states decide which copy of
+each database is active where in every failure mode; the workload arithmetic
+(profiles → logs → Mbit/s, link shares) is :mod:`designer.workload`.
+
+```python
+from designer.capacity import capacity
+
+report = capacity(design)                 # every failure mode; modes="normal" for one
+report.link("BOS-WOR").worst.mode.label   # 'loss of site Boston'
+report.to_json()                          # the CLI's JSON
+```
+"""
+
+from __future__ import annotations
+
+from designer.capacity.analysis import ProgressFn, capacity, relevant_elements
+from designer.capacity.engine import CapacityEngine, LinkFigures, MemberLoad, ModeResult
+from designer.capacity.modes import MODE_KINDS, NORMAL, Mode, ModeKind
+from designer.capacity.report import (
+    CapacityReport,
+    HostReport,
+    LinkReport,
+    LogLunReport,
+    MemberReport,
+    MirrorReport,
+    ModeLoad,
+    Sizing,
+)
+
+__all__ = [
+    "MODE_KINDS",
+    "NORMAL",
+    "CapacityEngine",
+    "CapacityReport",
+    "HostReport",
+    "LinkFigures",
+    "LinkReport",
+    "LogLunReport",
+    "MemberLoad",
+    "MemberReport",
+    "MirrorReport",
+    "Mode",
+    "ModeKind",
+    "ModeLoad",
+    "ModeResult",
+    "ProgressFn",
+    "Sizing",
+    "capacity",
+    "relevant_elements",
+]

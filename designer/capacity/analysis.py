@@ -1,0 +1,403 @@
+"""Capacity over every failure mode: the sweep, the worst modes, the report.
+
+:func:`capacity` fails each element N-1 analysis sweeps (plus each DAG member server)
+through the simulator, evaluates each settled state with :class:`CapacityEngine`, then
+searches double and site-plus-one failures for member loads (:mod:`.search`), and
+collects per link, member, ESXi host, log LUN and MirrorView/A mirror the normal and
+the worst figures with the mode that causes them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from itertools import combinations
+from typing import Literal
+
+from designer.capacity.engine import CapacityEngine, MemberLoad, ModeResult
+from designer.capacity.modes import NORMAL, Mode, ModeKind
+from designer.capacity.report import (
+    CapacityReport,
+    HostReport,
+    LinkReport,
+    LogLunReport,
+    MemberReport,
+    MirrorReport,
+    ModeLoad,
+)
+from designer.capacity.search import DagImpact, DagPredictor, dag_impacts
+from designer.domain.design import Design
+from designer.simulation import Simulator, sweep_elements
+
+__all__ = ["ProgressFn", "capacity", "relevant_elements"]
+
+#: ``progress(done, total)``; return False to cancel (the report says it is partial).
+ProgressFn = Callable[[int, int], bool]
+ModeSet = Literal["normal", "all"]
+
+#: At most this many candidate elements per DAG are paired (the heaviest first).
+MAX_CANDIDATES_PER_DAG = 48
+#: At most this many double and site-plus-one failures are simulated by default: those
+#: predicted to add the most mailboxes to a member first.
+MAX_COMBINED = 64
+
+
+def relevant_elements(sim: Simulator) -> tuple[list[str], int]:
+    """The single failures worth sizing: what N-1 sweeps whose loss can change a
+    replication stream or where a database is active, plus every DAG member server;
+    and how many swept elements were left out because their loss changes neither
+    (load balancers, CAS arrays, single storage processors, hosts and arrays that
+    carry no Exchange server, replication endpoint or mirrored LUN)."""
+    prep = sim.prep
+    relevant_vms = set(prep.dbs_on_vm) | {m for d in prep.dags.values() for m in d.members}
+    relevant_vms |= {vm for r in prep.host_repls.values() for vm in (r.source, r.target)}
+    mirrored = {m.source_lun for m in prep.mirrors.values()} | {
+        m.target_lun for m in prep.mirrors.values()
+    }
+    chosen: list[str] = []
+    skipped = 0
+    for element in sweep_elements(sim):
+        if element in prep.hosts:
+            keep = any(vm in relevant_vms for vm in prep.vms_on_host.get(element, ()))
+        elif element in prep.arrays:
+            keep = any(
+                lun in mirrored or any(d.vm in relevant_vms for d in prep.disks_on_lun.get(lun, ()))
+                for lun in prep.luns_of_array.get(element, ())
+            )
+        elif element in prep.sp_array or element in prep.lbs or element in prep.cas:
+            keep = False
+        else:
+            keep = True
+        if keep:
+            chosen.append(element)
+        else:
+            skipped += 1
+    # A DAG member server fails on its own too (the calculator's failure unit); when its
+    # host runs no other member, the host's failure already is that (HA restarts the
+    # VM, but its databases have moved), so only members sharing a host are added.
+    members = sorted({m for d in prep.dags.values() for m in d.members if m in prep.vms})
+    dag_vms = set(members)
+    for m in members:
+        host = prep.vms[m].host
+        shared = sum(1 for vm in prep.vms_on_host.get(host, ()) if vm in dag_vms) > 1
+        if shared or host not in chosen:
+            chosen.append(m)
+    return chosen, skipped
+
+
+def _mode(sim: Simulator, kind: ModeKind, failed: tuple[str, ...]) -> Mode:
+    prep = sim.prep
+    names = []
+    for element in failed:
+        text = sim.describe(element)
+        if element in prep.sites:
+            names.append(f"loss of {text}")
+        else:
+            names.append(f"failure of {text}")
+    label = names[0] if len(names) == 1 else f"{names[0]} and {names[1].split(' of ', 1)[1]}"
+    if kind == "site_plus_one" and len(names) == 2:
+        label = f"{names[0]} and {names[1]}"
+    return Mode(kind, failed, label)
+
+
+def capacity(
+    design: Design | Simulator,
+    *,
+    modes: ModeSet = "all",
+    progress: ProgressFn | None = None,
+    engine: CapacityEngine | None = None,
+    max_combined: int | None = MAX_COMBINED,
+) -> CapacityReport:
+    """The capacity report of a design: normal operation only (``modes="normal"``) or
+    every failure mode the sweep reaches (``"all"``). ``max_combined`` caps the double
+    and site-plus-one failures simulated (None: every one the search proposes)."""
+    sim = design if isinstance(design, Simulator) else Simulator(design)
+    engine = engine or CapacityEngine(sim)
+    results: list[ModeResult] = [engine.normal]
+    skipped = 0
+    cancelled = False
+    pairs_examined = 0
+    pairs_simulated = 0
+    truncated = False
+    if modes == "all":
+        singles, skipped = relevant_elements(sim)
+        prep = sim.prep
+        impacts: dict[str, dict[str, DagImpact]] = {}
+        total = len(singles)
+        for done, element in enumerate(singles, start=1):
+            settled = sim.settled([element])
+            kind: ModeKind = "site" if element in prep.sites else "single"
+            results.append(engine.evaluate(_mode(sim, kind, (element,)), settled))
+            impacts[element] = dag_impacts(prep, settled)
+            if progress is not None and not progress(done, total + 1):
+                cancelled = True
+                break
+        if not cancelled:
+            extra, pairs_examined, truncated = _combined_modes(sim, engine, singles, impacts)
+            if max_combined is not None and len(extra) > max_combined:
+                extra, truncated = extra[:max_combined], True
+            pairs_simulated = len(extra)
+            for mode in extra:
+                results.append(engine.evaluate(mode))
+            if progress is not None:
+                progress(total + 1, total + 1)
+    return _report(
+        sim,
+        engine,
+        results,
+        modes=modes,
+        skipped=skipped,
+        cancelled=cancelled,
+        pairs_examined=pairs_examined,
+        pairs_simulated=pairs_simulated,
+        truncated=truncated,
+    )
+
+
+def _combined_modes(
+    sim: Simulator,
+    engine: CapacityEngine,
+    singles: list[str],
+    impacts: dict[str, dict[str, DagImpact]],
+) -> tuple[list[Mode], int, bool]:
+    """The double and site-plus-one failures predicted to load some member most."""
+    prep = sim.prep
+    active = {
+        db_id: (st.active_on if st.status == "active" else None)
+        for db_id, st in engine.baseline.items()
+    }
+    wanted: dict[tuple[str, ...], tuple[ModeKind, int]] = {}
+    examined = 0
+    truncated = False
+    for dag_id in sorted(prep.dags):
+        predictor = DagPredictor(prep, dag_id, active)
+        hits = [(e, impacts[e][dag_id]) for e in singles if dag_id in impacts.get(e, {})]
+        sites = [(e, i) for e, i in hits if e in prep.sites and not i.quorum_lost]
+        others: list[tuple[str, DagImpact]] = []
+        seen: set[object] = set()
+        for element, impact in hits:
+            if element in prep.sites or impact.quorum_lost or impact.signature in seen:
+                continue
+            seen.add(impact.signature)
+            others.append((element, impact))
+        if len(others) > MAX_CANDIDATES_PER_DAG:
+            truncated = True
+            others.sort(key=lambda ei: (-len(ei[1].unusable) - len(ei[1].lost), ei[0]))
+            others = sorted(others[:MAX_CANDIDATES_PER_DAG])
+        best: dict[tuple[ModeKind, str], tuple[int, tuple[str, ...]]] = {}
+        for (a, ia), (b, ib) in combinations(others, 2):
+            examined += 1
+            _consider(best, predictor, "double", (a, b), predictor.predict((ia, ib)))
+        for site, isite in sites:
+            for element, impact in others:
+                if impact.unusable <= isite.unusable and impact.lost <= isite.lost:
+                    continue
+                if prep.vm_site.get(element) == site or element in prep.in_site.get(site, {}).get(
+                    "hosts", ()
+                ):
+                    continue
+                examined += 1
+                loads = predictor.predict((isite, impact))
+                _consider(best, predictor, "site_plus_one", (site, element), loads)
+        for (kind, member), (load, failed) in sorted(best.items()):
+            key = tuple(sorted(failed)) if kind == "double" else failed
+            excess = load - predictor.base.get(member, 0)
+            if key not in wanted or excess > wanted[key][1]:
+                wanted[key] = (kind, excess)
+    ordered = sorted(wanted.items(), key=lambda kv: (-kv[1][1], kv[1][0], kv[0]))
+    modes = [_mode(sim, kind, failed) for failed, (kind, _excess) in ordered]
+    return modes, examined, truncated
+
+
+def _consider(
+    best: dict[tuple[ModeKind, str], tuple[int, tuple[str, ...]]],
+    predictor: DagPredictor,
+    kind: ModeKind,
+    failed: tuple[str, ...],
+    loads: dict[str, int] | None,
+) -> None:
+    """Keep ``failed`` for each member it is predicted to load more than any other
+    combination of its kind so far."""
+    if loads is None:
+        return
+    for member, mailboxes in loads.items():
+        if mailboxes <= predictor.base.get(member, 0):
+            continue
+        key = (kind, member)
+        if key not in best or mailboxes > best[key][0]:
+            best[key] = (mailboxes, failed)
+
+
+# -- the report ---------------------------------------------------------------------------
+def _report(
+    sim: Simulator,
+    engine: CapacityEngine,
+    results: list[ModeResult],
+    *,
+    modes: ModeSet,
+    skipped: int,
+    cancelled: bool,
+    pairs_examined: int,
+    pairs_simulated: int,
+    truncated: bool,
+) -> CapacityReport:
+    prep = sim.prep
+    normal = results[0]
+    link_kinds: tuple[ModeKind, ...] = ("single", "site")
+    links: list[LinkReport] = []
+    for link_id in sorted(prep.links):
+        link = prep.links[link_id]
+        fig_a = normal.links[(link_id, "a_to_b")]
+        fig_b = normal.links[(link_id, "b_to_a")]
+        worst: ModeResult | None = None
+        worst_util = max(fig_a.utilisation, fig_b.utilisation)
+        history: list[ModeLoad] = []
+        for result in results[1:]:
+            a = result.links[(link_id, "a_to_b")]
+            b = result.links[(link_id, "b_to_a")]
+            history.append(ModeLoad(result.mode, a, b))
+            if result.mode.kind not in link_kinds:
+                continue
+            util = max(a.utilisation, b.utilisation)
+            if util > worst_util + 1e-12:
+                worst, worst_util = result, util
+        links.append(
+            LinkReport(
+                link,
+                ModeLoad(NORMAL, fig_a, fig_b),
+                ModeLoad(worst.mode, *(worst.links[(link_id, w)] for w in ("a_to_b", "b_to_a")))
+                if worst is not None
+                else (ModeLoad(NORMAL, fig_a, fig_b) if modes == "all" else None),
+                history,
+                normal.loads or {},
+            )
+        )
+    members: list[MemberReport] = []
+    for member in engine.members:
+        base = engine.base_members[member]
+        worst_by_kind: dict[ModeKind, tuple[Mode, MemberLoad]] = {}
+        for result in results[1:]:
+            load = engine.member_load(result, member)
+            kind = result.mode.kind
+            current = worst_by_kind.get(kind)
+            if current is None or load.rank > current[1].rank:
+                worst_by_kind[kind] = (result.mode, load)
+        members.append(MemberReport(prep.vms[member], base, worst_by_kind))
+    hosts = _hosts(engine, results)
+    mirrors = _mirrors(engine, results)
+    return CapacityReport(
+        design=sim.design,
+        figures=engine.figures,
+        modes=modes,
+        links=links,
+        members=members,
+        hosts=hosts,
+        log_luns=_log_luns(engine),
+        mirrors=mirrors,
+        evaluated=[r.mode for r in results],
+        skipped_elements=skipped,
+        cancelled=cancelled,
+        pairs_examined=pairs_examined,
+        pairs_simulated=pairs_simulated,
+        truncated=truncated,
+        workload_notes=_workload_notes(engine),
+    )
+
+
+def _hosts(engine: CapacityEngine, results: list[ModeResult]) -> list[HostReport]:
+    prep = engine.prep
+    base_members = engine.base_members
+    on_host: dict[str, list[str]] = defaultdict(list)
+    for member, load in base_members.items():
+        if load.host:
+            on_host[load.host].append(member)
+
+    def host_load(result: ModeResult, host: str) -> tuple[int, int]:
+        members = set(on_host.get(host, ()))
+        for m, load in result.members.items():
+            base_host = base_members[m].host
+            if load.host == host:
+                members.add(m)
+            elif base_host == host:
+                members.discard(m)
+        dbs = mbx = 0
+        for m in members:
+            load = engine.member_load(result, m)
+            dbs += load.active_databases
+            mbx += load.active_mailboxes
+        return dbs, mbx
+
+    reports: list[HostReport] = []
+    for host_id in sorted(on_host):
+        normal = host_load(results[0], host_id)
+        worst: dict[ModeKind, tuple[Mode, tuple[int, int]]] = {}
+        for result in results[1:]:
+            touched = {result.members[m].host for m in result.members} | {
+                base_members[m].host for m in result.members
+            }
+            value = host_load(result, host_id) if host_id in touched else normal
+            if host_id in (result.mode.failed or ()):
+                value = (0, 0)
+            kind = result.mode.kind
+            if kind not in worst or value[1] > worst[kind][1][1]:
+                worst[kind] = (result.mode, value)
+        reports.append(HostReport(prep.hosts[host_id], normal, worst))
+    return reports
+
+
+def _mirrors(engine: CapacityEngine, results: list[ModeResult]) -> list[MirrorReport]:
+    found: list[MirrorReport] = []
+    for mirror_id in engine.async_mirrors():
+        normal = results[0].async_rpo.get(mirror_id)
+        worst: tuple[Mode, float] | None = (NORMAL, normal) if normal is not None else None
+        for result in results[1:]:
+            if result.mode.kind not in ("single", "site"):
+                continue
+            rpo = result.async_rpo.get(mirror_id)
+            if rpo is None:
+                continue
+            if worst is None or rpo > worst[1] + 1e-9:
+                worst = (result.mode, rpo)
+        found.append(MirrorReport(engine.prep.mirrors[mirror_id], normal, worst))
+    return found
+
+
+def _log_luns(engine: CapacityEngine) -> list[LogLunReport]:
+    prep = engine.prep
+    wl = engine.workload
+    per_lun: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for db_id, db in prep.dbs.items():
+        if not db.dag or len(db.copies) < 2:
+            continue
+        for copy in db.copies:
+            for lun_id in wl.log_luns(db_id, copy.member):
+                per_lun[lun_id].append((db_id, copy.member))
+    reports: list[LogLunReport] = []
+    for lun_id in sorted(per_lun):
+        if lun_id not in prep.luns:
+            continue
+        copies = per_lun[lun_id]
+        rate = sum(wl.database(db_id).log_gb_per_hour for db_id in {d for d, _ in copies})
+        free, stated = wl.lun_free_gb(lun_id)
+        hours = free / rate if rate > 0 else None
+        reports.append(LogLunReport(prep.luns[lun_id], copies, rate, free, stated, hours))
+    return reports
+
+
+def _workload_notes(engine: CapacityEngine) -> list[str]:
+    notes: list[str] = []
+    prep = engine.prep
+    unsized = [
+        prep.dbs[d].name
+        for d in sorted(engine.cost)
+        if engine.workload.database(d).profile is None and prep.dbs[d].mailboxes
+    ]
+    if unsized:
+        shown = ", ".join(unsized[:5]) + (
+            f" and {len(unsized) - 5} more" if len(unsized) > 5 else ""
+        )
+        notes.append(
+            f"no mailbox profile applies to {shown}: their CPU and memory are not sized "
+            "(state a profile on the database, its DAG, its users' site or the design)"
+        )
+    return notes

@@ -1,0 +1,387 @@
+"""Capacity of one design in one failure mode: link loads and server loads.
+
+:class:`CapacityEngine` prepares the normal mode once (every stream, every member's
+load) and evaluates a failure mode from the simulator's settled state, recomputing only
+what the failure can change: databases it touched, databases on VMs it took down or
+moved, databases whose streams crossed a link or site it took down. The N-1 sweep's
+fast path, reused: a mode costs about what its single failure costs the simulator.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from designer.capacity.flows import Flows, Routed
+from designer.capacity.modes import NORMAL, Mode
+from designer.capacity.view import ModeView
+from designer.domain.enums import MirrorMode
+from designer.simulation import Settled, Simulator
+from designer.workload import (
+    Direction,
+    LinkEnds,
+    LinkLoad,
+    Workload,
+    async_transfer_s,
+    copy_queue,
+    sum_by_link,
+)
+
+__all__ = ["CapacityEngine", "LinkFigures", "LinkKey", "MemberLoad", "ModeResult"]
+
+LinkKey = tuple[str, Direction]
+#: Pseudo-kind under which a link direction keeps the MirrorView/A volume per update.
+ASYNC_VOLUME = "_async_volume_gb"
+_EPS = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class LinkFigures:
+    """One direction of one link in one mode: Mbit/s needed, by kind of stream."""
+
+    by_kind: Mapping[str, float]
+    bandwidth_mbps: float
+
+    @property
+    def mbps(self) -> float:
+        return sum(v for k, v in self.by_kind.items() if not k.startswith("_"))
+
+    @property
+    def steady_mbps(self) -> float:
+        return sum(
+            v
+            for k, v in self.by_kind.items()
+            if k in ("dag_log_shipping", "mirrorview_s", "double_take")
+        )
+
+    @property
+    def utilisation(self) -> float:
+        return self.mbps / self.bandwidth_mbps if self.bandwidth_mbps > 0 else math.inf
+
+    def async_available_mbps(self) -> float:
+        left = max(0.0, self.bandwidth_mbps - self.steady_mbps)
+        async_demand = self.by_kind.get("mirrorview_a", 0.0)
+        reseed = self.by_kind.get("dag_reseed", 0.0)
+        if async_demand + reseed <= 0:
+            return left
+        return left * async_demand / (async_demand + reseed)
+
+    def copy_queue(self, log_bytes: int) -> tuple[float, float]:
+        """(logs queued, seconds behind) of the DAG copies across it after the busiest
+        hour, when the steady streams need more than the link has."""
+        steady = self.steady_mbps
+        dag = self.by_kind.get("dag_log_shipping", 0.0)
+        if steady <= self.bandwidth_mbps or dag <= 0:
+            return 0.0, 0.0
+        share = dag * self.bandwidth_mbps / steady
+        return copy_queue(dag, share, log_bytes)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberLoad:
+    """A DAG member's load in one mode, and what it needs for it."""
+
+    member: str
+    up: bool
+    host: str | None
+    active_databases: int
+    active_mailboxes: int
+    passive_mailboxes: int
+    #: Megacycles needed at the busy hour (active plus passive mailboxes).
+    megacycles: float
+    #: Memory needed: the base plus the database cache of the active mailboxes, GB.
+    memory_gb: float
+
+    @property
+    def rank(self) -> tuple[int, int, float]:
+        """Heavier first: active mailboxes, active databases, megacycles."""
+        return (self.active_mailboxes, self.active_databases, self.megacycles)
+
+
+@dataclass
+class ModeResult:
+    """What one mode asks of every link and of the members it changes."""
+
+    mode: Mode
+    links: dict[LinkKey, LinkFigures]
+    #: Members whose load differs from normal operation (or that are down).
+    members: dict[str, MemberLoad]
+    #: MirrorView/A mirror → RPO in this mode, seconds (inf: the link cannot keep up).
+    async_rpo: dict[str, float] = field(default_factory=dict)
+    #: Full stream lists per link direction, when asked for.
+    loads: dict[LinkKey, LinkLoad] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Cost:
+    mailboxes: int
+    active_mc: float
+    passive_mc: float
+    cache_gb: float
+
+
+class CapacityEngine:
+    """Prepared capacity arithmetic of one design (reuse it for every mode)."""
+
+    def __init__(self, sim: Simulator, workload: Workload | None = None) -> None:
+        self.sim = sim
+        self.prep = prep = sim.prep
+        self.workload = workload or Workload(sim.design, sim.index)
+        self.figures = self.workload.figures
+        self.links = LinkEnds({w.id: (w.site_a, w.site_b) for w in prep.links.values()})
+        self.flows = Flows(prep, self.workload)
+        self.baseline = sim.baseline.db
+        self.normal_view = ModeView(prep, self.links, self.baseline)
+        self.base_db: dict[str, list[Routed]] = {
+            db_id: self.flows.database(db_id, self.normal_view)
+            for db_id in sorted(self.flows.shipping)
+        }
+        self.base_other: list[Routed] = self.flows.others(self.normal_view)
+        self.base_totals = self._totals(
+            [r for routed in self.base_db.values() for r in routed] + self.base_other
+        )
+        self.dbs_on_link: dict[str, set[str]] = defaultdict(set)
+        for db_id, routed in self.base_db.items():
+            for _stream, hops in routed:
+                for link_id, _way in hops:
+                    self.dbs_on_link[link_id].add(db_id)
+        self.dbs_in_site: dict[str, set[str]] = defaultdict(set)
+        self.dag_dbs_on_vm: dict[str, list[str]] = defaultdict(list)
+        for db_id in self.flows.shipping:
+            for copy in prep.dbs[db_id].copies:
+                site = prep.vm_site.get(copy.member)
+                if site:
+                    self.dbs_in_site[site].add(db_id)
+                self.dag_dbs_on_vm[copy.member].append(db_id)
+        self.repl_vms = {vm for r in prep.host_repls.values() for vm in (r.source, r.target)}
+        self.members: tuple[str, ...] = tuple(
+            sorted({m for dag in prep.dags.values() for m in dag.members if m in prep.vms})
+        )
+        self.cost: dict[str, _Cost] = {}
+        for db_id, db in prep.dbs.items():
+            if not db.dag:
+                continue
+            profile = self.workload.database(db_id).profile
+            fig = self.figures
+            if profile is None:
+                self.cost[db_id] = _Cost(db.mailboxes, 0.0, 0.0, 0.0)
+                continue
+            self.cost[db_id] = _Cost(
+                db.mailboxes,
+                db.mailboxes * fig.active_megacycles_per_mailbox(profile),
+                db.mailboxes * fig.passive_megacycles_per_mailbox(profile),
+                db.mailboxes * fig.cache_mb_per_mailbox(profile) / 1024.0,
+            )
+        self.copies_on_vm: dict[str, list[str]] = defaultdict(list)
+        for db_id in sorted(self.cost):
+            for copy in prep.dbs[db_id].copies:
+                self.copies_on_vm[copy.member].append(db_id)
+        self.base_members = self._member_loads(self.normal_view, self.members)
+        self.normal = self.evaluate(NORMAL, keep_streams=True)
+
+    # -- links -----------------------------------------------------------------------------
+    def _totals(self, routed: Iterable[Routed]) -> dict[LinkKey, dict[str, float]]:
+        totals: dict[LinkKey, dict[str, float]] = {}
+        for stream, hops in routed:
+            for link_id, way in hops:
+                kinds = totals.setdefault((link_id, way), {})
+                kinds[stream.kind] = kinds.get(stream.kind, 0.0) + stream.mbps
+                if stream.kind == "mirrorview_a":
+                    kinds[ASYNC_VOLUME] = kinds.get(ASYNC_VOLUME, 0.0) + stream.volume_gb
+        return totals
+
+    @staticmethod
+    def _apply(
+        totals: dict[LinkKey, dict[str, float]], routed: Iterable[Routed], sign: float
+    ) -> None:
+        for stream, hops in routed:
+            for link_id, way in hops:
+                kinds = totals.setdefault((link_id, way), {})
+                kinds[stream.kind] = kinds.get(stream.kind, 0.0) + sign * stream.mbps
+                if stream.kind == "mirrorview_a":
+                    kinds[ASYNC_VOLUME] = kinds.get(ASYNC_VOLUME, 0.0) + sign * stream.volume_gb
+
+    def _changed_dbs(self, view: ModeView, overrides: Iterable[str]) -> set[str]:
+        changed = {d for d in view.changed_databases() if d in self.flows.shipping}
+        w = view.world
+        if w is not None:
+            moved = set(w.vm_down) | set(w.vm_restarted) | set(w.vm_relocated) | set(w.vm_reset)
+            for vm in moved:
+                changed.update(self.dag_dbs_on_vm.get(vm, ()))
+            # VMs that only lost disks: only their lost copies change.
+            for vm, db_id in (*w.copy_lost, *w.logs_lost):
+                if vm in moved:
+                    continue
+                if db_id == "*":
+                    changed.update(self.dag_dbs_on_vm.get(vm, ()))
+                elif db_id in self.flows.shipping:
+                    changed.add(db_id)
+            for site in w.sites_down:
+                changed.update(self.dbs_in_site.get(site, ()))
+        for link_id in (*view.links_down, *overrides):
+            changed.update(self.dbs_on_link.get(link_id, ()))
+        return changed
+
+    def _others_changed(self, view: ModeView, overrides: Iterable[str]) -> bool:
+        w = view.world
+        if w is None:
+            return bool(list(overrides))
+        prep = self.prep
+        return bool(
+            w.links_down
+            or w.sites_down
+            or w.luns_down
+            or any(f in prep.mirrors or f in prep.host_repls for f in w.failed)
+            or any(vm in self.repl_vms for vm in w.vm_down)
+            or any(vm in self.repl_vms for vm in w.vm_restarted)
+            or list(overrides)
+        )
+
+    # -- members ---------------------------------------------------------------------------
+    def _member_loads(self, view: ModeView, members: Iterable[str]) -> dict[str, MemberLoad]:
+        """Loads of ``members`` in ``view``, from the databases with a copy on each."""
+        loads: dict[str, MemberLoad] = {}
+        for m in members:
+            active: list[str] = []
+            passive: list[str] = []
+            up = view.vm_up(m)
+            for db_id in self.copies_on_vm.get(m, ()):
+                if view.active_on(db_id) == m:
+                    active.append(db_id)
+                elif up and not view.copy_lost(m, db_id):
+                    passive.append(db_id)
+            loads[m] = self._load(view, m, active, passive)
+        return loads
+
+    def _load(
+        self, view: ModeView, member: str, active: list[str], passive: list[str]
+    ) -> MemberLoad:
+        up = view.vm_up(member)
+        if not up:
+            return MemberLoad(member, False, view.vm_host(member), 0, 0, 0, 0.0, 0.0)
+        mbx = sum(self.cost[d].mailboxes for d in active)
+        mc = sum(self.cost[d].active_mc for d in active) + sum(
+            self.cost[d].passive_mc for d in passive
+        )
+        cache = sum(self.cost[d].cache_gb for d in active)
+        memory = (self.figures.base_memory_gb + cache) if (active or passive) else 0.0
+        return MemberLoad(
+            member,
+            True,
+            view.vm_host(member),
+            len(active),
+            mbx,
+            sum(self.cost[d].mailboxes for d in passive),
+            mc,
+            memory,
+        )
+
+    def _member_changes(self, view: ModeView) -> dict[str, MemberLoad]:
+        """Members whose load differs from normal: those a database moved to or from,
+        and those that are down or were restarted elsewhere."""
+        w = view.world
+        if w is None:
+            return {}
+        touched: set[str] = set()
+        for db_id in view.changed_databases():
+            if db_id not in self.cost:
+                continue
+            before = self.baseline[db_id]
+            was = before.active_on if before.status == "active" else None
+            now = view.active_on(db_id)
+            if was != now:
+                touched.update(m for m in (was, now) if m)
+        for vm in (*w.vm_restarted, *w.vm_down, *w.vm_reset, *w.vm_relocated):
+            if vm in self.base_members:
+                touched.add(vm)
+        for vm, _db in (*w.copy_lost, *w.logs_lost):
+            if vm in self.base_members:
+                touched.add(vm)
+        for site in w.sites_down:
+            touched.update(m for m in self.members if self.prep.vm_site.get(m) == site)
+        if not touched:
+            return {}
+        return self._member_loads(view, sorted(touched))
+
+    # -- MirrorView/A --------------------------------------------------------------------
+    def _async_rpo(
+        self, view: ModeView, links: Mapping[LinkKey, LinkFigures], routed: Iterable[Routed]
+    ) -> dict[str, float]:
+        rpo: dict[str, float] = {}
+        for stream, hops in routed:
+            if stream.kind != "mirrorview_a":
+                continue
+            transfer = 0.0
+            for key in hops:
+                fig = links.get(key)
+                if fig is None:
+                    continue
+                volume = fig.by_kind.get(ASYNC_VOLUME, 0.0)
+                transfer = max(transfer, async_transfer_s(volume, fig.async_available_mbps()))
+            rpo[stream.element] = stream.interval_s + transfer
+        return rpo
+
+    # -- a mode --------------------------------------------------------------------------
+    def evaluate(
+        self,
+        mode: Mode,
+        settled: Settled | None = None,
+        *,
+        bandwidth: Mapping[str, float] | None = None,
+        directions_down: Mapping[str, Direction] | None = None,
+        keep_streams: bool = False,
+    ) -> ModeResult:
+        """The capacity figures of ``mode`` (``settled``: the simulator's state of it,
+        computed here when not given; ``bandwidth`` / ``directions_down``: links a
+        scenario degraded)."""
+        if settled is None and mode.failed:
+            settled = self.sim.settled(mode.failed)
+        view = ModeView(
+            self.prep,
+            self.links,
+            self.baseline,
+            settled,
+            bandwidth=bandwidth,
+            directions_down=directions_down,
+        )
+        overrides = sorted({*(bandwidth or {}), *(directions_down or {})})
+        directions_changed = bool(directions_down)
+        changed = self._changed_dbs(view, overrides if directions_changed else ())
+        totals = {k: dict(v) for k, v in self.base_totals.items()}
+        mode_db: dict[str, list[Routed]] = {}
+        for db_id in sorted(changed):
+            now = self.flows.database(db_id, view)
+            mode_db[db_id] = now
+            self._apply(totals, self.base_db.get(db_id, ()), -1.0)
+            self._apply(totals, now, 1.0)
+        others = self.base_other
+        if self._others_changed(view, overrides if directions_changed else ()):
+            others = self.flows.others(view)
+            self._apply(totals, self.base_other, -1.0)
+            self._apply(totals, others, 1.0)
+        links: dict[LinkKey, LinkFigures] = {}
+        for key, kinds in totals.items():
+            clean = {k: v for k, v in kinds.items() if v > _EPS}
+            links[key] = LinkFigures(clean, view.bandwidth.get(key[0], 0.0))
+        for link_id in self.prep.links:
+            for way in ("a_to_b", "b_to_a"):
+                links.setdefault((link_id, way), LinkFigures({}, view.bandwidth.get(link_id, 0.0)))
+        result = ModeResult(mode, links, self._member_changes(view))
+        result.async_rpo = self._async_rpo(view, links, others)
+        if keep_streams:
+            routed = [r for db_id, base in self.base_db.items() for r in mode_db.get(db_id, base)]
+            routed += [
+                r for db_id, now in mode_db.items() if db_id not in self.base_db for r in now
+            ]
+            result.loads = sum_by_link([*routed, *others], view.bandwidth)
+        return result
+
+    def member_load(self, result: ModeResult, member: str) -> MemberLoad:
+        return result.members.get(member) or self.base_members[member]
+
+    def async_mirrors(self) -> list[str]:
+        return sorted(
+            m for m, mirror in self.prep.mirrors.items() if mirror.mode == MirrorMode.ASYNC
+        )

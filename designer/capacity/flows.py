@@ -1,0 +1,161 @@
+"""The replication streams of one mode: who sends what to whom, over which links.
+
+- DAG log shipping: from the site of a database's active copy to each other copy that
+  is up and reachable (lagged copies receive logs too; only their replay waits), at the
+  busiest hour's log rate after compression.
+- Reseed: a copy whose disks the failure destroyed is seeded again from the active copy
+  once its storage is back: the database's size within the reseed window.
+- MirrorView/S: every write of the source LUN, at the busiest hour; MirrorView/A: one
+  update interval's changes per interval (002); both stop while their LUNs, sites or
+  link are down.
+- Double-Take: the source server's writes to its target while both run (003).
+
+Only streams between different sites reach a WAN link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from designer.capacity.view import ModeView, Route
+from designer.domain.enums import MirrorMode
+from designer.simulation.prepared import Prepared
+from designer.workload import Stream, Workload, gb_per_hour_to_mbps
+
+__all__ = ["Flows"]
+
+Routed = tuple[Stream, Route]
+
+
+class Flows:
+    """Stream arithmetic of one design, reused for every mode."""
+
+    def __init__(self, prep: Prepared, workload: Workload) -> None:
+        self.prep = prep
+        self.workload = workload
+        fig = workload.figures
+        self.shipping: dict[str, float] = {}
+        self.reseed_mbps: dict[str, float] = {}
+        self.copy_members: dict[str, tuple[str, ...]] = {}
+        for db_id, db in prep.dbs.items():
+            if not db.dag or len(db.copies) < 2:
+                continue
+            self.shipping[db_id] = workload.shipping_mbps(db_id)
+            self.reseed_mbps[db_id] = db.size_gb * 8000.0 / (fig.reseed_window_h * 3600.0)
+            self.copy_members[db_id] = tuple(c.member for c in db.copies)
+        self.mirror_rate = {m: workload.mirror_gb_per_hour(m) for m in prep.mirrors}
+        self.mirror_peak = {m: workload.mirror_peak_factor(m) for m in prep.mirrors}
+        self.repl_rate = {r: workload.host_replication_gb_per_hour(r) for r in prep.host_repls}
+        self.repl_peak: dict[str, float] = {}
+        for repl_id, repl in prep.host_repls.items():
+            peaks = [
+                workload.database(d).peak_factor
+                for d in workload.dbs_on_vm.get(repl.source, [])
+                if workload.database(d).profile is not None
+            ]
+            self.repl_peak[repl_id] = max(peaks) if peaks else fig.peak_factor
+
+    # -- DAG -----------------------------------------------------------------------------
+    def database(self, db_id: str, view: ModeView) -> list[Routed]:
+        """Log shipping (and reseeds) of one DAG database across sites in this mode."""
+        mbps = self.shipping.get(db_id)
+        if mbps is None:
+            return []
+        active = view.active_on(db_id)
+        if active is None:
+            return []
+        here = view.vm_site(active)
+        db = self.prep.dbs[db_id]
+        found: list[Routed] = []
+        for member in self.copy_members[db_id]:
+            if member == active or not view.vm_up(member):
+                continue
+            there = view.vm_site(member)
+            if there == here:
+                continue
+            hops = view.route(here, there)
+            if not hops or here is None or there is None:
+                continue
+            if view.copy_lost(member, db_id):
+                stream = Stream(
+                    "dag_reseed",
+                    db_id,
+                    db.dag or db_id,
+                    here,
+                    there,
+                    self.reseed_mbps[db_id],
+                    volume_gb=db.size_gb,
+                    target=member,
+                )
+            elif mbps > 0:
+                stream = Stream(
+                    "dag_log_shipping", db_id, db.dag or db_id, here, there, mbps, target=member
+                )
+            else:
+                continue
+            found.append((stream, hops))
+        return found
+
+    # -- MirrorView ----------------------------------------------------------------------
+    def mirrors(self, view: ModeView) -> Iterator[Routed]:
+        prep = self.prep
+        for mirror_id in sorted(prep.mirrors):
+            mirror = prep.mirrors[mirror_id]
+            rate = self.mirror_rate[mirror_id]
+            if rate <= 0 or view.failed(mirror_id):
+                continue
+            if view.lun_down(mirror.source_lun) or view.lun_down(mirror.target_lun):
+                continue
+            src, dst = prep.lun_site(mirror.source_lun), prep.lun_site(mirror.target_lun)
+            if src is None or dst is None or src == dst:
+                continue
+            if src in view.sites_down or dst in view.sites_down:
+                continue
+            hops = (
+                view.link_route(mirror.wan_link, src)
+                if mirror.wan_link and mirror.wan_link in prep.links
+                else view.route(src, dst)
+            )
+            if not hops:
+                continue
+            group = prep.cg_of_mirror.get(mirror_id, mirror_id)
+            if mirror.mode == MirrorMode.SYNC:
+                mbps = gb_per_hour_to_mbps(rate) * self.mirror_peak[mirror_id]
+                yield Stream("mirrorview_s", mirror_id, group, src, dst, mbps), hops
+            else:
+                interval_s = mirror.update_interval_min * 60.0
+                yield (
+                    Stream(
+                        "mirrorview_a",
+                        mirror_id,
+                        group,
+                        src,
+                        dst,
+                        gb_per_hour_to_mbps(rate),
+                        volume_gb=rate * interval_s / 3600.0,
+                        interval_s=interval_s,
+                    ),
+                    hops,
+                )
+
+    # -- Double-Take -----------------------------------------------------------------------
+    def host_replications(self, view: ModeView) -> Iterator[Routed]:
+        prep = self.prep
+        for repl_id in sorted(prep.host_repls):
+            repl = prep.host_repls[repl_id]
+            rate = self.repl_rate[repl_id]
+            if rate <= 0 or view.failed(repl_id):
+                continue
+            if not (view.vm_up(repl.source) and view.vm_up(repl.target)):
+                continue
+            src, dst = view.vm_site(repl.source), view.vm_site(repl.target)
+            if src is None or dst is None or src == dst:
+                continue
+            hops = view.route(src, dst)
+            if not hops:
+                continue
+            mbps = gb_per_hour_to_mbps(rate) * self.repl_peak[repl_id]
+            yield Stream("double_take", repl_id, repl_id, src, dst, mbps, target=repl.target), hops
+
+    def others(self, view: ModeView) -> list[Routed]:
+        return [*self.mirrors(view), *self.host_replications(view)]

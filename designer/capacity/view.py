@@ -1,0 +1,145 @@
+"""A failure mode as capacity arithmetic sees it, read from the simulator's settled state.
+
+The simulator decides (:meth:`~designer.simulation.Simulator.settled`) which copy of
+each database is active, which VMs are up and where vSphere HA restarted them, which
+sites and links are down; :class:`ModeView` only reads that, adding the routes data
+takes between sites (:func:`designer.workload.route`) and, for a simulated scenario,
+the links it degraded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from designer.simulation import DbRun, Settled
+from designer.simulation.prepared import Prepared
+from designer.workload import Direction, LinkEnds, route
+
+__all__ = ["ModeView"]
+
+Route = tuple[tuple[str, Direction], ...]
+
+
+class ModeView:
+    """Placement and connectivity in one mode (``settled`` None: normal operation)."""
+
+    def __init__(
+        self,
+        prep: Prepared,
+        links: LinkEnds,
+        baseline: Mapping[str, DbRun],
+        settled: Settled | None = None,
+        *,
+        bandwidth: Mapping[str, float] | None = None,
+        directions_down: Mapping[str, Direction] | None = None,
+    ) -> None:
+        self.prep = prep
+        self.links = links
+        self.baseline = baseline
+        self.settled = settled
+        world = settled.world if settled is not None else None
+        self.world = world
+        self.links_down: frozenset[str] = frozenset(world.links_down) if world else frozenset()
+        self.sites_down: frozenset[str] = frozenset(world.sites_down) if world else frozenset()
+        self.directions_down: dict[str, Direction] = dict(directions_down or {})
+        self.bandwidth: dict[str, float] = {
+            link.id: link.bandwidth_mbps for link in prep.links.values()
+        }
+        if bandwidth:
+            self.bandwidth.update(bandwidth)
+        self._routes: dict[tuple[str, str], Route | None] = {}
+        self._up: dict[str, bool] = {}
+        self._site: dict[str, str | None] = {}
+        self._any_lost = bool(world is not None and (world.copy_lost or world.logs_lost))
+
+    # -- databases ---------------------------------------------------------------------
+    def state(self, db_id: str) -> DbRun:
+        if self.settled is not None:
+            return self.settled.state(db_id)
+        return self.baseline[db_id]
+
+    def active_on(self, db_id: str) -> str | None:
+        st = self.state(db_id)
+        return st.active_on if st.status == "active" else None
+
+    def changed_databases(self) -> set[str]:
+        return set(self.settled.databases) if self.settled is not None else set()
+
+    # -- VMs and storage ---------------------------------------------------------------
+    def vm_up(self, vm_id: str) -> bool:
+        found = self._up.get(vm_id)
+        if found is None:
+            w = self.world
+            if w is None:
+                found = vm_id in self.prep.vms
+            else:
+                found = vm_id not in w.vm_down and self.vm_site(vm_id) not in w.sites_down
+            self._up[vm_id] = found
+        return found
+
+    def vm_site(self, vm_id: str) -> str | None:
+        if vm_id in self._site:
+            return self._site[vm_id]
+        w = self.world
+        site = self.prep.vm_site.get(vm_id)
+        if w is not None and w.vm_relocated:
+            site = w.vm_relocated.get(vm_id) or site
+        self._site[vm_id] = site
+        return site
+
+    def vm_host(self, vm_id: str) -> str | None:
+        """Where the VM runs: its own host, or where vSphere HA restarted it."""
+        vm = self.prep.vms.get(vm_id)
+        if vm is None:
+            return None
+        if self.world is not None:
+            return self.world.vm_restarted.get(vm_id, vm.host)
+        return vm.host
+
+    def copy_lost(self, vm_id: str, db_id: str) -> bool:
+        """The copy's database or log disks are gone (it needs a reseed)."""
+        if not self._any_lost:
+            return False
+        w = self.world
+        assert w is not None
+        return (
+            (vm_id, db_id) in w.copy_lost
+            or (vm_id, "*") in w.copy_lost
+            or (vm_id, db_id) in w.logs_lost
+            or (vm_id, "*") in w.logs_lost
+        )
+
+    def lun_down(self, lun_id: str) -> bool:
+        return self.world is not None and lun_id in self.world.luns_down
+
+    def failed(self, element_id: str) -> bool:
+        return self.world is not None and element_id in self.world.failed
+
+    # -- network -------------------------------------------------------------------------
+    def route(self, a: str | None, b: str | None) -> Route | None:
+        if a is None or b is None:
+            return None
+        key = (a, b)
+        if key not in self._routes:
+            self._routes[key] = route(
+                self.links,
+                a,
+                b,
+                links_down=self.links_down,
+                sites_down=self.sites_down,
+                directions_down=self.directions_down,
+            )
+        return self._routes[key]
+
+    def link_route(self, link_id: str, from_site: str | None) -> Route | None:
+        """A stream pinned to one link (a mirror's ``wan_link``): that link in the
+        direction leaving ``from_site``, or None when it cannot carry it."""
+        if link_id in self.links_down or from_site is None or link_id not in self.links.ends:
+            return None
+        ends = self.links.ends[link_id]
+        if from_site not in ends:
+            return None
+        way: Direction = "a_to_b" if ends[0] == from_site else "b_to_a"
+        if self.directions_down.get(link_id) == way:
+            return None
+        return ((link_id, way),)

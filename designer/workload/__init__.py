@@ -1,0 +1,56 @@
+"""Workload arithmetic below the simulator: what users and arrays generate, and what it
+means on a WAN link (no failures here; :mod:`designer.capacity` adds them).
+
+Headless and simulation-free, so the simulator (log LUN clocks, MirrorView/A transfers
+under a link's share, copy queues on a degraded link) and the capacity sizing share one
+set of figures (``resources/catalog/capacity.json``).
+"""
+
+from __future__ import annotations
+
+from designer.workload.figures import (
+    BYTES_PER_GB,
+    Figures,
+    figures_for,
+    gb_per_hour_to_mbps,
+    interpolate,
+    mbps_to_gb_per_hour,
+)
+from designer.workload.model import DatabaseLoad, Workload
+from designer.workload.streams import (
+    KIND_LABELS,
+    STEADY_KINDS,
+    Direction,
+    LinkEnds,
+    LinkLoad,
+    Stream,
+    async_rpo_s,
+    async_transfer_s,
+    copy_queue,
+    direction_of,
+    route,
+    sum_by_link,
+)
+
+__all__ = [
+    "BYTES_PER_GB",
+    "KIND_LABELS",
+    "STEADY_KINDS",
+    "DatabaseLoad",
+    "Direction",
+    "Figures",
+    "LinkEnds",
+    "LinkLoad",
+    "Stream",
+    "Workload",
+    "async_rpo_s",
+    "async_transfer_s",
+    "copy_queue",
+    "direction_of",
+    "figures_for",
+    "gb_per_hour_to_mbps",
+    "interpolate",
+    "mbps_to_gb_per_hour",
+    "route",
+    "sum_by_link",
+]

@@ -1,0 +1,301 @@
+"""The workload of one design: logs each database writes, data each mirror carries.
+
+:class:`Workload` answers, per element and independently of any failure, what the
+users generate: a database's transaction logs (its mailboxes × the logs per mailbox
+per day of its profile × the log file size), a LUN's change rate (what MirrorView
+replicates), a Double-Take source's writes. Which copies receive them, and over which
+links, is the simulator's and the capacity package's business.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from designer.domain.design import Design
+from designer.domain.elements import (
+    Dag,
+    EsxiHost,
+    HostReplication,
+    Lun,
+    MailboxDatabase,
+    Mirror,
+    Site,
+    StorageArray,
+    VirtualDisk,
+    VirtualMachine,
+)
+from designer.domain.enums import DiskPurpose
+from designer.domain.index import DesignIndex
+from designer.domain.workload import MailboxProfile
+from designer.workload.figures import BYTES_PER_GB, Figures, figures_for, gb_per_hour_to_mbps
+
+__all__ = ["DatabaseLoad", "Workload"]
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseLoad:
+    """What one database generates, and where the figure came from."""
+
+    mailboxes: int
+    profile: MailboxProfile | None
+    #: "database DB01", "DAG DAG01", "site Boston", "design", "site change rate" or "".
+    origin: str
+    logs_per_mailbox_per_day: float
+    log_bytes: int
+    #: Transaction logs per day, GB (decimal).
+    log_gb_per_day: float
+    peak_factor: float
+
+    @property
+    def log_gb_per_hour(self) -> float:
+        """The day's average hour."""
+        return self.log_gb_per_day / 24.0
+
+    @property
+    def log_mbps(self) -> float:
+        """Average log generation, Mbit/s."""
+        return gb_per_hour_to_mbps(self.log_gb_per_hour)
+
+    @property
+    def peak_mbps(self) -> float:
+        """Log generation in the busiest hour, Mbit/s."""
+        return self.log_mbps * self.peak_factor
+
+    @property
+    def logs_per_day(self) -> float:
+        return self.log_gb_per_day * BYTES_PER_GB / self.log_bytes if self.log_bytes else 0.0
+
+
+_NO_LOAD = DatabaseLoad(0, None, "", 0.0, 0, 0.0, 1.0)
+
+
+class Workload:
+    """Per-element workload figures of a design (computed lazily, cached)."""
+
+    def __init__(self, design: Design, index: DesignIndex | None = None) -> None:
+        self.design = design
+        self.index = ix = index or DesignIndex(design)
+        self.figures: Figures = figures_for(design.capacity)
+        self.sites: dict[str, Site] = {s.id: s for s in ix.of("site", Site)}
+        self.hosts: dict[str, EsxiHost] = {h.id: h for h in ix.of("esxi_host", EsxiHost)}
+        self.vms: dict[str, VirtualMachine] = {v.id: v for v in ix.of("vm", VirtualMachine)}
+        self.dags: dict[str, Dag] = {d.id: d for d in ix.of("dag", Dag)}
+        self.dbs: dict[str, MailboxDatabase] = {
+            d.id: d for d in ix.of("mailbox_database", MailboxDatabase)
+        }
+        self.arrays: dict[str, StorageArray] = {
+            a.id: a for a in ix.of("storage_array", StorageArray)
+        }
+        self.luns: dict[str, Lun] = {lun.id: lun for lun in ix.of("lun", Lun)}
+        self.mirrors: dict[str, Mirror] = {m.id: m for m in ix.of("mirror", Mirror)}
+        self.host_repls: dict[str, HostReplication] = {
+            r.id: r for r in ix.of("host_replication", HostReplication)
+        }
+        self.disks_of_db: dict[str, list[VirtualDisk]] = defaultdict(list)
+        self.dbs_on_vm: dict[str, list[str]] = defaultdict(list)
+        for disk in ix.of("virtual_disk", VirtualDisk):
+            if disk.database:
+                self.disks_of_db[disk.database].append(disk)
+        for db in self.dbs.values():
+            members = [c.member for c in db.copies] or [d.vm for d in self.disks_of_db[db.id]]
+            for vm in dict.fromkeys(members):
+                self.dbs_on_vm[vm].append(db.id)
+        self._loads: dict[str, DatabaseLoad] = {}
+        self._lun_rates: dict[str, float] | None = None
+        self._site_dbs: dict[str | None, list[str]] | None = None
+        self._site_mailboxes: dict[str | None, int] = {}
+        self._lun_dbs: dict[str, list[str]] | None = None
+
+    # -- placement helpers ---------------------------------------------------------------
+    def vm_site(self, vm_id: str) -> str | None:
+        vm = self.vms.get(vm_id)
+        host = self.hosts.get(vm.host) if vm else None
+        return host.site if host else None
+
+    def lun_site(self, lun_id: str) -> str | None:
+        lun = self.luns.get(lun_id)
+        array = self.arrays.get(lun.array) if lun else None
+        return array.site if array else None
+
+    def user_site(self, db: MailboxDatabase) -> str | None:
+        """The site whose users the database serves: stated, else its preferred copy's."""
+        if db.user_site:
+            return db.user_site
+        copies = sorted(db.copies, key=lambda c: (c.activation_preference, c.member))
+        if copies:
+            return self.vm_site(copies[0].member)
+        disks = self.disks_of_db.get(db.id)
+        return self.vm_site(disks[0].vm) if disks else None
+
+    def exchange_version(self, db: MailboxDatabase) -> str | None:
+        members = [c.member for c in db.copies] or [d.vm for d in self.disks_of_db[db.id]]
+        for vm_id in members:
+            vm = self.vms.get(vm_id)
+            if vm is not None and vm.exchange_version:
+                return vm.exchange_version
+        return None
+
+    # -- databases -----------------------------------------------------------------------
+    def profile(self, db: MailboxDatabase) -> tuple[MailboxProfile | None, str]:
+        """The profile that applies to a database and where it is stated: the
+        database's own, else its DAG's, else its users' site's, else the design's."""
+        if db.mailbox_profile is not None:
+            return db.mailbox_profile, f"database {db.name}"
+        dag = self.dags.get(db.dag or "")
+        if dag is not None and dag.mailbox_profile is not None:
+            return dag.mailbox_profile, f"DAG {dag.name}"
+        site = self.sites.get(self.user_site(db) or "")
+        if site is not None and site.mailbox_profile is not None:
+            return site.mailbox_profile, f"site {site.name}"
+        if self.figures.default_profile is not None:
+            return self.figures.default_profile, "design"
+        return None, ""
+
+    def database(self, db_id: str) -> DatabaseLoad:
+        """What a database generates (zero when it has no profile and its site states no
+        change rate)."""
+        found = self._loads.get(db_id)
+        if found is not None:
+            return found
+        db = self.dbs.get(db_id)
+        if db is None:
+            return _NO_LOAD
+        profile, origin = self.profile(db)
+        log_bytes = self.figures.log_bytes(self.exchange_version(db))
+        if profile is not None:
+            per_mailbox = self.figures.logs_per_mailbox_per_day(profile)
+            gb_per_day = db.mailboxes * per_mailbox * log_bytes / BYTES_PER_GB
+            load = DatabaseLoad(
+                db.mailboxes,
+                profile,
+                origin,
+                per_mailbox,
+                log_bytes,
+                gb_per_day,
+                self.figures.peak(profile),
+            )
+        else:
+            # No profile: the users' site's mail change rate, shared by mailboxes (what
+            # the simulator's catch-up already uses).
+            gb_per_hour = self._site_change_share(db)
+            load = DatabaseLoad(
+                db.mailboxes,
+                None,
+                "site change rate" if gb_per_hour else "",
+                0.0,
+                log_bytes,
+                gb_per_hour * 24.0,
+                self.figures.peak_factor,
+            )
+        self._loads[db_id] = load
+        return load
+
+    def _site_change_share(self, db: MailboxDatabase) -> float:
+        if self._site_dbs is None:
+            self._site_dbs = defaultdict(list)
+            for other in self.dbs.values():
+                self._site_dbs[self.user_site(other)].append(other.id)
+            self._site_mailboxes = {
+                site: sum(self.dbs[d].mailboxes for d in peers)
+                for site, peers in self._site_dbs.items()
+            }
+        site = self.sites.get(self.user_site(db) or "")
+        if site is None or not site.change_rate_gb_per_hour:
+            return 0.0
+        peers = self._site_dbs.get(site.id, [])
+        total = self._site_mailboxes.get(site.id, 0)
+        share = db.mailboxes / total if total else 1 / max(len(peers), 1)
+        return site.change_rate_gb_per_hour * share
+
+    def shipping_mbps(self, db_id: str) -> float:
+        """DAG log shipping to one copy at the busiest hour, after compression."""
+        load = self.database(db_id)
+        return load.peak_mbps * (1.0 - self.figures.compression_pct / 100.0)
+
+    # -- storage -------------------------------------------------------------------------
+    def lun_change_gb_per_hour(self, lun_id: str) -> float:
+        """Data written to a mirrored source LUN, GB/h: its own figure, else its share of
+        its array's, else of its site's change rate (shared equally among the mirrored
+        source LUNs without a figure of their own)."""
+        if self._lun_rates is None:
+            self._lun_rates = self._mirror_rates()
+        lun = self.luns.get(lun_id)
+        if lun is not None and lun.change_rate_gb_per_hour is not None:
+            return lun.change_rate_gb_per_hour
+        return self._lun_rates.get(lun_id, 0.0)
+
+    def _mirror_rates(self) -> dict[str, float]:
+        sources = sorted({m.source_lun for m in self.mirrors.values() if m.source_lun in self.luns})
+        unstated = [s for s in sources if self.luns[s].change_rate_gb_per_hour is None]
+        by_array: dict[str, list[str]] = defaultdict(list)
+        by_site: dict[str, list[str]] = defaultdict(list)
+        for lun_id in unstated:
+            array = self.arrays.get(self.luns[lun_id].array)
+            if array is not None and array.change_rate_gb_per_hour is not None:
+                by_array[array.id].append(lun_id)
+            elif array is not None:
+                by_site[array.site].append(lun_id)
+        rates: dict[str, float] = {}
+        for array_id, luns in by_array.items():
+            rate = self.arrays[array_id].change_rate_gb_per_hour or 0.0
+            for lun_id in luns:
+                rates[lun_id] = rate / len(luns)
+        for site_id, luns in by_site.items():
+            site = self.sites.get(site_id)
+            rate = site.change_rate_gb_per_hour if site else 0.0
+            for lun_id in luns:
+                rates[lun_id] = rate / len(luns)
+        return rates
+
+    def mirror_gb_per_hour(self, mirror_id: str) -> float:
+        mirror = self.mirrors.get(mirror_id)
+        return self.lun_change_gb_per_hour(mirror.source_lun) if mirror else 0.0
+
+    def mirror_peak_factor(self, mirror_id: str) -> float:
+        """The busiest hour of what a mirror carries: that of the databases whose
+        disks are on its source LUN, else the design's."""
+        mirror = self.mirrors.get(mirror_id)
+        factors = [
+            self.database(d).peak_factor
+            for d in self._dbs_on_lun(mirror.source_lun if mirror else "")
+            if self.database(d).profile is not None
+        ]
+        return max(factors) if factors else self.figures.peak_factor
+
+    def _dbs_on_lun(self, lun_id: str) -> list[str]:
+        if self._lun_dbs is None:
+            found: dict[str, set[str]] = defaultdict(set)
+            for db_id, disks in self.disks_of_db.items():
+                for disk in disks:
+                    if disk.lun:
+                        found[disk.lun].add(db_id)
+            self._lun_dbs = {lun: sorted(dbs) for lun, dbs in found.items()}
+        return self._lun_dbs.get(lun_id, [])
+
+    # -- Double-Take -----------------------------------------------------------------------
+    def host_replication_gb_per_hour(self, repl_id: str) -> float:
+        """What Double-Take sends: the source server's log generation × the write factor
+        (databases and logs both replicate)."""
+        repl = self.host_repls.get(repl_id)
+        if repl is None:
+            return 0.0
+        logs = sum(self.database(d).log_gb_per_hour for d in self.dbs_on_vm.get(repl.source, []))
+        return logs * self.figures.host_replication_factor
+
+    # -- log LUNs --------------------------------------------------------------------------
+    def log_luns(self, db_id: str, member: str) -> list[str]:
+        """The LUNs holding a copy's transaction logs: its log disks, else (logs beside
+        the database) its database disks."""
+        disks = [d for d in self.disks_of_db.get(db_id, []) if d.vm == member and d.lun]
+        logs = [d.lun for d in disks if d.purpose == DiskPurpose.LOGS and d.lun]
+        if logs:
+            return sorted(set(logs))
+        return sorted({d.lun for d in disks if d.purpose == DiskPurpose.DATABASE and d.lun})
+
+    def lun_free_gb(self, lun_id: str) -> tuple[float, bool]:
+        """(free GB, stated): the LUN's ``free_gb``, else the catalog's share of its size."""
+        lun = self.luns[lun_id]
+        if lun.free_gb is not None:
+            return lun.free_gb, True
+        return lun.size_gb * self.figures.log_lun_free_pct / 100.0, False
