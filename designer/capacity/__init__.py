@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from designer.capacity.analysis import ProgressFn, capacity, relevant_elements
 from designer.capacity.engine import CapacityEngine, LinkFigures, MemberLoad, ModeResult
+from designer.capacity.layout import CopyLayout, LayoutError, plan_copies, spread
 from designer.capacity.modes import MODE_KINDS, NORMAL, Mode, ModeKind
 from designer.capacity.report import (
     CapacityReport,
@@ -35,7 +36,9 @@ __all__ = [
     "NORMAL",
     "CapacityEngine",
     "CapacityReport",
+    "CopyLayout",
     "HostReport",
+    "LayoutError",
     "LinkFigures",
     "LinkReport",
     "LogLunReport",
@@ -49,5 +52,7 @@ __all__ = [
     "ProgressFn",
     "Sizing",
     "capacity",
+    "plan_copies",
     "relevant_elements",
+    "spread",
 ]

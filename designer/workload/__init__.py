@@ -16,7 +16,7 @@ from designer.workload.figures import (
     interpolate,
     mbps_to_gb_per_hour,
 )
-from designer.workload.model import DatabaseLoad, Workload
+from designer.workload.model import DatabaseLoad, Workload, states_workload
 from designer.workload.streams import (
     KIND_LABELS,
     STEADY_KINDS,
@@ -52,5 +52,6 @@ __all__ = [
     "interpolate",
     "mbps_to_gb_per_hour",
     "route",
+    "states_workload",
     "sum_by_link",
 ]

@@ -30,7 +30,21 @@ from designer.domain.index import DesignIndex
 from designer.domain.workload import MailboxProfile
 from designer.workload.figures import BYTES_PER_GB, Figures, figures_for, gb_per_hour_to_mbps
 
-__all__ = ["DatabaseLoad", "Workload"]
+__all__ = ["DatabaseLoad", "Workload", "states_workload"]
+
+
+def states_workload(design: Design) -> bool:
+    """Whether the design states the capacity workload: a mailbox profile (design,
+    site, DAG or database) or an array or LUN change rate. The capacity rules size a
+    design that does; one that does not is not judged on figures it never gave."""
+    if design.capacity.mailbox_profile is not None:
+        return True
+    for element in design.elements:
+        if isinstance(element, (Site, Dag, MailboxDatabase)) and element.mailbox_profile:
+            return True
+        if isinstance(element, (StorageArray, Lun)) and element.change_rate_gb_per_hour is not None:
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ Every limit and guideline comes from ``resources/catalog/clariion_mirrorview.jso
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -28,6 +29,7 @@ from designer.rules.checks._replication import (
     mirror_ends,
     srm_scope,
 )
+from designer.rules.checks.capacity import capacity_facts
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
 from designer.rules.registry import rule
@@ -445,7 +447,10 @@ def async_rpo_over_target(ctx: RuleContext) -> Iterator[Finding]:
     ``rpo_target_min``; a transfer time as long as the interval means the link cannot
     keep up at all. Findings are grouped by site, link and interval; each group is
     charged the site's whole change rate (conservative when a site's mirrors are spread
-    over several links).
+    over several links). When the design states its capacity workload (a mailbox
+    profile, or an array or LUN change rate), the transfer comes from the capacity
+    figures instead: each source LUN's change rate, over what the link's steady streams
+    (DAG log shipping, MirrorView/S, Double-Take at the busiest hour) leave of it.
 
     Why
     ---
@@ -464,6 +469,12 @@ def async_rpo_over_target(ctx: RuleContext) -> Iterator[Finding]:
     """
     index = ctx.index
     target = ctx.design.intent.rpo_target_min
+    facts = capacity_facts(ctx)
+    shared = (
+        {m.mirror.id: m.normal_rpo_s for m in facts.report.mirrors if m.normal_rpo_s is not None}
+        if facts is not None
+        else {}
+    )
     groups: dict[tuple[str, str, float], tuple[WanLink | None, list[Mirror]]] = {}
     for end in mirror_ends(index).values():
         mirror, link = end.mirror, end.link
@@ -477,6 +488,9 @@ def async_rpo_over_target(ctx: RuleContext) -> Iterator[Finding]:
         if site is not None and link is not None:
             changed_gb = site.change_rate_gb_per_hour * interval / 60.0
             transfer = changed_gb * _MBIT_PER_GB / link.bandwidth_mbps / 60.0
+        from_share = [shared[m.id] for m in mirrors if m.id in shared]
+        if from_share:
+            transfer = max(from_share) / 60.0 - interval
         rpo = interval + transfer
         subject = (
             f"MirrorView/A {word_for(len(mirrors), 'mirror')} {listing(m.name for m in mirrors)}"
@@ -484,7 +498,13 @@ def async_rpo_over_target(ctx: RuleContext) -> Iterator[Finding]:
             + (f" over WAN link {link.name}" if link else "")
         )
         refs = [*mirrors, *([link] if link else []), *([site] if site else [])]
-        if transfer >= interval:
+        if math.isinf(transfer):
+            yield ctx.finding(
+                f"{subject} cannot keep up: the link's steady replication streams leave "
+                "nothing for its updates",
+                refs,
+            )
+        elif transfer >= interval:
             yield ctx.finding(
                 f"{subject} cannot keep up: one update interval's changes take "
                 f"{_fmt(transfer)} min to send; the interval is {_fmt(interval)} min",

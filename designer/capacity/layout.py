@@ -1,0 +1,290 @@
+"""The copy-layout generator: activation preferences that spread a failure evenly.
+
+Microsoft's calculator distributes a DAG's databases so that "a single member's failure
+spreads its active databases evenly" over the surviving members: database *k* of a
+site's *N* members is active on member *k mod N*, and its next copy in the same site on
+the other members in turn (rotated by *k div N*), so each member's actives have their
+second copy on every other member equally often; the copies in the other sites follow
+the same rotation, so losing a whole site spreads its databases over the survivors; a
+lagged copy, when asked, comes last. :func:`plan_copies` proposes it; the window shows
+it as a preview in the Databases panel and applies it as one undoable step, and
+``dr-designer plan-copies`` writes it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from designer.domain.design import Design
+from designer.domain.elements import (
+    Dag,
+    DatabaseCopy,
+    EsxiHost,
+    MailboxDatabase,
+    Site,
+    VirtualMachine,
+)
+from designer.domain.errors import DesignError
+from designer.domain.index import DesignIndex
+
+__all__ = ["CopyLayout", "LayoutError", "plan_copies", "spread"]
+
+
+class LayoutError(DesignError):
+    """The layout cannot be planned (no such DAG, no members, impossible counts)."""
+
+
+@dataclass
+class CopyLayout:
+    """A planned layout: each database's copies, the databases it adds, and notes."""
+
+    dag: Dag
+    #: Database id → its planned copies (preference order).
+    copies: dict[str, list[DatabaseCopy]]
+    #: Databases the plan adds (to reach the count asked for), in order.
+    new_databases: list[MailboxDatabase] = field(default_factory=list)
+    #: Database id → name, existing and new, in order.
+    names: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def apply(self, design: Design) -> Design:
+        """``design`` with the plan applied (new databases appended)."""
+        elements = []
+        for element in design.elements:
+            if isinstance(element, MailboxDatabase) and element.id in self.copies:
+                element = element.model_copy(update={"copies": self.copies[element.id]})
+            elements.append(element)
+        for db in self.new_databases:
+            elements.append(db.model_copy(update={"copies": self.copies[db.id]}))
+        return design.model_copy(update={"elements": elements})
+
+    def table(self, member_names: Mapping[str, str]) -> list[list[str]]:
+        """Rows: database, then one cell per member (preference, ``L`` for lagged)."""
+        members = list(self.dag.members)
+        rows = [["database", *(member_names.get(m, m) for m in members)]]
+        for db_id, name in self.names.items():
+            by_member = {c.member: c for c in self.copies.get(db_id, [])}
+            cells = []
+            for m in members:
+                c = by_member.get(m)
+                if c is None:
+                    cells.append("")
+                elif c.replay_lag_days:
+                    cells.append(f"{c.activation_preference} (lag {c.replay_lag_days:g}d)")
+                else:
+                    cells.append(str(c.activation_preference))
+            rows.append([name, *cells])
+        return rows
+
+
+def spread(layout: Mapping[str, list[DatabaseCopy]]) -> dict[str, dict[str, int]]:
+    """Where each member's active databases go first when it fails: member → next
+    member → databases (the next non-lagged copy in preference order)."""
+    found: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for copies in layout.values():
+        ordered = sorted(copies, key=lambda c: c.activation_preference)
+        if not ordered:
+            continue
+        active = ordered[0].member
+        nxt = next((c.member for c in ordered[1:] if not c.replay_lag_days), None)
+        if nxt is not None:
+            found[active][nxt] += 1
+    return {m: dict(v) for m, v in found.items()}
+
+
+def _members_by_site(index: DesignIndex, dag: Dag) -> dict[str, list[str]]:
+    by_site: dict[str, list[str]] = defaultdict(list)
+    for m in dag.members:
+        vm = index.typed(m, VirtualMachine)
+        host = index.typed(vm.host, EsxiHost) if vm else None
+        if host is not None:
+            by_site[host.site].append(m)
+    return dict(by_site)
+
+
+def plan_copies(
+    design: Design,
+    dag_key: str,
+    *,
+    databases: int | None = None,
+    copies_per_site: Mapping[str, int] | None = None,
+    lagged: int = 0,
+    lag_days: float = 7.0,
+    lag_site: str | None = None,
+    index: DesignIndex | None = None,
+) -> CopyLayout:
+    """Plan the copies of a DAG's databases (its existing ones, then new ones up to
+    ``databases``).
+
+    ``copies_per_site`` (site id or name → copies of each database there; default two
+    per member site, or one where a site has one member); ``lagged`` extra copies with
+    ``lag_days`` of replay lag, in ``lag_site`` (default: a site that holds no active
+    database, else the last one).
+
+    Examples
+    --------
+    >>> from designer.domain.elements import Dag, EsxiHost, Site, VirtualMachine
+    >>> els = [Site(id="s", name="A")] + [
+    ...     EsxiHost(id=f"h{i}", name=f"h{i}", site="s") for i in range(3)] + [
+    ...     VirtualMachine(id=f"m{i}", name=f"M{i}", host=f"h{i}") for i in range(3)] + [
+    ...     Dag(id="d", name="DAG", members=["m0", "m1", "m2"])]
+    >>> plan = plan_copies(Design(elements=els), "DAG", databases=6)
+    >>> spread(plan.copies)["m0"]
+    {'m1': 1, 'm2': 1}
+    """
+    ix = index or DesignIndex(design)
+    found = ix.get(dag_key) or next((d for d in ix.of("dag", Dag) if d.name == dag_key), None)
+    if not isinstance(found, Dag):
+        raise LayoutError(f"no DAG is called {dag_key!r}")
+    dag = found
+    by_site = _members_by_site(ix, dag)
+    if not by_site:
+        raise LayoutError(f"DAG {dag.name} has no members placed on a host")
+    sites = sorted(by_site, key=lambda s: (-len(by_site[s]), s))
+    site_names = {s.id: s.name for s in ix.of("site", Site)}
+    wanted: dict[str, int] = {}
+    for key, count in (copies_per_site or {}).items():
+        site_id = (
+            key if key in by_site else next((s for s in by_site if site_names.get(s) == key), None)
+        )
+        if site_id is None:
+            raise LayoutError(f"DAG {dag.name} has no member in site {key!r}")
+        if count < 0 or count > len(by_site[site_id]):
+            raise LayoutError(
+                f"site {site_names.get(site_id, site_id)} has {len(by_site[site_id])} "
+                f"members of DAG {dag.name}; it cannot hold {count} copies of a database"
+            )
+        wanted[site_id] = count
+    for site in sites:
+        wanted.setdefault(site, min(2, len(by_site[site])))
+    existing = sorted(
+        (d for d in ix.of("mailbox_database", MailboxDatabase) if d.dag == dag.id),
+        key=lambda d: d.name,
+    )
+    total = max(databases or 0, len(existing))
+    if total == 0:
+        raise LayoutError(f"DAG {dag.name} has no databases; ask for a number of them")
+    if lagged < 0:
+        raise LayoutError("lagged copies cannot be negative")
+    copies_total = sum(wanted.values()) + lagged
+    if copies_total > 16:
+        raise LayoutError(f"{copies_total} copies of a database; Exchange allows 16")
+    active_sites = [s for s in sites if wanted.get(s, 0) > 0]
+    if not active_sites:
+        raise LayoutError("no site is asked to hold a copy")
+    # Which site each database is active in: its users' site (or its preferred copy's)
+    # when that is a member site, else by member count in turn.
+    plan_site: list[str] = []
+    quota = {s: len(by_site[s]) for s in active_sites}
+    turn: list[str] = []
+    for s in active_sites:
+        turn += [s] * quota[s]
+    for k in range(total):
+        db = existing[k] if k < len(existing) else None
+        home = db.user_site if db is not None else None
+        if db is not None and home not in active_sites and db.copies:
+            first = min(db.copies, key=lambda c: c.activation_preference).member
+            home = next((s for s, ms in by_site.items() if first in ms), None)
+        plan_site.append(home if home in active_sites else turn[k % len(turn)])
+    copies: dict[str, list[DatabaseCopy]] = {}
+    names: dict[str, str] = {}
+    new: list[MailboxDatabase] = []
+    taken_ids = set(ix.by_id)
+    taken_names = {d.name for d in ix.of("mailbox_database", MailboxDatabase)}
+    serial: dict[str, int] = defaultdict(int)
+    notes: list[str] = []
+    lag_home = lag_site
+    if lag_home is not None and lag_home not in by_site:
+        lag_home = next((s for s in by_site if site_names.get(s) == lag_home), None)
+        if lag_home is None:
+            raise LayoutError(f"DAG {dag.name} has no member in site {lag_site!r}")
+    for k in range(total):
+        home = plan_site[k]
+        n = serial[home]
+        serial[home] += 1
+        chosen: list[str] = []
+        local = by_site[home]
+        size = len(local)
+        active = local[n % size]
+        chosen.append(active)
+        others = [local[(n + j) % size] for j in range(1, size)]
+        rotation = (n // size) % len(others) if others else 0
+        for i in range(wanted.get(home, 1) - 1):
+            chosen.append(others[(rotation + i) % len(others)])
+        for site in active_sites:
+            if site == home:
+                continue
+            members = by_site[site]
+            for i in range(wanted[site]):
+                member = members[(n + i) % len(members)]
+                if member not in chosen:
+                    chosen.append(member)
+        result = [DatabaseCopy(member=m, activation_preference=i + 1) for i, m in enumerate(chosen)]
+        if lagged:
+            site = lag_home or next(
+                (s for s in reversed(sites) if s not in set(plan_site)), sites[-1]
+            )
+            free = [m for m in by_site[site] if m not in chosen] or [
+                m for s in sites for m in by_site[s] if m not in chosen
+            ]
+            for i in range(min(lagged, len(free))):
+                member = free[(n + i) % len(free)]
+                if any(c.member == member for c in result):
+                    continue
+                result.append(
+                    DatabaseCopy(
+                        member=member,
+                        activation_preference=len(result) + 1,
+                        replay_lag_days=lag_days,
+                    )
+                )
+            if len(free) < lagged and not notes:
+                notes.append(
+                    f"only {len(free)} member(s) left for the {lagged} lagged copies asked"
+                )
+        if k < len(existing):
+            db = existing[k]
+            copies[db.id] = result
+            names[db.id] = db.name
+        else:
+            number = k + 1
+            while True:
+                name = f"{dag.name}-DB{number:02d}"
+                db_id = f"{dag.id}-db{number:02d}"
+                if name not in taken_names and db_id not in taken_ids:
+                    break
+                number += 1
+            taken_names.add(name)
+            taken_ids.add(db_id)
+            template = existing[-1] if existing else None
+            db = MailboxDatabase(
+                id=db_id,
+                name=name,
+                dag=dag.id,
+                size_gb=template.size_gb if template else 100.0,
+                mailboxes=template.mailboxes if template else 0,
+                user_site=home,
+            )
+            new.append(db)
+            copies[db_id] = result
+            names[db_id] = name
+    layout = CopyLayout(dag, copies, new, names, notes)
+    worst = _worst_share(layout)
+    if worst > 0.5:
+        layout.notes.append(
+            f"with {len(dag.members)} members a single failure still sends "
+            f"{worst:.0%} of a member's databases to one other member"
+        )
+    return layout
+
+
+def _worst_share(layout: CopyLayout) -> float:
+    worst = 0.0
+    for targets in spread(layout.copies).values():
+        total = sum(targets.values())
+        if total >= 2 and len(targets) >= 1:
+            worst = max(worst, max(targets.values()) / total)
+    return worst if not math.isnan(worst) else 0.0
