@@ -282,9 +282,12 @@ def _report(
             current = worst_by_kind.get(kind)
             if current is None or load.rank > current[1].rank:
                 worst_by_kind[kind] = (result.mode, load)
+        for kind, (_mode_found, load) in list(worst_by_kind.items()):
+            if load.rank <= base.rank:  # no failure of this kind adds to normal operation
+                worst_by_kind[kind] = (NORMAL, base)
         members.append(MemberReport(prep.vms[member], base, worst_by_kind))
     hosts = _hosts(engine, results)
-    mirrors = _mirrors(engine, results)
+    mirrors = _mirrors(engine, results, modes)
     return CapacityReport(
         design=sim.design,
         figures=engine.figures,
@@ -345,11 +348,15 @@ def _hosts(engine: CapacityEngine, results: list[ModeResult]) -> list[HostReport
     return reports
 
 
-def _mirrors(engine: CapacityEngine, results: list[ModeResult]) -> list[MirrorReport]:
+def _mirrors(
+    engine: CapacityEngine, results: list[ModeResult], modes: ModeSet
+) -> list[MirrorReport]:
     found: list[MirrorReport] = []
     for mirror_id in engine.async_mirrors():
         normal = results[0].async_rpo.get(mirror_id)
-        worst: tuple[Mode, float] | None = (NORMAL, normal) if normal is not None else None
+        worst: tuple[Mode, float] | None = (
+            (NORMAL, normal) if normal is not None and modes == "all" else None
+        )
         for result in results[1:]:
             if result.mode.kind not in ("single", "site"):
                 continue

@@ -1,8 +1,9 @@
 """The headless commands of ``dr-designer``: check, rules, rule, schema, simulate,
-analyze, availability, install-desktop, completion. :func:`run` takes the parsed command line
-(:mod:`designer.cli.parser`); :mod:`designer.entry` calls it and maps errors to exit
-codes. Each command imports what it uses when it runs: ``check`` loads the model and
-the rules, not the simulator or Qt (networkx only for a rule's path question).
+analyze, availability, capacity, plan-copies, install-desktop, completion. :func:`run`
+takes the parsed command line (:mod:`designer.cli.parser`); :mod:`designer.entry` calls
+it and maps errors to exit codes. Each command imports what it uses when it runs:
+``check`` loads the model and the rules, not the simulator or Qt (networkx only for a
+rule's path question).
 """
 
 from __future__ import annotations
@@ -183,6 +184,18 @@ def cmd_availability(args: argparse.Namespace) -> int:
     return availability(args)
 
 
+def cmd_capacity(args: argparse.Namespace) -> int:
+    from designer.cli.capacity_cmd import cmd_capacity as capacity
+
+    return capacity(args)
+
+
+def cmd_plan_copies(args: argparse.Namespace) -> int:
+    from designer.cli.capacity_cmd import cmd_plan_copies as plan
+
+    return plan(args)
+
+
 def cmd_install_desktop(args: argparse.Namespace) -> int:
     from designer.cli.desktop import install_desktop
 
@@ -235,6 +248,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "simulate": cmd_simulate,
     "analyze": cmd_analyze,
     "availability": cmd_availability,
+    "capacity": cmd_capacity,
+    "plan-copies": cmd_plan_copies,
     "install-desktop": cmd_install_desktop,
     "completion": cmd_completion,
     "import": cmd_import,

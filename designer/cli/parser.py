@@ -74,6 +74,7 @@ examples:
   dr-designer check *.json --format sarif  check designs for a CI code-scanning view
   dr-designer simulate design.json --fail Boston
   dr-designer export design.json -o design.png
+  dr-designer capacity design.json          size links and servers for every failure mode
   dr-designer completion bash > ~/.local/share/bash-completion/completions/dr-designer
 """
 
@@ -435,6 +436,61 @@ def build_parser() -> Parser:
         metavar="N",
         help="Monte Carlo processes (default: one per core)",
     )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = _command(
+        sub,
+        "capacity",
+        "size WAN links, DAG members and log LUNs for every failure mode",
+        "What each WAN link carries per direction (DAG log shipping, reseeds, MirrorView/S "
+        "and /A, Double-Take) in normal operation and in its worst single failure or site "
+        "loss; each DAG member's and ESXi host's active databases and mailboxes in normal "
+        "operation and its worst single, double, site and site-plus-one failure, against "
+        "its vCPUs and memory; MirrorView/A RPOs from the link's share; the hours until "
+        "each log LUN fills while logs cannot truncate. Figures come from the design's "
+        "workload (mailbox profiles, change rates) and the catalog's published tables; "
+        "assumptions are listed. --mode normal sizes normal operation only; worst (the "
+        "default) adds the worst mode; all lists every failure mode.",
+        "  dr-designer capacity design.json\n"
+        "  dr-designer capacity design.json --mode all --format json",
+        common,
+        exit_codes=EXIT_CODES.replace(
+            "1  the design has error findings (check), or a saved scenario failed (--scenarios)",
+            "1  a link or a DAG member is over its budget in normal operation",
+        ),
+    )
+    p.add_argument("file", metavar="FILE", help="the design file (- for stdin)")
+    p.add_argument("--mode", choices=("normal", "worst", "all"), default="worst")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = _command(
+        sub,
+        "plan-copies",
+        "plan a DAG's activation preferences so a failure spreads evenly",
+        "Propose the copies of a DAG's databases the way Microsoft's calculator "
+        "distributes them: each member's active databases have their next copy on the "
+        "other members in turn, so one member's failure spreads its databases evenly; "
+        "copies in the other sites follow the same rotation. Prints the layout; with -o "
+        "writes the design with it (OUT may be - for standard output).",
+        "  dr-designer plan-copies design.json --dag DAG01\n"
+        "  dr-designer plan-copies design.json --dag DAG01 --databases 12 --lagged 1 "
+        "-o planned.json",
+        common,
+    )
+    p.add_argument("file", metavar="FILE", help="the design file (- for stdin)")
+    p.add_argument("--dag", required=True, metavar="NAME", help="the DAG (id or name)")
+    p.add_argument("-o", "--output", metavar="OUT", help="write the planned design here")
+    p.add_argument(
+        "--databases", type=int, metavar="N", help="plan N databases (adds the missing ones)"
+    )
+    p.add_argument(
+        "--copies",
+        action="append",
+        metavar="SITE=N",
+        help="copies of each database in SITE (default: two per member site)",
+    )
+    p.add_argument("--lagged", type=int, default=0, metavar="N", help="lagged copies to add")
+    p.add_argument("--lag-days", type=float, default=7.0, metavar="D", help="their replay lag")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = _command(

@@ -75,8 +75,9 @@ def capacity_facts(ctx: RuleContext) -> CapacityFacts | None:
 
 
 def _unbalanced(engine: CapacityEngine) -> list[Unbalanced]:
-    """Members whose failure sends more than half of their active databases to one
-    other member although two or more members in their site hold copies of them."""
+    """Members whose failure sends more than half of their active databases (and more
+    than an even share) to one other member although two or more members in their site
+    hold copies of them."""
     sim, prep = engine.sim, engine.prep
     found: list[Unbalanced] = []
     for member in engine.members:
@@ -106,7 +107,8 @@ def _unbalanced(engine: CapacityEngine) -> list[Unbalanced]:
         if not went:
             continue
         target, moved = went.most_common(1)[0]
-        if moved * 2 > len(actives):
+        even = math.ceil(len(actives) / len(candidates))
+        if moved * 2 > len(actives) and moved > even:
             found.append(
                 Unbalanced(
                     member, target, moved, len(actives), tuple(candidates), sim.describe(member)
@@ -375,7 +377,8 @@ def unbalanced_copy_layout(ctx: RuleContext) -> Iterator[Finding]:
     --------------
     For each DAG member with two or more active databases whose copies are held by two
     or more other members of its site: the simulator fails the member and counts where
-    its databases activate; more than half of them on one member is unbalanced.
+    its databases activate; more than half of them on one member, and more than an even
+    share among those members, is unbalanced.
 
     Why
     ---

@@ -1,0 +1,107 @@
+"""``dr-designer capacity`` and ``dr-designer plan-copies``: sizing headless.
+
+``capacity FILE`` prints what each WAN link carries (per direction, in normal operation
+and in its worst failure mode), each DAG member's and ESXi host's load with the worst
+mode named, MirrorView/A RPOs from the link's share and each log LUN's hours to full.
+``plan-copies FILE --dag NAME`` proposes activation preferences that spread a failure
+evenly and, with ``-o``, writes the design with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from designer.cli.main import CliError, read_design
+from designer.cli.parser import EXIT_FINDINGS, EXIT_OK, EXIT_OUTPUT, STDIN
+
+__all__ = ["cmd_capacity", "cmd_plan_copies"]
+
+
+def cmd_capacity(args: argparse.Namespace) -> int:
+    from designer.capacity import capacity
+
+    design = read_design(args.file)
+    report = capacity(design, modes="normal" if args.mode == "normal" else "all")
+    all_modes = args.mode == "all"
+    if args.format == "json":
+        text = json.dumps(report.to_json(all_modes=all_modes), indent=2, ensure_ascii=False)
+        sys.stdout.write(text + "\n")
+    else:
+        sys.stdout.write(report.to_text(all_modes=all_modes))
+    over = any(link.over_budget_normal() for link in report.links) or any(
+        m.sizing(m.normal, report.figures).over for m in report.members
+    )
+    return EXIT_FINDINGS if over else EXIT_OK
+
+
+def _copies_per_site(values: list[str] | None) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for value in values or []:
+        site, sep, count = value.rpartition("=")
+        if not sep or not site or not count.isdigit():
+            raise CliError(f"--copies {value!r}: expected SITE=N (a site and a number of copies)")
+        found[site] = int(count)
+    return found
+
+
+def cmd_plan_copies(args: argparse.Namespace) -> int:
+    from designer.capacity import plan_copies
+    from designer.persistence import dumps, save
+
+    design = read_design(args.file)
+    if args.databases is not None and args.databases < 1:
+        raise CliError(f"--databases {args.databases}: expected a number of databases ≥ 1")
+    layout = plan_copies(
+        design,
+        args.dag,
+        databases=args.databases,
+        copies_per_site=_copies_per_site(args.copies),
+        lagged=args.lagged,
+        lag_days=args.lag_days,
+    )
+    planned = layout.apply(design)
+    names = {e.id: e.name for e in design.elements}
+    if args.output == STDIN:
+        sys.stdout.write(dumps(planned))
+        return EXIT_OK
+    if args.format == "json":
+        data = {
+            "dag": layout.dag.name,
+            "databases": [
+                {
+                    "id": db_id,
+                    "name": name,
+                    "new": any(db.id == db_id for db in layout.new_databases),
+                    "copies": [
+                        {
+                            "member": names.get(c.member, c.member),
+                            "activation_preference": c.activation_preference,
+                            "replay_lag_days": c.replay_lag_days,
+                        }
+                        for c in layout.copies[db_id]
+                    ],
+                }
+                for db_id, name in layout.names.items()
+            ],
+            "notes": layout.notes,
+        }
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    else:
+        rows = layout.table(names)
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        for row in rows:
+            sys.stdout.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+            sys.stdout.write("\n")
+        for note in layout.notes:
+            sys.stdout.write(f"note: {note}\n")
+    if args.output:
+        try:
+            save(planned, args.output)
+        except OSError as exc:
+            print(
+                f"dr-designer: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr
+            )
+            return EXIT_OUTPUT
+    return EXIT_OK

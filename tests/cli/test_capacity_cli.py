@@ -1,0 +1,153 @@
+"""``dr-designer capacity`` and ``dr-designer plan-copies`` through the console entry:
+the JSON shape issue 11 gives, text, modes, exit codes (0, 1, 2, 4), and a planned
+design written with -o that loads and spreads a failure evenly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from designer.entry import main
+from designer.persistence import load, save
+from designer.rules import check
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "capacity"))
+from cap_designs import stretched
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "sample_designs"
+SCRIPT = Path(sys.executable).parent / "dr-designer"
+
+
+def _design(tmp_path: Path, **kwargs) -> Path:  # type: ignore[no-untyped-def]
+    path = tmp_path / "design.json"
+    save(stretched(**kwargs), path)
+    return path
+
+
+def test_capacity_json_has_the_issues_shape(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = _design(tmp_path, databases=4, copies=("bos", "wor"), bandwidth_mbps=50)
+    code = main(["capacity", str(path), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 1  # BOS-WOR needs 69.9 Mbit/s of its 50 in normal operation
+    assert {"links", "members", "log_luns"} <= set(data)
+    link = next(link for link in data["links"] if link["name"] == "BOS-WOR")
+    assert {"id", "name", "bandwidth_mbps", "normal", "worst"} <= set(link)
+    assert link["bandwidth_mbps"] == 50
+    assert {"a_to_b_mbps", "b_to_a_mbps", "streams"} <= set(link["normal"])
+    assert link["normal"]["a_to_b_mbps"] == pytest.approx(69.905, abs=1e-3)
+    assert link["normal"]["streams"][0]["kind"] == "dag_log_shipping"
+    assert {"a_to_b_mbps", "b_to_a_mbps", "streams", "mode"} <= set(link["worst"])
+    member = next(m for m in data["members"] if m["name"] == "WOR-MBX01")
+    assert {"id", "name", "normal", "worst"} <= set(member)
+    assert {"active_databases", "active_mailboxes"} <= set(member["normal"])
+    # Worcester holds the second copies: idle in normal operation, DB01 and DB03 once
+    # BOS-MBX01 (or Boston's array with its copies' logs, or the site) is lost.
+    assert member["normal"]["active_databases"] == 0
+    assert member["worst"]["active_databases"] == 2
+    assert member["worst"]["active_mailboxes"] == 4000
+    assert member["worst"]["mode"] == "failure of ESXi host bos-esx1"  # runs BOS-MBX01
+    lun = data["log_luns"][0]
+    assert {"id", "name", "hours_to_full"} <= set(lun)
+    assert lun["hours_to_full"] > 0
+
+
+def test_capacity_normal_mode_and_all_modes(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = _design(tmp_path)
+    assert main(["capacity", str(path), "--mode", "normal", "--format", "json"]) == 0
+    normal = json.loads(capsys.readouterr().out)
+    assert all(link["worst"] is None for link in normal["links"])
+    assert all(m["worst"] is None for m in normal["members"])
+    assert main(["capacity", str(path), "--mode", "all", "--format", "json"]) == 0
+    every = json.loads(capsys.readouterr().out)
+    link = next(link for link in every["links"] if link["name"] == "BOS-WOR")
+    labels = {m["mode"] for m in link["modes"]}
+    assert "loss of site BOS" in labels and "failure of WAN link BOS-WOR" in labels
+
+
+def test_capacity_text_names_the_worst_modes(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["capacity", str(_design(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    assert "BOS-WOR (BOS ↔ WOR), 1000 Mbit/s" in out
+    assert "worst site loss: 2 / 4,000" in out
+    assert "worst site loss plus one: 4 / 8,000" in out
+    assert "assumption: peak_factor" in out
+
+
+def test_capacity_of_an_unreadable_file_is_exit_2(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    assert main(["capacity", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "broken.json" in err
+    assert main(["capacity", str(broken), "--mode", "sideways"]) == 2
+
+
+def test_plan_copies_writes_a_balanced_design(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    design = stretched(databases=6, members_per_site=3, copies=("bos", "bos", "bos"))
+    before = tmp_path / "before.json"
+    save(design, before)
+    assert any(f.code == "CAP005" for f in check(design).active)
+    out = tmp_path / "planned.json"
+    code = main(
+        ["plan-copies", str(before), "--dag", "DAG01", "--copies", "bos=3", "--copies", "wor=0",
+         "--databases", "9", "-o", str(out)]
+    )  # fmt: skip
+    assert code == 0
+    text = capsys.readouterr().out
+    assert text.splitlines()[0].split() == [
+        "database", "BOS-MBX01", "BOS-MBX02", "BOS-MBX03", "WOR-MBX01", "WOR-MBX02", "WOR-MBX03"
+    ]  # fmt: skip
+    planned = load(out)
+    dbs = [e for e in planned.elements if e.kind == "mailbox_database"]
+    assert len(dbs) == 9 and {d.name for d in dbs} >= {"DAG01-DB07", "DAG01-DB09"}
+    assert not any(f.code == "CAP005" for f in check(planned).active)
+
+
+def test_plan_copies_json_and_errors(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = _design(tmp_path)
+    args = ["plan-copies", str(path), "--dag", "DAG01", "--copies", "WOR=1", "--lagged", "1"]
+    assert main([*args, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["dag"] == "DAG01"
+    first = data["databases"][0]["copies"]
+    assert [c["activation_preference"] for c in first] == list(range(1, len(first) + 1))
+    assert first[-1]["replay_lag_days"] == 7.0
+    assert main(["plan-copies", str(path), "--dag", "nope"]) == 2
+    assert "no DAG is called 'nope'" in capsys.readouterr().err
+    assert main(["plan-copies", str(path), "--dag", "DAG01", "--copies", "bos"]) == 2
+    assert "SITE=N" in capsys.readouterr().err
+
+
+def test_plan_copies_output_error_is_exit_4(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = _design(tmp_path)
+    target = tmp_path / "not-a-folder"
+    target.write_text("x")
+    code = main(["plan-copies", str(path), "--dag", "DAG01", "-o", str(target / "o.json")])
+    assert code == 4
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write" in err and "o.json" in err
+
+
+def test_the_installed_script_sizes_a_sample() -> None:
+    run = subprocess.run(
+        [
+            str(SCRIPT),
+            "capacity",
+            str(SAMPLES / "three_site_stretched_dag.json"),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert run.returncode in (0, 1), run.stderr
+    data = json.loads(run.stdout)
+    assert data["links"] and data["members"]
+    help_run = subprocess.run([str(SCRIPT), "capacity", "--help"], capture_output=True, timeout=60)
+    assert b"exit codes" in help_run.stdout and b"over its budget" in help_run.stdout
