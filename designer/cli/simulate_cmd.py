@@ -102,12 +102,16 @@ def _element(sim: Simulator, key: str) -> str:
 _QUANTITY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z/]*)\s*$")
 
 
-def _degradation(text: str) -> dict[str, float]:
-    """``"latency=20ms,bandwidth=10Mbps"`` → the step's fields."""
-    fields: dict[str, float] = {}
+def _degradation(text: str) -> dict[str, Any]:
+    """``"latency=20ms,bandwidth=10Mbps"`` (or ``down=a_to_b`` / ``down=FROM>TO``) → the
+    step's fields (a direction still to be resolved against the link)."""
+    fields: dict[str, Any] = {}
     for part in text.split(","):
         name, sep, value = part.partition("=")
         name = name.strip().lower()
+        if name == "down" and sep:
+            fields["failed_direction"] = value.strip()
+            continue
         match = _QUANTITY.match(value.lower())
         if not sep or match is None:
             raise CliError(f"--degrade expects latency=MS or bandwidth=MBPS, not {part!r}")
@@ -121,8 +125,29 @@ def _degradation(text: str) -> dict[str, float]:
         elif name == "bandwidth" and unit in ("gbps", "gbit/s"):
             fields["bandwidth_mbps"] = number * 1000.0
         else:
-            raise CliError(f"--degrade: unknown setting {part!r} (latency=20ms, bandwidth=10Mbps)")
+            raise CliError(
+                f"--degrade: unknown setting {part!r} (latency=20ms, bandwidth=10Mbps, "
+                "down=FROM>TO)"
+            )
     return fields
+
+
+def _direction(sim: Simulator, link_id: str, text: str) -> str:
+    """``a_to_b``, ``b_to_a`` or ``FROM>TO`` (sites by id or name) of a link."""
+    if text in ("a_to_b", "b_to_a"):
+        return text
+    start, sep, end = text.partition(">")
+    link = sim.prep.links[link_id]
+    if sep:
+        ends = (_element(sim, start.strip()), _element(sim, end.strip()))
+        if ends == (link.site_a, link.site_b):
+            return "a_to_b"
+        if ends == (link.site_b, link.site_a):
+            return "b_to_a"
+    raise CliError(
+        f"--degrade down={text!r}: expected a_to_b, b_to_a or FROM>TO between the sites "
+        f"of {link.name}"
+    )
 
 
 def timed_steps(sim: Simulator, args: argparse.Namespace) -> list[ScenarioStep]:
@@ -145,10 +170,11 @@ def timed_steps(sim: Simulator, args: argparse.Namespace) -> list[ScenarioStep]:
             link, sep, settings = spec.rpartition(":")
             if not sep:
                 raise CliError(f"--degrade expects LINK:latency=MS, not {text!r}")
-            step = ScenarioStep(
-                at_s=at or 0.0, action="degrade", target=_element(sim, link),
-                **_degradation(settings),
-            )  # fmt: skip
+            target = _element(sim, link)
+            fields = _degradation(settings)
+            if "failed_direction" in fields:
+                fields["failed_direction"] = _direction(sim, target, fields["failed_direction"])
+            step = ScenarioStep(at_s=at or 0.0, action="degrade", target=target, **fields)
         else:
             spec, at = _split_time(text, f"--{kind.replace('_', '-')}")
             action = {"fail_guest": "guest_os_failure"}.get(kind, kind)

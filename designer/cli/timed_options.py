@@ -63,8 +63,9 @@ def add_timed_step_options(p: argparse.ArgumentParser) -> None:
         ("--fail-guest", "VM[@TIME]", "fail a VM's guest OS (HA VM monitoring may reset it)"),
         (
             "--degrade",
-            "LINK:latency=MS,bandwidth=MBPS[@TIME]",
-            "change a WAN link's round trip (20ms) or bandwidth (10Mbps)",
+            "LINK:latency=MS,bandwidth=MBPS,down=FROM>TO[@TIME]",
+            "change a WAN link's round trip (20ms) or bandwidth (10Mbps), or fail one "
+            "direction of it (down=Boston>Worcester)",
         ),
         (
             "--action",

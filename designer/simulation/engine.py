@@ -18,6 +18,13 @@ from designer.domain.elements import ElementBase
 from designer.domain.enums import MirrorMode
 from designer.domain.index import DesignIndex
 from designer.simulation.baseline import Baseline
+from designer.simulation.links import (
+    direction_blocked,
+    direction_cuts,
+    fill_events,
+    log_lun_clocks,
+    queue_events,
+)
 from designer.simulation.mirrors import (
     bandwidth_mbps,
     fracture_point,
@@ -134,7 +141,7 @@ class Simulator:
     ) -> SimulationResult:
         """Run the steps in order; the result holds the state after each step."""
         steps = scenario.steps if isinstance(scenario, SavedScenario) else list(scenario)
-        run = Run(world=World(failed=frozenset()), record=events)
+        run = Run(world=World(failed=frozenset()), record=events, base_db=self._base_db)
         run.dag_state = dict(self._base_dag)
         run.offered = self.initial.actions
         states: list[StepState] = []
@@ -165,7 +172,7 @@ class Simulator:
         return SimulationResult(self.initial, tuple(states), tuple(e for _, e in ordered))
 
     def _settled_run(self, ids: tuple[str, ...], databases: Iterable[str] | None = None) -> Run:
-        run = Run(world=World(failed=frozenset()), record=False)
+        run = Run(world=World(failed=frozenset()), record=False, base_db=self._base_db)
         if databases is not None:
             run.only = frozenset(databases)
         run.dag_state = dict(self._base_dag)
@@ -320,10 +327,14 @@ class Simulator:
         if target in run.guest_failed:
             del run.guest_failed[target]
             found = True
-        if target in run.degraded:
-            del run.degraded[target]
+        if target in run.degraded or target in run.directions_down:
+            run.degraded.pop(target, None)
+            run.directions_down.pop(target, None)
             found = True
             run.touched_dbs.update(self._dbs_over_link(target))
+            across = set(self.prep.dag_dbs_across(target))
+            for key in [k for k in run.copy_queued if k[0] in across]:
+                del run.copy_queued[key]
         if not found:
             raise SimulationError(
                 f"step {number}: {self._label(target)} is not failed, so it cannot be restored"
@@ -331,23 +342,41 @@ class Simulator:
         run.event(t, target, "restored", f"{self._label(target)} is back", "DOMAIN §4")
 
     def _degrade(self, run: Run, step: ScenarioStep, number: int) -> None:
-        """A WAN link's latency or bandwidth changes (002: latency and bandwidth decide
-        MirrorView/S write latency and MirrorView/A's transfer time)."""
+        """A WAN link's latency or bandwidth changes, or one of its directions fails
+        (002: latency and bandwidth decide MirrorView/S write latency and MirrorView/A's
+        transfer time; what crosses a failed direction stops)."""
         prep, target, t = self.prep, step.target or "", step.at_s
         link = prep.links.get(target)
         if link is None:
             raise SimulationError(
                 f"step {number}: only a WAN link can be degraded, not {self._label(target)}"
             )
-        if step.latency_ms is None and step.bandwidth_mbps is None:
+        if step.latency_ms is None and step.bandwidth_mbps is None and not step.failed_direction:
             raise SimulationError(
-                f"step {number}: degrade {link.name} needs a latency or bandwidth"
+                f"step {number}: degrade {link.name} needs a latency, a bandwidth or a "
+                "failed direction"
             )
+        run.touched_dbs.update(self._dbs_over_link(target))
+        if step.failed_direction:
+            a = prep.sites[link.site_a].name if link.site_a in prep.sites else link.site_a
+            b = prep.sites[link.site_b].name if link.site_b in prep.sites else link.site_b
+            ends = (a, b) if step.failed_direction == "a_to_b" else (b, a)
+            run.directions_down[target] = (step.failed_direction, t)
+            run.touched_dbs.update(prep.dag_dbs_across(target))
+            run.event(
+                t,
+                target,
+                "link_direction_failed",
+                f"WAN link {link.name} stops carrying traffic from {ends[0]} to {ends[1]}: "
+                "what replicates that way (DAG log shipping, mirrors, Double-Take) stops",
+                "DOMAIN §4 (replication link loss)",
+            )
+        if step.latency_ms is None and step.bandwidth_mbps is None:
+            return
         before = run.degraded.get(target, (link.rtt_ms, link.bandwidth_mbps))
         latency = step.latency_ms if step.latency_ms is not None else before[0]
         bandwidth = step.bandwidth_mbps if step.bandwidth_mbps is not None else before[1]
         run.degraded[target] = (latency, bandwidth)
-        run.touched_dbs.update(self._dbs_over_link(target))
         run.event(
             t,
             target,
@@ -356,6 +385,8 @@ class Simulator:
             f"{link.rtt_ms:g}), bandwidth {bandwidth:g} Mbit/s (designed {link.bandwidth_mbps:g})",
             "002 'Latency'",
         )
+        if prep.workload.states:
+            queue_events(prep, run, run.base_db, target, t)
         if run.record:
             link_events(prep, run, target, t)
 
@@ -553,6 +584,12 @@ class Simulator:
             run.db[db_id] = now
             if run.record:
                 database_events(prep, run, db_id, before, now, t)
+        if run.directions_down or run.copy_dir_cut:
+            # After the databases settled: which copies a failed direction cuts off
+            # depends on where each database is active now.
+            self._copy_resync(run, w, direction_cuts(prep, run, run.base_db, w, t), t)
+        if run.record and prep.workload.states:
+            self._log_clocks(run, prev, w, t)
         run.offered = self._actions(run, w, t)
         since = run.action_since
         for key in [k for k in since if all((a.name, a.target) != k for a in run.offered)]:
@@ -560,10 +597,25 @@ class Simulator:
         for action in run.offered:
             since.setdefault((action.name, action.target), action.since)
 
+    def _log_clocks(self, run: Run, prev: World, w: World, t: float) -> None:
+        """Log LUN clocks of the databases a step can have blocked or unblocked."""
+        prep = self.prep
+        dbs: set[str] = set(run.trunc_blocked)
+        dbs.update(d for d, _ in run.copy_cut_since)
+        dbs.update(d for d, _ in run.copy_dir_cut)
+        for vm in w.touched_vms | prev.touched_vms:
+            dbs.update(prep.dbs_on_vm.get(vm, ()))
+        dbs.update(run.touched_dbs)
+        log_lun_clocks(
+            prep, run, run.base_db, w, sorted(d for d in dbs if prep.dbs[d].dag), t
+        )
+
     def _advance(self, run: Run, t: float) -> None:
         """Finish the synchronisations and copy resynchronisations that ended by ``t``
         (each event at its own end time)."""
         prep = self.prep
+        if run.lun_fill:
+            fill_events(prep, run, t)
         done: dict[str, float] = {}
         for m, (_start, end) in sorted(run.mirror_sync.items()):
             if end <= t:
@@ -808,6 +860,7 @@ class Simulator:
             or run.mirror_source_lost
             or any(f in prep.mirrors or f in prep.host_repls for f in w.failed)
             or any(vm in prep.repls_from_vm for vm in w.vm_down)
+            or run.directions_down
         )
         if not moved:
             return
@@ -816,11 +869,16 @@ class Simulator:
             src_site = prep.lun_site(mirror.source_lun)
             dst_site = prep.lun_site(mirror.target_lun)
             source_lost = mirror.source_lun in w.luns_down or src_site in w.sites_down
+            crossed = mirror_link(prep, mirror_id) if run.directions_down else None
             link_down = (
                 mirror_id in w.failed
                 or (mirror.wan_link is not None and mirror.wan_link in w.links_down)
                 or mirror.target_lun in w.luns_down
                 or (not source_lost and not w.connected(src_site, dst_site))
+                or (
+                    crossed is not None
+                    and direction_blocked(prep, run, crossed.id, src_site)
+                )
             )
             if source_lost:
                 run.mirror_await.pop(mirror_id, None)
@@ -862,7 +920,12 @@ class Simulator:
         for hr_id, hr in prep.host_repls.items():
             src, dst = w.site_of_vm(prep, hr.source), w.site_of_vm(prep, hr.target)
             src_up = w.vm_up(hr.source) and src not in w.sites_down
-            down = hr_id in w.failed or (src_up and not w.connected(src, dst))
+            via = prep.link_between(src, dst) if src and dst and src != dst else None
+            down = (
+                hr_id in w.failed
+                or (src_up and not w.connected(src, dst))
+                or (via is not None and direction_blocked(prep, run, via, src))
+            )
             if down and src_up:
                 run.repl_down_since.setdefault(hr_id, t)
             elif src_up:

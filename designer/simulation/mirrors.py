@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from designer.domain.elements import WanLink
 from designer.domain.enums import MirrorMode, RecoveryPolicy
+from designer.simulation.links import async_transfer_from_share, bandwidth_mbps, mirror_link
 from designer.simulation.prepared import Prepared
 from designer.simulation.run_state import Run
 from designer.simulation.wording import clock, span
@@ -46,27 +46,6 @@ class MirrorStatus:
     usable: bool
     rpo: float
     reason: str = ""
-
-
-def mirror_link(prep: Prepared, mirror_id: str) -> WanLink | None:
-    """The link a mirror crosses: its own, else the direct link between the sites."""
-    mirror = prep.mirrors[mirror_id]
-    link = prep.links.get(mirror.wan_link or "")
-    if link is not None:
-        return link
-    source_site = prep.lun_site(mirror.source_lun)
-    target_site = prep.lun_site(mirror.target_lun)
-    for link_id in sorted(prep.links_of_site.get(source_site or "", [])):
-        candidate = prep.links[link_id]
-        if {candidate.site_a, candidate.site_b} == {source_site, target_site}:
-            return candidate
-    return None
-
-
-def bandwidth_mbps(run: Run, link: WanLink) -> float:
-    """The link's bandwidth now (a degradation step may have lowered it)."""
-    degraded = run.degraded.get(link.id)
-    return degraded[1] if degraded is not None else link.bandwidth_mbps
 
 
 def group_of(prep: Prepared, mirror_id: str) -> tuple[str, ...]:
@@ -104,7 +83,14 @@ def sync_duration_s(prep: Prepared, run: Run, mirror_id: str, point: float, star
 
 
 def transfer_s(prep: Prepared, run: Run, mirror_id: str, interval_s: float) -> float:
-    """MirrorView/A: the time to transfer one update interval's changes."""
+    """MirrorView/A: the time to transfer one update interval's changes: the source
+    LUNs' changes over what the link's steady streams leave of it (see
+    :func:`~designer.simulation.links.async_transfer_from_share`); without a workload
+    stated, the source site's change rate over the whole link."""
+    if prep.workload.states:
+        found = async_transfer_from_share(prep, run, mirror_id)
+        if found is not None:
+            return found
     mirror = prep.mirrors[mirror_id]
     site = prep.sites.get(prep.lun_site(mirror.source_lun) or "")
     link = mirror_link(prep, mirror_id)

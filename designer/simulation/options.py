@@ -246,6 +246,10 @@ def database_options(
         cut = run.copy_cut_since.get((db.id, vm))
         if cut is not None:
             rpo = max(rpo, t - cut)
+        cut = run.copy_dir_cut.get((db.id, vm))
+        if cut is not None:
+            rpo = max(rpo, t - cut)
+        rpo = max(rpo, run.copy_queued.get((db.id, vm), 0.0))
         behind = run.copy_behind.get((db.id, vm))
         if behind is not None and t < behind[0]:
             rpo = max(rpo, behind[1])

@@ -38,6 +38,7 @@ from designer.domain.elements import (
 from designer.domain.enums import DiskPurpose, Exchange2007Kind, VmRole
 from designer.domain.index import DesignIndex
 from designer.graph.topology import Topology, is_local_load_balancer
+from designer.workload import Workload
 
 __all__ = ["CasPath", "Prepared", "database_servers"]
 
@@ -139,6 +140,8 @@ class Prepared:
         self._storage()
         self._exchange()
         self._clients()
+        self._workload: Workload | None = None
+        self._dbs_across: dict[str, list[str]] | None = None
 
     # -- placement -------------------------------------------------------------------
     def _placement(self) -> None:
@@ -332,20 +335,39 @@ class Prepared:
         for link in sorted(self.links.values(), key=lambda link: link.id):
             self.link_of_sites.setdefault(frozenset((link.site_a, link.site_b)), link.id)
 
+    @property
+    def workload(self) -> Workload:
+        """Log generation, change rates and log LUNs (built on first use: the N-1
+        sweep never needs it)."""
+        if self._workload is None:
+            self._workload = Workload(self.design, self.index)
+        return self._workload
+
+    def dag_dbs_across(self, link_id: str) -> list[str]:
+        """DAG databases with copies at both ends of a link (what its log shipping can
+        carry)."""
+        if self._dbs_across is None:
+            found: dict[str, list[str]] = defaultdict(list)
+            for db_id in sorted(self.dbs):
+                db = self.dbs[db_id]
+                if not db.dag or len(db.copies) < 2:
+                    continue
+                sites = {self.vm_site.get(c.member) for c in db.copies} - {None}
+                for link in self.links.values():
+                    if link.site_a in sites and link.site_b in sites:
+                        found[link.id].append(db_id)
+            self._dbs_across = dict(found)
+        return self._dbs_across.get(link_id, [])
+
     def link_between(self, a: str, b: str) -> str | None:
         """The (first) direct WAN link between two sites."""
         return self.link_of_sites.get(frozenset((a, b)))
 
     def db_change_gb_per_hour(self, db_id: str) -> float:
-        """The database's share of its users' site's mail change rate, by mailboxes
-        (by count when no database states mailboxes)."""
-        site = self.sites.get(self.db_user_site.get(db_id) or "")
-        if site is None or not site.change_rate_gb_per_hour:
-            return 0.0
-        peers = self.dbs_of_user_site.get(site.id, [])
-        total = sum(self.dbs[d].mailboxes for d in peers)
-        share = self.dbs[db_id].mailboxes / total if total else 1 / max(len(peers), 1)
-        return site.change_rate_gb_per_hour * share
+        """The logs a database writes per hour: its mailbox profile's, else its share of
+        its users' site's mail change rate, by mailboxes (by count when no database
+        states mailboxes)."""
+        return self.workload.database(db_id).log_gb_per_hour
 
     def cas_options(self, site: str | None) -> list[str]:
         """CAS arrays the users of ``site`` may use, own site first (see

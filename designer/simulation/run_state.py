@@ -62,6 +62,8 @@ class Run:
 
     world: World
     record: bool = True
+    #: Each database's state before any failure (the engine's baseline).
+    base_db: Mapping[str, DbRun] = field(default_factory=dict)
     failed: dict[str, float] = field(default_factory=dict)
     corrupted: dict[str, float] = field(default_factory=dict)
     actions: dict[tuple[str, str], float] = field(default_factory=dict)
@@ -95,6 +97,18 @@ class Run:
     guest_failed: dict[str, float] = field(default_factory=dict)
     #: WAN link → (round-trip latency ms, bandwidth Mbit/s) while degraded.
     degraded: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: WAN link → the direction ("a_to_b" / "b_to_a") that carries nothing, and since when.
+    directions_down: dict[str, tuple[str, float]] = field(default_factory=dict)
+    #: (database, member) → since when its copy receives no logs because the link's
+    #: direction from the active copy is down.
+    copy_dir_cut: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: (database, member) → seconds of logs its copy falls behind in the busiest hour,
+    #: on a link whose share is below the log shipping it must carry.
+    copy_queued: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: Database → since when its logs cannot truncate (a copy is down or cut off).
+    trunc_blocked: dict[str, float] = field(default_factory=dict)
+    #: Log LUN → (when it fills, the databases whose logs fill it) while pending.
+    lun_fill: dict[str, tuple[float, tuple[str, ...]]] = field(default_factory=dict)
     #: (action, target) → when it first became possible (it runs no earlier).
     action_since: dict[tuple[str, str], float] = field(default_factory=dict)
     #: DAG → when its members detect that quorum is lost.

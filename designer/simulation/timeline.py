@@ -3,9 +3,11 @@ witnesses, load balancers and mirrors, timed from the source documents."""
 
 from __future__ import annotations
 
+import math
+
 from designer.catalog import clariion, model_family
 from designer.domain.enums import MirrorMode
-from designer.simulation.mirrors import group_of, group_target, mirror_link, sync_duration_s
+from designer.simulation.mirrors import group_of, group_target, mirror_link, transfer_s
 from designer.simulation.prepared import Prepared
 from designer.simulation.run_state import Run
 from designer.simulation.wording import clock, span
@@ -259,13 +261,16 @@ def link_events(prep: Prepared, run: Run, link_id: str, t: float) -> None:
             )
         if mirror.mode == MirrorMode.ASYNC and bandwidth < link.bandwidth_mbps:
             interval = mirror.update_interval_min * 60.0
+            transfer = transfer_s(prep, run, mirror_id, interval)
+            took = "never finishes" if math.isinf(transfer) else f"now takes {span(transfer)}"
             run.event(
                 t,
                 mirror_id,
                 "mirror_slow",
-                f"MirrorView/A mirror {mirror.name}: an update of {span(interval)} now takes "
-                f"{span(sync_duration_s(prep, run, mirror_id, 0.0, interval))} to transfer at "
-                f"{bandwidth:g} Mbit/s; the RPO grows with it",
+                f"MirrorView/A mirror {mirror.name}: an update of {span(interval)} {took} to "
+                f"transfer at {bandwidth:g} Mbit/s"
+                + (" (what the link's steady streams leave)" if prep.workload.states else "")
+                + "; the RPO grows with it",
                 "002 'MirrorView/A considerations'",
             )
     cap = float(prep.timings["limits"]["max_dag_rtt_ms"])

@@ -120,6 +120,8 @@ class Workload:
         self._site_dbs: dict[str | None, list[str]] | None = None
         self._site_mailboxes: dict[str | None, int] = {}
         self._lun_dbs: dict[str, list[str]] | None = None
+        #: The design states its workload (see :func:`states_workload`).
+        self.states = states_workload(design)
 
     # -- placement helpers ---------------------------------------------------------------
     def vm_site(self, vm_id: str) -> str | None:

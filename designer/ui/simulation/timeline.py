@@ -20,7 +20,8 @@ __all__ = ["LANES", "DurationAxis", "TimelinePanel", "lane_of", "mailboxes_serie
 LANES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Failures", ("failed", "restored", "link", "fracture", "partition", "sp_", "trespass")),
     ("vSphere HA", ("host_", "vm_", "ha_")),
-    ("DAG", ("quorum", "db_", "copy", "copies", "switchover", "dag", "lagged", "witness")),
+    ("DAG", ("quorum", "db_", "copy", "copies", "switchover", "dag", "lagged", "witness",
+             "log_lun")),
     ("Recovery", ("srm", "mirror", "recovery", "promote", "double", "dt_", "e2007", "ccr",
                   "scr", "lcr", "restore", "backup", "corrupt")),
     ("Clients", ("client", "cas", "lb", "users", "site")),

@@ -1,0 +1,297 @@
+"""What crosses a WAN link in a run's current state, and what that means over time.
+
+- The steady streams one direction of a link carries now (DAG log shipping from each
+  active copy to the copies across it, MirrorView/S writes, Double-Take) at the busiest
+  hour, from the workload figures (:mod:`designer.workload`); the simulator charges a
+  stream to the direct link between its sites.
+- MirrorView/A's updates get what the steady streams leave of the link's bandwidth (a
+  degraded one's): that share decides the transfer time, so the RPO (002).
+- DAG copies across a link whose share is below the log shipping they need fall behind
+  (the copy queue) by the shortfall of the busiest hour; a failover to one loses it.
+- A link direction that fails stops what crosses that way: mirrors fracture, Double-Take
+  stops, the DAG copies across it stop receiving logs.
+- While a copy of a database receives no logs (its member or storage is down, it is cut
+  off, its link direction is down), the active copy's logs cannot truncate; its log LUN
+  fills at free space ÷ log rate ("log LUN X fills at T").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from designer.domain.elements import WanLink
+from designer.domain.enums import MirrorMode
+from designer.simulation.prepared import Prepared
+from designer.simulation.run_state import DbRun, Run
+from designer.simulation.wording import clock, span
+from designer.simulation.world import World
+from designer.workload import async_transfer_s, copy_queue, direction_of, gb_per_hour_to_mbps
+
+__all__ = [
+    "async_transfer_from_share",
+    "bandwidth_mbps",
+    "blocked_copies",
+    "direction_blocked",
+    "direction_cuts",
+    "fill_events",
+    "log_lun_clocks",
+    "mirror_link",
+    "queue_events",
+    "steady_mbps",
+]
+
+
+def mirror_link(prep: Prepared, mirror_id: str) -> WanLink | None:
+    """The link a mirror crosses: its own, else the direct link between the sites."""
+    mirror = prep.mirrors[mirror_id]
+    link = prep.links.get(mirror.wan_link or "")
+    if link is not None:
+        return link
+    source_site = prep.lun_site(mirror.source_lun)
+    target_site = prep.lun_site(mirror.target_lun)
+    for link_id in sorted(prep.links_of_site.get(source_site or "", [])):
+        candidate = prep.links[link_id]
+        if {candidate.site_a, candidate.site_b} == {source_site, target_site}:
+            return candidate
+    return None
+
+
+def bandwidth_mbps(run: Run, link: WanLink) -> float:
+    """The link's bandwidth now (a degradation step may have lowered it)."""
+    degraded = run.degraded.get(link.id)
+    return degraded[1] if degraded is not None else link.bandwidth_mbps
+
+
+def _active(run: Run, base: Mapping[str, DbRun], db_id: str) -> str | None:
+    st = run.db.get(db_id) or base[db_id]
+    return st.active_on if st.status == "active" else None
+
+
+def direction_blocked(prep: Prepared, run: Run, link_id: str, from_site: str | None) -> bool:
+    """Whether the link's direction leaving ``from_site`` is down."""
+    down = run.directions_down.get(link_id)
+    link = prep.links.get(link_id)
+    if down is None or link is None or from_site is None:
+        return False
+    return direction_of((link.site_a, link.site_b), from_site) == down[0]
+
+
+def steady_mbps(
+    prep: Prepared, run: Run, base: Mapping[str, DbRun], link_id: str, from_site: str
+) -> float:
+    """Steady streams leaving ``from_site`` over the link now, at the busiest hour."""
+    link = prep.links[link_id]
+    w = run.world
+    to_site = link.site_b if link.site_a == from_site else link.site_a
+    wl = prep.workload
+    total = 0.0
+    for db_id in prep.dag_dbs_across(link_id):
+        active = _active(run, base, db_id)
+        if active is None or w.site_of_vm(prep, active) != from_site:
+            continue
+        mbps = wl.shipping_mbps(db_id)
+        for copy in prep.dbs[db_id].copies:
+            if copy.member == active or not w.vm_up(copy.member):
+                continue
+            if w.site_of_vm(prep, copy.member) == to_site:
+                total += mbps
+    for mirror_id, mirror in prep.mirrors.items():
+        if mirror.mode != MirrorMode.SYNC or mirror_id in run.mirror_down_since:
+            continue
+        if (
+            mirror_link(prep, mirror_id) is not link
+            or prep.lun_site(mirror.source_lun) != from_site
+        ):
+            continue
+        rate = wl.mirror_gb_per_hour(mirror_id)
+        total += gb_per_hour_to_mbps(rate) * wl.mirror_peak_factor(mirror_id)
+    for repl_id, repl in prep.host_repls.items():
+        if repl_id in run.repl_down_since or repl_id in w.failed:
+            continue
+        src, dst = w.site_of_vm(prep, repl.source), w.site_of_vm(prep, repl.target)
+        if src == from_site and dst == to_site and w.vm_up(repl.source):
+            rate = wl.host_replication_gb_per_hour(repl_id)
+            total += gb_per_hour_to_mbps(rate) * wl.figures.peak_factor
+    return total
+
+
+def async_transfer_from_share(prep: Prepared, run: Run, mirror_id: str) -> float | None:
+    """Seconds one update of the MirrorView/A mirrors crossing the mirror's link in its
+    direction takes over what the steady streams leave of the link (None when the
+    mirror crosses no link)."""
+    mirror = prep.mirrors[mirror_id]
+    link = mirror_link(prep, mirror_id)
+    src = prep.lun_site(mirror.source_lun)
+    if link is None or src is None:
+        return None
+    wl = prep.workload
+    volume = 0.0
+    for other_id, other in prep.mirrors.items():
+        if other.mode != MirrorMode.ASYNC or other_id in run.mirror_down_since:
+            continue
+        if mirror_link(prep, other_id) is link and prep.lun_site(other.source_lun) == src:
+            volume += wl.mirror_gb_per_hour(other_id) * other.update_interval_min / 60.0
+    if volume <= 0:
+        volume = wl.mirror_gb_per_hour(mirror_id) * mirror.update_interval_min / 60.0
+    available = bandwidth_mbps(run, link) - steady_mbps(prep, run, run.base_db, link.id, src)
+    return async_transfer_s(volume, available)
+
+
+def blocked_copies(
+    prep: Prepared, run: Run, base: Mapping[str, DbRun], w: World, db_ids: Iterable[str]
+) -> dict[str, list[str]]:
+    """Per database (of ``db_ids``) with an active copy, the members whose copies
+    receive no logs now: down, storage lost, cut off, or behind a failed direction."""
+    found: dict[str, list[str]] = {}
+    for db_id in db_ids:
+        active = _active(run, base, db_id)
+        if active is None:
+            continue
+        stopped = [
+            c.member
+            for c in prep.dbs[db_id].copies
+            if c.member != active
+            and (
+                not w.vm_up(c.member)
+                or w.site_of_vm(prep, c.member) in w.sites_down
+                or (c.member, db_id) in w.copy_lost
+                or (c.member, "*") in w.copy_lost
+                or (db_id, c.member) in run.copy_cut_since
+                or (db_id, c.member) in run.copy_dir_cut
+            )
+        ]
+        if stopped:
+            found[db_id] = stopped
+    return found
+
+
+def direction_cuts(
+    prep: Prepared, run: Run, base: Mapping[str, DbRun], w: World, t: float
+) -> list[tuple[str, str, float]]:
+    """Start or end the cuts of DAG copies behind a failed link direction; returns the
+    copies that receive logs again with how long they were cut (to catch up)."""
+    now: set[tuple[str, str]] = set()
+    for link_id, (_way, _since) in run.directions_down.items():
+        link = prep.links.get(link_id)
+        if link is None or link_id in w.links_down:
+            continue
+        for db_id in prep.dag_dbs_across(link_id):
+            active = _active(run, base, db_id)
+            here = w.site_of_vm(prep, active) if active else None
+            if here not in (link.site_a, link.site_b) or not direction_blocked(
+                prep, run, link_id, here
+            ):
+                continue
+            there = link.site_b if here == link.site_a else link.site_a
+            for copy in prep.dbs[db_id].copies:
+                if copy.member != active and w.site_of_vm(prep, copy.member) == there:
+                    now.add((db_id, copy.member))
+    back: list[tuple[str, str, float]] = []
+    for key in sorted(set(run.copy_dir_cut) - now):
+        since = run.copy_dir_cut.pop(key)
+        back.append((key[0], key[1], t - since))
+    for key in sorted(now):
+        run.copy_dir_cut.setdefault(key, t)
+    return back
+
+
+def queue_events(
+    prep: Prepared, run: Run, base: Mapping[str, DbRun], link_id: str, t: float
+) -> None:
+    """DAG copies across a link whose share is below their busiest-hour log shipping:
+    each falls behind by the shortfall (``copy_queued``), and the event says so."""
+    link = prep.links[link_id]
+    w = run.world
+    bandwidth = bandwidth_mbps(run, link)
+    for key in [k for k in run.copy_queued if k[0] in prep.dag_dbs_across(link_id)]:
+        del run.copy_queued[key]
+    wl = prep.workload
+    for here, there in ((link.site_a, link.site_b), (link.site_b, link.site_a)):
+        steady = steady_mbps(prep, run, base, link_id, here)
+        copies: list[tuple[str, str]] = []
+        dag = 0.0
+        for db_id in prep.dag_dbs_across(link_id):
+            active = _active(run, base, db_id)
+            if active is None or w.site_of_vm(prep, active) != here:
+                continue
+            for copy in prep.dbs[db_id].copies:
+                if (
+                    copy.member != active
+                    and w.vm_up(copy.member)
+                    and w.site_of_vm(prep, copy.member) == there
+                ):
+                    copies.append((db_id, copy.member))
+                    dag += wl.shipping_mbps(db_id)
+        if not copies or steady <= bandwidth or dag <= 0:
+            continue
+        share = dag * bandwidth / steady
+        logs, behind = copy_queue(dag, share, wl.figures.log_bytes_default)
+        for key in copies:
+            run.copy_queued[key] = behind
+        run.event(
+            t,
+            link_id,
+            "copy_queue",
+            f"DAG log shipping from {prep.sites[here].name} to {prep.sites[there].name} needs "
+            f"{dag:,.1f} Mbit/s at the busiest hour and gets {share:,.1f} of WAN link "
+            f"{link.name}'s {bandwidth:g}: {len(copies)} "
+            f"cop{'y' if len(copies) == 1 else 'ies'} queue {logs:,.0f} logs an hour, "
+            f"{span(behind)} behind (a failover to them loses it)",
+            "Microsoft's log shipping sizing (resources/catalog/capacity.json); DOMAIN.md §4",
+        )
+
+
+def log_lun_clocks(
+    prep: Prepared, run: Run, base: Mapping[str, DbRun], w: World, dbs: Iterable[str], t: float
+) -> None:
+    """Start, move or stop the clocks of log LUNs whose logs cannot truncate."""
+    wl = prep.workload
+    blocked = blocked_copies(prep, run, base, w, dbs)
+    for db_id in list(run.trunc_blocked):
+        if db_id not in blocked:
+            del run.trunc_blocked[db_id]
+    for db_id in blocked:
+        run.trunc_blocked.setdefault(db_id, t)
+    per_lun: dict[str, list[str]] = {}
+    for db_id in sorted(run.trunc_blocked):
+        active = _active(run, base, db_id)
+        if active is None:
+            continue
+        for lun_id in wl.log_luns(db_id, active):
+            per_lun.setdefault(lun_id, []).append(db_id)
+    for lun_id in list(run.lun_fill):
+        if lun_id not in per_lun:
+            del run.lun_fill[lun_id]
+    for lun_id, db_ids in per_lun.items():
+        if lun_id not in prep.luns or lun_id in w.luns_down:
+            run.lun_fill.pop(lun_id, None)
+            continue
+        rates = [(wl.database(d).log_gb_per_hour / 3600.0, run.trunc_blocked[d]) for d in db_ids]
+        rate = sum(r for r, _ in rates)
+        if rate <= 0:
+            continue
+        free, _stated = wl.lun_free_gb(lun_id)
+        when = (free + sum(r * since for r, since in rates)) / rate
+        run.lun_fill[lun_id] = (max(when, t), tuple(db_ids))
+
+
+def fill_events(prep: Prepared, run: Run, until: float) -> None:
+    """Record the log LUNs that filled by ``until`` (each at its own time)."""
+    for lun_id, (when, db_ids) in sorted(run.lun_fill.items(), key=lambda kv: kv[1][0]):
+        if when > until:
+            continue
+        del run.lun_fill[lun_id]
+        lun = prep.luns[lun_id]
+        names = ", ".join(prep.dbs[d].name for d in db_ids)
+        since = min(run.trunc_blocked.get(d, when) for d in db_ids)
+        free, stated = prep.workload.lun_free_gb(lun_id)
+        run.event(
+            when,
+            lun_id,
+            "log_lun_full",
+            f"log LUN {lun.name} fills at {clock(when)}: the logs of {names} could not "
+            f"truncate since {clock(since)} (a copy receives none), and its "
+            f"{free:,.1f} GB{'' if stated else ' (assumed free)'} ran out; Exchange "
+            "dismounts the database then (reported, not simulated)",
+            "Exchange Team Blog on transaction log space (2011-11-09); DOMAIN.md §4",
+        )
