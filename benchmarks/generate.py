@@ -52,6 +52,7 @@ from designer.domain import (
     LoadBalancerKind,
     Lun,
     MailboxDatabase,
+    MailboxProfile,
     Mirror,
     MirrorMode,
     PlanPriority,
@@ -198,8 +199,13 @@ class _SiteParts:
     host_count: int = 0
 
 
-def generate_design(scale: str | int, seed: int = 0) -> Design:
+def generate_design(scale: str | int, seed: int = 0, *, workload: bool = False) -> Design:
     """A valid design of about ``scale`` elements (``"1k"``, ``"10k"``, ``"25k"`` or a count).
+
+    With ``workload``, every production site states a mailbox profile (150 messages a
+    day at 75 KB, Microsoft's example profile), so the capacity rules and
+    ``benchmarks/bench_capacity.py`` size the design; without it (the default, as the
+    other benchmarks measure), nothing is sized.
 
     Examples
     --------
@@ -222,6 +228,14 @@ def generate_design(scale: str | int, seed: int = 0) -> Design:
     _build_srm(b, plan, sites, logical_x, dag_bottom)
     order = {kind: i for i, kind in enumerate(_KIND_ORDER)}
     elements = sorted(b.elements, key=lambda e: order[e.kind])
+    if workload:
+        profile = MailboxProfile(messages_per_day=150, average_message_kb=75)
+        elements = [
+            e.model_copy(update={"mailbox_profile": profile})
+            if isinstance(e, Site) and e.role is SiteRole.PRODUCTION
+            else e
+            for e in elements
+        ]
     return Design(
         name=f"Generated enterprise ({plan.target:,} elements, seed {seed})",
         description=(
@@ -828,10 +842,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default="1k", help="1k, 10k, 25k or an element count")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("-o", "--output", required=True, help="the design file to write")
+    parser.add_argument(
+        "--workload", action="store_true", help="state a mailbox profile (capacity sizing)"
+    )
     args = parser.parse_args(argv)
     from designer.persistence import save
 
-    design = generate_design(args.scale, seed=args.seed)
+    design = generate_design(args.scale, seed=args.seed, workload=args.workload)
     save(design, args.output)
     kinds: dict[str, int] = {}
     for element in design.elements:

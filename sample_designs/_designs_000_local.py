@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _kit import Kit, scenario
+from _kit import TYPICAL_PROFILE, Kit, scenario
 from _parts import (
     DOMAIN,
     FS,
@@ -47,6 +47,7 @@ def standalone_vm_ha() -> Design:
         role=SiteRole.PRODUCTION,
         subnet="10.10.0.0/16",
         users=1500,
+        mailbox_profile=TYPICAL_PROFILE,
         peak_concurrent_connections=12000,
         windows_domain=DOMAIN,
     )
@@ -149,6 +150,7 @@ def cas_array_edge() -> Design:
         role=SiteRole.PRODUCTION,
         subnet="10.20.0.0/16",
         users=6000,
+        mailbox_profile=TYPICAL_PROFILE,
         peak_concurrent_connections=60000,
         windows_domain=DOMAIN,
     )
@@ -221,6 +223,7 @@ def dag_with_ha() -> Design:
         role=SiteRole.PRODUCTION,
         subnet="10.30.0.0/16",
         users=8000,
+        mailbox_profile=TYPICAL_PROFILE,
         peak_concurrent_connections=80000,
         windows_domain=DOMAIN,
     )
@@ -293,6 +296,7 @@ def backup_options() -> Design:
         role=SiteRole.PRODUCTION,
         subnet="10.60.0.0/16",
         users=6000,
+        mailbox_profile=TYPICAL_PROFILE,
         peak_concurrent_connections=60000,
         windows_domain=DOMAIN,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _kit import DC, Kit, lun_size, scenario
+from _kit import DC, TYPICAL_PROFILE, Kit, lun_size, scenario
 from _parts import (
     DOMAIN,
     FS,
@@ -58,7 +58,9 @@ def srm_dag_recovery() -> Design:
         role=SiteRole.PRODUCTION,
         subnet="10.40.0.0/16",
         users=6000,
+        mailbox_profile=TYPICAL_PROFILE,
         peak_concurrent_connections=60000,
+        change_rate_gb_per_hour=2.0,
         windows_domain=DOMAIN,
     )
     ftw = kit.site(
@@ -253,6 +255,7 @@ def stretched_dag_lagged() -> Design:
         role=SiteRole.PRODUCTION,
         subnet="10.50.0.0/16",
         users=8000,
+        mailbox_profile=TYPICAL_PROFILE,
         peak_concurrent_connections=80000,
         windows_domain=DOMAIN,
     )
@@ -273,8 +276,19 @@ def stretched_dag_lagged() -> Design:
         bandwidth_mbps=1000.0,
         failure_domain="carrier-atl-clt",
     )
+    # Sized like the calculator for the worst failure mode: one Atlanta member carries
+    # all 8,000 mailboxes (24,000 megacycles, 4 GB + 8,000 × 9 MB of cache; CAP003).
     a = exchange_site(
-        kit, "atl", "ATL", atl, hosts=3, mailbox=2, cas=2, extra=[("fs01", "ATL-FS01", FS)]
+        kit,
+        "atl",
+        "ATL",
+        atl,
+        hosts=3,
+        mailbox=2,
+        cas=2,
+        extra=[("fs01", "ATL-FS01", FS)],
+        mailbox_vcpu=12,
+        mailbox_gb=96.0,
     )
     c = exchange_site(
         kit,
@@ -388,6 +402,7 @@ def three_site_stretched_dag() -> Design:
         role=SiteRole.PRODUCTION,
         subnet="10.1.0.0/16",
         users=4000,
+        mailbox_profile=TYPICAL_PROFILE,
         peak_concurrent_connections=40000,
         change_rate_gb_per_hour=2.0,
         windows_domain=DOMAIN,
@@ -398,6 +413,7 @@ def three_site_stretched_dag() -> Design:
         role=SiteRole.PRODUCTION,
         subnet="10.2.0.0/16",
         users=4000,
+        mailbox_profile=TYPICAL_PROFILE,
         peak_concurrent_connections=40000,
         change_rate_gb_per_hour=2.0,
         windows_domain=DOMAIN,
@@ -439,6 +455,9 @@ def three_site_stretched_dag() -> Design:
         bandwidth_mbps=1000.0,
         failure_domain="carrier2-wor-hfd",
     )
+    # Members sized like the calculator for the worst failure mode, site loss plus one:
+    # one member then carries all 8,000 mailboxes (24,000 megacycles at 150 messages a
+    # day, 4 GB + 8,000 × 9 MB of database cache; CAP003).
     b = exchange_site(
         kit,
         "bos",
@@ -448,6 +467,8 @@ def three_site_stretched_dag() -> Design:
         mailbox=2,
         cas=2,
         extra=[("vdp01", "BOS-VDP01", [VmRole.BACKUP_PROXY])],
+        mailbox_vcpu=12,
+        mailbox_gb=96.0,
     )
     w = exchange_site(
         kit,
@@ -458,6 +479,8 @@ def three_site_stretched_dag() -> Design:
         mailbox=2,
         cas=2,
         extra=[("fs01", "WOR-FS01", FS)],
+        mailbox_vcpu=12,
+        mailbox_gb=96.0,
     )
     # The witness site: one standalone host with the witness server and a DC.
     hfd_host = kit.host("esx-hfd-01", "esx-hfd-01", hfd, None, cpu_cores=8, memory_gb=64.0)

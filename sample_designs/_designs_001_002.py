@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _kit import Kit, scenario
+from _kit import TYPICAL_PROFILE, Kit, scenario
 from _parts_2007 import (
     DOMAIN,
     HUBCAS,
@@ -58,6 +58,7 @@ def disk_placements() -> Design:
         role=SiteRole.PRODUCTION,
         subnet="10.70.0.0/16",
         users=3000,
+        mailbox_profile=TYPICAL_PROFILE,
         peak_concurrent_connections=15000,
         windows_domain=DOMAIN,
     )
@@ -229,6 +230,7 @@ def cx4_srm_mirrorview_s() -> Design:
         role=SiteRole.PRODUCTION,
         subnet="10.80.0.0/16",
         users=6000,
+        mailbox_profile=TYPICAL_PROFILE,
         peak_concurrent_connections=30000,
         change_rate_gb_per_hour=3.0,
         windows_domain=DOMAIN,
@@ -397,6 +399,7 @@ def bidirectional_mirroring() -> Design:
         role=SiteRole.PRODUCTION,
         subnet="10.90.0.0/16",
         users=3000,
+        mailbox_profile=TYPICAL_PROFILE,
         peak_concurrent_connections=15000,
         change_rate_gb_per_hour=3.0,
         windows_domain=DOMAIN,
@@ -407,6 +410,7 @@ def bidirectional_mirroring() -> Design:
         role=SiteRole.PRODUCTION,
         subnet="10.91.0.0/16",
         users=3000,
+        mailbox_profile=TYPICAL_PROFILE,
         peak_concurrent_connections=15000,
         change_rate_gb_per_hour=3.0,
         windows_domain=DOMAIN,

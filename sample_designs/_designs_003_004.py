@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _kit import Kit, scenario
+from _kit import LIGHT_PROFILE, TYPICAL_PROFILE, Kit, scenario
 from _parts_2007 import (
     ALL_ROLES,
     DOMAIN,
@@ -54,6 +54,7 @@ def double_take() -> Design:
         role=SiteRole.PRODUCTION,
         subnet="10.100.0.0/16",
         users=14000,
+        mailbox_profile=LIGHT_PROFILE,
         peak_concurrent_connections=70000,
         change_rate_gb_per_hour=4.0,
         windows_domain=DOMAIN,
@@ -209,12 +210,20 @@ def exchange2007_lcr_ccr_scr() -> Design:
         "database, and the LCR copy of the database sits on the RAID set that holds the "
         "active logs while the copy of the logs sits with the active database (004 Fig. 3), "
         "so losing either RAID set leaves a full set; activation is manual. The main "
-        "mailbox service is a two-node Cluster Continuous Replication cluster (majority "
-        "node set with a file share witness on the Hub Transport server); as 004 suggests, "
-        "the passive node's storage is a lower-cost iSCSI array. Standby Continuous "
-        "Replication (SP1) ships the CCR cluster's logs to a standby server in Portland, "
-        "280 km away, activated manually after a site loss. Databases stay at 50 GB or "
-        "less (004) and are backed up nightly to tape.",
+        "mailbox service is a two-node Cluster Continuous Replication cluster stretched "
+        "over Windows 2008 (004: the secondary node 'could be remote from the primary "
+        "datacenter, in a location that does not have a SAN infrastructure'): the active "
+        "node in Redmond on the SAN, the passive node 25 km away in Bellevue on a "
+        "lower-cost iSCSI array; its majority node set's file share witness is on a Hub "
+        "Transport server in Portland, so the cluster survives the loss of either "
+        "datacenter. Standby Continuous Replication (SP1) ships the active node's logs to "
+        "a standby server in Portland, 280 km away, activated manually when both "
+        "datacenters are lost. Databases stay at 50 GB or less (004) and are backed up "
+        "nightly to tape. Capacity: 4,000 mailboxes of 150 messages a day (30 logs each) "
+        "ship about 35 Mbit/s at the busiest hour; Redmond-Portland (100 Mbit/s) carries "
+        "it, but after a site failover to Bellevue the SCR logs leave from Bellevue over "
+        "its 20 Mbit/s backup line to Portland, which is over budget only then (CAP002; "
+        "004: the network implications of SCR and CCR must be planned for).",
         DesignIntent(rpo_target_min=60.0, rto_target_min=720.0),
     )
     red = kit.site(
@@ -223,8 +232,16 @@ def exchange2007_lcr_ccr_scr() -> Design:
         role=SiteRole.PRODUCTION,
         subnet="10.110.0.0/16",
         users=5000,
+        mailbox_profile=TYPICAL_PROFILE,
         peak_concurrent_connections=25000,
         change_rate_gb_per_hour=2.0,
+        windows_domain=DOMAIN,
+    )
+    bel = kit.site(
+        "site-bel",
+        "Bellevue",
+        role=SiteRole.PRODUCTION,
+        subnet="10.112.0.0/16",
         windows_domain=DOMAIN,
     )
     por = kit.site(
@@ -233,6 +250,16 @@ def exchange2007_lcr_ccr_scr() -> Design:
         role=SiteRole.RECOVERY,
         subnet="10.111.0.0/16",
         windows_domain=DOMAIN,
+    )
+    kit.link(
+        "wan-red-bel",
+        "RED-BEL metro fiber",
+        red,
+        bel,
+        distance_km=25.0,
+        rtt_ms=1.0,
+        bandwidth_mbps=1000.0,
+        failure_domain="fiber-red-bel",
     )
     kit.link(
         "wan-red-por",
@@ -244,13 +271,24 @@ def exchange2007_lcr_ccr_scr() -> Design:
         bandwidth_mbps=100.0,
         failure_domain="carrier-red-por",
     )
-    r_hosts = esx_cluster(kit, "red", "RED", red, 4)
+    kit.link(
+        "wan-bel-por",
+        "BEL-POR backup line",
+        bel,
+        por,
+        distance_km=290.0,
+        rtt_ms=8.0,
+        bandwidth_mbps=20.0,
+        failure_domain="carrier-bel-por",
+    )
+    r_hosts = esx_cluster(kit, "red", "RED", red, 3)
+    b_hosts = esx_cluster(kit, "bel", "BEL", bel, 2)
     p_hosts = esx_cluster(kit, "por", "POR", por, 2)
     san = kit.array("arr-red-1", "RED-SAN1", red)
-    iscsi = kit.array("arr-red-2", "RED-ISCSI1", red, protocol=Protocol.ISCSI)
+    iscsi = kit.array("arr-bel-1", "BEL-ISCSI1", bel, protocol=Protocol.ISCSI)
     por_san = kit.array("arr-por-1", "POR-SAN1", por)
     r_os = kit.lun("lun-red-os", "RED DS-OS", san, size_gb=1024.0, raid_group="RG-OS")
-    r_os2 = kit.lun("lun-red-os2", "RED-ISCSI1 DS-OS", iscsi, size_gb=500.0, raid_group="RG-OS")
+    b_os = kit.lun("lun-bel-os", "BEL-ISCSI1 DS-OS", iscsi, size_gb=500.0, raid_group="RG-OS")
     p_os = kit.lun("lun-por-os", "POR DS-OS", por_san, size_gb=500.0, raid_group="RG-OS")
     # LCR server: RAID set 1 and RAID set 2 each hold one side of every storage group.
     lcr_vm = exchange2007_vm(
@@ -278,18 +316,19 @@ def exchange2007_lcr_ccr_scr() -> Design:
         lcr_dbs.append(db)
         kit.db_disks(lcr_vm, "RED-MBX-LCR01", db, f"SG{sg}", rs1, rs2, 50.0)
         kit.db_disks(lcr_vm, "RED-MBX-LCR01", db, f"SG{sg}", rs2, rs1, 50.0, suffix=" LCR copy")
-    # CCR cluster: active node on the FC SAN, passive node on the iSCSI array.
+    # CCR cluster: active node on the Redmond SAN, passive node on the Bellevue iSCSI array.
     nodes = []
-    for n, os_lun in enumerate((r_os, r_os2), start=1):
+    for n, (host, os_lun) in enumerate(((r_hosts[1], r_os), (b_hosts[0], b_os)), start=1):
         nodes.append(
             exchange2007_vm(
                 kit,
                 f"vm-red-ccr-n{n}",
                 f"RED-CCR-N{n}",
-                r_hosts[n],
+                host,
                 MBX,
                 os_lun,
-                memory_gb=32.0,
+                vcpu=8,
+                memory_gb=48.0,
                 mailboxes=4000 if n == 1 else 0,
             )
         )
@@ -340,13 +379,16 @@ def exchange2007_lcr_ccr_scr() -> Design:
         for n, vm in enumerate(nodes, start=1):
             kit.db_disks(vm, f"RED-CCR-N{n}", db, f"SG{sg}", *ccr_luns[n], 50.0)
         kit.db_disks(scr_vm, "POR-MBX-SCR01", db, f"SG{sg}", scr_db, scr_log, 50.0)
-    hub = exchange2007_vm(kit, "vm-red-hubcas01", "RED-HUBCAS01", r_hosts[3], HUBCAS, r_os)
-    exchange2007_vm(kit, "vm-red-hubcas02", "RED-HUBCAS02", r_hosts[2], HUBCAS, r_os)
-    exchange2007_vm(kit, "vm-por-hubcas01", "POR-HUBCAS01", p_hosts[1], HUBCAS, p_os)
+    exchange2007_vm(kit, "vm-red-hubcas01", "RED-HUBCAS01", r_hosts[2], HUBCAS, r_os)
+    exchange2007_vm(kit, "vm-red-hubcas02", "RED-HUBCAS02", r_hosts[0], HUBCAS, r_os)
+    exchange2007_vm(kit, "vm-bel-hubcas01", "BEL-HUBCAS01", b_hosts[1], HUBCAS, b_os)
+    exchange2007_vm(kit, "vm-bel-hubcas02", "BEL-HUBCAS02", b_hosts[0], HUBCAS, b_os)
+    por_hub = exchange2007_vm(kit, "vm-por-hubcas01", "POR-HUBCAS01", p_hosts[1], HUBCAS, p_os)
     exchange2007_vm(kit, "vm-por-hubcas02", "POR-HUBCAS02", p_hosts[0], HUBCAS, p_os)
     infrastructure(kit, "red", "RED", r_hosts[2:] + r_hosts[:2], r_os)
+    infrastructure(kit, "bel", "BEL", b_hosts[1:] + b_hosts[:1], b_os)
     infrastructure(kit, "por", "POR", p_hosts[1:] + p_hosts[:1], p_os)
-    kit.witness("fsw-red-ccr", "RED-HUBCAS01 CCR FSW", red, vm=hub)
+    kit.witness("fsw-por-ccr", "POR-HUBCAS01 CCR FSW", por, vm=por_hub)
     kit.add(
         Exchange2007Replication(
             id="ex-lcr",
@@ -418,9 +460,17 @@ def exchange2007_lcr_ccr_scr() -> Design:
                 ),
                 scenario(
                     "Loss of Redmond",
-                    "An administrator activates the SCR target in Portland after 30 minutes; "
-                    "the LCR server's users have no remote copy (004)",
+                    "The CCR cluster fails over to its Bellevue node (the witness in Portland "
+                    "keeps the majority); the LCR server's users have no remote copy (004). "
+                    "SCR now ships from Bellevue over the 20 Mbit/s backup line (CAP002)",
                     red,
+                    expected=ExpectedOutcome(mailboxes_available=4000, databases_down=lcr_dbs),
+                ),
+                scenario(
+                    "Loss of Redmond and Bellevue",
+                    "An administrator activates the SCR target in Portland after 30 minutes",
+                    red,
+                    bel,
                     then=[(1800.0, "activate_scr", "ex-scr")],
                     expected=ExpectedOutcome(mailboxes_available=4000, databases_down=lcr_dbs),
                 ),

@@ -37,6 +37,7 @@ from designer.domain import (
     LoadBalancer,
     Lun,
     MailboxDatabase,
+    MailboxProfile,
     Mirror,
     RuleSettings,
     SavedScenario,
@@ -51,7 +52,21 @@ from designer.domain import (
     WanLink,
 )
 
-__all__ = ["DRAWABLE_KINDS", "Kit", "layout_of", "lun_size", "scenario"]
+__all__ = [
+    "DRAWABLE_KINDS",
+    "LIGHT_PROFILE",
+    "TYPICAL_PROFILE",
+    "Kit",
+    "layout_of",
+    "lun_size",
+    "scenario",
+]
+
+#: The capacity workload of the samples' users (issue 11): Microsoft's 150-message
+#: profile at its table's 75 KB, the calculator's common example (30 logs a mailbox a
+#: day); 003's 14,000 users of 2009 on one server are light users (50 messages).
+TYPICAL_PROFILE = MailboxProfile(messages_per_day=150, average_message_kb=75)
+LIGHT_PROFILE = MailboxProfile(messages_per_day=50, average_message_kb=75)
 
 #: Element kinds the canvas draws as boxes, so every one needs a layout entry. Links,
 #: mirrors and Double-Take replication are lines between boxes; disks are chips on

@@ -64,6 +64,7 @@ def exchange_site(
     namespace: str = "mail.contoso.com",
     edge: bool = True,
     mailbox_gb: float = 64.0,
+    mailbox_vcpu: int = 8,
     array_model: str = "generic",
     snapview: bool = False,
     flare_release: int | None = None,
@@ -134,7 +135,7 @@ def exchange_site(
             name,
             host_ids[(i - 1) % hosts],
             MAILBOX,
-            vcpu=8,
+            vcpu=mailbox_vcpu,
             memory_gb=mailbox_gb,
             exchange_version="2013",
         )

@@ -138,7 +138,7 @@ def capacity(
                 extra, truncated = extra[:max_combined], True
             pairs_simulated = len(extra)
             for mode in extra:
-                results.append(engine.evaluate(mode))
+                results.append(engine.evaluate(mode, members_only=True))
             if progress is not None:
                 progress(total + 1, total + 1)
     return _report(
@@ -253,6 +253,8 @@ def _report(
         worst_util = max(fig_a.utilisation, fig_b.utilisation)
         history: list[ModeLoad] = []
         for result in results[1:]:
+            if not result.links:  # searched for server loads only
+                continue
             a = result.links[(link_id, "a_to_b")]
             b = result.links[(link_id, "b_to_a")]
             history.append(ModeLoad(result.mode, a, b))

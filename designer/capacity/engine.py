@@ -19,7 +19,9 @@ from designer.capacity.modes import NORMAL, Mode
 from designer.capacity.view import ModeView
 from designer.domain.enums import MirrorMode
 from designer.simulation import Settled, Simulator
+from designer.simulation.prepared import database_servers
 from designer.workload import (
+    STEADY_KINDS,
     Direction,
     LinkEnds,
     LinkLoad,
@@ -50,11 +52,7 @@ class LinkFigures:
 
     @property
     def steady_mbps(self) -> float:
-        return sum(
-            v
-            for k, v in self.by_kind.items()
-            if k in ("dag_log_shipping", "mirrorview_s", "double_take")
-        )
+        return sum(v for k, v in self.by_kind.items() if k in STEADY_KINDS)
 
     @property
     def utilisation(self) -> float:
@@ -72,7 +70,9 @@ class LinkFigures:
         """(logs queued, seconds behind) of the DAG copies across it after the busiest
         hour, when the steady streams need more than the link has."""
         steady = self.steady_mbps
-        dag = self.by_kind.get("dag_log_shipping", 0.0)
+        dag = self.by_kind.get("dag_log_shipping", 0.0) + self.by_kind.get(
+            "e2007_log_shipping", 0.0
+        )
         if steady <= self.bandwidth_mbps or dag <= 0:
             return 0.0, 0.0
         share = dag * self.bandwidth_mbps / steady
@@ -150,21 +150,45 @@ class CapacityEngine:
         self.dbs_in_site: dict[str, set[str]] = defaultdict(set)
         self.dag_dbs_on_vm: dict[str, list[str]] = defaultdict(list)
         for db_id in self.flows.shipping:
-            for copy in prep.dbs[db_id].copies:
-                site = prep.vm_site.get(copy.member)
+            for member in self.flows.copy_members[db_id]:
+                site = prep.vm_site.get(member)
                 if site:
                     self.dbs_in_site[site].add(db_id)
-                self.dag_dbs_on_vm[copy.member].append(db_id)
+                self.dag_dbs_on_vm[member].append(db_id)
         self.repl_vms = {vm for r in prep.host_repls.values() for vm in (r.source, r.target)}
-        self.members: tuple[str, ...] = tuple(
-            sorted({m for dag in prep.dags.values() for m in dag.members if m in prep.vms})
-        )
-        self.cost: dict[str, _Cost] = {}
-        for db_id, db in prep.dbs.items():
-            if not db.dag:
+        # Every mailbox server: DAG members, and the servers that can hold a database
+        # outside a DAG (its disks' VMs, Exchange 2007 cluster nodes, SCR and
+        # Double-Take targets). Passive copies (DAG, CCR, SCR) cost CPU; a Double-Take
+        # target's replica does not until it is activated.
+        self.copies_on_vm: dict[str, list[str]] = defaultdict(list)
+        self.passive_on: set[tuple[str, str]] = set()
+        servers: set[str] = {m for dag in prep.dags.values() for m in dag.members}
+        for db_id in sorted(prep.dbs):
+            db = prep.dbs[db_id]
+            if db.dag:
+                held = [c.member for c in db.copies]
+                self.passive_on.update((db_id, m) for m in held)
+            else:
+                held = list(database_servers(prep, db))
+                self.passive_on.update((db_id, m) for m in held)
+                for repl in prep.e2007s_of_db.get(db_id, []):
+                    if repl.target:
+                        held.append(repl.target)
+                        self.passive_on.add((db_id, repl.target))
+                for vm in list(held):
+                    held += [r.target for r in prep.repls_from_vm.get(vm, [])]
+            held = [m for m in dict.fromkeys(held) if m in prep.vms]
+            if not held:
                 continue
+            servers.update(held)
+            for m in held:
+                self.copies_on_vm[m].append(db_id)
+        self.members: tuple[str, ...] = tuple(sorted(m for m in servers if m in prep.vms))
+        self.cost: dict[str, _Cost] = {}
+        fig = self.figures
+        for db_id in {d for dbs in self.copies_on_vm.values() for d in dbs}:
+            db = prep.dbs[db_id]
             profile = self.workload.database(db_id).profile
-            fig = self.figures
             if profile is None:
                 self.cost[db_id] = _Cost(db.mailboxes, 0.0, 0.0, 0.0)
                 continue
@@ -174,10 +198,6 @@ class CapacityEngine:
                 db.mailboxes * fig.passive_megacycles_per_mailbox(profile),
                 db.mailboxes * fig.cache_mb_per_mailbox(profile) / 1024.0,
             )
-        self.copies_on_vm: dict[str, list[str]] = defaultdict(list)
-        for db_id in sorted(self.cost):
-            for copy in prep.dbs[db_id].copies:
-                self.copies_on_vm[copy.member].append(db_id)
         self.base_members = self._member_loads(self.normal_view, self.members)
         self.normal = self.evaluate(NORMAL, keep_streams=True)
 
@@ -250,7 +270,7 @@ class CapacityEngine:
             for db_id in self.copies_on_vm.get(m, ()):
                 if view.active_on(db_id) == m:
                     active.append(db_id)
-                elif up and not view.copy_lost(m, db_id):
+                elif up and (db_id, m) in self.passive_on and not view.copy_lost(m, db_id):
                     passive.append(db_id)
             loads[m] = self._load(view, m, active, passive)
         return loads
@@ -332,12 +352,17 @@ class CapacityEngine:
         bandwidth: Mapping[str, float] | None = None,
         directions_down: Mapping[str, Direction] | None = None,
         keep_streams: bool = False,
+        members_only: bool = False,
     ) -> ModeResult:
         """The capacity figures of ``mode`` (``settled``: the simulator's state of it,
         computed here when not given; ``bandwidth`` / ``directions_down``: links a
-        scenario degraded)."""
+        scenario degraded; ``members_only``: the server loads alone, for the double and
+        site-plus-one failures that are searched for them)."""
         if settled is None and mode.failed:
             settled = self.sim.settled(mode.failed)
+        if members_only:
+            view = ModeView(self.prep, self.links, self.baseline, settled)
+            return ModeResult(mode, {}, self._member_changes(view))
         view = ModeView(
             self.prep,
             self.links,

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from designer.capacity.view import ModeView, Route
-from designer.domain.enums import MirrorMode
+from designer.domain.enums import Exchange2007Kind, MirrorMode
 from designer.simulation.prepared import Prepared
 from designer.workload import Stream, Workload, gb_per_hour_to_mbps
 
@@ -37,12 +37,26 @@ class Flows:
         self.shipping: dict[str, float] = {}
         self.reseed_mbps: dict[str, float] = {}
         self.copy_members: dict[str, tuple[str, ...]] = {}
+        #: Exchange 2007 database → (CCR nodes, SCR targets, group) of its replication.
+        self.e2007: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {}
         for db_id, db in prep.dbs.items():
-            if not db.dag or len(db.copies) < 2:
+            if db.dag and len(db.copies) >= 2:
+                self.shipping[db_id] = workload.shipping_mbps(db_id)
+                self.reseed_mbps[db_id] = db.size_gb * 8000.0 / (fig.reseed_window_h * 3600.0)
+                self.copy_members[db_id] = tuple(c.member for c in db.copies)
                 continue
-            self.shipping[db_id] = workload.shipping_mbps(db_id)
-            self.reseed_mbps[db_id] = db.size_gb * 8000.0 / (fig.reseed_window_h * 3600.0)
-            self.copy_members[db_id] = tuple(c.member for c in db.copies)
+            repls = prep.e2007s_of_db.get(db_id, [])
+            ccr = [r for r in repls if r.replication in (Exchange2007Kind.CCR,) and r.nodes]
+            scr = [r for r in repls if r.replication == Exchange2007Kind.SCR and r.target]
+            if not ccr and not scr:
+                continue
+            nodes = tuple(dict.fromkeys(n for r in ccr for n in r.nodes))
+            targets = tuple(dict.fromkeys(r.target for r in scr if r.target))
+            group = (ccr or scr)[0].id
+            self.e2007[db_id] = (nodes, targets, group)
+            # Exchange 2007 ships its logs uncompressed (compression came with 2010).
+            self.shipping[db_id] = workload.database(db_id).peak_mbps
+            self.copy_members[db_id] = (*nodes, *targets)
         self.mirror_rate = {m: workload.mirror_gb_per_hour(m) for m in prep.mirrors}
         self.mirror_peak = {m: workload.mirror_peak_factor(m) for m in prep.mirrors}
         self.repl_rate = {r: workload.host_replication_gb_per_hour(r) for r in prep.host_repls}
@@ -57,7 +71,9 @@ class Flows:
 
     # -- DAG -----------------------------------------------------------------------------
     def database(self, db_id: str, view: ModeView) -> list[Routed]:
-        """Log shipping (and reseeds) of one DAG database across sites in this mode."""
+        """Log shipping (and reseeds) of one replicated database across sites in this
+        mode: a DAG's copies, or an Exchange 2007 CCR cluster's other node and SCR
+        targets."""
         mbps = self.shipping.get(db_id)
         if mbps is None:
             return []
@@ -66,6 +82,8 @@ class Flows:
             return []
         here = view.vm_site(active)
         db = self.prep.dbs[db_id]
+        if db_id in self.e2007:
+            return self._e2007(db_id, active, here, mbps, view)
         found: list[Routed] = []
         for member in self.copy_members[db_id]:
             if member == active or not view.vm_up(member):
@@ -94,6 +112,30 @@ class Flows:
             else:
                 continue
             found.append((stream, hops))
+        return found
+
+    def _e2007(
+        self, db_id: str, active: str, here: str | None, mbps: float, view: ModeView
+    ) -> list[Routed]:
+        """CCR ships to the cluster's other node; SCR from the cluster's active node (or
+        the source server) to its standby target (004)."""
+        nodes, targets, group = self.e2007[db_id]
+        receivers = [n for n in nodes if n != active]
+        if active in nodes or not nodes:
+            receivers += [t for t in targets if t != active]
+        found: list[Routed] = []
+        for member in receivers:
+            if not view.vm_up(member):
+                continue
+            there = view.vm_site(member)
+            if there == here or here is None or there is None or mbps <= 0:
+                continue
+            hops = view.route(here, there)
+            if hops:
+                stream = Stream(
+                    "e2007_log_shipping", db_id, group, here, there, mbps, target=member
+                )
+                found.append((stream, hops))
         return found
 
     # -- MirrorView ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["MODE_KINDS", "Mode", "ModeKind"]
+__all__ = ["KIND_TEXT", "MODE_KINDS", "NORMAL", "Mode", "ModeKind"]
 
 ModeKind = Literal["normal", "single", "site", "double", "site_plus_one", "scenario"]
 #: Mode kinds in report order.
@@ -24,7 +24,7 @@ MODE_KINDS: tuple[ModeKind, ...] = (
     "scenario",
 )
 
-_KIND_TEXT = {
+KIND_TEXT: dict[str, str] = {
     "normal": "normal operation",
     "single": "single failure",
     "site": "site loss",
@@ -50,7 +50,7 @@ class Mode:
 
     @property
     def kind_text(self) -> str:
-        return _KIND_TEXT[self.kind]
+        return KIND_TEXT[self.kind]
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from designer.capacity.engine import LinkFigures, LinkKey, MemberLoad
-from designer.capacity.modes import NORMAL, Mode, ModeKind
+from designer.capacity.modes import KIND_TEXT, NORMAL, Mode, ModeKind
 from designer.domain.design import Design
 from designer.domain.elements import EsxiHost, Lun, Mirror, VirtualMachine, WanLink
 from designer.workload import KIND_LABELS, Figures, LinkLoad
@@ -418,7 +418,7 @@ class CapacityReport:
                     else f"; worst {_minutes(mirror.worst[1])} ({mirror.worst[0].label})"
                 )
                 lines.append(f"  {mirror.mirror.name}: {normal}{tail}")
-        lines.append("DAG members (active databases / mailboxes; CPU and memory of the sizing)")
+        lines.append("Mailbox servers (active databases / mailboxes; CPU and memory of the sizing)")
         for member in self.members:
             sizing = member.sizing(member.normal, self.figures)
             lines.append(
@@ -431,15 +431,18 @@ class CapacityReport:
                 if found is None:
                     continue
                 mode, load = found
+                if mode.kind == "normal":
+                    lines.append(f"    worst {KIND_TEXT[kind]}: none heavier than normal operation")
+                    continue
                 need = member.sizing(load, self.figures)
                 lines.append(
-                    f"    worst {mode.kind_text}: {load.active_databases} / "
+                    f"    worst {KIND_TEXT[kind]}: {load.active_databases} / "
                     f"{load.active_mailboxes:,} (CPU {_pct(need.cpu_pct / 100)}, memory "
                     f"{_pct(need.memory_pct / 100)}) — {mode.label}"
                     + ("  OVER SIZING" if need.over else "")
                 )
         if self.hosts:
-            lines.append("ESXi hosts (active databases / mailboxes of the DAG members on them)")
+            lines.append("ESXi hosts (active databases / mailboxes of the mailbox servers on them)")
             for h in self.hosts:
                 worst = h.worst
                 tail = (

@@ -38,13 +38,16 @@ Direction = Literal["a_to_b", "b_to_a"]
 #: How each kind of stream reads, in stacking order.
 KIND_LABELS: dict[str, str] = {
     "dag_log_shipping": "DAG log shipping",
+    "e2007_log_shipping": "Exchange 2007 CCR/SCR log shipping",
     "mirrorview_s": "MirrorView/S",
     "double_take": "Double-Take",
     "mirrorview_a": "MirrorView/A",
     "dag_reseed": "DAG reseed",
 }
 #: Streams that must be carried as they come (the others take what is left).
-STEADY_KINDS = frozenset({"dag_log_shipping", "mirrorview_s", "double_take"})
+STEADY_KINDS = frozenset(
+    {"dag_log_shipping", "e2007_log_shipping", "mirrorview_s", "double_take"}
+)
 
 
 @dataclass(frozen=True, slots=True)

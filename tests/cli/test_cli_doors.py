@@ -120,12 +120,30 @@ def test_help_imports_nothing_it_does_not_show() -> None:
     assert not [m for m in modules if m.startswith(("designer.simulation", "designer.rules"))]
 
 
-def test_check_imports_neither_the_simulator_nor_networkx_nor_qt() -> None:
-    modules = _imported("check", DAG_WITH_HA)
+def test_check_imports_neither_the_simulator_nor_networkx_nor_qt(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # A design that states no capacity workload (the samples do: the CAP rules then
+    # size it with the simulator, issue 11).
+    from designer.persistence import load
+
+    design = load(DAG_WITH_HA)
+    bare = design.model_copy(
+        update={
+            "elements": [
+                e.model_copy(update={"mailbox_profile": None}) if e.kind == "site" else e
+                for e in design.elements
+            ]
+        }
+    )
+    save(bare, tmp_path / "bare.json")
+    modules = _imported("check", tmp_path / "bare.json")
     assert "designer.rules.engine" in modules  # it did check
     top = {m.split(".")[0] for m in modules}
     assert not top & {"networkx", "PySide6", "shiboken6", "pyqtgraph", "shtab"}
     assert not [m for m in modules if m.startswith(("designer.simulation", "designer.ui"))]
+    sized = _imported("check", DAG_WITH_HA)
+    assert "designer.capacity.engine" in sized and not {"PySide6", "pyqtgraph"} & {
+        m.split(".")[0] for m in sized
+    }
 
 
 # -- check: several files, standard input, exit codes ------------------------------------
