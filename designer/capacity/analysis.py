@@ -27,7 +27,7 @@ from designer.capacity.report import (
 )
 from designer.capacity.search import DagImpact, DagPredictor, dag_impacts
 from designer.domain.design import Design
-from designer.simulation import Simulator, sweep_elements
+from designer.simulation import Settled, Simulator, sweep_elements
 
 __all__ = ["ProgressFn", "capacity", "relevant_elements"]
 
@@ -123,22 +123,29 @@ def capacity(
         singles, skipped = relevant_elements(sim)
         prep = sim.prep
         impacts: dict[str, dict[str, DagImpact]] = {}
+        site_states: dict[str, Settled] = {}
         total = len(singles)
         for done, element in enumerate(singles, start=1):
             settled = sim.settled([element])
+            if element in prep.sites:
+                site_states[element] = settled
             kind: ModeKind = "site" if element in prep.sites else "single"
             results.append(engine.evaluate(_mode(sim, kind, (element,)), settled))
             impacts[element] = dag_impacts(prep, settled)
             if progress is not None and not progress(done, total + 1):
                 cancelled = True
                 break
-        if not cancelled:
+        if not cancelled and (max_combined is None or max_combined > 0):
             extra, pairs_examined, truncated = _combined_modes(sim, engine, singles, impacts)
             if max_combined is not None and len(extra) > max_combined:
                 extra, truncated = extra[:max_combined], True
             pairs_simulated = len(extra)
             for mode in extra:
-                results.append(engine.evaluate(mode, members_only=True))
+                first = site_states.get(mode.failed[0]) if mode.kind == "site_plus_one" else None
+                # A site loss plus one goes on from the site's settled state (the second
+                # failure as a second step at time 0), so the site is not settled again.
+                state = sim.settled(mode.failed, after=first)
+                results.append(engine.evaluate(mode, state, members_only=True))
             if progress is not None:
                 progress(total + 1, total + 1)
     return _report(

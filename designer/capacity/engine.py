@@ -199,6 +199,11 @@ class CapacityEngine:
                 db.mailboxes * fig.cache_mb_per_mailbox(profile) / 1024.0,
             )
         self.base_members = self._member_loads(self.normal_view, self.members)
+        self.members_in_site: dict[str, list[str]] = defaultdict(list)
+        for m in self.members:
+            site = prep.vm_site.get(m)
+            if site:
+                self.members_in_site[site].append(m)
         self.normal = self.evaluate(NORMAL, keep_streams=True)
 
     # -- links -----------------------------------------------------------------------------
@@ -294,36 +299,99 @@ class CapacityEngine:
             len(active),
             mbx,
             sum(self.cost[d].mailboxes for d in passive),
-            mc,
-            memory,
+            round(mc, 6),
+            round(memory, 6),
         )
 
     def _member_changes(self, view: ModeView) -> dict[str, MemberLoad]:
         """Members whose load differs from normal: those a database moved to or from,
-        and those that are down or were restarted elsewhere."""
+        that lost a copy, that are down or were restarted elsewhere. Normal operation's
+        loads plus what moved (only the databases the failure changed are read)."""
         w = view.world
         if w is None:
             return {}
-        touched: set[str] = set()
+        down = {
+            m
+            for m in (*w.vm_down, *w.vm_restarted, *w.vm_reset, *w.vm_relocated)
+            if m in self.base_members and not view.vm_up(m)
+        }
+        for site in w.sites_down:
+            down.update(m for m in self.members_in_site.get(site, ()) if not view.vm_up(m))
+        delta: dict[str, list[float]] = {}
+
+        def add(member: str, dbs: int, mbx: int, pmbx: int, mc: float, cache: float) -> None:
+            row = delta.setdefault(member, [0, 0, 0, 0.0, 0.0])
+            row[0] += dbs
+            row[1] += mbx
+            row[2] += pmbx
+            row[3] += mc
+            row[4] += cache
+
+        lost = {(vm, db) for vm, db in (*w.copy_lost, *w.logs_lost)}
+        lost_all = {vm for vm, db in lost if db == "*"}
+
+        def passive(member: str, db_id: str) -> bool:
+            return (
+                (db_id, member) in self.passive_on
+                and view.vm_up(member)
+                and (member, db_id) not in lost
+                and member not in lost_all
+            )
+
         for db_id in view.changed_databases():
-            if db_id not in self.cost:
+            cost = self.cost.get(db_id)
+            if cost is None:
                 continue
             before = self.baseline[db_id]
             was = before.active_on if before.status == "active" else None
             now = view.active_on(db_id)
-            if was != now:
-                touched.update(m for m in (was, now) if m)
-        for vm in (*w.vm_restarted, *w.vm_down, *w.vm_reset, *w.vm_relocated):
-            if vm in self.base_members:
-                touched.add(vm)
-        for vm, _db in (*w.copy_lost, *w.logs_lost):
-            if vm in self.base_members:
-                touched.add(vm)
-        for site in w.sites_down:
-            touched.update(m for m in self.members if self.prep.vm_site.get(m) == site)
-        if not touched:
-            return {}
-        return self._member_loads(view, sorted(touched))
+            if was == now:
+                continue
+            if was is not None:
+                add(was, -1, -cost.mailboxes, 0, -cost.active_mc, -cost.cache_gb)
+                if passive(was, db_id):
+                    add(was, 0, 0, cost.mailboxes, cost.passive_mc, 0.0)
+            if now is not None:
+                add(now, 1, cost.mailboxes, 0, cost.active_mc, cost.cache_gb)
+                if (db_id, now) in self.passive_on:
+                    add(now, 0, 0, -cost.mailboxes, -cost.passive_mc, 0.0)
+        # Passive copies the failure destroyed (their member still up).
+        for vm, db in lost:
+            if vm not in self.base_members or vm in down:
+                continue
+            dbs = self.copies_on_vm.get(vm, ()) if db == "*" else (db,)
+            for db_id in dbs:
+                base = self.baseline.get(db_id)
+                cost = self.cost.get(db_id)
+                if cost is None or base is None or (db_id, vm) not in self.passive_on:
+                    continue
+                was_active = base.status == "active" and base.active_on == vm
+                if not was_active and view.active_on(db_id) != vm:
+                    add(vm, 0, 0, -cost.mailboxes, -cost.passive_mc, 0.0)
+        changes: dict[str, MemberLoad] = {}
+        for m in down:
+            changes[m] = MemberLoad(m, False, view.vm_host(m), 0, 0, 0, 0.0, 0.0)
+        for m in set(delta) | {vm for vm in w.vm_restarted if vm in self.base_members}:
+            if m in down:
+                continue
+            base = self.base_members[m]
+            row = delta.get(m, [0, 0, 0, 0.0, 0.0])
+            cache = row[4]
+            holds = base.active_databases + int(row[0]) > 0 or base.passive_mailboxes + row[2] > 0
+            memory = base.memory_gb + cache if base.memory_gb else (
+                self.figures.base_memory_gb + cache if holds else 0.0
+            )
+            changes[m] = MemberLoad(
+                m,
+                True,
+                view.vm_host(m),
+                base.active_databases + int(row[0]),
+                base.active_mailboxes + int(row[1]),
+                base.passive_mailboxes + int(row[2]),
+                round(max(0.0, base.megacycles + row[3]), 6),
+                round(max(0.0, memory), 6),
+            )
+        return changes
 
     # -- MirrorView/A --------------------------------------------------------------------
     def _async_rpo(

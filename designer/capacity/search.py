@@ -104,26 +104,32 @@ class DagPredictor:
         for db_id, on in self.active.items():
             if on is not None:
                 self.base[on] = self.base.get(on, 0) + self.mailboxes[db_id]
-        self.by_member_copies: dict[str, list[str]] = defaultdict(list)
-        for db_id, copies in self.copies.items():
-            for member, _lagged in copies:
-                self.by_member_copies[member].append(db_id)
+        self._moved_cache: dict[object, frozenset[str]] = {}
+
+    def _moved(self, impact: DagImpact) -> frozenset[str]:
+        """The databases one failure takes from their active member (cached)."""
+        found = self._moved_cache.get(impact.signature)
+        if found is None:
+            moved: set[str] = set()
+            for m in impact.unusable:
+                moved.update(self.active_on.get(m, ()))
+            moved.update(db_id for db_id, m in impact.lost if self.active.get(db_id) == m)
+            found = self._moved_cache[impact.signature] = frozenset(moved)
+        return found
 
     def predict(self, impacts: Iterable[DagImpact]) -> dict[str, int] | None:
         """Active mailboxes per member once ``impacts`` happen together; None when one
         of them costs the DAG its quorum."""
         unusable: set[str] = set()
         lost: set[tuple[str, str]] = set()
+        moved: set[str] = set()
         for impact in impacts:
             if impact.quorum_lost:
                 return None
             unusable |= impact.unusable
             lost |= impact.lost
+            moved |= self._moved(impact)
         loads = dict(self.base)
-        moved: set[str] = set()
-        for m in unusable:
-            moved.update(self.active_on.get(m, ()))
-        moved.update(db_id for db_id, m in lost if self.active.get(db_id) == m)
         for db_id in moved:
             was = self.active[db_id]
             if was is not None:

@@ -135,6 +135,18 @@ class Run:
         if self.record:
             self.events.append(Event(float(t), element, kind, text, source))
 
+    def fork(self) -> Run:
+        """A copy to go on from: containers copied, their (immutable) values shared."""
+        copy = Run(world=self.world, record=self.record, base_db=self.base_db)
+        for name in self.__dataclass_fields__:
+            if name in ("world", "record", "base_db"):
+                continue
+            value = getattr(self, name)
+            if isinstance(value, dict | set | list):
+                value = type(value)(value)
+            setattr(copy, name, value)
+        return copy
+
 
 @dataclass(frozen=True, slots=True)
 class Settled:
@@ -154,6 +166,8 @@ class Settled:
     baseline: Mapping[str, DbRun]
     #: Each DAG's state before any failure.
     base_dags: Mapping[str, DagState] = field(default_factory=dict)
+    #: The run it came from (to fail more on top of it), private to the engine.
+    run: Run | None = field(default=None, compare=False, repr=False)
 
     def state(self, db_id: str) -> DbRun:
         return self.databases.get(db_id) or self.baseline[db_id]

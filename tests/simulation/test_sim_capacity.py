@@ -128,3 +128,38 @@ def test_mirrorview_a_transfer_follows_the_links_share_when_degraded() -> None:
     share = 100.0 - 4 * PER_COPY
     assert f"now takes {40_000 / share / 60:.1f} min" in slow.text
     assert "what the link's steady streams leave" in slow.text
+
+
+def test_settled_after_another_state_is_the_two_step_run() -> None:
+    """settled([A, B], after=settled([A])) is run([fail A, fail B]) at time 0: the same
+    active copy for every database, the same VMs down."""
+    from designer.persistence import load
+
+    root = Path(__file__).resolve().parents[2] / "sample_designs"
+    for name in ("three_site_stretched_dag", "dag_with_ha", "exchange2007_lcr_ccr_scr"):
+        sim = Simulator(load(root / f"{name}.json"))
+        sites = sorted(sim.prep.sites)
+        hosts = sorted(sim.prep.hosts)
+        for first in sites:
+            base = sim.settled([first])
+            for second in hosts:
+                if sim.prep.hosts[second].site == first:
+                    continue
+                both = sim.settled([first, second], after=base)
+                steps = sim.run(
+                    [
+                        ScenarioStep(action="fail", target=first),
+                        ScenarioStep(action="fail", target=second),
+                    ],
+                    events=False,
+                ).final
+                for db in steps.databases:
+                    assert both.active_on(db.id) == (
+                        db.active_on if db.state == "active" else None
+                    ), (
+                        name,
+                        first,
+                        second,
+                        db.id,
+                    )
+                assert set(both.failed) == {first, second}
