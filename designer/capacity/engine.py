@@ -361,11 +361,11 @@ class CapacityEngine:
                 continue
             dbs = self.copies_on_vm.get(vm, ()) if db == "*" else (db,)
             for db_id in dbs:
-                base = self.baseline.get(db_id)
+                base_run = self.baseline.get(db_id)
                 cost = self.cost.get(db_id)
-                if cost is None or base is None or (db_id, vm) not in self.passive_on:
+                if cost is None or base_run is None or (db_id, vm) not in self.passive_on:
                     continue
-                was_active = base.status == "active" and base.active_on == vm
+                was_active = base_run.status == "active" and base_run.active_on == vm
                 if not was_active and view.active_on(db_id) != vm:
                     add(vm, 0, 0, -cost.mailboxes, -cost.passive_mc, 0.0)
         changes: dict[str, MemberLoad] = {}
@@ -374,21 +374,26 @@ class CapacityEngine:
         for m in set(delta) | {vm for vm in w.vm_restarted if vm in self.base_members}:
             if m in down:
                 continue
-            base = self.base_members[m]
+            normal = self.base_members[m]
             row = delta.get(m, [0, 0, 0, 0.0, 0.0])
             cache = row[4]
-            holds = base.active_databases + int(row[0]) > 0 or base.passive_mailboxes + row[2] > 0
-            memory = base.memory_gb + cache if base.memory_gb else (
-                self.figures.base_memory_gb + cache if holds else 0.0
+            holds = (
+                normal.active_databases + int(row[0]) > 0
+                or normal.passive_mailboxes + row[2] > 0
+            )
+            memory = (
+                normal.memory_gb + cache
+                if normal.memory_gb
+                else (self.figures.base_memory_gb + cache if holds else 0.0)
             )
             changes[m] = MemberLoad(
                 m,
                 True,
                 view.vm_host(m),
-                base.active_databases + int(row[0]),
-                base.active_mailboxes + int(row[1]),
-                base.passive_mailboxes + int(row[2]),
-                round(max(0.0, base.megacycles + row[3]), 6),
+                normal.active_databases + int(row[0]),
+                normal.active_mailboxes + int(row[1]),
+                normal.passive_mailboxes + int(row[2]),
+                round(max(0.0, normal.megacycles + row[3]), 6),
                 round(max(0.0, memory), 6),
             )
         return changes
