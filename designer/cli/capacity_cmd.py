@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 
-from designer.cli.main import CliError, read_design
+from designer.cli.reading import CliError, read_design
 from designer.cli.parser import EXIT_FINDINGS, EXIT_OK, EXIT_OUTPUT, STDIN
 
 __all__ = ["cmd_capacity", "cmd_plan_copies"]
