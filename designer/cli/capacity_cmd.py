@@ -13,8 +13,8 @@ import argparse
 import json
 import sys
 
-from designer.cli.reading import CliError, read_design
 from designer.cli.parser import EXIT_FINDINGS, EXIT_OK, EXIT_OUTPUT, STDIN
+from designer.cli.reading import CliError, read_design
 
 __all__ = ["cmd_capacity", "cmd_plan_copies"]
 

@@ -108,7 +108,7 @@ def test_an_unreadable_design_exits_2_naming_it(tmp_path):
 
 def test_git_external_diff_driver_arguments(tmp_path):
     a = load(SAMPLE)
-    b = _replace(a, "vm-bos-mbx01", memory_gb=96.0)
+    b = _replace(a, "vm-bos-mbx01", memory_gb=128.0)
     save(a, tmp_path / "old.json")
     save(b, tmp_path / "new.json")
     run = _cli(
@@ -117,7 +117,7 @@ def test_git_external_diff_driver_arguments(tmp_path):
     )  # fmt: skip
     assert run.returncode == 0, run.stderr  # git stops on a non-zero external diff
     assert "--- a/designs/x.json" in run.stdout
-    assert "    memory_gb: 64.0 → 96.0" in run.stdout
+    assert "    memory_gb: 96.0 → 128.0" in run.stdout
 
 
 def test_git_diff_uses_the_driver_from_the_docs(tmp_path):
@@ -137,8 +137,8 @@ def test_git_diff_uses_the_driver_from_the_docs(tmp_path):
     save(a, tmp_path / "design.json")
     git("add", ".")
     git("commit", "-qm", "a")
-    save(_replace(a, "vm-bos-mbx01", vcpu=12), tmp_path / "design.json")
+    save(_replace(a, "vm-bos-mbx01", vcpu=16), tmp_path / "design.json")
     env["PYTHONPATH"] = str(ROOT)
     run = git("diff")
     assert run.returncode == 0, run.stderr
-    assert "~ VM BOS-MBX01 (vm-bos-mbx01)" in run.stdout and "vcpu: 8 → 12" in run.stdout
+    assert "~ VM BOS-MBX01 (vm-bos-mbx01)" in run.stdout and "vcpu: 12 → 16" in run.stdout
