@@ -27,9 +27,9 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 
 from designer.domain.design import Design
+from designer.interop import capacity_section  # noqa: F401 - registers the Capacity section
 from designer.interop.exporting import write_bytes_atomic
 from designer.interop.report import InteropError
-from designer.interop import capacity_section  # noqa: F401 - registers the Capacity section
 from designer.interop.review import ReviewData, build_review
 from designer.interop.review_html import render_html, report_parts
 from designer.ui.canvas.scene import DesignScene
