@@ -17,6 +17,7 @@ from designer.domain.elements import ElementBase
 from designer.domain.refs import drop_refs, iter_refs
 from designer.domain.reliability import ReliabilitySettings
 from designer.domain.words import plural
+from designer.domain.workload import CapacitySettings
 
 __all__ = [
     "AddElements",
@@ -27,6 +28,7 @@ __all__ = [
     "MoveElements",
     "NameNew",
     "RemoveElements",
+    "SetCapacity",
     "SetDesignMeta",
     "SetIntent",
     "SetProperty",
@@ -416,6 +418,22 @@ class SetIntent(Command):
     def undo(self, doc: Document) -> None:
         assert self._old is not None
         doc.set_intent(self._old)
+
+
+class SetCapacity(Command):
+    """Change the design's sizing figures (its default mailbox profile, peak factor…)."""
+
+    def __init__(self, settings: CapacitySettings, text: str = "Change capacity settings") -> None:
+        self.settings = settings
+        self.text = text
+        self._old: CapacitySettings | None = None
+
+    def redo(self, doc: Document) -> None:
+        self._old = doc.set_capacity(self.settings)
+
+    def undo(self, doc: Document) -> None:
+        assert self._old is not None
+        doc.set_capacity(self._old)
 
 
 class SetScenarios(Command):

@@ -33,6 +33,7 @@ from designer.domain.persistent import PersistentList, PersistentMap
 from designer.domain.refs import iter_refs
 from designer.domain.reliability import ReliabilitySettings
 from designer.domain.structure import relation_errors, structural_errors
+from designer.domain.workload import CapacitySettings
 
 __all__ = ["Document", "EditError", "Listener", "Refusal"]
 
@@ -458,6 +459,12 @@ class Document:
     def set_intent(self, intent: DesignIntent) -> DesignIntent:
         old = self._design.intent
         self._set("intent", intent=intent)
+        return old
+
+    def set_capacity(self, settings: CapacitySettings) -> CapacitySettings:
+        """The design's own sizing figures (capacity, issue 11)."""
+        old = self._design.capacity
+        self._set("capacity", capacity=settings)
         return old
 
     def set_scenarios(self, scenarios: list[SavedScenario]) -> list[SavedScenario]:

@@ -76,6 +76,7 @@ from designer.ui.dialogs import choose
 from designer.ui.file_ops import RecentFiles, default_recovery_dir
 from designer.ui.icons import app_icon
 from designer.ui.panels import create_panels
+from designer.ui.panels.capacity import CapacityController, CapacityPanel
 from designer.ui.recovery import RecoveryKeeper
 from designer.ui.session import EditorSession
 
@@ -418,6 +419,7 @@ class MainWindow(QMainWindow):
             "HistoryDock": right,
             "ProblemsDock": bottom,
             "DatabasesDock": bottom,
+            "CapacityDock": bottom,
         }
         by_name = {d.objectName(): d for d in docks}
         palette = by_name.get("PaletteDock")
@@ -428,7 +430,11 @@ class MainWindow(QMainWindow):
             self.addDockWidget(area, dock, Qt.Orientation.Vertical)
             self.view_menu.addAction(dock.toggleViewAction())
         # Inspector with history behind it; problems with databases behind it.
-        for front, back in (("InspectorDock", "HistoryDock"), ("ProblemsDock", "DatabasesDock")):
+        for front, back in (
+            ("InspectorDock", "HistoryDock"),
+            ("ProblemsDock", "DatabasesDock"),
+            ("DatabasesDock", "CapacityDock"),
+        ):
             if front in by_name and back in by_name:
                 self.tabifyDockWidget(by_name[front], by_name[back])
                 by_name[front].raise_()
@@ -439,6 +445,8 @@ class MainWindow(QMainWindow):
             databases.visibilityChanged.connect(
                 functools.partial(self._fit_dock, databases)
             )
+        if "ProblemsDock" in by_name:
+            by_name["ProblemsDock"].raise_()
         self._dock_sizes = [
             (by_name[name], size, orientation)
             for name, size, orientation in (
@@ -450,6 +458,30 @@ class MainWindow(QMainWindow):
             if name in by_name
         ]
         self.docks = docks
+        # Qt 6.11 leaves the tab bar of a dock group visible where it was when the
+        # dock area is laid out again (a third dock in the bottom area, a title that
+        # changes): hide those left behind once the layout settles.
+        for dock in docks:
+            dock.windowTitleChanged.connect(lambda _t: QTimer.singleShot(0, self._tidy_tab_bars))
+        QTimer.singleShot(0, self._tidy_tab_bars)
+
+    def _tidy_tab_bars(self) -> None:
+        """Hide the dock tab bars Qt left behind: a live one sits right under a visible
+        dock whose title is one of its tabs."""
+        if not shiboken6.isValid(self):
+            return
+        docks = [d for d in self.findChildren(QDockWidget) if d.isVisible()]
+        for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if not bar.isVisible():
+                continue
+            texts = {bar.tabText(i) for i in range(bar.count())}
+            live = any(
+                d.windowTitle() in texts
+                and abs(d.geometry().bottom() + 1 - bar.geometry().top()) <= 4
+                for d in docks
+            )
+            if not live:
+                bar.hide()
 
     def _add_simulation(self) -> None:
         """Simulation mode (F5): its toggle in the toolbar and a Simulate menu.
@@ -493,6 +525,30 @@ class MainWindow(QMainWindow):
                 else None
             )
         )
+        # In simulation mode the WAN links show the scenario's load at the time cursor.
+        sim = self.simulation.controller
+        sizing = self.capacity_controller
+
+        def show_scenario() -> None:
+            if sizing is None:
+                return
+            if sim.active and sim.ready:
+                sizing.set_simulation(sim.simulator, sim.steps, sim.time)
+            else:
+                sizing.set_simulation(None, [], 0.0)
+
+        sim.mode_changed.connect(lambda _active: show_scenario())
+        sim.result_changed.connect(show_scenario)
+        sim.time_changed.connect(lambda _t: show_scenario())
+
+    @property
+    def capacity_controller(self) -> CapacityController | None:
+        """The Capacity dock's controller (sizing after edits; link loads on the canvas)."""
+        for dock in self.docks:
+            widget = dock.widget()
+            if isinstance(widget, CapacityPanel):
+                return widget.controller
+        return None
 
     @property
     def simulation(self) -> SimulationMode:

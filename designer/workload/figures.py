@@ -184,7 +184,7 @@ def figures_for(settings: CapacitySettings) -> Figures:
             return float(value)
         sources[key] = source
         if source.startswith("assumption"):
-            assumptions.append(f"{key}: {source}")
+            assumptions.append(f"{key}: {source.removeprefix('assumption: ')}")
         return float(catalog_value)
 
     peak = pick(
@@ -218,7 +218,7 @@ def figures_for(settings: CapacitySettings) -> Figures:
         s.megacycles_per_vcpu,
         "megacycles_per_vcpu",
         cat["cpu"]["megacycles_per_vcpu"],
-        "assumption: " + cat["cpu"]["megacycles_per_vcpu_note"],
+        cat["cpu"]["megacycles_per_vcpu_note"],
     )
     max_cpu = pick(
         s.max_cpu_utilisation_pct,

@@ -95,6 +95,8 @@ class DesignScene(QGraphicsScene):
         self.theme = theme or Theme()
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[str, EdgeItem] = {}
+        #: WAN link → (utilisation, tooltip) shown on the canvas (see set_link_loads).
+        self.link_loads: dict[str, tuple[float, str]] = {}
         self._edges_at: dict[str, set[str]] = defaultdict(set)
         self._relations_of: dict[str, list[str]] = {}
         #: The box each element is drawn in (parts too: a disk's VM), and the reverse.
@@ -1122,6 +1124,28 @@ class DesignScene(QGraphicsScene):
         for start in range(0, len(changed), MARKER_CHUNK):
             self._restyle(changed[start : start + MARKER_CHUNK])
             yield
+
+    def set_link_loads(self, loads: dict[str, tuple[float, str]] | None) -> None:
+        """Show each WAN link's utilisation (capacity, issue 11): its line's width and
+        colour, ``· N %`` after its label and the figures in its tooltip; None (or a
+        link left out) restores the normal look."""
+        loads = loads or {}
+        for edge in self.edges.values():
+            if edge.style_key != "wan_link" or edge.element_id is None:
+                continue
+            link = self.session.document.get(edge.element_id)
+            found = loads.get(edge.element_id)
+            edge.set_load(found[0] if found else None)
+            if isinstance(link, WanLink) and edge.has_label:
+                label = _wan_label(link)
+                if found:
+                    share = "∞" if math.isinf(found[0]) else f"{found[0] * 100:.0f}"
+                    label = f"{label} · {share} %"
+                edge.set_label(label)
+            mark = self._marks.get(edge.element_id)
+            tips = [t for t in (found[1] if found else "", mark.tip if mark else "") if t]
+            edge.setToolTip("\n".join(tips))
+        self.link_loads = dict(loads)
 
     def marker_of(self, element_id: str) -> tuple[Severity, int] | None:
         node = self._end_node(element_id)

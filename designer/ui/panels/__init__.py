@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QGraphicsView, QWidget
 
+from designer.ui.panels.capacity import CapacityController, CapacityPanel
 from designer.ui.panels.databases import DatabasesPanel
 from designer.ui.panels.history import HistoryPanel
 from designer.ui.panels.inspector import InspectorPanel
@@ -18,6 +19,8 @@ from designer.ui.session import EditorSession
 
 __all__ = [
     "KIND_MIME",
+    "CapacityController",
+    "CapacityPanel",
     "DatabasesPanel",
     "HistoryPanel",
     "InspectorPanel",
@@ -52,13 +55,18 @@ def preferred_area(dock: QDockWidget) -> Qt.DockWidgetArea:
 
 
 def create_panels(session: EditorSession, view: QGraphicsView) -> list[QDockWidget]:
-    """The six docks, named PaletteDock, InspectorDock, ProblemsDock, DatabasesDock,
-    OverviewDock and HistoryDock (for saveState/restoreState). Each dock's
-    ``preferredArea`` property (see :func:`preferred_area`) says where it belongs.
+    """The seven docks, named PaletteDock, InspectorDock, ProblemsDock, DatabasesDock,
+    OverviewDock, HistoryDock and CapacityDock (for saveState/restoreState). Each
+    dock's ``preferredArea`` property (see :func:`preferred_area`) says where it belongs.
     """
     problems = ProblemsPanel(session)
     inspector = InspectorPanel(session)
     databases = DatabasesPanel(session)
+    sizing = CapacityController(session)
+    scene = getattr(view, "design_scene", None)
+    if scene is not None:
+        sizing.attach(scene)
+    capacity = CapacityPanel(sizing)
     docks = [
         _dock("PaletteDock", "Palette", PalettePanel(session), _LEFT),
         _dock("InspectorDock", "Inspector", inspector, _RIGHT),
@@ -66,6 +74,7 @@ def create_panels(session: EditorSession, view: QGraphicsView) -> list[QDockWidg
         _dock("DatabasesDock", "Databases", databases, _BOTTOM),
         _dock("OverviewDock", "Overview", OverviewPanel(view, session=session), _LEFT),
         _dock("HistoryDock", "History", HistoryPanel(session), _RIGHT),
+        _dock("CapacityDock", "Capacity", capacity, _BOTTOM),
     ]
     problems.title_changed.connect(docks[2].setWindowTitle)
 

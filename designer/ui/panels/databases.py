@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSpinBox,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -46,6 +47,7 @@ from designer.domain.design import Severity
 from designer.domain.elements import Dag, DatabaseCopy, MailboxDatabase
 from designer.rules.finding import Finding
 from designer.ui.panels._look import severity_tint
+from designer.ui.panels.plan_copies import PlanCopiesPreview
 from designer.ui.session import EditorSession
 
 __all__ = ["CopyEditor", "DatabasesPanel", "copy_text"]
@@ -228,7 +230,21 @@ class DatabasesPanel(QWidget):
         top = QFormLayout()
         caption = QLabel("&DAG:")
         caption.setBuddy(self.dag_combo)
-        top.addRow(caption, self.dag_combo)
+        # The copy-layout generator (capacity, issue 11): a preview in place of the table.
+        self.plan_button = QPushButton("Plan copies…", self)
+        self.plan_button.setObjectName("PlanCopiesButton")
+        self.plan_button.setToolTip(
+            "Propose activation preferences that spread a failure evenly (Microsoft's "
+            "calculator's rotation); preview, then apply as one undoable step"
+        )
+        self.plan_button.clicked.connect(self.start_plan)
+        self.plan = PlanCopiesPreview(session, self)
+        self.plan.hide()
+        self.plan.finished.connect(self._end_plan)
+        chooser = QHBoxLayout()
+        chooser.addWidget(self.dag_combo, 1)
+        chooser.addWidget(self.plan_button)
+        top.addRow(caption, chooser)
         self.table = _CopyTable(self)
         self.table.setItemDelegate(_CopyDelegate(self))
         self.table.setEditTriggers(
@@ -255,6 +271,7 @@ class DatabasesPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.plan, 1)
         layout.addWidget(self.summary)
         self.setFocusProxy(self.table)
         self.dag_id: str | None = None
@@ -273,6 +290,23 @@ class DatabasesPanel(QWidget):
         session.findings_changed.connect(self._paint_findings)
         session.selection_changed.connect(self._follow_selection)
         self.refresh()
+
+    # -- the copy-layout generator's preview ------------------------------------------------
+    def start_plan(self) -> None:
+        """Show the planned layout of the DAG shown (Apply or Cancel ends it)."""
+        if self.dag_id is None or self.session.read_only:
+            return
+        self.plan.start(self.dag_id)
+        self.table.hide()
+        self.plan.show()
+        self.plan_button.setEnabled(False)
+        self.dag_combo.setEnabled(False)
+
+    def _end_plan(self) -> None:
+        self.plan.hide()
+        self.table.show()
+        self.plan_button.setEnabled(True)
+        self.dag_combo.setEnabled(True)
 
     # -- model access --------------------------------------------------------------------
     def database(self, db_id: str | None) -> MailboxDatabase | None:

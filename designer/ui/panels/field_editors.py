@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
 from designer.domain.design import Design
 from designer.domain.elements import ELEMENT_CLASSES
 from designer.domain.index import DesignIndex
+from designer.domain.workload import MailboxProfile
 from designer.ui.panels.field_specs import FieldSpec, choice_text
 
-__all__ = ["FieldEditor", "ReadOnlyEditor", "TextArea", "make_editor"]
+__all__ = ["FieldEditor", "ProfileEditor", "ReadOnlyEditor", "TextArea", "make_editor"]
 
 _INT_MAX = 2**31 - 1
 _NONE_TEXT = "(none)"
@@ -328,6 +329,95 @@ class _CheckListEditor(FieldEditor):
         )
 
 
+class ProfileEditor(FieldEditor):
+    """A mailbox profile (capacity, issue 11): stated or not, messages sent and received
+    per mailbox per day, their average size, the busiest hour against the day's average
+    (lowest value: the design's or the catalog's)."""
+
+    def __init__(self, spec: FieldSpec) -> None:
+        box = QWidget()
+        self.stated = QCheckBox("Stated")
+        self.stated.setObjectName("profile_stated")
+        self.stated.setToolTip("Whether this element states its users' mailbox profile")
+        self.messages = QDoubleSpinBox()
+        self.messages.setObjectName("profile_messages")
+        self.messages.setDecimals(0)
+        self.messages.setRange(0, 100_000)
+        self.messages.setSingleStep(50)
+        self.messages.setSuffix(" msg/day")
+        self.messages.setToolTip(
+            "Messages sent and received per mailbox per day (Microsoft's tables: 50 to 500)"
+        )
+        self.kb = QDoubleSpinBox()
+        self.kb.setObjectName("profile_kb")
+        self.kb.setDecimals(0)
+        self.kb.setRange(1, 1_000_000)
+        self.kb.setSingleStep(25)
+        self.kb.setSuffix(" KB")
+        self.kb.setToolTip("Average message size (the tables assume 75 KB)")
+        self.peak = QDoubleSpinBox()
+        self.peak.setObjectName("profile_peak")
+        self.peak.setDecimals(1)
+        self.peak.setRange(0.9, 24)
+        self.peak.setSingleStep(0.5)
+        self.peak.setSpecialValueText("peak: default")
+        self.peak.setPrefix("peak ×")
+        self.peak.setToolTip(
+            "The busiest hour's log generation against the day's average hour "
+            "(lowest value: the design's or the catalog's)"
+        )
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(3)
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        column.addWidget(self.stated)
+        line = QHBoxLayout()
+        line.addWidget(self.messages)
+        line.addWidget(self.kb)
+        column.addLayout(line)
+        column.addWidget(self.peak)
+        row.addLayout(column)
+        super().__init__(spec, box)
+        for spin in (self.messages, self.kb, self.peak):
+            spin.setKeyboardTracking(False)
+            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+            spin.valueChanged.connect(lambda _v: self._commit())
+        self.stated.toggled.connect(self._toggled)
+
+    def _toggled(self, on: bool) -> None:
+        for spin in (self.messages, self.kb, self.peak):
+            spin.setEnabled(on)
+        self._commit()
+
+    def value(self) -> Any:
+        if not self.stated.isChecked():
+            return None
+        peak = self.peak.value()
+        return MailboxProfile(
+            messages_per_day=self.messages.value(),
+            average_message_kb=self.kb.value(),
+            peak_factor=None if peak < 1 else peak,
+        )
+
+    def show_value(self, value: Any) -> None:
+        self._shown = value
+        widgets = (self.stated, self.messages, self.kb, self.peak)
+        blockers = [QSignalBlocker(w) for w in widgets]
+        self._show(value)
+        del blockers
+
+    def _show(self, value: Any) -> None:
+        stated = value is not None
+        self.stated.setChecked(stated)
+        self.messages.setValue(value.messages_per_day if stated else 150.0)
+        self.kb.setValue(value.average_message_kb if stated else 75.0)
+        peak = value.peak_factor if stated else None
+        self.peak.setValue(self.peak.minimum() if peak is None else peak)
+        for spin in (self.messages, self.kb, self.peak):
+            spin.setEnabled(stated)
+
+
 class ReadOnlyEditor(FieldEditor):
     """A count and where to edit it; for copies, a link that opens the Databases panel."""
 
@@ -399,6 +489,8 @@ def make_editor(spec: FieldSpec) -> FieldEditor:
         editor = _ComboEditor(spec)
     elif spec.editor in ("ref_list", "enum_list"):
         editor = _CheckListEditor(spec)
+    elif spec.editor == "profile":
+        editor = ProfileEditor(spec)
     else:
         editor = ReadOnlyEditor(spec, _READ_ONLY_HINTS.get(spec.name, "not editable here"))
     editor.editor.setObjectName(f"field_{spec.name}")

@@ -17,6 +17,7 @@ from pydantic.fields import FieldInfo
 
 from designer.domain.elements import ElementBase
 from designer.domain.refs import Ref
+from designer.domain.workload import MailboxProfile
 
 __all__ = ["FieldSpec", "choice_text", "field_specs", "unit_of"]
 
@@ -24,6 +25,9 @@ __all__ = ["FieldSpec", "choice_text", "field_specs", "unit_of"]
 _UNITS = (
     ("_gb_per_hour", "GB/h"),
     ("_gb", "GB"),
+    ("_mb", "MB"),
+    ("_pct", "%"),
+    ("_h", "h"),
     ("_ms", "ms"),
     ("_km", "km"),
     ("_mbps", "Mbit/s"),
@@ -56,8 +60,9 @@ class FieldSpec:
     """How one field is edited.
 
     ``editor`` is one of: ``bool``, ``int``, ``float``, ``str``, ``text`` (long text),
-    ``enum`` (``choices``), ``ref`` (``kinds``), ``ref_list``, ``enum_list``, ``other``
-    (shown read-only, e.g. database copies, edited in their own panel).
+    ``enum`` (``choices``), ``ref`` (``kinds``), ``ref_list``, ``enum_list``, ``profile``
+    (a mailbox profile: messages a day, message size, peak factor), ``other`` (shown
+    read-only, e.g. database copies, edited in their own panel).
     """
 
     name: str
@@ -143,6 +148,8 @@ def _spec(cls: type[ElementBase], name: str, hint: Any, info: FieldInfo) -> Fiel
     kinds: tuple[str, ...] = ()
     if ref is not None:
         editor, kinds = "ref", ref.kinds
+    elif base is MailboxProfile:
+        editor = "profile"
     elif base is bool:
         editor = "bool"
     elif base is int:

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +33,7 @@ from designer.document import Refusal
 from designer.document.commands import (
     ChangeElements,
     Command,
+    SetCapacity,
     SetDesignMeta,
     SetIntent,
     SetProperty,
@@ -46,6 +49,7 @@ from designer.document.events import (
 from designer.domain.design import Severity
 from designer.domain.elements import ElementBase
 from designer.domain.words import plural
+from designer.domain.workload import CapacitySettings
 from designer.text import printable
 from designer.ui.panels._look import error_text_color, kind_icon, severity_color
 from designer.ui.panels.field_editors import FieldEditor, ReadOnlyEditor, TextArea, make_editor
@@ -120,6 +124,9 @@ class InspectorPanel(QWidget):
         self.element_id: str | None = None
         self.editors: dict[str, FieldEditor] = {}
         self._refresh_pending = False
+        #: The design's sizing figures' editors (capacity), and whether they are shown.
+        self.capacity_editors: dict[str, FieldEditor] = {}
+        self._capacity_open = False
         session.selection_changed.connect(self.rebuild)
         session.document_changed.connect(self._on_document_changed)
         session.findings_changed.connect(self._show_findings)
@@ -129,6 +136,7 @@ class InspectorPanel(QWidget):
     def rebuild(self) -> None:
         selection = self.session.selection
         self.editors = {}
+        self.capacity_editors = {}
         self.element_id = None
         body = QWidget()
         outer = QVBoxLayout(body)
@@ -306,10 +314,76 @@ class InspectorPanel(QWidget):
             caption = QLabel(label)
             caption.setBuddy(widget)
             self.form.addRow(caption, holder)
+        self._add_capacity_settings()
         hint = QLabel("Select an element on the canvas to edit it.")
         hint.setEnabled(False)
         hint.setWordWrap(True)
         self.form.addRow(hint)
+
+    def _add_capacity_settings(self) -> None:
+        """The design's sizing figures (capacity, issue 11), behind a toggle: the default
+        mailbox profile and the catalog figures the design overrides ("catalog's": unset)."""
+        toggle = QToolButton()
+        toggle.setObjectName("capacity_toggle")
+        toggle.setText("Capacity figures")
+        toggle.setCheckable(True)
+        toggle.setChecked(self._capacity_open)
+        toggle.setArrowType(
+            Qt.ArrowType.DownArrow if self._capacity_open else Qt.ArrowType.RightArrow
+        )
+        toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toggle.setAutoRaise(True)
+        toggle.setToolTip(
+            "The design's own sizing figures; unset ones take the catalog's "
+            "(resources/catalog/capacity.json, each with its source)"
+        )
+        self.form.addRow(toggle)
+        self.capacity_editors = {}
+        rows: list[tuple[QWidget, QWidget | None]] = []
+        settings = self.session.design.capacity
+        for spec in field_specs(CapacitySettings):
+            editor = make_editor(spec)
+            if isinstance(editor.editor, QDoubleSpinBox | QSpinBox):
+                editor.editor.setSpecialValueText("catalog's")
+            editor.show_value(getattr(settings, spec.name))
+            editor.edited.connect(self._edit_capacity)
+            self.capacity_editors[spec.name] = editor
+            label = QLabel(
+                ("Default mailbox profile" if spec.name == "mailbox_profile" else spec.label)
+                + ":"
+            )
+            label.setBuddy(editor.editor)
+            label.setToolTip(editor.editor.toolTip())
+            self.form.addRow(label, editor)
+            rows.append((label, editor))
+
+        def show(on: bool) -> None:
+            self._capacity_open = on
+            toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+            for label, editor in rows:
+                label.setVisible(on)
+                if editor is not None:
+                    editor.setVisible(on)
+
+        toggle.toggled.connect(show)
+        show(self._capacity_open)
+
+    def _edit_capacity(self, field: str, value: Any) -> None:
+        """One sizing figure of the design: one undoable step."""
+        current = self.session.design.capacity
+        editor = self.capacity_editors.get(field)
+        try:
+            new = CapacitySettings.model_validate({**current.model_dump(), field: value})
+        except ValueError as exc:
+            if editor is not None:
+                editor.show_error(str(exc).splitlines()[-1])
+                editor.show_value(getattr(current, field))
+            return
+        if editor is not None:
+            editor.show_error("")
+        if new != current:
+            label = field.replace("_", " ")
+            self._push(SetCapacity(new, text=f"Set the design's {label}"))
 
     def _minutes_spin(self, name: str, value: float) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
@@ -478,3 +552,5 @@ class InspectorPanel(QWidget):
             self.name_edit.setText(design.name)
         if self.description_edit.toPlainText() != design.description:
             self.description_edit.setPlainText(design.description)
+        for name, editor in self.capacity_editors.items():
+            editor.show_value(getattr(design.capacity, name))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import math
 from bisect import bisect_right
+from typing import Literal
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
@@ -228,6 +229,47 @@ class SimulationController(QObject):
         self._replace([step])
         self.set_time(0.0)
         self.play()
+
+    def degraded_now(self) -> set[str]:
+        """WAN links degraded (and not restored) at the time cursor."""
+        degraded: set[str] = set()
+        for step in self.steps:
+            if step.at_s > self.time or step.target is None:
+                continue
+            if step.action == "degrade":
+                degraded.add(step.target)
+            elif step.action == "restore":
+                degraded.discard(step.target)
+        return degraded
+
+    def degrade_link(
+        self,
+        link_id: str,
+        *,
+        bandwidth_mbps: float | None = None,
+        latency_ms: float | None = None,
+        failed_direction: Literal["a_to_b", "b_to_a"] | None = None,
+    ) -> None:
+        """A what-if on a WAN link at the time cursor (capacity, issue 11): its bandwidth
+        or round trip changes, or one direction stops; alongside the steps so far."""
+        step = ScenarioStep(
+            at_s=self.time if self.steps else 0.0,
+            action="degrade",
+            target=link_id,
+            bandwidth_mbps=bandwidth_mbps,
+            latency_ms=latency_ms,
+            failed_direction=failed_direction,
+        )
+        if self.steps:
+            self._append(step)
+            return
+        self._replace([step])
+        self.set_time(0.0)
+        self.play()
+
+    def restore_link(self, link_id: str) -> None:
+        """A degraded WAN link is back to its design at the time cursor."""
+        self._append(ScenarioStep(at_s=self.time, action="restore", target=link_id))
 
     def inject_corruption(self, database_id: str) -> None:
         """Logical corruption of a database at the time cursor."""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from designer.domain.elements import WanLink
 from designer.graph import storage_processor_id
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.overlay import SimulationOverlay
@@ -284,6 +285,8 @@ class SimulationMode(QObject):
                 "Guest OS failure (HA VM monitoring resets it)",
                 lambda: self.controller.fail_guest_os(element.id),
             )
+        if isinstance(element, WanLink):
+            self._degrade_menu(menu, element)
         if element.kind == "mailbox_database":
             menu.addAction(
                 "Inject logical corruption",
@@ -291,6 +294,39 @@ class SimulationMode(QObject):
             )
         if not menu.isEmpty():
             menu.exec(event.globalPosition().toPoint())
+
+    def _degrade_menu(self, menu: QMenu, link: WanLink) -> None:
+        """What-if steps on a WAN link (capacity, issue 11): less bandwidth, a longer
+        round trip, one direction down; restore its design."""
+        sub = menu.addMenu("Degrade")
+        sub.setObjectName("DegradeMenu")
+        degrade = self.controller.degrade_link
+        for share in (0.5, 0.25, 0.1, 0.05):
+            mbps = link.bandwidth_mbps * share
+            sub.addAction(
+                f"Bandwidth to {share * 100:g} % ({mbps:g} Mbit/s)",
+                partial(degrade, link.id, bandwidth_mbps=mbps),
+            )
+        sub.addSeparator()
+        for extra in (10.0, 50.0):
+            sub.addAction(
+                f"Round trip +{extra:g} ms ({link.rtt_ms + extra:g} ms)",
+                partial(degrade, link.id, latency_ms=link.rtt_ms + extra),
+            )
+        sub.addSeparator()
+        document = self.session.document
+        a = getattr(document.get(link.site_a), "name", link.site_a)
+        b = getattr(document.get(link.site_b), "name", link.site_b)
+        sub.addAction(
+            f"Fail direction {a} → {b}", partial(degrade, link.id, failed_direction="a_to_b")
+        )
+        sub.addAction(
+            f"Fail direction {b} → {a}", partial(degrade, link.id, failed_direction="b_to_a")
+        )
+        if link.id in self.controller.degraded_now():
+            menu.addAction(
+                f"Restore {link.name}'s design", partial(self.controller.restore_link, link.id)
+            )
 
     def _on_key(self, event: QKeyEvent) -> bool:
         key = event.key()

@@ -161,6 +161,9 @@ class EdgeItem(QGraphicsPathItem):
             )
         self._theme = theme
         self._pen = theme.edge_pen(hue, width, dash)
+        self._base_pen = QPen(self._pen)
+        #: The share of its bandwidth the link carries (capacity), or None.
+        self.load: float | None = None
         if style_key in ("members", "alternate_witness"):
             color = self._pen.color()
             color.setAlpha(130)  # references read as secondary to links and mirrors
@@ -283,13 +286,31 @@ class EdgeItem(QGraphicsPathItem):
         if rect is not None:
             self.put_label(rect)
 
+    def set_load(self, fraction: float | None) -> None:
+        """Draw a WAN link by what it carries: thicker with its utilisation, green below
+        70 %, amber up to 100 %, red over its bandwidth; None: its normal look."""
+        if fraction == self.load:
+            return
+        self.load = fraction
+        if fraction is None:
+            self._pen = QPen(self._base_pen)
+        else:
+            color = QColor(
+                "#2e7d32" if fraction < 0.7 else "#ef8f00" if fraction <= 1.0 + 1e-9 else "#d32f2f"
+            )
+            pen = QPen(color, 2.5 + 8.0 * min(max(fraction, 0.0), 1.25))
+            pen.setCosmetic(True)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            self._pen = pen
+        self.set_state(self.selected, self.marker)
+
     def set_state(self, selected: bool, marker: tuple[Severity, int] | None) -> None:
         self.selected = selected
         self.marker = marker
         if selected:
             pen = QPen(self._theme.highlight, self._pen.widthF() + 1.5)
             pen.setCosmetic(True)
-        elif marker is not None:
+        elif marker is not None and self.load is None:  # a load's colour says more
             pen = QPen(self._pen)
             pen.setColor(QColor(self._theme.severity[marker[0]]))
         else:

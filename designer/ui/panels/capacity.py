@@ -1,0 +1,528 @@
+"""The Capacity dock (issue 11): what each WAN link carries per failure mode, and each
+mailbox server's load with its worst mode; and the link utilisation on the canvas.
+
+:class:`CapacityController` sizes the design (:func:`designer.capacity.capacity`, every
+failure mode through the simulator) after each edit, on a worker thread for large
+designs, and paints each WAN link on the canvas by the share of its bandwidth it
+carries: in normal operation or its worst mode while editing, in the scenario's current
+state (failures and degraded links at the time cursor) in simulation mode.
+:class:`CapacityPanel` shows a link's streams stacked by kind for normal operation and
+its heaviest modes, with the link's bandwidth as a line (pyqtgraph), and the servers'
+table.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.capacity import (
+    CapacityEngine,
+    CapacityReport,
+    LinkReport,
+    Mode,
+    ModeLoad,
+    capacity,
+)
+from designer.domain.design import Design, ScenarioStep
+from designer.domain.elements import WanLink
+from designer.workload import KIND_LABELS, states_workload
+
+if TYPE_CHECKING:
+    from designer.simulation import Simulator
+    from designer.ui.canvas.scene import DesignScene
+    from designer.ui.session import EditorSession
+
+__all__ = ["KIND_COLORS", "CapacityController", "CapacityPanel"]
+
+#: Designs up to this many elements are sized on the UI thread after an edit; larger
+#: ones on a worker, so editing never waits for every failure mode.
+SYNC_CAPACITY_LIMIT = 400
+#: How long edits settle before the design is sized again, ms.
+DEBOUNCE_MS = 250
+#: Stream kinds in stacking order, with their colours.
+KIND_COLORS: dict[str, str] = {
+    "dag_log_shipping": "#1f77b4",
+    "e2007_log_shipping": "#17becf",
+    "mirrorview_s": "#9467bd",
+    "double_take": "#8c564b",
+    "mirrorview_a": "#ff7f0e",
+    "dag_reseed": "#7f7f7f",
+}
+#: Modes shown per link: normal operation and this many of the heaviest others.
+HEAVIEST_MODES = 7
+
+
+class _Job(QRunnable):
+    def __init__(self, controller: CapacityController, design: Design, revision: int) -> None:
+        super().__init__()
+        self.controller = controller
+        self.design = design
+        self.revision = revision
+
+    def run(self) -> None:
+        report = capacity(self.design)
+        self.controller._done.emit(self.revision, report)
+
+
+class CapacityController(QObject):
+    """The current design's capacity report, recomputed after edits."""
+
+    report_changed = Signal()
+    _done = Signal(int, object)
+
+    def __init__(self, session: EditorSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.report: CapacityReport | None = None
+        self.revision = -1
+        #: "normal" or "worst": what the canvas shows while editing.
+        self.canvas_mode = "normal"
+        self.scene: DesignScene | None = None
+        self.show_on_canvas = True
+        self._simulation: tuple[Simulator, list[ScenarioStep], float] | None = None
+        self._engine: tuple[int, CapacityEngine] | None = None
+        self._scenario: tuple[object, dict[str, tuple[float, str]]] | None = None
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._done.connect(self._on_done)
+        session.document_changed.connect(lambda _event: self._timer.start())
+        self.refresh()
+
+    # -- sizing ---------------------------------------------------------------------------
+    @property
+    def sized(self) -> bool:
+        """Whether the design states the capacity workload it can be sized for."""
+        return states_workload(self.session.document.design)
+
+    def refresh(self) -> None:
+        """Size the current design now (a worker does it for large designs)."""
+        document = self.session.document
+        design = document.design
+        if not states_workload(design):
+            self.report, self.revision = None, document.revision
+            self._apply_canvas()
+            self.report_changed.emit()
+            return
+        if len(design.elements) <= SYNC_CAPACITY_LIMIT:
+            self._on_done(document.revision, capacity(design))
+        else:
+            self._pool.start(_Job(self, design, document.revision))
+
+    def wait(self) -> None:
+        """Finish pending sizing (tests, exports)."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self.refresh()
+        self._pool.waitForDone()
+        from PySide6.QtCore import QCoreApplication
+
+        QCoreApplication.processEvents()
+
+    def _on_done(self, revision: int, report: CapacityReport) -> None:
+        if revision != self.session.document.revision:
+            return
+        self.report, self.revision = report, revision
+        self._engine = None
+        self._apply_canvas()
+        self.report_changed.emit()
+
+    # -- the canvas -----------------------------------------------------------------------
+    def attach(self, scene: DesignScene) -> None:
+        self.scene = scene
+        self._apply_canvas()
+
+    def set_canvas_mode(self, mode: str) -> None:
+        self.canvas_mode = mode
+        self._apply_canvas()
+
+    def set_show_on_canvas(self, show: bool) -> None:
+        self.show_on_canvas = show
+        self._apply_canvas()
+
+    def set_simulation(
+        self, simulator: Simulator | None, steps: list[ScenarioStep], time: float
+    ) -> None:
+        """Simulation mode: show the scenario's state at ``time`` (None: leave it)."""
+        self._simulation = None if simulator is None else (simulator, list(steps), time)
+        self._apply_canvas()
+
+    def loads(self) -> dict[str, tuple[float, str]]:
+        """What the canvas shows: per WAN link, its utilisation and a tooltip."""
+        report = self.report
+        if report is None:
+            return {}
+        if self._simulation is not None:
+            return self._scenario_loads(*self._simulation)
+        names = {e.id: e.name for e in report.design.elements}
+        found: dict[str, tuple[float, str]] = {}
+        for link in report.links:
+            load = link.worst if self.canvas_mode == "worst" and link.worst else link.normal
+            found[link.link.id] = (load.utilisation, _tip(link.link, load, names))
+        return found
+
+    def _scenario_loads(
+        self, simulator: Simulator, steps: list[ScenarioStep], time: float
+    ) -> dict[str, tuple[float, str]]:
+        failed: list[str] = []
+        bandwidth: dict[str, float] = {}
+        directions: dict[str, str] = {}
+        for step in steps:
+            if step.at_s > time or step.target is None:
+                continue
+            if step.action == "fail":
+                failed.append(step.target)
+            elif step.action == "restore":
+                failed = [f for f in failed if f != step.target]
+                bandwidth.pop(step.target, None)
+                directions.pop(step.target, None)
+            elif step.action == "degrade":
+                if step.bandwidth_mbps is not None:
+                    bandwidth[step.target] = step.bandwidth_mbps
+                if step.failed_direction is not None:
+                    directions[step.target] = step.failed_direction
+        if self._engine is None or self._engine[0] != id(simulator):
+            self._engine = (id(simulator), CapacityEngine(simulator))
+            self._scenario = None
+        engine = self._engine[1]
+        key = (tuple(failed), tuple(sorted(bandwidth.items())), tuple(sorted(directions.items())))
+        if self._scenario is not None and self._scenario[0] == key:
+            return self._scenario[1]
+        failed = [
+            f
+            for f in dict.fromkeys(failed)
+            if f in simulator.prep.sp_array or simulator.index.get(f)
+        ]
+        label = "the scenario at the time cursor"
+        mode = Mode("scenario", tuple(failed), label)
+        try:
+            settled = simulator.settled(failed) if failed else None
+        except Exception:  # an element the scenario names is gone: show nothing
+            return {}
+        result = engine.evaluate(
+            mode,
+            settled,
+            bandwidth=bandwidth,
+            directions_down=directions,  # type: ignore[arg-type]
+        )
+        names = {e.id: e.name for e in simulator.design.elements}
+        found: dict[str, tuple[float, str]] = {}
+        for link_id, link in simulator.prep.links.items():
+            a = result.links[(link_id, "a_to_b")]
+            b = result.links[(link_id, "b_to_a")]
+            load = ModeLoad(mode, a, b)
+            found[link_id] = (load.utilisation, _tip(link, load, names))
+        self._scenario = (key, found)
+        return found
+
+    def _apply_canvas(self) -> None:
+        if self.scene is None:
+            return
+        self.scene.set_link_loads(self.loads() if self.show_on_canvas else None)
+
+
+def _tip(link: WanLink, load: ModeLoad, names: dict[str, str]) -> str:
+    a, b = names.get(link.site_a, link.site_a), names.get(link.site_b, link.site_b)
+    lines = [
+        f"{link.name}: {_pct(load.utilisation)} of {link.bandwidth_mbps:g} Mbit/s "
+        f"({load.mode.label})",
+        f"{a} → {b}: {load.a_to_b.mbps:,.1f} Mbit/s · {b} → {a}: {load.b_to_a.mbps:,.1f} Mbit/s",
+    ]
+    for way, fig in ((f"{a} → {b}", load.a_to_b), (f"{b} → {a}", load.b_to_a)):
+        parts = ", ".join(
+            f"{KIND_LABELS.get(k, k)} {v:,.1f}"
+            for k, v in fig.by_kind.items()
+            if not k.startswith("_")
+        )
+        if parts:
+            lines.append(f"{way}: {parts}")
+    return "\n".join(lines)
+
+
+def _pct(fraction: float) -> str:
+    return "∞ %" if math.isinf(fraction) else f"{fraction * 100:.0f} %"
+
+
+class CapacityPanel(QWidget):
+    """Per link: stacked streams per mode with the bandwidth line; per server: load."""
+
+    def __init__(self, controller: CapacityController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("CapacityPanel")
+        self.controller = controller
+        self.link_combo = QComboBox()
+        self.link_combo.setObjectName("CapacityLink")
+        self.link_combo.setToolTip("The WAN link whose streams the chart shows")
+        self.direction_combo = QComboBox()
+        self.direction_combo.setObjectName("CapacityDirection")
+        self.canvas_combo = QComboBox()
+        self.canvas_combo.setObjectName("CapacityCanvasMode")
+        self.canvas_combo.addItem("Canvas: normal operation", "normal")
+        self.canvas_combo.addItem("Canvas: worst mode", "worst")
+        self.canvas_combo.addItem("Canvas: no utilisation", "off")
+        self.canvas_combo.setToolTip("What the WAN links on the canvas show")
+        self.summary = QLabel()
+        self.summary.setObjectName("CapacitySummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Link"))
+        top.addWidget(self.link_combo, 2)
+        top.addWidget(self.direction_combo, 1)
+        top.addStretch(1)
+        top.addWidget(self.canvas_combo)
+        self.plot_widget = pg.PlotWidget()
+        self.plot_widget.setObjectName("CapacityPlot")
+        self.plot_widget.setBackground(self.palette().base().color())
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.setLabel("left", "Mbit/s")
+        self.plot.showGrid(x=False, y=True, alpha=0.25)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.bars: list[pg.BarGraphItem] = []
+        self.bandwidth_line: pg.InfiniteLine | None = None
+        self.table = QTableWidget(0, 7)
+        self.table.setObjectName("CapacityServers")
+        self.table.setHorizontalHeaderLabels(
+            ["server", "sizing", "normal", "worst", "worst mode", "CPU", "memory"]
+        )
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.plot_widget)
+        split.addWidget(self.table)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 4)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.summary)
+        self.link_combo.currentIndexChanged.connect(self._fill_directions)
+        self.direction_combo.currentIndexChanged.connect(lambda _i: self.draw_link())
+        self.canvas_combo.currentIndexChanged.connect(self._canvas_mode)
+        self.table.cellDoubleClicked.connect(self._focus_server)
+        controller.report_changed.connect(self.reload)
+        self.reload()
+
+    # -- content ----------------------------------------------------------------------------
+    def reload(self) -> None:
+        report = self.controller.report
+        current = self.link_combo.currentData()
+        self.link_combo.blockSignals(True)
+        self.link_combo.clear()
+        if report is not None:
+            for link in report.links:
+                self.link_combo.addItem(link.link.name, link.link.id)
+            index = self.link_combo.findData(current)
+            if index < 0 and report.links:
+                heaviest = max(report.links, key=lambda r: r.worst.utilisation if r.worst else 0)
+                index = self.link_combo.findData(heaviest.link.id)
+            self.link_combo.setCurrentIndex(max(index, 0))
+        self.link_combo.blockSignals(False)
+        self._fill_directions()
+        self._fill_table()
+        self._fill_summary()
+
+    def _fill_directions(self) -> None:
+        report = self.controller.report
+        current = self.direction_combo.currentData()
+        self.direction_combo.blockSignals(True)
+        self.direction_combo.clear()
+        link = self._link()
+        if report is not None and link is not None:
+            names = {e.id: e.name for e in report.design.elements}
+            a, b = names.get(link.link.site_a, ""), names.get(link.link.site_b, "")
+            self.direction_combo.addItem(f"{a} → {b}", "a_to_b")
+            self.direction_combo.addItem(f"{b} → {a}", "b_to_a")
+            busier = (
+                "a_to_b"
+                if (link.worst or link.normal).a_to_b.mbps
+                >= (link.worst or link.normal).b_to_a.mbps
+                else "b_to_a"
+            )
+            index = self.direction_combo.findData(current if current else busier)
+            self.direction_combo.setCurrentIndex(max(index, 0))
+        self.direction_combo.blockSignals(False)
+        self.draw_link()
+
+    def _link(self) -> LinkReport | None:
+        report = self.controller.report
+        key = self.link_combo.currentData()
+        if report is None or key is None:
+            return None
+        return next((r for r in report.links if r.link.id == key), None)
+
+    def modes_shown(self) -> list[ModeLoad]:
+        """Normal operation and the heaviest modes of the chosen link and direction."""
+        link = self._link()
+        if link is None:
+            return []
+        way = self.direction_combo.currentData() or "a_to_b"
+
+        def mbps(load: ModeLoad) -> float:
+            return (load.a_to_b if way == "a_to_b" else load.b_to_a).mbps
+
+        # Heaviest first; among equals a site loss before a single failure (it names
+        # the event an architect plans for), and one mode per distinct load of a kind.
+        rank = {"site": 0, "single": 1}
+        others = sorted(
+            link.modes, key=lambda m: (-round(mbps(m), 6), rank.get(m.mode.kind, 2), m.mode.label)
+        )
+        heaviest: list[ModeLoad] = []
+        seen: set[tuple[object, ...]] = set()
+        for load in others:
+            fig = load.a_to_b if way == "a_to_b" else load.b_to_a
+            key = (load.mode.kind, *(round(v, 6) for v in fig.by_kind.values()))
+            if key in seen:
+                continue
+            seen.add(key)
+            heaviest.append(load)
+            if len(heaviest) == HEAVIEST_MODES:
+                break
+        return [link.normal, *heaviest]
+
+    def draw_link(self) -> None:
+        for item in self.bars:
+            self.plot.removeItem(item)
+        self.bars = []
+        if self.bandwidth_line is not None:
+            self.plot.removeItem(self.bandwidth_line)
+            self.bandwidth_line = None
+        self.legend.clear()
+        link = self._link()
+        if link is None:
+            self.plot.setTitle(
+                "No WAN link carries replication"
+                if self.controller.report
+                else ("State a mailbox profile (a site, DAG or database) to size the design")
+            )
+            return
+        way = self.direction_combo.currentData() or "a_to_b"
+        loads = self.modes_shown()
+        base = [0.0] * len(loads)
+        xs = list(range(len(loads)))
+        for kind, color in KIND_COLORS.items():
+            heights = [
+                (load.a_to_b if way == "a_to_b" else load.b_to_a).by_kind.get(kind, 0.0)
+                for load in loads
+            ]
+            if not any(heights):
+                continue
+            bar = pg.BarGraphItem(
+                x=xs, y0=list(base), height=heights, width=0.6, brush=pg.mkBrush(QColor(color)),
+                pen=pg.mkPen(QColor(color).darker(130)),
+            )  # fmt: skip
+            self.plot.addItem(bar)
+            self.legend.addItem(bar, KIND_LABELS.get(kind, kind))
+            self.bars.append(bar)
+            base = [b + h for b, h in zip(base, heights, strict=True)]
+        self.bandwidth_line = pg.InfiniteLine(
+            pos=link.link.bandwidth_mbps,
+            angle=0,
+            pen=pg.mkPen("#d32f2f", width=2, style=Qt.PenStyle.DashLine),
+            label=f"bandwidth {link.link.bandwidth_mbps:g} Mbit/s",
+            labelOpts={"position": 0.85, "color": "#d32f2f", "anchors": [(1, 1), (1, 1)]},
+        )
+        self.plot.addItem(self.bandwidth_line)
+        ticks = [(i, _short(load.mode)) for i, load in enumerate(loads)]
+        self.plot.getAxis("bottom").setTicks([ticks])
+        top = max([*base, link.link.bandwidth_mbps]) * 1.15
+        self.plot.setYRange(0, top, padding=0)
+        self.plot.setXRange(-0.6, len(loads) - 0.4, padding=0)
+        self.plot.setTitle(f"{link.link.name}: streams per mode (Mbit/s at the busiest hour)")
+
+    def _fill_table(self) -> None:
+        report = self.controller.report
+        self.table.setRowCount(0)
+        if report is None:
+            return
+        self.table.setRowCount(len(report.members))
+        red = QBrush(QColor("#d32f2f"))
+        for row, member in enumerate(report.members):
+            worst = member.worst
+            load = worst[1] if worst else member.normal
+            need = member.sizing(load, report.figures)
+            cells = [
+                member.vm.name,
+                f"{member.vm.vcpu} vCPU, {member.vm.memory_gb:g} GB",
+                f"{member.normal.active_databases} / {member.normal.active_mailboxes:,}",
+                f"{load.active_databases} / {load.active_mailboxes:,}",
+                worst[0].label if worst else "",
+                _pct(need.cpu_pct / 100),
+                _pct(need.memory_pct / 100),
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, member.vm.id)
+                if column in (5, 6) and (need.cpu_pct if column == 5 else need.memory_pct) > 100:
+                    item.setForeground(red)
+                    item.setToolTip("over the server's sizing in its worst mode (CAP003)")
+                self.table.setItem(row, column, item)
+
+    def _fill_summary(self) -> None:
+        report = self.controller.report
+        if report is None:
+            self.summary.setText(
+                "No capacity workload stated: give a site, DAG or database a mailbox "
+                "profile (Inspector), or an array or LUN a change rate, to size links "
+                "and servers for every failure mode."
+            )
+            return
+        over = [r.link.name for r in report.links if r.over_budget_worst()]
+        parts = [f"{len(report.evaluated)} modes sized"]
+        if over:
+            parts.append("over budget in some mode: " + ", ".join(over))
+        notes = [n for n in report.notes() if not n.startswith("assumption")]
+        self.summary.setText(" · ".join(parts) + ("" if not notes else "\n" + "\n".join(notes)))
+        self.summary.setToolTip("\n".join(report.notes()))
+
+    # -- actions ----------------------------------------------------------------------------
+    def _canvas_mode(self) -> None:
+        mode = self.canvas_combo.currentData()
+        self.controller.set_show_on_canvas(mode != "off")
+        if mode != "off":
+            self.controller.set_canvas_mode(mode)
+
+    def _focus_server(self, row: int, _column: int) -> None:
+        item = self.table.item(row, 0)
+        if item is not None:
+            self.controller.session.focus(str(item.data(Qt.ItemDataRole.UserRole)))
+
+
+def _short(mode: Mode) -> str:
+    """A mode's label short enough for an axis tick."""
+    if mode.kind == "normal":
+        return "normal"
+    text = (
+        mode.label.replace("failure of ", "")
+        .replace("loss of site ", "site ")
+        .replace("ESXi host ", "")
+        .replace("storage array ", "array ")
+        .replace("WAN link ", "")
+    )
+    return text if len(text) <= 22 else text[:21] + "…"

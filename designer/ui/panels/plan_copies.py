@@ -1,0 +1,279 @@
+"""The copy-layout generator's preview in the Databases panel (capacity, issue 11).
+
+"Plan copies…" shows, in place of the DAG's table, the layout
+:func:`designer.capacity.plan_copies` proposes for the numbers asked (databases,
+copies in each member site, lagged copies): cells that change are tinted, new databases
+marked "(new)", and how evenly a member's failure spreads its databases is said under
+it. Apply makes it one undoable step (each changed database's copies and the new
+databases in one :class:`~designer.document.commands.MacroCommand`); Cancel leaves the
+design as it was.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.capacity import CopyLayout, LayoutError, plan_copies, spread
+from designer.document.commands import AddElements, Command, MacroCommand, SetProperty
+from designer.domain.elements import (
+    Dag,
+    DatabaseCopy,
+    EsxiHost,
+    MailboxDatabase,
+    Site,
+    VirtualMachine,
+)
+from designer.domain.words import plural
+
+if TYPE_CHECKING:
+    from designer.ui.session import EditorSession
+
+__all__ = ["PlanCopiesPreview", "plan_command"]
+
+#: The tint of a cell the plan changes.
+CHANGED = QColor("#cfe3ff")
+
+
+def plan_command(session: EditorSession, layout: CopyLayout) -> Command | None:
+    """One undoable step applying ``layout``: the changed databases' copies, then the
+    new databases; None when it changes nothing."""
+    commands: list[Command] = []
+    document = session.document
+    for db_id, copies in layout.copies.items():
+        db = document.get(db_id)
+        if isinstance(db, MailboxDatabase) and db.copies != copies:
+            commands.append(SetProperty(db_id, "copies", list(copies)))
+    if layout.new_databases:
+        news = [
+            db.model_copy(update={"copies": layout.copies[db.id]}) for db in layout.new_databases
+        ]
+        commands.append(AddElements(news))
+    if not commands:
+        return None
+    return MacroCommand(f"Plan copies of {layout.dag.name}", commands)
+
+
+class PlanCopiesPreview(QWidget):
+    """The numbers asked, the planned layout and Apply/Cancel."""
+
+    #: The preview is over (applied or cancelled).
+    finished = Signal()
+
+    def __init__(self, session: EditorSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("PlanCopiesPreview")
+        self.session = session
+        self.dag_id: str | None = None
+        self.layout_planned: CopyLayout | None = None
+        self.databases = QSpinBox()
+        self.databases.setObjectName("PlanDatabases")
+        self.databases.setRange(1, 1000)
+        self.databases.setToolTip("How many databases the DAG holds (new ones are added)")
+        self.lagged = QSpinBox()
+        self.lagged.setObjectName("PlanLagged")
+        self.lagged.setRange(0, 4)
+        self.lagged.setToolTip("Lagged copies of each database, after the others")
+        self.lag_days = QDoubleSpinBox()
+        self.lag_days.setObjectName("PlanLagDays")
+        self.lag_days.setRange(0.5, 14.0)
+        self.lag_days.setSingleStep(1.0)
+        self.lag_days.setValue(7.0)
+        self.lag_days.setSuffix(" d")
+        self.site_spins: dict[str, QSpinBox] = {}
+        self.sites_row = QHBoxLayout()
+        form = QHBoxLayout()
+        form.addWidget(QLabel("Databases"))
+        form.addWidget(self.databases)
+        form.addSpacing(12)
+        form.addWidget(QLabel("Copies per site"))
+        form.addLayout(self.sites_row)
+        form.addSpacing(12)
+        form.addWidget(QLabel("Lagged copies"))
+        form.addWidget(self.lagged)
+        form.addWidget(QLabel("lag"))
+        form.addWidget(self.lag_days)
+        form.addStretch(1)
+        self.table = QTableWidget(0, 0)
+        self.table.setObjectName("PlanTable")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setDefaultSectionSize(110)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.notes = QLabel()
+        self.notes.setObjectName("PlanNotes")
+        self.notes.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        self.apply_button = QPushButton("Apply")
+        self.apply_button.setObjectName("PlanApply")
+        self.apply_button.setToolTip("Apply the planned layout as one undoable step")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("PlanCancel")
+        buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.notes)
+        layout.addWidget(buttons)
+        self.databases.valueChanged.connect(lambda _v: self.replan())
+        self.lagged.valueChanged.connect(lambda _v: self.replan())
+        self.lag_days.valueChanged.connect(lambda _v: self.replan())
+        self.apply_button.clicked.connect(self.apply)
+        self.cancel_button.clicked.connect(self.finished.emit)
+
+    # -- the numbers asked ------------------------------------------------------------------
+    def start(self, dag_id: str) -> None:
+        """Preview a layout for ``dag_id``: the DAG's own numbers to begin with."""
+        self.dag_id = dag_id
+        document = self.session.document
+        dag = document.get(dag_id)
+        assert isinstance(dag, Dag)
+        existing = [
+            d
+            for d in (document.get(r) for r in document.referrers_of(dag_id))
+            if isinstance(d, MailboxDatabase) and d.dag == dag_id
+        ]
+        by_site: dict[str, int] = {}
+        for member in dag.members:
+            vm = document.get(member)
+            host = document.get(vm.host) if isinstance(vm, VirtualMachine) and vm.host else None
+            if isinstance(host, EsxiHost):
+                by_site[host.site] = by_site.get(host.site, 0) + 1
+        while self.sites_row.count():
+            item = self.sites_row.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.site_spins = {}
+        for site_id, count in by_site.items():
+            site = document.get(site_id)
+            spin = QSpinBox()
+            spin.setObjectName(f"PlanCopies-{site_id}")
+            spin.setRange(0, count)
+            spin.setValue(min(2, count))
+            spin.setPrefix(f"{site.name if isinstance(site, Site) else site_id}: ")
+            spin.setToolTip(f"Copies of each database in this site ({count} members)")
+            spin.valueChanged.connect(lambda _v: self.replan())
+            self.sites_row.addWidget(spin)
+            self.site_spins[site_id] = spin
+        for spin in (self.databases, self.lagged):
+            spin.blockSignals(True)
+        self.databases.setMinimum(max(1, len(existing)))
+        self.databases.setValue(max(len(existing), len(dag.members)))
+        self.lagged.setValue(0)
+        for spin in (self.databases, self.lagged):
+            spin.blockSignals(False)
+        self.replan()
+
+    def replan(self) -> None:
+        """Plan again with the numbers asked and show it."""
+        if self.dag_id is None:
+            return
+        try:
+            planned = plan_copies(
+                self.session.design,
+                self.dag_id,
+                databases=self.databases.value(),
+                copies_per_site={s: spin.value() for s, spin in self.site_spins.items()},
+                lagged=self.lagged.value(),
+                lag_days=self.lag_days.value(),
+            )
+        except LayoutError as exc:
+            self.layout_planned = None
+            self.table.setRowCount(0)
+            self.notes.setText(str(exc))
+            self.apply_button.setEnabled(False)
+            return
+        self.layout_planned = planned
+        self.apply_button.setEnabled(True)
+        self._show(planned)
+
+    # -- the preview ------------------------------------------------------------------------
+    def _show(self, planned: CopyLayout) -> None:
+        document = self.session.document
+        members = list(planned.dag.members)
+        table = self.table
+        table.clear()
+        table.setColumnCount(len(members))
+        table.setRowCount(len(planned.names))
+        for c, member in enumerate(members):
+            vm = document.get(member)
+            table.setHorizontalHeaderItem(c, QTableWidgetItem(vm.name if vm else member))
+        new_ids = {d.id for d in planned.new_databases}
+        changed_cells = 0
+        tint = QBrush(CHANGED)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for r, (db_id, name) in enumerate(planned.names.items()):
+            header = QTableWidgetItem(f"{name} (new)" if db_id in new_ids else name)
+            table.setVerticalHeaderItem(r, header)
+            db = document.get(db_id)
+            before = {c.member: c for c in db.copies} if isinstance(db, MailboxDatabase) else {}
+            after = {c.member: c for c in planned.copies[db_id]}
+            for c, member in enumerate(members):
+                text = _copy_text(after.get(member))
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if _copy_text(before.get(member)) != text:
+                    item.setBackground(tint)
+                    item.setFont(bold)
+                    item.setToolTip(f"was: {_copy_text(before.get(member)) or 'no copy'}")
+                    changed_cells += 1
+                table.setItem(r, c, item)
+        said = f"{plural(changed_cells, 'cell')} change" + (
+            f", {plural(len(new_ids), 'new database')}" if new_ids else ""
+        )
+        spread_note = _spread_text(planned)
+        if spread_note and not planned.notes:
+            said += f"; {spread_note}"
+        notes = [said, *planned.notes]
+        self.notes.setText("\n".join(notes))
+
+    def apply(self) -> None:
+        """Apply the planned layout: one undoable step."""
+        if self.layout_planned is None:
+            return
+        command = plan_command(self.session, self.layout_planned)
+        if command is not None:
+            self.session.push(command)
+        self.finished.emit()
+
+
+def _copy_text(copy: DatabaseCopy | None) -> str:
+    """A cell's text as the Databases panel writes it (``"3 (lag 7d)"``)."""
+    if copy is None:
+        return ""
+    if copy.replay_lag_days:
+        return f"{copy.activation_preference} (lag {copy.replay_lag_days:g}d)"
+    return str(copy.activation_preference)
+
+
+def _spread_text(planned: CopyLayout) -> str:
+    """How the planned layout spreads a member's failure."""
+    worst = 0.0
+    for targets in spread(planned.copies).values():
+        total = sum(targets.values())
+        if total:
+            worst = max(worst, max(targets.values()) / total)
+    if worst == 0.0:
+        return ""
+    return (
+        f"a member's failure sends at most {worst * 100:.0f} % of its active databases to one "
+        "other member"
+    )

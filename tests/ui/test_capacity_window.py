@@ -1,0 +1,381 @@
+"""Capacity in the window (issue 11), driven through real events on the window opened as
+``dr-designer gui SAMPLE`` opens it (tests/gui_door.py): the Capacity dock's stacked
+streams per mode with the bandwidth line and its servers' table, the canvas drawing
+WAN links by utilisation, a mailbox profile and the design's figures edited in the
+Inspector, degraded-link what-ifs from a link's menu in simulation mode, and the
+copy-layout generator's preview in the Databases panel applied as one undoable step.
+
+Figures (exchange2007_lcr_ccr_scr): Redmond's 4,000 CCR mailboxes at Microsoft's 150
+messages a day log 30 MiB each a day; at three times the average hour that is
+4,000 × 30 × 1,048,576 × 8 / 86,400 × 3 / 10^6 = 34.95 Mbit/s per copy. The SCR copy in
+Portland takes it over RED-POR (100 Mbit/s: 35 %) and, once Redmond is lost, from
+Bellevue over the 20 Mbit/s BEL-POR line (175 %).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDockWidget,
+    QDoubleSpinBox,
+    QMenu,
+    QPushButton,
+    QTabBar,
+    QToolButton,
+)
+
+from designer.ui.canvas.items.edge import EdgeItem
+from designer.ui.main_window import MainWindow
+from designer.ui.panels.capacity import CapacityPanel
+from designer.ui.panels.databases import DatabasesPanel
+from designer.ui.panels.inspector import InspectorPanel
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
+E2007 = SAMPLES / "exchange2007_lcr_ccr_scr.json"
+PER_COPY = 4000 * 30 * 1_048_576 * 8 / 86_400 * 3 / 1e6  # 34.95 Mbit/s
+
+
+def open_tab(window: MainWindow, title: str) -> QDockWidget:
+    """Click the dock tab ``title`` (the bottom docks are tabbed)."""
+    for bar in window.findChildren(QTabBar):
+        if not bar.isVisible():
+            continue
+        for i in range(bar.count()):
+            if bar.tabText(i).startswith(title):
+                QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(i).center())
+                docks = [d for d in window.docks if d.windowTitle().startswith(title)]
+                assert docks and docks[0].isVisible()
+                return docks[0]
+    raise AssertionError(f"no visible tab {title!r}")
+
+
+def capacity_panel(window: MainWindow) -> CapacityPanel:
+    dock = open_tab(window, "Capacity")
+    panel = dock.widget()
+    assert isinstance(panel, CapacityPanel)
+    panel.controller.wait()
+    return panel
+
+
+def edge_of(window: MainWindow, link_id: str) -> EdgeItem:
+    scene = window.view.design_scene
+    found = [e for e in scene.edges.values() if e.element_id == link_id]
+    assert found, link_id
+    return found[0]
+
+
+def point_on(window: MainWindow, link_id: str) -> QPoint:
+    """A viewport point on the link's line (near its middle, clear of its label)."""
+    edge = edge_of(window, link_id)
+    view = window.view
+    scene_point = edge.mapToScene(edge.path().pointAtPercent(0.35))
+    view.centerOn(scene_point)
+    QApplication.processEvents()
+    return view.mapFromScene(scene_point)
+
+
+def choose(combo, data: object) -> None:  # type: ignore[no-untyped-def]
+    """Pick ``data`` in a combo box with the keyboard, as a user would."""
+    combo.setFocus()
+    target = combo.findData(data)
+    assert target >= 0, data
+    QTest.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(target):
+        QTest.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentIndex() == target
+
+
+def type_into(spin, text: str) -> None:  # type: ignore[no-untyped-def]
+    spin.setFocus()
+    spin.selectAll()
+    QTest.keyClicks(spin, text)
+    QTest.keyClick(spin, Qt.Key.Key_Return)
+
+
+def stacked(panel: CapacityPanel, index: int) -> float:
+    """The height of the stack drawn for the ``index``-th mode shown."""
+    total = 0.0
+    for bar in panel.bars:
+        heights = bar.opts["height"]
+        total += float(heights[index])
+    return total
+
+
+def test_capacity_dock_stacks_streams_per_mode_under_the_bandwidth_line(
+    qtbot, launch, tmp_path  # type: ignore[no-untyped-def]
+) -> None:
+    window = launch(E2007)
+    panel = capacity_panel(window)
+    links = [panel.link_combo.itemText(i) for i in range(panel.link_combo.count())]
+    assert sorted(links) == ["BEL-POR backup line", "RED-BEL metro fiber", "RED-POR WAN"]
+    # The link over budget in its worst mode comes first, its busier direction too.
+    assert panel.link_combo.currentText() == "BEL-POR backup line"
+    assert panel.direction_combo.currentText() == "Bellevue → Portland"
+    assert panel.bandwidth_line is not None and panel.bandwidth_line.value() == 20.0
+    modes = panel.modes_shown()
+    assert modes[0].mode.kind == "normal" and stacked(panel, 0) == 0.0
+    assert modes[1].mode.label == "loss of site Redmond"
+    assert stacked(panel, 1) == pytest.approx(PER_COPY, rel=1e-3)
+    assert "over budget in some mode: BEL-POR backup line" in panel.summary.text()
+    # Another link, chosen with the keyboard: its own bandwidth line and streams.
+    choose(panel.link_combo, "wan-red-por")
+    assert panel.bandwidth_line.value() == 100.0
+    assert stacked(panel, 0) == pytest.approx(PER_COPY, rel=1e-3)
+    # The servers' table: each mailbox server, its worst mode and its sizing.
+    table = panel.table
+    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    assert set(rows) == {"POR-MBX-SCR01", "RED-CCR-N1", "RED-CCR-N2", "RED-MBX-LCR01"}
+    n2 = rows["RED-CCR-N2"]
+    assert table.item(n2, 2).text() == "0 / 0"
+    assert table.item(n2, 3).text() == "8 / 4,000"
+    assert table.item(n2, 4).text() != ""
+    panel.grab().save(str(tmp_path / "capacity-dock.png"))
+
+
+def test_canvas_draws_wan_links_by_their_utilisation(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    window = launch(E2007)
+    panel = capacity_panel(window)
+    red_por, bel_por = edge_of(window, "wan-red-por"), edge_of(window, "wan-bel-por")
+    assert red_por.load == pytest.approx(PER_COPY / 100, rel=1e-3)
+    assert bel_por.load == 0.0
+    normal_width = red_por.pen().widthF()
+    assert "35 %" in red_por.toolTip() and "Redmond → Portland" in red_por.toolTip()
+    # The canvas shows each link's worst mode when asked.
+    choose(panel.canvas_combo, "worst")
+    assert bel_por.load == pytest.approx(PER_COPY / 20, rel=1e-3)
+    assert bel_por.pen().color().name() == "#d32f2f", "over its bandwidth: red"
+    assert "loss of site Redmond" in bel_por.toolTip()
+    assert red_por.load is not None and red_por.pen().widthF() > normal_width
+    # …or nothing.
+    choose(panel.canvas_combo, "off")
+    assert red_por.load is None and bel_por.load is None
+
+
+def test_a_sites_mailbox_profile_edited_in_the_inspector_resizes_the_links(
+    qtbot, launch  # type: ignore[no-untyped-def]
+) -> None:
+    window = launch(E2007)
+    capacity_panel(window)
+    red_por = edge_of(window, "wan-red-por")
+    window.session.focus("site-red")  # Find: select it (tested with the canvas)
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None and inspector.element_id == "site-red"
+    editor = inspector.editors["mailbox_profile"]
+    messages = editor.findChild(QDoubleSpinBox, "profile_messages")
+    assert messages is not None
+    type_into(messages, "300")
+    profile = window.session.document.get("site-red").mailbox_profile  # type: ignore[union-attr]
+    assert profile is not None and profile.messages_per_day == 300
+    # Microsoft's table: 300 messages a day log 60 per mailbox, twice 150's 30.
+    qtbot.waitUntil(lambda: red_por.load == pytest.approx(2 * PER_COPY / 100, rel=1e-3))
+    window.view.setFocus()
+    QTest.keySequence(window, "Ctrl+Z")
+    qtbot.waitUntil(lambda: red_por.load == pytest.approx(PER_COPY / 100, rel=1e-3))
+    # Not stated: the site's users generate nothing sized.
+    stated = editor.findChild(QCheckBox, "profile_stated")
+    assert stated is not None
+    QTest.mouseClick(stated, Qt.MouseButton.LeftButton, pos=QPoint(6, stated.height() // 2))
+    assert window.session.document.get("site-red").mailbox_profile is None  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: red_por.load is None)
+
+
+def test_the_designs_capacity_figures_in_the_inspector(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    window = launch(E2007)
+    capacity_panel(window)
+    red_por = edge_of(window, "wan-red-por")
+    window.session.set_selection([])
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None
+    toggle = inspector.findChild(QToolButton, "capacity_toggle")
+    assert toggle is not None
+    QTest.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    peak = inspector.capacity_editors["peak_factor"]
+    assert peak.isVisible()
+    assert peak.editor.text() == "catalog's"  # type: ignore[attr-defined]
+    type_into(peak.editor, "6")
+    assert window.session.design.capacity.peak_factor == 6.0
+    # Twice the catalog's busiest hour (3 × the average hour): twice the stream.
+    qtbot.waitUntil(lambda: red_por.load == pytest.approx(2 * PER_COPY / 100, rel=1e-3))
+    assert window.session.undo_stack.undoText() == "Set the design's peak factor"
+
+
+# -- simulation mode -----------------------------------------------------------------------
+
+
+def pick_from_menus(path: list[str], chosen: list[str]) -> Callable[[], None]:
+    """A timer callback that follows ``path`` through the open popup menus (a submenu
+    by its title, opened with the Right key, then the entry, clicked), as a user would;
+    it gives up (closing every menu) after two seconds."""
+    tries = [0]
+    current: list[QMenu] = []
+
+    def give_up() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMenu) and widget.isVisible():
+                widget.close()
+
+    def pick() -> None:
+        tries[0] += 1
+        if tries[0] > 100:
+            give_up()
+            return
+        menu = current[-1] if current else QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu) or not menu.isVisible():
+            QTimer.singleShot(20, pick)
+            return
+        wanted = path[len(chosen)]
+        for action in menu.actions():
+            if action.text().startswith(wanted):
+                chosen.append(action.text())
+                sub = action.menu()
+                if isinstance(sub, QMenu):
+                    menu.setActiveAction(action)
+                    QTest.keyClick(menu, Qt.Key.Key_Right)
+                    current.append(sub)
+                    QTimer.singleShot(20, pick)
+                else:
+                    QTest.mouseClick(
+                        menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center()
+                    )
+                return
+        chosen.append("not found: " + ", ".join(a.text() for a in menu.actions()))
+        give_up()
+
+    return pick
+
+
+def simulate(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    controller = window.simulation.controller
+    assert controller.active
+    controller.wait_until_ready()
+
+
+def degrade_from_menu(window: MainWindow, link_id: str, path: list[str]) -> list[str]:
+    chosen: list[str] = []
+    QTimer.singleShot(50, pick_from_menus(path, chosen))
+    QTest.mouseClick(
+        window.view.viewport(), Qt.MouseButton.RightButton, pos=point_on(window, link_id)
+    )
+    return chosen
+
+
+def test_a_degraded_link_from_its_menu_queues_the_copies_across(
+    qtbot, launch, tmp_path  # type: ignore[no-untyped-def]
+) -> None:
+    window = launch(SAMPLES / "stretched_dag_lagged.json")
+    simulate(window, qtbot)
+    controller = window.simulation.controller
+    chosen = degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Bandwidth to 5 %"])
+    assert chosen == ["Degrade", "Bandwidth to 5 % (50 Mbit/s)"]
+    assert [(s.action, s.target, s.bandwidth_mbps) for s in controller.steps] == [
+        ("degrade", "wan-atl-clt", 50.0)
+    ]
+    result = controller.result
+    assert result is not None
+    queued = [e for e in result.events if e.kind == "copy_queue"]
+    assert queued and "needs 69.9 Mbit/s" in queued[0].text and "gets 50.0" in queued[0].text
+    # The canvas shows the scenario's load: 69.9 of the 50 Mbit/s left.
+    edge = edge_of(window, "wan-atl-clt")
+    qtbot.waitUntil(lambda: edge.load is not None and edge.load > 1.0)
+    assert edge.load == pytest.approx(69.9 / 50, rel=1e-2)
+    assert edge.pen().color().name() == "#d32f2f"
+    window.grab().save(str(tmp_path / "degraded.png"))
+    # Restoring the link's design from the same menu.
+    controller.pause()
+    controller.set_time(controller.duration)
+    chosen = degrade_from_menu(window, "wan-atl-clt", ["Restore ATL-CLT WAN"])
+    assert chosen == ["Restore ATL-CLT WAN's design"]
+    assert controller.steps[-1].action == "restore"
+    qtbot.waitUntil(lambda: edge.load == pytest.approx(69.9 / 1000, rel=1e-2))
+
+
+def test_one_direction_failed_from_the_menu_starts_the_log_lun_clocks(
+    qtbot, launch  # type: ignore[no-untyped-def]
+) -> None:
+    window = launch(SAMPLES / "stretched_dag_lagged.json")
+    simulate(window, qtbot)
+    controller = window.simulation.controller
+    chosen = degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Fail direction Atlanta"])
+    assert chosen == ["Degrade", "Fail direction Atlanta → Charlotte"]
+    step = controller.steps[0]
+    assert (step.action, step.failed_direction) == ("degrade", "a_to_b")
+    result = controller.result
+    assert result is not None
+    kinds = {e.kind for e in result.events}
+    assert {"link_direction_failed", "log_lun_full"} <= kinds
+    timeline = {p.data().kind for p in window.simulation.timeline.scatter.points()}
+    assert "log_lun_full" in timeline, "the timeline shows when the log LUNs fill"
+    # Nothing crosses Atlanta → Charlotte any more: the canvas shows no load that way.
+    edge = edge_of(window, "wan-atl-clt")
+    qtbot.waitUntil(lambda: edge.load == 0.0)
+
+
+# -- the copy-layout generator -------------------------------------------------------------
+
+
+def test_plan_copies_preview_applies_as_one_undoable_step(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    dock = open_tab(window, "Databases")
+    panel = dock.widget()
+    assert isinstance(panel, DatabasesPanel)
+    document = window.session.document
+    before = {e.id: e.copies for e in document.design.elements if e.kind == "mailbox_database"}  # type: ignore[attr-defined]
+    assert len(before) == 4
+    button = panel.findChild(QPushButton, "PlanCopiesButton")
+    assert button is not None
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert panel.plan.isVisible() and not panel.table.isVisible()
+    type_into(panel.plan.databases, "8")
+    table = panel.plan.table
+    assert table.rowCount() == 8
+    headers = [table.verticalHeaderItem(r).text() for r in range(8)]
+    assert headers[:4] == ["DB01", "DB02", "DB03", "DB04"]
+    assert all(h.endswith("(new)") for h in headers[4:])
+    assert "4 new databases" in panel.plan.notes.text()
+    panel.grab().save(str(tmp_path / "plan-copies.png"))
+    assert len(before) == 4 and document.design == document.design  # nothing applied yet
+    QTest.mouseClick(panel.plan.apply_button, Qt.MouseButton.LeftButton)
+    assert not panel.plan.isVisible() and panel.table.isVisible()
+    databases = [e for e in document.design.elements if e.kind == "mailbox_database"]
+    assert len(databases) == 8
+    assert panel.table.rowCount() == 8
+    assert window.session.undo_stack.undoText() == "Plan copies of DAG01"
+    # Every member is active for two of the eight databases.
+    actives = [min(d.copies, key=lambda c: c.activation_preference).member for d in databases]  # type: ignore[attr-defined]
+    assert sorted(actives.count(m) for m in set(actives)) == [2, 2, 2, 2]
+    # One undo step takes it all back.
+    window.view.setFocus()
+    QTest.keySequence(window, "Ctrl+Z")
+    after = {e.id: e.copies for e in document.design.elements if e.kind == "mailbox_database"}  # type: ignore[attr-defined]
+    assert after == before
+
+
+def test_plan_copies_cancel_leaves_the_design(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    panel = open_tab(window, "Databases").widget()
+    assert isinstance(panel, DatabasesPanel)
+    revision = window.session.document.revision
+    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
+    # Every member holds a copy at two per site: one fewer in Worcester frees a member
+    # there for the lagged copy asked.
+    assert "only 0 member(s) left" not in panel.plan.notes.text()
+    type_into(panel.plan.lagged, "1")
+    assert "only 0 member(s) left for the 1 lagged copies asked" in panel.plan.notes.text()
+    type_into(panel.plan.site_spins["site-wor"], "1")
+    assert "lag 7d" in " ".join(
+        panel.plan.table.item(0, c).text() for c in range(panel.plan.table.columnCount())
+    )
+    QTest.mouseClick(panel.plan.cancel_button, Qt.MouseButton.LeftButton)
+    assert window.session.document.revision == revision
+    assert panel.table.isVisible() and not panel.plan.isVisible()
