@@ -276,7 +276,7 @@ def plan_copies(
     if worst > 0.5:
         layout.notes.append(
             f"with {len(dag.members)} members a single failure still sends "
-            f"{worst:.0%} of a member's databases to one other member"
+            f"{worst * 100:.0f} % of a member's databases to one other member"
         )
     return layout
 
