@@ -15,6 +15,8 @@ import sys
 
 from designer.cli.parser import EXIT_FINDINGS, EXIT_OK, EXIT_OUTPUT, STDIN
 from designer.cli.reading import CliError, read_design
+from designer.domain.design import Design
+from designer.text import json_printable, printable
 
 __all__ = ["cmd_capacity", "cmd_plan_copies"]
 
@@ -23,17 +25,32 @@ def cmd_capacity(args: argparse.Namespace) -> int:
     from designer.capacity import capacity
 
     design = read_design(args.file)
+    if args.format == "text":
+        design = _printable_names(design)
     report = capacity(design, modes="normal" if args.mode == "normal" else "all")
     all_modes = args.mode == "all"
     if args.format == "json":
         text = json.dumps(report.to_json(all_modes=all_modes), indent=2, ensure_ascii=False)
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(json_printable(text) + "\n")
     else:
         sys.stdout.write(report.to_text(all_modes=all_modes))
     over = any(link.over_budget_normal() for link in report.links) or any(
         m.sizing(m.normal, report.figures).over for m in report.members
     )
     return EXIT_FINDINGS if over else EXIT_OK
+
+
+def _printable_names(design: Design) -> Design:
+    """``design`` with its elements' names shown printable (control and bidi characters
+    as escapes) for a text report: every line that names an element, a mode or a stream
+    takes the name from here."""
+    elements = [
+        e if printable(e.name) == e.name else e.model_copy(update={"name": printable(e.name)})
+        for e in design.elements
+    ]
+    if all(a is b for a, b in zip(elements, design.elements, strict=True)):
+        return design
+    return design.model_copy(update={"elements": elements})
 
 
 def _copies_per_site(values: list[str] | None) -> dict[str, int]:
@@ -87,15 +104,15 @@ def cmd_plan_copies(args: argparse.Namespace) -> int:
             ],
             "notes": layout.notes,
         }
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_printable(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
     else:
-        rows = layout.table(names)
+        rows = [[printable(cell) for cell in row] for row in layout.table(names)]
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         for row in rows:
             sys.stdout.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
             sys.stdout.write("\n")
         for note in layout.notes:
-            sys.stdout.write(f"note: {note}\n")
+            sys.stdout.write(f"note: {printable(note)}\n")
     if args.output:
         try:
             save(planned, args.output)

@@ -173,6 +173,15 @@ IMPORT_KINDS = {
     "rvtools": "an RVTools export (xlsx, or its RVTools_tab*.csv files)",
 }
 
+_PLAN_EXIT_CODES = """\
+exit codes:
+  0  planned (and written with -o)
+  2  the input cannot be used: unreadable or invalid design file, no such DAG, more
+     copies in a site than it has members, bad option; one line on stderr names it
+  3  internal error (a bug or a broken installation): one line on stderr with the log file
+  4  the output cannot be written (closed pipe, full disk, read-only target)
+"""
+
 _INTEROP_EXIT_CODES = """\
 exit codes:
   0  done{same}{one}
@@ -476,6 +485,7 @@ def build_parser() -> Parser:
         "  dr-designer plan-copies design.json --dag DAG01 --databases 12 --lagged 1 "
         "-o planned.json",
         common,
+        exit_codes=_PLAN_EXIT_CODES,
     )
     p.add_argument("file", metavar="FILE", help="the design file (- for stdin)")
     p.add_argument("--dag", required=True, metavar="NAME", help="the DAG (id or name)")

@@ -165,3 +165,27 @@ def test_simulate_fails_one_direction_of_a_link(tmp_path, capsys) -> None:  # ty
     bad = ["simulate", str(path), "--degrade", "BOS-WOR:down=HFD>WOR"]
     assert main(bad) == 2
     assert "expected a_to_b, b_to_a or FROM>TO" in capsys.readouterr().err
+
+
+def test_hostile_names_are_shown_escaped(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A site, link or server name with terminal controls stays text in every output."""
+    design = stretched(databases=2, copies=("bos", "wor"))
+    evil = {"bos": "Bos\x1b[2Jton", "wan-bos-wor": "BOS\u202eWOR", "bos-mbx1": "MBX\x9b1"}
+    elements = [
+        e.model_copy(update={"name": evil[e.id]}) if e.id in evil else e
+        for e in design.elements
+    ]
+    path = tmp_path / "evil.json"
+    save(design.model_copy(update={"elements": elements}), path)
+    main(["capacity", str(path), "--mode", "all"])
+    text = capsys.readouterr().out
+    assert "Bos\\x1b[2Jton" in text and "BOS\\u202eWOR" in text and "MBX\\x9b1" in text
+    assert not any(c in text for c in "\x1b\u202e\x9b")
+    main(["capacity", str(path), "--format", "json"])
+    raw = capsys.readouterr().out
+    assert not any(c in raw for c in "\x1b\u202e\x9b")
+    names = {link["name"] for link in json.loads(raw)["links"]}
+    assert "BOS\u202eWOR" in names, "JSON readers get the name as it is"
+    main(["plan-copies", str(path), "--dag", "DAG01"])
+    table = capsys.readouterr().out
+    assert "MBX\\x9b1" in table and "\x9b" not in table
