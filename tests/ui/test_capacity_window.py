@@ -14,10 +14,13 @@ Bellevue over the 20 Mbit/s BEL-POR line (175 %).
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from gui_door import console_main
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -25,12 +28,14 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
     QDoubleSpinBox,
+    QInputDialog,
     QMenu,
     QPushButton,
     QTabBar,
     QToolButton,
 )
 
+from designer.persistence import load
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.main_window import MainWindow
 from designer.ui.panels.capacity import CapacityPanel
@@ -319,6 +324,40 @@ def test_one_direction_failed_from_the_menu_starts_the_log_lun_clocks(
     # Nothing crosses Atlanta → Charlotte any more: the canvas shows no load that way.
     edge = edge_of(window, "wan-atl-clt")
     qtbot.waitUntil(lambda: edge.load == 0.0)
+
+
+def test_a_degraded_direction_saved_as_a_scenario_reruns_from_the_file(
+    qtbot, launch, tmp_path, monkeypatch, capsys  # type: ignore[no-untyped-def]
+) -> None:
+    """A what-if made on the canvas is saved in the design (Save scenario…, Ctrl+S) and
+    re-runs from the file (dr-designer check --scenarios) with the failed direction."""
+    path = tmp_path / "lagged.json"
+    shutil.copyfile(SAMPLES / "stretched_dag_lagged.json", path)
+    window = launch(path)
+    simulate(window, qtbot)
+    chosen = degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Fail direction Atlanta"])
+    assert chosen == ["Degrade", "Fail direction Atlanta → Charlotte"]
+    monkeypatch.setattr(
+        QInputDialog, "getText", staticmethod(lambda *_a, **_k: ("ATL to CLT down", True))
+    )
+    save = next(
+        b
+        for b in window.simulation.bar.findChildren(QToolButton)
+        if b.text().startswith("Save scenario")
+    )
+    QTest.mouseClick(save, Qt.MouseButton.LeftButton)
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)  # back to editing
+    assert not window.simulation.controller.active
+    window.view.setFocus()
+    QTest.keySequence(window, "Ctrl+S")
+    saved = next(s for s in load(path).scenarios if s.name == "ATL to CLT down")
+    assert [(s.action, s.target, s.failed_direction) for s in saved.steps] == [
+        ("degrade", "wan-atl-clt", "a_to_b")
+    ]
+    capsys.readouterr()
+    assert console_main()(["check", str(path), "--scenarios", "--format", "json"]) == 0
+    verdicts = {v["name"]: v["result"] for v in json.loads(capsys.readouterr().out)["scenarios"]}
+    assert verdicts["ATL to CLT down"] == "pass"
 
 
 # -- the copy-layout generator -------------------------------------------------------------
