@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,9 +36,12 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
+from designer.document.commands import SetCapacity
+from designer.domain.workload import CapacitySettings
 from designer.persistence import load
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.main_window import MainWindow
+from designer.ui.panels import capacity as capacity_module
 from designer.ui.panels.capacity import CapacityPanel
 from designer.ui.panels.databases import DatabasesPanel
 from designer.ui.panels.inspector import InspectorPanel
@@ -209,6 +213,40 @@ def test_the_designs_capacity_figures_in_the_inspector(qtbot, launch) -> None:  
     # Twice the catalog's busiest hour (3 × the average hour): twice the stream.
     qtbot.waitUntil(lambda: red_por.load == pytest.approx(2 * PER_COPY / 100, rel=1e-3))
     assert window.session.undo_stack.undoText() == "Set the design's peak factor"
+
+
+def test_large_designs_are_sized_on_a_worker_and_stale_jobs_skip(
+    qtbot, launch, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
+    """Above the limit sizing runs on a worker; edits made while it runs queue one job
+    each, and only the newest design's job does the work."""
+    monkeypatch.setattr(capacity_module, "SYNC_CAPACITY_LIMIT", 0)
+    sized: list[float | None] = []
+    gate = threading.Event()
+    real = capacity_module.capacity
+
+    def gated(design):  # type: ignore[no-untyped-def]
+        gate.wait(10)
+        sized.append(design.capacity.peak_factor)
+        return real(design)
+
+    monkeypatch.setattr(capacity_module, "capacity", gated)
+    gate.set()
+    window = launch(E2007)
+    panel = capacity_panel(window)
+    assert panel.controller.report is not None and sized == [None]
+    gate.clear()
+    session = window.session
+    for peak in (4.0, 5.0, 6.0):
+        session.push(SetCapacity(CapacitySettings(peak_factor=peak)))
+        panel.controller.refresh()  # as the debounce timer would, edit by edit
+    gate.set()
+    panel.controller.wait()
+    qtbot.waitUntil(lambda: panel.controller.revision == session.document.revision)
+    assert sized == [None, 4.0, 6.0], "the job for 5.0 was stale by the time it ran"
+    assert panel.controller.report.design.capacity.peak_factor == 6.0  # type: ignore[union-attr]
+    red_por = edge_of(window, "wan-red-por")
+    assert red_por.load == pytest.approx(2 * PER_COPY / 100, rel=1e-3)
 
 
 # -- simulation mode -----------------------------------------------------------------------

@@ -76,6 +76,8 @@ class _Job(QRunnable):
         self.revision = revision
 
     def run(self) -> None:
+        if self.revision != self.controller.wanted:
+            return  # edited again meanwhile: a newer job sizes the newer design
         report = capacity(self.design)
         self.controller._done.emit(self.revision, report)
 
@@ -91,6 +93,9 @@ class CapacityController(QObject):
         self.session = session
         self.report: CapacityReport | None = None
         self.revision = -1
+        #: The document revision the newest sizing job was started for (a queued job
+        #: for an older one skips its work).
+        self.wanted = -1
         #: "normal" or "worst": what the canvas shows while editing.
         self.canvas_mode = "normal"
         self.scene: DesignScene | None = None
@@ -125,7 +130,8 @@ class CapacityController(QObject):
             return
         if len(design.elements) <= SYNC_CAPACITY_LIMIT:
             self._on_done(document.revision, capacity(design))
-        else:
+        elif self.wanted != document.revision:  # else its job is queued, running or done
+            self.wanted = document.revision
             self._pool.start(_Job(self, design, document.revision))
 
     def wait(self) -> None:
