@@ -97,7 +97,7 @@ _WORD_FIXES = {
     "vcpu": "vCPU", "cpu": "CPU", "ip": "IP", "rtt": "RTT", "dac": "DAC", "dns": "DNS",
     "ha": "HA", "drs": "DRS", "sp": "SP", "lun": "LUN", "vm": "VM", "vms": "VMs",
     "dag": "DAG", "cas": "CAS", "wan": "WAN", "flare": "FLARE", "raid": "RAID",
-    "snapview": "SnapView", "a": "A", "b": "B", "mtbf": "MTBF", "mttr": "MTTR",
+    "snapview": "SnapView", "a": "A", "b": "B", "mtbf": "MTBF", "mttr": "MTTR", "mb": "MB",
 }  # fmt: skip
 
 
