@@ -191,6 +191,7 @@ def test_the_window_has_its_docks_where_they_belong(window):
         "HistoryDock": right,
         "ProblemsDock": bottom,
         "DatabasesDock": bottom,
+        "CapacityDock": bottom,
     }
     assert all(d.widget() is not None and d.toggleViewAction().isChecked() for d in w.docks)
 

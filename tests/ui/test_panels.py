@@ -495,6 +495,7 @@ def test_create_panels_names_docks_and_titles_problems(qtbot, session):
         "DatabasesDock",
         "OverviewDock",
         "HistoryDock",
+        "CapacityDock",
     ]
     problems = docks[2]
     session.set_selection(["vm1"])
