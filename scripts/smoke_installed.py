@@ -49,6 +49,7 @@ def check(condition: bool, what: str) -> None:
 names = set(zipfile.ZipFile(WHEEL).namelist())
 for wanted in (
     "designer/resources/catalog/timings.json",
+    "designer/resources/catalog/capacity.json",
     "designer/resources/icons/dr-designer.svg",
     "designer/resources/icons/site.svg",
     "designer/resources/desktop/dr-designer.desktop",
@@ -98,12 +99,14 @@ bare = run(DR, "availability", str(design), expect=2)
 check("gives no failure figures" in bare.stderr, "availability without figures")
 run(DR, "export", str(design), "-o", str(HERE / "three-site.png"))
 check((HERE / "three-site.png").read_bytes().startswith(b"\x89PNG"), "export wrote no PNG")
+sized = run(DR, "capacity", str(design), "--format", "json")
+check('"links"' in sized.stdout and '"hours_to_full"' in sized.stdout, "capacity")
 plain = run(sys.executable, "-m", "designer", "rules", "--format", "markdown").stdout
 check(
     run(sys.executable, "-OO", "-m", "designer", "rules", "--format", "markdown").stdout == plain,
     "-OO",
 )
-step("--version, check, simulate, cut sets, export and python -OO work from another folder")
+step("--version, check, simulate, cut sets, capacity, export and python -OO work from another folder")
 
 # -- a broken installation: its catalog gone ---------------------------------------------------
 broken = HERE / "broken"
