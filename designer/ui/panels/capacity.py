@@ -14,6 +14,7 @@ table.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
@@ -103,6 +104,7 @@ class CapacityController(QObject):
         self._simulation: tuple[Simulator, list[ScenarioStep], float] | None = None
         self._engine: tuple[int, CapacityEngine] | None = None
         self._scenario: tuple[object, dict[str, tuple[float, str]]] | None = None
+        self._names: tuple[CapacityReport, dict[str, str]] | None = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._timer = QTimer(self)
@@ -172,6 +174,26 @@ class CapacityController(QObject):
         self._simulation = None if simulator is None else (simulator, list(steps), time)
         self._apply_canvas()
 
+    def names(self) -> dict[str, str]:
+        """Names of the sites at the ends of the sized links (what the link figures are
+        told by), kept per report; looked up, not gathered from a large design's every
+        element (tens of ms)."""
+        report = self.report
+        if report is None:
+            return {}
+        if self._names is None or self._names[0] is not report:
+            self._names = (report, self._sites_names(r.link for r in report.links))
+        return self._names[1]
+
+    def _sites_names(self, links: Iterable[WanLink]) -> dict[str, str]:
+        document = self.session.document
+        names: dict[str, str] = {}
+        for link in links:
+            for site_id in (link.site_a, link.site_b):
+                site = document.get(site_id)
+                names[site_id] = site.name if site is not None else site_id
+        return names
+
     def loads(self) -> dict[str, tuple[float, str]]:
         """What the canvas shows: per WAN link, its utilisation and a tooltip."""
         report = self.report
@@ -179,7 +201,7 @@ class CapacityController(QObject):
             return {}
         if self._simulation is not None:
             return self._scenario_loads(*self._simulation)
-        names = {e.id: e.name for e in report.design.elements}
+        names = self.names()
         found: dict[str, tuple[float, str]] = {}
         for link in report.links:
             load = link.worst if self.canvas_mode == "worst" and link.worst else link.normal
@@ -230,7 +252,7 @@ class CapacityController(QObject):
             bandwidth=bandwidth,
             directions_down=directions,  # type: ignore[arg-type]
         )
-        names = {e.id: e.name for e in simulator.design.elements}
+        names = self._sites_names(simulator.prep.links.values())
         found: dict[str, tuple[float, str]] = {}
         for link_id, link in simulator.prep.links.items():
             a = result.links[(link_id, "a_to_b")]
@@ -361,7 +383,7 @@ class CapacityPanel(QWidget):
         self.direction_combo.clear()
         link = self._link()
         if report is not None and link is not None:
-            names = {e.id: e.name for e in report.design.elements}
+            names = self.controller.names()
             a, b = names.get(link.link.site_a, ""), names.get(link.link.site_b, "")
             self.direction_combo.addItem(f"{a} → {b}", "a_to_b")
             self.direction_combo.addItem(f"{b} → {a}", "b_to_a")
