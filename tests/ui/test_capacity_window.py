@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from designer.document.commands import SetCapacity
 from designer.domain.workload import CapacitySettings
-from designer.persistence import load
+from designer.persistence import load, save
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.main_window import MainWindow
 from designer.ui.panels import capacity as capacity_module
@@ -146,6 +146,23 @@ def test_capacity_dock_stacks_streams_per_mode_under_the_bandwidth_line(
     assert table.item(n2, 3).text() == "8 / 4,000"
     assert table.item(n2, 4).text() != ""
     panel.grab().save(str(tmp_path / "capacity-dock.png"))
+
+
+def test_a_design_without_workload_says_how_to_start(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    design = load(E2007)
+    plain = [
+        e.model_copy(update={"mailbox_profile": None}) if hasattr(e, "mailbox_profile") else e
+        for e in design.elements
+    ]
+    path = tmp_path / "no-workload.json"
+    save(design.model_copy(update={"elements": plain}), path)
+    window = launch(path)
+    panel = capacity_panel(window)
+    assert panel.controller.report is None
+    assert panel.link_combo.count() == 0 and panel.table.rowCount() == 0
+    assert panel.summary.text().startswith("No capacity workload stated: give a site, DAG")
+    assert "State a mailbox profile" in panel.plot.titleLabel.text
+    assert edge_of(window, "wan-red-por").load is None, "links keep their normal look"
 
 
 def test_canvas_draws_wan_links_by_their_utilisation(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
