@@ -106,7 +106,7 @@ check(
     run(sys.executable, "-OO", "-m", "designer", "rules", "--format", "markdown").stdout == plain,
     "-OO",
 )
-step("--version, check, simulate, cut sets, capacity, export and python -OO work from another folder")
+step("--version, check, simulate, cut sets, capacity, export and -OO work from another folder")
 
 # -- a broken installation: its catalog gone ---------------------------------------------------
 broken = HERE / "broken"
