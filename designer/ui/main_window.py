@@ -525,13 +525,17 @@ class MainWindow(QMainWindow):
                 else None
             )
         )
-        # In simulation mode the WAN links show the scenario's load at the time cursor.
-        sim = self.simulation.controller
+        # In simulation mode the WAN links show the scenario's load at the time cursor
+        # (connected once the mode is built).
+        self._when_simulation_built.append(self._show_scenario_loads)
+
+    def _show_scenario_loads(self, mode: SimulationMode) -> None:
+        sim = mode.controller
         sizing = self.capacity_controller
+        if sizing is None:
+            return
 
         def show_scenario() -> None:
-            if sizing is None:
-                return
             if sim.active and sim.ready:
                 sizing.set_simulation(sim.simulator, sim.steps, sim.time)
             else:
