@@ -81,6 +81,7 @@ from designer.ui.recovery import RecoveryKeeper
 from designer.ui.session import EditorSession
 
 if TYPE_CHECKING:
+    from designer.ui.availability.feature import AvailabilityFeature
     from designer.ui.simulation.mode import SimulationMode
 
 __all__ = ["APP_NAME", "MainWindow"]
@@ -590,6 +591,7 @@ class MainWindow(QMainWindow):
         def run() -> None:
             try:
                 importlib.import_module("designer.ui.simulation.mode")
+                importlib.import_module("designer.ui.availability.feature")
             except Exception:  # built (and reported) on the UI thread instead
                 log.debug("importing simulation mode in the background failed", exc_info=True)
             with contextlib.suppress(RuntimeError):  # the window is gone
@@ -600,6 +602,7 @@ class MainWindow(QMainWindow):
     def _build_simulation(self) -> None:
         if shiboken6.isValid(self):
             _ = self.simulation
+            _ = self.availability
 
     def _add_interop(self) -> None:
         """File > Import, the interop exports and the design review report (issue 12)."""
@@ -610,13 +613,46 @@ class MainWindow(QMainWindow):
         )
 
     def _add_availability(self) -> None:
-        """The Availability dock and the cut-set highlight (issue 16)."""
-        from designer.ui.availability import AvailabilityFeature
+        """View > Availability and F9 now; the Availability dock and the cut-set
+        highlight (issue 16; pyqtgraph, numpy and the simulator) after the first frame,
+        with simulation mode, or at once when something asks for :attr:`availability`."""
+        from designer.ui.availability import (
+            availability_compute_action,
+            availability_dock,
+            availability_view_action,
+        )
 
-        self.availability = AvailabilityFeature(self, self.session, self.view.design_scene)
-        self.view_menu.addAction(self.availability.view_action)
+        self._availability: AvailabilityFeature | None = None
+        # The dock is made now, before the window restores its saved state (so it
+        # comes back where the user left it), and filled when the feature is built —
+        # at once if it is shown first.
+        dock = self._availability_dock = availability_dock(self)
+        dock.visibilityChanged.connect(lambda shown: shown and self.availability)
+        view = self.availability_view_action = availability_view_action(self)
+        view.triggered.connect(lambda: self.availability.view_triggered())
+        dock.toggleViewAction().toggled.connect(view.setChecked)
+        self.view_menu.addAction(view)
+        compute = self.availability_compute_action = availability_compute_action(self)
+        compute.triggered.connect(lambda: self.availability.compute())
+        self.addAction(compute)
         # Simulation mode is built after the first frame: wire its N-1 panel then.
         self._when_simulation_built.append(self._connect_cut_sets)
+
+    @property
+    def availability(self) -> AvailabilityFeature:
+        """The Availability feature, built now if it is not yet."""
+        if self._availability is None:
+            from designer.ui.availability.feature import AvailabilityFeature
+
+            self._availability = AvailabilityFeature(
+                self,
+                self.session,
+                self.view.design_scene,
+                self._availability_dock,
+                self.availability_view_action,
+                self.availability_compute_action,
+            )
+        return self._availability
 
     def _connect_cut_sets(self, mode: SimulationMode) -> None:
         spof = mode.spof

@@ -113,7 +113,15 @@ from PySide6.QtWidgets import QApplication, QDockWidget
 from designer.ui.app import open_window
 
 app = QApplication(sys.argv[:1])
-HEAVY = ("networkx", "designer.ui.simulation.mode", "designer.ui.simulation.timeline")
+HEAVY = (
+    "networkx",
+    "pyqtgraph",
+    "numpy",
+    "designer.simulation",
+    "designer.ui.simulation.mode",
+    "designer.ui.simulation.timeline",
+    "designer.ui.availability.feature",
+)
 
 class Probe(QObject):
     def eventFilter(self, obj, event):
@@ -121,6 +129,7 @@ class Probe(QObject):
             win = next(w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow")
             loaded = [m for m in HEAVY if m in sys.modules]
             loaded.append("mode built" if win._simulation is not None else "mode not built")
+            loaded.append("availability built" if win._availability else "availability not built")
             QTimer.singleShot(0, lambda: report(loaded))
             app.removeEventFilter(self)
         return False
@@ -128,10 +137,16 @@ class Probe(QObject):
 def report(loaded):
     def built():
         win = next(w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow")
-        if win._simulation is None:
+        if win._simulation is None or win._availability is None:
             QTimer.singleShot(20, built)
             return
-        print(json.dumps({"at first frame": loaded, "docks": len(win.simulation.docks)}))
+        dock = win.findChild(QDockWidget, "AvailabilityDock")
+        print(json.dumps({
+            "at first frame": loaded,
+            "docks": len(win.simulation.docks),
+            "availability dock": dock is not None,
+            "menu": [a.text() for a in win.view_menu.actions()].count("Availability"),
+        }))
         os._exit(0)
     built()
 
@@ -145,7 +160,8 @@ app.exec()
 
 def test_the_first_frame_does_not_wait_for_simulation_mode(tmp_path: Path) -> None:
     """Simulation mode (its docks, timeline and networkx; about a second of a cold start
-    before) is imported and built after the window's first frame."""
+    before) and the Availability dock (pyqtgraph, numpy, the simulator) are imported and
+    built after the window's first frame."""
     import json
     import os
     import subprocess
@@ -175,10 +191,11 @@ def test_the_first_frame_does_not_wait_for_simulation_mode(tmp_path: Path) -> No
     )
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    # The Availability dock (issue 16) loads pyqtgraph, numpy and the simulator before
-    # the first frame again; simulation mode and its timeline wait until after it.
-    assert result["at first frame"] == ["mode not built"]
+    # Neither simulation mode nor the Availability dock (pyqtgraph, numpy, networkx and
+    # the simulator) is waited for by the first frame; both are built after it.
+    assert result["at first frame"] == ["mode not built", "availability not built"]
     assert result["docks"] >= 2
+    assert result["availability dock"] and result["menu"] == 1
 
 
 def test_f5_before_simulation_mode_is_built_builds_and_enters_it(qtbot, launch, monkeypatch):  # type: ignore[no-untyped-def]

@@ -6,130 +6,83 @@ Selecting a mailbox database (or a site, for its users) selects its row in the p
 lists its minimal cut sets and outlines them on the canvas; on a design of at most
 :data:`AUTO_CUT_SETS_UP_TO` elements the cut sets are computed on that first
 selection, on bigger ones by Compute.
+
+Importing this package (for the window's View > Availability and F9 actions, made
+before the feature) does not import pyqtgraph, numpy or the simulator: the feature
+(:mod:`designer.ui.availability.feature`) is built after the window's first frame.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow
-from shiboken6 import isValid
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
-from designer.ui.availability.highlight import CutSetHighlight
-from designer.ui.availability.model import AvailabilityModel, Request
-from designer.ui.availability.panel import AvailabilityPanel
-from designer.ui.canvas.scene import DesignScene
-from designer.ui.session import EditorSession
+if TYPE_CHECKING:
+    from designer.ui.availability.feature import AUTO_CUT_SETS_UP_TO, AvailabilityFeature
+    from designer.ui.availability.model import AvailabilityModel, Request
 
-__all__ = ["AUTO_CUT_SETS_UP_TO", "AvailabilityFeature", "AvailabilityModel", "Request"]
+__all__ = [
+    "AUTO_CUT_SETS_UP_TO",
+    "PANEL_MINIMUM_HEIGHT",
+    "AvailabilityFeature",
+    "AvailabilityModel",
+    "Request",
+    "availability_compute_action",
+    "availability_dock",
+    "availability_view_action",
+]
 
-#: Designs up to this many elements get their cut sets on the first selection.
-AUTO_CUT_SETS_UP_TO = 3000
-#: The dock's height when :meth:`AvailabilityFeature.show` raises it.
-SHOWN_HEIGHT = 330
+#: The panel's least height, that of the placeholder too: the bottom docks keep their
+#: height when the panel takes the placeholder's place after the first frame.
+PANEL_MINIMUM_HEIGHT = 160
+
+_HOMES = {
+    "AUTO_CUT_SETS_UP_TO": "designer.ui.availability.feature",
+    "AvailabilityFeature": "designer.ui.availability.feature",
+    "AvailabilityModel": "designer.ui.availability.model",
+    "Request": "designer.ui.availability.model",
+}
 
 
-class AvailabilityFeature(QObject):
-    """Builds the dock and keeps the panel, the highlight and the selection together."""
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)
 
-    def __init__(self, window: QMainWindow, session: EditorSession, scene: DesignScene) -> None:
-        super().__init__(window)
-        self.window = window
-        self.session = session
-        self.model = AvailabilityModel(session, self)
-        self.panel = AvailabilityPanel(self.model)
-        self.highlight = CutSetHighlight(scene)
-        dock = self.dock = QDockWidget("Availability", window)
-        dock.setObjectName("AvailabilityDock")
-        dock.setWidget(self.panel)
-        toggle = dock.toggleViewAction()
-        #: View > Availability: shows the dock and brings it to the front when it is
-        #: behind another tab (a dock's own toggle would hide it then), hides it when
-        #: it is in front.
-        self.view_action = QAction("Availability", window)
-        self.view_action.setCheckable(True)
-        self.view_action.setToolTip("Show or hide the Availability panel")
-        self.view_action.triggered.connect(self._view_triggered)
-        toggle.toggled.connect(self.view_action.setChecked)
-        #: F9 anywhere in the window: show the panel and compute (a button's own
-        #: shortcut would need the panel in front).
-        self.compute_action = QAction("Compute Availability", window)
-        self.compute_action.setShortcut(QKeySequence(Qt.Key.Key_F9))
-        self.compute_action.triggered.connect(self._compute)
-        window.addAction(self.compute_action)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        databases = window.findChild(QDockWidget, "DatabasesDock")
-        if databases is not None:  # behind the Databases tab, like it behind Problems
-            window.tabifyDockWidget(databases, dock)
-            problems = window.findChild(QDockWidget, "ProblemsDock")
-            if problems is not None:
-                problems.raise_()
-        session.selection_changed.connect(self._on_selection)
-        self.model.changed.connect(self._show_highlight)
-        self.panel.target_selected.connect(self._on_target)
-        self.dock.visibilityChanged.connect(lambda _visible: self._show_highlight())
-        window.installEventFilter(self)
-        self.view_action.setChecked(toggle.isChecked())
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # A run's thread must end before the window (and the thread object) goes.
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.model.cancel()
-        return False
+def availability_view_action(window: QMainWindow) -> QAction:
+    """View > Availability, checkable (made by the window before the feature is)."""
+    action = QAction("Availability", window)
+    action.setCheckable(True)
+    action.setToolTip("Show or hide the Availability panel")
+    return action
 
-    def _view_triggered(self) -> None:
-        dock = self.dock
-        in_front = dock.isVisible() and not dock.visibleRegion().isEmpty()
-        if in_front:
-            dock.hide()
-        else:
-            self.show()
-        self.view_action.setChecked(not dock.isHidden())
 
-    def _compute(self) -> None:
-        if self.model.running:
-            return
-        self.show()
-        self.panel.compute()
+def availability_compute_action(window: QMainWindow) -> QAction:
+    """Compute Availability on F9 anywhere in the window."""
+    action = QAction("Compute Availability", window)
+    action.setShortcut(QKeySequence(Qt.Key.Key_F9))
+    return action
 
-    def show(self) -> None:
-        """Show and raise the Availability dock, tall enough for its chart."""
-        self.dock.show()
-        self.dock.raise_()
-        self.window.resizeDocks([self.dock], [SHOWN_HEIGHT], Qt.Orientation.Vertical)
 
-    def _target_of_selection(self) -> tuple[str, str] | None:
-        selection = self.session.selection
-        if len(selection) != 1:
-            return None
-        element = self.session.document.get(selection[0])
-        if element is None:
-            return None
-        if element.kind == "mailbox_database":
-            return ("database", element.id)
-        if element.kind == "site":
-            return ("site", element.id)
-        return None
-
-    def _on_selection(self) -> None:
-        target = self._target_of_selection()
-        if target is None:
-            self.highlight.show_target(None)
-            return
-        self.panel.select_target(*target)
-        small = len(self.session.design.elements) <= AUTO_CUT_SETS_UP_TO
-        if small and not self.model.current and not self.model.running:
-            self.model.start(Request(order=self.panel.order.value(), cut_sets_only=True))
-        self._show_highlight()
-
-    def _on_target(self, target: tuple[str, str]) -> None:
-        _kind, target_id = target
-        if self.session.selection != [target_id]:
-            self.session.set_selection([target_id])
-        self._show_highlight()
-
-    def _show_highlight(self) -> None:
-        if not isValid(self.highlight):  # the scene went with the window
-            return
-        shown = self.panel.selected_target() if self.model.current else None
-        self.highlight.show_target(shown)
+def availability_dock(window: QMainWindow) -> QDockWidget:
+    """The Availability dock, empty until the feature fills it, added to ``window``
+    behind the Databases tab (like it behind Problems)."""
+    dock = QDockWidget("Availability", window)
+    dock.setObjectName("AvailabilityDock")
+    placeholder = QLabel("Loading…")
+    placeholder.setMinimumHeight(PANEL_MINIMUM_HEIGHT)
+    dock.setWidget(placeholder)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    databases = window.findChild(QDockWidget, "DatabasesDock")
+    if databases is not None:
+        window.tabifyDockWidget(databases, dock)
+        problems = window.findChild(QDockWidget, "ProblemsDock")
+        if problems is not None:
+            problems.raise_()
+    return dock

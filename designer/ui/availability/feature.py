@@ -1,0 +1,145 @@
+"""The Availability feature: the dock, the cut-set highlight and the selection kept
+together (see :mod:`designer.ui.availability`)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget, QMainWindow
+from shiboken6 import isValid
+
+from designer.ui.availability import (
+    PANEL_MINIMUM_HEIGHT,
+    availability_compute_action,
+    availability_dock,
+    availability_view_action,
+)
+from designer.ui.availability.highlight import CutSetHighlight
+from designer.ui.availability.model import AvailabilityModel, Request
+from designer.ui.availability.panel import AvailabilityPanel
+from designer.ui.canvas.scene import DesignScene
+from designer.ui.session import EditorSession
+
+__all__ = ["AUTO_CUT_SETS_UP_TO", "AvailabilityFeature"]
+
+#: Designs up to this many elements get their cut sets on the first selection.
+AUTO_CUT_SETS_UP_TO = 3000
+#: The dock's height when :meth:`AvailabilityFeature.show` raises it.
+SHOWN_HEIGHT = 330
+
+
+class AvailabilityFeature(QObject):
+    """Builds the dock and keeps the panel, the highlight and the selection together."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        session: EditorSession,
+        scene: DesignScene,
+        dock: QDockWidget | None = None,
+        view_action: QAction | None = None,
+        compute_action: QAction | None = None,
+    ) -> None:
+        """``dock``, ``view_action`` (View > Availability) and ``compute_action`` (F9)
+        may be the window's own, made before the feature is (it is built after the
+        window's first frame; the dock is made before the window restores its saved
+        state, so it comes back where the user left it); the feature makes them when
+        they are not given."""
+        super().__init__(window)
+        self.window = window
+        self.session = session
+        self.model = AvailabilityModel(session, self)
+        self.panel = AvailabilityPanel(self.model)
+        self.highlight = CutSetHighlight(scene)
+        if dock is None:
+            dock = availability_dock(window)
+        self.dock = dock
+        self.panel.setMinimumHeight(PANEL_MINIMUM_HEIGHT)
+        dock.setWidget(self.panel)
+        toggle = dock.toggleViewAction()
+        #: View > Availability: shows the dock and brings it to the front when it is
+        #: behind another tab (a dock's own toggle would hide it then), hides it when
+        #: it is in front.
+        if view_action is None:
+            view_action = availability_view_action(window)
+            view_action.triggered.connect(self.view_triggered)
+        self.view_action = view_action
+        toggle.toggled.connect(self.view_action.setChecked)
+        #: F9 anywhere in the window: show the panel and compute (a button's own
+        #: shortcut would need the panel in front).
+        if compute_action is None:
+            compute_action = availability_compute_action(window)
+            compute_action.triggered.connect(self.compute)
+            window.addAction(compute_action)
+        self.compute_action = compute_action
+        session.selection_changed.connect(self._on_selection)
+        self.model.changed.connect(self._show_highlight)
+        self.panel.target_selected.connect(self._on_target)
+        self.dock.visibilityChanged.connect(lambda _visible: self._show_highlight())
+        window.installEventFilter(self)
+        self.view_action.setChecked(toggle.isChecked())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A run's thread must end before the window (and the thread object) goes.
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.model.cancel()
+        return False
+
+    def view_triggered(self) -> None:
+        """View > Availability: show and raise the dock, or hide it when in front."""
+        dock = self.dock
+        in_front = dock.isVisible() and not dock.visibleRegion().isEmpty()
+        if in_front:
+            dock.hide()
+        else:
+            self.show()
+        self.view_action.setChecked(not dock.isHidden())
+
+    def compute(self) -> None:
+        """F9: show the panel and compute (nothing when a run is going on)."""
+        if self.model.running:
+            return
+        self.show()
+        self.panel.compute()
+
+    def show(self) -> None:
+        """Show and raise the Availability dock, tall enough for its chart."""
+        self.dock.show()
+        self.dock.raise_()
+        self.window.resizeDocks([self.dock], [SHOWN_HEIGHT], Qt.Orientation.Vertical)
+
+    def _target_of_selection(self) -> tuple[str, str] | None:
+        selection = self.session.selection
+        if len(selection) != 1:
+            return None
+        element = self.session.document.get(selection[0])
+        if element is None:
+            return None
+        if element.kind == "mailbox_database":
+            return ("database", element.id)
+        if element.kind == "site":
+            return ("site", element.id)
+        return None
+
+    def _on_selection(self) -> None:
+        target = self._target_of_selection()
+        if target is None:
+            self.highlight.show_target(None)
+            return
+        self.panel.select_target(*target)
+        small = len(self.session.design.elements) <= AUTO_CUT_SETS_UP_TO
+        if small and not self.model.current and not self.model.running:
+            self.model.start(Request(order=self.panel.order.value(), cut_sets_only=True))
+        self._show_highlight()
+
+    def _on_target(self, target: tuple[str, str]) -> None:
+        _kind, target_id = target
+        if self.session.selection != [target_id]:
+            self.session.set_selection([target_id])
+        self._show_highlight()
+
+    def _show_highlight(self) -> None:
+        if not isValid(self.highlight):  # the scene went with the window
+            return
+        shown = self.panel.selected_target() if self.model.current else None
+        self.highlight.show_target(shown)
