@@ -117,7 +117,6 @@ HEAVY = (
     "networkx",
     "pyqtgraph",
     "numpy",
-    "designer.simulation",
     "designer.ui.simulation.mode",
     "designer.ui.simulation.timeline",
     "designer.ui.availability.feature",

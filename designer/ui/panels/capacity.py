@@ -17,9 +17,8 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -45,6 +44,8 @@ from designer.domain.elements import WanLink
 from designer.workload import KIND_LABELS, states_workload
 
 if TYPE_CHECKING:
+    import pyqtgraph as pg
+
     from designer.simulation import Simulator
     from designer.ui.canvas.scene import DesignScene
     from designer.ui.session import EditorSession
@@ -318,15 +319,12 @@ class CapacityPanel(QWidget):
         top.addWidget(self.direction_combo, 1)
         top.addStretch(1)
         top.addWidget(self.canvas_combo)
-        self.plot_widget = pg.PlotWidget()
-        self.plot_widget.setObjectName("CapacityPlot")
-        self.plot_widget.setBackground(self.palette().base().color())
-        self.plot = self.plot_widget.getPlotItem()
-        self.plot.setLabel("left", "Mbit/s")
-        self.plot.showGrid(x=False, y=True, alpha=0.25)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.hideButtons()
-        self.legend = self.plot.addLegend(offset=(-10, 10))
+        # The chart (pyqtgraph and numpy: about half a second of a cold start) is
+        # made when the panel is first shown, not with the window.
+        self.plot_widget: pg.PlotWidget | None = None
+        self.chart_holder = QWidget()
+        QVBoxLayout(self.chart_holder).setContentsMargins(0, 0, 0, 0)
+        self._chart_stale = False
         self.bars: list[pg.BarGraphItem] = []
         self.bandwidth_line: pg.InfiniteLine | None = None
         self.table = QTableWidget(0, 7)
@@ -341,7 +339,7 @@ class CapacityPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.plot_widget)
+        split.addWidget(self.chart_holder)
         split.addWidget(self.table)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 4)
@@ -434,7 +432,46 @@ class CapacityPanel(QWidget):
                 break
         return [link.normal, *heaviest]
 
+    def _make_chart(self) -> None:
+        import pyqtgraph as pg
+
+        self.plot_widget = pg.PlotWidget()
+        self.plot_widget.setObjectName("CapacityPlot")
+        self.plot_widget.setBackground(self.palette().base().color())
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.setLabel("left", "Mbit/s")
+        self.plot.showGrid(x=False, y=True, alpha=0.25)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.legend = self.plot.addLegend(offset=(-10, 10))
+        layout = self.chart_holder.layout()
+        assert layout is not None
+        layout.addWidget(self.plot_widget)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # After the event: the window's first show shows every dock before the tabs
+        # behind others are hidden again.
+        QTimer.singleShot(0, self._draw_if_stale)
+
+    def _draw_if_stale(self) -> None:
+        if (self._chart_stale or self.plot_widget is None) and self._shown():
+            self.draw_link()
+
+    def _shown(self) -> bool:
+        return self.isVisible() and not self.visibleRegion().isEmpty()
+
     def draw_link(self) -> None:
+        """Draw the chosen link's streams per mode (when the panel is shown: a hidden
+        panel draws when it is next shown)."""
+        if not self._shown():
+            self._chart_stale = True
+            return
+        self._chart_stale = False
+        if self.plot_widget is None:
+            self._make_chart()
+        import pyqtgraph as pg
+
         for item in self.bars:
             self.plot.removeItem(item)
         self.bars = []
