@@ -338,7 +338,7 @@ class CapacityPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        split = self.split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.chart_holder)
         split.addWidget(self.table)
         split.setStretchFactor(0, 3)
@@ -447,6 +447,9 @@ class CapacityPanel(QWidget):
         layout = self.chart_holder.layout()
         assert layout is not None
         layout.addWidget(self.plot_widget)
+        # The splitter sized itself round the empty holder: share it 3:4 now.
+        width = sum(self.split.sizes())
+        self.split.setSizes([width * 3 // 7, width - width * 3 // 7])
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
