@@ -429,7 +429,7 @@ class MainWindow(QMainWindow):
         for dock in docks:
             area = where.get(dock.objectName(), right)
             self.addDockWidget(area, dock, Qt.Orientation.Vertical)
-            self.view_menu.addAction(dock.toggleViewAction())
+            self.view_menu.addAction(self._dock_view_action(dock))
         # Inspector with history behind it; problems with databases behind it.
         for front, back in (
             ("InspectorDock", "HistoryDock"),
@@ -483,6 +483,28 @@ class MainWindow(QMainWindow):
             )
             if not live:
                 bar.hide()
+
+    def _dock_view_action(self, dock: QDockWidget) -> QAction:
+        """The View menu's entry for ``dock``: shows it and brings it to the front when
+        it is hidden or behind another tab, hides it when it is in front. (A dock's own
+        toggle would hide a dock that sits behind another tab.)"""
+        toggle = dock.toggleViewAction()
+        action = QAction(toggle.text(), self)
+        action.setCheckable(True)
+        action.setToolTip(toggle.toolTip())
+        action.setChecked(toggle.isChecked())
+        toggle.toggled.connect(action.setChecked)
+
+        def triggered() -> None:
+            if dock.isVisible() and not dock.visibleRegion().isEmpty():
+                dock.hide()
+            else:
+                dock.show()
+                dock.raise_()
+            action.setChecked(not dock.isHidden())
+
+        action.triggered.connect(triggered)
+        return action
 
     def _add_simulation(self) -> None:
         """Simulation mode (F5): its toggle in the toolbar and a Simulate menu.
@@ -569,7 +591,7 @@ class MainWindow(QMainWindow):
                 )
             self._simulation = mode
             for dock in mode.docks:
-                self.view_menu.addAction(dock.toggleViewAction())
+                self.view_menu.addAction(self._dock_view_action(dock))
                 if self.restoreDockWidget(dock) and not mode.active:
                     dock.hide()  # where it was last time, shown when the mode is on
             for then in self._when_simulation_built:

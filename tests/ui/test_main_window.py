@@ -196,6 +196,33 @@ def test_the_window_has_its_docks_where_they_belong(window):
     assert all(d.widget() is not None and d.toggleViewAction().isChecked() for d in w.docks)
 
 
+def test_view_menu_brings_a_panel_behind_another_tab_to_the_front(window):
+    """View > Databases when Databases sits behind the Problems tab brings it to the
+    front (a dock's own toggle would hide it); again, in front, hides it; again shows it."""
+    w = window()
+    QApplication.processEvents()
+    databases = next(d for d in w.docks if d.objectName() == "DatabasesDock")
+
+    def in_front() -> bool:
+        return databases.isVisible() and not databases.visibleRegion().isEmpty()
+
+    def view_databases() -> None:
+        view = next(a for a in w.menuBar().actions() if a.text().replace("&", "") == "View")
+        menu = view.menu()
+        menu.aboutToShow.emit()  # type: ignore[union-attr]
+        entry = next(a for a in menu.actions() if a.text() == "Databases")  # type: ignore[union-attr]
+        entry.trigger()
+        QApplication.processEvents()
+
+    assert not in_front() and not databases.isHidden()  # behind Problems
+    view_databases()
+    assert in_front()
+    view_databases()
+    assert databases.isHidden()
+    view_databases()
+    assert in_front()
+
+
 def test_display_check_explains_what_to_do_instead_of_a_qt_abort(capsys, monkeypatch):
     message = app_module.display_problem({}, "linux")
     assert message is not None
