@@ -51,7 +51,15 @@ def test_thousands_of_findings_are_marked_in_slices_between_paints(canvas, qtbot
     session.findings_changed.emit()
     # The emit returned before every item was marked: the rest follows between paints.
     assert any(scene.marker_of(i) is None for i in drawn)
-    qtbot.waitUntil(lambda: all(scene.marker_of(i) is not None for i in drawn), timeout=5000)
+    # The marks are known before every item is restyled: wait for the drawn markers
+    # (set with their tooltips), not only the marks (a flaky wait before).
+    qtbot.waitUntil(
+        lambda: (
+            all(scene.marker_of(i) is not None for i in drawn)
+            and all(node.marker is not None for i, node in scene.nodes.items() if i in drawn)
+        ),
+        timeout=5000,
+    )
     assert scene.marker_of("vm-b1") == (Finding("VS002", "x", ()).severity, 50)
     assert "synthetic finding 0" in scene.nodes["vm-b1"].toolTip()
     assert "… and 38 more" in scene.nodes["vm-b1"].toolTip()
