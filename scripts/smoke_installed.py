@@ -91,6 +91,9 @@ check(
     "INT001" not in checked.stdout and checked.stdout.endswith("0 errors, 0 warnings, 0 info\n"),
     "check",
 )
+# 0.1.0's console script called designer.cli.main:main; scripts it generated still work.
+legacy = "import sys; from designer.cli.main import main; sys.exit(main())"
+check(run(sys.executable, "-c", legacy, "check", str(design)).stdout == checked.stdout, "0.1 entry")
 simulated = run(DR, "simulate", str(design), "--fail", "Boston")
 check("Mailboxes: 8,000 of 8,000 available" in simulated.stdout, "simulate --fail Boston")
 cut = run(DR, "analyze", str(design), "--cut-sets", "--order", "2")
@@ -106,7 +109,10 @@ check(
     run(sys.executable, "-OO", "-m", "designer", "rules", "--format", "markdown").stdout == plain,
     "-OO",
 )
-step("--version, check, simulate, cut sets, capacity, export and -OO work from another folder")
+step(
+    "--version, check (also through 0.1.0's entry point), simulate, cut sets, capacity, export"
+    " and -OO work from another folder"
+)
 
 # -- a broken installation: its catalog gone ---------------------------------------------------
 broken = HERE / "broken"

@@ -254,6 +254,31 @@ def test_the_log_file_rotates(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert (tmp_path / "big.log.1").exists()
 
 
+def test_the_0_1_console_entry_still_runs_the_whole_command(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """0.1.0's console script called ``designer.cli.main:main``: scripts it generated and
+    programs that call it run the same command (exit codes, output) as ``dr-designer``."""
+    from designer.cli.main import main as legacy
+
+    assert legacy(["check", str(DAG_WITH_HA)]) == 0
+    assert "0 errors" in capsys.readouterr().out
+    assert legacy(["check", str(DAG_WITH_HA), "--format", "json"]) == 0
+    old = capsys.readouterr().out
+    assert main(["check", str(DAG_WITH_HA), "--format", "json"]) == 0
+    assert capsys.readouterr().out == old and json.loads(old)
+    assert legacy(["check", str(tmp_path / "missing.json")]) == 2
+    assert "missing.json" in capsys.readouterr().err
+    # As 0.1.0's generated script runs it, from another folder, as a process.
+    script = "import sys; from designer.cli.main import main; sys.exit(main())"
+    run = subprocess.run(
+        [sys.executable, "-c", script, "check", str(DAG_WITH_HA)],
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == dr("check", DAG_WITH_HA).stdout
+
+
 def test_a_hostile_name_reaches_the_log_and_stderr_escaped(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     from designer import diagnostics
 
