@@ -653,6 +653,7 @@ class MainWindow(QMainWindow):
         view = self.availability_view_action = availability_view_action(self)
         view.triggered.connect(lambda: self.availability.view_triggered())
         dock.toggleViewAction().toggled.connect(view.setChecked)
+        view.setChecked(dock.toggleViewAction().isChecked())
         self.view_menu.addAction(view)
         compute = self.availability_compute_action = availability_compute_action(self)
         compute.triggered.connect(lambda: self.availability.compute())

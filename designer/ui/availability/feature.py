@@ -10,9 +10,6 @@ from shiboken6 import isValid
 
 from designer.ui.availability import (
     PANEL_MINIMUM_HEIGHT,
-    availability_compute_action,
-    availability_dock,
-    availability_view_action,
 )
 from designer.ui.availability.highlight import CutSetHighlight
 from designer.ui.availability.model import AvailabilityModel, Request
@@ -36,48 +33,32 @@ class AvailabilityFeature(QObject):
         window: QMainWindow,
         session: EditorSession,
         scene: DesignScene,
-        dock: QDockWidget | None = None,
-        view_action: QAction | None = None,
-        compute_action: QAction | None = None,
+        dock: QDockWidget,
+        view_action: QAction,
+        compute_action: QAction,
     ) -> None:
         """``dock``, ``view_action`` (View > Availability) and ``compute_action`` (F9)
-        may be the window's own, made before the feature is (it is built after the
-        window's first frame; the dock is made before the window restores its saved
-        state, so it comes back where the user left it); the feature makes them when
-        they are not given."""
+        are the window's own (:func:`~designer.ui.availability.availability_dock` and
+        the action makers), made with the window: the feature is built after its first
+        frame, and the dock must exist before the window restores its saved state so
+        that it comes back where the user left it. The window routes the actions to
+        :meth:`view_triggered` and :meth:`compute`."""
         super().__init__(window)
         self.window = window
         self.session = session
         self.model = AvailabilityModel(session, self)
         self.panel = AvailabilityPanel(self.model)
         self.highlight = CutSetHighlight(scene)
-        if dock is None:
-            dock = availability_dock(window)
         self.dock = dock
         self.panel.setMinimumHeight(PANEL_MINIMUM_HEIGHT)
         dock.setWidget(self.panel)
-        toggle = dock.toggleViewAction()
-        #: View > Availability: shows the dock and brings it to the front when it is
-        #: behind another tab (a dock's own toggle would hide it then), hides it when
-        #: it is in front.
-        if view_action is None:
-            view_action = availability_view_action(window)
-            view_action.triggered.connect(self.view_triggered)
         self.view_action = view_action
-        toggle.toggled.connect(self.view_action.setChecked)
-        #: F9 anywhere in the window: show the panel and compute (a button's own
-        #: shortcut would need the panel in front).
-        if compute_action is None:
-            compute_action = availability_compute_action(window)
-            compute_action.triggered.connect(self.compute)
-            window.addAction(compute_action)
         self.compute_action = compute_action
         session.selection_changed.connect(self._on_selection)
         self.model.changed.connect(self._show_highlight)
         self.panel.target_selected.connect(self._on_target)
         self.dock.visibilityChanged.connect(lambda _visible: self._show_highlight())
         window.installEventFilter(self)
-        self.view_action.setChecked(toggle.isChecked())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # A run's thread must end before the window (and the thread object) goes.
