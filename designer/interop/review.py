@@ -35,6 +35,7 @@ __all__ = [
     "CapacitySection",
     "ExpectationRow",
     "MatrixCell",
+    "ReviewCancelled",
     "ReviewData",
     "ScenarioReview",
     "build_review",
@@ -291,12 +292,43 @@ def _step_text(review_name: Callable[[str | None], str], step: Any) -> str:
     return f"T+{at}: {step.action} {review_name(step.target)}"
 
 
-def build_review(design: Design, *, source: str = "", depth: int = 2) -> ReviewData:
-    """Everything the review report shows, computed once."""
+class ReviewCancelled(Exception):
+    """The ``progress`` callback of :func:`build_review` asked it to stop."""
+
+
+#: ``progress(stage, done, total)`` → ``False`` to stop; ``stage`` is what is being
+#: computed, in words ("N-2 analysis", "RPO/RTO matrix").
+ReviewProgress = Callable[[str, int, int], bool]
+
+
+def build_review(
+    design: Design,
+    *,
+    source: str = "",
+    depth: int = 2,
+    progress: ReviewProgress | None = None,
+) -> ReviewData:
+    """Everything the review report shows, computed once.
+
+    Headless and free of shared state, so the window runs it on a worker thread;
+    ``progress`` is called between failures and may stop it (:class:`ReviewCancelled`).
+    """
+
+    def report(stage: str, done: int, total: int) -> bool:
+        if progress is not None and not progress(stage, done, total):
+            raise ReviewCancelled(stage)
+        return True
+
     findings = check(design)
     sim = Simulator(design)
     # One sweep: depth 2 fails every element alone first, then the harmless pairs.
-    n2 = analyze(sim, 2, max_pairs=MAX_PAIRS) if depth >= 2 else analyze(sim, 1)
+    stage = "N-2 analysis" if depth >= 2 else "N-1 analysis"
+    n2 = analyze(
+        sim,
+        2 if depth >= 2 else 1,
+        max_pairs=MAX_PAIRS,
+        progress=None if progress is None else lambda done, total: report(stage, done, total),
+    )
     singles = tuple(e for e in n2.entries if len(e.elements) == 1)
     swept = len(sweep_elements(sim))
     n1 = AnalysisResult(1, singles, swept, swept)
@@ -327,7 +359,8 @@ def build_review(design: Design, *, source: str = "", depth: int = 2) -> ReviewD
     failures = failures[:MAX_MATRIX_COLUMNS]
     databases = [(e.id, e.name) for e in design.elements if isinstance(e, MailboxDatabase)]
     matrix: dict[tuple[str, str], MatrixCell] = {}
-    for failure_id, _ in failures:
+    for done, (failure_id, _) in enumerate(failures):
+        report("RPO/RTO matrix", done, len(failures))
         try:
             final = sim.run([_fail(failure_id)], events=False).final
         except SimulationError:

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from designer.domain.errors import DesignError
 from designer.interop.command import ApplyImport
 from designer.interop.drawio import SimulationMoment
 from designer.interop.importing import KINDS, import_sources
 from designer.ui.session import EditorSession
+
+if TYPE_CHECKING:
+    from designer.ui.review import ReviewJob
 
 __all__ = ["InteropActions"]
 
@@ -41,6 +44,8 @@ class InteropActions:
         self.window = window
         self.session = session
         self._show_all = show_all
+        #: The review report being written, if any (:meth:`review_dialog`).
+        self.review_job: ReviewJob | None = None
         self.import_menu = QMenu("&Import", window)
         self.import_actions: dict[str, QAction] = {}
         for kind, text, pattern in _IMPORTS:
@@ -147,8 +152,12 @@ class InteropActions:
         return SimulationMoment(tuple(controller.steps), float(controller.time), "Simulation")
 
     # -- review report -------------------------------------------------------------------
-    def review_dialog(self, path: str | None = None) -> Path | None:
-        from designer.ui.review import write_review
+    def review_dialog(self, path: str | None = None) -> ReviewJob | None:
+        """Ask where, then write the review report: the content on a worker behind a
+        progress dialog with Cancel (N-2 and the matrix take tens of seconds on a large
+        design), the drawing at the end. Returns the running job (``None`` if the
+        user chose no file); its ``finished``/``failed``/``cancelled`` say how it ended."""
+        from designer.ui.review import ReviewJob
 
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
@@ -158,18 +167,33 @@ class InteropActions:
             if not path:
                 return None
         session = self.session
-        # N-2 and the RPO/RTO matrix take seconds on a large design (docs/interop.md).
-        session.status_message.emit("Writing the design review report…")
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        QApplication.processEvents()
         try:
-            out = write_review(
-                session.design, path, source=session.path.name if session.path else ""
-            )
-        except (DesignError, OSError) as exc:
-            QApplication.restoreOverrideCursor()
+            job = ReviewJob(
+                self.window, session.design, path,
+                source=session.path.name if session.path else "",
+            )  # fmt: skip
+        except DesignError as exc:
             QMessageBox.critical(self.window, "Design review report", str(exc))
             return None
-        QApplication.restoreOverrideCursor()
-        session.status_message.emit(f"Review report written to {out}")
-        return out
+        session.status_message.emit("Writing the design review report…")
+
+        def written(out: Path) -> None:
+            session.status_message.emit(f"Review report written to {out}")
+
+        def failed(message: str) -> None:
+            session.status_message.emit("The design review report was not written")
+            QMessageBox.critical(self.window, "Design review report", message)
+
+        job.finished.connect(written)
+        job.failed.connect(failed)
+        job.cancelled.connect(lambda: session.status_message.emit("Design review report cancelled"))
+        for ended in (job.finished, job.failed, job.cancelled):
+            ended.connect(lambda *_: self._review_ended(job))
+        self.review_job = job
+        job.start()
+        return job
+
+    def _review_ended(self, job: ReviewJob) -> None:
+        if self.review_job is job:
+            self.review_job = None
+        job.deleteLater()

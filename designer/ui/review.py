@@ -11,9 +11,10 @@ import os
 import re
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QByteArray, QMarginsF, QObject, QRectF, QSizeF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QFont,
     QGuiApplication,
@@ -25,17 +26,26 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from designer.domain.design import Design
+from designer.domain.errors import DesignError
 from designer.interop import capacity_section  # noqa: F401 - registers the Capacity section
 from designer.interop.exporting import write_bytes_atomic
 from designer.interop.report import InteropError
-from designer.interop.review import ReviewData, build_review
+from designer.interop.review import ReviewCancelled, ReviewData, ReviewProgress, build_review
 from designer.interop.review_html import render_html, report_parts
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.session import EditorSession
 
-__all__ = ["diagram_png", "report_command", "write_review"]
+__all__ = [
+    "ReviewJob",
+    "diagram_png",
+    "prepare_review",
+    "render_review",
+    "report_command",
+    "write_review",
+]
 
 _RESOLUTION = 96
 
@@ -173,14 +183,33 @@ def _draw_diagram(writer: QPdfWriter, painter: QPainter, design: Design) -> None
 
 def write_review(design: Design, output: str | Path, *, source: str = "") -> Path:
     """Write the review report to ``output`` (.html or .pdf), atomically."""
+    path = _report_path(output)
+    return render_review(prepare_review(design, source=source), path)
+
+
+def _report_path(output: str | Path) -> Path:
     path = Path(output)
-    suffix = path.suffix.casefold()
-    if suffix not in (".html", ".htm", ".pdf"):
+    if path.suffix.casefold() not in (".html", ".htm", ".pdf"):
         raise InteropError(f"cannot write a report to {path.name}: use .html or .pdf")
+    return path
+
+
+def prepare_review(
+    design: Design, *, source: str = "", progress: ReviewProgress | None = None
+) -> ReviewData:
+    """The report's content (the N-2 sweep and the matrix: most of the time). Headless,
+    so :class:`ReviewJob` runs it off the UI thread."""
     from designer.availability.report import register as register_availability
 
     register_availability()  # its section of the report (issue 16)
-    data = build_review(design, source=source)
+    return build_review(design, source=source, progress=progress)
+
+
+def render_review(data: ReviewData, output: str | Path) -> Path:
+    """Draw ``data`` with its diagram to ``output`` (.html or .pdf), atomically; on the
+    UI thread (the diagram is a scene)."""
+    path = _report_path(output)
+    suffix = path.suffix.casefold()
     # Rendered in a private folder, then put in place by the designer's one atomic
     # writer (symlinks, permissions, read-only files, no temp file left behind).
     with tempfile.TemporaryDirectory(prefix="dr-designer-report-") as folder:
@@ -189,12 +218,114 @@ def write_review(design: Design, output: str | Path, *, source: str = "") -> Pat
             if suffix == ".pdf":
                 write_pdf(data, tmp)
             else:
-                tmp.write_text(render_html(data, diagram_png(design)), encoding="utf-8")
+                tmp.write_text(render_html(data, diagram_png(data.design)), encoding="utf-8")
             content = tmp.read_bytes()
         except OSError as exc:
             raise InteropError(f"{path}: cannot write: {exc.strerror or exc}") from None
     write_bytes_atomic(path, content)
     return path
+
+
+class ReviewJob(QObject):
+    """The review report from the window: the content is computed on a worker thread
+    (N-2 and the RPO/RTO matrix take tens of seconds on a 10k design) behind a progress
+    dialog with Cancel; the drawing and the write happen on the UI thread at the end.
+
+    ``finished(path)`` when written, ``failed(message)`` on an error, ``cancelled()``
+    when the user stopped it. The design is an immutable snapshot: edits made meanwhile
+    (none: the dialog is window-modal) would not change what is reported.
+    """
+
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    POLL_MS = 50
+
+    def __init__(
+        self, parent: QWidget, design: Design, output: str | Path, *, source: str = ""
+    ) -> None:
+        super().__init__(parent)
+        self.path = _report_path(output)
+        self._design = design
+        self._source = source
+        self._lock = threading.Lock()
+        self._state: tuple[str, int, int] = ("Checking the rules", 0, 0)
+        self._stop = False
+        self._outcome: ReviewData | BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="review-report", daemon=True)
+        self.dialog = QProgressDialog("Preparing the design review…", "Cancel", 0, 0, parent)
+        self.dialog.setWindowTitle("Design review report")
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(400)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.canceled.connect(self.cancel)
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.POLL_MS)
+        self._timer.timeout.connect(self._poll)
+
+    def start(self) -> None:
+        self._thread.start()
+        self._timer.start()
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._stop = True
+
+    def is_running(self) -> bool:
+        return self._timer.isActive()
+
+    def _progress(self, stage: str, done: int, total: int) -> bool:
+        with self._lock:
+            self._state = (stage, done, total)
+            return not self._stop
+
+    def _work(self) -> None:
+        try:
+            outcome: ReviewData | BaseException = prepare_review(
+                self._design, source=self._source, progress=self._progress
+            )
+        except BaseException as exc:
+            outcome = exc
+        with self._lock:
+            self._outcome = outcome
+
+    def _poll(self) -> None:
+        with self._lock:
+            stage, done, total = self._state
+            outcome = self._outcome
+        if outcome is None:
+            if self.dialog.wasCanceled():
+                self.cancel()
+            if total:
+                self.dialog.setMaximum(total)
+                self.dialog.setValue(min(done, total))
+                self.dialog.setLabelText(f"{stage}: {done:,} of {total:,}")
+            return
+        self._timer.stop()
+        self._thread.join()
+        if isinstance(outcome, ReviewCancelled):
+            self.dialog.close()
+            self.cancelled.emit()
+            return
+        if isinstance(outcome, BaseException):
+            self.dialog.close()
+            if isinstance(outcome, (DesignError, OSError)):
+                self.failed.emit(str(outcome))
+                return
+            raise outcome
+        self.dialog.setLabelText("Drawing the report…")
+        self.dialog.setCancelButton(None)  # drawing cannot stop
+        QApplication.processEvents()
+        try:
+            out = render_review(outcome, self.path)
+        except (DesignError, OSError) as exc:
+            self.dialog.close()
+            self.failed.emit(str(exc))
+            return
+        self.dialog.close()
+        self.finished.emit(out)
 
 
 def report_command(args: argparse.Namespace) -> int:

@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QPushButton
 
 from designer.domain.elements import MailboxDatabase, VirtualMachine
 from designer.persistence import save
@@ -104,7 +105,15 @@ def test_export_menu_writes_calculator_csvs_and_scripts(window, monkeypatch, tmp
     assert "Add-MailboxDatabaseCopy" in (tmp_path / "CreateDatabases.ps1").read_text("utf-8-sig")
 
 
-def test_review_report_from_the_file_menu_and_the_scenario_bar(window, monkeypatch, tmp_path):
+def _written(qtbot, window, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The review job ends (on the event loop: the content is computed on a worker)."""
+    qtbot.waitUntil(lambda: window.interop.review_job is None, timeout=60_000)
+    assert path.exists(), _shown(window)
+
+
+def test_review_report_from_the_file_menu_and_the_scenario_bar(
+    qtbot, window, monkeypatch, tmp_path
+):
     save_path = tmp_path / "design.json"
     from designer.persistence import load
 
@@ -115,8 +124,13 @@ def test_review_report_from_the_file_menu_and_the_scenario_bar(window, monkeypat
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
     )
     _menu_action(window, "File", "Design Review Report…").trigger()
+    # The menu returns at once: the sweep runs off the UI thread, the file comes later.
+    job = window.interop.review_job
+    assert job is not None and job.is_running() and not target.exists()
+    _written(qtbot, window, target)
     page = target.read_text(encoding="utf-8")
     assert "Design review: " in page and "design.json" in page
+    assert window.statusBar().currentMessage() == f"Review report written to {target}"
     # In simulation mode, the Report… button's menu offers it too.
     window.simulation.action.trigger()
     QApplication.processEvents()
@@ -128,4 +142,38 @@ def test_review_report_from_the_file_menu_and_the_scenario_bar(window, monkeypat
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(pdf), ""))
     )
     menu.actions()[1].trigger()
+    _written(qtbot, window, pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_review_report_cancel_writes_nothing(qtbot, window, monkeypatch, tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    target = folder / "review.html"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    _menu_action(window, "File", "Design Review Report…").trigger()
+    job = window.interop.review_job
+    assert job is not None
+    ended: list[str] = []
+    job.cancelled.connect(lambda: ended.append("cancelled"))
+    job.dialog.show()  # it shows itself after 400 ms; the sample is faster than that
+    cancel = job.dialog.findChild(QPushButton)
+    assert cancel is not None and cancel.text() == "Cancel"
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.interop.review_job is None, timeout=60_000)
+    assert ended == ["cancelled"] and not target.exists()
+    assert window.statusBar().currentMessage() == "Design review report cancelled"
+    assert list(folder.iterdir()) == []  # no temporary file left behind
+
+
+def test_review_report_to_an_unwritable_place_says_why(qtbot, window, monkeypatch, tmp_path):
+    target = tmp_path / "missing-folder" / "review.html"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    _menu_action(window, "File", "Design Review Report…").trigger()
+    qtbot.waitUntil(lambda: window.interop.review_job is None, timeout=60_000)
+    assert not target.exists()
+    assert _shown(window) and "review.html" in _shown(window)[-1]
