@@ -438,6 +438,11 @@ def test_install_desktop_into_a_data_folder_and_uninstall(tmp_path) -> None:  # 
     if shutil.which("update-mime-database"):
         globs = (data / "mime" / "globs2").read_text()
         assert "application/x-dr-designer:*.drd.json" in globs
+    if shutil.which("desktop-file-validate"):  # desktop-file-utils (0.26 knows Version ≤ 1.4)
+        check = subprocess.run(
+            ["desktop-file-validate", str(entry_file)], capture_output=True, text=True
+        )
+        assert (check.returncode, check.stdout + check.stderr) == (0, "")
     run = dr("install-desktop", "--uninstall", "--prefix", data)
     assert run.returncode == 0
     assert not entry_file.exists() and not icon.exists() and not mime.exists()
