@@ -305,7 +305,10 @@ class ReviewJob(QObject):
             return
         self._timer.stop()
         self._thread.join()
-        if isinstance(outcome, ReviewCancelled):
+        with self._lock:
+            stopped = self._stop
+        # Cancel pressed after the content was ready still writes nothing.
+        if stopped or self.dialog.wasCanceled() or isinstance(outcome, ReviewCancelled):
             self.dialog.close()
             self.cancelled.emit()
             return
