@@ -10,7 +10,6 @@ randomness, every iteration over sorted ids.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from typing import Any
 
 from designer.domain.design import Design, SavedScenario, ScenarioStep
@@ -131,6 +130,13 @@ class Simulator:
             if base.via:
                 self._base_dbs_via.setdefault(base.via, []).append(db_id)
         self._base_unreachable = [d for d in db_order if not self._base_db[d].reachable]
+        #: Databases whose baseline state costs nothing in an :class:`Impact` (not data
+        #: lost, no RPO, not waiting): kept as they were, :meth:`impact` skips them.
+        self._base_quiet = frozenset(
+            d
+            for d, base in self._base_db.items()
+            if not base.data_lost and not (base.rpo or 0.0) > 0.0 and base.status != "waiting"
+        )
         self.initial = step_state(self.baseline, base_run, -1, 0.0)
         self.total_mailboxes = sum(db.mailboxes for db in prep.dbs.values())
         self.base_available = self.initial.mailboxes_available
@@ -171,7 +177,9 @@ class Simulator:
         ordered = sorted(enumerate(run.events), key=lambda pair: (pair[1].t, pair[0]))
         return SimulationResult(self.initial, tuple(states), tuple(e for _, e in ordered))
 
-    def _settled_run(self, ids: tuple[str, ...], databases: Iterable[str] | None = None) -> Run:
+    def _settled_run(
+        self, ids: tuple[str, ...], databases: Iterable[str] | None = None, *, final: bool = False
+    ) -> Run:
         run = Run(world=World(failed=frozenset()), record=False, base_db=self._base_db)
         if databases is not None:
             run.only = frozenset(databases)
@@ -179,7 +187,7 @@ class Simulator:
         for element in ids:
             self._check_failable(element)
             run.failed[element] = 0.0
-        self._settle(run, 0.0)
+        self._settle(run, 0.0, final=final)
         return run
 
     def settled(self, failed: Iterable[str], *, after: Settled | None = None) -> Settled:
@@ -212,18 +220,20 @@ class Simulator:
         others need not be (minimal cut sets judge a few representatives this way).
         """
         ids = tuple(sorted(set(failed)))
-        run = self._settled_run(ids, databases)
+        run = self._settled_run(ids, databases, final=True)
         lost = 0
         unavailable: list[str] = []
         data_lost: list[str] = []
         needs_action = False
         missing: list[str] = []
         cut_sites: dict[str | None, int] = {}
+        base_db = self._base_db
+        quiet = self._base_quiet
         for db_id in sorted(run.touched_dbs):
             st = run.db.get(db_id)
-            base = self._base_db[db_id]
-            if st is None:
-                continue
+            base = base_db[db_id]
+            if st is None or (st is base and db_id in quiet):
+                continue  # not resolved, or kept as it was: it costs nothing
             was = base.status == "active" and base.reachable
             now = st.status == "active" and st.reachable
             if was and not now:
@@ -523,7 +533,10 @@ class Simulator:
         return []
 
     # -- settling --------------------------------------------------------------------
-    def _settle(self, run: Run, t: float) -> None:
+    def _settle(self, run: Run, t: float, *, final: bool = False) -> None:
+        """Recompute the infrastructure after a step and re-resolve what it can have
+        changed. ``final``: nothing follows but reading the databases (:meth:`impact`),
+        so the mirrors' state and the actions offered are not worked out."""
         prep = self.prep
         self._advance(run, t)
         prev = run.world
@@ -552,14 +565,15 @@ class Simulator:
             else:
                 run.down_since_vm.pop(vm, None)
         run.fresh_vms = fresh
-        self._replication_links(run, prev, w, t)
+        self._replication_links(run, prev, w, t, mirrors=not final)
         if run.record:
             infrastructure_events(prep, run, prev, w, t)
         partitioned = self._partition_changed(prev, w)
         affected = self._affected(run, prev, w, partitioned)
         if run.only is not None:
             affected &= run.only
-        dags = {d for db in affected if (d := prep.dbs[db].dag)} | self._dags_hit(prev, w)
+        dags: set[str] = set(filter(None, map(prep.dag_of_db.get, affected)))
+        dags |= self._dags_hit(prev, w)
         for vm in w.touched_vms | prev.touched_vms:
             dags.update(prep.dags_of_vm.get(vm, []))
         if partitioned:
@@ -592,18 +606,22 @@ class Simulator:
                     resync.append((db_id, vm, away))
         self._copy_resync(run, w, resync, t)
         run.touched_dbs.update(affected)
+        run_db, base_db, record, resolve = run.db, self._base_db, run.record, self._resolve
         for db_id in sorted(affected):
-            before = run.db.get(db_id) or self._base_db[db_id]
-            now = self._resolve(run, db_id, t)
-            run.db[db_id] = now
-            if run.record:
+            if record:
+                before = run_db.get(db_id) or base_db[db_id]
+                now = run_db[db_id] = resolve(run, db_id, t)
                 database_events(prep, run, db_id, before, now, t)
+            else:
+                run_db[db_id] = resolve(run, db_id, t)
         if run.directions_down or run.copy_dir_cut:
             # After the databases settled: which copies a failed direction cuts off
             # depends on where each database is active now.
             self._copy_resync(run, w, direction_cuts(prep, run, run.base_db, w, t), t)
         if run.record and prep.workload.states:
             self._log_clocks(run, prev, w, t)
+        if final:
+            return
         run.offered = self._actions(run, w, t)
         since = run.action_since
         for key in [k for k in since if all((a.name, a.target) != k for a in run.offered)]:
@@ -854,9 +872,14 @@ class Simulator:
                 else:
                     run.copy_cut_since.setdefault(key, t)
 
-    def _replication_links(self, run: Run, prev: World, w: World, t: float) -> None:
+    def _replication_links(
+        self, run: Run, prev: World, w: World, t: float, *, mirrors: bool = True
+    ) -> None:
         """When mirror and Double-Take links went down and came back, when their sources
-        were lost, and what MirrorView does about it (see :mod:`.mirrors`)."""
+        were lost, and what MirrorView does about it (see :mod:`.mirrors`).
+
+        ``mirrors=False``: the Double-Take links only (a database's options read those;
+        the mirrors matter to later steps, the actions offered and the events)."""
         prep = self.prep
         if not prep.mirrors and not prep.host_repls:
             return
@@ -879,7 +902,7 @@ class Simulator:
         if not moved:
             return
         returned: list[str] = []
-        for mirror_id, mirror in prep.mirrors.items():
+        for mirror_id, mirror in prep.mirrors.items() if mirrors else ():
             src_site = prep.lun_site(mirror.source_lun)
             dst_site = prep.lun_site(mirror.target_lun)
             source_lost = mirror.source_lun in w.luns_down or src_site in w.sites_down
@@ -984,14 +1007,15 @@ class Simulator:
                 return kept
         options, why = database_options(self.prep, run, w, db, t, dag_q)
         # The option that serves soonest wins (a copy that is up beats a server still
-        # restarting); among equals, the order of preference.
-        autos = sorted((o for o in options if o.auto), key=lambda o: o.ready)
+        # restarting); among equals, the order of preference (the sort is stable).
+        autos = [o for o in options if o.action is None]
+        autos.sort(key=_ready)
         keep: Option | None = None
         if st is not None and st.status == "active" and st.active_on is not None:
             keep = next((o for o in autos if o.member == st.active_on and not o.fresh), None)
         if keep is not None and st is not None:
             via_ok, via = self._reach(run, w, db_id, st.active_on)
-            return replace(st, reachable=via_ok, via=via, actions=())
+            return _rerouted(st, via_ok, via)
         if autos:
             best = autos[0]
             if initial or st is None:
@@ -1038,13 +1062,16 @@ class Simulator:
         if member is None or member in w.touched_vms or member in run.fresh_vms:
             return None
         if dag_q is not None and (
-            not dag_q.quorum or w.site_of_vm(self.prep, member) not in dag_q.quorum_sites
+            not dag_q.quorum
+            # w.site_of_vm, inlined: this runs for most databases every failure touches
+            or (w.vm_relocated.get(member) or self.prep.vm_site.get(member))
+            not in dag_q.quorum_sites
         ):
             return None
         ok, via = self._reach(run, w, db_id, member)
         if ok == st.reachable and via == st.via and not st.actions:
             return st
-        return replace(st, reachable=ok, via=via, actions=())
+        return _rerouted(st, ok, via)
 
     def _active(
         self,
@@ -1082,7 +1109,7 @@ class Simulator:
         if not prep.cas:
             return True, None
         site = prep.db_user_site.get(db_id)
-        active_site = w.site_of_vm(prep, member)
+        active_site = w.vm_relocated.get(member) or prep.vm_site.get(member)  # w.site_of_vm
         key = (site, active_site)
         found = w.reach_memo.get(key)
         if found is not None:
@@ -1168,6 +1195,31 @@ class Simulator:
             array = self.prep.arrays[self.prep.sp_array[element]]
             return f"storage processor {element.rsplit('/', 1)[-1]} of array {array.name}"
         return element
+
+
+def _ready(option: Option) -> float:
+    return option.ready
+
+
+def _rerouted(st: DbRun, reachable: bool, via: str | None) -> DbRun:
+    """``st`` reached through ``via`` (or not at all), no action pending: what
+    ``dataclasses.replace`` gives, built directly (it runs for every database whose
+    route a failure changes)."""
+    return DbRun(
+        st.status,
+        st.active_on,
+        st.active_home,
+        st.available_at,
+        st.down_since,
+        st.rpo,
+        st.rto,
+        st.reason,
+        st.data_lost,
+        (),
+        reachable,
+        via,
+        st.source,
+    )
 
 
 def simulate(design: Design, scenario: SavedScenario | Sequence[ScenarioStep]) -> SimulationResult:

@@ -9,14 +9,15 @@ copy while it stays valid, else takes the first automatic option.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from designer.domain.elements import MailboxDatabase
 from designer.domain.enums import DiskPurpose, Exchange2007Kind, FailoverIntent, FailoverMode
 from designer.graph.topology import storage_processor_id
-from designer.simulation.prepared import Prepared, database_servers
+from designer.simulation.prepared import Prepared
 from designer.simulation.results import Action, DagState
 from designer.simulation.run_state import Run, SimulationError
 from designer.simulation.srm import srm_obstacle
@@ -66,7 +67,9 @@ class Option:
     action: Action | None = None
     #: The member was down before this step (restarted, recovered): never kept as is.
     fresh: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: What else the option carries (a restore: its backup); None when nothing (options
+    #: are made for every database each failure touches: no empty dict each).
+    extra: Mapping[str, Any] | None = None
 
     @property
     def auto(self) -> bool:
@@ -150,10 +153,7 @@ def database_options(
     why: list[str] = []
     corrupted_at = run.corrupted.get(db.id)
     st = run.db.get(db.id)
-    copies = sorted(db.copies, key=lambda c: (c.activation_preference, c.member))
-    servers = [(c.member, c.replay_lag_days) for c in copies] or [
-        (vm, 0.0) for vm in database_servers(prep, db)
-    ]
+    servers = prep.servers_of(db)
     dag = prep.dags.get(db.dag) if db.dag else None
     repl = prep.e2007_of_db.get(db.id)
     switched = run.switchover.get(dag.id) if dag else None
@@ -198,15 +198,52 @@ def database_options(
         return options, why
 
     lost_storage = 0
+    db_id = db.id
+    # Read once for every server (this loop runs for every database a failure touches).
+    any_lost = bool(w.copy_lost or w.logs_lost)
+    vm_down = w.vm_down
+    fresh_vms = run.fresh_vms
+    quorum_sites = dag_q.quorum_sites if dag_q is not None and dag_q.quorum else None
+    copy_rpo = bool(
+        run.srm_rpo or run.copy_cut_since or run.copy_dir_cut or run.copy_queued or run.copy_behind
+    )
+    #: A DAG whose manual site failover intent makes a copy in another site an action.
+    manual = (
+        dag
+        if dag is not None
+        and dag.failover_intent == FailoverIntent.MANUAL
+        and switched is None
+        and prev_site is not None
+        else None
+    )
     for vm, lag in servers:
-        if _lost(w, vm, db.id) == "database":
+        lost = _lost(w, vm, db_id) if any_lost else None
+        if lost == "database":
             lost_storage += 1
-        if not usable(vm):
+        # Whether the copy on ``vm`` can serve (else why not), as ``usable`` above.
+        if vm in vm_down:
+            why.append(f"{_name(prep, vm)} is down")
             continue
-        fresh = vm in run.fresh_vms
-        ready = t
-        kind, source = "mount", "000 §4.1.1"
-        text = f"mailbox database {db.name} mounts on {_name(prep, vm)}"
+        if lost == "database":
+            why.append(f"the copy on {_name(prep, vm)} lost its storage")
+            continue
+        if lost == "logs":
+            why.append(f"the copy on {_name(prep, vm)} lost its log disk")
+            continue
+        if dag is not None:
+            if quorum_sites is None:
+                why.append(f"DAG {dag.name} has no quorum")
+                continue
+            if w.site_of_vm(prep, vm) not in quorum_sites:
+                why.append(f"{_name(prep, vm)} is cut off from the DAG's quorum")
+                continue
+        fresh = vm in fresh_vms
+        if lag > 0:
+            # A lagged copy serves only through its activation (an action, until taken).
+            lagged = _lagged(prep, run, db, vm, lag, t)
+            if lagged is not None:
+                options.append(lagged)
+            continue
         if vm in w.vm_relocated:
             ready = max(t, run.vm_ready.get(vm, t))
             kind, source = "srm_recovered", "002; 000 §5.1"
@@ -230,6 +267,7 @@ def database_options(
             ready = t + tm["vsphere_ha_timeline"]["restarted_vm_os_up_s"]
             ready += tm["standalone_ha"]["exchange_services_start_s"]
             kind, source = "restart_mount", "000 §4.1.1; 000 Table 1"
+            text = f"mailbox database {db.name} mounts on {_name(prep, vm)}"
         elif dag is not None:
             ready = t + tm["dag"]["automatic_failover_s"]
             kind, source = "dag_failover", "000 §4.1 Table 1"
@@ -239,43 +277,33 @@ def database_options(
             ready = t + tm["exchange2007"][key]
             kind, source = f"{repl.replication.value}_failover", "004; 003"
             text = f"mailbox database {db.name} fails over to cluster node {_name(prep, vm)}"
+        else:
+            ready = t
+            kind, source = "mount", "000 §4.1.1"
+            text = f"mailbox database {db.name} mounts on {_name(prep, vm)}"
         if switched is not None and switched[0] == t:
             ready = max(ready, t + tm["dag"]["datacenter_switchover_s"])
             kind, source = "switchover", "000 §5.2.1; [product fact]"
-        rpo = run.srm_rpo.get(vm, 0.0)
-        cut = run.copy_cut_since.get((db.id, vm))
-        if cut is not None:
-            rpo = max(rpo, t - cut)
-        cut = run.copy_dir_cut.get((db.id, vm))
-        if cut is not None:
-            rpo = max(rpo, t - cut)
-        rpo = max(rpo, run.copy_queued.get((db.id, vm), 0.0))
-        behind = run.copy_behind.get((db.id, vm))
-        if behind is not None and t < behind[0]:
-            rpo = max(rpo, behind[1])
+        rpo = 0.0
+        if copy_rpo:
+            rpo = run.srm_rpo.get(vm, 0.0)
+            cut = run.copy_cut_since.get((db_id, vm))
+            if cut is not None:
+                rpo = max(rpo, t - cut)
+            cut = run.copy_dir_cut.get((db_id, vm))
+            if cut is not None:
+                rpo = max(rpo, t - cut)
+            rpo = max(rpo, run.copy_queued.get((db_id, vm), 0.0))
+            behind = run.copy_behind.get((db_id, vm))
+            if behind is not None and t < behind[0]:
+                rpo = max(rpo, behind[1])
         option = Option(vm, ready, rpo, kind, text, source, fresh=fresh)
-        if lag > 0 and run.actions.get(("activate_lagged_copy", db.id)) is None:
-            lagged = _lagged(prep, run, db, vm, lag, t)
-            if lagged is not None:
-                options.append(lagged)
-            continue
-        if lag > 0:
-            lagged = _lagged(prep, run, db, vm, lag, t)
-            if lagged is None:
-                continue
-            option = lagged
-        elif (
-            dag is not None
-            and dag.failover_intent == FailoverIntent.MANUAL
-            and switched is None
-            and prev_site is not None
-            and prep.vm_site.get(vm) != prev_site
-        ):
+        if manual is not None and prep.vm_site.get(vm) != prev_site:
             option.action = _action(
                 run,
                 "switchover",
-                dag.id,
-                f"datacenter switchover of DAG {dag.name} (manual site failover intent)",
+                manual.id,
+                f"datacenter switchover of DAG {manual.name} (manual site failover intent)",
                 decided,
             )
         options.append(option)
@@ -332,7 +360,12 @@ def database_options(
             if lcr is not None:
                 options.append(lcr)
     for vm, _lag in servers[:1]:
-        if w.vm_up(vm) and _lost(w, vm, db.id) == "logs" and not any(o.auto for o in options):
+        if (
+            any_lost
+            and w.vm_up(vm)
+            and _lost(w, vm, db.id) == "logs"
+            and not any(o.auto for o in options)
+        ):
             # 004: with the logs lost, the up-to-date database "will let you continue
             # normal operations with new transaction logs".
             taken = run.actions.get(("mount_with_new_logs", db.id))
@@ -399,8 +432,8 @@ def database_options(
                         ),
                     )
                 )
-    for vm, _lag in servers:
-        if w.vm_up(vm):
+    for vm, _lag in servers if vm_down else ():
+        if vm not in vm_down:
             continue
         for plan_id in prep.plans_of_vm.get(vm, []):
             pair = prep.pairs[prep.plans[plan_id].site_pair]
@@ -427,7 +460,7 @@ def database_options(
                         ),
                     )
                 )
-    if not any(o.auto for o in options) and lost_storage == len(servers) and servers:
+    if servers and lost_storage == len(servers) and not any(o.auto for o in options):
         options.extend(_restores(prep, run, w, db, servers, t))
     return options, why
 
@@ -613,7 +646,7 @@ def _restores(
     run: Run,
     w: World,
     db: MailboxDatabase,
-    servers: list[tuple[str, float]],
+    servers: Sequence[tuple[str, float]],
     t: float,
 ) -> list[Option]:
     target = next((vm for vm, _ in servers if w.vm_up(vm)), None)

@@ -142,6 +142,7 @@ class Prepared:
         self._clients()
         self._workload: Workload | None = None
         self._dbs_across: dict[str, list[str]] | None = None
+        self._servers: dict[str, tuple[tuple[str, float], ...]] = {}
 
     # -- placement -------------------------------------------------------------------
     def _placement(self) -> None:
@@ -257,9 +258,12 @@ class Prepared:
             for w in (dag.witness, dag.alternate_witness):
                 if w:
                     self.dags_of_witness[w].append(dag.id)
+        #: Database → its DAG (databases in one).
+        self.dag_of_db: dict[str, str] = {}
         for db in self.dbs.values():
             if db.dag:
                 self.dbs_of_dag[db.dag].append(db.id)
+                self.dag_of_db[db.id] = db.dag
             servers = database_servers(self, db)
             for vm in servers:
                 if db.id not in self.dbs_on_vm[vm]:
@@ -342,6 +346,20 @@ class Prepared:
         if self._workload is None:
             self._workload = Workload(self.design, self.index)
         return self._workload
+
+    def servers_of(self, db: MailboxDatabase) -> tuple[tuple[str, float], ...]:
+        """The servers that can hold ``db`` with the replay lag (days) of its copy on
+        each: its copies by activation preference (then member), else
+        :func:`database_servers` with no lag. Worked out once per database (every
+        failure that touches a database asks again)."""
+        found = self._servers.get(db.id)
+        if found is None:
+            copies = sorted(db.copies, key=lambda c: (c.activation_preference, c.member))
+            found = tuple((c.member, c.replay_lag_days) for c in copies) or tuple(
+                (vm, 0.0) for vm in database_servers(self, db)
+            )
+            self._servers[db.id] = found
+        return found
 
     def dag_dbs_across(self, link_id: str) -> list[str]:
         """DAG databases with copies at both ends of a link (what its log shipping can

@@ -114,7 +114,13 @@ def database_state(prep: Prepared, db_id: str, st: DbRun) -> DatabaseState:
 def step_state(base: Baseline, run: Run, number: int, t: float) -> StepState:
     prep = base.prep
     base_states = base.states
-    changed = {db_id: database_state(prep, db_id, st) for db_id, st in run.db.items()}
+    # A database the step kept as it was in the baseline (the same run state) has the
+    # baseline's public state: only the others are built.
+    base_db = base.db
+    changed = {
+        db_id: base_states[db_id] if st is base_db[db_id] else database_state(prep, db_id, st)
+        for db_id, st in run.db.items()
+    }
     databases = tuple(changed.get(db_id) or base_states[db_id] for db_id in base.db_order)
     dags = tuple(run.dag_state.get(d) or base.dag[d] for d in base.dag_order)
     # Per-site sums start from the baseline and move by the databases that changed.
