@@ -611,7 +611,8 @@ class Simulator:
             if record:
                 before = run_db.get(db_id) or base_db[db_id]
                 now = run_db[db_id] = resolve(run, db_id, t)
-                database_events(prep, run, db_id, before, now, t)
+                if now is not before:  # a state kept as it was has nothing to tell
+                    database_events(prep, run, db_id, before, now, t)
             else:
                 run_db[db_id] = resolve(run, db_id, t)
         if run.directions_down or run.copy_dir_cut:
