@@ -190,26 +190,40 @@ class Simulator:
         self._settle(run, 0.0, final=final)
         return run
 
-    def settled(self, failed: Iterable[str], *, after: Settled | None = None) -> Settled:
+    def settled(
+        self, failed: Iterable[str], *, after: Settled | None = None, final: bool = False
+    ) -> Settled:
         """The settled state of failing ``failed`` together at time 0, without events:
         where each database is active, what is down (the N-1 sweep's fast path, for
         analyses such as capacity sizing that need more than the :meth:`impact`).
 
         ``after``: a settled state to fail more on top of, as a second step at time 0
-        (``run([fail A, fail B])``): only what the new failures touch is re-resolved."""
+        (``run([fail A, fail B])``): only what the new failures touch is re-resolved.
+
+        ``final``: nothing will be failed on top of this state, so the mirrors' state
+        and the actions offered, which only later steps read, are not worked out (as
+        in :meth:`impact`); the databases, DAGs and world are the same. Such a state
+        has no run to go on from: given as ``after``, it is settled again from the
+        start."""
         if after is not None and after.run is not None:
             run = after.run.fork()
             new = tuple(sorted(set(failed) - set(after.failed)))
             for element in new:
                 self._check_failable(element)
                 run.failed[element] = 0.0
-            self._settle(run, 0.0)
+            self._settle(run, 0.0, final=final)
             ids = (*after.failed, *new)
         else:
             ids = tuple(sorted(set(failed)))
-            run = self._settled_run(ids)
+            run = self._settled_run(ids, final=final)
         return Settled(
-            ids, run.world, run.db, run.dag_state, self._base_db, self._base_dag, run=run
+            ids,
+            run.world,
+            run.db,
+            run.dag_state,
+            self._base_db,
+            self._base_dag,
+            run=None if final else run,
         )
 
     def impact(self, failed: Iterable[str], *, databases: Iterable[str] | None = None) -> Impact:

@@ -8,7 +8,8 @@ as it was; :meth:`Simulator.impact` settles without the mirrors and the actions 
 options of every database the failure touches (``_FullResolution``) and judges each
 of them as :meth:`Simulator.impact` always did (``_reference_impact``): for every
 single failure and pairs of them on the samples and the simulator's test designs, the
-impact, the settled state, a one-step run and the N-1 ranking must be equal.
+impact, the settled state (also a ``final`` one, settled as the impact is), a one-step
+run and the N-1 ranking must be equal.
 
 ``tests/snapshots/simulation_n1.json`` holds, per sample, the N-1 ranking and a digest
 of every single failure's settled state, recorded before the sweep was made faster.
@@ -125,7 +126,19 @@ def test_shortcuts_give_the_full_resolutions_results(name: str, design: Design) 
     pairs = list(islice(combinations(failable, 2), 80))
     for failed in [*singles, *pairs]:
         assert sim.impact(failed) == _reference_impact(full, failed), failed
-        assert dict(sim.settled(failed).databases) == dict(full.settled(failed).databases)
+        settled = sim.settled(failed)
+        assert dict(settled.databases) == dict(full.settled(failed).databases)
+        final = sim.settled(failed, final=True)
+        assert final.run is None
+        assert (dict(final.databases), dict(final.dags)) == (
+            dict(settled.databases),
+            dict(settled.dags),
+        )
+        assert final.world.vm_down == settled.world.vm_down
+    for failed in pairs[:20]:
+        # A final state cannot be gone on from: given as ``after``, all is settled anew.
+        on_final = sim.settled(failed, after=sim.settled(failed[:1], final=True))
+        assert dict(on_final.databases) == dict(sim.settled(failed).databases)
     for (element,) in singles:
         steps = [ScenarioStep(action="fail", target=element)]
         assert sim.run(steps) == full.run(steps), element
