@@ -33,3 +33,8 @@ class Baseline:
     site_via: Mapping[str | None, Mapping[str, int]]
     #: User site → the CAS arrays its users may use, own site first.
     cas_options: Mapping[str, list[str]]
+    #: ``states`` in ``db_order`` (a step's states are these with the changed ones
+    #: swapped in at their place).
+    state_order: tuple[DatabaseState, ...]
+    #: Database → its place in ``db_order``.
+    db_place: Mapping[str, int]

@@ -123,6 +123,8 @@ class Simulator:
             site_totals,
             site_via,
             cas_options,
+            tuple(states[d] for d in db_order),
+            {d: place for place, d in enumerate(db_order)},
         )
         self._base_dbs_via: dict[str, list[str]] = {}
         for db_id in db_order:

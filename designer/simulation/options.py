@@ -144,13 +144,27 @@ def _lost(w: World, vm: str, db_id: str) -> str | None:
     return None
 
 
+#: Why a server cannot serve a database, by kind (``{}``: the server's name).
+_WHY = {
+    "down": "{} is down",
+    "storage": "the copy on {} lost its storage",
+    "logs": "the copy on {} lost its log disk",
+    "cut_off": "{} is cut off from the DAG's quorum",
+}
+
+
 def database_options(
     prep: Prepared, run: Run, w: World, db: MailboxDatabase, t: float, dag_q: DagState | None
 ) -> tuple[list[Option], list[str]]:
-    """The database's options now, best first, and why the others are unavailable."""
+    """The database's options now, best first, and why the others are unavailable.
+
+    When one option serves by itself (no action), only those that do are certain to be
+    listed, and no reason is given: the engine takes the soonest of them, and reads
+    the actions and the reasons only when there is none."""
     tm = prep.timings
     options: list[Option] = []
-    why: list[str] = []
+    #: Reasons, or (kind of reason, server) worked out into one only when read.
+    why: list[str | tuple[str, str]] = []
     corrupted_at = run.corrupted.get(db.id)
     st = run.db.get(db.id)
     servers = prep.servers_of(db)
@@ -195,7 +209,7 @@ def database_options(
                     )
         why.append("logical corruption replicated to every non-lagged copy")
         options.extend(_restores(prep, run, w, db, servers, t))
-        return options, why
+        return options, _reasons(prep, why)
 
     lost_storage = 0
     db_id = db.id
@@ -216,30 +230,37 @@ def database_options(
         and prev_site is not None
         else None
     )
+    lagged_taken = run.actions.get(("activate_lagged_copy", db_id))
+    #: (place in ``options``, member, lag) of lagged copies whose activation is an action.
+    lagged_later: list[tuple[int, str, float]] = []
     for vm, lag in servers:
         lost = _lost(w, vm, db_id) if any_lost else None
         if lost == "database":
             lost_storage += 1
         # Whether the copy on ``vm`` can serve (else why not), as ``usable`` above.
         if vm in vm_down:
-            why.append(f"{_name(prep, vm)} is down")
+            why.append(("down", vm))
             continue
         if lost == "database":
-            why.append(f"the copy on {_name(prep, vm)} lost its storage")
+            why.append(("storage", vm))
             continue
         if lost == "logs":
-            why.append(f"the copy on {_name(prep, vm)} lost its log disk")
+            why.append(("logs", vm))
             continue
         if dag is not None:
             if quorum_sites is None:
                 why.append(f"DAG {dag.name} has no quorum")
                 continue
             if w.site_of_vm(prep, vm) not in quorum_sites:
-                why.append(f"{_name(prep, vm)} is cut off from the DAG's quorum")
+                why.append(("cut_off", vm))
                 continue
         fresh = vm in fresh_vms
         if lag > 0:
-            # A lagged copy serves only through its activation (an action, until taken).
+            # A lagged copy serves only through its activation: an action until taken,
+            # listed (at its place) only when no option serves by itself (below).
+            if lagged_taken is None:
+                lagged_later.append((len(options), vm, lag))
+                continue
             lagged = _lagged(prep, run, db, vm, lag, t)
             if lagged is not None:
                 options.append(lagged)
@@ -460,9 +481,23 @@ def database_options(
                         ),
                     )
                 )
-    if servers and lost_storage == len(servers) and not any(o.auto for o in options):
+    if any(o.auto for o in options):
+        # The engine takes an automatic option: the actions and the reasons are not read.
+        return options, []
+    if servers and lost_storage == len(servers):
         options.extend(_restores(prep, run, w, db, servers, t))
-    return options, why
+    for place, vm, lag in reversed(lagged_later):  # the later first: the places hold
+        lagged = _lagged(prep, run, db, vm, lag, t)
+        if lagged is not None:
+            options.insert(place, lagged)
+    return options, _reasons(prep, why)
+
+
+def _reasons(prep: Prepared, why: list[str | tuple[str, str]]) -> list[str]:
+    return [
+        text if isinstance(text, str) else _WHY[text[0]].format(_name(prep, text[1]))
+        for text in why
+    ]
 
 
 def lagged_window(
@@ -579,7 +614,7 @@ def _lcr(
     repl_id: str,
     vm: str,
     t: float,
-    why: list[str],
+    why: list[str | tuple[str, str]],
 ) -> Option | None:
     """Activating the LCR copy: only when the active copy lost its storage and the LCR
     copy's database disk is alive, with its own logs or the active ones (004, Fig. 3:

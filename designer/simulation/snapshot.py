@@ -115,13 +115,18 @@ def step_state(base: Baseline, run: Run, number: int, t: float) -> StepState:
     prep = base.prep
     base_states = base.states
     # A database the step kept as it was in the baseline (the same run state) has the
-    # baseline's public state: only the others are built.
+    # baseline's public state: only the others are built, and swapped in at their place.
     base_db = base.db
     changed = {
-        db_id: base_states[db_id] if st is base_db[db_id] else database_state(prep, db_id, st)
+        db_id: database_state(prep, db_id, st)
         for db_id, st in run.db.items()
+        if st is not base_db[db_id]
     }
-    databases = tuple(changed.get(db_id) or base_states[db_id] for db_id in base.db_order)
+    in_order = list(base.state_order)
+    place = base.db_place
+    for db_id, state in changed.items():
+        in_order[place[db_id]] = state
+    databases = tuple(in_order)
     dags = tuple(run.dag_state.get(d) or base.dag[d] for d in base.dag_order)
     # Per-site sums start from the baseline and move by the databases that changed.
     totals = dict(base.site_totals)
