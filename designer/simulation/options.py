@@ -176,29 +176,9 @@ def database_options(
     # A DAG decides (fails over, or finds it cannot) once its members detect the loss.
     decided = t + detect if dag is not None else t
 
-    def usable(vm: str) -> bool:
-        if not w.vm_up(vm):
-            why.append(f"{_name(prep, vm)} is down")
-            return False
-        lost = _lost(w, vm, db.id)
-        if lost == "database":
-            why.append(f"the copy on {_name(prep, vm)} lost its storage")
-            return False
-        if lost == "logs":
-            why.append(f"the copy on {_name(prep, vm)} lost its log disk")
-            return False
-        if dag is not None:
-            if dag_q is None or not dag_q.quorum:
-                why.append(f"DAG {dag.name} has no quorum")
-                return False
-            if w.site_of_vm(prep, vm) not in dag_q.quorum_sites:
-                why.append(f"{_name(prep, vm)} is cut off from the DAG's quorum")
-                return False
-        return True
-
     if corrupted_at is not None:
         for vm, lag in servers:
-            if lag > 0 and usable(vm):
+            if lag > 0 and _usable(prep, w, db, dag_q, vm, why):
                 lagged = _lagged(prep, run, db, vm, lag, t)
                 if lagged is not None:
                     options.append(lagged)
@@ -237,7 +217,7 @@ def database_options(
         lost = _lost(w, vm, db_id) if any_lost else None
         if lost == "database":
             lost_storage += 1
-        # Whether the copy on ``vm`` can serve (else why not), as ``usable`` above.
+        # Whether the copy on ``vm`` can serve (else why not), as ``_usable`` tells.
         if vm in vm_down:
             why.append(("down", vm))
             continue
@@ -491,6 +471,36 @@ def database_options(
         if lagged is not None:
             options.insert(place, lagged)
     return options, _reasons(prep, why)
+
+
+def _usable(
+    prep: Prepared,
+    w: World,
+    db: MailboxDatabase,
+    dag_q: DagState | None,
+    vm: str,
+    why: list[str | tuple[str, str]],
+) -> bool:
+    """Whether the copy of ``db`` on ``vm`` can serve; if not, why not goes to ``why``."""
+    if not w.vm_up(vm):
+        why.append(("down", vm))
+        return False
+    lost = _lost(w, vm, db.id)
+    if lost == "database":
+        why.append(("storage", vm))
+        return False
+    if lost == "logs":
+        why.append(("logs", vm))
+        return False
+    dag = prep.dags.get(db.dag) if db.dag else None
+    if dag is not None:
+        if dag_q is None or not dag_q.quorum:
+            why.append(f"DAG {dag.name} has no quorum")
+            return False
+        if w.site_of_vm(prep, vm) not in dag_q.quorum_sites:
+            why.append(("cut_off", vm))
+            return False
+    return True
 
 
 def _reasons(prep: Prepared, why: list[str | tuple[str, str]]) -> list[str]:
