@@ -7,8 +7,11 @@ bar, timeline and results table all listen to it.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import logging
 import math
+import threading
 from bisect import bisect_right
 from typing import Literal
 
@@ -19,6 +22,8 @@ from designer.simulation import Action, SimulationError, SimulationResult, Simul
 from designer.ui.session import EditorSession, sharing_the_ui_thread
 
 __all__ = ["SPEEDS", "SimulationController"]
+
+log = logging.getLogger(__name__)
 
 #: Playback speeds offered (simulated seconds per wall-clock second).
 SPEEDS = (1.0, 5.0, 10.0, 30.0, 60.0, 300.0)
@@ -53,6 +58,42 @@ def _breakpoints(result: SimulationResult) -> list[float]:
     return sorted(t for t in times if math.isfinite(t))
 
 
+class _CollectorPause:
+    """No cyclic garbage collection while a worker builds a simulator.
+
+    Building one allocates millions of objects; each burst started a full collection
+    that walked the half-built simulator with the interpreter lock held, on whichever
+    thread allocated, the UI thread included: a 90–210 ms stall at 25,000 elements,
+    during the first frames of simulation mode. The collector is paused when a job
+    starts (UI thread) and resumed when the last one ends (the worker, however it
+    ends), after freezing what exists then: the new simulator is a large, long-lived
+    object graph that later collections need not walk (as after opening a design).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jobs = 0
+        self._was_enabled = False
+
+    def pause(self) -> None:
+        with self._lock:
+            if self._jobs == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._jobs += 1
+
+    def resume(self) -> None:
+        with self._lock:
+            self._jobs -= 1
+            if self._jobs == 0:
+                gc.freeze()
+                if self._was_enabled:
+                    gc.enable()
+
+
+_COLLECTOR = _CollectorPause()
+
+
 class _PrepareJob(QRunnable):
     def __init__(self, controller: SimulationController, revision: int) -> None:
         super().__init__()
@@ -65,9 +106,17 @@ class _PrepareJob(QRunnable):
         # Preparing is pure Python: while it runs, the UI thread needs the GIL at every
         # Python ↔ Qt crossing of a paint and would wait a whole switch interval (5 ms)
         # each time (stalls of 150–250 ms at 25k). A short interval hands it over fast.
-        with sharing_the_ui_thread():
-            simulator = Simulator(self.design)
-        self.controller._prepared.emit(self.revision, simulator)
+        simulator: Simulator | None = None
+        try:
+            with sharing_the_ui_thread():
+                simulator = Simulator(self.design)
+        except Exception:  # the UI thread builds it again and reports what is wrong
+            log.debug("preparing the simulator on a worker failed", exc_info=True)
+        finally:
+            _COLLECTOR.resume()
+        if simulator is not None:
+            with contextlib.suppress(RuntimeError):  # the controller is gone
+                self.controller._prepared.emit(self.revision, simulator)
 
 
 class SimulationController(QObject):
@@ -142,15 +191,12 @@ class SimulationController(QObject):
         if len(document.design.elements) <= SYNC_PREPARE_LIMIT:
             _ = self.simulator
         elif worker:
+            _COLLECTOR.pause()  # resumed by the job when it ends, however it ends
             self._pool.start(_PrepareJob(self, document.revision))
 
     def _on_prepared(self, revision: int, simulator: Simulator) -> None:
         if revision == self.session.document.revision and not self.ready:
-            # The prepared simulator is a large, long-lived object graph: move it out of
-            # the cyclic collector's reach, or a full collection (hundreds of ms on a big
-            # design) lands in the middle of the next frames — as the window does after
-            # opening a design.
-            gc.freeze()
+            # (The worker froze it out of the cyclic collector's reach: _CollectorPause.)
             self._simulator = simulator
             self._simulator_revision = revision
             self.result_changed.emit()

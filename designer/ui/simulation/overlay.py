@@ -25,7 +25,7 @@ from PySide6.QtCore import QElapsedTimer, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem, QWidget
 
-from designer.simulation import StepState
+from designer.simulation import DatabaseState, StepState
 
 if TYPE_CHECKING:
     from designer.ui.canvas.scene import DesignScene
@@ -58,9 +58,46 @@ def _short(name: str, vm_id: str | None, overlay: SimulationOverlay) -> str:
     return name[cut:] or name
 
 
-def _pill_rect(pos: QPointF) -> QRectF:
+#: A database marker's top-left corner, scene coordinates (plain floats: thousands of
+#: markers are placed on every change of state, and each Qt object costs a crossing).
+Pos = tuple[float, float]
+
+
+def _pill_rect(pos: Pos) -> QRectF:
     """The area a database marker at ``pos`` paints (with its antialiased edge)."""
-    return QRectF(pos.x() - 2, pos.y() - 2, PILL_WIDTH + 4, PILL_HEIGHT + 4)
+    return QRectF(pos[0] - 2, pos[1] - 2, PILL_WIDTH + 4, PILL_HEIGHT + 4)
+
+
+#: A client path's shape: the users' way to their CAS array, their entry dot (None),
+#: or a line from the CAS array to a member serving them.
+_Shape = QPainterPath | tuple[QPointF, QPointF] | None
+
+
+#: A database marker to draw: where (x, y), its database, and whether it is the first
+#: at that place (the one that shows "+N" there).
+_Pill = tuple[float, float, DatabaseState, bool]
+
+
+class _Drawn:
+    """What the overlay paints for one state at the cursor, worked out on its first
+    paint and reused by every later one (a canvas repaint, a pan, a zoom): at 25,000
+    elements a paint walked thousands of databases three times (~100 ms)."""
+
+    __slots__ = ("access", "marks", "members", "paths", "pills", "texts")
+
+    def __init__(self) -> None:
+        #: Site id → users who reach their mailboxes (see users_with_access).
+        self.access: dict[str, int] | None = None
+        #: (element id, its box or None, colour, text) of each failed or down element.
+        self.marks: list[tuple[str, QRectF | None, QColor, str]] | None = None
+        #: Client paths' shapes in paint order, each with its bounds.
+        self.paths: list[tuple[QRectF, _Shape]] | None = None
+        #: Database markers shown when none glides.
+        self.pills: list[_Pill] | None = None
+        #: Database id → its marker's text, for the markers painted so far.
+        self.texts: dict[str, str] = {}
+        #: Site id → the members serving its users' databases (client paths).
+        self.members: dict[str | None, set[str]] | None = None
 
 
 class SimulationOverlay(QGraphicsObject):
@@ -81,16 +118,19 @@ class SimulationOverlay(QGraphicsObject):
         # drawing — on every glide frame.
         self.setBoundingRegionGranularity(0.01)
         self._paint_area = QRectF()
+        #: The area being painted as (left, top, right, bottom).
+        self._area = (0.0, 0.0, 0.0, 0.0)
         self.state: StepState | None = None
+        self._drawn = _Drawn()
         #: Element id → mailboxes its loss affects (N-1 heat map), or None when off.
         self.heat: dict[str, int] | None = None
-        self._pill_pos: dict[str, QPointF] = {}
+        self._pill_pos: dict[str, Pos] = {}
         self._pill_overflow: dict[str, int] = {}
         self._bounds = QRectF()
         self._measured_for = QRectF()
         self._restarted: dict[str, str] = {}
-        self._pill_from: dict[str, QPointF] = {}
-        self._pill_to: dict[str, QPointF] = {}
+        self._pill_from: dict[str, Pos] = {}
+        self._pill_to: dict[str, Pos] = {}
         self._glide = QElapsedTimer()
         self._glide_timer = QTimer(self)
         self._glide_timer.setInterval(16)
@@ -110,6 +150,7 @@ class SimulationOverlay(QGraphicsObject):
     def _on_mode(self, active: bool) -> None:
         self.setVisible(active)
         self._pill_pos.clear()
+        self._drawn = _Drawn()
         self.state = None  # redraw even if the controller hands back the same state
         self._update_bounds()
         self.refresh()
@@ -155,15 +196,17 @@ class SimulationOverlay(QGraphicsObject):
             # changed: most frames of playback repaint nothing on the canvas.
             return
         self.state = state
+        self._drawn = _Drawn()
         self._restarted = self._compute_restarted(self.state)
         targets = self._pill_targets(self.state) if self.state is not None else {}
         moved = False
+        positions = self._pill_pos
         for db_id, target in targets.items():
-            current = self._pill_pos.get(db_id)
+            current = positions.get(db_id)
             if current is None:
-                self._pill_pos[db_id] = target
-            elif (current - target).manhattanLength() > 0.5:
-                self._pill_from[db_id] = QPointF(current)
+                positions[db_id] = target
+            elif abs(current[0] - target[0]) + abs(current[1] - target[1]) > 0.5:
+                self._pill_from[db_id] = current
                 self._pill_to[db_id] = target
                 moved = True
         for db_id in list(self._pill_pos):
@@ -181,13 +224,14 @@ class SimulationOverlay(QGraphicsObject):
         for db_id, end in list(self._pill_to.items()):
             start = self._pill_from.get(db_id, end)
             before = self._pill_pos.get(db_id, start)
-            now = start + (end - start) * ease
+            now = (start[0] + (end[0] - start[0]) * ease, start[1] + (end[1] - start[1]) * ease)
             self._pill_pos[db_id] = now
             dirty.append(_pill_rect(before).united(_pill_rect(now)))
         if progress >= 1.0:
             self._glide_timer.stop()
             self._pill_from.clear()
             self._pill_to.clear()
+            self._drawn.pills = None
             self.update()  # pills that met collapse under "+N": redraw all once
             return
         # Only where the moving markers were and are: the rest of the canvas (every box
@@ -208,14 +252,16 @@ class SimulationOverlay(QGraphicsObject):
         self._pill_to.clear()
         if self.state is not None:
             self._pill_pos = self._pill_targets(self.state)
+        self._drawn.pills = None
         self.update()
 
     def pill_position(self, database_id: str) -> QPointF | None:
         """Where the active marker of a database is drawn now (scene coordinates)."""
-        return self._pill_pos.get(database_id)
+        pos = self._pill_pos.get(database_id)
+        return None if pos is None else QPointF(*pos)
 
-    def _pill_targets(self, state: StepState) -> dict[str, QPointF]:
-        targets: dict[str, QPointF] = {}
+    def _pill_targets(self, state: StepState) -> dict[str, Pos]:
+        targets: dict[str, Pos] = {}
         slots: dict[str, int] = defaultdict(int)
         # Thousands of databases share a few hundred members: look each box up once
         # (every call into Qt may wait for the interpreter lock while a worker runs).
@@ -237,9 +283,7 @@ class SimulationOverlay(QGraphicsObject):
             # Right-aligned inside the member's box, stacked leftwards; the last slot
             # collects the rest ("+N").
             right, middle = anchor
-            targets[db.id] = QPointF(
-                right - (slot + 1) * (PILL_WIDTH + 3), middle - PILL_HEIGHT / 2
-            )
+            targets[db.id] = (right - (slot + 1) * (PILL_WIDTH + 3), middle - PILL_HEIGHT / 2)
         self._pill_overflow = {
             vm: n - PILLS_PER_VM + 1 for vm, n in slots.items() if n > PILLS_PER_VM
         }
@@ -303,25 +347,41 @@ class SimulationOverlay(QGraphicsObject):
         self._paint_area = (
             QRectF(option.exposedRect) if not option.exposedRect.isEmpty() else self._bounds
         )
+        area = self._paint_area
+        self._area = (area.left(), area.top(), area.right(), area.bottom())
         if self.heat is not None and not self.controller.steps:
             self._paint_heat(painter)
         state = self.state
         if state is None:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        failed = set(state.failed)
-        down = set(state.down) - failed
         self._paint_client_paths(painter, state)
-        for element_id in sorted(down):
-            self._mark(painter, element_id, DOWN, "DOWN")
-        for element_id in sorted(failed):
-            self._mark(painter, element_id, FAILED, "FAILED")
+        drawn = self._drawn
+        if drawn.marks is None:
+            failed = set(state.failed)
+            down = set(state.down) - failed
+            rect_of = self.design_scene.rect_of
+            drawn.marks = [(e, rect_of(e), DOWN, "DOWN") for e in sorted(down)]
+            drawn.marks += [(e, rect_of(e), FAILED, "FAILED") for e in sorted(failed)]
+        meets = self._meets
+        for element_id, rect, color, text in drawn.marks:
+            if rect is None or meets(
+                rect.left() - 10, rect.top() - 20, rect.right() + 200, rect.bottom() + 20
+            ):
+                self._mark(painter, element_id, color, text, rect)
         self._paint_restarts(painter, state)
         self._paint_pills(painter, state)
         self._paint_sites(painter, state)
 
-    def _mark(self, painter: QPainter, element_id: str, color: QColor, text: str) -> None:
-        rect = self.design_scene.rect_of(element_id)
+    def _meets(self, left: float, top: float, right: float, bottom: float) -> bool:
+        """Whether the box (left, top, right, bottom) meets the area being painted
+        (plain floats: no Qt call for each of thousands of markers)."""
+        x0, y0, x1, y1 = self._area
+        return left <= x1 and right >= x0 and top <= y1 and bottom >= y0
+
+    def _mark(
+        self, painter: QPainter, element_id: str, color: QColor, text: str, rect: QRectF | None
+    ) -> None:
         if rect is not None:
             if not self._exposed(rect):
                 return
@@ -426,54 +486,102 @@ class SimulationOverlay(QGraphicsObject):
 
     def _paint_pills(self, painter: QPainter, state: StepState) -> None:
         painter.setFont(self._font)
-        drawn: dict[tuple[float, float], int] = defaultdict(int)
+        pills = self._drawn.pills
+        if pills is None or self.gliding:
+            pills = self._pill_list(state)
+            if not self.gliding:
+                self._drawn.pills = pills
+        meets = self._meets
+        texts = self._drawn.texts
+        metrics = painter.fontMetrics()
+        white = QColor("white")
+        for x, y, db, first in pills:
+            if not meets(x - 2, y - 2, x + PILL_WIDTH + 2, y + PILL_HEIGHT + 2):
+                continue
+            # Worked out for the markers painted only (thousands at 25,000 elements).
+            text = texts.get(db.id)
+            if text is None or self.gliding:
+                text = texts[db.id] = metrics.elidedText(
+                    self._pill_text(db, (x, y), state, first),
+                    Qt.TextElideMode.ElideRight,
+                    int(PILL_WIDTH - 4),
+                )
+            rect = QRectF(x, y, PILL_WIDTH, PILL_HEIGHT)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(ACTIVE if db.reachable else DOWN)
+            painter.drawRoundedRect(rect, 6, 6)
+            painter.setPen(white)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _pill_list(self, state: StepState) -> list[_Pill]:
+        """The database markers to draw, where they are now: one per database, or,
+        when none glides, one per place (those that share it are under its "+N")."""
+        pills: list[_Pill] = []
+        taken: set[tuple[int, int]] = set()
+        gliding = self.gliding
+        positions = self._pill_pos
         for db in state.databases:
-            pos = self._pill_pos.get(db.id)
+            pos = positions.get(db.id)
             if pos is None or db.state != "active":
                 continue
-            key = (round(pos.x()), round(pos.y()))
-            drawn[key] += 1
-            if drawn[key] > 1 and not self.gliding:
+            key = (round(pos[0]), round(pos[1]))
+            first = key not in taken
+            if not first and not gliding:
                 continue  # collected under the "+N" pill
-            if not self._paint_area.intersects(_pill_rect(pos)):
-                continue
-            extra = self._pill_overflow.get(db.active_on or "", 0)
-            last_slot = (
-                db.active_on is not None
-                and extra
-                and drawn[key] == 1
-                and self._is_last_slot(db.active_on, pos, state)
-            )
-            text = f"+{extra}" if last_slot else _short(db.name, db.active_on, self)
-            color = ACTIVE if db.reachable else DOWN
-            rect = QRectF(pos.x(), pos.y(), PILL_WIDTH, PILL_HEIGHT)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(color)
-            painter.drawRoundedRect(rect, 6, 6)
-            painter.setPen(QColor("white"))
-            painter.drawText(
-                rect,
-                Qt.AlignmentFlag.AlignCenter,
-                painter.fontMetrics().elidedText(
-                    text, Qt.TextElideMode.ElideRight, int(PILL_WIDTH - 4)
-                ),
-            )
+            taken.add(key)
+            pills.append((pos[0], pos[1], db, first))
+        return pills
 
-    def _is_last_slot(self, vm_id: str, pos: QPointF, state: StepState) -> bool:
+    def _pill_text(self, db: DatabaseState, pos: Pos, state: StepState, first: bool) -> str:
+        """A marker's text: the database's short name, or "+N" on a member's last slot
+        when more of its databases are active there than it has slots."""
+        extra = self._pill_overflow.get(db.active_on or "", 0)
+        if (
+            db.active_on is not None
+            and extra
+            and first
+            and self._is_last_slot(db.active_on, pos, state)
+        ):
+            return f"+{extra}"
+        return _short(db.name, db.active_on, self)
+
+    def _is_last_slot(self, vm_id: str, pos: Pos, state: StepState) -> bool:
         rect = self._rect(vm_id, state)
         if rect is None:
             return False
-        return abs(pos.x() - (rect.right() - PILLS_PER_VM * (PILL_WIDTH + 3))) < 1
+        return abs(pos[0] - (rect.right() - PILLS_PER_VM * (PILL_WIDTH + 3))) < 1
 
     def _paint_client_paths(self, painter: QPainter, state: StepState) -> None:
         """Users of a site enter at its left edge, go to the CAS array they use (their
         own, or another site's after a reroute), and on to the members serving them."""
-        prep = self.controller.simulator.prep
-        dbs_of_site: dict[str | None, list[str]] = defaultdict(list)
-        for db_id, site_id in prep.db_user_site.items():
-            dbs_of_site[site_id].append(db_id)
-        active_on = {db.id: db.active_on for db in state.databases if db.available}
+        paths = self._drawn.paths
+        if paths is None:
+            paths = self._drawn.paths = self._client_paths(state)
+        area = self._paint_area
+        thick, dotted = QPen(CLIENT, 3), QPen(CLIENT, 1.4, Qt.PenStyle.DotLine)
         painter.setFont(self._bold)
+        for bounds, shape in paths:
+            if not area.intersects(bounds):
+                continue
+            if isinstance(shape, QPainterPath):
+                painter.setPen(thick)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawPath(shape)
+            elif shape is None:  # the users' entry: a "U" dot
+                painter.setPen(thick)
+                painter.setBrush(CLIENT)
+                painter.drawEllipse(bounds.center(), 7, 7)
+                painter.setPen(QColor("white"))
+                painter.drawText(bounds, Qt.AlignmentFlag.AlignCenter, "U")
+            else:
+                painter.setPen(dotted)
+                painter.drawLine(*shape)
+
+    def _client_paths(self, state: StepState) -> list[tuple[QRectF, _Shape]]:
+        """The client paths' shapes for ``state``, in paint order, each with its bounds."""
+        self._site_totals(state)
+        members_of = self._drawn.members or {}
+        shapes: list[tuple[QRectF, _Shape]] = []
         for site in state.sites:
             site_rect = self.design_scene.rect_of(site.id)
             if site_rect is None or not site.users or site.down:
@@ -488,37 +596,42 @@ class SimulationOverlay(QGraphicsObject):
                 path = QPainterPath(entry)
                 target = QPointF(cas_rect.left(), cas_rect.center().y())
                 path.cubicTo(entry + QPointF(60, 0), target - QPointF(60, 0), target)
-                painter.setPen(QPen(CLIENT, 3))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawPath(path)
-                painter.setBrush(CLIENT)
-                painter.drawEllipse(entry, 7, 7)
-                painter.setPen(QColor("white"))
-                painter.drawText(
-                    QRectF(entry.x() - 7, entry.y() - 7, 14, 14), Qt.AlignmentFlag.AlignCenter, "U"
-                )
-                members = {active_on[d] for d in dbs_of_site.get(site.id, []) if active_on.get(d)}
-                for member in sorted(m for m in members if m):
+                shapes.append((path.boundingRect().adjusted(-2, -2, 2, 2), path))
+                shapes.append((QRectF(entry.x() - 7, entry.y() - 7, 14, 14), None))
+                for member in sorted(members_of.get(site.id, ())):
                     member_rect = self._rect(member, state)
                     if member_rect is None:
                         continue
-                    painter.setPen(QPen(CLIENT, 1.4, Qt.PenStyle.DotLine))
-                    painter.drawLine(cas_rect.center(), member_rect.center())
+                    a, b = cas_rect.center(), member_rect.center()
+                    bounds = QRectF(a, b).normalized().adjusted(-1, -1, 1, 1)
+                    shapes.append((bounds, (a, b)))
+        return shapes
 
     def users_with_access(self, state: StepState) -> dict[str, int]:
         """Per site, the users who reach their mailboxes at the time cursor: the share of
         the site's mailboxes whose databases are available now (still mounting counts
         as not yet)."""
-        prep = self.controller.simulator.prep
-        total: dict[str, int] = defaultdict(int)
-        available: dict[str, int] = defaultdict(int)
+        if state is self.state and self._drawn.access is not None:
+            return self._drawn.access
+        return self._site_totals(state)
+
+    def _site_totals(self, state: StepState) -> dict[str, int]:
+        """One pass over the databases for what the sites show: their users with
+        access (returned) and, for the client paths, the members serving each site's
+        users (kept with the state's drawing)."""
+        user_site = self.controller.simulator.prep.db_user_site
+        total: dict[str | None, int] = defaultdict(int)
+        available: dict[str | None, int] = defaultdict(int)
+        members: dict[str | None, set[str]] = defaultdict(set)
         for db in state.databases:
-            site_id = prep.db_user_site.get(db.id)
+            site_id = user_site.get(db.id)
             if site_id is None:
                 continue
             total[site_id] += db.mailboxes
-            if db.available:
+            if db.state == "active" and db.reachable:  # (db.available, inlined)
                 available[site_id] += db.mailboxes
+                if db.active_on:
+                    members[site_id].add(db.active_on)
         result: dict[str, int] = {}
         for site in state.sites:
             if total.get(site.id):
@@ -528,13 +641,16 @@ class SimulationOverlay(QGraphicsObject):
                 result[site.id] = share
             else:
                 result[site.id] = site.users_with_access
+        if state is self.state:
+            self._drawn.access = result
+            self._drawn.members = members
         return result
 
     def _paint_sites(self, painter: QPainter, state: StepState) -> None:
         access = self.users_with_access(state)
         for site in state.sites:
             rect = self.design_scene.rect_of(site.id)
-            if rect is None or not site.users:
+            if rect is None or not site.users or not self._exposed(rect):
                 continue
             cut = site.users - access.get(site.id, site.users_with_access)
             at = QPointF(rect.right(), rect.top() - 9)
@@ -546,7 +662,7 @@ class SimulationOverlay(QGraphicsObject):
             if dag.quorum:
                 continue
             rect = self.design_scene.rect_of(dag.id)
-            if rect is not None:
+            if rect is not None and self._exposed(rect):
                 self._badge(
                     painter,
                     QPointF(rect.right(), rect.top() - 9),
@@ -557,7 +673,11 @@ class SimulationOverlay(QGraphicsObject):
             element = self.design_scene.session.document.get(dag.id)
             for member in getattr(element, "members", []):
                 member_rect = self._rect(member, state)
-                if member_rect is not None and member not in state.down:
+                if (
+                    member_rect is not None
+                    and member not in state.down
+                    and self._exposed(member_rect, 4, 4, 4)
+                ):
                     painter.setPen(QPen(FAILED, 2, Qt.PenStyle.DashLine))
                     painter.setBrush(Qt.BrushStyle.NoBrush)
                     painter.drawRoundedRect(member_rect.adjusted(-2, -2, 2, 2), 5, 5)
