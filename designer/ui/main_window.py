@@ -558,10 +558,14 @@ class MainWindow(QMainWindow):
         if sizing is None:
             return
 
+        shown_none = [False]
+
         def show_scenario() -> None:
             if sim.active and sim.ready:
+                shown_none[0] = False
                 sizing.set_simulation(sim.simulator, sim.steps, sim.time)
-            else:
+            elif not shown_none[0]:  # (entering the mode signals it three times)
+                shown_none[0] = True
                 sizing.set_simulation(None, [], 0.0)
 
         sim.mode_changed.connect(lambda _active: show_scenario())

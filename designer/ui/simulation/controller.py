@@ -203,6 +203,12 @@ class SimulationController(QObject):
             self.time_changed.emit(self.time)
 
     @property
+    def large(self) -> bool:
+        """Whether the design is big enough for its simulator to be prepared on a
+        worker: the mode's views then spread their first work over several frames."""
+        return len(self.session.document.design.elements) > SYNC_PREPARE_LIMIT
+
+    @property
     def ready(self) -> bool:
         """Whether the simulator for the current design is built."""
         return (

@@ -98,6 +98,7 @@ class SimulationMode(QObject):
         window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.toolbar)
 
         self.timeline = TimelinePanel(self.controller)
+        self.timeline.follow_canvas(view.viewport())
         self.results = ResultsPanel(self.controller)
         self.spof = SpofPanel(self.controller, self.overlay)
         # Results and single points of failure share one dock as tabs (tabified docks'
@@ -163,6 +164,9 @@ class SimulationMode(QObject):
             ]
             for dock in self._hidden:
                 dock.hide()
+        if active and self.controller.large:
+            # The canvas repaints at its new size first, the timeline's plots after.
+            self.timeline.hold_until_painted()
         self.toolbar.setVisible(active)
         for dock in self.docks:
             dock.setVisible(active)

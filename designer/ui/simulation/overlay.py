@@ -152,7 +152,12 @@ class SimulationOverlay(QGraphicsObject):
         self._pill_pos.clear()
         self._drawn = _Drawn()
         self.state = None  # redraw even if the controller hands back the same state
-        self._update_bounds()
+        if active and self.controller.large and not self.controller.ready:
+            # Nothing to draw until the simulator is ready: measuring the drawing (a
+            # walk over its boxes) need not add to the frame that shows the docks.
+            QTimer.singleShot(0, self, self._update_bounds)
+        else:
+            self._update_bounds()
         self.refresh()
 
     def _content_rect(self) -> QRectF:

@@ -17,7 +17,7 @@ __all__ = ["COLUMNS", "ResultsPanel", "format_duration"]
 #: Row: the cell texts, whether the database is available, whether it meets targets.
 Row = tuple[tuple[str, ...], bool, bool]
 #: Longest the UI thread spends filling rows before letting other events run, seconds.
-FILL_SLICE_S = 0.02
+FILL_SLICE_S = 0.012
 #: Tables with more rows than this are built only while shown.
 LAZY_ROWS = 500
 GOOD = QColor("#2e7d32")
@@ -189,7 +189,7 @@ class ResultsPanel(QWidget):
                 cells.append(item)
             self._items[db_id] = cells
             self._building[db_id] = (values, available, meets)
-            if row % 64 == 63 and time.perf_counter() > deadline:
+            if row % 16 == 15 and time.perf_counter() > deadline:
                 self._fill_timer.start()
                 return
         self._pending = None

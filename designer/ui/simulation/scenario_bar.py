@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.document import Document
-from designer.simulation import Action
+from designer.simulation import Action, StepState
 from designer.ui.simulation.controller import SPEEDS, SimulationController
 from designer.ui.simulation.results_table import format_duration
 
@@ -130,6 +130,8 @@ class ScenarioBar(QWidget):
         ):
             layout.addWidget(widget)  # fmt: skip
         self._syncing = False
+        #: The state whose mailbox counts the bar shows, and their text.
+        self._counted: tuple[StepState, str] | None = None
         controller.result_changed.connect(self.refresh)
         controller.time_changed.connect(self._on_time)
         controller.playing_changed.connect(self._on_playing)
@@ -211,9 +213,12 @@ class ScenarioBar(QWidget):
         if state is None:
             self.mailboxes.setText("preparing…" if self.controller.active else "")
         else:
-            self.mailboxes.setText(
-                f"{state.mailboxes_available:,} / {state.mailboxes_total:,} mailboxes"
-            )
+            if self._counted is None or self._counted[0] is not state:
+                # Two sums over every database (~10 ms at 25,000 elements): once per
+                # state, not on every tick of playback that leaves it unchanged.
+                text = f"{state.mailboxes_available:,} / {state.mailboxes_total:,} mailboxes"
+                self._counted = (state, text)
+            self.mailboxes.setText(self._counted[1])
             offered = {a.key for a in state.actions}
             if offered != set(self.action_buttons):
                 self._refresh_actions()

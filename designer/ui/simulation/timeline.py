@@ -5,8 +5,10 @@ pyqtgraph is used here for plots only (the canvas stays on plain QGraphicsView).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -15,6 +17,9 @@ from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.results_table import format_duration
 
 __all__ = ["LANES", "DurationAxis", "TimelinePanel", "lane_of", "mailboxes_series", "time_unit"]
+
+#: Longest the plots wait for the canvas's first frame in simulation mode, ms.
+HOLD_MAX_MS = 500
 
 #: Event lanes, top to bottom, and the event kinds that fall in each.
 LANES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -149,14 +154,79 @@ class TimelinePanel(QWidget):
             self.playheads.append(line)
         self.caption = QLabel()
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        #: Where the plots are while they wait for the canvas (see hold_until_painted).
+        self.placeholder = QWidget(self)
+        self.placeholder.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.placeholder, 1)
         layout.addWidget(self.caption)
         self._syncing = False
-        controller.result_changed.connect(self.refresh)
+        #: The canvas (see follow_canvas), and what waits for its next paint.
+        self._canvas: QWidget | None = None
+        self._waiting: list[Callable[[], None]] = []
+        controller.result_changed.connect(self._on_result)
         controller.time_changed.connect(self._on_time)
         self.refresh()
+
+    # -- a big design: the plots' work in frames of their own ----------------------------
+    def follow_canvas(self, canvas: QWidget) -> None:
+        """On a big design the plots do their work in the turn after ``canvas`` (the
+        design view's viewport) has painted: a frame of their own (see hold_until_painted
+        and _on_result)."""
+        self._canvas = canvas
+
+    def hold_until_painted(self) -> None:
+        """Show the plots only in the event-loop turn after the canvas has painted:
+        laying out and painting them (four axes, ~30–60 ms) no longer falls in the same
+        frame as the canvas at its new size when simulation mode starts. The dock keeps
+        its size meanwhile (an empty placeholder stands in for the plots)."""
+        if self._canvas is None or not self.graphics.isVisibleTo(self):
+            return
+        self.graphics.hide()
+        self.placeholder.show()
+        self._after_canvas_paint(self._release)
+
+    @property
+    def held(self) -> bool:
+        """Whether the plots wait for the canvas's next frame."""
+        return self.placeholder.isVisibleTo(self)
+
+    def _after_canvas_paint(self, then: Callable[[], None]) -> None:
+        assert self._canvas is not None
+        if not self._waiting:
+            self._canvas.installEventFilter(self)
+            QTimer.singleShot(HOLD_MAX_MS, self, self._canvas_painted)  # if it never paints
+        if then not in self._waiting:
+            self._waiting.append(then)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._canvas and event.type() == QEvent.Type.Paint and self._waiting:
+            QTimer.singleShot(0, self, self._canvas_painted)
+        return False
+
+    def _canvas_painted(self) -> None:
+        waiting, self._waiting = self._waiting, []
+        if waiting and self._canvas is not None:
+            self._canvas.removeEventFilter(self)
+        for then in waiting:
+            then()
+
+    def _release(self) -> None:
+        if not self.held:
+            return
+        self.placeholder.hide()
+        self.graphics.show()
+
+    def _on_result(self) -> None:
+        """A new result. On a big design the plots follow after the canvas's next frame,
+        so that their repaint is a frame apart from the canvas's (the simulator has just
+        arrived and the overlay draws it for the first time)."""
+        if self.controller.large and self.controller.active and self._canvas is not None:
+            self._after_canvas_paint(self.refresh)
+        else:
+            self.refresh()
 
     @property
     def playhead(self) -> pg.InfiniteLine:
