@@ -59,6 +59,8 @@ from designer.ui.session import EditorSession
 __all__ = ["SRM_RELEASES", "InspectorPanel"]
 
 #: SRM releases offered for the design's intent (any "N.N[.N]" may be typed).
+#: More findings than this and the findings label follows them a turn later.
+MANY_FINDINGS = 500
 SRM_RELEASES = ("4.0", "4.1", "5.0", "5.1", "5.5", "5.8", "6.0", "6.1", "6.5", "8.1")
 
 def _in_sentence(label: str) -> str:
@@ -129,8 +131,20 @@ class InspectorPanel(QWidget):
         self._capacity_open = False
         session.selection_changed.connect(self.rebuild)
         session.document_changed.connect(self._on_document_changed)
-        session.findings_changed.connect(self._show_findings)
+        # Thousands of findings: the label follows a turn later, not in the turn in
+        # which every panel and the canvas take the new findings.
+        self._findings_timer = QTimer(self)
+        self._findings_timer.setSingleShot(True)
+        self._findings_timer.setInterval(0)
+        self._findings_timer.timeout.connect(self._show_findings)
+        session.findings_changed.connect(self._on_findings_changed)
         self.rebuild()
+
+    def _on_findings_changed(self) -> None:
+        if len(self.session.findings.findings) > MANY_FINDINGS:
+            self._findings_timer.start()
+        else:
+            self._show_findings()
 
     # -- building ------------------------------------------------------------------------
     def rebuild(self) -> None:
@@ -398,6 +412,7 @@ class InspectorPanel(QWidget):
         return spin
 
     def _show_findings(self) -> None:
+        self._findings_timer.stop()
         result = self.session.findings
         if self.element_id is not None:
             findings = result.for_element(self.element_id)
