@@ -18,6 +18,9 @@ does when it installs the wheel: ``PYTHONDONTWRITEBYTECODE`` is dropped for them
   ``dr-designer gui FILE`` opens it (``designer.ui.app.open_window``); its floor is
   ``2 × json.loads`` of the file plus the import floor (a process that imports PySide6
   and pydantic and creates the QApplication, median of as many runs);
+* **mode** (``--opens`` processes per size, the window opened the same way and
+  settled: checked, simulation mode built, its lines routed): the idle floor, then
+  3,000 findings arriving and entering simulation mode, as at the end of **window**;
 * **window** (one process per size, the window opened through the same door): the
   first edit after opening (a rename: it builds what edits keep current), then, after
   one more edit so that undo never returns to the saved state, each edit — rename a
@@ -406,6 +409,11 @@ def _child_mode(path: Path) -> dict[str, Any]:
     run_until(lambda: session.findings_revision == session.document.revision, 600)
     built = getattr(window, "_simulation", True)  # the mode, built after the first frame
     run_until(lambda: built is True or window._simulation is not None, 60)
+    # Settled: the lines are routed too (in slices after opening, for many seconds at
+    # 25k; slices of the canvas's, not of what is measured here, and as long as some
+    # run they made the idle floor 150–400 ms).
+    scene = window.view.design_scene
+    run_until(lambda: not getattr(scene, "routing_pending", False), 600)
     run_until(lambda: False, 0.5)
     ticker = tools["Ticker"]()
     ticker.start()

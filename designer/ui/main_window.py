@@ -558,15 +558,18 @@ class MainWindow(QMainWindow):
         if sizing is None:
             return
 
-        shown_none = [False]
+        shown: list[object] = [False]  # what the canvas shows: (simulator, steps, time)
 
         def show_scenario() -> None:
-            if sim.active and sim.ready:
-                shown_none[0] = False
-                sizing.set_simulation(sim.simulator, sim.steps, sim.time)
-            elif not shown_none[0]:  # (entering the mode signals it three times)
-                shown_none[0] = True
+            # (A new result or entering the mode signals it two or three times.)
+            now = (sim.simulator, list(sim.steps), sim.time) if sim.active and sim.ready else None
+            if shown[0] == now:
+                return
+            shown[0] = now
+            if now is None:
                 sizing.set_simulation(None, [], 0.0)
+            else:
+                sizing.set_simulation(*now)
 
         sim.mode_changed.connect(lambda _active: show_scenario())
         sim.result_changed.connect(show_scenario)

@@ -169,7 +169,12 @@ class ResultsPanel(QWidget):
         self._building_ids = [db.id for db in state.databases]
         self._latest = None
         self._pending = enumerate(self._rows(state.databases))
-        self._fill_slice()
+        if len(state.databases) > LAZY_ROWS:
+            # A big table's first rows come in a turn of their own, not in the one in
+            # which a new result reaches every view (the overlay, the scenario bar...).
+            self._fill_timer.start()
+        else:
+            self._fill_slice()
 
     def _fill_slice(self) -> None:
         """Fill rows for at most FILL_SLICE_S, then let the event loop run: a table of

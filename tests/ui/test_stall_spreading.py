@@ -1,0 +1,158 @@
+"""A big design's window spreads heavy UI work over event-loop turns (issue 10): the
+Problems panel makes thousands of new findings into rows in slices, simulation mode
+shows its timeline plots after the canvas has painted, and no cyclic collection runs
+while a worker prepares the simulator. The sizes are made small by lowering the
+thresholds; the stalls themselves are measured in benchmarks/bench_scale.py."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from benchmarks.generate import generate_design
+from designer.persistence import dumps
+from designer.rules.engine import CheckResult
+from designer.rules.finding import Finding
+from designer.ui.panels import ProblemsPanel
+from designer.ui.panels import inspector as inspector_module
+from designer.ui.panels import problems as problems_module
+from designer.ui.simulation import controller as controller_module
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
+
+
+def _problems(window) -> ProblemsPanel:  # type: ignore[no-untyped-def]
+    return next(d.widget() for d in window.docks if isinstance(d.widget(), ProblemsPanel))
+
+
+def test_thousands_of_findings_reach_the_problems_table_in_slices(qtbot, launch, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(problems_module, "BUILD_SLICE_S", -1.0)  # 64 rows a turn
+    monkeypatch.setattr(inspector_module, "MANY_FINDINGS", 10)
+    window = launch(SAMPLES / "dag_with_ha.json")
+    session = window.session
+    panel = _problems(window)
+    vms = [e for e in session.design.elements if e.kind == "vm"]
+    many = [
+        Finding("VS002", f"synthetic finding {i}", (vms[i % len(vms)].id,)) for i in range(3000)
+    ]
+    before = panel.model.rowCount()
+    session.findings = CheckResult(list(many))
+    session.findings_changed.emit()
+    # The signal returned before the rows were made: the table still shows the old ones.
+    assert panel.building and panel.model.rowCount() == before
+    assert "3000 warnings" not in panel.windowTitle()
+    qtbot.waitUntil(lambda: not panel.building, timeout=10_000)
+    # Every finding is a row, in the check's order, with its element's name.
+    assert panel.model.rowCount() == 3000
+    shown = [panel.model.rows[n].finding for n in range(3000)]
+    assert shown == many
+    assert panel.model.index(7, 3).data() == vms[7 % len(vms)].name
+    assert "3000 warnings" in panel.windowTitle()
+    # The Inspector's label (nothing selected: the design's counts) followed too.
+    inspector = window.findChild(inspector_module.InspectorPanel)
+    qtbot.waitUntil(lambda: "3000 warning" in inspector.findings_label.text(), timeout=3000)
+    # Filtered as before.
+    panel.filter_edit.setText("synthetic finding 2999")
+    assert [r.finding for r in panel.model.rows] == [many[2999]]
+    panel.filter_edit.clear()
+    assert panel.model.rowCount() == 3000
+    # A click on a row selects its element.
+    dock = next(d for d in window.docks if d.widget() is panel)
+    dock.show()
+    dock.raise_()
+    qtbot.waitUntil(lambda: panel.table.isVisible(), timeout=3000)
+    index = panel.model.index(5, 2)
+    panel.table.scrollTo(index)
+    rect = panel.table.visualRect(index)
+    QTest.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert session.selection == [vms[5 % len(vms)].id]
+
+
+def test_a_few_findings_reach_the_problems_table_at_once(qtbot, launch):  # type: ignore[no-untyped-def]
+    window = launch(SAMPLES / "dag_with_ha.json")
+    session = window.session
+    panel = _problems(window)
+    vm = next(e for e in session.design.elements if e.kind == "vm")
+    session.findings = CheckResult([Finding("VS002", "one synthetic finding", (vm.id,))])
+    session.findings_changed.emit()
+    assert not panel.building
+    assert [r.finding.message for r in panel.model.rows] == ["one synthetic finding"]
+
+
+def _big_design_window(qtbot, launch, tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")
+    monkeypatch.setattr(controller_module, "SYNC_PREPARE_LIMIT", 100)  # 1k counts as big
+    window = launch(path)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window.view.setFocus()
+    return window
+
+
+def test_simulation_mode_shows_its_timeline_plots_after_the_canvas_has_painted(  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path: Path, monkeypatch
+):
+    window = _big_design_window(qtbot, launch, tmp_path, monkeypatch)
+    mode = window.simulation
+    timeline, controller = mode.timeline, mode.controller
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    assert controller.active
+    # The dock is there; its plots wait for the canvas's frame (a placeholder keeps
+    # the dock's size).
+    assert mode.docks[0].isVisibleTo(window) and timeline.held
+    assert not timeline.graphics.isVisibleTo(timeline)
+    assert timeline.placeholder.isVisibleTo(timeline)
+    qtbot.waitUntil(lambda: not timeline.held, timeout=3000)
+    assert timeline.graphics.isVisible() and not timeline.placeholder.isVisibleTo(timeline)
+    qtbot.waitUntil(lambda: controller.ready, timeout=20_000)
+    assert gc.isenabled(), "the collector runs again once the simulator is prepared"
+    # A new result: the canvas shows it first, the plots in the turn after its paint.
+    host = next(e.id for e in window.session.design.elements if e.kind == "esxi_host")
+    controller.click(host)
+    assert controller.result is not None and controller.result.events
+    assert len(timeline.scatter.points()) == 0, "not before the canvas has painted"
+    qtbot.waitUntil(lambda: len(timeline.scatter.points()) > 0, timeout=3000)
+    kinds = {p.data().kind for p in timeline.scatter.points()}
+    assert {e.kind for e in controller.result.events} == kinds
+
+
+def test_a_small_designs_timeline_follows_a_new_result_at_once(qtbot, launch):  # type: ignore[no-untyped-def]
+    window = launch(SAMPLES / "dag_with_ha.json")
+    mode = window.simulation
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    assert not mode.timeline.held and mode.timeline.graphics.isVisibleTo(mode.timeline)
+    mode.controller.click("esx-den-01")
+    assert len(mode.timeline.scatter.points()) == len(mode.controller.result.events)
+
+
+def test_the_collector_is_paused_while_simulators_are_prepared_and_resumed_after() -> None:
+    pause = controller_module._CollectorPause()
+    was = gc.isenabled()
+    frozen = gc.get_freeze_count()
+    try:
+        gc.enable()
+        pause.pause()
+        pause.pause()  # two jobs
+        assert not gc.isenabled()
+        pause.resume()
+        assert not gc.isenabled(), "one job still builds"
+        pause.resume()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= frozen  # what was built is out of its reach
+        gc.disable()  # a collector that was off stays off
+        pause.pause()
+        pause.resume()
+        assert not gc.isenabled()
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
