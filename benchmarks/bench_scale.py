@@ -58,7 +58,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if __package__ in (None, ""):  # run as a script: make the checkout importable
-    sys.path.insert(0, str(ROOT))
+    # A child of a --tree run imports that checkout (its PYTHONPATH), not this one: put
+    # first, this checkout shadowed it and "before" measured the code of "after".
+    sys.path.insert(0, os.environ.get("BENCH_SCALE_TREE") or str(ROOT))
 
 __all__ = ["fit_exponent", "main"]
 
@@ -435,6 +437,7 @@ def _env(tree: Path | None, lift: bool) -> dict[str, str]:
     env["XDG_CACHE_HOME"] = str(home / "cache")
     env["DR_DESIGNER_LOG_DIR"] = str(home / "logs")
     env["PYTHONPATH"] = str(tree or ROOT)
+    env["BENCH_SCALE_TREE"] = str(tree or ROOT)
     # As installed (pip compiles the wheel's modules): with PYTHONDONTWRITEBYTECODE set,
     # as on the shared machines, every start compiled the package again (~1.4 s).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
