@@ -116,6 +116,11 @@ def test_simulation_mode_shows_its_timeline_plots_after_the_canvas_has_painted( 
     controller.click(host)
     assert controller.result is not None and controller.result.events
     assert len(timeline.scatter.points()) == 0, "not before the canvas has painted"
+    # The overlay works out what it draws in a turn of its own, then the canvas repaints.
+    overlay = mode.overlay
+    assert overlay.state is controller.state() and overlay._drawn.marks is None
+    qtbot.waitUntil(lambda: overlay._drawn.marks is not None, timeout=3000)
+    assert host in {element_id for element_id, *_ in overlay._drawn.marks}
     qtbot.waitUntil(lambda: len(timeline.scatter.points()) > 0, timeout=3000)
     kinds = {p.data().kind for p in timeline.scatter.points()}
     assert {e.kind for e in controller.result.events} == kinds
