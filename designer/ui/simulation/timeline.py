@@ -5,11 +5,12 @@ pyqtgraph is used here for plots only (the canvas stays on plain QGraphicsView).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QColor, QFontMetrics, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from designer.simulation import SimulationResult
@@ -18,6 +19,8 @@ from designer.ui.simulation.results_table import format_duration
 
 __all__ = ["LANES", "DurationAxis", "TimelinePanel", "lane_of", "mailboxes_series", "time_unit"]
 
+#: Room beside the longest lane name on the left axes: tick, margins (px).
+LEFT_AXIS_PAD = 14
 #: Longest the plots wait for the canvas's first frame in simulation mode, ms.
 HOLD_MAX_MS = 500
 
@@ -121,6 +124,14 @@ class TimelinePanel(QWidget):
                 plot.getAxis(axis).setTextPen(foreground)
                 plot.getAxis(axis).setPen(foreground)
         self.events_plot.getAxis("left").setTicks([[(i, t) for i, (t, _) in enumerate(LANES)]])
+        # Both left axes one fixed width, the lane names': the plots' time axes line up,
+        # and the plots are not laid out again once their first paint has measured the
+        # tick texts (pyqtgraph sizes an axis to the texts it paints: a big design's
+        # simulation mode laid out and painted the plots three or four times over).
+        names = QFontMetricsF(self.font())
+        width = max(names.horizontalAdvance(title) for title, _ in LANES) + LEFT_AXIS_PAD
+        for plot in (self.events_plot, self.mailbox_plot):
+            plot.getAxis("left").setWidth(math.ceil(width))
         self.events_plot.invertY(True)
         self.mailbox_plot.setLabel("left", "mailboxes")
         self.events_plot.getAxis("bottom").setStyle(showValues=False)
