@@ -161,3 +161,20 @@ def test_the_collector_is_paused_while_simulators_are_prepared_and_resumed_after
             gc.enable()
         else:
             gc.disable()
+
+
+def test_a_report_right_after_a_new_result_pictures_the_current_timeline(  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path: Path, monkeypatch
+):
+    from designer.ui.simulation.scenarios import render_report
+
+    window = _big_design_window(qtbot, launch, tmp_path, monkeypatch)
+    mode = window.simulation
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: mode.controller.ready and not mode.timeline.held, timeout=20_000)
+    host = next(e.id for e in window.session.design.elements if e.kind == "esxi_host")
+    mode.controller.click(host)
+    assert len(mode.timeline.scatter.points()) == 0  # the plots wait for the canvas
+    text = render_report(mode.controller, mode.scenarios.views)
+    assert "<h2>Timeline</h2>" in text
+    assert len(mode.timeline.scatter.points()) == len(mode.controller.result.events)

@@ -123,7 +123,7 @@ class SimulationMode(QObject):
         self.scenarios = ScenarioActions(
             window,
             self.controller,
-            ReportViews(scene, self.overlay, self.timeline.graphics),
+            ReportViews(scene, self.overlay, self.timeline.graphics, self.timeline.settle),
             self._status,
         )
         self.bar.save_requested.connect(self.scenarios.save_current)

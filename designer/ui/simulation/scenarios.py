@@ -48,6 +48,9 @@ class ReportViews:
     scene: QGraphicsScene
     overlay: SimulationOverlay
     timeline: QWidget
+    #: Brings the timeline up to date before it is pictured (a big design's plots
+    #: follow a new result only after the canvas's next frame).
+    settle_timeline: Callable[[], None] | None = None
 
 
 class ScenarioActions:
@@ -215,6 +218,8 @@ def render_report(controller: SimulationController, views: ReportViews) -> str:
             )
     finally:
         controller.set_time(saved_time)
+    if views.settle_timeline is not None:
+        views.settle_timeline()
     timeline = views.timeline.grab().toImage()
 
     def name(element_id: str | None) -> str:

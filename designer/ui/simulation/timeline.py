@@ -224,6 +224,10 @@ class TimelinePanel(QWidget):
         for then in waiting:
             then()
 
+    def settle(self) -> None:
+        """Do now what waits for the canvas's next frame (a report pictures the plots)."""
+        self._canvas_painted()
+
     def _release(self) -> None:
         if not self.held:
             return
