@@ -521,10 +521,11 @@ class SimulationOverlay(QGraphicsObject):
 
     def _paint_pills(self, painter: QPainter, state: StepState) -> None:
         painter.setFont(self._font)
+        gliding = self.gliding
         pills = self._drawn.pills
-        if pills is None or self.gliding:
+        if pills is None or gliding:
             pills = self._pill_list(state)
-            if not self.gliding:
+            if not gliding:
                 self._drawn.pills = pills
         meets = self._meets
         texts = self._drawn.texts
@@ -533,14 +534,17 @@ class SimulationOverlay(QGraphicsObject):
         for x, y, db, first in pills:
             if not meets(x - 2, y - 2, x + PILL_WIDTH + 2, y + PILL_HEIGHT + 2):
                 continue
-            # Worked out for the markers painted only (thousands at 25,000 elements).
-            text = texts.get(db.id)
-            if text is None or self.gliding:
-                text = texts[db.id] = metrics.elidedText(
+            # Worked out for the markers painted only (thousands at 25,000 elements);
+            # kept once the markers are in place ("+N" depends on where they are).
+            text = None if gliding else texts.get(db.id)
+            if text is None:
+                text = metrics.elidedText(
                     self._pill_text(db, (x, y), state, first),
                     Qt.TextElideMode.ElideRight,
                     int(PILL_WIDTH - 4),
                 )
+                if not gliding:
+                    texts[db.id] = text
             rect = QRectF(x, y, PILL_WIDTH, PILL_HEIGHT)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(ACTIVE if db.reachable else DOWN)
