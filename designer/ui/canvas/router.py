@@ -352,18 +352,22 @@ class Router:
             points, blocks, rows = known
         else:
             points = None
+            seen: tuple[list[Rect], list[Rect]] | None = None
             for _ in range(3):
                 used = region
                 blocks, rows = self._level(level, (a, b), region)
-                points = routing.route_between(
-                    given[0],
-                    given[1],
-                    blocks,
-                    lane=lane,
-                    tight=rows,
-                    walls=walls,
-                    clearance=self._clearance(level),
-                )
+                # A wider region with no other box in it: the search would go the same way.
+                if seen != (blocks, rows):
+                    seen = (blocks, rows)
+                    points = routing.route_between(
+                        given[0],
+                        given[1],
+                        blocks,
+                        lane=lane,
+                        tight=rows,
+                        walls=walls,
+                        clearance=self._clearance(level),
+                    )
                 if points is None:
                     break
                 wider = _grow(_bounds(points), routing.CLEARANCE + 1)
@@ -409,18 +413,21 @@ class Router:
             points, blocks, rows = known[0], known[1], known[2]
         else:
             points = []
+            seen: tuple[list[Rect], list[Rect]] | None = None
             for _ in range(3):
                 used = region
                 blocks, rows = self._level(holder, (inner,), region)
-                points = routing.route_out(
-                    given[0],
-                    point,
-                    leaving,
-                    blocks,
-                    tight=rows,
-                    walls=walls,
-                    clearance=self._clearance(holder),
-                )
+                if seen != (blocks, rows):  # else the same boxes: the same route
+                    seen = (blocks, rows)
+                    points = routing.route_out(
+                        given[0],
+                        point,
+                        leaving,
+                        blocks,
+                        tight=rows,
+                        walls=walls,
+                        clearance=self._clearance(holder),
+                    )
                 wider = _grow(_bounds(points), routing.CLEARANCE + 1)
                 if _contains(region, wider):
                     break
