@@ -51,3 +51,63 @@ def test_no_line_crosses_a_box_that_is_not_one_of_its_ends(qapp, sample: Path) -
             if route_crosses(route, rect):
                 crossed.append(box)
         assert crossed == [], f"{key} crosses {crossed}"
+
+
+def _moves(scene: DesignScene) -> list[str]:
+    """The boxes to move: the host with the most lines at it and its VMs (a DAG
+    member's), a top-level box with lines inside it, and a row (a VM)."""
+    hosts = [i for i, n in scene.nodes.items() if n.kind == "esxi_host"]
+    tops = [i for i in scene.nodes if scene.box_parent.get(i) is None]
+
+    def lines(box: str) -> int:
+        return len(scene._lines_at(scene.descendants([box])))
+
+    picked = [max(hosts, key=lines)] if hosts else []
+    picked += [max(tops, key=lines)] if tops else []
+    rows = [i for i in scene.nodes if scene.box_is_row(i) and scene._lines_at([i])]
+    return picked + rows[:1]
+
+
+def _move_and_compare(session: EditorSession, scene: DesignScene, box: str, dx: float) -> None:
+    from designer.document import MoveElements
+
+    ids = [i for i in scene.descendants([box]) if i in session.design.layout]
+    if not ids:
+        return
+    layout = session.design.layout
+    session.push(
+        MoveElements({i: layout[i].model_copy(update={"x": layout[i].x + dx}) for i in ids})
+    )
+    scene.finish_routing()
+    fresh = DesignScene(EditorSession(session.design))
+    fresh.finish_routing()
+    assert scene.router.raw == fresh.router.raw, f"after moving {box}"
+    assert scene.router.drawn == fresh.router.drawn, f"after moving {box}"
+    session.wait_for_findings()
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_a_moved_box_reroutes_its_lines_as_routing_the_moved_drawing_afresh(
+    qapp, sample: Path
+) -> None:
+    """Issue 13: a move reroutes only the lines it concerns (the legs it did not touch
+    are remembered, only the channels the rerouted lines use are spread again), and
+    the drawing ends up as a full route of the moved layout would draw it."""
+    session = EditorSession(load(sample))
+    scene = DesignScene(session)
+    scene.finish_routing()
+    for box in _moves(scene):
+        for dx in (30.0, -60.0):
+            _move_and_compare(session, scene, box, dx)
+    session.undo_stack.setClean()
+
+
+def test_moves_on_a_generated_design_reroute_as_routing_it_afresh(qapp) -> None:
+    from benchmarks.generate import generate_design
+
+    session = EditorSession(generate_design(1000, seed=0))
+    scene = DesignScene(session)
+    scene.finish_routing()
+    for box in _moves(scene):
+        _move_and_compare(session, scene, box, 40.0)
+    session.undo_stack.setClean()

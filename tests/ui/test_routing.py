@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from designer.ui.canvas.router import Router
 from designer.ui.canvas.routing import (
     CLEARANCE,
+    Channels,
     End,
     Rect,
     clip_to_rect,
@@ -20,6 +21,7 @@ from designer.ui.canvas.routing import (
     route,
     route_crosses,
     straight,
+    tidy,
 )
 
 
@@ -216,3 +218,47 @@ def test_a_leg_is_searched_again_only_when_what_it_ran_among_changed(monkeypatch
     router.route_many(["dag|members|v2"])
     assert searched
     assert not route_crosses(router.raw["dag|members|v2"], tree.rects["H2"])
+
+
+_run_route = st.lists(
+    st.tuples(st.sampled_from([0, 10, 20, 30, 40]), st.sampled_from([0, 10, 20, 30, 40])),
+    min_size=2,
+    max_size=6,
+)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abcdef"), st.one_of(st.none(), _run_route)),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_channels_kept_in_step_spread_as_nudging_every_route_afresh(changes) -> None:  # type: ignore[no-untyped-def]
+    """Routes replaced and forgotten one change at a time: the channels spread again
+    only where routes came or went, and every route ends up spread exactly as nudging
+    all of them afresh spreads it; the keys said to move are the ones that did."""
+    channels: Channels[str] = Channels()
+    current: dict[str, list[tuple[float, float]]] = {}
+    bundles = {k: "dag" if k in "ab" else k for k in "abcdef"}
+    for key, corners in changes:
+        before = {k: channels.spread(k) for k in current}
+        # A staircase through the corners: orthogonal, with shared channels.
+        points = None
+        if corners is not None:
+            points = [(float(corners[0][0]), float(corners[0][1]))]
+            for x, y in corners[1:]:
+                points += [(float(x), points[-1][1]), (float(x), float(y))]
+            points = tidy(points)
+            if len(points) < 2:
+                points = None
+        if points is None and key not in current:
+            continue
+        moved = channels.update({key: points}, bundles)
+        if points is None:
+            current.pop(key)
+        else:
+            current[key] = points
+        fresh = nudge(current, {k: bundles[k] for k in current})
+        assert {k: channels.spread(k) for k in current} == fresh
+        assert {k for k in current if before.get(k) != fresh[k]} <= moved | {key}

@@ -384,9 +384,7 @@ class ConnectInteraction(Interaction):
                 self.command, self.reason = None, ""
                 self.view.viewport().setCursor(Qt.CursorShape.CrossCursor)
                 return
-            plan = plan_connection(
-                self.session.document, self.source.element_id, target.element_id
-            )
+            plan = plan_connection(self.session.document, self.source.element_id, target.element_id)
             if isinstance(plan, Refusal):
                 self.command, self.reason = None, plan.reason
             else:

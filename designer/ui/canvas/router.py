@@ -16,7 +16,7 @@ lines of one bundle (the same box and relation: a DAG's member lines) stay one t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -116,6 +116,11 @@ class Router:
         self._extent: dict[str, Rect] = {}
         #: key → the route as drawn (nudged).
         self.drawn: dict[str, list[Point]] = {}
+        #: The runs of the routes as last spread, by channel; key → its spread route
+        #: before the check of :meth:`_checked`; the lines routed (or forgotten) since.
+        self._channels: routing.Channels[str] = routing.Channels()
+        self._nudged: dict[str, list[Point]] = {}
+        self._unsettled: set[str] = set()
         #: key → the boxes its route had to avoid (a nudged route must avoid them too).
         self._avoided: dict[str, list[Rect]] = {}
         self._pairs: dict[frozenset[str], list[str]] = defaultdict(list)
@@ -156,6 +161,9 @@ class Router:
         self.raw.pop(key, None)
         self._extent.pop(key, None)
         self.drawn.pop(key, None)
+        self._nudged.pop(key, None)
+        if key in self._channels:
+            self._unsettled.add(key)  # its channels are spread again at the next settle
         self._avoided.pop(key, None)
         if line is None:
             return []
@@ -172,6 +180,9 @@ class Router:
         self.raw.clear()
         self._extent.clear()
         self.drawn.clear()
+        self._channels = routing.Channels()
+        self._nudged.clear()
+        self._unsettled.clear()
         self._avoided.clear()
         self._pairs.clear()
         self._memo.clear()
@@ -249,6 +260,7 @@ class Router:
             points = self._flat(source, target, waypoints, lane, avoided)
         self.raw[key] = points
         self._extent[key] = _bounds(points)
+        self._unsettled.add(key)
         # Legs shared within a batch add their boxes again: keep each once.
         self._avoided[key] = list(dict.fromkeys(avoided))
         return points
@@ -514,82 +526,76 @@ class Router:
             (x - t, y + h, w + 2 * t, t),
         ]
 
-    def _checked(
-        self, spread: dict[str, list[Point]], keys: Container[str] | None = None
-    ) -> dict[str, list[Point]]:
-        """Nudged routes, except where nudging pushed a run into a box (a narrow
-        channel): that line keeps its route as routed. With ``keys``, only those and
-        the lines drawn otherwise before are looked at (the others were checked when
-        they were drawn so)."""
-        drawn = self.drawn
-        for key, points in spread.items():
-            raw = self.raw[key]
-            if points == raw:
-                continue
-            if keys is not None and key not in keys and drawn.get(key) == points:
-                continue
-            moved = [
-                (points[i], points[i + 1])
-                for i in range(len(points) - 1)
-                if points[i] != raw[i] or points[i + 1] != raw[i + 1]
-            ]
-            # The boxes near the moved runs only (a line may have avoided hundreds).
-            bx0, by0, bw0, bh0 = _grow(_bounds([p for run in moved for p in run]), 1.0)
-            avoided = [
-                box
-                for box in self._avoided.get(key, ())
-                if box[0] <= bx0 + bw0
-                and bx0 <= box[0] + box[2]
-                and box[1] <= by0 + bh0
-                and by0 <= box[1] + box[3]
-            ]
-            for p, q in moved:
-                x0, x1 = min(p[0], q[0]) - 1, max(p[0], q[0]) + 1
-                y0, y1 = min(p[1], q[1]) - 1, max(p[1], q[1]) + 1
-                if any(
-                    bx <= x1
-                    and x0 <= bx + bw
-                    and by <= y1
-                    and y0 <= by + bh
-                    and routing.route_crosses((p, q), (bx, by, bw, bh))
-                    for bx, by, bw, bh in avoided
-                ):
-                    spread[key] = list(raw)
-                    break
-        return spread
+    def _checked(self, key: str, points: list[Point]) -> list[Point]:
+        """The nudged route ``points`` of ``key``, or its route as routed where nudging
+        pushed a run into a box it had avoided (a narrow channel)."""
+        raw = self.raw[key]
+        if points == raw:
+            return points
+        moved = [
+            (points[i], points[i + 1])
+            for i in range(len(points) - 1)
+            if points[i] != raw[i] or points[i + 1] != raw[i + 1]
+        ]
+        # The boxes near the moved runs only (a line may have avoided hundreds).
+        bx0, by0, bw0, bh0 = _grow(_bounds([p for run in moved for p in run]), 1.0)
+        avoided = [
+            box
+            for box in self._avoided.get(key, ())
+            if box[0] <= bx0 + bw0
+            and bx0 <= box[0] + box[2]
+            and box[1] <= by0 + bh0
+            and by0 <= box[1] + box[3]
+        ]
+        for p, q in moved:
+            x0, x1 = min(p[0], q[0]) - 1, max(p[0], q[0]) + 1
+            y0, y1 = min(p[1], q[1]) - 1, max(p[1], q[1]) + 1
+            if any(
+                bx <= x1
+                and x0 <= bx + bw
+                and by <= y1
+                and y0 <= by + bh
+                and routing.route_crosses((p, q), (bx, by, bw, bh))
+                for bx, by, bw, bh in avoided
+            ):
+                return list(raw)
+        return points
 
     def settle(self, keys: Iterable[str]) -> dict[str, list[Point]]:
-        """Nudge the lines ``keys`` (freshly routed) and those sharing a channel with
-        them; returns every line whose drawn points changed."""
+        """Spread the lines ``keys`` (freshly routed), every line routed or forgotten
+        since the last spreading, and the lines sharing a channel with them; returns
+        every line whose drawn points changed (and ``keys``). Only the channels those
+        lines left or entered are spread again: the same as :meth:`settle_all`."""
         keys = [k for k in keys if k in self.raw]
-        if not keys:
-            return {}
-        area = None
-        extent = self._extent
-        for key in keys:
-            box = extent[key]
-            area = box if area is None else _union(area, box)
-        assert area is not None
-        ax0, ay0, aw, ah = _grow(area, 1.0)
-        ax1, ay1 = ax0 + aw, ay0 + ah
-        near: dict[str, list[Point]] = {}
-        for k, points in self.raw.items():
-            x, y, w, h = extent[k]
-            if x <= ax1 and ax0 <= x + w and y <= ay1 and ay0 <= y + h:
-                near[k] = points
-        bundles = {k: self._lines[k][3] for k in near}
-        spread = self._checked(routing.nudge(near, bundles), set(keys))
+        fresh = self._unsettled | set(keys)
+        self._unsettled = set()
+        routes: dict[str, list[Point] | None] = {
+            k: self.raw.get(k) if k in self._lines else None for k in fresh
+        }
+        routes = {k: v for k, v in routes.items() if v is not None or k in self._channels}
+        bundles = {k: self._lines[k][3] for k, v in routes.items() if v is not None}
+        moved = self._channels.update(routes, bundles)
         changed: dict[str, list[Point]] = {}
-        for key, points in spread.items():
-            if key in keys or self.drawn.get(key) != points:
+        for key in moved:
+            spread = self._channels.spread(key)
+            if key not in fresh and self._nudged.get(key) == spread:
+                continue  # neither its route nor its spreading changed: nor its check
+            self._nudged[key] = spread
+            points = self._checked(key, spread)
+            if self.drawn.get(key) != points:
                 self.drawn[key] = points
                 changed[key] = points
+        for key in keys:
+            changed[key] = self.drawn[key]
         return changed
 
     def settle_all(self) -> dict[str, list[Point]]:
-        """Nudge every line (after a whole drawing was routed)."""
-        bundles = {k: self._lines[k][3] for k in self.raw}
-        self.drawn = self._checked(routing.nudge(self.raw, bundles))
+        """Spread every line afresh (after a whole drawing was routed)."""
+        self._unsettled = set()
+        self._channels = routing.Channels()
+        self._channels.update(self.raw, {k: self._lines[k][3] for k in self.raw})
+        self._nudged = {k: self._channels.spread(k) for k in self.raw}
+        self.drawn = {k: self._checked(k, points) for k, points in self._nudged.items()}
         return dict(self.drawn)
 
     def crossing(self, rects: Sequence[Rect]) -> list[str]:

@@ -26,12 +26,13 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 __all__ = [
     "BEND_COST",
     "CLEARANCE",
     "TIGHT",
+    "Channels",
     "End",
     "Point",
     "Rect",
@@ -484,6 +485,27 @@ def _search(
         heapq.heappush(heap, (h(px, py, d), 0.0, state))
     found = -1
     pop, push = heapq.heappop, heapq.heappush
+    # h() by grid index, worked out once per column and row: the distance to the goals
+    # along each axis, which way they lie (0 none, 1 right or down, 2 left or up), and
+    # the bends certainly still needed for each pair of those and a direction.
+    far_x = [gx0 - x if x < gx0 else (x - gx1 if x > gx1 else 0.0) for x in xs]
+    side_x = [1 if x < gx0 else (2 if x > gx1 else 0) for x in xs]
+    far_y = [gy0 - y if y < gy0 else (y - gy1 if y > gy1 else 0.0) for y in ys]
+    side_y = [1 if y < gy0 else (2 if y > gy1 else 0) for y in ys]
+    to_bend = [0.0] * 36
+    for sx in range(3):
+        for sy in range(3):
+            need_h = (-1, 0, 2)[sx]
+            need_v = (-1, 1, 3)[sy]
+            for d in range(4):
+                if need_h >= 0 and need_v >= 0:
+                    bends = 1 if d in (need_h, need_v) else 2
+                elif need_h >= 0 or need_v >= 0:
+                    need = need_h if need_h >= 0 else need_v
+                    bends = 0 if d == need else (2 if d == (need + 2) % 4 else 1)
+                else:
+                    bends = 0
+                to_bend[sx * 12 + sy * 4 + d] = bends * BEND_COST
     while heap:
         _, neg_g, state = pop(heap)
         g = -neg_g
@@ -504,29 +526,30 @@ def _search(
             if nd == 0:
                 if i + 1 >= nx or along_row[i]:
                     continue
-                nxt, tx, ty = node + 1, xs[i + 1], y
-                step = tx - x
+                nxt, ti, tj = node + 1, i + 1, j
+                step = xs[ti] - x
             elif nd == 2:
                 if i == 0 or along_row[i - 1]:
                     continue
-                nxt, tx, ty = node - 1, xs[i - 1], y
-                step = x - tx
+                nxt, ti, tj = node - 1, i - 1, j
+                step = x - xs[ti]
             elif nd == 1:
                 if j + 1 >= ny or along_column[j]:
                     continue
-                nxt, tx, ty = node + nx, x, ys[j + 1]
-                step = ty - y
+                nxt, ti, tj = node + nx, i, j + 1
+                step = ys[tj] - y
             else:
                 if j == 0 or along_column[j - 1]:
                     continue
-                nxt, tx, ty = node - nx, x, ys[j - 1]
-                step = y - ty
+                nxt, ti, tj = node - nx, i, j - 1
+                step = y - ys[tj]
             cost = g + step if nd == d else g + step + BEND_COST
             key = (nxt << 2) | nd
             if cost < best.get(key, inf):
                 best[key] = cost
                 came[key] = state
-                push(heap, (cost + h(tx, ty, nd), -cost, key))
+                estimate = far_x[ti] + far_y[tj] + to_bend[side_x[ti] * 12 + side_y[tj] * 4 + nd]
+                push(heap, (cost + estimate, -cost, key))
     if found < 0:
         return None
     path: list[Point] = []
@@ -728,13 +751,171 @@ def _direction(p: Point, q: Point) -> int:
 
 
 # -- channels -------------------------------------------------------------------------------
+_Channel = tuple[int, int]
+_Run = tuple[Hashable, Hashable, int, float, float]
+
+
+def _channel(p: Point, q: Point) -> _Channel | None:
+    """The channel a run lies in: (0, x) for a vertical run, (1, y) for a horizontal
+    one (rounded); None for a slanted run (a line drawn straight)."""
+    if abs(p[0] - q[0]) < _EPS:
+        return (0, round(p[0]))
+    if abs(p[1] - q[1]) < _EPS:
+        return (1, round(p[1]))
+    return None
+
+
+class Channels(Generic[_Key]):
+    """The runs of many routes filed by channel, and how far each run is moved to spread
+    the runs sharing a channel (:func:`nudge`), kept in step as routes change: a change
+    spreads again only the channels the changed routes ran in or run in now, and says
+    which routes that moved. The result is the same as spreading every route afresh.
+
+    Examples
+    --------
+    >>> channels = Channels()
+    >>> sorted(channels.update({"a": [(0, 0), (50, 0), (50, 100), (100, 100)],
+    ...                         "b": [(0, 10), (50, 10), (50, 90), (100, 90)]}))
+    ['a', 'b']
+    >>> channels.spread("a")[1][0] != channels.spread("b")[1][0]
+    True
+    >>> channels.update({"b": None})  # b goes: a runs in the middle again
+    {'a'}
+    >>> channels.spread("a")
+    [(0, 0), (50, 0), (50, 100), (100, 100)]
+    """
+
+    def __init__(self, spacing: float = SPACING) -> None:
+        self.spacing = spacing
+        self._routes: dict[_Key, list[Point]] = {}
+        self._bundles: dict[_Key, Hashable] = {}
+        #: key → the channel of each of its runs (None: slanted).
+        self._filed: dict[_Key, list[_Channel | None]] = {}
+        #: channel → its runs: (bundle, key, run index, low end, high end).
+        self._runs: dict[_Channel, dict[tuple[_Key, int], _Run]] = {}
+        #: key → run index → how far that run moves across its channel.
+        self._shift: dict[_Key, dict[int, float]] = {}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._routes
+
+    def update(
+        self,
+        routes: Mapping[_Key, Sequence[Point] | None],
+        bundles: Mapping[_Key, Hashable] | None = None,
+    ) -> set[_Key]:
+        """File these routes (None: forget the key), the routes of one bundle
+        (``bundles[key]``, default: its own key) kept together; spread the channels
+        they left or entered again. Returns the keys whose spread points may change."""
+        bundles = bundles or {}
+        # channel → the stretches of it where runs left or came (only the groups of runs
+        # that meet one of them can be spread otherwise than before).
+        touched: dict[_Channel, list[tuple[float, float]]] = defaultdict(list)
+        for key, points in routes.items():
+            for i, channel in enumerate(self._filed.pop(key, ())):
+                if channel is not None:
+                    runs = self._runs[channel]
+                    gone = runs.pop((key, i))
+                    if not runs:
+                        del self._runs[channel]
+                    touched[channel].append((gone[3], gone[4]))
+            self._shift.pop(key, None)
+            if points is None:
+                self._routes.pop(key, None)
+                self._bundles.pop(key, None)
+                continue
+            self._routes[key] = list(points)
+            bundle = self._bundles[key] = bundles.get(key, key)
+            filed: list[_Channel | None] = []
+            for i in range(len(points) - 1):
+                p, q = points[i], points[i + 1]
+                channel = _channel(p, q)
+                filed.append(channel)
+                if channel is None:
+                    continue
+                lo, hi = (p[1], q[1]) if channel[0] == 0 else (p[0], q[0])
+                run = (bundle, key, i, min(lo, hi), max(lo, hi))
+                self._runs.setdefault(channel, {})[(key, i)] = run
+                touched[channel].append((run[3], run[4]))
+            self._filed[key] = filed
+        moved: set[_Key] = {k for k in routes if k in self._routes}
+        for channel, stretches in touched.items():
+            filed_runs = self._runs.get(channel)
+            if filed_runs:
+                moved.update(self._spread_channel(filed_runs, stretches))
+        return moved
+
+    def _spread_channel(
+        self,
+        runs: Mapping[tuple[_Key, int], _Run],
+        stretches: Sequence[tuple[float, float]] | None = None,
+    ) -> set[_Key]:
+        """Work out the shifts of the runs of one channel (of its groups that meet one
+        of ``stretches``, if given); the keys whose shifts changed."""
+        keys: set[_Key] = set()
+        for group in _overlapping(list(runs.values())):
+            if stretches is not None:
+                lo = group[0][3]
+                hi = max(run[4] for run in group)
+                if not any(a <= hi + 1.0 and b >= lo - 1.0 for a, b in stretches):
+                    continue  # none of its runs came or went, nor one that joined it
+            order = sorted(dict.fromkeys(bundle for bundle, *_ in group), key=str)
+            slot: dict[Hashable, float] = {}
+            if len(order) >= 2:
+                routes = self._routes
+                fixed = {
+                    b
+                    for b, key, i, *_ in group
+                    if i == 0 or i == len(routes[key]) - 2  # type: ignore[index]
+                }
+                if fixed:
+                    free = [b for b in order if b not in fixed]
+                    slot = {b: 0.0 for b in fixed}
+                    slot.update({b: (n // 2 + 1) * (1 - 2 * (n % 2)) for n, b in enumerate(free)})
+                else:
+                    slot = {b: n - (len(order) - 1) / 2 for n, b in enumerate(order)}
+            for bundle, key, i, _lo, _hi in group:
+                k: _Key = key  # type: ignore[assignment]
+                shift = slot.get(bundle, 0.0) * self.spacing
+                shifts = self._shift.get(k)
+                if shifts is not None and shifts.get(i, 0.0) == shift:
+                    continue
+                if shifts is None:
+                    if not shift:
+                        continue
+                    shifts = self._shift[k] = {}
+                keys.add(k)  # this run moves elsewhere now
+                if shift:
+                    shifts[i] = shift
+                else:
+                    del shifts[i]
+        return keys
+
+    def spread(self, key: _Key) -> list[Point]:
+        """The route of ``key`` with its runs moved apart from their neighbours'."""
+        points = list(self._routes[key])
+        shifts = self._shift.get(key)
+        if not shifts:
+            return points
+        filed = self._filed[key]
+        for i, shift in shifts.items():
+            channel = filed[i]
+            if channel is None:
+                continue
+            for j in (i, i + 1):
+                p = points[j]
+                points[j] = (p[0] + shift, p[1]) if channel[0] == 0 else (p[0], p[1] + shift)
+        return points
+
+
 def nudge(
     routes: Mapping[_Key, Sequence[Point]],
     bundles: Mapping[_Key, Hashable] | None = None,
     spacing: float = SPACING,
 ) -> dict[_Key, list[Point]]:
     """The routes with the runs that share a channel spread ``spacing`` apart, the
-    routes of one bundle (``bundles[key]``, default: its own key) kept together.
+    routes of one bundle (``bundles[key]``, default: its own key) kept together
+    (:class:`Channels` does it, and keeps it in step as routes change).
 
     Only inner runs move (the first and last runs stay on their boxes' sides, and
     the lines they belong to keep the middle of the channel); a run moves with the
@@ -747,55 +928,16 @@ def nudge(
     >>> out["a"][1][0] != out["b"][1][0]
     True
     """
-    bundles = bundles or {}
-    # Channel: (axis, rounded coordinate) → [(bundle, key, segment index, lo, hi)].
-    channels: dict[tuple[int, float], list[tuple[Hashable, _Key, int, float, float]]] = defaultdict(
-        list
-    )
-    for key, points in routes.items():
-        for i in range(len(points) - 1):
-            p, q = points[i], points[i + 1]
-            if abs(p[0] - q[0]) < _EPS:
-                channels[(0, round(p[0]))].append(
-                    (bundles.get(key, key), key, i, min(p[1], q[1]), max(p[1], q[1]))
-                )
-            elif abs(p[1] - q[1]) < _EPS:
-                channels[(1, round(p[1]))].append(
-                    (bundles.get(key, key), key, i, min(p[0], q[0]), max(p[0], q[0]))
-                )
-    out = {key: list(points) for key, points in routes.items()}
-    for (axis, _), runs in channels.items():
-        groups = _overlapping(runs)
-        for group in groups:
-            order = sorted(dict.fromkeys(bundle for bundle, *_ in group), key=str)
-            if len(order) < 2:
-                continue
-            fixed = {b for b, key, i, *_ in group if i == 0 or i == len(routes[key]) - 2}
-            if fixed:
-                free = [b for b in order if b not in fixed]
-                slot = {b: 0.0 for b in fixed}
-                slot.update({b: (n // 2 + 1) * (1 - 2 * (n % 2)) for n, b in enumerate(free)})
-            else:
-                slot = {b: n - (len(order) - 1) / 2 for n, b in enumerate(order)}
-            for bundle, key, i, _lo, _hi in group:
-                if bundle in fixed:
-                    continue
-                shift = slot[bundle] * spacing
-                points = out[key]
-                p, q = points[i], points[i + 1]
-                if axis == 0:
-                    points[i], points[i + 1] = (p[0] + shift, p[1]), (q[0] + shift, q[1])
-                else:
-                    points[i], points[i + 1] = (p[0], p[1] + shift), (q[0], q[1] + shift)
-    return out
+    channels: Channels[_Key] = Channels(spacing)
+    channels.update(routes, bundles)
+    return {key: channels.spread(key) for key in routes}
 
 
-def _overlapping(
-    runs: list[tuple[Hashable, _Key, int, float, float]],
-) -> list[list[tuple[Hashable, _Key, int, float, float]]]:
-    """The runs of one channel in groups that overlap along it."""
-    runs = sorted(runs, key=lambda r: r[3])
-    groups: list[list[tuple[Hashable, _Key, int, float, float]]] = []
+def _overlapping(runs: list[_Run]) -> list[list[_Run]]:
+    """The runs of one channel in groups that overlap along it (in the same groups
+    whatever order they come in)."""
+    runs = sorted(runs, key=lambda r: (r[3], r[4]))
+    groups: list[list[_Run]] = []
     reach = float("-inf")
     for run in runs:
         if groups and run[3] < reach - _EPS:
