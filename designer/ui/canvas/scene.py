@@ -498,7 +498,7 @@ class DesignScene(QGraphicsScene):
     # -- routing (the geometry is the router's) -----------------------------------------
     def box_rect(self, box: str) -> Rect | None:
         node = self.nodes.get(box)
-        return _rect(node.scene_rect()) if node is not None else None
+        return node.box() if node is not None else None
 
     def box_container(self, box: str) -> str | None:
         return self.box_parent.get(box)

@@ -262,6 +262,9 @@ class NodeItem(QGraphicsRectItem):
         self._disk_hits: list[tuple[QRectF, tuple[str, ...]]] = []
         #: (zoom, whether the name can be read there): asked by the box holding it.
         self._readable_at: tuple[float, bool] | None = None
+        #: (x, y, w, h) in the scene, kept until the box moves or is resized: the line
+        #: router asks every box near a line where it is, at each move.
+        self._box: tuple[float, float, float, float] | None = None
         self.setPen(_NO_PEN)
         self.setPos(rect.x(), rect.y())
         self.setAcceptHoverEvents(True)
@@ -290,6 +293,23 @@ class NodeItem(QGraphicsRectItem):
 
     def scene_rect(self) -> QRectF:
         return self.rect().translated(self.pos())
+
+    def setPos(self, *args: object) -> None:
+        self._box = None
+        super().setPos(*args)  # type: ignore[call-overload]
+
+    def setRect(self, *args: object) -> None:
+        self._box = None
+        super().setRect(*args)  # type: ignore[call-overload]
+
+    def box(self) -> tuple[float, float, float, float]:
+        """Where the box is in the scene, as (x, y, width, height)."""
+        box = self._box
+        if box is None:
+            r = self.rect()
+            pos = self.pos()
+            box = self._box = (r.x() + pos.x(), r.y() + pos.y(), r.width(), r.height())
+        return box
 
     # -- ports and handles ----------------------------------------------------------------
     def ports(self, scale: float) -> dict[str, QPointF]:
