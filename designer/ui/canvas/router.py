@@ -128,6 +128,14 @@ class Router:
         #: whose ends, walls and boxes around are where they were is not searched again
         #: (a host moved in a cluster: the legs out of the site and between the sites).
         self._memo: dict[tuple[object, ...], _Leg] = {}
+        #: key → the legs of its route: (the box they run in, their end boxes, the
+        #: region their search looked at; None: forgotten), for :meth:`affected`.
+        self._legs: dict[str, list[tuple[object, tuple[object, ...], Rect | None]]] = {}
+        self._used: list[tuple[object, ...]] = []
+        #: The same the other way round: level → key → the regions of its legs there;
+        #: end box → the keys with a leg ending at it.
+        self._at_level: dict[object, dict[str, list[Rect | None]]] = defaultdict(dict)
+        self._at_end: dict[object, set[str]] = defaultdict(set)
 
     # -- lines --------------------------------------------------------------------------
     def add(
@@ -161,6 +169,7 @@ class Router:
         self.raw.pop(key, None)
         self._extent.pop(key, None)
         self.drawn.pop(key, None)
+        self._index(key, [])
         self._nudged.pop(key, None)
         if key in self._channels:
             self._unsettled.add(key)  # its channels are spread again at the next settle
@@ -186,6 +195,9 @@ class Router:
         self._avoided.clear()
         self._pairs.clear()
         self._memo.clear()
+        self._legs.clear()
+        self._at_level.clear()
+        self._at_end.clear()
 
     def __contains__(self, key: str) -> bool:
         return key in self._lines
@@ -254,10 +266,21 @@ class Router:
             return None
         lane = self._lane(key, source, target)
         avoided: list[Rect] = []
+        self._used = []
         points = None if waypoints else self._layered(source, target, lane, avoided)
         if points is None:
             avoided = []
+            self._used = []
             points = self._flat(source, target, waypoints, lane, avoided)
+        legs: list[tuple[object, tuple[object, ...], Rect | None]] = []
+        for leg in self._used:
+            if leg[0] == "flat":
+                legs.append((leg[1], (source, target), leg[2]))  # type: ignore[arg-type]
+                continue
+            known = self._memo.get(leg)
+            ends = leg[2:4] if leg[0] == "between" else leg[2:3]
+            legs.append((leg[1], ends, known.region if known is not None else None))
+        self._index(key, legs)
         self.raw[key] = points
         self._extent[key] = _bounds(points)
         self._unsettled.add(key)
@@ -317,6 +340,8 @@ class Router:
                 break
             region = _union(region, _grow(wider, REACH / 2))
         avoided.extend(blocks + rows)
+        levels = tuple(dict.fromkeys([None, *self._chain(source)[1:], *self._chain(target)[1:]]))
+        self._used.append(("flat", levels, region))
         return points
 
     # -- level by level -------------------------------------------------------------------
@@ -349,6 +374,7 @@ class Router:
         self, level: str | None, a: str, b: str, lane: float, avoided: list[Rect]
     ) -> list[Point] | None:
         key = ("between", level, a, b, lane)
+        self._used.append(key)
         cached = self._cache.get(key) if self._cache is not None else None
         if cached is not None:
             avoided.extend(cached[1])
@@ -410,6 +436,7 @@ class Router:
         self, holder: str, inner: str, point: Point, leaving: int, avoided: list[Rect]
     ) -> list[Point]:
         key = ("out", holder, inner, point, leaving)
+        self._used.append(key)
         cached = self._cache.get(key) if self._cache is not None else None
         if cached is not None:
             avoided.extend(cached[1])
@@ -597,6 +624,44 @@ class Router:
         self._nudged = {k: self._channels.spread(k) for k in self.raw}
         self.drawn = {k: self._checked(k, points) for k, points in self._nudged.items()}
         return dict(self.drawn)
+
+    def _index(self, key: str, legs: list[tuple[object, tuple[object, ...], Rect | None]]) -> None:
+        """File the legs of ``key``'s route (none: forget them) for :meth:`affected`."""
+        for level, ends, _ in self._legs.pop(key, ()):
+            for lv in level if isinstance(level, tuple) else (level,):
+                filed = self._at_level.get(lv)
+                if filed is not None:
+                    filed.pop(key, None)
+            for end in ends:
+                self._at_end[end].discard(key)
+        if not legs:
+            return
+        self._legs[key] = legs
+        for level, ends, region in legs:
+            # A line routed in one search (waypoints) looked at every level it is in.
+            for lv in level if isinstance(level, tuple) else (level,):
+                self._at_level[lv].setdefault(key, []).append(region)
+            for end in ends:
+                self._at_end[end].add(key)
+
+    def affected(self, moves: dict[str, tuple[Rect | None, Rect | None]]) -> list[str]:
+        """The lines whose route may change when the boxes ``moves`` (box → (where it
+        was, where it is)) moved or were resized: those with a leg that ends at one of
+        them, runs inside one of them (its walls and title bar), or whose search looked
+        at a region one of them was or now is in, among the boxes of the leg's level.
+        Every other line's legs would be remembered as they are (:meth:`_recall`): the
+        same route a full routing of the moved drawing gives."""
+        out: dict[str, None] = {}
+        for box, (old, new) in moves.items():
+            out.update(dict.fromkeys(self._at_end.get(box, ())))
+            out.update(dict.fromkeys(self._at_level.get(box, ())))
+            places = [r for r in (old, new) if r is not None]
+            for key, regions in self._at_level.get(self.tree.box_container(box), {}).items():
+                if key not in out and any(
+                    region is None or _meets(r, region) for region in regions for r in places
+                ):
+                    out[key] = None
+        return list(out)
 
     def crossing(self, rects: Sequence[Rect]) -> list[str]:
         """Lines whose route runs through or near one of ``rects`` (a box that moved

@@ -857,7 +857,11 @@ class DesignScene(QGraphicsScene):
         ids = [i for i in ids if i in self.nodes or i in self.edges]
         roots = set(self.roots([i for i in ids if i in self.nodes]))
         # Where the boxes were before (a drag already shows them at their new place).
-        before = [self._dragged_from.get(i) or _rect(self.nodes[i].scene_rect()) for i in roots]
+        before = {
+            i: self._dragged_from.get(i) or self.nodes[i].box()
+            for i in self.descendants(roots)
+            if i in self.nodes
+        }
         self._dragged_from = {}
         self._dragged_lines = {}
         moved: list[str] = []
@@ -873,11 +877,17 @@ class DesignScene(QGraphicsScene):
                 if self.nodes.get(child) is not None and self.nodes[child].auto_placed:
                     moved.extend(self._reflow(child))
         self._forget_summaries(moved)
-        after = [_rect(self.nodes[i].scene_rect()) for i in roots if i in self.nodes]
+        moves: dict[str, tuple[Rect | None, Rect | None]] = {}
+        for element_id, old in before.items():
+            node = self.nodes.get(element_id)
+            new = node.box() if node is not None else None
+            if new != old:
+                moves[element_id] = (old, new)
         keys = self._lines_at(moved)
         keys += [k for k in ids if k in self.edges]
-        # Lines that ran round a box's old place, or now run through its new one.
-        keys += self.router.crossing(before + after)
+        # Lines whose legs ran among these boxes where they were or are now (any other
+        # line's route is what a full routing of the moved drawing would give).
+        keys += self.router.affected(moves)
         keys = [k for k in dict.fromkeys(keys) if k in self.edges]
         if len(keys) > REROUTE_AT_ONCE and self._indexed:
             self._route_later(keys)
