@@ -65,6 +65,8 @@ class BoxTree(Protocol):
         ...
 
 
+#: A holder of at most this many boxes is searched whole by a leg out of it.
+WHOLE_HOLDER = 24
 #: How many legs are remembered across batches (a few times a big drawing's).
 MEMO_LEGS = 8192
 
@@ -444,7 +446,9 @@ class Router:
         tree = self.tree
         rect = self._rect(inner)
         assert rect is not None
-        region = _grow(_union(rect, (point[0], point[1], 0.0, 0.0)), REACH)
+        region = self._at_least_holder(
+            holder, _grow(_union(rect, (point[0], point[1], 0.0, 0.0)), REACH)
+        )
         walls = self._walls(holder)
         given = (tree.box_end(inner), tuple(walls), self._clearance(holder))
         known = self._recall(key, given, holder, (inner,))
@@ -530,6 +534,17 @@ class Router:
             if cache is not None:
                 cache[level] = found
         return found
+
+    def _at_least_holder(self, holder: str, region: Rect) -> Rect:
+        """``region`` and, for a holder of few boxes, all of it: a leg out of it stays
+        inside (its walls), and a search among all its boxes at once beats one that
+        strays out of a narrower region and starts again (a host in a column of hosts
+        leaving the cluster over their top)."""
+        boxes = self._boxes_of(holder)
+        rect = self._rect(holder)
+        if rect is None or len(boxes) > WHOLE_HOLDER:
+            return region
+        return _union(region, _grow(rect, routing.CLEARANCE + 1))
 
     def _clearance(self, level: str | None) -> float:
         """The clearance of lines running among the boxes drawn in ``level``."""
