@@ -26,6 +26,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Generic, TypeVar
 
 __all__ = [
@@ -755,6 +756,9 @@ _Channel = tuple[int, int]
 _Run = tuple[Hashable, Hashable, int, float, float]
 
 
+_run_order = itemgetter(3, 4)
+
+
 def _channel(p: Point, q: Point) -> _Channel | None:
     """The channel a run lies in: (0, x) for a vertical run, (1, y) for a horizontal
     one (rounded); None for a slanted run (a line drawn straight)."""
@@ -853,12 +857,11 @@ class Channels(Generic[_Key]):
         """Work out the shifts of the runs of one channel (of its groups that meet one
         of ``stretches``, if given); the keys whose shifts changed."""
         keys: set[_Key] = set()
-        for group in _overlapping(list(runs.values())):
-            if stretches is not None:
-                lo = group[0][3]
-                hi = max(run[4] for run in group)
-                if not any(a <= hi + 1.0 and b >= lo - 1.0 for a, b in stretches):
-                    continue  # none of its runs came or went, nor one that joined it
+        for group, lo, hi in _spans(list(runs.values())):
+            if stretches is not None and not any(
+                a <= hi + 1.0 and b >= lo - 1.0 for a, b in stretches
+            ):
+                continue  # none of its runs came or went, nor one that joined it
             order = sorted(dict.fromkeys(bundle for bundle, *_ in group), key=str)
             slot: dict[Hashable, float] = {}
             if len(order) >= 2:
@@ -936,14 +939,25 @@ def nudge(
 def _overlapping(runs: list[_Run]) -> list[list[_Run]]:
     """The runs of one channel in groups that overlap along it (in the same groups
     whatever order they come in)."""
-    runs = sorted(runs, key=lambda r: (r[3], r[4]))
-    groups: list[list[_Run]] = []
-    reach = float("-inf")
+    return [group for group, _, _ in _spans(runs)]
+
+
+def _spans(runs: list[_Run]) -> list[tuple[list[_Run], float, float]]:
+    """:func:`_overlapping`'s groups, each with the stretch of the channel it spans."""
+    runs = sorted(runs, key=_run_order)
+    groups: list[tuple[list[_Run], float, float]] = []
+    group: list[_Run] = []
+    start = reach = float("-inf")
     for run in runs:
-        if groups and run[3] < reach - _EPS:
-            groups[-1].append(run)
-            reach = max(reach, run[4])
+        if group and run[3] < reach - _EPS:
+            group.append(run)
+            if run[4] > reach:
+                reach = run[4]
         else:
-            groups.append([run])
-            reach = run[4]
+            if group:
+                groups.append((group, start, reach))
+            group = [run]
+            start, reach = run[3], run[4]
+    if group:
+        groups.append((group, start, reach))
     return groups
