@@ -123,6 +123,8 @@ class Router:
         self._channels: routing.Channels[str] = routing.Channels()
         self._nudged: dict[str, list[Point]] = {}
         self._unsettled: set[str] = set()
+        #: key → the boxes its last check looked at (its route's avoided boxes then).
+        self._checked_among: dict[str, list[Rect]] = {}
         #: key → the boxes its route had to avoid (a nudged route must avoid them too).
         self._avoided: dict[str, list[Rect]] = {}
         self._pairs: dict[frozenset[str], list[str]] = defaultdict(list)
@@ -173,6 +175,7 @@ class Router:
         self.drawn.pop(key, None)
         self._index(key, [])
         self._nudged.pop(key, None)
+        self._checked_among.pop(key, None)
         if key in self._channels:
             self._unsettled.add(key)  # its channels are spread again at the next settle
         self._avoided.pop(key, None)
@@ -194,6 +197,7 @@ class Router:
         self._channels = routing.Channels()
         self._nudged.clear()
         self._unsettled.clear()
+        self._checked_among.clear()
         self._avoided.clear()
         self._pairs.clear()
         self._memo.clear()
@@ -572,6 +576,7 @@ class Router:
         """The nudged route ``points`` of ``key``, or its route as routed where nudging
         pushed a run into a box it had avoided (a narrow channel)."""
         raw = self.raw[key]
+        self._checked_among[key] = self._avoided.get(key, [])
         if points == raw:
             return points
         moved = [
@@ -611,17 +616,28 @@ class Router:
         keys = [k for k in keys if k in self.raw]
         fresh = self._unsettled | set(keys)
         self._unsettled = set()
-        routes: dict[str, list[Point] | None] = {
-            k: self.raw.get(k) if k in self._lines else None for k in fresh
-        }
-        routes = {k: v for k, v in routes.items() if v is not None or k in self._channels}
-        bundles = {k: self._lines[k][3] for k, v in routes.items() if v is not None}
-        moved = self._channels.update(routes, bundles)
+        channels = self._channels
+        routes: dict[str, list[Point] | None] = {}
+        bundles: dict[str, str] = {}
+        for key in fresh:
+            points = self.raw.get(key) if key in self._lines else None
+            if points is None:
+                if key in channels:
+                    routes[key] = None
+                continue
+            bundle = self._lines[key][3]
+            if channels.filed(key) != (points, bundle):  # else routed again the same way
+                routes[key] = points
+                bundles[key] = bundle
+        moved = channels.update(routes, bundles)
         changed: dict[str, list[Point]] = {}
-        for key in moved:
-            spread = self._channels.spread(key)
-            if key not in fresh and self._nudged.get(key) == spread:
-                continue  # neither its route nor its spreading changed: nor its check
+        for key in moved | {k for k in fresh if k in self.raw}:
+            spread = channels.spread(key)
+            if self._nudged.get(key) == spread and (
+                key not in fresh
+                or (key not in routes and self._checked_among.get(key) == self._avoided.get(key))
+            ):
+                continue  # neither its route, its spreading nor its boxes changed: nor its check
             self._nudged[key] = spread
             points = self._checked(key, spread)
             if self.drawn.get(key) != points:

@@ -803,6 +803,11 @@ class Channels(Generic[_Key]):
     def __contains__(self, key: object) -> bool:
         return key in self._routes
 
+    def filed(self, key: _Key) -> tuple[list[Point], Hashable] | None:
+        """The route and bundle ``key`` is filed with (None: not filed)."""
+        route = self._routes.get(key)
+        return None if route is None else (route, self._bundles[key])
+
     def update(
         self,
         routes: Mapping[_Key, Sequence[Point] | None],

@@ -638,8 +638,13 @@ class DesignScene(QGraphicsScene):
             edge = self.edges.get(key)
             if edge is None:
                 continue
-            edge.waypoints = _points(list(self.router.waypoints(key)))
+            waypoints = self.router.waypoints(key)
+            shown = (tuple(points), waypoints)
+            if edge.drawn_from == shown:
+                continue  # drawn so already (a line routed in a slice, then spread alike)
+            edge.waypoints = _points(list(waypoints))
             edge.set_route(_points(points))
+            edge.drawn_from = shown
             if edge.has_label and self._indexed:
                 self._place_label_clear(edge)
 
@@ -855,13 +860,16 @@ class DesignScene(QGraphicsScene):
 
     def _on_layout(self, ids: Iterable[str]) -> None:
         ids = [i for i in ids if i in self.nodes or i in self.edges]
-        roots = set(self.roots([i for i in ids if i in self.nodes]))
-        # Where the boxes were before (a drag already shows them at their new place).
-        before = {
-            i: self._dragged_from.get(i) or self.nodes[i].box()
-            for i in self.descendants(roots)
-            if i in self.nodes
-        }
+        # Where the boxes were before (a drag already shows them at their new place), and
+        # what is placed in them automatically (it follows them).
+        boxes = [i for i in ids if i in self.nodes]
+        before = {i: self._dragged_from.get(i) or self.nodes[i].box() for i in boxes}
+        for element_id in boxes:
+            for child in self.box_children.get(element_id, ()):
+                node = self.nodes.get(child)
+                if node is not None and node.auto_placed and child not in before:
+                    before[child] = self._dragged_from.get(child) or node.box()
+                    boxes.append(child)
         self._dragged_from = {}
         self._dragged_lines = {}
         moved: list[str] = []

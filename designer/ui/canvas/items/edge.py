@@ -142,6 +142,9 @@ class EdgeItem(QGraphicsPathItem):
         super().__init__()
         self._labels = labels or Labels()
         self.key = key
+        #: The router's points (and waypoints) the line was last drawn from by the scene
+        #: (None: drawn otherwise since, straight or carried along a drag).
+        self.drawn_from: object = None
         self.style_key = style_key
         self.source = source
         self.target = target
@@ -205,6 +208,7 @@ class EdgeItem(QGraphicsPathItem):
 
     def set_route(self, points: list[QPointF], curve_at: int | None = None) -> None:
         """Run the line through ``points`` (two points: a straight line)."""
+        self.drawn_from = None
         p1, p2 = points[0], points[-1]
         self.prepareGeometryChange()
         self._routed = len(points) > 2
