@@ -15,7 +15,10 @@ Measures, in one run (issue 13's targets):
   boxes, routing their lines) against the same with the routing switched off (target
   ≤ 16 ms); the whole push is printed beside it.
 
-Best of ``--repeat`` with the median beside it.
+Best of ``--repeat`` with the median beside it. The move's scene part is also given in
+CPU time of the UI thread (``time.thread_time``: what the move itself costs, whatever
+else the machine runs meanwhile). ``--tree OTHER_CHECKOUT`` measures another checkout's
+code (e.g. ``git archive main``) with this benchmark, for before/after figures.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if "--tree" in sys.argv[:-1]:  # before the designer package is imported
+    sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--tree") + 1]).resolve()))
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -87,8 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="25k")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--tree", type=Path, help="measure this checkout's code")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    import designer
+
+    print(f"code: {Path(designer.__file__).parents[1]}")
     design = generate_design(args.scale)
     session = EditorSession(design)
     print(f"design: {len(design.elements):,} elements, {len(design.layout):,} layout entries")
@@ -177,11 +186,13 @@ def main(argv: list[str] | None = None) -> int:
     entry = session.design.layout[host]
     on_layout = scene._on_layout
     spent: list[float] = []
+    cpu: list[float] = []
 
     def timed(ids: object) -> None:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         on_layout(ids)  # type: ignore[arg-type]
         spent.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.thread_time() - c) * 1000)
 
     scene._on_layout = timed  # type: ignore[method-assign]
 
@@ -191,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
 
     pushes = _times(move, steps, session.wait_for_findings)
     with_routing, spent = spent, []
+    with_routing_cpu, cpu = cpu, []
     reroute = scene.reroute
     scene.reroute = lambda keys: None  # type: ignore[method-assign]
     try:
@@ -207,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{_line('routing off', without)}; ratio "
         f"{statistics.median(with_routing) / max(statistics.median(without), 1e-6):.1f}x "
         f"[budget {BUDGET_STEP_MS:.0f} ms] {'OK' if move_ok else 'OVER'}; "
+        f"CPU of the UI thread {_line('with routing', with_routing_cpu)}, "
+        f"{_line('routing off', cpu)}; "
         f"the whole push (document, panels, check scheduling) median "
         f"{statistics.median(pushes):.1f} ms"
     )

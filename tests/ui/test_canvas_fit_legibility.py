@@ -57,3 +57,45 @@ def test_a_name_too_long_for_one_line_goes_whole_on_two(launch) -> None:  # type
     assert "\n" in names["fsw-wor"]
     assert names["fsw-wor"].replace("\n", " ") == "WOR-FS01 alt. witness"
     assert names["casarr-bos"].replace("\n", " ") == scene.nodes["casarr-bos"].name
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_fit_to_window_leaves_no_row_unnamed_and_unsummarised(launch, sample: Path) -> None:
+    """Every VM, LUN and database row on screen is named, or what holds it says what it
+    holds ("4 VMs"), or, drawn loose at the top level, its column does ("10 DBs" over
+    the databases of exchange2007_lcr_ccr_scr and cx4_srm_mirrorview_s)."""
+    window = launch(sample)
+    window.resize(1600, 1000)
+    QTest.qWaitForWindowExposed(window)
+    QTest.keyClick(window.view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    view = window.view
+    scene = view.design_scene
+    scene.labels.record = []
+    view.viewport().repaint()
+    drawn = list(scene.labels.record)
+    named = {label.owner for label in drawn}
+    to_device = view.viewportTransform()
+    unnamed = []
+    for element_id, node in scene.nodes.items():
+        if not node.detail or not node.isVisible() or element_id in named:
+            continue
+        holder = scene.box_parent.get(element_id)
+        if holder is not None:
+            if holder in scene.labels.summarised and holder in named:
+                continue
+        else:
+            column = next(c for c in scene.loose_columns() if element_id in c)
+            over = to_device.mapRect(node.scene_rect())
+            counts = [
+                label
+                for label in drawn
+                if label.owner == column[0] and label.text[0].isdigit() and len(column) > 1
+            ]
+            if element_id in scene.labels.summarised and counts:
+                area = to_device.mapRect(
+                    scene.nodes[column[0]].scene_rect().united(scene.nodes[column[-1]].scene_rect())
+                )
+                assert area.contains(over)
+                continue
+        unnamed.append(element_id)
+    assert unnamed == []

@@ -3,7 +3,8 @@
 
 Zoomed out, a text too small to read is drawn larger if its box has the room (a row's
 name at 8 px in a row 9 px high), else not at all; the boxes that hold it say instead
-what they hold ("4 VMs"). Labels are kept per paint pass in the order Qt paints items
+what they hold ("4 VMs"); a column of loose rows (databases at the top level) is
+summarised over itself ("12 databases"). Labels are kept per paint pass in the order Qt paints items
 (containers under their content, lines, then rows): the first to claim a spot on the
 screen keeps it, a later one that would overlap it is left out. The scene starts a new
 pass in ``drawBackground``.
@@ -106,7 +107,8 @@ class Labels:
         self.record: list[DrawnLabel] | None = None
         #: No text at all (a minimap picture of the scene).
         self.muted = False
-        #: Boxes whose rows are too small to name: the box says what it holds instead.
+        #: Boxes whose rows are too small to name: the box says what it holds instead;
+        #: and loose rows (at the top level) whose column says what it holds.
         self.summarised: set[str] = set()
 
     @contextmanager

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
 from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt, QTimer
-from PySide6.QtGui import QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from designer.document.events import (
@@ -115,6 +115,8 @@ class DesignScene(QGraphicsScene):
         self._affixes: dict[tuple[str | None, str], Counter[str]] = {}
         #: Top-level boxes; None until needed, forgotten when elements come or go.
         self._top_boxes: list[str] | None = None
+        #: Columns of loose rows too small to name in this paint pass (drawn summarised).
+        self._loose_summaries: list[list[str]] = []
         #: Where the lines run (routing is the router's; this scene draws its points).
         self.router = Router(self)
         #: Lines not routed yet (a big design routes them in slices after it opens).
@@ -1215,11 +1217,14 @@ class DesignScene(QGraphicsScene):
 
     def contents_summary(self, element_id: str) -> str:
         """What a box holds that is too small to name, in words: "4 VMs · 2 LUNs"."""
-        counts: Counter[str] = Counter()
-        for child in self.box_children.get(element_id, ()):
-            node = self.nodes.get(child)
-            if node is not None and node.detail:
-                counts[node.kind] += 1
+        return self._in_words(
+            node.kind
+            for child in self.box_children.get(element_id, ())
+            if (node := self.nodes.get(child)) is not None and node.detail
+        )
+
+    def _in_words(self, kinds: Iterable[str]) -> str:
+        counts: Counter[str] = Counter(kinds)
         parts = []
         for kind, n in sorted(counts.items(), key=lambda item: -item[1]):
             info = KINDS.get(kind)
@@ -1240,8 +1245,71 @@ class DesignScene(QGraphicsScene):
             self._child_rects[element_id] = rects
         return rects
 
+    def loose_columns(self) -> list[list[str]]:
+        """The rows drawn loose at the top level (databases, protection groups) in
+        columns: the same kind, left edge and width, stacked with gaps of less than a
+        row's height; top to bottom."""
+        if self._top_boxes is None:
+            self._top_boxes = [i for i in self.nodes if self.box_parent.get(i) is None]
+        rows = [self.nodes[i] for i in self._top_boxes if i in self.nodes and self.nodes[i].detail]
+        keyed: dict[tuple[str, int, int], list[NodeItem]] = defaultdict(list)
+        for node in rows:
+            x, _, w, _ = node.box()
+            keyed[(node.kind, round(x), round(w))].append(node)
+        columns: list[list[str]] = []
+        for stack in keyed.values():
+            stack.sort(key=lambda n: n.box()[1])
+            bottom = None
+            for node in stack:
+                _, y, _, h = node.box()
+                if bottom is None or y - bottom > h:
+                    columns.append([])
+                columns[-1].append(node.element_id)
+                bottom = y + h
+        return columns
+
+    def _summarise_loose_rows(self, painter: QPainter) -> None:
+        """At a zoom where a loose row's name cannot be read, its whole column is
+        summarised ("12 databases" over it, drawn in the foreground) and its rows draw
+        no name, as a box summarises the rows it holds."""
+        self._loose_summaries = []
+        if self.labels.muted or not self.detail_visible:
+            return
+        for column in self.loose_columns():
+            nodes = [self.nodes[i] for i in column if self.nodes[i].isVisible()]
+            if len(nodes) < 2 or all(n.name_readable(painter) for n in nodes):
+                continue
+            self.labels.summarised.update(column)
+            self._loose_summaries.append(column)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        for column in self._loose_summaries:
+            nodes = [self.nodes[i] for i in column if i in self.nodes and self.nodes[i].isVisible()]
+            if not nodes:
+                continue
+            area = QRectF()
+            for node in nodes:
+                area = area.united(node.scene_rect())
+            if not area.intersects(QRectF(rect)):
+                continue
+            text = self._in_words(n.kind for n in nodes)
+            background = QColor(self.theme.background)
+            background.setAlpha(215)
+            painter.setPen(self.theme.text_pen)
+            self.labels.draw(
+                painter,
+                area,
+                text,
+                self.theme.font,
+                owner=column[0],
+                flags=Qt.AlignmentFlag.AlignCenter,
+                pill=background,
+                min_chars=len(text),
+            )
+
     def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         self.labels.begin()  # a new paint pass: every spot for a label is free again
+        self._summarise_loose_rows(painter)
         rect = QRectF(rect)
         painter.fillRect(rect, self.theme.background)
         if not self.show_grid:

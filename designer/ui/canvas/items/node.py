@@ -602,6 +602,8 @@ class NodeItem(QGraphicsRectItem):
         holder = self._scene.box_container(self.element_id)
         if holder is not None and holder in labels.summarised:
             return  # its box says what it holds
+        if holder is None and self.element_id in labels.summarised:
+            return  # a loose row: its column says what it holds ("12 databases")
         used = None
         if r.height() >= 34 and self.subtitle:
             line = QRectF(left, r.top() + 3, width, 15)
