@@ -572,9 +572,14 @@ class DesignScene(QGraphicsScene):
         self._settle_after = None
         self._route_timer.start()
 
-    def _route_later(self, keys: list[str]) -> None:
-        """Draw these lines straight now and route them in slices (a big move)."""
+    def _route_later(self, keys: list[str], straight: Iterable[str] | None = None) -> None:
+        """Draw these lines (or those of them in ``straight``: the lines at the boxes that
+        moved; the others stay as they are drawn meanwhile) straight now and route them
+        in slices (a big move)."""
+        redraw = set(keys if straight is None else straight)
         for key in keys:
+            if key not in redraw:
+                continue
             edge = self.edges[key]
             a, b = self._end_node(edge.source), self._end_node(edge.target)
             if a is not None and b is not None:
@@ -895,12 +900,13 @@ class DesignScene(QGraphicsScene):
                 moves[element_id] = (old, new)
         keys = self._lines_at(moved)
         keys += [k for k in ids if k in self.edges]
+        attached = set(keys)
         # Lines whose legs ran among these boxes where they were or are now (any other
         # line's route is what a full routing of the moved drawing would give).
         keys += self.router.affected(moves)
         keys = [k for k in dict.fromkeys(keys) if k in self.edges]
         if len(keys) > REROUTE_AT_ONCE and self._indexed:
-            self._route_later(keys)
+            self._route_later(keys, attached)
         else:
             self.reroute(keys)
 
