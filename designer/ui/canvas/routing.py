@@ -356,6 +356,17 @@ def _coordinates(values: Iterable[float]) -> list[float]:
     return out
 
 
+def _bends_needed(need_h: int, need_v: int, d: int) -> int:
+    """The bends certainly still needed heading ``d`` when the goals lie ``need_h``
+    (0 right, 2 left, -1 level) and ``need_v`` (1 down, 3 up, -1 level) of here."""
+    if need_h >= 0 and need_v >= 0:
+        return 1 if d in (need_h, need_v) else 2
+    if need_h >= 0 or need_v >= 0:
+        need = need_h if need_h >= 0 else need_v
+        return 0 if d == need else (2 if d == (need + 2) % 4 else 1)
+    return 0
+
+
 def _search(
     starts: Sequence[tuple[Point, int]],
     goals: Sequence[tuple[Point, int]],
@@ -464,14 +475,7 @@ def _search(
             dy, need_v = y - gy1, 3
         else:
             dy, need_v = 0.0, -1
-        if need_h >= 0 and need_v >= 0:
-            bends = 1 if d in (need_h, need_v) else 2
-        elif need_h >= 0 or need_v >= 0:
-            need = need_h if need_h >= 0 else need_v
-            bends = 0 if d == need else (2 if d == (need + 2) % 4 else 1)
-        else:
-            bends = 0
-        return dx + dy + bends * BEND_COST
+        return dx + dy + _bends_needed(need_h, need_v, d) * BEND_COST
 
     inf = float("inf")
     best: dict[int, float] = {}
@@ -499,14 +503,7 @@ def _search(
             need_h = (-1, 0, 2)[sx]
             need_v = (-1, 1, 3)[sy]
             for d in range(4):
-                if need_h >= 0 and need_v >= 0:
-                    bends = 1 if d in (need_h, need_v) else 2
-                elif need_h >= 0 or need_v >= 0:
-                    need = need_h if need_h >= 0 else need_v
-                    bends = 0 if d == need else (2 if d == (need + 2) % 4 else 1)
-                else:
-                    bends = 0
-                to_bend[sx * 12 + sy * 4 + d] = bends * BEND_COST
+                to_bend[sx * 12 + sy * 4 + d] = _bends_needed(need_h, need_v, d) * BEND_COST
     while heap:
         _, neg_g, state = pop(heap)
         g = -neg_g
