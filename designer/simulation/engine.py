@@ -607,6 +607,7 @@ class Simulator:
                 affected.update(prep.dbs_of_dag.get(dag_id, []))
             if q_before.quorum and not q_now.quorum:
                 run.quorum_lost_at[dag_id] = t + detect
+                self._drop_pending_votes(run, dag_id, t)
             elif q_now.quorum:
                 run.quorum_lost_at.pop(dag_id, None)
             if run.record and (q_now.quorum, q_now.votes) != (q_before.quorum, q_before.votes):
@@ -733,6 +734,27 @@ class Simulator:
                 if any(c.member == m for c in prep.dbs[db_id].copies):
                     behind.append((db_id, m, away))
         return behind
+
+    @staticmethod
+    def _drop_pending_votes(run: Run, dag_id: str, t: float) -> None:
+        """Dynamic quorum adjusts the votes only while the cluster holds quorum: a vote
+        change not yet in force (its failure not yet detected) when quorum is lost never
+        comes into force. Without this, a later, unrelated step re-judging the quorum
+        against the smaller set of votes would bring a DAG back that lost several
+        members at once (a later failure would seem to heal it)."""
+        pending = run.dyn_votes.get(dag_id)
+        if pending is None or pending[0] <= t:
+            return
+        # Its announcement goes too (it was dated at the detection to come).
+        run.events[:] = [
+            e
+            for e in run.events
+            if not (e.kind == "dynamic_quorum" and e.element == dag_id and e.t == pending[0])
+        ]
+        if pending[2] is None:
+            del run.dyn_votes[dag_id]
+        else:
+            run.dyn_votes[dag_id] = (t, pending[2], pending[2])
 
     def _dynamic_votes(self, run: Run, w: World, dag_id: str, q: DagState, t: float) -> None:
         """Dynamic quorum (Windows 2012+): once the DAG holds quorum after a change, the
