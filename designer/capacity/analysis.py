@@ -281,20 +281,7 @@ def _report(
                 normal.loads or {},
             )
         )
-    members: list[MemberReport] = []
-    for member in engine.members:
-        base = engine.base_members[member]
-        worst_by_kind: dict[ModeKind, tuple[Mode, MemberLoad]] = {}
-        for result in results[1:]:
-            load = engine.member_load(result, member)
-            kind = result.mode.kind
-            current = worst_by_kind.get(kind)
-            if current is None or load.rank > current[1].rank:
-                worst_by_kind[kind] = (result.mode, load)
-        for kind, (_mode_found, load) in list(worst_by_kind.items()):
-            if load.rank <= base.rank:  # no failure of this kind adds to normal operation
-                worst_by_kind[kind] = (NORMAL, base)
-        members.append(MemberReport(prep.vms[member], base, worst_by_kind))
+    members = _members(engine, results)
     hosts = _hosts(engine, results)
     mirrors = _mirrors(engine, results, modes)
     return CapacityReport(
@@ -316,7 +303,46 @@ def _report(
     )
 
 
+def _members(engine: CapacityEngine, results: list[ModeResult]) -> list[MemberReport]:
+    """Each member's worst mode per kind: the first mode of the kind with the heaviest
+    load, normal operation when none is heavier than it. A mode that leaves a member as
+    in normal operation (absent from its ``members``) cannot be heavier than normal, so
+    only the members each mode changed are read."""
+    prep = engine.prep
+    kinds: dict[ModeKind, None] = {}  # in the order they first come
+    worst: dict[str, dict[ModeKind, tuple[Mode, MemberLoad]]] = defaultdict(dict)
+    for result in results[1:]:
+        kind = result.mode.kind
+        kinds[kind] = None
+        for member, load in result.members.items():
+            per_kind = worst[member]
+            current = per_kind.get(kind)
+            if current is None or load.rank > current[1].rank:
+                per_kind[kind] = (result.mode, load)
+    members: list[MemberReport] = []
+    for member in engine.members:
+        base = engine.base_members[member]
+        found = worst.get(member, {})
+        worst_by_kind: dict[ModeKind, tuple[Mode, MemberLoad]] = {}
+        for kind in kinds:
+            pick = found.get(kind)
+            worst_by_kind[kind] = (
+                pick
+                if pick is not None and pick[1].rank > base.rank
+                else (
+                    NORMAL,
+                    base,
+                )
+            )
+        members.append(MemberReport(prep.vms[member], base, worst_by_kind))
+    return members
+
+
 def _hosts(engine: CapacityEngine, results: list[ModeResult]) -> list[HostReport]:
+    """Each ESXi host's (active databases, active mailboxes) of the members it runs,
+    normal and worst per kind: the first mode of the kind with the most mailboxes. A
+    host no member of a mode's ``members`` runs or ran, and that did not fail, is as in
+    normal operation in that mode, so only the hosts each mode touches are computed."""
     prep = engine.prep
     base_members = engine.base_members
     on_host: dict[str, list[str]] = defaultdict(list)
@@ -339,21 +365,34 @@ def _hosts(engine: CapacityEngine, results: list[ModeResult]) -> list[HostReport
             mbx += load.active_mailboxes
         return dbs, mbx
 
+    normal = {host_id: host_load(results[0], host_id) for host_id in on_host}
+    # Per host: the modes (in order) whose figure may differ from normal, with it.
+    special: dict[str, list[tuple[int, tuple[int, int]]]] = defaultdict(list)
+    by_kind: dict[ModeKind, list[int]] = defaultdict(list)
+    for number, result in enumerate(results[1:], start=1):
+        by_kind[result.mode.kind].append(number)
+        touched = {result.members[m].host for m in result.members} | {
+            base_members[m].host for m in result.members
+        }
+        failed = set(result.mode.failed or ())
+        for host_id in (touched | failed) & on_host.keys():
+            value = host_load(result, host_id) if host_id in touched else normal[host_id]
+            if host_id in failed:
+                value = (0, 0)
+            special[host_id].append((number, value))
     reports: list[HostReport] = []
     for host_id in sorted(on_host):
-        normal = host_load(results[0], host_id)
+        values = dict(special.get(host_id, ()))
         worst: dict[ModeKind, tuple[Mode, tuple[int, int]]] = {}
-        for result in results[1:]:
-            touched = {result.members[m].host for m in result.members} | {
-                base_members[m].host for m in result.members
-            }
-            value = host_load(result, host_id) if host_id in touched else normal
-            if host_id in (result.mode.failed or ()):
-                value = (0, 0)
-            kind = result.mode.kind
-            if kind not in worst or value[1] > worst[kind][1][1]:
-                worst[kind] = (result.mode, value)
-        reports.append(HostReport(prep.hosts[host_id], normal, worst))
+        for kind, numbers in by_kind.items():
+            best: tuple[int, tuple[int, int]] | None = None
+            for number in numbers:
+                value = values.get(number, normal[host_id])
+                if best is None or value[1] > best[1][1]:
+                    best = (number, value)
+            assert best is not None
+            worst[kind] = (results[best[0]].mode, best[1])
+        reports.append(HostReport(prep.hosts[host_id], normal[host_id], worst))
     return reports
 
 

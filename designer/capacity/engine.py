@@ -228,26 +228,47 @@ class CapacityEngine:
                 if stream.kind == "mirrorview_a":
                     kinds[ASYNC_VOLUME] = kinds.get(ASYNC_VOLUME, 0.0) + sign * stream.volume_gb
 
-    def _changed_dbs(self, view: ModeView, overrides: Iterable[str]) -> set[str]:
-        changed = {d for d in view.changed_databases() if d in self.flows.shipping}
+    def _changed_dbs(
+        self, view: ModeView, moved: Iterable[str], overrides: Iterable[str]
+    ) -> set[str]:
+        """The replicated databases whose streams can differ from normal operation: what
+        :meth:`Flows.database` reads changed for them (the member their active copy is
+        on, a copy's member up or in another site, a copy lost, a route). Databases the
+        failure only touched (a passive copy on a VM HA restarted in place) keep normal
+        operation's streams."""
+        shipping = self.flows.shipping
+        changed = {d for d in moved if d in shipping}
         w = view.world
         if w is not None:
-            moved = set(w.vm_down) | set(w.vm_restarted) | set(w.vm_relocated) | set(w.vm_reset)
-            for vm in moved:
-                changed.update(self.dag_dbs_on_vm.get(vm, ()))
-            # VMs that only lost disks: only their lost copies change.
+            normal = self.normal_view
+            for vm in {*w.vm_down, *w.vm_restarted, *w.vm_relocated, *w.vm_reset}:
+                if view.vm_up(vm) != normal.vm_up(vm) or view.vm_site(vm) != normal.vm_site(vm):
+                    changed.update(self.dag_dbs_on_vm.get(vm, ()))
             for vm, db_id in (*w.copy_lost, *w.logs_lost):
-                if vm in moved:
-                    continue
                 if db_id == "*":
                     changed.update(self.dag_dbs_on_vm.get(vm, ()))
-                elif db_id in self.flows.shipping:
+                elif db_id in shipping:
                     changed.add(db_id)
             for site in w.sites_down:
                 changed.update(self.dbs_in_site.get(site, ()))
         for link_id in (*view.links_down, *overrides):
             changed.update(self.dbs_on_link.get(link_id, ()))
         return changed
+
+    def _moved(self, view: ModeView) -> list[str]:
+        """Databases whose active member (or none) differs from normal operation."""
+        settled = view.settled
+        if settled is None:
+            return []
+        base = self.baseline
+        found: list[str] = []
+        for db_id, st in settled.databases.items():
+            b = base[db_id]
+            was = b.active_on if b.status == "active" else None
+            now = st.active_on if st.status == "active" else None
+            if was != now:
+                found.append(db_id)
+        return found
 
     def _others_changed(self, view: ModeView, overrides: Iterable[str]) -> bool:
         w = view.world
@@ -303,7 +324,9 @@ class CapacityEngine:
             round(memory, 6),
         )
 
-    def _member_changes(self, view: ModeView) -> dict[str, MemberLoad]:
+    def _member_changes(
+        self, view: ModeView, moved: Iterable[str] | None = None
+    ) -> dict[str, MemberLoad]:
         """Members whose load differs from normal: those a database moved to or from,
         that lost a copy, that are down or were restarted elsewhere. Normal operation's
         loads plus what moved (only the databases the failure changed are read)."""
@@ -338,7 +361,7 @@ class CapacityEngine:
                 and member not in lost_all
             )
 
-        for db_id in view.changed_databases():
+        for db_id in self._moved(view) if moved is None else moved:
             cost = self.cost.get(db_id)
             if cost is None:
                 continue
@@ -435,7 +458,7 @@ class CapacityEngine:
             settled = self.sim.settled(mode.failed)
         if members_only:
             view = ModeView(self.prep, self.links, self.baseline, settled)
-            return ModeResult(mode, {}, self._member_changes(view))
+            return ModeResult(mode, {}, self._member_changes(view, self._moved(view)))
         view = ModeView(
             self.prep,
             self.links,
@@ -446,7 +469,8 @@ class CapacityEngine:
         )
         overrides = sorted({*(bandwidth or {}), *(directions_down or {})})
         directions_changed = bool(directions_down)
-        changed = self._changed_dbs(view, overrides if directions_changed else ())
+        moved = self._moved(view)
+        changed = self._changed_dbs(view, moved, overrides if directions_changed else ())
         totals = {k: dict(v) for k, v in self.base_totals.items()}
         mode_db: dict[str, list[Routed]] = {}
         for db_id in sorted(changed):
@@ -466,7 +490,7 @@ class CapacityEngine:
         for link_id in self.prep.links:
             for way in ("a_to_b", "b_to_a"):
                 links.setdefault((link_id, way), LinkFigures({}, view.bandwidth.get(link_id, 0.0)))
-        result = ModeResult(mode, links, self._member_changes(view))
+        result = ModeResult(mode, links, self._member_changes(view, moved))
         result.async_rpo = self._async_rpo(view, links, others)
         if keep_streams:
             routed = [r for db_id, base in self.base_db.items() for r in mode_db.get(db_id, base)]
