@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from designer.simulation import Settled
@@ -91,10 +92,14 @@ class DagPredictor:
         self.mailboxes: dict[str, int] = {}
         self.active = {}
         self.active_on: dict[str, list[str]] = defaultdict(list)
+        #: Member → the databases with a copy on it.
+        self.copy_dbs: dict[str, list[str]] = defaultdict(list)
         for db_id in prep.dbs_of_dag.get(dag_id, []):
             db = prep.dbs[db_id]
             ordered = sorted(db.copies, key=lambda c: (c.activation_preference, c.member))
             self.copies[db_id] = [(c.member, c.replay_lag_days > 0) for c in ordered]
+            for c in ordered:
+                self.copy_dbs[c.member].append(db_id)
             self.mailboxes[db_id] = db.mailboxes
             on = active.get(db_id)
             self.active[db_id] = on
@@ -104,41 +109,97 @@ class DagPredictor:
         for db_id, on in self.active.items():
             if on is not None:
                 self.base[on] = self.base.get(on, 0) + self.mailboxes[db_id]
-        self._moved_cache: dict[object, frozenset[str]] = {}
+        self._alone: dict[object, _Alone] = {}
 
     def _moved(self, impact: DagImpact) -> frozenset[str]:
         """The databases one failure takes from their active member (cached)."""
-        found = self._moved_cache.get(impact.signature)
-        if found is None:
-            moved: set[str] = set()
-            for m in impact.unusable:
-                moved.update(self.active_on.get(m, ()))
-            moved.update(db_id for db_id, m in impact.lost if self.active.get(db_id) == m)
-            found = self._moved_cache[impact.signature] = frozenset(moved)
+        return self._by_itself(impact).moved
+
+    def _target(
+        self, db_id: str, unusable: AbstractSet[str], lost: AbstractSet[tuple[str, str]]
+    ) -> str | None:
+        """The copy a moved database goes to: its first by preference that is not lagged,
+        on a usable member and not lost."""
+        for member, lagged in self.copies[db_id]:
+            if lagged or member in unusable or (db_id, member) in lost:
+                continue
+            return member
+        return None
+
+    def _by_itself(self, impact: DagImpact) -> _Alone:
+        """What one failure does alone (cached per signature): the databases it moves,
+        where each goes, and the databases it touches (a copy on a member it makes
+        unusable, or a copy it destroys): only those can go elsewhere when a second
+        failure comes with it."""
+        found = self._alone.get(impact.signature)
+        if found is not None:
+            return found
+        moved: set[str] = set()
+        for m in impact.unusable:
+            moved.update(self.active_on.get(m, ()))
+        moved.update(db_id for db_id, m in impact.lost if self.active.get(db_id) == m)
+        touched: set[str] = {db_id for db_id, _m in impact.lost}
+        for m in impact.unusable:
+            touched.update(self.copy_dbs.get(m, ()))
+        targets = {db_id: self._target(db_id, impact.unusable, impact.lost) for db_id in moved}
+        delta: dict[str, int] = {}
+        for db_id, target in targets.items():
+            _move(delta, self.active[db_id], target, self.mailboxes[db_id])
+        found = self._alone[impact.signature] = _Alone(
+            frozenset(moved), frozenset(touched), targets, delta
+        )
         return found
 
     def predict(self, impacts: Iterable[DagImpact]) -> dict[str, int] | None:
         """Active mailboxes per member once ``impacts`` happen together; None when one
-        of them costs the DAG its quorum."""
-        unusable: set[str] = set()
-        lost: set[tuple[str, str]] = set()
-        moved: set[str] = set()
+        of them costs the DAG its quorum.
+
+        Each failure's moves alone are computed once; for a combination only the
+        databases one failure moves and another touches are placed again (a database
+        no other failure touches goes where its own failure alone sends it)."""
+        chosen: list[DagImpact] = []
         for impact in impacts:
             if impact.quorum_lost:
                 return None
+            chosen.append(impact)
+        alone = [self._by_itself(i) for i in chosen]
+        unusable: set[str] = set()
+        lost: set[tuple[str, str]] = set()
+        for impact in chosen:
             unusable |= impact.unusable
             lost |= impact.lost
-            moved |= self._moved(impact)
         loads = dict(self.base)
-        for db_id in moved:
+        again: set[str] = set()
+        for number, mine in enumerate(alone):
+            for member, change in mine.delta.items():
+                loads[member] = loads.get(member, 0) + change
+            for other_number, other in enumerate(alone):
+                if other_number != number:
+                    again |= mine.moved & other.touched
+        for db_id in again:
+            mailboxes = self.mailboxes[db_id]
             was = self.active[db_id]
-            if was is not None:
-                loads[was] = loads.get(was, 0) - self.mailboxes[db_id]
-            for member, lagged in self.copies[db_id]:
-                if lagged or member in unusable or (db_id, member) in lost:
-                    continue
-                loads[member] = loads.get(member, 0) + self.mailboxes[db_id]
-                break
+            for mine in alone:
+                if db_id in mine.moved:  # undo what it did alone
+                    _move(loads, mine.targets[db_id], was, mailboxes)
+            _move(loads, was, self._target(db_id, unusable, lost), mailboxes)
         for m in unusable:
             loads[m] = 0
         return loads
+
+
+@dataclass(frozen=True, slots=True)
+class _Alone:
+    moved: frozenset[str]
+    touched: frozenset[str]
+    targets: dict[str, str | None]
+    #: Active mailboxes each member gains (or loses) from the moves.
+    delta: dict[str, int]
+
+
+def _move(loads: dict[str, int], was: str | None, now: str | None, mailboxes: int) -> None:
+    """A database's mailboxes go from ``was`` to ``now`` (either may be None)."""
+    if was is not None:
+        loads[was] = loads.get(was, 0) - mailboxes
+    if now is not None:
+        loads[now] = loads.get(now, 0) + mailboxes
