@@ -371,11 +371,13 @@ def _hosts(engine: CapacityEngine, results: list[ModeResult]) -> list[HostReport
     by_kind: dict[ModeKind, list[int]] = defaultdict(list)
     for number, result in enumerate(results[1:], start=1):
         by_kind[result.mode.kind].append(number)
-        touched = {result.members[m].host for m in result.members} | {
-            base_members[m].host for m in result.members
-        }
+        touched: set[str] = set()
+        for m, load in result.members.items():
+            for host in (load.host, base_members[m].host):
+                if host is not None:
+                    touched.add(host)
         failed = set(result.mode.failed or ())
-        for host_id in (touched | failed) & on_host.keys():
+        for host_id in sorted((touched | failed) & on_host.keys()):
             value = host_load(result, host_id) if host_id in touched else normal[host_id]
             if host_id in failed:
                 value = (0, 0)

@@ -70,6 +70,11 @@ def capacity_panel(window: MainWindow) -> CapacityPanel:
     panel = dock.widget()
     assert isinstance(panel, CapacityPanel)
     panel.controller.wait()
+    # The chart is drawn on the event loop's next turn after the tab shows the panel.
+    for _ in range(300):
+        if panel.plot_widget is not None and not panel._chart_stale:
+            break
+        QTest.qWait(10)
     return panel
 
 
@@ -240,14 +245,14 @@ def test_large_designs_are_sized_on_a_worker_and_stale_jobs_skip(
     monkeypatch.setattr(capacity_module, "SYNC_CAPACITY_LIMIT", 0)
     sized: list[float | None] = []
     gate = threading.Event()
-    real = capacity_module.capacity
+    real = capacity_module.shared_sizing
 
     def gated(design):  # type: ignore[no-untyped-def]
         gate.wait(10)
         sized.append(design.capacity.peak_factor)
         return real(design)
 
-    monkeypatch.setattr(capacity_module, "capacity", gated)
+    monkeypatch.setattr(capacity_module, "shared_sizing", gated)
     gate.set()
     window = launch(E2007)
     panel = capacity_panel(window)
@@ -264,6 +269,37 @@ def test_large_designs_are_sized_on_a_worker_and_stale_jobs_skip(
     assert panel.controller.report.design.capacity.peak_factor == 6.0  # type: ignore[union-attr]
     red_por = edge_of(window, "wan-red-por")
     assert red_por.load == pytest.approx(2 * PER_COPY / 100, rel=1e-3)
+
+
+def test_the_dock_and_the_cap_rules_share_one_sizing_per_edit(
+    qtbot, launch, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
+    """Both on their workers (as for a large design): after an edit the Capacity dock
+    and the rule check (CAP001–CAP005) read the same report, sized once."""
+    from designer.capacity import shared
+    from designer.ui import session as session_module
+
+    monkeypatch.setattr(capacity_module, "SYNC_CAPACITY_LIMIT", 0)
+    monkeypatch.setattr(session_module, "SYNC_CHECK_LIMIT", 0)
+    window = launch(E2007)
+    panel = capacity_panel(window)
+    session = window.session
+    session.wait_for_findings()
+    before = shared.computations()
+    session.push(SetCapacity(CapacitySettings(peak_factor=6.0)))
+    panel.controller.wait()
+    session.wait_for_findings()
+    qtbot.waitUntil(lambda: panel.controller.revision == session.document.revision)
+    qtbot.waitUntil(lambda: session.findings_revision == session.document.revision)
+    assert shared.computations() == before + 1
+    report = panel.controller.report
+    assert report is shared.shared_sizing(session.document.design).report
+    assert shared.computations() == before + 1
+    # The rules judged that report: the BEL-POR line over budget once Redmond is lost.
+    assert any(
+        f.code == "CAP002" and "BEL-POR backup line" in f.message
+        for f in session.findings.active
+    )
 
 
 # -- simulation mode -----------------------------------------------------------------------

@@ -64,12 +64,11 @@ def capacity_facts(ctx: RuleContext) -> CapacityFacts | None:
         return _FACTS[ctx.index]
     facts: CapacityFacts | None = None
     if states_workload(ctx.design):
-        from designer.capacity import CapacityEngine, capacity
-        from designer.simulation import Simulator
+        # The same sizing the Capacity dock shows for this design (computed once).
+        from designer.capacity.shared import shared_sizing
 
-        sim = Simulator(ctx.design, ctx.index)
-        engine = CapacityEngine(sim)
-        facts = CapacityFacts(capacity(sim, engine=engine), _unbalanced(engine))
+        sizing = shared_sizing(ctx.design)
+        facts = CapacityFacts(sizing.report, _unbalanced(sizing.engine))
     _FACTS[ctx.index] = facts
     return facts
 

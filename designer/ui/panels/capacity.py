@@ -37,10 +37,11 @@ from designer.capacity import (
     LinkReport,
     Mode,
     ModeLoad,
-    capacity,
 )
+from designer.capacity.shared import shared_sizing
 from designer.domain.design import Design, ScenarioStep
 from designer.domain.elements import WanLink
+from designer.ui.session import sharing_the_ui_thread
 from designer.workload import KIND_LABELS, states_workload
 
 if TYPE_CHECKING:
@@ -80,7 +81,9 @@ class _Job(QRunnable):
     def run(self) -> None:
         if self.revision != self.controller.wanted:
             return  # edited again meanwhile: a newer job sizes the newer design
-        report = capacity(self.design)
+        with sharing_the_ui_thread():
+            # The sizing the rule check (CAP001–CAP005) reads too: one per revision.
+            report = shared_sizing(self.design).report
         self.controller._done.emit(self.revision, report)
 
 
@@ -132,7 +135,7 @@ class CapacityController(QObject):
             self.report_changed.emit()
             return
         if len(design.elements) <= SYNC_CAPACITY_LIMIT:
-            self._on_done(document.revision, capacity(design))
+            self._on_done(document.revision, shared_sizing(design).report)
         elif self.wanted != document.revision:  # else its job is queued, running or done
             self.wanted = document.revision
             self._pool.start(_Job(self, design, document.revision))
@@ -457,9 +460,14 @@ class CapacityPanel(QWidget):
         # behind others are hidden again.
         QTimer.singleShot(0, self._draw_if_stale)
 
-    def _draw_if_stale(self) -> None:
-        if (self._chart_stale or self.plot_widget is None) and self._shown():
+    def _draw_if_stale(self, tries: int = 20) -> None:
+        if not (self._chart_stale or self.plot_widget is None):
+            return
+        if self._shown():
             self.draw_link()
+        elif self.isVisible() and tries > 0:
+            # Shown but not laid out yet (its tab was just raised): look again shortly.
+            QTimer.singleShot(25, lambda: self._draw_if_stale(tries - 1))
 
     def _shown(self) -> bool:
         return self.isVisible() and not self.visibleRegion().isEmpty()

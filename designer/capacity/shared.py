@@ -1,0 +1,91 @@
+"""One capacity sizing per design revision, shared by everything that reads it.
+
+The Capacity dock, the CAP rules (and MV007) and the review report each need the
+capacity report of the same design; sizing every failure mode of a large design takes
+seconds, so it is done once per design object: whoever asks first computes it, anyone
+asking for the same design meanwhile (another thread) waits for that computation and
+reads the same result. A design is immutable once it is a document revision, so its
+identity is the revision's; the last few designs asked for are kept.
+
+```python
+from designer.capacity.shared import shared_sizing
+
+sizing = shared_sizing(design)     # computed once, then the same object
+sizing.report.to_json()
+```
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from designer.capacity.analysis import capacity
+from designer.capacity.engine import CapacityEngine
+from designer.capacity.report import CapacityReport
+from designer.domain.design import Design
+from designer.simulation import Simulator
+
+__all__ = ["KEPT", "SharedSizing", "clear", "computations", "shared_sizing"]
+
+#: How many designs' sizings are kept (the current revision and the one before it).
+KEPT = 2
+
+
+@dataclass(frozen=True, slots=True)
+class SharedSizing:
+    """The capacity report of one design (every mode) and the engine that sized it."""
+
+    report: CapacityReport
+    engine: CapacityEngine
+
+
+class _Entry:
+    __slots__ = ("design", "lock", "sizing")
+
+    def __init__(self, design: Design) -> None:
+        self.design = design  # held, so the id stays this design's while kept
+        self.lock = threading.Lock()
+        self.sizing: SharedSizing | None = None
+
+
+_entries: OrderedDict[int, _Entry] = OrderedDict()
+_guard = threading.Lock()
+_computed = 0
+
+
+def shared_sizing(design: Design) -> SharedSizing:
+    """The capacity sizing of ``design`` (every failure mode), computed at most once
+    while it is among the last :data:`KEPT` designs asked for; a caller asking while
+    another thread computes it waits for that result. The simulator gets its own index
+    of the design (a document's index follows its later edits; this result is kept)."""
+    global _computed
+    key = id(design)
+    with _guard:
+        entry = _entries.get(key)
+        if entry is None or entry.design is not design:
+            entry = _Entry(design)
+            _entries[key] = entry
+        _entries.move_to_end(key)
+        while len(_entries) > KEPT:
+            _entries.popitem(last=False)
+    with entry.lock:
+        if entry.sizing is None:
+            sim = Simulator(design)
+            engine = CapacityEngine(sim)
+            entry.sizing = SharedSizing(capacity(sim, engine=engine), engine)
+            with _guard:
+                _computed += 1
+        return entry.sizing
+
+
+def computations() -> int:
+    """How many sizings :func:`shared_sizing` has computed (tests: one per revision)."""
+    return _computed
+
+
+def clear() -> None:
+    """Forget every kept sizing."""
+    with _guard:
+        _entries.clear()
