@@ -404,11 +404,14 @@ class CapacityEngine:
                 normal.active_databases + int(row[0]) > 0
                 or normal.passive_mailboxes + row[2] > 0
             )
-            memory = (
-                normal.memory_gb + cache
-                if normal.memory_gb
-                else (self.figures.base_memory_gb + cache if holds else 0.0)
-            )
+            # As _load: the base memory only while the member holds a copy (a member
+            # whose every copy the failure destroyed needs none).
+            if not holds:
+                memory = 0.0
+            elif normal.memory_gb:
+                memory = normal.memory_gb + cache
+            else:
+                memory = self.figures.base_memory_gb + cache
             changes[m] = MemberLoad(
                 m,
                 True,
