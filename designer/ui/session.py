@@ -19,6 +19,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from designer.document import Command, Document, DocumentEvent, EditError, Refusal
 from designer.domain.design import Design
 from designer.rules import CheckResult, check
+from designer.workload import states_workload
 
 __all__ = ["SYNC_CHECK_LIMIT", "EditorSession", "QtCommand", "sharing_the_ui_thread"]
 
@@ -26,6 +27,10 @@ __all__ = ["SYNC_CHECK_LIMIT", "EditorSession", "QtCommand", "sharing_the_ui_thr
 #: under 50 ms); larger ones are checked on a worker thread and the result applied when
 #: it is still current, so the UI never blocks on the full catalogue.
 SYNC_CHECK_LIMIT = 3000
+#: A design that states a capacity workload is checked on the worker above this many
+#: elements: its CAP rules size every failure mode (half a second and more at 1,000
+#: elements), which must not freeze the window after an edit.
+SYNC_SIZED_CHECK_LIMIT = 400
 
 
 #: The GIL switch interval while a worker runs pure Python next to the UI thread, s.
@@ -233,7 +238,11 @@ class EditorSession(QObject):
         self.findings_changed.emit()
 
     def _schedule_check(self) -> None:
-        if len(self.document.design.elements) <= SYNC_CHECK_LIMIT:
+        design = self.document.design
+        size = len(design.elements)
+        if size <= SYNC_CHECK_LIMIT and (
+            size <= SYNC_SIZED_CHECK_LIMIT or not states_workload(design)
+        ):
             self.refresh_findings()
         else:
             self._pool.start(_CheckJob(self, self.document.design, self.document.revision))

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.document.commands import SetCapacity
+from designer.domain import Design, Site
 from designer.domain.workload import CapacitySettings
 from designer.persistence import load, save
 from designer.ui.canvas.items.edge import EdgeItem
@@ -45,6 +46,7 @@ from designer.ui.panels import capacity as capacity_module
 from designer.ui.panels.capacity import CapacityPanel
 from designer.ui.panels.databases import DatabasesPanel
 from designer.ui.panels.inspector import InspectorPanel
+from designer.workload import states_workload
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 E2007 = SAMPLES / "exchange2007_lcr_ccr_scr.json"
@@ -300,6 +302,40 @@ def test_the_dock_and_the_cap_rules_share_one_sizing_per_edit(
         f.code == "CAP002" and "BEL-POR backup line" in f.message
         for f in session.findings.active
     )
+
+
+def test_a_sized_design_is_checked_off_the_ui_thread(
+    qtbot, launch, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
+    """The CAP rules size every failure mode: above the sized-check limit an edit of a
+    design with a workload returns before its check (the worker runs it), while a design
+    without one is still checked at once."""
+    from designer.ui import session as session_module
+
+    monkeypatch.setattr(session_module, "SYNC_SIZED_CHECK_LIMIT", 0)
+    window = launch(E2007)
+    session = window.session
+    session.wait_for_findings()
+    gate = threading.Event()
+    real = session_module.check
+
+    def gated(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if threading.current_thread() is not threading.main_thread():
+            gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(session_module, "check", gated)
+    session.push(SetCapacity(CapacitySettings(peak_factor=5.0)))
+    assert session.findings_revision != session.document.revision  # on the worker
+    gate.set()
+    session.wait_for_findings()
+    qtbot.waitUntil(lambda: session.findings_revision == session.document.revision)
+    # Without a workload the same edit is checked at once, on the UI thread.
+    plain = Design(name="plain", elements=[Site(id="bos", name="Boston")])
+    assert not states_workload(plain)
+    session.replace_design(plain, None)
+    session.push(SetCapacity(CapacitySettings(peak_factor=5.0)))
+    assert session.findings_revision == session.document.revision
 
 
 # -- simulation mode -----------------------------------------------------------------------
