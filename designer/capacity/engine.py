@@ -186,17 +186,28 @@ class CapacityEngine:
         self.members: tuple[str, ...] = tuple(sorted(m for m in servers if m in prep.vms))
         self.cost: dict[str, _Cost] = {}
         fig = self.figures
+        per_profile: dict[int, tuple[object, float, float, float]] = {}
         for db_id in {d for dbs in self.copies_on_vm.values() for d in dbs}:
             db = prep.dbs[db_id]
             profile = self.workload.database(db_id).profile
             if profile is None:
                 self.cost[db_id] = _Cost(db.mailboxes, 0.0, 0.0, 0.0)
                 continue
+            # Databases share their DAG's or site's profile: its figures are read once.
+            per_mailbox = per_profile.get(id(profile))
+            if per_mailbox is None:
+                per_mailbox = per_profile[id(profile)] = (
+                    profile,  # held, so its id stays its own
+                    fig.active_megacycles_per_mailbox(profile),
+                    fig.passive_megacycles_per_mailbox(profile),
+                    fig.cache_mb_per_mailbox(profile),
+                )
+            _profile, active_mc, passive_mc, cache_mb = per_mailbox
             self.cost[db_id] = _Cost(
                 db.mailboxes,
-                db.mailboxes * fig.active_megacycles_per_mailbox(profile),
-                db.mailboxes * fig.passive_megacycles_per_mailbox(profile),
-                db.mailboxes * fig.cache_mb_per_mailbox(profile) / 1024.0,
+                db.mailboxes * active_mc,
+                db.mailboxes * passive_mc,
+                db.mailboxes * cache_mb / 1024.0,
             )
         self.base_members = self._member_loads(self.normal_view, self.members)
         self.members_in_site: dict[str, list[str]] = defaultdict(list)
