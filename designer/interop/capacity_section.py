@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 
-from designer.capacity import CapacityReport, capacity
+from designer.capacity import CapacityReport
+from designer.capacity.shared import shared_sizing
 from designer.domain.design import Design
 from designer.interop.review import CapacitySection, register_capacity_provider
 from designer.workload import states_workload
@@ -26,7 +27,8 @@ def _report(design: Design) -> CapacityReport | None:
         return None
     if _LAST and _LAST[0][0] is design:
         return _LAST[0][1]
-    report = capacity(design)
+    # The sizing the Capacity dock and the CAP rules read for this design (computed once).
+    report = shared_sizing(design).report
     _LAST[:] = [(design, report)]
     return report
 
