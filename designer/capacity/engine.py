@@ -2,9 +2,12 @@
 
 :class:`CapacityEngine` prepares the normal mode once (every stream, every member's
 load) and evaluates a failure mode from the simulator's settled state, recomputing only
-what the failure can change: databases it touched, databases on VMs it took down or
-moved, databases whose streams crossed a link or site it took down. The N-1 sweep's
-fast path, reused: a mode costs about what its single failure costs the simulator.
+what the failure changed: the streams of databases whose active member changed, with a
+copy on a VM it took down or moved to another site or a copy it destroyed, or whose
+streams crossed a link or site it took down; the loads of the members a database moved
+to or from (tests/capacity/test_capacity_fast_path.py checks it against a full
+recomputation). The N-1 sweep's fast path, reused: a mode costs about what its single
+failure costs the simulator.
 """
 
 from __future__ import annotations
