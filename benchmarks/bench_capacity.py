@@ -238,10 +238,11 @@ def bench_ui(size: str, edits: int) -> bool:
         print(
             f"  edit {number + 1} (peak factor {peak:g}): the edit {direct:.0f} ms; dock and "
             f"CAP rules current after {waited:.1f} s; worst UI stall {stall:.0f} ms"
-            + ("" if report is not None else " (no report!)")
+            + ("" if report is not None else " (no report!)"),
+            flush=True,
         )
         ok &= current()
-    window.close()
+    window.hide()  # not closed: closing would ask whether to save the edited design
     return ok
 
 
