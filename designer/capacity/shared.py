@@ -17,8 +17,11 @@ sizing.report.to_json()
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from designer.capacity.analysis import capacity
@@ -27,10 +30,13 @@ from designer.capacity.report import CapacityReport
 from designer.domain.design import Design
 from designer.simulation import Simulator
 
-__all__ = ["KEPT", "SharedSizing", "clear", "computations", "shared_sizing"]
+__all__ = ["KEPT", "LARGE", "SharedSizing", "clear", "computations", "shared_sizing"]
 
 #: How many designs' sizings are kept (the current revision and the one before it).
 KEPT = 2
+#: Designs above this many elements are sized without the cyclic collector (see
+#: :func:`_no_full_collections`).
+LARGE = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +78,44 @@ def shared_sizing(design: Design) -> SharedSizing:
             _entries.popitem(last=False)
     with entry.lock:
         if entry.sizing is None:
-            sim = Simulator(design)
-            engine = CapacityEngine(sim)
-            entry.sizing = SharedSizing(capacity(sim, engine=engine), engine)
+            with _no_full_collections(len(design.elements) > LARGE):
+                sim = Simulator(design)
+                engine = CapacityEngine(sim)
+                entry.sizing = SharedSizing(capacity(sim, engine=engine), engine)
             with _guard:
                 _computed += 1
         return entry.sizing
+
+
+_collector_off = 0
+_collector_was_on = True
+
+
+@contextmanager
+def _no_full_collections(large: bool) -> Iterator[None]:
+    """Size a large design with the cyclic collector off, then move what survived (the
+    sizing: a large, long-lived object graph) out of its reach, as the window does after
+    opening a design and preparing the simulator. Sizing a 10k design allocates enough
+    to start a full collection over everything not frozen: 0.9 s with the interpreter
+    lock held, on the worker, so the window froze that long after an edit."""
+    global _collector_off, _collector_was_on
+    if not large:
+        yield
+        return
+    with _guard:
+        if _collector_off == 0:
+            _collector_was_on = gc.isenabled()
+            gc.disable()
+        _collector_off += 1
+    try:
+        yield
+    finally:
+        with _guard:
+            _collector_off -= 1
+            if _collector_off == 0:
+                if _collector_was_on:
+                    gc.enable()
+                gc.freeze()
 
 
 def computations() -> int:

@@ -1,0 +1,70 @@
+"""One capacity sizing per design (designer.capacity.shared): the Capacity dock, the CAP
+rules and the review report read the same report, computed once."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import pytest
+from cap_designs import stretched
+
+from designer.capacity import shared
+from designer.capacity.shared import computations, shared_sizing
+from designer.domain import CapacitySettings
+from designer.rules import check
+
+
+@pytest.fixture(autouse=True)
+def _fresh() -> None:
+    shared.clear()
+
+
+def test_a_design_is_sized_once_and_an_edited_one_again() -> None:
+    design = stretched()
+    before = computations()
+    first = shared_sizing(design)
+    assert shared_sizing(design) is first
+    # The CAP rules read that very report.
+    check(design)
+    assert computations() == before + 1
+    edited = design.model_copy(update={"capacity": CapacitySettings(peak_factor=6.0)})
+    second = shared_sizing(edited)
+    assert second is not first and computations() == before + 2
+    assert second.report.design is edited
+
+
+def test_threads_asking_at_once_wait_for_one_sizing() -> None:
+    design = stretched(databases=5)
+    before = computations()
+    found: list[object] = []
+    start = threading.Barrier(4)
+
+    def ask() -> None:
+        start.wait()
+        found.append(shared_sizing(design).report)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert computations() == before + 1
+    assert len(found) == 4 and all(r is found[0] for r in found)
+
+
+def test_a_large_design_is_sized_without_full_collections(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(shared, "LARGE", 0)
+    real = shared.capacity
+
+    def sizing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assert not gc.isenabled()  # no collection can start while it sizes
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(shared, "capacity", sizing)
+    frozen = gc.get_freeze_count()
+    assert gc.isenabled()
+    shared_sizing(stretched())
+    assert gc.isenabled()  # on again afterwards
+    assert gc.get_freeze_count() > frozen  # the sizing is out of the collector's reach
+    gc.unfreeze()
