@@ -67,14 +67,15 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:9.1f} ms"
 
 
-def _recorded_states(sim: Simulator, max_combined: int) -> list[tuple[tuple[str, ...], bool]]:
-    """The settled states one ``capacity(sim)`` asks for: (failed, after a site's)."""
-    asked: list[tuple[tuple[str, ...], bool]] = []
+def _recorded_states(sim: Simulator, max_combined: int) -> list[tuple[tuple[str, ...], bool, Any]]:
+    """The settled states one ``capacity(sim)`` asks for: (failed, after a site's, the
+    other keywords)."""
+    asked: list[tuple[tuple[str, ...], bool, Any]] = []
     real = sim.settled
 
-    def settled(failed: Any, *, after: Any = None) -> Any:
-        asked.append((tuple(failed), after is not None))
-        return real(failed, after=after)
+    def settled(failed: Any, *, after: Any = None, **more: Any) -> Any:
+        asked.append((tuple(failed), after is not None, more))
+        return real(failed, after=after, **more)
 
     sim.settled = settled  # type: ignore[method-assign]
     try:
@@ -84,13 +85,13 @@ def _recorded_states(sim: Simulator, max_combined: int) -> list[tuple[tuple[str,
     return asked
 
 
-def _replay(sim: Simulator, asked: list[tuple[tuple[str, ...], bool]]) -> None:
+def _replay(sim: Simulator, asked: list[tuple[tuple[str, ...], bool, Any]]) -> None:
     sites: dict[str, Any] = {}
-    for failed, after in asked:
+    for failed, after, more in asked:
         if after:
-            sim.settled(failed, after=sites[failed[0]])
+            sim.settled(failed, after=sites[failed[0]], **more)
         else:
-            state = sim.settled(failed)
+            state = sim.settled(failed, **more)
             if len(failed) == 1:
                 sites[failed[0]] = state
 
