@@ -11,7 +11,7 @@ an edit costs what it touches, not the size of the design. Undo lives in ``comma
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from designer.document.events import (
 from designer.domain.design import Design, DesignIntent, LayoutEntry, RuleSettings, SavedScenario
 from designer.domain.elements import Element, ElementBase
 from designer.domain.errors import StructuralError
-from designer.domain.index import DesignIndex, LiveIndex
+from designer.domain.index import LOOKUPS, DesignIndex, LiveIndex
 from designer.domain.kinds import KINDS
 from designer.domain.persistent import PersistentList, PersistentMap
 from designer.domain.refs import iter_refs
@@ -134,6 +134,40 @@ class Document:
 
     def get(self, element_id: str) -> ElementBase | None:
         return self._live.by_id.get(element_id)
+
+    def elements_by_id(self) -> dict[str, ElementBase]:
+        """The current design's elements by id: a copy of the index's map (C-speed),
+        for a caller that follows later edits itself (the recovery journal)."""
+        return dict(self._live.by_id)
+
+    def preparing_edits(self) -> Iterator[None]:
+        """Build the lookups that edits use (positions, names, references, the reverse
+        relations that edits, gestures and the canvas ask for) a slice at a time,
+        yielding between slices: run it in idle time after opening a big design so that
+        its first edit costs what later ones do (:meth:`LiveIndex.prepare`). Stops when
+        another design is loaded."""
+        live = self._live
+        groups = dict.fromkeys(
+            [
+                *(
+                    (info.kind, name)
+                    for info in KINDS.values()
+                    for invariant in info.spec.invariants
+                    for name in invariant.reads
+                ),
+                *LOOKUPS.values(),
+                *(
+                    (info.kind, field)
+                    for info in KINDS.values()
+                    if info.shape == "part"
+                    for field in info.spec.drawn
+                ),
+            ]
+        )
+        for _ in live.prepare(groups):
+            if self._live is not live:
+                return
+            yield
 
     def position_of(self, element_id: str) -> int:
         return self.index.position_of(element_id)

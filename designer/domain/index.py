@@ -27,7 +27,8 @@ The whole API:
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 from typing import Any, TypeVar
 
 from sortedcontainers import SortedList
@@ -129,6 +130,84 @@ class LiveIndex:
             for element in self.design.elements:
                 self._add_refs(element)
         return self._refs
+
+    # -- built ahead of the first edit -----------------------------------------------------
+    #: Elements looked at between two yields of :meth:`prepare`.
+    PREPARE_SLICE = 1000
+
+    def prepare(self, groups: Iterable[tuple[str, str]] = ()) -> Iterator[None]:
+        """Build what edits look up (positions, names, references and the reverse
+        relations ``groups``) a slice at a time: a generator that yields after each
+        slice, for a caller that runs it between events, so that neither the opening
+        of a big design nor its first edit waits for them. Each lookup is built from
+        the design as it stands when that lookup starts, and kept only if no edit came
+        meanwhile (an edit that needs one first builds it at once, as it would have)."""
+        if self._order is None:
+            revision = self.revision
+            order: dict[str, float] = {}
+            yield from self._sliced(
+                self.design.elements, lambda i, e: order.__setitem__(e.id, float(i)), revision
+            )
+            if self.revision == revision and self._order is None:
+                self._order = order
+                self._keys = SortedList(map(float, range(len(order))))
+        if self._names is None:
+            revision = self.revision
+            names: dict[tuple[str, str], str] = {}
+            by_name: dict[str, list[str]] = {}
+
+            def name(_i: int, e: ElementBase) -> None:
+                names.setdefault((e.kind, e.name), e.id)
+                by_name.setdefault(e.name, []).append(e.id)
+
+            yield from self._sliced(self.design.elements, name, revision)
+            if self.revision == revision and self._names is None:
+                self._names, self._by_name = names, by_name
+        if self._refs is None:
+            revision = self.revision
+            refs: dict[str, dict[str, list[str]]] = {}
+
+            def refer(_i: int, e: ElementBase) -> None:
+                for ref in iter_refs(e):
+                    refs.setdefault(ref.target, {}).setdefault(e.id, []).append(ref.path)
+
+            yield from self._sliced(self.design.elements, refer, revision)
+            if self.revision == revision and self._refs is None:
+                self._refs = refs
+        for kind, field in groups:
+            if (kind, field) in self._groups:
+                continue
+            revision = self.revision
+            found: dict[str, list[ElementBase]] = {}
+
+            def gather(
+                _i: int,
+                e: ElementBase,
+                field: str = field,
+                found: dict[str, list[ElementBase]] = found,
+            ) -> None:
+                for target in _targets(e, field):
+                    found.setdefault(target, []).append(e)
+
+            yield from self._sliced(list(self.by_kind.get(kind, ())), gather, revision)
+            if self.revision == revision and (kind, field) not in self._groups:
+                self._groups[kind, field] = found
+
+    def _sliced(
+        self, items: Iterable[Any], visit: Callable[[int, Any], None], revision: int
+    ) -> Iterator[None]:
+        """Visit ``items`` a slice at a time, yielding after each; stops early when an
+        edit came (the index's revision is no longer ``revision``)."""
+        it = iter(items)
+        start = 0
+        while self.revision == revision:
+            chunk = list(islice(it, self.PREPARE_SLICE))
+            if not chunk:
+                return
+            for i, item in enumerate(chunk, start):
+                visit(i, item)
+            start += len(chunk)
+            yield
 
     # -- maintenance ----------------------------------------------------------------------
     def apply(

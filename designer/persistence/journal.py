@@ -488,14 +488,18 @@ class RecoveryJournal:
         base_file: Path | None = None,
         base_digest: str | None = None,
         original_digest: str | None = None,
+        elements_by_id: dict[str, Any] | None = None,
     ) -> None:
         """Begin a generation whose base is ``design``: its text is ``base_text`` (from
         :func:`envelope_chunks` or :func:`dumps`), else a copy of ``base_file`` when its
         bytes still have ``base_digest``, else ``dumps(design)`` on the writer thread.
-        ``original_digest``: what the original file held when last opened or saved."""
+        ``original_digest``: what the original file held when last opened or saved.
+        ``elements_by_id``: ``design``'s elements by id, if the caller has them (the
+        journal takes it over and keeps it current); else the first record maps them
+        (a pass over every element)."""
         self.generation += 1
         self._last = design
-        self._last_by_id = None
+        self._last_by_id = elements_by_id
         self._records = 0
         self._rebase = False
         generation = self.generation

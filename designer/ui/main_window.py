@@ -78,7 +78,7 @@ from designer.ui.icons import app_icon
 from designer.ui.panels import create_panels
 from designer.ui.panels.capacity import CapacityController, CapacityPanel
 from designer.ui.recovery import RecoveryKeeper
-from designer.ui.session import EditorSession
+from designer.ui.session import SYNC_CHECK_LIMIT, EditorSession
 
 if TYPE_CHECKING:
     from designer.ui.availability.feature import AvailabilityFeature
@@ -91,6 +91,9 @@ log = logging.getLogger("designer.ui")
 FILE_FILTER = "DR Designer designs (*.json *.drd);;All files (*)"
 #: A status message older than this goes when the selection or the history changes.
 STALE_MESSAGE_S = 0.5
+#: How long the work held for a big design's first frame waits when no paint comes (a
+#: window covered up or minimised), ms.
+FIRST_FRAME_FALLBACK_MS = 2000
 
 
 class MainWindow(QMainWindow):
@@ -855,10 +858,20 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             QMessageBox.critical(self, "Cannot open design", f"{path}: {exc.strerror or exc}")
             return False
+        if len(design.elements) > SYNC_CHECK_LIMIT and self.view.viewport().isVisible():
+            # A big design: its first frame first, then the check, the panels that fill
+            # from the whole design, the names to find and the lookups of later edits.
+            self.session.hold_until_shown()
+            _AfterFirstPaint(
+                self.view.viewport(),
+                lambda: self.session.release_held(later=True),
+                fallback_ms=FIRST_FRAME_FALLBACK_MS,
+            )
         try:
             # load() has checked the structure: do not pay for it twice.
             self.session.replace_design(design, path.resolve(), checked=True)
         except DesignError as exc:
+            self.session.release_held()
             QMessageBox.critical(self, "Cannot open design", f"{path}: {exc}")
             return False
         self._stamp = stamp
@@ -866,7 +879,9 @@ class MainWindow(QMainWindow):
         clean_stale_temps(path.resolve().parent)  # left by saves that were killed
         self.recent.add(path)
         self.view.zoom_to_open()
-        self._refresh_find_names()
+        self._find_dirty = True
+        self.session.after_first_frame(self._refresh_find_names)
+        self.session.after_first_frame(self.session.prepare_edits)
         self._show_message(f"Opened {path.name}: {len(design.elements):,} elements")
         return True
 
@@ -1145,19 +1160,31 @@ class MainWindow(QMainWindow):
 
 
 class _AfterFirstPaint(QObject):
-    """Calls ``then`` once, in the event-loop turn after ``widget`` first painted."""
+    """Calls ``then`` once, in the event-loop turn after ``widget`` first painted (or,
+    with ``fallback_ms``, after that long if no paint came: a window covered up)."""
 
-    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+    def __init__(
+        self, widget: QWidget, then: Callable[[], None], *, fallback_ms: int | None = None
+    ) -> None:
         super().__init__(widget)
         self._then: Callable[[], None] | None = then
+        self._widget = widget
         widget.installEventFilter(self)
+        if fallback_ms is not None:
+            QTimer.singleShot(fallback_ms, self, self._fire)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and self._then is not None:
-            then, self._then = self._then, None
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, then)
+            QTimer.singleShot(0, self, self._fire)  # once the paint is done
         return False
+
+    def _fire(self) -> None:
+        then, self._then = self._then, None
+        if then is None:
+            return
+        self._widget.removeEventFilter(self)
+        self.deleteLater()
+        then()
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -52,7 +53,12 @@ class RecoveryKeeper(QObject):
         self._clean_digest: str | None = None
         #: What the session's file held when last opened or saved (for a later save).
         self._original_digest: str | None = None
-        self._base_job: tuple[Design, Path | None, Iterator[str], list[str]] | None = None
+        #: The clean design's elements by id, taken before its first edit (so that the
+        #: journal's first record need not map every element): see :meth:`mark_clean`.
+        self._clean_by_id: dict[str, Any] | None = None
+        self._base_job: (
+            tuple[Design, Path | None, Iterator[str], list[str], dict[str, Any] | None] | None
+        ) = None
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(0)  # the next idle moment
@@ -77,7 +83,22 @@ class RecoveryKeeper(QObject):
         self._clean_file = path if stamp is not None else None
         self._clean_digest = stamp.digest if stamp is not None else None
         self._original_digest = self._clean_digest
+        self._clean_by_id = None
         self.discard()
+        # A copy of the index's map, after a big design's first frame (before any edit).
+        self.session.after_first_frame(self._note_clean_elements)
+
+    def _note_clean_elements(self) -> None:
+        if self.session.design is self._clean_design and self._clean_by_id is None:
+            self._clean_by_id = self.session.document.elements_by_id()
+
+    def _elements_of(self, design: Design) -> dict[str, Any] | None:
+        """``design``'s elements by id, for the journal to own (None: it maps them)."""
+        if design is self.session.design:
+            return self.session.document.elements_by_id()
+        if design is self._clean_design and self._clean_by_id is not None:
+            return dict(self._clean_by_id)
+        return None
 
     def adopt(self, design: Design, original_digest: str | None = None) -> None:
         """The session now holds a recovered design, dirty: write its base at once (the
@@ -88,7 +109,11 @@ class RecoveryKeeper(QObject):
         self._clean_file = None
         self._original_digest = original_digest
         self.journal.start(
-            design, self.session.path, base_text=dumps(design), original_digest=original_digest
+            design,
+            self.session.path,
+            base_text=dumps(design),
+            original_digest=original_digest,
+            elements_by_id=self._elements_of(design),
         )
         self.journal.wait()
 
@@ -164,6 +189,7 @@ class RecoveryKeeper(QObject):
         original = self.session.path
         if design is self.session.design:
             self._touched = Touched()  # the base is the design as it is now
+        by_id = self._elements_of(design)
         if from_file and self._clean_file is not None and self._clean_digest is not None:
             # The writer copies the file (checking it still holds those bytes).
             self.journal.start(
@@ -172,13 +198,18 @@ class RecoveryKeeper(QObject):
                 base_file=self._clean_file,
                 base_digest=self._clean_digest,
                 original_digest=self._original_digest,
+                elements_by_id=by_id,
             )
         elif len(design.elements) <= SYNC_CHECK_LIMIT:
             self.journal.start(
-                design, original, base_text=dumps(design), original_digest=self._original_digest
+                design,
+                original,
+                base_text=dumps(design),
+                original_digest=self._original_digest,
+                elements_by_id=by_id,
             )
         else:
-            self._base_job = (design, original, envelope_chunks(design), [])
+            self._base_job = (design, original, envelope_chunks(design), [], by_id)
             self._slice_timer.start()
 
     def _step_base(self, budget_s: float = SLICE_S) -> None:
@@ -186,7 +217,7 @@ class RecoveryKeeper(QObject):
         if job is None:
             self._slice_timer.stop()
             return
-        design, original, chunks, parts = job
+        design, original, chunks, parts, by_id = job
         deadline = time.perf_counter() + budget_s
         for n, chunk in enumerate(chunks):
             parts.append(chunk)
@@ -195,7 +226,11 @@ class RecoveryKeeper(QObject):
         self._base_job = None
         self._slice_timer.stop()
         self.journal.start(
-            design, original, base_text="".join(parts), original_digest=self._original_digest
+            design,
+            original,
+            base_text="".join(parts),
+            original_digest=self._original_digest,
+            elements_by_id=by_id,
         )
         if self.session.dirty:
             self._record()  # every change made meanwhile

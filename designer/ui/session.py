@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from designer.document import Command, Document, DocumentEvent, EditError, Refusal
@@ -22,6 +23,8 @@ from designer.rules import CheckResult, check
 from designer.workload import states_workload
 
 __all__ = ["SYNC_CHECK_LIMIT", "EditorSession", "QtCommand", "sharing_the_ui_thread"]
+
+Deferred = Callable[[], object]
 
 #: Designs up to this many elements are re-checked synchronously after every edit (well
 #: under 50 ms); larger ones are checked on a worker thread and the result applied when
@@ -32,6 +35,10 @@ SYNC_CHECK_LIMIT = 3000
 #: elements), which must not freeze the window after an edit.
 SYNC_SIZED_CHECK_LIMIT = 400
 
+
+#: Time given per turn of the event loop to building the lookups of edits ahead of the
+#: first edit of a big design (:meth:`EditorSession.prepare_edits`), s.
+PREPARE_SLICE_S = 0.006
 
 #: The GIL switch interval while a worker runs pure Python next to the UI thread, s.
 WORKER_SWITCH_INTERVAL_S = 0.0005
@@ -138,6 +145,11 @@ class EditorSession(QObject):
         self._check_done.connect(self._apply_check)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        #: Work that waits for the first painted frame of a newly opened design (see
+        #: :meth:`hold_until_shown`); None when nothing is held.
+        self._held: list[Deferred] | None = None
+        self._preparing: Iterator[None] | None = None
+        self._prepare_timer: QTimer | None = None
         self._schedule_check()  # big designs: on the worker, so opening never blocks
 
     # -- editing -------------------------------------------------------------------------
@@ -244,6 +256,10 @@ class EditorSession(QObject):
             size <= SYNC_SIZED_CHECK_LIMIT or not states_workload(design)
         ):
             self.refresh_findings()
+        elif self._held is not None:
+            # The first frame first: the worker would take the interpreter lock from
+            # the UI thread for most of the time it takes to build and paint it.
+            self.after_first_frame(self._schedule_check)
         else:
             self._pool.start(_CheckJob(self, self.document.design, self.document.revision))
 
@@ -255,4 +271,67 @@ class EditorSession(QObject):
 
     def wait_for_findings(self) -> None:
         """Block until a background check finishes (tests, export)."""
+        self.release_held()
         self._pool.waitForDone()
+
+    # -- the first frame of an opened design -----------------------------------------------
+    def prepare_edits(self) -> None:
+        """Build the lookups that edits use (:meth:`Document.preparing_edits`) a few
+        milliseconds per turn of the event loop, so that the first edit after opening a
+        big design costs what the next ones do."""
+        self._preparing = self.document.preparing_edits()
+        if self._prepare_timer is None:
+            self._prepare_timer = QTimer(self)
+            self._prepare_timer.setInterval(0)
+            self._prepare_timer.timeout.connect(self._prepare_step)
+        self._prepare_timer.start()
+
+    def _prepare_step(self) -> None:
+        job = self._preparing
+        deadline = time.perf_counter() + PREPARE_SLICE_S
+        try:
+            while job is not None and time.perf_counter() < deadline:
+                next(job)
+        except StopIteration:
+            job = None
+        if job is None:
+            self._preparing = None
+            if self._prepare_timer is not None:
+                self._prepare_timer.stop()
+
+    @property
+    def preparing_edits(self) -> bool:
+        """The lookups of edits are still being built in idle time."""
+        return self._preparing is not None
+
+    def hold_until_shown(self) -> None:
+        """A big design is about to be opened in a window that is on screen: what its
+        first frame does not need (the live check, panels that fill from the whole
+        design, lookups for later edits) is asked for with :meth:`after_first_frame`
+        and runs once the window calls :meth:`release_held` after painting it."""
+        if self._held is None:
+            self._held = []
+
+    @property
+    def holding(self) -> bool:
+        """Work waits for the first frame of the design just opened."""
+        return self._held is not None
+
+    def after_first_frame(self, work: Deferred) -> None:
+        """Run ``work`` once the opened design's first frame is painted (each piece in
+        an event-loop turn of its own, in the order asked); at once when nothing is
+        held. Asking twice for the same work runs it once."""
+        if self._held is None:
+            work()
+        elif work not in self._held:
+            self._held.append(work)
+
+    def release_held(self, *, later: bool = False) -> None:
+        """Run the held work: now, or (``later``) each piece in a turn of the event loop
+        of its own, so that input and paints go between them."""
+        held, self._held = self._held, None
+        for work in held or ():
+            if later:
+                QTimer.singleShot(0, work)
+            else:
+                work()

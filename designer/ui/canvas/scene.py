@@ -15,7 +15,7 @@ import gc
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
@@ -30,7 +30,7 @@ from designer.document.events import (
     LayoutChanged,
 )
 from designer.document.layout import Placer, Rect, default_size
-from designer.domain.design import Severity
+from designer.domain.design import Design, Severity
 from designer.domain.elements import ElementBase, WanLink
 from designer.domain.kinds import KINDS, KindInfo, connectable_kinds
 from designer.rules.finding import Finding
@@ -99,6 +99,8 @@ class DesignScene(QGraphicsScene):
         self.link_loads: dict[str, tuple[float, str]] = {}
         self._edges_at: dict[str, set[str]] = defaultdict(set)
         self._relations_of: dict[str, list[str]] = {}
+        #: The last :meth:`content_rect`: (design, box count, rect).
+        self._content: tuple[Design, int, QRectF] | None = None
         #: The box each element is drawn in (parts too: a disk's VM), and the reverse.
         self.box_parent: dict[str, str | None] = {}
         self.box_children: dict[str, set[str]] = defaultdict(set)
@@ -244,6 +246,7 @@ class DesignScene(QGraphicsScene):
         self._child_rects.clear()
         self._affixes.clear()
         self._top_boxes = None
+        self._content = None
         self.router.clear()
         self._unrouted = []
         self._settle_after = None
@@ -264,7 +267,9 @@ class DesignScene(QGraphicsScene):
         self._indexed = False
         box_parent, box_children = self.box_parent, self.box_children
         lined: list[tuple[ElementBase, KindInfo]] = []
-        for element in design.elements:
+        #: Where each part stands in the design: the order of a box's parts.
+        part_order: dict[str, int] = {}
+        for position, element in enumerate(design.elements):
             info = KINDS.get(element.kind)
             if info is None:
                 continue
@@ -278,6 +283,7 @@ class DesignScene(QGraphicsScene):
                 box_children[parent].add(element.id)
             if info.shape == "part":
                 self._note_part(element)
+                part_order[element.id] = position
                 continue  # drawn by its container (a VM's disk count), not as a box
             if element.id in layout:
                 self._add_node(element)
@@ -287,7 +293,7 @@ class DesignScene(QGraphicsScene):
         for unplaced in later:
             self._add_node(unplaced)
         self._mixed = None
-        self._refresh_disk_tags()
+        self._refresh_disk_tags(part_order.__getitem__)
         for lined_element, lined_info in lined:
             self._add_lines(lined_element, lined_info)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -307,6 +313,15 @@ class DesignScene(QGraphicsScene):
         """The union of the boxes (edges run between boxes, so they lie inside)."""
         if not self.nodes:
             return QRectF()
+        design = self.session.design
+        known = self._content
+        if known is not None and known[0] is design and known[1] == len(self.nodes):
+            return QRectF(known[2])  # the boxes follow the design: unchanged since
+        rect = self._boxes_rect()
+        self._content = (design, len(self.nodes), QRectF(rect))
+        return rect
+
+    def _boxes_rect(self) -> QRectF:
         left = top = float("inf")
         right = bottom = float("-inf")
         for node in self.nodes.values():
@@ -409,9 +424,10 @@ class DesignScene(QGraphicsScene):
         if not self._refresh_disk_tags():
             self._set_disk_tags(box_id)
 
-    def _refresh_disk_tags(self) -> bool:
+    def _refresh_disk_tags(self, position_of: Callable[[str], int] | None = None) -> bool:
         """Placement tags show only where the design mixes placements (in an all-VMDK
-        design they would repeat one word on every VM). True if every VM was redone."""
+        design they would repeat one word on every VM). True if every VM was redone.
+        ``position_of``: where a part stands in the design (default: the document's)."""
         mixed = sum(1 for n in self._placements.values() if n) > 1
         if mixed == self._mixed:
             return False
@@ -421,10 +437,12 @@ class DesignScene(QGraphicsScene):
         }
         for element_id, node in self.nodes.items():
             if node.kind in holders:
-                self._set_disk_tags(element_id)
+                self._set_disk_tags(element_id, position_of)
         return True
 
-    def _set_disk_tags(self, box_id: str | None) -> None:
+    def _set_disk_tags(
+        self, box_id: str | None, position_of: Callable[[str], int] | None = None
+    ) -> None:
         node = self.nodes.get(box_id) if box_id else None
         if node is None:
             return
@@ -434,7 +452,7 @@ class DesignScene(QGraphicsScene):
         if not parts and not node.disk_count:
             return
         node.disk_count = len(parts)
-        node.disk_ids = sorted((p.id for p in parts), key=doc.position_of)
+        node.disk_ids = sorted((p.id for p in parts), key=position_of or doc.position_of)
         node.disk_tag_of = {
             p.id: PLACEMENT_TAGS.get(self._disk_placement[p.id], self._disk_placement[p.id])
             for p in parts

@@ -147,17 +147,27 @@ class DesignView(QGraphicsView):
     def zoom_to_open(self) -> None:
         """The first view of a design: all of it if that stays legible, else a legible
         zoom on its top-left corner (the Overview shows the rest)."""
-        self.zoom_fit()
-        legible = 0.6
-        if self.scale_factor < legible and self.design_scene.nodes:
-            bounds = self.design_scene.content_rect()
-            self.set_zoom(legible)
-            visible = self.mapToScene(self.viewport().rect()).boundingRect()
-            self.centerOn(
-                bounds.left() - 30 + visible.width() / 2, bounds.top() - 30 + visible.height() / 2
-            )
+        # What is detailed is decided once, at the zoom it ends at (each decision
+        # restyles every box of a big design).
+        self._detail_held = True
+        try:
+            self.zoom_fit()
+            legible = 0.6
+            if self.scale_factor < legible and self.design_scene.nodes:
+                bounds = self.design_scene.content_rect()
+                self.set_zoom(legible)
+                visible = self.mapToScene(self.viewport().rect()).boundingRect()
+                self.centerOn(
+                    bounds.left() - 30 + visible.width() / 2,
+                    bounds.top() - 30 + visible.height() / 2,
+                )
+        finally:
+            self._detail_held = False
+        self._update_detail()
 
     def _update_detail(self) -> None:
+        if getattr(self, "_detail_held", False):
+            return
         self._apply_detail()
         self.zoom_changed.emit(self.scale_factor)
 

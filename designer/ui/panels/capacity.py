@@ -31,14 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.capacity import (
-    CapacityEngine,
-    CapacityReport,
-    LinkReport,
-    Mode,
-    ModeLoad,
-)
-from designer.capacity.shared import shared_sizing
 from designer.domain.design import Design, ScenarioStep
 from designer.domain.elements import WanLink
 from designer.ui.session import sharing_the_ui_thread
@@ -47,6 +39,8 @@ from designer.workload import KIND_LABELS, states_workload
 if TYPE_CHECKING:
     import pyqtgraph as pg
 
+    from designer.capacity import CapacityEngine, CapacityReport, LinkReport, Mode, ModeLoad
+    from designer.capacity.shared import SharedSizing
     from designer.simulation import Simulator
     from designer.ui.canvas.scene import DesignScene
     from designer.ui.session import EditorSession
@@ -87,6 +81,15 @@ class _Job(QRunnable):
         self.controller._done.emit(self.revision, report)
 
 
+def shared_sizing(design: Design) -> SharedSizing:
+    """:func:`designer.capacity.shared.shared_sizing` (the one sizing per revision the
+    CAP rules read too), imported when first needed: the sizing imports the simulator,
+    which the window's first frame does not wait for."""
+    from designer.capacity.shared import shared_sizing as sizing
+
+    return sizing(design)
+
+
 class CapacityController(QObject):
     """The current design's capacity report, recomputed after edits."""
 
@@ -114,7 +117,8 @@ class CapacityController(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
-        self._timer.timeout.connect(self.refresh)
+        # An opened big design's first frame first (the session holds work until then).
+        self._timer.timeout.connect(lambda: session.after_first_frame(self.refresh))
         self._done.connect(self._on_done)
         session.document_changed.connect(lambda _event: self._timer.start())
         self.refresh()
@@ -232,6 +236,8 @@ class CapacityController(QObject):
                     bandwidth[step.target] = step.bandwidth_mbps
                 if step.failed_direction is not None:
                     directions[step.target] = step.failed_direction
+        from designer.capacity import CapacityEngine, Mode, ModeLoad  # imported by now
+
         if self._engine is None or self._engine[0] != id(simulator):
             self._engine = (id(simulator), CapacityEngine(simulator))
             self._scenario = None

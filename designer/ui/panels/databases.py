@@ -42,7 +42,12 @@ from PySide6.QtWidgets import (
 )
 
 from designer.document.commands import ChangeElements
-from designer.document.events import DocumentEvent, ElementChanged, LayoutChanged
+from designer.document.events import (
+    DesignReplaced,
+    DocumentEvent,
+    ElementChanged,
+    LayoutChanged,
+)
 from designer.domain.design import Severity
 from designer.domain.elements import Dag, DatabaseCopy, MailboxDatabase
 from designer.rules.finding import Finding
@@ -557,6 +562,9 @@ class DatabasesPanel(QWidget):
     # -- following the session -----------------------------------------------------------
     def _on_document_changed(self, event: DocumentEvent) -> None:
         if isinstance(event, LayoutChanged):
+            return
+        if isinstance(event, DesignReplaced):
+            self.session.after_first_frame(self.refresh)  # an opened design's frame first
             return
         if isinstance(event, ElementChanged):
             element = self.session.document.get(event.id)
