@@ -153,8 +153,10 @@ def _qt_tools() -> dict[str, Any]:
 
     class FirstPaint(QObject):
         """When paints of the canvas viewport showing a design end: the paint runs as
-        usual; :meth:`poll` (called by ``run_until`` every millisecond, and so right
-        after the paint returns to the event loop) notes the time."""
+        usual, and a zero-delay timer started as it begins (an application-wide filter
+        sees the paint before anything else does) notes the time as soon as the paint
+        has returned to the event loop, before whatever the window itself started
+        then; :meth:`poll` (``run_until``'s condition) says whether one has ended."""
 
         def __init__(self) -> None:
             super().__init__()
@@ -168,8 +170,9 @@ def _qt_tools() -> dict[str, Any]:
             if type(view).__name__ != "DesignView":
                 return False
             session = getattr(view, "session", None)
-            if session is not None and len(session.design.elements):
+            if session is not None and len(session.design.elements) and not self.pending:
                 self.pending = True
+                QTimer.singleShot(0, self.poll)
             return False
 
         def poll(self) -> bool:

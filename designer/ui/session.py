@@ -40,6 +40,9 @@ SYNC_SIZED_CHECK_LIMIT = 400
 #: first edit of a big design (:meth:`EditorSession.prepare_edits`), s.
 PREPARE_SLICE_S = 0.006
 
+#: How often the building of those lookups looks again whether the check is done, ms.
+PREPARE_WAIT_MS = 50
+
 #: The GIL switch interval while a worker runs pure Python next to the UI thread, s.
 WORKER_SWITCH_INTERVAL_S = 0.0005
 _switch_lock = threading.Lock()
@@ -287,6 +290,14 @@ class EditorSession(QObject):
         self._prepare_timer.start()
 
     def _prepare_step(self) -> None:
+        timer = self._prepare_timer
+        if timer is not None and self.findings_revision != self.document.revision:
+            # The live check first: on its worker it needs the interpreter lock that
+            # these slices would take from it (findings come first, then these).
+            timer.setInterval(PREPARE_WAIT_MS)
+            return
+        if timer is not None:
+            timer.setInterval(0)
         job = self._preparing
         deadline = time.perf_counter() + PREPARE_SLICE_S
         try:

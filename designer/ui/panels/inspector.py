@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -75,6 +77,22 @@ def _in_sentence(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
+#: Forms kept for reuse (one per element class, and the design's), most recent last.
+KEPT_FORMS = 8
+
+
+@dataclass
+class _Form:
+    """A built form kept for the next selection of the same kind: its widget, its
+    editors, and the revision at which its reference choices were filled."""
+
+    body: QWidget
+    layout: QFormLayout
+    editors: dict[str, FieldEditor]
+    capacity_editors: dict[str, FieldEditor]
+    choices_at: int
+
+
 class InspectorPanel(QWidget):
     """Edits what is selected; with nothing selected, the design's name and intent."""
 
@@ -129,6 +147,13 @@ class InspectorPanel(QWidget):
         #: The design's sizing figures' editors (capacity), and whether they are shown.
         self.capacity_editors: dict[str, FieldEditor] = {}
         self._capacity_open = False
+        #: Built forms by element class (or "design"), reused when the selection comes
+        #: back to that kind: a new element form costs tens of milliseconds of widgets.
+        self._forms: dict[object, _Form] = {}
+        #: The revision at which elements of a kind were last added or renamed (their
+        #: names are a reference field's choices), and at which any were removed.
+        self._names_changed: dict[str, int] = {}
+        self._removed_at = 0
         session.selection_changed.connect(self.rebuild)
         session.document_changed.connect(self._on_document_changed)
         # Thousands of findings: the label follows a turn later, not in the turn in
@@ -149,6 +174,76 @@ class InspectorPanel(QWidget):
     # -- building ------------------------------------------------------------------------
     def rebuild(self) -> None:
         selection = self.session.selection
+        element = self.session.document.get(selection[0]) if len(selection) == 1 else None
+        key: object = type(element) if element is not None else (None if selection else "design")
+        kept = self._forms.get(key) if key is not None else None
+        current = self.scroll_area.widget()
+        if kept is not None and kept.body is current:
+            focus = QApplication.focusWidget()
+            if focus is not None and current.isAncestorOf(focus):
+                # Being edited: a late commit must go to the element it was typed for,
+                # so this form goes (as it always did) and a new one is built.
+                del self._forms[key]
+                kept = None
+        if kept is not None:
+            self._reuse(key, kept, element)
+            return
+        self._build(selection, element, key)
+
+    def _reuse(self, key: object, form: _Form, element: ElementBase | None) -> None:
+        """Show a kept form for ``element`` (None: the design's)."""
+        self._forms[key] = self._forms.pop(key)  # the most recently used, last
+        self.form = form.layout
+        self.editors = form.editors
+        self.capacity_editors = form.capacity_editors
+        if element is None:
+            self.element_id = None
+            self._sync_design()
+            for label in self.design_errors.values():
+                if label.text():
+                    self._show_design_error_label(label, "")
+        else:
+            self.element_id = element.id
+            cls = type(element)
+            self._set_header(element.name, f"{cls.label} · id {element.id}", element.kind)
+            self._refill_choices(form)
+            for name, editor in form.editors.items():
+                editor.edited.disconnect()
+                editor.edited.connect(partial(self._edit_field, element.id))
+                if isinstance(editor, ReadOnlyEditor):
+                    editor.open_elsewhere.disconnect()
+                    editor.open_elsewhere.connect(
+                        lambda _what, db=element.id: self.databases_requested.emit(db)
+                    )
+                editor.show_value(getattr(element, name))
+                if editor.error.text():
+                    editor.show_error("")
+        self._show_findings()
+        if self.scroll_area.widget() is not form.body:
+            self._swap(form.body)
+
+    def _swap(self, body: QWidget) -> None:
+        old = self.scroll_area.takeWidget()
+        self.scroll_area.setWidget(body)
+        if old is not None and all(f.body is not old for f in self._forms.values()):
+            old.deleteLater()
+
+    def _refill_choices(self, form: _Form) -> None:
+        """Refill the reference choices that elements added, renamed or removed since
+        the form was filled may have changed."""
+        revision = self.session.document.revision
+        if form.choices_at == revision:
+            return
+        stale_all = self._removed_at > form.choices_at
+        for editor in form.editors.values():
+            kinds = editor.spec.kinds
+            if kinds and (
+                stale_all or any(self._names_changed.get(k, -1) > form.choices_at for k in kinds)
+            ):
+                editor.set_choices(self.session.design, self.session.document.index)
+        form.choices_at = revision
+
+    def _build(self, selection: list[str], element: ElementBase | None, key: object) -> None:
         self.editors = {}
         self.capacity_editors = {}
         self.element_id = None
@@ -160,7 +255,6 @@ class InspectorPanel(QWidget):
         outer.addStretch(1)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        element = self.session.document.get(selection[0]) if len(selection) == 1 else None
         if element is not None:
             self._build_element(element)
         elif selection:
@@ -168,10 +262,21 @@ class InspectorPanel(QWidget):
         else:
             self._build_design()
         self._show_findings()
-        old = self.scroll_area.takeWidget()
-        self.scroll_area.setWidget(body)
-        if old is not None:
-            old.deleteLater()
+        if key is not None:
+            self._forms.pop(key, None)
+            self._forms[key] = _Form(
+                body,
+                self.form,
+                self.editors,
+                self.capacity_editors,
+                self.session.document.revision,
+            )
+            while len(self._forms) > KEPT_FORMS:
+                oldest = next(iter(self._forms))
+                dropped = self._forms.pop(oldest)
+                if dropped.body is not self.scroll_area.widget():
+                    dropped.body.deleteLater()
+        self._swap(body)
 
     def _set_header(self, title: str, subtitle: str, kind: str | None) -> None:
         self.header.setText(printable(title))  # a control character shown as its escape
@@ -472,9 +577,13 @@ class InspectorPanel(QWidget):
         reason = refusal.reason if isinstance(refusal, Refusal) else (refusal or "")
         label = self.design_errors.get(key)
         if label is not None:
-            label.setStyleSheet(f"color: {error_text_color().name()};")
-            label.setText(reason)
-            label.setVisible(bool(reason))
+            self._show_design_error_label(label, reason)
+
+    @staticmethod
+    def _show_design_error_label(label: QLabel, reason: str) -> None:
+        label.setStyleSheet(f"color: {error_text_color().name()};")
+        label.setText(reason)
+        label.setVisible(bool(reason))
 
     def _edit_name(self) -> None:
         name = self.name_edit.text()
@@ -514,8 +623,14 @@ class InspectorPanel(QWidget):
     # -- following the model -------------------------------------------------------------
     def _on_document_changed(self, event: DocumentEvent) -> None:
         if isinstance(event, DesignReplaced):
+            current = self.scroll_area.widget()
+            for form in self._forms.values():
+                if form.body is not current:
+                    form.body.deleteLater()
+            self._forms.clear()
             self.rebuild()
             return
+        self._note_names(event)
         if self.element_id is None:
             if not self.session.selection and isinstance(event, SettingsChanged):
                 self._sync_design()
@@ -535,10 +650,30 @@ class InspectorPanel(QWidget):
             isinstance(event, ElementChanged) and event.field == "name"
         )
         if structural:
-            for editor in self.editors.values():
-                editor.set_choices(self.session.design, self.session.document.index)
+            shown = next((f for f in self._forms.values() if f.editors is self.editors), None)
+            if shown is not None:
+                self._refill_choices(shown)
+            else:
+                for editor in self.editors.values():
+                    editor.set_choices(self.session.design, self.session.document.index)
         if structural or (isinstance(event, ElementChanged) and event.id == self.element_id):
             self._sync_element(element)
+
+    def _note_names(self, event: DocumentEvent) -> None:
+        """Which kinds' names (the choices of reference fields) this edit changed."""
+        revision = self.session.document.revision
+        if isinstance(event, ElementsRemoved):
+            self._removed_at = revision
+        elif isinstance(event, ElementsAdded) or (
+            isinstance(event, ElementChanged) and event.field == "name"
+        ):
+            ids = event.ids if isinstance(event, ElementsAdded) else (event.id,)
+            for element_id in ids:
+                element = self.session.document.get(element_id)
+                if element is None:
+                    self._removed_at = revision
+                else:
+                    self._names_changed[element.kind] = revision
 
     def _refresh_multi(self) -> None:
         self._refresh_pending = False
