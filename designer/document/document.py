@@ -318,7 +318,12 @@ class Document:
             {e.id: None for _, e, entry in result if entry is not None}
         )
         self._commit(self._next(), removed=[e for _, e in removed])
-        self._emit(ElementsRemoved(tuple(e.id for _, e in removed)))
+        self._emit(
+            ElementsRemoved(
+                tuple(e.id for _, e in removed),
+                kinds=tuple(dict.fromkeys(e.kind for _, e in removed)),
+            )
+        )
         return result
 
     def replace_element(self, new: ElementBase) -> ElementBase:

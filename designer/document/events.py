@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
@@ -24,6 +24,8 @@ class ElementsAdded:
 @dataclass(frozen=True)
 class ElementsRemoved:
     ids: tuple[str, ...]
+    #: The kinds of the elements removed (they can no longer be looked up).
+    kinds: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

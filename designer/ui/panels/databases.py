@@ -46,6 +46,8 @@ from designer.document.events import (
     DesignReplaced,
     DocumentEvent,
     ElementChanged,
+    ElementsAdded,
+    ElementsRemoved,
     LayoutChanged,
 )
 from designer.domain.design import Severity
@@ -566,6 +568,8 @@ class DatabasesPanel(QWidget):
         if isinstance(event, DesignReplaced):
             self.session.after_first_frame(self.refresh)  # an opened design's frame first
             return
+        if isinstance(event, ElementsAdded | ElementsRemoved) and not self._touches(event):
+            return  # a VM, a LUN… added or removed outside the table
         if isinstance(event, ElementChanged):
             element = self.session.document.get(event.id)
             if element is None or element.kind not in _SHOWN_FIELDS:
@@ -583,6 +587,17 @@ class DatabasesPanel(QWidget):
             ):
                 return  # a database of another DAG
         self.refresh()
+
+    def _touches(self, event: ElementsAdded | ElementsRemoved) -> bool:
+        """Whether elements added or removed may change the table or the DAG list: a
+        DAG or a database, or one of the VMs, hosts and sites the table shows."""
+        shown = ("dag", "mailbox_database")
+        if any(i in self._sources or i in self.database_ids for i in event.ids):
+            return True
+        if isinstance(event, ElementsRemoved):
+            return not event.kinds or any(k in shown for k in event.kinds)
+        document = self.session.document
+        return any((e := document.get(i)) is None or e.kind in shown for i in event.ids)
 
     def _follow_selection(self) -> None:
         """Selecting a DAG or one of its databases on the canvas shows that DAG."""

@@ -65,6 +65,7 @@ __all__ = ["SRM_RELEASES", "InspectorPanel"]
 MANY_FINDINGS = 500
 SRM_RELEASES = ("4.0", "4.1", "5.0", "5.1", "5.5", "5.8", "6.0", "6.1", "6.5", "8.1")
 
+
 def _in_sentence(label: str) -> str:
     """A field label inside a sentence: "memory", but "MTBF", "CPU cores", "vCPU".
 
@@ -154,6 +155,7 @@ class InspectorPanel(QWidget):
         #: names are a reference field's choices), and at which any were removed.
         self._names_changed: dict[str, int] = {}
         self._removed_at = 0
+        self._header_kind: str | None = None
         session.selection_changed.connect(self.rebuild)
         session.document_changed.connect(self._on_document_changed)
         # Thousands of findings: the label follows a turn later, not in the turn in
@@ -282,7 +284,9 @@ class InspectorPanel(QWidget):
         self.header.setText(printable(title))  # a control character shown as its escape
         self.header_detail.setText(printable(subtitle))
         if kind:
-            self.header_icon.setPixmap(kind_icon(kind).pixmap(28, 28))
+            if kind != self._header_kind:  # the same kind's icon is there already
+                self.header_icon.setPixmap(kind_icon(kind).pixmap(28, 28))
+                self._header_kind = kind
             self.header_icon.show()
         else:
             self.header_icon.hide()
@@ -468,8 +472,7 @@ class InspectorPanel(QWidget):
             editor.edited.connect(self._edit_capacity)
             self.capacity_editors[spec.name] = editor
             label = QLabel(
-                ("Default mailbox profile" if spec.name == "mailbox_profile" else spec.label)
-                + ":"
+                ("Default mailbox profile" if spec.name == "mailbox_profile" else spec.label) + ":"
             )
             label.setBuddy(editor.editor)
             label.setToolTip(editor.editor.toolTip())
@@ -663,7 +666,10 @@ class InspectorPanel(QWidget):
         """Which kinds' names (the choices of reference fields) this edit changed."""
         revision = self.session.document.revision
         if isinstance(event, ElementsRemoved):
-            self._removed_at = revision
+            if not event.kinds:
+                self._removed_at = revision  # which kinds went is not known
+            for kind in event.kinds:
+                self._names_changed[kind] = revision
         elif isinstance(event, ElementsAdded) or (
             isinstance(event, ElementChanged) and event.field == "name"
         ):
