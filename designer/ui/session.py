@@ -301,8 +301,10 @@ class EditorSession(QObject):
         job = self._preparing
         deadline = time.perf_counter() + PREPARE_SLICE_S
         try:
-            while job is not None and time.perf_counter() < deadline:
+            while job is not None:  # at least one slice per turn
                 next(job)
+                if time.perf_counter() >= deadline:
+                    break
         except StopIteration:
             job = None
         if job is None:

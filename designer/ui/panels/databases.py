@@ -566,7 +566,13 @@ class DatabasesPanel(QWidget):
         if isinstance(event, LayoutChanged):
             return
         if isinstance(event, DesignReplaced):
-            self.session.after_first_frame(self.refresh)  # an opened design's frame first
+            if self.session.holding:  # a big design's first frame first, then the table
+                self.dag_combo.blockSignals(True)
+                self.dag_combo.clear()
+                self.dag_combo.blockSignals(False)
+                self._fill(None)
+                self.summary.setText("Reading the DAGs of the design just opened…")
+            self.session.after_first_frame(self.refresh)
             return
         if isinstance(event, ElementsAdded | ElementsRemoved) and not self._touches(event):
             return  # a VM, a LUN… added or removed outside the table

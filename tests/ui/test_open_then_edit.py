@@ -1,0 +1,187 @@
+"""Opening a big design (issue 10): its first frame comes first, and what edits and
+panels need follows in idle time, without changing what the user gets. Designs are
+made "big" by lowering the thresholds; the timings are measured in
+benchmarks/bench_scale.py, not here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from benchmarks.generate import generate_design
+from designer.document import SetProperty
+from designer.domain.index import DesignIndex
+from designer.persistence import dumps, save
+from designer.persistence.journal import pending_recoveries
+from designer.ui import main_window as main_window_module
+from designer.ui import session as session_module
+from designer.ui.main_window import MainWindow
+from designer.ui.panels import DatabasesPanel, InspectorPanel
+
+BIG = 20  # elements above which a design counts as big in these tests
+
+
+@pytest.fixture
+def big_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(main_window_module, "SYNC_CHECK_LIMIT", BIG)
+    monkeypatch.setattr(session_module, "SYNC_CHECK_LIMIT", BIG)
+    path = tmp_path / "big.json"
+    path.write_text(dumps(generate_design(300, seed=1)), encoding="utf-8")
+    return path
+
+
+def _settled(window: MainWindow) -> bool:
+    session = window.session
+    return (
+        not session.holding
+        and not session.preparing_edits
+        and session.findings_revision == session.document.revision
+    )
+
+
+def _vm_in_host(window: MainWindow) -> tuple[str, QPointF]:
+    """A VM and the middle of its host's box (where a palette drop adds one)."""
+    design = window.session.design
+    host = next(e for e in design.elements if e.kind == "esxi_host")
+    vm = next(e for e in design.elements if e.kind == "vm" and getattr(e, "host", "") == host.id)
+    entry = design.layout[host.id]
+    return vm.id, QPointF(entry.x + (entry.w or 180) / 2, entry.y + (entry.h or 110) / 2)
+
+
+def test_a_big_designs_check_and_panels_wait_for_its_first_frame(qtbot, launch, big_file, monkeypatch):  # type: ignore[no-untyped-def]
+    checks: list[int] = []  # the revisions checks were started for
+    job = session_module._CheckJob
+
+    class Recorded(job):  # type: ignore[misc, valid-type]
+        def __init__(self, session, design, revision):  # type: ignore[no-untyped-def]
+            checks.append(revision)
+            super().__init__(session, design, revision)
+
+    monkeypatch.setattr(session_module, "_CheckJob", Recorded)
+    window = launch()  # the bundled sample first, then File > Open of the big design
+    session = window.session
+    assert window.open_file(big_file, ask=False)
+    # Back from File > Open: the frame is not painted yet, so nothing held has run.
+    assert session.holding
+    assert session.findings_revision != session.document.revision
+    assert session.document.revision not in checks  # the check has not started
+    databases = window.findChild(DatabasesPanel)
+    assert databases is not None and databases.dag_combo.count() == 0
+    qtbot.waitUntil(lambda: _settled(window), timeout=20000)
+    assert session.document.revision in checks
+    # Then everything came as it did before: the findings, the Databases panel, the
+    # lookups edits use, the names the find box offers.
+    dags = [e for e in session.design.elements if e.kind == "dag"]
+    assert databases.dag_combo.count() == len(dags) > 0
+    live = session.document._live
+    assert live._names is not None and live._refs is not None and live._order is not None
+    assert window._find_model.rowCount() > 0 and not window._find_dirty
+
+
+def test_an_edit_right_after_opening_is_recovered(qtbot, launch, big_file):  # type: ignore[no-untyped-def]
+    window = launch()
+    session = window.session
+    assert window.open_file(big_file, ask=False)
+    vm, _ = _vm_in_host(window)
+    # Before the first frame (the journal's map of the opened design is not taken yet).
+    assert session.holding
+    assert session.push(SetProperty(vm, "name", "renamed-before-the-frame"))
+    qtbot.waitUntil(lambda: _settled(window), timeout=20000)
+    # After it, right away.
+    other = next(e.id for e in session.design.elements if e.kind == "vm" and e.id != vm)
+    assert session.push(SetProperty(other, "name", "renamed-after-the-frame"))
+    session.undo_stack.undo()
+    session.undo_stack.undo()  # back to the file as opened: nothing to recover
+    QApplication.processEvents()
+    assert session.push(SetProperty(other, "name", "renamed-after-undoing"))
+    window.recovery.wait()
+    window.recovery.abandon()  # what a crash leaves
+    (copy,) = [
+        p
+        for p in pending_recoveries(window.recovery.folder)
+        if p.token == window.recovery.journal.token
+    ]
+    recovered = copy.load()
+    assert dumps(recovered) == dumps(session.design)
+    names = {e.id: e.name for e in recovered.elements}
+    assert names[other] == "renamed-after-undoing" and names[vm] != "renamed-before-the-frame"
+
+
+def test_names_stay_unique_when_adding_right_after_opening(qtbot, launch, big_file, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(session_module, "PREPARE_SLICE_S", 0.0)  # one slice per turn
+    window = launch()
+    session = window.session
+    assert window.open_file(big_file, ask=False)
+    _, into_host = _vm_in_host(window)
+    editor = window.view.editor
+    added = [editor.add_element_at("vm", into_host)]  # before the first frame
+    qtbot.waitUntil(lambda: not session.holding, timeout=20000)
+    added.append(editor.add_element_at("vm", into_host))  # while the lookups are built
+    qtbot.waitUntil(lambda: _settled(window), timeout=20000)
+    added.append(editor.add_element_at("vm", into_host))  # after
+    vms = [e for e in session.design.elements if e.kind == "vm"]
+    assert len({v.name for v in vms}) == len(vms)
+    index = session.document.index
+    fresh = DesignIndex(session.design)
+    for element_id in added:
+        assert isinstance(element_id, str)
+        element = session.document.get(element_id)
+        assert element is not None
+        assert index.named("vm", element.name) == element_id == fresh.named("vm", element.name)
+        assert index.position_of(element_id) == fresh.position_of(element_id)
+    host = session.document.get(added[0])
+    assert host is not None
+    host_id = getattr(host, "host")
+    assert [v.id for v in index.vms_on_host[host_id]] == [
+        v.id for v in fresh.vms_on_host[host_id]
+    ]
+
+
+def test_the_inspector_reuses_a_form_for_the_next_element_of_a_kind(qtbot, launch, big_file):  # type: ignore[no-untyped-def]
+    window = launch(big_file)
+    session = window.session
+    qtbot.waitUntil(lambda: _settled(window), timeout=20000)
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None
+    first, second = [e.id for e in session.design.elements if e.kind == "vm"][:2]
+    session.set_selection([first])
+    form = inspector.scroll_area.widget()
+    name = inspector.editors["name"].editor
+    assert isinstance(name, QLineEdit)
+    # A refused edit shows its reason under the field…
+    taken = session.document.get(second)
+    assert taken is not None
+    name.setFocus()
+    name.selectAll()
+    QTest.keyClicks(name, taken.name)
+    QTest.keyClick(name, Qt.Key.Key_Return)
+    assert "already used" in inspector.editors["name"].error.text()
+    session.set_selection([])  # the design's form, then the VM form again
+    session.set_selection([second])
+    assert inspector.scroll_area.widget() is form  # the same widgets…
+    assert inspector.editors["name"].editor is name
+    assert name.text() == taken.name and not inspector.editors["name"].error.text()
+    # …editing the element now shown, not the one they were built for.
+    name.setFocus()
+    name.selectAll()
+    QTest.keyClicks(name, "second-renamed")
+    QTest.keyClick(name, Qt.Key.Key_Return)
+    renamed = session.document.get(second)
+    kept = session.document.get(first)
+    assert renamed is not None and renamed.name == "second-renamed"
+    assert kept is not None and kept.name != "second-renamed"
+    # A host added since is among the host choices of the reused form.
+    host = next(e for e in session.design.elements if e.kind == "esxi_host")
+    entry = session.design.layout[host.id]
+    cluster = getattr(host, "cluster")
+    added = window.view.editor.add_element_at("esxi_host", QPointF(entry.x, entry.y), cluster)
+    assert isinstance(added, str)
+    new_host = session.document.get(added)
+    assert new_host is not None
+    session.set_selection([first])
+    combo = inspector.editors["host"].editor
+    assert combo.findData(added) >= 0, new_host.name
