@@ -110,3 +110,56 @@ def test_an_index_view_is_new_after_each_edit_and_the_same_between() -> None:
     UndoStack(doc).push(SetProperty(vm.id, "vcpu", 8))  # type: ignore[attr-defined]
     assert doc.index is not first
     assert doc.index.get(vm.id).vcpu == 8  # type: ignore[attr-defined, union-attr]
+
+
+@settings(max_examples=15, deadline=None)
+@given(_OPS, st.integers(min_value=0, max_value=400))
+def test_lookups_built_ahead_in_slices_equal_a_fresh_index(ops, stop) -> None:  # type: ignore[no-untyped-def]
+    """Document.preparing_edits builds the lookups a slice at a time; an edit coming
+    between two slices leaves the lookup it interrupted unbuilt (built late, at once,
+    when asked), never a stale one: the index then still equals a fresh one."""
+    doc = Document(_design())
+    stack = UndoStack(doc)
+    live = doc._live
+    live_slice = live.PREPARE_SLICE
+    try:
+        type(live).PREPARE_SLICE = 7  # many slices on a small design
+        steps = doc.preparing_edits()
+        for _ in range(stop):  # part of the way (or all of it)
+            if next(steps, StopIteration) is StopIteration:
+                break
+        for op, a, b in ops:
+            elements = doc.design.elements
+            pick = elements[a % len(elements)]
+            try:
+                if op == "add_vm":
+                    hosts = doc.index.of("esxi_host", object)
+                    host = hosts[a % len(hosts)]
+                    stack.push(AddElements([new_element("vm", doc.index, host.id)]))  # type: ignore[attr-defined]
+                elif op in ("remove", "reparent"):
+                    stack.push(RemoveElements([pick.id]))
+                elif op in ("rename", "dag"):
+                    stack.push(SetProperty(pick.id, "name", f"{pick.name} {b}"))
+                elif op == "undo" and stack.can_undo:
+                    stack.undo()
+                elif op == "redo" and stack.index < len(stack.commands):
+                    stack.redo()
+            except EditError:
+                pass
+            next(steps, None)  # a slice between edits
+        for _ in steps:  # the rest
+            pass
+    finally:
+        type(live).PREPARE_SLICE = live_slice
+    assert _snapshot(doc.index, doc.design) == _snapshot(DesignIndex(doc.design), doc.design)
+
+
+def test_lookups_built_ahead_are_those_edits_use() -> None:
+    doc = Document(_design())
+    live = doc._live
+    assert live._names is None and live._refs is None and live._order is None
+    for _ in doc.preparing_edits():
+        pass
+    assert live._names is not None and live._refs is not None and live._order is not None
+    assert ("virtual_disk", "vm") in live._groups and ("mailbox_database", "dag") in live._groups
+    assert _snapshot(doc.index, doc.design) == _snapshot(DesignIndex(doc.design), doc.design)

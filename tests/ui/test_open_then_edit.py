@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from benchmarks.generate import generate_design
 from designer.document import SetProperty
+from designer.domain import EsxiHost, VirtualMachine
 from designer.domain.index import DesignIndex
-from designer.persistence import dumps, save
+from designer.persistence import dumps
 from designer.persistence.journal import pending_recoveries
 from designer.ui import main_window as main_window_module
 from designer.ui import session as session_module
@@ -52,7 +53,9 @@ def _vm_in_host(window: MainWindow) -> tuple[str, QPointF]:
     return vm.id, QPointF(entry.x + (entry.w or 180) / 2, entry.y + (entry.h or 110) / 2)
 
 
-def test_a_big_designs_check_and_panels_wait_for_its_first_frame(qtbot, launch, big_file, monkeypatch):  # type: ignore[no-untyped-def]
+def test_a_big_designs_check_and_panels_wait_for_its_first_frame(  # type: ignore[no-untyped-def]
+    qtbot, launch, big_file, monkeypatch
+):
     checks: list[int] = []  # the revisions checks were started for
     job = session_module._CheckJob
 
@@ -133,12 +136,10 @@ def test_names_stay_unique_when_adding_right_after_opening(qtbot, launch, big_fi
         assert element is not None
         assert index.named("vm", element.name) == element_id == fresh.named("vm", element.name)
         assert index.position_of(element_id) == fresh.position_of(element_id)
-    host = session.document.get(added[0])
-    assert host is not None
-    host_id = getattr(host, "host")
-    assert [v.id for v in index.vms_on_host[host_id]] == [
-        v.id for v in fresh.vms_on_host[host_id]
-    ]
+    first = session.document.get(added[0])
+    assert isinstance(first, VirtualMachine)
+    host_id = first.host
+    assert [v.id for v in index.vms_on_host[host_id]] == [v.id for v in fresh.vms_on_host[host_id]]
 
 
 def test_the_inspector_reuses_a_form_for_the_next_element_of_a_kind(qtbot, launch, big_file):  # type: ignore[no-untyped-def]
@@ -175,9 +176,9 @@ def test_the_inspector_reuses_a_form_for_the_next_element_of_a_kind(qtbot, launc
     assert renamed is not None and renamed.name == "second-renamed"
     assert kept is not None and kept.name != "second-renamed"
     # A host added since is among the host choices of the reused form.
-    host = next(e for e in session.design.elements if e.kind == "esxi_host")
+    host = next(e for e in session.design.elements if isinstance(e, EsxiHost))
     entry = session.design.layout[host.id]
-    cluster = getattr(host, "cluster")
+    cluster = host.cluster
     added = window.view.editor.add_element_at("esxi_host", QPointF(entry.x, entry.y), cluster)
     assert isinstance(added, str)
     new_host = session.document.get(added)
