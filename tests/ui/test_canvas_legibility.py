@@ -228,3 +228,37 @@ def test_selecting_a_loose_box_shows_lines_to_its_members(qtbot):
     assert edge.zValue() > scene.nodes["lun-b1"].zValue()
     click(view, (650, 600))  # empty canvas: deselect
     assert key not in scene.edges and scene.member_lines_of("cg-1") == []
+
+
+def _drawn_names(view: DesignView) -> dict[str, str]:
+    scene = view.design_scene
+    scene.labels.record = []
+    view.viewport().grab()
+    return {label.owner: label.text for label in scene.labels.record}
+
+
+def test_a_renamed_neighbour_changes_how_a_long_name_is_shortened(qtbot):
+    """Names fitted in one paint are kept for the next; a neighbour's rename (the
+    words they share go first) fits them anew, as a fresh view of the design does."""
+    design = small_design()
+    names = {
+        "lun-b1": "BOSTON-EXCHANGE01 StorageGroup1 LUN",
+        "lun-b2": "BOSTON-EXCHANGE01 StorageGroup2 LUN",
+    }
+    design = design.model_copy(
+        update={
+            "elements": [
+                e.model_copy(update={"name": names[e.id]}) if e.id in names else e
+                for e in design.elements
+            ]
+        }
+    )
+    session, view, _ = _view(qtbot, design, centre=(300, 250))
+    before = _drawn_names(view)["lun-b1"]
+    assert before == _drawn_names(view)["lun-b1"]  # the kept fit draws the same
+    assert "StorageGroup1" in before and "BOSTON" not in before  # the shared words went first
+    session.push(SetProperty("lun-b2", "name", "Spare"))
+    after = _drawn_names(view)["lun-b1"]
+    _fresh_session, fresh, _ = _view(qtbot, session.design, centre=(300, 250))
+    assert after == _drawn_names(fresh)["lun-b1"]
+    assert after != before

@@ -31,6 +31,8 @@ MIN_TEXT_PX = 8.0
 #: A text is drawn at most this many times its own size when zoomed out.
 MAX_GROWTH = 3.0
 _CELL = 64.0
+#: Fits kept at most (then all are forgotten): a few screens' worth of texts.
+_MAX_FITS = 20_000
 
 Elide = Callable[[QFontMetricsF, str, float], str]
 
@@ -110,6 +112,14 @@ class Labels:
         #: Boxes whose rows are too small to name: the box says what it holds instead;
         #: and loose rows (at the top level) whose column says what it holds.
         self.summarised: set[str] = set()
+        #: How each text fitted its room, kept across passes (fitting measures the text
+        #: several times; a repaint draws the same texts in the same rooms again):
+        #: key -> (font, px, shown, used) or None (not drawable). See :meth:`forget`.
+        self._fits: dict[tuple[object, ...], tuple[QFont, float, str, QRectF] | None] = {}
+
+    def forget(self) -> None:
+        """Fit every text anew (names, or the neighbours an elision depends on, changed)."""
+        self._fits.clear()
 
     @contextmanager
     def mute(self) -> Iterator[None]:
@@ -159,6 +169,37 @@ class Labels:
         bigger.setPointSizeF(font.pointSizeF() * MIN_TEXT_PX / px)
         return bigger, MIN_TEXT_PX
 
+    def _fit(
+        self,
+        painter: QPainter,
+        rect: QRectF,
+        text: str,
+        font: QFont,
+        flags: Qt.AlignmentFlag,
+        grow: bool,
+        elide: Elide | None,
+        min_chars: int,
+        wrap: bool,
+    ) -> tuple[QFont, float, str, QRectF] | None:
+        """How ``text`` fits ``rect`` (see :meth:`draw`): the font drawn, its size on
+        the device, the text shown and the rectangle it takes; None if not readable."""
+        fitted = self.fitted_font(painter, font, rect.height(), grow=grow)
+        if fitted is None:
+            return None
+        font, px = fitted
+        metrics = QFontMetricsF(font)
+        shown = (elide or _plain)(metrics, text, rect.width())
+        if wrap and shown != text and " " in text:
+            lines = _wrapped(metrics, text, rect.width(), rect.height())
+            if lines is not None and _kept(lines) > _kept(shown):
+                shown = lines
+        if not readable(shown.replace("\n", " "), text, min_chars):
+            return None
+        used = metrics.boundingRect(rect, int(flags), shown)
+        if used.width() > rect.width() + 1 and shown != text:
+            return None
+        return font, px, shown, used
+
     def draw(
         self,
         painter: QPainter,
@@ -180,21 +221,33 @@ class Labels:
         height allows, before it is cut."""
         if not text or self.muted:
             return None
-        fitted = self.fitted_font(painter, font, rect.height(), grow=grow)
-        if fitted is None:
+        device_dpi = painter.device()
+        key = (
+            text,
+            font.key(),
+            _scale(painter),
+            device_dpi.logicalDpiY() if device_dpi is not None else 96,
+            rect.x(),
+            rect.y(),
+            rect.width(),
+            rect.height(),
+            int(flags),
+            grow,
+            elide,
+            min_chars,
+            wrap,
+        )
+        try:
+            fit = self._fits[key]
+        except KeyError:
+            fit = self._fit(painter, rect, text, font, flags, grow, elide, min_chars, wrap)
+            if len(self._fits) > _MAX_FITS:
+                self._fits.clear()
+            self._fits[key] = fit
+        if fit is None:
             return None
-        font, px = fitted
-        metrics = QFontMetricsF(font)
-        shown = (elide or _plain)(metrics, text, rect.width())
-        if wrap and shown != text and " " in text:
-            lines = _wrapped(metrics, text, rect.width(), rect.height())
-            if lines is not None and _kept(lines) > _kept(shown):
-                shown = lines
-        if not readable(shown.replace("\n", " "), text, min_chars):
-            return None
-        used = metrics.boundingRect(rect, int(flags), shown)
-        if used.width() > rect.width() + 1 and shown != text:
-            return None
+        font, px, shown, used = fit
+        used = QRectF(used)
         device = painter.worldTransform().mapRect(used)
         if not self.free(device):
             return None

@@ -245,6 +245,7 @@ class DesignScene(QGraphicsScene):
         self.box_children.clear()
         self._child_rects.clear()
         self._affixes.clear()
+        self.labels.forget()
         self._top_boxes = None
         self._content = None
         self.router.clear()
@@ -759,6 +760,7 @@ class DesignScene(QGraphicsScene):
     def _on_event(self, event: DocumentEvent) -> None:
         if not isinstance(event, LayoutChanged):
             self._affixes.clear()  # names or boxes changed
+            self.labels.forget()  # a name's elision depends on its neighbours' names
             self._top_boxes = None
         if isinstance(event, DesignReplaced):
             self.rebuild()

@@ -262,6 +262,9 @@ class NodeItem(QGraphicsRectItem):
         self._disk_hits: list[tuple[QRectF, tuple[str, ...]]] = []
         #: (zoom, whether the name can be read there): asked by the box holding it.
         self._readable_at: tuple[float, bool] | None = None
+        #: (what it depends on, width): the name's and the subtitle's measured widths.
+        self._name_width_at: tuple[tuple[object, ...], float] | None = None
+        self._subtitle_width_in: tuple[tuple[str, str], float] | None = None
         #: (x, y, w, h) in the scene, kept until the box moves or is resized: the line
         #: router asks every box near a line where it is, at each move.
         self._box: tuple[float, float, float, float] | None = None
@@ -495,7 +498,7 @@ class NodeItem(QGraphicsRectItem):
             if rest.width() > 40:
                 painter.setPen(theme.muted_pen)
                 sub = theme.font
-                if QFontMetricsF(sub).horizontalAdvance(self.subtitle) > rest.width():
+                if self._subtitle_width(sub) > rest.width():
                     sub = theme.small_font  # a host's "24c · 192 GB" then still shows whole
                 labels.draw(painter, rest, self.subtitle, sub, owner=self.element_id, grow=False)
         if self._rows_unreadable(painter):
@@ -695,6 +698,34 @@ class NodeItem(QGraphicsRectItem):
             x -= w + 3
         return right - x + 3
 
+    def _name_width(self, painter: QPainter, room_height: float) -> float:
+        """How wide the name is drawn (in the font :meth:`Labels.fitted_font` picks at
+        the painter's zoom): measured once per zoom, name and room."""
+        font = self._scene.theme.font
+        device = painter.device()
+        key = (
+            self.name,
+            font.key(),
+            math.sqrt(abs(painter.worldTransform().determinant())),
+            device.logicalDpiY() if device is not None else 96,
+            room_height,
+        )
+        if self._name_width_at is not None and self._name_width_at[0] == key:
+            return self._name_width_at[1]
+        fitted = self._scene.labels.fitted_font(painter, font, room_height)
+        width = QFontMetricsF(fitted[0] if fitted else font).horizontalAdvance(self.name)
+        self._name_width_at = (key, width)
+        return width
+
+    def _subtitle_width(self, font: QFont) -> float:
+        """How wide the subtitle is in ``font``: measured once per subtitle and font."""
+        key = (self.subtitle, font.key())
+        if self._subtitle_width_in is not None and self._subtitle_width_in[0] == key:
+            return self._subtitle_width_in[1]
+        width = QFontMetricsF(font).horizontalAdvance(self.subtitle)
+        self._subtitle_width_in = (key, width)
+        return width
+
     def _paint_disk_chips(
         self, painter: QPainter, r: QRectF, lod: float, name_left: float
     ) -> float:
@@ -711,8 +742,7 @@ class NodeItem(QGraphicsRectItem):
         x = r.right() - 6 - (20 if self.marker else 0) - (PORT_PX + 4 if self.shows_ports() else 0)
         # The name comes first: fewer chips (the last one standing for the rest) where
         # six would cut it ("…MBX01" instead of "DEN-MBX01").
-        fitted = self._scene.labels.fitted_font(painter, theme.font, min(r.height(), 28))
-        name = QFontMetricsF(fitted[0] if fitted else theme.font).horizontalAdvance(self.name)
+        name = self._name_width(painter, min(r.height(), 28))
         room = x - (name_left + name)
         count = max(1, min(6, int((room + gap) // (w + gap))))
         shown = self.disk_ids[:count]
