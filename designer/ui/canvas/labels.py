@@ -224,7 +224,7 @@ class Labels:
         device_dpi = painter.device()
         key = (
             text,
-            font.key(),
+            font,  # compared by value (its hash is coarse but cheap; key() is not)
             _scale(painter),
             device_dpi.logicalDpiY() if device_dpi is not None else 96,
             rect.x(),
@@ -243,7 +243,8 @@ class Labels:
             fit = self._fit(painter, rect, text, font, flags, grow, elide, min_chars, wrap)
             if len(self._fits) > _MAX_FITS:
                 self._fits.clear()
-            self._fits[key] = fit
+            # A copy of the font in the key: the caller's may change after this pass.
+            self._fits[(text, QFont(font), *key[2:])] = fit
         if fit is None:
             return None
         font, px, shown, used = fit

@@ -264,7 +264,7 @@ class NodeItem(QGraphicsRectItem):
         self._readable_at: tuple[float, bool] | None = None
         #: (what it depends on, width): the name's and the subtitle's measured widths.
         self._name_width_at: tuple[tuple[object, ...], float] | None = None
-        self._subtitle_width_in: tuple[tuple[str, str], float] | None = None
+        self._subtitle_width_in: tuple[tuple[str, QFont], float] | None = None
         #: (x, y, w, h) in the scene, kept until the box moves or is resized: the line
         #: router asks every box near a line where it is, at each move.
         self._box: tuple[float, float, float, float] | None = None
@@ -705,7 +705,7 @@ class NodeItem(QGraphicsRectItem):
         device = painter.device()
         key = (
             self.name,
-            font.key(),
+            QFont(font),
             math.sqrt(abs(painter.worldTransform().determinant())),
             device.logicalDpiY() if device is not None else 96,
             room_height,
@@ -719,7 +719,7 @@ class NodeItem(QGraphicsRectItem):
 
     def _subtitle_width(self, font: QFont) -> float:
         """How wide the subtitle is in ``font``: measured once per subtitle and font."""
-        key = (self.subtitle, font.key())
+        key = (self.subtitle, QFont(font))
         if self._subtitle_width_in is not None and self._subtitle_width_in[0] == key:
             return self._subtitle_width_in[1]
         width = QFontMetricsF(font).horizontalAdvance(self.subtitle)
