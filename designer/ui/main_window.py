@@ -1138,7 +1138,7 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         # Open after the drop returns: the source (a file manager) is not kept waiting
         # while a "save changes?" question or a big load runs.
-        QTimer.singleShot(0, lambda: self.open_file(path))
+        QTimer.singleShot(0, self, lambda: self.open_file(path))
 
     # -- Qt ------------------------------------------------------------------------------
     def showEvent(self, event) -> None:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTabBar,
     QToolButton,
+    QWidget,
 )
 
 from designer.document.commands import SetCapacity
@@ -545,3 +546,25 @@ def test_plan_copies_cancel_leaves_the_design(qtbot, launch) -> None:  # type: i
     QTest.mouseClick(panel.plan.cancel_button, Qt.MouseButton.LeftButton)
     assert window.session.document.revision == revision
     assert panel.table.isVisible() and not panel.plan.isVisible()
+
+
+def test_a_chart_retry_pending_when_the_panel_goes_is_dropped(
+    qtbot, launch, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
+    """A panel shown before it was laid out looks again 25 ms later; if the panel is
+    deleted meanwhile (its window closed), that look is cancelled, not run on a deleted
+    widget (it raised "Internal C++ object (CapacityPanel) already deleted")."""
+    window = launch(E2007)
+    panel = capacity_panel(window)
+    panel._chart_stale = True
+    monkeypatch.setattr(panel, "_shown", lambda: False)  # visible, not yet laid out
+    panel._draw_if_stale()  # schedules the retry
+    panel.deleteLater()
+    qtbot.waitUntil(lambda: not _alive(panel), timeout=2000)
+    qtbot.wait(100)  # the retry's time passes: pytest-qt fails on an exception in it
+
+
+def _alive(widget: QWidget) -> bool:
+    from shiboken6 import isValid
+
+    return bool(isValid(widget))

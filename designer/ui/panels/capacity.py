@@ -464,7 +464,7 @@ class CapacityPanel(QWidget):
         super().showEvent(event)
         # After the event: the window's first show shows every dock before the tabs
         # behind others are hidden again.
-        QTimer.singleShot(0, self._draw_if_stale)
+        QTimer.singleShot(0, self, self._draw_if_stale)
 
     def _draw_if_stale(self, tries: int = 20) -> None:
         if not (self._chart_stale or self.plot_widget is None):
@@ -473,7 +473,9 @@ class CapacityPanel(QWidget):
             self.draw_link()
         elif self.isVisible() and tries > 0:
             # Shown but not laid out yet (its tab was just raised): look again shortly.
-            QTimer.singleShot(25, lambda: self._draw_if_stale(tries - 1))
+            # With the panel as context: a panel deleted meanwhile (its window closed)
+            # cancels the call instead of running it on a deleted widget.
+            QTimer.singleShot(25, self, lambda: self._draw_if_stale(tries - 1))
 
     def _shown(self) -> bool:
         return self.isVisible() and not self.visibleRegion().isEmpty()
