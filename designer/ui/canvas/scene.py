@@ -1079,7 +1079,7 @@ class DesignScene(QGraphicsScene):
                 continue
             wanted.update(c for c in self.box_children.get(element_id, ()) if c in self._part_lines)
             wanted.update(self._parts_naming(element_id))
-        wanted &= set(self._part_lines)
+        wanted = {p for p in wanted if p in self._part_lines}  # not a set of every part
         for part in self._part_wanted - wanted:
             field, target = self._part_lines[part]
             self._remove_edge(f"{part}|{field}|{target}")
