@@ -186,3 +186,54 @@ def test_the_inspector_reuses_a_form_for_the_next_element_of_a_kind(qtbot, launc
     session.set_selection([first])
     combo = inspector.editors["host"].editor
     assert combo.findData(added) >= 0, new_host.name
+
+
+def test_a_drop_on_a_big_design_is_checked_once_its_handlers_are_done(  # type: ignore[no-untyped-def]
+    qtbot, launch, big_file, monkeypatch
+):
+    checks: list[int] = []  # the revisions checks were started for
+    job = session_module._CheckJob
+
+    class Recorded(job):  # type: ignore[misc, valid-type]
+        def __init__(self, session, design, revision):  # type: ignore[no-untyped-def]
+            checks.append(revision)
+            super().__init__(session, design, revision)
+
+    monkeypatch.setattr(session_module, "_CheckJob", Recorded)
+    window = launch(big_file)
+    session = window.session
+    qtbot.waitUntil(lambda: _settled(window), timeout=20000)
+    _, into_host = _vm_in_host(window)
+    added = window.view.editor.add_element_at("vm", into_host)
+    assert isinstance(added, str)
+    # Back from the drop: the new VM is selected and in the Inspector and the find box…
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None
+    vm = session.document.get(added)
+    assert vm is not None and session.selection == [added]
+    name = inspector.editors["name"].editor
+    assert isinstance(name, QLineEdit) and name.text() == vm.name
+    window.act_find.trigger()  # Edit > Find Element… (Ctrl+F)
+    QTest.keyClicks(window.find_edit, vm.name)
+    completer = window.find_edit.completer()
+    assert completer is not None
+    assert f"{vm.name} (VM)" in [
+        completer.completionModel().index(row, 0).data()
+        for row in range(completer.completionModel().rowCount())
+    ]
+    # …while its check has not started (it would have taken the interpreter lock from
+    # the drop's handlers): it starts once they are done, one for the edits of a turn.
+    dropped = session.document.revision
+    assert dropped not in checks
+    assert session.push(SetProperty(added, "name", "renamed-in-the-same-turn"))
+    qtbot.waitUntil(lambda: _settled(window), timeout=20000)
+    assert checks[-1] == session.document.revision and dropped not in checks
+    expected = session_module.check(session.design)
+    assert [(f.code, f.elements) for f in session.findings.findings] == [
+        (f.code, f.elements) for f in expected.findings
+    ]
+    # Waiting for the findings (export, review) starts a check still to come at once.
+    assert session.push(SetProperty(added, "name", "renamed-then-exported"))
+    session.wait_for_findings()
+    QApplication.processEvents()
+    assert session.findings_revision == session.document.revision
