@@ -14,6 +14,13 @@ if "DR_DESIGNER_LOG_DIR" not in os.environ:
     atexit.register(shutil.rmtree, _logs, True)
     os.environ["DR_DESIGNER_LOG_DIR"] = _logs
 
+# Imported whole before any window exists: a window imports simulation mode (pyqtgraph,
+# numpy) on a background thread after its first frame, and pytest.approx uses numpy as
+# soon as it is in sys.modules, so a test comparing while that import ran failed with
+# "partially initialized module 'numpy'" (intermittently, test_canvas_room). The import lock
+# protects every `import numpy`; only a sys.modules lookup like approx's can see it
+# half-made. The tests that check what the first frame imports run fresh processes.
+import numpy  # noqa: F401
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
