@@ -7,6 +7,7 @@ timeline SVG rasterised by QSvgRenderer. The content comes from
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import re
 import sys
@@ -48,6 +49,7 @@ __all__ = [
 ]
 
 _RESOLUTION = 96
+_log = logging.getLogger("designer.ui")
 
 
 def _scene(design: Design) -> tuple[EditorSession, DesignScene]:
@@ -314,10 +316,17 @@ class ReviewJob(QObject):
             return
         if isinstance(outcome, BaseException):
             self.dialog.close()
-            if isinstance(outcome, (DesignError, OSError)):
-                self.failed.emit(str(outcome))
+            if not isinstance(outcome, (DesignError, OSError)):
+                # A bug, not bad input: its traceback goes to the log, the user gets
+                # one message, and the job ends like any other (never left running).
+                _log.error("the review report failed", exc_info=outcome)
+                self.failed.emit(
+                    f"The review report could not be written: internal error "
+                    f"({type(outcome).__name__}: {outcome}). The details are in the log."
+                )
                 return
-            raise outcome
+            self.failed.emit(str(outcome))
+            return
         self.dialog.setLabelText("Drawing the report…")
         self.dialog.setCancelButton(None)  # drawing cannot stop
         QApplication.processEvents()

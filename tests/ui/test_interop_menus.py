@@ -177,3 +177,20 @@ def test_review_report_to_an_unwritable_place_says_why(qtbot, window, monkeypatc
     qtbot.waitUntil(lambda: window.interop.review_job is None, timeout=60_000)
     assert not target.exists()
     assert _shown(window) and "review.html" in _shown(window)[-1]
+
+
+def test_review_report_internal_error_says_so_once_and_ends(qtbot, window, monkeypatch, tmp_path):
+    from designer.ui import review
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(review, "prepare_review", broken)
+    target = tmp_path / "review.html"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    _menu_action(window, "File", "Design Review Report…").trigger()
+    qtbot.waitUntil(lambda: window.interop.review_job is None, timeout=60_000)
+    assert not target.exists()
+    assert len(_shown(window)) == 1 and "internal error (RuntimeError: boom)" in _shown(window)[0]
