@@ -304,3 +304,46 @@ def test_reference_choices_from_the_index_are_those_of_a_scan() -> None:
     assert len(kinds) > 5
     for wanted in kinds:
         assert _ref_entries(design, wanted, index) == _ref_entries(design, wanted), wanted
+
+
+def test_a_big_results_table_shows_its_rows_while_it_fills(  # type: ignore[no-untyped-def]
+    qtbot, launch, monkeypatch
+):
+    """The table's updates stayed off across the event-loop turns between its slices:
+    for the whole fill (a second at 10k) the Results dock was a black rectangle."""
+    from designer.ui.simulation import results_table
+
+    monkeypatch.setattr(results_table, "LAZY_ROWS", 10)
+    monkeypatch.setattr(results_table, "FILL_SLICE_S", 0.0)  # 16 rows per slice
+    panel_class = results_table.ResultsPanel
+    seen: list[tuple[bool, int]] = []
+    real_slice = panel_class._fill_slice
+
+    def slice_then_look(panel):  # type: ignore[no-untyped-def]
+        real_slice(panel)
+        if panel._pending is not None and not seen:
+            # Between two slices, as the user sees the table: its viewport's pixels.
+            image = panel.table.viewport().grab().toImage()
+            dark = sum(
+                1
+                for x in range(0, image.width(), 7)
+                for y in range(0, image.height(), 7)
+                if image.pixelColor(x, y).lightness() < 40
+            )
+            total = len(range(0, image.width(), 7)) * len(range(0, image.height(), 7))
+            seen.append((panel.table.updatesEnabled(), dark * 100 // total))
+
+    monkeypatch.setattr(panel_class, "_fill_slice", slice_then_look)
+    window = launch(Path("sample_designs/double_take.json"))  # 28 databases
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    controller = window.simulation.controller
+    qtbot.waitUntil(lambda: controller.ready and bool(seen), timeout=10000)
+    updates_enabled, dark_percent = seen[0]
+    assert updates_enabled, "the table paints between its slices"
+    assert dark_percent < 5, f"{dark_percent} % of the table is black while it fills"
+    table = window.simulation.results.table
+    qtbot.waitUntil(lambda: table.item(27, 0) is not None, timeout=5000)
+    assert table.updatesEnabled()

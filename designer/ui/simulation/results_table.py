@@ -161,7 +161,6 @@ class ResultsPanel(QWidget):
         # few hundred rows): fill with fixed columns, then size them once.
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.setSortingEnabled(False)
-        table.setUpdatesEnabled(False)
         table.setRowCount(0)
         table.setRowCount(len(state.databases))
         self._items = {}
@@ -184,6 +183,9 @@ class ResultsPanel(QWidget):
             return
         table = self.table
         deadline = time.perf_counter() + FILL_SLICE_S
+        # No repaint per cell while a slice fills; between slices the table paints
+        # what it has (updates left off across turns showed a black table).
+        table.setUpdatesEnabled(False)
         for row, (db, (values, available, meets)) in pending:
             db_id = db.id
             cells = []
@@ -195,6 +197,11 @@ class ResultsPanel(QWidget):
             self._items[db_id] = cells
             self._building[db_id] = (values, available, meets)
             if row % 16 == 15 and time.perf_counter() > deadline:
+                if row < 16 * 4:
+                    # The first rows shown are sized to their texts at once (not
+                    # "DAG01-" over "DB0001" until the last slice).
+                    table.resizeColumnsToContents()
+                table.setUpdatesEnabled(True)
                 self._fill_timer.start()
                 return
         self._pending = None
