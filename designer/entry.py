@@ -10,9 +10,9 @@ and 2; anything unexpected is one line naming the log file and 3, never a traceb
 from __future__ import annotations
 
 import argparse
+import os.path
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from designer.cli.argv import apply_repeated, split_repeated
 from designer.cli.parser import (
@@ -74,7 +74,7 @@ def _opens_a_file(parser: argparse.ArgumentParser, arguments: list[str]) -> bool
     if not arguments or arguments[0].startswith("-"):
         return False
     commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    return arguments[0] not in dict(commands or {}) and Path(arguments[0]).is_file()
+    return arguments[0] not in dict(commands or {}) and os.path.isfile(arguments[0])
 
 
 def _is_design_error(exc: BaseException) -> bool:

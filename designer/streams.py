@@ -21,9 +21,12 @@ import io
 import os
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, TextIO
 
 from designer.text import printable, shorten
+
+TYPE_CHECKING = False  # typing itself is not imported: `--help` starts without it
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 __all__ = [
     "ESCAPE_ERRORS",

@@ -12,7 +12,10 @@ This module depends on nothing else of the designer, so every layer may use it.
 from __future__ import annotations
 
 import re
-from typing import Any
+
+TYPE_CHECKING = False  # typing itself is not imported: `--help` starts without it
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "QUOTE_LIMIT",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
 
 from designer.cli.timed_options import EXIT_CODES as SIMULATION_EXIT_CODES
 from designer.cli.timed_options import (
@@ -18,6 +17,10 @@ from designer.cli.timed_options import (
     add_fail_on_option,
     add_timed_step_options,
 )
+
+TYPE_CHECKING = False  # typing itself is not imported: `--help` starts without it
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "EXIT_BAD_INPUT",

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from typing import Any
+
+TYPE_CHECKING = False  # typing itself is not imported: `--help` starts without it
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "EXIT_CODES",
