@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.capacity import CopyLayout, LayoutError, plan_copies, spread
 from designer.document.commands import AddElements, Command, MacroCommand, SetProperty
 from designer.domain.elements import (
     Dag,
@@ -42,6 +41,7 @@ from designer.domain.elements import (
 from designer.domain.words import plural
 
 if TYPE_CHECKING:
+    from designer.capacity import CopyLayout
     from designer.ui.session import EditorSession
 
 __all__ = ["PlanCopiesPreview", "plan_command"]
@@ -185,6 +185,10 @@ class PlanCopiesPreview(QWidget):
         """Plan again with the numbers asked and show it."""
         if self.dag_id is None:
             return
+        # The sizing package (and the simulator below it) is imported when a plan is
+        # first asked for, not with the window: its first frame does not need it.
+        from designer.capacity import LayoutError, plan_copies
+
         try:
             planned = plan_copies(
                 self.session.design,
@@ -266,6 +270,8 @@ def _copy_text(copy: DatabaseCopy | None) -> str:
 
 def _spread_text(planned: CopyLayout) -> str:
     """How the planned layout spreads a member's failure."""
+    from designer.capacity import spread
+
     worst = 0.0
     for targets in spread(planned.copies).values():
         total = sum(targets.values())
