@@ -94,9 +94,13 @@ def fit_exponent(points: Iterable[tuple[float, float]]) -> float | None:
 
 
 def _design_file(size: str) -> Path:
+    from designer.persistence import CURRENT_SCHEMA_VERSION
+
     folder = Path(tempfile.gettempdir()) / "dr-designer-bench-scale"
     folder.mkdir(exist_ok=True)
-    path = folder / f"design-{size}-seed0.json"
+    # The schema version in the name: a file kept from an older version would be
+    # migrated on every open, which a design the app has saved never is.
+    path = folder / f"design-{size}-seed0-v{CURRENT_SCHEMA_VERSION}.json"
     if not path.exists():
         from benchmarks.generate import generate_design
         from designer.persistence import dumps

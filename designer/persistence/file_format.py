@@ -12,9 +12,9 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -78,6 +78,22 @@ class Envelope(BaseModel):
 
 def envelope_schema() -> dict[str, Any]:
     return Envelope.model_json_schema()
+
+
+class _CurrentFile(BaseModel):
+    """A file of the current schema version as :func:`_fast_design` reads it: parsed and
+    validated by pydantic-core in one pass over the bytes (no Python objects for the
+    JSON). ``schema_version`` is strict: ``7.0`` or ``true`` go the full way and get its
+    message."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_uri: str | None = Field(default=None, alias="$schema")
+    format: Literal["dr-designer"]
+    schema_version: Annotated[
+        int, Field(strict=True, ge=CURRENT_SCHEMA_VERSION, le=CURRENT_SCHEMA_VERSION)
+    ]
+    design: Design
 
 
 # -- saving -----------------------------------------------------------------------------
@@ -187,6 +203,15 @@ def loads(raw: bytes | str, *, where: str = "<memory>") -> Design:
 
 
 def _loads(raw: bytes | str, *, where: str) -> Design:
+    if isinstance(raw, bytes) and len(raw) <= MAX_FILE_BYTES:
+        design = _fast_design(raw)
+        if design is not None:
+            return _checked(design, where)
+    return _full_loads(raw, where=where)
+
+
+def _full_loads(raw: bytes | str, *, where: str) -> Design:
+    """Parse, check the envelope, migrate and validate: any file, every message."""
     if isinstance(raw, bytes):
         if len(raw) > MAX_FILE_BYTES:
             raise LoadError(_too_big(len(raw)), where=where)
@@ -229,6 +254,109 @@ def _loads(raw: bytes | str, *, where: str) -> Design:
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+# -- the fast path -----------------------------------------------------------------------
+_BOM = b"\xef\xbb\xbf"
+#: A key followed by white space before its colon (never in what :func:`dumps` writes).
+_SPACED_KEY = re.compile(rb'"[ \t\r\n]+:')
+
+
+def _fast_design(raw: bytes) -> Design | None:
+    """The design in ``raw`` if it is a well-formed file of the current version, read by
+    pydantic-core straight from the bytes; None when the full path must decide.
+
+    The full path (``json.loads`` with its checks, migration, ``Design.model_validate``)
+    builds every JSON value as a Python object first and validates those: about twice
+    the time. This one gives the same design for every file it accepts, and leaves
+    everything else (any error, any older version, anything it cannot vouch for) to
+    the full path, which gives its usual messages:
+
+    * invalid JSON, bad UTF-8, lone surrogates, control characters, numbers out of
+      range: pydantic-core refuses them too;
+    * ``NaN`` and ``Infinity``: every number field of the format refuses them
+      (``tests/persistence/test_fast_load.py`` checks the schema);
+    * a duplicate key (pydantic-core keeps the last): every key is a string followed by
+      ``":`` (:data:`_SPACED_KEY` sends any other spelling the full way), so the file
+      has at least ``raw.count(b'":')`` keys; the design has exactly as many distinct
+      keys as its objects' fields set and dicts' entries (:func:`_keys_in`). Equal
+      counts mean no key was given twice.
+    """
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    try:
+        envelope = _CurrentFile.model_validate_json(raw)
+    except (ValidationError, RecursionError, ValueError):
+        return None
+    if _SPACED_KEY.search(raw) is not None:
+        return None
+    if raw.count(b'":') != _keys_in(envelope):
+        return None
+    return envelope.design
+
+
+#: Per model class: its fields whose values may hold JSON objects (models, dicts).
+_NESTED: dict[type, tuple[str, ...]] = {}
+
+
+def _holds_objects(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    origin = get_origin(annotation)
+    if origin is dict or origin is Mapping:
+        return True
+    return any(_holds_objects(arg) for arg in get_args(annotation))
+
+
+def _nested_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    nested = _NESTED.get(cls)
+    if nested is None:
+        nested = _NESTED[cls] = tuple(
+            name for name, field in cls.model_fields.items() if _holds_objects(field.annotation)
+        )
+    return nested
+
+
+def _keys_in(value: Any) -> int:
+    """How many keys the JSON objects that made ``value`` had, counting each key of an
+    object once (a validated model: its fields set; a dict: its entries)."""
+    cls = type(value)
+    nested = _NESTED.get(cls)
+    if nested is None:
+        if cls is dict:
+            return len(value) + _keys_in_items(value.values())
+        if cls is list or cls is tuple:
+            return _keys_in_items(value)
+        if not isinstance(value, BaseModel):
+            return 0
+        nested = _nested_fields(cls)
+    count = len(value.__pydantic_fields_set__)
+    fields = value.__dict__
+    for name in nested:
+        inner = fields[name]
+        if inner is not None:
+            count += _keys_in(inner)
+    return count
+
+
+def _keys_in_items(values: Iterable[Any]) -> int:
+    """:func:`_keys_in` summed over ``values``, inline for the models among them (the
+    elements and the layout: tens of thousands)."""
+    count = 0
+    known = _NESTED.get
+    for item in values:
+        nested = known(type(item))
+        if nested is None:
+            count += _keys_in(item)
+            continue
+        count += len(item.__pydantic_fields_set__)
+        if nested:
+            fields = item.__dict__
+            for name in nested:
+                inner = fields[name]
+                if inner is not None:
+                    count += _keys_in(inner)
+    return count
 
 
 def _is_utf8(text: str) -> bool:
@@ -310,6 +438,11 @@ def design_from_data(data: Any, *, where: str = "<memory>") -> Design:
         raise _validation_error(exc, raw_design, where) from None
     except RecursionError:
         raise LoadError("nested too deeply", where=where, path="design") from None
+    return _checked(design, where)
+
+
+def _checked(design: Design, where: str) -> Design:
+    """``design`` if it holds the structural invariants, else the first break's error."""
     errors = structural_errors(design)
     if errors:
         first = errors[0]

@@ -281,3 +281,40 @@ def test_undamaged_corpus_loads() -> None:
     assert len(corpus()) >= 1
     for raw in corpus():
         assert isinstance(loads(raw), Design)
+
+
+# -- the fast path (pydantic-core on the bytes) agrees with the full path --------------
+def _fast_agrees(raw: bytes) -> str:
+    from designer.persistence.file_format import _checked, _fast_design, _full_loads
+
+    fast = _fast_design(raw)
+    if fast is None:
+        return "full path"
+    try:
+        full = _full_loads(raw, where="x")
+    except LoadError as exc:
+        with pytest.raises(LoadError) as caught:
+            _checked(fast, "x")
+        assert str(caught.value) == str(exc)
+        return "same LoadError"
+    assert _checked(fast, "x") == full
+    assert dumps(fast) == dumps(full)
+    return "same Design"
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
+@given(text=damaged_documents())
+def test_fast_path_agrees_on_structural_damage(text: str) -> None:
+    event(_fast_agrees(text.encode("utf-8")))
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=damaged_bytes())
+def test_fast_path_agrees_on_byte_damage(raw: bytes) -> None:
+    event(_fast_agrees(raw))
+
+
+@pytest.mark.parametrize("name", sorted(NAMED))
+def test_fast_path_agrees_on_named_damage(name: str) -> None:
+    raw = NAMED[name]
+    _fast_agrees(raw if isinstance(raw, bytes) else raw.encode("utf-8"))

@@ -1,0 +1,138 @@
+"""The loader's fast path (pydantic-core reading the bytes of a current-version file in
+one pass) gives exactly what the full path gives, or leaves the file to it.
+
+The damaged files of ``test_fuzz_loader.py`` check the same equivalence on random
+damage (``test_fast_path_agrees_*`` there).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the checkout, not a package
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import generate_design  # noqa: E402
+from designer.persistence import CURRENT_SCHEMA_VERSION, LoadError, dumps, loads  # noqa: E402
+from designer.persistence.file_format import (  # noqa: E402
+    _CurrentFile,
+    _fast_design,
+    _full_loads,
+)
+
+SAMPLES = sorted((ROOT / "sample_designs").glob("*.json"))
+
+
+def _same_as_full(raw: bytes) -> None:
+    fast = _fast_design(raw)
+    assert fast is not None, "a well-formed current file takes the fast path"
+    full = _full_loads(raw, where="x")
+    assert fast == full
+    assert dumps(fast) == dumps(full)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_samples_read_the_same_both_ways(path: Path) -> None:
+    _same_as_full(dumps(loads(path.read_bytes())).encode("utf-8"))
+
+
+@pytest.mark.parametrize("size, seed", [(300, 0), (1_000, 3)])
+def test_generated_designs_read_the_same_both_ways(size: int, seed: int) -> None:
+    _same_as_full(dumps(generate_design(size, seed=seed)).encode("utf-8"))
+
+
+@functools.cache
+def _generated() -> bytes:
+    return dumps(generate_design(200, seed=1)).encode("utf-8")
+
+
+def _loaded_error(raw: bytes) -> str:
+    with pytest.raises(LoadError) as caught:
+        loads(raw)
+    return str(caught.value)
+
+
+def test_a_duplicate_key_inside_an_element_is_still_refused() -> None:
+    raw = _generated()
+    damaged = raw.replace(b'"name": "', b'"name": "first", "name": "', 1)
+    assert _fast_design(damaged) is None
+    assert "duplicate key 'name'" in _loaded_error(damaged)
+
+
+def test_a_duplicate_key_hidden_by_a_spaced_key_is_still_refused() -> None:
+    # One key fewer counted (spelt with a space before its colon), one key twice: the
+    # counts would agree if spaced keys were not sent the full way.
+    raw = _generated()
+    damaged = raw.replace(b'"notes": ', b'"notes" : ', 1).replace(
+        b'"name": "', b'"name": "first", "name": "', 1
+    )
+    assert damaged.count(b'" :') == 1
+    assert _fast_design(damaged) is None
+    assert "duplicate key 'name'" in _loaded_error(damaged)
+
+
+def test_a_quote_and_colon_inside_a_string_only_costs_the_full_path() -> None:
+    raw = _generated()
+    odd = raw.replace(b'"description": "', b'"description": "say \\": ', 1)
+    assert odd != raw
+    assert _fast_design(odd) is None
+    assert loads(odd).description.startswith('say ":')
+
+
+@pytest.mark.parametrize(
+    "version, message",
+    [
+        (f"{CURRENT_SCHEMA_VERSION}.0", "schema_version must be a whole number"),
+        ("true", "schema_version must be a whole number"),
+    ],
+)
+def test_a_version_that_is_not_a_whole_number_gets_the_full_message(
+    version: str, message: str
+) -> None:
+    raw = _generated().replace(
+        f'"schema_version": {CURRENT_SCHEMA_VERSION}'.encode(),
+        f'"schema_version": {version}'.encode(),
+    )
+    assert _fast_design(raw) is None
+    assert message in _loaded_error(raw)
+
+
+def test_a_file_with_a_byte_order_mark_reads_the_same() -> None:
+    raw = _generated()
+    assert _fast_design(b"\xef\xbb\xbf" + raw) == loads(raw)
+
+
+def test_every_number_of_the_format_refuses_nan_and_infinities() -> None:
+    """The fast path parses ``NaN``/``Infinity`` as numbers where the full path refuses
+    the token: the two agree only because every float field of the format refuses
+    them (bounded on both sides, or ``allow_inf_nan=False``)."""
+    floats: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "float":
+                floats.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(_CurrentFile.__pydantic_core_schema__)
+    assert len(floats) > 20
+    for node in floats:
+        bounded = ("ge" in node or "gt" in node) and ("le" in node or "lt" in node)
+        assert bounded or node.get("allow_inf_nan") is False, node
+    raw = json.loads(_generated())
+    site = next(e for e in raw["design"]["elements"] if e["kind"] == "wan_link")
+    site["rtt_ms"] = "NAN-HERE"
+    text = json.dumps(raw).replace('"NAN-HERE"', "NaN").encode()
+    assert _fast_design(text) is None
+    assert "not a number JSON allows" in _loaded_error(text)
