@@ -25,6 +25,7 @@ __all__ = [
     "ref_kinds",
     "ref_targets",
     "remap_refs",
+    "targets_plan",
     "targets_reader",
 ]
 
@@ -307,6 +308,17 @@ def _collect_targets(
             out.append((v, kinds))
         else:
             walk(v, out)
+
+
+#: A walker of a nested reference field: appends (target id, kinds it may name) to a list.
+TargetWalker = Callable[[Any, list[tuple[str, tuple[str, ...]]]], None]
+
+
+def targets_plan(cls: type[BaseModel]) -> list[tuple[str, tuple[str, ...] | None, TargetWalker]]:
+    """The reference fields of ``cls``, analysed once: (field name, the kinds it may name
+    if it is a plain reference, else None, and a walker of its value appending (target
+    id, kinds) as :func:`ref_targets` does). For a loop over thousands of elements."""
+    return _compiled_targets(cls)
 
 
 def ref_targets(element: BaseModel) -> list[tuple[str, tuple[str, ...]]]:

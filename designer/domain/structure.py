@@ -9,9 +9,9 @@ from __future__ import annotations
 from designer.domain.design import Design
 from designer.domain.elements import ElementBase
 from designer.domain.errors import StructuralError
-from designer.domain.invariants import Lookup
+from designer.domain.invariants import Invariant, Lookup
 from designer.domain.kinds import KINDS
-from designer.domain.refs import iter_refs, ref_targets
+from designer.domain.refs import TargetWalker, iter_refs, targets_plan
 
 __all__ = ["check_structure", "invariant_breaks", "relation_errors", "structural_errors"]
 
@@ -26,45 +26,71 @@ def structural_errors(design: Design) -> list[StructuralError]:
     >>> print(structural_errors(bad)[0])
     design.elements[0].site: ESXi host esx01 (h1) refers to 'nowhere', which does not exist
     """
+    # The loader runs this over every element of the design it opens: paths and names
+    # are spelt only for an element that breaks something.
     errors: list[StructuralError] = []
     kinds: dict[str, str] = {}
     positions: dict[str, int] = {}
     names: dict[tuple[str, str], str] = {}
-    for i, element in enumerate(design.elements):
-        path = f"design.elements[{i}]"
+    by_id: dict[str, ElementBase] = {}
+    elements = design.elements
+    for i, element in enumerate(elements):
+        element_id = element.id
         kind: str = element.kind
-        if element.id in kinds:
+        by_id[element_id] = element  # the last of a duplicate id, as a dict of them has
+        if element_id in kinds:
             errors.append(
                 StructuralError(
-                    f"duplicate id {element.id!r} (also design.elements[{positions[element.id]}])",
-                    path=f"{path}.id",
-                    element=element.id,
+                    f"duplicate id {element_id!r} (also design.elements[{positions[element_id]}])",
+                    path=f"design.elements[{i}].id",
+                    element=element_id,
                 )
             )
             continue
-        kinds[element.id] = kind
-        positions[element.id] = i
-        other = names.setdefault((kind, element.name), element.id)
-        if other != element.id:
+        kinds[element_id] = kind
+        positions[element_id] = i
+        other = names.setdefault((kind, element.name), element_id)
+        if other != element_id:
             errors.append(
                 StructuralError(
                     f"{element.label} name {element.name!r} is used by {other} too",
-                    path=f"{path}.name",
-                    element=element.id,
+                    path=f"design.elements[{i}].name",
+                    element=element_id,
                 )
             )
-    by_id = {e.id: e for e in design.elements}
-    for i, element in enumerate(design.elements):
-        path = f"design.elements[{i}]"
-        for target, allowed in ref_targets(element):
-            target_kind = kinds.get(target)
-            if target_kind is None or target_kind not in allowed:
-                errors.extend(_ref_errors(element, path, kinds))
+    get = by_id.get
+    plans = _PLANS
+    for i, element in enumerate(elements):
+        plan = plans.get(type(element))
+        if plan is None:
+            plan = _plan(element)
+        refs, invariants = plan
+        fields = element.__dict__
+        for name, allowed, walk in refs:
+            value = fields[name]
+            if value is None:
+                continue
+            if allowed is not None:
+                broken = kinds.get(value) not in allowed
+            else:
+                found: list[tuple[str, tuple[str, ...]]] = []
+                walk(value, found)
+                broken = any(kinds.get(target) not in ok for target, ok in found)
+            if broken:
+                errors.extend(_ref_errors(element, f"design.elements[{i}]", kinds))
                 break
-        errors.extend(
-            StructuralError(message, path=f"{path}.{where}", element=element.id)
-            for where, message in relation_errors(element, by_id.get)
-        )
+        if invariants:
+            breaks = [found for invariant in invariants for found in invariant(element, get)]
+            if breaks:
+                who = f"{element.label} {element.name} ({element.id})"
+                errors.extend(
+                    StructuralError(
+                        f"{who} {clause}",
+                        path=f"design.elements[{i}].{where}",
+                        element=element.id,
+                    )
+                    for where, clause in breaks
+                )
     for key in design.layout:
         if key not in kinds:
             errors.append(
@@ -74,6 +100,22 @@ def structural_errors(design: Design) -> list[StructuralError]:
                 )
             )
     return errors
+
+
+#: Per element class: its reference fields (name, kinds of a plain reference or None,
+#: the walker of a nested one) and its kind's relation invariants.
+_Plan = tuple[tuple[tuple[str, "tuple[str, ...] | None", TargetWalker], ...], tuple[Invariant, ...]]
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(element: ElementBase) -> _Plan:
+    info = KINDS.get(element.kind)
+    plan = (
+        tuple(targets_plan(type(element))),
+        tuple(info.spec.invariants) if info is not None else (),
+    )
+    _PLANS[type(element)] = plan
+    return plan
 
 
 def _ref_errors(element: ElementBase, path: str, kinds: dict[str, str]) -> list[StructuralError]:
