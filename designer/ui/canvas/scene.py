@@ -268,25 +268,34 @@ class DesignScene(QGraphicsScene):
         self._indexed = False
         box_parent, box_children = self.box_parent, self.box_children
         lined: list[tuple[ElementBase, KindInfo]] = []
-        #: Where each part stands in the design: the order of a box's parts.
-        part_order: dict[str, int] = {}
-        for position, element in enumerate(design.elements):
+        #: Each box's parts (a VM's disks), in design order.
+        parts_of: dict[str, list[ElementBase]] = defaultdict(list)
+        part_lines = self._part_lines
+        for element in design.elements:
             info = KINDS.get(element.kind)
             if info is None:
                 continue
-            if info.spec.ends is not None or info.spec.drawn:
+            spec = info.spec
+            part = spec.shape == "part"
+            if spec.ends is not None or (spec.drawn and not part):
                 lined.append((element, info))
-            if info.is_line:
+            if spec.shape == "line":
                 continue
+            element_id = element.id
             parent = info.container_of(element)
-            box_parent[element.id] = parent
+            box_parent[element_id] = parent
             if parent is not None:
-                box_children[parent].add(element.id)
-            if info.shape == "part":
+                box_children[parent].add(element_id)
+            if part:
+                # Drawn by its container (a VM's disk count), not as a box; its lines
+                # (a disk's LUN) only for the selection, and nothing is selected yet.
                 self._note_part(element)
-                part_order[element.id] = position
-                continue  # drawn by its container (a VM's disk count), not as a box
-            if element.id in layout:
+                if parent is not None:
+                    parts_of[parent].append(element)
+                for field, target in info.drawn_of(element):
+                    part_lines[element_id] = (field, target)
+                continue
+            if element_id in layout:
                 self._add_node(element)
             else:
                 later.append(element)
@@ -294,7 +303,7 @@ class DesignScene(QGraphicsScene):
         for unplaced in later:
             self._add_node(unplaced)
         self._mixed = None
-        self._refresh_disk_tags(part_order.__getitem__)
+        self._tag_built_disks(parts_of)
         for lined_element, lined_info in lined:
             self._add_lines(lined_element, lined_info)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -440,6 +449,26 @@ class DesignScene(QGraphicsScene):
             if node.kind in holders:
                 self._set_disk_tags(element_id, position_of)
         return True
+
+    def _tag_built_disks(self, parts_of: dict[str, list[ElementBase]]) -> None:
+        """:meth:`_refresh_disk_tags` for a scene just built, from the parts the build
+        found for each box, in design order (no look-ups, no sorting)."""
+        self._mixed = mixed = sum(1 for n in self._placements.values() if n) > 1
+        holders = {
+            k for info in KINDS.values() if info.shape == "part" for k in info.allowed_containers
+        }
+        placement_of = self._disk_placement
+        nodes = self.nodes
+        for box_id, parts in parts_of.items():
+            node = nodes.get(box_id)
+            if node is None or node.kind not in holders:
+                continue
+            node.disk_count = len(parts)
+            node.disk_ids = [p.id for p in parts]
+            placed = [(p.id, placement_of[p.id]) for p in parts if p.id in placement_of]
+            node.disk_tag_of = {i: PLACEMENT_TAGS.get(tag, tag) for i, tag in placed}
+            node.disk_tags = disk_tags([tag for _, tag in placed]) if mixed else []
+            node.update()
 
     def _set_disk_tags(
         self, box_id: str | None, position_of: Callable[[str], int] | None = None

@@ -1,0 +1,44 @@
+"""Opening a design builds its scene in one pass (issue 10): what a box shows of the
+parts drawn inside it (a VM's disks) comes from that pass, and must be what the
+incremental path (used after each edit) gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from designer.persistence import dumps, load
+from designer.ui.canvas.items.node import NodeItem
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _disk_state(node: NodeItem) -> tuple[Any, ...]:
+    return (node.disk_count, list(node.disk_ids), dict(node.disk_tag_of), list(node.disk_tags))
+
+
+def test_the_disks_a_vm_shows_after_opening_match_the_incremental_path(  # type: ignore[no-untyped-def]
+    launch, tmp_path
+):
+    # The sample mixes placements (tags shown); its disks listed in reverse design
+    # order, so that design order and the order of the file's VMs differ.
+    design = load(ROOT / "sample_designs" / "disk_placements.json")
+    disks = [e for e in design.elements if e.kind == "virtual_disk"]
+    others = [e for e in design.elements if e.kind != "virtual_disk"]
+    path = tmp_path / "disks.json"
+    reordered = design.model_copy(update={"elements": [*others, *reversed(disks)]})
+    path.write_text(dumps(reordered), encoding="utf-8")
+    window = launch(path)
+    scene = window.view.design_scene
+    vms = [n for n in scene.nodes.values() if n.disk_count]
+    assert len(vms) >= 2
+    assert any(n.disk_tags for n in vms), "the sample mixes placements: tags are shown"
+    built = {n.element_id: _disk_state(n) for n in vms}
+    for node in vms:
+        assert node.disk_ids == [d.id for d in reversed(disks) if d.vm == node.element_id]
+    scene._mixed = None  # the path an edit takes: each VM from the document's index
+    assert scene._refresh_disk_tags()
+    assert {n.element_id: _disk_state(n) for n in vms} == built
+    assert scene._part_lines, "a disk's line to its LUN is known, to draw when selected"
+    for disk in disks:
+        assert disk.id in scene._part_lines
