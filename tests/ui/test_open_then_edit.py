@@ -237,3 +237,21 @@ def test_a_drop_on_a_big_design_is_checked_once_its_handlers_are_done(  # type: 
     session.wait_for_findings()
     QApplication.processEvents()
     assert session.findings_revision == session.document.revision
+
+
+def test_a_big_designs_lines_are_routed_after_its_first_frame(  # type: ignore[no-untyped-def]
+    qtbot, launch, big_file, monkeypatch
+):
+    from designer.ui.canvas import scene as scene_module
+
+    monkeypatch.setattr(scene_module, "ROUTE_AT_ONCE", 0)  # every line in slices
+    window = launch()
+    session = window.session
+    assert window.open_file(big_file, ask=False)
+    scene = window.view.design_scene
+    # Back from File > Open: the lines are drawn straight, their routing waits.
+    assert session.holding
+    assert scene._unrouted and not scene._route_timer.isActive()
+    qtbot.waitUntil(lambda: not scene._unrouted, timeout=20000)
+    assert not session.holding
+    assert all(key in scene.router.raw for key in scene.edges)

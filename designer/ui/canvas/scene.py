@@ -618,7 +618,13 @@ class DesignScene(QGraphicsScene):
                 )
         self._unrouted = list(self.edges)
         self._settle_after = None
-        self._route_timer.start()
+        # A big design being opened: its first frame comes before the routing slices
+        # (its lines are drawn straight meanwhile).
+        self.session.after_first_frame(self._start_routing)
+
+    def _start_routing(self) -> None:
+        if self._unrouted:
+            self._route_timer.start()
 
     def _route_later(self, keys: list[str], straight: Iterable[str] | None = None) -> None:
         """Draw these lines (or those of them in ``straight``: the lines at the boxes that
