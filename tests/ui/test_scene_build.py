@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QRectF
+
 from designer.persistence import dumps, load
 from designer.ui.canvas.items.node import NodeItem
 
@@ -42,3 +44,33 @@ def test_the_disks_a_vm_shows_after_opening_match_the_incremental_path(  # type:
     assert scene._part_lines, "a disk's line to its LUN is known, to draw when selected"
     for disk in disks:
         assert disk.id in scene._part_lines
+
+
+def test_the_boxes_of_an_opened_design_stand_where_its_layout_says(  # type: ignore[no-untyped-def]
+    launch, tmp_path
+):
+    from benchmarks.generate import generate_design
+    from designer.document.layout import default_size
+    from designer.ui.canvas.presentation import z_of
+
+    design = generate_design(400, seed=5)
+    # One box without a layout entry: placed by the scene, in the union of the boxes too.
+    host = next(e for e in design.elements if e.kind == "esxi_host")
+    layout = {k: v for k, v in design.layout.items() if k != host.id}
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(design.model_copy(update={"layout": layout})), encoding="utf-8")
+    window = launch(path)
+    scene = window.view.design_scene
+    boxes = [e for e in design.elements if e.id in scene.nodes]
+    assert len(boxes) > 50 and scene.nodes[host.id].auto_placed
+    for element in boxes:
+        node = scene.nodes[element.id]
+        assert node.zValue() == z_of(element.kind)
+        entry = layout.get(element.id)
+        if entry is None:
+            continue
+        w, h = default_size(element.kind)
+        assert node.scene_rect() == QRectF(entry.x, entry.y, entry.w or w, entry.h or h)
+        assert not node.auto_placed
+    # The union kept while building is the one a walk over the boxes gives.
+    assert scene.content_rect() == scene._boxes_rect()

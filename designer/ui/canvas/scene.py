@@ -271,6 +271,12 @@ class DesignScene(QGraphicsScene):
         #: Each box's parts (a VM's disks), in design order.
         parts_of: dict[str, list[ElementBase]] = defaultdict(list)
         part_lines = self._part_lines
+        nodes, add_item, node_shown = self.nodes, self.addItem, self.layers.node_shown
+        layout_get = layout.get
+        #: Per kind: its default box size and its stacking order.
+        looks: dict[str, tuple[float, float, float]] = {}
+        left = top = math.inf
+        right = bottom = -math.inf
         for element in design.elements:
             info = KINDS.get(element.kind)
             if info is None:
@@ -295,13 +301,33 @@ class DesignScene(QGraphicsScene):
                 for field, target in info.drawn_of(element):
                     part_lines[element_id] = (field, target)
                 continue
-            if element_id in layout:
-                self._add_node(element)
-            else:
+            entry = layout_get(element_id)
+            if entry is None:
                 later.append(element)
+                continue
+            # _add_node, with what it looks up per kind asked once per kind, and the
+            # union of the boxes (content_rect) kept on the way.
+            kind = element.kind
+            look = looks.get(kind)
+            if look is None:
+                look = looks[kind] = (*default_size(kind), z_of(kind))
+            x, y = entry.x, entry.y
+            w, h = entry.w or look[0], entry.h or look[1]
+            node = NodeItem(self, element, QRectF(x, y, w, h))
+            node.setZValue(look[2])
+            if not node_shown(node):
+                node.setVisible(False)
+            add_item(node)
+            nodes[element_id] = node
+            left, top = min(left, x), min(top, y)
+            right, bottom = max(right, x + w), max(bottom, y + h)
         later.sort(key=lambda e: z_of(e.kind))
         for unplaced in later:
-            self._add_node(unplaced)
+            x, y, w, h = _rect(self._add_node(unplaced).scene_rect())
+            left, top = min(left, x), min(top, y)
+            right, bottom = max(right, x + w), max(bottom, y + h)
+        if nodes:
+            self._content = (design, len(nodes), QRectF(left, top, right - left, bottom - top))
         self._mixed = None
         self._tag_built_disks(parts_of)
         for lined_element, lined_info in lined:
