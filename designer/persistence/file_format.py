@@ -72,7 +72,7 @@ class Envelope(BaseModel):
         "not write it",
     )
     format: Literal["dr-designer"]
-    schema_version: Literal[6]
+    schema_version: Literal[7]  # CURRENT_SCHEMA_VERSION (a test keeps them equal)
     design: Design
 
 

@@ -136,3 +136,13 @@ def test_every_number_of_the_format_refuses_nan_and_infinities() -> None:
     text = json.dumps(raw).replace('"NAN-HERE"', "NaN").encode()
     assert _fast_design(text) is None
     assert "not a number JSON allows" in _loaded_error(text)
+
+
+def test_the_published_schema_takes_what_the_app_saves() -> None:
+    """``dr-designer schema`` (the Envelope model) names the version files are written
+    with: it said 6 after the format moved to 7, so every saved file failed it."""
+    from designer.persistence import envelope_schema
+    from designer.persistence.file_format import Envelope
+
+    assert envelope_schema()["properties"]["schema_version"]["const"] == CURRENT_SCHEMA_VERSION
+    Envelope.model_validate(json.loads(_generated()))
