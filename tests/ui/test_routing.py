@@ -262,3 +262,30 @@ def test_channels_kept_in_step_spread_as_nudging_every_route_afresh(changes) -> 
         fresh = nudge(current, {k: bundles[k] for k in current})
         assert {k: channels.spread(k) for k in current} == fresh
         assert {k for k in current if before.get(k) != fresh[k]} <= moved | {key}
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.0, 10.0, 20.0]), st.sampled_from([0.0, 10.0])),
+        min_size=2,
+        max_size=6,
+    )
+)
+def test_a_tidied_route_keeps_both_ends_even_where_they_coincide(points) -> None:  # type: ignore[no-untyped-def]
+    """A line whose legs met at one point was tidied to a single point, and drawing it
+    raised IndexError in a routing slice of a 100k design (EdgeItem.set_route)."""
+    tidied = tidy(points)
+    assert len(tidied) >= 2
+    assert tidied[0] == points[0] and tidied[-1] == points[-1]
+
+
+def test_a_line_through_one_point_is_drawn_without_an_error(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The canvas item, given a degenerate route, draws a dot-long line."""
+    from PySide6.QtCore import QPointF
+
+    from designer.ui.canvas.items.edge import EdgeItem
+    from designer.ui.canvas.theme import Theme
+
+    edge = EdgeItem(Theme(), "l1", "lun", "a", "b")
+    edge.set_route([QPointF(40, 40)])
+    assert edge.path().currentPosition() == QPointF(40, 40)

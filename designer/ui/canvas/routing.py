@@ -331,7 +331,8 @@ def _simple(start: Point, d_start: int, goal: Point, d_goal: int, stub: float) -
 
 
 def _tidy(points: Sequence[Point]) -> list[Point]:
-    """Without repeated points and without middle points of straight runs."""
+    """Without repeated points and without middle points of straight runs; a line
+    whose ends coincide keeps both (a route is never a single point)."""
     out: list[Point] = []
     for p in points:
         if out and abs(out[-1][0] - p[0]) < _EPS and abs(out[-1][1] - p[1]) < _EPS:
@@ -344,6 +345,8 @@ def _tidy(points: Sequence[Point]) -> list[Point]:
                 out[-1] = p
                 continue
         out.append(p)
+    if len(out) == 1 and len(points) > 1:
+        out.append(out[0])
     return out
 
 

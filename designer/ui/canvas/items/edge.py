@@ -207,7 +207,10 @@ class EdgeItem(QGraphicsPathItem):
             self._place_label()
 
     def set_route(self, points: list[QPointF], curve_at: int | None = None) -> None:
-        """Run the line through ``points`` (two points: a straight line)."""
+        """Run the line through ``points`` (two points: a straight line; one point: a
+        line whose ends coincide)."""
+        if len(points) < 2:
+            points = [points[0], points[0]]
         self.drawn_from = None
         p1, p2 = points[0], points[-1]
         self.prepareGeometryChange()
