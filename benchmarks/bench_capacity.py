@@ -12,9 +12,10 @@ For each size it generates a design with a stated workload
 * ``all``       ``capacity(sim)``: also the double and site-plus-one failures the search
   simulates (``--max-combined``, default the library's);
 
-* ``settled``   the simulator's share of ``all``: the settled states it asks the
-  simulator for (every single failure, site loss, double and site-plus-one failure),
-  replayed alone: what no work on the capacity side can take below;
+* ``settled``   the simulator's share of ``all``: the states it asks the simulator for
+  (every single failure, site loss, double and site-plus-one failure: ``placement``,
+  or ``settled`` with a tree from before placement existed), replayed alone: what no
+  work on the capacity side can take below;
 
 and prints each against the sweep. The sweep and ``all`` are timed in alternation (sweep,
 all, sweep, all…), so a load that comes and goes on the shared cores weighs on both;
@@ -67,31 +68,43 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:9.1f} ms"
 
 
-def _recorded_states(sim: Simulator, max_combined: int) -> list[tuple[tuple[str, ...], bool, Any]]:
-    """The settled states one ``capacity(sim)`` asks for: (failed, after a site's, the
-    other keywords)."""
-    asked: list[tuple[tuple[str, ...], bool, Any]] = []
-    real = sim.settled
+Asked = list[tuple[str, tuple[str, ...], bool, Any]]
 
-    def settled(failed: Any, *, after: Any = None, **more: Any) -> Any:
-        asked.append((tuple(failed), after is not None, more))
-        return real(failed, after=after, **more)
 
-    sim.settled = settled  # type: ignore[method-assign]
+def _recorded_states(sim: Simulator, max_combined: int) -> Asked:
+    """The states one ``capacity(sim)`` asks the simulator for: (method, failed, after
+    a site's, the other keywords)."""
+    asked: Asked = []
+    # ``placement`` since capacity reads it; a ``--tree`` from before asks ``settled``.
+    names = [n for n in ("settled", "placement") if hasattr(sim, n)]
+
+    def recorder(name: str) -> Any:
+        real = getattr(sim, name)
+
+        def record(failed: Any, *, after: Any = None, **more: Any) -> Any:
+            asked.append((name, tuple(failed), after is not None, more))
+            return real(failed, after=after, **more)
+
+        return record
+
+    for name in names:
+        setattr(sim, name, recorder(name))
     try:
         capacity(sim, max_combined=max_combined)
     finally:
-        del sim.settled
+        for name in names:
+            delattr(sim, name)
     return asked
 
 
-def _replay(sim: Simulator, asked: list[tuple[tuple[str, ...], bool, Any]]) -> None:
+def _replay(sim: Simulator, asked: Asked) -> None:
     sites: dict[str, Any] = {}
-    for failed, after, more in asked:
+    for name, failed, after, more in asked:
+        ask = getattr(sim, name)
         if after:
-            sim.settled(failed, after=sites[failed[0]], **more)
+            ask(failed, after=sites[failed[0]], **more)
         else:
-            state = sim.settled(failed, **more)
+            state = ask(failed, **more)
             if len(failed) == 1:
                 sites[failed[0]] = state
 
@@ -148,7 +161,8 @@ def bench(size: str, repeat: int, max_combined: int) -> bool:
     )
     print(
         f"  settled {_ms(settled)}   median {_ms(settled_median)}   {settled / sweep:6.2f} × sweep"
-        f"   (the simulator's share of all: {len(asked)} settled states replayed alone)"
+        f"   (the simulator's share of all: {len(asked)} states replayed alone, "
+        f"{'/'.join(sorted({a[0] for a in asked}))})"
     )
     print(
         f"  own     {_ms(max(0.0, every - settled))}   "

@@ -126,8 +126,9 @@ def capacity(
         site_states: dict[str, Settled] = {}
         total = len(singles)
         for done, element in enumerate(singles, start=1):
-            # Only a site loss is gone on from (site plus one); the rest are final.
-            settled = sim.settled([element], final=element not in prep.sites)
+            # Where each database goes is all the sizing reads: the simulator's placement
+            # (its settled state without texts, RPO, routes or actions).
+            settled = sim.placement([element])
             if element in prep.sites:
                 site_states[element] = settled
             kind: ModeKind = "site" if element in prep.sites else "single"
@@ -145,7 +146,7 @@ def capacity(
                 first = site_states.get(mode.failed[0]) if mode.kind == "site_plus_one" else None
                 # A site loss plus one goes on from the site's settled state (the second
                 # failure as a second step at time 0), so the site is not settled again.
-                state = sim.settled(mode.failed, after=first, final=True)
+                state = sim.placement(mode.failed, after=first)
                 results.append(engine.evaluate(mode, state, members_only=True))
             if progress is not None:
                 progress(total + 1, total + 1)

@@ -180,17 +180,36 @@ class Simulator:
         return SimulationResult(self.initial, tuple(states), tuple(e for _, e in ordered))
 
     def _settled_run(
-        self, ids: tuple[str, ...], databases: Iterable[str] | None = None, *, final: bool = False
+        self,
+        ids: tuple[str, ...],
+        databases: Iterable[str] | None = None,
+        *,
+        final: bool = False,
+        light: bool = False,
     ) -> Run:
         run = Run(world=World(failed=frozenset()), record=False, base_db=self._base_db)
         if databases is not None:
             run.only = frozenset(databases)
+        run.light = light
         run.dag_state = dict(self._base_dag)
         for element in ids:
             self._check_failable(element)
             run.failed[element] = 0.0
         self._settle(run, 0.0, final=final)
         return run
+
+    def _settled_after(
+        self, after: Settled, failed: Iterable[str], *, final: bool
+    ) -> tuple[Run, tuple[str, ...]]:
+        """``after``'s run with ``failed`` failing too, as a second step at time 0."""
+        assert after.run is not None
+        run = after.run.fork()
+        new = tuple(sorted(set(failed) - set(after.failed)))
+        for element in new:
+            self._check_failable(element)
+            run.failed[element] = 0.0
+        self._settle(run, 0.0, final=final)
+        return run, (*after.failed, *new)
 
     def settled(
         self, failed: Iterable[str], *, after: Settled | None = None, final: bool = False
@@ -206,18 +225,17 @@ class Simulator:
         and the actions offered, which only later steps read, are not worked out (as
         in :meth:`impact`); the databases, DAGs and world are the same. Such a state
         has no run to go on from: given as ``after``, it is settled again from the
-        start."""
-        if after is not None and after.run is not None:
-            run = after.run.fork()
-            new = tuple(sorted(set(failed) - set(after.failed)))
-            for element in new:
-                self._check_failable(element)
-                run.failed[element] = 0.0
-            self._settle(run, 0.0, final=final)
-            ids = (*after.failed, *new)
+        start, as is a :meth:`placement`."""
+        if after is not None and after.run is not None and not after.placement:
+            run, ids = self._settled_after(after, failed, final=final)
         else:
             ids = tuple(sorted(set(failed)))
             run = self._settled_run(ids, final=final)
+        return self._state_of(ids, run, None if final else run)
+
+    def _state_of(
+        self, ids: tuple[str, ...], run: Run, go_on: Run | None, *, placement: bool = False
+    ) -> Settled:
         return Settled(
             ids,
             run.world,
@@ -225,8 +243,31 @@ class Simulator:
             run.dag_state,
             self._base_db,
             self._base_dag,
-            run=None if final else run,
+            run=go_on,
+            placement=placement,
         )
+
+    def placement(self, failed: Iterable[str], *, after: Settled | None = None) -> Settled:
+        """Where each database is active once ``failed`` are down together at time 0:
+        :meth:`settled` reduced to what capacity sizing reads (the world, the DAGs'
+        quorum, each database's active member or none), decided by the same code.
+
+        A database is re-resolved when :meth:`settled` would re-resolve it, and goes
+        where it would go (the option that serves soonest, the kept active copy); what
+        only scenarios read is not worked out: the options' texts and RPO, the routes of
+        users (``reachable``, ``via``), the actions an administrator could take (a
+        database no option serves by itself is "down", never "waiting"), mirrors',
+        Double-Take links' and copies' timings. A database kept as it was is not listed
+        in ``databases`` (:meth:`Settled.state` gives its baseline state).
+
+        ``after``: a placement to fail more on top of, as a second step at time 0 (as
+        :meth:`settled`'s ``after``)."""
+        if after is not None and after.run is not None and after.placement:
+            run, ids = self._settled_after(after, failed, final=True)
+        else:
+            ids = tuple(sorted(set(failed)))
+            run = self._settled_run(ids, final=True, light=True)
+        return self._state_of(ids, run, run, placement=True)
 
     def impact(self, failed: Iterable[str], *, databases: Iterable[str] | None = None) -> Impact:
         """The settled cost of failing ``failed`` together at time 0, without events.
@@ -581,7 +622,9 @@ class Simulator:
             else:
                 run.down_since_vm.pop(vm, None)
         run.fresh_vms = fresh
-        self._replication_links(run, prev, w, t, mirrors=not final)
+        light = run.light
+        if not light:  # placement: Double-Take's link state only sets an option's RPO
+            self._replication_links(run, prev, w, t, mirrors=not final)
         if run.record:
             infrastructure_events(prep, run, prev, w, t)
         partitioned = self._partition_changed(prev, w)
@@ -616,12 +659,13 @@ class Simulator:
                 self._dynamic_votes(run, w, dag_id, q_now, t)
         if run.only is not None:
             affected &= run.only
-        self._track_copy_cuts(run, w, affected, t, partitioned, resync)
-        for vm, away in sorted(returning.items()):
-            for db_id in prep.dbs_on_vm.get(vm, []):
-                if prep.dbs[db_id].dag and any(c.member == vm for c in prep.dbs[db_id].copies):
-                    resync.append((db_id, vm, away))
-        self._copy_resync(run, w, resync, t)
+        if not light:  # placement: copies cut off or behind only set an RPO
+            self._track_copy_cuts(run, w, affected, t, partitioned, resync)
+            for vm, away in sorted(returning.items()):
+                for db_id in prep.dbs_on_vm.get(vm, []):
+                    if prep.dbs[db_id].dag and any(c.member == vm for c in prep.dbs[db_id].copies):
+                        resync.append((db_id, vm, away))
+            self._copy_resync(run, w, resync, t)
         run.touched_dbs.update(affected)
         run_db, base_db, record, resolve = run.db, self._base_db, run.record, self._resolve
         for db_id in sorted(affected):
@@ -630,6 +674,11 @@ class Simulator:
                 now = run_db[db_id] = resolve(run, db_id, t)
                 if now is not before:  # a state kept as it was has nothing to tell
                     database_events(prep, run, db_id, before, now, t)
+            elif light:  # a state kept as it was is not listed (placement)
+                before = run_db.get(db_id) or base_db[db_id]
+                now = resolve(run, db_id, t)
+                if now is not before:
+                    run_db[db_id] = now
             else:
                 run_db[db_id] = resolve(run, db_id, t)
         if run.directions_down or run.copy_dir_cut:
@@ -951,10 +1000,7 @@ class Simulator:
                 or (mirror.wan_link is not None and mirror.wan_link in w.links_down)
                 or mirror.target_lun in w.luns_down
                 or (not source_lost and not w.connected(src_site, dst_site))
-                or (
-                    crossed is not None
-                    and direction_blocked(prep, run, crossed.id, src_site)
-                )
+                or (crossed is not None and direction_blocked(prep, run, crossed.id, src_site))
             )
             if source_lost:
                 run.mirror_await.pop(mirror_id, None)
@@ -1053,6 +1099,8 @@ class Simulator:
         if st is not None and st.status == "active" and st.active_on is not None:
             keep = next((o for o in autos if o.member == st.active_on and not o.fresh), None)
         if keep is not None and st is not None:
+            if run.light:  # placement: where it is active, not how its users reach it
+                return st
             via_ok, via = self._reach(run, w, db_id, st.active_on)
             return _rerouted(st, via_ok, via)
         if autos:
@@ -1107,6 +1155,8 @@ class Simulator:
             not in dag_q.quorum_sites
         ):
             return None
+        if run.light:  # placement: where it is active, not how its users reach it
+            return st
         ok, via = self._reach(run, w, db_id, member)
         if ok == st.reachable and via == st.via and not st.actions:
             return st
@@ -1123,7 +1173,7 @@ class Simulator:
         w: World,
         down_since: float | None = None,
     ) -> DbRun:
-        ok, via = self._reach(run, w, db_id, option.member)
+        ok, via = (True, None) if run.light else self._reach(run, w, db_id, option.member)
         return DbRun(
             "active",
             option.member,

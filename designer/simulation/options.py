@@ -160,7 +160,11 @@ def database_options(
 
     When one option serves by itself (no action), only those that do are certain to be
     listed, and no reason is given: the engine takes the soonest of them, and reads
-    the actions and the reasons only when there is none."""
+    the actions and the reasons only when there is none.
+
+    A placement run (``run.light``) lists the same options that serve by itself, in
+    the same order, without their texts and RPO, and, while no action has been taken,
+    none that waits for an action (nor reasons): only where it goes is read."""
     tm = prep.timings
     options: list[Option] = []
     #: Reasons, or (kind of reason, server) worked out into one only when read.
@@ -193,6 +197,7 @@ def database_options(
 
     lost_storage = 0
     db_id = db.id
+    light = run.light
     # Read once for every server (this loop runs for every database a failure touches).
     any_lost = bool(w.copy_lost or w.logs_lost)
     vm_down = w.vm_down
@@ -248,7 +253,11 @@ def database_options(
         if vm in w.vm_relocated:
             ready = max(t, run.vm_ready.get(vm, t))
             kind, source = "srm_recovered", "002; 000 §5.1"
-            text = f"mailbox database {db.name} mounts on {_name(prep, vm)} recovered by SRM"
+            text = (
+                ""
+                if light
+                else f"mailbox database {db.name} mounts on {_name(prep, vm)} recovered by SRM"
+            )
         elif fresh and vm in w.vm_reset:
             failed_at = run.guest_failed.get(vm, t)
             vmm = tm["vm_monitoring"]
@@ -261,32 +270,42 @@ def database_options(
             )
             kind, source = "vm_monitoring_reset", "000 §4.1; vm_monitoring in the catalog"
             text = (
-                f"mailbox database {db.name} mounts on {_name(prep, vm)} after vSphere HA VM "
-                "monitoring reset its failed guest OS"
+                ""
+                if light
+                else f"mailbox database {db.name} mounts on {_name(prep, vm)} after vSphere "
+                "HA VM monitoring reset its failed guest OS"
             )
         elif fresh:
             ready = t + tm["vsphere_ha_timeline"]["restarted_vm_os_up_s"]
             ready += tm["standalone_ha"]["exchange_services_start_s"]
             kind, source = "restart_mount", "000 §4.1.1; 000 Table 1"
-            text = f"mailbox database {db.name} mounts on {_name(prep, vm)}"
+            text = "" if light else f"mailbox database {db.name} mounts on {_name(prep, vm)}"
         elif dag is not None:
             ready = t + tm["dag"]["automatic_failover_s"]
             kind, source = "dag_failover", "000 §4.1 Table 1"
-            text = f"mailbox database {db.name} activates on DAG member {_name(prep, vm)}"
+            text = (
+                ""
+                if light
+                else f"mailbox database {db.name} activates on DAG member {_name(prep, vm)}"
+            )
         elif repl is not None and repl.replication in (Exchange2007Kind.CCR, Exchange2007Kind.SCC):
             key = "ccr_failover_s" if repl.replication == Exchange2007Kind.CCR else "scc_failover_s"
             ready = t + tm["exchange2007"][key]
             kind, source = f"{repl.replication.value}_failover", "004; 003"
-            text = f"mailbox database {db.name} fails over to cluster node {_name(prep, vm)}"
+            text = (
+                ""
+                if light
+                else f"mailbox database {db.name} fails over to cluster node {_name(prep, vm)}"
+            )
         else:
             ready = t
             kind, source = "mount", "000 §4.1.1"
-            text = f"mailbox database {db.name} mounts on {_name(prep, vm)}"
+            text = "" if light else f"mailbox database {db.name} mounts on {_name(prep, vm)}"
         if switched is not None and switched[0] == t:
             ready = max(ready, t + tm["dag"]["datacenter_switchover_s"])
             kind, source = "switchover", "000 §5.2.1; [product fact]"
         rpo = 0.0
-        if copy_rpo:
+        if copy_rpo and not light:
             rpo = run.srm_rpo.get(vm, 0.0)
             cut = run.copy_cut_since.get((db_id, vm))
             if cut is not None:
@@ -298,6 +317,8 @@ def database_options(
             behind = run.copy_behind.get((db_id, vm))
             if behind is not None and t < behind[0]:
                 rpo = max(rpo, behind[1])
+        if manual is not None and light and prep.vm_site.get(vm) != prev_site:
+            continue  # an action's option (below): placement does not list it
         option = Option(vm, ready, rpo, kind, text, source, fresh=fresh)
         if manual is not None and prep.vm_site.get(vm) != prev_site:
             option.action = _action(
@@ -309,7 +330,9 @@ def database_options(
             )
         options.append(option)
 
-    if dag is not None and (dag_q is None or not dag_q.quorum) and switched is None:
+    #: Placement with no action taken: the options below that wait for one are not listed.
+    quiet = light and not run.actions
+    if not light and dag is not None and (dag_q is None or not dag_q.quorum) and switched is None:
         for vm, _lag in servers:
             if (
                 w.vm_up(vm)
@@ -334,7 +357,7 @@ def database_options(
                     )
                 )
                 break
-    for other in prep.e2007s_of_db.get(db.id, []):
+    for other in () if quiet else prep.e2007s_of_db.get(db.id, []):
         if other.target and other.replication == Exchange2007Kind.SCR:
             target = other.target
             if w.vm_up(target):
@@ -360,7 +383,7 @@ def database_options(
             lcr = _lcr(prep, run, w, db, other.id, servers[0][0], t, why)
             if lcr is not None:
                 options.append(lcr)
-    for vm, _lag in servers[:1]:
+    for vm, _lag in () if quiet else servers[:1]:
         if (
             any_lost
             and w.vm_up(vm)
@@ -433,7 +456,7 @@ def database_options(
                         ),
                     )
                 )
-    for vm, _lag in servers if vm_down else ():
+    for vm, _lag in servers if vm_down and not light else ():
         if vm not in vm_down:
             continue
         for plan_id in prep.plans_of_vm.get(vm, []):
@@ -461,7 +484,7 @@ def database_options(
                         ),
                     )
                 )
-    if any(o.auto for o in options):
+    if quiet or any(o.auto for o in options):
         # The engine takes an automatic option: the actions and the reasons are not read.
         return options, []
     if servers and lost_storage == len(servers):

@@ -130,6 +130,10 @@ class Run:
     events: list[Event] = field(default_factory=list)
     #: The only databases resolved (``Simulator.impact(databases=…)``); None: all.
     only: frozenset[str] | None = None
+    #: Placement only (``Simulator.placement``): where each database is active is
+    #: decided as always; its texts, RPO, routes, the actions an administrator could
+    #: take and the replication links' and copies' timings are not worked out.
+    light: bool = False
 
     def event(self, t: float, element: str, kind: str, text: str, source: str = "") -> None:
         if self.record:
@@ -168,6 +172,10 @@ class Settled:
     base_dags: Mapping[str, DagState] = field(default_factory=dict)
     #: The run it came from (to fail more on top of it), private to the engine.
     run: Run | None = field(default=None, compare=False, repr=False)
+    #: Placement only (``Simulator.placement``): of the databases' states only where
+    #: each is active is decided (``status`` is "active" or "down", ``active_on``,
+    #: ``active_home``); their timings, RPO, reasons and routes are not worked out.
+    placement: bool = False
 
     def state(self, db_id: str) -> DbRun:
         return self.databases.get(db_id) or self.baseline[db_id]

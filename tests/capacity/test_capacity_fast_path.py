@@ -8,12 +8,19 @@ mode is recomputed from scratch instead — every stream of every database, ever
 member's load from every database it holds, every pair predicted by walking the
 activation preferences, every host and member over every mode — and compared with
 it, on every sample design that states a workload and on small generated designs.
+
+Capacity reads the simulator's placement (``Simulator.placement``: where each database
+is active, without texts, RPO, routes or actions) instead of its full settled states:
+the report (its JSON, every mode) must be the same byte for byte as sized from
+``Simulator.settled``, on the samples, a generated 1k design and generated designs.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
 
@@ -22,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from test_capacity_properties import designs
 
 from designer.capacity import CapacityEngine, capacity
-from designer.capacity.analysis import relevant_elements
+from designer.capacity.analysis import MAX_COMBINED, relevant_elements
 from designer.capacity.engine import ModeResult
 from designer.capacity.modes import NORMAL
 from designer.capacity.report import CapacityReport
@@ -220,3 +227,41 @@ def test_the_fast_path_equals_the_reference_on_the_samples(path: Path) -> None:
 @given(designs())
 def test_the_fast_path_equals_the_reference_on_generated_designs(design: Design) -> None:
     _check(design)
+
+
+# -- the simulator's placement against its settled states --------------------------------------
+class _SettledOnly(Simulator):
+    """Capacity sized from the simulator's full settled states instead of its placement
+    (what it read before ``Simulator.placement`` existed)."""
+
+    def placement(self, failed: Iterable[str], *, after: Settled | None = None) -> Settled:
+        return self.settled(failed, after=after)
+
+
+def _report_json(sim: Simulator, *, max_combined: int | None = None) -> str:
+    report = capacity(sim, max_combined=max_combined)
+    return json.dumps(report.to_json(all_modes=True), sort_keys=True)
+
+
+def _same_report(design: Design, *, max_combined: int | None = None) -> None:
+    fast = _report_json(Simulator(design), max_combined=max_combined)
+    full = _report_json(_SettledOnly(design), max_combined=max_combined)
+    assert fast == full
+
+
+@pytest.mark.parametrize("path", _sized_samples(), ids=lambda p: p.stem)
+def test_placement_sizes_the_samples_as_settled_states_do(path: Path) -> None:
+    design = load(path)
+    _same_report(getattr(design, "design", design))
+
+
+def test_placement_sizes_a_generated_design_as_settled_states_do() -> None:
+    from benchmarks.generate import generate_design
+
+    _same_report(generate_design("1k", seed=0, workload=True), max_combined=MAX_COMBINED)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(designs())
+def test_placement_sizes_generated_designs_as_settled_states_do(design: Design) -> None:
+    _same_report(design)

@@ -1,0 +1,95 @@
+"""``Simulator.placement`` decides where each database is active as ``settled`` does.
+
+Placement is capacity sizing's fast path: the settled state without the options'
+texts and RPO, users' routes, the actions an administrator could take, or mirrors',
+Double-Take links' and copies' timings. Here, on every sample design and the
+simulator's test designs, for every element N-1 fails and every VM (alone), for pairs
+of them, and for a site loss with one more failure on top (``after``): the world, the
+DAGs' quorum and each database's active member (or none) equal ``settled``'s.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations, islice
+
+import pytest
+import sim_designs as designs
+
+from designer.bundled import sample, sample_names
+from designer.domain import Design
+from designer.persistence import load
+from designer.simulation import Settled, Simulator
+
+
+def _active(state: Settled, db_id: str) -> str | None:
+    st = state.state(db_id)
+    return st.active_on if st.status == "active" else None
+
+
+def _same(sim: Simulator, fast: Settled, full: Settled) -> None:
+    assert fast.placement and not full.placement
+    assert fast.failed == full.failed
+    assert fast.world.vm_down == full.world.vm_down
+    assert fast.world.vm_restarted == full.world.vm_restarted
+    assert fast.world.copy_lost == full.world.copy_lost
+    assert fast.world.sites_down == full.world.sites_down
+    assert fast.world.links_down == full.world.links_down
+    assert dict(fast.dags) == dict(full.dags), fast.failed
+    for db_id in sim.prep.dbs:
+        assert _active(fast, db_id) == _active(full, db_id), (fast.failed, db_id)
+        # A database the placement lists is one it re-resolved to another state.
+        if db_id in fast.databases:
+            assert fast.databases[db_id] is not sim.baseline.db[db_id]
+
+
+def _designs() -> list[tuple[str, Design]]:
+    return [
+        *((name, load(sample(name))) for name in sample_names()),
+        ("dag_with_ha", designs.dag_with_ha()),
+        ("stretched_dag", designs.stretched_dag()),
+        ("stretched_dag_witness_s1", designs.stretched_dag(witness_site="s1")),
+        ("lagged_dr", designs.lagged_dr()),
+        ("standalone_small_hosts", designs.standalone_ha(memory=48.0)),
+        ("mirrorview_srm", designs.mirrorview_srm()),
+        ("double_take", designs.double_take()),
+        ("double_take_manual", designs.double_take(mode=designs.FailoverMode.MANUAL)),
+        ("exchange2007_scc", designs.exchange2007(kind="scc")),
+        ("lcr", designs.lcr()),
+    ]
+
+
+def _failable(sim: Simulator) -> list[str]:
+    """Every element that can fail by itself (what N-1 sweeps, VMs, LUNs, mirrors…)."""
+    ids = [e.id for e in sim.design.elements if type(e).infrastructure]
+    return sorted([*ids, *sim.prep.sp_array])
+
+
+@pytest.mark.parametrize(
+    ("name", "design"), _designs(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_placement_agrees_with_settled(name: str, design: Design) -> None:
+    sim = Simulator(getattr(design, "design", design))
+    elements = _failable(sim)
+    assert elements, name
+    for element in elements:
+        _same(sim, sim.placement([element]), sim.settled([element]))
+    for pair in islice(combinations(elements, 2), 400):
+        _same(sim, sim.placement(pair), sim.settled(pair))
+    for site in sorted(sim.prep.sites):
+        fast_site, full_site = sim.placement([site]), sim.settled([site])
+        for element in elements:
+            if element == site:
+                continue
+            fast = sim.placement([site, element], after=fast_site)
+            full = sim.settled([site, element], after=full_site)
+            _same(sim, fast, full)
+
+
+def test_a_placement_is_not_gone_on_from_as_a_settled_state() -> None:
+    """``settled(after=placement)`` settles again from the start: a placement's
+    database states are not what a scenario's next step may read."""
+    sim = Simulator(designs.stretched_dag())
+    site = sorted(sim.prep.sites)[0]
+    state = sim.settled([site], after=sim.placement([site]))
+    assert not state.placement
+    assert state == sim.settled([site])
