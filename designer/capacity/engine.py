@@ -354,44 +354,48 @@ class CapacityEngine:
         }
         for site in w.sites_down:
             down.update(m for m in self.members_in_site.get(site, ()) if not view.vm_up(m))
+        #: Member → [active databases, active mailboxes, passive mailboxes, megacycles,
+        #: cache GB] gained (or lost) against normal operation.
         delta: dict[str, list[float]] = {}
-
-        def add(member: str, dbs: int, mbx: int, pmbx: int, mc: float, cache: float) -> None:
-            row = delta.setdefault(member, [0, 0, 0, 0.0, 0.0])
-            row[0] += dbs
-            row[1] += mbx
-            row[2] += pmbx
-            row[3] += mc
-            row[4] += cache
-
-        lost = {(vm, db) for vm, db in (*w.copy_lost, *w.logs_lost)}
+        lost = w.copy_lost | w.logs_lost
         lost_all = {vm for vm, db in lost if db == "*"}
-
-        def passive(member: str, db_id: str) -> bool:
-            return (
-                (db_id, member) in self.passive_on
-                and view.vm_up(member)
-                and (member, db_id) not in lost
-                and member not in lost_all
-            )
-
+        passive_on, costs, baseline = self.passive_on, self.cost, self.baseline
         for db_id in self._moved(view) if moved is None else moved:
-            cost = self.cost.get(db_id)
+            cost = costs.get(db_id)
             if cost is None:
                 continue
-            before = self.baseline[db_id]
+            before = baseline[db_id]
             was = before.active_on if before.status == "active" else None
             now = view.active_on(db_id)
             if was == now:
                 continue
             if was is not None:
-                add(was, -1, -cost.mailboxes, 0, -cost.active_mc, -cost.cache_gb)
-                if passive(was, db_id):
-                    add(was, 0, 0, cost.mailboxes, cost.passive_mc, 0.0)
+                row = delta.get(was)
+                if row is None:
+                    row = delta[was] = [0, 0, 0, 0.0, 0.0]
+                row[0] -= 1
+                row[1] -= cost.mailboxes
+                row[3] -= cost.active_mc
+                row[4] -= cost.cache_gb
+                if (
+                    (db_id, was) in passive_on
+                    and view.vm_up(was)
+                    and (was, db_id) not in lost
+                    and was not in lost_all
+                ):  # still holds a (now passive) copy
+                    row[2] += cost.mailboxes
+                    row[3] += cost.passive_mc
             if now is not None:
-                add(now, 1, cost.mailboxes, 0, cost.active_mc, cost.cache_gb)
-                if (db_id, now) in self.passive_on:
-                    add(now, 0, 0, -cost.mailboxes, -cost.passive_mc, 0.0)
+                row = delta.get(now)
+                if row is None:
+                    row = delta[now] = [0, 0, 0, 0.0, 0.0]
+                row[0] += 1
+                row[1] += cost.mailboxes
+                row[3] += cost.active_mc
+                row[4] += cost.cache_gb
+                if (db_id, now) in passive_on:
+                    row[2] -= cost.mailboxes
+                    row[3] -= cost.passive_mc
         # Passive copies the failure destroyed (their member still up).
         for vm, db in lost:
             if vm not in self.base_members or vm in down:
@@ -404,7 +408,11 @@ class CapacityEngine:
                     continue
                 was_active = base_run.status == "active" and base_run.active_on == vm
                 if not was_active and view.active_on(db_id) != vm:
-                    add(vm, 0, 0, -cost.mailboxes, -cost.passive_mc, 0.0)
+                    row = delta.get(vm)
+                    if row is None:
+                        row = delta[vm] = [0, 0, 0, 0.0, 0.0]
+                    row[2] -= cost.mailboxes
+                    row[3] -= cost.passive_mc
         changes: dict[str, MemberLoad] = {}
         for m in down:
             changes[m] = MemberLoad(m, False, view.vm_host(m), 0, 0, 0, 0.0, 0.0)

@@ -68,6 +68,10 @@ class Flows:
                 if workload.database(d).profile is not None
             ]
             self.repl_peak[repl_id] = max(peaks) if peaks else fig.peak_factor
+        #: (database, copy's member, from site, to site, reseed) → its log shipping or
+        #: reseed stream: streams are immutable, and the same copy sends the same
+        #: stream in many modes (a frozen dataclass is slow to build).
+        self._copy_streams: dict[tuple[str, str, str, str, bool], Stream] = {}
 
     # -- DAG -----------------------------------------------------------------------------
     def database(self, db_id: str, view: ModeView) -> list[Routed]:
@@ -85,6 +89,7 @@ class Flows:
         if db_id in self.e2007:
             return self._e2007(db_id, active, here, mbps, view)
         found: list[Routed] = []
+        streams = self._copy_streams
         for member in self.copy_members[db_id]:
             if member == active or not view.vm_up(member):
                 continue
@@ -94,23 +99,34 @@ class Flows:
             hops = view.route(here, there)
             if not hops or here is None or there is None:
                 continue
-            if view.copy_lost(member, db_id):
-                stream = Stream(
-                    "dag_reseed",
-                    db_id,
-                    db.dag or db_id,
-                    here,
-                    there,
-                    self.reseed_mbps[db_id],
-                    volume_gb=db.size_gb,
-                    target=member,
-                )
-            elif mbps > 0:
-                stream = Stream(
-                    "dag_log_shipping", db_id, db.dag or db_id, here, there, mbps, target=member
-                )
-            else:
+            lost = view.copy_lost(member, db_id)
+            if not lost and mbps <= 0:
                 continue
+            key = (db_id, member, here, there, lost)
+            stream = streams.get(key)
+            if stream is None:
+                if lost:
+                    stream = Stream(
+                        "dag_reseed",
+                        db_id,
+                        db.dag or db_id,
+                        here,
+                        there,
+                        self.reseed_mbps[db_id],
+                        volume_gb=db.size_gb,
+                        target=member,
+                    )
+                else:
+                    stream = Stream(
+                        "dag_log_shipping",
+                        db_id,
+                        db.dag or db_id,
+                        here,
+                        there,
+                        mbps,
+                        target=member,
+                    )
+                streams[key] = stream
             found.append((stream, hops))
         return found
 

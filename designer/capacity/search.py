@@ -176,13 +176,21 @@ class DagPredictor:
             for other_number, other in enumerate(alone):
                 if other_number != number:
                     again |= mine.moved & other.touched
+        copies, active = self.copies, self.active
         for db_id in again:
             mailboxes = self.mailboxes[db_id]
-            was = self.active[db_id]
+            was = active[db_id]
             for mine in alone:
                 if db_id in mine.moved:  # undo what it did alone
                     _move(loads, mine.targets[db_id], was, mailboxes)
-            _move(loads, was, self._target(db_id, unusable, lost), mailboxes)
+            # Where it goes with every failure at once (``_target``, inlined: this runs
+            # for every database two failures of a pair both concern).
+            target = None
+            for member, lagged in copies[db_id]:
+                if not (lagged or member in unusable or (db_id, member) in lost):
+                    target = member
+                    break
+            _move(loads, was, target, mailboxes)
         for m in unusable:
             loads[m] = 0
         return loads

@@ -896,9 +896,17 @@ class Simulator:
         prep = self.prep
         if partitioned:
             return set(prep.dbs)
-        affected = set(run.touched_dbs)
-        affected.update(run.corrupted)
-        for vm in w.touched_vms | prev.touched_vms | set(run.relocated):
+        if run.light and prev.failed:
+            # Placement going on from an earlier step at the same time: a database
+            # changes only if something it is placed by changed (a VM's state, a copy's
+            # storage; DAG quorum is checked separately), not each one touched before.
+            affected = set(run.corrupted)
+            vms = _vms_changed(prep, prev, w) | set(run.relocated)
+        else:
+            affected = set(run.touched_dbs)
+            affected.update(run.corrupted)
+            vms = w.touched_vms | prev.touched_vms | set(run.relocated)
+        for vm in vms:
             affected.update(prep.dbs_on_vm.get(vm, []))
         for hr_id in set(w.failed) | set(prev.failed):
             if hr_id in prep.host_repls:
@@ -1284,6 +1292,21 @@ class Simulator:
             array = self.prep.arrays[self.prep.sp_array[element]]
             return f"storage processor {element.rsplit('/', 1)[-1]} of array {array.name}"
         return element
+
+
+def _vms_changed(prep: Prepared, prev: World, w: World) -> set[str]:
+    """The VMs whose state differs between two worlds: down, restarted (where), reset,
+    relocated (where), a copy's disks or logs lost, an LCR copy disk lost."""
+    vms = set(w.vm_down.keys() ^ prev.vm_down.keys())
+    for now, before in (
+        (w.vm_restarted, prev.vm_restarted),
+        (w.vm_reset, prev.vm_reset),
+        (w.vm_relocated, prev.vm_relocated),
+    ):
+        vms.update(vm for vm in now.keys() | before.keys() if now.get(vm) != before.get(vm))
+    vms.update(vm for vm, _db in (w.copy_lost ^ prev.copy_lost) | (w.logs_lost ^ prev.logs_lost))
+    vms.update(prep.disk_by_id[d].vm for d in w.lcr_disks_lost ^ prev.lcr_disks_lost)
+    return vms
 
 
 def _ready(option: Option) -> float:
