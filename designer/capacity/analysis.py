@@ -123,14 +123,15 @@ def capacity(
         singles, skipped = relevant_elements(sim)
         prep = sim.prep
         impacts: dict[str, dict[str, DagImpact]] = {}
-        site_states: dict[str, Settled] = {}
+        #: Each single failure's placement: a site loss plus one goes on from the site's,
+        #: a double failure is placed beside the failure that moved more databases.
+        single_states: dict[str, Settled] = {}
         total = len(singles)
         for done, element in enumerate(singles, start=1):
             # Where each database goes is all the sizing reads: the simulator's placement
             # (its settled state without texts, RPO, routes or actions).
             settled = sim.placement([element])
-            if element in prep.sites:
-                site_states[element] = settled
+            single_states[element] = settled
             kind: ModeKind = "site" if element in prep.sites else "single"
             results.append(engine.evaluate(_mode(sim, kind, (element,)), settled))
             impacts[element] = dag_impacts(prep, settled)
@@ -143,10 +144,16 @@ def capacity(
                 extra, truncated = extra[:max_combined], True
             pairs_simulated = len(extra)
             for mode in extra:
-                first = site_states.get(mode.failed[0]) if mode.kind == "site_plus_one" else None
-                # A site loss plus one goes on from the site's settled state (the second
-                # failure as a second step at time 0), so the site is not settled again.
-                state = sim.placement(mode.failed, after=first)
+                if mode.kind == "site_plus_one":
+                    # A site loss plus one goes on from the site's state (the second
+                    # failure as a second step at time 0): the site is not settled again.
+                    state = sim.placement(mode.failed, after=single_states[mode.failed[0]])
+                else:
+                    # Both at once; only what the lighter failure changes is placed
+                    # again beside the heavier one's placement.
+                    known = [single_states[e] for e in mode.failed if e in single_states]
+                    heavier = max(known, key=lambda st: len(st.databases), default=None)
+                    state = sim.placement(mode.failed, beside=heavier)
                 results.append(engine.evaluate(mode, state, members_only=True))
             if progress is not None:
                 progress(total + 1, total + 1)

@@ -247,7 +247,13 @@ class Simulator:
             placement=placement,
         )
 
-    def placement(self, failed: Iterable[str], *, after: Settled | None = None) -> Settled:
+    def placement(
+        self,
+        failed: Iterable[str],
+        *,
+        after: Settled | None = None,
+        beside: Settled | None = None,
+    ) -> Settled:
         """Where each database is active once ``failed`` are down together at time 0:
         :meth:`settled` reduced to what capacity sizing reads (the world, the DAGs'
         quorum, each database's active member or none), decided by the same code.
@@ -261,13 +267,55 @@ class Simulator:
         in ``databases`` (:meth:`Settled.state` gives its baseline state).
 
         ``after``: a placement to fail more on top of, as a second step at time 0 (as
-        :meth:`settled`'s ``after``)."""
+        :meth:`settled`'s ``after``).
+
+        ``beside``: the placement of some of ``failed`` failing by themselves (from the
+        healthy state, not ``after`` another). The rest fail at the same time as they
+        do, as without it; but when the rest are hosts, arrays, storage processors,
+        LUNs, VMs or witnesses, only the databases on a VM whose state they change, or
+        in a DAG whose quorum they change, are resolved again: the others have every
+        input of their resolution as in ``beside`` and are placed as there. Such a
+        placement has no run to go on from."""
         if after is not None and after.run is not None and after.placement:
             run, ids = self._settled_after(after, failed, final=True)
-        else:
-            ids = tuple(sorted(set(failed)))
-            run = self._settled_run(ids, final=True, light=True)
+            return self._state_of(ids, run, run, placement=True)
+        ids = tuple(sorted(set(failed)))
+        if beside is not None and beside.placement and set(beside.failed) <= set(ids):
+            found = self._placement_beside(ids, beside)
+            if found is not None:
+                return found
+        run = self._settled_run(ids, final=True, light=True)
         return self._state_of(ids, run, run, placement=True)
+
+    def _placement_beside(self, ids: tuple[str, ...], beside: Settled) -> Settled | None:
+        """:meth:`placement` of ``ids`` from ``beside`` (see there); None when the
+        failures it adds are not all of the kinds it knows how to add."""
+        prep = self.prep
+        for element in set(ids) - set(beside.failed):
+            self._check_failable(element)
+            if not (
+                element in prep.hosts
+                or element in prep.arrays
+                or element in prep.sp_array
+                or element in prep.luns
+                or element in prep.vms
+                or element in prep.witnesses
+            ):
+                return None
+        world = compute_world(prep, frozenset(ids))
+        dbs: set[str] = set()
+        for vm in _vms_changed(prep, beside.world, world):
+            dbs.update(prep.dbs_on_vm.get(vm, ()))
+        run = self._settled_run(ids, dbs, final=True, light=True)
+        quorum_moved = [d for d, q in run.dag_state.items() if q != beside.dags.get(d)]
+        if quorum_moved:
+            for dag_id in quorum_moved:
+                dbs.update(prep.dbs_of_dag.get(dag_id, ()))
+            run = self._settled_run(ids, dbs, final=True, light=True)
+        databases = {d: st for d, st in beside.databases.items() if d not in dbs}
+        databases.update(run.db)
+        run.db = databases
+        return self._state_of(ids, run, None, placement=True)
 
     def impact(self, failed: Iterable[str], *, databases: Iterable[str] | None = None) -> Impact:
         """The settled cost of failing ``failed`` together at time 0, without events.

@@ -234,7 +234,9 @@ class _SettledOnly(Simulator):
     """Capacity sized from the simulator's full settled states instead of its placement
     (what it read before ``Simulator.placement`` existed)."""
 
-    def placement(self, failed: Iterable[str], *, after: Settled | None = None) -> Settled:
+    def placement(
+        self, failed: Iterable[str], *, after: Settled | None = None, beside: Settled | None = None
+    ) -> Settled:
         return self.settled(failed, after=after)
 
 

@@ -6,7 +6,8 @@ Double-Take links' and copies' timings. Here, on every sample design and the
 simulator's test designs, for every element N-1 fails and every VM (alone), for pairs
 of them, and for a site loss with one more failure on top (``after``): the world, the
 DAGs' quorum and each database's active member (or none) equal ``settled``'s (going
-on from a placement re-resolves only the databases the second failure can change).
+on from a placement, or placing a pair beside one's placement, re-resolves only the
+databases the other failure can change).
 """
 
 from __future__ import annotations
@@ -72,10 +73,16 @@ def test_placement_agrees_with_settled(name: str, design: Design) -> None:
     sim = Simulator(getattr(design, "design", design))
     elements = _failable(sim)
     assert elements, name
+    alone = {}
     for element in elements:
-        _same(sim, sim.placement([element]), sim.settled([element]))
+        alone[element] = sim.placement([element])
+        _same(sim, alone[element], sim.settled([element]))
     for pair in islice(combinations(elements, 2), 400):
-        _same(sim, sim.placement(pair), sim.settled(pair))
+        full = sim.settled(pair)
+        _same(sim, sim.placement(pair), full)
+        # Beside either one's placement: only what the other changes is placed again.
+        for first in pair:
+            _same(sim, sim.placement(pair, beside=alone[first]), full)
     # One failure on top of another (a site loss plus one, as capacity asks; and
     # others): placement re-resolves only what the second changes.
     firsts = [*sorted(sim.prep.sites), *elements[:: max(1, len(elements) // 8)]]
