@@ -258,30 +258,47 @@ class CapacityEngine:
             for vm in {*w.vm_down, *w.vm_restarted, *w.vm_relocated, *w.vm_reset}:
                 if view.vm_up(vm) != normal.vm_up(vm) or view.vm_site(vm) != normal.vm_site(vm):
                     changed.update(self.dag_dbs_on_vm.get(vm, ()))
+            base = self.baseline
             for vm, db_id in (*w.copy_lost, *w.logs_lost):
                 if db_id == "*":
-                    changed.update(self.dag_dbs_on_vm.get(vm, ()))
+                    dbs: Iterable[str] = self.dag_dbs_on_vm.get(vm, ())
                 elif db_id in shipping:
-                    changed.add(db_id)
+                    dbs = (db_id,)
+                else:
+                    continue
+                for d in dbs:
+                    if d in changed:
+                        continue
+                    # Not moved: active where it was. A lost copy in its active copy's
+                    # site sends nothing across a link either way (its reseed neither).
+                    b = base[d]
+                    active = b.active_on if b.status == "active" else None
+                    if (
+                        active is None
+                        or view.vm_site(active) != view.vm_site(vm)
+                        or normal.vm_site(active) != normal.vm_site(vm)
+                    ):
+                        changed.add(d)
             for site in w.sites_down:
                 changed.update(self.dbs_in_site.get(site, ()))
         for link_id in (*view.links_down, *overrides):
             changed.update(self.dbs_on_link.get(link_id, ()))
         return changed
 
-    def _moved(self, view: ModeView) -> list[str]:
-        """Databases whose active member (or none) differs from normal operation."""
+    def _moved(self, view: ModeView) -> dict[str, str | None]:
+        """Databases whose active member (or none) differs from normal operation, with
+        the member they are active on now (None: down)."""
         settled = view.settled
         if settled is None:
-            return []
+            return {}
         base = self.baseline
-        found: list[str] = []
+        found: dict[str, str | None] = {}
         for db_id, st in settled.databases.items():
             b = base[db_id]
             was = b.active_on if b.status == "active" else None
             now = st.active_on if st.status == "active" else None
             if was != now:
-                found.append(db_id)
+                found[db_id] = now
         return found
 
     def _others_changed(self, view: ModeView, overrides: Iterable[str]) -> bool:
@@ -339,7 +356,7 @@ class CapacityEngine:
         )
 
     def _member_changes(
-        self, view: ModeView, moved: Iterable[str] | None = None
+        self, view: ModeView, moved: Mapping[str, str | None] | None = None
     ) -> dict[str, MemberLoad]:
         """Members whose load differs from normal: those a database moved to or from,
         that lost a copy, that are down or were restarted elsewhere. Normal operation's
@@ -360,15 +377,12 @@ class CapacityEngine:
         lost = w.copy_lost | w.logs_lost
         lost_all = {vm for vm, db in lost if db == "*"}
         passive_on, costs, baseline = self.passive_on, self.cost, self.baseline
-        for db_id in self._moved(view) if moved is None else moved:
+        for db_id, now in (self._moved(view) if moved is None else moved).items():
             cost = costs.get(db_id)
             if cost is None:
                 continue
             before = baseline[db_id]
             was = before.active_on if before.status == "active" else None
-            now = view.active_on(db_id)
-            if was == now:
-                continue
             if was is not None:
                 row = delta.get(was)
                 if row is None:

@@ -176,21 +176,29 @@ class DagPredictor:
             for other_number, other in enumerate(alone):
                 if other_number != number:
                     again |= mine.moved & other.touched
-        copies, active = self.copies, self.active
+        # ``_move`` and ``_target`` inlined: this runs for every database two failures
+        # of a pair both concern (tens per pair, thousands of pairs).
+        copies, active, all_mailboxes = self.copies, self.active, self.mailboxes
         for db_id in again:
-            mailboxes = self.mailboxes[db_id]
+            mailboxes = all_mailboxes[db_id]
             was = active[db_id]
             for mine in alone:
                 if db_id in mine.moved:  # undo what it did alone
-                    _move(loads, mine.targets[db_id], was, mailboxes)
-            # Where it goes with every failure at once (``_target``, inlined: this runs
-            # for every database two failures of a pair both concern).
+                    went = mine.targets[db_id]
+                    if went is not None:
+                        loads[went] = loads.get(went, 0) - mailboxes
+                    if was is not None:
+                        loads[was] = loads.get(was, 0) + mailboxes
+            # Where it goes with every failure at once.
             target = None
             for member, lagged in copies[db_id]:
                 if not (lagged or member in unusable or (db_id, member) in lost):
                     target = member
                     break
-            _move(loads, was, target, mailboxes)
+            if was is not None:
+                loads[was] = loads.get(was, 0) - mailboxes
+            if target is not None:
+                loads[target] = loads.get(target, 0) + mailboxes
         for m in unusable:
             loads[m] = 0
         return loads
