@@ -244,12 +244,15 @@ class CapacityEngine:
 
     def _changed_dbs(
         self, view: ModeView, moved: Iterable[str], overrides: Iterable[str]
-    ) -> set[str]:
+    ) -> tuple[set[str], set[str]]:
         """The replicated databases whose streams can differ from normal operation: what
         :meth:`Flows.database` reads changed for them (the member their active copy is
         on, a copy's member up or in another site, a copy lost, a route). Databases the
         failure only touched (a passive copy on a VM HA restarted in place) keep normal
-        operation's streams."""
+        operation's streams.
+
+        Returns those, and apart the databases whose streams only take other routes (a
+        link they crossed is down; nothing else of theirs changed)."""
         shipping = self.flows.shipping
         changed = {d for d in moved if d in shipping}
         w = view.world
@@ -281,9 +284,10 @@ class CapacityEngine:
                         changed.add(d)
             for site in w.sites_down:
                 changed.update(self.dbs_in_site.get(site, ()))
+        rerouted: set[str] = set()
         for link_id in (*view.links_down, *overrides):
-            changed.update(self.dbs_on_link.get(link_id, ()))
-        return changed
+            rerouted.update(self.dbs_on_link.get(link_id, ()))
+        return changed, rerouted - changed
 
     def _moved(self, view: ModeView) -> dict[str, str | None]:
         """Databases whose active member (or none) differs from normal operation, with
@@ -509,11 +513,22 @@ class CapacityEngine:
         overrides = sorted({*(bandwidth or {}), *(directions_down or {})})
         directions_changed = bool(directions_down)
         moved = self._moved(view)
-        changed = self._changed_dbs(view, moved, overrides if directions_changed else ())
+        changed, rerouted = self._changed_dbs(
+            view, moved, overrides if directions_changed else ()
+        )
         totals = {k: dict(v) for k, v in self.base_totals.items()}
         mode_db: dict[str, list[Routed]] = {}
-        for db_id in sorted(changed):
-            now = self.flows.database(db_id, view)
+        for db_id in sorted(changed | rerouted):
+            if db_id in rerouted:
+                # The same streams as in normal operation, each on its route now (or
+                # none: what Flows.database gives when only routes changed).
+                now = []
+                for stream, _hops in self.base_db.get(db_id, ()):
+                    hops = view.route(stream.from_site, stream.to_site)
+                    if hops:
+                        now.append((stream, hops))
+            else:
+                now = self.flows.database(db_id, view)
             mode_db[db_id] = now
             self._apply(totals, self.base_db.get(db_id, ()), -1.0)
             self._apply(totals, now, 1.0)
