@@ -1056,7 +1056,10 @@ class Simulator:
                 or (mirror.wan_link is not None and mirror.wan_link in w.links_down)
                 or mirror.target_lun in w.luns_down
                 or (not source_lost and not w.connected(src_site, dst_site))
-                or (crossed is not None and direction_blocked(prep, run, crossed.id, src_site))
+                or (
+                    crossed is not None
+                    and direction_blocked(prep, run, crossed.id, src_site)
+                )
             )
             if source_lost:
                 run.mirror_await.pop(mirror_id, None)
