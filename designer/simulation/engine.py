@@ -10,6 +10,7 @@ randomness, every iteration over sorted ids.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from designer.domain.design import Design, SavedScenario, ScenarioStep
@@ -66,6 +67,8 @@ from designer.simulation.wording import clock, count, span
 from designer.simulation.world import World, compute_world
 
 __all__ = ["ADMIN_ACTIONS", "Impact", "SimulationError", "Simulator", "simulate"]
+
+_event_time = attrgetter("t")
 
 
 class Simulator:
@@ -176,8 +179,9 @@ class Simulator:
             last_t = t
             states.append(step_state(self.baseline, run, number, t))
         self._advance(run, float("inf"))
-        ordered = sorted(enumerate(run.events), key=lambda pair: (pair[1].t, pair[0]))
-        return SimulationResult(self.initial, tuple(states), tuple(e for _, e in ordered))
+        # By time; events at the same time in the order they happened (a stable sort).
+        ordered = tuple(sorted(run.events, key=_event_time))
+        return SimulationResult(self.initial, tuple(states), ordered)
 
     def _settled_run(
         self,
@@ -1144,26 +1148,30 @@ class Simulator:
         db = prep.dbs[db_id]
         w = run.world
         st = None if initial else (run.db.get(db_id) or self._base_db[db_id])
-        dag_q = run.dag_state.get(db.dag) if db.dag else None
+        dag_id = db.dag
+        dag_q = run.dag_state.get(dag_id) if dag_id else None
         if st is not None and st.status == "active" and st.active_on and db_id not in run.corrupted:
             kept = self._keep(run, w, db_id, st, dag_q)
             if kept is not None:
                 return kept
         options, why = database_options(self.prep, run, w, db, t, dag_q)
         # The option that serves soonest wins (a copy that is up beats a server still
-        # restarting); among equals, the order of preference (the sort is stable).
-        autos = [o for o in options if o.action is None]
-        autos.sort(key=_ready)
-        keep: Option | None = None
-        if st is not None and st.status == "active" and st.active_on is not None:
-            keep = next((o for o in autos if o.member == st.active_on and not o.fresh), None)
-        if keep is not None and st is not None:
+        # restarting); among equals, the first in the order of preference.
+        best: Option | None = None
+        keep = False
+        active_on = st.active_on if st is not None and st.status == "active" else None
+        for o in options:
+            if o.action is None:
+                if best is None or o.ready < best.ready:
+                    best = o
+                if o.member == active_on and active_on is not None and not o.fresh:
+                    keep = True
+        if keep and st is not None:
             if run.light:  # placement: where it is active, not how its users reach it
                 return st
             via_ok, via = self._reach(run, w, db_id, st.active_on)
             return _rerouted(st, via_ok, via)
-        if autos:
-            best = autos[0]
+        if best is not None:
             if initial or st is None:
                 return self._active(run, db_id, best, 0.0, 0.0, 0.0, w)
             down_since = st.down_since if st.down_since is not None else t
@@ -1207,16 +1215,20 @@ class Simulator:
         member = st.active_on
         if member is None or member in w.touched_vms or member in run.fresh_vms:
             return None
-        if dag_q is not None and (
-            not dag_q.quorum
-            # w.site_of_vm, inlined: this runs for most databases every failure touches
-            or (w.vm_relocated.get(member) or self.prep.vm_site.get(member))
-            not in dag_q.quorum_sites
-        ):
+        prep = self.prep
+        # w.site_of_vm, inlined: this runs for most databases every failure touches
+        site = w.vm_relocated.get(member) or prep.vm_site.get(member)
+        if dag_q is not None and (not dag_q.quorum or site not in dag_q.quorum_sites):
             return None
         if run.light:  # placement: where it is active, not how its users reach it
             return st
-        ok, via = self._reach(run, w, db_id, member)
+        # _reach's memo, read here first
+        found = (
+            w.reach_memo.get((prep.db_user_site.get(db_id), site))
+            if prep.cas and member not in run.ip_stale
+            else None
+        )
+        ok, via = found if found is not None else self._reach(run, w, db_id, member)
         if ok == st.reachable and via == st.via and not st.actions:
             return st
         return _rerouted(st, ok, via)
@@ -1232,7 +1244,8 @@ class Simulator:
         w: World,
         down_since: float | None = None,
     ) -> DbRun:
-        ok, via = (True, None) if run.light else self._reach(run, w, db_id, option.member)
+        light = run.light  # placement: no route, no text
+        ok, via = (True, None) if light else self._reach(run, w, db_id, option.member)
         return DbRun(
             "active",
             option.member,
@@ -1241,7 +1254,7 @@ class Simulator:
             down_since,
             rpo,
             rto,
-            option.text,
+            "" if light else option.text,
             False,
             (),
             ok,
@@ -1358,10 +1371,6 @@ def _vms_changed(prep: Prepared, prev: World, w: World) -> set[str]:
     vms.update(vm for vm, _db in (w.copy_lost ^ prev.copy_lost) | (w.logs_lost ^ prev.logs_lost))
     vms.update(prep.disk_by_id[d].vm for d in w.lcr_disks_lost ^ prev.lcr_disks_lost)
     return vms
-
-
-def _ready(option: Option) -> float:
-    return option.ready
 
 
 def _rerouted(st: DbRun, reachable: bool, via: str | None) -> DbRun:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from designer.domain.elements import MailboxDatabase
-from designer.domain.enums import DiskPurpose, Exchange2007Kind, FailoverIntent, FailoverMode
+from designer.domain.enums import DiskPurpose, Exchange2007Kind, FailoverMode
 from designer.graph.topology import storage_processor_id
 from designer.simulation.prepared import Prepared
 from designer.simulation.results import Action, DagState
@@ -56,13 +56,17 @@ def schedule_seconds(schedule: str) -> float:
 
 @dataclass(slots=True)
 class Option:
-    """One way to serve a database: on ``member``, from ``ready`` on, losing ``rpo`` s."""
+    """One way to serve a database: on ``member``, from ``ready`` on, losing ``rpo`` s.
+
+    ``wording`` is its sentence, or (template, database name, prepared design, server)
+    to word it from when it is read (:attr:`text`): a failure lists options for every
+    database it touches, the engine reads the text of the one it takes."""
 
     member: str
     ready: float
     rpo: float
     kind: str
-    text: str
+    wording: str | tuple[str, str, Prepared, str]
     source: str
     action: Action | None = None
     #: The member was down before this step (restarted, recovered): never kept as is.
@@ -74,6 +78,14 @@ class Option:
     @property
     def auto(self) -> bool:
         return self.action is None
+
+    @property
+    def text(self) -> str:
+        wording = self.wording
+        if isinstance(wording, str):
+            return wording
+        template, db_name, prep, vm = wording
+        return template % (db_name, _name(prep, vm))
 
 
 def quorum(prep: Prepared, run: Run, w: World, dag_id: str, at: float = 0.0) -> DagState:
@@ -144,6 +156,15 @@ def _lost(w: World, vm: str, db_id: str) -> str | None:
     return None
 
 
+#: How the options of the main loop read (``%s``: the database's name, the server's).
+_SRM_RECOVERED = "mailbox database %s mounts on %s recovered by SRM"
+_VM_RESET = (
+    "mailbox database %s mounts on %s after vSphere HA VM monitoring reset its failed guest OS"
+)
+_MOUNTS = "mailbox database %s mounts on %s"
+_DAG_FAILOVER = "mailbox database %s activates on DAG member %s"
+_CLUSTER_FAILOVER = "mailbox database %s fails over to cluster node %s"
+
 #: Why a server cannot serve a database, by kind (``{}``: the server's name).
 _WHY = {
     "down": "{} is down",
@@ -169,16 +190,16 @@ def database_options(
     options: list[Option] = []
     #: Reasons, or (kind of reason, server) worked out into one only when read.
     why: list[str | tuple[str, str]] = []
-    corrupted_at = run.corrupted.get(db.id)
-    st = run.db.get(db.id)
+    # The database's and its DAG's fields read once (pydantic fields cost more to read).
+    db_id = db.id
+    dag_id = db.dag
+    corrupted_at = run.corrupted.get(db_id)
+    st = run.db.get(db_id)
     servers = prep.servers_of(db)
-    dag = prep.dags.get(db.dag) if db.dag else None
-    repl = prep.e2007_of_db.get(db.id)
-    switched = run.switchover.get(dag.id) if dag else None
-    prev_site = st.active_home if st else prep.db_home_site.get(db.id)
-    detect = float(tm["vsphere_ha_timeline"]["dag_peer_detects_failure_s"])
-    # A DAG decides (fails over, or finds it cannot) once its members detect the loss.
-    decided = t + detect if dag is not None else t
+    dag = prep.dags.get(dag_id) if dag_id else None
+    repl = prep.e2007_of_db.get(db_id)
+    switched = run.switchover.get(dag.id) if dag is not None else None
+    prev_site = st.active_home if st else prep.db_home_site.get(db_id)
 
     if corrupted_at is not None:
         for vm, lag in servers:
@@ -195,8 +216,6 @@ def database_options(
         options.extend(_restores(prep, run, w, db, servers, t))
         return options, _reasons(prep, why)
 
-    lost_storage = 0
-    db_id = db.id
     light = run.light
     # Read once for every server (this loop runs for every database a failure touches).
     any_lost = bool(w.copy_lost or w.logs_lost)
@@ -210,22 +229,29 @@ def database_options(
     manual = (
         dag
         if dag is not None
-        and dag.failover_intent == FailoverIntent.MANUAL
+        and dag_id in prep.manual_intent_dags
         and switched is None
         and prev_site is not None
         else None
     )
     lagged_taken = run.actions.get(("activate_lagged_copy", db_id))
+    dag_ready = t + tm["dag"]["automatic_failover_s"]
     #: (place in ``options``, member, lag) of lagged copies whose activation is an action.
     lagged_later: list[tuple[int, str, float]] = []
+    copy_lost, logs_lost = w.copy_lost, w.logs_lost
+    db_name = db.name
+    vm_relocated, vm_site = w.vm_relocated, prep.vm_site
     for vm, lag in servers:
-        lost = _lost(w, vm, db_id) if any_lost else None
-        if lost == "database":
-            lost_storage += 1
         # Whether the copy on ``vm`` can serve (else why not), as ``_usable`` tells.
         if vm in vm_down:
             why.append(("down", vm))
             continue
+        lost = None
+        if any_lost:  # _lost, inlined
+            if (vm, db_id) in copy_lost or (vm, "*") in copy_lost:
+                lost = "database"
+            elif (vm, db_id) in logs_lost or (vm, "*") in logs_lost:
+                lost = "logs"
         if lost == "database":
             why.append(("storage", vm))
             continue
@@ -236,7 +262,8 @@ def database_options(
             if quorum_sites is None:
                 why.append(f"DAG {dag.name} has no quorum")
                 continue
-            if w.site_of_vm(prep, vm) not in quorum_sites:
+            # w.site_of_vm, inlined
+            if (vm_relocated.get(vm) or vm_site.get(vm)) not in quorum_sites:
                 why.append(("cut_off", vm))
                 continue
         fresh = vm in fresh_vms
@@ -250,14 +277,10 @@ def database_options(
             if lagged is not None:
                 options.append(lagged)
             continue
-        if vm in w.vm_relocated:
+        if vm in vm_relocated:
             ready = max(t, run.vm_ready.get(vm, t))
             kind, source = "srm_recovered", "002; 000 §5.1"
-            text = (
-                ""
-                if light
-                else f"mailbox database {db.name} mounts on {_name(prep, vm)} recovered by SRM"
-            )
+            text = _SRM_RECOVERED
         elif fresh and vm in w.vm_reset:
             failed_at = run.guest_failed.get(vm, t)
             vmm = tm["vm_monitoring"]
@@ -269,38 +292,25 @@ def database_options(
                 + tm["standalone_ha"]["exchange_services_start_s"],
             )
             kind, source = "vm_monitoring_reset", "000 §4.1; vm_monitoring in the catalog"
-            text = (
-                ""
-                if light
-                else f"mailbox database {db.name} mounts on {_name(prep, vm)} after vSphere "
-                "HA VM monitoring reset its failed guest OS"
-            )
+            text = _VM_RESET
         elif fresh:
             ready = t + tm["vsphere_ha_timeline"]["restarted_vm_os_up_s"]
             ready += tm["standalone_ha"]["exchange_services_start_s"]
             kind, source = "restart_mount", "000 §4.1.1; 000 Table 1"
-            text = "" if light else f"mailbox database {db.name} mounts on {_name(prep, vm)}"
+            text = _MOUNTS
         elif dag is not None:
-            ready = t + tm["dag"]["automatic_failover_s"]
+            ready = dag_ready
             kind, source = "dag_failover", "000 §4.1 Table 1"
-            text = (
-                ""
-                if light
-                else f"mailbox database {db.name} activates on DAG member {_name(prep, vm)}"
-            )
+            text = _DAG_FAILOVER
         elif repl is not None and repl.replication in (Exchange2007Kind.CCR, Exchange2007Kind.SCC):
             key = "ccr_failover_s" if repl.replication == Exchange2007Kind.CCR else "scc_failover_s"
             ready = t + tm["exchange2007"][key]
             kind, source = f"{repl.replication.value}_failover", "004; 003"
-            text = (
-                ""
-                if light
-                else f"mailbox database {db.name} fails over to cluster node {_name(prep, vm)}"
-            )
+            text = _CLUSTER_FAILOVER
         else:
             ready = t
             kind, source = "mount", "000 §4.1.1"
-            text = "" if light else f"mailbox database {db.name} mounts on {_name(prep, vm)}"
+            text = _MOUNTS
         if switched is not None and switched[0] == t:
             ready = max(ready, t + tm["dag"]["datacenter_switchover_s"])
             kind, source = "switchover", "000 §5.2.1; [product fact]"
@@ -319,14 +329,14 @@ def database_options(
                 rpo = max(rpo, behind[1])
         if manual is not None and light and prep.vm_site.get(vm) != prev_site:
             continue  # an action's option (below): placement does not list it
-        option = Option(vm, ready, rpo, kind, text, source, fresh=fresh)
+        option = Option(vm, ready, rpo, kind, (text, db_name, prep, vm), source, None, fresh)
         if manual is not None and prep.vm_site.get(vm) != prev_site:
             option.action = _action(
                 run,
                 "switchover",
                 manual.id,
                 f"datacenter switchover of DAG {manual.name} (manual site failover intent)",
-                decided,
+                _decided(prep, t, dag),
             )
         options.append(option)
 
@@ -336,7 +346,7 @@ def database_options(
         for vm, _lag in servers:
             if (
                 w.vm_up(vm)
-                and _lost(w, vm, db.id) is None
+                and _lost(w, vm, db_id) is None
                 and w.site_of_vm(prep, vm) not in w.sites_down
             ):
                 options.append(
@@ -352,12 +362,12 @@ def database_options(
                             "switchover",
                             dag.id,
                             f"datacenter switchover of DAG {dag.name}",
-                            run.quorum_lost_at.get(dag.id, decided),
+                            run.quorum_lost_at.get(dag.id, _decided(prep, t, dag)),
                         ),
                     )
                 )
                 break
-    for other in () if quiet else prep.e2007s_of_db.get(db.id, []):
+    for other in () if quiet else prep.e2007s_of_db.get(db_id, ()):
         if other.target and other.replication == Exchange2007Kind.SCR:
             target = other.target
             if w.vm_up(target):
@@ -383,13 +393,10 @@ def database_options(
             lcr = _lcr(prep, run, w, db, other.id, servers[0][0], t, why)
             if lcr is not None:
                 options.append(lcr)
-    for vm, _lag in () if quiet else servers[:1]:
-        if (
-            any_lost
-            and w.vm_up(vm)
-            and _lost(w, vm, db.id) == "logs"
-            and not any(o.auto for o in options)
-        ):
+    first = servers[0][0] if servers else None
+    new_logs = any_lost and not quiet  # the first server may have lost just its logs
+    for vm in (first,) if first is not None and new_logs and first not in vm_down else ():
+        if _lost(w, vm, db_id) == "logs" and not any(o.auto for o in options):
             # 004: with the logs lost, the up-to-date database "will let you continue
             # normal operations with new transaction logs".
             taken = run.actions.get(("mount_with_new_logs", db.id))
@@ -414,8 +421,8 @@ def database_options(
                     ),
                 )
             )
-    for vm, _lag in servers[:1]:
-        for hr in prep.repls_from_vm.get(vm, []):
+    for vm in (first,) if first is not None else ():
+        for hr in prep.repls_from_vm.get(vm, ()):
             if hr.id in w.failed or not w.vm_up(hr.target):
                 continue
             dt = tm["double_take"]
@@ -456,10 +463,10 @@ def database_options(
                         ),
                     )
                 )
-    for vm, _lag in servers if vm_down and not light else ():
+    for vm in prep.planned_servers(db) if vm_down and not light else ():
         if vm not in vm_down:
             continue
-        for plan_id in prep.plans_of_vm.get(vm, []):
+        for plan_id in prep.plans_of_vm[vm]:
             pair = prep.pairs[prep.plans[plan_id].site_pair]
             if pair.protected_site in w.sites_down and plan_id not in run.srm_done:
                 obstacle = srm_obstacle(prep, run, pair.recovery_site)
@@ -484,10 +491,15 @@ def database_options(
                         ),
                     )
                 )
-    if quiet or any(o.auto for o in options):
-        # The engine takes an automatic option: the actions and the reasons are not read.
+    if quiet:
+        # Placement: the actions and the reasons are not read.
         return options, []
-    if servers and lost_storage == len(servers):
+    for o in options:
+        if o.action is None:
+            # The engine takes an automatic option: the actions and the reasons are not
+            # read.
+            return options, []
+    if servers and all(_lost(w, vm, db_id) == "database" for vm, _ in servers):
         options.extend(_restores(prep, run, w, db, servers, t))
     for place, vm, lag in reversed(lagged_later):  # the later first: the places hold
         lagged = _lagged(prep, run, db, vm, lag, t)
@@ -613,6 +625,12 @@ def _lag_points(what: str, latest: float, earliest: float) -> tuple[tuple[str, f
         else (f"start of the lag window ({clock(earliest)})", earliest),
         (f"no replay: where the copy stands ({clock(earliest)})", earliest),
     )
+
+
+def _decided(prep: Prepared, t: float, dag: object) -> float:
+    """When a DAG decides (fails over, or finds it cannot): once its members detect
+    the loss; at once without a DAG."""
+    return t + tm_detect(prep) if dag is not None else t
 
 
 def tm_detect(prep: Prepared) -> float:

@@ -35,7 +35,7 @@ from designer.domain.elements import (
     VsphereCluster,
     WanLink,
 )
-from designer.domain.enums import DiskPurpose, Exchange2007Kind, VmRole
+from designer.domain.enums import DiskPurpose, Exchange2007Kind, FailoverIntent, VmRole
 from designer.domain.index import DesignIndex
 from designer.graph.topology import Topology, is_local_load_balancer
 from designer.workload import Workload
@@ -143,6 +143,7 @@ class Prepared:
         self._workload: Workload | None = None
         self._dbs_across: dict[str, list[str]] | None = None
         self._servers: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._planned: dict[str, tuple[str, ...]] = {}
 
     # -- placement -------------------------------------------------------------------
     def _placement(self) -> None:
@@ -254,6 +255,10 @@ class Prepared:
             list, self.topology.dependents("member", "dag")
         )
         self.dags_of_witness: dict[str, list[str]] = defaultdict(list)
+        #: DAGs whose site failover intent is manual.
+        self.manual_intent_dags = frozenset(
+            d.id for d in self.dags.values() if d.failover_intent == FailoverIntent.MANUAL
+        )
         for dag in self.dags.values():
             for w in (dag.witness, dag.alternate_witness):
                 if w:
@@ -359,6 +364,15 @@ class Prepared:
                 (vm, 0.0) for vm in database_servers(self, db)
             )
             self._servers[db.id] = found
+        return found
+
+    def planned_servers(self, db: MailboxDatabase) -> tuple[str, ...]:
+        """The servers of :meth:`servers_of` that an SRM recovery plan protects, in that
+        order (worked out once per database)."""
+        found = self._planned.get(db.id)
+        if found is None:
+            found = tuple(vm for vm, _ in self.servers_of(db) if self.plans_of_vm.get(vm))
+            self._planned[db.id] = found
         return found
 
     def dag_dbs_across(self, link_id: str) -> list[str]:

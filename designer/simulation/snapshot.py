@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from designer.domain.elements import MailboxDatabase
 from designer.simulation.baseline import Baseline
 from designer.simulation.prepared import Prepared
@@ -86,6 +88,12 @@ def database_events(
 
 def database_state(prep: Prepared, db_id: str, st: DbRun) -> DatabaseState:
     db = prep.dbs[db_id]
+    return _database_state(prep, db_id, db.name, db.mailboxes, st)
+
+
+def _database_state(
+    prep: Prepared, db_id: str, name: str, mailboxes: int, st: DbRun
+) -> DatabaseState:
     active = st.status == "active"
     rpo = st.rpo if active else None
     rto = st.rto if active else None
@@ -97,13 +105,13 @@ def database_state(prep: Prepared, db_id: str, st: DbRun) -> DatabaseState:
     )
     return DatabaseState(
         db_id,
-        db.name,
+        name,
         "active" if active else ("waiting" if st.status == "waiting" else "down"),
         st.active_on,
         rpo,
         rto,
         meets,
-        db.mailboxes,
+        mailboxes,
         st.reachable and active,
         st.reason,
         st.available_at,
@@ -117,11 +125,15 @@ def step_state(base: Baseline, run: Run, number: int, t: float) -> StepState:
     # A database the step kept as it was in the baseline (the same run state) has the
     # baseline's public state: only the others are built, and swapped in at their place.
     base_db = base.db
-    changed = {
-        db_id: database_state(prep, db_id, st)
-        for db_id, st in run.db.items()
-        if st is not base_db[db_id]
-    }
+    changed: dict[str, DatabaseState] = {}
+    # When the last database mounts (0 with none resolved), found on the way.
+    settled_at = -math.inf if run.db else 0.0
+    for db_id, st in run.db.items():
+        if st.available_at > settled_at:
+            settled_at = st.available_at
+        if st is not base_db[db_id]:
+            before = base_states[db_id]  # its name and mailboxes, read from a dataclass
+            changed[db_id] = _database_state(prep, db_id, before.name, before.mailboxes, st)
     in_order = list(base.state_order)
     place = base.db_place
     for db_id, state in changed.items():
@@ -133,7 +145,9 @@ def step_state(base: Baseline, run: Run, number: int, t: float) -> StepState:
     via_count = {site: dict(counts) for site, counts in base.site_via.items()}
     for db_id, now in changed.items():
         site_id = prep.db_user_site.get(db_id)
-        was, is_ = base_states[db_id].available, now.available
+        was_state = base_states[db_id]  # DatabaseState.available, inlined
+        was = was_state.state == "active" and was_state.reachable
+        is_ = now.state == "active" and now.reachable
         old_via = base.db[db_id].via if was else None
         new_via = run.db[db_id].via if is_ else None
         if was == is_ and old_via == new_via:
@@ -184,7 +198,7 @@ def step_state(base: Baseline, run: Run, number: int, t: float) -> StepState:
         run.offered if number >= 0 else (),
         tuple(sorted(run.failed)),
         tuple(down),
-        max((run.db[d].available_at for d in run.db), default=0.0),
+        settled_at,
         tuple(sorted(w.vm_restarted.items())),
         tuple(
             (vm, run.guest_failed.get(vm, t) + vmm["failure_interval_s"] + vmm["os_boot_s"])

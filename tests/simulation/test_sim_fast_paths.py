@@ -23,10 +23,11 @@ and review the diff.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import fields, replace
+from dataclasses import MISSING, FrozenInstanceError, dataclass, fields, replace
 from functools import cache
 from itertools import combinations, islice
 from pathlib import Path
@@ -39,7 +40,7 @@ from designer.domain import Design, ScenarioStep
 from designer.persistence import load
 from designer.simulation import DbRun, Impact, Simulator, analyze
 from designer.simulation.engine import _rerouted
-from designer.simulation.results import DagState
+from designer.simulation.results import Action, DagState, DatabaseState, Event
 from designer.simulation.world import World
 
 SNAPSHOT = Path(__file__).resolve().parents[1] / "snapshots" / "simulation_n1.json"
@@ -191,3 +192,30 @@ def test_n1_results_and_settled_states_match_the_snapshot(name: str) -> None:
         SNAPSHOT.write_text(json.dumps(found, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     assert name in found, f"no snapshot for {name}: run with UPDATE_SNAPSHOTS=1"
     assert _record(name) == found[name]
+
+
+# -- the quicker init of the result types -------------------------------------------------
+@pytest.mark.parametrize("cls", [Event, Action, DatabaseState, DagState], ids=lambda c: c.__name__)
+def test_a_quick_init_builds_what_the_dataclass_init_builds(cls: type) -> None:
+    """``results._quick_init`` replaces the generated ``__init__`` of the result types a
+    failure builds by the thousand: same parameters and defaults, same values, still
+    frozen."""
+    spec = fields(cls)
+    namespace = {f.name: f.default for f in spec if f.default is not MISSING}
+    namespace["__annotations__"] = {f.name: f.type for f in spec}
+    plain = dataclass(frozen=True)(type(cls.__name__, (), namespace))
+    quick, generated = inspect.signature(cls), inspect.signature(plain)
+    assert [(p.name, p.default, p.kind) for p in quick.parameters.values()] == [
+        (p.name, p.default, p.kind) for p in generated.parameters.values()
+    ]
+    required = [f for f in spec if f.default is MISSING]
+    values = [f"value {i}" for i in range(len(required))]
+    built, expected = cls(*values), plain(*values)
+    assert [getattr(built, f.name) for f in spec] == [getattr(expected, f.name) for f in spec]
+    everything = {f.name: f"keyword {i}" for i, f in enumerate(spec)}
+    built, expected = cls(**everything), plain(**everything)
+    assert [getattr(built, f.name) for f in spec] == [getattr(expected, f.name) for f in spec]
+    with pytest.raises(FrozenInstanceError):
+        built.__setattr__(spec[0].name, "changed")
+    with pytest.raises(TypeError):
+        cls(*values, *range(len(spec)))  # too many
