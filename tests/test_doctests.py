@@ -19,6 +19,7 @@ MODULES = [
     # The canvas's pure modules (no Qt in them).
     "designer.ui.canvas.routing",
     "designer.ui.canvas.markers",
+    "designer.collector",
 ]
 
 

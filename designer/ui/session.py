@@ -17,6 +17,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from designer.collector import collector_paused
 from designer.document import Command, Document, DocumentEvent, EditError, Refusal
 from designer.domain.design import Design
 from designer.rules import CheckResult, check
@@ -111,7 +112,10 @@ class _CheckJob(QRunnable):
     def run(self) -> None:
         if self.revision != self.session.document.revision:
             return  # an edit came after this one: its own check is queued behind
-        with sharing_the_ui_thread():
+        # The collector off: the check allocates enough to start generation-1 and -2
+        # collections, each holding the interpreter lock for 20-75 ms at 25k while the
+        # window waits (it leaves a few dozen objects in cycles, collected later).
+        with sharing_the_ui_thread(), collector_paused():
             result = check(self.design)
         self.session._check_done.emit(self.revision, result)
 

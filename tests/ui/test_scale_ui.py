@@ -289,6 +289,32 @@ def test_a_burst_of_edits_on_a_big_design_is_checked_once_for_the_last(qtbot, mo
     assert sys.getswitchinterval() == interval  # the worker's short interval is undone
 
 
+def test_the_workers_check_runs_with_the_collector_off_and_turns_it_back_on(qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    """A check on the worker starts no cyclic collection (each held the interpreter
+    lock 20-75 ms at 25k while the window waited); the collector is on again after."""
+    import gc
+
+    from designer.document import SetProperty
+    from designer.ui import session as session_module
+
+    monkeypatch.setattr(session_module, "SYNC_CHECK_LIMIT", 5)
+    seen: list[bool] = []
+    real_check = session_module.check
+
+    def watching(design, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return real_check(design, **kwargs)
+
+    monkeypatch.setattr(session_module, "check", watching)
+    session = EditorSession(small_design())
+    session.wait_for_findings()
+    session.push(SetProperty("vm-b1", "mailboxes", 123))
+    session.wait_for_findings()
+    qtbot.waitUntil(lambda: session.findings_revision == session.document.revision, timeout=5000)
+    assert seen and not any(seen)
+    assert gc.isenabled()
+
+
 def test_reference_choices_from_the_index_are_those_of_a_scan() -> None:
     """The Inspector's reference editors read their choices from the index (a scan of
     every element per field, at every selection, grew with the design)."""
