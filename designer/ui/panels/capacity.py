@@ -133,7 +133,7 @@ class CapacityController(QObject):
         """Size the current design now (a worker does it for large designs)."""
         document = self.session.document
         design = document.design
-        if not states_workload(design):
+        if not states_workload(design, document.index):
             self.report, self.revision = None, document.revision
             self._apply_canvas()
             self.report_changed.emit()
