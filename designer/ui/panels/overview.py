@@ -219,7 +219,7 @@ class OverviewPanel(QGraphicsView):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             with _textless(scene):
                 scene.render(painter, target, shown, Qt.AspectRatioMode.IgnoreAspectRatio)
-            boxes = []
+            boxes = ([], 0)
         self._job = _RenderJob(picture, painter, shown, boxes, _scene_to_target(target, shown))
         if progressive:
             self._step()
@@ -341,21 +341,20 @@ class OverviewPanel(QGraphicsView):
         return
 
 
-def _low_detail_items(scene: QGraphicsScene) -> list[QGraphicsItem] | None:
-    """The items a large design scene is pictured with, bottom first; None: render the
-    whole scene (small scenes, or scenes that are not the designer's canvas)."""
+def _low_detail_items(scene: QGraphicsScene) -> tuple[list[QGraphicsItem], int] | None:
+    """The items a large design scene may be pictured with — its boxes, then its
+    lines — and how many are boxes, not yet chosen nor ordered (see
+    :meth:`_RenderJob.choose`); None: render the whole scene (small scenes, or scenes
+    that are not the designer's canvas)."""
     nodes = getattr(scene, "nodes", None)
     edges = getattr(scene, "edges", None)
     if not isinstance(nodes, dict) or len(nodes) <= LOW_DETAIL_ITEMS:
         return None
-    items: list[QGraphicsItem] = [
-        node for node in nodes.values() if not is_detail(getattr(node, "kind", ""))
-    ]
+    items: list[QGraphicsItem] = list(nodes.values())
+    boxes = len(items)
     if isinstance(edges, dict):
-        items.extend(edge for edge in edges.values() if not getattr(edge, "detail", False))
-    items = [item for item in items if item.isVisible()]
-    items.sort(key=lambda item: item.zValue())
-    return items
+        items.extend(edges.values())
+    return items, boxes
 
 
 def _scene_to_target(target: QRectF, source: QRectF) -> QTransform:
@@ -376,21 +375,53 @@ class _RenderJob:
         picture: QPixmap,
         painter: QPainter,
         shown: QRectF,
-        items: list[QGraphicsItem],
+        items: tuple[list[QGraphicsItem], int],
         base: QTransform,
     ) -> None:
         self.picture = picture
         self.painter = painter
         self.shown = shown
-        self.items = items
+        #: The items to paint, bottom first, once chosen from the candidates.
+        self.items: list[QGraphicsItem] = []
+        self._candidates, self._boxes = items
+        self._chosen: list[tuple[float, int, QGraphicsItem]] = []
+        self._seen = 0
         self.base = base
         self.next = 0
         self.option = QStyleOptionGraphicsItem()
+
+    def choose(self, clock: QElapsedTimer, budget_ms: float) -> bool:
+        """Choose the candidates pictured (visible boxes that are not details such as
+        VMs, visible lines that are not details) and order them by z, stably, for
+        about ``budget_ms``; True once done. At once, a 25k design's 50k candidates
+        took 50-100 ms of the UI thread (a Python <-> Qt crossing or two each)."""
+        candidates, chosen, boxes = self._candidates, self._chosen, self._boxes
+        n = self._seen
+        while n < len(candidates):
+            item = candidates[n]
+            if not shiboken6.isValid(item):
+                pictured = False  # removed since the job started (a later render shows it)
+            elif n < boxes:
+                pictured = not is_detail(getattr(item, "kind", ""))
+            else:
+                pictured = not getattr(item, "detail", False)
+            if pictured and item.isVisible():
+                chosen.append((item.zValue(), n, item))
+            n += 1
+            if n % 256 == 0 and clock.elapsed() >= budget_ms:
+                self._seen = n
+                return False
+        chosen.sort()  # by z, then candidate order: n is unique, items never compared
+        self.items = [entry[2] for entry in chosen]
+        self._candidates, self._chosen, self._seen = [], [], 0
+        return True
 
     def paint(self, budget_ms: float) -> bool:
         """Paint items for about ``budget_ms`` (at least one); True once all are painted."""
         clock = QElapsedTimer()
         clock.start()
+        if self._candidates and not self.choose(clock, budget_ms):
+            return False
         painter, option, items = self.painter, self.option, self.items
         first = self.next
         while self.next < len(items) and (self.next == first or clock.elapsed() < budget_ms):
