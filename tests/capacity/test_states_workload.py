@@ -47,7 +47,9 @@ def _stating(design: Design) -> list[tuple[str, Design]]:
     return out
 
 
-@pytest.mark.parametrize(("name", "design"), _designs(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("name", "design"), _designs(), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_the_index_answers_as_the_full_scan(name: str, design: Design) -> None:
     for label, variant in [("as is", design), *_stating(design)]:
         expected = states_workload(variant)
