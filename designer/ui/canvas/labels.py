@@ -10,7 +10,13 @@ screen keeps it, a later one that would overlap it is left out. The scene starts
 pass in ``drawBackground``.
 
 ``Labels.record`` (None unless asked for) lists what each pass drew, in device pixels:
-the legibility tests assert on it (no text under 8 px, no two overlapping).
+the legibility tests assert on it (no text under 8 px, no two overlapping). Boxes keep
+their picture between paints (a cached pixmap per box): setting ``record`` has every box
+painted afresh in the next pass (``on_record``), so that the pass lists all it shows.
+
+A box painted into its cached pixmap says where that pixmap lies on the view
+(:meth:`Labels.on_device`): the labels it claims are then where they show on the view,
+not in the pixmap.
 """
 
 from __future__ import annotations
@@ -103,10 +109,15 @@ def _plain(metrics: QFontMetricsF, text: str, width: float) -> str:
 class Labels:
     """The labels of one paint pass (see the module)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_record: Callable[[], None] | None = None) -> None:
         self._taken: dict[tuple[int, int], list[QRectF]] = defaultdict(list)
-        #: What each pass drew, when a test asks (``[]``); None: not kept.
-        self.record: list[DrawnLabel] | None = None
+        self._record: list[DrawnLabel] | None = None
+        self._on_record = on_record
+        #: Where the painter's device lies on the view (a box painting into its cached
+        #: pixmap): added to each label's device rectangle.
+        self._shift: tuple[float, float] = (0.0, 0.0)
+        #: Per pass: whether a box's rows are too small to name (see ``decided``).
+        self.decided: dict[str, bool] = {}
         #: No text at all (a minimap picture of the scene).
         self.muted = False
         #: Boxes whose rows are too small to name: the box says what it holds instead;
@@ -116,6 +127,27 @@ class Labels:
         #: several times; a repaint draws the same texts in the same rooms again):
         #: key -> (font, px, shown, used) or None (not drawable). See :meth:`forget`.
         self._fits: dict[tuple[object, ...], tuple[QFont, float, str, QRectF] | None] = {}
+
+    @property
+    def record(self) -> list[DrawnLabel] | None:
+        """What each pass drew, when a test asks (``[]``); None: not kept."""
+        return self._record
+
+    @record.setter
+    def record(self, value: list[DrawnLabel] | None) -> None:
+        self._record = value
+        if value is not None and self._on_record is not None:
+            self._on_record()  # every box painted (and listed) in the next pass
+
+    @contextmanager
+    def on_device(self, dx: float, dy: float) -> Iterator[None]:
+        """Meanwhile the painter's device lies at (dx, dy) on the view (a cached
+        pixmap): labels are claimed and listed where they show."""
+        was, self._shift = self._shift, (dx, dy)
+        try:
+            yield
+        finally:
+            self._shift = was
 
     def forget(self) -> None:
         """Fit every text anew (names, or the neighbours an elision depends on, changed)."""
@@ -134,6 +166,7 @@ class Labels:
         """A new paint pass: every spot is free again."""
         self._taken.clear()
         self.summarised.clear()
+        self.decided.clear()
         if self.record is not None:
             self.record.clear()
 
@@ -250,6 +283,8 @@ class Labels:
         font, px, shown, used = fit
         used = QRectF(used)
         device = painter.worldTransform().mapRect(used)
+        if self._shift != (0.0, 0.0):
+            device.translate(*self._shift)
         if not self.free(device):
             return None
         self.claim(device)

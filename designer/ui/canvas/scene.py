@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView
 
 from designer.document.events import (
     DesignReplaced,
@@ -68,6 +68,19 @@ MARKER_SLICE = 500
 MARKER_SLICE_S = 0.012
 #: Items marked (or restyled) between two looks at the clock.
 MARKER_CHUNK = 32
+
+
+_NO_PICTURE = QGraphicsItem.CacheMode.NoCache
+
+
+def _ids_of(event: DocumentEvent) -> list[str]:
+    """The elements whose name, box or existence an edit changed (what the other
+    boxes' pictures may depend on; moves: see ``DesignScene._forget_summaries``)."""
+    if isinstance(event, ElementsAdded | ElementsRemoved):
+        return list(event.ids)
+    if isinstance(event, ElementChanged):
+        return [event.id]  # its name, or the box it sits in
+    return []
 
 
 def _wan_label(link: WanLink) -> str:
@@ -119,6 +132,8 @@ class DesignScene(QGraphicsScene):
         self._top_boxes: list[str] | None = None
         #: Columns of loose rows too small to name in this paint pass (drawn summarised).
         self._loose_summaries: list[list[str]] = []
+        #: The loose rows summarised in the last paint pass (their pictures say nothing).
+        self._loose_summarised: set[str] = set()
         #: Where the lines run (routing is the router's; this scene draws its points).
         self.router = Router(self)
         #: Lines not routed yet (a big design routes them in slices after it opens).
@@ -141,7 +156,9 @@ class DesignScene(QGraphicsScene):
         self._disk_placement: dict[str, str] = {}
         self.detail_visible = True
         #: Every text of a paint pass (readable size, no overlaps; see labels.py).
-        self.labels = Labels()
+        self.labels = Labels(on_record=self._repaint_pictures)
+        #: The view whose paint event is under way (see NodeItem.paint).
+        self.painting_view: QGraphicsView | None = None
         #: Families shown or hidden, findings markers, dimming (view state; layers.py).
         self.layers = CanvasLayers(self)
         self.show_grid = True
@@ -819,6 +836,12 @@ class DesignScene(QGraphicsScene):
 
     # -- document events -------------------------------------------------------------
     def _on_event(self, event: DocumentEvent) -> None:
+        touched = _ids_of(event)
+        self._repaint_neighbours(touched)  # where they were
+        self._on_document_event(event)
+        self._repaint_neighbours(touched)  # where they are
+
+    def _on_document_event(self, event: DocumentEvent) -> None:
         if not isinstance(event, LayoutChanged):
             self._affixes.clear()  # names or boxes changed
             self.labels.forget()  # a name's elision depends on its neighbours' names
@@ -1266,14 +1289,70 @@ class DesignScene(QGraphicsScene):
             return
         self.detail_visible = visible
         self.layers.apply()
+        for node in self.nodes.values():
+            if node.container and node.cacheMode() != _NO_PICTURE:
+                node.update()  # its picture shows its rows summarised or not
 
     def _forget_summaries(self, ids: Iterable[str]) -> None:
-        """Drop the cached summaries of these boxes and of the boxes they sit in."""
+        """Drop the cached summaries of these boxes and of the boxes they sit in (and
+        the pictures that show them, with their rows': see :meth:`_repaint_neighbours`)."""
         for element_id in ids:
             self._child_rects.pop(element_id, None)
             parent = self.box_parent.get(element_id)
             if parent is not None:
                 self._child_rects.pop(parent, None)
+        self._repaint_neighbours(ids)
+
+    # -- the boxes' kept pictures (NodeItem.paint) ---------------------------------------
+    def _repaint_neighbours(self, ids: Iterable[str]) -> None:
+        """A box keeps its picture until it is updated. What a change of these
+        elements' names, number or boxes may alter beyond their own: the picture of
+        their box ("4 VMs", its summary bars, whether it names its rows), and of its
+        other rows (a name's elision depends on its siblings' names; their box may now
+        summarise them). Loose boxes (no box): the other loose boxes of that kind."""
+        boxes: set[str] = set()
+        loose: set[str] = set()
+        for element_id in ids:
+            if element_id in self.box_parent:
+                parent = self.box_parent[element_id]
+                if parent is None:
+                    node = self.nodes.get(element_id)
+                    if node is not None:
+                        loose.add(node.kind)
+                else:
+                    boxes.add(parent)
+        for box in boxes:
+            self._repaint(box)
+            for child in self.box_children.get(box, ()):
+                self._repaint(child)
+        if loose:
+            for element_id, parent in self.box_parent.items():
+                node = self.nodes.get(element_id) if parent is None else None
+                if node is not None and node.kind in loose:
+                    self._repaint(element_id)
+
+    def _repaint(self, element_id: str) -> None:
+        node = self.nodes.get(element_id)
+        if node is not None and node.cacheMode() != _NO_PICTURE:
+            node.update()
+
+    def _repaint_pictures(self) -> None:
+        """Every box painted afresh in the next pass (a test lists what a pass draws)."""
+        for node in self.nodes.values():
+            if node.cacheMode() != _NO_PICTURE:
+                node.update()
+
+    def summarises(self, box: str, painter: QPainter) -> bool:
+        """Whether ``box`` says what it holds ("4 VMs") instead of its rows naming
+        themselves, at the painter's zoom: decided once a paint pass, the same whichever
+        of the box and its rows is painted in it (the others show their kept pictures)."""
+        decided = self.labels.decided
+        found = decided.get(box)
+        if found is None:
+            node = self.nodes.get(box)
+            found = node is not None and node.isVisible() and node.rows_unreadable(painter)
+            decided[box] = found
+        return found
 
     def selected_ids(self) -> set[str]:
         return self._selected
@@ -1360,14 +1439,20 @@ class DesignScene(QGraphicsScene):
         summarised ("12 databases" over it, drawn in the foreground) and its rows draw
         no name, as a box summarises the rows it holds."""
         self._loose_summaries = []
-        if self.labels.muted or not self.detail_visible:
+        if self.labels.muted:
             return
-        for column in self.loose_columns():
-            nodes = [self.nodes[i] for i in column if self.nodes[i].isVisible()]
-            if len(nodes) < 2 or all(n.name_readable(painter) for n in nodes):
-                continue
-            self.labels.summarised.update(column)
-            self._loose_summaries.append(column)
+        was = self._loose_summarised
+        self._loose_summarised = set()
+        if self.detail_visible:
+            for column in self.loose_columns():
+                nodes = [self.nodes[i] for i in column if self.nodes[i].isVisible()]
+                if len(nodes) < 2 or all(n.name_readable(painter) for n in nodes):
+                    continue
+                self.labels.summarised.update(column)
+                self._loose_summaries.append(column)
+                self._loose_summarised.update(column)
+        for element_id in was ^ self._loose_summarised:
+            self._repaint(element_id)  # its kept picture names it, or not: painted anew
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         for column in self._loose_summaries:

@@ -13,11 +13,12 @@ from PySide6.QtGui import (
     QCursor,
     QKeyEvent,
     QMouseEvent,
+    QPaintEvent,
     QPainter,
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
 from designer.domain.kinds import connectable_kinds
 from designer.ui.canvas.editor import CanvasEditor
@@ -47,6 +48,8 @@ DETAIL_SCALE = 0.3
 #: worth of painting); beyond it their boxes summarise them.
 DETAIL_BUDGET = 400
 MIN_SCALE, MAX_SCALE = 0.01, 8.0
+_NO_CACHE = QGraphicsItem.CacheMode.NoCache
+_PICTURE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 
 
 class DesignView(QGraphicsView):
@@ -186,6 +189,25 @@ class DesignView(QGraphicsView):
                         visible = False
                         break
         scene.set_detail_visible(visible)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        scene = self.design_scene
+        scene.painting_view = self  # boxes painting their pictures ask where they show
+        try:
+            super().paintEvent(event)
+        finally:
+            scene.painting_view = None
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        """Boxes about to be painted in the canvas for the first time keep their picture
+        from now on (see :meth:`NodeItem.paint`): a repaint of the view (a new size, the
+        simulation's overlay, findings' markers) then copies the boxes it did not
+        change instead of painting each again. Not set when a box is made: most boxes
+        of a big design are never seen, and setting it costs a few microseconds each."""
+        for item in self.design_scene.items(rect):
+            if isinstance(item, NodeItem) and item.cacheMode() == _NO_CACHE:
+                item.setCacheMode(_PICTURE)
+        super().drawBackground(painter, rect)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

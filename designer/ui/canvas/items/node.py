@@ -16,6 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsRectItem,
+    QGraphicsView,
     QStyleOptionGraphicsItem,
     QWidget,
 )
@@ -195,9 +196,15 @@ class NodeHost(Protocol):
     detail_visible: bool
     #: Every text drawn goes through it (readable size, no overlaps).
     labels: Labels
+    #: The view whose paint event is under way (None: the Overview's picture, an export).
+    painting_view: QGraphicsView | None
 
     def contents_summary(self, element_id: str) -> str:
         """What a box holds, in words ("4 VMs"), said when its rows cannot be read."""
+        ...
+
+    def summarises(self, box: str, painter: QPainter) -> bool:
+        """Whether ``box`` says what it holds instead of its rows naming themselves."""
         ...
 
     def is_top_level(self, element_id: str) -> bool:
@@ -377,6 +384,25 @@ class NodeItem(QGraphicsRectItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
+        """Paint the box. In the canvas a box keeps its picture (a pixmap in device
+        pixels, ``DeviceCoordinateCache``, set by the view before its first paint there):
+        later paints of the view copy it until :meth:`update` (its state, or what its
+        picture depends on, changed: the scene calls it) or a zoom has it painted again.
+        Painting into that pixmap, its labels are claimed where they show on the view."""
+        view = self._scene.painting_view
+        if view is None:
+            self._paint(painter, option)  # the Overview's picture, an export
+            return
+        shown = self.deviceTransform(view.viewportTransform())
+        here = painter.worldTransform()
+        dx, dy = shown.dx() - here.dx(), shown.dy() - here.dy()
+        if dx == 0.0 and dy == 0.0:
+            self._paint(painter, option)  # on the view itself
+            return
+        with self._scene.labels.on_device(dx, dy):
+            self._paint(painter, option)
+
+    def _paint(self, painter: QPainter, option: QStyleOptionGraphicsItem) -> None:
         theme = self._scene.theme
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         r = self.rect()
@@ -398,7 +424,7 @@ class NodeItem(QGraphicsRectItem):
             return
         if self.detail:
             holder = self._scene.box_container(self.element_id)
-            if holder is not None and holder in self._scene.labels.summarised:
+            if holder is not None and self._scene.summarises(holder, painter):
                 # Its box draws it as a bar under "4 VMs": only its state shows here.
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 if self.selected:
@@ -501,12 +527,12 @@ class NodeItem(QGraphicsRectItem):
                 if self._subtitle_width(sub) > rest.width():
                     sub = theme.small_font  # a host's "24c · 192 GB" then still shows whole
                 labels.draw(painter, rest, self.subtitle, sub, owner=self.element_id, grow=False)
-        if self._rows_unreadable(painter):
+        if self._scene.summarises(self.element_id, painter):
             labels.summarised.add(self.element_id)
             self._paint_summary(painter, accent)
             self._paint_contents_summary(painter, r, below)
 
-    def _rows_unreadable(self, painter: QPainter) -> bool:
+    def rows_unreadable(self, painter: QPainter) -> bool:
         """Whether this box's rows (VMs, LUNs, databases) are hidden or one of them is
         too small to name: then the box says what it holds, and the rows say nothing."""
         rows = self._scene.rows_in(self.element_id)
@@ -603,7 +629,7 @@ class NodeItem(QGraphicsRectItem):
             right += self._paint_disk_chips(painter, r, lod, left + right)
         width = r.right() - right - left
         holder = self._scene.box_container(self.element_id)
-        if holder is not None and holder in labels.summarised:
+        if holder is not None and self._scene.summarises(holder, painter):
             return  # its box says what it holds
         if holder is None and self.element_id in labels.summarised:
             return  # a loose row: its column says what it holds ("12 databases")
