@@ -14,9 +14,12 @@ the legibility tests assert on it (no text under 8 px, no two overlapping). Boxe
 their picture between paints (a cached pixmap per box): setting ``record`` has every box
 painted afresh in the next pass (``on_record``), so that the pass lists all it shows.
 
-A box painted into its cached pixmap says where that pixmap lies on the view
-(:meth:`Labels.on_device`): the labels it claims are then where they show on the view,
-not in the pixmap.
+A box painted into its kept picture says where that picture lies on the view
+(:meth:`Labels.painting`): the labels it claims are then where they show on the view,
+not in the pixmap, and the box keeps them. A box shown from its picture in a later pass
+is not painted: the view claims its kept labels before the pass draws (:meth:`keep`),
+and they count, as in a pass that paints every box, only for what is painted above the
+box (a higher z value: lines over containers, rows over lines).
 """
 
 from __future__ import annotations
@@ -113,10 +116,20 @@ class Labels:
         self._taken: dict[tuple[int, int], list[QRectF]] = defaultdict(list)
         self._record: list[DrawnLabel] | None = None
         self._on_record = on_record
-        #: Where the painter's device lies on the view (a box painting into its cached
-        #: pixmap): added to each label's device rectangle.
+        #: Where the painter's device lies on the view (a box painting into its kept
+        #: picture): added to each label's device rectangle.
         self._shift: tuple[float, float] = (0.0, 0.0)
-        #: Per pass: whether a box's rows are too small to name (see ``decided``).
+        #: Per pass, the labels of the boxes shown from their kept pictures:
+        #: cell -> [(device rect, z value, owner)]; and each owner's.
+        self._kept: dict[tuple[int, int], list[tuple[QRectF, float, str]]] = defaultdict(list)
+        self._kept_of: dict[str, list[tuple[QRectF, float, str]]] = {}
+        #: What is painting: its z value (kept labels below it count) and owner.
+        self._z = math.inf
+        self._owner: str | None = None
+        #: The labels claimed by the box painting its picture (see :meth:`painting`).
+        self._claimed: list[QRectF] | None = None
+        #: Per pass: whether a box's rows are too small to name (asked by the rows and
+        #: the box alike, whichever is painted: see ``DesignScene.summarises``).
         self.decided: dict[str, bool] = {}
         #: No text at all (a minimap picture of the scene).
         self.muted = False
@@ -140,14 +153,39 @@ class Labels:
             self._on_record()  # every box painted (and listed) in the next pass
 
     @contextmanager
-    def on_device(self, dx: float, dy: float) -> Iterator[None]:
-        """Meanwhile the painter's device lies at (dx, dy) on the view (a cached
-        pixmap): labels are claimed and listed where they show."""
-        was, self._shift = self._shift, (dx, dy)
+    def painting(self, owner: str, z: float, dx: float, dy: float) -> Iterator[list[QRectF]]:
+        """A box (``owner``, at ``z``) paints meanwhile, into a device that lies at
+        (dx, dy) on the view (its kept picture; (0, 0): the view itself). Its labels
+        kept for this pass are dropped (it claims them anew); yields the list of the
+        device rectangles it claims."""
+        for entry in self._kept_of.pop(owner, ()):
+            for cell in self._cells(entry[0]):
+                self._kept[cell].remove(entry)
+        claimed: list[QRectF] = []
+        was = (self._shift, self._z, self._owner, self._claimed)
+        self._shift, self._z, self._owner, self._claimed = (dx, dy), z, owner, claimed
+        try:
+            yield claimed
+        finally:
+            self._shift, self._z, self._owner, self._claimed = was
+
+    @contextmanager
+    def at_z(self, z: float) -> Iterator[None]:
+        """Something at ``z`` (a line, its label) paints meanwhile."""
+        was, self._z = self._z, z
         try:
             yield
         finally:
-            self._shift = was
+            self._z = was
+
+    def keep(self, owner: str, z: float, rects: list[QRectF]) -> None:
+        """The labels (device rectangles) of a box at ``z`` shown from its kept picture
+        in this pass (not painted)."""
+        entries = [(rect, z, owner) for rect in rects]
+        self._kept_of[owner] = entries
+        for entry in entries:
+            for cell in self._cells(entry[0]):
+                self._kept[cell].append(entry)
 
     def forget(self) -> None:
         """Fit every text anew (names, or the neighbours an elision depends on, changed)."""
@@ -165,6 +203,8 @@ class Labels:
     def begin(self) -> None:
         """A new paint pass: every spot is free again."""
         self._taken.clear()
+        self._kept.clear()
+        self._kept_of.clear()
         self.summarised.clear()
         self.decided.clear()
         if self.record is not None:
@@ -178,13 +218,23 @@ class Labels:
     def free(self, device_rect: QRectF) -> bool:
         """Whether no label of this pass covers ``device_rect``."""
         inner = device_rect.adjusted(0.5, 0.5, -0.5, -0.5)
+        cells = self._cells(inner)
+        if any(taken.intersects(inner) for cell in cells for taken in self._taken[cell]):
+            return False
+        if not self._kept:
+            return True
+        z, owner = self._z, self._owner
         return not any(
-            taken.intersects(inner) for cell in self._cells(inner) for taken in self._taken[cell]
+            kept_z <= z and kept_owner != owner and rect.intersects(inner)
+            for cell in cells
+            for rect, kept_z, kept_owner in self._kept.get(cell, ())
         )
 
     def claim(self, device_rect: QRectF) -> None:
         for cell in self._cells(device_rect):
             self._taken[cell].append(device_rect)
+        if self._claimed is not None:
+            self._claimed.append(device_rect)
 
     def fitted_font(
         self, painter: QPainter, font: QFont, room_height: float, *, grow: bool = True

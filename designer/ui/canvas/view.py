@@ -204,10 +204,25 @@ class DesignView(QGraphicsView):
         simulation's overlay, findings' markers) then copies the boxes it did not
         change instead of painting each again. Not set when a box is made: most boxes
         of a big design are never seen, and setting it costs a few microseconds each."""
+        shown: list[NodeItem] = []
         for item in self.design_scene.items(rect):
-            if isinstance(item, NodeItem) and item.cacheMode() == _NO_CACHE:
-                item.setCacheMode(_PICTURE)
-        super().drawBackground(painter, rect)
+            if isinstance(item, NodeItem):
+                if item.cacheMode() == _NO_CACHE:
+                    item.setCacheMode(_PICTURE)
+                elif item.kept_labels is not None and item.isVisible():
+                    shown.append(item)
+        super().drawBackground(painter, rect)  # a new pass of labels
+        # The labels of the boxes this pass may show from their pictures (a box painted
+        # after all claims its own anew).
+        labels = self.design_scene.labels
+        to_view = self.viewportTransform()
+        for item in shown:
+            assert item.kept_labels is not None
+            sx, sy, rects = item.kept_labels
+            at = item.deviceTransform(to_view)
+            if rects and at.m11() == sx and at.m22() == sy:
+                dx, dy = at.dx(), at.dy()
+                labels.keep(item.element_id, item.zValue(), [r.translated(dx, dy) for r in rects])
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

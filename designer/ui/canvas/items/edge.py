@@ -103,16 +103,18 @@ class _LabelItem(QGraphicsSimpleTextItem):
         text = super().boundingRect()
         # Zoomed out the text may be drawn larger than laid out: centred on its place.
         room = text.adjusted(-text.width(), -text.height(), text.width(), text.height())
-        self.labels.draw(
-            painter,
-            room,
-            self.text(),
-            self.font(),
-            owner=self.owner,
-            flags=Qt.AlignmentFlag.AlignCenter,
-            pill=background,
-            min_chars=len(self.text()),
-        )
+        line = self.parentItem()
+        with self.labels.at_z(line.zValue() if line is not None else self.zValue()):
+            self.labels.draw(
+                painter,
+                room,
+                self.text(),
+                self.font(),
+                owner=self.owner,
+                flags=Qt.AlignmentFlag.AlignCenter,
+                pill=background,
+                min_chars=len(self.text()),
+            )
 
     def boundingRect(self) -> QRectF:
         # Room for the text drawn up to three times its size (see labels.MAX_GROWTH).
@@ -380,15 +382,16 @@ class EdgeItem(QGraphicsPathItem):
             font = type(font)(font)
             font.setPointSizeF(7.0 * d / 16)
         painter.setPen(QColor("white"))
-        self._labels.draw(
-            painter,
-            badge,
-            str(count),
-            font,
-            owner=self.element_id or self.key,
-            flags=Qt.AlignmentFlag.AlignCenter,
-            min_chars=1,
-        )
+        with self._labels.at_z(self.zValue()):
+            self._labels.draw(
+                painter,
+                badge,
+                str(count),
+                font,
+                owner=self.element_id or self.key,
+                flags=Qt.AlignmentFlag.AlignCenter,
+                min_chars=1,
+            )
 
     def boundingRect(self) -> QRectF:
         # Room for the findings badge drawn at the middle, and the label's leader.

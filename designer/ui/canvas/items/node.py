@@ -272,6 +272,9 @@ class NodeItem(QGraphicsRectItem):
         #: (what it depends on, width): the name's and the subtitle's measured widths.
         self._name_width_at: tuple[tuple[object, ...], float] | None = None
         self._subtitle_width_in: tuple[tuple[str, QFont], float] | None = None
+        #: The labels of its kept picture: (zoom x, zoom y, device rectangles from its
+        #: place on the view), claimed for it in a pass that shows that picture.
+        self.kept_labels: tuple[float, float, list[QRectF]] | None = None
         #: (x, y, w, h) in the scene, kept until the box moves or is resized: the line
         #: router asks every box near a line where it is, at each move.
         self._box: tuple[float, float, float, float] | None = None
@@ -395,12 +398,13 @@ class NodeItem(QGraphicsRectItem):
             return
         shown = self.deviceTransform(view.viewportTransform())
         here = painter.worldTransform()
-        dx, dy = shown.dx() - here.dx(), shown.dy() - here.dy()
-        if dx == 0.0 and dy == 0.0:
-            self._paint(painter, option)  # on the view itself
-            return
-        with self._scene.labels.on_device(dx, dy):
+        x, y = shown.dx(), shown.dy()
+        with self._scene.labels.painting(
+            self.element_id, self.zValue(), x - here.dx(), y - here.dy()
+        ) as claimed:
             self._paint(painter, option)
+        # Its labels, where they lie from its place on the view (at this zoom).
+        self.kept_labels = (shown.m11(), shown.m22(), [r.translated(-x, -y) for r in claimed])
 
     def _paint(self, painter: QPainter, option: QStyleOptionGraphicsItem) -> None:
         theme = self._scene.theme
