@@ -7,14 +7,15 @@ clipboard, nudge, align, auto-layout, a palette drop) are the :class:`CanvasEdit
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QCursor,
     QKeyEvent,
     QMouseEvent,
-    QPaintEvent,
     QPainter,
+    QPaintEvent,
+    QPixmapCache,
     QResizeEvent,
     QWheelEvent,
 )
@@ -48,8 +49,11 @@ DETAIL_SCALE = 0.3
 #: worth of painting); beyond it their boxes summarise them.
 DETAIL_BUDGET = 400
 MIN_SCALE, MAX_SCALE = 0.01, 8.0
+#: Room for the boxes' kept pictures (see NodeItem.paint), in KB.
+PICTURES_KB = 96 * 1024
 _NO_CACHE = QGraphicsItem.CacheMode.NoCache
 _PICTURE = QGraphicsItem.CacheMode.DeviceCoordinateCache
+_BY_BOUNDS = Qt.ItemSelectionMode.IntersectsItemBoundingRect
 
 
 class DesignView(QGraphicsView):
@@ -71,6 +75,10 @@ class DesignView(QGraphicsView):
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
+        # The boxes' kept pictures live in Qt's pixmap cache (10 MB by default): a box
+        # as large as the view is ~8 MB on a full-HD screen; pictures pushed out are
+        # painted again at the next frame.
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PICTURES_KB))
         self.setDragMode(QGraphicsView.DragMode.NoDrag)
         self.setAcceptDrops(True)
         self.setMouseTracking(True)
@@ -198,14 +206,14 @@ class DesignView(QGraphicsView):
         finally:
             scene.painting_view = None
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         """Boxes about to be painted in the canvas for the first time keep their picture
         from now on (see :meth:`NodeItem.paint`): a repaint of the view (a new size, the
         simulation's overlay, findings' markers) then copies the boxes it did not
         change instead of painting each again. Not set when a box is made: most boxes
         of a big design are never seen, and setting it costs a few microseconds each."""
         shown: list[NodeItem] = []
-        for item in self.design_scene.items(rect):
+        for item in self.design_scene.items(QRectF(rect), _BY_BOUNDS, Qt.SortOrder.AscendingOrder):
             if isinstance(item, NodeItem):
                 if item.cacheMode() == _NO_CACHE:
                     item.setCacheMode(_PICTURE)
@@ -216,12 +224,13 @@ class DesignView(QGraphicsView):
         # after all claims its own anew).
         labels = self.design_scene.labels
         to_view = self.viewportTransform()
+        sx, sy = to_view.m11(), to_view.m22()
         for item in shown:
             assert item.kept_labels is not None
-            sx, sy, rects = item.kept_labels
-            at = item.deviceTransform(to_view)
-            if rects and at.m11() == sx and at.m22() == sy:
-                dx, dy = at.dx(), at.dy()
+            kept_sx, kept_sy, rects = item.kept_labels
+            if rects and kept_sx == sx and kept_sy == sy:
+                at = to_view.map(item.pos())
+                dx, dy = at.x(), at.y()
                 labels.keep(item.element_id, item.zValue(), [r.translated(dx, dy) for r in rects])
 
     def changeEvent(self, event: QEvent) -> None:

@@ -396,15 +396,17 @@ class NodeItem(QGraphicsRectItem):
         if view is None:
             self._paint(painter, option)  # the Overview's picture, an export
             return
-        shown = self.deviceTransform(view.viewportTransform())
+        # Boxes are neither rotated nor scaled: where the box lies on the view.
+        to_view = view.viewportTransform()
+        at = to_view.map(self.pos())
+        x, y = at.x(), at.y()
         here = painter.worldTransform()
-        x, y = shown.dx(), shown.dy()
         with self._scene.labels.painting(
             self.element_id, self.zValue(), x - here.dx(), y - here.dy()
         ) as claimed:
             self._paint(painter, option)
         # Its labels, where they lie from its place on the view (at this zoom).
-        self.kept_labels = (shown.m11(), shown.m22(), [r.translated(-x, -y) for r in claimed])
+        self.kept_labels = (to_view.m11(), to_view.m22(), [r.translated(-x, -y) for r in claimed])
 
     def _paint(self, painter: QPainter, option: QStyleOptionGraphicsItem) -> None:
         theme = self._scene.theme
