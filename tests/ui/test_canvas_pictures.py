@@ -115,3 +115,27 @@ def test_a_row_selected_where_its_box_summarises_its_rows_stays_unnamed(launch) 
     assert after != before  # its outline
     fresh = _fresh(view)
     assert after == fresh  # and, as in a full paint, no name over "4 VMs"
+
+
+def test_a_selected_box_shows_its_handles_past_its_bounds(launch) -> None:  # type: ignore[no-untyped-def]
+    """The resize handles straddle the box's corners: a selected box is painted
+    directly, its kept picture (cut at its bounds) would lose their outer halves."""
+    window = launch(SAMPLES / "dag_with_ha.json")
+    view, scene = window.view, window.view.design_scene
+    vm = next(e.id for e in load(SAMPLES / "dag_with_ha.json").elements if e.kind == "vm")
+    node = scene.nodes[vm]
+    view.set_zoom(1.0)
+    view.centerOn(node.scene_rect().center())
+    _shown(view)
+    assert node.cacheMode() == KEPT
+    centre = node.scene_rect().center()
+    click(view, (centre.x(), centre.y()))
+    assert window.session.selection == [vm]
+    image = _shown(view)
+    corner = view.mapFromScene(node.scene_rect().topLeft())
+    # Just outside the corner, inside the handle: the handle's fill (the canvas colour).
+    assert image.pixelColor(corner.x() - 2, corner.y() - 2) == scene.theme.background
+    click(view, (centre.x(), centre.y() + 3000))  # away: deselected, kept again
+    QApplication.processEvents()
+    _shown(view)
+    assert not node.selected and node.cacheMode() == KEPT

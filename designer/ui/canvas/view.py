@@ -216,7 +216,8 @@ class DesignView(QGraphicsView):
         for item in self.design_scene.items(QRectF(rect), _BY_BOUNDS, Qt.SortOrder.AscendingOrder):
             if isinstance(item, NodeItem):
                 if item.cacheMode() == _NO_CACHE:
-                    item.setCacheMode(_PICTURE)
+                    if not (item.selected or item.hovered):  # see NodeItem._decorated
+                        item.setCacheMode(_PICTURE)
                 elif item.kept_labels is not None and item.isVisible():
                     shown.append(item)
         super().drawBackground(painter, rect)  # a new pass of labels

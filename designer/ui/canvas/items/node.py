@@ -15,6 +15,7 @@ from typing import Protocol
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
+    QGraphicsItem,
     QGraphicsRectItem,
     QGraphicsView,
     QStyleOptionGraphicsItem,
@@ -66,6 +67,7 @@ PORT_PX = 13.0
 #: The corners a box is resized by: (name, x factor, y factor) of the corner.
 CORNERS = (("nw", 0.0, 0.0), ("ne", 1.0, 0.0), ("se", 1.0, 1.0), ("sw", 0.0, 1.0))
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
+_NO_PICTURE = QGraphicsItem.CacheMode.NoCache
 
 
 _TOKENS = re.compile(r"([ \-_./]+)")
@@ -253,8 +255,8 @@ class NodeItem(QGraphicsRectItem):
         self.name = element.name
         self._element = element
         self._subtitle: str | None = None
-        self.selected = False
-        self.hovered = False
+        self._selected = False
+        self._hovered = False
         self.drop_target = False
         self.marker: tuple[Severity, int] | None = None
         self.auto_placed = False
@@ -283,6 +285,31 @@ class NodeItem(QGraphicsRectItem):
         self.setAcceptHoverEvents(True)
 
     # -- state set by the scene ------------------------------------------------------
+    @property
+    def selected(self) -> bool:
+        return self._selected
+
+    @selected.setter
+    def selected(self, on: bool) -> None:
+        self._selected = on
+        self._decorated()
+
+    @property
+    def hovered(self) -> bool:
+        return self._hovered
+
+    @hovered.setter
+    def hovered(self, on: bool) -> None:
+        self._hovered = on
+        self._decorated()
+
+    def _decorated(self) -> None:
+        """A selected or hovered box is painted directly, not from its kept picture: its
+        handles and ports reach past its bounds, which the picture would cut (the view
+        keeps its picture again once it is neither: see ``DesignView.drawBackground``)."""
+        if (self._selected or self._hovered) and self.cacheMode() != _NO_PICTURE:
+            self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+
     def set_element(self, element: ElementBase) -> None:
         self.name = element.name
         self._element = element
