@@ -159,6 +159,8 @@ class DesignScene(QGraphicsScene):
         self.labels = Labels(on_record=self._repaint_pictures)
         #: The view whose paint event is under way (see NodeItem.paint).
         self.painting_view: QGraphicsView | None = None
+        #: The boxes given a kept picture (by the view, as it first paints them).
+        self.pictured: set[str] = set()
         #: Families shown or hidden, findings markers, dimming (view state; layers.py).
         self.layers = CanvasLayers(self)
         self.show_grid = True
@@ -262,6 +264,7 @@ class DesignScene(QGraphicsScene):
         self.box_children.clear()
         self._child_rects.clear()
         self._affixes.clear()
+        self.pictured.clear()
         self.labels.forget()
         self._top_boxes = None
         self._content = None
@@ -829,6 +832,7 @@ class DesignScene(QGraphicsScene):
         node = self.nodes.pop(element_id, None)
         if node is not None:
             self.removeItem(node)
+        self.pictured.discard(element_id)
         parent = self.box_parent.pop(element_id, None)
         if parent is not None:
             self.box_children[parent].discard(element_id)
@@ -1289,9 +1293,10 @@ class DesignScene(QGraphicsScene):
             return
         self.detail_visible = visible
         self.layers.apply()
-        for node in self.nodes.values():
-            if node.container and node.cacheMode() != _NO_PICTURE:
-                node.update()  # its picture shows its rows summarised or not
+        for element_id in self.pictured:
+            node = self.nodes.get(element_id)
+            if node is not None and node.container:
+                self._repaint(element_id)  # its picture shows its rows summarised or not
 
     def _forget_summaries(self, ids: Iterable[str]) -> None:
         """Drop the cached summaries of these boxes and of the boxes they sit in (and
@@ -1326,9 +1331,9 @@ class DesignScene(QGraphicsScene):
             for child in self.box_children.get(box, ()):
                 self._repaint(child)
         if loose:
-            for element_id, parent in self.box_parent.items():
-                node = self.nodes.get(element_id) if parent is None else None
-                if node is not None and node.kind in loose:
+            for element_id in self.pictured:
+                node = self.nodes.get(element_id)
+                if node is not None and node.kind in loose and self.is_top_level(element_id):
                     self._repaint(element_id)
 
     def _repaint(self, element_id: str) -> None:
@@ -1338,9 +1343,8 @@ class DesignScene(QGraphicsScene):
 
     def _repaint_pictures(self) -> None:
         """Every box painted afresh in the next pass (a test lists what a pass draws)."""
-        for node in self.nodes.values():
-            if node.cacheMode() != _NO_PICTURE:
-                node.update()
+        for element_id in self.pictured:
+            self._repaint(element_id)
 
     def summarises(self, box: str, painter: QPainter) -> bool:
         """Whether ``box`` says what it holds ("4 VMs") instead of its rows naming

@@ -218,6 +218,7 @@ class DesignView(QGraphicsView):
                 if item.cacheMode() == _NO_CACHE:
                     if not (item.selected or item.hovered):  # see NodeItem._decorated
                         item.setCacheMode(_PICTURE)
+                        self.design_scene.pictured.add(item.element_id)
                 elif item.kept_labels is not None and item.isVisible():
                     shown.append(item)
         super().drawBackground(painter, rect)  # a new pass of labels
