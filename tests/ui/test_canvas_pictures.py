@@ -139,3 +139,20 @@ def test_a_selected_box_shows_its_handles_past_its_bounds(launch) -> None:  # ty
     QApplication.processEvents()
     _shown(view)
     assert not node.selected and node.cacheMode() == KEPT
+
+
+def test_an_export_after_the_canvas_painted_draws_every_box_anew(launch) -> None:  # type: ignore[no-untyped-def]
+    """Kept pictures are the canvas view's: an export (and the Overview's picture)
+    paints every box, with its names, as if none had been kept."""
+    from designer.ui.export import render_bytes
+
+    window = launch(SAMPLES / "dag_with_ha.json")
+    view, scene = window.view, window.view.design_scene
+    view.set_zoom(1.0)
+    _shown(view)
+    assert any(node.cacheMode() == KEPT for node in scene.nodes.values())
+    exported = render_bytes(scene, "png")
+    assert any(node.cacheMode() == KEPT for node in scene.nodes.values())  # kept again
+    for node in scene.nodes.values():
+        node.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    assert exported == render_bytes(scene, "png")

@@ -1346,6 +1346,29 @@ class DesignScene(QGraphicsScene):
         for element_id in self.pictured:
             self._repaint(element_id)
 
+    def render(
+        self,
+        painter: QPainter,
+        target: QRectF | QRect = QRectF(),  # noqa: B008  # Qt's own defaults
+        source: QRectF | QRect = QRectF(),  # noqa: B008
+        mode: Qt.AspectRatioMode = Qt.AspectRatioMode.KeepAspectRatio,
+    ) -> None:
+        """The scene drawn elsewhere (an export, the Overview's picture, a report):
+        every box painted directly. Kept pictures are the canvas view's: Qt would keep
+        others for this painter, at its scale, with labels claimed in their pixmaps."""
+        kept = [
+            node
+            for element_id in self.pictured
+            if (node := self.nodes.get(element_id)) is not None and node.cacheMode() != _NO_PICTURE
+        ]
+        for node in kept:
+            node.setCacheMode(_NO_PICTURE)
+        try:
+            super().render(painter, target, source, mode)
+        finally:
+            for node in kept:
+                node.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
     def summarises(self, box: str, painter: QPainter) -> bool:
         """Whether ``box`` says what it holds ("4 VMs") instead of its rows naming
         themselves, at the painter's zoom: decided once a paint pass, the same whichever
