@@ -5,7 +5,10 @@ generation-1 and generation-2 collections as it goes: each runs with the interpr
 lock held, so the window's thread waits for it (20–75 ms per collection after an edit
 of a 25k design). :func:`collector_paused` switches the collector off while such work
 runs. Pauses nest and overlap across threads: the collector comes back on when the last
-one ends, and only if it was on when the first began.
+one ends, and only if it was on when the first began. Every part of the designer that
+pauses the collector (loading a design, opening it in the window, the live check,
+sizing, preparing the simulator) goes through this module: with separate switches, a
+sizing that ended during a check turned the collector back on under the check.
 
 The collector is process-wide, so the window's own allocations are not collected during
 a pause either; a pause should therefore last seconds, not minutes, and the work in it
@@ -22,16 +25,45 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["collector_paused", "pauses"]
+__all__ = ["collector_paused", "pause", "pauses", "resume"]
 
 _lock = threading.Lock()
 _pauses = 0
 _was_enabled = True
+_freeze_at_end = False
+
+
+def pause() -> None:
+    """Switch the collector off until the matching :func:`resume` (which may come
+    from another thread: a job paused by the UI thread and resumed by its worker)."""
+    global _pauses, _was_enabled
+    with _lock:
+        if _pauses == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+
+
+def resume(*, freeze: bool = False) -> None:
+    """End one pause. With ``freeze``, what exists when the last pause ends (a loaded
+    design, a prepared simulator, a sizing: large, long-lived object graphs) is moved
+    out of later collections' reach (``gc.freeze``), as soon as no pause runs."""
+    global _pauses, _freeze_at_end
+    with _lock:
+        _pauses -= 1
+        _freeze_at_end = _freeze_at_end or freeze
+        if _pauses == 0:
+            if _freeze_at_end:
+                gc.freeze()
+                _freeze_at_end = False
+            if _was_enabled:
+                gc.enable()
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
-    """Run the block with the cyclic collector off (see the module's docstring).
+def collector_paused(*, freeze: bool = False) -> Iterator[None]:
+    """Run the block with the cyclic collector off (see the module's docstring and
+    :func:`resume` for ``freeze``).
 
     Examples
     --------
@@ -42,19 +74,11 @@ def collector_paused() -> Iterator[None]:
     >>> gc.isenabled()
     True
     """
-    global _pauses, _was_enabled
-    with _lock:
-        if _pauses == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _pauses += 1
+    pause()
     try:
         yield
     finally:
-        with _lock:
-            _pauses -= 1
-            if _pauses == 0 and _was_enabled:
-                gc.enable()
+        resume(freeze=freeze)
 
 
 def pauses() -> int:

@@ -17,7 +17,6 @@ sizing.report.to_json()
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from designer.capacity.analysis import capacity
 from designer.capacity.engine import CapacityEngine
 from designer.capacity.report import CapacityReport
+from designer.collector import collector_paused
 from designer.domain.design import Design
 from designer.simulation import Simulator
 
@@ -87,10 +87,6 @@ def shared_sizing(design: Design) -> SharedSizing:
         return entry.sizing
 
 
-_collector_off = 0
-_collector_was_on = True
-
-
 @contextmanager
 def _no_full_collections(large: bool) -> Iterator[None]:
     """Size a large design with the cyclic collector off, then move what survived (the
@@ -98,24 +94,11 @@ def _no_full_collections(large: bool) -> Iterator[None]:
     opening a design and preparing the simulator. Sizing a 10k design allocates enough
     to start a full collection over everything not frozen: 0.9 s with the interpreter
     lock held, on the worker, so the window froze that long after an edit."""
-    global _collector_off, _collector_was_on
     if not large:
         yield
         return
-    with _guard:
-        if _collector_off == 0:
-            _collector_was_on = gc.isenabled()
-            gc.disable()
-        _collector_off += 1
-    try:
+    with collector_paused(freeze=True):
         yield
-    finally:
-        with _guard:
-            _collector_off -= 1
-            if _collector_off == 0:
-                if _collector_was_on:
-                    gc.enable()
-                gc.freeze()
 
 
 def computations() -> int:

@@ -7,7 +7,6 @@ dicts → validate with pydantic → check structural invariants. Every failure 
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
@@ -18,6 +17,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from designer.collector import collector_paused
 from designer.domain.design import Design
 from designer.domain.elements import ELEMENT_CLASSES
 from designer.domain.structure import structural_errors
@@ -187,13 +187,8 @@ def _gc_paused() -> Iterator[None]:
     collection that walks all of them again (about a fifth of the load time).
     Reference counting still frees everything as usual.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def loads(raw: bytes | str, *, where: str = "<memory>") -> Design:

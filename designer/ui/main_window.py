@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import importlib
 import json
 import logging
@@ -54,6 +53,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer import bundled, version
+from designer.collector import collector_paused
 from designer.diagnostics import default_log_dir, log_path
 from designer.document.events import SettingsChanged
 from designer.document.templates import TEMPLATES, template
@@ -839,15 +839,9 @@ class MainWindow(QMainWindow):
         # Loading allocates a few million objects: each allocation burst would start a
         # full cyclic collection over everything already loaded (a third of the time
         # to open a 25k-element design). Collect once afterwards instead.
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        # The design is a long-lived snapshot: later collections need not walk it.
+        with collector_paused(freeze=True):
             return self._open(path)
-        finally:
-            if gc_was_enabled:
-                gc.enable()
-            # The design is a long-lived snapshot: later collections need not walk it.
-            gc.freeze()
 
     def _open(self, path: Path) -> bool:
         try:

@@ -14,6 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.generate import generate_design
+from designer import collector
 from designer.persistence import dumps
 from designer.rules.engine import CheckResult
 from designer.rules.finding import Finding
@@ -139,27 +140,51 @@ def test_a_small_designs_timeline_follows_a_new_result_at_once(qtbot, launch):  
 
 
 def test_the_collector_is_paused_while_simulators_are_prepared_and_resumed_after() -> None:
-    pause = controller_module._CollectorPause()
     was = gc.isenabled()
     frozen = gc.get_freeze_count()
     try:
         gc.enable()
-        pause.pause()
-        pause.pause()  # two jobs
+        collector.pause()
+        collector.pause()  # two jobs
         assert not gc.isenabled()
-        pause.resume()
+        collector.resume(freeze=True)
         assert not gc.isenabled(), "one job still builds"
-        pause.resume()
+        collector.resume(freeze=True)
         assert gc.isenabled()
         assert gc.get_freeze_count() >= frozen  # what was built is out of its reach
         gc.disable()  # a collector that was off stays off
-        pause.pause()
-        pause.resume()
+        collector.pause()
+        collector.resume()
         assert not gc.isenabled()
     finally:
         if was:
             gc.enable()
         else:
+            gc.disable()
+
+
+def test_a_sizing_that_ends_during_the_check_leaves_the_collector_off_until_it_ends() -> None:
+    """The check, the sizing and the simulator's preparation each had their own switch:
+    a sizing begun before a check and ending under it turned the collector back on for
+    the rest of the check (20-75 ms collections with the interpreter lock held)."""
+    from designer.capacity import shared
+
+    was = gc.isenabled()
+    gc.enable()
+    frozen = gc.get_freeze_count()
+    try:
+        sizing = shared._no_full_collections(True)  # a sizing, on its worker
+        check = collector.collector_paused()  # the live check, on another
+        sizing.__enter__()
+        check.__enter__()
+        sizing.__exit__(None, None, None)
+        assert not gc.isenabled(), "the check still runs"
+        check.__exit__(None, None, None)
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > frozen, "the sizing is frozen once the check ends"
+    finally:
+        gc.unfreeze()
+        if not was:
             gc.disable()
 
 

@@ -8,15 +8,14 @@ bar, timeline and results table all listen to it.
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import math
-import threading
 from bisect import bisect_right
 from typing import Literal
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
+from designer import collector
 from designer.domain.design import ScenarioStep
 from designer.simulation import Action, SimulationError, SimulationResult, Simulator, StepState
 from designer.ui.session import EditorSession, sharing_the_ui_thread
@@ -58,40 +57,6 @@ def _breakpoints(result: SimulationResult) -> list[float]:
     return sorted(t for t in times if math.isfinite(t))
 
 
-class _CollectorPause:
-    """No cyclic garbage collection while a worker builds a simulator.
-
-    Building one allocates millions of objects; each burst started a full collection
-    that walked the half-built simulator with the interpreter lock held, on whichever
-    thread allocated, the UI thread included: a 90–210 ms stall at 25,000 elements,
-    during the first frames of simulation mode. The collector is paused when a job
-    starts (UI thread) and resumed when the last one ends (the worker, however it
-    ends), after freezing what exists then: the new simulator is a large, long-lived
-    object graph that later collections need not walk (as after opening a design).
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._jobs = 0
-        self._was_enabled = False
-
-    def pause(self) -> None:
-        with self._lock:
-            if self._jobs == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._jobs += 1
-
-    def resume(self) -> None:
-        with self._lock:
-            self._jobs -= 1
-            if self._jobs == 0:
-                gc.freeze()
-                if self._was_enabled:
-                    gc.enable()
-
-
-_COLLECTOR = _CollectorPause()
 
 
 class _PrepareJob(QRunnable):
@@ -113,7 +78,7 @@ class _PrepareJob(QRunnable):
         except Exception:  # the UI thread builds it again and reports what is wrong
             log.debug("preparing the simulator on a worker failed", exc_info=True)
         finally:
-            _COLLECTOR.resume()
+            collector.resume(freeze=True)
         if simulator is not None:
             with contextlib.suppress(RuntimeError):  # the controller is gone
                 self.controller._prepared.emit(self.revision, simulator)
@@ -191,12 +156,17 @@ class SimulationController(QObject):
         if len(document.design.elements) <= SYNC_PREPARE_LIMIT:
             _ = self.simulator
         elif worker:
-            _COLLECTOR.pause()  # resumed by the job when it ends, however it ends
+            # No cyclic collection while the worker builds it: each allocation burst
+            # started a full collection over the half-built simulator with the
+            # interpreter lock held (90-210 ms stalls of the docks' first frames at
+            # 25k). Resumed by the job when it ends, however it ends, freezing the
+            # new simulator out of later collections' reach.
+            collector.pause()
             self._pool.start(_PrepareJob(self, document.revision))
 
     def _on_prepared(self, revision: int, simulator: Simulator) -> None:
         if revision == self.session.document.revision and not self.ready:
-            # (The worker froze it out of the cyclic collector's reach: _CollectorPause.)
+            # (The worker froze it out of the cyclic collector's reach: collector.resume.)
             self._simulator = simulator
             self._simulator_revision = revision
             self.result_changed.emit()
