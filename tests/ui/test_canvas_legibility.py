@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QFont, QFontMetricsF
-from test_canvas_support import click, drag, small_design
+from test_canvas_support import click, drag, small_design, with_names
 
 from designer.document import SetProperty
 from designer.domain.design import Design, LayoutEntry
@@ -245,14 +245,7 @@ def test_a_renamed_neighbour_changes_how_a_long_name_is_shortened(qtbot):
         "lun-b1": "BOSTON-EXCHANGE01 StorageGroup1 LUN",
         "lun-b2": "BOSTON-EXCHANGE01 StorageGroup2 LUN",
     }
-    design = design.model_copy(
-        update={
-            "elements": [
-                e.model_copy(update={"name": names[e.id]}) if e.id in names else e
-                for e in design.elements
-            ]
-        }
-    )
+    design = with_names(design, names)
     session, view, _ = _view(qtbot, design, centre=(300, 250))
     before = _drawn_names(view)["lun-b1"]
     assert before == _drawn_names(view)["lun-b1"]  # the kept fit draws the same

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QLineEdit
-from test_canvas_support import click, small_design
+from test_canvas_support import click, small_design, with_names
 
 from designer.persistence import load, save
 
@@ -57,14 +57,7 @@ def test_a_renamed_box_and_its_neighbours_show_their_new_names(launch, tmp_path)
         "lun-b1": "BOSTON-EXCHANGE01 StorageGroup1 LUN",
         "lun-b2": "BOSTON-EXCHANGE01 StorageGroup2 LUN",
     }
-    design = design.model_copy(
-        update={
-            "elements": [
-                e.model_copy(update={"name": names[e.id]}) if e.id in names else e
-                for e in design.elements
-            ]
-        }
-    )
+    design = with_names(design, names)
     path = tmp_path / "two-luns.json"
     save(design, path)
     window = launch(path)

@@ -77,3 +77,15 @@ def click(view, point, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
     p = vp(view, *point)
     QTest.mouseMove(viewport, p)
     QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, modifiers, p)
+
+
+def with_names(design: Design, names: dict[str, str]) -> Design:
+    """``design`` with the elements of ``names`` renamed."""
+    return design.model_copy(
+        update={
+            "elements": [
+                e.model_copy(update={"name": names[e.id]}) if e.id in names else e
+                for e in design.elements
+            ]
+        }
+    )

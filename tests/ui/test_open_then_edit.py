@@ -53,10 +53,9 @@ def _vm_in_host(window: MainWindow) -> tuple[str, QPointF]:
     return vm.id, QPointF(entry.x + (entry.w or 180) / 2, entry.y + (entry.h or 110) / 2)
 
 
-def test_a_big_designs_check_and_panels_wait_for_its_first_frame(  # type: ignore[no-untyped-def]
-    qtbot, launch, big_file, monkeypatch
-):
-    checks: list[int] = []  # the revisions checks were started for
+def _record_checks(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """The revisions live checks are started for, from now on."""
+    checks: list[int] = []
     job = session_module._CheckJob
 
     class Recorded(job):  # type: ignore[misc, valid-type]
@@ -65,6 +64,13 @@ def test_a_big_designs_check_and_panels_wait_for_its_first_frame(  # type: ignor
             super().__init__(session, design, revision)
 
     monkeypatch.setattr(session_module, "_CheckJob", Recorded)
+    return checks
+
+
+def test_a_big_designs_check_and_panels_wait_for_its_first_frame(  # type: ignore[no-untyped-def]
+    qtbot, launch, big_file, monkeypatch
+):
+    checks = _record_checks(monkeypatch)
     window = launch()  # the bundled sample first, then File > Open of the big design
     session = window.session
     assert window.open_file(big_file, ask=False)
@@ -191,15 +197,7 @@ def test_the_inspector_reuses_a_form_for_the_next_element_of_a_kind(qtbot, launc
 def test_a_drop_on_a_big_design_is_checked_once_its_handlers_are_done(  # type: ignore[no-untyped-def]
     qtbot, launch, big_file, monkeypatch
 ):
-    checks: list[int] = []  # the revisions checks were started for
-    job = session_module._CheckJob
-
-    class Recorded(job):  # type: ignore[misc, valid-type]
-        def __init__(self, session, design, revision):  # type: ignore[no-untyped-def]
-            checks.append(revision)
-            super().__init__(session, design, revision)
-
-    monkeypatch.setattr(session_module, "_CheckJob", Recorded)
+    checks = _record_checks(monkeypatch)
     window = launch(big_file)
     session = window.session
     qtbot.waitUntil(lambda: _settled(window), timeout=20000)
