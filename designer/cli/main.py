@@ -84,7 +84,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         sys.stdout.write(findings_json(results))
     elif args.format == "sarif":
         sys.stdout.write(findings_sarif(results))
-    else:
+    elif results:  # no file read: stderr said why; "0 errors" would read as a pass
         sys.stdout.write(findings_text(results))
     if any(r.result.has_errors for r in results):
         code = max(code, EXIT_FINDINGS)

@@ -183,6 +183,8 @@ def test_check_reads_standard_input() -> None:
     truncated = dr("check", "-", stdin=DAG_WITH_HA.read_bytes()[:500])
     assert truncated.returncode == 2
     assert truncated.stderr.decode().startswith("dr-designer: <stdin>: not valid JSON")
+    # Nothing was checked: no "0 errors, 0 warnings, 0 info" that reads as a pass.
+    assert truncated.stdout == b""
     twice = dr("check", "-", "-", stdin=b"{}")
     assert twice.returncode == 2 and b"only once" in twice.stderr
 
