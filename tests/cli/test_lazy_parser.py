@@ -1,0 +1,135 @@
+"""The command parsers are built only when needed (``dr-designer --help`` builds the top
+level, ``dr-designer check`` that command's): every help text, usage error and
+completion script stays what the eager parser printed (the snapshot was taken from
+``main`` at ad0826b, before the change), and every parse gives the same namespace."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from designer.cli.parser import build_parser
+from designer.entry import main
+
+SNAPSHOT = Path(__file__).resolve().parents[1] / "snapshots" / "cli_help.json"
+COMMANDS = [
+    "analyze",
+    "availability",
+    "capacity",
+    "check",
+    "completion",
+    "diff",
+    "export",
+    "gui",
+    "import",
+    "install-desktop",
+    "plan-copies",
+    "report",
+    "rule",
+    "rules",
+    "schema",
+    "simulate",
+]
+
+
+def _run(args: list[str]) -> dict[str, Any]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(args)
+    return {"code": code, "out": out.getvalue(), "err": err.getvalue()}
+
+
+def help_texts() -> dict[str, dict[str, Any]]:
+    """What the command line prints for its help, its usage errors and its completion
+    scripts, 100 columns wide. Regenerate the snapshot (only when a text changes on
+    purpose): ``python -c "from tests.cli.test_lazy_parser import write_snapshot;
+    write_snapshot()"``."""
+    texts = {"--help": _run(["--help"]), "(none) bad": _run(["--bogus"])}
+    texts["bad command"] = _run(["nosuch"])
+    for name in COMMANDS:
+        texts[f"{name} --help"] = _run([name, "--help"])
+        texts[f"{name} bad"] = _run([name, "--no-such-option"])
+    for shell in ("bash", "zsh", "tcsh"):
+        texts[f"completion {shell}"] = _run(["completion", shell])
+    return texts
+
+
+def write_snapshot() -> None:
+    os.environ["COLUMNS"] = "100"
+    SNAPSHOT.write_text(json.dumps(help_texts(), indent=1, sort_keys=True) + "\n")
+
+
+def test_every_help_error_and_completion_text_is_the_eager_parsers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    expected = json.loads(SNAPSHOT.read_text())
+    assert sorted(build_parser()._subparsers._group_actions[0].choices) == COMMANDS  # type: ignore[union-attr]
+    texts = help_texts()
+    assert texts.keys() == expected.keys()
+    for key, want in expected.items():
+        assert texts[key] == want, key
+    assert "COMMAND" in texts["--help"]["out"] and "check designs" in texts["--help"]["out"]
+
+
+def _built(parser: Any) -> list[str]:
+    """The commands whose parser exists (read past the lazy lookup)."""
+    choices = parser._subparsers._group_actions[0].choices
+    return [name for name in choices if dict.__getitem__(choices, name) is not None]
+
+
+def test_help_builds_no_command_and_a_command_builds_only_itself(capsys: Any) -> None:
+    parser = build_parser()
+    assert _built(parser) == []
+    parser.format_help()
+    assert _built(parser) == []
+    args = parser.parse_args(["-v", "check", "a.json", "--format", "sarif"])
+    assert _built(parser) == ["check"]
+    assert (args.command, args.files, args.format, args.verbose) == (
+        "check",
+        ["a.json"],
+        "sarif",
+        1,
+    )
+    with pytest.raises(SystemExit):
+        parser.parse_args(["nosuch"])
+    assert "invalid choice: 'nosuch'" in capsys.readouterr().err
+    assert _built(parser) == ["check"]
+    assert len(parser._subparsers._group_actions[0].choices.values()) == len(COMMANDS)  # type: ignore[union-attr]
+    assert sorted(_built(parser)) == COMMANDS  # values() builds every one
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["gui"],
+        ["gui", "d.json", "-vv"],
+        ["check", "a.json", "b.json", "--scenarios"],
+        ["--log-file", "x.log", "rules", "--format", "markdown"],
+        ["rule", "DAG001"],
+        ["schema"],
+        ["simulate", "d.json", "--fail", "Boston", "--at", "70", "--fail-on", "mailboxes-lost"],
+        ["analyze", "d.json", "--cut-sets", "--order", "2", "--format", "json"],
+        ["availability", "d.json", "--years", "0", "--seed", "7"],
+        ["capacity", "d.json", "--mode", "all"],
+        ["plan-copies", "d.json", "--dag", "DAG01", "--copies", "A=2", "--lagged", "1"],
+        ["export", "d.json", "-o", "d.png", "--dpr", "2"],
+        ["import", "rvtools", "x.xlsx", "-o", "d.json", "--into", "d.json"],
+        ["report", "d.json", "-o", "r.html"],
+        ["diff", "a.json", "b.json", "--ignore-layout"],
+        ["install-desktop", "--uninstall"],
+        ["completion", "zsh"],
+    ],
+)
+def test_a_parse_is_the_same_whether_or_not_every_command_was_built(argv: list[str]) -> None:
+    lazy = build_parser()
+    eager = build_parser()
+    list(eager._subparsers._group_actions[0].choices.values())  # type: ignore[union-attr]
+    assert vars(lazy.parse_args(argv)) == vars(eager.parse_args(argv))
+    assert _built(lazy) == [argv[0] if argv[0] != "--log-file" else argv[2]]
