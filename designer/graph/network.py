@@ -1,19 +1,24 @@
-"""Path questions over the site network (sites and WAN links), answered by networkx.
+"""Path questions over the site network (sites and WAN links).
 
 The rules ask them: which sites a site still reaches when others are lost or avoided
-(a restricted view and its connected component), the lowest round trip between two
-sites and the links it takes (Dijkstra, the ``rtt_ms`` of the best parallel link per
-hop), the links between two sites, and which sites and links can separate two sites
-in a few failures (node cuts of the network with each link as a node of its own).
+(a breadth-first walk), the lowest round trip between two sites and the links it takes
+(Dijkstra, the ``rtt_ms`` of the best parallel link per hop), the links between two
+sites — all over :attr:`~designer.graph.topology.Topology.site_adjacency`, plain dicts,
+so that ``dr-designer check`` does not import networkx for them (the same answers as
+networkx's, ``tests/graph/test_site_paths.py``) — and which sites and links can separate
+two sites in a few failures (node cuts of the network with each link as a node of its
+own, by networkx).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from heapq import heappop, heappush
+from itertools import count, pairwise
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from designer.domain.elements import WanLink
     from designer.graph.topology import Topology
 
 __all__ = [
@@ -44,16 +49,21 @@ def reachable_sites(
     >>> sorted(reachable_sites(topo, "c", failed=["ab"]))
     ['b', 'c']
     """
-    import networkx as nx
-
-    network = topology.network
+    adjacency = topology.site_adjacency
     lost = set(failed)
-    if site_id in lost or site_id not in network:
+    if site_id in lost or site_id not in adjacency:
         return set() if site_id in lost else {site_id}
-    hidden_sites = (lost | set(avoiding)) - {site_id}
-    hidden_links = [(u, v, k) for u, v, k in network.edges(keys=True) if k in lost]
-    view = nx.restricted_view(network, hidden_sites & set(network), hidden_links)
-    return set(nx.node_connected_component(view, site_id))
+    hidden = (lost | set(avoiding)) - {site_id}
+    reached = {site_id}
+    todo = [site_id]
+    while todo:
+        for neighbour, links in adjacency[todo.pop()].items():
+            if neighbour in reached or neighbour in hidden:
+                continue
+            if not lost or any(link not in lost for link in links):
+                reached.add(neighbour)
+                todo.append(neighbour)
+    return reached
 
 
 def site_links(topology: Topology, site_id: str) -> list[str]:
@@ -63,10 +73,8 @@ def site_links(topology: Topology, site_id: str) -> list[str]:
 
 def links_between(topology: Topology, a: str, b: str) -> list[str]:
     """The WAN links joining sites ``a`` and ``b`` directly, in design order."""
-    network = topology.network
-    if a not in network or b not in network[a]:
-        return []
-    return list(network[a][b])
+    joined = topology.site_adjacency.get(a, {}).get(b)
+    return list(joined) if joined else []
 
 
 def lowest_rtt(topology: Topology, a: str, b: str) -> tuple[float, list[str]] | None:
@@ -88,28 +96,66 @@ def lowest_rtt(topology: Topology, a: str, b: str) -> tuple[float, list[str]] | 
     >>> lowest_rtt(topo, "a", "b")
     (50.0, ['ac', 'cb'])
     """
-    import networkx as nx
-
-    network = topology.network
-    if a not in network or b not in network:
+    adjacency = topology.site_adjacency
+    if a not in adjacency or b not in adjacency:
         return None
 
-    def best(parallel: dict[str, dict[str, Any]]) -> tuple[float, str]:
+    def best(parallel: dict[str, WanLink]) -> tuple[float, str]:
         # min keeps the first of equals: parallel links are in design order
-        key, data = min(parallel.items(), key=lambda item: float(item[1]["rtt_ms"]))
-        return float(data["rtt_ms"]), key
+        key, link = min(parallel.items(), key=lambda item: float(item[1].rtt_ms))
+        return float(link.rtt_ms), key
 
-    try:
-        path = nx.dijkstra_path(network, a, b, weight=lambda _u, _v, d: best(d)[0])
-    except nx.NetworkXNoPath:
+    path = _dijkstra_path(adjacency, a, b, lambda joined: best(joined)[0])
+    if path is None:
         return None
     total = 0.0
     links: list[str] = []
     for u, v in pairwise(path):
-        rtt, link = best(network[u][v])
+        rtt, link = best(adjacency[u][v])
         total += rtt
         links.append(link)
     return total, links
+
+
+def _dijkstra_path(
+    adjacency: dict[str, dict[str, dict[str, WanLink]]],
+    source: str,
+    target: str,
+    cost: Callable[[dict[str, WanLink]], float],
+) -> list[str] | None:
+    """The path networkx's ``dijkstra_path`` finds from ``source`` to ``target`` (the
+    same among paths of equal cost: the heap breaks ties by the order nodes were
+    reached, a node's predecessor is the first that reached it at its lowest cost), or
+    None when no path joins them."""
+    if source == target:
+        return [source]
+    done: dict[str, float] = {}
+    seen = {source: 0.0}
+    previous: dict[str, str] = {}
+    order = count()
+    fringe: list[tuple[float, int, str]] = [(0.0, next(order), source)]
+    while fringe:
+        here_cost, _, here = heappop(fringe)
+        if here in done:
+            continue
+        done[here] = here_cost
+        if here == target:
+            break
+        for there, joined in adjacency[here].items():
+            there_cost = here_cost + cost(joined)
+            if there in done:  # settled (round trips are positive)
+                continue
+            if there not in seen or there_cost < seen[there]:
+                seen[there] = there_cost
+                heappush(fringe, (there_cost, next(order), there))
+                previous[there] = here
+    if target not in done:
+        return None
+    path = [target]
+    while path[-1] != source:
+        path.append(previous[path[-1]])
+    path.reverse()
+    return path
 
 
 def separating_elements(topology: Topology, sites: Iterable[str], order: int) -> set[str]:

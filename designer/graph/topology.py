@@ -285,6 +285,25 @@ class Topology:
         }
 
     @cached_property
+    def site_adjacency(self) -> dict[str, dict[str, dict[str, WanLink]]]:
+        """:attr:`network` as plain dicts, without networkx: site → neighbouring site →
+        the WAN links joining the two (id → link, in design order), sites and neighbours
+        in the network's own order. The path questions of :mod:`designer.graph.network`
+        walk it, so a check that asks them does not import networkx (~0.15 s of a
+        command's start)."""
+        adjacency: dict[str, dict[str, dict[str, WanLink]]] = {
+            site.id: {} for site in self.index.by_kind.get("site", ())
+        }
+        for link in self.index.of("wan_link", WanLink):
+            a, b = link.site_a, link.site_b
+            joined = adjacency.setdefault(a, {}).get(b)
+            if joined is None:
+                joined = adjacency[a][b] = {}
+                adjacency.setdefault(b, {})[a] = joined
+            joined[link.id] = link
+        return adjacency
+
+    @cached_property
     def network(self) -> nx.MultiGraph:
         """Sites and WAN links: one edge per link, keyed by its id, with its ``rtt_ms``
         and ``failure_domain``; every site a node."""
@@ -330,4 +349,3 @@ def build_graph(design: Design, index: DesignIndex | None = None) -> Topology:
     ['s']
     """
     return Topology(design, index)
-
