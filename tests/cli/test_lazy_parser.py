@@ -5,16 +5,18 @@ completion script stays what the eager parser printed (the snapshot was taken fr
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from designer.cli.parser import build_parser
+from designer.cli.parser import Parser, build_parser, terminal_columns
 from designer.entry import main
 
 SNAPSHOT = Path(__file__).resolve().parents[1] / "snapshots" / "cli_help.json"
@@ -133,3 +135,42 @@ def test_a_parse_is_the_same_whether_or_not_every_command_was_built(argv: list[s
     list(eager._subparsers._group_actions[0].choices.values())  # type: ignore[union-attr]
     assert vars(lazy.parse_args(argv)) == vars(eager.parse_args(argv))
     assert _built(lazy) == [argv[0] if argv[0] != "--log-file" else argv[2]]
+
+
+@pytest.mark.parametrize(
+    ("columns", "lines"),
+    [
+        (None, None),
+        ("100", None),
+        ("100", "40"),
+        ("0", "40"),
+        ("abc", None),
+        (None, "40"),
+        ("-5", "x"),
+    ],
+)
+def test_the_help_width_is_shutils(
+    monkeypatch: pytest.MonkeyPatch, columns: str | None, lines: str | None
+) -> None:
+    for name, value in (("COLUMNS", columns), ("LINES", lines)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert terminal_columns() == shutil.get_terminal_size().columns
+
+
+@pytest.mark.parametrize("columns", ["30", "64", "200"])
+@pytest.mark.parametrize("command", [None, "check", "simulate"])
+def test_help_at_any_width_is_argparses_own(
+    monkeypatch: pytest.MonkeyPatch, columns: str, command: str | None
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    parser = build_parser()
+    if command is not None:
+        parser = parser._subparsers._group_actions[0].choices[command]  # type: ignore[union-attr]
+    ours = parser.format_help()
+    monkeypatch.setattr(Parser, "_get_formatter", argparse.ArgumentParser._get_formatter)
+    parser.late_epilog = None  # added to the epilog once, by the first format_help
+    assert ours == parser.format_help()
+    assert len(ours.splitlines()[0]) <= int(columns) - 2  # the usage wraps at the width
