@@ -1,7 +1,8 @@
 """The Design aggregate: elements, intent, layout, rule settings and saved scenarios."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would then evaluate every
+# field's annotation from a string (a typing.ForwardRef compiled for each, ~600 at
+# import), ~10 % of building the domain models at every start (issue 10, cold start).
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -112,7 +113,7 @@ class RuleSeverity(_Model):
     reason: str = Field(default="", max_length=2000)
 
     @model_validator(mode="after")
-    def _off_says_why(self) -> RuleSeverity:
+    def _off_says_why(self) -> "RuleSeverity":
         if self.level is RuleLevel.OFF and not self.reason.strip():
             raise ValueError("switching a rule off needs a written reason")
         return self
@@ -130,7 +131,7 @@ class RuleSettings(_Model):
         setting = self.severities.get(code)
         return setting.level if setting is not None else None
 
-    def with_level(self, code: str, level: RuleLevel | None, reason: str = "") -> RuleSettings:
+    def with_level(self, code: str, level: RuleLevel | None, reason: str = "") -> "RuleSettings":
         """These settings with ``code`` at ``level`` (None: back to its default)."""
         severities = dict(self.severities)
         if level is None:

@@ -7,8 +7,9 @@ them, per kind (``Design.reliability``) and, where one element differs, on the e
 itself (its ``mtbf_h`` / ``mttr_h``). Every output says they are user-supplied.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would then evaluate every
+# field's annotation from a string (a typing.ForwardRef compiled for each, ~600 at
+# import), ~10 % of building the domain models at every start (issue 10, cold start).
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
