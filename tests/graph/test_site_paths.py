@@ -59,13 +59,8 @@ def nx_lowest_rtt(topology: Topology, a: str, b: str) -> tuple[float, list[str]]
         path = nx.dijkstra_path(network, a, b, weight=lambda _u, _v, d: best(d)[0])
     except nx.NetworkXNoPath:
         return None
-    total = 0.0
-    links: list[str] = []
-    for u, v in pairwise(path):
-        rtt, link = best(network[u][v])
-        total += rtt
-        links.append(link)
-    return total, links
+    hops = [best(network[u][v]) for u, v in pairwise(path)]
+    return sum((rtt for rtt, _ in hops), 0.0), [link for _, link in hops]
 
 
 def assert_same_answers(topology: Topology, failed: list[str], avoiding: list[str]) -> None:
@@ -113,19 +108,10 @@ def test_paths_without_networkx_are_networkx_paths(
 
 def test_equal_round_trips_take_networkx_path() -> None:
     # a-b-d and a-c-d both cost 2: the path networkx takes, whichever that is
-    design = Design(
-        elements=[
-            Site(id="a", name="A"),
-            Site(id="b", name="B"),
-            Site(id="c", name="C"),
-            Site(id="d", name="D"),
-            WanLink(id="ac", name="ac", site_a="a", site_b="c"),
-            WanLink(id="ab", name="ab", site_a="a", site_b="b"),
-            WanLink(id="cd", name="cd", site_a="c", site_b="d"),
-            WanLink(id="bd", name="bd", site_a="b", site_b="d"),
-            WanLink(id="ad", name="ad", site_a="a", site_b="d", rtt_ms=3.0),
-        ]
-    )
+    sites: list[Any] = [Site(id=s, name=s.upper()) for s in "abcd"]
+    rtts = {"ac": 1.0, "ab": 1.0, "cd": 1.0, "bd": 1.0, "ad": 3.0}  # in this design order
+    links = [WanLink(id=k, name=k, site_a=k[0], site_b=k[1], rtt_ms=r) for k, r in rtts.items()]
+    design = Design(elements=sites + links)
     topology = build_graph(design)
     assert (
         lowest_rtt(topology, "a", "d") == nx_lowest_rtt(topology, "a", "d") == (2.0, ["ac", "cd"])
