@@ -1155,7 +1155,8 @@ class MainWindow(QMainWindow):
 
 class _AfterFirstPaint(QObject):
     """Calls ``then`` once, in the event-loop turn after ``widget`` first painted (or,
-    with ``fallback_ms``, after that long if no paint came: a window covered up)."""
+    with ``fallback_ms``, if no paint came that long after the event loop next ran: a
+    window covered up)."""
 
     def __init__(
         self, widget: QWidget, then: Callable[[], None], *, fallback_ms: int | None = None
@@ -1165,7 +1166,10 @@ class _AfterFirstPaint(QObject):
         self._widget = widget
         widget.installEventFilter(self)
         if fallback_ms is not None:
-            QTimer.singleShot(fallback_ms, self, self._fire)
+            # Counted from the event loop's next turn, not from now: opening a big
+            # design takes seconds before the loop runs again, and a fallback that had
+            # expired by then would release the held work ahead of the first paint.
+            QTimer.singleShot(0, self, lambda: QTimer.singleShot(fallback_ms, self, self._fire))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and self._then is not None:

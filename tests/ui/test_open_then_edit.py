@@ -253,3 +253,51 @@ def test_a_big_designs_lines_are_routed_after_its_first_frame(  # type: ignore[n
     qtbot.waitUntil(lambda: not scene._unrouted, timeout=20000)
     assert not session.holding
     assert all(key in scene.router.raw for key in scene.edges)
+
+
+def test_held_work_waits_for_the_first_paint_of_an_open_slower_than_the_fallback(  # type: ignore[no-untyped-def]
+    qtbot, launch, big_file, monkeypatch
+):
+    """The fallback (no paint came: a window covered up) counts from the event loop's
+    next turn: a design opened from the command line that took longer than it to load
+    (seconds at 100k) still has its first frame painted before the held work runs."""
+    import time
+
+    from PySide6.QtCore import QEvent, QObject
+
+    from designer.ui.canvas.view import DesignView
+
+    monkeypatch.setattr(main_window_module, "FIRST_FRAME_FALLBACK_MS", 50)
+    replace = session_module.EditorSession.replace_design
+
+    def slow_replace(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        replace(self, *args, **kwargs)
+        time.sleep(0.2)  # the open outlasts the fallback before the event loop runs
+
+    monkeypatch.setattr(session_module.EditorSession, "replace_design", slow_replace)
+    paints: list[object] = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]
+            if event.type() == QEvent.Type.Paint and isinstance(watched.parent(), DesignView):
+                paints.append(watched)
+            return False
+
+    watcher = Paints()
+    QApplication.instance().installEventFilter(watcher)
+    released: list[int] = []
+    release = session_module.EditorSession.release_held
+
+    def noted_release(self, *, later: bool = False) -> None:  # type: ignore[no-untyped-def]
+        released.append(len(paints))
+        release(self, later=later)
+
+    monkeypatch.setattr(session_module.EditorSession, "release_held", noted_release)
+    try:
+        window = launch(big_file)  # dr-designer gui FILE
+        qtbot.waitUntil(lambda: _settled(window), timeout=20000)
+    finally:
+        QApplication.instance().removeEventFilter(watcher)
+    assert released and released[0] >= 1  # released after the canvas had painted
+    databases = window.findChild(DatabasesPanel)
+    assert databases is not None and databases.dag_combo.count() > 0
