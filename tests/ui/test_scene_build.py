@@ -74,3 +74,57 @@ def test_the_boxes_of_an_opened_design_stand_where_its_layout_says(  # type: ign
         assert not node.auto_placed
     # The union kept while building is the one a walk over the boxes gives.
     assert scene.content_rect() == scene._boxes_rect()
+
+
+def _expected_relations(design: Any) -> tuple[Any, ...]:
+    """What the scene keeps of each element, from the kind table's own readers (the
+    per-element path edits take: ``KindInfo.container_of``, ``drawn_of``, the disk's
+    placement)."""
+    from collections import Counter
+
+    from designer.domain.kinds import KINDS
+
+    box_parent: dict[str, str | None] = {}
+    box_children: dict[str, set[str]] = {}
+    placement: dict[str, str] = {}
+    part_lines: dict[str, tuple[str, str]] = {}
+    for element in design.elements:
+        info = KINDS.get(element.kind)
+        if info is None or info.shape == "line":
+            continue
+        parent = info.container_of(element)
+        box_parent[element.id] = parent
+        if parent is not None:
+            box_children.setdefault(parent, set()).add(element.id)
+        if info.shape == "part":
+            value = getattr(element, "placement", None)
+            if value is not None:
+                placement[element.id] = value.value
+            for field, target in info.drawn_of(element):
+                part_lines[element.id] = (field, target)
+    counts = Counter(placement.values())
+    return box_parent, box_children, placement, +counts, part_lines
+
+
+def test_the_one_pass_build_keeps_what_the_kind_table_says(launch, tmp_path):  # type: ignore[no-untyped-def]
+    """The build reads each element's container, placement and drawn references from a
+    plan per class; they equal the kind table's per-element readers, on every sample
+    and a generated design."""
+    from benchmarks.generate import generate_design
+
+    designs = [load(p) for p in sorted((ROOT / "sample_designs").glob("*.json"))]
+    designs.append(generate_design(600, seed=3))
+    window = launch()
+    scene = window.view.design_scene
+    for design in designs:
+        window.session.replace_design(design, None, checked=True)
+        assert window.session.design.elements == design.elements
+        kept = (
+            dict(scene.box_parent),
+            {k: set(v) for k, v in scene.box_children.items() if v},
+            dict(scene._disk_placement),
+            +scene._placements,
+            dict(scene._part_lines),
+        )
+        assert kept == _expected_relations(design)
+        assert set(scene.box_parent) >= set(scene.nodes)
