@@ -246,6 +246,29 @@ class NodeHost(Protocol):
 class NodeItem(QGraphicsRectItem):
     """A box for one element (container, leaf or disk chip)."""
 
+    # The state every box starts with, as class attributes (immutable values only; an
+    # assignment gives the box its own): a 100k design makes ~30,000 boxes.
+    _subtitle: str | None = None
+    _selected = False
+    _hovered = False
+    drop_target = False
+    marker: tuple[Severity, int] | None = None
+    auto_placed = False
+    #: A VM draws its virtual disks (they are not boxes of their own): their number,
+    #: and their placement tags when the design mixes placements (see ``disk_tags``).
+    disk_count = 0
+    #: (zoom, whether the name can be read there): asked by the box holding it.
+    _readable_at: tuple[float, bool] | None = None
+    #: (what it depends on, width): the name's and the subtitle's measured widths.
+    _name_width_at: tuple[tuple[object, ...], float] | None = None
+    _subtitle_width_in: tuple[tuple[str, QFont], float] | None = None
+    #: The labels of its kept picture: (zoom x, zoom y, device rectangles from its
+    #: place on the view), claimed for it in a pass that shows that picture.
+    kept_labels: tuple[float, float, list[QRectF]] | None = None
+    #: (x, y, w, h) in the scene, kept until the box moves or is resized: the line
+    #: router asks every box near a line where it is, at each move.
+    _box: tuple[float, float, float, float] | None = None
+
     def __init__(self, host: NodeHost, element: ElementBase, rect: QRectF) -> None:
         super().__init__(0.0, 0.0, rect.width(), rect.height())
         self._scene = host
@@ -254,34 +277,15 @@ class NodeItem(QGraphicsRectItem):
         self.container, self.detail = _flags(self.kind)
         self.name = element.name
         self._element = element
-        self._subtitle: str | None = None
-        self._selected = False
-        self._hovered = False
-        self.drop_target = False
-        self.marker: tuple[Severity, int] | None = None
-        self.auto_placed = False
-        #: A VM draws its virtual disks (they are not boxes of their own): their number,
-        #: and their placement tags when the design mixes placements.
-        self.disk_count = 0
+        #: The placement tags of its disks when the design mixes placements.
         self.disk_tags: list[str] = []
         #: The disks themselves (ids, in design order) and each one's placement tag:
         #: drawn as chips (or in their tags) that a click selects.
         self.disk_ids: list[str] = []
         self.disk_tag_of: dict[str, str] = {}
         self._disk_hits: list[tuple[QRectF, tuple[str, ...]]] = []
-        #: (zoom, whether the name can be read there): asked by the box holding it.
-        self._readable_at: tuple[float, bool] | None = None
-        #: (what it depends on, width): the name's and the subtitle's measured widths.
-        self._name_width_at: tuple[tuple[object, ...], float] | None = None
-        self._subtitle_width_in: tuple[tuple[str, QFont], float] | None = None
-        #: The labels of its kept picture: (zoom x, zoom y, device rectangles from its
-        #: place on the view), claimed for it in a pass that shows that picture.
-        self.kept_labels: tuple[float, float, list[QRectF]] | None = None
-        #: (x, y, w, h) in the scene, kept until the box moves or is resized: the line
-        #: router asks every box near a line where it is, at each move.
-        self._box: tuple[float, float, float, float] | None = None
         self.setPen(_NO_PEN)
-        self.setPos(rect.x(), rect.y())
+        QGraphicsRectItem.setPos(self, rect.x(), rect.y())  # _box is None already
         self.setAcceptHoverEvents(True)
 
     # -- state set by the scene ------------------------------------------------------
