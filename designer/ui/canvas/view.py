@@ -142,8 +142,10 @@ class DesignView(QGraphicsView):
     def zoom_fit(self) -> None:
         scene = self.design_scene
         bounds = QRectF()
+        box_parent = scene.box_parent
         for node in scene.nodes.values():
-            if node.parentItem() is None and scene.box_parent.get(node.element_id) is None:
+            # The dictionary first: most boxes sit in another (no Qt call for them).
+            if box_parent.get(node.element_id) is None and node.parentItem() is None:
                 bounds = bounds.united(node.scene_rect())
         if bounds.isEmpty():
             bounds = scene.itemsBoundingRect()
