@@ -146,6 +146,11 @@ class EditorSession(QObject):
         self._read_only = False
         self.findings = CheckResult()
         self.findings_revision = -1
+        #: How long the last check on the worker took, from its start to its findings
+        #: arriving, ms (0: none yet). Work that waits for a check (the Overview's
+        #: picture) waits about that long: painting while it runs contends for the GIL.
+        self.check_ms = 0.0
+        self._check_started: tuple[int, float] | None = None
         self.document.subscribe(self._on_document_event)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.undo_stack.indexChanged.connect(self._on_index_changed)
@@ -289,10 +294,15 @@ class EditorSession(QObject):
 
     def _start_check(self) -> None:
         self._check_timer.stop()
-        self._pool.start(_CheckJob(self, self.document.design, self.document.revision))
+        revision = self.document.revision
+        self._check_started = (revision, time.perf_counter())
+        self._pool.start(_CheckJob(self, self.document.design, revision))
 
     def _apply_check(self, revision: int, result: CheckResult) -> None:
         if revision == self.document.revision and revision != self.findings_revision:
+            started = self._check_started
+            if started is not None and started[0] == revision:
+                self.check_ms = (time.perf_counter() - started[1]) * 1000
             self.findings = result
             self.findings_revision = revision
             self.findings_changed.emit()

@@ -767,6 +767,34 @@ def test_overview_waits_for_the_check_then_renders(qtbot, session, monkeypatch):
     qtbot.waitUntil(lambda: overview.render_count > rendered)
 
 
+
+@pytest.mark.parametrize("last_check_ms", [0.0, 1000.0])
+def test_overview_waits_about_as_long_as_the_last_check_took(  # type: ignore[no-untyped-def]
+    qtbot, session, monkeypatch, last_check_ms
+):
+    """A check of a 100k design takes 1.5-3 s: a picture rendered while it still ran
+    (after a fixed 2 s) stalled the window 50-190 ms, contending for the GIL. The wait
+    is at least MAX_HOLD_MS, and HOLD_CHECKS times the session's last check if longer;
+    once over, the picture is rendered even if the check still runs."""
+    from designer.ui.canvas.view import DesignView
+
+    monkeypatch.setattr(overview_module, "RENDER_INTERVAL_MS", 50)
+    monkeypatch.setattr(overview_module, "MAX_HOLD_MS", 50)
+    view = _show(qtbot, DesignView(session))
+    overview = _show(qtbot, OverviewPanel(view, session=session))
+    qtbot.waitUntil(lambda: overview.render_count >= 1)
+    rendered = overview.render_count
+    session.check_ms = last_check_ms
+    session.findings_revision = -1  # as while the worker checks a big design
+    overview.schedule_render()
+    if last_check_ms:
+        qtbot.wait(800)  # well past MAX_HOLD_MS, within 2 x the last check
+        assert overview.render_count == rendered
+        with qtbot.waitSignal(session.findings_changed):
+            session.refresh_findings()
+    qtbot.waitUntil(lambda: overview.render_count > rendered, timeout=3000)
+
+
 # -- palette ---------------------------------------------------------------------------
 def test_palette_mime_and_filter(qtbot, session):
     mime = kind_mime_data("vm")

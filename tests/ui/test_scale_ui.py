@@ -373,3 +373,26 @@ def test_a_big_results_table_shows_its_rows_while_it_fills(  # type: ignore[no-u
     table = window.simulation.results.table
     qtbot.waitUntil(lambda: table.item(27, 0) is not None, timeout=5000)
     assert table.updatesEnabled()
+
+
+def test_the_session_remembers_how_long_its_last_check_on_the_worker_took(qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    """From the check's start to its findings: what the Overview waits on (a picture
+    rendered while the check runs contends with it for the GIL)."""
+    import time
+
+    from designer.document import SetProperty
+    from designer.ui import session as session_module
+
+    monkeypatch.setattr(session_module, "SYNC_CHECK_LIMIT", 5)
+    real_check = session_module.check
+
+    def slow(design, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.2)
+        return real_check(design, **kwargs)
+
+    monkeypatch.setattr(session_module, "check", slow)
+    session = EditorSession(small_design())
+    assert session.check_ms == 0.0
+    session.push(SetProperty("vm-b1", "mailboxes", 123))
+    qtbot.waitUntil(lambda: session.findings_revision == session.document.revision, timeout=5000)
+    assert 200 <= session.check_ms < 5000

@@ -6,9 +6,10 @@ pixmap) that is re-rendered at most every :data:`RENDER_INTERVAL_MS` after the s
 changed, and only the main view's visible area is drawn live over it. A large design
 scene is pictured at low detail (its boxes other than VMs, LUNs, disks and databases,
 which are below a pixel at that scale), so a picture costs milliseconds, not a paint
-of every item. With a session, the picture also waits (up to :data:`MAX_HOLD_MS`) for
-a background check to finish: painting while the worker thread runs Python contends for
-the GIL at every Qt call and takes ten times longer.
+of every item. With a session, the picture also waits (up to :data:`MAX_HOLD_MS`, or
+:data:`HOLD_CHECKS` times the session's last check) for a background check to finish:
+painting while the worker thread runs Python contends for the GIL at every Qt call and
+takes ten times longer.
 """
 
 from __future__ import annotations
@@ -42,12 +43,18 @@ from PySide6.QtWidgets import (
 from designer.ui.canvas.presentation import is_detail
 from designer.ui.session import EditorSession
 
-__all__ = ["LOW_DETAIL_ITEMS", "MAX_HOLD_MS", "RENDER_INTERVAL_MS", "OverviewPanel"]
+__all__ = ["HOLD_CHECKS", "LOW_DETAIL_ITEMS", "MAX_HOLD_MS", "RENDER_INTERVAL_MS", "OverviewPanel"]
 
 #: The picture is re-rendered at most this often while the scene keeps changing.
 RENDER_INTERVAL_MS = 500
-#: The longest a re-render waits for the session's background check.
+#: The longest a re-render waits for the session's background check, at least; for a
+#: check that took longer last time, :data:`HOLD_CHECKS` times as long as it took.
 MAX_HOLD_MS = 2000
+#: How many times the session's last check a re-render waits for the current one: a
+#: check of a 100k design takes 1.5-3 s, and a picture rendered while it ran (its
+#: drawing's bounds over every item, then its slices) took 2-5 times its CPU time in
+#: wall time (bounds 40-177 ms for 18-32 ms of CPU) on a loaded machine.
+HOLD_CHECKS = 2.0
 #: A progressive re-render paints for about this long per event-loop turn.
 _STEP_MS = 6
 #: A scene with more boxes than this is pictured at low detail (see the module doc).
@@ -153,11 +160,16 @@ class OverviewPanel(QGraphicsView):
         if self._dirty and self._held.isValid():
             self.schedule_render()
 
+    def _hold_ms(self) -> float:
+        """How long a re-render waits for the check that is running, at most."""
+        last = self.session.check_ms if self.session is not None else 0.0
+        return max(MAX_HOLD_MS, HOLD_CHECKS * last)
+
     def _render_when_idle(self) -> None:
         if self._checking() and not self._urgent:
             if not self._held.isValid():
                 self._held.start()
-            if self._held.elapsed() < MAX_HOLD_MS:
+            if self._held.elapsed() < self._hold_ms():
                 # findings_changed reschedules; the timer is the fallback for a check
                 # whose result is dropped as stale (a newer edit is checked after it).
                 self._render_timer.start(RENDER_INTERVAL_MS)
