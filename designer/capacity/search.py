@@ -128,9 +128,7 @@ class DagPredictor:
 
     def _by_itself(self, impact: DagImpact) -> _Alone:
         """What one failure does alone (cached per signature): the databases it moves,
-        where each goes, and the databases it touches (a copy on a member it makes
-        unusable, or a copy it destroys): only those can go elsewhere when a second
-        failure comes with it."""
+        and where each goes."""
         found = self._alone.get(impact.signature)
         if found is not None:
             return found
@@ -138,15 +136,19 @@ class DagPredictor:
         for m in impact.unusable:
             moved.update(self.active_on.get(m, ()))
         moved.update(db_id for db_id, m in impact.lost if self.active.get(db_id) == m)
-        touched: set[str] = {db_id for db_id, _m in impact.lost}
-        for m in impact.unusable:
-            touched.update(self.copy_dbs.get(m, ()))
         targets = {db_id: self._target(db_id, impact.unusable, impact.lost) for db_id in moved}
         delta: dict[str, int] = {}
+        by_target: dict[str, set[str]] = defaultdict(set)
         for db_id, target in targets.items():
             _move(delta, self.active[db_id], target, self.mailboxes[db_id])
+            if target is not None:
+                by_target[target].add(db_id)
         found = self._alone[impact.signature] = _Alone(
-            frozenset(moved), frozenset(touched), targets, delta
+            frozenset(moved),
+            targets,
+            delta,
+            {m: frozenset(dbs) for m, dbs in by_target.items()},
+            frozenset((db_id, t) for db_id, t in targets.items() if t is not None),
         )
         return found
 
@@ -164,18 +166,33 @@ class DagPredictor:
             chosen.append(impact)
         alone = [self._by_itself(i) for i in chosen]
         unusable: set[str] = set()
-        lost: set[tuple[str, str]] = set()
         for impact in chosen:
             unusable |= impact.unusable
-            lost |= impact.lost
+        # Each failure's lost copies apart: their union (hundreds of copies when an
+        # array is one of them) would cost more than the few lookups below.
+        losts = [impact.lost for impact in chosen if impact.lost]
         loads = dict(self.base)
+        get = loads.get
+        # The databases whose place differs from where their own failure alone sends
+        # them: moved by two failures, or sent by one to a copy another makes unusable
+        # or destroys. (Another failure only takes options away: the copies before the
+        # one a database went to were already out, so it goes there unless that one
+        # is out too.)
         again: set[str] = set()
         for number, mine in enumerate(alone):
             for member, change in mine.delta.items():
-                loads[member] = loads.get(member, 0) + change
+                loads[member] = get(member, 0) + change
             for other_number, other in enumerate(alone):
-                if other_number != number:
-                    again |= mine.moved & other.touched
+                if other_number == number:
+                    continue
+                again |= mine.moved & other.moved
+                other_impact = chosen[other_number]
+                for m in other_impact.unusable:
+                    sent = mine.by_target.get(m)
+                    if sent:
+                        again |= sent
+                if other_impact.lost and mine.placed:
+                    again.update(db_id for db_id, _m in mine.placed & other_impact.lost)
         # ``_move`` and ``_target`` inlined: this runs for every database two failures
         # of a pair both concern (tens per pair, thousands of pairs).
         copies, active, all_mailboxes = self.copies, self.active, self.mailboxes
@@ -186,19 +203,24 @@ class DagPredictor:
                 if db_id in mine.moved:  # undo what it did alone
                     went = mine.targets[db_id]
                     if went is not None:
-                        loads[went] = loads.get(went, 0) - mailboxes
+                        loads[went] = get(went, 0) - mailboxes
                     if was is not None:
-                        loads[was] = loads.get(was, 0) + mailboxes
+                        loads[was] = get(was, 0) + mailboxes
             # Where it goes with every failure at once.
             target = None
             for member, lagged in copies[db_id]:
-                if not (lagged or member in unusable or (db_id, member) in lost):
-                    target = member
-                    break
+                if lagged or member in unusable:
+                    continue
+                if losts:
+                    key = (db_id, member)
+                    if any(key in lost for lost in losts):
+                        continue
+                target = member
+                break
             if was is not None:
-                loads[was] = loads.get(was, 0) - mailboxes
+                loads[was] = get(was, 0) - mailboxes
             if target is not None:
-                loads[target] = loads.get(target, 0) + mailboxes
+                loads[target] = get(target, 0) + mailboxes
         for m in unusable:
             loads[m] = 0
         return loads
@@ -207,10 +229,13 @@ class DagPredictor:
 @dataclass(frozen=True, slots=True)
 class _Alone:
     moved: frozenset[str]
-    touched: frozenset[str]
     targets: dict[str, str | None]
     #: Active mailboxes each member gains (or loses) from the moves.
     delta: dict[str, int]
+    #: Member → the moved databases that go to it.
+    by_target: dict[str, frozenset[str]]
+    #: (database, the member it goes to) of each moved database that goes somewhere.
+    placed: frozenset[tuple[str, str]]
 
 
 def _move(loads: dict[str, int], was: str | None, now: str | None, mailboxes: int) -> None:
