@@ -27,9 +27,11 @@ from designer.capacity.report import (
 )
 from designer.capacity.search import DagImpact, DagPredictor, dag_impacts
 from designer.domain.design import Design
+from designer.domain.enums import DiskPurpose
 from designer.simulation import Settled, Simulator, sweep_elements
+from designer.simulation.prepared import Prepared
 
-__all__ = ["ProgressFn", "capacity", "relevant_elements"]
+__all__ = ["ProgressFn", "capacity", "copy_log_luns", "relevant_elements"]
 
 #: ``progress(done, total)``; return False to cancel (the report says it is partial).
 ProgressFn = Callable[[int, int], bool]
@@ -435,8 +437,9 @@ def _log_luns(engine: CapacityEngine) -> list[LogLunReport]:
     for db_id, db in prep.dbs.items():
         if not db.dag or len(db.copies) < 2:
             continue
+        on_member = copy_log_luns(prep, db_id)
         for copy in db.copies:
-            for lun_id in wl.log_luns(db_id, copy.member):
+            for lun_id in on_member.get(copy.member, ()):
                 per_lun[lun_id].append((db_id, copy.member))
     reports: list[LogLunReport] = []
     for lun_id in sorted(per_lun):
@@ -448,6 +451,25 @@ def _log_luns(engine: CapacityEngine) -> list[LogLunReport]:
         hours = free / rate if rate > 0 else None
         reports.append(LogLunReport(prep.luns[lun_id], copies, rate, free, stated, hours))
     return reports
+
+
+def copy_log_luns(prep: Prepared, db_id: str) -> dict[str, list[str]]:
+    """``Workload.log_luns(db_id, server)`` of each server holding a disk of the
+    database (absent: none), in one pass over its disks as the simulator prepared them
+    (a pydantic field read costs more than a plain one, and there are 16,000 copies at
+    25k): its log disks' LUNs, else (logs beside the database) its database disks'."""
+    logs: dict[str, set[str]] = {}
+    data: dict[str, set[str]] = {}
+    for d in prep.disks_of_db.get(db_id, ()):
+        if not d.lun:
+            continue
+        if d.purpose == DiskPurpose.LOGS:
+            logs.setdefault(d.vm, set()).add(d.lun)
+        elif d.purpose == DiskPurpose.DATABASE:
+            data.setdefault(d.vm, set()).add(d.lun)
+    found = {vm: sorted(luns) for vm, luns in data.items() if vm not in logs}
+    found.update((vm, sorted(luns)) for vm, luns in logs.items())
+    return found
 
 
 def _workload_notes(engine: CapacityEngine) -> list[str]:
