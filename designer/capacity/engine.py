@@ -136,6 +136,11 @@ class CapacityEngine:
         self.links = LinkEnds({w.id: (w.site_a, w.site_b) for w in prep.links.values()})
         self.flows = Flows(prep, self.workload)
         self.baseline = sim.baseline.db
+        #: Database → the member its active copy is on in normal operation (None: down).
+        self.base_active: dict[str, str | None] = {
+            db_id: (st.active_on if st.status == "active" else None)
+            for db_id, st in self.baseline.items()
+        }
         self.normal_view = ModeView(prep, self.links, self.baseline)
         self.base_db: dict[str, list[Routed]] = {
             db_id: self.flows.database(db_id, self.normal_view)
@@ -233,13 +238,23 @@ class CapacityEngine:
 
     @staticmethod
     def _apply(
-        totals: dict[LinkKey, dict[str, float]], routed: Iterable[Routed], sign: float
+        totals: dict[LinkKey, dict[str, float]],
+        routed: Iterable[Routed],
+        sign: float,
+        base: Mapping[LinkKey, dict[str, float]] | None = None,
     ) -> None:
+        """Add (``sign`` 1) or take away (-1) ``routed``'s streams; a link direction
+        not yet in ``totals`` starts from its figures in ``base`` (copied)."""
         for stream, hops in routed:
-            for link_id, way in hops:
-                kinds = totals.setdefault((link_id, way), {})
-                kinds[stream.kind] = kinds.get(stream.kind, 0.0) + sign * stream.mbps
-                if stream.kind == "mirrorview_a":
+            kind = stream.kind
+            mbps = sign * stream.mbps
+            for key in hops:
+                kinds = totals.get(key)
+                if kinds is None:
+                    start = base.get(key) if base is not None else None
+                    kinds = totals[key] = dict(start) if start else {}
+                kinds[kind] = kinds.get(kind, 0.0) + mbps
+                if kind == "mirrorview_a":
                     kinds[ASYNC_VOLUME] = kinds.get(ASYNC_VOLUME, 0.0) + sign * stream.volume_gb
 
     def _changed_dbs(
@@ -261,27 +276,32 @@ class CapacityEngine:
             for vm in {*w.vm_down, *w.vm_restarted, *w.vm_relocated, *w.vm_reset}:
                 if view.vm_up(vm) != normal.vm_up(vm) or view.vm_site(vm) != normal.vm_site(vm):
                     changed.update(self.dag_dbs_on_vm.get(vm, ()))
-            base = self.baseline
-            for vm, db_id in (*w.copy_lost, *w.logs_lost):
-                if db_id == "*":
-                    dbs: Iterable[str] = self.dag_dbs_on_vm.get(vm, ())
-                elif db_id in shipping:
-                    dbs = (db_id,)
-                else:
-                    continue
-                for d in dbs:
-                    if d in changed:
+            base_active = self.base_active
+            vm_site, normal_site = view.vm_site, normal.vm_site
+            for lost in (w.copy_lost, w.logs_lost):
+                for vm, db_id in lost:
+                    if db_id == "*":
+                        dbs: Iterable[str] = self.dag_dbs_on_vm.get(vm, ())
+                    elif db_id in shipping:
+                        if db_id in changed:
+                            continue
+                        dbs = (db_id,)
+                    else:
                         continue
-                    # Not moved: active where it was. A lost copy in its active copy's
-                    # site sends nothing across a link either way (its reseed neither).
-                    b = base[d]
-                    active = b.active_on if b.status == "active" else None
-                    if (
-                        active is None
-                        or view.vm_site(active) != view.vm_site(vm)
-                        or normal.vm_site(active) != normal.vm_site(vm)
-                    ):
-                        changed.add(d)
+                    site, normal_vm_site = vm_site(vm), normal_site(vm)
+                    for d in dbs:
+                        if d in changed:
+                            continue
+                        # Not moved: active where it was. A lost copy in its active
+                        # copy's site sends nothing across a link either way (its
+                        # reseed neither).
+                        active = base_active[d]
+                        if (
+                            active is None
+                            or vm_site(active) != site
+                            or normal_site(active) != normal_vm_site
+                        ):
+                            changed.add(d)
             for site in w.sites_down:
                 changed.update(self.dbs_in_site.get(site, ()))
         rerouted: set[str] = set()
@@ -295,13 +315,11 @@ class CapacityEngine:
         settled = view.settled
         if settled is None:
             return {}
-        base = self.baseline
+        base_active = self.base_active
         found: dict[str, str | None] = {}
         for db_id, st in settled.databases.items():
-            b = base[db_id]
-            was = b.active_on if b.status == "active" else None
             now = st.active_on if st.status == "active" else None
-            if was != now:
+            if base_active[db_id] != now:
                 found[db_id] = now
         return found
 
@@ -368,25 +386,31 @@ class CapacityEngine:
         w = view.world
         if w is None:
             return {}
-        down = {
-            m
-            for m in (*w.vm_down, *w.vm_restarted, *w.vm_reset, *w.vm_relocated)
-            if m in self.base_members and not view.vm_up(m)
-        }
+        base_members, vm_up = self.base_members, view.vm_up
+        down: set[str] = set()
+        for gone in (w.vm_down, w.vm_restarted, w.vm_reset, w.vm_relocated):
+            # A site's loss takes thousands of VMs down, few of them members.
+            if len(gone) > len(base_members):
+                down.update(m for m in base_members if m in gone and not vm_up(m))
+            else:
+                down.update(m for m in gone if m in base_members and not vm_up(m))
         for site in w.sites_down:
-            down.update(m for m in self.members_in_site.get(site, ()) if not view.vm_up(m))
+            down.update(m for m in self.members_in_site.get(site, ()) if not vm_up(m))
+        if moved is None:
+            moved = self._moved(view)
         #: Member → [active databases, active mailboxes, passive mailboxes, megacycles,
         #: cache GB] gained (or lost) against normal operation.
         delta: dict[str, list[float]] = {}
-        lost = w.copy_lost | w.logs_lost
-        lost_all = {vm for vm, db in lost if db == "*"}
-        passive_on, costs, baseline = self.passive_on, self.cost, self.baseline
-        for db_id, now in (self._moved(view) if moved is None else moved).items():
+        # Not copied when one of them is empty (an array's loss destroys thousands).
+        lost = (w.copy_lost | w.logs_lost) if w.copy_lost and w.logs_lost else (
+            w.copy_lost or w.logs_lost
+        )
+        passive_on, costs, base_active = self.passive_on, self.cost, self.base_active
+        for db_id, now in moved.items():
             cost = costs.get(db_id)
             if cost is None:
                 continue
-            before = baseline[db_id]
-            was = before.active_on if before.status == "active" else None
+            was = base_active[db_id]
             if was is not None:
                 row = delta.get(was)
                 if row is None:
@@ -397,9 +421,9 @@ class CapacityEngine:
                 row[4] -= cost.cache_gb
                 if (
                     (db_id, was) in passive_on
-                    and view.vm_up(was)
+                    and vm_up(was)
                     and (was, db_id) not in lost
-                    and was not in lost_all
+                    and (was, "*") not in lost
                 ):  # still holds a (now passive) copy
                     row[2] += cost.mailboxes
                     row[3] += cost.passive_mc
@@ -416,16 +440,17 @@ class CapacityEngine:
                     row[3] -= cost.passive_mc
         # Passive copies the failure destroyed (their member still up).
         for vm, db in lost:
-            if vm not in self.base_members or vm in down:
+            if vm not in base_members or vm in down:
                 continue
             dbs = self.copies_on_vm.get(vm, ()) if db == "*" else (db,)
             for db_id in dbs:
-                base_run = self.baseline.get(db_id)
-                cost = self.cost.get(db_id)
-                if cost is None or base_run is None or (db_id, vm) not in self.passive_on:
+                cost = costs.get(db_id)
+                if cost is None or db_id not in base_active or (db_id, vm) not in passive_on:
                     continue
-                was_active = base_run.status == "active" and base_run.active_on == vm
-                if not was_active and view.active_on(db_id) != vm:
+                # Active on it neither in normal operation nor now.
+                if base_active[db_id] != vm and (
+                    moved[db_id] if db_id in moved else base_active[db_id]
+                ) != vm:
                     row = delta.get(vm)
                     if row is None:
                         row = delta[vm] = [0, 0, 0, 0.0, 0.0]
@@ -516,34 +541,35 @@ class CapacityEngine:
         changed, rerouted = self._changed_dbs(
             view, moved, overrides if directions_changed else ()
         )
-        totals = {k: dict(v) for k, v in self.base_totals.items()}
+        # Only the link directions a stream of the mode changes, copied from normal
+        # operation's as they are first changed; the others are as in normal operation.
+        base_totals = self.base_totals
+        totals: dict[LinkKey, dict[str, float]] = {}
         mode_db: dict[str, list[Routed]] = {}
+        base_db, base_active, database = self.base_db, self.base_active, self.flows.database
+        apply = self._apply
         for db_id in sorted(changed | rerouted):
+            base = base_db.get(db_id, ())
             if db_id in rerouted:
                 # The same streams as in normal operation, each on its route now (or
                 # none: what Flows.database gives when only routes changed).
                 now = []
-                for stream, _hops in self.base_db.get(db_id, ()):
+                for stream, _hops in base:
                     hops = view.route(stream.from_site, stream.to_site)
                     if hops:
                         now.append((stream, hops))
             else:
-                now = self.flows.database(db_id, view)
+                # Not moved: active where it was in normal operation.
+                now = database(db_id, view, moved[db_id] if db_id in moved else base_active[db_id])
             mode_db[db_id] = now
-            self._apply(totals, self.base_db.get(db_id, ()), -1.0)
-            self._apply(totals, now, 1.0)
+            apply(totals, base, -1.0, base_totals)
+            apply(totals, now, 1.0, base_totals)
         others = self.base_other
         if self._others_changed(view, overrides if directions_changed else ()):
             others = self.flows.others(view)
-            self._apply(totals, self.base_other, -1.0)
-            self._apply(totals, others, 1.0)
-        links: dict[LinkKey, LinkFigures] = {}
-        for key, kinds in totals.items():
-            clean = {k: v for k, v in kinds.items() if v > _EPS}
-            links[key] = LinkFigures(clean, view.bandwidth.get(key[0], 0.0))
-        for link_id in self.prep.links:
-            for way in ("a_to_b", "b_to_a"):
-                links.setdefault((link_id, way), LinkFigures({}, view.bandwidth.get(link_id, 0.0)))
+            apply(totals, self.base_other, -1.0, base_totals)
+            apply(totals, others, 1.0, base_totals)
+        links = self._link_figures(view, totals, bandwidth or {})
         result = ModeResult(mode, links, self._member_changes(view, moved))
         result.async_rpo = self._async_rpo(view, links, others)
         if keep_streams:
@@ -553,6 +579,43 @@ class CapacityEngine:
             ]
             result.loads = sum_by_link([*routed, *others], view.bandwidth)
         return result
+
+    def _link_figures(
+        self,
+        view: ModeView,
+        totals: Mapping[LinkKey, dict[str, float]],
+        bandwidth: Mapping[str, float],
+    ) -> dict[LinkKey, LinkFigures]:
+        """Every link direction's figures: from ``totals`` where the mode changed them,
+        normal operation's own (the same figures) where it did not and its bandwidth is
+        as in normal operation."""
+        #: None while normal operation itself is evaluated.
+        normal: ModeResult | None = getattr(self, "normal", None)
+        same = normal.links if normal is not None else {}
+        links: dict[LinkKey, LinkFigures] = {}
+        bw = view.bandwidth
+        base_totals = self.base_totals
+        for key, kinds in base_totals.items():
+            found = totals.get(key)
+            if found is None and key in same and key[0] not in bandwidth:
+                links[key] = same[key]
+                continue
+            clean = {k: v for k, v in (kinds if found is None else found).items() if v > _EPS}
+            links[key] = LinkFigures(clean, bw.get(key[0], 0.0))
+        for key, kinds in totals.items():
+            if key not in base_totals:
+                clean = {k: v for k, v in kinds.items() if v > _EPS}
+                links[key] = LinkFigures(clean, bw.get(key[0], 0.0))
+        for link_id in self.prep.links:
+            for way in ("a_to_b", "b_to_a"):
+                key = (link_id, way)
+                if key not in links:
+                    links[key] = (
+                        same[key]
+                        if key in same and link_id not in bandwidth
+                        else LinkFigures({}, bw.get(link_id, 0.0))
+                    )
+        return links
 
     def member_load(self, result: ModeResult, member: str) -> MemberLoad:
         return result.members.get(member) or self.base_members[member]

@@ -22,7 +22,10 @@ from designer.domain.enums import Exchange2007Kind, MirrorMode
 from designer.simulation.prepared import Prepared
 from designer.workload import Stream, Workload, gb_per_hour_to_mbps
 
-__all__ = ["Flows"]
+__all__ = ["ASK", "Flows"]
+
+#: ``Flows.database``'s ``active`` when the caller does not know it: read the view.
+ASK = object()
 
 Routed = tuple[Stream, Route]
 
@@ -74,61 +77,76 @@ class Flows:
         self._copy_streams: dict[tuple[str, str, str, str, bool], Stream] = {}
 
     # -- DAG -----------------------------------------------------------------------------
-    def database(self, db_id: str, view: ModeView) -> list[Routed]:
+    def database(
+        self, db_id: str, view: ModeView, active: str | object | None = ASK
+    ) -> list[Routed]:
         """Log shipping (and reseeds) of one replicated database across sites in this
         mode: a DAG's copies, or an Exchange 2007 CCR cluster's other node and SCR
-        targets."""
+        targets. ``active``: the member its active copy is on in ``view``, when the
+        caller knows it (None: down; read from ``view`` when not given)."""
         mbps = self.shipping.get(db_id)
         if mbps is None:
             return []
-        active = view.active_on(db_id)
+        if active is ASK:
+            active = view.active_on(db_id)
         if active is None:
             return []
-        here = view.vm_site(active)
-        db = self.prep.dbs[db_id]
+        assert isinstance(active, str)
         if db_id in self.e2007:
-            return self._e2007(db_id, active, here, mbps, view)
+            return self._e2007(db_id, active, view.vm_site(active), mbps, view)
+        # The view's lookups inlined (its caches read directly): this runs for every
+        # database a failure changes, hundreds per mode.
+        vm_up, vm_site, route = view.vm_up, view.vm_site, view.route
+        ups, sites, routes = view._up, view._site, view._routes
+        here = sites[active] if active in sites else vm_site(active)
+        any_lost = view._any_lost
         found: list[Routed] = []
         streams = self._copy_streams
         for member in self.copy_members[db_id]:
-            if member == active or not view.vm_up(member):
+            if member == active:
                 continue
-            there = view.vm_site(member)
-            if there == here:
+            up = ups.get(member)
+            if not (vm_up(member) if up is None else up):
                 continue
-            hops = view.route(here, there)
-            if not hops or here is None or there is None:
+            there = sites[member] if member in sites else vm_site(member)
+            if there == here or here is None or there is None:
                 continue
-            lost = view.copy_lost(member, db_id)
+            key2 = (here, there)
+            hops = routes[key2] if key2 in routes else route(here, there)
+            if not hops:
+                continue
+            lost = any_lost and view.copy_lost(member, db_id)
             if not lost and mbps <= 0:
                 continue
             key = (db_id, member, here, there, lost)
             stream = streams.get(key)
             if stream is None:
-                if lost:
-                    stream = Stream(
-                        "dag_reseed",
-                        db_id,
-                        db.dag or db_id,
-                        here,
-                        there,
-                        self.reseed_mbps[db_id],
-                        volume_gb=db.size_gb,
-                        target=member,
-                    )
-                else:
-                    stream = Stream(
-                        "dag_log_shipping",
-                        db_id,
-                        db.dag or db_id,
-                        here,
-                        there,
-                        mbps,
-                        target=member,
-                    )
-                streams[key] = stream
+                stream = streams[key] = self._copy_stream(db_id, member, here, there, lost)
             found.append((stream, hops))
         return found
+
+    def _copy_stream(self, db_id: str, member: str, here: str, there: str, lost: bool) -> Stream:
+        db = self.prep.dbs[db_id]
+        if lost:
+            return Stream(
+                "dag_reseed",
+                db_id,
+                db.dag or db_id,
+                here,
+                there,
+                self.reseed_mbps[db_id],
+                volume_gb=db.size_gb,
+                target=member,
+            )
+        return Stream(
+            "dag_log_shipping",
+            db_id,
+            db.dag or db_id,
+            here,
+            there,
+            self.shipping[db_id],
+            target=member,
+        )
 
     def _e2007(
         self, db_id: str, active: str, here: str | None, mbps: float, view: ModeView

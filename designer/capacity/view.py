@@ -51,6 +51,7 @@ class ModeView:
         self._up: dict[str, bool] = {}
         self._site: dict[str, str | None] = {}
         self._any_lost = bool(world is not None and (world.copy_lost or world.logs_lost))
+        self._lost: tuple[set[tuple[str, str]], set[str]] | None = None
 
     # -- databases ---------------------------------------------------------------------
     def state(self, db_id: str) -> DbRun:
@@ -100,14 +101,19 @@ class ModeView:
         """The copy's database or log disks are gone (it needs a reseed)."""
         if not self._any_lost:
             return False
+        lost = self._lost
+        if lost is None:
+            lost = self._lost = self.lost_copies()
+        return (vm_id, db_id) in lost[0] or vm_id in lost[1]
+
+    def lost_copies(self) -> tuple[set[tuple[str, str]], set[str]]:
+        """The (VM, database) copies whose disks are gone, and the VMs that lost every
+        copy they hold (a disk tied to no database)."""
         w = self.world
-        assert w is not None
-        return (
-            (vm_id, db_id) in w.copy_lost
-            or (vm_id, "*") in w.copy_lost
-            or (vm_id, db_id) in w.logs_lost
-            or (vm_id, "*") in w.logs_lost
-        )
+        if w is None:
+            return set(), set()
+        pairs = w.copy_lost | w.logs_lost
+        return pairs, {vm for vm, db_id in pairs if db_id == "*"}
 
     def lun_down(self, lun_id: str) -> bool:
         return self.world is not None and lun_id in self.world.luns_down
