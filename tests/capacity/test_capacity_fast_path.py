@@ -29,9 +29,9 @@ from hypothesis import HealthCheck, given, settings
 from test_capacity_properties import designs
 
 from designer.capacity import CapacityEngine, capacity
-from designer.capacity.analysis import MAX_COMBINED, relevant_elements
+from designer.capacity.analysis import MAX_COMBINED, copy_log_luns, relevant_elements
 from designer.capacity.engine import ModeResult
-from designer.capacity.modes import NORMAL
+from designer.capacity.modes import NORMAL, Mode
 from designer.capacity.report import CapacityReport
 from designer.capacity.search import DagImpact, DagPredictor, dag_impacts
 from designer.capacity.view import ModeView
@@ -227,6 +227,78 @@ def test_the_fast_path_equals_the_reference_on_the_samples(path: Path) -> None:
 @given(designs())
 def test_the_fast_path_equals_the_reference_on_generated_designs(design: Design) -> None:
     _check(design)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_fast_path_equals_the_reference_on_a_generated_1k_design(seed: int) -> None:
+    """The generated designs' shape (arrays whose loss destroys hundreds of copies,
+    stretched DAGs with lagged copies, a full WAN mesh): every mode's links and member
+    loads, every pair's prediction and the report's worst modes against the reference."""
+    from benchmarks.generate import generate_design
+
+    _check(generate_design("1k", seed=seed, workload=True))
+
+
+@pytest.mark.parametrize("path", _sized_samples(), ids=lambda p: p.stem)
+def test_degraded_links_are_figured_as_the_reference_does(path: Path) -> None:
+    """A scenario's degraded links (the Capacity dock's what-if): a link's bandwidth
+    cut or one direction down, alone and with a failure; the figures of every link
+    direction equal the reference's, and a cut link carries its new bandwidth (not
+    normal operation's figures, which the fast path reuses for untouched links)."""
+    design = load(path)
+    design = getattr(design, "design", design)
+    sim = Simulator(design)
+    engine = CapacityEngine(sim)
+    failures = [None, *(sim.settled([e]) for e in relevant_elements(sim)[0][:3])]
+    for link_id in sorted(engine.prep.links):
+        cuts: list[tuple[dict[str, float], dict[str, str]]] = [
+            ({link_id: 1.0}, {}),
+            ({}, {link_id: "a_to_b"}),
+            ({link_id: 2.5}, {link_id: "b_to_a"}),
+        ]
+        for settled in failures:
+            for bandwidth, directions in cuts:
+                mode = NORMAL if settled is None else Mode("scenario", settled.failed, "what-if")
+                fast = engine.evaluate(
+                    mode,
+                    settled,
+                    bandwidth=bandwidth,
+                    directions_down=directions,  # type: ignore[arg-type]
+                )
+                view = ModeView(
+                    engine.prep,
+                    engine.links,
+                    engine.baseline,
+                    settled,
+                    bandwidth=bandwidth,
+                    directions_down=directions,  # type: ignore[arg-type]
+                )
+                for key, kinds in _reference_links(engine, view).items():
+                    assert _same_kinds(dict(fast.links[key].by_kind), kinds), (link_id, key)
+                    assert fast.links[key].bandwidth_mbps == view.bandwidth[key[0]], key
+                for link, bw in bandwidth.items():
+                    assert fast.links[(link, "a_to_b")].bandwidth_mbps == bw
+
+
+def test_copies_log_luns_equal_the_workloads_own() -> None:
+    """The report's log LUNs read each copy's log LUNs in one pass over a database's
+    disks; the same as :meth:`Workload.log_luns` for every copy's server, and a server
+    without a disk of the database has none."""
+    from benchmarks.generate import generate_design
+
+    designs = [getattr(d, "design", d) for d in map(load, _sized_samples())]
+    designs.append(generate_design("1k", seed=0, workload=True))
+    checked = 0
+    for design in designs:
+        sim = Simulator(design)
+        workload = CapacityEngine(sim).workload
+        for db_id, db in sim.prep.dbs.items():
+            found = copy_log_luns(sim.prep, db_id)
+            servers = {c.member for c in db.copies} | set(found) | set(sim.prep.vms)
+            for server in sorted(servers):
+                assert found.get(server, []) == workload.log_luns(db_id, server), (db_id, server)
+                checked += 1
+    assert checked > 1000
 
 
 # -- the simulator's placement against its settled states --------------------------------------
