@@ -75,6 +75,8 @@ class Flows:
         #: reseed stream: streams are immutable, and the same copy sends the same
         #: stream in many modes (a frozen dataclass is slow to build).
         self._copy_streams: dict[tuple[str, str, str, str, bool], Stream] = {}
+        #: Mirror → its stream (from its source LUN's site to its target LUN's).
+        self._mirror_streams: dict[str, Stream] = {}
 
     # -- DAG -----------------------------------------------------------------------------
     def database(
@@ -194,25 +196,32 @@ class Flows:
             )
             if not hops:
                 continue
-            group = prep.cg_of_mirror.get(mirror_id, mirror_id)
-            if mirror.mode == MirrorMode.SYNC:
-                mbps = gb_per_hour_to_mbps(rate) * self.mirror_peak[mirror_id]
-                yield Stream("mirrorview_s", mirror_id, group, src, dst, mbps), hops
-            else:
-                interval_s = mirror.update_interval_min * 60.0
-                yield (
-                    Stream(
-                        "mirrorview_a",
-                        mirror_id,
-                        group,
-                        src,
-                        dst,
-                        gb_per_hour_to_mbps(rate),
-                        volume_gb=rate * interval_s / 3600.0,
-                        interval_s=interval_s,
-                    ),
-                    hops,
+            # A mirror's stream depends on nothing but its sites: built once, reused
+            # in every mode that keeps it (as the copies' streams are).
+            stream = self._mirror_streams.get(mirror_id)
+            if stream is None:
+                stream = self._mirror_streams[mirror_id] = self._mirror_stream(
+                    mirror_id, rate, src, dst
                 )
+            yield stream, hops
+
+    def _mirror_stream(self, mirror_id: str, rate: float, src: str, dst: str) -> Stream:
+        mirror = self.prep.mirrors[mirror_id]
+        group = self.prep.cg_of_mirror.get(mirror_id, mirror_id)
+        if mirror.mode == MirrorMode.SYNC:
+            mbps = gb_per_hour_to_mbps(rate) * self.mirror_peak[mirror_id]
+            return Stream("mirrorview_s", mirror_id, group, src, dst, mbps)
+        interval_s = mirror.update_interval_min * 60.0
+        return Stream(
+            "mirrorview_a",
+            mirror_id,
+            group,
+            src,
+            dst,
+            gb_per_hour_to_mbps(rate),
+            volume_gb=rate * interval_s / 3600.0,
+            interval_s=interval_s,
+        )
 
     # -- Double-Take -----------------------------------------------------------------------
     def host_replications(self, view: ModeView) -> Iterator[Routed]:
