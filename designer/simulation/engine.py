@@ -190,7 +190,9 @@ class Simulator:
         *,
         final: bool = False,
         light: bool = False,
+        world: World | None = None,
     ) -> Run:
+        """``world``: ``compute_world(prep, frozenset(ids))`` when the caller has it."""
         run = Run(world=World(failed=frozenset()), record=False, base_db=self._base_db)
         if databases is not None:
             run.only = frozenset(databases)
@@ -199,7 +201,7 @@ class Simulator:
         for element in ids:
             self._check_failable(element)
             run.failed[element] = 0.0
-        self._settle(run, 0.0, final=final)
+        self._settle(run, 0.0, final=final, world=world)
         return run
 
     def _settled_after(
@@ -310,12 +312,12 @@ class Simulator:
         dbs: set[str] = set()
         for vm in _vms_changed(prep, beside.world, world):
             dbs.update(prep.dbs_on_vm.get(vm, ()))
-        run = self._settled_run(ids, dbs, final=True, light=True)
+        run = self._settled_run(ids, dbs, final=True, light=True, world=world)
         quorum_moved = [d for d, q in run.dag_state.items() if q != beside.dags.get(d)]
         if quorum_moved:
             for dag_id in quorum_moved:
                 dbs.update(prep.dbs_of_dag.get(dag_id, ()))
-            run = self._settled_run(ids, dbs, final=True, light=True)
+            run = self._settled_run(ids, dbs, final=True, light=True, world=world)
         databases = {d: st for d, st in beside.databases.items() if d not in dbs}
         databases.update(run.db)
         run.db = databases
@@ -642,14 +644,23 @@ class Simulator:
         return []
 
     # -- settling --------------------------------------------------------------------
-    def _settle(self, run: Run, t: float, *, final: bool = False) -> None:
+    def _settle(
+        self, run: Run, t: float, *, final: bool = False, world: World | None = None
+    ) -> None:
         """Recompute the infrastructure after a step and re-resolve what it can have
         changed. ``final``: nothing follows but reading the databases (:meth:`impact`),
-        so the mirrors' state and the actions offered are not worked out."""
+        so the mirrors' state and the actions offered are not worked out. ``world``:
+        the infrastructure of ``run.failed`` alone (nothing relocated, no guest
+        failed), when the caller computed it already."""
         prep = self.prep
         self._advance(run, t)
         prev = run.world
-        w = compute_world(prep, frozenset(run.failed), run.relocated, frozenset(run.guest_failed))
+        failed = frozenset(run.failed)
+        fresh_world = not run.relocated and not run.guest_failed
+        if world is not None and fresh_world and world.failed == failed:
+            w = world
+        else:
+            w = compute_world(prep, failed, run.relocated, frozenset(run.guest_failed))
         if w.unknown:
             raise SimulationError(f"no element has the id {w.unknown[0]!r}")
         run.world = w
