@@ -276,8 +276,8 @@ def _report(
             a = result.links[(link_id, "a_to_b")]
             b = result.links[(link_id, "b_to_a")]
             history.append(ModeLoad(result.mode, a, b))
-            if result.mode.kind not in link_kinds:
-                continue
+            if result.mode.kind not in link_kinds or (a is fig_a and b is fig_b):
+                continue  # normal operation's own figures (the mode left the link be)
             util = max(a.utilisation, b.utilisation)
             if util > worst_util + 1e-12:
                 worst, worst_util = result, util
