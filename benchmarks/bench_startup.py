@@ -3,7 +3,8 @@
 (``python -c pass``: starting the interpreter), and which heavy packages each imports.
 
 Each command runs ``--repeat`` times (``python -m designer …``, the console script's
-code); the table shows the median, the spread (min–max) and the ratio to the floor.
+code; with ``--python``, the ``dr-designer`` script installed beside that interpreter,
+as a user runs it); the table shows the median, the spread (min–max) and the ratio to the floor.
 ``--baseline DIR`` times another checkout's code in the same run (``PYTHONPATH=DIR``),
 e.g. the main branch before a change.
 
@@ -101,6 +102,17 @@ def _own_floor(name: str, imported: list[str]) -> str:
     return own
 
 
+def _door(python: str) -> list[str]:
+    """How the installed package's commands are started: the ``dr-designer`` console
+    script pip installed beside ``python`` (what a user types: no ``runpy``), else
+    ``python -m designer``.
+    Either way it is ``python`` that runs it (the script's first line names it)."""
+    script = Path(python).parent / "dr-designer"
+    if script.is_file():
+        return [python, str(script)]
+    return [python, "-m", "designer"]
+
+
 def _row(
     name: str, times: list[float], floor: float, own: float | None = None, heavy: str = ""
 ) -> str:
@@ -142,6 +154,7 @@ def main() -> None:
     if python == sys.executable:
         for _label, code_dir in trees:
             _compile(code_dir or ROOT)
+    door = _door(python) if python != sys.executable else [python, "-m", "designer"]
     # Every process of a round one after the other, round after round, so that the
     # machine's load falls on floors and commands alike.
     jobs: dict[str, tuple[list[str], dict[str, str]]] = {
@@ -152,14 +165,17 @@ def main() -> None:
     for label, code_dir in trees:
         env = _env(code_dir)
         for name, args in COMMANDS.items():
-            jobs[f"{label}{name}"] = ([python, "-m", "designer", *args], env)
+            jobs[f"{label}{name}"] = ([*door, *args], env)
     times: dict[str, list[float]] = {name: [] for name in jobs}
     for _ in range(options.repeat):
         for name, (command, env) in jobs.items():
             times[name] += _time(command, env, 1)
     floor = statistics.median(times["python -c pass (floor)"])
     used: dict[str, str] = {}
-    print(f"Python {sys.version.split()[0]}, {options.repeat} rounds, cwd /, package compiled\n")
+    print(
+        f"Python {sys.version.split()[0]}, {options.repeat} rounds, cwd /, package compiled; "
+        f"commands run as: {' '.join(door)}\n"
+    )
     print("| command | median | spread | × python | × its own floor | heavy imports |")
     print("|---|---|---|---|---|---|")
     for name in ("python -c pass (floor)", *(f"{n} (floor)" for n in FLOORS)):
@@ -167,7 +183,7 @@ def main() -> None:
     for label, code_dir in trees:
         env = _env(code_dir)
         for name, args in COMMANDS.items():
-            imported = _heavy_imports(["-m", "designer", *args], env, python)
+            imported = _heavy_imports([*door[1:], *args], env, python)
             own_floor = _own_floor(name, imported)
             used[f"{label}{name}"] = own_floor
             own = statistics.median(times[f"{own_floor} (floor)"])
