@@ -301,30 +301,3 @@ def test_held_work_waits_for_the_first_paint_of_an_open_slower_than_the_fallback
     assert released and released[0] >= 1  # released after the canvas had painted
     databases = window.findChild(DatabasesPanel)
     assert databases is not None and databases.dag_combo.count() > 0
-
-
-def test_a_big_designs_scene_is_indexed_after_its_first_frame(  # type: ignore[no-untyped-def]
-    qtbot, launch, big_file, monkeypatch
-):
-    """Until its first frame a big design's scene is looked up linearly (Qt builds its
-    BSP tree at the first look-up: the first frame's); the frame painted so is the one
-    the indexed scene paints, and look-ups give the same items in the same order."""
-    from PySide6.QtWidgets import QGraphicsScene
-
-    from designer.ui.canvas import scene as scene_module
-
-    monkeypatch.setattr(scene_module, "ROUTE_AT_ONCE", 10**6)  # no routing after the frame
-    window = launch()
-    session = window.session
-    assert window.open_file(big_file, ask=False)
-    scene, view = window.view.design_scene, window.view
-    assert session.holding
-    assert scene.itemIndexMethod() == QGraphicsScene.ItemIndexMethod.NoIndex
-    shown = view.mapToScene(view.viewport().rect()).boundingRect()
-    unindexed = scene.items(shown)
-    first = view.viewport().grab().toImage()  # the first frame, painted without the index
-    qtbot.waitUntil(lambda: _settled(window), timeout=20000)
-    assert scene.itemIndexMethod() == QGraphicsScene.ItemIndexMethod.BspTreeIndex
-    assert len(unindexed) > 20
-    assert [id(i) for i in scene.items(shown)] == [id(i) for i in unindexed]
-    assert view.viewport().grab().toImage() == first

@@ -391,14 +391,7 @@ class DesignScene(QGraphicsScene):
         self._tag_built_disks(parts_of)
         for lined_element, lined_info in lined:
             self._add_lines(lined_element, lined_info)
-        if self.session.holding:
-            # A big design being opened: Qt builds its index of the boxes at the first
-            # look-up, which would be the first frame's (the detail level asks what is
-            # in view, then the paint); a linear look-up over every item costs a
-            # fraction of that build. The index comes right after the first frame.
-            self.session.after_first_frame(self._index_items)
-        else:
-            self._index_items()
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self._indexed = True
         # Now that every box is known: route all lines, spread the ones sharing a
         # channel, and let labels look for a free spot in the index.
@@ -406,10 +399,6 @@ class DesignScene(QGraphicsScene):
         self._on_selection()
         self.refresh_markers()
         self._update_scene_rect()
-
-    def _index_items(self) -> None:
-        """Look items up through Qt's BSP tree (built at the next look-up)."""
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
 
     def _update_scene_rect(self) -> None:
         bounds = self.content_rect()
