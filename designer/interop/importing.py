@@ -70,7 +70,11 @@ def import_sources(
     builder = DesignBuilder(base, report)
     reader = KINDS[kind][0]
     reader(list(sources), builder)
-    design = builder.build()
+    try:
+        design = builder.build()
+    except InteropError as exc:  # the whole import: name the files it came from
+        files = ", ".join(Path(s).name for s in sources)
+        raise InteropError(f"{files}: {exc}") from None
     if layout:
         design = lay_out(design)
     return ImportResult(design, report)

@@ -243,3 +243,23 @@ def test_fuzzed_exchange_exports_give_a_design_or_a_clear_error(tmp_path_factory
     lines += [",".join(f'"{c.replace(chr(34), "")}"' for c in r) for r in rows]
     path.write_text("\n".join(lines), encoding="utf-8")
     _import_or_error("exchange", path)
+
+
+def test_an_inconsistent_import_names_its_file(tmp_path):
+    """Found by the fuzz test above: a host whose cluster cell reads False is placed in
+    another site than its cluster; the refusal names the workbook."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in {
+        "vInfo": [["[ds1] vm/vm.vmdk", None, "[ds1] vm/vm.vmdk"]],
+        "vHost": [["[ds1] vm/vm.vmdk", False, False]],
+    }.items():
+        sheet = book.create_sheet(name)
+        sheet.append(RV_COLUMNS[name])
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path / "hosts.xlsx"
+    book.save(path)
+    message = _import_or_error("rvtools", path)
+    assert message.startswith("hosts.xlsx: ")
+    assert "not consistent" in message
