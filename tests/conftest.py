@@ -1,5 +1,5 @@
-"""Test-wide settings: Qt runs offscreen; the command's log goes to a temporary folder,
-not the user's; hypothesis stays within CI's time budget."""
+"""Test-wide settings: Qt runs offscreen; the command's log and the schema cache go to
+temporary folders, not the user's; hypothesis stays within CI's time budget."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ if "DR_DESIGNER_LOG_DIR" not in os.environ:
     _logs = tempfile.mkdtemp(prefix="dr-designer-test-logs-")
     atexit.register(shutil.rmtree, _logs, True)
     os.environ["DR_DESIGNER_LOG_DIR"] = _logs
+if "DR_DESIGNER_CACHE_DIR" not in os.environ:  # the design file's validators, per run
+    _cache = tempfile.mkdtemp(prefix="dr-designer-test-cache-")
+    atexit.register(shutil.rmtree, _cache, True)
+    os.environ["DR_DESIGNER_CACHE_DIR"] = _cache
 
 # Imported whole before any window exists: a window imports simulation mode (pyqtgraph,
 # numpy) on a background thread after its first frame, and pytest.approx uses numpy as

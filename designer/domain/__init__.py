@@ -28,6 +28,7 @@ from designer.domain.workload import CapacitySettings, MailboxProfile
 
 __all__ = [
     "CapacitySettings",
+    "build_models",
     "Design",
     "DesignError",
     "DesignIndex",
@@ -54,3 +55,22 @@ __all__ = [
     *_elements_all,
     *_enums_all,
 ]
+
+
+def build_models() -> None:
+    """Build every model of the domain now (they are declared with ``defer_build``, so
+    each is otherwise built the first time it validates or serialises): the window
+    calls it once before it opens, so no edit pays for a model's first build. Leaves
+    first, so each containing model reuses what is built."""
+    from pydantic import BaseModel
+
+    from designer.domain import design, elements, reliability, workload
+
+    for module in (workload, reliability, elements, design):
+        for value in list(vars(module).values()):
+            if (
+                isinstance(value, type)
+                and issubclass(value, BaseModel)
+                and value.__module__ == module.__name__
+            ):
+                value.model_rebuild()

@@ -64,7 +64,7 @@ class RuleLevel(StrEnum):
 class _Model(BaseModel):
     # No infinities or NaN anywhere: JSON cannot hold them, so a design that took one
     # could be saved but never loaded again.
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 RuleCode = Annotated[str, Field(pattern=r"^[A-Z]{2,4}\d{3}$")]

@@ -89,7 +89,7 @@ ProtectionGroupRef = Annotated[str, Ref("protection_group")]
 class ElementBase(BaseModel):
     """Fields every element has."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
     #: Human label of the kind, for messages ("consistency group CG-1 …").
     label: ClassVar[str] = "element"
@@ -303,7 +303,7 @@ class Dag(ElementBase):
 
 
 class DatabaseCopy(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
     member: VmRef
     activation_preference: Annotated[int, Field(ge=1, le=64)] = 1
@@ -371,7 +371,7 @@ class ProtectionGroup(ElementBase):
 
 
 class PlanPriority(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
     vm: VmRef
     priority: Annotated[int, Field(ge=1, le=5)] = 3

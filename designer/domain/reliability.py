@@ -37,7 +37,7 @@ RELIABILITY_KINDS: tuple[str, ...] = ReliabilityKind.__args__  # type: ignore[at
 class KindFigures(BaseModel):
     """The failure figures of one kind of element in this design."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     #: Mean time between failures, hours.
     mtbf_h: Hours
@@ -51,6 +51,6 @@ class ReliabilitySettings(BaseModel):
     """The design's failure figures per kind; an element's own ``mtbf_h`` and
     ``mttr_h`` override its kind's."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     kinds: dict[ReliabilityKind, KindFigures] = Field(default_factory=dict)

@@ -24,6 +24,7 @@ from designer.domain.structure import structural_errors
 from designer.persistence.atomic import FileStamp, write_atomic
 from designer.persistence.errors import LoadError
 from designer.persistence.migrations import CURRENT_SCHEMA_VERSION, migrate
+from designer.persistence.schema_cache import validator
 from designer.text import quote
 
 __all__ = [
@@ -61,7 +62,7 @@ def _too_big(size: int) -> str:
 class Envelope(BaseModel):
     """The JSON Schema of a design file (``dr-designer schema``)."""
 
-    model_config = ConfigDict(extra="forbid", title="DR Designer design file")
+    model_config = ConfigDict(extra="forbid", title="DR Designer design file", defer_build=True)
 
     schema_uri: str | None = Field(
         default=None,
@@ -86,7 +87,7 @@ class _CurrentFile(BaseModel):
     JSON). ``schema_version`` is strict: ``7.0`` or ``true`` go the full way and get its
     message."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     schema_uri: str | None = Field(default=None, alias="$schema")
     format: Literal["dr-designer"]
@@ -280,7 +281,7 @@ def _fast_design(raw: bytes) -> Design | None:
     if raw.startswith(_BOM):
         raw = raw[len(_BOM) :]
     try:
-        envelope = _CurrentFile.model_validate_json(raw)
+        envelope = validator(_CurrentFile).validate_json(raw)
     except (ValidationError, RecursionError, ValueError):
         return None
     if _SPACED_KEY.search(raw) is not None:
@@ -428,7 +429,7 @@ def design_from_data(data: Any, *, where: str = "<memory>") -> Design:
             f"cannot upgrade from schema version {version}: {exc}", where=where, path="design"
         ) from None
     try:
-        design = Design.model_validate(raw_design)
+        design = validator(Design).validate_python(raw_design)
     except ValidationError as exc:
         raise _validation_error(exc, raw_design, where) from None
     except RecursionError:

@@ -1,1 +1,10 @@
 """The Qt user interface: the only package that imports PySide6 or pyqtgraph."""
+
+# The domain's models are declared with ``defer_build`` (a short command such as
+# ``check`` builds none of them: designer/persistence/schema_cache.py). The window
+# builds and edits them from its first turns (an edit validates an element, the
+# recovery journal serialises the design), so it builds them all here, before any
+# window exists, as importing the domain did before (issue 10, cold ``check``).
+from designer.domain import build_models as _build_models
+
+_build_models()

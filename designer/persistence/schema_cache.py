@@ -1,0 +1,233 @@
+"""The validators of the design file, kept across processes (issue 10, ``check``'s cold start).
+
+Building a pydantic model's validator means generating its pydantic-core schema in
+Python (``GenerateSchema``), for the design file ~3,700 schema nodes over ~40 models:
+most of what a short command such as ``dr-designer check small.json`` paid over
+importing pydantic. The domain's models are declared with ``defer_build`` (nothing is
+built at import); the validator a load needs is made here from the core schema that a
+previous process generated and saved, and only when there is none is it generated
+(and saved for the next process).
+
+What is saved is the core schema itself as JSON, never a pickle: the classes, enums
+and functions it refers to are written as ``module:qualname`` names and read back by
+looking them up again (only in the modules the key covers, and in a few builtins).
+The schema's ``metadata`` (pydantic's JSON-Schema hooks, which pydantic-core never
+reads) is left out. The same schema gives pydantic-core the same validator: the same
+designs, the same errors (``tests/persistence/test_schema_cache.py``).
+
+The key covers everything the schema is made from: the Python, pydantic and
+pydantic-core versions and the source of every module of :mod:`designer.domain` and
+:mod:`designer.persistence`. Any doubt (no cache folder, an unreadable or stale file,
+a name that no longer resolves, a schema pydantic-core refuses) falls back to
+pydantic's own build; a cache that cannot be written is simply not written.
+``$DR_DESIGNER_CACHE_DIR`` sets the folder (empty: no cache); by default it is the
+platform's cache folder for DR Designer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import logging
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from types import FunctionType
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_core import SchemaValidator
+
+__all__ = ["CACHE_DIR_ENV", "cache_dir", "cache_key", "decode", "encode", "validator"]
+
+CACHE_DIR_ENV = "DR_DESIGNER_CACHE_DIR"
+#: The packages whose sources the key covers; the only ones names are looked up in.
+_PACKAGES = ("designer.domain", "designer.persistence")
+#: Builtins a schema may name (default factories, ``cls`` of list/dict schemas).
+_BUILTINS = {t.__name__: t for t in (list, dict, set, frozenset, tuple, str, int, float, bool)}
+_VALIDATORS: dict[type[BaseModel], Any] = {}
+_log = logging.getLogger("designer.persistence.schema_cache")
+
+
+class Uncacheable(ValueError):
+    """The schema holds something this cache cannot write down and read back."""
+
+
+def cache_dir() -> Path | None:
+    """The folder of the cache (None: no cache)."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override is not None:
+        return Path(override) if override else None
+    if sys.platform.startswith("linux"):  # platformdirs' answer, without importing it
+        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+        return Path(xdg or os.path.expanduser("~/.cache")) / "dr-designer"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("dr-designer", appauthor=False))
+
+
+def _covered_modules() -> dict[str, Path]:
+    """Module name → source file, for every module of :data:`_PACKAGES`."""
+    modules: dict[str, Path] = {}
+    for package in _PACKAGES:
+        folder = Path(importlib.import_module(package).__file__ or "").parent
+        for source in sorted(folder.glob("*.py")):
+            name = package if source.stem == "__init__" else f"{package}.{source.stem}"
+            modules[name] = source
+    return modules
+
+
+def cache_key(cls: type[BaseModel]) -> str:
+    """The key of ``cls``'s cached schema: versions, the class, the covered sources."""
+    import pydantic
+    import pydantic_core
+
+    digest = hashlib.sha256()
+    for part in (sys.version, pydantic.VERSION, pydantic_core.__version__, _name_of(cls)):
+        digest.update(part.encode() + b"\0")
+    for name, source in _covered_modules().items():
+        digest.update(name.encode() + b"\0" + source.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+# -- writing down and reading back --------------------------------------------------------
+def _name_of(obj: Any) -> str:
+    module = getattr(obj, "__module__", None)
+    qualname = getattr(obj, "__qualname__", None)
+    if not isinstance(module, str) or not isinstance(qualname, str) or "<" in qualname:
+        raise Uncacheable(f"{obj!r} has no name to look up")
+    name = f"{module}:{qualname}"
+    if _resolve(name) is not obj:
+        raise Uncacheable(f"{name} does not name {obj!r}")
+    return name
+
+
+def _resolve(name: str) -> Any:
+    module_name, _, qualname = name.partition(":")
+    if module_name == "builtins":
+        if qualname not in _BUILTINS:
+            raise Uncacheable(f"{name} is not a builtin a schema may name")
+        return _BUILTINS[qualname]
+    if not any(module_name == p or module_name.startswith(p + ".") for p in _PACKAGES):
+        raise Uncacheable(f"{name} is outside the modules the key covers")
+    obj: Any = importlib.import_module(module_name)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _is_metadata(key: str, value: Any) -> bool:
+    # A core schema's "metadata" is a dict of pydantic's JSON-Schema hooks; a field
+    # called "metadata" would be a schema of its own (with a "type").
+    return key == "metadata" and isinstance(value, dict) and "type" not in value
+
+
+def encode(value: Any) -> Any:
+    """``value`` (a core schema or a part of it) as JSON data, without its metadata."""
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str):
+        return value
+    if kind is list:
+        return [encode(item) for item in value]
+    if kind is tuple:
+        return {"$tuple": [encode(item) for item in value]}
+    if kind is dict:
+        if any(type(key) is not str or key.startswith("$") for key in value):
+            raise Uncacheable(f"a dict with keys {list(value)!r}")
+        return {key: encode(item) for key, item in value.items() if not _is_metadata(key, item)}
+    if isinstance(value, Enum):
+        return {"$member": _name_of(type(value)), "name": value.name}
+    if isinstance(value, (type, FunctionType)):
+        return {"$object": _name_of(value)}
+    raise Uncacheable(f"{value!r} ({kind.__name__})")
+
+
+def _decode_object(data: dict[str, Any]) -> Any:
+    if "$tuple" in data:
+        return tuple(data["$tuple"])
+    if "$object" in data:
+        return _resolve(data["$object"])
+    if "$member" in data:
+        return _resolve(data["$member"])[data["name"]]
+    return data
+
+
+def decode(text: str) -> Any:
+    """What :func:`encode` wrote (as JSON text), with its names looked up again."""
+    return json.loads(text, object_hook=_decode_object)
+
+
+# -- the validators -----------------------------------------------------------------------
+def _core_config(cls: type[BaseModel]) -> dict[str, Any]:
+    from pydantic._internal._config import ConfigWrapper
+
+    return dict(ConfigWrapper(cls.model_config, check=False).core_config(title=cls.__name__))
+
+
+def _read(path: Path, key: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    try:
+        data = decode(text)
+        if data["key"] != key:
+            return None
+        # Never a nested class's own validator (pydantic-core's "prebuilt" reuse): the
+        # cached schema alone decides, whatever was built before in this process.
+        return SchemaValidator(data["schema"], data["config"], _use_prebuilt=False)
+    except Exception as exc:  # any doubt: pydantic's own build
+        _log.debug("schema cache %s not used: %s", path, exc)
+        return None
+
+
+def _write(path: Path, key: str, cls: type[BaseModel]) -> None:
+    try:
+        text = json.dumps(
+            {
+                "key": key,
+                "schema": encode(cls.__pydantic_core_schema__),
+                "config": encode(_core_config(cls)),
+            },
+            separators=(",", ":"),
+        )
+    except (Uncacheable, AttributeError, LookupError, ImportError) as exc:
+        _log.debug("schema of %s not cached: %s", cls.__name__, exc)
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        _log.debug("schema cache %s not written: %s", path, exc)
+
+
+def validator(cls: type[BaseModel]) -> Any:
+    """The validator of model ``cls`` (declared with ``defer_build``): from the cache
+    when it holds ``cls``'s schema under the current key, else pydantic's own (built
+    now if it was not, and its schema saved for the next process)."""
+    known = _VALIDATORS.get(cls)
+    if known is not None:
+        return known
+    if cls.__pydantic_complete__:  # built already (something used the class)
+        return cls.__pydantic_validator__
+    folder = cache_dir()
+    found = None
+    if folder is not None:
+        try:
+            key = cache_key(cls)
+        except OSError:
+            folder = None
+        else:
+            path = folder / f"{cls.__name__}-{key}.json"
+            found = _read(path, key)
+    if found is None:
+        cls.model_rebuild()
+        found = cls.__pydantic_validator__
+        if folder is not None:
+            _write(path, key, cls)
+    _VALIDATORS[cls] = found
+    return found
