@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import faulthandler
 import logging
-import logging.handlers
 import os
 import sys
 import threading
@@ -49,6 +48,59 @@ class _PrintableFormatter(logging.Formatter):
     def formatMessage(self, record: logging.LogRecord) -> str:
         record.message = printable(record.message)
         return super().formatMessage(record)
+
+
+class _RotatingFileHandler(logging.FileHandler):
+    """:class:`logging.handlers.RotatingFileHandler`'s rotation (``NAME.1`` … ``NAME.N``,
+    the newest first, before a record would take the file to ``max_bytes``) without
+    importing :mod:`logging.handlers`, which brings :mod:`socket` and :mod:`pickle`: a
+    few per cent of a short command's start (issue 10)."""
+
+    def __init__(
+        self, path: Path, max_bytes: int, backups: int, *, encoding: str, errors: str
+    ) -> None:
+        super().__init__(path, mode="a", encoding=encoding, errors=errors)
+        self.max_bytes = max_bytes
+        self.backups = backups
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self._should_roll_over(record):
+                self._roll_over()
+            super().emit(record)
+        except Exception:
+            self.handleError(record)
+
+    def _should_roll_over(self, record: logging.LogRecord) -> bool:
+        if self.max_bytes <= 0:
+            return False
+        if self.stream is None:
+            self.stream = self._open()
+        # Never an empty file (Python 3.12's rule; 3.11 also rotated an empty file
+        # for a record longer than max_bytes, leaving an empty backup).
+        position = self.stream.seek(0, os.SEEK_END)
+        if not position or position + len(f"{self.format(record)}\n") < self.max_bytes:
+            return False
+        name = self.baseFilename  # not a regular file (/dev/null): never rotated
+        return not (os.path.exists(name) and not os.path.isfile(name))
+
+    def _roll_over(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+        name = self.baseFilename
+        if self.backups > 0:
+            for number in range(self.backups - 1, 0, -1):
+                older, newer = f"{name}.{number}", f"{name}.{number + 1}"
+                if os.path.exists(older):
+                    if os.path.exists(newer):
+                        os.remove(newer)
+                    os.rename(older, newer)
+            if os.path.exists(f"{name}.1"):
+                os.remove(f"{name}.1")
+            if os.path.exists(name):
+                os.rename(name, f"{name}.1")
+        self.stream = self._open()
 
 
 def default_log_dir() -> Path:
@@ -88,12 +140,8 @@ def setup_logging(verbose: int = 0, log_file: str | os.PathLike[str] | None = No
         path.parent.mkdir(parents=True, exist_ok=True)
         # backslashreplace: a file name that is not UTF-8 (surrogates from the command
         # line) must not turn one log record into a "Logging error" traceback.
-        handler = logging.handlers.RotatingFileHandler(
-            path,
-            maxBytes=MAX_BYTES,
-            backupCount=BACKUPS,
-            encoding="utf-8",
-            errors="backslashreplace",
+        handler = _RotatingFileHandler(
+            path, MAX_BYTES, BACKUPS, encoding="utf-8", errors="backslashreplace"
         )
     except OSError as exc:
         log.warning("cannot write the log file %s: %s", path, exc.strerror or exc)
