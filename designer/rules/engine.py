@@ -14,7 +14,7 @@ from designer.rules.context import RuleContext
 from designer.rules.finding import INTERNAL_ERROR_CODE, STALE_WAIVER_CODE, Finding
 from designer.rules.registry import RULES, Rule
 
-__all__ = ["CheckResult", "check", "load_all_rules"]
+__all__ = ["CheckResult", "check", "finish", "load_all_rules", "run_rule"]
 
 
 def load_all_rules() -> dict[str, Rule]:
@@ -67,34 +67,45 @@ def check(
     rules = load_all_rules()
     context = RuleContext(design, index)
     selected = [rules[c] for c in codes] if codes is not None else list(rules.values())
-    settings = design.rules
     raw: list[Finding] = []
     for rule in selected:
-        level = settings.level_of(rule.code)
-        if level is RuleLevel.OFF:
-            continue
-        override = level.severity if level is not None else None
-        context.current_code = rule.code
-        context.current_severity = rule.severity
-        context.current_source = rule.source
-        try:
-            produced = list(rule.check(context))
-        except CatalogError:
-            raise  # a broken installation, not a finding about the design
-        except Exception as exc:  # a broken rule must not hide the others' findings
-            raw.append(
-                Finding(
-                    code=INTERNAL_ERROR_CODE,
-                    message=f"rule {rule.code} failed: {type(exc).__name__}: {exc}",
-                    elements=(),
-                    severity=Severity.ERROR,
-                    source="internal",
-                )
+        raw.extend(run_rule(context, rule))
+    return finish(design, raw, all_rules=codes is None)
+
+
+def run_rule(context: RuleContext, rule: Rule) -> list[Finding]:
+    """One rule's findings on ``context``'s design, its severity as the design's rule
+    settings say (none when they switch it off; an internal-error finding when it
+    crashes), before waivers."""
+    level = context.design.rules.level_of(rule.code)
+    if level is RuleLevel.OFF:
+        return []
+    override = level.severity if level is not None else None
+    context.current_code = rule.code
+    context.current_severity = rule.severity
+    context.current_source = rule.source
+    try:
+        produced = list(rule.check(context))
+    except CatalogError:
+        raise  # a broken installation, not a finding about the design
+    except Exception as exc:  # a broken rule must not hide the others' findings
+        return [
+            Finding(
+                code=INTERNAL_ERROR_CODE,
+                message=f"rule {rule.code} failed: {type(exc).__name__}: {exc}",
+                elements=(),
+                severity=Severity.ERROR,
+                source="internal",
             )
-            continue
-        for finding in produced:
-            raw.append(finding.with_(severity=override) if override else finding)
-    findings = _apply_waivers(design, raw, all_rules=codes is None)
+        ]
+    if override:
+        return [finding.with_(severity=override) for finding in produced]
+    return produced
+
+
+def finish(design: Design, raw: list[Finding], *, all_rules: bool) -> CheckResult:
+    """The result of the rules' ``raw`` findings (in rule order): waivers applied, sorted."""
+    findings = _apply_waivers(design, raw, all_rules=all_rules)
     findings.sort(key=Finding.sort_key)
     return CheckResult(findings)
 

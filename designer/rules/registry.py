@@ -23,17 +23,22 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from designer.domain.design import Severity
+from designer.domain.kinds import KINDS
 
 if TYPE_CHECKING:
     from designer.rules.context import RuleContext
     from designer.rules.finding import Finding
 
-__all__ = ["RULES", "Rule", "RuleDefinitionError", "rule"]
+__all__ = ["EVERYTHING", "RULES", "Rule", "RuleDefinitionError", "rule"]
 
 CODE_PATTERN = re.compile(r"^[A-Z]{2,4}\d{3}$")
 SECTIONS = ("What it checks", "Why", "Fix", "Source")
 
 RuleCheck = Callable[["RuleContext"], Iterable["Finding"]]
+
+#: A rule's ``reads`` when it cannot say which kinds of elements it reads: it is re-run
+#: after every edit of an element.
+EVERYTHING: frozenset[str] | None = None
 
 
 class RuleDefinitionError(Exception):
@@ -49,6 +54,32 @@ class Rule:
     family: str
     check: RuleCheck = field(repr=False)
     doc: str = field(repr=False, default="")
+    #: The element kinds the rule goes through (every element of the kind, a reverse
+    #: relation such as the VMs on a host, a count); None (:data:`EVERYTHING`): it may
+    #: read anything. An element of one of them added, removed or changed can change
+    #: its findings. Rules decide by ids and fields and use names only in their
+    #: messages; one that decides by names (or reads the element list) reads
+    #: EVERYTHING.
+    reads: frozenset[str] | None = field(repr=False, default=None)
+    #: The kinds of the elements it reaches only by following references (ids in fields)
+    #: from what it reads: only a change of such an element can change its findings (an
+    #: element added or removed is reached only through a referrer, which changes too).
+    follows: frozenset[str] = field(repr=False, default=frozenset())
+
+    def affected_by(self, structural: frozenset[str], changed: frozenset[str]) -> bool:
+        """Whether an edit that added or removed elements of the kinds ``structural``
+        and changed elements of the kinds ``changed`` can change the rule's findings
+        (the live check re-runs only those: :mod:`designer.rules.incremental`). The
+        design's settings (intent, capacity figures, rule levels) are not declared: a
+        change of them re-runs every rule. No rule reads the canvas layout."""
+        reads = self.reads
+        if reads is None:
+            return bool(structural or changed)
+        return not (
+            reads.isdisjoint(structural)
+            and reads.isdisjoint(changed)
+            and self.follows.isdisjoint(changed)
+        )
 
     @property
     def summary(self) -> str:
@@ -96,9 +127,22 @@ def _clean_doc(doc: str) -> str:
 
 
 def rule(
-    *, code: str, name: str, severity: Severity, source: str
+    *,
+    code: str,
+    name: str,
+    severity: Severity,
+    source: str,
+    reads: Iterable[str] | None = EVERYTHING,
+    follows: Iterable[str] = (),
 ) -> Callable[[RuleCheck], RuleCheck]:
-    """Register a rule function under ``code``."""
+    """Register a rule function under ``code``. ``reads``: the element kinds it goes
+    through (every kind when not given), ``follows``: those it only reaches through
+    references (see :attr:`Rule.reads`, :attr:`Rule.follows`)."""
+    declared = None if reads is None else frozenset(reads)
+    followed = frozenset(follows)
+    unknown = sorted((declared or frozenset()).union(followed).difference(KINDS))
+    if unknown:
+        raise RuleDefinitionError(f"rule {code} declares unknown kinds: {unknown}")
 
     def register(check: RuleCheck) -> RuleCheck:
         if not CODE_PATTERN.match(code):
@@ -112,7 +156,7 @@ def rule(
                 f"rule {code} ({check.__qualname__}) lacks docstring sections: {missing}"
             )
         family = re.sub(r"\d+$", "", code)
-        RULES[code] = Rule(code, name, severity, source, family, check, doc)
+        RULES[code] = Rule(code, name, severity, source, family, check, doc, declared, followed)
         check.code = code  # type: ignore[attr-defined]
         return check
 

@@ -63,18 +63,47 @@ class DagFacts:
 
     @cached_property
     def host_of(self) -> dict[str, str]:
-        """VM id → ESXi host id."""
-        return {vm.id: vm.host for vm in self.index.of("vm", VirtualMachine)}
+        """VM id → ESXi host id, for the VMs DAGs and database copies name: reached
+        through them, not by going through every VM (a VM they do not name changes no
+        DAG rule's findings: the live check after adding one re-runs none of them)."""
+        get = self.index.get
+        found: dict[str, str] = {}
+        for vm_id in self._named_vms:
+            vm = get(vm_id)
+            if isinstance(vm, VirtualMachine):
+                found[vm_id] = vm.host
+        return found
+
+    @cached_property
+    def _named_vms(self) -> dict[str, None]:
+        """The VMs DAGs name as members and databases as copy holders, in that order."""
+        named: dict[str, None] = {}
+        for dag in self.dags:
+            named.update(dict.fromkeys(dag.members))
+        for db in self.databases:
+            named.update(dict.fromkeys(c.member for c in db.copies))
+        return named
 
     @cached_property
     def cluster_of(self) -> dict[str, str]:
-        """ESXi host id → vSphere cluster id (hosts in a cluster only)."""
-        return {h.id: h.cluster for h in self.index.of("esxi_host", EsxiHost) if h.cluster}
+        """ESXi host id → vSphere cluster id (the hosts of :attr:`host_of`, in a cluster)."""
+        get = self.index.get
+        found: dict[str, str] = {}
+        for host_id in dict.fromkeys(self.host_of.values()):
+            host = get(host_id)
+            if isinstance(host, EsxiHost) and host.cluster:
+                found[host_id] = host.cluster
+        return found
 
     @cached_property
     def vm_site(self) -> dict[str, str]:
-        """VM id → site id (through its host)."""
-        site_of_host = {h.id: h.site for h in self.index.of("esxi_host", EsxiHost)}
+        """VM id → site id (through its host), for the VMs of :attr:`host_of`."""
+        get = self.index.get
+        site_of_host: dict[str, str] = {}
+        for host_id in dict.fromkeys(self.host_of.values()):
+            host = get(host_id)
+            if isinstance(host, EsxiHost):
+                site_of_host[host_id] = host.site
         return {
             vm_id: site_of_host[host]
             for vm_id, host in self.host_of.items()

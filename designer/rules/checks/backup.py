@@ -57,6 +57,7 @@ def _covered(backups: list[Backup], servers: dict[str, set[str]]) -> set[str]:
     name="database-without-recovery-point",
     severity=Severity.WARNING,
     source="000 §5.2, §6",
+    reads=("backup", "mailbox_database", "virtual_disk"),
 )
 def database_without_recovery_point(ctx: RuleContext) -> Iterator[Finding]:
     """A mailbox database with no backup and no lagged copy.
@@ -99,6 +100,8 @@ def database_without_recovery_point(ctx: RuleContext) -> Iterator[Finding]:
     name="vcb-of-rdm",
     severity=Severity.WARNING,
     source="001",
+    reads=("backup", "mailbox_database", "virtual_disk"),
+    follows=("vm",),
 )
 def vcb_of_rdm(ctx: RuleContext) -> Iterator[Finding]:
     """A VCB proxy backup of Exchange data on an RDM.
@@ -173,6 +176,7 @@ def _rdm_problem(disk: VirtualDisk, backup: Backup) -> str | None:
     name="restore-too-slow",
     severity=Severity.WARNING,
     source="004; 001; 002",
+    reads=("backup", "exchange2007_replication", "mailbox_database", "mirror", "virtual_disk"),
 )
 def restore_too_slow(ctx: RuleContext) -> Iterator[Finding]:
     """A database with no second copy is too large, or too slow to restore, for its RTO.
@@ -278,6 +282,7 @@ def _sync_mirrored(ctx: RuleContext) -> set[str]:
     name="vcb-only-backup-of-vmdk",
     severity=Severity.WARNING,
     source="001",
+    reads=("backup", "mailbox_database", "virtual_disk"),
 )
 def vcb_only_backup_of_vmdk(ctx: RuleContext) -> Iterator[Finding]:
     """A database on a VMDK whose only backup is VCB has no hot, consistent backup.

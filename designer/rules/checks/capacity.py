@@ -20,7 +20,7 @@ from designer.domain.index import DesignIndex
 from designer.rules.checks._replication import listing
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
-from designer.rules.registry import rule
+from designer.rules.registry import EVERYTHING, rule
 from designer.workload import KIND_LABELS, states_workload
 
 if TYPE_CHECKING:  # the simulator is imported only for designs that state a workload
@@ -63,7 +63,7 @@ def capacity_facts(ctx: RuleContext) -> CapacityFacts | None:
     if ctx.index in _FACTS:
         return _FACTS[ctx.index]
     facts: CapacityFacts | None = None
-    if states_workload(ctx.design):
+    if states_workload(ctx.design, ctx.index):  # the index: at C speed, no pass over all
         # The same sizing the Capacity dock shows for this design (computed once).
         from designer.capacity.shared import shared_sizing
 
@@ -144,6 +144,7 @@ def _over(ctx: RuleContext, report: LinkReport, load: ModeLoad) -> list[tuple[st
     name="link-over-budget",
     severity=Severity.ERROR,
     source="002 'Latency' (sufficient bandwidth); Microsoft's calculator (log replication)",
+    reads=EVERYTHING,  # the capacity sizing reads the whole design
 )
 def link_over_budget_normal(ctx: RuleContext) -> Iterator[Finding]:
     """A WAN link cannot carry its replication streams in normal operation.
@@ -191,6 +192,7 @@ def link_over_budget_normal(ctx: RuleContext) -> Iterator[Finding]:
     name="link-over-budget-after-failure",
     severity=Severity.WARNING,
     source="DOMAIN.md §4 (what the simulator activates where after a failure)",
+    reads=EVERYTHING,  # the capacity sizing reads the whole design
 )
 def link_over_budget_in_failure(ctx: RuleContext) -> Iterator[Finding]:
     """A WAN link is big enough in normal operation but not after a failure.
@@ -239,6 +241,7 @@ def link_over_budget_in_failure(ctx: RuleContext) -> Iterator[Finding]:
     name="member-over-sizing",
     severity=Severity.WARNING,
     source="Microsoft Exchange 2010 mailbox server processor and memory capacity planning; 002",
+    reads=EVERYTHING,  # the capacity sizing reads the whole design
 )
 def member_over_sizing(ctx: RuleContext) -> Iterator[Finding]:
     """A DAG member's vCPUs or memory cannot carry its mailboxes in the worst failure mode.
@@ -315,6 +318,7 @@ def member_over_sizing(ctx: RuleContext) -> Iterator[Finding]:
     name="log-lun-fills-before-rto",
     severity=Severity.WARNING,
     source="Exchange Team Blog on transaction log space (2011-11-09); DOMAIN.md §4",
+    reads=EVERYTHING,  # the capacity sizing reads the whole design
 )
 def log_lun_fills_before_rto(ctx: RuleContext) -> Iterator[Finding]:
     """A log LUN fills before the outage that stops log truncation is over.
@@ -368,6 +372,7 @@ def log_lun_fills_before_rto(ctx: RuleContext) -> Iterator[Finding]:
     name="unbalanced-copy-layout",
     severity=Severity.WARNING,
     source="Microsoft's Exchange calculator (database copy distribution)",
+    reads=EVERYTHING,  # the capacity sizing reads the whole design
 )
 def unbalanced_copy_layout(ctx: RuleContext) -> Iterator[Finding]:
     """One member's failure sends most of its active databases to one other member.

@@ -15,6 +15,7 @@ from designer.catalog import limits
 from designer.domain.design import Severity
 from designer.domain.elements import (
     Dag,
+    EsxiHost,
     FileShareWitness,
     MailboxDatabase,
     StorageArray,
@@ -75,6 +76,8 @@ def _site_counts(facts: DagFacts, sites: dict[str, list[str]]) -> str:
     name="stretched-dag-witness-placement",
     severity=Severity.ERROR,
     source="000 §5.3, §5.3.1",
+    reads=("dag", "lun", "mailbox_database", "site", "virtual_disk", "wan_link"),
+    follows=("esxi_host", "file_share_witness", "storage_array", "vm", "vsphere_cluster"),
 )
 def stretched_dag_witness_placement(ctx: RuleContext) -> Iterator[Finding]:
     """A stretched DAG with automatic site failover lacks an independent third-site witness.
@@ -200,8 +203,10 @@ def _witness_server_sites(
     array; ``designer.graph.failure``)."""
     if not witness.vm:
         return
-    host = facts.host_of.get(witness.vm)
-    site = facts.vm_site.get(witness.vm)
+    vm = ctx.index.typed(witness.vm, VirtualMachine)
+    server = ctx.index.typed(vm.host if vm is not None else None, EsxiHost)
+    host = server.id if server is not None else None
+    site = server.site if server is not None else None
     if host is not None and site is not None:
         yield site, f"runs on ESXi host {facts.name(host)}", [witness.vm, host]
     disks = ctx.index.group("virtual_disk", "vm").get(witness.vm, ())
@@ -223,6 +228,8 @@ def _witness_server_sites(
     name="witness-in-member-site",
     severity=Severity.WARNING,
     source="000 §5.3",
+    reads=("dag", "lun", "mailbox_database", "virtual_disk"),
+    follows=("esxi_host", "file_share_witness", "site", "storage_array", "vm", "vsphere_cluster"),
 )
 def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
     """A multi-site DAG with manual failover intent has its witness in a member site.
@@ -288,6 +295,8 @@ def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
     name="stretched-dag-copy-in-each-site",
     severity=Severity.ERROR,
     source="000 §5.3",
+    reads=("dag", "mailbox_database"),
+    follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
 )
 def stretched_dag_copy_in_each_site(ctx: RuleContext) -> Iterator[Finding]:
     """A database of a stretched DAG lacks a copy in each datacenter.
@@ -346,6 +355,8 @@ def stretched_dag_copy_in_each_site(ctx: RuleContext) -> Iterator[Finding]:
     name="local-ha-copies-in-primary-site",
     severity=Severity.WARNING,
     source="000 §5.3",
+    reads=("dag", "mailbox_database"),
+    follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
 )
 def local_ha_copies_in_primary_site(ctx: RuleContext) -> Iterator[Finding]:
     """A DAG database has too few non-lagged copies in its primary site for local HA.
@@ -409,6 +420,8 @@ def local_ha_copies_in_primary_site(ctx: RuleContext) -> Iterator[Finding]:
     name="copy-replay-lag-over-limit",
     severity=Severity.ERROR,
     source="000 §5.2",
+    reads=("dag", "mailbox_database"),
+    follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
 )
 def copy_replay_lag_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     """A database copy's replay lag is above the longest Exchange allows.
@@ -451,6 +464,8 @@ def copy_replay_lag_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     name="copies-outside-primary-site-lagged",
     severity=Severity.WARNING,
     source="000 §5.2.1",
+    reads=("dag", "mailbox_database"),
+    follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
 )
 def copies_outside_primary_site_lagged(ctx: RuleContext) -> Iterator[Finding]:
     """A DAG database whose only copies outside its primary site are lagged.
@@ -504,6 +519,8 @@ def copies_outside_primary_site_lagged(ctx: RuleContext) -> Iterator[Finding]:
     name="copy-placement-unique",
     severity=Severity.ERROR,
     source="[product fact]",
+    reads=("dag", "mailbox_database"),
+    follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
 )
 def copy_placement_unique(ctx: RuleContext) -> Iterator[Finding]:
     """Two copies of one database on one DAG member, or activation preferences not 1…n.
@@ -558,6 +575,8 @@ def copy_placement_unique(ctx: RuleContext) -> Iterator[Finding]:
     name="copy-vms-share-host-or-cluster",
     severity=Severity.WARNING,
     source="[product fact]; 000 §4.3.1",
+    reads=("dag", "mailbox_database"),
+    follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
 )
 def copy_vms_share_host_or_cluster(ctx: RuleContext) -> Iterator[Finding]:
     """DAG members holding copies of one database can fail with one ESXi host.
@@ -649,6 +668,8 @@ def _shared_host_findings(
     name="dag-membership-limits",
     severity=Severity.ERROR,
     source="[product fact]",
+    reads=("dag", "mailbox_database"),
+    follows=("esxi_host", "file_share_witness", "site", "storage_array", "vm", "vsphere_cluster"),
 )
 def dag_membership_limits(ctx: RuleContext) -> Iterator[Finding]:
     """A witness on a DAG member, a member that is a DC, or a DAG or database over 16.
@@ -717,6 +738,8 @@ def dag_membership_limits(ctx: RuleContext) -> Iterator[Finding]:
     name="dag-site-latency-over-limit",
     severity=Severity.ERROR,
     source="[product fact]; 004",
+    reads=("dag", "mailbox_database", "site", "wan_link"),
+    follows=("esxi_host", "storage_array", "vm", "vsphere_cluster"),
 )
 def dag_site_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     """The round-trip time between two sites of a DAG is above what Exchange supports.
@@ -769,6 +792,8 @@ def dag_site_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     name="copy-storage-shares-failure-domain",
     severity=Severity.WARNING,
     source="[product fact]",
+    reads=("dag", "lun", "mailbox_database", "virtual_disk"),
+    follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
 )
 def copy_storage_shares_failure_domain(ctx: RuleContext) -> Iterator[Finding]:
     """Two copies of one database keep their files on the same array or datastore.
@@ -864,6 +889,8 @@ def _first_shared(
     name="multi-site-dag-without-dac",
     severity=Severity.WARNING,
     source="[product fact]; DOMAIN.md §2",
+    reads=("dag", "mailbox_database"),
+    follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
 )
 def multi_site_dag_without_dac(ctx: RuleContext) -> Iterator[Finding]:
     """A DAG with members in two or more sites runs without Datacenter Activation

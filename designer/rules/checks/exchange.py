@@ -46,6 +46,7 @@ def _domain_joined_exchange(vm: VirtualMachine) -> bool:
     name="exchange2007-topology-limits",
     severity=Severity.WARNING,
     source="003, 004",
+    reads=("exchange2007_replication", "mailbox_database", "virtual_disk", "vm"),
 )
 def exchange2007_topology_limits(ctx: RuleContext) -> Iterator[Finding]:
     """Exchange 2007 roles and replication outside what the product supports.
@@ -155,6 +156,8 @@ def _is_hub(vm: VirtualMachine) -> bool:
     name="hub-transport-unprotected",
     severity=Severity.WARNING,
     source="002",
+    reads=("host_replication", "mailbox_database", "protection_group", "virtual_disk", "vm"),
+    follows=("esxi_host", "site"),
 )
 def hub_transport_unprotected(ctx: RuleContext) -> Iterator[Finding]:
     """A mailbox site with one unprotected Hub Transport server, or none.
@@ -234,6 +237,8 @@ def hub_transport_unprotected(ctx: RuleContext) -> Iterator[Finding]:
     name="exchange-domain-and-os",
     severity=Severity.INFO,
     source="002",
+    reads=("dag", "exchange2007_replication", "host_replication", "srm_site_pair", "vm"),
+    follows=("esxi_host", "site"),
 )
 def exchange_domain_and_os(ctx: RuleContext) -> Iterator[Finding]:
     """Cross-site Exchange servers in different Windows domains; 2007 not on 2008 x64.
@@ -339,6 +344,7 @@ def _is_svvp_windows(version: str) -> bool:
     name="store-counts-over-edition-limit",
     severity=Severity.ERROR,
     source="004; [product fact]",
+    reads=("exchange2007_replication", "mailbox_database", "virtual_disk", "vm"),
 )
 def store_counts_over_edition_limit(ctx: RuleContext) -> Iterator[Finding]:
     """An Exchange server holds more storage groups or databases than its version and
@@ -413,6 +419,8 @@ def store_counts_over_edition_limit(ctx: RuleContext) -> Iterator[Finding]:
     name="stretched-exchange2007-cluster",
     severity=Severity.ERROR,
     source="004",
+    reads=("dag", "exchange2007_replication", "mailbox_database", "site", "wan_link"),
+    follows=("esxi_host", "storage_array", "vm", "vsphere_cluster"),
 )
 def stretched_exchange2007_cluster(ctx: RuleContext) -> Iterator[Finding]:
     """An Exchange 2007 cluster stretched over sites too far apart, or on Windows 2003.

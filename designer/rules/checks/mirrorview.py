@@ -32,7 +32,7 @@ from designer.rules.checks._replication import (
 from designer.rules.checks.capacity import capacity_facts
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
-from designer.rules.registry import rule
+from designer.rules.registry import EVERYTHING, rule
 
 __all__ = [
     "async_rpo_over_target",
@@ -98,6 +98,8 @@ def _tightest(
     name="consistency-group-over-model-limit",
     severity=Severity.ERROR,
     source="002 Tables 2, 3",
+    reads=("consistency_group", "mirror", "wan_link"),
+    follows=("lun", "storage_array"),
 )
 def mirrors_per_cg_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     """A consistency group holds more mirrors than the array model allows.
@@ -146,6 +148,8 @@ def mirrors_per_cg_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     name="consistency-groups-per-array-over-limit",
     severity=Severity.ERROR,
     source="002 Tables 2, 3",
+    reads=("consistency_group", "mirror", "wan_link"),
+    follows=("lun", "storage_array"),
 )
 def cgs_per_array_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     """An array takes part in more consistency groups than its model allows.
@@ -185,6 +189,8 @@ def cgs_per_array_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     name="mirrored-pairs-per-array-over-limit",
     severity=Severity.ERROR,
     source="002 Tables 2, 3",
+    reads=("mirror", "wan_link"),
+    follows=("lun", "storage_array"),
 )
 def mirrored_pairs_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     """An array holds more mirrored pairs than its model allows.
@@ -240,6 +246,8 @@ def _over_array_limit(
     name="unsupported-model-or-protocol",
     severity=Severity.ERROR,
     source="002",
+    reads=("mirror", "wan_link"),
+    follows=("lun", "storage_array"),
 )
 def unsupported_model_or_protocol(ctx: RuleContext) -> Iterator[Finding]:
     """An array in a mirror has a model, protocol or FLARE release SRM with MirrorView lacks.
@@ -307,6 +315,8 @@ def unsupported_model_or_protocol(ctx: RuleContext) -> Iterator[Finding]:
     name="sync-mirror-over-distance",
     severity=Severity.WARNING,
     source="002",
+    reads=("mirror", "wan_link"),
+    follows=("lun", "storage_array"),
 )
 def sync_over_distance(ctx: RuleContext) -> Iterator[Finding]:
     """MirrorView/S runs over 100 km or more.
@@ -351,6 +361,8 @@ def sync_over_distance(ctx: RuleContext) -> Iterator[Finding]:
     name="sync-mirror-log-latency",
     severity=Severity.WARNING,
     source="002",
+    reads=("mirror", "virtual_disk", "wan_link"),
+    follows=("lun", "storage_array"),
 )
 def sync_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     """Synchronous mirroring pushes the estimated log-write latency over Exchange's limit.
@@ -434,6 +446,7 @@ def _log_write_ms(model: dict[str, float], link: WanLink) -> float:
     name="async-rpo-over-target",
     severity=Severity.ERROR,
     source="002",
+    reads=EVERYTHING,  # the capacity sizing reads the whole design
 )
 def async_rpo_over_target(ctx: RuleContext) -> Iterator[Finding]:
     """MirrorView/A cannot meet the design's RPO target.
@@ -525,6 +538,7 @@ def async_rpo_over_target(ctx: RuleContext) -> Iterator[Finding]:
     name="mirror-policy-not-recommended",
     severity=Severity.WARNING,
     source="002",
+    reads=("mirror",),
 )
 def mirror_policy_not_recommended(ctx: RuleContext) -> Iterator[Finding]:
     """A mirror lacks the write intent log (/S) or has an automatic recovery policy.
@@ -568,6 +582,8 @@ def mirror_policy_not_recommended(ctx: RuleContext) -> Iterator[Finding]:
     name="no-snapview-on-recovery-array",
     severity=Severity.WARNING,
     source="002",
+    reads=("mirror", "protection_group", "wan_link"),
+    follows=("consistency_group", "lun", "storage_array"),
 )
 def no_snapview_on_recovery_array(ctx: RuleContext) -> Iterator[Finding]:
     """The recovery array of SRM-protected mirrors has no SnapView for test failover.

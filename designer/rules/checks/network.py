@@ -47,6 +47,8 @@ def _is_local(lb: LoadBalancer) -> bool:
     name="automatic-site-failover-without-cas-access",
     severity=Severity.ERROR,
     source="000 §5.3.1",
+    reads=("cas_array", "dag", "load_balancer"),
+    follows=("esxi_host", "site", "storage_array", "vm"),
 )
 def automatic_site_failover_without_cas_access(ctx: RuleContext) -> Iterator[Finding]:
     """A DAG meant to fail over sites automatically lacks client access in a member site.
@@ -145,6 +147,8 @@ def _pool(ctx: RuleContext, lb: LoadBalancer) -> list[str]:
     name="edge-pool-too-large",
     severity=Severity.ERROR,
     source="000 §4.2",
+    reads=("load_balancer",),
+    follows=("cas_array",),
 )
 def edge_pool_too_large(ctx: RuleContext) -> Iterator[Finding]:
     """A vCloud Networking and Security Edge load balancer pool above its member limit.
@@ -185,6 +189,8 @@ def edge_pool_too_large(ctx: RuleContext) -> Iterator[Finding]:
     name="edge-over-connection-limit",
     severity=Severity.WARNING,
     source="000 §4.2",
+    reads=("load_balancer",),
+    follows=("cas_array", "site", "vm"),
 )
 def edge_over_connection_limit(ctx: RuleContext) -> Iterator[Finding]:
     """Peak concurrent connections above what an extra-large Edge appliance carries.
@@ -268,6 +274,7 @@ def _pool_vms(ctx: RuleContext, lb: LoadBalancer) -> list[VirtualMachine]:
     name="single-load-balancer",
     severity=Severity.WARNING,
     source="000 §4.2",
+    reads=("load_balancer",),
 )
 def single_load_balancer(ctx: RuleContext) -> Iterator[Finding]:
     """A CAS array behind one load balancer unit, with no HA pair.
@@ -320,6 +327,8 @@ def single_load_balancer(ctx: RuleContext) -> Iterator[Finding]:
     name="too-few-domain-controllers",
     severity=Severity.WARNING,
     source="002",
+    reads=("vm",),
+    follows=("esxi_host", "site"),
 )
 def too_few_domain_controllers(ctx: RuleContext) -> Iterator[Finding]:
     """Fewer than two domain controllers / global catalogs in a site running Exchange.
@@ -376,6 +385,7 @@ def too_few_domain_controllers(ctx: RuleContext) -> Iterator[Finding]:
     name="cas-array-without-members",
     severity=Severity.ERROR,
     source="000 §4.2.1",
+    reads=("cas_array",),
 )
 def cas_array_without_members(ctx: RuleContext) -> Iterator[Finding]:
     """A CAS array with no Client Access server in it.
@@ -414,6 +424,8 @@ def cas_array_without_members(ctx: RuleContext) -> Iterator[Finding]:
     name="load-balancer-in-front-of-empty-cas-array",
     severity=Severity.WARNING,
     source="000 §4.2",
+    reads=("load_balancer",),
+    follows=("cas_array",),
 )
 def load_balancer_in_front_of_empty_cas_array(ctx: RuleContext) -> Iterator[Finding]:
     """A load balancer fronts a CAS array that has no members.

@@ -98,6 +98,8 @@ def _site_name(index: DesignIndex, site_id: str | None) -> str:
     name="protected-rdm-not-recoverable",
     severity=Severity.ERROR,
     source="002 Table 1; [product fact]",
+    reads=("mirror", "protection_group", "virtual_disk", "wan_link"),
+    follows=("consistency_group", "lun", "storage_array", "vm"),
 )
 def protected_rdm_not_recoverable(ctx: RuleContext) -> Iterator[Finding]:
     """A VM protected by SRM has a raw device mapping SRM cannot recover.
@@ -175,6 +177,8 @@ def protected_rdm_not_recoverable(ctx: RuleContext) -> Iterator[Finding]:
     name="mirror-not-in-consistency-group",
     severity=Severity.ERROR,
     source="002",
+    reads=("consistency_group", "mirror", "protection_group", "virtual_disk"),
+    follows=("lun", "vm"),
 )
 def mirror_not_in_consistency_group(ctx: RuleContext) -> Iterator[Finding]:
     """A mirror SRM has to manage is in no consistency group.
@@ -223,6 +227,8 @@ def mirror_not_in_consistency_group(ctx: RuleContext) -> Iterator[Finding]:
     name="exchange-luns-split-across-consistency-groups",
     severity=Severity.WARNING,
     source="002",
+    reads=("consistency_group", "mirror", "virtual_disk"),
+    follows=("mailbox_database", "vm"),
 )
 def exchange_luns_split_across_consistency_groups(ctx: RuleContext) -> Iterator[Finding]:
     """The database and log LUNs of one Exchange storage group are not in one consistency group.
@@ -348,6 +354,8 @@ def _cg_name(index: DesignIndex, cg_id: str) -> str:
     name="missing-vcenter-or-adapter",
     severity=Severity.ERROR,
     source="002",
+    reads=("srm_site_pair", "vm"),
+    follows=("esxi_host", "site"),
 )
 def missing_vcenter_or_adapter(ctx: RuleContext) -> Iterator[Finding]:
     """An SRM site lacks its vCenter server or the array's replication adapter.
@@ -408,6 +416,8 @@ def missing_vcenter_or_adapter(ctx: RuleContext) -> Iterator[Finding]:
     name="recovery-site-lacks-cas-or-hub",
     severity=Severity.ERROR,
     source="002",
+    reads=("protection_group", "virtual_disk", "vm"),
+    follows=("consistency_group", "esxi_host", "lun", "mirror", "site", "srm_site_pair"),
 )
 def recovery_site_lacks_cas_or_hub(ctx: RuleContext) -> Iterator[Finding]:
     """A site that runs recovered mailbox servers has no Client Access or Hub Transport server.
@@ -475,6 +485,8 @@ def recovery_site_lacks_cas_or_hub(ctx: RuleContext) -> Iterator[Finding]:
     name="recovery-plan-missing-exchange-steps",
     severity=Severity.WARNING,
     source="000 §5.1.1; 002",
+    reads=("dag", "recovery_plan", "virtual_disk"),
+    follows=("protection_group", "site", "srm_site_pair", "vm"),
 )
 def recovery_plan_missing_exchange_steps(ctx: RuleContext) -> Iterator[Finding]:
     """A recovery plan for Exchange servers lacks IP customization on another subnet, or
@@ -586,6 +598,8 @@ def _is_exchange_server(index: DesignIndex, vm: VirtualMachine) -> bool:
     name="clustered-exchange-2007-protected",
     severity=Severity.ERROR,
     source="002",
+    reads=("exchange2007_replication", "protection_group"),
+    follows=("consistency_group", "lun", "mirror"),
 )
 def clustered_exchange_2007_protected(ctx: RuleContext) -> Iterator[Finding]:
     """SRM protects a node of a Windows-clustered Exchange 2007 mailbox server.
@@ -640,6 +654,8 @@ def _name(index: DesignIndex, element_id: str) -> str:
     name="srm-lun-not-one-to-one",
     severity=Severity.ERROR,
     source="002",
+    reads=("mirror", "protection_group", "virtual_disk", "wan_link"),
+    follows=("consistency_group", "lun", "storage_array", "vm"),
 )
 def srm_lun_not_one_to_one(ctx: RuleContext) -> Iterator[Finding]:
     """A LUN managed by SRM does not have exactly one mirror target.
@@ -726,6 +742,8 @@ def srm_lun_not_one_to_one(ctx: RuleContext) -> Iterator[Finding]:
     name="unprotected-vm-on-protected-datastore",
     severity=Severity.ERROR,
     source="[product fact]",
+    reads=("protection_group", "virtual_disk"),
+    follows=("consistency_group", "lun", "mirror"),
 )
 def unprotected_vm_on_protected_datastore(ctx: RuleContext) -> Iterator[Finding]:
     """A VM outside every protection group has a disk on a protected datastore.
@@ -788,6 +806,8 @@ def unprotected_vm_on_protected_datastore(ctx: RuleContext) -> Iterator[Finding]
     name="anti-affinity-not-at-recovery",
     severity=Severity.WARNING,
     source="[product fact]",
+    reads=("dag", "protection_group"),
+    follows=("consistency_group", "lun", "mirror", "vm"),
 )
 def anti_affinity_not_at_recovery(ctx: RuleContext) -> Iterator[Finding]:
     """SRM recovers DAG members without their anti-affinity rule.

@@ -32,6 +32,7 @@ __all__ = [
     name="too-many-users-per-vm",
     severity=Severity.WARNING,
     source="002",
+    reads=("vm",),
 )
 def too_many_users_per_vm(ctx: RuleContext) -> Iterator[Finding]:
     """More than the recommended number of Exchange users in one VM.
@@ -67,6 +68,7 @@ def too_many_users_per_vm(ctx: RuleContext) -> Iterator[Finding]:
     name="cluster-cannot-absorb-host-failure",
     severity=Severity.WARNING,
     source="000 §4.1",
+    reads=("esxi_host", "vm", "vsphere_cluster"),
 )
 def cluster_cannot_absorb_host_failure(ctx: RuleContext) -> Iterator[Finding]:
     """An HA cluster cannot restart its VMs after losing its largest host.
@@ -119,6 +121,8 @@ def cluster_cannot_absorb_host_failure(ctx: RuleContext) -> Iterator[Finding]:
     name="exchange-data-on-nas",
     severity=Severity.ERROR,
     source="000 §7",
+    reads=("lun", "virtual_disk"),
+    follows=("vm",),
 )
 def exchange_data_on_nas(ctx: RuleContext) -> Iterator[Finding]:
     """Exchange database or log files on NAS / NFS storage.
@@ -162,6 +166,8 @@ def exchange_data_on_nas(ctx: RuleContext) -> Iterator[Finding]:
     name="database-and-logs-on-same-spindles",
     severity=Severity.WARNING,
     source="002, 004",
+    reads=("mailbox_database", "virtual_disk"),
+    follows=("lun", "storage_array", "vm"),
 )
 def database_and_logs_on_same_spindles(ctx: RuleContext) -> Iterator[Finding]:
     """Database and log LUNs of one storage group share spindles (one RAID group).
