@@ -20,7 +20,8 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from designer.collector import collector_paused
 from designer.document import Command, Document, DocumentEvent, EditError, Refusal
 from designer.domain.design import Design
-from designer.rules import CheckResult, check
+from designer.rules import CheckResult
+from designer.rules.incremental import LiveCheck, change_of
 from designer.workload import states_workload
 
 __all__ = ["SYNC_CHECK_LIMIT", "EditorSession", "QtCommand", "sharing_the_ui_thread"]
@@ -116,7 +117,8 @@ class _CheckJob(QRunnable):
         # collections, each holding the interpreter lock for 20-75 ms at 25k while the
         # window waits (it leaves a few dozen objects in cycles, collected later).
         with sharing_the_ui_thread(), collector_paused():
-            result = check(self.design)
+            # Only the rules the edits since the last check can affect run again.
+            result = self.session.live_check.check(self.design, revision=self.revision)
         self.session._check_done.emit(self.revision, result)
 
 
@@ -146,6 +148,9 @@ class EditorSession(QObject):
         self._read_only = False
         self.findings = CheckResult()
         self.findings_revision = -1
+        #: The findings of each rule kept between checks: a check after an edit re-runs
+        #: only the rules the edit can affect (:mod:`designer.rules.incremental`).
+        self.live_check = LiveCheck()
         #: How long the last check on the worker took, from its start to its findings
         #: arriving, ms (0: none yet). Work that waits for a check (the Overview's
         #: picture) waits about that long: painting while it runs contends for the GIL.
@@ -213,6 +218,7 @@ class EditorSession(QObject):
         return self.document.design
 
     def _on_document_event(self, event: DocumentEvent) -> None:
+        self.live_check.note(self.document.revision, change_of(event, self.document.get))
         self.document_changed.emit(event)
         missing = [i for i in self._selection if self.document.get(i) is None]
         if missing:
@@ -269,7 +275,12 @@ class EditorSession(QObject):
     # -- findings ------------------------------------------------------------------------
     def refresh_findings(self) -> None:
         """Re-check now, synchronously (small designs and explicit refreshes)."""
-        self.findings = check(self.document.design, index=self.document.index)
+        self.findings = self.live_check.check(
+            self.document.design,
+            revision=self.document.revision,
+            index=self.document.index,
+            wait=False,
+        )
         self.findings_revision = self.document.revision
         self.findings_changed.emit()
 

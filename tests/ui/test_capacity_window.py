@@ -318,14 +318,14 @@ def test_a_sized_design_is_checked_off_the_ui_thread(
     session = window.session
     session.wait_for_findings()
     gate = threading.Event()
-    real = session_module.check
+    real = session_module.LiveCheck.check
 
     def gated(*args, **kwargs):  # type: ignore[no-untyped-def]
         if threading.current_thread() is not threading.main_thread():
             gate.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(session_module, "check", gated)
+    monkeypatch.setattr(session_module.LiveCheck, "check", gated)
     session.push(SetCapacity(CapacitySettings(peak_factor=5.0)))
     assert session.findings_revision != session.document.revision  # on the worker
     gate.set()

@@ -18,6 +18,7 @@ from designer.domain import EsxiHost, VirtualMachine
 from designer.domain.index import DesignIndex
 from designer.persistence import dumps
 from designer.persistence.journal import pending_recoveries
+from designer.rules import check
 from designer.ui import main_window as main_window_module
 from designer.ui import session as session_module
 from designer.ui.main_window import MainWindow
@@ -226,7 +227,7 @@ def test_a_drop_on_a_big_design_is_checked_once_its_handlers_are_done(  # type: 
     assert session.push(SetProperty(added, "name", "renamed-in-the-same-turn"))
     qtbot.waitUntil(lambda: _settled(window), timeout=20000)
     assert checks[-1] == session.document.revision and dropped not in checks
-    expected = session_module.check(session.design)
+    expected = check(session.design)
     assert [(f.code, f.elements) for f in session.findings.findings] == [
         (f.code, f.elements) for f in expected.findings
     ]

@@ -270,13 +270,13 @@ def test_a_burst_of_edits_on_a_big_design_is_checked_once_for_the_last(qtbot, mo
 
     monkeypatch.setattr(session_module, "SYNC_CHECK_LIMIT", 5)
     checked: list[int] = []
-    real_check = session_module.check
+    real_check = session_module.LiveCheck.check
 
-    def counting(design, **kwargs):  # type: ignore[no-untyped-def]
+    def counting(self, design, **kwargs):  # type: ignore[no-untyped-def]
         checked.append(len(design.elements))
-        return real_check(design, **kwargs)
+        return real_check(self, design, **kwargs)
 
-    monkeypatch.setattr(session_module, "check", counting)
+    monkeypatch.setattr(session_module.LiveCheck, "check", counting)
     session = EditorSession(small_design())
     session.wait_for_findings()
     checked.clear()
@@ -299,13 +299,13 @@ def test_the_workers_check_runs_with_the_collector_off_and_turns_it_back_on(qtbo
 
     monkeypatch.setattr(session_module, "SYNC_CHECK_LIMIT", 5)
     seen: list[bool] = []
-    real_check = session_module.check
+    real_check = session_module.LiveCheck.check
 
-    def watching(design, **kwargs):  # type: ignore[no-untyped-def]
+    def watching(self, design, **kwargs):  # type: ignore[no-untyped-def]
         seen.append(gc.isenabled())
-        return real_check(design, **kwargs)
+        return real_check(self, design, **kwargs)
 
-    monkeypatch.setattr(session_module, "check", watching)
+    monkeypatch.setattr(session_module.LiveCheck, "check", watching)
     session = EditorSession(small_design())
     session.wait_for_findings()
     session.push(SetProperty("vm-b1", "mailboxes", 123))
@@ -384,13 +384,13 @@ def test_the_session_remembers_how_long_its_last_check_on_the_worker_took(qtbot,
     from designer.ui import session as session_module
 
     monkeypatch.setattr(session_module, "SYNC_CHECK_LIMIT", 5)
-    real_check = session_module.check
+    real_check = session_module.LiveCheck.check
 
-    def slow(design, **kwargs):  # type: ignore[no-untyped-def]
+    def slow(self, design, **kwargs):  # type: ignore[no-untyped-def]
         time.sleep(0.2)
-        return real_check(design, **kwargs)
+        return real_check(self, design, **kwargs)
 
-    monkeypatch.setattr(session_module, "check", slow)
+    monkeypatch.setattr(session_module.LiveCheck, "check", slow)
     session = EditorSession(small_design())
     assert session.check_ms == 0.0
     session.push(SetProperty("vm-b1", "mailboxes", 123))
