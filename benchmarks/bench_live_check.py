@@ -68,7 +68,8 @@ def _child(size: str, repeat: int) -> dict[str, Any]:
     doc = Document(design)
     stack = UndoStack(doc)
     try:
-        from designer.rules.incremental import LiveCheck, change_of
+        from designer.document.events import change_of
+        from designer.rules.incremental import LiveCheck
     except ImportError:  # an older checkout: the worker checks the whole design
 
         def checker() -> Any:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from designer.domain.elements import ElementBase
 
 __all__ = [
+    "Change",
     "DesignReplaced",
     "DocumentEvent",
     "ElementChanged",
@@ -13,6 +18,7 @@ __all__ = [
     "ElementsRemoved",
     "LayoutChanged",
     "SettingsChanged",
+    "change_of",
 ]
 
 
@@ -61,3 +67,46 @@ DocumentEvent = (
     | SettingsChanged
     | DesignReplaced
 )
+
+
+#: What an event changed for the live check (see :func:`change_of`).
+Change = tuple[frozenset[str], frozenset[str], frozenset[tuple[str, str]]] | None
+
+
+def change_of(event: DocumentEvent, get: Callable[[str], ElementBase | None]) -> Change:
+    """What ``event`` changed, the kinds of its elements looked up with ``get`` (the
+    document right after the event), for the live check
+    (:class:`designer.rules.incremental.LiveCheck`): (kinds of elements added or
+    removed, kinds of elements changed other than by a new name, (kind, old name) of
+    each element renamed); None: anything (a new design, changed settings).
+
+    Examples
+    --------
+    >>> change_of(LayoutChanged(("h1",)), lambda _id: None)
+    (frozenset(), frozenset(), frozenset())
+    >>> change_of(SettingsChanged("intent"), lambda _id: None) is None
+    True
+    """
+    if isinstance(event, LayoutChanged):
+        return frozenset(), frozenset(), frozenset()  # no rule reads the canvas layout
+    if isinstance(event, ElementsRemoved):
+        if event.ids and not event.kinds:
+            return None
+        return frozenset(event.kinds), frozenset(), frozenset()
+    if isinstance(event, ElementsAdded):
+        ids: Iterable[str] = event.ids
+    elif isinstance(event, ElementChanged):
+        ids = (event.id,)
+    else:
+        return None  # DesignReplaced, SettingsChanged
+    kinds: set[str] = set()
+    for element_id in ids:
+        element = get(element_id)
+        if element is None:
+            return None
+        kinds.add(element.kind)
+    if isinstance(event, ElementsAdded):
+        return frozenset(kinds), frozenset(), frozenset()
+    if isinstance(event, ElementChanged) and event.field == "name" and isinstance(event.old, str):
+        return frozenset(), frozenset(), frozenset((kind, event.old) for kind in kinds)
+    return frozenset(), frozenset(kinds), frozenset()

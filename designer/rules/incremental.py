@@ -1,17 +1,18 @@
 """The live check after an edit: re-run only the rules the edit can affect.
 
-Each rule declares the element kinds it reads and follows (:attr:`designer.rules.Rule.reads`,
-:attr:`~designer.rules.Rule.follows`). A :class:`LiveCheck` keeps the findings of every
-rule from its last check; it is told what each revision of the document changed
-(:meth:`LiveCheck.note` of :func:`change_of`: the kinds of the elements added or
-removed, of those changed, the old names of those renamed, or anything: a new design,
-changed settings), and its next :meth:`LiveCheck.check` re-runs only the rules that
-this can affect (:meth:`designer.rules.Rule.affected_by`; a rename only the rules whose
-messages held the old name), keeps the others' findings, and applies
-waivers and the order as :func:`designer.rules.check` does: its result is the full
-check's (``tests/rules/test_incremental.py`` compares them over random edit
-sequences). On any doubt it runs everything: its first check, a design older than its
-last one, a change it was not told about.
+Each rule declares the element kinds it reads and follows
+(:attr:`designer.rules.Rule.reads`, :attr:`~designer.rules.Rule.follows`). A
+:class:`LiveCheck` keeps the findings of every rule from its last check; it is told
+what each revision of the document changed (:meth:`LiveCheck.note` of
+:func:`designer.document.events.change_of`: the kinds of the elements added or removed,
+of those changed, the old names of those renamed, or anything: a new design, changed
+settings), and its next :meth:`LiveCheck.check` re-runs only the rules that this can
+affect (:meth:`designer.rules.Rule.affected_by`; a rename only the rules whose messages
+held the old name), keeps the others' findings, and applies waivers and the order as
+:func:`designer.rules.check` does: its result is the full check's
+(``tests/rules/test_incremental.py`` compares them over random edit sequences). On any
+doubt it runs everything: its first check, a design older than its last one, a change
+it was not told about.
 
 It is thread-safe: the editing thread notes changes while a worker checks.
 
@@ -29,16 +30,8 @@ Examples
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from designer.document.events import (
-    DocumentEvent,
-    ElementChanged,
-    ElementsAdded,
-    ElementsRemoved,
-    LayoutChanged,
-)
 from designer.rules.context import RuleContext
 from designer.rules.engine import CheckResult, check, finish, load_all_rules, run_rule
 from designer.rules.finding import Finding
@@ -46,47 +39,19 @@ from designer.rules.registry import Rule
 
 if TYPE_CHECKING:
     from designer.domain.design import Design
-    from designer.domain.elements import ElementBase
     from designer.domain.index import DesignIndex
 
-__all__ = ["NOTHING", "Change", "LiveCheck", "change_of"]
+__all__ = ["NOTHING", "Change", "LiveCheck"]
 
 
-#: What a revision changed: (kinds of elements added or removed, kinds of elements
-#: changed other than by a new name, (kind, old name) of each element renamed); None:
-#: anything (a new design, changed settings).
+#: What a revision changed (:func:`designer.document.events.change_of` of its events):
+#: (kinds of elements added or removed, kinds of elements changed other than by a new
+#: name, (kind, old name) of each element renamed); None: anything (a new design,
+#: changed settings).
 Change = tuple[frozenset[str], frozenset[str], frozenset[tuple[str, str]]] | None
 
 #: No element changed (a layout edit: no rule reads positions on the canvas).
 NOTHING: Change = (frozenset(), frozenset(), frozenset())
-
-
-def change_of(event: DocumentEvent, get: Callable[[str], ElementBase | None]) -> Change:
-    """What ``event`` changed, the kinds of its elements looked up with ``get`` (the
-    document right after the event)."""
-    if isinstance(event, LayoutChanged):
-        return NOTHING
-    if isinstance(event, ElementsRemoved):
-        if event.ids and not event.kinds:
-            return None
-        return frozenset(event.kinds), frozenset(), frozenset()
-    if isinstance(event, ElementsAdded):
-        ids: Iterable[str] = event.ids
-    elif isinstance(event, ElementChanged):
-        ids = (event.id,)
-    else:
-        return None  # DesignReplaced, SettingsChanged
-    kinds: set[str] = set()
-    for element_id in ids:
-        element = get(element_id)
-        if element is None:
-            return None
-        kinds.add(element.kind)
-    if isinstance(event, ElementsAdded):
-        return frozenset(kinds), frozenset(), frozenset()
-    if isinstance(event, ElementChanged) and event.field == "name" and isinstance(event.old, str):
-        return frozenset(), frozenset(), frozenset((kind, event.old) for kind in kinds)
-    return frozenset(), frozenset(kinds), frozenset()
 
 
 def _renamed(rule: Rule, findings: list[Finding], renamed: frozenset[tuple[str, str]]) -> bool:
@@ -120,7 +85,7 @@ class LiveCheck:
         self.last_run: list[str] | None = None
 
     def note(self, revision: int, change: Change) -> None:
-        """The document's ``revision`` made ``change`` (see :func:`change_of`)."""
+        """The document's ``revision`` made ``change`` (see :data:`Change`)."""
         with self._lock:
             self._notes.append((revision, change))
 

@@ -19,9 +19,10 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from designer.collector import collector_paused
 from designer.document import Command, Document, DocumentEvent, EditError, Refusal
+from designer.document.events import change_of
 from designer.domain.design import Design
 from designer.rules import CheckResult
-from designer.rules.incremental import LiveCheck, change_of
+from designer.rules.incremental import LiveCheck
 from designer.workload import states_workload
 
 __all__ = ["SYNC_CHECK_LIMIT", "EditorSession", "QtCommand", "sharing_the_ui_thread"]

@@ -37,12 +37,13 @@ from designer.document import (
 )
 from designer.document.clipboard import ClipboardError
 from designer.document.commands import SetRuleSettings
+from designer.document.events import change_of
 from designer.document.factory import new_element, palette
 from designer.domain import Design, LayoutEntry, RuleLevel, RuleSettings, Waiver
 from designer.domain.errors import DesignError
 from designer.persistence import load
 from designer.rules import RULES, CheckResult, check, load_all_rules
-from designer.rules.incremental import NOTHING, LiveCheck, change_of
+from designer.rules.incremental import NOTHING, LiveCheck
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from _reads import rule_reads
