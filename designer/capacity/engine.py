@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from designer.capacity.flows import Flows, Routed
+from designer.capacity.lost import LostCopies
 from designer.capacity.modes import NORMAL, Mode
 from designer.capacity.view import ModeView
 from designer.domain.enums import MirrorMode
@@ -192,6 +194,12 @@ class CapacityEngine:
             for m in held:
                 self.copies_on_vm[m].append(db_id)
         self.members: tuple[str, ...] = tuple(sorted(m for m in servers if m in prep.vms))
+        #: Database → the servers in ``passive_on`` for it: a mode's member loads ask
+        #: "does this server hold a copy of it" per database moved and per copy lost,
+        #: and a string's hash is cached where a (database, server) pair's is not.
+        self.passive_of: dict[str, set[str]] = defaultdict(set)
+        for db_id, m in self.passive_on:
+            self.passive_of[db_id].add(m)
         self.cost: dict[str, _Cost] = {}
         fig = self.figures
         per_profile: dict[int, tuple[object, float, float, float]] = {}
@@ -223,6 +231,8 @@ class CapacityEngine:
             site = prep.vm_site.get(m)
             if site:
                 self.members_in_site[site].append(m)
+        #: The copies each array's and LUN's loss destroys (built when first needed).
+        self._lost_copies: LostCopies | None = None
         self.normal = self.evaluate(NORMAL, keep_streams=True)
 
     # -- links -----------------------------------------------------------------------------
@@ -259,17 +269,22 @@ class CapacityEngine:
 
     def _changed_dbs(
         self, view: ModeView, moved: Iterable[str], overrides: Iterable[str]
-    ) -> tuple[set[str], set[str]]:
+    ) -> tuple[set[str], set[str], set[str]]:
         """The replicated databases whose streams can differ from normal operation: what
         :meth:`Flows.database` reads changed for them (the member their active copy is
         on, a copy's member up or in another site, a copy lost, a route). Databases the
         failure only touched (a passive copy on a VM HA restarted in place) keep normal
         operation's streams.
 
-        Returns those, and apart the databases whose streams only take other routes (a
-        link they crossed is down; nothing else of theirs changed)."""
+        Returns those, apart the databases whose streams only take other routes (a
+        link they crossed is down; nothing else of theirs changed), and apart the DAG
+        databases whose only change is passive copies lost in another site than their
+        active copy's while no link, site or direction is down (an array's loss: ~500
+        of the ~875 databases it changes at 25k): each such copy's log shipping becomes
+        its reseed, on the same route, and their other streams stay as they were."""
         shipping = self.flows.shipping
         changed = {d for d in moved if d in shipping}
+        lost_only: set[str] = set()
         w = view.world
         if w is not None:
             normal = self.normal_view
@@ -301,13 +316,41 @@ class CapacityEngine:
                             or vm_site(active) != site
                             or normal_site(active) != normal_vm_site
                         ):
-                            changed.add(d)
+                            lost_only.add(d)
             for site in w.sites_down:
                 changed.update(self.dbs_in_site.get(site, ()))
         rerouted: set[str] = set()
+        overrides = list(overrides)
         for link_id in (*view.links_down, *overrides):
             rerouted.update(self.dbs_on_link.get(link_id, ()))
-        return changed, rerouted - changed
+        lost_only -= changed
+        if view.links_down or view.sites_down or overrides or view.directions_down:
+            changed |= lost_only
+            lost_only = set()
+        else:
+            e2007, shipping = self.flows.e2007, self.flows.shipping
+            full = {d for d in lost_only if d in e2007 or shipping[d] <= 0}
+            changed |= full
+            lost_only -= full
+        return changed, rerouted - changed, lost_only
+
+    def _reseeds(self, view: ModeView, db_id: str) -> tuple[list[Routed], list[Routed]]:
+        """(normal operation's streams that change, what they become) of a database
+        whose only change is passive copies lost (see :meth:`_changed_dbs`): a lost
+        copy's log shipping becomes its reseed, on the same route. The database's
+        streams are then what :meth:`Flows.database` gives (a test compares them)."""
+        gone: list[Routed] = []
+        now: list[Routed] = []
+        copy_stream = self.flows.copy_stream
+        for routed in self.base_db.get(db_id, ()):
+            stream, hops = routed
+            member = stream.target
+            if member and view.copy_lost(member, db_id):
+                gone.append(routed)
+                now.append(
+                    (copy_stream(db_id, member, stream.from_site, stream.to_site, True), hops)
+                )
+        return gone, now
 
     def _moved(self, view: ModeView) -> dict[str, str | None]:
         """Databases whose active member (or none) differs from normal operation, with
@@ -398,19 +441,40 @@ class CapacityEngine:
             down.update(m for m in self.members_in_site.get(site, ()) if not vm_up(m))
         if moved is None:
             moved = self._moved(view)
-        #: Member → [active databases, active mailboxes, passive mailboxes, megacycles,
-        #: cache GB] gained (or lost) against normal operation.
-        delta: dict[str, list[float]] = {}
         # Not copied when one of them is empty (an array's loss destroys thousands).
         lost = (w.copy_lost | w.logs_lost) if w.copy_lost and w.logs_lost else (
             w.copy_lost or w.logs_lost
         )
-        passive_on, costs, base_active = self.passive_on, self.cost, self.base_active
+        delta = self._moved_walk(moved, lost, vm_up)
+        if lost:
+            # Passive copies the failure destroyed (their member still up): summed per
+            # lost array and LUN, else pair by pair.
+            if self._lost_copies is None:
+                self._lost_copies = LostCopies(
+                    self.prep, self.base_members, self.cost, self.base_active, self.passive_of
+                )
+            multi = self._lost_copies.subtract(w, moved, lost, down, delta)
+            self._lost_walk(lost if multi is None else multi, moved, down, delta)
+        return self._changed_loads(view, delta, down)
+
+    def _moved_walk(
+        self,
+        moved: Mapping[str, str | None],
+        lost: AbstractSet[tuple[str, str]],
+        vm_up: Callable[[str], bool],
+    ) -> dict[str, list[float]]:
+        """Member → [active databases, active mailboxes, passive mailboxes, megacycles,
+        cache GB] gained (or lost) against normal operation by the databases that
+        moved."""
+        delta: dict[str, list[float]] = {}
+        passive_of, costs, base_active = self.passive_of, self.cost, self.base_active
+        none: frozenset[str] = frozenset()
         for db_id, now in moved.items():
             cost = costs.get(db_id)
             if cost is None:
                 continue
             was = base_active[db_id]
+            holders = passive_of.get(db_id, none)  # (db_id, server) in passive_on
             if was is not None:
                 row = delta.get(was)
                 if row is None:
@@ -420,10 +484,9 @@ class CapacityEngine:
                 row[3] -= cost.active_mc
                 row[4] -= cost.cache_gb
                 if (
-                    (db_id, was) in passive_on
+                    was in holders
                     and vm_up(was)
-                    and (was, db_id) not in lost
-                    and (was, "*") not in lost
+                    and (not lost or ((was, db_id) not in lost and (was, "*") not in lost))
                 ):  # still holds a (now passive) copy
                     row[2] += cost.mailboxes
                     row[3] += cost.passive_mc
@@ -435,17 +498,34 @@ class CapacityEngine:
                 row[1] += cost.mailboxes
                 row[3] += cost.active_mc
                 row[4] += cost.cache_gb
-                if (db_id, now) in passive_on:
+                if now in holders:
                     row[2] -= cost.mailboxes
                     row[3] -= cost.passive_mc
-        # Passive copies the failure destroyed (their member still up).
+        return delta
+
+    def _lost_walk(
+        self,
+        lost: Iterable[tuple[str, str]],
+        moved: Mapping[str, str | None],
+        down: AbstractSet[str],
+        delta: dict[str, list[float]],
+    ) -> None:
+        """Take the passive copies in ``lost`` away from ``delta``, pair by pair: those
+        on a member still up, active there neither in normal operation nor now."""
+        base_members, passive_of = self.base_members, self.passive_of
+        costs, base_active = self.cost, self.base_active
+        none: frozenset[str] = frozenset()
         for vm, db in lost:
             if vm not in base_members or vm in down:
                 continue
             dbs = self.copies_on_vm.get(vm, ()) if db == "*" else (db,)
             for db_id in dbs:
                 cost = costs.get(db_id)
-                if cost is None or db_id not in base_active or (db_id, vm) not in passive_on:
+                if (
+                    cost is None
+                    or db_id not in base_active
+                    or vm not in passive_of.get(db_id, none)
+                ):
                     continue
                 # Active on it neither in normal operation nor now.
                 if base_active[db_id] != vm and (
@@ -456,6 +536,13 @@ class CapacityEngine:
                         row = delta[vm] = [0, 0, 0, 0.0, 0.0]
                     row[2] -= cost.mailboxes
                     row[3] -= cost.passive_mc
+
+    def _changed_loads(
+        self, view: ModeView, delta: Mapping[str, list[float]], down: AbstractSet[str]
+    ) -> dict[str, MemberLoad]:
+        """Normal operation's loads plus ``delta``, and the members ``down``."""
+        w = view.world
+        assert w is not None
         changes: dict[str, MemberLoad] = {}
         for m in down:
             changes[m] = MemberLoad(m, False, view.vm_host(m), 0, 0, 0, 0.0, 0.0)
@@ -538,7 +625,7 @@ class CapacityEngine:
         overrides = sorted({*(bandwidth or {}), *(directions_down or {})})
         directions_changed = bool(directions_down)
         moved = self._moved(view)
-        changed, rerouted = self._changed_dbs(
+        changed, rerouted, lost_only = self._changed_dbs(
             view, moved, overrides if directions_changed else ()
         )
         # Only the link directions a stream of the mode changes, copied from normal
@@ -563,6 +650,13 @@ class CapacityEngine:
                 now = database(db_id, view, moved[db_id] if db_id in moved else base_active[db_id])
             mode_db[db_id] = now
             apply(totals, base, -1.0, base_totals)
+            apply(totals, now, 1.0, base_totals)
+        for db_id in sorted(lost_only):
+            gone, now = self._reseeds(view, db_id)
+            if keep_streams:  # in Flows.database's order
+                instead = {id(old): new for old, new in zip(gone, now, strict=True)}
+                mode_db[db_id] = [instead.get(id(r), r) for r in base_db[db_id]]
+            apply(totals, gone, -1.0, base_totals)
             apply(totals, now, 1.0, base_totals)
         others = self.base_other
         if self._others_changed(view, overrides if directions_changed else ()):

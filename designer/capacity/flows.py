@@ -127,6 +127,15 @@ class Flows:
             found.append((stream, hops))
         return found
 
+    def copy_stream(self, db_id: str, member: str, here: str, there: str, lost: bool) -> Stream:
+        """The log shipping (``lost``: the reseed) of the database's copy on ``member``
+        from its active copy's site ``here`` to ``there`` (the one stream object)."""
+        key = (db_id, member, here, there, lost)
+        stream = self._copy_streams.get(key)
+        if stream is None:
+            stream = self._copy_streams[key] = self._copy_stream(db_id, member, here, there, lost)
+        return stream
+
     def _copy_stream(self, db_id: str, member: str, here: str, there: str, lost: bool) -> Stream:
         db = self.prep.dbs[db_id]
         if lost:

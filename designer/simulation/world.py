@@ -13,7 +13,7 @@ from weakref import WeakKeyDictionary
 from designer.domain.enums import DiskPurpose
 from designer.simulation.prepared import Prepared
 
-__all__ = ["World", "components", "compute_world", "lost_elements"]
+__all__ = ["World", "components", "compute_world", "lost_elements", "lun_loss"]
 
 
 @dataclass(slots=True)
@@ -117,6 +117,14 @@ def _lun_loss(prep: Prepared, lun: str) -> _LunLoss:
             tuple(vms), tuple(lcr), tuple(os_vms), tuple(logs), tuple(copies)
         )
     return found
+
+
+def lun_loss(prep: Prepared, lun: str) -> _LunLoss:
+    """What losing ``lun`` does to the disks on it (worked out once per prepared
+    design): its ``copies`` and ``logs`` are the (VM, database or "*") pairs
+    :func:`compute_world` adds to ``copy_lost`` and ``logs_lost`` for it (no VM
+    relocated)."""
+    return _lun_loss(prep, lun)
 
 
 def components(prep: Prepared, sites_down: set[str], links_down: set[str]) -> dict[str, int]:

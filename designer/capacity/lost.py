@@ -1,0 +1,184 @@
+"""The passive copies a failure destroys, summed per member once per array and LUN.
+
+A mode's member loads take away the passive copies the failure destroyed (a copy on a
+member still up, active there neither in normal operation nor in the mode):
+:meth:`CapacityEngine._lost_walk` visits every lost (member, database) pair of the
+world, ~1,000 for an array's loss at 25k and ~2,000 for a site's, in every mode that
+loses them (each array alone, each double failure with an array, each site loss and
+site loss plus one). The pairs come from the lost LUNs only (``compute_world``: a
+LUN's loss is what its disks hold), so :class:`LostCopies` sums them per member once
+per array and per LUN, and a mode reads a few sums per lost array instead of a
+thousand pairs:
+
+- a pair on more than one LUN (a database disk and a log disk apart) is left out of
+  the sums and walked as before, so that it counts once;
+- a copy the mode moved its database to is lost but active: its share is given back
+  (one lookup per moved database);
+- a lost disk tied to no database ("*": every copy on that member) on a member still
+  up, or a VM relocated, sends the mode back to the walk.
+
+The sums add the same figures in another order than the walk: a member's megacycles
+may differ in the last bits (tests/capacity/test_lost_copies.py compares both on
+every mode).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from typing import Any
+
+from designer.simulation.prepared import Prepared
+from designer.simulation.world import World, lun_loss
+
+__all__ = ["LostCopies"]
+
+#: Member → (passive mailboxes, passive megacycles) the loss destroys.
+Sums = dict[str, list[float]]
+
+
+class _Part:
+    """What one LUN's (or array's) loss destroys."""
+
+    __slots__ = ("multi", "pairs", "stars", "sums")
+
+    def __init__(self) -> None:
+        self.sums: Sums = {}
+        #: Eligible pairs in ``sums`` (a moved database's new member gives its back).
+        self.pairs: set[tuple[str, str]] = set()
+        #: Pairs on more than one LUN: walked one by one.
+        self.multi: set[tuple[str, str]] = set()
+        #: Members that lose a disk tied to no database with it.
+        self.stars: set[str] = set()
+
+    def add(self, other: _Part) -> None:
+        for vm, (mbx, mc) in other.sums.items():
+            row = self.sums.get(vm)
+            if row is None:
+                self.sums[vm] = [mbx, mc]
+            else:
+                row[0] += mbx
+                row[1] += mc
+        self.pairs |= other.pairs
+        self.multi |= other.multi
+        self.stars |= other.stars
+
+
+class LostCopies:
+    """Per LUN and per array of one engine, the passive copies its loss destroys."""
+
+    def __init__(
+        self,
+        prep: Prepared,
+        members: AbstractSet[str] | Mapping[str, object],
+        costs: Mapping[str, Any],
+        base_active: Mapping[str, str | None],
+        passive_of: Mapping[str, AbstractSet[str]],
+    ) -> None:
+        """``costs``: database → its cost (``mailboxes``, ``passive_mc``); the other
+        arguments as :class:`~designer.capacity.engine.CapacityEngine` holds them."""
+        self.prep = prep
+        self.members = members
+        self.costs = costs
+        self.base_active = base_active
+        self.passive_of = passive_of
+        #: How many LUNs' losses list each (member, database) pair.
+        seen: dict[tuple[str, str], int] = {}
+        for lun in prep.disks_on_lun:
+            loss = lun_loss(prep, lun)
+            for pair in (*loss.copies, *loss.logs):
+                if pair[0] in members:
+                    seen[pair] = seen.get(pair, 0) + 1
+        self.multi = {pair for pair, n in seen.items() if n > 1}
+        self._luns: dict[str, _Part] = {}
+        self._arrays: dict[str, _Part] = {}
+
+    def _lun(self, lun: str) -> _Part:
+        part = self._luns.get(lun)
+        if part is None:
+            members, costs, base_active = self.members, self.costs, self.base_active
+            passive_of, multi = self.passive_of, self.multi
+            part = self._luns[lun] = _Part()
+            loss = lun_loss(self.prep, lun)
+            for pair in (*loss.copies, *loss.logs):
+                vm, db_id = pair
+                if vm not in members:
+                    continue
+                if db_id == "*":
+                    part.stars.add(vm)
+                    continue
+                if pair in multi:
+                    part.multi.add(pair)
+                    continue
+                cost = costs.get(db_id)
+                if (
+                    cost is None
+                    or db_id not in base_active
+                    or vm not in passive_of.get(db_id, ())
+                    or base_active[db_id] == vm
+                ):
+                    continue
+                part.pairs.add(pair)
+                row = part.sums.get(vm)
+                if row is None:
+                    part.sums[vm] = [cost.mailboxes, cost.passive_mc]
+                else:
+                    row[0] += cost.mailboxes
+                    row[1] += cost.passive_mc
+        return part
+
+    def _array(self, array: str) -> _Part:
+        part = self._arrays.get(array)
+        if part is None:
+            part = self._arrays[array] = _Part()
+            for lun in self.prep.luns_of_array.get(array, ()):
+                part.add(self._lun(lun))
+        return part
+
+    def subtract(
+        self,
+        world: World,
+        moved: Mapping[str, str | None],
+        lost: AbstractSet[tuple[str, str]],
+        down: AbstractSet[str],
+        delta: dict[str, list[float]],
+    ) -> set[tuple[str, str]] | None:
+        """Take the copies ``world`` destroyed away from ``delta`` (as the walk's lost
+        copies loop does), but the pairs on more than one LUN, returned for the walk;
+        None (``delta`` untouched) when the walk must do it all."""
+        if world.vm_relocated:
+            return None
+        parts: list[_Part] = []
+        covered: set[str] = set()
+        luns_of_array = self.prep.luns_of_array
+        for array in world.arrays_down:
+            parts.append(self._array(array))
+            covered.update(luns_of_array.get(array, ()))
+        parts += [self._lun(lun) for lun in world.luns_down if lun not in covered]
+        multi: set[tuple[str, str]] = set()
+        for part in parts:
+            if part.stars and not part.stars <= down:
+                return None
+            if part.multi:
+                multi |= part.multi
+        for part in parts:
+            for vm, (mbx, mc) in part.sums.items():
+                if vm in down:
+                    continue
+                row = delta.get(vm)
+                if row is None:
+                    row = delta[vm] = [0, 0, 0, 0.0, 0.0]
+                row[2] -= mbx
+                row[3] -= mc
+        # A moved database's lost copy on its new member is active there, not lost.
+        costs = self.costs
+        for db_id, now in moved.items():
+            if now is None or now in down or (now, db_id) not in lost:
+                continue
+            pair = (now, db_id)
+            if any(pair in part.pairs for part in parts):
+                cost = costs[db_id]
+                row = delta[now]
+                row[2] += cost.mailboxes
+                row[3] += cost.passive_mc
+        return multi
