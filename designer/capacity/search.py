@@ -185,7 +185,8 @@ class DagPredictor:
             for other_number, other in enumerate(alone):
                 if other_number == number:
                     continue
-                again |= mine.moved & other.moved
+                if other_number > number:  # the same both ways: taken once
+                    again |= mine.moved & other.moved
                 other_impact = chosen[other_number]
                 for m in other_impact.unusable:
                     sent = mine.by_target.get(m)
@@ -213,8 +214,13 @@ class DagPredictor:
                     continue
                 if losts:
                     key = (db_id, member)
-                    if any(key in lost for lost in losts):
-                        continue
+                    for lost in losts:  # any(), without a generator per copy
+                        if key in lost:
+                            break
+                    else:
+                        target = member
+                        break
+                    continue
                 target = member
                 break
             if was is not None:
