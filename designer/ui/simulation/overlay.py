@@ -18,7 +18,6 @@ at the time cursor from the controller, and paints:
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QPointF, QRectF, Qt, QTimer
@@ -210,17 +209,20 @@ class SimulationOverlay(QGraphicsObject):
         targets = self._pill_targets(self.state) if self.state is not None else {}
         moved = False
         positions = self._pill_pos
-        for db_id, target in targets.items():
-            current = positions.get(db_id)
-            if current is None:
-                positions[db_id] = target
-            elif abs(current[0] - target[0]) + abs(current[1] - target[1]) > 0.5:
-                self._pill_from[db_id] = current
-                self._pill_to[db_id] = target
-                moved = True
-        for db_id in list(self._pill_pos):
-            if db_id not in targets:
-                del self._pill_pos[db_id]
+        if not positions:  # the mode's first state: every marker starts in its place
+            positions.update(targets)
+        else:
+            for db_id, target in targets.items():
+                current = positions.get(db_id)
+                if current is None:
+                    positions[db_id] = target
+                elif abs(current[0] - target[0]) + abs(current[1] - target[1]) > 0.5:
+                    self._pill_from[db_id] = current
+                    self._pill_to[db_id] = target
+                    moved = True
+            for db_id in list(positions):
+                if db_id not in targets:
+                    del positions[db_id]
         if moved:
             self._glide.start()
             self._glide_timer.start()
@@ -292,31 +294,27 @@ class SimulationOverlay(QGraphicsObject):
 
     def _pill_targets(self, state: StepState) -> dict[str, Pos]:
         targets: dict[str, Pos] = {}
-        slots: dict[str, int] = defaultdict(int)
-        # Thousands of databases share a few hundred members: look each box up once
-        # (every call into Qt may wait for the interpreter lock while a worker runs).
-        anchors: dict[str, tuple[float, float] | None] = {}
-        for db in state.databases:
-            member = db.active_on
-            if db.state != "active" or member is None:
+        overflow: dict[str, int] = {}
+        last = PILLS_PER_VM - 1
+        # Thousands of databases share a few hundred members: each member's box is
+        # looked up once (every call into Qt may wait for the interpreter lock while a
+        # worker runs), its databases grouped by the state's facts.
+        for member, databases in self.controller.facts(state).active_on.items():
+            rect = self._rect(member, state)
+            if rect is None:
                 continue
-            if member not in anchors:
-                rect = self._rect(member, state)
-                anchors[member] = (
-                    None if rect is None else (rect.right(), rect.top() + rect.height() / 2)
-                )
-            anchor = anchors[member]
-            if anchor is None:
-                continue
-            slot = min(slots[member], PILLS_PER_VM - 1)
-            slots[member] += 1
+            n = len(databases)
+            if n > PILLS_PER_VM:
+                overflow[member] = n - last
             # Right-aligned inside the member's box, stacked leftwards; the last slot
             # collects the rest ("+N").
-            right, middle = anchor
-            targets[db.id] = (right - (slot + 1) * (PILL_WIDTH + 3), middle - PILL_HEIGHT / 2)
-        self._pill_overflow = {
-            vm: n - PILLS_PER_VM + 1 for vm, n in slots.items() if n > PILLS_PER_VM
-        }
+            right, middle = rect.right(), rect.top() + rect.height() / 2 - PILL_HEIGHT / 2
+            for slot, db_id in enumerate(databases[:last]):
+                targets[db_id] = (right - (slot + 1) * (PILL_WIDTH + 3), middle)
+            if n > last:
+                rest = (right - PILLS_PER_VM * (PILL_WIDTH + 3), middle)
+                targets.update(dict.fromkeys(databases[last:], rest))
+        self._pill_overflow = overflow
         return targets
 
     def restarted(self, state: StepState | None) -> dict[str, str]:
@@ -618,7 +616,8 @@ class SimulationOverlay(QGraphicsObject):
 
     def _client_paths(self, state: StepState) -> list[tuple[QRectF, _Shape]]:
         """The client paths' shapes for ``state``, in paint order, each with its bounds."""
-        self._site_totals(state)
+        if state is not self.state or self._drawn.members is None:
+            self._site_totals(state)  # (already done for the state shown: _prime)
         members_of = self._drawn.members or {}
         shapes: list[tuple[QRectF, _Shape]] = []
         for site in state.sites:
@@ -658,19 +657,8 @@ class SimulationOverlay(QGraphicsObject):
         """One pass over the databases for what the sites show: their users with
         access (returned) and, for the client paths, the members serving each site's
         users (kept with the state's drawing)."""
-        user_site = self.controller.simulator.prep.db_user_site
-        total: dict[str | None, int] = defaultdict(int)
-        available: dict[str | None, int] = defaultdict(int)
-        members: dict[str | None, set[str]] = defaultdict(set)
-        for db in state.databases:
-            site_id = user_site.get(db.id)
-            if site_id is None:
-                continue
-            total[site_id] += db.mailboxes
-            if db.state == "active" and db.reachable:  # (db.available, inlined)
-                available[site_id] += db.mailboxes
-                if db.active_on:
-                    members[site_id].add(db.active_on)
+        facts = self.controller.facts(state)
+        total, available, members = facts.site_total, facts.site_available, facts.site_members
         result: dict[str, int] = {}
         for site in state.sites:
             if total.get(site.id):

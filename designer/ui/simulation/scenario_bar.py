@@ -215,8 +215,10 @@ class ScenarioBar(QWidget):
         else:
             if self._counted is None or self._counted[0] is not state:
                 # Two sums over every database (~10 ms at 25,000 elements): once per
-                # state, not on every tick of playback that leaves it unchanged.
-                text = f"{state.mailboxes_available:,} / {state.mailboxes_total:,} mailboxes"
+                # state, not on every tick of playback that leaves it unchanged (the
+                # first state's on the worker that prepared the simulator).
+                facts = self.controller.facts(state)
+                text = f"{facts.mailboxes_available:,} / {facts.mailboxes_total:,} mailboxes"
                 self._counted = (state, text)
             self.mailboxes.setText(self._counted[1])
             offered = {a.key for a in state.actions}
