@@ -67,6 +67,22 @@ def old_pill_targets(state: StepState, rect_of):  # type: ignore[no-untyped-def]
     return targets, overflow
 
 
+def old_pill_list(state: StepState, positions, gliding: bool):  # type: ignore[no-untyped-def]
+    pills = []
+    taken: set[tuple[int, int]] = set()
+    for db in state.databases:
+        pos = positions.get(db.id)
+        if pos is None or db.state != "active":
+            continue
+        key = (round(pos[0]), round(pos[1]))
+        first = key not in taken
+        if not first and not gliding:
+            continue
+        taken.add(key)
+        pills.append((pos[0], pos[1], db, first))
+    return pills
+
+
 def _states(simulator: Simulator, limit: int = 6) -> list[StepState]:
     """The initial state and the states of a few failures: a site, a host, an array,
     a database's member VM (the kinds that move markers and cut users off)."""
@@ -143,11 +159,21 @@ def test_overlay_markers_and_users_are_placed_as_before(qtbot, launch, name: str
         overlay.state = state  # what refresh() sets; the rest follows from it
         overlay._restarted = overlay._compute_restarted(state)
         targets = overlay._pill_targets(state)
-        old_targets, old_overflow = old_pill_targets(
-            state, lambda m, s=state: overlay._rect(m, s)
-        )
+        old_targets, old_overflow = old_pill_targets(state, lambda m, s=state: overlay._rect(m, s))
         assert targets == old_targets
         assert overlay._pill_overflow == old_overflow
+        # The markers drawn: in place, and half-way through a glide from elsewhere.
+        overlay._pill_pos = dict(targets)
+        assert overlay._pill_list(state) == old_pill_list(state, targets, False)
+        halfway = {
+            d: (x + 0.3 * (i % 7), y - 0.5 * (i % 3))
+            for i, (d, (x, y)) in enumerate(targets.items())
+        }
+        overlay._pill_pos = halfway
+        assert overlay._pill_list(state) == old_pill_list(state, halfway, False)
+        overlay._glide_timer.start()
+        assert overlay._pill_list(state) == old_pill_list(state, halfway, True)
+        overlay._glide_timer.stop()
         total, available, _members = old_site_totals(state, simulator.prep.db_user_site)
         access = overlay._site_totals(state)
         for site in state.sites:
@@ -243,6 +269,8 @@ def test_a_line_is_refiled_in_the_index_only_when_its_leader_changes(  # type: i
     assert len(told) == 1 and told[0] == bounds, "the index was told before the leader came"
     on_leader = (QPointF(moved.center().x(), moved.top()) + edge.label_anchor()) / 2
     assert not bounds.contains(on_leader) and edge.sceneBoundingRect().contains(on_leader)
+    edge.set_label(edge.label_text())  # the same text: the label stays where it is
+    assert len(told) == 1 and edge.sceneBoundingRect().contains(on_leader)
     edge.put_label(rect)
     assert len(told) == 2, "the index was told before the leader went"
     assert edge.sceneBoundingRect() == bounds

@@ -557,11 +557,16 @@ class SimulationOverlay(QGraphicsObject):
         taken: set[tuple[int, int]] = set()
         gliding = self.gliding
         positions = self._pill_pos
+        # Databases stacked on a member's last slot share its position: each position
+        # is rounded once (32,000 round() calls at 100,000 elements otherwise).
+        keys: dict[Pos, tuple[int, int]] = {}
         for db in state.databases:
             pos = positions.get(db.id)
             if pos is None or db.state != "active":
                 continue
-            key = (round(pos[0]), round(pos[1]))
+            key = keys.get(pos)
+            if key is None:
+                key = keys[pos] = (round(pos[0]), round(pos[1]))
             first = key not in taken
             if not first and not gliding:
                 continue  # collected under the "+N" pill
