@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QDrag, QKeySequence, QPixmap, QShortcut
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -767,7 +767,6 @@ def test_overview_waits_for_the_check_then_renders(qtbot, session, monkeypatch):
     qtbot.waitUntil(lambda: overview.render_count > rendered)
 
 
-
 @pytest.mark.parametrize("last_check_ms", [0.0, 1000.0])
 def test_overview_waits_about_as_long_as_the_last_check_took(  # type: ignore[no-untyped-def]
     qtbot, session, monkeypatch, last_check_ms
@@ -793,6 +792,42 @@ def test_overview_waits_about_as_long_as_the_last_check_took(  # type: ignore[no
         with qtbot.waitSignal(session.findings_changed):
             session.refresh_findings()
     qtbot.waitUntil(lambda: overview.render_count > rendered, timeout=3000)
+
+
+def test_overview_measures_the_drawing_again_only_when_its_extent_may_change(qtbot, session):
+    """The extent of the drawing (itemsBoundingRect: 40 ms at 100,000 elements) is kept
+    while findings only restyle items, and measured again after anything that may move
+    its edges; either way it equals the scene's own figure."""
+    from designer.document import AddElements, MoveElements, RemoveElements
+    from designer.domain import LayoutEntry
+    from designer.rules.engine import CheckResult
+    from designer.rules.finding import Finding
+    from designer.ui.canvas.view import DesignView
+
+    view = _show(qtbot, DesignView(session))
+    overview = _show(qtbot, OverviewPanel(view, session=session))
+    scene = view.design_scene
+    qtbot.waitUntil(lambda: overview.render_count >= 1)
+
+    def extent() -> QRectF:
+        rect = overview._items_rect(scene)
+        assert rect == scene.itemsBoundingRect()
+        return rect
+
+    first = extent()
+    measured = overview._measured
+    session.findings = CheckResult([Finding("VS002", "synthetic", ("vm1",))])
+    session.findings_changed.emit()
+    assert extent() == first and overview._measured is measured  # kept
+    session.push(MoveElements({"s2": LayoutEntry(x=6000, y=5000, w=400, h=300)}))
+    assert extent().right() >= 6400 and extent().bottom() >= 5300
+    session.undo_stack.undo()
+    assert extent() == first
+    far = Site(id="s9", name="Far away")
+    session.push(AddElements([far], {"s9": LayoutEntry(x=-3000, y=-2000)}))
+    assert extent().left() <= -3000
+    session.push(RemoveElements(["s9"]))
+    assert extent() == first
 
 
 # -- palette ---------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from designer import collector
 from designer.persistence import dumps
 from designer.rules.engine import CheckResult
 from designer.rules.finding import Finding
+from designer.ui import slices
+from designer.ui.canvas import scene as scene_module
 from designer.ui.panels import ProblemsPanel
 from designer.ui.panels import inspector as inspector_module
 from designer.ui.panels import problems as problems_module
@@ -82,6 +84,60 @@ def test_a_few_findings_reach_the_problems_table_at_once(qtbot, launch):  # type
     session.findings_changed.emit()
     assert not panel.building
     assert [r.finding.message for r in panel.model.rows] == ["one synthetic finding"]
+
+
+def test_thousands_of_findings_take_turns_within_one_budget_and_all_show(  # type: ignore[no-untyped-def]
+    qtbot, launch, monkeypatch
+):
+    """The Problems panel's rows and the canvas's marks are made in slices of one
+    shared budget a turn (designer.ui.slices): with the budget spent by the first slice
+    of each turn, one slice runs a turn and the two jobs alternate, neither waiting
+    for the other to finish; at the end every finding is a row and a mark."""
+    monkeypatch.setattr(slices, "TURN_BUDGET_S", -1.0)
+    monkeypatch.setattr(problems_module, "BUILD_SLICE_S", -1.0)  # 64 rows a slice
+    monkeypatch.setattr(scene_module, "MARKER_CHUNK", 2)
+    steps: list[tuple[str, float]] = []
+    start = slices.Slices.start
+
+    def logged_start(runner, key, owner, step):  # type: ignore[no-untyped-def]
+        def logged(deadline: float) -> bool:
+            steps.append((key[1], deadline))
+            return step(deadline)
+
+        start(runner, key, owner, logged)
+
+    monkeypatch.setattr(slices.Slices, "start", logged_start)
+    window = launch(SAMPLES / "dag_with_ha.json")
+    session = window.session
+    panel = _problems(window)
+    scene = window.view.design_scene
+    vms = [e.id for e in session.design.elements if e.kind == "vm"]
+    many = [Finding("VS002", f"synthetic finding {i}", (vms[i % len(vms)],)) for i in range(3000)]
+    steps.clear()
+    session.findings = CheckResult(list(many))
+    session.findings_changed.emit()
+    qtbot.waitUntil(lambda: not panel.building and scene._marker_job is None, timeout=20_000)
+    names = [name for name, _ in steps if name in ("rows", "markers")]
+    assert "rows" in names and "markers" in names
+    # Each turn ran one slice (a new deadline per slice), and the jobs overlapped.
+    assert len({deadline for _, deadline in steps}) == len(steps)
+    last = {name: len(names) - 1 - names[::-1].index(name) for name in ("rows", "markers")}
+    assert names.index("markers") < last["rows"] and names.index("rows") < last["markers"]
+    # Everything shows: every finding a row, in order, and each VM's mark counts its own.
+    assert [row.finding for row in panel.model.rows] == many
+    assert "3000 warnings" in panel.windowTitle()
+    for n, vm in enumerate(vms):
+        expected = len(range(n, 3000, len(vms)))
+        assert scene.marker_of(vm) == (many[0].severity, expected)
+        assert scene.nodes[vm].marker == (many[0].severity, expected)
+    # And going back to none clears every mark, in slices too (many marks going).
+    monkeypatch.setattr(scene_module, "MARKER_SLICE", 2)
+    session.findings = CheckResult([])
+    session.findings_changed.emit()
+    assert any(scene.nodes[vm].marker is not None for vm in vms)
+    qtbot.waitUntil(lambda: scene._marker_job is None, timeout=20_000)
+    assert all(scene.marker_of(vm) is None and scene.nodes[vm].marker is None for vm in vms)
+    assert panel.model.rowCount() == 0
 
 
 def _big_design_window(qtbot, launch, tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]

@@ -35,6 +35,7 @@ from designer.domain.design import Design, Severity
 from designer.domain.elements import ElementBase, WanLink
 from designer.domain.kinds import KINDS, KindInfo, connectable_kinds
 from designer.rules.finding import Finding
+from designer.ui import slices
 from designer.ui.canvas import routing
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.items.node import NodeItem, disk_tags, name_tokens
@@ -1242,8 +1243,9 @@ class DesignScene(QGraphicsScene):
                     mark = self._marks.get(element_id)
             marker = (mark.severity, mark.findings) if mark else None
             if node is not None:
-                node.selected = element_id in chosen or any(
-                    c in chosen for c in self.box_children.get(element_id, ()) if node.disk_count
+                node.selected = element_id in chosen or (
+                    bool(node.disk_count)
+                    and any(c in chosen for c in self.box_children.get(element_id, ()))
                 )
                 node.marker = marker
                 node.setToolTip(mark.tip if mark else "")
@@ -1263,27 +1265,29 @@ class DesignScene(QGraphicsScene):
         """Markers follow the session's findings (only changed items are touched).
 
         Up to MARKER_SLICE findings are marked at once; more (3,000 findings took
-        60–110 ms at once) in slices of MARKER_SLICE_S between turns of the event loop,
-        so the window keeps painting while they arrive."""
+        60–110 ms at once) a slice at a time between turns of the event loop, within
+        the turn's budget shared with the window's other slices (:mod:`designer.ui.slices`),
+        so the window keeps painting while they arrive; the items in view first."""
         findings = self.session.findings.active
         self._marker_job = self._mark(findings)
-        if len(findings) <= MARKER_SLICE:
+        # Thousands of marks going away cost as much as thousands arriving.
+        if len(findings) + len(self._marks) <= MARKER_SLICE:
             for _ in self._marker_job:
                 pass
             self._marker_job = None
         else:
-            self._next_marker_slice()
+            slices.shared().start((id(self), "markers"), self, self._marker_slice)
 
-    def _next_marker_slice(self) -> None:
+    def _marker_slice(self, deadline: float) -> bool:
         job = self._marker_job
         if job is None:
-            return
-        deadline = time.perf_counter() + MARKER_SLICE_S
+            return True  # rebuilt since: the new scene is marked as it is built
+        deadline = min(deadline, time.perf_counter() + MARKER_SLICE_S)
         for _ in job:
             if time.perf_counter() > deadline:
-                QTimer.singleShot(0, self, self._next_marker_slice)
-                return
+                return False
         self._marker_job = None
+        return True
 
     def _mark(self, findings: list[Finding]) -> Iterator[None]:
         marks: dict[str, Mark] = {}
@@ -1294,9 +1298,35 @@ class DesignScene(QGraphicsScene):
         old = self._marks
         changed = [i for i in set(marks) | set(old) if marks.get(i) != old.get(i)]
         self._marks = marks
+        if len(changed) > MARKER_CHUNK:
+            # What the views show first: restyling it repaints the canvas, the rest
+            # (out of view) does not, so the repaints come in the first slices only.
+            # By the layout's rectangles (no call into Qt per item); lines, and boxes
+            # without a layout entry, count as out of view.
+            layout = self.session.design.layout
+            views = [(r.left(), r.top(), r.right(), r.bottom()) for r in self._view_rects()]
+            shown: list[str] = []
+            hidden: list[str] = []
+            for n, element_id in enumerate(changed, 1):
+                entry = layout.get(element_id)
+                seen = entry is not None and any(
+                    entry.x < right
+                    and entry.y < bottom
+                    and entry.x + (entry.w or 0) > left
+                    and entry.y + (entry.h or 0) > top
+                    for left, top, right, bottom in views
+                )
+                (shown if seen else hidden).append(element_id)
+                if n % (MARKER_CHUNK * 8) == 0:
+                    yield
+            changed = shown + hidden
         for start in range(0, len(changed), MARKER_CHUNK):
             self._restyle(changed[start : start + MARKER_CHUNK])
             yield
+
+    def _view_rects(self) -> list[QRectF]:
+        """The parts of the scene the views show."""
+        return [v.mapToScene(v.viewport().rect()).boundingRect() for v in self.views()]
 
     def set_link_loads(self, loads: dict[str, tuple[float, str]] | None) -> None:
         """Show each WAN link's utilisation (capacity, issue 11): its line's width and

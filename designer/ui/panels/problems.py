@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QPoint,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QFont, QIcon, QKeyEvent, QKeySequence, QResizeEvent
@@ -47,6 +46,7 @@ from designer.document.events import (
 from designer.domain.design import RuleLevel, Severity, Waiver
 from designer.rules import RULES
 from designer.rules.finding import INTERNAL_ERROR_CODE, STALE_WAIVER_CODE, Finding
+from designer.ui import slices
 from designer.ui.panels._keys import PanelKeys
 from designer.ui.panels._look import severity_icon
 from designer.ui.panels.rule_settings import RuleSettingsView, ask_reason
@@ -350,10 +350,6 @@ class ProblemsPanel(PanelKeys, QWidget):
         self._names_changed = False
         #: Rows made so far and the rest to make, while new findings become rows.
         self._building: tuple[list[_Row], Iterator[_Row]] | None = None
-        self._build_timer = QTimer(self)
-        self._build_timer.setSingleShot(True)
-        self._build_timer.setInterval(0)
-        self._build_timer.timeout.connect(self._build_slice)
         session.findings_changed.connect(self.refresh)
         session.document_changed.connect(self._on_document_changed)
         self.refresh()
@@ -396,32 +392,35 @@ class ProblemsPanel(PanelKeys, QWidget):
         rows = (_Row(f, ", ".join(name(e) for e in f.elements)) for f in findings)
         self._building = ([], rows)
         if len(findings) <= SLICE_ABOVE:
-            self._build_slice(budget_s=float("inf"))
+            self._build_slice(float("inf"))
         else:
-            self._build_timer.start()
+            # Within the turn's budget shared with the canvas's markers and the
+            # Overview's picture (designer.ui.slices).
+            slices.shared().start((id(self), "rows"), self, self._build_slice)
 
     @property
     def building(self) -> bool:
         """Whether new findings are still being made into rows (see refresh)."""
         return self._building is not None
 
-    def _build_slice(self, budget_s: float = BUILD_SLICE_S) -> None:
-        """Make rows for at most ``budget_s``, then let the event loop run (paints,
-        the canvas's markers, the other panels): 3,000 findings at 25,000 elements took
-        ~40 ms at once, in the same turn as every other panel's refresh."""
+    def _build_slice(self, deadline: float) -> bool:
+        """Make rows until ``deadline`` (at most for BUILD_SLICE_S), then let the event
+        loop run (paints, the canvas's markers, the other panels): 3,000 findings at
+        25,000 elements took ~40 ms at once, in the same turn as every other panel's
+        refresh. True once every row is made (and shown)."""
         if self._building is None:
-            return
+            return True
         done, rows = self._building
-        deadline = time.perf_counter() + budget_s
+        deadline = min(deadline, time.perf_counter() + BUILD_SLICE_S)
         for n, row in enumerate(rows, 1):
             done.append(row)
             if n % 64 == 0 and time.perf_counter() > deadline:
-                self._build_timer.start()
-                return
+                return False
         self._building = None
         self._all_rows = done
         self._apply_filter()
         self._update_counts()
+        return True
 
     def _on_document_changed(self, event: DocumentEvent) -> None:
         if isinstance(event, DesignReplaced) or (

@@ -1,0 +1,83 @@
+"""One time budget per event-loop turn, shared by the window's work done in slices.
+
+Thousands of findings arriving start several such jobs at once: the Problems panel
+makes rows, the canvas marks its items, the Overview renders its picture again. Each
+used to run on a zero-delay timer of its own with a budget of its own (8, 12 and 6 ms),
+and Qt runs every due timer and posted event before it comes back to anything else:
+one turn of the event loop paid the sum (plus the canvas's repaint), 60–100 ms at
+100,000 elements. Here they take turns within one budget (:data:`TURN_BUDGET_S`): a
+turn runs the jobs in order until the budget is spent, and the jobs that ran go to the
+back of the queue, so each still advances and none waits for the others to finish.
+
+A job is a callable ``step(deadline) -> done``: it does at least one unit of its work,
+stops once ``time.perf_counter()`` passes ``deadline`` (or earlier, by its own
+budget), and says whether it has finished. It runs only while its ``owner`` (a Qt
+object) exists.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
+
+__all__ = ["TURN_BUDGET_S", "Slices", "shared"]
+
+#: What all the jobs together may take of one event-loop turn.
+TURN_BUDGET_S = 0.008
+
+Step = Callable[[float], bool]
+
+
+class Slices(QObject):
+    """Jobs run a slice at a time, all of them within one budget per turn."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs: dict[Hashable, tuple[QObject, Step]] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._run)
+
+    def start(self, key: Hashable, owner: QObject, step: Step) -> None:
+        """Run ``step`` in the next turns until it is done (replacing ``key``'s job)."""
+        self._jobs.pop(key, None)
+        self._jobs[key] = (owner, step)
+        self._timer.start()
+
+    def cancel(self, key: Hashable) -> None:
+        self._jobs.pop(key, None)
+
+    def running(self, key: Hashable) -> bool:
+        return key in self._jobs
+
+    def _run(self) -> None:
+        deadline = time.perf_counter() + TURN_BUDGET_S
+        for key in list(self._jobs):
+            job = self._jobs.get(key)
+            if job is None:
+                continue  # cancelled by a job that ran before it in this turn
+            owner, step = job
+            done = not shiboken6.isValid(owner) or step(deadline)
+            if self._jobs.get(key) is job:  # not replaced nor cancelled while it ran
+                del self._jobs[key]
+                if not done:
+                    self._jobs[key] = job  # to the back: the others go first next turn
+            if time.perf_counter() >= deadline:
+                break
+        if self._jobs:
+            self._timer.start()
+
+
+_shared: Slices | None = None
+
+
+def shared() -> Slices:
+    """The application's one runner (created with the first job)."""
+    global _shared
+    if _shared is None or not shiboken6.isValid(_shared):
+        _shared = Slices(QCoreApplication.instance())
+    return _shared

@@ -1,0 +1,64 @@
+"""The window's sliced work shares one time budget per event-loop turn
+(designer.ui.slices): jobs take turns instead of each taking a budget of its own in the
+same turn. Durations are measured in benchmarks/bench_scale.py, not here."""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import QObject
+
+from designer.ui import slices
+
+
+def _job(log: list[tuple[str, float]], name: str, steps: int):  # type: ignore[no-untyped-def]
+    left = [steps]
+
+    def step(deadline: float) -> bool:
+        log.append((name, deadline))
+        left[0] -= 1
+        return left[0] == 0
+
+    return step
+
+
+def test_jobs_in_one_turn_share_its_deadline_and_each_advances(qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(slices, "TURN_BUDGET_S", 60.0)  # room for every job every turn
+    runner = slices.Slices()
+    owner = QObject()
+    log: list[tuple[str, float]] = []
+    runner.start("a", owner, _job(log, "a", 3))
+    runner.start("b", owner, _job(log, "b", 2))
+    qtbot.waitUntil(lambda: not runner.running("a") and not runner.running("b"), timeout=3000)
+    assert [name for name, _ in log] == ["a", "b", "a", "b", "a"]
+    # One deadline per turn, the same for every job run in it.
+    assert log[0][1] == log[1][1] and log[2][1] == log[3][1]
+    assert log[0][1] < log[2][1] < log[4][1]
+
+
+def test_a_spent_budget_ends_the_turn_and_the_others_go_first_next(qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(slices, "TURN_BUDGET_S", -1.0)  # spent by the first job of a turn
+    runner = slices.Slices()
+    owner = QObject()
+    log: list[tuple[str, float]] = []
+    runner.start("a", owner, _job(log, "a", 3))
+    runner.start("b", owner, _job(log, "b", 2))
+    qtbot.waitUntil(lambda: not runner.running("a") and not runner.running("b"), timeout=3000)
+    # One job a turn, alternating: neither waits for the other to finish.
+    assert [name for name, _ in log] == ["a", "b", "a", "b", "a"]
+    assert len({deadline for _, deadline in log}) == 5
+
+
+def test_a_job_started_again_is_replaced_and_a_deleted_owners_is_dropped(qtbot):  # type: ignore[no-untyped-def]
+    runner = slices.Slices()
+    kept, gone = QObject(), QObject()
+    log: list[tuple[str, float]] = []
+    runner.start("a", kept, _job(log, "old", 5))
+    runner.start("a", kept, _job(log, "new", 1))
+    runner.start("b", gone, _job(log, "gone", 1))
+    shiboken6.delete(gone)
+    qtbot.waitUntil(lambda: not runner.running("a") and not runner.running("b"), timeout=3000)
+    assert [name for name, _ in log] == ["new"]
+    runner.start("c", kept, _job(log, "c", 2))
+    runner.cancel("c")
+    qtbot.wait(20)
+    assert [name for name, _ in log] == ["new"]
