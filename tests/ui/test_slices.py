@@ -4,9 +4,12 @@ same turn. Durations are measured in benchmarks/bench_scale.py, not here."""
 
 from __future__ import annotations
 
+import gc
+
 import shiboken6
 from PySide6.QtCore import QObject
 
+from designer import collector
 from designer.ui import slices
 
 
@@ -62,3 +65,43 @@ def test_a_job_started_again_is_replaced_and_a_deleted_owners_is_dropped(qtbot):
     runner.cancel("c")
     qtbot.wait(20)
     assert [name for name, _ in log] == ["new"]
+
+
+def test_long_lived_jobs_run_with_the_collector_paused_then_freeze_what_was_built(qtbot):  # type: ignore[no-untyped-def]
+    runner = slices.Slices()
+    owner = QObject()
+    assert collector.pauses() == 0 and gc.isenabled()
+    seen: list[tuple[int, bool]] = []
+
+    def rows(_deadline: float) -> bool:
+        seen.append((collector.pauses(), gc.isenabled()))
+        return len(seen) == 2
+
+    log: list[tuple[str, float]] = []
+    runner.start("rows", owner, _job(log, "replaced", 9), long_lived=True)
+    runner.start("rows", owner, rows, long_lived=True)  # replaced: still one pause
+    runner.start("marks", owner, _job(log, "marks", 1), long_lived=True)
+    runner.start("plain", owner, _job(log, "plain", 1))
+    assert collector.pauses() == 2 and not gc.isenabled()
+    frozen = gc.get_freeze_count()
+    built = [[n] for n in range(1000)]  # what the jobs made, as the rows of findings
+    qtbot.waitUntil(lambda: not runner.running("rows"), timeout=3000)
+    # The marks ended after the first turn; the rows still ran with the collector off.
+    assert seen == [(2, False), (1, False)]
+    assert collector.pauses() == 0 and gc.isenabled()
+    assert gc.get_freeze_count() >= frozen + len(built)
+    # A cancelled long-lived job ends its pause too.
+    runner.start("rows", owner, _job(log, "cancelled", 9), long_lived=True)
+    assert not gc.isenabled()
+    runner.cancel("rows")
+    assert collector.pauses() == 0 and gc.isenabled()
+
+
+def test_a_long_lived_job_ends_its_pause_when_its_owner_is_destroyed(qtbot):  # type: ignore[no-untyped-def]
+    runner = slices.Slices()
+    owner = QObject()
+    log: list[tuple[str, float]] = []
+    runner.start("rows", owner, _job(log, "rows", 9), long_lived=True)
+    assert collector.pauses() == 1
+    shiboken6.delete(owner)
+    assert collector.pauses() == 0 and gc.isenabled() and not runner.running("rows")

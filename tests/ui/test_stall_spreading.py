@@ -99,12 +99,12 @@ def test_thousands_of_findings_take_turns_within_one_budget_and_all_show(  # typ
     steps: list[tuple[str, float]] = []
     start = slices.Slices.start
 
-    def logged_start(runner, key, owner, step):  # type: ignore[no-untyped-def]
+    def logged_start(runner, key, owner, step, **options):  # type: ignore[no-untyped-def]
         def logged(deadline: float) -> bool:
             steps.append((key[1], deadline))
             return step(deadline)
 
-        start(runner, key, owner, logged)
+        start(runner, key, owner, logged, **options)
 
     monkeypatch.setattr(slices.Slices, "start", logged_start)
     window = launch(SAMPLES / "dag_with_ha.json")

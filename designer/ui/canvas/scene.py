@@ -1276,7 +1276,8 @@ class DesignScene(QGraphicsScene):
                 pass
             self._marker_job = None
         else:
-            slices.shared().start((id(self), "markers"), self, self._marker_slice)
+            runner = slices.shared()
+            runner.start((id(self), "markers"), self, self._marker_slice, long_lived=True)
 
     def _marker_slice(self, deadline: float) -> bool:
         job = self._marker_job

@@ -396,7 +396,7 @@ class ProblemsPanel(PanelKeys, QWidget):
         else:
             # Within the turn's budget shared with the canvas's markers and the
             # Overview's picture (designer.ui.slices).
-            slices.shared().start((id(self), "rows"), self, self._build_slice)
+            slices.shared().start((id(self), "rows"), self, self._build_slice, long_lived=True)
 
     @property
     def building(self) -> bool:
