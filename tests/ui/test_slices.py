@@ -24,14 +24,20 @@ def _job(log: list[tuple[str, float]], name: str, steps: int):  # type: ignore[n
     return step
 
 
-def test_jobs_in_one_turn_share_its_deadline_and_each_advances(qtbot, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(slices, "TURN_BUDGET_S", 60.0)  # room for every job every turn
+def _two_jobs(qtbot) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]
+    """Job "a" (3 steps) and job "b" (2 steps) run to the end: their steps, in order."""
     runner = slices.Slices()
     owner = QObject()
     log: list[tuple[str, float]] = []
     runner.start("a", owner, _job(log, "a", 3))
     runner.start("b", owner, _job(log, "b", 2))
     qtbot.waitUntil(lambda: not runner.running("a") and not runner.running("b"), timeout=3000)
+    return log
+
+
+def test_jobs_in_one_turn_share_its_deadline_and_each_advances(qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(slices, "TURN_BUDGET_S", 60.0)  # room for every job every turn
+    log = _two_jobs(qtbot)
     assert [name for name, _ in log] == ["a", "b", "a", "b", "a"]
     # One deadline per turn, the same for every job run in it.
     assert log[0][1] == log[1][1] and log[2][1] == log[3][1]
@@ -40,12 +46,7 @@ def test_jobs_in_one_turn_share_its_deadline_and_each_advances(qtbot, monkeypatc
 
 def test_a_spent_budget_ends_the_turn_and_the_others_go_first_next(qtbot, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(slices, "TURN_BUDGET_S", -1.0)  # spent by the first job of a turn
-    runner = slices.Slices()
-    owner = QObject()
-    log: list[tuple[str, float]] = []
-    runner.start("a", owner, _job(log, "a", 3))
-    runner.start("b", owner, _job(log, "b", 2))
-    qtbot.waitUntil(lambda: not runner.running("a") and not runner.running("b"), timeout=3000)
+    log = _two_jobs(qtbot)
     # One job a turn, alternating: neither waits for the other to finish.
     assert [name for name, _ in log] == ["a", "b", "a", "b", "a"]
     assert len({deadline for _, deadline in log}) == 5
