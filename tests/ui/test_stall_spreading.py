@@ -140,6 +140,21 @@ def test_thousands_of_findings_take_turns_within_one_budget_and_all_show(  # typ
     assert panel.model.rowCount() == 0
 
 
+def test_up_to_the_slicing_threshold_every_row_is_made_at_once(qtbot, launch, monkeypatch):  # type: ignore[no-untyped-def]
+    """However short the slices' budget, findings under the threshold are all rows as
+    soon as the signal returns (the budget caps sliced work only)."""
+    monkeypatch.setattr(problems_module, "BUILD_SLICE_S", -1.0)
+    window = launch(SAMPLES / "dag_with_ha.json")
+    session = window.session
+    panel = _problems(window)
+    vm = next(e for e in session.design.elements if e.kind == "vm")
+    few = [Finding("VS002", f"synthetic finding {i}", (vm.id,)) for i in range(300)]
+    session.findings = CheckResult(list(few))
+    session.findings_changed.emit()
+    assert not panel.building
+    assert [row.finding for row in panel.model.rows] == few
+
+
 def _big_design_window(qtbot, launch, tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
     path = tmp_path / "generated.json"
     path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")

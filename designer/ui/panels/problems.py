@@ -392,7 +392,7 @@ class ProblemsPanel(PanelKeys, QWidget):
         rows = (_Row(f, ", ".join(name(e) for e in f.elements)) for f in findings)
         self._building = ([], rows)
         if len(findings) <= SLICE_ABOVE:
-            self._build_slice(float("inf"))
+            self._build_slice(float("inf"), budget_s=float("inf"))
         else:
             # Within the turn's budget shared with the canvas's markers and the
             # Overview's picture (designer.ui.slices).
@@ -403,15 +403,16 @@ class ProblemsPanel(PanelKeys, QWidget):
         """Whether new findings are still being made into rows (see refresh)."""
         return self._building is not None
 
-    def _build_slice(self, deadline: float) -> bool:
-        """Make rows until ``deadline`` (at most for BUILD_SLICE_S), then let the event
-        loop run (paints, the canvas's markers, the other panels): 3,000 findings at
-        25,000 elements took ~40 ms at once, in the same turn as every other panel's
-        refresh. True once every row is made (and shown)."""
+    def _build_slice(self, deadline: float, budget_s: float | None = None) -> bool:
+        """Make rows until ``deadline`` (at most for ``budget_s``, BUILD_SLICE_S unless
+        given), then let the event loop run (paints, the canvas's markers, the other
+        panels): 3,000 findings at 25,000 elements took ~40 ms at once, in the same turn
+        as every other panel's refresh. True once every row is made (and shown)."""
         if self._building is None:
             return True
         done, rows = self._building
-        deadline = min(deadline, time.perf_counter() + BUILD_SLICE_S)
+        budget_s = BUILD_SLICE_S if budget_s is None else budget_s
+        deadline = min(deadline, time.perf_counter() + budget_s)
         for n, row in enumerate(rows, 1):
             done.append(row)
             if n % 64 == 0 and time.perf_counter() > deadline:
