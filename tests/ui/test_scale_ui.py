@@ -5,6 +5,7 @@ timings themselves are measured in benchmarks/bench_scale.py, not here."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,39 @@ def test_marks_in_view_are_drawn_first_a_few_per_repaint(canvas, qtbot, monkeypa
     assert len(slices_marked) == 3
     assert slices_marked[0] | slices_marked[1] == {"vm-b1", "esx-b1"}
     assert slices_marked[2] == set(drawn) - {"vm-b1", "esx-b1"}
+
+
+def test_marks_in_view_are_restyled_neighbours_together(canvas, qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    """The items in view a slice restyles are neighbours (by the layout: left to right,
+    top to bottom), so that each repaint covers a small part of the view, not items
+    scattered over all of it."""
+    session, view = canvas
+    scene = view.design_scene
+    monkeypatch.setattr(scene_module, "MARKER_SLICE", 2)
+    monkeypatch.setattr(scene_module, "MARKER_CHUNK", 1)
+    monkeypatch.setattr(scene_module, "MARKER_IN_VIEW", 2)
+    view.zoom_fit()
+    drawn = ["lun-w1", "arr-w", "esx-w1", "lun-b2", "lun-b1", "arr-b", "esx-b1", "vm-b1"]
+    shown = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert all(shown.contains(scene.rect_of(i)) for i in drawn)  # type: ignore[arg-type]
+    layout = session.design.layout
+    for order in (drawn, drawn[::-1]):
+        session.findings = CheckResult(_findings(40, order))
+        session.findings_changed.emit()
+        batches: list[set[str]] = []
+        done: set[str] = set()
+        while scene._marker_job is not None:
+            scene._marker_slice(float("inf"))  # no deadline: it ends early only to repaint
+            marked = {i for i in drawn if scene.nodes[i].marker is not None} - done
+            if marked:
+                batches.append(marked)
+            done |= marked
+        assert all(len(b) <= 2 for b in batches) and len(batches) == 4
+        place = [sorted((layout[i].x, layout[i].y) for i in b) for b in batches]
+        assert all(a[-1] <= b[0] for a, b in itertools.pairwise(place))
+        session.findings = CheckResult([])
+        session.findings_changed.emit()
+        qtbot.waitUntil(lambda: scene._marker_job is None, timeout=5000)
 
 
 def test_simulation_mode_builds_a_big_designs_simulator_after_its_docks_appear(  # type: ignore[no-untyped-def]

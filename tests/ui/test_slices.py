@@ -106,3 +106,62 @@ def test_a_long_lived_job_ends_its_pause_when_its_owner_is_destroyed(qtbot):  # 
     assert collector.pauses() == 1
     shiboken6.delete(owner)
     assert collector.pauses() == 0 and gc.isenabled() and not runner.running("rows")
+
+
+def test_a_job_can_end_its_turn_and_the_others_wait_for_the_next(qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    """The canvas restyled rows in view: its repaint comes next, alone."""
+    monkeypatch.setattr(slices, "TURN_BUDGET_S", 60.0)  # room for every job every turn
+    runner = slices.Slices()
+    owner = QObject()
+    log: list[tuple[str, float]] = []
+    plain = _job(log, "b", 2)
+
+    def ending(deadline: float) -> bool:
+        log.append(("a", deadline))
+        runner.end_turn()
+        return len([n for n, _ in log if n == "a"]) == 2
+
+    runner.start("a", owner, ending)
+    runner.start("b", owner, plain)
+    qtbot.waitUntil(lambda: not runner.running("a") and not runner.running("b"), timeout=3000)
+    assert [name for name, _ in log] == ["a", "b", "a", "b"]
+    # "a" ended each of its turns: what ran after it ran in the next turn.
+    assert log[0][1] < log[1][1] and log[2][1] < log[3][1]
+
+
+def test_a_held_runner_runs_nothing_until_released(qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    runner = slices.Slices()
+    owner, holder = QObject(), QObject()
+    log: list[tuple[str, float]] = []
+    runner.hold("sim", holder)
+    runner.hold("other", holder)
+    runner.start("a", owner, _job(log, "a", 2))
+    qtbot.wait(50)
+    assert log == [] and runner.running("a") and runner.held
+    runner.release("sim")
+    qtbot.wait(50)
+    assert log == []  # another hold remains
+    runner.release("other")
+    qtbot.waitUntil(lambda: not runner.running("a"), timeout=3000)
+    assert [name for name, _ in log] == ["a", "a"] and not runner.held
+
+
+def test_a_hold_ends_with_its_owner_or_after_its_longest_wait(qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    runner = slices.Slices()
+    owner = QObject()
+    log: list[tuple[str, float]] = []
+    holder = QObject()
+    runner.hold("sim", holder)
+    runner.start("a", owner, _job(log, "a", 1))
+    qtbot.wait(30)
+    assert log == []
+    shiboken6.delete(holder)
+    qtbot.waitUntil(lambda: not runner.running("a"), timeout=3000)
+    assert not runner.held
+    monkeypatch.setattr(slices, "HOLD_MAX_MS", 30)
+    forgotten = QObject()
+    runner.hold("forgotten", forgotten)
+    runner.start("b", owner, _job(log, "b", 1))
+    assert runner.held
+    qtbot.waitUntil(lambda: not runner.running("b"), timeout=3000)
+    assert not runner.held and [name for name, _ in log] == ["a", "b"]

@@ -72,7 +72,8 @@ MARKER_SLICE_S = 0.012
 MARKER_CHUNK = 32
 #: Items in view restyled per slice: each such slice ends its turn, so that the canvas
 #: repaints a few newly marked rows at a time (their pictures and labels are painted
-#: anew: ~0.5 ms a row), not every row in view in one turn.
+#: anew: ~0.5 ms a row), not every row in view in one turn; the rows of a slice are
+#: neighbours, so that its repaint covers a small part of the view.
 MARKER_IN_VIEW = 8
 
 
@@ -1289,7 +1290,11 @@ class DesignScene(QGraphicsScene):
             return True  # rebuilt since: the new scene is marked as it is built
         deadline = min(deadline, time.perf_counter() + MARKER_SLICE_S)
         for repaint in job:
-            if repaint or time.perf_counter() > deadline:
+            if repaint:
+                # The canvas repaints these rows next, in a turn of its own.
+                slices.shared().end_turn()
+                return False
+            if time.perf_counter() > deadline:
                 return False
         self._marker_job = None
         return True
@@ -1326,6 +1331,10 @@ class DesignScene(QGraphicsScene):
                 (shown if seen else hidden).append(element_id)
                 if n % (MARKER_CHUNK * 8) == 0:
                     yield False
+            # Neighbours together (a host's rows, then the next host's below): each
+            # repaint then covers a small part of the view (the grid, the boxes and
+            # lines under it), not rows scattered across all of it (set order).
+            shown.sort(key=lambda i: (layout[i].x, layout[i].y))
             for start in range(0, len(shown), MARKER_IN_VIEW):
                 self._restyle(shown[start : start + MARKER_IN_VIEW])
                 yield True
