@@ -274,3 +274,49 @@ def test_a_report_right_after_a_new_result_pictures_the_current_timeline(  # typ
     text = render_report(mode.controller, mode.scenarios.views)
     assert "<h2>Timeline</h2>" in text
     assert len(mode.timeline.scatter.points()) == len(mode.controller.result.events)
+
+
+def test_marks_being_cleared_wait_while_simulation_mode_prepares_its_simulator(  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path: Path, monkeypatch
+):
+    """F5 right after thousands of findings went away: the slices clearing their marks
+    ran beside the simulator's worker and each of their calls into Qt waited for the
+    interpreter lock (F5 stalled 458 ms at 100k instead of 200). The window's slices
+    wait until the simulator is ready, then finish: every mark is gone."""
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")
+    monkeypatch.setattr(controller_module, "SYNC_PREPARE_LIMIT", 100)  # 1k counts as big
+    monkeypatch.setattr(slices, "TURN_BUDGET_S", -1.0)  # one slice a turn
+    monkeypatch.setattr(scene_module, "MARKER_SLICE", 2)
+    monkeypatch.setattr(scene_module, "MARKER_CHUNK", 1)
+    window = launch(path)
+    session = window.session
+    controller = window.simulation.controller
+    scene = window.view.design_scene
+    vms = [e.id for e in session.design.elements if e.kind == "vm"]
+    session.findings = CheckResult(
+        [Finding("VS002", f"synthetic finding {i}", (vms[i % len(vms)],)) for i in range(3000)]
+    )
+    session.findings_changed.emit()
+    qtbot.waitUntil(lambda: scene._marker_job is None, timeout=20_000)
+
+    def marked() -> int:
+        return sum(scene.nodes[vm].marker is not None for vm in vms)
+
+    assert marked() == len(vms)
+    session.findings = CheckResult([])
+    session.findings_changed.emit()  # the marks go in slices ...
+    window.simulation.action.trigger()  # ... and F5 comes before they are done
+    assert controller.active and not controller.ready
+    assert slices.shared().held
+    counts: list[int] = []
+
+    def ready() -> bool:
+        counts.append(marked())
+        return controller.ready
+
+    qtbot.waitUntil(ready, timeout=20_000)
+    assert set(counts) == {len(vms)}  # no slice ran while the simulator was prepared
+    qtbot.waitUntil(lambda: scene._marker_job is None, timeout=20_000)
+    assert marked() == 0 and not slices.shared().held
+    controller.set_active(False)
