@@ -83,6 +83,19 @@ def test_findings_that_change_while_being_marked_end_as_the_latest(canvas, qtbot
     assert scene.nodes["vm-b1"].marker is None
 
 
+def _marked_per_slice(scene, drawn: list[str]) -> list[set[str]]:  # type: ignore[no-untyped-def]
+    """Run the marker slices to their end, each with no deadline (a slice then ends
+    early only to let the canvas repaint): which of ``drawn`` each slice marked."""
+    per_slice: list[set[str]] = []
+    done: set[str] = set()
+    while scene._marker_job is not None:
+        scene._marker_slice(float("inf"))
+        marked = {i for i in drawn if scene.nodes[i].marker is not None} - done
+        per_slice.append(marked)
+        done |= marked
+    return per_slice
+
+
 def test_marks_in_view_are_drawn_first_a_few_per_repaint(canvas, qtbot, monkeypatch):  # type: ignore[no-untyped-def]
     """Restyling a marked item in view repaints it on the canvas; out of view it does
     not: the slices restyle what the view shows first, a few items per slice, each such
@@ -98,13 +111,7 @@ def test_marks_in_view_are_drawn_first_a_few_per_repaint(canvas, qtbot, monkeypa
     drawn = ["lun-w1", "arr-w", "esx-w1", "lun-b2", "lun-b1", "arr-b", "esx-b1", "vm-b1"]
     session.findings = CheckResult(_findings(40, drawn))
     session.findings_changed.emit()
-    slices_marked: list[set[str]] = []
-    done: set[str] = set()
-    while scene._marker_job is not None:
-        scene._marker_slice(float("inf"))  # no deadline: it ends early only to repaint
-        marked = {i for i in drawn if scene.nodes[i].marker is not None} - done
-        slices_marked.append(marked)
-        done |= marked
+    slices_marked = _marked_per_slice(scene, drawn)
     assert len(slices_marked) == 3
     assert slices_marked[0] | slices_marked[1] == {"vm-b1", "esx-b1"}
     assert slices_marked[2] == set(drawn) - {"vm-b1", "esx-b1"}
@@ -127,14 +134,7 @@ def test_marks_in_view_are_restyled_neighbours_together(canvas, qtbot, monkeypat
     for order in (drawn, drawn[::-1]):
         session.findings = CheckResult(_findings(40, order))
         session.findings_changed.emit()
-        batches: list[set[str]] = []
-        done: set[str] = set()
-        while scene._marker_job is not None:
-            scene._marker_slice(float("inf"))  # no deadline: it ends early only to repaint
-            marked = {i for i in drawn if scene.nodes[i].marker is not None} - done
-            if marked:
-                batches.append(marked)
-            done |= marked
+        batches = [b for b in _marked_per_slice(scene, drawn) if b]
         assert all(len(b) <= 2 for b in batches) and len(batches) == 4
         place = [sorted((layout[i].x, layout[i].y) for i in b) for b in batches]
         assert all(a[-1] <= b[0] for a, b in itertools.pairwise(place))
