@@ -63,10 +63,14 @@ def _main(argv: Sequence[str] | None) -> int:
         apply_repeated(parser, args, repeated)
     except SystemExit as exc:  # --help, --version, a usage error (argparse says why)
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
-    from designer.diagnostics import setup_logging
+    from designer.codecache import compiled_dataclasses
 
-    setup_logging(args.verbose or 0, args.log_file)
-    return _run(args, arguments)
+    # Each dataclass's methods compiled once, not by every run (a cache per command).
+    with compiled_dataclasses(args.command or "gui"):
+        from designer.diagnostics import setup_logging
+
+        setup_logging(args.verbose or 0, args.log_file)
+        return _run(args, arguments)
 
 
 def _opens_a_file(parser: argparse.ArgumentParser, arguments: list[str]) -> bool:

@@ -40,9 +40,10 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import SchemaValidator
 
+from designer.cachedir import CACHE_DIR_ENV, cache_dir
+
 __all__ = ["CACHE_DIR_ENV", "cache_dir", "cache_key", "decode", "encode", "validator"]
 
-CACHE_DIR_ENV = "DR_DESIGNER_CACHE_DIR"
 #: The packages whose sources the key covers; the only ones names are looked up in.
 _PACKAGES = ("designer.domain", "designer.persistence")
 #: Builtins a schema may name (default factories, ``cls`` of list/dict schemas).
@@ -53,19 +54,6 @@ _log = logging.getLogger("designer.persistence.schema_cache")
 
 class Uncacheable(ValueError):
     """The schema holds something this cache cannot write down and read back."""
-
-
-def cache_dir() -> Path | None:
-    """The folder of the cache (None: no cache)."""
-    override = os.environ.get(CACHE_DIR_ENV)
-    if override is not None:
-        return Path(override) if override else None
-    if sys.platform.startswith("linux"):  # platformdirs' answer, without importing it
-        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-        return Path(xdg or os.path.expanduser("~/.cache")) / "dr-designer"
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("dr-designer", appauthor=False))
 
 
 def _covered_modules() -> dict[str, Path]:

@@ -1,0 +1,287 @@
+"""The dataclasses' compiled methods kept across processes (designer.codecache): a class
+made through the cache is the class dataclasses makes — the same methods, down to their
+code — whether its code was compiled now or read back from the file; a damaged, foreign
+or unwritable cache changes nothing but the time."""
+
+from __future__ import annotations
+
+import dataclasses
+import keyword
+import marshal
+import os
+import subprocess
+import sys
+from dataclasses import KW_ONLY, InitVar, dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from designer import codecache
+from designer.codecache import CodeCache, cache_file, compiled_dataclasses
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_designs" / "three_site_stretched_dag.json"
+METHODS = (
+    "__init__",
+    "__repr__",
+    "__eq__",
+    "__hash__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__setattr__",
+    "__delattr__",
+    "__post_init__",
+)
+
+
+def _make_classes() -> list[type]:
+    """Dataclasses of every kind the designer (and pydantic) declares."""
+
+    @dataclass
+    class Plain:
+        a: int
+        b: str = "x"
+        c: list[int] = field(default_factory=list)
+
+    @dataclass(frozen=True, slots=True)
+    class Frozen:
+        a: int
+        b: tuple[str, ...] = ()
+
+    @dataclass(order=True, unsafe_hash=True)
+    class Ordered:
+        a: int
+        b: float = 0.0
+        hidden: int = field(default=0, compare=False, repr=False)
+
+    @dataclass(kw_only=True)
+    class KeywordsOnly:
+        a: int
+        b: int = 2
+
+    @dataclass
+    class Mixed:
+        a: int
+        _: KW_ONLY
+        b: int = 1
+        seed: InitVar[int] = 0
+        shared: ClassVar[int] = 5
+
+        def __post_init__(self, seed: int) -> None:
+            self.a += seed
+
+    @dataclass(eq=False, repr=False, init=False)
+    class Bare:
+        a: int = 0
+
+    @dataclass
+    class Child(Plain):
+        d: int = 4
+
+    return [Plain, Frozen, Ordered, KeywordsOnly, Mixed, Bare, Child]
+
+
+def _methods(cls: type) -> dict[str, Any]:
+    """Each generated method's code and annotations, and the class's dataclass facts."""
+    out: dict[str, Any] = {}
+    for name in METHODS:
+        function = vars(cls).get(name)
+        code = getattr(function, "__code__", None)
+        if code is not None:
+            out[name] = (code, code.co_filename, function.__annotations__, function.__qualname__)
+        elif name in vars(cls):
+            out[name] = function
+    out["fields"] = [
+        (f.name, f.default, f.init, f.repr, f.compare) for f in dataclasses.fields(cls)
+    ]
+    out["params"] = repr(vars(cls)["__dataclass_params__"])
+    out["match_args"] = vars(cls).get("__match_args__")
+    out["slots"] = vars(cls).get("__slots__")
+    return out
+
+
+def _behaviour(classes: list[type]) -> list[Any]:
+    Plain, Frozen, Ordered, KeywordsOnly, Mixed, Bare, Child = classes
+    seen: list[Any] = [
+        repr(Plain(1)),
+        Plain(1, "y", [2]) == Plain(1, "y", [2]),
+        repr(Frozen(1, ("a",))),
+        hash(Frozen(1)) == hash(Frozen(1)),
+        sorted([Ordered(2), Ordered(1, 5.0)]),
+        Ordered(1, hidden=3) == Ordered(1, hidden=4),
+        repr(KeywordsOnly(a=1)),
+        Mixed(1, b=2, seed=3).a,
+        Bare() == Bare(),
+        repr(Child(1, "z", [], 5)),
+    ]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Frozen(1).a = 2  # type: ignore[misc]
+    return [repr(x) for x in seen]
+
+
+def test_classes_made_through_the_cache_are_the_classes_dataclasses_makes(
+    tmp_path: Path,
+) -> None:
+    plain = _make_classes()
+    with compiled_dataclasses("test", tmp_path) as first:
+        compiled = _make_classes()
+    assert first is not None and first.compiled == 0  # saved at the end of the block
+    assert cache_file(tmp_path, "test").is_file()
+    with compiled_dataclasses("test", tmp_path) as second:
+        read_back = _make_classes()
+        assert second is not None and second.compiled == 0  # every method came from the file
+    assert second.codes  # it read them
+    for made in (compiled, read_back):
+        for cls, twin in zip(plain, made, strict=True):
+            assert _methods(cls) == _methods(twin), cls.__qualname__
+        assert _behaviour(made) == _behaviour(plain)
+    assert "exec" not in vars(dataclasses)  # the module is as it was
+
+
+@given(
+    names=st.lists(
+        st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True).filter(
+            lambda name: not keyword.iskeyword(name)
+        ),
+        max_size=6,
+        unique=True,
+    ),
+    defaults=st.integers(min_value=0, max_value=6),
+    options=st.fixed_dictionaries(
+        {
+            "frozen": st.booleans(),
+            "order": st.booleans(),
+            "slots": st.booleans(),
+            "kw_only": st.booleans(),
+            "eq": st.booleans(),
+            "repr": st.booleans(),
+        }
+    ),
+)
+def test_any_dataclass_gets_the_same_methods_from_the_cache(
+    names: list[str], defaults: int, options: dict[str, bool], tmp_path_factory: Any
+) -> None:
+    if options["order"] and not options["eq"]:
+        options = {**options, "order": False}  # dataclasses refuses order without eq
+    folder = tmp_path_factory.mktemp("cache")
+    first = len(names) - min(defaults, len(names))
+    fields = [(n, int) if i < first else (n, int, field(default=i)) for i, n in enumerate(names)]
+
+    def make() -> type:
+        return dataclasses.make_dataclass("Made", fields, **options)
+
+    plain = make()
+    for _ in range(2):  # compiled now, then read back from the file
+        with compiled_dataclasses("test", folder):
+            cached = make()
+        assert _methods(cached) == _methods(plain)
+
+
+def test_a_second_process_compiles_none_of_checks_dataclasses(tmp_path: Path) -> None:
+    env = {**os.environ, "DR_DESIGNER_CACHE_DIR": str(tmp_path)}
+    env.pop("PYTHONPATH", None)
+    for expected in ("compiled", "none"):
+        run = subprocess.run(
+            [sys.executable, "-m", "designer", "check", str(SAMPLE)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert run.returncode in (0, 1), run.stderr[-2000:]
+        assert "0 errors" in run.stdout
+        texts = marshal.loads(cache_file(tmp_path, "check").read_bytes())[1]
+        if expected == "compiled":
+            first = set(texts)
+            # The simulator's, capacity's and the rules' dataclasses, and pydantic's own.
+            assert len(first) > 200
+            assert any("DatabaseState" in t or "active_on" in t for t in first)
+        else:
+            assert set(texts) == first  # nothing new to compile: the same file
+    probe = (
+        "import sys; from designer.codecache import compiled_dataclasses\n"
+        f"with compiled_dataclasses('check', __import__('pathlib').Path({str(tmp_path)!r})) as c:\n"
+        "    import designer.simulation.results, designer.capacity.report\n"
+        "print(c.compiled, len(c.codes))"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    compiled, known = map(int, run.stdout.split())
+    assert compiled == 0 and known >= len(first)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"not marshal at all",
+        marshal.dumps(("Python 0.1", {})),  # another Python's
+        marshal.dumps((sys.version, ["a list"])),
+        marshal.dumps((sys.version, {"def f(): pass": "not code"})),
+    ],
+    ids=["empty", "garbage", "foreign", "not-a-dict", "not-code"],
+)
+def test_a_damaged_or_foreign_file_compiles_as_before_and_is_rewritten(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = cache_file(tmp_path, "test")
+    path.write_bytes(content)
+    plain = _make_classes()
+    with compiled_dataclasses("test", tmp_path) as cache:
+        made = _make_classes()
+        assert cache is not None and cache.compiled > 0
+    for cls, twin in zip(plain, made, strict=True):
+        assert _methods(cls) == _methods(twin)
+    version, codes = marshal.loads(path.read_bytes())
+    assert version == sys.version and all(type(c).__name__ == "code" for c in codes.values())
+
+
+def test_an_entry_is_used_only_for_its_own_text(tmp_path: Path) -> None:
+    cache = CodeCache(cache_file(tmp_path, "test"))
+    one = cache.code("def __create_fn__():\n def f(): return 1\n return f")
+    two = cache.code("def __create_fn__():\n def f(): return 2\n return f")
+    assert one is not two and cache.compiled == 2
+    namespace: dict[str, Any] = {}
+    cache.exec("def __create_fn__():\n def f(): return 2\n return f", {}, namespace)
+    assert namespace["__create_fn__"]()() == 2 and cache.compiled == 2
+
+
+def test_a_grown_cache_starts_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(codecache, "MAX_ENTRIES", 3)
+    with compiled_dataclasses("test", tmp_path):
+        _make_classes()  # more than 3 methods
+    _, codes = marshal.loads(cache_file(tmp_path, "test").read_bytes())
+    assert codes == {}
+
+
+def test_no_folder_an_unwritable_folder_or_someone_elses_exec_change_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DR_DESIGNER_CACHE_DIR", "")
+    with compiled_dataclasses("check") as cache:
+        assert cache is None and "exec" not in vars(dataclasses)
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder would be")
+    with compiled_dataclasses("test", blocked / "cache") as cache:
+        made = _make_classes()
+    assert cache is not None and not (blocked / "cache").exists()
+    assert _behaviour(made) == _behaviour(_make_classes())
+    with compiled_dataclasses("../elsewhere", tmp_path) as cache:
+        assert cache is None
+    monkeypatch.setattr(dataclasses, "exec", exec, raising=False)
+    with compiled_dataclasses("test", tmp_path) as cache:
+        assert cache is None and vars(dataclasses)["exec"] is exec
+
+
+def test_exec_passes_anything_but_a_text_with_a_namespace_to_the_builtin(tmp_path: Path) -> None:
+    cache = CodeCache(cache_file(tmp_path, "test"))
+    namespace: dict[str, Any] = {}
+    cache.exec(compile("x = 1", "<string>", "exec"), namespace)
+    assert namespace["x"] == 1 and cache.codes is None  # a code object: not cached
+    here: dict[str, Any] = {}
+    cache.exec("y = SAMPLE", None, here)  # no globals: the caller's, as the builtin's
+    assert here["y"] == SAMPLE and cache.codes is None
