@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 from typing import TextIO
 
+from designer.cachedir import xdg_folder
 from designer.text import printable
 
 __all__ = [
@@ -108,6 +109,9 @@ def default_log_dir() -> Path:
     override = os.environ.get(LOG_DIR_ENV)
     if override:
         return Path(override)
+    state = xdg_folder("XDG_STATE_HOME", "~/.local/state")  # platformdirs' answer on Linux
+    if state is not None:
+        return state / "dr-designer" / "log"
     from platformdirs import user_log_dir
 
     return Path(user_log_dir("dr-designer", appauthor=False))
