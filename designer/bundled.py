@@ -8,8 +8,8 @@ sdist build all find them the same way. Nothing here computes a path from
 ``__file__``: a package installed as files (its import loader a file loader, as pip
 installs it) is the folder its loader reads it from — the ``Path`` that
 ``importlib.resources.files`` gives for it, without importing :mod:`importlib.resources`
-(with ``tempfile`` and ``shutil``, ~8 ms of ``check``'s start); anything else (a zipped
-install) asks :mod:`importlib.resources`.
+(with ``tempfile`` and ``shutil``: ~20 M instructions, ~2 % of ``check`` of a small
+design); anything else (a zipped install) asks :mod:`importlib.resources`.
 """
 
 from __future__ import annotations
