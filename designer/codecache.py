@@ -24,11 +24,11 @@ no cache). Only CPython: other interpreters' code objects do not marshal like th
 from __future__ import annotations
 
 import builtins
+import contextlib
 import marshal
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -104,17 +104,18 @@ class CodeCache:
         if not self.compiled or self.codes is None:
             return
         codes = self.codes if len(self.codes) <= MAX_ENTRIES else {}
+        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
             partial.write_bytes(marshal.dumps((sys.version, codes)))
             os.replace(partial, self.path)
         except (OSError, ValueError):
-            pass
+            with contextlib.suppress(OSError):
+                partial.unlink()
         self.compiled = 0
 
 
-@contextmanager
+@contextlib.contextmanager
 def compiled_dataclasses(scope: str, folder: Path | None = None) -> Iterator[CodeCache | None]:
     """Within the block, the dataclasses created take their compiled methods from the
     cache of ``scope`` (a word: letters, digits, ``-``, ``_``) in ``folder`` (default

@@ -270,6 +270,13 @@ def test_no_folder_an_unwritable_folder_or_someone_elses_exec_change_nothing(
         made = _make_classes()
     assert cache is not None and not (blocked / "cache").exists()
     assert _behaviour(made) == _behaviour(_make_classes())
+    in_the_way = cache_file(tmp_path, "test")
+    in_the_way.mkdir()  # a folder where the file goes: written aside, then not replaced
+    with compiled_dataclasses("test", tmp_path) as cache:
+        _make_classes()
+    assert cache is not None and in_the_way.is_dir()
+    assert not list(tmp_path.glob("*.tmp"))  # the partial file is gone
+    in_the_way.rmdir()
     with compiled_dataclasses("../elsewhere", tmp_path) as cache:
         assert cache is None
     monkeypatch.setattr(dataclasses, "exec", exec, raising=False)
