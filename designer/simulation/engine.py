@@ -17,6 +17,7 @@ from designer.domain.design import Design, SavedScenario, ScenarioStep
 from designer.domain.elements import ElementBase
 from designer.domain.enums import MirrorMode
 from designer.domain.index import DesignIndex
+from designer.simulation import takeover
 from designer.simulation.baseline import Baseline
 from designer.simulation.links import (
     direction_blocked,
@@ -57,6 +58,7 @@ from designer.simulation.snapshot import (
     step_state,
 )
 from designer.simulation.srm import run_recovery_plan, srm_obstacle
+from designer.simulation.takeover import TakeoverTable
 from designer.simulation.timeline import (
     awaiting_sync_event,
     infrastructure_events,
@@ -142,6 +144,8 @@ class Simulator:
             for d, base in self._base_db.items()
             if not base.data_lost and not (base.rpo or 0.0) > 0.0 and base.status != "waiting"
         )
+        #: Placement's who-takes-over table (numpy; built when a placement first needs it).
+        self._takeover: TakeoverTable | None = None
         self.initial = step_state(self.baseline, base_run, -1, 0.0)
         self.total_mailboxes = sum(db.mailboxes for db in prep.dbs.values())
         self.base_available = self.initial.mailboxes_available
@@ -739,7 +743,18 @@ class Simulator:
             w.vm_relocated,
             prep.vm_site,
         )
-        for db_id in sorted(affected):
+        order: Iterable[str] | None = None
+        decided: dict[str, DbRun] | None = None
+        if light and not record and len(affected) >= takeover.TAKEOVER_MIN_AFFECTED:
+            # Placement: the DAG databases placed from normal operation are decided for
+            # all at once (who takes over by activation preference, numpy); the rest
+            # one by one below, as ever, into ``out`` (merged in the loop's order).
+            placed = self._takeover_table().place(run, w, affected, t)
+            if placed is not None:
+                decided, rest = placed
+                order = sorted(rest)
+        out = run_db if decided is None else {}
+        for db_id in sorted(affected) if order is None else order:
             if record:
                 before = run_db.get(db_id) or base_db[db_id]
                 now = run_db[db_id] = resolve(run, db_id, t)
@@ -768,9 +783,14 @@ class Simulator:
                         continue
                 now = resolve(run, db_id, t)
                 if now is not before:
-                    run_db[db_id] = now
+                    out[db_id] = now
             else:
                 run_db[db_id] = resolve(run, db_id, t)
+        if decided is not None:
+            # Listed in the order the loop alone lists them (capacity sums in it).
+            decided.update(out)
+            for db_id in sorted(decided):
+                run_db[db_id] = decided[db_id]
         if run.directions_down or run.copy_dir_cut:
             # After the databases settled: which copies a failed direction cuts off
             # depends on where each database is active now.
@@ -785,6 +805,13 @@ class Simulator:
             del since[key]
         for action in run.offered:
             since.setdefault((action.name, action.target), action.since)
+
+    def _takeover_table(self) -> TakeoverTable:
+        """The placement's who-takes-over table (built when first needed)."""
+        table = self._takeover
+        if table is None:
+            table = self._takeover = TakeoverTable(self.prep, self._base_db)
+        return table
 
     def _log_clocks(self, run: Run, prev: World, w: World, t: float) -> None:
         """Log LUN clocks of the databases a step can have blocked or unblocked."""

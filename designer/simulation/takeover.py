@@ -1,0 +1,330 @@
+"""Who takes over: a placement's DAG databases decided for all of them at once (numpy).
+
+:meth:`Simulator.placement <designer.simulation.Simulator.placement>` re-resolves every
+database a failure can change, one Python call each (``_resolve`` and
+``database_options``): at 25k a site loss or an array's loss re-resolves 500–1,000
+databases, and capacity places ~300 states. For the common case — a DAG database active
+in normal operation, placed from its normal state, no action taken, nothing corrupted
+or switched over — what ``_resolve`` decides is an activation-preference pick:
+
+* its active copy is kept when its member is untouched (and the DAG's quorum still
+  holds its site), or when that copy still serves and its member was not restarted;
+* else the copy that serves soonest, the first by preference among equals: a copy serves
+  when its member is up, its database and logs survive, the DAG's quorum holds its site
+  and it is not lagged; a member vSphere HA just restarted serves after its restart, any
+  other after the DAG's automatic failover.
+
+:class:`TakeoverTable` holds, per such database, its copies in that order as index
+arrays (member, (DAG, member) pair, lag); a world becomes boolean masks over members and
+copies, and the pick is a vectorised first-minimum. Whatever the table cannot say — a
+copy on a VM SRM recovered or VM monitoring reset, no copy serving by itself (the lagged
+copies' activation and the reasons), any database outside the table (not in a DAG, a
+manual-intent DAG, a Double-Take source, not active in normal operation) — is left to
+``_resolve`` (the caller resolves what :meth:`TakeoverTable.place` returns as ``rest``).
+``tests/simulation/test_takeover.py`` proves the placements equal.
+
+numpy is imported when the first table is built (never at module import: ``check``'s
+cold start does not pay it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING, Any
+
+from designer.simulation.run_state import DbRun, Run
+from designer.simulation.world import World, lun_loss
+
+if TYPE_CHECKING:
+    from designer.simulation.options import DagState
+    from designer.simulation.prepared import Prepared
+
+__all__ = ["TAKEOVER_MIN_AFFECTED", "TakeoverTable"]
+
+#: A placement step uses the table when it can change at least this many databases
+#: (below, building the masks costs more than resolving them one by one). Tests set 0.
+TAKEOVER_MIN_AFFECTED = 16
+
+_DAG_SOURCE = "000 §4.1 Table 1"  # database_options' dag_failover
+_RESTART_SOURCE = "000 §4.1.1; 000 Table 1"  # database_options' restart_mount
+
+
+class TakeoverTable:
+    """Per DAG database active in normal operation, its copies by activation preference
+    as index arrays; :meth:`place` decides a placement step's databases from them."""
+
+    def __init__(self, prep: Prepared, base_db: Mapping[str, DbRun]) -> None:
+        import numpy as np
+
+        self.prep = prep
+        self.base_db = base_db
+        tm = prep.timings
+        self._failover_s = float(tm["dag"]["automatic_failover_s"])
+        self._os_up_s = float(tm["vsphere_ha_timeline"]["restarted_vm_os_up_s"])
+        self._services_s = float(tm["standalone_ha"]["exchange_services_start_s"])
+        rows: list[str] = []
+        others: list[str] = []
+        copies: list[tuple[tuple[str, float], ...]] = []
+        for db_id in sorted(prep.dbs):
+            db = prep.dbs[db_id]
+            base = base_db[db_id]
+            servers = prep.servers_of(db) if db.copies else ()
+            if (
+                not db.dag
+                or db.dag not in prep.dags
+                or db.dag in prep.manual_intent_dags
+                or not servers
+                or base.status != "active"
+                or base.active_on not in {vm for vm, _ in servers}
+                or prep.repls_from_vm.get(servers[0][0])
+            ):
+                others.append(db_id)
+                continue
+            rows.append(db_id)
+            copies.append(servers)
+        #: Database ids of the table's rows (sorted), and those always left to _resolve.
+        self.rows: tuple[str, ...] = tuple(rows)
+        self.others: tuple[str, ...] = tuple(others)
+        self.row_of: dict[str, int] = {d: r for r, d in enumerate(rows)}
+        width = max((len(c) for c in copies), default=1)
+        self.width = width
+        vm_index: dict[str, int] = {}
+        pair_index: dict[tuple[str, str], int] = {}  # (DAG, member)
+        n = len(rows)
+        member = np.zeros((n, width), dtype=np.intp)
+        pair = np.zeros((n, width), dtype=np.intp)
+        valid = np.zeros((n, width), dtype=bool)
+        lagged = np.zeros((n, width), dtype=bool)
+        base_k = np.zeros(n, dtype=np.intp)
+        #: (VM, database) → flat copy index; VM → its copies' flat indices.
+        self.copy_at: dict[tuple[str, str], int] = {}
+        copies_of_vm: dict[str, list[int]] = {}
+        for r, (db_id, servers) in enumerate(zip(rows, copies, strict=True)):
+            dag_id = prep.dbs[db_id].dag
+            assert dag_id is not None
+            active = base_db[db_id].active_on
+            active_k: int | None = None
+            for k, (vm, lag) in enumerate(servers):
+                i = vm_index.setdefault(vm, len(vm_index))
+                member[r, k] = i
+                pair[r, k] = pair_index.setdefault((dag_id, vm), len(pair_index))
+                valid[r, k] = True
+                lagged[r, k] = lag > 0
+                flat = r * width + k
+                self.copy_at.setdefault((vm, db_id), flat)
+                copies_of_vm.setdefault(vm, []).append(flat)
+                if vm == active and active_k is None:
+                    active_k = base_k[r] = k
+        self.vm_index = vm_index
+        self._names: list[str] = list(vm_index)
+        self.pair_list: tuple[tuple[str, str], ...] = tuple(pair_index)
+        self.copies_of_vm = copies_of_vm
+        #: LUN → the flat indices of the copies its loss destroys (database or logs).
+        self._lost_by_lun: dict[str, Any] = {}
+        self.member, self.pair, self.valid, self.lagged = member, pair, valid, lagged
+        self.base_k = base_k
+        arange = np.arange(n)
+        self.base_member = member[arange, base_k]
+        self.base_pair = pair[arange, base_k]
+        #: Normal operation's active member (pair) → the rows active on it.
+        self.rows_by_base_member = _group(np, self.base_member)
+        self.rows_by_base_pair = _group(np, self.base_pair)
+        #: DAG → its (DAG, member) pairs' indices and members, for the quorum mask.
+        by_dag: dict[str, list[int]] = {}
+        for i, (dag_id, _vm) in enumerate(self.pair_list):
+            by_dag.setdefault(dag_id, []).append(i)
+        self._dag_pairs = {d: np.array(p, dtype=np.intp) for d, p in by_dag.items()}
+        self._quorum_cache: dict[tuple[str, bool, tuple[str, ...]], Any] = {}
+
+    # -- masks ---------------------------------------------------------------------------
+    def _vm_mask(self, vms: Iterable[str], size: int | None = None) -> Any:
+        """A boolean array over the table's members: those in ``vms``."""
+        import numpy as np
+
+        mask = np.zeros(len(self.vm_index), dtype=bool)
+        index = self.vm_index
+        if size is not None and size > len(index):
+            # A site's loss touches thousands of VMs, few of them members.
+            chosen = vms if isinstance(vms, AbstractSet) else set(vms)
+            hits = [i for vm, i in index.items() if vm in chosen]
+        else:
+            hits = [i for vm in vms if (i := index.get(vm)) is not None]
+        if hits:
+            mask[hits] = True
+        return mask
+
+    def _lost_mask(self, w: World) -> Any:
+        """A boolean array over the copies (flat): database or logs lost."""
+        import numpy as np
+
+        lost = np.zeros(len(self.rows) * self.width, dtype=bool)
+        if not (w.copy_lost or w.logs_lost):
+            return lost.reshape(len(self.rows), self.width)
+        if not w.vm_relocated:
+            # compute_world's lost copies are its lost LUNs' (lun_loss): per LUN once.
+            by_lun = self._lost_by_lun
+            for lun in w.luns_down:
+                found = by_lun.get(lun)
+                if found is None:
+                    loss = lun_loss(self.prep, lun)
+                    found = by_lun[lun] = self._flat(np, (*loss.copies, *loss.logs))
+                lost[found] = True
+            return lost.reshape(len(self.rows), self.width)
+        lost[self._flat(np, (*w.copy_lost, *w.logs_lost))] = True
+        return lost.reshape(len(self.rows), self.width)
+
+    def _flat(self, np: Any, pairs: Iterable[tuple[str, str]]) -> Any:
+        """The flat copy indices of (VM, database or "*") pairs."""
+        copy_at, of_vm = self.copy_at, self.copies_of_vm
+        hits: list[int] = []
+        for vm, db_id in pairs:
+            if db_id == "*":
+                hits.extend(of_vm.get(vm, ()))
+                continue
+            flat = copy_at.get((vm, db_id))
+            if flat is not None:
+                hits.append(flat)
+        return np.array(hits, dtype=np.intp)
+
+    def _quorum_mask(self, w: World, dag_state: Mapping[str, DagState]) -> Any:
+        """A boolean array over (DAG, member) pairs: the DAG has quorum and it holds the
+        member's site."""
+        import numpy as np
+
+        relocated, vm_site, pairs = w.vm_relocated, self.prep.vm_site, self.pair_list
+        ok = np.zeros(len(pairs), dtype=bool)
+        cache = self._quorum_cache
+        for dag_id, at in self._dag_pairs.items():
+            q = dag_state.get(dag_id)
+            if q is None or not q.quorum:
+                continue
+            sites = q.quorum_sites
+            key = (dag_id, q.quorum, sites)
+            found = None if relocated else cache.get(key)
+            if found is None:
+                found = np.array(
+                    [
+                        (relocated.get(pairs[i][1]) or vm_site.get(pairs[i][1])) in sites
+                        for i in at.tolist()
+                    ],
+                    dtype=bool,
+                )
+                if not relocated:
+                    cache[key] = found
+            ok[at] = found
+        return ok
+
+    # -- a placement step ---------------------------------------------------------------
+    def place(
+        self, run: Run, w: World, affected: AbstractSet[str], t: float
+    ) -> tuple[dict[str, DbRun], list[str]] | None:
+        """The step's databases: (those the table moves, with their new state; those
+        left to ``_resolve``). Databases of ``affected`` in neither are kept as they
+        were. None when the table cannot decide the step at all (an action taken, a
+        database corrupted, a switchover: resolve every database)."""
+        if run.corrupted or run.switchover or run.actions or not run.light:
+            return None
+        import numpy as np
+
+        touched = self._vm_mask(w.touched_vms, len(w.touched_vms))
+        fresh = self._vm_mask(run.fresh_vms, len(run.fresh_vms))
+        quorum_ok = self._quorum_mask(w, run.dag_state)
+        # Kept without a look at the options (_resolve's _keep): the active member
+        # untouched, not restarted, its site in the DAG's quorum. Only the others are
+        # candidates (a host's failure: the databases active on its members).
+        bad_members = np.flatnonzero(touched | fresh).tolist()
+        bad_pairs = np.flatnonzero(~quorum_ok).tolist()
+        if not bad_members and not bad_pairs:
+            return {}, self._rest(run, affected, [])
+        by_member, by_pair = self.rows_by_base_member, self.rows_by_base_pair
+        parts = [by_member[i] for i in bad_members if i in by_member]
+        parts += [by_pair[i] for i in bad_pairs if i in by_pair]
+        if not parts:
+            return {}, self._rest(run, affected, [])
+        candidates = np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]
+        down = self._vm_mask(w.vm_down, len(w.vm_down))
+        member = self.member[candidates]
+        usable = (
+            self.valid[candidates]
+            & ~down[member]
+            & ~self._lost_mask(w)[candidates]
+            & quorum_ok[self.pair[candidates]]
+            & ~self.lagged[candidates]
+        )
+        fresh_copy = fresh[member]
+        at_base = (np.arange(len(candidates)), self.base_k[candidates])
+        # Else kept when the active copy is among the options and was not restarted.
+        moves = ~(usable[at_base] & ~fresh_copy[at_base])
+        moving = candidates[moves]
+        if len(moving) == 0:
+            return {}, self._rest(run, affected, [])
+        # The option that serves soonest wins, the first by preference among equals.
+        failover = t + self._failover_s
+        restart = t + self._os_up_s
+        restart += self._services_s
+        sub_usable = usable[moves]
+        sub_fresh = fresh_copy[moves]
+        score = np.where(sub_fresh, restart, failover)
+        score[~sub_usable] = np.inf
+        best = np.argmin(score, axis=1)
+        if w.vm_relocated or w.vm_reset:
+            odd = self._vm_mask([*w.vm_relocated, *w.vm_reset])
+            special = (sub_usable & odd[member[moves]]).any(axis=1).tolist()
+        else:
+            special = [False] * len(moving)
+        picked = np.arange(len(moving))
+        has = sub_usable[picked, best].tolist()
+        chosen = self.member[moving, best].tolist()
+        restarted_at = sub_fresh[picked, best].tolist()
+        decided: dict[str, DbRun] = {}
+        fallback: list[str] = []
+        base_db, table_rows, in_run = self.base_db, self.rows, run.db
+        vm_names, vm_site = self._names, self.prep.vm_site
+        for j, r in enumerate(moving.tolist()):
+            db_id = table_rows[r]
+            if db_id not in affected:
+                continue
+            if not has[j] or special[j] or db_id in in_run:
+                fallback.append(db_id)
+                continue
+            vm = vm_names[chosen[j]]
+            restarted = restarted_at[j]
+            ready = restart if restarted else failover
+            st = base_db[db_id]
+            down_since = st.down_since if st.down_since is not None else t
+            decided[db_id] = DbRun(
+                "active",
+                vm,
+                vm_site.get(vm),
+                ready,
+                down_since,
+                0.0 if st.rpo is None else max(st.rpo, 0.0),
+                max(0.0, ready - down_since),
+                "",
+                False,
+                (),
+                True,
+                None,
+                _RESTART_SOURCE if restarted else _DAG_SOURCE,
+            )
+        return decided, self._rest(run, affected, fallback)
+
+    def _rest(self, run: Run, affected: AbstractSet[str], fallback: list[str]) -> list[str]:
+        """What ``_resolve`` decides: ``fallback``, the databases outside the table, and
+        the table's databases a step before already changed (not placed from normal)."""
+        rest = [d for d in self.others if d in affected]
+        rest += fallback
+        row_of = self.row_of
+        # Databases a step before changed: kept or not, _resolve starts from their state.
+        done = set(fallback)
+        rest += [d for d in run.db if d in row_of and d in affected and d not in done]
+        return rest
+
+
+def _group(np: Any, keys: Any) -> dict[int, Any]:
+    """Key → the (sorted) positions holding it."""
+    found: dict[int, list[int]] = {}
+    for position, key in enumerate(keys.tolist()):
+        found.setdefault(key, []).append(position)
+    return {k: np.array(v, dtype=np.intp) for k, v in found.items()}
