@@ -92,11 +92,11 @@ class TakeoverTable:
         vm_index: dict[str, int] = {}
         pair_index: dict[tuple[str, str], int] = {}  # (DAG, member)
         n = len(rows)
-        member = np.zeros((n, width), dtype=np.intp)
-        pair = np.zeros((n, width), dtype=np.intp)
-        valid = np.zeros((n, width), dtype=bool)
-        lagged = np.zeros((n, width), dtype=bool)
-        base_k = np.zeros(n, dtype=np.intp)
+        # Built as lists, made arrays once (a numpy item set is slow one by one).
+        member_rows: list[list[int]] = []
+        pair_rows: list[list[int]] = []
+        lag_rows: list[list[bool]] = []
+        base_ks: list[int] = []
         #: (VM, database) → flat copy index; VM → its copies' flat indices.
         self.copy_at: dict[tuple[str, str], int] = {}
         copies_of_vm: dict[str, list[int]] = {}
@@ -104,18 +104,26 @@ class TakeoverTable:
             dag_id = prep.dbs[db_id].dag
             assert dag_id is not None
             active = base_db[db_id].active_on
-            active_k: int | None = None
-            for k, (vm, lag) in enumerate(servers):
-                i = vm_index.setdefault(vm, len(vm_index))
-                member[r, k] = i
-                pair[r, k] = pair_index.setdefault((dag_id, vm), len(pair_index))
-                valid[r, k] = True
-                lagged[r, k] = lag > 0
-                flat = r * width + k
-                self.copy_at.setdefault((vm, db_id), flat)
-                copies_of_vm.setdefault(vm, []).append(flat)
-                if vm == active and active_k is None:
-                    active_k = base_k[r] = k
+            pad = width - len(servers)
+            members_here = [vm_index.setdefault(vm, len(vm_index)) for vm, _lag in servers]
+            pairs_here = [
+                pair_index.setdefault((dag_id, vm), len(pair_index)) for vm, _lag in servers
+            ]
+            member_rows.append(members_here + [0] * pad)
+            pair_rows.append(pairs_here + [0] * pad)
+            lag_rows.append([lag > 0 for _vm, lag in servers] + [False] * pad)
+            base_ks.append([vm for vm, _lag in servers].index(active))
+            flat = r * width
+            for k, (vm, _lag) in enumerate(servers):
+                self.copy_at.setdefault((vm, db_id), flat + k)
+                copies_of_vm.setdefault(vm, []).append(flat + k)
+        shape = (n, width)
+        member = np.array(member_rows, dtype=np.intp).reshape(shape)
+        pair = np.array(pair_rows, dtype=np.intp).reshape(shape)
+        lagged = np.array(lag_rows, dtype=bool).reshape(shape)
+        lengths = np.array([len(c) for c in copies], dtype=np.intp)
+        valid = np.arange(width)[None, :] < lengths[:, None]
+        base_k = np.array(base_ks, dtype=np.intp)
         self.vm_index = vm_index
         self._names: list[str] = list(vm_index)
         self.pair_list: tuple[tuple[str, str], ...] = tuple(pair_index)
