@@ -104,6 +104,7 @@ class TakeoverTable:
             dag_id = prep.dbs[db_id].dag
             assert dag_id is not None
             active = base_db[db_id].active_on
+            assert active is not None  # a row is active in normal operation
             pad = width - len(servers)
             members_here = [vm_index.setdefault(vm, len(vm_index)) for vm, _lag in servers]
             pairs_here = [
