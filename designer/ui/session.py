@@ -23,6 +23,7 @@ from designer.document.events import change_of
 from designer.domain.design import Design
 from designer.rules import CheckResult
 from designer.rules.incremental import LiveCheck
+from designer.ui import slices
 from designer.workload import states_workload
 
 __all__ = ["SYNC_CHECK_LIMIT", "EditorSession", "QtCommand", "sharing_the_ui_thread"]
@@ -42,9 +43,6 @@ SYNC_SIZED_CHECK_LIMIT = 400
 #: Time given per turn of the event loop to building the lookups of edits ahead of the
 #: first edit of a big design (:meth:`EditorSession.prepare_edits`), s.
 PREPARE_SLICE_S = 0.006
-
-#: How often the building of those lookups looks again whether the check is done, ms.
-PREPARE_WAIT_MS = 50
 
 #: The GIL switch interval while a worker runs pure Python next to the UI thread, s.
 WORKER_SWITCH_INTERVAL_S = 0.0005
@@ -167,7 +165,7 @@ class EditorSession(QObject):
         #: :meth:`hold_until_shown`); None when nothing is held.
         self._held: list[Deferred] | None = None
         self._preparing: Iterator[None] | None = None
-        self._prepare_timer: QTimer | None = None
+        self._prepare_waits = False
         #: Starts the worker's check once the edit that asked for it has returned to the
         #: event loop (see :meth:`_schedule_check`).
         self._check_timer = QTimer(self)
@@ -328,38 +326,45 @@ class EditorSession(QObject):
 
     # -- the first frame of an opened design -----------------------------------------------
     def prepare_edits(self) -> None:
-        """Build the lookups that edits use (:meth:`Document.preparing_edits`) a few
-        milliseconds per turn of the event loop, so that the first edit after opening a
-        big design costs what the next ones do."""
+        """Build the lookups that edits use (:meth:`Document.preparing_edits`) in slices
+        of event-loop turns (:mod:`designer.ui.slices`), so that the first edit after
+        opening a big design costs what the next ones do. The live check goes first:
+        on its worker it needs the interpreter lock these slices would take from it.
+        They run with the cyclic collector paused, and what they built is frozen at
+        their end (``long_lived``): at 100k, the million objects of these lookups made
+        each full collection meanwhile take 100–700 ms of the UI thread."""
         self._preparing = self.document.preparing_edits()
-        if self._prepare_timer is None:
-            self._prepare_timer = QTimer(self)
-            self._prepare_timer.setInterval(0)
-            self._prepare_timer.timeout.connect(self._prepare_step)
-        self._prepare_timer.start()
+        self._prepare_when_checked()
 
-    def _prepare_step(self) -> None:
-        timer = self._prepare_timer
-        if timer is not None and self.findings_revision != self.document.revision:
-            # The live check first: on its worker it needs the interpreter lock that
-            # these slices would take from it (findings come first, then these).
-            timer.setInterval(PREPARE_WAIT_MS)
+    def _prepare_when_checked(self) -> None:
+        if self._prepare_waits:
+            self._prepare_waits = False
+            self.findings_changed.disconnect(self._prepare_when_checked)
+        if self._preparing is None or not shiboken6.isValid(self):
             return
-        if timer is not None:
-            timer.setInterval(0)
+        if self.findings_revision != self.document.revision:
+            self._prepare_waits = True
+            self.findings_changed.connect(self._prepare_when_checked)
+            return
+        slices.shared().start(
+            (id(self), "prepare edits"), self, self._prepare_slice, long_lived=True
+        )
+
+    def _prepare_slice(self, deadline: float) -> bool:
+        if self.findings_revision != self.document.revision:
+            self._prepare_when_checked()  # after the check of an edit made meanwhile
+            return True
         job = self._preparing
-        deadline = time.perf_counter() + PREPARE_SLICE_S
+        deadline = min(deadline, time.perf_counter() + PREPARE_SLICE_S)
         try:
             while job is not None:  # at least one slice per turn
                 next(job)
                 if time.perf_counter() >= deadline:
-                    break
+                    return False
         except StopIteration:
-            job = None
-        if job is None:
-            self._preparing = None
-            if self._prepare_timer is not None:
-                self._prepare_timer.stop()
+            pass
+        self._preparing = None
+        return True
 
     @property
     def preparing_edits(self) -> bool:

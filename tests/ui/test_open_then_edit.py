@@ -21,6 +21,7 @@ from designer.persistence.journal import pending_recoveries
 from designer.rules import check
 from designer.ui import main_window as main_window_module
 from designer.ui import session as session_module
+from designer.ui import slices
 from designer.ui.main_window import MainWindow
 from designer.ui.panels import DatabasesPanel, InspectorPanel
 
@@ -250,8 +251,8 @@ def test_a_big_designs_lines_are_routed_after_its_first_frame(  # type: ignore[n
     scene = window.view.design_scene
     # Back from File > Open: the lines are drawn straight, their routing waits.
     assert session.holding
-    assert scene._unrouted and not scene._route_timer.isActive()
-    qtbot.waitUntil(lambda: not scene._unrouted, timeout=20000)
+    assert scene._unrouted and not slices.shared().running(scene._routing_key)
+    qtbot.waitUntil(lambda: not scene.routing_pending, timeout=20000)
     assert not session.holding
     assert all(key in scene.router.raw for key in scene.edges)
 
@@ -261,10 +262,15 @@ def test_held_work_waits_for_the_first_paint_of_an_open_slower_than_the_fallback
 ):
     """The fallback (no paint came: a window covered up) counts from the event loop's
     next turn: a design opened from the command line that took longer than it to load
-    (seconds at 100k) still has its first frame painted before the held work runs."""
+    (seconds at 100k) still has its first frame painted before the held work runs.
+
+    On a loaded machine the first paint itself can come later than the (shortened)
+    fallback after that turn: the fallback then rightly goes first, and what is checked
+    is the fallback's own promise, that it waited its time from that turn (counted from
+    the start of the open, as it once was, it fired in that very turn)."""
     import time
 
-    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtCore import QEvent, QObject, QTimer
 
     from designer.ui.canvas.view import DesignView
 
@@ -274,23 +280,25 @@ def test_held_work_waits_for_the_first_paint_of_an_open_slower_than_the_fallback
     def slow_replace(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         replace(self, *args, **kwargs)
         time.sleep(0.2)  # the open outlasts the fallback before the event loop runs
+        QTimer.singleShot(0, lambda: next_turn.append(time.perf_counter()))
 
     monkeypatch.setattr(session_module.EditorSession, "replace_design", slow_replace)
-    paints: list[object] = []
+    paints: list[float] = []
+    next_turn: list[float] = []
 
     class Paints(QObject):
         def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]
             if event.type() == QEvent.Type.Paint and isinstance(watched.parent(), DesignView):
-                paints.append(watched)
+                paints.append(time.perf_counter())
             return False
 
     watcher = Paints()
     QApplication.instance().installEventFilter(watcher)
-    released: list[int] = []
+    released: list[tuple[int, float]] = []
     release = session_module.EditorSession.release_held
 
     def noted_release(self, *, later: bool = False) -> None:  # type: ignore[no-untyped-def]
-        released.append(len(paints))
+        released.append((len(paints), time.perf_counter()))
         release(self, later=later)
 
     monkeypatch.setattr(session_module.EditorSession, "release_held", noted_release)
@@ -299,6 +307,12 @@ def test_held_work_waits_for_the_first_paint_of_an_open_slower_than_the_fallback
         qtbot.waitUntil(lambda: _settled(window), timeout=20000)
     finally:
         QApplication.instance().removeEventFilter(watcher)
-    assert released and released[0] >= 1  # released after the canvas had painted
+    assert released and next_turn and paints
+    painted_before, released_at = released[0]
+    if painted_before == 0:  # the paint came later than the fallback after that turn
+        assert paints[0] > next_turn[0] + 0.05, (paints[0] - next_turn[0], released_at)
+        assert released_at >= next_turn[0] + 0.04  # the fallback waited its 50 ms
+    else:
+        assert painted_before >= 1  # released after the canvas had painted
     databases = window.findChild(DatabasesPanel)
     assert databases is not None and databases.dag_combo.count() > 0

@@ -204,7 +204,7 @@ def test_a_leg_is_searched_again_only_when_what_it_ran_among_changed(monkeypatch
     router.route_many(["dag|members|v2"])
     first = list(router.raw["dag|members|v2"])
     searched: list[str] = []
-    for name in ("route_between", "route_out"):
+    for name in ("route_between_steps", "route_out_steps"):  # what the router searches by
         real = getattr(routing, name)
 
         def counted(*args, _real=real, _name=name, **kwargs):  # type: ignore[no-untyped-def]

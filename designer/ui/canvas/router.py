@@ -16,12 +16,12 @@ lines of one bundle (the same box and relation: a DAG's member lines) stay one t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from designer.ui.canvas import routing
-from designer.ui.canvas.routing import End, Point, Rect
+from designer.ui.canvas.routing import End, Point, Rect, Steps
 
 __all__ = ["REACH", "BoxTree", "Router"]
 
@@ -140,6 +140,8 @@ class Router:
         #: end box → the keys with a leg ending at it.
         self._at_level: dict[object, dict[str, list[Rect | None]]] = defaultdict(dict)
         self._at_end: dict[object, set[str]] = defaultdict(set)
+        #: A batch being routed in steps (:meth:`route_many_steps`), or None.
+        self._pending: Generator[str | None, None, None] | None = None
 
     # -- lines --------------------------------------------------------------------------
     def add(
@@ -151,7 +153,7 @@ class Router:
         bundle: str | None = None,
     ) -> list[str]:
         """Register a line (not routed yet); the keys whose lanes change with it."""
-        self.remove(key)
+        self.remove(key)  # (which ends a batch being routed in steps)
         self._lines[key] = (source, target, tuple(waypoints), key if bundle is None else bundle)
         pair = self._pairs[frozenset((source, target))]
         pair.append(key)
@@ -159,6 +161,7 @@ class Router:
         return [k for k in pair if k != key] if len(pair) > 1 else []
 
     def set_waypoints(self, key: str, waypoints: Sequence[Point]) -> None:
+        self.interrupt()
         line = self._lines.get(key)
         if line is not None:
             self._lines[key] = (line[0], line[1], tuple(waypoints), line[3])
@@ -169,6 +172,7 @@ class Router:
 
     def remove(self, key: str) -> list[str]:
         """Forget a line; the keys whose lanes change."""
+        self.interrupt()
         line = self._lines.pop(key, None)
         self.raw.pop(key, None)
         self._extent.pop(key, None)
@@ -190,6 +194,7 @@ class Router:
         return list(pair)
 
     def clear(self) -> None:
+        self.interrupt()
         self._lines.clear()
         self.raw.clear()
         self._extent.clear()
@@ -263,6 +268,10 @@ class Router:
     def route(self, key: str) -> list[Point] | None:
         """Route one line afresh (not nudged: see :meth:`settle`); None if an end is
         not drawn."""
+        self.interrupt()
+        return routing.run(self._route(key))
+
+    def _route(self, key: str) -> Steps[list[Point] | None]:
         line = self._lines.get(key)
         if line is None:
             return None
@@ -273,11 +282,11 @@ class Router:
         lane = self._lane(key, source, target)
         avoided: list[Rect] = []
         self._used = []
-        points = None if waypoints else self._layered(source, target, lane, avoided)
+        points = None if waypoints else (yield from self._layered(source, target, lane, avoided))
         if points is None:
             avoided = []
             self._used = []
-            points = self._flat(source, target, waypoints, lane, avoided)
+            points = yield from self._flat(source, target, waypoints, lane, avoided)
         legs: list[tuple[object, tuple[object, ...], Rect | None]] = []
         for leg in self._used:
             if leg[0] == "flat":
@@ -296,16 +305,41 @@ class Router:
 
     def route_many(self, keys: Iterable[str]) -> None:
         """Route these lines; the parts they share (a DAG's trunk to a site) once."""
+        for _ in self.route_many_steps(keys):
+            pass
+
+    def route_many_steps(self, keys: Iterable[str]) -> Generator[str | None, None, None]:
+        """:meth:`route_many` in steps: yields None between steps of a line's routing
+        and each key once its line is routed. A search of a big drawing takes up to a
+        second: the scene runs these steps in slices of event-loop turns. Any other use
+        of the router meanwhile (a line added, moved or removed, a settle, another
+        batch) ends the batch first (:meth:`interrupt`): the lines whose keys it has
+        not yielded are not routed (their earlier routes, if any, are kept)."""
+        self.interrupt()
+        steps = self._route_many(list(keys))
+        self._pending = steps
+        return steps
+
+    def _route_many(self, keys: list[str]) -> Generator[str | None, None, None]:
         self._cache = {}
         self._rects = {}
         self._levels = {}
         try:
             for key in keys:
-                self.route(key)
+                yield from self._route(key)
+                yield key
         finally:
             self._cache = None
             self._rects = None
             self._levels = None
+            self._pending = None
+
+    def interrupt(self) -> None:
+        """End the batch being routed in steps, if any (see :meth:`route_many_steps`)."""
+        pending = self._pending
+        if pending is not None:
+            self._pending = None
+            pending.close()
 
     _cache: dict[tuple[object, ...], tuple[list[Point], list[Rect]]] | None = None
     _rects: dict[str, Rect | None] | None = None
@@ -327,7 +361,7 @@ class Router:
         waypoints: Sequence[Point],
         lane: float,
         avoided: list[Rect],
-    ) -> list[Point]:
+    ) -> Steps[list[Point]]:
         """The whole line in one search (a line with waypoints)."""
         tree = self.tree
         ra, rb = self._rect(source), self._rect(target)
@@ -340,7 +374,9 @@ class Router:
         for _ in range(3):
             rows: list[Rect] = []
             blocks = self.obstacles(source, target, region, rows)
-            points = routing.route(end_a, end_b, blocks, waypoints, lane=lane, tight=rows)
+            points = yield from routing.route_steps(
+                end_a, end_b, blocks, waypoints, lane=lane, tight=rows
+            )
             wider = _grow(_bounds(points), routing.CLEARANCE + 1)
             if _contains(region, wider):
                 break
@@ -353,7 +389,7 @@ class Router:
     # -- level by level -------------------------------------------------------------------
     def _layered(
         self, source: str, target: str, lane: float, avoided: list[Rect]
-    ) -> list[Point] | None:
+    ) -> Steps[list[Point] | None]:
         """The line as legs, one level at a time: between the two boxes that hold its
         ends in the box they share (or at the top level), then inside each holder from
         the box it holds out to where the line leaves it. Each search sees only the
@@ -365,20 +401,20 @@ class Router:
         shared = next((c for c in chain_a if c in in_b), None)
         ia = chain_a.index(shared) if shared is not None else len(chain_a)
         ib = chain_b.index(shared) if shared is not None else len(chain_b)
-        middle = self._between(shared, chain_a[ia - 1], chain_b[ib - 1], lane, avoided)
+        middle = yield from self._between(shared, chain_a[ia - 1], chain_b[ib - 1], lane, avoided)
         if middle is None or len(middle) < 2:
             return None
-        head = self._descend(
+        head = yield from self._descend(
             chain_a[:ia], middle[0], routing.direction(middle[0], middle[1]), avoided
         )
-        tail = self._descend(
+        tail = yield from self._descend(
             chain_b[:ib], middle[-1], routing.direction(middle[-1], middle[-2]), avoided
         )
         return routing.tidy([*head[:-1], *middle, *reversed(tail[:-1])])
 
     def _between(
         self, level: str | None, a: str, b: str, lane: float, avoided: list[Rect]
-    ) -> list[Point] | None:
+    ) -> Steps[list[Point] | None]:
         key = ("between", level, a, b, lane)
         self._used.append(key)
         cached = self._cache.get(key) if self._cache is not None else None
@@ -403,7 +439,7 @@ class Router:
                 # A wider region with no other box in it: the search would go the same way.
                 if seen != (blocks, rows):
                     seen = (blocks, rows)
-                    points = routing.route_between(
+                    points = yield from routing.route_between_steps(
                         given[0],
                         given[1],
                         blocks,
@@ -428,19 +464,20 @@ class Router:
 
     def _descend(
         self, chain: list[str], point: Point, leaving: int, avoided: list[Rect]
-    ) -> list[Point]:
+    ) -> Steps[list[Point]]:
         """The route from ``chain[0]`` out to ``point`` on the border of ``chain[-1]``
         (which holds it), leaving in direction ``leaving``."""
         if len(chain) == 1:
             return [point]
         holder, inner = chain[-1], chain[-2]
-        leg = self._out_of(holder, inner, point, leaving, avoided)
+        leg = yield from self._out_of(holder, inner, point, leaving, avoided)
         first = routing.direction(leg[0], leg[1]) if len(leg) > 1 else leaving
-        return [*self._descend(chain[:-1], leg[0], first, avoided)[:-1], *leg]
+        inner_part = yield from self._descend(chain[:-1], leg[0], first, avoided)
+        return [*inner_part[:-1], *leg]
 
     def _out_of(
         self, holder: str, inner: str, point: Point, leaving: int, avoided: list[Rect]
-    ) -> list[Point]:
+    ) -> Steps[list[Point]]:
         key = ("out", holder, inner, point, leaving)
         self._used.append(key)
         cached = self._cache.get(key) if self._cache is not None else None
@@ -466,7 +503,7 @@ class Router:
                 blocks, rows = self._level(holder, (inner,), region)
                 if seen != (blocks, rows):  # else the same boxes: the same route
                     seen = (blocks, rows)
-                    points = routing.route_out(
+                    points = yield from routing.route_out_steps(
                         given[0],
                         point,
                         leaving,
@@ -613,6 +650,7 @@ class Router:
         since the last spreading, and the lines sharing a channel with them; returns
         every line whose drawn points changed (and ``keys``). Only the channels those
         lines left or entered are spread again: the same as :meth:`settle_all`."""
+        self.interrupt()
         keys = [k for k in keys if k in self.raw]
         fresh = self._unsettled | set(keys)
         self._unsettled = set()
@@ -649,6 +687,7 @@ class Router:
 
     def settle_all(self) -> dict[str, list[Point]]:
         """Spread every line afresh (after a whole drawing was routed)."""
+        self.interrupt()
         self._unsettled = set()
         self._channels = routing.Channels()
         self._channels.update(self.raw, {k: self._lines[k][3] for k in self.raw})
@@ -682,6 +721,7 @@ class Router:
         at a region one of them was or now is in, among the boxes of the leg's level.
         Every other line's legs would be remembered as they are (:meth:`_recall`): the
         same route a full routing of the moved drawing gives."""
+        self.interrupt()
         out: dict[str, None] = {}
         for box, (old, new) in moves.items():
             out.update(dict.fromkeys(self._at_end.get(box, ())))
@@ -699,6 +739,7 @@ class Router:
         there, or left): they may need another way round. Near is a run within
         :data:`NEAR` of it, not a route whose bounds meet it (a line across the whole
         drawing would be routed afresh at every move)."""
+        self.interrupt()
         out = []
         grown = [_grow(r, NEAR) for r in rects]
         for key, points in self.raw.items():

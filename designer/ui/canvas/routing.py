@@ -24,7 +24,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Generator, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Generic, TypeVar
@@ -32,11 +32,13 @@ from typing import Generic, TypeVar
 __all__ = [
     "BEND_COST",
     "CLEARANCE",
+    "SEARCH_STEP",
     "TIGHT",
     "Channels",
     "End",
     "Point",
     "Rect",
+    "Steps",
     "clip_to_rect",
     "crosses",
     "direction",
@@ -44,8 +46,12 @@ __all__ = [
     "overlaps",
     "route",
     "route_between",
+    "route_between_steps",
     "route_crosses",
     "route_out",
+    "route_out_steps",
+    "route_steps",
+    "run",
     "straight",
     "tidy",
 ]
@@ -53,6 +59,14 @@ __all__ = [
 Point = tuple[float, float]
 Rect = tuple[float, float, float, float]
 _Key = TypeVar("_Key", bound=Hashable)
+_T = TypeVar("_T")
+#: Work done in steps: a generator that yields (nothing) between steps and returns its
+#: result. A search of a big drawing's grid takes up to a second; run as steps, it can
+#: be spread over turns of the event loop (the scene routes a big design's lines so),
+#: or run at once (:func:`run`).
+Steps = Generator[None, None, _T]
+#: Nodes an A* search takes off its heap between two yields of its steps (~1–3 ms).
+SEARCH_STEP = 256
 
 #: How far a line keeps from the boxes it goes around.
 CLEARANCE = 6.0
@@ -370,6 +384,15 @@ def _bends_needed(need_h: int, need_v: int, d: int) -> int:
     return 0
 
 
+def run(steps: Steps[_T]) -> _T:
+    """Run ``steps`` to the end (at once); their result."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return stop.value
+
+
 def _search(
     starts: Sequence[tuple[Point, int]],
     goals: Sequence[tuple[Point, int]],
@@ -377,12 +400,12 @@ def _search(
     hard: Sequence[Rect],
     stub: float,
     rows: Sequence[Rect] = (),
-) -> list[Point] | None:
+) -> Steps[list[Point] | None]:
     """A* on the sparse grid the blocks' edges make: from any start (leaving in its
     direction) to any goal (entered against its outward direction), fewest bends and
     shortest. ``blocks`` (joined where stacked close) and ``rows`` (kept apart: a line
     runs out of a grid of rows through the gaps) may not be crossed; ``hard`` (the two
-    ends, a holder's walls) neither."""
+    ends, a holder's walls) neither. In steps of :data:`SEARCH_STEP` nodes."""
     blocks = [*_merged(blocks), *rows]
     xs_set: set[float] = set()
     ys_set: set[float] = set()
@@ -507,7 +530,12 @@ def _search(
             need_v = (-1, 1, 3)[sy]
             for d in range(4):
                 to_bend[sx * 12 + sy * 4 + d] = _bends_needed(need_h, need_v, d) * BEND_COST
+    countdown = SEARCH_STEP
     while heap:
+        countdown -= 1
+        if not countdown:
+            countdown = SEARCH_STEP
+            yield
         _, neg_g, state = pop(heap)
         g = -neg_g
         if g > best.get(state, inf):
@@ -572,10 +600,10 @@ def _leg(
     tight: Sequence[Rect],
     hard: Sequence[Rect],
     clearance: float = CLEARANCE,
-) -> list[Point] | None:
+) -> Steps[list[Point] | None]:
     """The best route from one of ``starts`` to one of ``goals``: a simple shape if
     one is clear, else a search; kept ``clearance`` from the obstacles if it can, else
-    brushing past them; None when walled in."""
+    brushing past them; None when walled in (in steps: :data:`Steps`)."""
     stub = clearance
     blocks = [_grown(r, clearance) for r in obstacles]
     rows = [_grown(r, TIGHT) for r in tight]
@@ -598,9 +626,9 @@ def _leg(
         any(_inside(p, r) for r in solid) for p, _ in starts
     ):
         return None  # under another box (content overflowing its holder): no way there
-    found = _search(starts, goals, blocks, hard, stub, rows)
+    found = yield from _search(starts, goals, blocks, hard, stub, rows)
     if found is None:
-        found = _search(starts, goals, [], hard, stub, solid)
+        found = yield from _search(starts, goals, [], hard, stub, solid)
     return found
 
 
@@ -631,10 +659,26 @@ def route_out(
     >>> route_out(End((10, 10, 50, 20)), (100, 20.0), 0)
     [(60.0, 20.0), (100, 20.0)]
     """
+    return run(
+        route_out_steps(a, point, leaving, obstacles, tight=tight, walls=walls, clearance=clearance)
+    )
+
+
+def route_out_steps(
+    a: End,
+    point: Point,
+    leaving: int,
+    obstacles: Sequence[Rect] = (),
+    *,
+    tight: Sequence[Rect] = (),
+    walls: Sequence[Rect] = (),
+    clearance: float = CLEARANCE,
+) -> Steps[list[Point]]:
+    """:func:`route_out` in steps (:data:`Steps`)."""
     ra = a.rect
     starts = _ports(a, point)
     goal = [(point, (leaving + 2) % 4)]
-    leg = _leg(starts, goal, obstacles, tight, [ra, *walls], clearance)
+    leg = yield from _leg(starts, goal, obstacles, tight, [ra, *walls], clearance)
     if leg is None:
         return [straight(ra, (point[0], point[1], 0.0, 0.0))[0], point]
     return leg
@@ -653,10 +697,28 @@ def route_between(
     """The route between two boxes of one level (:func:`route` without waypoints),
     fenced in by ``walls``, ``clearance`` from the boxes in the way; None when there is
     no way round."""
+    return run(
+        route_between_steps(
+            a, b, obstacles, lane=lane, tight=tight, walls=walls, clearance=clearance
+        )
+    )
+
+
+def route_between_steps(
+    a: End,
+    b: End,
+    obstacles: Sequence[Rect] = (),
+    *,
+    lane: float = 0.0,
+    tight: Sequence[Rect] = (),
+    walls: Sequence[Rect] = (),
+    clearance: float = CLEARANCE,
+) -> Steps[list[Point] | None]:
+    """:func:`route_between` in steps (:data:`Steps`)."""
     toward_a, toward_b = _facing(a, b)
     starts = _ports(a, toward_a, lane)
     goals = _ports(b, toward_b, lane)
-    return _leg(starts, goals, obstacles, tight, [a.rect, b.rect, *walls], clearance)
+    return (yield from _leg(starts, goals, obstacles, tight, [a.rect, b.rect, *walls], clearance))
 
 
 def route(
@@ -684,6 +746,19 @@ def route(
     >>> len(path) > 2 and not route_crosses(path, (180, -50, 100, 200))
     True
     """
+    return run(route_steps(a, b, obstacles, waypoints, lane=lane, tight=tight))
+
+
+def route_steps(
+    a: End | Rect,
+    b: End | Rect,
+    obstacles: Sequence[Rect] = (),
+    waypoints: Sequence[Point] = (),
+    *,
+    lane: float = 0.0,
+    tight: Sequence[Rect] = (),
+) -> Steps[list[Point]]:
+    """:func:`route` in steps (:data:`Steps`)."""
     end_a = a if isinstance(a, End) else End(a)
     end_b = b if isinstance(b, End) else End(b)
     ra, rb = end_a.rect, end_b.rect
@@ -695,13 +770,16 @@ def route(
     toward_a, toward_b = _facing(end_a, end_b)
     starts = _ports(end_a, stops[0] if stops else toward_a, lane)
     for stop in stops:
-        leg = _leg(starts, _point_end(stop), obstacles, tight, hard) or [starts[0][0], stop]
+        leg = (yield from _leg(starts, _point_end(stop), obstacles, tight, hard)) or [
+            starts[0][0],
+            stop,
+        ]
         points.extend(leg if not points else leg[1:])
         d = _direction(leg[-2], stop) if len(leg) > 1 else 0
         # On from the waypoint any way but straight back.
         starts = [(stop, dd) for dd in range(4) if dd != (d + 2) % 4]
     goals = _ports(end_b, points[-1] if points else toward_b, 0.0 if stops else lane)
-    last = _leg(starts, goals, obstacles, tight, hard)
+    last = yield from _leg(starts, goals, obstacles, tight, hard)
     if last is None:
         if not points:
             return straight(ra, rb)

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt, QTimer
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView
 
@@ -53,8 +53,12 @@ __all__ = ["DRAG_ROUTE_S", "REROUTE_AT_ONCE", "ROUTE_AT_ONCE", "DesignScene"]
 #: first and routed in slices between events (a 25,000-element design opens as fast as
 #: before; its lines take their routes within a second or so).
 ROUTE_AT_ONCE = 150
-#: How long one slice of background routing may hold the event loop.
+#: How long one slice of background routing may hold the event loop (at most: it
+#: shares the turn's budget with the window's other slices, :mod:`designer.ui.slices`).
 ROUTE_SLICE_S = 0.012
+#: Lines routed together in one batch of the background routing (legs they share are
+#: searched once).
+ROUTE_BATCH = 4
 #: How long one step of a drag may spend routing the lines to what stays put; the
 #: lines it has no time for are drawn straight until the drop routes them.
 DRAG_ROUTE_S = 0.008
@@ -163,9 +167,10 @@ class DesignScene(QGraphicsScene):
         self._unrouted: list[str] = []
         #: The lines to spread once the slices are done (None: every line, after a load).
         self._settle_after: set[str] | None = None
-        self._route_timer = QTimer(self)
-        self._route_timer.setInterval(0)
-        self._route_timer.timeout.connect(self._route_slice)
+        #: The batch being routed in steps: its keys, those routed so far, its steps
+        #: (:meth:`Router.route_many_steps`; one search of a 100k design's site takes
+        #: up to a second, so a batch spans turns of the event loop).
+        self._route_batch: tuple[list[str], list[str], Iterator[str | None]] | None = None
         #: Where the boxes of a drag in progress were before it (their lines' detours).
         self._dragged_from: dict[str, Rect] = {}
         #: A drag in progress: the routes, as at its start, of the lines that move whole.
@@ -291,6 +296,7 @@ class DesignScene(QGraphicsScene):
         self.labels.forget()
         self._top_boxes = None
         self._content = None
+        self._stop_routing()
         self.router.clear()
         self._unrouted = []
         self._settle_after = None
@@ -695,7 +701,7 @@ class DesignScene(QGraphicsScene):
     def route_all(self) -> None:
         """Route every line afresh (a load, a rebuild) and spread shared channels; a
         big drawing's lines are drawn straight now and routed in slices afterwards."""
-        self._route_timer.stop()
+        self._stop_routing()
         if len(self.edges) <= ROUTE_AT_ONCE:
             self.router.route_many(self.edges)
             self._unrouted = []
@@ -714,13 +720,33 @@ class DesignScene(QGraphicsScene):
         self.session.after_first_frame(self._start_routing)
 
     def _start_routing(self) -> None:
-        if self._unrouted:
-            self._route_timer.start()
+        if self._unrouted or self._route_batch is not None:
+            slices.shared().start(self._routing_key, self, self._route_slice)
+
+    @property
+    def _routing_key(self) -> tuple[int, str]:
+        return (id(self), "routes")
+
+    def _stop_routing(self) -> None:
+        """No routing slices (the lines still waiting stay in ``_unrouted``)."""
+        self._requeue_batch()
+        slices.shared().cancel(self._routing_key)
+
+    def _requeue_batch(self) -> None:
+        """End the batch being routed in steps; its lines not routed yet wait again."""
+        batch, self._route_batch = self._route_batch, None
+        if batch is None:
+            return
+        keys, routed, _steps = batch
+        self.router.interrupt()
+        done = set(routed)
+        self._unrouted[:0] = [k for k in keys if k not in done]
 
     def _route_later(self, keys: list[str], straight: Iterable[str] | None = None) -> None:
         """Draw these lines (or those of them in ``straight``: the lines at the boxes that
         moved; the others stay as they are drawn meanwhile) straight now and route them
         in slices (a big move)."""
+        self._requeue_batch()
         redraw = set(keys if straight is None else straight)
         for key in keys:
             if key not in redraw:
@@ -736,42 +762,62 @@ class DesignScene(QGraphicsScene):
         self._unrouted.extend(k for k in keys if k not in waiting)
         if not loading:  # a load's slices still running spread every line at their end
             self._settle_after = (self._settle_after or set()) | set(keys)
-        self._route_timer.start()
+        self._start_routing()
 
     @property
     def routing_pending(self) -> bool:
         """Whether some lines still wait for their routes (drawn straight meanwhile)."""
-        return bool(self._unrouted)
+        return bool(self._unrouted) or self._route_batch is not None
 
     def finish_routing(self) -> None:
         """Route the lines still waiting, now (an export, a test, a benchmark): in one
         batch, so that the legs they share are routed once."""
+        self._stop_routing()
         if not self._unrouted:
             return
         keys = [k for k in self._unrouted if k in self.edges]
         self._unrouted = []
         self._settle_after = None
-        self._route_timer.stop()
         self.router.route_many(keys)
         self._draw_routes(self.router.settle_all())
 
-    def _route_slice(self, budget_s: float = ROUTE_SLICE_S) -> None:
-        deadline = time.perf_counter() + budget_s
+    def _route_slice(self, deadline: float) -> bool:
+        """One slice of the background routing (a job of :mod:`designer.ui.slices`):
+        batches of :data:`ROUTE_BATCH` lines, each routed in steps of its searches
+        (:meth:`Router.route_many_steps`) until ``deadline`` or :data:`ROUTE_SLICE_S`;
+        the lines routed are drawn; the last slice spreads them. Whatever else uses the
+        router between two slices (an edit's rerouting) ends the batch in progress:
+        its lines not routed yet are routed again from the start."""
+        deadline = min(deadline, time.perf_counter() + ROUTE_SLICE_S)
         done: list[str] = []
-        while self._unrouted and time.perf_counter() < deadline:
-            batch, self._unrouted = self._unrouted[:4], self._unrouted[4:]
-            batch = [k for k in batch if k in self.edges]
-            self.router.route_many(batch)
-            done.extend(batch)
-        if self._unrouted:
+        while True:
+            batch = self._route_batch
+            if batch is None:
+                if not self._unrouted:
+                    break
+                keys = [k for k in self._unrouted[:ROUTE_BATCH] if k in self.edges]
+                del self._unrouted[:ROUTE_BATCH]
+                batch = self._route_batch = (keys, [], self.router.route_many_steps(keys))
+            keys, routed, steps = batch
+            try:
+                key = next(steps)
+            except StopIteration:  # done, or ended by another use of the router
+                self._requeue_batch()
+            else:
+                if key is not None:
+                    routed.append(key)
+                    done.append(key)
+            if time.perf_counter() >= deadline:
+                break
+        if self._unrouted or self._route_batch is not None:
             self._draw_routes({k: self.router.raw[k] for k in done if k in self.router.raw})
-            return
-        self._route_timer.stop()
+            return False
         if self._settle_after is None:
             self._draw_routes(self.router.settle_all())
         else:
             self._draw_routes(self.router.settle(self._settle_after))
         self._settle_after = None
+        return True
 
     def reroute(self, keys: Iterable[str], *, settle: bool = True) -> None:
         """Route these lines afresh and redraw them and their channel neighbours; a
