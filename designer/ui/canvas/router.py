@@ -427,6 +427,7 @@ class Router:
         region = _grow(_union(ra, rb), REACH)
         walls = self._walls(level)
         given = (tree.box_end(a), tree.box_end(b), tuple(walls), self._clearance(level))
+        yield
         known = self._recall(key, given, level, (a, b))
         if known is not None:
             points, blocks, rows = known
@@ -435,6 +436,7 @@ class Router:
             seen: tuple[list[Rect], list[Rect]] | None = None
             for _ in range(3):
                 used = region
+                yield  # (a level of thousands of boxes: milliseconds each)
                 blocks, rows = self._level(level, (a, b), region)
                 # A wider region with no other box in it: the search would go the same way.
                 if seen != (blocks, rows):
@@ -492,6 +494,7 @@ class Router:
         )
         walls = self._walls(holder)
         given = (tree.box_end(inner), tuple(walls), self._clearance(holder))
+        yield
         known = self._recall(key, given, holder, (inner,))
         if known is not None and known[0] is not None:
             points, blocks, rows = known[0], known[1], known[2]
@@ -500,6 +503,7 @@ class Router:
             seen: tuple[list[Rect], list[Rect]] | None = None
             for _ in range(3):
                 used = region
+                yield
                 blocks, rows = self._level(holder, (inner,), region)
                 if seen != (blocks, rows):  # else the same boxes: the same route
                     seen = (blocks, rows)

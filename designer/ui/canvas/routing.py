@@ -22,6 +22,7 @@ The scene (``designer.ui.canvas.scene``) decides which boxes are obstacles for a
 from __future__ import annotations
 
 import heapq
+import time
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Generator, Hashable, Iterable, Mapping, Sequence
@@ -33,6 +34,7 @@ __all__ = [
     "BEND_COST",
     "CLEARANCE",
     "SEARCH_STEP",
+    "SEARCH_STEP_S",
     "TIGHT",
     "Channels",
     "End",
@@ -65,8 +67,12 @@ _T = TypeVar("_T")
 #: be spread over turns of the event loop (the scene routes a big design's lines so),
 #: or run at once (:func:`run`).
 Steps = Generator[None, None, _T]
-#: Nodes an A* search takes off its heap between two yields of its steps (~1–3 ms).
+#: Nodes an A* search takes off its heap between two yields of its steps, at most ...
 SEARCH_STEP = 256
+#: ... and the longest it runs before it yields (looked at every 16 nodes: among the
+#: thousands of boxes of a 100k design's site, each new row or column of the grid the
+#: search enters is worked out against all of them), seconds.
+SEARCH_STEP_S = 0.002
 
 #: How far a line keeps from the boxes it goes around.
 CLEARANCE = 6.0
@@ -430,6 +436,7 @@ def _search(
         i = bisect_right(tops, y)
         if i < len(tops):
             ys_set.add((y + tops[i]) / 2)
+    yield  # (the grid of a site with thousands of boxes takes milliseconds to make)
     xs, ys = _coordinates(xs_set), _coordinates(ys_set)
     # Snap the starts and goals onto the grid values they were merged into.
     nx, ny = len(xs), len(ys)
@@ -530,12 +537,16 @@ def _search(
             need_v = (-1, 1, 3)[sy]
             for d in range(4):
                 to_bend[sx * 12 + sy * 4 + d] = _bends_needed(need_h, need_v, d) * BEND_COST
+    yield
+    clock = time.perf_counter
+    until = clock() + SEARCH_STEP_S
     countdown = SEARCH_STEP
     while heap:
         countdown -= 1
-        if not countdown:
-            countdown = SEARCH_STEP
+        if not countdown or (not countdown & 15 and clock() > until):
             yield
+            countdown = SEARCH_STEP
+            until = clock() + SEARCH_STEP_S
         _, neg_g, state = pop(heap)
         g = -neg_g
         if g > best.get(state, inf):
