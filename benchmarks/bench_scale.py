@@ -444,6 +444,42 @@ def _child_mode(path: Path) -> dict[str, Any]:
     return out
 
 
+def _child_idle(path: Path, seconds: float) -> dict[str, Any]:
+    """The window opened and left alone for ``seconds`` after its first frame: the idle
+    event loop's worst lateness (a 5 ms timer's) over that time and after the findings
+    arrived, how many of its seconds had a turn over 50 ms, and when the findings, the
+    lookups of edits and the lines' routes were ready (seconds after the first frame;
+    ``seconds`` itself if not by then)."""
+    tools = _qt_tools()
+    run_until = tools["run_until"]
+    _app, window, first = _open_window(path)
+    session = window.session
+    scene = window.view.design_scene
+    ticker = tools["Ticker"]()
+    marks: dict[str, float] = {}
+    worst: list[tuple[float, float]] = []  # (seconds after the first frame, lateness)
+    while time.perf_counter() - first < seconds:
+        ticker.start()
+        run_until(lambda: False, 1.0)
+        now = time.perf_counter() - first
+        worst.append((now, ticker.stop()))
+        if "findings" not in marks and session.findings_revision == session.document.revision:
+            marks["findings"] = now
+        if "findings" in marks and "prepared" not in marks and not session.preparing_edits:
+            marks["prepared"] = now
+        if "routed" not in marks and not getattr(scene, "routing_pending", False):
+            marks["routed"] = now
+    after = [w for t, w in worst if t > marks.get("findings", seconds) + 1.0]
+    return {
+        f"idle {seconds:.0f} s: worst stall": max(w for _, w in worst),
+        "idle after findings: worst stall": max(after, default=0.0),
+        "idle: seconds with a stall > 50 ms": float(sum(w > STALL_MS for _, w in worst)),
+        "idle: findings at (s)": marks.get("findings", seconds),
+        "idle: edits prepared at (s)": marks.get("prepared", seconds),
+        "idle: lines routed at (s)": marks.get("routed", seconds),
+    }
+
+
 # -- parent ------------------------------------------------------------------------------------
 def _env(tree: Path | None, lift: bool) -> dict[str, str]:
     env = dict(os.environ)
@@ -507,7 +543,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", nargs="+", default=DEFAULT_SIZES)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--opens", type=int, default=3)
-    parser.add_argument("--parts", nargs="+", default=["core", "open", "window"], help="also: mode")
+    parser.add_argument(
+        "--parts", nargs="+", default=["core", "open", "window"], help="also: mode, idle"
+    )
+    parser.add_argument(
+        "--idle-seconds", type=float, default=60.0, help="idle: how long after the first frame"
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--plot", type=Path)
     parser.add_argument("--tree", type=Path, help="run the children on this checkout's code")
@@ -533,6 +574,9 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(_child_core(Path(rest[0]), int(rest[1]))), flush=True)
         elif part == "mode":
             print(json.dumps(_child_mode(Path(rest[0]))), flush=True)
+            os._exit(0)
+        elif part == "idle":
+            print(json.dumps(_child_idle(Path(rest[0]), float(rest[1]))), flush=True)
             os._exit(0)
         elif part == "window":
             result = _child_window(Path(rest[0]), int(rest[1]))
@@ -572,12 +616,11 @@ def main(argv: list[str] | None = None) -> int:
             row["import floor"] = statistics.median(floor_runs)
         if "window" in args.parts:
             row.update(_child(["window", str(path), str(args.repeat)], env))
+        if "idle" in args.parts:
+            idle = ["idle", str(path), str(args.idle_seconds)]
+            _medians(row, [_child(idle, env) for _ in range(args.opens)])
         if "mode" in args.parts:
-            runs = [_child(["mode", str(path)], env) for _ in range(args.opens)]
-            for key in runs[0]:
-                values = [r[key] for r in runs]
-                row[key] = statistics.median(values)
-                row[f"{key} (spread)"] = (min(values), max(values))
+            _medians(row, [_child(["mode", str(path)], env) for _ in range(args.opens)])
         results[size] = row
     _report(results, args.sizes)
     if args.json:
@@ -585,6 +628,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.plot:
         _plot(results, args.sizes, args.plot)
     return 0
+
+
+def _medians(row: dict[str, Any], runs: list[dict[str, Any]]) -> None:
+    """Each figure of ``runs`` (one per process) into ``row``: median and spread."""
+    for key in runs[0]:
+        values = [r[key] for r in runs]
+        row[key] = statistics.median(values)
+        row[f"{key} (spread)"] = (min(values), max(values))
 
 
 def _n(row: dict[str, Any]) -> float:
@@ -630,7 +681,7 @@ def _floor(key: str, row: dict[str, Any], first: dict[str, Any]) -> tuple[float 
         return None, ""
     if key.endswith((": direct", ": frame", ": cpu")) or key == "first rename":
         return first.get(key), "smallest"
-    if key.endswith(": stall"):
+    if key.endswith((": stall", "worst stall")):
         return None, "≤ 50 ms"
     return None, ""
 
