@@ -367,6 +367,13 @@ class EditorSession(QObject):
         return True
 
     @property
+    def preparing_edits_now(self) -> bool:
+        """The lookups of edits are being built in this turn's slices (not waiting for
+        the check): other idle work (the routing of a big design's lines) waits for
+        them, a few seconds at 100k, so that edits find them sooner."""
+        return slices.shared().running((id(self), "prepare edits"))
+
+    @property
     def preparing_edits(self) -> bool:
         """The lookups of edits are still being built in idle time."""
         return self._preparing is not None

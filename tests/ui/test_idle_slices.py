@@ -196,3 +196,22 @@ def test_kept_rectangles_answer_what_the_items_answer(qapp) -> None:
         scene._placing = None
     assert answers[True] == answers[False]
     assert any(answers[True]) and not all(answers[True])
+
+
+def test_the_lookups_of_edits_go_before_the_routing(qapp, qtbot, monkeypatch) -> None:
+    """While the lookups of edits are built, a routing slice leaves its turn to them;
+    the routing goes on once they are built."""
+    monkeypatch.setattr(scene_module, "ROUTE_AT_ONCE", 0)
+    monkeypatch.setattr(LiveIndex, "PREPARE_SLICE", 7)
+    monkeypatch.setattr(session_module, "PREPARE_SLICE_S", 0.0)
+    session = EditorSession(generate_design(1000))
+    scene = DesignScene(session)
+    waiting = list(scene._unrouted)
+    session.prepare_edits()
+    assert session.preparing_edits_now and waiting
+    scene._route_slice(time.perf_counter() + 1.0)
+    assert scene._unrouted == waiting and scene._route_batch is None
+    qtbot.waitUntil(lambda: not session.preparing_edits, timeout=20000)
+    assert not session.preparing_edits_now
+    qtbot.waitUntil(lambda: not scene.routing_pending, timeout=60000)
+    assert all(key in scene.router.raw for key in scene.edges)

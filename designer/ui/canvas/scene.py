@@ -792,7 +792,10 @@ class DesignScene(QGraphicsScene):
         (:meth:`Router.route_many_steps`) until ``deadline`` or :data:`ROUTE_SLICE_S`;
         the lines routed are drawn; the last slice spreads them. Whatever else uses the
         router between two slices (an edit's rerouting) ends the batch in progress:
-        its lines not routed yet are routed again from the start."""
+        its lines not routed yet are routed again from the start. The lookups of edits
+        go first (:attr:`EditorSession.preparing_edits_now`)."""
+        if self.session.preparing_edits_now:
+            return False
         deadline = min(deadline, time.perf_counter() + ROUTE_SLICE_S)
         done: list[str] = []
         while True:
