@@ -2,8 +2,8 @@
 
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_scale.py
         [--sizes 1k 10k 25k 50k 100k] [--repeat 5] [--opens 3] [--parts core open window]
-        [--json out.json] [--plot out.png] [--tree OTHER_CHECKOUT] [--no-size-limit]
-        [--report earlier.json]
+        [--idle-seconds 60] [--json out.json] [--plot out.png] [--tree OTHER_CHECKOUT]
+        [--no-size-limit] [--report earlier.json]
 
 For each size a generated design (``benchmarks.generate``, seed 0) is saved to a file
 (cached in the temp folder), then measured in child processes so that every start is
@@ -21,6 +21,10 @@ does when it installs the wheel: ``PYTHONDONTWRITEBYTECODE`` is dropped for them
 * **mode** (``--opens`` processes per size, the window opened the same way and
   settled: checked, simulation mode built, its lines routed): the idle floor, then
   3,000 findings arriving and entering simulation mode, as at the end of **window**;
+* **idle** (``--opens`` processes per size, the window opened the same way and left
+  alone for ``--idle-seconds``): the idle event loop's worst lateness over that time
+  and after the findings arrived, and when the findings, the lookups of edits and the
+  lines' routes were ready;
 * **window** (one process per size, the window opened through the same door): how
   long after the first frame the findings arrive and the lookups edits use are built
   (in idle time), the first edit after that (a rename), then, after
@@ -447,7 +451,8 @@ def _child_mode(path: Path) -> dict[str, Any]:
 def _child_idle(path: Path, seconds: float) -> dict[str, Any]:
     """The window opened and left alone for ``seconds`` after its first frame: the idle
     event loop's worst lateness (a 5 ms timer's) over that time and after the findings
-    arrived, how many of its seconds had a turn over 50 ms, and when the findings, the
+    arrived, how many of its one-second windows had a turn over 50 ms (of how many: a
+    turn of seconds makes a window as long), and when the findings, the
     lookups of edits and the lines' routes were ready (seconds after the first frame;
     ``seconds`` itself if not by then)."""
     tools = _qt_tools()
@@ -474,6 +479,7 @@ def _child_idle(path: Path, seconds: float) -> dict[str, Any]:
         f"idle {seconds:.0f} s: worst stall": max(w for _, w in worst),
         "idle after findings: worst stall": max(after, default=0.0),
         "idle: seconds with a stall > 50 ms": float(sum(w > STALL_MS for _, w in worst)),
+        "idle: one-second windows measured": float(len(worst)),
         "idle: findings at (s)": marks.get("findings", seconds),
         "idle: edits prepared at (s)": marks.get("prepared", seconds),
         "idle: lines routed at (s)": marks.get("routed", seconds),
