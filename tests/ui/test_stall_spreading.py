@@ -182,6 +182,9 @@ def test_simulation_mode_shows_its_timeline_plots_after_the_canvas_has_painted( 
     qtbot.waitUntil(lambda: not timeline.held, timeout=3000)
     assert timeline.graphics.isVisible() and not timeline.placeholder.isVisibleTo(timeline)
     qtbot.waitUntil(lambda: controller.ready, timeout=20_000)
+    # The lookups of edits, built after opening in slices with the collector paused
+    # (held while the simulator was prepared), finish in the turns after it.
+    qtbot.waitUntil(lambda: not window.session.preparing_edits, timeout=20_000)
     assert gc.isenabled(), "the collector runs again once the simulator is prepared"
     # A new result: the canvas shows it first, the plots in the turn after its paint.
     host = next(e.id for e in window.session.design.elements if e.kind == "esxi_host")
