@@ -100,6 +100,7 @@ class SimulationMode(QObject):
         self.timeline = TimelinePanel(self.controller)
         self.timeline.follow_canvas(view.viewport())
         self.results = ResultsPanel(self.controller)
+        self.results.follow_canvas(view.viewport())
         self.spof = SpofPanel(self.controller, self.overlay)
         # Results and single points of failure share one dock as tabs (tabified docks'
         # tab bars linger once hidden): the canvas keeps its room.

@@ -138,6 +138,10 @@ class SimulationOverlay(QGraphicsObject):
         self._prime_timer.setSingleShot(True)
         self._prime_timer.setInterval(0)
         self._prime_timer.timeout.connect(self._prime)
+        self._paint_timer = QTimer(self)
+        self._paint_timer.setSingleShot(True)
+        self._paint_timer.setInterval(0)
+        self._paint_timer.timeout.connect(self._show_primed)
         self._font = QFont()
         self._font.setPointSizeF(8.5)
         self._bold = QFont(self._font)
@@ -151,15 +155,17 @@ class SimulationOverlay(QGraphicsObject):
 
     # -- state ---------------------------------------------------------------------------
     def _on_mode(self, active: bool) -> None:
-        self.setVisible(active)
         self._pill_pos.clear()
         self._drawn = _Drawn()
         self.state = None  # redraw even if the controller hands back the same state
         if active and self.controller.large and not self.controller.ready:
             # Nothing to draw until the simulator is ready: measuring the drawing (a
-            # walk over its boxes) need not add to the frame that shows the docks.
-            QTimer.singleShot(0, self, self._update_bounds)
+            # walk over its boxes) and showing this item (which repaints the canvas
+            # under all of it) wait for its first state (see _show_primed), not in the
+            # frame that shows the docks.
+            self.setVisible(False)
         else:
+            self.setVisible(active)
             self._update_bounds()
         self.refresh()
 
@@ -247,6 +253,17 @@ class SimulationOverlay(QGraphicsObject):
                 drawn.pills = self._pill_list(state)
             if drawn.marks is None:
                 drawn.marks = self._marks(state)
+            # The canvas repaints in the next turn, not in this one.
+            self._paint_timer.start()
+        else:
+            self.update()
+
+    def _show_primed(self) -> None:
+        """Repaint what _prime worked out; on entering the mode, show this item first
+        (measured now: see _on_mode)."""
+        if self.controller.active and not self.isVisible():
+            self._update_bounds()
+            self.setVisible(True)
         self.update()
 
     def _glide_step(self) -> None:
@@ -285,7 +302,7 @@ class SimulationOverlay(QGraphicsObject):
         if self.state is not None:
             self._pill_pos = self._pill_targets(self.state)
         self._drawn.pills = None
-        self.update()
+        self._show_primed()
 
     def pill_position(self, database_id: str) -> QPointF | None:
         """Where the active marker of a database is drawn now (scene coordinates)."""

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QVBox
 
 from designer.simulation import DatabaseState, StepState
 from designer.ui.simulation.controller import SimulationController
+from designer.ui.simulation.frames import AfterPaint
 
 __all__ = ["COLUMNS", "ResultsPanel", "format_duration"]
 
@@ -68,12 +69,20 @@ class ResultsPanel(QWidget):
         self._fill_timer.setSingleShot(True)
         self._fill_timer.setInterval(0)
         self._fill_timer.timeout.connect(self._fill_slice)
+        #: What waits for the canvas's next paint (see follow_canvas).
+        self._canvas: AfterPaint | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
         controller.time_changed.connect(self.refresh)
         controller.result_changed.connect(self.refresh)
         self.refresh()
+
+    def follow_canvas(self, canvas: QWidget) -> None:
+        """On a big design in simulation mode a new table's first rows come in the
+        turns after ``canvas`` (the design view's viewport) has painted the new state,
+        not in the turn the canvas paints it (see _rebuild)."""
+        self._canvas = AfterPaint(canvas, self)
 
     def refresh(self, *_args: object) -> None:
         state = self.controller.state() if self.controller.active else None
@@ -170,8 +179,13 @@ class ResultsPanel(QWidget):
         self._pending = enumerate(self._rows(state.databases))
         if len(state.databases) > LAZY_ROWS:
             # A big table's first rows come in a turn of their own, not in the one in
-            # which a new result reaches every view (the overlay, the scenario bar...).
-            self._fill_timer.start()
+            # which a new result reaches every view (the overlay, the scenario bar...);
+            # on a big design in simulation mode after the canvas has shown the new
+            # state (the overlay's work and the canvas's repaint take a turn each).
+            if self._canvas is not None and self.controller.large and self.controller.active:
+                self._canvas.call(self._fill_timer.start)
+            else:
+                self._fill_timer.start()
         else:
             self._fill_slice()
 
