@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget
 from benchmarks.generate import generate_design
 from designer.persistence import dumps
 from designer.ui.simulation import controller as controller_module
+from designer.ui.simulation import frames as frames_module
 from designer.ui.simulation import results_table as results_module
 from designer.ui.simulation.results_table import COLUMNS
 
@@ -76,6 +77,9 @@ def test_f5_on_a_big_design_shows_the_first_state_in_turns_of_its_own(  # type: 
     path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")
     monkeypatch.setattr(controller_module, "SYNC_PREPARE_LIMIT", 100)  # 1k counts as big
     monkeypatch.setattr(results_module, "LAZY_ROWS", 50)  # and its 128 databases many
+    # What waits for the canvas's paint waits for it, however loaded the machine (the
+    # fallback is for a canvas that never paints).
+    monkeypatch.setattr(frames_module, "HOLD_MAX_MS", 60_000)
     window = launch(path)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
