@@ -27,6 +27,7 @@ from designer.document.events import (
 from designer.domain.design import Design, DesignIntent, LayoutEntry, RuleSettings, SavedScenario
 from designer.domain.elements import Element, ElementBase
 from designer.domain.errors import StructuralError
+from designer.domain.facets import facets_of
 from designer.domain.index import LOOKUPS, DesignIndex, LiveIndex
 from designer.domain.kinds import KINDS
 from designer.domain.persistent import PersistentList, PersistentMap
@@ -322,6 +323,7 @@ class Document:
             ElementsRemoved(
                 tuple(e.id for _, e in removed),
                 kinds=tuple(dict.fromkeys(e.kind for _, e in removed)),
+                facets=tuple(dict.fromkeys(f for _, e in removed for f in facets_of(e))),
             )
         )
         return result

@@ -32,6 +32,9 @@ class ElementsRemoved:
     ids: tuple[str, ...]
     #: The kinds of the elements removed (they can no longer be looked up).
     kinds: tuple[str, ...] = field(default=(), compare=False)
+    #: The facets of the elements removed (:func:`designer.domain.facets.facets_of`);
+    #: None: not known (every facet of their kinds).
+    facets: tuple[str, ...] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -77,8 +80,10 @@ def change_of(event: DocumentEvent, get: Callable[[str], ElementBase | None]) ->
     """What ``event`` changed, the kinds of its elements looked up with ``get`` (the
     document right after the event), for the live check
     (:class:`designer.rules.incremental.LiveCheck`): (kinds of elements added or
-    removed, kinds of elements changed other than by a new name, (kind, old name) of
-    each element renamed); None: anything (a new design, changed settings).
+    removed and the facets they are in, ``"vm.exchange"``:
+    :func:`designer.domain.facets.facets_of`; kinds of elements changed other than by a
+    new name; (kind, old name) of each element renamed); None: anything (a new design,
+    changed settings).
 
     Examples
     --------
@@ -87,12 +92,18 @@ def change_of(event: DocumentEvent, get: Callable[[str], ElementBase | None]) ->
     >>> change_of(SettingsChanged("intent"), lambda _id: None) is None
     True
     """
+    # Here, not at the top: the events are imported by code that never checks.
+    from designer.domain.facets import all_facets, facets_of
+
     if isinstance(event, LayoutChanged):
         return frozenset(), frozenset(), frozenset()  # no rule reads the canvas layout
     if isinstance(event, ElementsRemoved):
         if event.ids and not event.kinds:
             return None
-        return frozenset(event.kinds), frozenset(), frozenset()
+        facets = event.facets
+        if facets is None:
+            facets = tuple(f for kind in event.kinds for f in all_facets(kind))
+        return frozenset((*event.kinds, *facets)), frozenset(), frozenset()
     if isinstance(event, ElementsAdded):
         ids: Iterable[str] = event.ids
     elif isinstance(event, ElementChanged):
@@ -105,6 +116,8 @@ def change_of(event: DocumentEvent, get: Callable[[str], ElementBase | None]) ->
         if element is None:
             return None
         kinds.add(element.kind)
+        if isinstance(event, ElementsAdded):
+            kinds.update(facets_of(element))
     if isinstance(event, ElementsAdded):
         return frozenset(kinds), frozenset(), frozenset()
     if isinstance(event, ElementChanged) and event.field == "name" and isinstance(event.old, str):

@@ -8,7 +8,8 @@ what each revision of the document changed (:meth:`LiveCheck.note` of
 of those changed, the old names of those renamed, or anything: a new design, changed
 settings), and its next :meth:`LiveCheck.check` re-runs only the rules that this can
 affect (:meth:`designer.rules.Rule.affected_by`; a rename only the rules whose messages
-held the old name), keeps the others' findings, and applies waivers and the order as
+held the old name; a VM without Exchange added or removed not the rules that read only
+Exchange servers: :mod:`designer.domain.facets`), keeps the others' findings, and applies waivers and the order as
 :func:`designer.rules.check` does: its result is the full check's
 (``tests/rules/test_incremental.py`` compares them over random edit sequences). On any
 doubt it runs everything: its first check, a design older than its last one, a change
@@ -45,9 +46,9 @@ __all__ = ["NOTHING", "Change", "LiveCheck"]
 
 
 #: What a revision changed (:func:`designer.document.events.change_of` of its events):
-#: (kinds of elements added or removed, kinds of elements changed other than by a new
-#: name, (kind, old name) of each element renamed); None: anything (a new design,
-#: changed settings).
+#: (kinds of elements added or removed with the facets they are in, ``"vm.exchange"``,
+#: kinds of elements changed other than by a new name, (kind, old name) of each
+#: element renamed); None: anything (a new design, changed settings).
 Change = tuple[frozenset[str], frozenset[str], frozenset[tuple[str, str]]] | None
 
 #: No element changed (a layout edit: no rule reads positions on the canvas).

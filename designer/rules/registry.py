@@ -17,12 +17,13 @@ import ast
 import importlib.util
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
 from designer.domain.design import Severity
+from designer.domain.facets import FACETS
 from designer.domain.kinds import KINDS
 
 if TYPE_CHECKING:
@@ -65,21 +66,30 @@ class Rule:
     #: from what it reads: only a change of such an element can change its findings (an
     #: element added or removed is reached only through a referrer, which changes too).
     follows: frozenset[str] = field(repr=False, default=frozenset())
+    #: Kinds of ``reads`` of which the rule goes through one facet only
+    #: (:mod:`designer.domain.facets`: ``{"vm": "exchange"}``, the Exchange servers): an
+    #: element of the kind outside the facet added or removed cannot change its
+    #: findings (a change of one still can: it may enter the facet).
+    narrow: Mapping[str, str] = field(repr=False, default_factory=dict)
 
     def affected_by(self, structural: frozenset[str], changed: frozenset[str]) -> bool:
         """Whether an edit that added or removed elements of the kinds ``structural``
-        and changed elements of the kinds ``changed`` can change the rule's findings
-        (the live check re-runs only those: :mod:`designer.rules.incremental`). The
-        design's settings (intent, capacity figures, rule levels) are not declared: a
-        change of them re-runs every rule. No rule reads the canvas layout."""
+        (with the facets they are in: ``"vm.exchange"``) and changed elements of the
+        kinds ``changed`` can change the rule's findings (the live check re-runs only
+        those: :mod:`designer.rules.incremental`). The design's settings (intent,
+        capacity figures, rule levels) are not declared: a change of them re-runs every
+        rule. No rule reads the canvas layout."""
         reads = self.reads
         if reads is None:
             return bool(structural or changed)
-        return not (
-            reads.isdisjoint(structural)
-            and reads.isdisjoint(changed)
-            and self.follows.isdisjoint(changed)
-        )
+        if not (reads.isdisjoint(changed) and self.follows.isdisjoint(changed)):
+            return True
+        narrow = self.narrow
+        for kind in reads.intersection(structural):
+            facet = narrow.get(kind)
+            if facet is None or f"{kind}.{facet}" in structural:
+                return True
+        return False
 
     @property
     def summary(self) -> str:
@@ -134,15 +144,25 @@ def rule(
     source: str,
     reads: Iterable[str] | None = EVERYTHING,
     follows: Iterable[str] = (),
+    narrow: Mapping[str, str] | None = None,
 ) -> Callable[[RuleCheck], RuleCheck]:
     """Register a rule function under ``code``. ``reads``: the element kinds it goes
     through (every kind when not given), ``follows``: those it only reaches through
-    references (see :attr:`Rule.reads`, :attr:`Rule.follows`)."""
+    references, ``narrow``: kinds of ``reads`` of which it goes through one facet only
+    (see :attr:`Rule.reads`, :attr:`Rule.follows`, :attr:`Rule.narrow`)."""
     declared = None if reads is None else frozenset(reads)
     followed = frozenset(follows)
     unknown = sorted((declared or frozenset()).union(followed).difference(KINDS))
     if unknown:
         raise RuleDefinitionError(f"rule {code} declares unknown kinds: {unknown}")
+    facets = dict(narrow or {})
+    wrong = sorted(
+        f"{kind}.{facet}"
+        for kind, facet in facets.items()
+        if declared is None or kind not in declared or facet not in FACETS.get(kind, {})
+    )
+    if wrong:
+        raise RuleDefinitionError(f"rule {code} narrows to unknown or unread facets: {wrong}")
 
     def register(check: RuleCheck) -> RuleCheck:
         if not CODE_PATTERN.match(code):
@@ -156,7 +176,9 @@ def rule(
                 f"rule {code} ({check.__qualname__}) lacks docstring sections: {missing}"
             )
         family = re.sub(r"\d+$", "", code)
-        RULES[code] = Rule(code, name, severity, source, family, check, doc, declared, followed)
+        RULES[code] = Rule(
+            code, name, severity, source, family, check, doc, declared, followed, facets
+        )
         check.code = code  # type: ignore[attr-defined]
         return check
 

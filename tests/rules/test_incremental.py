@@ -37,13 +37,17 @@ from designer.document import (
 )
 from designer.document.clipboard import ClipboardError
 from designer.document.commands import SetRuleSettings
-from designer.document.events import change_of
+from designer.document.events import ElementsRemoved, change_of
 from designer.document.factory import new_element, palette
-from designer.domain import Design, LayoutEntry, RuleLevel, RuleSettings, Waiver
+from designer.domain import Design, LayoutEntry, RuleLevel, RuleSettings, Severity, Waiver
+from designer.domain.elements import VirtualMachine
+from designer.domain.enums import VmRole
 from designer.domain.errors import DesignError
+from designer.domain.facets import is_exchange
 from designer.persistence import load
 from designer.rules import RULES, CheckResult, check, load_all_rules
 from designer.rules.incremental import NOTHING, LiveCheck
+from designer.rules.registry import EVERYTHING, RuleDefinitionError, rule
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from _reads import rule_reads
@@ -75,6 +79,10 @@ def _command(kind: str, rnd: Random, doc: Document) -> Any:
         return AddElements(*paste_elements(design, copy_payload(design, chosen)))
     if kind == "remove":
         return RemoveElements(rnd.sample(ids, min(len(ids), rnd.randint(1, 2))))
+    if kind == "remove vm":
+        # A VM and its disks: Exchange servers and others, data and system disks.
+        vms = [e.id for e in design.elements if e.kind == "vm"]
+        return RemoveElements([rnd.choice(vms)]) if vms else None
     if kind == "move":
         target = rnd.choice(ids)
         return MoveElements({target: LayoutEntry(x=rnd.uniform(-900, 900), y=0)})
@@ -112,8 +120,8 @@ def _command(kind: str, rnd: Random, doc: Document) -> Any:
     raise AssertionError(kind)
 
 
-KINDS_OF_STEP = ["add", "paste", "remove", "move", "rename", "field", "field", "field",
-                 "rules", "undo", "undo", "redo"]  # fmt: skip
+KINDS_OF_STEP = ["add", "paste", "remove", "remove vm", "move", "rename", "field", "field",
+                 "field", "rules", "undo", "undo", "redo"]  # fmt: skip
 
 
 def _run(name: str, steps: list[tuple[str, int]]) -> list[tuple[str, CheckResult, CheckResult]]:
@@ -181,7 +189,8 @@ def test_incremental_findings_equal_the_full_check_after_random_edits(
 def test_edits_run_only_the_rules_they_can_affect() -> None:
     """A move runs no rule; a rename, the rules that read everything and those whose
     messages held the old name; another change of a VM, the rules that read or follow
-    VMs; adding a VM skips the rules that only follow VMs."""
+    VMs; adding a VM skips the rules that only follow VMs or read only Exchange
+    servers."""
     doc = Document(_design("dag_with_ha"))
     live = LiveCheck()
     doc.subscribe(lambda event: live.note(doc.revision, change_of(event, doc.get)))
@@ -210,8 +219,13 @@ def test_edits_run_only_the_rules_they_can_affect() -> None:
     host = next(e for e in doc.design.elements if e.kind == "esxi_host")
     AddElements([new_element("vm", doc.design, host.id)]).redo(doc)
     live.check(doc.design, revision=doc.revision)
-    assert live.last_run == [c for c, r in rules.items() if r.reads is None or "vm" in r.reads]
+    # A new VM from the palette runs no Exchange: the rules that read only Exchange
+    # servers (``narrow``) skip it too.
+    assert live.last_run == [
+        c for c, r in rules.items() if r.reads is None or ("vm" in r.reads and "vm" not in r.narrow)
+    ]
     assert "NET003" in reading and "NET003" not in live.last_run  # it follows VMs only
+    assert "EX004" in reading and "EX004" not in live.last_run  # it reads Exchange servers
 
 
 def test_a_change_it_was_not_told_about_runs_everything() -> None:
@@ -259,6 +273,124 @@ def test_a_rule_missing_a_kind_it_reads_fails_the_equivalence(
     assert _differences(_run(name, steps)) == []
     with _declared(code, reads=rule.reads - {kind}):
         assert _differences(_run(name, steps)) != []
+
+
+def test_a_rule_narrowed_to_a_facet_it_does_not_keep_to_fails_the_equivalence() -> None:
+    """VS001 sums the memory of every VM on a cluster's hosts: narrowed to the Exchange
+    servers, adding a big VM without Exchange (then deleting it) leaves its findings
+    stale."""
+
+    def run() -> list[str]:
+        doc = Document(generate_design(1000, seed=0))
+        stack = UndoStack(doc)
+        live = LiveCheck()
+        doc.subscribe(lambda event: live.note(doc.revision, change_of(event, doc.get)))
+        live.check(doc.design, revision=doc.revision)
+        host = next(e for e in doc.design.elements if e.kind == "esxi_host")
+        big = new_element("vm", doc.design, host.id).model_copy(update={"memory_gb": 4096.0})
+        assert not is_exchange(big)
+        results = []
+        for action in (lambda: stack.push(AddElements([big])), stack.undo, stack.redo):
+            action()
+            full = check(doc.design)
+            assert any(f.code == "VS001" for f in full.findings) == (doc.get(big.id) is not None)
+            results.append(("add", live.check(doc.design, revision=doc.revision), full))
+        stack.push(RemoveElements([big.id]))
+        found = live.check(doc.design, revision=doc.revision)
+        results.append(("remove vm", found, check(doc.design)))
+        return _differences(results)
+
+    assert run() == []
+    with _declared("VS001", narrow={"vm": "exchange"}):
+        # Stale after the add and its redo (the undo and the delete come back to no
+        # finding, which the stale result says too).
+        assert len(run()) == 2
+
+
+def test_deleting_a_vm_without_exchange_skips_the_rules_narrowed_to_exchange() -> None:
+    """A domain controller and its system disk are outside the facets EX004, DAG011 …
+    keep to: deleting it (and undoing that) does not re-run them; deleting a Mailbox
+    server does. The findings equal the full check's throughout."""
+    doc = Document(generate_design(1000, seed=0))
+    stack = UndoStack(doc)
+    live = LiveCheck()
+    doc.subscribe(lambda event: live.note(doc.revision, change_of(event, doc.get)))
+    live.check(doc.design, revision=doc.revision)
+    narrowed = {c for c, r in load_all_rules().items() if r.narrow}
+    assert {"EX002", "EX004", "DAG011", "BK001", "BK003"} <= narrowed
+    vms = [e for e in doc.design.elements if isinstance(e, VirtualMachine)]
+    dc = next(v for v in vms if VmRole.DOMAIN_CONTROLLER in v.roles and not is_exchange(v))
+    mailbox = next(v for v in vms if VmRole.MAILBOX in v.roles)
+    for vm, runs_them in ((dc, False), (mailbox, True)):
+        disks = [e for e in doc.design.elements if getattr(e, "vm", None) == vm.id]
+        assert disks and all(e.kind == "virtual_disk" for e in disks)
+        for action in (lambda v=vm: stack.push(RemoveElements([v.id])), stack.undo):
+            action()
+            found = live.check(doc.design, revision=doc.revision).findings
+            assert found == check(doc.design).findings
+            assert live.last_run is not None and "VS001" in live.last_run  # it reads all VMs
+            assert narrowed.isdisjoint(live.last_run) is not runs_them
+
+
+def test_the_facets_of_what_an_edit_adds_or_removes() -> None:
+    doc = Document(generate_design(1000, seed=0))
+    seen: list[Any] = []
+    doc.subscribe(lambda event: seen.append(change_of(event, doc.get)))
+    vms = [e for e in doc.design.elements if isinstance(e, VirtualMachine)]
+    dc = next(v for v in vms if not is_exchange(v))
+    mailbox = next(v for v in vms if VmRole.MAILBOX in v.roles)
+    RemoveElements([dc.id]).redo(doc)  # with its system disk
+    assert seen[-1] == (frozenset({"vm", "virtual_disk"}), frozenset(), frozenset())
+    RemoveElements([mailbox.id]).redo(doc)  # with its data disks
+    assert seen[-1][0] == {"vm", "vm.exchange", "virtual_disk", "virtual_disk.data"}
+    # Facets not known: every facet of the kinds removed.
+    assert change_of(ElementsRemoved(("x",), kinds=("vm",)), doc.get) == (
+        frozenset({"vm", "vm.exchange"}),
+        frozenset(),
+        frozenset(),
+    )
+    host = next(e for e in doc.design.elements if e.kind == "esxi_host")
+    AddElements([new_element("vm", doc.design, host.id)]).redo(doc)
+    assert seen[-1] == (frozenset({"vm"}), frozenset(), frozenset())
+
+
+def test_a_rule_cannot_narrow_to_an_unknown_or_unread_facet() -> None:
+    def check_nothing(ctx: Any) -> Iterator[Any]:
+        """Nothing.
+
+        What it checks
+        --------------
+        x
+
+        Why
+        ---
+        x
+
+        Fix
+        ---
+        x
+
+        Source
+        ------
+        x
+        """
+        yield from ()
+
+    for reads, narrow in (
+        (("vm",), {"vm": "nothing"}),
+        (("virtual_disk",), {"vm": "exchange"}),
+        (EVERYTHING, {"vm": "exchange"}),
+    ):
+        with pytest.raises(RuleDefinitionError, match="facets"):
+            rule(
+                code="ZZ999",
+                name="z",
+                severity=Severity.INFO,
+                source="x",
+                reads=reads,
+                narrow=narrow,
+            )(check_nothing)
+    assert "ZZ999" not in RULES
 
 
 def _uncovered(design: Design) -> dict[str, tuple[list[str], list[str]]]:

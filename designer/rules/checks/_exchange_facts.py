@@ -10,28 +10,12 @@ from __future__ import annotations
 from functools import cached_property
 from weakref import WeakKeyDictionary, proxy
 
-from designer.domain.elements import MailboxDatabase, VirtualDisk, VirtualMachine
-from designer.domain.enums import DiskPurpose, VmRole
+from designer.domain.elements import MailboxDatabase, VirtualDisk
+from designer.domain.facets import EXCHANGE_ROLES, is_data_disk, is_exchange
 from designer.domain.index import DesignIndex
 from designer.rules.context import RuleContext
 
 __all__ = ["EXCHANGE_ROLES", "ExchangeFacts", "exchange_facts", "is_exchange"]
-
-#: The roles of Exchange servers (the other roles of a VM are infrastructure).
-EXCHANGE_ROLES = frozenset(
-    {
-        VmRole.MAILBOX,
-        VmRole.CLIENT_ACCESS,
-        VmRole.HUB_TRANSPORT,
-        VmRole.EDGE_TRANSPORT,
-        VmRole.UNIFIED_MESSAGING,
-    }
-)
-
-
-def is_exchange(vm: VirtualMachine) -> bool:
-    """A VM running Exchange: it has an Exchange version or an Exchange role."""
-    return vm.exchange_version is not None or bool(EXCHANGE_ROLES.intersection(vm.roles))
 
 
 class ExchangeFacts:
@@ -45,12 +29,7 @@ class ExchangeFacts:
     @cached_property
     def data_disks(self) -> list[VirtualDisk]:
         """Disks holding Exchange data: purpose database or logs, or tied to a database."""
-        os_disk = DiskPurpose.OS
-        return [
-            d
-            for d in self.index.of("virtual_disk", VirtualDisk)
-            if d.purpose is not os_disk or d.database is not None
-        ]
+        return [d for d in self.index.of("virtual_disk", VirtualDisk) if is_data_disk(d)]
 
     @cached_property
     def servers_of_database(self) -> dict[str, set[str]]:

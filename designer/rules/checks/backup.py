@@ -58,6 +58,7 @@ def _covered(backups: list[Backup], servers: dict[str, set[str]]) -> set[str]:
     severity=Severity.WARNING,
     source="000 §5.2, §6",
     reads=("backup", "mailbox_database", "virtual_disk"),
+    narrow={"virtual_disk": "data"},  # ExchangeFacts.servers_of_database
 )
 def database_without_recovery_point(ctx: RuleContext) -> Iterator[Finding]:
     """A mailbox database with no backup and no lagged copy.
@@ -177,6 +178,7 @@ def _rdm_problem(disk: VirtualDisk, backup: Backup) -> str | None:
     severity=Severity.WARNING,
     source="004; 001; 002",
     reads=("backup", "exchange2007_replication", "mailbox_database", "mirror", "virtual_disk"),
+    narrow={"virtual_disk": "data"},  # servers_of_database and database disks
 )
 def restore_too_slow(ctx: RuleContext) -> Iterator[Finding]:
     """A database with no second copy is too large, or too slow to restore, for its RTO.

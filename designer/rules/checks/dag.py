@@ -794,6 +794,7 @@ def dag_site_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     source="[product fact]",
     reads=("dag", "lun", "mailbox_database", "virtual_disk"),
     follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
+    narrow={"virtual_disk": "data"},  # DagFacts.database_disks: database and log disks
 )
 def copy_storage_shares_failure_domain(ctx: RuleContext) -> Iterator[Finding]:
     """Two copies of one database keep their files on the same array or datastore.

@@ -158,6 +158,8 @@ def _is_hub(vm: VirtualMachine) -> bool:
     source="002",
     reads=("host_replication", "mailbox_database", "protection_group", "virtual_disk", "vm"),
     follows=("esxi_host", "site"),
+    # Hub and Mailbox servers; active servers come from database copies and data disks.
+    narrow={"vm": "exchange", "virtual_disk": "data"},
 )
 def hub_transport_unprotected(ctx: RuleContext) -> Iterator[Finding]:
     """A mailbox site with one unprotected Hub Transport server, or none.
@@ -345,6 +347,7 @@ def _is_svvp_windows(version: str) -> bool:
     severity=Severity.ERROR,
     source="004; [product fact]",
     reads=("exchange2007_replication", "mailbox_database", "virtual_disk", "vm"),
+    narrow={"vm": "exchange", "virtual_disk": "data"},  # servers with a version, their data
 )
 def store_counts_over_edition_limit(ctx: RuleContext) -> Iterator[Finding]:
     """An Exchange server holds more storage groups or databases than its version and
