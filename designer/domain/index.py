@@ -57,6 +57,10 @@ LOOKUPS: dict[str, tuple[str, str]] = {
 }
 
 
+#: :meth:`LiveIndex.follow` gives up when more elements than this fraction differ.
+REBUILD_FRACTION = 0.05
+
+
 class UnknownElementError(DesignError):
     """No element has that id or unique name."""
 
@@ -244,6 +248,46 @@ class LiveIndex:
         ):
             self._first_cg = None
 
+    def follow(self, design: Design) -> bool:
+        """Follow whatever turned the indexed design into ``design`` (another revision of
+        it: elements are immutable, so one that is not the same object changed) by the
+        elements that differ, found in one pass; False, leaving the index as it was,
+        when more than :data:`REBUILD_FRACTION` of them differ or elements kept changed
+        places or kinds (a new index is then the cheaper and the safe way)."""
+        before = self.by_id
+        get = before.get
+        order = self.order.__getitem__
+        limit = max(100, int(len(design.elements) * REBUILD_FRACTION))
+        added: list[tuple[int, ElementBase]] = []
+        replaced: list[tuple[ElementBase, ElementBase]] = []
+        kept = 0
+        last = float("-inf")
+        for position, element in enumerate(design.elements):
+            old = get(element.id)
+            if old is None:
+                added.append((position, element))
+                if len(added) > limit:
+                    return False
+                continue
+            key = order(element.id)
+            if key <= last or old.kind != element.kind:
+                return False
+            last = key
+            if old is element:
+                kept += 1
+            else:
+                replaced.append((old, element))
+                if len(replaced) > limit:
+                    return False
+        removed: list[ElementBase] = []
+        if kept + len(replaced) != len(before):
+            now = {e.id for e in design.elements}
+            removed = [e for i, e in before.items() if i not in now]
+            if len(removed) > limit:
+                return False
+        self.apply(design, added=added, removed=removed, replaced=replaced)
+        return True
+
     def _key_for(self, design: Design, position: int) -> float:
         elements = design.elements
         before = self.order[elements[position - 1].id] if position > 0 else None
@@ -404,6 +448,11 @@ class LiveIndex:
         """Forget where ``element_id`` and what lives through it are (it moved)."""
         if self._sites.pop(element_id, "?") == "?":
             return  # never asked: nor was anything placed through it
+        if self._refs is None:
+            # Who lives through it is not indexed (a worker's index, or before the
+            # references are prepared): forget every placement rather than build them.
+            self._sites.clear()
+            return
         for referrer, paths in self.refs.get(element_id, {}).items():
             element = self.by_id.get(referrer)
             if element is not None and any(

@@ -9,11 +9,16 @@ of those changed, the old names of those renamed, or anything: a new design, cha
 settings), and its next :meth:`LiveCheck.check` re-runs only the rules that this can
 affect (:meth:`designer.rules.Rule.affected_by`; a rename only the rules whose messages
 held the old name; a VM without Exchange added or removed not the rules that read only
-Exchange servers: :mod:`designer.domain.facets`), keeps the others' findings, and applies waivers and the order as
-:func:`designer.rules.check` does: its result is the full check's
+Exchange servers: :mod:`designer.domain.facets`), keeps the others' findings, and
+applies waivers and the order as :func:`designer.rules.check` does: its result is the
+full check's
 (``tests/rules/test_incremental.py`` compares them over random edit sequences). On any
 doubt it runs everything: its first check, a design older than its last one, a change
 it was not told about.
+
+Checked without an index (the worker), it keeps its own :class:`LiveIndex` and brings it
+from the design it last checked to the next one by the elements that differ
+(:meth:`LiveIndex.follow`) instead of indexing the snapshot afresh.
 
 It is thread-safe: the editing thread notes changes while a worker checks.
 
@@ -33,6 +38,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from designer.domain.index import DesignIndex, LiveIndex
 from designer.rules.context import RuleContext
 from designer.rules.engine import CheckResult, check, finish, load_all_rules, run_rule
 from designer.rules.finding import Finding
@@ -40,7 +46,6 @@ from designer.rules.registry import Rule
 
 if TYPE_CHECKING:
     from designer.domain.design import Design
-    from designer.domain.index import DesignIndex
 
 __all__ = ["NOTHING", "Change", "LiveCheck"]
 
@@ -84,6 +89,8 @@ class LiveCheck:
         self._revision = -1
         #: The codes of the rules the last check ran (None: all of them).
         self.last_run: list[str] | None = None
+        #: The lookups of the design last checked without an index given (the worker's).
+        self._live: LiveIndex | None = None
 
     def note(self, revision: int, change: Change) -> None:
         """The document's ``revision`` made ``change`` (see :data:`Change`)."""
@@ -132,7 +139,28 @@ class LiveCheck:
         finally:
             self._running.release()
 
+    def _index_of(self, design: Design) -> DesignIndex:
+        """An index of ``design``: the worker's own, brought from the design of its last
+        check to this one by the elements that differ (:meth:`LiveIndex.apply`, as the
+        Document does edit by edit) instead of built afresh with its reverse relations
+        and placements (0.1-0.5 s at 100k elements). A new one when most elements
+        differ. Each design gets a new :class:`DesignIndex` over it: the rules' caches
+        keyed on the index never see an older design's facts."""
+        live = self._live
+        if live is not None and live.design is not design:
+            try:
+                followed = live.follow(design)
+            except Exception:  # never trust a half-updated index: build a new one
+                followed = False
+            live = live if followed else None
+        if live is None:
+            live = LiveIndex(design)
+        self._live = live
+        return DesignIndex.of_live(live)
+
     def _check(self, design: Design, revision: int, index: DesignIndex | None) -> CheckResult:
+        if index is None:
+            index = self._index_of(design)
         rules = load_all_rules()
         kept = self._kept
         if revision < self._revision:

@@ -44,6 +44,7 @@ from designer.domain.elements import VirtualMachine
 from designer.domain.enums import VmRole
 from designer.domain.errors import DesignError
 from designer.domain.facets import is_exchange
+from designer.domain.index import LOOKUPS, DesignIndex, LiveIndex
 from designer.persistence import load
 from designer.rules import RULES, CheckResult, check, load_all_rules
 from designer.rules.incremental import NOTHING, LiveCheck
@@ -273,6 +274,82 @@ def test_a_rule_missing_a_kind_it_reads_fails_the_equivalence(
     assert _differences(_run(name, steps)) == []
     with _declared(code, reads=rule.reads - {kind}):
         assert _differences(_run(name, steps)) != []
+
+
+def _answers(index: DesignIndex, groups: list[tuple[str, str]]) -> dict[str, Any]:
+    """What an index says of its design: elements per kind in order, reverse relations,
+    sites, positions, names."""
+    ids = [e.id for e in index.design.elements]
+    return {
+        "kinds": {k: [e.id for e in v] for k, v in index.by_kind.items() if v},
+        "groups": {g: {t: [e.id for e in m] for t, m in index.group(*g).items()} for g in groups},
+        "sites": [index.site_of(i) for i in ids],
+        "positions": [index.position_of(i) for i in ids],
+        "names": [index.named(e.kind, e.name) for e in index.design.elements],
+    }
+
+
+def _followed(name: str, steps: list[tuple[str, int]]) -> list[str]:
+    """Apply ``steps``; after each, an index that followed the design from its previous
+    check (:meth:`LiveIndex.follow`, the live check's worker) against a new one."""
+    load_all_rules()  # the "rules" step picks a rule
+    doc = Document(_design(name))
+    stack = UndoStack(doc)
+    groups = [*LOOKUPS.values(), ("consistency_group", "mirrors")]
+    live = LiveIndex(doc.design)
+    _answers(DesignIndex.of_live(live), groups)  # every lookup built, as after a check
+    wrong = []
+    for kind, seed in steps:
+        try:
+            if kind == "undo":
+                stack.undo()
+            elif kind == "redo":
+                stack.redo()
+            else:
+                command = _command(kind, Random(seed), doc)
+                if command is None:
+                    continue
+                stack.push(command)
+        except (EditError, ClipboardError, DesignError, ValueError):
+            continue
+        if not live.follow(doc.design):
+            live = LiveIndex(doc.design)
+        followed = _answers(DesignIndex.of_live(live), groups)
+        if followed != _answers(DesignIndex(doc.design), groups):
+            wrong.append(kind)
+    return wrong
+
+
+@settings(
+    max_examples=max(EXAMPLES // 3, 5),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    name=st.sampled_from(DESIGNS),
+    steps=st.lists(
+        st.tuples(st.sampled_from(KINDS_OF_STEP), st.integers(0, 2**32)), min_size=1, max_size=8
+    ),
+)
+def test_an_index_that_follows_the_edits_answers_as_a_new_one(
+    name: str, steps: list[tuple[str, int]]
+) -> None:
+    assert _followed(name, steps) == []
+
+
+def test_an_index_that_misses_what_changed_answers_wrongly(monkeypatch: Any) -> None:
+    """The equivalence above catches a ``follow`` that skips the removed elements."""
+    steps = [("remove vm", i) for i in range(5)]
+    assert _followed("generated-1k", steps) == []
+    apply = LiveIndex.apply
+
+    def forgetful(self: LiveIndex, design: Design, **changes: Any) -> None:
+        apply(self, design, **{**changes, "removed": ()})
+
+    monkeypatch.setattr(LiveIndex, "apply", forgetful)
+    # Wrong after the first removal (then its leftovers make it start afresh).
+    assert _followed("generated-1k", steps)[:1] == ["remove vm"]
 
 
 def test_a_rule_narrowed_to_a_facet_it_does_not_keep_to_fails_the_equivalence() -> None:
