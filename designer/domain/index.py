@@ -37,6 +37,7 @@ from designer.domain.design import Design
 from designer.domain.elements import ElementBase, Lun, StorageArray
 from designer.domain.errors import DesignError
 from designer.domain.kinds import KINDS
+from designer.domain.persistent import PersistentList
 from designer.domain.refs import iter_refs, targets_reader
 
 __all__ = ["LOOKUPS", "DesignIndex", "LiveIndex", "UnknownElementError"]
@@ -251,40 +252,67 @@ class LiveIndex:
     def follow(self, design: Design) -> bool:
         """Follow whatever turned the indexed design into ``design`` (another revision of
         it: elements are immutable, so one that is not the same object changed) by the
-        elements that differ, found in one pass; False, leaving the index as it was,
-        when more than :data:`REBUILD_FRACTION` of them differ or elements kept changed
-        places or kinds (a new index is then the cheaper and the safe way)."""
+        elements that differ; False, leaving the index as it was, when more than
+        :data:`REBUILD_FRACTION` of them differ or elements kept changed places or kinds
+        (a new index is then the cheaper and the safe way). Two revisions of a
+        :class:`~designer.domain.persistent.PersistentList` share every chunk an edit
+        did not touch: only the others are gone through."""
         before = self.by_id
         get = before.get
         order = self.order.__getitem__
-        limit = max(100, int(len(design.elements) * REBUILD_FRACTION))
+        elements = design.elements
+        limit = max(100, int(len(elements) * REBUILD_FRACTION))
+        old_list = self.design.elements
+        if isinstance(elements, PersistentList) and isinstance(old_list, PersistentList):
+            old_chunks = {id(c): c for c in old_list.chunks}  # alive: self.design holds them
+            new_chunks = elements.chunks
+        else:
+            old_chunks, new_chunks = {}, (tuple(elements),)
         added: list[tuple[int, ElementBase]] = []
         replaced: list[tuple[ElementBase, ElementBase]] = []
-        kept = 0
+        seen: set[str] = set()  # the ids in the chunks gone through
+        shared: set[int] = set()
         last = float("-inf")
-        for position, element in enumerate(design.elements):
-            old = get(element.id)
-            if old is None:
-                added.append((position, element))
-                if len(added) > limit:
-                    return False
+        position = 0
+        for chunk in new_chunks:
+            if not chunk:
                 continue
-            key = order(element.id)
-            if key <= last or old.kind != element.kind:
-                return False
-            last = key
-            if old is element:
-                kept += 1
-            else:
-                replaced.append((old, element))
-                if len(replaced) > limit:
+            if id(chunk) in old_chunks:  # untouched: the same elements in the same order
+                shared.add(id(chunk))
+                first, final = order(chunk[0].id), order(chunk[-1].id)
+                if first <= last:
                     return False
-        removed: list[ElementBase] = []
-        if kept + len(replaced) != len(before):
-            now = {e.id for e in design.elements}
-            removed = [e for i, e in before.items() if i not in now]
-            if len(removed) > limit:
-                return False
+                last = final
+                position += len(chunk)
+                continue
+            for element in chunk:
+                seen.add(element.id)
+                old = get(element.id)
+                if old is None:
+                    added.append((position, element))
+                    if len(added) > limit:
+                        return False
+                else:
+                    key = order(element.id)
+                    if key <= last or old.kind != element.kind:
+                        return False
+                    last = key
+                    if old is not element:
+                        replaced.append((old, element))
+                        if len(replaced) > limit:
+                            return False
+                position += 1
+        removed = [
+            element
+            for cid, chunk in old_chunks.items()
+            if cid not in shared
+            for element in chunk
+            if element.id not in seen
+        ]
+        if not old_chunks:  # not chunked: the elements no longer there
+            removed = [e for i, e in before.items() if i not in seen]
+        if len(removed) > limit:
+            return False
         self.apply(design, added=added, removed=removed, replaced=replaced)
         return True
 

@@ -101,6 +101,13 @@ class PersistentList(Sequence[T]):
     def __iter__(self) -> Iterator[T]:
         return chain.from_iterable(self._chunks)
 
+    @property
+    def chunks(self) -> tuple[tuple[T, ...], ...]:
+        """The chunks, in order: a list made from another by :meth:`set`,
+        :meth:`insert` or :meth:`delete` holds the same chunk objects except where it
+        changed (:meth:`designer.domain.index.LiveIndex.follow` skips those)."""
+        return self._chunks
+
     def __reversed__(self) -> Iterator[T]:
         return chain.from_iterable(reversed(chunk) for chunk in reversed(self._chunks))
 

@@ -159,14 +159,12 @@ class LiveCheck:
         return DesignIndex.of_live(live)
 
     def _check(self, design: Design, revision: int, index: DesignIndex | None) -> CheckResult:
-        if index is None:
-            index = self._index_of(design)
         rules = load_all_rules()
         kept = self._kept
         if revision < self._revision:
             # An older design than the one kept: check it whole, keep nothing.
             self.last_run = None
-            return check(design, index=index)
+            return check(design, index=index or self._index_of(design))
         change = self._take(revision)
         if kept is None or change is None or kept.keys() != rules.keys():
             kept = {}
@@ -179,7 +177,7 @@ class LiveCheck:
                 if rule.affected_by(change[0], change[1]) or _renamed(rule, kept[code], change[2])
             ]
         if selected:
-            context = RuleContext(design, index)
+            context = RuleContext(design, index or self._index_of(design))
             try:
                 for code in selected:
                     kept[code] = run_rule(context, rules[code])
