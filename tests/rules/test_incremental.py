@@ -125,6 +125,33 @@ KINDS_OF_STEP = ["add", "paste", "remove", "remove vm", "move", "rename", "field
                  "field", "rules", "undo", "undo", "redo"]  # fmt: skip
 
 
+def _apply(kind: str, seed: int, doc: Document, stack: UndoStack) -> bool:
+    """Apply one step of a random edit sequence; False when there was nothing to do or
+    the edit was refused (a refused edit is part of the sequences, not a failure)."""
+    try:
+        if kind == "undo":
+            stack.undo()
+        elif kind == "redo":
+            stack.redo()
+        else:
+            command = _command(kind, Random(seed), doc)
+            if command is None:
+                return False
+            stack.push(command)
+    except (EditError, ClipboardError, DesignError, ValueError):
+        return False
+    return True
+
+
+def _edit_steps(max_size: int) -> st.SearchStrategy[list[tuple[str, int]]]:
+    """Random edit sequences: (kind of step, seed) pairs."""
+    return st.lists(
+        st.tuples(st.sampled_from(KINDS_OF_STEP), st.integers(0, 2**32)),
+        min_size=1,
+        max_size=max_size,
+    )
+
+
 def _run(name: str, steps: list[tuple[str, int]]) -> list[tuple[str, CheckResult, CheckResult]]:
     """Apply ``steps`` to the design ``name``, the live check following the document's
     events; (step, incremental findings, full check) after each step that changed it."""
@@ -136,19 +163,7 @@ def _run(name: str, steps: list[tuple[str, int]]) -> list[tuple[str, CheckResult
     results = []
     for kind, seed in steps:
         revision = doc.revision
-        try:
-            if kind == "undo":
-                stack.undo()
-            elif kind == "redo":
-                stack.redo()
-            else:
-                command = _command(kind, Random(seed), doc)
-                if command is None:
-                    continue
-                stack.push(command)
-        except (EditError, ClipboardError, DesignError, ValueError):
-            continue
-        if doc.revision == revision:
+        if not _apply(kind, seed, doc, stack) or doc.revision == revision:
             continue
         # Half the time through the document's index (the session's synchronous check),
         # half building its own (the worker's).
@@ -176,9 +191,7 @@ def _differences(results: list[tuple[str, CheckResult, CheckResult]]) -> list[st
 )
 @given(
     name=st.sampled_from(DESIGNS),
-    steps=st.lists(
-        st.tuples(st.sampled_from(KINDS_OF_STEP), st.integers(0, 2**32)), min_size=1, max_size=10
-    ),
+    steps=_edit_steps(10),
 )
 def test_incremental_findings_equal_the_full_check_after_random_edits(
     name: str, steps: list[tuple[str, int]]
@@ -300,17 +313,7 @@ def _followed(name: str, steps: list[tuple[str, int]]) -> list[str]:
     _answers(DesignIndex.of_live(live), groups)  # every lookup built, as after a check
     wrong = []
     for kind, seed in steps:
-        try:
-            if kind == "undo":
-                stack.undo()
-            elif kind == "redo":
-                stack.redo()
-            else:
-                command = _command(kind, Random(seed), doc)
-                if command is None:
-                    continue
-                stack.push(command)
-        except (EditError, ClipboardError, DesignError, ValueError):
+        if not _apply(kind, seed, doc, stack):
             continue
         if not live.follow(doc.design):
             live = LiveIndex(doc.design)
@@ -328,9 +331,7 @@ def _followed(name: str, steps: list[tuple[str, int]]) -> list[str]:
 )
 @given(
     name=st.sampled_from(DESIGNS),
-    steps=st.lists(
-        st.tuples(st.sampled_from(KINDS_OF_STEP), st.integers(0, 2**32)), min_size=1, max_size=8
-    ),
+    steps=_edit_steps(8),
 )
 def test_an_index_that_follows_the_edits_answers_as_a_new_one(
     name: str, steps: list[tuple[str, int]]
