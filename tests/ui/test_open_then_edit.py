@@ -82,7 +82,7 @@ def test_a_big_designs_check_and_panels_wait_for_its_first_frame(  # type: ignor
     assert session.document.revision not in checks  # the check has not started
     databases = window.findChild(DatabasesPanel)
     assert databases is not None and databases.dag_combo.count() == 0
-    qtbot.waitUntil(lambda: _settled(window), timeout=20000)
+    qtbot.waitUntil(lambda: _settled(window) and not window.find_names_pending, timeout=20000)
     assert session.document.revision in checks
     # Then everything came as it did before: the findings, the Databases panel, the
     # lookups edits use, the names the find box offers.
@@ -316,3 +316,73 @@ def test_held_work_waits_for_the_first_paint_of_an_open_slower_than_the_fallback
         assert painted_before >= 1  # released after the canvas had painted
     databases = window.findChild(DatabasesPanel)
     assert databases is not None and databases.dag_combo.count() > 0
+
+
+def _names_at_once(window: MainWindow) -> list[str]:
+    scene = window.view.design_scene
+    return [
+        f"{e.name} ({e.label})"
+        for e in window.session.design.elements
+        if e.id in scene.nodes or e.id in scene.edges or e.id in scene.box_parent
+    ]
+
+
+def test_the_find_boxs_names_are_made_in_idle_slices_after_opening(  # type: ignore[no-untyped-def]
+    qtbot, launch, big_file, monkeypatch
+):
+    monkeypatch.setattr(main_window_module, "FIND_NAMES_SLICE", 7)
+    monkeypatch.setattr(slices, "TURN_BUDGET_S", 0.0)  # one slice of each job per turn
+    window = launch(big_file)  # the command line's argument
+    turns = 0
+    run = slices.Slices._run
+
+    def counted(self):  # type: ignore[no-untyped-def]
+        nonlocal turns
+        if window.find_names_pending:
+            turns += 1
+        run(self)
+
+    monkeypatch.setattr(slices.Slices, "_run", counted)
+    qtbot.waitUntil(lambda: _settled(window), timeout=20000)
+    qtbot.waitUntil(lambda: not window.find_names_pending, timeout=20000)
+    elements = len(window.session.design.elements)
+    assert turns >= elements // 7 // 2  # in many turns, not one
+    assert window._find_model.stringList() == _names_at_once(window) != []
+    assert not window._find_dirty
+
+
+def test_clicking_into_the_find_box_offers_what_was_just_added(  # type: ignore[no-untyped-def]
+    qtbot, launch, big_file, monkeypatch
+):
+    monkeypatch.setattr(slices, "TURN_BUDGET_S", 0.0)
+    monkeypatch.setattr(main_window_module, "FIND_NAMES_SLICE", 3)
+    window = launch(big_file)
+    window.activateWindow()
+    slices.shared().hold("test", window)  # the idle slices wait: the names are not made
+    qtbot.waitUntil(lambda: window.find_names_pending, timeout=20000)
+    assert window._find_model.stringList() == []
+    # Before the idle slices have made them: a click makes them at once.
+    QTest.mouseClick(window.find_edit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.find_edit.hasFocus, timeout=5000)
+    assert not window.find_names_pending
+    assert window._find_model.stringList() == _names_at_once(window) != []
+    slices.shared().release("test")
+    # After an edit (a palette drop), the next click offers the new VM: Ctrl+F did
+    # before, a click into the box did not.
+    qtbot.waitUntil(lambda: _settled(window), timeout=20000)
+    window.view.setFocus()
+    qtbot.waitUntil(lambda: not window.find_edit.hasFocus(), timeout=5000)
+    _, into_host = _vm_in_host(window)
+    added = window.view.editor.add_element_at("vm", into_host)
+    assert isinstance(added, str)
+    vm = window.session.document.get(added)
+    assert vm is not None
+    QTest.mouseClick(window.find_edit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.find_edit.hasFocus, timeout=5000)
+    QTest.keyClicks(window.find_edit, vm.name)
+    completer = window.find_edit.completer()
+    assert completer is not None
+    assert f"{vm.name} (VM)" in [
+        completer.completionModel().index(row, 0).data()
+        for row in range(completer.completionModel().rowCount())
+    ]
