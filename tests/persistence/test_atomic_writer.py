@@ -6,6 +6,7 @@ disks, interrupted writes, files changed on disk, temp files of killed saves, FI
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 import threading
@@ -241,3 +242,31 @@ def test_a_device_given_as_a_design_is_refused(path: str) -> None:
 def test_a_folder_given_as_a_design_is_refused(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="folder"):
         load(tmp_path)
+
+
+@pytest.mark.parametrize("beside", [True, False])
+def test_a_big_files_stamp_is_its_digest_made_beside_the_parse(
+    saved: Path, monkeypatch: pytest.MonkeyPatch, beside: bool
+) -> None:
+    from designer.persistence import atomic, file_format
+
+    # Lowered so the little file counts as big (or the threshold lifted: at once).
+    monkeypatch.setattr(file_format, "DIGEST_BESIDE_BYTES", 1 if beside else 10**9)
+    threads: list[str] = []
+    digest = atomic._digest
+
+    def recorded(data: bytes) -> str:
+        threads.append(threading.current_thread().name)
+        return digest(data)
+
+    monkeypatch.setattr(atomic, "_digest", recorded)
+    design, stamp = load_with_stamp(saved)
+    assert design == OLD
+    assert stamp.digest == hashlib.sha256(saved.read_bytes()).hexdigest()
+    assert stamp.size == saved.stat().st_size
+    assert threads == (["design digest"] if beside else ["MainThread"])
+    # A broken big file: the parse's error, the thread joined, nothing left running.
+    saved.write_text(saved.read_text()[:-20])
+    with pytest.raises(LoadError):
+        load_with_stamp(saved)
+    assert not any(t.name == "design digest" for t in threading.enumerate())
