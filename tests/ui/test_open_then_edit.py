@@ -55,6 +55,15 @@ def _vm_in_host(window: MainWindow) -> tuple[str, QPointF]:
     return vm.id, QPointF(entry.x + (entry.w or 180) / 2, entry.y + (entry.h or 110) / 2)
 
 
+def _completions_typing(window: MainWindow, text: str) -> list[str]:
+    """What the find box's completer offers once ``text`` is typed into it."""
+    QTest.keyClicks(window.find_edit, text)
+    completer = window.find_edit.completer()
+    assert completer is not None
+    model = completer.completionModel()
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+
 def _record_checks(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
     """The revisions live checks are started for, from now on."""
     checks: list[int] = []
@@ -214,13 +223,7 @@ def test_a_drop_on_a_big_design_is_checked_once_its_handlers_are_done(  # type: 
     name = inspector.editors["name"].editor
     assert isinstance(name, QLineEdit) and name.text() == vm.name
     window.act_find.trigger()  # Edit > Find Element… (Ctrl+F)
-    QTest.keyClicks(window.find_edit, vm.name)
-    completer = window.find_edit.completer()
-    assert completer is not None
-    assert f"{vm.name} (VM)" in [
-        completer.completionModel().index(row, 0).data()
-        for row in range(completer.completionModel().rowCount())
-    ]
+    assert f"{vm.name} (VM)" in _completions_typing(window, vm.name)
     # …while its check has not started (it would have taken the interpreter lock from
     # the drop's handlers): it starts once they are done, one for the edits of a turn.
     dropped = session.document.revision
@@ -379,10 +382,4 @@ def test_clicking_into_the_find_box_offers_what_was_just_added(  # type: ignore[
     assert vm is not None
     QTest.mouseClick(window.find_edit, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(window.find_edit.hasFocus, timeout=5000)
-    QTest.keyClicks(window.find_edit, vm.name)
-    completer = window.find_edit.completer()
-    assert completer is not None
-    assert f"{vm.name} (VM)" in [
-        completer.completionModel().index(row, 0).data()
-        for row in range(completer.completionModel().rowCount())
-    ]
+    assert f"{vm.name} (VM)" in _completions_typing(window, vm.name)
