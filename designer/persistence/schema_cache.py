@@ -26,6 +26,7 @@ platform's cache folder for DR Designer.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import json
@@ -50,6 +51,8 @@ _PACKAGES = ("designer.domain", "designer.persistence")
 _BUILTINS = {t.__name__: t for t in (list, dict, set, frozenset, tuple, str, int, float, bool)}
 _VALIDATORS: dict[type[BaseModel], Any] = {}
 _log = logging.getLogger("designer.persistence.schema_cache")
+#: How many cache files (keys) per model class the folder keeps, the newest first.
+KEEP_PER_MODEL = 3
 
 
 class Uncacheable(ValueError):
@@ -184,13 +187,34 @@ def _write(path: Path, key: str, cls: type[BaseModel]) -> None:
     except (Uncacheable, AttributeError, LookupError, ImportError) as exc:
         _log.debug("schema of %s not cached: %s", cls.__name__, exc)
         return
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         partial.write_text(text, encoding="utf-8")
         os.replace(partial, path)
     except OSError as exc:
         _log.debug("schema cache %s not written: %s", path, exc)
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        return
+    _prune(path, cls)
+
+
+def _prune(written: Path, cls: type[BaseModel]) -> None:
+    """Remove ``cls``'s older cache files beyond the newest :data:`KEEP_PER_MODEL`.
+
+    Every change of a covered source (an upgrade) gives a new key and so a new file;
+    without pruning the folder would keep one file per version ever run. A few stay, so
+    two installed versions used in turn do not rebuild each other's validators."""
+    pattern = f"{cls.__name__}-{'?' * 32}.json"
+    try:
+        files = [(p.stat().st_mtime, p) for p in written.parent.glob(pattern) if p != written]
+    except OSError:
+        return
+    files.sort(reverse=True)
+    for _, stale in files[KEEP_PER_MODEL - 1 :]:
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def validator(cls: type[BaseModel]) -> Any:

@@ -163,6 +163,34 @@ def test_a_stale_or_damaged_cache_file_is_not_used(
         assert schema_cache._read(path, key) is not None  # and the file written again
 
 
+def test_writing_a_new_key_prunes_the_models_oldest_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each upgrade writes a file under a new key; only the newest few per model stay,
+    and nothing else in the folder (other models, other caches) is touched."""
+    old = []
+    for age, digit in enumerate("abcde"):
+        path = tmp_path / f"_CurrentFile-{digit * 32}.json"
+        path.write_text("{}")
+        os.utime(path, (1_000_000 - age * 1000, 1_000_000 - age * 1000))
+        old.append(path)  # newest first
+    others = [
+        tmp_path / f"Design-{'f' * 32}.json",
+        tmp_path / "dataclass-code.check.cpython-311.marshal",
+        tmp_path / "_CurrentFile-notes.json",
+    ]
+    for path in others:
+        path.write_text("{}")
+    _fresh(monkeypatch, str(tmp_path))
+    assert schema_cache.validator(_CurrentFile).validate_json(SAMPLES[0].read_bytes())
+    written = tmp_path / f"_CurrentFile-{schema_cache.cache_key(_CurrentFile)}.json"
+    kept = sorted(p.name for p in tmp_path.glob("_CurrentFile-" + "?" * 32 + ".json"))
+    expected = [written, *old[: schema_cache.KEEP_PER_MODEL - 1]]
+    assert kept == sorted(p.name for p in expected)
+    assert all(p.exists() for p in others)
+    assert not list(tmp_path.glob("*.tmp"))
+
+
 def test_no_cache_folder_or_an_unwritable_one_still_validates(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
