@@ -16,12 +16,17 @@ Usage::
 
 Each command is also compared with its own floor: a process importing only the libraries
 the command really needs (``FLOOR_OF``), issue 10's "≤ 1.2 × the import floor of what
-they really need". The checkout is compiled first, as pip compiles an installed wheel.
+they really need" (the headline). ``check`` is also shown against a second, wider floor:
+a process importing exactly the third-party modules ``check`` itself imports (pydantic's
+``fields`` and ``types``, annotated_types, sortedcontainers, immutables…), found by
+running it once (``_third_party_imports``). The checkout is compiled first, as pip
+compiles an installed wheel.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -84,6 +89,9 @@ FLOORS: dict[str, str] = {
     "pydantic BaseModel + networkx": "from pydantic import BaseModel; import networkx",
     "pydantic BaseModel": "from pydantic import BaseModel",
 }
+#: The second floor of ``check``: a process importing exactly the third-party modules
+#: ``check SAMPLE`` imports (listed by running it; the first tree's list).
+THIRD_PARTY_FLOOR = "check's third-party imports"
 FLOOR_OF: dict[str, str] = {
     "--help": "import argparse",
     "--version": "import argparse, importlib.metadata",
@@ -100,6 +108,53 @@ def _own_floor(name: str, imported: list[str]) -> str:
     if own == "pydantic BaseModel + networkx" and "networkx" not in imported:
         return "pydantic BaseModel"
     return own
+
+
+#: Lists the modules of the site-packages folders (not the designer's) that a command
+#: leaves in ``sys.modules``, in import order, as JSON; run as ``python -c`` with the
+#: command's arguments after it.
+_LIST_IMPORTS = """\
+import contextlib, io, json, sys, sysconfig
+arguments = sys.argv[1:]
+if arguments:
+    sys.argv = ["dr-designer", *arguments]
+    from designer.entry import main
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+        main()
+paths = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
+names = [
+    name for name, module in list(sys.modules.items())
+    if (getattr(module, "__file__", None) or "").startswith(tuple(paths))
+    and name.partition(".")[0] != "designer"
+]
+print(json.dumps(names))
+"""
+
+
+def _third_party_imports(args: list[str], env: dict[str, str], python: str) -> list[str]:
+    """The third-party modules (site-packages, not the designer's) the command with
+    ``args`` imports, in import order, less those every interpreter imports (a ``.pth``
+    file's ``_distutils_hack``); run in-process once through :func:`designer.entry.main`."""
+
+    def listed(arguments: list[str]) -> list[str]:
+        done = subprocess.run(
+            [python, "-c", _LIST_IMPORTS, *arguments],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd="/",
+            check=True,
+        )
+        names: list[str] = json.loads(done.stdout.splitlines()[-1])
+        return names
+
+    always = set(listed([]))
+    return [name for name in listed(args) if name not in always]
+
+
+def _packages(modules: list[str]) -> list[str]:
+    """The distinct top-level packages of ``modules``, in order."""
+    return list(dict.fromkeys(name.partition(".")[0] for name in modules))
 
 
 def _door(python: str) -> list[str]:
@@ -155,12 +210,16 @@ def main() -> None:
         for _label, code_dir in trees:
             _compile(code_dir or ROOT)
     door = _door(python) if python != sys.executable else [python, "-m", "designer"]
+    # check's second floor: exactly the third-party modules it imports (of this tree).
+    third_party = _third_party_imports(COMMANDS["check SAMPLE"], _env(trees[0][1]), python)
+    floors = dict(FLOORS)
+    floors[THIRD_PARTY_FLOOR] = "import " + ", ".join(third_party)
     # Every process of a round one after the other, round after round, so that the
     # machine's load falls on floors and commands alike.
     jobs: dict[str, tuple[list[str], dict[str, str]]] = {
         "python -c pass (floor)": ([python, "-c", "pass"], _env(None))
     }
-    for name, code in FLOORS.items():
+    for name, code in floors.items():
         jobs[f"{name} (floor)"] = ([python, "-c", code], _env(None))
     for label, code_dir in trees:
         env = _env(code_dir)
@@ -178,7 +237,7 @@ def main() -> None:
     )
     print("| command | median | spread | × python | × its own floor | heavy imports |")
     print("|---|---|---|---|---|---|")
-    for name in ("python -c pass (floor)", *(f"{n} (floor)" for n in FLOORS)):
+    for name in ("python -c pass (floor)", *(f"{n} (floor)" for n in floors)):
         print(_row(name, times[name], floor))
     for label, code_dir in trees:
         env = _env(code_dir)
@@ -193,6 +252,16 @@ def main() -> None:
         "\nOwn floors: "
         + "; ".join(f"{name}: {floor_name}" for name, floor_name in used.items())
         + " (issue 10's target: ≤ 1.2 × its own floor)."
+    )
+    wide = statistics.median(times[f"{THIRD_PARTY_FLOOR} (floor)"])
+    print(
+        f"\nSecond floor of check (not the target's): {THIRD_PARTY_FLOOR}, "
+        f"{len(third_party)} modules of {', '.join(_packages(third_party))}: "
+        + "; ".join(
+            f"{label}check SAMPLE {statistics.median(times[f'{label}check SAMPLE']) / wide:.2f} ×"
+            for label, _code_dir in trees
+        )
+        + "."
     )
 
 
