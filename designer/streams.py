@@ -15,17 +15,17 @@ Exit codes: CONVENTIONS.md (4 = the output cannot be written).
 from __future__ import annotations
 
 import codecs
-import contextlib
 import errno
 import io
 import os
 import sys
-from collections.abc import Callable, Iterator
 
-from designer.text import printable, shorten
-
-TYPE_CHECKING = False  # typing itself is not imported: `--help` starts without it
+# Neither typing nor contextlib (~0.5 ms) nor designer.text is imported at run time:
+# `dr-designer --help` starts without them (issue 10).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import TracebackType
     from typing import Any, TextIO
 
 __all__ = [
@@ -84,8 +84,10 @@ def configure_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            with contextlib.suppress(ValueError, io.UnsupportedOperation):
+            try:  # noqa: SIM105 (contextlib.suppress: an import --help does without)
                 reconfigure(errors=ESCAPE_ERRORS)
+            except (ValueError, io.UnsupportedOperation):
+                pass
 
 
 class _Guarded:
@@ -127,29 +129,45 @@ def _silence_stdout(stream: TextIO) -> None:
         os.close(null)
 
 
-@contextlib.contextmanager
-def guarded_stdout() -> Iterator[None]:
-    """Run a command with a guarded stdout, flushed before the exit code is returned.
+class _GuardedStdout:
+    """:func:`guarded_stdout`'s context manager (a class: ``contextlib`` is not
+    imported for it)."""
+
+    def __enter__(self) -> None:
+        self._real = sys.stdout
+        self._guarded = _Guarded(self._real)
+        sys.stdout = self._guarded
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            # argparse's --help and usage errors (SystemExit): flush them too
+            if kind is None or issubclass(kind, SystemExit):
+                self._guarded.flush()
+            elif issubclass(kind, OutputError):
+                _silence_stdout(self._real)
+        except OutputError:
+            _silence_stdout(self._real)
+            raise
+        finally:
+            sys.stdout = self._real
+
+
+def guarded_stdout() -> _GuardedStdout:
+    """Run a command with a guarded stdout, flushed before the exit code is returned
+    (``with guarded_stdout(): ...``).
 
     Raises :class:`OutputError` when standard output cannot be written.
     """
-    real = sys.stdout
-    guarded = _Guarded(real)
-    sys.stdout = guarded
-    try:
-        try:
-            yield
-        except SystemExit:  # argparse's --help and usage errors: flush them too
-            guarded.flush()
-            raise
-        guarded.flush()
-    except OutputError:
-        _silence_stdout(real)
-        raise
-    finally:
-        sys.stdout = real
+    return _GuardedStdout()
 
 
 def error_line(exc: BaseException, prefix: str = "dr-designer") -> str:
     """One line for stderr: escaped, and at most about a thousand characters."""
+    from designer.text import printable, shorten
+
     return f"{prefix}: {printable(shorten(str(exc), 1000))}"

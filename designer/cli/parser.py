@@ -105,6 +105,61 @@ def terminal_columns() -> int:
     return columns
 
 
+def _letter_like(char: str) -> bool:
+    """Whether ``char`` may be one of :mod:`textwrap`'s letters (``[^\\d\\W]``) around a
+    hyphen; any non-ASCII character counts as one (the cautious side)."""
+    return not char.isascii() or char.isalpha() or char == "_"
+
+
+def wrap_words(text: str, width: int) -> list[str] | None:
+    """``textwrap.wrap(text, width)`` without importing :mod:`textwrap` (~0.6 ms of
+    ``dr-designer --help``, its regular expressions), for what argparse wraps: ``text``
+    of words between single spaces. None when textwrap would cut other than at the
+    spaces (a hyphen between two letters, a ``--`` dash, a word wider than ``width``)
+    or ``text`` is not of that form: the caller asks textwrap then."""
+    if width <= 0 or text != text.strip(" ") or "  " in text:
+        return None
+    if not text.replace(" ", "").isprintable():  # a tab, a newline, a no-break space…
+        return None
+    if len(text) <= width:  # one line, wherever textwrap could cut
+        return [text] if text else []
+    if "--" in text:
+        return None
+    for at, char in enumerate(text):
+        if (
+            char == "-"
+            and 0 < at < len(text) - 1
+            and _letter_like(text[at - 1])
+            and _letter_like(text[at + 1])
+        ):
+            return None
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        if len(word) > width:
+            return None  # textwrap breaks it
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= width:
+            line = f"{line} {word}"
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
+    return lines
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's RawDescriptionHelpFormatter, which wraps each option's help without
+    importing :mod:`textwrap` when it can (:func:`wrap_words`): the same lines."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        lines = wrap_words(self._whitespace_matcher.sub(" ", text).strip(), width)
+        if lines is None:
+            return super()._split_lines(text, width)
+        return lines
+
+
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser whose ``late_epilog`` is computed only when help is printed
     (e.g. the simulator's list of administrator actions, which costs an import)."""
@@ -112,7 +167,7 @@ class Parser(argparse.ArgumentParser):
     def __init__(
         self, *args: Any, late_epilog: Callable[[], str] | None = None, **kwargs: Any
     ) -> None:
-        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
         self.late_epilog = late_epilog
 
@@ -481,7 +536,7 @@ def _interop_commands(sub: Commands, common: Callable[[], Parser]) -> None:
         "  dr-designer import rvtools RVTools_export_all.xlsx --into design.json -o design.json",
         common,
         exit_codes=_INTEROP_EXIT_CODES.format(same="", one=""),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
         arguments=_import_arguments,
     )
 
@@ -514,7 +569,7 @@ def _interop_commands(sub: Commands, common: Callable[[], Parser]) -> None:
         exit_codes=_INTEROP_EXIT_CODES.format(
             same=" (the designs are the same)", one="\n  1  the designs differ"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
         arguments=_diff_arguments,
     )
 

@@ -121,8 +121,10 @@ def test_help_imports_nothing_it_does_not_show() -> None:
     # Not even typing (type hints only, behind TYPE_CHECKING): ~5-15 ms of a ~100 ms
     # start. (pathlib cannot be checked here: the editable install's finder loads it.)
     assert "typing" not in modules
-    # Nor shutil (argparse's width comes from designer.cli.parser.terminal_columns).
+    # Nor shutil (argparse's width comes from designer.cli.parser.terminal_columns), nor
+    # textwrap (designer.cli.parser.wrap_words wraps the top level's help texts).
     assert "shutil" not in modules
+    assert "textwrap" not in modules
 
 
 def test_check_imports_neither_the_simulator_nor_networkx_nor_qt(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -10,13 +10,17 @@ import contextlib
 import io
 import json
 import os
+import re
 import shutil
+import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from designer.cli.parser import Parser, build_parser, terminal_columns
+from designer.cli.parser import HelpFormatter, Parser, build_parser, terminal_columns, wrap_words
 from designer.entry import main
 
 SNAPSHOT = Path(__file__).resolve().parents[1] / "snapshots" / "cli_help.json"
@@ -174,3 +178,53 @@ def test_help_at_any_width_is_argparses_own(
     parser.late_epilog = None  # added to the epilog once, by the first format_help
     assert ours == parser.format_help()
     assert len(ours.splitlines()[0]) <= int(columns) - 2  # the usage wraps at the width
+
+
+# -- the help's lines wrapped without textwrap ------------------------------------------
+_WHITESPACE = re.compile(r"\s+", re.ASCII)  # argparse's, before it wraps a help text
+
+
+@given(
+    st.text(alphabet="ab Z_1-(.,é\xa0\t\n", max_size=80),
+    st.integers(min_value=-1, max_value=30),
+)
+@example("rank single points of failure (N-1, N-2), or list minimal cut sets", 59)
+@example("ab-cd ef", 4)
+@example("xx ab-cd", 6)
+@example("ab cd", 5)
+@example("ab cd", 4)
+@example("abc", 2)
+@example("a--b c", 3)
+def test_the_help_lines_are_textwraps(text: str, width: int) -> None:
+    """Wherever wrap_words answers, its lines are textwrap's (argparse's own wrap), both
+    for argparse's normalised help texts and for anything else."""
+    for candidate in (text, _WHITESPACE.sub(" ", text).strip()):
+        lines = wrap_words(candidate, width)
+        if lines is not None:
+            assert lines == textwrap.wrap(candidate, width)
+
+
+def test_wrap_words_answers_for_plain_words() -> None:
+    assert wrap_words("open the designer window (the default command)", 20) == [
+        "open the designer",
+        "window (the default",
+        "command)",
+    ]
+    assert wrap_words("size N-1 and N-2 modes", 8) == ["size N-1", "and N-2", "modes"]
+    assert wrap_words("a design-review report", 10) is None  # textwrap may cut at "-"
+    assert wrap_words("a design-review", 40) == ["a design-review"]  # one line: no cut
+
+
+@pytest.mark.parametrize("columns", ["30", "47", "64", "100", "200"])
+def test_every_help_is_the_same_with_argparses_formatter(
+    monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    parsers = [build_parser()]
+    parsers += parsers[0]._subparsers._group_actions[0].choices.values()  # type: ignore[union-attr]
+    assert all(parser.formatter_class is HelpFormatter for parser in parsers)
+    ours = [parser.format_help() for parser in parsers]
+    for parser in parsers:
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        parser.late_epilog = None  # added to the epilog once, by the first format_help
+    assert ours == [parser.format_help() for parser in parsers]
