@@ -22,6 +22,7 @@ from designer.cli.parser import (
     GUI_COMMANDS,
     UsageError,
     build_parser,
+    untranslated_messages,
 )
 from designer.streams import (
     EXIT_OUTPUT,
@@ -51,18 +52,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    if _opens_a_file(parser, arguments):  # dr-designer FILE: the window on FILE
-        arguments = ["gui", *arguments]
-    # Thousands of --fail options: collected in one pass (argparse is quadratic in them).
-    rest, repeated = split_repeated(arguments)
-    try:
-        args = parser.parse_args(rest)
-        if args.command is None:  # no command: the designer window
-            args = parser.parse_args([*rest, "gui"])
-        apply_repeated(parser, args, repeated)
-    except SystemExit as exc:  # --help, --version, a usage error (argparse says why)
-        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    # argparse's messages without gettext's lookups when there is nothing to find.
+    with untranslated_messages():
+        parser = build_parser()
+        if _opens_a_file(parser, arguments):  # dr-designer FILE: the window on FILE
+            arguments = ["gui", *arguments]
+        # Thousands of --fail options: collected in one pass (argparse is quadratic in them).
+        rest, repeated = split_repeated(arguments)
+        try:
+            args = parser.parse_args(rest)
+            if args.command is None:  # no command: the designer window
+                args = parser.parse_args([*rest, "gui"])
+            apply_repeated(parser, args, repeated)
+        except SystemExit as exc:  # --help, --version, a usage error (argparse says why)
+            return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     from designer.codecache import compiled_dataclasses
 
     # Each dataclass's methods compiled once, not by every run (a cache per command).

@@ -125,6 +125,11 @@ def test_help_imports_nothing_it_does_not_show() -> None:
     # textwrap (designer.cli.parser.wrap_words wraps the top level's help texts).
     assert "shutil" not in modules
     assert "textwrap" not in modules
+    # Nor locale, which gettext imports to look for a translation of argparse's messages,
+    # when there is none to find (designer.cli.parser.untranslated_messages).
+    from designer.cli.parser import no_message_catalog
+
+    assert "locale" not in modules or not no_message_catalog()
 
 
 def test_check_imports_neither_the_simulator_nor_networkx_nor_qt(tmp_path) -> None:  # type: ignore[no-untyped-def]

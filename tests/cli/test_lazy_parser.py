@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gettext
 import io
 import json
 import os
 import re
 import shutil
+import struct
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from designer.cli import parser as parser_module
 from designer.cli.parser import HelpFormatter, Parser, build_parser, terminal_columns, wrap_words
 from designer.entry import main
 
@@ -228,3 +231,71 @@ def test_every_help_is_the_same_with_argparses_formatter(
         parser.formatter_class = argparse.RawDescriptionHelpFormatter
         parser.late_epilog = None  # added to the epilog once, by the first format_help
     assert ours == [parser.format_help() for parser in parsers]
+
+
+# -- argparse's messages without gettext's lookups when nothing can be found ---------------
+def _mo_file(messages: dict[str, str]) -> bytes:
+    """A GNU message catalogue (the .mo format gettext reads) of ``messages``."""
+    keys = sorted(messages)
+    ids = [key.encode() for key in keys]
+    strs = [messages[key].encode() for key in keys]
+    start = 7 * 4 + 16 * len(keys)
+    originals, translations, blob = [], [], b""
+    for data in ids:
+        originals.append((len(data), start + len(blob)))
+        blob += data + b"\0"
+    for data in strs:
+        translations.append((len(data), start + len(blob)))
+        blob += data + b"\0"
+    header = struct.pack("<7I", 0x950412DE, 0, len(keys), 28, 28 + 8 * len(keys), 0, 0)
+    tables = b"".join(struct.pack("<2I", *pair) for pair in originals + translations)
+    return header + tables + blob
+
+
+def test_a_translation_of_argparses_messages_is_still_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "xx" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "messages.mo").write_bytes(
+        _mo_file(
+            {
+                "": "Content-Type: text/plain; charset=UTF-8\n",
+                "usage: ": "USAGE: ",
+                "show this help message and exit": "HELP ME",
+            }
+        )
+    )
+    monkeypatch.setenv("LANGUAGE", "xx")
+    monkeypatch.setitem(gettext._localedirs, "messages", str(tmp_path))  # type: ignore[attr-defined]
+    assert not parser_module.no_message_catalog()
+    out = _run(["--help"])["out"]
+    assert out.startswith("USAGE: dr-designer") and "HELP ME" in out
+    # Where gettext would find nothing, the same texts without asking it.
+    monkeypatch.setitem(gettext._localedirs, "messages", str(tmp_path / "nowhere"))  # type: ignore[attr-defined]
+    assert parser_module.no_message_catalog()
+    for argv in (["--help"], ["check", "--help"], ["--log-file"], ["check"], ["nosuch"]):
+        fast = _run(argv)
+        with monkeypatch.context() as asking:
+            asking.setattr(parser_module, "no_message_catalog", lambda: False)
+            assert _run(argv) == fast
+    assert (argparse._, argparse.ngettext) == (gettext.gettext, gettext.ngettext)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("LANGUAGE", "../../tmp/xx"), ("LANG", "/tmp/xx"), ("LC_ALL", "a/b")]
+)
+def test_a_language_naming_a_path_is_left_to_gettext(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setitem(gettext._localedirs, "messages", str(tmp_path / "nowhere"))  # type: ignore[attr-defined]
+    assert parser_module.no_message_catalog()
+    monkeypatch.setenv(variable, value)
+    assert not parser_module.no_message_catalog()
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 5])
+def test_the_plural_without_gettext_is_gettexts(count: int) -> None:
+    with parser_module.untranslated_messages():
+        plural = argparse.ngettext("one %s", "many %s", count)  # type: ignore[attr-defined]
+    assert plural == gettext.NullTranslations().ngettext("one %s", "many %s", count)
