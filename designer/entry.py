@@ -39,18 +39,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``dr-designer`` with ``argv`` (default: the process's arguments).
 
     Standard output is guarded while the command runs (:mod:`designer.streams`): a full
-    disk or a closed pipe is exit 4, never a traceback or a misleading exit 1."""
+    disk or a closed pipe is exit 4, never a traceback or a misleading exit 1.
+
+    Run as the process's own command (``argv`` None: the console script, ``python -m
+    designer``), a headless command leaves its objects to the exit
+    (:func:`_leave_objects_to_exit`)."""
     configure_streams()
+    ran: list[str] = []
     try:
         with guarded_stdout():
-            return _main(argv)
+            return _main(argv, ran)
     except OutputError as exc:  # a reader that went away needs no message
         if not exc.broken_pipe:
             print(error_line(exc), file=sys.stderr)
         return EXIT_OUTPUT
+    finally:
+        if argv is None and ran and ran[0] not in GUI_COMMANDS:
+            _leave_objects_to_exit()
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _leave_objects_to_exit() -> None:
+    """The command is done and the process ends: the garbage collector's passes while
+    the interpreter shuts down need not walk its objects again (``gc.freeze``). They
+    walked every object left (~34,000 after ``check`` of a sample: ~25 ms, a sixth of
+    the command's CPU, issue 10). The exit is otherwise as before: atexit handlers
+    (the log's flush), standard streams flushed, modules cleared, objects freed by
+    their reference counts. Only objects in reference cycles still alive at the end
+    are not collected before the process ends (Python does not promise their
+    ``__del__`` at exit); the commands write their files with ``with``, and the log
+    file is closed by :mod:`logging`'s atexit handler. Not for the window's commands
+    (Qt's objects are left to its own shutdown order)."""
+    import gc
+
+    gc.freeze()
+
+
+def _main(argv: Sequence[str] | None, ran: list[str]) -> int:
+    """The command line's command; its name is put in ``ran`` once parsed."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     # argparse's messages without gettext's lookups when there is nothing to find.
     with untranslated_messages():
@@ -66,6 +91,7 @@ def _main(argv: Sequence[str] | None) -> int:
             apply_repeated(parser, args, repeated)
         except SystemExit as exc:  # --help, --version, a usage error (argparse says why)
             return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    ran.append(args.command or "gui")
     from designer.codecache import compiled_dataclasses
 
     # Each dataclass's methods compiled once, not by every run (a cache per command).

@@ -494,3 +494,60 @@ def test_a_missing_catalog_is_exit_3_with_one_line_never_findings(tmp_path) -> N
         "dr-designer: DR Designer's rule catalog is missing from its installation "
         "(designer/resources/catalog/timings.json); reinstall dr-designer"
     ), line
+
+
+# -- the end of a headless command's process -----------------------------------------------
+def test_a_headless_command_of_the_process_leaves_its_objects_to_the_exit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The console script (``main()``: the process's own arguments) freezes the garbage
+    collector's objects after a headless command, so that the interpreter's shutdown does
+    not walk them again; a program calling ``main(ARGV)``, the window's commands and a
+    command line that did not parse leave the collector alone."""
+    import gc
+
+    import designer.entry as entry
+
+    frozen: list[int] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+    monkeypatch.setattr(entry, "_run_ui", lambda args: 0)
+    runs = [
+        (["check", str(DAG_WITH_HA)], None, 1),
+        (["rules"], None, 1),
+        (["check", str(DAG_WITH_HA)], ["check", str(DAG_WITH_HA)], 0),
+        (["gui"], None, 0),
+        (["report", str(DAG_WITH_HA), "-o", "r.html"], None, 0),
+        (["--help"], None, 0),
+        (["nosuch"], None, 0),
+    ]
+    outputs = {}
+    for arguments, argv, freezes in runs:
+        monkeypatch.setattr(sys, "argv", ["dr-designer", *arguments])
+        frozen.clear()
+        code = main(argv)
+        assert len(frozen) == freezes, (arguments, argv)
+        outputs[argv is None, arguments[0]] = (code, capsys.readouterr())
+    # The same result through either door.
+    assert outputs[True, "check"] == outputs[False, "check"]
+    assert outputs[True, "check"][0] == 0 and "0 errors" in outputs[True, "check"][1].out
+
+
+def test_the_console_scripts_output_is_whole_after_leaving_its_objects_to_the_exit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A process that runs ``check`` through the console script's door (``main()``) prints
+    exactly what the command prints in-process, exits with its code and logs its line."""
+    arguments = ["check", str(DAG_WITH_HA), "--format", "json"]
+    logs = tmp_path / "logs"
+    run = subprocess.run(
+        [sys.executable, "-m", "designer", *arguments],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "DR_DESIGNER_LOG_DIR": str(logs)},
+    )
+    assert main(arguments) == run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout == capsys.readouterr().out and run.stdout.rstrip().endswith("}")
+    log = "".join(p.read_text() for p in logs.iterdir())
+    assert f"check {DAG_WITH_HA}" in log and log.endswith("\n")
