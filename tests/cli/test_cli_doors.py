@@ -13,6 +13,7 @@ import sys
 from configparser import ConfigParser
 from importlib.metadata import entry_points, version
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 from xml.etree import ElementTree
 
@@ -510,6 +511,10 @@ def test_a_headless_command_of_the_process_leaves_its_objects_to_the_exit(
 
     frozen: list[int] = []
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+    entry._leave_objects_to_exit()
+    assert frozen == [1]
+    left: list[int] = []
+    monkeypatch.setattr(entry, "_leave_objects_to_exit", lambda: left.append(1))
     monkeypatch.setattr(entry, "_run_ui", lambda args: 0)
     runs = [
         (["check", str(DAG_WITH_HA)], None, 1),
@@ -523,9 +528,9 @@ def test_a_headless_command_of_the_process_leaves_its_objects_to_the_exit(
     outputs = {}
     for arguments, argv, freezes in runs:
         monkeypatch.setattr(sys, "argv", ["dr-designer", *arguments])
-        frozen.clear()
+        left.clear()
         code = main(argv)
-        assert len(frozen) == freezes, (arguments, argv)
+        assert len(left) == freezes, (arguments, argv)
         outputs[argv is None, arguments[0]] = (code, capsys.readouterr())
     # The same result through either door.
     assert outputs[True, "check"] == outputs[False, "check"]
@@ -551,3 +556,36 @@ def test_the_console_scripts_output_is_whole_after_leaving_its_objects_to_the_ex
     assert run.stdout == capsys.readouterr().out and run.stdout.rstrip().endswith("}")
     log = "".join(p.read_text() for p in logs.iterdir())
     assert f"check {DAG_WITH_HA}" in log and log.endswith("\n")
+
+
+def test_check_reads_and_checks_each_file_with_the_collector_paused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``check`` imports, reads and checks each file with the cyclic collector off (as the
+    window's load and live check do), freezes what that made, and leaves the collector
+    as it found it; the findings are the same as the rule engine's own."""
+    import gc
+
+    import designer.rules.engine as engine
+    from designer.collector import pauses
+    from designer.persistence import load
+
+    seen: list[tuple[bool, int]] = []
+    real_check = engine.check
+
+    def spying(design: Any, **kwargs: Any) -> Any:
+        seen.append((gc.isenabled(), pauses()))
+        return real_check(design, **kwargs)
+
+    frozen: list[int] = []
+    monkeypatch.setattr(engine, "check", spying)
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+    assert gc.isenabled()
+    sample = SAMPLES / "three_site_stretched_dag.json"
+    assert main(["check", str(DAG_WITH_HA), str(sample), "--format", "json"]) == 0
+    assert seen == [(False, 1), (False, 1)]
+    assert gc.isenabled() and pauses() == 0
+    assert len(frozen) == 3  # the imports, then each file
+    files = json.loads(capsys.readouterr().out)["files"]
+    expected = [real_check(load(path)).summary() for path in (DAG_WITH_HA, sample)]
+    assert [f["summary"] for f in files] == expected
