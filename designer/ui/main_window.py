@@ -772,7 +772,10 @@ class MainWindow(QMainWindow):
         """The names the find box offers, made a slice at a time: ``None`` after every
         :data:`FIND_NAMES_SLICE` elements, then the list."""
         scene = self.view.design_scene
-        nodes, edges, parts = scene.nodes, scene.edges, scene.box_parent
+        # The boxes built and those still to build (a big design just opened builds
+        # its boxes in slices too: reading scene.nodes would build them all at once).
+        nodes, waiting = scene.boxes_built, scene.boxes_waiting
+        edges, parts = scene.edges, scene.box_parent
         names: list[str] = []
         elements = self.session.design.elements
         for start in range(0, len(elements), FIND_NAMES_SLICE):
@@ -780,7 +783,7 @@ class MainWindow(QMainWindow):
             names.extend(
                 f"{e.name} ({e.label})"
                 for e in elements[start : start + FIND_NAMES_SLICE]
-                if e.id in nodes or e.id in edges or e.id in parts
+                if e.id in nodes or e.id in waiting or e.id in edges or e.id in parts
             )
             yield None
         yield names

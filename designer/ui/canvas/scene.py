@@ -16,6 +16,7 @@ import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
@@ -81,7 +82,32 @@ MARKER_CHUNK = 32
 MARKER_IN_VIEW = 8
 
 
+#: A big design opened in a window builds first only the boxes its first frame shows
+#: (see :meth:`DesignScene.build_view`); the rest in slices of at most this long.
+BUILD_SLICE_S = 0.010
+#: Boxes built between two looks at the clock.
+BUILD_CHUNK = 16
+#: Around the opening view, the boxes built with it: what a box near the edge draws
+#: beyond its rectangle (its marker, a label) is in the first frame too (scene units).
+BUILD_MARGIN = 120.0
+
 _NO_PICTURE = QGraphicsItem.CacheMode.NoCache
+
+#: A box not built yet: (element, x, y, w, h, stacking order).
+_Pending = tuple[ElementBase, float, float, float, float, float]
+
+
+class _Nodes:
+    """``DesignScene.nodes`` while the scene is only partly built: reading it builds the
+    rest first (see :meth:`DesignScene.build_view`). Once the scene is whole, ``nodes``
+    is a plain attribute of the instance again (this descriptor defines no setter, so
+    the instance's attribute wins: no cost on the many reads of a built scene)."""
+
+    def __get__(self, scene: DesignScene | None, owner: type) -> dict[str, NodeItem]:
+        assert scene is not None
+        if scene.painting_view is None and not scene._partial_reads:
+            scene.finish_build()
+        return scene._nodes
 
 
 def _ids_of(event: DocumentEvent) -> list[str]:
@@ -129,11 +155,29 @@ def _build_plan(element: ElementBase) -> _BuildPlan | None:
 class DesignScene(QGraphicsScene):
     """Items for one session's design, kept in step with its events."""
 
+    #: The boxes by element id (an attribute of the instance once the scene is whole).
+    nodes = _Nodes()
+
     def __init__(self, session: EditorSession, theme: Theme | None = None) -> None:
         super().__init__()
         self.session = session
         self.theme = theme or Theme()
-        self.nodes: dict[str, NodeItem] = {}
+        self._nodes: dict[str, NodeItem] = {}
+        self.__dict__["nodes"] = self._nodes
+        #: A big design opened in a window: the boxes not built yet (element id →
+        #: what building one needs), the boxes in design order (the order in which
+        #: the build adds them to the scene, as a whole build does), how far the
+        #: slices are through it, and each box's parts (a VM's disks).
+        self._pending: dict[str, _Pending] = {}
+        self._order: list[str] = []
+        self._build_pos = 0
+        self._parts_of: dict[str, list[ElementBase]] = {}
+        #: The area of the scene whose boxes are all built (None: none yet).
+        self._built_rect: QRectF | None = None
+        #: Reads of the built part are enough (:meth:`partial_reads`).
+        self._partial_reads = 0
+        #: The routing slices wait for the whole scene.
+        self._route_when_built = False
         self.edges: dict[str, EdgeItem] = {}
         #: WAN link → (utilisation, tooltip) shown on the canvas (see set_link_loads).
         self.link_loads: dict[str, tuple[float, str]] = {}
@@ -153,6 +197,8 @@ class DesignScene(QGraphicsScene):
         self._part_wanted: set[str] = set()
         self._child_rects: dict[str, list[QRectF]] = {}
         self._mixed: bool | None = None
+        #: The kinds that draw parts (a VM: its disks).
+        self._holders: set[str] = set()
         self._indexed = False
         self._affixes: dict[tuple[str | None, str], Counter[str]] = {}
         #: Top-level boxes; None until needed, forgotten when elements come or go.
@@ -284,12 +330,14 @@ class DesignScene(QGraphicsScene):
                 gc.enable()
 
     def _rebuild(self) -> None:
+        slices.shared().cancel(self._building_key)
+        self._end_partial()
         for item in self._kept:  # clear() deletes what it finds: take these out first
             self.removeItem(item)
         self.clear()
         for item in self._kept:
             self.addItem(item)
-        self.nodes.clear()
+        self._nodes.clear()
         self.edges.clear()
         self._edges_at.clear()
         self._relations_of.clear()
@@ -325,7 +373,7 @@ class DesignScene(QGraphicsScene):
         #: Each box's parts (a VM's disks), in design order.
         parts_of: dict[str, list[ElementBase]] = defaultdict(list)
         part_lines = self._part_lines
-        nodes, add_item, node_shown = self.nodes, self.addItem, self.layers.node_shown
+        add_item, node_shown = self.addItem, self.layers.node_shown
         layout_get = layout.get
         #: Per kind: its default box size and its stacking order.
         looks: dict[str, tuple[float, float, float]] = {}
@@ -334,6 +382,14 @@ class DesignScene(QGraphicsScene):
         #: Per element class: what the loop asks of its kind (asked once per class).
         plans: dict[type, _BuildPlan | None] = {}
         disk_placement, placements = self._disk_placement, self._placements
+        # A big design opened in a window on screen (its first frame held): only the
+        # top-level boxes now (the view's fit and the loose rows need them all), the
+        # boxes the first frame shows once the view has its zoom (build_view), the
+        # rest in slices after that frame. A whole build otherwise.
+        session = self.session
+        defer = session.holding and not session.selection and not session.findings.active
+        pending, order = self._pending, self._order
+        nodes = self._nodes
         for element in design.elements:
             cls = type(element)
             plan = plans.get(cls, _UNPLANNED)
@@ -389,25 +445,40 @@ class DesignScene(QGraphicsScene):
                 look = looks[kind] = (*default_size(kind), z_of(kind))
             x, y = entry.x, entry.y
             w, h = entry.w or look[0], entry.h or look[1]
-            node = NodeItem(self, element, QRectF(x, y, w, h))
-            node.setZValue(look[2])
-            if not node_shown(node):
-                node.setVisible(False)
-            add_item(node)
-            nodes[element_id] = node
+            if defer:
+                order.append(element_id)
+            if defer and parent is not None:
+                pending[element_id] = (element, x, y, w, h, look[2])
+            else:
+                node = NodeItem(self, element, QRectF(x, y, w, h))
+                node.setZValue(look[2])
+                if not node_shown(node):
+                    node.setVisible(False)
+                add_item(node)
+                nodes[element_id] = node
             left, top = min(left, x), min(top, y)
             right, bottom = max(right, x + w), max(bottom, y + h)
+        if later and pending:
+            # Boxes without a place are placed after their laid-out siblings: all of
+            # them built first (rare in a big design: no partial build then).
+            self._parts_of = parts_of
+            self._build_rest()
         later.sort(key=lambda e: z_of(e.kind))
         for unplaced in later:
             x, y, w, h = _rect(self._add_node(unplaced).scene_rect())
             left, top = min(left, x), min(top, y)
             right, bottom = max(right, x + w), max(bottom, y + h)
-        if nodes:
-            self._content = (design, len(nodes), QRectF(left, top, right - left, bottom - top))
+        if nodes or pending:
+            count = len(nodes) + len(pending)
+            self._content = (design, count, QRectF(left, top, right - left, bottom - top))
         self._mixed = None
         self._tag_built_disks(parts_of)
+        if pending:
+            self._parts_of = parts_of
         for lined_element, lined_info in lined:
             self._add_lines(lined_element, lined_info)
+        if pending and len(self.edges) <= ROUTE_AT_ONCE:
+            self._build_rest()  # its lines are routed now, among all the boxes
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self._indexed = True
         # Now that every box is known: route all lines, spread the ones sharing a
@@ -416,6 +487,180 @@ class DesignScene(QGraphicsScene):
         self._on_selection()
         self.refresh_markers()
         self._update_scene_rect()
+        if pending:
+            del self.__dict__["nodes"]  # partly built: reading nodes builds the rest
+            self.session.after_first_frame(self._start_building)
+        else:
+            self._end_partial()
+
+    # -- a big design's boxes: those of the first frame first ----------------------------
+    @property
+    def building(self) -> bool:
+        """Some boxes are not built yet (a big design just opened: see build_view)."""
+        return bool(self._order)
+
+    @property
+    def boxes_built(self) -> dict[str, NodeItem]:
+        """The boxes built so far (all of them once :attr:`building` is over)."""
+        return self._nodes
+
+    @property
+    def boxes_waiting(self) -> dict[str, _Pending]:
+        """The boxes still to build, by element id (see :meth:`build_view`)."""
+        return self._pending
+
+    @contextmanager
+    def partial_reads(self) -> Iterator[None]:
+        """Within: :attr:`nodes` is what is built so far (opening's first view: the
+        top-level boxes, and those of the view once :meth:`build_view` has run)."""
+        self._partial_reads += 1
+        try:
+            yield
+        finally:
+            self._partial_reads -= 1
+
+    def build_view(self, rect: QRectF) -> None:
+        """Build the boxes the view on ``rect`` (scene coordinates) shows: those that
+        meet it (with a margin), their rows (a box draws or counts them) and their
+        siblings (a name elides the words it shares with them); the rest is built
+        in slices after the first frame (or at once when anything reads the whole
+        scene: :attr:`nodes`, :meth:`items`, an edit, a scroll out of ``rect``)."""
+        pending = self._pending
+        built = self._built_rect
+        if not pending or (built is not None and built.contains(rect)):
+            return
+        margin = max(BUILD_MARGIN, 0.1 * max(rect.width(), rect.height()))
+        area = rect.adjusted(-margin, -margin, margin, margin)
+        left, top, right, bottom = area.left(), area.top(), area.right(), area.bottom()
+        nodes, box_parent, box_children = self._nodes, self.box_parent, self.box_children
+        shown: list[str] = []
+        for element_id in self._order:
+            found = pending.get(element_id)
+            if found is not None:
+                x, y, w, h = found[1], found[2], found[3], found[4]
+            else:
+                x, y, w, h = nodes[element_id].box()
+            if x <= right and x + w >= left and y <= bottom and y + h >= top:
+                shown.append(element_id)
+        wanted: set[str] = set(shown)
+        for element_id in shown:
+            wanted.update(box_children.get(element_id, ()))
+            parent = box_parent.get(element_id)
+            if parent is not None:
+                wanted.update(box_children.get(parent, ()))
+            while parent is not None and parent not in wanted:  # a box's holder decides
+                wanted.add(parent)  # whether its rows are named (even one laid out apart)
+                parent = box_parent.get(parent)
+        for element_id in self._order:
+            if element_id in wanted and element_id in pending:
+                self._build_box(element_id)
+        self._built_rect = QRectF(rect) if built is None else built.united(rect)
+
+    def cover(self, rect: QRectF) -> None:
+        """The view is about to show ``rect`` (the window laid out, a scroll, a zoom):
+        its boxes are built first."""
+        if self._pending and not self._partial_reads:
+            self.build_view(rect)
+
+    def finish_build(self) -> None:
+        """Build every box not built yet, now (anything that reads the whole scene)."""
+        if self._order and not self._partial_reads:
+            slices.shared().cancel(self._building_key)
+            self._build_rest()
+
+    @property
+    def _building_key(self) -> tuple[int, str]:
+        return (id(self), "boxes")
+
+    def _start_building(self) -> None:
+        if self._order:
+            slices.shared().start(self._building_key, self, self._build_slice, long_lived=True)
+
+    def _build_slice(self, deadline: float) -> bool:
+        """One slice of the build after the first frame (a job of :mod:`designer.ui.slices`)."""
+        if not self._order:
+            return True
+        deadline = min(deadline, time.perf_counter() + BUILD_SLICE_S)
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            while self._build_step(BUILD_CHUNK):
+                if time.perf_counter() >= deadline:
+                    return False
+        finally:
+            if was_enabled:
+                gc.enable()
+        return True
+
+    def _build_rest(self) -> None:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            while self._build_step(len(self._order)):
+                pass
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _build_step(self, count: int) -> bool:
+        """The next ``count`` boxes in design order: built, or (built early, for the
+        first frame) added to the scene again, so that boxes stack as a whole build
+        stacks them (at the same height, in the order added). False once all are."""
+        order, pending, nodes = self._order, self._pending, self._nodes
+        start = self._build_pos
+        end = min(start + count, len(order))
+        step = order[start:end]
+        # The boxes built early taken out first, all of them, then added again in
+        # their turn (Qt's index purges what was taken out at the next addition:
+        # once per step, not once per box).
+        for element_id in step:
+            if element_id not in pending:
+                self.removeItem(nodes[element_id])
+        for element_id in step:
+            if element_id in pending:
+                self._build_box(element_id)
+            else:
+                node = nodes[element_id]
+                self.addItem(node)
+                if node.hovered:  # the scene forgot it was under the mouse
+                    node.hovered = False
+                    node.update()
+        self._build_pos = end
+        if end < len(order):
+            return True
+        # Whole: the boxes in design order (what iterates them sees what a whole build
+        # gives), the view's reads of them free again, the lines' routing next.
+        built = [(element_id, nodes[element_id]) for element_id in order]
+        nodes.clear()
+        nodes.update(built)
+        self._top_boxes = None
+        route = self._route_when_built
+        self._end_partial()
+        if route:
+            self._start_routing()
+        return False
+
+    def _end_partial(self) -> None:
+        self._pending.clear()
+        self._order = []
+        self._build_pos = 0
+        self._parts_of = {}
+        self._built_rect = None
+        self._route_when_built = False
+        self.__dict__["nodes"] = self._nodes
+
+    def _build_box(self, element_id: str) -> NodeItem:
+        element, x, y, w, h, z = self._pending.pop(element_id)
+        node = NodeItem(self, element, QRectF(x, y, w, h))
+        node.setZValue(z)
+        if not self.layers.node_shown(node):
+            node.setVisible(False)
+        self.addItem(node)
+        self._nodes[element_id] = node
+        parts = self._parts_of.get(element_id)
+        if parts is not None:
+            self._tag_disks(node, parts)
+        return node
 
     def _update_scene_rect(self) -> None:
         bounds = self.content_rect()
@@ -423,11 +668,12 @@ class DesignScene(QGraphicsScene):
 
     def content_rect(self) -> QRectF:
         """The union of the boxes (edges run between boxes, so they lie inside)."""
-        if not self.nodes:
+        count = len(self._nodes) + len(self._pending)
+        if not count:
             return QRectF()
         design = self.session.design
         known = self._content
-        if known is not None and known[0] is design and known[1] == len(self.nodes):
+        if known is not None and known[0] is design and known[1] == count:
             return QRectF(known[2])  # the boxes follow the design: unchanged since
         rect = self._boxes_rect()
         self._content = (design, len(self.nodes), QRectF(rect))
@@ -555,22 +801,27 @@ class DesignScene(QGraphicsScene):
     def _tag_built_disks(self, parts_of: dict[str, list[ElementBase]]) -> None:
         """:meth:`_refresh_disk_tags` for a scene just built, from the parts the build
         found for each box, in design order (no look-ups, no sorting)."""
-        self._mixed = mixed = sum(1 for n in self._placements.values() if n) > 1
+        self._mixed = sum(1 for n in self._placements.values() if n) > 1
         holders = {
             k for info in KINDS.values() if info.shape == "part" for k in info.allowed_containers
         }
-        placement_of = self._disk_placement
-        nodes = self.nodes
+        self._holders = holders
+        nodes = self._nodes
         for box_id, parts in parts_of.items():
             node = nodes.get(box_id)
-            if node is None or node.kind not in holders:
-                continue
-            node.disk_count = len(parts)
-            node.disk_ids = [p.id for p in parts]
-            placed = [(p.id, placement_of[p.id]) for p in parts if p.id in placement_of]
-            node.disk_tag_of = {i: PLACEMENT_TAGS.get(tag, tag) for i, tag in placed}
-            node.disk_tags = disk_tags([tag for _, tag in placed]) if mixed else []
-            node.update()
+            if node is not None:
+                self._tag_disks(node, parts)
+
+    def _tag_disks(self, node: NodeItem, parts: list[ElementBase]) -> None:
+        if node.kind not in self._holders:
+            return
+        placement_of = self._disk_placement
+        node.disk_count = len(parts)
+        node.disk_ids = [p.id for p in parts]
+        placed = [(p.id, placement_of[p.id]) for p in parts if p.id in placement_of]
+        node.disk_tag_of = {i: PLACEMENT_TAGS.get(tag, tag) for i, tag in placed}
+        node.disk_tags = disk_tags([tag for _, tag in placed]) if self._mixed else []
+        node.update()
 
     def _set_disk_tags(
         self, box_id: str | None, position_of: Callable[[str], int] | None = None
@@ -609,10 +860,17 @@ class DesignScene(QGraphicsScene):
 
     def _end_node(self, element_id: str) -> NodeItem | None:
         """The box a line ends on: the element's own, or a part's container."""
-        node = self.nodes.get(element_id)
+        nodes = self._nodes
+        node = nodes.get(element_id)
+        if node is None and self._pending:  # a line's end: built with its line
+            if element_id in self._pending:
+                return self._build_box(element_id)
+            parent = self.box_parent.get(element_id)
+            if parent in self._pending:
+                return self._build_box(parent)
         if node is None and element_id in self.box_parent:
             parent = self.box_parent[element_id]
-            node = self.nodes.get(parent) if parent else None
+            node = nodes.get(parent) if parent else None
         return node
 
     def _add_edge(
@@ -725,6 +983,9 @@ class DesignScene(QGraphicsScene):
         self.session.after_first_frame(self._start_routing)
 
     def _start_routing(self) -> None:
+        if self._order:  # the router asks every box where it is: once all are built
+            self._route_when_built = True
+            return
         if self._unrouted or self._route_batch is not None:
             slices.shared().start(self._routing_key, self, self._route_slice)
 
@@ -972,6 +1233,8 @@ class DesignScene(QGraphicsScene):
 
     # -- document events -------------------------------------------------------------
     def _on_event(self, event: DocumentEvent) -> None:
+        if not isinstance(event, DesignReplaced):
+            self.finish_build()  # an edit applies to the whole scene
         touched = _ids_of(event)
         self._repaint_neighbours(touched)  # where they were
         self._on_document_event(event)
@@ -1521,6 +1784,17 @@ class DesignScene(QGraphicsScene):
         for element_id in self.pictured:
             self._repaint(element_id)
 
+    def items(self, *args: Any, **kwargs: Any) -> list[QGraphicsItem]:
+        """Qt's, of the whole scene (built first: see :meth:`build_view`); a view
+        painting what it shows asks only its part."""
+        if self._order and self.painting_view is None and not self._partial_reads:
+            self.finish_build()
+        return super().items(*args, **kwargs)
+
+    def itemsBoundingRect(self) -> QRectF:  # Qt's name
+        self.finish_build()
+        return super().itemsBoundingRect()
+
     def render(
         self,
         painter: QPainter,
@@ -1531,6 +1805,7 @@ class DesignScene(QGraphicsScene):
         """The scene drawn elsewhere (an export, the Overview's picture, a report):
         every box painted directly. Kept pictures are the canvas view's: Qt would keep
         others for this painter, at its scale, with labels claimed in their pixmaps."""
+        self.finish_build()
         kept = [
             node
             for element_id in self.pictured

@@ -125,6 +125,7 @@ class DesignView(QGraphicsView):
         scale = max(MIN_SCALE, min(MAX_SCALE, scale))
         factor = scale / self.scale_factor
         self.scale(factor, factor)
+        self._cover()
         self._update_detail()
 
     def zoom_by(self, factor: float) -> None:
@@ -162,21 +163,37 @@ class DesignView(QGraphicsView):
         zoom on its top-left corner (the Overview shows the rest)."""
         # What is detailed is decided once, at the zoom it ends at (each decision
         # restyles every box of a big design).
-        self._detail_held = True
-        try:
-            self.zoom_fit()
-            legible = 0.6
-            if self.scale_factor < legible and self.design_scene.nodes:
-                bounds = self.design_scene.content_rect()
-                self.set_zoom(legible)
-                visible = self.mapToScene(self.viewport().rect()).boundingRect()
-                self.centerOn(
-                    bounds.left() - 30 + visible.width() / 2,
-                    bounds.top() - 30 + visible.height() / 2,
-                )
-        finally:
-            self._detail_held = False
-        self._update_detail()
+        scene = self.design_scene
+        # A big design just opened has its top-level boxes built (all the fit needs),
+        # then those of this view (DesignScene.build_view), the rest after its first
+        # frame.
+        with scene.partial_reads():
+            self._detail_held = True
+            try:
+                self.zoom_fit()
+                legible = 0.6
+                if self.scale_factor < legible and scene.nodes:
+                    bounds = scene.content_rect()
+                    self.set_zoom(legible)
+                    visible = self.mapToScene(self.viewport().rect()).boundingRect()
+                    self.centerOn(
+                        bounds.left() - 30 + visible.width() / 2,
+                        bounds.top() - 30 + visible.height() / 2,
+                    )
+            finally:
+                self._detail_held = False
+            scene.build_view(self._visible_rect())
+            self._update_detail()
+
+    def _visible_rect(self) -> QRectF:
+        return self.mapToScene(self.viewport().rect()).boundingRect()
+
+    def _cover(self) -> None:
+        """What the view shows is built (a big design just opened builds the boxes
+        of its first view first: anything beyond them, at once)."""
+        scene = self.design_scene
+        if scene.building:
+            scene.cover(self._visible_rect())
 
     def _update_detail(self) -> None:
         if getattr(self, "_detail_held", False):
@@ -189,19 +206,22 @@ class DesignView(QGraphicsView):
         within a frame; otherwise their boxes summarise them."""
         scene = self.design_scene
         visible = self.scale_factor >= DETAIL_SCALE
-        if visible and self.scale_factor < 1.0:
-            rect = self.mapToScene(self.viewport().rect()).boundingRect()
-            count = 0
-            for item in scene.items(rect):
-                if isinstance(item, NodeItem) and item.container:
-                    count += len(scene.child_rects(item.element_id))
-                    if count > DETAIL_BUDGET:
-                        visible = False
-                        break
-        scene.set_detail_visible(visible)
+        self._cover()
+        with scene.partial_reads():  # what it reads is in view: built
+            if visible and self.scale_factor < 1.0:
+                rect = self.mapToScene(self.viewport().rect()).boundingRect()
+                count = 0
+                for item in scene.items(rect):
+                    if isinstance(item, NodeItem) and item.container:
+                        count += len(scene.child_rects(item.element_id))
+                        if count > DETAIL_BUDGET:
+                            visible = False
+                            break
+            scene.set_detail_visible(visible)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         scene = self.design_scene
+        self._cover()
         scene.painting_view = self  # boxes painting their pictures ask where they show
         try:
             super().paintEvent(event)
@@ -245,10 +265,12 @@ class DesignView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
+        self._cover()
         self._detail_timer.start()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._cover()
         self._detail_timer.start()
 
     def wheelEvent(self, event: QWheelEvent) -> None:

@@ -207,6 +207,16 @@ class OverviewPanel(QGraphicsView):
             known = self._measured = (scene, design, extent, scene.itemsBoundingRect())
         return QRectF(known[3])
 
+    def _waits_for_boxes(self) -> bool:
+        """The canvas is still building a big design's boxes after its first frame
+        (``DesignScene.building``): the picture waits for them (measuring or drawing the
+        scene now would build them all in this turn)."""
+        if not getattr(self._scene, "building", False):
+            return False
+        self._dirty = True
+        self._render_timer.start(RENDER_INTERVAL_MS)
+        return True
+
     def _render(self, *, progressive: bool = False) -> None:
         """Fit to the drawing and render the picture (when shown; else on show).
 
@@ -215,6 +225,8 @@ class OverviewPanel(QGraphicsView):
         after an edit); otherwise all at once (show, resize: the user waits for it).
         """
         if not self.isVisible():
+            return
+        if self._waits_for_boxes():
             return
         self._render_timer.stop()
         self._cancel_job()
@@ -308,6 +320,8 @@ class OverviewPanel(QGraphicsView):
         the check: docks shown or resized together resize the minimap several times in
         one layout pass, which a synchronous render would pay for each time."""
         self._dirty = True
+        if self._waits_for_boxes():
+            return
         rect = self._drawing_rect()
         if not rect.isEmpty():
             self._frame.setSceneRect(rect)

@@ -1,0 +1,288 @@
+"""Opening a big design builds the boxes its first frame shows first (issue 10), the
+rest in idle slices, or at once when anything needs the whole scene: the scene is
+then what building it at once gives — the same items in the same stacking order,
+at the same places, and the same pixels. Designs are made "big" by lowering the
+thresholds; the timings are measured in benchmarks/bench_scale.py, not here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from benchmarks.generate import generate_design
+from designer.document import SetProperty
+from designer.persistence import dumps
+from designer.ui import main_window as main_window_module
+from designer.ui import session as session_module
+from designer.ui import slices
+from designer.ui.canvas import scene as scene_module
+from designer.ui.canvas.items.edge import EdgeItem
+from designer.ui.canvas.items.node import NodeItem
+from designer.ui.canvas.scene import DesignScene
+from designer.ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+BIG = 20  # elements above which a design counts as big in these tests
+
+
+@pytest.fixture
+def big(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """Designs over BIG elements open as big ones; every line is routed in slices (a
+    small drawing's lines are routed among all its boxes while it is built). Returns
+    (boxes built, boxes waiting) after each :meth:`DesignScene.build_view`."""
+    monkeypatch.setattr(main_window_module, "SYNC_CHECK_LIMIT", BIG)
+    monkeypatch.setattr(session_module, "SYNC_CHECK_LIMIT", BIG)
+    monkeypatch.setattr(scene_module, "ROUTE_AT_ONCE", 0)
+    views: list[tuple[int, int]] = []
+    build_view = DesignScene.build_view
+
+    def noted(self: DesignScene, rect: QRectF) -> None:
+        build_view(self, rect)
+        views.append((len(self.boxes_built), len(self.boxes_waiting)))
+
+    monkeypatch.setattr(DesignScene, "build_view", noted)
+    return views
+
+
+def _generated(tmp_path: Path, size: int = 600, seed: int = 3, *, mixed: bool = False) -> Path:
+    """A generated design; ``mixed``: every third disk placed otherwise (VMs then
+    show their disks' placement tags, as in the disk_placements sample)."""
+    design = generate_design(size, seed=seed)
+    if mixed:
+        elements, n = [], 0
+        for element in design.elements:
+            if element.kind == "virtual_disk":
+                n += 1
+                if n % 3 == 0:
+                    others = [p for p in type(element.placement) if p != element.placement]
+                    element = element.model_copy(update={"placement": others[n % len(others)]})
+            elements.append(element)
+        design = design.model_copy(update={"elements": elements})
+    path = tmp_path / f"generated-{size}-{seed}{'-mixed' if mixed else ''}.json"
+    path.write_text(dumps(design), encoding="utf-8")
+    return path
+
+
+def _item_state(item: Any) -> tuple[Any, ...]:
+    pos = item.pos()
+    common = (type(item).__name__, item.zValue(), item.isVisible(), pos.x(), pos.y())
+    if isinstance(item, NodeItem):
+        rect = item.rect()
+        return (
+            *common,
+            item.element_id,
+            rect.width(),
+            rect.height(),
+            item.auto_placed,
+            item.disk_count,
+            list(item.disk_ids),
+            dict(item.disk_tag_of),
+            list(item.disk_tags),
+        )
+    if isinstance(item, EdgeItem):
+        return (*common, item.key, item.path().elementCount(), item.detail, item.family)
+    return common
+
+
+def _state(scene: DesignScene) -> dict[str, Any]:
+    """What the scene holds: every item top to bottom (Qt's stacking order: height,
+    then the order added), the boxes in their dictionary's order, the containment."""
+    assert not scene.building
+    return {
+        "items": [_item_state(item) for item in scene.items()],
+        "nodes": list(scene.nodes),
+        "edges": list(scene.edges),
+        "parents": dict(scene.box_parent),
+        "children": {k: sorted(v) for k, v in scene.box_children.items()},
+        "content": scene.content_rect(),
+        "scene rect": scene.sceneRect(),
+    }
+
+
+def _pixels(scene: DesignScene) -> QImage:
+    rect = scene.itemsBoundingRect()
+    image = QImage(1400, 1000, QImage.Format.Format_ARGB32)
+    image.fill(0)
+    painter = QPainter(image)
+    scene.render(painter, QRectF(0, 0, 1400, 1000), rect)
+    painter.end()
+    return image
+
+
+def _built_at_once(window: MainWindow) -> tuple[dict[str, Any], QImage]:
+    """The same design's scene built in one go (no first frame held: a rebuild)."""
+    scene = window.view.design_scene
+    assert not window.session.holding
+    scene.rebuild()
+    _routed(scene)
+    return _state(scene), _pixels(scene)
+
+
+def _routed(scene: DesignScene) -> None:
+    scene.finish_routing()
+    assert not scene.routing_pending
+
+
+def _settle(qtbot, window: MainWindow) -> DesignScene:  # type: ignore[no-untyped-def]
+    """Built, routed, the findings in and marked."""
+    scene, session = window.view.design_scene, window.session
+    qtbot.waitUntil(lambda: not session.holding and not scene.building, timeout=20000)
+    session.wait_for_findings()
+    qtbot.waitUntil(
+        lambda: (
+            session.findings_revision == session.document.revision and scene._marker_job is None
+        ),
+        timeout=20000,
+    )
+    _routed(scene)
+    return scene
+
+
+@pytest.mark.parametrize(
+    "design", ["generated", "generated, placements mixed", "three_site_stretched_dag.json"]
+)
+def test_the_scene_built_in_slices_after_the_first_frame_is_the_scene_built_at_once(  # type: ignore[no-untyped-def]
+    qtbot, launch, big, tmp_path, design
+):
+    if design.startswith("generated"):
+        path = _generated(tmp_path, mixed="mixed" in design)
+    else:
+        path = ROOT / "sample_designs" / design
+    window = launch()  # the bundled sample first, then File > Open of the big design
+    if not design.startswith("generated"):
+        window.resize(560, 420)  # a sample's corner only, in a small window
+        QApplication.processEvents()
+    assert window.open_file(path, ask=False)
+    scene = window.view.design_scene
+    # Back from File > Open: the boxes of the opening view are built, not the others.
+    assert big and big[-1][1] > 0, "some boxes wait for the slices"
+    assert scene.building and window.session.holding
+    in_view = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    for box in scene.boxes_waiting.values():
+        x, y, w, h = box[1:5]
+        assert not QRectF(x, y, w, h).intersects(in_view)
+    scene = _settle(qtbot, window)
+    assert not scene.boxes_waiting
+    if "mixed" in design:
+        assert any(node.disk_tags for node in scene.nodes.values())
+    sliced, sliced_pixels = _state(scene), _pixels(scene)
+    whole, whole_pixels = _built_at_once(window)
+    assert sliced == whole
+    assert sliced_pixels == whole_pixels
+
+
+def test_the_command_lines_design_is_built_for_its_first_view_first(  # type: ignore[no-untyped-def]
+    qtbot, launch, big, tmp_path
+):
+    window = launch(_generated(tmp_path, 500, seed=4))  # dr-designer gui FILE
+    assert big and big[0][1] > 0, "the first frame did not wait for every box"
+    scene = _settle(qtbot, window)
+    sliced, sliced_pixels = _state(scene), _pixels(scene)
+    assert (sliced, sliced_pixels) == _built_at_once(window)
+
+
+def _mid_build(qtbot, launch, tmp_path, monkeypatch) -> MainWindow:  # type: ignore[no-untyped-def]
+    """A big design opened and its first frame painted, its boxes still being built."""
+    monkeypatch.setattr(slices, "TURN_BUDGET_S", 0.0)  # one slice of each job per turn
+    monkeypatch.setattr(scene_module, "BUILD_CHUNK", 1)
+    window = launch()
+    assert window.open_file(_generated(tmp_path), ask=False)
+    scene = window.view.design_scene
+    qtbot.waitUntil(lambda: not window.session.holding, timeout=20000)
+    assert scene.building and scene.boxes_waiting
+    return window
+
+
+def test_an_edit_while_the_boxes_are_built_applies_to_the_whole_scene(  # type: ignore[no-untyped-def]
+    qtbot, launch, big, tmp_path, monkeypatch
+):
+    window = _mid_build(qtbot, launch, tmp_path, monkeypatch)
+    session, scene = window.session, window.view.design_scene
+    host = next(box for box in scene.boxes_waiting.values() if box[0].kind == "esxi_host")[0]
+    assert session.push(SetProperty(host.id, "name", "renamed-host"))
+    assert not scene.building  # the edit built the rest first
+    assert scene.nodes[host.id].name == "renamed-host"
+    scene = _settle(qtbot, window)
+    edited, edited_pixels = _state(scene), _pixels(scene)
+    assert (edited, edited_pixels) == _built_at_once(window)
+
+
+def _at_once(qtbot, launch, path: Path, monkeypatch) -> MainWindow:  # type: ignore[no-untyped-def]
+    """The same design opened in a window whose first frame holds nothing (a scene
+    built at once), settled."""
+    monkeypatch.setattr(session_module.EditorSession, "holding", property(lambda _self: False))
+    window = launch()
+    assert window.open_file(path, ask=False)
+    assert not window.view.design_scene.building
+    _settle(qtbot, window)
+    return window
+
+
+def _found_and_left(qtbot, window: MainWindow, name: str) -> tuple[Any, ...]:  # type: ignore[no-untyped-def]
+    """Find ``name`` (selected, shown), then select nothing: the scene's state."""
+    assert window.find_element(name)
+    QApplication.processEvents()
+    scene = _settle(qtbot, window)
+    window.session.set_selection([])
+    QApplication.processEvents()
+    return _state(scene), _pixels(scene)
+
+
+def test_find_while_the_boxes_are_built_selects_and_shows_a_box_not_built_yet(  # type: ignore[no-untyped-def]
+    qtbot, launch, big, tmp_path, monkeypatch
+):
+    window = _mid_build(qtbot, launch, tmp_path, monkeypatch)
+    scene = window.view.design_scene
+    element = next(box for box in scene.boxes_waiting.values() if box[0].kind == "vm")[0]
+    assert window.find_element(element.name)
+    QApplication.processEvents()
+    assert window.session.selection == [element.id]
+    node = scene.nodes[element.id]
+    assert node.selected and not scene.building
+    shown = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    assert shown.intersects(node.sceneBoundingRect())
+    found = _found_and_left(qtbot, window, element.name)
+    reference = _at_once(qtbot, launch, _generated(tmp_path), monkeypatch)
+    assert found == _found_and_left(qtbot, reference, element.name)
+
+
+def _f5_twice(window: MainWindow) -> None:
+    controller = window.simulation.controller
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    assert controller.active
+    assert not window.view.design_scene.building  # simulation mode drew on every box
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    assert not controller.active
+
+
+def test_f5_while_the_boxes_are_built_enters_simulation_mode_on_the_whole_scene(  # type: ignore[no-untyped-def]
+    qtbot, launch, big, tmp_path, monkeypatch
+):
+    window = _mid_build(qtbot, launch, tmp_path, monkeypatch)
+    _f5_twice(window)
+    scene = _settle(qtbot, window)
+    after = _state(scene), _pixels(scene)
+    reference = _at_once(qtbot, launch, _generated(tmp_path), monkeypatch)
+    _f5_twice(reference)
+    scene = _settle(qtbot, reference)
+    assert after == (_state(scene), _pixels(scene))
+
+
+def test_a_scroll_beyond_the_first_view_builds_what_it_shows_first(  # type: ignore[no-untyped-def]
+    qtbot, launch, big, tmp_path, monkeypatch
+):
+    window = _mid_build(qtbot, launch, tmp_path, monkeypatch)
+    scene, view = window.view.design_scene, window.view
+    far = max(scene.boxes_waiting.values(), key=lambda box: box[1] + box[2])
+    view.centerOn(far[1] + far[3] / 2, far[2] + far[4] / 2)
+    shown = view.mapToScene(view.viewport().rect()).boundingRect()
+    for box in scene.boxes_waiting.values():
+        assert not QRectF(*box[1:5]).intersects(shown)
+    assert far[0].id in scene.boxes_built
