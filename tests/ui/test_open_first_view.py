@@ -281,8 +281,17 @@ def test_a_scroll_beyond_the_first_view_builds_what_it_shows_first(  # type: ign
     window = _mid_build(qtbot, launch, tmp_path, monkeypatch)
     scene, view = window.view.design_scene, window.view
     far = max(scene.boxes_waiting.values(), key=lambda box: box[1] + box[2])
+    view.horizontalScrollBar().setValue(view.horizontalScrollBar().maximum())
     view.centerOn(far[1] + far[3] / 2, far[2] + far[4] / 2)
+    view.viewport().repaint()  # the paint after the scroll
     shown = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert scene.building, "the boxes in view only, the rest still in slices"
     for box in scene.boxes_waiting.values():
         assert not QRectF(*box[1:5]).intersects(shown)
     assert far[0].id in scene.boxes_built
+    drawn = {
+        item.element_id
+        for item in view.items(view.viewport().rect())
+        if isinstance(item, NodeItem)
+    }
+    assert far[0].id in drawn

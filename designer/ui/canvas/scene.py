@@ -43,7 +43,7 @@ from designer.ui.canvas.items.node import NodeItem, disk_tags, name_tokens
 from designer.ui.canvas.labels import Labels
 from designer.ui.canvas.layers import CanvasLayers, group_of
 from designer.ui.canvas.markers import Mark, iter_marks
-from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, z_of
+from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, is_detail, z_of
 from designer.ui.canvas.router import Router
 from designer.ui.canvas.theme import Theme
 from designer.ui.session import EditorSession
@@ -95,6 +95,21 @@ _NO_PICTURE = QGraphicsItem.CacheMode.NoCache
 
 #: A box not built yet: (element, x, y, w, h, stacking order).
 _Pending = tuple[ElementBase, float, float, float, float, float]
+
+
+class _Waiting:
+    """A line's end whose box is not built yet: what the line asks of it."""
+
+    __slots__ = ("_rect", "detail", "element_id")
+
+    def __init__(self, box: _Pending) -> None:
+        element, x, y, w, h, _z = box
+        self.element_id = element.id
+        self.detail = is_detail(element.kind)  # NodeItem.detail
+        self._rect = (x, y, w, h)
+
+    def scene_rect(self) -> QRectF:
+        return QRectF(*self._rect)
 
 
 class _Nodes:
@@ -170,6 +185,8 @@ class DesignScene(QGraphicsScene):
         #: slices are through it, and each box's parts (a VM's disks).
         self._pending: dict[str, _Pending] = {}
         self._order: list[str] = []
+        #: Their places as laid out (x, y, w, h), in the same order.
+        self._order_rects: list[tuple[float, float, float, float]] = []
         self._build_pos = 0
         self._parts_of: dict[str, list[ElementBase]] = {}
         #: The area of the scene whose boxes are all built (None: none yet).
@@ -388,7 +405,7 @@ class DesignScene(QGraphicsScene):
         # rest in slices after that frame. A whole build otherwise.
         session = self.session
         defer = session.holding and not session.selection and not session.findings.active
-        pending, order = self._pending, self._order
+        pending, order, order_rects = self._pending, self._order, self._order_rects
         nodes = self._nodes
         for element in design.elements:
             cls = type(element)
@@ -447,6 +464,7 @@ class DesignScene(QGraphicsScene):
             w, h = entry.w or look[0], entry.h or look[1]
             if defer:
                 order.append(element_id)
+                order_rects.append((x, y, w, h))
             if defer and parent is not None:
                 pending[element_id] = (element, x, y, w, h, look[2])
             else:
@@ -532,16 +550,12 @@ class DesignScene(QGraphicsScene):
         margin = max(BUILD_MARGIN, 0.1 * max(rect.width(), rect.height()))
         area = rect.adjusted(-margin, -margin, margin, margin)
         left, top, right, bottom = area.left(), area.top(), area.right(), area.bottom()
-        nodes, box_parent, box_children = self._nodes, self.box_parent, self.box_children
-        shown: list[str] = []
-        for element_id in self._order:
-            found = pending.get(element_id)
-            if found is not None:
-                x, y, w, h = found[1], found[2], found[3], found[4]
-            else:
-                x, y, w, h = nodes[element_id].box()
-            if x <= right and x + w >= left and y <= bottom and y + h >= top:
-                shown.append(element_id)
+        box_parent, box_children = self.box_parent, self.box_children
+        shown = [
+            element_id
+            for element_id, (x, y, w, h) in zip(self._order, self._order_rects, strict=True)
+            if x <= right and x + w >= left and y <= bottom and y + h >= top
+        ]
         wanted: set[str] = set(shown)
         for element_id in shown:
             wanted.update(box_children.get(element_id, ()))
@@ -551,8 +565,8 @@ class DesignScene(QGraphicsScene):
             while parent is not None and parent not in wanted:  # a box's holder decides
                 wanted.add(parent)  # whether its rows are named (even one laid out apart)
                 parent = box_parent.get(parent)
-        for element_id in self._order:
-            if element_id in wanted and element_id in pending:
+        for element_id in [i for i in self._order if i in wanted]:
+            if element_id in pending:
                 self._build_box(element_id)
         self._built_rect = QRectF(rect) if built is None else built.united(rect)
 
@@ -643,6 +657,7 @@ class DesignScene(QGraphicsScene):
     def _end_partial(self) -> None:
         self._pending.clear()
         self._order = []
+        self._order_rects = []
         self._build_pos = 0
         self._parts_of = {}
         self._built_rect = None
@@ -862,7 +877,7 @@ class DesignScene(QGraphicsScene):
         """The box a line ends on: the element's own, or a part's container."""
         nodes = self._nodes
         node = nodes.get(element_id)
-        if node is None and self._pending:  # a line's end: built with its line
+        if node is None and self._pending:  # its box is built first
             if element_id in self._pending:
                 return self._build_box(element_id)
             parent = self.box_parent.get(element_id)
@@ -873,6 +888,19 @@ class DesignScene(QGraphicsScene):
             node = nodes.get(parent) if parent else None
         return node
 
+    def _line_end(self, element_id: str) -> NodeItem | _Waiting | None:
+        """:meth:`_end_node`, or what a line asks of it while its box is not built
+        (a big design's lines are made before the boxes not in its first view)."""
+        pending = self._pending
+        if pending:
+            box: str | None = element_id
+            if element_id not in self._nodes and element_id not in pending:
+                box = self.box_parent.get(element_id)
+            waiting = pending.get(box) if box is not None else None
+            if waiting is not None:
+                return _Waiting(waiting)
+        return self._end_node(element_id)
+
     def _add_edge(
         self,
         key: str,
@@ -882,7 +910,7 @@ class DesignScene(QGraphicsScene):
         element_id: str | None = None,
         label: str = "",
     ) -> bool:
-        a, b = self._end_node(source), self._end_node(target)
+        a, b = self._line_end(source), self._line_end(target)
         if a is None or b is None:
             return False
         edge = EdgeItem(self.theme, key, style, source, target, element_id, label, self.labels)
@@ -940,7 +968,7 @@ class DesignScene(QGraphicsScene):
         points = getattr(entry, "points", None) if entry is not None else None
         return [(p[0], p[1]) for p in points] if points else []
 
-    def _bundle(self, key: str, a: NodeItem, b: NodeItem) -> str:
+    def _bundle(self, key: str, a: NodeItem | _Waiting, b: NodeItem | _Waiting) -> str:
         """Lines of one box and one relation (a DAG's members) form one bundle, and so
         do the replication lines of one kind between the same two boxes' holders (the
         mirrors from one array to another: a cable run, not twenty lines side by side).
@@ -971,7 +999,7 @@ class DesignScene(QGraphicsScene):
             self._draw_routes(self.router.settle_all())
             return
         for edge in self.edges.values():
-            a, b = self._end_node(edge.source), self._end_node(edge.target)
+            a, b = self._line_end(edge.source), self._line_end(edge.target)
             if a is not None and b is not None:
                 edge.set_route(
                     _points(routing.straight(_rect(a.scene_rect()), _rect(b.scene_rect())))

@@ -190,7 +190,9 @@ class DesignView(QGraphicsView):
 
     def _cover(self) -> None:
         """What the view shows is built (a big design just opened builds the boxes
-        of its first view first: anything beyond them, at once)."""
+        of its first view first, the rest after its first frame): before a paint (a
+        scroll or a resize shows more at the next one; the window's layout resizes
+        the canvas a few times before its first frame), a zoom, the level of detail."""
         scene = self.design_scene
         if scene.building:
             scene.cover(self._visible_rect())
@@ -265,12 +267,10 @@ class DesignView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
-        self._cover()
         self._detail_timer.start()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._cover()
         self._detail_timer.start()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
