@@ -290,8 +290,49 @@ def test_a_scroll_beyond_the_first_view_builds_what_it_shows_first(  # type: ign
         assert not QRectF(*box[1:5]).intersects(shown)
     assert far[0].id in scene.boxes_built
     drawn = {
-        item.element_id
-        for item in view.items(view.viewport().rect())
-        if isinstance(item, NodeItem)
+        item.element_id for item in view.items(view.viewport().rect()) if isinstance(item, NodeItem)
     }
     assert far[0].id in drawn
+
+
+def _synthetic_findings(window: MainWindow) -> None:
+    """700 findings (the generated designs are clean): on VMs, on their disks (shown
+    on their VM) and on hosts, more than are marked at once (slices)."""
+    from designer.rules.engine import CheckResult
+    from designer.rules.finding import Finding
+
+    session = window.session
+    ids = [e.id for e in session.design.elements if e.kind in ("vm", "virtual_disk", "esxi_host")]
+    many = [Finding("VS002", f"synthetic {i}", (ids[(i * 7) % len(ids)],)) for i in range(700)]
+    session.findings = CheckResult(many)
+    session.findings_changed.emit()
+
+
+def test_findings_arriving_while_the_boxes_are_built_mark_every_box(  # type: ignore[no-untyped-def]
+    qtbot, launch, big, tmp_path, monkeypatch
+):
+    window = _mid_build(qtbot, launch, tmp_path, monkeypatch)
+    session, scene = window.session, window.view.design_scene
+    session.wait_for_findings()  # the check's (none), then findings while building
+    qtbot.waitUntil(lambda: session.findings_revision == session.document.revision, timeout=20000)
+    assert scene.building
+    _synthetic_findings(window)
+    qtbot.waitUntil(lambda: scene._marker_job is None, timeout=20000)
+    assert scene.building, "they were marked before the last boxes were built"
+    marked = {i for i in scene.boxes_waiting if i in scene._marks}
+    assert marked, "some of them on boxes not built yet"
+    scene = _settle(qtbot, window)
+    assert all(scene.nodes[i].marker is not None for i in marked)
+    after = _state(scene), _pixels(scene), _markers(scene)
+    reference = _at_once(qtbot, launch, _generated(tmp_path), monkeypatch)
+    _synthetic_findings(reference)
+    scene = _settle(qtbot, reference)
+    assert after == (_state(scene), _pixels(scene), _markers(scene))
+
+
+def _markers(scene: DesignScene) -> dict[str, Any]:
+    return {
+        i: (node.marker, node.toolTip())
+        for i, node in scene.nodes.items()
+        if node.marker is not None or node.toolTip()
+    }

@@ -675,6 +675,10 @@ class DesignScene(QGraphicsScene):
         parts = self._parts_of.get(element_id)
         if parts is not None:
             self._tag_disks(node, parts)
+        mark = self._marks.get(element_id)
+        if mark is not None:  # findings came before it was built (see _restyle)
+            node.marker = (mark.severity, mark.findings)
+            node.setToolTip(mark.tip)
         return node
 
     def _update_scene_rect(self) -> None:
@@ -1543,6 +1547,8 @@ class DesignScene(QGraphicsScene):
     # -- selection and findings --------------------------------------------------------
     def _on_selection(self) -> None:
         new = set(self.session.selection)
+        if new:
+            self.finish_build()  # the selection's boxes, lines and members, all built
         for element_id in self._selected ^ new:
             self._restyle([element_id], selected=new)
         self._selected = new
@@ -1617,10 +1623,12 @@ class DesignScene(QGraphicsScene):
         chosen = selected if selected is not None else set(self.session.selection)
         for element_id in ids:
             mark = self._marks.get(element_id)
-            node = self.nodes.get(element_id)
+            # The boxes built (findings arriving while a big design's boxes are built
+            # in slices mark the others as they are built: _build_box).
+            node = self._nodes.get(element_id)
             if node is None and element_id in self.box_parent:  # a part: shown on its box
                 box = self.box_parent[element_id]
-                node = self.nodes.get(box) if box else None
+                node = self._nodes.get(box) if box else None
                 if node is not None:
                     element_id = node.element_id
                     mark = self._marks.get(element_id)
@@ -1639,10 +1647,11 @@ class DesignScene(QGraphicsScene):
                 edge.setToolTip(mark.tip if mark else "")
 
     def _shown_on(self, element_id: str) -> str | None:
-        if element_id in self.nodes or element_id in self.edges:
+        nodes, pending = self._nodes, self._pending  # built, or to build
+        if element_id in nodes or element_id in self.edges or element_id in pending:
             return element_id
         parent = self.box_parent.get(element_id)
-        return parent if parent in self.nodes else None
+        return parent if parent in nodes or parent in pending else None
 
     def refresh_markers(self) -> None:
         """Markers follow the session's findings (only changed items are touched).
