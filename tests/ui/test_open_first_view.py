@@ -280,6 +280,7 @@ def test_a_scroll_beyond_the_first_view_builds_what_it_shows_first(  # type: ign
 ):
     window = _mid_build(qtbot, launch, tmp_path, monkeypatch)
     scene, view = window.view.design_scene, window.view
+    first_view = view.mapToScene(view.viewport().rect()).boundingRect()
     far = max(scene.boxes_waiting.values(), key=lambda box: box[1] + box[2])
     view.horizontalScrollBar().setValue(view.horizontalScrollBar().maximum())
     view.centerOn(far[1] + far[3] / 2, far[2] + far[4] / 2)
@@ -293,6 +294,21 @@ def test_a_scroll_beyond_the_first_view_builds_what_it_shows_first(  # type: ign
         item.element_id for item in view.items(view.viewport().rect()) if isinstance(item, NodeItem)
     }
     assert far[0].id in drawn
+    # Then a box between the first view and that one (never shown: not built yet).
+    between = first_view.united(shown)
+    inside = next(
+        box
+        for box in scene.boxes_waiting.values()
+        if between.contains(QRectF(*box[1:5]))
+        and not first_view.intersects(QRectF(*box[1:5]))
+        and not shown.intersects(QRectF(*box[1:5]))
+    )
+    view.centerOn(QRectF(*inside[1:5]).center())
+    view.viewport().repaint()
+    shown = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert inside[0].id in scene.boxes_built
+    for box in scene.boxes_waiting.values():
+        assert not QRectF(*box[1:5]).intersects(shown)
 
 
 def _synthetic_findings(window: MainWindow) -> None:

@@ -189,8 +189,8 @@ class DesignScene(QGraphicsScene):
         self._order_rects: list[tuple[float, float, float, float]] = []
         self._build_pos = 0
         self._parts_of: dict[str, list[ElementBase]] = {}
-        #: The area of the scene whose boxes are all built (None: none yet).
-        self._built_rect: QRectF | None = None
+        #: Areas of the scene whose boxes are all built (the views built so far).
+        self._built_rects: list[QRectF] = []
         #: Reads of the built part are enough (:meth:`partial_reads`).
         self._partial_reads = 0
         #: The routing slices wait for the whole scene.
@@ -544,8 +544,7 @@ class DesignScene(QGraphicsScene):
         in slices after the first frame (or at once when anything reads the whole
         scene: :attr:`nodes`, :meth:`items`, an edit, a scroll out of ``rect``)."""
         pending = self._pending
-        built = self._built_rect
-        if not pending or (built is not None and built.contains(rect)):
+        if not pending or any(built.contains(rect) for built in self._built_rects):
             return
         margin = max(BUILD_MARGIN, 0.1 * max(rect.width(), rect.height()))
         area = rect.adjusted(-margin, -margin, margin, margin)
@@ -568,7 +567,7 @@ class DesignScene(QGraphicsScene):
         for element_id in [i for i in self._order if i in wanted]:
             if element_id in pending:
                 self._build_box(element_id)
-        self._built_rect = QRectF(rect) if built is None else built.united(rect)
+        self._built_rects.append(QRectF(rect))
 
     def cover(self, rect: QRectF) -> None:
         """The view is about to show ``rect`` (the window laid out, a scroll, a zoom):
@@ -660,7 +659,7 @@ class DesignScene(QGraphicsScene):
         self._order_rects = []
         self._build_pos = 0
         self._parts_of = {}
-        self._built_rect = None
+        self._built_rects = []
         self._route_when_built = False
         self.__dict__["nodes"] = self._nodes
 
