@@ -33,12 +33,16 @@ BIG = 20  # elements above which a design counts as big in these tests
 
 @pytest.fixture
 def big(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
-    """Designs over BIG elements open as big ones; every line is routed in slices (a
-    small drawing's lines are routed among all its boxes while it is built). Returns
+    """Designs over BIG elements open as big ones; no line is routed while the scene is
+    built (a small drawing's lines are routed among all its boxes then). Returns
     (boxes built, boxes waiting) after each :meth:`DesignScene.build_view`."""
     monkeypatch.setattr(main_window_module, "SYNC_CHECK_LIMIT", BIG)
     monkeypatch.setattr(session_module, "SYNC_CHECK_LIMIT", BIG)
     monkeypatch.setattr(scene_module, "ROUTE_AT_ONCE", 0)
+    # Every line routed at once when compared (_routed): where a line's label goes
+    # depends on the labels placed before it, so on the routing slices' batches (as
+    # in any build): the comparisons route both scenes alike.
+    monkeypatch.setattr(DesignScene, "_start_routing", lambda _self: None)
     views: list[tuple[int, int]] = []
     build_view = DesignScene.build_view
 
@@ -352,3 +356,29 @@ def _markers(scene: DesignScene) -> dict[str, Any]:
         for i, node in scene.nodes.items()
         if node.marker is not None or node.toolTip()
     }
+
+
+def test_the_overview_draws_the_design_once_its_boxes_are_built(  # type: ignore[no-untyped-def]
+    qtbot, launch, big, tmp_path, monkeypatch
+):
+    from designer.ui.panels import overview as overview_module
+
+    monkeypatch.setattr(overview_module, "RENDER_INTERVAL_MS", 20)
+    measured: list[bool] = []  # whether the canvas was still building, at each measure
+    drawing_rect = overview_module.OverviewPanel._drawing_rect
+
+    def noted(self):  # type: ignore[no-untyped-def]
+        scene = self._scene
+        measured.append(isinstance(scene, DesignScene) and scene.building)
+        return drawing_rect(self)
+
+    monkeypatch.setattr(overview_module.OverviewPanel, "_drawing_rect", noted)
+    window = _mid_build(qtbot, launch, tmp_path, monkeypatch)
+    overview = window.findChild(overview_module.OverviewPanel)
+    assert overview is not None and overview.isVisible()
+    rendered = overview.render_count
+    measured.clear()
+    qtbot.waitUntil(lambda: not window.view.design_scene.building, timeout=20000)
+    qtbot.waitUntil(lambda: overview.render_count > rendered, timeout=20000)
+    assert measured and not any(measured)  # it waited: reading them would build them all
+    assert overview._picture_rect.contains(window.view.design_scene.content_rect())

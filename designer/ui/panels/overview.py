@@ -321,6 +321,7 @@ class OverviewPanel(QGraphicsView):
         one layout pass, which a synchronous render would pay for each time."""
         self._dirty = True
         if self._waits_for_boxes():
+            self._urgent = True  # then without waiting for the check, as now
             return
         rect = self._drawing_rect()
         if not rect.isEmpty():
