@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from designer.capacity.analysis import capacity
+from designer.capacity.analysis import LARGE, capacity
 from designer.capacity.engine import CapacityEngine
 from designer.capacity.report import CapacityReport
 from designer.collector import collector_paused
@@ -34,9 +34,6 @@ __all__ = ["KEPT", "LARGE", "SharedSizing", "clear", "computations", "shared_siz
 
 #: How many designs' sizings are kept (the current revision and the one before it).
 KEPT = 2
-#: Designs above this many elements are sized without the cyclic collector (see
-#: :func:`_no_full_collections`).
-LARGE = 1000
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,15 +4,19 @@ rules and the review report read the same report, computed once."""
 from __future__ import annotations
 
 import gc
+import json
 import threading
 
 import pytest
 from cap_designs import stretched
 
-from designer.capacity import shared
+from designer.capacity import CapacityEngine, analysis, capacity, shared
 from designer.capacity.shared import computations, shared_sizing
 from designer.domain import CapacitySettings
+from designer.entry import main
+from designer.persistence import save
 from designer.rules import check
+from designer.simulation import Simulator
 
 
 @pytest.fixture(autouse=True)
@@ -68,3 +72,56 @@ def test_a_large_design_is_sized_without_full_collections(monkeypatch) -> None: 
     assert gc.isenabled()  # on again afterwards
     assert gc.get_freeze_count() > frozen  # the sizing is out of the collector's reach
     gc.unfreeze()
+
+
+def _collector_seen(monkeypatch) -> list[bool]:  # type: ignore[no-untyped-def]
+    """Whether the collector was on each time a failure mode was evaluated."""
+    seen: list[bool] = []
+    real = CapacityEngine.evaluate
+
+    def evaluate(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(CapacityEngine, "evaluate", evaluate)
+    return seen
+
+
+def test_capacity_itself_sizes_a_large_design_with_the_collector_paused(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # ``dr-designer capacity`` and the benchmark call capacity() without shared_sizing:
+    # a large design is sized without collections there too, with the same report.
+    seen = _collector_seen(monkeypatch)
+    design = stretched()
+    monkeypatch.setattr(analysis, "LARGE", 10**9)
+    with_collector = capacity(design).to_json(all_modes=True)
+    assert seen and all(seen)
+    seen.clear()
+    monkeypatch.setattr(analysis, "LARGE", len(design.elements) - 1)
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    without = capacity(Simulator(design)).to_json(all_modes=True)
+    assert seen and not any(seen)  # no collection could start while it sized
+    assert gc.isenabled()  # on again afterwards
+    assert gc.get_freeze_count() == frozen  # nothing frozen: only shared_sizing does
+    assert without == with_collector
+
+
+def test_the_capacity_command_sizes_a_large_design_with_the_collector_paused(
+    monkeypatch, tmp_path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    seen = _collector_seen(monkeypatch)
+    monkeypatch.setattr(analysis, "LARGE", 0)
+    path = tmp_path / "design.json"
+    save(stretched(), path)
+    main(["capacity", str(path), "--format", "json"])
+    assert json.loads(capsys.readouterr().out)["members"]
+    assert seen and not any(seen)
+    assert gc.isenabled()
+
+
+def test_a_small_design_is_sized_with_the_collector_on(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    seen = _collector_seen(monkeypatch)
+    design = stretched()
+    assert len(design.elements) <= analysis.LARGE
+    capacity(design)
+    assert seen and all(seen)
