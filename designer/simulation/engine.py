@@ -66,7 +66,7 @@ from designer.simulation.timeline import (
     sync_started_event,
 )
 from designer.simulation.wording import clock, count, span
-from designer.simulation.world import World, compute_world
+from designer.simulation.world import World, compute_world, world_after
 
 __all__ = ["ADMIN_ACTIONS", "Impact", "SimulationError", "Simulator", "simulate"]
 
@@ -661,8 +661,15 @@ class Simulator:
         prev = run.world
         failed = frozenset(run.failed)
         fresh_world = not run.relocated and not run.guest_failed
+        found: World | None = None
         if world is not None and fresh_world and world.failed == failed:
-            w = world
+            found = world
+        elif fresh_world and run.light and not run.record and prev.failed:
+            # A placement going on from an earlier step (a site loss plus one): only
+            # what the new failures add is worked out, the site's world is not again.
+            found = world_after(prep, prev, failed)
+        if found is not None:
+            w = found
         else:
             w = compute_world(prep, failed, run.relocated, frozenset(run.guest_failed))
         if w.unknown:

@@ -13,7 +13,7 @@ from weakref import WeakKeyDictionary
 from designer.domain.enums import DiskPurpose
 from designer.simulation.prepared import Prepared
 
-__all__ = ["World", "components", "compute_world", "lost_elements", "lun_loss"]
+__all__ = ["World", "components", "compute_world", "lost_elements", "lun_loss", "world_after"]
 
 
 @dataclass(slots=True)
@@ -293,6 +293,162 @@ def compute_world(
         # The site's own load balancers front the array; a geographic one only sends
         # clients to it (000 §5.3.1: with the local load balancer down the array is
         # inaccessible, and clients go to another site's array).
+        front = prep.lbs_of_cas.get(cas_id) or prep.geo_lbs_of_cas.get(cas_id, [])
+        if front and all(lb in w.lbs_down for lb in front):
+            names = ", ".join(prep.lbs[lb].name for lb in front)
+            w.cas_down[cas_id] = f"load balancer {names} is down"
+    return w
+
+
+def _dead_arrays(prep: Prepared, arrays_down: set[str], sps_down: set[str]) -> set[str]:
+    """The arrays down, and those with both storage processors down (compute_world's)."""
+    found = set(arrays_down)
+    by_array: dict[str, int] = {}
+    for sp in sps_down:
+        array = prep.sp_array[sp]
+        by_array[array] = by_array.get(array, 0) + 1
+        if by_array[array] == 2:
+            found.add(array)
+    return found
+
+
+def world_after(prep: Prepared, base: World, failed: frozenset[str]) -> World | None:
+    """:func:`compute_world` of ``failed`` (nothing relocated, no guest failed) from
+    ``base``, the world of some of them (``base.failed``, computed the same way), by
+    adding what the others do: a site loss plus one element works the site out once.
+
+    The sets and the dicts' contents are :func:`compute_world`'s (the dicts' order may
+    differ: it follows set iteration there too, and no reader depends on it). None when
+    the others are sites or WAN links (they cut the network anew), an element that is
+    not in the design, or when they would change what vSphere HA did in ``base``: a
+    VM it restarted or refused goes down first (a VM failure, its OS disk lost), or a
+    host fails in a cluster that already lost hosts (fewer survivors).
+    """
+    if base.vm_relocated or base.vm_reset or base.unknown or not base.failed <= failed:
+        return None
+    stranded_before = base.vm_restarted.keys() | base.ha_refused.keys()
+    new_hosts: list[str] = []
+    new_arrays: list[str] = []
+    new_sps: list[str] = []
+    new_luns: list[str] = []
+    new_vms: list[str] = []
+    new_witnesses: list[str] = []
+    new_lbs: list[str] = []
+    new_cas: list[str] = []
+    for element in sorted(failed - base.failed):
+        if element in prep.sites or element in prep.links:
+            return None
+        if element in prep.hosts:
+            new_hosts.append(element)
+        elif element in prep.arrays:
+            new_arrays.append(element)
+        elif element in prep.sp_array:
+            new_sps.append(element)
+        elif element in prep.luns:
+            new_luns.append(element)
+        elif element in prep.vms:
+            if element in stranded_before:
+                return None
+            new_vms.append(element)
+        elif element in prep.witnesses:
+            new_witnesses.append(element)
+        elif element in prep.lbs:
+            new_lbs.append(element)
+        elif element in prep.cas:
+            new_cas.append(element)
+        elif element in prep.mirrors or element in prep.host_repls:
+            pass  # replication links: read by the engine from ``failed``
+        else:
+            return None
+    # vSphere HA: a new host's cluster must not have lost hosts in ``base``.
+    hosts = [h for h in new_hosts if h not in base.hosts_down]
+    for host in hosts:
+        cluster = prep.hosts[host].cluster
+        if cluster is not None and any(
+            h in base.hosts_down for h in prep.hosts_in_cluster.get(cluster, ())
+        ):
+            return None
+    # Storage: the arrays dead now that were not, and their LUNs.
+    sps_down = base.sps_down.union(new_sps)
+    arrays_down = base.arrays_down.union(new_arrays)
+    luns: set[str] = set(new_luns)
+    for array in _dead_arrays(prep, arrays_down, sps_down) - _dead_arrays(
+        prep, base.arrays_down, base.sps_down
+    ):
+        luns.update(prep.luns_of_array.get(array, []))
+    luns -= base.luns_down
+    losses = [_lun_loss(prep, lun) for lun in luns]
+    if any(not stranded_before.isdisjoint(loss.os_vms) for loss in losses):
+        return None
+    w = World(
+        failed=failed,
+        sites_down=set(base.sites_down),
+        links_down=set(base.links_down),
+        comp=None if base.comp is None else dict(base.comp),
+        hosts_down=base.hosts_down.union(hosts),
+        arrays_down=arrays_down,
+        sps_down=sps_down,
+        luns_down=base.luns_down | luns,
+        vm_down=dict(base.vm_down),
+        vm_restarted=dict(base.vm_restarted),
+        ha_refused=dict(base.ha_refused),
+        copy_lost=set(base.copy_lost),
+        logs_lost=set(base.logs_lost),
+        lcr_disks_lost=set(base.lcr_disks_lost),
+        raid_sets_down=set(base.raid_sets_down),
+        witness_down=base.witness_down.union(new_witnesses),
+        lbs_down=base.lbs_down.union(new_lbs),
+        cas_down=dict(base.cas_down),
+        touched_vms=set(base.touched_vms),
+    )
+    vm_down = w.vm_down
+    before = set(vm_down)
+    for vm in new_vms:
+        vm_down[vm] = "failed"
+    for cas_id in new_cas:
+        w.cas_down[cas_id] = "failed"
+    for lun, loss in zip(luns, losses, strict=True):
+        raid_set = prep.raid_set(lun)
+        if raid_set is not None:
+            w.raid_sets_down.add(raid_set)
+        w.touched_vms.update(loss.vms)
+        w.lcr_disks_lost.update(loss.lcr_disks)
+        for vm in loss.os_vms:
+            vm_down.setdefault(vm, "storage_lost")
+        w.logs_lost.update(loss.logs)
+        w.copy_lost.update(loss.copies)
+    stranded: dict[str | None, list[str]] = {}
+    for host in sorted(hosts):
+        for vm in prep.vms_on_host.get(host, []):
+            w.touched_vms.add(vm)
+            if vm in vm_down:
+                continue
+            stranded.setdefault(prep.hosts[host].cluster, []).append(vm)
+    for cluster_id, vms in sorted(stranded.items(), key=lambda kv: kv[0] or ""):
+        _ha_restart(prep, w, cluster_id, vms)
+    gone = [vm for vm in vm_down if vm not in before]
+    w.touched_vms.update(gone)
+    for vm in gone:
+        for witness in prep.witness_on_vm.get(vm, []):
+            w.witness_down.add(witness)
+    # CAS arrays that the new down VMs or load balancers can take down; one down in
+    # ``base`` for its members or load balancers is judged again (its members first).
+    cas_check: set[str] = set()
+    for vm in gone:
+        cas_check.update(prep.cas_of_vm.get(vm, []))
+    for lb in new_lbs:
+        cas_check.update(prep.lbs[lb].cas_arrays)
+    for cas_id in sorted(cas_check):
+        if cas_id in failed or any(
+            cas_id in prep.in_site.get(site, {}).get("cas", []) for site in w.sites_down
+        ):
+            continue  # down by itself or with its site, whatever else happens
+        cas_array = prep.cas[cas_id]
+        if cas_array.members and all(m in vm_down for m in cas_array.members):
+            w.cas_down[cas_id] = "every member server is down"
+            continue
+        if cas_id in w.cas_down:
+            continue
         front = prep.lbs_of_cas.get(cas_id) or prep.geo_lbs_of_cas.get(cas_id, [])
         if front and all(lb in w.lbs_down for lb in front):
             names = ", ".join(prep.lbs[lb].name for lb in front)
