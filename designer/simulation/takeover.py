@@ -29,7 +29,7 @@ cold start does not pay it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
@@ -40,11 +40,16 @@ if TYPE_CHECKING:
     from designer.simulation.options import DagState
     from designer.simulation.prepared import Prepared
 
-__all__ = ["TAKEOVER_MIN_AFFECTED", "TakeoverTable"]
+__all__ = ["FEW_AFFECTED_SHARE", "TAKEOVER_MIN_AFFECTED", "TakeoverTable"]
 
 #: A placement step uses the table when it can change at least this many databases
 #: (below, building the masks costs more than resolving them one by one). Tests set 0.
 TAKEOVER_MIN_AFFECTED = 16
+#: A step that can change fewer than 1/this of the table's databases (a site loss plus
+#: one going on from the site's; a failure placed beside another's) looks at their rows
+#: and members only, not at every member the world touched. Tests set 0 (never) or
+#: 10**9 (always).
+FEW_AFFECTED_SHARE = 8
 
 _DAG_SOURCE = "000 §4.1 Table 1"  # database_options' dag_failover
 _RESTART_SOURCE = "000 §4.1.1; 000 Table 1"  # database_options' restart_mount
@@ -183,6 +188,48 @@ class TakeoverTable:
         lost[self._flat(np, (*w.copy_lost, *w.logs_lost))] = True
         return lost.reshape(len(self.rows), self.width)
 
+    def _rows_in(self, np: Any, databases: Iterable[str]) -> Any:
+        """The (sorted) rows of those of ``databases`` the table holds."""
+        row_of = self.row_of
+        return np.array(
+            sorted(r for d in databases if (r := row_of.get(d)) is not None), dtype=np.intp
+        )
+
+    def _vm_mask_at(self, np: Any, at: list[int], vms: Container[str]) -> Any:
+        """A boolean array over the table's members, right at ``at`` (False elsewhere):
+        those in ``vms``."""
+        mask = np.zeros(len(self.vm_index), dtype=bool)
+        names = self._names
+        hits = [i for i in at if names[i] in vms]
+        if hits:
+            mask[hits] = True
+        return mask
+
+    def _lost_rows(self, np: Any, w: World, rows: Any) -> Any:
+        """``_lost_mask(w)[rows]``, from the world's lost pairs (as its relocated case):
+        a copy's own (VM, database) pair, or its VM's "*"."""
+        width, names, copy_at = self.width, self._names, self.copy_at
+        copy_lost, logs_lost = w.copy_lost, w.logs_lost
+        found = np.zeros((len(rows), width), dtype=bool)
+        if not (copy_lost or logs_lost):
+            return found
+        members = self.member[rows].tolist()
+        valid = self.valid[rows].tolist()
+        for i, r in enumerate(rows.tolist()):
+            db_id = self.rows[r]
+            for k in range(width):
+                if not valid[i][k]:
+                    continue  # padding: never usable, its mask bit unread
+                vm = names[members[i][k]]
+                every = (vm, "*")
+                if every in copy_lost or every in logs_lost:
+                    found[i, k] = True
+                    continue
+                pair = (vm, db_id)
+                if (pair in copy_lost or pair in logs_lost) and copy_at.get(pair) == r * width + k:
+                    found[i, k] = True
+        return found
+
     def _flat(self, np: Any, pairs: Iterable[tuple[str, str]]) -> Any:
         """The flat copy indices of (VM, database or "*") pairs."""
         copy_at, of_vm = self.copy_at, self.copies_of_vm
@@ -236,28 +283,46 @@ class TakeoverTable:
             return None
         import numpy as np
 
-        touched = self._vm_mask(w.touched_vms, len(w.touched_vms))
-        fresh = self._vm_mask(run.fresh_vms, len(run.fresh_vms))
         quorum_ok = self._quorum_mask(w, run.dag_state)
-        # Kept without a look at the options (_resolve's _keep): the active member
-        # untouched, not restarted, its site in the DAG's quorum. Only the others are
-        # candidates (a host's failure: the databases active on its members).
-        bad_members = np.flatnonzero(touched | fresh).tolist()
-        bad_pairs = np.flatnonzero(~quorum_ok).tolist()
-        if not bad_members and not bad_pairs:
-            return {}, self._rest(run, affected, [])
-        by_member, by_pair = self.rows_by_base_member, self.rows_by_base_pair
-        parts = [by_member[i] for i in bad_members if i in by_member]
-        parts += [by_pair[i] for i in bad_pairs if i in by_pair]
-        if not parts:
-            return {}, self._rest(run, affected, [])
-        candidates = np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]
-        down = self._vm_mask(w.vm_down, len(w.vm_down))
+        if len(affected) * FEW_AFFECTED_SHARE < len(self.rows):
+            # Few databases (a step going on from another, a failure placed beside
+            # another's): only their rows and their members are looked at; a row
+            # outside ``affected`` is neither decided nor left to _resolve anyway.
+            rows_in = self._rows_in(np, affected)
+            seen = np.unique(self.member[rows_in]).tolist()
+            touched = self._vm_mask_at(np, seen, w.touched_vms)
+            fresh = self._vm_mask_at(np, seen, run.fresh_vms)
+            down = self._vm_mask_at(np, seen, w.vm_down)
+            # Kept without a look at the options, as below.
+            bad = (touched | fresh)[self.base_member[rows_in]]
+            bad |= ~quorum_ok[self.base_pair[rows_in]]
+            candidates = rows_in[bad]
+            if len(candidates) == 0:
+                return {}, self._rest(run, affected, [])
+            lost = self._lost_rows(np, w, candidates)
+        else:
+            touched = self._vm_mask(w.touched_vms, len(w.touched_vms))
+            fresh = self._vm_mask(run.fresh_vms, len(run.fresh_vms))
+            # Kept without a look at the options (_resolve's _keep): the active member
+            # untouched, not restarted, its site in the DAG's quorum. Only the others
+            # are candidates (a host's failure: the databases active on its members).
+            bad_members = np.flatnonzero(touched | fresh).tolist()
+            bad_pairs = np.flatnonzero(~quorum_ok).tolist()
+            if not bad_members and not bad_pairs:
+                return {}, self._rest(run, affected, [])
+            by_member, by_pair = self.rows_by_base_member, self.rows_by_base_pair
+            parts = [by_member[i] for i in bad_members if i in by_member]
+            parts += [by_pair[i] for i in bad_pairs if i in by_pair]
+            if not parts:
+                return {}, self._rest(run, affected, [])
+            candidates = np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]
+            down = self._vm_mask(w.vm_down, len(w.vm_down))
+            lost = self._lost_mask(w)[candidates]
         member = self.member[candidates]
         usable = (
             self.valid[candidates]
             & ~down[member]
-            & ~self._lost_mask(w)[candidates]
+            & ~lost
             & quorum_ok[self.pair[candidates]]
             & ~self.lagged[candidates]
         )
