@@ -312,7 +312,9 @@ class Simulator:
                 or element in prep.witnesses
             ):
                 return None
-        world = compute_world(prep, frozenset(ids))
+        failed = frozenset(ids)
+        # The world too goes on from ``beside``'s: only what the rest add is worked out.
+        world = world_after(prep, beside.world, failed) or compute_world(prep, failed)
         dbs: set[str] = set()
         for vm in _vms_changed(prep, beside.world, world):
             dbs.update(prep.dbs_on_vm.get(vm, ()))

@@ -198,7 +198,8 @@ def test_capacity_of_stretched_designs_is_the_same(design: Design) -> None:
 
 
 def test_site_plus_one_placements_derive_the_world() -> None:
-    """It is used: capacity's site-plus-one placements at 1k derive their world."""
+    """It is used: capacity's site-plus-one and double placements at 1k derive their
+    world."""
     calls: list[bool] = []
 
     def counted(prep: Prepared, base: World, failed: frozenset[str]) -> World | None:
@@ -209,5 +210,6 @@ def test_site_plus_one_placements_derive_the_world() -> None:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(sim_engine, "world_after", counted)
         sim, _json, _text = _sized(_generated("1k", 0), True)
-    assert sum(how == "after" for _f, how, _s in sim.placed) == len(calls)
+    # Every site plus one, and the doubles placed beside a single's placement.
+    assert len(calls) > sum(how == "after" for _f, how, _s in sim.placed) > 0
     assert sum(calls) > len(calls) // 2
