@@ -134,7 +134,7 @@ def test_the_derivation_declines_what_it_cannot_add() -> None:
     assert world_after(prep, base, frozenset([site, "no-such-element"])) is None
     host = sorted(prep.hosts)[0]
     cluster = prep.hosts[host].cluster
-    mates = [h for h in prep.hosts_in_cluster[cluster or ""] if h != host]
+    mates = [h for h in prep.hosts_in_cluster.get(cluster or "", ()) if h != host]
     assert mates
     alone = compute_world(prep, frozenset([host]))
     assert world_after(prep, alone, frozenset([host, mates[0]])) is None
