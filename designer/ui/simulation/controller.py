@@ -20,6 +20,7 @@ from designer.domain.design import ScenarioStep
 from designer.simulation import Action, SimulationError, SimulationResult, Simulator, StepState
 from designer.ui.session import EditorSession, sharing_the_ui_thread
 from designer.ui.simulation.facts import StateFacts, state_facts
+from designer.ui.simulation.frames import AfterPaint, next_turn
 
 __all__ = ["SPEEDS", "SimulationController"]
 
@@ -34,6 +35,13 @@ TAIL_S = 20.0
 #: Designs up to this many elements are prepared for simulation on the UI thread when
 #: simulation mode starts; larger ones on a worker, so entering the mode never blocks.
 SYNC_PREPARE_LIMIT = 3000
+#: Designs over this many elements enter simulation mode in event-loop turns of their
+#: own (:attr:`SimulationController.spread`): the docks first, the canvas painted at its
+#: new size, then the simulator (on the UI thread up to :data:`SYNC_PREPARE_LIMIT`, in
+#: the turn after that paint) and each view's first work. Done in the F5 turn, a 1,000
+#: element design's simulator, results table and docks, then the window's first paint
+#: with the plots, made one 50–60 ms turn: as long as F5 at 25,000 elements.
+SPREAD_LIMIT = 500
 #: How long after entering simulation mode a large design's simulator starts to be built
 #: on the worker, ms: the docks appear, are laid out and painted first. Started at once,
 #: the worker shared the GIL with those frames and every Python paint call waited for it
@@ -121,6 +129,8 @@ class SimulationController(QObject):
         self._state: StepState | None = None
         #: The facts of the last state asked about (see facts()).
         self._facts: tuple[StepState, StateFacts] | None = None
+        #: What waits for the canvas's next paint (see follow_canvas).
+        self._canvas: AfterPaint | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._tick)
@@ -142,15 +152,38 @@ class SimulationController(QObject):
             self.time = 0.0
         else:
             self._rerun()
-            self._prepare(worker=False)
+            if not self.spread:
+                self._prepare(worker=False)
         self.mode_changed.emit(active)
         self.result_changed.emit()
         self.time_changed.emit(self.time)
         if active and not self.ready:
-            # A large design's worker starts once the mode's own UI work (docks shown,
-            # laid out and painted, which happens in the event loop after this returns)
-            # is done: the worker is pure Python and would otherwise share the GIL with it.
-            QTimer.singleShot(PREPARE_START_DELAY_MS, self, self._prepare_on_worker)
+            if self.large:
+                # A large design's worker starts once the mode's own UI work (docks
+                # shown, laid out and painted, which happens in the event loop after
+                # this returns) is done: the worker is pure Python and would otherwise
+                # share the GIL with it.
+                QTimer.singleShot(PREPARE_START_DELAY_MS, self, self._prepare_on_worker)
+            elif self._canvas is not None:
+                # A mid-sized design's simulator (a few ms) comes in the turn after the
+                # canvas has painted at its new size, the views' first work after it.
+                self._canvas.call(self._prepare_here)
+            else:
+                next_turn(self, self._prepare_here)
+
+    def follow_canvas(self, canvas: QObject) -> None:
+        """A mid-sized design's simulator is built in the turn after ``canvas`` (the
+        design view's viewport) has painted on entering the mode (see :attr:`spread`)."""
+        self._canvas = AfterPaint(canvas, self)
+
+    def _prepare_here(self) -> None:
+        """Build the simulator on the UI thread now, if the mode still waits for it."""
+        if not self.active or self.ready:
+            return
+        self._prepare(worker=False)
+        if self.ready:
+            self.result_changed.emit()
+            self.time_changed.emit(self.time)
 
     def _prepare_on_worker(self) -> None:
         if self.active:
@@ -188,8 +221,17 @@ class SimulationController(QObject):
     @property
     def large(self) -> bool:
         """Whether the design is big enough for its simulator to be prepared on a
-        worker: the mode's views then spread their first work over several frames."""
+        worker (the mode's views are then :attr:`spread` too)."""
         return len(self.session.document.design.elements) > SYNC_PREPARE_LIMIT
+
+    @property
+    def spread(self) -> bool:
+        """Whether entering the mode, and each new result, spreads the views' work over
+        several event-loop turns (the canvas paints first, the plots and the results
+        table's rows follow): every design over :data:`SPREAD_LIMIT` elements, or
+        :attr:`large`. The simulator itself is built on a worker only if large."""
+        elements = len(self.session.document.design.elements)
+        return elements > min(SPREAD_LIMIT, SYNC_PREPARE_LIMIT)
 
     @property
     def ready(self) -> bool:
@@ -200,7 +242,11 @@ class SimulationController(QObject):
         )
 
     def wait_until_ready(self) -> None:
+        """Wait for the worker preparing a large design's simulator; a mid-sized
+        design's, waiting for the canvas's paint (see :attr:`spread`), is built now."""
         self._pool.waitForDone()
+        if not self.large:
+            self._prepare_here()
 
     @property
     def simulator(self) -> Simulator:

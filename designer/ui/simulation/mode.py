@@ -99,6 +99,7 @@ class SimulationMode(QObject):
         self.scene = scene
         self.view = view
         self.controller = SimulationController(session)
+        self.controller.follow_canvas(view.viewport())
         self.overlay = SimulationOverlay(scene, self.controller)
         if action is None:
             action = simulate_action(window)
@@ -202,7 +203,7 @@ class SimulationMode(QObject):
             ]
             for dock in self._hidden:
                 dock.hide()
-        if active and self.controller.large:
+        if active and self.controller.spread:
             # The canvas repaints at its new size first, the timeline's plots after.
             self.timeline.hold_until_painted()
         self.toolbar.setVisible(active)

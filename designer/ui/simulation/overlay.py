@@ -158,7 +158,7 @@ class SimulationOverlay(QGraphicsObject):
         self._pill_pos.clear()
         self._drawn = _Drawn()
         self.state = None  # redraw even if the controller hands back the same state
-        if active and self.controller.large and not self.controller.ready:
+        if active and self.controller.spread and not self.controller.ready:
             # Nothing to draw until the simulator is ready: measuring the drawing (a
             # walk over its boxes) and showing this item (which repaints the canvas
             # under all of it) wait for its first state (see _show_primed), not in the
@@ -232,7 +232,7 @@ class SimulationOverlay(QGraphicsObject):
         if moved:
             self._glide.start()
             self._glide_timer.start()
-        if self.state is not None and self.controller.large:
+        if self.state is not None and self.controller.spread:
             # What a paint of this state draws is worked out in a turn of its own, and
             # the canvas repaints in the next: at 25,000 elements the two together made
             # one 100 ms frame when the simulator arrived.

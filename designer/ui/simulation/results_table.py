@@ -177,15 +177,20 @@ class ResultsPanel(QWidget):
         self._building_ids = [db.id for db in state.databases]
         self._latest = None
         self._pending = enumerate(self._rows(state.databases))
-        if len(state.databases) > LAZY_ROWS:
+        after_canvas = (
+            self._canvas is not None and self.controller.spread and self.controller.active
+        )
+        if after_canvas:
+            # On a big design in simulation mode the rows come after the canvas has
+            # shown the new state (the overlay's work and the canvas's repaint take a
+            # turn each), however few (160 rows of a 1,000 element design, ~10 ms with
+            # their sizing, made the first F5 turn that much longer).
+            assert self._canvas is not None
+            self._canvas.call(self._fill_timer.start)
+        elif len(state.databases) > LAZY_ROWS:
             # A big table's first rows come in a turn of their own, not in the one in
-            # which a new result reaches every view (the overlay, the scenario bar...);
-            # on a big design in simulation mode after the canvas has shown the new
-            # state (the overlay's work and the canvas's repaint take a turn each).
-            if self._canvas is not None and self.controller.large and self.controller.active:
-                self._canvas.call(self._fill_timer.start)
-            else:
-                self._fill_timer.start()
+            # which a new result reaches every view (the overlay, the scenario bar...).
+            self._fill_timer.start()
         else:
             self._fill_slice()
 

@@ -246,7 +246,7 @@ class TimelinePanel(QWidget):
         """A new result. On a big design the plots follow after the canvas's next frame,
         so that their repaint is a frame apart from the canvas's (the simulator has just
         arrived and the overlay draws it for the first time)."""
-        if self.controller.large and self.controller.active and self._canvas is not None:
+        if self.controller.spread and self.controller.active and self._canvas is not None:
             self._canvas.call(self.refresh)
         else:
             self.refresh()
