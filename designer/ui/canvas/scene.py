@@ -218,8 +218,12 @@ class DesignScene(QGraphicsScene):
         self._holders: set[str] = set()
         self._indexed = False
         self._affixes: dict[tuple[str | None, str], Counter[str]] = {}
-        #: Top-level boxes; None until needed, forgotten when elements come or go.
+        #: Top-level boxes in the order they were drawn (see :meth:`_top_level`); None
+        #: until needed. Kept as boxes come and go (an edit): made again, a walk over
+        #: every box (3–8 ms at 100k), it was most of the paint after each edit.
         self._top_boxes: list[str] | None = None
+        #: How many boxes there were when :attr:`_top_boxes` was last up to date.
+        self._top_of = 0
         #: While :meth:`_draw_routes` places labels: the labels' scene rectangles (line
         #: key → rect) and the visible top-level boxes' (asked of every label spot
         #: tried: 1,266 lines and their labels, at 100k, made one slice of routes
@@ -734,7 +738,16 @@ class DesignScene(QGraphicsScene):
         if not self.layers.node_shown(node):
             node.setVisible(False)
         self.addItem(node)
+        drawn = len(self.nodes)
         self.nodes[element.id] = node
+        top = self._top_boxes
+        if top is not None:
+            if self._top_of == drawn and len(self.nodes) == drawn + 1:  # a new box
+                self._top_of += 1
+                if self.box_parent.get(element.id) is None:
+                    top.append(element.id)
+            else:
+                self._top_boxes = None
         return node
 
     def _add_lines(self, element: ElementBase, info: KindInfo | None = None) -> None:
@@ -944,11 +957,19 @@ class DesignScene(QGraphicsScene):
     def box_container(self, box: str) -> str | None:
         return self.box_parent.get(box)
 
+    def _top_level(self) -> list[str]:
+        """The top-level boxes (in no box), in the order they were drawn. Kept up to date
+        as boxes come, go or change box (:meth:`_add_node`, :meth:`_remove_node`,
+        :meth:`_reparent`); made again when boxes were drawn otherwise (the build)."""
+        top = self._top_boxes
+        if top is None or self._top_of != len(self.nodes):
+            top = self._top_boxes = [i for i in self.nodes if self.box_parent.get(i) is None]
+            self._top_of = len(self.nodes)
+        return top
+
     def boxes_in(self, box: str | None) -> Iterable[str]:
         if box is None:
-            if self._top_boxes is None:
-                self._top_boxes = [i for i in self.nodes if self.box_parent.get(i) is None]
-            return self._top_boxes
+            return self._top_level()
         return [c for c in self.box_children.get(box, ()) if c in self.nodes]
 
     def box_header(self, box: str) -> float:
@@ -1162,11 +1183,9 @@ class DesignScene(QGraphicsScene):
             placed = edge.label_scene_rect() if edge.has_label else None
             if placed is not None:
                 labels[key] = placed
-        if self._top_boxes is None:
-            self._top_boxes = [i for i in self.nodes if self.box_parent.get(i) is None]
         nodes = self.nodes
         tops = [
-            nodes[i].scene_rect() for i in self._top_boxes if i in nodes and nodes[i].isVisible()
+            nodes[i].scene_rect() for i in self._top_level() if i in nodes and nodes[i].isVisible()
         ]
         return labels, tops
 
@@ -1221,11 +1240,9 @@ class DesignScene(QGraphicsScene):
         if top_level:
             # Everything lies inside the top-level boxes: checking those is enough, and
             # needs no scene index (which a first query would build mid-load).
-            if self._top_boxes is None:
-                self._top_boxes = [i for i in self.nodes if self.box_parent.get(i) is None]
             return any(
                 self.nodes[i].isVisible() and self.nodes[i].scene_rect().intersects(rect)
-                for i in self._top_boxes
+                for i in self._top_level()
                 if i in self.nodes
             )
         for item in self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
@@ -1258,6 +1275,14 @@ class DesignScene(QGraphicsScene):
             self.removeItem(node)
         self.pictured.discard(element_id)
         parent = self.box_parent.pop(element_id, None)
+        top = self._top_boxes
+        if node is not None and top is not None:
+            self._top_of -= 1
+            if parent is None:
+                try:
+                    top.remove(element_id)
+                except ValueError:
+                    self._top_boxes = None
         if parent is not None:
             self.box_children[parent].discard(element_id)
         self._marks.pop(element_id, None)
@@ -1275,7 +1300,6 @@ class DesignScene(QGraphicsScene):
         if not isinstance(event, LayoutChanged):
             self._affixes.clear()  # names or boxes changed
             self.labels.forget()  # a name's elision depends on its neighbours' names
-            self._top_boxes = None
         if isinstance(event, DesignReplaced):
             self.rebuild()
         elif isinstance(event, ElementsAdded):
@@ -1352,6 +1376,8 @@ class DesignScene(QGraphicsScene):
         """Move an element to another box in the maps; returns the old box."""
         old_parent = self.box_parent.get(element_id)
         if new_parent != old_parent:
+            if (old_parent is None) != (new_parent is None):
+                self._top_boxes = None  # in or out of the top level (rare): made again
             if old_parent is not None:
                 self.box_children[old_parent].discard(element_id)
             if new_parent is not None:
@@ -1928,9 +1954,8 @@ class DesignScene(QGraphicsScene):
         """The rows drawn loose at the top level (databases, protection groups) in
         columns: the same kind, left edge and width, stacked with gaps of less than a
         row's height; top to bottom."""
-        if self._top_boxes is None:
-            self._top_boxes = [i for i in self.nodes if self.box_parent.get(i) is None]
-        rows = [self.nodes[i] for i in self._top_boxes if i in self.nodes and self.nodes[i].detail]
+        nodes = self.nodes
+        rows = [nodes[i] for i in self._top_level() if i in nodes and nodes[i].detail]
         keyed: dict[tuple[str, int, int], list[NodeItem]] = defaultdict(list)
         for node in rows:
             x, _, w, _ = node.box()
