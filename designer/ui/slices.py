@@ -26,6 +26,12 @@ while simulation mode prepares a big design's simulator on a worker, slices runn
 beside it waited for the interpreter lock at every call into Qt (F5 at 100,000 elements
 stalled 458 ms with 3,000 marks still being cleared, 200 ms without); they resume once
 the hold ends.
+
+A turn of the jobs that comes late (:data:`LATE_S` after they asked for it: the event
+loop was busy meanwhile, an edit and the canvas's repaint) gives way once: what else is
+due (input, the timers of the window and its views) runs first, and the jobs in the
+next pass. At 100,000 elements an edit, its repaint and a routing slice came back to
+back, one stall of their sum.
 """
 
 from __future__ import annotations
@@ -42,6 +48,9 @@ __all__ = ["TURN_BUDGET_S", "Slices", "shared"]
 
 #: What all the jobs together may take of one event-loop turn.
 TURN_BUDGET_S = 0.008
+#: How late a turn of the jobs may come before it gives way once (see the module's
+#: docstring), s.
+LATE_S = 0.015
 #: The longest a hold keeps the jobs waiting, ms (a safety net: a hold whose end never
 #: comes must not leave the Problems panel's rows unmade).
 HOLD_MAX_MS = 20_000
@@ -66,6 +75,9 @@ class Slices(QObject):
         #: Who holds the jobs (see :meth:`hold`), and the timer ending each hold.
         self._holds: dict[Hashable, QTimer] = {}
         self._turn_over = False
+        #: When the jobs last asked for a turn, and whether the last one gave way.
+        self._asked = 0.0
+        self._gave_way = False
 
     def start(
         self, key: Hashable, owner: QObject, step: Step, *, long_lived: bool = False
@@ -81,7 +93,13 @@ class Slices(QObject):
             # A closed window's jobs end with it, and with them their pauses.
             self._watched.add(key)
             owner.destroyed.connect(lambda *_: self._forget(key))
-        self._timer.start()
+        self._ask()
+
+    def _ask(self) -> None:
+        """A turn in a next pass of the event loop."""
+        if not self._timer.isActive():
+            self._asked = time.perf_counter()
+            self._timer.start()
 
     def _forget(self, key: Hashable) -> None:
         if shiboken6.isValid(self):
@@ -124,7 +142,7 @@ class Slices(QObject):
         timer.stop()
         timer.deleteLater()
         if self._jobs and not self._holds:
-            self._timer.start()
+            self._ask()
 
     @property
     def held(self) -> bool:
@@ -133,7 +151,13 @@ class Slices(QObject):
     def _run(self) -> None:
         if self._holds:
             return  # started again when the last hold ends
-        deadline = time.perf_counter() + TURN_BUDGET_S
+        now = time.perf_counter()
+        if now - self._asked > LATE_S and not self._gave_way:
+            self._gave_way = True  # (see the module's docstring)
+            self._ask()
+            return
+        self._gave_way = False
+        deadline = now + TURN_BUDGET_S
         self._turn_over = False
         for key in list(self._jobs):
             job = self._jobs.get(key)
@@ -150,7 +174,7 @@ class Slices(QObject):
             if self._turn_over or time.perf_counter() >= deadline:
                 break
         if self._jobs:
-            self._timer.start()
+            self._ask()
 
 
 _shared: Slices | None = None

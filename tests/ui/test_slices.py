@@ -5,9 +5,11 @@ same turn. Durations are measured in benchmarks/bench_scale.py, not here."""
 from __future__ import annotations
 
 import gc
+import math
+import time
 
 import shiboken6
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from designer import collector
 from designer.ui import slices
@@ -165,3 +167,38 @@ def test_a_hold_ends_with_its_owner_or_after_its_longest_wait(qtbot, monkeypatch
     assert runner.held
     qtbot.waitUntil(lambda: not runner.running("b"), timeout=3000)
     assert not runner.held and [name for name, _ in log] == ["a", "b"]
+
+
+def _late_turn(qtbot, busy_s: float) -> list[str]:  # type: ignore[no-untyped-def]
+    """A job asks for a turn, the event loop is then busy for ``busy_s`` (an edit and
+    its repaint), and a timer of the window's comes due meanwhile: what ran, in order."""
+    runner = slices.Slices()
+    owner = QObject()
+    order: list[str] = []
+
+    def step(_deadline: float) -> bool:
+        order.append("job")
+        return order.count("job") == 2
+
+    runner.start("a", owner, step)
+    timer = QTimer(owner)  # (a timer, not singleShot(0): that posts an event)
+    timer.setSingleShot(True)
+    timer.setInterval(0)
+    timer.timeout.connect(lambda: order.append("window"))
+    timer.start()
+    end = time.perf_counter() + busy_s
+    while time.perf_counter() < end:
+        pass
+    qtbot.waitUntil(lambda: not runner.running("a") and "window" in order, timeout=3000)
+    return order
+
+
+def test_a_late_turn_of_the_jobs_gives_way_to_what_else_is_due(qtbot):  # type: ignore[no-untyped-def]
+    # Busy longer than LATE_S: the window's timer, due after the jobs' turn, runs first;
+    # then the job runs its steps, giving way once only.
+    assert _late_turn(qtbot, slices.LATE_S * 2) == ["window", "job", "job"]
+
+
+def test_a_turn_on_time_runs_the_jobs_first(qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(slices, "LATE_S", math.inf)  # never late, however loaded
+    assert _late_turn(qtbot, 0.0)[0] == "job"
