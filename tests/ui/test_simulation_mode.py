@@ -34,6 +34,8 @@ class SimWindow:
         self.view.setFocus()
         QTest.keyClick(self.view.viewport(), Qt.Key.Key_F5)
         assert self.controller.active
+        # The simulator comes in the turn after the canvas has painted the mode.
+        self.qtbot.waitUntil(lambda: self.controller.ready, timeout=5000)
 
     def click(self, element_id: str, modifier=Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
         rect = self.scene.rect_of(element_id)

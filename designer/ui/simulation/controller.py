@@ -35,12 +35,15 @@ TAIL_S = 20.0
 #: Designs up to this many elements are prepared for simulation on the UI thread when
 #: simulation mode starts; larger ones on a worker, so entering the mode never blocks.
 SYNC_PREPARE_LIMIT = 3000
-#: Designs over this many elements enter simulation mode in event-loop turns of their
-#: own (:attr:`SimulationController.spread`): the docks first, the canvas painted at its
-#: new size, then the simulator (on the UI thread up to :data:`SYNC_PREPARE_LIMIT`, in
-#: the turn after that paint) and each view's first work. Done in the F5 turn, a 1,000
-#: element design's simulator, results table and docks, then the window's first paint
-#: with the plots, made one 50–60 ms turn: as long as F5 at 25,000 elements.
+#: Designs over this many elements spread each new result's work over event-loop
+#: turns of its own (:attr:`SimulationController.spread`: the overlay's, the canvas's
+#: repaint, the results table's rows, the plots). Entering the mode is in turns for
+#: every design: the docks first, the canvas painted at its new size, then the
+#: simulator (on the UI thread up to :data:`SYNC_PREPARE_LIMIT`, in the turn after that
+#: paint) and the views' first work. Done in the F5 turn, the simulator, the results
+#: table and the docks, then the window's first paint with the plots, made one turn of
+#: 46–55 ms CPU for a 183-element sample and 47–62 at 1,000 elements (load 3): longer
+#: than F5 at 25,000 elements (22–24).
 SPREAD_LIMIT = 500
 #: How long after entering simulation mode a large design's simulator starts to be built
 #: on the worker, ms: the docks appear, are laid out and painted first. Started at once,
@@ -151,9 +154,7 @@ class SimulationController(QObject):
             self.result = None
             self.time = 0.0
         else:
-            self._rerun()
-            if not self.spread:
-                self._prepare(worker=False)
+            self._rerun()  # (the simulator comes in a later turn: see below)
         self.mode_changed.emit(active)
         self.result_changed.emit()
         self.time_changed.emit(self.time)
@@ -165,15 +166,15 @@ class SimulationController(QObject):
                 # share the GIL with it.
                 QTimer.singleShot(PREPARE_START_DELAY_MS, self, self._prepare_on_worker)
             elif self._canvas is not None:
-                # A mid-sized design's simulator (a few ms) comes in the turn after the
+                # A smaller design's simulator (a few ms) comes in the turn after the
                 # canvas has painted at its new size, the views' first work after it.
                 self._canvas.call(self._prepare_here)
             else:
                 next_turn(self, self._prepare_here)
 
     def follow_canvas(self, canvas: QObject) -> None:
-        """A mid-sized design's simulator is built in the turn after ``canvas`` (the
-        design view's viewport) has painted on entering the mode (see :attr:`spread`)."""
+        """A design's simulator (unless :attr:`large`) is built in the turn after
+        ``canvas`` (the design view's viewport) has painted on entering the mode."""
         self._canvas = AfterPaint(canvas, self)
 
     def _prepare_here(self) -> None:
@@ -226,10 +227,11 @@ class SimulationController(QObject):
 
     @property
     def spread(self) -> bool:
-        """Whether entering the mode, and each new result, spreads the views' work over
-        several event-loop turns (the canvas paints first, the plots and the results
-        table's rows follow): every design over :data:`SPREAD_LIMIT` elements, or
-        :attr:`large`. The simulator itself is built on a worker only if large."""
+        """Whether each new result spreads the views' work over several event-loop
+        turns (the canvas paints first, the plots and the results table's rows follow):
+        every design over :data:`SPREAD_LIMIT` elements, or :attr:`large`. (Entering
+        the mode is in turns for every design; the simulator is built on a worker only
+        if large.)"""
         elements = len(self.session.document.design.elements)
         return elements > min(SPREAD_LIMIT, SYNC_PREPARE_LIMIT)
 
@@ -242,8 +244,8 @@ class SimulationController(QObject):
         )
 
     def wait_until_ready(self) -> None:
-        """Wait for the worker preparing a large design's simulator; a mid-sized
-        design's, waiting for the canvas's paint (see :attr:`spread`), is built now."""
+        """Wait for the worker preparing a large design's simulator; a smaller
+        design's, waiting for the canvas's paint on entering the mode, is built now."""
         self._pool.waitForDone()
         if not self.large:
             self._prepare_here()

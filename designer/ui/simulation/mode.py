@@ -203,7 +203,7 @@ class SimulationMode(QObject):
             ]
             for dock in self._hidden:
                 dock.hide()
-        if active and self.controller.spread:
+        if active:
             # The canvas repaints at its new size first, the timeline's plots after.
             self.timeline.hold_until_painted()
         self.toolbar.setVisible(active)

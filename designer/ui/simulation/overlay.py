@@ -158,7 +158,7 @@ class SimulationOverlay(QGraphicsObject):
         self._pill_pos.clear()
         self._drawn = _Drawn()
         self.state = None  # redraw even if the controller hands back the same state
-        if active and self.controller.spread and not self.controller.ready:
+        if active and not self.controller.ready:
             # Nothing to draw until the simulator is ready: measuring the drawing (a
             # walk over its boxes) and showing this item (which repaints the canvas
             # under all of it) wait for its first state (see _show_primed), not in the
@@ -237,6 +237,8 @@ class SimulationOverlay(QGraphicsObject):
             # the canvas repaints in the next: at 25,000 elements the two together made
             # one 100 ms frame when the simulator arrived.
             self._prime_timer.start()
+        elif self.state is not None:
+            self._show_primed()  # (shown with the first state on entering the mode)
         else:
             self.update()
 
