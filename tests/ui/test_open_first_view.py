@@ -256,11 +256,15 @@ def test_find_while_the_boxes_are_built_selects_and_shows_a_box_not_built_yet(  
     assert found == _found_and_left(qtbot, reference, element.name)
 
 
-def _f5_twice(window: MainWindow) -> None:
+def _f5_twice(qtbot: Any, window: MainWindow) -> None:
     controller = window.simulation.controller
     window.view.setFocus()
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
     assert controller.active
+    # The mode comes in turns (docks, then the simulator and its overlay): once it is
+    # ready it has drawn on every box, long before the one-box slices could finish.
+    qtbot.waitUntil(lambda: controller.ready, timeout=20000)
+    QApplication.processEvents()
     assert not window.view.design_scene.building  # simulation mode drew on every box
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
     assert not controller.active
@@ -270,11 +274,11 @@ def test_f5_while_the_boxes_are_built_enters_simulation_mode_on_the_whole_scene(
     qtbot, launch, big, tmp_path, monkeypatch
 ):
     window = _mid_build(qtbot, launch, tmp_path, monkeypatch)
-    _f5_twice(window)
+    _f5_twice(qtbot, window)
     scene = _settle(qtbot, window)
     after = _state(scene), _pixels(scene)
     reference = _at_once(qtbot, launch, _generated(tmp_path), monkeypatch)
-    _f5_twice(reference)
+    _f5_twice(qtbot, reference)
     scene = _settle(qtbot, reference)
     assert after == (_state(scene), _pixels(scene))
 
