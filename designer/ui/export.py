@@ -76,14 +76,22 @@ def image_size(scene: DesignScene, scale: float = 1.0, source: QRectF | None = N
     return QSize(math.ceil(rect.width() * scale), math.ceil(rect.height() * scale))
 
 
-def export_scene(scene: DesignScene, path: Path, *, scale: float = 1.0, dpr: float = 1.0) -> Path:
-    """Render the whole drawing to ``path`` (format from the suffix); returns the path.
+def export_scene(
+    scene: DesignScene,
+    path: Path,
+    *,
+    scale: float = 1.0,
+    dpr: float = 1.0,
+    fmt: str | None = None,
+) -> Path:
+    """Render the whole drawing to ``path`` (format ``fmt``, or from the suffix);
+    returns the path.
 
     The drawing is rendered in memory and written with the designer's one atomic
     writer: a folder, a read-only file or a full disk raises ``OSError`` and leaves
     nothing behind, never a half-written file reported as exported.
     """
-    fmt = path.suffix.lower().lstrip(".")
+    fmt = fmt or path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"cannot export to {path.name}: use .png, .svg or .pdf")
     write_atomic(path, render_bytes(scene, fmt, scale=scale, dpr=dpr))
@@ -197,8 +205,10 @@ def export_design(
     source: Path | None = None,
     scale: float = 1.0,
     dpr: float = 1.0,
+    fmt: str | None = None,
 ) -> Path:
-    """Draw ``design`` (with its findings) as the window would and export it."""
+    """Draw ``design`` (with its findings) as the window would and export it (format
+    ``fmt``, or from ``output``'s suffix)."""
     from PySide6.QtWidgets import QApplication
 
     from designer.ui.session import EditorSession
@@ -208,7 +218,7 @@ def export_design(
     session.wait_for_findings()
     app.processEvents()  # deliver a background check's result
     scene = DesignScene(session, light_theme())
-    result = export_scene(scene, output, scale=scale, dpr=dpr)
+    result = export_scene(scene, output, scale=scale, dpr=dpr, fmt=fmt)
     del app
     return result
 
@@ -243,7 +253,7 @@ def export_command(args: argparse.Namespace) -> int:
     if not to_stdout:
         try:
             out = export_design(
-                design, Path(args.output), source=source, scale=args.scale, dpr=args.dpr
+                design, Path(args.output), source=source, scale=args.scale, dpr=args.dpr, fmt=fmt
             )
         except OSError as exc:  # the design was read: the output failed (exit 4)
             raise OutputError.from_os_error(args.output, exc) from None

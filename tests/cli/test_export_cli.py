@@ -68,3 +68,19 @@ def test_export_refuses_an_unknown_format_and_a_bad_file(tmp_path):
     assert result.returncode == 2 and "bad.json" in result.stderr
     assert not (tmp_path / "out.png").exists()
     assert bad.read_text() == "{not json"
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "magic"),
+    [("drawing", "png", b"\x89PNG"), ("drawing.img", "pdf", b"%PDF"), ("x.svg", "png", b"\x89PNG")],
+)
+def test_export_format_option_decides_over_the_output_name(tmp_path, name, fmt, magic):
+    # `--help` says "the format comes from OUT's name or --format": with --format, a name
+    # without (or with another) suffix is written in that format, not an internal error.
+    source = tmp_path / "design.json"
+    save(_design(), source)
+    out = tmp_path / name
+    result = _run("export", str(source), "-o", str(out), "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(magic)
+    assert [p.name for p in tmp_path.iterdir() if p.name != "design.json"] == [name]
