@@ -234,3 +234,24 @@ def test_a_failure_out_of_sight_is_brought_into_view_at_a_readable_zoom(three_si
     shown = w.view.mapToScene(w.view.viewport().rect()).boundingRect()
     assert shown.contains(w.scene.rect_of("esx-bos-01"))
     assert w.view.transform().m11() >= 0.5
+
+
+def test_results_list_the_databases_by_name_first_to_last(dag_with_ha) -> None:  # type: ignore[no-untyped-def]
+    # Qt's sort indicator starts at "descending": the table listed DB04 … DB01.
+    w = dag_with_ha
+    w.enter()
+    w.click("esx-den-01")
+    w.end()
+    table = w.mode.results.table
+    w.qtbot.waitUntil(lambda: table.isSortingEnabled() and table.rowCount() == 4, timeout=3000)
+    names = [table.item(row, 0).text() for row in range(table.rowCount())]
+    assert names == sorted(names) and len(set(names)) == 4
+    # A click on the header still turns the order round (the user's choice).
+    header = table.horizontalHeader()
+    QTest.mouseClick(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        QPoint(header.sectionViewportPosition(0) + 10, header.height() // 2),
+    )
+    assert [table.item(row, 0).text() for row in range(4)] == sorted(names, reverse=True)

@@ -53,6 +53,9 @@ class ResultsPanel(QWidget):
         # at most 200 rows; ResizeToContents would re-measure on every cell change.
         header.setResizeContentsPrecision(200)
         header.setStretchLastSection(True)
+        # Sorting is turned on once the rows are in and sorts by the header's indicator,
+        # which Qt starts at descending: the databases come first to last by name.
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.cellDoubleClicked.connect(self._on_double_click)
         #: What each row shows now (database id → cell texts, available, meets targets),
         #: in the order the rows were built, and the row's items.
