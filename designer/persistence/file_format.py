@@ -248,9 +248,14 @@ def _full_loads(raw: bytes | str, *, where: str) -> Design:
             text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys
         )
     except json.JSONDecodeError as exc:
-        hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
+        # A string left open runs to the end of the text: the file was cut off there.
+        cut = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        hint = " (the file looks truncated)" if cut else ""
+        # json's "Unterminated string starting at" / "Invalid control character at" end
+        # where its own position followed: the position is this message's line, column.
+        msg = exc.msg[: -len(" at")] + " here" if exc.msg.endswith(" at") else exc.msg
         raise LoadError(
-            f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{hint}",
+            f"not valid JSON at line {exc.lineno}, column {exc.colno}: {msg}{hint}",
             where=where,
         ) from None
     except RecursionError:

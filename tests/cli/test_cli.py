@@ -124,3 +124,19 @@ def test_rules_page_matches_committed_copy(capsys) -> None:
     assert "## DAG001" in page and "## MV001" in page and "**Why**" in page
     committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert page == committed, "run `dr-designer rules --format markdown > docs/rules.md`"
+
+
+def test_check_of_a_file_cut_off_inside_a_name_says_where_and_why(tmp_path: Path, capsys) -> None:
+    # A download or copy cut off in the middle of a string: json says "Unterminated string
+    # starting at" and left the position to its own message, so ours ended in "at".
+    text = (ROOT / "sample_designs" / "three_site_stretched_dag.json").read_text(encoding="utf-8")
+    quote = text.index('"name": "') + len('"name": ')  # where the open string starts
+    truncated = tmp_path / "cut.json"
+    truncated.write_text(text[: quote + len('"Bos')], encoding="utf-8")
+    line, column = text.count("\n", 0, quote) + 1, quote - text.rindex("\n", 0, quote)
+    assert main(["check", str(truncated)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith(
+        f"not valid JSON at line {line}, column {column}: "
+        "Unterminated string starting here (the file looks truncated)"
+    ), err
