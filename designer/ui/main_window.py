@@ -199,9 +199,11 @@ class MainWindow(QMainWindow):
             "Show &Log Folder", self.show_log_folder, tip="Open the folder of the log files"
         )
         self.act_undo = self.session.undo_stack.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcut(QKeySequence(K.Undo))
+        # Every key the platform binds (QKeySequence(K.Redo) is only the first: Ctrl+Y
+        # on a generic X11 desktop, where Ctrl+Shift+Z, the README's redo, did nothing).
+        self.act_undo.setShortcuts(K.Undo)
         self.act_redo = self.session.undo_stack.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcut(QKeySequence(K.Redo))
+        self.act_redo.setShortcuts(K.Redo)
         self.addAction(self.act_undo)
         self.addAction(self.act_redo)
         self.act_cut = self._action("Cu&t", e.cut, K.Cut)

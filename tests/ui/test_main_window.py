@@ -131,6 +131,22 @@ def test_standard_shortcuts_undo_copy_paste_delete(window, qtbot):
     assert w.session.undo_stack.count() == 2
 
 
+def test_ctrl_shift_z_and_ctrl_y_both_redo(window, qtbot):
+    # The README's "Ctrl+Z / Ctrl+Shift+Z": the redo action had only the platform's
+    # first Redo key (Ctrl+Y on a generic X11 desktop and offscreen), so Ctrl+Shift+Z
+    # did nothing there.
+    w = window()
+    viewport = w.view.viewport()
+    control, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    for redo_key, modifiers in ((Qt.Key.Key_Z, control | shift), (Qt.Key.Key_Y, control)):
+        _edit(w, 0, 10)
+        moved = w.session.design.layout["vm-b1"]
+        qtbot.keyClick(viewport, Qt.Key.Key_Z, control)
+        assert w.session.design.layout["vm-b1"] != moved
+        qtbot.keyClick(viewport, redo_key, modifiers)
+        assert w.session.design.layout["vm-b1"] == moved, redo_key
+
+
 def test_find_selects_and_centres_an_element(window, qtbot):
     w = window()
     w.view.centerOn(0, 0)
