@@ -1159,6 +1159,8 @@ class MainWindow(QMainWindow):
             return
         from designer.ui.export import export_scene
 
+        if Path(path).suffix.casefold() != f".{fmt}":  # a name typed without the suffix
+            path += f".{fmt}"  # (as File > Export's draw.io, GraphML and GEXF do)
         try:
             export_scene(self.view.design_scene, Path(path))
         except (OSError, ValueError) as exc:

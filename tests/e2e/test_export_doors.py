@@ -72,3 +72,22 @@ def test_file_export_keeps_links_below_the_sites(launch, monkeypatch, tmp_path) 
     image = QImage(str(out))
     assert not image.isNull()
     _assert_link_and_label_in(image, window.view.design_scene)
+
+
+def test_file_export_adds_the_suffix_to_a_name_typed_without_it(  # type: ignore[no-untyped-def]
+    launch, monkeypatch, tmp_path, no_modal_dialogs
+) -> None:
+    # A name typed without ".svg" in File > Export > Export as SVG… ended in "Export
+    # failed: cannot export to drawing: use .png, .svg or .pdf"; the draw.io, GraphML and
+    # GEXF exports of the same menu add their suffix.
+    window = launch(THREE_SITE)
+    typed = tmp_path / "drawing"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(typed), ""))
+    )
+    window.act_export_svg.trigger()
+    assert no_modal_dialogs == []
+    written = tmp_path / "drawing.svg"
+    assert written.read_bytes().lstrip().startswith(b"<?xml") and b"<svg" in written.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["drawing.svg"]
+    assert window.statusBar().currentMessage() == "Exported drawing.svg"
