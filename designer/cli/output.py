@@ -45,7 +45,11 @@ class FileResult:
 
 def _counts(counts: dict[str, int], waived: int) -> str:
     tail = f", {waived} waived" if waived else ""
-    return f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info{tail}"
+    errors, warnings = counts["error"], counts["warning"]
+    return (
+        f"{errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}, {counts['info']} info{tail}"
+    )
 
 
 def findings_text(results: list[FileResult]) -> str:

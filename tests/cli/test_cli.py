@@ -140,3 +140,10 @@ def test_check_of_a_file_cut_off_inside_a_name_says_where_and_why(tmp_path: Path
         f"not valid JSON at line {line}, column {column}: "
         "Unterminated string starting here (the file looks truncated)"
     ), err
+
+
+def test_check_counts_one_warning_in_the_singular(capsys) -> None:
+    # The Exchange 2007 sample has one CAP002 warning: "1 warning", not "1 warnings".
+    sample = ROOT / "sample_designs" / "exchange2007_lcr_ccr_scr.json"
+    assert main(["check", str(sample)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "0 errors, 1 warning, 0 info, 4 waived"

@@ -167,7 +167,7 @@ def test_check_takes_several_files_and_reports_each(tmp_path, capsys) -> None:  
     assert code == 1
     assert f"{bad}: error VS002" in "\n".join(out)
     assert f"{DAG_WITH_HA}: 0 errors, 0 warnings, 0 info, 4 waived" in out
-    assert out[-1].startswith("2 files: 1 errors")
+    assert out[-1].startswith("2 files: 1 error, ")
     main(["check", str(DAG_WITH_HA), str(bad), "--format", "json"])
     data = json.loads(capsys.readouterr().out)
     assert [f["file"] for f in data["files"]] == [str(DAG_WITH_HA), str(bad)]

@@ -255,3 +255,14 @@ def test_results_list_the_databases_by_name_first_to_last(dag_with_ha) -> None: 
         QPoint(header.sectionViewportPosition(0) + 10, header.height() // 2),
     )
     assert [table.item(row, 0).text() for row in range(4)] == sorted(names, reverse=True)
+
+
+def test_n1_overlay_counts_one_single_point_of_failure_in_the_singular(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    # The lagged stretched DAG has exactly one: "1 single point of failure", not "points".
+    w = SimWindow(qtbot, launch, "stretched_dag_lagged")
+    w.enter()
+    spof = w.mode.spof
+    spof.run_button.click()  # "Show N-1 overlay"
+    qtbot.waitUntil(lambda: spof.result is not None, timeout=30000)
+    assert spof.table.rowCount() == 1
+    assert spof.summary.text() == "1 single point of failure among 23 elements"
