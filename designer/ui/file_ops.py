@@ -11,9 +11,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
 
-__all__ = ["MAX_RECENT", "RecentFiles", "default_recovery_dir"]
+__all__ = ["MAX_RECENT", "RecentFiles", "default_recovery_dir", "file_name_for"]
 
 MAX_RECENT = 8
+
+
+def file_name_for(design_name: str, suffix: str) -> str:
+    """The file name a save or export dialog suggests for an unsaved design: its name
+    with path separators and control characters replaced (a sample named
+    "… MirrorView/S" proposed the file "S.json" in a folder that does not exist)."""
+    safe = "".join("-" if c in "/\\" or not c.isprintable() else c for c in design_name)
+    return (safe.strip(" .") or "design") + suffix
 
 
 class RecentFiles:

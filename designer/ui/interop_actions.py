@@ -15,6 +15,7 @@ from designer.domain.errors import DesignError
 from designer.interop.command import ApplyImport
 from designer.interop.drawio import SimulationMoment
 from designer.interop.importing import KINDS, import_sources
+from designer.ui.file_ops import file_name_for
 from designer.ui.session import EditorSession
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ class InteropActions:
         session = self.session
         if session.path:
             return str(session.path.with_name(session.path.stem + suffix))
-        return f"{session.design.name}{suffix}"
+        return file_name_for(session.design.name, suffix)
 
     def export_dialog(self, key: str) -> Path | None:
         from designer.interop.exporting import export_design

@@ -74,7 +74,7 @@ from designer.ui import slices
 from designer.ui.canvas.layers import LAYER_GROUPS
 from designer.ui.canvas.view import DesignView
 from designer.ui.dialogs import choose
-from designer.ui.file_ops import RecentFiles, default_recovery_dir
+from designer.ui.file_ops import RecentFiles, default_recovery_dir, file_name_for
 from designer.ui.icons import app_icon
 from designer.ui.panels import create_panels
 from designer.ui.panels.capacity import CapacityController, CapacityPanel
@@ -981,7 +981,11 @@ class MainWindow(QMainWindow):
         return self.save_to(self.session.path)
 
     def save_as(self) -> bool:
-        start = str(self.session.path) if self.session.path else f"{self.session.design.name}.json"
+        start = (
+            str(self.session.path)
+            if self.session.path
+            else file_name_for(self.session.design.name, ".json")
+        )
         path, _ = QFileDialog.getSaveFileName(self, "Save design as", start, FILE_FILTER)
         return self.save_to(Path(path)) if path else False
 
@@ -1150,7 +1154,7 @@ class MainWindow(QMainWindow):
         base = (
             self.session.path.with_suffix(f".{fmt}")
             if self.session.path
-            else Path(f"{self.session.design.name}.{fmt}")
+            else Path(file_name_for(self.session.design.name, f".{fmt}"))
         )
         path, _ = QFileDialog.getSaveFileName(
             self, f"Export as {fmt.upper()}", str(base), f"{fmt.upper()} (*.{fmt})"

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from designer import version
 from designer.bundled import sample_names
@@ -163,3 +163,32 @@ def test_an_error_in_the_window_shows_a_dialog_with_the_log_file(  # type: ignor
     assert str(log) in text
     assert "Traceback (most recent call last)" in log.read_text()
     assert "the canvas could not fit" in capsys.readouterr().err, "stderr still has it"
+
+
+def test_saving_a_sample_whose_name_has_a_slash_suggests_a_file_that_can_be_saved(  # type: ignore[no-untyped-def]
+    launch, monkeypatch, tmp_path, no_modal_dialogs
+) -> None:
+    # "Exchange 2007 on CX4 with SRM and MirrorView/S": Save proposed "…MirrorView/S.json",
+    # the file S.json in a folder that does not exist; accepting it failed to save.
+    window = launch(DAG_WITH_HA)
+    window.samples_menu.aboutToShow.emit()
+    actions = {a.data(): a for a in window.samples_menu.actions()}
+    actions["cx4_srm_mirrorview_s"].trigger()  # File > Open Sample
+    assert "/" in window.session.design.name
+    monkeypatch.chdir(tmp_path)
+    suggested: list[str] = []
+
+    def accept_the_suggestion(_parent, _title, start, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+        suggested.append(start)
+        return str(Path(start).resolve()), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(accept_the_suggestion))
+    window.act_export_png.trigger()  # File > Export > Export as PNG…
+    assert window.save()  # File > Save of an unsaved copy asks where
+    assert suggested == [
+        "Exchange 2007 on CX4 with SRM and MirrorView-S.png",
+        "Exchange 2007 on CX4 with SRM and MirrorView-S.json",
+    ]
+    assert no_modal_dialogs == []
+    assert not QImage(suggested[0]).isNull()
+    assert load(tmp_path / suggested[1]).name == window.session.design.name
