@@ -4,6 +4,9 @@ find, docks, and the display check of ``dr-designer gui``."""
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -251,3 +254,21 @@ def test_display_check_explains_what_to_do_instead_of_a_qt_abort(capsys, monkeyp
     monkeypatch.setattr(app_module.sys, "platform", "linux")
     assert app_module.run_gui(argparse.Namespace(file=None)) == 2
     assert "no display" in capsys.readouterr().err
+
+
+_DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+
+
+def test_scripts_run_without_a_display_suggests_xvfb_run_of_itself():
+    # The README: "./scripts/run … with none [display], it says so and suggests
+    # `xvfb-run ./scripts/run`". It printed dr-designer's own hint, `xvfb-run dr-designer
+    # gui FILE`, a command a checkout does not have on its PATH.
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in _DISPLAY_VARIABLES}
+    env["PATH"] = "/usr/bin:/bin"  # no .venv/bin: as in the newcomer's shell
+    done = subprocess.run(
+        [str(root / "scripts" / "run")], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 2, done.stderr
+    assert "no display" in done.stderr and "xvfb-run ./scripts/run" in done.stderr
+    assert "Traceback" not in done.stderr
