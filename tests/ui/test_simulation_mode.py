@@ -266,3 +266,23 @@ def test_n1_overlay_counts_one_single_point_of_failure_in_the_singular(qtbot, la
     qtbot.waitUntil(lambda: spof.result is not None, timeout=30000)
     assert spof.table.rowCount() == 1
     assert spof.summary.text() == "1 single point of failure among 23 elements"
+
+
+def test_long_administrator_actions_read_apart_on_their_buttons(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    # Losing Philadelphia offers "Run recovery plan: RP-Philadelphia-Exchange…" and "Test
+    # recovery plan: …": their buttons clipped the text at both ends, and both read
+    # "ecovery plan: RP-Philadelphia-Exch".
+    w = SimWindow(qtbot, launch, "cx4_srm_mirrorview_s")
+    w.enter()
+    w.click("site-phl")
+    w.end()
+    buttons = w.mode.bar.action_buttons
+    plans = {key.split(":")[0]: b for key, b in buttons.items() if "recovery_plan" in key}
+    assert set(plans) == {"run_recovery_plan", "test_recovery_plan"}
+    for name, button in plans.items():
+        assert button.isVisible()
+        verb = name.replace("_", " ").capitalize()  # "Run recovery plan"
+        assert button.text().startswith(f"{verb}: RP-") and button.text().endswith("…")
+        assert button.toolTip().endswith("recovery plan RP-Philadelphia-Exchange")
+        # The whole text fits the button: nothing is cut off at either end.
+        assert button.sizeHint().width() <= button.width() <= button.maximumWidth()

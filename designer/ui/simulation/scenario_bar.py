@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -169,7 +170,7 @@ class ScenarioBar(QWidget):
         state = self.controller.state() if self.controller.active else None
         names = self.controller.session.document
         for action in state.actions if state is not None else ():
-            button = QPushButton(short_label(action, names))
+            button = QPushButton()
             button.setObjectName(f"action-{action.key}")
             button.setToolTip(f"Administrator action: {action.label}")
             button.setMaximumWidth(ACTION_BUTTON_MAX_WIDTH)
@@ -186,6 +187,7 @@ class ScenarioBar(QWidget):
                 )
             else:
                 button.clicked.connect(lambda _=False, a=action: self._take(a))
+            button.setText(_fitted(short_label(action, names), button))
             self.actions_row.addWidget(button)
             button.show()
             self.action_buttons[action.key] = button
@@ -233,6 +235,8 @@ class ScenarioBar(QWidget):
 
 #: The scenario bar must fit the window: long action labels go to the tooltip.
 ACTION_BUTTON_MAX_WIDTH = 240
+#: Room a push button's frame and margins take from its text (generous: Fusion's is ~20).
+ACTION_BUTTON_PADDING = 32
 
 
 def short_label(action: Action, names: Document) -> str:
@@ -241,6 +245,18 @@ def short_label(action: Action, names: Document) -> str:
     target = element.name if element is not None else action.target
     verb = action.name.replace("_", " ").capitalize()
     return f"{verb}: {target}"
+
+
+def _fitted(text: str, button: QPushButton) -> str:
+    """``text`` elided at its end to fit an action button's width: a push button clips a
+    long text at both ends, so "Run recovery plan: RP-…" and "Test recovery plan: RP-…"
+    both read "ecovery plan: RP-Philadelphia-Exch" (the tooltip keeps the whole)."""
+    font = QFont(button.font())
+    font.setBold(True)
+    room = ACTION_BUTTON_MAX_WIDTH - ACTION_BUTTON_PADDING
+    if button.menu() is not None:
+        room -= ACTION_BUTTON_PADDING // 2  # the menu's arrow
+    return QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, room)
 
 
 def _tool_button(text: str) -> QToolButton:
