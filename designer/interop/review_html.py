@@ -90,8 +90,9 @@ def _summary(data: ReviewData) -> str:
         ],
         [
             "Findings",
-            f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"
-            + (f" ({waived} waived with a reason)" if waived else ""),
+            f"{counts['error']} error{'s' if counts['error'] != 1 else ''}, "
+            f"{counts['warning']} warning{'s' if counts['warning'] != 1 else ''}, "
+            f"{counts['info']} info" + (f" ({waived} waived with a reason)" if waived else ""),
         ],
         [
             "Single points of failure (N-1)",

@@ -199,3 +199,15 @@ def test_a_failing_scenario_says_so_and_from_which_step():
     )
     assert "1 of" not in page.split("Saved scenarios</td>")[0]  # summary row is further on
     assert f"{len(design.scenarios) - 1} of {len(design.scenarios)} meet" in page
+
+
+def test_report_counts_one_warning_in_the_singular(tmp_path):
+    # The Exchange 2007 sample has one CAP002 warning: "1 warning", as `check` says it.
+    from designer.entry import main
+
+    out = tmp_path / "review.html"
+    sample = ROOT / "sample_designs" / "exchange2007_lcr_ccr_scr.json"
+    assert main(["report", str(sample), "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "0 errors, 1 warning, 0 info (4 waived with a reason)" in text
+    assert "1 warnings" not in text
