@@ -113,9 +113,9 @@ def launch(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[L
 def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """No real modal dialog may ever block the suite.
 
-    QMessageBox's static helpers and QInputDialog.getText are replaced by recorders
-    that answer at once (a "save changes?" question is answered Discard). A test that
-    wants other answers patches them again itself. Returns what was shown.
+    QMessageBox's static helpers (About too) and QInputDialog.getText are replaced by
+    recorders that answer at once (a "save changes?" question is answered Discard). A
+    test that wants other answers patches them again itself. Returns what was shown.
     """
     shown: list[tuple[str, str]] = []
 
@@ -127,7 +127,7 @@ def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
         return staticmethod(show)
 
     ok = QMessageBox.StandardButton.Ok
-    for name in ("critical", "warning", "information"):
+    for name in ("critical", "warning", "information", "about"):
         monkeypatch.setattr(QMessageBox, name, record(name, ok))
     monkeypatch.setattr(
         QMessageBox, "question", record("question", QMessageBox.StandardButton.Discard)

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -49,6 +49,22 @@ def test_about_names_the_version_and_the_log_file(launch, monkeypatch, tmp_path)
     about.trigger()
     assert f"DR Designer {version()}" in shown[0]
     assert str(launch.log_dir / "dr-designer.log") in shown[0]
+
+
+def test_help_about_never_blocks_a_test(launch, no_modal_dialogs) -> None:  # type: ignore[no-untyped-def]
+    # Help > About is a modal QMessageBox.about: unrecorded, it waited for a click that
+    # never comes and hung the run. A safety net closes it, so the test fails instead.
+    window = launch(DAG_WITH_HA)
+
+    def close_a_real_dialog() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is not None:
+            modal.close()
+
+    QTimer.singleShot(3000, close_a_real_dialog)
+    window.act_about.trigger()
+    assert [kind for kind, _text in no_modal_dialogs] == ["about"]
+    assert f"DR Designer {version()}" in no_modal_dialogs[0][1]
 
 
 def test_help_shows_the_log_folder(launch, monkeypatch) -> None:  # type: ignore[no-untyped-def]
