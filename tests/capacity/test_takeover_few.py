@@ -128,14 +128,18 @@ def _lost_rows_differ(design: Design) -> int:
     return wrong
 
 
-@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.json")), ids=lambda p: p.stem)
-def test_lost_rows_of_every_sample(path: Path) -> None:
-    loaded = load(path)
-    design = getattr(loaded, "design", loaded)
-    sim = Simulator(design)
-    if not sim._takeover_table().rows or not sim.prep.luns:
-        pytest.skip("no DAG database in the table, or no LUN")
-    assert _lost_rows_differ(design) == 0
+def test_lost_rows_of_every_sample() -> None:
+    """Every sample with DAG databases in the table and LUNs to lose (the others have
+    no row a lost copy could mark)."""
+    checked = []
+    for path in sorted(SAMPLES.glob("*.json")):
+        loaded = load(path)
+        design = getattr(loaded, "design", loaded)
+        sim = Simulator(design)
+        if sim._takeover_table().rows and sim.prep.luns:
+            assert _lost_rows_differ(design) == 0, path.name
+            checked.append(path.name)
+    assert checked, "no sample has DAG rows and LUNs to lose"
 
 
 @pytest.mark.parametrize("seed", [0, 1])
