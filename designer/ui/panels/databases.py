@@ -8,6 +8,7 @@ cell edit is one undo step (edits of one database's cells do not merge into one)
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 from PySide6.QtCore import (
@@ -19,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QKeyEvent
+from PySide6.QtGui import QBrush, QFocusEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -53,6 +54,7 @@ from designer.document.events import (
 from designer.domain.design import Severity
 from designer.domain.elements import Dag, DatabaseCopy, MailboxDatabase
 from designer.rules.finding import Finding
+from designer.ui import slices
 from designer.ui.panels._look import severity_tint
 from designer.ui.panels.plan_copies import PlanCopiesPreview
 from designer.ui.session import EditorSession
@@ -72,6 +74,10 @@ _SHOWN_FIELDS: dict[str, frozenset[str] | None] = {
 }
 #: Rules whose findings on a copy colour its cell.
 _CELL_CODES = ("DAG005", "DAG007")
+#: A table of more cells than this makes its rows in the shared idle slices
+#: (:mod:`designer.ui.slices`): a 100k design's first DAG, 400 databases × 16 members,
+#: took one turn of ~50 ms CPU after the first frame (wave 10's probe).
+FILL_AT_ONCE_CELLS = 2_000
 
 
 def _editor_height() -> int:
@@ -207,7 +213,23 @@ class _CopyDelegate(QStyledItemDelegate):
 
 
 class _CopyTable(QTableWidget):
+    # The focus, a click or a key in the table: every cell is there to be edited (a
+    # big table's rows are made in idle slices, see DatabasesPanel._build).
+    def _finish_rows(self) -> None:
+        panel = self.parent()
+        if isinstance(panel, DatabasesPanel):
+            panel.finish_rows()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._finish_rows()
+        super().focusInEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._finish_rows()
+        super().mousePressEvent(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._finish_rows()
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and (
             self.state() != QAbstractItemView.State.EditingState
         ):
@@ -293,6 +315,11 @@ class DatabasesPanel(QWidget):
         self._marks: dict[tuple[str, str], tuple[Severity, str]] = {}
         #: The members, their hosts and sites: the elements whose edits the headers show.
         self._sources: set[str] = set()
+        #: Rows made so far (a big table makes them in idle slices: :meth:`_build`), and
+        #: the databases every row is to show (the latest, edits included).
+        self._made = 0
+        self._databases: list[MailboxDatabase] = []
+        self._rows_job = ("databases rows", id(self))
         session.document_changed.connect(self._on_document_changed)
         session.findings_changed.connect(self._paint_findings)
         session.selection_changed.connect(self._follow_selection)
@@ -445,6 +472,7 @@ class DatabasesPanel(QWidget):
     ) -> None:
         table = self.table
         row, column = table.currentRow(), table.currentColumn()
+        slices.shared().cancel(self._rows_job)
         table.clear()
         self._shown = dag_id
         self.member_ids = member_ids
@@ -452,59 +480,109 @@ class DatabasesPanel(QWidget):
         self._rows = [None] * len(databases)
         self._headers = [("", "")] * len(member_ids)
         self._marks = {}
+        self._made = 0
         table.setColumnCount(len(member_ids))
         table.setRowCount(len(databases))
+        self._update(databases, headers)
+        if len(databases) * len(member_ids) > FILL_AT_ONCE_CELLS:
+            # The rows in idle slices; their marks once they are all made.
+            slices.shared().start(self._rows_job, self, self._make_rows_step)
+        else:
+            self._make_rows(len(databases))
+        if 0 <= row < table.rowCount() and 0 <= column < table.columnCount():
+            table.setCurrentCell(row, column)
+
+    def _make_rows(self, upto: int) -> None:
+        """Make the cells of the rows not made yet, up to row ``upto`` (excluded), with
+        the text of the database each is to show now."""
+        table = self.table
         base = self.palette().base()
-        for r, db in enumerate(databases):
+        member_ids = self.member_ids
+        while self._made < upto:
+            r = self._made
+            db = self._databases[r]
             for c, member in enumerate(member_ids):
-                item = QTableWidgetItem()  # its text is set by _update
+                item = QTableWidgetItem()  # its text is set by _update_row
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 item.setData(_DB_ROLE, db.id)
                 item.setData(_MEMBER_ROLE, member)
                 item.setBackground(base)
                 table.setItem(r, c, item)
-        self._update(databases, headers)
-        if 0 <= row < table.rowCount() and 0 <= column < table.columnCount():
-            table.setCurrentCell(row, column)
+            self._made = r + 1
+            self._update_row(r, db)
+
+    def _make_rows_step(self, deadline: float) -> bool:
+        """A slice of :meth:`_make_rows` (a job of :mod:`designer.ui.slices`)."""
+        total = len(self._databases)
+        while self._made < total:
+            self._make_rows(self._made + 1)
+            if time.perf_counter() >= deadline:
+                break
+        if self._made < total:
+            return False
+        self._paint_findings()
+        return True
+
+    @property
+    def rows_pending(self) -> bool:
+        """Whether a big table's rows are still being made in idle slices."""
+        return self._made < len(self._databases)
+
+    def finish_rows(self) -> None:
+        """Make the rows still to be made now (something needs the whole table)."""
+        if self.rows_pending:
+            slices.shared().cancel(self._rows_job)
+            self._make_rows(len(self._databases))
+            self._paint_findings()
 
     def _update(self, databases: list[MailboxDatabase], headers: list[tuple[str, str]]) -> None:
         table = self.table
+        self._databases = databases
         for c, (text, tip) in enumerate(headers):
             if self._headers[c] != (text, tip):
                 self._headers[c] = (text, tip)
                 header = QTableWidgetItem(text)
                 header.setToolTip(tip)
                 table.setHorizontalHeaderItem(c, header)
-        for r, db in enumerate(databases):
-            if self._rows[r] is db:
-                continue  # elements are replaced on every change: same object, same row
-            previous = self._rows[r]
-            self._rows[r] = db
-            if previous is None or (previous.name, previous.size_gb, previous.mailboxes) != (
-                db.name,
-                db.size_gb,
-                db.mailboxes,
-            ):
-                header = QTableWidgetItem(db.name)
-                header.setToolTip(f"{db.name}: {db.size_gb:g} GB, {db.mailboxes} mailboxes")
-                table.setVerticalHeaderItem(r, header)
-            if previous is not None and previous.copies == db.copies:
-                continue
-            by_member = {c.member: c for c in db.copies}
-            for c, member in enumerate(self.member_ids):
-                item = table.item(r, c)
-                text = copy_text(by_member.get(member))
-                if item is not None and item.text() != text:
-                    item.setText(text)
+        for r in range(self._made):  # rows still to be made show the latest when made
+            self._update_row(r, databases[r])
+
+    def _update_row(self, r: int, db: MailboxDatabase) -> None:
+        if self._rows[r] is db:
+            return  # elements are replaced on every change: same object, same row
+        table = self.table
+        previous = self._rows[r]
+        self._rows[r] = db
+        if previous is None or (previous.name, previous.size_gb, previous.mailboxes) != (
+            db.name,
+            db.size_gb,
+            db.mailboxes,
+        ):
+            header = QTableWidgetItem(db.name)
+            header.setToolTip(f"{db.name}: {db.size_gb:g} GB, {db.mailboxes} mailboxes")
+            table.setVerticalHeaderItem(r, header)
+        if previous is not None and previous.copies == db.copies:
+            return
+        by_member = {c.member: c for c in db.copies}
+        for c, member in enumerate(self.member_ids):
+            item = table.item(r, c)
+            text = copy_text(by_member.get(member))
+            if item is not None and item.text() != text:
+                item.setText(text)
 
     def cell_item(self, db_id: str, member: str) -> QTableWidgetItem | None:
         if db_id not in self.database_ids or member not in self.member_ids:
             return None
+        self.finish_rows()
         return self.table.item(self.database_ids.index(db_id), self.member_ids.index(member))
 
     def _paint_findings(self) -> None:
         """Tint the cells of DAG005/DAG007 findings; only cells whose mark changed are
-        touched (the check reports after every edit, mostly with the same findings)."""
+        touched (the check reports after every edit, mostly with the same findings).
+        While a big table's rows are being made, the marks wait for them (the last
+        slice paints them)."""
+        if self.rows_pending:
+            return
         grouped: dict[tuple[str, str], list[Finding]] = {}
         for finding in self.session.findings.active:
             if finding.code not in _CELL_CODES:

@@ -1,0 +1,200 @@
+"""One-off fills after a big design's first frame run in the shared idle slices
+(:mod:`designer.ui.slices`), and end as the fill done at once does.
+
+The Databases panel: a 100k design's first DAG (400 databases × 16 members) made its
+6,400 cells in one turn of ~50 ms CPU; a big table now makes its rows a slice at a time,
+its findings' marks once they are all made, and anything that needs the whole table (a
+cell asked for, the focus given to the table) makes the rest at once. These tests count
+steps, never time them."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QTableWidgetItem
+
+from benchmarks.generate import generate_design
+from designer.document import SetProperty
+from designer.domain.design import Design
+from designer.domain.elements import DatabaseCopy, MailboxDatabase
+from designer.persistence import dumps, load
+from designer.ui import slices
+from designer.ui.panels import DatabasesPanel
+from designer.ui.panels import databases as databases_module
+from designer.ui.session import EditorSession
+
+SAMPLES = sorted((Path(__file__).parents[2] / "sample_designs").glob("*.json"))
+_DB_ROLE = Qt.ItemDataRole.UserRole + 1
+_MEMBER_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def _with_dags() -> list[tuple[str, Design]]:
+    designs = [(p.stem, load(p)) for p in SAMPLES] + [("generated-1k", generate_design(1000))]
+    return [(name, d) for name, d in designs if any(e.kind == "dag" for e in d.elements)]
+
+
+def _cell(item: QTableWidgetItem | None) -> tuple[Any, ...] | None:
+    if item is None:
+        return None
+    return (
+        item.text(),
+        item.toolTip(),
+        item.background().color().name(),
+        item.data(_DB_ROLE),
+        item.data(_MEMBER_ROLE),
+        int(item.textAlignment()),
+    )
+
+
+def _header(item: QTableWidgetItem | None) -> tuple[str, str] | None:
+    return None if item is None else (item.text(), item.toolTip())
+
+
+def _table(panel: DatabasesPanel) -> dict[str, Any]:
+    """Everything the panel shows of its DAG: cells, headers, marks, summary."""
+    t = panel.table
+    rows, columns = t.rowCount(), t.columnCount()
+    return {
+        "dags": [panel.dag_combo.itemText(i) for i in range(panel.dag_combo.count())],
+        "cells": [[_cell(t.item(r, c)) for c in range(columns)] for r in range(rows)],
+        "rows": [_header(t.verticalHeaderItem(r)) for r in range(rows)],
+        "columns": [_header(t.horizontalHeaderItem(c)) for c in range(columns)],
+        "summary": panel.summary.text(),
+        "ids": (panel.database_ids, panel.member_ids),
+    }
+
+
+def _at_once(session: EditorSession, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    monkeypatch.setattr(databases_module, "FILL_AT_ONCE_CELLS", 10**9)
+    panel = DatabasesPanel(session)
+    try:
+        assert not panel.rows_pending
+        return _table(panel)
+    finally:
+        panel.deleteLater()
+
+
+def _sliced(session: EditorSession, monkeypatch: pytest.MonkeyPatch) -> DatabasesPanel:
+    """A panel whose rows wait for the idle slices (not run: the test drives them)."""
+    monkeypatch.setattr(databases_module, "FILL_AT_ONCE_CELLS", 0)
+    panel = DatabasesPanel(session)
+    slices.shared().cancel(panel._rows_job)
+    return panel
+
+
+def _drive(panel: DatabasesPanel) -> int:
+    """Run the rows' slices one row each (a deadline already past); how many."""
+    steps = 0
+    while not panel._make_rows_step(time.perf_counter()):
+        steps += 1
+        assert steps < 100_000
+    return steps + 1
+
+
+def _with_marks(design: Design) -> EditorSession:
+    """The design with two copies of its first DAG's first database at the same
+    preference (DAG007 marks them), so that the marks are compared too."""
+    session = EditorSession(design)
+    dag = next(e for e in design.elements if e.kind == "dag")
+    db = next(
+        e
+        for e in design.elements
+        if isinstance(e, MailboxDatabase) and e.dag == dag.id and len(e.copies) >= 2
+    )
+    first, second, *rest = db.copies
+    copies = [
+        first,
+        second.model_copy(update={"activation_preference": first.activation_preference}),
+        *rest,
+    ]
+    session.push(SetProperty(db.id, "copies", copies))
+    assert any(f.code == "DAG007" for f in session.findings.active)
+    return session
+
+
+@pytest.mark.parametrize(
+    "name, design", _with_dags(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_the_databases_rows_made_in_slices_equal_the_rows_made_at_once(
+    qtbot, monkeypatch, name: str, design: Design
+) -> None:
+    session = _with_marks(design)
+    whole = _at_once(session, monkeypatch)
+    panel = _sliced(session, monkeypatch)
+    qtbot.addWidget(panel)
+    rows = panel.table.rowCount()
+    assert panel.rows_pending and panel.table.item(rows - 1, 0) is None
+    assert _drive(panel) == rows  # one row a step: the fill spans as many turns
+    assert not panel.rows_pending
+    assert _table(panel) == whole
+    assert any(cell is not None and cell[1] for row in whole["cells"] for cell in row)  # marks
+
+
+def test_edits_while_the_rows_are_made_show_in_the_finished_table(qtbot, monkeypatch) -> None:
+    session = _with_marks(generate_design(1000))
+    panel = _sliced(session, monkeypatch)
+    qtbot.addWidget(panel)
+    for _ in range(2):
+        assert not panel._make_rows_step(time.perf_counter())
+    made, late = (session.document.get(i) for i in (panel.database_ids[0], panel.database_ids[-1]))
+    assert isinstance(made, MailboxDatabase) and isinstance(late, MailboxDatabase)
+    # A copy changed in a row already made, one in a row still to make, a rename.
+    for db in (made, late):
+        member = panel.member_ids[-1]
+        copies = [c for c in db.copies if c.member != member]
+        copies.append(DatabaseCopy(member=member, activation_preference=len(copies) + 1))
+        session.push(SetProperty(db.id, "copies", copies))
+    session.push(SetProperty(late.id, "name", late.name + "-renamed"))
+    assert panel.rows_pending  # the edits did not make the whole table
+    _drive(panel)
+    assert _table(panel) == _at_once(session, monkeypatch)
+
+
+def test_a_click_into_the_table_makes_every_row_and_edits_the_last(qtbot, monkeypatch) -> None:
+    session = _with_marks(generate_design(1000))
+    panel = _sliced(session, monkeypatch)
+    qtbot.addWidget(panel)
+    panel.resize(560, 520)
+    panel.show()
+    qtbot.waitExposed(panel)
+    slices.shared().cancel(panel._rows_job)  # showing it ran the event loop
+    assert panel.rows_pending
+    table = panel.table
+    last = table.rowCount() - 1
+    table.scrollToBottom()
+    rect = table.visualRect(table.model().index(last, 0))
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert not panel.rows_pending
+    assert table.currentRow() == last and table.item(last, 0) is not None
+    assert _table(panel) == _at_once(session, monkeypatch)
+    # F2 edits that cell: it is a cell of the database of its row.
+    QTest.keyClick(table, Qt.Key.Key_F2)
+    editor = table.findChild(databases_module.CopyEditor)
+    assert editor is not None and editor.isVisible()
+
+
+def test_a_big_designs_databases_panel_fills_in_slices_through_the_cli(
+    qtbot, launch, tmp_path, monkeypatch
+) -> None:
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")
+    steps: list[int] = []
+    step = DatabasesPanel._make_rows_step
+
+    def counted(self: DatabasesPanel, deadline: float) -> bool:
+        steps.append(self._made)
+        return step(self, deadline)
+
+    monkeypatch.setattr(DatabasesPanel, "_make_rows_step", counted)
+    monkeypatch.setattr(databases_module, "FILL_AT_ONCE_CELLS", 0)
+    window = launch(path)  # dr-designer gui FILE
+    panel = window.findChild(DatabasesPanel)
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.dag_combo.count() > 0 and not panel.rows_pending, timeout=20000)
+    assert steps  # made by the slices
+    assert _table(panel) == _at_once(window.session, monkeypatch)
