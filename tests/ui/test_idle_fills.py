@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QTableWidgetItem
+from PySide6.QtWidgets import QApplication, QTableWidgetItem
 
 from benchmarks.generate import generate_design
 from designer.document import SetProperty
@@ -198,3 +198,94 @@ def test_a_big_designs_databases_panel_fills_in_slices_through_the_cli(
     qtbot.waitUntil(lambda: panel.dag_combo.count() > 0 and not panel.rows_pending, timeout=20000)
     assert steps  # made by the slices
     assert _table(panel) == _at_once(window.session, monkeypatch)
+
+
+# -- simulation mode and the Availability feature, built after the first frame ----------
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_designs" / "dag_with_ha.json"
+
+
+def _window_parts(window: Any) -> dict[str, Any]:
+    """What building the two features adds to the window: docks, menus, the canvas's
+    overlay."""
+    from PySide6.QtWidgets import QDockWidget
+
+    docks = sorted(
+        (d.objectName(), d.windowTitle(), window.dockWidgetArea(d).name, d.isVisible())
+        for d in window.findChildren(QDockWidget)
+    )
+    menus = {
+        m.title(): [a.text() for a in m.actions()]
+        for m in (a.menu() for a in window.menuBar().actions())
+        if m is not None
+    }
+    overlays = [
+        type(i).__name__
+        for i in window.view.design_scene.items()
+        if type(i).__name__ == "SimulationOverlay"
+    ]
+    return {"docks": docks, "menus": menus, "overlays": overlays}
+
+
+def _no_background_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    from designer.ui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "_import_simulation_in_background", lambda self: None)
+
+
+def test_the_availability_feature_and_simulation_mode_are_built_in_turns_of_their_own(
+    qtbot, launch, monkeypatch
+) -> None:
+    from designer.ui.availability.feature import AvailabilityFeature
+    from designer.ui.simulation.mode import SimulationMode
+
+    turns = [0]
+    run = slices.Slices._run
+
+    def counted_run(self: slices.Slices) -> None:
+        turns[0] += 1
+        run(self)
+
+    built: list[tuple[str, int, int]] = []
+    for cls, name in ((SimulationMode, "simulation"), (AvailabilityFeature, "availability")):
+        init = cls.__init__
+
+        def noted(self: Any, *args: Any, _init: Any = init, _name: str = name, **kw: Any) -> None:
+            built.append((_name, turns[0], id(args[0])))
+            _init(self, *args, **kw)
+
+        monkeypatch.setattr(cls, "__init__", noted)
+    monkeypatch.setattr(slices.Slices, "_run", counted_run)
+    window = launch(SAMPLE)  # dr-designer gui FILE: built after the first frame
+    qtbot.waitUntil(lambda: window._simulation is not None, timeout=20000)
+    mine = [(what, turn) for what, turn, parent in built if parent == id(window)]
+    assert [what for what, _ in mine] == ["availability", "simulation"]
+    assert 0 < mine[0][1] < mine[1][1]  # two turns of the slices, one each
+    sliced = _window_parts(window)
+
+    monkeypatch.setattr(slices.Slices, "_run", run)
+    _no_background_build(monkeypatch)
+    other = launch(SAMPLE)
+    assert other._simulation is None
+    _ = other.simulation  # at once, as F5 builds it
+    _ = other.availability
+    assert _window_parts(other) == sliced
+
+
+def test_f5_between_the_two_turns_builds_and_enters_simulation_mode(
+    qtbot, launch, monkeypatch
+) -> None:
+    _no_background_build(monkeypatch)
+    window = launch(SAMPLE)
+    window._build_simulation()  # as the background import's end does
+    qtbot.waitUntil(lambda: window._availability is not None, timeout=5000)
+    assert window._simulation is None  # its turn is still to come
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    mode = window.simulation
+    assert mode.controller.active and window.simulate_action.isChecked()
+    qtbot.waitUntil(lambda: not slices.shared().running(("build simulation", id(window))))
+    assert window.simulation is mode  # the slices' turn did not build another
+    assert _window_parts(window)["overlays"] == ["SimulationOverlay"]
+    assert mode.controller.active
