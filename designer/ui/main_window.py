@@ -98,6 +98,9 @@ FIRST_FRAME_FALLBACK_MS = 2000
 #: Elements looked at per slice when the find box's names are made in idle time (~3 ms
 #: at 100,000 elements on the reference machine).
 FIND_NAMES_SLICE = 1000
+#: Simulation mode and the Availability feature are built after the first frame once
+#: the live check has reported, or this long (s) after it at the latest.
+SIMULATION_BUILD_WAIT_S = 10.0
 
 
 class MainWindow(QMainWindow):
@@ -530,6 +533,10 @@ class MainWindow(QMainWindow):
         #: Called with the mode once it is built (see :attr:`simulation`).
         self._when_simulation_built: list[Callable[[SimulationMode], None]] = []
         self._simulation_import_started = False
+        #: Building it waits for the live check (see :meth:`_build_simulation`), at
+        #: most until then.
+        self._simulation_waits = False
+        self._simulation_wait_until = 0.0
         action = self.simulate_action = simulate_action(self)
         self.addAction(action)
         action.toggled.connect(self._on_simulate_toggled)
@@ -646,6 +653,7 @@ class MainWindow(QMainWindow):
         if self._simulation_import_started or self._simulation is not None:
             return
         self._simulation_import_started = True
+        self._simulation_wait_until = time.perf_counter() + SIMULATION_BUILD_WAIT_S
 
         def run() -> None:
             try:
@@ -661,9 +669,22 @@ class MainWindow(QMainWindow):
     def _build_simulation(self) -> None:
         """Build the Availability feature, then simulation mode, each in an event-loop
         turn of its own (one turn of 60 ms CPU at 100k for both, wave 10's probe): steps
-        of the shared idle slices, each alone in its turn. F5, a menu entry or the dock
-        asking for either meanwhile builds it at once (:attr:`simulation`)."""
-        if not shiboken6.isValid(self):
+        of the shared idle slices, each alone in its turn, once the live check of a big
+        design just opened has reported (beside its worker, every call into Qt waited
+        for the interpreter lock: 20-40 ms of CPU took 60-90 ms). F5, a menu entry or
+        the dock asking for either meanwhile builds it at once (:attr:`simulation`)."""
+        if not shiboken6.isValid(self) or self._simulation is not None:
+            return
+        session = self.session
+        if session.findings_revision != session.document.revision and (
+            time.perf_counter() < self._simulation_wait_until
+        ):
+            if not self._simulation_waits:
+                self._simulation_waits = True
+                session.findings_changed.connect(self._build_simulation_when_checked)
+                QTimer.singleShot(
+                    int(SIMULATION_BUILD_WAIT_S * 1000) + 1, self._build_simulation_when_checked
+                )
             return
         parts: list[Callable[[], object]] = [
             lambda: self.availability,
@@ -678,6 +699,12 @@ class MainWindow(QMainWindow):
             return not parts
 
         slices.shared().start(("build simulation", id(self)), self, step)
+
+    def _build_simulation_when_checked(self) -> None:
+        if self._simulation_waits and shiboken6.isValid(self):
+            self._simulation_waits = False
+            self.session.findings_changed.disconnect(self._build_simulation_when_checked)
+            self._build_simulation()
 
     def _add_interop(self) -> None:
         """File > Import, the interop exports and the design review report (issue 12)."""

@@ -9,6 +9,7 @@ steps, never time them."""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -289,3 +290,56 @@ def test_f5_between_the_two_turns_builds_and_enters_simulation_mode(
     assert window.simulation is mode  # the slices' turn did not build another
     assert _window_parts(window)["overlays"] == ["SimulationOverlay"]
     assert mode.controller.active
+
+
+def test_a_big_designs_simulation_mode_is_built_once_its_live_check_has_reported(
+    qtbot, launch, tmp_path, monkeypatch
+) -> None:
+    """Beside the live check's worker every call into Qt waits for the interpreter lock:
+    the two builds wait for its findings (the check is held back here until the
+    background import is over, so that it is surely running then)."""
+    from designer.ui import main_window as main_window_module
+    from designer.ui import session as session_module
+    from designer.ui.availability.feature import AvailabilityFeature
+
+    monkeypatch.setattr(main_window_module, "SYNC_CHECK_LIMIT", 20)
+    monkeypatch.setattr(session_module, "SYNC_CHECK_LIMIT", 20)
+    path = tmp_path / "big.json"
+    path.write_text(dumps(generate_design(300, seed=1)), encoding="utf-8")
+    checks: list[bool] = []  # whether the check was running when the import ended
+    state: list[tuple[str, bool]] = []
+    check_job = session_module._CheckJob
+    release = threading.Event()
+
+    class Slow(check_job):  # type: ignore[misc, valid-type]
+        def run(self) -> None:
+            release.wait(10)
+            super().run()
+
+    monkeypatch.setattr(session_module, "_CheckJob", Slow)
+    build = main_window_module.MainWindow._build_simulation
+
+    def noted_build(self: Any) -> None:
+        session = self.session
+        checks.append(session.findings_revision != session.document.revision)
+        build(self)
+
+    monkeypatch.setattr(main_window_module.MainWindow, "_build_simulation", noted_build)
+    init = AvailabilityFeature.__init__
+
+    def noted(self: Any, window: Any, session: Any, *args: Any) -> None:
+        state.append(("availability", session.findings_revision == session.document.revision))
+        init(self, window, session, *args)
+
+    monkeypatch.setattr(AvailabilityFeature, "__init__", noted)
+    window = launch(path)
+    try:
+        qtbot.waitUntil(lambda: bool(checks), timeout=20000)  # the import is over
+        assert checks[0]  # the check was running then
+        for _ in range(20):
+            QApplication.processEvents()
+        assert window._availability is None and window._simulation is None  # waiting
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: window._simulation is not None, timeout=20000)
+    assert state == [("availability", True)]  # built after the findings came
