@@ -343,3 +343,154 @@ def test_a_big_designs_simulation_mode_is_built_once_its_live_check_has_reported
         release.set()
     qtbot.waitUntil(lambda: window._simulation is not None, timeout=20000)
     assert state == [("availability", True)]  # built after the findings came
+
+
+# -- the last step of a load's routing: every line spread, then drawn, in steps ---------
+def _spreading(scene: Any) -> dict[str, Any]:
+    router = scene.router
+    return {
+        "drawn": router.drawn,
+        "nudged": router._nudged,
+        "among": router._checked_among,
+        "spread": {k: router._channels.spread(k) for k in router.raw},
+        "unsettled": router._unsettled,
+    }
+
+
+def _drawing(scene: Any) -> dict[str, Any]:
+    out = {}
+    for key, edge in scene.edges.items():
+        r = edge.label_scene_rect()
+        label = None if r is None else (r.x(), r.y(), r.width(), r.height())
+        path = edge.path()
+        out[key] = (
+            label,
+            [(path.elementAt(i).x, path.elementAt(i).y) for i in range(path.elementCount())],
+        )
+    return out
+
+
+def _routed_scene(design: Design, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A scene whose lines are all routed in its slices (driven here), not spread yet."""
+    from designer.ui.canvas import scene as scene_module
+    from designer.ui.canvas.scene import DesignScene
+
+    monkeypatch.setattr(scene_module, "ROUTE_AT_ONCE", 0)  # every line in the slices
+    scene = DesignScene(EditorSession(design))
+    slices.shared().cancel(scene._routing_key)
+    while scene._unrouted or scene._route_batch is not None:
+        scene._route_slice(time.perf_counter())  # (the last one takes a first step on)
+    return scene
+
+
+def _at_once_scene(design: Design, monkeypatch: pytest.MonkeyPatch) -> Any:
+    from designer.ui.canvas import scene as scene_module
+    from designer.ui.canvas.scene import DesignScene
+
+    monkeypatch.setattr(scene_module, "ROUTE_AT_ONCE", 0)
+    scene = DesignScene(EditorSession(design))
+    slices.shared().cancel(scene._routing_key)
+    scene.finish_routing()  # routed in one batch, spread with settle_all, drawn
+    assert not scene.routing_pending
+    return scene
+
+
+def _designs_with_lines() -> list[tuple[str, Design]]:
+    """Every sample that draws lines (two draw none), and a generated 1k design."""
+    lineless = {"disk_placements", "standalone_vm_ha"}
+    designs = [(p.stem, load(p)) for p in SAMPLES if p.stem not in lineless]
+    return [*designs, ("generated-1k", generate_design(1000))]
+
+
+@pytest.mark.parametrize(
+    "name, design", _designs_with_lines(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_lines_spread_and_drawn_in_steps_end_as_spread_and_drawn_at_once(
+    qapp, monkeypatch, name: str, design: Design
+) -> None:
+    from designer.ui.canvas import router as router_module
+    from designer.ui.canvas import scene as scene_module
+
+    monkeypatch.setattr(router_module, "SETTLE_STEP_LINES", 3)
+    monkeypatch.setattr(scene_module, "DRAW_STEP_LINES", 2)
+    scene = _routed_scene(design, monkeypatch)
+    before = (dict(scene.router.drawn), dict(scene.router._nudged))
+    assert scene.routing_pending  # the spreading is still to come
+    turns = 0
+    while scene.routing_pending:
+        done = scene._route_slice(time.perf_counter())  # a deadline past: one step each
+        turns += 1
+        if scene._settling is not None:  # nothing of the spreading shows before its end
+            assert (scene.router.drawn, scene.router._nudged) == before
+        assert done == (not scene.routing_pending)
+    lines = len(scene.router.raw)
+    # Filed, then spread, 3 lines a step; then drawn, 2 a step: as many turns.
+    assert turns >= 2 * (lines // 3) + lines // 2 - 1
+    whole = _at_once_scene(design, monkeypatch)
+    assert _spreading(scene) == _spreading(whole)
+    assert _drawing(scene) == _drawing(whole)
+
+
+def test_edits_while_the_lines_are_spread_or_drawn_end_as_a_fresh_routing(
+    qapp, monkeypatch
+) -> None:
+    from designer.document import MoveElements
+    from designer.ui.canvas import router as router_module
+    from designer.ui.canvas import scene as scene_module
+
+    monkeypatch.setattr(router_module, "SETTLE_STEP_LINES", 3)
+    monkeypatch.setattr(scene_module, "DRAW_STEP_LINES", 2)
+    design = generate_design(1000)
+    scene = _routed_scene(design, monkeypatch)
+    session = scene.session
+    hosts = [i for i, n in scene.nodes.items() if n.kind == "esxi_host"]
+    layout = session.design.layout
+    restarted = drawing = 0
+    for phase, host in (("settling", hosts[0]), ("drawing", hosts[1])):
+        for _ in range(10_000):  # into the middle of that phase
+            scene._route_slice(time.perf_counter())
+            if phase == "settling" and scene._settling is not None:
+                break
+            if phase == "drawing" and len(scene._drawing) > 4:
+                break
+        else:
+            pytest.fail(f"no {phase} phase")
+        entry = layout[host]
+        assert session.push(MoveElements({host: entry.model_copy(update={"x": entry.x + 30})}))
+        layout = session.design.layout
+        if phase == "settling":
+            settling = scene._settling
+            scene._route_slice(time.perf_counter())
+            restarted += settling is not scene._settling  # ended by the move's rerouting
+        else:
+            drawing += bool(scene._drawing)
+    assert restarted and drawing
+    while scene.routing_pending:
+        scene._route_slice(time.perf_counter())
+    fresh = _at_once_scene(session.design, monkeypatch)
+    assert scene.router.raw == fresh.router.raw
+    assert scene.router.drawn == fresh.router.drawn
+    assert _drawing(scene) == _drawing(fresh)
+    session.undo_stack.setClean()
+    session.wait_for_findings()
+
+
+def test_finish_routing_in_the_middle_of_the_spreading_spreads_and_draws_every_line(
+    qapp, monkeypatch
+) -> None:
+    """An export (or anything needing the whole drawing) asks finish_routing: with every
+    line routed but not yet spread, or spread but not all drawn, it ends them at once."""
+    from designer.ui.canvas import router as router_module
+    from designer.ui.canvas import scene as scene_module
+
+    monkeypatch.setattr(router_module, "SETTLE_STEP_LINES", 3)
+    monkeypatch.setattr(scene_module, "DRAW_STEP_LINES", 2)
+    design = generate_design(1000)
+    whole = _drawing(_at_once_scene(design, monkeypatch))
+    for phase in ("settling", "drawing"):
+        scene = _routed_scene(design, monkeypatch)
+        while not (scene._settling is not None if phase == "settling" else scene._drawing):
+            scene._route_slice(time.perf_counter())
+        scene.finish_routing()
+        assert not scene.routing_pending
+        assert _drawing(scene) == whole

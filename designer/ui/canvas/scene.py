@@ -60,6 +60,9 @@ ROUTE_SLICE_S = 0.012
 #: Lines routed together in one batch of the background routing (legs they share are
 #: searched once).
 ROUTE_BATCH = 4
+#: Lines drawn per step once a load's routing has spread them all (~90 µs a line at
+#: 25k, its label placed again included).
+DRAW_STEP_LINES = 16
 #: How long one step of a drag may spend routing the lines to what stays put; the
 #: lines it has no time for are drawn straight until the drop routes them.
 DRAG_ROUTE_S = 0.008
@@ -243,6 +246,10 @@ class DesignScene(QGraphicsScene):
         #: (:meth:`Router.route_many_steps`; one search of a 100k design's site takes
         #: up to a second, so a batch spans turns of the event loop).
         self._route_batch: tuple[list[str], list[str], Iterator[str | None]] | None = None
+        #: After a load's lines are all routed, their spreading in steps
+        #: (:meth:`Router.settle_all_steps`), then the lines to draw as spread.
+        self._settling: Iterator[bool] | None = None
+        self._drawing: list[str] = []
         #: Where the boxes of a drag in progress were before it (their lines' detours).
         self._dragged_from: dict[str, Rect] = {}
         #: A drag in progress: the routes, as at its start, of the lines that move whole.
@@ -1046,8 +1053,12 @@ class DesignScene(QGraphicsScene):
         return (id(self), "routes")
 
     def _stop_routing(self) -> None:
-        """No routing slices (the lines still waiting stay in ``_unrouted``)."""
+        """No routing slices (the lines still waiting stay in ``_unrouted``; a load's
+        spreading or drawing under way is dropped: whoever stops them routes and
+        spreads again)."""
         self._requeue_batch()
+        self._settling = None
+        self._drawing = []
         slices.shared().cancel(self._routing_key)
 
     def _requeue_batch(self) -> None:
@@ -1075,7 +1086,9 @@ class DesignScene(QGraphicsScene):
                 edge.set_route(
                     _points(routing.straight(_rect(a.scene_rect()), _rect(b.scene_rect())))
                 )
-        loading = bool(self._unrouted) and self._settle_after is None
+        loading = (bool(self._unrouted) or self._settling is not None) and (
+            self._settle_after is None
+        )
         waiting = set(self._unrouted)
         self._unrouted.extend(k for k in keys if k not in waiting)
         if not loading:  # a load's slices still running spread every line at their end
@@ -1085,13 +1098,19 @@ class DesignScene(QGraphicsScene):
     @property
     def routing_pending(self) -> bool:
         """Whether some lines still wait for their routes (drawn straight meanwhile)."""
-        return bool(self._unrouted) or self._route_batch is not None
+        return (
+            bool(self._unrouted)
+            or self._route_batch is not None
+            or self._settling is not None
+            or bool(self._drawing)
+        )
 
     def finish_routing(self) -> None:
         """Route the lines still waiting, now (an export, a test, a benchmark): in one
-        batch, so that the legs they share are routed once."""
+        batch, so that the legs they share are routed once; and spread them all."""
+        spreading = self._settling is not None or bool(self._drawing)
         self._stop_routing()
-        if not self._unrouted:
+        if not self._unrouted and not spreading:
             return
         keys = [k for k in self._unrouted if k in self.edges]
         self._unrouted = []
@@ -1133,11 +1152,33 @@ class DesignScene(QGraphicsScene):
         if self._unrouted or self._route_batch is not None:
             self._draw_routes({k: self.router.raw[k] for k in done if k in self.router.raw})
             return False
-        if self._settle_after is None:
-            self._draw_routes(self.router.settle_all())
-        else:
+        if self._settle_after is not None:
             self._draw_routes(self.router.settle(self._settle_after))
-        self._settle_after = None
+            self._settle_after = None
+        elif not self._drawing:
+            # A load's lines all routed: spread every line afresh, in steps; an edit
+            # meanwhile (any other use of the router) ends them, and they start again.
+            if self._settling is None:
+                self._settling = self.router.settle_all_steps()
+            for finished in self._settling:
+                if finished:
+                    break
+                if time.perf_counter() >= deadline:
+                    return False
+            else:
+                self._settling = None  # ended by another use of the router
+                return False
+            self._settling = None
+            self._drawing = list(self.router.drawn)
+        # Then drawn as spread, in steps (each as the router has it when drawn).
+        drawing = self._drawing
+        while drawing:
+            keys = drawing[:DRAW_STEP_LINES]
+            del drawing[:DRAW_STEP_LINES]
+            drawn = self.router.drawn
+            self._draw_routes({k: drawn[k] for k in keys if k in drawn})
+            if drawing and time.perf_counter() >= deadline:
+                return False
         return True
 
     def reroute(self, keys: Iterable[str], *, settle: bool = True) -> None:
