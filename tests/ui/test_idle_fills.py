@@ -494,3 +494,34 @@ def test_finish_routing_in_the_middle_of_the_spreading_spreads_and_draws_every_l
         scene.finish_routing()
         assert not scene.routing_pending
         assert _drawing(scene) == whole
+
+
+@pytest.mark.parametrize("first", ["F5", "idle build"])
+def test_the_n1_panels_cut_sets_come_from_the_availability_feature_however_built(
+    qtbot, launch, monkeypatch, first: str
+) -> None:
+    """F5 before the idle build builds simulation mode alone; the N-1 panel's "List
+    minimal cut sets" then builds the Availability feature, and its cut sets show in
+    the panel, as they do once the idle build made both."""
+    if first == "F5":
+        _no_background_build(monkeypatch)
+    window = launch(SAMPLE)
+    if first == "F5":
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+        window.view.setFocus()
+        QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+        assert window._simulation is not None and window._availability is None
+    else:
+        qtbot.waitUntil(lambda: window._simulation is not None, timeout=20000)
+        assert window._availability is not None
+    spof = window.simulation.spof
+    if not window.simulation.controller.active:
+        window.simulate_action.trigger()
+    qtbot.waitUntil(lambda: window.simulation.controller.ready, timeout=10000)
+    assert spof.cut_summary.text() == ""
+    spof.cut_button.click()
+    assert window._availability is not None
+    qtbot.waitUntil(lambda: spof.cut_summary.text() != "", timeout=20000)
+    assert "minimal cut sets up to order 2" in spof.cut_summary.text()
+    assert spof.cut_table.rowCount() > 0
