@@ -278,7 +278,12 @@ def test_f5_between_the_two_turns_builds_and_enters_simulation_mode(
     _no_background_build(monkeypatch)
     window = launch(SAMPLE)
     window._build_simulation()  # as the background import's end does
-    qtbot.waitUntil(lambda: window._availability is not None, timeout=5000)
+    # One event-loop pass at a time (qtbot.waitUntil waits 10 ms a poll: both turns
+    # can pass within one of its waits).
+    deadline = time.monotonic() + 5
+    while window._availability is None and time.monotonic() < deadline:
+        QApplication.processEvents()
+    assert window._availability is not None
     assert window._simulation is None  # its turn is still to come
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
