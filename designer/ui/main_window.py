@@ -103,6 +103,11 @@ FIND_NAMES_SLICE = 1000
 SIMULATION_BUILD_WAIT_S = 10.0
 
 
+
+#: Keys for the standard actions a platform may bind to nothing (QKeySequence is empty).
+_USUAL_KEYS: dict[QKeySequence.StandardKey, str] = {QKeySequence.StandardKey.Quit: "Ctrl+Q"}
+
+
 class MainWindow(QMainWindow):
     """One design in one window."""
 
@@ -177,7 +182,11 @@ class MainWindow(QMainWindow):
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            keys = QKeySequence(shortcut)
+            if keys.isEmpty() and isinstance(shortcut, QKeySequence.StandardKey):
+                # The platform binds none (Quit on a generic X11 desktop): the usual key.
+                keys = QKeySequence(_USUAL_KEYS.get(shortcut, ""))
+            action.setShortcut(keys)
         if tip:
             action.setStatusTip(tip)
         action.setCheckable(checkable)

@@ -150,6 +150,17 @@ def test_ctrl_shift_z_and_ctrl_y_both_redo(window, qtbot):
         assert w.session.design.layout["vm-b1"] == moved, redo_key
 
 
+def test_ctrl_q_quits_where_the_platform_binds_no_quit_key(window, qtbot):
+    # QKeySequence(StandardKey.Quit) is empty on a generic X11 desktop and offscreen:
+    # File > Quit had no key there.
+    w = window()
+    w.show()
+    qtbot.waitExposed(w)
+    assert not w.act_quit.shortcut().isEmpty()
+    qtbot.keyClick(w.view.viewport(), Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=3000)
+
+
 def test_find_selects_and_centres_an_element(window, qtbot):
     w = window()
     w.view.centerOn(0, 0)
