@@ -286,3 +286,47 @@ def test_long_administrator_actions_read_apart_on_their_buttons(qtbot, launch) -
         assert button.toolTip().endswith("recovery plan RP-Philadelphia-Exchange")
         # The whole text fits the button: nothing is cut off at either end.
         assert button.sizeHint().width() <= button.width() <= button.maximumWidth()
+
+
+SHOTS = Path("/tmp/ux10-shots")
+
+
+@pytest.mark.parametrize("width", [1200, 1024])
+def test_simulation_mode_keeps_a_laptop_window_width_with_actions_reachable(
+    qtbot,
+    launch,
+    width: int,  # type: ignore[no-untyped-def]
+) -> None:
+    # The scenario bar in one row asked ~1,330 px (~1,665 px with two administrator
+    # actions): F5 grew a 1,200 px window past a laptop's screen.
+    w = SimWindow(qtbot, launch, "cx4_srm_mirrorview_s")
+    w.window.resize(width, 800)
+    qtbot.waitUntil(lambda: w.window.width() == width, timeout=3000)
+    w.enter()
+    w.click("site-phl")
+    w.end()
+    bar = w.mode.bar
+    qtbot.waitUntil(lambda: len(bar.action_buttons) >= 2, timeout=3000)
+    QApplication.processEvents()
+    SHOTS.mkdir(exist_ok=True)
+    w.window.grab().save(str(SHOTS / f"scenario-bar-{width}.png"))
+    assert w.window.width() <= width
+    assert bar.minimumSizeHint().width() <= width
+    keys = list(bar.action_buttons)
+    for key in keys:
+        button = bar.action_buttons[key]
+        # Shown whole inside the window, where the user can click it.
+        assert button.isVisible()
+        top_left = button.mapTo(w.window, QPoint(0, 0))
+        assert top_left.x() >= 0 and top_left.x() + button.width() <= w.window.width()
+    for key in keys:
+        w.end()
+        button = w.mode.bar.action_buttons.get(key)
+        if button is None:  # an earlier action made it moot
+            continue
+        expected = len(w.controller.steps) + 1
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda n=expected: len(w.controller.steps) == n, timeout=3000)
+        step = w.controller.steps[-1]
+        assert step.action == "admin" and step.admin_action == key.split(":")[0]
+        w.controller.remove_step(len(w.controller.steps) - 1)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QSlider,
     QStyle,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -30,7 +31,7 @@ __all__ = ["ScenarioBar"]
 
 
 class ScenarioBar(QWidget):
-    """One row under the canvas while simulating."""
+    """Two rows under the canvas while simulating."""
 
     save_requested = Signal()
     run_all_requested = Signal()
@@ -54,6 +55,13 @@ class ScenarioBar(QWidget):
         self.steps_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.steps_scroll.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.steps_scroll.setMinimumWidth(120)
+        # A chip's height and room for the sideways scroll bar (the scroll area's own hint
+        # is ~70 px tall, and made the bar tall).
+        self.steps_scroll.setFixedHeight(
+            _tool_button("0:00").sizeHint().height()
+            + self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+            + 2
+        )
         self.actions_row = QHBoxLayout()
         self.actions_row.setSpacing(4)
         self.action_buttons: dict[str, QPushButton] = {}
@@ -83,7 +91,7 @@ class ScenarioBar(QWidget):
         )
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 1000)
-        self.slider.setMinimumWidth(160)
+        self.slider.setMinimumWidth(100)
         self.slider.valueChanged.connect(self._on_slider)
         self.clock = QLabel("T+0:00")
         self.clock.setMinimumWidth(70)
@@ -108,14 +116,25 @@ class ScenarioBar(QWidget):
             "Click an element to fail it · Shift-click to fail several at once · click a "
             "failed element to restore it · right-click an array for its storage processors"
         )
-        layout = QHBoxLayout(self)
+        # Two rows, so that the bar fits a 1,024 px window (one row wanted ~1,330 px, and
+        # ~1,665 px once two administrator actions showed, and widened the window past a
+        # laptop's screen): the scenario (its steps, the hint, the actions offered) above
+        # the playback and the buttons.
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 3, 6, 3)
+        layout.setSpacing(2)
+        top = QHBoxLayout()
         title = QLabel("<b>Scenario</b>")
-        layout.addWidget(title)
+        top.addWidget(title)
         self.steps_row.addStretch(1)
-        layout.addWidget(self.steps_scroll, 1)
-        layout.addWidget(self.hint)
-        layout.addLayout(self.actions_row)
+        top.addWidget(self.steps_scroll, 1)
+        # The hint gives way (its whole text is in the tooltip) rather than widen the bar.
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        top.addWidget(self.hint, 1)
+        top.addLayout(self.actions_row)
+        layout.addLayout(top)
+        playback = QHBoxLayout()
+        layout.addLayout(playback)
         for widget in (
             self.back_button,
             self.play_button,
@@ -129,7 +148,7 @@ class ScenarioBar(QWidget):
             run_all,
             report,
         ):
-            layout.addWidget(widget)  # fmt: skip
+            playback.addWidget(widget, 1 if widget is self.slider else 0)  # fmt: skip
         self._syncing = False
         #: The state whose mailbox counts the bar shows, and their text.
         self._counted: tuple[StepState, str] | None = None
