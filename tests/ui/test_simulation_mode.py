@@ -330,3 +330,35 @@ def test_simulation_mode_keeps_a_laptop_window_width_with_actions_reachable(
         step = w.controller.steps[-1]
         assert step.action == "admin" and step.admin_action == key.split(":")[0]
         w.controller.remove_step(len(w.controller.steps) - 1)
+
+
+def test_site_loss_timeline_opens_on_the_failover_with_far_events_at_the_edge(
+    three_site,  # type: ignore[no-untyped-def]
+) -> None:
+    # Losing Boston: "log LUN … fills at T+45:46:35" stretched the time axis to 45 h, and
+    # every failover event sat at 0.
+    w = three_site
+    w.enter()
+    w.click("site-bos")
+    w.end()
+    timeline = w.mode.timeline
+    far = [p.data() for p in timeline.scatter.points() if p.data().kind == "log_lun_full"]
+    assert far and min(e.t for e in far) > 40 * 3600
+    near = [p.data() for p in timeline.scatter.points() if p.data().t < 3600]
+    assert near, "the failover's events"
+    view = timeline.events_plot.getViewBox()
+    (x0, x1), _ = view.viewRange()
+    # The view opens on the failover: its events spread over the plot, not all at 0.
+    assert x0 <= 0 and max(e.t for e in near) < x1 < 600
+    # The far events are named at the right edge, and "Fit all" shows them.
+    edge = [item.toPlainText() for item in timeline.off_range]
+    assert any("log LUN" in text and "T+45:46:35 →" in text for text in edge), edge
+    SHOTS.mkdir(exist_ok=True)
+    timeline.grab().save(str(SHOTS / "timeline-site-loss.png"))
+    QTest.mouseClick(timeline.fit_button, Qt.MouseButton.LeftButton)
+    (x0, x1), _ = view.viewRange()
+    assert x1 > max(e.t for e in far)
+    assert not timeline.off_range
+    timeline.grab().save(str(SHOTS / "timeline-site-loss-fit-all.png"))
+    QTest.mouseClick(timeline.fit_button, Qt.MouseButton.LeftButton)
+    assert view.viewRange()[0][1] < 600

@@ -10,14 +10,22 @@ import math
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFontMetrics, QFontMetricsF, QImage, QPainter, QPalette
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from designer.simulation import SimulationResult
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.frames import AfterPaint, next_turn
 from designer.ui.simulation.results_table import format_duration
 
-__all__ = ["LANES", "DurationAxis", "TimelinePanel", "lane_of", "mailboxes_series", "time_unit"]
+__all__ = [
+    "LANES",
+    "DurationAxis",
+    "TimelinePanel",
+    "focus_end",
+    "lane_of",
+    "mailboxes_series",
+    "time_unit",
+]
 
 #: Room beside the longest lane name on the left axes: tick, margins (px).
 LEFT_AXIS_PAD = 14
@@ -79,7 +87,9 @@ class DurationAxis(pg.AxisItem):
         unit, scale = time_unit(max(maxVal - minVal, 1e-9))
         if unit != self.unit:
             self.unit, self.scale_s = unit, scale
+            shown = self.label.isVisible()
             self.setLabel(f"time ({unit})")
+            self.showLabel(shown)  # (setLabel shows it: the events plot's stays hidden)
         span = (maxVal - minVal) / scale
         wanted = max(2, int(size / 70))  # a label every 70 px or so
         major = next((s for s in _STEPS if span / s <= wanted), _STEPS[-1]) * scale
@@ -88,6 +98,33 @@ class DurationAxis(pg.AxisItem):
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [f"{v / self.scale_s:g}" for v in values]
+
+
+#: An event this many times later than the last one before it, and over an hour after it,
+#: is far: the view opens on the events before it (see focus_end).
+FAR_RATIO = 10.0
+FAR_GAP_S = 3600.0
+
+
+def focus_end(times: list[float]) -> float | None:
+    """Where a timeline's view opens to: the last of ``times`` before a far gap (a log
+    LUN that fills in 45 h after a failover over in a minute), or ``None`` when nothing
+    is far (the view shows everything).
+
+    Examples
+    --------
+    >>> focus_end([0, 32, 69, 164795]), focus_end([0, 700, 3000, 10000]), focus_end([])
+    (69, None, None)
+    """
+    ordered = sorted(times)
+    if not ordered:
+        return None
+    near = ordered[0]
+    for t in ordered[1:]:
+        if t > near * FAR_RATIO and t - near > FAR_GAP_S:
+            return near
+        near = t
+    return None
 
 
 def mailboxes_series(result: SimulationResult, end: float) -> tuple[list[float], list[int]]:
@@ -163,6 +200,19 @@ class TimelinePanel(QWidget):
             self.playheads.append(line)
         self.caption = QLabel()
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        #: Shown when far events lie beyond the view: the whole time span, and back.
+        self.fit_button = QToolButton()
+        self.fit_button.setText("Fit all")
+        self.fit_button.setToolTip(
+            "Show the whole time span, far events included (again: back to the failover)"
+        )
+        self.fit_button.setCheckable(True)
+        self.fit_button.toggled.connect(self._fit_all)
+        self.fit_button.hide()
+        #: Where the view opens to when far events lie beyond it (None: it shows them all).
+        self._focus: float | None = None
+        #: The labels at the view's right edge naming the events beyond it.
+        self.off_range: list[pg.TextItem] = []
         #: Where the plots are while they wait for the canvas (see hold_until_painted).
         self.placeholder = QWidget(self)
         self.placeholder.hide()
@@ -170,7 +220,10 @@ class TimelinePanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.placeholder, 1)
-        layout.addWidget(self.caption)
+        footer = QHBoxLayout()
+        footer.addWidget(self.caption, 1)
+        footer.addWidget(self.fit_button)
+        layout.addLayout(footer)
         self._syncing = False
         #: What waits for the canvas's next paint (see follow_canvas).
         self._canvas: AfterPaint | None = None
@@ -289,17 +342,35 @@ class TimelinePanel(QWidget):
                 f"{len(result.events)} events · mailboxes available at the end: "
                 f"{final.mailboxes_available:,} of {final.mailboxes_total:,}"
             )
-        self.events_plot.setXRange(0, end, padding=0.02)
+        # A failover over in a minute and a log LUN that fills in 45 h: the view opens on
+        # the failover, the far events named at its right edge ("Fit all" shows them).
+        times = [e.t for e in result.events] + [s.t for s in result.steps] if result else []
+        near = focus_end(times)
+        self._focus = None if near is None else max(near * 1.5, near + 10.0)
+        self.fit_button.setVisible(self._focus is not None)
+        self.fit_button.blockSignals(True)
+        self.fit_button.setChecked(False)
+        self.fit_button.blockSignals(False)
+        self.events_plot.setXRange(0, self._focus if self._focus else end, padding=0.02)
         self.events_plot.setYRange(-0.5, len(LANES) - 0.5, padding=0)
         self._place_labels()
         self._on_time(self.controller.time)
 
+    def _fit_all(self, whole: bool) -> None:
+        """ "Fit all" down: the whole time span; up again: back to the failover."""
+        end = self.controller.duration
+        self.events_plot.setXRange(
+            0, end if whole or not self._focus else self._focus, padding=0.02
+        )
+
     def _place_labels(self) -> None:
         """Label the event dots with what happened, each lane left to right, where the
-        label has room before the next one (hover a dot for any left out)."""
-        for item in self.labels:
+        label has room before the next one (hover a dot for any left out); the first
+        event beyond the view's right edge in each lane is named at that edge."""
+        for item in self.labels + self.off_range:
             self.events_plot.removeItem(item)
         self.labels = []
+        self.off_range = []
         events = getattr(self, "_events", [])
         view = self.events_plot.getViewBox()
         (x0, x1), _ = view.viewRange()
@@ -312,6 +383,25 @@ class TimelinePanel(QWidget):
         by_lane: dict[int, list[float]] = {}
         for event in ordered:
             by_lane.setdefault(lane_of(event.kind), []).append(event.t)
+        #: Where each lane's edge label starts: the labels of the dots stop before it.
+        edge_from: dict[int, float] = {}
+        for lane in by_lane:
+            beyond = [e for e in ordered if lane_of(e.kind) == lane and e.t > x1]
+            if not beyond:
+                continue
+            first = beyond[0]
+            words = first.text if len(first.text) <= 26 else first.text[:25] + "…"
+            more = f" (+{len(beyond) - 1} more)" if len(beyond) > 1 else ""
+            text = f"{words}{more} · T+{format_duration(first.t)} →"
+            backdrop = self.palette().color(QPalette.ColorRole.Base)
+            backdrop.setAlpha(220)
+            label = pg.TextItem(text, color=foreground, anchor=(1, 0.5), fill=backdrop)
+            label.setFont(self._label_font)
+            label.setToolTip(f"{format_duration(first.t)}  {first.text}\n{first.source}")
+            label.setPos(x1 - 4 * per_px, lane)
+            self.events_plot.addItem(label)
+            self.off_range.append(label)
+            edge_from[lane] = x1 - (metrics.horizontalAdvance(text) + 14) * per_px
         for event in ordered:
             lane = lane_of(event.kind)
             text = event.text if len(event.text) <= 32 else event.text[:31] + "…"
@@ -319,7 +409,7 @@ class TimelinePanel(QWidget):
             right = left + (metrics.horizontalAdvance(text) + 6) * per_px
             # Clear of the next dot in its lane as well as of the label before it.
             later = [t for t in by_lane[lane] if t > event.t + 1e-9]
-            limit = min(later[0] - 7 * per_px if later else x1, x1)
+            limit = min(later[0] - 7 * per_px if later else x1, edge_from.get(lane, x1))
             if left < free_from.get(lane, x0) or right > limit or event.t < x0:
                 continue
             label = pg.TextItem(text, color=foreground, anchor=(0, 0.5))
