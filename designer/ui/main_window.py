@@ -461,13 +461,13 @@ class MainWindow(QMainWindow):
             if front in by_name and back in by_name:
                 self.tabifyDockWidget(by_name[front], by_name[back])
                 by_name[front].raise_()
-        databases = by_name.get("DatabasesDock")
-        if databases is not None:
-            # Shown, the copy layout gets the height its rows need (a DAG's databases
-            # whole, not one and a half rows).
-            databases.visibilityChanged.connect(
-                functools.partial(self._fit_dock, databases)
-            )
+        # Shown, the copy layout gets the height its rows need (a DAG's databases whole,
+        # not one and a half rows), the capacity chart its least height and the servers
+        # table its rows.
+        for name in ("DatabasesDock", "CapacityDock"):
+            fitted = by_name.get(name)
+            if fitted is not None:
+                fitted.visibilityChanged.connect(functools.partial(self._fit_dock, fitted))
         if "ProblemsDock" in by_name:
             by_name["ProblemsDock"].raise_()
         self._dock_sizes = [

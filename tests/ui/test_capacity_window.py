@@ -44,7 +44,7 @@ from designer.persistence import load, save
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.main_window import MainWindow
 from designer.ui.panels import capacity as capacity_module
-from designer.ui.panels.capacity import CapacityPanel
+from designer.ui.panels.capacity import CHART_MIN_HEIGHT, CapacityPanel
 from designer.ui.panels.databases import DatabasesPanel
 from designer.ui.panels.inspector import InspectorPanel
 from designer.workload import states_workload
@@ -126,7 +126,9 @@ def stacked(panel: CapacityPanel, index: int) -> float:
 
 
 def test_capacity_dock_stacks_streams_per_mode_under_the_bandwidth_line(
-    qtbot, launch, tmp_path  # type: ignore[no-untyped-def]
+    qtbot,
+    launch,
+    tmp_path,  # type: ignore[no-untyped-def]
 ) -> None:
     window = launch(E2007)
     panel = capacity_panel(window)
@@ -193,7 +195,8 @@ def test_canvas_draws_wan_links_by_their_utilisation(qtbot, launch) -> None:  # 
 
 
 def test_a_sites_mailbox_profile_edited_in_the_inspector_resizes_the_links(
-    qtbot, launch  # type: ignore[no-untyped-def]
+    qtbot,
+    launch,  # type: ignore[no-untyped-def]
 ) -> None:
     window = launch(E2007)
     capacity_panel(window)
@@ -241,7 +244,9 @@ def test_the_designs_capacity_figures_in_the_inspector(qtbot, launch) -> None:  
 
 
 def test_large_designs_are_sized_on_a_worker_and_stale_jobs_skip(
-    qtbot, launch, monkeypatch  # type: ignore[no-untyped-def]
+    qtbot,
+    launch,
+    monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
     """Above the limit sizing runs on a worker; edits made while it runs queue one job
     each, and only the newest design's job does the work."""
@@ -275,7 +280,9 @@ def test_large_designs_are_sized_on_a_worker_and_stale_jobs_skip(
 
 
 def test_the_dock_and_the_cap_rules_share_one_sizing_per_edit(
-    qtbot, launch, monkeypatch  # type: ignore[no-untyped-def]
+    qtbot,
+    launch,
+    monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
     """Both on their workers (as for a large design): after an edit the Capacity dock
     and the rule check (CAP001–CAP005) read the same report, sized once."""
@@ -300,13 +307,14 @@ def test_the_dock_and_the_cap_rules_share_one_sizing_per_edit(
     assert shared.computations() == before + 1
     # The rules judged that report: the BEL-POR line over budget once Redmond is lost.
     assert any(
-        f.code == "CAP002" and "BEL-POR backup line" in f.message
-        for f in session.findings.active
+        f.code == "CAP002" and "BEL-POR backup line" in f.message for f in session.findings.active
     )
 
 
 def test_a_sized_design_is_checked_off_the_ui_thread(
-    qtbot, launch, monkeypatch  # type: ignore[no-untyped-def]
+    qtbot,
+    launch,
+    monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
     """The CAP rules size every failure mode: above the sized-check limit an edit of a
     design with a workload returns before its check (the worker runs it), while a design
@@ -404,7 +412,9 @@ def degrade_from_menu(window: MainWindow, link_id: str, path: list[str]) -> list
 
 
 def test_a_degraded_link_from_its_menu_queues_the_copies_across(
-    qtbot, launch, tmp_path  # type: ignore[no-untyped-def]
+    qtbot,
+    launch,
+    tmp_path,  # type: ignore[no-untyped-def]
 ) -> None:
     window = launch(SAMPLES / "stretched_dag_lagged.json")
     simulate(window, qtbot)
@@ -434,7 +444,8 @@ def test_a_degraded_link_from_its_menu_queues_the_copies_across(
 
 
 def test_one_direction_failed_from_the_menu_starts_the_log_lun_clocks(
-    qtbot, launch  # type: ignore[no-untyped-def]
+    qtbot,
+    launch,  # type: ignore[no-untyped-def]
 ) -> None:
     window = launch(SAMPLES / "stretched_dag_lagged.json")
     simulate(window, qtbot)
@@ -455,7 +466,11 @@ def test_one_direction_failed_from_the_menu_starts_the_log_lun_clocks(
 
 
 def test_a_degraded_direction_saved_as_a_scenario_reruns_from_the_file(
-    qtbot, launch, tmp_path, monkeypatch, capsys  # type: ignore[no-untyped-def]
+    qtbot,
+    launch,
+    tmp_path,
+    monkeypatch,
+    capsys,  # type: ignore[no-untyped-def]
 ) -> None:
     """A what-if made on the canvas is saved in the design (Save scenario…, Ctrl+S) and
     re-runs from the file (dr-designer check --scenarios) with the failed direction."""
@@ -549,7 +564,9 @@ def test_plan_copies_cancel_leaves_the_design(qtbot, launch) -> None:  # type: i
 
 
 def test_a_chart_retry_pending_when_the_panel_goes_is_dropped(
-    qtbot, launch, monkeypatch  # type: ignore[no-untyped-def]
+    qtbot,
+    launch,
+    monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
     """A panel shown before it was laid out looks again 25 ms later; if the panel is
     deleted meanwhile (its window closed), that look is cancelled, not run on a deleted
@@ -568,3 +585,36 @@ def _alive(widget: QWidget) -> bool:
     from shiboken6 import isValid
 
     return bool(isValid(widget))
+
+
+def test_capacity_dock_gives_the_chart_and_servers_room_at_its_default_height(
+    qtbot,
+    launch,  # type: ignore[no-untyped-def]
+) -> None:
+    # At its default height the stream chart was ~60 px tall, its legend over the bars
+    # and the axis, and the servers' table showed two rows.
+    window = launch(E2007)
+    window.resize(1280, 800)
+    panel = capacity_panel(window)
+    qtbot.waitUntil(
+        lambda: panel.plot_widget is not None and panel.plot_widget.height() >= CHART_MIN_HEIGHT,
+        timeout=3000,
+    )
+    QApplication.processEvents()
+    shots = Path("/tmp/ux10-shots")
+    shots.mkdir(exist_ok=True)
+    window.grab().save(str(shots / "capacity-dock.png"))
+    plot = panel.plot
+    view = plot.getViewBox()
+    view_rect = view.mapRectToScene(view.boundingRect())
+    legend_rect = panel.legend.mapRectToScene(panel.legend.boundingRect())
+    assert panel.legend.isVisible() and legend_rect.width() > 0
+    assert not legend_rect.intersects(view_rect), (legend_rect, view_rect)
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        assert not legend_rect.intersects(axis.mapRectToScene(axis.boundingRect()))
+    # The servers' table shows its four servers whole.
+    rows = panel.table.rowCount()
+    assert rows == 4
+    last = panel.table.visualItemRect(panel.table.item(rows - 1, 0))
+    assert last.bottom() <= panel.table.viewport().height()

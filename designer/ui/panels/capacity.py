@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -63,6 +63,10 @@ KIND_COLORS: dict[str, str] = {
 }
 #: Modes shown per link: normal operation and this many of the heaviest others.
 HEAVIEST_MODES = 7
+#: The stream chart's least height (px): bars, their mode names and the axis readable.
+CHART_MIN_HEIGHT = 180
+#: The servers' table rows the dock's default height shows whole (at most).
+TABLE_ROWS_SHOWN = 6
 
 
 class _Job(QRunnable):
@@ -452,7 +456,10 @@ class CapacityPanel(QWidget):
         self.plot.showGrid(x=False, y=True, alpha=0.25)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
-        self.legend = self.plot.addLegend(offset=(-10, 10))
+        # The legend under the plot, not over it: at the dock's height it covered the
+        # bars and the axis (beside it, it took the bars' width).
+        self.legend = pg.LegendItem(colCount=3)
+        self.plot.layout.addItem(self.legend, 4, 1)
         layout = self.chart_holder.layout()
         assert layout is not None
         layout.addWidget(self.plot_widget)
@@ -460,11 +467,32 @@ class CapacityPanel(QWidget):
         width = sum(self.split.sizes())
         self.split.setSizes([width * 3 // 7, width - width * 3 // 7])
 
+    def preferred_height(self) -> int:
+        """The panel's height for the chart's least height and the servers' table whole
+        (up to TABLE_ROWS_SHOWN rows); the dock is sized to it when shown."""
+        table = self.table
+        rows = max(1, min(TABLE_ROWS_SHOWN, table.rowCount()))
+        wanted = (
+            table.horizontalHeader().height()
+            + rows * table.verticalHeader().defaultSectionSize()
+            + 2 * table.frameWidth()
+            + table.horizontalScrollBar().sizeHint().height()
+        )
+        around = self.height() - self.split.height()
+        return around + max(CHART_MIN_HEIGHT, wanted)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        # The chart's least height while the panel shows (not with the dock behind
+        # another tab: the bottom docks' area would keep the capacity chart's height).
+        self.chart_holder.setMinimumHeight(CHART_MIN_HEIGHT)
         # After the event: the window's first show shows every dock before the tabs
         # behind others are hidden again.
         QTimer.singleShot(0, self, self._draw_if_stale)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.chart_holder.setMinimumHeight(0)
 
     def _draw_if_stale(self, tries: int = 20) -> None:
         if not (self._chart_stale or self.plot_widget is None):
@@ -500,7 +528,7 @@ class CapacityPanel(QWidget):
         self.legend.clear()
         link = self._link()
         if link is None:
-            self.plot.setTitle(
+            self._title(
                 "No WAN link carries replication"
                 if self.controller.report
                 else ("State a mailbox profile (a site, DAG or database) to size the design")
@@ -538,7 +566,15 @@ class CapacityPanel(QWidget):
         top = max([*base, link.link.bandwidth_mbps]) * 1.15
         self.plot.setYRange(0, top, padding=0)
         self.plot.setXRange(-0.6, len(loads) - 0.4, padding=0)
-        self.plot.setTitle(f"{link.link.name}: streams per mode (Mbit/s at the busiest hour)")
+        self._title(f"{link.link.name}: streams per mode (Mbit/s at the busiest hour)")
+
+    def _title(self, text: str) -> None:
+        """The chart's title, a size smaller than pyqtgraph's: it no longer sets the chart's
+        least width (a long one pushed the plot's right part, legend and all, out of its
+        widget); the tooltip has it whole."""
+        self.plot.setTitle(text, size="9pt")
+        self.plot.titleLabel.setMinimumWidth(0)
+        self.plot.titleLabel.setToolTip(text)
 
     def _fill_table(self) -> None:
         report = self.controller.report
