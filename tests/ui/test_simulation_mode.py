@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from designer.persistence import dumps
 from designer.ui.main_window import MainWindow
+from designer.ui.simulation.results_table import format_duration
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 
@@ -353,12 +354,16 @@ def test_site_loss_timeline_opens_on_the_failover_with_far_events_at_the_edge(
     # The far events are named at the right edge, and "Fit all" shows them.
     edge = [item.toPlainText() for item in timeline.off_range]
     assert any("log LUN" in text and "T+45:46:35 →" in text for text in edge), edge
+    # The RTO target (30 min) beyond the view is named at the mailbox plot's edge.
+    rto = timeline.rto_line.value()
+    assert rto > x1 and timeline.rto_edge is not None
+    assert timeline.rto_edge.toPlainText() == f"RTO target T+{format_duration(rto)} →"
     SHOTS.mkdir(exist_ok=True)
     timeline.grab().save(str(SHOTS / "timeline-site-loss.png"))
     QTest.mouseClick(timeline.fit_button, Qt.MouseButton.LeftButton)
     (x0, x1), _ = view.viewRange()
     assert x1 > max(e.t for e in far)
-    assert not timeline.off_range
+    assert not timeline.off_range and timeline.rto_edge is None
     timeline.grab().save(str(SHOTS / "timeline-site-loss-fit-all.png"))
     QTest.mouseClick(timeline.fit_button, Qt.MouseButton.LeftButton)
     assert view.viewRange()[0][1] < 600

@@ -213,6 +213,8 @@ class TimelinePanel(QWidget):
         self._focus: float | None = None
         #: The labels at the view's right edge naming the events beyond it.
         self.off_range: list[pg.TextItem] = []
+        #: "RTO target T+… →" at the mailbox plot's right edge when the line is beyond it.
+        self.rto_edge: pg.TextItem | None = None
         #: Where the plots are while they wait for the canvas (see hold_until_painted).
         self.placeholder = QWidget(self)
         self.placeholder.hide()
@@ -418,6 +420,26 @@ class TimelinePanel(QWidget):
             self.events_plot.addItem(label)
             self.labels.append(label)
             free_from[lane] = right
+        self._place_rto_edge(x1, per_px)
+
+    def _place_rto_edge(self, x1: float, per_px: float) -> None:
+        """Name the RTO target at the right edge when its line lies beyond the view."""
+        if self.rto_edge is not None:
+            self.mailbox_plot.removeItem(self.rto_edge)
+            self.rto_edge = None
+        rto = float(self.rto_line.value())
+        if not self.rto_line.isVisible() or rto <= x1:
+            return
+        backdrop = self.palette().color(QPalette.ColorRole.Base)
+        backdrop.setAlpha(220)
+        label = pg.TextItem(
+            f"RTO target T+{format_duration(rto)} →", color="#ef8f00", anchor=(1, 0), fill=backdrop
+        )
+        label.setFont(self._label_font)
+        _, (_y0, y1) = self.mailbox_plot.getViewBox().viewRange()
+        label.setPos(x1 - 4 * per_px, y1)
+        self.mailbox_plot.addItem(label)
+        self.rto_edge = label
 
     def _on_time(self, t: float) -> None:
         self._syncing = True
