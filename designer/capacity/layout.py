@@ -242,9 +242,7 @@ def plan_copies(
                     )
                 )
             if len(free) < lagged and not notes:
-                notes.append(
-                    f"only {len(free)} member(s) left for the {lagged} lagged copies asked"
-                )
+                notes.append(_too_few_for_lagged(dag.name, len(free), lagged))
         if k < len(existing):
             db = existing[k]
             copies[db.id] = result
@@ -279,6 +277,21 @@ def plan_copies(
             f"{worst * 100:.0f} % of a member's databases to one other member"
         )
     return layout
+
+
+def _too_few_for_lagged(dag: str, free: int, lagged: int) -> str:
+    """The note when fewer members than the lagged copies asked hold no copy."""
+    asked = f"{lagged} lagged {'copy' if lagged == 1 else 'copies'} asked per database"
+    if free == 0:
+        return (
+            f"no lagged copy made ({asked}): every member of {dag} already holds a copy; "
+            "add members or ask fewer copies per site"
+        )
+    members = "1 member holds" if free == 1 else f"{free} members hold"
+    return (
+        f"{free} lagged {'copy' if free == 1 else 'copies'} made per database ({asked}): "
+        f"only {members} no copy in {dag}"
+    )
 
 
 def _worst_share(layout: CopyLayout) -> float:

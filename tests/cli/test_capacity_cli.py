@@ -189,3 +189,15 @@ def test_hostile_names_are_shown_escaped(tmp_path, capsys) -> None:  # type: ign
     main(["plan-copies", str(path), "--dag", "DAG01"])
     table = capsys.readouterr().out
     assert "MBX\\x9b1" in table and "\x9b" not in table
+
+
+def test_plan_copies_says_when_no_member_is_left_for_lagged_copies(  # type: ignore[no-untyped-def]
+    tmp_path, capsys
+) -> None:
+    """Every member already holds a copy: the lagged copies asked cannot be made, and
+    the note says so in words (it read "only 0 member(s) left for the 9 lagged copies")."""
+    path = _design(tmp_path)
+    assert main(["plan-copies", str(path), "--dag", "DAG01", "--lagged", "9"]) == 0
+    out = capsys.readouterr().out
+    assert "note: no lagged copy made (9 lagged copies asked per database): every member" in out
+    assert "lag " not in out

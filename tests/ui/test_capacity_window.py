@@ -551,9 +551,9 @@ def test_plan_copies_cancel_leaves_the_design(qtbot, launch) -> None:  # type: i
     QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
     # Every member holds a copy at two per site: one fewer in Worcester frees a member
     # there for the lagged copy asked.
-    assert "only 0 member(s) left" not in panel.plan.notes.text()
+    assert "no lagged copy made" not in panel.plan.notes.text()
     type_into(panel.plan.lagged, "1")
-    assert "only 0 member(s) left for the 1 lagged copies asked" in panel.plan.notes.text()
+    assert "no lagged copy made (1 lagged copy asked per database)" in panel.plan.notes.text()
     type_into(panel.plan.site_spins["site-wor"], "1")
     assert "lag 7d" in " ".join(
         panel.plan.table.item(0, c).text() for c in range(panel.plan.table.columnCount())
