@@ -425,8 +425,12 @@ class _RenderJob:
         items: tuple[list[QGraphicsItem], int],
         base: QTransform,
     ) -> None:
-        self.picture = picture
+        # The painter first: an instance's attributes are freed in the order they were
+        # set, and a QPainter still active on a freed pixmap crashes in its destructor
+        # (the Overview dropped mid-picture, e.g. its window closed during a big
+        # design's opening).
         self.painter = painter
+        self.picture = picture
         self.shown = shown
         #: The items to paint, bottom first, once chosen from the candidates.
         self.items: list[QGraphicsItem] = []
