@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the checkout, not a package
@@ -22,9 +24,11 @@ if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the checkout, not a 
 from benchmarks.generate import generate_design  # noqa: E402
 from designer.persistence import CURRENT_SCHEMA_VERSION, LoadError, dumps, loads  # noqa: E402
 from designer.persistence.file_format import (  # noqa: E402
+    _SPACED_KEY,
     _CurrentFile,
     _fast_design,
     _full_loads,
+    _quoted_colons,
 )
 
 SAMPLES = sorted((ROOT / "sample_designs").glob("*.json"))
@@ -146,3 +150,34 @@ def test_the_published_schema_takes_what_the_app_saves() -> None:
 
     assert envelope_schema()["properties"]["schema_version"]["const"] == CURRENT_SCHEMA_VERSION
     Envelope.model_validate(json.loads(_generated()))
+
+
+def _plain_quoted_colons(raw: bytes) -> int | None:
+    """What the duplicate-key guard computed before wave 10's ``open10b``: one regex
+    scan for a spaced key, one count."""
+    return None if _SPACED_KEY.search(raw) else raw.count(b'":')
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_the_quoted_colon_count_of_samples_is_the_plain_one(path: Path) -> None:
+    raw = path.read_bytes()
+    written = dumps(loads(raw)).encode("utf-8")
+    for text in (raw, written, written.replace(b'": ', b'" : ', 1)):
+        assert _quoted_colons(text) == _plain_quoted_colons(text)
+    assert _quoted_colons(written) == written.count(b'":') > 0
+
+
+@pytest.mark.parametrize("size, seed", [(300, 0), (1_000, 1)])
+def test_the_quoted_colon_count_of_generated_designs_is_the_plain_one(size: int, seed: int) -> None:
+    raw = dumps(generate_design(size, seed=seed)).encode("utf-8")
+    assert b'"schedule": "daily 22:00"' in raw  # colons inside strings, not after a quote
+    assert _quoted_colons(raw) == raw.count(b'":')
+    for space in (b" ", b"\t", b"\r", b"\n"):
+        spaced = raw.replace(b'"notes": ', b'"notes"' + space + b": ", 1)
+        assert spaced != raw and _quoted_colons(spaced) is None, space
+
+
+@given(st.lists(st.sampled_from([b'"', b":", b" ", b"\t", b"\n", b"\r", b"a", b"\\", b"{"])))
+def test_the_quoted_colon_count_is_the_plain_one_on_any_bytes(parts: list[bytes]) -> None:
+    raw = b"".join(parts)
+    assert _quoted_colons(raw) == _plain_quoted_colons(raw)
