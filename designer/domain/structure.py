@@ -6,6 +6,9 @@ invariants are enforced by the loader and the Document and raise typed errors.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from operator import attrgetter
+
 from designer.domain.design import Design
 from designer.domain.elements import ElementBase
 from designer.domain.errors import StructuralError
@@ -27,37 +30,15 @@ def structural_errors(design: Design) -> list[StructuralError]:
     design.elements[0].site: ESXi host esx01 (h1) refers to 'nowhere', which does not exist
     """
     # The loader runs this over every element of the design it opens: paths and names
-    # are spelt only for an element that breaks something.
-    errors: list[StructuralError] = []
-    kinds: dict[str, str] = {}
-    positions: dict[str, int] = {}
-    names: dict[tuple[str, str], str] = {}
-    by_id: dict[str, ElementBase] = {}
+    # are spelt only for an element that breaks something, and ids and names are
+    # checked a whole column at a time (in C) unless one is used twice.
     elements = design.elements
-    for i, element in enumerate(elements):
-        element_id = element.id
-        kind: str = element.kind
-        by_id[element_id] = element  # the last of a duplicate id, as a dict of them has
-        if element_id in kinds:
-            errors.append(
-                StructuralError(
-                    f"duplicate id {element_id!r} (also design.elements[{positions[element_id]}])",
-                    path=f"design.elements[{i}].id",
-                    element=element_id,
-                )
-            )
-            continue
-        kinds[element_id] = kind
-        positions[element_id] = i
-        other = names.setdefault((kind, element.name), element_id)
-        if other != element_id:
-            errors.append(
-                StructuralError(
-                    f"{element.label} name {element.name!r} is used by {other} too",
-                    path=f"design.elements[{i}].name",
-                    element=element_id,
-                )
-            )
+    unbroken = _unbroken_ids_and_names(elements)
+    if unbroken is None:
+        errors, kinds, by_id = _ids_and_names(elements)
+    else:
+        errors = []
+        kinds, by_id = unbroken
     get = by_id.get
     plans = _PLANS
     for i, element in enumerate(elements):
@@ -100,6 +81,62 @@ def structural_errors(design: Design) -> list[StructuralError]:
                 )
             )
     return errors
+
+
+_ID, _KIND, _NAME = attrgetter("id"), attrgetter("kind"), attrgetter("name")
+
+
+def _unbroken_ids_and_names(
+    elements: Sequence[ElementBase],
+) -> tuple[dict[str, str], dict[str, ElementBase]] | None:
+    """Every id's kind and element, if no id and no name within a kind is used twice
+    (built in C, a column at a time); None if one is (:func:`_ids_and_names` says
+    which)."""
+    ids = list(map(_ID, elements))
+    kinds_in_order = list(map(_KIND, elements))
+    kinds = dict(zip(ids, kinds_in_order, strict=True))
+    if len(kinds) != len(ids):
+        return None
+    if len(set(zip(kinds_in_order, map(_NAME, elements), strict=True))) != len(ids):
+        return None
+    return kinds, dict(zip(ids, elements, strict=True))
+
+
+def _ids_and_names(
+    elements: Sequence[ElementBase],
+) -> tuple[list[StructuralError], dict[str, str], dict[str, ElementBase]]:
+    """The duplicate ids and names within a kind, in element order; every id's kind
+    (its first element's) and element (its last, as a dict of them has)."""
+    errors: list[StructuralError] = []
+    kinds: dict[str, str] = {}
+    positions: dict[str, int] = {}
+    names: dict[tuple[str, str], str] = {}
+    by_id: dict[str, ElementBase] = {}
+    for i, element in enumerate(elements):
+        element_id = element.id
+        kind: str = element.kind
+        by_id[element_id] = element  # the last of a duplicate id, as a dict of them has
+        if element_id in kinds:
+            errors.append(
+                StructuralError(
+                    f"duplicate id {element_id!r} (also design.elements[{positions[element_id]}])",
+                    path=f"design.elements[{i}].id",
+                    element=element_id,
+                )
+            )
+            continue
+        kinds[element_id] = kind
+        positions[element_id] = i
+        other = names.setdefault((kind, element.name), element_id)
+        if other != element_id:
+            errors.append(
+                StructuralError(
+                    f"{element.label} name {element.name!r} is used by {other} too",
+                    path=f"design.elements[{i}].name",
+                    element=element_id,
+                )
+            )
+    return errors, kinds, by_id
 
 
 #: Per element class: its reference fields (name, kinds of a plain reference or None,

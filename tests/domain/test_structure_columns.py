@@ -1,0 +1,111 @@
+"""The structure check's ids and names, checked a column at a time, agree with the
+element-by-element walk that spells the errors: same kinds and elements by id when no
+id and no name within a kind is used twice, and the walk (its errors) otherwise."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the checkout, not a package
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import generate_design  # noqa: E402
+from designer.domain import Design, structural_errors  # noqa: E402
+from designer.domain.elements import ElementBase, Lun, Site, StorageArray  # noqa: E402
+from designer.domain.structure import (  # noqa: E402
+    _ids_and_names,
+    _unbroken_ids_and_names,
+)
+from designer.persistence import load  # noqa: E402
+
+SAMPLES = sorted((ROOT / "sample_designs").glob("*.json"))
+
+
+def _agree(elements: Sequence[ElementBase]) -> None:
+    errors, kinds, by_id = _ids_and_names(elements)
+    unbroken = _unbroken_ids_and_names(elements)
+    if errors:
+        assert unbroken is None
+    else:
+        assert unbroken is not None
+        assert list(unbroken[0].items()) == list(kinds.items())
+        assert list(unbroken[1].items()) == list(by_id.items())
+        assert all(a is b for a, b in zip(unbroken[1].values(), by_id.values(), strict=True))
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_samples_agree(path: Path) -> None:
+    elements = list(load(path).elements)
+    _agree(elements)
+    assert _unbroken_ids_and_names(elements) is not None
+    # a name used twice within a kind, and an id used twice
+    twin = elements[-1].model_copy(update={"id": elements[-1].id + "-twin"})
+    _agree([*elements, twin])
+    again = elements[0].model_copy(update={"name": elements[0].name + " 2"})
+    _agree([*elements, again])
+
+
+@pytest.mark.parametrize("size, seed", [(1_000, 0), (10_000, 1)])
+def test_generated_designs_agree(size: int, seed: int) -> None:
+    design = generate_design(size, seed=seed)
+    elements = list(design.elements)
+    _agree(elements)
+    assert structural_errors(design) == []
+    renamed = elements[5].model_copy(update={"name": elements[7].name})
+    if renamed.kind == elements[7].kind:
+        broken = [*elements[:5], renamed, *elements[6:]]
+        _agree(broken)
+        assert [e.path for e in structural_errors(design.model_copy(update={"elements": broken}))]
+
+
+def test_a_duplicate_name_or_id_is_still_reported_in_element_order() -> None:
+    site = Site(id="s", name="Boston")
+    array = StorageArray(id="a", name="CX-1", site="s")
+    design = Design(
+        elements=[
+            site,
+            array,
+            Lun(id="l1", name="LUN-1", array="a"),
+            Lun(id="l2", name="LUN-1", array="a"),
+            Site(id="a", name="Worcester"),
+            Lun(id="l3", name="LUN-1", array="gone"),
+        ]
+    )
+    # as the element-by-element check gave them before the columns (wave 10)
+    assert [(e.path, e.message) for e in structural_errors(design)] == [
+        ("design.elements[3].name", "LUN name 'LUN-1' is used by l1 too"),
+        ("design.elements[4].id", "duplicate id 'a' (also design.elements[1])"),
+        ("design.elements[5].name", "LUN name 'LUN-1' is used by l1 too"),
+        ("design.elements[5].array", "LUN LUN-1 (l3) refers to 'gone', which does not exist"),
+    ]
+
+
+_ids = st.sampled_from(["s1", "s2", "a1", "l1", "l2"])
+_names = st.sampled_from(["A", "B", "C"])
+
+
+@st.composite
+def _elements(draw: st.DrawFn) -> ElementBase:
+    element_id, name = draw(_ids), draw(_names)
+    kind = draw(st.sampled_from(["site", "array", "lun"]))
+    if kind == "site":
+        return Site(id=element_id, name=name)
+    if kind == "array":
+        return StorageArray(id=element_id, name=name, site=draw(_ids))
+    return Lun(id=element_id, name=name, array=draw(_ids))
+
+
+@given(st.lists(_elements(), max_size=8))
+def test_any_elements_agree(elements: list[ElementBase]) -> None:
+    _agree(elements)
+    design = Design(elements=elements)
+    errors = structural_errors(design)
+    if _unbroken_ids_and_names(elements) is None:
+        assert any(e.path.endswith((".id", ".name")) for e in errors)
