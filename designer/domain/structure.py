@@ -41,7 +41,17 @@ def structural_errors(design: Design) -> list[StructuralError]:
         kinds, by_id = unbroken
     get = by_id.get
     plans = _PLANS
+    leaves = _LEAVES
     for i, element in enumerate(elements):
+        leaf = leaves.get(type(element))
+        if leaf is not None:  # plain references only, no invariants: most elements
+            fields = element.__dict__
+            for name, ok in leaf:
+                value = fields[name]
+                if value is not None and kinds.get(value) not in ok:
+                    errors.extend(_ref_errors(element, f"design.elements[{i}]", kinds))
+                    break
+            continue
         plan = plans.get(type(element))
         if plan is None:
             plan = _plan(element)
@@ -145,6 +155,11 @@ _Plan = tuple[tuple[tuple[str, "tuple[str, ...] | None", TargetWalker], ...], tu
 _PLANS: dict[type, _Plan] = {}
 
 
+#: Per element class whose references are all plain and which has no invariants: its
+#: reference fields and the kinds each may name.
+_LEAVES: dict[type, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+
+
 def _plan(element: ElementBase) -> _Plan:
     info = KINDS.get(element.kind)
     plan = (
@@ -152,6 +167,11 @@ def _plan(element: ElementBase) -> _Plan:
         tuple(info.spec.invariants) if info is not None else (),
     )
     _PLANS[type(element)] = plan
+    refs, invariants = plan
+    if not invariants and all(allowed is not None for _, allowed, _ in refs):
+        _LEAVES[type(element)] = tuple(
+            (name, allowed) for name, allowed, _ in refs if allowed is not None
+        )
     return plan
 
 

@@ -21,7 +21,9 @@ from designer.domain import Design, structural_errors  # noqa: E402
 from designer.domain.elements import ElementBase, Lun, Site, StorageArray  # noqa: E402
 from designer.domain.structure import (  # noqa: E402
     _ids_and_names,
+    _ref_errors,
     _unbroken_ids_and_names,
+    relation_errors,
 )
 from designer.persistence import load  # noqa: E402
 
@@ -109,3 +111,56 @@ def test_any_elements_agree(elements: list[ElementBase]) -> None:
     errors = structural_errors(design)
     if _unbroken_ids_and_names(elements) is None:
         assert any(e.path.endswith((".id", ".name")) for e in errors)
+
+
+def _walked(design: Design) -> list[tuple[str, str]]:
+    """Every error the slow way: the ids and names walk, then each element's reference
+    errors (the walk over every reference) and its invariants, in element order."""
+    errors, kinds, by_id = _ids_and_names(design.elements)
+    found = [(e.path, e.message) for e in errors]
+    for i, element in enumerate(design.elements):
+        found += [(e.path, e.message) for e in _ref_errors(element, f"design.elements[{i}]", kinds)]
+        found += [
+            (f"design.elements[{i}].{where}", message)
+            for where, message in relation_errors(element, by_id.get)
+        ]
+    return found
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_broken_references_of_a_generated_design_are_found_as_the_walk_finds_them(
+    seed: int,
+) -> None:
+    design = generate_design(1_000, seed=seed)
+    elements = list(design.elements)
+    site = next(e for e in elements if e.kind == "site")
+    damaged = 0
+    for i, element in enumerate(elements):
+        if i % 97 and i % 101:
+            continue
+        fields = type(element).model_fields
+        for name in ("lun", "array", "host", "vm", "site", "database"):
+            if name in fields and getattr(element, name) is not None:
+                # a missing target, or one of the wrong kind
+                target = "gone" if i % 2 else site.id
+                if name == "site":
+                    target = "gone"
+                elements[i] = element.model_copy(update={name: target})
+                damaged += 1
+                break
+    assert damaged > 10
+    # and an invariant: the last host moved to a cluster of another site
+    h = max(i for i, e in enumerate(elements) if e.kind == "esxi_host")
+    host = elements[h]
+    cluster = next(
+        e
+        for e in elements
+        if e.kind == "vsphere_cluster" and getattr(e, "site", None) != getattr(host, "site", None)
+    )
+    elements[h] = host.model_copy(update={"cluster": cluster.id})
+    broken = design.model_copy(update={"elements": elements})
+    assert any(path == f"design.elements[{h}].cluster" for path, _ in _walked(broken))
+    errors = [(e.path, e.message) for e in structural_errors(broken)]
+    assert len(errors) >= damaged
+    assert errors == _walked(broken)
+    assert [(e.path, e.message) for e in structural_errors(design)] == _walked(design) == []
