@@ -435,6 +435,9 @@ class DatabasesPanel(QWidget):
         only the headers and cells whose text changed (an edit touches one row)."""
         table = self.table
         if dag is None:
+            # No rows left to make (a big table's were being made when its design went).
+            slices.shared().cancel(self._rows_job)
+            self._made, self._databases = 0, []
             table.clear()
             table.setRowCount(0)
             table.setColumnCount(0)
