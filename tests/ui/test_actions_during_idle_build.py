@@ -73,3 +73,71 @@ def test_file_new_or_open_while_the_databases_rows_are_made(
             for r in range(len(databases))
             for c in range(panel.table.columnCount())
         )
+
+
+_CLOSE_MID_RENDER = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from designer.entry import main
+from designer.ui.main_window import MainWindow
+from designer.ui.panels.overview import OverviewPanel as Overview
+from designer.ui import slices
+
+slices.TURN_BUDGET_S = 0.0  # one slice a turn: the picture stays unfinished a while
+seen = []
+
+def poll() -> None:
+    for window in QApplication.topLevelWidgets():
+        if isinstance(window, MainWindow):
+            overview = window.findChild(Overview)
+            if overview is not None and overview._job is not None:
+                seen.append(True)
+                window.close()
+                window.deleteLater()  # the window, its Overview and its unfinished job
+                QTimer.singleShot(200, QApplication.quit)
+                return
+    QTimer.singleShot(1, poll)
+
+real_exec = QApplication.exec
+
+def exec_(*_args):
+    QTimer.singleShot(0, poll)
+    QTimer.singleShot(20000, QApplication.quit)
+    return real_exec()
+
+QApplication.exec = staticmethod(exec_)
+main(["gui", sys.argv[1]])
+print("closed mid-render" if seen else "never mid-render", flush=True)
+"""
+
+
+def test_closing_the_window_while_the_overview_paints_in_slices(tmp_path) -> None:
+    """The window deleted while the Overview's picture is painted in the idle slices
+    (dr-designer gui FILE, then the window closed): the process must not crash."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")
+    home = tmp_path / "home"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local/share"),
+        "XDG_STATE_HOME": str(home / ".local/state"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "DR_DESIGNER_LOG_DIR": str(tmp_path / "logs"),
+    }
+    child = subprocess.run(
+        [sys.executable, "-c", _CLOSE_MID_RENDER, str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert "closed mid-render" in child.stdout, child.stdout + child.stderr
