@@ -1,0 +1,71 @@
+"""Select All (Ctrl+A) shows every selected box's part and member lines; they are added
+together and routed once (one by one, each was routed and its channel spread again:
+~20 s of CPU for a generated 1k design). The drawing is the one-by-one drawing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from benchmarks.generate import generate_design
+from designer.persistence import dumps
+from designer.ui.canvas.scene import DesignScene
+from designer.ui.main_window import MainWindow
+
+
+def _one_by_one(self: DesignScene) -> None:
+    """``DesignScene._on_selection`` as it was: each line routed as it is added."""
+    new = set(self.session.selection)
+    if new:
+        self.finish_build()
+    for element_id in self._selected ^ new:
+        self._restyle([element_id], selected=new)
+    self._selected = new
+    self._show_part_lines(new)
+    self._show_member_lines(new)
+    if self.layers.dim_unrelated:
+        self.layers.refocus()
+
+
+def _select_all(qtbot: Any, window: MainWindow) -> dict[str, tuple[tuple[float, float], ...]]:
+    scene = window.view.design_scene
+    scene.finish_build()
+    qtbot.waitUntil(lambda: not scene.routing_pending, timeout=30000)
+    window.view.setFocus()
+    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    assert len(window.session.selection) > 100  # every box and line drawn
+    return {
+        key: tuple(
+            (round(p.x(), 3), round(p.y(), 3))
+            for p in (edge.path().pointAtPercent(i / 10) for i in range(11))
+        )
+        for key, edge in scene.edges.items()
+    }
+
+
+def test_select_all_routes_the_selections_lines_once_as_one_by_one_would(  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path: Path, monkeypatch
+) -> None:
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(generate_design(200, seed=0)), encoding="utf-8")
+    window = launch(path)  # dr-designer gui FILE
+    before = set(window.view.design_scene.edges)
+    calls: list[int] = []
+    reroute = DesignScene.reroute
+
+    def counted(self: DesignScene, keys: Any, **kw: Any) -> None:
+        calls.append(1)
+        reroute(self, keys, **kw)
+
+    monkeypatch.setattr(DesignScene, "reroute", counted)
+    batched = _select_all(qtbot, window)
+    shown = set(batched) - before
+    assert len(shown) > 50  # the disks' and databases' lines the selection shows
+    assert len(calls) <= 3  # once for the selection's lines (not once per line)
+    monkeypatch.setattr(DesignScene, "_on_selection", _one_by_one)
+    reference = launch(path)
+    assert _select_all(qtbot, reference) == batched
