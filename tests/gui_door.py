@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from designer.ui.main_window import MainWindow
 
-__all__ = ["console_main", "launch", "no_modal_dialogs"]
+__all__ = ["console_main", "launch", "no_modal_dialogs", "user_folders"]
 
 
 def console_main() -> Callable[..., int]:
@@ -33,6 +33,23 @@ def console_main() -> Callable[..., int]:
     return function
 
 
+def user_folders(tmp_path: Path) -> dict[str, str]:
+    """The environment of a user of their own below ``tmp_path``: a home folder with
+    its config, data, state and cache folders, and the log folder (``tmp_path/logs``).
+    The launcher's window runs in it; so can a child process (``{**os.environ, **…}``)."""
+    home = tmp_path / "home"
+    folders = {
+        "HOME": "",
+        "XDG_CONFIG_HOME": ".config",
+        "XDG_DATA_HOME": ".local/share",
+        "XDG_STATE_HOME": ".local/state",
+        "XDG_CACHE_HOME": ".cache",
+    }
+    found = {name: str(home / sub) for name, sub in folders.items()}
+    found["DR_DESIGNER_LOG_DIR"] = str(tmp_path / "logs")
+    return found
+
+
 class Launcher:
     """Runs ``dr-designer ARGS`` in this process and hands back the window it opened."""
 
@@ -40,16 +57,9 @@ class Launcher:
         self.qtbot = qtbot
         self.home = tmp_path / "home"
         self.home.mkdir(exist_ok=True)
-        for name, sub in (
-            ("HOME", ""),
-            ("XDG_CONFIG_HOME", ".config"),
-            ("XDG_DATA_HOME", ".local/share"),
-            ("XDG_STATE_HOME", ".local/state"),
-            ("XDG_CACHE_HOME", ".cache"),
-        ):
-            monkeypatch.setenv(name, str(self.home / sub))
+        for name, value in user_folders(tmp_path).items():
+            monkeypatch.setenv(name, value)
         self.log_dir = tmp_path / "logs"
-        monkeypatch.setenv("DR_DESIGNER_LOG_DIR", str(self.log_dir))
         QSettings.setPath(
             QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(self.home / ".config")
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gui_door import user_folders
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from benchmarks.generate import generate_design
@@ -121,17 +122,7 @@ def test_closing_the_window_while_the_overview_paints_in_slices(tmp_path) -> Non
 
     path = tmp_path / "generated.json"
     path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")
-    home = tmp_path / "home"
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local/share"),
-        "XDG_STATE_HOME": str(home / ".local/state"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "DR_DESIGNER_LOG_DIR": str(tmp_path / "logs"),
-    }
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **user_folders(tmp_path)}
     child = subprocess.run(
         [sys.executable, "-c", _CLOSE_MID_RENDER, str(path)],
         env=env,
