@@ -558,6 +558,98 @@ def test_the_console_scripts_output_is_whole_after_leaving_its_objects_to_the_ex
     assert f"check {DAG_WITH_HA}" in log and log.endswith("\n")
 
 
+#: A main module that registers an atexit handler, says when the process ends through
+#: ``os._exit``, optionally starts a (non-daemon) thread that prints once the main
+#: thread is done, then runs the command line after ``--`` from its top level.
+_MAIN_MODULE = """\
+import atexit, os, sys, threading, time
+atexit.register(lambda: print("atexit ran", flush=True))
+real_exit = os._exit
+def ended(code):
+    print(f"ended {code}", flush=True)
+    real_exit(code)
+os._exit = ended
+def wait():
+    while threading.main_thread().is_alive():
+        time.sleep(0.01)
+    print("thread ran", flush=True)
+if sys.argv[1] == "thread":
+    threading.Thread(target=wait).start()
+sys.argv = ["dr-designer", *sys.argv[3:]]
+from designer.entry import main
+raise SystemExit(main())
+"""
+
+
+def _main_module(*arguments: str, thread: bool = False) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", _MAIN_MODULE, "thread" if thread else "-", "--", *arguments],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def test_a_read_only_command_of_the_process_ends_it_when_done(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``check``, ``rules``, ``rule`` and ``schema`` run by the main module's top-level
+    code end the process when they are done (``os._exit``, without the interpreter's
+    teardown): its atexit handlers have run and its output is whole, with the command's
+    exit code. Other commands, and a process with a thread still running, end as
+    before."""
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    erroring_file = erroring(tmp_path)
+    for arguments in (
+        ["check", str(DAG_WITH_HA), "--format", "json"],
+        ["check", str(erroring_file)],
+        ["check", str(bad)],
+        ["rules"],
+        ["rule", "DAG001"],
+        ["schema"],
+    ):
+        run = _main_module(*arguments)
+        code = main(arguments)
+        captured = capsys.readouterr()
+        assert run.returncode == code, (arguments, run.stderr[-2000:])
+        assert run.stdout == f"{captured.out}atexit ran\nended {code}\n", arguments
+        assert run.stderr == captured.err, arguments
+    assert {main(["check", str(erroring_file)]), main(["check", str(bad)])} == {1, 2}
+    capsys.readouterr()
+    # Ended as before: a command that is not read-only, and a thread still running.
+    for arguments in (["--version"], ["completion", "bash"]):
+        run = _main_module(*arguments)
+        assert run.returncode == 0 and run.stdout.endswith("atexit ran\n"), arguments
+        assert "ended" not in run.stdout, arguments
+    threaded = _main_module("check", str(DAG_WITH_HA), thread=True)
+    assert threaded.returncode == 0
+    assert threaded.stdout.endswith("4 waived\nthread ran\natexit ran\n"), threaded.stdout
+
+
+def test_main_called_by_a_program_returns_after_a_read_only_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``main()`` with the process's own arguments, called from a function (a program, a
+    test), returns the exit code: only the main module's own top-level call ends the
+    process."""
+    import designer.entry as entry
+
+    ended: list[int] = []
+    monkeypatch.setattr(entry, "_end_process", ended.append)
+    monkeypatch.setattr(sys, "argv", ["dr-designer", "check", str(DAG_WITH_HA)])
+    assert main() == 0 and ended == []
+    assert "0 errors" in capsys.readouterr().out
+    # Called by the main module's top-level code, it does end it.
+    namespace = {"__name__": "__main__", "main": main}
+    monkeypatch.setitem(sys.modules, "__main__", type(sys)("__main__"))
+    vars(sys.modules["__main__"]).update(namespace)
+    exec("code = main()", vars(sys.modules["__main__"]))
+    assert ended == [0]
+    capsys.readouterr()
+
+
 def test_check_reads_and_checks_each_file_with_the_collector_paused(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
