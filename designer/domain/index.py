@@ -29,16 +29,16 @@ from __future__ import annotations
 import time
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
-
-from sortedcontainers import SortedList
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from designer.domain.design import Design
 from designer.domain.elements import ElementBase, Lun, StorageArray
 from designer.domain.errors import DesignError
 from designer.domain.kinds import KINDS
-from designer.domain.persistent import PersistentList
 from designer.domain.refs import iter_refs, targets_reader
+
+if TYPE_CHECKING:  # imported when the positions are first needed (a check needs none)
+    from sortedcontainers import SortedList
 
 __all__ = ["LOOKUPS", "DesignIndex", "LiveIndex", "UnknownElementError"]
 
@@ -60,6 +60,14 @@ LOOKUPS: dict[str, tuple[str, str]] = {
 
 #: :meth:`LiveIndex.follow` gives up when more elements than this fraction differ.
 REBUILD_FRACTION = 0.05
+
+
+def _sort_keys(count: int) -> SortedList:
+    """The sort keys ``0.0 … count - 1``: :mod:`sortedcontainers` is imported with the
+    first positions an index builds (``check`` builds none: ~0.6 ms of its start)."""
+    from sortedcontainers import SortedList
+
+    return SortedList(map(float, range(count)))
 
 
 class UnknownElementError(DesignError):
@@ -97,8 +105,9 @@ class LiveIndex:
         # The rest is built on first use (a check needs none of it) and then kept current.
         self._order: dict[str, float] | None = None
         #: Every sort key, ascending: an element's position is the count of keys before its
-        #: own (a SortedList: O(log n) inserts, removals and positions).
-        self._keys: SortedList = SortedList()
+        #: own (a SortedList: O(log n) inserts, removals and positions). Set with
+        #: ``_order``, by :attr:`order` (or :meth:`prepare`), which every reader asks first.
+        self._keys: SortedList
         self._names: dict[tuple[str, str], str] | None = None
         self._by_name: dict[str, list[str]] = {}
         self._refs: dict[str, dict[str, list[str]]] | None = None
@@ -112,7 +121,7 @@ class LiveIndex:
         if self._order is None:
             elements = self.design.elements
             self._order = {e.id: float(i) for i, e in enumerate(elements)}
-            self._keys = SortedList(map(float, range(len(elements))))
+            self._keys = _sort_keys(len(elements))
         return self._order
 
     @property
@@ -159,7 +168,7 @@ class LiveIndex:
             )
             if self.revision == revision and self._order is None:
                 self._order = order
-                self._keys = SortedList(map(float, range(len(order))))
+                self._keys = _sort_keys(len(order))
         if self._names is None:
             revision = self.revision
             names: dict[tuple[str, str], str] = {}
@@ -263,6 +272,8 @@ class LiveIndex:
         elements = design.elements
         limit = max(100, int(len(elements) * REBUILD_FRACTION))
         old_list = self.design.elements
+        from designer.domain.persistent import PersistentList  # the Document's lists
+
         if isinstance(elements, PersistentList) and isinstance(old_list, PersistentList):
             old_chunks = {id(c): c for c in old_list.chunks}  # alive: self.design holds them
             new_chunks = elements.chunks
@@ -335,7 +346,7 @@ class LiveIndex:
         order = self.order
         known = [e for e in elements if e.id in order]
         self._order = {e.id: float(i) for i, e in enumerate(known)}
-        self._keys = SortedList(map(float, range(len(known))))
+        self._keys = _sort_keys(len(known))
         self._regroup()
         return self._key_for(design, position)
 

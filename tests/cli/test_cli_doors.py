@@ -157,6 +157,11 @@ def test_check_imports_neither_the_simulator_nor_networkx_nor_qt(tmp_path) -> No
     assert "designer.capacity.engine" in sized and not {"PySide6", "pyqtgraph"} & {
         m.split(".")[0] for m in sized
     }
+    # Nor what only an index's positions and the Document's edits use (the index's
+    # sorted keys, the persistent lists): a check looks elements up, it does not edit.
+    for imported in (modules, sized):
+        assert not {"sortedcontainers", "immutables"} & {m.split(".")[0] for m in imported}
+        assert "designer.domain.persistent" not in imported
 
 
 # -- check: several files, standard input, exit codes ------------------------------------
