@@ -14,7 +14,6 @@ catalogue reads the same either way.
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -30,10 +29,13 @@ if TYPE_CHECKING:
     from designer.rules.context import RuleContext
     from designer.rules.finding import Finding
 
-__all__ = ["EVERYTHING", "RULES", "Rule", "RuleDefinitionError", "rule"]
+__all__ = ["EVERYTHING", "RULES", "Rule", "RuleDefinitionError", "missing_sections", "rule"]
 
 CODE_PATTERN = re.compile(r"^[A-Z]{2,4}\d{3}$")
 SECTIONS = ("What it checks", "Why", "Fix", "Source")
+#: A title of :data:`SECTIONS` on a line of its own, underlined with dashes: one search
+#: of a docstring for all of them (a line with one title cannot hold another's).
+_SECTION_TITLE = re.compile(rf"^({'|'.join(map(re.escape, SECTIONS))})\s*\n-+$", re.M)
 
 RuleCheck = Callable[["RuleContext"], Iterable["Finding"]]
 
@@ -110,6 +112,8 @@ RULES: dict[str, Rule] = {}
 @cache
 def _source_docstrings(module: str) -> dict[str, str]:
     """Docstrings of a module's top-level functions, read from its source file."""
+    import importlib.util  # only under python -OO
+
     spec = importlib.util.find_spec(module)
     loader = spec.loader if spec is not None else None
     get_source = getattr(loader, "get_source", None)
@@ -134,6 +138,12 @@ def _clean_doc(doc: str) -> str:
     lines = doc.expandtabs().splitlines() or [""]
     indent = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()), default=0)
     return "\n".join([lines[0].strip(), *(line[indent:] for line in lines[1:])]).strip()
+
+
+def missing_sections(doc: str) -> list[str]:
+    """The titles of :data:`SECTIONS` that ``doc`` (a cleaned docstring) lacks, in order."""
+    found = set(_SECTION_TITLE.findall(doc))
+    return [title for title in SECTIONS if title not in found]
 
 
 def rule(
@@ -170,7 +180,7 @@ def rule(
         if code in RULES:
             raise RuleDefinitionError(f"rule code {code} is registered twice")
         doc = _clean_doc(_docstring(check))
-        missing = [s for s in SECTIONS if not re.search(rf"^{s}\s*\n-+$", doc, re.M)]
+        missing = missing_sections(doc)
         if missing:
             raise RuleDefinitionError(
                 f"rule {code} ({check.__qualname__}) lacks docstring sections: {missing}"

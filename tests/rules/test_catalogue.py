@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from designer.domain import Design
 from designer.rules import RULES, Rule, RuleDefinitionError, check, load_all_rules, rule
@@ -99,3 +102,76 @@ def test_a_crashing_rule_becomes_an_internal_finding(monkeypatch) -> None:
     assert "INT001" in codes
     assert "VS002" in codes, "the other rules still ran"
     assert any("ZZ001 failed: RuntimeError: boom" in f.message for f in result.findings)
+
+
+def test_the_rule_modules_are_listed_as_pkgutil_lists_them(tmp_path: Path) -> None:
+    """``load_all_rules`` imports the modules of ``designer.rules.checks`` in the order
+    :func:`pkgutil.iter_modules` gives (the rules register in that order: ``rules
+    --format json`` lists them so) without importing pkgutil for plain folders: the same
+    names for the real package and for folders holding every kind of entry pkgutil tells
+    apart; anything else (a zip) goes to pkgutil itself."""
+    import pkgutil
+    import zipfile
+
+    from designer.rules import checks
+    from designer.rules.engine import _folder_modules, _modules_in
+
+    def listed(path: list[str]) -> list[str]:
+        return [module.name for module in pkgutil.iter_modules(path)]
+
+    assert _modules_in(checks.__path__) == listed(checks.__path__)
+    assert len(_modules_in(checks.__path__)) >= 11
+    first, second = tmp_path / "first", tmp_path / "second"
+    entries_of = {
+        first: [
+            "b.py", "a.py", "_private.py", "__init__.py", "c.cpython-311-x86_64-linux-gnu.so",
+            "d.abi3.so", "e.pyc", "x.py", "notes.txt", "two.dots.py", "pkg/__init__.py",
+            "pkgc/__init__.pyc", "plain/readme.txt", "x/__init__.py", "dotted.dir/__init__.py",
+            "__pycache__/a.cpython-311.pyc", "zz.pyw",
+        ],
+        second: ["a.py", "b2.py", "pkg.py", "sub/__init__.py", "0.py"],
+    }  # fmt: skip
+    for folder, entries in entries_of.items():
+        for entry in entries:
+            (folder / entry).parent.mkdir(parents=True, exist_ok=True)
+            (folder / entry).write_text("", encoding="utf-8")
+    for path in ([str(first)], [str(second)], [str(first), str(second)], [str(second), str(first)]):
+        assert _folder_modules(path) == listed(path), path
+        assert _modules_in(path) == listed(path), path
+    missing = str(tmp_path / "missing")
+    assert _folder_modules([missing]) == [] == listed([missing])
+    archive = tmp_path / "rules.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("pkg/__init__.py", "")
+        zipped.writestr("pkg/one.py", "")
+        zipped.writestr("pkg/two.py", "")
+    inside = f"{archive}/pkg"
+    assert _modules_in([inside]) == listed([inside]) == ["one", "two"]
+
+
+_DOC_LINES = [
+    "What it checks", "Why", "Fix", "Source", "Why not", "Fix  ", " Why", "Source\t",
+    "WhyFix", "---", "-", "", "  ", "text", "-----x", "--- ", "What it checks Why",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_DOC_LINES), max_size=14), st.sampled_from(["", "\n", "  \n"]))
+def test_one_search_finds_the_sections_each_title_s_own_search_finds(
+    lines: list[str], end: str
+) -> None:
+    """A rule's docstring is refused unless each section title stands on a line of its
+    own, underlined: one search for all titles finds what a search per title found (the
+    registry's rule before it)."""
+    from designer.rules.registry import missing_sections
+
+    doc = "\n".join(lines) + end
+    by_title = [s for s in SECTIONS if not re.search(rf"^{s}\s*\n-+$", doc, re.M)]
+    assert missing_sections(doc) == by_title
+
+
+def test_every_rule_has_every_section_by_either_search() -> None:
+    from designer.rules.registry import missing_sections
+
+    for r in load_all_rules().values():
+        by_title = [s for s in SECTIONS if not re.search(rf"^{s}\s*\n-+$", r.doc, re.M)]
+        assert missing_sections(r.doc) == [] == by_title, r.code
