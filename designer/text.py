@@ -89,7 +89,10 @@ def printable(text: str) -> str:
     >>> printable("Zürich \\\\fs01\\share")
     'Zürich \\\\fs01\\share'
     """
-    if _UNSAFE.compiled.search(text) is None:
+    # Every character of _UNSAFE is one str.isprintable() refuses (controls, format
+    # characters, separators, surrogates): most texts need no search, and a command
+    # whose texts are all printable does not compile the pattern (~0.4 ms of check).
+    if text.isprintable() or _UNSAFE.compiled.search(text) is None:
         return text
     return _UNSAFE.compiled.sub(_escape, text)
 
@@ -105,7 +108,8 @@ def json_printable(text: str) -> str:
     >>> json_printable('{"name": "DB1\u202egnp"}')
     '{"name": "DB1\\u202egnp"}'
     """
-    if _JSON_UNSAFE.compiled.search(text) is None:
+    # ASCII text has no character of _JSON_UNSAFE but DEL.
+    if (text.isascii() and "\x7f" not in text) or _JSON_UNSAFE.compiled.search(text) is None:
         return text
     return _JSON_UNSAFE.compiled.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
