@@ -88,12 +88,15 @@ def _end_process(code: int) -> None:
     freeing every module's objects one by one and the collector's last passes (~4 ms
     CPU after ``check`` of a sample, 7 % of importing pydantic; issue 10). Only when
     nothing else could still need the process: no thread other than daemons is alive
-    (the interpreter would wait for it), and the streams flush without an error (else
-    the interpreter's own exit says and does what it always did)."""
+    (the interpreter would wait for it), no interactive prompt is to follow (``python
+    -i``), and the streams flush without an error (else the interpreter's own exit says
+    and does what it always did)."""
     import threading
 
     main_thread = threading.main_thread()
     if any(t is not main_thread and not t.daemon for t in threading.enumerate()):
+        return
+    if sys.flags.inspect or os.environ.get("PYTHONINSPECT"):  # python -i: a prompt follows
         return
     import atexit
 

@@ -586,9 +586,12 @@ raise SystemExit(main())
 """
 
 
-def _main_module(*arguments: str, thread: bool = False) -> subprocess.CompletedProcess[str]:
+def _main_module(
+    *arguments: str, thread: bool = False, flags: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", _MAIN_MODULE, "thread" if thread else "-", "--", *arguments],
+        [sys.executable, *flags, "-c", _MAIN_MODULE, "thread" if thread else "-", "--", *arguments],
+        input="",
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -631,6 +634,10 @@ def test_a_read_only_command_of_the_process_ends_it_when_done(
     threaded = _main_module("check", str(DAG_WITH_HA), thread=True)
     assert threaded.returncode == 0
     assert threaded.stdout.endswith("4 waived\nthread ran\natexit ran\n"), threaded.stdout
+    # python -i: the interactive prompt comes after the command (here it reads no input).
+    interactive = _main_module("check", str(DAG_WITH_HA), flags=("-i",))
+    assert interactive.stdout.endswith("4 waived\natexit ran\n"), interactive.stdout
+    assert ">>>" in interactive.stderr
 
 
 def test_main_called_by_a_program_returns_after_a_read_only_command(
