@@ -143,15 +143,34 @@ def _main(argv: Sequence[str] | None, ran: list[str]) -> int:
             apply_repeated(parser, args, repeated)
         except SystemExit as exc:  # --help, --version, a usage error (argparse says why)
             return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
-    ran.append(args.command or "gui")
-    from designer.codecache import compiled_dataclasses
+    command = args.command or "gui"
+    ran.append(command)
+    from designer.collector import pause, resume
 
-    # Each dataclass's methods compiled once, not by every run (a cache per command).
-    with compiled_dataclasses(args.command or "gui"):
-        from designer.diagnostics import setup_logging
+    # A headless command's set-up (the code cache, logging, the commands' module: modules
+    # imported, no reference cycles in bulk) runs with the cyclic collector paused and what
+    # it made frozen after: a dozen collections less (~1.5 ms of check's start); the
+    # command itself runs with the collector as before, the window's set-up too.
+    paused = command not in GUI_COMMANDS
+    if paused:
+        pause()
+    try:
+        from designer.codecache import compiled_dataclasses
 
-        setup_logging(args.verbose or 0, args.log_file)
-        return _run(args, arguments)
+        # Each dataclass's methods compiled once, not by every run (a cache per command).
+        with compiled_dataclasses(command):
+            from designer.diagnostics import setup_logging
+
+            setup_logging(args.verbose or 0, args.log_file)
+            if paused:
+                import designer.cli.main  # noqa: F401 (the headless commands' module)
+
+                paused = False
+                resume(freeze=True)
+            return _run(args, arguments)
+    finally:
+        if paused:  # the set-up failed
+            resume(freeze=True)
 
 
 def _opens_a_file(parser: argparse.ArgumentParser, arguments: list[str]) -> bool:

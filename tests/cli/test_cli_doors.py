@@ -662,6 +662,47 @@ def test_main_called_by_a_program_returns_after_a_read_only_command(
     capsys.readouterr()
 
 
+def test_a_headless_commands_set_up_runs_with_the_collector_paused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The code cache, logging and the commands' module are set up with the cyclic
+    collector off for a headless command, and what they made is frozen; the command
+    then runs with the collector as it was (``schema`` does not pause it), and the
+    window's commands are set up as before."""
+    import gc
+
+    import designer.diagnostics as diagnostics
+    import designer.entry as entry
+    from designer.collector import pauses
+
+    seen: list[tuple[str, bool, int]] = []
+    real_setup = diagnostics.setup_logging
+
+    def spying(*args: Any) -> Any:
+        seen.append(("set-up", gc.isenabled(), pauses()))
+        return real_setup(*args)
+
+    frozen: list[int] = []
+    monkeypatch.setattr(diagnostics, "setup_logging", spying)
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+    monkeypatch.setattr(entry, "_run_ui", lambda args: seen.append(("ui", gc.isenabled(), 0)) or 0)
+    real_run = entry._run
+
+    def running(args: Any, arguments: Any) -> int:
+        seen.append(("run", gc.isenabled(), pauses()))
+        return int(real_run(args, arguments))
+
+    monkeypatch.setattr(entry, "_run", running)
+    assert gc.isenabled()
+    assert main(["schema"]) == 0 and json.loads(capsys.readouterr().out)
+    assert seen == [("set-up", False, 1), ("run", True, 0)] and frozen == [1]
+    seen.clear()
+    frozen.clear()
+    assert main(["gui"]) == 0
+    assert seen == [("set-up", True, 0), ("run", True, 0), ("ui", True, 0)] and frozen == []
+    assert gc.isenabled() and pauses() == 0
+
+
 def test_check_reads_and_checks_each_file_with_the_collector_paused(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -689,7 +730,7 @@ def test_check_reads_and_checks_each_file_with_the_collector_paused(
     assert main(["check", str(DAG_WITH_HA), str(sample), "--format", "json"]) == 0
     assert seen == [(False, 1), (False, 1)]
     assert gc.isenabled() and pauses() == 0
-    assert len(frozen) == 3  # the imports, then each file
+    assert len(frozen) == 4  # the set-up, the imports, then each file
     files = json.loads(capsys.readouterr().out)["files"]
     expected = [real_check(load(path)).summary() for path in (DAG_WITH_HA, sample)]
     assert [f["summary"] for f in files] == expected
