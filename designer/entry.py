@@ -68,17 +68,24 @@ ENDS_THE_PROCESS = ("check", "rules", "rule", "schema")
 
 
 def _called_by_main_module() -> bool:
-    """Whether :func:`main` was called by the top-level code of the ``__main__`` module
-    (the console script's ``sys.exit(main())``, ``python -m designer``): the process is
-    the command's own and ends with it. A program or a test calling ``main()`` from a
-    function goes on after it."""
+    """Whether :func:`main` was called by the top-level code of the console script
+    (``sys.exit(main())`` in the ``dr-designer`` script pip writes) or of ``python -m
+    designer``: the process is the command's own and ends with it. A program calling
+    ``main()`` (from a function, or from its own top level), or a test, goes on after
+    it."""
     caller = sys._getframe(2)  # main's caller (this function is called by main)
     main_module = sys.modules.get("__main__")
-    return (
-        caller.f_code.co_name == "<module>"
-        and main_module is not None
-        and caller.f_globals is vars(main_module)
-    )
+    if (
+        main_module is None
+        or caller.f_code.co_name != "<module>"
+        or caller.f_globals is not vars(main_module)
+    ):
+        return False
+    spec = getattr(main_module, "__spec__", None)
+    if spec is not None and spec.name == "designer.__main__":
+        return True
+    script = os.path.basename(getattr(main_module, "__file__", None) or "")
+    return os.path.splitext(script)[0] in ("dr-designer", "dr-designer-script")
 
 
 def _end_process(code: int) -> None:

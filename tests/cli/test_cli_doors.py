@@ -565,9 +565,10 @@ def test_the_console_scripts_output_is_whole_after_leaving_its_objects_to_the_ex
 
 #: A main module that registers an atexit handler, says when the process ends through
 #: ``os._exit``, optionally starts a (non-daemon) thread that prints once the main
-#: thread is done, then runs the command line after ``--`` from its top level.
+#: thread is done, then runs the command line after ``--`` from its top level (or, in
+#: mode "module", as ``python -m designer`` runs it).
 _MAIN_MODULE = """\
-import atexit, os, sys, threading, time
+import atexit, os, runpy, sys, threading, time
 atexit.register(lambda: print("atexit ran", flush=True))
 real_exit = os._exit
 def ended(code):
@@ -578,19 +579,30 @@ def wait():
     while threading.main_thread().is_alive():
         time.sleep(0.01)
     print("thread ran", flush=True)
-if sys.argv[1] == "thread":
+mode = sys.argv[1]
+if mode == "thread":
     threading.Thread(target=wait).start()
 sys.argv = ["dr-designer", *sys.argv[3:]]
+if mode == "module":
+    runpy.run_module("designer", run_name="__main__", alter_sys=True)
 from designer.entry import main
 raise SystemExit(main())
 """
 
 
 def _main_module(
-    *arguments: str, thread: bool = False, flags: tuple[str, ...] = ()
+    folder: Path,
+    *arguments: str,
+    mode: str = "-",
+    flags: tuple[str, ...] = (),
+    script: str = "dr-designer",
 ) -> subprocess.CompletedProcess[str]:
+    """Run :data:`_MAIN_MODULE` as the script ``folder/script`` (``dr-designer``: as the
+    console script pip writes)."""
+    path = folder / script
+    path.write_text(_MAIN_MODULE, encoding="utf-8")
     return subprocess.run(
-        [sys.executable, *flags, "-c", _MAIN_MODULE, "thread" if thread else "-", "--", *arguments],
+        [sys.executable, *flags, str(path), mode, "--", *arguments],
         input="",
         capture_output=True,
         text=True,
@@ -602,23 +614,25 @@ def _main_module(
 def test_a_read_only_command_of_the_process_ends_it_when_done(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``check``, ``rules``, ``rule`` and ``schema`` run by the main module's top-level
-    code end the process when they are done (``os._exit``, without the interpreter's
-    teardown): its atexit handlers have run and its output is whole, with the command's
-    exit code. Other commands, and a process with a thread still running, end as
+    """``check``, ``rules``, ``rule`` and ``schema`` run by the console script or by
+    ``python -m designer`` end the process when they are done (``os._exit``, without
+    the interpreter's teardown): its atexit handlers have run and its output is whole,
+    with the command's exit code. Other commands, another program's top level, and a
+    process with a thread still running or an interactive prompt to come, end as
     before."""
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
     erroring_file = erroring(tmp_path)
-    for arguments in (
-        ["check", str(DAG_WITH_HA), "--format", "json"],
-        ["check", str(erroring_file)],
-        ["check", str(bad)],
-        ["rules"],
-        ["rule", "DAG001"],
-        ["schema"],
+    for arguments, mode in (
+        (["check", str(DAG_WITH_HA), "--format", "json"], "-"),
+        (["check", str(erroring_file)], "-"),
+        (["check", str(bad)], "-"),
+        (["check", str(DAG_WITH_HA)], "module"),
+        (["rules"], "-"),
+        (["rule", "DAG001"], "module"),
+        (["schema"], "-"),
     ):
-        run = _main_module(*arguments)
+        run = _main_module(tmp_path, *arguments, mode=mode)
         code = main(arguments)
         captured = capsys.readouterr()
         assert run.returncode == code, (arguments, run.stderr[-2000:])
@@ -626,16 +640,20 @@ def test_a_read_only_command_of_the_process_ends_it_when_done(
         assert run.stderr == captured.err, arguments
     assert {main(["check", str(erroring_file)]), main(["check", str(bad)])} == {1, 2}
     capsys.readouterr()
-    # Ended as before: a command that is not read-only, and a thread still running.
-    for arguments in (["--version"], ["completion", "bash"]):
-        run = _main_module(*arguments)
+    # Ended as before: a command that is not read-only, another program, a thread still
+    # running, python -i (the prompt comes after the command; here it reads no input).
+    for arguments, script in (
+        (["--version"], "dr-designer"),
+        (["completion", "bash"], "dr-designer"),
+        (["check", str(DAG_WITH_HA)], "program.py"),
+    ):
+        run = _main_module(tmp_path, *arguments, script=script)
         assert run.returncode == 0 and run.stdout.endswith("atexit ran\n"), arguments
         assert "ended" not in run.stdout, arguments
-    threaded = _main_module("check", str(DAG_WITH_HA), thread=True)
+    threaded = _main_module(tmp_path, "check", str(DAG_WITH_HA), mode="thread")
     assert threaded.returncode == 0
     assert threaded.stdout.endswith("4 waived\nthread ran\natexit ran\n"), threaded.stdout
-    # python -i: the interactive prompt comes after the command (here it reads no input).
-    interactive = _main_module("check", str(DAG_WITH_HA), flags=("-i",))
+    interactive = _main_module(tmp_path, "check", str(DAG_WITH_HA), flags=("-i",))
     assert interactive.stdout.endswith("4 waived\natexit ran\n"), interactive.stdout
     assert ">>>" in interactive.stderr
 
@@ -644,7 +662,7 @@ def test_main_called_by_a_program_returns_after_a_read_only_command(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``main()`` with the process's own arguments, called from a function (a program, a
-    test), returns the exit code: only the main module's own top-level call ends the
+    test), returns the exit code: only the console script's own top-level call ends the
     process."""
     import designer.entry as entry
 
@@ -653,11 +671,11 @@ def test_main_called_by_a_program_returns_after_a_read_only_command(
     monkeypatch.setattr(sys, "argv", ["dr-designer", "check", str(DAG_WITH_HA)])
     assert main() == 0 and ended == []
     assert "0 errors" in capsys.readouterr().out
-    # Called by the main module's top-level code, it does end it.
-    namespace = {"__name__": "__main__", "main": main}
-    monkeypatch.setitem(sys.modules, "__main__", type(sys)("__main__"))
-    vars(sys.modules["__main__"]).update(namespace)
-    exec("code = main()", vars(sys.modules["__main__"]))
+    # Called by the console script's top-level code, it does end it.
+    script = type(sys)("__main__")
+    vars(script).update(__file__="/venv/bin/dr-designer", main=main)
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    exec("code = main()", vars(script))
     assert ended == [0]
     capsys.readouterr()
 
