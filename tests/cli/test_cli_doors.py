@@ -623,7 +623,11 @@ def test_a_read_only_command_of_the_process_ends_it_when_done(
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
     erroring_file = erroring(tmp_path)
+    samples = [str(path) for path in sorted(SAMPLES.glob("*.json"))]
     for arguments, mode in (
+        (["check", *samples], "-"),
+        (["check", *samples, "--format", "json"], "-"),
+        (["check", *samples, "--format", "sarif"], "module"),
         (["check", str(DAG_WITH_HA), "--format", "json"], "-"),
         (["check", str(erroring_file)], "-"),
         (["check", str(bad)], "-"),
