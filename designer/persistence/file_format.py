@@ -90,9 +90,16 @@ class _CurrentFile(BaseModel):
     """A file of the current schema version as :func:`_fast_design` reads it: parsed and
     validated by pydantic-core in one pass over the bytes (no Python objects for the
     JSON). ``schema_version`` is strict: ``7.0`` or ``true`` go the full way and get its
-    message."""
+    message.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    ``cache_strings="keys"``: pydantic-core's string cache is kept for the keys of the
+    file's dicts but not for the string values. By default it looks every string up in
+    its cache to share equal ones; a design's strings are mostly distinct (ids, names,
+    references), so that costs a hash and a miss for each: ~20 % of ``validate_json``
+    on a 100,000-element file (485 → 380 ms). The values are the same strings (equal,
+    not shared: ~6 % more memory for the loaded design)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, cache_strings="keys")
 
     schema_uri: str | None = Field(default=None, alias="$schema")
     format: Literal["dr-designer"]

@@ -181,3 +181,32 @@ def test_the_quoted_colon_count_of_generated_designs_is_the_plain_one(size: int,
 def test_the_quoted_colon_count_is_the_plain_one_on_any_bytes(parts: list[bytes]) -> None:
     raw = b"".join(parts)
     assert _quoted_colons(raw) == _plain_quoted_colons(raw)
+
+
+def _two_equal_values(design: Any) -> tuple[str, str]:
+    """Two of the design's string values that are equal (a VM's host and its
+    neighbour's: the generator puts many VMs on each host)."""
+    seen: dict[str, str] = {}
+    for element in design.elements:
+        host = getattr(element, "host", None)
+        if isinstance(host, str):
+            if host in seen:
+                return seen[host], host
+            seen[host] = host
+    raise AssertionError("no two VMs share a host")
+
+
+def test_the_fast_path_does_not_look_string_values_up_in_pydantic_cores_cache() -> None:
+    """pydantic-core's string cache (on by default) shares equal strings read from JSON
+    by looking each one up: a hash and, for a design's mostly distinct ids, names and
+    references, a miss (~20 % of ``validate_json`` at 100k). The fast path keeps it for
+    keys only, through pydantic's build and the schema cache alike; the design read is
+    the full path's (the tests above), its equal values equal but not shared."""
+    from designer.persistence.schema_cache import _core_config, validator
+
+    assert _core_config(_CurrentFile)["cache_strings"] == "keys"
+    raw = dumps(generate_design(300, seed=2)).encode("utf-8")
+    fast = validator(_CurrentFile).validate_json(raw).design
+    first, second = _two_equal_values(fast)
+    assert first == second and first is not second
+    assert fast == _full_loads(raw, where="x")
