@@ -18,6 +18,7 @@ if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the checkout, not a 
 
 from benchmarks.generate import generate_design  # noqa: E402
 from designer.domain import Design, structural_errors  # noqa: E402
+from designer.domain.design import LayoutEntry  # noqa: E402
 from designer.domain.elements import ElementBase, Lun, Site, StorageArray  # noqa: E402
 from designer.domain.structure import (  # noqa: E402
     _ids_and_names,
@@ -164,3 +165,26 @@ def test_broken_references_of_a_generated_design_are_found_as_the_walk_finds_the
     assert len(errors) >= damaged
     assert errors == _walked(broken)
     assert [(e.path, e.message) for e in structural_errors(design)] == _walked(design) == []
+
+
+def test_a_name_shared_across_kinds_is_fine_and_within_a_kind_is_not() -> None:
+    """The columns first compare the names across all kinds (a set of names), and the
+    (kind, name) pairs only when two elements share a name: a site and an array may
+    both be called Boston, two LUNs may not."""
+    shared = [
+        Site(id="s", name="Boston"),
+        StorageArray(id="a", name="Boston", site="s"),
+        Lun(id="l1", name="LUN-1", array="a"),
+    ]
+    assert _unbroken_ids_and_names(shared) is not None
+    _agree(shared)
+    assert structural_errors(Design(elements=shared)) == []
+    twins = [*shared, Lun(id="l2", name="LUN-1", array="a")]
+    assert _unbroken_ids_and_names(twins) is None
+    _agree(twins)
+    assert [e.path for e in structural_errors(Design(elements=twins))] == [
+        "design.elements[3].name"
+    ]
+    # a layout entry for no element is still reported after the elements' errors
+    laid = Design(elements=shared, layout={"s": LayoutEntry(), "gone": LayoutEntry()})
+    assert [e.path for e in structural_errors(laid)] == ["design.layout.gone"]
