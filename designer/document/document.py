@@ -146,8 +146,13 @@ class Document:
         relations that edits, gestures and the canvas ask for) a slice at a time,
         yielding between slices: run it in idle time after opening a big design so that
         its first edit costs what later ones do (:meth:`LiveIndex.prepare`). Stops when
-        another design is loaded."""
+        another design is loaded. The layout's trie first (a design read from its file
+        answers reads from its dict until then: :class:`PersistentMap`)."""
         live = self._live
+        for _ in self._layout.prepare():
+            if self._live is not live:
+                return
+            yield
         groups = dict.fromkeys(
             [
                 *(

@@ -7,6 +7,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ from designer.document import (  # noqa: E402
     Command,
     Document,
     EditError,
+    MoveElements,
     RemoveElements,
     SetProperty,
     UndoStack,
@@ -29,6 +31,7 @@ from designer.document.gestures import plan_reparent  # noqa: E402
 from designer.domain import Design, DesignIndex  # noqa: E402
 from designer.domain.index import LOOKUPS  # noqa: E402
 from designer.domain.kinds import KINDS  # noqa: E402
+from designer.domain.persistent import PersistentMap  # noqa: E402
 
 
 @cache
@@ -163,3 +166,32 @@ def test_lookups_built_ahead_are_those_edits_use() -> None:
     assert live._names is not None and live._refs is not None and live._order is not None
     assert ("virtual_disk", "vm") in live._groups and ("mailbox_database", "dag") in live._groups
     assert _snapshot(doc.index, doc.design) == _snapshot(DesignIndex(doc.design), doc.design)
+
+
+def test_the_layout_read_from_a_file_is_built_ahead_or_by_the_first_edit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A design read from its file has a dict of layout entries: the Document answers
+    from it and builds its trie in the slices ahead of edits, or at the first edit
+    that changes the layout if that comes first (part of the way, or before any):
+    each way the same layout, in the same order, as the trie built at once."""
+    monkeypatch.setattr(PersistentMap, "PREPARE_CHUNK", 50)  # a few slices, then the index's
+    design = generate_design(240, seed=3)
+    assert type(design.layout) is dict and len(design.layout) > 100
+    box = next(iter(design.layout))
+    moved = design.layout[box].model_copy(update={"x": design.layout[box].x + 40})
+    results = []
+    for slices in (0, 1, 2, None):
+        doc = Document(design)
+        assert not doc._layout.built and doc.layout_of(box) == design.layout[box]
+        steps = doc.preparing_edits()
+        for _ in zip(range(slices if slices is not None else 10**9), steps, strict=False):
+            pass  # part of the way, or all of it
+        assert doc._layout.built == (slices is None)  # the edit comes first, or after
+        UndoStack(doc).push(MoveElements({box: moved}))
+        assert doc._layout.built and doc.layout_of(box) == moved
+        for _ in steps:
+            pass
+        results.append(list(doc.design.layout.items()))
+    expected = list(PersistentMap(design.layout).set(box, moved).items())
+    assert all(result == expected for result in results)

@@ -139,3 +139,61 @@ def test_map_equality_copy_and_pickle() -> None:
     assert layout.set("a", 1) == layout and layout.delete("zz") is layout
     assert copy.deepcopy(layout) == layout
     assert pickle.loads(pickle.dumps(layout)) == layout
+
+
+def _trie_order(plain: dict[str, int]) -> list[tuple[str, int]]:
+    import immutables
+
+    return list(immutables.Map(plain).items())
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    plain=st.dictionaries(st.text(max_size=4), st.integers(), max_size=120),
+    chunk=st.integers(min_value=1, max_value=50),
+    stop=st.integers(min_value=0, max_value=5),
+)
+def test_a_map_made_from_a_dict_reads_before_and_iterates_as_a_trie_built_at_once(
+    plain: dict[str, int], chunk: int, stop: int
+) -> None:
+    """A map made from a dict (a design read from its file) answers reads from its
+    copy of the dict; iterated, changed, or built in slices (:meth:`prepare`, also
+    interrupted by a read of the whole), it is the trie a build at once makes: the
+    same entries in the same order."""
+    whole = _trie_order(plain)
+    lazy: PersistentMap[str, int] = PersistentMap(plain)
+    assert not lazy.built
+    for key, value in plain.items():
+        assert lazy[key] == value and lazy.get(key) == value and key in lazy
+    assert lazy.get("missing!") is None and lazy.get("missing!", 7) == 7 and "missing!" not in lazy
+    assert len(lazy) == len(plain) and not lazy.built
+    assert list(lazy.items()) == whole and lazy.built
+
+    sliced: PersistentMap[str, int] = PersistentMap(plain)
+    for _ in sliced.prepare(chunk):
+        pass
+    assert sliced.built and list(sliced.items()) == whole
+
+    interrupted: PersistentMap[str, int] = PersistentMap(plain)
+    steps = interrupted.prepare(chunk)
+    for _ in zip(range(stop), steps, strict=False):
+        pass
+    assert list(interrupted) == [key for key, _ in whole]  # read whole: built at once
+    for _ in steps:  # the slices left find it built and stop
+        pass
+    assert list(interrupted.items()) == whole
+
+    for changed in (PersistentMap(plain).set("new!", 1), PersistentMap(plain).update({"x": 2})):
+        expected = {**plain, **dict(changed.items())}
+        assert dict(changed.items()) == expected and list(changed.items()) == _trie_order(expected)
+    assert PersistentMap(plain) == plain and PersistentMap(plain) == PersistentMap(plain)
+
+
+def test_a_map_made_from_a_dict_keeps_its_own_copy() -> None:
+    plain = {"a": 1, "b": 2}
+    lazy: PersistentMap[str, int] = PersistentMap(plain)
+    plain["c"] = 3
+    del plain["a"]
+    assert "c" not in lazy and lazy.get("a") == 1 and len(lazy) == 2
+    assert dict(lazy.items()) == {"a": 1, "b": 2}
+    assert pickle.loads(pickle.dumps(PersistentMap({"a": 1}))) == {"a": 1}
