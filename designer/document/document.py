@@ -33,7 +33,7 @@ from designer.domain.kinds import KINDS
 from designer.domain.persistent import PersistentList, PersistentMap
 from designer.domain.refs import iter_refs
 from designer.domain.reliability import ReliabilitySettings
-from designer.domain.structure import relation_errors, structural_errors
+from designer.domain.structure import relation_errors, structural_errors, take_columns
 from designer.domain.workload import CapacitySettings
 
 __all__ = ["Document", "EditError", "Listener", "Refusal"]
@@ -199,12 +199,14 @@ class Document:
         self._emit(DesignReplaced())
 
     def _load(self, design: Design) -> None:
+        # A design the loader just checked: its index starts from what the check read.
+        columns = take_columns(design.elements)
         self._elements = PersistentList(design.elements)
         self._layout = PersistentMap(design.layout)
         self._design = design.model_copy(
             update={"elements": self._elements, "layout": self._layout}
         )
-        self._live = LiveIndex(self._design)
+        self._live = LiveIndex(self._design, columns)
         self._index = None
 
     def _next(self, **update: Any) -> Design:

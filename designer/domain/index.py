@@ -36,6 +36,7 @@ from designer.domain.elements import ElementBase, Lun, StorageArray
 from designer.domain.errors import DesignError
 from designer.domain.kinds import KINDS
 from designer.domain.refs import iter_refs, targets_reader
+from designer.domain.structure import Columns
 
 if TYPE_CHECKING:  # imported when the positions are first needed (a check needs none)
     from sortedcontainers import SortedList
@@ -89,19 +90,33 @@ def _site_fields(kind: str) -> tuple[tuple[str, bool], ...]:
 class LiveIndex:
     """The lookups of one design, updated in place by :meth:`apply` (the Document's)."""
 
-    def __init__(self, design: Design) -> None:
+    def __init__(self, design: Design, columns: Columns | None = None) -> None:
+        """``columns``: what the structure check read of ``design``'s elements (a
+        load's: :func:`designer.domain.structure.take_columns`); the index takes their
+        dict by id as its own and groups the elements by the kinds read, without
+        reading every element again (~25 ms at 100,000)."""
         self.design = design
         self.revision = 0
-        self.by_id: dict[str, ElementBase] = {}
         self.by_kind: dict[str, list[ElementBase]] = {}
-        by_id, by_kind = self.by_id, self.by_kind
-        for element in design.elements:
-            by_id[element.id] = element
-            members = by_kind.get(element.kind)
-            if members is None:
-                by_kind[element.kind] = [element]
-            else:
-                members.append(element)
+        by_kind = self.by_kind
+        if columns is not None:
+            self.by_id: dict[str, ElementBase] = columns.by_id
+            for kind, element in zip(columns.kinds, columns.elements, strict=True):
+                members = by_kind.get(kind)
+                if members is None:
+                    by_kind[kind] = [element]
+                else:
+                    members.append(element)
+        else:
+            self.by_id = {}
+            by_id = self.by_id
+            for element in design.elements:
+                by_id[element.id] = element
+                members = by_kind.get(element.kind)
+                if members is None:
+                    by_kind[element.kind] = [element]
+                else:
+                    members.append(element)
         # The rest is built on first use (a check needs none of it) and then kept current.
         self._order: dict[str, float] | None = None
         #: Every sort key, ascending: an element's position is the count of keys before its

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from operator import attrgetter
+from typing import NamedTuple
 
 from designer.domain.design import Design
 from designer.domain.elements import ElementBase
@@ -16,7 +17,27 @@ from designer.domain.invariants import Invariant, Lookup
 from designer.domain.kinds import KINDS
 from designer.domain.refs import TargetWalker, iter_refs, targets_plan
 
-__all__ = ["check_structure", "invariant_breaks", "relation_errors", "structural_errors"]
+__all__ = [
+    "Columns",
+    "check_structure",
+    "checked_columns",
+    "invariant_breaks",
+    "keep_columns",
+    "relation_errors",
+    "structural_errors",
+    "take_columns",
+]
+
+
+class Columns(NamedTuple):
+    """What the structure check read of a design that breaks no invariant: its
+    elements, each by id, and their kinds in element order. The Document's index of
+    the same elements, built right after a load, starts from them (:func:`keep_columns`,
+    :func:`take_columns`) instead of reading 100,000 elements again."""
+
+    elements: Sequence[ElementBase]
+    by_id: dict[str, ElementBase]
+    kinds: list[str]
 
 
 def structural_errors(design: Design) -> list[StructuralError]:
@@ -29,6 +50,11 @@ def structural_errors(design: Design) -> list[StructuralError]:
     >>> print(structural_errors(bad)[0])
     design.elements[0].site: ESXi host esx01 (h1) refers to 'nowhere', which does not exist
     """
+    return checked_columns(design)[0]
+
+
+def checked_columns(design: Design) -> tuple[list[StructuralError], Columns | None]:
+    """:func:`structural_errors`, and the columns it read when there is none."""
     # The loader runs this over every element of the design it opens: paths and names
     # are spelt only for an element that breaks something, and ids and names are
     # checked a whole column at a time (in C) unless one is used twice.
@@ -38,7 +64,7 @@ def structural_errors(design: Design) -> list[StructuralError]:
         errors, kinds, by_id = _ids_and_names(elements)
     else:
         errors = []
-        kinds, by_id = unbroken
+        kinds, by_id, _in_order = unbroken
     get = by_id.get
     plans = _PLANS
     leaves = _LEAVES
@@ -83,7 +109,9 @@ def structural_errors(design: Design) -> list[StructuralError]:
                     for where, clause in breaks
                 )
     if all(map(kinds.__contains__, design.layout)):
-        return errors
+        if errors or unbroken is None:
+            return errors, None
+        return errors, Columns(elements, by_id, unbroken[2])
     for key in design.layout:
         if key not in kinds:
             errors.append(
@@ -92,7 +120,27 @@ def structural_errors(design: Design) -> list[StructuralError]:
                     path=f"design.layout.{key}",
                 )
             )
-    return errors
+    return errors, None
+
+
+#: The columns of the last design the loader found whole (one at most).
+_KEPT: list[Columns] = []
+
+
+def keep_columns(columns: Columns) -> None:
+    """Keep ``columns`` for the index built next from the same elements (the loader's,
+    for the Document that opens the design it read); the last kept only."""
+    _KEPT[:] = [columns]
+
+
+def take_columns(elements: Sequence[ElementBase]) -> Columns | None:
+    """The columns kept for ``elements`` (this very sequence), once; None if the last
+    kept were another's (they are dropped) or none are kept."""
+    try:
+        kept = _KEPT.pop()
+    except IndexError:
+        return None
+    return kept if kept.elements is elements else None
 
 
 _ID, _KIND, _NAME = attrgetter("id"), attrgetter("kind"), attrgetter("name")
@@ -100,10 +148,10 @@ _ID, _KIND, _NAME = attrgetter("id"), attrgetter("kind"), attrgetter("name")
 
 def _unbroken_ids_and_names(
     elements: Sequence[ElementBase],
-) -> tuple[dict[str, str], dict[str, ElementBase]] | None:
-    """Every id's kind and element, if no id and no name within a kind is used twice
-    (built in C, a column at a time); None if one is (:func:`_ids_and_names` says
-    which)."""
+) -> tuple[dict[str, str], dict[str, ElementBase], list[str]] | None:
+    """Every id's kind and element (and the kinds in element order), if no id and no
+    name within a kind is used twice (built in C, a column at a time); None if one is
+    (:func:`_ids_and_names` says which)."""
     ids = list(map(_ID, elements))
     kinds_in_order = list(map(_KIND, elements))
     kinds = dict(zip(ids, kinds_in_order, strict=True))
@@ -115,7 +163,7 @@ def _unbroken_ids_and_names(
     count = len(ids)
     if len(set(names)) != count and len(set(zip(kinds_in_order, names, strict=True))) != count:
         return None
-    return kinds, dict(zip(ids, elements, strict=True))
+    return kinds, dict(zip(ids, elements, strict=True)), kinds_in_order
 
 
 def _ids_and_names(

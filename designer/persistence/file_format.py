@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from designer.collector import collector_paused
 from designer.domain.design import Design
 from designer.domain.elements import ELEMENT_CLASSES
-from designer.domain.structure import structural_errors
+from designer.domain.structure import checked_columns, keep_columns
 from designer.persistence.atomic import FileStamp, write_atomic
 from designer.persistence.errors import LoadError
 from designer.persistence.migrations import CURRENT_SCHEMA_VERSION, migrate
@@ -497,12 +497,16 @@ def design_from_data(data: Any, *, where: str = "<memory>") -> Design:
 
 
 def _checked(design: Design, where: str) -> Design:
-    """``design`` if it holds the structural invariants, else the first break's error."""
-    errors = structural_errors(design)
+    """``design`` if it holds the structural invariants, else the first break's error.
+    The columns the check read are kept for the Document that opens the design next
+    (its index starts from them: :func:`designer.domain.structure.take_columns`)."""
+    errors, columns = checked_columns(design)
     if errors:
         first = errors[0]
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
         raise LoadError(first.message + more, where=where, path=first.path)
+    if columns is not None:
+        keep_columns(columns)
     return design
 
 

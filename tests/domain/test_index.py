@@ -28,10 +28,13 @@ from designer.document import (  # noqa: E402
 )
 from designer.document.factory import new_element  # noqa: E402
 from designer.document.gestures import plan_reparent  # noqa: E402
-from designer.domain import Design, DesignIndex  # noqa: E402
-from designer.domain.index import LOOKUPS  # noqa: E402
+from designer.domain import Design, DesignIndex, structure  # noqa: E402
+from designer.domain.design import LayoutEntry  # noqa: E402
+from designer.domain.index import LOOKUPS, LiveIndex  # noqa: E402
 from designer.domain.kinds import KINDS  # noqa: E402
 from designer.domain.persistent import PersistentMap  # noqa: E402
+from designer.domain.structure import checked_columns  # noqa: E402
+from designer.persistence import LoadError, dumps, loads  # noqa: E402
 
 
 @cache
@@ -93,7 +96,7 @@ def test_the_live_index_equals_a_fresh_one_after_any_edits(ops) -> None:  # type
                     plan = plan_reparent(doc, pick.id, boxes[b % len(boxes)].id)
                     if isinstance(plan, Command):
                         stack.push(plan)
-            elif op == "dag" and pick.kind == "mailbox_database":
+            elif op == "dag" and pick.kind == "mailbox_database" and index.of("dag", object):
                 dag = index.of("dag", object)[b % 7 % len(index.of("dag", object))]
                 stack.push(SetProperty(pick.id, "dag", dag.id if b % 3 else None))  # type: ignore[attr-defined]
             elif op == "undo" and stack.can_undo:
@@ -195,3 +198,73 @@ def test_the_layout_read_from_a_file_is_built_ahead_or_by_the_first_edit(
         results.append(list(doc.design.layout.items()))
     expected = list(PersistentMap(design.layout).set(box, moved).items())
     assert all(result == expected for result in results)
+
+
+def _same_index(doc: Document) -> None:
+    """The Document's index equals one built afresh from its design, element for element."""
+    fresh = LiveIndex(doc.design)
+    live = doc._live
+    assert list(live.by_id.items()) == list(fresh.by_id.items())
+    assert all(a is b for a, b in zip(live.by_id.values(), fresh.by_id.values(), strict=True))
+    assert list(live.by_kind) == list(fresh.by_kind)
+    for kind, members in fresh.by_kind.items():
+        assert live.by_kind[kind] == members
+        assert all(a is b for a, b in zip(live.by_kind[kind], members, strict=True))
+    assert _snapshot(doc.index, doc.design) == _snapshot(DesignIndex(doc.design), doc.design)
+
+
+def test_the_document_of_a_design_just_loaded_starts_its_index_from_the_check() -> None:
+    """The loader keeps what its structure check read (each element by id, the kinds in
+    order); the Document that opens that design next takes it, once, as its index's
+    start: the same index as one built by reading every element again. Another
+    design's Document, a second Document of the same design, or a design that broke
+    an invariant find nothing kept."""
+    raw = dumps(generate_design(300, seed=4)).encode()  # as a file gives it
+    design = loads(raw)
+    kept = structure._KEPT[-1]
+    assert kept.elements is design.elements
+    doc = Document(design)
+    assert doc._live.by_id is kept.by_id  # taken, not built again
+    assert not structure._KEPT
+    _same_index(doc)
+    UndoStack(doc).push(RemoveElements([design.elements[7].id]))  # and it follows edits
+    _same_index(doc)
+
+    again = Document(design)  # nothing kept any more: built by reading the elements
+    assert again._live.by_id is not kept.by_id
+    _same_index(again)
+
+    other = loads(dumps(generate_design(200, seed=5)))
+    first = loads(raw)  # kept last: this one's columns
+    mixed = Document(other)  # another design: the kept columns are not its, dropped
+    assert mixed._live.by_id is not structure._KEPT and not structure._KEPT
+    _same_index(mixed)
+    late = Document(first)
+    _same_index(late)
+
+    with pytest.raises(LoadError):
+        loads(raw.replace(b'"host": "', b'"host": "gone-', 1))
+    assert not structure._KEPT
+
+
+def test_columns_are_given_only_by_a_check_that_finds_nothing() -> None:
+    design = generate_design(200, seed=6)
+    errors, columns = checked_columns(design)
+    assert errors == [] and columns is not None
+    assert columns.elements is design.elements and columns.kinds == [
+        e.kind for e in design.elements
+    ]
+    assert columns.by_id == {e.id: e for e in design.elements}
+    twin = design.elements[3].model_copy(update={"id": design.elements[4].id})
+    broken = design.model_copy(
+        update={"elements": [*design.elements[:3], twin, *design.elements[4:]]}
+    )
+    assert checked_columns(broken)[0] and checked_columns(broken)[1] is None
+    vm = next(i for i, e in enumerate(design.elements) if e.kind == "vm")
+    lost = design.elements[vm].model_copy(update={"host": "gone"})
+    dangling = design.model_copy(
+        update={"elements": [*design.elements[:vm], lost, *design.elements[vm + 1 :]]}
+    )
+    assert checked_columns(dangling)[0] and checked_columns(dangling)[1] is None
+    stray = design.model_copy(update={"layout": {**design.layout, "nowhere": LayoutEntry()}})
+    assert checked_columns(stray)[0] and checked_columns(stray)[1] is None
