@@ -439,7 +439,7 @@ class DesignScene(QGraphicsScene):
             for name in inside:
                 value = fields[name]
                 if value:
-                    parent = str(value)
+                    parent = value if type(value) is str else str(value)
                     break
             box_parent[element_id] = parent
             if parent is not None:
@@ -447,18 +447,20 @@ class DesignScene(QGraphicsScene):
             if part:
                 # Drawn by its container (a VM's disk count), not as a box; its lines
                 # (a disk's LUN) only for the selection, and nothing is selected yet.
-                # (_note_part, inline: 70,000 disks at 100k.)
+                # (_note_part, inline: 70,000 disks at 100k; the placements are
+                # counted after the loop.)
                 placement = fields.get("placement")
                 if placement is not None:
-                    tag: str = placement._value_
-                    disk_placement[element_id] = tag
-                    placements[tag] += 1
+                    disk_placement[element_id] = placement._value_
                 if parent is not None:
                     parts_of[parent].append(element)
                 # KindInfo.drawn_of: the last of them.
                 for name in drawn:
                     value = fields[name]
                     if value is None:
+                        continue
+                    if type(value) is str:  # a plain reference (a disk's LUN)
+                        part_lines[element_id] = (name, value)
                         continue
                     for target in value if isinstance(value, list) else (value,):
                         part_lines[element_id] = (name, target)
@@ -487,8 +489,16 @@ class DesignScene(QGraphicsScene):
                     node.setVisible(False)
                 add_item(node)
                 nodes[element_id] = node
-            left, top = min(left, x), min(top, y)
-            right, bottom = max(right, x + w), max(bottom, y + h)
+            # min/max of the union, as comparisons (30,000 boxes: four calls each)
+            if x < left:
+                left = x
+            if y < top:
+                top = y
+            if x + w > right:
+                right = x + w
+            if y + h > bottom:
+                bottom = y + h
+        placements.update(disk_placement.values())
         if later and pending:
             # Boxes without a place are placed after their laid-out siblings: all of
             # them built first (rare in a big design: no partial build then).
