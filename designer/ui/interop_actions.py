@@ -13,12 +13,12 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from designer.domain.errors import DesignError
 from designer.interop.command import ApplyImport
-from designer.interop.drawio import SimulationMoment
 from designer.interop.importing import KINDS, import_sources
 from designer.ui.file_ops import file_name_for
 from designer.ui.session import EditorSession
 
 if TYPE_CHECKING:
+    from designer.interop.drawio import SimulationMoment
     from designer.ui.review import ReviewJob
 
 __all__ = ["InteropActions"]
@@ -150,6 +150,10 @@ class InteropActions:
         controller = getattr(simulation, "controller", None)
         if controller is None or not getattr(controller, "steps", None):
             return None
+        # draw.io's writer (with xml.etree, ~7 ms) only when an export asks for it: not
+        # before a window's first frame.
+        from designer.interop.drawio import SimulationMoment
+
         return SimulationMoment(tuple(controller.steps), float(controller.time), "Simulation")
 
     # -- review report -------------------------------------------------------------------

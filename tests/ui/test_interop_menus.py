@@ -96,6 +96,31 @@ def test_export_menu_writes_the_interop_formats(window, monkeypatch, tmp_path, e
         assert {e.id for e in window.session.design.elements} <= cells
 
 
+def test_a_drawio_export_in_simulation_mode_draws_the_moment_on_screen(  # type: ignore[no-untyped-def]
+    window, monkeypatch, tmp_path
+):
+    """The draw.io writer is imported when an export asks for it (not before a window's
+    first frame: tests/ui/test_scale_ui.py); in simulation mode its simulation layer
+    shows the moment on screen, the host failed."""
+    from designer.domain.design import ScenarioStep
+
+    window.simulation.action.trigger()
+    QApplication.processEvents()
+    window.simulation.controller.set_steps(
+        [ScenarioStep(at_s=0, action="fail", target="esx-den-01")]
+    )
+    target = tmp_path / "moment.drawio"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    _menu_action(window, "File", "Export", "as draw.io Diagram…").trigger()
+    values = {
+        o.get("id"): o.get("label") or o.get("value") for o in ET.parse(target).iter("object")
+    }
+    assert values["drd-sim-title"].startswith("Simulation at T+")
+    assert "drd-sim-failed-esx-den-01" in values
+
+
 def test_export_menu_writes_calculator_csvs_and_scripts(window, monkeypatch, tmp_path):
     monkeypatch.setattr(
         QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(tmp_path))
