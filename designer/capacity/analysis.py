@@ -19,19 +19,16 @@ from designer.capacity.engine import CapacityEngine, MemberLoad, ModeResult
 from designer.capacity.modes import NORMAL, Mode, ModeKind
 from designer.capacity.report import (
     CapacityReport,
-    HostReport,
     LinkReport,
-    LogLunReport,
     MemberReport,
     MirrorReport,
     ModeLoad,
 )
+from designer.capacity.rollup import copy_log_luns, host_reports, log_lun_reports
 from designer.capacity.search import DagImpact, DagPredictor, dag_impacts
 from designer.collector import collector_paused
 from designer.domain.design import Design
-from designer.domain.enums import DiskPurpose
 from designer.simulation import Settled, Simulator, sweep_elements
-from designer.simulation.prepared import Prepared
 
 __all__ = ["LARGE", "ProgressFn", "capacity", "copy_log_luns", "relevant_elements"]
 
@@ -323,7 +320,7 @@ def _report(
             )
         )
     members = _members(engine, results)
-    hosts = _hosts(engine, results)
+    hosts = host_reports(engine, results)
     mirrors = _mirrors(engine, results, modes)
     return CapacityReport(
         design=sim.design,
@@ -332,7 +329,7 @@ def _report(
         links=links,
         members=members,
         hosts=hosts,
-        log_luns=_log_luns(engine),
+        log_luns=log_lun_reports(prep, engine.workload),
         mirrors=mirrors,
         evaluated=[r.mode for r in results],
         skipped_elements=skipped,
@@ -379,66 +376,6 @@ def _members(engine: CapacityEngine, results: list[ModeResult]) -> list[MemberRe
     return members
 
 
-def _hosts(engine: CapacityEngine, results: list[ModeResult]) -> list[HostReport]:
-    """Each ESXi host's (active databases, active mailboxes) of the members it runs,
-    normal and worst per kind: the first mode of the kind with the most mailboxes. A
-    host no member of a mode's ``members`` runs or ran, and that did not fail, is as in
-    normal operation in that mode, so only the hosts each mode touches are computed."""
-    prep = engine.prep
-    base_members = engine.base_members
-    on_host: dict[str, list[str]] = defaultdict(list)
-    for member, load in base_members.items():
-        if load.host:
-            on_host[load.host].append(member)
-
-    def host_load(result: ModeResult, host: str) -> tuple[int, int]:
-        members = set(on_host.get(host, ()))
-        for m, load in result.members.items():
-            base_host = base_members[m].host
-            if load.host == host:
-                members.add(m)
-            elif base_host == host:
-                members.discard(m)
-        dbs = mbx = 0
-        for m in members:
-            load = engine.member_load(result, m)
-            dbs += load.active_databases
-            mbx += load.active_mailboxes
-        return dbs, mbx
-
-    normal = {host_id: host_load(results[0], host_id) for host_id in on_host}
-    # Per host: the modes (in order) whose figure may differ from normal, with it.
-    special: dict[str, list[tuple[int, tuple[int, int]]]] = defaultdict(list)
-    by_kind: dict[ModeKind, list[int]] = defaultdict(list)
-    for number, result in enumerate(results[1:], start=1):
-        by_kind[result.mode.kind].append(number)
-        touched: set[str] = set()
-        for m, load in result.members.items():
-            for host in (load.host, base_members[m].host):
-                if host is not None:
-                    touched.add(host)
-        failed = set(result.mode.failed or ())
-        for host_id in sorted((touched | failed) & on_host.keys()):
-            value = host_load(result, host_id) if host_id in touched else normal[host_id]
-            if host_id in failed:
-                value = (0, 0)
-            special[host_id].append((number, value))
-    reports: list[HostReport] = []
-    for host_id in sorted(on_host):
-        values = dict(special.get(host_id, ()))
-        worst: dict[ModeKind, tuple[Mode, tuple[int, int]]] = {}
-        for kind, numbers in by_kind.items():
-            best: tuple[int, tuple[int, int]] | None = None
-            for number in numbers:
-                value = values.get(number, normal[host_id])
-                if best is None or value[1] > best[1][1]:
-                    best = (number, value)
-            assert best is not None
-            worst[kind] = (results[best[0]].mode, best[1])
-        reports.append(HostReport(prep.hosts[host_id], normal[host_id], worst))
-    return reports
-
-
 def _mirrors(
     engine: CapacityEngine, results: list[ModeResult], modes: ModeSet
 ) -> list[MirrorReport]:
@@ -457,48 +394,6 @@ def _mirrors(
             if worst is None or rpo > worst[1] + 1e-9:
                 worst = (result.mode, rpo)
         found.append(MirrorReport(engine.prep.mirrors[mirror_id], normal, worst))
-    return found
-
-
-def _log_luns(engine: CapacityEngine) -> list[LogLunReport]:
-    prep = engine.prep
-    wl = engine.workload
-    per_lun: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for db_id, db in prep.dbs.items():
-        if not db.dag or len(db.copies) < 2:
-            continue
-        on_member = copy_log_luns(prep, db_id)
-        for copy in db.copies:
-            for lun_id in on_member.get(copy.member, ()):
-                per_lun[lun_id].append((db_id, copy.member))
-    reports: list[LogLunReport] = []
-    for lun_id in sorted(per_lun):
-        if lun_id not in prep.luns:
-            continue
-        copies = per_lun[lun_id]
-        rate = sum(wl.database(db_id).log_gb_per_hour for db_id in {d for d, _ in copies})
-        free, stated = wl.lun_free_gb(lun_id)
-        hours = free / rate if rate > 0 else None
-        reports.append(LogLunReport(prep.luns[lun_id], copies, rate, free, stated, hours))
-    return reports
-
-
-def copy_log_luns(prep: Prepared, db_id: str) -> dict[str, list[str]]:
-    """``Workload.log_luns(db_id, server)`` of each server holding a disk of the
-    database (absent: none), in one pass over its disks as the simulator prepared them
-    (a pydantic field read costs more than a plain one, and there are 16,000 copies at
-    25k): its log disks' LUNs, else (logs beside the database) its database disks'."""
-    logs: dict[str, set[str]] = {}
-    data: dict[str, set[str]] = {}
-    for d in prep.disks_of_db.get(db_id, ()):
-        if not d.lun:
-            continue
-        if d.purpose == DiskPurpose.LOGS:
-            logs.setdefault(d.vm, set()).add(d.lun)
-        elif d.purpose == DiskPurpose.DATABASE:
-            data.setdefault(d.vm, set()).add(d.lun)
-    found = {vm: sorted(luns) for vm, luns in data.items() if vm not in logs}
-    found.update((vm, sorted(luns)) for vm, luns in logs.items())
     return found
 
 

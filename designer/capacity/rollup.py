@@ -1,0 +1,210 @@
+"""The report's roll-ups that no single mode gives: per ESXi host (the active databases
+and mailboxes of the members it runs, normal and worst per kind of mode) and per log
+LUN (the copies whose logs it holds, and the hours until it fills).
+
+Both run once per sizing over every mode or every copy (16,000 copies, ~300 modes at
+25k), so each walks what changed rather than recomputing from scratch; integer sums
+and the log rates' float sums in the order they always had, so the figures are those
+of a full recomputation (``tests/capacity/test_capacity_fast_path.py``,
+``tests/capacity/test_report_rollups.py``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from designer.capacity.engine import CapacityEngine, ModeResult
+from designer.capacity.modes import Mode, ModeKind
+from designer.capacity.report import HostReport, LogLunReport
+from designer.domain.enums import DiskPurpose
+from designer.simulation.prepared import Prepared
+from designer.workload import Workload
+
+__all__ = ["copy_log_luns", "host_reports", "log_lun_reports"]
+
+_LOGS = DiskPurpose.LOGS
+_DATABASE = DiskPurpose.DATABASE
+
+
+# -- ESXi hosts ---------------------------------------------------------------------------
+def host_reports(engine: CapacityEngine, results: list[ModeResult]) -> list[HostReport]:
+    """Each ESXi host's (active databases, active mailboxes) of the members it runs,
+    normal and worst per kind: the first mode of the kind with the most mailboxes.
+
+    A mode's figure for a host is normal operation's members' sum, less what the
+    members the mode changed (``ModeResult.members``) brought there in normal
+    operation, plus what those now on it bring: only the hosts each mode touches are
+    computed, each from the members the mode changed on it. A failed host has none."""
+    prep = engine.prep
+    base_members = engine.base_members
+    on_host: dict[str, list[str]] = defaultdict(list)
+    for member, load in base_members.items():
+        if load.host:
+            on_host[load.host].append(member)
+    base_sum: dict[str, tuple[int, int]] = {}
+    for host_id, members in on_host.items():
+        dbs = mbx = 0
+        for m in members:
+            load = base_members[m]
+            dbs += load.active_databases
+            mbx += load.active_mailboxes
+        base_sum[host_id] = (dbs, mbx)
+
+    def touched(result: ModeResult) -> dict[str, list[int]]:
+        """Host → [active databases, active mailboxes] on it in ``result``, for every
+        host a changed member runs on or ran on in normal operation."""
+        found: dict[str, list[int]] = {}
+        for m, load in result.members.items():
+            base = base_members[m]
+            was = base.host
+            if was is not None:
+                value = found.get(was)
+                if value is None:
+                    value = found[was] = list(base_sum.get(was, (0, 0)))
+                if was in base_sum:  # it counted there in normal operation
+                    value[0] -= base.active_databases
+                    value[1] -= base.active_mailboxes
+            now = load.host
+            if now is not None:
+                value = found.get(now)
+                if value is None:
+                    value = found[now] = list(base_sum.get(now, (0, 0)))
+                value[0] += load.active_databases
+                value[1] += load.active_mailboxes
+        return found
+
+    normal_touched = touched(results[0])
+    normal: dict[str, tuple[int, int]] = {}
+    for host_id in on_host:
+        value = normal_touched.get(host_id)
+        normal[host_id] = base_sum[host_id] if value is None else (value[0], value[1])
+    # Per host: the modes (in order) whose figure may differ from normal, with it.
+    special: dict[str, list[tuple[int, tuple[int, int]]]] = defaultdict(list)
+    by_kind: dict[ModeKind, list[int]] = defaultdict(list)
+    kind_of: list[ModeKind | None] = [None]
+    for number, result in enumerate(results[1:], start=1):
+        kind = result.mode.kind
+        by_kind[kind].append(number)
+        kind_of.append(kind)
+        changed = touched(result)
+        failed = result.mode.failed or ()
+        hosts = {h for h in changed if h in on_host}
+        hosts.update(h for h in failed if h in on_host)
+        for host_id in hosts:
+            if host_id in failed:
+                special[host_id].append((number, (0, 0)))
+            else:
+                value = changed.get(host_id)
+                special[host_id].append(
+                    (number, normal[host_id] if value is None else (value[0], value[1]))
+                )
+    reports: list[HostReport] = []
+    for host_id in sorted(on_host):
+        found = sorted(special.get(host_id, ()))
+        values = dict(found)
+        usual = normal[host_id]
+        worst: dict[ModeKind, tuple[Mode, tuple[int, int]]] = {}
+        for kind, numbers in by_kind.items():
+            # The first mode of the kind with the most mailboxes. Every mode of the kind
+            # not in ``values`` has normal operation's figure, so of those only the
+            # first can be the first with the most.
+            candidates = [(n, v) for n, v in found if kind_of[n] == kind]
+            for number in numbers:
+                if number not in values:
+                    candidates.append((number, usual))
+                    candidates.sort()
+                    break
+            best = candidates[0]
+            for candidate in candidates[1:]:
+                if candidate[1][1] > best[1][1]:
+                    best = candidate
+            worst[kind] = (results[best[0]].mode, best[1])
+        reports.append(HostReport(prep.hosts[host_id], usual, worst))
+    return reports
+
+
+# -- log LUNs -----------------------------------------------------------------------------
+def log_lun_reports(prep: Prepared, workload: Workload) -> list[LogLunReport]:
+    """Each LUN holding the logs of a DAG database's copy (a database with at least two
+    copies): its copies, the logs they write per hour, its free space and the hours
+    until it fills while logs cannot truncate. One pass over each database's disks
+    (``copy_log_luns`` inlined: 4,000 databases and 16,000 copies at 25k); each LUN's
+    rate is the sum over its databases in the order it always had."""
+    disks_of_db = prep.disks_of_db
+    per_lun: dict[str, list[tuple[str, str]]] = {}
+    for db_id, db in prep.dbs.items():
+        copies = db.copies
+        if not db.dag or len(copies) < 2:
+            continue
+        logs: dict[str, set[str]] = {}
+        data: dict[str, set[str]] = {}
+        for d in disks_of_db.get(db_id, ()):
+            lun = d.lun
+            if not lun:
+                continue
+            purpose = d.purpose
+            if purpose == _LOGS:
+                held = logs.get(d.vm)
+                if held is None:
+                    logs[d.vm] = {lun}
+                else:
+                    held.add(lun)
+            elif purpose == _DATABASE:
+                held = data.get(d.vm)
+                if held is None:
+                    data[d.vm] = {lun}
+                else:
+                    held.add(lun)
+        if not logs and not data:
+            continue
+        for copy in copies:
+            member = copy.member
+            # Its log disks' LUNs, else (logs beside the database) its database disks'.
+            held = logs.get(member) or data.get(member)
+            if held is None:
+                continue
+            for lun_id in held if len(held) == 1 else sorted(held):
+                found = per_lun.get(lun_id)
+                if found is None:
+                    per_lun[lun_id] = [(db_id, member)]
+                else:
+                    found.append((db_id, member))
+    luns = prep.luns
+    database = workload.database
+    rates: dict[str, float] = {}
+    reports: list[LogLunReport] = []
+    for lun_id in sorted(per_lun):
+        held_lun = luns.get(lun_id)
+        if held_lun is None:
+            continue
+        copies_here = per_lun[lun_id]
+        # sum() of the databases' rates, in the same order (a set built the same way).
+        rate: float = 0
+        for db_id in {d for d, _ in copies_here}:
+            value = rates.get(db_id)
+            if value is None:
+                value = rates[db_id] = database(db_id).log_gb_per_hour
+            rate += value
+        free, stated = workload.lun_free_gb(lun_id)
+        hours = free / rate if rate > 0 else None
+        reports.append(LogLunReport(held_lun, copies_here, rate, free, stated, hours))
+    return reports
+
+
+def copy_log_luns(prep: Prepared, db_id: str) -> dict[str, list[str]]:
+    """``Workload.log_luns(db_id, server)`` of each server holding a disk of the
+    database (absent: none), in one pass over its disks as the simulator prepared them
+    (a pydantic field read costs more than a plain one, and there are 16,000 copies at
+    25k): its log disks' LUNs, else (logs beside the database) its database disks'."""
+    logs: dict[str, set[str]] = {}
+    data: dict[str, set[str]] = {}
+    for d in prep.disks_of_db.get(db_id, ()):
+        if not d.lun:
+            continue
+        if d.purpose == _LOGS:
+            logs.setdefault(d.vm, set()).add(d.lun)
+        elif d.purpose == _DATABASE:
+            data.setdefault(d.vm, set()).add(d.lun)
+    found = {vm: sorted(luns) for vm, luns in data.items() if vm not in logs}
+    found.update((vm, sorted(luns)) for vm, luns in logs.items())
+    return found
