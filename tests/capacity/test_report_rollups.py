@@ -121,8 +121,8 @@ def test_rollups_equal_the_reference_on_the_samples(path: Path) -> None:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(designs())
 def test_rollups_equal_the_reference_on_generated_designs(design: Design) -> None:
-    luns, hosts = _check(design)
-    assert luns and hosts
+    _luns, hosts = _check(design)
+    assert hosts
 
 
 @pytest.mark.parametrize("seed", [0, 1])
