@@ -44,6 +44,8 @@ _WORKLOAD_FIELDS = (
     ("lun", "change_rate_gb_per_hour"),
 )
 _is_set = functools.partial(operator.is_not, None)
+#: A database's copies by activation preference, then member.
+_PREFERENCE = operator.attrgetter("activation_preference", "member")
 
 
 def states_workload(design: Design, index: DesignIndex | None = None) -> bool:
@@ -141,8 +143,11 @@ class Workload:
         self._site_dbs: dict[str | None, list[str]] | None = None
         self._site_mailboxes: dict[str | None, int] = {}
         self._lun_dbs: dict[str, list[str]] | None = None
+        #: id(profile) → (profile, logs per mailbox per day, busiest hour's factor): a
+        #: site's, DAG's or the design's profile serves thousands of databases.
+        self._per_profile: dict[int, tuple[MailboxProfile, float, float]] = {}
         #: The design states its workload (see :func:`states_workload`).
-        self.states = states_workload(design)
+        self.states = states_workload(design, ix)
 
     # -- placement helpers ---------------------------------------------------------------
     def vm_site(self, vm_id: str) -> str | None:
@@ -159,9 +164,10 @@ class Workload:
         """The site whose users the database serves: stated, else its preferred copy's."""
         if db.user_site:
             return db.user_site
-        copies = sorted(db.copies, key=lambda c: (c.activation_preference, c.member))
-        if copies:
-            return self.vm_site(copies[0].member)
+        if db.copies:
+            # The first by preference (then member): what sorting would put first.
+            first = min(db.copies, key=_PREFERENCE)
+            return self.vm_site(first.member)
         disks = self.disks_of_db.get(db.id)
         return self.vm_site(disks[0].vm) if disks else None
 
@@ -201,16 +207,17 @@ class Workload:
         profile, origin = self.profile(db)
         log_bytes = self.figures.log_bytes(self.exchange_version(db))
         if profile is not None:
-            per_mailbox = self.figures.logs_per_mailbox_per_day(profile)
+            known = self._per_profile.get(id(profile))
+            if known is None or known[0] is not profile:
+                known = self._per_profile[id(profile)] = (
+                    profile,
+                    self.figures.logs_per_mailbox_per_day(profile),
+                    self.figures.peak(profile),
+                )
+            per_mailbox = known[1]
             gb_per_day = db.mailboxes * per_mailbox * log_bytes / BYTES_PER_GB
             load = DatabaseLoad(
-                db.mailboxes,
-                profile,
-                origin,
-                per_mailbox,
-                log_bytes,
-                gb_per_day,
-                self.figures.peak(profile),
+                db.mailboxes, profile, origin, per_mailbox, log_bytes, gb_per_day, known[2]
             )
         else:
             # No profile: the users' site's mail change rate, shared by mailboxes (what
