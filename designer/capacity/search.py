@@ -161,24 +161,73 @@ class DagPredictor:
         found = self._alone.get(impact.signature)
         if found is not None:
             return found
+        unusable, lost = impact.unusable, impact.lost
+        active, active_on = self.active, self.active_on
         moved: set[str] = set()
-        for m in impact.unusable:
-            moved.update(self.active_on.get(m, ()))
-        moved.update(db_id for db_id, m in impact.lost if self.active.get(db_id) == m)
-        targets = {db_id: self._target(db_id, impact.unusable, impact.lost) for db_id in moved}
+        for m in unusable:
+            on = active_on.get(m)
+            if on:
+                moved.update(on)
+        if lost:
+            moved.update([db_id for db_id, m in lost if active.get(db_id) == m])
+        # ``_target`` and ``_move`` inlined (10,000 moved databases per 25k sizing).
+        candidates, all_mailboxes = self.candidates, self.mailboxes
+        targets: dict[str, str | None] = {}
         delta: dict[str, int] = {}
-        by_target: dict[str, set[str]] = defaultdict(set)
-        for db_id, target in targets.items():
-            _move(delta, self.active[db_id], target, self.mailboxes[db_id])
+        by_target: dict[str, list[str]] = {}
+        for db_id in moved:
+            target = None
+            for member in candidates[db_id]:
+                if member in unusable or (lost and (db_id, member) in lost):
+                    continue
+                target = member
+                break
+            targets[db_id] = target
+            mailboxes = all_mailboxes[db_id]
+            was = active[db_id]
+            if was is not None:
+                delta[was] = delta.get(was, 0) - mailboxes
             if target is not None:
-                by_target[target].add(db_id)
+                delta[target] = delta.get(target, 0) + mailboxes
+                sent = by_target.get(target)
+                if sent is None:
+                    by_target[target] = [db_id]
+                else:
+                    sent.append(db_id)
         found = self._alone[impact.signature] = _Alone(
+            impact,
             frozenset(moved),
             targets,
             delta,
             {m: frozenset(dbs) for m, dbs in by_target.items()},
             frozenset((db_id, t) for db_id, t in targets.items() if t is not None),
+            {},
         )
+        return found
+
+    def _shift(self, alone: _Alone, member: str) -> _Shift:
+        """Where the databases one failure alone sends to ``member`` go when ``member``
+        is out too (cached): each one's next copy by preference after it that the
+        failure leaves usable (the copies before it were already out)."""
+        found = alone.shifts.get(member)
+        if found is not None:
+            return found
+        unusable, lost = alone.impact.unusable, alone.impact.lost
+        candidates, all_mailboxes = self.candidates, self.mailboxes
+        total = 0
+        goes: dict[str, int] = {}
+        pairs: list[tuple[str, str]] = []
+        for db_id in alone.by_target[member]:
+            mailboxes = all_mailboxes[db_id]
+            total += mailboxes
+            order = candidates[db_id]
+            for other in order[order.index(member) + 1 :]:
+                if other in unusable or (lost and (db_id, other) in lost):
+                    continue
+                goes[other] = goes.get(other, 0) + mailboxes
+                pairs.append((db_id, other))
+                break
+        found = alone.shifts[member] = _Shift(total, goes, frozenset(goes), frozenset(pairs))
         return found
 
     def predict(self, impacts: Iterable[DagImpact]) -> dict[str, int] | None:
@@ -281,23 +330,39 @@ class DagPredictor:
         for member, change in b.delta.items():
             loads[member] = get(member, 0) + change
         # The databases whose place differs from where their own failure alone sends
-        # them (as in ``predict``).
+        # them (as in ``predict``): moved by both, sent by one to a copy the other
+        # destroys, or sent by one to a member the other makes unusable. The last come
+        # in groups (all one failure sends to a member); a group none of whose next
+        # copies the other failure touches moves as a whole (see ``_shift``).
         a_moved, b_moved = a.moved, b.moved
         again = set(a_moved & b_moved)
-        a_sent, b_sent = a.by_target, b.by_target
-        for m in ib.unusable:
-            sent = a_sent.get(m)
-            if sent:
-                again |= sent
-        for m in ia.unusable:
-            sent = b_sent.get(m)
-            if sent:
-                again |= sent
         la, lb = ia.lost, ib.lost
         if lb and a.placed:
             again.update([db_id for db_id, _m in a.placed & lb])
         if la and b.placed:
             again.update([db_id for db_id, _m in b.placed & la])
+        shifts: list[_Shift] = []
+        for one, other in ((a, ib), (b, ia)):
+            sent_to = one.by_target
+            other_unusable = other.unusable
+            other_lost = other.lost
+            for m in other_unusable:
+                sent = sent_to.get(m)
+                if not sent:
+                    continue
+                shift = self._shift(one, m)
+                if (
+                    again.isdisjoint(sent)
+                    and shift.members.isdisjoint(other_unusable)
+                    and (not other_lost or shift.pairs.isdisjoint(other_lost))
+                ):
+                    loads[m] = get(m, 0) - shift.total
+                    shifts.append(shift)
+                else:
+                    again |= sent
+        for shift in shifts:
+            for member, mailboxes in shift.goes.items():
+                loads[member] = get(member, 0) + mailboxes
         if not again:
             for m in unusable:
                 loads[m] = 0
@@ -339,6 +404,7 @@ class DagPredictor:
 
 @dataclass(frozen=True, slots=True)
 class _Alone:
+    impact: DagImpact
     moved: frozenset[str]
     targets: dict[str, str | None]
     #: Active mailboxes each member gains (or loses) from the moves.
@@ -347,6 +413,21 @@ class _Alone:
     by_target: dict[str, frozenset[str]]
     #: (database, the member it goes to) of each moved database that goes somewhere.
     placed: frozenset[tuple[str, str]]
+    #: Member → ``DagPredictor._shift`` (filled as pairs ask).
+    shifts: dict[str, _Shift]
+
+
+@dataclass(frozen=True, slots=True)
+class _Shift:
+    """Where the databases one failure alone sends to a member go when it is out too."""
+
+    #: Their mailboxes (what the member no longer receives).
+    total: int
+    #: Member → the mailboxes that go there instead (those with nowhere to go: absent).
+    goes: dict[str, int]
+    #: The members of ``goes``, and (database, member) of each that goes somewhere.
+    members: frozenset[str]
+    pairs: frozenset[tuple[str, str]]
 
 
 def _move(loads: dict[str, int], was: str | None, now: str | None, mailboxes: int) -> None:

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from cap_designs import stretched
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_capacity_fast_path import _reference_predict
@@ -131,10 +132,17 @@ def test_dag_impacts_equal_the_reference_on_generated_big_designs(size: str, see
 
 # -- predictions of two failures ----------------------------------------------------------------
 @cache
-def _predictor() -> tuple[DagPredictor, list[str]]:
+def _predictor(which: str = "1k") -> tuple[DagPredictor, list[str]]:
+    """The generated 1k design's DAG (three copies to go to, one lagged), or a
+    stretched DAG whose databases have four copies to go to."""
     from benchmarks.generate import generate_design
 
-    sim = Simulator(generate_design("1k", seed=1, workload=True))
+    design = (
+        generate_design("1k", seed=1, workload=True)
+        if which == "1k"
+        else stretched(databases=6, members_per_site=3, copies=("bos", "wor", "bos", "wor"))
+    )
+    sim = Simulator(design)
     engine = CapacityEngine(sim)
     dag_id = sorted(sim.prep.dags)[0]
     predictor = DagPredictor(sim.prep, dag_id, engine.base_active)
@@ -144,7 +152,8 @@ def _predictor() -> tuple[DagPredictor, list[str]]:
 @st.composite
 def _impact(draw: st.DrawFn, predictor: DagPredictor, dbs: list[str]) -> DagImpact:
     members = sorted(predictor.holders)
-    unusable = draw(st.sets(st.sampled_from(members), max_size=len(members)))
+    few = draw(st.sampled_from([2, len(members)]))
+    unusable = draw(st.sets(st.sampled_from(members), max_size=few))
     copies = [(db_id, m) for db_id in dbs for m, _lagged in predictor.copies[db_id]]
     lost = draw(st.sets(st.sampled_from(copies), max_size=40))
     return DagImpact(False, frozenset(unusable), frozenset(lost))
@@ -153,7 +162,7 @@ def _impact(draw: st.DrawFn, predictor: DagPredictor, dbs: list[str]) -> DagImpa
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_a_pair_is_predicted_as_the_reference_places_it(data: st.DataObject) -> None:
-    predictor, dbs = _predictor()
+    predictor, dbs = _predictor(data.draw(st.sampled_from(["1k", "stretched"])))
     a = data.draw(_impact(predictor, dbs))
     b = data.draw(_impact(predictor, dbs))
     assert predictor.predict((a, b)) == _reference_predict(predictor, (a, b))
@@ -174,3 +183,26 @@ def test_a_pair_that_leaves_no_server_is_predicted_as_the_reference_places_it() 
     # One server left: its databases' next copies that are on it go there.
     c = DagImpact(False, frozenset(servers[1:half]), frozenset())
     assert predictor.predict((c, b)) == _reference_predict(predictor, (c, b))
+
+
+def test_a_group_sent_to_a_member_out_goes_on_past_the_others_failures() -> None:
+    """One failure sends a database to its second copy; the other takes that copy's
+    member and the third copy (its member, or the copy itself): the database goes to
+    its fourth. Every database with four copies, both orders, against the reference."""
+    predictor, dbs = _predictor("stretched")
+    checked = 0
+    for db_id in dbs:
+        order = [m for m, lagged in predictor.copies[db_id] if not lagged]
+        if len(order) < 4 or predictor.active[db_id] != order[0]:
+            continue
+        first = DagImpact(False, frozenset([order[0]]), frozenset())
+        others = [
+            DagImpact(False, frozenset(order[1:3]), frozenset()),
+            DagImpact(False, frozenset([order[1]]), frozenset([(db_id, order[2])])),
+            DagImpact(False, frozenset([order[1], order[3]]), frozenset()),
+        ]
+        for other in others:
+            for pair in ((first, other), (other, first)):
+                assert predictor.predict(pair) == _reference_predict(predictor, pair)
+                checked += 1
+    assert checked >= 30
