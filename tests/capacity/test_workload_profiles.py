@@ -114,3 +114,25 @@ def test_database_figures_from_every_level_of_profile(
     for x in loads:
         if x.profile is not None:
             assert x.logs_per_mailbox_per_day == by_profile[id(x.profile)].logs_per_mailbox_per_day
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.json")), ids=lambda p: p.stem)
+def test_the_servers_databases_are_those_of_their_copies_or_disks(path: Path) -> None:
+    """``Workload.dbs_on_vm`` (built when first read): each server's databases, from
+    their copies' members, else the VMs with a disk of them; what Double-Take sends."""
+    design = load(path)
+    design = getattr(design, "design", design)
+    workload = Workload(design)
+    want: dict[str, list[str]] = {}
+    for db in (e for e in design.elements if isinstance(e, MailboxDatabase)):
+        members = [c.member for c in db.copies] or [
+            d.vm for d in workload.disks_of_db.get(db.id, [])
+        ]
+        for vm in dict.fromkeys(members):
+            want.setdefault(vm, []).append(db.id)
+    assert dict(workload.dbs_on_vm) == want
+    for repl_id, repl in workload.host_repls.items():
+        logs = sum(workload.database(d).log_gb_per_hour for d in want.get(repl.source, []))
+        assert workload.host_replication_gb_per_hour(repl_id) == (
+            logs * workload.figures.host_replication_factor
+        )
