@@ -329,7 +329,7 @@ def _report(
         links=links,
         members=members,
         hosts=hosts,
-        log_luns=log_lun_reports(prep, engine.workload),
+        log_luns=log_lun_reports(prep, engine.workload, engine.flows),
         mirrors=mirrors,
         evaluated=[r.mode for r in results],
         skipped_elements=skipped,

@@ -12,8 +12,10 @@ of a full recomputation (``tests/capacity/test_capacity_fast_path.py``,
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 
 from designer.capacity.engine import CapacityEngine, ModeResult
+from designer.capacity.flows import Flows
 from designer.capacity.modes import Mode, ModeKind
 from designer.capacity.report import HostReport, LogLunReport
 from designer.domain.enums import DiskPurpose
@@ -124,18 +126,19 @@ def host_reports(engine: CapacityEngine, results: list[ModeResult]) -> list[Host
 
 
 # -- log LUNs -----------------------------------------------------------------------------
-def log_lun_reports(prep: Prepared, workload: Workload) -> list[LogLunReport]:
+def log_lun_reports(
+    prep: Prepared, workload: Workload, flows: Flows | None = None
+) -> list[LogLunReport]:
     """Each LUN holding the logs of a DAG database's copy (a database with at least two
     copies): its copies, the logs they write per hour, its free space and the hours
     until it fills while logs cannot truncate. One pass over each database's disks
     (``copy_log_luns`` inlined: 4,000 databases and 16,000 copies at 25k); each LUN's
-    rate is the sum over its databases in the order it always had."""
+    rate is the sum over its databases in the order it always had. ``flows`` (the
+    engine's): its copies' members of those databases, in design order, instead of
+    reading every database's copies again."""
     disks_of_db = prep.disks_of_db
     per_lun: dict[str, list[tuple[str, str]]] = {}
-    for db_id, db in prep.dbs.items():
-        copies = db.copies
-        if not db.dag or len(copies) < 2:
-            continue
+    for db_id, members in _dag_copies(prep, flows):
         logs: dict[str, set[str]] = {}
         data: dict[str, set[str]] = {}
         for d in disks_of_db.get(db_id, ()):
@@ -157,8 +160,7 @@ def log_lun_reports(prep: Prepared, workload: Workload) -> list[LogLunReport]:
                     held.add(lun)
         if not logs and not data:
             continue
-        for copy in copies:
-            member = copy.member
+        for member in members:
             # Its log disks' LUNs, else (logs beside the database) its database disks'.
             held = logs.get(member) or data.get(member)
             if held is None:
@@ -189,6 +191,21 @@ def log_lun_reports(prep: Prepared, workload: Workload) -> list[LogLunReport]:
         hours = free / rate if rate > 0 else None
         reports.append(LogLunReport(held_lun, copies_here, rate, free, stated, hours))
     return reports
+
+
+def _dag_copies(prep: Prepared, flows: Flows | None) -> Iterator[tuple[str, Iterable[str]]]:
+    """(database, its copies' members) of every DAG database with two copies or more,
+    in design order."""
+    if flows is not None:
+        e2007 = flows.e2007  # Exchange 2007 clusters' databases: not in a DAG
+        for db_id, members in flows.copy_members.items():
+            if db_id not in e2007:
+                yield db_id, members
+        return
+    for db_id, db in prep.dbs.items():
+        copies = db.copies
+        if db.dag and len(copies) >= 2:
+            yield db_id, [c.member for c in copies]
 
 
 def copy_log_luns(prep: Prepared, db_id: str) -> dict[str, list[str]]:

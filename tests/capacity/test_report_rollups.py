@@ -102,6 +102,8 @@ def _check(design: Design, *, hosts: bool = True) -> tuple[int, int]:
     fast = log_lun_reports(sim.prep, engine.workload)
     slow = _reference_log_luns(sim, engine.workload)
     assert fast == slow
+    # As capacity asks: the copies' members read from the engine's flows.
+    assert log_lun_reports(sim.prep, engine.workload, engine.flows) == slow
     if not hosts:
         return len(fast), 0
     results = _results(sim, engine)
