@@ -108,37 +108,48 @@ class DagPredictor:
 
     def __init__(self, prep: Prepared, dag_id: str, active: dict[str, str | None]) -> None:
         self.members = list(prep.dags[dag_id].members)
-        self.copies: dict[str, list[tuple[str, bool]]] = {}
         self.mailboxes: dict[str, int] = {}
         self.active: dict[str, str | None] = {}
         self.active_on: dict[str, list[str]] = defaultdict(list)
         #: Database → the members of its copies that are not lagged, by preference (where
         #: it can go).
         self.candidates: dict[str, tuple[str, ...]] = {}
-        #: Every member and every server holding a copy: once all are unusable, nothing
-        #: is active anywhere.
-        self.holders: set[str] = set(self.members)
-        copies, candidates, holders = self.copies, self.candidates, self.holders
+        #: Database → its copies' (member, replay lag in days) by activation preference,
+        #: then member (the simulator's ``servers_of``, worked out once per design).
+        self._servers: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._copies: dict[str, list[tuple[str, bool]]] | None = None
+        servers_here, candidates = self._servers, self.candidates
         mailboxes, active_here, active_on = self.mailboxes, self.active, self.active_on
         dbs, servers_of = prep.dbs, prep.servers_of
         for db_id in prep.dbs_of_dag.get(dag_id, []):
             db = dbs[db_id]
-            # Its copies by activation preference, then member (the simulator's, worked
-            # out once per design).
-            pairs = [(m, lag > 0) for m, lag in servers_of(db)] if db.copies else []
-            copies[db_id] = pairs
-            candidates[db_id] = tuple([m for m, lagged in pairs if not lagged])
-            holders.update([m for m, _lagged in pairs])
+            servers = servers_of(db) if db.copies else ()
+            servers_here[db_id] = servers
+            candidates[db_id] = tuple([m for m, lag in servers if not lag > 0])
             mailboxes[db_id] = db.mailboxes
             on = active.get(db_id)
             active_here[db_id] = on
             if on is not None:
                 active_on[on].append(db_id)
+        #: Every member and every server holding a copy: once all are unusable, nothing
+        #: is active anywhere.
+        self.holders: set[str] = set(self.members)
+        self.holders.update([m for servers in servers_here.values() for m, _lag in servers])
         self.base: dict[str, int] = {m: 0 for m in self.members}
         for db_id, on in self.active.items():
             if on is not None:
                 self.base[on] = self.base.get(on, 0) + self.mailboxes[db_id]
         self._alone: dict[object, _Alone] = {}
+
+    @property
+    def copies(self) -> dict[str, list[tuple[str, bool]]]:
+        """Database → its copies (member, lagged) by activation preference, then member."""
+        if self._copies is None:
+            self._copies = {
+                db_id: [(m, lag > 0) for m, lag in servers]
+                for db_id, servers in self._servers.items()
+            }
+        return self._copies
 
     def _moved(self, impact: DagImpact) -> frozenset[str]:
         """The databases one failure takes from their active member (cached)."""
