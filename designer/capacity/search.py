@@ -139,6 +139,10 @@ class DagPredictor:
         for db_id, on in self.active.items():
             if on is not None:
                 self.base[on] = self.base.get(on, 0) + self.mailboxes[db_id]
+        #: (database, the member it is active on) of each database active somewhere.
+        self._active_pairs = frozenset(
+            (db_id, on) for db_id, on in self.active.items() if on is not None
+        )
         self._alone: dict[object, _Alone] = {}
 
     @property
@@ -179,8 +183,8 @@ class DagPredictor:
             on = active_on.get(m)
             if on:
                 moved.update(on)
-        if lost:
-            moved.update([db_id for db_id, m in lost if active.get(db_id) == m])
+        if lost:  # those whose active copy is lost (an array's loss: thousands of copies)
+            moved.update([db_id for db_id, _m in lost & self._active_pairs])
         # ``_target`` and ``_move`` inlined (10,000 moved databases per 25k sizing).
         candidates, all_mailboxes = self.candidates, self.mailboxes
         targets: dict[str, str | None] = {}
