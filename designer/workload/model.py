@@ -264,8 +264,11 @@ class Workload:
 
     def shipping_mbps(self, db_id: str) -> float:
         """DAG log shipping to one copy at the busiest hour, after compression."""
-        load = self.database(db_id)
-        return load.peak_mbps * (1.0 - self.figures.compression_pct / 100.0)
+        load = self._loads.get(db_id) or self.database(db_id)
+        # ``load.peak_mbps`` with its properties inlined, the same operations in the same
+        # order (Flows asks for every replicated database: 4,000 at 25k).
+        log_mbps = load.log_gb_per_day / 24.0 * 8000.0 / 3600.0
+        return log_mbps * load.peak_factor * (1.0 - self.figures.compression_pct / 100.0)
 
     # -- storage -------------------------------------------------------------------------
     def lun_change_gb_per_hour(self, lun_id: str) -> float:

@@ -46,8 +46,12 @@ def _reference(workload: Workload, db_id: str) -> DatabaseLoad:
 
 def _check(design: Design) -> int:
     workload = Workload(design)
+    compression = workload.figures.compression_pct
     for db_id in workload.dbs:
         assert workload.database(db_id) == _reference(workload, db_id), db_id
+        # DAG log shipping: the busiest hour's rate after compression, to the bit.
+        shipping = workload.database(db_id).peak_mbps * (1.0 - compression / 100.0)
+        assert workload.shipping_mbps(db_id) == shipping, db_id
     return len(workload.dbs)
 
 
