@@ -326,6 +326,16 @@ class DagPredictor:
             loads[m] = 0
         return loads
 
+    def _alone_loads(self, alone: _Alone, unusable: AbstractSet[str]) -> dict[str, int]:
+        """``predict`` of one failure: normal operation's loads with its moves."""
+        loads = dict(self.base)
+        get = loads.get
+        for member, change in alone.delta.items():
+            loads[member] = get(member, 0) + change
+        for m in unusable:
+            loads[m] = 0
+        return loads
+
     def _pair(self, ia: DagImpact, ib: DagImpact) -> dict[str, int]:
         """``predict`` of two failures (the search's every prediction): the same
         databases placed again, the same integer sums, with each failure's figures read
@@ -338,6 +348,12 @@ class DagPredictor:
             for m in unusable:
                 loads[m] = 0
             return loads
+        # One failure's unusable members and lost copies all among the other's (a VM and
+        # its host, a LUN and its array): together they do what the larger does alone.
+        if ia.unusable <= ib.unusable and ia.lost <= ib.lost:
+            return self._alone_loads(b, ib.unusable)
+        if ib.unusable <= ia.unusable and ib.lost <= ia.lost:
+            return self._alone_loads(a, ia.unusable)
         loads = dict(self.base)
         get = loads.get
         for member, change in a.delta.items():
