@@ -361,17 +361,13 @@ class DagPredictor:
         for member, change in b.delta.items():
             loads[member] = get(member, 0) + change
         # The databases whose place differs from where their own failure alone sends
-        # them (as in ``predict``): moved by both, sent by one to a copy the other
-        # destroys, or sent by one to a member the other makes unusable. The last come
-        # in groups (all one failure sends to a member); a group none of whose next
-        # copies the other failure touches moves as a whole (see ``_shift``).
+        # them (as in ``predict``): moved by both, sent by one to a member the other
+        # makes unusable or to a copy it destroys. The last two come in groups (what one
+        # failure sends to a member); a group none of whose next copies the other
+        # failure touches moves as a whole (see ``_shift``).
         a_moved, b_moved = a.moved, b.moved
         again = set(a_moved & b_moved)
         la, lb = ia.lost, ib.lost
-        if lb and a.placed:
-            again.update([db_id for db_id, _m in a.placed & lb])
-        if la and b.placed:
-            again.update([db_id for db_id, _m in b.placed & la])
         shifts: list[_Shift] = []
         for one, other in ((a, ib), (b, ia)):
             sent_to = one.by_target
@@ -391,6 +387,32 @@ class DagPredictor:
                     shifts.append(shift)
                 else:
                     again |= sent
+            if not other_lost or not one.placed:
+                continue
+            # Sent to a copy the other failure destroys: when it destroys the copies of
+            # every database sent to that member, the group moves on as above.
+            hit = one.placed & other_lost
+            if not hit:
+                continue
+            count: dict[str, int] = {}
+            for _db_id, m in hit:
+                count[m] = count.get(m, 0) + 1
+            apart: set[str] = set()
+            for m, number in count.items():
+                if m in other_unusable:
+                    continue  # the whole group was judged above
+                sent = sent_to[m]
+                if number == len(sent) and again.isdisjoint(sent):
+                    shift = self._shift(one, m)
+                    if shift.members.isdisjoint(other_unusable) and shift.pairs.isdisjoint(
+                        other_lost
+                    ):
+                        loads[m] = get(m, 0) - shift.total
+                        shifts.append(shift)
+                        continue
+                apart.add(m)
+            if apart:
+                again.update([db_id for db_id, m in hit if m in apart])
         for shift in shifts:
             for member, mailboxes in shift.goes.items():
                 loads[member] = get(member, 0) + mailboxes

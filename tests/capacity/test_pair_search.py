@@ -206,3 +206,31 @@ def test_a_group_sent_to_a_member_out_goes_on_past_the_others_failures() -> None
                 assert predictor.predict(pair) == _reference_predict(predictor, pair)
                 checked += 1
     assert checked >= 30
+
+
+def test_a_group_whose_copies_the_other_destroys_goes_on_as_the_reference_places_it() -> None:
+    """One failure takes a member; the other destroys copies on the member the first
+    sends databases to: all of them, half of them, or all of them and those on a third
+    member (or that member's server too). Every pair of members, both orders."""
+    predictor, dbs = _predictor("stretched")
+    members = sorted(predictor.holders)
+    on = {m: [(db_id, m) for db_id in dbs if m in dict(predictor.copies[db_id])] for m in members}
+    checked = 0
+    for x in members:
+        first = DagImpact(False, frozenset([x]), frozenset())
+        for t in members:
+            if t == x:
+                continue
+            others = [
+                DagImpact(False, frozenset(), frozenset(on[t])),
+                DagImpact(False, frozenset(), frozenset(on[t][::2])),
+            ]
+            for u in members:
+                if u not in (x, t):
+                    others.append(DagImpact(False, frozenset(), frozenset(on[t] + on[u])))
+                    others.append(DagImpact(False, frozenset([u]), frozenset(on[t])))
+            for other in others:
+                for pair in ((first, other), (other, first)):
+                    assert predictor.predict(pair) == _reference_predict(predictor, pair)
+                    checked += 1
+    assert checked > 200
