@@ -69,3 +69,81 @@ def test_select_all_routes_the_selections_lines_once_as_one_by_one_would(  # typ
     monkeypatch.setattr(DesignScene, "_on_selection", _one_by_one)
     reference = launch(path)
     assert _select_all(qtbot, reference) == batched
+
+
+def _drawing(scene: DesignScene) -> dict[str, tuple[object, ...]]:
+    """Every line's path (its elements) and its label's place."""
+    out: dict[str, tuple[object, ...]] = {}
+    for key, edge in scene.edges.items():
+        path = edge.path()
+        points = tuple(
+            (round(path.elementAt(i).x, 3), round(path.elementAt(i).y, 3))
+            for i in range(path.elementCount())
+        )
+        label = edge.label_scene_rect() if edge.has_label else None
+        place = None if label is None else (label.x(), label.y(), label.width(), label.height())
+        out[key] = (points, place, edge.zValue(), edge.isVisible())
+    return out
+
+
+def _settled(qtbot: Any, scene: DesignScene) -> None:
+    qtbot.waitUntil(lambda: not scene.routing_pending, timeout=60000)
+
+
+def test_escape_after_select_all_draws_what_was_drawn_before_with_one_reroute(  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path: Path, monkeypatch
+) -> None:
+    """Escape takes the selection's lines away together and spreads the channels they
+    left once: one by one, each removal rerouted its neighbours (~15 s at 1k), and the
+    lines it left were not all spread again (some stayed where the removed ones had
+    pushed them)."""
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(generate_design(200, seed=0)), encoding="utf-8")
+    window = launch(path)  # dr-designer gui FILE
+    scene = window.view.design_scene
+    scene.finish_build()
+    _settled(qtbot, scene)
+    before = _drawing(scene)
+    window.view.setFocus()
+    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    _settled(qtbot, scene)
+    assert len(scene.edges) > len(before) + 50
+    calls: list[int] = []
+    reroute = DesignScene.reroute
+
+    def counted(self: DesignScene, keys: Any, **kw: Any) -> None:
+        calls.append(1)
+        reroute(self, keys, **kw)
+
+    monkeypatch.setattr(DesignScene, "reroute", counted)
+    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_Escape)
+    _settled(qtbot, scene)
+    assert not window.session.selection
+    assert len(calls) <= 1
+    assert _drawing(scene) == before
+
+
+def test_select_all_places_labels_from_its_grids_as_from_scans(  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path: Path, monkeypatch
+) -> None:
+    """Placing the labels of hundreds of lines asks grids of the labels and boxes
+    (spots.RectGrid) past the first spots: the same places as scanning every label
+    and asking the scene's index for every spot."""
+    import designer.ui.canvas.scene as scene_module
+
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(generate_design(200, seed=0)), encoding="utf-8")
+    drawings = []
+    for scan_spots in (scene_module.SCAN_SPOTS, 10**9):
+        monkeypatch.setattr(scene_module, "SCAN_SPOTS", scan_spots)
+        window = launch(path)
+        scene = window.view.design_scene
+        scene.finish_build()
+        _settled(qtbot, scene)
+        window.view.setFocus()
+        qtbot.keyClick(window.view.viewport(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        _settled(qtbot, scene)
+        drawings.append(_drawing(scene))
+    grids, scans = drawings
+    assert sum(1 for d in grids.values() if d[1] is not None) > 100  # labels placed
+    assert grids == scans

@@ -45,6 +45,7 @@ from designer.ui.canvas.layers import CanvasLayers, group_of
 from designer.ui.canvas.markers import Mark, iter_marks
 from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, is_detail, z_of
 from designer.ui.canvas.router import Router
+from designer.ui.canvas.spots import RectGrid
 from designer.ui.canvas.theme import Theme
 from designer.ui.session import EditorSession
 
@@ -98,6 +99,72 @@ _NO_PICTURE = QGraphicsItem.CacheMode.NoCache
 
 #: A box not built yet: (element, x, y, w, h, stacking order).
 _Pending = tuple[ElementBase, float, float, float, float, float]
+
+
+#: Spots a pass of label placement asks by scanning every label and the scene's
+#: index; past that (hundreds of lines drawn at once: Select All) it files the labels
+#: and the boxes in grids (:class:`RectGrid`) and asks those: the same answers.
+SCAN_SPOTS = 64
+
+
+class _Placing:
+    """What :meth:`DesignScene._draw_routes` keeps while it places labels: the labels'
+    scene rectangles (line key → rect, each label placed replacing its own), the visible
+    top-level boxes' rectangles, and, once many spots were asked, the labels and the
+    visible boxes filed in grids."""
+
+    __slots__ = ("_asked", "_boxes", "_grid", "_nodes", "labels", "tops")
+
+    def __init__(
+        self, labels: dict[str, QRectF], tops: list[QRectF], nodes: dict[str, NodeItem]
+    ) -> None:
+        self.labels = labels
+        self.tops = tops
+        self._nodes = nodes
+        self._asked = 0
+        self._grid: RectGrid[str] | None = None
+        self._boxes: RectGrid[str] | None = None
+
+    def placed(self, key: str, rect: QRectF) -> None:
+        self.labels[key] = rect
+        if self._grid is not None:
+            self._grid[key] = rect
+
+    def covers_label(self, rect: QRectF, own: str) -> bool:
+        """Whether ``rect`` meets the label of a line other than ``own``."""
+        grid = self._grid
+        if grid is None:
+            self._asked += 1
+            if self._asked <= SCAN_SPOTS:
+                return any(k != own and r.intersects(rect) for k, r in self.labels.items())
+            grid = self._grid = RectGrid()
+            for key, placed in self.labels.items():
+                grid[key] = placed
+        return grid.hits(rect, own)
+
+    def covers_box(self, rect: QRectF) -> bool | None:
+        """Whether ``rect`` meets a visible leaf box or a visible container's title bar
+        (what the scene's index says of the boxes whose bounds meet it), or None while
+        the scene's index is asked (the first spots of a pass)."""
+        boxes = self._boxes
+        if boxes is None:
+            if self._asked <= SCAN_SPOTS:
+                return None
+            boxes = self._boxes = RectGrid()
+            for box, node in self._nodes.items():
+                if node.isVisible():
+                    where = node.scene_rect()
+                    if node.container:
+                        where.setHeight(HEADER)
+                    boxes[box] = where
+        nodes = self._nodes
+
+        def meets(box: str, r: QRectF) -> bool:  # (a leaf's filed rectangle is its box)
+            return boxes[box].intersects(r) and (
+                not nodes[box].container or nodes[box].scene_rect().intersects(r)
+            )
+
+        return boxes.meeting(rect, meets)
 
 
 class _Waiting:
@@ -201,6 +268,7 @@ class DesignScene(QGraphicsScene):
         self.edges: dict[str, EdgeItem] = {}
         #: While a selection's lines are added: the lines to route at the end.
         self._lines_batch: list[str] | None = None
+        self._lines_batch_removed = False
         #: WAN link → (utilisation, tooltip) shown on the canvas (see set_link_loads).
         self.link_loads: dict[str, tuple[float, str]] = {}
         self._edges_at: dict[str, set[str]] = defaultdict(set)
@@ -233,7 +301,7 @@ class DesignScene(QGraphicsScene):
         #: key → rect) and the visible top-level boxes' (asked of every label spot
         #: tried: 1,266 lines and their labels, at 100k, made one slice of routes
         #: drawn take 30–160 ms). None otherwise.
-        self._placing: tuple[dict[str, QRectF], list[QRectF]] | None = None
+        self._placing: _Placing | None = None
         #: Columns of loose rows too small to name in this paint pass (drawn summarised).
         self._loose_summaries: list[list[str]] = []
         #: The loose rows summarised in the last paint pass (their pictures say nothing).
@@ -1227,11 +1295,11 @@ class DesignScene(QGraphicsScene):
                     self._place_label_clear(edge)
                     placed = edge.label_scene_rect()
                     if placing is not None and placed is not None:
-                        placing[0][key] = placed
+                        placing.placed(key, placed)
         finally:
             self._placing = None
 
-    def _labels_and_top_boxes(self) -> tuple[dict[str, QRectF], list[QRectF]] | None:
+    def _labels_and_top_boxes(self) -> _Placing | None:
         """What :attr:`_placing` keeps (None: nothing kept, every spot asks the items)."""
         labels = {}
         for key, edge in self.edges.items():
@@ -1242,7 +1310,7 @@ class DesignScene(QGraphicsScene):
         tops = [
             nodes[i].scene_rect() for i in self._top_level() if i in nodes and nodes[i].isVisible()
         ]
-        return labels, tops
+        return _Placing(labels, tops, self._nodes)
 
     def _place_label_clear(self, edge: EdgeItem) -> None:
         """Put a line's label where it covers no box: along the line if it can, else
@@ -1281,12 +1349,13 @@ class DesignScene(QGraphicsScene):
         placing = self._placing
         if placing is not None and edge is not None:
             # The same as below, from the rectangles kept while routes are drawn.
-            labels, tops = placing
-            own = edge.key
-            if any(k != own and r.intersects(rect) for k, r in labels.items()):
+            if placing.covers_label(rect, edge.key):
                 return True
             if top_level:
-                return any(r.intersects(rect) for r in tops)
+                return any(r.intersects(rect) for r in placing.tops)
+            covered = placing.covers_box(rect)
+            if covered is not None:
+                return covered
         elif edge is not None:
             for other in self.edges.values():
                 placed = other.label_scene_rect() if other is not edge else None
@@ -1319,7 +1388,11 @@ class DesignScene(QGraphicsScene):
         self._edges_at[edge.target].discard(key)
         self.removeItem(edge)
         lanes = self.router.remove(key)
-        if lanes and self._indexed:
+        if self._indexed and self._lines_batch is not None:
+            # Routed (and its channel spread) once at the batch's end.
+            self._lines_batch.extend(lanes)
+            self._lines_batch_removed = True
+        elif lanes and self._indexed:
             self.reroute(lanes)
 
     def _remove_node(self, element_id: str) -> None:
@@ -1632,18 +1705,19 @@ class DesignScene(QGraphicsScene):
         for element_id in self._selected ^ new:
             self._restyle([element_id], selected=new)
         self._selected = new
-        # The lines a selection shows, added together and routed once: one by one,
-        # each was routed and its channel spread again (Select All of a 1k design
-        # added hundreds: ~20 s).
+        # The lines a selection shows or hides, added and removed together and routed
+        # once: one by one, each was routed and its channel spread again (Select All
+        # of a 1k design added hundreds: ~20 s; Escape took them away: ~15 s).
         batch: list[str] = []
         self._lines_batch = batch
+        self._lines_batch_removed = False
         try:
             self._show_part_lines(new)
             self._show_member_lines(new)
         finally:
             self._lines_batch = None
-        if batch:
-            self.reroute(batch)
+        if batch or self._lines_batch_removed:
+            self.reroute(batch)  # (none: the channels the removed lines left spread again)
         if self.layers.dim_unrelated:
             self.layers.refocus()
 
