@@ -63,7 +63,11 @@ class CanvasLayers:
         )
 
     def edge_shown(self, edge: EdgeItem) -> bool:
-        return edge.family not in self.hidden and (self.host.detail_visible or not edge.detail)
+        return (
+            not edge.waiting
+            and edge.family not in self.hidden
+            and (self.host.detail_visible or not edge.detail)
+        )
 
     def set_layer(self, group: str, shown: bool) -> None:
         """Show or hide one family (its boxes and its lines)."""

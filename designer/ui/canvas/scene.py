@@ -62,7 +62,7 @@ ROUTE_SLICE_S = 0.012
 #: searched once).
 ROUTE_BATCH = 4
 #: Lines drawn per step once a load's routing has spread them all (~90 µs a line at
-#: 25k, its label placed again included).
+#: 25k, its label placed again included); a slice draws steps until its deadline.
 DRAW_STEP_LINES = 16
 #: How long one step of a drag may spend routing the lines to what stays put; the
 #: lines it has no time for are drawn straight until the drop routes them.
@@ -302,6 +302,12 @@ class DesignScene(QGraphicsScene):
         #: tried: 1,266 lines and their labels, at 100k, made one slice of routes
         #: drawn take 30–160 ms). None otherwise.
         self._placing: _Placing | None = None
+        #: What the slices drawing spread lines in steps keep of :attr:`_placing` from
+        #: one slice to the next, with what it was made from (:meth:`_placing_state`);
+        #: dropped by anything else that moves, adds or removes boxes, lines or labels.
+        #: Made again for each step, it was most of the drawing of a 10k Select All's
+        #: 15,000 lines (a walk over every label and box per 16 lines drawn).
+        self._kept_placing: tuple[object, _Placing] | None = None
         #: Columns of loose rows too small to name in this paint pass (drawn summarised).
         self._loose_summaries: list[list[str]] = []
         #: The loose rows summarised in the last paint pass (their pictures say nothing).
@@ -311,7 +317,17 @@ class DesignScene(QGraphicsScene):
         #: Lines not routed yet (a big design routes them in slices after it opens).
         self._unrouted: list[str] = []
         #: The lines to spread once the slices are done (None: every line, after a load).
-        self._settle_after: set[str] | None = None
+        self._settle_after: dict[str, None] | None = None
+        #: Lines a selection showed that wait for their routes, hidden: drawn once
+        #: routed and spread, in the order an immediate reroute draws them, and shown
+        #: once all are drawn (:attr:`_unveil`): a view and Overview painted after each
+        #: slice of them cost ~0.25 s each at 1k.
+        self._held: set[str] = set()
+        self._unveil: dict[str, None] = {}
+        #: Lines a selection took away in a big batch (Escape after Select All): hidden
+        #: at once, taken out of the scene in the idle slices (a removal from the
+        #: scene's index took ~130 µs a line at 10k: 2 s for 15,000 in the key event).
+        self._leaving: list[EdgeItem] = []
         #: The batch being routed in steps: its keys, those routed so far, its steps
         #: (:meth:`Router.route_many_steps`; one search of a 100k design's site takes
         #: up to a second, so a batch spans turns of the event loop).
@@ -352,6 +368,7 @@ class DesignScene(QGraphicsScene):
 
     def set_theme(self, theme: Theme) -> None:
         """New colours (the desktop switched light/dark): restyle every item."""
+        self._kept_placing = None
         self.theme = theme
         self.setBackgroundBrush(theme.background)
         self.rebuild()
@@ -428,7 +445,10 @@ class DesignScene(QGraphicsScene):
                 gc.enable()
 
     def _rebuild(self) -> None:
+        self._kept_placing = None
         slices.shared().cancel(self._building_key)
+        slices.shared().cancel(self._leaving_key)
+        self._leaving = []  # (clear() deletes them)
         self._end_partial()
         for item in self._kept:  # clear() deletes what it finds: take these out first
             self.removeItem(item)
@@ -451,6 +471,8 @@ class DesignScene(QGraphicsScene):
         self.router.clear()
         self._unrouted = []
         self._settle_after = None
+        self._held.clear()
+        self._unveil.clear()
         self._member_lines.clear()
         self._marks.clear()
         self._marker_job = None
@@ -1016,6 +1038,7 @@ class DesignScene(QGraphicsScene):
         a, b = self._line_end(source), self._line_end(target)
         if a is None or b is None:
             return False
+        self._kept_placing = None
         edge = EdgeItem(self.theme, key, style, source, target, element_id, label, self.labels)
         siblings = self.router.add(
             key, a.element_id, b.element_id, self._waypoints_of(element_id), self._bundle(key, a, b)
@@ -1105,11 +1128,14 @@ class DesignScene(QGraphicsScene):
     def route_all(self) -> None:
         """Route every line afresh (a load, a rebuild) and spread shared channels; a
         big drawing's lines are drawn straight now and routed in slices afterwards."""
+        self._kept_placing = None
         self._stop_routing()
+        self._held.clear()  # (the hidden ones are shown once drawn: _unveil)
         if len(self.edges) <= ROUTE_AT_ONCE:
             self.router.route_many(self.edges)
             self._unrouted = []
             self._draw_routes(self.router.settle_all())
+            self._unveil_lines()
             return
         for edge in self.edges.values():
             a, b = self._line_end(edge.source), self._line_end(edge.target)
@@ -1157,6 +1183,7 @@ class DesignScene(QGraphicsScene):
         """Draw these lines (or those of them in ``straight``: the lines at the boxes that
         moved; the others stay as they are drawn meanwhile) straight now and route them
         in slices (a big move)."""
+        self._kept_placing = None
         self._requeue_batch()
         redraw = set(keys if straight is None else straight)
         for key in keys:
@@ -1174,14 +1201,31 @@ class DesignScene(QGraphicsScene):
         waiting = set(self._unrouted)
         self._unrouted.extend(k for k in keys if k not in waiting)
         if not loading:  # a load's slices still running spread every line at their end
-            self._settle_after = (self._settle_after or set()) | set(keys)
+            self._settle_after = {**(self._settle_after or {}), **dict.fromkeys(keys)}
         self._start_routing()
 
     @property
+    def _leaving_key(self) -> tuple[int, str]:
+        return (id(self), "leaving")
+
+    def _leave_slice(self, deadline: float) -> bool:
+        """Take lines a selection hid out of the scene until ``deadline``; whether done."""
+        leaving = self._leaving
+        while leaving:
+            for edge in leaving[-32:]:
+                self.removeItem(edge)
+            del leaving[-32:]
+            if time.perf_counter() >= deadline:
+                break
+        return not leaving
+
+    @property
     def routing_pending(self) -> bool:
-        """Whether some lines still wait for their routes (drawn straight meanwhile)."""
+        """Whether some lines still wait for their routes (drawn straight meanwhile), or
+        lines a selection took away are still to leave the scene."""
         return (
-            bool(self._unrouted)
+            bool(self._leaving)
+            or bool(self._unrouted)
             or self._route_batch is not None
             or self._settling is not None
             or bool(self._drawing)
@@ -1197,8 +1241,10 @@ class DesignScene(QGraphicsScene):
         keys = [k for k in self._unrouted if k in self.edges]
         self._unrouted = []
         self._settle_after = None
+        self._held.clear()
         self.router.route_many(keys)
         self._draw_routes(self.router.settle_all())
+        self._unveil_lines()
 
     def _route_slice(self, deadline: float) -> bool:
         """One slice of the background routing (a job of :mod:`designer.ui.slices`):
@@ -1217,8 +1263,17 @@ class DesignScene(QGraphicsScene):
             if batch is None:
                 if not self._unrouted:
                     break
-                keys = [k for k in self._unrouted[:ROUTE_BATCH] if k in self.edges]
-                del self._unrouted[:ROUTE_BATCH]
+                # A selection's lines in one batch (the legs and boxes they share asked
+                # once, as an immediate reroute does), a load's a few at a time.
+                size = ROUTE_BATCH
+                if self._unrouted[0] in self._held:
+                    held = self._held
+                    size = next(
+                        (i for i, k in enumerate(self._unrouted) if k not in held),
+                        len(self._unrouted),
+                    )
+                keys = [k for k in self._unrouted[:size] if k in self.edges]
+                del self._unrouted[:size]
                 batch = self._route_batch = (keys, [], self.router.route_many_steps(keys))
             keys, routed, steps = batch
             try:
@@ -1232,11 +1287,14 @@ class DesignScene(QGraphicsScene):
             if time.perf_counter() >= deadline:
                 break
         if self._unrouted or self._route_batch is not None:
-            self._draw_routes({k: self.router.raw[k] for k in done if k in self.router.raw})
+            raw, held = self.router.raw, self._held
+            self._draw_routes({k: raw[k] for k in done if k in raw and k not in held})
             return False
         if self._settle_after is not None:
-            self._draw_routes(self.router.settle(self._settle_after))
+            # Drawn in steps below (the lines of a Select All: thousands).
+            self._drawing = list(self.router.settle(list(self._settle_after)))
             self._settle_after = None
+            self._held.clear()
         elif not self._drawing:
             # A load's lines all routed: spread every line afresh, in steps; an edit
             # meanwhile (any other use of the router) ends them, and they start again.
@@ -1252,16 +1310,32 @@ class DesignScene(QGraphicsScene):
                 return False
             self._settling = None
             self._drawing = list(self.router.drawn)
-        # Then drawn as spread, in steps (each as the router has it when drawn).
+        # Then drawn as spread, as many as the slice has time for (each as the router
+        # has it when drawn; one pass of label placement a slice: its grids are made
+        # once, not for every few lines).
         drawing = self._drawing
-        while drawing:
-            keys = drawing[:DRAW_STEP_LINES]
-            del drawing[:DRAW_STEP_LINES]
+        if drawing:
             drawn = self.router.drawn
-            self._draw_routes({k: drawn[k] for k in keys if k in drawn})
-            if drawing and time.perf_counter() >= deadline:
+            done_n = self._draw_routes(
+                ((k, drawn.get(k)) for k in drawing), deadline, keep_placing=True
+            )
+            del drawing[:done_n]
+            if drawing:
                 return False
+        self._unveil_lines()
         return True
+
+    def _unveil_lines(self) -> None:
+        """Show the lines held hidden while they were routed (see :attr:`_held`)."""
+        if self._held or not self._unveil:
+            return
+        edges, shown = self.edges, self.layers.edge_shown
+        for key in self._unveil:
+            edge = edges.get(key)
+            if edge is not None:
+                edge.waiting = False
+                edge.setVisible(shown(edge))
+        self._unveil = {}
 
     def reroute(self, keys: Iterable[str], *, settle: bool = True) -> None:
         """Route these lines afresh and redraw them and their channel neighbours; a
@@ -1275,11 +1349,37 @@ class DesignScene(QGraphicsScene):
             raw = self.router.raw
             self._draw_routes({k: raw[k] for k in keys if k in raw})
 
-    def _draw_routes(self, routes: dict[str, list[routing.Point]]) -> None:
+    def _draw_routes(
+        self,
+        routes: dict[str, list[routing.Point]] | Iterable[tuple[str, list[routing.Point] | None]],
+        deadline: float | None = None,
+        *,
+        keep_placing: bool = False,
+    ) -> int:
+        """Draw these lines as routed (None: not routed, left as it is), placing their
+        labels; with a ``deadline``, stop there (at a multiple of
+        :data:`DRAW_STEP_LINES` lines, at least that many). Returns how many of
+        ``routes`` were taken. ``keep_placing``: the rectangles label placement asks
+        are kept for the next such call (:attr:`_kept_placing`)."""
+        taken = 0
+        items = routes.items() if isinstance(routes, dict) else routes
+        kept = self._kept_placing
+        self._kept_placing = None
+        state = self._placing_state() if keep_placing else None
+        if kept is not None and kept[0] == state:
+            self._placing = kept[1]
         try:
-            for key, points in routes.items():
+            for key, points in items:
+                if (
+                    deadline is not None
+                    and taken
+                    and not taken % DRAW_STEP_LINES
+                    and time.perf_counter() >= deadline
+                ):
+                    break
+                taken += 1
                 edge = self.edges.get(key)
-                if edge is None:
+                if edge is None or points is None:
                     continue
                 waypoints = self.router.waypoints(key)
                 shown = (tuple(points), waypoints)
@@ -1297,7 +1397,21 @@ class DesignScene(QGraphicsScene):
                     if placing is not None and placed is not None:
                         placing.placed(key, placed)
         finally:
+            if keep_placing and self._placing is not None:
+                self._kept_placing = (state, self._placing)
             self._placing = None
+        return taken
+
+    def _placing_state(self) -> object:
+        """What a kept :attr:`_placing` depends on beyond what drops it explicitly."""
+        return (
+            self.session.document.revision,
+            len(self._nodes),
+            len(self.edges),
+            self.detail_visible,
+            frozenset(self.layers.hidden),
+            id(self.theme),
+        )
 
     def _labels_and_top_boxes(self) -> _Placing | None:
         """What :attr:`_placing` keeps (None: nothing kept, every spot asks the items)."""
@@ -1384,10 +1498,17 @@ class DesignScene(QGraphicsScene):
         edge = self.edges.pop(key, None)
         if edge is None:
             return
+        self._kept_placing = None
         self._edges_at[edge.source].discard(key)
         self._edges_at[edge.target].discard(key)
-        self.removeItem(edge)
+        if self._lines_batch is not None:
+            edge.setVisible(False)  # out of the scene after the batch (see _leaving)
+            self._leaving.append(edge)
+        else:
+            self.removeItem(edge)
         lanes = self.router.remove(key)
+        self._held.discard(key)
+        self._unveil.pop(key, None)
         if self._indexed and self._lines_batch is not None:
             # Routed (and its channel spread) once at the batch's end.
             self._lines_batch.extend(lanes)
@@ -1417,6 +1538,7 @@ class DesignScene(QGraphicsScene):
 
     # -- document events -------------------------------------------------------------
     def _on_event(self, event: DocumentEvent) -> None:
+        self._kept_placing = None
         if not isinstance(event, DesignReplaced):
             self.finish_build()  # an edit applies to the whole scene
         touched = _ids_of(event)
@@ -1608,6 +1730,7 @@ class DesignScene(QGraphicsScene):
         return placed
 
     def _place(self, element_id: str, *, route: bool = True) -> None:
+        self._kept_placing = None
         node = self.nodes[element_id]
         element = self.session.document.get(element_id)
         if element is None:
@@ -1640,6 +1763,7 @@ class DesignScene(QGraphicsScene):
         """Show the boxes ``origins`` (and what is drawn in them) moved by ``delta``: a
         line between two of them moves whole; the lines to boxes that stay are routed
         (unspread) as long as a frame allows, the rest drawn straight until the drop."""
+        self._kept_placing = None
         first = not self._dragged_from
         for element_id, origin in origins.items():
             node = self.nodes.get(element_id)
@@ -1688,6 +1812,7 @@ class DesignScene(QGraphicsScene):
 
     def sync_geometry(self, ids: Iterable[str]) -> None:
         """Put items back where the model says (a cancelled or refused drag)."""
+        self._kept_placing = None
         placed = []
         for element_id in ids:
             if element_id in self.nodes:
@@ -1699,6 +1824,7 @@ class DesignScene(QGraphicsScene):
 
     # -- selection and findings --------------------------------------------------------
     def _on_selection(self) -> None:
+        self._kept_placing = None
         new = set(self.session.selection)
         if new:
             self.finish_build()  # the selection's boxes, lines and members, all built
@@ -1716,7 +1842,22 @@ class DesignScene(QGraphicsScene):
             self._show_member_lines(new)
         finally:
             self._lines_batch = None
-        if batch or self._lines_batch_removed:
+        if len(self._leaving) <= ROUTE_AT_ONCE:
+            self._leave_slice(math.inf)
+        else:
+            slices.shared().start(self._leaving_key, self, self._leave_slice)
+        if len(set(batch)) > ROUTE_AT_ONCE:
+            # Hundreds (Select All): routed in the idle slices, each line drawn once it
+            # is routed and spread (its searches took 1.5 s at 1k, 40 s at 10k).
+            self._held.update(batch)
+            for key in batch:
+                edge = self.edges.get(key)
+                if edge is not None and edge.drawn_from is None:  # new: not drawn yet
+                    edge.waiting = True
+                    edge.setVisible(False)
+                    self._unveil[key] = None
+            self._route_later(batch, straight=())
+        elif batch or self._lines_batch_removed:
             self.reroute(batch)  # (none: the channels the removed lines left spread again)
         if self.layers.dim_unrelated:
             self.layers.refocus()
@@ -1902,6 +2043,7 @@ class DesignScene(QGraphicsScene):
         """Show each WAN link's utilisation (capacity, issue 11): its line's width and
         colour, ``· N %`` after its label and the figures in its tooltip; None (or a
         link left out) restores the normal look."""
+        self._kept_placing = None
         loads = loads or {}
         for edge in self.edges.values():
             if edge.style_key != "wan_link" or edge.element_id is None:
@@ -1928,6 +2070,7 @@ class DesignScene(QGraphicsScene):
     # -- level of detail ---------------------------------------------------------------
     def set_detail_visible(self, visible: bool) -> None:
         """Far zoomed out, VMs, LUNs, disks and databases are summarised by their box."""
+        self._kept_placing = None
         if visible == self.detail_visible:
             return
         self.detail_visible = visible

@@ -130,6 +130,9 @@ class _LabelItem(QGraphicsSimpleTextItem):
 class EdgeItem(QGraphicsPathItem):
     """One line. ``element_id`` is set for edges that are elements (selectable)."""
 
+    #: Hidden until routed (a line a big selection shows: see DesignScene._held).
+    waiting = False
+
     def __init__(
         self,
         theme: Theme,
