@@ -10,7 +10,7 @@ to what and what may sit in what comes from the kind table
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from designer.document.clipboard import ClipboardError, paste_elements
@@ -374,11 +374,14 @@ def plan_move(
     layout: Mapping[str, LayoutEntry],
     drops: Mapping[str, str | None] | None = None,
     boxes: BoxGeometry | None = None,
+    roots: Sequence[str] = (),
 ) -> Proposal | Refusal:
     """A drag released: new layout entries, and for each dragged root box the box it
     was dropped on (``drops``; None: empty canvas). With ``boxes``, the containers the
     boxes end up in grow round them (pushing their neighbours aside), and a row moved
-    into another box takes the free place under its rows. One undo step."""
+    into another box takes the free place under its rows. One undo step, named after
+    the boxes dragged (``roots``; what they hold and the neighbours pushed aside move
+    with them), else after the layout entries it changes."""
     moved = dict(layout)
     commands: list[Command] = []
     parents: dict[str, str | None] = {}
@@ -413,7 +416,13 @@ def plan_move(
         moved = {**moved, **entries(grown, doc.design.layout)}
         for k, entry in layout.items():  # keep what the drag itself said (colour…)
             moved[k] = entry.model_copy(update=moved[k].model_dump(include={"x", "y", "w", "h"}))
-    commands.insert(0, MoveElements(moved))
+    named = [e for e in (doc.get(r) for r in roots) if e is not None]
+    text = None
+    if len(named) == 1:
+        text = f"Move {named[0].describe()}"
+    elif named:
+        text = f"Move {plural(len(named), 'element')}"
+    commands.insert(0, MoveElements(moved, text=text))
     if len(commands) == 1:
         return Proposal(commands[0], commands[0].text)
     says = "; ".join(c.text for c in commands[1:])

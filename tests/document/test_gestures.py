@@ -232,6 +232,11 @@ def test_a_drag_is_one_step_with_its_reparent() -> None:
     assert isinstance(refused, Refusal)
     plain = plan_move(doc, {"m1": entry})
     assert isinstance(plain, Proposal) and plain.command.text == "Move 1 element"
+    # Named after the boxes dragged, not the entries that moved with them.
+    named = plan_move(doc, {"h1": entry, "m1": entry}, roots=["h1"])
+    assert isinstance(named, Proposal) and named.command.text == "Move ESXi host esx01"
+    both = plan_move(doc, {"h1": entry, "m1": entry}, roots=["h1", "m1"])
+    assert isinstance(both, Proposal) and both.command.text == "Move 2 elements"
 
 
 # -- layout ----------------------------------------------------------------------------------

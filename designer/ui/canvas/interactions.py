@@ -179,7 +179,7 @@ class MoveInteraction(Interaction):
             if _sits_in(self.scene.nodes[root].kind):
                 target = self._container_for(root)
                 drops[root] = target.element_id if target is not None else None
-        plan = plan_move(doc, new, drops, self.scene)
+        plan = plan_move(doc, new, drops, self.scene, roots=self.roots)
         if isinstance(plan, Refusal):
             self.scene.sync_geometry(self.moving)
             self.session.status_message.emit(f"Move refused: {plan.reason}")
