@@ -1,8 +1,13 @@
 """The output streams of `dr-designer`: errors writing them get exit code 4.
 
 * Standard output is wrapped while a command runs: an ``OSError`` writing or flushing
-  it (a full disk, ``EIO``) becomes :class:`OutputError`; a reader that went away
-  (``EPIPE``, ``dr-designer rules | head -1``) ends the command quietly.
+  it (a full disk, ``EIO``) becomes :class:`OutputError`, and so does writing to a
+  standard output that was closed before the start (``>&-``: ``sys.stdout`` is None).
+  A reader that went away (``EPIPE``, ``dr-designer rules | head -1``) ends the
+  command quietly.
+* A standard error closed before the start (``2>&-``) is ``/dev/null``: messages go
+  nowhere, not to standard output (``print(file=None)``), nor into a file opened later
+  on descriptor 2.
 * Characters the terminal's encoding cannot show (``PYTHONIOENCODING=ascii`` and a
   ``§`` in a citation) are written as ``\\uXXXX`` escapes, which JSON reads back as the
   same character, instead of ending in ``UnicodeEncodeError``.
@@ -24,7 +29,6 @@ import sys
 # `dr-designer --help` starts without them (issue 10).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from types import TracebackType
     from typing import Any, TextIO
 
@@ -38,6 +42,8 @@ __all__ = [
 ]
 
 EXIT_OUTPUT = 4
+#: Why standard output cannot be written when it was closed before the start (``>&-``).
+CLOSED = "it is closed"
 #: The codec error handler that writes an unencodable character as ``\\uXXXX``.
 ESCAPE_ERRORS = "dr-designer-escape"
 STDOUT = "standard output"
@@ -80,7 +86,17 @@ codecs.register_error(ESCAPE_ERRORS, _json_escapes)
 
 
 def configure_streams() -> None:
-    """Standard output and error write ``\\uXXXX`` for what their encoding cannot show."""
+    """Standard output and error write ``\\uXXXX`` for what their encoding cannot show.
+
+    A closed standard error (``2>&-``) becomes ``/dev/null``; a closed standard output
+    stays None (:func:`guarded_stdout` says it is closed when a command writes to it),
+    its descriptor taken by ``/dev/null`` so that no file opened later gets it."""
+    if sys.stdout is None:
+        _fill_descriptor(1)
+    if sys.stderr is None:
+        fd = 2 if _fill_descriptor(2) else os.open(os.devnull, os.O_WRONLY)
+        # standard error: open until the exit
+        sys.stderr = open(fd, "w", encoding="utf-8", errors=ESCAPE_ERRORS)  # noqa: SIM115
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
@@ -90,34 +106,55 @@ def configure_streams() -> None:
                 pass
 
 
+def _fill_descriptor(fd: int) -> bool:
+    """Whether the standard stream ``fd`` was closed: ``/dev/null`` takes its place
+    then, until the exit."""
+    try:
+        os.fstat(fd)
+    except OSError:
+        null = os.open(os.devnull, os.O_WRONLY)  # the lowest free descriptor: fd if free
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+        return True
+    return False
+
+
 class _Guarded:
     """Standard output whose OS errors are :class:`OutputError`."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO | None) -> None:
         self._stream = stream
 
-    def _call(self, method: Callable[..., Any], *args: Any) -> Any:
+    def _call(self, name: str, *args: Any) -> Any:
+        if self._stream is None:  # closed before the start (>&-)
+            raise OutputError(STDOUT, CLOSED)
         try:
-            return method(*args)
+            return getattr(self._stream, name)(*args)
         except OSError as exc:
             raise OutputError.from_os_error(STDOUT, exc) from None
 
     def write(self, text: str) -> int:
-        return int(self._call(self._stream.write, text))
+        return int(self._call("write", text))
 
     def writelines(self, lines: Any) -> None:
-        self._call(self._stream.writelines, lines)
+        self._call("writelines", lines)
 
     def flush(self) -> None:
-        self._call(self._stream.flush)
+        if self._stream is not None:  # closed: nothing was written
+            self._call("flush")
 
     def __getattr__(self, name: str) -> Any:
+        if self._stream is None and name in ("buffer", "fileno"):
+            raise OutputError(STDOUT, CLOSED)
         return getattr(self._stream, name)
 
 
-def _silence_stdout(stream: TextIO) -> None:
+def _silence_stdout(stream: TextIO | None) -> None:
     """Point the real stdout at /dev/null: what is still buffered can go nowhere now,
     and the interpreter's flush at exit must not fail (and print) a second time."""
+    if stream is None:  # closed before the start: nothing is flushed at exit
+        return
     try:
         fd = stream.fileno()
     except (OSError, ValueError, io.UnsupportedOperation):

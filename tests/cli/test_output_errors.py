@@ -15,7 +15,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_designs" / "stretched_dag_lagged.json"
+THREE_SITES = ROOT / "sample_designs" / "three_site_stretched_dag.json"
 EXIT_OUTPUT = 4
+#: The console script pip installed next to this Python: the user's door.
+SCRIPT = Path(sys.executable).parent / "dr-designer"
+#: The commands of the report of a closed standard output (check, rules, simulate,
+#: capacity), each with what it writes.
+COMMANDS = {
+    "check": ["check", THREE_SITES],
+    "check-json": ["check", THREE_SITES, "--format", "json"],
+    "rules": ["rules"],
+    "simulate": ["simulate", SAMPLE, "--fail", "site-atl"],
+    "capacity": ["capacity", THREE_SITES],
+}
 
 
 def dr(
@@ -87,3 +99,47 @@ def test_export_onto_a_full_disk_is_exit_4(tmp_path: Path, monkeypatch) -> None:
     code = main(["export", str(SAMPLE), "-o", str(out)])
     assert code == EXIT_OUTPUT
     assert not out.exists() and not list(tmp_path.iterdir())  # no temp file left
+
+
+def script_in_shell(redirect: str, *argv: str | Path) -> subprocess.CompletedProcess:
+    """``dr-designer ARGV REDIRECT`` as a shell runs it (``>&-``, ``2>&-``)."""
+    return subprocess.run(
+        ["/bin/sh", "-c", f'exec "$@" {redirect}', "sh", str(SCRIPT), *map(str, argv)],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+# -- a standard stream closed before the start (issue 15, wave 11) -------------------------
+@pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
+def test_a_closed_stdout_is_one_line_and_exit_4(command: list[str]) -> None:
+    """``dr-designer check FILE >&-`` (``sys.stdout`` is None): one line on stderr and
+    exit 4, not "internal error (AttributeError …)" and a traceback."""
+    run = script_in_shell(">&-", *command)
+    assert run.stderr.decode() == "dr-designer: cannot write standard output: it is closed\n"
+    assert run.returncode == EXIT_OUTPUT
+
+
+@pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
+def test_a_closed_stderr_changes_nothing(command: list[str]) -> None:
+    """``2>&-``: the same output and exit code as with standard error open."""
+    run = script_in_shell("2>&-", *command)
+    usual = script_in_shell("", *command)
+    assert usual.returncode == 0 and usual.stdout and usual.stderr == b""
+    assert (run.returncode, run.stdout) == (usual.returncode, usual.stdout)
+
+
+def test_a_closed_stderr_keeps_messages_off_stdout() -> None:
+    """An error with ``2>&-`` is exit 2 as usual, and its message goes nowhere, not into
+    the output (``print(file=sys.stderr)`` printed to stdout when stderr was None)."""
+    usual = script_in_shell("", "rule", "XX999")
+    assert (usual.returncode, usual.stdout) == (2, b"") and b"no rule" in usual.stderr
+    run = script_in_shell("2>&-", "rule", "XX999")
+    assert (run.returncode, run.stdout) == (2, b"")
+
+
+@pytest.mark.parametrize("command", [COMMANDS["check"], COMMANDS["rules"], ["--help"]])
+def test_both_streams_closed_is_exit_4(command: list[str]) -> None:
+    run = script_in_shell(">&- 2>&-", *command)
+    assert (run.returncode, run.stdout, run.stderr) == (EXIT_OUTPUT, b"", b"")
