@@ -39,7 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``dr-designer`` with ``argv`` (default: the process's arguments).
 
     Standard output is guarded while the command runs (:mod:`designer.streams`): a full
-    disk or a closed pipe is exit 4, never a traceback or a misleading exit 1.
+    disk or a standard output closed before the start is exit 4, never a traceback or a
+    misleading exit 1; a reader that went away is the command's own exit code, quietly.
 
     Run as the process's own command (``argv`` None: the console script, ``python -m
     designer``), a headless command leaves its objects to the exit
@@ -50,10 +51,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with guarded_stdout():
             code = _main(argv, ran)
-    except OutputError as exc:  # a reader that went away needs no message
-        if not exc.broken_pipe:
+    except OutputError as exc:
+        if exc.broken_pipe:  # export -o -: the reader went away after the drawing was made
+            code = EXIT_OK  # the command's own code, quietly, as for the text commands
+        else:
             print(error_line(exc), file=sys.stderr)
-        code = EXIT_OUTPUT
+            code = EXIT_OUTPUT
     finally:
         if argv is None and ran and ran[0] not in GUI_COMMANDS:
             _leave_objects_to_exit()

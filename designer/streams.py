@@ -3,8 +3,9 @@
 * Standard output is wrapped while a command runs: an ``OSError`` writing or flushing
   it (a full disk, ``EIO``) becomes :class:`OutputError`, and so does writing to a
   standard output that was closed before the start (``>&-``: ``sys.stdout`` is None).
-  A reader that went away (``EPIPE``, ``dr-designer rules | head -1``) ends the
-  command quietly.
+  A reader that went away (``EPIPE``, ``dr-designer rules | head -1``) is not an
+  error: the rest of the output is dropped, without a message, and the command ends
+  with its own exit code, whenever the reader stopped (issue 15, wave 11).
 * A standard error closed before the start (``2>&-``) is ``/dev/null``: messages go
   nowhere, not to standard output (``print(file=None)``), nor into a file opened later
   on descriptor 2.
@@ -121,27 +122,37 @@ def _fill_descriptor(fd: int) -> bool:
 
 
 class _Guarded:
-    """Standard output whose OS errors are :class:`OutputError`."""
+    """Standard output whose OS errors are :class:`OutputError`; once its reader went
+    away (``EPIPE``), what is written is dropped."""
 
     def __init__(self, stream: TextIO | None) -> None:
         self._stream = stream
+        #: The reader went away: the rest of the output is dropped.
+        self.reader_gone = False
 
-    def _call(self, name: str, *args: Any) -> Any:
+    def _call(self, name: str, *args: Any) -> None:
         if self._stream is None:  # closed before the start (>&-)
             raise OutputError(STDOUT, CLOSED)
         try:
-            return getattr(self._stream, name)(*args)
+            getattr(self._stream, name)(*args)
         except OSError as exc:
-            raise OutputError.from_os_error(STDOUT, exc) from None
+            error = OutputError.from_os_error(STDOUT, exc)
+            if not error.broken_pipe:
+                raise error from None
+            self.reader_gone = True  # the reader's choice: not an error
+            _silence_stdout(self._stream)
 
     def write(self, text: str) -> int:
-        return int(self._call("write", text))
+        if not self.reader_gone:
+            self._call("write", text)
+        return len(text)
 
     def writelines(self, lines: Any) -> None:
-        self._call("writelines", lines)
+        if not self.reader_gone:
+            self._call("writelines", lines)
 
     def flush(self) -> None:
-        if self._stream is not None:  # closed: nothing was written
+        if not self.reader_gone and self._stream is not None:
             self._call("flush")
 
     def __getattr__(self, name: str) -> Any:

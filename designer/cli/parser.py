@@ -55,7 +55,7 @@ exit codes:
   2  the input cannot be used: unreadable or invalid design file, unknown element or
      rule, bad option; one line on stderr names what and where
   3  internal error (a bug or a broken installation): one line on stderr with the log file
-  4  the output cannot be written (closed pipe, full disk, read-only target)
+  4  the output cannot be written (full disk, read-only target, closed stdout)
 """
 
 AVAILABILITY_EXIT_CODES = """\
@@ -394,7 +394,7 @@ exit codes:
   2  the input cannot be used: unreadable or invalid design file, no such DAG, more
      copies in a site than it has members, bad option; one line on stderr names it
   3  internal error (a bug or a broken installation): one line on stderr with the log file
-  4  the output cannot be written (closed pipe, full disk, read-only target)
+  4  the output cannot be written (full disk, read-only target, closed stdout)
 """
 
 _INTEROP_EXIT_CODES = """\

@@ -1,7 +1,8 @@
-"""Output errors (issue 15, "Crashes and hangs"): a full disk, a closed pipe or an
-encoding that cannot show a character end in one line and exit code 4 (or, for a
-reader that stopped reading, quietly), never in a traceback or in exit 1, which means
-"the design has errors". Run through the real process: the streams are the point."""
+"""Output errors (issue 15, "Crashes and hangs"): a full disk, a closed standard output
+or an encoding that cannot show a character end in one line and exit code 4 (or, for
+a reader that stopped reading, quietly with the command's own code), never in a
+traceback or in exit 1, which means "the design has errors". Run through the real
+process: the streams are the point."""
 
 from __future__ import annotations
 
@@ -12,6 +13,18 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from benchmarks.generate import generate_design
+from designer.domain import (
+    Design,
+    EsxiHost,
+    RuleLevel,
+    RuleSettings,
+    RuleSeverity,
+    Site,
+    VirtualMachine,
+)
+from designer.persistence import dumps, save
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_designs" / "stretched_dag_lagged.json"
@@ -70,17 +83,27 @@ def test_an_ascii_terminal_gets_escapes_not_a_traceback(tmp_path: Path) -> None:
     assert run.returncode == 0 and run.stdout.decode("ascii")
 
 
-def test_a_reader_that_went_away_ends_the_command_quietly() -> None:
+@pytest.mark.parametrize("command", [["rules", "--format", "markdown"], ["check", "-"]])
+def test_a_reader_that_went_away_ends_the_command_quietly(command: list[str]) -> None:
     """``dr-designer rules | head -1`` once head has exited: no traceback, no
-    "Exception ignored", no message (nobody reads it); exit 4."""
+    "Exception ignored", no message (nobody reads it), and the command's own exit code
+    (0; 1 for check of a design with error findings), as when the reader reads it all."""
     read, write = os.pipe()
     os.close(read)  # the reader is gone before anything is written: EPIPE for sure
+    design = erroring_design(1).encode() if command[0] == "check" else b""
     try:
-        run = dr("rules", "--format", "markdown", stdout=write)
+        run = subprocess.run(
+            [sys.executable, "-m", "designer", *command],
+            input=design,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            timeout=120,
+        )
     finally:
         os.close(write)
     assert run.stderr.decode() == ""
-    assert run.returncode == EXIT_OUTPUT
+    assert run.returncode == (1 if command[0] == "check" else 0)
 
 
 def test_export_onto_a_full_disk_is_exit_4(tmp_path: Path, monkeypatch) -> None:
@@ -143,3 +166,69 @@ def test_a_closed_stderr_keeps_messages_off_stdout() -> None:
 def test_both_streams_closed_is_exit_4(command: list[str]) -> None:
     run = script_in_shell(">&- 2>&-", *command)
     assert (run.returncode, run.stdout, run.stderr) == (EXIT_OUTPUT, b"", b"")
+
+
+# -- a reader that stops early (issue 15, wave 11) ------------------------------------------
+def erroring_design(vms: int) -> str:
+    """A design with one error finding per VM (VS002 raised to an error): ~108 bytes of
+    ``check`` output each."""
+    elements = [Site(id="s", name="Boston"), EsxiHost(id="h", name="esx01", site="s")]
+    elements += [
+        VirtualMachine(id=f"vm{i}", name=f"mbx{i:04d}", host="h", mailboxes=9000)
+        for i in range(vms)
+    ]
+    severities = {"VS002": RuleSeverity(level=RuleLevel.ERROR)}
+    return dumps(Design(elements=elements, rules=RuleSettings(severities=severities)))
+
+
+@pytest.fixture(scope="module")
+def designs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("early-reader")
+    generated = folder / "generated-2k.json"  # as benchmarks/bench_scale.py makes them
+    save(generate_design(2000, seed=0), generated)
+    findings = folder / "erroring-1000.json"
+    findings.write_text(erroring_design(1000), encoding="utf-8")
+    return {"generated": generated, "findings": findings}
+
+
+#: Outputs of several sizes read one line at a time: under 8 KiB (one write at the end
+#: unless unbuffered), under the pipe's 64 KiB (the reader may stop before or after the
+#: last write: the bug's two outcomes), and over it (the writer meets EPIPE for sure).
+EARLY_READERS = {
+    "rules-6k": (["rules"], 0),
+    "rules-json-14k": (["rules", "--format", "json"], 0),
+    "rules-markdown-62k": (["rules", "--format", "markdown"], 0),
+    "schema-68k": (["schema"], 0),
+    "capacity-json-generated-2k-90k": (["capacity", "generated", "--format", "json"], 0),
+    "check-1000-errors-108k": (["check", "findings"], 1),
+}
+
+
+@pytest.mark.parametrize("buffered", [True, False], ids=["buffered", "unbuffered"])
+@pytest.mark.parametrize(("argv", "code"), EARLY_READERS.values(), ids=EARLY_READERS.keys())
+def test_a_reader_that_stops_early_gets_the_commands_own_exit_code(
+    argv: list[str], code: int, buffered: bool, designs: dict[str, Path]
+) -> None:
+    """``dr-designer rules | head -1``: 0 or 4 depending on when head exited (the last
+    write before or after it). Now the command's own code, whenever the reader stops,
+    with no message: its output is the same as a full read's up to where it stopped."""
+    argv = [str(designs.get(arg, arg)) for arg in argv]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if not buffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    full = subprocess.run([str(SCRIPT), *argv], capture_output=True, cwd=ROOT, env=env)
+    assert full.returncode == code and full.stderr == b""
+    child = subprocess.Popen(
+        [str(SCRIPT), *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    first = child.stdout.readline()  # head -1
+    child.stdout.close()
+    err = child.stderr.read()
+    assert child.wait(timeout=120) == code, err.decode()
+    assert err == b""
+    assert first and full.stdout.startswith(first)
