@@ -30,6 +30,7 @@ from designer.streams import (
     configure_streams,
     error_line,
     guarded_stdout,
+    say,
 )
 
 __all__ = ["main"]
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.broken_pipe:  # export -o -: the reader went away after the drawing was made
             code = EXIT_OK  # the command's own code, quietly, as for the text commands
         else:
-            print(error_line(exc), file=sys.stderr)
+            say(error_line(exc))  # standard error may be unwritable too
             code = EXIT_OUTPUT
     finally:
         if argv is None and ran and ran[0] not in GUI_COMMANDS:

@@ -8,7 +8,8 @@
   with its own exit code, whenever the reader stopped (issue 15, wave 11).
 * A standard error closed before the start (``2>&-``) is ``/dev/null``: messages go
   nowhere, not to standard output (``print(file=None)``), nor into a file opened later
-  on descriptor 2.
+  on descriptor 2. A message that cannot be written to standard error (``2>/dev/full``)
+  is dropped: it changes no exit code.
 * Characters the terminal's encoding cannot show (``PYTHONIOENCODING=ascii`` and a
   ``§`` in a citation) are written as ``\\uXXXX`` escapes, which JSON reads back as the
   same character, instead of ending in ``UnicodeEncodeError``.
@@ -40,6 +41,7 @@ __all__ = [
     "configure_streams",
     "error_line",
     "guarded_stdout",
+    "say",
 ]
 
 EXIT_OUTPUT = 4
@@ -140,7 +142,7 @@ class _Guarded:
             if not error.broken_pipe:
                 raise error from None
             self.reader_gone = True  # the reader's choice: not an error
-            _silence_stdout(self._stream)
+            _silence(self._stream)
 
     def write(self, text: str) -> int:
         if not self.reader_gone:
@@ -161,9 +163,10 @@ class _Guarded:
         return getattr(self._stream, name)
 
 
-def _silence_stdout(stream: TextIO | None) -> None:
-    """Point the real stdout at /dev/null: what is still buffered can go nowhere now,
-    and the interpreter's flush at exit must not fail (and print) a second time."""
+def _silence(stream: TextIO | None) -> None:
+    """Point the real stdout (or stderr) at /dev/null: what is still buffered can go
+    nowhere now, and the interpreter's flush at exit must not fail (and print) a second
+    time."""
     if stream is None:  # closed before the start: nothing is flushed at exit
         return
     try:
@@ -177,6 +180,45 @@ def _silence_stdout(stream: TextIO | None) -> None:
         os.close(null)
 
 
+class _Forgiving:
+    """Standard error whose OS errors are dropped (``2>/dev/full``, a reader gone): a
+    message that cannot be written is lost, and the exit code is the command's own."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._failed = False
+
+    def _call(self, name: str, *args: Any) -> None:
+        if self._failed:
+            return
+        try:
+            getattr(self._stream, name)(*args)
+        except OSError:
+            self._failed = True
+            _silence(self._stream)
+
+    def write(self, text: str) -> int:
+        self._call("write", text)
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        self._call("writelines", lines)
+
+    def flush(self) -> None:
+        self._call("flush")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def say(line: str) -> None:
+    """Write ``line`` to standard error, if it can be written."""
+    if sys.stderr is not None:
+        stream = _Forgiving(sys.stderr)
+        stream.write(line + "\n")
+        stream.flush()
+
+
 class _GuardedStdout:
     """:func:`guarded_stdout`'s context manager (a class: ``contextlib`` is not
     imported for it)."""
@@ -185,6 +227,9 @@ class _GuardedStdout:
         self._real = sys.stdout
         self._guarded = _Guarded(self._real)
         sys.stdout = self._guarded
+        self._real_stderr = sys.stderr
+        if self._real_stderr is not None:
+            sys.stderr = _Forgiving(self._real_stderr)
 
     def __exit__(
         self,
@@ -197,17 +242,19 @@ class _GuardedStdout:
             if kind is None or issubclass(kind, SystemExit):
                 self._guarded.flush()
             elif issubclass(kind, OutputError):
-                _silence_stdout(self._real)
+                _silence(self._real)
         except OutputError:
-            _silence_stdout(self._real)
+            _silence(self._real)
             raise
         finally:
             sys.stdout = self._real
+            sys.stderr = self._real_stderr
 
 
 def guarded_stdout() -> _GuardedStdout:
     """Run a command with a guarded stdout, flushed before the exit code is returned
-    (``with guarded_stdout(): ...``).
+    (``with guarded_stdout(): ...``), and a standard error whose write errors are
+    dropped (they changed the exit code: ``check missing.json 2>/dev/full`` was 1).
 
     Raises :class:`OutputError` when standard output cannot be written.
     """

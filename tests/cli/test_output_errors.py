@@ -232,3 +232,39 @@ def test_a_reader_that_stops_early_gets_the_commands_own_exit_code(
     assert child.wait(timeout=120) == code, err.decode()
     assert err == b""
     assert first and full.stdout.startswith(first)
+
+
+# -- a standard error that cannot be written (wave 11) --------------------------------------
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    ("redirect", "argv", "code"),
+    [
+        ("2>/dev/full", ["check", "missing.json"], 2),  # was 1: the message's OSError
+        (">/dev/full 2>/dev/full", ["rules"], EXIT_OUTPUT),  # was 1
+        ("2>/dev/full", ["rule", "XX999"], 2),
+        ("2>/dev/full", ["rules"], 0),
+    ],
+)
+def test_an_unwritable_stderr_changes_no_exit_code(
+    redirect: str, argv: list[str], code: int
+) -> None:
+    run = script_in_shell(redirect, *argv)
+    assert run.returncode == code
+
+
+def test_a_stderr_whose_reader_went_away_changes_no_exit_code(tmp_path: Path) -> None:
+    """``dr-designer check missing.json 2>&1 | true``: exit 2, not 0 (the message's
+    BrokenPipeError was taken for a reader of standard output that went away)."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        run = subprocess.run(
+            [str(SCRIPT), "check", str(tmp_path / "missing.json")],
+            stdout=write,
+            stderr=write,
+            cwd=ROOT,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert run.returncode == 2
