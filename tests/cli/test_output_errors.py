@@ -268,3 +268,22 @@ def test_a_stderr_whose_reader_went_away_changes_no_exit_code(tmp_path: Path) ->
     finally:
         os.close(write)
     assert run.returncode == 2
+
+
+def test_an_image_export_to_a_reader_gone_is_exit_0() -> None:
+    """``dr-designer export FILE -o - --format svg | head -c 1``: the drawing was made,
+    the reader chose to stop: 0 and no message, as for the text commands (was 4)."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        run = subprocess.run(
+            [str(SCRIPT), "export", str(SAMPLE), "-o", "-", "--format", "svg"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert (run.returncode, run.stderr) == (0, b"")
