@@ -618,3 +618,24 @@ def test_capacity_dock_gives_the_chart_and_servers_room_at_its_default_height(
     assert rows == 4
     last = panel.table.visualItemRect(panel.table.item(rows - 1, 0))
     assert last.bottom() <= panel.table.viewport().height()
+
+
+def test_the_chart_is_drawn_when_its_tab_is_clicked_a_while_after_opening(
+    qtbot,
+    launch,  # type: ignore[no-untyped-def]
+) -> None:
+    """The window's first show shows the Capacity panel behind the Problems tab (visible,
+    nothing of it on screen): its chart waited for it to be laid out for half a second,
+    then gave up, and a click on the Capacity tab later (no new show event) left the
+    chart's side of the dock empty until the user chose another link."""
+    window = launch(E2007)
+    panel = window.findChild(CapacityPanel)
+    assert panel is not None and panel.plot_widget is None
+    qtbot.wait(2000)  # the user looks at the canvas first
+    assert panel.plot_widget is None  # nothing drawn behind the Problems tab
+    dock = open_tab(window, "Capacity")
+    assert dock.widget() is panel
+    qtbot.waitUntil(lambda: panel.plot_widget is not None and bool(panel.bars), timeout=3000)
+    assert panel.bandwidth_line is not None and panel.bandwidth_line.value() == 20.0
+    assert stacked(panel, 1) == pytest.approx(PER_COPY, rel=1e-3)
+    qtbot.waitUntil(lambda: panel.plot_widget.width() > 100, timeout=2000)

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -338,6 +339,7 @@ class CapacityPanel(QWidget):
         self.chart_holder = QWidget()
         QVBoxLayout(self.chart_holder).setContentsMargins(0, 0, 0, 0)
         self._chart_stale = False
+        self._follows_dock = False
         self.bars: list[pg.BarGraphItem] = []
         self.bandwidth_line: pg.InfiniteLine | None = None
         self.table = QTableWidget(0, 7)
@@ -489,6 +491,16 @@ class CapacityPanel(QWidget):
         # After the event: the window's first show shows every dock before the tabs
         # behind others are hidden again.
         QTimer.singleShot(0, self, self._draw_if_stale)
+        # A dock tabbed behind another stays "visible" with nothing of it on screen:
+        # raising its tab later brings no show event, only the dock's visibilityChanged.
+        dock = self.parentWidget()
+        if isinstance(dock, QDockWidget) and not self._follows_dock:
+            self._follows_dock = True
+            dock.visibilityChanged.connect(self._dock_visible)
+
+    def _dock_visible(self, visible: bool) -> None:
+        if visible:
+            QTimer.singleShot(0, self, self._draw_if_stale)
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
