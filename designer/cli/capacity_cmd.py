@@ -70,6 +70,13 @@ def cmd_plan_copies(args: argparse.Namespace) -> int:
     design = read_design(args.file)
     if args.databases is not None and args.databases < 1:
         raise CliError(f"--databases {args.databases}: expected a number of databases ≥ 1")
+    # Exchange's ReplayLagTime is at most 14 days (the window's plan offers 0.5–14);
+    # written so that NaN fails too.
+    if not 0 < args.lag_days <= 14:
+        raise CliError(
+            f"--lag-days {args.lag_days:g}: expected a replay lag of more than 0 and at most "
+            "14 days (Exchange's limit)"
+        )
     layout = plan_copies(
         design,
         args.dag,

@@ -201,3 +201,23 @@ def test_plan_copies_says_when_no_member_is_left_for_lagged_copies(  # type: ign
     out = capsys.readouterr().out
     assert "note: no lagged copy made (9 lagged copies asked per database): every member" in out
     assert "lag " not in out
+
+
+@pytest.mark.parametrize("days", ["-3", "0", "nan", "inf", "15"])
+def test_plan_copies_refuses_a_replay_lag_exchange_cannot_have(  # type: ignore[no-untyped-def]
+    tmp_path, capsys, days
+) -> None:
+    """``--lag-days`` below or at zero, not a number, or over Exchange's 14 days (the
+    window's plan offers 0.5–14): one line naming the option, exit 2. A negative or
+    non-finite lag was an internal error (exit 3, a ValidationError traceback in the
+    log); 0 made "lagged" copies that were not lagged, 15 a copy DAG rules refuse."""
+    path = _design(tmp_path)
+    out = tmp_path / "planned.json"
+    args = ["plan-copies", str(path), "--dag", "DAG01", "--copies", "WOR=1", "--lagged", "1"]
+    assert main([*args, "--lag-days", days, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"--lag-days {days}" in err and "14 days" in err
+    assert not out.exists()
+    assert main([*args, "--lag-days", "14", "-o", str(out)]) == 0
+    lags = [c.replay_lag_days for e in load(out).elements for c in getattr(e, "copies", [])]
+    assert 14.0 in lags
