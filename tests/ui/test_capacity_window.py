@@ -639,3 +639,40 @@ def test_the_chart_is_drawn_when_its_tab_is_clicked_a_while_after_opening(
     assert panel.bandwidth_line is not None and panel.bandwidth_line.value() == 20.0
     assert stacked(panel, 1) == pytest.approx(PER_COPY, rel=1e-3)
     qtbot.waitUntil(lambda: panel.plot_widget.width() > 100, timeout=2000)
+
+
+def test_plan_copies_starts_from_the_dags_own_layout_lagged_copy_included(
+    qtbot,
+    launch,  # type: ignore[no-untyped-def]
+) -> None:
+    """The stretched DAG keeps a 7-day lagged copy of each database in Charlotte. The
+    plan began at two copies per site and no lagged copy: its first preview turned the
+    four lagged copies into ordinary ones (4 cells tinted), and Apply dropped the lag."""
+    window = launch(SAMPLES / "stretched_dag_lagged.json")
+    panel = open_tab(window, "Databases").widget()
+    assert isinstance(panel, DatabasesPanel)
+    document = window.session.document
+
+    def lags() -> list[float]:
+        return sorted(
+            c.replay_lag_days
+            for e in document.design.elements
+            if e.kind == "mailbox_database"
+            for c in e.copies  # type: ignore[attr-defined]
+        )
+
+    before = lags()
+    assert before.count(7.0) == 4
+    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
+    plan = panel.plan
+    assert plan.isVisible()
+    assert plan.lagged.value() == 1 and plan.lag_days.value() == 7.0
+    assert plan.notes.text().startswith("0 cells change")
+    cells = [
+        plan.table.item(r, c).text()
+        for r in range(plan.table.rowCount())
+        for c in range(plan.table.columnCount())
+    ]
+    assert cells.count("3 (lag 7d)") == 4
+    QTest.mouseClick(plan.apply_button, Qt.MouseButton.LeftButton)
+    assert lags() == before

@@ -150,11 +150,31 @@ class PlanCopiesPreview(QWidget):
             if isinstance(d, MailboxDatabase) and d.dag == dag_id
         ]
         by_site: dict[str, int] = {}
+        site_of: dict[str, str] = {}
         for member in dag.members:
             vm = document.get(member)
             host = document.get(vm.host) if isinstance(vm, VirtualMachine) and vm.host else None
             if isinstance(host, EsxiHost):
                 by_site[host.site] = by_site.get(host.site, 0) + 1
+                site_of[member] = host.site
+        # The DAG's own numbers: each site's copies and the lagged copies of a database
+        # as its databases have them (the most any has), so that a DAG planned as it
+        # stands keeps its layout (a lagged DR copy is not turned into an ordinary one).
+        copies_in: dict[str, int] = {}
+        lagged, lag_days = 0, 7.0
+        for db in existing:
+            here: dict[str, int] = {}
+            for copy in db.copies:
+                if copy.replay_lag_days:
+                    continue
+                site_id = site_of.get(copy.member)
+                if site_id is not None:
+                    here[site_id] = here.get(site_id, 0) + 1
+            for site_id, count in here.items():
+                copies_in[site_id] = max(copies_in.get(site_id, 0), count)
+            lags = [c.replay_lag_days for c in db.copies if c.replay_lag_days]
+            if len(lags) > lagged:
+                lagged, lag_days = len(lags), max(lags)
         while self.sites_row.count():
             item = self.sites_row.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -166,19 +186,21 @@ class PlanCopiesPreview(QWidget):
             spin = QSpinBox()
             spin.setObjectName(f"PlanCopies-{site_id}")
             spin.setRange(0, count)
-            spin.setValue(min(2, count))
+            spin.setValue(copies_in.get(site_id, 0) if copies_in else min(2, count))
             spin.setPrefix(f"{site.name if isinstance(site, Site) else site_id}: ")
             spin.setToolTip(f"Copies of each database in this site ({count} members)")
             spin.valueChanged.connect(lambda _v: self.replan())
             self.sites_row.addWidget(spin)
             self.site_spins[site_id] = spin
-        for spin in (self.databases, self.lagged):
-            spin.blockSignals(True)
+        asked: tuple[QWidget, ...] = (self.databases, self.lagged, self.lag_days)
+        for box in asked:
+            box.blockSignals(True)
         self.databases.setMinimum(max(1, len(existing)))
         self.databases.setValue(max(len(existing), len(dag.members)))
-        self.lagged.setValue(0)
-        for spin in (self.databases, self.lagged):
-            spin.blockSignals(False)
+        self.lagged.setValue(lagged)
+        self.lag_days.setValue(lag_days)
+        for box in asked:
+            box.blockSignals(False)
         self.replan()
 
     def replan(self) -> None:
