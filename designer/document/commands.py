@@ -232,6 +232,8 @@ class RemoveElements(Command):
             if not self._named:
                 self.text = short
             self.status_note = f"{sentence}. Undo brings them back"
+        elif not self._named and len(self.ids) == 1 and (one := doc.get(self.ids[0])):
+            self.text = f"Remove {one.describe()}"  # as Edit > Undo and the History say
         self._edited = doc.replace_elements(list(edits.values())) if edits else []
         self._removed = doc.remove_elements(doomed)
 

@@ -137,3 +137,18 @@ def test_delete_says_exactly_what_goes_with_it(canvas) -> None:  # type: ignore[
         "members. Undo brings them back"
     )
     assert session.document.get("dag-1").members == []  # type: ignore[union-attr]
+
+
+def test_delete_of_one_element_names_it_in_the_undo_history(canvas) -> None:  # type: ignore[no-untyped-def]
+    """Edit > Undo and the History said "Remove 1 element" after the Delete key took a
+    VM nothing else goes with; they name it, as a removal that takes more does."""
+    session, view, _ = canvas
+    click(view, (100, 82))  # VM MBX-B1 on esx-b1
+    assert session.selection == ["vm-b1"]
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Delete)
+    assert session.document.get("vm-b1") is None
+    assert session.undo_stack.undoText() == "Remove VM MBX-B1"
+    session.undo_stack.undo()  # Edit > Undo (the window's; this is the bare canvas)
+    assert session.document.get("vm-b1") is not None
+    assert session.undo_stack.redoText() == "Remove VM MBX-B1"
