@@ -152,3 +152,18 @@ def test_delete_of_one_element_names_it_in_the_undo_history(canvas) -> None:  # 
     session.undo_stack.undo()  # Edit > Undo (the window's; this is the bare canvas)
     assert session.document.get("vm-b1") is not None
     assert session.undo_stack.redoText() == "Remove VM MBX-B1"
+
+
+def test_arrow_nudges_name_the_box_in_the_undo_history(canvas) -> None:  # type: ignore[no-untyped-def]
+    """Arrow keys moved the selection under the bare name "Nudge"; the step says what
+    moved, and three presses stay one step."""
+    session, view, _ = canvas
+    click(view, (100, 82))  # VM MBX-B1 on esx-b1
+    before = session.design.layout["vm-b1"]
+    view.setFocus()
+    for _ in range(3):
+        QTest.keyClick(view, Qt.Key.Key_Right)
+    assert session.design.layout["vm-b1"].x > before.x
+    assert session.undo_stack.undoText() == "Nudge MBX-B1"
+    session.undo_stack.undo()
+    assert session.design.layout["vm-b1"].x == before.x

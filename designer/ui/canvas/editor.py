@@ -28,6 +28,7 @@ from designer.document.gestures import plan_drop, plan_fit, plan_paste
 from designer.document.layout import align, auto_layout
 from designer.domain.design import LayoutEntry
 from designer.domain.kinds import KINDS
+from designer.domain.words import plural
 from designer.ui.canvas.items.node import NodeItem
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.session import EditorSession
@@ -237,7 +238,9 @@ class CanvasEditor:
         if not ids:
             return
         new = {i: self.entry(i, dx, dy) for i in ids}
-        self.session.push(MoveElements(new, text="Nudge", mergeable=True))
+        one = self.session.document.get(roots[0]) if len(roots) == 1 else None
+        what = one.name if one is not None else plural(len(roots), "box", "boxes")
+        self.session.push(MoveElements(new, text=f"Nudge {what}", mergeable=True))
 
     def align(self, how: str) -> None:
         """Align the selected boxes: left, right, top, bottom, hcenter, vcenter;
