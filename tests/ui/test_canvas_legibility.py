@@ -255,3 +255,30 @@ def test_a_renamed_neighbour_changes_how_a_long_name_is_shortened(qtbot):
     _fresh_session, fresh, _ = _view(qtbot, session.design, centre=(300, 250))
     assert after == _drawn_names(fresh)["lun-b1"]
     assert after != before
+
+
+def test_a_host_whose_member_name_is_too_long_for_its_row_still_names_its_vms(qtbot):
+    """A generated design's hosts hold a DAG member, "DAG01-MBX-DC01-01", whose row
+    shortens it to "DAG……01" at every zoom (its box is as wide in the scene whatever
+    the zoom). That made its host say "3 VMs" over blank blocks at every zoom, up to
+    400 %: the other VMs' names ("…APP0027") could never be read on the canvas."""
+    from benchmarks.generate import generate_design
+
+    design = generate_design(300, seed=0)
+    _session, view, _ = _view(qtbot, design)
+    scene = view.design_scene
+    member = next(
+        e for e in design.elements if e.kind == "vm" and e.name.startswith("DAG") and e.host  # type: ignore[attr-defined]
+    )
+    host = member.host  # type: ignore[attr-defined]
+    others = [
+        e.id for e in design.elements if e.kind == "vm" and e.host == host and e.id != member.id  # type: ignore[attr-defined]
+    ]
+    assert others, "a host with a DAG member and other VMs"
+    view.set_zoom(2.0)
+    node = scene.nodes[member.id]
+    view.centerOn(node.mapToScene(node.rect().center()))
+    drawn = _drawn_names(view)
+    assert host not in scene.labels.summarised
+    for vm in others:
+        assert vm in drawn, drawn

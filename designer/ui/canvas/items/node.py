@@ -259,6 +259,8 @@ class NodeItem(QGraphicsRectItem):
     disk_count = 0
     #: (zoom, whether the name can be read there): asked by the box holding it.
     _readable_at: tuple[float, bool] | None = None
+    #: Whether the name can be read at some zoom (see ``name_ever_readable``).
+    _readable_best: bool | None = None
     #: (what it depends on, width): the name's and the subtitle's measured widths.
     _name_width_at: tuple[tuple[object, ...], float] | None = None
     _subtitle_width_in: tuple[tuple[str, QFont], float] | None = None
@@ -318,7 +320,7 @@ class NodeItem(QGraphicsRectItem):
         self.name = element.name
         self._element = element
         self._subtitle = None
-        self._readable_at = None
+        self._readable_at = self._readable_best = None
         self.update()
 
     @property
@@ -330,7 +332,7 @@ class NodeItem(QGraphicsRectItem):
 
     def set_geometry(self, rect: QRectF) -> None:
         if self.rect().size() != rect.size():
-            self._readable_at = None
+            self._readable_at = self._readable_best = None
             self.prepareGeometryChange()
             self.setRect(0.0, 0.0, rect.width(), rect.height())
         self.setPos(rect.topLeft())
@@ -577,7 +579,9 @@ class NodeItem(QGraphicsRectItem):
             return False
         if not self._scene.detail_visible:
             return True
-        return not all(row.name_readable(painter) for row in rows)
+        # A row whose name is too long for it at any zoom is not a reason: zooming in
+        # would never name the others.
+        return not all(row.name_readable(painter) or not row.name_ever_readable() for row in rows)
 
     def name_readable(self, painter: QPainter) -> bool:
         """Whether this box's name can be drawn readably at the painter's zoom."""
@@ -594,6 +598,15 @@ class NodeItem(QGraphicsRectItem):
             ok = readable(self._elide(metrics, self.name, width), self.name)
         self._readable_at = (scale, ok)
         return ok
+
+    def name_ever_readable(self) -> bool:
+        """Whether this box's name can be read at some zoom: at its own font (as when
+        zoomed in), shortened to the box's width (the same in the scene at every zoom)."""
+        if self._readable_best is None:
+            width = self.rect().width() - 7 - 21 - 8  # the icon shows when zoomed in
+            metrics = QFontMetricsF(self._scene.theme.font)
+            self._readable_best = readable(self._elide(metrics, self.name, width), self.name)
+        return self._readable_best
 
     def _paint_map_title(self, painter: QPainter, r: QRectF) -> QRectF | None:
         """The box's name over its top-left, at a readable size whatever the zoom (a
