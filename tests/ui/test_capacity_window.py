@@ -676,3 +676,29 @@ def test_plan_copies_starts_from_the_dags_own_layout_lagged_copy_included(
     assert cells.count("3 (lag 7d)") == 4
     QTest.mouseClick(plan.apply_button, Qt.MouseButton.LeftButton)
     assert lags() == before
+
+
+def test_the_scenario_bar_says_how_each_degraded_step_changes_the_link(
+    qtbot,
+    launch,  # type: ignore[no-untyped-def]
+) -> None:
+    """Two what-ifs on one link read "0:00 degrade ATL-CLT WAN" and "0:20 degrade
+    ATL-CLT WAN" alike in the scenario bar: each step's chip says what it does."""
+    window = launch(SAMPLES / "stretched_dag_lagged.json")
+    simulate(window, qtbot)
+    controller = window.simulation.controller
+    assert degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Bandwidth to 5 %"])
+    controller.pause()
+    controller.set_time(controller.duration)
+    assert degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Fail direction Atlanta"])
+    controller.pause()
+    controller.set_time(controller.duration)
+    assert degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Round trip +50"])
+    bar = window.simulation.bar
+    chips = [bar.findChild(QToolButton, f"step-{n}") for n in range(3)]
+    texts = [chip.text() for chip in chips if chip is not None]
+    assert len(texts) == 3
+    assert "ATL-CLT WAN" in texts[0] and "50 Mbit/s" in texts[0]
+    assert "Atlanta → Charlotte down" in texts[1]
+    rtt = window.session.document.get("wan-atl-clt").rtt_ms  # type: ignore[union-attr]
+    assert f"round trip {rtt + 50:g} ms" in texts[2]

@@ -26,6 +26,7 @@ from designer.document import Document
 from designer.simulation import Action, StepState
 from designer.ui.simulation.controller import SPEEDS, SimulationController
 from designer.ui.simulation.results_table import format_duration
+from designer.ui.simulation.scenarios import degrade_detail
 
 __all__ = ["ScenarioBar"]
 
@@ -173,7 +174,8 @@ class ScenarioBar(QWidget):
                 if step.action == "admin"
                 else step.action.replace("_", " ")
             )
-            chip = _tool_button(f"{format_duration(step.at_s)} {verb} {what}  ✕")
+            how = degrade_detail(step, names)
+            chip = _tool_button(f"{format_duration(step.at_s)} {verb} {what}{how}  ✕")
             chip.setToolTip("Remove this step")
             chip.setObjectName(f"step-{number}")
             chip.clicked.connect(lambda _=False, n=number: self.controller.remove_step(n))

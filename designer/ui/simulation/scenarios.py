@@ -13,8 +13,9 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QGraphicsScene, QInputDialog, QMessageBox, QWidget
 
-from designer.document import SetScenarios
+from designer.document import Document, SetScenarios
 from designer.domain.design import ExpectedOutcome, SavedScenario, ScenarioStep
+from designer.domain.elements import WanLink
 from designer.persistence.atomic import write_atomic
 from designer.simulation import SimulationError, SimulationResult
 from designer.simulation.expectations import compare
@@ -191,6 +192,24 @@ def step_words(step: ScenarioStep, name: str) -> str:
     )
 
 
+def degrade_detail(step: ScenarioStep, document: Document) -> str:
+    """What a ``degrade`` step does to its link, to follow its words: " (50 Mbit/s)",
+    " (round trip 59 ms)", " (Atlanta → Charlotte down)"; empty for other steps."""
+    if step.action != "degrade":
+        return ""
+    parts = []
+    if step.bandwidth_mbps is not None:
+        parts.append(f"{step.bandwidth_mbps:g} Mbit/s")
+    if step.latency_ms is not None:
+        parts.append(f"round trip {step.latency_ms:g} ms")
+    link = document.get(step.target) if step.target else None
+    if step.failed_direction is not None and isinstance(link, WanLink):
+        ends = [document.get(link.site_a), document.get(link.site_b)]
+        a, b = (e.name if e is not None else "?" for e in ends)
+        parts.append(f"{a} → {b} down" if step.failed_direction == "a_to_b" else f"{b} → {a} down")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def readable(text: str) -> str:
     """An event's text without the simulator's action names in snake case."""
     return re.sub(r"\b([a-z]+(?:_[a-z]+)+)\b", lambda m: m.group(1).replace("_", " "), text)
@@ -230,7 +249,8 @@ def render_report(controller: SimulationController, views: ReportViews) -> str:
         return "<tr>" + "".join(f"<{tag}>{html.escape(str(v))}</{tag}>" for v in values) + "</tr>"
 
     steps = "".join(
-        f"<li>T+{format_duration(s.at_s)}: {html.escape(step_words(s, name(s.target)))}</li>"
+        f"<li>T+{format_duration(s.at_s)}: "
+        f"{html.escape(step_words(s, name(s.target)) + degrade_detail(s, names))}</li>"
         for s in controller.steps
     )
     rows = cells(
