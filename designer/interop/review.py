@@ -19,6 +19,7 @@ from typing import Any
 from designer.domain.design import Design, ExpectedOutcome, SavedScenario
 from designer.domain.elements import ELEMENT_CLASSES, Dag, ElementBase, MailboxDatabase
 from designer.domain.refs import iter_refs
+from designer.domain.workload import MailboxProfile
 from designer.rules.engine import CheckResult, check
 from designer.simulation import (
     AnalysisResult,
@@ -254,6 +255,11 @@ class ReviewData:
             return "yes" if value else "no"
         if isinstance(value, float):
             return f"{value:g}"
+        if isinstance(value, MailboxProfile):
+            said = f"{value.messages_per_day:g} messages a day of {value.average_message_kb:g} KB"
+            if value.peak_factor is not None:
+                said += f", busiest hour {value.peak_factor:g} × the average"
+            return said
         return str(getattr(value, "value", value))
 
     def copy_layouts(self) -> list[tuple[str, list[str], list[list[str]]]]:

@@ -52,3 +52,23 @@ def test_report_command_writes_the_capacity_section(tmp_path) -> None:  # type: 
     assert "BEL-POR backup line 20" in text
     assert "loss of site Redmond" in text
     assert "RED-CCR-N1 8 vCPU, 48 GB 8 / 4,000" in text
+
+
+def test_the_reports_inventory_states_a_mailbox_profile_in_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The Inventory's "mailbox profile" cell of Redmond read like Python,
+    "messages_per_day=150.0 average_message_kb=75.0 peak_factor=None"."""
+    out = tmp_path / "review.html"
+    run = subprocess.run(
+        [sys.executable, "-m", "designer", "report", str(SAMPLE), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    page = out.read_text(encoding="utf-8")
+    start = page.index("<h3>site (3)</h3>")
+    site_table = page[start : page.index("</table>", start)]
+    cells = [html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", site_table)]
+    assert "150 messages a day of 75 KB" in cells
+    assert not any("messages_per_day" in c or "=None" in c for c in cells)
