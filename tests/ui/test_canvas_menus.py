@@ -167,3 +167,17 @@ def test_arrow_nudges_name_the_box_in_the_undo_history(canvas) -> None:  # type:
     assert session.undo_stack.undoText() == "Nudge MBX-B1"
     session.undo_stack.undo()
     assert session.design.layout["vm-b1"].x == before.x
+
+
+def test_cut_names_what_it_took_and_copy_counts_in_words(canvas) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+X was "Cut" in Edit > Undo and the History, whatever it took, and the status
+    bar said "Copied 1 element(s)"."""
+    session, view, messages = canvas
+    click(view, (100, 82))  # VM MBX-B1 on esx-b1
+    menu = _right_click(view, (100, 82))
+    cut = next(a for a in menu.actions() if a.text().split("\t")[0].replace("&", "") == "Cut")
+    menu.close()
+    cut.trigger()
+    assert session.document.get("vm-b1") is None
+    assert session.undo_stack.undoText() == "Cut VM MBX-B1"
+    assert "Copied 1 element" in messages and not any("(s)" in m for m in messages)

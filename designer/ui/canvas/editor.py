@@ -144,12 +144,15 @@ class CanvasEditor:
         mime.setText(payload)
         QApplication.clipboard().setMimeData(mime)
         _clear_clipboard_at_exit()
-        self._say(f"Copied {len(ids)} element(s)")
+        self._say(f"Copied {plural(len(ids), 'element')}")
         return True
 
     def cut(self) -> None:
         if self.copy():
-            self.session.push(RemoveElements(self.session.selection, text="Cut"))
+            ids = self.session.selection
+            one = self.session.document.get(ids[0]) if len(ids) == 1 else None
+            what = one.describe() if one is not None else plural(len(ids), "element")
+            self.session.push(RemoveElements(ids, text=f"Cut {what}"))
 
     def paste(self, at: QPointF | None = None) -> None:
         """Paste the clipboard's elements at ``at`` (the pointer; None: beside the
