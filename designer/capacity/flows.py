@@ -77,6 +77,21 @@ class Flows:
         self._copy_streams: dict[tuple[str, str, str, str, bool], Stream] = {}
         #: Mirror → its stream (from its source LUN's site to its target LUN's).
         self._mirror_streams: dict[str, Stream] = {}
+        #: The mirrors that can send anything (a rate, LUNs in two known sites), in id
+        #: order: (mirror, source LUN, target LUN, source site, target site, the link it
+        #: is pinned to or None). What a mode can change of them is read per mode.
+        self._mirror_plan: list[tuple[str, str, str, str, str, str | None]] = []
+        for mirror_id in sorted(prep.mirrors):
+            mirror = prep.mirrors[mirror_id]
+            if self.mirror_rate[mirror_id] <= 0:
+                continue
+            src, dst = prep.lun_site(mirror.source_lun), prep.lun_site(mirror.target_lun)
+            if src is None or dst is None or src == dst:
+                continue
+            pinned = mirror.wan_link if mirror.wan_link and mirror.wan_link in prep.links else None
+            self._mirror_plan.append(
+                (mirror_id, mirror.source_lun, mirror.target_lun, src, dst, pinned)
+            )
 
     # -- DAG -----------------------------------------------------------------------------
     def database(
@@ -185,24 +200,16 @@ class Flows:
 
     # -- MirrorView ----------------------------------------------------------------------
     def mirrors(self, view: ModeView) -> Iterator[Routed]:
-        prep = self.prep
-        for mirror_id in sorted(prep.mirrors):
-            mirror = prep.mirrors[mirror_id]
-            rate = self.mirror_rate[mirror_id]
-            if rate <= 0 or view.failed(mirror_id):
+        w = view.world
+        failed = w.failed if w is not None else ()
+        luns_down = w.luns_down if w is not None else ()
+        sites_down = view.sites_down
+        for mirror_id, source_lun, target_lun, src, dst, pinned in self._mirror_plan:
+            if mirror_id in failed or source_lun in luns_down or target_lun in luns_down:
                 continue
-            if view.lun_down(mirror.source_lun) or view.lun_down(mirror.target_lun):
+            if src in sites_down or dst in sites_down:
                 continue
-            src, dst = prep.lun_site(mirror.source_lun), prep.lun_site(mirror.target_lun)
-            if src is None or dst is None or src == dst:
-                continue
-            if src in view.sites_down or dst in view.sites_down:
-                continue
-            hops = (
-                view.link_route(mirror.wan_link, src)
-                if mirror.wan_link and mirror.wan_link in prep.links
-                else view.route(src, dst)
-            )
+            hops = view.link_route(pinned, src) if pinned is not None else view.route(src, dst)
             if not hops:
                 continue
             # A mirror's stream depends on nothing but its sites: built once, reused
@@ -210,7 +217,7 @@ class Flows:
             stream = self._mirror_streams.get(mirror_id)
             if stream is None:
                 stream = self._mirror_streams[mirror_id] = self._mirror_stream(
-                    mirror_id, rate, src, dst
+                    mirror_id, self.mirror_rate[mirror_id], src, dst
                 )
             yield stream, hops
 
