@@ -33,7 +33,7 @@ from test_capacity_properties import designs
 from test_lost_copies import _states
 
 from designer.capacity import CapacityEngine, capacity
-from designer.capacity.engine import ASYNC_VOLUME, LinkKey, ModeResult
+from designer.capacity.engine import ASYNC_VOLUME, LinkKey, MemberLoad, ModeResult
 from designer.capacity.flows import Flows, Routed
 from designer.capacity.modes import Mode
 from designer.capacity.view import ModeView
@@ -140,6 +140,39 @@ def _old_holders(
     return passive_of, copies_on_vm, members
 
 
+def _old_member_loads(engine: CapacityEngine, view: ModeView) -> dict[str, MemberLoad]:
+    """The former ``_member_loads`` and ``_load`` (one generator per figure)."""
+    cost = engine.cost
+    loads: dict[str, MemberLoad] = {}
+    for m in engine.members:
+        active: list[str] = []
+        passive: list[str] = []
+        up = view.vm_up(m)
+        for db_id in engine.copies_on_vm.get(m, ()):
+            if view.active_on(db_id) == m:
+                active.append(db_id)
+            elif up and m in engine.passive_of.get(db_id, ()) and not view.copy_lost(m, db_id):
+                passive.append(db_id)
+        if not up:
+            loads[m] = MemberLoad(m, False, view.vm_host(m), 0, 0, 0, 0.0, 0.0)
+            continue
+        mbx = sum(cost[d].mailboxes for d in active)
+        mc = sum(cost[d].active_mc for d in active) + sum(cost[d].passive_mc for d in passive)
+        cache = sum(cost[d].cache_gb for d in active)
+        memory = (engine.figures.base_memory_gb + cache) if (active or passive) else 0.0
+        loads[m] = MemberLoad(
+            m,
+            True,
+            view.vm_host(m),
+            len(active),
+            mbx,
+            sum(cost[d].mailboxes for d in passive),
+            round(mc, 6),
+            round(memory, 6),
+        )
+    return loads
+
+
 # -- the comparisons ------------------------------------------------------------------------
 def _figures(result: ModeResult) -> list[object]:
     """Everything a mode's result says, floats unrounded, dicts in their order."""
@@ -160,6 +193,10 @@ def _check_parts(design: Design) -> int:
     assert dict(engine.copies_on_vm) == dict(copies_on_vm)
     assert list(engine.copies_on_vm) == list(copies_on_vm)
     assert engine.members == members
+    # Normal operation's member loads (read from base_active) and any view's.
+    normal = _old_member_loads(engine, engine.normal_view)
+    assert list(engine.base_members.items()) == list(normal.items())
+    assert engine._member_loads(engine.normal_view, engine.members) == normal
     touched = 0
     for state in _states(sim, engine):
         view = ModeView(engine.prep, engine.links, engine.baseline, state)
@@ -179,6 +216,7 @@ def _check_parts(design: Design) -> int:
             patch.setattr(Flows, "mirrors", _old_mirrors)
             old_result = engine.evaluate(mode, state)
         assert _figures(new) == _figures(old_result), state.failed
+        assert engine._member_loads(view, engine.members) == _old_member_loads(engine, view)
     return touched
 
 
