@@ -338,7 +338,13 @@ class CapacityEngine:
                     ):
                         changed.update(holding)
             base_active = self.base_active
-            vm_site, normal_site = view.vm_site, normal.vm_site
+            vm_site: Callable[[str], str | None] = view.vm_site
+            normal_site: Callable[[str], str | None] = normal.vm_site
+            if not w.vm_relocated:
+                # No VM relocated: every VM is in its normal site in this mode too (a
+                # dict read, not the view's method: an array's or a site's loss loses
+                # thousands of copies).
+                vm_site = normal_site = self.prep.vm_site.get
             for lost in (w.copy_lost, w.logs_lost):
                 for vm, db_id in lost:
                     if db_id == "*":
