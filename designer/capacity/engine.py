@@ -327,8 +327,8 @@ class CapacityEngine:
             normal = self.normal_view
             on_vm = self.dag_dbs_on_vm
             for gone in (w.vm_down, w.vm_restarted, w.vm_relocated, w.vm_reset):
-                # Only VMs holding a DAG copy matter: a site's loss takes thousands of
-                # VMs down, a few hundred of them such servers.
+                # Only VMs holding a DAG copy matter (at 25k 160 of 1,168 VMs): asked
+                # first, before the view's up and site; the smaller side is walked.
                 for vm in on_vm if len(gone) > len(on_vm) else gone:
                     if vm not in gone:
                         continue
