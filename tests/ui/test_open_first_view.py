@@ -120,11 +120,17 @@ def _pixels(scene: DesignScene) -> QImage:
 
 
 def _built_at_once(window: MainWindow) -> tuple[dict[str, Any], QImage]:
-    """The same design's scene built in one go (no first frame held: a rebuild)."""
+    """The same design's scene built in one go (no first frame held: a rebuild). The
+    WAN links' utilisation the Capacity dock showed on the sliced scene (a label's
+    "· N %", a line's width) is shown again on the rebuilt one, as the dock does after
+    a load: whether the sizing arrived before the comparison is no part of it."""
     scene = window.view.design_scene
     assert not window.session.holding
+    loads = dict(scene.link_loads)
     scene.rebuild()
     _routed(scene)
+    if loads:
+        scene.set_link_loads(loads)
     return _state(scene), _pixels(scene)
 
 
@@ -145,6 +151,11 @@ def _settle(qtbot, window: MainWindow) -> DesignScene:  # type: ignore[no-untype
         timeout=20000,
     )
     _routed(scene)
+    # The Capacity dock's sizing in too (its WAN link labels and widths), so that it
+    # cannot arrive between the two scenes compared.
+    controller = window.capacity_controller
+    if controller is not None:
+        controller.wait()
     return scene
 
 
