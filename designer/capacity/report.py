@@ -382,7 +382,10 @@ class CapacityReport:
     def to_text(self, *, all_modes: bool = False) -> str:
         names = {e.id: e.name for e in self.design.elements}
         lines: list[str] = []
-        lines.append("WAN links (Mbit/s needed, each direction; bandwidth per direction)")
+        if self.links:
+            lines.append("WAN links (Mbit/s needed, each direction; bandwidth per direction)")
+        else:
+            lines.append("WAN links: none in this design")
         for r in self.links:
             a, b = names.get(r.link.site_a, r.link.site_a), names.get(r.link.site_b, r.link.site_b)
             lines.append(f"  {r.link.name} ({a} ↔ {b}), {r.link.bandwidth_mbps:g} Mbit/s")
@@ -444,7 +447,8 @@ class CapacityReport:
         if self.hosts:
             lines.append("ESXi hosts (active databases / mailboxes of the mailbox servers on them)")
             for h in self.hosts:
-                worst = h.worst
+                # Only a sizing of every mode knows a host's worst (as in the JSON).
+                worst = h.worst if self.modes == "all" else None
                 tail = (
                     f"; worst {worst[1][0]} / {worst[1][1]:,} — {worst[0].label}" if worst else ""
                 )

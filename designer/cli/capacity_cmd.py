@@ -116,7 +116,8 @@ def cmd_plan_copies(args: argparse.Namespace) -> int:
         rows = [[printable(cell) for cell in row] for row in layout.table(names)]
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         for row in rows:
-            sys.stdout.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+            line = "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+            sys.stdout.write(line.rstrip())  # the last column is not padded
             sys.stdout.write("\n")
         for note in layout.notes:
             sys.stdout.write(f"note: {printable(note)}\n")

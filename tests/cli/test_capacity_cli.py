@@ -221,3 +221,33 @@ def test_plan_copies_refuses_a_replay_lag_exchange_cannot_have(  # type: ignore[
     assert main([*args, "--lag-days", "14", "-o", str(out)]) == 0
     lags = [c.replay_lag_days for e in load(out).elements for c in getattr(e, "copies", [])]
     assert 14.0 in lags
+
+
+def test_capacity_of_normal_operation_claims_no_worst_case(capsys) -> None:  # type: ignore[no-untyped-def]
+    """``--mode normal`` sizes no failure, so no host line names a worst case (it read
+    "worst 0 / 0 — normal operation" for a host that takes 8 databases when its
+    neighbour fails); the sizing of every mode still names it, as the JSON does."""
+    sample = str(SAMPLES / "exchange2007_lcr_ccr_scr.json")
+    assert main(["capacity", sample, "--mode", "normal"]) == 0
+    hosts = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  esx-")]
+    assert hosts and all("worst" not in line for line in hosts)
+    assert "  esx-red-02: normal 8 / 4,000" in hosts
+    assert main(["capacity", sample]) == 0
+    out = capsys.readouterr().out
+    assert "  esx-bel-01: normal 0 / 0; worst 8 / 4,000 — failure of ESXi host esx-red-02" in out
+
+
+def test_capacity_of_a_design_without_links_says_so(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["capacity", str(SAMPLES / "standalone_vm_ha.json")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "WAN links: none in this design"
+    assert lines[1].startswith("Mailbox servers")
+
+
+def test_plan_copies_table_has_no_trailing_spaces(capsys) -> None:  # type: ignore[no-untyped-def]
+    sample = str(SAMPLES / "stretched_dag_lagged.json")
+    assert main(["plan-copies", sample, "--dag", "DAG-ATL"]) == 0
+    table = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("note")]
+    assert len(table) > 2
+    assert all(line == line.rstrip() for line in table)
+    assert table[1].split()[0] == "ATL-DB01"  # the columns are still there
