@@ -26,9 +26,11 @@ from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.items.node import NodeItem
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.main_window import MainWindow
+from designer.ui.panels import capacity as capacity_module
 
 ROOT = Path(__file__).resolve().parents[2]
 BIG = 20  # elements above which a design counts as big in these tests
+ROUTE_IN_SLICES = DesignScene._start_routing  # (the ``big`` fixture routes at once)
 
 
 @pytest.fixture
@@ -188,6 +190,50 @@ def test_the_scene_built_in_slices_after_the_first_frame_is_the_scene_built_at_o
         assert any(node.disk_tags for node in scene.nodes.values())
     sliced, sliced_pixels = _state(scene), _pixels(scene)
     whole, whole_pixels = _built_at_once(window)
+    assert sliced == whole
+    assert sliced_pixels == whole_pixels
+
+
+@pytest.mark.parametrize("loads", ["while the boxes are built", "once built", "once routed"])
+@pytest.mark.parametrize(
+    ("budget", "chunk"), [(0.0, 1), (slices.TURN_BUDGET_S, scene_module.BUILD_CHUNK), (10.0, 10**6)]
+)
+def test_the_settled_drawing_is_the_same_whatever_the_slices_budget_and_when_the_loads_come(  # type: ignore[no-untyped-def]
+    qtbot, launch, big, monkeypatch, budget, chunk, loads
+):
+    """The WAN links' loads (the capacity sizing, 250 ms after the open) came before the
+    lines were routed on a busy machine, after them on an idle one: the labels then sat
+    elsewhere (placed clear of the boxes with the longer text, or put in the middle of
+    the line over the boxes), and a rebuild dropped the loads. Here the sizing comes
+    when the test says, the boxes and lines are built and routed in slices of each
+    budget, and the drawing settled is the one built at once."""
+    monkeypatch.setattr(capacity_module, "DEBOUNCE_MS", 10**7)  # sized when asked below
+    monkeypatch.setattr(slices, "TURN_BUDGET_S", budget)
+    monkeypatch.setattr(scene_module, "BUILD_CHUNK", chunk)
+    monkeypatch.setattr(DesignScene, "_start_routing", ROUTE_IN_SLICES)
+    window = launch()
+    window.resize(560, 420)  # the sample's corner only: the other boxes wait
+    QApplication.processEvents()
+    assert window.open_file(ROOT / "sample_designs" / "three_site_stretched_dag.json", ask=False)
+    scene, sizing = window.view.design_scene, window.capacity_controller
+    assert sizing is not None
+    assert scene.building
+    if loads == "while the boxes are built":
+        sizing.wait()  # sized at once (a small design), the loads shown on the lines
+        assert scene.link_loads
+    qtbot.waitUntil(lambda: not scene.building, timeout=20000)
+    if loads == "once built":
+        sizing.wait()
+    _settle(qtbot, window)
+    if loads == "once routed":
+        sizing.wait()
+        _settle(qtbot, window)
+    wan = [edge for edge in scene.edges.values() if edge.style_key == "wan_link"]
+    assert wan and all(edge.label_text().endswith(" %") for edge in wan)
+    sliced, sliced_pixels = _state(scene), _pixels(scene)
+    whole, whole_pixels = _built_at_once(window)
+    wan = [edge for edge in scene.edges.values() if edge.style_key == "wan_link"]
+    assert wan and all(edge.label_text().endswith(" %") for edge in wan)  # kept
     assert sliced == whole
     assert sliced_pixels == whole_pixels
 

@@ -865,8 +865,13 @@ class DesignScene(QGraphicsScene):
             return
         ends = info.ends_of(element)
         if ends is not None:
-            label = _wan_label(element) if isinstance(element, WanLink) else ""
-            self._add_edge(element.id, element.kind, ends[0], ends[1], element.id, label)
+            label = self._link_label(element) if isinstance(element, WanLink) else ""
+            if self._add_edge(element.id, element.kind, ends[0], ends[1], element.id, label):
+                found = self.link_loads.get(element.id) if isinstance(element, WanLink) else None
+                if found is not None:  # a rebuild: the link shows its load as it did
+                    edge = self.edges[element.id]
+                    edge.set_load(found[0])
+                    edge.setToolTip(found[1])
         keys = []
         for field, target in info.drawn_of(element):
             key = f"{element.id}|{field}|{target}"
@@ -1551,6 +1556,7 @@ class DesignScene(QGraphicsScene):
             self._affixes.clear()  # names or boxes changed
             self.labels.forget()  # a name's elision depends on its neighbours' names
         if isinstance(event, DesignReplaced):
+            self.link_loads = {}  # another design's: its own come with its sizing
             self.rebuild()
         elif isinstance(event, ElementsAdded):
             self._on_added(event.ids)
@@ -2044,23 +2050,50 @@ class DesignScene(QGraphicsScene):
         colour, ``· N %`` after its label and the figures in its tooltip; None (or a
         link left out) restores the normal look."""
         self._kept_placing = None
-        loads = loads or {}
-        for edge in self.edges.values():
-            if edge.style_key != "wan_link" or edge.element_id is None:
-                continue
-            link = self.session.document.get(edge.element_id)
-            found = loads.get(edge.element_id)
-            edge.set_load(found[0] if found else None)
-            if isinstance(link, WanLink) and edge.has_label:
-                label = _wan_label(link)
-                if found:
-                    share = "∞" if math.isinf(found[0]) else f"{found[0] * 100:.0f}"
-                    label = f"{label} · {share} %"
-                edge.set_label(label)
-            mark = self._marks.get(edge.element_id)
-            tips = [t for t in (found[1] if found else "", mark.tip if mark else "") if t]
-            edge.setToolTip("\n".join(tips))
-        self.link_loads = dict(loads)
+        self.link_loads = dict(loads or {})
+        try:
+            for edge in self.edges.values():
+                if edge.style_key != "wan_link" or edge.element_id is None:
+                    continue
+                link = self.session.document.get(edge.element_id)
+                found = self.link_loads.get(edge.element_id)
+                edge.set_load(found[0] if found else None)
+                if isinstance(link, WanLink) and edge.has_label:
+                    label = self._link_label(link)
+                    if label != edge.label_text():
+                        edge.set_label(label)
+                        self._place_link_label(edge)
+                mark = self._marks.get(edge.element_id)
+                tips = [t for t in (found[1] if found else "", mark.tip if mark else "") if t]
+                edge.setToolTip("\n".join(tips))
+        finally:
+            self._placing = None
+
+    def _place_link_label(self, edge: EdgeItem) -> None:
+        """Place a WAN link's label whose text its load changed as the routes place
+        labels (a clear spot), whether the loads came before its line was routed or
+        after: the capacity sizing comes 250 ms after an open, before the routing's end
+        on a busy machine, after it on an idle one (set_label alone put the longer text
+        in the middle of the line, over the boxes). A big design's boxes still being
+        built: its lines are routed, and their labels placed, once they are."""
+        if not self._indexed or self.building:
+            return
+        placing = self._placing
+        if placing is None:
+            placing = self._placing = self._labels_and_top_boxes()
+        self._place_label_clear(edge)
+        placed = edge.label_scene_rect()
+        if placing is not None and placed is not None:
+            placing.placed(edge.key, placed)
+
+    def _link_label(self, link: WanLink) -> str:
+        """A WAN link's label: with ``· N %`` while its load is shown (set_link_loads)."""
+        label = _wan_label(link)
+        found = self.link_loads.get(link.id)
+        if found:
+            share = "∞" if math.isinf(found[0]) else f"{found[0] * 100:.0f}"
+            label = f"{label} · {share} %"
+        return label
 
     def marker_of(self, element_id: str) -> tuple[Severity, int] | None:
         node = self._end_node(element_id)
