@@ -21,8 +21,10 @@ class CliError(UsageError):
 
 def read_design(name: str) -> Design:
     """The design in file ``name``, or on standard input for ``-``."""
-    from designer.persistence import MAX_FILE_BYTES, load, loads
+    from designer.persistence import MAX_FILE_BYTES, LoadError, load, loads
 
     if name == STDIN:
+        if sys.stdin is None:  # closed (``<&-``): bad input, not an internal error
+            raise LoadError("standard input is closed", where="<stdin>")
         return loads(sys.stdin.buffer.read(MAX_FILE_BYTES + 1), where="<stdin>")
     return load(name)

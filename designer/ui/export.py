@@ -224,9 +224,11 @@ def export_design(
 
 
 def _read_input(name: str) -> tuple[Design, Path | None]:
-    from designer.persistence import MAX_FILE_BYTES, load, loads
+    from designer.persistence import MAX_FILE_BYTES, LoadError, load, loads
 
     if name == "-":
+        if sys.stdin is None:  # closed (``<&-``): bad input, not an internal error
+            raise LoadError("standard input is closed", where="<stdin>")
         return loads(sys.stdin.buffer.read(MAX_FILE_BYTES + 1), where="<stdin>"), None
     return load(name), Path(name)
 
