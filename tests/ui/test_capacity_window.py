@@ -465,6 +465,68 @@ def test_one_direction_failed_from_the_menu_starts_the_log_lun_clocks(
     qtbot.waitUntil(lambda: edge.load == 0.0)
 
 
+def amber_near(window: MainWindow, link_id: str) -> int:
+    """Pixels of the overlay's amber (a degraded or down element) on the viewport
+    around the link's middle, as the user sees it."""
+    edge = edge_of(window, link_id)
+    view = window.view
+    mid = edge.mapToScene(edge.path().pointAtPercent(0.5))
+    view.centerOn(mid)
+    QApplication.processEvents()
+    centre = view.mapFromScene(mid)
+    image = view.viewport().grab().toImage()
+    found = 0
+    for x in range(max(0, centre.x() - 120), min(image.width(), centre.x() + 120), 2):
+        for y in range(max(0, centre.y() - 40), min(image.height(), centre.y() + 40), 2):
+            colour = image.pixelColor(x, y)
+            if colour.red() > 220 and 120 < colour.green() < 160 and colour.blue() < 40:
+                found += 1
+    return found
+
+
+def test_a_failed_direction_bandwidth_cut_and_round_trip_show_on_the_link(
+    qtbot,
+    launch,  # type: ignore[no-untyped-def]
+) -> None:
+    """A direction failed from the link's menu was drawn as a thin green "· 0 %" line:
+    nothing said a direction was down. The link is now drawn amber dashed with a badge,
+    and its label says which direction is down; a bandwidth cut and a raised round trip
+    show on its label too, and a restore takes the marks away."""
+    window = launch(SAMPLES / "stretched_dag_lagged.json")
+    simulate(window, qtbot)
+    controller = window.simulation.controller
+    overlay = window.simulation.overlay
+    edge = edge_of(window, "wan-atl-clt")
+    qtbot.waitUntil(lambda: edge.load is not None)
+    assert amber_near(window, "wan-atl-clt") == 0, "a healthy link has no amber mark"
+    assert degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Fail direction Atlanta"])
+    qtbot.waitUntil(lambda: "Atlanta → Charlotte down" in edge.label_text())
+    assert overlay.degraded_links() == {"wan-atl-clt": "Atlanta → Charlotte down"}
+    qtbot.waitUntil(lambda: amber_near(window, "wan-atl-clt") > 50)
+    shots = Path("/tmp/dir11-shots")
+    shots.mkdir(exist_ok=True)
+    window.grab().save(str(shots / "direction-down.png"))
+    controller.pause()
+    controller.set_time(controller.duration)
+    assert degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Bandwidth to 5 %"])
+    controller.pause()
+    controller.set_time(controller.duration)
+    assert degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Round trip +50"])
+    controller.pause()
+    controller.set_time(controller.duration)
+    rtt = window.session.document.get("wan-atl-clt").rtt_ms  # type: ignore[union-attr]
+    both = f"50 Mbit/s, round trip {rtt + 50:g} ms, Atlanta → Charlotte down"
+    qtbot.waitUntil(lambda: both in edge.label_text())
+    assert overlay.degraded_links() == {"wan-atl-clt": both}
+    window.view.viewport().grab().save(str(shots / "direction-bandwidth-rtt.png"))
+    # Back to its design: no mark, no words.
+    assert degrade_from_menu(window, "wan-atl-clt", ["Restore ATL-CLT WAN"])
+    qtbot.waitUntil(lambda: "down" not in edge.label_text())
+    assert overlay.degraded_links() == {}
+    assert "Mbit/s" not in edge.label_text()
+    qtbot.waitUntil(lambda: amber_near(window, "wan-atl-clt") == 0)
+
+
 def test_a_degraded_direction_saved_as_a_scenario_reruns_from_the_file(
     qtbot,
     launch,

@@ -271,6 +271,8 @@ class DesignScene(QGraphicsScene):
         self._lines_batch_removed = False
         #: WAN link → (utilisation, tooltip) shown on the canvas (see set_link_loads).
         self.link_loads: dict[str, tuple[float, str]] = {}
+        #: What a simulated scenario has done to a WAN link ("Atlanta → Charlotte down").
+        self.link_notes: dict[str, str] = {}
         self._edges_at: dict[str, set[str]] = defaultdict(set)
         self._relations_of: dict[str, list[str]] = {}
         #: The last :meth:`content_rect`: (design, box count, rect).
@@ -1557,6 +1559,7 @@ class DesignScene(QGraphicsScene):
             self.labels.forget()  # a name's elision depends on its neighbours' names
         if isinstance(event, DesignReplaced):
             self.link_loads = {}  # another design's: its own come with its sizing
+            self.link_notes = {}
             self.rebuild()
         elif isinstance(event, ElementsAdded):
             self._on_added(event.ids)
@@ -2045,12 +2048,16 @@ class DesignScene(QGraphicsScene):
         """The parts of the scene the views show."""
         return [v.mapToScene(v.viewport().rect()).boundingRect() for v in self.views()]
 
-    def set_link_loads(self, loads: dict[str, tuple[float, str]] | None) -> None:
+    def set_link_loads(
+        self, loads: dict[str, tuple[float, str]] | None, notes: dict[str, str] | None = None
+    ) -> None:
         """Show each WAN link's utilisation (capacity, issue 11): its line's width and
         colour, ``· N %`` after its label and the figures in its tooltip; None (or a
-        link left out) restores the normal look."""
+        link left out) restores the normal look. ``notes``: what a simulated scenario
+        has done to a link ("Atlanta → Charlotte down"), after its label too."""
         self._kept_placing = None
         self.link_loads = dict(loads or {})
+        self.link_notes = dict(notes or {})
         try:
             for edge in self.edges.values():
                 if edge.style_key != "wan_link" or edge.element_id is None:
@@ -2087,12 +2094,16 @@ class DesignScene(QGraphicsScene):
             placing.placed(edge.key, placed)
 
     def _link_label(self, link: WanLink) -> str:
-        """A WAN link's label: with ``· N %`` while its load is shown (set_link_loads)."""
+        """A WAN link's label: with ``· N %`` while its load is shown and what a
+        simulated scenario did to it (set_link_loads)."""
         label = _wan_label(link)
         found = self.link_loads.get(link.id)
         if found:
             share = "∞" if math.isinf(found[0]) else f"{found[0] * 100:.0f}"
             label = f"{label} · {share} %"
+        note = self.link_notes.get(link.id)
+        if note:
+            label = f"{label} · {note}"
         return label
 
     def marker_of(self, element_id: str) -> tuple[Severity, int] | None:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from designer.domain.design import Design, ScenarioStep
 from designer.domain.elements import WanLink
 from designer.ui.session import sharing_the_ui_thread
+from designer.ui.simulation.scenarios import link_changes
 from designer.workload import KIND_LABELS, states_workload
 
 if TYPE_CHECKING:
@@ -280,7 +281,14 @@ class CapacityController(QObject):
     def _apply_canvas(self) -> None:
         if self.scene is None:
             return
-        self.scene.set_link_loads(self.loads() if self.show_on_canvas else None)
+        if not self.show_on_canvas:
+            self.scene.set_link_loads(None)
+            return
+        notes = None
+        if self._simulation is not None:
+            _simulator, steps, time = self._simulation
+            notes = link_changes(steps, time, self.session.document)
+        self.scene.set_link_loads(self.loads(), notes)
 
 
 def _tip(link: WanLink, load: ModeLoad, names: dict[str, str]) -> str:

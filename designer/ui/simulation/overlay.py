@@ -7,6 +7,8 @@ at the time cursor from the controller, and paints:
 - failed elements: red hatching, a cross and "FAILED" (a mark, not colour alone);
 - elements down because of what they depend on: amber hatching and "DOWN";
 - broken WAN links and fractured mirrors: a red dashed line cut in the middle;
+- degraded WAN links (a direction down, bandwidth cut, round trip raised): an amber
+  dashed line and a badge saying how;
 - VMs restarted by vSphere HA: a dashed ghost on the new host with an arrow;
 - the active copy of each database: a pill on the member that serves it, which glides
   to the new member when the copy activates elsewhere;
@@ -412,6 +414,7 @@ class SimulationOverlay(QGraphicsObject):
                 rect.left() - 10, rect.top() - 20, rect.right() + 200, rect.bottom() + 20
             ):
                 self._mark(painter, element_id, color, text, rect)
+        self._paint_degraded(painter)
         self._paint_restarts(painter, state)
         self._paint_pills(painter, state)
         self._paint_sites(painter, state)
@@ -424,6 +427,38 @@ class SimulationOverlay(QGraphicsObject):
         marks = [(e, rect_of(e), DOWN, "DOWN") for e in sorted(down)]
         marks += [(e, rect_of(e), FAILED, "FAILED") for e in sorted(failed)]
         return marks
+
+    def degraded_links(self) -> dict[str, str]:
+        """WAN link → what the scenario has done to it by the time cursor ("Atlanta →
+        Charlotte down", "50 Mbit/s", "round trip 59 ms"): the marks a degraded link gets."""
+        from designer.ui.simulation.scenarios import link_changes  # (it imports this)
+
+        controller = self.controller
+        steps = controller.steps
+        if not any(step.action == "degrade" for step in steps):
+            return {}
+        return link_changes(steps, controller.time, self.design_scene.session.document)
+
+    def _paint_degraded(self, painter: QPainter) -> None:
+        """A degraded WAN link: an amber dashed line over it and a badge saying how (a
+        failed direction drawn like a healthy link at 0 % read as nothing wrong)."""
+        for link_id, text in self.degraded_links().items():
+            edge = self.design_scene.edges.get(link_id)
+            if edge is None:
+                continue
+            path = edge.path()
+            bounds = path.boundingRect()
+            if not self._exposed(bounds, 20, 30, 200):
+                continue
+            pen = QPen(DOWN, 4, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(path)
+            # Under the line, off the link's own label (which sits above its middle).
+            mid = path.pointAtPercent(0.5)
+            painter.setFont(self._bold)
+            width = painter.fontMetrics().horizontalAdvance(f"⚠ {text}") + 10
+            self._badge(painter, mid + QPointF(-width / 2, 8), f"⚠ {text}", DOWN)
 
     def _meets(self, left: float, top: float, right: float, bottom: float) -> bool:
         """Whether the box (left, top, right, bottom) meets the area being painted

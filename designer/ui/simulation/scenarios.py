@@ -210,6 +210,37 @@ def degrade_detail(step: ScenarioStep, document: Document) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
+def link_changes(steps: list[ScenarioStep], time: float, document: Document) -> dict[str, str]:
+    """WAN link → what the degrade steps up to ``time`` have done to it, in the scenario
+    bar's words ("Atlanta → Charlotte down, 50 Mbit/s"); a restore takes a link back to
+    its design (left out)."""
+    merged: dict[str, ScenarioStep] = {}
+    for step in steps:
+        if step.at_s > time or step.target is None:
+            continue
+        if step.action == "restore":
+            merged.pop(step.target, None)
+        elif step.action == "degrade":
+            before = merged.get(step.target)
+            if before is None:
+                merged[step.target] = step
+                continue
+            # A later step on the same link changes what it states and keeps the rest.
+            merged[step.target] = before.model_copy(
+                update={
+                    key: getattr(step, key)
+                    for key in ("bandwidth_mbps", "latency_ms", "failed_direction")
+                    if getattr(step, key) is not None
+                }
+            )
+    found: dict[str, str] = {}
+    for link_id, step in merged.items():
+        detail = degrade_detail(step, document)
+        if detail:
+            found[link_id] = detail[2:-1]  # without " (" and ")"
+    return found
+
+
 def readable(text: str) -> str:
     """An event's text without the simulator's action names in snake case."""
     return re.sub(r"\b([a-z]+(?:_[a-z]+)+)\b", lambda m: m.group(1).replace("_", " "), text)
