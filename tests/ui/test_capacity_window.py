@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
     QDoubleSpinBox,
+    QFileDialog,
     QInputDialog,
     QMenu,
     QPushButton,
@@ -37,10 +38,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from benchmarks.generate import generate_design
 from designer.document.commands import SetCapacity
 from designer.domain import Design, Site
 from designer.domain.workload import CapacitySettings
-from designer.persistence import load, save
+from designer.persistence import dumps, load, save
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.main_window import MainWindow
 from designer.ui.panels import capacity as capacity_module
@@ -171,8 +173,54 @@ def test_a_design_without_workload_says_how_to_start(qtbot, launch, tmp_path) ->
     assert panel.controller.report is None
     assert panel.link_combo.count() == 0 and panel.table.rowCount() == 0
     assert panel.summary.text().startswith("No capacity workload stated: give a site, DAG")
-    assert "State a mailbox profile" in panel.plot.titleLabel.text
+    assert "State a mailbox profile" in panel.empty_note.text()
     assert edge_of(window, "wan-red-por").load is None, "links keep their normal look"
+
+
+def test_an_empty_chart_says_why_in_its_place(
+    qtbot,
+    launch,
+    tmp_path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """A generated design states no workload: the Capacity tab showed an empty plot with
+    axis ticks 0.1–0.9 and a faint title. The chart's place now says why it is empty and
+    what to do, and the chart comes back once there are streams to draw."""
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")
+    window = launch(path)
+    window.resize(1600, 1000)
+    panel = capacity_panel(window)
+    assert panel.controller.report is None
+    qtbot.waitUntil(lambda: panel.empty_note.isVisible())
+    note = panel.empty_note.text()
+    assert note.startswith("No streams to chart: this design states no capacity workload.")
+    assert "mailbox profile in the Inspector" in note
+    assert panel.plot_widget is not None and not panel.plot_widget.isVisible()
+    assert panel.empty_note.width() > 300, "the note takes the chart's place"
+    shots = Path("/tmp/dir11-shots")
+    shots.mkdir(exist_ok=True)
+    panel.grab().save(str(shots / "capacity-empty.png"))
+    # File > Open a design with streams: the chart, not the note.
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(E2007), ""))
+    )
+    window.act_open.trigger()
+    panel.controller.wait()
+    qtbot.waitUntil(lambda: bool(panel.bars) and panel.plot_widget.isVisible())
+    assert not panel.empty_note.isVisible()
+    # A direction nothing crosses in any mode says so too (and which way to look).
+    choose(panel.link_combo, "wan-red-por")
+    choose(panel.direction_combo, "b_to_a")
+    assert not panel.bars and panel.empty_note.isVisible()
+    name = window.session.document.get("wan-red-por").name  # type: ignore[union-attr]
+    assert panel.empty_note.text() == (
+        f"Nothing crosses {name} Portland → Redmond in any mode: its streams go the other "
+        "way (choose the other direction above)."
+    )
+    panel.grab().save(str(shots / "capacity-other-direction.png"))
+    choose(panel.direction_combo, "a_to_b")
+    assert panel.bars and panel.plot_widget.isVisible() and not panel.empty_note.isVisible()
 
 
 def test_canvas_draws_wan_links_by_their_utilisation(qtbot, launch) -> None:  # type: ignore[no-untyped-def]

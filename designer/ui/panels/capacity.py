@@ -346,6 +346,18 @@ class CapacityPanel(QWidget):
         self.plot_widget: pg.PlotWidget | None = None
         self.chart_holder = QWidget()
         QVBoxLayout(self.chart_holder).setContentsMargins(0, 0, 0, 0)
+        #: In the chart's place when it has nothing to draw: why, and what to do (an
+        #: empty plot with axis ticks 0.1–0.9 said neither).
+        self.empty_note = QLabel()
+        self.empty_note.setObjectName("CapacityChartEmpty")
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_note.setContentsMargins(16, 16, 16, 16)
+        self.empty_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.empty_note.hide()
+        holder_layout = self.chart_holder.layout()
+        assert holder_layout is not None
+        holder_layout.addWidget(self.empty_note)
         self._chart_stale = False
         self._follows_dock = False
         self.bars: list[pg.BarGraphItem] = []
@@ -548,10 +560,12 @@ class CapacityPanel(QWidget):
         self.legend.clear()
         link = self._link()
         if link is None:
-            self._title(
-                "No WAN link carries replication"
+            self._show_empty(
+                "No WAN link carries replication in this design: there are no streams to chart."
                 if self.controller.report
-                else ("State a mailbox profile (a site, DAG or database) to size the design")
+                else "No streams to chart: this design states no capacity workload. State a "
+                "mailbox profile in the Inspector (on a site, DAG or database) to size its WAN "
+                "links for every failure mode."
             )
             return
         way = self.direction_combo.currentData() or "a_to_b"
@@ -573,6 +587,20 @@ class CapacityPanel(QWidget):
             self.legend.addItem(bar, KIND_LABELS.get(kind, kind))
             self.bars.append(bar)
             base = [b + h for b, h in zip(base, heights, strict=True)]
+        if not self.bars:
+            other = any(
+                (load.b_to_a if way == "a_to_b" else load.a_to_b).mbps > 0 for load in loads
+            )
+            self._show_empty(
+                f"Nothing crosses {link.link.name} {self.direction_combo.currentText()} in any "
+                "mode: its streams go the other way (choose the other direction above)."
+                if other
+                else f"No streams on {link.link.name}: no mailboxes (or change rates) are "
+                "stated for what replicates across it. State a mailbox profile in the "
+                "Inspector on the site, DAG or databases behind it."
+            )
+            return
+        self._show_empty(None)
         self.bandwidth_line = pg.InfiniteLine(
             pos=link.link.bandwidth_mbps,
             angle=0,
@@ -587,6 +615,14 @@ class CapacityPanel(QWidget):
         self.plot.setYRange(0, top, padding=0)
         self.plot.setXRange(-0.6, len(loads) - 0.4, padding=0)
         self._title(f"{link.link.name}: streams per mode (Mbit/s at the busiest hour)")
+
+    def _show_empty(self, why: str | None) -> None:
+        """Show the chart, or (``why``) a plain note in its place saying why it is empty
+        and what to do."""
+        assert self.plot_widget is not None
+        self.empty_note.setText(why or "")
+        self.empty_note.setVisible(why is not None)
+        self.plot_widget.setVisible(why is None)
 
     def _title(self, text: str) -> None:
         """The chart's title, a size smaller than pyqtgraph's: it no longer sets the chart's
