@@ -14,6 +14,7 @@ Bellevue over the 20 Mbit/s BEL-POR line (175 %).
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import threading
@@ -22,7 +23,8 @@ from pathlib import Path
 
 import pytest
 from gui_door import console_main
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, QRectF, Qt, QTimer
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -46,7 +48,7 @@ from designer.persistence import dumps, load, save
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.main_window import MainWindow
 from designer.ui.panels import capacity as capacity_module
-from designer.ui.panels.capacity import CHART_MIN_HEIGHT, CapacityPanel
+from designer.ui.panels.capacity import CHART_MIN_HEIGHT, CapacityPanel, _short
 from designer.ui.panels.databases import DatabasesPanel
 from designer.ui.panels.inspector import InspectorPanel
 from designer.workload import states_workload
@@ -221,6 +223,67 @@ def test_an_empty_chart_says_why_in_its_place(
     panel.grab().save(str(shots / "capacity-other-direction.png"))
     choose(panel.direction_combo, "a_to_b")
     assert panel.bars and panel.plot_widget.isVisible() and not panel.empty_note.isVisible()
+
+
+def axis_labels(panel: CapacityPanel) -> list[tuple[QRectF, str]]:
+    """The mode labels the chart's axis draws, where (what pyqtgraph paints)."""
+    axis = panel.plot.getAxis("bottom")
+    image = QImage(axis.boundingRect().size().toSize(), QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _axis, _ticks, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [(QRectF(rect), text) for rect, _flags, text in texts]
+
+
+def test_many_modes_label_their_bars_without_overlapping(
+    qtbot,
+    launch,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """With a site's mailbox profile stated on a generated design, a link's chart has a
+    bar per mode: its labels overlapped ("array DC02-CX2" over "site DC03") and the last
+    bar had none. Each label now fits its bar's share (wrapped, elided past that), at
+    the window's size and after a resize."""
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")
+    window = launch(path)
+    window.resize(1600, 1000)
+    panel = capacity_panel(window)
+    site = next(
+        e for e in window.session.document.design.elements if e.kind == "site" and e.name == "DC01"
+    )
+    window.session.focus(site.id)  # Find: select it (tested with the canvas)
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None and inspector.element_id == site.id
+    stated = inspector.editors["mailbox_profile"].findChild(QCheckBox, "profile_stated")
+    assert stated is not None
+    QTest.mouseClick(stated, Qt.MouseButton.LeftButton, pos=QPoint(6, stated.height() // 2))
+    panel.controller.wait()
+    qtbot.waitUntil(lambda: panel.link_combo.count() == 3)
+    shots = Path("/tmp/dir11-shots")
+    shots.mkdir(exist_ok=True)
+    seen = 0
+    for width in (1600, 1100):
+        window.resize(width, 1000)
+        for i in range(panel.link_combo.count()):
+            choose(panel.link_combo, panel.link_combo.itemData(i))
+            QApplication.processEvents()
+            labels = axis_labels(panel)
+            whole = [_short(load.mode) for load in panel.modes_shown()]
+            assert len(labels) == len(whole), "every bar has its label"
+            for (_rect, text), full in zip(labels, whole, strict=True):
+                # Its own mode's name: whole, or on two lines, or cut short with "…".
+                assert text == full or "…" in text or text.replace("\n", " ") == full
+                for part in text.split("\n"):
+                    head, _cut, tail = part.partition("…")
+                    assert head in full and tail in full, (part, full)
+            for (a, ta), (b, tb) in itertools.pairwise(labels):
+                assert a.right() <= b.left(), f"{ta!r} overlaps {tb!r}"
+            seen = max(seen, len(labels))
+            panel.grab().save(str(shots / f"ticks-{width}-{i}.png"))
+    assert seen >= 8, "a link with many modes was looked at"
 
 
 def test_canvas_draws_wan_links_by_their_utilisation(qtbot, launch) -> None:  # type: ignore[no-untyped-def]

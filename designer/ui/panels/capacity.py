@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QHideEvent, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -67,6 +67,8 @@ KIND_COLORS: dict[str, str] = {
 HEAVIEST_MODES = 7
 #: The stream chart's least height (px): bars, their mode names and the axis readable.
 CHART_MIN_HEIGHT = 180
+#: Pixels kept clear between two bars' labels on the chart's axis.
+TICK_GAP = 8
 #: The servers' table rows the dock's default height shows whole (at most).
 TABLE_ROWS_SHOWN = 6
 
@@ -361,6 +363,8 @@ class CapacityPanel(QWidget):
         self._chart_stale = False
         self._follows_dock = False
         self.bars: list[pg.BarGraphItem] = []
+        #: The bars' labels whole (the axis shows them fitted: see _fit_ticks).
+        self._tick_labels: list[str] = []
         self.bandwidth_line: pg.InfiniteLine | None = None
         self.table = QTableWidget(0, 7)
         self.table.setObjectName("CapacityServers")
@@ -482,6 +486,7 @@ class CapacityPanel(QWidget):
         # bars and the axis (beside it, it took the bars' width).
         self.legend = pg.LegendItem(colCount=3)
         self.plot.layout.addItem(self.legend, 4, 1)
+        self.plot.getViewBox().sigResized.connect(self._fit_ticks)
         layout = self.chart_holder.layout()
         assert layout is not None
         layout.addWidget(self.plot_widget)
@@ -609,17 +614,35 @@ class CapacityPanel(QWidget):
             labelOpts={"position": 0.85, "color": "#d32f2f", "anchors": [(1, 1), (1, 1)]},
         )
         self.plot.addItem(self.bandwidth_line)
-        ticks = [(i, _short(load.mode)) for i, load in enumerate(loads)]
-        self.plot.getAxis("bottom").setTicks([ticks])
+        self._tick_labels = [_short(load.mode) for load in loads]
         top = max([*base, link.link.bandwidth_mbps]) * 1.15
         self.plot.setYRange(0, top, padding=0)
         self.plot.setXRange(-0.6, len(loads) - 0.4, padding=0)
+        self._fit_ticks()
         self._title(f"{link.link.name}: streams per mode (Mbit/s at the busiest hour)")
+
+    def _fit_ticks(self, *_args: object) -> None:
+        """The modes' labels under their bars, each within its bar's share of the axis:
+        wrapped onto two lines at a space, elided past that (side by side they overlapped,
+        "array DC08-CX2" over "WAN DC07-DC08" at 1600 px, and the last went missing).
+        Again when the chart is resized."""
+        if self.plot_widget is None or not self._tick_labels:
+            return
+        axis = self.plot.getAxis("bottom")
+        room = self.plot.getViewBox().width() / len(self._tick_labels) - TICK_GAP
+        metrics = QFontMetrics(axis.style.get("tickFont") or self.plot_widget.font())
+        ticks = [(i, _fit(label, metrics, room)) for i, label in enumerate(self._tick_labels)]
+        # The axis as tall as its labels' lines (grown by itself, it cut the second off).
+        lines = max(text.count("\n") + 1 for _i, text in ticks)
+        axis.setStyle(autoExpandTextSpace=False, tickTextHeight=lines * metrics.height())
+        axis.setTicks([ticks])
 
     def _show_empty(self, why: str | None) -> None:
         """Show the chart, or (``why``) a plain note in its place saying why it is empty
         and what to do."""
         assert self.plot_widget is not None
+        if why is not None:
+            self._tick_labels = []
         self.empty_note.setText(why or "")
         self.empty_note.setVisible(why is not None)
         self.plot_widget.setVisible(why is None)
@@ -688,6 +711,20 @@ class CapacityPanel(QWidget):
         item = self.table.item(row, 0)
         if item is not None:
             self.controller.session.focus(str(item.data(Qt.ItemDataRole.UserRole)))
+
+
+def _fit(label: str, metrics: QFontMetrics, room: float) -> str:
+    """``label`` within ``room`` pixels: whole, else on two lines split at the space that
+    balances them best, each cut short in its middle if it is still too wide."""
+    width = max(int(room), 12)
+    if metrics.horizontalAdvance(label) <= width:
+        return label
+    splits = [(label[:i], label[i + 1 :]) for i, c in enumerate(label) if c == " "]
+    if not splits:
+        return metrics.elidedText(label, Qt.TextElideMode.ElideMiddle, width)
+    lines = min(splits, key=lambda ab: max(metrics.horizontalAdvance(t) for t in ab))
+    # Cut in the middle: modes' names differ at both ends ("array DC02-CX1", "…-CX2").
+    return "\n".join(metrics.elidedText(t, Qt.TextElideMode.ElideMiddle, width) for t in lines)
 
 
 def _short(mode: Mode) -> str:
