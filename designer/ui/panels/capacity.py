@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from designer.domain.design import Design, ScenarioStep
 from designer.domain.elements import WanLink
 from designer.ui.session import sharing_the_ui_thread
-from designer.ui.simulation.scenarios import link_changes
+from designer.ui.simulation.words import link_changes
 from designer.workload import KIND_LABELS, states_workload
 
 if TYPE_CHECKING:

@@ -27,6 +27,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem, QWidget
 
 from designer.simulation import DatabaseState, StepState
+from designer.ui.simulation.words import link_changes
 
 if TYPE_CHECKING:
     from designer.ui.canvas.scene import DesignScene
@@ -431,8 +432,6 @@ class SimulationOverlay(QGraphicsObject):
     def degraded_links(self) -> dict[str, str]:
         """WAN link → what the scenario has done to it by the time cursor ("Atlanta →
         Charlotte down", "50 Mbit/s", "round trip 59 ms"): the marks a degraded link gets."""
-        from designer.ui.simulation.scenarios import link_changes  # (it imports this)
-
         controller = self.controller
         steps = controller.steps
         if not any(step.action == "degrade" for step in steps):

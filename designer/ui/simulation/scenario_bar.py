@@ -26,7 +26,7 @@ from designer.document import Document
 from designer.simulation import Action, StepState
 from designer.ui.simulation.controller import SPEEDS, SimulationController
 from designer.ui.simulation.results_table import format_duration
-from designer.ui.simulation.scenarios import degrade_detail
+from designer.ui.simulation.words import degrade_detail
 
 __all__ = ["ScenarioBar"]
 

@@ -13,15 +13,15 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QGraphicsScene, QInputDialog, QMessageBox, QWidget
 
-from designer.document import Document, SetScenarios
+from designer.document import SetScenarios
 from designer.domain.design import ExpectedOutcome, SavedScenario, ScenarioStep
-from designer.domain.elements import WanLink
 from designer.persistence.atomic import write_atomic
 from designer.simulation import SimulationError, SimulationResult
 from designer.simulation.expectations import compare
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.overlay import SimulationOverlay
 from designer.ui.simulation.results_table import format_duration
+from designer.ui.simulation.words import degrade_detail
 
 __all__ = ["ReportViews", "ScenarioActions", "key_moments", "render_report"]
 
@@ -190,55 +190,6 @@ def step_words(step: ScenarioStep, name: str) -> str:
     return _STEP_WORDS.get(step.action, step.action.replace("_", " ") + " {name}").format(
         name=name
     )
-
-
-def degrade_detail(step: ScenarioStep, document: Document) -> str:
-    """What a ``degrade`` step does to its link, to follow its words: " (50 Mbit/s)",
-    " (round trip 59 ms)", " (Atlanta → Charlotte down)"; empty for other steps."""
-    if step.action != "degrade":
-        return ""
-    parts = []
-    if step.bandwidth_mbps is not None:
-        parts.append(f"{step.bandwidth_mbps:g} Mbit/s")
-    if step.latency_ms is not None:
-        parts.append(f"round trip {step.latency_ms:g} ms")
-    link = document.get(step.target) if step.target else None
-    if step.failed_direction is not None and isinstance(link, WanLink):
-        ends = [document.get(link.site_a), document.get(link.site_b)]
-        a, b = (e.name if e is not None else "?" for e in ends)
-        parts.append(f"{a} → {b} down" if step.failed_direction == "a_to_b" else f"{b} → {a} down")
-    return f" ({', '.join(parts)})" if parts else ""
-
-
-def link_changes(steps: list[ScenarioStep], time: float, document: Document) -> dict[str, str]:
-    """WAN link → what the degrade steps up to ``time`` have done to it, in the scenario
-    bar's words ("Atlanta → Charlotte down, 50 Mbit/s"); a restore takes a link back to
-    its design (left out)."""
-    merged: dict[str, ScenarioStep] = {}
-    for step in steps:
-        if step.at_s > time or step.target is None:
-            continue
-        if step.action == "restore":
-            merged.pop(step.target, None)
-        elif step.action == "degrade":
-            before = merged.get(step.target)
-            if before is None:
-                merged[step.target] = step
-                continue
-            # A later step on the same link changes what it states and keeps the rest.
-            merged[step.target] = before.model_copy(
-                update={
-                    key: getattr(step, key)
-                    for key in ("bandwidth_mbps", "latency_ms", "failed_direction")
-                    if getattr(step, key) is not None
-                }
-            )
-    found: dict[str, str] = {}
-    for link_id, step in merged.items():
-        detail = degrade_detail(step, document)
-        if detail:
-            found[link_id] = detail[2:-1]  # without " (" and ")"
-    return found
 
 
 def readable(text: str) -> str:
