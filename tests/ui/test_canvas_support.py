@@ -63,7 +63,6 @@ def vp(view, x: float, y: float) -> QPoint:
 def drag(view, start, end, modifiers=Qt.KeyboardModifier.NoModifier, steps: int = 4) -> None:
     """A real left-button drag on the viewport between two scene points."""
     viewport = view.viewport()
-    QTest.mouseMove(viewport, vp(view, *start))  # pending events first (see click)
     a, b = vp(view, *start), vp(view, *end)
     QTest.mouseMove(viewport, a)
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, modifiers, a)
@@ -74,13 +73,9 @@ def drag(view, start, end, modifiers=Qt.KeyboardModifier.NoModifier, steps: int 
 
 
 def click(view, point, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
-    """A real left click on the viewport where scene point ``point`` is shown.
-
-    QTest's move processes pending events (a dock that settles late may scroll the
-    view), so the point is mapped again after it: the click lands where the user
-    sees the point at the moment of the click."""
+    """A real left click on the viewport where scene point ``point`` is shown (the
+    pointer moved there first, as a user's is)."""
     viewport = view.viewport()
-    QTest.mouseMove(viewport, vp(view, *point))
     p = vp(view, *point)
     QTest.mouseMove(viewport, p)
     QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, modifiers, p)

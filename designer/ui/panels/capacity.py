@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -362,6 +362,9 @@ class CapacityPanel(QWidget):
         holder_layout.addWidget(self.empty_note)
         self._chart_stale = False
         self._follows_dock = False
+        #: Whether the panel's dock is in front (not behind another tab): see
+        #: minimumSizeHint.
+        self._in_front = True
         self.bars: list[pg.BarGraphItem] = []
         #: The bars' labels whole (the axis shows them fitted: see _fit_ticks).
         self._tick_labels: list[str] = []
@@ -524,8 +527,19 @@ class CapacityPanel(QWidget):
             dock.visibilityChanged.connect(self._dock_visible)
 
     def _dock_visible(self, visible: bool) -> None:
+        if visible != self._in_front:
+            self._in_front = visible
+            self.updateGeometry()
         if visible:
             QTimer.singleShot(0, self, self._draw_if_stale)
+
+    def minimumSizeHint(self) -> QSize:
+        """No least height while the dock is behind another tab: a tab group takes the
+        greatest least height of its docks, so the hidden panel's (its chart's and its
+        summary's, which gains lines when the report comes a quarter second after a
+        load) made the bottom docks grow and the canvas jump under the pointer."""
+        hint = super().minimumSizeHint()
+        return hint if self._in_front else QSize(hint.width(), 0)
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
