@@ -55,13 +55,19 @@ _MIB = 1024 * 1024
 def _too_big(size: int) -> str:
     """The message for a file over :data:`MAX_FILE_BYTES`, in the limit's own unit.
 
+    A size that would round to the limit is said as "over" it: standard input is read
+    only to one byte past the limit, so its whole size is unknown ("512.0 MiB; the
+    largest … is 512 MiB" read as a contradiction).
+
     >>> _too_big(600 * 1024 * 1024)
     'the file is 600.0 MiB; the largest design file DR Designer opens is 512 MiB'
+    >>> _too_big(512 * 1024 * 1024 + 1)
+    'the file is over 512 MiB; the largest design file DR Designer opens is 512 MiB'
     """
-    return (
-        f"the file is {size / _MIB:.1f} MiB; "
-        f"the largest design file DR Designer opens is {MAX_FILE_BYTES // _MIB} MiB"
-    )
+    limit = MAX_FILE_BYTES // _MIB
+    shown = f"{size / _MIB:.1f}"
+    what = f"{shown} MiB" if float(shown) > MAX_FILE_BYTES / _MIB else f"over {limit} MiB"
+    return f"the file is {what}; the largest design file DR Designer opens is {limit} MiB"
 
 
 class Envelope(BaseModel):

@@ -204,6 +204,22 @@ def test_check_reads_standard_input() -> None:
     assert twice.returncode == 2 and b"only once" in twice.stderr
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_endless_standard_input_is_said_to_be_over_the_limit() -> None:
+    """``dr-designer check - < /dev/zero`` said "the file is 512.0 MiB; the largest …
+    is 512 MiB": standard input is read one byte past the limit, so it is "over" it."""
+    with open("/dev/zero", "rb") as zero:
+        run = subprocess.run(
+            [str(SCRIPT), "check", "-"], stdin=zero, capture_output=True, cwd=ROOT, timeout=120
+        )
+    assert run.returncode == 2
+    assert run.stderr.decode() == (
+        "dr-designer: <stdin>: the file is over 512 MiB; "
+        "the largest design file DR Designer opens is 512 MiB\n"
+    )
+    assert run.stdout == b""
+
+
 def test_a_design_naming_its_schema_is_accepted(tmp_path) -> None:  # type: ignore[no-untyped-def]
     data = json.loads(DAG_WITH_HA.read_text())
     data = {"$schema": "./design-file.schema.json", **data}
