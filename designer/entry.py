@@ -46,7 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Run as the process's own command (``argv`` None: the console script, ``python -m
     designer``), a headless command leaves its objects to the exit
     (:func:`_leave_objects_to_exit`), and a read-only one called from the main module's
-    own code ends the process when it is done (:func:`_end_process`)."""
+    own code ends the process when it is done (:func:`_end_process`), and so does a
+    command line the parse itself ends (``--help``, ``--version``, a usage error)."""
     configure_streams()
     ran: list[str] = []
     try:
@@ -59,16 +60,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             say(error_line(exc))  # standard error may be unwritable too
             code = EXIT_OUTPUT
     finally:
-        if argv is None and ran and ran[0] not in GUI_COMMANDS:
+        if argv is None and ran and ran[0] not in (*GUI_COMMANDS, PARSE_ENDED):
             _leave_objects_to_exit()
     if argv is None and ran and ran[0] in ENDS_THE_PROCESS and _called_by_main_module():
         _end_process(code)
     return code
 
 
-#: Headless commands that only read files and write to standard output and error: run
-#: as the process's own, they end it as soon as they are done (:func:`_end_process`).
-ENDS_THE_PROCESS = ("check", "rules", "rule", "schema")
+#: What :func:`_main` puts in ``ran`` when the parse itself ended the command line:
+#: ``--help`` (of the program or a command), ``--version``, a usage error.
+PARSE_ENDED = "(parse ended)"
+
+#: Headless commands that only read files and write to standard output and error, and
+#: the parse's own ends (help, version, usage error): run as the process's own, they end
+#: it as soon as they are done (:func:`_end_process`).
+ENDS_THE_PROCESS = ("check", "rules", "rule", "schema", PARSE_ENDED)
 
 
 def _called_by_main_module() -> bool:
@@ -153,6 +159,7 @@ def _main(argv: Sequence[str] | None, ran: list[str]) -> int:
                 args = parser.parse_args([*rest, "gui"])
             apply_repeated(parser, args, repeated)
         except SystemExit as exc:  # --help, --version, a usage error (argparse says why)
+            ran.append(PARSE_ENDED)
             return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     command = args.command or "gui"
     ran.append(command)

@@ -630,7 +630,8 @@ def _main_module(
 def test_a_read_only_command_of_the_process_ends_it_when_done(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``check``, ``rules``, ``rule`` and ``schema`` run by the console script or by
+    """``check``, ``rules``, ``rule`` and ``schema``, and the parse's own ends (``--help``,
+    ``--version``, a usage error), run by the console script or by
     ``python -m designer`` end the process when they are done (``os._exit``, without
     the interpreter's teardown): its atexit handlers have run and its output is whole,
     with the command's exit code. Other commands, another program's top level, and a
@@ -651,6 +652,13 @@ def test_a_read_only_command_of_the_process_ends_it_when_done(
         (["rules"], "-"),
         (["rule", "DAG001"], "module"),
         (["schema"], "-"),
+        # The parse's own ends: help, version, usage errors (standard error, exit 2).
+        (["--help"], "-"),
+        (["--help"], "module"),
+        (["check", "--help"], "-"),
+        (["--version"], "-"),
+        (["no-such-command"], "-"),
+        (["check"], "module"),
     ):
         run = _main_module(tmp_path, *arguments, mode=mode)
         code = main(arguments)
@@ -663,9 +671,9 @@ def test_a_read_only_command_of_the_process_ends_it_when_done(
     # Ended as before: a command that is not read-only, another program, a thread still
     # running, python -i (the prompt comes after the command; here it reads no input).
     for arguments, script in (
-        (["--version"], "dr-designer"),
         (["completion", "bash"], "dr-designer"),
         (["check", str(DAG_WITH_HA)], "program.py"),
+        (["--help"], "program.py"),
     ):
         run = _main_module(tmp_path, *arguments, script=script)
         assert run.returncode == 0 and run.stdout.endswith("atexit ran\n"), arguments
