@@ -108,11 +108,13 @@ def _end_process(code: int) -> None:
     (the interpreter would wait for it), no interactive prompt is to follow (``python
     -i``), and the streams flush without an error (else the interpreter's own exit says
     and does what it always did)."""
-    import threading
-
-    main_thread = threading.main_thread()
-    if any(t is not main_thread and not t.daemon for t in threading.enumerate()):
-        return
+    # Without threading imported, no thread the interpreter would wait for was started
+    # (it waits only for threading's non-daemon threads): not imported for --help.
+    threading = sys.modules.get("threading")
+    if threading is not None:
+        main_thread = threading.main_thread()
+        if any(t is not main_thread and not t.daemon for t in threading.enumerate()):
+            return
     if sys.flags.inspect or os.environ.get("PYTHONINSPECT"):  # python -i: a prompt follows
         return
     import atexit

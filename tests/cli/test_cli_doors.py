@@ -686,6 +686,33 @@ def test_a_read_only_command_of_the_process_ends_it_when_done(
     assert ">>>" in interactive.stderr
 
 
+def test_help_ends_the_process_without_importing_threading(tmp_path: Path) -> None:
+    """``dr-designer --help`` ends its process without importing :mod:`threading` to look
+    for threads still running: none the interpreter would wait for can exist without
+    it. Its output is the in-process help's."""
+    script = tmp_path / "dr-designer"
+    script.write_text(
+        "import os, sys\n"
+        "real_exit = os._exit\n"
+        "def ended(code):\n"
+        "    print('threading' in sys.modules, code, flush=True)\n"
+        "    real_exit(code)\n"
+        "os._exit = ended\n"
+        "from designer.entry import main\n"
+        "raise SystemExit(main())\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        [sys.executable, str(script), "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.startswith("usage: dr-designer") and run.stdout.endswith("\nFalse 0\n")
+
+
 def test_main_called_by_a_program_returns_after_a_read_only_command(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
