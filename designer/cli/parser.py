@@ -1,8 +1,9 @@
 """The ``dr-designer`` command line: every command, option, help text and example.
 
-Only :mod:`argparse` is imported here (and :mod:`designer.cli.timed_options`, the
-simulator's options, argparse only too), so ``dr-designer --help`` (and the parse that
-starts every command) costs no more than the interpreter's start. Each command's
+Only :mod:`argparse` is imported here (and, when ``simulate``'s or ``analyze``'s parser
+is built, :mod:`designer.cli.timed_options`, the simulator's options, argparse only
+too), so ``dr-designer --help`` (and the parse that starts every command) costs no more
+than the interpreter's start. Each command's
 implementation is imported when it runs (see :mod:`designer.entry`).
 """
 
@@ -12,13 +13,6 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-
-from designer.cli.timed_options import EXIT_CODES as SIMULATION_EXIT_CODES
-from designer.cli.timed_options import (
-    SIMULATE_DESCRIPTION,
-    add_fail_on_option,
-    add_timed_step_options,
-)
 
 TYPE_CHECKING = False  # typing itself is not imported: `--help` starts without it
 if TYPE_CHECKING:
@@ -345,22 +339,24 @@ def _command(
     sub: Commands,
     name: str,
     summary: str,
-    description: str,
+    description: str | Callable[[], str],
     examples: str,
     common: Callable[[], Parser],
-    exit_codes: str = EXIT_CODES,
+    exit_codes: str | Callable[[], str] = EXIT_CODES,
     *,
     arguments: Callable[[Parser], None] | None = None,
     **kwargs: Any,
 ) -> None:
     """Register the command ``name``: its line in the top-level help now, its parser
-    (``arguments`` adds its own) when it is first needed."""
+    (``arguments`` adds its own) when it is first needed. ``description`` and
+    ``exit_codes`` may be functions giving the text then (the simulator's, from
+    :mod:`designer.cli.timed_options`, which ``--help`` need not import)."""
 
     def build() -> Parser:
         parser = sub.make_parser(
             name,
-            description=description,
-            epilog=_epilog(examples, exit_codes),
+            description=description if isinstance(description, str) else description(),
+            epilog=_epilog(examples, exit_codes if isinstance(exit_codes, str) else exit_codes()),
             parents=[common()],
             **kwargs,
         )
@@ -370,6 +366,23 @@ def _command(
         return parser
 
     sub.add_lazy(name, summary, build)
+
+
+def _simulate_description() -> str:
+    from designer.cli.timed_options import SIMULATE_DESCRIPTION
+
+    return (
+        SIMULATE_DESCRIPTION
+        + "\n\nIt prints the timeline, each database's state with its RPO and RTO, DAG "
+        "quorum, client access per site and the mailboxes available. Elements are named "
+        "by id or unique name."
+    )
+
+
+def _simulation_exit_codes() -> str:
+    from designer.cli.timed_options import EXIT_CODES as SIMULATION_EXIT_CODES
+
+    return SIMULATION_EXIT_CODES
 
 
 def _admin_actions() -> str:
@@ -465,6 +478,8 @@ def _rule_arguments(p: Parser) -> None:
 
 
 def _simulate_arguments(p: Parser) -> None:
+    from designer.cli.timed_options import add_fail_on_option, add_timed_step_options
+
     p.add_argument("file", metavar="FILE", help="the design file (- for stdin)")
     add_timed_step_options(p)
     p.add_argument("--at", metavar="TIME", help="report the state at this time")
@@ -473,6 +488,8 @@ def _simulate_arguments(p: Parser) -> None:
 
 
 def _analyze_arguments(p: Parser) -> None:
+    from designer.cli.timed_options import add_fail_on_option
+
     p.add_argument("file", metavar="FILE", help="the design file (- for stdin)")
     p.add_argument("--depth", type=int, choices=(1, 2), default=1)
     p.add_argument("--max-pairs", type=int, default=20_000, help="cap on pairs at depth 2")
@@ -712,10 +729,7 @@ def build_parser() -> Parser:
         sub,
         "simulate",
         "fail elements at given times and show what happens",
-        SIMULATE_DESCRIPTION
-        + "\n\nIt prints the timeline, each database's state with its RPO and RTO, DAG "
-        "quorum, client access per site and the mailboxes available. Elements are named "
-        "by id or unique name.",
+        _simulate_description,
         "  dr-designer simulate design.json --fail Boston\n"
         "  dr-designer simulate design.json --fail esx-01 --fail esx-02@30 --at 70\n"
         "  dr-designer simulate design.json --fail Boston --fail HFD "
@@ -723,7 +737,7 @@ def build_parser() -> Parser:
         "  dr-designer simulate design.json --fail Boston --fail-on mailboxes-lost",
         common,
         late_epilog=_admin_actions,
-        exit_codes=SIMULATION_EXIT_CODES,
+        exit_codes=_simulation_exit_codes,
         arguments=_simulate_arguments,
     )
 
@@ -745,7 +759,7 @@ def build_parser() -> Parser:
         "  dr-designer analyze design.json --fail-on mailboxes-lost\n"
         "  dr-designer analyze design.json --cut-sets --order 2 --format json",
         common,
-        exit_codes=SIMULATION_EXIT_CODES,
+        exit_codes=_simulation_exit_codes,
         arguments=_analyze_arguments,
     )
 

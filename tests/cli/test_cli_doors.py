@@ -126,6 +126,10 @@ def test_help_imports_nothing_it_does_not_show() -> None:
     # textwrap (designer.cli.parser.wrap_words wraps the top level's help texts).
     assert "shutil" not in modules
     assert "textwrap" not in modules
+    # Nor the simulator's options (their module is imported when simulate's or analyze's
+    # parser is built), nor threading (the process ends without looking for threads).
+    assert "designer.cli.timed_options" not in modules
+    assert "threading" not in modules
     # Nor locale, which gettext imports to look for a translation of argparse's messages,
     # when there is none to find (designer.cli.parser.untranslated_messages).
     from designer.cli.parser import no_message_catalog
