@@ -540,9 +540,19 @@ def main(argv: list[str] | None = None) -> int:
         run = _timed(
             f"edits: {args.edit_examples} random edit sequences (undo all, save/load, journal)",
             lambda: subprocess.run(
-                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                 "tests/document/test_edit_sequences.py"],
-                cwd=ROOT, env=env, capture_output=True, text=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "pytest",
+                    "-q",
+                    "-p",
+                    "no:cacheprovider",
+                    "tests/document/test_edit_sequences.py",
+                ],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
             ),
         )
         print("  " + (run.stdout.strip().splitlines() or ["?"])[-1])

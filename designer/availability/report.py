@@ -71,9 +71,7 @@ def availability_sections(design: Design) -> CapacitySection | None:
         f"Failure figures: {'; '.join(origins)}."
     )
     if report.figures.missing:
-        paragraphs.append(
-            f"Without figures, taken never to fail: {report.figures.missing_text()}."
-        )
+        paragraphs.append(f"Without figures, taken never to fail: {report.figures.missing_text()}.")
     top = report.importance[:5]
     if top:
         paragraphs.append(

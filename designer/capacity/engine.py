@@ -519,8 +519,10 @@ class CapacityEngine:
         if moved is None:
             moved = self._moved(view)
         # Not copied when one of them is empty (an array's loss destroys thousands).
-        lost = (w.copy_lost | w.logs_lost) if w.copy_lost and w.logs_lost else (
-            w.copy_lost or w.logs_lost
+        lost = (
+            (w.copy_lost | w.logs_lost)
+            if w.copy_lost and w.logs_lost
+            else (w.copy_lost or w.logs_lost)
         )
         delta = self._moved_walk(moved, lost, vm_up)
         if lost:
@@ -606,9 +608,10 @@ class CapacityEngine:
                 ):
                     continue
                 # Active on it neither in normal operation nor now.
-                if base_active[db_id] != vm and (
-                    moved[db_id] if db_id in moved else base_active[db_id]
-                ) != vm:
+                if (
+                    base_active[db_id] != vm
+                    and (moved[db_id] if db_id in moved else base_active[db_id]) != vm
+                ):
                     row = delta.get(vm)
                     if row is None:
                         row = delta[vm] = [0, 0, 0, 0.0, 0.0]
@@ -631,8 +634,7 @@ class CapacityEngine:
             row = delta.get(m, [0, 0, 0, 0.0, 0.0])
             cache = row[4]
             holds = (
-                normal.active_databases + int(row[0]) > 0
-                or normal.passive_mailboxes + row[2] > 0
+                normal.active_databases + int(row[0]) > 0 or normal.passive_mailboxes + row[2] > 0
             )
             # As _load: the base memory only while the member holds a copy (a member
             # whose every copy the failure destroyed needs none).

@@ -440,9 +440,7 @@ class RecoveryJournal:
     (a message) and when it works again (None).
     """
 
-    def __init__(
-        self, folder: Path, on_status: Callable[[str | None], None] | None = None
-    ) -> None:
+    def __init__(self, folder: Path, on_status: Callable[[str | None], None] | None = None) -> None:
         self.folder = folder
         self.on_status = on_status
         self.token = f"{os.getpid()}-{secrets.token_hex(4)}"

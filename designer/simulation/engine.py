@@ -831,9 +831,7 @@ class Simulator:
         for vm in w.touched_vms | prev.touched_vms:
             dbs.update(prep.dbs_on_vm.get(vm, ()))
         dbs.update(run.touched_dbs)
-        log_lun_clocks(
-            prep, run, run.base_db, w, sorted(d for d in dbs if prep.dbs[d].dag), t
-        )
+        log_lun_clocks(prep, run, run.base_db, w, sorted(d for d in dbs if prep.dbs[d].dag), t)
 
     def _advance(self, run: Run, t: float) -> None:
         """Finish the synchronisations and copy resynchronisations that ended by ``t``
@@ -1134,10 +1132,7 @@ class Simulator:
                 or (mirror.wan_link is not None and mirror.wan_link in w.links_down)
                 or mirror.target_lun in w.luns_down
                 or (not source_lost and not w.connected(src_site, dst_site))
-                or (
-                    crossed is not None
-                    and direction_blocked(prep, run, crossed.id, src_site)
-                )
+                or (crossed is not None and direction_blocked(prep, run, crossed.id, src_site))
             )
             if source_lost:
                 run.mirror_await.pop(mirror_id, None)

@@ -103,7 +103,6 @@ FIND_NAMES_SLICE = 1000
 SIMULATION_BUILD_WAIT_S = 10.0
 
 
-
 #: Keys for the standard actions a platform may bind to nothing (QKeySequence is empty).
 _USUAL_KEYS: dict[QKeySequence.StandardKey, str] = {QKeySequence.StandardKey.Quit: "Ctrl+Q"}
 

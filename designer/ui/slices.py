@@ -79,9 +79,7 @@ class Slices(QObject):
         self._asked = 0.0
         self._gave_way = False
 
-    def start(
-        self, key: Hashable, owner: QObject, step: Step, *, long_lived: bool = False
-    ) -> None:
+    def start(self, key: Hashable, owner: QObject, step: Step, *, long_lived: bool = False) -> None:
         """Run ``step`` in the next turns until it is done (replacing ``key``'s job);
         ``long_lived``: with the collector paused (see the module's docstring)."""
         self.cancel(key)

@@ -45,9 +45,7 @@ KIND_LABELS: dict[str, str] = {
     "dag_reseed": "DAG reseed",
 }
 #: Streams that must be carried as they come (the others take what is left).
-STEADY_KINDS = frozenset(
-    {"dag_log_shipping", "e2007_log_shipping", "mirrorview_s", "double_take"}
-)
+STEADY_KINDS = frozenset({"dag_log_shipping", "e2007_log_shipping", "mirrorview_s", "double_take"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,9 +144,7 @@ class Router:
         self._at_level: dict[object, dict[str, list[Rect | None]]] = defaultdict(dict)
         self._at_end: dict[object, set[str]] = defaultdict(set)
         #: A batch being routed in steps (:meth:`route_many_steps`), or None.
-        self._pending: Generator[str | None, None, None] | Generator[bool, None, None] | None = (
-            None
-        )
+        self._pending: Generator[str | None, None, None] | Generator[bool, None, None] | None = None
 
     # -- lines --------------------------------------------------------------------------
     def add(

@@ -511,9 +511,7 @@ class ProblemsPanel(PanelKeys, QWidget):
         off = sum(1 for s in rules.severities.values() if s.level is RuleLevel.OFF)
         self.rules_button.setText(f"Rules ({off} off)" if off else "Rules")
 
-    def set_rule_level(
-        self, code: str, level: RuleLevel | None, reason: str | None = None
-    ) -> bool:
+    def set_rule_level(self, code: str, level: RuleLevel | None, reason: str | None = None) -> bool:
         """Report ``code`` at ``level`` in this design (see RuleSettingsView)."""
         return self.rules_view.set_rule_level(code, level, reason)
 
@@ -529,9 +527,7 @@ class ProblemsPanel(PanelKeys, QWidget):
 
     def _orient(self) -> None:
         wide = self.width() > 1.5 * self.height()
-        self.splitter.setOrientation(
-            Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
-        )
+        self.splitter.setOrientation(Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -616,7 +612,6 @@ class ProblemsPanel(PanelKeys, QWidget):
             submenu = menu.addMenu(f"In this design, report {finding.code}")
             self.rules_view.level_menu(finding.code, submenu)
         menu.exec(self.table.viewport().mapToGlobal(pos))
-
 
 
 def _same(a: Finding | None, b: Finding | None) -> bool:

@@ -143,9 +143,7 @@ class RuleSettingsModel(QAbstractTableModel):
 class _LevelDelegate(QStyledItemDelegate):
     """A drop-down of the levels in the level column."""
 
-    def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem, index: _Index
-    ) -> QWidget:
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
         combo = QComboBox(parent)
         combo.setObjectName("ruleLevelEditor")
         combo.addItems([text for text, _ in LEVEL_CHOICES])
@@ -237,9 +235,7 @@ class RuleSettingsView(QWidget):
                 self.table.setCurrentIndex(index)
                 self.table.scrollTo(index)
 
-    def set_rule_level(
-        self, code: str, level: RuleLevel | None, reason: str | None = None
-    ) -> bool:
+    def set_rule_level(self, code: str, level: RuleLevel | None, reason: str | None = None) -> bool:
         """Report ``code`` at ``level`` in this design (None: its default). Switching a
         rule off asks why unless ``reason`` says. One undo step; False if refused."""
         rules = self.session.design.rules

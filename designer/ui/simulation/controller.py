@@ -69,8 +69,6 @@ def _breakpoints(result: SimulationResult) -> list[float]:
     return sorted(t for t in times if math.isfinite(t))
 
 
-
-
 class _PrepareJob(QRunnable):
     def __init__(self, controller: SimulationController, revision: int) -> None:
         super().__init__()
@@ -206,9 +204,7 @@ class SimulationController(QObject):
             collector.pause()
             self._pool.start(_PrepareJob(self, document.revision))
 
-    def _on_prepared(
-        self, revision: int, prepared: tuple[Simulator, StateFacts | None]
-    ) -> None:
+    def _on_prepared(self, revision: int, prepared: tuple[Simulator, StateFacts | None]) -> None:
         simulator, facts = prepared
         if revision == self.session.document.revision and not self.ready:
             # (The worker froze it out of the cyclic collector's reach: collector.resume.)

@@ -187,9 +187,7 @@ def step_words(step: ScenarioStep, name: str) -> str:
     if step.action == "admin":
         action = (step.admin_action or "action").replace("_", " ")
         return f"administrator: {action} on {name}"
-    return _STEP_WORDS.get(step.action, step.action.replace("_", " ") + " {name}").format(
-        name=name
-    )
+    return _STEP_WORDS.get(step.action, step.action.replace("_", " ") + " {name}").format(name=name)
 
 
 def readable(text: str) -> str:
