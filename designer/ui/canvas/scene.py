@@ -1396,13 +1396,7 @@ class DesignScene(QGraphicsScene):
                 edge.set_route(_points(points))
                 edge.drawn_from = shown
                 if edge.has_label and self._indexed:
-                    placing = self._placing
-                    if placing is None:
-                        placing = self._placing = self._labels_and_top_boxes()
-                    self._place_label_clear(edge)
-                    placed = edge.label_scene_rect()
-                    if placing is not None and placed is not None:
-                        placing.placed(key, placed)
+                    self._place_label_noted(edge)
         finally:
             if keep_placing and self._placing is not None:
                 self._kept_placing = (state, self._placing)
@@ -2085,6 +2079,11 @@ class DesignScene(QGraphicsScene):
         built: its lines are routed, and their labels placed, once they are."""
         if not self._indexed or self.building:
             return
+        self._place_label_noted(edge)
+
+    def _place_label_noted(self, edge: EdgeItem) -> None:
+        """Place ``edge``'s label clear of the boxes, asking (and adding to) the label
+        and box rectangles :attr:`_placing` keeps for the call."""
         placing = self._placing
         if placing is None:
             placing = self._placing = self._labels_and_top_boxes()
