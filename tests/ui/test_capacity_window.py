@@ -305,6 +305,28 @@ def test_canvas_draws_wan_links_by_their_utilisation(qtbot, launch) -> None:  # 
     assert red_por.load is None and bel_por.load is None
 
 
+def test_a_wan_links_tooltip_keeps_its_load_when_clicked_or_marked(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    """Selecting a line restyles it with its findings' marker: its tooltip kept only the
+    finding (or became empty) and lost the load figures the canvas shows."""
+    window = launch(E2007)
+    capacity_panel(window)
+    red_por, bel_por = edge_of(window, "wan-red-por"), edge_of(window, "wan-bel-por")
+    viewport = window.view.viewport()
+    QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=point_on(window, "wan-red-por"))
+    assert window.session.selection == ["wan-red-por"]
+    assert "35 % of 100 Mbit/s" in red_por.toolTip()
+    QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=point_on(window, "wan-bel-por"))
+    assert window.session.selection == ["wan-bel-por"]
+    for edge in (red_por, bel_por):  # the one left and the one chosen
+        assert "% of " in edge.toolTip() and "Mbit/s (normal operation)" in edge.toolTip()
+    tip = bel_por.toolTip().splitlines()
+    assert tip[0] == "BEL-POR backup line: 0 % of 20 Mbit/s (normal operation)"
+    assert tip[-1].startswith("warning CAP002: WAN link BEL-POR backup line needs 35.0")
+    # Loads switched off: the finding alone.
+    choose(capacity_panel(window).canvas_combo, "off")
+    assert bel_por.toolTip().startswith("warning CAP002:") and red_por.toolTip() == ""
+
+
 def test_a_sites_mailbox_profile_edited_in_the_inspector_resizes_the_links(
     qtbot,
     launch,  # type: ignore[no-untyped-def]

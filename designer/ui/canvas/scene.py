@@ -873,7 +873,7 @@ class DesignScene(QGraphicsScene):
                 if found is not None:  # a rebuild: the link shows its load as it did
                     edge = self.edges[element.id]
                     edge.set_load(found[0])
-                    edge.setToolTip(found[1])
+                    edge.setToolTip(self._line_tip(element.id))
         keys = []
         for field, target in info.drawn_of(element):
             key = f"{element.id}|{field}|{target}"
@@ -1952,7 +1952,7 @@ class DesignScene(QGraphicsScene):
             edge = self.edges.get(element_id)
             if edge is not None:
                 edge.set_state(element_id in chosen, marker)
-                edge.setToolTip(mark.tip if mark else "")
+                edge.setToolTip(self._line_tip(element_id))
 
     def _shown_on(self, element_id: str) -> str | None:
         nodes, pending = self._nodes, self._pending  # built, or to build
@@ -2064,11 +2064,16 @@ class DesignScene(QGraphicsScene):
                     if label != edge.label_text():
                         edge.set_label(label)
                         self._place_link_label(edge)
-                mark = self._marks.get(edge.element_id)
-                tips = [t for t in (found[1] if found else "", mark.tip if mark else "") if t]
-                edge.setToolTip("\n".join(tips))
+                edge.setToolTip(self._line_tip(edge.element_id))
         finally:
             self._placing = None
+
+    def _line_tip(self, element_id: str) -> str:
+        """A line's tooltip: a WAN link's load figures while they are shown, then its
+        findings (a finding arriving, or the line selected, keeps the figures)."""
+        found = self.link_loads.get(element_id)
+        mark = self._marks.get(element_id)
+        return "\n".join(t for t in (found[1] if found else "", mark.tip if mark else "") if t)
 
     def _place_link_label(self, edge: EdgeItem) -> None:
         """Place a WAN link's label whose text its load changed as the routes place
