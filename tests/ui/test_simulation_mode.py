@@ -367,3 +367,26 @@ def test_site_loss_timeline_opens_on_the_failover_with_far_events_at_the_edge(
     timeline.grab().save(str(SHOTS / "timeline-site-loss-fit-all.png"))
     QTest.mouseClick(timeline.fit_button, Qt.MouseButton.LeftButton)
     assert view.viewRange()[0][1] < 600
+
+
+def test_a_failure_followed_into_view_shows_the_zoom_and_detail_of_the_new_view(three_site) -> None:  # type: ignore[no-untyped-def]
+    """Following a failure zooms the view: the status bar's zoom figure and the level of
+    detail (VMs and databases drawn, or summarised by their boxes) follow it, as after
+    any other zoom (they stayed those of the far view: "20 %", the VMs summarised)."""
+    w = three_site
+    w.enter()
+    w.view.setFocus()
+    while w.view.scale_factor >= 0.25:  # Ctrl+- until the rows are summarised
+        QTest.keyClick(w.view.viewport(), Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    far = f"{w.view.scale_factor * 100:.0f} %"
+    assert w.window.zoom_label.text() == far and not w.scene.detail_visible
+    rect = w.scene.rect_of("esx-bos-01")
+    assert rect is not None
+    w.view.ensureVisible(rect, 10, 10)
+    point = w.view.mapFromScene(rect.center().x(), rect.top() + 8)
+    QTest.mouseClick(w.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert "esx-bos-01" in w.controller.state().failed
+    scale = w.view.scale_factor
+    assert scale >= 0.5, "followed at a readable zoom"
+    assert w.window.zoom_label.text() == f"{scale * 100:.0f} %" != far
+    assert w.scene.detail_visible, "the host's VMs are drawn at a readable zoom"

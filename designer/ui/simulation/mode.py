@@ -36,6 +36,7 @@ from designer.ui.simulation.toggle import SIMULATE_SHORTCUT, simulate_action
 
 if TYPE_CHECKING:
     from designer.ui.canvas.scene import DesignScene
+    from designer.ui.canvas.view import DesignView
     from designer.ui.session import EditorSession
 
 __all__ = ["SIMULATE_SHORTCUT", "SimulationMode", "element_at", "simulate_action"]
@@ -88,7 +89,7 @@ class SimulationMode(QObject):
         window: QMainWindow,
         session: EditorSession,
         scene: DesignScene,
-        view: QGraphicsView,
+        view: DesignView,
         action: QAction | None = None,
     ) -> None:
         """``action``: the window's Simulate toggle, when the window made it before this
@@ -246,9 +247,9 @@ class SimulationMode(QObject):
         margin = max(area.width(), area.height()) / 4 + 120.0
         target = area.adjusted(-margin, -margin / 2, margin, margin / 2)
         view.fitInView(target, Qt.AspectRatioMode.KeepAspectRatio)
-        if view.transform().m11() > 1.0:
-            factor = 1.0 / view.transform().m11()
-            view.scale(factor, factor)
+        # At most 100 %; through set_zoom, as any zoom, so the level of detail and the
+        # status bar's zoom figure follow (they stayed those of the view before).
+        view.set_zoom(min(view.transform().m11(), 1.0))
         view.centerOn(area.center())
 
     # -- input while simulating -----------------------------------------------------------
