@@ -794,6 +794,7 @@ class MainWindow(QMainWindow):
         name = path.name if path else f"{self.session.design.name} (unsaved)"
         self.setWindowTitle(f"{name}[*] — {APP_NAME} {version()}")
         self.setWindowModified(self.session.dirty)
+        self._update_findings_label()  # another design: "checking…" until its findings
 
     def _on_document_changed(self, event: object) -> None:
         self._find_dirty = True
@@ -801,6 +802,9 @@ class MainWindow(QMainWindow):
             self._on_file_state()  # an unsaved design's title is its name
 
     def _update_findings_label(self) -> None:
+        if self.session.checking:
+            self.findings_label.setText("checking…")
+            return
         counts = self.session.findings.summary()
         parts = [
             f"{counts[key]} {word}{'s' if counts[key] != 1 else ''}"

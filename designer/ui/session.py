@@ -242,6 +242,13 @@ class EditorSession(QObject):
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self.path = path
+        # No findings of this design yet: the previous design's (its counts, its rows
+        # naming elements this one lacks) are not shown while a big design's first
+        # check runs on the worker; the views say it is running (``checking``).
+        self.findings_revision = -1
+        if self.findings.findings:
+            self.findings = CheckResult()
+            self.findings_changed.emit()
         self.file_state_changed.emit()
         self.selection_changed.emit()
         self._schedule_check()  # big designs: on the worker, so opening never blocks
@@ -249,6 +256,12 @@ class EditorSession(QObject):
     @property
     def dirty(self) -> bool:
         return not self.undo_stack.isClean()
+
+    @property
+    def checking(self) -> bool:
+        """The design has no findings yet: its first check (a big design's, on the
+        worker after its first frame) has not reported."""
+        return self.findings_revision < 0
 
     def mark_saved(self, path: Path) -> None:
         self.path = path

@@ -10,20 +10,28 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
 from benchmarks.generate import generate_design
 from designer.document import SetProperty
-from designer.domain import EsxiHost, VirtualMachine
+from designer.domain import (
+    Design,
+    EsxiHost,
+    RuleLevel,
+    RuleSettings,
+    RuleSeverity,
+    Site,
+    VirtualMachine,
+)
 from designer.domain.index import DesignIndex
-from designer.persistence import dumps
+from designer.persistence import dumps, save
 from designer.persistence.journal import pending_recoveries
 from designer.rules import check
 from designer.ui import main_window as main_window_module
 from designer.ui import session as session_module
 from designer.ui import slices
 from designer.ui.main_window import MainWindow
-from designer.ui.panels import DatabasesPanel, InspectorPanel
+from designer.ui.panels import DatabasesPanel, InspectorPanel, ProblemsPanel
 
 BIG = 20  # elements above which a design counts as big in these tests
 
@@ -383,3 +391,44 @@ def test_clicking_into_the_find_box_offers_what_was_just_added(  # type: ignore[
     QTest.mouseClick(window.find_edit, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(window.find_edit.hasFocus, timeout=5000)
     assert f"{vm.name} (VM)" in _completions_typing(window, vm.name)
+
+
+def test_a_big_design_opened_after_another_shows_none_of_its_findings_while_checked(  # type: ignore[no-untyped-def]
+    qtbot, launch, big_file, tmp_path, monkeypatch
+):
+    """A big design's first check runs on the worker after its first frame: meanwhile
+    the window showed the previous design's findings (its "1 error", its Problems row
+    naming a VM this design lacks), or "0 errors" before anything was checked."""
+    small = Design(
+        elements=[
+            Site(id="s", name="Boston"),
+            EsxiHost(id="h", name="esx01", site="s"),
+            VirtualMachine(id="vm1", name="mbx01", host="h", mailboxes=9000),
+        ],
+        rules=RuleSettings(severities={"VS002": RuleSeverity(level=RuleLevel.ERROR)}),
+    )
+    save(small, tmp_path / "small.json")
+    window = launch(tmp_path / "small.json")  # checked at once: one error
+    problems = window.findChild(ProblemsPanel)
+    inspector = window.findChild(InspectorPanel)
+    assert problems is not None and inspector is not None
+    assert window.findings_label.text().startswith("1 error ·")
+    assert problems.windowTitle() == "Problems — 1 error"
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(big_file), ""))
+    )
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    session = window.session
+    assert session.path == big_file.resolve() and session.findings_revision != (
+        session.document.revision
+    ), "the big design's check has not reported yet"
+    assert window.findings_label.text() == "checking…"
+    assert problems.windowTitle() == "Problems — checking…"
+    assert problems.table.model().rowCount() == 0 and not session.findings.findings
+    assert inspector.findings_label.text() == "Check: running…"
+    qtbot.waitUntil(lambda: _settled(window), timeout=20000)
+    assert not check(session.design).active  # the generated design checks clean
+    assert window.findings_label.text() == "0 errors · 0 warnings · 0 notes"
+    assert problems.windowTitle() == "Problems — none"
+    assert inspector.findings_label.text() == "Check: no findings"

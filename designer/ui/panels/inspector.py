@@ -532,6 +532,8 @@ class InspectorPanel(QWidget):
             if len(findings) > 6:
                 lines.append(f"… and {len(findings) - 6} more in Problems")
             text = "<br>".join(lines)
+        elif not self.session.selection and self.session.checking:
+            text = "Check: running…"
         elif not self.session.selection:
             counts = result.summary()
             parts = [

@@ -352,6 +352,7 @@ class ProblemsPanel(PanelKeys, QWidget):
         self._building: tuple[list[_Row], Iterator[_Row]] | None = None
         session.findings_changed.connect(self.refresh)
         session.document_changed.connect(self._on_document_changed)
+        session.file_state_changed.connect(self._update_counts)  # another design: checking…
         self.refresh()
         self._show_rule_settings()
 
@@ -377,6 +378,8 @@ class ProblemsPanel(PanelKeys, QWidget):
         findings = self.session.findings.findings
         keys = [(f, f.waiver_reason) for f in findings]
         if keys == self._shown_keys and not self._names_changed:
+            if self._building is None and self.windowTitle().endswith("checking…"):
+                self._update_counts()  # a new design's first check found what was shown
             return  # same findings, same names: the rows shown are current
         self._shown_keys = keys
         self._names_changed = False
@@ -444,7 +447,7 @@ class ProblemsPanel(PanelKeys, QWidget):
             button.setText(f"{n} {word if n == 1 or severity is Severity.INFO else word + 's'}")
         waived = sum(f.waived for f in self.session.findings.findings)
         self.waived_toggle.setText(f"{waived} waived")
-        title = problems_title(counts)
+        title = "Problems — checking…" if self.session.checking else problems_title(counts)
         self.setWindowTitle(title)
         self.title_changed.emit(title)
 
