@@ -105,3 +105,43 @@ def test_the_canvas_stays_put_when_the_pointer_first_moves(launch, qtbot, monkey
     QTest.mouseMove(viewport, QPoint(60, 50))
     QApplication.processEvents()
     assert where() == before
+
+
+def test_the_databases_panel_shows_each_members_name_whole_in_its_header(  # type: ignore[no-untyped-def]
+    launch, qtbot, tmp_path
+) -> None:
+    """A member's header ("DAG01-MBX-DC01-01" over "DC01") is not elided: wider than
+    the 110 px column it was cut at both ends, and the members of a site all read
+    "AG01-MBX-DC01-0" (a generated enterprise design, opened by its file)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QStyle, QTabBar
+
+    from benchmarks.generate import generate_design
+    from designer.persistence import dumps
+
+    path = tmp_path / "enterprise.json"
+    path.write_text(dumps(generate_design(300, seed=1)), encoding="utf-8")
+    window = launch(path)
+    bar = next(
+        b
+        for b in window.findChildren(QTabBar)
+        if b.isVisible() and any(b.tabText(i) == "Databases" for i in range(b.count()))
+    )
+    tab = next(i for i in range(bar.count()) if bar.tabText(i) == "Databases")
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(tab).center())
+    panel = next(d.widget() for d in window.docks if d.objectName() == "DatabasesDock")
+    assert isinstance(panel, DatabasesPanel) and panel.isVisible()
+    table = panel.table
+    qtbot.waitUntil(lambda: table.columnCount() > 0, timeout=5000)
+    sections = table.horizontalHeader()
+    margin = 2 * sections.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
+    names = []
+    for c in range(table.columnCount()):
+        item = table.horizontalHeaderItem(c)
+        assert item is not None
+        lines = item.text().split("\n")
+        names.append(lines[0])
+        widest = max(sections.fontMetrics().horizontalAdvance(line) for line in lines)
+        assert sections.sectionSize(c) >= widest + margin, (lines[0], sections.sectionSize(c))
+    assert len(set(names)) == len(names) > 1 and len(names[0]) > 14, names

@@ -541,12 +541,20 @@ class DatabasesPanel(QWidget):
     def _update(self, databases: list[MailboxDatabase], headers: list[tuple[str, str]]) -> None:
         table = self.table
         self._databases = databases
+        sections = table.horizontalHeader()
+        metrics = sections.fontMetrics()
         for c, (text, tip) in enumerate(headers):
             if self._headers[c] != (text, tip):
                 self._headers[c] = (text, tip)
                 header = QTableWidgetItem(text)
                 header.setToolTip(tip)
                 table.setHorizontalHeaderItem(c, header)
+                # A header's lines are not elided: one wider than its column was cut
+                # at both ends ("AG01-MBX-DC01-0" over every DC01 member). The column
+                # grows to show it whole.
+                need = max(metrics.horizontalAdvance(line) for line in text.split("\n")) + 16
+                if need > sections.sectionSize(c):
+                    sections.resizeSection(c, need)
         for r in range(self._made):  # rows still to be made show the latest when made
             self._update_row(r, databases[r])
 
