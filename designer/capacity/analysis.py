@@ -15,7 +15,7 @@ from contextlib import nullcontext
 from itertools import combinations
 from typing import Literal
 
-from designer.capacity.engine import CapacityEngine, MemberLoad, ModeResult
+from designer.capacity.engine import CapacityEngine, LinkKey, MemberLoad, ModeResult
 from designer.capacity.modes import NORMAL, Mode, ModeKind
 from designer.capacity.report import (
     CapacityReport,
@@ -23,6 +23,7 @@ from designer.capacity.report import (
     MemberReport,
     MirrorReport,
     ModeLoad,
+    ModeLoads,
 )
 from designer.capacity.rollup import copy_log_luns, host_reports, log_lun_reports
 from designer.capacity.search import DagImpact, DagPredictor, dag_impacts
@@ -289,21 +290,25 @@ def _report(
     prep = sim.prep
     normal = results[0]
     link_kinds: tuple[ModeKind, ...] = ("single", "site")
+    failures = results[1:]
+    # Only single failures and site losses can be a link's worst (the search's modes
+    # have no link figures); each link's figures in every mode are listed when read.
+    judged = [r for r in failures if r.links and r.mode.kind in link_kinds]
+    figures_of_modes = [(r.mode, r.links) for r in failures if r.links]
     links: list[LinkReport] = []
     for link_id in sorted(prep.links):
         link = prep.links[link_id]
-        fig_a = normal.links[(link_id, "a_to_b")]
-        fig_b = normal.links[(link_id, "b_to_a")]
+        a_key: LinkKey = (link_id, "a_to_b")
+        b_key: LinkKey = (link_id, "b_to_a")
+        fig_a = normal.links[a_key]
+        fig_b = normal.links[b_key]
         worst: ModeResult | None = None
         worst_util = max(fig_a.utilisation, fig_b.utilisation)
-        history: list[ModeLoad] = []
-        for result in results[1:]:
-            if not result.links:  # searched for server loads only
-                continue
-            a = result.links[(link_id, "a_to_b")]
-            b = result.links[(link_id, "b_to_a")]
-            history.append(ModeLoad(result.mode, a, b))
-            if result.mode.kind not in link_kinds or (a is fig_a and b is fig_b):
+        for result in judged:
+            figures = result.links
+            a = figures[a_key]
+            b = figures[b_key]
+            if a is fig_a and b is fig_b:
                 continue  # normal operation's own figures (the mode left the link be)
             util = max(a.utilisation, b.utilisation)
             if util > worst_util + 1e-12:
@@ -312,10 +317,10 @@ def _report(
             LinkReport(
                 link,
                 ModeLoad(NORMAL, fig_a, fig_b),
-                ModeLoad(worst.mode, *(worst.links[(link_id, w)] for w in ("a_to_b", "b_to_a")))
+                ModeLoad(worst.mode, worst.links[a_key], worst.links[b_key])
                 if worst is not None
                 else (ModeLoad(NORMAL, fig_a, fig_b) if modes == "all" else None),
-                history,
+                ModeLoads(link_id, figures_of_modes),
                 normal.loads or {},
             )
         )

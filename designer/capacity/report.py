@@ -4,8 +4,9 @@ normal operation and the worst mode, as JSON (the CLI's shape) and as text."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from designer.capacity.engine import LinkFigures, LinkKey, MemberLoad
 from designer.capacity.modes import KIND_TEXT, NORMAL, Mode, ModeKind
@@ -21,6 +22,7 @@ __all__ = [
     "MemberReport",
     "MirrorReport",
     "ModeLoad",
+    "ModeLoads",
     "Sizing",
 ]
 
@@ -47,13 +49,72 @@ class ModeLoad:
         return max(self.a_to_b.utilisation, self.b_to_a.utilisation)
 
 
+class ModeLoads(Sequence[ModeLoad]):
+    """One link's figures in every failure mode evaluated for it, in evaluation order,
+    made when first read: only ``--mode all`` and the Capacity dock's chart of one link
+    read them, and a 25k sizing has ~300 modes for each of its links (8,300 objects,
+    ~7 ms, that the rules, the plain report and the window's other parts never read).
+
+    ``figures``: (mode, its link figures) of each mode with link figures (a mode searched
+    for server loads only has none), shared by every link of a report. Compares equal to
+    a list of the same :class:`ModeLoad` values."""
+
+    __slots__ = ("_figures", "_link_id", "_loads")
+
+    def __init__(
+        self, link_id: str, figures: Sequence[tuple[Mode, Mapping[LinkKey, LinkFigures]]]
+    ) -> None:
+        self._link_id = link_id
+        self._figures: Sequence[tuple[Mode, Mapping[LinkKey, LinkFigures]]] | None = figures
+        self._loads: list[ModeLoad] | None = None
+
+    def _list(self) -> list[ModeLoad]:
+        loads = self._loads
+        if loads is None:
+            assert self._figures is not None
+            a_key: LinkKey = (self._link_id, "a_to_b")
+            b_key: LinkKey = (self._link_id, "b_to_a")
+            loads = self._loads = [
+                ModeLoad(mode, figures[a_key], figures[b_key]) for mode, figures in self._figures
+            ]
+            self._figures = None  # the other links' figures may go once these are out
+        return loads
+
+    @overload
+    def __getitem__(self, index: int) -> ModeLoad: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ModeLoad]: ...
+
+    def __getitem__(self, index: int | slice) -> ModeLoad | list[ModeLoad]:
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __iter__(self) -> Iterator[ModeLoad]:
+        return iter(self._list())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ModeLoads):
+            return self._list() == other._list()
+        if isinstance(other, list):
+            return self._list() == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-like, as the list it stands for
+
+    def __repr__(self) -> str:
+        return f"ModeLoads({self._list()!r})"
+
+
 @dataclass
 class LinkReport:
     link: WanLink
     normal: ModeLoad
     worst: ModeLoad | None
     #: Every failure mode evaluated (for ``--mode all`` and the Capacity dock).
-    modes: list[ModeLoad]
+    modes: Sequence[ModeLoad]
     #: Normal operation's streams per direction (all links), for the detail.
     loads: dict[LinkKey, LinkLoad]
 
