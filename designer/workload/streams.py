@@ -17,7 +17,7 @@ import math
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 __all__ = [
     "KIND_LABELS",
@@ -48,14 +48,17 @@ KIND_LABELS: dict[str, str] = {
 STEADY_KINDS = frozenset({"dag_log_shipping", "e2007_log_shipping", "mirrorview_s", "double_take"})
 
 
-@dataclass(frozen=True, slots=True)
-class Stream:
+class Stream(NamedTuple):
     """One flow of data from ``from_site`` to ``to_site``.
 
     ``mbps`` is what it needs: the busiest hour for steady streams, the average for
     MirrorView/A (its ``volume_gb`` crosses once per ``interval_s``) and for a reseed
     (``volume_gb`` within the reseed window). ``group`` is what outputs aggregate by
     (a DAG, a consistency group, a mirror, a Double-Take replication).
+
+    A named tuple (immutable, equal by value, as the frozen dataclass it was): a 25k
+    sizing makes ~30,000 (normal operation's 12,000 among them), each ~3 × cheaper to
+    build than a frozen dataclass's.
     """
 
     kind: str
