@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from designer.domain.design import Design
 from designer.domain.elements import (
@@ -46,6 +46,7 @@ _WORKLOAD_FIELDS = (
 _is_set = functools.partial(operator.is_not, None)
 #: A database's copies by activation preference, then member.
 _PREFERENCE = operator.attrgetter("activation_preference", "member")
+_MEMBER = operator.attrgetter("member")
 
 
 def states_workload(design: Design, index: DesignIndex | None = None) -> bool:
@@ -70,9 +71,11 @@ def states_workload(design: Design, index: DesignIndex | None = None) -> bool:
     return False
 
 
-@dataclass(frozen=True, slots=True)
-class DatabaseLoad:
-    """What one database generates, and where the figure came from."""
+class DatabaseLoad(NamedTuple):
+    """What one database generates, and where the figure came from.
+
+    A named tuple (immutable, equal by value, as the frozen dataclass it was): a 25k
+    sizing makes one per database, 4,000, each ~3 × cheaper to build."""
 
     mailboxes: int
     profile: MailboxProfile | None
@@ -182,9 +185,14 @@ class Workload:
         return self.vm_site(disks[0].vm) if disks else None
 
     def exchange_version(self, db: MailboxDatabase) -> str | None:
-        members = [c.member for c in db.copies] or [d.vm for d in self.disks_of_db[db.id]]
-        for vm_id in members:
-            vm = self.vms.get(vm_id)
+        """The Exchange version of the first of its copies' servers (else of the VMs
+        with a disk of it) that states one."""
+        vms = self.vms
+        copies = db.copies
+        # The copies' members read one by one, not listed first: the first usually
+        # states it (4,000 databases at 25k).
+        for vm_id in map(_MEMBER, copies) if copies else [d.vm for d in self.disks_of_db[db.id]]:
+            vm = vms.get(vm_id)
             if vm is not None and vm.exchange_version:
                 return vm.exchange_version
         return None
@@ -321,12 +329,17 @@ class Workload:
         return max(factors) if factors else self.figures.peak_factor
 
     def _dbs_on_lun(self, lun_id: str) -> list[str]:
+        """The databases with a disk on ``lun_id``, a mirror's source LUN (sorted; its
+        only caller is :meth:`mirror_peak_factor`). Only the mirrors' source LUNs are
+        gathered (at 25k 114 of 1,884 LUNs), in one pass over the disks."""
         if self._lun_dbs is None:
+            sources = {m.source_lun for m in self.mirrors.values()}
             found: dict[str, set[str]] = defaultdict(set)
             for db_id, disks in self.disks_of_db.items():
                 for disk in disks:
-                    if disk.lun:
-                        found[disk.lun].add(db_id)
+                    lun = disk.lun
+                    if lun in sources:
+                        found[lun].add(db_id)
             self._lun_dbs = {lun: sorted(dbs) for lun, dbs in found.items()}
         return self._lun_dbs.get(lun_id, [])
 
