@@ -139,9 +139,28 @@ def log_lun_reports(
     disks_of_db = prep.disks_of_db
     per_lun: dict[str, list[tuple[str, str]]] = {}
     for db_id, members in _dag_copies(prep, flows):
+        disks = disks_of_db.get(db_id, ())
+        # The usual layout first: one database disk per server holding a copy, its
+        # logs beside it (every 25k database): each copy's LUN is its server's disk's.
+        lun_of: dict[str, str] = {}
+        for d in disks:
+            if d.purpose is not _DATABASE or not d.lun or d.vm in lun_of:
+                break
+            lun_of[d.vm] = d.lun
+        else:
+            for member in members:
+                lun = lun_of.get(member)
+                if lun is None:
+                    continue
+                found = per_lun.get(lun)
+                if found is None:
+                    per_lun[lun] = [(db_id, member)]
+                else:
+                    found.append((db_id, member))
+            continue
         logs: dict[str, set[str]] = {}
         data: dict[str, set[str]] = {}
-        for d in disks_of_db.get(db_id, ()):
+        for d in disks:
             lun = d.lun
             if not lun:
                 continue

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_capacity_properties import designs
 
 from designer.capacity import CapacityEngine, capacity
@@ -140,3 +141,64 @@ def test_log_luns_equal_the_reference_on_a_generated_10k_design() -> None:
 
     luns, _hosts = _check(generate_design("10k", seed=1, workload=True), hosts=False)
     assert luns > 500
+
+
+#: A copy's disks of its database: (purpose, LUN suffix or None) each.
+_LAYOUTS = {
+    "database disk": (("database", "db1"),),
+    "logs disk": (("logs", "log"),),
+    "database and logs disks": (("database", "db1"), ("logs", "log")),
+    "two database disks": (("database", "db1"), ("database", "db2")),
+    "logs disk first": (("logs", "log"), ("database", "db1")),
+    "a system disk": (("os", "db1"),),
+    "a database disk without a LUN": (("database", None),),
+    "no disk": (),
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(sorted(_LAYOUTS)), min_size=12, max_size=12))
+def test_log_luns_equal_the_reference_for_every_layout_of_a_copy_s_disks(
+    layouts: list[str],
+) -> None:
+    """Each copy's disks drawn: a database disk alone (logs beside it, the layout the
+    fast path reads), a logs disk, both, two database disks, a system disk or a disk
+    without a LUN holding the database, none."""
+    from cap_designs import stretched
+
+    from designer.domain import Lun, MailboxDatabase, VirtualDisk
+    from designer.domain.enums import DiskPurpose
+
+    base = stretched(databases=3, members_per_site=2)
+    elements = [e for e in base.elements if not isinstance(e, VirtualDisk)]
+    members = sorted(
+        {c.member for e in elements if isinstance(e, MailboxDatabase) for c in e.copies}
+    )
+    for vm in members:
+        site = vm.split("-")[0]
+        for suffix in ("db1", "db2"):
+            elements.append(
+                Lun(
+                    id=f"{vm}-{suffix}",
+                    name=f"{vm}-{suffix}",
+                    array=f"{site}-cx",
+                    raid_group="RG-DB",
+                )
+            )
+    drawn = iter(layouts)
+    for db in [e for e in elements if isinstance(e, MailboxDatabase)]:
+        for copy in db.copies:
+            for number, (purpose, lun) in enumerate(_LAYOUTS[next(drawn)]):
+                elements.append(
+                    VirtualDisk(
+                        id=f"{db.id}-{copy.member}-{number}",
+                        name=f"{db.id}-{copy.member}-{number}",
+                        vm=copy.member,
+                        purpose=DiskPurpose(purpose),
+                        lun=f"{copy.member}-{lun}" if lun else None,
+                        database=db.id,
+                        size_gb=50.0,
+                    )
+                )
+    design = base.model_copy(update={"elements": elements})
+    _check(design, hosts=False)  # the log LUNs against the reference, copy by copy
