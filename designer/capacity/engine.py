@@ -189,13 +189,23 @@ class CapacityEngine:
         servers: set[str] = {m for dag in prep.dags.values() for m in dag.members}
         vms, copies_on_vm, passive_of = prep.vms, self.copies_on_vm, self.passive_of
         copy_members, e2007 = self.flows.copy_members, self.flows.e2007
-        for db_id in sorted(prep.dbs):
-            db = prep.dbs[db_id]
+        dbs = prep.dbs
+        for db_id in sorted(dbs):
+            db = dbs[db_id]
             if db.dag:
                 # Flows read the copies' members already (a DAG database with two
                 # copies or more); a pydantic field read costs more than a tuple's.
                 found = None if db_id in e2007 else copy_members.get(db_id)
-                held = list(found) if found is not None else [c.member for c in db.copies]
+                if found is not None:
+                    # Every database at 25k: its set made at once (none before it).
+                    passive_of[db_id] = set(found)
+                    held = [m for m in dict.fromkeys(found) if m in vms]
+                    if held:
+                        servers.update(held)
+                        for m in held:
+                            copies_on_vm[m].append(db_id)
+                    continue
+                held = [c.member for c in db.copies]
                 if held:
                     passive_of[db_id].update(held)
             else:
@@ -218,39 +228,41 @@ class CapacityEngine:
         self.cost: dict[str, _Cost] = {}
         fig = self.figures
         per_profile: dict[int, tuple[object, float, float, float]] = {}
-        for db_id in {d for dbs in self.copies_on_vm.values() for d in dbs}:
-            db = prep.dbs[db_id]
-            profile = self.workload.database(db_id).profile
-            if profile is None:
-                self.cost[db_id] = _Cost(db.mailboxes, 0.0, 0.0, 0.0)
-                continue
-            # Databases share their DAG's or site's profile: its figures are read once.
-            per_mailbox = per_profile.get(id(profile))
-            if per_mailbox is None:
-                per_mailbox = per_profile[id(profile)] = (
-                    profile,  # held, so its id stays its own
-                    fig.active_megacycles_per_mailbox(profile),
-                    fig.passive_megacycles_per_mailbox(profile),
-                    fig.cache_mb_per_mailbox(profile),
-                )
-            _profile, active_mc, passive_mc, cache_mb = per_mailbox
-            mailboxes = db.mailboxes
-            self.cost[db_id] = _Cost(
-                mailboxes,
-                mailboxes * active_mc,
-                mailboxes * passive_mc,
-                mailboxes * cache_mb / 1024.0,
-            )
         #: Database → what :meth:`_moved_walk` reads of it when it moves, in one tuple:
         #: (member active in normal operation or None, mailboxes, active megacycles,
         #: cache GB, passive megacycles, the servers holding a copy, whether the normal
         #: active member is one of them). ~48,000 moves are walked per sizing at 25k.
         none: frozenset[str] = frozenset()
         self._walk_rows: dict[str, _WalkRow] = {}
-        for db_id, cost in self.cost.items():
-            was = self.base_active.get(db_id)
-            holders = self.passive_of.get(db_id, none)
-            self._walk_rows[db_id] = (
+        # Each database's costs and its walk row in one pass (in the same order).
+        costs, walk_rows, base_active = self.cost, self._walk_rows, self.base_active
+        load_of = self.workload.database
+        for db_id in {d for held_here in copies_on_vm.values() for d in held_here}:
+            mailboxes = dbs[db_id].mailboxes
+            profile = load_of(db_id).profile
+            if profile is None:
+                cost = costs[db_id] = _Cost(mailboxes, 0.0, 0.0, 0.0)
+            else:
+                # Databases share their DAG's or site's profile: its figures are read
+                # once.
+                per_mailbox = per_profile.get(id(profile))
+                if per_mailbox is None:
+                    per_mailbox = per_profile[id(profile)] = (
+                        profile,  # held, so its id stays its own
+                        fig.active_megacycles_per_mailbox(profile),
+                        fig.passive_megacycles_per_mailbox(profile),
+                        fig.cache_mb_per_mailbox(profile),
+                    )
+                _profile, active_mc, passive_mc, cache_mb = per_mailbox
+                cost = costs[db_id] = _Cost(
+                    mailboxes,
+                    mailboxes * active_mc,
+                    mailboxes * passive_mc,
+                    mailboxes * cache_mb / 1024.0,
+                )
+            was = base_active.get(db_id)
+            holders = passive_of.get(db_id, none)
+            walk_rows[db_id] = (
                 was,
                 cost.mailboxes,
                 cost.active_mc,
