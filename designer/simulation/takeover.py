@@ -138,6 +138,12 @@ class TakeoverTable:
         self._lost_by_lun: dict[str, Any] = {}
         self.member, self.pair, self.valid, self.lagged = member, pair, valid, lagged
         self.base_k = base_k
+        #: Per row, what a move keeps of its normal state: since when it was down (None:
+        #: never) and its recovery point, at least 0 (0 when it has none).
+        self._base_down: list[float | None] = [base_db[d].down_since for d in rows]
+        self._base_rpo: list[float] = [
+            0.0 if (rpo := base_db[d].rpo) is None else max(rpo, 0.0) for d in rows
+        ]
         arange = np.arange(n)
         self.base_member = member[arange, base_k]
         self.base_pair = pair[arange, base_k]
@@ -353,8 +359,12 @@ class TakeoverTable:
         restarted_at = sub_fresh[picked, best].tolist()
         decided: dict[str, DbRun] = {}
         fallback: list[str] = []
-        base_db, table_rows, in_run = self.base_db, self.rows, run.db
+        table_rows, in_run = self.rows, run.db
         vm_names, vm_site = self._names, self.prep.vm_site
+        base_down, base_rpo = self._base_down, self._base_rpo
+        # A row down since nothing in normal operation (every one at 25k) is down from
+        # ``t``: its RTO is one of two values per step (~20,000 moves per 25k sizing).
+        rto_restart, rto_failover = max(0.0, restart - t), max(0.0, failover - t)
         for j, r in enumerate(moving.tolist()):
             db_id = table_rows[r]
             if db_id not in affected:
@@ -363,24 +373,29 @@ class TakeoverTable:
                 fallback.append(db_id)
                 continue
             vm = vm_names[chosen[j]]
-            restarted = restarted_at[j]
-            ready = restart if restarted else failover
-            st = base_db[db_id]
-            down_since = st.down_since if st.down_since is not None else t
+            if restarted_at[j]:
+                ready, rto, source = restart, rto_restart, _RESTART_SOURCE
+            else:
+                ready, rto, source = failover, rto_failover, _DAG_SOURCE
+            down_since = base_down[r]
+            if down_since is None:
+                down_since = t
+            else:
+                rto = max(0.0, ready - down_since)
             decided[db_id] = DbRun(
                 "active",
                 vm,
                 vm_site.get(vm),
                 ready,
                 down_since,
-                0.0 if st.rpo is None else max(st.rpo, 0.0),
-                max(0.0, ready - down_since),
+                base_rpo[r],
+                rto,
                 "",
                 False,
                 (),
                 True,
                 None,
-                _RESTART_SOURCE if restarted else _DAG_SOURCE,
+                source,
             )
         return decided, self._rest(run, affected, fallback)
 
