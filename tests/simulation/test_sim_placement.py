@@ -104,3 +104,42 @@ def test_a_placement_is_not_gone_on_from_as_a_settled_state() -> None:
     state = sim.settled([site], after=sim.placement([site]))
     assert not state.placement
     assert state == sim.settled([site])
+
+
+@pytest.mark.parametrize("name", ["stretched_dag", "generated 1k"])
+def test_a_pair_placed_beside_one_lists_the_states_in_the_former_order(name: str) -> None:
+    """A pair placed beside one failure's placement lists that placement's states but
+    those placed again, in its order, then the ones placed again (capacity sums in
+    this order): as the former comprehension over ``beside``'s states built them."""
+    if name == "generated 1k":
+        from benchmarks.generate import generate_design
+
+        design = generate_design("1k", seed=0, workload=True)
+    else:
+        design = designs.stretched_dag()
+    sim = Simulator(design)
+    elements = _failable(sim)
+    alone = {element: sim.placement([element]) for element in elements}
+    seen: list[tuple[set[str], dict]] = []
+    real = sim._settled_run
+
+    def spy(ids, databases=None, **kwargs):  # type: ignore[no-untyped-def]
+        run = real(ids, databases, **kwargs)
+        seen.append((set(databases or ()), dict(run.db)))
+        return run
+
+    sim._settled_run = spy  # type: ignore[method-assign]
+    checked = 0
+    pairs = list(combinations(elements, 2))
+    for pair in pairs[:: max(1, len(pairs) // 400)]:
+        first = max(pair, key=lambda e: len(alone[e].databases))
+        seen.clear()
+        fast = sim.placement(pair, beside=alone[first])
+        if not seen or fast.run is not None:
+            continue  # placed from scratch (not a kind placed beside)
+        again, placed = seen[-1]
+        want = {d: st for d, st in alone[first].databases.items() if d not in again}
+        want.update(placed)
+        assert list(fast.databases.items()) == list(want.items()), pair
+        checked += bool(alone[first].databases) and bool(again)
+    assert checked > 10
