@@ -416,6 +416,44 @@ class CapacityEngine:
                 )
         return gone, now
 
+    def _shift_reseeds(
+        self, totals: dict[LinkKey, dict[str, float]], view: ModeView, dbs: Iterable[str]
+    ) -> None:
+        """``_shift(totals, base_totals, *_reseeds(view, db_id))`` for each of ``dbs``
+        in turn, without making the reseeds' streams (4,000 per sizing at 25k, a frozen
+        dataclass each): a lost copy's log shipping taken away, then its reseed added,
+        the same figures on the same link directions in the same order (normal
+        operation's streams of a database are log shipping: no MirrorView/A volume)."""
+        base_totals, base_db = self.base_totals, self.base_db
+        reseed_mbps = self.flows.reseed_mbps
+        copy_lost = view.copy_lost
+        for db_id in dbs:
+            gone = [
+                routed
+                for routed in base_db.get(db_id, ())
+                if routed[0].target and copy_lost(routed[0].target, db_id)
+            ]
+            if not gone:
+                continue
+            for stream, hops in gone:
+                kind = stream.kind
+                mbps = -1.0 * stream.mbps
+                for key in hops:
+                    kinds = totals.get(key)
+                    if kinds is None:
+                        start = base_totals.get(key)
+                        kinds = totals[key] = dict(start) if start else {}
+                    kinds[kind] = kinds.get(kind, 0.0) + mbps
+            # The reseed of a DAG copy: "dag_reseed" at the database's reseed rate.
+            mbps = reseed_mbps[db_id]
+            for _stream, hops in gone:
+                for key in hops:
+                    kinds = totals.get(key)
+                    if kinds is None:
+                        start = base_totals.get(key)
+                        kinds = totals[key] = dict(start) if start else {}
+                    kinds["dag_reseed"] = kinds.get("dag_reseed", 0.0) + mbps
+
     def _moved(self, view: ModeView) -> dict[str, str | None]:
         """Databases whose active member (or none) differs from normal operation, with
         the member they are active on now (None: down)."""
@@ -747,12 +785,15 @@ class CapacityEngine:
                 # site, a link down that none of its routes needed): nothing to add.
                 continue
             shift(totals, base_totals, base, now)
-        for db_id in sorted(lost_only):
-            gone, now = self._reseeds(view, db_id)
-            if keep_streams:  # in Flows.database's order
+        if keep_streams:
+            for db_id in sorted(lost_only):
+                gone, now = self._reseeds(view, db_id)
+                # In Flows.database's order.
                 instead = {id(old): new for old, new in zip(gone, now, strict=True)}
                 mode_db[db_id] = [instead.get(id(r), r) for r in base_db[db_id]]
-            shift(totals, base_totals, gone, now)
+                shift(totals, base_totals, gone, now)
+        elif lost_only:
+            self._shift_reseeds(totals, view, sorted(lost_only))
         others = self.base_other
         if self._others_changed(view, overrides if directions_changed else ()):
             others = self.flows.others(view)

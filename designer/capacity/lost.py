@@ -40,12 +40,10 @@ Sums = dict[str, list[float]]
 class _Part:
     """What one LUN's (or array's) loss destroys."""
 
-    __slots__ = ("multi", "pairs", "stars", "sums")
+    __slots__ = ("multi", "stars", "sums")
 
     def __init__(self) -> None:
         self.sums: Sums = {}
-        #: Eligible pairs in ``sums`` (a moved database's new member gives its back).
-        self.pairs: set[tuple[str, str]] = set()
         #: Pairs on more than one LUN: walked one by one.
         self.multi: set[tuple[str, str]] = set()
         #: Members that lose a disk tied to no database with it.
@@ -59,9 +57,10 @@ class _Part:
             else:
                 row[0] += mbx
                 row[1] += mc
-        self.pairs |= other.pairs
-        self.multi |= other.multi
-        self.stars |= other.stars
+        if other.multi:
+            self.multi |= other.multi
+        if other.stars:
+            self.stars |= other.stars
 
 
 class LostCopies:
@@ -76,52 +75,73 @@ class LostCopies:
         passive_of: Mapping[str, AbstractSet[str]],
     ) -> None:
         """``costs``: database → its cost (``mailboxes``, ``passive_mc``); the other
-        arguments as :class:`~designer.capacity.engine.CapacityEngine` holds them."""
+        arguments as :class:`~designer.capacity.engine.CapacityEngine` holds them.
+
+        One pass over every LUN's lost pairs (17,000 at 25k) keeps the pairs whose loss
+        counts: a passive copy (its member holds one: ``passive_of``) on a member, of a
+        database with a cost, where it was not active in normal operation. A pair on
+        more than one LUN is walked instead; a pair's check is a string-keyed read, its
+        (pair → LUN) entry what :meth:`subtract` asks of a moved database."""
         self.prep = prep
-        self.members = members
         self.costs = costs
-        self.base_active = base_active
-        self.passive_of = passive_of
-        #: How many LUNs' losses list each (member, database) pair.
-        seen: dict[tuple[str, str], int] = {}
+        #: Database → the members whose copy of it counts when lost.
+        eligible: dict[str, AbstractSet[str]] = {}
+        for db_id, holders in passive_of.items():
+            if db_id not in costs or db_id not in base_active:
+                continue
+            was = base_active[db_id]
+            eligible[db_id] = {vm for vm in holders if vm in members and vm != was}
+        #: Eligible pair → the LUN whose loss destroys it (pairs on one LUN only).
+        self.pair_lun: dict[tuple[str, str], str] = {}
+        #: LUN → its eligible pairs and the members it holds a disk tied to no database.
+        self._found: dict[str, tuple[list[tuple[str, str]], set[str]]] = {}
+        pair_lun = self.pair_lun
+        multi: set[tuple[str, str]] = set()
         for lun in prep.disks_on_lun:
             loss = lun_loss(prep, lun)
-            for pair in (*loss.copies, *loss.logs):
-                if pair[0] in members:
-                    seen[pair] = seen.get(pair, 0) + 1
-        self.multi = {pair for pair, n in seen.items() if n > 1}
+            pairs: list[tuple[str, str]] = []
+            stars: set[str] = set()
+            for listed in (loss.copies, loss.logs):
+                for pair in listed:
+                    vm, db_id = pair
+                    if db_id == "*":
+                        if vm in members:
+                            stars.add(vm)
+                        continue
+                    counted = eligible.get(db_id)
+                    if counted is None or vm not in counted:
+                        continue
+                    if pair in pair_lun:
+                        multi.add(pair)
+                    else:
+                        pair_lun[pair] = lun
+                    pairs.append(pair)
+            self._found[lun] = (pairs, stars)
+        for pair in multi:
+            del pair_lun[pair]
+        self.multi = multi
         self._luns: dict[str, _Part] = {}
         self._arrays: dict[str, _Part] = {}
 
     def _lun(self, lun: str) -> _Part:
         part = self._luns.get(lun)
         if part is None:
-            members, costs, base_active = self.members, self.costs, self.base_active
-            passive_of, multi = self.passive_of, self.multi
             part = self._luns[lun] = _Part()
-            loss = lun_loss(self.prep, lun)
-            for pair in (*loss.copies, *loss.logs):
-                vm, db_id = pair
-                if vm not in members:
-                    continue
-                if db_id == "*":
-                    part.stars.add(vm)
-                    continue
-                if pair in multi:
+            found = self._found.get(lun)
+            if found is None:
+                return part
+            pairs, stars = found
+            part.stars = stars
+            costs, multi, sums = self.costs, self.multi, part.sums
+            for pair in pairs:
+                if multi and pair in multi:
                     part.multi.add(pair)
                     continue
-                cost = costs.get(db_id)
-                if (
-                    cost is None
-                    or db_id not in base_active
-                    or vm not in passive_of.get(db_id, ())
-                    or base_active[db_id] == vm
-                ):
-                    continue
-                part.pairs.add(pair)
-                row = part.sums.get(vm)
+                vm = pair[0]
+                cost = costs[pair[1]]
+                row = sums.get(vm)
                 if row is None:
-                    part.sums[vm] = [cost.mailboxes, cost.passive_mc]
+                    sums[vm] = [cost.mailboxes, cost.passive_mc]
                 else:
                     row[0] += cost.mailboxes
                     row[1] += cost.passive_mc
@@ -154,7 +174,8 @@ class LostCopies:
         for array in world.arrays_down:
             parts.append(self._array(array))
             covered.update(luns_of_array.get(array, ()))
-        parts += [self._lun(lun) for lun in world.luns_down if lun not in covered]
+        luns_down = world.luns_down
+        parts += [self._lun(lun) for lun in luns_down if lun not in covered]
         multi: set[tuple[str, str]] = set()
         for part in parts:
             if part.stars and not part.stars <= down:
@@ -170,13 +191,15 @@ class LostCopies:
                     row = delta[vm] = [0, 0, 0, 0.0, 0.0]
                 row[2] -= mbx
                 row[3] -= mc
-        # A moved database's lost copy on its new member is active there, not lost.
-        costs = self.costs
+        # A moved database's lost copy on its new member is active there, not lost:
+        # its share is given back when a lost LUN summed it (``luns_down`` holds the
+        # lost arrays' LUNs too).
+        costs, pair_lun = self.costs, self.pair_lun
         for db_id, now in moved.items():
             if now is None or now in down or (now, db_id) not in lost:
                 continue
-            pair = (now, db_id)
-            if any(pair in part.pairs for part in parts):
+            lun = pair_lun.get((now, db_id))
+            if lun is not None and lun in luns_down:
                 cost = costs[db_id]
                 row = delta[now]
                 row[2] += cost.mailboxes
