@@ -821,9 +821,20 @@ class CapacityEngine:
         #: None while normal operation itself is evaluated.
         normal: ModeResult | None = getattr(self, "normal", None)
         same = normal.links if normal is not None else {}
-        links: dict[LinkKey, LinkFigures] = {}
         bw = view.bandwidth
         base_totals = self.base_totals
+        if normal is not None and not bandwidth and all(key in base_totals for key in totals):
+            # Normal operation's figures but where the mode changed them (most modes
+            # change a few link directions, if any): normal operation's dict copied
+            # keeps the order the loops below would give (normal operation's are
+            # theirs, with nothing changed).
+            links = dict(same)
+            for key, kinds in totals.items():
+                links[key] = LinkFigures(
+                    {k: v for k, v in kinds.items() if v > _EPS}, bw.get(key[0], 0.0)
+                )
+            return links
+        links = {}
         for key, kinds in base_totals.items():
             found = totals.get(key)
             if found is None and key in same and key[0] not in bandwidth:

@@ -7,7 +7,10 @@ references.
   per array merged);
 - :meth:`CapacityEngine.evaluate` (the databases whose only change is lost passive
   copies shifted without making their reseeds' streams) against the former
-  ``evaluate``.
+  ``evaluate``;
+- :meth:`CapacityEngine._link_figures` (normal operation's dict copied, the link
+  directions the mode changed replaced) against the former loops over every link
+  direction.
 
 Each comparison is exact: the same floats (the additions are made in the same order),
 the same dict keys in the same order. End to end, the capacity report (JSON and text,
@@ -33,7 +36,7 @@ from test_lost_copies import _states
 
 import designer.capacity.engine as engine_module
 from designer.capacity import CapacityEngine, capacity
-from designer.capacity.engine import LinkKey, ModeResult
+from designer.capacity.engine import _EPS, LinkFigures, LinkKey, ModeResult
 from designer.capacity.flows import Routed
 from designer.capacity.lost import LostCopies
 from designer.capacity.modes import Mode
@@ -251,9 +254,45 @@ def _old_evaluate(
     return result
 
 
+def _old_link_figures(
+    self: CapacityEngine,
+    view: ModeView,
+    totals: Mapping[LinkKey, dict[str, float]],
+    bandwidth: Mapping[str, float],
+) -> dict[LinkKey, LinkFigures]:
+    """The former :meth:`CapacityEngine._link_figures`."""
+    normal: ModeResult | None = getattr(self, "normal", None)
+    same = normal.links if normal is not None else {}
+    links: dict[LinkKey, LinkFigures] = {}
+    bw = view.bandwidth
+    base_totals = self.base_totals
+    for key, kinds in base_totals.items():
+        found = totals.get(key)
+        if found is None and key in same and key[0] not in bandwidth:
+            links[key] = same[key]
+            continue
+        clean = {k: v for k, v in (kinds if found is None else found).items() if v > _EPS}
+        links[key] = LinkFigures(clean, bw.get(key[0], 0.0))
+    for key, kinds in totals.items():
+        if key not in base_totals:
+            clean = {k: v for k, v in kinds.items() if v > _EPS}
+            links[key] = LinkFigures(clean, bw.get(key[0], 0.0))
+    for link_id in self.prep.links:
+        for way in ("a_to_b", "b_to_a"):
+            key = (link_id, way)
+            if key not in links:
+                links[key] = (
+                    same[key]
+                    if key in same and link_id not in bandwidth
+                    else LinkFigures({}, bw.get(link_id, 0.0))
+                )
+    return links
+
+
 def _patch_old(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(engine_module, "LostCopies", _OldLostCopies)
     patch.setattr(CapacityEngine, "evaluate", _old_evaluate)
+    patch.setattr(CapacityEngine, "_link_figures", _old_link_figures)
 
 
 def _old_engine(sim: Simulator) -> CapacityEngine:
@@ -301,6 +340,16 @@ def _check_parts(design: Design) -> int:
                 engine._lost_walk(found_old - found, moved, down, skipped)
                 assert skipped == {}, state.failed
             assert list(mine.items()) == list(theirs.items()), state.failed
+        # Every link direction changed alone, and every one normal operation leaves
+        # empty added (its place among the others as before).
+        for key in [
+            *engine.base_totals,
+            *(k for k in engine.normal.links if k not in engine.base_totals),
+        ]:
+            totals = {key: {"dag_log_shipping": 1.0, "dag_reseed": 0.0}}
+            assert list(engine._link_figures(view, totals, {}).items()) == list(
+                _old_link_figures(engine, view, totals, {}).items()
+            ), key
         mode = Mode("scenario", tuple(state.failed), "the state")
         for kwargs in ({}, {"members_only": True}, {"keep_streams": True}):
             new = engine.evaluate(mode, state, **kwargs)  # type: ignore[arg-type]
