@@ -638,10 +638,14 @@ class CapacityEngine:
                 row[1] -= mailboxes
                 row[3] -= active_mc
                 row[4] -= cache_gb
-                if (
-                    was_holds
-                    and (up[was] if was in up else up.setdefault(was, vm_up(was)))
-                    and (not lost or ((was, db_id) not in lost and (was, "*") not in lost))
+                if was_holds:
+                    was_up = up.get(was)
+                    if was_up is None:
+                        was_up = up[was] = vm_up(was)
+                else:
+                    was_up = False
+                if was_up and (
+                    not lost or ((was, db_id) not in lost and (was, "*") not in lost)
                 ):  # still holds a (now passive) copy
                     row[2] += mailboxes
                     row[3] += passive_mc
