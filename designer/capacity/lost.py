@@ -182,10 +182,13 @@ class LostCopies:
                 return None
             if part.multi:
                 multi |= part.multi
+        #: The members up whose copies the parts summed.
+        summed: set[str] = set()
         for part in parts:
             for vm, (mbx, mc) in part.sums.items():
                 if vm in down:
                     continue
+                summed.add(vm)
                 row = delta.get(vm)
                 if row is None:
                     row = delta[vm] = [0, 0, 0, 0.0, 0.0]
@@ -193,10 +196,11 @@ class LostCopies:
                 row[3] -= mc
         # A moved database's lost copy on its new member is active there, not lost:
         # its share is given back when a lost LUN summed it (``luns_down`` holds the
-        # lost arrays' LUNs too).
+        # lost arrays' LUNs too): its new member is then one of ``summed`` (a string
+        # read before a pair is made, ~500 moved databases per mode).
         costs, pair_lun = self.costs, self.pair_lun
         for db_id, now in moved.items():
-            if now is None or now in down or (now, db_id) not in lost:
+            if now not in summed or (now, db_id) not in lost:
                 continue
             lun = pair_lun.get((now, db_id))
             if lun is not None and lun in luns_down:
