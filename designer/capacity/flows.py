@@ -16,6 +16,7 @@ Only streams between different sites reach a WAN link.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from designer.capacity.view import ModeView, Route
 from designer.domain.enums import Exchange2007Kind, MirrorMode
@@ -26,6 +27,8 @@ __all__ = ["ASK", "Flows"]
 
 #: ``Flows.database``'s ``active`` when the caller does not know it: read the view.
 ASK = object()
+#: Not yet in a view's routes (None there: no route).
+_UNROUTED: Any = object()
 
 Routed = tuple[Stream, Route]
 
@@ -128,8 +131,9 @@ class Flows:
             there = sites[member] if member in sites else vm_site(member)
             if there == here or here is None or there is None:
                 continue
-            key2 = (here, there)
-            hops = routes[key2] if key2 in routes else route(here, there)
+            hops = routes.get((here, there), _UNROUTED)
+            if hops is _UNROUTED:
+                hops = route(here, there)
             if not hops:
                 continue
             lost = any_lost and view.copy_lost(member, db_id)
