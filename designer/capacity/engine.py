@@ -367,7 +367,8 @@ class CapacityEngine:
                         dbs = (db_id,)
                     else:
                         continue
-                    site, normal_vm_site = vm_site(vm), normal_site(vm)
+                    site = vm_site(vm)
+                    normal_vm_site = site if vm_site is normal_site else normal_site(vm)
                     for d in dbs:
                         if d in changed:
                             continue
