@@ -419,12 +419,14 @@ class CapacityEngine:
 
     def _kept(self, view: ModeView, db_id: str, base: Sequence[Routed]) -> list[Routed] | None:
         """What :meth:`Flows.database` gives for a DAG database active where it was in
-        normal operation, in a mode that relocated no VM: normal operation's streams to
-        the members still up, each on its route now (the same, or None: ask
-        :meth:`Flows.database`); None too when one of those members lost its copy (its
-        stream becomes a reseed). No member can send more than in normal operation:
-        its site is the same, the active copy's too, and a failure opens no route.
-        A site's or an array's loss changes ~500 and ~250 such databases at 25k."""
+        normal operation (or on another member of that site), in a mode that relocated
+        no VM: normal operation's streams to the members still up, each on its route
+        now (the same, or None: ask :meth:`Flows.database`); None too when one of those
+        members lost its copy (its stream becomes a reseed). No member can send more
+        than in normal operation: its site is the same, the active copy's too, and a
+        failure opens no route. A site's or an array's loss changes ~500 and ~250 such
+        databases at 25k without moving them; ~6,000 move within their site per
+        sizing."""
         ups, vm_up = view._up, view.vm_up
         any_lost = view._any_lost
         plain = not (view.links_down or view.sites_down or view.directions_down)
@@ -799,7 +801,7 @@ class CapacityEngine:
         # and each copy's: its streams are normal operation's to the members still up
         # (see _kept).
         kept = self._kept if view.world is None or not view.world.vm_relocated else None
-        e2007 = self.flows.e2007
+        e2007, site_of = self.flows.e2007, self.prep.vm_site.get
         for db_id in sorted(changed | rerouted):
             base = base_db.get(db_id, ())
             if db_id in rerouted:
@@ -811,7 +813,21 @@ class CapacityEngine:
                     if hops:
                         now.append((stream, hops))
             elif db_id in moved:
-                now = database(db_id, view, moved[db_id])
+                # Moved to a member in the site its active copy was in: each copy's
+                # site and the active copy's are as in normal operation (the members
+                # it left and reached send to no one else), as for one not moved.
+                active = moved[db_id]
+                was = base_active[db_id]
+                found = (
+                    kept(view, db_id, base)
+                    if kept is not None
+                    and active is not None
+                    and was is not None
+                    and db_id not in e2007
+                    and site_of(active) == site_of(was)
+                    else None
+                )
+                now = database(db_id, view, active) if found is None else found
             else:
                 # Not moved: active where it was in normal operation.
                 found = None if kept is None or db_id in e2007 else kept(view, db_id, base)

@@ -457,25 +457,33 @@ def test_a_database_moved_to_its_lost_copy_is_given_back_as_before() -> None:
     assert given_back > 50
 
 
-def _check_kept(design: Design) -> tuple[int, int]:
+def _check_kept(design: Design) -> tuple[int, int, int]:
     """:meth:`CapacityEngine._kept` gives what :meth:`Flows.database` gives, or None,
-    for every database a state changed without moving it; also with one of its
-    streams' routes made another in the view."""
+    for every database a state changed without moving it or moved to a member in the
+    same site; also with one of its streams' routes made another in the view."""
     sim = Simulator(design)
     engine = CapacityEngine(sim)
-    flows, checked, poked_checked = engine.flows, 0, 0
+    flows, checked, poked_checked, moved_kept = engine.flows, 0, 0, 0
     links = sorted(engine.prep.links)
     for state in [*_states(sim, engine), *_more_states(sim, engine)]:
         view = ModeView(engine.prep, engine.links, engine.baseline, state)
         moved = engine._moved(view)
         changed, _rerouted, _lost_only = engine._changed_dbs(view, moved, ())
+        site_of = engine.prep.vm_site.get
         for db_id in sorted(changed):
-            if db_id in moved or db_id in flows.e2007:
+            was = engine.base_active[db_id]
+            active = moved.get(db_id, was)
+            if db_id in flows.e2007 or (
+                # Moved, but not from a member to another in the same site.
+                db_id in moved
+                and (active is None or was is None or site_of(active) != site_of(was))
+            ):
                 continue
             base = engine.base_db.get(db_id, [])
             kept = engine._kept(view, db_id, base)
-            full = flows.database(db_id, view, engine.base_active[db_id])
+            full = flows.database(db_id, view, active)
             assert kept is None or kept == full, (state.failed, db_id)
+            moved_kept += db_id in moved and kept is not None
             checked += kept is not None
             alive = [(s, h) for s, h in base if view.vm_up(s.target)]
             if not (links and alive):
@@ -493,10 +501,11 @@ def _check_kept(design: Design) -> tuple[int, int]:
             poked._routes[(stream.from_site, stream.to_site)] = (*hops, *hops)
             poked_checked += 1
             kept = engine._kept(poked, db_id, base)
-            assert kept is None or kept == flows.database(
-                db_id, poked, engine.base_active[db_id]
-            ), (state.failed, db_id)
-    return checked, poked_checked
+            assert kept is None or kept == flows.database(db_id, poked, active), (
+                state.failed,
+                db_id,
+            )
+    return checked, poked_checked, moved_kept
 
 
 @pytest.mark.parametrize("path", _sized_samples(), ids=lambda p: p.stem)
@@ -509,6 +518,7 @@ def test_a_database_not_moved_keeps_the_streams_flows_gives_on_the_samples(path:
 def test_a_database_not_moved_keeps_the_streams_flows_gives_on_a_1k_design(seed: int) -> None:
     from benchmarks.generate import generate_design
 
-    checked, poked = _check_kept(generate_design("1k", seed=seed, workload=True))
+    checked, poked, moved = _check_kept(generate_design("1k", seed=seed, workload=True))
     assert checked > 100
     assert poked > 10
+    assert moved > 10
