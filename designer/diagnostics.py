@@ -12,15 +12,18 @@ the user sees one line naming the log file.
 from __future__ import annotations
 
 import faulthandler
-import logging
 import os
 import sys
 import threading
+import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from designer.cachedir import xdg_folder
 from designer.text import printable
+
+if TYPE_CHECKING:
+    import logging
 
 __all__ = [
     "LOG_DIR_ENV",
@@ -28,6 +31,8 @@ __all__ = [
     "default_log_dir",
     "internal_error_message",
     "log_path",
+    "logger",
+    "note",
     "setup_logging",
 ]
 
@@ -37,71 +42,59 @@ LOG_NAME = "dr-designer.log"
 MAX_BYTES = 1_000_000
 BACKUPS = 3
 
-log = logging.getLogger("designer")
 _state: dict[str, object] = {}
+#: The log file opened by a lazy set-up, before logging (its handler) takes it over.
+_light: TextIO | None = None
+#: A lazy set-up's (verbose, path), finished by the first record.
+_pending: tuple[int, Path] | None = None
 
 
-class _PrintableFormatter(logging.Formatter):
-    """A message quotes names and values from design files: its control characters
-    (an ESC sequence, a newline forging a log line, a bidi override) are escaped before
-    they reach the terminal or the log file. A traceback after it keeps its lines."""
+class _Logger:
+    """A :mod:`logging` logger by name, looked up when first used: the first use imports
+    :mod:`logging` and finishes a set-up :func:`setup_logging` left pending (a headless
+    command that logs nothing but its command line never imports it, ~2.5 ms of
+    ``check``'s start with :mod:`string` and :mod:`traceback`, issue 10). Everything
+    else is the logger's own (``log.info``, ``log.handlers``, …)."""
 
-    def formatMessage(self, record: logging.LogRecord) -> str:
-        record.message = printable(record.message)
-        return super().formatMessage(record)
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(_logger(self._name), attribute)
+
+    def __repr__(self) -> str:
+        return repr(_logger(self._name))
 
 
-class _RotatingFileHandler(logging.FileHandler):
-    """:class:`logging.handlers.RotatingFileHandler`'s rotation (``NAME.1`` … ``NAME.N``,
-    the newest first, before a record would take the file to ``max_bytes``) without
-    importing :mod:`logging.handlers`, which brings :mod:`socket` and :mod:`pickle`: a
-    few per cent of a short command's start (issue 10)."""
+def logger(name: str) -> logging.Logger:
+    """The logger ``name`` (``designer.…``), set up when first used (see :data:`log`):
+    the designer's modules log through this, not ``logging.getLogger``, so that their
+    records find the handlers whenever they come."""
+    return _Logger(name)  # type: ignore[return-value]
 
-    def __init__(
-        self, path: Path, max_bytes: int, backups: int, *, encoding: str, errors: str
-    ) -> None:
-        super().__init__(path, mode="a", encoding=encoding, errors=errors)
-        self.max_bytes = max_bytes
-        self.backups = backups
 
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            if self._should_roll_over(record):
-                self._roll_over()
-            super().emit(record)
-        except Exception:
-            self.handleError(record)
+#: The designer's logger (``designer``): its handlers are the log file and stderr.
+log = logger("designer")
 
-    def _should_roll_over(self, record: logging.LogRecord) -> bool:
-        if self.max_bytes <= 0:
-            return False
-        if self.stream is None:
-            self.stream = self._open()
-        # Never an empty file (Python 3.12's rule; 3.11 also rotated an empty file
-        # for a record longer than max_bytes, leaving an empty backup).
-        position = self.stream.seek(0, os.SEEK_END)
-        if not position or position + len(f"{self.format(record)}\n") < self.max_bytes:
-            return False
-        name = self.baseFilename  # not a regular file (/dev/null): never rotated
-        return not (os.path.exists(name) and not os.path.isfile(name))
 
-    def _roll_over(self) -> None:
-        if self.stream is not None:
-            self.stream.close()
-            self.stream = None
-        name = self.baseFilename
-        if self.backups > 0:
-            for number in range(self.backups - 1, 0, -1):
-                older, newer = f"{name}.{number}", f"{name}.{number + 1}"
-                if os.path.exists(older):
-                    if os.path.exists(newer):
-                        os.remove(newer)
-                    os.rename(older, newer)
-            if os.path.exists(f"{name}.1"):
-                os.remove(f"{name}.1")
-            if os.path.exists(name):
-                os.rename(name, f"{name}.1")
-        self.stream = self._open()
+def _logger(name: str) -> logging.Logger:
+    import logging
+
+    if _pending is not None:  # the set-up waited for the first record
+        _set_up(*_pending)
+    return logging.getLogger(name)
+
+
+def __getattr__(name: str) -> Any:
+    """The formatter's and handler's classes under their former names (they moved to
+    :mod:`designer.logfile`, which imports :mod:`logging`)."""
+    if name in ("_PrintableFormatter", "_RotatingFileHandler"):
+        from designer import logfile
+
+        return getattr(logfile, name[1:])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def default_log_dir() -> Path:
@@ -123,37 +116,77 @@ def log_path() -> Path | None:
     return path if isinstance(path, Path) else None
 
 
-def setup_logging(verbose: int = 0, log_file: str | os.PathLike[str] | None = None) -> Path | None:
+def setup_logging(
+    verbose: int = 0, log_file: str | os.PathLike[str] | None = None, *, lazy: bool = False
+) -> Path | None:
     """Log to the rotating file (everything from INFO, DEBUG with -vv) and to stderr
     (warnings; -v: info; -vv: debug); turn faulthandler on. Returns the log file, or
     None when it cannot be written (a read-only home): the run goes on without it.
-    Calling it again replaces the previous set-up."""
+    Calling it again replaces the previous set-up.
+
+    ``lazy`` (a headless command, without ``-v``): the log file is opened (and
+    faulthandler traces into it) now, but :mod:`logging` is imported and set up only
+    when something logs (:data:`log`, :func:`logger`); the command line's record
+    (:func:`note`) is written to the file as its handler would write it. The same
+    file, lines and stderr either way; a file that cannot be opened is the warning of
+    the set-up as before (it is done at once then)."""
+    global _light, _pending
     _close()
+    path = Path(log_file) if log_file else default_log_dir() / LOG_NAME
+    if lazy and verbose == 0 and not _logging_imported():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # What logging.FileHandler opens (backslashreplace: see _set_up).
+            stream = open(  # noqa: SIM115 (closed by _close, or by its handler)
+                os.path.abspath(path), "a", encoding="utf-8", errors="backslashreplace"
+            )
+        except OSError:  # the set-up itself says so, on stderr
+            return _set_up(verbose, path)
+        _light, _pending = stream, (verbose, path)
+        _state.update(path=path)
+        _enable_faulthandler(stream)
+        _log_thread_errors()
+        return path
+    return _set_up(verbose, path)
+
+
+def _logging_imported() -> bool:
+    """Whether :mod:`logging` is imported already (something else may log through it
+    directly: the set-up is then done at once)."""
+    return "logging" in sys.modules
+
+
+def _set_up(verbose: int, path: Path) -> Path | None:
+    """:func:`setup_logging`'s handlers, taking over the file it opened if it did."""
+    global _light, _pending
+    import logging
+
+    from designer.logfile import LOG_FORMAT, PrintableFormatter, RotatingFileHandler
+
+    light, _light, _pending = _light, None, None
     root = logging.getLogger("designer")
     root.setLevel(logging.DEBUG if verbose >= 2 else logging.INFO)
     root.propagate = False
     console = logging.StreamHandler(sys.stderr)
     console.setLevel({0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG))
-    console.setFormatter(_PrintableFormatter("dr-designer: %(message)s"))
+    console.setFormatter(PrintableFormatter("dr-designer: %(message)s"))
     if verbose < 2:  # tracebacks stay in the file unless -vv
         console.addFilter(lambda record: not getattr(record, "file_only", False))
     root.addHandler(console)
     handlers: list[logging.Handler] = [console]
-    path = Path(log_file) if log_file else default_log_dir() / LOG_NAME
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if light is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         # backslashreplace: a file name that is not UTF-8 (surrogates from the command
         # line) must not turn one log record into a "Logging error" traceback.
-        handler = _RotatingFileHandler(
-            path, MAX_BYTES, BACKUPS, encoding="utf-8", errors="backslashreplace"
+        handler = RotatingFileHandler(
+            path, MAX_BYTES, BACKUPS, encoding="utf-8", errors="backslashreplace", stream=light
         )
     except OSError as exc:
-        log.warning("cannot write the log file %s: %s", path, exc.strerror or exc)
+        root.warning("cannot write the log file %s: %s", path, exc.strerror or exc)
         _state.update(handlers=handlers, path=None)
         return None
-    handler.setFormatter(
-        _PrintableFormatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
-    )
+    handler.setFormatter(PrintableFormatter(LOG_FORMAT))
     root.addHandler(handler)
     handlers.append(handler)
     _state.update(handlers=handlers, path=path)
@@ -161,6 +194,41 @@ def setup_logging(verbose: int = 0, log_file: str | os.PathLike[str] | None = No
         _enable_faulthandler(handler.stream)
     _log_thread_errors()
     return path
+
+
+def note(message: str) -> None:
+    """Log ``message`` at INFO for the log file only (the command line a run starts
+    with). Before :mod:`logging` is set up (:func:`setup_logging` ``lazy``) the line is
+    written as its handler would write it — time, process, level, logger, the message
+    made printable — unless the file is due to rotate or the write fails: then logging
+    is set up and writes it (rotates, reports the error) as always."""
+    light = _light
+    if light is not None:
+        line = f"{_asctime()} {os.getpid()} INFO designer: {printable(message)}\n"
+        try:
+            position = light.seek(0, os.SEEK_END)
+            if not position or position + len(line) < MAX_BYTES:
+                light.write(line)
+                light.flush()
+                return
+        except Exception:  # logging's handler writes it again, and reports a failure
+            pass
+    log.info("%s", message, extra={"file_only": True})
+
+
+def _asctime() -> str:
+    """:class:`logging.Formatter`'s default time of a record made now (its
+    ``LogRecord``'s clock and milliseconds, Python 3.11 to 3.13)."""
+    if sys.version_info >= (3, 13):
+        ns = time.time_ns()
+        created = ns / 1e9
+        msecs = (ns % 1_000_000_000) // 1_000_000
+        if msecs == 999 and int(created) != ns // 1_000_000_000:
+            msecs = 0
+    else:
+        created = time.time()
+        msecs = int((created - int(created)) * 1000)
+    return f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(created))},{msecs:03d}"
 
 
 def _log_thread_errors() -> None:
@@ -194,10 +262,18 @@ def _enable_faulthandler(stream: TextIO) -> None:
 
 
 def _close() -> None:
-    root = logging.getLogger("designer")
-    for handler in _state.pop("handlers", []):  # type: ignore[attr-defined]
-        root.removeHandler(handler)
-        handler.close()
+    global _light, _pending
+    handlers = _state.pop("handlers", [])
+    if handlers:
+        import logging
+
+        root = logging.getLogger("designer")
+        for handler in handlers:  # type: ignore[attr-defined]
+            root.removeHandler(handler)
+            handler.close()
+    if _light is not None:  # opened, logging not set up yet
+        _light.close()
+    _light = _pending = None
     if _state.pop("fault_stream", None) is not None:
         faulthandler.disable()
     _state.pop("path", None)

@@ -181,7 +181,9 @@ def _main(argv: Sequence[str] | None, ran: list[str]) -> int:
         with compiled_dataclasses(command):
             from designer.diagnostics import setup_logging
 
-            setup_logging(args.verbose or 0, args.log_file)
+            # A headless command imports logging only if something logs beyond its
+            # command line (diagnostics.note); the window's set-up is as before.
+            setup_logging(args.verbose or 0, args.log_file, lazy=command not in GUI_COMMANDS)
             if paused:
                 import designer.cli.main  # noqa: F401 (the headless commands' module)
 
@@ -211,10 +213,10 @@ def _is_design_error(exc: BaseException) -> bool:
 def _run(args: argparse.Namespace, arguments: list[str]) -> int:
     from designer import version
     from designer.bundled import MissingDataError
-    from designer.diagnostics import internal_error_message, log, log_path
+    from designer.diagnostics import internal_error_message, log, log_path, note
 
     quiet = {"file_only": True}  # the log file's record; stderr gets one line at most
-    log.info("dr-designer %s: %s", version(), " ".join(arguments) or "gui", extra=quiet)
+    note(f"dr-designer {version()}: {' '.join(arguments) or 'gui'}")
     try:
         if args.command in GUI_COMMANDS:
             return _run_ui(args)

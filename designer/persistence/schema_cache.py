@@ -30,7 +30,6 @@ import contextlib
 import hashlib
 import importlib
 import json
-import logging
 import os
 import sys
 from enum import Enum
@@ -42,6 +41,7 @@ from pydantic import BaseModel
 from pydantic_core import SchemaValidator
 
 from designer.cachedir import CACHE_DIR_ENV, cache_dir
+from designer.diagnostics import logger
 
 __all__ = ["CACHE_DIR_ENV", "cache_dir", "cache_key", "decode", "encode", "validator"]
 
@@ -50,7 +50,7 @@ _PACKAGES = ("designer.domain", "designer.persistence")
 #: Builtins a schema may name (default factories, ``cls`` of list/dict schemas).
 _BUILTINS = {t.__name__: t for t in (list, dict, set, frozenset, tuple, str, int, float, bool)}
 _VALIDATORS: dict[type[BaseModel], Any] = {}
-_log = logging.getLogger("designer.persistence.schema_cache")
+_log = logger("designer.persistence.schema_cache")  # logging imported when it logs
 #: How many cache files (keys) per model class the folder keeps, the newest first.
 KEEP_PER_MODEL = 3
 

@@ -755,9 +755,9 @@ def test_a_headless_commands_set_up_runs_with_the_collector_paused(
     seen: list[tuple[str, bool, int]] = []
     real_setup = diagnostics.setup_logging
 
-    def spying(*args: Any) -> Any:
+    def spying(*args: Any, **kwargs: Any) -> Any:
         seen.append(("set-up", gc.isenabled(), pauses()))
-        return real_setup(*args)
+        return real_setup(*args, **kwargs)
 
     frozen: list[int] = []
     monkeypatch.setattr(diagnostics, "setup_logging", spying)
