@@ -9,20 +9,17 @@ and 2; anything unexpected is one line naming the log file and 3, never a traceb
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
 
-from designer.cli.argv import apply_repeated, split_repeated
-from designer.cli.parser import (
+from designer.cli.argv import apply_repeated, quick_check, split_repeated
+from designer.cli.codes import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
     EXIT_OK,
     GUI_COMMANDS,
     UsageError,
-    build_parser,
-    untranslated_messages,
 )
 from designer.streams import (
     EXIT_OUTPUT,
@@ -32,6 +29,10 @@ from designer.streams import (
     guarded_stdout,
     say,
 )
+
+TYPE_CHECKING = False  # typing itself is not imported: `--help` starts without it
+if TYPE_CHECKING:
+    import argparse
 
 __all__ = ["main"]
 
@@ -148,21 +149,14 @@ def _leave_objects_to_exit() -> None:
 def _main(argv: Sequence[str] | None, ran: list[str]) -> int:
     """The command line's command; its name is put in ``ran`` once parsed."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    # argparse's messages without gettext's lookups when there is nothing to find.
-    with untranslated_messages():
-        parser = build_parser()
-        if _opens_a_file(parser, arguments):  # dr-designer FILE: the window on FILE
-            arguments = ["gui", *arguments]
-        # Thousands of --fail options: collected in one pass (argparse is quadratic in them).
-        rest, repeated = split_repeated(arguments)
-        try:
-            args = parser.parse_args(rest)
-            if args.command is None:  # no command: the designer window
-                args = parser.parse_args([*rest, "gui"])
-            apply_repeated(parser, args, repeated)
-        except SystemExit as exc:  # --help, --version, a usage error (argparse says why)
+    # `check FILE…`: what the parser would give, without building it (nor argparse).
+    args = quick_check(arguments)
+    if args is None:
+        parsed = _parse(arguments)
+        if isinstance(parsed, int):  # --help, --version, a usage error: its exit code
             ran.append(PARSE_ENDED)
-            return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+            return parsed
+        args = parsed
     command = args.command or "gui"
     ran.append(command)
     from designer.collector import pause, resume
@@ -193,6 +187,28 @@ def _main(argv: Sequence[str] | None, ran: list[str]) -> int:
     finally:
         if paused:  # the set-up failed
             resume(freeze=True)
+
+
+def _parse(arguments: list[str]) -> argparse.Namespace | int:
+    """The command line as the parser reads it, or the exit code when the parse itself
+    ended it (``--help``, ``--version``, a usage error: argparse has said why)."""
+    from designer.cli.parser import build_parser, untranslated_messages
+
+    # argparse's messages without gettext's lookups when there is nothing to find.
+    with untranslated_messages():
+        parser = build_parser()
+        if _opens_a_file(parser, arguments):  # dr-designer FILE: the window on FILE
+            arguments = ["gui", *arguments]
+        # Thousands of --fail options: collected in one pass (argparse is quadratic in them).
+        rest, repeated = split_repeated(arguments)
+        try:
+            args = parser.parse_args(rest)
+            if args.command is None:  # no command: the designer window
+                args = parser.parse_args([*rest, "gui"])
+            apply_repeated(parser, args, repeated)
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    return args
 
 
 def _opens_a_file(parser: argparse.ArgumentParser, arguments: list[str]) -> bool:

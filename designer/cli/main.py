@@ -8,20 +8,17 @@ rule's path question).
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from designer.cli.parser import (
-    EXIT_BAD_INPUT,
-    EXIT_FINDINGS,
-    EXIT_OK,
-    STDIN,
-    build_parser,
-)
+from designer.cli.codes import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, STDIN
 from designer.cli.reading import CliError, read_design
+
+if TYPE_CHECKING:  # argparse is imported by the parser (not for `check FILE`: see entry)
+    import argparse
 
 __all__ = ["CliError", "main", "read_design", "rules_markdown", "run"]
 
@@ -228,6 +225,8 @@ def cmd_completion(args: argparse.Namespace) -> int:
     """Print the shell's completion script (shtab), with file completion for FILE."""
     import shtab
 
+    from designer.cli.parser import build_parser
+
     parser = build_parser()
     _complete_files(parser, shtab.FILE)
     sys.stdout.write(shtab.complete(parser, shell=args.shell))
@@ -235,6 +234,8 @@ def cmd_completion(args: argparse.Namespace) -> int:
 
 
 def _complete_files(parser: argparse.ArgumentParser, files: object) -> None:
+    import argparse
+
     for action in parser._actions:
         if action.dest in ("file", "files", "output", "log_file", "prefix"):
             action.complete = files  # type: ignore[attr-defined]

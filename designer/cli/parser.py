@@ -14,6 +14,17 @@ import os
 import sys
 from collections.abc import Callable
 
+from designer.cli.codes import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    GUI_COMMANDS,
+    STDIN,
+    UsageError,
+)
+
 TYPE_CHECKING = False  # typing itself is not imported: `--help` starts without it
 if TYPE_CHECKING:
     from typing import Any
@@ -30,17 +41,6 @@ __all__ = [
     "UsageError",
     "build_parser",
 ]
-
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OUTPUT = 0, 1, 2, 3, 4
-#: The commands that run in designer.ui (they load Qt); the others run headless.
-GUI_COMMANDS = ("gui", "export", "report")
-#: A file argument of "-": standard input (or standard output for -o).
-STDIN = "-"
-
-
-class UsageError(Exception):
-    """A bad argument: one line on stderr, exit code 2."""
-
 
 EXIT_CODES = """\
 exit codes:
