@@ -55,9 +55,10 @@ STALE_TEMP_AGE_S = 3600.0
 _TEMP_SUFFIX = ".tmp"
 #: ``.NAME.drd-XXXXXXXX.tmp`` (ours) and ``.NAME.XXXXXXXX.tmp`` of earlier releases
 #: (tempfile.mkstemp's eight characters) for the kinds of file the designer writes.
-_TEMP_PATTERN = re.compile(r"^\.(?P<name>.+)\.drd-[a-z0-9_]{8}\.tmp$")
-_OLD_TEMP_PATTERN = re.compile(
-    r"^\.(?P<name>.+\.(?:json|drd|svg|png|pdf))\.(?:[a-z0-9_]{8}|\d+)\.tmp$", re.IGNORECASE
+#: Compiled when a folder is first cleaned (~0.5 ms, which a ``check`` never needs).
+_TEMP_PATTERNS = (
+    (r"^\.(?P<name>.+)\.drd-[a-z0-9_]{8}\.tmp$", 0),
+    (r"^\.(?P<name>.+\.(?:json|drd|svg|png|pdf))\.(?:[a-z0-9_]{8}|\d+)\.tmp$", re.IGNORECASE),
 )
 
 
@@ -291,7 +292,7 @@ def clean_stale_temps(
         name = entry.name
         if not (name.startswith(".") and name.endswith(_TEMP_SUFFIX)):
             continue
-        if not (_TEMP_PATTERN.match(name) or _OLD_TEMP_PATTERN.match(name)):
+        if not any(re.match(pattern, name, flags) for pattern, flags in _TEMP_PATTERNS):
             continue
         try:
             st = entry.stat(follow_symlinks=False)

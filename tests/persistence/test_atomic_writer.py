@@ -190,9 +190,15 @@ def test_temp_files_of_killed_saves_are_cleaned_on_the_next_save(tmp_path: Path)
         tmp_path / ".design.json.drd-0a1b2c3d.tmp",  # ours
         tmp_path / ".design.json.k3j4h5g6.tmp",  # an earlier release's (mkstemp)
         tmp_path / ".export.svg.drd-deadbeef.tmp",
+        tmp_path / ".Design.JSON.12345.tmp",  # an earlier release's, any case, a number
     ]
     fresh = tmp_path / ".design.json.drd-99999999.tmp"  # a save in progress elsewhere
-    foreign = [tmp_path / ".notes.txt.abcdefgh.tmp", tmp_path / "design.json.tmp"]
+    foreign = [
+        tmp_path / ".notes.txt.abcdefgh.tmp",
+        tmp_path / "design.json.tmp",
+        tmp_path / ".design.json.DRD-0a1b2c3d.tmp",  # ours are lower case
+        tmp_path / ".design.json.drd-0a1b2c3.tmp",  # seven characters
+    ]
     for path in [*stale, fresh, *foreign]:
         path.write_bytes(b"partial")
         if path is not fresh:
