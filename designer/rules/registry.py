@@ -19,6 +19,8 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import compress
+from operator import itemgetter, sub
 from typing import TYPE_CHECKING
 
 from designer.domain.design import Severity
@@ -135,9 +137,14 @@ def _docstring(check: RuleCheck) -> str:
 
 
 def _clean_doc(doc: str) -> str:
+    """The docstring without its indentation: the first line stripped, the others less
+    the smallest indentation of those not blank, the whole stripped. Each step a map
+    over the lines (no Python-level loop: 56 rules' docstrings at every start)."""
     lines = doc.expandtabs().splitlines() or [""]
-    indent = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()), default=0)
-    return "\n".join([lines[0].strip(), *(line[indent:] for line in lines[1:])]).strip()
+    rest = lines[1:]
+    left = list(map(len, map(str.lstrip, rest)))  # 0: a blank line
+    indent = min(compress(map(sub, map(len, rest), left), left), default=0)
+    return "\n".join([lines[0].strip(), *map(itemgetter(slice(indent, None)), rest)]).strip()
 
 
 def missing_sections(doc: str) -> list[str]:

@@ -175,3 +175,36 @@ def test_every_rule_has_every_section_by_either_search() -> None:
     for r in load_all_rules().values():
         by_title = [s for s in SECTIONS if not re.search(rf"^{s}\s*\n-+$", r.doc, re.M)]
         assert missing_sections(r.doc) == [] == by_title, r.code
+
+
+def _clean_doc_by_lines(doc: str) -> str:
+    """The registry's docstring cleaning as it was written first: a loop over the lines."""
+    lines = doc.expandtabs().splitlines() or [""]
+    indent = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()), default=0)
+    return "\n".join([lines[0].strip(), *(line[indent:] for line in lines[1:])]).strip()
+
+
+_INDENTED_LINES = st.lists(
+    st.tuples(
+        st.sampled_from(["", " ", "  ", "    ", "\t", "        ", " \t", "\x0c", "\u3000"]),
+        st.sampled_from(["", "text", "What it checks", "-----", "  x ", "\u3000y", "\x1c"]),
+    ).map("".join),
+    max_size=12,
+)
+
+
+@given(_INDENTED_LINES, st.sampled_from(["\n", "\r\n", "\x0b", "\u2028"]), st.text(max_size=30))
+def test_a_docstring_is_cleaned_as_line_by_line(lines: list[str], sep: str, noise: str) -> None:
+    """The indentation, blank lines (of any whitespace), tabs and line breaks of any
+    kind: the same text as the loop over the lines gave."""
+    from designer.rules.registry import _clean_doc
+
+    for doc in (sep.join(lines), noise, sep.join([noise, *lines])):
+        assert _clean_doc(doc) == _clean_doc_by_lines(doc)
+
+
+def test_every_rule_s_documentation_is_cleaned_as_line_by_line() -> None:
+    from designer.rules.registry import _clean_doc, _docstring
+
+    for r in load_all_rules().values():
+        assert _clean_doc(_docstring(r.check)) == _clean_doc_by_lines(_docstring(r.check)) == r.doc
