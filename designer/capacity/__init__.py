@@ -16,9 +16,10 @@ report.to_json()                          # the CLI's JSON
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from designer.capacity.analysis import ProgressFn, capacity, relevant_elements
 from designer.capacity.engine import CapacityEngine, LinkFigures, MemberLoad, ModeResult
-from designer.capacity.layout import CopyLayout, LayoutError, plan_copies, spread
 from designer.capacity.modes import MODE_KINDS, NORMAL, Mode, ModeKind
 from designer.capacity.report import (
     CapacityReport,
@@ -30,6 +31,22 @@ from designer.capacity.report import (
     ModeLoad,
     Sizing,
 )
+
+if TYPE_CHECKING:
+    from designer.capacity.layout import CopyLayout, LayoutError, plan_copies, spread
+
+#: The copy-layout planner's names, imported when first asked for: sizing (the CAP
+#: rules of ``check``, the Capacity dock) does not plan copies.
+_LAYOUT = ("CopyLayout", "LayoutError", "plan_copies", "spread")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAYOUT:
+        from designer.capacity import layout
+
+        return getattr(layout, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "MODE_KINDS",
