@@ -13,14 +13,14 @@ import os
 import sys
 from collections.abc import Sequence
 
-from designer.cli.argv import apply_repeated, quick_check, split_repeated
-from designer.cli.codes import (
+from designer.cli import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
     EXIT_OK,
     GUI_COMMANDS,
     UsageError,
 )
+from designer.cli.argv import apply_repeated, quick_check, split_repeated
 from designer.streams import (
     EXIT_OUTPUT,
     OutputError,

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from designer.cli.codes import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, STDIN
+from designer.cli import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, STDIN
 from designer.cli.reading import CliError, read_design
 
 if TYPE_CHECKING:  # argparse is imported by the parser (not for `check FILE`: see entry)

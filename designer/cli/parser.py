@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from designer.cli.codes import (
+from designer.cli import (
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
     EXIT_INTERNAL,

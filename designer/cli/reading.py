@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from designer.cli.codes import STDIN, UsageError
+from designer.cli import STDIN, UsageError
 
 if TYPE_CHECKING:
     from designer.domain.design import Design
