@@ -47,6 +47,8 @@ _state: dict[str, object] = {}
 _light: TextIO | None = None
 #: A lazy set-up's (verbose, path), finished by the first record.
 _pending: tuple[int, Path] | None = None
+#: Held while the first record finishes a lazy set-up (two threads' first records: once).
+_finishing = threading.Lock()
 
 
 class _Logger:
@@ -83,7 +85,10 @@ def _logger(name: str) -> logging.Logger:
     import logging
 
     if _pending is not None:  # the set-up waited for the first record
-        _set_up(*_pending)
+        with _finishing:
+            pending = _pending
+            if pending is not None:  # not finished by another thread meanwhile
+                _set_up(*pending)
     return logging.getLogger(name)
 
 

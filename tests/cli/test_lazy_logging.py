@@ -151,3 +151,33 @@ def diagnostics_version() -> str:
     from designer import version
 
     return version()
+
+
+def test_two_threads_first_records_finish_the_set_up_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    path = diagnostics.setup_logging(0, tmp_path / "d.log", lazy=True)
+    real = diagnostics._set_up
+    calls: list[int] = []
+
+    def slow(verbose: int, where: Path) -> Path | None:
+        calls.append(verbose)
+        time.sleep(0.05)  # the other thread's first record comes meanwhile
+        return real(verbose, where)
+
+    monkeypatch.setattr(diagnostics, "_set_up", slow)
+
+    def first_record(n: int) -> None:
+        diagnostics.log.info("from thread %d", n)  # the logger looked up in the thread
+
+    threads = [threading.Thread(target=first_record, args=(n,)) for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert calls == [0]
+    assert path is not None
+    lines = sorted(line.split(": ", 1)[1] for line in path.read_text().splitlines())
+    assert lines == ["from thread 1", "from thread 2"]
