@@ -8,7 +8,6 @@ structural checks, the graph and copy/paste remapping need no per-kind code.
 from __future__ import annotations
 
 import types
-import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -73,10 +72,19 @@ _CACHE: dict[type, list[tuple[str, Any]]] = {}
 
 
 def _ref_fields(cls: type[BaseModel]) -> list[tuple[str, Any]]:
+    """``cls``'s fields that hold references, with their annotations as
+    ``typing.get_type_hints(cls, include_extras=True)`` gives them: rebuilt from what the
+    class collected (the annotation and its ``Annotated`` metadata), without evaluating
+    every annotation of the class and its bases again (~2 ms of a short command)."""
     cached = _CACHE.get(cls)
     if cached is None:
-        hints = typing.get_type_hints(cls, include_extras=True)
-        cached = [(name, hints[name]) for name in cls.model_fields if _contains_ref(hints[name])]
+        cached = []
+        for name, field in cls.model_fields.items():
+            hint: Any = field.annotation
+            if field.metadata:
+                hint = Annotated[(hint, *field.metadata)]
+            if _contains_ref(hint):
+                cached.append((name, hint))
         _CACHE[cls] = cached
     return cached
 
