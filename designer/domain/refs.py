@@ -172,6 +172,17 @@ def ref_kinds(cls: type[BaseModel], field: str) -> tuple[str, ...]:
     >>> ref_kinds(Dag, "witness"), ref_kinds(MailboxDatabase, "copies"), ref_kinds(Dag, "name")
     (('file_share_witness',), ('vm',), ())
     """
+    known = _KINDS_OF.get((cls, field))
+    if known is None:
+        known = _KINDS_OF[cls, field] = _ref_kinds(cls, field)
+    return known
+
+
+#: ``ref_kinds`` per class and field (the kind table asks up to four times per field).
+_KINDS_OF: dict[tuple[type, str], tuple[str, ...]] = {}
+
+
+def _ref_kinds(cls: type[BaseModel], field: str) -> tuple[str, ...]:
     annotation = dict(_ref_fields(cls)).get(field)
     found: dict[str, None] = {}
 
