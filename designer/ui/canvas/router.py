@@ -144,7 +144,12 @@ class Router:
         self._at_level: dict[object, dict[str, list[Rect | None]]] = defaultdict(dict)
         self._at_end: dict[object, set[str]] = defaultdict(set)
         #: A batch being routed in steps (:meth:`route_many_steps`), or None.
-        self._pending: Generator[str | None, None, None] | Generator[bool, None, None] | None = None
+        self._pending: (
+            Generator[str | None, None, None]
+            | Generator[bool, None, None]
+            | Generator[dict[str, list[Point]] | None, None, None]
+            | None
+        ) = None
 
     # -- lines --------------------------------------------------------------------------
     def add(
@@ -659,42 +664,89 @@ class Router:
     def settle(self, keys: Iterable[str]) -> dict[str, list[Point]]:
         """Spread the lines ``keys`` (freshly routed), every line routed or forgotten
         since the last spreading, and the lines sharing a channel with them; returns
-        every line whose drawn points changed (and ``keys``). Only the channels those
-        lines left or entered are spread again: the same as :meth:`settle_all`."""
+        every line whose drawn points changed (and ``keys``), in the order of their
+        keys (then ``keys`` not among them). Only the channels those lines left or
+        entered are spread again: the same as :meth:`settle_all`."""
         self.interrupt()
-        keys = [k for k in keys if k in self.raw]
+        return routing.run(self._settle([k for k in keys if k in self.raw], 0))
+
+    def settle_steps(
+        self, keys: Iterable[str]
+    ) -> Generator[dict[str, list[Point]] | None, None, None]:
+        """:meth:`settle` in steps (Select All's thousands of lines spread in one turn
+        took seconds at 10,000 elements): yields None after every
+        :data:`SETTLE_STEP_LINES` lines (or channels) filed, spread or checked, and
+        :meth:`settle`'s result once done; the lines' drawn points (:attr:`drawn`)
+        change only then, all at once. Any other use of the router meanwhile ends it
+        first (:meth:`interrupt`): it ends without its result, and the next settle
+        spreads and returns what it had not (its lines are left unsettled)."""
+        self.interrupt()
+        steps = self._settle_steps([k for k in keys if k in self.raw])
+        self._pending = steps
+        return steps
+
+    def _settle_steps(
+        self, keys: list[str]
+    ) -> Generator[dict[str, list[Point]] | None, None, None]:
+        changed = yield from self._settle(keys, SETTLE_STEP_LINES)
+        self._pending = None
+        yield changed
+
+    def _settle(self, keys: list[str], part: int) -> Steps[dict[str, list[Point]]]:
         fresh = self._unsettled | set(keys)
         self._unsettled = set()
-        channels = self._channels
-        routes: dict[str, list[Point] | None] = {}
-        bundles: dict[str, str] = {}
-        for key in fresh:
-            points = self.raw.get(key) if key in self._lines else None
-            if points is None:
-                if key in channels:
-                    routes[key] = None
-                continue
-            bundle = self._lines[key][3]
-            if channels.filed(key) != (points, bundle):  # else routed again the same way
-                routes[key] = points
-                bundles[key] = bundle
-        moved = channels.update(routes, bundles)
-        changed: dict[str, list[Point]] = {}
-        for key in moved | {k for k in fresh if k in self.raw}:
-            spread = channels.spread(key)
-            if self._nudged.get(key) == spread and (
-                key not in fresh
-                or (key not in routes and self._checked_among.get(key) == self._avoided.get(key))
-            ):
-                continue  # neither its route, its spreading nor its boxes changed: nor its check
-            self._nudged[key] = spread
-            points = self._checked(key, spread)
-            if self.drawn.get(key) != points:
-                self.drawn[key] = points
-                changed[key] = points
-        for key in keys:
-            changed[key] = self.drawn[key]
-        return changed
+        order: list[str] = []
+        done = False
+        try:
+            channels = self._channels
+            routes: dict[str, list[Point] | None] = {}
+            bundles: dict[str, str] = {}
+            for key in fresh:
+                points = self.raw.get(key) if key in self._lines else None
+                if points is None:
+                    if key in channels:
+                        routes[key] = None
+                    continue
+                bundle = self._lines[key][3]
+                if channels.filed(key) != (points, bundle):  # else routed again the same way
+                    routes[key] = points
+                    bundles[key] = bundle
+            moved = yield from channels.update_steps(routes, bundles, part)
+            # In the keys' order: the labels are placed in this order (a set's order
+            # changed with the interpreter's string hashes).
+            order = sorted(moved | {k for k in fresh if k in self.raw})
+            # Noted apart and kept only at the end: ended before it, nothing changed.
+            nudged: dict[str, list[Point]] = {}
+            drawn: dict[str, list[Point]] = {}
+            changed: dict[str, list[Point]] = {}
+            for count, key in enumerate(order, 1):
+                if part and not count % part:
+                    yield
+                spread = channels.spread(key)
+                if self._nudged.get(key) == spread and (
+                    key not in fresh
+                    or (
+                        key not in routes and self._checked_among.get(key) == self._avoided.get(key)
+                    )
+                ):
+                    continue  # neither its route, its spreading nor its boxes changed
+                nudged[key] = spread
+                points = drawn[key] = self._check(key, spread)
+                if self.drawn.get(key) != points:
+                    changed[key] = points
+            self._nudged.update(nudged)
+            self.drawn.update(drawn)
+            avoided = self._avoided
+            for key in drawn:
+                self._checked_among[key] = avoided.get(key, [])
+            for key in keys:
+                changed[key] = self.drawn[key]
+            done = True
+            return changed
+        finally:
+            if not done:  # ended by another use of the router: settled by the next settle
+                self._unsettled |= fresh
+                self._unsettled.update(order)
 
     def settle_all(self) -> dict[str, list[Point]]:
         """Spread every line afresh (after a whole drawing was routed)."""

@@ -888,6 +888,10 @@ class Channels(Generic[_Key]):
         self._runs: dict[_Channel, dict[tuple[_Key, int], _Run]] = {}
         #: key → run index → how far that run moves across its channel.
         self._shift: dict[_Key, dict[int, float]] = {}
+        #: What an update ended before its end (:meth:`update_steps`) left to do: the
+        #: stretches of channels still to spread again, the keys moved so far.
+        self._touched: dict[_Channel, list[tuple[float, float]]] = defaultdict(list)
+        self._moved: set[_Key] = set()
 
     def __contains__(self, key: object) -> bool:
         return key in self._routes
@@ -905,10 +909,25 @@ class Channels(Generic[_Key]):
         """File these routes (None: forget the key), the routes of one bundle
         (``bundles[key]``, default: its own key) kept together; spread the channels
         they left or entered again. Returns the keys whose spread points may change."""
+        return run(self.update_steps(routes, bundles))
+
+    def update_steps(
+        self,
+        routes: Mapping[_Key, Sequence[Point] | None],
+        bundles: Mapping[_Key, Hashable] | None = None,
+        part: int = 0,
+    ) -> Steps[set[_Key]]:
+        """:meth:`update` in steps (``part``: yields after every ``part`` routes filed
+        and every ``part`` channels spread; 0: no steps). Ended before its end (the
+        generator closed), what it filed stays filed and what it had still to spread,
+        and the keys it had found moved, are taken up by the next update: the next
+        update's result is then what one update of both would have made."""
         bundles = bundles or {}
         # channel → the stretches of it where runs left or came (only the groups of runs
         # that meet one of them can be spread otherwise than before).
-        touched: dict[_Channel, list[tuple[float, float]]] = defaultdict(list)
+        touched = self._touched
+        moved = self._moved
+        count = 0
         for key, points in routes.items():
             for i, channel in enumerate(self._filed.pop(key, ())):
                 if channel is not None:
@@ -921,27 +940,35 @@ class Channels(Generic[_Key]):
             if points is None:
                 self._routes.pop(key, None)
                 self._bundles.pop(key, None)
-                continue
-            self._routes[key] = list(points)
-            bundle = self._bundles[key] = bundles.get(key, key)
-            filed: list[_Channel | None] = []
-            for i in range(len(points) - 1):
-                p, q = points[i], points[i + 1]
-                channel = _channel(p, q)
-                filed.append(channel)
-                if channel is None:
-                    continue
-                lo, hi = (p[1], q[1]) if channel[0] == 0 else (p[0], q[0])
-                run = (bundle, key, i, min(lo, hi), max(lo, hi))
-                self._runs.setdefault(channel, {})[(key, i)] = run
-                touched[channel].append((run[3], run[4]))
-            self._filed[key] = filed
-        moved: set[_Key] = {k for k in routes if k in self._routes}
-        for channel, stretches in touched.items():
+            else:
+                self._routes[key] = list(points)
+                bundle = self._bundles[key] = bundles.get(key, key)
+                filed: list[_Channel | None] = []
+                for i in range(len(points) - 1):
+                    p, q = points[i], points[i + 1]
+                    channel = _channel(p, q)
+                    filed.append(channel)
+                    if channel is None:
+                        continue
+                    lo, hi = (p[1], q[1]) if channel[0] == 0 else (p[0], q[0])
+                    run = (bundle, key, i, min(lo, hi), max(lo, hi))
+                    self._runs.setdefault(channel, {})[(key, i)] = run
+                    touched[channel].append((run[3], run[4]))
+                self._filed[key] = filed
+                moved.add(key)
+            count += 1
+            if part and not count % part:
+                yield
+        for count, channel in enumerate(list(touched), 1):
+            stretches = touched.pop(channel)
             filed_runs = self._runs.get(channel)
             if filed_runs:
                 moved.update(self._spread_channel(filed_runs, stretches))
-        return moved
+            if part and not count % part:
+                yield
+        self._moved = set()
+        # (a key an earlier, ended update moved may have been forgotten since)
+        return {k for k in moved if k in self._routes}
 
     def _spread_channel(
         self,
