@@ -15,6 +15,7 @@ from designer.ui.canvas.routing import (
     Channels,
     End,
     Rect,
+    _meeting,
     clip_to_rect,
     nudge,
     overlaps,
@@ -462,3 +463,23 @@ def test_a_settle_in_steps_gives_the_settle_and_one_ended_early_is_caught_up(  #
             break
         stops += 1
     assert stops > 5  # it did end early at many places
+
+
+_coordinate = st.one_of(
+    st.sampled_from([-1.0, 0.0, 1.0, 9.0, 10.0, 11.0, 12.0]),
+    st.floats(min_value=-100, max_value=100, allow_nan=False),
+)
+
+
+@given(
+    st.lists(st.tuples(_coordinate, _coordinate), max_size=8),
+    st.lists(st.tuples(_coordinate, _coordinate), min_size=1, max_size=8),
+)
+def test_a_channels_groups_met_by_the_stretches_changed_are_found_by_bisection(  # type: ignore[no-untyped-def]
+    stretches, spans
+) -> None:
+    """The groups of a channel spread again are those within 1 of a stretch where a run
+    came or went: found by bisection, the same as asking every stretch."""
+    meets = _meeting(stretches)
+    for lo, hi in spans:
+        assert meets(lo, hi) == any(a <= hi + 1.0 and b >= lo - 1.0 for a, b in stretches)

@@ -675,7 +675,7 @@ class Router:
     ) -> Generator[dict[str, list[Point]] | None, None, None]:
         """:meth:`settle` in steps (Select All's thousands of lines spread in one turn
         took seconds at 10,000 elements): yields None after every
-        :data:`SETTLE_STEP_LINES` lines (or channels) filed, spread or checked, and
+        :data:`SETTLE_STEP_LINES` lines filed or checked (or channels spread), and
         :meth:`settle`'s result once done; the lines' drawn points (:attr:`drawn`)
         change only then, all at once. Any other use of the router meanwhile ends it
         first (:meth:`interrupt`): it ends without its result, and the next settle
@@ -701,7 +701,9 @@ class Router:
             channels = self._channels
             routes: dict[str, list[Point] | None] = {}
             bundles: dict[str, str] = {}
-            for key in fresh:
+            for count, key in enumerate(fresh, 1):
+                if part and not count % part:
+                    yield
                 points = self.raw.get(key) if key in self._lines else None
                 if points is None:
                     if key in channels:
