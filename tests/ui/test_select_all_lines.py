@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.generate import generate_design
@@ -205,3 +206,73 @@ def test_select_alls_lines_are_made_and_routed_with_the_collector_paused_then_fr
     _settled(qtbot, scene)
     assert gc.isenabled()
     assert frozen and frozen[-1] == len(scene.edges)  # every line made, then frozen
+
+
+def test_escape_while_select_alls_lines_are_still_being_made_gives_back_the_drawing(  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path: Path
+) -> None:
+    """Hundreds of lines are made (and taken away) in the idle slices, not in the key
+    event; Escape before they are all made finishes them first, then takes them away:
+    the drawing before Ctrl+A comes back, with no line item left behind."""
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(generate_design(200, seed=0)), encoding="utf-8")
+    window = launch(path)
+    scene = window.view.design_scene
+    scene.finish_build()
+    _settled(qtbot, scene)
+    before = _drawing(scene)
+    window.view.setFocus()
+    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert len(scene.edges) == len(before)  # none made in the key event
+    assert scene.routing_pending
+    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_Escape)
+    _settled(qtbot, scene)
+    assert _drawing(scene) == before
+    assert sum(isinstance(item, EdgeItem) for item in scene.items()) == len(scene.edges)
+    # Ctrl+A again, settled: every line the selection shows, drawn as at once.
+    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    _settled(qtbot, scene)
+    assert len(scene.edges) > len(before) + 50
+    again = _drawing(scene)
+    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_Escape)
+    _settled(qtbot, scene)
+    assert _drawing(scene) == before
+    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    _settled(qtbot, scene)
+    assert _drawing(scene) == again
+
+
+def _click_lun_then_select_all(qtbot: Any, window: MainWindow) -> dict[str, tuple[object, ...]]:
+    """Click the LUN with most disks (its disks' lines and labels drawn at once), then
+    Ctrl+A: the labels Select All places keep clear of those already there."""
+    scene = window.view.design_scene
+    scene.finish_build()
+    _settled(qtbot, scene)
+    luns = [n for n in scene.nodes.values() if n.kind == "lun"]
+    lun = max(luns, key=lambda n: (len(scene._parts_naming(n.element_id)), n.element_id))
+    view = window.view
+    rect = lun.sceneBoundingRect()
+    view.ensureVisible(rect, 10, 10)
+    QTest.mouseClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        view.mapFromScene(rect.center()),
+    )
+    assert window.session.selection == [lun.element_id]
+    _settled(qtbot, scene)
+    labels = [e for e in scene.edges.values() if e.has_label and e.label_scene_rect() is not None]
+    assert len(labels) >= 3  # the LUN's disks' lines, labelled
+    return _select_all(qtbot, window)
+
+
+def test_select_all_after_a_click_places_its_labels_as_at_once(  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path: Path, monkeypatch
+) -> None:
+    """Drawn in the idle slices, the label rectangles (and their grids) made in steps
+    before the first line is drawn: the same places as drawing every line at once."""
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(generate_design(200, seed=0)), encoding="utf-8")
+    sliced = _click_lun_then_select_all(qtbot, launch(path))
+    monkeypatch.setattr(DesignScene, "_on_selection", _at_once)
+    assert _click_lun_then_select_all(qtbot, launch(path)) == sliced
