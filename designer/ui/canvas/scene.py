@@ -366,6 +366,7 @@ class DesignScene(QGraphicsScene):
         self._ops_batch: list[str] = []
         self._ops_removed = False
         self._deferring = False
+        self._making_hidden = False
         #: The batch being routed in steps: its keys, those routed so far, its steps
         #: (:meth:`Router.route_many_steps`; one search of a 100k design's site takes
         #: up to a second, so a batch spans turns of the event loop).
@@ -1101,8 +1102,11 @@ class DesignScene(QGraphicsScene):
         edge.detail = a.detail or b.detail
         owner = self.session.document.get(element_id or source)
         edge.family = group_of(owner.kind) if owner is not None else ""
-        if not self.layers.edge_shown(edge):
-            edge.setVisible(False)
+        if self._making_hidden:  # (see _run_line_ops)
+            edge.waiting = True
+            self._unveil[key] = None
+        if self._making_hidden or not self.layers.edge_shown(edge):
+            edge.setVisible(False)  # (before it is added: no repaint, no scene change)
         self.addItem(edge)
         self.edges[key] = edge
         self._edges_at[source].add(key)
@@ -2031,13 +2035,13 @@ class DesignScene(QGraphicsScene):
             for op in ops:
                 done += 1
                 if op[0] == "add":
-                    if self._add_edge(*op[1:]):
-                        # Hidden until routed, spread and drawn (a line made but not
-                        # routed yet has no path): shown by _unveil_lines.
-                        edge = self.edges[op[1]]
-                        edge.waiting = True
-                        edge.setVisible(False)
-                        self._unveil[op[1]] = None
+                    # Hidden until routed, spread and drawn (a line made but not routed
+                    # yet has no path): shown by _unveil_lines.
+                    self._making_hidden = True
+                    try:
+                        self._add_edge(*op[1:])
+                    finally:
+                        self._making_hidden = False
                 else:
                     self._remove_edge(op[1])
                 if not done % MARKER_CHUNK and time.perf_counter() >= deadline:
