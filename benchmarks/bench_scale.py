@@ -25,6 +25,10 @@ does when it installs the wheel: ``PYTHONDONTWRITEBYTECODE`` is dropped for them
   alone for ``--idle-seconds``): the idle event loop's worst lateness over that time
   and after the findings arrived, and when the findings, the lookups of edits and the
   lines' routes were ready;
+* **select** (``--opens`` processes per size, the window opened the same way and
+  settled: checked, every box built and every line routed): Ctrl+A then Escape sent to
+  the canvas; each key event's CPU time, then until the lines it shows or hides are
+  routed, drawn or gone, the worst event-loop stall and the UI thread's CPU time;
 * **window** (one process per size, the window opened through the same door): how
   long after the first frame the findings arrive and the lookups edits use are built
   (in idle time), the first edit after that (a rename), then, after
@@ -448,6 +452,48 @@ def _child_mode(path: Path) -> dict[str, Any]:
     return out
 
 
+def _child_select(path: Path) -> dict[str, Any]:
+    """The window opened and settled (checked, the edits' lookups built, every box
+    built and every line routed); then Ctrl+A and Escape sent to the canvas, as the
+    user presses them: each key event's CPU time on the UI thread, then until the lines
+    it shows or hides are routed, drawn or gone, the worst turn of the event loop (a 5
+    ms timer's lateness) and the UI thread's CPU time (paints included)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    tools = _qt_tools()
+    run_until = tools["run_until"]
+    _app, window, _first = _open_window(path)
+    session = window.session
+    scene = window.view.design_scene
+    run_until(lambda: session.findings_revision == session.document.revision, 1800)
+    run_until(lambda: not getattr(session, "preparing_edits", False), 1800)
+    scene.finish_build()
+    run_until(lambda: not getattr(scene, "routing_pending", False), 1800)
+    run_until(lambda: False, 0.5)
+    window.view.setFocus()
+    viewport = window.view.viewport()
+    ticker = tools["Ticker"]()
+    out: dict[str, Any] = {}
+    keys = (
+        ("select all", Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier),
+        ("escape", Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+    )
+    for name, key, modifier in keys:
+        start = time.thread_time()
+        QTest.keyClick(viewport, key, modifier)
+        keyed = time.thread_time()
+        ticker.start()
+        run_until(lambda: not getattr(scene, "routing_pending", False), 3600)
+        run_until(lambda: False, 0.3)
+        out[f"{name}: key event cpu"] = (keyed - start) * 1000
+        out[f"{name}: worst stall"] = ticker.stop()
+        out[f"{name}: cpu until drawn"] = (time.thread_time() - keyed) * 1000
+        if name == "select all":
+            out["select all: lines"] = float(len(scene.edges))
+    return out
+
+
 def _child_idle(path: Path, seconds: float) -> dict[str, Any]:
     """The window opened and left alone for ``seconds`` after its first frame: the idle
     event loop's worst lateness (a 5 ms timer's) over that time and after the findings
@@ -550,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--opens", type=int, default=3)
     parser.add_argument(
-        "--parts", nargs="+", default=["core", "open", "window"], help="also: mode, idle"
+        "--parts", nargs="+", default=["core", "open", "window"], help="also: mode, idle, select"
     )
     parser.add_argument(
         "--idle-seconds", type=float, default=60.0, help="idle: how long after the first frame"
@@ -583,6 +629,9 @@ def main(argv: list[str] | None = None) -> int:
             os._exit(0)
         elif part == "idle":
             print(json.dumps(_child_idle(Path(rest[0]), float(rest[1]))), flush=True)
+            os._exit(0)
+        elif part == "select":
+            print(json.dumps(_child_select(Path(rest[0]))), flush=True)
             os._exit(0)
         elif part == "window":
             result = _child_window(Path(rest[0]), int(rest[1]))
@@ -627,6 +676,8 @@ def main(argv: list[str] | None = None) -> int:
             _medians(row, [_child(idle, env) for _ in range(args.opens)])
         if "mode" in args.parts:
             _medians(row, [_child(["mode", str(path)], env) for _ in range(args.opens)])
+        if "select" in args.parts:
+            _medians(row, [_child(["select", str(path)], env) for _ in range(args.opens)])
         results[size] = row
     _report(results, args.sizes)
     if args.json:
