@@ -2060,6 +2060,9 @@ class DesignScene(QGraphicsScene):
     def _lines_shown(self, batch: list[str], removed: bool) -> None:
         """After a selection's lines were added (``batch``: they and the lines whose
         lanes they change) and removed: route them."""
+        # Once each: a line's lanes are named again by every later line between the
+        # same two boxes (a pair of many lines: quadratically many names).
+        batch = list(dict.fromkeys(batch))
         if len(self._leaving) <= ROUTE_AT_ONCE:
             self._leave_slice(math.inf)
         else:
