@@ -1497,13 +1497,19 @@ class DesignScene(QGraphicsScene):
         slices; whether they are made. Made at once in the first slice of Select All's
         drawing, they took one turn of ~70 ms at 10k (15,452 lines, 10,000 boxes). The
         grids answer what the scan of the first spots answers (see :class:`_Placing`).
-        Anything that drops the kept rectangles meanwhile makes them start again."""
+        Anything that drops the kept rectangles meanwhile makes the drawing make them
+        at once, as it did before (:meth:`_draw_routes`)."""
         state = self._placing_state()
         kept = self._kept_placing
         if kept is not None and kept[0] == state and kept[1].ready:
             return True
         build = self._placing_build
         if build is None or kept is None or kept[1] is not build[0] or kept[0] != state:
+            if build is not None:
+                # Dropped before it was made: made at once now (as before), so that
+                # drops in every turn cannot keep the lines from being drawn.
+                self._placing_build = None
+                return True
             placing = _Placing({}, [], self._nodes)
             placing.ready = False
             self._kept_placing = (state, placing)
