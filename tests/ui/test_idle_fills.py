@@ -375,8 +375,12 @@ def _drawing(scene: Any) -> dict[str, Any]:
     return out
 
 
-def _routed_scene(design: Design, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """A scene whose lines are all routed in its slices (driven here), not spread yet."""
+def _routed_scene(
+    design: Design, monkeypatch: pytest.MonkeyPatch, *, last_batch_open: bool = False
+) -> Any:
+    """A scene whose lines are all routed in its slices (driven here), not spread yet;
+    ``last_batch_open``: the last batch has routed its last line, its steps not ended
+    (a slice's deadline came just then)."""
     from designer.ui.canvas import scene as scene_module
     from designer.ui.canvas.scene import DesignScene
 
@@ -384,6 +388,9 @@ def _routed_scene(design: Design, monkeypatch: pytest.MonkeyPatch) -> Any:
     scene = DesignScene(EditorSession(design))
     slices.shared().cancel(scene._routing_key)
     while scene._unrouted or scene._route_batch is not None:
+        batch = scene._route_batch
+        if last_batch_open and not scene._unrouted and batch and batch[1] == batch[0]:
+            break
         scene._route_slice(time.perf_counter())  # (the last one takes a first step on)
     return scene
 
@@ -484,7 +491,9 @@ def test_finish_routing_in_the_middle_of_the_spreading_spreads_and_draws_every_l
     qapp, monkeypatch
 ) -> None:
     """An export (or anything needing the whole drawing) asks finish_routing: with every
-    line routed but not yet spread, or spread but not all drawn, it ends them at once."""
+    line routed but the last batch's steps not ended (a slice's deadline just after its
+    last line), routed but not yet spread, or spread but not all drawn, it ends them at
+    once."""
     from designer.ui.canvas import router as router_module
     from designer.ui.canvas import scene as scene_module
 
@@ -492,9 +501,14 @@ def test_finish_routing_in_the_middle_of_the_spreading_spreads_and_draws_every_l
     monkeypatch.setattr(scene_module, "DRAW_STEP_LINES", 2)
     design = generate_design(1000)
     whole = _drawing(_at_once_scene(design, monkeypatch))
-    for phase in ("settling", "drawing"):
-        scene = _routed_scene(design, monkeypatch)
+    for phase in ("routed", "settling", "drawing"):
+        scene = _routed_scene(design, monkeypatch, last_batch_open=phase == "routed")
         while not (scene._settling is not None if phase == "settling" else scene._drawing):
+            if phase == "routed":
+                assert scene._route_batch is not None and not scene._unrouted
+                batch_keys, routed, _steps = scene._route_batch
+                assert routed == batch_keys and not scene.router.drawn
+                break
             scene._route_slice(time.perf_counter())
         scene.finish_routing()
         assert not scene.routing_pending

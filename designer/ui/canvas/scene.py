@@ -1301,9 +1301,16 @@ class DesignScene(QGraphicsScene):
 
     def finish_routing(self) -> None:
         """Route the lines still waiting, now (an export, a test, a benchmark): in one
-        batch, so that the legs they share are routed once; and spread them all."""
+        batch, so that the legs they share are routed once; and spread them all. A batch
+        under way counts even when it has routed all its lines (its steps not ended: a
+        slice's deadline came right after its last line): they are still to spread."""
         self._flush_line_ops()
-        spreading = self._settling is not None or self._spreading is not None or bool(self._drawing)
+        spreading = (
+            self._settling is not None
+            or self._spreading is not None
+            or bool(self._drawing)
+            or self._route_batch is not None
+        )
         self._stop_routing()
         if not self._unrouted and not spreading:
             return
