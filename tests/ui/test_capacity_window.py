@@ -815,6 +815,40 @@ def test_capacity_dock_gives_the_chart_and_servers_room_at_its_default_height(
     assert last.bottom() <= panel.table.viewport().height()
 
 
+def test_the_bandwidth_lines_label_is_whole_however_short_the_chart(
+    qtbot,
+    launch,  # type: ignore[no-untyped-def]
+) -> None:
+    """The bandwidth line sat 15 % under the chart's top, its label over it: in a chart
+    a little over its least height (a 1,100 px window) the plot, which clips what it
+    holds, cut the label's top off ("bandwidth 1000 Mbit/s" half shown). The range now
+    leaves the label its room, at every size and on every link, the bars still in."""
+    window = launch(E2007)
+    shots = Path("/tmp/flake12-shots")
+    shots.mkdir(exist_ok=True)
+    checked = 0
+    for width, height in ((1100, 800), (1100, 1000), (1600, 1000)):
+        window.resize(width, height)
+        panel = capacity_panel(window)
+        for i in range(panel.link_combo.count()):
+            choose(panel.link_combo, panel.link_combo.itemData(i))
+            QApplication.processEvents()
+            if panel.bandwidth_line is None:
+                continue  # (nothing to chart on that link)
+            view = panel.plot.getViewBox()
+            shown = view.mapRectToScene(view.boundingRect())
+            label = panel.bandwidth_line.label
+            assert label.isVisible() and label.toPlainText().startswith("bandwidth ")
+            place = label.mapRectToScene(label.boundingRect())
+            assert shown.contains(place), (width, height, place, shown)
+            top = view.viewRange()[1][1]
+            assert max(stacked(panel, j) for j in range(len(panel.modes_shown()))) < top
+            assert panel.bandwidth_line.value() < top
+            checked += 1
+            panel.grab().save(str(shots / f"bandwidth-{width}x{height}-{i}.png"))
+    assert checked >= 3
+
+
 def test_the_chart_is_drawn_when_its_tab_is_clicked_a_while_after_opening(
     qtbot,
     launch,  # type: ignore[no-untyped-def]

@@ -369,6 +369,8 @@ class CapacityPanel(QWidget):
         #: The bars' labels whole (the axis shows them fitted: see _fit_ticks).
         self._tick_labels: list[str] = []
         self.bandwidth_line: pg.InfiniteLine | None = None
+        #: The highest bar and the bandwidth, Mbit/s (the y range: see _fit_range).
+        self._heights: tuple[float, float] | None = None
         self.table = QTableWidget(0, 7)
         self.table.setObjectName("CapacityServers")
         self.table.setHorizontalHeaderLabels(
@@ -490,6 +492,7 @@ class CapacityPanel(QWidget):
         self.legend = pg.LegendItem(colCount=3)
         self.plot.layout.addItem(self.legend, 4, 1)
         self.plot.getViewBox().sigResized.connect(self._fit_ticks)
+        self.plot.getViewBox().sigResized.connect(self._fit_range)
         layout = self.chart_holder.layout()
         assert layout is not None
         layout.addWidget(self.plot_widget)
@@ -629,11 +632,28 @@ class CapacityPanel(QWidget):
         )
         self.plot.addItem(self.bandwidth_line)
         self._tick_labels = [_short(load.mode) for load in loads]
-        top = max([*base, link.link.bandwidth_mbps]) * 1.15
-        self.plot.setYRange(0, top, padding=0)
+        self._heights = (max(base), link.link.bandwidth_mbps)
+        self._fit_range()
         self.plot.setXRange(-0.6, len(loads) - 0.4, padding=0)
         self._fit_ticks()
         self._title(f"{link.link.name}: streams per mode (Mbit/s at the busiest hour)")
+
+    def _fit_range(self, *_args: object) -> None:
+        """The y range: 15 % over the highest bar or the bandwidth line, and over the
+        line the room its label needs, however short the chart (the plot clips what
+        it holds: in a short dock the label's top was cut off). Again when resized."""
+        if self.plot_widget is None or self._heights is None:
+            return
+        bars, bandwidth = self._heights
+        top = max(bars, bandwidth) * 1.15
+        line = self.bandwidth_line
+        height = self.plot.getViewBox().height()
+        if line is not None and height > 0 and bandwidth > 0:
+            # The label's height and a few pixels, as a share of the plot's height.
+            need = (line.label.boundingRect().height() + 4) / height
+            if need < 0.8:  # (else no range leaves it room: the bars come first)
+                top = max(top, bandwidth / (1 - need))
+        self.plot.setYRange(0, top, padding=0)
 
     def _fit_ticks(self, *_args: object) -> None:
         """The modes' labels under their bars, each within its bar's share of the axis:
@@ -657,6 +677,7 @@ class CapacityPanel(QWidget):
         assert self.plot_widget is not None
         if why is not None:
             self._tick_labels = []
+            self._heights = None
         self.empty_note.setText(why or "")
         self.empty_note.setVisible(why is not None)
         self.plot_widget.setVisible(why is None)
