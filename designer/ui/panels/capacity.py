@@ -750,16 +750,31 @@ class CapacityPanel(QWidget):
 
 def _fit(label: str, metrics: QFontMetrics, room: float) -> str:
     """``label`` within ``room`` pixels: whole, else on two lines split at the space that
-    balances them best, each cut short in its middle if it is still too wide."""
+    balances them best, a line still too wide split again after a hyphen or at a space
+    (three lines at most: "array" over "DC02-" over "CX2" where two lines read "array"
+    over "D…2"), each cut short in its middle if it is still too wide."""
     width = max(int(room), 12)
     if metrics.horizontalAdvance(label) <= width:
         return label
-    splits = [(label[:i], label[i + 1 :]) for i, c in enumerate(label) if c == " "]
-    if not splits:
-        return metrics.elidedText(label, Qt.TextElideMode.ElideMiddle, width)
-    lines = min(splits, key=lambda ab: max(metrics.horizontalAdvance(t) for t in ab))
+    lines = _split(label, metrics, spaces_only=True) or [label]
+    if len(lines) < 3:
+        widest = max(range(len(lines)), key=lambda i: metrics.horizontalAdvance(lines[i]))
+        if metrics.horizontalAdvance(lines[widest]) > width:
+            lines[widest : widest + 1] = _split(lines[widest], metrics) or [lines[widest]]
     # Cut in the middle: modes' names differ at both ends ("array DC02-CX1", "…-CX2").
     return "\n".join(metrics.elidedText(t, Qt.TextElideMode.ElideMiddle, width) for t in lines)
+
+
+def _split(text: str, metrics: QFontMetrics, *, spaces_only: bool = False) -> list[str]:
+    """``text`` as two lines, split at the space (or, unless ``spaces_only``, just after
+    the hyphen) that makes the wider of them narrowest; [] if it has neither."""
+    cuts = [(text[:i], text[i + 1 :]) for i, c in enumerate(text) if c == " "]
+    if not spaces_only:
+        cuts += [(text[: i + 1], text[i + 1 :]) for i, c in enumerate(text[:-1]) if c == "-"]
+    cuts = [(a, b) for a, b in cuts if a and b]
+    if not cuts:
+        return []
+    return list(min(cuts, key=lambda ab: max(metrics.horizontalAdvance(t) for t in ab)))
 
 
 def _short(mode: Mode) -> str:
