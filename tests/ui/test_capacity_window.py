@@ -867,6 +867,34 @@ def test_the_bandwidth_lines_label_is_whole_however_short_the_chart(
     assert checked >= 3
 
 
+def test_a_long_chart_title_is_cut_short_within_the_chart(
+    qtbot,
+    launch,  # type: ignore[no-untyped-def]
+) -> None:
+    """A link's title ("BOS-HFD MPLS (carrier 1): streams per mode (Mbit/s at the busiest
+    hour)") ran on past the chart's right edge in a 1,100 px window, cut mid-word by the
+    widget. It is now cut short with "…" within the chart (whole in its tooltip), and
+    whole again in a wider window."""
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    shots = Path("/tmp/flake12-shots")
+    shots.mkdir(exist_ok=True)
+    for width, cut in ((1100, True), (1600, False)):
+        window.resize(width, 1000)
+        panel = capacity_panel(window)
+        choose(panel.link_combo, "wan-bos-hfd")
+        qtbot.waitUntil(lambda: panel.plot.titleLabel.item.toPlainText() != "")  # noqa: B023
+        QApplication.processEvents()
+        whole = "BOS-HFD MPLS (carrier 1): streams per mode (Mbit/s at the busiest hour)"
+        title = panel.plot.titleLabel
+        drawn = title.item.mapRectToScene(title.item.boundingRect())
+        chart = panel.plot_widget.viewport().rect()
+        assert drawn.left() >= 0 and drawn.right() <= chart.width(), (width, drawn, chart)
+        text = title.item.toPlainText()
+        assert title.toolTip() == whole
+        assert (text.endswith("…") and whole.startswith(text[:-1])) if cut else text == whole
+        panel.grab().save(str(shots / f"title-{width}.png"))
+
+
 def test_the_chart_is_drawn_when_its_tab_is_clicked_a_while_after_opening(
     qtbot,
     launch,  # type: ignore[no-untyped-def]

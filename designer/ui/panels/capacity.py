@@ -13,12 +13,13 @@ table.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFontMetrics, QHideEvent, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -371,6 +372,9 @@ class CapacityPanel(QWidget):
         self.bandwidth_line: pg.InfiniteLine | None = None
         #: The highest bar and the bandwidth, Mbit/s (the y range: see _fit_range).
         self._heights: tuple[float, float] | None = None
+        #: The chart's title whole, and as last shown (cut to the width: _fit_title).
+        self._title_text = ""
+        self._title_shown: str | None = None
         self.table = QTableWidget(0, 7)
         self.table.setObjectName("CapacityServers")
         self.table.setHorizontalHeaderLabels(
@@ -493,6 +497,7 @@ class CapacityPanel(QWidget):
         self.plot.layout.addItem(self.legend, 4, 1)
         self.plot.getViewBox().sigResized.connect(self._fit_ticks)
         self.plot.getViewBox().sigResized.connect(self._fit_range)
+        self.plot.getViewBox().sigResized.connect(self._fit_title)
         layout = self.chart_holder.layout()
         assert layout is not None
         layout.addWidget(self.plot_widget)
@@ -686,9 +691,29 @@ class CapacityPanel(QWidget):
         """The chart's title, a size smaller than pyqtgraph's: it no longer sets the chart's
         least width (a long one pushed the plot's right part, legend and all, out of its
         widget); the tooltip has it whole."""
-        self.plot.setTitle(text, size="9pt")
-        self.plot.titleLabel.setMinimumWidth(0)
+        self._title_text = text
+        self._title_shown = None
         self.plot.titleLabel.setToolTip(text)
+        self._fit_title()
+
+    def _fit_title(self, *_args: object) -> None:
+        """The title cut short with "…" to the plot's width (a long link name's title ran
+        on past the chart's edge, cut mid-word: "… (Mbit/s at the busiest |" in a 1,100 px
+        window); again when the chart is resized. As text, not markup."""
+        text = self._title_text
+        if self.plot_widget is None or not text:
+            return
+        label = self.plot.titleLabel
+        font = QFont(label.item.font())
+        font.setPointSizeF(9.0)
+        # The text item's margins (4 px a side) and a little room.
+        room = max(int(self.plot.getViewBox().width()) - 12, 24)
+        shown = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, room)
+        if shown == self._title_shown:
+            return
+        self._title_shown = shown
+        self.plot.setTitle(html.escape(shown), size="9pt")
+        label.setMinimumWidth(0)
 
     def _fill_table(self) -> None:
         report = self.controller.report
