@@ -180,6 +180,48 @@ def test_a_design_without_workload_says_how_to_start(qtbot, launch, tmp_path) ->
     assert edge_of(window, "wan-red-por").load is None, "links keep their normal look"
 
 
+def test_a_large_design_being_sized_says_so_not_that_it_states_no_workload(
+    qtbot,
+    launch,
+    tmp_path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """A design over SYNC_CAPACITY_LIMIT is sized on the worker: until that was done its
+    Capacity tab said "this design states no capacity workload" (chart and summary),
+    though it states one. It now says it is being sized, then shows the chart."""
+    path = tmp_path / "generated-workload.json"
+    design = generate_design(300, seed=0, workload=True)
+    assert len(design.elements) > capacity_module.SYNC_CAPACITY_LIMIT
+    path.write_text(dumps(design), encoding="utf-8")
+    release = threading.Event()
+    sizing = capacity_module.shared_sizing
+
+    def held(design):  # type: ignore[no-untyped-def]
+        release.wait(30)
+        return sizing(design)
+
+    monkeypatch.setattr(capacity_module, "shared_sizing", held)
+    window = launch(path)
+    try:
+        window.resize(1600, 1000)
+        dock = open_tab(window, "Capacity")
+        panel = dock.widget()
+        assert isinstance(panel, CapacityPanel)
+        qtbot.waitUntil(lambda: panel.empty_note.isVisible())
+        assert panel.controller.report is None and panel.controller.sizing
+        assert panel.empty_note.text() == capacity_module.SIZING
+        assert panel.summary.text() == capacity_module.SIZING
+        shots = Path("/tmp/flake12-shots")
+        shots.mkdir(exist_ok=True)
+        panel.grab().save(str(shots / "capacity-sizing.png"))
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: bool(panel.bars) and panel.plot_widget.isVisible(), timeout=30000)
+    assert not panel.controller.sizing
+    assert not panel.empty_note.isVisible()
+    assert " modes sized" in panel.summary.text()
+
+
 def test_an_empty_chart_says_why_in_its_place(
     qtbot,
     launch,

@@ -70,6 +70,9 @@ HEAVIEST_MODES = 7
 CHART_MIN_HEIGHT = 180
 #: Pixels kept clear between two bars' labels on the chart's axis.
 TICK_GAP = 8
+#: What the chart's place and the summary say while a large design is sized on the
+#: worker (they said "this design states no capacity workload" until it was done).
+SIZING = "Sizing the design for every failure mode…"
 #: The servers' table rows the dock's default height shows whole (at most).
 TABLE_ROWS_SHOWN = 6
 
@@ -103,6 +106,8 @@ class CapacityController(QObject):
     """The current design's capacity report, recomputed after edits."""
 
     report_changed = Signal()
+    #: A sizing job was started on the worker (see :attr:`sizing`).
+    sizing_started = Signal()
     _done = Signal(int, object)
 
     def __init__(self, session: EditorSession, parent: QObject | None = None) -> None:
@@ -138,6 +143,13 @@ class CapacityController(QObject):
         """Whether the design states the capacity workload it can be sized for."""
         return states_workload(self.session.document.design)
 
+    @property
+    def sizing(self) -> bool:
+        """Whether the current design's sizing is under way on the worker (no report yet
+        then does not mean no workload: a large design opened with one)."""
+        revision = self.session.document.revision
+        return self.wanted == revision and self.revision != revision
+
     def refresh(self) -> None:
         """Size the current design now (a worker does it for large designs)."""
         document = self.session.document
@@ -152,6 +164,7 @@ class CapacityController(QObject):
         elif self.wanted != document.revision:  # else its job is queued, running or done
             self.wanted = document.revision
             self._pool.start(_Job(self, design, document.revision))
+            self.sizing_started.emit()
 
     def wait(self) -> None:
         """Finish pending sizing (tests, exports)."""
@@ -401,6 +414,7 @@ class CapacityPanel(QWidget):
         self.canvas_combo.currentIndexChanged.connect(self._canvas_mode)
         self.table.cellDoubleClicked.connect(self._focus_server)
         controller.report_changed.connect(self.reload)
+        controller.sizing_started.connect(self._sizing_started)
         self.reload()
 
     # -- content ----------------------------------------------------------------------------
@@ -421,6 +435,12 @@ class CapacityPanel(QWidget):
         self._fill_directions()
         self._fill_table()
         self._fill_summary()
+
+    def _sizing_started(self) -> None:
+        """With no report yet, say that one is coming (not that no workload is stated)."""
+        if self.controller.report is None:
+            self._fill_summary()
+            self.draw_link()
 
     def _fill_directions(self) -> None:
         report = self.controller.report
@@ -590,6 +610,8 @@ class CapacityPanel(QWidget):
             self._show_empty(
                 "No WAN link carries replication in this design: there are no streams to chart."
                 if self.controller.report
+                else SIZING
+                if self.controller.sizing
                 else "No streams to chart: this design states no capacity workload. State a "
                 "mailbox profile in the Inspector (on a site, DAG or database) to size its WAN "
                 "links for every failure mode."
@@ -745,6 +767,9 @@ class CapacityPanel(QWidget):
 
     def _fill_summary(self) -> None:
         report = self.controller.report
+        if report is None and self.controller.sizing:
+            self.summary.setText(SIZING)
+            return
         if report is None:
             self.summary.setText(
                 "No capacity workload stated: give a site, DAG or database a mailbox "
