@@ -141,7 +141,15 @@ class CapacityController(QObject):
     @property
     def sized(self) -> bool:
         """Whether the design states the capacity workload it can be sized for."""
-        return states_workload(self.session.document.design)
+        document = self.session.document
+        return states_workload(document.design, document.index)
+
+    @property
+    def pending(self) -> bool:
+        """No report yet for a design that states a workload: its sizing is under way,
+        or about to start (an opened design's refresh waits for the first frame and a
+        short debounce; until then "states no workload" would be untrue)."""
+        return self.report is None and (self.sizing or self.sized)
 
     @property
     def sizing(self) -> bool:
@@ -415,6 +423,8 @@ class CapacityPanel(QWidget):
         self.table.cellDoubleClicked.connect(self._focus_server)
         controller.report_changed.connect(self.reload)
         controller.sizing_started.connect(self._sizing_started)
+        # A design opened or edited with no report yet: say at once whether one is coming.
+        controller.session.document_changed.connect(lambda _event: self._sizing_started())
         self.reload()
 
     # -- content ----------------------------------------------------------------------------
@@ -611,7 +621,7 @@ class CapacityPanel(QWidget):
                 "No WAN link carries replication in this design: there are no streams to chart."
                 if self.controller.report
                 else SIZING
-                if self.controller.sizing
+                if self.controller.pending
                 else "No streams to chart: this design states no capacity workload. State a "
                 "mailbox profile in the Inspector (on a site, DAG or database) to size its WAN "
                 "links for every failure mode."
@@ -767,7 +777,7 @@ class CapacityPanel(QWidget):
 
     def _fill_summary(self) -> None:
         report = self.controller.report
-        if report is None and self.controller.sizing:
+        if report is None and self.controller.pending:
             self.summary.setText(SIZING)
             return
         if report is None:
