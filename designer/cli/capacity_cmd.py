@@ -3,8 +3,11 @@
 ``capacity FILE`` prints what each WAN link carries (per direction, in normal operation
 and in its worst failure mode), each DAG member's and ESXi host's load with the worst
 mode named, MirrorView/A RPOs from the link's share and each log LUN's hours to full.
+A design that states no capacity workload (no mailbox profile, no array or LUN change
+rate: :func:`~designer.workload.states_workload`) is not sized, as in the window's
+Capacity dock and the CAP rules: ``capacity`` says so and how to start (exit 0).
 ``plan-copies FILE --dag NAME`` proposes activation preferences that spread a failure
-evenly and, with ``-o``, writes the design with them.
+evenly and, with ``-o``, writes the design with them (it sizes nothing).
 """
 
 from __future__ import annotations
@@ -18,13 +21,36 @@ from designer.cli.reading import CliError, read_design
 from designer.domain.design import Design
 from designer.text import json_printable, printable
 
-__all__ = ["cmd_capacity", "cmd_plan_copies"]
+__all__ = ["NOT_SIZED", "cmd_capacity", "cmd_plan_copies"]
+
+#: What ``capacity`` says of a design that states no workload (the Capacity dock's
+#: words, with the file's fields for who edits it by hand).
+NOT_SIZED = (
+    "Not sized: this design states no capacity workload. Give a site, DAG or database a "
+    "mailbox profile (the window's Inspector, or mailbox_profile in the file), or an "
+    "array or LUN a change rate (change_rate_gb_per_hour), to size links and servers for "
+    "every failure mode."
+)
 
 
 def cmd_capacity(args: argparse.Namespace) -> int:
     from designer.capacity import capacity
+    from designer.workload import states_workload
 
     design = read_design(args.file)
+    if not states_workload(design):
+        # Sized, it would report the site change rates' MirrorView/A fallback alone,
+        # where the window, the CAP rules and the review report say "not sized".
+        if args.format == "json":
+            empty: dict[str, object] = {
+                "sized": False,
+                **{key: [] for key in ("links", "members", "log_luns", "hosts", "mirrorview_a")},
+                "notes": [NOT_SIZED],
+            }
+            sys.stdout.write(json.dumps(empty, indent=2, ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(NOT_SIZED + "\n")
+        return EXIT_OK
     if args.format == "text":
         design = _printable_names(design)
     report = capacity(design, modes="normal" if args.mode == "normal" else "all")

@@ -251,3 +251,43 @@ def test_plan_copies_table_has_no_trailing_spaces(capsys) -> None:  # type: igno
     assert len(table) > 2
     assert all(line == line.rstrip() for line in table)
     assert table[1].split()[0] == "ATL-DB01"  # the columns are still there
+
+
+def test_capacity_of_a_design_stating_no_workload_says_it_is_not_sized(tmp_path: Path) -> None:
+    """A generated design without a workload (no mailbox profile, no array or LUN change
+    rate; its sites keep their MirrorView/A change rate): the window's Capacity dock, the
+    CAP rules and the review report say it is not sized, and so does the command line
+    (it printed every link's streams, "WAN DC01-DC02 normal 65.4 Mbit/s"). With a
+    workload, the same generator's design is still sized."""
+    from benchmarks.generate import generate_design
+    from designer.workload import states_workload
+
+    plain = generate_design(1000, seed=0)
+    assert not states_workload(plain)
+    assert any(getattr(e, "change_rate_gb_per_hour", 0) for e in plain.elements if e.kind == "site")
+    path = tmp_path / "plain.json"
+    save(plain, path)
+    text = subprocess.run([str(SCRIPT), "capacity", str(path)], capture_output=True, timeout=120)
+    assert text.returncode == 0, text.stderr
+    out = text.stdout.decode()
+    assert out.startswith("Not sized: this design states no capacity workload.")
+    assert "mailbox profile" in out and "change rate" in out
+    assert "Mbit/s" not in out and "WAN" not in out
+    run = subprocess.run(
+        [str(SCRIPT), "capacity", str(path), "--mode", "all", "--format", "json"],
+        capture_output=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["sized"] is False
+    assert data["links"] == data["members"] == data["log_luns"] == []
+    assert data["hosts"] == data["mirrorview_a"] == []
+    assert data["notes"][0].startswith("Not sized")
+    stated = tmp_path / "stated.json"
+    save(generate_design(1000, seed=0, workload=True), stated)
+    run = subprocess.run(
+        [str(SCRIPT), "capacity", str(stated), "--format", "json"], capture_output=True, timeout=120
+    )
+    sized = json.loads(run.stdout)
+    assert "sized" not in sized and sized["links"] and sized["members"]
