@@ -439,6 +439,92 @@ def test_a_big_results_table_shows_its_rows_while_it_fills(  # type: ignore[no-u
     assert table.updatesEnabled()
 
 
+def test_a_filling_results_table_shows_the_newest_state_in_its_visible_rows(  # type: ignore[no-untyped-def]
+    qtbot, launch, monkeypatch, tmp_path: Path
+):
+    """A site failed and the playhead taken to the end while the table's rows are still
+    being built: the rows in sight read the newest state at once, not the one the fill
+    started from (at 25k ~200 rows read "waiting / — / no" for a second while the bar
+    said 497,956 / 497,956 mailboxes: the newest state was applied only when the fill
+    ended, and the rows on top were the oldest)."""
+    from designer.ui.simulation import results_table
+
+    monkeypatch.setattr(results_table, "LAZY_ROWS", 10)
+    monkeypatch.setattr(results_table, "FILL_SLICE_S", 0.0)  # 16 rows per slice
+    panel_class = results_table.ResultsPanel
+    real_slice = panel_class._fill_slice
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")  # 160 databases
+    window = launch(path)
+    controller = window.simulation.controller
+    bar = window.simulation.bar
+    view = window.view
+    looked: list[list[tuple[str, str, str, str]]] = []
+    acted: list[bool] = []
+
+    def sight(panel) -> list[tuple[str, str, str, str]]:  # type: ignore[no-untyped-def]
+        """The rows in sight, as the user reads them: name, state, active on, meets."""
+        table = panel.table
+        top, bottom = table.rowAt(0), table.rowAt(table.viewport().height() - 1)
+        bottom = table.rowCount() - 1 if bottom < 0 else bottom
+        rows = []
+        for row in range(max(top, 0), bottom + 1):
+            cells = [table.item(row, column) for column in (0, 1, 2, 5)]
+            if all(cell is not None for cell in cells):
+                rows.append(tuple(cell.text() for cell in cells))
+        return rows
+
+    def act_between_slices(panel):  # type: ignore[no-untyped-def]
+        if panel._pending is not None and panel.table.item(0, 0) is not None and not acted:
+            # The user, between two slices of the fill: fails site DC01 on the canvas,
+            # then takes the playhead to the end (End on the scenario bar's slider).
+            acted.append(True)
+            rect = view.design_scene.rect_of("site-01")
+            view.ensureVisible(rect, 10, 10)
+            point = view.mapFromScene(rect.topLeft()) + QPoint(40, 8)
+            QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+            bar.slider.setFocus()
+            QTest.keyClick(bar.slider, Qt.Key.Key_End)
+            real_slice(panel)
+            looked.append(sight(panel))
+            return
+        real_slice(panel)
+
+    monkeypatch.setattr(panel_class, "_fill_slice", act_between_slices)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    view.setFocus()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: bool(looked), timeout=10000)
+    assert controller.time == controller.duration > 0
+    state = controller.state()
+    assert [(s.action, s.target) for s in controller.steps] == [("fail", "site-01")]
+    names = {db.name: db for db in state.databases}
+    table = window.simulation.results.table
+    assert table.rowCount() == len(names) == 160
+    shown = looked[0]
+    assert len(shown) >= 8, shown
+
+    def reads(name: str) -> tuple[str, str, str]:
+        """What the newest state says of a database: state, active on, meets targets."""
+        db = names[name]
+        word = {"active": "active", "down": "down", "waiting": "waiting"}[db.state]
+        if db.state == "active" and not db.reachable:
+            word = "unreachable"
+        server = window.session.document.get(db.active_on) if db.state == "active" else None
+        return word, server.name if server else "—", "yes" if db.meets_targets else "no"
+
+    # The newest state is not the one the fill started from (DC01's databases now run
+    # elsewhere): a row left from that one contradicts it.
+    before = {db.name: db.active_on for db in controller.simulator.initial.databases}
+    assert any(before[row[0]] != names[row[0]].active_on for row in shown)
+    stale = [row for row in shown if row[1:] != reads(row[0])]
+    assert not stale, f"rows in sight read an older state than the bar's: {stale}"
+    qtbot.waitUntil(lambda: window.simulation.results._pending is None, timeout=5000)
+    every = [tuple(table.item(r, c).text() for c in (0, 1, 2, 5)) for r in range(table.rowCount())]
+    assert all(row[1:] == reads(row[0]) for row in every)
+
+
 def test_the_session_remembers_how_long_its_last_check_on_the_worker_took(qtbot, monkeypatch):  # type: ignore[no-untyped-def]
     """From the check's start to its findings: what the Overview waits on (a picture
     rendered while the check runs contends with it for the GIL)."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QShowEvent
@@ -63,11 +64,15 @@ class ResultsPanel(QWidget):
         self._items: dict[str, list[QTableWidgetItem]] = {}
         self._state: StepState | None = None
         self._stale = False
-        # A big table is filled in slices (see _fill_slice).
-        self._pending: Iterator[tuple[int, tuple[DatabaseState, Row]]] | None = None
+        # A big table is filled in slices (see _fill_slice): the databases of the state
+        # being filled (row i shows the i-th), which rows this pass has filled, the next
+        # row in order, and how a row's texts are made.
+        self._pending: list[DatabaseState] | None = None
+        self._filled = bytearray()
+        self._cursor = 0
+        self._make_row: Callable[[DatabaseState], Row] = self._no_row
         self._building_ids: list[str] = []
         self._building: dict[str, Row] = {}
-        self._latest: StepState | None = None
         self._fill_timer = QTimer(self)
         self._fill_timer.setSingleShot(True)
         self._fill_timer.setInterval(0)
@@ -122,7 +127,14 @@ class ResultsPanel(QWidget):
         only the cells whose text changed are touched, so a tick costs what changed."""
         ids = [db.id for db in state.databases]
         if self._pending is not None and ids == self._building_ids:
-            self._latest = state  # applied once the rows being built are all there
+            # A newer state while the rows are being built (the playhead dragged, a
+            # failure clicked): the fill starts again from it, the rows in sight first,
+            # so that no row shown still reads an older state than the bar's (at 25k
+            # ~200 rows read "waiting" for a second after the drag to the end).
+            self._start_fill(state)
+            waiting = self._canvas is not None and self._canvas.waiting
+            if not waiting and not self._fill_timer.isActive():
+                self._fill_timer.start()
             return
         if ids != list(self._shown) or self._pending is not None:
             self._rebuild(state)
@@ -132,9 +144,16 @@ class ResultsPanel(QWidget):
         self._shown = rows
 
     def _rows(self, databases: Iterable[DatabaseState]) -> Iterator[tuple[DatabaseState, Row]]:
+        make = self._row_maker()
+        for db in databases:
+            yield db, make(db)
+
+    def _row_maker(self) -> Callable[[DatabaseState], Row]:
+        """How a database's row reads (against the simulator's initial state)."""
         names = self.controller.session.document
         before = {db.id: db for db in self.controller.simulator.initial.databases}
-        for db in databases:
+
+        def row(db: DatabaseState) -> Row:
             active = names.get(db.active_on) if db.active_on and db.state == "active" else None
             state_text = {"active": "active", "down": "down", "waiting": "waiting"}[db.state]
             if db.state == "active" and not db.reachable:
@@ -155,7 +174,13 @@ class ResultsPanel(QWidget):
                 "yes" if db.meets_targets else "no",
                 "not affected" if untouched else db.reason,
             )
-            yield db, (values, db.available, db.meets_targets)
+            return values, db.available, db.meets_targets
+
+        return row
+
+    @staticmethod
+    def _no_row(db: DatabaseState) -> Row:
+        raise AssertionError("no simulation to show")
 
     def _item(self, db_id: str, column: int, value: str, good: bool) -> QTableWidgetItem:
         item = QTableWidgetItem(value)
@@ -178,8 +203,7 @@ class ResultsPanel(QWidget):
         self._items = {}
         self._building = {}
         self._building_ids = [db.id for db in state.databases]
-        self._latest = None
-        self._pending = enumerate(self._rows(state.databases))
+        self._start_fill(state)
         after_canvas = (
             self._canvas is not None and self.controller.spread and self.controller.active
         )
@@ -197,9 +221,19 @@ class ResultsPanel(QWidget):
         else:
             self._fill_slice()
 
+    def _start_fill(self, state: StepState) -> None:
+        """Fill every row (again) from ``state``: its rows in sight first, then in order."""
+        self._pending = list(state.databases)
+        self._filled = bytearray(len(self._pending))
+        self._cursor = 0
+        self._make_row = self._row_maker()
+
     def _fill_slice(self) -> None:
         """Fill rows for at most FILL_SLICE_S, then let the event loop run: a table of
-        thousands of rows (a quarter of a second at 25,000 elements) never blocks."""
+        thousands of rows (a quarter of a second at 25,000 elements) never blocks. The
+        rows in sight are filled first in every slice (scrolled to, or a fill started
+        again from a newer state), then the others in order; a row already built is
+        updated in place."""
         pending = self._pending
         if pending is None:
             return
@@ -208,33 +242,65 @@ class ResultsPanel(QWidget):
         # No repaint per cell while a slice fills; between slices the table paints
         # what it has (updates left off across turns showed a black table).
         table.setUpdatesEnabled(False)
-        for row, (db, (values, available, meets)) in pending:
-            db_id = db.id
+        count = len(pending)
+        top = max(table.rowAt(0), 0)
+        bottom = table.rowAt(table.viewport().height() - 1)
+        bottom = count - 1 if bottom < 0 else bottom
+        filled = self._filled
+        done = 0
+        in_sight = range(top, min(bottom + 1, top + 200, count))
+        for row in itertools.chain(in_sight, range(self._cursor, count)):
+            if filled[row]:
+                continue
+            self._fill_row(row, pending[row])
+            done += 1
+            if done % 16 == 0 and time.perf_counter() > deadline:
+                cursor = self._cursor
+                while cursor < count and filled[cursor]:
+                    cursor += 1
+                self._cursor = cursor
+                if cursor < count:
+                    if row < 16 * 4:
+                        # The first rows shown are sized to their texts at once (not
+                        # "DAG01-" over "DB0001" until the last slice).
+                        table.resizeColumnsToContents()
+                    table.setUpdatesEnabled(True)
+                    self._fill_timer.start()
+                    return
+        self._pending = None
+        building = self._building
+        self._shown = {db_id: building[db_id] for db_id in self._building_ids}
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setSortingEnabled(True)
+        table.setUpdatesEnabled(True)
+
+    def _fill_row(self, row: int, db: DatabaseState) -> None:
+        """Row ``row`` shows ``db``: its items made, or updated if already there."""
+        self._filled[row] = 1
+        db_id = db.id
+        values, available, meets = shown = self._make_row(db)
+        self._building[db_id] = shown
+        cells = self._items.get(db_id)
+        if cells is None:
             cells = []
+            table = self.table
             for column, value in enumerate(values):
                 good = available if column == 1 else meets
                 item = self._item(db_id, column, value, good)
                 table.setItem(row, column, item)
                 cells.append(item)
             self._items[db_id] = cells
-            self._building[db_id] = (values, available, meets)
-            if row % 16 == 15 and time.perf_counter() > deadline:
-                if row < 16 * 4:
-                    # The first rows shown are sized to their texts at once (not
-                    # "DAG01-" over "DB0001" until the last slice).
-                    table.resizeColumnsToContents()
-                table.setUpdatesEnabled(True)
-                self._fill_timer.start()
-                return
-        self._pending = None
-        self._shown = self._building
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
-        table.setSortingEnabled(True)
-        table.setUpdatesEnabled(True)
-        if self._latest is not None:
-            latest, self._latest = self._latest, None
-            self.show_state(latest)
+            return
+        for column, (item, value) in enumerate(zip(cells, values, strict=True)):
+            if item.text() != value:
+                item.setText(value)
+                if column == len(COLUMNS) - 1:
+                    item.setToolTip(value)
+            if column in (1, 5):
+                brush = GOOD if (available if column == 1 else meets) else BAD
+                if item.foreground().color() != brush:
+                    item.setForeground(brush)
 
     def _update(self, rows: dict[str, tuple[tuple[str, ...], bool, bool]]) -> None:
         changed = [(db_id, row) for db_id, row in rows.items() if self._shown.get(db_id) != row]
