@@ -70,6 +70,7 @@ from designer.persistence import (
     save,
 )
 from designer.persistence.journal import PendingRecovery, pending_recoveries
+from designer.text import printable
 from designer.ui import slices
 from designer.ui.canvas.layers import LAYER_GROUPS
 from designer.ui.canvas.view import DesignView
@@ -806,9 +807,10 @@ class MainWindow(QMainWindow):
             self.findings_label.setText("checking…")
             return
         counts = self.session.findings.summary()
+        # The Problems dock's words: "info" stays "info" (the bar said "notes").
         parts = [
-            f"{counts[key]} {word}{'s' if counts[key] != 1 else ''}"
-            for key, word in (("error", "error"), ("warning", "warning"), ("info", "note"))
+            f"{counts[key]} {key}{'s' if counts[key] != 1 and key != 'info' else ''}"
+            for key in ("error", "warning", "info")
         ]
         self.findings_label.setText(" · ".join(parts))
 
@@ -994,10 +996,11 @@ class MainWindow(QMainWindow):
         try:
             design, stamp = load_with_stamp(path)
         except LoadError as exc:
-            QMessageBox.critical(self, "Cannot open design", str(exc))
+            self._cannot_open(path, str(exc), str(LoadError(exc.message, path=exc.path)))
             return False
         except OSError as exc:
-            QMessageBox.critical(self, "Cannot open design", f"{path}: {exc.strerror or exc}")
+            reason = exc.strerror or str(exc)
+            self._cannot_open(path, f"{path}: {reason}", reason)
             return False
         if len(design.elements) > SYNC_CHECK_LIMIT and self.view.viewport().isVisible():
             # A big design: its first frame first, then the check, the panels that fill
@@ -1013,7 +1016,7 @@ class MainWindow(QMainWindow):
             self.session.replace_design(design, path.resolve(), checked=True)
         except DesignError as exc:
             self.session.release_held()
-            QMessageBox.critical(self, "Cannot open design", f"{path}: {exc}")
+            self._cannot_open(path, f"{path}: {exc}", str(exc))
             return False
         self._stamp = stamp
         self.recovery.mark_clean(path.resolve(), stamp)
@@ -1025,6 +1028,14 @@ class MainWindow(QMainWindow):
         self.session.after_first_frame(self.session.prepare_edits)
         self._show_message(f"Opened {path.name}: {len(design.elements):,} elements")
         return True
+
+    def _cannot_open(self, path: Path, text: str, reason: str) -> None:
+        """Say why ``path`` did not open: in a dialog, and in the status bar once the
+        dialog is closed (after ``dr-designer gui broken.json`` nothing in the window
+        said what had happened). The message stays until the user does something."""
+        QMessageBox.critical(self, "Cannot open design", text)
+        self.statusBar().showMessage(f"Could not open {printable(path.name)}: {reason}")
+        self._message_at = time.monotonic()
 
     def open_sample(self, name: str = bundled.DEFAULT_SAMPLE) -> bool:
         """Open a bundled sample design as an unsaved copy (Save asks where to put it:

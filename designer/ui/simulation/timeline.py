@@ -19,6 +19,7 @@ from designer.ui.simulation.results_table import format_duration
 
 __all__ = [
     "LANES",
+    "CountAxis",
     "DurationAxis",
     "TimelinePanel",
     "focus_end",
@@ -100,6 +101,20 @@ class DurationAxis(pg.AxisItem):
         return [f"{v / self.scale_s:g}" for v in values]
 
 
+class CountAxis(pg.AxisItem):
+    """A count axis (mailboxes) written as the rest of the window writes counts:
+    "400,000" and "2,000,000", not pyqtgraph's "400000" and "2e+06"."""
+
+    def __init__(self, orientation: str = "left") -> None:
+        super().__init__(orientation)
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if spacing >= 1:
+            return [f"{round(v * scale):,}" for v in values]
+        return [f"{v * scale:,g}" for v in values]
+
+
 #: An event this many times later than the last one before it, and over an hour after it,
 #: is far: the view opens on the events before it (see focus_end).
 FAR_RATIO = 10.0
@@ -147,7 +162,9 @@ class TimelinePanel(QWidget):
         self.graphics.setBackground(background)
         self.events_plot = self.graphics.addPlot(row=0, col=0, axisItems={"bottom": DurationAxis()})
         self.axis = DurationAxis()
-        self.mailbox_plot = self.graphics.addPlot(row=1, col=0, axisItems={"bottom": self.axis})
+        self.mailbox_plot = self.graphics.addPlot(
+            row=1, col=0, axisItems={"bottom": self.axis, "left": CountAxis()}
+        )
         self.mailbox_plot.setXLink(self.events_plot)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
