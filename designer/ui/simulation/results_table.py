@@ -20,6 +20,8 @@ __all__ = ["COLUMNS", "ResultsPanel", "format_duration"]
 Row = tuple[tuple[str, ...], bool, bool]
 #: Longest the UI thread spends filling rows before letting other events run, seconds.
 FILL_SLICE_S = 0.012
+#: Rows past the last in sight filled with those in sight (see _fill_slice).
+IN_SIGHT_MARGIN = 4
 #: Tables with more rows than this are built only while shown.
 LAZY_ROWS = 500
 GOOD = QColor("#2e7d32")
@@ -64,11 +66,14 @@ class ResultsPanel(QWidget):
         self._items: dict[str, list[QTableWidgetItem]] = {}
         self._state: StepState | None = None
         self._stale = False
-        # A big table is filled in slices (see _fill_slice): the databases of the state
-        # being filled (row i shows the i-th), which rows this pass has filled, the next
-        # row in order, and how a row's texts are made.
+        # A big table is filled in slices (see _fill_slice): the databases of the newest
+        # state (row i shows the i-th), the state each row was filled from (a count of
+        # the states the fill has been given: 0 for a row not made yet), the fill's
+        # latest, the first row maybe not made yet, and how a row's texts are made.
         self._pending: list[DatabaseState] | None = None
-        self._filled = bytearray()
+        self._pending_state: StepState | None = None
+        self._filled_from: list[int] = []
+        self._generation = 0
         self._cursor = 0
         self._make_row: Callable[[DatabaseState], Row] = self._no_row
         self._building_ids: list[str] = []
@@ -128,10 +133,15 @@ class ResultsPanel(QWidget):
         ids = [db.id for db in state.databases]
         if self._pending is not None and ids == self._building_ids:
             # A newer state while the rows are being built (the playhead dragged, a
-            # failure clicked): the fill starts again from it, the rows in sight first,
-            # so that no row shown still reads an older state than the bar's (at 25k
-            # ~200 rows read "waiting" for a second after the drag to the end).
-            self._start_fill(state)
+            # failure clicked): the fill goes on from it, the rows in sight first, so
+            # that no row shown reads an older state than the bar's (at 25k ~200 rows
+            # read "waiting" for a second after the drag to the end: the newest state
+            # waited for the fill's end); the rows made earlier out of sight are
+            # brought up to date once all are made (what a tick of playback does).
+            self._pending = list(state.databases)
+            self._pending_state = state
+            self._generation += 1
+            self._make_row = self._row_maker()
             waiting = self._canvas is not None and self._canvas.waiting
             if not waiting and not self._fill_timer.isActive():
                 self._fill_timer.start()
@@ -222,18 +232,20 @@ class ResultsPanel(QWidget):
             self._fill_slice()
 
     def _start_fill(self, state: StepState) -> None:
-        """Fill every row (again) from ``state``: its rows in sight first, then in order."""
+        """Make every row from ``state``: the rows in sight first, then in order."""
         self._pending = list(state.databases)
-        self._filled = bytearray(len(self._pending))
+        self._pending_state = state
+        self._filled_from = [0] * len(self._pending)
+        self._generation = 1
         self._cursor = 0
         self._make_row = self._row_maker()
 
     def _fill_slice(self) -> None:
         """Fill rows for at most FILL_SLICE_S, then let the event loop run: a table of
         thousands of rows (a quarter of a second at 25,000 elements) never blocks. The
-        rows in sight are filled first in every slice (scrolled to, or a fill started
-        again from a newer state), then the others in order; a row already built is
-        updated in place."""
+        rows in sight are filled first in every slice from the newest state (scrolled
+        to, or a newer state given meanwhile: a row already made is updated in place),
+        then the rows not yet made, in order."""
         pending = self._pending
         if pending is None:
             return
@@ -246,15 +258,19 @@ class ResultsPanel(QWidget):
         top = max(table.rowAt(0), 0)
         bottom = table.rowAt(table.viewport().height() - 1)
         bottom = count - 1 if bottom < 0 else bottom
-        filled = self._filled
+        filled = self._filled_from
+        newest = self._generation
         done = 0
-        in_sight = range(top, min(bottom + 1, top + 200, count))
+        # A few rows past the last in sight: a column sized in this slice can take the
+        # horizontal scroll bar away and show one more row at the bottom.
+        in_sight = range(top, min(bottom + 1 + IN_SIGHT_MARGIN, top + 200, count))
         for row in itertools.chain(in_sight, range(self._cursor, count)):
-            if filled[row]:
+            if filled[row] == newest or (filled[row] and row not in in_sight):
                 continue
             self._fill_row(row, pending[row])
             done += 1
-            if done % 16 == 0 and time.perf_counter() > deadline:
+            # The rows in sight all in this slice (at most ~200), then by the clock.
+            if done % 16 == 0 and row not in in_sight and time.perf_counter() > deadline:
                 cursor = self._cursor
                 while cursor < count and filled[cursor]:
                     cursor += 1
@@ -274,10 +290,14 @@ class ResultsPanel(QWidget):
         table.horizontalHeader().setStretchLastSection(True)
         table.setSortingEnabled(True)
         table.setUpdatesEnabled(True)
+        latest, self._pending_state = self._pending_state, None
+        if newest > 1 and latest is not None:
+            # Rows made out of sight from an older state: the cells that differ.
+            self.show_state(latest)
 
     def _fill_row(self, row: int, db: DatabaseState) -> None:
         """Row ``row`` shows ``db``: its items made, or updated if already there."""
-        self._filled[row] = 1
+        self._filled_from[row] = self._generation
         db_id = db.id
         values, available, meets = shown = self._make_row(db)
         self._building[db_id] = shown
