@@ -66,12 +66,13 @@ class ResultsPanel(QWidget):
         self._items: dict[str, list[QTableWidgetItem]] = {}
         self._state: StepState | None = None
         self._stale = False
-        # A big table is filled in slices (see _fill_slice): the databases of the newest
-        # state (row i shows the i-th), the state each row was filled from (a count of
-        # the states the fill has been given: 0 for a row not made yet), the fill's
-        # latest, the first row maybe not made yet, and how a row's texts are made.
-        self._pending: list[DatabaseState] | None = None
+        # A big table is filled in slices (see _fill_slice): the newest state given to
+        # the fill and its databases (row i shows the i-th), which of the states given
+        # each row was filled from (their count then; 0: the row is not made yet), how
+        # many states were given, the first row that may not be made yet, and how a
+        # row's texts are made.
         self._pending_state: StepState | None = None
+        self._pending: list[DatabaseState] | None = None
         self._filled_from: list[int] = []
         self._generation = 0
         self._cursor = 0
