@@ -22,6 +22,7 @@ from designer.collector import collector_paused
 from designer.domain.design import Design
 from designer.domain.elements import ELEMENT_CLASSES
 from designer.domain.structure import checked_columns, keep_columns
+from designer.persistence import dump as _dump
 from designer.persistence.atomic import FileStamp, write_atomic
 from designer.persistence.errors import LoadError
 from designer.persistence.migrations import CURRENT_SCHEMA_VERSION, migrate
@@ -40,7 +41,7 @@ __all__ = [
     "save",
 ]
 
-FORMAT = "dr-designer"
+FORMAT = _dump.FORMAT
 #: The largest design file the loader reads (512 MiB). A 100,000-element design saves as
 #: about 54 MB, so this is ten times what the app's largest designs produce; it is there
 #: to refuse a runaway file with a message rather than run out of memory parsing it.
@@ -117,13 +118,10 @@ class _CurrentFile(BaseModel):
 
 # -- saving -----------------------------------------------------------------------------
 def dumps(design: Design) -> str:
-    """Canonical text of a design: sorted keys, 2-space indent, trailing newline."""
-    envelope = {
-        "format": FORMAT,
-        "schema_version": CURRENT_SCHEMA_VERSION,
-        "design": design.model_dump(mode="json"),
-    }
-    return json.dumps(envelope, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    """Canonical text of a design: sorted keys, 2-space indent, trailing newline
+    (:mod:`designer.persistence.dump`: the text of ``json.dumps`` of the whole dump,
+    written in pieces ~3 times cheaper)."""
+    return _dump.dumps(design)
 
 
 def save(
@@ -134,7 +132,7 @@ def save(
     kept; a read-only file is refused). ``expected``: the stamp of the file as it was
     opened or last saved; if another program changed it since, :class:`FileChangedError`
     and nothing is written. Returns the stamp of what was written."""
-    return write_atomic(path, dumps(design).encode("utf-8"), expected=expected)
+    return write_atomic(path, _dump.dump_bytes(design), expected=expected)
 
 
 # -- loading ----------------------------------------------------------------------------
