@@ -67,7 +67,6 @@ from designer.persistence import (
     clean_stale_temps,
     load,
     load_with_stamp,
-    save,
 )
 from designer.persistence.journal import PendingRecovery, pending_recoveries
 from designer.text import printable
@@ -80,6 +79,7 @@ from designer.ui.icons import app_icon
 from designer.ui.panels import create_panels
 from designer.ui.panels.capacity import CapacityController, CapacityPanel
 from designer.ui.recovery import RecoveryKeeper
+from designer.ui.saving import save_beside_the_window
 from designer.ui.session import SYNC_CHECK_LIMIT, EditorSession
 
 if TYPE_CHECKING:
@@ -132,6 +132,9 @@ class MainWindow(QMainWindow):
         self.recovery = RecoveryKeeper(self.session, recovery_dir or default_recovery_dir(), self)
         #: What the file held when this window last opened or saved it.
         self._stamp: FileStamp | None = None
+        #: A save is writing the file (designer.ui.saving); a close waits for it.
+        self._saving = False
+        self._close_when_saved = False
         #: Windows opened for further recovered designs (kept alive with this one).
         self.sibling_windows: list[MainWindow] = []
         self.view = DesignView(self.session, self)
@@ -1076,7 +1079,7 @@ class MainWindow(QMainWindow):
         same = self.session.path is not None and _same_file(path, self.session.path)
         expected = self._stamp if same and not overwrite else None
         try:
-            stamp = save(self.session.design, path, expected=expected)
+            stamp = self._write(path, expected)
         except FileChangedError:
             return self._changed_on_disk(path)
         except ReadOnlyFileError:
@@ -1097,6 +1100,25 @@ class MainWindow(QMainWindow):
         self.recent.add(path)
         self._show_message(f"Saved {path.name}")
         return True
+
+    def _write(self, path: Path, expected: FileStamp | None) -> FileStamp:
+        """Write the design to ``path``. A big design is written by a worker while the
+        window keeps painting and says "Saving…"; the user's keys and clicks wait until
+        the file is written (:mod:`designer.ui.saving`), a close until after it."""
+        self._saving = True
+        self.statusBar().showMessage(f"Saving {path.name}…")
+        try:
+            stamp = save_beside_the_window(self.session.design, path, expected=expected)
+        except BaseException:
+            self._close_when_saved = False  # the window stays: the user reads why
+            raise
+        finally:
+            self._saving = False
+            self.statusBar().clearMessage()
+        if self._close_when_saved:
+            self._close_when_saved = False
+            QTimer.singleShot(0, self.close)
+        return stamp
 
     def _changed_on_disk(self, path: Path) -> bool:
         """The file changed on disk since it was opened: reload, overwrite or save as."""
@@ -1308,6 +1330,12 @@ class MainWindow(QMainWindow):
             self._dock_sizes = []
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._saving:
+            # A close that reaches the window while it saves: asked again once the file
+            # is written (with the design clean, it then closes without a question).
+            event.ignore()
+            self._close_when_saved = True
+            return
         if not self.maybe_save():
             event.ignore()
             return
