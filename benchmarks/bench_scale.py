@@ -1,7 +1,8 @@
 """Size sweep (issue 10): every step's time against design size, its floor and growth.
 
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_scale.py
-        [--sizes 1k 10k 25k 50k 100k] [--repeat 5] [--opens 3] [--parts core open window]
+        [--sizes 1k 10k 25k 50k 100k] [--repeat 5] [--opens 3]
+        [--parts core open window (also: mode idle select save)]
         [--idle-seconds 60] [--json out.json] [--plot out.png] [--tree OTHER_CHECKOUT]
         [--no-size-limit] [--report earlier.json]
 
@@ -29,6 +30,14 @@ does when it installs the wheel: ``PYTHONDONTWRITEBYTECODE`` is dropped for them
   settled: checked, every box built and every line routed): Ctrl+A then Escape sent to
   the canvas; each key event's CPU time, then until the lines it shows or hides are
   routed, drawn or gone, the worst event-loop stall and the UI thread's CPU time;
+* **save** (one process per size): the CPU time of ``designer.persistence.dumps``
+  (best of ``--repeat``) against its floor, ``json.dumps`` of the same dict with the
+  file's options (``sort_keys``, ``indent=2``; the dict made beforehand); then, in the
+  window opened the same way and settled, File > Save As to a new file ``--repeat``
+  times (``MainWindow.save_to``): the worst lateness of a 5 ms timer of the UI thread
+  during and right after each save (the window's longest turn: the whole save when it
+  runs on the UI thread), the save's wall time, and whether the file written is byte
+  for byte the generated file (it is canonical: 1.0);
 * **window** (one process per size, the window opened through the same door): how
   long after the first frame the findings arrive and the lookups edits use are built
   (in idle time), the first edit after that (a rename), then, after
@@ -494,6 +503,59 @@ def _child_select(path: Path) -> dict[str, Any]:
     return out
 
 
+def _child_save(path: Path, repeat: int) -> dict[str, Any]:
+    """See **save** in the module's docstring."""
+    import gc
+
+    from designer.persistence import dumps, load
+    from designer.persistence.migrations import CURRENT_SCHEMA_VERSION
+
+    design = load(path)
+
+    def best(fn: Callable[[], Any]) -> float:
+        times = []
+        for _ in range(repeat):
+            gc.collect()
+            start = time.process_time()
+            fn()
+            times.append(time.process_time() - start)
+        return min(times) * 1000
+
+    out: dict[str, Any] = {"save: dumps (cpu)": best(lambda: dumps(design))}
+    envelope = {
+        "format": "dr-designer",
+        "schema_version": CURRENT_SCHEMA_VERSION,
+        "design": design.model_dump(mode="json"),
+    }
+    out["save: json.dumps floor"] = best(
+        lambda: json.dumps(envelope, sort_keys=True, indent=2, ensure_ascii=False)
+    )
+    tools = _qt_tools()
+    run_until = tools["run_until"]
+    _app, window, _first = _open_window(path)
+    session = window.session
+    run_until(lambda: session.findings_revision == session.document.revision, 600)
+    run_until(lambda: False, 0.5)
+    target = Path(tempfile.mkdtemp(prefix="bench-scale-save-")) / "saved.json"
+    ticker = tools["Ticker"]()
+    stalls, walls = [], []
+    for _ in range(repeat):
+        ticker.start()
+        run_until(lambda: False, 0.2)
+        start = time.perf_counter()
+        if not window.save_to(target):
+            raise SystemExit("the save failed")
+        walls.append((time.perf_counter() - start) * 1000)
+        run_until(lambda: False, 0.2)  # a save on the UI thread: the tick comes late now
+        stalls.append(ticker.stop())
+    out["save: stall"] = statistics.median(stalls)
+    out["save: stall (spread)"] = (min(stalls), max(stalls))
+    out["save: wall"] = statistics.median(walls)
+    out["save: wall (spread)"] = (min(walls), max(walls))
+    out["save: same bytes"] = float(target.read_bytes() == path.read_bytes())
+    return out
+
+
 def _child_idle(path: Path, seconds: float) -> dict[str, Any]:
     """The window opened and left alone for ``seconds`` after its first frame: the idle
     event loop's worst lateness (a 5 ms timer's) over that time and after the findings
@@ -596,7 +658,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--opens", type=int, default=3)
     parser.add_argument(
-        "--parts", nargs="+", default=["core", "open", "window"], help="also: mode, idle, select"
+        "--parts", nargs="+", default=["core", "open", "window"], help="also: mode, idle, select, save"
     )
     parser.add_argument(
         "--idle-seconds", type=float, default=60.0, help="idle: how long after the first frame"
@@ -629,6 +691,9 @@ def main(argv: list[str] | None = None) -> int:
             os._exit(0)
         elif part == "idle":
             print(json.dumps(_child_idle(Path(rest[0]), float(rest[1]))), flush=True)
+            os._exit(0)
+        elif part == "save":
+            print(json.dumps(_child_save(Path(rest[0]), int(rest[1]))), flush=True)
             os._exit(0)
         elif part == "select":
             print(json.dumps(_child_select(Path(rest[0]))), flush=True)
@@ -676,6 +741,8 @@ def main(argv: list[str] | None = None) -> int:
             _medians(row, [_child(idle, env) for _ in range(args.opens)])
         if "mode" in args.parts:
             _medians(row, [_child(["mode", str(path)], env) for _ in range(args.opens)])
+        if "save" in args.parts:
+            row.update(_child(["save", str(path), str(args.repeat)], env))
         if "select" in args.parts:
             _medians(row, [_child(["select", str(path)], env) for _ in range(args.opens)])
         results[size] = row
@@ -732,6 +799,8 @@ def _floor(key: str, row: dict[str, Any], first: dict[str, Any]) -> tuple[float 
     """The floor a step is compared with, and its name."""
     if key in ("load", "check", "simulator prepare", "N-1 sweep"):
         return row.get("json.loads"), "json.loads"
+    if key == "save: dumps (cpu)":
+        return row.get("save: json.dumps floor"), "json.dumps"
     if key == "open: first frame" or key == "open in process":
         if "json.loads" in row and "import floor" in row:
             return 2 * row["json.loads"] + row["import floor"], "2×json+imp"
