@@ -658,7 +658,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--opens", type=int, default=3)
     parser.add_argument(
-        "--parts", nargs="+", default=["core", "open", "window"], help="also: mode, idle, select, save"
+        "--parts",
+        nargs="+",
+        default=["core", "open", "window"],
+        help="also: mode, idle, select, save",
     )
     parser.add_argument(
         "--idle-seconds", type=float, default=60.0, help="idle: how long after the first frame"
