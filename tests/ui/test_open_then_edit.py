@@ -429,6 +429,6 @@ def test_a_big_design_opened_after_another_shows_none_of_its_findings_while_chec
     assert inspector.findings_label.text() == "Check: running…"
     qtbot.waitUntil(lambda: _settled(window), timeout=20000)
     assert not check(session.design).active  # the generated design checks clean
-    assert window.findings_label.text() == "0 errors · 0 warnings · 0 notes"
+    assert window.findings_label.text() == "0 errors · 0 warnings · 0 info"
     assert problems.windowTitle() == "Problems — none"
     assert inspector.findings_label.text() == "Check: no findings"
