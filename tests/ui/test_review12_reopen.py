@@ -138,6 +138,9 @@ def test_a_second_big_design_opened_while_the_first_ones_check_runs(  # type: ig
     _ctrl_o(window, monkeypatch, big)
     _ctrl_o(window, monkeypatch, other)
     assert window.findings_label.text() == "checking…"
+    problems = window.findChild(ProblemsPanel)
+    assert problems is not None and problems.windowTitle() == "Problems — checking…"
+    assert problems.table.model().rowCount() == 0 and not window.session.findings.findings
     _all_done(qtbot, window)
     assert window.session.path == other.resolve()
     label, title, rows, inspector = _views(window)
