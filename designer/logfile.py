@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -53,14 +54,40 @@ class RotatingFileHandler(logging.FileHandler):
             self.stream = stream  # type: ignore[assignment]
         self.max_bytes = max_bytes
         self.backups = backups
+        #: A record could not be written: said once on stderr, later ones dropped.
+        self._failed = False
 
     def emit(self, record: logging.LogRecord) -> None:
+        if self._failed:
+            return
         try:
             if self._should_roll_over(record):
                 self._roll_over()
             super().emit(record)
         except Exception:
             self.handleError(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A record that cannot be written (a full disk, a log on a removed drive): one
+        line on stderr the first time, as when the file cannot be opened, then the file
+        is left alone; never :mod:`logging`'s "--- Logging error ---" traceback for each
+        record (the command's own messages and exit code are unchanged)."""
+        if self._failed:
+            return
+        self._failed = True
+        exc = sys.exc_info()[1]
+        reason = getattr(exc, "strerror", None) or exc
+        try:
+            if sys.stderr is not None:
+                sys.stderr.write(
+                    printable(
+                        f"dr-designer: cannot write the log file {self.baseFilename}: {reason}"
+                    )
+                    + "\n"
+                )
+                sys.stderr.flush()
+        except Exception:  # stderr unwritable too: nothing left to tell
+            pass
 
     def _should_roll_over(self, record: logging.LogRecord) -> bool:
         if self.max_bytes <= 0:
