@@ -123,7 +123,7 @@ def test_file_new_while_a_big_designs_first_check_runs(  # type: ignore[no-untyp
     _all_done(qtbot, window)
     assert window.session.path is None and not window.session.design.elements
     label, title, rows, inspector = _views(window)
-    assert label == "0 errors · 0 warnings · 0 notes"
+    assert label == "0 errors · 0 warnings · 0 info"
     assert title == "Problems — none" and rows == 0
     assert inspector == "Check: no findings"
 
@@ -144,6 +144,6 @@ def test_a_second_big_design_opened_while_the_first_ones_check_runs(  # type: ig
     _all_done(qtbot, window)
     assert window.session.path == other.resolve()
     label, title, rows, inspector = _views(window)
-    assert label == "0 errors · 0 warnings · 0 notes"
+    assert label == "0 errors · 0 warnings · 0 info"
     assert title == "Problems — none" and rows == 0
     assert inspector == "Check: no findings"
