@@ -641,6 +641,27 @@ def test_a_degraded_link_from_its_menu_queues_the_copies_across(
     qtbot.waitUntil(lambda: edge.load == pytest.approx(69.9 / 1000, rel=1e-2))
 
 
+def test_a_cut_links_tooltip_gives_its_share_of_the_bandwidth_left(
+    qtbot,
+    launch,  # type: ignore[no-untyped-def]
+) -> None:
+    """A link cut to 5 % from its menu was labelled "140 %" on the canvas while its
+    tooltip read "140 % of 1000 Mbit/s": the share is of the 50 Mbit/s left, and the
+    tooltip now says so (naming the design's figure beside it)."""
+    window = launch(SAMPLES / "stretched_dag_lagged.json")
+    simulate(window, qtbot)
+    edge = edge_of(window, "wan-atl-clt")
+    qtbot.waitUntil(lambda: edge.load is not None)
+    assert edge.toolTip().splitlines()[0].startswith("ATL-CLT WAN: 7 % of 1000 Mbit/s (")
+    chosen = degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Bandwidth to 5 %"])
+    assert chosen == ["Degrade", "Bandwidth to 5 % (50 Mbit/s)"]
+    qtbot.waitUntil(lambda: edge.load is not None and edge.load > 1.0)
+    assert "140 %" in edge.label_text()
+    assert edge.toolTip().splitlines()[0] == (
+        "ATL-CLT WAN: 140 % of 50 Mbit/s (cut from 1000) (the scenario at the time cursor)"
+    )
+
+
 def test_one_direction_failed_from_the_menu_starts_the_log_lun_clocks(
     qtbot,
     launch,  # type: ignore[no-untyped-def]

@@ -299,7 +299,7 @@ class CapacityController(QObject):
             a = result.links[(link_id, "a_to_b")]
             b = result.links[(link_id, "b_to_a")]
             load = ModeLoad(mode, a, b)
-            found[link_id] = (load.utilisation, _tip(link, load, names))
+            found[link_id] = (load.utilisation, _tip(link, load, names, bandwidth.get(link_id)))
         self._scenario = (key, found)
         return found
 
@@ -316,11 +316,18 @@ class CapacityController(QObject):
         self.scene.set_link_loads(self.loads(), notes)
 
 
-def _tip(link: WanLink, load: ModeLoad, names: dict[str, str]) -> str:
+def _tip(
+    link: WanLink, load: ModeLoad, names: dict[str, str], degraded_mbps: float | None = None
+) -> str:
+    """The link's tooltip; ``degraded_mbps`` is a scenario's cut bandwidth, which the
+    utilisation is of (the design's figure is named beside it)."""
     a, b = names.get(link.site_a, link.site_a), names.get(link.site_b, link.site_b)
+    if degraded_mbps is None:
+        of = f"{link.bandwidth_mbps:g} Mbit/s"
+    else:
+        of = f"{degraded_mbps:g} Mbit/s (cut from {link.bandwidth_mbps:g})"
     lines = [
-        f"{link.name}: {_pct(load.utilisation)} of {link.bandwidth_mbps:g} Mbit/s "
-        f"({load.mode.label})",
+        f"{link.name}: {_pct(load.utilisation)} of {of} ({load.mode.label})",
         f"{a} → {b}: {load.a_to_b.mbps:,.1f} Mbit/s · {b} → {a}: {load.b_to_a.mbps:,.1f} Mbit/s",
     ]
     for way, fig in ((f"{a} → {b}", load.a_to_b), (f"{b} → {a}", load.b_to_a)):
