@@ -489,6 +489,7 @@ class CapacityReport:
                 f"  {member.vm.name} ({member.vm.vcpu} vCPU, {member.vm.memory_gb:g} GB): normal "
                 f"{member.normal.active_databases} / {member.normal.active_mailboxes:,} "
                 f"(CPU {_pct(sizing.cpu_pct / 100)}, memory {_pct(sizing.memory_pct / 100)})"
+                + ("  OVER SIZING" if sizing.over else "")
             )
             for kind in LOAD_KINDS:
                 found = member.worst_by_kind.get(kind)

@@ -291,3 +291,26 @@ def test_capacity_of_a_design_stating_no_workload_says_it_is_not_sized(tmp_path:
     )
     sized = json.loads(run.stdout)
     assert "sized" not in sized and sized["links"] and sized["members"]
+
+
+def test_a_server_over_its_sizing_in_normal_operation_is_marked(tmp_path: Path) -> None:
+    """A mailbox server over its vCPUs in normal operation makes `capacity` exit 1, as a
+    link over its bandwidth does; the link's normal line said "OVER BUDGET" but the
+    server's said "normal 2 / 4,000 (CPU 518 %, memory 41 %)" with no mark (only its
+    worst modes were marked), so the text did not say why the command failed."""
+    design = load(SAMPLES / "stretched_dag_lagged.json")
+    small = [
+        e.model_copy(update={"vcpu": 1}) if e.kind == "vm" and e.name == "ATL-MBX01" else e
+        for e in design.elements
+    ]
+    path = tmp_path / "small-vm.json"
+    save(design.model_copy(update={"elements": small}), path)
+    run = subprocess.run([str(SCRIPT), "capacity", str(path)], capture_output=True, timeout=120)
+    assert run.returncode == 1, run.stderr
+    lines = run.stdout.decode().splitlines()
+    normal = next(line for line in lines if line.startswith("  ATL-MBX01 ("))
+    assert normal.startswith("  ATL-MBX01 (1 vCPU, 96 GB): normal 2 / 4,000 (CPU ")
+    assert normal.endswith("  OVER SIZING")
+    # A server within its sizing is not marked.
+    other = next(line for line in lines if line.startswith("  ATL-MBX02 ("))
+    assert "OVER" not in other
