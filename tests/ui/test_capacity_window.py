@@ -441,6 +441,40 @@ def test_the_designs_capacity_figures_in_the_inspector(qtbot, launch) -> None:  
     assert window.session.undo_stack.undoText() == "Set the design's peak factor"
 
 
+def test_opening_the_capacity_figures_keeps_the_designs_fields_wide(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    """Opening *Capacity figures* in the design's Inspector (nothing selected) squeezed
+    its Name and Description fields to ~70 px at the default dock width ("Exchange 20",
+    the description broken inside words): the figures' long labels widened the whole
+    form's label column. They now have a column of their own."""
+    window = launch(E2007)
+    window.resize(1400, 900)
+    capacity_panel(window)
+    window.session.set_selection([])
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None
+    QApplication.processEvents()
+    name = inspector.findChild(QWidget, "design_name")
+    description = inspector.findChild(QWidget, "design_description")
+    assert name is not None and description is not None
+    closed = (name.width(), description.width())
+    assert min(closed) > 150
+    toggle = inspector.findChild(QToolButton, "capacity_toggle")
+    assert toggle is not None
+    QTest.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    peak = inspector.capacity_editors["peak_factor"]
+    qtbot.waitUntil(peak.isVisible)
+    QApplication.processEvents()
+    name = inspector.findChild(QWidget, "design_name")
+    description = inspector.findChild(QWidget, "design_description")
+    assert name is not None and description is not None
+    # A scroll bar may take its width from them, nothing more.
+    assert name.width() >= closed[0] - 30, (closed, name.width())
+    assert description.width() >= closed[1] - 30, (closed, description.width())
+    shots = Path("/tmp/eyes13-shots")
+    shots.mkdir(exist_ok=True)
+    inspector.grab().save(str(shots / "inspector-capacity-figures-open.png"))
+
+
 def test_large_designs_are_sized_on_a_worker_and_stale_jobs_skip(
     qtbot,
     launch,

@@ -461,8 +461,17 @@ class InspectorPanel(QWidget):
             "(resources/catalog/capacity.json, each with its source)"
         )
         self.form.addRow(toggle)
+        # The figures have a form of their own, one row of the design's: their long
+        # labels ("Megacycles per passive mailbox:") widened the design form's label
+        # column and squeezed the Name and Description fields to a sliver once opened.
+        figures = QWidget()
+        figures.setObjectName("capacity_figures")
+        sub = QFormLayout(figures)
+        sub.setContentsMargins(0, 0, 0, 0)
+        sub.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        sub.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.addRow(figures)
         self.capacity_editors = {}
-        rows: list[tuple[QWidget, QWidget | None]] = []
         settings = self.session.design.capacity
         for spec in field_specs(CapacitySettings):
             editor = make_editor(spec)
@@ -476,16 +485,12 @@ class InspectorPanel(QWidget):
             )
             label.setBuddy(editor.editor)
             label.setToolTip(editor.editor.toolTip())
-            self.form.addRow(label, editor)
-            rows.append((label, editor))
+            sub.addRow(label, editor)
 
         def show(on: bool) -> None:
             self._capacity_open = on
             toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
-            for label, editor in rows:
-                label.setVisible(on)
-                if editor is not None:
-                    editor.setVisible(on)
+            figures.setVisible(on)
 
         toggle.toggled.connect(show)
         show(self._capacity_open)
