@@ -318,7 +318,7 @@ def test_a_move_of_many_lines_routes_them_in_slices_after_the_drop(
     assert lines and scene.routing_pending
     straight = scene.edges[lines[0]].path()  # meanwhile one segment (then its arrow)
     assert straight.elementCount() == 2 or straight.elementAt(2).isMoveTo()
-    qtbot.waitUntil(lambda: not scene.routing_pending, timeout=5000)
+    qtbot.waitUntil(lambda: not scene.routing_pending, timeout=30000)
     for key in lines:
         drawn = scene.router.drawn[key]
         path = scene.edges[key].path()
