@@ -175,24 +175,42 @@ class TakeoverTable:
         return mask
 
     def _lost_mask(self, w: World) -> Any:
-        """A boolean array over the copies (flat): database or logs lost."""
+        """A boolean array over the copies (rows × width): database or logs lost (not
+        to be changed: it is the world's memo, read by the worlds grown from it)."""
         import numpy as np
 
-        lost = np.zeros(len(self.rows) * self.width, dtype=bool)
         if not (w.copy_lost or w.logs_lost):
+            return np.zeros((len(self.rows), self.width), dtype=bool)
+        if w.vm_relocated:
+            lost = np.zeros(len(self.rows) * self.width, dtype=bool)
+            lost[self._flat(np, (*w.copy_lost, *w.logs_lost))] = True
             return lost.reshape(len(self.rows), self.width)
-        if not w.vm_relocated:
-            # compute_world's lost copies are its lost LUNs' (lun_loss): per LUN once.
-            by_lun = self._lost_by_lun
-            for lun in w.luns_down:
-                found = by_lun.get(lun)
-                if found is None:
-                    loss = lun_loss(self.prep, lun)
-                    found = by_lun[lun] = self._flat(np, (*loss.copies, *loss.logs))
-                lost[found] = True
-            return lost.reshape(len(self.rows), self.width)
-        lost[self._flat(np, (*w.copy_lost, *w.logs_lost))] = True
-        return lost.reshape(len(self.rows), self.width)
+        if w.lost_mask is not None:
+            return w.lost_mask
+        # compute_world's lost copies are its lost LUNs' (lun_loss): per LUN once. A
+        # world world_after grew from another (a site loss plus one, a failure placed
+        # beside another's) adds the LUNs it loses more to that one's mask.
+        base = w.grown_from
+        luns: AbstractSet[str] = w.luns_down
+        if base is not None and not base.vm_relocated and base.luns_down <= luns:
+            lost = self._lost_mask(base).ravel().copy()
+            luns = luns - base.luns_down
+        else:
+            lost = np.zeros(len(self.rows) * self.width, dtype=bool)
+        by_lun = self._lost_by_lun
+        for lun in luns:
+            found = by_lun.get(lun)
+            if found is None:
+                loss = lun_loss(self.prep, lun)
+                found = by_lun[lun] = self._flat(np, (*loss.copies, *loss.logs))
+            lost[found] = True
+        mask = w.lost_mask = lost.reshape(len(self.rows), self.width)
+        return mask
+
+    def _has_lost_mask(self, w: World) -> bool:
+        """Whether :meth:`_lost_mask` of ``w`` costs a few LUNs at most: kept already,
+        or grown from a world (the base's mask is kept or cheap)."""
+        return w.lost_mask is not None or w.grown_from is not None
 
     def _rows_in(self, np: Any, databases: Iterable[str]) -> Any:
         """The (sorted) rows of those of ``databases`` the table holds."""
@@ -305,7 +323,12 @@ class TakeoverTable:
             candidates = rows_in[bad]
             if len(candidates) == 0:
                 return {}, self._rest(run, affected, [])
-            lost = self._lost_rows(np, w, candidates)
+            if w.vm_relocated or not self._has_lost_mask(w):
+                lost = self._lost_rows(np, w, candidates)
+            else:
+                # A site loss plus one, a failure beside another's: the earlier world's
+                # mask and the LUNs this one loses more (no pair checked one by one).
+                lost = self._lost_mask(w)[candidates]
         else:
             touched = self._vm_mask(w.touched_vms, len(w.touched_vms))
             fresh = self._vm_mask(run.fresh_vms, len(run.fresh_vms))
@@ -365,6 +388,11 @@ class TakeoverTable:
         # A row down since nothing in normal operation (every one at 25k) is down from
         # ``t``: its RTO is one of two values per step (~20,000 moves per 25k sizing).
         rto_restart, rto_failover = max(0.0, restart - t), max(0.0, failover - t)
+        #: Such a row's state depends on its member, how it takes over and its recovery
+        #: point only: one state each, shared by the databases moved alike (a state is
+        #: never changed in place; a step replaces it).
+        made: dict[tuple[int, bool, float], DbRun] = {}
+        key: tuple[int, bool, float] | None
         for j, r in enumerate(moving.tolist()):
             db_id = table_rows[r]
             if db_id not in affected:
@@ -372,17 +400,24 @@ class TakeoverTable:
             if not has[j] or special[j] or db_id in in_run:
                 fallback.append(db_id)
                 continue
+            down_since = base_down[r]
+            key = None
+            if down_since is None:
+                key = (chosen[j], restarted_at[j], base_rpo[r])
+                found = made.get(key)
+                if found is not None:
+                    decided[db_id] = found
+                    continue
             vm = vm_names[chosen[j]]
             if restarted_at[j]:
                 ready, rto, source = restart, rto_restart, _RESTART_SOURCE
             else:
                 ready, rto, source = failover, rto_failover, _DAG_SOURCE
-            down_since = base_down[r]
             if down_since is None:
                 down_since = t
             else:
                 rto = max(0.0, ready - down_since)
-            decided[db_id] = DbRun(
+            state = decided[db_id] = DbRun(
                 "active",
                 vm,
                 vm_site.get(vm),
@@ -397,6 +432,8 @@ class TakeoverTable:
                 None,
                 source,
             )
+            if key is not None:
+                made[key] = state
         return decided, self._rest(run, affected, fallback)
 
     def _rest(self, run: Run, affected: AbstractSet[str], fallback: list[str]) -> list[str]:
@@ -404,10 +441,15 @@ class TakeoverTable:
         the table's databases a step before already changed (not placed from normal)."""
         rest = [d for d in self.others if d in affected]
         rest += fallback
-        row_of = self.row_of
+        row_of, earlier = self.row_of, run.db
         # Databases a step before changed: kept or not, _resolve starts from their state.
+        # The caller sorts ``rest``: the smaller side is walked (a site loss plus one
+        # affects ~100 databases of the ~1,000 its site's step changed).
         done = set(fallback)
-        rest += [d for d in run.db if d in row_of and d in affected and d not in done]
+        if len(affected) < len(earlier):
+            rest += [d for d in affected if d in earlier and d in row_of and d not in done]
+        else:
+            rest += [d for d in earlier if d in row_of and d in affected and d not in done]
         return rest
 
 

@@ -8,6 +8,7 @@ proportional to what the failures touch, not to the design.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from designer.domain.enums import DiskPurpose
@@ -55,6 +56,11 @@ class World:
     reach_memo: dict[tuple[str | None, str | None], tuple[bool, str | None]] = field(
         default_factory=dict
     )
+    #: The world :func:`world_after` went on from (its lost LUNs are among this one's):
+    #: the placement's who-takes-over table adds only the LUNs this one loses more.
+    grown_from: World | None = field(default=None, compare=False, repr=False)
+    #: The who-takes-over table's mask of the copies this world loses (its memo).
+    lost_mask: Any = field(default=None, compare=False, repr=False)
 
     def vm_up(self, vm: str) -> bool:
         return vm not in self.vm_down
@@ -400,6 +406,7 @@ def world_after(prep: Prepared, base: World, failed: frozenset[str]) -> World | 
         lbs_down=base.lbs_down.union(new_lbs),
         cas_down=dict(base.cas_down),
         touched_vms=set(base.touched_vms),
+        grown_from=base,
     )
     vm_down = w.vm_down
     before = set(vm_down)

@@ -34,7 +34,8 @@ from designer.simulation.prepared import Prepared
 from designer.simulation.world import World, compute_world, world_after
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
-FIELDS = [f.name for f in fields(World)]
+#: What a world is (not its memos of what it was derived from or of its lost copies).
+FIELDS = [f.name for f in fields(World) if f.compare]
 
 
 def _samples() -> list[Path]:
