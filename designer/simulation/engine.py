@@ -801,10 +801,15 @@ class Simulator:
             else:
                 run_db[db_id] = resolve(run, db_id, t)
         if decided is not None:
-            # Listed in the order the loop alone lists them (capacity sums in it).
-            decided.update(out)
-            for db_id in sorted(decided):
-                run_db[db_id] = decided[db_id]
+            # Listed in the order the loop alone lists them (capacity sums in it): the
+            # table's databases come in its rows' order, sorted already, so only the
+            # others resolved one by one need a merge.
+            if out:
+                decided.update(out)
+                for db_id in sorted(decided):
+                    run_db[db_id] = decided[db_id]
+            else:
+                run_db.update(decided)
         if run.directions_down or run.copy_dir_cut:
             # After the databases settled: which copies a failed direction cuts off
             # depends on where each database is active now.
