@@ -146,6 +146,9 @@ class Simulator:
         )
         #: Placement's who-takes-over table (numpy; built when a placement first needs it).
         self._takeover: TakeoverTable | None = None
+        #: Database → the VMs it is on (``prep.dbs_on_vm`` turned round; built when a
+        #: placement limited to a few databases first asks).
+        self._vms_of_db: dict[str, frozenset[str]] | None = None
         self.initial = step_state(self.baseline, base_run, -1, 0.0)
         self.total_mailboxes = sum(db.mailboxes for db in prep.dbs.values())
         self.base_available = self.initial.mailboxes_available
@@ -1040,8 +1043,20 @@ class Simulator:
             affected = set(run.touched_dbs)
             affected.update(run.corrupted)
             vms = w.touched_vms | prev.touched_vms | set(run.relocated)
-        for vm in vms:
-            affected.update(prep.dbs_on_vm.get(vm, []))
+        only = run.only
+        if only is not None and len(only) < 8 * len(vms):
+            # The step is limited to a few databases (a failure placed beside another's:
+            # ~100, where the ~30 mailbox servers an array's loss touched hold ~4,000
+            # copies): only they are asked whether they are on a VM it touched (_settle
+            # keeps only them anyway).
+            vms_of_db = self._vms_of_db
+            if vms_of_db is None:
+                vms_of_db = self._vms_of_db = _vms_of_db(prep)
+            none: frozenset[str] = frozenset()
+            affected.update(d for d in only if not vms_of_db.get(d, none).isdisjoint(vms))
+        else:
+            for vm in vms:
+                affected.update(prep.dbs_on_vm.get(vm, []))
         for hr_id in set(w.failed) | set(prev.failed):
             if hr_id in prep.host_repls:
                 affected.update(self._dbs_of_repl(hr_id))
@@ -1437,16 +1452,33 @@ class Simulator:
         return element
 
 
+def _vms_of_db(prep: Prepared) -> dict[str, frozenset[str]]:
+    """Database → the VMs ``prep.dbs_on_vm`` lists it on."""
+    found: dict[str, set[str]] = {}
+    for vm, dbs in prep.dbs_on_vm.items():
+        for db_id in dbs:
+            found.setdefault(db_id, set()).add(vm)
+    return {db_id: frozenset(vms) for db_id, vms in found.items()}
+
+
 def _vms_changed(prep: Prepared, prev: World, w: World) -> set[str]:
     """The VMs whose state differs between two worlds: down, restarted (where), reset,
     relocated (where), a copy's disks or logs lost, an LCR copy disk lost."""
-    vms = set(w.vm_down.keys() ^ prev.vm_down.keys())
+    if w.grown_from is prev and w.grown_vms is not None:
+        # world_after grew ``w`` from ``prev`` (its sets hold ``prev``'s and more): the
+        # VMs it took down or whose copies it lost are noted (a site's loss has
+        # thousands of each to compare); restarts, resets and relocations are few.
+        vms = set(w.grown_vms)
+    else:
+        vms = set(w.vm_down.keys() ^ prev.vm_down.keys())
     for now, before in (
         (w.vm_restarted, prev.vm_restarted),
         (w.vm_reset, prev.vm_reset),
         (w.vm_relocated, prev.vm_relocated),
     ):
         vms.update(vm for vm in now.keys() | before.keys() if now.get(vm) != before.get(vm))
+    if w.grown_from is prev and w.grown_vms is not None:
+        return vms
     vms.update(vm for vm, _db in (w.copy_lost ^ prev.copy_lost) | (w.logs_lost ^ prev.logs_lost))
     vms.update(prep.disk_by_id[d].vm for d in w.lcr_disks_lost ^ prev.lcr_disks_lost)
     return vms

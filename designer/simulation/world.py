@@ -61,6 +61,10 @@ class World:
     grown_from: World | None = field(default=None, compare=False, repr=False)
     #: The who-takes-over table's mask of the copies this world loses (its memo).
     lost_mask: Any = field(default=None, compare=False, repr=False)
+    #: With ``grown_from``: the VMs world_after took down, or whose copies' disks or
+    #: logs, or LCR copy disks, it lost that ``grown_from`` had not (what
+    #: ``_vms_changed`` reads of those, without comparing the two worlds' sets).
+    grown_vms: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     def vm_up(self, vm: str) -> bool:
         return vm not in self.vm_down
@@ -414,14 +418,20 @@ def world_after(prep: Prepared, base: World, failed: frozenset[str]) -> World | 
         vm_down[vm] = "failed"
     for cas_id in new_cas:
         w.cas_down[cas_id] = "failed"
+    #: VMs whose lost copies, logs or LCR copy disks differ from ``base``'s.
+    lost_vms: set[str] = set()
     for lun, loss in zip(luns, losses, strict=True):
         raid_set = prep.raid_set(lun)
         if raid_set is not None:
             w.raid_sets_down.add(raid_set)
         w.touched_vms.update(loss.vms)
+        lcr_lost = base.lcr_disks_lost
+        lost_vms.update(prep.disk_by_id[d].vm for d in loss.lcr_disks if d not in lcr_lost)
         w.lcr_disks_lost.update(loss.lcr_disks)
         for vm in loss.os_vms:
             vm_down.setdefault(vm, "storage_lost")
+        lost_vms.update(vm for vm, db in loss.logs if (vm, db) not in base.logs_lost)
+        lost_vms.update(vm for vm, db in loss.copies if (vm, db) not in base.copy_lost)
         w.logs_lost.update(loss.logs)
         w.copy_lost.update(loss.copies)
     stranded: dict[str | None, list[str]] = {}
@@ -434,6 +444,7 @@ def world_after(prep: Prepared, base: World, failed: frozenset[str]) -> World | 
     for cluster_id, vms in sorted(stranded.items(), key=lambda kv: kv[0] or ""):
         _ha_restart(prep, w, cluster_id, vms)
     gone = [vm for vm in vm_down if vm not in before]
+    w.grown_vms = frozenset(lost_vms.union(gone))
     w.touched_vms.update(gone)
     for vm in gone:
         for witness in prep.witness_on_vm.get(vm, []):

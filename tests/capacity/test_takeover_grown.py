@@ -261,3 +261,142 @@ def test_a_rest_without_the_earlier_check_is_caught() -> None:
         mp.setattr(TakeoverTable, "_rest", space["_rest"])
         with pytest.raises(AssertionError):
             test_rest_walks_the_smaller_side_to_the_same_databases()
+
+
+def _reference_vms_changed(prep: Any, prev: World, w: World) -> set[str]:
+    """``_vms_changed`` as it was: the two worlds' sets compared."""
+    vms = set(w.vm_down.keys() ^ prev.vm_down.keys())
+    for now, before in (
+        (w.vm_restarted, prev.vm_restarted),
+        (w.vm_reset, prev.vm_reset),
+        (w.vm_relocated, prev.vm_relocated),
+    ):
+        vms.update(vm for vm in now.keys() | before.keys() if now.get(vm) != before.get(vm))
+    vms.update(vm for vm, _db in (w.copy_lost ^ prev.copy_lost) | (w.logs_lost ^ prev.logs_lost))
+    vms.update(prep.disk_by_id[d].vm for d in w.lcr_disks_lost ^ prev.lcr_disks_lost)
+    return vms
+
+
+def _vms_changed_differ(design: Design) -> tuple[int, int]:
+    """(grown worlds whose VMs changed, those where world_after's note differs)."""
+    from designer.simulation.engine import _vms_changed
+
+    sim = Simulator(design)
+    changed = wrong = 0
+    for w in _grown_worlds(sim):
+        assert w.grown_from is not None and w.grown_vms is not None
+        expected = _reference_vms_changed(sim.prep, w.grown_from, w)
+        changed += bool(expected)
+        wrong += _vms_changed(sim.prep, w.grown_from, w) != expected
+    return changed, wrong
+
+
+def test_grown_vms_of_every_sample() -> None:
+    for path in sorted(SAMPLES.glob("*.json")):
+        loaded = load(path)
+        _changed, wrong = _vms_changed_differ(getattr(loaded, "design", loaded))
+        assert wrong == 0, path.name
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_grown_vms_of_generated_designs(seed: int) -> None:
+    changed, wrong = _vms_changed_differ(_generated("1k", seed))
+    assert changed > 100
+    assert wrong == 0
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(designs())
+def test_grown_vms_of_hypothesis_designs(design: Design) -> None:
+    assert _vms_changed_differ(design)[1] == 0
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        pytest.param(
+            ("lost_vms.update(vm for vm, db in loss.copies", "(0 for vm, db in loss.copies"),
+            id="copies",
+        ),
+        pytest.param(
+            ("w.grown_vms = frozenset(lost_vms.union(gone))", "w.grown_vms = frozenset(lost_vms)"),
+            id="down",
+        ),
+    ],
+)
+def test_a_wrong_grown_note_is_caught(mutate: tuple[str, str]) -> None:
+    import designer.simulation.engine as sim_engine
+    from designer.simulation import world
+
+    source = inspect.getsource(world.world_after)
+    old, new = mutate
+    assert old in source
+    space: dict[str, Any] = {}
+    exec(compile(source.replace(old, new), "<m>", "exec"), vars(world), space)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(world, "world_after", space["world_after"])
+        mp.setattr(sim_engine, "world_after", space["world_after"])
+        _changed, wrong = _vms_changed_differ(_generated("1k", 0))
+    assert wrong > 0
+
+
+def _limited_steps_differ(design: Design) -> tuple[int, int]:
+    """Every placement step of a sizing (``max_combined=None``) limited to some
+    databases: (how many took the limited walk, how many of them affect other
+    databases than the walk over every touched VM would)."""
+    from designer.capacity import capacity
+
+    affected = Simulator._affected
+    taken = wrong = 0
+
+    def compared(self: Simulator, run: Any, prev: World, w: World, partitioned: bool) -> Any:
+        nonlocal taken, wrong
+        found = affected(self, run, prev, w, partitioned)
+        only = run.only
+        if only is not None:
+            run.only = None
+            try:
+                slow = affected(self, run, prev, w, partitioned)
+            finally:
+                run.only = only
+            if found != slow:
+                taken += 1
+                wrong += (found & only) != (slow & only)
+        return found
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Simulator, "_affected", compared)
+        capacity(Simulator(design), max_combined=None)
+    return taken, wrong
+
+
+@pytest.mark.parametrize(("size", "seed"), [("1k", 0), ("1k", 1), ("10k", 0), ("10k", 1)])
+def test_a_limited_step_affects_what_the_full_walk_does(size: str, seed: int) -> None:
+    taken, wrong = _limited_steps_differ(_generated(size, seed))
+    assert wrong == 0
+    if size == "10k":  # at 1k an array's loss touches too few VMs to be limited
+        assert taken > 0
+
+
+def test_limited_steps_of_every_sample() -> None:
+    for path in sorted(SAMPLES.glob("*.json")):
+        loaded = load(path)
+        assert _limited_steps_differ(getattr(loaded, "design", loaded))[1] == 0, path.name
+
+
+def test_a_wrong_limited_walk_is_caught() -> None:
+    source = textwrap.dedent(inspect.getsource(Simulator._affected))
+    old = "if not vms_of_db.get(d, none).isdisjoint(vms))"
+    assert old in source
+    import designer.simulation.engine as sim_engine
+
+    space: dict[str, Any] = {}
+    exec(
+        compile(source.replace(old, "if vms_of_db.get(d, none).isdisjoint(vms))"), "<m>", "exec"),
+        vars(sim_engine),
+        space,
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Simulator, "_affected", space["_affected"])
+        _taken, wrong = _limited_steps_differ(_generated("10k", 0))
+    assert wrong > 0
