@@ -185,8 +185,9 @@ class TakeoverTable:
             lost = np.zeros(len(self.rows) * self.width, dtype=bool)
             lost[self._flat(np, (*w.copy_lost, *w.logs_lost))] = True
             return lost.reshape(len(self.rows), self.width)
-        if w.lost_mask is not None:
-            return w.lost_mask
+        memo = w.lost_mask
+        if memo is not None and memo[0] is self:
+            return memo[1]
         # compute_world's lost copies are its lost LUNs' (lun_loss): per LUN once. A
         # world world_after grew from another (a site loss plus one, a failure placed
         # beside another's) adds the LUNs it loses more to that one's mask.
@@ -204,13 +205,15 @@ class TakeoverTable:
                 loss = lun_loss(self.prep, lun)
                 found = by_lun[lun] = self._flat(np, (*loss.copies, *loss.logs))
             lost[found] = True
-        mask = w.lost_mask = lost.reshape(len(self.rows), self.width)
+        mask = lost.reshape(len(self.rows), self.width)
+        w.lost_mask = (self, mask)
         return mask
 
     def _has_lost_mask(self, w: World) -> bool:
         """Whether :meth:`_lost_mask` of ``w`` costs a few LUNs at most: kept already,
         or grown from a world (the base's mask is kept or cheap)."""
-        return w.lost_mask is not None or w.grown_from is not None
+        memo = w.lost_mask
+        return (memo is not None and memo[0] is self) or w.grown_from is not None
 
     def _rows_in(self, np: Any, databases: Iterable[str]) -> Any:
         """The (sorted) rows of those of ``databases`` the table holds."""

@@ -59,8 +59,8 @@ class World:
     #: The world :func:`world_after` went on from (its lost LUNs are among this one's):
     #: the placement's who-takes-over table adds only the LUNs this one loses more.
     grown_from: World | None = field(default=None, compare=False, repr=False)
-    #: The who-takes-over table's mask of the copies this world loses (its memo).
-    lost_mask: Any = field(default=None, compare=False, repr=False)
+    #: (the who-takes-over table, its mask of the copies this world loses): its memo.
+    lost_mask: tuple[Any, Any] | None = field(default=None, compare=False, repr=False)
     #: With ``grown_from``: the VMs world_after took down, or whose copies' disks or
     #: logs, or LCR copy disks, it lost that ``grown_from`` had not (what
     #: ``_vms_changed`` reads of those, without comparing the two worlds' sets).
