@@ -19,7 +19,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QHideEvent, QShowEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHideEvent,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -395,6 +403,8 @@ class CapacityPanel(QWidget):
         #: Whether the panel's dock is in front (not behind another tab): see
         #: minimumSizeHint.
         self._in_front = True
+        #: The summary's lines over what the layout counts (see _summary_excess).
+        self._summary_extra = 0
         self.bars: list[pg.BarGraphItem] = []
         #: The bars' labels whole (the axis shows them fitted: see _fit_ticks).
         self._tick_labels: list[str] = []
@@ -590,7 +600,37 @@ class CapacityPanel(QWidget):
         summary's, which gains lines when the report comes a quarter second after a
         load) made the bottom docks grow and the canvas jump under the pointer."""
         hint = super().minimumSizeHint()
-        return hint if self._in_front else QSize(hint.width(), 0)
+        if not self._in_front:
+            return QSize(hint.width(), 0)
+        return QSize(hint.width(), hint.height() + self._summary_excess())
+
+    def _summary_excess(self) -> int:
+        """How much taller the summary's wrapped lines are at the panel's width than the
+        least height the layout counts for it (its lines at some narrower width): the
+        layout gave the summary its lines and took them from the chart, whose least
+        height then ran out of the splitter under the summary, the legend hidden (1,100
+        px window). The panel's least height holds both."""
+        summary = self.summary
+        layout = self.layout()
+        if layout is None or summary.isHidden() or not summary.text():
+            return 0
+        margins = layout.contentsMargins()
+        width = self.width() - margins.left() - margins.right()
+        if width <= 0:
+            return 0
+        return max(0, summary.heightForWidth(width) - summary.minimumSizeHint().height())
+
+    def _summary_changed(self) -> None:
+        """The least height again when the summary's lines may have changed."""
+        excess = self._summary_excess()
+        if excess != self._summary_extra:
+            self._summary_extra = excess
+            self.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._summary_changed()
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
@@ -789,6 +829,10 @@ class CapacityPanel(QWidget):
                 self.table.setItem(row, column, item)
 
     def _fill_summary(self) -> None:
+        self._set_summary()
+        self._summary_changed()
+
+    def _set_summary(self) -> None:
         report = self.controller.report
         if report is None and self.controller.pending:
             self.summary.setText(SIZING)
@@ -833,7 +877,11 @@ def _fit(label: str, metrics: QFontMetrics, room: float) -> str:
     if len(lines) < 3:
         widest = max(range(len(lines)), key=lambda i: metrics.horizontalAdvance(lines[i]))
         if metrics.horizontalAdvance(lines[widest]) > width:
-            lines[widest : widest + 1] = _split(lines[widest], metrics) or [lines[widest]]
+            lines[widest : widest + 1] = (
+                _split(lines[widest], metrics)
+                or _split_word(lines[widest], metrics)
+                or [lines[widest]]
+            )
     # Cut in the middle: modes' names differ at both ends ("array DC02-CX1", "…-CX2").
     return "\n".join(metrics.elidedText(t, Qt.TextElideMode.ElideMiddle, width) for t in lines)
 
@@ -850,8 +898,23 @@ def _split(text: str, metrics: QFontMetrics, *, spaces_only: bool = False) -> li
     return list(min(cuts, key=lambda ab: max(metrics.horizontalAdvance(t) for t in ab)))
 
 
+def _split_word(word: str, metrics: QFontMetrics) -> list[str]:
+    """A name with neither space nor hyphen as two lines, cut where its letters meet its
+    digits ("esx" over "01001": a host's name read "es…01" under its bar), at the cut
+    that makes the wider line narrowest; [] if it has no such cut."""
+    cuts = [
+        (word[:i], word[i:])
+        for i in range(1, len(word))
+        if word[i - 1].isalpha() != word[i].isalpha()
+        and (word[i - 1].isalnum() and word[i].isalnum())
+    ]
+    if not cuts:
+        return []
+    return list(min(cuts, key=lambda ab: max(metrics.horizontalAdvance(t) for t in ab)))
+
+
 def _short(mode: Mode) -> str:
-    """A mode's label short enough for an axis tick."""
+    """A mode's label for an axis tick: its kind's words shortened ("site", "array")."""
     if mode.kind == "normal":
         return "normal"
     text = (
@@ -861,4 +924,5 @@ def _short(mode: Mode) -> str:
         .replace("storage array ", "array ")
         .replace("WAN link ", "")
     )
-    return text if len(text) <= 22 else text[:21] + "…"
+    # Whole: _fit wraps it, and cuts it short only past three lines' room.
+    return text
