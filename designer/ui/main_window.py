@@ -1102,13 +1102,23 @@ class MainWindow(QMainWindow):
         return True
 
     def _write(self, path: Path, expected: FileStamp | None) -> FileStamp:
-        """Write the design to ``path``. A big design is written by a worker while the
-        window keeps painting and says "Saving…"; the user's keys and clicks wait until
-        the file is written (:mod:`designer.ui.saving`), a close until after it."""
+        """Write the design to ``path``. A worker writes it while the window keeps
+        painting and says "Saving…"; the user's keys and clicks on the window are
+        refused until the file is written, with a word in the status bar
+        (:mod:`designer.ui.saving`), a close waits until after it."""
         self._saving = True
-        self.statusBar().showMessage(f"Saving {path.name}…")
+        saving = f"Saving {path.name}…"
+        self.statusBar().showMessage(saving)
+
+        def refused() -> None:
+            self.statusBar().showMessage(
+                f"{saving} the design cannot be changed until it is written"
+            )
+
         try:
-            stamp = save_beside_the_window(self.session.design, path, expected=expected)
+            stamp = save_beside_the_window(
+                self.session.design, path, expected=expected, window=self, refused=refused
+            )
         except BaseException:
             self._close_when_saved = False  # the window stays: the user reads why
             raise

@@ -1,4 +1,4 @@
-"""Ctrl+S and File > Save As of a big design write the file on a worker while the
+"""Ctrl+S and File > Save As write the file on a worker while the
 window keeps running (issue 10: a 100,000-element save held the window 4-13 s), through
 the user's door (``dr-designer gui FILE``): the status bar says "Saving…", the event
 loop turns meanwhile, the file is byte for byte the canonical text, the modified mark
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
 
@@ -33,10 +33,9 @@ from benchmarks.generate import generate_design  # noqa: E402
 
 @pytest.fixture
 def slow_worker_save(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """Every design saves on the worker, which waits 0.3 s before it writes (a big
-    design's time, on a small one); records the thread it ran on, and what the window
-    showed and how often its event loop turned while it ran."""
-    monkeypatch.setattr(saving, "BACKGROUND_SAVE_ELEMENTS", 0)
+    """The save's worker (every design saves on one) waits 0.3 s before it writes (a
+    big design's time, on a small one); records the thread it ran on, and what the
+    window showed and how often its event loop turned while it ran."""
     seen: dict[str, Any] = {"threads": [], "messages": [], "ticks": 0}
     real_save = saving.save
     started = threading.Event()
@@ -204,3 +203,51 @@ def test_a_close_during_the_save_waits_for_it(
     assert path.read_bytes() == dump.reference_dumps(edited).encode("utf-8")
     QApplication.processEvents()  # the close asked for runs now, on a clean design
     assert not window.isVisible()
+
+
+def test_an_edit_during_the_save_is_refused_and_said_never_applied_after(
+    qtbot,  # type: ignore[no-untyped-def]
+    launch: Callable[..., MainWindow],
+    tmp_path: Path,
+    slow_worker_save: dict[str, Any],
+) -> None:
+    """While the file is written, a key, a click and a second Ctrl+S on the window are
+    refused and the status bar says so: the file, the design and its clean state agree
+    once the save ends, and nothing the user did runs later behind their back. (An
+    edit that reached the window during the save changed the design, then the save
+    marked it clean though the file lacked it: quitting lost it without a question.)"""
+    path = _design_file(tmp_path)
+    window = launch(path)
+    _edit(window)
+    edited = window.session.design
+    selected = window.session.selection
+    viewport = window.view.viewport()
+    corner = viewport.rect().topLeft() + QPoint(3, 3)
+    said: list[str] = []
+
+    def try_to_edit() -> None:
+        if slow_worker_save["started"].is_set() and not said:
+            QTest.keyClick(viewport, Qt.Key.Key_Right)  # a nudge of the selected site
+            QTest.keyClick(viewport, Qt.Key.Key_Delete)
+            QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=corner)
+            QTest.keySequence(window, "Ctrl+S")  # a second save
+            said.append(window.statusBar().currentMessage())
+
+    timer = QTimer(window)
+    timer.timeout.connect(try_to_edit)
+    timer.start(5)
+    QTest.keySequence(window, "Ctrl+S")  # returns once the save is done
+    timer.stop()
+    assert said == ["Saving design.json… the design cannot be changed until it is written"]
+    assert len(slow_worker_save["threads"]) == 1, "a second save started during the first"
+    assert path.read_bytes() == dump.reference_dumps(edited).encode("utf-8")
+    assert window.session.design == edited
+    assert not window.session.dirty and not window.isWindowModified()
+    assert "Saved design.json" in window.statusBar().currentMessage()
+    qtbot.wait(50)  # nothing held back runs now
+    assert window.session.design == edited and window.session.selection == selected
+    # The same key and click act once the file is written.
+    QTest.keyClick(viewport, Qt.Key.Key_Right)
+    assert window.session.design != edited and window.isWindowModified()
+    QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=corner)
+    assert window.session.selection != selected

@@ -102,8 +102,9 @@ def test_overwrite_after_asking(window, opened):
 
 def test_reload_shows_what_is_on_disk(window, opened):
     someone_else_saves(opened)
-    DialogAnswer("Reload")
+    answer = DialogAnswer("Reload")  # kept: a timer holds its method weakly
     window.act_save.trigger()
+    assert answer.buttons, "the question was asked"
     assert any(e.name == "Theirs" for e in window.session.design.elements)
     assert not window.session.dirty
     edit(window)  # and a save after the reload is a normal save
@@ -117,8 +118,9 @@ def test_save_as_keeps_both(window, opened, tmp_path, monkeypatch):
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(elsewhere), ""))
     )
-    DialogAnswer("Save As…")
+    answer = DialogAnswer("Save As…")  # kept: a timer holds its method weakly
     window.act_save.trigger()
+    assert answer.buttons, "the question was asked"
     assert opened.read_bytes() == theirs
     assert load(elsewhere) == window.session.design
     assert window.session.path == elsewhere.resolve()
@@ -126,8 +128,9 @@ def test_save_as_keeps_both(window, opened, tmp_path, monkeypatch):
 
 def test_cancel_writes_nothing(window, opened):
     theirs = someone_else_saves(opened)
-    DialogAnswer("Cancel")
+    answer = DialogAnswer("Cancel")  # kept: a timer holds its method weakly
     window.act_save.trigger()
+    assert answer.buttons, "the question was asked"
     assert opened.read_bytes() == theirs and window.session.dirty
 
 
