@@ -232,6 +232,9 @@ def test_an_edit_during_the_save_is_refused_and_said_never_applied_after(
             QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=corner)
             QTest.keySequence(window, "Ctrl+S")  # a second save
             said.append(window.statusBar().currentMessage())
+            shots = Path("/tmp/fix13-shots")
+            shots.mkdir(exist_ok=True)
+            window.grab().save(str(shots / "save-refuses-an-edit.png"))
 
     timer = QTimer(window)
     timer.timeout.connect(try_to_edit)
