@@ -11,8 +11,10 @@ the user sees one line naming the log file.
 
 from __future__ import annotations
 
+import errno
 import faulthandler
 import os
+import stat
 import sys
 import threading
 import time
@@ -24,6 +26,7 @@ from designer.text import printable
 
 if TYPE_CHECKING:
     import logging
+    from io import TextIOWrapper
 
 __all__ = [
     "LOG_DIR_ENV",
@@ -33,6 +36,7 @@ __all__ = [
     "log_path",
     "logger",
     "note",
+    "open_log_file",
     "setup_logging",
 ]
 
@@ -142,9 +146,7 @@ def setup_logging(
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # What logging.FileHandler opens (backslashreplace: see _set_up).
-            stream = open(  # noqa: SIM115 (closed by _close, or by its handler)
-                os.path.abspath(path), "a", encoding="utf-8", errors="backslashreplace"
-            )
+            stream = open_log_file(os.path.abspath(path), errors="backslashreplace")
         except OSError:  # the set-up itself says so, on stderr
             return _set_up(verbose, path)
         _light, _pending = stream, (verbose, path)
@@ -153,6 +155,28 @@ def setup_logging(
         _log_thread_errors()
         return path
     return _set_up(verbose, path)
+
+
+def open_log_file(path: str, *, errors: str) -> TextIOWrapper:
+    """``open(path, "a", encoding="utf-8", errors=errors)``, except that a FIFO no
+    program reads is refused at once (``OSError``, "a pipe no program reads") instead
+    of holding the command until one does: every command, ``--help`` aside, hung on
+    such a log file. A pipe with a reader, a terminal or ``/dev/null`` is written as
+    before (blocking writes)."""
+    nonblocking = getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | nonblocking, 0o666)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # what a FIFO without a reader answers
+            raise OSError(exc.errno, "a pipe no program reads", path) from None
+        raise
+    try:
+        if nonblocking and not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.set_blocking(fd, True)
+        return open(fd, "a", encoding="utf-8", errors=errors)
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _logging_imported() -> bool:
@@ -211,7 +235,8 @@ def note(message: str) -> None:
     if light is not None:
         line = f"{_asctime()} {os.getpid()} INFO designer: {printable(message)}\n"
         try:
-            position = light.seek(0, os.SEEK_END)
+            # (A pipe a program reads is not seekable, nor rotated.)
+            position = light.seek(0, os.SEEK_END) if light.seekable() else 0
             if not position or position + len(line) < MAX_BYTES:
                 light.write(line)
                 light.flush()

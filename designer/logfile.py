@@ -11,9 +11,12 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from designer.text import printable
+
+if TYPE_CHECKING:
+    from io import TextIOWrapper
 
 __all__ = ["LOG_FORMAT", "PrintableFormatter", "RotatingFileHandler"]
 
@@ -57,6 +60,13 @@ class RotatingFileHandler(logging.FileHandler):
         #: A record could not be written: said once on stderr, later ones dropped.
         self._failed = False
 
+    def _open(self) -> TextIOWrapper:
+        """The file, opened as :mod:`logging` opens it, but never waiting for a reader
+        of a FIFO (see :func:`designer.diagnostics.open_log_file`)."""
+        from designer.diagnostics import open_log_file
+
+        return open_log_file(self.baseFilename, errors=self.errors or "strict")
+
     def emit(self, record: logging.LogRecord) -> None:
         if self._failed:
             return
@@ -94,6 +104,8 @@ class RotatingFileHandler(logging.FileHandler):
             return False
         if self.stream is None:
             self.stream = self._open()
+        if not self.stream.seekable():  # a pipe a program reads: never rotated
+            return False
         # Never an empty file (Python 3.12's rule; 3.11 also rotated an empty file
         # for a record longer than max_bytes, leaving an empty backup).
         position = self.stream.seek(0, os.SEEK_END)
