@@ -8,6 +8,9 @@ text; then wait to be killed.
 ``crash_child.py restart``: start the app through the same entry with no file, answer
 the recovery question "Yes" (recording it), print ``asked N`` and ``design SHA`` of
 the window, and quit.
+
+``DR_TEST_SLOW_FSYNC=SECONDS``: every ``os.fsync`` of the process waits that long first
+(a loaded disk, made certain).
 """
 
 from __future__ import annotations
@@ -17,6 +20,18 @@ import os
 import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+if os.environ.get("DR_TEST_SLOW_FSYNC"):  # a loaded disk: every fsync takes this long
+    import time
+
+    _real_fsync = os.fsync
+    _fsync_s = float(os.environ["DR_TEST_SLOW_FSYNC"])
+
+    def _slow_fsync(fd: int) -> None:
+        time.sleep(_fsync_s)
+        _real_fsync(fd)
+
+    os.fsync = _slow_fsync
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
