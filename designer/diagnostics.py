@@ -157,7 +157,7 @@ def setup_logging(
     return _set_up(verbose, path)
 
 
-def open_log_file(path: str, *, errors: str) -> TextIOWrapper:
+def open_log_file(path: str, errors: str) -> TextIOWrapper:
     """``open(path, "a", encoding="utf-8", errors=errors)``, except that a FIFO no
     program reads is refused at once (``OSError``, "a pipe no program reads") instead
     of holding the command until one does: every command, ``--help`` aside, hung on
@@ -209,7 +209,13 @@ def _set_up(verbose: int, path: Path) -> Path | None:
         # backslashreplace: a file name that is not UTF-8 (surrogates from the command
         # line) must not turn one log record into a "Logging error" traceback.
         handler = RotatingFileHandler(
-            path, MAX_BYTES, BACKUPS, encoding="utf-8", errors="backslashreplace", stream=light
+            path,
+            MAX_BYTES,
+            BACKUPS,
+            encoding="utf-8",
+            errors="backslashreplace",
+            stream=light,
+            opener=open_log_file,
         )
     except OSError as exc:
         root.warning("cannot write the log file %s: %s", path, exc.strerror or exc)

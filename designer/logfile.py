@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 from designer.text import printable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from io import TextIOWrapper
 
 __all__ = ["LOG_FORMAT", "PrintableFormatter", "RotatingFileHandler"]
@@ -40,7 +41,8 @@ class RotatingFileHandler(logging.FileHandler):
     importing :mod:`logging.handlers`, which brings :mod:`socket` and :mod:`pickle`: a
     few per cent of a short command's start (issue 10). ``stream``: the file already
     open for appending (:mod:`designer.diagnostics` opens it before logging is set up),
-    written from where it is."""
+    written from where it is. ``opener(path, errors)``: opens the file (the first
+    time, and after a rotation)."""
 
     def __init__(
         self,
@@ -51,7 +53,9 @@ class RotatingFileHandler(logging.FileHandler):
         encoding: str,
         errors: str,
         stream: TextIO | None = None,
+        opener: Callable[[str, str], TextIOWrapper] | None = None,
     ) -> None:
+        self._opener = opener  # before the file is opened (by logging's __init__)
         super().__init__(path, mode="a", encoding=encoding, delay=stream is not None, errors=errors)
         if stream is not None:
             self.stream = stream  # type: ignore[assignment]
@@ -61,11 +65,11 @@ class RotatingFileHandler(logging.FileHandler):
         self._failed = False
 
     def _open(self) -> TextIOWrapper:
-        """The file, opened as :mod:`logging` opens it, but never waiting for a reader
-        of a FIFO (see :func:`designer.diagnostics.open_log_file`)."""
-        from designer.diagnostics import open_log_file
-
-        return open_log_file(self.baseFilename, errors=self.errors or "strict")
+        """The file, opened by ``opener`` if given (:mod:`designer.diagnostics` gives
+        one that never waits for a reader of a FIFO), else as :mod:`logging` opens it."""
+        if self._opener is not None:
+            return self._opener(self.baseFilename, self.errors or "strict")
+        return super()._open()
 
     def emit(self, record: logging.LogRecord) -> None:
         if self._failed:
