@@ -110,6 +110,8 @@ class ModeLoads(Sequence[ModeLoad]):
 
 @dataclass
 class LinkReport:
+    """One WAN link's load: normal operation, the worst failure mode and every mode evaluated."""
+
     link: WanLink
     normal: ModeLoad
     worst: ModeLoad | None
@@ -157,6 +159,8 @@ class Sizing:
 
 @dataclass
 class MemberReport:
+    """One DAG member's load in normal operation and its worst mode of each kind."""
+
     vm: VirtualMachine
     normal: MemberLoad
     #: Worst load per mode kind ("single", "double", "site", "site_plus_one").
@@ -180,6 +184,8 @@ class MemberReport:
 
 @dataclass
 class HostReport:
+    """One ESXi host's share of its DAG members' active databases and mailboxes."""
+
     host: EsxiHost
     #: (active databases, active mailboxes) of the DAG members it runs.
     normal: tuple[int, int]
@@ -197,6 +203,8 @@ class HostReport:
 
 @dataclass
 class LogLunReport:
+    """One log LUN: the copies whose logs it holds and how soon they fill it."""
+
     lun: Lun
     #: (database, member) of each copy whose logs it holds.
     copies: list[tuple[str, str]]
@@ -208,6 +216,8 @@ class LogLunReport:
 
 @dataclass
 class MirrorReport:
+    """One mirror's recovery point in normal operation and in its worst mode."""
+
     mirror: Mirror
     normal_rpo_s: float | None
     worst: tuple[Mode, float] | None
@@ -215,6 +225,8 @@ class MirrorReport:
 
 @dataclass
 class CapacityReport:
+    """The capacity sizing of a design: links, members, hosts, log LUNs and mirrors."""
+
     design: Design
     figures: Figures
     modes: str

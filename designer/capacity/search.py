@@ -457,6 +457,8 @@ class DagPredictor:
 
 @dataclass(frozen=True, slots=True)
 class _Alone:
+    """A DAG's impact of one failure alone: the databases it moves and where to."""
+
     impact: DagImpact
     moved: frozenset[str]
     targets: dict[str, str | None]

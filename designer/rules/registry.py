@@ -52,6 +52,8 @@ class RuleDefinitionError(Exception):
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered rule: its code, metadata, check function and documentation."""
+
     code: str
     name: str
     severity: Severity

@@ -59,6 +59,8 @@ _IN_SITE = (
 
 @dataclass(frozen=True, slots=True)
 class _Disk:
+    """A VM's disk: the LUN it is on, what it holds, whether it is a raw mapping."""
+
     id: str
     vm: str
     lun: str | None

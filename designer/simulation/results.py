@@ -165,6 +165,8 @@ class DatabaseState:
 @_quick_init
 @dataclass(frozen=True, slots=True)
 class DagState:
+    """A DAG's quorum at a step: the votes it has of its voters, and where."""
+
     id: str
     name: str
     quorum: bool
@@ -184,6 +186,8 @@ class DagState:
 
 @dataclass(frozen=True, slots=True)
 class SiteState:
+    """A site's users at a step: how many still reach their mail, and through what."""
+
     id: str
     name: str
     users: int

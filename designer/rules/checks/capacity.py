@@ -39,6 +39,8 @@ __all__ = [
 
 @dataclass
 class Unbalanced:
+    """A member whose failure sends most of its active databases to one member."""
+
     member: str
     target: str
     moved: int

@@ -1,0 +1,52 @@
+"""What ``check`` of a design imports and builds at its start (issue 8's cold start): no
+dataclass created on the way makes ``dataclasses`` work out a docstring from its
+signature (``inspect.signature``, ~60 µs a class at every start)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = sorted((ROOT / "sample_designs").glob("*.json"))
+
+
+def _after_checking(tmp_path: Path, files: list[Path], probe: str) -> str:
+    """The last line ``probe`` prints in a process that checked ``files`` in turn."""
+    code = (
+        "import contextlib, io, sys\n"
+        "from designer.entry import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    codes = [main(['check', f]) for f in sys.argv[1:]]\n"
+        "assert set(codes) <= {0, 1}, codes\n" + probe
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, *map(str, files)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DR_DESIGNER_LOG_DIR": str(tmp_path)},
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    return run.stdout.splitlines()[-1]
+
+
+def test_no_dataclass_that_check_creates_lacks_a_docstring(tmp_path: Path) -> None:
+    """Every dataclass of the designer that ``check`` of the samples creates has its own
+    docstring: without one, ``@dataclass`` computes ``inspect.signature`` of the class
+    to write one."""
+    probe = (
+        "import dataclasses, inspect\n"
+        "made = [c for name, m in list(sys.modules.items()) if name.startswith('designer')\n"
+        "        for c in vars(m).values() if isinstance(c, type)\n"
+        "        and dataclasses.is_dataclass(c) and c.__module__ == name]\n"
+        "generated = [f'{c.__module__}.{c.__qualname__}' for c in made\n"
+        "    if c.__doc__ == c.__name__ + str(inspect.signature(c)).replace(' -> None', '')]\n"
+        "print(len(made), sorted(generated))"
+    )
+    count, generated = _after_checking(tmp_path, SAMPLES, probe).split(" ", 1)
+    assert int(count) > 40  # the simulator's, capacity's and the rules' dataclasses
+    assert generated == "[]"
