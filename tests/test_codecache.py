@@ -201,6 +201,10 @@ def test_a_second_process_compiles_none_of_checks_dataclasses(tmp_path: Path) ->
             # The simulator's, capacity's and the rules' dataclasses, and pydantic's own.
             assert len(first) > 200
             assert any("DatabaseState" in t or "active_on" in t for t in first)
+            # The simulator's results fill their slots through __init__s of their own.
+            assert "def __init__(self, t, element, kind, text, source=_default_source):" in {
+                t.split("\n", 1)[0] for t in first
+            }
         else:
             assert set(texts) == first  # nothing new to compile: the same file
     probe = (
@@ -212,6 +216,45 @@ def test_a_second_process_compiles_none_of_checks_dataclasses(tmp_path: Path) ->
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
     compiled, known = map(int, run.stdout.split())
     assert compiled == 0 and known >= len(first)
+
+
+def _quick_probe() -> type:
+    from designer.simulation.results import _quick_init
+
+    @_quick_init
+    @dataclass(frozen=True, slots=True)
+    class Probe:
+        a: int
+        b: str = "x"
+
+    return Probe
+
+
+def test_the_simulators_quick_inits_are_compiled_through_the_cache(tmp_path: Path) -> None:
+    """``results._quick_init`` writes an ``__init__`` as dataclasses writes its methods:
+    through the command's cache when one is active (read back by the next process), the
+    same code as the builtin's ``exec`` compiles without one."""
+    plain = _quick_probe()
+    made = []
+    for _ in range(2):  # compiled now, then read back from the file
+        with compiled_dataclasses("test", tmp_path) as cache:
+            made.append(_quick_probe())
+        assert cache is not None
+        assert "def __init__(self, a, b=_default_b):\n" in "".join(cache.codes or {})
+    assert cache.compiled == 0 and cache.codes  # the second came from the file
+    for cls in (plain, *made):
+        code = cls.__init__.__code__
+        assert (code.co_code, code.co_consts, code.co_names, code.co_varnames) == (
+            plain.__init__.__code__.co_code,
+            plain.__init__.__code__.co_consts,
+            plain.__init__.__code__.co_names,
+            plain.__init__.__code__.co_varnames,
+        )
+        probe = cls(1)
+        assert (probe.a, probe.b, cls(2, "y").b) == (1, "x", "y")
+        assert repr(probe).endswith("Probe(a=1, b='x')")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            probe.a = 3  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ of them and the N-1 sweep many more, so they stay cheap to create and compare.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, Literal, TypeVar
@@ -42,7 +43,10 @@ def _quick_init(cls: type[_T]) -> type[_T]:
             namespace[f"_default_{f.name}"] = f.default
             params.append(f"{f.name}=_default_{f.name}")
     body = "".join(f"    _set_{name}(self, {name})\n" for name in names)
-    exec(f"def __init__(self, {', '.join(params)}):\n{body}", namespace)
+    # Compiled as dataclasses compiles its methods: through a command's code cache
+    # (designer.codecache) while one is active, else by the builtin.
+    compile_and_run = vars(dataclasses).get("exec", exec)
+    compile_and_run(f"def __init__(self, {', '.join(params)}):\n{body}", namespace)
     init = namespace["__init__"]
     original = cls.__init__
     init.__qualname__ = original.__qualname__
