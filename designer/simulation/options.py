@@ -20,7 +20,6 @@ from designer.graph.topology import storage_processor_id
 from designer.simulation.prepared import Prepared
 from designer.simulation.results import Action, DagState
 from designer.simulation.run_state import Run, SimulationError
-from designer.simulation.srm import srm_obstacle
 from designer.simulation.wording import clock, span
 from designer.simulation.world import World
 
@@ -469,6 +468,9 @@ def database_options(
         for plan_id in prep.plans_of_vm[vm]:
             pair = prep.pairs[prep.plans[plan_id].site_pair]
             if pair.protected_site in w.sites_down and plan_id not in run.srm_done:
+                # Imported when a plan could run: sizing never gets here (check's start).
+                from designer.simulation.srm import srm_obstacle
+
                 obstacle = srm_obstacle(prep, run, pair.recovery_site)
                 if obstacle is not None:
                     why.append(f"SRM recovery plan {prep.plans[plan_id].name}: {obstacle}")

@@ -1,4 +1,5 @@
-"""What ``check`` of a design imports and builds at its start (issue 8's cold start): no
+"""What ``check`` of a design imports and builds at its start (issue 8's cold start):
+the capacity sizing's placements do not import the simulator's scenario modules, and no
 dataclass created on the way makes ``dataclasses`` work out a docstring from its
 signature (``inspect.signature``, ~60 µs a class at every start)."""
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "sample_designs").glob("*.json"))
+SCENARIO_MODULES = ("links", "mirrors", "srm", "timeline")
 
 
 def _after_checking(tmp_path: Path, files: list[Path], probe: str) -> str:
@@ -32,6 +34,20 @@ def _after_checking(tmp_path: Path, files: list[Path], probe: str) -> str:
     )
     assert run.returncode == 0, run.stderr[-3000:]
     return run.stdout.splitlines()[-1]
+
+
+def test_the_sizing_of_check_imports_no_scenario_module(tmp_path: Path) -> None:
+    """The three-site sample states a workload: its CAP rules size it (the capacity
+    engine and the simulator's placements are imported) without the WAN links', mirrors',
+    SRM's and timeline's modules, which only scenarios call."""
+    probe = (
+        "mods = ('designer.capacity.engine', 'designer.simulation.engine') + tuple(\n"
+        f"    'designer.simulation.' + m for m in {SCENARIO_MODULES!r})\n"
+        "print(' '.join(m.rsplit('.', 2)[-2] + '.' + m.rsplit('.', 1)[-1]\n"
+        "    for m in mods if m in sys.modules))"
+    )
+    sample = ROOT / "sample_designs" / "three_site_stretched_dag.json"
+    assert _after_checking(tmp_path, [sample], probe) == "capacity.engine simulation.engine"
 
 
 def test_no_dataclass_that_check_creates_lacks_a_docstring(tmp_path: Path) -> None:
