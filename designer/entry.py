@@ -9,6 +9,7 @@ and 2; anything unexpected is one line naming the log file and 3, never a traceb
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -169,8 +170,6 @@ def _main(argv: Sequence[str] | None, ran: list[str]) -> int:
     if paused:
         pause()
     try:
-        import contextlib  # (not at the top: --help starts without it)
-
         from designer.codecache import compiled_dataclasses
         from designer.modulebundle import bundled_modules
 
