@@ -9,7 +9,6 @@ and 2; anything unexpected is one line naming the log file and 3, never a traceb
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -171,12 +170,9 @@ def _main(argv: Sequence[str] | None, ran: list[str]) -> int:
         pause()
     try:
         from designer.codecache import compiled_dataclasses
-        from designer.modulebundle import bundled_modules
 
-        # Each dataclass's methods compiled once, not by every run (a cache per command);
-        # a headless command's modules read from one file (designer.modulebundle).
-        bundle = bundled_modules(command) if paused else contextlib.nullcontext()
-        with compiled_dataclasses(command), bundle:
+        # Each dataclass's methods compiled once, not by every run (a cache per command).
+        with compiled_dataclasses(command):
             from designer.diagnostics import setup_logging
 
             # A headless command imports logging only if something logs beyond its
