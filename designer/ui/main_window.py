@@ -542,6 +542,9 @@ class MainWindow(QMainWindow):
         from designer.ui.simulation.toggle import simulate_action
 
         self._simulation: SimulationMode | None = None
+        #: The mode while the idle slices build it a part at a time (see
+        #: :meth:`_build_simulation`); :attr:`simulation` finishes it.
+        self._simulation_partly: SimulationMode | None = None
         #: Called with the mode once it is built (see :attr:`simulation`).
         self._when_simulation_built: list[Callable[[SimulationMode], None]] = []
         self._simulation_import_started = False
@@ -635,16 +638,15 @@ class MainWindow(QMainWindow):
 
     @property
     def simulation(self) -> SimulationMode:
-        """Simulation mode, built now if it is not yet."""
+        """Simulation mode, built now if it is not yet (the rest of it, when the idle
+        slices have built part of it: :meth:`_simulation_part`)."""
         if self._simulation is None:
-            from designer.ui.simulation.mode import SimulationMode
-
             # The mode starts off and unchecks the toggle; a toggle being pressed (F5
             # before the mode was built) must not come back here meanwhile.
             with QSignalBlocker(self.simulate_action):
-                mode = SimulationMode(
-                    self, self.session, self.view.design_scene, self.view, self.simulate_action
-                )
+                mode = self._simulation_partly or self._new_simulation(in_parts=False)
+                mode.building.finish()
+            self._simulation_partly = None
             self._simulation = mode
             for dock in mode.docks:
                 self.view_menu.addAction(self._dock_view_action(dock))
@@ -653,6 +655,30 @@ class MainWindow(QMainWindow):
             for then in self._when_simulation_built:
                 then(mode)
         return self._simulation
+
+    def _new_simulation(self, *, in_parts: bool) -> SimulationMode:
+        from designer.ui.simulation.mode import SimulationMode
+
+        return SimulationMode(
+            self,
+            self.session,
+            self.view.design_scene,
+            self.view,
+            self.simulate_action,
+            in_parts=in_parts,
+        )
+
+    def _simulation_part(self) -> bool:
+        """One part of simulation mode's build (a turn of the idle slices); whether it
+        is built."""
+        if self._simulation is None:
+            with QSignalBlocker(self.simulate_action):
+                if self._simulation_partly is None:
+                    self._simulation_partly = self._new_simulation(in_parts=True)
+                if not self._simulation_partly.building.step():
+                    return False
+            _ = self.simulation  # built: the window's part of it
+        return True
 
     def _on_simulate_toggled(self, checked: bool) -> None:
         # The first use of the toggle before the mode was built builds it (the mode
@@ -679,12 +705,15 @@ class MainWindow(QMainWindow):
         threading.Thread(target=run, name="import simulation mode", daemon=True).start()
 
     def _build_simulation(self) -> None:
-        """Build the Availability feature, then simulation mode, each in an event-loop
-        turn of its own (one turn of 60 ms CPU at 100k for both, wave 10's probe): steps
-        of the shared idle slices, each alone in its turn, once the live check of a big
-        design just opened has reported (beside its worker, every call into Qt waited
-        for the interpreter lock: 20-40 ms of CPU took 60-90 ms). F5, a menu entry or
-        the dock asking for either meanwhile builds it at once (:attr:`simulation`)."""
+        """Build the Availability feature, then simulation mode, a part at a time
+        (:mod:`designer.ui.parts`: 3 and 5 parts, none making more than one of their
+        three pyqtgraph plots; each whole was one turn of ~17 and ~30 ms CPU at 100k,
+        50-70 ms of wall time on a busy machine: the one idle turn over 50 ms after
+        opening): steps of the shared idle slices, each part alone in its turn, once
+        the live check of a big design just opened has reported (beside its worker,
+        every call into Qt waited for the interpreter lock: 20-40 ms of CPU took 60-90
+        ms). F5, a menu entry or the dock asking for either meanwhile builds the rest of
+        it at once (:attr:`simulation`, :attr:`availability`)."""
         if not shiboken6.isValid(self) or (
             self._simulation is not None and self._availability is not None
         ):
@@ -700,15 +729,13 @@ class MainWindow(QMainWindow):
                     int(SIMULATION_BUILD_WAIT_S * 1000) + 1, self._build_simulation_when_checked
                 )
             return
-        parts: list[Callable[[], object]] = [
-            lambda: self.availability,
-            lambda: self.simulation,
-        ]
+        parts: list[Callable[[], bool]] = [self._availability_part, self._simulation_part]
 
         def step(deadline: float) -> bool:
             if deadline - time.perf_counter() < slices.TURN_BUDGET_S * 0.75:
                 return False  # the turn is partly spent: first in a turn of its own
-            parts.pop(0)()
+            if parts[0]():  # one part of it (each holds at most one of the plots)
+                parts.pop(0)
             slices.shared().end_turn()  # and nothing after it in this turn
             return not parts
 
@@ -739,6 +766,8 @@ class MainWindow(QMainWindow):
         )
 
         self._availability: AvailabilityFeature | None = None
+        #: The feature while the idle slices build it (see :attr:`availability`).
+        self._availability_partly: AvailabilityFeature | None = None
         #: Whether the feature's cut sets are shown in simulation mode's N-1 panel.
         self._cut_sets_shown = False
         # The dock is made now, before the window restores its saved state (so it
@@ -759,21 +788,40 @@ class MainWindow(QMainWindow):
 
     @property
     def availability(self) -> AvailabilityFeature:
-        """The Availability feature, built now if it is not yet."""
+        """The Availability feature, built now if it is not yet (the rest of it, when
+        the idle slices have built part of it: :meth:`_availability_part`)."""
         if self._availability is None:
-            from designer.ui.availability.feature import AvailabilityFeature
-
-            self._availability = AvailabilityFeature(
-                self,
-                self.session,
-                self.view.design_scene,
-                self._availability_dock,
-                self.availability_view_action,
-                self.availability_compute_action,
-            )
+            feature = self._availability_partly or self._new_availability(in_parts=False)
+            feature.building.finish()
+            self._availability_partly = None
+            self._availability = feature
             if self._simulation is not None:
                 self._show_cut_sets_in(self._simulation)
         return self._availability
+
+    def _new_availability(self, *, in_parts: bool) -> AvailabilityFeature:
+        from designer.ui.availability.feature import AvailabilityFeature
+
+        return AvailabilityFeature(
+            self,
+            self.session,
+            self.view.design_scene,
+            self._availability_dock,
+            self.availability_view_action,
+            self.availability_compute_action,
+            in_parts=in_parts,
+        )
+
+    def _availability_part(self) -> bool:
+        """One part of the Availability feature's build (a turn of the idle slices);
+        whether it is built."""
+        if self._availability is None:
+            if self._availability_partly is None:
+                self._availability_partly = self._new_availability(in_parts=True)
+            if not self._availability_partly.building.step():
+                return False
+            _ = self.availability  # built: the window's part of it
+        return True
 
     def _connect_cut_sets(self, mode: SimulationMode) -> None:
         """The N-1 panel's cut sets come from the Availability feature, built when the

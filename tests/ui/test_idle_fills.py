@@ -27,6 +27,7 @@ from designer.persistence import dumps, load
 from designer.ui import slices
 from designer.ui.panels import DatabasesPanel
 from designer.ui.panels import databases as databases_module
+from designer.ui.parts import Parts
 from designer.ui.session import EditorSession
 
 SAMPLES = sorted((Path(__file__).parents[2] / "sample_designs").glob("*.json"))
@@ -208,7 +209,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "sample_designs" / "dag_with_ha.j
 def _window_parts(window: Any) -> dict[str, Any]:
     """What building the two features adds to the window: docks, menus, the canvas's
     overlay."""
-    from PySide6.QtWidgets import QDockWidget
+    from PySide6.QtWidgets import QDockWidget, QToolBar
 
     docks = sorted(
         (d.objectName(), d.windowTitle(), window.dockWidgetArea(d).name, d.isVisible())
@@ -224,7 +225,67 @@ def _window_parts(window: Any) -> dict[str, Any]:
         for i in window.view.design_scene.items()
         if type(i).__name__ == "SimulationOverlay"
     ]
-    return {"docks": docks, "menus": menus, "overlays": overlays}
+    toolbars = [
+        (t.objectName(), window.toolBarArea(t).name, t.isVisible(), [a.text() for a in t.actions()])
+        for t in window.findChildren(QToolBar)
+    ]
+    # What the two features' docks hold, widget by widget (order, kinds, names, texts,
+    # what is shown), and the plots' items: built in parts, each the same.
+    built = {}
+    for name in ("AvailabilityDock", "TimelineDock", "ResultsDock"):
+        dock = window.findChild(QDockWidget, name)
+        built[name] = None if dock is None else _widgets(dock)
+    plots = []
+    if window._simulation is not None:
+        timeline = window._simulation.timeline
+        for plot in (timeline.events_plot, timeline.mailbox_plot):
+            plots.append(
+                (
+                    [type(i).__name__ for i in plot.items],
+                    {a: plot.getAxis(a).labelText for a in ("left", "bottom")},
+                    plot.getAxis("left").fixedWidth,
+                )
+            )
+    if window._availability is not None:
+        chart = window._availability.panel.chart.getPlotItem()
+        plots.append(([type(i).__name__ for i in chart.items], chart.getAxis("bottom").labelText))
+    return {
+        "docks": docks,
+        "menus": menus,
+        "overlays": overlays,
+        "toolbars": toolbars,
+        "built": built,
+        "plots": plots,
+        "focus": _focus_chain(window),
+    }
+
+
+def _widgets(root: Any) -> list[tuple[Any, ...]]:
+    """A widget tree, depth first: kind, name, text, whether shown beside its parent."""
+    from PySide6.QtWidgets import QWidget
+
+    rows: list[tuple[Any, ...]] = []
+
+    def walk(widget: Any, depth: int) -> None:
+        text = widget.text() if hasattr(widget, "text") and callable(widget.text) else None
+        rows.append(
+            (depth, type(widget).__name__, widget.objectName(), text, widget.isVisibleTo(root))
+        )
+        for child in widget.children():
+            if isinstance(child, QWidget):
+                walk(child, depth + 1)
+
+    walk(root, 0)
+    return rows
+
+
+def _focus_chain(window: Any) -> list[tuple[str, str]]:
+    """The window's tab order: kinds and names, from the window round to it again."""
+    chain, widget = [], window.nextInFocusChain()
+    while widget is not window and len(chain) < 5000:
+        chain.append((type(widget).__name__, widget.objectName()))
+        widget = widget.nextInFocusChain()
+    return chain
 
 
 def _no_background_build(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -261,14 +322,16 @@ def test_the_availability_feature_and_simulation_mode_are_built_in_turns_of_thei
     mine = [(what, turn) for what, turn, parent in built if parent == id(window)]
     assert [what for what, _ in mine] == ["availability", "simulation"]
     assert 0 < mine[0][1] < mine[1][1]  # two turns of the slices, one each
+    qtbot.wait(200)  # laid out (a tab bar of tabified docks comes with a layout)
     sliced = _window_parts(window)
 
     monkeypatch.setattr(slices.Slices, "_run", run)
     _no_background_build(monkeypatch)
     other = launch(SAMPLE)
     assert other._simulation is None
-    _ = other.simulation  # at once, as F5 builds it
-    _ = other.availability
+    _ = other.availability  # each at once (F5 builds the mode so), in the slices' order
+    _ = other.simulation
+    qtbot.wait(200)
     assert _window_parts(other) == sliced
 
 
@@ -295,6 +358,129 @@ def test_f5_between_the_two_turns_builds_and_enters_simulation_mode(
     assert window.simulation is mode  # the slices' turn did not build another
     assert _window_parts(window)["overlays"] == ["SimulationOverlay"]
     assert mode.controller.active
+
+
+def _build_turns(window: Any, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Per step of the idle build of the two features (each step ends its turn of the
+    slices): what it made of pyqtgraph's plots, and the simulation toolbar or docks the
+    window showed after it (none may show while the mode is off)."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QDockWidget, QToolBar
+
+    key = ("build simulation", id(window))
+    turns: list[list[str]] = []
+    made: list[str] = []
+    init = pg.PlotItem.__init__
+
+    def noted(self: Any, *args: Any, **kw: Any) -> None:
+        made.append("plot")
+        init(self, *args, **kw)
+
+    step_of_parts = Parts.step
+
+    def part(self: Parts) -> bool:
+        made.append("part")
+        return step_of_parts(self)
+
+    start = slices.Slices.start
+
+    def watched(self: slices.Slices, job: Any, owner: Any, step: Any, **kw: Any) -> None:
+        def counted(deadline: float) -> bool:
+            made.clear()
+            done = bool(step(deadline))
+            shown = [
+                w.objectName()
+                for w in (
+                    window.findChild(QToolBar, "ScenarioToolBar"),
+                    window.findChild(QDockWidget, "TimelineDock"),
+                    window.findChild(QDockWidget, "ResultsDock"),
+                )
+                if w is not None and w.isVisible()
+            ]
+            if made:  # (not a turn already partly spent, which it leaves)
+                plots = ["plot"] * made.count("plot")
+                turns.append(["part", *plots, *shown])  # (a part may be a part's part)
+            return done
+
+        start(self, job, owner, counted if job == key else step, **kw)
+
+    monkeypatch.setattr(pg.PlotItem, "__init__", noted)
+    monkeypatch.setattr(Parts, "step", part)
+    monkeypatch.setattr(slices.Slices, "start", watched)
+    return turns
+
+
+def test_the_two_builds_come_a_part_a_turn_a_plot_at_most_and_nothing_shown_meanwhile(
+    qtbot, launch, monkeypatch
+) -> None:
+    """Each was one turn of the UI thread (~17 and ~30 ms CPU, 50-70 ms of wall time on
+    a busy machine at 100k, the one idle turn over 50 ms after opening): now a part a
+    turn, no turn making more than one of the three plots, and the mode's toolbar and
+    docks, off, never shown between two parts."""
+    _no_background_build(monkeypatch)
+    window = launch(SAMPLE)
+    turns = _build_turns(window, monkeypatch)
+    window._build_simulation()  # as the background import's end does
+    qtbot.waitUntil(lambda: window._simulation is not None, timeout=20000)
+    assert window._availability is not None
+    assert sum(t.count("plot") for t in turns) == 3
+    assert all(t in (["part"], ["part", "plot"]) for t in turns), turns
+    assert len(turns) == 8  # availability 3 parts, simulation mode 5
+
+
+@pytest.mark.parametrize("parts_before", [1, 2, 4, 6])
+def test_f5_in_the_middle_of_the_parts_finishes_the_build_and_enters_the_mode(
+    qtbot, launch, monkeypatch, parts_before: int
+) -> None:
+    """F5 after some parts of the idle build: the rest of the mode is built at once and
+    the mode entered; the slices then finish what is left of the other feature; the
+    window ends as one whose two features were built at once."""
+    import pyqtgraph as pg
+
+    _no_background_build(monkeypatch)
+    window = launch(SAMPLE)
+    start, init = slices.Slices.start, pg.PlotItem.__init__
+    turns = _build_turns(window, monkeypatch)
+    window._build_simulation()
+    deadline = time.monotonic() + 5
+    while len(turns) < parts_before and time.monotonic() < deadline:
+        QApplication.processEvents()
+    assert len(turns) == parts_before
+    assert window._simulation is None
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    mode = window._simulation
+    assert mode is not None and mode.controller.active and window.simulate_action.isChecked()
+    qtbot.waitUntil(lambda: not slices.shared().running(("build simulation", id(window))))
+    assert window.simulation is mode and window._availability is not None
+    assert _window_parts(window)["overlays"] == ["SimulationOverlay"]
+    window.simulate_action.trigger()  # leave the mode: as the window was
+    assert not mode.controller.active
+    qtbot.wait(200)
+    parts = _window_parts(window)
+
+    monkeypatch.setattr(slices.Slices, "start", start)
+    monkeypatch.setattr(pg.PlotItem, "__init__", init)
+    other = launch(SAMPLE)
+    availability_first = parts_before > 2  # (joins the window when its last part is made)
+    if availability_first:
+        _ = other.availability
+    other.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is other, timeout=3000)
+    other.view.setFocus()
+    QTest.keyClick(other.view.viewport(), Qt.Key.Key_F5)
+    other.simulate_action.trigger()
+    if not availability_first:
+        _ = other.availability
+    qtbot.wait(200)
+    at_once = _window_parts(other)
+    # The tab order through the docks follows when each joined the window, and a
+    # feature half built when F5 came joins it later: the same widgets, maybe in
+    # another order.
+    assert sorted(at_once.pop("focus")) == sorted(parts.pop("focus"))
+    assert at_once == parts
 
 
 def test_a_big_designs_simulation_mode_is_built_once_its_live_check_has_reported(
@@ -332,9 +518,9 @@ def test_a_big_designs_simulation_mode_is_built_once_its_live_check_has_reported
     monkeypatch.setattr(main_window_module.MainWindow, "_build_simulation", noted_build)
     init = AvailabilityFeature.__init__
 
-    def noted(self: Any, window: Any, session: Any, *args: Any) -> None:
+    def noted(self: Any, window: Any, session: Any, *args: Any, **kw: Any) -> None:
         state.append(("availability", session.findings_revision == session.document.revision))
-        init(self, window, session, *args)
+        init(self, window, session, *args, **kw)
 
     monkeypatch.setattr(AvailabilityFeature, "__init__", noted)
     window = launch(path)

@@ -3,6 +3,8 @@ together (see :mod:`designer.ui.availability`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow
@@ -15,6 +17,7 @@ from designer.ui.availability.highlight import CutSetHighlight
 from designer.ui.availability.model import AvailabilityModel, Request
 from designer.ui.availability.panel import AvailabilityPanel
 from designer.ui.canvas.scene import DesignScene
+from designer.ui.parts import Parts
 from designer.ui.session import EditorSession
 
 __all__ = ["AUTO_CUT_SETS_UP_TO", "AvailabilityFeature"]
@@ -36,18 +39,40 @@ class AvailabilityFeature(QObject):
         dock: QDockWidget,
         view_action: QAction,
         compute_action: QAction,
+        *,
+        in_parts: bool = False,
     ) -> None:
         """``dock``, ``view_action`` (View > Availability) and ``compute_action`` (F9)
         are the window's own (:func:`~designer.ui.availability.availability_dock` and
         the action makers), made with the window: the feature is built after its first
         frame, and the dock must exist before the window restores its saved state so
         that it comes back where the user left it. The window routes the actions to
-        :meth:`view_triggered` and :meth:`compute`."""
+        :meth:`view_triggered` and :meth:`compute`.
+
+        ``in_parts``: built by :attr:`building`'s steps, the panel's chart a part of its
+        own (see :mod:`designer.ui.parts`); otherwise at once."""
         super().__init__(window)
+        parts = self._build(window, session, scene, dock, view_action, compute_action)
+        self.building = Parts(parts)
+        if not in_parts:
+            self.building.finish()
+
+    def _build(
+        self,
+        window: QMainWindow,
+        session: EditorSession,
+        scene: DesignScene,
+        dock: QDockWidget,
+        view_action: QAction,
+        compute_action: QAction,
+    ) -> Iterator[None]:
         self.window = window
         self.session = session
         self.model = AvailabilityModel(session, self)
-        self.panel = AvailabilityPanel(self.model)
+        self.panel = AvailabilityPanel(self.model, in_parts=True)
+        while not self.panel.building.step():
+            yield
+        yield
         self.highlight = CutSetHighlight(scene)
         self.dock = dock
         self.panel.setMinimumHeight(PANEL_MINIMUM_HEIGHT)

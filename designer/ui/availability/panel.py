@@ -11,6 +11,7 @@ the user's, and the panel says so.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
@@ -52,6 +53,7 @@ from designer.document.commands import SetReliability
 from designer.domain.reliability import RELIABILITY_KINDS, KindFigures, ReliabilitySettings
 from designer.ui.availability.highlight import order_color
 from designer.ui.availability.model import AvailabilityModel, Request
+from designer.ui.parts import Parts
 from designer.ui.session import EditorSession
 
 __all__ = ["AvailabilityPanel", "FiguresDialog"]
@@ -150,8 +152,17 @@ class AvailabilityPanel(QWidget):
         "Cut sets 1/2/3",
     )
 
-    def __init__(self, model: AvailabilityModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: AvailabilityModel, parent: QWidget | None = None, *, in_parts: bool = False
+    ) -> None:
+        """``in_parts``: built by :attr:`building`'s steps, the chart a part of its own
+        (see :mod:`designer.ui.parts`); otherwise at once."""
         super().__init__(parent)
+        self.building = Parts(self._build(model))
+        if not in_parts:
+            self.building.finish()
+
+    def _build(self, model: AvailabilityModel) -> Iterator[None]:
         self.model = model
         self.session: EditorSession = model.session
         self.setObjectName("AvailabilityPanel")
@@ -213,6 +224,7 @@ class AvailabilityPanel(QWidget):
         self.cut_tree.header().setStretchLastSection(False)
         self.cut_title = QLabel("Cut sets")
 
+        yield
         palette = self.palette()
         background = palette.color(QPalette.ColorRole.Base)
         self.foreground = palette.color(QPalette.ColorRole.Text)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from designer.domain.elements import WanLink
 from designer.graph import storage_processor_id
+from designer.ui.parts import Parts
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.overlay import SimulationOverlay
 from designer.ui.simulation.results_table import ResultsPanel
@@ -91,10 +92,27 @@ class SimulationMode(QObject):
         scene: DesignScene,
         view: DesignView,
         action: QAction | None = None,
+        *,
+        in_parts: bool = False,
     ) -> None:
         """``action``: the window's Simulate toggle, when the window made it before this
-        mode existed (see MainWindow.simulation); otherwise the mode makes its own."""
+        mode existed (see MainWindow.simulation); otherwise the mode makes its own.
+        ``in_parts``: built by :attr:`building`'s steps (see :mod:`designer.ui.parts`:
+        the timeline's plots a part each, the window's toolbar and docks added in the
+        last part, as they are hidden); otherwise at once."""
         super().__init__(window)
+        self.building = Parts(self._build(window, session, scene, view, action))
+        if not in_parts:
+            self.building.finish()
+
+    def _build(
+        self,
+        window: QMainWindow,
+        session: EditorSession,
+        scene: DesignScene,
+        view: DesignView,
+        action: QAction | None,
+    ) -> Iterator[None]:
         self.window = window
         self.session = session
         self.scene = scene
@@ -117,9 +135,12 @@ class SimulationMode(QObject):
         self.toolbar.setObjectName("ScenarioToolBar")
         self.toolbar.addWidget(self.bar)
         self.toolbar.setMovable(False)
-        window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.toolbar)
+        yield
 
-        self.timeline = TimelinePanel(self.controller)
+        self.timeline = TimelinePanel(self.controller, in_parts=True)
+        while not self.timeline.building.step():
+            yield
+        yield
         self.timeline.follow_canvas(view.viewport())
         self.results = ResultsPanel(self.controller)
         self.results.follow_canvas(view.viewport())
@@ -130,6 +151,9 @@ class SimulationMode(QObject):
         self.tabs.setObjectName("SimulationTabs")
         self.tabs.addTab(self.results, "Results")
         self.tabs.addTab(self.spof, "Single points of failure")
+        # The toolbar and the docks join the window in the part that hides them (the
+        # mode starts off): a window on screen never shows them meanwhile.
+        window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.toolbar)
         self.docks: list[QDockWidget] = []
         for title, name, widget, area in (
             ("Timeline", "TimelineDock", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea),

@@ -6,6 +6,7 @@ pyqtgraph is used here for plots only (the canvas stays on plain QGraphicsView).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -13,6 +14,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QFontMetricsF, QImage, QPainter,
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from designer.simulation import SimulationResult
+from designer.ui.parts import Parts
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.frames import AfterPaint, next_turn
 from designer.ui.simulation.results_table import format_duration
@@ -152,15 +154,29 @@ def mailboxes_series(result: SimulationResult, end: float) -> tuple[list[float],
 class TimelinePanel(QWidget):
     """Two linked plots: events by lane, and mailboxes available with the RTO."""
 
-    def __init__(self, controller: SimulationController, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        controller: SimulationController,
+        parent: QWidget | None = None,
+        *,
+        in_parts: bool = False,
+    ) -> None:
+        """``in_parts``: built by :attr:`building`'s steps, a plot each (see
+        :mod:`designer.ui.parts`); otherwise at once."""
         super().__init__(parent)
         self.controller = controller
+        self.building = Parts(self._build(controller))
+        if not in_parts:
+            self.building.finish()
+
+    def _build(self, controller: SimulationController) -> Iterator[None]:
         palette = self.palette()
         background = palette.color(QPalette.ColorRole.Base)
         foreground = palette.color(QPalette.ColorRole.Text)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(background)
         self.events_plot = self.graphics.addPlot(row=0, col=0, axisItems={"bottom": DurationAxis()})
+        yield
         self.axis = DurationAxis()
         self.mailbox_plot = self.graphics.addPlot(
             row=1, col=0, axisItems={"bottom": self.axis, "left": CountAxis()}
@@ -188,6 +204,7 @@ class TimelinePanel(QWidget):
         self.mailbox_plot.setLabel("left", "mailboxes")
         self.events_plot.getAxis("bottom").setStyle(showValues=False)
         self.events_plot.getAxis("bottom").showLabel(False)  # the plot under it says
+        yield
         #: Each event's label (a few words beside its dot) where there is room in its lane.
         self.labels: list[pg.TextItem] = []
         self._label_font = self.font()
