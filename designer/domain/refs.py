@@ -61,10 +61,10 @@ def _ref_of(annotation: Any) -> Ref | None:
 
 
 def _contains_ref(annotation: Any) -> bool:
+    if isinstance(annotation, type):  # a class: neither Annotated nor with arguments
+        return issubclass(annotation, BaseModel) and bool(_ref_fields(annotation))
     if _ref_of(annotation) is not None:
         return True
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return bool(_ref_fields(annotation))
     return any(_contains_ref(arg) for arg in get_args(annotation))
 
 
@@ -81,10 +81,15 @@ def _ref_fields(cls: type[BaseModel]) -> list[tuple[str, Any]]:
         cached = []
         for name, field in cls.model_fields.items():
             hint: Any = field.annotation
-            if field.metadata:
-                hint = Annotated[(hint, *field.metadata)]
-            if _contains_ref(hint):
-                cached.append((name, hint))
+            metadata = field.metadata
+            # ``_contains_ref(Annotated[hint, *metadata])`` without making that
+            # ``Annotated`` for every field (~1 ms of every start: constraints such as
+            # ``Field(pattern=…)`` are not hashable, so typing's cache of it misses):
+            # a ``Ref`` among the metadata, or one within the annotation or the metadata.
+            if _contains_ref(hint) or any(
+                isinstance(meta, Ref) or _contains_ref(meta) for meta in metadata
+            ):
+                cached.append((name, Annotated[(hint, *metadata)] if metadata else hint))
         _CACHE[cls] = cached
     return cached
 
