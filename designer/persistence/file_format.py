@@ -71,25 +71,11 @@ def _too_big(size: int) -> str:
     return f"the file is {what}; the largest design file DR Designer opens is {limit} MiB"
 
 
-class Envelope(BaseModel):
-    """The JSON Schema of a design file (``dr-designer schema``)."""
-
-    model_config = ConfigDict(extra="forbid", title="DR Designer design file", defer_build=True)
-
-    schema_uri: str | None = Field(
-        default=None,
-        alias="$schema",
-        title="$schema",
-        description="The JSON Schema this file follows, for editors that validate "
-        "(e.g. the output of `dr-designer schema`); the designer ignores it and does "
-        "not write it",
-    )
-    format: Literal["dr-designer"]
-    schema_version: Literal[7]  # CURRENT_SCHEMA_VERSION (a test keeps them equal)
-    design: Design
-
-
 def envelope_schema() -> dict[str, Any]:
+    """The JSON Schema of a design file (``dr-designer schema``). Its model is made on
+    first use (:mod:`designer.persistence.envelope`): reading a file never needs it."""
+    from designer.persistence.envelope import Envelope
+
     return Envelope.model_json_schema()
 
 

@@ -166,6 +166,8 @@ def test_check_imports_neither_the_simulator_nor_networkx_nor_qt(tmp_path) -> No
     for imported in (modules, sized):
         assert not {"sortedcontainers", "immutables"} & {m.split(".")[0] for m in imported}
         assert "designer.domain.persistent" not in imported
+        # Nor the envelope's model, which only `schema` uses (a pydantic class less).
+        assert "designer.persistence.envelope" not in imported
 
 
 # -- check: several files, standard input, exit codes ------------------------------------

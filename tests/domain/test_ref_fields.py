@@ -15,6 +15,7 @@ import designer.domain.design
 import designer.domain.elements
 import designer.domain.reliability
 import designer.domain.workload
+import designer.persistence.envelope
 import designer.persistence.file_format
 from designer.domain import refs
 from designer.domain.refs import Ref
@@ -34,6 +35,7 @@ def _models() -> list[type[BaseModel]]:
         designer.domain.elements,
         designer.domain.design,
         designer.persistence.file_format,
+        designer.persistence.envelope,
     ):
         for value in vars(module).values():
             if (

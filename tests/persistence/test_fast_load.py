@@ -146,7 +146,7 @@ def test_the_published_schema_takes_what_the_app_saves() -> None:
     """``dr-designer schema`` (the Envelope model) names the version files are written
     with: it said 6 after the format moved to 7, so every saved file failed it."""
     from designer.persistence import envelope_schema
-    from designer.persistence.file_format import Envelope
+    from designer.persistence.envelope import Envelope
 
     assert envelope_schema()["properties"]["schema_version"]["const"] == CURRENT_SCHEMA_VERSION
     Envelope.model_validate(json.loads(_generated()))
