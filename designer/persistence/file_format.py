@@ -345,8 +345,10 @@ _NESTED: dict[type, tuple[str, ...]] = {}
 
 
 def _holds_objects(annotation: Any) -> bool:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return True
+    if isinstance(annotation, type):
+        # A class has no type arguments (``get_args`` gives none): most annotations
+        # (str, int, float, bool, enums) end here without asking typing twice.
+        return issubclass(annotation, BaseModel)
     origin = get_origin(annotation)
     if origin is dict or origin is Mapping:
         return True
