@@ -60,13 +60,18 @@ class Uncacheable(ValueError):
 
 
 def _covered_modules() -> dict[str, Path]:
-    """Module name → source file, for every module of :data:`_PACKAGES`."""
+    """Module name → source file, for every module of :data:`_PACKAGES`.
+
+    The names ``Path.glob("*.py")`` gives, in the order ``sorted`` puts those paths in
+    (one folder: by name, case-folded where the file system ignores case), listed
+    without the pattern ``glob`` compiles at every start (~0.3 ms of a ``check``)."""
     modules: dict[str, Path] = {}
     for package in _PACKAGES:
         folder = Path(importlib.import_module(package).__file__ or "").parent
-        for source in sorted(folder.glob("*.py")):
-            name = package if source.stem == "__init__" else f"{package}.{source.stem}"
-            modules[name] = source
+        listed = [n for n in os.listdir(folder) if os.path.normcase(n).endswith(".py")]
+        for entry in sorted(listed, key=os.path.normcase):
+            stem = entry[:-3]
+            modules[package if stem == "__init__" else f"{package}.{stem}"] = folder / entry
     return modules
 
 

@@ -224,6 +224,53 @@ def test_the_key_covers_the_versions_and_every_covered_source(
     assert schema_cache.cache_key(_CurrentFile) != before
 
 
+def _covered_by_glob() -> dict[str, Path]:
+    """``_covered_modules`` as it was before wave 13: ``Path.glob`` and ``sorted``."""
+    import importlib
+
+    modules: dict[str, Path] = {}
+    for package in schema_cache._PACKAGES:
+        folder = Path(importlib.import_module(package).__file__ or "").parent
+        for source in sorted(folder.glob("*.py")):
+            name = package if source.stem == "__init__" else f"{package}.{source.stem}"
+            modules[name] = source
+    return modules
+
+
+def test_the_covered_sources_are_those_glob_lists_in_its_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert list(schema_cache._covered_modules().items()) == list(_covered_by_glob().items())
+    # A package holding every kind of name the pattern must take or leave (hidden
+    # files, other suffixes, a folder named like a module, names out of order).
+    package = tmp_path / "oddpkg"
+    package.mkdir()
+    for name in (
+        "__init__.py",
+        "b.py",
+        "a.py",
+        ".hidden.py",
+        "Z.py",
+        "_u.py",
+        "c.pyc",
+        "d.py~",
+        "e.txt",
+        "f.pyi",
+        "g.py.bak",
+        "ä.py",
+        "xpy",
+        "1.py",
+    ):
+        (package / name).write_text("", encoding="utf-8")
+    (package / "folder.py").mkdir()
+    (package / "__pycache__").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(schema_cache, "_PACKAGES", ("oddpkg",))
+    listed = schema_cache._covered_modules()
+    assert list(listed.items()) == list(_covered_by_glob().items())
+    assert "oddpkg" in listed and "oddpkg.folder" in listed and "oddpkg.c" not in listed
+
+
 def test_the_cache_names_only_what_it_can_look_up_again() -> None:
     for value in (lambda: 0, os.system, Path, {1: "a"}, {"$tuple": []}, object()):
         with pytest.raises(schema_cache.Uncacheable):
