@@ -141,7 +141,8 @@ class CapacityEngine:
     def __init__(self, sim: Simulator, workload: Workload | None = None) -> None:
         self.sim = sim
         self.prep = prep = sim.prep
-        self.workload = workload or Workload(sim.design, sim.index)
+        # The simulator's element tables and disks, not read from the design again.
+        self.workload = workload or Workload(sim.design, sim.index, prep)
         self.figures = self.workload.figures
         self.links = LinkEnds({w.id: (w.site_a, w.site_b) for w in prep.links.values()})
         self.flows = Flows(prep, self.workload)

@@ -15,6 +15,7 @@ Only streams between different sites reach a WAN link.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,6 +32,7 @@ ASK = object()
 _UNROUTED: Any = object()
 
 Routed = tuple[Stream, Route]
+_MEMBER = operator.attrgetter("member")
 
 
 class Flows:
@@ -45,11 +47,20 @@ class Flows:
         self.copy_members: dict[str, tuple[str, ...]] = {}
         #: Exchange 2007 database → (CCR nodes, SCR targets, group) of its replication.
         self.e2007: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {}
+        # Every database's load at once; ``Workload.shipping_mbps`` and the reseed rate
+        # inlined (the same operations in the same order), the members read by C.
+        loads = workload.loads()
+        shipping, reseed_mbps, copy_members = self.shipping, self.reseed_mbps, self.copy_members
+        kept = 1.0 - fig.compression_pct / 100.0
+        reseed_s = fig.reseed_window_h * 3600.0
         for db_id, db in prep.dbs.items():
-            if db.dag and len(db.copies) >= 2:
-                self.shipping[db_id] = workload.shipping_mbps(db_id)
-                self.reseed_mbps[db_id] = db.size_gb * 8000.0 / (fig.reseed_window_h * 3600.0)
-                self.copy_members[db_id] = tuple(c.member for c in db.copies)
+            copies = db.copies
+            if db.dag and len(copies) >= 2:
+                load = loads[db_id]
+                log_mbps = load.log_gb_per_day / 24.0 * 8000.0 / 3600.0
+                shipping[db_id] = log_mbps * load.peak_factor * kept
+                reseed_mbps[db_id] = db.size_gb * 8000.0 / reseed_s
+                copy_members[db_id] = tuple(map(_MEMBER, copies))
                 continue
             repls = prep.e2007s_of_db.get(db_id, [])
             ccr = [r for r in repls if r.replication in (Exchange2007Kind.CCR,) and r.nodes]
