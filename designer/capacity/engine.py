@@ -153,12 +153,11 @@ class CapacityEngine:
             for db_id, st in self.baseline.items()
         }
         self.normal_view = ModeView(prep, self.links, self.baseline)
-        # The normal active member given (the view would read it from the baseline).
-        database, normal_view, base_active = self.flows.database, self.normal_view, self.base_active
-        self.base_db: dict[str, list[Routed]] = {
-            db_id: database(db_id, normal_view, base_active[db_id])
-            for db_id in sorted(self.flows.shipping)
-        }
+        # ``Flows.database`` of each replicated database in normal operation, in one
+        # loop (the normal active member given: the view would read the baseline).
+        self.base_db: dict[str, list[Routed]] = self.flows.normal(
+            self.normal_view, self.base_active
+        )
         self.base_other: list[Routed] = self.flows.others(self.normal_view)
         self.base_totals = self._totals(
             [r for routed in self.base_db.values() for r in routed] + self.base_other
@@ -191,6 +190,19 @@ class CapacityEngine:
         vms, copies_on_vm, passive_of = prep.vms, self.copies_on_vm, self.passive_of
         copy_members, e2007 = self.flows.copy_members, self.flows.e2007
         dbs = prep.dbs
+        self.cost: dict[str, _Cost] = {}
+        fig = self.figures
+        per_profile: dict[int, tuple[object, float, float, float]] = {}
+        #: Database → what :meth:`_moved_walk` reads of it when it moves, in one tuple:
+        #: (member active in normal operation or None, mailboxes, active megacycles,
+        #: cache GB, passive megacycles, the servers holding a copy, whether the normal
+        #: active member is one of them). ~48,000 moves are walked per sizing at 25k.
+        none: frozenset[str] = frozenset()
+        self._walk_rows: dict[str, _WalkRow] = {}
+        costs, walk_rows, base_active = self.cost, self._walk_rows, self.base_active
+        loads = self.workload.loads()
+        # Each database's holders, then (when a server holds it) its costs and walk row,
+        # in one pass: a database's holders are final once its turn is over.
         for db_id in sorted(dbs):
             db = dbs[db_id]
             if db.dag:
@@ -199,16 +211,16 @@ class CapacityEngine:
                 found = None if db_id in e2007 else copy_members.get(db_id)
                 if found is not None:
                     # Every database at 25k: its set made at once (none before it).
-                    passive_of[db_id] = set(found)
-                    held = [m for m in dict.fromkeys(found) if m in vms]
+                    holders = passive_of[db_id] = set(found)
+                    if len(holders) == len(found):  # no member twice
+                        held = [m for m in found if m in vms]
+                    else:
+                        held = [m for m in dict.fromkeys(found) if m in vms]
+                else:
+                    held = [c.member for c in db.copies]
                     if held:
-                        servers.update(held)
-                        for m in held:
-                            copies_on_vm[m].append(db_id)
-                    continue
-                held = [c.member for c in db.copies]
-                if held:
-                    passive_of[db_id].update(held)
+                        passive_of[db_id].update(held)
+                    held = [m for m in dict.fromkeys(held) if m in vms]
             else:
                 held = list(database_servers(prep, db))
                 if held:
@@ -219,28 +231,13 @@ class CapacityEngine:
                         passive_of[db_id].add(repl.target)
                 for vm in list(held):
                     held += [r.target for r in prep.repls_from_vm.get(vm, [])]
-            held = [m for m in dict.fromkeys(held) if m in vms]
+                held = [m for m in dict.fromkeys(held) if m in vms]
             if not held:
                 continue
-            servers.update(held)
             for m in held:
                 copies_on_vm[m].append(db_id)
-        self.members: tuple[str, ...] = tuple(sorted(m for m in servers if m in prep.vms))
-        self.cost: dict[str, _Cost] = {}
-        fig = self.figures
-        per_profile: dict[int, tuple[object, float, float, float]] = {}
-        #: Database → what :meth:`_moved_walk` reads of it when it moves, in one tuple:
-        #: (member active in normal operation or None, mailboxes, active megacycles,
-        #: cache GB, passive megacycles, the servers holding a copy, whether the normal
-        #: active member is one of them). ~48,000 moves are walked per sizing at 25k.
-        none: frozenset[str] = frozenset()
-        self._walk_rows: dict[str, _WalkRow] = {}
-        # Each database's costs and its walk row in one pass (in the same order).
-        costs, walk_rows, base_active = self.cost, self._walk_rows, self.base_active
-        load_of = self.workload.database
-        for db_id in {d for held_here in copies_on_vm.values() for d in held_here}:
-            mailboxes = dbs[db_id].mailboxes
-            profile = load_of(db_id).profile
+            mailboxes = db.mailboxes
+            profile = loads[db_id].profile
             if profile is None:
                 cost = costs[db_id] = _Cost(mailboxes, 0.0, 0.0, 0.0)
             else:
@@ -265,13 +262,16 @@ class CapacityEngine:
             holders = passive_of.get(db_id, none)
             walk_rows[db_id] = (
                 was,
-                cost.mailboxes,
+                mailboxes,
                 cost.active_mc,
                 cost.cache_gb,
                 cost.passive_mc,
                 holders,
                 was is not None and was in holders,
             )
+        # Every server holding a copy (each one a key of ``copies_on_vm`` now).
+        servers.update(copies_on_vm)
+        self.members: tuple[str, ...] = tuple(sorted(m for m in servers if m in prep.vms))
         self.base_members = self._normal_loads()
         self.members_in_site: dict[str, list[str]] = defaultdict(list)
         for m in self.members:
