@@ -231,9 +231,10 @@ def _combined_modes(
             others.sort(key=lambda ei: (-len(ei[1].unusable) - len(ei[1].lost), ei[0]))
             others = sorted(others[:MAX_CANDIDATES_PER_DAG])
         best: dict[tuple[ModeKind, str], tuple[int, tuple[str, ...]]] = {}
-        for (a, ia), (b, ib) in combinations(others, 2):
-            examined += 1
-            _consider(best, predictor, "double", (a, b), predictor.predict((ia, ib)))
+        doubles = [((a, b), ia, ib) for (a, ia), (b, ib) in combinations(others, 2)]
+        examined += len(doubles)
+        predictor.consider(best, "double", doubles)
+        plus_one: list[tuple[tuple[str, ...], DagImpact, DagImpact]] = []
         for site, isite in sites:
             for element, impact in others:
                 if impact.unusable <= isite.unusable and impact.lost <= isite.lost:
@@ -242,9 +243,9 @@ def _combined_modes(
                     "hosts", ()
                 ):
                     continue
-                examined += 1
-                loads = predictor.predict((isite, impact))
-                _consider(best, predictor, "site_plus_one", (site, element), loads)
+                plus_one.append(((site, element), isite, impact))
+        examined += len(plus_one)
+        predictor.consider(best, "site_plus_one", plus_one)
         for (kind, member), (load, failed) in sorted(best.items()):
             key = tuple(sorted(failed)) if kind == "double" else failed
             excess = load - predictor.base.get(member, 0)
@@ -253,25 +254,6 @@ def _combined_modes(
     ordered = sorted(wanted.items(), key=lambda kv: (-kv[1][1], kv[1][0], kv[0]))
     modes = [_mode(sim, kind, failed) for failed, (kind, _excess) in ordered]
     return modes, examined, truncated
-
-
-def _consider(
-    best: dict[tuple[ModeKind, str], tuple[int, tuple[str, ...]]],
-    predictor: DagPredictor,
-    kind: ModeKind,
-    failed: tuple[str, ...],
-    loads: dict[str, int] | None,
-) -> None:
-    """Keep ``failed`` for each member it is predicted to load more than any other
-    combination of its kind so far."""
-    if loads is None:
-        return
-    for member, mailboxes in loads.items():
-        if mailboxes <= predictor.base.get(member, 0):
-            continue
-        key = (kind, member)
-        if key not in best or mailboxes > best[key][0]:
-            best[key] = (mailboxes, failed)
 
 
 # -- the report ---------------------------------------------------------------------------

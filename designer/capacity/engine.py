@@ -211,8 +211,8 @@ class CapacityEngine:
                 found = None if db_id in e2007 else copy_members.get(db_id)
                 if found is not None:
                     # Every database at 25k: its set made at once (none before it).
-                    holders = passive_of[db_id] = set(found)
-                    if len(holders) == len(found):  # no member twice
+                    holding = passive_of[db_id] = set(found)
+                    if len(holding) == len(found):  # no member twice
                         held = [m for m in found if m in vms]
                     else:
                         held = [m for m in dict.fromkeys(found) if m in vms]
