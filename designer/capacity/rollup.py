@@ -191,7 +191,11 @@ def log_lun_reports(
                 else:
                     found.append((db_id, member))
     luns = prep.luns
+    # ``database(db_id).log_gb_per_hour`` and ``lun_free_gb(lun_id)`` inlined (the same
+    # operations): 4,000 databases and 1,600 LUNs at 25k.
+    loads = workload.loads()
     database = workload.database
+    free_pct = workload.figures.log_lun_free_pct
     rates: dict[str, float] = {}
     reports: list[LogLunReport] = []
     for lun_id in sorted(per_lun):
@@ -204,9 +208,14 @@ def log_lun_reports(
         for db_id in {d for d, _ in copies_here}:
             value = rates.get(db_id)
             if value is None:
-                value = rates[db_id] = database(db_id).log_gb_per_hour
+                load = loads.get(db_id) or database(db_id)
+                value = rates[db_id] = load.log_gb_per_day / 24.0
             rate += value
-        free, stated = workload.lun_free_gb(lun_id)
+        free_gb = held_lun.free_gb
+        if free_gb is not None:
+            free, stated = free_gb, True
+        else:
+            free, stated = held_lun.size_gb * free_pct / 100.0, False
         hours = free / rate if rate > 0 else None
         reports.append(LogLunReport(held_lun, copies_here, rate, free, stated, hours))
     return reports

@@ -11,6 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from cap_designs import stretched
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_capacity_properties import designs
@@ -202,3 +203,16 @@ def test_log_luns_equal_the_reference_for_every_layout_of_a_copy_s_disks(
                 )
     design = base.model_copy(update={"elements": elements})
     _check(design, hosts=False)  # the log LUNs against the reference, copy by copy
+
+
+@pytest.mark.parametrize("free_gb", [None, 0.0, 35.5])
+def test_log_luns_equal_the_reference_with_free_space_stated_or_not(
+    free_gb: float | None,
+) -> None:
+    """A log LUN's free space: its own ``free_gb`` (stated), else the catalog's share of
+    its size (read inline by the report since wave 13)."""
+    design = stretched(databases=3, log_free_gb=free_gb)
+    luns, _hosts = _check(design, hosts=False)
+    assert luns
+    report = log_lun_reports(Simulator(design).prep, Workload(design))
+    assert all(r.free_stated == (free_gb is not None) for r in report)
