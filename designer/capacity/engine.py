@@ -200,7 +200,12 @@ class CapacityEngine:
         none: frozenset[str] = frozenset()
         self._walk_rows: dict[str, _WalkRow] = {}
         costs, walk_rows, base_active = self.cost, self._walk_rows, self.base_active
+        # ``_make``: ~2 x cheaper than the named tuple's ``__new__`` (4,000 at 25k).
+        make_cost = _Cost._make
         loads = self.workload.loads()
+        #: Member → the databases active on it, and passive on it, in normal operation.
+        normal_active: dict[str, list[str]] = defaultdict(list)
+        normal_passive: dict[str, list[str]] = defaultdict(list)
         # Each database's holders, then (when a server holds it) its costs and walk row,
         # in one pass: a database's holders are final once its turn is over.
         for db_id in sorted(dbs):
@@ -234,12 +239,19 @@ class CapacityEngine:
                 held = [m for m in dict.fromkeys(held) if m in vms]
             if not held:
                 continue
+            was = base_active.get(db_id)
+            holders = passive_of.get(db_id, none)
             for m in held:
                 copies_on_vm[m].append(db_id)
+                # Normal operation's loads (every server holding a copy is up in it).
+                if was == m:
+                    normal_active[m].append(db_id)
+                elif m in holders:
+                    normal_passive[m].append(db_id)
             mailboxes = db.mailboxes
             profile = loads[db_id].profile
             if profile is None:
-                cost = costs[db_id] = _Cost(mailboxes, 0.0, 0.0, 0.0)
+                cost = costs[db_id] = make_cost((mailboxes, 0.0, 0.0, 0.0))
             else:
                 # Databases share their DAG's or site's profile: its figures are read
                 # once.
@@ -252,14 +264,14 @@ class CapacityEngine:
                         fig.cache_mb_per_mailbox(profile),
                     )
                 _profile, active_mc, passive_mc, cache_mb = per_mailbox
-                cost = costs[db_id] = _Cost(
-                    mailboxes,
-                    mailboxes * active_mc,
-                    mailboxes * passive_mc,
-                    mailboxes * cache_mb / 1024.0,
+                cost = costs[db_id] = make_cost(
+                    (
+                        mailboxes,
+                        mailboxes * active_mc,
+                        mailboxes * passive_mc,
+                        mailboxes * cache_mb / 1024.0,
+                    )
                 )
-            was = base_active.get(db_id)
-            holders = passive_of.get(db_id, none)
             walk_rows[db_id] = (
                 was,
                 mailboxes,
@@ -272,7 +284,7 @@ class CapacityEngine:
         # Every server holding a copy (each one a key of ``copies_on_vm`` now).
         servers.update(copies_on_vm)
         self.members: tuple[str, ...] = tuple(sorted(m for m in servers if m in prep.vms))
-        self.base_members = self._normal_loads()
+        self.base_members = self._normal_loads(normal_active, normal_passive)
         self.members_in_site: dict[str, list[str]] = defaultdict(list)
         for m in self.members:
             site = prep.vm_site.get(m)
@@ -529,26 +541,17 @@ class CapacityEngine:
             loads[m] = self._load(view, m, active, passive)
         return loads
 
-    def _normal_loads(self) -> dict[str, MemberLoad]:
-        """``_member_loads(self.normal_view, self.members)``, reading each database's
-        normal active member from ``base_active`` (the view reads the baseline's state
-        through two calls per copy, 16,000 copies at 25k); no copy is lost in normal
-        operation."""
-        view = self.normal_view
-        base_active, passive_of, copies_on_vm = self.base_active, self.passive_of, self.copies_on_vm
-        none: frozenset[str] = frozenset()
-        loads: dict[str, MemberLoad] = {}
-        for m in self.members:
-            active: list[str] = []
-            passive: list[str] = []
-            up = view.vm_up(m)
-            for db_id in copies_on_vm.get(m, ()):
-                if base_active[db_id] == m:
-                    active.append(db_id)
-                elif up and m in passive_of.get(db_id, none):
-                    passive.append(db_id)
-            loads[m] = self._load(view, m, active, passive)
-        return loads
+    def _normal_loads(
+        self, active: Mapping[str, list[str]], passive: Mapping[str, list[str]]
+    ) -> dict[str, MemberLoad]:
+        """``_member_loads(self.normal_view, self.members)`` from each member's
+        databases active and passive in normal operation, listed by the set-up's pass
+        over the copies (in ``copies_on_vm``'s order; the view would read the baseline's
+        state through two calls per copy, 16,000 copies at 25k); no copy is lost in
+        normal operation and every server holding one is up."""
+        view, load = self.normal_view, self._load
+        none: list[str] = []
+        return {m: load(view, m, active.get(m, none), passive.get(m, none)) for m in self.members}
 
     def _load(
         self, view: ModeView, member: str, active: list[str], passive: list[str]

@@ -171,7 +171,7 @@ class Flows:
         vms, vm_site, dbs = prep.vms, prep.vm_site, prep.dbs
         route = view.route
         routes: dict[tuple[str, str], Route | None] = {}
-        streams = self._copy_streams
+        streams, make_stream = self._copy_streams, Stream._make
         shipping, e2007, copy_members = self.shipping, self.e2007, self.copy_members
         found: dict[str, list[Routed]] = {}
         for db_id in sorted(shipping):
@@ -206,8 +206,10 @@ class Flows:
                 if stream is None:
                     if group is None:
                         group = dbs[db_id].dag or db_id
-                    stream = streams[key] = Stream(
-                        "dag_log_shipping", db_id, group, here, there, mbps, 0.0, 0.0, member
+                    # ``_make`` of the fields in order: ~2 x cheaper than the named
+                    # tuple's ``__new__`` with its defaults (8,000 streams at 25k).
+                    stream = streams[key] = make_stream(
+                        ("dag_log_shipping", db_id, group, here, there, mbps, 0.0, 0.0, member)
                     )
                 sent.append((stream, hops))
         return found

@@ -343,7 +343,7 @@ class Workload:
                 if vm.exchange_version:
                     stated[vm_id] = vm.exchange_version
         disks_of_db = self.disks_of_db
-        per_profile = self._per_profile
+        per_profile, make_load = self._per_profile, DatabaseLoad._make
         #: (DAG, users' site) → (profile, origin) of a database without its own.
         inherited: dict[tuple[str | None, str], tuple[MailboxProfile | None, str]] = {}
         for db_id, db in dbs.items():
@@ -384,14 +384,17 @@ class Workload:
                 )
             per_mailbox = known[1]
             mailboxes = db.mailboxes
-            loads[db_id] = DatabaseLoad(
-                mailboxes,
-                profile,
-                origin,
-                per_mailbox,
-                log_bytes,
-                mailboxes * per_mailbox * log_bytes / BYTES_PER_GB,
-                known[2],
+            # ``_make``: ~2 x cheaper than the named tuple's ``__new__``.
+            loads[db_id] = make_load(
+                (
+                    mailboxes,
+                    profile,
+                    origin,
+                    per_mailbox,
+                    log_bytes,
+                    mailboxes * per_mailbox * log_bytes / BYTES_PER_GB,
+                    known[2],
+                )
             )
         return loads
 
