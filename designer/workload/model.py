@@ -149,6 +149,8 @@ class WorkloadTables(Protocol):
     def host_repls(self) -> dict[str, HostReplication]: ...
     @property
     def disks_of_db(self) -> Mapping[str, Sequence[DiskLike]]: ...
+    @property
+    def disks_on_lun(self) -> Mapping[str, Sequence[DiskLike]]: ...
 
 
 class Workload:
@@ -189,7 +191,9 @@ class Workload:
             self.mirrors = tables.mirrors
             self.host_repls = tables.host_repls
             self.disks_of_db = tables.disks_of_db
+            self._disks_on_lun: Mapping[str, Sequence[DiskLike]] | None = tables.disks_on_lun
         else:
+            self._disks_on_lun = None
             self.sites = {s.id: s for s in ix.of("site", Site)}
             self.hosts = {h.id: h for h in ix.of("esxi_host", EsxiHost)}
             self.vms = {v.id: v for v in ix.of("vm", VirtualMachine)}
@@ -476,7 +480,17 @@ class Workload:
     def _dbs_on_lun(self, lun_id: str) -> list[str]:
         """The databases with a disk on ``lun_id``, a mirror's source LUN (sorted; its
         only caller is :meth:`mirror_peak_factor`). Only the mirrors' source LUNs are
-        gathered (at 25k 114 of 1,884 LUNs), in one pass over the disks."""
+        gathered (at 25k 114 of 1,884 LUNs), in one pass over the disks, or from the
+        simulator's disks by LUN when the workload reads its tables."""
+        if self._lun_dbs is None and self._disks_on_lun is not None:
+            # The simulator's disks by LUN: only the source LUNs' read.
+            on_lun = self._disks_on_lun
+            lun_dbs: dict[str, list[str]] = {}
+            for source in {m.source_lun for m in self.mirrors.values()}:
+                held = {d.database for d in on_lun.get(source, ()) if d.database}
+                if held:
+                    lun_dbs[source] = sorted(held)
+            self._lun_dbs = lun_dbs
         if self._lun_dbs is None:
             sources = {m.source_lun for m in self.mirrors.values()}
             found: dict[str, set[str]] = defaultdict(set)

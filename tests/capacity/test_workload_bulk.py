@@ -47,7 +47,7 @@ def _check(design: Design) -> int:
     reference = Workload(design)
     want = {db_id: reference.database(db_id) for db_id in reference.dbs}
     bulk = Workload(design).loads()
-    assert list(bulk) == list(want) or sorted(bulk) == sorted(want)
+    assert sorted(bulk) == sorted(want)
     for db_id, load_ in want.items():
         got = bulk[db_id]
         assert got == load_, db_id
@@ -69,7 +69,10 @@ def _check(design: Design) -> int:
         assert tables.user_site(db) == reference.user_site(db), db.id
         for vm_id in {*(c.member for c in db.copies), *(d.vm for d in prep.disks_of_db[db.id])}:
             assert tables.log_luns(db.id, vm_id) == reference.log_luns(db.id, vm_id)
-    for mirror_id in reference.mirrors:
+    for mirror_id, mirror in reference.mirrors.items():
+        # The databases on its source LUN: from the simulator's disks by LUN.
+        on_source = reference._dbs_on_lun(mirror.source_lun)
+        assert tables._dbs_on_lun(mirror.source_lun) == on_source
         assert tables.mirror_peak_factor(mirror_id) == reference.mirror_peak_factor(mirror_id)
         assert tables.mirror_gb_per_hour(mirror_id) == reference.mirror_gb_per_hour(mirror_id)
     for repl_id in reference.host_repls:
