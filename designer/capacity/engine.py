@@ -163,18 +163,21 @@ class CapacityEngine:
             [r for routed in self.base_db.values() for r in routed] + self.base_other
         )
         self.dbs_on_link: dict[str, set[str]] = defaultdict(set)
+        on_link = self.dbs_on_link
         for db_id, routed in self.base_db.items():
             for _stream, hops in routed:
                 for link_id, _way in hops:
-                    self.dbs_on_link[link_id].add(db_id)
+                    on_link[link_id].add(db_id)
         self.dbs_in_site: dict[str, set[str]] = defaultdict(set)
         self.dag_dbs_on_vm: dict[str, list[str]] = defaultdict(list)
+        in_site, dag_dbs_on_vm, site_of = self.dbs_in_site, self.dag_dbs_on_vm, prep.vm_site.get
+        members_of = self.flows.copy_members
         for db_id in self.flows.shipping:
-            for member in self.flows.copy_members[db_id]:
-                site = prep.vm_site.get(member)
+            for member in members_of[db_id]:
+                site = site_of(member)
                 if site:
-                    self.dbs_in_site[site].add(db_id)
-                self.dag_dbs_on_vm[member].append(db_id)
+                    in_site[site].add(db_id)
+                dag_dbs_on_vm[member].append(db_id)
         self.repl_vms = {vm for r in prep.host_repls.values() for vm in (r.source, r.target)}
         # Every mailbox server: DAG members, and the servers that can hold a database
         # outside a DAG (its disks' VMs, Exchange 2007 cluster nodes, SCR and
@@ -298,10 +301,13 @@ class CapacityEngine:
     def _totals(self, routed: Iterable[Routed]) -> dict[LinkKey, dict[str, float]]:
         totals: dict[LinkKey, dict[str, float]] = {}
         for stream, hops in routed:
-            for link_id, way in hops:
-                kinds = totals.setdefault((link_id, way), {})
-                kinds[stream.kind] = kinds.get(stream.kind, 0.0) + stream.mbps
-                if stream.kind == "mirrorview_a":
+            kind, mbps = stream.kind, stream.mbps
+            for key in hops:  # (link, direction): the route's own tuples as keys
+                kinds = totals.get(key)
+                if kinds is None:
+                    kinds = totals[key] = {}
+                kinds[kind] = kinds.get(kind, 0.0) + mbps
+                if kind == "mirrorview_a":
                     kinds[ASYNC_VOLUME] = kinds.get(ASYNC_VOLUME, 0.0) + stream.volume_gb
         return totals
 

@@ -170,8 +170,11 @@ class Flows:
         prep = self.prep
         vms, vm_site, dbs = prep.vms, prep.vm_site, prep.dbs
         route = view.route
-        routes: dict[tuple[str, str], Route | None] = {}
+        #: Site → site → route (string keys: their hashes are kept).
+        routes: dict[str, dict[str, Route | None]] = {}
         streams, make_stream = self._copy_streams, Stream._make
+        # A fresh cache (the engine's set-up): no stream to look for.
+        fresh = not streams
         shipping, e2007, copy_members = self.shipping, self.e2007, self.copy_members
         found: dict[str, list[Routed]] = {}
         for db_id in sorted(shipping):
@@ -189,20 +192,22 @@ class Flows:
             if here is None or mbps <= 0:
                 continue  # nothing leaves the site (no copy is lost: no reseed)
             group = None
+            from_here = routes.get(here)
+            if from_here is None:
+                from_here = routes[here] = {}
             for member in copy_members[db_id]:
                 if member == active or member not in vms:
                     continue
                 there = vm_site.get(member)
                 if there == here or there is None:
                     continue
-                pair = (here, there)
-                hops = routes.get(pair, _UNROUTED)
+                hops = from_here.get(there, _UNROUTED)
                 if hops is _UNROUTED:
-                    hops = routes[pair] = route(here, there)
+                    hops = from_here[there] = route(here, there)
                 if not hops:
                     continue
                 key = (db_id, member, here, there, False)
-                stream = streams.get(key)
+                stream = None if fresh else streams.get(key)
                 if stream is None:
                     if group is None:
                         group = dbs[db_id].dag or db_id
