@@ -350,8 +350,9 @@ class Workload:
         per_profile, make_load = self._per_profile, DatabaseLoad._make
         #: (DAG, users' site) → (profile, origin) of a database without its own.
         inherited: dict[tuple[str | None, str], tuple[MailboxProfile | None, str]] = {}
+        fresh = not loads  # none asked yet (a sizing's set-up): none to skip
         for db_id, db in dbs.items():
-            if db_id in loads:
+            if not fresh and db_id in loads:
                 continue
             profile = db.mailbox_profile
             if profile is not None:
@@ -370,12 +371,17 @@ class Workload:
             version: str | None = None
             if stated:
                 copies = db.copies
-                for vm_id in (
-                    map(_MEMBER, copies) if copies else [d.vm for d in disks_of_db.get(db_id, ())]
-                ):
-                    version = stated.get(vm_id)
-                    if version:
-                        break
+                # The first copy's server usually states it: read alone first.
+                version = stated.get(copies[0].member) if copies else None
+                if not version:
+                    for vm_id in (
+                        map(_MEMBER, copies)
+                        if copies
+                        else [d.vm for d in disks_of_db.get(db_id, ())]
+                    ):
+                        version = stated.get(vm_id)
+                        if version:
+                            break
             log_bytes = (
                 override if override is not None else by_version.get(version or "", default_bytes)
             )
