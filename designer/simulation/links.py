@@ -244,7 +244,14 @@ def queue_events(
 def log_lun_clocks(
     prep: Prepared, run: Run, base: Mapping[str, DbRun], w: World, dbs: Iterable[str], t: float
 ) -> None:
-    """Start, move or stop the clocks of log LUNs whose logs cannot truncate."""
+    """Start, move or stop the clocks of log LUNs whose logs cannot truncate.
+
+    Logs truncate only once every copy has them (DOMAIN.md §4; the catalog's
+    ``log_lun_free`` source): while a copy of a database receives none, every copy that
+    still does — the active one and the passive ones that receive its logs — keeps
+    them, so each of their log LUNs grows by the database's log rate (the capacity
+    report's log LUNs count the same copies, ``capacity/rollup.py``). A copy that
+    receives no logs writes none."""
     wl = prep.workload
     blocked = blocked_copies(prep, run, base, w, dbs)
     for db_id in list(run.trunc_blocked):
@@ -257,8 +264,17 @@ def log_lun_clocks(
         active = _active(run, base, db_id)
         if active is None:
             continue
-        for lun_id in wl.log_luns(db_id, active):
-            per_lun.setdefault(lun_id, []).append(db_id)
+        stopped = blocked.get(db_id, ())
+        members = [active] + [
+            c.member
+            for c in prep.dbs[db_id].copies
+            if c.member != active and c.member not in stopped
+        ]
+        for member in members:
+            for lun_id in wl.log_luns(db_id, member):
+                held = per_lun.setdefault(lun_id, [])
+                if not held or held[-1] != db_id:
+                    held.append(db_id)
     for lun_id in list(run.lun_fill):
         if lun_id not in per_lun:
             del run.lun_fill[lun_id]

@@ -314,3 +314,44 @@ def test_a_server_over_its_sizing_in_normal_operation_is_marked(tmp_path: Path) 
     # A server within its sizing is not marked.
     other = next(line for line in lines if line.startswith("  ATL-MBX02 ("))
     assert "OVER" not in other
+
+
+def test_the_log_lun_clock_of_simulate_agrees_with_the_capacity_report() -> None:
+    """Worked example (eyes13): stretched_dag_lagged's ATL-MBX01 DS-LOG holds the logs
+    of ATL-DB01 and ATL-DB03 (active there) and of ATL-DB02 and ATL-DB04 (passive
+    copies, active on ATL-MBX02); each writes 2,000 mailboxes × 30 logs × 1 MiB a day
+    = 2.62144 GB/h. Atlanta → Charlotte failed, no database's Charlotte copy receives
+    logs, so no copy truncates: the passive copies on ATL-MBX01 keep theirs as the
+    active ones do, 4 × 2.62144 = 10.48576 GB/h into 240 GB (half of 480, assumed
+    free): 22.888 h = T+22:53:17 — the capacity report's 22.9 h. Before the fix the
+    simulator counted only the active copies' LUNs: 45.8 h (T+45:46:35). Charlotte's
+    copies receive no logs and write none: its LUN has no clock."""
+    sample = str(SAMPLES / "stretched_dag_lagged.json")
+    report = subprocess.run(
+        [str(SCRIPT), "capacity", sample, "--format", "json"],
+        capture_output=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert report.returncode in (0, 1), report.stderr
+    luns = {lun["name"]: lun for lun in json.loads(report.stdout)["log_luns"]}
+    atl = luns["ATL-MBX01 DS-LOG"]
+    assert atl["databases"] == ["ATL-DB01", "ATL-DB02", "ATL-DB03", "ATL-DB04"]
+    assert atl["log_gb_per_hour"] == pytest.approx(4 * 2.62144, abs=1e-3)
+    assert atl["hours_to_full"] == pytest.approx(240 / (4 * 2.62144), abs=0.01)
+    run = subprocess.run(
+        [str(SCRIPT), "simulate", sample, "--degrade", "ATL-CLT WAN:down=Atlanta>Charlotte"],
+        capture_output=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    fills = [line for line in run.stdout.decode().splitlines() if "fills at" in line]
+    assert len(fills) == 2, fills  # ATL-MBX01's and ATL-MBX02's; not Charlotte's
+    (mbx01,) = [line for line in fills if "log LUN ATL-MBX01 DS-LOG" in line]
+    assert "fills at T+22:53:17" in mbx01
+    assert "the logs of ATL-DB01, ATL-DB02, ATL-DB03, ATL-DB04 could not truncate" in mbx01
+    hours = 240 / (4 * 2.62144)
+    assert round(hours, 1) == round(atl["hours_to_full"], 1) == 22.9
+    assert not any("CLT-MBX01" in line for line in fills)
+
