@@ -1141,3 +1141,44 @@ def test_the_scenario_bar_says_how_each_degraded_step_changes_the_link(
     assert "Atlanta → Charlotte down" in texts[1]
     rtt = window.session.document.get("wan-atl-clt").rtt_ms  # type: ignore[union-attr]
     assert f"round trip {rtt + 50:g} ms" in texts[2]
+
+
+def test_the_chart_shows_only_modes_heavier_than_normal_operation(
+    qtbot,
+    launch,  # type: ignore[no-untyped-def]
+) -> None:
+    """eyes13: three_site_stretched_dag's BOS-HFD MPLS carries nothing Boston → Hartford
+    in normal operation and 69.9 Mbit/s only once BOS-WOR dark fiber fails; the chart
+    listed "site Boston" and "esx-bos-01" beside it at 0 as if they were among the
+    heaviest modes. BOS-WOR dark fiber carries 69.9 in normal operation and no mode more:
+    its chart said nothing of that and showed modes at exactly normal's figure."""
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    window.resize(1400, 900)
+    panel = capacity_panel(window)
+    shots = Path("/tmp/fix13b-shots")
+    shots.mkdir(exist_ok=True)
+    choose(panel.link_combo, "wan-bos-hfd")
+    choose(panel.direction_combo, "a_to_b")
+    modes = panel.modes_shown()
+    assert [m.mode.label for m in modes] == [
+        "normal operation",
+        "failure of WAN link BOS-WOR dark fiber",
+    ]
+    qtbot.waitUntil(lambda: len(axis_labels(panel)) == 2, timeout=3000)
+    assert [text for _rect, text in axis_labels(panel)] == ["normal", "BOS-WOR dark fiber"]
+    assert stacked(panel, 1) == pytest.approx(69.9, abs=0.1)
+    assert "streams per mode" in panel.plot.titleLabel.toolTip()
+    qtbot.wait(300)  # the chart's layout settles
+    panel.grab().save(str(shots / "chart-heavier-only.png"))
+    choose(panel.link_combo, "wan-bos-wor")
+    for way in ("a_to_b", "b_to_a"):
+        choose(panel.direction_combo, way)
+        assert [m.mode.kind for m in panel.modes_shown()] == ["normal"]
+        qtbot.waitUntil(lambda: len(axis_labels(panel)) == 1, timeout=3000)
+        assert stacked(panel, 0) == pytest.approx(69.9, abs=0.1)
+        assert panel.plot.titleLabel.toolTip() == (
+            "BOS-WOR dark fiber: no mode is heavier than normal operation (Mbit/s at the "
+            "busiest hour)"
+        )
+    qtbot.wait(300)
+    panel.grab().save(str(shots / "chart-none-heavier.png"))

@@ -505,7 +505,9 @@ class CapacityPanel(QWidget):
         return next((r for r in report.links if r.link.id == key), None)
 
     def modes_shown(self) -> list[ModeLoad]:
-        """Normal operation and the heaviest modes of the chosen link and direction."""
+        """Normal operation and the heaviest modes of the chosen link and direction: only
+        those heavier than normal operation (a mode at or under normal's figure is not
+        one of the "heaviest"; with none, normal operation alone)."""
         link = self._link()
         if link is None:
             return []
@@ -513,6 +515,8 @@ class CapacityPanel(QWidget):
 
         def mbps(load: ModeLoad) -> float:
             return (load.a_to_b if way == "a_to_b" else load.b_to_a).mbps
+
+        normal = round(mbps(link.normal), 6)
 
         # Heaviest first; among equals a site loss before a single failure (it names
         # the event an architect plans for), and one mode per distinct load of a kind.
@@ -523,6 +527,8 @@ class CapacityPanel(QWidget):
         heaviest: list[ModeLoad] = []
         seen: set[tuple[object, ...]] = set()
         for load in others:
+            if round(mbps(load), 6) <= normal:
+                break  # heaviest first: the rest are no heavier either
             fig = load.a_to_b if way == "a_to_b" else load.b_to_a
             key = (load.mode.kind, *(round(v, 6) for v in fig.by_kind.values()))
             if key in seen:
@@ -726,7 +732,12 @@ class CapacityPanel(QWidget):
         self._fit_range()
         self.plot.setXRange(-0.6, len(loads) - 0.4, padding=0)
         self._fit_ticks()
-        self._title(f"{link.link.name}: streams per mode (Mbit/s at the busiest hour)")
+        self._title(
+            f"{link.link.name}: streams per mode (Mbit/s at the busiest hour)"
+            if len(loads) > 1
+            else f"{link.link.name}: no mode is heavier than normal operation (Mbit/s at "
+            "the busiest hour)"
+        )
 
     def _fit_range(self, *_args: object) -> None:
         """The y range: 15 % over the highest bar or the bandwidth line, and over the
