@@ -431,6 +431,26 @@ class CapacityReport:
             data["modes"] = sorted(data["worst_by_kind"])
         return data
 
+    def _searched(self, member: MemberReport, kind: ModeKind) -> str:
+        """What a member's worst double (site-plus-one) failure was searched among, when
+        it is lighter than its worst single failure (site loss): only the pairs
+        predicted to load some member most are simulated, and a reader takes "worst"
+        for the worst."""
+        alone: ModeKind
+        if kind == "double":
+            alone = "single"
+        elif kind == "site_plus_one":
+            alone = "site"
+        else:
+            return ""
+        pair, single = member.worst_by_kind.get(kind), member.worst_by_kind.get(alone)
+        if pair is None or single is None or pair[1].rank >= single[1].rank:
+            return ""
+        return (
+            f" (the heaviest of the {self.pairs_simulated} pairs simulated, not of every "
+            f"pair: lighter than its worst {KIND_TEXT[alone]})"
+        )
+
     def notes(self) -> list[str]:
         notes = list(self.workload_notes)
         notes += [f"assumption: {a}" for a in self.assumptions]
@@ -508,14 +528,19 @@ class CapacityReport:
                 if found is None:
                     continue
                 mode, load = found
+                searched = self._searched(member, kind)
                 if mode.kind == "normal":
-                    lines.append(f"    worst {KIND_TEXT[kind]}: none heavier than normal operation")
+                    lines.append(
+                        f"    worst {KIND_TEXT[kind]}: none heavier than normal operation"
+                        + searched
+                    )
                     continue
                 need = member.sizing(load, self.figures)
                 lines.append(
                     f"    worst {KIND_TEXT[kind]}: {load.active_databases} / "
                     f"{load.active_mailboxes:,} (CPU {_pct(need.cpu_pct / 100)}, memory "
                     f"{_pct(need.memory_pct / 100)}) — {mode.label}"
+                    + searched
                     + ("  OVER SIZING" if need.over else "")
                 )
         if self.hosts:

@@ -355,3 +355,43 @@ def test_the_log_lun_clock_of_simulate_agrees_with_the_capacity_report() -> None
     assert round(hours, 1) == round(atl["hours_to_full"], 1) == 22.9
     assert not any("CLT-MBX01" in line for line in fills)
 
+
+@pytest.mark.slow
+def test_a_worst_double_failure_lighter_than_the_worst_single_says_what_was_searched(
+    tmp_path: Path,
+) -> None:
+    """eyes13: on a generated 8k design 630 pairs are ranked and the 64 predicted to
+    load some member most are simulated; a member whose heaviest simulated pair is
+    lighter than its worst single failure read "worst double failure: 50 / 6,039" under
+    "worst single failure: 50 / 6,233", and a reader takes "worst" for the worst. Such a
+    line now says it is the heaviest of the pairs simulated; no other line does."""
+    from benchmarks.generate import generate_design
+
+    path = tmp_path / "8k.json"
+    save(generate_design(8000, seed=0, workload=True), path)
+    run = subprocess.run(
+        [str(SCRIPT), "capacity", str(path)], capture_output=True, timeout=240, cwd=ROOT
+    )
+    assert run.returncode in (0, 1), run.stderr
+    lines = run.stdout.decode().splitlines()
+    marker = "(the heaviest of the 64 pairs simulated, not of every pair: lighter than its "
+    marked = 0
+    for i, line in enumerate(lines):
+        if line.startswith("    worst single failure: "):
+            assert marker not in line, line
+        if not line.startswith("    worst double failure: "):
+            continue
+        single = lines[i - 1]  # its worst single failure, then its worst double
+        assert single.startswith("    worst single failure: "), single
+        mailboxes = [
+            int(text.split(" / ")[1].split(" ")[0].replace(",", "")) if " / " in text else 0
+            for text in (single, line)
+        ]
+        if marker in line:
+            marked += 1
+            assert (marker + "worst single failure)") in line, line
+            assert line.endswith(("failure)", "  OVER SIZING")), line
+            assert mailboxes[1] < mailboxes[0], (single, line)
+        else:
+            assert mailboxes[1] >= mailboxes[0], (single, line)
+    assert marked >= 1
