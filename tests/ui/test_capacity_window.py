@@ -1182,3 +1182,64 @@ def test_the_chart_shows_only_modes_heavier_than_normal_operation(
         )
     qtbot.wait(300)
     panel.grab().save(str(shots / "chart-none-heavier.png"))
+
+
+def test_the_summary_names_the_servers_over_their_sizing(
+    qtbot,
+    launch,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """eyes13: on a generated 1k design with a workload some mailbox servers need
+    108–112 % of their CPU in their worst mode (red cells in the table; "OVER SIZING" in
+    `dr-designer capacity`), yet the dock's summary said only "37 modes sized". It now
+    names them as it names the links over budget: how many, and the most over."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "1k-workload.json"
+    path.write_text(dumps(generate_design("1k", seed=0, workload=True)), encoding="utf-8")
+    window = launch(path)
+    window.resize(1400, 900)
+    panel = capacity_panel(window)
+    qtbot.waitUntil(lambda: panel.controller.report is not None, timeout=60000)
+    qtbot.waitUntil(lambda: panel.table.rowCount() > 0)
+    table = panel.table
+    red: dict[str, float] = {}
+    for row in range(table.rowCount()):
+        cpu, memory = table.item(row, 5), table.item(row, 6)
+        if cpu.toolTip() or memory.toolTip():  # the red cells' "over the server's sizing"
+            red[table.item(row, 0).text()] = max(
+                float(cpu.text().split()[0]), float(memory.text().split()[0])
+            )
+    assert len(red) >= 2
+    most = max(red, key=lambda name: (red[name], name))
+    summary = panel.summary.text().splitlines()[0]
+    match = re.search(
+        r"(\d+) servers over their sizing in the worst mode \(the most: (\S+), CPU (\d+) %, "
+        r"memory (\d+) %\)",
+        summary,
+    )
+    assert match, summary
+    assert int(match.group(1)) == len(red)
+    assert match.group(2) == most
+    assert max(int(match.group(3)), int(match.group(4))) == pytest.approx(red[most], abs=1)
+    # The CLI marks the same servers over their sizing in their worst mode.
+    cli = subprocess.run(
+        [str(Path(sys.executable).parent / "dr-designer"), "capacity", str(path)],
+        capture_output=True,
+        timeout=240,
+    )
+    marked: set[str] = set()
+    server = ""
+    for line in cli.stdout.decode().splitlines():
+        if line.startswith("  ") and not line.startswith("    ") and " vCPU, " in line:
+            server = line.split(" (")[0].strip()
+        elif not line.startswith("    "):
+            server = ""
+        elif server and line.endswith("OVER SIZING"):
+            marked.add(server)
+    assert marked == set(red)
+    shots = Path("/tmp/fix13b-shots")
+    shots.mkdir(exist_ok=True)
+    qtbot.wait(300)
+    panel.grab().save(str(shots / "summary-over-sizing.png"))

@@ -51,7 +51,14 @@ from designer.workload import KIND_LABELS, states_workload
 if TYPE_CHECKING:
     import pyqtgraph as pg
 
-    from designer.capacity import CapacityEngine, CapacityReport, LinkReport, Mode, ModeLoad
+    from designer.capacity import (
+        CapacityEngine,
+        CapacityReport,
+        LinkReport,
+        Mode,
+        ModeLoad,
+        Sizing,
+    )
     from designer.capacity.shared import SharedSizing
     from designer.simulation import Simulator
     from designer.ui.canvas.scene import DesignScene
@@ -347,6 +354,19 @@ def _tip(
         if parts:
             lines.append(f"{way}: {parts}")
     return "\n".join(lines)
+
+
+def _over_sizing(report: CapacityReport) -> list[tuple[float, str, Sizing]]:
+    """The servers over their sizing in their worst mode (the table's red cells, the
+    CLI's "OVER SIZING"), the most over first: (its larger share, name, sizing)."""
+    found: list[tuple[float, str, Sizing]] = []
+    for member in report.members:
+        worst = member.worst
+        need = member.sizing(worst[1] if worst else member.normal, report.figures)
+        if need.over:
+            found.append((max(need.cpu_pct, need.memory_pct), member.vm.name, need))
+    found.sort(key=lambda f: (-f[0], f[1]))
+    return found
 
 
 def _pct(fraction: float) -> str:
@@ -859,6 +879,14 @@ class CapacityPanel(QWidget):
         parts = [f"{len(report.evaluated)} modes sized"]
         if over:
             parts.append("over budget in some mode: " + ", ".join(over))
+        servers = _over_sizing(report)
+        if servers:
+            count, name, need = len(servers), servers[0][1], servers[0][2]
+            parts.append(
+                f"{count} server{'' if count == 1 else 's'} over {'its' if count == 1 else 'their'}"
+                f" sizing in the worst mode ({'' if count == 1 else 'the most: '}{name}, CPU "
+                f"{_pct(need.cpu_pct / 100)}, memory {_pct(need.memory_pct / 100)})"
+            )
         notes = [n for n in report.notes() if not n.startswith("assumption")]
         self.summary.setText(" · ".join(parts) + ("" if not notes else "\n" + "\n".join(notes)))
         self.summary.setToolTip("\n".join(report.notes()))
