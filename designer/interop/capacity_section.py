@@ -3,7 +3,7 @@
 Importing this module registers its provider with
 :func:`designer.interop.review.register_capacity_provider`; the review report's writers
 (:mod:`designer.ui.review`) import it. A design that states no capacity workload (no
-mailbox profile, no array or LUN change rate) gets no section.
+mailbox profile, no array or LUN change rate) gets one paragraph saying it is not sized.
 """
 
 from __future__ import annotations
@@ -16,7 +16,35 @@ from designer.domain.design import Design
 from designer.interop.review import CapacitySection, register_capacity_provider
 from designer.workload import states_workload
 
-__all__ = ["capacity_sections", "link_section", "log_lun_section", "server_section"]
+__all__ = [
+    "NOT_SIZED",
+    "capacity_sections",
+    "link_section",
+    "log_lun_section",
+    "not_sized_section",
+    "server_section",
+]
+
+#: What the report says of a design that states no workload: ``dr-designer capacity``'s
+#: words (designer/cli/capacity_cmd.py), the Capacity dock's with the file's fields.
+NOT_SIZED = (
+    "Not sized: this design states no capacity workload. Give a site, DAG or database a "
+    "mailbox profile (the window's Inspector, or mailbox_profile in the file), or an "
+    "array or LUN a change rate (change_rate_gb_per_hour), to size links and servers for "
+    "every failure mode."
+)
+
+#: The catalog's assumed figures by name, in words (docs/capacity.md's).
+_ASSUMED = {
+    "peak_factor": "peak factor",
+    "log_shipping_compression": "log shipping compression",
+    "host_replication_write_factor": "Double-Take write factor",
+    "reseed_window": "reseed window",
+    "log_lun_free": "log LUN free share",
+    "megacycles_per_vcpu": "vCPU megacycles",
+    "max_cpu_utilisation": "CPU ceiling",
+    "base_memory": "base memory",
+}
 
 #: The last design sized and its report (the three sections share one computation).
 _LAST: list[tuple[Design, CapacityReport]] = []
@@ -35,6 +63,18 @@ def _report(design: Design) -> CapacityReport | None:
 
 def _pct(value: float) -> str:
     return "—" if math.isinf(value) else f"{value:.0f} %"
+
+
+def _assumed(key: str) -> str:
+    return _ASSUMED.get(key, key.replace("_", " "))
+
+
+def not_sized_section(design: Design) -> CapacitySection | None:
+    """Why a design that states no workload has no figures (as the Availability section
+    says why it has none)."""
+    if states_workload(design):
+        return None
+    return CapacitySection("Not sized", (NOT_SIZED,), (), ())
 
 
 def link_section(design: Design) -> CapacitySection | None:
@@ -110,7 +150,7 @@ def server_section(design: Design) -> CapacitySection | None:
             "worst failure mode (single, double, site loss, site loss plus one), and the "
             "CPU and memory that mode needs of its vCPUs and memory (Microsoft's "
             "per-mailbox figures; assumptions: "
-            + "; ".join(a.split(":", 1)[0].replace("_", " ") for a in report.assumptions)
+            + "; ".join(_assumed(a.split(":", 1)[0]) for a in report.assumptions)
             + ").",
         ),
         ("server", "sizing", "normal", "worst", "worst mode", "CPU / memory (worst)"),
@@ -145,9 +185,14 @@ def log_lun_section(design: Design) -> CapacitySection | None:
 
 def capacity_sections(design: Design) -> list[CapacitySection]:
     """Every section this module provides, in report order."""
-    found = (link_section(design), server_section(design), log_lun_section(design))
+    found = (
+        not_sized_section(design),
+        link_section(design),
+        server_section(design),
+        log_lun_section(design),
+    )
     return [s for s in found if s is not None]
 
 
-for _provider in (link_section, server_section, log_lun_section):
+for _provider in (not_sized_section, link_section, server_section, log_lun_section):
     register_capacity_provider(_provider)

@@ -5,6 +5,7 @@ each server's load and sizing, and the log LUN clocks."""
 from __future__ import annotations
 
 import html
+import json
 import re
 import subprocess
 import sys
@@ -33,7 +34,7 @@ def test_sections_of_a_sized_design_and_none_of_an_unsized_one() -> None:
             ]
         }
     )
-    assert capacity_sections(bare) == []
+    assert [(s.title, s.rows) for s in capacity_sections(bare)] == [("Not sized", ())]
 
 
 def test_report_command_writes_the_capacity_section(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -72,3 +73,56 @@ def test_the_reports_inventory_states_a_mailbox_profile_in_words(tmp_path) -> No
     cells = [html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", site_table)]
     assert "150 messages a day of 75 KB" in cells
     assert not any("messages_per_day" in c or "=None" in c for c in cells)
+
+
+def _report_text(design: Path, out: Path) -> str:
+    run = subprocess.run(
+        [sys.executable, "-m", "designer", "report", str(design), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    page = html.unescape(re.sub(r"<[^>]+>", " ", out.read_text(encoding="utf-8")))
+    return re.sub(r"\s+", " ", page)
+
+
+def test_the_report_of_a_design_without_a_workload_says_it_is_not_sized(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """eyes13: a design stating no workload had no Capacity section at all, while the
+    Availability section explains why it has no figures. It now has the Capacity
+    heading with `dr-designer capacity`'s "Not sized" sentence, word for word."""
+    data = json.loads((ROOT / "sample_designs" / "dag_with_ha.json").read_text("utf-8"))
+    body = data["design"]
+    body.pop("capacity", None)
+    for element in body["elements"]:
+        element.pop("mailbox_profile", None)
+        element.pop("change_rate_gb_per_hour", None)
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps(data), encoding="utf-8")
+    cli = subprocess.run(
+        [sys.executable, "-m", "designer", "capacity", str(bare)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    not_sized = cli.stdout.strip()
+    assert not_sized.startswith("Not sized: this design states no capacity workload.")
+    text = _report_text(bare, tmp_path / "bare.html")
+    assert '<a href="#capacity">Capacity</a>' in (tmp_path / "bare.html").read_text("utf-8")
+    capacity = text[text.index(" Capacity Not sized ") :]
+    assert capacity.startswith(" Capacity Not sized " + not_sized + " ")
+
+
+def test_the_reports_assumptions_are_named_in_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The Mailbox servers paragraph listed the assumed figures by their field names
+    ("log lun free; megacycles per vcpu"); now as docs/capacity.md names them."""
+    text = _report_text(ROOT / "sample_designs" / "dag_with_ha.json", tmp_path / "r.html")
+    start = text.index("Microsoft's per-mailbox figures; assumptions: ")
+    said = text[start : text.index(").", start)]
+    assert said == (
+        "Microsoft's per-mailbox figures; assumptions: peak factor; log shipping "
+        "compression; Double-Take write factor; reseed window; log LUN free share; vCPU "
+        "megacycles"
+    )
