@@ -1243,3 +1243,28 @@ def test_the_summary_names_the_servers_over_their_sizing(
     shots.mkdir(exist_ok=True)
     qtbot.wait(300)
     panel.grab().save(str(shots / "summary-over-sizing.png"))
+
+
+def test_a_links_label_and_colour_agree_at_the_amber_threshold(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    """eyes13: RED-POR WAN's worst mode (RED-BEL metro fiber failed) carries 2 × 34.95
+    = 69.9 Mbit/s of its 100: 69.9 %, drawn green (amber from 70 %) but labelled
+    "70 %". The label no longer rounds across a colour's threshold: "69.9 %", green."""
+    window = launch(E2007)
+    window.resize(1400, 900)
+    panel = capacity_panel(window)
+    red_por, bel_por = edge_of(window, "wan-red-por"), edge_of(window, "wan-bel-por")
+    choose(panel.canvas_combo, "worst")
+    assert red_por.load == pytest.approx(2 * PER_COPY / 100, rel=1e-3)
+    assert red_por.load < 0.7
+    assert red_por.pen().color().name() == "#2e7d32", "under 70 %: green"
+    assert red_por.label_text().endswith(" · 69.9 %"), red_por.label_text()
+    assert red_por.toolTip().splitlines()[0] == (
+        "RED-POR WAN: 69.9 % of 100 Mbit/s (failure of WAN link RED-BEL metro fiber)"
+    )
+    # Away from a threshold the label stays a whole percent: BEL-POR's 175 %, red.
+    assert bel_por.label_text().endswith(" · 175 %") and bel_por.pen().color().name() == "#d32f2f"
+    shots = Path("/tmp/fix13b-shots")
+    shots.mkdir(exist_ok=True)
+    window.view.centerOn(red_por.mapToScene(red_por.label_anchor()))
+    qtbot.wait(300)
+    window.grab().save(str(shots / "link-69.9-green.png"))

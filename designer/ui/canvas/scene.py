@@ -39,7 +39,7 @@ from designer.domain.kinds import KINDS, KindInfo, connectable_kinds
 from designer.rules.finding import Finding
 from designer.ui import slices
 from designer.ui.canvas import routing
-from designer.ui.canvas.items.edge import EdgeItem
+from designer.ui.canvas.items.edge import EdgeItem, load_percent
 from designer.ui.canvas.items.node import NodeItem, disk_tags, name_tokens
 from designer.ui.canvas.labels import Labels
 from designer.ui.canvas.layers import CanvasLayers, group_of
@@ -2335,8 +2335,7 @@ class DesignScene(QGraphicsScene):
         label = _wan_label(link)
         found = self.link_loads.get(link.id)
         if found:
-            share = "∞" if math.isinf(found[0]) else f"{found[0] * 100:.0f}"
-            label = f"{label} · {share} %"
+            label = f"{label} · {load_percent(found[0])} %"
         note = self.link_notes.get(link.id)
         if note:
             label = f"{label} · {note}"

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from designer.document.events import DesignReplaced
 from designer.domain.design import Design, ScenarioStep
 from designer.domain.elements import WanLink
+from designer.ui.canvas.items.edge import load_percent
 from designer.ui.session import sharing_the_ui_thread
 from designer.ui.simulation.words import link_changes
 from designer.workload import KIND_LABELS, states_workload
@@ -342,7 +343,7 @@ def _tip(
     else:
         of = f"{degraded_mbps:g} Mbit/s (cut from {link.bandwidth_mbps:g})"
     lines = [
-        f"{link.name}: {_pct(load.utilisation)} of {of} ({load.mode.label})",
+        f"{link.name}: {load_percent(load.utilisation)} % of {of} ({load.mode.label})",
         f"{a} → {b}: {load.a_to_b.mbps:,.1f} Mbit/s · {b} → {a}: {load.b_to_a.mbps:,.1f} Mbit/s",
     ]
     for way, fig in ((f"{a} → {b}", load.a_to_b), (f"{b} → {a}", load.b_to_a)):

@@ -13,7 +13,30 @@ from designer.domain.design import Severity
 from designer.ui.canvas.labels import Labels
 from designer.ui.canvas.theme import Theme
 
-__all__ = ["EdgeItem", "route_path"]
+__all__ = ["AMBER_FROM", "EdgeItem", "load_percent", "route_path"]
+
+#: A WAN link's line turns amber from this utilisation (docs/capacity.md), red over 1.
+AMBER_FROM = 0.7
+
+
+def load_percent(fraction: float) -> str:
+    """A link's utilisation as its label and tooltip say it (without " %"): whole
+    percent, but never rounded across a colour's threshold — 69.96 % is "69.9", not
+    "70" (still green), and 100.2 % is "100.2", not "100" (red: over its bandwidth).
+
+    >>> load_percent(0.3495), load_percent(0.699), load_percent(1.002), load_percent(0.7)
+    ('35', '69.9', '100.2', '70')
+    """
+    if math.isinf(fraction):
+        return "∞"
+    pct = fraction * 100
+    text = f"{pct:.0f}"
+    if fraction < AMBER_FROM and float(text) >= AMBER_FROM * 100:
+        return f"{math.floor(round(pct * 10, 6)) / 10:.1f}"
+    if fraction > 1.0 + 1e-9 and float(text) <= 100:
+        return f"{math.ceil(round(pct * 10, 6)) / 10:.1f}"
+    return text
+
 
 #: (pen width, dash style, directed) per edge kind (element kinds or relation fields).
 _STYLE: dict[str, tuple[float, Qt.PenStyle, bool, str]] = {
@@ -308,7 +331,8 @@ class EdgeItem(QGraphicsPathItem):
 
     def set_load(self, fraction: float | None) -> None:
         """Draw a WAN link by what it carries: thicker with its utilisation, green below
-        70 %, amber up to 100 %, red over its bandwidth; None: its normal look."""
+        70 %, amber up to 100 %, red over its bandwidth (its label's figure, from
+        :func:`load_percent`, never reads across those); None: its normal look."""
         if fraction == self.load:
             return
         self.load = fraction
@@ -316,7 +340,11 @@ class EdgeItem(QGraphicsPathItem):
             self._pen = QPen(self._base_pen)
         else:
             color = QColor(
-                "#2e7d32" if fraction < 0.7 else "#ef8f00" if fraction <= 1.0 + 1e-9 else "#d32f2f"
+                "#2e7d32"
+                if fraction < AMBER_FROM
+                else "#ef8f00"
+                if fraction <= 1.0 + 1e-9
+                else "#d32f2f"
             )
             pen = QPen(color, 2.5 + 8.0 * min(max(fraction, 0.0), 1.25))
             pen.setCosmetic(True)
