@@ -272,11 +272,58 @@ def plan_copies(
     layout = CopyLayout(dag, copies, new, names, notes)
     worst = _worst_share(layout)
     if worst > 0.5:
+        used = len({c.member for held in copies.values() for c in held})
+        holding = (
+            f"{used} members"
+            if used == len(dag.members)
+            else f"{used} of its {len(dag.members)} members holding copies"
+        )
         layout.notes.append(
-            f"with {len(dag.members)} members a single failure still sends "
+            f"with {holding} a single failure still sends "
             f"{worst * 100:.0f} % of a member's databases to one other member"
         )
+    over = _over_store_limit(ix, copies)
+    if over:
+        layout.notes.append(over)
     return layout
+
+
+def _over_store_limit(ix: DesignIndex, copies: Mapping[str, list[DatabaseCopy]]) -> str | None:
+    """The note when the plan puts more databases on a member than its Exchange version
+    and edition allow (the catalog's ``exchange_store_limits``, EX004's figures: active
+    and passive copies counted, with the other databases it holds), naming how many
+    members and the fullest."""
+    from designer.catalog import timings
+
+    held: dict[str, int] = defaultdict(int)
+    for planned in copies.values():
+        for c in planned:
+            held[c.member] += 1
+    for db in ix.of("mailbox_database", MailboxDatabase):
+        if db.id not in copies:
+            for c in db.copies:
+                if c.member in held:
+                    held[c.member] += 1
+    table = timings()["exchange_store_limits"]
+    found: list[tuple[int, str, int, str, int]] = []
+    for member, count in held.items():
+        vm = ix.typed(member, VirtualMachine)
+        if vm is None:
+            continue
+        limit = table.get(vm.exchange_version or "", {}).get(vm.exchange_edition)
+        if limit is not None and count > limit["databases"]:
+            label = f"Exchange {vm.exchange_version} {vm.exchange_edition.capitalize()}"
+            found.append((count - limit["databases"], vm.name, count, label, limit["databases"]))
+    if not found:
+        return None
+    found.sort(key=lambda f: (-f[0], f[1]))
+    _excess, name, count, label, limit = found[0]
+    who = f"{len(found)} members hold" if len(found) > 1 else "1 member holds"
+    return (
+        f"over Exchange's database limit: {who} more databases than allowed (active and "
+        f"passive copies counted, EX004), {name} {count:,} where {label} allows {limit} "
+        "per server; ask fewer databases or add members"
+    )
 
 
 def _too_few_for_lagged(dag: str, free: int, lagged: int) -> str:

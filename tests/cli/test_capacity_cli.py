@@ -395,3 +395,36 @@ def test_a_worst_double_failure_lighter_than_the_worst_single_says_what_was_sear
         else:
             assert mailboxes[1] >= mailboxes[0], (single, line)
     assert marked >= 1
+
+
+def test_plan_copies_notes_count_the_members_used_and_exchanges_database_limit() -> None:
+    """eyes13: three_site_stretched_dag's DAG01 has 4 members (2 in Boston, 2 in
+    Worcester). With --copies Boston=0 the plan uses Worcester's 2, yet the note said
+    "with 4 members…". With --databases 1000 each member would hold 1,000 copies
+    (4 copies of each database, one per member) where Exchange 2013 Enterprise allows
+    100 databases per server, active and passive copies counted (the catalog's
+    exchange_store_limits, EX004): it was accepted without a word."""
+    sample = str(SAMPLES / "three_site_stretched_dag.json")
+
+    def notes(*args: str) -> list[str]:
+        run = subprocess.run(
+            [str(SCRIPT), "plan-copies", sample, "--dag", "DAG01", *args],
+            capture_output=True,
+            timeout=120,
+            cwd=ROOT,
+        )
+        assert run.returncode == 0, run.stderr
+        lines = run.stdout.decode().splitlines()
+        return [line for line in lines if line.startswith("note: ")]
+
+    (boston_none,) = notes("--copies", "Boston=0")
+    assert boston_none.startswith("note: with 2 of its 4 members holding copies a single ")
+    many = notes("--databases", "1000")
+    assert many[-1] == (
+        "note: over Exchange's database limit: 4 members hold more databases than allowed "
+        "(active and passive copies counted, EX004), BOS-MBX01 1,000 where Exchange 2013 "
+        "Enterprise allows 100 per server; ask fewer databases or add members"
+    )
+    assert many[0].startswith("note: with 4 members a single failure")
+    # At the limit (100 databases: 100 copies on each member) no such note.
+    assert not any("database limit" in n for n in notes("--databases", "100"))
