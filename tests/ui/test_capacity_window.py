@@ -359,7 +359,9 @@ def test_many_modes_label_their_bars_without_overlapping(
                 assert a.right() <= b.left(), f"{ta!r} overlaps {tb!r}"
             seen = max(seen, len(labels))
             panel.grab().save(str(shots / f"ticks-{width}-{i}.png"))
-    assert seen >= 8, "a link with many modes was looked at"
+    # The chart shows only modes heavier than normal operation (fix13b): on this design
+    # each link has one, so two bars (it had 8 before, most no heavier than normal).
+    assert seen >= 2, "a link with a failure mode was looked at"
     assert singles, "a one-word mode label was looked at"
 
 
