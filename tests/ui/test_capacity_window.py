@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from gui_door import console_main
 from PySide6.QtCore import QPoint, QRectF, Qt, QTimer
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QFontMetrics, QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -362,7 +362,24 @@ def test_many_modes_label_their_bars_without_overlapping(
     # The chart shows only modes heavier than normal operation (fix13b): on this design
     # each link has one, so two bars (it had 8 before, most no heavier than normal).
     assert seen >= 2, "a link with a failure mode was looked at"
-    assert singles, "a one-word mode label was looked at"
+    # With only the heavier modes shown, no host's one-word label needs cutting on this
+    # design: test_a_hosts_one_word_label_is_cut_where_letters_meet_digits covers it.
+
+
+def test_a_hosts_one_word_label_is_cut_where_letters_meet_digits(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    """A host's one-word name too wide for its bar's share reads "esx" over "01001" in
+    the chart's axis font (it read "es…01" at 1,100 px and "esx…001" at 1,400)."""
+    from designer.ui.panels.capacity import _fit
+
+    window = launch(E2007)
+    panel = capacity_panel(window)
+    axis = panel.plot.getAxis("bottom") if hasattr(panel, "plot") else None
+    font = axis.style.get("tickFont") if axis is not None else None
+    metrics = QFontMetrics(font if font is not None else panel.font())
+    word = "esx01001"
+    room = metrics.horizontalAdvance(word) - 4
+    assert _fit(word, metrics, room) == "esx\n01001"
+    assert _fit(word, metrics, metrics.horizontalAdvance(word) + 1) == word
 
 
 def test_canvas_draws_wan_links_by_their_utilisation(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
