@@ -715,6 +715,32 @@ def test_overview_shows_a_picture_rerendered_after_changes(qtbot, monkeypatch):
     assert centre.red() > 200 and centre.green() < 100
 
 
+def test_overview_hears_of_scene_changes_without_their_rectangles(qtbot, monkeypatch):
+    """The scene's ``changed`` carries a rectangle per changed item (38,696 lines shown
+    at once by a Select All at 25k): the Overview hears of it through a timer's own
+    slot, so no Python list of them is made; it still renders again after a change."""
+    monkeypatch.setattr(overview_module, "RENDER_INTERVAL_MS", 50)
+    heard: list[tuple[object, ...]] = []
+    schedule = OverviewPanel.schedule_render
+
+    def noted(self: OverviewPanel, *args: object) -> None:
+        heard.append(args)
+        schedule(self, *args)
+
+    monkeypatch.setattr(OverviewPanel, "schedule_render", noted)
+    scene = QGraphicsScene(0, 0, 4000, 3000)
+    rects = [scene.addRect(i * 40, 0, 30, 30) for i in range(100)]
+    view = _show(qtbot, QGraphicsView(scene))
+    overview = _show(qtbot, OverviewPanel(view))
+    qtbot.waitUntil(lambda: overview.render_count >= 1)
+    rendered = overview.render_count
+    heard.clear()
+    for rect in rects:
+        rect.setBrush(QColor("red"))
+    qtbot.waitUntil(lambda: overview.render_count > rendered)
+    assert heard and all(args == () for args in heard)
+
+
 def test_overview_draws_a_large_design_at_low_detail(qtbot, session, monkeypatch):
     from designer.ui.canvas.items.node import NodeItem
     from designer.ui.canvas.view import DesignView
