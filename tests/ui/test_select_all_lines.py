@@ -348,54 +348,6 @@ def test_select_all_works_out_its_lines_in_the_slices_as_at_once(  # type: ignor
     assert _drawing(scene) == again
 
 
-def test_select_alls_thousands_of_lines_are_shown_band_by_band_from_the_top(  # type: ignore[no-untyped-def]
-    qtbot, launch, tmp_path: Path, monkeypatch
-) -> None:
-    """Past ``UNVEIL_STEP`` lines, a selection's lines (held hidden until drawn) are
-    shown that many a turn, from the top of the drawing down, each band's paint alone
-    (shown at once, a Select All at 25k made one turn of ~250 ms CPU): settled, the
-    drawing is the one shown at once; Escape half-way gives back the drawing before."""
-    path = tmp_path / "generated.json"
-    path.write_text(dumps(generate_design(200, seed=0)), encoding="utf-8")
-    at_once = _select_all(qtbot, launch(path))
-    monkeypatch.setattr(scene_module, "UNVEIL_STEP", 40)
-    window = launch(path)
-    scene = window.view.design_scene
-    scene.finish_build()
-    _settled(qtbot, scene)
-    before = _drawing(scene)
-    bands: list[tuple[int, float]] = []  # (lines shown, the highest start among them)
-    unveil_slice = DesignScene._unveil_slice
-
-    def noted(self: DesignScene, deadline: float) -> bool:
-        hidden = {k for k, e in self.edges.items() if not e.isVisible()}
-        done = unveil_slice(self, deadline)
-        shown = [k for k in hidden if k in self.edges and self.edges[k].isVisible()]
-        starts = [self.edges[k].path().elementAt(0).y for k in shown]
-        bands.append((len(shown), max(starts, default=0.0)))
-        return done
-
-    monkeypatch.setattr(DesignScene, "_unveil_slice", noted)
-    viewport = window.view.viewport()
-    window.view.setFocus()
-    qtbot.keyClick(viewport, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    _settled(qtbot, scene)
-    assert _drawing(scene) == at_once
-    assert len(bands) >= 3 and all(0 < n <= 40 for n, _ in bands)
-    tops = [top for _, top in bands]
-    assert tops == sorted(tops)  # from the top down
-    qtbot.keyClick(viewport, Qt.Key.Key_Escape)
-    _settled(qtbot, scene)
-    assert _drawing(scene) == before
-    bands.clear()
-    qtbot.keyClick(viewport, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: len(bands) == 2, timeout=60000)
-    qtbot.keyClick(viewport, Qt.Key.Key_Escape)
-    _settled(qtbot, scene)
-    assert _drawing(scene) == before
-    assert sum(isinstance(item, EdgeItem) for item in scene.items()) == len(scene.edges)
-
-
 def _click_lun_then_select_all(qtbot: Any, window: MainWindow) -> dict[str, tuple[object, ...]]:
     """Click the LUN with most disks (its disks' lines and labels drawn at once), then
     Ctrl+A: the labels Select All places keep clear of those already there."""

@@ -118,10 +118,6 @@ PLAN_AT_ONCE_S = 0.015
 #: Selected boxes (or lines to make or take away) worked out between two looks at the
 #: clock.
 PLAN_STEP = 128
-#: Lines a selection holds hidden until drawn that are shown in one turn; more (a
-#: Select All at 25k: 38,696) are shown this many a turn, from the top of the drawing
-#: down, each band painted before the next (see ``DesignScene._unveil_lines``).
-UNVEIL_STEP = 4000
 
 
 class _Placing:
@@ -367,8 +363,6 @@ class DesignScene(QGraphicsScene):
         #: slice of them cost ~0.25 s each at 1k.
         self._held: set[str] = set()
         self._unveil: dict[str, None] = {}
-        #: Thousands of them being shown band by band (keys, the last shown first).
-        self._unveil_order: list[str] = []
         #: Lines a selection took away in a big batch (Escape after Select All): hidden
         #: at once, taken out of the scene in the idle slices (a removal from the
         #: scene's index took ~130 µs a line at 10k: 2 s for 15,000 in the key event).
@@ -539,8 +533,6 @@ class DesignScene(QGraphicsScene):
         self._settle_after = None
         self._held.clear()
         self._unveil.clear()
-        self._unveil_order = []
-        slices.shared().cancel(self._unveil_key)
         self._member_lines.clear()
         self._marks.clear()
         self._marker_job = None
@@ -1314,7 +1306,6 @@ class DesignScene(QGraphicsScene):
             bool(self._leaving)
             or bool(self._line_ops)
             or self._planning is not None
-            or bool(self._unveil_order)
             or bool(self._unrouted)
             or self._route_batch is not None
             or self._settling is not None
@@ -1328,7 +1319,6 @@ class DesignScene(QGraphicsScene):
         under way counts even when it has routed all its lines (its steps not ended: a
         slice's deadline came right after its last line): they are still to spread."""
         self._flush_line_ops()
-        self._unveil_lines(at_once=True)
         spreading = (
             self._settling is not None
             or self._spreading is not None
@@ -1344,7 +1334,7 @@ class DesignScene(QGraphicsScene):
         self._held.clear()
         self.router.route_many(keys)
         self._draw_routes(self.router.settle_all())
-        self._unveil_lines(at_once=True)
+        self._unveil_lines()
 
     def _index_now(self) -> None:
         """File the lines this slice added or moved in Qt's index of the scene now.
@@ -1459,63 +1449,17 @@ class DesignScene(QGraphicsScene):
         self._unveil_lines()
         return True
 
-    def _unveil_lines(self, *, at_once: bool = False) -> None:
-        """Show the lines held hidden while they were routed (see :attr:`_held`).
-
-        More than :data:`UNVEIL_STEP` (unless ``at_once``) are shown that many a turn
-        in the idle slices, from the top of the drawing down (by where each starts),
-        each band's paint alone in its turn: shown at once, the 38,696 lines of a
-        Select All at 25k made one turn of ~250 ms CPU (Qt's pass over the items
-        turned visible, then the paint of all of them)."""
+    def _unveil_lines(self) -> None:
+        """Show the lines held hidden while they were routed (see :attr:`_held`)."""
         if self._held or not self._unveil:
             return
-        if at_once or len(self._unveil) <= UNVEIL_STEP:
-            slices.shared().cancel(self._unveil_key)
-            self._unveil_order = []
-            self._show_unveiled(list(self._unveil))
-            return
-        if self._unveil_order:
-            return  # (being shown: its job takes what is added meanwhile)
-        edges = self.edges
-
-        def top(key: str) -> float:
-            edge = edges.get(key)
-            drawn = edge.drawn_from if edge is not None else None
-            return drawn[0][0][1] if isinstance(drawn, tuple) and drawn[0] else -math.inf
-
-        self._unveil_order = sorted(self._unveil, key=top, reverse=True)
-        slices.shared().start(self._unveil_key, self, self._unveil_slice)
-
-    @property
-    def _unveil_key(self) -> tuple[int, str]:
-        return (id(self), "unveil")
-
-    def _unveil_slice(self, deadline: float) -> bool:
-        """Show the next band of :attr:`_unveil_order` (a job of
-        :mod:`designer.ui.slices`), its paint next, alone; whether all are shown."""
-        order, unveil = self._unveil_order, self._unveil
-        band: list[str] = []
-        while order and len(band) < UNVEIL_STEP:
-            key = order.pop()
-            if key in unveil:  # (not taken away meanwhile)
-                band.append(key)
-        self._show_unveiled(band)
-        if not order:
-            self._show_unveiled(list(self._unveil))  # (any added meanwhile)
-            return True
-        slices.shared().end_turn()
-        return False
-
-    def _show_unveiled(self, keys: list[str]) -> None:
-        edges, shown, unveil = self.edges, self.layers.edge_shown, self._unveil
-        for key in keys:
-            if key not in unveil:
-                continue  # (taken away meanwhile)
-            del unveil[key]
+        edges, shown = self.edges, self.layers.edge_shown
+        for key in self._unveil:
             edge = edges.get(key)
             if edge is not None:
                 edge.waiting = False
                 edge.setVisible(shown(edge))
+        self._unveil = {}
 
     def reroute(self, keys: Iterable[str], *, settle: bool = True) -> None:
         """Route these lines afresh and redraw them and their channel neighbours; a
@@ -1729,7 +1673,6 @@ class DesignScene(QGraphicsScene):
             if edge is not None:
                 edge.waiting = True
                 edge.setVisible(False)
-                self._unveil.pop(key, None)  # (not shown by a band meanwhile)
                 self._line_ops.append(("remove", key))
             return
         edge = self.edges.pop(key, None)
