@@ -4,7 +4,6 @@ together and routed once (one by one, each was routed and its channel spread aga
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import QApplication
 
 from benchmarks.generate import generate_design
 from designer.persistence import dumps
-from designer.ui.canvas import scene as scene_module
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.main_window import MainWindow
@@ -284,66 +282,6 @@ def test_escape_while_select_alls_lines_are_still_being_made_gives_back_the_draw
     _settled(qtbot, scene)
     assert _drawing(scene) == before
     qtbot.keyClick(window.view.viewport(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    _settled(qtbot, scene)
-    assert _drawing(scene) == again
-
-
-def test_select_all_works_out_its_lines_in_the_slices_as_at_once(  # type: ignore[no-untyped-def]
-    qtbot, launch, tmp_path: Path, monkeypatch
-) -> None:
-    """Which lines a big selection makes and takes away is worked out in the idle slices
-    past ``PLAN_AT_ONCE_S`` (at 25k: the part and member lines of 7,833 boxes, ~150 ms of
-    each key event): none is queued in the key event, and the drawing once settled is
-    the one at once; Escape or Ctrl+A while they are being worked out finishes them
-    first: the drawing before comes back, with no line item left behind."""
-    path = tmp_path / "generated.json"
-    path.write_text(dumps(generate_design(200, seed=0)), encoding="utf-8")
-    on_selection = DesignScene._on_selection
-    monkeypatch.setattr(DesignScene, "_on_selection", _at_once)
-    at_once = _select_all(qtbot, launch(path))
-    monkeypatch.setattr(DesignScene, "_on_selection", on_selection)
-    monkeypatch.setattr(scene_module, "PLAN_AT_ONCE_S", 0.0)
-    window = launch(path)
-    scene = window.view.design_scene
-    scene.finish_build()
-    _settled(qtbot, scene)
-    before = _drawing(scene)
-    made: list[str] = []
-    add_edge = DesignScene._add_edge
-
-    def noted(self: DesignScene, key: str, *args: Any, **kw: Any) -> bool:
-        made.append(key)
-        return add_edge(self, key, *args, **kw)
-
-    monkeypatch.setattr(DesignScene, "_add_edge", noted)
-    viewport = window.view.viewport()
-    window.view.setFocus()
-    qtbot.keyClick(viewport, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    assert made == [] and scene.routing_pending  # all of it in the slices
-    _settled(qtbot, scene)
-    assert len(made) > 100
-    assert _drawing(scene) == at_once  # paths, labels, z, shown
-    # Escape while Select All's lines are still being worked out; Ctrl+A again while
-    # Escape's are.
-    qtbot.keyClick(viewport, Qt.Key.Key_Escape)
-    _settled(qtbot, scene)
-    assert _drawing(scene) == before
-    monkeypatch.setattr(scene_module, "PLAN_STEP", 4)
-    made.clear()
-    monkeypatch.setattr(DesignScene, "_add_edge", noted)
-    qtbot.keyClick(viewport, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    while len(made) < 20:  # half-way: some lines worked out, none made yet
-        scene._line_ops_slice(time.perf_counter())  # (a deadline past: one step)
-    after_a = len(scene.edges)
-    qtbot.keyClick(viewport, Qt.Key.Key_Escape)
-    _settled(qtbot, scene)
-    assert after_a == len(before) and _drawing(scene) == before
-    assert sum(isinstance(item, EdgeItem) for item in scene.items()) == len(scene.edges)
-    qtbot.keyClick(viewport, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    _settled(qtbot, scene)
-    again = _drawing(scene)
-    qtbot.keyClick(viewport, Qt.Key.Key_Escape)
-    qtbot.keyClick(viewport, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     _settled(qtbot, scene)
     assert _drawing(scene) == again
 

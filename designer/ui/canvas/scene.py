@@ -112,12 +112,6 @@ SCAN_SPOTS = 64
 #: Labels or boxes filed between two looks at the clock while the drawing slices make
 #: their :class:`_Placing` in steps (at 25k: 38,696 lines, 25,000 boxes).
 PLACING_STEP = 256
-#: A big selection works out its lines (which to make and take away) in the key event
-#: for this long at most, s; the rest in the idle slices (see ``DesignScene._plan``).
-PLAN_AT_ONCE_S = 0.015
-#: Selected boxes (or lines to make or take away) worked out between two looks at the
-#: clock.
-PLAN_STEP = 128
 
 
 class _Placing:
@@ -375,9 +369,6 @@ class DesignScene(QGraphicsScene):
         self._ops_batch: list[str] = []
         self._ops_removed = False
         self._deferring = False
-        #: A big selection's lines still being worked out (which to make and take away:
-        #: ``_plan_lines``), in the idle slices before the lines queued are made.
-        self._planning: Iterator[None] | None = None
         self._making_hidden = False
         #: The batch being routed in steps: its keys, those routed so far, its steps
         #: (:meth:`Router.route_many_steps`; one search of a 100k design's site takes
@@ -506,7 +497,6 @@ class DesignScene(QGraphicsScene):
         self._leaving = []  # (clear() deletes them)
         slices.shared().cancel(self._line_ops_key)
         self._line_ops = []
-        self._planning = None
         self._ops_batch = []
         self._ops_removed = False
         self._end_partial()
@@ -1305,7 +1295,6 @@ class DesignScene(QGraphicsScene):
         return (
             bool(self._leaving)
             or bool(self._line_ops)
-            or self._planning is not None
             or bool(self._unrouted)
             or self._route_batch is not None
             or self._settling is not None
@@ -2030,27 +2019,17 @@ class DesignScene(QGraphicsScene):
         # of a 1k design added hundreds: ~20 s; Escape took them away: ~15 s). Hundreds
         # (``many`` boxes selected or unselected) are made and taken away in the idle
         # slices (:meth:`_line_ops_slice`): 15,318 lines made took 0.7 s of the Ctrl+A
-        # key event at 10k, and taking them away 0.4 s of Escape's. Which lines to make
-        # and take away is worked out there too, past PLAN_AT_ONCE_S (at 25k: the part
-        # and member lines of 7,833 boxes, ~150 ms of either key event).
+        # key event at 10k, and taking them away 0.4 s of Escape's.
         batch: list[str] = []
+        self._lines_batch = batch
         self._lines_batch_removed = False
-        if many:
-            self._planning = self._plan_lines(new)
-            if not self._plan(time.perf_counter() + PLAN_AT_ONCE_S):
-                slices.shared().start(
-                    self._line_ops_key, self, self._line_ops_slice, long_lived=True
-                )
-                if self.layers.dim_unrelated:
-                    self.layers.refocus()
-                return
-        else:
-            self._lines_batch = batch
-            try:
-                self._show_part_lines(new)
-                self._show_member_lines(new)
-            finally:
-                self._lines_batch = None
+        self._deferring = many
+        try:
+            self._show_part_lines(new)
+            self._show_member_lines(new)
+        finally:
+            self._lines_batch = None
+            self._deferring = False
         if self._line_ops:
             if len(self._line_ops) > ROUTE_AT_ONCE:
                 slices.shared().start(
@@ -2079,37 +2058,14 @@ class DesignScene(QGraphicsScene):
     def _flush_line_ops(self) -> None:
         """Make and take away, now, the lines a selection still has to (before anything
         else changes the selection, the design or the routing)."""
-        if self._line_ops or self._planning is not None:
+        if self._line_ops:
             slices.shared().cancel(self._line_ops_key)
             self._run_line_ops(math.inf)
-
-    def _plan_lines(self, selected: set[str]) -> Iterator[None]:
-        """Work out a big selection's lines, in steps: the lines to make and take away
-        queued (``_deferring``), in the order working them out at once queues them."""
-        yield from self._part_lines_steps(selected)
-        yield from self._member_lines_steps(selected)
-
-    def _plan(self, deadline: float) -> bool:
-        """Work out the lines of :attr:`_planning` until ``deadline``; whether done."""
-        planning = self._planning
-        if planning is None:
-            return True
-        self._deferring = True
-        try:
-            for _ in planning:
-                if time.perf_counter() >= deadline:
-                    return False
-        finally:
-            self._deferring = False
-        self._planning = None
-        return True
 
     def _run_line_ops(self, deadline: float) -> bool:
         """Run the lines' additions and removals a selection queued (in its order: the
         same lines, lanes and batch as at once) until ``deadline``; once all ran, route
         the batch (:meth:`_lines_shown`). Whether all ran."""
-        if not self._plan(deadline):
-            return False
         ops = self._line_ops
         self._lines_batch = self._ops_batch
         self._lines_batch_removed = self._ops_removed
@@ -2170,21 +2126,11 @@ class DesignScene(QGraphicsScene):
     def _show_member_lines(self, selected: set[str]) -> None:
         """A loose box (database, consistency group, protection group, recovery plan,
         backup…) shows lines to its members while it is selected."""
-        for _ in self._member_lines_steps(selected):
-            pass
-
-    def _member_lines_steps(self, selected: set[str]) -> Iterator[None]:
-        """:meth:`_show_member_lines` in steps of :data:`PLAN_STEP` boxes."""
-        gone = [b for b in self._member_lines if b not in selected or b not in self.nodes]
-        for n, box in enumerate(gone, 1):
+        for box in [b for b in self._member_lines if b not in selected or b not in self.nodes]:
             for key in self._member_lines.pop(box):
                 self._remove_edge(key)
-            if not n % PLAN_STEP:
-                yield
         doc = self.session.document
-        for n, box in enumerate(selected, 1):
-            if not n % PLAN_STEP:
-                yield
+        for box in selected:
             node = self.nodes.get(box)
             info = _info(node.kind) if node is not None else None
             if node is None or box in self._member_lines or info is None or not info.spec.members:
@@ -2208,15 +2154,8 @@ class DesignScene(QGraphicsScene):
     def _show_part_lines(self, selected: set[str]) -> None:
         """A part's lines (disk → LUN) show while the part, its box or the other end
         is selected."""
-        for _ in self._part_lines_steps(selected):
-            pass
-
-    def _part_lines_steps(self, selected: set[str]) -> Iterator[None]:
-        """:meth:`_show_part_lines` in steps of :data:`PLAN_STEP` boxes or lines."""
         wanted: set[str] = set()
-        for n, element_id in enumerate(selected, 1):
-            if not n % PLAN_STEP:
-                yield
+        for element_id in selected:
             if element_id in self._part_lines:
                 wanted.add(element_id)
             if element_id not in self.nodes:
@@ -2224,15 +2163,11 @@ class DesignScene(QGraphicsScene):
             wanted.update(c for c in self.box_children.get(element_id, ()) if c in self._part_lines)
             wanted.update(self._parts_naming(element_id))
         wanted = {p for p in wanted if p in self._part_lines}  # not a set of every part
-        for n, part in enumerate(self._part_wanted - wanted, 1):
-            if not n % PLAN_STEP:
-                yield
+        for part in self._part_wanted - wanted:
             field, target = self._part_lines[part]
             self._remove_edge(f"{part}|{field}|{target}")
             self._relations_of.pop(part, None)
-        for n, part in enumerate(wanted - self._part_wanted, 1):
-            if not n % PLAN_STEP:
-                yield
+        for part in wanted - self._part_wanted:
             field, target = self._part_lines[part]
             key = f"{part}|{field}|{target}"
             if self._add_edge(key, field, part, target, label=self._part_label(part)):
