@@ -1398,6 +1398,10 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.recovery.close()
+        for partly in (self._simulation_partly, self._availability_partly):
+            if partly is not None:
+                partly.building.cancel()
+        self._simulation_partly = self._availability_partly = None
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         event.accept()

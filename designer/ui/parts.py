@@ -37,6 +37,16 @@ class Parts:
                 self._parts = None
         return self._parts is None
 
+    def cancel(self) -> None:
+        """Drop the parts left (a window closed before its idle build ended): the
+        generator's frame would otherwise hold the half-built object and the window in a
+        cycle that only the cyclic collector frees, which clears the widgets' attributes
+        before Qt deletes them and calls their overrides."""
+        parts, self._parts = self._parts, None
+        close = getattr(parts, "close", None)
+        if close is not None:
+            close()
+
     def finish(self) -> None:
         """Run every part left."""
         while not self.step():

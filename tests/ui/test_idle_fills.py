@@ -730,3 +730,31 @@ def test_the_n1_panels_cut_sets_come_from_the_availability_feature_however_built
     qtbot.waitUntil(lambda: spof.cut_summary.text() != "", timeout=20000)
     assert "minimal cut sets up to order 2" in spof.cut_summary.text()
     assert spof.cut_table.rowCount() > 0
+
+
+def test_closing_the_window_in_the_middle_of_the_parts_leaves_nothing_half_built(
+    qtbot, launch, monkeypatch
+) -> None:
+    """A window closed while the idle build is part way: the parts left are dropped
+    with it. Kept, the build's generator held the half-built feature and the window in
+    a cycle that only the cyclic collector freed; its clearing emptied the widgets'
+    attributes before Qt deleted them and called their overrides ("'DesignView' object
+    has no attribute '_detail_timer'", seen in a later test of the suite)."""
+    import gc
+
+    _no_background_build(monkeypatch)
+    window = launch(SAMPLE)
+    turns = _build_turns(window, monkeypatch)
+    window._build_simulation()
+    deadline = time.monotonic() + 5
+    while len(turns) < 5 and time.monotonic() < deadline:
+        QApplication.processEvents()
+    assert len(turns) == 5 and window._simulation is None  # the mode is part way
+    partly = window._simulation_partly
+    assert partly is not None and not partly.building.done
+    window.close()
+    assert window._simulation_partly is None and window._availability_partly is None
+    assert partly.building.done
+    del partly
+    gc.collect()
+    QApplication.processEvents()
