@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -206,50 +206,6 @@ def test_select_alls_lines_are_made_and_routed_with_the_collector_paused_then_fr
     _settled(qtbot, scene)
     assert gc.isenabled()
     assert frozen and frozen[-1] == len(scene.edges)  # every line made, then frozen
-
-
-class _Timers(QObject):
-    """Counts the timer events an object receives."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Timer:
-            self.count += 1
-        return False
-
-
-def test_select_alls_lines_are_filed_in_qts_index_by_each_slice(  # type: ignore[no-untyped-def]
-    qtbot, launch, tmp_path: Path
-) -> None:
-    """Qt files new and moved items in its index of the scene on a zero-delay timer that
-    every addition or change of geometry puts off: while the slices made and drew a
-    Select All's lines it fired in every turn to no effect, then filed all of them in
-    one turn (38,696 lines at 25k: ~320 ms). Each slice files its own lines: the
-    index's timer has nothing left to do."""
-    path = tmp_path / "generated.json"
-    path.write_text(dumps(generate_design(200, seed=0)), encoding="utf-8")
-    window = launch(path)
-    scene = window.view.design_scene
-    scene.finish_build()
-    _settled(qtbot, scene)
-    index = [
-        child
-        for child in scene.findChildren(QObject)
-        if child.metaObject().className() == "QGraphicsSceneBspTreeIndex"
-    ]
-    assert len(index) == 1
-    timers = _Timers()
-    index[0].installEventFilter(timers)
-    window.view.setFocus()
-    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    assert scene.routing_pending  # made and routed in the slices
-    _settled(qtbot, scene)
-    assert len(scene.edges) > 300
-    assert timers.count <= 1  # (the key event's restyle of lines may start it once)
-    index[0].removeEventFilter(timers)
 
 
 def test_escape_while_select_alls_lines_are_still_being_made_gives_back_the_drawing(  # type: ignore[no-untyped-def]

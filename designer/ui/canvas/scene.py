@@ -97,9 +97,6 @@ BUILD_CHUNK = 16
 BUILD_MARGIN = 120.0
 
 _NO_PICTURE = QGraphicsItem.CacheMode.NoCache
-#: The rectangle asked of Qt's index to have it file its waiting items (see
-#: ``DesignScene._index_now``): not null (a null one is answered without them).
-_INDEX_PROBE = QRectF(0.0, 0.0, 0.001, 0.001)
 
 #: A box not built yet: (element, x, y, w, h, stacking order).
 _Pending = tuple[ElementBase, float, float, float, float, float]
@@ -1325,26 +1322,7 @@ class DesignScene(QGraphicsScene):
         self._draw_routes(self.router.settle_all())
         self._unveil_lines()
 
-    def _index_now(self) -> None:
-        """File the lines this slice added or moved in Qt's index of the scene now.
-
-        Qt files them later, all at once: on a zero-delay timer that every addition or
-        change of geometry puts off again, so while slices keep making and drawing
-        lines it never fires, then files every line of the job in one turn (a Select
-        All at 25k: 38,696 lines, one turn of ~320 ms CPU once the last was drawn).
-        Any query of the index files what waits first; a query of a tiny rectangle
-        costs nothing else."""
-        QGraphicsScene.items(self, _INDEX_PROBE)
-
     def _route_slice(self, deadline: float) -> bool:
-        """One slice of the background routing (a job of :mod:`designer.ui.slices`),
-        its lines filed in the index at its end (:meth:`_index_now`)."""
-        try:
-            return self._route_step(deadline)
-        finally:
-            self._index_now()
-
-    def _route_step(self, deadline: float) -> bool:
         """One slice of the background routing (a job of :mod:`designer.ui.slices`):
         batches of :data:`ROUTE_BATCH` lines, each routed in steps of its searches
         (:meth:`Router.route_many_steps`) until ``deadline`` or :data:`ROUTE_SLICE_S`;
@@ -2048,12 +2026,8 @@ class DesignScene(QGraphicsScene):
 
     def _line_ops_slice(self, deadline: float) -> bool:
         """Make and take away a selection's lines until ``deadline`` (a job of
-        :mod:`designer.ui.slices`), filed in the index (:meth:`_index_now`); whether
-        done."""
-        try:
-            return self._run_line_ops(deadline)
-        finally:
-            self._index_now()
+        :mod:`designer.ui.slices`); whether done."""
+        return self._run_line_ops(deadline)
 
     def _flush_line_ops(self) -> None:
         """Make and take away, now, the lines a selection still has to (before anything
