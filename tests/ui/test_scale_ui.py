@@ -105,6 +105,8 @@ def test_marks_in_view_are_drawn_first_a_few_per_repaint(canvas, qtbot, monkeypa
     monkeypatch.setattr(scene_module, "MARKER_SLICE", 2)
     monkeypatch.setattr(scene_module, "MARKER_CHUNK", 1)
     monkeypatch.setattr(scene_module, "MARKER_IN_VIEW", 1)
+    # No slice ends for time (12 ms is short on a loaded machine): only for a repaint.
+    monkeypatch.setattr(scene_module, "MARKER_SLICE_S", 3600.0)
     view.resetTransform()
     view.scale(4, 4)
     view.centerOn(115, 82)  # vm-b1 and its host esx-b1 fill the view
@@ -126,6 +128,7 @@ def test_marks_in_view_are_restyled_neighbours_together(canvas, qtbot, monkeypat
     monkeypatch.setattr(scene_module, "MARKER_SLICE", 2)
     monkeypatch.setattr(scene_module, "MARKER_CHUNK", 1)
     monkeypatch.setattr(scene_module, "MARKER_IN_VIEW", 2)
+    monkeypatch.setattr(scene_module, "MARKER_SLICE_S", 3600.0)
     view.zoom_fit()
     drawn = ["lun-w1", "arr-w", "esx-w1", "lun-b2", "lun-b1", "arr-b", "esx-b1", "vm-b1"]
     shown = view.mapToScene(view.viewport().rect()).boundingRect()
