@@ -20,12 +20,13 @@ a fresh base rather than continue a broken chain. Each file is written whole to 
 temporary name and renamed (no partial file, no temp left behind by a failed write).
 
 A kill -9 loses what the process had not yet *written*, not what the disk had not yet
-*flushed*: the writer thread writes and moves on, and a second thread makes the written
-files durable (fsync, then their folder's) meanwhile. With the fsyncs in the writer's
-path, a new base (three files, two fsyncs each: 60 ms to seconds on a loaded disk) and
-every record behind an earlier record's fsync were still unwritten when an edit 50 ms
-later was followed by a kill: two edits lost, or no copy at all (the crash test failed
-2-4 times in 12 under load).
+*flushed*: the writer thread writes and moves on, and the process's one syncer thread
+(shared by every window's journal: a writer per window plus one syncer, not two threads
+per window) makes the written files durable (fsync, then their folder's) meanwhile.
+With the fsyncs in the writer's path, a new base (three files, two fsyncs each: 60 ms
+to seconds on a loaded disk) and every record behind an earlier record's fsync were
+still unwritten when an edit 50 ms later was followed by a kill: two edits lost, or no
+copy at all (the crash test failed 2-4 times in 12 under load).
 
 Replaying works on the raw JSON and validates the result as a design file, so a
 recovered design passes exactly the checks of File > Open.
@@ -463,12 +464,11 @@ class RecoveryJournal:
         self._base_generation = 0
         self._journal_size = 0
         self._failing = False
-        #: Files written and not yet flushed to the disk, for the syncer (see _sync).
-        self._to_sync: queue.Queue[Path | None] = queue.Queue()
+        #: The process's syncer, which flushes the files this journal's writer wrote.
+        self._syncer = _Syncer.attach()
+        self._closed = False
         self._thread = threading.Thread(target=self._work, name="recovery-journal", daemon=True)
         self._thread.start()
-        self._syncer = threading.Thread(target=self._sync, name="recovery-sync", daemon=True)
-        self._syncer.start()
         with _LIVE_LOCK:
             _LIVE_TOKENS.add(self.token)
 
@@ -566,10 +566,12 @@ class RecoveryJournal:
     def close(self) -> None:
         """Stop the writer (the copy stays unless discarded first), once what it wrote
         is flushed to the disk."""
+        if self._closed:
+            return
+        self._closed = True
         self._queue.put(None)
         self._thread.join()
-        self._to_sync.put(None)
-        self._syncer.join()
+        self._syncer.detach()
         with _LIVE_LOCK:
             _LIVE_TOKENS.discard(self.token)
 
@@ -607,39 +609,6 @@ class RecoveryJournal:
                 reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
                 self._status(f"The recovery copy could not be written: {reason}")
 
-    def _sync(self) -> None:
-        """The syncer thread: flush the files the writer wrote (every one queued so far
-        at once), then their folders (the renames), until told to stop."""
-        while True:
-            first = self._to_sync.get()
-            paths = {first}
-            while True:
-                try:
-                    paths.add(self._to_sync.get_nowait())
-                except queue.Empty:
-                    break
-            stop = None in paths
-            folders: set[Path] = set()
-            for path in paths:
-                if path is None:
-                    continue
-                try:
-                    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-                except OSError:  # removed meanwhile (saved, discarded): nothing to keep
-                    continue
-                try:
-                    os.fsync(fd)
-                except OSError as exc:
-                    self._rebase = True  # the next change starts a fresh base
-                    self._status(f"The recovery copy could not be written: {exc.strerror}")
-                finally:
-                    os.close(fd)
-                folders.add(path.parent)
-            for folder in folders:
-                atomic._fsync_folder(folder)
-            if stop:
-                return
-
     def _write_file(self, path: Path, data: bytes) -> None:
         """``data`` as ``path``, whole or not at all (a temporary file renamed; removed
         if the write fails), flushed to the disk later by the syncer."""
@@ -655,7 +624,12 @@ class RecoveryJournal:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-        self._to_sync.put(path)
+        self._syncer.put(self, path)
+
+    def _sync_failed(self, reason: str | None) -> None:
+        """On the syncer thread: a file of this journal could not be flushed."""
+        self._rebase = True  # the next change starts a fresh base
+        self._status(f"The recovery copy could not be written: {reason}")
 
     def _status(self, message: str | None) -> None:
         failing = message is not None
@@ -730,7 +704,7 @@ class RecoveryJournal:
             self._journal_size = os.fstat(fd).st_size
         finally:
             os.close(fd)
-        self._to_sync.put(journal)
+        self._syncer.put(self, journal)
         self._status(None)
 
     def _remove_files(self) -> None:
@@ -739,6 +713,106 @@ class RecoveryJournal:
             if not path.name.endswith(".unrecoverable"):
                 path.unlink(missing_ok=True)
         self._status(None)  # nothing to keep any more
+
+
+class _Syncer:
+    """The process's one syncer thread: it flushes to the disk the files every journal's
+    writer wrote (every one queued so far at once, then their folders: the renames),
+    and tells a journal when one of its files could not be flushed.
+
+    Journals attach when made and detach when closed; the thread starts with the first
+    and stops (joined) with the last, so no thread of it outlives the windows. Each
+    thread has its own queue: a journal made after the last one detached starts a new
+    thread, never one that is being told to stop."""
+
+    _lock = threading.Lock()
+    _current: ClassVar[_Syncer | None] = None
+
+    def __init__(self) -> None:
+        #: (journal, path written), an event to set once all before it is flushed, or
+        #: None: stop.
+        self._queue: queue.Queue[tuple[RecoveryJournal, Path] | threading.Event | None] = (
+            queue.Queue()
+        )
+        self._users = 0
+        self._thread = threading.Thread(target=self._run, name="recovery-sync", daemon=True)
+
+    @classmethod
+    def attach(cls) -> _Syncer:
+        with cls._lock:
+            syncer = cls._current
+            if syncer is None:
+                syncer = cls._current = _Syncer()
+                syncer._thread.start()
+            syncer._users += 1
+            return syncer
+
+    def put(self, journal: RecoveryJournal, path: Path) -> None:
+        self._queue.put((journal, path))
+
+    def detach(self) -> None:
+        """Return once every file queued so far is flushed; the last journal to
+        detach stops the thread."""
+        done = threading.Event()
+        self._queue.put(done)
+        with self._lock:
+            self._users -= 1
+            last = self._users == 0
+            if last:
+                if _Syncer._current is self:
+                    _Syncer._current = None
+                self._queue.put(None)
+        if last:
+            self._thread.join()
+        else:
+            done.wait()
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while True:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            paths: dict[Path, RecoveryJournal] = {}
+            events: list[threading.Event] = []
+            stop = False
+            for item in batch:
+                if item is None:
+                    stop = True
+                elif isinstance(item, threading.Event):
+                    events.append(item)
+                else:
+                    paths[item[1]] = item[0]
+            try:
+                self._flush(paths)
+            finally:  # a closing journal never waits for a flush that will not come
+                for event in events:
+                    event.set()
+            if stop:
+                return
+
+    @staticmethod
+    def _flush(paths: dict[Path, RecoveryJournal]) -> None:
+        folders: set[Path] = set()
+        for path, journal in paths.items():
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            except OSError:  # removed meanwhile (saved, discarded): nothing to keep
+                continue
+            try:
+                os.fsync(fd)
+            except OSError as exc:
+                # Told to its own journal only; a window that cannot be told (being
+                # torn down) must not stop the flushing of the others.
+                with contextlib.suppress(Exception):
+                    journal._sync_failed(exc.strerror)
+            finally:
+                os.close(fd)
+            folders.add(path.parent)
+        for folder in folders:
+            atomic._fsync_folder(folder)
 
 
 def _bytes_with_digest(path: Path, digest: str) -> bytes | None:
