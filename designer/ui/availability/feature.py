@@ -52,38 +52,30 @@ class AvailabilityFeature(QObject):
         ``in_parts``: built by :attr:`building`'s steps, the panel's chart a part of its
         own (see :mod:`designer.ui.parts`); otherwise at once."""
         super().__init__(window)
-        parts = self._build(window, session, scene, dock, view_action, compute_action)
-        self.building = Parts(parts)
+        self.window = window
+        self.session = session
+        self.dock = dock
+        self.view_action = view_action
+        self.compute_action = compute_action
+        self.building = Parts(self._build(scene))
         if not in_parts:
             self.building.finish()
 
-    def _build(
-        self,
-        window: QMainWindow,
-        session: EditorSession,
-        scene: DesignScene,
-        dock: QDockWidget,
-        view_action: QAction,
-        compute_action: QAction,
-    ) -> Iterator[None]:
-        self.window = window
-        self.session = session
-        self.model = AvailabilityModel(session, self)
+    def _build(self, scene: DesignScene) -> Iterator[None]:
+        """The model, the panel (a part at a time), then the highlight and the wiring."""
+        self.model = AvailabilityModel(self.session, self)
         self.panel = AvailabilityPanel(self.model, in_parts=True)
         while not self.panel.building.step():
             yield
         yield
         self.highlight = CutSetHighlight(scene)
-        self.dock = dock
         self.panel.setMinimumHeight(PANEL_MINIMUM_HEIGHT)
-        dock.setWidget(self.panel)
-        self.view_action = view_action
-        self.compute_action = compute_action
-        session.selection_changed.connect(self._on_selection)
+        self.dock.setWidget(self.panel)
+        self.session.selection_changed.connect(self._on_selection)
         self.model.changed.connect(self._show_highlight)
         self.panel.target_selected.connect(self._on_target)
         self.dock.visibilityChanged.connect(lambda _visible: self._show_highlight())
-        window.installEventFilter(self)
+        self.window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # A run's thread must end before the window (and the thread object) goes.

@@ -101,22 +101,18 @@ class SimulationMode(QObject):
         the timeline's plots a part each, the window's toolbar and docks added in the
         last part, as they are hidden); otherwise at once."""
         super().__init__(window)
-        self.building = Parts(self._build(window, session, scene, view, action))
-        if not in_parts:
-            self.building.finish()
-
-    def _build(
-        self,
-        window: QMainWindow,
-        session: EditorSession,
-        scene: DesignScene,
-        view: DesignView,
-        action: QAction | None,
-    ) -> Iterator[None]:
         self.window = window
         self.session = session
         self.scene = scene
         self.view = view
+        self.building = Parts(self._build(action))
+        if not in_parts:
+            self.building.finish()
+
+    def _build(self, action: QAction | None) -> Iterator[None]:
+        """The controller, overlay and scenario bar; the timeline a plot a part; then
+        the results, the docks and the wiring (see :meth:`__init__`)."""
+        window, session, scene, view = self.window, self.session, self.scene, self.view
         self.controller = SimulationController(session)
         self.controller.follow_canvas(view.viewport())
         self.overlay = SimulationOverlay(scene, self.controller)
