@@ -309,9 +309,16 @@ def test_many_modes_label_their_bars_without_overlapping(
     """With a site's mailbox profile stated on a generated design, a link's chart has a
     bar per mode: its labels overlapped ("array DC02-CX2" over "site DC03") and the last
     bar had none. Each label now fits its bar's share (wrapped, elided past that), at
-    the window's size and after a resize."""
+    the window's size and after a resize.
+
+    The chart shows only the modes heavier than normal operation (fix13b): on the
+    generated design as it is (each database's second copy in its own datacenter) a
+    link has one, two bars. With each database's second copy in the other datacenter
+    (a stretched DAG that fails over across the WAN), the loss of each DC01 host and of
+    an array moves active copies over WAN DC01-DC02: five modes heavier than normal,
+    six bars, hosts' one-word names among them."""
     path = tmp_path / "generated.json"
-    path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")
+    path.write_text(dumps(_second_copy_across(generate_design(1000, seed=0))), encoding="utf-8")
     window = launch(path)
     window.resize(1600, 1000)
     panel = capacity_panel(window)
@@ -359,11 +366,27 @@ def test_many_modes_label_their_bars_without_overlapping(
                 assert a.right() <= b.left(), f"{ta!r} overlaps {tb!r}"
             seen = max(seen, len(labels))
             panel.grab().save(str(shots / f"ticks-{width}-{i}.png"))
-    # The chart shows only modes heavier than normal operation (fix13b): on this design
-    # each link has one, so two bars (it had 8 before, most no heavier than normal).
-    assert seen >= 2, "a link with a failure mode was looked at"
-    # With only the heavier modes shown, no host's one-word label needs cutting on this
-    # design: test_a_hosts_one_word_label_is_cut_where_letters_meet_digits covers it.
+    # WAN DC01-DC02's five heavier modes and normal operation (two bars when every
+    # database's second copy is in its own datacenter).
+    assert seen >= 6, "a link with many failure modes was looked at"
+    assert singles, "a host's one-word label was looked at"
+
+
+def _second_copy_across(design: Design) -> Design:
+    """Each database's second and third activation preferences swapped: the generated
+    DAGs keep a database's first two copies in one datacenter and the next two in the
+    other, so its second copy is now across the WAN."""
+    elements = []
+    for e in design.elements:
+        if e.kind == "mailbox_database" and len(e.copies) >= 3:
+            copies = list(e.copies)
+            second, third = copies[1], copies[2]
+            assert (second.activation_preference, third.activation_preference) == (2, 3)
+            copies[1] = second.model_copy(update={"activation_preference": 3})
+            copies[2] = third.model_copy(update={"activation_preference": 2})
+            e = e.model_copy(update={"copies": copies})
+        elements.append(e)
+    return design.model_copy(update={"elements": elements})
 
 
 def test_a_hosts_one_word_label_is_cut_where_letters_meet_digits(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
