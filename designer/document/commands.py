@@ -32,6 +32,7 @@ __all__ = [
     "SetDesignMeta",
     "SetIntent",
     "SetProperty",
+    "SetReference",
     "SetReliability",
     "SetRuleSettings",
     "SetScenarios",
@@ -327,6 +328,14 @@ class NameNew(SetProperty):
 
     def merge_with(self, other: Command) -> bool:
         return False
+
+
+class SetReference(SetProperty):
+    """Set a reference by one gesture (a connection drawn on the canvas, or chosen from
+    *Connect To*): its own undo step. Two VMs joined to a DAG one after the other are
+    two steps, not one that says it added the first."""
+
+    merge_id = Merge.NONE
 
 
 class ChangeElements(Command):

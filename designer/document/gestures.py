@@ -20,7 +20,7 @@ from designer.document.commands import (
     Command,
     MacroCommand,
     MoveElements,
-    SetProperty,
+    SetReference,
 )
 from designer.document.document import Document, Refusal
 from designer.document.factory import fit_in_container, free_name, new_element
@@ -203,7 +203,7 @@ def _fill(
         return refusal
     text = fill.text.format(**names, field=_words(name))
     says = fill.says.format(**names, field=_words(name))
-    return Proposal(SetProperty(owner.id, name, value, text), says)
+    return Proposal(SetReference(owner.id, name, value, text), says)
 
 
 def _words(field: str) -> str:

@@ -1,0 +1,64 @@
+"""A newcomer drawing a design from nothing (wave 14, ``eyes14``): what went wrong on
+the way, through the user's doors (``dr-designer gui FILE``, the Connect tool, real
+mouse drags and keys on the viewport)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from test_canvas_support import drag, small_design
+
+from designer.domain.design import Design, LayoutEntry
+from designer.domain.elements import Dag, VirtualMachine, VmRole
+from designer.persistence import save
+
+
+def _two_mailbox_servers_and_a_dag(tmp_path: Path) -> Path:
+    """small_design with a VM in each site (Mailbox role) and an empty DAG below."""
+    design = small_design()
+    mbx = [
+        VirtualMachine(id="vm-b1", name="MBX-B1", host="esx-b1", roles=[VmRole.MAILBOX]),
+        VirtualMachine(id="vm-w1", name="MBX-W1", host="esx-w1", roles=[VmRole.MAILBOX]),
+    ]
+    elements = [e for e in design.elements if e.id != "vm-b1"] + mbx
+    elements.append(Dag(id="dag-1", name="DAG1"))
+    layout = {
+        **design.layout,
+        "vm-w1": LayoutEntry(x=750, y=100, w=150, h=24),
+        "dag-1": LayoutEntry(x=400, y=500, w=300, h=100),
+    }
+    path = tmp_path / "two-members.drd.json"
+    save(Design(name="Two members", elements=elements, layout=layout), path)
+    return path
+
+
+def _centre(window, element_id: str) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    rect = window.view.design_scene.rect_of(element_id)
+    return rect.center().x(), rect.center().y()
+
+
+def test_each_member_joined_with_the_connect_tool_is_its_own_undo_step(launch) -> None:  # type: ignore[no-untyped-def]
+    # Joining MBX-W1 to the DAG right after MBX-B1 merged into the first step, still
+    # called "Add MBX-B1 to DAG1": one Ctrl+Z took both members away.
+    window = launch(_two_mailbox_servers_and_a_dag(launch.home))
+    session, view = window.session, window.view
+    view.set_zoom(0.6)
+    view.centerOn(650, 300)
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_C)  # the Connect tool
+    assert view.connect_mode
+    drag(view, _centre(window, "vm-b1"), _centre(window, "dag-1"))
+    drag(view, _centre(window, "vm-w1"), _centre(window, "dag-1"))
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    stack = session.undo_stack
+    assert session.document.get("dag-1").members == ["vm-b1", "vm-w1"]  # type: ignore[union-attr]
+    assert [stack.text(i) for i in range(stack.count())] == [
+        "Add MBX-B1 to DAG1",
+        "Add MBX-W1 to DAG1",
+    ]
+    QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert session.document.get("dag-1").members == ["vm-b1"]  # type: ignore[union-attr]
+    QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert session.document.get("dag-1").members == []  # type: ignore[union-attr]
