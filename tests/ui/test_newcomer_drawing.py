@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
-from test_canvas_support import drag, small_design
+from PySide6.QtWidgets import QApplication, QLineEdit
+from test_canvas_support import drag, small_design, vp
 
 from designer.domain.design import Design, LayoutEntry
 from designer.domain.elements import Dag, VirtualMachine, VmRole
 from designer.persistence import save
+from designer.ui.mime import kind_mime_data
 
 
 def _two_mailbox_servers_and_a_dag(tmp_path: Path) -> Path:
@@ -39,6 +42,29 @@ def _centre(window, element_id: str) -> tuple[float, float]:  # type: ignore[no-
     return rect.center().x(), rect.center().y()
 
 
+def _drop(view, kind: str, at: tuple[float, float]) -> None:  # type: ignore[no-untyped-def]
+    """A palette kind dragged onto the viewport and released at scene point ``at``."""
+    pos = vp(view, *at)
+    mime = kind_mime_data(kind)
+    a, left = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton
+    none = Qt.KeyboardModifier.NoModifier
+    for event in (
+        QDragEnterEvent(pos, a, mime, left, none),
+        QDragMoveEvent(pos, a, mime, left, none),
+        QDropEvent(QPointF(pos), a, mime, left, none),
+    ):
+        QApplication.sendEvent(view.viewport(), event)
+
+
+def _name_field(window) -> QLineEdit:  # type: ignore[no-untyped-def]
+    (field,) = [
+        f
+        for f in window.view.viewport().findChildren(QLineEdit, "CanvasNameField")
+        if f.isVisible()
+    ]
+    return field
+
+
 def test_each_member_joined_with_the_connect_tool_is_its_own_undo_step(launch) -> None:  # type: ignore[no-untyped-def]
     # Joining MBX-W1 to the DAG right after MBX-B1 merged into the first step, still
     # called "Add MBX-B1 to DAG1": one Ctrl+Z took both members away.
@@ -62,3 +88,23 @@ def test_each_member_joined_with_the_connect_tool_is_its_own_undo_step(launch) -
     assert session.document.get("dag-1").members == ["vm-b1"]  # type: ignore[union-attr]
     QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert session.document.get("dag-1").members == []  # type: ignore[union-attr]
+
+
+def test_the_status_bar_says_what_was_done_not_what_was_about_to_be(launch) -> None:  # type: ignore[no-untyped-def]
+    # After a drop named by typing, the status bar still said "Added VM VM-01 in
+    # esx-w1" (the default name); after a connection, still the hover's "Release to
+    # add MBX-B1 to DAG DAG1", as if nothing had happened.
+    window = launch(_two_mailbox_servers_and_a_dag(launch.home))
+    view, status = window.view, window.statusBar()
+    view.set_zoom(0.6)
+    view.centerOn(650, 300)
+    _drop(view, "vm", _centre(window, "esx-w1"))
+    field = _name_field(window)
+    QTest.keyClicks(field, "MBX-W2")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    assert status.currentMessage() == "Added VM MBX-W2 in esx-w1"
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_C)
+    drag(view, _centre(window, "vm-b1"), _centre(window, "dag-1"))
+    assert window.session.document.get("dag-1").members == ["vm-b1"]  # type: ignore[union-attr]
+    assert status.currentMessage() == "Done: Add MBX-B1 to DAG1"

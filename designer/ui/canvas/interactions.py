@@ -406,8 +406,9 @@ class ConnectInteraction(Interaction):
             self.session.status_message.emit("Connection cancelled: released on empty canvas")
         elif command is None:
             self.session.status_message.emit(f"Cannot connect: {self.reason}")
-        else:
-            self.session.push(command)
+        elif self.session.push(command):
+            # Not the hover's "Release to …" any more: it is done.
+            self.session.status_message.emit(f"Done: {command.text}")
 
     def end(self) -> None:
         if self.target is not None:

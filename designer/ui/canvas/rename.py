@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from designer.document import NameNew, SetProperty
+from designer.domain.kinds import KINDS
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.items.node import NodeItem
 from designer.ui.canvas.presentation import HEADER
@@ -98,7 +99,21 @@ class NameField(QLineEdit):
         if refusal is not None:
             self.selectAll()  # taken: say why (the status bar) and let the user retype
             return
+        if self.just_added:
+            self._say_added()
         self.close_field()
+
+    def _say_added(self) -> None:
+        """The drop's "Added VM VM-02 in esx-01" again, with the name just typed."""
+        doc = self.host.session.document
+        element = doc.get(self.element_id)
+        info = KINDS.get(element.kind) if element is not None else None
+        if element is None or info is None:
+            return
+        box_id = info.container_of(element)
+        box = doc.get(box_id) if box_id else None
+        where = f" in {box.name}" if box is not None else ""
+        self.host.session.status_message.emit(f"Added {element.describe()}{where}")
 
     def cancel(self) -> None:
         self.close_field()
