@@ -11,7 +11,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
 
-__all__ = ["MAX_RECENT", "RecentFiles", "default_recovery_dir", "file_name_for"]
+__all__ = [
+    "MAX_RECENT",
+    "RecentFiles",
+    "beside",
+    "default_recovery_dir",
+    "file_name_for",
+]
 
 MAX_RECENT = 8
 
@@ -22,6 +28,21 @@ def file_name_for(design_name: str, suffix: str) -> str:
     "… MirrorView/S" proposed the file "S.json" in a folder that does not exist)."""
     safe = "".join("-" if c in "/\\" or not c.isprintable() else c for c in design_name)
     return (safe.strip(" .") or "design") + suffix
+
+
+#: A design file's double suffixes (the desktop's file type): "site.drd.json" is "site".
+_DESIGN_SUFFIXES = (".drd.json", ".drd", ".json")
+
+
+def beside(path: Path, suffix: str) -> Path:
+    """The file an export of the design file ``path`` suggests beside it: its name
+    without the design file's suffix, then ``suffix`` ("dr.drd.json" → "dr.png", not
+    "dr.drd.png")."""
+    name = path.name
+    for known in _DESIGN_SUFFIXES:
+        if name.casefold().endswith(known) and len(name) > len(known):
+            return path.with_name(name[: -len(known)] + suffix)
+    return path.with_name(path.stem + suffix)
 
 
 class RecentFiles:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 from designer.domain.errors import DesignError
 from designer.interop.command import ApplyImport
 from designer.interop.importing import KINDS, import_sources
-from designer.ui.file_ops import file_name_for
+from designer.ui.file_ops import beside, file_name_for
 from designer.ui.session import EditorSession
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ class InteropActions:
     def _base(self, suffix: str) -> str:
         session = self.session
         if session.path:
-            return str(session.path.with_name(session.path.stem + suffix))
+            return str(beside(session.path, suffix))
         return file_name_for(session.design.name, suffix)
 
     def export_dialog(self, key: str) -> Path | None:

@@ -74,7 +74,7 @@ from designer.ui import slices
 from designer.ui.canvas.layers import LAYER_GROUPS
 from designer.ui.canvas.view import DesignView
 from designer.ui.dialogs import choose
-from designer.ui.file_ops import RecentFiles, default_recovery_dir, file_name_for
+from designer.ui.file_ops import RecentFiles, beside, default_recovery_dir, file_name_for
 from designer.ui.icons import app_icon
 from designer.ui.panels import create_panels
 from designer.ui.panels.capacity import CapacityController, CapacityPanel
@@ -1312,7 +1312,7 @@ class MainWindow(QMainWindow):
     # -- export --------------------------------------------------------------------------
     def export_dialog(self, fmt: str) -> None:
         base = (
-            self.session.path.with_suffix(f".{fmt}")
+            beside(self.session.path, f".{fmt}")
             if self.session.path
             else Path(file_name_for(self.session.design.name, f".{fmt}"))
         )

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 from test_canvas_support import drag, small_design, vp
 
 from designer.domain.design import Design, LayoutEntry
@@ -108,3 +108,34 @@ def test_the_status_bar_says_what_was_done_not_what_was_about_to_be(launch) -> N
     drag(view, _centre(window, "vm-b1"), _centre(window, "dag-1"))
     assert window.session.document.get("dag-1").members == ["vm-b1"]  # type: ignore[union-attr]
     assert status.currentMessage() == "Done: Add MBX-B1 to DAG1"
+
+
+def test_exports_of_a_drd_json_file_suggest_its_name_without_drd(  # type: ignore[no-untyped-def]
+    launch, monkeypatch
+) -> None:
+    # README's design files are *.drd.json; File > Export as PNG of "two-site.drd.json"
+    # suggested "two-site.drd.png", the review report "two-site.drd-review.html".
+    suggested: list[str] = []
+
+    def cancel(_parent, _title, start, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+        suggested.append(Path(start).name)
+        return "", ""
+
+    source = _two_mailbox_servers_and_a_dag(launch.home)
+    path = source.with_name("two-site.drd.json")
+    source.rename(path)
+    window = launch(path)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(cancel))
+    for action in (window.act_export_png, window.act_export_svg, window.act_export_pdf):
+        action.trigger()
+    export_menu = next(a.menu() for a in window.file_menu.actions() if a.text() == "&Export")
+    next(a for a in export_menu.actions() if a.text() == "as &draw.io Diagram…").trigger()
+    report = next(a for a in window.file_menu.actions() if a.text() == "Design &Review Report…")
+    report.trigger()
+    assert suggested == [
+        "two-site.png",
+        "two-site.svg",
+        "two-site.pdf",
+        "two-site.drawio",
+        "two-site-review.html",
+    ]
