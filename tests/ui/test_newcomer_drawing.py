@@ -6,27 +6,43 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 from test_canvas_support import drag, small_design, vp
 
 from designer.domain.design import Design, LayoutEntry
-from designer.domain.elements import Dag, VirtualMachine, VmRole
+from designer.domain.elements import (
+    Dag,
+    DatabaseCopy,
+    MailboxDatabase,
+    VirtualMachine,
+    VmRole,
+)
 from designer.persistence import save
 from designer.ui.mime import kind_mime_data
+from designer.ui.simulation.results_table import COLUMNS
 
 
-def _two_mailbox_servers_and_a_dag(tmp_path: Path) -> Path:
-    """small_design with a VM in each site (Mailbox role) and an empty DAG below."""
+def _two_mailbox_servers_and_a_dag(tmp_path: Path, *, joined: bool = False) -> Path:
+    """small_design with a VM in each site (Mailbox role) and an empty DAG below;
+    ``joined``: both VMs in the DAG, and database DB01 with a copy on each."""
     design = small_design()
     mbx = [
         VirtualMachine(id="vm-b1", name="MBX-B1", host="esx-b1", roles=[VmRole.MAILBOX]),
         VirtualMachine(id="vm-w1", name="MBX-W1", host="esx-w1", roles=[VmRole.MAILBOX]),
     ]
     elements = [e for e in design.elements if e.id != "vm-b1"] + mbx
-    elements.append(Dag(id="dag-1", name="DAG1"))
+    if not joined:
+        elements.append(Dag(id="dag-1", name="DAG1"))
+    else:
+        elements.append(Dag(id="dag-1", name="DAG1", members=["vm-b1", "vm-w1"]))
+        copies = [
+            DatabaseCopy(member="vm-b1"),
+            DatabaseCopy(member="vm-w1", activation_preference=2),
+        ]
+        elements.append(MailboxDatabase(id="db-1", name="DB01", dag="dag-1", copies=copies))
     layout = {
         **design.layout,
         "vm-w1": LayoutEntry(x=750, y=100, w=150, h=24),
@@ -139,3 +155,38 @@ def test_exports_of_a_drd_json_file_suggest_its_name_without_drd(  # type: ignor
         "two-site.drawio",
         "two-site-review.html",
     ]
+
+
+def test_a_database_down_then_back_does_not_read_not_affected(launch, qtbot) -> None:  # type: ignore[no-untyped-def]
+    # F5, click esx-b1 (fails), click it again (restored at the playhead): DB01 came back
+    # on MBX-B1 with an RTO of minutes, yet the Results row's "Why" said "not affected".
+    window = launch(_two_mailbox_servers_and_a_dag(launch.home, joined=True))
+    view = window.view
+    view.set_zoom(0.6)
+    view.centerOn(650, 300)
+    view.setFocus()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_F5)
+    controller = window.simulation.controller
+    assert controller.active
+
+    def click_host() -> None:
+        rect = view.design_scene.rect_of("esx-b1")
+        point = view.mapFromScene(rect.topLeft()) + QPoint(40, 8)  # its title bar
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+    def row_of_db01() -> dict[str, str]:
+        controller.pause()
+        controller.set_time(controller.duration)
+        QApplication.processEvents()
+        table = window.simulation.results.table
+        (row,) = range(table.rowCount())
+        return {name: table.item(row, c).text() for c, name in enumerate(COLUMNS)}
+
+    click_host()
+    assert row_of_db01()["State"] == "waiting"
+    click_host()  # restored
+    row = row_of_db01()
+    assert (row["State"], row["Active on"]) == ("active", "MBX-B1")
+    assert row["RTO"] not in ("—", "0:00")
+    assert row["Why"] != "not affected"
+    assert row["Why"] == "mailbox database DB01 mounts on MBX-B1"

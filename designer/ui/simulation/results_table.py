@@ -175,6 +175,7 @@ class ResultsPanel(QWidget):
                 and db.state == initial.state
                 and db.active_on == initial.active_on
                 and db.reachable == initial.reachable
+                and not db.rto_s  # back as it was, but it was down: say how it came back
             )
             values = (
                 db.name,
