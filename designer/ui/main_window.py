@@ -228,6 +228,13 @@ class MainWindow(QMainWindow):
         )
         self.act_duplicate = self._action("D&uplicate", e.duplicate, "Ctrl+D")
         self.act_delete = self._action("&Delete", e.delete_selection, K.Delete)
+        self.act_rename = self._action(
+            "&Rename…", v.rename, "F2", "Type a new name over the selected element"
+        )
+        # On the canvas only: F2 in a table (Databases, Availability) edits its cell.
+        self.removeAction(self.act_rename)
+        v.addAction(self.act_rename)
+        self.act_rename.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.act_select_all = self._action("Select &All", e.select_all, K.SelectAll)
         self.act_find = self._action("&Find Element…", self.focus_find, K.Find)
         self.act_align = {
@@ -300,7 +307,7 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_undo, self.act_redo])
         m.addSeparator()
         m.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_duplicate])
-        m.addAction(self.act_delete)
+        m.addActions([self.act_rename, self.act_delete])
         m.addSeparator()
         m.addActions([self.act_select_all, self.act_find])
         m.addSeparator()
@@ -867,7 +874,8 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has = bool(self.session.selection)
-        for action in (self.act_cut, self.act_copy, self.act_duplicate, self.act_delete):
+        edits = (self.act_cut, self.act_copy, self.act_duplicate, self.act_rename, self.act_delete)
+        for action in edits:
             action.setEnabled(has)
         several = len(self.session.selection) >= 2
         for action in self.act_align.values():

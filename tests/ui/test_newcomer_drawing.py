@@ -190,3 +190,43 @@ def test_a_database_down_then_back_does_not_read_not_affected(launch, qtbot) -> 
     assert row["RTO"] not in ("—", "0:00")
     assert row["Why"] != "not affected"
     assert row["Why"] == "mailbox database DB01 mounts on MBX-B1"
+
+
+def test_rename_is_in_the_edit_menu_with_f2_and_f2_still_edits_a_table_cell(  # type: ignore[no-untyped-def]
+    launch, qtbot
+) -> None:
+    # README: "F2 renames"; no menu said so (Edit had Cut…Delete, not Rename).
+    window = launch(_two_mailbox_servers_and_a_dag(launch.home, joined=True))
+    session, view = window.session, window.view
+    edit = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
+    edit.aboutToShow.emit()
+    (rename,) = [a for a in edit.actions() if a.text() == "&Rename…"]
+    assert rename.shortcut().toString() == "F2"
+    session.set_selection([])
+    assert not rename.isEnabled()
+    view.set_zoom(0.6)
+    view.centerOn(650, 300)
+    rect = view.design_scene.rect_of("esx-w1")
+    QTest.mouseClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=view.mapFromScene(rect.topLeft()) + QPoint(40, 8),
+    )
+    assert session.selection == ["esx-w1"] and rename.isEnabled()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_F2)
+    field = _name_field(window)
+    QTest.keyClicks(field, "esx-wor-01")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    assert session.document.get("esx-w1").name == "esx-wor-01"  # type: ignore[union-attr]
+    # F2 in the Databases panel's table still opens the cell's editor.
+    from designer.ui.panels.databases import CopyEditor, DatabasesPanel
+
+    panel = window.findChild(DatabasesPanel)
+    panel.parentWidget().show()
+    panel.parentWidget().raise_()
+    qtbot.waitUntil(lambda: panel.cell_item("db-1", "vm-w1") is not None, timeout=3000)
+    table = panel.table
+    table.setCurrentItem(panel.cell_item("db-1", "vm-w1"))
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_F2)
+    assert [e for e in table.findChildren(CopyEditor) if e.isVisible()], "no cell editor"
