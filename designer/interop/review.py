@@ -18,6 +18,7 @@ from typing import Any
 
 from designer.domain.design import Design, ExpectedOutcome, SavedScenario
 from designer.domain.elements import ELEMENT_CLASSES, Dag, ElementBase, MailboxDatabase
+from designer.domain.field_words import field_heading
 from designer.domain.refs import iter_refs
 from designer.domain.workload import MailboxProfile
 from designer.rules.engine import CheckResult, check
@@ -221,7 +222,7 @@ class ReviewData:
         for kind, elements in kinds.items():
             cls = ELEMENT_CLASSES[kind]
             fields = [f for f in cls.model_fields if f not in ("id", "kind", "name", "notes")]
-            header = ["name", *[f.replace("_", " ") for f in fields]]
+            header = ["Name", *[field_heading(f) for f in fields]]
             rows = [[e.name, *[self._text(e, f) for f in fields]] for e in elements]
             tables.append((cls.label, header, rows))
         return tables

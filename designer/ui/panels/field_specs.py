@@ -16,43 +16,14 @@ import annotated_types as at
 from pydantic.fields import FieldInfo
 
 from designer.domain.elements import ElementBase
+from designer.domain.field_words import field_label, unit_of
 from designer.domain.refs import Ref
 from designer.domain.workload import MailboxProfile
 
 __all__ = ["FieldSpec", "choice_text", "field_specs", "unit_of"]
 
-#: Field-name suffix → unit shown after the number (DOMAIN.md's units).
-_UNITS = (
-    ("_gb_per_hour", "GB/h"),
-    ("_gb", "GB"),
-    ("_mb", "MB"),
-    ("_pct", "%"),
-    ("_h", "h"),
-    ("_ms", "ms"),
-    ("_km", "km"),
-    ("_mbps", "Mbit/s"),
-    ("_min", "min"),
-    ("_days", "days"),
-    ("_s", "s"),
-    ("_h", "h"),
-)
-
 #: Fields edited elsewhere or not by a simple widget.
 _SKIPPED = {"id", "kind"}
-
-
-def unit_of(name: str) -> str:
-    """The unit a field's name promises (``memory_gb`` → ``GB``), or ``""``.
-
-    Examples
-    --------
-    >>> unit_of("replay_lag_days"), unit_of("vcpu")
-    ('days', '')
-    """
-    for suffix, unit in _UNITS:
-        if name.endswith(suffix):
-            return unit
-    return ""
 
 
 @dataclass(frozen=True)
@@ -77,28 +48,6 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     description: str = ""
-
-
-def _label(name: str) -> str:
-    words = name.split("_")
-    for suffix, _unit in _UNITS:
-        tail = suffix.strip("_").split("_")
-        if words[-len(tail) :] == tail and len(words) > len(tail):
-            words = words[: -len(tail)]
-            break
-    fixed = [_WORD_FIXES.get(w, w) for w in words]
-    if fixed[0] == words[0]:
-        fixed[0] = fixed[0][:1].upper() + fixed[0][1:]
-    text = " ".join(fixed)
-    return {"Lb kind": "Kind"}.get(text, text)
-
-
-_WORD_FIXES = {
-    "vcpu": "vCPU", "cpu": "CPU", "ip": "IP", "rtt": "RTT", "dac": "DAC", "dns": "DNS",
-    "ha": "HA", "drs": "DRS", "sp": "SP", "lun": "LUN", "vm": "VM", "vms": "VMs",
-    "dag": "DAG", "cas": "CAS", "wan": "WAN", "flare": "FLARE", "raid": "RAID",
-    "snapview": "SnapView", "a": "A", "b": "B", "mtbf": "MTBF", "mttr": "MTTR", "mb": "MB",
-}  # fmt: skip
 
 
 def _constraints(metadata: list[Any], spec: dict[str, Any]) -> None:
@@ -171,7 +120,7 @@ def _spec(cls: type[ElementBase], name: str, hint: Any, info: FieldInfo) -> Fiel
             editor, choices = "enum_list", tuple(str(m.value) for m in item)
     return FieldSpec(
         name=name,
-        label=_label(name),
+        label=field_label(name),
         editor=editor,
         optional=bool(collected.get("optional")),
         minimum=collected.get("minimum"),
