@@ -230,3 +230,21 @@ def test_rename_is_in_the_edit_menu_with_f2_and_f2_still_edits_a_table_cell(  # 
     table.setFocus()
     QTest.keyClick(table, Qt.Key.Key_F2)
     assert [e for e in table.findChildren(CopyEditor) if e.isVisible()], "no cell editor"
+
+
+def test_the_single_points_of_failure_tab_says_how_to_fill_it(launch, qtbot) -> None:  # type: ignore[no-untyped-def]
+    # F5, tab "Single points of failure": an empty table under a button, no word.
+    window = launch(_two_mailbox_servers_and_a_dag(launch.home, joined=True))
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    tabs = window.simulation.tabs
+    (index,) = [i for i in range(tabs.count()) if tabs.tabText(i) == "Single points of failure"]
+    tabs.setCurrentIndex(index)
+    spof = window.simulation.spof
+    qtbot.waitExposed(spof)
+    assert spof.table.rowCount() == 0
+    assert spof.summary.isVisible()
+    assert spof.summary.text().startswith("Press Show N-1 overlay")
+    QTest.mouseClick(spof.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not spof.running and spof.result is not None, timeout=20000)
+    assert "single point" in spof.summary.text() and spof.table.rowCount() >= 1

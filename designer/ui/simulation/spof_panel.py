@@ -98,7 +98,12 @@ class SpofPanel(QWidget):
         self.run_button.toggled.connect(self._on_toggled)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
-        self.summary = QLabel("")
+        # Not an empty table with no word: what fills it.
+        self.summary = QLabel(
+            "Press Show N-1 overlay: each infrastructure element is failed alone and "
+            "ranked here by the mailboxes it cuts off."
+        )
+        self.summary.setWordWrap(True)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(
             ["Element", "Mailboxes", "Users cut off", "Admin action"]
