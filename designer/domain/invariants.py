@@ -72,9 +72,11 @@ def _copies_on_dag_members(db: MailboxDatabase, get: Lookup) -> Iterator[tuple[s
     members = set(dag.members)
     for j, copy in enumerate(db.copies):
         if copy.member not in members:
+            member = get(copy.member)
+            on = member.name if member is not None else repr(copy.member)
             yield (
                 f"copies[{j}].member",
-                f"has a copy on {copy.member!r}, which is not a member of DAG {dag.name}",
+                f"has a copy on {on}, which is not a member of DAG {dag.name}",
             )
 
 

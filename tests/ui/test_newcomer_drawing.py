@@ -248,3 +248,38 @@ def test_the_single_points_of_failure_tab_says_how_to_fill_it(launch, qtbot) -> 
     QTest.mouseClick(spof.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not spof.running and spof.result is not None, timeout=20000)
     assert "single point" in spof.summary.text() and spof.table.rowCount() >= 1
+
+
+def test_a_member_the_inspector_cannot_remove_says_whose_copy_keeps_it(launch) -> None:  # type: ignore[no-untyped-def]
+    # Unticking MBX-W1 in the DAG's Members (DB01 has a copy on it) was refused with
+    # "has a copy on 'vm-w1', which is not a member of DAG DAG1" under the list: no
+    # subject (it read as the DAG's copy) and an id for a name.
+    from designer.ui.panels.inspector import InspectorPanel
+
+    window = launch(_two_mailbox_servers_and_a_dag(launch.home, joined=True))
+    session, view = window.session, window.view
+    view.set_zoom(0.6)
+    view.centerOn(650, 300)
+    rect = view.design_scene.rect_of("dag-1")
+    QTest.mouseClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=view.mapFromScene(rect.topLeft()) + QPoint(40, 8),
+    )
+    assert session.selection == ["dag-1"]
+    inspector = window.findChild(InspectorPanel)
+    members = inspector.editors["members"]
+    listing = members.editor
+    (item,) = [
+        listing.item(i) for i in range(listing.count()) if listing.item(i).text() == "MBX-W1"
+    ]
+    box = listing.visualItemRect(item)
+    QTest.mouseClick(
+        listing.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(box.x() + 8, box.center().y())
+    )
+    assert session.document.get("dag-1").members == ["vm-b1", "vm-w1"]  # type: ignore[union-attr]
+    assert item.checkState() == Qt.CheckState.Checked
+    assert members.error.isVisible()
+    assert members.error.text() == (
+        "mailbox database DB01 has a copy on MBX-W1, which is not a member of DAG DAG1"
+    )

@@ -572,9 +572,14 @@ class InspectorPanel(QWidget):
         # (another element's invariant shows at the field edited).
         blamed = refusal.field if refusal is not None and refusal.element == element_id else None
         shown_at = blamed if blamed in self.editors else field
+        reason = refusal.reason if refusal is not None else ""
+        other = refusal.element if refusal is not None and blamed is None else None
+        culprit = self.session.document.get(other) if other and other != element_id else None
+        if culprit is not None:  # another element's fragment: say whose
+            reason = f"{culprit.describe()} {reason}"
         for name, shown in self.editors.items():
             if name == shown_at:
-                shown.show_error(refusal.reason if refusal is not None else "")
+                shown.show_error(reason)
             elif name == field:
                 shown.show_error("")
         editor = self.editors.get(field)
