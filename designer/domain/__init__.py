@@ -1,6 +1,48 @@
 """Pure domain model of a disaster-recovery design (no Qt, no networkx)."""
 
+# ruff: noqa: E402  (the modules are imported after pydantic's fields: see below)
+
 from __future__ import annotations
+
+import sys
+from types import ModuleType
+
+
+class _SecretsOnFirstUse(ModuleType):
+    """What ``pydantic.types`` gets for its ``import secrets``: the module imported
+    when one of its names is first read (``secrets.compare_digest``, in the equality of
+    pydantic's ``Secret`` types, which the designer does not use)."""
+
+    def __getattr__(self, name: str) -> object:
+        import importlib
+
+        if sys.modules.get(self.__name__) is self:  # read while pydantic is imported
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def _import_pydantic_fields() -> None:
+    """Import ``pydantic.fields`` (every model class needs it) without ``secrets``.
+
+    ``pydantic.fields`` imports ``pydantic.types``, which imports ``secrets`` for
+    ``compare_digest`` alone, and with it ``hmac``, ``hashlib`` (OpenSSL's start) and
+    ``random``: ~4 ms of a small ``check``, which uses none of them (the design file's
+    schema cache hashes with BLAKE2b, the file's digest is made only for the window).
+    While pydantic's modules are imported, ``secrets`` is a :class:`_SecretsOnFirstUse`;
+    then it leaves :data:`sys.modules`, so any later ``import secrets`` is the module
+    itself. Nothing changes if either module is already imported."""
+    if "pydantic.fields" in sys.modules or "secrets" in sys.modules:
+        return
+    stand_in = _SecretsOnFirstUse("secrets")
+    sys.modules["secrets"] = stand_in
+    try:
+        import pydantic.fields  # noqa: F401
+    finally:
+        if sys.modules.get("secrets") is stand_in:
+            del sys.modules["secrets"]
+
+
+_import_pydantic_fields()
 
 from designer.domain.design import (
     Design,

@@ -29,10 +29,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import re
-import secrets
 import stat
 import time
 from dataclasses import dataclass
@@ -115,6 +113,10 @@ class FileStamp:
 
 
 def _digest(data: bytes) -> str:
+    # hashlib imported here: its import starts OpenSSL (~3 ms), which a ``check`` that
+    # only reads never needs (the file's stamp is made by ``load_with_stamp``).
+    import hashlib
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -211,7 +213,9 @@ def write_atomic(
             if current is not None and current.digest != expected.digest:
                 raise FileChangedError(path, current)
     in_place = st is not None and st.st_nlink > 1
-    tmp = folder / f".{target.name}.drd-{secrets.token_hex(4)}{_TEMP_SUFFIX}"
+    # secrets.token_hex(4) itself (os.urandom's bytes in hex), without importing secrets
+    # (hmac, hashlib with OpenSSL's start, random) for it.
+    tmp = folder / f".{target.name}.drd-{os.urandom(4).hex()}{_TEMP_SUFFIX}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     try:
         try:

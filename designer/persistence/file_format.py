@@ -123,8 +123,14 @@ def save(
 
 # -- loading ----------------------------------------------------------------------------
 def load(path: str | os.PathLike[str]) -> Design:
-    """Read a design file; every failure is a :class:`LoadError` naming the file."""
-    return load_with_stamp(path)[0]
+    """Read a design file; every failure is a :class:`LoadError` naming the file.
+
+    :func:`load_with_stamp` without the stamp: the bytes' digest is not made (``check``
+    and the other commands that only read do not import hashlib, whose OpenSSL start is
+    ~3 ms of a small ``check``)."""
+    where = str(path)
+    raw, _ = _read_design_bytes(path, where)
+    return loads(raw, where=where)
 
 
 def load_with_stamp(path: str | os.PathLike[str]) -> tuple[Design, FileStamp]:

@@ -66,3 +66,37 @@ def test_no_dataclass_that_check_creates_lacks_a_docstring(tmp_path: Path) -> No
     count, generated = _after_checking(tmp_path, SAMPLES, probe).split(" ", 1)
     assert int(count) > 40  # the simulator's, capacity's and the rules' dataclasses
     assert generated == "[]"
+
+
+def test_check_imports_no_digest_module(tmp_path: Path) -> None:
+    """``check`` of every sample imports neither hashlib (OpenSSL's start), hmac nor
+    secrets: the schema cache's key is a BLAKE2b digest, the file's stamp is not made,
+    and ``pydantic.types`` gets ``secrets`` on first use. (``random``, which secrets
+    imported too, is not asked: a checkout's version comes from ``importlib.metadata``,
+    whose ``email`` imports it; the installed wheel's does not.)"""
+    probe = (
+        "print(sorted(m for m in ('hashlib', '_hashlib', 'hmac', 'secrets')\n"
+        "    if m in sys.modules))"
+    )
+    assert _after_checking(tmp_path, SAMPLES, probe) == "[]"
+
+
+def test_pydantics_secret_types_still_compare_after_the_domain(tmp_path: Path) -> None:
+    """``pydantic.types`` got a stand-in for ``secrets``: its ``Secret`` types still
+    compare (through ``secrets.compare_digest``, imported then), and a later
+    ``import secrets`` is the module itself."""
+    code = (
+        "import sys, designer.domain, pydantic.types\n"
+        "from pydantic import SecretBytes, SecretStr\n"
+        "assert 'secrets' not in sys.modules\n"
+        "assert SecretStr('a') == SecretStr('a') and SecretStr('a') != SecretStr('b')\n"
+        "assert SecretBytes(b'x') == SecretBytes(b'x') != SecretBytes(b'y')\n"
+        "import secrets\n"
+        "assert type(secrets) is type(sys), type(secrets)\n"
+        "assert pydantic.types.secrets.compare_digest is secrets.compare_digest\n"
+        "print('ok')\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert run.stdout.strip() == "ok", run.stderr[-3000:]

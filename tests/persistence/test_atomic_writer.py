@@ -276,3 +276,71 @@ def test_a_big_files_stamp_is_its_digest_made_beside_the_parse(
     with pytest.raises(LoadError):
         load_with_stamp(saved)
     assert not any(t.name == "design digest" for t in threading.enumerate())
+
+
+# -- load without the stamp ---------------------------------------------------------------
+SAMPLES = sorted((Path(__file__).resolve().parents[2] / "sample_designs").glob("*.json"))
+
+
+def _load_error(loader, path: object) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(LoadError) as caught:
+        loader(path)
+    return str(caught.value)
+
+
+def test_load_reads_what_load_with_stamp_reads_without_a_digest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``load`` is ``load_with_stamp(path)[0]``: the same design for every sample, the
+    same error for a missing file, a folder, a device, a bad or truncated file and one
+    too big; but it makes no digest (``check`` then imports no hashlib)."""
+    from designer.persistence import file_format
+
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    truncated = tmp_path / "truncated.json"
+    truncated.write_text(SAMPLES[0].read_text()[:-20])
+    big = tmp_path / "big.json"
+    big.write_text(SAMPLES[0].read_text())
+    wrong = [tmp_path / "missing.json", tmp_path, Path("/dev/null"), bad, truncated]
+    stamped = {p: load_with_stamp(p)[0] for p in SAMPLES}
+    errors = {p: _load_error(load_with_stamp, p) for p in wrong}
+    monkeypatch.setattr(file_format, "MAX_FILE_BYTES", big.stat().st_size - 1)
+    errors[big] = _load_error(load_with_stamp, big)
+    monkeypatch.undo()
+
+    def no_digest(data: bytes) -> str:
+        raise AssertionError("load made a digest")
+
+    monkeypatch.setattr(atomic, "_digest", no_digest)
+    for path, design in stamped.items():
+        assert load(path) == design
+    for path in wrong:
+        assert _load_error(load, path) == errors[path]
+    monkeypatch.setattr(file_format, "MAX_FILE_BYTES", big.stat().st_size - 1)
+    assert _load_error(load, big) == errors[big]
+
+
+def test_a_saves_temp_file_is_named_as_the_cleaner_knows_it(
+    saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The temp file of a save is ``.NAME.drd-XXXXXXXX.tmp``, eight lower-case hex
+    characters (``os.urandom``'s four bytes, as ``secrets.token_hex(4)`` made them): the
+    name the stale-temp cleaner removes, a new one each save."""
+    import re
+
+    replaced: list[str] = []
+    real_replace = os.replace
+
+    def recording(src, dst):  # type: ignore[no-untyped-def]
+        replaced.append(Path(src).name)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", recording)
+    for _ in range(3):
+        save(NEW, saved)
+    assert len(replaced) == 3 and len(set(replaced)) == 3
+    for name in replaced:
+        assert re.fullmatch(r"\.design\.json\.drd-[0-9a-f]{8}\.tmp", name), name
+        pattern, flags = atomic._TEMP_PATTERNS[0]
+        assert re.match(pattern, name, flags)

@@ -314,3 +314,23 @@ def test_the_default_folder_is_platformdirs_user_cache_folder(
         else:
             monkeypatch.setenv("XDG_CACHE_HOME", xdg)
         assert schema_cache.cache_dir() == Path(user_cache_dir("dr-designer", appauthor=False))
+
+
+def test_the_key_is_hashlibs_blake2b_of_the_versions_the_class_and_the_sources() -> None:
+    """The key is the 128-bit BLAKE2b digest :func:`hashlib.blake2b` gives of the
+    versions, the class's name and each covered module's name and source, in order
+    (without importing hashlib in the command: the same function)."""
+    import hashlib
+
+    import pydantic
+    import pydantic_core
+
+    assert schema_cache._blake2b is hashlib.blake2b
+    expected = hashlib.blake2b(digest_size=16)
+    name = "designer.persistence.file_format:_CurrentFile"
+    for part in (sys.version, pydantic.VERSION, pydantic_core.__version__, name):
+        expected.update(part.encode() + b"\0")
+    for module, source in schema_cache._covered_modules().items():
+        expected.update(module.encode() + b"\0" + source.read_bytes() + b"\0")
+    key = schema_cache.cache_key(_CurrentFile)
+    assert key == expected.hexdigest() and len(key) == 32
