@@ -208,10 +208,7 @@ def _combined_modes(
 ) -> tuple[list[Mode], int, bool]:
     """The double and site-plus-one failures predicted to load some member most."""
     prep = sim.prep
-    active = {
-        db_id: (st.active_on if st.status == "active" else None)
-        for db_id, st in engine.baseline.items()
-    }
+    active = engine.base_active
     wanted: dict[tuple[str, ...], tuple[ModeKind, int]] = {}
     examined = 0
     truncated = False

@@ -119,27 +119,40 @@ class DagPredictor:
         #: then member (the simulator's ``servers_of``, worked out once per design).
         self._servers: dict[str, tuple[tuple[str, float], ...]] = {}
         self._copies: dict[str, list[tuple[str, bool]]] | None = None
+        self.base: dict[str, int] = dict.fromkeys(self.members, 0)
+        #: Member → the databases active on it grouped by their ``candidates`` (at 25k
+        #: every database active on a member has the same: 160 groups of 4,000
+        #: databases): (candidates, the databases, their mailboxes), in the order the
+        #: groups first come.
+        self._groups: dict[str, dict[tuple[str, ...], tuple[list[str], list[int]]]] = {}
         servers_here, candidates = self._servers, self.candidates
         mailboxes, active_here, active_on = self.mailboxes, self.active, self.active_on
+        base, groups = self.base, self._groups
         dbs, servers_of = prep.dbs, prep.servers_of
         for db_id in prep.dbs_of_dag.get(dag_id, []):
             db = dbs[db_id]
             servers = servers_of(db) if db.copies else ()
             servers_here[db_id] = servers
-            candidates[db_id] = tuple([m for m, lag in servers if not lag > 0])
-            mailboxes[db_id] = db.mailboxes
+            order = candidates[db_id] = tuple([m for m, lag in servers if not lag > 0])
+            count = mailboxes[db_id] = db.mailboxes
             on = active.get(db_id)
             active_here[db_id] = on
             if on is not None:
                 active_on[on].append(db_id)
+                base[on] = base.get(on, 0) + count
+                of_member = groups.get(on)
+                if of_member is None:
+                    of_member = groups[on] = {}
+                group = of_member.get(order)
+                if group is None:
+                    of_member[order] = ([db_id], [count])
+                else:
+                    group[0].append(db_id)
+                    group[1].append(count)
         #: Every member and every server holding a copy: once all are unusable, nothing
         #: is active anywhere.
         self.holders: set[str] = set(self.members)
         self.holders.update([m for servers in servers_here.values() for m, _lag in servers])
-        self.base: dict[str, int] = {m: 0 for m in self.members}
-        for db_id, on in self.active.items():
-            if on is not None:
-                self.base[on] = self.base.get(on, 0) + self.mailboxes[db_id]
         #: (database, the member it is active on) of each database active somewhere.
         self._active_pairs = frozenset(
             (db_id, on) for db_id, on in self.active.items() if on is not None
@@ -187,6 +200,11 @@ class DagPredictor:
             self._alone_of[id(impact)] = (impact, found)
             return found
         unusable, lost = impact.unusable, impact.lost
+        if not lost:
+            found = self._by_itself_grouped(impact)
+            self._alone[impact.signature] = found
+            self._alone_of[id(impact)] = (impact, found)
+            return found
         active, active_on = self.active, self.active_on
         moved: set[str] = set()
         for m in unusable:
@@ -200,12 +218,17 @@ class DagPredictor:
         targets: dict[str, str | None] = {}
         delta: dict[str, int] = {}
         by_target: dict[str, list[str]] = {}
+        placed: list[tuple[str, str]] = []
         for db_id in moved:
             target = None
             for member in candidates[db_id]:
-                if member in unusable or (lost and (db_id, member) in lost):
+                if member in unusable:
+                    continue
+                key = (db_id, member)
+                if key in lost:
                     continue
                 target = member
+                placed.append(key)
                 break
             targets[db_id] = target
             mailboxes = all_mailboxes[db_id]
@@ -225,11 +248,59 @@ class DagPredictor:
             targets,
             delta,
             {m: frozenset(dbs) for m, dbs in by_target.items()},
-            frozenset((db_id, t) for db_id, t in targets.items() if t is not None),
+            frozenset(placed),
             {},
         )
         self._alone_of[id(impact)] = (impact, found)
         return found
+
+    def _by_itself_grouped(self, impact: DagImpact) -> _Alone:
+        """``_by_itself`` of a failure that destroys no copy: it moves the databases
+        active on the members it makes unusable, and databases active on the same
+        member with the same candidates go to the same one, so each group is placed
+        once (the same targets; the same integer sums of mailboxes)."""
+        unusable = impact.unusable
+        groups = self._groups
+        moved: set[str] = set()
+        targets: dict[str, str | None] = {}
+        delta: dict[str, int] = {}
+        by_target: dict[str, list[str]] = {}
+        placed: list[tuple[str, str]] = []
+        groups_to: dict[str, list[tuple[tuple[str, ...], list[str], int]]] = {}
+        for was in unusable:
+            of_member = groups.get(was)
+            if not of_member:
+                continue
+            for order, (dbs, counts) in of_member.items():
+                moved.update(dbs)
+                target = None
+                for member in order:
+                    if member not in unusable:
+                        target = member
+                        break
+                targets.update(dict.fromkeys(dbs, target))
+                total = sum(counts)
+                delta[was] = delta.get(was, 0) - total
+                if target is not None:
+                    delta[target] = delta.get(target, 0) + total
+                    sent = by_target.get(target)
+                    if sent is None:
+                        by_target[target] = list(dbs)
+                        groups_to[target] = [(order, dbs, total)]
+                    else:
+                        sent += dbs
+                        groups_to[target].append((order, dbs, total))
+                    placed += zip(dbs, repeat(target))
+        return _Alone(
+            impact,
+            frozenset(moved),
+            targets,
+            delta,
+            {m: frozenset(dbs) for m, dbs in by_target.items()},
+            frozenset(placed),
+            {},
+            groups_to,
+        )
 
     def _shift(self, alone: _Alone, member: str) -> _Shift:
         """Where the databases one failure alone sends to ``member`` go when ``member``
@@ -238,6 +309,8 @@ class DagPredictor:
         found = alone.shifts.get(member)
         if found is not None:
             return found
+        if alone.groups_to is not None:
+            return self._shift_grouped(alone, member)
         unusable, lost = alone.impact.unusable, alone.impact.lost
         candidates, all_mailboxes = self.candidates, self.mailboxes
         total = 0
@@ -252,6 +325,25 @@ class DagPredictor:
                     continue
                 goes[other] = goes.get(other, 0) + mailboxes
                 pairs.append((db_id, other))
+                break
+        found = alone.shifts[member] = _Shift(total, goes, frozenset(goes), frozenset(pairs))
+        return found
+
+    def _shift_grouped(self, alone: _Alone, member: str) -> _Shift:
+        """``_shift`` of a failure that destroys no copy, a group of databases (the
+        same candidates) at a time: they go on to the same next copy."""
+        unusable = alone.impact.unusable
+        total = 0
+        goes: dict[str, int] = {}
+        pairs: list[tuple[str, str]] = []
+        assert alone.groups_to is not None
+        for order, dbs, mailboxes in alone.groups_to[member]:
+            total += mailboxes
+            for other in order[order.index(member) + 1 :]:
+                if other in unusable:
+                    continue
+                goes[other] = goes.get(other, 0) + mailboxes
+                pairs += zip(dbs, repeat(other))
                 break
         found = alone.shifts[member] = _Shift(total, goes, frozenset(goes), frozenset(pairs))
         return found
@@ -536,6 +628,10 @@ class _Alone:
     placed: frozenset[tuple[str, str]]
     #: Member → ``DagPredictor._shift`` (filled as pairs ask).
     shifts: dict[str, _Shift]
+    #: A failure that destroys no copy: member → the groups of databases it sends
+    #: there, (their candidates, the databases, their mailboxes) (see
+    #: ``DagPredictor._groups``); None otherwise.
+    groups_to: dict[str, list[tuple[tuple[str, ...], list[str], int]]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
