@@ -384,10 +384,17 @@ def _mirrors(
 def _workload_notes(engine: CapacityEngine) -> list[str]:
     notes: list[str] = []
     prep = engine.prep
+    dbs, loads, database = prep.dbs, engine.workload.loads(), engine.workload.database
+    # The (few) databases without a profile found first, then sorted: not the 4,000 ids.
     unsized = [
-        prep.dbs[d].name
-        for d in sorted(engine.cost)
-        if engine.workload.database(d).profile is None and prep.dbs[d].mailboxes
+        dbs[d].name
+        for d in sorted(
+            [
+                d
+                for d in engine.cost
+                if (loads.get(d) or database(d)).profile is None and dbs[d].mailboxes
+            ]
+        )
     ]
     if unsized:
         shown = ", ".join(unsized[:5]) + (
