@@ -199,85 +199,43 @@ class DagPredictor:
         if found is not None:
             self._alone_of[id(impact)] = (impact, found)
             return found
-        unusable, lost = impact.unusable, impact.lost
-        if not lost:
-            found = self._by_itself_grouped(impact)
-            self._alone[impact.signature] = found
-            self._alone_of[id(impact)] = (impact, found)
-            return found
-        active, active_on = self.active, self.active_on
-        moved: set[str] = set()
-        for m in unusable:
-            on = active_on.get(m)
-            if on:
-                moved.update(on)
-        if lost:  # those whose active copy is lost (an array's loss: thousands of copies)
-            moved.update([db_id for db_id, _m in lost & self._active_pairs])
-        # ``_target`` and ``_move`` inlined (10,000 moved databases per 25k sizing).
-        candidates, all_mailboxes = self.candidates, self.mailboxes
-        targets: dict[str, str | None] = {}
-        delta: dict[str, int] = {}
-        by_target: dict[str, list[str]] = {}
-        placed: list[tuple[str, str]] = []
-        for db_id in moved:
-            target = None
-            for member in candidates[db_id]:
-                if member in unusable:
-                    continue
-                key = (db_id, member)
-                if key in lost:
-                    continue
-                target = member
-                placed.append(key)
-                break
-            targets[db_id] = target
-            mailboxes = all_mailboxes[db_id]
-            was = active[db_id]
-            if was is not None:
-                delta[was] = delta.get(was, 0) - mailboxes
-            if target is not None:
-                delta[target] = delta.get(target, 0) + mailboxes
-                sent = by_target.get(target)
-                if sent is None:
-                    by_target[target] = [db_id]
-                else:
-                    sent.append(db_id)
-        found = self._alone[impact.signature] = _Alone(
-            impact,
-            frozenset(moved),
-            targets,
-            delta,
-            {m: frozenset(dbs) for m, dbs in by_target.items()},
-            frozenset(placed),
-            {},
-        )
+        found = self._alone[impact.signature] = self._place(impact)
         self._alone_of[id(impact)] = (impact, found)
         return found
 
-    def _by_itself_grouped(self, impact: DagImpact) -> _Alone:
-        """``_by_itself`` of a failure that destroys no copy: it moves the databases
-        active on the members it makes unusable, and databases active on the same
-        member with the same candidates go to the same one, so each group is placed
-        once (the same targets; the same integer sums of mailboxes)."""
-        unusable = impact.unusable
+    def _place(self, impact: DagImpact) -> _Alone:
+        """``_by_itself``'s work. The databases active on a member the failure makes
+        unusable come in groups of the same candidates (``_groups``): a group goes to
+        its first candidate the failure leaves usable, as a whole unless the failure
+        destroys one of the group's copies there; the databases of such a group, and
+        those whose active copy the failure destroys on a usable member, are placed one
+        by one. The same targets and the same integer sums as one by one for all."""
+        unusable, lost = impact.unusable, impact.lost
         groups = self._groups
         moved: set[str] = set()
         targets: dict[str, str | None] = {}
         delta: dict[str, int] = {}
         by_target: dict[str, list[str]] = {}
         placed: list[tuple[str, str]] = []
-        groups_to: dict[str, list[tuple[tuple[str, ...], list[str], int]]] = {}
+        # Member → the groups sent there (only when every database went with its group).
+        groups_to: dict[str, list[tuple[tuple[str, ...], list[str], int]]] | None = (
+            None if lost else {}
+        )
+        single: list[str] = []
         for was in unusable:
             of_member = groups.get(was)
             if not of_member:
                 continue
             for order, (dbs, counts) in of_member.items():
-                moved.update(dbs)
                 target = None
                 for member in order:
                     if member not in unusable:
                         target = member
                         break
+                if lost and target is not None and not lost.isdisjoint(zip(dbs, repeat(target))):
+                    single += dbs
+                    continue
+                moved.update(dbs)
                 targets.update(dict.fromkeys(dbs, target))
                 total = sum(counts)
                 delta[was] = delta.get(was, 0) - total
@@ -286,11 +244,42 @@ class DagPredictor:
                     sent = by_target.get(target)
                     if sent is None:
                         by_target[target] = list(dbs)
-                        groups_to[target] = [(order, dbs, total)]
                     else:
                         sent += dbs
-                        groups_to[target].append((order, dbs, total))
                     placed += zip(dbs, repeat(target))
+                    if groups_to is not None:
+                        groups_to.setdefault(target, []).append((order, dbs, total))
+        if lost:
+            # Those whose active copy is lost on a usable member (an array's loss:
+            # thousands of copies); those on an unusable one are in a group above.
+            active = self.active
+            single += [db_id for db_id, on in lost & self._active_pairs if on not in unusable]
+            # ``_target`` and ``_move`` inlined.
+            candidates, all_mailboxes = self.candidates, self.mailboxes
+            moved.update(single)
+            for db_id in single:
+                target = None
+                for member in candidates[db_id]:
+                    if member in unusable:
+                        continue
+                    key = (db_id, member)
+                    if key in lost:
+                        continue
+                    target = member
+                    placed.append(key)
+                    break
+                targets[db_id] = target
+                mailboxes = all_mailboxes[db_id]
+                now_on = active[db_id]
+                if now_on is not None:
+                    delta[now_on] = delta.get(now_on, 0) - mailboxes
+                if target is not None:
+                    delta[target] = delta.get(target, 0) + mailboxes
+                    sent = by_target.get(target)
+                    if sent is None:
+                        by_target[target] = [db_id]
+                    else:
+                        sent.append(db_id)
         return _Alone(
             impact,
             frozenset(moved),

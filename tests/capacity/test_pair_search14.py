@@ -1,17 +1,20 @@
 """The pair search's grouped moves (wave 14) against the database-by-database code they
 replace (kept here).
 
-A failure that destroys no copy moves the databases active on the members it makes
-unusable; those active on the same member with the same candidates go to the same
-member, so :class:`DagPredictor` places each such group once (``_by_itself_grouped``),
-and moves a group on when its member is out too (``_shift_grouped``). Compared exactly
-(every field: moved, targets, the mailboxes each member gains or loses, where each goes,
-the (database, member) pairs placed; the shifts' totals, members and pairs) for every
-single failure's impact on each DAG of the samples with a workload, the generated 1k
-(seeds 0 and 1) and 10k designs, Hypothesis designs, and drawn sets of unusable members;
-every member each failure sends databases to shifted. The groups themselves are checked
-against the databases active on each member. The search's results (modes chosen, pairs
-examined) are compared with the former code in ``test_pair_search13``.
+The databases active on a member a failure makes unusable come in groups of the same
+candidates; :class:`DagPredictor` places each group at once (``_place``) unless the
+failure destroys one of its copies where the group would go (those, and the databases
+whose active copy is lost on a usable member, one by one), and a failure that destroys
+no copy moves a group on at once when its member is out too (``_shift_grouped``).
+Compared exactly (every field: moved, targets, the mailboxes each member gains or
+loses, where each goes, the (database, member) pairs placed; the shifts' totals,
+members and pairs) for every single failure's impact on each DAG of the samples with a
+workload, the generated 1k (seeds 0 and 1) and 10k designs, Hypothesis designs, a
+design whose members run databases of two candidate orders, and drawn unusable members
+and lost copies; every member each failure sends databases to shifted. The groups
+themselves are checked against the databases active on each member. The search's
+results (modes chosen, pairs examined) are compared with the former code in
+``test_pair_search13``.
 """
 
 from __future__ import annotations
@@ -201,11 +204,16 @@ def _dag(which: str) -> tuple[Prepared, str, dict[str, str | None]]:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data(), st.sampled_from(["1k", "stretched"]))
-def test_grouped_moves_equal_the_former_for_drawn_members(data: st.DataObject, which: str) -> None:
-    """Any set of unusable members, a fresh predictor each time (nothing cached from
-    another draw)."""
+def test_grouped_moves_equal_the_former_for_drawn_impacts(data: st.DataObject, which: str) -> None:
+    """Any set of unusable members and lost copies (none, a few, many), a fresh
+    predictor each time (nothing cached from another draw)."""
     prep, dag_id, active = _dag(which)
     predictor = DagPredictor(prep, dag_id, active)
     members = sorted(predictor.holders)
-    unusable = data.draw(st.sets(st.sampled_from(members), min_size=1, max_size=len(members)))
-    assert _check_impact(predictor, DagImpact(False, frozenset(unusable), frozenset())) >= 0
+    unusable = data.draw(st.sets(st.sampled_from(members), max_size=len(members)))
+    copies = [(d, m) for d, order in sorted(predictor.candidates.items()) for m in order]
+    lost = data.draw(
+        st.sets(st.sampled_from(copies), max_size=data.draw(st.sampled_from([0, 3, 60])))
+    )
+    if unusable or lost:
+        _check_impact(predictor, DagImpact(False, frozenset(unusable), frozenset(lost)))
