@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 
 from designer.capacity.modes import ModeKind
@@ -217,10 +217,9 @@ class DagPredictor:
         delta: dict[str, int] = {}
         by_target: dict[str, list[str]] = {}
         placed: list[tuple[str, str]] = []
-        # Member → the groups sent there (only when every database went with its group).
-        groups_to: dict[str, list[tuple[tuple[str, ...], list[str], int]]] | None = (
-            None if lost else {}
-        )
+        # Member → the groups sent there as a whole, and the databases placed one by one.
+        groups_to: dict[str, list[tuple[tuple[str, ...], list[str], int]]] = {}
+        singles_to: dict[str, list[str]] = {}
         single: list[str] = []
         for was in unusable:
             of_member = groups.get(was)
@@ -247,8 +246,7 @@ class DagPredictor:
                     else:
                         sent += dbs
                     placed += zip(dbs, repeat(target))
-                    if groups_to is not None:
-                        groups_to.setdefault(target, []).append((order, dbs, total))
+                    groups_to.setdefault(target, []).append((order, dbs, total))
         if lost:
             # Those whose active copy is lost on a usable member (an array's loss:
             # thousands of copies); those on an unusable one are in a group above.
@@ -280,6 +278,11 @@ class DagPredictor:
                         by_target[target] = [db_id]
                     else:
                         sent.append(db_id)
+                    alone_to = singles_to.get(target)
+                    if alone_to is None:
+                        singles_to[target] = [db_id]
+                    else:
+                        alone_to.append(db_id)
         return _Alone(
             impact,
             frozenset(moved),
@@ -289,6 +292,7 @@ class DagPredictor:
             frozenset(placed),
             {},
             groups_to,
+            singles_to,
         )
 
     def _shift(self, alone: _Alone, member: str) -> _Shift:
@@ -298,42 +302,41 @@ class DagPredictor:
         found = alone.shifts.get(member)
         if found is not None:
             return found
-        if alone.groups_to is not None:
-            return self._shift_grouped(alone, member)
         unusable, lost = alone.impact.unusable, alone.impact.lost
-        candidates, all_mailboxes = self.candidates, self.mailboxes
         total = 0
         goes: dict[str, int] = {}
         pairs: list[tuple[str, str]] = []
-        for db_id in alone.by_target[member]:
-            mailboxes = all_mailboxes[db_id]
-            total += mailboxes
-            order = candidates[db_id]
-            for other in order[order.index(member) + 1 :]:
-                if other in unusable or (lost and (db_id, other) in lost):
-                    continue
-                goes[other] = goes.get(other, 0) + mailboxes
-                pairs.append((db_id, other))
-                break
-        found = alone.shifts[member] = _Shift(total, goes, frozenset(goes), frozenset(pairs))
-        return found
-
-    def _shift_grouped(self, alone: _Alone, member: str) -> _Shift:
-        """``_shift`` of a failure that destroys no copy, a group of databases (the
-        same candidates) at a time: they go on to the same next copy."""
-        unusable = alone.impact.unusable
-        total = 0
-        goes: dict[str, int] = {}
-        pairs: list[tuple[str, str]] = []
-        assert alone.groups_to is not None
-        for order, dbs, mailboxes in alone.groups_to[member]:
-            total += mailboxes
+        one_by_one: list[str] = []
+        # A group sent there as a whole goes on as a whole to its next candidate that
+        # the failure leaves usable, unless the failure destroys one of its copies there.
+        for order, dbs, mailboxes in alone.groups_to.get(member, ()):
             for other in order[order.index(member) + 1 :]:
                 if other in unusable:
                     continue
-                goes[other] = goes.get(other, 0) + mailboxes
-                pairs += zip(dbs, repeat(other))
+                if lost and not lost.isdisjoint(zip(dbs, repeat(other))):
+                    one_by_one += dbs
+                else:
+                    total += mailboxes
+                    goes[other] = goes.get(other, 0) + mailboxes
+                    pairs += zip(dbs, repeat(other))
                 break
+            else:
+                total += mailboxes  # nowhere to go
+        single = alone.singles_to.get(member)
+        if single:
+            one_by_one += single
+        if one_by_one:
+            candidates, all_mailboxes = self.candidates, self.mailboxes
+            for db_id in one_by_one:
+                mailboxes = all_mailboxes[db_id]
+                total += mailboxes
+                order = candidates[db_id]
+                for other in order[order.index(member) + 1 :]:
+                    if other in unusable or (lost and (db_id, other) in lost):
+                        continue
+                    goes[other] = goes.get(other, 0) + mailboxes
+                    pairs.append((db_id, other))
+                    break
         found = alone.shifts[member] = _Shift(total, goes, frozenset(goes), frozenset(pairs))
         return found
 
@@ -617,10 +620,11 @@ class _Alone:
     placed: frozenset[tuple[str, str]]
     #: Member → ``DagPredictor._shift`` (filled as pairs ask).
     shifts: dict[str, _Shift]
-    #: A failure that destroys no copy: member → the groups of databases it sends
-    #: there, (their candidates, the databases, their mailboxes) (see
-    #: ``DagPredictor._groups``); None otherwise.
-    groups_to: dict[str, list[tuple[tuple[str, ...], list[str], int]]] | None = None
+    #: Member → the groups of databases sent there as a whole, (their candidates, the
+    #: databases, their mailboxes) (see ``DagPredictor._groups``), and the databases
+    #: sent there one by one (``DagPredictor._place``).
+    groups_to: dict[str, list[tuple[tuple[str, ...], list[str], int]]] = field(default_factory=dict)
+    singles_to: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

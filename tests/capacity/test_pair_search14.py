@@ -4,8 +4,9 @@ replace (kept here).
 The databases active on a member a failure makes unusable come in groups of the same
 candidates; :class:`DagPredictor` places each group at once (``_place``) unless the
 failure destroys one of its copies where the group would go (those, and the databases
-whose active copy is lost on a usable member, one by one), and a failure that destroys
-no copy moves a group on at once when its member is out too (``_shift_grouped``).
+whose active copy is lost on a usable member, one by one), and moves a group on at once
+when its member is out too (``_shift``: the group as a whole to its next usable
+candidate unless the failure destroys one of its copies there).
 Compared exactly (every field: moved, targets, the mailboxes each member gains or
 loses, where each goes, the (database, member) pairs placed; the shifts' totals,
 members and pairs) for every single failure's impact on each DAG of the samples with a
@@ -108,7 +109,13 @@ def _check_impact(predictor: DagPredictor, impact: DagImpact) -> int:
     got = predictor._by_itself(impact)
     want = _former_by_itself(predictor, impact)
     _same(got, want)
-    assert (got.groups_to is not None) == (not impact.lost)
+    for member, dbs in got.by_target.items():
+        grouped = [d for _order, group, _mailboxes in got.groups_to.get(member, ()) for d in group]
+        alone = got.singles_to.get(member, [])
+        assert sorted(grouped + alone) == sorted(dbs)
+    assert set(got.groups_to) | set(got.singles_to) == set(got.by_target)
+    if not impact.lost:
+        assert not got.singles_to
     for member in want.by_target:
         assert predictor._shift(got, member) == _former_shift(predictor, want, member)
     return 0 if impact.lost else len(got.moved)
