@@ -25,7 +25,8 @@ and its repaint should come next, alone). The runner can be held (:meth:`Slices.
 while simulation mode prepares a big design's simulator on a worker, slices running
 beside it waited for the interpreter lock at every call into Qt (F5 at 100,000 elements
 stalled 458 ms with 3,000 marks still being cleared, 200 ms without); they resume once
-the hold ends.
+the hold ends. The first live check of a design opened does the same (see
+:meth:`designer.ui.session.EditorSession.checking`).
 
 A turn of the jobs that comes late (:data:`LATE_S` after they asked for it: the event
 loop was busy meanwhile, an edit and the canvas's repaint) gives way once: what else is
@@ -117,15 +118,16 @@ class Slices(QObject):
         """Run no further job in this turn (called by a job's step)."""
         self._turn_over = True
 
-    def hold(self, key: Hashable, owner: QObject) -> None:
+    def hold(self, key: Hashable, owner: QObject, *, max_ms: int | None = None) -> None:
         """Run no job until :meth:`release` of ``key``, ``owner``'s destruction or
-        :data:`HOLD_MAX_MS`, whichever comes first (see the module's docstring)."""
+        ``max_ms`` (:data:`HOLD_MAX_MS` if not given), whichever comes first (see the
+        module's docstring)."""
         if key in self._holds:
             return
         timer = QTimer(self)
         timer.setSingleShot(True)
         timer.timeout.connect(lambda: self.release(key))
-        timer.start(HOLD_MAX_MS)
+        timer.start(HOLD_MAX_MS if max_ms is None else max_ms)
         self._holds[key] = timer
         owner.destroyed.connect(lambda *_: self._release_if_valid(key))
 
