@@ -68,8 +68,15 @@ def apply_runtime_settings() -> None:
     the window (each item's paint) must then win the interpreter lock back, waiting up
     to the switch interval (5 ms by default). 1 ms keeps a repaint of a few hundred
     items from turning into a visible stall.
+
+    numpy (simulation mode, the Availability feature) is imported on a background
+    thread right after a big design's first frame, beside the live check. Its OpenBLAS
+    started a worker thread per core that took 50-80 ms of CPU in that first second
+    (a core of two) and that nothing uses: the designer calls no BLAS routine. One
+    thread, unless the user's environment says otherwise.
     """
     sys.setswitchinterval(0.001)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 class ExceptionDialog:
