@@ -80,7 +80,7 @@ from designer.ui.panels import create_panels
 from designer.ui.panels.capacity import CapacityController, CapacityPanel
 from designer.ui.recovery import RecoveryKeeper
 from designer.ui.saving import save_beside_the_window
-from designer.ui.session import SYNC_CHECK_LIMIT, EditorSession
+from designer.ui.session import FIRST_CHECK_HOLD_MS, SYNC_CHECK_LIMIT, EditorSession
 
 if TYPE_CHECKING:
     from designer.ui.availability.feature import AvailabilityFeature
@@ -699,6 +699,14 @@ class MainWindow(QMainWindow):
             return
         self._simulation_import_started = True
         self._simulation_wait_until = time.perf_counter() + SIMULATION_BUILD_WAIT_S
+        if self.session.checking:
+            # A big design's first frame: the idle slices wait for the import as they
+            # wait for the first check (EditorSession._start_check). At 25k it outlasts
+            # the check (~0.3 s CPU of pyqtgraph and numpy); beside it the slices' turns
+            # waited for the interpreter lock at every call from Qt into a new item.
+            key = self._import_hold_key
+            slices.shared().hold(key, self, max_ms=FIRST_CHECK_HOLD_MS)
+            self._simulation_imported.connect(lambda: slices.shared().release(key))
 
         def run() -> None:
             try:
@@ -710,6 +718,10 @@ class MainWindow(QMainWindow):
                 self._simulation_imported.emit()
 
         threading.Thread(target=run, name="import simulation mode", daemon=True).start()
+
+    @property
+    def _import_hold_key(self) -> tuple[str, int]:
+        return ("simulation import", id(self))
 
     def _build_simulation(self) -> None:
         """Build the Availability feature, then simulation mode, a part at a time

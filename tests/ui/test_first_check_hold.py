@@ -106,3 +106,42 @@ def test_the_check_of_an_edit_does_not_hold_the_idle_slices(
     finally:
         gate.set()
     qtbot.waitUntil(lambda: session.findings_revision == session.document.revision, timeout=20000)
+
+
+def test_the_idle_slices_wait_for_the_background_import_of_simulation_mode(
+    qtbot, launch, tmp_path, monkeypatch
+) -> None:
+    """At 25k the import (pyqtgraph, numpy) outlasts the first check: the slices wait
+    for it too (a big design's first frame only)."""
+    import importlib
+
+    from PySide6.QtCore import QObject
+
+    from designer.ui import main_window as main_window_module
+
+    path, gate = _big(tmp_path, monkeypatch)
+    gate.set()  # the check runs at once
+    imported = threading.Event()
+
+    class GatedImport:
+        @staticmethod
+        def import_module(name: str) -> Any:
+            imported.wait(20)
+            return importlib.import_module(name)
+
+    monkeypatch.setattr(main_window_module, "importlib", GatedImport)
+    window = launch(path)  # dr-designer gui FILE
+    session = window.session
+    ran: list[int] = []
+    owner = QObject()
+    try:
+        qtbot.waitUntil(
+            lambda: window._simulation_import_started and not session.checking, timeout=20000
+        )
+        slices.shared().start("test job", owner, lambda _deadline: ran.append(1) or True)
+        _turns(qtbot)
+        assert not ran  # waits for the import
+    finally:
+        imported.set()
+    qtbot.waitUntil(lambda: bool(ran), timeout=20000)
+    assert not slices.shared().held
