@@ -543,7 +543,15 @@ def test_the_overview_draws_the_design_once_its_boxes_are_built(  # type: ignore
     assert overview is not None and overview.isVisible()
     rendered = overview.render_count
     measured.clear()
-    qtbot.waitUntil(lambda: not window.view.design_scene.building, timeout=20000)
-    qtbot.waitUntil(lambda: overview.render_count > rendered, timeout=20000)
+    scene = window.view.design_scene
+    qtbot.waitUntil(lambda: not scene.building, timeout=20000)
+    # The picture of the design before (the bundled sample's, painted in slices) may
+    # finish meanwhile: the idle slices wait for the big design's first check (idle14).
+    qtbot.waitUntil(
+        lambda: (
+            overview.render_count > rendered
+            and overview._picture_rect.contains(scene.content_rect())
+        ),
+        timeout=20000,
+    )
     assert measured and not any(measured)  # it waited: reading them would build them all
-    assert overview._picture_rect.contains(window.view.design_scene.content_rect())
