@@ -17,7 +17,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from itertools import chain
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from designer.capacity.flows import Flows, Routed
 from designer.capacity.lost import LostCopies
@@ -36,6 +37,9 @@ from designer.workload import (
     copy_queue,
     sum_by_link,
 )
+
+if TYPE_CHECKING:
+    from designer.simulation.world import World
 
 __all__ = ["CapacityEngine", "LinkFigures", "LinkKey", "MemberLoad", "ModeResult"]
 
@@ -138,6 +142,27 @@ class _Cost(NamedTuple):
     cache_gb: float
 
 
+class _Walked:
+    """What :meth:`CapacityEngine._moved_walk` added in one mode, for the modes whose
+    world grows from its world (:meth:`CapacityEngine._walk_from`)."""
+
+    __slots__ = ("delta", "lost", "moved", "up", "world")
+
+    def __init__(
+        self,
+        world: World,
+        moved: Mapping[str, str | None],
+        delta: dict[str, list[float]],
+        up: dict[str, bool],
+        lost: AbstractSet[tuple[str, str]],
+    ) -> None:
+        self.world = world  # held, so its id stays its own
+        self.moved = moved
+        self.delta = delta
+        self.up = up
+        self.lost = lost
+
+
 class CapacityEngine:
     """Prepared capacity arithmetic of one design (reuse it for every mode)."""
 
@@ -145,6 +170,10 @@ class CapacityEngine:
     _rounded: dict[float, float]
     #: See :meth:`_gone` (made when first read).
     _gone_of: dict[str, tuple[str, float, list[LinkKey]] | None]
+    #: See :meth:`_walks` (made when first read).
+    _walked: dict[int, _Walked]
+    #: See :meth:`_was_of` (made when first read).
+    _was: dict[str, str | None]
 
     def __init__(self, sim: Simulator, workload: Workload | None = None) -> None:
         self.sim = sim
@@ -649,11 +678,18 @@ class CapacityEngine:
         )
 
     def _member_changes(
-        self, view: ModeView, moved: Mapping[str, str | None] | None = None
+        self,
+        view: ModeView,
+        moved: Mapping[str, str | None] | None = None,
+        *,
+        record: bool = False,
     ) -> dict[str, MemberLoad]:
         """Members whose load differs from normal: those a database moved to or from,
         that lost a copy, that are down or were restarted elsewhere. Normal operation's
-        loads plus what moved (only the databases the failure changed are read)."""
+        loads plus what moved (only the databases the failure changed are read).
+
+        ``record``: keep what the moves added (before the lost copies are taken away)
+        for the modes whose world grows from this one's (:meth:`_walk_from`)."""
         w = view.world
         if w is None:
             return {}
@@ -675,7 +711,19 @@ class CapacityEngine:
             if w.copy_lost and w.logs_lost
             else (w.copy_lost or w.logs_lost)
         )
-        delta = self._moved_walk(moved, lost, vm_up)
+        grown = w.grown_from
+        kept = None if grown is None else self._walks().get(id(grown))
+        if kept is not None and kept.world is grown:
+            # A double failure placed beside a single's placement, a site loss plus one
+            # going on from the site's: the single's sums plus what differs.
+            delta = self._walk_from(kept, moved, lost, vm_up)
+        else:
+            up: dict[str, bool] = {}
+            delta = self._moved_walk(moved, lost, vm_up, up)
+            if record:
+                self._walks()[id(w)] = _Walked(
+                    w, moved, {m: row.copy() for m, row in delta.items()}, up, lost
+                )
         if lost:
             # Passive copies the failure destroyed (their member still up): summed per
             # lost array and LUN, else pair by pair.
@@ -692,15 +740,18 @@ class CapacityEngine:
         moved: Mapping[str, str | None],
         lost: AbstractSet[tuple[str, str]],
         vm_up: Callable[[str], bool],
+        up: dict[str, bool] | None = None,
     ) -> dict[str, list[float]]:
         """Member → [active databases, active mailboxes, passive mailboxes, megacycles,
         cache GB] gained (or lost) against normal operation by the databases that
-        moved."""
+        moved. ``up``: filled with whether each member a database holding a copy left
+        is up (read by :meth:`_walk_from`)."""
         delta: dict[str, list[float]] = {}
         rows = self._walk_rows
         #: Member → up (a mode's moves leave a few members; a dict read is cheaper
         #: than the view's cached method, 48,000 moves per sizing at 25k).
-        up: dict[str, bool] = {}
+        if up is None:
+            up = {}
         for db_id, now in moved.items():
             found = rows.get(db_id)
             if found is None:
@@ -737,6 +788,145 @@ class CapacityEngine:
                     row[2] -= mailboxes
                     row[3] -= passive_mc
         return delta
+
+    def _walks(self) -> dict[int, _Walked]:
+        """World (by id) → what :meth:`_moved_walk` added in the mode evaluated in it
+        (each single failure and site loss of a sizing; made when first read)."""
+        walks = self.__dict__.get("_walked")
+        if walks is None:
+            walks = self._walked = {}
+        return walks
+
+    def _walk_from(
+        self,
+        base: _Walked,
+        moved: Mapping[str, str | None],
+        lost: AbstractSet[tuple[str, str]],
+        vm_up: Callable[[str], bool],
+    ) -> dict[str, list[float]]:
+        """:meth:`_moved_walk` of a mode whose world grew from ``base``'s (a double
+        failure placed beside a single's placement, a site loss plus one going on from
+        the site's: ~530 moves each, all but ~100 the base's own): the base's sums,
+        less what its moves that differ added, plus what this mode's add. A move's
+        figures depend on its database, the member it left and reached, and whether
+        the member it left still holds its (passive) copy: up, the copy not lost; that
+        last term is judged again for every move whose member was or is up. The same
+        members; the same integers; megacycles and cache the same terms added in
+        another order (``MemberLoad`` rounds them to 6 decimals;
+        ``tests/capacity/test_member_walk.py`` compares both on every mode)."""
+        rows = self._walk_rows
+        get = rows.get
+        delta = {m: row.copy() for m, row in base.delta.items()}
+        before_moved, up_before, lost_before = base.moved, base.up, base.lost
+        before_get = before_moved.get
+        up: dict[str, bool] = {}
+        changed = [d for d, now in moved.items() if before_get(d, _UNKNOWN) != now]
+        gone = [d for d in before_moved if d not in moved]
+        #: Members a database holding a copy left, up in the base's mode or this one's:
+        #: whether each still holds its (passive) copy is judged again.
+        again = {m for m, was_up in up_before.items() if was_up or vm_up(m)}
+        if again:
+            for db_id, now in moved.items():
+                found = get(db_id)
+                if (
+                    found is None
+                    or not found[6]
+                    or found[0] not in again
+                    or before_get(db_id, _UNKNOWN) != now
+                ):
+                    continue
+                was = found[0]
+                kept_before = up_before[was] and (
+                    not lost_before
+                    or ((was, db_id) not in lost_before and (was, "*") not in lost_before)
+                )
+                was_up = up.get(was)
+                if was_up is None:
+                    was_up = up[was] = vm_up(was)
+                kept_now = was_up and (
+                    not lost or ((was, db_id) not in lost and (was, "*") not in lost)
+                )
+                if kept_now != kept_before:
+                    row = delta[was]
+                    sign = 1 if kept_now else -1
+                    row[2] += sign * found[1]
+                    row[3] += sign * found[4]
+        step = self._step
+        for db_id in changed:
+            found = get(db_id)
+            if found is None:
+                continue
+            before = before_get(db_id, _UNKNOWN)
+            if before is not _UNKNOWN:
+                step(delta, found, db_id, before, -1, up_before, lost_before)
+            step(delta, found, db_id, moved[db_id], 1, up, lost, vm_up)
+        for db_id in gone:
+            found = get(db_id)
+            if found is not None:
+                step(delta, found, db_id, before_moved[db_id], -1, up_before, lost_before)
+        # The members a move of this mode leaves or reaches, in the order the walk
+        # meets them (each move's member left, then reached): the walk's keys.
+        was_of = self._was_of()
+        walked = list(filter(was_of.__contains__, moved))
+        order: dict[str | None, None] = dict.fromkeys(
+            chain.from_iterable(
+                zip(map(was_of.__getitem__, walked), map(moved.__getitem__, walked), strict=True)
+            )
+        )
+        order.pop(None, None)
+        return {m: delta[m] for m in order if m is not None}
+
+    def _was_of(self) -> dict[str, str | None]:
+        """Database → the member its walk row says it leaves (made when first read)."""
+        found = self.__dict__.get("_was")
+        if found is None:
+            found = self._was = {db_id: row[0] for db_id, row in self._walk_rows.items()}
+        return found
+
+    @staticmethod
+    def _step(
+        delta: dict[str, list[float]],
+        found: _WalkRow,
+        db_id: str,
+        now: str | None,
+        sign: int,
+        up: dict[str, bool],
+        lost: AbstractSet[tuple[str, str]],
+        vm_up: Callable[[str], bool] | None = None,
+    ) -> None:
+        """One move's figures (:meth:`_moved_walk`'s) added to ``delta`` (``sign`` -1:
+        taken away; ``up`` then holds the member it left, as the base's walk read
+        it)."""
+        was, mailboxes, active_mc, cache_gb, passive_mc, holders, was_holds = found
+        if was is not None:
+            row = delta.get(was)
+            if row is None:
+                row = delta[was] = [0, 0, 0, 0.0, 0.0]
+            row[0] -= sign
+            row[1] -= sign * mailboxes
+            row[3] -= sign * active_mc
+            row[4] -= sign * cache_gb
+            if was_holds:
+                was_up = up.get(was)
+                if was_up is None:
+                    assert vm_up is not None
+                    was_up = up[was] = vm_up(was)
+            else:
+                was_up = False
+            if was_up and (not lost or ((was, db_id) not in lost and (was, "*") not in lost)):
+                row[2] += sign * mailboxes
+                row[3] += sign * passive_mc
+        if now is not None:
+            row = delta.get(now)
+            if row is None:
+                row = delta[now] = [0, 0, 0, 0.0, 0.0]
+            row[0] += sign
+            row[1] += sign * mailboxes
+            row[3] += sign * active_mc
+            row[4] += sign * cache_gb
+            if now in holders:
+                row[2] -= sign * mailboxes
+                row[3] -= sign * passive_mc
 
     def _lost_walk(
         self,
@@ -959,7 +1149,7 @@ class CapacityEngine:
             others = self.flows.others(view)
             shift(totals, base_totals, self.base_other, others)
         links = self._link_figures(view, totals, bandwidth or {})
-        result = ModeResult(mode, links, self._member_changes(view, moved))
+        result = ModeResult(mode, links, self._member_changes(view, moved, record=True))
         result.async_rpo = self._async_rpo(view, links, others)
         if keep_streams:
             routed = [r for db_id, base in self.base_db.items() for r in mode_db.get(db_id, base)]
