@@ -174,6 +174,7 @@ class CapacityEngine:
     _walked: dict[int, _Walked]
     #: See :meth:`_was_of` (made when first read).
     _was: dict[str, str | None]
+    _rowless: frozenset[str]
 
     def __init__(self, sim: Simulator, workload: Workload | None = None) -> None:
         self.sim = sim
@@ -797,6 +798,13 @@ class CapacityEngine:
             walks = self._walked = {}
         return walks
 
+    def forget_walks(self) -> None:
+        """Drop what :meth:`_walks` kept for a sizing's modes (~4.7 MB at 25k, its
+        worlds with their lost pairs): an engine kept after its sizing (the window's
+        :func:`~designer.capacity.shared.shared_sizing`) does not need it; a mode
+        evaluated later walks its moves."""
+        self.__dict__.pop("_walked", None)
+
     def _walk_from(
         self,
         base: _Walked,
@@ -867,20 +875,24 @@ class CapacityEngine:
         # The members a move of this mode leaves or reaches, in the order the walk
         # meets them (each move's member left, then reached): the walk's keys.
         was_of = self._was_of()
-        walked = list(filter(was_of.__contains__, moved))
-        order: dict[str | None, None] = dict.fromkeys(
-            chain.from_iterable(
-                zip(map(was_of.__getitem__, walked), map(moved.__getitem__, walked), strict=True)
+        if self._rowless.isdisjoint(moved):  # every database moved has its walk row
+            pairs = zip(map(was_of.__getitem__, moved), moved.values(), strict=True)
+        else:
+            walked = list(filter(was_of.__contains__, moved))
+            pairs = zip(
+                map(was_of.__getitem__, walked), map(moved.__getitem__, walked), strict=True
             )
-        )
+        order: dict[str | None, None] = dict.fromkeys(chain.from_iterable(pairs))
         order.pop(None, None)
         return {m: delta[m] for m in order if m is not None}
 
     def _was_of(self) -> dict[str, str | None]:
-        """Database → the member its walk row says it leaves (made when first read)."""
+        """Database → the member its walk row says it leaves (made when first read,
+        with :attr:`_rowless`: the databases without a walk row)."""
         found = self.__dict__.get("_was")
         if found is None:
             found = self._was = {db_id: row[0] for db_id, row in self._walk_rows.items()}
+            self._rowless = frozenset(d for d in self.base_active if d not in found)
         return found
 
     @staticmethod
@@ -1149,7 +1161,10 @@ class CapacityEngine:
             others = self.flows.others(view)
             shift(totals, base_totals, self.base_other, others)
         links = self._link_figures(view, totals, bandwidth or {})
-        result = ModeResult(mode, links, self._member_changes(view, moved, record=True))
+        # A sizing's single failures and site losses: the double and site-plus-one
+        # failures placed from theirs go on from their sums (not a scenario's state).
+        record = mode.kind in ("single", "site") and settled is not None and settled.placement
+        result = ModeResult(mode, links, self._member_changes(view, moved, record=record))
         result.async_rpo = self._async_rpo(view, links, others)
         if keep_streams:
             routed = [r for db_id, base in self.base_db.items() for r in mode_db.get(db_id, base)]

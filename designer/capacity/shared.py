@@ -78,7 +78,9 @@ def shared_sizing(design: Design) -> SharedSizing:
             with _no_full_collections(len(design.elements) > LARGE):
                 sim = Simulator(design)
                 engine = CapacityEngine(sim)
-                entry.sizing = SharedSizing(capacity(sim, engine=engine), engine)
+                report = capacity(sim, engine=engine)
+                engine.forget_walks()  # kept: only its normal operation is read again
+                entry.sizing = SharedSizing(report, engine)
             with _guard:
                 _computed += 1
         return entry.sizing
