@@ -814,7 +814,7 @@ class CapacityEngine:
     ) -> dict[str, list[float]]:
         """:meth:`_moved_walk` of a mode whose world grew from ``base``'s (a double
         failure placed beside a single's placement, a site loss plus one going on from
-        the site's: ~530 moves each, all but ~100 the base's own): the base's sums,
+        the site's: ~530 moves each, all but ~50 the base's own at 25k): the base's sums,
         less what its moves that differ added, plus what this mode's add. A move's
         figures depend on its database, the member it left and reached, and whether
         the member it left still holds its (passive) copy: up, the copy not lost; that
