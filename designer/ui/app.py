@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from types import TracebackType
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from designer import version
@@ -28,6 +28,7 @@ __all__ = [
     "ExceptionDialog",
     "apply_runtime_settings",
     "display_problem",
+    "end_session",
     "open_window",
     "run_gui",
 ]
@@ -137,6 +138,36 @@ def open_window(file: str | None) -> QWidget:
     return window
 
 
+def end_session(app: QApplication) -> None:
+    """The designer's part of the process's end, once the event loop has returned and
+    while the interpreter is still whole: every window's workers stopped or waited for
+    (:meth:`MainWindow.stop_background_work`), then the designer's top-level widgets
+    deleted, the windows with their charts first.
+
+    Otherwise PySide's own clean-up at exit deleted them, after the other exit handlers,
+    in the order of its table of Python objects: a pyqtgraph plot's parentless "Plot
+    Options" form before the plot made the plot's destructor crash (a segmentation
+    fault after the window closed: CI's exit code 139 after every test had passed), and
+    a window with the N-1 sweep still running aborted the process ("QThread: Destroyed
+    while thread is still running"); a live check or a sizing could still run Python on
+    its thread meanwhile (docs/reliability.md)."""
+    from designer.ui.main_window import MainWindow
+
+    tops = app.topLevelWidgets()
+    for widget in tops:
+        if isinstance(widget, MainWindow):
+            widget.stop_background_work()
+    for widget in tops:
+        # The designer's own windows and widgets, and with them every pyqtgraph plot
+        # (the charts): a plot's "Plot Options" form is a parentless QWidget of its own,
+        # and PySide's clean-up at exit deletes what is left in no set order — the form
+        # first, then the plot, is a segmentation fault in the plot's destructor.
+        if widget.parent() is None and type(widget).__module__.startswith("designer."):
+            widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QThreadPool.globalInstance().waitForDone()
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """``dr-designer gui [FILE]``: the window until it closes; the exit code."""
     problem = display_problem()
@@ -160,6 +191,9 @@ def run_gui(args: argparse.Namespace) -> int:
     )
     try:
         windows.append(open_window(getattr(args, "file", None)))
-        return int(app.exec())
+        code = int(app.exec())
     finally:
         sys.excepthook = previous
+    if existing is None:  # the process's own application (not a test's or a host's)
+        end_session(app)
+    return code

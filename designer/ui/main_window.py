@@ -555,6 +555,9 @@ class MainWindow(QMainWindow):
         #: Called with the mode once it is built (see :attr:`simulation`).
         self._when_simulation_built: list[Callable[[SimulationMode], None]] = []
         self._simulation_import_started = False
+        #: The thread importing simulation mode's modules (see
+        #: :meth:`_import_simulation_in_background`), joined at the process's end.
+        self._simulation_import: threading.Thread | None = None
         #: Building it waits for the live check (see :meth:`_build_simulation`), at
         #: most until then.
         self._simulation_waits = False
@@ -717,7 +720,9 @@ class MainWindow(QMainWindow):
             with contextlib.suppress(RuntimeError):  # the window is gone
                 self._simulation_imported.emit()
 
-        threading.Thread(target=run, name="import simulation mode", daemon=True).start()
+        thread = threading.Thread(target=run, name="import simulation mode", daemon=True)
+        self._simulation_import = thread
+        thread.start()
 
     @property
     def _import_hold_key(self) -> tuple[str, int]:
@@ -1398,6 +1403,30 @@ class MainWindow(QMainWindow):
         # while a "save changes?" question or a big load runs.
         QTimer.singleShot(0, self, lambda: self.open_file(path))
 
+    def stop_background_work(self) -> None:
+        """Stop this window's workers, or wait for those that cannot stop, so that none
+        still runs when the process ends (:func:`designer.ui.app.end_session`): the
+        N-1 sweep, an availability run and the review report are cancelled; the live
+        check, the sizing and the simulator's preparation are waited for (their queued
+        runs dropped); the import of simulation mode is joined. Their Qt threads run
+        Python: one still running while the interpreter shuts down can crash it."""
+        for mode in (self._simulation, self._simulation_partly):
+            if mode is not None:
+                mode.stop_workers()
+        for feature in (self._availability, self._availability_partly):
+            if feature is not None:
+                feature.stop_workers()
+        interop = getattr(self, "interop", None)
+        job = interop.review_job if interop is not None else None
+        if job is not None:
+            job.stop()
+        capacity = self.capacity_controller
+        if capacity is not None:
+            capacity.stop_workers()
+        self.session.stop_workers()
+        if self._simulation_import is not None:
+            self._simulation_import.join()
+
     # -- Qt ------------------------------------------------------------------------------
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -1418,6 +1447,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.recovery.close()
+        if self._simulation is not None:  # the sweep's thread ends before the window goes
+            self._simulation.spof.stop()
         for partly in (self._simulation_partly, self._availability_partly):
             if partly is not None:
                 partly.building.cancel()

@@ -275,6 +275,13 @@ class ReviewJob(QObject):
         with self._lock:
             self._stop = True
 
+    def stop(self) -> None:
+        """Cancel and wait for the worker (the process's end): no report is written."""
+        self.cancel()
+        self._timer.stop()
+        if self._thread.ident is not None:  # started
+            self._thread.join()
+
     def is_running(self) -> bool:
         return self._timer.isActive()
 

@@ -349,6 +349,14 @@ class EditorSession(QObject):
             slices.shared().release(self._first_check_key)
             self.findings_changed.emit()
 
+    def stop_workers(self) -> None:
+        """Drop the queued check and wait for the one running (the process's end:
+        :func:`designer.ui.app.end_session`). Its runnable runs Python on a Qt thread,
+        which must not outlive the interpreter's shutdown."""
+        self._check_timer.stop()
+        self._pool.clear()
+        self._pool.waitForDone()
+
     def wait_for_findings(self) -> None:
         """Block until a background check finishes (tests, export)."""
         self.release_held()

@@ -83,6 +83,13 @@ class AvailabilityFeature(QObject):
             self.model.cancel()
         return False
 
+    def stop_workers(self) -> None:
+        """Cancel a run and wait for its thread (the process's end; a feature built in
+        part may have no model yet)."""
+        model = getattr(self, "model", None)
+        if model is not None:
+            model.cancel()
+
     def view_triggered(self) -> None:
         """View > Availability: show and raise the dock, or hide it when in front."""
         dock = self.dock

@@ -191,6 +191,15 @@ class CapacityController(QObject):
             self._pool.start(_Job(self, design, document.revision))
             self.sizing_started.emit()
 
+    def stop_workers(self) -> None:
+        """Drop pending sizing and wait for the job running (the process's end:
+        :func:`designer.ui.app.end_session`): a queued job skips its work once
+        :attr:`wanted` names no revision."""
+        self._timer.stop()
+        self.wanted = -1
+        self._pool.clear()
+        self._pool.waitForDone()
+
     def wait(self) -> None:
         """Finish pending sizing (tests, exports)."""
         if self._timer.isActive():

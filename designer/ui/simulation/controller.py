@@ -239,6 +239,12 @@ class SimulationController(QObject):
             and self._simulator_revision == self.session.document.revision
         )
 
+    def stop_workers(self) -> None:
+        """Drop a queued preparation of the simulator and wait for the one running
+        (the process's end: :func:`designer.ui.app.end_session`)."""
+        self._pool.clear()
+        self._pool.waitForDone()
+
     def wait_until_ready(self) -> None:
         """Wait for the worker preparing a large design's simulator; a smaller
         design's, waiting for the canvas's paint on entering the mode, is built now."""

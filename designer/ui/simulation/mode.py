@@ -189,6 +189,16 @@ class SimulationMode(QObject):
         if interop is not None:
             interop.review_dialog()
 
+    def stop_workers(self) -> None:
+        """Cancel the N-1 sweep and wait for its thread, then for the simulator's
+        preparation (the process's end; a mode built in part may have neither yet)."""
+        spof = getattr(self, "spof", None)
+        if spof is not None:
+            spof.stop()
+        controller = getattr(self, "controller", None)
+        if controller is not None:
+            controller.stop_workers()
+
     def _status(self, text: str) -> None:
         bar = self.window.statusBar()
         bar.showMessage(text, 8000)
