@@ -31,3 +31,26 @@ settings.register_profile(
     "default", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("default")
+
+
+def pytest_sessionfinish(session: object, exitstatus: int) -> None:
+    """End the Qt side of the run as ``dr-designer gui`` ends its own
+    (:func:`designer.ui.app.end_session`): workers stopped or waited for, the designer's
+    windows and widgets deleted, charts with them, while the interpreter is whole.
+
+    pytest-qt owns this process's QApplication (the command's own end never runs here),
+    and the last test's windows, closed, are only deleted later: without this, PySide's
+    clean-up at exit deleted them in no set order, and a pyqtgraph plot's parentless
+    form deleted before its plot crashed the process after the summary (exit code 139).
+    """
+    import sys
+
+    if "designer.ui.app" not in sys.modules:  # no window in this run
+        return
+    from PySide6.QtWidgets import QApplication
+
+    from designer.ui.app import end_session
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        end_session(app)

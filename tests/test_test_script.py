@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,3 +42,57 @@ def test_a_crash_at_shutdown_prints_its_stack(tmp_path: Path) -> None:
     assert "1 passed" in run.stdout
     assert "Fatal Python error: Segmentation fault" in run.stderr, run.stderr
     assert "in crash_now" in run.stderr, run.stderr
+
+
+LEFTOVER_PROBE = """
+import atexit
+
+
+def pytest_unconfigure(config):
+    # Registered last: runs first at exit, before PySide's own clean-up.
+    atexit.register(count)
+
+
+def count():
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    left = [
+        type(w).__name__
+        for w in app.topLevelWidgets()
+        if w.parent() is None and type(w).__module__.startswith("designer.")
+    ]
+    print("left at exit:", len(left), sorted(left), flush=True)
+"""
+
+
+def test_the_windows_are_gone_before_pyside_cleans_up_at_exit(tmp_path: Path) -> None:
+    """The suite ends its Qt side as the command does (tests/conftest.py): when the
+    interpreter's exit begins, none of the designer's windows or widgets is left for
+    PySide's clean-up to delete in no set order (a plot's form before its plot was
+    CI's segmentation fault after the summary)."""
+    (tmp_path / "leftover_probe.py").write_text(LEFTOVER_PROBE, encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(tmp_path)}
+    test = "tests/e2e/test_window_doors.py::test_window_icon_and_version"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "leftover_probe",
+            "-p",
+            "no:cacheprovider",
+            test,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        timeout=600,
+    )
+    assert "1 passed" in run.stdout, run.stdout + run.stderr
+    assert "left at exit: 0 []" in run.stdout, run.stdout + run.stderr
+    assert run.returncode == 0, run.stdout + run.stderr
