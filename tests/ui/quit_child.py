@@ -6,11 +6,13 @@ function (which makes the process's application, as the installed command does);
 the window shows the design, start WORK — ``sweep``: F5, then the *Single points of
 failure* tab's run button (the N-1 sweep on its thread) — print ``working``, and as
 soon as the sweep's thread runs, File > Quit: the window closes while it runs, the
-command's event loop ends and the process exits with the command's exit code.
+command's event loop ends and the process exits with the command's exit code; first
+thing at exit it prints ``left at exit: N [...]``, the designer's widgets still alive.
 """
 
 from __future__ import annotations
 
+import atexit
 import faulthandler
 import os
 import signal
@@ -79,6 +81,19 @@ def open_window(file: str | None) -> MainWindow:
     return window
 
 
+def left_at_exit() -> None:
+    """Registered after PySide's own clean-up, so run before it: what the command left
+    for it to delete (the designer's top-level widgets still alive)."""
+    app = QApplication.instance()
+    left = [
+        type(w).__name__
+        for w in (app.topLevelWidgets() if isinstance(app, QApplication) else [])
+        if w.parent() is None and type(w).__module__.startswith("designer.")
+    ]
+    print(f"left at exit: {len(left)} {sorted(left)}", flush=True)
+
+
+atexit.register(left_at_exit)
 opened = app_module.open_window
 app_module.open_window = open_window
 assert QApplication.instance() is None  # the command makes the process's application
