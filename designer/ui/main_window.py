@@ -91,6 +91,8 @@ __all__ = ["APP_NAME", "MainWindow"]
 APP_NAME = "DR Designer"
 log = logging.getLogger("designer.ui")
 FILE_FILTER = "DR Designer designs (*.json *.drd);;All files (*)"
+#: What Save As suggests for a new design: the file type `install-desktop` registers.
+DESIGN_SUFFIX = ".drd.json"
 #: A status message older than this goes when the selection or the history changes.
 STALE_MESSAGE_S = 0.5
 #: How long the work held for a big design's first frame waits when no paint comes (a
@@ -1140,7 +1142,7 @@ class MainWindow(QMainWindow):
         start = (
             str(self.session.path)
             if self.session.path
-            else file_name_for(self.session.design.name, ".json")
+            else file_name_for(self.session.design.name, DESIGN_SUFFIX)
         )
         path, _ = QFileDialog.getSaveFileName(self, "Save design as", start, FILE_FILTER)
         return self.save_to(Path(path)) if path else False

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 from test_canvas_support import drag, small_design, vp
@@ -283,3 +283,24 @@ def test_a_member_the_inspector_cannot_remove_says_whose_copy_keeps_it(launch) -
     assert members.error.text() == (
         "mailbox database DB01 has a copy on MBX-W1, which is not a member of DAG DAG1"
     )
+
+
+def test_save_as_suggests_the_desktops_file_type(launch, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # File > New, then Ctrl+S: the dialog suggested "Untitled design.json", while README
+    # and docs/file-format.md name design files *.drd.json (what install-desktop
+    # registers, and what exports strip from the name).
+    window = launch()
+    suggested: list[str] = []
+    target = launch.home / "saved"
+
+    def choose(_parent, _title, start, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+        suggested.append(Path(start).name)
+        return str(target.with_name(Path(start).name)), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(choose))
+    QTest.keySequence(window, QKeySequence.StandardKey.New)
+    QTest.keySequence(window, QKeySequence.StandardKey.Save)
+    assert suggested == ["Untitled design.drd.json"]
+    written = launch.home / "Untitled design.drd.json"
+    qtbot.waitUntil(lambda: written.exists() and not window.isWindowModified(), timeout=10_000)
+    assert window.session.path == written
