@@ -532,12 +532,20 @@ def test_the_overview_draws_the_design_once_its_boxes_are_built(  # type: ignore
     measured: list[bool] = []  # whether the canvas was still building, at each measure
     drawing_rect = overview_module.OverviewPanel._drawing_rect
 
-    def noted(self):  # type: ignore[no-untyped-def]
+    def noted(self, *args):  # type: ignore[no-untyped-def]
         scene = self._scene
         measured.append(isinstance(scene, DesignScene) and scene.building)
-        return drawing_rect(self)
+        return drawing_rect(self, *args)
+
+    measure_run = overview_module._Measure.run
+
+    def noted_step(self, budget_ms):  # type: ignore[no-untyped-def]
+        scene = self.key[0]
+        measured.append(isinstance(scene, DesignScene) and scene.building)
+        return measure_run(self, budget_ms)
 
     monkeypatch.setattr(overview_module.OverviewPanel, "_drawing_rect", noted)
+    monkeypatch.setattr(overview_module._Measure, "run", noted_step)
     window = _mid_build(qtbot, launch, tmp_path, monkeypatch)
     overview = window.findChild(overview_module.OverviewPanel)
     assert overview is not None and overview.isVisible()

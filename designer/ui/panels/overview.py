@@ -61,6 +61,13 @@ HOLD_CHECKS = 2.0
 _STEP_MS = 6
 #: A scene with more boxes than this is pictured at low detail (see the module doc).
 LOW_DETAIL_ITEMS = 2000
+#: The drawing is measured this many items between two looks at the clock (~0.4 ms).
+_MEASURE_CHUNK = 128
+#: Qt's order for "as the index holds them" (QGraphicsScene.items sorts otherwise).
+_UNSORTED = Qt.SortOrder(-1)
+
+#: What a measure of the drawing is for: the scene, its design and its extent's key.
+_Key = tuple[QGraphicsScene, object, tuple[object, ...]]
 
 
 class OverviewPanel(QGraphicsView):
@@ -110,11 +117,18 @@ class OverviewPanel(QGraphicsView):
         self._changed.setInterval(0)
         self._changed.timeout.connect(self.schedule_render)
         self._held = QElapsedTimer()
+        #: Looks whether lines in flux at the last picture have settled (_check_settled).
+        self._settled_check = QTimer(self)
+        self._settled_check.setSingleShot(True)
+        self._settled_check.setInterval(RENDER_INTERVAL_MS)
+        self._settled_check.timeout.connect(self._check_settled)
         self._job: _RenderJob | None = None
         #: A resize or show asked for the picture: no waiting for the check.
         self._urgent = False
-        #: The last drawing's bounds and what they were measured for (see _drawing_rect).
+        #: The last drawing's bounds and what they were measured for (see _kept_rect).
         self._measured: tuple[QGraphicsScene, object, tuple[object, ...], QRectF] | None = None
+        #: The drawing being measured in steps before a progressive render.
+        self._measure: _Measure | None = None
         self._dragging = False
         self._scene: QGraphicsScene | None = None
         self.attach_scene()
@@ -185,12 +199,14 @@ class OverviewPanel(QGraphicsView):
                 return
         self._render(progressive=True)
 
-    def _drawing_rect(self) -> QRectF:
+    def _drawing_rect(self, items_rect: QRectF | None = None) -> QRectF:
+        """The scene area pictured: the drawing (``items_rect``, else measured or kept
+        now) with a margin."""
         scene = self._scene
         if scene is None:
             return QRectF()
         # The canvas pads its scene rect generously for scrolling; show the drawing.
-        rect = self._items_rect(scene)
+        rect = self._items_rect(scene) if items_rect is None else items_rect
         if rect.isEmpty():
             rect = scene.sceneRect()
         if rect.isEmpty():
@@ -200,20 +216,52 @@ class OverviewPanel(QGraphicsView):
 
     def _items_rect(self, scene: QGraphicsScene) -> QRectF:
         """``scene.itemsBoundingRect()``, measured again only when the drawing may have
-        changed its extent: the canvas's design, boxes, lines, scene rect or routing.
-        New findings only restyle items (40 ms of the UI thread at 100,000 elements for
-        the same rectangle)."""
+        changed its extent (see :meth:`_kept_rect`): at once, here (a show or a resize:
+        the user waits for the picture); a re-render after changes measures in steps
+        (:class:`_Measure`)."""
+        kept = self._kept_rect(scene)
+        if kept is not None:
+            return kept
+        key = self._extent_key(scene)
+        rect = scene.itemsBoundingRect()
+        if key is not None:
+            self._measured = (*key, QRectF(rect))
+        return rect
+
+    def _extent_key(self, scene: QGraphicsScene) -> _Key | None:
+        """What the drawing's extent depends on beyond restyles: the canvas's scene and
+        design, its box and line counts, scene rect and routing; None: not the canvas
+        (measured every time)."""
         nodes, edges = getattr(scene, "nodes", None), getattr(scene, "edges", None)
         if not isinstance(nodes, dict) or not isinstance(edges, dict) or self.session is None:
-            return scene.itemsBoundingRect()
-        design = self.session.design
+            return None
         routing = getattr(scene, "routing_pending", None)
-        extent = (len(nodes), len(edges), scene.sceneRect(), routing)
+        return scene, self.session.design, (len(nodes), len(edges), scene.sceneRect(), routing)
+
+    def _kept_rect(self, scene: QGraphicsScene) -> QRectF | None:
+        """The last measure of the drawing, if it still holds; None: measure again.
+
+        It holds while the design, the boxes, the lines and the routing are as they
+        were (new findings only restyle items: 40 ms of the UI thread at 100,000
+        elements for the same rectangle). While lines are still being made, routed or
+        taken away (``routing_pending``: a Select All's 38,696 lines at 25k for tens
+        of seconds) it holds too if only the lines changed: they are measured once
+        settled, not at every picture meanwhile (each measure 120-310 ms of the UI
+        thread at 25k, two or three of them after each Ctrl+A and Escape). Identity,
+        not equality, for the design: comparing two designs compares every element."""
+        key = self._extent_key(scene)
         known = self._measured
-        # Identity, not equality: comparing two designs compares every element.
-        if known is None or known[0] is not scene or known[1] is not design or known[2] != extent:
-            known = self._measured = (scene, design, extent, scene.itemsBoundingRect())
-        return QRectF(known[3])
+        if key is None or known is None or known[0] is not scene or known[1] is not key[1]:
+            return None
+        extent, was = key[2], known[2]
+        if was == extent:
+            return QRectF(known[3])
+        if extent[3] and extent[0] == was[0] and extent[2] == was[2]:
+            # Lines in flux: kept, noted as measured while routing, so that the drawing
+            # is measured again once they settle (whatever their count then).
+            self._measured = (scene, key[1], extent, known[3])
+            return QRectF(known[3])
+        return None
 
     def _waits_for_boxes(self) -> bool:
         """The canvas is still building a big design's boxes after its first frame
@@ -237,17 +285,44 @@ class OverviewPanel(QGraphicsView):
         if self._waits_for_boxes():
             return
         self._render_timer.stop()
-        self._cancel_job()
+        scene = self._scene
+        key = self._extent_key(scene) if scene is not None else None
+        measuring = self._measure
+        going_on = progressive and measuring is not None and _same(measuring.key, key)
+        if not going_on:
+            self._cancel_job()
         self._held.invalidate()
         self._urgent = False
         self._dirty = False
         self._since_render.start()
-        rect = self._drawing_rect()
+        if going_on:
+            # The measure under way is the one needed: it goes on, then the picture
+            # (started again at each change of a busy scene, it would never end).
+            return
+        if progressive and key is not None and self._kept_rect(key[0]) is None:
+            # The canvas's drawing measured in steps first (see _Measure), within the
+            # turn's budget shared with the window's other slices.
+            self._measure = _Measure(key)
+            slices.shared().start((id(self), "render"), self, self._step)
+            return
+        if not self._begin_picture(self._drawing_rect()):
+            return
+        if progressive:
+            # Within the turn's budget shared with the window's other slices.
+            slices.shared().start((id(self), "render"), self, self._step)
+        else:
+            assert self._job is not None
+            self._job.paint(float("inf"))
+            self._finish_job()
+
+    def _begin_picture(self, rect: QRectF) -> bool:
+        """Fit to ``rect`` and start the picture's job (:attr:`_job`); False: nothing to
+        paint (an empty drawing: no picture)."""
         if rect.isEmpty():
             self._picture = QPixmap()
             self._picture_rect = QRectF()
             self.viewport().update()
-            return
+            return False
         self._frame.setSceneRect(rect)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         viewport = self.viewport().rect()
@@ -271,19 +346,32 @@ class OverviewPanel(QGraphicsView):
                 scene.render(painter, target, shown, Qt.AspectRatioMode.IgnoreAspectRatio)
             boxes = ([], 0)
         self._job = _RenderJob(picture, painter, shown, boxes, _scene_to_target(target, shown))
-        if progressive:
-            # Within the turn's budget shared with the window's other slices.
-            slices.shared().start((id(self), "render"), self, self._step)
-        else:
-            self._job.paint(float("inf"))
-            self._finish_job()
+        return True
 
     def _step(self, deadline: float) -> bool:
-        """Paint until ``deadline`` (at most _STEP_MS); True once the picture is shown."""
+        """Measure the drawing, then paint, until ``deadline`` (at most _STEP_MS); True
+        once the picture is shown."""
+
+        def budget() -> float:
+            return min(_STEP_MS, max(0.0, (deadline - time.perf_counter()) * 1000))
+
+        measure = self._measure
+        if measure is not None:
+            if measure.key[0] is not self._scene or self._waits_for_boxes():
+                # The canvas's scene replaced (attach_scene renders again) or built
+                # again since (rendered once built): measuring it now would build it.
+                self._measure = None
+                return True
+            if not measure.run(budget()):
+                return False
+            self._measure = None
+            self._measured = (*measure.key, QRectF(measure.rect))
+            if not self._begin_picture(self._drawing_rect(measure.rect)):
+                return True
         job = self._job
         if job is None:
             return True
-        if job.paint(min(_STEP_MS, max(0.0, (deadline - time.perf_counter()) * 1000))):
+        if job.paint(budget()):
             self._finish_job()
             return True
         return False
@@ -298,9 +386,25 @@ class OverviewPanel(QGraphicsView):
         self.render_count += 1
         self.update_visible_area()
         self.viewport().update()
+        known = self._measured
+        if known is not None and known[2][3]:
+            self._settled_check.start()  # measured (or kept) while lines were in flux
+
+    def _check_settled(self) -> None:
+        """After a picture measured while the canvas's lines were being made, routed or
+        taken away: once they settle, a picture of the settled drawing (its measure's key
+        no longer holds), even if the scene does not change as they settle."""
+        scene, known = self._scene, self._measured
+        if scene is None or known is None or known[0] is not scene or not known[2][3]:
+            return
+        if getattr(scene, "routing_pending", False):
+            self._settled_check.start()
+        else:
+            self.schedule_render()
 
     def _cancel_job(self) -> None:
         slices.shared().cancel((id(self), "render"))
+        self._measure = None
         if self._job is not None:
             self._job.painter.end()
             self._job = None
@@ -396,6 +500,11 @@ class OverviewPanel(QGraphicsView):
         return
 
 
+def _same(key: _Key, other: _Key | None) -> bool:
+    """Two measures' keys alike: the same scene and design (identity), the same extent."""
+    return other is not None and key[0] is other[0] and key[1] is other[1] and key[2] == other[2]
+
+
 def _low_detail_items(scene: QGraphicsScene) -> tuple[list[QGraphicsItem], int] | None:
     """The items a large design scene may be pictured with — its boxes, then its
     lines — and how many are boxes, not yet chosen nor ordered (see
@@ -419,6 +528,51 @@ def _scene_to_target(target: QRectF, source: QRectF) -> QTransform:
     base.scale(target.width() / source.width(), target.height() / source.height())
     base.translate(-source.left(), -source.top())
     return base
+
+
+class _Measure:
+    """A scene's ``itemsBoundingRect`` — the union of every item's scene bounding
+    rectangle, as Qt computes it — a few milliseconds at a time: at once it took
+    120-310 ms of the UI thread at 25k (63,585 items, each line's and label's bounds
+    asked of Python), two or three times after each Select All and Escape.
+
+    The items are taken in the scene's index order, unsorted (Qt sorts them by
+    stacking order first, which a union does not need: ~15 ms of the 47 their list
+    takes at 25k). An item deleted meanwhile is skipped; one that changed meanwhile
+    changed the scene, which renders the picture again with a new measure if its
+    extent may differ (:meth:`OverviewPanel._kept_rect`)."""
+
+    def __init__(self, key: _Key) -> None:
+        #: What it measures for (see OverviewPanel._extent_key), taken when it started.
+        self.key = key
+        self.rect = QRectF()
+        self._items: list[QGraphicsItem] | None = None
+        self._next = 0
+
+    def run(self, budget_ms: float) -> bool:
+        """Measure for about ``budget_ms`` (at least a chunk); True once done."""
+        clock = QElapsedTimer()
+        clock.start()
+        items = self._items
+        if items is None:
+            # (the canvas's override would build the boxes still waiting: the render
+            # waits for them before it starts, see _waits_for_boxes)
+            items = self._items = self.key[0].items(_UNSORTED)
+        rect, n = self.rect, self._next
+        while n < len(items):
+            for item in items[n : n + _MEASURE_CHUNK]:
+                try:  # noqa: SIM105  (a context manager per item costs more than the item)
+                    rect |= item.sceneBoundingRect()
+                except RuntimeError:
+                    pass  # deleted since the list was made
+            n += _MEASURE_CHUNK
+            if clock.elapsed() >= budget_ms:
+                break
+        self.rect, self._next = rect, n
+        if n < len(items):
+            return False
+        self._items = None
+        return True
 
 
 class _RenderJob:
