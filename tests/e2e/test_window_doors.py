@@ -203,7 +203,7 @@ def test_saving_a_sample_whose_name_has_a_slash_suggests_a_file_that_can_be_save
     assert window.save()  # File > Save of an unsaved copy asks where
     assert suggested == [
         "Exchange 2007 on CX4 with SRM and MirrorView-S.png",
-        "Exchange 2007 on CX4 with SRM and MirrorView-S.json",
+        "Exchange 2007 on CX4 with SRM and MirrorView-S.drd.json",
     ]
     assert no_modal_dialogs == []
     assert not QImage(suggested[0]).isNull()
