@@ -30,7 +30,7 @@ from designer.domain.elements import (
 from designer.domain.errors import DesignError
 from designer.domain.index import DesignIndex
 
-__all__ = ["CopyLayout", "LayoutError", "plan_copies", "spread"]
+__all__ = ["CopyLayout", "LayoutError", "own_numbers", "plan_copies", "spread"]
 
 
 class LayoutError(DesignError):
@@ -103,6 +103,42 @@ def _members_by_site(index: DesignIndex, dag: Dag) -> dict[str, list[str]]:
         if host is not None:
             by_site[host.site].append(m)
     return dict(by_site)
+
+
+def own_numbers(
+    design: Design, dag_key: str, *, index: DesignIndex | None = None
+) -> tuple[dict[str, int], int, float]:
+    """The DAG's own numbers, as its databases have them: each member site's copies of
+    a database that are not lagged (the most any database has there; empty when the
+    DAG has no database), the lagged copies of a database (the most any has) and their
+    replay lag in days (the longest of that database's, else 7); a member site where
+    no database has an ordinary copy gets 0. Planned with them, a
+    DAG keeps its layout: a lagged DR copy is not turned into an ordinary one (the
+    window's *Plan copies…* starts from the same numbers)."""
+    ix = index or DesignIndex(design)
+    found = ix.get(dag_key) or next((d for d in ix.of("dag", Dag) if d.name == dag_key), None)
+    if not isinstance(found, Dag):
+        raise LayoutError(f"no DAG is called {dag_key!r}")
+    by_site = _members_by_site(ix, found)
+    site_of = {m: site for site, members in by_site.items() for m in members}
+    copies_in: dict[str, int] = {}
+    lagged, lag_days = 0, 7.0
+    for db in ix.of("mailbox_database", MailboxDatabase):
+        if db.dag != found.id:
+            continue
+        if not copies_in:  # a site where no database has an ordinary copy: none
+            copies_in = dict.fromkeys(by_site, 0)
+        here: dict[str, int] = {}
+        for copy in db.copies:
+            site_id = site_of.get(copy.member)
+            if not copy.replay_lag_days and site_id is not None:
+                here[site_id] = here.get(site_id, 0) + 1
+        for site_id, count in here.items():
+            copies_in[site_id] = max(copies_in.get(site_id, 0), count)
+        lags = [c.replay_lag_days for c in db.copies if c.replay_lag_days]
+        if len(lags) > lagged:
+            lagged, lag_days = len(lags), max(lags)
+    return copies_in, lagged, lag_days
 
 
 def plan_copies(

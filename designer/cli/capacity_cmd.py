@@ -91,6 +91,7 @@ def _copies_per_site(values: list[str] | None) -> dict[str, int]:
 
 def cmd_plan_copies(args: argparse.Namespace) -> int:
     from designer.capacity import plan_copies
+    from designer.capacity.layout import own_numbers
     from designer.persistence import dumps, save
 
     design = read_design(args.file)
@@ -98,18 +99,22 @@ def cmd_plan_copies(args: argparse.Namespace) -> int:
         raise CliError(f"--databases {args.databases}: expected a number of databases ≥ 1")
     # Exchange's ReplayLagTime is at most 14 days (the window's plan offers 0.5–14);
     # written so that NaN fails too.
-    if not 0 < args.lag_days <= 14:
+    if args.lag_days is not None and not 0 < args.lag_days <= 14:
         raise CliError(
             f"--lag-days {args.lag_days:g}: expected a replay lag of more than 0 and at most "
             "14 days (Exchange's limit)"
         )
+    # What is not asked is the DAG's own numbers, as the window's Plan copies… starts:
+    # a DAG planned as it stands keeps its copies per site and its lagged copies.
+    copies_in, lagged, lag_days = own_numbers(design, args.dag)
+    asked = _copies_per_site(args.copies)
     layout = plan_copies(
         design,
         args.dag,
         databases=args.databases,
-        copies_per_site=_copies_per_site(args.copies),
-        lagged=args.lagged,
-        lag_days=args.lag_days,
+        copies_per_site={**copies_in, **asked},  # a site asked for by name or id wins
+        lagged=lagged if args.lagged is None else args.lagged,
+        lag_days=lag_days if args.lag_days is None else args.lag_days,
     )
     planned = layout.apply(design)
     names = {e.id: e.name for e in design.elements}

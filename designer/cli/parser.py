@@ -553,10 +553,18 @@ def _plan_copies_arguments(p: Parser) -> None:
         "--copies",
         action="append",
         metavar="SITE=N",
-        help="copies of each database in SITE (default: two per member site)",
+        help="copies of each database in SITE (default: as the DAG's databases have "
+        "them, else two per member site)",
     )
-    p.add_argument("--lagged", type=int, default=0, metavar="N", help="lagged copies to add")
-    p.add_argument("--lag-days", type=float, default=7.0, metavar="D", help="their replay lag")
+    p.add_argument(
+        "--lagged",
+        type=int,
+        metavar="N",
+        help="lagged copies of each database (default: as the DAG's databases have them)",
+    )
+    p.add_argument(
+        "--lag-days", type=float, metavar="D", help="their replay lag (default: the DAG's, else 7)"
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
 
 

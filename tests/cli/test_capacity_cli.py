@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from designer.domain import Design, MailboxDatabase
 from designer.entry import main
 from designer.persistence import load, save
 from designer.rules import check
@@ -428,3 +429,45 @@ def test_plan_copies_notes_count_the_members_used_and_exchanges_database_limit()
     assert many[0].startswith("note: with 4 members a single failure")
     # At the limit (100 databases: 100 copies on each member) no such note.
     assert not any("database limit" in n for n in notes("--databases", "100"))
+
+
+def test_plan_copies_keeps_a_dags_lagged_copies_unless_asked(tmp_path: Path) -> None:
+    """eyes15: stretched_dag_lagged's DAG-ATL has two ordinary copies of each database in
+    Atlanta and a 7-day lagged copy in Charlotte. ``plan-copies`` with no option planned
+    two copies in Atlanta, one ordinary copy in Charlotte and no lagged copy, so
+    ``-o`` wrote the design without its lagged DR copies, without a note; the window's
+    *Plan copies…* starts from the DAG's own numbers and keeps them. What is not asked
+    is now the DAG's own numbers, as in the window; ``--lagged 0`` still drops them."""
+    sample = SAMPLES / "stretched_dag_lagged.json"
+    out = tmp_path / "planned.json"
+    run = subprocess.run(
+        [str(SCRIPT), "plan-copies", str(sample), "--dag", "DAG-ATL", "-o", str(out)],
+        capture_output=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    rows = run.stdout.decode().splitlines()
+    assert rows[0].split() == ["database", "ATL-MBX01", "ATL-MBX02", "CLT-MBX01"]
+    assert rows[1] == "ATL-DB01  1          2          3 (lag 7d)"
+
+    def copies(design: Design) -> dict[str, list[tuple[str, float]]]:
+        return {
+            e.name: sorted((c.member, c.replay_lag_days) for c in e.copies)
+            for e in design.elements
+            if isinstance(e, MailboxDatabase)
+        }
+
+    before = copies(load(sample))
+    assert all(("vm-clt-mbx01", 7.0) in found for found in before.values())
+    assert copies(load(out)) == before  # planned as it stands: the same copies
+    dropped = tmp_path / "dropped.json"
+    run = subprocess.run(
+        [str(SCRIPT), "plan-copies", str(sample), "--dag", "DAG-ATL", "--lagged", "0",
+         "-o", str(dropped)],
+        capture_output=True,
+        timeout=120,
+        cwd=ROOT,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert all(lag == 0 for found in copies(load(dropped)).values() for _, lag in found)
