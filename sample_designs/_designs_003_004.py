@@ -221,9 +221,12 @@ def exchange2007_lcr_ccr_scr() -> Design:
         "datacenters are lost. Databases stay at 50 GB or less (004) and are backed up "
         "nightly to tape. Capacity: 4,000 mailboxes of 150 messages a day (30 logs each) "
         "ship about 35 Mbit/s at the busiest hour; Redmond-Portland (100 Mbit/s) carries "
-        "it, but after a site failover to Bellevue the SCR logs leave from Bellevue over "
-        "its 20 Mbit/s backup line to Portland, which is over budget only then (CAP002; "
-        "004: the network implications of SCR and CCR must be planned for).",
+        "it, but once the cluster fails over to Bellevue (Redmond lost, or the active "
+        "node's host esx-red-02 or the Redmond SAN) the SCR logs leave from Bellevue over "
+        "its 20 Mbit/s backup line to Portland, and with either of Redmond's links down "
+        "the logs bound for the other site take that line: it is over budget only then "
+        "(CAP002 names the loss of Redmond; 004: the network implications of SCR and CCR "
+        "must be planned for).",
         DesignIntent(rpo_target_min=60.0, rto_target_min=720.0),
     )
     red = kit.site(

@@ -471,3 +471,38 @@ def test_plan_copies_keeps_a_dags_lagged_copies_unless_asked(tmp_path: Path) -> 
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert all(lag == 0 for found in copies(load(dropped)).values() for _, lag in found)
+
+
+def test_the_exchange_2007_samples_description_names_every_mode_over_budget() -> None:
+    """eyes15: the sample's description (and README) said the 20 Mbit/s BEL-POR line is
+    over budget "only" after a site failover to Bellevue; ``capacity --mode all`` puts
+    it over budget in five modes: the loss of Redmond, the failure of the active CCR
+    node's host (esx-red-02) or of the Redmond SAN (the cluster fails over to Bellevue
+    and the SCR logs leave from there), and the failure of either of Redmond's links
+    (the logs bound for the other site are routed over that line). The description now
+    names them, and no other mode is over budget."""
+    sample = SAMPLES / "exchange2007_lcr_ccr_scr.json"
+    run = subprocess.run(
+        [str(SCRIPT), "capacity", str(sample), "--mode", "all", "--format", "json"],
+        capture_output=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    (line,) = [link for link in json.loads(run.stdout)["links"] if link["id"] == "wan-bel-por"]
+    over = {
+        m["mode_key"]
+        for m in line["modes"]
+        if max(m["a_to_b_mbps"], m["b_to_a_mbps"]) > line["bandwidth_mbps"]
+    }
+    assert over == {"site-red", "esx-red-02", "arr-red-1", "wan-red-bel", "wan-red-por"}
+    description = load(sample).description
+    assert "only then" in description
+    said = {
+        "site-red": "Redmond lost",
+        "esx-red-02": "host esx-red-02",
+        "arr-red-1": "the Redmond SAN",
+        "wan-red-bel": "either of Redmond's links down",
+        "wan-red-por": "either of Redmond's links down",
+    }
+    assert all(said[key] in description for key in over)
