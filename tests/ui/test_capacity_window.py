@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QInputDialog,
+    QLabel,
     QMenu,
     QPushButton,
     QTabBar,
@@ -1310,3 +1311,40 @@ def test_a_links_label_and_colour_agree_at_the_amber_threshold(qtbot, launch) ->
     window.view.centerOn(red_por.mapToScene(red_por.label_anchor()))
     qtbot.wait(300)
     window.grab().save(str(shots / "link-69.9-green.png"))
+
+
+def test_an_unstated_mailbox_profile_shows_the_one_that_applies(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """eyes15: double_take's users in New York send 50 messages a day (003's light
+    users, stated on the site); a database there states no profile of its own, and its
+    Inspector showed Microsoft's 150 messages, greyed, as if they applied. Unstated, the
+    fields now show the profile that applies and a line says where it is stated;
+    ticking *Stated* starts from it."""
+    window = launch(SAMPLES / "double_take.json")
+    view = window.view
+    node = view.design_scene.nodes["db-nyc-sg01"]
+    view.centerOn(node)
+    QApplication.processEvents()
+    point = view.mapFromScene(node.sceneBoundingRect().center())
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert window.session.selection == ["db-nyc-sg01"]
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None
+    QApplication.processEvents()
+    editor = inspector.editors["mailbox_profile"]
+    profile = editor.findChild(QCheckBox, "profile_stated")
+    messages = editor.findChild(QDoubleSpinBox, "profile_messages")
+    applies = [
+        label for label in editor.findChildren(QLabel, "profile_applies") if label.isVisible()
+    ]
+    assert profile is not None and messages is not None and profile.isVisible()
+    assert not profile.isChecked() and not messages.isEnabled()
+    assert messages.value() == 50.0, "the site's 50 messages apply, not the catalog's 150"
+    assert [label.text() for label in applies] == [
+        "site New York's profile applies (its users' site)"
+    ]
+    inspector.grab().save(str(tmp_path / "inspector-database.png"))
+    QTest.mouseClick(profile, Qt.MouseButton.LeftButton, pos=QPoint(6, profile.height() // 2))
+    db = window.session.document.get("db-nyc-sg01")
+    assert db is not None and db.mailbox_profile is not None  # type: ignore[attr-defined]
+    assert db.mailbox_profile.messages_per_day == 50.0  # type: ignore[attr-defined]
+    assert not any(label.isVisible() for label in editor.findChildren(QLabel, "profile_applies"))

@@ -30,7 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from designer.domain.design import Design
-from designer.domain.elements import ELEMENT_CLASSES
+from designer.domain.elements import (
+    ELEMENT_CLASSES,
+    Dag,
+    EsxiHost,
+    MailboxDatabase,
+    Site,
+    VirtualMachine,
+)
 from designer.domain.index import DesignIndex
 from designer.domain.workload import MailboxProfile
 from designer.ui.panels.field_specs import FieldSpec, choice_text
@@ -377,7 +384,16 @@ class ProfileEditor(FieldEditor):
         line.addWidget(self.kb)
         column.addLayout(line)
         column.addWidget(self.peak)
+        # Unstated, the profile that applies instead and where it is stated (a database
+        # of 50-message users showed Microsoft's 150 here, greyed, as if it applied).
+        self.applies = QLabel()
+        self.applies.setObjectName("profile_applies")
+        self.applies.setWordWrap(True)
+        self.applies.setEnabled(False)
+        self.applies.hide()
+        column.addWidget(self.applies)
         row.addLayout(column)
+        self._inherited: tuple[MailboxProfile | None, str] = (None, "")
         super().__init__(spec, box)
         for spin in (self.messages, self.kb, self.peak):
             spin.setKeyboardTracking(False)
@@ -407,15 +423,59 @@ class ProfileEditor(FieldEditor):
         self._show(value)
         del blockers
 
+    def show_inherited(self, profile: MailboxProfile | None, text: str) -> None:
+        """What applies while this element states no profile: ``profile`` (shown greyed
+        in the fields, and the start of a profile stated here) and ``text`` saying where
+        it is stated, or that none applies."""
+        self._inherited = (profile, text)
+        self.show_value(self._shown)
+
     def _show(self, value: Any) -> None:
         stated = value is not None
+        inherited, text = self._inherited
+        shown = value if stated else inherited
         self.stated.setChecked(stated)
-        self.messages.setValue(value.messages_per_day if stated else 150.0)
-        self.kb.setValue(value.average_message_kb if stated else 75.0)
-        peak = value.peak_factor if stated else None
+        self.messages.setValue(shown.messages_per_day if shown is not None else 150.0)
+        self.kb.setValue(shown.average_message_kb if shown is not None else 75.0)
+        peak = shown.peak_factor if shown is not None else None
         self.peak.setValue(self.peak.minimum() if peak is None else peak)
         for spin in (self.messages, self.kb, self.peak):
             spin.setEnabled(stated)
+        self.applies.setText(text)
+        self.applies.setVisible(bool(text) and not stated)
+
+
+def inherited_profile(
+    design: Design, index: DesignIndex, element: object
+) -> tuple[MailboxProfile | None, str]:
+    """The mailbox profile that applies to ``element`` (a database, DAG or site) where it
+    states none, and words saying where that one is stated: docs/capacity.md's order,
+    the database's own, then its DAG's, then its users' site's (stated, else its first
+    copy's member's), then the design's default (as ``Workload.profile`` reads it)."""
+    default = design.capacity.mailbox_profile
+    if isinstance(element, MailboxDatabase):
+        dag = index.get(element.dag) if element.dag else None
+        if isinstance(dag, Dag) and dag.mailbox_profile is not None:
+            return dag.mailbox_profile, f"DAG {dag.name}'s profile applies"
+        site_id = element.user_site
+        if not site_id and element.copies:
+            first = min(element.copies, key=lambda c: (c.activation_preference, c.member))
+            vm = index.get(first.member)
+            host = index.get(vm.host) if isinstance(vm, VirtualMachine) and vm.host else None
+            site_id = host.site if isinstance(host, EsxiHost) else None
+        site = index.get(site_id) if site_id else None
+        if isinstance(site, Site) and site.mailbox_profile is not None:
+            return site.mailbox_profile, f"site {site.name}'s profile applies (its users' site)"
+        if default is not None:
+            return default, "the design's default profile applies"
+        return None, "no profile applies: its mailboxes are not sized"
+    if isinstance(element, Dag):
+        return None, "unstated: each database's users' site's profile applies (else the design's)"
+    if isinstance(element, Site):
+        if default is not None:
+            return default, "the design's default profile applies"
+        return None, "no profile applies to its users' databases unless they or their DAG state one"
+    return None, ""
 
 
 class ReadOnlyEditor(FieldEditor):

@@ -54,7 +54,14 @@ from designer.domain.words import plural
 from designer.domain.workload import CapacitySettings
 from designer.text import printable
 from designer.ui.panels._look import error_text_color, kind_icon, severity_color
-from designer.ui.panels.field_editors import FieldEditor, ReadOnlyEditor, TextArea, make_editor
+from designer.ui.panels.field_editors import (
+    FieldEditor,
+    ProfileEditor,
+    ReadOnlyEditor,
+    TextArea,
+    inherited_profile,
+    make_editor,
+)
 from designer.ui.panels.field_specs import field_specs
 from designer.ui.session import EditorSession
 
@@ -220,6 +227,7 @@ class InspectorPanel(QWidget):
                 editor.show_value(getattr(element, name))
                 if editor.error.text():
                     editor.show_error("")
+            self._show_inherited(element, form.editors)
         self._show_findings()
         if self.scroll_area.widget() is not form.body:
             self._swap(form.body)
@@ -316,6 +324,15 @@ class InspectorPanel(QWidget):
                 label.setBuddy(editor.editor)
                 label.setToolTip(editor.editor.toolTip())
                 self.form.addRow(label, editor)
+        self._show_inherited(element, self.editors)
+
+    def _show_inherited(self, element: ElementBase, editors: dict[str, FieldEditor]) -> None:
+        """An unstated mailbox profile shows the one that applies and where it is stated."""
+        editor = editors.get("mailbox_profile")
+        if isinstance(editor, ProfileEditor):
+            editor.show_inherited(
+                *inherited_profile(self.session.design, self.session.document.index, element)
+            )
 
     def _build_multi(self, selection: list[str]) -> None:
         elements = [e for e in (self.session.document.get(i) for i in selection) if e]
@@ -703,6 +720,7 @@ class InspectorPanel(QWidget):
         self._set_header(element.name, f"{cls.label} · id {element.id}", element.kind)
         for name, editor in self.editors.items():
             editor.show_value(getattr(element, name))
+        self._show_inherited(element, self.editors)
 
     def _sync_design(self) -> None:
         design = self.session.design
