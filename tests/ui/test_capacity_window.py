@@ -1348,3 +1348,35 @@ def test_an_unstated_mailbox_profile_shows_the_one_that_applies(qtbot, launch, t
     assert db is not None and db.mailbox_profile is not None  # type: ignore[attr-defined]
     assert db.mailbox_profile.messages_per_day == 50.0  # type: ignore[attr-defined]
     assert not any(label.isVisible() for label in editor.findChildren(QLabel, "profile_applies"))
+
+
+def test_the_servers_table_says_its_cpu_and_memory_are_the_worst_modes(
+    qtbot,
+    launch,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """eyes15: RED-CCR-N2, Exchange 2007's passive node, is idle in normal operation; the
+    dock's row read "normal 0 / 0 … CPU 56 %, memory 82 %" under headers "CPU" and
+    "memory", while ``capacity`` prints its normal operation at CPU 8 % and memory 8 %
+    and 56 / 82 % for its worst mode. The figures are the worst mode's (as the review
+    report's "CPU / memory (worst)"); the headers now say so, and their tooltips what
+    each count is."""
+    window = launch(E2007)
+    window.resize(1600, 1000)
+    panel = capacity_panel(window)
+    table = panel.table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers[5:] == ["CPU (worst)", "memory (worst)"]
+    assert "normal operation" in table.horizontalHeaderItem(2).toolTip()
+    assert "active mailboxes" in table.horizontalHeaderItem(3).toolTip()
+    (row,) = [r for r in range(table.rowCount()) if table.item(r, 0).text() == "RED-CCR-N2"]
+    cells = [table.item(row, c).text() for c in range(table.columnCount())]
+    assert cells[2:4] == ["0 / 0", "8 / 4,000"]
+    assert cells[4] == "failure of ESXi host esx-red-02"
+    assert cells[5:] == ["56 %", "82 %"]
+    header = table.horizontalHeader()
+    # Each header is shown whole.
+    metrics = QFontMetrics(header.font())
+    for column in (5, 6):
+        assert header.sectionSize(column) >= metrics.horizontalAdvance(headers[column])
+    panel.grab().save(str(tmp_path / "capacity-servers.png"))

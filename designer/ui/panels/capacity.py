@@ -446,9 +446,22 @@ class CapacityPanel(QWidget):
         self._title_shown: str | None = None
         self.table = QTableWidget(0, 7)
         self.table.setObjectName("CapacityServers")
+        # CPU and memory are the worst mode's (the report's "CPU / memory (worst)"): a
+        # passive node idle in normal operation read "normal 0 / 0 … CPU 56 %".
         self.table.setHorizontalHeaderLabels(
-            ["server", "sizing", "normal", "worst", "worst mode", "CPU", "memory"]
+            ["server", "sizing", "normal", "worst", "worst mode", "CPU (worst)", "memory (worst)"]
         )
+        for column, tip in (
+            (1, "The server's vCPUs and memory"),
+            (2, "Active databases / active mailboxes in normal operation"),
+            (3, "Active databases / active mailboxes in the server's worst failure mode"),
+            (4, "The failure mode that loads the server most (single, double, site, site + 1)"),
+            (5, "CPU its worst mode needs, of its vCPUs × megacycles × the CPU ceiling"),
+            (6, "Memory its worst mode needs (database cache and base), of its memory"),
+        ):
+            item = self.table.horizontalHeaderItem(column)
+            if item is not None:
+                item.setToolTip(tip)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
