@@ -506,3 +506,28 @@ def test_the_exchange_2007_samples_description_names_every_mode_over_budget() ->
         "wan-red-por": "either of Redmond's links down",
     }
     assert all(said[key] in description for key in over)
+
+
+def test_all_modes_json_gives_every_mode_per_link_and_the_kinds_per_member() -> None:
+    """eyes15: docs/capacity.md said ``--mode all`` adds "every mode per link and
+    member"; a member's ``modes`` is the list of failure kinds sized, the worst of each
+    in ``worst_by_kind`` (a link's ``modes`` is every mode). The docs now say so; this
+    pins the shape they describe."""
+    sample = SAMPLES / "stretched_dag_lagged.json"
+    run = subprocess.run(
+        [str(SCRIPT), "capacity", str(sample), "--mode", "all", "--format", "json"],
+        capture_output=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    (link,) = data["links"]
+    assert len(link["modes"]) > 4
+    assert {"mode", "mode_key", "kind", "a_to_b_mbps", "b_to_a_mbps"} <= set(link["modes"][0])
+    member = next(m for m in data["members"] if m["name"] == "ATL-MBX01")
+    assert member["modes"] == ["double", "single", "site", "site_plus_one"]
+    assert sorted(member["worst_by_kind"]) == member["modes"]
+    assert member["worst_by_kind"]["single"]["mode"] == "failure of ESXi host esx-atl-02"
+    docs = (ROOT / "docs" / "capacity.md").read_text()
+    assert '"modes": ["double", "single", "site", "site_plus_one"]' in docs
