@@ -18,6 +18,8 @@ import itertools
 import json
 import re
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -1380,3 +1382,42 @@ def test_the_servers_table_says_its_cpu_and_memory_are_the_worst_modes(
     for column in (5, 6):
         assert header.sectionSize(column) >= metrics.horizontalAdvance(headers[column])
     panel.grab().save(str(tmp_path / "capacity-servers.png"))
+
+
+def test_a_log_luns_unset_free_space_says_what_the_sizing_assumes(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    """eyes15: three_site_stretched_dag's log LUNs state no free space; ``capacity``
+    sizes BOS-MBX01 DS-LOG with "240 GB free (assumed)" (half of its 480 GB, the
+    catalog's share), but its Inspector read "Free: (none)", as if it had none. Unset,
+    the field now says what the sizing takes, and the change rate whose share it takes."""
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    view = window.view
+    node = view.design_scene.nodes["lun-bos-mbx01-log"]
+    view.centerOn(node)
+    QApplication.processEvents()
+    point = view.mapFromScene(node.sceneBoundingRect().center())
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert window.session.selection == ["lun-bos-mbx01-log"]
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None
+    QApplication.processEvents()
+    free = inspector.editors["free_gb"].editor
+    rate = inspector.editors["change_rate_gb_per_hour"].editor
+    assert isinstance(free, QDoubleSpinBox) and isinstance(rate, QDoubleSpinBox)
+    assert free.text() == "(unset: 240 GB assumed)"
+    assert rate.text() == "(unset: its share of the array's or site's)"
+    # What the command line's sizing of the same LUN says.
+    run = subprocess_run_capacity(SAMPLES / "three_site_stretched_dag.json")
+    assert "  BOS-MBX01 DS-LOG: 22.9 h (240 GB free (assumed), " in run
+    # A stated free space shows as itself.
+    type_into(free, "100")
+    lun = window.session.document.get("lun-bos-mbx01-log")
+    assert lun is not None and lun.free_gb == 100.0  # type: ignore[attr-defined]
+    assert free.text().startswith("100")
+
+
+def subprocess_run_capacity(path: Path) -> str:
+    """``dr-designer capacity PATH`` as the installed script prints it."""
+    script = Path(sys.executable).parent / "dr-designer"
+    run = subprocess.run([str(script), "capacity", str(path)], capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return run.stdout.decode()

@@ -49,7 +49,7 @@ from designer.document.events import (
     SettingsChanged,
 )
 from designer.domain.design import Severity
-from designer.domain.elements import ElementBase
+from designer.domain.elements import ElementBase, Lun
 from designer.domain.words import plural
 from designer.domain.workload import CapacitySettings
 from designer.text import printable
@@ -64,6 +64,7 @@ from designer.ui.panels.field_editors import (
 )
 from designer.ui.panels.field_specs import field_specs
 from designer.ui.session import EditorSession
+from designer.workload import figures_for
 
 __all__ = ["SRM_RELEASES", "InspectorPanel"]
 
@@ -327,12 +328,24 @@ class InspectorPanel(QWidget):
         self._show_inherited(element, self.editors)
 
     def _show_inherited(self, element: ElementBase, editors: dict[str, FieldEditor]) -> None:
-        """An unstated mailbox profile shows the one that applies and where it is stated."""
+        """An unstated mailbox profile shows the one that applies and where it is stated;
+        a LUN's unset free space and change rate say what the sizing takes instead (its
+        free space read "(none)" where ``capacity`` takes half its size as free)."""
         editor = editors.get("mailbox_profile")
         if isinstance(editor, ProfileEditor):
             editor.show_inherited(
                 *inherited_profile(self.session.design, self.session.document.index, element)
             )
+        if isinstance(element, Lun):
+            free = editors.get("free_gb")
+            if free is not None and isinstance(free.editor, QDoubleSpinBox):
+                share = figures_for(self.session.design.capacity).log_lun_free_pct
+                free.editor.setSpecialValueText(
+                    f"(unset: {element.size_gb * share / 100:,.0f} GB assumed)"
+                )
+            rate = editors.get("change_rate_gb_per_hour")
+            if rate is not None and isinstance(rate.editor, QDoubleSpinBox):
+                rate.editor.setSpecialValueText("(unset: its share of the array's or site's)")
 
     def _build_multi(self, selection: list[str]) -> None:
         elements = [e for e in (self.session.document.get(i) for i in selection) if e]
