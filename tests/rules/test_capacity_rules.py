@@ -1,4 +1,4 @@
-"""CAP001-CAP005 and MV007's link share, on the stretched DAG of the capacity tests
+"""CAP001-CAP006 and MV007's link share, on the stretched DAG of the capacity tests
 (BOS-WOR 1,000 Mbit/s unless set; BOS-HFD and WOR-HFD 100 Mbit/s; the witness in
 Hartford), each with a design that triggers it and one that passes."""
 
@@ -158,6 +158,27 @@ def test_cap005_triggers() -> None:
 
 def test_cap005_passes() -> None:
     assert findings(_one_site(layout=True), "CAP005") == []
+
+
+# -- CAP006 (wave 15, ``fixb15``) -------------------------------------------------------
+def test_cap006_triggers() -> None:
+    """A new database starts at 0 mailboxes: an info finding names it and what it means,
+    whatever else the design states (no workload needed)."""
+    design = stretched(databases=2, copies=("bos", "wor"), mailboxes=0)
+    result = findings(design, "CAP006")
+    assert [f.message for f in result] == [
+        f"mailbox database DB0{n} states 0 mailboxes: simulation, availability and capacity "
+        "count no users on it"
+        for n in (1, 2)
+    ]
+    assert all(f.severity is Severity.INFO for f in result)
+    assert [f.elements for f in result] == [
+        (e.id,) for e in design.elements if e.kind == "mailbox_database"
+    ]
+
+
+def test_cap006_passes() -> None:
+    assert findings(stretched(databases=2, copies=("bos", "wor"), mailboxes=1), "CAP006") == []
 
 
 # -- MV007 with the link share ---------------------------------------------------------

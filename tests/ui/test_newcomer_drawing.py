@@ -22,6 +22,7 @@ from designer.domain.elements import (
 )
 from designer.persistence import save
 from designer.ui.mime import kind_mime_data
+from designer.ui.panels.problems import FINDING_ROLE, ProblemsPanel
 from designer.ui.simulation.results_table import COLUMNS
 
 
@@ -304,3 +305,50 @@ def test_save_as_suggests_the_desktops_file_type(launch, qtbot, monkeypatch) -> 
     written = launch.home / "Untitled design.drd.json"
     qtbot.waitUntil(lambda: written.exists() and not window.isWindowModified(), timeout=10_000)
     assert window.session.path == written
+
+
+# -- wave 15 (``fixb15``): what eyes14 saw and wave 14 left --------------------------------
+def _fail_host_and_read_db01(window, qtbot) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """F5, a click in esx-b1's title bar (it fails), the Results row of DB01 at the end."""
+    view = window.view
+    view.set_zoom(0.6)
+    view.centerOn(650, 300)
+    view.setFocus()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_F5)
+    controller = window.simulation.controller
+    assert controller.active
+    rect = view.design_scene.rect_of("esx-b1")
+    point = view.mapFromScene(rect.topLeft()) + QPoint(40, 8)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert "esx-b1" in controller.state().failed
+    controller.pause()
+    controller.set_time(controller.duration)
+    QApplication.processEvents()
+    table = window.simulation.results.table
+    (row,) = range(table.rowCount())
+    return {name: table.item(row, c).text() for c, name in enumerate(COLUMNS)}
+
+
+def test_databases_without_mailboxes_say_so(launch, qtbot) -> None:  # type: ignore[no-untyped-def]
+    # A new database holds 0 mailboxes: the scenario bar read "0 / 0 mailboxes" and
+    # nothing said why. Now the Problems panel lists CAP006 on it (info) and the bar
+    # says the figure is not stated, with what to do in its tooltip.
+    window = launch(_two_mailbox_servers_and_a_dag(launch.home, joined=True))
+    problems = window.findChild(ProblemsPanel)
+    assert problems is not None
+
+    def cap006() -> list[str]:
+        model = problems.table.model()
+        found = (model.index(r, 0).data(FINDING_ROLE) for r in range(model.rowCount()))
+        return [f.message for f in found if f.code == "CAP006"]
+
+    qtbot.waitUntil(lambda: bool(cap006()), timeout=20000)
+    assert cap006() == [
+        "mailbox database DB01 states 0 mailboxes: simulation, availability and capacity "
+        "count no users on it"
+    ]
+    _fail_host_and_read_db01(window, qtbot)
+    label = window.simulation.bar.mailboxes
+    assert label.text() == "no mailboxes stated"
+    assert "Mailboxes in the Inspector" in label.toolTip()
+    assert "no database states its mailboxes" in window.simulation.timeline.caption.text()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from designer.domain.design import Severity
+from designer.domain.elements import MailboxDatabase
 from designer.domain.index import DesignIndex
 from designer.rules.checks._replication import listing
 from designer.rules.context import RuleContext
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # the simulator is imported only for designs that state a wor
 
 __all__ = [
     "capacity_facts",
+    "database_without_mailboxes",
     "link_over_budget_in_failure",
     "link_over_budget_normal",
     "log_lun_fills_before_rto",
@@ -415,6 +417,51 @@ def unbalanced_copy_layout(ctx: RuleContext) -> Iterator[Finding]:
             f"{len(found.candidates)} members of its site hold copies of them",
             [e for e in (member, target) if e is not None],
         )
+
+
+@rule(
+    code="CAP006",
+    name="database-without-mailboxes",
+    severity=Severity.INFO,
+    source="DOMAIN.md §2 (mailbox database: mailboxes); Microsoft's Exchange calculator",
+    reads=("mailbox_database",),
+)
+def database_without_mailboxes(ctx: RuleContext) -> Iterator[Finding]:
+    """A mailbox database states no mailboxes: every figure counts it as empty.
+
+    What it checks
+    --------------
+    Each mailbox database: that its *Mailboxes* figure is above 0 (a new database
+    starts at 0).
+
+    Why
+    ---
+    The mailbox count is what the designer weighs everything by: the simulator's
+    "mailboxes available", N-1 and availability rankings ("mailboxes affected"), and
+    capacity's log shipping, CPU and memory. A database left at 0 reads "0 of 0
+    mailboxes" everywhere and its outages count for nothing. The designer does not
+    guess the figure (a DAG or site says how many users it serves, not how they split
+    over databases), as Microsoft's calculator asks for it rather than assume it.
+
+    Fix
+    ---
+    Enter the database's mailboxes in the Inspector (*Mailboxes*). A database that
+    really holds none (created ahead of a migration, a journaling database) can keep 0:
+    waive the finding with that reason.
+
+    Source
+    ------
+    DOMAIN.md §2 (a mailbox database's key attributes: size, mailboxes, copies);
+    Microsoft's Exchange Server Role Requirements Calculator (the mailbox count is its
+    input).
+    """
+    for db in ctx.index.of("mailbox_database", MailboxDatabase):
+        if db.mailboxes == 0:
+            yield ctx.finding(
+                f"mailbox database {db.name} states 0 mailboxes: simulation, availability "
+                "and capacity count no users on it",
+                [db],
+            )
 
 
 def _hours(hours: float) -> str:

@@ -28,7 +28,14 @@ from designer.ui.simulation.controller import SPEEDS, SimulationController
 from designer.ui.simulation.results_table import format_duration
 from designer.ui.simulation.words import degrade_detail
 
-__all__ = ["ScenarioBar"]
+__all__ = ["NO_MAILBOXES", "ScenarioBar"]
+
+#: The mailbox count when no database states its mailboxes (CAP006).
+NO_MAILBOXES = "no mailboxes stated"
+NO_MAILBOXES_TIP = (
+    "No mailbox database states its mailboxes, so none can be counted as available or "
+    "lost: enter each database's Mailboxes in the Inspector (info finding CAP006)"
+)
 
 
 class ScenarioBar(QWidget):
@@ -242,8 +249,12 @@ class ScenarioBar(QWidget):
                 # first state's on the worker that prepared the simulator).
                 facts = self.controller.facts(state)
                 text = f"{facts.mailboxes_available:,} / {facts.mailboxes_total:,} mailboxes"
+                if facts.mailboxes_total == 0:
+                    # "0 / 0" read as a result; it is a figure the design has not stated.
+                    text = NO_MAILBOXES
                 self._counted = (state, text)
             self.mailboxes.setText(self._counted[1])
+            self.mailboxes.setToolTip(NO_MAILBOXES_TIP if self._counted[1] == NO_MAILBOXES else "")
             offered = {a.key for a in state.actions}
             if offered != set(self.action_buttons):
                 self._refresh_actions()

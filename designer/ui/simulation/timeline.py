@@ -377,6 +377,8 @@ class TimelinePanel(QWidget):
             self.caption.setText(
                 f"{len(result.events)} events · mailboxes available at the end: "
                 f"{final.mailboxes_available:,} of {final.mailboxes_total:,}"
+                if final.mailboxes_total
+                else f"{len(result.events)} events · no database states its mailboxes"
             )
         # A failover over in a minute and a log LUN that fills in 45 h: the view opens on
         # the failover, the far events named at its right edge ("Fit all" shows them).
