@@ -10,7 +10,13 @@ from designer.simulation.prepared import Prepared
 from designer.simulation.results import DagState, DatabaseState, SiteState, StepState
 from designer.simulation.run_state import DbRun, Run
 
-__all__ = ["database_events", "database_state", "quorum_event", "step_state"]
+__all__ = [
+    "database_events",
+    "database_state",
+    "quorum_event",
+    "step_state",
+    "waiting_reason",
+]
 
 
 def quorum_event(
@@ -86,6 +92,16 @@ def database_events(
         )
 
 
+def waiting_reason(st: DbRun) -> str:
+    """Why a database waits, and for what: the one wording of the CLI's database lines,
+    its JSON ``reason`` and the window's Results *Why* ("MBX1 is down; needs an
+    administrator: datacenter switchover of DAG DAG1 (manual site failover intent)")."""
+    if not st.actions:
+        return st.reason
+    labels = "; ".join(dict.fromkeys(a.label for a in st.actions))
+    return f"{st.reason}; needs an administrator: {labels}"
+
+
 def database_state(prep: Prepared, db_id: str, st: DbRun) -> DatabaseState:
     db = prep.dbs[db_id]
     return _database_state(prep, db_id, db.name, db.mailboxes, st)
@@ -113,7 +129,7 @@ def _database_state(
         meets,
         mailboxes,
         st.reachable and active,
-        st.reason,
+        waiting_reason(st) if st.status == "waiting" else st.reason,
         st.available_at,
         st.data_lost,
     )

@@ -4,6 +4,9 @@ mouse drags and keys on the viewport)."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -308,6 +311,18 @@ def test_save_as_suggests_the_desktops_file_type(launch, qtbot, monkeypatch) -> 
 
 
 # -- wave 15 (``fixb15``): what eyes14 saw and wave 14 left --------------------------------
+def _simulate_json(path: Path, *args: str) -> dict:  # type: ignore[type-arg]
+    """``dr-designer simulate PATH ARGS --format json`` run as the user runs it."""
+    script = Path(sys.executable).parent / "dr-designer"
+    run = subprocess.run(
+        [str(script), "simulate", str(path), *args, "--format", "json"],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(run.stdout)  # type: ignore[no-any-return]
+
+
 def _fail_host_and_read_db01(window, qtbot) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """F5, a click in esx-b1's title bar (it fails), the Results row of DB01 at the end."""
     view = window.view
@@ -327,6 +342,31 @@ def _fail_host_and_read_db01(window, qtbot) -> dict[str, str]:  # type: ignore[n
     table = window.simulation.results.table
     (row,) = range(table.rowCount())
     return {name: table.item(row, c).text() for c, name in enumerate(COLUMNS)}
+
+
+def test_a_database_waiting_for_an_administrator_says_for_what_as_the_cli_does(  # type: ignore[no-untyped-def]
+    launch, qtbot
+) -> None:
+    # MBX-B1's host fails; DAG1 (two members, no witness) loses quorum and only an
+    # administrator's switchover brings DB01 back. The Why said only "MBX-B1 is down" while the CLI
+    # named the switchover: now both read the simulator's one wording.
+    path = _two_mailbox_servers_and_a_dag(launch.home, joined=True)
+    window = launch(path)
+    row = _fail_host_and_read_db01(window, qtbot)
+    assert row["State"] == "waiting"
+    (db,) = _simulate_json(path, "--fail", "esx-b1")["databases"]
+    assert db["state"] == "waiting"
+    assert (
+        row["Why"]
+        == db["reason"]
+        == (
+            "MBX-B1 is down; DAG DAG1 has no quorum; needs an administrator: datacenter "
+            "switchover of DAG DAG1"
+        )
+    )
+    # The scenario bar offers that very action.
+    labels = [b.text() for b in window.simulation.bar.action_buttons.values()]
+    assert any("DAG1" in text for text in labels), labels
 
 
 def test_databases_without_mailboxes_say_so(launch, qtbot) -> None:  # type: ignore[no-untyped-def]
