@@ -20,13 +20,19 @@ from xml.etree import ElementTree
 import pytest
 
 from designer.domain import (
+    Dag,
+    DatabaseCopy,
     Design,
     EsxiHost,
+    FileShareWitness,
+    MailboxDatabase,
     RuleLevel,
     RuleSettings,
     RuleSeverity,
     Site,
     VirtualMachine,
+    VmRole,
+    WanLink,
 )
 from designer.entry import main
 from designer.persistence import save
@@ -813,3 +819,47 @@ def test_check_reads_and_checks_each_file_with_the_collector_paused(
     files = json.loads(capsys.readouterr().out)["files"]
     expected = [real_check(load(path)).summary() for path in (DAG_WITH_HA, sample)]
     assert [f["summary"] for f in files] == expected
+
+
+# -- wording of findings (wave 15, ``fixb15``; found by ``eyes14``) ------------------------
+def test_check_says_what_to_do_and_nests_no_parentheses(tmp_path: Path) -> None:
+    """A newcomer's two-site DAG: witness in Boston, manual intent, no DAC mode, one
+    100 GB database with a single copy and no backup. DAG002 and DAG012 said what was
+    wrong but not what to do; BK003 read "… (from tape (no backup covers it))"; the new
+    database's 0 mailboxes were silent (CAP006)."""
+    design = Design(
+        elements=[
+            Site(id="s1", name="Boston"),
+            Site(id="s2", name="Worcester"),
+            WanLink(id="l", name="BOS-WOR", site_a="s1", site_b="s2"),
+            EsxiHost(id="h1", name="esx-bos", site="s1"),
+            EsxiHost(id="h2", name="esx-wor", site="s2"),
+            VirtualMachine(id="m1", name="MBX1", host="h1", roles=[VmRole.MAILBOX]),
+            VirtualMachine(id="m2", name="MBX2", host="h2", roles=[VmRole.MAILBOX]),
+            FileShareWitness(id="fsw", name="FSW1", site="s1"),
+            Dag(id="dag", name="DAG1", members=["m1", "m2"], witness="fsw"),
+            MailboxDatabase(id="db", name="DB01", dag="dag", copies=[DatabaseCopy(member="m1")]),
+        ]
+    )
+    path = tmp_path / "two-site.drd.json"
+    save(design, path)
+    run = dr("check", path)
+    assert run.returncode == 0, run.stderr  # warnings and info only
+    lines = {
+        line.split(": ", 2)[1].split()[-1]: line for line in run.stdout.decode().splitlines()[:-1]
+    }
+    assert (
+        "DAG DAG1 has its witness FSW1 in member site Boston; losing it leaves 1 of 3 quorum "
+        "votes; move the witness to a third site linked to both member sites, or give the "
+        "DAG an alternate witness in Worcester for a manual switchover [" in lines["DAG002"]
+    )
+    assert (
+        "(1 in site Boston, 1 in site Worcester) without Datacenter Activation Coordination "
+        "mode; turn on its DAC mode [DAG DAG1]" in lines["DAG012"]
+    )
+    assert (
+        "mailbox database DB01 has no second copy: 100 GB exceeds the 50 GB guidance; a "
+        "restore from tape, as no backup covers it, takes an estimated 16.7 h, over the RTO "
+        "target of 4.0 h [mailbox database DB01]" in lines["BK003"]
+    )
+    assert "mailbox database DB01 states 0 mailboxes" in lines["CAP006"]

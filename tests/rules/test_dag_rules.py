@@ -162,7 +162,9 @@ def test_dag002_witness_server_in_a_member_site_of_a_manual_dag() -> None:
     assert f.elements == ("dag", "fsw", "bos", "fsw-vm", "esx2")
     assert f.message.endswith(
         "witness FSW in site Denver runs on ESXi host esx-bos-2 in member site Boston; "
-        "losing that site leaves 2 of 5 quorum votes"
+        "losing that site leaves 2 of 5 quorum votes; move the witness's server out of "
+        "member site Boston, or give the DAG an alternate witness in Chicago for a manual "
+        "switchover"
     )
     assert findings(on_boston_host, "DAG001") == []  # manual intent: DAG002's warning
 
@@ -206,7 +208,20 @@ def test_dag002_triggers() -> None:
     f = _one(findings(_witness_in_boston(), "DAG002"), "DAG002")
     assert f.severity is Severity.WARNING
     assert f.elements == ("dag", "fsw", "bos")
-    assert f.message.endswith("in member site Boston; losing it leaves 2 of 5 quorum votes")
+    # wave 15 (``fixb15``, found by ``eyes14``): the finding says what to do, not only
+    # what is wrong (its rule's Fix)
+    assert f.message.endswith(
+        "in member site Boston; losing it leaves 2 of 5 quorum votes; move the witness to a "
+        "third site linked to both member sites, or give the DAG an alternate witness in "
+        "Chicago for a manual switchover"
+    )
+    alternate = FileShareWitness(id="fsw2", name="FSW2", site="chi")
+    with_alternate = edit(add(_witness_in_boston(), alternate), "dag", alternate_witness="fsw2")
+    f = _one(findings(with_alternate, "DAG002"), "DAG002")
+    assert f.message.endswith(
+        "move the witness to a third site linked to both member sites, or keep alternate "
+        "witness FSW2 ready for a manual switchover"
+    )
 
 
 def test_dag002_passes() -> None:
@@ -578,6 +593,10 @@ def test_dag012_triggers() -> None:
     assert f.elements == ("dag",)
     assert "members in 2 sites (2 in site Boston, 2 in site Chicago)" in f.message
     assert "Datacenter Activation Coordination" in f.message
+    # wave 15 (``fixb15``, found by ``eyes14``): and what to do about it
+    assert f.message.endswith(
+        "without Datacenter Activation Coordination mode; turn on its DAC mode"
+    )
 
 
 def test_dag012_passes() -> None:

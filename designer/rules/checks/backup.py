@@ -236,19 +236,19 @@ def restore_too_slow(ctx: RuleContext) -> Iterator[Finding]:
         ]
         if estimates:
             restore_h, best = min(estimates, key=lambda e: (e[0], e[1].id))
-            how = f"{best.backup_kind.value.replace('_', ' ')} backup {best.name}"
+            how = f"from {best.backup_kind.value.replace('_', ' ')} backup {best.name}"
         else:
             restore_h, how = (
                 _restore_h(kinds, "tape", db.size_gb, rebuild_h),
-                "tape (no backup covers it)",
+                "from tape, as no backup covers it,",
             )
         reasons = []
         if db.size_gb > cap_gb:
             reasons.append(f"{db.size_gb:,.0f} GB exceeds the {cap_gb:,.0f} GB guidance")
         if restore_h > rto_h:
             reasons.append(
-                f"estimated restore {restore_h:,.1f} h exceeds the RTO target of {rto_h:,.1f} h "
-                f"(from {how})"
+                f"a restore {how} takes an estimated {restore_h:,.1f} h, over the RTO target "
+                f"of {rto_h:,.1f} h"
             )
         if reasons:
             yield ctx.finding(

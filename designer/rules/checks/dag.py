@@ -273,7 +273,7 @@ def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
                 yield ctx.finding(
                     f"DAG {dag.name} has its witness {witness.name} in member site "
                     f"{facts.name(witness.site)}; losing it leaves {left} of {votes} quorum "
-                    "votes",
+                    f"votes; {_dag002_fix(ctx, facts, dag, sites, witness.site)}",
                     [dag.id, witness.id, witness.site],
                 )
             continue
@@ -283,10 +283,34 @@ def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
                 yield ctx.finding(
                     f"DAG {dag.name} witness {witness.name} in site "
                     f"{facts.name(witness.site)} {what} in member site {facts.name(site)}; "
-                    f"losing that site leaves {left} of {votes} quorum votes",
+                    f"losing that site leaves {left} of {votes} quorum votes; "
+                    f"{_dag002_fix(ctx, facts, dag, sites, site, server=True)}",
                     [dag.id, witness.id, site, *ids],
                 )
                 break
+
+
+def _dag002_fix(
+    ctx: RuleContext,
+    facts: DagFacts,
+    dag: Dag,
+    sites: dict[str, list[str]],
+    lost: str,
+    server: bool = False,
+) -> str:
+    """What to do about DAG002 (its *Fix*), said in the finding itself: a third site for
+    the witness (its server out of the member site), or else the alternate witness a
+    manual switchover needs."""
+    others = " or ".join(facts.name(s) for s in sites if s != lost)
+    third = (
+        f"move the witness's server out of member site {facts.name(lost)}"
+        if server
+        else "move the witness to a third site linked to both member sites"
+    )
+    alternate = ctx.index.typed(dag.alternate_witness, FileShareWitness)
+    if alternate is None:
+        return f"{third}, or give the DAG an alternate witness in {others} for a manual switchover"
+    return f"{third}, or keep alternate witness {alternate.name} ready for a manual switchover"
 
 
 # -- DAG003 ------------------------------------------------------------------------------
@@ -927,6 +951,7 @@ def multi_site_dag_without_dac(ctx: RuleContext) -> Iterator[Finding]:
         if len(sites) >= 2 and not dag.dac_mode:
             yield ctx.finding(
                 f"DAG {dag.name} has members in {plural(len(sites), 'site')} "
-                f"({_site_counts(facts, sites)}) without Datacenter Activation Coordination mode",
+                f"({_site_counts(facts, sites)}) without Datacenter Activation Coordination mode; "
+                "turn on its DAC mode",
                 [dag.id],
             )
