@@ -786,8 +786,17 @@ class Simulator:
         if not light:  # placement: copies cut off or behind only set an RPO
             self._track_copy_cuts(run, w, affected, t, partitioned, resync)
             for vm, away in sorted(returning.items()):
+                gone = run.down_since_vm.get(vm, t - away)
                 for db_id in prep.dbs_on_vm.get(vm, []):
                     if prep.dbs[db_id].dag and any(c.member == vm for c in prep.dbs[db_id].copies):
+                        # A copy misses the logs its active copy wrote while it was away
+                        # (000 Table 1: the returning node copies and replays the logs of
+                        # the node that mounted the databases). A database dismounted the
+                        # whole time wrote none: nothing to copy, no RPO from it.
+                        st = run.db.get(db_id) or self._base_db[db_id]
+                        dismounted = st.down_since
+                        if st.status != "active" and dismounted is not None and dismounted <= gone:
+                            continue
                         resync.append((db_id, vm, away))
             self._copy_resync(run, w, resync, t)
         run.touched_dbs.update(affected)

@@ -822,11 +822,10 @@ def test_check_reads_and_checks_each_file_with_the_collector_paused(
 
 
 # -- wording of findings (wave 15, ``fixb15``; found by ``eyes14``) ------------------------
-def test_check_says_what_to_do_and_nests_no_parentheses(tmp_path: Path) -> None:
-    """A newcomer's two-site DAG: witness in Boston, manual intent, no DAC mode, one
-    100 GB database with a single copy and no backup. DAG002 and DAG012 said what was
-    wrong but not what to do; BK003 read "… (from tape (no backup covers it))"; the new
-    database's 0 mailboxes were silent (CAP006)."""
+def _newcomers_two_site_dag(tmp_path: Path, copies: int = 1) -> Path:
+    """eyes14's design (wave 14): DAG1 over Boston (MBX1, witness FSW1) and Worcester
+    (MBX2), manual site failover intent, no DAC mode, no backup; database DB01 of
+    100 GB and 0 mailboxes with a copy on MBX1 (and on MBX2 with ``copies=2``)."""
     design = Design(
         elements=[
             Site(id="s1", name="Boston"),
@@ -838,11 +837,28 @@ def test_check_says_what_to_do_and_nests_no_parentheses(tmp_path: Path) -> None:
             VirtualMachine(id="m2", name="MBX2", host="h2", roles=[VmRole.MAILBOX]),
             FileShareWitness(id="fsw", name="FSW1", site="s1"),
             Dag(id="dag", name="DAG1", members=["m1", "m2"], witness="fsw"),
-            MailboxDatabase(id="db", name="DB01", dag="dag", copies=[DatabaseCopy(member="m1")]),
+            MailboxDatabase(
+                id="db",
+                name="DB01",
+                dag="dag",
+                copies=[
+                    DatabaseCopy(member="m1"),
+                    DatabaseCopy(member="m2", activation_preference=2),
+                ][:copies],
+            ),
         ]
     )
     path = tmp_path / "two-site.drd.json"
     save(design, path)
+    return path
+
+
+def test_check_says_what_to_do_and_nests_no_parentheses(tmp_path: Path) -> None:
+    """A newcomer's two-site DAG: witness in Boston, manual intent, no DAC mode, one
+    100 GB database with a single copy and no backup. DAG002 and DAG012 said what was
+    wrong but not what to do; BK003 read "… (from tape (no backup covers it))"; the new
+    database's 0 mailboxes were silent (CAP006)."""
+    path = _newcomers_two_site_dag(tmp_path)
     run = dr("check", path)
     assert run.returncode == 0, run.stderr  # warnings and info only
     lines = {
@@ -863,3 +879,19 @@ def test_check_says_what_to_do_and_nests_no_parentheses(tmp_path: Path) -> None:
         "target of 4.0 h [mailbox database DB01]" in lines["BK003"]
     )
     assert "mailbox database DB01 states 0 mailboxes" in lines["CAP006"]
+
+
+def test_a_host_back_after_its_database_waited_dismounted_reports_rpo_0(tmp_path: Path) -> None:
+    """eyes14: MBX1's host fails (DB01 waits for an administrator's switchover, mounted
+    nowhere), and is back 80 s later: DB01 mounted on MBX1 again with "RPO 1:20" after
+    "80 s of logs copied and replayed". Nothing wrote logs while it was dismounted (000
+    Table 1: a returning node copies the logs the node that mounted the databases wrote;
+    DOMAIN §4: a DAG copy's RPO is its copy queue), so RPO 0 and nothing to copy."""
+    path = _newcomers_two_site_dag(tmp_path, copies=2)
+    run = dr("simulate", path, "--fail", "esx-bos", "--restore", "esx-bos@80", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    (db,) = data["databases"]
+    assert (db["state"], db["active_on"], db["rpo_s"]) == ("active", "m1", 0.0)
+    assert [e["text"] for e in data["events"] if e["kind"] == "copy_healthy"] == []
+    assert any(e["kind"] == "db_waiting" and e["t"] == 60 for e in data["events"])

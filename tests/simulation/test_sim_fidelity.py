@@ -302,3 +302,25 @@ def test_an_empty_cas_array_is_no_path_for_clients() -> None:
     )
     state = Simulator(empty).initial
     assert state.site("s1").via == ("s2-casarray",)
+
+
+# -- wave 15 (``fixb15``; found by ``eyes14``) -------------------------------------------------
+def test_a_database_dismounted_while_its_member_was_away_has_no_logs_to_catch_up() -> None:
+    # eyes14: a host failed and came back 80 s later; its database had waited, dismounted,
+    # for an administrator the whole time, yet mounted again with "RPO 1:20" after "80 s
+    # of logs copied and replayed". A returning copy catches up on the logs the active
+    # copy wrote while it was away (000 Table 1: "Ex2010-dagnode1 begins copying and
+    # replaying log files" that dagnode2 wrote since it mounted the databases); a database
+    # mounted nowhere writes no logs (DOMAIN §4: without quorum "every database in the
+    # DAG dismounts"; RPO of DAG copies is the copy queue, 0 when healthy). Here the whole
+    # site (members and witness) is down for an hour, then back.
+    result = simulate(designs.dag_with_ha(), [fail("s1"), restore("s1", at=3600)])
+    assert events(result, "copy_healthy") == []
+    for db_id in ("db1", "db2"):
+        db = result.final.database(db_id)
+        assert (db.state, db.rpo_s) == ("active", 0.0), db
+    # A copy away while its database ran elsewhere still catches up on what it missed:
+    # dag1 fails, DB1 mounts on dag2 at 1:09; dag1 returns at 10 min behind by them.
+    moved = simulate(designs.dag_with_ha(), [fail("dag1"), restore("dag1", at=600)])
+    (healthy,) = [e for e in events(moved, "copy_healthy") if "DB1" in e.text]
+    assert healthy.t > 600 and "(10 min of logs copied and replayed)" in healthy.text
