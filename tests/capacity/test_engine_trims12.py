@@ -22,7 +22,7 @@ design and Hypothesis designs.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
@@ -287,6 +287,16 @@ def _old_link_figures(
                     else LinkFigures({}, bw.get(link_id, 0.0))
                 )
     return links
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _database_by_database() -> Iterator[None]:
+    """These references add each database's figures in turn: the engine's
+    database-by-database path is compared with them (exactly); the grouped path
+    (wave 15) is compared with that path in ``test_class_groups15.py``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CapacityEngine, "grouped", False)
+        yield
 
 
 def _patch_old(patch: pytest.MonkeyPatch) -> None:

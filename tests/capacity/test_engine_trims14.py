@@ -21,7 +21,7 @@ designs.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import FrozenInstanceError, dataclass
 from pathlib import Path
@@ -182,6 +182,16 @@ class _OldLostCopies(LostCopies):
 def _no_gone(self: CapacityEngine, db_id: str) -> None:
     """Every recomputed database through :meth:`CapacityEngine._shift`."""
     self._gone_cache()[db_id] = None
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _database_by_database() -> Iterator[None]:
+    """These references add each database's figures in turn: the engine's
+    database-by-database path is compared with them (exactly); the grouped path
+    (wave 15) is compared with that path in ``test_class_groups15.py``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CapacityEngine, "grouped", False)
+        yield
 
 
 def _patch_old(patch: pytest.MonkeyPatch) -> None:
