@@ -466,6 +466,10 @@ class CapacityEngine:
                         view.vm_up(vm) != normal.vm_up(vm) or view.vm_site(vm) != normal.vm_site(vm)
                     ):
                         changed.update(holding)
+            # Before the lost copies: a site's loss loses every copy on its arrays, of
+            # databases it changes anyway (each then skipped at one set read).
+            for site_down in w.sites_down:
+                changed.update(self.dbs_in_site.get(site_down, ()))
             base_active = self.base_active
             vm_site: Callable[[str], str | None] = view.vm_site
             normal_site: Callable[[str], str | None] = normal.vm_site
@@ -499,8 +503,6 @@ class CapacityEngine:
                             or normal_site(active) != normal_vm_site
                         ):
                             lost_only.add(d)
-            for site in w.sites_down:
-                changed.update(self.dbs_in_site.get(site, ()))
         rerouted: set[str] = set()
         overrides = list(overrides)
         for link_id in (*view.links_down, *overrides):
@@ -610,9 +612,10 @@ class CapacityEngine:
         member in normal operation). Databases of one class send the same streams on
         the same routes in normal operation and in every mode where their active copy
         is on the same member and the same copies are lost — only their rates differ
-        (at 25k, 4,000 databases in 160 classes). Only DAG databases whose normal
-        streams are all log shipping at the database's rate, with a rate above 0 (the
-        others are shifted one by one). Made when first read."""
+        (at 25k, 4,000 databases in 160 classes). Only DAG databases (not Exchange
+        2007's) active in normal operation, with a log rate above 0: their normal
+        streams are log shipping at that rate (the others are shifted one by one).
+        Made when first read."""
         found: dict[str, tuple[tuple[str, ...], str]] | None = self.__dict__.get("_class_of")
         if found is not None:
             return found
@@ -621,14 +624,11 @@ class CapacityEngine:
         base_active = self.base_active
         # One tuple object per class: the group keys hash it once per mode.
         keys: dict[tuple[tuple[str, ...], str], tuple[tuple[str, ...], str]] = {}
-        for db_id, routed in self.base_db.items():
+        for db_id in self.base_db:
+            # Flows.normal gives each such database's normal streams as log shipping
+            # at its rate (tests/capacity/test_class_groups15.py checks it).
             active = base_active.get(db_id)
-            rate = shipping.get(db_id, 0.0)
-            if active is None or db_id in e2007 or not rate > 0.0:
-                continue
-            if any(
-                stream.kind != "dag_log_shipping" or stream.mbps != rate for stream, _h in routed
-            ):
+            if active is None or db_id in e2007 or not shipping[db_id] > 0.0:
                 continue
             key = (members[db_id], active)
             found[db_id] = keys.setdefault(key, key)
@@ -692,7 +692,9 @@ class CapacityEngine:
         classes = self._classes()
         base_db, shipping = self.base_db, self.flows.shipping
         groups: dict[object, list[str]] = {}
-        lost = view.lost_copies() if view._any_lost else None
+        lost = view._lost if view._any_lost else None
+        if lost is None and view._any_lost:
+            lost = view._lost = view.lost_copies()  # as view.copy_lost keeps them
         lost_pairs, lost_vms = lost if lost is not None else (set(), set())
         # Only a copy on a member up can differ from one database of a class to the
         # next (the streams of a member down are not read): the members up of the lost
@@ -777,7 +779,10 @@ class CapacityEngine:
         reseed them on the same routes, at their own rates (summed per group, in id
         order; groups in the order of their first database)."""
         classes = self._classes()
-        lost_pairs, lost_vms = view.lost_copies()
+        lost = view._lost
+        if lost is None:
+            lost = view._lost = view.lost_copies()  # as view.copy_lost keeps them
+        lost_pairs, lost_vms = lost
         groups: dict[object, list[str]] = {}
         for db_id in dbs:
             cls = classes.get(db_id)
