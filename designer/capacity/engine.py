@@ -177,6 +177,8 @@ class CapacityEngine:
     _rowless: frozenset[str]
     #: See :meth:`_classes` (made when first read).
     _class_of: dict[str, tuple[tuple[str, ...], str]]
+    #: See :meth:`_async_keys` (made when first read).
+    _async_on: frozenset[LinkKey]
     #: See :meth:`_walk_classes` (made when first read).
     _walk_class_of: dict[str, tuple[str | None, frozenset[str], bool]]
 
@@ -1396,6 +1398,19 @@ class CapacityEngine:
             rpo[stream.element] = stream.interval_s + transfer
         return rpo
 
+    def _async_keys(self) -> frozenset[LinkKey]:
+        """The link directions normal operation's MirrorView/A streams cross (made when
+        first read)."""
+        found: frozenset[LinkKey] | None = self.__dict__.get("_async_on")
+        if found is None:
+            found = self._async_on = frozenset(
+                key
+                for stream, hops in self.base_other
+                if stream.kind == "mirrorview_a"
+                for key in hops
+            )
+        return found
+
     # -- a mode --------------------------------------------------------------------------
     def evaluate(
         self,
@@ -1509,7 +1524,18 @@ class CapacityEngine:
         # failures placed from theirs go on from their sums (not a scenario's state).
         record = mode.kind in ("single", "site") and settled is not None and settled.placement
         result = ModeResult(mode, links, self._member_changes(view, moved, record=record))
-        result.async_rpo = self._async_rpo(view, links, others)
+        normal: ModeResult | None = self.__dict__.get("normal")
+        if (
+            normal is not None
+            and others is self.base_other
+            and not bandwidth
+            and all(links.get(key) is normal.links.get(key) for key in self._async_keys())
+        ):
+            # The same MirrorView/A streams on the same link directions' figures (the
+            # same objects) as normal operation's: its RPOs (most single failures).
+            result.async_rpo = dict(normal.async_rpo)
+        else:
+            result.async_rpo = self._async_rpo(view, links, others)
         if keep_streams:
             routed = [r for db_id, base in self.base_db.items() for r in mode_db.get(db_id, base)]
             routed += [

@@ -109,7 +109,7 @@ def _check(design: Design) -> dict[str, int]:
     each = CapacityEngine(sim)
     each.grouped = False
     assert grouped.grouped
-    seen = {"modes": 0, "walks": 0, "moves": 0, "lost": 0, "shared": 0}
+    seen = {"modes": 0, "walks": 0, "moves": 0, "lost": 0, "shared": 0, "rpo": 0}
     # Normal operation's streams of a classed database: log shipping at its rate.
     flows = grouped.flows
     for db_id, cls in grouped._classes().items():
@@ -131,6 +131,13 @@ def _check(design: Design) -> dict[str, int]:
         view = ModeView(grouped.prep, grouped.links, grouped.baseline, settled)
         w = view.world
         assert w is not None
+        # Normal operation's MirrorView/A RPOs when the mode left their links be: the
+        # RPOs worked out.
+        others = (
+            grouped.flows.others(view) if grouped._others_changed(view, ()) else grouped.base_other
+        )
+        assert mine.async_rpo == grouped._async_rpo(view, mine.links, others), mode.failed
+        seen["rpo"] += bool(mine.async_rpo)
         moved = grouped._moved(view)
         lost = w.copy_lost | w.logs_lost
         up_grouped: dict[str, bool] = {}
