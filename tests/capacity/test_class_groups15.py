@@ -173,21 +173,22 @@ def _by_hand(sim: Simulator) -> list[Settled]:
             found.append(sim.placement([lun, links[i % len(links)]]))
     # Two LUNs lost, holding copies of databases of one class on two members: each
     # database loses another copy (reseeded, or recomputed with a link down).
-    on: dict[tuple[object, str], dict[str, set[str]]] = {}
+    Class = tuple[tuple[str, ...], str]
+    on: dict[tuple[Class, str], dict[str, set[str]]] = {}
     for lun in luns:
         for disk in prep.disks_on_lun[lun]:
             if disk.database in classes:
                 cls = classes[disk.database]
                 on.setdefault((cls, disk.vm), {}).setdefault(lun, set()).add(disk.database)
-    by_class: dict[object, list[tuple[str, str, set[str]]]] = {}
+    on_members: dict[Class, list[tuple[str, str, set[str]]]] = {}
     for (cls, vm), held in sorted(on.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
         # Copies away from the active copy's site: their log shipping crosses a link.
-        if prep.vm_site.get(vm) == prep.vm_site.get(cls[1]):  # type: ignore[index]
+        if prep.vm_site.get(vm) == prep.vm_site.get(cls[1]):
             continue
         for lun, dbs in sorted(held.items()):
-            by_class.setdefault(cls, []).append((vm, lun, dbs))
+            on_members.setdefault(cls, []).append((vm, lun, dbs))
     pairs = 0
-    for listed in by_class.values():
+    for listed in on_members.values():
         for (vm_a, lun_a, dbs_a), (vm_b, lun_b, dbs_b) in pairwise(listed):
             if vm_a != vm_b and lun_a != lun_b and dbs_a != dbs_b and pairs < 12:
                 found.append(sim.placement([lun_a, lun_b]))
@@ -199,16 +200,16 @@ def _by_hand(sim: Simulator) -> list[Settled]:
         state = sim.placement([element])
         view = ModeView(engine.prep, engine.links, engine.baseline, state)
         moved = engine._moved(view)
-        by_class: dict[object, list[str]] = {}
+        moved_by_class: dict[tuple[Class, str], list[str]] = {}
         for db_id, now in moved.items():
             if db_id in classes and now is not None:
-                by_class.setdefault((classes[db_id], now), []).append(db_id)
+                moved_by_class.setdefault((classes[db_id], now), []).append(db_id)
         databases = dict(state.databases)
         changed = False
-        for (cls, now), group in by_class.items():
+        for (cls, now_on), group in moved_by_class.items():
             if len(group) < 3:
                 continue
-            others = [m for m in cls[0] if m not in (now, cls[1]) and view.vm_up(m)]
+            others = [m for m in cls[0] if m not in (now_on, cls[1]) and view.vm_up(m)]
             if others:
                 databases[group[1]] = replace(databases[group[1]], active_on=others[0])
                 changed = True
