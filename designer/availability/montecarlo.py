@@ -53,8 +53,14 @@ MAX_CHUNKS = 100
 #: …unless the chunks would be longer than this: then as many as it takes (a chunk is
 #: the unit of work and of cancelling, about a tenth of a second for a small design).
 MAX_CHUNK_YEARS = 5_000
-#: ``progress(chunks done, chunks)``; return False to cancel.
+#: ``progress(chunks done, chunks)``; return False to cancel. Over processes it is also
+#: asked every :data:`CANCEL_POLL_S` while no chunk ends (the same count again).
 ProgressFn = Callable[[int, int], bool]
+#: How often a run over processes asks ``progress`` whether to go on while its workers
+#: work, s: a cancel (the window closing, the process quitting) is seen then, not only
+#: when the next chunk ends — the first chunks wait for the spawned processes to start
+#: (numpy, the design and its simulator: 3-4 s on a busy machine).
+CANCEL_POLL_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -371,15 +377,14 @@ def _run_in_processes(
 
             def gather(pending: set[Future[Any]], take: Callable[[Any], None]) -> bool:
                 nonlocal done
+                poll = None if progress is None else CANCEL_POLL_S
                 while pending:
-                    ready, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    ready, pending = wait(pending, timeout=poll, return_when=FIRST_COMPLETED)
                     for future in ready:
                         take(future.result())
                         done += 1
                     if progress is not None and not progress(done, total):
-                        for future in pending:
-                            future.cancel()
-                        pool.shutdown(wait=True, cancel_futures=True)
+                        _stop_at_once(pool)
                         return False
                 return True
 
@@ -422,6 +427,21 @@ def _run_in_processes(
         finished[chunk] = True
         failures += sweep.failures
     return down, finished, failures, len(verdicts), cancelled
+
+
+def _stop_at_once(pool: ProcessPoolExecutor) -> None:
+    """End a cancelled run's processes now. What they are working on would be dropped
+    anyway (a cancel keeps only the chunks already received), and waiting for it meant
+    waiting for spawned processes still starting: closing the window during the first
+    seconds of a Monte Carlo froze it 3-4 s (docs/reliability.md, "A clean exit")."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+    else:
+        processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _summarise(

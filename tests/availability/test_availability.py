@@ -434,3 +434,47 @@ def test_spawned_workers_build_their_own_simulator_and_agree(
     local = run_monte_carlo(setup, 40, seed=3, workers=1)
     assert spawned.unavailability == local.unavailability
     assert spawned.states_judged >= local.states_judged
+
+
+def test_a_cancel_while_spawned_workers_start_ends_them_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Closing the window (or quitting) while a Monte Carlo's spawned processes still
+    start: the cancel is asked and seen before any chunk comes back, and the processes
+    are ended, not waited for (they import numpy and build their simulator first: the
+    window froze 3-4 s in its close on a busy machine). Nothing is kept."""
+    import multiprocessing
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+    from typing import Any
+
+    from designer.availability import montecarlo
+
+    pools: list[ProcessPoolExecutor] = []
+
+    class Recorded(ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            pools.append(self)
+
+    monkeypatch.setattr(montecarlo, "_context", lambda: multiprocessing.get_context("spawn"))
+    monkeypatch.setattr(montecarlo, "ProcessPoolExecutor", Recorded)
+    design = sim_designs.dag_with_ha().model_copy(update={"reliability": _TEST_FIGURES})
+    sim = Simulator(design)
+    finder = CutSetFinder(sim, 2)
+    setup, _ = monte_carlo_setup(
+        design, sim, figures_of(design, finder.kinds.items()), finder.find()
+    )
+    asked: list[tuple[int, int]] = []
+    processes: list[multiprocessing.process.BaseProcess] = []
+
+    def cancel_at_once(done: int, total: int) -> bool:
+        asked.append((done, total))
+        processes.extend(getattr(pools[-1], "_processes", {}).values())
+        return False
+
+    stopped = run_monte_carlo(setup, 40, seed=3, workers=2, progress=cancel_at_once)
+    assert asked == [(0, 80)]  # asked while no chunk had come back, not after the first
+    assert stopped.cancelled and stopped.chunks == 0 and stopped.years == 0
+    assert processes and all(p.exitcode == -signal.SIGTERM for p in processes)
+    assert not multiprocessing.active_children()
