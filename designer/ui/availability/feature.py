@@ -65,8 +65,13 @@ class AvailabilityFeature(QObject):
         """The model, the panel (a part at a time), then the highlight and the wiring."""
         self.model = AvailabilityModel(self.session, self)
         self.panel = AvailabilityPanel(self.model, in_parts=True)
-        while not self.panel.building.step():
-            yield
+        try:
+            while not self.panel.building.step():
+                yield
+        finally:
+            # This build cancelled (a window closed mid-build): the panel's own parts
+            # too, whose frame holds the panel, parentless until its dock, in a cycle.
+            self.panel.building.cancel()
         yield
         self.highlight = CutSetHighlight(scene)
         self.panel.setMinimumHeight(PANEL_MINIMUM_HEIGHT)

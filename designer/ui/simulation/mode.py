@@ -134,8 +134,13 @@ class SimulationMode(QObject):
         yield
 
         self.timeline = TimelinePanel(self.controller, in_parts=True)
-        while not self.timeline.building.step():
-            yield
+        try:
+            while not self.timeline.building.step():
+                yield
+        finally:
+            # This build cancelled (a window closed mid-build): the timeline's own parts
+            # too, whose frame holds the timeline, parentless until its dock, in a cycle.
+            self.timeline.building.cancel()
         yield
         self.timeline.follow_canvas(view.viewport())
         self.results = ResultsPanel(self.controller)
