@@ -1459,6 +1459,8 @@ class MainWindow(QMainWindow):
         self.recovery.close()
         if self._simulation is not None:  # the sweep's thread ends before the window goes
             self._simulation.spof.stop()
+        if self._availability is not None:  # and an availability run's
+            self._availability.stop_workers()
         # A closed window builds nothing more. Its idle build went on: it made simulation
         # mode and the Availability feature again for a window nobody sees, and their
         # half-made panels, parentless until their last part, were left as top-level

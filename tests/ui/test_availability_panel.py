@@ -10,7 +10,7 @@ import shiboken6
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBox
 
 from designer.domain import KindFigures, ReliabilitySettings
 from designer.persistence import load, save
@@ -213,6 +213,41 @@ def test_cancel_stops_the_monte_carlo(qtbot, launch, tmp_path) -> None:  # type:
     assert panel.status.text() == "Cancelled"
     assert feature.model.report is None and panel.compute_button.isEnabled()
     assert not panel.progress.isVisible()
+
+
+def test_a_quit_the_user_cancels_leaves_the_run_going(  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path, monkeypatch
+) -> None:
+    """File > Quit with unsaved changes, "Save the changes?" answered Cancel: the window
+    stays, and so does its availability run (a close's event filter cancelled it before
+    the window had asked, so a quit the user took back lost the run)."""
+    window: MainWindow = launch(_with_figures(tmp_path))
+    feature = window.availability
+    feature.show()
+    panel = feature.panel
+    _type_into(panel.order, "1")  # the cut sets quickly, then the long Monte Carlo
+    _type_into(panel.years, "5000000")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window.view.setFocus()
+    _click_element(window, "esx-hfd-01", header=True)
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Right)  # an edit: unsaved changes
+    assert window.session.dirty
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F9)  # Compute's shortcut
+    qtbot.waitUntil(lambda: panel.phase.text().startswith("Monte Carlo"), timeout=60_000)
+    asked: list[str] = []
+
+    def cancel(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(cancel))
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert asked == ["Save the changes to three-site.json?"]
+    assert window.isVisible() and feature.model.running
+    assert panel.status.text() != "Cancelled"
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)  # done with it
+    qtbot.waitUntil(lambda: not feature.model.running, timeout=120_000)
 
 
 def test_failure_figures_are_one_undoable_step(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 from shiboken6 import isValid
@@ -80,17 +80,12 @@ class AvailabilityFeature(QObject):
         self.model.changed.connect(self._show_highlight)
         self.panel.target_selected.connect(self._on_target)
         self.dock.visibilityChanged.connect(lambda _visible: self._show_highlight())
-        self.window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # A run's thread must end before the window (and the thread object) goes.
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.model.cancel()
-        return False
 
     def stop_workers(self) -> None:
-        """Cancel a run and wait for its thread (the process's end; a feature built in
-        part may have no model yet)."""
+        """Cancel a run and wait for its thread: the window closing (its thread must end
+        before the window and the thread object go; only once the close is accepted, not
+        when it is asked: a quit the user cancels at "Save the changes?" keeps the run),
+        the process's end (a feature built in part may have no model yet)."""
         model = getattr(self, "model", None)
         if model is not None:
             model.cancel()
