@@ -3,20 +3,44 @@ tests/ui/test_quit_mid_work.py, never imported by pytest).
 
 ``quit_child.py WORK FILE``: ``dr-designer gui FILE`` through the console command's own
 function (which makes the process's application, as the installed command does); once
-the window shows the design, start WORK — ``sweep``: F5, then the *Single points of
-failure* tab's run button (the N-1 sweep on its thread) — print ``working``, and as
-soon as the sweep's thread runs, File > Quit: the window closes while it runs, the
-command's event loop ends and the process exits with the command's exit code; first
-thing at exit it prints ``left at exit: N [...]``, the designer's widgets still alive.
+the window shows the design, start WORK, print ``working``, and as soon as it runs, quit
+(print ``quitting``): the window closes, the command's event loop ends and the process
+exits with the command's exit code; first thing at exit it prints ``left at exit: N
+[...]``, the designer's widgets still alive. WORK, ``+``-separated:
+
+* ``sweep``: F5, then the *Single points of failure* tab's run button (the N-1 sweep on
+  its thread); File > Quit while the sweep runs.
+* ``availability``: F9 (Compute Availability: the cut sets, then a Monte Carlo over
+  spawned processes); File > Quit once the Monte Carlo has started.
+* ``edit``: an edit first (Select All, then a nudge): the design has unsaved changes.
+* ``save``: an edit, then File > Save (Ctrl+S): the file is written on a worker while
+  the window waits; the window's close button is pressed during the save (its keys and
+  clicks are refused meanwhile: the window manager's close is the one way out). Prints
+  ``new content: SHA256`` of what the save writes.
+* ``capacity``: File > Quit while the capacity sizing of a design stating a workload
+  runs on its worker.
+* ``simulation``: F5 (simulation mode; its simulator prepared on a worker), File > Quit
+  at once.
+
+``availability+save``: the Monte Carlo runs, then the save, the close during it. A
+question ("Save the changes?") is printed and answered Save (``edit``: the quit saves
+first) — a question no one asked would fail the test.
+
+Guarded by ``__main__``: the Monte Carlo's processes are spawned (never forked from a Qt
+process), and a spawned process imports the parent's main module; an unguarded script
+ran the whole designer again in each of them.
 """
 
 from __future__ import annotations
 
 import atexit
 import faulthandler
+import hashlib
 import os
 import signal
 import sys
+import time
+from collections.abc import Callable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -26,58 +50,159 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 import designer.ui.app as app_module
 from designer.entry import main
+from designer.persistence import dumps
 from designer.ui.main_window import MainWindow
 
-faulthandler.register(signal.SIGUSR1, all_threads=True)  # a hang: `kill -USR1` shows where
-work, path = sys.argv[1], sys.argv[2]
+CTRL = Qt.KeyboardModifier.ControlModifier
+STARTED = time.perf_counter()
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
 
 
 def answer(kind: str, button: QMessageBox.StandardButton) -> object:
     """A message box's static helper that prints what it was asked and answers at once
     (no dialog may block the child): "Save the changes?" when the window closes is
-    answered Discard."""
+    answered Save."""
 
     def show(parent: object, title: str, text: str, *args: object, **kwargs: object) -> object:
-        print(f"{kind}: {title}: {text}", flush=True)
+        say(f"{kind}: {title}: {text}")
         return button
 
     return staticmethod(show)
 
 
-for name in ("critical", "warning", "information"):
-    setattr(QMessageBox, name, answer(name, QMessageBox.StandardButton.Ok))
-QMessageBox.question = answer("question", QMessageBox.StandardButton.Discard)  # type: ignore[method-assign,assignment]
+def later(then: Callable[[], None], ms: int = 20) -> None:
+    QTimer.singleShot(ms, then)
 
 
-def start(window: MainWindow) -> None:
-    if window.session.path is None:  # the design is not open yet
-        QTimer.singleShot(20, lambda: start(window))
-        return
-    window.activateWindow()
-    window.view.setFocus()
-    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
-    spof = window.simulation.spof
-    tabs = window.simulation.tabs
-    tabs.setCurrentWidget(spof)
-    QTest.mouseClick(spof.run_button, Qt.MouseButton.LeftButton)
-    print("working", flush=True)
-    quit_when_sweeping(window)
+class Driver:
+    def __init__(self, window: MainWindow, work: list[str]) -> None:
+        self.window = window
+        self.work = work
+        self.quit_at = 0.0
 
+    def start(self) -> None:
+        window = self.window
+        if window.session.path is None:  # the design is not open yet
+            later(self.start)
+            return
+        window.activateWindow()
+        window.view.setFocus()
+        self.next()
 
-def quit_when_sweeping(window: MainWindow) -> None:
-    spof = window.simulation.spof
-    if spof.running:
-        print("quitting", flush=True)
-        window.act_quit.trigger()  # File > Quit (Ctrl+Q)
-        return
-    print("the sweep ended before the quit", flush=True)  # the test fails: too quick
-    window.close()
+    def next(self) -> None:
+        if not self.work:
+            return
+        getattr(self, "do_" + self.work.pop(0))()
+
+    def quit(self) -> None:
+        self.say_new_content()
+        say("quitting")
+        self.quit_at = time.perf_counter()
+        self.window.act_quit.trigger()  # File > Quit (Ctrl+Q)
+
+    def say_new_content(self) -> None:
+        """What a save of the design now writes (a quit with unsaved changes saves)."""
+        design = self.window.session.design
+        if self.window.session.dirty:
+            say("new content: " + hashlib.sha256(dumps(design).encode()).hexdigest())
+
+    # -- the work ------------------------------------------------------------------------
+    def do_sweep(self) -> None:
+        window = self.window
+        QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+        spof = window.simulation.spof
+        window.simulation.tabs.setCurrentWidget(spof)
+        QTest.mouseClick(spof.run_button, Qt.MouseButton.LeftButton)
+        say("working")
+        if spof.running:
+            self.quit()
+            return
+        say("the sweep ended before the quit")  # the test fails: too quick
+        window.close()
+
+    def do_edit(self) -> None:
+        window = self.window
+        if not window.session.dirty:
+            window.view.setFocus()
+            QTest.keyClick(window.view.viewport(), Qt.Key.Key_A, CTRL)  # Select All
+            QTest.keyClick(window.view.viewport(), Qt.Key.Key_Right)  # a nudge
+        if not window.session.dirty:  # the window not ready for edits yet
+            later(self.do_edit)
+            return
+        say("edited")
+        later(self.next, 0)
+
+    def do_availability(self) -> None:
+        window = self.window
+        window.view.setFocus()
+        QTest.keyClick(window.view.viewport(), Qt.Key.Key_F9)  # Compute Availability
+        if not window.availability.model.running:  # the shortcut not live yet
+            later(self.do_availability)
+            return
+        say("working")
+        self.wait_for_monte_carlo()
+
+    def wait_for_monte_carlo(self) -> None:
+        feature = self.window.availability
+        if not feature.model.running:
+            say("the availability run ended first")  # the test fails: too quick
+        elif not feature.panel.phase.text().startswith("Monte Carlo"):
+            later(self.wait_for_monte_carlo, 5)
+            return
+        say("monte carlo")
+        if self.work:
+            self.next()
+        else:
+            self.quit()
+
+    def do_save(self) -> None:
+        window = self.window
+        if not window.session.dirty:
+            self.work.insert(0, "save")
+            self.do_edit()
+            return
+        self.say_new_content()
+        later(self.close_while_saving, 0)  # runs in the save's own event loop
+        QTest.keyClick(window.view.viewport(), Qt.Key.Key_S, CTRL)  # File > Save
+        say(f"save returned, modified: {window.session.dirty}")
+
+    def close_while_saving(self) -> None:
+        window = self.window
+        if not window._saving:
+            say("the save ended before the close")  # the test fails: too quick
+        say("working")
+        say("closing")
+        self.quit_at = time.perf_counter()
+        window.close()  # the window's close button (the window manager's close event)
+        say(f"close returned, visible: {window.isVisible()}")
+
+    def do_capacity(self) -> None:
+        controller = self.window.capacity_controller
+        if controller is None or not controller.sizing:
+            if controller is not None and controller.report is not None:
+                say("the sizing ended first")  # the test fails: too quick
+                self.quit()
+                return
+            later(self.do_capacity, 5)
+            return
+        say("working")
+        self.quit()
+
+    def do_simulation(self) -> None:
+        QTest.keyClick(self.window.view.viewport(), Qt.Key.Key_F5)
+        say("working")
+        self.quit()
 
 
 def open_window(file: str | None) -> MainWindow:
     window = opened(file)
     assert isinstance(window, MainWindow)
-    QTimer.singleShot(0, lambda: start(window))
+    driver = Driver(window, sys.argv[1].split("+"))
+    drivers.append(driver)
+    QTimer.singleShot(0, driver.start)
     return window
 
 
@@ -90,11 +215,19 @@ def left_at_exit() -> None:
         for w in (app.topLevelWidgets() if isinstance(app, QApplication) else [])
         if w.parent() is None and type(w).__module__.startswith("designer.")
     ]
-    print(f"left at exit: {len(left)} {sorted(left)}", flush=True)
+    took = [f"{time.perf_counter() - d.quit_at:.2f}" for d in drivers if d.quit_at]
+    say(f"quit to exit: {' '.join(took)} s")
+    say(f"left at exit: {len(left)} {sorted(left)}")
 
 
-atexit.register(left_at_exit)
-opened = app_module.open_window
-app_module.open_window = open_window
-assert QApplication.instance() is None  # the command makes the process's application
-sys.exit(main(["gui", path]))
+if __name__ == "__main__":
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # a hang: `kill -USR1` shows where
+    for name in ("critical", "warning", "information"):
+        setattr(QMessageBox, name, answer(name, QMessageBox.StandardButton.Ok))
+    QMessageBox.question = answer("question", QMessageBox.StandardButton.Save)  # type: ignore[method-assign,assignment]
+    drivers: list[Driver] = []
+    atexit.register(left_at_exit)
+    opened = app_module.open_window
+    app_module.open_window = open_window
+    assert QApplication.instance() is None  # the command makes the process's application
+    sys.exit(main(["gui", sys.argv[2]]))

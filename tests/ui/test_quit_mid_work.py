@@ -1,6 +1,10 @@
 """Quitting the designer while its workers run ends the process cleanly (exit code 0,
-no "Fatal Python error"): ``dr-designer gui FILE`` in a child process, the N-1 sweep
-started, then File > Quit while it runs (tests/ui/quit_child.py).
+no "Fatal Python error", nothing left for PySide's clean-up): ``dr-designer gui FILE`` in
+a child process, work started (the N-1 sweep, an availability run with its Monte Carlo,
+a save, both, the capacity sizing, simulation mode), then File > Quit — or, during a
+save, the window's close button — while it runs (tests/ui/quit_child.py). The file on
+disk is then the old one or the new one, never a part, and no temporary file is left; a
+design with unsaved changes asks to save them (answered Save: the new one).
 
 Before, the process aborted when the sweep still ran at the exit ("QThread: Destroyed
 while thread is still running"), and PySide's clean-up at exit deleted the windows and
@@ -10,6 +14,7 @@ passed; designer/ui/app.py ``end_session``)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -18,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate_design
-from designer.persistence import dumps
+from designer.domain import KindFigures, ReliabilitySettings
+from designer.persistence import dumps, load
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("quit_child.py")
@@ -45,22 +51,104 @@ def run_child(tmp_path: Path, work: str, design: Path) -> subprocess.CompletedPr
     )
 
 
+FIGURES = ReliabilitySettings(
+    kinds={
+        "site": KindFigures(mtbf_h=20_000.0, mttr_h=48.0, source="test figures"),
+        "wan_link": KindFigures(mtbf_h=4_000.0, mttr_h=8.0),
+        "esxi_host": KindFigures(mtbf_h=10_000.0, mttr_h=8.0),
+        "storage_array": KindFigures(mtbf_h=20_000.0, mttr_h=12.0),
+        "storage_processor": KindFigures(mtbf_h=10_000.0, mttr_h=6.0),
+        "load_balancer": KindFigures(mtbf_h=8_000.0, mttr_h=4.0),
+        "file_share_witness": KindFigures(mtbf_h=5_000.0, mttr_h=8.0),
+    }
+)
+
+
 @pytest.fixture(scope="module")
-def design(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # Big enough that the N-1 sweep takes a while; small enough to open quickly.
-    path = tmp_path_factory.mktemp("quit") / "design-1k.json"
-    path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")
-    return path
+def designs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The designs' texts: ``1k`` big enough that the N-1 sweep takes a while, small
+    enough to open quickly; ``figures`` the three-site sample with failure figures (an
+    availability run with a Monte Carlo); ``workload`` a 1k design stating a capacity
+    workload (sized on a worker)."""
+    three_site = ROOT / "sample_designs" / "three_site_stretched_dag.json"
+    return {
+        "1k": dumps(generate_design(1000, seed=0)),
+        "figures": dumps(load(three_site).model_copy(update={"reliability": FIGURES})),
+        "workload": dumps(generate_design(1000, seed=0, workload=True)),
+    }
 
 
-@pytest.mark.slow
-def test_quit_while_the_sweep_runs_exits_cleanly(tmp_path: Path, design: Path) -> None:
-    run = run_child(tmp_path, "sweep", design)
+def quit_mid_work(tmp_path: Path, work: str, text: str) -> tuple[str, Path]:
+    """Run the child with ``work`` on a file holding ``text``; its output, checked for a
+    clean end, and the file."""
+    folder = tmp_path / "designs"
+    folder.mkdir()
+    design = folder / "design.json"
+    design.write_text(text, encoding="utf-8")
+    run = run_child(tmp_path, work, design)
     said = run.stdout + run.stderr
     assert "working" in run.stdout, said
-    assert "quitting" in run.stdout, said  # the sweep ran when the window closed
+    assert "quitting" in run.stdout or "closing" in run.stdout, said
     assert "Fatal Python error" not in run.stderr, said
     assert "QThread: Destroyed" not in run.stderr, said
+    assert "ended before" not in run.stdout and "ended first" not in run.stdout, said
     assert run.returncode == 0, said
     # The command deleted its windows itself, charts with them, before PySide's clean-up.
     assert "left at exit: 0 []" in run.stdout, said
+    assert [p.name for p in folder.iterdir()] == ["design.json"], said  # no temp file left
+    return said, design
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def new_content(said: str) -> str:
+    (line,) = [line for line in said.splitlines() if line.startswith("new content: ")]
+    return line.removeprefix("new content: ")
+
+
+@pytest.mark.slow
+def test_quit_while_the_sweep_runs_exits_cleanly(tmp_path: Path, designs: dict[str, str]) -> None:
+    said, design = quit_mid_work(tmp_path, "sweep", designs["1k"])
+    assert design.read_text(encoding="utf-8") == designs["1k"]
+    assert "question:" not in said  # nothing changed: nothing to ask
+
+
+@pytest.mark.slow
+def test_quit_during_the_monte_carlo_exits_cleanly(tmp_path: Path, designs: dict[str, str]) -> None:
+    said, design = quit_mid_work(tmp_path, "availability", designs["figures"])
+    assert "monte carlo" in said  # the quit came while its processes ran
+    assert design.read_text(encoding="utf-8") == designs["figures"]
+    assert "question:" not in said
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("work", "name"), [("save", "1k"), ("availability+save", "figures")])
+def test_closing_during_a_save_waits_for_it_then_exits(
+    tmp_path: Path, designs: dict[str, str], work: str, name: str
+) -> None:
+    """The close that comes while the file is written waits for it; the design is then
+    clean, so the window closes without a question, and the file is the new one."""
+    said, design = quit_mid_work(tmp_path, work, designs[name])
+    assert "closing" in said and "close returned, visible: True" in said  # waited
+    assert "save returned, modified: False" in said
+    assert digest(design) == new_content(said) != hashlib.sha256(designs[name].encode()).hexdigest()
+    assert "question:" not in said
+
+
+@pytest.mark.slow
+def test_quit_with_unsaved_changes_asks_and_saves(tmp_path: Path, designs: dict[str, str]) -> None:
+    said, design = quit_mid_work(tmp_path, "edit+sweep", designs["1k"])
+    assert said.count("question: DR Designer: Save the changes to design.json?") == 1, said
+    assert digest(design) == new_content(said)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("work", "name"), [("capacity", "workload"), ("simulation", "1k")])
+def test_quit_while_sizing_or_in_simulation_mode_exits_cleanly(
+    tmp_path: Path, designs: dict[str, str], work: str, name: str
+) -> None:
+    said, design = quit_mid_work(tmp_path, work, designs[name])
+    assert design.read_text(encoding="utf-8") == designs[name]
+    assert "question:" not in said
