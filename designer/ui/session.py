@@ -445,7 +445,14 @@ class EditorSession(QObject):
         of its own, so that input and paints go between them."""
         held, self._held = self._held, None
         for work in held or ():
-            if later:
-                QTimer.singleShot(0, work)
-            else:
+            if not later:
                 work()
+                continue
+            # A piece of a panel or the window runs only while it exists: a window closed
+            # and deleted before these turns came had them call its deleted panels (a
+            # RuntimeError whose traceback then kept the window's objects alive).
+            owner = getattr(work, "__self__", None)
+            if isinstance(owner, QObject):
+                QTimer.singleShot(0, owner, work)
+            else:
+                QTimer.singleShot(0, work)
