@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import nullcontext
+from functools import partial
 from itertools import combinations
 from typing import Literal
 
@@ -20,6 +21,7 @@ from designer.capacity.modes import NORMAL, Mode, ModeKind
 from designer.capacity.report import (
     CapacityReport,
     LinkReport,
+    LogLuns,
     MemberReport,
     MirrorReport,
     ModeLoad,
@@ -313,7 +315,8 @@ def _report(
         links=links,
         members=members,
         hosts=hosts,
-        log_luns=log_lun_reports(prep, engine.workload, engine.flows),
+        # Normal operation's only, the same in every mode: built when first read.
+        log_luns=LogLuns(partial(log_lun_reports, prep, engine.workload, engine.flows)),
         mirrors=mirrors,
         evaluated=[r.mode for r in results],
         skipped_elements=skipped,

@@ -4,7 +4,7 @@ normal operation and the worst mode, as JSON (the CLI's shape) and as text."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
@@ -19,6 +19,7 @@ __all__ = [
     "HostReport",
     "LinkReport",
     "LogLunReport",
+    "LogLuns",
     "MemberReport",
     "MirrorReport",
     "ModeLoad",
@@ -214,6 +215,57 @@ class LogLunReport:
     hours_to_full: float | None
 
 
+class LogLuns(Sequence[LogLunReport]):
+    """The report's log LUNs, worked out when first read (``build()``: what
+    :func:`~designer.capacity.rollup.log_lun_reports` returns). They depend on the
+    design and its workload only, not on any failure mode, and are the largest part of
+    a sizing's report (16,000 copies at 25k): a sizing leaves them to the JSON, the
+    text, the rules' CAP004 and the review report that read them. Compares equal to a
+    list of the same :class:`LogLunReport` values."""
+
+    __slots__ = ("_build", "_reports")
+
+    def __init__(self, build: Callable[[], list[LogLunReport]]) -> None:
+        self._build: Callable[[], list[LogLunReport]] | None = build
+        self._reports: list[LogLunReport] | None = None
+
+    def _list(self) -> list[LogLunReport]:
+        reports = self._reports
+        if reports is None:
+            build = self._build
+            assert build is not None
+            reports = self._reports = build()
+            self._build = None  # what it read (the workload, the flows) may go
+        return reports
+
+    @overload
+    def __getitem__(self, index: int) -> LogLunReport: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[LogLunReport]: ...
+
+    def __getitem__(self, index: int | slice) -> LogLunReport | list[LogLunReport]:
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __iter__(self) -> Iterator[LogLunReport]:
+        return iter(self._list())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LogLuns):
+            return self._list() == other._list()
+        if isinstance(other, list):
+            return self._list() == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-like, as the list it stands for
+
+    def __repr__(self) -> str:
+        return f"LogLuns({self._list()!r})"
+
+
 @dataclass
 class MirrorReport:
     """One mirror's recovery point in normal operation and in its worst mode."""
@@ -233,7 +285,8 @@ class CapacityReport:
     links: list[LinkReport]
     members: list[MemberReport]
     hosts: list[HostReport]
-    log_luns: list[LogLunReport]
+    #: A :class:`LogLuns` when the report comes from a sizing (built when first read).
+    log_luns: Sequence[LogLunReport]
     mirrors: list[MirrorReport]
     evaluated: list[Mode]
     skipped_elements: int = 0

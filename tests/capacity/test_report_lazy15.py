@@ -1,0 +1,133 @@
+"""A sizing's log LUNs are worked out when first read (wave 15, ``capb15``): they depend on
+the design and its workload only, not on any failure mode. Read, they equal the
+reference (:meth:`Workload.log_luns` copy by copy, ``test_report_rollups``), and the
+JSON, the text and the rules read the same figures as from the list built at once; a
+sizing that nobody asks for them does not build them, and one read builds them once.
+Each log LUN's rate (``sum`` over its databases' set, the lookups by ``map``) equals the
+former loop's float for float."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from test_capacity_properties import designs
+from test_report_rollups import _reference_log_luns
+
+import designer.capacity.analysis as analysis
+from designer.capacity import CapacityEngine, capacity
+from designer.capacity.report import CapacityReport, LogLunReport, LogLuns
+from designer.capacity.rollup import _Rates, log_lun_reports
+from designer.domain import Design
+from designer.persistence import load
+from designer.simulation import Simulator
+from designer.workload import Workload, states_workload
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
+
+
+def _sized_samples() -> list[Path]:
+    return [
+        p
+        for p in sorted(SAMPLES.glob("*.json"))
+        if states_workload(getattr(load(p), "design", load(p)))
+    ]
+
+
+def _former_rates(copies: list[tuple[str, str]], workload: Workload) -> float:
+    """The rate as the report summed it until wave 14: a loop over the set."""
+    rate: float = 0
+    for db_id in {d for d, _ in copies}:
+        rate += workload.database(db_id).log_gb_per_hour
+    return rate
+
+
+def _check(design: Design) -> CapacityReport:
+    sim = Simulator(design)
+    engine = CapacityEngine(sim)
+    report = capacity(sim, engine=engine)
+    assert isinstance(report.log_luns, LogLuns)
+    want = _reference_log_luns(sim, engine.workload)
+    assert report.log_luns == want
+    assert list(report.log_luns) == want
+    assert len(report.log_luns) == len(want)
+    assert report.log_luns[:] == want[:]
+    for got in report.log_luns:
+        assert isinstance(got.gb_per_hour, type(_former_rates(got.copies, engine.workload)))
+        assert got.gb_per_hour == _former_rates(got.copies, engine.workload), got.lun.id
+    # What reads them reads the same as from the list built at once.
+    eager = dataclasses.replace(report, log_luns=list(want))
+    assert report.to_json(all_modes=True) == eager.to_json(all_modes=True)
+    assert report.to_json() == eager.to_json()
+    assert report.to_text(all_modes=True) == eager.to_text(all_modes=True)
+    return report
+
+
+@pytest.mark.parametrize("path", _sized_samples(), ids=lambda p: p.stem)
+def test_read_log_luns_equal_the_reference_on_the_samples(path: Path) -> None:
+    design = load(path)
+    _check(getattr(design, "design", design))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_read_log_luns_equal_the_reference_on_a_generated_1k_design(seed: int) -> None:
+    from benchmarks.generate import generate_design
+
+    report = _check(generate_design("1k", seed=seed, workload=True))
+    assert len(report.log_luns) > 20
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(designs())
+def test_read_log_luns_equal_the_reference_on_generated_designs(design: Design) -> None:
+    _check(design)
+
+
+def test_a_sizing_builds_its_log_luns_only_when_read_and_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benchmarks.generate import generate_design
+
+    calls: list[int] = []
+    real = analysis.log_lun_reports
+
+    def counted(*args: object) -> list[LogLunReport]:
+        calls.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis, "log_lun_reports", counted)
+    sim = Simulator(generate_design("1k", seed=0, workload=True))
+    report = capacity(sim)
+    normal = capacity(sim, modes="normal")
+    assert calls == []  # neither sizing built them
+    data = report.to_json()
+    assert calls == [1] and data["log_luns"]
+    report.to_text()
+    assert report.log_luns == normal.log_luns  # the same in every mode
+    assert calls == [1, 1]  # each report once: the second read of each built nothing
+    list(report.log_luns), list(normal.log_luns)
+    assert calls == [1, 1]
+
+
+def test_the_rates_equal_the_workload_s_even_without_its_bulk_loads() -> None:
+    """``_Rates`` reads ``Workload.loads()`` and falls back to ``database`` for a
+    database the bulk loads lack (the same operation)."""
+    from benchmarks.generate import generate_design
+
+    design = generate_design("1k", seed=1, workload=True)
+    sim = Simulator(design)
+    workload = Workload(design)
+    rates = _Rates(workload)
+    dbs = sorted(sim.prep.dbs)
+    assert dbs
+    for db_id in dbs:
+        assert rates[db_id] == workload.database(db_id).log_gb_per_hour
+    # Without the bulk loads: every database from ``database`` one by one.
+    bare = _Rates(Workload(design))
+    bare._loads = {}
+    for db_id in dbs:
+        assert bare[db_id] == workload.database(db_id).log_gb_per_hour
+    assert dict(bare) == dict(rates)
+    assert log_lun_reports(sim.prep, Workload(design)) == _reference_log_luns(sim, workload)
