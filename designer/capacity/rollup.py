@@ -81,46 +81,53 @@ def host_reports(engine: CapacityEngine, results: list[ModeResult]) -> list[Host
     for host_id in on_host:
         value = normal_touched.get(host_id)
         normal[host_id] = base_sum[host_id] if value is None else (value[0], value[1])
-    # Per host: the modes (in order) whose figure may differ from normal, with it.
-    special: dict[str, list[tuple[int, tuple[int, int]]]] = defaultdict(list)
+    # Per host and kind: the modes (in order) whose figure may differ from normal, with
+    # it; per kind, the modes of the kind in order.
+    special: dict[str, dict[ModeKind, list[tuple[int, tuple[int, int]]]]] = {}
     by_kind: dict[ModeKind, list[int]] = defaultdict(list)
-    kind_of: list[ModeKind | None] = [None]
     for number, result in enumerate(results[1:], start=1):
         kind = result.mode.kind
         by_kind[kind].append(number)
-        kind_of.append(kind)
         changed = touched(result)
         failed = result.mode.failed or ()
-        hosts = {h for h in changed if h in on_host}
-        hosts.update(h for h in failed if h in on_host)
-        for host_id in hosts:
-            if host_id in failed:
-                special[host_id].append((number, (0, 0)))
+        for host_id in failed:
+            if host_id in on_host:
+                changed[host_id] = [0, 0]  # a failed host has none
+        for host_id, value in changed.items():
+            if host_id not in on_host:
+                continue
+            per_kind = special.get(host_id)
+            if per_kind is None:
+                per_kind = special[host_id] = {}
+            found = per_kind.get(kind)
+            if found is None:
+                per_kind[kind] = [(number, (value[0], value[1]))]
             else:
-                value = changed.get(host_id)
-                special[host_id].append(
-                    (number, normal[host_id] if value is None else (value[0], value[1]))
-                )
+                found.append((number, (value[0], value[1])))
     reports: list[HostReport] = []
+    none: dict[ModeKind, list[tuple[int, tuple[int, int]]]] = {}
     for host_id in sorted(on_host):
-        found = sorted(special.get(host_id, ()))
-        values = dict(found)
+        of_host = special.get(host_id, none)
         usual = normal[host_id]
         worst: dict[ModeKind, tuple[Mode, tuple[int, int]]] = {}
         for kind, numbers in by_kind.items():
             # The first mode of the kind with the most mailboxes. Every mode of the kind
-            # not in ``values`` has normal operation's figure, so of those only the
-            # first can be the first with the most.
-            candidates = [(n, v) for n, v in found if kind_of[n] == kind]
-            for number in numbers:
-                if number not in values:
-                    candidates.append((number, usual))
-                    candidates.sort()
-                    break
-            best = candidates[0]
-            for candidate in candidates[1:]:
-                if candidate[1][1] > best[1][1]:
-                    best = candidate
+            # not listed for the host has normal operation's figure, so of those only
+            # the first can be the first with the most. The listed ones come in order.
+            candidates = of_host.get(kind)
+            if candidates is None:
+                best = (numbers[0], usual)
+            else:
+                if len(candidates) < len(numbers):
+                    listed = {n for n, _v in candidates}
+                    for number in numbers:
+                        if number not in listed:
+                            candidates = sorted([*candidates, (number, usual)])
+                            break
+                best = candidates[0]
+                for candidate in candidates:
+                    if candidate[1][1] > best[1][1]:
+                        best = candidate
             worst[kind] = (results[best[0]].mode, best[1])
         reports.append(HostReport(prep.hosts[host_id], usual, worst))
     return reports
