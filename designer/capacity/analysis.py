@@ -20,8 +20,8 @@ from designer.capacity.engine import CapacityEngine, LinkKey, MemberLoad, ModeRe
 from designer.capacity.modes import NORMAL, Mode, ModeKind
 from designer.capacity.report import (
     CapacityReport,
+    Deferred,
     LinkReport,
-    LogLuns,
     MemberReport,
     MirrorReport,
     ModeLoad,
@@ -306,7 +306,9 @@ def _report(
             )
         )
     members = _members(engine, results)
-    hosts = host_reports(engine, results)
+    # The JSON and the text read the hosts, the window and the rules do not: built when
+    # first read.
+    hosts = Deferred(partial(host_reports, engine, results))
     mirrors = _mirrors(engine, results, modes)
     return CapacityReport(
         design=sim.design,
@@ -316,7 +318,7 @@ def _report(
         members=members,
         hosts=hosts,
         # Normal operation's only, the same in every mode: built when first read.
-        log_luns=LogLuns(partial(log_lun_reports, prep, engine.workload, engine.flows)),
+        log_luns=Deferred(partial(log_lun_reports, prep, engine.workload, engine.flows)),
         mirrors=mirrors,
         evaluated=[r.mode for r in results],
         skipped_elements=skipped,

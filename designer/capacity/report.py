@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from designer.capacity.engine import LinkFigures, LinkKey, MemberLoad
 from designer.capacity.modes import KIND_TEXT, NORMAL, Mode, ModeKind
@@ -16,16 +16,18 @@ from designer.workload import KIND_LABELS, Figures, LinkLoad
 
 __all__ = [
     "CapacityReport",
+    "Deferred",
     "HostReport",
     "LinkReport",
     "LogLunReport",
-    "LogLuns",
     "MemberReport",
     "MirrorReport",
     "ModeLoad",
     "ModeLoads",
     "Sizing",
 ]
+
+_T = TypeVar("_T")
 
 #: Member load kinds in the order the calculator lists them.
 LOAD_KINDS: tuple[ModeKind, ...] = ("single", "double", "site", "site_plus_one")
@@ -215,46 +217,46 @@ class LogLunReport:
     hours_to_full: float | None
 
 
-class LogLuns(Sequence[LogLunReport]):
-    """The report's log LUNs, worked out when first read (``build()``: what
-    :func:`~designer.capacity.rollup.log_lun_reports` returns). They depend on the
-    design and its workload only, not on any failure mode, and are the largest part of
-    a sizing's report (16,000 copies at 25k): a sizing leaves them to the JSON, the
-    text, the rules' CAP004 and the review report that read them. Compares equal to a
-    list of the same :class:`LogLunReport` values."""
+class Deferred(Sequence[_T]):
+    """Report parts worked out when first read (``build()``), for the parts a sizing's
+    readers do not all read: the log LUNs depend on the design and its workload only,
+    not on any failure mode, and are the largest part of a sizing's report (16,000
+    copies at 25k; read by the JSON, the text, the rules' CAP004 and the review
+    report); the ESXi hosts are read by the JSON and the text only (not by the window,
+    the rules or the review report). Compares equal to a list of the same values."""
 
-    __slots__ = ("_build", "_reports")
+    __slots__ = ("_build", "_items")
 
-    def __init__(self, build: Callable[[], list[LogLunReport]]) -> None:
-        self._build: Callable[[], list[LogLunReport]] | None = build
-        self._reports: list[LogLunReport] | None = None
+    def __init__(self, build: Callable[[], list[_T]]) -> None:
+        self._build: Callable[[], list[_T]] | None = build
+        self._items: list[_T] | None = None
 
-    def _list(self) -> list[LogLunReport]:
-        reports = self._reports
-        if reports is None:
+    def _list(self) -> list[_T]:
+        items = self._items
+        if items is None:
             build = self._build
             assert build is not None
-            reports = self._reports = build()
-            self._build = None  # what it read (the workload, the flows) may go
-        return reports
+            items = self._items = build()
+            self._build = None  # what it read (the workload, the modes) may go
+        return items
 
     @overload
-    def __getitem__(self, index: int) -> LogLunReport: ...
+    def __getitem__(self, index: int) -> _T: ...
 
     @overload
-    def __getitem__(self, index: slice) -> list[LogLunReport]: ...
+    def __getitem__(self, index: slice) -> list[_T]: ...
 
-    def __getitem__(self, index: int | slice) -> LogLunReport | list[LogLunReport]:
+    def __getitem__(self, index: int | slice) -> _T | list[_T]:
         return self._list()[index]
 
     def __len__(self) -> int:
         return len(self._list())
 
-    def __iter__(self) -> Iterator[LogLunReport]:
+    def __iter__(self) -> Iterator[_T]:
         return iter(self._list())
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, LogLuns):
+        if isinstance(other, Deferred):
             return self._list() == other._list()
         if isinstance(other, list):
             return self._list() == other
@@ -263,7 +265,7 @@ class LogLuns(Sequence[LogLunReport]):
     __hash__ = None  # type: ignore[assignment]  # mutable-like, as the list it stands for
 
     def __repr__(self) -> str:
-        return f"LogLuns({self._list()!r})"
+        return f"Deferred({self._list()!r})"
 
 
 @dataclass
@@ -284,8 +286,8 @@ class CapacityReport:
     modes: str
     links: list[LinkReport]
     members: list[MemberReport]
-    hosts: list[HostReport]
-    #: A :class:`LogLuns` when the report comes from a sizing (built when first read).
+    #: :class:`Deferred` when the report comes from a sizing (built when first read).
+    hosts: Sequence[HostReport]
     log_luns: Sequence[LogLunReport]
     mirrors: list[MirrorReport]
     evaluated: list[Mode]

@@ -1,10 +1,12 @@
-"""A sizing's log LUNs are worked out when first read (wave 15, ``capb15``): they depend on
-the design and its workload only, not on any failure mode. Read, they equal the
-reference (:meth:`Workload.log_luns` copy by copy, ``test_report_rollups``), and the
-JSON, the text and the rules read the same figures as from the list built at once; a
-sizing that nobody asks for them does not build them, and one read builds them once.
-Each log LUN's rate (``sum`` over its databases' set, the lookups by ``map``) equals the
-former loop's float for float."""
+"""A sizing's log LUNs and ESXi hosts are worked out when first read (wave 15,
+``capb15``): the log LUNs depend on the design and its workload only, not on any failure
+mode, and only the JSON and the text read the hosts (not the window, the rules or the
+review report). Read, they equal the references (:meth:`Workload.log_luns` copy by copy,
+every member's load in every mode evaluated in full: ``test_report_rollups``), and the
+JSON and the text read the same as from lists built at once; a sizing that nobody asks
+for them does not build them, and one read builds them once. Each log LUN's rate
+(``sum`` over its databases' set, the lookups by ``map``) equals the former loop's float
+for float."""
 
 from __future__ import annotations
 
@@ -14,11 +16,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from test_capacity_properties import designs
-from test_report_rollups import _reference_log_luns
+from test_report_rollups import _reference_hosts, _reference_log_luns, _results
 
 import designer.capacity.analysis as analysis
 from designer.capacity import CapacityEngine, capacity
-from designer.capacity.report import CapacityReport, LogLunReport, LogLuns
+from designer.capacity.report import CapacityReport, Deferred, HostReport, LogLunReport
 from designer.capacity.rollup import _Rates, log_lun_reports
 from designer.domain import Design
 from designer.persistence import load
@@ -47,8 +49,12 @@ def _former_rates(copies: list[tuple[str, str]], workload: Workload) -> float:
 def _check(design: Design) -> CapacityReport:
     sim = Simulator(design)
     engine = CapacityEngine(sim)
-    report = capacity(sim, engine=engine)
-    assert isinstance(report.log_luns, LogLuns)
+    report = capacity(sim, engine=engine, max_combined=None)
+    assert isinstance(report.log_luns, Deferred)
+    assert isinstance(report.hosts, Deferred)
+    hosts = _reference_hosts(engine, _results(sim, engine))
+    assert [(r.host.id, r.normal, r.worst_by_kind) for r in report.hosts] == hosts
+    assert len(report.hosts) == len(hosts)
     want = _reference_log_luns(sim, engine.workload)
     assert report.log_luns == want
     assert list(report.log_luns) == want
@@ -58,7 +64,8 @@ def _check(design: Design) -> CapacityReport:
         assert isinstance(got.gb_per_hour, type(_former_rates(got.copies, engine.workload)))
         assert got.gb_per_hour == _former_rates(got.copies, engine.workload), got.lun.id
     # What reads them reads the same as from the list built at once.
-    eager = dataclasses.replace(report, log_luns=list(want))
+    eager = dataclasses.replace(report, log_luns=list(want), hosts=list(report.hosts))
+    assert report.hosts == eager.hosts
     assert report.to_json(all_modes=True) == eager.to_json(all_modes=True)
     assert report.to_json() == eager.to_json()
     assert report.to_text(all_modes=True) == eager.to_text(all_modes=True)
@@ -85,30 +92,37 @@ def test_read_log_luns_equal_the_reference_on_generated_designs(design: Design) 
     _check(design)
 
 
-def test_a_sizing_builds_its_log_luns_only_when_read_and_once(
+def test_a_sizing_builds_its_log_luns_and_hosts_only_when_read_and_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from benchmarks.generate import generate_design
 
-    calls: list[int] = []
-    real = analysis.log_lun_reports
+    calls: list[str] = []
+    real_luns, real_hosts = analysis.log_lun_reports, analysis.host_reports
 
-    def counted(*args: object) -> list[LogLunReport]:
-        calls.append(1)
-        return real(*args)  # type: ignore[arg-type]
+    def luns(*args: object) -> list[LogLunReport]:
+        calls.append("luns")
+        return real_luns(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(analysis, "log_lun_reports", counted)
+    def hosts(*args: object) -> list[HostReport]:
+        calls.append("hosts")
+        return real_hosts(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis, "log_lun_reports", luns)
+    monkeypatch.setattr(analysis, "host_reports", hosts)
     sim = Simulator(generate_design("1k", seed=0, workload=True))
     report = capacity(sim)
     normal = capacity(sim, modes="normal")
     assert calls == []  # neither sizing built them
     data = report.to_json()
-    assert calls == [1] and data["log_luns"]
+    assert sorted(calls) == ["hosts", "luns"] and data["log_luns"] and data["hosts"]
     report.to_text()
     assert report.log_luns == normal.log_luns  # the same in every mode
-    assert calls == [1, 1]  # each report once: the second read of each built nothing
-    list(report.log_luns), list(normal.log_luns)
-    assert calls == [1, 1]
+    assert len(calls) == 3  # each once: the second read of each built nothing
+    list(report.log_luns), list(normal.log_luns), list(report.hosts)
+    assert len(calls) == 3
+    normal.to_text()
+    assert sorted(calls) == ["hosts", "hosts", "luns", "luns"]
 
 
 def test_the_rates_equal_the_workload_s_even_without_its_bulk_loads() -> None:
