@@ -14,6 +14,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from cap_designs import stretched
 from hypothesis import HealthCheck, given, settings
 from test_capacity_properties import designs
 from test_report_rollups import _reference_hosts, _reference_log_luns, _results
@@ -145,3 +146,39 @@ def test_the_rates_equal_the_workload_s_even_without_its_bulk_loads() -> None:
         assert bare[db_id] == workload.database(db_id).log_gb_per_hour
     assert dict(bare) == dict(rates)
     assert log_lun_reports(sim.prep, Workload(design)) == _reference_log_luns(sim, workload)
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_the_deferred_parts_are_built_as_the_sizing_builds_them(
+    monkeypatch: pytest.MonkeyPatch, size: str
+) -> None:
+    """With the cyclic collector paused on a design of more than ``LARGE`` elements (as
+    the sizing itself runs), as they come on a small one."""
+    import gc
+
+    from benchmarks.generate import generate_design
+
+    seen: list[bool] = []
+    real_luns, real_hosts = analysis.log_lun_reports, analysis.host_reports
+
+    def luns(*args: object) -> list[LogLunReport]:
+        seen.append(gc.isenabled())
+        return real_luns(*args)  # type: ignore[arg-type]
+
+    def hosts(*args: object) -> list[HostReport]:
+        seen.append(gc.isenabled())
+        return real_hosts(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis, "log_lun_reports", luns)
+    monkeypatch.setattr(analysis, "host_reports", hosts)
+    if size == "large":
+        design = generate_design("1k", seed=0, workload=True)
+        assert len(design.elements) > analysis.LARGE
+    else:
+        design = stretched(databases=3)
+        assert len(design.elements) <= analysis.LARGE
+    report = capacity(design)
+    assert gc.isenabled()
+    report.to_json()
+    assert seen == [size == "small"] * 2
+    assert gc.isenabled()
