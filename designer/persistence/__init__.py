@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from designer.persistence.atomic import (
-    FileChangedError,
-    FileStamp,
-    NotAFileError,
-    ReadOnlyFileError,
-    clean_stale_temps,
-    write_atomic,
-)
+from typing import TYPE_CHECKING, Any
+
 from designer.persistence.errors import LoadError
 from designer.persistence.file_format import (
     FORMAT,
@@ -23,6 +17,16 @@ from designer.persistence.file_format import (
     save,
 )
 from designer.persistence.migrations import CURRENT_SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from designer.persistence.atomic import (
+        FileChangedError,
+        FileStamp,
+        NotAFileError,
+        ReadOnlyFileError,
+        clean_stale_temps,
+        write_atomic,
+    )
 
 __all__ = [
     "CURRENT_SCHEMA_VERSION",
@@ -43,3 +47,27 @@ __all__ = [
     "save",
     "write_atomic",
 ]
+
+
+#: The writer's names, from :mod:`designer.persistence.atomic` when first asked for:
+#: reading a file (``check``) does not import the writer.
+_FROM_ATOMIC = frozenset(
+    (
+        "FileChangedError",
+        "FileStamp",
+        "NotAFileError",
+        "ReadOnlyFileError",
+        "clean_stale_temps",
+        "write_atomic",
+    )
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_ATOMIC:
+        from designer.persistence import atomic
+
+        value = getattr(atomic, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

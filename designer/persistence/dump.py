@@ -25,11 +25,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from designer.domain.design import Design
-from designer.persistence.migrations import CURRENT_SCHEMA_VERSION
+from designer.persistence.migrations import CURRENT_SCHEMA_VERSION, FORMAT
 
 __all__ = ["CHUNK", "dump_bytes", "dump_chunks", "dumps", "reference_dumps"]
 
-FORMAT = "dr-designer"
 #: Elements (or layout entries) dumped by one pydantic call: ~1 ms of work each.
 CHUNK = 256
 

@@ -14,7 +14,7 @@ import stat
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -22,12 +22,15 @@ from designer.collector import collector_paused
 from designer.domain.design import Design
 from designer.domain.elements import ELEMENT_CLASSES
 from designer.domain.structure import checked_columns, keep_columns
-from designer.persistence import dump as _dump
-from designer.persistence.atomic import FileStamp, write_atomic
 from designer.persistence.errors import LoadError
-from designer.persistence.migrations import CURRENT_SCHEMA_VERSION, migrate
+from designer.persistence.migrations import CURRENT_SCHEMA_VERSION, FORMAT, migrate
 from designer.persistence.schema_cache import validator
 from designer.text import quote
+
+if TYPE_CHECKING:
+    # The writer and the stamps are imported when first used: reading a file (``check``
+    # and the other commands that only read) needs neither (~0.5 ms of a small check).
+    from designer.persistence.atomic import FileStamp
 
 __all__ = [
     "FORMAT",
@@ -41,7 +44,6 @@ __all__ = [
     "save",
 ]
 
-FORMAT = _dump.FORMAT
 #: The largest design file the loader reads (512 MiB). A 100,000-element design saves as
 #: about 54 MB, so this is ten times what the app's largest designs produce; it is there
 #: to refuse a runaway file with a message rather than run out of memory parsing it.
@@ -107,7 +109,9 @@ def dumps(design: Design) -> str:
     """Canonical text of a design: sorted keys, 2-space indent, trailing newline
     (:mod:`designer.persistence.dump`: the text of ``json.dumps`` of the whole dump,
     written in pieces ~3 times cheaper)."""
-    return _dump.dumps(design)
+    from designer.persistence.dump import dumps as text_of
+
+    return text_of(design)
 
 
 def save(
@@ -118,7 +122,10 @@ def save(
     kept; a read-only file is refused). ``expected``: the stamp of the file as it was
     opened or last saved; if another program changed it since, :class:`FileChangedError`
     and nothing is written. Returns the stamp of what was written."""
-    return write_atomic(path, _dump.dump_bytes(design), expected=expected)
+    from designer.persistence.atomic import write_atomic
+    from designer.persistence.dump import dump_bytes
+
+    return write_atomic(path, dump_bytes(design), expected=expected)
 
 
 # -- loading ----------------------------------------------------------------------------
@@ -139,6 +146,8 @@ def load_with_stamp(path: str | os.PathLike[str]) -> tuple[Design, FileStamp]:
     A big file's digest is computed on a thread beside the parse: hashlib releases the
     interpreter lock while it hashes, so SHA-256 of a 100,000-element file (~40 ms)
     overlaps the parse instead of following it."""
+    from designer.persistence.atomic import FileStamp
+
     where = str(path)
     raw, st = _read_design_bytes(path, where)
     if len(raw) < DIGEST_BESIDE_BYTES:

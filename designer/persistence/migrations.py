@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["CURRENT_SCHEMA_VERSION", "MIGRATIONS", "migrate"]
+__all__ = ["CURRENT_SCHEMA_VERSION", "FORMAT", "MIGRATIONS", "migrate"]
 
 RawDesign = dict[str, Any]
+#: The envelope's ``format``: what names a file as a design file, in every version.
+FORMAT = "dr-designer"
 CURRENT_SCHEMA_VERSION = 7
 
 

@@ -100,3 +100,58 @@ def test_pydantics_secret_types_still_compare_after_the_domain(tmp_path: Path) -
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120
     )
     assert run.stdout.strip() == "ok", run.stderr[-3000:]
+
+
+def test_check_imports_neither_the_writer_nor_the_stamps(tmp_path: Path) -> None:
+    """``check`` of every sample only reads: the design file's writer (the text,
+    :mod:`designer.persistence.dump`) and the atomic writer with its stamps
+    (:mod:`designer.persistence.atomic`) are not imported."""
+    probe = (
+        "print(sorted(m for m in ('designer.persistence.dump', 'designer.persistence.atomic')\n"
+        "    if m in sys.modules))"
+    )
+    assert _after_checking(tmp_path, SAMPLES, probe) == "[]"
+
+
+def test_the_persistence_package_still_gives_the_writers_names(tmp_path: Path) -> None:
+    """The package's names from the atomic writer are the writer's own objects, given on
+    first use (``from designer.persistence import FileStamp``, attribute access, ``*``);
+    saving, the text and the stamped load import what they need; the format's name is
+    the one the text writes."""
+    code = (
+        "import sys, designer.persistence as p\n"
+        "assert 'designer.persistence.atomic' not in sys.modules\n"
+        "assert 'designer.persistence.dump' not in sys.modules\n"
+        "from designer.persistence import FileStamp, write_atomic\n"
+        "import designer.persistence.atomic as a\n"
+        "assert FileStamp is a.FileStamp and write_atomic is a.write_atomic\n"
+        "names = ('FileChangedError', 'NotAFileError', 'ReadOnlyFileError', 'clean_stale_temps')\n"
+        "assert all(getattr(p, n) is getattr(a, n) for n in names)\n"
+        "star = {}\n"
+        "exec('from designer.persistence import *', star)\n"
+        "assert set(p.__all__) <= set(star), set(p.__all__) - set(star)\n"
+        "try:\n"
+        "    p.no_such_name\n"
+        "except AttributeError as exc:\n"
+        "    assert 'no_such_name' in str(exc)\n"
+        "else:\n"
+        "    raise AssertionError('no AttributeError')\n"
+        "from designer.bundled import sample\n"
+        "design = p.load(sample('three_site_stretched_dag'))\n"
+        "import designer.persistence.dump as d\n"
+        "assert p.dumps(design) == d.dumps(design) and p.FORMAT == d.FORMAT == 'dr-designer'\n"
+        "stamp = p.save(design, sys.argv[1])\n"
+        "loaded, again = p.load_with_stamp(sys.argv[1])\n"
+        "assert loaded == design and type(again) is FileStamp\n"
+        "assert open(sys.argv[1]).read() == p.dumps(design)\n"
+        "print('ok')\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "saved.drd.json")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DR_DESIGNER_LOG_DIR": str(tmp_path)},
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert run.stdout.strip() == "ok", run.stderr[-3000:]
