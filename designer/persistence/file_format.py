@@ -365,6 +365,10 @@ def _holds_objects(annotation: Any) -> bool:
         # (str, int, float, bool, enums) end here without asking typing twice.
         return issubclass(annotation, BaseModel)
     origin = get_origin(annotation)
+    if origin is None or origin is Literal:
+        # No type arguments (``get_args`` gives none without an origin), or a literal's
+        # values (strings, numbers, enum members: never a JSON object).
+        return False
     if origin is dict or origin is Mapping:
         return True
     return any(_holds_objects(arg) for arg in get_args(annotation))

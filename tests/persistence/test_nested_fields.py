@@ -82,6 +82,9 @@ class _Odd(BaseModel):
     constrained_list: Annotated[list[int], Field(max_length=3)] = Field(default_factory=list)
     anything: Any = None
     enum_like: designer.domain.design.Severity | None = None
+    literal: typing.Literal["a", "b"] = "a"
+    literal_member: typing.Literal[designer.domain.design.Severity.ERROR] | None = None
+    literal_or_model: typing.Literal["x"] | _Inner = "x"
 
 
 @pytest.mark.parametrize("cls", [*_models(), _Odd, _Inner], ids=lambda cls: cls.__name__)
@@ -101,4 +104,5 @@ def test_the_odd_model_reads_as_expected() -> None:
         "listed_models",
         "nested_union",
         "annotated_model",
+        "literal_or_model",
     )
