@@ -195,7 +195,9 @@ def test_a_second_process_compiles_none_of_checks_dataclasses(tmp_path: Path) ->
         )
         assert run.returncode in (0, 1), run.stderr[-2000:]
         assert "0 errors" in run.stdout
-        texts = marshal.loads(cache_file(tmp_path, "check").read_bytes())[1]
+        _, texts, expressions = marshal.loads(cache_file(tmp_path, "check").read_bytes())
+        # typing's forward references (pydantic-core's typed dicts, the named tuples).
+        assert len(expressions) > 100 and "str" in expressions
         if expected == "compiled":
             first = set(texts)
             # The simulator's, capacity's and the rules' dataclasses, and pydantic's own.
@@ -265,8 +267,10 @@ def test_the_simulators_quick_inits_are_compiled_through_the_cache(tmp_path: Pat
         marshal.dumps(("Python 0.1", {})),  # another Python's
         marshal.dumps((sys.version, ["a list"])),
         marshal.dumps((sys.version, {"def f(): pass": "not code"})),
+        marshal.dumps((sys.version, {}, {"int": "not code"})),
+        marshal.dumps((sys.version, {})),  # before wave 15: no expressions
     ],
-    ids=["empty", "garbage", "foreign", "not-a-dict", "not-code"],
+    ids=["empty", "garbage", "foreign", "not-a-dict", "not-code", "not-code-2", "old"],
 )
 def test_a_damaged_or_foreign_file_compiles_as_before_and_is_rewritten(
     tmp_path: Path, content: bytes
@@ -279,8 +283,9 @@ def test_a_damaged_or_foreign_file_compiles_as_before_and_is_rewritten(
         assert cache is not None and cache.compiled > 0
     for cls, twin in zip(plain, made, strict=True):
         assert _methods(cls) == _methods(twin)
-    version, codes = marshal.loads(path.read_bytes())
+    version, codes, expressions = marshal.loads(path.read_bytes())
     assert version == sys.version and all(type(c).__name__ == "code" for c in codes.values())
+    assert all(type(c).__name__ == "code" for c in expressions.values())
 
 
 def test_an_entry_is_used_only_for_its_own_text(tmp_path: Path) -> None:
@@ -297,8 +302,8 @@ def test_a_grown_cache_starts_over(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(codecache, "MAX_ENTRIES", 3)
     with compiled_dataclasses("test", tmp_path):
         _make_classes()  # more than 3 methods
-    _, codes = marshal.loads(cache_file(tmp_path, "test").read_bytes())
-    assert codes == {}
+    _, codes, expressions = marshal.loads(cache_file(tmp_path, "test").read_bytes())
+    assert codes == {} and expressions == {}
 
 
 def test_no_folder_an_unwritable_folder_or_someone_elses_exec_change_nothing(
@@ -335,3 +340,87 @@ def test_exec_passes_anything_but_a_text_with_a_namespace_to_the_builtin(tmp_pat
     here: dict[str, Any] = {}
     cache.exec("y = SAMPLE", None, here)  # no globals: the caller's, as the builtin's
     assert here["y"] == SAMPLE and cache.codes is None
+
+
+FORWARD_TEXTS = (
+    "int",
+    "list[int]",
+    "dict[str, 'Later']",
+    "Optional[Sequence[ElementBase]]",
+    "a.b.c | None",
+    "*Ts",
+    "*tuple[int, str]",
+    "x if y else z",
+    "lambda: 1",
+    "'nested'",
+)
+
+
+def _forward_codes(texts: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    import typing
+
+    out = []
+    for text in texts:
+        code = typing.ForwardRef(text).__forward_code__
+        out.append(
+            (
+                code.co_code,
+                code.co_consts,
+                code.co_names,
+                code.co_flags,
+                code.co_filename,
+                code.co_name,
+                code.co_firstlineno,
+                code.co_linetable,
+                code.co_exceptiontable,
+            )
+        )
+    return out
+
+
+def test_typings_forward_references_get_the_same_code_from_the_cache(tmp_path: Path) -> None:
+    """Within the block a ``typing.ForwardRef`` gets the code typing compiles for its
+    text, compiled now or read back from the file; a text that is no expression is
+    refused with typing's message; after the block typing is as it was."""
+    import typing
+
+    plain = _forward_codes(FORWARD_TEXTS)
+    for compiled in (len(set(FORWARD_TEXTS)), 0):  # compiled now, then read from the file
+        with compiled_dataclasses("test", tmp_path) as cache:
+            made = _forward_codes(FORWARD_TEXTS)
+            assert cache is not None and cache.compiled == compiled
+            with pytest.raises(SyntaxError, match="Forward reference must be an expression"):
+                typing.ForwardRef("not an expression")
+        assert made == plain
+        # typing compiles a starred text as a one-item tuple's item.
+        assert set(cache.expressions) == {f"({t},)[0]" if t[0] == "*" else t for t in FORWARD_TEXTS}
+        assert "compile" not in vars(typing)
+    later = typing.ForwardRef("list[int]")
+    assert later._evaluate(globals(), None, frozenset()) == list[int]
+
+
+def test_compile_passes_anything_but_a_forward_references_text_to_the_builtin(
+    tmp_path: Path,
+) -> None:
+    cache = CodeCache(cache_file(tmp_path, "test"))
+    assert cache.compile("x = 1", "<string>", "exec").co_names == ("x",)
+    assert cache.compile("1 + 1", "<other>", "eval").co_filename == "<other>"
+    import ast
+
+    flagged = cache.compile("x", "<string>", "eval", ast.PyCF_ONLY_AST)
+    assert isinstance(flagged, ast.Expression)
+    assert cache.expressions == {} and cache.compiled == 0
+    assert eval(cache.compile("2 * 3", "<string>", "eval")) == 6
+    assert list(cache.expressions) == ["2 * 3"] and cache.compiled == 1
+
+
+def test_someone_elses_compile_in_typing_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typing
+
+    monkeypatch.setattr(typing, "compile", compile, raising=False)
+    with compiled_dataclasses("test", tmp_path) as cache:
+        assert cache is not None and vars(typing)["compile"] is compile
+        typing.ForwardRef("int")
+    assert cache.expressions == {} and vars(typing)["compile"] is compile
