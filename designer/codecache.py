@@ -48,6 +48,11 @@ __all__ = ["CodeCache", "cache_file", "compiled_dataclasses"]
 
 #: More entries than this means something creates dataclasses without end: start over.
 MAX_ENTRIES = 5_000
+#: What a forward reference's expression is kept under, before its text: a NUL, which
+#: no source text given to ``exec`` holds (compile refuses it), so an expression's key is
+#: never a dataclass method's, and a designer of another version sharing the folder reads
+#: and keeps these entries as its own (the file's form is the same as before wave 15).
+EXPRESSION = "\0expression\0"
 
 
 def cache_file(folder: Path, scope: str) -> Path:
@@ -58,39 +63,33 @@ def cache_file(folder: Path, scope: str) -> Path:
 
 class CodeCache:
     """Source text → compiled code, read from and saved to ``path``: the texts
-    :mod:`dataclasses` executes, and apart the expressions :mod:`typing` evaluates."""
+    :mod:`dataclasses` executes, and the expressions :mod:`typing` compiles, under
+    their text after :data:`EXPRESSION` (no text given to ``exec`` holds a NUL)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.codes: dict[str, CodeType] | None = None  # read on first use
-        self.expressions: dict[str, CodeType] = {}  # read with codes
         self.compiled = 0  # texts compiled by this process (saved at the end)
 
     def _load(self) -> dict[str, CodeType]:
         codes: dict[str, CodeType] = {}
-        expressions: dict[str, CodeType] = {}
         try:
             data = marshal.loads(self.path.read_bytes())
         except (OSError, ValueError, EOFError, TypeError):
             data = None
         if (
             isinstance(data, tuple)
-            and len(data) == 3
+            and len(data) == 2
             and data[0] == sys.version
             and isinstance(data[1], dict)
-            and isinstance(data[2], dict)
-            and len(data[1]) + len(data[2]) <= MAX_ENTRIES
+            and len(data[1]) <= MAX_ENTRIES
         ):
-            codes, expressions = (
-                {
-                    text: code
-                    for text, code in part.items()
-                    if type(text) is str and type(code) is CodeType
-                }
-                for part in (data[1], data[2])
-            )
+            codes = {
+                text: code
+                for text, code in data[1].items()
+                if type(text) is str and type(code) is CodeType
+            }
         self.codes = codes
-        self.expressions = expressions
         return codes
 
     def code(self, text: str) -> CodeType:
@@ -106,12 +105,12 @@ class CodeCache:
     def expression(self, text: str) -> CodeType:
         """The code ``compile(text, "<string>", "eval")`` gives in a module without
         ``__future__`` imports (from the cache, or compiled now)."""
-        if self.codes is None:
-            self._load()
-        code = self.expressions.get(text)
+        codes = self.codes if self.codes is not None else self._load()
+        key = EXPRESSION + text
+        code = codes.get(key)
         if code is None:
             code = compile(text, "<string>", "eval", dont_inherit=True)
-            self.expressions[text] = code
+            codes[key] = code
             self.compiled += 1
         return code
 
@@ -133,7 +132,7 @@ class CodeCache:
     def exec(self, source: Any, globals: Any = None, locals: Any = None, /, **kw: Any) -> None:
         """``exec`` for the :mod:`dataclasses` module: a text with a namespace runs its
         cached code; anything else goes to the builtin as it came."""
-        if type(source) is str and type(globals) is dict and not kw:
+        if type(source) is str and type(globals) is dict and not kw and "\0" not in source[:1]:
             builtins.exec(self.code(source), globals, locals)
         elif globals is None:  # the builtin would use the caller's namespaces
             caller = sys._getframe(1)
@@ -147,13 +146,11 @@ class CodeCache:
         cannot be written means no cache, and so does a cache grown past its limit)."""
         if not self.compiled or self.codes is None:
             return
-        codes, expressions = self.codes, self.expressions
-        if len(codes) + len(expressions) > MAX_ENTRIES:
-            codes, expressions = {}, {}
+        codes = self.codes if len(self.codes) <= MAX_ENTRIES else {}
         partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(marshal.dumps((sys.version, codes, expressions)))
+            partial.write_bytes(marshal.dumps((sys.version, codes)))
             os.replace(partial, self.path)
         except (OSError, ValueError):
             with contextlib.suppress(OSError):

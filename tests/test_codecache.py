@@ -195,8 +195,9 @@ def test_a_second_process_compiles_none_of_checks_dataclasses(tmp_path: Path) ->
         )
         assert run.returncode in (0, 1), run.stderr[-2000:]
         assert "0 errors" in run.stdout
-        _, texts, expressions = marshal.loads(cache_file(tmp_path, "check").read_bytes())
+        texts = marshal.loads(cache_file(tmp_path, "check").read_bytes())[1]
         # typing's forward references (pydantic-core's typed dicts, the named tuples).
+        expressions = _expressions(texts)
         assert len(expressions) > 100 and "str" in expressions
         if expected == "compiled":
             first = set(texts)
@@ -218,6 +219,12 @@ def test_a_second_process_compiles_none_of_checks_dataclasses(tmp_path: Path) ->
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
     compiled, known = map(int, run.stdout.split())
     assert compiled == 0 and known >= len(first)
+
+
+def _expressions(codes: dict[str, Any] | None) -> set[str]:
+    """The texts of the forward references' expressions among a cache's entries."""
+    mark = codecache.EXPRESSION
+    return {text[len(mark) :] for text in codes or {} if text.startswith(mark)}
 
 
 def _quick_probe() -> type:
@@ -267,10 +274,9 @@ def test_the_simulators_quick_inits_are_compiled_through_the_cache(tmp_path: Pat
         marshal.dumps(("Python 0.1", {})),  # another Python's
         marshal.dumps((sys.version, ["a list"])),
         marshal.dumps((sys.version, {"def f(): pass": "not code"})),
-        marshal.dumps((sys.version, {}, {"int": "not code"})),
-        marshal.dumps((sys.version, {})),  # before wave 15: no expressions
+        marshal.dumps((sys.version, {codecache.EXPRESSION + "int": "not code"})),
     ],
-    ids=["empty", "garbage", "foreign", "not-a-dict", "not-code", "not-code-2", "old"],
+    ids=["empty", "garbage", "foreign", "not-a-dict", "not-code", "not-code-2"],
 )
 def test_a_damaged_or_foreign_file_compiles_as_before_and_is_rewritten(
     tmp_path: Path, content: bytes
@@ -283,9 +289,8 @@ def test_a_damaged_or_foreign_file_compiles_as_before_and_is_rewritten(
         assert cache is not None and cache.compiled > 0
     for cls, twin in zip(plain, made, strict=True):
         assert _methods(cls) == _methods(twin)
-    version, codes, expressions = marshal.loads(path.read_bytes())
+    version, codes = marshal.loads(path.read_bytes())
     assert version == sys.version and all(type(c).__name__ == "code" for c in codes.values())
-    assert all(type(c).__name__ == "code" for c in expressions.values())
 
 
 def test_an_entry_is_used_only_for_its_own_text(tmp_path: Path) -> None:
@@ -302,8 +307,8 @@ def test_a_grown_cache_starts_over(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(codecache, "MAX_ENTRIES", 3)
     with compiled_dataclasses("test", tmp_path):
         _make_classes()  # more than 3 methods
-    _, codes, expressions = marshal.loads(cache_file(tmp_path, "test").read_bytes())
-    assert codes == {} and expressions == {}
+    _, codes = marshal.loads(cache_file(tmp_path, "test").read_bytes())
+    assert codes == {}
 
 
 def test_no_folder_an_unwritable_folder_or_someone_elses_exec_change_nothing(
@@ -393,7 +398,9 @@ def test_typings_forward_references_get_the_same_code_from_the_cache(tmp_path: P
                 typing.ForwardRef("not an expression")
         assert made == plain
         # typing compiles a starred text as a one-item tuple's item.
-        assert set(cache.expressions) == {f"({t},)[0]" if t[0] == "*" else t for t in FORWARD_TEXTS}
+        assert _expressions(cache.codes) == {
+            f"({t},)[0]" if t[0] == "*" else t for t in FORWARD_TEXTS
+        }
         assert "compile" not in vars(typing)
     later = typing.ForwardRef("list[int]")
     assert later._evaluate(globals(), None, frozenset()) == list[int]
@@ -409,9 +416,12 @@ def test_compile_passes_anything_but_a_forward_references_text_to_the_builtin(
 
     flagged = cache.compile("x", "<string>", "eval", ast.PyCF_ONLY_AST)
     assert isinstance(flagged, ast.Expression)
-    assert cache.expressions == {} and cache.compiled == 0
+    assert not _expressions(cache.codes) and cache.compiled == 0
     assert eval(cache.compile("2 * 3", "<string>", "eval")) == 6
-    assert list(cache.expressions) == ["2 * 3"] and cache.compiled == 1
+    assert _expressions(cache.codes) == {"2 * 3"} and cache.compiled == 1
+    # An entry's key is never a text exec runs: its code is not taken for it.
+    with pytest.raises(SyntaxError, match="null bytes"):
+        cache.exec(codecache.EXPRESSION + "2 * 3", {})
 
 
 def test_someone_elses_compile_in_typing_is_left_alone(
@@ -423,4 +433,4 @@ def test_someone_elses_compile_in_typing_is_left_alone(
     with compiled_dataclasses("test", tmp_path) as cache:
         assert cache is not None and vars(typing)["compile"] is compile
         typing.ForwardRef("int")
-    assert cache.expressions == {} and vars(typing)["compile"] is compile
+    assert not _expressions(cache.codes) and vars(typing)["compile"] is compile
