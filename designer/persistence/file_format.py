@@ -123,9 +123,9 @@ def save(
     opened or last saved; if another program changed it since, :class:`FileChangedError`
     and nothing is written. Returns the stamp of what was written."""
     from designer.persistence.atomic import write_atomic
-    from designer.persistence.dump import dump_bytes
+    from designer.persistence.dump import dump_pieces
 
-    return write_atomic(path, dump_bytes(design), expected=expected)
+    return write_atomic(path, dump_pieces(design), expected=expected)
 
 
 # -- loading ----------------------------------------------------------------------------
