@@ -21,7 +21,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from designer.persistence import dump, load, loads
-from designer.ui import saving
+from designer.ui import saving, slices
 from designer.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -254,3 +254,49 @@ def test_an_edit_during_the_save_is_refused_and_said_never_applied_after(
     assert window.session.design != edited and window.isWindowModified()
     QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=corner)
     assert window.session.selection != selected
+
+
+def test_the_idle_slices_wait_while_the_file_is_written(
+    qtbot,  # type: ignore[no-untyped-def]
+    launch: Callable[..., MainWindow],
+    tmp_path: Path,
+    slow_worker_save: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The window's idle work in slices (lines routed, boxes built after opening a big
+    design) makes no step while the worker writes the file, and goes on after it: beside
+    the worker, each such turn waited for the interpreter lock at every call between Qt
+    and Python (wave 15, ``save15``: the longest turns of a Save As at 100k)."""
+    path = _design_file(tmp_path)
+    window = launch(path)
+    _edit(window)
+    steps: list[int] = []
+
+    def step(_deadline: float) -> bool:
+        steps.append(1)
+        return len(steps) >= 100_000
+
+    runner = slices.shared()
+    runner.start("test: idle work", window, step)
+    qtbot.waitUntil(lambda: len(steps) >= 3, timeout=5000)
+    seen: dict[str, int] = {}
+    slow = saving.save  # the fixture's: waits 0.3 s on the worker, then writes
+
+    def observed(*args: Any, **kwargs: Any) -> Any:
+        seen["before"] = len(steps)
+        try:
+            return slow(*args, **kwargs)
+        finally:
+            seen["after"] = len(steps)
+
+    monkeypatch.setattr(saving, "save", observed)
+    _watch(window, slow_worker_save)
+    try:
+        QTest.keySequence(window, "Ctrl+S")  # returns once the save is done
+        assert slow_worker_save["ticks"] >= 2, "the event loop stood still during the save"
+        assert seen["after"] == seen["before"], "an idle slice ran while the file was written"
+        assert path.read_bytes() == dump.reference_dumps(window.session.design).encode("utf-8")
+        assert not runner.held
+        qtbot.waitUntil(lambda: len(steps) > seen["after"] + 2, timeout=5000)  # on again
+    finally:
+        runner.cancel("test: idle work")
