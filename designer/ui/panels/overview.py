@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.document.events import DesignReplaced
 from designer.ui import slices
 from designer.ui.canvas.presentation import is_detail
 from designer.ui.session import EditorSession
@@ -139,6 +140,7 @@ class OverviewPanel(QGraphicsView):
         view.installEventFilter(self)
         if session is not None:
             session.findings_changed.connect(self._on_findings_changed)
+            session.document_changed.connect(self._on_document_changed)
 
     def attach_scene(self) -> None:
         """Follow the main view's scene (the canvas may replace it on load)."""
@@ -156,6 +158,29 @@ class OverviewPanel(QGraphicsView):
         self._dirty = True
         if self.isVisible():
             self._refit_and_render_soon()
+
+    def _on_document_changed(self, event: object) -> None:
+        if isinstance(event, DesignReplaced):
+            self._forget_picture()
+
+    def _forget_picture(self) -> None:
+        """A new design replaced the one pictured (File > New, File > Open): the picture
+        being measured or painted, and the one shown, are of the previous design, which
+        the canvas no longer shows. Drop them (a blank minimap meanwhile, not the other
+        design) and picture the new one soon, as after any change; a job left to finish
+        showed the previous design until the next picture, seconds later while a big
+        design's check runs (the picture waits for it)."""
+        self._cancel_job()
+        self._settled_check.stop()
+        self._measured = None
+        self._held.invalidate()
+        self._picture = QPixmap()
+        self._picture_rect = QRectF()
+        self.viewport().update()
+        self._dirty = True
+        self._since_render.invalidate()  # not throttled by the previous design's picture
+        self._render_timer.stop()
+        self.schedule_render()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
