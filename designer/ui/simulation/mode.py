@@ -45,6 +45,10 @@ __all__ = ["SIMULATE_SHORTCUT", "SimulationMode", "element_at", "simulate_action
 #: The simulation docks' first sizes: the canvas keeps most of the window.
 TIMELINE_HEIGHT = 200
 RESULTS_WIDTH = 400
+#: The Results dock takes this share of a wider window (at most MAX_RESULTS_WIDTH): its
+#: Why column reads beside the figures (at 1600 px, 400 left it off to the right).
+RESULTS_SHARE = 0.38
+MAX_RESULTS_WIDTH = 640
 #: Below this zoom the canvas moves to a new failure (its names would not be read).
 FOLLOW_BELOW = 0.5
 
@@ -247,7 +251,9 @@ class SimulationMode(QObject):
             dock.setVisible(active)
         if active:
             self.window.resizeDocks([self.docks[0]], [TIMELINE_HEIGHT], Qt.Orientation.Vertical)
-            self.window.resizeDocks([self.docks[1]], [RESULTS_WIDTH], Qt.Orientation.Horizontal)
+            share = round(self.window.width() * RESULTS_SHARE)
+            width = min(MAX_RESULTS_WIDTH, max(RESULTS_WIDTH, share))
+            self.window.resizeDocks([self.docks[1]], [width], Qt.Orientation.Horizontal)
         elif self._saved_state is not None:
             window.restoreState(self._saved_state)
             for dock in self._hidden:

@@ -28,6 +28,8 @@ GOOD = QColor("#2e7d32")
 BAD = QColor("#d32f2f")
 
 COLUMNS = ("Database", "State", "Active on", "RPO", "RTO", "Meets targets", "Why")
+#: The reason's column: it takes the table's width the others leave.
+WHY = len(COLUMNS) - 1
 
 
 def format_duration(seconds: float | None) -> str:
@@ -55,7 +57,14 @@ class ResultsPanel(QWidget):
         # Columns are sized to their contents once per rebuilt table (see _rebuild), from
         # at most 200 rows; ResizeToContents would re-measure on every cell change.
         header.setResizeContentsPrecision(200)
-        header.setStretchLastSection(True)
+        # The reason in the width the other columns leave, wrapped over as many lines
+        # as it needs (rows sized to it; see _fit_rows), never off to the right where
+        # only a sideways scroll shows it. Past LAZY_ROWS rows, one line each, elided.
+        header.sectionResized.connect(self._on_section_resized)
+        self._rows_timer = QTimer(self)
+        self._rows_timer.setSingleShot(True)
+        self._rows_timer.setInterval(0)
+        self._rows_timer.timeout.connect(self._fit_rows)
         # Sorting is turned on once the rows are in and sorts by the header's indicator,
         # which Qt starts at descending: the databases come first to last by name.
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
@@ -194,6 +203,33 @@ class ResultsPanel(QWidget):
     def _no_row(db: DatabaseState) -> Row:
         raise AssertionError("no simulation to show")
 
+    def _wraps(self) -> bool:
+        """The reasons wrap and rows grow to them (not in a table of thousands of rows:
+        sizing every row to its text would cost a turn of its own)."""
+        return self.table.rowCount() <= LAZY_ROWS
+
+    def _size_columns(self) -> None:
+        """Size the columns before the reason to their texts; the reason takes the rest
+        of the table's width (it stretches)."""
+        table = self.table
+        for column in range(WHY):
+            table.resizeColumnToContents(column)
+        table.horizontalHeader().setSectionResizeMode(WHY, QHeaderView.ResizeMode.Stretch)
+
+    def _fit_columns(self) -> None:
+        """:meth:`_size_columns`, and the rows as tall as their reasons, wrapped."""
+        self._size_columns()
+        self.table.setWordWrap(self._wraps())
+        self._fit_rows()
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == WHY and self._wraps() and self._pending is None:
+            self._rows_timer.start()  # the dock resized: the reasons wrap anew
+
+    def _fit_rows(self) -> None:
+        if self._wraps() and self._pending is None:
+            self.table.resizeRowsToContents()
+
     def _item(self, db_id: str, column: int, value: str, good: bool) -> QTableWidgetItem:
         item = QTableWidgetItem(value)
         item.setData(Qt.ItemDataRole.UserRole, db_id)
@@ -281,15 +317,14 @@ class ResultsPanel(QWidget):
                     if row < 16 * 4:
                         # The first rows shown are sized to their texts at once (not
                         # "DAG01-" over "DB0001" until the last slice).
-                        table.resizeColumnsToContents()
+                        self._size_columns()
                     table.setUpdatesEnabled(True)
                     self._fill_timer.start()
                     return
         self._pending = None
         building = self._building
         self._shown = {db_id: building[db_id] for db_id in self._building_ids}
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
+        self._fit_columns()
         table.setSortingEnabled(True)
         table.setUpdatesEnabled(True)
         latest, self._pending_state = self._pending_state, None
@@ -333,12 +368,14 @@ class ResultsPanel(QWidget):
         metrics = table.fontMetrics()
         header = table.horizontalHeader()
         wider: dict[int, int] = {}
+        rewrapped: list[QTableWidgetItem] = []
         for db_id, (values, available, meets) in changed:
             for column, (item, value) in enumerate(zip(self._items[db_id], values, strict=True)):
                 if item.text() != value:
                     item.setText(value)
                     if column == len(COLUMNS) - 1:
                         item.setToolTip(value)
+                        rewrapped.append(item)
                     else:
                         # A cell's text grew ("not affected" → "waiting"): its column
                         # grows with it, never "wai…".
@@ -352,6 +389,12 @@ class ResultsPanel(QWidget):
         for column, width in wider.items():
             header.resizeSection(column, width)
         table.setSortingEnabled(True)
+        if self._wraps():
+            if wider:
+                self._rows_timer.start()  # the reason's column narrowed: every row
+            else:
+                for item in rewrapped:  # (rows found after sorting moved them)
+                    table.resizeRowToContents(item.row())
 
     def _on_double_click(self, row: int, _column: int) -> None:
         item = self.table.item(row, 0)
