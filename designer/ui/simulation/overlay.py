@@ -30,6 +30,7 @@ from designer.simulation import DatabaseState, StepState
 from designer.ui.simulation.words import link_changes
 
 if TYPE_CHECKING:
+    from designer.ui.canvas.items.edge import EdgeItem
     from designer.ui.canvas.scene import DesignScene
     from designer.ui.simulation.controller import SimulationController
 
@@ -43,6 +44,14 @@ GLIDE_MS = 600.0
 PILL_WIDTH = 44.0
 PILL_HEIGHT = 14.0
 PILLS_PER_VM = 2
+#: A badge's height. A box's badge sits on the box's top border, BADGE_DIP of it inside
+#: (between the box's name and its container's, a box's top PAD below the container's
+#: title bar), ends left of the box's findings marker and keeps off WAN links' labels:
+#: "NO QUORUM" hid a DAG's marker, a link's "DOWN" its label (eyes14).
+BADGE_HEIGHT = 17.0
+BADGE_DIP = 5.0
+#: Room kept between a badge and a link's label.
+LABEL_CLEARANCE = 3.0
 
 
 def _short(name: str, vm_id: str | None, overlay: SimulationOverlay) -> str:
@@ -65,6 +74,11 @@ def _short(name: str, vm_id: str | None, overlay: SimulationOverlay) -> str:
 Pos = tuple[float, float]
 
 
+def _badge_top(rect: QRectF) -> float:
+    """The top of the badge of a box drawn in ``rect`` (see BADGE_DIP)."""
+    return rect.top() - BADGE_HEIGHT + BADGE_DIP
+
+
 def _pill_rect(pos: Pos) -> QRectF:
     """The area a database marker at ``pos`` paints (with its antialiased edge)."""
     return QRectF(pos[0] - 2, pos[1] - 2, PILL_WIDTH + 4, PILL_HEIGHT + 4)
@@ -85,11 +99,13 @@ class _Drawn:
     paint and reused by every later one (a canvas repaint, a pan, a zoom): at 25,000
     elements a paint walked thousands of databases three times (~100 ms)."""
 
-    __slots__ = ("access", "marks", "members", "paths", "pills", "texts")
+    __slots__ = ("access", "labels", "marks", "members", "paths", "pills", "texts")
 
     def __init__(self) -> None:
         #: Site id → users who reach their mailboxes (see users_with_access).
         self.access: dict[str, int] | None = None
+        #: Where the WAN links' labels are (badges keep off them).
+        self.labels: list[QRectF] | None = None
         #: (element id, its box or None, colour, text) of each failed or down element.
         self.marks: list[tuple[str, QRectF | None, QColor, str]] | None = None
         #: Client paths' shapes in paint order, each with its bounds.
@@ -120,6 +136,8 @@ class SimulationOverlay(QGraphicsObject):
         # drawing — on every glide frame.
         self.setBoundingRegionGranularity(0.01)
         self._paint_area = QRectF()
+        #: The painter's level of detail (the boxes' findings markers grow zoomed out).
+        self._lod = 1.0
         #: The area being painted as (left, top, right, bottom).
         self._area = (0.0, 0.0, 0.0, 0.0)
         self.state: StepState | None = None
@@ -399,6 +417,7 @@ class SimulationOverlay(QGraphicsObject):
         )
         area = self._paint_area
         self._area = (area.left(), area.top(), area.right(), area.bottom())
+        self._lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         if self.heat is not None and not self.controller.steps:
             self._paint_heat(painter)
         state = self.state
@@ -453,11 +472,12 @@ class SimulationOverlay(QGraphicsObject):
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(path)
-            # Under the line, off the link's own label (which sits above its middle).
+            # Under the line, off the link's own label.
             mid = path.pointAtPercent(0.5)
             painter.setFont(self._bold)
             width = painter.fontMetrics().horizontalAdvance(f"⚠ {text}") + 10
-            self._badge(painter, mid + QPointF(-width / 2, 8), f"⚠ {text}", DOWN)
+            at = self._off_label(edge, QRectF(mid.x() - width / 2, mid.y() + 8, width, 17))
+            self._badge(painter, at, f"⚠ {text}", DOWN)
 
     def _meets(self, left: float, top: float, right: float, bottom: float) -> bool:
         """Whether the box (left, top, right, bottom) meets the area being painted
@@ -489,15 +509,10 @@ class SimulationOverlay(QGraphicsObject):
                 painter.setPen(QPen(QColor("white"), 2))
                 painter.drawLine(centre + QPointF(-3, -3), centre + QPointF(3, 3))
                 painter.drawLine(centre + QPointF(-3, 3), centre + QPointF(3, -3))
-            elif rect.width() > 300:
-                # Sites: the top-right corner carries the users badge; use the middle.
-                label_width = 80.0
-                at = QPointF(rect.center().x() - label_width / 2, rect.top() - 9)
-                self._badge(painter, at, f"✕ {text}", color)
             else:
-                self._badge(
-                    painter, QPointF(rect.right(), rect.top() - 9), f"✕ {text}", color, right=True
-                )
+                # Sites: the top-right corner carries the users badge; use the middle.
+                middle = rect.width() > 300
+                self._box_badge(painter, element_id, rect, f"✕ {text}", color, middle=middle)
             return
         edge = self.design_scene.edges.get(element_id)
         if edge is not None:
@@ -510,7 +525,70 @@ class SimulationOverlay(QGraphicsObject):
             gap = 0.08
             painter.drawLine(start, path.pointAtPercent(0.5 - gap))
             painter.drawLine(path.pointAtPercent(0.5 + gap), end)
-            self._badge(painter, mid + QPointF(-22, -9), f"✕ {text}", color)
+            # In the line's gap, or beside the link's label if it would cover it.
+            painter.setFont(self._bold)
+            width = painter.fontMetrics().horizontalAdvance(f"✕ {text}") + 10
+            badge = QRectF(mid.x() - width / 2, mid.y() - BADGE_HEIGHT / 2, width, BADGE_HEIGHT)
+            self._badge(painter, self._off_label(edge, badge), f"✕ {text}", color)
+
+    def _box_badge(
+        self,
+        painter: QPainter,
+        element_id: str,
+        rect: QRectF,
+        text: str,
+        color: QColor,
+        *,
+        middle: bool = False,
+    ) -> None:
+        """A badge on the top border of the box ``rect``, at its right end (or from 40
+        left of its middle), clear of its findings marker and of WAN links' labels."""
+        painter.setFont(self._bold)
+        width = painter.fontMetrics().horizontalAdvance(text) + 10
+        if middle:
+            left = rect.center().x() - 40.0
+        else:
+            left = self._badge_right(element_id, rect) - 4 - width
+        badge = QRectF(left, _badge_top(rect), width, BADGE_HEIGHT)
+        for label in self._link_labels():
+            if label.intersects(badge):
+                badge.moveRight(label.left() - LABEL_CLEARANCE)
+        self._badge(painter, badge.topLeft(), text, color)
+
+    def _link_labels(self) -> list[QRectF]:
+        """The WAN links' labels as placed (scene coordinates), once per state."""
+        drawn = self._drawn
+        if drawn.labels is None:
+            scene = self.design_scene
+            found: list[QRectF] = []
+            for link in scene.session.document.index.by_kind.get("wan_link", ()):
+                edge = scene.edges.get(link.id)
+                label = edge.label_scene_rect() if edge is not None and edge.isVisible() else None
+                if label is not None:
+                    found.append(label)
+            drawn.labels = found
+        return drawn.labels
+
+    def _badge_right(self, element_id: str, rect: QRectF) -> float:
+        """Where a box's badges end on the right (see :meth:`_badge`'s ``right``): its
+        right edge, or left of its findings marker if it shows one."""
+        scene = self.design_scene
+        node = scene.nodes.get(element_id)
+        if node is None or node.marker is None or not scene.show_findings:
+            return rect.right()
+        return node.marker_rect(rect, self._lod).left()
+
+    def _off_label(self, edge: EdgeItem, badge: QRectF) -> QPointF:
+        """The top-left corner for a link's ``badge``: where asked, or past the link's
+        label (on the side away from it) if it would cover the label."""
+        label = edge.label_scene_rect()
+        if label is None or not label.intersects(badge):
+            return badge.topLeft()
+        if label.center().y() <= badge.center().y():
+            badge.moveTop(label.bottom() + LABEL_CLEARANCE)
+        else:
+            badge.moveBottom(label.top() - LABEL_CLEARANCE)
+        return badge.topLeft()
 
     def _badge(
         self, painter: QPainter, at: QPointF, text: str, color: QColor, *, right: bool = False
@@ -520,7 +598,7 @@ class SimulationOverlay(QGraphicsObject):
         metrics = painter.fontMetrics()
         width = metrics.horizontalAdvance(text) + 10
         left = at.x() - width - 4 if right else at.x()
-        rect = QRectF(left, at.y(), width, 17)
+        rect = QRectF(left, at.y(), width, BADGE_HEIGHT)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawRoundedRect(rect, 8, 8)
@@ -738,23 +816,17 @@ class SimulationOverlay(QGraphicsObject):
             if rect is None or not site.users or not self._exposed(rect):
                 continue
             cut = site.users - access.get(site.id, site.users_with_access)
-            at = QPointF(rect.right(), rect.top() - 9)
             if cut > 0:
-                self._badge(painter, at, f"⚠ {cut:,} users cut off", FAILED, right=True)
+                self._box_badge(painter, site.id, rect, f"⚠ {cut:,} users cut off", FAILED)
             else:
-                self._badge(painter, at, f"{site.users:,} users connected", CLIENT, right=True)
+                self._box_badge(painter, site.id, rect, f"{site.users:,} users connected", CLIENT)
         for dag in state.dags:
             if dag.quorum:
                 continue
             rect = self.design_scene.rect_of(dag.id)
             if rect is not None and self._exposed(rect):
-                self._badge(
-                    painter,
-                    QPointF(rect.right(), rect.top() - 9),
-                    f"✕ NO QUORUM ({dag.votes} of {dag.voters} votes)",
-                    FAILED,
-                    right=True,
-                )
+                text = f"✕ NO QUORUM ({dag.votes} of {dag.voters} votes)"
+                self._box_badge(painter, dag.id, rect, text, FAILED)
             element = self.design_scene.session.document.get(dag.id)
             for member in getattr(element, "members", []):
                 member_rect = self._rect(member, state)

@@ -843,18 +843,24 @@ class NodeItem(QGraphicsRectItem):
                 return ids
         return ()
 
-    def _paint_marker(self, painter: QPainter, r: QRectF, lod: float) -> None:
-        assert self.marker is not None
-        theme = self._scene.theme
-        severity, count = self.marker
-        color = theme.severity[severity]
+    def marker_rect(self, r: QRectF, lod: float) -> QRectF:
+        """Where the findings marker of a box drawn in ``r`` goes at level of detail
+        ``lod`` (the simulation's badges keep off it)."""
         # The badge keeps a readable size on screen however far the view zooms out.
         d = max(16.0, 12.0 / max(lod, 0.05)) if lod < 1 else 16.0
         d = min(d, r.height() - 2, 60.0) if r.height() > 10 else d
         top = r.top() + (min(HEADER, r.height()) - d) / 2 if self.container else r.top() + 2
         if not self.container and r.height() < d + 4:
             top = r.top() + (r.height() - d) / 2
-        badge = QRectF(r.right() - d - 4, top, d, d)
+        return QRectF(r.right() - d - 4, top, d, d)
+
+    def _paint_marker(self, painter: QPainter, r: QRectF, lod: float) -> None:
+        assert self.marker is not None
+        theme = self._scene.theme
+        severity, count = self.marker
+        color = theme.severity[severity]
+        badge = self.marker_rect(r, lod)
+        d = badge.height()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(QPen(theme.background, 1.5))
         painter.setBrush(color)
