@@ -6,8 +6,21 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPainterPathStroker, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsSimpleTextItem,
+    QStyleOptionGraphicsItem,
+)
 
 from designer.domain.design import Severity
 from designer.ui.canvas.labels import Labels
@@ -17,6 +30,9 @@ __all__ = ["AMBER_FROM", "EdgeItem", "load_percent", "route_path"]
 
 #: A WAN link's line turns amber from this utilisation (docs/capacity.md), red over 1.
 AMBER_FROM = 0.7
+#: A WAN link is drawn over a casing of the canvas's colour this much wider on each
+#: side (screen pixels): lines beneath it stop short of it.
+CASING_PX = 3.0
 
 
 def load_percent(fraction: float) -> str:
@@ -376,14 +392,18 @@ class EdgeItem(QGraphicsPathItem):
         # line over its whole length before clipping (a millisecond for a WAN link
         # across a big drawing).
         findings = getattr(self.scene(), "show_findings", True)
-        painter.setPen(self.pen() if findings or self.selected else self._pen)
-        if self._routed:
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(self._route)
-        else:
-            segment = _clip_line(self._line, option.exposedRect.adjusted(-20, -20, 20, 20))
-            if segment is not None:
-                painter.drawLine(segment)
+        pen = self.pen() if findings or self.selected else self._pen
+        if self.style_key == "wan_link":
+            # A casing of the canvas's colour first: the lines that pass beneath the
+            # link, or run beside it in its channel (a DAG's members), stop short of it
+            # instead of merging with it, and the link reads as one line (eyes14).
+            casing = QPen(self._theme.background, pen.widthF() + 2 * CASING_PX)
+            casing.setCosmetic(True)
+            casing.setCapStyle(Qt.PenCapStyle.FlatCap)
+            painter.setPen(casing)
+            self._stroke(painter, option)
+        painter.setPen(pen)
+        self._stroke(painter, option)
         if self._leader is not None:
             leader = QPen(self.pen().color(), 1.0, Qt.PenStyle.DotLine)
             leader.setCosmetic(True)
@@ -431,6 +451,16 @@ class EdgeItem(QGraphicsPathItem):
                 flags=Qt.AlignmentFlag.AlignCenter,
                 min_chars=1,
             )
+
+    def _stroke(self, painter: QPainter, option: QStyleOptionGraphicsItem) -> None:
+        """Draw the line with the painter's pen."""
+        if self._routed:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self._route)
+        else:
+            segment = _clip_line(self._line, option.exposedRect.adjusted(-20, -20, 20, 20))
+            if segment is not None:
+                painter.drawLine(segment)
 
     def boundingRect(self) -> QRectF:
         # Room for the findings badge drawn at the middle, and the label's leader.
