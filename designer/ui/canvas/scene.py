@@ -395,6 +395,11 @@ class DesignScene(QGraphicsScene):
         self.labels = Labels(on_record=self._repaint_pictures)
         #: The view whose paint event is under way (see NodeItem.paint).
         self.painting_view: QGraphicsView | None = None
+        #: While the scene is pictured at another scale (the Overview): the canvas's
+        #: zoom, at which the marks drawn at a fixed size on screen (a selected box's
+        #: handles and ports, findings markers) are drawn, so that the picture shows
+        #: them as the canvas does, scaled; None: at the painter's own scale.
+        self.marks_lod: float | None = None
         #: The boxes given a kept picture (by the view, as it first paints them).
         self.pictured: set[str] = set()
         #: Families shown or hidden, findings markers, dimming (view state; layers.py).
@@ -2441,6 +2446,16 @@ class DesignScene(QGraphicsScene):
         finally:
             for node in kept:
                 node.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    @contextmanager
+    def marks_as_on(self, lod: float) -> Iterator[None]:
+        """Draw the fixed-size marks as the canvas draws them at zoom ``lod`` meanwhile
+        (see :attr:`marks_lod`)."""
+        self.marks_lod = lod
+        try:
+            yield
+        finally:
+            self.marks_lod = None
 
     def summarises(self, box: str, painter: QPainter) -> bool:
         """Whether ``box`` says what it holds ("4 VMs") instead of its rows naming

@@ -365,12 +365,15 @@ class OverviewPanel(QGraphicsView):
         painter = QPainter(picture)
         target = QRectF(0, 0, viewport.width(), viewport.height())
         boxes = _low_detail_items(scene)
+        zoom = self.main_view.transform().m11()
         if boxes is None:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            with _textless(scene):
+            with _textless(scene), _marks_as_on(scene, zoom):
                 scene.render(painter, target, shown, Qt.AspectRatioMode.IgnoreAspectRatio)
             boxes = ([], 0)
-        self._job = _RenderJob(picture, painter, shown, boxes, _scene_to_target(target, shown))
+        job = _RenderJob(picture, painter, shown, boxes, _scene_to_target(target, shown))
+        job.zoom = zoom
+        self._job = job
         return True
 
     def _step(self, deadline: float) -> bool:
@@ -627,6 +630,8 @@ class _RenderJob:
         self.base = base
         self.next = 0
         self.option = QStyleOptionGraphicsItem()
+        #: The canvas's zoom when the picture began (its fixed-size marks, scaled).
+        self.zoom = 1.0
 
     def choose(self, clock: QElapsedTimer, budget_ms: float) -> bool:
         """Choose the candidates pictured (visible boxes that are not details such as
@@ -670,10 +675,24 @@ class _RenderJob:
             painter.save()
             painter.setTransform(item.sceneTransform() * self.base)
             option.exposedRect = item.boundingRect()
-            with _textless(item.scene()):
+            scene = item.scene()
+            with _textless(scene), _marks_as_on(scene, self.zoom):
                 item.paint(painter, option, None)
             painter.restore()
         return self.next >= len(items)
+
+
+@contextlib.contextmanager
+def _marks_as_on(scene: QGraphicsScene | None, zoom: float) -> Iterator[None]:
+    """The marks the canvas draws at a fixed size on screen (a selected box's handles
+    and ports, findings markers) as it draws them at its ``zoom``, scaled to the
+    minimap: at the minimap's own scale they were blobs over the boxes (eyes14)."""
+    marks_as_on = getattr(scene, "marks_as_on", None)
+    if marks_as_on is None:
+        yield
+        return
+    with marks_as_on(zoom):
+        yield
 
 
 @contextlib.contextmanager

@@ -200,6 +200,8 @@ class NodeHost(Protocol):
     labels: Labels
     #: The view whose paint event is under way (None: the Overview's picture, an export).
     painting_view: QGraphicsView | None
+    #: The canvas's zoom for the fixed-size marks while the Overview pictures the scene.
+    marks_lod: float | None
 
     def contents_summary(self, element_id: str) -> str:
         """What a box holds, in words ("4 VMs"), said when its rows cannot be read."""
@@ -461,6 +463,8 @@ class NodeItem(QGraphicsRectItem):
                 painter.setPen(theme.text_pen)
                 self._paint_map_title(painter, r)  # a site stays named however far out
             return
+        # Marks of a fixed size on screen: the canvas's, scaled, in the Overview.
+        marks_lod = self._scene.marks_lod or lod
         if self.detail:
             holder = self._scene.box_container(self.element_id)
             if holder is not None and self._scene.summarises(holder, painter):
@@ -469,7 +473,7 @@ class NodeItem(QGraphicsRectItem):
                 if self.selected:
                     self._paint_outline(painter, r)
                 if self.marker is not None and self._scene.show_findings:
-                    self._paint_marker(painter, r, lod)
+                    self._paint_marker(painter, r, marks_lod)
                 return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod > LOD_TEXT)
         painter.setPen(border)
@@ -489,11 +493,11 @@ class NodeItem(QGraphicsRectItem):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(r, radius, radius)
         if self.marker is not None and self._scene.show_findings:
-            self._paint_marker(painter, r, lod)
+            self._paint_marker(painter, r, marks_lod)
         if self.selected:
-            self._paint_handles(painter, lod)
+            self._paint_handles(painter, marks_lod)
         if self.shows_ports() and lod > 0.12:
-            self._paint_ports(painter, lod)
+            self._paint_ports(painter, marks_lod)
 
     # -- painting helpers -------------------------------------------------------------
     def _affixes(self) -> Counter[str]:
