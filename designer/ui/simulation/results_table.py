@@ -101,6 +101,7 @@ class ResultsPanel(QWidget):
         layout.addWidget(self.table)
         controller.time_changed.connect(self.refresh)
         controller.result_changed.connect(self.refresh)
+        self._size_columns()  # an empty table too: its headers, Why the rest (no scrolling)
         self.refresh()
 
     def follow_canvas(self, canvas: QWidget) -> None:
