@@ -104,7 +104,7 @@ class _Drawn:
     def __init__(self) -> None:
         #: Site id → users who reach their mailboxes (see users_with_access).
         self.access: dict[str, int] | None = None
-        #: Where the WAN links' labels are (badges keep off them).
+        #: Where the WAN links' labels are (badges keep off them), for the paint under way.
         self.labels: list[QRectF] | None = None
         #: (element id, its box or None, colour, text) of each failed or down element.
         self.marks: list[tuple[str, QRectF | None, QColor, str]] | None = None
@@ -418,6 +418,8 @@ class SimulationOverlay(QGraphicsObject):
         area = self._paint_area
         self._area = (area.left(), area.top(), area.right(), area.bottom())
         self._lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        # The links' labels grow as the view zooms out: where they are at this paint.
+        self._drawn.labels = None
         if self.heat is not None and not self.controller.steps:
             self._paint_heat(painter)
         state = self.state
@@ -476,7 +478,9 @@ class SimulationOverlay(QGraphicsObject):
             mid = path.pointAtPercent(0.5)
             painter.setFont(self._bold)
             width = painter.fontMetrics().horizontalAdvance(f"⚠ {text}") + 10
-            at = self._off_label(edge, QRectF(mid.x() - width / 2, mid.y() + 8, width, 17))
+            at = self._off_label(
+                edge, QRectF(mid.x() - width / 2, mid.y() + 8, width, BADGE_HEIGHT)
+            )
             self._badge(painter, at, f"⚠ {text}", DOWN)
 
     def _meets(self, left: float, top: float, right: float, bottom: float) -> bool:
@@ -556,7 +560,7 @@ class SimulationOverlay(QGraphicsObject):
         self._badge(painter, badge.topLeft(), text, color)
 
     def _link_labels(self) -> list[QRectF]:
-        """The WAN links' labels as placed (scene coordinates), once per state."""
+        """The WAN links' labels as placed (scene coordinates), once per paint."""
         drawn = self._drawn
         if drawn.labels is None:
             scene = self.design_scene
