@@ -152,11 +152,16 @@ def end_session(app: QApplication) -> None:
     while thread is still running"); a live check or a sizing could still run Python on
     its thread meanwhile (docs/reliability.md)."""
     from designer.ui.main_window import MainWindow
+    from designer.ui.session import clear_undo_histories
 
     tops = app.topLevelWidgets()
     for widget in tops:
         if isinstance(widget, MainWindow):
             widget.stop_background_work()
+    # Undo histories deleted by their stacks now, not by the collector at exit: it frees
+    # a closed window's session's cycles in no set order (a command freed before its
+    # stack was a segmentation fault in QUndoStack::clear).
+    clear_undo_histories()
     for widget in tops:
         # The designer's own windows and widgets, and with them every pyqtgraph plot
         # (the charts): a plot's "Plot Options" form is a parentless QWidget of its own,

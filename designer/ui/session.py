@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +27,13 @@ from designer.rules.incremental import LiveCheck
 from designer.ui import slices
 from designer.workload import states_workload
 
-__all__ = ["SYNC_CHECK_LIMIT", "EditorSession", "QtCommand", "sharing_the_ui_thread"]
+__all__ = [
+    "SYNC_CHECK_LIMIT",
+    "EditorSession",
+    "QtCommand",
+    "clear_undo_histories",
+    "sharing_the_ui_thread",
+]
 
 Deferred = Callable[[], object]
 
@@ -76,6 +83,30 @@ def sharing_the_ui_thread() -> Iterator[None]:
             _switch_users -= 1
             if _switch_users == 0:
                 sys.setswitchinterval(_switch_saved)
+
+
+#: Every session not yet collected (see :func:`clear_undo_histories`).
+_live_sessions: weakref.WeakSet[EditorSession] = weakref.WeakSet()
+
+
+def clear_undo_histories() -> int:
+    """Delete the undo commands of every session still alive; how many were deleted.
+
+    Called as the process ends (:func:`designer.ui.app.end_session`), while the
+    sessions are whole. A session outlives its window until the collector frees its
+    reference cycles, and the collector clears a cycle in no set order: a command's C++
+    object could be freed before its stack, whose destructor then deleted it again — a
+    segmentation fault in ``QUndoStack::clear`` after the last test had passed."""
+    deleted = 0
+    for session in list(_live_sessions):
+        if shiboken6.isValid(session) and shiboken6.isValid(session.undo_stack):
+            stack = session.undo_stack
+            deleted += stack.count()
+            # Quietly: a cleared stack is "clean", which the session must not take for
+            # a save (its window, its recovery journal).
+            stack.blockSignals(True)
+            stack.clear()
+    return deleted
 
 
 class QtCommand(QUndoCommand):
@@ -146,6 +177,7 @@ class EditorSession(QObject):
         super().__init__()
         self.document = Document(design)
         self.undo_stack = QUndoStack(self)
+        _live_sessions.add(self)
         self.path: Path | None = path
         self._selection: list[str] = []
         self._read_only = False
