@@ -52,7 +52,58 @@ class ModeLoad:
         return max(self.a_to_b.utilisation, self.b_to_a.utilisation)
 
 
-class ModeLoads(Sequence[ModeLoad]):
+class Deferred(Sequence[_T]):
+    """Report parts worked out when first read (``build()``), for the parts a sizing's
+    readers do not all read: the log LUNs depend on the design and its workload only,
+    not on any failure mode, and are the largest part of a sizing's report (16,000
+    copies at 25k; read by the JSON, the text, the rules' CAP004 and the review
+    report); the ESXi hosts are read by the JSON and the text only (not by the window,
+    the rules or the review report). Compares equal to a list of the same values."""
+
+    __slots__ = ("_build", "_items")
+
+    def __init__(self, build: Callable[[], list[_T]]) -> None:
+        self._build: Callable[[], list[_T]] | None = build
+        self._items: list[_T] | None = None
+
+    def _list(self) -> list[_T]:
+        items = self._items
+        if items is None:
+            build = self._build
+            assert build is not None
+            items = self._items = build()
+            self._build = None  # what it read (the workload, the modes) may go
+        return items
+
+    @overload
+    def __getitem__(self, index: int) -> _T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[_T]: ...
+
+    def __getitem__(self, index: int | slice) -> _T | list[_T]:
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __iter__(self) -> Iterator[_T]:
+        return iter(self._list())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Deferred):
+            return self._list() == other._list()
+        if isinstance(other, list):
+            return self._list() == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-like, as the list it stands for
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._list()!r})"
+
+
+class ModeLoads(Deferred[ModeLoad]):
     """One link's figures in every failure mode evaluated for it, in evaluation order,
     made when first read: only ``--mode all`` and the Capacity dock's chart of one link
     read them, and a 25k sizing has ~300 modes for each of its links (8,300 objects,
@@ -62,53 +113,17 @@ class ModeLoads(Sequence[ModeLoad]):
     for server loads only has none), shared by every link of a report. Compares equal to
     a list of the same :class:`ModeLoad` values."""
 
-    __slots__ = ("_figures", "_link_id", "_loads")
+    __slots__ = ()
 
     def __init__(
         self, link_id: str, figures: Sequence[tuple[Mode, Mapping[LinkKey, LinkFigures]]]
     ) -> None:
-        self._link_id = link_id
-        self._figures: Sequence[tuple[Mode, Mapping[LinkKey, LinkFigures]]] | None = figures
-        self._loads: list[ModeLoad] | None = None
-
-    def _list(self) -> list[ModeLoad]:
-        loads = self._loads
-        if loads is None:
-            assert self._figures is not None
-            a_key: LinkKey = (self._link_id, "a_to_b")
-            b_key: LinkKey = (self._link_id, "b_to_a")
-            loads = self._loads = [
-                ModeLoad(mode, figures[a_key], figures[b_key]) for mode, figures in self._figures
-            ]
-            self._figures = None  # the other links' figures may go once these are out
-        return loads
-
-    @overload
-    def __getitem__(self, index: int) -> ModeLoad: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[ModeLoad]: ...
-
-    def __getitem__(self, index: int | slice) -> ModeLoad | list[ModeLoad]:
-        return self._list()[index]
-
-    def __len__(self) -> int:
-        return len(self._list())
-
-    def __iter__(self) -> Iterator[ModeLoad]:
-        return iter(self._list())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, ModeLoads):
-            return self._list() == other._list()
-        if isinstance(other, list):
-            return self._list() == other
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # mutable-like, as the list it stands for
-
-    def __repr__(self) -> str:
-        return f"ModeLoads({self._list()!r})"
+        a_key: LinkKey = (link_id, "a_to_b")
+        b_key: LinkKey = (link_id, "b_to_a")
+        # The closure lets go of the other links' figures once these are out.
+        super().__init__(
+            lambda: [ModeLoad(mode, values[a_key], values[b_key]) for mode, values in figures]
+        )
 
 
 @dataclass
@@ -215,57 +230,6 @@ class LogLunReport:
     free_gb: float
     free_stated: bool
     hours_to_full: float | None
-
-
-class Deferred(Sequence[_T]):
-    """Report parts worked out when first read (``build()``), for the parts a sizing's
-    readers do not all read: the log LUNs depend on the design and its workload only,
-    not on any failure mode, and are the largest part of a sizing's report (16,000
-    copies at 25k; read by the JSON, the text, the rules' CAP004 and the review
-    report); the ESXi hosts are read by the JSON and the text only (not by the window,
-    the rules or the review report). Compares equal to a list of the same values."""
-
-    __slots__ = ("_build", "_items")
-
-    def __init__(self, build: Callable[[], list[_T]]) -> None:
-        self._build: Callable[[], list[_T]] | None = build
-        self._items: list[_T] | None = None
-
-    def _list(self) -> list[_T]:
-        items = self._items
-        if items is None:
-            build = self._build
-            assert build is not None
-            items = self._items = build()
-            self._build = None  # what it read (the workload, the modes) may go
-        return items
-
-    @overload
-    def __getitem__(self, index: int) -> _T: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[_T]: ...
-
-    def __getitem__(self, index: int | slice) -> _T | list[_T]:
-        return self._list()[index]
-
-    def __len__(self) -> int:
-        return len(self._list())
-
-    def __iter__(self) -> Iterator[_T]:
-        return iter(self._list())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Deferred):
-            return self._list() == other._list()
-        if isinstance(other, list):
-            return self._list() == other
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # mutable-like, as the list it stands for
-
-    def __repr__(self) -> str:
-        return f"Deferred({self._list()!r})"
 
 
 @dataclass
