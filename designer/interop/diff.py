@@ -239,6 +239,10 @@ def _finding_json(f: Any) -> dict[str, Any]:
     }
 
 
+#: The design's fields compared elsewhere (elements, layout, scenarios), not as settings.
+_NOT_SETTINGS = frozenset({"elements", "layout", "scenarios"})
+
+
 def diff_designs(a: Design, b: Design, *, analysis: bool = True) -> DesignDiff:
     """What changed from ``a`` to ``b``; ``analysis=False`` skips findings, N-1 and
     scenarios (the element and layout comparison alone)."""
@@ -260,7 +264,9 @@ def diff_designs(a: Design, b: Design, *, analysis: bool = True) -> DesignDiff:
         out.changed.append(ElementChange(element.id, element.kind, element.name, changes))
     da: dict[str, Any] = a.model_dump(mode="json")
     db: dict[str, Any] = b.model_dump(mode="json")
-    for key in ("name", "description", "intent", "rules"):
+    # Every design-level setting: the targets, rule settings, and the sizing (capacity)
+    # and failure (reliability) figures, which change what capacity and availability say.
+    for key in (k for k in type(a).model_fields if k not in _NOT_SETTINGS):
         if da[key] != db[key]:
             if isinstance(da[key], dict) and isinstance(db[key], dict):
                 for sub in dict.fromkeys([*da[key], *db[key]]):

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 from designer.domain.design import LayoutEntry
+from designer.domain.reliability import KindFigures, ReliabilitySettings
+from designer.domain.workload import MailboxProfile
 from designer.interop.diff import diff_designs
 from designer.persistence import load, save
 
@@ -82,6 +84,34 @@ def test_added_and_removed_elements_and_design_settings(tmp_path):
     assert [(f.field, f.before, f.after) for f in result.design_changes] == [
         ("intent.rto_target_min", 15.0, a.intent.rto_target_min)
     ]
+
+
+def test_the_sizing_and_failure_figures_are_design_changes(tmp_path):
+    # A design-wide mailbox profile makes capacity size the design, and failure figures
+    # make availability compute: both are edits a reviewer must see (eyes16 found a
+    # stated profile shown as no design change).
+    a = load(SAMPLE)
+    profile = MailboxProfile(messages_per_day=200.0)
+    figures = ReliabilitySettings(kinds={"site": KindFigures(mtbf_h=8760.0, mttr_h=4.0)})
+    b = a.model_copy(
+        update={
+            "capacity": a.capacity.model_copy(update={"mailbox_profile": profile}),
+            "reliability": figures,
+        }
+    )
+    save(a, tmp_path / "a.json")
+    save(b, tmp_path / "b.json")
+    run = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--format", "json")
+    assert run.returncode == 1, run.stderr
+    fields = {f["field"]: f for f in json.loads(run.stdout)["design"]}
+    assert (
+        fields["capacity.mailbox_profile"]["before"]
+        == a.capacity.model_dump(mode="json")["mailbox_profile"]
+    )
+    assert fields["capacity.mailbox_profile"]["after"]["messages_per_day"] == 200.0
+    assert fields["reliability.kinds"]["after"]["site"]["mtbf_h"] == 8760.0
+    text = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"))
+    assert "~ design capacity.mailbox_profile: " in text.stdout
 
 
 def test_layout_only_changes_are_one_line_and_can_be_ignored(tmp_path):
