@@ -1,9 +1,10 @@
-"""A field's name in words (``memory_gb`` → "Memory", unit "GB"): the Inspector's labels
-and the review report's column headings say the same."""
+"""A field's name in words (``memory_gb`` → "Memory", unit "GB") and an enum value's
+(``vdp_advanced`` → "vSphere Data Protection Advanced"): the Inspector's labels and
+choices and the review report's headings and cells say the same."""
 
 from __future__ import annotations
 
-__all__ = ["field_heading", "field_label", "unit_of"]
+__all__ = ["choice_text", "field_heading", "field_label", "kind_heading", "unit_of"]
 
 #: Field-name suffix → unit shown after the number (DOMAIN.md's units).
 _UNITS = (
@@ -74,3 +75,51 @@ def field_heading(name: str) -> str:
     """
     unit = unit_of(name)
     return f"{field_label(name)} ({unit})" if unit else field_label(name)
+
+
+_CHOICE_TEXT = {
+    "sync": "MirrorView/S", "async": "MirrorView/A", "vmdk_vmfs": "VMDK on VMFS",
+    "rdm_physical": "RDM (physical)", "rdm_virtual": "RDM (virtual)", "nas": "NAS / NFS",
+    "fc": "Fibre Channel", "iscsi": "iSCSI", "vdp_advanced": "vSphere Data Protection Advanced",
+    "vcb_proxy": "VCB proxy", "in_guest_agent": "In-guest agent",
+    "array_snapshot": "Array snapshot (VSS)", "array_clone": "Array clone (VSS)",
+    "lcr": "LCR", "ccr": "CCR", "scr": "SCR", "scc": "SCC / MSCS",
+    "dns_round_robin": "Round-robin DNS", "edge": "vCNS Edge", "geographic": "Geographic / global",
+    "x_large": "X-Large", "dag_ip_update": "DAG IP update", "dns_update": "DNS update",
+    "witness_update": "Witness update", "nfs_export": "NFS export",
+    "vmfs_datastore": "VMFS datastore", "rdm": "RDM", "witness_only": "Witness only",
+    "client_access": "Client Access", "hub_transport": "Hub Transport",
+    "edge_transport": "Edge Transport", "unified_messaging": "Unified Messaging",
+    "domain_controller": "Domain controller", "file_share_witness": "File share witness",
+    "vcenter": "vCenter", "srm_server": "SRM server", "backup_proxy": "Backup proxy",
+    "mailbox": "Mailbox", "L4": "Layer 4", "L7": "Layer 7", "os": "OS",
+}  # fmt: skip
+
+
+def choice_text(value: str) -> str:
+    """How an enum value reads in a combo box and in the review report
+    (``rdm_physical`` → ``RDM (physical)``).
+
+    Examples
+    --------
+    >>> choice_text("sync"), choice_text("production")
+    ('MirrorView/S', 'Production')
+    """
+    text = _CHOICE_TEXT.get(value)
+    if text is None:
+        text = value.replace("_", " ")
+        text = text[:1].upper() + text[1:]
+    return text
+
+
+def kind_heading(label: str) -> str:
+    """An element kind's label as a heading: a lowercase first word capitalised, a
+    product name kept as it is written.
+
+    Examples
+    --------
+    >>> kind_heading("storage array"), kind_heading("vSphere cluster"), kind_heading("VM")
+    ('Storage array', 'vSphere cluster', 'VM')
+    """
+    first = label.split(" ", 1)[0]
+    return label[:1].upper() + label[1:] if first.islower() else label

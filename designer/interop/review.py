@@ -14,11 +14,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from designer.domain.design import Design, ExpectedOutcome, SavedScenario
 from designer.domain.elements import ELEMENT_CLASSES, Dag, ElementBase, MailboxDatabase
-from designer.domain.field_words import field_heading
+from designer.domain.field_words import choice_text, field_heading, kind_heading
 from designer.domain.refs import iter_refs
 from designer.domain.workload import MailboxProfile
 from designer.rules.engine import CheckResult, check
@@ -224,7 +225,7 @@ class ReviewData:
             fields = [f for f in cls.model_fields if f not in ("id", "kind", "name", "notes")]
             header = ["Name", *[field_heading(f) for f in fields]]
             rows = [[e.name, *[self._text(e, f) for f in fields]] for e in elements]
-            tables.append((cls.label, header, rows))
+            tables.append((kind_heading(cls.label), header, rows))
         return tables
 
     def _text(self, element: ElementBase, name: str) -> str:
@@ -246,7 +247,7 @@ class ReviewData:
                     parts.append(self.name(member) + extra)
                 else:
                     target = refs.get(f"{name}[{i}]")
-                    parts.append(self.name(target) if target else str(getattr(item, "value", item)))
+                    parts.append(self.name(target) if target else _value_text(item))
             return ", ".join(parts)
         if name in refs:
             return self.name(refs[name])
@@ -261,7 +262,7 @@ class ReviewData:
             if value.peak_factor is not None:
                 said += f", busiest hour {value.peak_factor:g} × the average"
             return said
-        return str(getattr(value, "value", value))
+        return _value_text(value)
 
     def copy_layouts(self) -> list[tuple[str, list[str], list[list[str]]]]:
         """Per DAG: members across, databases down, cells "1", "3 · lag 7 d"."""
@@ -290,6 +291,12 @@ class ReviewData:
                 rows.append([db.name, *cells])
             out.append((title, header, rows))
         return out
+
+
+def _value_text(value: Any) -> str:
+    """A cell's value as the Inspector shows it: an enum by its choice's words
+    ("Client Access", "Witness only"), anything else as its text."""
+    return choice_text(str(value.value)) if isinstance(value, Enum) else str(value)
 
 
 def _step_text(review_name: Callable[[str | None], str], step: Any) -> str:

@@ -68,7 +68,7 @@ def test_the_reports_inventory_states_a_mailbox_profile_in_words(tmp_path) -> No
     )
     assert run.returncode == 0, run.stderr
     page = out.read_text(encoding="utf-8")
-    start = page.index("<h3>site (3)</h3>")
+    start = page.index("<h3>Site (3)</h3>")
     site_table = page[start : page.index("</table>", start)]
     cells = [html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", site_table)]
     assert "150 messages a day of 75 KB" in cells

@@ -14,13 +14,26 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_designs" / "three_site_stretched_dag.json"
 
 
+def _table(page: str, title: str) -> str:
+    """The table under the heading ``title`` (a kind's heading with or without its count)."""
+    found = re.search(rf"<h3>{re.escape(title)}( \(\d+\))?</h3>", page)
+    assert found, title
+    start = found.start()
+    return page[start : page.index("</table>", start)]
+
+
 def _headings(page: str, title: str) -> list[str]:
-    start = page.index(f"<h3>{title}</h3>")
-    table = page[start : page.index("</table>", start)]
-    return [html.unescape(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", table)]
+    return [html.unescape(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", _table(page, title))]
 
 
-def test_the_inventory_heads_columns_with_the_inspectors_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _rows(page: str, title: str) -> dict[str, list[str]]:
+    """The table's rows by their first cell (the element's name)."""
+    rows = re.findall(r"<tr>(.*?)</tr>", _table(page, title), re.S)
+    cells = [[html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)] for r in rows]
+    return {c[0]: c for c in cells if c}
+
+
+def _report(tmp_path: Path) -> str:
     out = tmp_path / "review.html"
     run = subprocess.run(
         [sys.executable, "-m", "designer", "report", str(SAMPLE), "-o", str(out)],
@@ -30,13 +43,43 @@ def test_the_inventory_heads_columns_with_the_inspectors_words(tmp_path) -> None
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
-    page = out.read_text(encoding="utf-8")
+    return out.read_text(encoding="utf-8")
+
+
+def test_the_inventory_heads_columns_with_the_inspectors_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    page = _report(tmp_path)
     hosts = _headings(page, "ESXi host (9)")
     assert hosts[:4] == ["Name", "Site", "Cluster", "CPU cores"], hosts
     assert "Memory (GB)" in hosts and "MTBF (h)" in hosts and "MTTR (h)" in hosts
     dags = _headings(page, "DAG (1)")
     assert "DAC mode" in dags and "IP per subnet" in dags, dags
-    sites = _headings(page, "site (3)")
+    sites = _headings(page, "Site (3)")
     assert "Change rate (GB/h)" in sites, sites
     raw = re.compile(r"^[a-z]+( [a-z]+)*$")  # "memory gb", "change rate gb per hour"
     assert not [h for h in hosts + dags + sites if raw.match(h)]
+
+
+def test_the_inventory_names_kinds_and_choices_in_the_inspectors_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # eyes16: the report's tables read "site (3)" beside "WAN link (3)", and their cells
+    # the file's enum values ("client_access, hub_transport", "witness_only",
+    # "vmfs_datastore") where the Inspector shows "Client Access", "Witness only".
+    page = _report(tmp_path)
+    titles = re.findall(r"<h3>(.*?) \(\d+\)</h3>", page)
+    assert "Site" in titles and "Storage array" in titles and "Mailbox database" in titles
+    assert "vSphere cluster" in titles and "ESXi host" in titles and "WAN link" in titles
+    assert not [t for t in titles if t.split(" ")[0].islower()], titles
+    sites = _rows(page, "Site")
+    roles = {name: row[1] for name, row in sites.items()}
+    assert roles == {"Boston": "Production", "Worcester": "Production", "Hartford": "Witness only"}
+    vms = _rows(page, "VM")
+    header = _headings(page, "VM")
+    assert vms["BOS-CAS01"][header.index("Roles")] == "Client Access"
+    assert not [row for row in vms.values() if "_" in row[header.index("Roles")]]
+    assert vms["BOS-DC01"][header.index("Roles")] == "Domain controller"
+    luns = _rows(page, "LUN")
+    assert {row[_headings(page, "LUN").index("Usage")] for row in luns.values()} <= {
+        "VMFS datastore",
+        "RDM",
+        "NFS export",
+    }
+    assert "client_access" not in page and "witness_only" not in page

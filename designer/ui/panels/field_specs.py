@@ -16,7 +16,7 @@ import annotated_types as at
 from pydantic.fields import FieldInfo
 
 from designer.domain.elements import ElementBase
-from designer.domain.field_words import field_label, unit_of
+from designer.domain.field_words import choice_text, field_label, unit_of
 from designer.domain.refs import Ref
 from designer.domain.workload import MailboxProfile
 
@@ -151,37 +151,3 @@ def field_specs(cls: type[ElementBase]) -> tuple[FieldSpec, ...]:
     ]
     notes = [s for s in specs if s.name == "notes"]
     return tuple([s for s in specs if s.name != "notes"] + notes)
-
-
-_CHOICE_TEXT = {
-    "sync": "MirrorView/S", "async": "MirrorView/A", "vmdk_vmfs": "VMDK on VMFS",
-    "rdm_physical": "RDM (physical)", "rdm_virtual": "RDM (virtual)", "nas": "NAS / NFS",
-    "fc": "Fibre Channel", "iscsi": "iSCSI", "vdp_advanced": "vSphere Data Protection Advanced",
-    "vcb_proxy": "VCB proxy", "in_guest_agent": "In-guest agent",
-    "array_snapshot": "Array snapshot (VSS)", "array_clone": "Array clone (VSS)",
-    "lcr": "LCR", "ccr": "CCR", "scr": "SCR", "scc": "SCC / MSCS",
-    "dns_round_robin": "Round-robin DNS", "edge": "vCNS Edge", "geographic": "Geographic / global",
-    "x_large": "X-Large", "dag_ip_update": "DAG IP update", "dns_update": "DNS update",
-    "witness_update": "Witness update", "nfs_export": "NFS export",
-    "vmfs_datastore": "VMFS datastore", "rdm": "RDM", "witness_only": "Witness only",
-    "client_access": "Client Access", "hub_transport": "Hub Transport",
-    "edge_transport": "Edge Transport", "unified_messaging": "Unified Messaging",
-    "domain_controller": "Domain controller", "file_share_witness": "File share witness",
-    "vcenter": "vCenter", "srm_server": "SRM server", "backup_proxy": "Backup proxy",
-    "mailbox": "Mailbox", "L4": "Layer 4", "L7": "Layer 7", "os": "OS",
-}  # fmt: skip
-
-
-def choice_text(value: str) -> str:
-    """How an enum value reads in a combo box (``rdm_physical`` → ``RDM (physical)``).
-
-    Examples
-    --------
-    >>> choice_text("sync"), choice_text("production")
-    ('MirrorView/S', 'Production')
-    """
-    text = _CHOICE_TEXT.get(value)
-    if text is None:
-        text = value.replace("_", " ")
-        text = text[:1].upper() + text[1:]
-    return text
