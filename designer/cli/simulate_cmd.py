@@ -301,7 +301,9 @@ def simulation_text(
     for dag in data["dags"]:
         quorum = "quorum" if dag["quorum"] else "NO quorum"
         lines.append(f"DAG {dag['name']}: {quorum} ({dag['votes']} of {dag['voters']} votes)")
-    for site in data["sites"]:
+    # A site that states no users (a recovery or witness datacenter) has nothing to say
+    # here ("0 of 0 users with access"); JSON keeps every site.
+    for site in (s for s in data["sites"] if s["users"]):
         via = f" via {', '.join(names.get(v, v) for v in site['via'])}" if site["via"] else ""
         lines.append(
             f"Site {site['name']}: {site['users_with_access']:,} of {site['users']:,} users "

@@ -222,9 +222,14 @@ def _stretched_dag(witness_site: str | None) -> tuple[_Kit, str, str]:
     )
     databases = []
     for n in (1, 2):
+        # Database n active on production's member n, then its production partner, then
+        # recovery's members in the same turn: a member's loss keeps its database in
+        # production, and production's loss sends one database to each recovery member
+        # (what `plan-copies` gives; a rotation over all four sent both to DR-MBX01).
+        turn = [0, 1] if n == 1 else [1, 0]
+        order = [members[i] for i in turn] + [members[2 + i] for i in turn]
         copies = [
-            DatabaseCopy(member=m, activation_preference=p)
-            for p, m in enumerate(members[n - 1 :] + members[: n - 1], start=1)
+            DatabaseCopy(member=m, activation_preference=p) for p, m in enumerate(order, start=1)
         ]
         databases.append(
             kit.add(

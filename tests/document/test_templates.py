@@ -3,11 +3,15 @@ is left to decide (a two-site DAG's witness lives in a member site: DAG002)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from designer.document.templates import TEMPLATES, template
 from designer.domain import structural_errors
-from designer.persistence import dumps, loads
+from designer.entry import main
+from designer.persistence import dumps, loads, save
 from designer.rules import check
 
 EXPLAINED = {"two_site_dag": {"DAG002"}, "three_site_dag": set(), "srm_mirrorview": set()}
@@ -23,3 +27,50 @@ def test_a_template_is_valid_laid_out_and_checks_as_explained(key: str) -> None:
     found = {f.code for f in check(design).active}
     assert found == EXPLAINED[key]
     assert design.name == TEMPLATES[key].title
+
+
+@pytest.mark.parametrize(
+    ("key", "steps"),
+    [
+        ("three_site_dag", ["--fail", "Production"]),
+        # The two-site DAG's witness goes with production: the administrator's datacenter
+        # switchover brings the databases up in recovery.
+        ("two_site_dag", ["--fail", "Production", "--action", "switchover"]),
+    ],
+)
+def test_losing_production_spreads_the_databases_over_the_recovery_members(
+    key: str, steps: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # eyes16: the templates' copies rotated over all four members, so DB02's second
+    # copy was in recovery and losing production made DR-MBX01 active for both
+    # databases (DR-MBX02 idle; CAP003 once a workload is stated).
+    path = tmp_path / "design.drd.json"
+    save(template(key), path)
+    assert main(["simulate", str(path), *steps, "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    active = {db["name"]: db["active_on"] for db in result["databases"]}
+    assert active == {"DB01": "vm-dr-mbx01", "DB02": "vm-dr-mbx02"}, active
+    # A member's loss keeps its database in production, on its partner.
+    assert main(["simulate", str(path), "--fail", "PRD-MBX02", "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    active = {db["name"]: db["active_on"] for db in result["databases"]}
+    assert active == {"DB01": "vm-prd-mbx01", "DB02": "vm-prd-mbx01"}, active
+
+
+def test_simulate_text_names_only_the_sites_with_users(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # eyes16: "Site Recovery: 0 of 0 users with access" and "Site Witness: 0 of 0 …"
+    # for the datacenters that state no users; JSON keeps every site.
+    path = tmp_path / "design.drd.json"
+    save(template("three_site_dag"), path)
+    assert main(["simulate", str(path), "--fail", "Production"]) == 0
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("Site ")]
+    assert lines == ["Site Production: 4,000 of 4,000 users with access via DR CAS array"]
+    assert main(["simulate", str(path), "--fail", "Production", "--format", "json"]) == 0
+    sites = json.loads(capsys.readouterr().out)["sites"]
+    assert {s["name"]: s["users"] for s in sites} == {
+        "Production": 4000,
+        "Recovery": 0,
+        "Witness": 0,
+    }
