@@ -9,13 +9,16 @@ offer first, else FILE, else the bundled sample.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import logging
 import os
 import sys
 import traceback
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from types import TracebackType
 
+from PySide6 import QtCore
 from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -38,18 +41,34 @@ log = logging.getLogger("designer.ui")
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
 
 
+#: The X11 libraries Qt's xcb platform plugin loads that a minimal Linux (a server, a
+#: container) often lacks, as Debian and Ubuntu name their packages (Qt 6's "Qt for
+#: X11 Requirements"; eyes16 needed libxcb-icccm4 and libxcb-keysyms1 on Debian 12).
+XCB_PACKAGES = (
+    "libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 "
+    "libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0"
+)
+
+
 def display_problem(
-    env: Mapping[str, str] | None = None, platform: str | None = None
+    env: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    xcb_plugin: Path | None = None,
 ) -> str | None:
     """Why a window cannot open here, or None.
 
     On Linux without DISPLAY, WAYLAND_DISPLAY or QT_QPA_PLATFORM, Qt aborts with a
     misleading message about xcb-cursor0; say what to do instead, before Qt starts.
+    With an X display, Qt aborts with that same message when its xcb plugin cannot
+    load (a system library missing): name the library and the packages instead.
     """
     env = os.environ if env is None else env
     platform = sys.platform if platform is None else platform
     if not platform.startswith("linux"):
         return None
+    x11 = env.get("QT_QPA_PLATFORM", "xcb") == "xcb" and not env.get("WAYLAND_DISPLAY")
+    if x11 and env.get("DISPLAY"):
+        return _xcb_problem(xcb_plugin)
     if env.get("QT_QPA_PLATFORM") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
         return None
     return (
@@ -60,6 +79,27 @@ def display_problem(
         "  - to use the window: start a desktop session or a virtual display, e.g. "
         "`xvfb-run dr-designer gui FILE`, or `Xvfb :99 & export DISPLAY=:99`"
     )
+
+
+def _xcb_problem(plugin: Path | None) -> str | None:
+    """Why Qt's xcb plugin cannot load, or None: the dynamic loader's own words about
+    the library it did not find (loading it is what Qt does next; the same handle)."""
+    if plugin is None:
+        plugin = Path(QtCore.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    if not plugin.is_file():  # a PySide6 laid out otherwise: let Qt say
+        return None
+    try:
+        ctypes.CDLL(str(plugin))
+    except OSError as exc:
+        return (
+            "dr-designer: the window cannot open on this X display: Qt's X11 support "
+            f"cannot load ({exc}).\n"
+            f"  - install the X11 libraries Qt needs, e.g. on Debian or Ubuntu: "
+            f"sudo apt install {XCB_PACKAGES}\n"
+            "  - or work headless: dr-designer check|simulate|capacity|export FILE "
+            "(README, Command line)"
+        )
+    return None
 
 
 def apply_runtime_settings() -> None:

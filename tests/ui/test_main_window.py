@@ -267,6 +267,38 @@ def test_display_check_explains_what_to_do_instead_of_a_qt_abort(capsys, monkeyp
     assert "no display" in capsys.readouterr().err
 
 
+def test_an_x_display_without_qts_x11_libraries_names_them_instead_of_a_qt_abort(
+    tmp_path, capsys, monkeypatch
+):
+    # eyes16: on a fresh Debian 12 with an X display, Qt aborted ("xcb-cursor0 … is
+    # needed", which was installed): its xcb plugin could not load libxcb-icccm.so.4.
+    # A plugin the loader refuses stands in for one whose library is missing.
+    broken = tmp_path / "libqxcb.so"
+    broken.write_bytes(b"\x7fELF not really")
+    message = app_module.display_problem({"DISPLAY": ":0"}, "linux", broken)
+    assert message is not None
+    assert "Qt's X11 support cannot load" in message and str(broken) in message
+    assert "libxcb-icccm4" in message and "libxcb-keysyms1" in message
+    assert "dr-designer check|simulate|capacity|export" in message
+    # The installed plugin loads here; other platforms and Wayland are not asked.
+    assert app_module.display_problem({"DISPLAY": ":0"}, "linux") is None
+    assert (
+        app_module.display_problem({"DISPLAY": ":0", "WAYLAND_DISPLAY": "w"}, "linux", broken)
+        is None
+    )
+    offscreen = {"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}
+    assert app_module.display_problem(offscreen, "linux", broken) is None
+    # Through the command's door: exit 2 and the message, before Qt starts.
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setattr(app_module.sys, "platform", "linux")
+    real = app_module._xcb_problem
+    monkeypatch.setattr(app_module, "_xcb_problem", lambda _plugin: real(broken))
+    assert app_module.run_gui(argparse.Namespace(file=None)) == 2
+    assert "Qt's X11 support cannot load" in capsys.readouterr().err
+
+
 _DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
 
 
