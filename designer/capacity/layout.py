@@ -14,6 +14,7 @@ it as a preview in the Databases panel and applies it as one undoable step, and
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -139,6 +140,31 @@ def own_numbers(
         if len(lags) > lagged:
             lagged, lag_days = len(lags), max(lags)
     return copies_in, lagged, lag_days
+
+
+def _new_name(dag_name: str, last: str | None, number: int) -> str:
+    """The name of the DAG's ``number``-th database: the existing databases' pattern
+    when the last of them ends in a number ("DB02" → "DB03", "MBX-DB-7" → "MBX-DB-8"),
+    else "<DAG>-DB03".
+
+    Examples
+    --------
+    >>> _new_name("DAG01", "DB02", 3), _new_name("DAG01", "MBX-DB-7", 8)
+    ('DB03', 'MBX-DB-8')
+    >>> _new_name("DAG01", None, 1), _new_name("DAG01", "Sales", 2)
+    ('DAG01-DB01', 'DAG01-DB02')
+    """
+    found = re.fullmatch(r"(.*?)(\d+)(\D*)", last or "")
+    if found is None:
+        return f"{dag_name}-DB{number:02d}"
+    prefix, digits, suffix = found.groups()
+    return f"{prefix}{number:0{len(digits)}d}{suffix}"
+
+
+def _last_number(name: str | None) -> int:
+    """The number a database's name ends in ("DB11" → 11, "MBX-DB-7a" → 7), else 0."""
+    found = re.fullmatch(r".*?(\d+)\D*", name or "")
+    return int(found.group(1)) if found else 0
 
 
 def plan_copies(
@@ -284,9 +310,10 @@ def plan_copies(
             copies[db.id] = result
             names[db.id] = db.name
         else:
-            number = k + 1
+            last = existing[-1].name if existing else None
+            number = max(k + 1, _last_number(last) + 1 + k - len(existing))
             while True:
-                name = f"{dag.name}-DB{number:02d}"
+                name = _new_name(dag.name, last, number)
                 db_id = f"{dag.id}-db{number:02d}"
                 if name not in taken_names and db_id not in taken_ids:
                     break

@@ -32,7 +32,7 @@ def test_stretched_layout_keeps_a_copy_per_site_and_the_preferences_unique() -> 
     plan = plan_copies(design, "DAG01", databases=8)
     assert len(plan.new_databases) == 4
     assert [d.name for d in plan.new_databases] == [
-        "DAG01-DB05", "DAG01-DB06", "DAG01-DB07", "DAG01-DB08"
+        "DB05", "DB06", "DB07", "DB08"
     ]  # fmt: skip
     for copies in plan.copies.values():
         prefs = [c.activation_preference for c in copies]

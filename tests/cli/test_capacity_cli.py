@@ -105,7 +105,7 @@ def test_plan_copies_writes_a_balanced_design(tmp_path, capsys) -> None:  # type
     ]  # fmt: skip
     planned = load(out)
     dbs = [e for e in planned.elements if e.kind == "mailbox_database"]
-    assert len(dbs) == 9 and {d.name for d in dbs} >= {"DAG01-DB07", "DAG01-DB09"}
+    assert len(dbs) == 9 and {d.name for d in dbs} >= {"DB07", "DB09"}
     assert not any(f.code == "CAP005" for f in check(planned).active)
 
 
@@ -531,3 +531,22 @@ def test_all_modes_json_gives_every_mode_per_link_and_the_kinds_per_member() -> 
     assert member["worst_by_kind"]["single"]["mode"] == "failure of ESXi host esx-atl-02"
     docs = (ROOT / "docs" / "capacity.md").read_text()
     assert '"modes": ["double", "single", "site", "site_plus_one"]' in docs
+
+
+def test_plan_copies_names_new_databases_as_the_existing_ones(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # eyes16: File > New's three-site DAG holds DB01 and DB02; four databases asked
+    # added "DAG01-DB03" and "DAG01-DB04" beside them.
+    from designer.document.templates import template
+
+    before = tmp_path / "before.drd.json"
+    save(template("three_site_dag"), before)
+    out = tmp_path / "planned.drd.json"
+    assert (
+        main(["plan-copies", str(before), "--dag", "DAG01", "--databases", "4", "-o", str(out)])
+        == 0
+    )
+    rows = [line.split()[0] for line in capsys.readouterr().out.splitlines()[1:5]]
+    assert rows == ["DB01", "DB02", "DB03", "DB04"]
+    dbs = {e.id: e.name for e in load(out).elements if e.kind == "mailbox_database"}
+    assert sorted(dbs.values()) == ["DB01", "DB02", "DB03", "DB04"]
+    assert len(dbs) == 4  # new ids, no clash with db-01, db-02
