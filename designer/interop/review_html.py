@@ -113,7 +113,8 @@ def _summary(data: ReviewData) -> str:
     colours: list[list[str | None]] = [
         [None, None],
         [None, None],
-        [None, BAD if counts["error"] else OK],
+        # Warnings are not a clean bill: amber, as the Findings table colours them.
+        [None, BAD if counts["error"] else WAIT if counts["warning"] else OK],
         [None, BAD if singles else OK],
         [None, (OK if passed == len(data.scenarios) else BAD) if data.scenarios else None],
     ]

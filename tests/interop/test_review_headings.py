@@ -83,3 +83,36 @@ def test_the_inventory_names_kinds_and_choices_in_the_inspectors_words(tmp_path)
         "NFS export",
     }
     assert "client_access" not in page and "witness_only" not in page
+
+
+def _findings_colour(page: str) -> str:
+    found = re.search(r'<td>Findings</td><td(?: bgcolor="([^"]+)")?>([^<]*)</td>', page)
+    assert found, "the summary's Findings row"
+    return found.group(1) or ""
+
+
+def test_the_summary_colours_warnings_amber_not_green(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # eyes16: "0 errors, 4 warnings, 0 info" sat on the green of a clean design.
+    from designer.document.templates import template
+    from designer.domain.workload import MailboxProfile
+    from designer.persistence import save
+
+    clean = template("three_site_dag")
+    sized = clean.model_copy(
+        update={"capacity": clean.capacity.model_copy(update={"mailbox_profile": MailboxProfile()})}
+    )
+    colours = {}
+    for name, design in (("clean", clean), ("sized", sized)):
+        path = tmp_path / f"{name}.drd.json"
+        save(design, path)
+        out = tmp_path / f"{name}.html"
+        run = subprocess.run(
+            [sys.executable, "-m", "designer", "report", str(path), "-o", str(out)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=300,
+        )
+        assert run.returncode == 0, run.stderr
+        colours[name] = _findings_colour(out.read_text(encoding="utf-8"))
+    assert colours == {"clean": "#d4edda", "sized": "#fff3cd"}  # green; amber (warnings)
