@@ -33,10 +33,11 @@ def _rows(page: str, title: str) -> dict[str, list[str]]:
     return {c[0]: c for c in cells if c}
 
 
-def _report(tmp_path: Path) -> str:
-    out = tmp_path / "review.html"
+def _report(tmp_path: Path, design: Path = SAMPLE) -> str:
+    """``dr-designer report DESIGN -o …`` as a child process: the page."""
+    out = tmp_path / f"{design.stem}.html"
     run = subprocess.run(
-        [sys.executable, "-m", "designer", "report", str(SAMPLE), "-o", str(out)],
+        [sys.executable, "-m", "designer", "report", str(design), "-o", str(out)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -105,14 +106,5 @@ def test_the_summary_colours_warnings_amber_not_green(tmp_path) -> None:  # type
     for name, design in (("clean", clean), ("sized", sized)):
         path = tmp_path / f"{name}.drd.json"
         save(design, path)
-        out = tmp_path / f"{name}.html"
-        run = subprocess.run(
-            [sys.executable, "-m", "designer", "report", str(path), "-o", str(out)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=300,
-        )
-        assert run.returncode == 0, run.stderr
-        colours[name] = _findings_colour(out.read_text(encoding="utf-8"))
+        colours[name] = _findings_colour(_report(tmp_path, path))
     assert colours == {"clean": "#d4edda", "sized": "#fff3cd"}  # green; amber (warnings)
