@@ -1421,3 +1421,35 @@ def subprocess_run_capacity(path: Path) -> str:
     run = subprocess.run([str(script), "capacity", str(path)], capture_output=True, timeout=120)
     assert run.returncode == 0, run.stderr
     return run.stdout.decode()
+
+
+def test_a_plan_preview_ends_when_file_new_replaces_the_design(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    # eyes16: the preview of the three-site sample's plan stayed open over File > New's
+    # template, and over File > Open Sample; its Apply then wrote the old design's plan
+    # into the new one ("mailbox database name 'DB03' is already used", or silently
+    # where the ids matched).
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    panel = open_tab(window, "Databases").widget()
+    assert isinstance(panel, DatabasesPanel)
+    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
+    type_into(panel.plan.databases, "8")
+    assert panel.plan.isVisible() and panel.plan.table.rowCount() == 8
+    file_action = next(a for a in window.menuBar().actions() if a.text().replace("&", "") == "File")
+    file_menu = file_action.menu()
+    assert isinstance(file_menu, QMenu)
+    file_menu.aboutToShow.emit()
+    new = next(a for a in file_menu.actions() if a.text().replace("&", "") == "New").menu()
+    assert isinstance(new, QMenu)
+    new.aboutToShow.emit()
+    next(a for a in new.actions() if a.text() == "Two-site DAG").trigger()
+    qtbot.waitUntil(lambda: window.session.design.name == "Two-site DAG")
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 2)
+    assert not panel.plan.isVisible() and panel.table.isVisible()
+    assert panel.plan_button.isEnabled() and panel.plan.layout_planned is None
+    revision = window.session.document.revision
+    QTest.mouseClick(panel.plan.apply_button, Qt.MouseButton.LeftButton)  # hidden: nothing
+    assert window.session.document.revision == revision
+    # A new preview plans the design shown.
+    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
+    headers = [panel.plan.table.horizontalHeaderItem(c).text() for c in range(4)]
+    assert headers == ["PRD-MBX01", "PRD-MBX02", "DR-MBX01", "DR-MBX02"]

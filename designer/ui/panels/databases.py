@@ -656,6 +656,17 @@ class DatabasesPanel(QWidget):
     def _on_document_changed(self, event: DocumentEvent) -> None:
         if isinstance(event, LayoutChanged):
             return
+        planned = self.plan.dag_id
+        if not self.plan.isHidden() and (
+            isinstance(event, DesignReplaced)
+            or planned is None
+            or self.session.document.get(planned) is None
+        ):
+            # The preview planned another design (File > New, Open, Revert) or a DAG
+            # since deleted: its Apply would write that plan into this one.
+            self.plan.layout_planned = None
+            self.plan.dag_id = None
+            self._end_plan()
         if isinstance(event, DesignReplaced):
             if self.session.holding:  # a big design's first frame first, then the table
                 self.dag_combo.blockSignals(True)
