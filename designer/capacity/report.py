@@ -12,7 +12,7 @@ from designer.capacity.engine import LinkFigures, LinkKey, MemberLoad
 from designer.capacity.modes import KIND_TEXT, NORMAL, Mode, ModeKind
 from designer.domain.design import Design
 from designer.domain.elements import EsxiHost, Lun, Mirror, VirtualMachine, WanLink
-from designer.workload import KIND_LABELS, Figures, LinkLoad
+from designer.workload import Figures, LinkLoad, stream_label
 
 __all__ = [
     "CapacityReport",
@@ -351,7 +351,7 @@ class CapacityReport:
             out["streams"] = [
                 {
                     "kind": s["kind"],
-                    "label": _stream_label(s, names),
+                    "label": stream_label(s["kind"], names.get(s["group"], s["group"])),
                     "group": s["group"],
                     "from_site": s["from_site"],
                     "to_site": s["to_site"],
@@ -508,10 +508,10 @@ class CapacityReport:
             )
             for way in ("a_to_b", "b_to_a"):
                 for s in r.streams(way):
-                    what = KIND_LABELS.get(s["kind"], s["kind"])
+                    what = stream_label(s["kind"], names.get(s["group"], s["group"]))
                     lines.append(
                         f"      {names.get(s['from_site'], '')}→{names.get(s['to_site'], '')} "
-                        f"{what} {names.get(s['group'], s['group'])}: {s['mbps']:.2f}"
+                        f"{what}: {s['mbps']:.2f}"
                         + (f" ({s['count']} streams)" if s["count"] > 1 else "")
                     )
             if r.worst is not None:
@@ -582,11 +582,6 @@ class CapacityReport:
         for note in self.notes():
             lines.append(f"note: {note}")
         return "\n".join(lines) + "\n"
-
-
-def _stream_label(stream: dict[str, Any], names: dict[str, str]) -> str:
-    kind = KIND_LABELS.get(stream["kind"], stream["kind"])
-    return f"{kind} {names.get(stream['group'], stream['group'])}"
 
 
 def _pct(fraction: float) -> str:

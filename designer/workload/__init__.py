@@ -29,6 +29,7 @@ from designer.workload.streams import (
     copy_queue,
     direction_of,
     route,
+    stream_label,
     sum_by_link,
 )
 
@@ -53,5 +54,6 @@ __all__ = [
     "mbps_to_gb_per_hour",
     "route",
     "states_workload",
+    "stream_label",
     "sum_by_link",
 ]

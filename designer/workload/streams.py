@@ -31,6 +31,7 @@ __all__ = [
     "copy_queue",
     "direction_of",
     "route",
+    "stream_label",
 ]
 
 Direction = Literal["a_to_b", "b_to_a"]
@@ -44,6 +45,19 @@ KIND_LABELS: dict[str, str] = {
     "mirrorview_a": "MirrorView/A",
     "dag_reseed": "DAG reseed",
 }
+
+
+def stream_label(kind: str, group: str) -> str:
+    """How outputs name a stream: its kind's words and the name of what it groups by
+    ("DAG log shipping DAG1"). A name that already says the kind is not prefixed with it
+    again (a Double-Take replication named "Double-Take NYC-EXCH01 → PHL-EXCH01" read
+    "Double-Take Double-Take NYC-EXCH01 → …")."""
+    what = KIND_LABELS.get(kind, kind)
+    if what.casefold() in group.casefold():
+        return group
+    return f"{what} {group}"
+
+
 #: Streams that must be carried as they come (the others take what is left).
 STEADY_KINDS = frozenset({"dag_log_shipping", "e2007_log_shipping", "mirrorview_s", "double_take"})
 

@@ -550,3 +550,33 @@ def test_plan_copies_names_new_databases_as_the_existing_ones(tmp_path, capsys) 
     dbs = {e.id: e.name for e in load(out).elements if e.kind == "mailbox_database"}
     assert sorted(dbs.values()) == ["DB01", "DB02", "DB03", "DB04"]
     assert len(dbs) == 4  # new ids, no clash with db-01, db-02
+
+
+def test_a_stream_is_named_by_its_kind_once(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The Double-Take sample's replication is named "Double-Take NYC-EXCH01 → PHL-EXCH01":
+    its stream read "Double-Take Double-Take NYC-EXCH01 → …" in the text and the JSON.
+    A replication whose name does not say its kind is still prefixed with it."""
+    sample = SAMPLES / "double_take.json"
+    main(["capacity", str(sample)])
+    text = capsys.readouterr().out
+    assert "Double-Take Double-Take" not in text
+    assert "New York→Philadelphia Double-Take NYC-EXCH01 → PHL-EXCH01: 81.56" in text
+    main(["capacity", str(sample), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    (stream,) = data["links"][0]["normal"]["a_to_b"]["streams"]
+    assert stream["label"] == "Double-Take NYC-EXCH01 → PHL-EXCH01"
+
+    design = load(sample)
+    replication = next(e for e in design.elements if e.name.startswith("Double-Take "))
+    renamed = design.model_copy(
+        update={
+            "elements": [
+                e.model_copy(update={"name": "NYC to PHL"}) if e is replication else e
+                for e in design.elements
+            ]
+        }
+    )
+    path = tmp_path / "renamed.json"
+    save(renamed, path)
+    main(["capacity", str(path)])
+    assert "New York→Philadelphia Double-Take NYC to PHL: 81.56" in capsys.readouterr().out
