@@ -480,6 +480,9 @@ class MainWindow(QMainWindow):
             fitted = by_name.get(name)
             if fitted is not None:
                 fitted.visibilityChanged.connect(functools.partial(self._fit_dock, fitted))
+                wanted = getattr(fitted.widget(), "height_wanted", None)
+                if wanted is not None:  # (the Databases panel's plan preview shown)
+                    wanted.connect(functools.partial(self._fit_dock, fitted, True))
         if "ProblemsDock" in by_name:
             by_name["ProblemsDock"].raise_()
         self._dock_sizes = [

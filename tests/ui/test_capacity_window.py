@@ -935,6 +935,54 @@ def test_plan_copies_cancel_leaves_the_design(qtbot, launch) -> None:  # type: i
     assert panel.table.isVisible() and not panel.plan.isVisible()
 
 
+def test_plan_copies_of_a_new_two_site_dag_proposes_its_own_databases_whole(
+    qtbot,
+    launch,  # type: ignore[no-untyped-def]
+) -> None:
+    """File > New > Two-site DAG has DAG01 with four members and two databases. Its
+    *Plan copies…* proposed four databases ("2 new databases" before anything was asked),
+    headed the members' columns without their sites (the Databases table says
+    "PRD-MBX01 / Production") and, its numbers, notes and buttons taking the table's
+    room, showed about one and a half rows in a 1280 × 800 window."""
+    window = launch()
+    window.resize(1280, 800)
+    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
+    action.trigger()
+    QApplication.processEvents()
+    panel = open_tab(window, "Databases").widget()
+    assert isinstance(panel, DatabasesPanel)
+    assert panel.table.rowCount() == 2
+    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
+    plan = panel.plan
+    assert plan.databases.value() == 2
+    assert "new database" not in plan.notes.text()
+    table = plan.table
+    assert table.rowCount() == 2
+    assert [table.verticalHeaderItem(r).text() for r in range(2)] == ["DB01", "DB02"]
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers == [
+        "PRD-MBX01\nProduction",
+        "PRD-MBX02\nProduction",
+        "DR-MBX01\nRecovery",
+        "DR-MBX02\nRecovery",
+    ]
+    assert table.horizontalHeaderItem(0).toolTip() == "DAG member PRD-MBX01 in site Production"
+    # The dock grows to show the plan's rows whole (room for three at least).
+    qtbot.waitUntil(
+        lambda: table.viewport().height() >= 3 * table.verticalHeader().defaultSectionSize(),
+        timeout=2000,
+    )
+    last = table.visualItemRect(table.item(1, 0))
+    assert last.bottom() <= table.viewport().height()
+    qtbot.waitUntil(lambda: not table.verticalScrollBar().isVisible(), timeout=2000)
+    shots = Path("/tmp/uia16-shots")
+    shots.mkdir(exist_ok=True)
+    window.grab().save(str(shots / "plan-copies-two-site.png"))
+    # Asked for more, the new ones are marked.
+    type_into(plan.databases, "4")
+    assert "2 new databases" in plan.notes.text()
+
+
 def test_a_chart_retry_pending_when_the_panel_goes_is_dropped(
     qtbot,
     launch,

@@ -247,6 +247,10 @@ class _CopyTable(QTableWidget):
 class DatabasesPanel(QWidget):
     """The copy layout of one DAG (chosen at the top), editable cell by cell."""
 
+    #: What the panel shows needs another height (the plan's preview shown or gone): the
+    #: window sizes the dock to :meth:`preferred_height` again.
+    height_wanted = Signal()
+
     def __init__(self, session: EditorSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -267,7 +271,7 @@ class DatabasesPanel(QWidget):
             "calculator's rotation); preview, then apply as one undoable step"
         )
         self.plan_button.clicked.connect(self.start_plan)
-        self.plan = PlanCopiesPreview(session, self)
+        self.plan = PlanCopiesPreview(session, self, headers=self._member_header)
         self.plan.hide()
         self.plan.finished.connect(self._end_plan)
         chooser = QHBoxLayout()
@@ -335,6 +339,7 @@ class DatabasesPanel(QWidget):
         self.plan.show()
         self.plan_button.setEnabled(False)
         self.dag_combo.setEnabled(False)
+        self.height_wanted.emit()
 
     def _end_plan(self) -> None:
         self.plan.hide()
@@ -389,10 +394,13 @@ class DatabasesPanel(QWidget):
 
     def preferred_height(self) -> int:
         """The panel's height to show the DAG's databases whole (3 to 12 rows): what it
-        takes around its table now, plus the rows; the dock is sized to it when shown."""
-        rows = max(3, min(12, self.table.rowCount()))
-        around = self.height() - self.table.viewport().height()
-        return around + rows * self.table.verticalHeader().defaultSectionSize() + 2
+        takes around its table now (the plan's preview's, while it is shown), plus the
+        rows; the dock is sized to it when shown and when the preview starts (its
+        numbers, notes and buttons took the table's room: 1½ rows were left)."""
+        table = self.plan.table if self.plan.isVisible() else self.table
+        rows = max(3, min(12, table.rowCount()))
+        around = self.height() - table.viewport().height()
+        return around + rows * table.verticalHeader().defaultSectionSize() + 2
 
     # -- content -------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -11,10 +11,11 @@ design as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -75,10 +76,19 @@ class PlanCopiesPreview(QWidget):
     #: The preview is over (applied or cancelled).
     finished = Signal()
 
-    def __init__(self, session: EditorSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: EditorSession,
+        parent: QWidget | None = None,
+        *,
+        headers: Callable[[str], tuple[str, str]] | None = None,
+    ) -> None:
+        """``headers``: a member's column header and its tooltip, as the Databases
+        panel's table heads it ("MBX01\nBoston"); by default the member's name."""
         super().__init__(parent)
         self.setObjectName("PlanCopiesPreview")
         self.session = session
+        self._headers = headers
         self.dag_id: str | None = None
         self.layout_planned: CopyLayout | None = None
         self.databases = QSpinBox()
@@ -112,6 +122,9 @@ class PlanCopiesPreview(QWidget):
         self.table = QTableWidget(0, 0)
         self.table.setObjectName("PlanTable")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setMinimumSectionSize(90)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.notes = QLabel()
@@ -137,6 +150,13 @@ class PlanCopiesPreview(QWidget):
         self.apply_button.clicked.connect(self.apply)
         self.cancel_button.clicked.connect(self.finished.emit)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # The table's scroll bars again once the layout has settled: grown with the dock
+        # to show every row, it kept the vertical bar of its first, smaller size (range
+        # 0, shown: Qt's stretched columns hold the bar to avoid a layout loop).
+        QTimer.singleShot(0, self.table, self.table.updateGeometries)
+
     # -- the numbers asked ------------------------------------------------------------------
     def start(self, dag_id: str) -> None:
         """Preview a layout for ``dag_id``: the DAG's own numbers to begin with."""
@@ -150,31 +170,18 @@ class PlanCopiesPreview(QWidget):
             if isinstance(d, MailboxDatabase) and d.dag == dag_id
         ]
         by_site: dict[str, int] = {}
-        site_of: dict[str, str] = {}
         for member in dag.members:
             vm = document.get(member)
             host = document.get(vm.host) if isinstance(vm, VirtualMachine) and vm.host else None
             if isinstance(host, EsxiHost):
                 by_site[host.site] = by_site.get(host.site, 0) + 1
-                site_of[member] = host.site
-        # The DAG's own numbers: each site's copies and the lagged copies of a database
-        # as its databases have them (the most any has), so that a DAG planned as it
-        # stands keeps its layout (a lagged DR copy is not turned into an ordinary one).
-        copies_in: dict[str, int] = {}
-        lagged, lag_days = 0, 7.0
-        for db in existing:
-            here: dict[str, int] = {}
-            for copy in db.copies:
-                if copy.replay_lag_days:
-                    continue
-                site_id = site_of.get(copy.member)
-                if site_id is not None:
-                    here[site_id] = here.get(site_id, 0) + 1
-            for site_id, count in here.items():
-                copies_in[site_id] = max(copies_in.get(site_id, 0), count)
-            lags = [c.replay_lag_days for c in db.copies if c.replay_lag_days]
-            if len(lags) > lagged:
-                lagged, lag_days = len(lags), max(lags)
+        # The DAG's own numbers, as `plan-copies` starts from them: each site's copies and
+        # the lagged copies of a database as its databases have them, so that a DAG
+        # planned as it stands keeps its layout (a lagged DR copy is not turned into an
+        # ordinary one). The sizing package is imported when a plan is first asked for.
+        from designer.capacity.layout import own_numbers
+
+        copies_in, lagged, lag_days = own_numbers(self.session.design, dag_id)
         while self.sites_row.count():
             item = self.sites_row.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -195,8 +202,11 @@ class PlanCopiesPreview(QWidget):
         asked: tuple[QWidget, ...] = (self.databases, self.lagged, self.lag_days)
         for box in asked:
             box.blockSignals(True)
+        # As many databases as the DAG has (more are asked for here); a DAG without any
+        # starts with one per member. It proposed one per member at least: a four-member
+        # DAG with two databases was offered "2 new databases" before anything was asked.
         self.databases.setMinimum(max(1, len(existing)))
-        self.databases.setValue(max(len(existing), len(dag.members)))
+        self.databases.setValue(len(existing) or len(dag.members))
         self.lagged.setValue(lagged)
         self.lag_days.setValue(lag_days)
         for box in asked:
@@ -239,8 +249,14 @@ class PlanCopiesPreview(QWidget):
         table.setColumnCount(len(members))
         table.setRowCount(len(planned.names))
         for c, member in enumerate(members):
-            vm = document.get(member)
-            table.setHorizontalHeaderItem(c, QTableWidgetItem(vm.name if vm else member))
+            if self._headers is not None:
+                text, tip = self._headers(member)
+            else:
+                vm = document.get(member)
+                text = tip = vm.name if vm else member
+            header = QTableWidgetItem(text)
+            header.setToolTip(tip)
+            table.setHorizontalHeaderItem(c, header)
         new_ids = {d.id for d in planned.new_databases}
         changed_cells = 0
         tint = QBrush(CHANGED)
