@@ -11,6 +11,7 @@ from __future__ import annotations
 from designer.workload.figures import (
     BYTES_PER_GB,
     Figures,
+    catalog_figures,
     figures_for,
     gb_per_hour_to_mbps,
     interpolate,
@@ -46,6 +47,7 @@ __all__ = [
     "Workload",
     "async_rpo_s",
     "async_transfer_s",
+    "catalog_figures",
     "copy_queue",
     "direction_of",
     "figures_for",

@@ -16,6 +16,7 @@ from designer.domain.workload import CapacitySettings, MailboxProfile
 __all__ = [
     "BYTES_PER_GB",
     "Figures",
+    "catalog_figures",
     "figures_for",
     "gb_per_hour_to_mbps",
     "interpolate",
@@ -157,6 +158,64 @@ class Figures:
 
 def _pairs(rows: Sequence[Sequence[float]]) -> tuple[tuple[float, float], ...]:
     return tuple((float(a), float(b)) for a, b in rows)
+
+
+def catalog_figures() -> dict[str, tuple[str, str]]:
+    """What each of the design's sizing settings takes while it is unset: the catalog's
+    figure in a few words with its unit, and in full (the table it is read from, the
+    other versions' figures). The Inspector shows them in the unset fields, which read
+    only "catalog's".
+
+    Examples
+    --------
+    >>> figures = catalog_figures()
+    >>> figures["peak_factor"], figures["max_cpu_utilisation_pct"]
+    (('3×', "3× the day's average hour"), ('80 %', '80 %'))
+    >>> figures["megacycles_per_active_mailbox"]
+    ('by profile', "by profile: Microsoft's table, 3 at 150 messages a day")
+    >>> figures["log_file_mb"]
+    ('1 MB', '1 MB (Exchange 2003: 5 MB)')
+    """
+    figures = figures_for(CapacitySettings())
+    others = sorted(
+        (version, size)
+        for version, size in figures.log_bytes_by_version.items()
+        if size != figures.log_bytes_default
+    )
+    log_file = f"{figures.log_bytes_default / 2**20:g} MB"
+
+    def by_profile(points: Sequence[Sequence[float]], unit: str = "") -> tuple[str, str]:
+        # The row of Microsoft's 150-message profile, else the table's first.
+        x, y = next(((x, y) for x, y in points if x == 150), points[0])
+        return "by profile", f"by profile: Microsoft's table, {y:g}{unit} at {x:g} messages a day"
+
+    def same(text: str) -> tuple[str, str]:
+        return text, text
+
+    return {
+        "peak_factor": (
+            f"{figures.peak_factor:g}×",
+            f"{figures.peak_factor:g}× the day's average hour",
+        ),
+        "log_file_mb": (
+            log_file,
+            log_file
+            + "".join(f" (Exchange {version}: {size / 2**20:g} MB)" for version, size in others),
+        ),
+        "megacycles_per_active_mailbox": by_profile(figures.active_megacycles),
+        "megacycles_per_passive_mailbox": same(f"{figures.passive_share * 100:g} % of active"),
+        "database_cache_mb_per_mailbox": by_profile(figures.cache_mb, " MB"),
+        "megacycles_per_vcpu": same(f"{figures.megacycles_per_vcpu:,g}"),
+        "max_cpu_utilisation_pct": same(f"{figures.max_cpu_pct:g} %"),
+        "base_memory_gb": same(f"{figures.base_memory_gb:g} GB"),
+        "log_shipping_compression_pct": same(f"{figures.compression_pct:g} %"),
+        "host_replication_write_factor": (
+            f"{figures.host_replication_factor:g}×",
+            f"{figures.host_replication_factor:g}× the source's log generation",
+        ),
+        "reseed_window_h": same(f"{figures.reseed_window_h:g} h"),
+        "log_lun_free_pct": same(f"{figures.log_lun_free_pct:g} %"),
+    }
 
 
 def figures_for(settings: CapacitySettings) -> Figures:

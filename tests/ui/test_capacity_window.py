@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QScrollArea,
     QTabBar,
     QToolButton,
     QWidget,
@@ -490,12 +491,51 @@ def test_the_designs_capacity_figures_in_the_inspector(qtbot, launch) -> None:  
     QTest.mouseClick(toggle, Qt.MouseButton.LeftButton)
     peak = inspector.capacity_editors["peak_factor"]
     assert peak.isVisible()
-    assert peak.editor.text() == "catalog's"  # type: ignore[attr-defined]
+    # An unset figure says what it takes (it read "catalog's", no value): the catalog's
+    # busiest hour is three times the average hour.
+    assert peak.editor.text() == "catalog's: 3×"  # type: ignore[attr-defined]
+    shown = {
+        name: editor.editor.text()  # type: ignore[attr-defined]
+        for name, editor in inspector.capacity_editors.items()
+        if name != "mailbox_profile"
+    }
+    assert shown == {
+        "peak_factor": "catalog's: 3×",
+        "log_file_mb": "catalog's: 1 MB",
+        "megacycles_per_active_mailbox": "catalog's: by profile",
+        "megacycles_per_passive_mailbox": "catalog's: 15 % of active",
+        "database_cache_mb_per_mailbox": "catalog's: by profile",
+        "megacycles_per_vcpu": "catalog's: 3,333",
+        "max_cpu_utilisation_pct": "catalog's: 80 %",
+        "base_memory_gb": "catalog's: 4 GB",
+        "log_shipping_compression_pct": "catalog's: 0 %",
+        "host_replication_write_factor": "catalog's: 2×",
+        "reseed_window_h": "catalog's: 24 h",
+        "log_lun_free_pct": "catalog's: 50 %",
+    }
+    active = inspector.capacity_editors["megacycles_per_active_mailbox"].editor
+    assert "Unset: the catalog's by profile: Microsoft's table, 3 at 150" in active.toolTip()
+    # Said in a few words: the figures fit the dock's width (no sideways scrolling).
+    QApplication.processEvents()
+    scroller = next(w for w in _ancestors(peak) if isinstance(w, QScrollArea))
+    assert not scroller.horizontalScrollBar().isVisible()
+    shots = Path("/tmp/uia16-shots")
+    shots.mkdir(exist_ok=True)
+    inspector.grab().save(str(shots / "inspector-catalog-figures.png"))
     type_into(peak.editor, "6")
     assert window.session.design.capacity.peak_factor == 6.0
     # Twice the catalog's busiest hour (3 × the average hour): twice the stream.
     qtbot.waitUntil(lambda: red_por.load == pytest.approx(2 * PER_COPY / 100, rel=1e-3))
     assert window.session.undo_stack.undoText() == "Set the design's peak factor"
+
+
+def _ancestors(widget: QWidget) -> list[QWidget]:
+    found = []
+    parent = widget.parentWidget()
+    while parent is not None:
+        found.append(parent)
+        parent = parent.parentWidget()
+    return found
 
 
 def test_opening_the_capacity_figures_keeps_the_designs_fields_wide(qtbot, launch) -> None:  # type: ignore[no-untyped-def]

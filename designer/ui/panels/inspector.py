@@ -64,7 +64,7 @@ from designer.ui.panels.field_editors import (
 )
 from designer.ui.panels.field_specs import field_specs
 from designer.ui.session import EditorSession
-from designer.workload import figures_for
+from designer.workload import catalog_figures, figures_for
 
 __all__ = ["SRM_RELEASES", "InspectorPanel"]
 
@@ -503,10 +503,18 @@ class InspectorPanel(QWidget):
         self.form.addRow(figures)
         self.capacity_editors = {}
         settings = self.session.design.capacity
+        # An unset figure says what it takes: "catalog's: 3×" (it read "catalog's").
+        catalog = catalog_figures()
         for spec in field_specs(CapacitySettings):
             editor = make_editor(spec)
             if isinstance(editor.editor, QDoubleSpinBox | QSpinBox):
-                editor.editor.setSpecialValueText("catalog's")
+                short, whole = catalog.get(spec.name, ("", ""))
+                editor.editor.setSpecialValueText(f"catalog's: {short}" if short else "catalog's")
+                if whole:
+                    tip = editor.editor.toolTip()
+                    editor.editor.setToolTip(
+                        (tip + "\n" if tip else "") + f"Unset: the catalog's {whole}"
+                    )
             editor.show_value(getattr(settings, spec.name))
             editor.edited.connect(self._edit_capacity)
             self.capacity_editors[spec.name] = editor
