@@ -17,6 +17,7 @@ __all__ = [
     "beside",
     "default_recovery_dir",
     "file_name_for",
+    "recent_labels",
 ]
 
 MAX_RECENT = 8
@@ -69,6 +70,38 @@ class RecentFiles:
 
     def clear(self) -> None:
         self.settings.setValue(self.KEY, [])
+
+
+def recent_labels(paths: list[str]) -> list[str]:
+    """How Open Recent names each of ``paths``: the file's name, and where two have the
+    same name the folders that tell them apart, nearest first ("site.json — a/projects").
+
+    Examples
+    --------
+    >>> recent_labels(["/w/a/site.json", "/w/b/site.json", "/w/b/other.json"])
+    ['site.json — a', 'site.json — b', 'other.json']
+    >>> recent_labels(["/x/p/same/d.json", "/y/p/same/d.json", "/p/d.json"])
+    ['d.json — x/p/same', 'd.json — y/p/same', 'd.json — p']
+    """
+    found = [Path(p) for p in paths]
+    by_name: dict[str, list[int]] = {}
+    for i, path in enumerate(found):
+        by_name.setdefault(path.name, []).append(i)
+    labels = [path.name for path in found]
+    for name, group in by_name.items():
+        if len(group) < 2:
+            continue
+        folders = [found[i].parent.parts for i in group]
+        deepest = max(len(parts) for parts in folders)
+        for depth in range(1, deepest + 1):
+            tails = [parts[-depth:] for parts in folders]
+            if len(set(tails)) == len(tails):
+                break
+        for i, tail in zip(group, tails, strict=True):
+            # A folder tail of the root alone ("/") reads as the whole folder.
+            parts = [part for part in tail if part != found[i].anchor]
+            labels[i] = f"{name} — {Path(*parts) if parts else found[i].parent}"
+    return labels
 
 
 def default_recovery_dir() -> Path:

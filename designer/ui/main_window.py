@@ -74,7 +74,13 @@ from designer.ui import slices
 from designer.ui.canvas.layers import LAYER_GROUPS
 from designer.ui.canvas.view import DesignView
 from designer.ui.dialogs import choose
-from designer.ui.file_ops import RecentFiles, beside, default_recovery_dir, file_name_for
+from designer.ui.file_ops import (
+    RecentFiles,
+    beside,
+    default_recovery_dir,
+    file_name_for,
+    recent_labels,
+)
 from designer.ui.icons import app_icon
 from designer.ui.panels import create_panels
 from designer.ui.panels.capacity import CapacityController, CapacityPanel
@@ -1242,8 +1248,14 @@ class MainWindow(QMainWindow):
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         paths = self.recent.paths()
-        for text in paths:
-            action = self.recent_menu.addAction(text)
+        # The files' names (their folders too where two share a name), each path whole
+        # in its tooltip and the status bar: full paths made a menu as wide as the screen.
+        self.recent_menu.setToolTipsVisible(True)
+        for number, (text, label) in enumerate(zip(paths, recent_labels(paths), strict=True)):
+            shown = printable(label).replace("&", "&&")
+            action = self.recent_menu.addAction(f"&{number + 1} {shown}")  # (at most 8)
+            action.setToolTip(printable(text))
+            action.setStatusTip(printable(text))
             action.triggered.connect(lambda *_, p=text: self._open_recent(p))
         if not paths:
             self.recent_menu.addAction("(none)").setEnabled(False)

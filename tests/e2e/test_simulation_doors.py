@@ -195,8 +195,9 @@ def test_recent_file(launch, qtbot, tmp_path, monkeypatch) -> None:  # type: ign
     first.close()
     window = launch(THREE_SITE)  # …today's starts on another one
     window.recent_menu.aboutToShow.emit()
-    entries = {a.text(): a for a in window.recent_menu.actions()}
+    entries = {a.toolTip(): a for a in window.recent_menu.actions()}
     assert str(CX4_SRM.resolve()) in entries, list(entries)
+    assert entries[str(CX4_SRM.resolve())].text() == f"&2 {CX4_SRM.name}"
     entries[str(CX4_SRM.resolve())].trigger()
     assert window.session.path == CX4_SRM.resolve()
     assert_simulation_works(window, qtbot, tmp_path, monkeypatch, "site-phl")

@@ -315,3 +315,43 @@ def test_scripts_run_without_a_display_suggests_xvfb_run_of_itself():
     assert done.returncode == 2, done.stderr
     assert "no display" in done.stderr and "xvfb-run ./scripts/run" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_open_recent_names_the_files_and_tells_equal_names_apart(launch, qtbot, tmp_path):
+    """Open Recent listed each file by its full path (a menu as wide as the path). It
+    names the file, with the folders that tell two equal names apart; the full path is
+    the entry's tooltip and status tip. A chosen entry opens its file."""
+    paths = [
+        tmp_path / "projects" / "north" / "site.json",
+        tmp_path / "projects" / "south" / "site.json",
+        tmp_path / "A&B dr.json",  # "&" is shown, not taken as the entry's shortcut
+    ]
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save(small_design(), path)
+    window = launch(paths[0])
+    for path in paths[1:]:
+        assert window.open_file(path, ask=False)
+    menu = window.recent_menu
+    menu.aboutToShow.emit()
+    entries = [a for a in menu.actions() if not a.isSeparator()]
+    assert [a.text() for a in entries] == [
+        "&1 A&&B dr.json",
+        "&2 site.json — south",
+        "&3 site.json — north",
+        "Clear Menu",
+    ]
+    assert [a.toolTip() for a in entries[:3]] == [str(p.resolve()) for p in reversed(paths)]
+    assert entries[1].statusTip() == str(paths[1].resolve())
+    assert menu.toolTipsVisible()
+    shots = Path("/tmp/uia16-shots")
+    shots.mkdir(exist_ok=True)
+    menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitExposed(menu)
+    width = menu.width()
+    menu.grab().save(str(shots / "open-recent.png"))
+    menu.hide()
+    assert width < 400  # names, not paths (the paths are longer than this on their own)
+    (north,) = [a for a in menu.actions() if a.text() == "&3 site.json — north"]
+    north.trigger()
+    assert window.session.path == paths[0].resolve()
