@@ -600,6 +600,7 @@ class CapacityPanel(QWidget):
         self.plot.getViewBox().sigResized.connect(self._fit_ticks)
         self.plot.getViewBox().sigResized.connect(self._fit_range)
         self.plot.getViewBox().sigResized.connect(self._fit_title)
+        self.plot.getViewBox().sigResized.connect(self._fit_legend)
         layout = self.chart_holder.layout()
         assert layout is not None
         layout.addWidget(self.plot_widget)
@@ -762,14 +763,16 @@ class CapacityPanel(QWidget):
             )
             return
         self._show_empty(None)
-        self.bandwidth_line = pg.InfiniteLine(
-            pos=link.link.bandwidth_mbps,
-            angle=0,
-            pen=pg.mkPen("#d32f2f", width=2, style=Qt.PenStyle.DashLine),
-            label=f"bandwidth {link.link.bandwidth_mbps:g} Mbit/s",
-            labelOpts={"position": 0.85, "color": "#d32f2f", "anchors": [(1, 1), (1, 1)]},
-        )
+        pen = pg.mkPen("#d32f2f", width=2, style=Qt.PenStyle.DashLine)
+        self.bandwidth_line = pg.InfiniteLine(pos=link.link.bandwidth_mbps, angle=0, pen=pen)
         self.plot.addItem(self.bandwidth_line)
+        # The line is named in the legend, not on itself: there its label lay over any
+        # bar taller than the line where it stood ("bandwidth 20 Mbit/s" across the
+        # third bar of Exchange 2007's BEL-POR line).
+        self.legend.addItem(pg.PlotDataItem(pen=pen), "")
+        _sample, label = self.legend.items[-1]
+        label.setText(f"bandwidth {link.link.bandwidth_mbps:g} Mbit/s", color="#d32f2f")
+        self._fit_legend()
         self._tick_labels = [_short(load.mode) for load in loads]
         self._heights = (max(base), link.link.bandwidth_mbps)
         self._fit_range()
@@ -783,21 +786,30 @@ class CapacityPanel(QWidget):
         )
 
     def _fit_range(self, *_args: object) -> None:
-        """The y range: 15 % over the highest bar or the bandwidth line, and over the
-        line the room its label needs, however short the chart (the plot clips what
-        it holds: in a short dock the label's top was cut off). Again when resized."""
+        """The y range: 15 % over the highest bar or the bandwidth line."""
         if self.plot_widget is None or self._heights is None:
             return
         bars, bandwidth = self._heights
-        top = max(bars, bandwidth) * 1.15
-        line = self.bandwidth_line
-        height = self.plot.getViewBox().height()
-        if line is not None and height > 0 and bandwidth > 0:
-            # The label's height and a few pixels, as a share of the plot's height.
-            need = (line.label.boundingRect().height() + 4) / height
-            if need < 0.8:  # (else no range leaves it room: the bars come first)
-                top = max(top, bandwidth / (1 - need))
-        self.plot.setYRange(0, top, padding=0)
+        self.plot.setYRange(0, max(bars, bandwidth) * 1.15, padding=0)
+
+    def _fit_legend(self, *_args: object) -> None:
+        """As many of the legend's entries side by side as the chart's width holds (at
+        most three): three in a row ran past a 1,100 px window's chart, the bandwidth's
+        entry cut ("bandwidth 100 M"). Again when the chart is resized."""
+        if self.plot_widget is None or not self.legend.items:
+            return
+        # An entry: its sample (20 px), its text and the layout's spacing.
+        widths = [
+            label.boundingRect().width() + sample.boundingRect().width() + 12
+            for sample, label in self.legend.items
+        ]
+        room = self.plot.boundingRect().width() - 8
+        columns = 1
+        for count in range(min(3, len(widths)), 1, -1):
+            if sum(max(widths[k::count]) for k in range(count)) <= room:
+                columns = count
+                break
+        self.legend.setColumnCount(columns)
 
     def _fit_ticks(self, *_args: object) -> None:
         """The modes' labels under their bars, each within its bar's share of the axis:
