@@ -6,6 +6,9 @@ File > New; real key and drop events."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
@@ -166,3 +169,60 @@ def test_a_status_message_goes_once_the_user_moves_on(launch, monkeypatch) -> No
     monkeypatch.setattr(main_window, "STALE_MESSAGE_S", -1.0)  # as if a second went by
     window.session.set_selection([window.session.design.elements[0].id])
     assert window.statusBar().currentMessage() == ""
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1280, 800)])
+def test_file_new_from_a_template_shows_the_drawing_from_its_top(launch, qtbot, size) -> None:  # type: ignore[no-untyped-def]
+    """File > New > Two-site DAG opened at 60 % with the lines above the sites (the WAN
+    link's lane and label, the DAG's membership lines) scrolled out of view; each later
+    resize (a dock's tab raised) kept the view's centre and moved the drawing further.
+    The first view now takes in the lines, shows the drawing whole where it fits (the
+    default window) and from its top-left corner where it does not, and keeps it there
+    while the window settles; the user's own scroll then stays as it is."""
+    from PySide6.QtWidgets import QTabBar
+
+    window = launch()
+    window.resize(*size)
+    QApplication.processEvents()
+    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
+    action.trigger()
+    view = window.view
+    scene = view.design_scene
+    QApplication.processEvents()
+    lines_top = min(edge.sceneBoundingRect().top() for edge in scene.edges.values())
+    drawing = view.drawing_rect()
+    assert drawing.top() <= lines_top < scene.content_rect().top()  # lines above the boxes
+
+    def shown():  # type: ignore[no-untyped-def]
+        return view.mapToScene(view.viewport().rect()).boundingRect()
+
+    def check(where: str) -> None:
+        seen = shown()
+        assert seen.top() <= drawing.top() and seen.left() <= drawing.left(), (where, seen)
+        if size == (1600, 1000):
+            assert seen.contains(drawing), (where, seen, drawing)
+
+    check("opened")
+    shots = Path("/tmp/uia16-shots")
+    shots.mkdir(exist_ok=True)
+    window.grab().save(str(shots / f"new-two-site-{size[0]}x{size[1]}.png"))
+    # The Databases dock raised (it grows to show its rows): the drawing stays in place.
+    for bar in window.findChildren(QTabBar):
+        for i in range(bar.count()):
+            if bar.isVisible() and bar.tabText(i).startswith("Databases"):
+                QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(i).center())
+    qtbot.wait(100)
+    check("a dock raised")
+    window.resize(size[0] - 200, size[1] - 150)
+    QApplication.processEvents()
+    seen = shown()
+    assert seen.top() <= drawing.top() and seen.left() <= drawing.left(), seen
+    # Scrolled by the user, the view keeps its centre on a resize (it is not put back).
+    bar = view.verticalScrollBar()
+    bar.triggerAction(bar.SliderAction.SliderPageStepAdd)
+    QApplication.processEvents()
+    centre = shown().center()
+    assert abs(centre.y() - seen.center().y()) > 10
+    window.resize(*size)
+    QApplication.processEvents()
+    assert abs(shown().center().y() - centre.y()) < 2, (shown().center(), centre)

@@ -54,6 +54,14 @@ PICTURES_KB = 96 * 1024
 _NO_CACHE = QGraphicsItem.CacheMode.NoCache
 _PICTURE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 _BY_BOUNDS = Qt.ItemSelectionMode.IntersectsItemBoundingRect
+#: Fit to Window and the first view take in the lines (and their labels) of a design
+#: with at most this many: routed round the boxes, they run above and beside them.
+FIT_LINES = 2000
+#: The zoom below which the first view of a design is not taken: its top-left corner
+#: is shown at this zoom instead (the Overview shows the rest).
+LEGIBLE_SCALE = 0.6
+#: Room left round the drawing in the first view and Fit to Window (scene units).
+FIT_MARGIN = 40.0
 
 
 class DesignView(QGraphicsView):
@@ -94,6 +102,11 @@ class DesignView(QGraphicsView):
         self._detail_timer.setInterval(60)
         self._detail_timer.timeout.connect(self._apply_detail)
         session.focus_requested.connect(self.reveal)
+        #: The drawing the first view of a design shows, kept in place while the window
+        #: settles (docks laid out, tabs raised: each resize kept the view's centre and
+        #: moved the drawing's top out of sight); None once anything else scrolls it.
+        self._first_view: QRectF | None = None
+        self._placing = False
 
     # -- helpers ---------------------------------------------------------------------
     @property
@@ -140,7 +153,11 @@ class DesignView(QGraphicsView):
     def zoom_actual(self) -> None:
         self.set_zoom(1.0)
 
-    def zoom_fit(self) -> None:
+    def drawing_rect(self) -> QRectF:
+        """What Fit to Window and the first view show: the top-level boxes, and the lines
+        with their labels where there are few enough to measure (a WAN link's lane and a
+        DAG's membership lines run above its sites: the first view of File > New's
+        two-site DAG cut them off)."""
         scene = self.design_scene
         bounds = QRectF()
         box_parent = scene.box_parent
@@ -149,18 +166,33 @@ class DesignView(QGraphicsView):
             if box_parent.get(node.element_id) is None and node.parentItem() is None:
                 bounds = bounds.united(node.scene_rect())
         if bounds.isEmpty():
-            bounds = scene.itemsBoundingRect()
+            return scene.itemsBoundingRect()
+        if len(scene.edges) <= FIT_LINES:
+            for edge in scene.edges.values():
+                if edge.isVisible():
+                    bounds = bounds.united(edge.sceneBoundingRect())
+                    bounds = bounds.united(edge.mapRectToScene(edge.childrenBoundingRect()))
+        return bounds
+
+    def zoom_fit(self) -> None:
+        self._fit(self.drawing_rect())
+
+    def _fit(self, bounds: QRectF) -> None:
         if bounds.isEmpty():
             self.resetTransform()
             return
-        self.fitInView(bounds.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
+        self.fitInView(
+            bounds.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN),
+            Qt.AspectRatioMode.KeepAspectRatio,
+        )
         if self.scale_factor > 1.5:
             self.set_zoom(1.5)
         self._update_detail()
 
     def zoom_to_open(self) -> None:
         """The first view of a design: all of it if that stays legible, else a legible
-        zoom on its top-left corner (the Overview shows the rest)."""
+        zoom on its top-left corner (the Overview shows the rest). Kept in place while
+        the window settles round it (see _place_first_view)."""
         # What is detailed is decided once, at the zoom it ends at (each decision
         # restyles every box of a big design).
         scene = self.design_scene
@@ -169,21 +201,43 @@ class DesignView(QGraphicsView):
         # frame.
         with scene.partial_reads():
             self._detail_held = True
+            self._placing = True
             try:
-                self.zoom_fit()
-                legible = 0.6
-                if self.scale_factor < legible and scene.nodes:
-                    bounds = scene.content_rect()
-                    self.set_zoom(legible)
-                    visible = self.mapToScene(self.viewport().rect()).boundingRect()
-                    self.centerOn(
-                        bounds.left() - 30 + visible.width() / 2,
-                        bounds.top() - 30 + visible.height() / 2,
-                    )
+                drawing = self.drawing_rect()
+                self._fit(drawing)
+                if self.scale_factor < LEGIBLE_SCALE and scene.nodes:
+                    self.set_zoom(LEGIBLE_SCALE)
+                self._first_view = None if drawing.isEmpty() else drawing
+                self._place_first_view()
             finally:
                 self._detail_held = False
+                self._placing = False
             scene.build_view(self._visible_rect())
             self._update_detail()
+
+    def _place_first_view(self) -> None:
+        """Show the first view's drawing: centred along each side it fits in, else from
+        its top (or left) edge with a margin."""
+        drawing = self._first_view
+        if drawing is None:
+            return
+        visible = self._visible_rect()
+        margin = FIT_MARGIN * 0.75
+        x = (
+            drawing.center().x()
+            if drawing.width() + 2 * margin <= visible.width()
+            else drawing.left() - margin + visible.width() / 2
+        )
+        y = (
+            drawing.center().y()
+            if drawing.height() + 2 * margin <= visible.height()
+            else drawing.top() - margin + visible.height() / 2
+        )
+        placing, self._placing = self._placing, True
+        try:
+            self.centerOn(x, y)
+        finally:
+            self._placing = placing
 
     def _visible_rect(self) -> QRectF:
         return self.mapToScene(self.viewport().rect()).boundingRect()
@@ -267,10 +321,17 @@ class DesignView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
+        if not self._placing:
+            self._first_view = None  # scrolled (or zoomed) by the user or for a reveal
         self._detail_timer.start()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+        placing, self._placing = self._placing, True
+        try:
+            super().resizeEvent(event)  # (the resize anchor scrolls: not the user)
+        finally:
+            self._placing = placing
+        self._place_first_view()
         self._detail_timer.start()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
