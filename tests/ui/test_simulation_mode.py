@@ -391,3 +391,41 @@ def test_a_failure_followed_into_view_shows_the_zoom_and_detail_of_the_new_view(
     assert scale >= 0.5, "followed at a readable zoom"
     assert w.window.zoom_label.text() == f"{scale * 100:.0f} %" != far
     assert w.scene.detail_visible, "the host's VMs are drawn at a readable zoom"
+
+
+def test_the_timeline_follows_the_playhead_while_playing(three_site, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Losing Boston, the timeline opens on the failover (its first few minutes) while
+    the scenario runs for 45 hours: played, the playhead ran off the view's right edge
+    and the plots stayed where they were. They now turn a page when it gets there, the
+    view as wide as it was; a view the user chose is left alone while paused."""
+    w = three_site
+    w.enter()
+    w.click("site-bos")
+    w.end()
+    timeline = w.mode.timeline
+    view = timeline.events_plot.getViewBox()
+    (x0, x1), _ = view.viewRange()
+    width = x1 - x0
+    assert x1 < 600 < w.controller.duration
+    w.controller.set_time(0.0)
+    w.controller.set_speed(x1 / 0.5)  # the view's width in half a second
+    QTest.mouseClick(w.mode.bar.play_button, Qt.MouseButton.LeftButton)
+    assert w.controller.playing
+    qtbot.waitUntil(lambda: w.controller.time > 2.5 * x1, timeout=10_000)
+    seen = []
+    for _ in range(20):
+        (a, b), _ = view.viewRange()
+        seen.append((a, b, w.controller.time))
+        qtbot.wait(30)
+    QTest.mouseClick(w.mode.bar.play_button, Qt.MouseButton.LeftButton)  # pause
+    assert not w.controller.playing
+    for a, b, t in seen:
+        assert a <= t <= b + 1e-6, (a, b, t)
+        assert b - a == pytest.approx(width, rel=1e-6)  # the same zoom, a page on
+    assert seen[-1][0] > x1 / 2  # it has moved on from the failover's page
+    SHOTS.mkdir(exist_ok=True)
+    timeline.grab().save(str(SHOTS / "timeline-follows-the-playhead.png"))
+    # Paused, a time set beyond the view (a results row, a step) leaves the view as is.
+    (a, b), _ = view.viewRange()
+    w.controller.set_time(b + width)
+    assert view.viewRange()[0] == pytest.approx([a, b])

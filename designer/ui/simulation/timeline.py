@@ -484,6 +484,22 @@ class TimelinePanel(QWidget):
                 line.setValue(t)
         finally:
             self._syncing = False
+        if self.controller.playing:
+            self._follow(t)
+
+    def _follow(self, t: float) -> None:
+        """While playing, the plots follow the playhead: past the view's right edge (or
+        before its left) they turn a page, the playhead near the left edge and the view
+        as wide as it was, not past the end. It ran off the view at the failover's end
+        (the view opens on the failover; a site loss plays on for 45 hours). A page at a
+        time: the labels are placed again at each turn, not at every frame."""
+        view = self.events_plot.getViewBox()
+        (x0, x1), _ = view.viewRange()
+        if x0 <= t <= x1:
+            return
+        width = x1 - x0
+        start = min(max(0.0, t - 0.05 * width), max(0.0, self.controller.duration - width))
+        self.events_plot.setXRange(start, start + width, padding=0)
 
     def _on_playhead_dragged(self, line: pg.InfiniteLine) -> None:
         if not self._syncing:
