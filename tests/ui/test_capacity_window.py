@@ -1018,9 +1018,14 @@ def test_plan_copies_of_a_new_two_site_dag_proposes_its_own_databases_whole(
     shots = Path("/tmp/uia16-shots")
     shots.mkdir(exist_ok=True)
     window.grab().save(str(shots / "plan-copies-two-site.png"))
-    # Asked for more, the new ones are marked.
+    # Asked for more, the new ones are marked, and the dock grows to show them whole
+    # (it kept the height of the two it started with).
     type_into(plan.databases, "4")
     assert "2 new databases" in plan.notes.text()
+    qtbot.waitUntil(
+        lambda: table.visualItemRect(table.item(3, 0)).bottom() <= table.viewport().height(),
+        timeout=2000,
+    )
 
 
 def test_a_chart_retry_pending_when_the_panel_goes_is_dropped(

@@ -274,6 +274,7 @@ class DatabasesPanel(QWidget):
         self.plan = PlanCopiesPreview(session, self, headers=self._member_header)
         self.plan.hide()
         self.plan.finished.connect(self._end_plan)
+        self.plan.resized.connect(self._plan_resized)
         chooser = QHBoxLayout()
         chooser.addWidget(self.dag_combo, 1)
         chooser.addWidget(self.plan_button)
@@ -340,6 +341,10 @@ class DatabasesPanel(QWidget):
         self.plan_button.setEnabled(False)
         self.dag_combo.setEnabled(False)
         self.height_wanted.emit()
+
+    def _plan_resized(self) -> None:
+        if self.plan.isVisible():
+            self.height_wanted.emit()
 
     def _end_plan(self) -> None:
         self.plan.hide()

@@ -75,6 +75,9 @@ class PlanCopiesPreview(QWidget):
 
     #: The preview is over (applied or cancelled).
     finished = Signal()
+    #: The plan shown has another number of rows or lines of notes (the room it needs
+    #: changed: see DatabasesPanel.preferred_height).
+    resized = Signal()
 
     def __init__(
         self,
@@ -89,6 +92,8 @@ class PlanCopiesPreview(QWidget):
         self.setObjectName("PlanCopiesPreview")
         self.session = session
         self._headers = headers
+        #: The rows and lines of notes shown (see resized).
+        self._shape = (0, 0)
         self.dag_id: str | None = None
         self.layout_planned: CopyLayout | None = None
         self.databases = QSpinBox()
@@ -285,7 +290,11 @@ class PlanCopiesPreview(QWidget):
         if spread_note and not planned.notes:
             said += f"; {spread_note}"
         notes = [said, *planned.notes]
+        shape = (table.rowCount(), len(notes))
         self.notes.setText("\n".join(notes))
+        if shape != self._shape:
+            self._shape = shape
+            self.resized.emit()
 
     def apply(self) -> None:
         """Apply the planned layout: one undoable step."""
