@@ -1555,3 +1555,31 @@ def test_a_plan_preview_ends_when_file_new_replaces_the_design(qtbot, launch) ->
     QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
     headers = [panel.plan.table.horizontalHeaderItem(c).text() for c in range(4)]
     assert headers == ["PRD-MBX01", "PRD-MBX02", "DR-MBX01", "DR-MBX02"]
+
+
+def test_the_databases_dock_grows_for_a_design_opened_while_it_is_shown(
+    qtbot,
+    launch,  # type: ignore[no-untyped-def]
+) -> None:
+    """The Databases dock was sized to its rows only when its tab was raised: a design
+    with more databases opened while it was shown kept the height of the last one (a
+    new two-site DAG's two rows, then about 2½ of the three-site sample's four)."""
+    window = launch()
+    window.resize(1280, 800)
+    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
+    action.trigger()
+    panel = open_tab(window, "Databases").widget()
+    assert isinstance(panel, DatabasesPanel)
+    table = panel.table
+    assert table.rowCount() == 2
+    QApplication.processEvents()
+    assert window.open_file(SAMPLES / "three_site_stretched_dag.json", ask=False)
+    assert table.rowCount() == 4
+    qtbot.waitUntil(
+        lambda: table.visualItemRect(table.item(3, 0)).bottom() <= table.viewport().height(),
+        timeout=2000,
+    )
+    qtbot.waitUntil(lambda: not table.verticalScrollBar().isVisible(), timeout=2000)
+    shots = Path("/tmp/uia16-shots")
+    shots.mkdir(exist_ok=True)
+    window.grab().save(str(shots / "databases-after-open.png"))

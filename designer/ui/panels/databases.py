@@ -18,9 +18,10 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QFocusEvent, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QBrush, QFocusEvent, QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -342,6 +343,14 @@ class DatabasesPanel(QWidget):
         self.dag_combo.setEnabled(False)
         self.height_wanted.emit()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # The tables' scroll bars again once the layout has settled: grown with the dock
+        # to show every row, a table kept the vertical bar of its smaller size (range 0,
+        # shown).
+        for table in (self.table, self.plan.table):
+            QTimer.singleShot(0, table, table.updateGeometries)
+
     def _plan_resized(self) -> None:
         if self.plan.isVisible():
             self.height_wanted.emit()
@@ -469,7 +478,12 @@ class DatabasesPanel(QWidget):
         sites = [getattr(doc.get(h), "site", None) for h in hosts if h]
         self._sources = {*member_ids, *(h for h in hosts if h), *(s for s in sites if s)}
         if (dag.id, member_ids, database_ids) != (self._shown, self.member_ids, self.database_ids):
+            rows = table.rowCount()
             self._build(dag.id, member_ids, databases, headers)
+            if table.rowCount() > rows:
+                # More rows than the dock was sized for (another design opened, another
+                # DAG chosen, databases added while the panel is shown): 2½ were shown.
+                self.height_wanted.emit()
         else:
             self._update(databases, headers)
         copies = sum(len(d.copies) for d in databases)

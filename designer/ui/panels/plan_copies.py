@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -154,13 +154,6 @@ class PlanCopiesPreview(QWidget):
         self.lag_days.valueChanged.connect(lambda _v: self.replan())
         self.apply_button.clicked.connect(self.apply)
         self.cancel_button.clicked.connect(self.finished.emit)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        # The table's scroll bars again once the layout has settled: grown with the dock
-        # to show every row, it kept the vertical bar of its first, smaller size (range
-        # 0, shown: Qt's stretched columns hold the bar to avoid a layout loop).
-        QTimer.singleShot(0, self.table, self.table.updateGeometries)
 
     # -- the numbers asked ------------------------------------------------------------------
     def start(self, dag_id: str) -> None:
