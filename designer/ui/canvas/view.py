@@ -137,6 +137,8 @@ class DesignView(QGraphicsView):
     def set_zoom(self, scale: float, anchor: QPointF | None = None) -> None:
         scale = max(MIN_SCALE, min(MAX_SCALE, scale))
         factor = scale / self.scale_factor
+        if not self._placing:
+            self._first_view = None  # zoomed: the first view is over
         self.scale(factor, factor)
         self._cover()
         self._update_detail()
@@ -335,6 +337,7 @@ class DesignView(QGraphicsView):
         self._detail_timer.start()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
+        self._first_view = None
         if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             super().wheelEvent(event)
             return
@@ -357,6 +360,7 @@ class DesignView(QGraphicsView):
 
     # -- mouse -------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._first_view = None  # the user is at work on the view: it stays as it is
         if self._interaction is not None:
             return
         view_pos = event.position()
@@ -538,6 +542,7 @@ class DesignView(QGraphicsView):
 
     # -- keys --------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._first_view = None
         key = Qt.Key(event.key())
         if key == Qt.Key.Key_Escape:
             if self._interaction is not None:
