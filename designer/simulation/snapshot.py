@@ -73,13 +73,15 @@ def database_events(
         run.event(now.available_at, db_id, "db_active", now.reason, now.source)
         return
     if now.status == "waiting":
-        keys = ", ".join(a.key for a in now.actions)
+        # The actions' labels, as the database lines and the window's Why word them
+        # (waiting_reason), not their CLI keys ("switchover:dag-atl").
+        labels = "; ".join(dict.fromkeys(a.label for a in now.actions))
         run.event(
             max(t, now.available_at),
             db_id,
             "db_waiting",
             f"mailbox database {db.name} is down ({now.reason}); waiting for an "
-            f"administrator: {keys}",
+            f"administrator: {labels}",
             "000 §5.2.1",
         )
     else:
