@@ -200,6 +200,7 @@ class Simulator:
         """Run the steps in order; the result holds the state after each step."""
         steps = scenario.steps if isinstance(scenario, SavedScenario) else list(scenario)
         run = Run(world=World(failed=frozenset()), record=events, base_db=self._base_db)
+        run.scenario = True
         run.dag_state = dict(self._base_dag)
         run.offered = self.initial.actions
         states: list[StepState] = []
@@ -521,7 +522,7 @@ class Simulator:
             run.directions_down.pop(target, None)
             found = True
             run.touched_dbs.update(self._dbs_over_link(target))
-            across = set(self.prep.dag_dbs_across(target))
+            across = set(self.prep.shipping_across(target))
             for key in [k for k in run.copy_queued if k[0] in across]:
                 del run.copy_queued[key]
         if not found:
@@ -574,8 +575,6 @@ class Simulator:
             f"{link.rtt_ms:g}), bandwidth {bandwidth:g} Mbit/s (designed {link.bandwidth_mbps:g})",
             "002 'Latency'",
         )
-        if prep.workload.states:
-            queue_events(prep, run, run.base_db, target, t)
         if run.record:
             link_events(prep, run, target, t)
 
@@ -868,6 +867,9 @@ class Simulator:
             self._copy_resync(run, w, direction_cuts(prep, run, run.base_db, w, t), t)
         if run.record and prep.workload.states:
             self._log_clocks(run, prev, w, t)
+        if run.scenario and prep.workload.states:
+            # With or without events (a saved scenario's verdict reads the RPO too).
+            self._queues(run, prev, w, affected, t)
         if final:
             return
         run.offered = self._actions(run, w, t)
@@ -894,6 +896,24 @@ class Simulator:
             dbs.update(prep.dbs_on_vm.get(vm, ()))
         dbs.update(run.touched_dbs)
         log_lun_clocks(prep, run, run.base_db, w, sorted(d for d in dbs if prep.dbs[d].dag), t)
+
+    def _queues(self, run: Run, prev: World, w: World, affected: set[str], t: float) -> None:
+        """Copy queues of the links whose log shipping a step can have changed: the
+        links of the sites where something went down or came back, where the touched
+        databases are active now, of the links down, degraded or queued before."""
+        prep = self.prep
+        sites: set[str | None] = set(w.sites_down ^ prev.sites_down)
+        sites.update(w.site_of_vm(prep, vm) for vm in w.touched_vms | prev.touched_vms)
+        for db_id in affected:
+            st = run.db.get(db_id)
+            if st is not None and st.status == "active" and st.active_on:
+                sites.add(w.site_of_vm(prep, st.active_on))
+        links = {link for site in sites if site for link in prep.links_of_site.get(site, ())}
+        links.update(w.links_down ^ prev.links_down, run.degraded, run.directions_down)
+        links.update(link for link, _site in run.queue_told)
+        for link_id in sorted(links):
+            if link_id in prep.links:
+                queue_events(prep, run, run.base_db, link_id, t)
 
     def _advance(self, run: Run, t: float) -> None:
         """Finish the synchronisations and copy resynchronisations that ended by ``t``

@@ -25,7 +25,13 @@ from designer.simulation.prepared import Prepared
 from designer.simulation.run_state import DbRun, Run
 from designer.simulation.wording import clock, span
 from designer.simulation.world import World
-from designer.workload import async_transfer_s, copy_queue, direction_of, gb_per_hour_to_mbps
+from designer.workload import (
+    KIND_LABELS,
+    async_transfer_s,
+    copy_queue,
+    direction_of,
+    gb_per_hour_to_mbps,
+)
 
 __all__ = [
     "async_transfer_from_share",
@@ -35,6 +41,7 @@ __all__ = [
     "direction_cuts",
     "fill_events",
     "log_lun_clocks",
+    "log_shipping",
     "mirror_link",
     "queue_events",
     "steady_mbps",
@@ -62,8 +69,12 @@ def bandwidth_mbps(run: Run, link: WanLink) -> float:
     return degraded[1] if degraded is not None else link.bandwidth_mbps
 
 
+def _state(run: Run, base: Mapping[str, DbRun], db_id: str) -> DbRun:
+    return run.db.get(db_id) or base[db_id]
+
+
 def _active(run: Run, base: Mapping[str, DbRun], db_id: str) -> str | None:
-    st = run.db.get(db_id) or base[db_id]
+    st = _state(run, base, db_id)
     return st.active_on if st.status == "active" else None
 
 
@@ -80,21 +91,20 @@ def steady_mbps(
     prep: Prepared, run: Run, base: Mapping[str, DbRun], link_id: str, from_site: str
 ) -> float:
     """Steady streams leaving ``from_site`` over the link now, at the busiest hour."""
+    shipping = log_shipping(prep, run, base, link_id, from_site)
+    return sum(mbps for _db, _member, mbps in shipping) + _other_steady_mbps(
+        prep, run, link_id, from_site
+    )
+
+
+def _other_steady_mbps(prep: Prepared, run: Run, link_id: str, from_site: str) -> float:
+    """The steady streams other than log shipping leaving ``from_site`` over the link
+    now: MirrorView/S writes and Double-Take at the busiest hour."""
     link = prep.links[link_id]
     w = run.world
     to_site = link.site_b if link.site_a == from_site else link.site_a
     wl = prep.workload
     total = 0.0
-    for db_id in prep.dag_dbs_across(link_id):
-        active = _active(run, base, db_id)
-        if active is None or w.site_of_vm(prep, active) != from_site:
-            continue
-        mbps = wl.shipping_mbps(db_id)
-        for copy in prep.dbs[db_id].copies:
-            if copy.member == active or not w.vm_up(copy.member):
-                continue
-            if w.site_of_vm(prep, copy.member) == to_site:
-                total += mbps
     for mirror_id, mirror in prep.mirrors.items():
         if mirror.mode != MirrorMode.SYNC or mirror_id in run.mirror_down_since:
             continue
@@ -113,6 +123,36 @@ def steady_mbps(
             rate = wl.host_replication_gb_per_hour(repl_id)
             total += gb_per_hour_to_mbps(rate) * wl.figures.peak_factor
     return total
+
+
+def log_shipping(
+    prep: Prepared, run: Run, base: Mapping[str, DbRun], link_id: str, from_site: str
+) -> list[tuple[str, str, float]]:
+    """(database, receiving server, Mbit/s at the busiest hour) of the log shipping that
+    leaves ``from_site`` over the link now: DAG copies (compressed as the design says)
+    and Exchange 2007 CCR/SCR copies (uncompressed: compression came with 2010), each
+    from its active copy to the servers up across the link that receive its logs, as
+    the capacity model's flows count them."""
+    link = prep.links[link_id]
+    w = run.world
+    to_site = link.site_b if link.site_a == from_site else link.site_a
+    wl = prep.workload
+    e2007 = prep.e2007_shipping()
+    found: list[tuple[str, str, float]] = []
+    for db_id in prep.shipping_across(link_id):
+        active = _active(run, base, db_id)
+        if active is None or w.site_of_vm(prep, active) != from_site:
+            continue
+        receivers = [
+            vm
+            for vm in prep.shipping_receivers(db_id, active)
+            if w.vm_up(vm) and w.site_of_vm(prep, vm) == to_site
+        ]
+        if not receivers:
+            continue
+        mbps = wl.database(db_id).peak_mbps if db_id in e2007 else wl.shipping_mbps(db_id)
+        found.extend((db_id, vm, mbps) for vm in receivers)
+    return found
 
 
 def async_transfer_from_share(prep: Prepared, run: Run, mirror_id: str) -> float | None:
@@ -198,42 +238,68 @@ def direction_cuts(
 def queue_events(
     prep: Prepared, run: Run, base: Mapping[str, DbRun], link_id: str, t: float
 ) -> None:
-    """DAG copies across a link whose share is below their busiest-hour log shipping:
-    each falls behind by the shortfall (``copy_queued``), and the event says so."""
+    """DAG and Exchange 2007 CCR/SCR copies across a link whose share is below their
+    busiest-hour log shipping: each falls behind by the shortfall (``copy_queued``), as
+    the capacity model's ``copy_queue`` of the same figures; the event says so when the
+    queue starts or changes, and when it ends."""
     link = prep.links[link_id]
-    w = run.world
     bandwidth = bandwidth_mbps(run, link)
-    for key in [k for k in run.copy_queued if k[0] in prep.dag_dbs_across(link_id)]:
-        del run.copy_queued[key]
+    across = set(prep.shipping_across(link_id))
+    ends = {link.site_a, link.site_b}
+    w = run.world
+    # The copies this link carries to are worked out again below. A database mounted
+    # nowhere now ships nothing: its copies stay behind by what was queued when it went
+    # down (those logs never arrive; activating one loses them).
+    for key in [k for k in run.copy_queued if k[0] in across]:
+        active = _active(run, base, key[0])
+        if active and {w.site_of_vm(prep, active), w.site_of_vm(prep, key[1])} == ends:
+            del run.copy_queued[key]
     wl = prep.workload
+    gone = link_id in w.links_down
+    # What could cross each way at most: a direction its bandwidth covers never queues
+    # (SRM-recovered servers may sit elsewhere than designed: then every link is looked at).
+    bound = prep.steady_bound(link_id) if not run.relocated else None
     for here, there in ((link.site_a, link.site_b), (link.site_b, link.site_a)):
-        steady = steady_mbps(prep, run, base, link_id, here)
-        copies: list[tuple[str, str]] = []
-        dag = 0.0
-        for db_id in prep.dag_dbs_across(link_id):
-            active = _active(run, base, db_id)
-            if active is None or w.site_of_vm(prep, active) != here:
-                continue
-            for copy in prep.dbs[db_id].copies:
-                if (
-                    copy.member != active
-                    and w.vm_up(copy.member)
-                    and w.site_of_vm(prep, copy.member) == there
-                ):
-                    copies.append((db_id, copy.member))
-                    dag += wl.shipping_mbps(db_id)
-        if not copies or steady <= bandwidth or dag <= 0:
+        told = run.queue_told.get((link_id, here))
+        if told is None and bound is not None and bound[here] <= bandwidth:
             continue
-        share = dag * bandwidth / steady
-        logs, behind = copy_queue(dag, share, wl.figures.log_bytes_default)
+        shipped = [] if gone else log_shipping(prep, run, base, link_id, here)
+        copies = [(db_id, vm) for db_id, vm, _ in shipped]
+        needs = sum(mbps for _db, _vm, mbps in shipped)
+        steady = needs + _other_steady_mbps(prep, run, link_id, here) if shipped else 0.0
+        if not copies or steady <= bandwidth or needs <= 0:
+            if told is not None:
+                del run.queue_told[(link_id, here)]
+                if not any(_active(run, base, d) for (d, _vm) in told[0]):
+                    continue  # they went down behind (kept in copy_queued), not caught up
+                run.event(
+                    t,
+                    link_id,
+                    "copy_queue_ended",
+                    f"log shipping from {prep.sites[here].name} to {prep.sites[there].name} "
+                    f"no longer falls behind on WAN link {link.name}",
+                    "Microsoft's log shipping sizing (resources/catalog/capacity.json)",
+                )
+            continue
+        share = needs * bandwidth / steady
+        logs, behind = copy_queue(needs, share, wl.figures.log_bytes_default)
         for key in copies:
             run.copy_queued[key] = behind
+        now = (tuple(sorted(copies)), round(share, 3))
+        if told == now:
+            continue
+        run.queue_told[(link_id, here)] = now
+        e2007 = prep.e2007_shipping()
+        kinds = {"e2007_log_shipping" if d in e2007 else "dag_log_shipping" for d, _ in copies}
+        what = " and ".join(KIND_LABELS[k] for k in sorted(kinds))
+        # From when the active copies ship (a failover's databases mount later).
+        since = max([t, *(_state(run, base, d).available_at for d, _ in copies)])
         run.event(
-            t,
+            since,
             link_id,
             "copy_queue",
-            f"DAG log shipping from {prep.sites[here].name} to {prep.sites[there].name} needs "
-            f"{dag:,.1f} Mbit/s at the busiest hour and gets {share:,.1f} of WAN link "
+            f"{what} from {prep.sites[here].name} to {prep.sites[there].name} needs "
+            f"{needs:,.1f} Mbit/s at the busiest hour and gets {share:,.1f} of WAN link "
             f"{link.name}'s {bandwidth:g}: {len(copies)} "
             f"cop{'y' if len(copies) == 1 else 'ies'} queue {logs:,.0f} logs an hour, "
             f"{span(behind)} behind (a failover to them loses it)",

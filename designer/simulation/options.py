@@ -376,7 +376,9 @@ def database_options(
                     Option(
                         target,
                         ready,
-                        0.0,
+                        # Behind by the logs its link's share could not carry (DOMAIN §4:
+                        # the copy queue length).
+                        run.copy_queued.get((db_id, target), 0.0),
                         "scr_activation",
                         f"SCR target {_name(prep, target)} activated for mailbox database "
                         f"{db.name}",

@@ -35,10 +35,16 @@ from designer.domain.elements import (
     VsphereCluster,
     WanLink,
 )
-from designer.domain.enums import DiskPurpose, Exchange2007Kind, FailoverIntent, VmRole
+from designer.domain.enums import (
+    DiskPurpose,
+    Exchange2007Kind,
+    FailoverIntent,
+    MirrorMode,
+    VmRole,
+)
 from designer.domain.index import DesignIndex
 from designer.graph.topology import Topology, is_local_load_balancer
-from designer.workload import Workload
+from designer.workload import Workload, gb_per_hour_to_mbps
 
 __all__ = ["CasPath", "Prepared", "database_servers"]
 
@@ -144,6 +150,9 @@ class Prepared:
         self._clients()
         self._workload: Workload | None = None
         self._dbs_across: dict[str, list[str]] | None = None
+        self._shipping_across: dict[str, list[str]] | None = None
+        self._steady_bound: dict[str, dict[str, float]] = {}
+        self._e2007_shipping: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None
         self._servers: dict[str, tuple[tuple[str, float], ...]] = {}
         self._planned: dict[str, tuple[str, ...]] = {}
 
@@ -392,6 +401,97 @@ class Prepared:
                         found[link.id].append(db_id)
             self._dbs_across = dict(found)
         return self._dbs_across.get(link_id, [])
+
+    def e2007_shipping(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Exchange 2007 databases that ship logs to another server → (CCR nodes, SCR
+        targets) of their replication (004), as capacity's flows read them."""
+        if self._e2007_shipping is None:
+            found: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+            for db_id in sorted(self.e2007s_of_db):
+                db = self.dbs.get(db_id)
+                if db is None or (db.dag and len(db.copies) >= 2):
+                    continue
+                repls = self.e2007s_of_db[db_id]
+                nodes = tuple(
+                    dict.fromkeys(
+                        n for r in repls if r.replication == Exchange2007Kind.CCR for n in r.nodes
+                    )
+                )
+                targets = tuple(
+                    dict.fromkeys(
+                        r.target
+                        for r in repls
+                        if r.replication == Exchange2007Kind.SCR and r.target
+                    )
+                )
+                if nodes or targets:
+                    found[db_id] = (nodes, targets)
+            self._e2007_shipping = found
+        return self._e2007_shipping
+
+    def shipping_receivers(self, db_id: str, active: str) -> list[str]:
+        """The servers the database's active copy on ``active`` ships its logs to: every
+        other DAG copy; for Exchange 2007, the CCR cluster's other node and, from the
+        cluster's active node (or the source server), each SCR target (004)."""
+        found = self.e2007_shipping().get(db_id)
+        if found is None:
+            return [c.member for c in self.dbs[db_id].copies if c.member != active]
+        nodes, targets = found
+        receivers = [n for n in nodes if n != active]
+        if active in nodes or not nodes:
+            receivers += [t for t in targets if t != active]
+        return receivers
+
+    def shipping_across(self, link_id: str) -> list[str]:
+        """Databases whose log shipping can cross a link: DAG databases with copies at
+        both ends (:meth:`dag_dbs_across`) and Exchange 2007 databases with CCR nodes or
+        SCR targets at both ends."""
+        if self._shipping_across is None:
+            found: dict[str, list[str]] = defaultdict(list)
+            for db_id, (nodes, targets) in self.e2007_shipping().items():
+                servers = [*nodes, *targets, *(vm for vm, _ in self.servers_of(self.dbs[db_id]))]
+                sites = {self.vm_site.get(vm) for vm in servers} - {None}
+                for link in self.links.values():
+                    if link.site_a in sites and link.site_b in sites:
+                        found[link.id].append(db_id)
+            self._shipping_across = {
+                link_id: sorted({*self.dag_dbs_across(link_id), *found.get(link_id, ())})
+                for link_id in self.links
+            }
+        return self._shipping_across.get(link_id, [])
+
+    def steady_bound(self, link_id: str) -> dict[str, float]:
+        """Per end of a link, the most its steady streams could need leaving that end at
+        the busiest hour: every database shipping across it active at that end, to each
+        of its servers at the other, and every MirrorView/S mirror and Double-Take
+        replication across it up. A link direction whose bandwidth covers it never
+        queues log shipping (the simulator looks no further)."""
+        found = self._steady_bound.get(link_id)
+        if found is not None:
+            return found
+        link = self.links[link_id]
+        wl = self.workload
+        e2007 = self.e2007_shipping()
+        found = {link.site_a: 0.0, link.site_b: 0.0}
+        for db_id in self.shipping_across(link_id):
+            db = self.dbs[db_id]
+            nodes, targets = e2007.get(db_id, ((), ()))
+            servers = [*nodes, *targets] if db_id in e2007 else [c.member for c in db.copies]
+            mbps = wl.database(db_id).peak_mbps if db_id in e2007 else wl.shipping_mbps(db_id)
+            for here, there in ((link.site_a, link.site_b), (link.site_b, link.site_a)):
+                found[here] += mbps * sum(1 for vm in servers if self.vm_site.get(vm) == there)
+        for mirror_id, mirror in self.mirrors.items():
+            src = self.lun_site(mirror.source_lun)
+            if mirror.mode == MirrorMode.SYNC and src in found:
+                rate = gb_per_hour_to_mbps(wl.mirror_gb_per_hour(mirror_id))
+                found[src] += rate * wl.mirror_peak_factor(mirror_id)
+        for repl_id, repl in self.host_repls.items():
+            src = self.vm_site.get(repl.source)
+            if src in found:
+                rate = gb_per_hour_to_mbps(wl.host_replication_gb_per_hour(repl_id))
+                found[src] += rate * wl.figures.peak_factor
+        self._steady_bound[link_id] = found
+        return found
 
     def link_between(self, a: str, b: str) -> str | None:
         """The (first) direct WAN link between two sites."""

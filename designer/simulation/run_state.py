@@ -105,6 +105,11 @@ class Run:
     #: (database, member) → seconds of logs its copy falls behind in the busiest hour,
     #: on a link whose share is below the log shipping it must carry.
     copy_queued: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: (WAN link, the site it ships from) → (the queued copies, their share) last told
+    #: in a ``copy_queue`` event (told again only when it changes).
+    queue_told: dict[tuple[str, str], tuple[tuple[tuple[str, str], ...], float]] = field(
+        default_factory=dict
+    )
     #: Database → since when its logs cannot truncate (a copy is down or cut off).
     trunc_blocked: dict[str, float] = field(default_factory=dict)
     #: Log LUN → (when it fills, the databases whose logs fill it) while pending.
@@ -134,6 +139,9 @@ class Run:
     #: decided as always; its texts, RPO, routes, the actions an administrator could
     #: take and the replication links' and copies' timings are not worked out.
     light: bool = False
+    #: A scenario (``Simulator.run``), with or without events: copy queues are worked
+    #: out after each step (the N-1 sweep's single failures and placements skip them).
+    scenario: bool = False
 
     def event(self, t: float, element: str, kind: str, text: str, source: str = "") -> None:
         if self.record:
