@@ -228,7 +228,7 @@ class Simulator:
             states.append(step_state(self.baseline, run, number, t))
         self._advance(run, float("inf"))
         # By time; events at the same time in the order they happened (a stable sort).
-        ordered = tuple(sorted(run.events, key=_event_time))
+        ordered = tuple(sorted(run.timeline(), key=_event_time))
         return SimulationResult(self.initial, tuple(states), ordered)
 
     def _settled_run(
@@ -707,6 +707,7 @@ class Simulator:
         failed), when the caller computed it already."""
         prep = self.prep
         self._advance(run, t)
+        run.now = t
         prev = run.world
         failed = frozenset(run.failed)
         fresh_world = not run.relocated and not run.guest_failed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from designer.domain.errors import DesignError
@@ -143,9 +143,55 @@ class Run:
     #: out after each step (the N-1 sweep's single failures and placements skip them).
     scenario: bool = False
 
-    def event(self, t: float, element: str, kind: str, text: str, source: str = "") -> None:
+    #: The time of the step being settled: an event dated after it is pending.
+    now: float = 0.0
+    #: Element (or cause) → the pending events recorded about it: a later step that
+    #: undoes what they follow from calls them off (:meth:`call_off`).
+    pending: dict[str, list[Event]] = field(default_factory=dict)
+    #: ``id()`` of the events called off (left out of the result).
+    called_off: set[int] = field(default_factory=set)
+    #: VM → (when, on which host) vSphere HA restarts it, and when its boot and
+    #: resynchronisation end, while some of it is still to come.
+    ha_planned: dict[str, tuple[float, str, float]] = field(default_factory=dict)
+
+    def event(
+        self,
+        t: float,
+        element: str,
+        kind: str,
+        text: str,
+        source: str = "",
+        *,
+        because: tuple[str, ...] = (),
+    ) -> None:
+        """Record an event; one dated after the current step is pending, kept under its
+        element and ``because`` (what it follows from) for :meth:`call_off`."""
         if self.record:
-            self.events.append(Event(float(t), element, kind, text, source))
+            event = Event(float(t), element, kind, text, source)
+            self.events.append(event)
+            if t > self.now:
+                for key in (element, *because):
+                    self.pending.setdefault(key, []).append(event)
+
+    def call_off(self, key: str, after: float, kinds: Collection[str] | None = None) -> list[Event]:
+        """Call off the pending events of ``key`` (their element or cause) dated after
+        ``after`` (of ``kinds``): what a later step made not happen. Returns them."""
+        found = self.pending.get(key)
+        if not found:
+            return []
+        gone = [
+            e
+            for e in found
+            if e.t > after and id(e) not in self.called_off and (kinds is None or e.kind in kinds)
+        ]
+        self.called_off.update(map(id, gone))
+        return gone
+
+    def timeline(self) -> list[Event]:
+        """The events recorded, without those called off."""
+        if not self.called_off:
+            return self.events
+        return [e for e in self.events if id(e) not in self.called_off]
 
     def fork(self) -> Run:
         """A copy to go on from: containers copied, their (immutable) values shared."""

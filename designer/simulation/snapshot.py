@@ -44,12 +44,28 @@ def quorum_event(
     run.event(t + dt, dag_id, kind, f"{text} ({note})", "DOMAIN §4 [product fact]; 000 §5.3")
 
 
+#: The events :func:`database_events` records.
+_DB_KINDS = frozenset({"db_unreachable", "db_mounting", "db_active", "db_waiting", "db_down"})
+
+
 def database_events(
     prep: Prepared, run: Run, db_id: str, before: DbRun, now: DbRun, t: float
 ) -> None:
-    """Record what changed for one database: mounting, active, waiting, down."""
+    """Record what changed for one database: mounting, active, waiting, down. What an
+    earlier step foresaw for it and has not happened yet (a failover still to mount) is
+    called off when its state changes: the new state's events replace them."""
     db: MailboxDatabase = prep.dbs[db_id]
-    if before.status == now.status and before.active_on == now.active_on:
+    moved = (before.status, before.active_on) != (now.status, now.active_on)
+    # Still to mount where it was going, but later now (its server restarts first).
+    later = (
+        not moved
+        and now.status == "active"
+        and before.available_at > t
+        and now.available_at != before.available_at
+    )
+    if db_id in run.pending and (moved or later):
+        run.call_off(db_id, t, _DB_KINDS)
+    if not moved and not later:
         if before.reachable and not now.reachable and now.status == "active":
             run.event(
                 t,

@@ -18,6 +18,146 @@ __all__ = ["awaiting_sync_event", "infrastructure_events", "link_events", "sync_
 _TABLE1 = "000 §4.1 Table 1"
 
 
+#: What follows from a host's failure on 000 Table 1's clock, called off when the host is
+#: back first (the DAG's detection stays: its member was down from the failure on).
+_HOST_CHAIN = frozenset(
+    {
+        "host_failure_detected",
+        "vm_failed",
+        "ha_restart",
+        "ha_restart_failed",
+        "vm_os_up",
+        "copy_resync",
+        "copies_healthy",
+    }
+)
+
+
+#: What follows from vSphere HA's restart of a VM.
+_RESTART_CHAIN = frozenset({"ha_restart", "vm_os_up", "copy_resync", "copies_healthy"})
+
+
+def _boot_events(prep: Prepared, run: Run, vm_id: str, start: float, why: tuple[str, ...]) -> None:
+    """A VM powered on at ``start``: its OS running, and a DAG member's copies copying
+    and replaying logs, then healthy, at 000 Table 1's offsets from the restart."""
+    tl = prep.timings["vsphere_ha_timeline"]
+    vm = prep.vms[vm_id]
+    restart = tl["ha_restart_s"]
+    run.event(
+        start + tl["restarted_vm_os_up_s"] - restart,
+        vm_id,
+        "vm_os_up",
+        f"VM {vm.name} operating system running",
+        _TABLE1,
+        because=why,
+    )
+    if prep.dags_of_vm.get(vm_id):
+        run.event(
+            start + tl["log_copy_replay_begins_s"] - restart,
+            vm_id,
+            "copy_resync",
+            f"database copies on {vm.name} begin copying and replaying logs",
+            _TABLE1,
+            because=why,
+        )
+        run.event(
+            start + tl["copies_healthy_s"] - restart,
+            vm_id,
+            "copies_healthy",
+            f"database copies on {vm.name} healthy again (resynchronised)",
+            _TABLE1,
+            because=why,
+        )
+
+
+def _ha_restart(prep: Prepared, run: Run, w: World, vm_id: str, at: float, host_id: str) -> None:
+    """vSphere HA restarts the VM of a failed host at ``at`` on the host the world
+    placed it, and it boots there (kept under both hosts: either one's change before
+    then calls them off)."""
+    target = w.vm_restarted[vm_id]
+    why = (host_id, target)
+    tl = prep.timings["vsphere_ha_timeline"]
+    last = "copies_healthy_s" if prep.dags_of_vm.get(vm_id) else "restarted_vm_os_up_s"
+    run.ha_planned[vm_id] = (at, target, at + tl[last] - tl["ha_restart_s"])
+    run.event(
+        at,
+        vm_id,
+        "ha_restart",
+        f"VM {prep.vms[vm_id].name} restarted by vSphere HA on host {prep.hosts[target].name}",
+        _TABLE1,
+        because=why,
+    )
+    _boot_events(prep, run, vm_id, at, why)
+
+
+def _replan_restarts(prep: Prepared, run: Run, w: World, t: float) -> None:
+    """vSphere HA restarts (``run.ha_planned``) whose restart or boot is still to come
+    that a later step changed: the host they were to restart on is lost, or no host
+    can take them now (room, disks gone). What was still to come is called off; HA
+    restarts the VM where the world now places it (at the same moment, or after the
+    detection of the new failure when it had already restarted), or cannot and says
+    why. A VM whose own host is back is :func:`_host_back`'s; one whose site is lost
+    needs no word."""
+    tl = prep.timings["vsphere_ha_timeline"]
+    for vm_id, (at, target, end) in sorted(run.ha_planned.items()):
+        if end <= t:
+            del run.ha_planned[vm_id]
+            continue
+        own = prep.vms[vm_id].host or ""
+        if own not in w.hosts_down or w.vm_restarted.get(vm_id) == target:
+            continue
+        del run.ha_planned[vm_id]
+        run.call_off(vm_id, t, _RESTART_CHAIN)
+        when = at if at > t else t + tl["ha_restart_s"]
+        if vm_id in w.vm_restarted:
+            _ha_restart(prep, run, w, vm_id, when, own)
+            continue
+        if w.site_of_vm(prep, vm_id) in w.sites_down:
+            continue
+        down = w.vm_down.get(vm_id, "")
+        why = w.ha_refused.get(vm_id) or (
+            "its disks are gone" if down == "storage_lost" else down.partition(": ")[2] or down
+        )
+        run.event(
+            when,
+            vm_id,
+            "ha_restart_failed",
+            f"VM {prep.vms[vm_id].name} cannot be restarted by vSphere HA: {why}",
+            "000 §4.1",
+            because=(own,),
+        )
+
+
+def _host_back(prep: Prepared, run: Run, host_id: str, t: float) -> None:
+    """A host back before vSphere HA detected its failure or restarted its VMs: what
+    that would have done is called off (000 Table 1's detection, the VMs' failure and
+    restart elsewhere, their boot and resynchronisation there). Its VMs, powered off
+    with it, start again on it now, and boot and resynchronise from now. A VM HA has
+    already restarted elsewhere keeps the events of its restart."""
+    pending = run.call_off(host_id, t, ("host_failure_detected",))
+    waiting = {
+        e.element
+        for e in run.pending.get(host_id, ())
+        if e.t > t and e.kind in ("ha_restart", "ha_restart_failed") and id(e) not in run.called_off
+    }
+    if not pending and not waiting:
+        return
+    host = prep.hosts[host_id]
+    for vm_id in sorted(waiting):
+        run.ha_planned.pop(vm_id, None)
+        run.call_off(vm_id, t, _HOST_CHAIN)
+        run.event(
+            t,
+            vm_id,
+            "vm_restarted_with_host",
+            f"VM {prep.vms[vm_id].name} starts again on host {host.name}, back before "
+            "vSphere HA restarted it elsewhere",
+            _TABLE1,
+            because=(host_id,),
+        )
+        _boot_events(prep, run, vm_id, t, (host_id,))
+
+
 def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: float) -> None:
     """Record what the step did to the infrastructure (only what changed)."""
     prep, tl = prep, prep.timings["vsphere_ha_timeline"]
@@ -47,8 +187,15 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
             f"WAN link {link.name} is down with its failure domain {link.failure_domain}",
             "004 (shared failure domain)",
         )
+    for host_id in sorted(prev.hosts_down - w.hosts_down):
+        _host_back(prep, run, host_id, t)
+    if run.ha_planned:
+        _replan_restarts(prep, run, w, t)
     for host_id in sorted(w.hosts_down - prev.hosts_down):
         host = prep.hosts[host_id]
+        # Each event of the host's failure is kept under the host (``because``): the
+        # host back before they happen calls them off (_host_back).
+        why = (host_id,)
         run.event(
             t + tl["host_failure_detected_s"],
             host_id,
@@ -60,37 +207,15 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
             vm = prep.vms[vm_id]
             restarted = vm_id in w.vm_restarted and vm_id not in prev.vm_restarted
             if restarted:
-                target = prep.hosts[w.vm_restarted[vm_id]].name
-                run.event(t + tl["vm_fails_s"], vm_id, "vm_failed", f"VM {vm.name} fails", _TABLE1)
                 run.event(
-                    t + tl["ha_restart_s"],
+                    t + tl["vm_fails_s"],
                     vm_id,
-                    "ha_restart",
-                    f"VM {vm.name} restarted by vSphere HA on host {target}",
+                    "vm_failed",
+                    f"VM {vm.name} fails",
                     _TABLE1,
+                    because=why,
                 )
-                run.event(
-                    t + tl["restarted_vm_os_up_s"],
-                    vm_id,
-                    "vm_os_up",
-                    f"VM {vm.name} operating system running",
-                    _TABLE1,
-                )
-                if prep.dags_of_vm.get(vm_id):
-                    run.event(
-                        t + tl["log_copy_replay_begins_s"],
-                        vm_id,
-                        "copy_resync",
-                        f"database copies on {vm.name} begin copying and replaying logs",
-                        _TABLE1,
-                    )
-                    run.event(
-                        t + tl["copies_healthy_s"],
-                        vm_id,
-                        "copies_healthy",
-                        f"database copies on {vm.name} healthy again (resynchronised)",
-                        _TABLE1,
-                    )
+                _ha_restart(prep, run, w, vm_id, t + tl["ha_restart_s"], host_id)
             if vm_id in w.vm_restarted or vm_id in w.ha_refused:
                 for dag_id in prep.dags_of_vm.get(vm_id, []):
                     run.event(
@@ -101,13 +226,21 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
                         _TABLE1,
                     )
             if not restarted and vm_id in w.ha_refused and vm_id not in prev.ha_refused:
-                run.event(t + tl["vm_fails_s"], vm_id, "vm_failed", f"VM {vm.name} fails", _TABLE1)
+                run.event(
+                    t + tl["vm_fails_s"],
+                    vm_id,
+                    "vm_failed",
+                    f"VM {vm.name} fails",
+                    _TABLE1,
+                    because=why,
+                )
                 run.event(
                     t + tl["ha_restart_s"],
                     vm_id,
                     "ha_restart_failed",
                     f"VM {vm.name} cannot be restarted by vSphere HA: {w.ha_refused[vm_id]}",
                     "000 §4.1",
+                    because=why,
                 )
     vmm = prep.timings["vm_monitoring"]
     for vm_id in sorted(set(w.vm_reset) - set(prev.vm_reset)):
