@@ -792,12 +792,12 @@ class Simulator:
                         # A copy misses the logs its active copy wrote while it was away
                         # (000 Table 1: the returning node copies and replays the logs of
                         # the node that mounted the databases). A database dismounted the
-                        # whole time wrote none: nothing to copy, no RPO from it.
+                        # whole time wrote none: nothing to copy, no RPO from it; one
+                        # dismounted part of the time, only what it wrote while mounted.
                         st = run.db.get(db_id) or self._base_db[db_id]
-                        dismounted = st.down_since
-                        if st.status != "active" and dismounted is not None and dismounted <= gone:
-                            continue
-                        resync.append((db_id, vm, away))
+                        missed = logs_missed(st, gone, t)
+                        if missed > 0:
+                            resync.append((db_id, vm, missed))
             self._copy_resync(run, w, resync, t)
         run.touched_dbs.update(affected)
         run_db, base_db, record, resolve = run.db, self._base_db, run.record, self._resolve
@@ -988,7 +988,8 @@ class Simulator:
             away = returning.pop(m, t - t0)
             for db_id in prep.dbs_of_dag.get(dag_id, []):
                 if any(c.member == m for c in prep.dbs[db_id].copies):
-                    behind.append((db_id, m, away))
+                    st = run.db.get(db_id) or self._base_db[db_id]
+                    behind.append((db_id, m, logs_missed(st, t - away, t)))
         return behind
 
     @staticmethod
@@ -1520,6 +1521,29 @@ class Simulator:
             array = self.prep.arrays[self.prep.sp_array[element]]
             return f"storage processor {element.rsplit('/', 1)[-1]} of array {array.name}"
         return element
+
+
+def logs_missed(st: DbRun, gone: float, t: float) -> float:
+    """Seconds of logs a copy away from ``gone`` to ``t`` missed: the time its database
+    was mounted in between, wherever it was (000 Table 1: a returning node copies the
+    logs the node that mounted the databases wrote). ``st`` is the database's state at
+    ``t``: mounted until its outage began (``down_since``) and again from when it
+    mounted after it (``available_at``); a database still down wrote none since.
+
+    Examples
+    --------
+    >>> up = DbRun("active", "m2", "s2", 960.0, 0.0, 0.0, 960.0)
+    >>> logs_missed(up, 0.0, 1200.0)  # dismounted 0-960 (waiting for a switchover)
+    240.0
+    >>> logs_missed(DbRun("waiting", None, "s1", 0.0, 100.0, None, None), 0.0, 500.0)
+    100.0
+    """
+    before = max(0.0, st.down_since - gone) if st.down_since is not None else 0.0
+    if st.status != "active":
+        return before if st.down_since is not None else t - gone
+    if st.down_since is None or (st.down_since <= gone and st.available_at <= gone):
+        return t - gone
+    return min(t - gone, before + max(0.0, t - max(gone, st.available_at)))
 
 
 def _vms_of_db(prep: Prepared) -> dict[str, frozenset[str]]:
