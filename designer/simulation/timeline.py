@@ -206,7 +206,8 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
         for vm_id in sorted(prep.vms_on_host.get(host_id, [])):
             vm = prep.vms[vm_id]
             restarted = vm_id in w.vm_restarted and vm_id not in prev.vm_restarted
-            if restarted:
+            refused = not restarted and vm_id in w.ha_refused and vm_id not in prev.ha_refused
+            if restarted or refused:
                 run.event(
                     t + tl["vm_fails_s"],
                     vm_id,
@@ -215,6 +216,7 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
                     _TABLE1,
                     because=why,
                 )
+            if restarted:
                 _ha_restart(prep, run, w, vm_id, t + tl["ha_restart_s"], host_id)
             if vm_id in w.vm_restarted or vm_id in w.ha_refused:
                 for dag_id in prep.dags_of_vm.get(vm_id, []):
@@ -225,15 +227,7 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
                         f"DAG {prep.dags[dag_id].name} detects the failure of member {vm.name}",
                         _TABLE1,
                     )
-            if not restarted and vm_id in w.ha_refused and vm_id not in prev.ha_refused:
-                run.event(
-                    t + tl["vm_fails_s"],
-                    vm_id,
-                    "vm_failed",
-                    f"VM {vm.name} fails",
-                    _TABLE1,
-                    because=why,
-                )
+            if refused:
                 run.event(
                     t + tl["ha_restart_s"],
                     vm_id,

@@ -199,69 +199,28 @@ def test_a_failover_overtaken_by_a_site_loss_leaves_the_timeline(
 
 
 # -- a copy away while its database was dismounted part of the time ------------------------
-def _two_site_dag(tmp_path: Path) -> Path:
-    """eyes14's two-site DAG (Boston: MBX1 and the witness; Worcester: MBX2; manual
-    site failover intent), DB01 with a copy on each member."""
-    from designer.domain import (
-        Dag,
-        DatabaseCopy,
-        Design,
-        EsxiHost,
-        FileShareWitness,
-        MailboxDatabase,
-        Site,
-        VirtualMachine,
-        VmRole,
-        WanLink,
-    )
-    from designer.persistence import save
+def test_a_copy_misses_only_the_logs_written_while_its_database_ran() -> None:
+    """Site s1 (two members and the witness) is lost at 0: the DAG loses quorum and its
+    databases wait, dismounted, for the datacenter switchover (possible at 1:00), which
+    mounts them on b1 in s2 at 16:00; s1 is back at 20:00. Its members' copies missed the
+    logs b1 wrote from 16:00 to 20:00, 4 minutes' worth: the simulator counted the whole
+    20-minute absence (fixb15 fixed only a database dismounted the whole time)."""
+    import sim_designs
 
-    design = Design(
-        elements=[
-            Site(id="s1", name="Boston"),
-            Site(id="s2", name="Worcester"),
-            WanLink(id="l", name="BOS-WOR", site_a="s1", site_b="s2"),
-            EsxiHost(id="h1", name="esx-bos", site="s1"),
-            EsxiHost(id="h2", name="esx-wor", site="s2"),
-            VirtualMachine(id="m1", name="MBX1", host="h1", roles=[VmRole.MAILBOX]),
-            VirtualMachine(id="m2", name="MBX2", host="h2", roles=[VmRole.MAILBOX]),
-            FileShareWitness(id="fsw", name="FSW1", site="s1"),
-            Dag(id="dag", name="DAG1", members=["m1", "m2"], witness="fsw"),
-            MailboxDatabase(
-                id="db",
-                name="DB01",
-                dag="dag",
-                mailboxes=100,
-                copies=[
-                    DatabaseCopy(member="m1"),
-                    DatabaseCopy(member="m2", activation_preference=2),
-                ],
-            ),
-        ]
-    )
-    path = tmp_path / "two-site.drd.json"
-    save(design, path)
-    return path
+    from designer.domain import ScenarioStep
+    from designer.simulation import simulate
 
-
-def test_a_copy_misses_only_the_logs_written_while_its_database_ran(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """MBX1's host fails at 0: DB01 waits, dismounted, for the datacenter switchover
-    (possible at 1:00), which mounts it on MBX2 at 16:00; MBX1 is back at 20:00. Its copy
-    missed the logs MBX2 wrote from 16:00 to 20:00, 4 minutes' worth: the simulator
-    counted the whole 20-minute absence (fixb15 fixed only a database dismounted the
-    whole time)."""
-    path = _two_site_dag(tmp_path)
-    args = ["--fail", "h1@0", "--action", "switchover:dag", "--restore", "h1@20m"]
-    code = main(["simulate", str(path), *args, "--format", "json"])
-    data = json.loads(capsys.readouterr().out)
-    assert code == 0
-    (active,) = [e["t"] for e in data["events"] if e["kind"] == "db_active"]
-    assert active == 960
-    (healthy,) = texts(data, "copy_healthy")
-    assert healthy == (
-        "copy of mailbox database DB01 on MBX1 healthy again (4 min of logs copied and replayed)"
+    steps = [
+        ScenarioStep(action="fail", target="s1"),
+        ScenarioStep(action="admin", admin_action="switchover", target="dag"),
+        ScenarioStep(action="restore", target="s1", at_s=1200),
+    ]
+    result = simulate(sim_designs.stretched_dag(witness_site="s1"), steps)
+    assert {e.t for e in result.events if e.kind == "db_active"} == {960}
+    healthy = [e.text for e in result.events if e.kind == "copy_healthy"]
+    assert len(healthy) == 3
+    assert all(
+        text.endswith("healthy again (4 min of logs copied and replayed)") for text in healthy
     )
 
 
