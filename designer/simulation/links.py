@@ -241,19 +241,10 @@ def queue_events(
     """DAG and Exchange 2007 CCR/SCR copies across a link whose share is below their
     busiest-hour log shipping: each falls behind by the shortfall (``copy_queued``), as
     the capacity model's ``copy_queue`` of the same figures; the event says so when the
-    queue starts or changes, and when it ends."""
+    queue starts or changes, and when the link carries its copies again."""
     link = prep.links[link_id]
     bandwidth = bandwidth_mbps(run, link)
-    across = set(prep.shipping_across(link_id))
-    ends = {link.site_a, link.site_b}
     w = run.world
-    # The copies this link carries to are worked out again below. A database mounted
-    # nowhere now ships nothing: its copies stay behind by what was queued when it went
-    # down (those logs never arrive; activating one loses them).
-    for key in [k for k in run.copy_queued if k[0] in across]:
-        active = _active(run, base, key[0])
-        if active and {w.site_of_vm(prep, active), w.site_of_vm(prep, key[1])} == ends:
-            del run.copy_queued[key]
     wl = prep.workload
     gone = link_id in w.links_down
     # What could cross each way at most: a direction its bandwidth covers never queues
@@ -268,18 +259,23 @@ def queue_events(
         needs = sum(mbps for _db, _vm, mbps in shipped)
         steady = needs + _other_steady_mbps(prep, run, link_id, here) if shipped else 0.0
         if not copies or steady <= bandwidth or needs <= 0:
+            # Copies still shipped to over a link that now carries them catch up; those
+            # shipped nothing any more (the link or their server down, their database
+            # mounted nowhere) stay behind by their queue: those logs never arrived.
+            for key in copies:
+                run.copy_queued.pop(key, None)
             if told is not None:
                 del run.queue_told[(link_id, here)]
-                if not any(_active(run, base, d) for (d, _vm) in told[0]):
-                    continue  # they went down behind (kept in copy_queued), not caught up
-                run.event(
-                    t,
-                    link_id,
-                    "copy_queue_ended",
-                    f"log shipping from {prep.sites[here].name} to {prep.sites[there].name} "
-                    f"no longer falls behind on WAN link {link.name}",
-                    "Microsoft's log shipping sizing (resources/catalog/capacity.json)",
-                )
+                if copies:
+                    run.event(
+                        t,
+                        link_id,
+                        "copy_queue_ended",
+                        f"log shipping from {prep.sites[here].name} to "
+                        f"{prep.sites[there].name} fits WAN link {link.name} again: its "
+                        "copies no longer fall behind",
+                        "Microsoft's log shipping sizing (resources/catalog/capacity.json)",
+                    )
             continue
         share = needs * bandwidth / steady
         logs, behind = copy_queue(needs, share, wl.figures.log_bytes_default)

@@ -259,3 +259,26 @@ def test_no_event_contradicts_the_state_after_a_second_failure(name: str) -> Non
                 if e.kind in ("ha_restart", "vm_os_up") and e.element in state.down:
                     wrong.append((a, b, dt, e.text))
     assert wrong == []
+
+
+def test_a_queue_ends_only_when_the_link_carries_its_copies_again(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The backup line itself lost after the queue began: its copies receive nothing
+    (still behind, no word of the queue ending), and its return queues them again. A
+    degraded link restored says its copies no longer fall behind."""
+    data = simulate_json(capsys, E2007, "--fail", "site-red@0", "--fail", "wan-bel-por@1h")
+    assert [e["t"] for e in data["events"] if e["kind"] == "copy_queue"] == [120]
+    assert not [e for e in data["events"] if e["kind"] == "copy_queue_ended"]
+    args = ["--fail", "site-red@0", "--fail", "wan-bel-por@1h", "--restore", "wan-bel-por@2h"]
+    data = simulate_json(capsys, E2007, *args)
+    assert [e["t"] for e in data["events"] if e["kind"] == "copy_queue"] == [120, 7200]
+    data = simulate_json(
+        capsys, "stretched_dag_lagged.json", "--degrade", "wan-atl-clt:bandwidth=5Mbps@0",
+        "--restore", "wan-atl-clt@1h",
+    )  # fmt: skip
+    assert [e["t"] for e in data["events"] if e["kind"] == "copy_queue"] == [0]
+    assert texts(data, "copy_queue_ended") == [
+        "log shipping from Atlanta to Charlotte fits WAN link ATL-CLT WAN again: its copies "
+        "no longer fall behind"
+    ]
