@@ -1,0 +1,125 @@
+"""Wave 16's cheaper set-up pieces against what they replace.
+
+- :class:`ModeView`'s bandwidths: every view of one engine's link table without a
+  bandwidth of its own shares one dict of the links as drawn (equal to the
+  comprehension every view made before); a view with a bandwidth override gets its own
+  dict with the override, and the shared one is left as drawn.
+- :meth:`ModeView.lost_copies`' VMs that lost every copy ("*") picked from the VMs of
+  the pairs, against the comprehension over every pair, on every state a sizing reads.
+- Normal operation's streams (:meth:`Flows.normal`), the databases' loads and costs
+  made by ``tuple.__new__``: instances of their named tuples, equal field by field to
+  :meth:`Flows.database` (the per-database reference) and the named tuples' own
+  constructors; :meth:`Flows.normal`'s plans per (copies' members, active member)
+  against that reference on databases whose copies sit in one site, none, or on VMs
+  the design lacks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from test_capacity_fast_path import _sized_samples
+from test_capacity_properties import designs
+
+from designer.capacity import CapacityEngine, capacity
+from designer.capacity.engine import _Cost
+from designer.capacity.view import ModeView
+from designer.domain import Design
+from designer.persistence import load
+from designer.simulation import Settled, Simulator
+from designer.workload import DatabaseLoad, Stream
+
+
+def _states(sim: Simulator, engine: CapacityEngine) -> list[Settled]:
+    found: list[Settled] = []
+    real = sim.placement
+
+    def record(*args: object, **kwargs: object) -> Settled:
+        state = real(*args, **kwargs)  # type: ignore[arg-type]
+        found.append(state)
+        return state
+
+    sim.placement = record  # type: ignore[method-assign]
+    try:
+        capacity(sim, engine=engine, max_combined=None)
+    finally:
+        del sim.placement
+    return found
+
+
+def _check_views(design: Design) -> int:
+    sim = Simulator(design)
+    engine = CapacityEngine(sim)
+    prep = engine.prep
+    drawn = {link.id: link.bandwidth_mbps for link in prep.links.values()}
+    states = _states(sim, engine)
+    views = [ModeView(prep, engine.links, engine.baseline, state) for state in states]
+    for view in [engine.normal_view, *views]:
+        assert view.bandwidth == drawn
+        assert view.bandwidth is engine.normal_view.bandwidth
+    checked = 0
+    for view in views:
+        pairs, vms = view.lost_copies()
+        assert pairs == view.world.copy_lost | view.world.logs_lost  # type: ignore[union-attr]
+        assert vms == {vm for vm, db_id in pairs if db_id == "*"}
+        checked += bool(pairs)
+    if prep.links:
+        link_id = sorted(prep.links)[0]
+        own = ModeView(prep, engine.links, engine.baseline, states[0], bandwidth={link_id: 1.5})
+        assert own.bandwidth == {**drawn, link_id: 1.5}
+        assert engine.normal_view.bandwidth == drawn
+        # The override's mode through the engine: its link's figures at that bandwidth.
+        result = engine.evaluate(engine.normal.mode, bandwidth={link_id: 1.5})
+        assert result.links[(link_id, "a_to_b")].bandwidth_mbps == 1.5
+        assert (
+            engine.evaluate(engine.normal.mode).links[(link_id, "a_to_b")].bandwidth_mbps
+            == (drawn[link_id])
+        )
+    return checked
+
+
+def _check_normal(design: Design) -> int:
+    """Normal operation's streams against ``Flows.database`` database by database."""
+    sim = Simulator(design)
+    engine = CapacityEngine(sim)
+    flows, view = engine.flows, engine.normal_view
+    streams = 0
+    for db_id, routed in engine.base_db.items():
+        active = engine.base_active[db_id]
+        reference = flows.database(db_id, view, active)
+        assert routed == reference, db_id
+        for stream, _hops in routed:
+            assert type(stream) is Stream
+            assert stream == Stream(*stream), db_id
+            streams += 1
+    for db_id, cost in engine.cost.items():
+        assert type(cost) is _Cost and cost == _Cost(*cost), db_id
+    for db_id, load_ in engine.workload.loads().items():
+        assert type(load_) is DatabaseLoad and load_ == DatabaseLoad(*load_), db_id
+    return streams
+
+
+@pytest.mark.parametrize("path", _sized_samples(), ids=lambda p: p.stem)
+def test_views_and_normal_streams_on_the_samples(path: Path) -> None:
+    design = load(path)
+    design = getattr(design, "design", design)
+    _check_views(design)
+    _check_normal(design)
+
+
+@pytest.mark.parametrize(("size", "seed"), [("1k", 0), ("1k", 1)])
+def test_views_and_normal_streams_on_generated_designs(size: str, seed: int) -> None:
+    from benchmarks.generate import generate_design
+
+    design = generate_design(size, seed=seed, workload=True)
+    assert _check_views(design) > 0  # array and site losses lose copies
+    assert _check_normal(design) > 100
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(designs())
+def test_views_and_normal_streams_on_hypothesis_designs(design: Design) -> None:
+    _check_views(design)
+    _check_normal(design)
