@@ -10,8 +10,12 @@
   made by ``tuple.__new__``: instances of their named tuples, equal field by field to
   :meth:`Flows.database` (the per-database reference) and the named tuples' own
   constructors; :meth:`Flows.normal`'s plans per (copies' members, active member)
-  against that reference on databases whose copies sit in one site, none, or on VMs
-  the design lacks.
+  against that reference on the samples (DAGs in one site among them), generated
+  designs and Hypothesis designs.
+- A member's normal load (``CapacityEngine._load``, its sums over ``map``) against the
+  sums of each field over the member's databases, as the generators made them; the
+  set-up's databases per link (gathered per route), per site and per member (each
+  members tuple's sites once) against the loops over every stream and copy.
 """
 
 from __future__ import annotations
@@ -94,6 +98,43 @@ def _check_normal(design: Design) -> int:
             assert type(stream) is Stream
             assert stream == Stream(*stream), db_id
             streams += 1
+    # The set-up's lookups against the loops they replace.
+    on_link: dict[str, set[str]] = {}
+    for db_id, routed in engine.base_db.items():
+        for _stream, hops in routed:
+            for link_id, _way in hops:
+                on_link.setdefault(link_id, set()).add(db_id)
+    assert dict(engine.dbs_on_link) == on_link
+    in_site: dict[str, set[str]] = {}
+    on_vm: dict[str, list[str]] = {}
+    for db_id in flows.shipping:
+        for member in flows.copy_members[db_id]:
+            site = engine.prep.vm_site.get(member)
+            if site:
+                in_site.setdefault(site, set()).add(db_id)
+            on_vm.setdefault(member, []).append(db_id)
+    assert dict(engine.dbs_in_site) == in_site
+    assert dict(engine.dag_dbs_on_vm) == on_vm
+    cost_of = engine.cost
+    for member, load_ in engine.base_members.items():
+        if not load_.up:
+            continue
+        active = [d for d in engine.copies_on_vm.get(member, ()) if engine.base_active[d] == member]
+        passive = [
+            d
+            for d in engine.copies_on_vm.get(member, ())
+            if engine.base_active[d] != member and member in engine.passive_of.get(d, ())
+        ]
+        assert load_.active_databases == len(active), member
+        assert load_.active_mailboxes == sum(cost_of[d].mailboxes for d in active), member
+        assert load_.passive_mailboxes == sum(cost_of[d].mailboxes for d in passive), member
+        megacycles = sum(cost_of[d].active_mc for d in active) + sum(
+            cost_of[d].passive_mc for d in passive
+        )
+        assert load_.megacycles == round(megacycles, 6), member
+        cache = sum(cost_of[d].cache_gb for d in active)
+        memory = (engine.figures.base_memory_gb + cache) if (active or passive) else 0.0
+        assert load_.memory_gb == round(memory, 6), member
     for db_id, cost in engine.cost.items():
         assert type(cost) is _Cost and cost == _Cost(*cost), db_id
     for db_id, load_ in engine.workload.loads().items():
