@@ -16,12 +16,15 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import repeat
+from operator import itemgetter
 
 from designer.capacity.modes import ModeKind
 from designer.simulation import Settled
 from designer.simulation.prepared import Prepared
 
 __all__ = ["DagImpact", "DagPredictor", "dag_impacts"]
+
+_VM = itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +66,19 @@ def dag_impacts(prep: Prepared, settled: Settled) -> dict[str, DagImpact]:
     for dag_id, dag_state in settled.dags.items():
         if dag_state != (base_dags.get(dag_id) if base_dags else None):
             dags.add(dag_id)
-    lost_by_vm: defaultdict[str, list[str]] = defaultdict(list)
-    for pairs in (w.copy_lost, w.logs_lost):
-        for vm, db_id in pairs:
-            lost_by_vm[vm].append(db_id)
-    for vm in lost_by_vm:
+    # The VMs that lost a pair, gathered at C speed; a member's lost "*" (its OS disk:
+    # every member a site's loss or an OS array's loss takes, ~2,000 pairs at 25k)
+    # gives all its databases whatever else it lost, so the pairs are walked one by one
+    # only when a member lost some without a "*" (a data array's loss).
+    copy_lost, logs_lost = w.copy_lost, w.logs_lost
+    lost_vms: set[str] = set(map(_VM, copy_lost))
+    lost_vms.update(map(_VM, logs_lost))
+    for vm in lost_vms:
         of_vm = dags_of_vm.get(vm)
         if of_vm:
             dags.update(of_vm)
+    #: VM → the databases of its lost pairs (walked when a member needs them).
+    lost_by_vm: defaultdict[str, list[str]] | None = None
     found: dict[str, DagImpact] = {}
     if not dags:
         return found
@@ -93,12 +101,17 @@ def dag_impacts(prep: Prepared, settled: Settled) -> dict[str, DagImpact]:
                 or (quorum_sites is not None and site not in quorum_sites)
             ):
                 unusable.add(m)
-            gone = lost_by_vm.get(m)
-            if gone:
-                if "*" in gone:
-                    lost.update(zip(dbs_on_vm.get(m, ()), repeat(m)))
-                else:
-                    lost.update(zip(gone, repeat(m)))
+            if m not in lost_vms:
+                continue
+            if (m, "*") in copy_lost or (m, "*") in logs_lost:
+                lost.update(zip(dbs_on_vm.get(m, ()), repeat(m)))
+                continue
+            if lost_by_vm is None:
+                lost_by_vm = defaultdict(list)
+                for pairs in (copy_lost, logs_lost):
+                    for vm, db_id in pairs:
+                        lost_by_vm[vm].append(db_id)
+            lost.update(zip(lost_by_vm[m], repeat(m)))
         if quorum_lost or unusable or lost:
             found[dag_id] = DagImpact(quorum_lost, frozenset(unusable), frozenset(lost))
     return found
