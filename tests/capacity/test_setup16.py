@@ -26,31 +26,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from test_capacity_fast_path import _sized_samples
 from test_capacity_properties import designs
+from test_lost_copies import _states
 
-from designer.capacity import CapacityEngine, capacity
+from designer.capacity import CapacityEngine
 from designer.capacity.engine import _Cost
 from designer.capacity.view import ModeView
 from designer.domain import Design
 from designer.persistence import load
-from designer.simulation import Settled, Simulator
+from designer.simulation import Simulator
 from designer.workload import DatabaseLoad, Stream
-
-
-def _states(sim: Simulator, engine: CapacityEngine) -> list[Settled]:
-    found: list[Settled] = []
-    real = sim.placement
-
-    def record(*args: object, **kwargs: object) -> Settled:
-        state = real(*args, **kwargs)  # type: ignore[arg-type]
-        found.append(state)
-        return state
-
-    sim.placement = record  # type: ignore[method-assign]
-    try:
-        capacity(sim, engine=engine, max_combined=None)
-    finally:
-        del sim.placement
-    return found
 
 
 def _check_views(design: Design) -> int:
