@@ -49,6 +49,9 @@ RESULTS_WIDTH = 400
 #: Why column reads beside the figures (at 1600 px, 400 left it off to the right).
 RESULTS_SHARE = 0.38
 MAX_RESULTS_WIDTH = 640
+#: A Results dock kept at the width the user set leaves the canvas this share at least
+#: (the window may have been made narrower since).
+MIN_CANVAS_SHARE = 0.3
 #: Below this zoom the canvas moves to a new failure (its names would not be read).
 FOLLOW_BELOW = 0.5
 
@@ -186,6 +189,9 @@ class SimulationMode(QObject):
         view.installEventFilter(self)
         self._saved_state: QByteArray | None = None
         self._hidden: list[QDockWidget] = []
+        #: The timeline's height and the Results dock's width the user set, kept for the
+        #: next time the mode is entered (None: the first sizes, see _dock_sizes).
+        self._user_sizes: tuple[int | None, int | None] = (None, None)
         self._on_mode(False)
 
     @property
@@ -231,6 +237,8 @@ class SimulationMode(QObject):
     def _swap_docks(self, active: bool) -> None:
         """The editing docks make way for the simulation's; leaving restores them."""
         window = self.window
+        if not active and self._saved_state is not None:
+            self._keep_user_sizes()  # (before the docks are hidden)
         if active:
             self._saved_state = window.saveState()
             self._hidden = [
@@ -250,9 +258,8 @@ class SimulationMode(QObject):
         for dock in self.docks:
             dock.setVisible(active)
         if active:
-            self.window.resizeDocks([self.docks[0]], [TIMELINE_HEIGHT], Qt.Orientation.Vertical)
-            share = round(self.window.width() * RESULTS_SHARE)
-            width = min(MAX_RESULTS_WIDTH, max(RESULTS_WIDTH, share))
+            height, width = self._dock_sizes()
+            self.window.resizeDocks([self.docks[0]], [height], Qt.Orientation.Vertical)
             self.window.resizeDocks([self.docks[1]], [width], Qt.Orientation.Horizontal)
         elif self._saved_state is not None:
             window.restoreState(self._saved_state)
@@ -263,6 +270,39 @@ class SimulationMode(QObject):
                 dock.hide()
             self._saved_state = None
             self._hidden = []
+
+    def _first_sizes(self) -> tuple[int, int]:
+        """The timeline's height and the Results dock's width the mode first opens with:
+        the canvas keeps most of the window, the Results a share of a wide one."""
+        share = round(self.window.width() * RESULTS_SHARE)
+        return TIMELINE_HEIGHT, min(MAX_RESULTS_WIDTH, max(RESULTS_WIDTH, share))
+
+    def _dock_sizes(self) -> tuple[int, int]:
+        """The simulation docks' sizes on entering the mode: those the user set the last
+        time (a Results dock made wider or narrower stays so), else the first sizes. A
+        width kept from a wider window leaves the canvas at least MIN_CANVAS_SHARE."""
+        first = self._first_sizes()
+        height, width = (
+            kept if kept is not None else size
+            for kept, size in zip(self._user_sizes, first, strict=True)
+        )
+        return height, min(width, round(self.window.width() * (1 - MIN_CANVAS_SHARE)))
+
+    def _keep_user_sizes(self) -> None:
+        """Note the simulation docks' sizes on leaving the mode, where the user changed
+        them from the first sizes (a separator dragged); else forget them, so that the
+        next entry sizes them for the window as it is then."""
+        timeline, results = self.docks[0], self.docks[1]
+        first_height, first_width = self._first_sizes()
+
+        def kept(dock: QDockWidget, size: int, first: int) -> int | None:
+            changed = abs(size - first) > 2
+            return size if changed and dock.isVisible() and not dock.isFloating() else None
+
+        self._user_sizes = (
+            kept(timeline, timeline.height(), first_height),
+            kept(results, results.width(), first_width),
+        )
 
     def _follow_failure(self) -> None:
         """A new failure the user cannot see (a scenario played, a row of the N-1
