@@ -22,8 +22,12 @@ Row = tuple[tuple[str, ...], bool, bool]
 FILL_SLICE_S = 0.012
 #: Rows past the last in sight filled with those in sight (see _fill_slice).
 IN_SIGHT_MARGIN = 4
-#: Tables with more rows than this are built only while shown.
+#: Tables with more rows than this are built only while shown, and only the rows in
+#: sight are made as tall as their reasons (see _fit_rows).
 LAZY_ROWS = 500
+#: Passes of _fit_rows over the rows in sight of a big table (rows made shorter bring
+#: more rows into sight, to fit in the next pass).
+FIT_PASSES = 4
 GOOD = QColor("#2e7d32")
 BAD = QColor("#d32f2f")
 
@@ -61,12 +65,18 @@ class ResultsPanel(QWidget):
         header.setResizeContentsPrecision(200)
         # The reason in the width the other columns leave, wrapped over as many lines
         # as it needs (rows sized to it; see _fit_rows), never off to the right where
-        # only a sideways scroll shows it. Past LAZY_ROWS rows, one line each, elided.
+        # only a sideways scroll shows it. Past LAZY_ROWS rows, the rows in sight only,
+        # fitted again as the table scrolls (the reason in full in every row's tooltip).
+        self.table.setWordWrap(True)
         header.sectionResized.connect(self._on_section_resized)
         self._rows_timer = QTimer(self)
         self._rows_timer.setSingleShot(True)
         self._rows_timer.setInterval(0)
         self._rows_timer.timeout.connect(self._fit_rows)
+        scroll = self.table.verticalScrollBar()
+        scroll.valueChanged.connect(self._on_scrolled)
+        scroll.rangeChanged.connect(self._on_scrolled)  # (the dock made taller, too)
+        self.table.model().layoutChanged.connect(self._on_scrolled)  # (sorted)
         # Sorting is turned on once the rows are in and sorts by the header's indicator,
         # which Qt starts at descending: the databases come first to last by name.
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
@@ -207,8 +217,9 @@ class ResultsPanel(QWidget):
         raise AssertionError("no simulation to show")
 
     def _wraps(self) -> bool:
-        """The reasons wrap and rows grow to them (not in a table of thousands of rows:
-        sizing every row to its text would cost a turn of its own)."""
+        """Every row is as tall as its reason (not in a table of thousands of rows:
+        sizing every row to its text would cost a turn of its own; the rows in sight
+        are, see _fit_rows)."""
         return self.table.rowCount() <= LAZY_ROWS
 
     def _size_columns(self) -> None:
@@ -222,24 +233,48 @@ class ResultsPanel(QWidget):
     def _fit_columns(self) -> None:
         """:meth:`_size_columns`, and the rows as tall as their reasons, wrapped."""
         self._size_columns()
-        self.table.setWordWrap(self._wraps())
         self._fit_rows()
 
     def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
-        if column == WHY and self._wraps() and self._pending is None:
+        if column == WHY and self._pending is None:
             self._rows_timer.start()  # the dock resized: the reasons wrap anew
 
+    def _on_scrolled(self, *_args: object) -> None:
+        if not self._wraps() and self._pending is None:
+            self._rows_timer.start()  # other rows in sight: fitted in the next turn
+
     def _fit_rows(self) -> None:
-        """Rows as tall as their reasons, wrapped. Only the rows whose reason does not
-        fit on one line are measured (and those made taller before): Qt's measure of
-        every cell of 160 rows took ~6 ms of the turn that shows a 1k design's table."""
-        if not self._wraps() or self._pending is not None:
+        """Rows as tall as their reasons, wrapped: every row of a table of up to
+        LAZY_ROWS rows, else the rows in sight (one pass measures a screenful, however
+        many rows the table has). Only the rows whose reason does not fit on one line
+        are measured (and those made taller before): Qt's measure of every cell of 160
+        rows took ~6 ms of the turn that shows a 1k design's table."""
+        if self._pending is not None:
             return
+        table = self.table
+        count = table.rowCount()
+        if self._wraps():
+            self._fit(range(count))
+            return
+        fitted: set[int] = set()
+        for _ in range(FIT_PASSES):
+            top = max(table.rowAt(0), 0)
+            bottom = table.rowAt(table.viewport().height() - 1)
+            in_sight = range(top, count if bottom < 0 else bottom + 1)
+            rows = [row for row in in_sight if row not in fitted]
+            if not rows:
+                return
+            fitted.update(rows)
+            self._fit(rows)
+
+    def _fit(self, rows: Iterable[int]) -> None:
+        """Make ``rows`` as tall as their reasons (those that need more than a line, or
+        had more)."""
         table = self.table
         room = table.columnWidth(WHY) - 2 * CELL_MARGIN
         advance = table.fontMetrics().horizontalAdvance
         one_line = table.verticalHeader().defaultSectionSize()
-        for row in range(table.rowCount()):
+        for row in rows:
             item = table.item(row, WHY)
             if item is None:
                 continue
@@ -406,12 +441,13 @@ class ResultsPanel(QWidget):
         for column, width in wider.items():
             header.resizeSection(column, width)
         table.setSortingEnabled(True)
-        if self._wraps():
-            if wider:
-                self._rows_timer.start()  # the reason's column narrowed: every row
-            else:
-                for item in rewrapped:  # (rows found after sorting moved them)
-                    table.resizeRowToContents(item.row())
+        if self._wraps() and not wider:
+            for item in rewrapped:  # (rows found after sorting moved them)
+                table.resizeRowToContents(item.row())
+        elif wider or rewrapped:
+            # The reason's column narrowed (every row), or a big table's reasons
+            # changed: the rows in sight (a tick of playback changes thousands).
+            self._rows_timer.start()
 
     def _on_double_click(self, row: int, _column: int) -> None:
         item = self.table.item(row, 0)
