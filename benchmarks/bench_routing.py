@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         assert scene is not None
         while scene.routing_pending:
             t = time.perf_counter()
-            scene._route_slice()
+            scene._route_slice(float("inf"))  # (a slice of ROUTE_SLICE_S at most)
             slices.append((time.perf_counter() - t) * 1000)
 
     def timed_site(ids: object) -> None:

@@ -221,6 +221,8 @@ def test_a_leg_is_searched_again_only_when_what_it_ran_among_changed(monkeypatch
     assert not route_crosses(router.raw["dag|members|v2"], tree.rects["H2"])
 
 
+#: A wide line among the keys (a WAN link: the others' runs keep a band off its runs).
+WIDE = frozenset("e")
 _run_route = st.lists(
     st.tuples(st.sampled_from([0, 10, 20, 30, 40]), st.sampled_from([0, 10, 20, 30, 40])),
     min_size=2,
@@ -239,7 +241,7 @@ def test_channels_kept_in_step_spread_as_nudging_every_route_afresh(changes) -> 
     """Routes replaced and forgotten one change at a time: the channels spread again
     only where routes came or went, and every route ends up spread exactly as nudging
     all of them afresh spreads it; the keys said to move are the ones that did."""
-    channels: Channels[str] = Channels()
+    channels: Channels[str] = Channels(wide=WIDE)
     current: dict[str, list[tuple[float, float]]] = {}
     bundles = {k: "dag" if k in "ab" else k for k in "abcdef"}
     for key, corners in changes:
@@ -260,7 +262,7 @@ def test_channels_kept_in_step_spread_as_nudging_every_route_afresh(changes) -> 
             current.pop(key)
         else:
             current[key] = points
-        fresh = nudge(current, {k: bundles[k] for k in current})
+        fresh = nudge(current, {k: bundles[k] for k in current}, wide=WIDE)
         assert {k: channels.spread(k) for k in current} == fresh
         assert {k for k in current if before.get(k) != fresh[k]} <= moved | {key}
 
@@ -323,7 +325,7 @@ def test_channels_updated_in_steps_and_ended_early_catch_up_at_the_next_update(b
     an edit's): the next update finishes its work; every route is then spread as
     nudging all of them afresh spreads it, and the keys that update says moved cover
     every route that moved since the last update that ran to its end."""
-    channels: Channels[str] = Channels()
+    channels: Channels[str] = Channels(wide=WIDE)
     current: dict[str, list[tuple[float, float]]] = {}
     bundles = {k: "dag" if k in "ab" else k for k in "abcdef"}
     before: dict[str, list[tuple[float, float]]] = {}
@@ -363,13 +365,13 @@ def test_channels_updated_in_steps_and_ended_early_catch_up_at_the_next_update(b
             continue
         ended = set()
         said.update(moved | set(routes))
-        fresh = nudge(current, {k: bundles[k] for k in current})
+        fresh = nudge(current, {k: bundles[k] for k in current}, wide=WIDE)
         assert {k: channels.spread(k) for k in current} == fresh
         assert {k for k in current if before.get(k) != fresh[k]} <= said
         before, said = fresh, set()
     channels.update(unfiled(), bundles)
     assert {k: channels.spread(k) for k in current} == nudge(
-        current, {k: bundles[k] for k in current}
+        current, {k: bundles[k] for k in current}, wide=WIDE
     )
 
 

@@ -5,10 +5,12 @@ crossed it, so that the link read as a bundle of pink and blue lines).
 
 The design is the newcomer's own (tests/ui/data/two_site_newcomer.drd.json, saved by
 eyes14): its DAG's two membership lines and its witness line are routed through the
-channel between the sites, next to the link."""
+channel between the sites, next to the link: they now run a band away from it
+(routing.BAND), the link drawn over its casing still where they cross it."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from PySide6.QtCore import QPointF, QRect
 from PySide6.QtGui import QColor, QImage
 
 from designer.ui.canvas.items.edge import CASING_PX
+from designer.ui.canvas.routing import BAND
 
 DATA = Path(__file__).resolve().parent / "data"
 SHOTS = Path("/tmp/fixa15-shots")
@@ -79,3 +82,52 @@ def test_lines_meeting_a_wan_link_stop_short_of_it(launch: Any, qtbot: Any) -> N
     middle = QPointF((start.x() + end.x()) / 2 + 20, start.y()).toPoint()
     assert _off_the_link(image.pixelColor(middle), colour, colour) < 40
     assert QRect(0, 0, image.width(), image.height()).contains(middle)
+
+
+def _runs_beside(scene: Any, link_key: str) -> list[tuple[str, float, float, float]]:
+    """The runs of the other lines parallel to the WAN link ``link_key`` (straight and
+    horizontal here), along its stretch: (line, distance from it, from, to)."""
+    link = scene.router.drawn[link_key]
+    (x0, y), (x1, _) = link[0], link[-1]
+    lo, hi = min(x0, x1), max(x0, x1)
+    out = []
+    for key, points in scene.router.drawn.items():
+        if key == link_key:
+            continue
+        for p, q in itertools.pairwise(points):
+            if abs(p[1] - q[1]) < 1e-6 and min(p[0], q[0]) < hi and max(p[0], q[0]) > lo:
+                out.append((key, abs(p[1] - y), min(p[0], q[0]), max(p[0], q[0])))
+    return out
+
+
+def test_lines_are_routed_a_band_away_from_a_wan_link(launch: Any, qtbot: Any) -> None:
+    """The DAG's member and witness lines ran in the lanes beside the link (2 and 5
+    units from it, under its casing: the link read as a bundle into each site); now
+    no other line runs along the link closer than a band's width."""
+    window = launch(DATA / "two_site_newcomer.drd.json")  # dr-designer gui FILE
+    window.resize(1600, 1000)
+    scene = window.view.design_scene
+    qtbot.waitUntil(lambda: not scene.routing_pending, timeout=20000)
+    beside = _runs_beside(scene, "link-1")
+    # The three lines still come up the channel between the sites, along the link ...
+    assert {b[0] for b in beside} == {
+        "dag-1|members|vm-1",
+        "dag-1|members|vm-2",
+        "dag-1|witness|fsw-1",
+    }, beside
+    # ... a band away from it, on either side, and clear of its label (above it).
+    assert all(b[1] >= BAND - 0.5 for b in beside), beside
+    label = scene.edges["link-1"].label_scene_rect()
+    for key, points in scene.router.drawn.items():
+        if key == "link-1":
+            continue
+        for p, q in itertools.pairwise(points):
+            if (
+                abs(p[1] - q[1]) < 1e-6
+                and min(p[0], q[0]) < label.right()
+                and max(p[0], q[0]) > label.left()
+            ):
+                assert not label.top() - 1 < p[1] < label.bottom() + 1, (key, p, q, label)
+    shots = Path("/tmp/uib16-shots")
+    shots.mkdir(exist_ok=True)
+    window.view.viewport().grab().save(str(shots / "lines-a-band-from-the-link.png"))

@@ -123,7 +123,9 @@ class Router:
         self.drawn: dict[str, list[Point]] = {}
         #: The runs of the routes as last spread, by channel; key → its spread route
         #: before the check of :meth:`_checked`; the lines routed (or forgotten) since.
-        self._channels: routing.Channels[str] = routing.Channels()
+        #: The keys of wide lines (WAN links): the other lines' runs keep a band off theirs.
+        self._wide: set[str] = set()
+        self._channels: routing.Channels[str] = routing.Channels(wide=self._wide)
         self._nudged: dict[str, list[Point]] = {}
         self._unsettled: set[str] = set()
         #: key → the boxes its last check looked at (its route's avoided boxes then).
@@ -159,10 +161,14 @@ class Router:
         target: str,
         waypoints: Sequence[Point] = (),
         bundle: str | None = None,
+        wide: bool = False,
     ) -> list[str]:
-        """Register a line (not routed yet); the keys whose lanes change with it."""
+        """Register a line (not routed yet); the keys whose lanes change with it. The
+        other lines' runs keep :data:`routing.BAND` off a ``wide`` line's (a WAN link)."""
         self.remove(key)  # (which ends a batch being routed in steps)
         self._lines[key] = (source, target, tuple(waypoints), key if bundle is None else bundle)
+        if wide:
+            self._wide.add(key)
         pair = self._pairs[frozenset((source, target))]
         pair.append(key)
         pair.sort(key=str)
@@ -182,6 +188,7 @@ class Router:
         """Forget a line; the keys whose lanes change."""
         self.interrupt()
         line = self._lines.pop(key, None)
+        self._wide.discard(key)  # (its channels know it was: they file it away so)
         self.raw.pop(key, None)
         self._extent.pop(key, None)
         self.drawn.pop(key, None)
@@ -207,7 +214,8 @@ class Router:
         self.raw.clear()
         self._extent.clear()
         self.drawn.clear()
-        self._channels = routing.Channels()
+        self._wide.clear()
+        self._channels = routing.Channels(wide=self._wide)
         self._nudged.clear()
         self._unsettled.clear()
         self._checked_among.clear()
@@ -754,7 +762,7 @@ class Router:
         """Spread every line afresh (after a whole drawing was routed)."""
         self.interrupt()
         self._unsettled = set()
-        self._channels = routing.Channels()
+        self._channels = routing.Channels(wide=self._wide)
         self._channels.update(self.raw, {k: self._lines[k][3] for k in self.raw})
         self._nudged = {k: self._channels.spread(k) for k in self.raw}
         self.drawn = {k: self._checked(k, points) for k, points in self._nudged.items()}
@@ -776,7 +784,7 @@ class Router:
     def _settle_all_steps(self) -> Generator[bool, None, None]:
         raw, lines, avoided = self.raw, self._lines, self._avoided
         keys = list(raw)  # (nothing else changes them meanwhile: it would interrupt)
-        channels: routing.Channels[str] = routing.Channels()
+        channels: routing.Channels[str] = routing.Channels(wide=self._wide)
         for start in range(0, len(keys), SETTLE_STEP_LINES):
             part = keys[start : start + SETTLE_STEP_LINES]
             # Filed a part at a time: the same spreading as all at once (Channels).

@@ -22,15 +22,17 @@ The scene (``designer.ui.canvas.scene``) decides which boxes are obstacles for a
 from __future__ import annotations
 
 import heapq
+import math
 import time
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Generator, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Generator, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Generic, TypeVar
 
 __all__ = [
+    "BAND",
     "BEND_COST",
     "CLEARANCE",
     "SEARCH_STEP",
@@ -83,6 +85,9 @@ TIGHT = 2.0
 BEND_COST = 40.0
 #: Lines sharing a channel run this far apart.
 SPACING = 6.0
+#: Other lines' runs keep this far from a wide line's (a WAN link's: drawn over a casing
+#: of the canvas's colour, so a line a lane beside it was hidden or read as part of it).
+BAND = 4 * SPACING
 _EPS = 1e-6
 
 # Directions: 0 right, 1 down, 2 left, 3 up.
@@ -881,10 +886,38 @@ class Channels(Generic[_Key]):
     {'a'}
     >>> channels.spread("a")
     [(0, 0), (50, 0), (50, 100), (100, 100)]
+
+    The runs of ``wide`` keys (WAN links) keep the other lines' inner runs that lie
+    within ``band`` of them, in their channel or beside it, a band's width away:
+
+    >>> channels = Channels(wide={"w"})
+    >>> sorted(channels.update({"w": [(0, 0), (100, 0)],
+    ...                         "m": [(50, 200), (50, 2), (-50, 2), (-50, -100)]}))
+    ['m', 'w']
+    >>> channels.spread("m")[1]
+    (50, 24.0)
     """
 
-    def __init__(self, spacing: float = SPACING) -> None:
+    def __init__(
+        self, spacing: float = SPACING, wide: Container[_Key] = frozenset(), band: float = BAND
+    ) -> None:
         self.spacing = spacing
+        #: The keys whose runs are wide (asked as a route is filed), and how far the
+        #: other lines' runs keep from theirs.
+        self.wide = wide
+        self.band = band
+        self._reach = math.ceil(band)
+        #: The keys filed as wide; wide runs by channel; key → run index → how far a run
+        #: near a wide run moves off it (beyond its spreading, :attr:`_shift`).
+        self._wide_keys: set[_Key] = set()
+        self._wide_runs: dict[_Channel, dict[tuple[_Key, int], _Run]] = {}
+        #: channel → the channels of wide runs within reach of it.
+        self._near_wide: dict[_Channel, set[_Channel]] = {}
+        self._push: dict[_Key, dict[int, float]] = {}
+        #: Wide runs (channel, low end, high end) that came or went, whose neighbours'
+        #: pushes are to be worked out again (kept, as _touched, by an update ended
+        #: before its end).
+        self._revisit: list[tuple[_Channel, float, float]] = []
         self._routes: dict[_Key, list[Point]] = {}
         self._bundles: dict[_Key, Hashable] = {}
         #: key → the channel of each of its runs (None: slanted).
@@ -933,8 +966,11 @@ class Channels(Generic[_Key]):
         # that meet one of them can be spread otherwise than before).
         touched = self._touched
         moved = self._moved
+        revisit = self._revisit
+        wide_runs = self._wide_runs
         count = 0
         for key, points in routes.items():
+            was_wide = key in self._wide_keys
             for i, channel in enumerate(self._filed.pop(key, ())):
                 if channel is not None:
                     runs = self._runs[channel]
@@ -942,13 +978,25 @@ class Channels(Generic[_Key]):
                     if not runs:
                         del self._runs[channel]
                     touched[channel].append((gone[3], gone[4]))
+                    if was_wide:
+                        runs = wide_runs[channel]
+                        del runs[(key, i)]
+                        if not runs:
+                            del wide_runs[channel]
+                            self._note_wide(channel, False)
+                        revisit.append((channel, gone[3], gone[4]))
             self._shift.pop(key, None)
+            self._push.pop(key, None)
+            self._wide_keys.discard(key)
             if points is None:
                 self._routes.pop(key, None)
                 self._bundles.pop(key, None)
             else:
                 self._routes[key] = list(points)
                 bundle = self._bundles[key] = bundles.get(key, key)
+                wide = key in self.wide
+                if wide:
+                    self._wide_keys.add(key)
                 filed: list[_Channel | None] = []
                 for i in range(len(points) - 1):
                     p, q = points[i], points[i + 1]
@@ -960,11 +1008,19 @@ class Channels(Generic[_Key]):
                     run = (bundle, key, i, min(lo, hi), max(lo, hi))
                     self._runs.setdefault(channel, {})[(key, i)] = run
                     touched[channel].append((run[3], run[4]))
+                    if wide:
+                        if channel not in wide_runs:
+                            wide_runs[channel] = {}
+                            self._note_wide(channel, True)
+                        wide_runs[channel][(key, i)] = run
+                        revisit.append((channel, run[3], run[4]))
                 self._filed[key] = filed
                 moved.add(key)
             count += 1
             if part and not count % part:
                 yield
+        # The wide runs with a channel near them where runs came or went (or spread
+        # again): their neighbours' pushes are worked out after the spreading.
         work = 0
         for channel in list(touched):
             stretches = touched.pop(channel)
@@ -976,6 +1032,11 @@ class Channels(Generic[_Key]):
             if part and work >= part * SPREAD_STEP_RUNS:  # (a channel may hold thousands)
                 yield
                 work = 0
+        # The pushes off the wide runs, once every channel is spread: of the runs beside
+        # a wide run that came, went or moved, and of the other runs that moved.
+        if revisit or self._near_wide:
+            moved.update(self._push_off_wide(revisit, moved))
+            self._revisit = []
         self._moved = set()
         # (a key an earlier, ended update moved may have been forgotten since)
         return {k for k in moved if k in self._routes}
@@ -1024,12 +1085,119 @@ class Channels(Generic[_Key]):
                     del shifts[i]
         return keys
 
+    def _note_wide(self, channel: _Channel, present: bool) -> None:
+        """Note the channels within reach of ``channel``, which wide runs took (or left)."""
+        axis, at = channel
+        near = self._near_wide
+        for k in range(-self._reach, self._reach + 1):
+            beside = (axis, at + k)
+            if present:
+                near.setdefault(beside, set()).add(channel)
+            else:
+                wides = near[beside]
+                wides.discard(channel)
+                if not wides:
+                    del near[beside]
+
+    def _push_off_wide(
+        self, revisit: list[tuple[_Channel, float, float]], moved: Iterable[_Key]
+    ) -> set[_Key]:
+        """Work out again how far runs move off the wide runs beside them: every run
+        beside the wide runs ``revisit`` (channel, stretch: they came or went) or
+        beside a wide run among the keys ``moved`` (filed or spread anew), and the
+        runs of the other keys ``moved`` near a wide run (a run's push changes only
+        when it or a wide run beside it moves). The keys whose pushes changed."""
+        keys: set[_Key] = set()
+        done: set[tuple[_Key, int]] = set()
+        near_wide = self._near_wide
+        runs_at = self._runs
+        for key in moved if near_wide else ():
+            filed = self._filed.get(key)
+            if filed is None:
+                continue  # (forgotten since)
+            wide = key in self._wide_keys
+            for i, channel in enumerate(filed):
+                if channel is None or channel not in near_wide:
+                    continue
+                run = runs_at[channel][(key, i)]
+                if wide:
+                    revisit.append((channel, run[3], run[4]))  # (spread elsewhere)
+                else:
+                    self._repush(channel[0], run, done, keys)
+        reach = self._reach
+        for (axis, at), lo, hi in dict.fromkeys(revisit):
+            for k in range(-reach, reach + 1):
+                for run in runs_at.get((axis, at + k), {}).values():
+                    if run[3] < hi - _EPS and run[4] > lo + _EPS:  # beside that stretch
+                        self._repush(axis, run, done, keys)
+        return keys
+
+    def _repush(self, axis: int, run: _Run, done: set[tuple[_Key, int]], keys: set[_Key]) -> None:
+        """Work out ``run``'s push again (once: ``done``); its key to ``keys`` if it
+        changed."""
+        key: _Key = run[1]  # type: ignore[assignment]
+        index = run[2]
+        if (key, index) in done:
+            return
+        done.add((key, index))
+        push = self._push_of(axis, run)
+        pushes = self._push.get(key)
+        if (pushes.get(index, 0.0) if pushes is not None else 0.0) == push:
+            return
+        keys.add(key)
+        if push:
+            self._push.setdefault(key, {})[index] = push
+        elif pushes is not None:
+            del pushes[index]
+
+    def _at(self, key: _Key, index: int, axis: int) -> float:
+        """Where run ``index`` of ``key`` lies across its channel once spread."""
+        shifts = self._shift.get(key)
+        return self._routes[key][index][axis == 1] + (shifts.get(index, 0.0) if shifts else 0.0)
+
+    def _push_of(self, axis: int, run: _Run) -> float:
+        """How far ``run`` moves off the nearest wide run beside it: an inner run of
+        another line lying within :attr:`band` of a wide run, along the same stretch,
+        goes a band's width from it (on its side; lanes beyond the first kept apart)."""
+        bundle, key, index, lo, hi = run
+        k: _Key = key  # type: ignore[assignment]
+        route = self._routes[k]
+        if k in self._wide_keys or index == 0 or index == len(route) - 2:
+            return 0.0  # (a line's first and last runs stay on their boxes' sides)
+        own = route[index][axis == 1]
+        spread = self._at(k, index, axis)
+        best: tuple[float, str, int, float] | None = None
+        for wide_channel in self._near_wide.get((axis, round(own)), ()):
+            for w_bundle, w_key, w_index, w_lo, w_hi in self._wide_runs[wide_channel].values():
+                if w_bundle == bundle or w_lo >= hi - _EPS or w_hi <= lo + _EPS:
+                    continue
+                at = self._at(w_key, w_index, axis)  # type: ignore[arg-type]
+                if abs(own - at) >= self.band:
+                    continue
+                near = (abs(spread - at), str(w_key), w_index, at)
+                if best is None or near < best:
+                    best = near
+        if best is None:
+            return 0.0
+        gap, at = best[0], best[3]
+        if gap >= self.band:
+            return 0.0  # spread clear of it already
+        side = (spread > at) - (spread < at) or (own > at) - (own < at) or -1
+        return at + side * (self.band + max(0.0, gap - self.spacing)) - spread
+
     def spread(self, key: _Key) -> list[Point]:
-        """The route of ``key`` with its runs moved apart from their neighbours'."""
+        """The route of ``key`` with its runs moved apart from their neighbours' (and
+        off the wide runs beside them)."""
         points = list(self._routes[key])
         shifts = self._shift.get(key)
-        if not shifts:
+        pushes = self._push.get(key)
+        if not shifts and not pushes:
             return points
+        if pushes:
+            shifts = dict(shifts or {})
+            for i, push in pushes.items():
+                shifts[i] = shifts.get(i, 0.0) + push
+        assert shifts is not None
         filed = self._filed[key]
         for i, shift in shifts.items():
             channel = filed[i]
@@ -1045,6 +1213,7 @@ def nudge(
     routes: Mapping[_Key, Sequence[Point]],
     bundles: Mapping[_Key, Hashable] | None = None,
     spacing: float = SPACING,
+    wide: Container[_Key] = frozenset(),
 ) -> dict[_Key, list[Point]]:
     """The routes with the runs that share a channel spread ``spacing`` apart, the
     routes of one bundle (``bundles[key]``, default: its own key) kept together
@@ -1061,7 +1230,7 @@ def nudge(
     >>> out["a"][1][0] != out["b"][1][0]
     True
     """
-    channels: Channels[_Key] = Channels(spacing)
+    channels: Channels[_Key] = Channels(spacing, wide)
     channels.update(routes, bundles)
     return {key: channels.spread(key) for key in routes}
 

@@ -1101,7 +1101,12 @@ class DesignScene(QGraphicsScene):
         self._kept_placing = None
         edge = EdgeItem(self.theme, key, style, source, target, element_id, label, self.labels)
         siblings = self.router.add(
-            key, a.element_id, b.element_id, self._waypoints_of(element_id), self._bundle(key, a, b)
+            key,
+            a.element_id,
+            b.element_id,
+            self._waypoints_of(element_id),
+            self._bundle(key, a, b),
+            wide=style == "wan_link",  # the other lines keep a band off it
         )
         # Lines to VMs, LUNs and databases go with them when far out.
         edge.detail = a.detail or b.detail
