@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtTest import QTest
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication
+from test_results_why_in_sight import _fail_on_the_canvas
 
 from benchmarks.generate import generate_design
 from designer.persistence import dumps
@@ -48,22 +48,9 @@ def test_a_big_tables_reasons_are_whole_in_sight(
     path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")
     window = launch(path)  # dr-designer gui FILE
     window.resize(1600, 1000)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
-    view = window.view
-    view.setFocus()
-    QTest.keyClick(view.viewport(), Qt.Key.Key_F5)
-    controller = window.simulation.controller
-    qtbot.waitUntil(lambda: controller.ready, timeout=10000)
-    rect = view.design_scene.rect_of("site-01")  # its databases fail over: long reasons
-    view.ensureVisible(rect, 10, 10)
-    QTest.mouseClick(
-        view.viewport(),
-        Qt.MouseButton.LeftButton,
-        pos=view.mapFromScene(rect.topLeft()) + QPoint(40, 8),
-    )
-    assert "site-01" in controller.state().failed
-    controller.pause()
-    controller.set_time(controller.duration)
+    # F5, site DC01 failed with a click on the canvas (its databases fail over: long
+    # reasons), played to the end.
+    _fail_on_the_canvas(window, qtbot, "site-01")
     panel = window.simulation.results
     table = panel.table
     qtbot.waitUntil(lambda: panel._pending is None and table.rowCount() == 160, timeout=10000)

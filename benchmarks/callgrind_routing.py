@@ -1,0 +1,171 @@
+"""Line routing in callgrind instructions (issue 13), for any tree: A/B without the
+shared machine's noise.
+
+Runs one process under ``valgrind --tool=callgrind --instr-atstart=no`` per tree (the
+scheme of ``callgrind_capacity.py``): it generates the design (``--size``, seed 0),
+builds the canvas's scene offscreen (not counted), then counts each part alone, the
+instrumentation switched on and the counters dumped around it with
+``callgrind_control``:
+
+* ``route``   ``DesignScene.finish_routing()``: every line routed and spread;
+* ``drag``    20 drag steps of the busiest host (``preview_offset``: its lines routed
+              afresh and spread at each step), as ``bench_routing.py``'s drag step;
+* ``sync``    the drag's end (``sync_geometry``): the moved lines settled.
+
+No check runs (no document edit): the counts are the canvas's alone. Prints each
+part's instructions and, with several trees, each against the first.
+
+Usage (from the checkout root; each 25k tree takes a few minutes)::
+
+    python benchmarks/callgrind_routing.py --tree /tmp/base16 --tree .
+    python benchmarks/callgrind_routing.py --size 10k --keep /tmp/cg
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+PARTS = ("route", "drag", "sync")
+
+__all__ = ["main", "measure"]
+
+
+def _control(*args: str) -> None:
+    """``callgrind_control`` on this very process."""
+    subprocess.run(
+        ["callgrind_control", *args, str(os.getpid())],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _child(size: str) -> None:
+    import gc
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QPointF, QRectF
+    from PySide6.QtWidgets import QApplication
+
+    from benchmarks.generate import generate_design
+    from designer.ui.canvas.scene import DesignScene
+    from designer.ui.session import EditorSession
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    design = generate_design(size)
+    session = EditorSession(design)
+    scene = DesignScene(session)
+    scene.items(QRectF(0, 0, 1, 1))
+    app.processEvents()
+    gc.collect()
+
+    def busiest() -> str:
+        hosts = [e.id for e in design.elements if e.kind == "esxi_host" and e.id in scene.nodes]
+        return max(hosts, key=lambda h: len(scene._lines_at([h, *scene.box_children.get(h, ())])))
+
+    def route() -> None:
+        scene.finish_routing()
+
+    state: dict[str, object] = {}
+
+    def drag() -> None:
+        host = busiest()
+        moved = [host, *scene.box_children.get(host, ())]
+        origins = {i: scene.nodes[i].pos() for i in moved if i in scene.nodes}
+        state["origins"] = origins
+        for i in range(20):
+            scene.preview_offset(origins, QPointF(10.0 * (i % 5 + 1), 4.0 * (i % 3)))
+
+    def sync() -> None:
+        scene.sync_geometry(state["origins"])  # type: ignore[arg-type]
+
+    for label, fn in (("route", route), ("drag", drag), ("sync", sync)):
+        gc.collect()
+        _control("-i", "on")
+        fn()
+        _control("-d", label)
+        _control("-i", "off")
+
+
+_TOTALS = re.compile(r"^totals:\s*(\d+)", re.MULTILINE)
+_DESC = re.compile(r"^desc: Trigger: .*?(\w+)\s*$", re.MULTILINE)
+
+
+def measure(tree: Path, size: str, python: str, keep: Path | None) -> dict[str, int]:
+    """One tree's child under callgrind: instructions per part."""
+    folder = Path(tempfile.mkdtemp(prefix="callgrind-routing-"))
+    env = dict(os.environ)
+    env.setdefault("PYTHONHASHSEED", "0")
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["PYTHONPATH"] = os.pathsep.join([str(tree.resolve()), env.get("PYTHONPATH", "")])
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        f"--callgrind-out-file={folder}/cg.out.%p",
+        python,
+        str(Path(__file__).resolve()),
+        "--child",
+        "--size",
+        size,
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tree)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-4000:])
+        raise SystemExit(f"the child under valgrind failed for {tree} (rc {done.returncode})")
+    counts: dict[str, int] = {}
+    for path in sorted(folder.glob("cg.out.*")):
+        text = path.read_text(errors="replace")
+        desc, total = _DESC.search(text), _TOTALS.search(text)
+        if desc is not None and total is not None and desc.group(1) in PARTS:
+            counts[desc.group(1)] = int(total.group(1))
+    if keep is not None:
+        target = keep / tree.resolve().name
+        target.mkdir(parents=True, exist_ok=True)
+        for path in folder.glob("cg.out.*"):
+            shutil.copy(path, target / path.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    missing = [p for p in PARTS if p not in counts]
+    if missing:
+        raise SystemExit(f"no dump for {missing} from {tree}: is callgrind_control working?")
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tree", type=Path, action="append", help="a checkout (repeatable)")
+    parser.add_argument("--size", default="25k")
+    parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--keep", type=Path, help="copy the callgrind dumps here")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _child(args.size)
+        return 0
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        print("valgrind and callgrind_control are needed (apt-get install valgrind)")
+        return 1
+    trees = args.tree or [Path(".")]
+    first: dict[str, int] | None = None
+    for tree in trees:
+        counts = measure(tree, args.size, args.python, args.keep)
+        parts = []
+        for part in PARTS:
+            text = f"{part} {counts[part] / 1e6:,.1f} M"
+            if first is not None:
+                text += f" ({counts[part] / first[part]:.3f}x)"
+            parts.append(text)
+        print(f"{tree}: " + "; ".join(parts), flush=True)
+        first = first or counts
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
