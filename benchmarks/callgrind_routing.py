@@ -12,7 +12,8 @@ instrumentation switched on and the counters dumped around it with
               afresh and spread at each step), as ``bench_routing.py``'s drag step;
 * ``sync``    the drag's end (``sync_geometry``): the moved lines settled.
 
-No check runs (no document edit): the counts are the canvas's alone. Prints each
+The session's first check is waited for before, and no check runs after (no document
+edit): the counts are the canvas's alone (two runs of one tree: within ~0.3 %). Prints each
 part's instructions and, with several trees, each against the first.
 
 Usage (from the checkout root; each 25k tree takes a few minutes)::
@@ -64,6 +65,7 @@ def _child(size: str) -> None:
     scene = DesignScene(session)
     scene.items(QRectF(0, 0, 1, 1))
     app.processEvents()
+    session.wait_for_findings()  # (the first check's thread would be counted too)
     gc.collect()
 
     def busiest() -> str:

@@ -1115,20 +1115,30 @@ class Channels(Generic[_Key]):
             filed = self._filed.get(key)
             if filed is None:
                 continue  # (forgotten since)
-            wide = key in self._wide_keys
-            for i, channel in enumerate(filed):
-                if channel is None or channel not in near_wide:
-                    continue
-                run = runs_at[channel][(key, i)]
-                if wide:
-                    revisit.append((channel, run[3], run[4]))  # (spread elsewhere)
-                else:
-                    self._repush(channel[0], run, done, keys)
+            if key in self._wide_keys:
+                for i, channel in enumerate(filed):
+                    if channel is not None:
+                        run = runs_at[channel][(key, i)]
+                        revisit.append((channel, run[3], run[4]))  # (spread elsewhere)
+                continue
+            # (a line's first and last runs never move: not pushed)
+            for i in range(1, len(filed) - 1):
+                channel = filed[i]
+                if channel is not None and channel in near_wide:
+                    self._repush(channel[0], runs_at[channel][(key, i)], done, keys)
         reach = self._reach
+        wide_keys, filed_of = self._wide_keys, self._filed
         for (axis, at), lo, hi in dict.fromkeys(revisit):
             for k in range(-reach, reach + 1):
                 for run in runs_at.get((axis, at + k), {}).values():
-                    if run[3] < hi - _EPS and run[4] > lo + _EPS:  # beside that stretch
+                    index = run[2]
+                    if (
+                        run[3] < hi - _EPS  # beside that stretch
+                        and run[4] > lo + _EPS
+                        and index
+                        and index < len(filed_of[run[1]]) - 1  # type: ignore[index]
+                        and run[1] not in wide_keys
+                    ):
                         self._repush(axis, run, done, keys)
         return keys
 
