@@ -1019,8 +1019,6 @@ class Channels(Generic[_Key]):
             count += 1
             if part and not count % part:
                 yield
-        # The wide runs with a channel near them where runs came or went (or spread
-        # again): their neighbours' pushes are worked out after the spreading.
         work = 0
         for channel in list(touched):
             stretches = touched.pop(channel)
