@@ -1,0 +1,195 @@
+"""A/B of ``dr-designer check`` of a small design against its import floor (issue 10:
+"≤ 1.2 × the import floor of what it really needs"), installed wheels of two trees.
+
+Each tree is a virtual environment with the designer's wheel installed (its console
+script ``dr-designer`` beside its interpreter), e.g. the base's ``/tmp/cc-venv-base16``
+and yours (``python -m build --wheel --outdir /tmp/wheel-X .``, a venv from
+``sys._base_executable``, ``pip install`` the wheel). Per round, one process after the
+other, cwd ``/``: for every tree its floor (``from pydantic import BaseModel`` with that
+tree's interpreter), its second floor (pydantic with one model class declared: not the
+target's, shown for comparison with earlier waves) and ``dr-designer check SAMPLE``; the
+order of the trees is reversed every other round, so that the machine's load falls on
+both alike. What is timed is the CPU (user + system) of the child process, read from
+``os.wait4``: wall-clock time swings with the other work on a shared machine, CPU much
+less. Each tree has its own cache folder (``$DR_DESIGNER_CACHE_DIR``: the code cache and
+the validators' cache), warmed by two runs before the rounds, as a user's would be.
+
+Prints, per tree: the median [min–max] in ms of each process, ``check`` ÷ floor (the
+ratio of the medians, and the median of the per-round ratios), and between the trees the
+ratio of their ``check`` medians. ``--callgrind`` also counts each process's instructions
+once under ``valgrind --tool=callgrind`` (deterministic: compare trees whatever the load).
+
+Usage::
+
+    python benchmarks/bench_cold_check.py --venv base=/tmp/cc-venv-base16 \\
+        --venv mine=/tmp/venv-cold16 [--rounds 15] [--sample FILE] [--callgrind]
+    python benchmarks/bench_cold_check.py --venv mine=/tmp/venv-cold16 --rounds 31
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_designs" / "three_site_stretched_dag.json"
+FLOOR = "from pydantic import BaseModel"
+#: The second floor (cold15's ``cc_ab3.py``): pydantic with one model class declared.
+ONE_MODEL = "from pydantic import BaseModel\nclass One(BaseModel):\n    name: str = ''\n"
+
+
+@dataclass
+class Tree:
+    """One installed tree: its label, its venv's interpreter and console script, its
+    cache folder and the CPU seconds of each process kind, round by round."""
+
+    label: str
+    venv: Path
+    cache: Path
+    times: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def python(self) -> str:
+        return str(self.venv / "bin" / "python")
+
+    def commands(self, sample: Path) -> dict[str, list[str]]:
+        script = str(self.venv / "bin" / "dr-designer")
+        return {
+            "floor": [self.python, "-c", FLOOR],
+            "floor + one model": [self.python, "-c", ONE_MODEL],
+            "check": [self.python, script, "check", str(sample)],
+        }
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+        env["DR_DESIGNER_CACHE_DIR"] = str(self.cache)
+        env.setdefault("DR_DESIGNER_LOG_DIR", "/tmp/dr-designer-bench-logs")
+        return env
+
+
+def cpu_of(command: list[str], env: dict[str, str]) -> float:
+    """The CPU seconds (user + system) of ``command`` as a child process, its output
+    discarded; raises if it fails to start."""
+    process = subprocess.Popen(
+        command, env=env, cwd="/", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _pid, _status, usage = os.wait4(process.pid, 0)
+    process.returncode = 0  # reaped here: keep Popen from waiting again
+    return float(usage.ru_utime + usage.ru_stime)
+
+
+def instructions_of(command: list[str], env: dict[str, str]) -> int:
+    """The instructions of ``command`` (and its children) under callgrind."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "callgrind.out"
+        subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *command],
+            env=env,
+            cwd="/",
+            capture_output=True,
+            check=False,
+        )
+        match = re.search(r"^(?:summary|totals): (\d+)", out.read_text(), re.MULTILINE)
+        return int(match.group(1)) if match else 0
+
+
+def _ms(values: list[float]) -> str:
+    return (
+        f"{statistics.median(values) * 1000:.1f} "
+        f"[{min(values) * 1000:.0f}–{max(values) * 1000:.0f}] ms"
+    )
+
+
+def _tree(text: str, cache_root: Path) -> Tree:
+    label, _sep, path = text.rpartition("=")
+    venv = Path(path).resolve()
+    label = label or venv.name
+    if not (venv / "bin" / "dr-designer").is_file():
+        raise SystemExit(f"{venv}: no bin/dr-designer (a venv with the wheel installed?)")
+    return Tree(label, venv, cache_root / label)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--venv",
+        action="append",
+        required=True,
+        metavar="[LABEL=]VENV",
+        help="a venv with a tree's wheel installed; give two to compare them",
+    )
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--sample", type=Path, default=SAMPLE)
+    parser.add_argument(
+        "--cache-root",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "bench-cold-check",
+        help="each tree's cache folder is CACHE_ROOT/LABEL",
+    )
+    parser.add_argument(
+        "--callgrind", action="store_true", help="also count instructions once per process"
+    )
+    options = parser.parse_args()
+    trees = [_tree(text, options.cache_root) for text in options.venv]
+    sample = options.sample.resolve()
+    for tree in trees:
+        tree.cache.mkdir(parents=True, exist_ok=True)
+        command = tree.commands(sample)["check"]
+        for _ in range(2):  # the caches as a user's are after the first run
+            done = subprocess.run(command, env=tree.env(), cwd="/", capture_output=True)
+        print(f"{tree.label}: {tree.venv}, check exits {done.returncode}")
+    for number in range(options.rounds):
+        order = trees if number % 2 == 0 else trees[::-1]
+        for tree in order:
+            for kind, command in tree.commands(sample).items():
+                tree.times.setdefault(kind, []).append(cpu_of(command, tree.env()))
+    load = os.getloadavg()[0]
+    print(
+        f"\n`check {sample.name}`, CPU (user + sys) of each process, {options.rounds} "
+        f"alternated rounds, load {load:.1f} at the end\n"
+    )
+    print(
+        "| tree | floor (`from pydantic import BaseModel`) | floor + one model | check | "
+        "check ÷ floor | per-round ratio, median [min–max] | check ÷ floor + one model |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for tree in trees:
+        floor, one, check = (tree.times[k] for k in ("floor", "floor + one model", "check"))
+        rounds = [c / f for c, f in zip(check, floor, strict=True)]
+        print(
+            f"| {tree.label} | {_ms(floor)} | {_ms(one)} | {_ms(check)} | "
+            f"**{statistics.median(check) / statistics.median(floor):.2f} ×** | "
+            f"{statistics.median(rounds):.2f} [{min(rounds):.2f}–{max(rounds):.2f}] | "
+            f"{statistics.median(check) / statistics.median(one):.2f} × |"
+        )
+    if len(trees) > 1:
+        first = statistics.median(trees[0].times["check"])
+        for tree in trees[1:]:
+            mine = statistics.median(tree.times["check"])
+            print(f"\n{tree.label} ÷ {trees[0].label}, check CPU medians: {mine / first:.3f} ×")
+    if options.callgrind:
+        print("\nInstructions (callgrind, one process each):\n")
+        print("| tree | floor | floor + one model | check | check ÷ floor |")
+        print("|---|---|---|---|---|")
+        for tree in trees:
+            counts = {
+                kind: instructions_of(command, tree.env())
+                for kind, command in tree.commands(sample).items()
+            }
+            print(
+                f"| {tree.label} | {counts['floor'] / 1e6:.1f} M | "
+                f"{counts['floor + one model'] / 1e6:.1f} M | {counts['check'] / 1e6:.1f} M | "
+                f"**{counts['check'] / max(counts['floor'], 1):.3f} ×** |"
+            )
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
