@@ -18,12 +18,18 @@ Prints, per tree: the median [min–max] in ms of each process, ``check`` ÷ flo
 ratio of the medians, and the median of the per-round ratios), and between the trees the
 ratio of their ``check`` medians. ``--callgrind`` also counts each process's instructions
 once under ``valgrind --tool=callgrind`` (deterministic: compare trees whatever the load).
+``--phases`` (callgrind, no CPU rounds) splits ``check`` into cumulative phases, one
+process each, what :mod:`designer.entry` and ``cmd_check`` do in their order (the
+collector paused, the command's code cache active, the process ended by ``os._exit``):
+each phase's instructions are its process's minus the one before (``PHASES``).
 
 Usage::
 
     python benchmarks/bench_cold_check.py --venv base=/tmp/cc-venv-base16 \\
         --venv mine=/tmp/venv-cold16 [--rounds 15] [--sample FILE] [--callgrind]
     python benchmarks/bench_cold_check.py --venv mine=/tmp/venv-cold16 --rounds 31
+    python benchmarks/bench_cold_check.py --venv base=/tmp/cc-venv-base16 \\
+        --venv mine=/tmp/venv-cold16 --phases
 """
 
 from __future__ import annotations
@@ -43,6 +49,56 @@ SAMPLE = ROOT / "sample_designs" / "three_site_stretched_dag.json"
 FLOOR = "from pydantic import BaseModel"
 #: The second floor (cold15's ``cc_ab3.py``): pydantic with one model class declared.
 ONE_MODEL = "from pydantic import BaseModel\nclass One(BaseModel):\n    name: str = ''\n"
+
+
+#: ``check``'s work in cumulative phases (``--phases``): a name and the lines that phase
+#: adds to the script (``SAMPLE`` is the design's path). The script ends with
+#: ``os._exit`` as ``check`` does (:func:`designer.entry._end_process`).
+PHASES: list[tuple[str, str]] = [
+    (
+        "interpreter, collector paused, code cache open",
+        "from designer.collector import pause\npause()\n"
+        "from designer.codecache import compiled_dataclasses\n"
+        "with compiled_dataclasses('check'):\n    pass",
+    ),
+    ("pydantic's BaseModel (in the code cache)", "    from pydantic import BaseModel"),
+    ("pydantic.fields (pydantic.types, annotated_types)", "    import pydantic.fields"),
+    (
+        "logging set-up and the commands' module",
+        "    from designer.diagnostics import setup_logging\n"
+        "    setup_logging(0, None, lazy=True)\n    import designer.cli.main",
+    ),
+    ("the domain (pydantic model classes, enums, kind table)", "    import designer.domain"),
+    (
+        "check's imports: output, persistence, rule engine",
+        "    from designer.cli.output import FileResult, findings_text\n"
+        "    from designer.persistence import LoadError\n"
+        "    from designer.rules.engine import check, load_all_rules",
+    ),
+    (
+        "reading the design (schema cache, validation, structure)",
+        "    from designer.cli.reading import read_design\n    design = read_design(SAMPLE)",
+    ),
+    ("the rule modules (load_all_rules)", "    load_all_rules()"),
+    (
+        "capacity and simulator modules (the CAP rules' sizing)",
+        "    import designer.capacity.analysis, designer.capacity.shared",
+    ),
+    ("running the rules (the sizing included)", "    findings = check(design)"),
+    (
+        "the text output",
+        "    findings_text([FileResult(SAMPLE, design, findings, None)])",
+    ),
+]
+
+
+def phase_script(count: int, sample: Path) -> str:
+    """The script of the first ``count`` phases of :data:`PHASES`."""
+    lines = ["import os", f"SAMPLE = {str(sample)!r}"]
+    for _name, code in PHASES[:count]:
+        lines.append(code)
+    lines.append("os._exit(0)")
+    return "\n".join(lines)
 
 
 @dataclass
@@ -136,23 +192,83 @@ def main() -> None:
     parser.add_argument(
         "--callgrind", action="store_true", help="also count instructions once per process"
     )
+    parser.add_argument(
+        "--phases",
+        action="store_true",
+        help="only callgrind's instructions of check's cumulative phases (no CPU rounds)",
+    )
     options = parser.parse_args()
     trees = [_tree(text, options.cache_root) for text in options.venv]
     sample = options.sample.resolve()
+    _warm(trees, sample)
+    if options.phases:
+        _print_phases(trees, sample)
+        return
+    _rounds(trees, sample, options.rounds)
+    if options.callgrind:
+        _print_instructions(trees, sample)
+    sys.stdout.flush()
+
+
+def _print_phases(trees: list[Tree], sample: Path) -> None:
+    """Each tree's instructions of :data:`PHASES`, one process per cumulative script,
+    against the floor's, and the whole command's."""
+    counts: dict[str, list[int]] = {}
+    floors: dict[str, int] = {}
+    wholes: dict[str, int] = {}
+    for tree in trees:
+        commands = tree.commands(sample)
+        floors[tree.label] = instructions_of(commands["floor"], tree.env())
+        wholes[tree.label] = instructions_of(commands["check"], tree.env())
+        counts[tree.label] = [
+            instructions_of([tree.python, "-c", phase_script(n, sample)], tree.env())
+            for n in range(1, len(PHASES) + 1)
+        ]
+    labels = [tree.label for tree in trees]
+    print(f"`check {sample.name}`, instructions (M) of cumulative phases (callgrind)\n")
+    print("| phase | " + " | ".join(labels) + " |")
+    print("|---|" + "---|" * len(labels))
+    for number, (name, _code) in enumerate(PHASES):
+        cells = []
+        for label in labels:
+            done = counts[label][number] - (counts[label][number - 1] if number else 0)
+            cells.append(f"{done / 1e6:.1f}")
+        print(f"| {number + 1}. {name} | " + " | ".join(cells) + " |")
+    rows = {
+        "all phases (the script)": counts,
+        "`dr-designer check` (the console script)": {k: [v] for k, v in wholes.items()},
+        "floor `from pydantic import BaseModel` (its own process)": {
+            k: [v] for k, v in floors.items()
+        },
+    }
+    for name, values in rows.items():
+        print(f"| **{name}** | " + " | ".join(f"{values[k][-1] / 1e6:.1f}" for k in labels) + " |")
+    print(
+        "| **check ÷ floor** | "
+        + " | ".join(f"{wholes[k] / floors[k]:.3f} ×" for k in labels)
+        + " |"
+    )
+
+
+def _warm(trees: list[Tree], sample: Path) -> None:
     for tree in trees:
         tree.cache.mkdir(parents=True, exist_ok=True)
         command = tree.commands(sample)["check"]
         for _ in range(2):  # the caches as a user's are after the first run
             done = subprocess.run(command, env=tree.env(), cwd="/", capture_output=True)
         print(f"{tree.label}: {tree.venv}, check exits {done.returncode}")
-    for number in range(options.rounds):
+
+
+def _rounds(trees: list[Tree], sample: Path, rounds: int) -> None:
+    """The CPU rounds and their table."""
+    for number in range(rounds):
         order = trees if number % 2 == 0 else trees[::-1]
         for tree in order:
             for kind, command in tree.commands(sample).items():
                 tree.times.setdefault(kind, []).append(cpu_of(command, tree.env()))
     load = os.getloadavg()[0]
     print(
-        f"\n`check {sample.name}`, CPU (user + sys) of each process, {options.rounds} "
+        f"\n`check {sample.name}`, CPU (user + sys) of each process, {rounds} "
         f"alternated rounds, load {load:.1f} at the end\n"
     )
     print(
@@ -162,11 +278,11 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     for tree in trees:
         floor, one, check = (tree.times[k] for k in ("floor", "floor + one model", "check"))
-        rounds = [c / f for c, f in zip(check, floor, strict=True)]
+        ratios = [c / f for c, f in zip(check, floor, strict=True)]
         print(
             f"| {tree.label} | {_ms(floor)} | {_ms(one)} | {_ms(check)} | "
             f"**{statistics.median(check) / statistics.median(floor):.2f} ×** | "
-            f"{statistics.median(rounds):.2f} [{min(rounds):.2f}–{max(rounds):.2f}] | "
+            f"{statistics.median(ratios):.2f} [{min(ratios):.2f}–{max(ratios):.2f}] | "
             f"{statistics.median(check) / statistics.median(one):.2f} × |"
         )
     if len(trees) > 1:
@@ -174,21 +290,23 @@ def main() -> None:
         for tree in trees[1:]:
             mine = statistics.median(tree.times["check"])
             print(f"\n{tree.label} ÷ {trees[0].label}, check CPU medians: {mine / first:.3f} ×")
-    if options.callgrind:
-        print("\nInstructions (callgrind, one process each):\n")
-        print("| tree | floor | floor + one model | check | check ÷ floor |")
-        print("|---|---|---|---|---|")
-        for tree in trees:
-            counts = {
-                kind: instructions_of(command, tree.env())
-                for kind, command in tree.commands(sample).items()
-            }
-            print(
-                f"| {tree.label} | {counts['floor'] / 1e6:.1f} M | "
-                f"{counts['floor + one model'] / 1e6:.1f} M | {counts['check'] / 1e6:.1f} M | "
-                f"**{counts['check'] / max(counts['floor'], 1):.3f} ×** |"
-            )
-    sys.stdout.flush()
+
+
+def _print_instructions(trees: list[Tree], sample: Path) -> None:
+    """Each process's instructions, once, under callgrind."""
+    print("\nInstructions (callgrind, one process each):\n")
+    print("| tree | floor | floor + one model | check | check ÷ floor |")
+    print("|---|---|---|---|---|")
+    for tree in trees:
+        counts = {
+            kind: instructions_of(command, tree.env())
+            for kind, command in tree.commands(sample).items()
+        }
+        print(
+            f"| {tree.label} | {counts['floor'] / 1e6:.1f} M | "
+            f"{counts['floor + one model'] / 1e6:.1f} M | {counts['check'] / 1e6:.1f} M | "
+            f"**{counts['check'] / max(counts['floor'], 1):.3f} ×** |"
+        )
 
 
 if __name__ == "__main__":
