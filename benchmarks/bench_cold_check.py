@@ -62,7 +62,21 @@ PHASES: list[tuple[str, str]] = [
         "with compiled_dataclasses('check'):\n    pass",
     ),
     ("pydantic's BaseModel (in the code cache)", "    from pydantic import BaseModel"),
-    ("pydantic.fields (pydantic.types, annotated_types)", "    import pydantic.fields"),
+    (
+        "pydantic.fields (pydantic.types, annotated_types; secrets on first use)",
+        # What designer.domain's _import_pydantic_fields does, without the package.
+        "    import types\n"
+        "    class _OnFirstUse(types.ModuleType):\n"
+        "        def __getattr__(self, name):\n"
+        "            import importlib, sys\n"
+        "            if sys.modules.get(self.__name__) is self:\n"
+        "                del sys.modules[self.__name__]\n"
+        "            return getattr(importlib.import_module(self.__name__), name)\n"
+        "    stand_in = sys.modules['secrets'] = _OnFirstUse('secrets')\n"
+        "    import pydantic.fields\n"
+        "    if sys.modules.get('secrets') is stand_in:\n"
+        "        del sys.modules['secrets']",
+    ),
     (
         "logging set-up and the commands' module",
         "    from designer.diagnostics import setup_logging\n"
@@ -94,7 +108,7 @@ PHASES: list[tuple[str, str]] = [
 
 def phase_script(count: int, sample: Path) -> str:
     """The script of the first ``count`` phases of :data:`PHASES`."""
-    lines = ["import os", f"SAMPLE = {str(sample)!r}"]
+    lines = ["import os, sys", f"SAMPLE = {str(sample)!r}"]
     for _name, code in PHASES[:count]:
         lines.append(code)
     lines.append("os._exit(0)")
