@@ -186,7 +186,7 @@ def _tree(text: str, cache_root: Path) -> Tree:
     return Tree(label, venv, cache_root / label)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--venv",
@@ -211,7 +211,7 @@ def main() -> None:
         action="store_true",
         help="only callgrind's instructions of check's cumulative phases (no CPU rounds)",
     )
-    options = parser.parse_args()
+    options = parser.parse_args(argv)
     trees = [_tree(text, options.cache_root) for text in options.venv]
     sample = options.sample.resolve()
     _warm(trees, sample)
