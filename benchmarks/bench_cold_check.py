@@ -203,14 +203,11 @@ def main(argv: list[str] | None = None) -> None:
         default=Path(tempfile.gettempdir()) / "bench-cold-check",
         help="each tree's cache folder is CACHE_ROOT/LABEL",
     )
-    parser.add_argument(
-        "--callgrind", action="store_true", help="also count instructions once per process"
-    )
-    parser.add_argument(
-        "--phases",
-        action="store_true",
-        help="only callgrind's instructions of check's cumulative phases (no CPU rounds)",
-    )
+    for flag, text in (
+        ("--callgrind", "also count instructions once per process"),
+        ("--phases", "only callgrind's instructions of check's cumulative phases (no CPU rounds)"),
+    ):
+        parser.add_argument(flag, action="store_true", help=text)
     options = parser.parse_args(argv)
     trees = [_tree(text, options.cache_root) for text in options.venv]
     sample = options.sample.resolve()
