@@ -208,3 +208,18 @@ def test_every_rule_s_documentation_is_cleaned_as_line_by_line() -> None:
 
     for r in load_all_rules().values():
         assert _clean_doc(_docstring(r.check)) == _clean_doc_by_lines(_docstring(r.check)) == r.doc
+
+
+def test_a_title_is_found_at_a_line_s_start_after_one_inside_a_line() -> None:
+    """Each title is searched for from its own text (not from every line's start): a
+    first occurrence inside a line does not end the search."""
+    from designer.rules.registry import missing_sections
+
+    doc = "x Why\n---\nWhy  \n---\nSee Fix\n--\nFix\n-\nSource\n--\nWhat it checks\n-----"
+    assert missing_sections(doc) == []
+    assert missing_sections(doc.replace("\nWhy  ", "\n Why")) == ["Why"]
+    assert missing_sections("xWhat it checks\n--\nWhy\n\n--\n") == [
+        "What it checks",
+        "Fix",
+        "Source",
+    ]
