@@ -1,0 +1,291 @@
+"""Capacity against the N-1 sweep in callgrind instructions (issue 11), for any tree.
+
+Runs one process under ``valgrind --tool=callgrind --instr-atstart=no`` per tree: it
+generates the design (``--size``, seed ``--seed``, with its workload), prepares one
+``Simulator``, freezes both out of the collector's reach (as ``bench_capacity.py`` and
+the window do), warms up (one sweep, one sizing) and then counts the instructions of
+each part alone, switching the instrumentation on and dumping the counters around it
+with ``callgrind_control`` (the counts are deterministic: the load of a shared machine
+does not move them):
+
+* ``sweep``       ``analyze(sim)``: the N-1 sweep (the floor);
+* ``all``         ``capacity(sim)``: every mode (``--max-combined``, the library's default);
+* ``evals``       the ``CapacityEngine.evaluate`` calls of one sizing, recorded during
+                  the warm-up and replayed on a fresh engine (not counted: its
+                  construction), the collector paused as the sizing pauses it;
+* ``placements``  the simulator's placements one sizing asks for, replayed alone
+                  (what the sweep and the sizing share; with ``--parts``).
+
+and prints each part's instructions, the ratio ``all ÷ sweep`` (issue 11's target: ≤ 1)
+and, with several trees, each against the first. ``PYTHONHASHSEED`` is 0 in the child
+unless set.
+
+Usage (from the checkout root; each 25k tree takes ~4–6 minutes)::
+
+    python benchmarks/callgrind_capacity.py                          # this checkout
+    python benchmarks/callgrind_capacity.py --tree /tmp/base16 --tree .   # A/B
+    python benchmarks/callgrind_capacity.py --parts sweep all evals placements --size 10k
+    python benchmarks/callgrind_capacity.py --keep /tmp/cg     # keep the dumps for
+                                                               # callgrind_annotate
+
+Each tree's child imports that tree's ``designer`` and ``benchmarks.generate`` (put first
+on ``sys.path``), with the interpreter running this script unless ``--python``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+PARTS = ("sweep", "all", "evals", "placements")
+DEFAULT_PARTS = ("sweep", "all", "evals")
+
+__all__ = ["main", "measure"]
+
+
+# -- the child: runs under valgrind ----------------------------------------------------------
+def _control(*args: str) -> None:
+    """``callgrind_control`` on this very process (valgrind's gdbserver answers it)."""
+    subprocess.run(
+        ["callgrind_control", *args, str(os.getpid())],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _counted(label: str, fn: Any) -> None:
+    _control("-i", "on")
+    fn()
+    _control("-d", label)  # dumps the counters since the last dump (and zeroes them)
+    _control("-i", "off")
+
+
+def _child(args: argparse.Namespace) -> None:
+    import gc
+
+    from benchmarks.generate import generate_design
+    from designer.capacity import CapacityEngine, capacity
+    from designer.simulation import Simulator, analyze
+
+    max_combined = args.max_combined
+    design = generate_design(args.size, seed=args.seed, workload=True)
+    sim = Simulator(design)
+    gc.collect()
+    gc.freeze()
+
+    # Warm-up, recording what one sizing evaluates and what it asks the simulator for.
+    evaluated: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    asked: list[tuple[str, tuple[str, ...], Any, dict[str, Any]]] = []
+    real_evaluate = CapacityEngine.evaluate
+
+    def evaluate(self: Any, mode: Any, *more: Any, **named: Any) -> Any:
+        if mode.failed:  # not normal operation's (the engine's own, in its set-up)
+            evaluated.append(((mode, *more), named))
+        return real_evaluate(self, mode, *more, **named)
+
+    names = [n for n in ("settled", "placement") if hasattr(sim, n)]
+
+    def recorder(name: str) -> Any:
+        real = getattr(sim, name)
+
+        def record(failed: Any, **more: Any) -> Any:
+            state = real(failed, **more)
+            asked.append((name, tuple(failed), state, more))
+            return state
+
+        return record
+
+    analyze(sim)
+    CapacityEngine.evaluate = evaluate  # type: ignore[method-assign]
+    for name in names:
+        setattr(sim, name, recorder(name))
+    try:
+        capacity(sim, max_combined=max_combined)
+    finally:
+        CapacityEngine.evaluate = real_evaluate  # type: ignore[method-assign]
+        for name in names:
+            delattr(sim, name)
+    gc.collect()
+
+    def sweep() -> None:
+        analyze(sim)
+
+    def every() -> None:
+        capacity(sim, max_combined=max_combined)
+
+    engine = CapacityEngine(sim)
+
+    def evals() -> None:
+        gc.disable()
+        try:
+            for more, named in evaluated:
+                engine.evaluate(*more, **named)
+        finally:
+            gc.enable()
+
+    def placements() -> None:
+        # A placement that goes on from (or beside) an earlier one is given the replayed
+        # state in place of the recorded one.
+        made: dict[int, Any] = {}
+        for name, failed, state, more in asked:
+            given = {k: made.get(id(v), v) if v is not None else None for k, v in more.items()}
+            made[id(state)] = getattr(sim, name)(failed, **given)
+
+    fns = {"sweep": sweep, "all": every, "evals": evals, "placements": placements}
+    info = {
+        "elements": len(design.elements),
+        "evaluations": len(evaluated),
+        "placements": len(asked),
+        "designer": __import__("designer").__file__,
+    }
+    print("CGINFO " + json.dumps(info), flush=True)
+    for part in args.parts:
+        gc.collect()
+        _counted(part, fns[part])
+
+
+# -- the parent ------------------------------------------------------------------------------
+# ``totals`` (the dump's cost lines summed): ``summary`` can be garbage after the
+# instrumentation was switched off and on (valgrind 3.19 printed 2**64 minus a little).
+_TOTALS = re.compile(r"^totals:\s*(\d+)", re.MULTILINE)
+_DESC = re.compile(r"^desc: Trigger: .*?(\w+)\s*$", re.MULTILINE)
+
+
+def _read_dumps(folder: Path) -> dict[str, int]:
+    """Each labelled dump's instructions (the ``-d LABEL`` trigger names the part)."""
+    counts: dict[str, int] = {}
+    for path in sorted(folder.glob("cg.out.*")):
+        text = path.read_text(errors="replace")
+        desc = _DESC.search(text)
+        total = _TOTALS.search(text)
+        if desc is None or total is None or desc.group(1) not in PARTS:
+            continue
+        counts[desc.group(1)] = int(total.group(1))
+    return counts
+
+
+def measure(
+    tree: Path,
+    parts: list[str],
+    size: str,
+    seed: int,
+    max_combined: Any,
+    python: str,
+    keep: Path | None,
+) -> tuple[dict[str, int], dict[str, Any]]:
+    """Run one tree's child under callgrind: (instructions per part, the child's info)."""
+    folder = Path(tempfile.mkdtemp(prefix="callgrind-capacity-"))
+    env = dict(os.environ)
+    env.setdefault("PYTHONHASHSEED", "0")
+    env["PYTHONPATH"] = os.pathsep.join([str(tree.resolve()), env.get("PYTHONPATH", "")])
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        f"--callgrind-out-file={folder}/cg.out.%p",
+        python,
+        str(Path(__file__).resolve()),
+        "--child",
+        "--size",
+        size,
+        "--seed",
+        str(seed),
+        "--max-combined",
+        str(max_combined),
+        "--parts",
+        *parts,
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tree)
+    info: dict[str, Any] = {}
+    for line in done.stdout.splitlines():
+        if line.startswith("CGINFO "):
+            info = json.loads(line[len("CGINFO ") :])
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-4000:])
+        raise SystemExit(f"the child under valgrind failed for {tree} (rc {done.returncode})")
+    counts = _read_dumps(folder)
+    if keep is not None:
+        target = keep / tree.resolve().name
+        target.mkdir(parents=True, exist_ok=True)
+        for path in folder.glob("cg.out.*"):
+            shutil.copy(path, target / path.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    missing = [p for p in parts if p not in counts]
+    if missing:
+        raise SystemExit(f"no dump for {missing} from {tree}: is callgrind_control working?")
+    return counts, info
+
+
+def _m(count: int) -> str:
+    return f"{count / 1e6:10,.1f} M"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tree", type=Path, action="append", help="a checkout (repeatable)")
+    parser.add_argument("--size", default="25k")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--max-combined", default=None, help="default: the library's")
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(DEFAULT_PARTS))
+    parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--keep", type=Path, help="copy the callgrind dumps here")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        if args.max_combined in (None, "None", "default"):
+            from designer.capacity.analysis import MAX_COMBINED
+
+            args.max_combined = MAX_COMBINED
+        else:
+            args.max_combined = int(args.max_combined)
+        _child(args)
+        return 0
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        print("valgrind and callgrind_control are needed (apt-get install valgrind)")
+        return 2
+    trees = [t.resolve() for t in args.tree or [Path(__file__).resolve().parents[1]]]
+    if "sweep" not in args.parts:
+        args.parts.insert(0, "sweep")
+    results: list[tuple[Path, dict[str, int]]] = []
+    for tree in trees:
+        counts, info = measure(
+            tree,
+            args.parts,
+            args.size,
+            args.seed,
+            args.max_combined or "default",
+            args.python,
+            args.keep,
+        )
+        results.append((tree, counts))
+        print(
+            f"\n{tree}: {args.size} seed {args.seed}, {info.get('elements', 0):,} elements, "
+            f"{info.get('evaluations')} evaluations, {info.get('placements')} placements"
+        )
+        for part in args.parts:
+            print(f"  {part:<11}{_m(counts[part])}")
+        if "all" in counts:
+            print(f"  all ÷ sweep {counts['all'] / counts['sweep']:.3f} ×   (target ≤ 1)")
+        sys.stdout.flush()
+    if len(results) > 1:
+        first, base = results[0]
+        print(f"\nagainst {first}:")
+        for tree, counts in results[1:]:
+            ratios = ", ".join(
+                f"{p} {counts[p] / base[p] - 1:+.1%}" for p in args.parts if base.get(p)
+            )
+            print(f"  {tree}: {ratios}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
