@@ -150,7 +150,7 @@ class _Walked:
     """What :meth:`CapacityEngine._moved_walk` added in one mode, for the modes whose
     world grows from its world (:meth:`CapacityEngine._walk_from`)."""
 
-    __slots__ = ("delta", "lost", "moved", "up", "world")
+    __slots__ = ("delta", "lost", "moved", "settled", "up", "world")
 
     def __init__(
         self,
@@ -159,12 +159,16 @@ class _Walked:
         delta: dict[str, list[float]],
         up: dict[str, bool],
         lost: AbstractSet[tuple[str, str]],
+        settled: Settled | None = None,
     ) -> None:
         self.world = world  # held, so its id stays its own
         self.moved = moved
         self.delta = delta
         self.up = up
         self.lost = lost
+        #: The state ``moved`` was read from (a placement going on from it or placed
+        #: beside it reads what moved from the databases it placed again alone).
+        self.settled = settled
 
 
 class CapacityEngine:
@@ -872,6 +876,38 @@ class CapacityEngine:
                 found[db_id] = now
         return found
 
+    def _moved_from(
+        self, before: Mapping[str, str | None], settled: Settled, replaced: AbstractSet[str]
+    ) -> dict[str, str | None] | None:
+        """:meth:`_moved` of a placement that went on from (or was placed beside) the
+        state whose moves are ``before``, having placed ``replaced`` again: every other
+        database's state is that state's, and its databases are listed in that state's
+        order, those newly listed after them in id order (a step's writes). So
+        ``before`` with the databases of ``replaced`` read again is :meth:`_moved`,
+        in its order too. None (read them all) when a database listed there without
+        having moved moved now (it comes in its place, not last). A site loss plus one
+        or a double failure places ~100 of the ~530 databases its state lists at 25k."""
+        found = dict(before)
+        base_active, databases = self.base_active, settled.databases
+        went_on_from = settled.went_on_from
+        listed = went_on_from.databases if went_on_from is not None else {}
+        for db_id in sorted(replaced):
+            st = databases.get(db_id)
+            now = (
+                base_active[db_id]  # its baseline state: active where it was
+                if st is None
+                else (st.active_on if st.status == "active" else None)
+            )
+            if base_active[db_id] == now:
+                found.pop(db_id, None)
+            elif db_id in found:
+                found[db_id] = now  # in its place
+            elif db_id in listed:
+                return None
+            else:
+                found[db_id] = now  # newly listed: after the others, in id order
+        return found
+
     def _others_changed(self, view: ModeView, overrides: Iterable[str]) -> bool:
         w = view.world
         if w is None:
@@ -969,8 +1005,6 @@ class CapacityEngine:
                 down.update(m for m in gone if m in base_members and not vm_up(m))
         for site in w.sites_down:
             down.update(m for m in self.members_in_site.get(site, ()) if not vm_up(m))
-        if moved is None:
-            moved = self._moved(view)
         # Not copied when one of them is empty (an array's loss destroys thousands).
         lost = (
             (w.copy_lost | w.logs_lost)
@@ -982,13 +1016,31 @@ class CapacityEngine:
         if kept is not None and kept.world is grown:
             # A double failure placed beside a single's placement, a site loss plus one
             # going on from the site's: the single's sums plus what differs.
-            delta = self._walk_from(kept, moved, lost, vm_up)
+            settled = view.settled
+            replaced: AbstractSet[str] | None = None
+            if (
+                moved is None
+                and self.grouped
+                and settled is not None
+                and kept.settled is not None
+                and settled.went_on_from is kept.settled
+            ):
+                replaced = settled.replaced
+            if replaced is not None and settled is not None:
+                moved = self._moved_from(kept.moved, settled, replaced)
+                if moved is None:
+                    replaced = None
+            if moved is None:
+                moved = self._moved(view)
+            delta = self._walk_from(kept, moved, lost, vm_up, replaced)
         else:
+            if moved is None:
+                moved = self._moved(view)
             up: dict[str, bool] = {}
             delta = self._moved_walk(moved, lost, vm_up, up)
             if record:
                 self._walks()[id(w)] = _Walked(
-                    w, moved, {m: row.copy() for m, row in delta.items()}, up, lost
+                    w, moved, {m: row.copy() for m, row in delta.items()}, up, lost, view.settled
                 )
         if lost:
             # Passive copies the failure destroyed (their member still up): summed per
@@ -1176,6 +1228,7 @@ class CapacityEngine:
         moved: Mapping[str, str | None],
         lost: AbstractSet[tuple[str, str]],
         vm_up: Callable[[str], bool],
+        replaced: AbstractSet[str] | None = None,
     ) -> dict[str, list[float]]:
         """:meth:`_moved_walk` of a mode whose world grew from ``base``'s (a double
         failure placed beside a single's placement, a site loss plus one going on from
@@ -1193,8 +1246,15 @@ class CapacityEngine:
         before_moved, up_before, lost_before = base.moved, base.up, base.lost
         before_get = before_moved.get
         up: dict[str, bool] = {}
-        changed = [d for d, now in moved.items() if before_get(d, _UNKNOWN) != now]
-        gone = [d for d in before_moved if d not in moved]
+        if replaced is None:
+            changed = [d for d, now in moved.items() if before_get(d, _UNKNOWN) != now]
+            gone = [d for d in before_moved if d not in moved]
+        else:
+            # Only the databases placed again can have moved otherwise than in the
+            # base's mode (``moved`` is :meth:`_moved_from`'s), in id order.
+            placed = sorted(replaced)
+            changed = [d for d in placed if d in moved and before_get(d, _UNKNOWN) != moved[d]]
+            gone = [d for d in placed if d in before_moved and d not in moved]
         #: Members a database holding a copy left, up in the base's mode or this one's:
         #: whether each still holds its (passive) copy is judged again.
         again = {m for m, was_up in up_before.items() if was_up or vm_up(m)}
@@ -1455,7 +1515,9 @@ class CapacityEngine:
             settled = self.sim.settled(mode.failed)
         if members_only:
             view = ModeView(self.prep, self.links, self.baseline, settled)
-            return ModeResult(mode, {}, self._member_changes(view, self._moved(view)))
+            # What moved is read in _member_changes: from the state it went on from,
+            # when it did.
+            return ModeResult(mode, {}, self._member_changes(view))
         view = ModeView(
             self.prep,
             self.links,

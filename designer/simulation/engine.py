@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from importlib import import_module
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -288,7 +289,14 @@ class Simulator:
         return self._state_of(ids, run, None if final else run)
 
     def _state_of(
-        self, ids: tuple[str, ...], run: Run, go_on: Run | None, *, placement: bool = False
+        self,
+        ids: tuple[str, ...],
+        run: Run,
+        go_on: Run | None,
+        *,
+        placement: bool = False,
+        went_on_from: Settled | None = None,
+        replaced: AbstractSet[str] | None = None,
     ) -> Settled:
         return Settled(
             ids,
@@ -299,6 +307,8 @@ class Simulator:
             self._base_dag,
             run=go_on,
             placement=placement,
+            went_on_from=went_on_from,
+            replaced=replaced,
         )
 
     def placement(
@@ -332,7 +342,11 @@ class Simulator:
         placement has no run to go on from."""
         if after is not None and after.run is not None and after.placement:
             run, ids = self._settled_after(after, failed, final=True)
-            return self._state_of(ids, run, run, placement=True)
+            # The second step wrote the databases it placed only (run.db is a copy of
+            # ``after``'s, its other states the same objects).
+            return self._state_of(
+                ids, run, run, placement=True, went_on_from=after, replaced=run.placed
+            )
         ids = tuple(sorted(set(failed)))
         if beside is not None and beside.placement and set(beside.failed) <= set(ids):
             found = self._placement_beside(ids, beside)
@@ -368,15 +382,21 @@ class Simulator:
             for dag_id in quorum_moved:
                 dbs.update(prep.dbs_of_dag.get(dag_id, ()))
             run = self._settled_run(ids, dbs, final=True, light=True, world=world)
-        # ``beside``'s states but those placed again (in its order), then theirs: its
-        # states copied and the few placed again taken out (an array's loss beside:
-        # ~500 states, ~100 placed again).
+        # ``beside``'s states but those placed again (in its order, each placed again
+        # and still listed in its place), then the others placed again (in id order):
+        # its states copied and the few placed again taken out or replaced (an array's
+        # loss beside: ~500 states, ~100 placed again). ``went_on_from`` below: a
+        # reader can go on from ``beside``'s order as from a step's.
         databases = dict(beside.databases)
+        placed = run.db
         for d in dbs:
-            databases.pop(d, None)
-        databases.update(run.db)
+            if d not in placed:
+                databases.pop(d, None)
+        databases.update(placed)
         run.db = databases
-        return self._state_of(ids, run, None, placement=True)
+        return self._state_of(
+            ids, run, None, placement=True, went_on_from=beside, replaced=frozenset(dbs)
+        )
 
     def impact(self, failed: Iterable[str], *, databases: Iterable[str] | None = None) -> Impact:
         """The settled cost of failing ``failed`` together at time 0, without events.
@@ -800,6 +820,9 @@ class Simulator:
                             resync.append((db_id, vm, missed))
             self._copy_resync(run, w, resync, t)
         run.touched_dbs.update(affected)
+        # The only databases whose state this step can change (the loop below writes
+        # none other; Settled.replaced of a placement going on from another).
+        run.placed = affected
         run_db, base_db, record, resolve = run.db, self._base_db, run.record, self._resolve
         # What _resolve's _keep reads, for placement's inlined check below.
         corrupted, touched, fresh_now = run.corrupted, w.touched_vms, run.fresh_vms

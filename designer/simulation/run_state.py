@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from designer.domain.errors import DesignError
@@ -142,6 +143,9 @@ class Run:
     #: A scenario (``Simulator.run``), with or without events: copy queues are worked
     #: out after each step (the N-1 sweep's single failures and placements skip them).
     scenario: bool = False
+    #: The databases the last step placed (re-resolved, or kept as they were): no
+    #: other database's state changed in it (``Settled.replaced``).
+    placed: set[str] | None = None
 
     #: The time of the step being settled: an event dated after it is pending.
     now: float = 0.0
@@ -230,6 +234,12 @@ class Settled:
     #: each is active is decided (``status`` is "active" or "down", ``active_on``,
     #: ``active_home``); their timings, RPO, reasons and routes are not worked out.
     placement: bool = False
+    #: A placement made from another (``after`` or ``beside``): that one, and the
+    #: databases it placed again; every other database's state is that one's, the same
+    #: object (listed in ``databases`` exactly when listed there). Capacity sizing
+    #: reads what moved from these alone (``CapacityEngine._moved_from``).
+    went_on_from: Settled | None = field(default=None, compare=False, repr=False)
+    replaced: AbstractSet[str] | None = field(default=None, compare=False, repr=False)
 
     def state(self, db_id: str) -> DbRun:
         return self.databases.get(db_id) or self.baseline[db_id]

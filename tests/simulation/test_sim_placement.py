@@ -107,10 +107,13 @@ def test_a_placement_is_not_gone_on_from_as_a_settled_state() -> None:
 
 
 @pytest.mark.parametrize("name", ["stretched_dag", "generated 1k"])
-def test_a_pair_placed_beside_one_lists_the_states_in_the_former_order(name: str) -> None:
-    """A pair placed beside one failure's placement lists that placement's states but
-    those placed again, in its order, then the ones placed again (capacity sums in
-    this order): as the former comprehension over ``beside``'s states built them."""
+def test_a_pair_placed_beside_one_lists_the_states_in_a_steps_order(name: str) -> None:
+    """A pair placed beside one failure's placement lists that placement's states in
+    its order, each placed again in its place (or gone, back to its baseline state),
+    then those placed again it did not list, in the order they were placed: as a step
+    going on from it lists them (since wave 16: capacity reads what moved from the
+    databases placed again alone, ``CapacityEngine._moved_from``; before, each placed
+    again came after the others)."""
     if name == "generated 1k":
         from benchmarks.generate import generate_design
 
@@ -138,8 +141,15 @@ def test_a_pair_placed_beside_one_lists_the_states_in_the_former_order(name: str
         if not seen or fast.run is not None:
             continue  # placed from scratch (not a kind placed beside)
         again, placed = seen[-1]
-        want = {d: st for d, st in alone[first].databases.items() if d not in again}
+        want = {
+            d: st
+            for d, st in alone[first].databases.items()
+            if d not in again or d in placed
+        }
         want.update(placed)
         assert list(fast.databases.items()) == list(want.items()), pair
+        assert fast.went_on_from is alone[first] and fast.replaced == again, pair
+        kept = [d for d in alone[first].databases if d not in again]
+        assert all(fast.databases[d] is alone[first].databases[d] for d in kept), pair
         checked += bool(alone[first].databases) and bool(again)
     assert checked > 10
