@@ -1024,6 +1024,10 @@ class CapacityEngine:
                 and settled is not None
                 and kept.settled is not None
                 and settled.went_on_from is kept.settled
+                and settled.replaced is not None
+                # Worth it when few are placed again (at 25k ~100 of ~530 listed; on a
+                # small design most can be, then reading them all costs less).
+                and 2 * len(settled.replaced) <= len(settled.databases)
             ):
                 replaced = settled.replaced
             if replaced is not None and settled is not None:

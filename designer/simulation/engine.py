@@ -394,9 +394,8 @@ class Simulator:
                 databases.pop(d, None)
         databases.update(placed)
         run.db = databases
-        return self._state_of(
-            ids, run, None, placement=True, went_on_from=beside, replaced=frozenset(dbs)
-        )
+        # ``dbs`` is not changed from here on: the state's ``replaced`` (not copied).
+        return self._state_of(ids, run, None, placement=True, went_on_from=beside, replaced=dbs)
 
     def impact(self, failed: Iterable[str], *, databases: Iterable[str] | None = None) -> Impact:
         """The settled cost of failing ``failed`` together at time 0, without events.

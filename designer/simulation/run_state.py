@@ -201,7 +201,7 @@ class Run:
         """A copy to go on from: containers copied, their (immutable) values shared."""
         copy = Run(world=self.world, record=self.record, base_db=self.base_db)
         for name in self.__dataclass_fields__:
-            if name in ("world", "record", "base_db"):
+            if name in ("world", "record", "base_db", "placed"):  # placed: the next step's
                 continue
             value = getattr(self, name)
             if isinstance(value, dict | set | list):

@@ -141,11 +141,7 @@ def test_a_pair_placed_beside_one_lists_the_states_in_a_steps_order(name: str) -
         if not seen or fast.run is not None:
             continue  # placed from scratch (not a kind placed beside)
         again, placed = seen[-1]
-        want = {
-            d: st
-            for d, st in alone[first].databases.items()
-            if d not in again or d in placed
-        }
+        want = {d: st for d, st in alone[first].databases.items() if d not in again or d in placed}
         want.update(placed)
         assert list(fast.databases.items()) == list(want.items()), pair
         assert fast.went_on_from is alone[first] and fast.replaced == again, pair
