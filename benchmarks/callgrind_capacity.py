@@ -13,8 +13,16 @@ does not move them):
 * ``evals``       the ``CapacityEngine.evaluate`` calls of one sizing, recorded during
                   the warm-up and replayed on a fresh engine (not counted: its
                   construction), the collector paused as the sizing pauses it;
-* ``placements``  the simulator's placements one sizing asks for, replayed alone
-                  (what the sweep and the sizing share; with ``--parts``).
+* ``placements``  the simulator's placements one sizing asks for, replayed alone, the
+                  collector paused as the sizing pauses it (with ``--parts``, as the
+                  following);
+* ``engine``      ``CapacityEngine(sim)``: the engine's set-up (normal operation);
+* ``impacts``     ``dag_impacts`` of each single failure's placement (the pair search's
+                  input);
+* ``singles``     the evaluations of the single failures and site losses alone, on a
+                  fresh engine (its first-read tables included);
+* ``combined``    those of the double and site-plus-one failures, on an engine that
+                  evaluated the singles first (uncounted: they go on from their walks).
 
 and prints each part's instructions, the ratio ``all ÷ sweep`` (issue 11's target: ≤ 1)
 and, with several trees, each against the first. ``PYTHONHASHSEED`` is 0 in the child
@@ -45,7 +53,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-PARTS = ("sweep", "all", "evals", "placements")
+PARTS = ("sweep", "all", "evals", "placements", "engine", "impacts", "singles", "combined")
 DEFAULT_PARTS = ("sweep", "all", "evals")
 
 __all__ = ["main", "measure"]
@@ -62,9 +70,10 @@ def _control(*args: str) -> None:
     )
 
 
-def _counted(label: str, fn: Any) -> None:
+def _counted(label: str, fn: Any, prepare: Any = None) -> None:
+    arg = prepare() if prepare is not None else None
     _control("-i", "on")
-    fn()
+    fn() if prepare is None else fn(arg)
     _control("-d", label)  # dumps the counters since the last dump (and zeroes them)
     _control("-i", "off")
 
@@ -140,7 +149,43 @@ def _child(args: argparse.Namespace) -> None:
             given = {k: made.get(id(v), v) if v is not None else None for k, v in more.items()}
             made[id(state)] = getattr(sim, name)(failed, **given)
 
-    fns = {"sweep": sweep, "all": every, "evals": evals, "placements": placements}
+    def paused(fn: Any) -> Any:
+        """``fn`` with the collector off, as a sizing of a large design runs."""
+
+        def run(*args: Any) -> None:
+            gc.disable()
+            try:
+                fn(*args)
+            finally:
+                gc.enable()
+
+        return run
+
+    singles = [(more, named) for more, named in evaluated if not named.get("members_only")]
+    combined = [(more, named) for more, named in evaluated if named.get("members_only")]
+
+    def fresh_engine() -> Any:
+        return CapacityEngine(sim)
+
+    def after_singles() -> Any:
+        # The double and site-plus-one failures go on from the singles' walks.
+        found = CapacityEngine(sim)
+        for more, named in singles:
+            found.evaluate(*more, **named)
+        return found
+
+    def impacts() -> None:
+        from designer.capacity.search import dag_impacts
+
+        for more, _named in singles:
+            dag_impacts(sim.prep, more[1])
+
+    fns = {"sweep": sweep, "all": every, "evals": evals, "placements": paused(placements)}
+    fns["engine"] = paused(lambda: CapacityEngine(sim))
+    fns["impacts"] = paused(impacts)
+    fns["singles"] = paused(lambda e: [e.evaluate(*m, **n) for m, n in singles])
+    fns["combined"] = paused(lambda e: [e.evaluate(*m, **n) for m, n in combined])
+    prepares = {"singles": fresh_engine, "combined": after_singles}
     info = {
         "elements": len(design.elements),
         "evaluations": len(evaluated),
@@ -150,7 +195,7 @@ def _child(args: argparse.Namespace) -> None:
     print("CGINFO " + json.dumps(info), flush=True)
     for part in args.parts:
         gc.collect()
-        _counted(part, fns[part])
+        _counted(part, fns[part], prepares.get(part))
 
 
 # -- the parent ------------------------------------------------------------------------------
