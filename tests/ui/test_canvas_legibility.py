@@ -172,7 +172,7 @@ def test_a_vm_shows_its_disk_placements_when_the_design_mixes_them(qtbot):
     labels = {
         e.label_text() for k, e in scene.edges.items() if k.startswith("d")
     }  # fmt: skip
-    assert labels == {"VMDK · os", "RDM-p · database"}
+    assert labels == {"VMDK · OS", "RDM-p · Database"}  # the Inspector's words
     for key, edge in scene.edges.items():
         if key.startswith("d"):
             label = edge.label_scene_rect()

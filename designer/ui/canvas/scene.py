@@ -40,7 +40,7 @@ from designer.rules.finding import Finding
 from designer.ui import slices
 from designer.ui.canvas import routing
 from designer.ui.canvas.items.edge import EdgeItem, load_percent
-from designer.ui.canvas.items.node import NodeItem, disk_tags, name_tokens
+from designer.ui.canvas.items.node import NodeItem, disk_tags, enum_words, name_tokens
 from designer.ui.canvas.labels import Labels
 from designer.ui.canvas.layers import CanvasLayers, group_of
 from designer.ui.canvas.markers import Mark, iter_marks
@@ -1053,7 +1053,7 @@ class DesignScene(QGraphicsScene):
             return ""
         purpose = getattr(disk, "purpose", None)
         tag = PLACEMENT_TAGS.get(placement, placement)
-        return f"{tag} · {purpose.value}" if purpose is not None else tag
+        return f"{tag} · {enum_words(purpose)}" if purpose is not None else tag
 
     def _end_node(self, element_id: str) -> NodeItem | None:
         """The box a line ends on: the element's own, or a part's container."""

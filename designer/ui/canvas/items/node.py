@@ -10,6 +10,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -37,6 +38,7 @@ from designer.domain.elements import (
     VirtualMachine,
     VsphereCluster,
 )
+from designer.domain.field_words import choice_text
 from designer.domain.kinds import container_kinds
 from designer.ui.canvas.labels import MIN_TEXT_PX, Labels, em_px, readable
 from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, is_detail
@@ -52,6 +54,7 @@ __all__ = [
     "NodeItem",
     "disk_tags",
     "elide_name",
+    "enum_words",
     "name_tokens",
     "shortened_names",
     "subtitle_of",
@@ -145,10 +148,24 @@ def disk_tags(placements: list[str]) -> list[str]:
     ]
 
 
+#: An enum value in the Inspector's words (``witness_only`` → "Witness only"), worked out
+#: once per value: the canvas asks for it per box.
+#: A box is narrow: "Fibre Channel" is cut to "Fibre …" beside an array's name.
+_WORDS: dict[str, str] = {"fc": "FC"}
+
+
+def enum_words(value: StrEnum) -> str:
+    """``value`` as the Inspector's combo box reads it (``choice_text``), cached."""
+    text = _WORDS.get(value)
+    if text is None:
+        text = _WORDS[value] = choice_text(value.value)
+    return text
+
+
 def subtitle_of(element: ElementBase) -> str:
     """The second line of a box: the attributes an architect scans for."""
     if isinstance(element, Site):
-        parts = [element.role.value]
+        parts = [enum_words(element.role)]
         if element.subnet:
             parts.append(element.subnet)
         if element.users:
@@ -161,21 +178,21 @@ def subtitle_of(element: ElementBase) -> str:
         # Short enough that the RAM still shows next to the host's name.
         return f"{element.cpu_cores}c · {element.memory_gb:g} GB"
     if isinstance(element, VirtualMachine):
-        return ", ".join(r.value for r in element.roles[:3])
+        return ", ".join(enum_words(r) for r in element.roles[:3])
     if isinstance(element, StorageArray):
-        return f"{element.model.value} · {element.protocol.value}"
+        return f"{enum_words(element.model)} · {enum_words(element.protocol)}"
     if isinstance(element, Lun):
         return f"{element.size_gb:g} GB · {element.raid_group}"
     if isinstance(element, Dag):
-        return f"{len(element.members)} members · {element.failover_intent.value}"
+        return f"{len(element.members)} members · {enum_words(element.failover_intent)}"
     if isinstance(element, MailboxDatabase):
         return f"{element.size_gb:g} GB · {len(element.copies)} copies"
     if isinstance(element, CasArray):
         return element.namespace
     if isinstance(element, LoadBalancer):
-        return f"{element.lb_kind.value} · {'HA pair' if element.ha_pair else 'single'}"
+        return f"{enum_words(element.lb_kind)} · {'HA pair' if element.ha_pair else 'single'}"
     if isinstance(element, VirtualDisk):
-        return f"{element.purpose.value} · {element.placement.value}"
+        return f"{enum_words(element.purpose)} · {enum_words(element.placement)}"
     return element.label
 
 
