@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFontMetrics, QFontMetricsF, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from designer.domain.elements import MailboxDatabase
 from designer.simulation import SimulationResult
 from designer.ui.parts import Parts
 from designer.ui.simulation.controller import SimulationController
@@ -35,7 +36,8 @@ LEFT_AXIS_PAD = 14
 
 #: Event lanes, top to bottom, and the event kinds that fall in each.
 LANES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Failures", ("failed", "restored", "link", "fracture", "partition", "sp_", "trespass")),
+    ("Failures", ("failed", "restored", "link", "fracture", "partition", "sp_", "trespass",
+                  "site_down")),
     ("vSphere HA", ("host_", "vm_", "ha_")),
     ("DAG", ("quorum", "db_", "copy", "copies", "switchover", "dag", "lagged", "witness",
              "log_lun")),
@@ -226,6 +228,10 @@ class TimelinePanel(QWidget):
             label="RTO target", labelOpts={"position": 0.9, "color": "#ef8f00"},
         )  # fmt: skip
         self.mailbox_plot.addItem(self.rto_line)
+        #: Before any failure: what the mailbox plot will show (centred in its view).
+        self.empty_note = pg.TextItem("", color=foreground, anchor=(0.5, 0.5))
+        self.empty_note.setParentItem(self.mailbox_plot.getViewBox())
+        self.mailbox_plot.getViewBox().sigResized.connect(self._place_empty_note)
         self.playheads = []
         for plot in (self.events_plot, self.mailbox_plot):
             line = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen("#d32f2f", width=2))
@@ -354,6 +360,18 @@ class TimelinePanel(QWidget):
             self._events = []
             self.scatter.setData([])
             self.curve.setData([], [])
+            # Nothing has failed yet: the axis reads 0 to the design's mailboxes (not
+            # pyqtgraph's empty 0.2–0.8), and the plot says what will appear in it.
+            databases = self.controller.session.document.index.of(
+                "mailbox_database", MailboxDatabase
+            )
+            total = sum(db.mailboxes for db in databases)
+            self.mailbox_plot.setYRange(0, max(total, 1) * 1.08, padding=0)
+            self.empty_note.setText(
+                f"{total:,} mailboxes · fail an element to plot how many stay available"
+                if total
+                else "No database states its mailboxes"
+            )
             self.caption.setText("Click an element on the canvas to fail it.")
         else:
             spots = []
@@ -373,6 +391,7 @@ class TimelinePanel(QWidget):
             times, values = mailboxes_series(result, end)
             self.curve.setData(times, values)
             self.mailbox_plot.setYRange(0, max(result.initial.mailboxes_total, 1) * 1.08)
+            self.empty_note.setText("")
             final = result.final
             self.caption.setText(
                 f"{len(result.events)} events · mailboxes available at the end: "
@@ -393,6 +412,10 @@ class TimelinePanel(QWidget):
         self.events_plot.setYRange(-0.5, len(LANES) - 0.5, padding=0)
         self._place_labels()
         self._on_time(self.controller.time)
+
+    def _place_empty_note(self) -> None:
+        """Keep the empty plot's note in the middle of the plot's box."""
+        self.empty_note.setPos(self.mailbox_plot.getViewBox().boundingRect().center())
 
     def _fit_all(self, whole: bool) -> None:
         """ "Fit all" down: the whole time span; up again: back to the failover."""
