@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from designer.domain.design import Design
 from designer.domain.elements import (
+    Backup,
     Dag,
     DatabaseCopy,
     EsxiHost,
@@ -50,13 +51,19 @@ class CopyLayout:
     #: Database id → name, existing and new, in order.
     names: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: Backup id → its databases with the new ones: the backups that cover every one of
+    #: the DAG's existing databases take the new ones in too (else BK001 on each).
+    backups: dict[str, list[str]] = field(default_factory=dict)
 
     def apply(self, design: Design) -> Design:
-        """``design`` with the plan applied (new databases appended)."""
+        """``design`` with the plan applied (new databases appended, and joining the
+        backups that cover the DAG's other databases)."""
         elements = []
         for element in design.elements:
             if isinstance(element, MailboxDatabase) and element.id in self.copies:
                 element = element.model_copy(update={"copies": self.copies[element.id]})
+            elif isinstance(element, Backup) and element.id in self.backups:
+                element = element.model_copy(update={"databases": self.backups[element.id]})
             elements.append(element)
         for db in self.new_databases:
             elements.append(db.model_copy(update={"copies": self.copies[db.id]}))
@@ -332,7 +339,12 @@ def plan_copies(
             new.append(db)
             copies[db_id] = result
             names[db_id] = name
-    layout = CopyLayout(dag, copies, new, names, notes)
+    layout = CopyLayout(dag, copies, new, names, notes, _backups_taking(ix, existing, new))
+    for backup_id in layout.backups:
+        layout.notes.append(
+            f"the new databases join backup {ix.by_id[backup_id].name}: it covers the "
+            f"DAG's other databases"
+        )
     worst = _worst_share(layout)
     if worst > 0.5:
         used = len({c.member for held in copies.values() for c in held})
@@ -349,6 +361,22 @@ def plan_copies(
     if over:
         layout.notes.append(over)
     return layout
+
+
+def _backups_taking(
+    ix: DesignIndex, existing: list[MailboxDatabase], new: list[MailboxDatabase]
+) -> dict[str, list[str]]:
+    """Backup id → its databases with ``new`` added, for each backup that lists every
+    one of ``existing`` (a backup that covers them by their servers covers the new
+    databases on the same members already)."""
+    if not new or not existing:
+        return {}
+    ids = {db.id for db in existing}
+    return {
+        backup.id: [*backup.databases, *(db.id for db in new)]
+        for backup in ix.of("backup", Backup)
+        if ids <= set(backup.databases)
+    }
 
 
 def _over_store_limit(ix: DesignIndex, copies: Mapping[str, list[DatabaseCopy]]) -> str | None:

@@ -65,6 +65,8 @@ def plan_command(session: EditorSession, layout: CopyLayout) -> Command | None:
             db.model_copy(update={"copies": layout.copies[db.id]}) for db in layout.new_databases
         ]
         commands.append(AddElements(news))
+    # After the databases they list: the backups the new databases join.
+    commands += [SetProperty(b, "databases", list(dbs)) for b, dbs in layout.backups.items()]
     if not commands:
         return None
     return MacroCommand(f"Plan copies of {layout.dag.name}", commands)
