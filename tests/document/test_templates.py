@@ -74,3 +74,32 @@ def test_simulate_text_names_only_the_sites_with_users(
         "Recovery": 0,
         "Witness": 0,
     }
+
+
+@pytest.mark.parametrize("key", list(TEMPLATES))
+def test_a_template_states_its_workload_and_its_servers_carry_it(
+    key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """eyes16: File > New's designs stated no workload (``capacity``: "Not sized"). Each
+    states its users' mail (a 150-message profile; the SRM pair's mirrored array a change
+    rate); its description says how many mailboxes, as its databases / servers hold; and
+    ``dr-designer capacity --mode all`` finds no server over its sizing in any mode."""
+    design = template(key)
+    path = tmp_path / "new.drd.json"
+    save(design, path)
+    assert main(["capacity", str(path), "--mode", "all", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report.get("sized", True) is not False, report.get("notes")
+    worst = [
+        (m["name"], m["worst"]["cpu_pct"], m["worst"]["memory_pct"]) for m in report["members"]
+    ]
+    assert all(cpu <= 100 and memory <= 100 for _name, cpu, memory in worst), worst
+    assert "CAP003" not in {f.code for f in check(design).active}
+    dbs = [e for e in design.elements if e.kind == "mailbox_database"]
+    servers = [e for e in design.elements if e.kind == "vm" and e.mailboxes]  # type: ignore[attr-defined]
+    mailboxes = sum(d.mailboxes for d in dbs) if dbs else sum(v.mailboxes for v in servers)  # type: ignore[attr-defined]
+    assert f"{mailboxes:,} mailboxes" in design.description
+    assert "150 messages a day" in design.description
+    if key == "srm_mirrorview":
+        (link,) = report["links"]
+        assert "MirrorView/S" in json.dumps(link["normal"])
