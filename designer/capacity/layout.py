@@ -54,6 +54,10 @@ class CopyLayout:
     #: Backup id → its databases with the new ones: the backups that cover every one of
     #: the DAG's existing databases take the new ones in too (else BK001 on each).
     backups: dict[str, list[str]] = field(default_factory=dict)
+    #: How a member's failure spreads its active databases ("with 4 members a member's
+    #: failure sends at most 50 % …"), or "" when no member has two active databases:
+    #: the one wording of the CLI's note (over half) and the window's preview (always).
+    spread_note: str = ""
 
     def apply(self, design: Design) -> Design:
         """``design`` with the plan applied (new databases appended, and joining the
@@ -346,17 +350,19 @@ def plan_copies(
             f"DAG's other databases"
         )
     worst = _worst_share(layout)
-    if worst > 0.5:
+    if worst > 0:
         used = len({c.member for held in copies.values() for c in held})
         holding = (
             f"{used} members"
             if used == len(dag.members)
             else f"{used} of its {len(dag.members)} members holding copies"
         )
-        layout.notes.append(
-            f"with {holding} a single failure still sends "
-            f"{worst * 100:.0f} % of a member's databases to one other member"
+        layout.spread_note = (
+            f"with {holding} a member's failure sends at most {worst * 100:.0f} % of its "
+            "active databases to one other member"
         )
+    if worst > 0.5:
+        layout.notes.append(layout.spread_note)
     over = _over_store_limit(ix, copies)
     if over:
         layout.notes.append(over)

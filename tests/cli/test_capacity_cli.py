@@ -173,8 +173,7 @@ def test_hostile_names_are_shown_escaped(tmp_path, capsys) -> None:  # type: ign
     design = stretched(databases=2, copies=("bos", "wor"))
     evil = {"bos": "Bos\x1b[2Jton", "wan-bos-wor": "BOS\u202eWOR", "bos-mbx1": "MBX\x9b1"}
     elements = [
-        e.model_copy(update={"name": evil[e.id]}) if e.id in evil else e
-        for e in design.elements
+        e.model_copy(update={"name": evil[e.id]}) if e.id in evil else e for e in design.elements
     ]
     path = tmp_path / "evil.json"
     save(design.model_copy(update={"elements": elements}), path)
@@ -419,14 +418,16 @@ def test_plan_copies_notes_count_the_members_used_and_exchanges_database_limit()
         return [line for line in lines if line.startswith("note: ")]
 
     (boston_none,) = notes("--copies", "Boston=0")
-    assert boston_none.startswith("note: with 2 of its 4 members holding copies a single ")
+    assert boston_none.startswith(
+        "note: with 2 of its 4 members holding copies a member's failure sends at most "
+    )
     many = notes("--databases", "1000")
     assert many[-1] == (
         "note: over Exchange's database limit: 4 members hold more databases than allowed "
         "(active and passive copies counted, EX004), BOS-MBX01 1,000 where Exchange 2013 "
         "Enterprise allows 100 per server; ask fewer databases or add members"
     )
-    assert many[0].startswith("note: with 4 members a single failure")
+    assert many[0].startswith("note: with 4 members a member's failure sends at most")
     # At the limit (100 databases: 100 copies on each member) no such note.
     assert not any("database limit" in n for n in notes("--databases", "100"))
 

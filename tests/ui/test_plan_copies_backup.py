@@ -78,3 +78,36 @@ def test_the_windows_plan_adds_them_to_the_backup_in_one_undoable_step(qtbot, la
     QTest.keySequence(window, "Ctrl+Z")
     assert _backup(document.design).databases == ["db-01", "db-02"]
     assert len([e for e in document.design.elements if e.kind == "mailbox_database"]) == 2
+
+
+def test_the_spread_note_has_one_wording_in_the_window_and_on_the_command_line(
+    qtbot,
+    launch,
+    tmp_path: Path,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    """eyes16: four databases read "with 4 members a single failure still sends 100 % of a
+    member's databases to one other member" (the CLI's note), two "a member's failure
+    sends at most 100 % of its active databases to one other member" (the window's own)."""
+    before = tmp_path / "before.drd.json"
+    save(template("two_site_dag"), before)
+    assert console_main()(["plan-copies", str(before), "--dag", "DAG01", "--databases", "4"]) == 0
+    wording = (
+        "with 4 members a member's failure sends at most 100 % of its active databases "
+        "to one other member"
+    )
+    notes = [n for n in capsys.readouterr().out.splitlines() if "failure sends" in n]
+    assert notes == [f"note: {wording}"]
+    window = launch(before)
+    panel = open_tab(window, "Databases").widget()
+    assert isinstance(panel, DatabasesPanel)
+    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
+    # Two databases, one active on each production member: nothing to spread.
+    assert "failure sends" not in panel.plan.notes.text()
+    type_into(panel.plan.databases, "4")
+    text = panel.plan.notes.text()
+    assert text.count(wording) == 1, text
+    assert "still sends" not in text and "single failure" not in text
+    window.resize(1280, 800)
+    qtbot.wait(50)
+    window.grab().save("/tmp/fixc16-shots/plan-copies-4.png")

@@ -281,9 +281,8 @@ class PlanCopiesPreview(QWidget):
         said = f"{plural(changed_cells, 'cell')} change" + (
             f", {plural(len(new_ids), 'new database')}" if new_ids else ""
         )
-        spread_note = _spread_text(planned)
-        if spread_note and not planned.notes:
-            said += f"; {spread_note}"
+        if planned.spread_note and planned.spread_note not in planned.notes:
+            said += f"; {planned.spread_note}"
         notes = [said, *planned.notes]
         shape = (table.rowCount(), len(notes))
         self.notes.setText("\n".join(notes))
@@ -308,20 +307,3 @@ def _copy_text(copy: DatabaseCopy | None) -> str:
     if copy.replay_lag_days:
         return f"{copy.activation_preference} (lag {copy.replay_lag_days:g}d)"
     return str(copy.activation_preference)
-
-
-def _spread_text(planned: CopyLayout) -> str:
-    """How the planned layout spreads a member's failure."""
-    from designer.capacity import spread
-
-    worst = 0.0
-    for targets in spread(planned.copies).values():
-        total = sum(targets.values())
-        if total:
-            worst = max(worst, max(targets.values()) / total)
-    if worst == 0.0:
-        return ""
-    return (
-        f"a member's failure sends at most {worst * 100:.0f} % of its active databases to one "
-        "other member"
-    )
