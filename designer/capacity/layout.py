@@ -58,6 +58,14 @@ class CopyLayout:
     #: failure sends at most 50 % …"), or "" when no member has two active databases:
     #: the one wording of the CLI's note (over half) and the window's preview (always).
     spread_note: str = ""
+    #: Which backups the new databases join ("the new databases join backup Nightly …"),
+    #: or "": the CLI prints it as a note, the window's preview on its first line.
+    backup_note: str = ""
+
+    @property
+    def cli_notes(self) -> list[str]:
+        """The notes ``plan-copies`` prints: the notes, then the backups joined."""
+        return [*self.notes, self.backup_note] if self.backup_note else list(self.notes)
 
     def apply(self, design: Design) -> Design:
         """``design`` with the plan applied (new databases appended, and joining the
@@ -344,10 +352,10 @@ def plan_copies(
             copies[db_id] = result
             names[db_id] = name
     layout = CopyLayout(dag, copies, new, names, notes, _backups_taking(ix, existing, new))
-    for backup_id in layout.backups:
-        layout.notes.append(
-            f"the new databases join backup {ix.by_id[backup_id].name}: it covers the "
-            f"DAG's other databases"
+    if layout.backups:
+        joined = ", ".join(ix.by_id[b].name for b in layout.backups)
+        layout.backup_note = (
+            f"the new databases join backup {joined}, which covers the DAG's other databases"
         )
     worst = _worst_share(layout)
     if worst > 0:

@@ -140,7 +140,7 @@ def cmd_plan_copies(args: argparse.Namespace) -> int:
                 }
                 for db_id, name in layout.names.items()
             ],
-            "notes": layout.notes,
+            "notes": layout.cli_notes,
         }
         sys.stdout.write(json_printable(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
     else:
@@ -150,7 +150,7 @@ def cmd_plan_copies(args: argparse.Namespace) -> int:
             line = "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
             sys.stdout.write(line.rstrip())  # the last column is not padded
             sys.stdout.write("\n")
-        for note in layout.notes:
+        for note in layout.cli_notes:
             sys.stdout.write(f"note: {printable(note)}\n")
     if args.output:
         try:

@@ -37,7 +37,10 @@ def test_plan_copies_on_the_command_line_puts_new_databases_in_the_backup(
     out = tmp_path / "planned.drd.json"
     args = ["plan-copies", str(before), "--dag", "DAG01", "--databases", "4", "-o", str(out)]
     assert console_main()(args) == 0
-    assert "note: the new databases join backup Nightly database backup" in capsys.readouterr().out
+    assert (
+        "note: the new databases join backup Nightly database backup, which"
+        in capsys.readouterr().out
+    )
     planned = load(out)
     dbs = [e.id for e in planned.elements if e.kind == "mailbox_database"]
     assert len(dbs) == 4 and _backup(planned).databases == dbs

@@ -281,6 +281,8 @@ class PlanCopiesPreview(QWidget):
         said = f"{plural(changed_cells, 'cell')} change" + (
             f", {plural(len(new_ids), 'new database')}" if new_ids else ""
         )
+        if planned.backup_note:
+            said += f"; {planned.backup_note}"
         if planned.spread_note and planned.spread_note not in planned.notes:
             said += f"; {planned.spread_note}"
         notes = [said, *planned.notes]
