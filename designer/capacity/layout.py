@@ -354,8 +354,9 @@ def plan_copies(
     layout = CopyLayout(dag, copies, new, names, notes, _backups_taking(ix, existing, new))
     if layout.backups:
         joined = ", ".join(ix.by_id[b].name for b in layout.backups)
+        which = "backup {}, which covers" if len(layout.backups) == 1 else "backups {}, which cover"
         layout.backup_note = (
-            f"the new databases join backup {joined}, which covers the DAG's other databases"
+            f"the new databases join {which.format(joined)} the DAG's other databases"
         )
     worst = _worst_share(layout)
     if worst > 0:
