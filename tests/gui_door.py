@@ -98,6 +98,12 @@ class Launcher:
         finally:
             self._before = []
 
+    def forget_windows(self) -> list[MainWindow]:
+        """The windows opened so far, no longer kept alive by the launcher (a test that
+        checks what a deleted window frees must hold the last references itself)."""
+        opened, self._opened = self._opened, []
+        return opened
+
     def run(self, *args: str | Path) -> MainWindow:
         before = len(self._opened)
         self._before = list(QApplication.topLevelWidgets())  # held: ids get reused

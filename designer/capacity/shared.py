@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -30,7 +30,7 @@ from designer.collector import collector_paused
 from designer.domain.design import Design
 from designer.simulation import Simulator
 
-__all__ = ["KEPT", "LARGE", "SharedSizing", "clear", "computations", "shared_sizing"]
+__all__ = ["KEPT", "LARGE", "SharedSizing", "clear", "computations", "keep_only", "shared_sizing"]
 
 #: How many designs' sizings are kept (the current revision and the one before it).
 KEPT = 2
@@ -109,3 +109,13 @@ def clear() -> None:
     """Forget every kept sizing."""
     with _guard:
         _entries.clear()
+
+
+def keep_only(designs: Iterable[Design]) -> None:
+    """Forget the kept sizing of every design but ``designs``. A sizing holds its design
+    (its report reads it): a window deleted keeps the other windows' current designs
+    (``designer.ui.main_window``), not its own, which its session no longer holds."""
+    kept = {id(design) for design in designs}
+    with _guard:
+        for key in [key for key in _entries if key not in kept]:
+            del _entries[key]

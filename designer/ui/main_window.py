@@ -70,7 +70,7 @@ from designer.persistence import (
 )
 from designer.persistence.journal import PendingRecovery, pending_recoveries
 from designer.text import printable
-from designer.ui import slices
+from designer.ui import lifetime, slices
 from designer.ui.canvas.layers import LAYER_GROUPS
 from designer.ui.canvas.view import DesignView
 from designer.ui.dialogs import choose
@@ -86,7 +86,12 @@ from designer.ui.panels import create_panels
 from designer.ui.panels.capacity import CapacityController, CapacityPanel
 from designer.ui.recovery import RecoveryKeeper
 from designer.ui.saving import save_beside_the_window
-from designer.ui.session import FIRST_CHECK_HOLD_MS, SYNC_CHECK_LIMIT, EditorSession
+from designer.ui.session import (
+    FIRST_CHECK_HOLD_MS,
+    SYNC_CHECK_LIMIT,
+    EditorSession,
+    live_sessions,
+)
 
 if TYPE_CHECKING:
     from designer.ui.availability.feature import AvailabilityFeature
@@ -134,6 +139,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)  # a design file dropped anywhere on the window opens
         self.session = session or EditorSession()
+        if self.session.parent() is None:
+            self.session.setParent(self)
         self.settings = settings or QSettings()
         self.recent = RecentFiles(self.settings)
         #: The crash-recovery journal of this window (one record per change).
@@ -409,7 +416,7 @@ class MainWindow(QMainWindow):
     def _fit_dock(self, dock: QDockWidget, visible: bool) -> None:
         if visible and self.isVisible():
             # After the tab switch has settled: a resize inside it is undone by it.
-            QTimer.singleShot(0, functools.partial(self._resize_dock_to_content, dock))
+            lifetime.soon(self, functools.partial(self._resize_dock_to_content, dock))
 
     def _resize_dock_to_content(self, dock: QDockWidget) -> None:
         panel = dock.widget()
@@ -506,8 +513,8 @@ class MainWindow(QMainWindow):
         # dock area is laid out again (a third dock in the bottom area, a title that
         # changes): hide those left behind once the layout settles.
         for dock in docks:
-            dock.windowTitleChanged.connect(lambda _t: QTimer.singleShot(0, self._tidy_tab_bars))
-        QTimer.singleShot(0, self._tidy_tab_bars)
+            dock.windowTitleChanged.connect(lambda _t: lifetime.soon(self, self._tidy_tab_bars))
+        lifetime.soon(self, self._tidy_tab_bars)
 
     def _tidy_tab_bars(self) -> None:
         """Hide the dock tab bars Qt left behind: a live one sits right under a visible
@@ -1219,7 +1226,7 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
         if self._close_when_saved:
             self._close_when_saved = False
-            QTimer.singleShot(0, self.close)
+            lifetime.soon(self, self.close)
         return stamp
 
     def _changed_on_disk(self, path: Path) -> bool:
@@ -1461,6 +1468,26 @@ class MainWindow(QMainWindow):
                 self.resizeDocks([dock], [size], orientation)
             self._dock_sizes = []
 
+    def event(self, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.DeferredDelete:
+            return super().event(event)
+        # Deleted (pytest-qt after a test, ``dr-designer gui`` at its end): the window's
+        # Qt objects go with it, then the cycles of their Python side are broken, so the
+        # session, its design and its undo history are freed now (designer.ui.lifetime).
+        # The workers first, waited for here with the interpreter lock released: the
+        # thread pools' destructors wait for them holding it (a check running Python on
+        # its worker then never ends: a deadlock).
+        self.stop_background_work()
+        parts = lifetime.gather(self)
+        handled = super().event(event)
+        lifetime.release(parts)
+        # The capacity sizings kept for this window's designs hold them; the other
+        # windows' current designs keep theirs.
+        shared = sys.modules.get("designer.capacity.shared")
+        if shared is not None:
+            shared.keep_only(s.design for s in live_sessions())
+        return handled
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._saving:
             # A close that reaches the window while it saves: asked again once the file
@@ -1525,7 +1552,7 @@ class _AfterFirstPaint(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and self._then is not None:
-            QTimer.singleShot(0, self, self._fire)  # once the paint is done
+            lifetime.soon(self, self._fire)  # once the paint is done
         return False
 
     def _fire(self) -> None:

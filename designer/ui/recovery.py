@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from designer.domain.design import Design
 from designer.persistence import FileStamp, dumps
 from designer.persistence.journal import RecoveryJournal, Touched, envelope_chunks
+from designer.ui import lifetime
 from designer.ui.session import SYNC_CHECK_LIMIT, EditorSession
 
 __all__ = ["RecoveryKeeper"]
@@ -96,7 +97,7 @@ class RecoveryKeeper(QObject):
         if self.session.holding:
             self.session.after_first_frame(self._note_clean_elements)
         else:
-            QTimer.singleShot(0, self, self._note_clean_elements)
+            lifetime.soon(self, self._note_clean_elements)
 
     def _note_clean_elements(self) -> None:
         if self.session.design is self._clean_design and self._clean_by_id is None:

@@ -24,7 +24,7 @@ from designer.document.events import change_of
 from designer.domain.design import Design
 from designer.rules import CheckResult
 from designer.rules.incremental import LiveCheck
-from designer.ui import slices
+from designer.ui import lifetime, slices
 from designer.workload import states_workload
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "EditorSession",
     "QtCommand",
     "clear_undo_histories",
+    "live_sessions",
     "sharing_the_ui_thread",
 ]
 
@@ -87,6 +88,11 @@ def sharing_the_ui_thread() -> Iterator[None]:
 
 #: Every session not yet collected (see :func:`clear_undo_histories`).
 _live_sessions: weakref.WeakSet[EditorSession] = weakref.WeakSet()
+
+
+def live_sessions() -> list[EditorSession]:
+    """The sessions whose Qt side still exists (their windows not deleted)."""
+    return [s for s in list(_live_sessions) if shiboken6.isValid(s)]
 
 
 def clear_undo_histories() -> int:
@@ -485,6 +491,6 @@ class EditorSession(QObject):
             # RuntimeError whose traceback then kept the window's objects alive).
             owner = getattr(work, "__self__", None)
             if isinstance(owner, QObject):
-                QTimer.singleShot(0, owner, work)
+                lifetime.soon(owner, work)
             else:
                 QTimer.singleShot(0, work)

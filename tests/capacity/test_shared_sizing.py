@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import json
 import threading
+import weakref
 
 import pytest
 from cap_designs import stretched
@@ -125,3 +126,17 @@ def test_a_small_design_is_sized_with_the_collector_on(monkeypatch) -> None:  # 
     assert len(design.elements) <= analysis.LARGE
     capacity(design)
     assert seen and all(seen)
+
+
+def test_keep_only_forgets_the_other_designs() -> None:
+    """A window deleted forgets its designs' sizings (they hold the designs)."""
+    kept, dropped = stretched(databases=2), stretched(databases=3)
+    shared_sizing(kept)
+    ref = weakref.ref(dropped)
+    shared_sizing(dropped)
+    shared.keep_only([kept])
+    del dropped
+    assert ref() is None
+    before = computations()
+    shared_sizing(kept)
+    assert computations() == before  # still kept

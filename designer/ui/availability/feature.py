@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 from shiboken6 import isValid
 
+from designer.ui import lifetime
 from designer.ui.availability import (
     PANEL_MINIMUM_HEIGHT,
 )
@@ -65,6 +66,7 @@ class AvailabilityFeature(QObject):
         """The model, the panel (a part at a time), then the highlight and the wiring."""
         self.model = AvailabilityModel(self.session, self)
         self.panel = AvailabilityPanel(self.model, in_parts=True)
+        lifetime.delete_with(self.window, self.panel)  # parentless until docked
         try:
             while not self.panel.building.step():
                 yield

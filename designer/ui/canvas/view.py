@@ -77,6 +77,7 @@ class DesignView(QGraphicsView):
         self.design_scene = DesignScene(session)
         self.editor = CanvasEditor(session, self.design_scene)
         super().__init__(self.design_scene, parent)
+        self.design_scene.setParent(self)
         self.setObjectName("DesignView")
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)

@@ -62,7 +62,7 @@ def create_panels(session: EditorSession, view: QGraphicsView) -> list[QDockWidg
     problems = ProblemsPanel(session)
     inspector = InspectorPanel(session)
     databases = DatabasesPanel(session)
-    sizing = CapacityController(session)
+    sizing = CapacityController(session, session)
     scene = getattr(view, "design_scene", None)
     if scene is not None:
         sizing.attach(scene)

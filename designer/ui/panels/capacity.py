@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from designer.document.events import DesignReplaced
 from designer.domain.design import Design, ScenarioStep
 from designer.domain.elements import WanLink
+from designer.ui import lifetime
 from designer.ui.canvas.items.edge import load_percent
 from designer.ui.session import sharing_the_ui_thread
 from designer.ui.simulation.words import link_changes
@@ -629,7 +630,7 @@ class CapacityPanel(QWidget):
         self.chart_holder.setMinimumHeight(CHART_MIN_HEIGHT)
         # After the event: the window's first show shows every dock before the tabs
         # behind others are hidden again.
-        QTimer.singleShot(0, self, self._draw_if_stale)
+        lifetime.soon(self, self._draw_if_stale)
         # A dock tabbed behind another stays "visible" with nothing of it on screen:
         # raising its tab later brings no show event, only the dock's visibilityChanged.
         dock = self.parentWidget()
@@ -642,7 +643,7 @@ class CapacityPanel(QWidget):
             self._in_front = visible
             self.updateGeometry()
         if visible:
-            QTimer.singleShot(0, self, self._draw_if_stale)
+            lifetime.soon(self, self._draw_if_stale)
 
     def minimumSizeHint(self) -> QSize:
         """No least height while the dock is behind another tab: a tab group takes the

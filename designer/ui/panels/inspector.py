@@ -53,6 +53,7 @@ from designer.domain.elements import ElementBase, Lun
 from designer.domain.words import plural
 from designer.domain.workload import CapacitySettings
 from designer.text import printable
+from designer.ui import lifetime
 from designer.ui.panels._look import error_text_color, kind_icon, severity_color
 from designer.ui.panels.field_editors import (
     FieldEditor,
@@ -236,8 +237,15 @@ class InspectorPanel(QWidget):
     def _swap(self, body: QWidget) -> None:
         old = self.scroll_area.takeWidget()
         self.scroll_area.setWidget(body)
-        if old is not None and all(f.body is not old for f in self._forms.values()):
+        if old is None:
+            return
+        if all(f.body is not old for f in self._forms.values()):
             old.deleteLater()
+        else:
+            # Kept for reuse: a hidden child of the panel, not a parentless widget, so
+            # that it goes with the window (its connections held it, and the window's
+            # session, for the rest of the process).
+            old.setParent(self)
 
     def _refill_choices(self, form: _Form) -> None:
         """Refill the reference choices that elements added, renamed or removed since
@@ -694,7 +702,7 @@ class InspectorPanel(QWidget):
             ):
                 # Several elements edited together: one refresh once the edit is done.
                 self._refresh_pending = True
-                QTimer.singleShot(0, self._refresh_multi)
+                lifetime.soon(self, self._refresh_multi)
             return
         element = self.session.document.get(self.element_id)
         if element is None:

@@ -17,6 +17,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 
+from designer.ui import lifetime
+
 __all__ = ["HOLD_MAX_MS", "AfterPaint", "next_turn"]
 
 #: Longest what waits for the canvas's next frame waits (the canvas may never paint:
@@ -61,7 +63,7 @@ class AfterPaint(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.widget and event.type() == QEvent.Type.Paint and self._waiting:
-            QTimer.singleShot(0, self, self.flush)
+            lifetime.soon(self, self.flush)
         return False
 
     def flush(self) -> None:

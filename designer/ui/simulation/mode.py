@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from designer.domain.elements import WanLink
 from designer.graph import storage_processor_id
+from designer.ui import lifetime
 from designer.ui.parts import Parts
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.overlay import SimulationOverlay
@@ -141,6 +142,7 @@ class SimulationMode(QObject):
         yield
 
         self.timeline = TimelinePanel(self.controller, in_parts=True)
+        lifetime.delete_with(window, self.timeline)  # parentless until docked
         try:
             while not self.timeline.building.step():
                 yield

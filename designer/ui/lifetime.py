@@ -1,0 +1,94 @@
+"""A deleted window's Python objects freed at once, not by the cyclic collector.
+
+A window's Python side is a web of reference cycles: each panel holds the session and
+the window, the window its panels, the session's document its subscriber (a bound
+method of the session), a scene its boxes' callbacks. Cycles that pass through a Qt
+object's C++ side (a lambda connected to a signal of a parentless object that the
+lambda's own object holds) were never collectable at all; the rest waited for the
+collector — and a window is built with the collector paused and frozen after
+(:mod:`designer.collector`), so its cycles were never collected either. A closed and
+deleted window kept its session, design, undo history and charts until the process
+ended (docs/reliability.md, "A session's lifetime").
+
+Every Qt object of a window is now owned by it (the session, the scene, the sizing
+controller included), so deleting the window deletes them all and drops their
+connections. :func:`gather` lists the window's Python objects before that deletion and
+:func:`release` then empties the instance dictionaries of the designer's own among them:
+with the attributes that formed the cycles gone, reference counting frees the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from types import GeneratorType
+
+import shiboken6
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QGraphicsScene, QWidget
+
+from designer.ui.parts import Parts
+
+__all__ = ["delete_with", "gather", "release", "soon"]
+
+
+def soon(context: QObject, work: Callable[[], object]) -> None:
+    """Call ``work`` in the event loop's next turn, unless ``context`` is deleted first.
+
+    Not ``QTimer.singleShot(0, context, work)``: PySide 6.11 does not always release
+    ``work`` when ``context`` goes first (always for a bound method or a partial, now and
+    then for a lambda), and the method's object (a session, a panel) then lived as long
+    as the process (tests/ui/test_session_lifetime.py)."""
+
+    def run() -> None:
+        if shiboken6.isValid(context):
+            work()
+
+    QTimer.singleShot(0, run)
+
+
+def delete_with(owner: QObject, widget: QWidget) -> None:
+    """Delete ``widget`` when ``owner`` is destroyed, if it has no parent by then: a panel
+    built in parts (:mod:`designer.ui.parts`) has none until its last part docks it, and a
+    window deleted before that left it, with its charts and what its connections hold
+    (the session), as a top-level widget for the rest of the process."""
+
+    def orphaned(*_args: object) -> None:
+        if shiboken6.isValid(widget) and widget.parent() is None:
+            shiboken6.delete(widget)
+
+    owner.destroyed.connect(orphaned)
+
+
+def gather(root: QObject) -> list[object]:
+    """``root``, its Qt descendants and the items of their graphics scenes: the objects
+    whose Python attributes :func:`release` empties once they are deleted."""
+    objects: list[object] = [root]
+    for child in root.findChildren(QObject):
+        objects.append(child)
+        if isinstance(child, QGraphicsScene):
+            objects.extend(child.items())
+    return objects
+
+
+def _ours(obj: object) -> bool:
+    return type(obj).__module__.startswith("designer.")
+
+
+def release(objects: Iterable[object]) -> int:
+    """Empty the instance dictionary of each of ``objects`` whose class is the
+    designer's (not Qt's, nor pyqtgraph's: their own cycles hold nothing of ours once
+    ours let go of them); how many were emptied. For objects whose Qt side has been
+    deleted: nothing may use them after this.
+
+    The builds under way in their attributes (a generator, or its :class:`Parts`) are
+    closed first, while every attribute is still there: a build's ``finally`` reads its
+    object's attributes (a mode cancels its timeline's own parts)."""
+    ours = [obj for obj in objects if _ours(obj) and getattr(obj, "__dict__", None)]
+    for obj in ours:
+        for value in list(vars(obj).values()):
+            if isinstance(value, Parts):
+                value.cancel()
+            elif isinstance(value, GeneratorType):
+                value.close()
+    for obj in ours:
+        vars(obj).clear()
+    return len(ours)
