@@ -178,6 +178,9 @@ def _capacity(
                 extra, truncated = extra[:max_combined], True
             pairs_simulated = len(extra)
             for mode in extra:
+                if progress is not None and not progress(total, total + 1):
+                    cancelled = True  # asked between two modes: the rest is not evaluated
+                    break
                 if mode.kind == "site_plus_one":
                     # A site loss plus one goes on from the site's state (the second
                     # failure as a second step at time 0): the site is not settled again.
@@ -189,7 +192,7 @@ def _capacity(
                     heavier = max(known, key=lambda st: len(st.databases), default=None)
                     state = sim.placement(mode.failed, beside=heavier)
                 results.append(engine.evaluate(mode, state, members_only=True))
-            if progress is not None:
+            if progress is not None and not cancelled:
                 progress(total + 1, total + 1)
     return _report(
         sim,

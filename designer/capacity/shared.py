@@ -30,7 +30,17 @@ from designer.collector import collector_paused
 from designer.domain.design import Design
 from designer.simulation import Simulator
 
-__all__ = ["KEPT", "LARGE", "SharedSizing", "clear", "computations", "keep_only", "shared_sizing"]
+__all__ = [
+    "KEPT",
+    "LARGE",
+    "SharedSizing",
+    "SizingStopped",
+    "clear",
+    "computations",
+    "keep_only",
+    "shared_sizing",
+    "stop",
+]
 
 #: How many designs' sizings are kept (the current revision and the one before it).
 KEPT = 2
@@ -44,13 +54,22 @@ class SharedSizing:
     engine: CapacityEngine
 
 
+class SizingStopped(Exception):
+    """The sizing of a design was stopped (:func:`stop`): its window is going."""
+
+
 class _Entry:
-    __slots__ = ("design", "lock", "sizing")
+    __slots__ = ("design", "lock", "sizing", "stopped")
 
     def __init__(self, design: Design) -> None:
         self.design = design  # held, so the id stays this design's while kept
         self.lock = threading.Lock()
         self.sizing: SharedSizing | None = None
+        #: :func:`stop` was called: a sizing under way ends at its next failure mode.
+        self.stopped = False
+
+    def going_on(self, _done: int, _total: int) -> bool:
+        return not self.stopped
 
 
 _entries: OrderedDict[int, _Entry] = OrderedDict()
@@ -64,6 +83,26 @@ def shared_sizing(design: Design) -> SharedSizing:
     another thread computes it waits for that result. The simulator gets its own index
     of the design (a document's index follows its later edits; this result is kept)."""
     global _computed
+    entry = _entry(design)
+    with entry.lock:
+        if entry.sizing is None:
+            if entry.stopped:
+                raise SizingStopped(design.name)
+            with _no_full_collections(len(design.elements) > LARGE):
+                sim = Simulator(design)
+                engine = CapacityEngine(sim)
+                report = capacity(sim, engine=engine, progress=entry.going_on)
+                if report.cancelled:
+                    raise SizingStopped(design.name)  # not kept: some modes are missing
+                engine.forget_walks()  # kept: only its normal operation is read again
+                entry.sizing = SharedSizing(report, engine)
+            with _guard:
+                _computed += 1
+        return entry.sizing
+
+
+def _entry(design: Design) -> _Entry:
+    """``design``'s entry (made if new), now the most recently asked for."""
     key = id(design)
     with _guard:
         entry = _entries.get(key)
@@ -73,17 +112,15 @@ def shared_sizing(design: Design) -> SharedSizing:
         _entries.move_to_end(key)
         while len(_entries) > KEPT:
             _entries.popitem(last=False)
-    with entry.lock:
-        if entry.sizing is None:
-            with _no_full_collections(len(design.elements) > LARGE):
-                sim = Simulator(design)
-                engine = CapacityEngine(sim)
-                report = capacity(sim, engine=engine)
-                engine.forget_walks()  # kept: only its normal operation is read again
-                entry.sizing = SharedSizing(report, engine)
-            with _guard:
-                _computed += 1
-        return entry.sizing
+    return entry
+
+
+def stop(design: Design) -> None:
+    """Stop the sizing of ``design``: one under way ends at its next failure mode and
+    raises :class:`SizingStopped` (nothing is kept), as does any asked for later, until
+    the design's entry is forgotten (:func:`keep_only`). The window's end waited for a
+    whole sizing before (File > Quit during the sizing of a 1k design: 1.16 s)."""
+    _entry(design).stopped = True
 
 
 @contextmanager

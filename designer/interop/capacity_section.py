@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from designer.capacity import CapacityReport
-from designer.capacity.shared import shared_sizing
+from designer.capacity.shared import SizingStopped, shared_sizing
 from designer.domain.design import Design
 from designer.interop.review import CapacitySection, register_capacity_provider
 from designer.workload import states_workload
@@ -56,7 +56,10 @@ def _report(design: Design) -> CapacityReport | None:
     if _LAST and _LAST[0][0] is design:
         return _LAST[0][1]
     # The sizing the Capacity dock and the CAP rules read for this design (computed once).
-    report = shared_sizing(design).report
+    try:
+        report = shared_sizing(design).report
+    except SizingStopped:
+        return None  # its window is going: the report that asked is cancelled too
     _LAST[:] = [(design, report)]
     return report
 

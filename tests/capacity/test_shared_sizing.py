@@ -128,6 +128,51 @@ def test_a_small_design_is_sized_with_the_collector_on(monkeypatch) -> None:  # 
     assert seen and all(seen)
 
 
+def test_a_stopped_sizing_ends_at_its_next_mode_and_is_not_kept(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``shared.stop(design)`` (its window is going): the sizing under way evaluates no
+    mode after the one in hand, raises SizingStopped and keeps nothing; one asked for later
+    raises at once, until the entry is forgotten (``keep_only``): then it is sized whole."""
+    design = stretched(databases=5)
+    whole = len(capacity(design).evaluated)
+    assert whole > 3
+    evaluated: list[str] = []
+    real = CapacityEngine.evaluate
+
+    def evaluate(self, mode, *args, **kwargs):  # type: ignore[no-untyped-def]
+        evaluated.append(mode.label)
+        if len(evaluated) == 2:
+            shared.stop(design)  # asked while the second failure mode is evaluated
+        return real(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(CapacityEngine, "evaluate", evaluate)
+    before = computations()
+    with pytest.raises(shared.SizingStopped):
+        shared_sizing(design)
+    assert len(evaluated) == 2  # the mode in hand ends; no other starts
+    with pytest.raises(shared.SizingStopped):
+        shared_sizing(design)  # nothing evaluated: stopped before it starts
+    assert len(evaluated) == 2 and computations() == before
+    shared.keep_only([])
+    assert len(shared_sizing(design).report.evaluated) == whole
+    assert computations() == before + 1
+
+
+def test_stopped_between_combined_modes_too() -> None:
+    """The double and site-plus-one failures are asked between each two as well."""
+    design = stretched(databases=5)
+    asked: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> bool:
+        asked.append((done, total))
+        return len(asked) <= total  # every single failure, then stop before the second pair
+
+    report = capacity(design, progress=progress)
+    singles = asked[0][1] - 1
+    assert report.cancelled
+    combined = [m for m in report.evaluated if m.kind in ("double", "site_plus_one")]
+    assert len(asked) == singles + 2 and len(combined) == 1
+
+
 def test_keep_only_forgets_the_other_designs() -> None:
     """A window deleted forgets its designs' sizings (they hold the designs)."""
     kept, dropped = stretched(databases=2), stretched(databases=3)

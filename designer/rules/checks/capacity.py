@@ -69,9 +69,12 @@ def capacity_facts(ctx: RuleContext) -> CapacityFacts | None:
     facts: CapacityFacts | None = None
     if states_workload(ctx.design, ctx.index):  # the index: at C speed, no pass over all
         # The same sizing the Capacity dock shows for this design (computed once).
-        from designer.capacity.shared import shared_sizing
+        from designer.capacity.shared import SizingStopped, shared_sizing
 
-        sizing = shared_sizing(ctx.design)
+        try:
+            sizing = shared_sizing(ctx.design)
+        except SizingStopped:
+            return None  # its window is going: the check's findings are dropped (not kept)
         facts = CapacityFacts(sizing.report, _unbalanced(sizing.engine))
     _FACTS[ctx.index] = facts
     return facts

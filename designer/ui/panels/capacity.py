@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import math
+import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -105,9 +106,14 @@ class _Job(QRunnable):
     def run(self) -> None:
         if self.revision != self.controller.wanted:
             return  # edited again meanwhile: a newer job sizes the newer design
-        with sharing_the_ui_thread():
-            # The sizing the rule check (CAP001–CAP005) reads too: one per revision.
-            report = shared_sizing(self.design).report
+        from designer.capacity.shared import SizingStopped
+
+        try:
+            with sharing_the_ui_thread():
+                # The sizing the rule check (CAP001–CAP005) reads too: one per revision.
+                report = shared_sizing(self.design).report
+        except SizingStopped:
+            return  # the window is going (CapacityController.stop_workers)
         self.controller._done.emit(self.revision, report)
 
 
@@ -199,6 +205,11 @@ class CapacityController(QObject):
         self._timer.stop()
         self.wanted = -1
         self._pool.clear()
+        shared = sys.modules.get("designer.capacity.shared")
+        if shared is not None:
+            # A sizing of the design under way (this job's, the live check's CAP rules')
+            # ends at its next failure mode, not after the last; none starts again.
+            shared.stop(self.session.design)
         self._pool.waitForDone()
 
     def wait(self) -> None:
