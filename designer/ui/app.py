@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from designer import version
 from designer.collector import collector_paused
 from designer.diagnostics import log_path
+from designer.ui.file_ops import flush_settings
 from designer.ui.icons import app_icon
 
 __all__ = [
@@ -211,6 +212,7 @@ def end_session(app: QApplication) -> None:
             widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QThreadPool.globalInstance().waitForDone()
+    flush_settings()  # the recent files written by their thread (designer.ui.file_ops)
 
 
 def run_gui(args: argparse.Namespace) -> int:
