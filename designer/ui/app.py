@@ -14,11 +14,13 @@ import logging
 import os
 import sys
 import traceback
+import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 
 from PySide6 import QtCore
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -192,6 +194,7 @@ def end_session(app: QApplication) -> None:
     a window with the N-1 sweep still running aborted the process ("QThread: Destroyed
     while thread is still running"); a live check or a sizing could still run Python on
     its thread meanwhile (docs/reliability.md)."""
+    from designer.ui import lifetime
     from designer.ui.main_window import MainWindow
     from designer.ui.session import clear_undo_histories
 
@@ -203,6 +206,8 @@ def end_session(app: QApplication) -> None:
     # a closed window's session's cycles in no set order (a command freed before its
     # stack was a segmentation fault in QUndoStack::clear).
     clear_undo_histories()
+    # The windows' Python side goes with the process, not object by object first.
+    lifetime.process_ending(True)
     for widget in tops:
         # The designer's own windows and widgets, and with them every pyqtgraph plot
         # (the charts): a plot's "Plot Options" form is a parentless QWidget of its own,
@@ -213,6 +218,14 @@ def end_session(app: QApplication) -> None:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QThreadPool.globalInstance().waitForDone()
     flush_settings()  # the recent files written by their thread (designer.ui.file_ops)
+
+
+def _visible(refs: list[weakref.ref[QWidget]]) -> QWidget | None:
+    """The window of ``refs`` if it is still there and shown (the error dialog's parent)."""
+    window = refs[0]() if refs else None
+    if window is None or not shiboken6.isValid(window) or not window.isVisible():
+        return None
+    return window
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -231,13 +244,15 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationVersion(version())
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("dr-designer")  # the .desktop entry: task bar icon on Wayland
-    windows: list[QWidget] = []
+    # The hook holds the window weakly: a thread started meanwhile keeps the hook of its
+    # start for its life (threading's excepthook), and the recent files' writer lives as
+    # long as the process: it kept the window and all it held.
+    shown: list[weakref.ref[QWidget]] = []
     previous = sys.excepthook
-    sys.excepthook = ExceptionDialog(
-        lambda: windows[0] if windows and windows[0].isVisible() else None, previous
-    )
+    sys.excepthook = ExceptionDialog(lambda: _visible(shown), previous)
     try:
-        windows.append(open_window(getattr(args, "file", None)))
+        window = open_window(getattr(args, "file", None))
+        shown.append(weakref.ref(window))
         code = int(app.exec())
     finally:
         sys.excepthook = previous

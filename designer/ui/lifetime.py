@@ -27,7 +27,22 @@ from PySide6.QtWidgets import QGraphicsScene, QWidget
 
 from designer.ui.parts import Parts
 
-__all__ = ["delete_with", "gather", "release", "soon"]
+__all__ = ["delete_with", "gather", "process_ending", "release", "soon"]
+
+
+#: The process is ending (:func:`designer.ui.app.end_session`): what its windows made
+#: goes with the process, and freeing it object by object first is time lost.
+_ending = False
+
+
+def process_ending(ending: bool | None = None) -> bool:
+    """Whether the process is ending (set by its end with ``ending=True``): deleted
+    windows then leave their Python side to the process's end (25k: 0.13 s of CPU less at
+    the end of ``dr-designer gui``)."""
+    global _ending
+    if ending is not None:
+        _ending = ending
+    return _ending
 
 
 def soon(context: QObject, work: Callable[[], object]) -> None:

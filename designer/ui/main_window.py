@@ -1478,6 +1478,8 @@ class MainWindow(QMainWindow):
         # thread pools' destructors wait for them holding it (a check running Python on
         # its worker then never ends: a deadlock).
         self.stop_background_work()
+        if lifetime.process_ending():
+            return super().event(event)
         parts = lifetime.gather(self)
         handled = super().event(event)
         lifetime.release(parts)
