@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from designer import stopping
 from designer.capacity.analysis import LARGE, capacity
 from designer.capacity.engine import CapacityEngine
 from designer.capacity.report import CapacityReport
@@ -59,17 +60,15 @@ class SizingStopped(Exception):
 
 
 class _Entry:
-    __slots__ = ("design", "lock", "sizing", "stopped")
+    __slots__ = ("design", "lock", "sizing")
 
     def __init__(self, design: Design) -> None:
         self.design = design  # held, so the id stays this design's while kept
         self.lock = threading.Lock()
         self.sizing: SharedSizing | None = None
-        #: :func:`stop` was called: a sizing under way ends at its next failure mode.
-        self.stopped = False
 
     def going_on(self, _done: int, _total: int) -> bool:
-        return not self.stopped
+        return not stopping.stopped(self.design)
 
 
 _entries: OrderedDict[int, _Entry] = OrderedDict()
@@ -86,7 +85,7 @@ def shared_sizing(design: Design) -> SharedSizing:
     entry = _entry(design)
     with entry.lock:
         if entry.sizing is None:
-            if entry.stopped:
+            if stopping.stopped(design):
                 raise SizingStopped(design.name)
             with _no_full_collections(len(design.elements) > LARGE):
                 sim = Simulator(design)
@@ -116,11 +115,12 @@ def _entry(design: Design) -> _Entry:
 
 
 def stop(design: Design) -> None:
-    """Stop the sizing of ``design``: one under way ends at its next failure mode and
-    raises :class:`SizingStopped` (nothing is kept), as does any asked for later, until
-    the design's entry is forgotten (:func:`keep_only`). The window's end waited for a
-    whole sizing before (File > Quit during the sizing of a 1k design: 1.16 s)."""
-    _entry(design).stopped = True
+    """Stop the sizing of ``design`` (:func:`designer.stopping.stop`, which the window
+    calls without importing this module): one under way ends at its next failure mode
+    and raises :class:`SizingStopped` (nothing is kept), as does any asked for later.
+    The window's end waited for a whole sizing before (File > Quit during the sizing of
+    a 1k design: 1.16 s)."""
+    stopping.stop(design)
 
 
 @contextmanager

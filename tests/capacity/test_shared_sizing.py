@@ -131,7 +131,7 @@ def test_a_small_design_is_sized_with_the_collector_on(monkeypatch) -> None:  # 
 def test_a_stopped_sizing_ends_at_its_next_mode_and_is_not_kept(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """``shared.stop(design)`` (its window is going): the sizing under way evaluates no
     mode after the one in hand, raises SizingStopped and keeps nothing; one asked for later
-    raises at once, until the entry is forgotten (``keep_only``): then it is sized whole."""
+    raises at once. The mark is the design object's: another design is sized whole."""
     design = stretched(databases=5)
     whole = len(capacity(design).evaluated)
     assert whole > 3
@@ -152,8 +152,8 @@ def test_a_stopped_sizing_ends_at_its_next_mode_and_is_not_kept(monkeypatch) -> 
     with pytest.raises(shared.SizingStopped):
         shared_sizing(design)  # nothing evaluated: stopped before it starts
     assert len(evaluated) == 2 and computations() == before
-    shared.keep_only([])
-    assert len(shared_sizing(design).report.evaluated) == whole
+    another = stretched(databases=5)
+    assert len(shared_sizing(another).report.evaluated) == whole
     assert computations() == before + 1
 
 

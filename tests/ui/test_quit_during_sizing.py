@@ -2,8 +2,8 @@
 life16). The window went at once but the process then waited for the whole sizing of
 the design (1.16 s at 1k elements, load 5-8; docs/reliability.md "What each quit costs
 now"): the end of ``dr-designer gui`` waits for its workers, and a sizing could not stop
-part-way. The window's end now stops it (``designer.capacity.shared.stop``): the mode in
-hand ends, no other starts, and nothing half-done is kept."""
+part-way. The window's end now stops it (``designer.stopping.stop``): the mode in hand
+ends, no other starts, and nothing half-done is kept."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
 
 from benchmarks.generate import generate_design
+from designer import stopping
 from designer.capacity import CapacityEngine, shared
 from designer.persistence import dumps
 
@@ -42,14 +43,14 @@ def test_quit_during_the_sizing_stops_it_at_the_next_mode(
             go_on.wait(30)  # until the window's end asks the sizing to stop
         return real_evaluate(self, mode, *args, **kwargs)
 
-    real_stop = shared.stop
+    real_stop = stopping.stop
 
     def stop(design):  # type: ignore[no-untyped-def]
         real_stop(design)
         go_on.set()
 
     monkeypatch.setattr(CapacityEngine, "evaluate", evaluate)
-    monkeypatch.setattr(shared, "stop", stop)
+    monkeypatch.setattr(stopping, "stop", stop)
     before = shared.computations()
     window = launch(path)
     controller = window.capacity_controller

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import math
-import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -42,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer import stopping
 from designer.document.events import DesignReplaced
 from designer.domain.design import Design, ScenarioStep
 from designer.domain.elements import WanLink
@@ -205,11 +205,10 @@ class CapacityController(QObject):
         self._timer.stop()
         self.wanted = -1
         self._pool.clear()
-        shared = sys.modules.get("designer.capacity.shared")
-        if shared is not None:
-            # A sizing of the design under way (this job's, the live check's CAP rules')
-            # ends at its next failure mode, not after the last; none starts again.
-            shared.stop(self.session.design)
+        # A sizing of the design under way (this job's, the live check's CAP rules')
+        # ends at its next failure mode, not after the last; none starts after it (one
+        # whose worker is still importing the sizing: it raises once imported).
+        stopping.stop(self.session.design)
         self._pool.waitForDone()
 
     def wait(self) -> None:
