@@ -1485,9 +1485,11 @@ class MainWindow(QMainWindow):
         lifetime.release(parts)
         # The capacity sizings kept for this window's designs hold them; the other
         # windows' current designs keep theirs.
-        shared = sys.modules.get("designer.capacity.shared")
-        if shared is not None:
-            shared.keep_only(s.design for s in live_sessions())
+        # (Not imported here: none was kept if it is not; being imported by another
+        # window's worker, it may lack the function yet.)
+        keep_only = getattr(sys.modules.get("designer.capacity.shared"), "keep_only", None)
+        if keep_only is not None:
+            keep_only(s.design for s in live_sessions())
         return handled
 
     def closeEvent(self, event: QCloseEvent) -> None:
