@@ -64,7 +64,8 @@ def delete_with(owner: QObject, widget: QWidget) -> None:
     """Delete ``widget`` when ``owner`` is destroyed, if it has no parent by then: a panel
     built in parts (:mod:`designer.ui.parts`) has none until its last part docks it, and a
     window deleted before that left it, with its charts and what its connections hold
-    (the session), as a top-level widget for the rest of the process."""
+    (the session), as a top-level widget for the rest of the process; so did the
+    Inspector's forms kept for reuse while another is shown."""
 
     def orphaned(*_args: object) -> None:
         if shiboken6.isValid(widget) and widget.parent() is None:

@@ -237,15 +237,8 @@ class InspectorPanel(QWidget):
     def _swap(self, body: QWidget) -> None:
         old = self.scroll_area.takeWidget()
         self.scroll_area.setWidget(body)
-        if old is None:
-            return
-        if all(f.body is not old for f in self._forms.values()):
+        if old is not None and all(f.body is not old for f in self._forms.values()):
             old.deleteLater()
-        else:
-            # Kept for reuse: a hidden child of the panel, not a parentless widget, so
-            # that it goes with the window (its connections held it, and the window's
-            # session, for the rest of the process).
-            old.setParent(self)
 
     def _refill_choices(self, form: _Form) -> None:
         """Refill the reference choices that elements added, renamed or removed since
@@ -267,6 +260,9 @@ class InspectorPanel(QWidget):
         self.capacity_editors = {}
         self.element_id = None
         body = QWidget()
+        # Parentless while kept for reuse and not shown: it goes with the panel (its
+        # connections held it, and the window's session, for the rest of the process).
+        lifetime.delete_with(self, body)
         outer = QVBoxLayout(body)
         outer.setContentsMargins(0, 0, 0, 0)
         self.form = QFormLayout()
