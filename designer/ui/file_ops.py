@@ -19,8 +19,8 @@ __all__ = [
     "beside",
     "default_recovery_dir",
     "file_name_for",
-    "recent_labels",
     "flush_settings",
+    "recent_labels",
 ]
 
 MAX_RECENT = 8
