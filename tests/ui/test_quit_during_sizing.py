@@ -30,13 +30,19 @@ def test_quit_during_the_sizing_stops_it_at_the_next_mode(
     command's end deletes it): the sizing evaluates no further mode, the Capacity dock
     gets no report, and the sizing is not kept."""
     path = tmp_path / "workload.json"
-    path.write_text(dumps(generate_design(1000, seed=0, workload=True)), encoding="utf-8")
+    # A name of its own: in a full run a sizing an earlier test's window started may still
+    # be evaluating on its worker (the patched evaluate sees every engine's modes).
+    name = f"quit during the sizing {id(path)}"
+    design = generate_design(1000, seed=0, workload=True).model_copy(update={"name": name})
+    path.write_text(dumps(design), encoding="utf-8")
     in_second = threading.Event()
     go_on = threading.Event()
     evaluated: list[str] = []
     real_evaluate = CapacityEngine.evaluate
 
     def evaluate(self, mode, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.sim.design.name != name:
+            return real_evaluate(self, mode, *args, **kwargs)
         evaluated.append(mode.label)
         if len(evaluated) == 2:
             in_second.set()
