@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
-__all__ = ["PanelKeys"]
+__all__ = ["PanelKeys", "UndoPassesOn"]
 
 Key = QKeySequence | QKeySequence.StandardKey
 
@@ -55,3 +55,53 @@ class PanelKeys:
             event.accept()
             return
         QWidget.keyPressEvent(self, event)  # type: ignore[arg-type]
+
+
+class UndoPassesOn(QObject):
+    """Undo and redo keys in a text field reach the window's Undo and Redo once the
+    field has nothing of its own to undo or redo.
+
+    A QLineEdit (a spin box's too) takes Ctrl+Z for itself whenever it has focus, even
+    with an empty undo history, as it has once its value is committed and shown again:
+    after typing a bandwidth and Enter, Ctrl+Z did nothing at all (eyes17). While the
+    field still holds typing of its own, the keys stay the field's."""
+
+    def watch(self, body: QWidget) -> None:
+        """Pass undo and redo on from the text fields in ``body`` (again: harmless)."""
+        # A spin box, not its line edit, has the focus and takes the key for it.
+        for kind in (QLineEdit, QAbstractSpinBox, QComboBox, QPlainTextEdit):
+            for field in body.findChildren(kind):
+                field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
+            return False
+        if event.matches(QKeySequence.StandardKey.Undo):
+            own = _history(watched, redo=False)
+        elif event.matches(QKeySequence.StandardKey.Redo):
+            own = _history(watched, redo=True)
+        else:
+            return False
+        if own:
+            return False
+        event.ignore()  # not the field's: the window's shortcut runs
+        return True
+
+
+def _history(field: QObject, *, redo: bool) -> bool:
+    """Whether ``field`` has typing of its own to undo (or redo)."""
+    if isinstance(field, QAbstractSpinBox | QComboBox):
+        inner = field.findChild(QLineEdit)
+        if inner is None:  # a combo box that is not editable
+            return False
+        field = inner
+    if isinstance(field, QLineEdit):
+        if field.isReadOnly():
+            return False
+        return field.isRedoAvailable() if redo else field.isUndoAvailable()
+    if isinstance(field, QPlainTextEdit):
+        if field.isReadOnly():
+            return False
+        document = field.document()
+        return document.isRedoAvailable() if redo else document.isUndoAvailable()
+    return True

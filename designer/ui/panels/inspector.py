@@ -54,6 +54,7 @@ from designer.domain.words import plural
 from designer.domain.workload import CapacitySettings
 from designer.text import printable
 from designer.ui import lifetime
+from designer.ui.panels._keys import UndoPassesOn
 from designer.ui.panels._look import error_text_color, kind_icon, severity_color
 from designer.ui.panels.field_editors import (
     FieldEditor,
@@ -174,6 +175,8 @@ class InspectorPanel(QWidget):
         self._findings_timer.setInterval(0)
         self._findings_timer.timeout.connect(self._show_findings)
         session.findings_changed.connect(self._on_findings_changed)
+        #: Ctrl+Z in a field whose value is committed undoes the design's last step.
+        self._undo_keys = UndoPassesOn(self)
         self.rebuild()
 
     def _on_findings_changed(self) -> None:
@@ -277,6 +280,7 @@ class InspectorPanel(QWidget):
         else:
             self._build_design()
         self._show_findings()
+        self._undo_keys.watch(body)
         if key is not None:
             self._forms.pop(key, None)
             self._forms[key] = _Form(
@@ -584,7 +588,8 @@ class InspectorPanel(QWidget):
         elif not self.session.selection:
             counts = result.summary()
             parts = [
-                f'<span style="color:{severity_color(s).name()}">{counts[s.value]} {s.value}</span>'
+                f'<span style="color:{severity_color(s).name()}">'
+                f"{plural(counts[s.value], s.value, 'info' if s is Severity.INFO else None)}</span>"
                 for s in Severity
                 if counts[s.value]
             ]

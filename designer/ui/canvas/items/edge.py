@@ -369,6 +369,12 @@ class EdgeItem(QGraphicsPathItem):
         self.set_state(self.selected, self.marker)
 
     def set_state(self, selected: bool, marker: tuple[Severity, int] | None) -> None:
+        if (selected, marker) != (self.selected, self.marker):
+            # The badge and the waypoint handles are painted by this item: repaint it
+            # even when its pen stays the same (a link drawn by its load keeps the
+            # load's colour, and setPen then repaints nothing: a badge came late, or
+            # stayed after its findings had gone).
+            self.update()
         self.selected = selected
         self.marker = marker
         if selected:
