@@ -19,10 +19,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox
+from test_capacity_window import open_tab, type_into
 
 from designer.domain.design import Severity
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.main_window import MainWindow
+from designer.ui.panels.databases import DatabasesPanel
 from designer.ui.panels.inspector import InspectorPanel
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_designs" / "three_site_stretched_dag.json"
@@ -147,3 +149,23 @@ def test_a_field_with_typing_of_its_own_keeps_ctrl_z(launch) -> None:  # type: i
     assert session.undo_stack.count() == steps
     link = session.document.get(MPLS)
     assert link is not None and link.name == "BOS-HFD MPLS (carrier 1)"
+
+
+def test_the_design_header_counts_the_databases_plan_copies_adds(launch) -> None:  # type: ignore[no-untyped-def]
+    # eyes17: with nothing selected the Inspector said "design · 52 elements" after Plan
+    # copies had added two databases to the two-site template (54).
+    window = launch(SAMPLE)
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None and not window.session.selection
+    assert inspector.header_detail.text() == "design · 112 elements"
+    panel = open_tab(window, "Databases").widget()
+    assert isinstance(panel, DatabasesPanel)
+    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
+    type_into(panel.plan.databases, "6")
+    QTest.mouseClick(panel.plan.apply_button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    assert len(window.session.design.elements) == 114
+    assert inspector.header_detail.text() == "design · 114 elements"
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    assert inspector.header_detail.text() == "design · 112 elements"

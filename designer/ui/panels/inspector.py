@@ -426,7 +426,7 @@ class InspectorPanel(QWidget):
 
     def _build_design(self) -> None:
         design = self.session.design
-        self._set_header(design.name, f"design · {len(design.elements)} elements", None)
+        self._set_design_header()
         self.name_edit = QLineEdit(design.name)
         self.name_edit.setObjectName("design_name")
         self.name_edit.setToolTip("The design's name (window title, reports)")
@@ -696,6 +696,9 @@ class InspectorPanel(QWidget):
         if self.element_id is None:
             if not self.session.selection and isinstance(event, SettingsChanged):
                 self._sync_design()
+            elif not self.session.selection and isinstance(event, ElementsAdded | ElementsRemoved):
+                # The design's element count (it read 52 after Plan copies added two).
+                self._set_design_header()
             elif (
                 isinstance(event, ElementChanged)
                 and event.id in self.session.selection
@@ -752,9 +755,13 @@ class InspectorPanel(QWidget):
             editor.show_value(getattr(element, name))
         self._show_inherited(element, self.editors)
 
+    def _set_design_header(self) -> None:
+        design = self.session.design
+        self._set_header(design.name, f"design · {plural(len(design.elements), 'element')}", None)
+
     def _sync_design(self) -> None:
         design = self.session.design
-        self._set_header(design.name, f"design · {len(design.elements)} elements", None)
+        self._set_design_header()
         for widget, value in (
             (self.rpo_spin, design.intent.rpo_target_min),
             (self.rto_spin, design.intent.rto_target_min),
