@@ -13,6 +13,7 @@ import base64
 import html
 from collections.abc import Callable
 
+from designer.domain.words import plural
 from designer.interop.review import ReviewData, ScenarioReview, format_duration
 from designer.interop.timeline_svg import timeline_svg
 from designer.simulation import SpofEntry
@@ -86,7 +87,7 @@ def _summary(data: ReviewData) -> str:
         ["Targets", f"RPO {intent.rpo_target_min:g} min, RTO {intent.rto_target_min:g} min"],
         [
             "Elements",
-            ", ".join(f"{n} {label}{'s' if n != 1 else ''}" for label, n in data.counts()),
+            ", ".join(plural(n, label) for label, n in data.counts()),
         ],
         [
             "Findings",
