@@ -70,7 +70,7 @@ def standalone_vm_ha() -> Design:
         "vm-chi-ex01",
         "CHI-EX01",
         hosts[0],
-        [VmRole.MAILBOX, VmRole.CLIENT_ACCESS, VmRole.HUB_TRANSPORT],
+        [VmRole.MAILBOX, VmRole.CLIENT_ACCESS],
         vcpu=8,
         memory_gb=48.0,
         exchange_version="2013",

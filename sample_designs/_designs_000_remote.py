@@ -205,13 +205,6 @@ def srm_dag_recovery() -> Design:
     )
     vdp_backup(kit, "dal", list(database_ids(kit)), members)
     kit.waive(
-        "SRM005",
-        [ftw, pair],
-        "Exchange 2013 has no separate Hub Transport role: the Transport service runs on the "
-        "recovered Mailbox servers themselves, and FTW-CAS01/02 give Fort Worth its own "
-        "Client Access (000 §5.1.1 step 4)",
-    )
-    kit.waive(
         "SRM010",
         [dag],
         "000 §5.1.1 protects the DAG members with SRM; the recovery runbook re-creates the "

@@ -124,7 +124,9 @@ LEGEND_W = {
 }
 GLOBAL_STRIP_H = BOX_H + 60
 
-MAILBOX = [VmRole.MAILBOX, VmRole.HUB_TRANSPORT]  # Exchange 2013 Mailbox role (with transport)
+#: An Exchange 2013 Mailbox server: 2013 has no Hub Transport role, its Mailbox servers
+#: run the Transport service (EX006; EX002 and SRM005 count them as Hub Transport).
+MAILBOX = [VmRole.MAILBOX]
 DC = [VmRole.DOMAIN_CONTROLLER]
 
 

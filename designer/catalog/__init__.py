@@ -22,6 +22,7 @@ __all__ = [
     "capacity",
     "clariion",
     "edge",
+    "exchange_roles",
     "limits",
     "mirror_limits",
     "model_family",
@@ -63,6 +64,21 @@ def edge() -> dict[str, Any]:
 
 def timings() -> dict[str, Any]:
     return _read("timings.json")
+
+
+def exchange_roles(version: str | None) -> frozenset[str] | None:
+    """The server roles Exchange ``version`` has (None: a version the catalog does not
+    list, such as 2003's front-end/back-end servers, or no version).
+
+    Examples
+    --------
+    >>> sorted(exchange_roles("2013"))
+    ['client_access', 'edge_transport', 'mailbox']
+    >>> exchange_roles("2003") is None
+    True
+    """
+    roles = timings()["exchange_roles"]["roles"].get(version) if version is not None else None
+    return frozenset(roles) if roles is not None else None
 
 
 def reliability_defaults() -> dict[str, dict[str, Any]]:

@@ -6,6 +6,7 @@ from _misc_fixtures import assert_sound, build, findings, random_designs, two_si
 from hypothesis import given
 
 from designer.domain import (
+    CasArray,
     Dag,
     DatabaseCopy,
     Design,
@@ -18,6 +19,7 @@ from designer.domain import (
     VmRole,
     WanLink,
 )
+from designer.domain.design import Severity
 
 MBX = [VmRole.MAILBOX]
 HUB = [VmRole.HUB_TRANSPORT]
@@ -277,3 +279,72 @@ def test_ex005_passes() -> None:
     local = [e.model_copy(update={"host": "h1"}) if e.id == "n2" else e
              for e in _stretched_ccr(520)]  # fmt: skip
     assert findings(build(*local), "EX005") == []
+
+
+# -- EX006 ---------------------------------------------------------------------------------
+def test_ex006_triggers() -> None:
+    """Exchange 2013 has no Hub Transport or Unified Messaging role (000 §5.3, §6.1.1;
+    [product fact])."""
+    design = build(
+        *two_sites(),
+        vm("mbx1", roles=[VmRole.MAILBOX, VmRole.HUB_TRANSPORT], exchange_version="2013"),
+        vm("cas1", roles=[VmRole.CLIENT_ACCESS, VmRole.HUB_TRANSPORT, VmRole.UNIFIED_MESSAGING],
+           exchange_version="2013"),
+    )  # fmt: skip
+    by_vm = {f.elements: f for f in findings(design, "EX006")}
+    assert set(by_vm) == {("mbx1",), ("cas1",)}
+    first, second = by_vm[("mbx1",)], by_vm[("cas1",)]
+    assert first.severity is Severity.ERROR
+    assert first.message == (
+        "Exchange 2013 VM mbx1 has the Hub Transport role, which Exchange 2013 does not "
+        "have (its Mailbox servers run the Transport service)"
+    )
+    assert "Hub Transport and Unified Messaging roles" in second.message
+
+
+def test_ex006_passes() -> None:
+    # 2013's own roles; the five roles of 2007 and 2010; 2003 and unstated versions are
+    # not checked; a CAS array of 2013 Client Access servers is fine (000 §5.3.1).
+    five = [VmRole.MAILBOX, VmRole.CLIENT_ACCESS, VmRole.HUB_TRANSPORT,
+            VmRole.UNIFIED_MESSAGING]  # fmt: skip
+    design = build(
+        *two_sites(),
+        vm("mbx1", roles=[VmRole.MAILBOX, VmRole.CLIENT_ACCESS], exchange_version="2013"),
+        vm("edge1", roles=[VmRole.EDGE_TRANSPORT], exchange_version="2013"),
+        vm("old7", roles=five, exchange_version="2007"),
+        vm("old10", roles=five, exchange_version="2010"),
+        vm("old3", roles=[VmRole.MAILBOX, VmRole.HUB_TRANSPORT], exchange_version="2003"),
+        vm("any", roles=[VmRole.HUB_TRANSPORT]),
+        CasArray(id="ca", name="CAS array", site="s1", members=["mbx1"]),
+    )
+    assert findings(design, "EX006") == []
+
+
+def test_ex002_counts_an_exchange_2013_mailbox_server_as_hub_transport() -> None:
+    """With EX006 asking to drop the role, two 2013 Mailbox servers are the site's two
+    Hub Transport servers; two 2010 ones are not."""
+
+    def site(version: str) -> Design:
+        return build(
+            *two_sites(),
+            *(vm(f"mbx{i}", roles=MBX, exchange_version=version) for i in (1, 2)),
+        )
+
+    assert findings(site("2013"), "EX002") == []
+    (finding,) = findings(site("2010"), "EX002")
+    assert "0 Hub Transport servers" in finding.message
+
+
+def test_ex006_through_the_check_command(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The door: ``dr-designer check`` of a saved design with an Exchange 2013 Hub
+    Transport server exits 1 and names EX006; ``rules`` lists it with its source."""
+    from designer.entry import main
+    from designer.persistence import save
+
+    path = tmp_path / "hub2013.drd.json"
+    save(build(*two_sites(), vm("hub1", roles=HUB, exchange_version="2013")), path)
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "error EX006: Exchange 2013 VM hub1 has the Hub Transport role" in out
+    assert main(["rules"]) == 0
+    assert "EX006" in capsys.readouterr().out

@@ -189,6 +189,22 @@ def test_srm005_passes() -> None:
     assert findings(fixture, "SRM005") == []
 
 
+def test_srm005_exchange_2013_mailbox_servers_carry_transport() -> None:
+    """An Exchange 2013 Mailbox server runs the Transport service [product fact]: a
+    recovered 2013 mailbox server brings its own, and a 2013 Mailbox server at the
+    recovery site counts as its Hub Transport; a 2007 one does not."""
+    no_hub = SrmFixture().set("cas-dr", roles=[VmRole.CLIENT_ACCESS])
+    no_hub.set("mbx1", exchange_version="2013")
+    assert findings(no_hub, "SRM005") == []
+    local = SrmFixture().set("cas-dr", roles=[VmRole.CLIENT_ACCESS])
+    local.vm("mbx-dr", VmRole.MAILBOX, site="dr", exchange_version="2013")
+    assert findings(local, "SRM005") == []
+    old = SrmFixture().set("cas-dr", roles=[VmRole.CLIENT_ACCESS])
+    old.vm("mbx-dr", VmRole.MAILBOX, site="dr", exchange_version="2007")
+    (finding,) = findings(old, "SRM005")
+    assert "Hub Transport" in finding.message
+
+
 # -- SRM006 -------------------------------------------------------------------------
 def _dag_plan(*steps: RecoveryPlanStep, subnet: str = "10.1.0.0/16", ip: bool = False):  # type: ignore[no-untyped-def]
     fixture = SrmFixture()

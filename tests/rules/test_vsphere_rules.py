@@ -6,6 +6,7 @@ from _misc_fixtures import assert_sound, build, findings, random_designs, vm
 from hypothesis import given
 
 from designer.domain import (
+    DatabaseCopy,
     Design,
     DiskPlacement,
     DiskPurpose,
@@ -92,6 +93,58 @@ def test_vs002_triggers() -> None:
 
 def test_vs002_passes() -> None:
     assert findings(build(*_mailbox_vm(4000)), "VS002") == []
+
+
+def _active_databases(stated: int, *sizes: int, preferred: int = 1) -> list:
+    """mbx1 stating ``stated`` mailboxes; databases of ``sizes`` mailboxes, each with a
+    copy on mbx1 and on mbx2, mbx1's of activation preference ``preferred``."""
+    return [
+        Site(id="s1", name="Boston"),
+        EsxiHost(id="h1", name="esx", site="s1"),
+        vm("mbx1", mailboxes=stated),
+        vm("mbx2"),
+        *(
+            MailboxDatabase(
+                id=f"db{n}", name=f"DB{n}", mailboxes=size,
+                copies=[DatabaseCopy(member="mbx1", activation_preference=preferred),
+                        DatabaseCopy(member="mbx2", activation_preference=3 - preferred)],
+            )
+            for n, size in enumerate(sizes)
+        ),
+    ]  # fmt: skip
+
+
+def test_vs002_triggers_on_active_databases_over_what_the_vm_states() -> None:
+    """The users a VM serves are its active databases' (002: users within a VM), even
+    when its own figure says fewer."""
+    (finding,) = findings(build(*_active_databases(1000, 2500, 2500)), "VS002")
+    assert finding.elements == ("mbx1",)
+    assert finding.message == (
+        "VM mbx1 runs mailbox databases of 5,000 users actively; it states 1,000; "
+        "the recommended limit is 4,000"
+    )
+
+
+def test_vs002_passes_passive_copies_and_databases_within_the_limit() -> None:
+    # mbx2 holds the 5,000 users' databases passively: not its users until a failover.
+    assert findings(build(*_active_databases(1000, 2000, 2000)), "VS002") == []
+    (finding,) = findings(build(*_active_databases(0, 2500, 2500, preferred=2)), "VS002")
+    assert finding.elements == ("mbx2",) and "it states" not in finding.message
+
+
+def test_vs002_counts_a_database_without_copies_once_on_its_disks_vm() -> None:
+    elements = [
+        Site(id="s1", name="Boston"),
+        EsxiHost(id="h1", name="esx", site="s1"),
+        vm("mbx1", mailboxes=100),
+        MailboxDatabase(id="db1", name="DB1", mailboxes=4100),
+        VirtualDisk(id="d1", name="db", vm="mbx1", purpose=DiskPurpose.DATABASE, database="db1"),
+        VirtualDisk(id="d2", name="log", vm="mbx1", purpose=DiskPurpose.LOGS, database="db1"),
+    ]
+    (finding,) = findings(build(*elements), "VS002")
+    assert "4,100 users" in finding.message
+    elements[3] = MailboxDatabase(id="db1", name="DB1", mailboxes=2100)
+    assert findings(build(*elements), "VS002") == []
 
 
 # -- VS003 -------------------------------------------------------------------------------

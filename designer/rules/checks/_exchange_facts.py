@@ -10,12 +10,25 @@ from __future__ import annotations
 from functools import cached_property
 from weakref import WeakKeyDictionary, proxy
 
-from designer.domain.elements import MailboxDatabase, VirtualDisk
+from designer.catalog import timings
+from designer.domain.elements import MailboxDatabase, VirtualDisk, VirtualMachine
+from designer.domain.enums import VmRole
 from designer.domain.facets import EXCHANGE_ROLES, is_data_disk, is_exchange
 from designer.domain.index import DesignIndex
 from designer.rules.context import RuleContext
 
-__all__ = ["EXCHANGE_ROLES", "ExchangeFacts", "exchange_facts", "is_exchange"]
+__all__ = ["EXCHANGE_ROLES", "ExchangeFacts", "exchange_facts", "is_exchange", "runs_transport"]
+
+
+def runs_transport(vm: VirtualMachine) -> bool:
+    """A server that carries mail in transport: the Hub Transport role, or a Mailbox
+    server of a version whose Mailbox role runs the Transport service (Exchange 2013:
+    the catalog's ``exchange_roles``)."""
+    if VmRole.HUB_TRANSPORT in vm.roles:
+        return True
+    if VmRole.MAILBOX not in vm.roles or vm.exchange_version is None:
+        return False
+    return vm.exchange_version in timings()["exchange_roles"]["mailbox_runs_transport"]
 
 
 class ExchangeFacts:
@@ -59,6 +72,30 @@ class ExchangeFacts:
         for disk in self.data_disks:
             if disk.database is not None and disk.database not in with_copies:
                 result.add(disk.vm)
+        return result
+
+    @cached_property
+    def active_mailboxes(self) -> dict[str, int]:
+        """For each VM running databases actively (:attr:`active_servers`), the mailboxes
+        of those databases (a database without copies counts on each VM holding its disks)."""
+        result: dict[str, int] = {}
+        with_copies: set[str] = set()
+        by_id: dict[str, MailboxDatabase] = {}
+        for db in self.index.of("mailbox_database", MailboxDatabase):
+            by_id[db.id] = db
+            if db.copies:
+                with_copies.add(db.id)
+                vm = min(db.copies, key=lambda c: c.activation_preference).member
+                result[vm] = result.get(vm, 0) + db.mailboxes
+        seen: set[tuple[str, str]] = set()
+        for disk in self.data_disks:
+            db_id = disk.database
+            if db_id is None or db_id in with_copies or (disk.vm, db_id) in seen:
+                continue
+            seen.add((disk.vm, db_id))
+            held = by_id.get(db_id)
+            if held is not None:
+                result[disk.vm] = result.get(disk.vm, 0) + held.mailboxes
         return result
 
     @cached_property

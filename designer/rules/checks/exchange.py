@@ -6,7 +6,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
-from designer.catalog import limits, timings
+from designer.catalog import exchange_roles, limits, timings
 from designer.domain.design import Severity
 from designer.domain.elements import (
     Dag,
@@ -20,9 +20,15 @@ from designer.domain.elements import (
     VirtualMachine,
 )
 from designer.domain.enums import Exchange2007Kind, VmRole
+from designer.domain.field_words import choice_text
 from designer.graph.network import lowest_rtt
 from designer.rules.checks._dag_facts import dag_facts
-from designer.rules.checks._exchange_facts import exchange_facts, is_exchange
+from designer.rules.checks._exchange_facts import (
+    EXCHANGE_ROLES,
+    exchange_facts,
+    is_exchange,
+    runs_transport,
+)
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
 from designer.rules.registry import rule
@@ -31,6 +37,7 @@ __all__ = [
     "exchange2007_topology_limits",
     "exchange_domain_and_os",
     "hub_transport_unprotected",
+    "role_not_in_exchange_version",
     "store_counts_over_edition_limit",
     "stretched_exchange2007_cluster",
 ]
@@ -144,18 +151,11 @@ def _lcr_storage_groups(
             )
 
 
-def _is_hub(vm: VirtualMachine) -> bool:
-    # Exchange 2013 folds the Transport service into the Mailbox role [product fact].
-    return VmRole.HUB_TRANSPORT in vm.roles or (
-        vm.exchange_version == "2013" and VmRole.MAILBOX in vm.roles
-    )
-
-
 @rule(
     code="EX002",
     name="hub-transport-unprotected",
     severity=Severity.WARNING,
-    source="002",
+    source="002; [product fact]",
     reads=("host_replication", "mailbox_database", "protection_group", "virtual_disk", "vm"),
     follows=("esxi_host", "site"),
     # Hub and Mailbox servers; active servers come from database copies and data disks.
@@ -190,7 +190,8 @@ def hub_transport_unprotected(ctx: RuleContext) -> Iterator[Finding]:
     Source
     ------
     002 (Table 1: CAS and Hub Transport servers at each site; "You can protect these
-    additional in-flight messages by replicating the Hub Transport server with SRM").
+    additional in-flight messages by replicating the Hub Transport server with SRM");
+    [product fact] Exchange 2013's Mailbox servers run the Transport service.
     """
     index = ctx.index
     need = int(timings()["exchange_guidelines"]["min_hub_transport_per_mailbox_site"])
@@ -209,7 +210,7 @@ def hub_transport_unprotected(ctx: RuleContext) -> Iterator[Finding]:
         site_id = index.site_of(vm.id)
         if site_id is None:
             continue
-        if _is_hub(vm):
+        if runs_transport(vm):
             hubs[site_id].append(vm)
         if vm.id in active:
             running.add(site_id)
@@ -491,4 +492,70 @@ def stretched_exchange2007_cluster(ctx: RuleContext) -> Iterator[Finding]:
                 f"{kind} cluster {rep.name} is stretched over {len(sites)} sites but node "
                 f"{', '.join(old)} does not run Windows Server 2008, which stretch clusters need",
                 [rep],
+            )
+
+
+@rule(
+    code="EX006",
+    name="role-not-in-exchange-version",
+    severity=Severity.ERROR,
+    source="000 §5.3, §6.1.1; 003; [product fact]",
+    reads=("vm",),
+    narrow={"vm": "exchange"},
+)
+def role_not_in_exchange_version(ctx: RuleContext) -> Iterator[Finding]:
+    """An Exchange server has a role its Exchange version does not have.
+
+    What it checks
+    --------------
+    Each VM with an Exchange version the catalog lists roles for (2007, 2010, 2013):
+    its Exchange roles against that version's. Exchange 2013 has the Mailbox and
+    Client Access roles (and Edge Transport from SP1): a 2013 VM with the Hub Transport
+    or Unified Messaging role is reported. Exchange 2003 (front-end and back-end
+    servers, no roles) is not checked. A CAS array of Exchange 2013 Client Access
+    servers is not reported: 000 §5.3.1 gives each site of a 2013 DAG "a load
+    balanced client access array".
+
+    Why
+    ---
+    Exchange 2013 decoupled the Client Access and Mailbox servers; its Mailbox servers
+    run the Transport and Unified Messaging services themselves. No Exchange 2013
+    server can be installed with the Hub Transport or Unified Messaging role, so the
+    design describes a server that cannot be built, and the rules counting Hub
+    Transport servers (EX002, SRM005) would count a Client Access server as one.
+
+    Fix
+    ---
+    Remove the role: an Exchange 2013 Mailbox server already counts as a Hub Transport
+    server (EX002, SRM005). Or set the VM's Exchange version to the one it runs.
+
+    Source
+    ------
+    000 §5.3 ("decoupling Client Access and Mailbox servers") and §6.1.1 ("both the
+    Client Access and Mailbox Exchange server roles"); 003 (the Exchange 2007 roles:
+    Mailbox, Hub Transport, Client Access, Unified Messaging, Edge); [product fact]
+    Exchange 2010 has the same five roles, Exchange 2013 folds Hub Transport and
+    Unified Messaging into its Mailbox role.
+    """
+    on_mailbox = timings()["exchange_roles"]["mailbox_runs_transport"]
+    for vm in ctx.index.of("vm", VirtualMachine):
+        version = vm.exchange_version
+        allowed = exchange_roles(version)
+        if allowed is None:
+            continue
+        extra = [
+            r for r in dict.fromkeys(vm.roles) if r in EXCHANGE_ROLES and r.value not in allowed
+        ]
+        if extra:
+            instead = (
+                " (its Mailbox servers run the Transport service)"
+                if version in on_mailbox and VmRole.HUB_TRANSPORT in extra
+                else ""
+            )
+            yield ctx.finding(
+                f"Exchange {version} VM {vm.name} has the "
+                f"{' and '.join(choice_text(r.value) for r in extra)} "
+                f"role{'' if len(extra) == 1 else 's'}, which Exchange {version} does not "
+                f"have{instead}",
+                [vm],
             )

@@ -37,7 +37,7 @@ from designer.domain.enums import (
 )
 from designer.domain.index import DesignIndex
 from designer.domain.words import word_for
-from designer.rules.checks._exchange_facts import is_exchange
+from designer.rules.checks._exchange_facts import is_exchange, runs_transport
 from designer.rules.checks._replication import (
     listing,
     mirror_ends,
@@ -415,7 +415,7 @@ def missing_vcenter_or_adapter(ctx: RuleContext) -> Iterator[Finding]:
     code="SRM005",
     name="recovery-site-lacks-cas-or-hub",
     severity=Severity.ERROR,
-    source="002",
+    source="002; [product fact]",
     reads=("protection_group", "virtual_disk", "vm"),
     follows=("consistency_group", "esxi_host", "lun", "mirror", "site", "srm_site_pair"),
 )
@@ -426,7 +426,9 @@ def recovery_site_lacks_cas_or_hub(ctx: RuleContext) -> Iterator[Finding]:
     --------------
     The recovery site of every SRM site pair whose protection groups hold a mailbox
     server (a VM with the ``mailbox`` role or a disk holding a mailbox database) must
-    run a VM with the ``client_access`` role and one with the ``hub_transport`` role.
+    run a VM with the ``client_access`` role and one with the ``hub_transport`` role (an
+    Exchange 2013 Mailbox server counts as one, as it runs the Transport service; when
+    every recovered mailbox server is such a server, it brings its own transport).
 
     Why
     ---
@@ -442,16 +444,22 @@ def recovery_site_lacks_cas_or_hub(ctx: RuleContext) -> Iterator[Finding]:
 
     Source
     ------
-    002 Table 1 ("Exchange CAS and Hub Transport servers at each site") and "Setup".
+    002 Table 1 ("Exchange CAS and Hub Transport servers at each site") and "Setup";
+    [product fact] Exchange 2013's Mailbox servers run the Transport service.
     """
     index = ctx.index
     mailbox_vms_by_pair: dict[str, dict[str, None]] = {}
+    #: Pairs whose every recovered mailbox server runs the Transport service itself.
+    own_transport: dict[str, bool] = {}
     for vm_id, pgs in srm_scope(index).vms.items():
         server = index.typed(vm_id, VirtualMachine)
         if server is None or not _is_mailbox_server(index, server):
             continue
         for pg in pgs:
             mailbox_vms_by_pair.setdefault(pg.site_pair, {})[server.name] = None
+            own_transport[pg.site_pair] = own_transport.get(pg.site_pair, True) and (
+                VmRole.MAILBOX in server.roles and runs_transport(server)
+            )
     if not mailbox_vms_by_pair:
         return
     cas_sites: set[str] = set()
@@ -459,7 +467,7 @@ def recovery_site_lacks_cas_or_hub(ctx: RuleContext) -> Iterator[Finding]:
     for vm, site in _vm_sites(index):
         if VmRole.CLIENT_ACCESS in vm.roles:
             cas_sites.add(site)
-        if VmRole.HUB_TRANSPORT in vm.roles:
+        if runs_transport(vm):
             hub_sites.add(site)
     for pair_id, vm_names in mailbox_vms_by_pair.items():
         pair = index.typed(pair_id, SrmSitePair)
@@ -469,7 +477,7 @@ def recovery_site_lacks_cas_or_hub(ctx: RuleContext) -> Iterator[Finding]:
         missing = []
         if site_id not in cas_sites:
             missing.append("a Client Access server")
-        if site_id not in hub_sites:
+        if site_id not in hub_sites and not own_transport[pair_id]:
             missing.append("a Hub Transport server")
         if missing:
             yield ctx.finding(

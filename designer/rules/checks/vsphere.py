@@ -32,19 +32,24 @@ __all__ = [
     name="too-many-users-per-vm",
     severity=Severity.WARNING,
     source="002",
-    reads=("vm",),
+    reads=("mailbox_database", "virtual_disk", "vm"),
+    narrow={"virtual_disk": "data"},  # a database without copies is active on its disks' VM
 )
 def too_many_users_per_vm(ctx: RuleContext) -> Iterator[Finding]:
     """More than the recommended number of Exchange users in one VM.
 
     What it checks
     --------------
-    Each VM's ``mailboxes`` against the recommended limit of Exchange users per VM.
+    Each VM's Exchange users against the recommended limit of Exchange users per VM:
+    the mailboxes it states (``mailboxes``), or, when more, the mailboxes of the
+    databases it runs actively in normal operation (those whose preferred copy it
+    holds, and those without copies whose disks it holds).
 
     Why
     ---
     EMC's SRM/MirrorView guidance recommends at most 4,000 Exchange users within a VM;
-    beyond it the VM's storage and recovery time grow past what was validated.
+    beyond it the VM's storage and recovery time grow past what was validated. The
+    users a VM serves are those of its active databases whatever figure it states.
 
     Fix
     ---
@@ -55,10 +60,19 @@ def too_many_users_per_vm(ctx: RuleContext) -> Iterator[Finding]:
     002 ("a recommended limit of 4,000 Exchange users within a VM").
     """
     cap = limits()["max_users_per_vm"]
+    active = exchange_facts(ctx).active_mailboxes
     for vm in ctx.index.of("vm", VirtualMachine):
-        if vm.mailboxes > cap:
+        serving = active.get(vm.id, 0)
+        if vm.mailboxes > cap and vm.mailboxes >= serving:
             yield ctx.finding(
                 f"VM {vm.name} hosts {vm.mailboxes:,} users; the recommended limit is {cap:,}",
+                [vm],
+            )
+        elif serving > cap:
+            stated = f"; it states {vm.mailboxes:,}" if vm.mailboxes else ""
+            yield ctx.finding(
+                f"VM {vm.name} runs mailbox databases of {serving:,} users actively{stated}; "
+                f"the recommended limit is {cap:,}",
                 [vm],
             )
 
