@@ -199,8 +199,8 @@ def _stretched_dag(witness_site: str | None) -> tuple[_Kit, str, str]:
             name = f"{key.upper()}-MBX{n:02d}"
             # 8 vCPUs: a member carries its partner's 2,000 mailboxes too after a host's
             # loss (4,000 active at 3 megacycles each: CPU 56 %, memory 82 %; with 4 vCPUs
-            # CPU 113 %, CAP003).
-            vm = kit.vm(host, name, _MBX, mailboxes=1000, memory_gb=48, vcpu=8)
+            # CPU 113 %, CAP003). Its mailboxes: those of its active database, below.
+            vm = kit.vm(host, name, _MBX, memory_gb=48, vcpu=8)
             members.append(vm)
             kit.disk(vm, kit.lun(array, f"{name}-OS", 100, "RG0"), DiskPurpose.OS, 80)
             db_lun = kit.lun(array, f"{name}-DB", 1200, "RG1")
@@ -259,6 +259,17 @@ def _stretched_dag(witness_site: str | None) -> tuple[_Kit, str, str]:
             )
         )  # fmt: skip
     kit.add(Backup(id="backup-1", name="Nightly database backup", databases=databases))
+    # Each member states the users of the databases it runs actively (VS002 counts them
+    # anyway): 2,000 on each production member, none on the recovery members.
+    active: dict[str, int] = {}
+    for element in kit.elements:
+        if isinstance(element, MailboxDatabase):
+            first = min(element.copies, key=lambda c: c.activation_preference).member
+            active[first] = active.get(first, 0) + element.mailboxes
+    kit.elements = [
+        e.model_copy(update={"mailboxes": active[e.id]}) if e.id in active else e
+        for e in kit.elements
+    ]
     return kit, prod, dr
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from designer.document.templates import TEMPLATES, template
-from designer.domain import structural_errors
+from designer.domain import MailboxDatabase, Site, VirtualMachine, structural_errors
 from designer.entry import main
 from designer.persistence import dumps, loads, save
 from designer.rules import check
@@ -103,3 +103,22 @@ def test_a_template_states_its_workload_and_its_servers_carry_it(
     if key == "srm_mirrorview":
         (link,) = report["links"]
         assert "MirrorView/S" in json.dumps(link["normal"])
+
+
+@pytest.mark.parametrize("key", ["two_site_dag", "three_site_dag"])
+def test_a_template_member_states_the_mailboxes_of_its_active_databases(key: str) -> None:
+    """wave 17: the DAG templates' members stated 1,000 mailboxes each while each
+    production member ran a database of 2,000 actively. Now each member states what its
+    preferred copies hold (none on the recovery members), and the sum is the users'."""
+    design = template(key)
+    dbs = [e for e in design.elements if isinstance(e, MailboxDatabase)]
+    active: dict[str, int] = {}
+    for db in dbs:
+        first = min(db.copies, key=lambda c: c.activation_preference).member
+        active[first] = active.get(first, 0) + db.mailboxes
+    members = {m for db in dbs for m in (c.member for c in db.copies)}
+    stated = {vm.id: vm.mailboxes for vm in design.elements if isinstance(vm, VirtualMachine)}
+    assert {m: stated[m] for m in members} == {m: active.get(m, 0) for m in members}
+    assert active == {"vm-prd-mbx01": 2000, "vm-prd-mbx02": 2000}
+    users = sum(s.users for s in design.elements if isinstance(s, Site))
+    assert sum(stated.values()) == users == 4000
