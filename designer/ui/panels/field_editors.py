@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QIcon, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QSpinBox,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -42,7 +43,14 @@ from designer.domain.index import DesignIndex
 from designer.domain.workload import MailboxProfile
 from designer.ui.panels.field_specs import FieldSpec, choice_text
 
-__all__ = ["FieldEditor", "ProfileEditor", "ReadOnlyEditor", "TextArea", "make_editor"]
+__all__ = [
+    "CheckListEditor",
+    "FieldEditor",
+    "ProfileEditor",
+    "ReadOnlyEditor",
+    "TextArea",
+    "make_editor",
+]
 
 _INT_MAX = 2**31 - 1
 _NONE_TEXT = "(none)"
@@ -280,13 +288,14 @@ class _ComboEditor(FieldEditor):
             button.setEnabled(wanted is not None)
 
 
-class _CheckListEditor(FieldEditor):
+class CheckListEditor(FieldEditor):
     """A list of references or of enum values, as a checkable list."""
 
     def __init__(self, spec: FieldSpec) -> None:
         widget = QListWidget()
         widget.setMaximumHeight(110)
         widget.setUniformItemSizes(True)
+        widget.setIconSize(QSize(12, 12))  # mark_unavailable's signs: rows keep their height
         super().__init__(spec, widget)
         if spec.editor == "enum_list":
             self._fill([(choice_text(c), c) for c in spec.choices])
@@ -312,6 +321,35 @@ class _CheckListEditor(FieldEditor):
     def _items(self) -> list[QListWidgetItem]:
         widget: QListWidget = self.editor  # type: ignore[assignment]
         return [widget.item(i) for i in range(widget.count())]
+
+    def mark_unavailable(self, values: frozenset[str], tip: str = "") -> None:
+        """Say which enum values do not apply: their rows carry a warning sign and ``tip``
+        (``{}`` stands for the value's name) as their tooltip, and can no longer be
+        checked (one checked already can be unchecked). The names stay whole: a note
+        after them was cut off in the dock's usual width."""
+        widget: QListWidget = self.editor  # type: ignore[assignment]
+        items = self._items()
+        # With a sign on some rows, the others get a blank one: the names stay aligned.
+        signs = any(item.data(Qt.ItemDataRole.UserRole) in values for item in items)
+        with QSignalBlocker(widget):
+            for item in items:
+                value = item.data(Qt.ItemDataRole.UserRole)
+                off = value in values
+                note = tip.format(choice_text(value)) if off else ""
+                if item.toolTip() != note or item.icon().isNull() == signs:
+                    item.setToolTip(note)
+                    item.setIcon(self._sign(off) if signs else QIcon())
+                checked = item.checkState() == Qt.CheckState.Checked
+                enabled = not off or checked
+                if bool(item.flags() & Qt.ItemFlag.ItemIsEnabled) != enabled:
+                    item.setFlags(item.flags() ^ Qt.ItemFlag.ItemIsEnabled)
+
+    def _sign(self, warning: bool) -> QIcon:
+        if not warning:
+            blank = QPixmap(12, 12)
+            blank.fill(Qt.GlobalColor.transparent)
+            return QIcon(blank)
+        return self.editor.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
 
     def value(self) -> Any:
         checked = [
@@ -548,7 +586,7 @@ def make_editor(spec: FieldSpec) -> FieldEditor:
     elif spec.editor in ("enum", "ref"):
         editor = _ComboEditor(spec)
     elif spec.editor in ("ref_list", "enum_list"):
-        editor = _CheckListEditor(spec)
+        editor = CheckListEditor(spec)
     elif spec.editor == "profile":
         editor = ProfileEditor(spec)
     else:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.catalog import exchange_roles
 from designer.document import Refusal
 from designer.document.commands import (
     ChangeElements,
@@ -49,7 +50,8 @@ from designer.document.events import (
     SettingsChanged,
 )
 from designer.domain.design import Severity
-from designer.domain.elements import ElementBase, Lun
+from designer.domain.elements import ElementBase, Lun, VirtualMachine
+from designer.domain.facets import EXCHANGE_ROLES
 from designer.domain.words import plural
 from designer.domain.workload import CapacitySettings
 from designer.text import printable
@@ -57,6 +59,7 @@ from designer.ui import lifetime
 from designer.ui.panels._keys import UndoPassesOn
 from designer.ui.panels._look import error_text_color, kind_icon, severity_color
 from designer.ui.panels.field_editors import (
+    CheckListEditor,
     FieldEditor,
     ProfileEditor,
     ReadOnlyEditor,
@@ -338,12 +341,25 @@ class InspectorPanel(QWidget):
     def _show_inherited(self, element: ElementBase, editors: dict[str, FieldEditor]) -> None:
         """An unstated mailbox profile shows the one that applies and where it is stated;
         a LUN's unset free space and change rate say what the sizing takes instead (its
-        free space read "(none)" where ``capacity`` takes half its size as free)."""
+        free space read "(none)" where ``capacity`` takes half its size as free); a VM's
+        roles its Exchange version lacks say so and cannot be chosen."""
         editor = editors.get("mailbox_profile")
         if isinstance(editor, ProfileEditor):
             editor.show_inherited(
                 *inherited_profile(self.session.design, self.session.document.index, element)
             )
+        if isinstance(element, VirtualMachine):
+            roles = editors.get("roles")
+            if isinstance(roles, CheckListEditor):
+                # The roles its Exchange version does not have (EX006): 2013's Mailbox
+                # servers run transport, and it has no Hub Transport or UM role.
+                allowed = exchange_roles(element.exchange_version) or EXCHANGE_ROLES
+                lacking = frozenset(r.value for r in EXCHANGE_ROLES if r.value not in allowed)
+                roles.mark_unavailable(
+                    lacking,
+                    f"Exchange {element.exchange_version} has no {{}} role (EX006): its "
+                    "Mailbox servers run that service",
+                )
         if isinstance(element, Lun):
             free = editors.get("free_gb")
             if free is not None and isinstance(free.editor, QDoubleSpinBox):
