@@ -478,6 +478,29 @@ def test_dag009_witness_on_a_member() -> None:
     assert f.message == "file share witness FSW of DAG DAG1 runs on its member MBX3"
 
 
+def test_dag009_member_of_a_version_without_dags_or_of_mixed_versions() -> None:
+    """wave 17: DAGs came with Exchange 2010, one version per DAG ([product fact]; 004:
+    Exchange 2007 replicates with LCR, CCR and SCR)."""
+    unstated = edit(base(), "mbx1", exchange_version=None)
+    assert findings(unstated, "DAG009") == [], "members stating one version, one none"
+    old = base()
+    for member in ("mbx1", "mbx2", "mbx3", "mbx4"):
+        old = edit(old, member, exchange_version="2007")
+    f = _one(findings(old, "DAG009"), "DAG009")
+    assert f.elements == ("dag", "mbx1", "mbx2", "mbx3", "mbx4")
+    assert f.message == (
+        "DAG DAG1 members MBX1, MBX2, MBX3, MBX4 run Exchange 2007; DAGs need Exchange 2010 "
+        "or 2013"
+    )
+    mixed = edit(unstated, "mbx3", exchange_version="2010")
+    f = _one(findings(mixed, "DAG009"), "DAG009")
+    assert f.elements == ("dag",)
+    assert f.message == (
+        "DAG DAG1 mixes Exchange versions (1 on Exchange 2010, 2 on Exchange 2013); a DAG's "
+        "members run one version"
+    )
+
+
 # -- DAG010 ------------------------------------------------------------------------------
 def test_dag010_triggers() -> None:
     elements = edit(base(), "l-bc", rtt_ms=620)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from itertools import combinations
 
-from designer.catalog import limits
+from designer.catalog import limits, timings
 from designer.domain.design import Severity
 from designer.domain.elements import (
     Dag,
@@ -691,7 +691,7 @@ def _shared_host_findings(
     code="DAG009",
     name="dag-membership-limits",
     severity=Severity.ERROR,
-    source="[product fact]",
+    source="[product fact]; 004",
     reads=("dag", "mailbox_database"),
     follows=("esxi_host", "file_share_witness", "site", "storage_array", "vm", "vsphere_cluster"),
 )
@@ -702,27 +702,33 @@ def dag_membership_limits(ctx: RuleContext) -> Iterator[Finding]:
     --------------
     For every DAG: that its file share witness and alternate witness are not served by
     one of its members; that none of its members is a domain controller; that it has
-    no more members than Exchange allows. For every database: no more copies than
-    Exchange allows.
+    no more members than Exchange allows; that no member states an Exchange version
+    without DAGs (2003, 2007) and that the members stating one state the same. For
+    every database: no more copies than Exchange allows.
 
     Why
     ---
     The witness must survive a member's failure, so it cannot be one. Exchange does not
     support a mailbox server that is also a domain controller in a DAG. A DAG holds at
-    most 16 members, and so a database at most 16 copies.
+    most 16 members, and so a database at most 16 copies. DAGs came with Exchange 2010
+    (Exchange 2007 replicates with LCR, CCR and SCR), and a DAG's members run one
+    Exchange version: a copy cannot be replicated between versions.
 
     Fix
     ---
     Move the witness to a server outside the DAG; move the domain controller role to its
-    own VM; split the DAG or drop copies.
+    own VM; split the DAG or drop copies; put each version's mailbox servers in a DAG of
+    their own (Exchange 2007: a CCR or SCR instead).
 
     Source
     ------
     [product fact] (Exchange 2010/2013 DAG: up to 16 mailbox servers; the witness server
-    cannot be a DAG member; DAG members cannot be domain controllers).
+    cannot be a DAG member; DAG members cannot be domain controllers; DAGs from Exchange
+    2010 on, one version per DAG); 004 (Exchange 2007's LCR, CCR and SCR).
     """
     caps = limits()
     max_members, max_copies = caps["max_dag_members"], caps["max_database_copies"]
+    dag_versions = list(timings()["exchange_roles"]["dag_versions"])
     facts = dag_facts(ctx)
     index = ctx.index
     for dag in facts.dags:
@@ -742,6 +748,7 @@ def dag_membership_limits(ctx: RuleContext) -> Iterator[Finding]:
                     f"DAG {dag.name} member {vm.name} is also a domain controller",
                     [dag.id, vm.id],
                 )
+        yield from _member_versions(ctx, dag, dag_versions)
         if len(members) > max_members:
             yield ctx.finding(
                 f"DAG {dag.name} has {len(members)} members; Exchange allows at most {max_members}",
@@ -754,6 +761,32 @@ def dag_membership_limits(ctx: RuleContext) -> Iterator[Finding]:
                 f"{max_copies}",
                 [db.id],
             )
+
+
+def _member_versions(ctx: RuleContext, dag: Dag, dag_versions: list[str]) -> Iterator[Finding]:
+    """DAG009's version findings: members of a version without DAGs, and mixed versions."""
+    stated: dict[str, list[VirtualMachine]] = {}
+    for vm_id in dict.fromkeys(dag.members):
+        vm = ctx.index.typed(vm_id, VirtualMachine)
+        if vm is not None and vm.exchange_version is not None:
+            stated.setdefault(vm.exchange_version, []).append(vm)
+    for version, vms in stated.items():
+        if version not in dag_versions:
+            yield ctx.finding(
+                f"DAG {dag.name} member{'' if len(vms) == 1 else 's'} "
+                f"{', '.join(vm.name for vm in vms)} run{'s' if len(vms) == 1 else ''} "
+                f"Exchange {version}; DAGs need Exchange {' or '.join(dag_versions)}",
+                [dag.id, *(vm.id for vm in vms)],
+            )
+    if len(stated) > 1:
+        counts = ", ".join(
+            f"{len(vms)} on Exchange {version}" for version, vms in sorted(stated.items())
+        )
+        yield ctx.finding(
+            f"DAG {dag.name} mixes Exchange versions ({counts}); a DAG's members run one "
+            "version",
+            [dag.id],
+        )
 
 
 # -- DAG010 ------------------------------------------------------------------------------
