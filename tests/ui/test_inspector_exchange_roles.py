@@ -21,18 +21,16 @@ from designer.ui.panels import InspectorPanel
 SHOTS = Path(os.environ.get("DR_SHOTS", "/tmp/dom17-shots"))
 
 
+#: An Exchange 2013 Mailbox server stating the Hub Transport role 2013 does not have.
+MAILBOX_2013 = VirtualMachine(
+    id="mbx1", name="BOS-MBX01", host="h1", exchange_version="2013",
+    roles=[VmRole.MAILBOX, VmRole.HUB_TRANSPORT],
+)  # fmt: skip
+
+
 def _design() -> Design:
-    return Design(
-        name="Exchange 2013 roles",
-        elements=[
-            Site(id="s1", name="Boston"),
-            EsxiHost(id="h1", name="esx-b1", site="s1"),
-            VirtualMachine(
-                id="mbx1", name="BOS-MBX01", host="h1", exchange_version="2013",
-                roles=[VmRole.MAILBOX, VmRole.HUB_TRANSPORT],
-            ),
-        ],
-    )  # fmt: skip
+    where = [Site(id="s1", name="Boston"), EsxiHost(id="h1", name="esx-b1", site="s1")]
+    return Design(name="Exchange 2013 roles", elements=[*where, MAILBOX_2013])
 
 
 def _rows(roles: QListWidget) -> dict[str, QListWidgetItem]:
