@@ -34,6 +34,10 @@ BAD = QColor("#d32f2f")
 COLUMNS = ("Database", "State", "Active on", "RPO", "RTO", "Meets targets", "Why")
 #: The reason's column: it takes the table's width the others leave.
 WHY = len(COLUMNS) - 1
+#: The headers as shown: "Meets targets" on two lines, its column as narrow as its
+#: "yes" / "no" allow (on one line it took the room the reason needed: "not affected"
+#: wrapped to "not / affec…" in a 1280 x 800 window).
+HEADERS = tuple(name.replace("Meets targets", "Meets\ntargets") for name in COLUMNS)
 #: A cell's text starts this far in from each side (Qt's style, with a pixel to spare).
 CELL_MARGIN = 5
 
@@ -55,7 +59,11 @@ class ResultsPanel(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        for column, name in enumerate(COLUMNS):
+            header_item = self.table.horizontalHeaderItem(column)
+            if header_item is not None and name != HEADERS[column]:
+                header_item.setToolTip(name)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)

@@ -1,0 +1,134 @@
+"""Wave 17 (uic17): the windows' leftovers, each through the real window
+(``dr-designer gui FILE``) at the small window size where it was seen (1280 x 800)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar
+
+from designer.ui.panels.databases import DatabasesPanel
+from designer.ui.simulation.results_table import CELL_MARGIN, COLUMNS
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
+SHOTS = Path("/tmp/uic17-shots")
+
+
+def _shot(window: Any, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    QApplication.processEvents()
+    window.grab().save(str(SHOTS / f"{name}.png"))
+
+
+def _open(launch: Any, qtbot: Any, name: str) -> Any:
+    window = launch(SAMPLES / f"{name}.json")  # dr-designer gui FILE
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    qtbot.wait(100)
+    return window
+
+
+def _open_tab(window: Any, title: str) -> QDockWidget:
+    """Click the dock tab ``title`` (the bottom docks are tabbed)."""
+    for bar in window.findChildren(QTabBar):
+        if not bar.isVisible():
+            continue
+        for i in range(bar.count()):
+            if bar.tabText(i).startswith(title):
+                QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(i).center())
+                docks = [d for d in window.docks if d.windowTitle().startswith(title)]
+                assert docks and docks[0].isVisible()
+                return docks[0]
+    raise AssertionError(f"no visible tab {title!r}")
+
+
+def _simulate(window: Any, qtbot: Any) -> None:
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    controller = window.simulation.controller
+    assert controller.active
+    qtbot.waitUntil(lambda: controller.ready, timeout=5000)
+    qtbot.wait(100)
+
+
+@pytest.mark.parametrize("name", ["exchange2007_lcr_ccr_scr", "three_site_stretched_dag"])
+def test_results_why_reads_not_affected_on_one_line_at_1280(
+    launch: Any, qtbot: Any, name: str
+) -> None:
+    """In a 1280 x 800 window the Exchange 2007 sample's Why column was ~50 px: "not
+    affected" wrapped to "not / affec…". "Meets targets" is headed on two lines now (its
+    column as narrow as "yes"/"no"), and the reason keeps its words whole."""
+    window = _open(launch, qtbot, name)
+    _simulate(window, qtbot)
+    table = window.simulation.results.table
+    assert table.rowCount() > 0
+    why = COLUMNS.index("Why")
+    need = table.fontMetrics().horizontalAdvance("not affected") + 2 * CELL_MARGIN
+    assert table.columnWidth(why) >= need, (table.columnWidth(why), need)
+    assert table.horizontalScrollBar().maximum() == 0  # still nothing off to the right
+    one_line = table.verticalHeader().defaultSectionSize()
+    for row in range(table.rowCount()):
+        assert table.item(row, why).text() == "not affected"
+        assert table.rowHeight(row) == one_line
+    meets = table.horizontalHeaderItem(COLUMNS.index("Meets targets"))
+    assert meets.text() == "Meets\ntargets" and meets.toolTip() == "Meets targets"
+    _shot(window, f"results-why-{name}")
+
+
+def test_plan_copies_on_a_planned_dag_proposes_nothing_and_says_so(
+    launch: Any, qtbot: Any
+) -> None:
+    """Plan copies on a DAG laid out as the plan would lay it: no tinted cell, the note
+    says there is nothing to change, and there is nothing to apply. After planning more
+    databases and applying them, planning again proposes nothing either."""
+    window = _open(launch, qtbot, "three_site_stretched_dag")
+    panel = _open_tab(window, "Databases").widget()
+    assert isinstance(panel, DatabasesPanel)
+    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
+    plan = panel.plan
+    assert plan.isVisible()
+    assert plan.notes.text().startswith(
+        "No change: the copies of DAG01 already follow this layout"
+    ), plan.notes.text()
+    assert not plan.apply_button.isEnabled()
+    plan.databases.setValue(6)
+    assert plan.notes.text().startswith("8 cells change, 2 new databases")
+    assert plan.apply_button.isEnabled()
+    QTest.mouseClick(plan.apply_button, Qt.MouseButton.LeftButton)
+    assert not plan.isVisible()
+    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
+    assert plan.notes.text().startswith("No change"), plan.notes.text()
+    assert not plan.apply_button.isEnabled()
+    _shot(window, "plan-copies-no-change")
+
+
+def test_databases_dock_grows_to_show_a_dozen_databases_at_1280x800(
+    launch: Any, qtbot: Any
+) -> None:
+    """A DAG of 12 databases in the Databases dock of a 1280 x 800 window: the dock was
+    sized to at most two fifths of the window (~294 px of panel), 12 rows did not fit and
+    the table scrolled. It may take up to three fifths now: every row in sight."""
+    window = _open(launch, qtbot, "three_site_stretched_dag")
+    panel = _open_tab(window, "Databases").widget()
+    assert isinstance(panel, DatabasesPanel)
+    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
+    panel.plan.databases.setValue(12)
+    QTest.mouseClick(panel.plan.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(100)
+    assert panel.table.rowCount() == 12
+    qtbot.waitUntil(lambda: panel.table.verticalScrollBar().maximum() == 0, timeout=2000)
+    assert panel.height() > 300
+    # The plan's preview of the 12 fits nearly whole.
+    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(100)
+    plan_table = panel.plan.table
+    assert plan_table.rowCount() == 12
+    # (at most a row out of sight under its numbers, notes and buttons)
+    qtbot.waitUntil(lambda: plan_table.verticalScrollBar().maximum() <= 1, timeout=2000)
+    # The canvas keeps some room above it.
+    assert window.view.height() >= 200, window.view.height()
+    _shot(window, "databases-dock-12-rows")
