@@ -1253,14 +1253,15 @@ def test_plan_copies_starts_from_the_dags_own_layout_lagged_copy_included(
     plan = panel.plan
     assert plan.isVisible()
     assert plan.lagged.value() == 1 and plan.lag_days.value() == 7.0
-    assert plan.notes.text().startswith("0 cells change")
+    assert plan.notes.text().startswith("No change: the copies of DAG-ATL already follow")
+    assert not plan.apply_button.isEnabled()  # nothing to apply
     cells = [
         plan.table.item(r, c).text()
         for r in range(plan.table.rowCount())
         for c in range(plan.table.columnCount())
     ]
     assert cells.count("3 (lag 7d)") == 4
-    QTest.mouseClick(plan.apply_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(plan.cancel_button, Qt.MouseButton.LeftButton)
     assert lags() == before
 
 

@@ -278,8 +278,21 @@ class PlanCopiesPreview(QWidget):
                     item.setToolTip(f"was: {_copy_text(before.get(member)) or 'no copy'}")
                     changed_cells += 1
                 table.setItem(r, c, item)
-        said = f"{plural(changed_cells, 'cell')} change" + (
-            f", {plural(len(new_ids), 'new database')}" if new_ids else ""
+        # Nothing to change (the DAG planned already, or laid out as planned): said in
+        # words, and nothing to apply ("0 cells change" with Apply offered read as
+        # though something would).
+        unchanged = not changed_cells and not new_ids
+        if unchanged:
+            said = f"No change: the copies of {planned.dag.name} already follow this layout"
+        else:
+            said = f"{plural(changed_cells, 'cell')} change" + (
+                f", {plural(len(new_ids), 'new database')}" if new_ids else ""
+            )
+        self.apply_button.setEnabled(not unchanged)
+        self.apply_button.setToolTip(
+            "Nothing to apply: the layout is the DAG's own"
+            if unchanged
+            else "Apply the planned layout as one undoable step"
         )
         if planned.backup_note:
             said += f"; {planned.backup_note}"
