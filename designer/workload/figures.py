@@ -17,6 +17,7 @@ __all__ = [
     "BYTES_PER_GB",
     "Figures",
     "catalog_figures",
+    "catalog_values",
     "figures_for",
     "gb_per_hour_to_mbps",
     "interpolate",
@@ -215,6 +216,42 @@ def catalog_figures() -> dict[str, tuple[str, str]]:
         ),
         "reseed_window_h": same(f"{figures.reseed_window_h:g} h"),
         "log_lun_free_pct": same(f"{figures.log_lun_free_pct:g} %"),
+    }
+
+
+def catalog_values() -> dict[str, float]:
+    """What each of the design's sizing settings takes while it is unset, as the number
+    the setting would hold (a figure by profile: the row of Microsoft's 150-message
+    profile, as :func:`catalog_figures` says it). The Inspector's arrows step an unset
+    figure to it, not to the field's lowest value.
+
+    Examples
+    --------
+    >>> values = catalog_values()
+    >>> values["peak_factor"], values["megacycles_per_active_mailbox"], values["log_file_mb"]
+    (3.0, 3.0, 1.0)
+    >>> round(values["megacycles_per_passive_mailbox"], 2)
+    0.45
+    """
+    figures = figures_for(CapacitySettings())
+
+    def at_150(points: Sequence[Sequence[float]]) -> float:
+        return float(next((y for x, y in points if x == 150), points[0][1]))
+
+    active = at_150(figures.active_megacycles)
+    return {
+        "peak_factor": figures.peak_factor,
+        "log_file_mb": figures.log_bytes_default / 2**20,
+        "megacycles_per_active_mailbox": active,
+        "megacycles_per_passive_mailbox": active * figures.passive_share,
+        "database_cache_mb_per_mailbox": at_150(figures.cache_mb),
+        "megacycles_per_vcpu": figures.megacycles_per_vcpu,
+        "max_cpu_utilisation_pct": figures.max_cpu_pct,
+        "base_memory_gb": figures.base_memory_gb,
+        "log_shipping_compression_pct": figures.compression_pct,
+        "host_replication_write_factor": figures.host_replication_factor,
+        "reseed_window_h": figures.reseed_window_h,
+        "log_lun_free_pct": figures.log_lun_free_pct,
     }
 
 

@@ -132,3 +132,67 @@ def test_databases_dock_grows_to_show_a_dozen_databases_at_1280x800(
     # The canvas keeps some room above it.
     assert window.view.height() >= 200, window.view.height()
     _shot(window, "databases-dock-12-rows")
+
+
+def _click_up_arrow(spin: Any) -> None:
+    """A click on the spin box's up arrow, where the style draws it."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionSpinBox
+
+    option = QStyleOptionSpinBox()
+    spin.initStyleOption(option)
+    rect = spin.style().subControlRect(
+        QStyle.ComplexControl.CC_SpinBox, option, QStyle.SubControl.SC_SpinBoxUp, spin
+    )
+    assert rect.isValid() and spin.rect().contains(rect), (rect, spin.rect())
+    QTest.mouseClick(spin, Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_an_unset_capacity_figure_steps_up_to_the_catalog_value_it_shows(
+    launch: Any, qtbot: Any
+) -> None:
+    """The design's sizing figures, unset, read "catalog's: 3×" (the peak factor): its up
+    arrow set it to 1× (the field's lowest value) instead of the 3× it showed."""
+    from PySide6.QtWidgets import QDoubleSpinBox, QToolButton
+
+    window = _open(launch, qtbot, "three_site_stretched_dag")
+    inspector = window.findChild(QDockWidget, "InspectorDock").widget()
+    toggle = inspector.findChild(QToolButton, "capacity_toggle")
+    QTest.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    qtbot.wait(50)  # (laid out)
+    spin = inspector.findChild(QDoubleSpinBox, "field_peak_factor")
+    assert spin is not None and spin.isVisible()
+    assert spin.text() == "catalog's: 3×"
+    assert window.session.design.capacity.peak_factor is None
+    _click_up_arrow(spin)
+    assert window.session.design.capacity.peak_factor == 3.0
+    # The next click steps on from there; undo brings back the unset figure.
+    spin = inspector.findChild(QDoubleSpinBox, "field_peak_factor")
+    _click_up_arrow(spin)
+    assert window.session.design.capacity.peak_factor == 4.0
+    vcpu = inspector.findChild(QDoubleSpinBox, "field_megacycles_per_vcpu")
+    assert vcpu.text().startswith("catalog's: 3,333")
+    _click_up_arrow(vcpu)
+    assert window.session.design.capacity.megacycles_per_vcpu == 3333.0
+    _shot(window, "inspector-unset-figure-stepped")
+
+
+def test_an_unset_lun_free_space_steps_up_to_the_space_it_assumes(
+    launch: Any, qtbot: Any
+) -> None:
+    """A log LUN's unset free space reads "(unset: 50 GB assumed)": its up arrow gives
+    50 GB, not the field's lowest value."""
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+    window = _open(launch, qtbot, "three_site_stretched_dag")
+    lun = next(
+        e for e in window.session.design.elements if e.kind == "lun" and e.free_gb is None  # type: ignore[attr-defined]
+    )
+    window.session.set_selection([lun.id])
+    qtbot.wait(50)
+    inspector = window.findChild(QDockWidget, "InspectorDock").widget()
+    spin = inspector.findChild(QDoubleSpinBox, "field_free_gb")
+    assert spin is not None and spin.isVisible()
+    assumed = round(lun.size_gb / 2)  # type: ignore[attr-defined]
+    assert spin.text() == f"(unset: {assumed:,} GB assumed)"
+    _click_up_arrow(spin)
+    assert window.session.document.get(lun.id).free_gb == assumed  # type: ignore[union-attr]

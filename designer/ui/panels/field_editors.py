@@ -116,6 +116,10 @@ class FieldEditor(QWidget):
     def set_choices(self, design: Design, index: DesignIndex | None = None) -> None:
         """Refresh the elements a reference editor offers."""
 
+    def step_unset_to(self, value: float | None) -> None:
+        """A number editor's unset value steps up to ``value`` (what the field says
+        applies while it is unset), not to the field's lowest value; others ignore it."""
+
     # -- common --------------------------------------------------------------------------
     def show_value(self, value: Any) -> None:
         self._shown = value
@@ -154,10 +158,40 @@ class _BoolEditor(FieldEditor):
         self.editor.setChecked(bool(value))  # type: ignore[attr-defined]
 
 
+def _step_from_unset(spin: QSpinBox | QDoubleSpinBox, start: float | None, steps: int) -> bool:
+    """An unset figure (the lowest value, its special text saying what applies: "catalog's:
+    3×") stepped up goes to ``start``, the value it said it takes, and on from there (it
+    went to the field's lowest value, 1×). True when it was stepped so."""
+    if start is None or steps <= 0 or not spin.specialValueText():
+        return False
+    if spin.value() != spin.minimum():
+        return False
+    spin.setValue(start + (steps - 1) * spin.singleStep())  # type: ignore[arg-type]
+    return True
+
+
+class _IntSpin(QSpinBox):
+    #: What an unset value steps up to (see _step_from_unset); None: the lowest value.
+    unset_start: float | None = None
+
+    def stepBy(self, steps: int) -> None:
+        if not _step_from_unset(self, self.unset_start, steps):
+            super().stepBy(steps)
+
+
+class _FloatSpin(QDoubleSpinBox):
+    #: What an unset value steps up to (see _step_from_unset); None: the lowest value.
+    unset_start: float | None = None
+
+    def stepBy(self, steps: int) -> None:
+        if not _step_from_unset(self, self.unset_start, steps):
+            super().stepBy(steps)
+
+
 class _NumberEditor(FieldEditor):
     def __init__(self, spec: FieldSpec) -> None:
         is_int = spec.editor == "int"
-        spin: QSpinBox | QDoubleSpinBox = QSpinBox() if is_int else QDoubleSpinBox()
+        spin: _IntSpin | _FloatSpin = _IntSpin() if is_int else _FloatSpin()
         step = 1.0
         low = spec.minimum if spec.minimum is not None else -1e12
         high = spec.maximum if spec.maximum is not None else 1e12
@@ -180,6 +214,11 @@ class _NumberEditor(FieldEditor):
         spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         super().__init__(spec, spin)
         spin.valueChanged.connect(lambda _v: self._commit())
+
+    def step_unset_to(self, value: float | None) -> None:
+        spin = self.editor
+        assert isinstance(spin, _IntSpin | _FloatSpin)
+        spin.unset_start = value
 
     def value(self) -> Any:
         spin = self.editor

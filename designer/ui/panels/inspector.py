@@ -69,7 +69,7 @@ from designer.ui.panels.field_editors import (
 )
 from designer.ui.panels.field_specs import field_specs
 from designer.ui.session import EditorSession
-from designer.workload import catalog_figures, figures_for
+from designer.workload import catalog_figures, catalog_values, figures_for
 
 __all__ = ["SRM_RELEASES", "InspectorPanel"]
 
@@ -364,9 +364,9 @@ class InspectorPanel(QWidget):
             free = editors.get("free_gb")
             if free is not None and isinstance(free.editor, QDoubleSpinBox):
                 share = figures_for(self.session.design.capacity).log_lun_free_pct
-                free.editor.setSpecialValueText(
-                    f"(unset: {element.size_gb * share / 100:,.0f} GB assumed)"
-                )
+                assumed = element.size_gb * share / 100
+                free.editor.setSpecialValueText(f"(unset: {assumed:,.0f} GB assumed)")
+                free.step_unset_to(round(assumed))
             rate = editors.get("change_rate_gb_per_hour")
             if rate is not None and isinstance(rate.editor, QDoubleSpinBox):
                 rate.editor.setSpecialValueText("(unset: its share of the array's or site's)")
@@ -529,8 +529,11 @@ class InspectorPanel(QWidget):
         settings = self.session.design.capacity
         # An unset figure says what it takes: "catalog's: 3×" (it read "catalog's").
         catalog = catalog_figures()
+        # Its arrows step it to that figure (they went to the field's lowest value).
+        values = catalog_values()
         for spec in field_specs(CapacitySettings):
             editor = make_editor(spec)
+            editor.step_unset_to(values.get(spec.name))
             if isinstance(editor.editor, QDoubleSpinBox | QSpinBox):
                 short, whole = catalog.get(spec.name, ("", ""))
                 editor.editor.setSpecialValueText(f"catalog's: {short}" if short else "catalog's")
