@@ -514,7 +514,11 @@ class CapacityReport:
                         f"{what}: {s['mbps']:.2f}"
                         + (f" ({s['count']} streams)" if s["count"] > 1 else "")
                     )
-            if r.worst is not None:
+            if r.worst is not None and r.worst.mode.kind == "normal":
+                # ("worst: normal operation: …" read as if normal operation were a
+                # failure mode, its figures the same as the line above.)
+                lines.append(f"    worst: {NO_WORSE}")
+            elif r.worst is not None:
                 lines.append(
                     f"    worst: {r.worst.mode.label}: {a}→{b} {r.worst.a_to_b.mbps:.1f}, "
                     f"{b}→{a} {r.worst.b_to_a.mbps:.1f} ({_pct(r.worst.utilisation)})"
@@ -530,10 +534,18 @@ class CapacityReport:
                 tail = (
                     ""
                     if mirror.worst is None
+                    else f"; {NO_WORSE}"
+                    if mirror.worst[0].kind == "normal"
                     else f"; worst {_minutes(mirror.worst[1])} ({mirror.worst[0].label})"
                 )
                 lines.append(f"  {mirror.mirror.name}: {normal}{tail}")
-        lines.append("Mailbox servers (active databases / mailboxes; CPU and memory of the sizing)")
+        if self.members:
+            lines.append(
+                "Mailbox servers (active databases / mailboxes; CPU and memory of the sizing)"
+            )
+        else:
+            # (the heading stood alone: the SRM template's servers hold no database)
+            lines.append("Mailbox servers: none in this design holds a mailbox database")
         for member in self.members:
             sizing = member.sizing(member.normal, self.figures)
             lines.append(
@@ -568,7 +580,11 @@ class CapacityReport:
                 # Only a sizing of every mode knows a host's worst (as in the JSON).
                 worst = h.worst if self.modes == "all" else None
                 tail = (
-                    f"; worst {worst[1][0]} / {worst[1][1]:,} — {worst[0].label}" if worst else ""
+                    ""
+                    if not worst
+                    else f"; {NO_WORSE}"
+                    if worst[0].kind == "normal"
+                    else f"; worst {worst[1][0]} / {worst[1][1]:,} — {worst[0].label}"
                 )
                 lines.append(f"  {h.host.name}: normal {h.normal[0]} / {h.normal[1]:,}{tail}")
         if self.log_luns:
@@ -582,6 +598,10 @@ class CapacityReport:
         for note in self.notes():
             lines.append(f"note: {note}")
         return "\n".join(lines) + "\n"
+
+
+#: The text's worst case when no failure mode sized is heavier than normal operation.
+NO_WORSE = "no failure mode is worse than normal operation"
 
 
 def _pct(fraction: float) -> str:

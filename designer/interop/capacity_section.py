@@ -95,7 +95,11 @@ def link_section(design: Design) -> CapacitySection | None:
                 f"{r.link.bandwidth_mbps:g}",
                 f"{r.normal.a_to_b.mbps:.1f} / {r.normal.b_to_a.mbps:.1f}",
                 _pct(r.normal.utilisation * 100),
-                worst.mode.label if worst is not None else "—",
+                "—"
+                if worst is None
+                else "none worse than normal"
+                if worst.mode.kind == "normal"
+                else worst.mode.label,
                 f"{worst.a_to_b.mbps:.1f} / {worst.b_to_a.mbps:.1f}" if worst else "—",
                 _pct(worst.utilisation * 100) if worst else "—",
                 f"{a} → {b} / {b} → {a}",
