@@ -196,3 +196,31 @@ def test_an_unset_lun_free_space_steps_up_to_the_space_it_assumes(
     assert spin.text() == f"(unset: {assumed:,} GB assumed)"
     _click_up_arrow(spin)
     assert window.session.document.get(lun.id).free_gb == assumed  # type: ignore[union-attr]
+
+
+def test_capacity_chart_names_a_failed_link_as_down(
+    launch: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    """The three-site template's PRD-WIT WAN carries the DAG's log shipping when PRD-DR
+    WAN fails: that bar was labelled "PRD-DR WAN", read as the other link's own streams;
+    it reads "PRD-DR WAN down". The other direction, which carries nothing in any mode,
+    says its streams go the other way (it said no mailboxes were stated)."""
+    from designer.document.templates import template
+    from designer.persistence import save
+
+    path = tmp_path / "three-site.json"
+    save(template("three_site_dag"), path)
+    window = launch(path)  # dr-designer gui FILE
+    window.resize(1280, 800)
+    panel = _open_tab(window, "Capacity").widget()
+    qtbot.waitUntil(lambda: panel.controller.report is not None, timeout=20000)
+    panel.link_combo.setCurrentIndex(panel.link_combo.findText("PRD-WIT WAN"))
+    panel.direction_combo.setCurrentIndex(panel.direction_combo.findText("Production → Witness"))
+    qtbot.waitUntil(lambda: len(panel._tick_labels) == 2, timeout=3000)
+    assert panel._tick_labels == ["normal", "PRD-DR WAN down"]
+    ticks = panel.plot.getAxis("bottom")._tickLevels[0]
+    assert [text for _x, text in ticks] == ["normal", "PRD-DR WAN down"]
+    _shot(window, "capacity-chart-link-down")
+    panel.direction_combo.setCurrentIndex(panel.direction_combo.findText("Witness → Production"))
+    qtbot.waitUntil(lambda: panel.empty_note.isVisible(), timeout=3000)
+    assert "its streams go the other way" in panel.empty_note.text()

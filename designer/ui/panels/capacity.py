@@ -761,8 +761,12 @@ class CapacityPanel(QWidget):
             self.bars.append(bar)
             base = [b + h for b, h in zip(base, heights, strict=True)]
         if not self.bars:
+            # Any mode's streams the other way (not only those charted: PRD-WIT WAN
+            # carries nothing in normal operation, so the witness-bound failover's
+            # streams read as "no mailboxes are stated").
             other = any(
-                (load.b_to_a if way == "a_to_b" else load.a_to_b).mbps > 0 for load in loads
+                (load.b_to_a if way == "a_to_b" else load.a_to_b).mbps > 0
+                for load in (link.normal, *link.modes)
             )
             self._show_empty(
                 f"Nothing crosses {link.link.name} {self.direction_combo.currentText()} in any "
@@ -784,7 +788,7 @@ class CapacityPanel(QWidget):
         _sample, label = self.legend.items[-1]
         label.setText(f"bandwidth {link.link.bandwidth_mbps:g} Mbit/s", color="#d32f2f")
         self._fit_legend()
-        self._tick_labels = [_short(load.mode) for load in loads]
+        self._tick_labels = [_short(load.mode, self._failed_links(load.mode)) for load in loads]
         self._heights = (max(base), link.link.bandwidth_mbps)
         self._fit_range()
         self.plot.setXRange(-0.6, len(loads) - 0.4, padding=0)
@@ -795,6 +799,12 @@ class CapacityPanel(QWidget):
             else f"{link.link.name}: no mode is heavier than normal operation (Mbit/s at "
             "the busiest hour)"
         )
+
+    def _failed_links(self, mode: Mode) -> list[str]:
+        """The names of the WAN links ``mode`` fails."""
+        document = self.controller.session.document
+        found = (document.get(f) for f in mode.failed)
+        return [e.name for e in found if isinstance(e, WanLink)]
 
     def _fit_range(self, *_args: object) -> None:
         """The y range: 15 % over the highest bar or the bandwidth line."""
@@ -998,12 +1008,17 @@ def _split_word(word: str, metrics: QFontMetrics) -> list[str]:
     return list(min(cuts, key=lambda ab: max(metrics.horizontalAdvance(t) for t in ab)))
 
 
-def _short(mode: Mode) -> str:
-    """A mode's label for an axis tick: its kind's words shortened ("site", "array")."""
+def _short(mode: Mode, links: Iterable[str] = ()) -> str:
+    """A mode's label for an axis tick: its kind's words shortened ("site", "array"); a
+    failed WAN link (``links``: the names of those it fails) reads "PRD-DR WAN down"
+    (under another link's chart its bare name read as that link's own streams)."""
     if mode.kind == "normal":
         return "normal"
+    text = mode.label
+    for name in links:
+        text = text.replace(f"WAN link {name}", f"{name} down")
     text = (
-        mode.label.replace("failure of ", "")
+        text.replace("failure of ", "")
         .replace("loss of site ", "site ")
         .replace("ESXi host ", "")
         .replace("storage array ", "array ")
