@@ -344,7 +344,7 @@ def test_many_modes_label_their_bars_without_overlapping(
         window.resize(width, 1000)
         for i in range(panel.link_combo.count()):
             choose(panel.link_combo, panel.link_combo.itemData(i))
-            whole = [_short(load.mode) for load in panel.modes_shown()]
+            whole = [_short(m.mode, panel._failed_links(m.mode)) for m in panel.modes_shown()]
             # The axis grows to its labels' lines once the chart's layout has run.
             qtbot.waitUntil(lambda: len(axis_labels(panel)) == len(whole), timeout=3000)  # noqa: B023
             labels = axis_labels(panel)
@@ -1156,7 +1156,7 @@ def test_a_short_window_shows_the_chart_whole_above_the_summary_and_its_labels_w
         ]
         for i in range(panel.link_combo.count()):
             choose(panel.link_combo, panel.link_combo.itemData(i))
-            whole = [_short(load.mode) for load in panel.modes_shown()]
+            whole = [_short(m.mode, panel._failed_links(m.mode)) for m in panel.modes_shown()]
             qtbot.waitUntil(lambda: len(axis_labels(panel)) == len(whole), timeout=3000)  # noqa: B023
             QApplication.processEvents()
             chart = panel.plot_widget
@@ -1313,7 +1313,7 @@ def test_the_chart_shows_only_modes_heavier_than_normal_operation(
         "failure of WAN link BOS-WOR dark fiber",
     ]
     qtbot.waitUntil(lambda: len(axis_labels(panel)) == 2, timeout=3000)
-    assert [text for _rect, text in axis_labels(panel)] == ["normal", "BOS-WOR dark fiber"]
+    assert [text for _rect, text in axis_labels(panel)] == ["normal", "BOS-WOR dark fiber down"]
     assert stacked(panel, 1) == pytest.approx(69.9, abs=0.1)
     assert "streams per mode" in panel.plot.titleLabel.toolTip()
     qtbot.wait(300)  # the chart's layout settles
