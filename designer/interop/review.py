@@ -12,13 +12,23 @@ and writes the PDF.
 from __future__ import annotations
 
 import math
+import types
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from functools import cache
+from typing import Any, Literal
 
 from designer.domain.design import Design, ExpectedOutcome, SavedScenario
-from designer.domain.elements import ELEMENT_CLASSES, Dag, ElementBase, MailboxDatabase
+from designer.domain.elements import (
+    ELEMENT_CLASSES,
+    Dag,
+    ElementBase,
+    MailboxDatabase,
+    VirtualMachine,
+)
+from designer.domain.facets import is_exchange
 from designer.domain.field_words import choice_text, field_heading, kind_heading
 from designer.domain.refs import iter_refs
 from designer.domain.workload import MailboxProfile
@@ -230,6 +240,9 @@ class ReviewData:
 
     def _text(self, element: ElementBase, name: str) -> str:
         value = getattr(element, name)
+        vm = element if isinstance(element, VirtualMachine) else None
+        if name == "exchange_edition" and vm is not None and not is_exchange(vm):
+            return "—"  # (a domain controller's "enterprise": it runs no Exchange)
         refs = {r.path: r.target for r in iter_refs(element)}
         if isinstance(value, list):
             parts = []
@@ -257,6 +270,8 @@ class ReviewData:
             return "yes" if value else "no"
         if isinstance(value, float):
             return f"{value:g}"
+        if isinstance(value, str) and _is_choice(type(element), name):
+            return choice_text(value)  # as the Inspector's combo says it ("Enterprise")
         if isinstance(value, MailboxProfile):
             said = f"{value.messages_per_day:g} messages a day of {value.average_message_kb:g} KB"
             if value.peak_factor is not None:
@@ -291,6 +306,23 @@ class ReviewData:
                 rows.append([db.name, *cells])
             out.append((title, header, rows))
         return out
+
+
+@cache
+def _is_choice(cls: type[ElementBase], name: str) -> bool:
+    """Whether ``cls.name`` is one of fixed choices (a ``Literal``, optional or not): the
+    Inspector offers them in a combo box, in :func:`choice_text`'s words."""
+
+    def literal(annotation: Any) -> bool:
+        origin = typing.get_origin(annotation)
+        if origin is Literal:
+            return True
+        if origin in (typing.Union, types.UnionType):
+            return any(literal(a) for a in typing.get_args(annotation))
+        return False
+
+    found = cls.model_fields.get(name)
+    return found is not None and literal(found.annotation)
 
 
 def _value_text(value: Any) -> str:

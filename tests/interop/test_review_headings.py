@@ -111,3 +111,17 @@ def test_the_summary_colours_warnings_amber_not_green(tmp_path) -> None:  # type
         save(design, path)
         colours[name] = _findings_colour(_report(tmp_path, path))
     assert colours == {"clean": "#d4edda", "sized": "#fff3cd"}  # green; amber (warnings)
+
+
+def test_the_inventory_says_the_edition_in_the_inspectors_words_where_it_applies(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The VM table printed "enterprise" (the file's literal) on every VM, domain
+    controllers included (wave 17, ``uic17``): an Exchange VM's edition reads as the
+    Inspector's combo says it, "Enterprise"; a VM that runs no Exchange shows none."""
+    page = _report(tmp_path)
+    headings = _headings(page, "VM")
+    edition = headings.index("Exchange edition")
+    rows = _rows(page, "VM")
+    assert rows["BOS-MBX01"][edition] == "Enterprise"
+    assert rows["BOS-CAS01"][edition] == "Enterprise"
+    assert rows["BOS-DC01"][edition] == "—"
+    assert not [r for r in rows.values() if r[edition] in ("enterprise", "standard")]
