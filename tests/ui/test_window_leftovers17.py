@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar
 
@@ -224,3 +224,56 @@ def test_capacity_chart_names_a_failed_link_as_down(
     panel.direction_combo.setCurrentIndex(panel.direction_combo.findText("Witness → Production"))
     qtbot.waitUntil(lambda: panel.empty_note.isVisible(), timeout=3000)
     assert "its streams go the other way" in panel.empty_note.text()
+
+
+def test_a_big_results_tables_scroll_range_stays_while_scrolling(
+    launch: Any, qtbot: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    """Past LAZY_ROWS rows the rows in sight are made as tall as their reasons as they
+    come into sight: the scroll bar's range (the rows less those that fit on the last
+    page) went 144 → 149 of 160 rows on the way down, the thumb jumping under the
+    pointer. The last page's rows are fitted with the first: the range holds."""
+    from test_results_why_in_sight import _fail_on_the_canvas
+
+    from benchmarks.generate import generate_design
+    from designer.persistence import dumps
+    from designer.ui.simulation import results_table
+
+    monkeypatch.setattr(results_table, "LAZY_ROWS", 20)  # 160 rows: a big table
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")
+    window = launch(path)  # dr-designer gui FILE
+    window.resize(1600, 1000)
+    _fail_on_the_canvas(window, qtbot, "site-01")  # long reasons
+    panel = window.simulation.results
+    table = panel.table
+    qtbot.waitUntil(lambda: panel._pending is None and table.rowCount() == 160, timeout=10000)
+    qtbot.wait(50)
+    scroll = table.verticalScrollBar()
+    ranges = {(scroll.maximum(), scroll.pageStep())}
+    for _ in range(400):
+        scroll.triggerAction(scroll.SliderAction.SliderSingleStepAdd)
+        QApplication.processEvents()
+        ranges.add((scroll.maximum(), scroll.pageStep()))
+        if scroll.value() == scroll.maximum():
+            break
+    assert scroll.value() == scroll.maximum()
+    assert len(ranges) == 1, sorted(ranges)
+    # Sorted the other way, the new last rows are fitted too.
+    header = table.horizontalHeader()
+    QTest.mouseClick(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=header.viewport().rect().topLeft() + QPoint(header.sectionSize(0) // 2, 5),
+    )
+    QApplication.processEvents()
+    scroll.setValue(0)
+    QApplication.processEvents()
+    ranges = {(scroll.maximum(), scroll.pageStep())}
+    for _ in range(400):
+        scroll.triggerAction(scroll.SliderAction.SliderSingleStepAdd)
+        QApplication.processEvents()
+        ranges.add((scroll.maximum(), scroll.pageStep()))
+        if scroll.value() == scroll.maximum():
+            break
+    assert len(ranges) == 1, sorted(ranges)

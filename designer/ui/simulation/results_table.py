@@ -84,7 +84,9 @@ class ResultsPanel(QWidget):
         scroll = self.table.verticalScrollBar()
         scroll.valueChanged.connect(self._on_scrolled)
         scroll.rangeChanged.connect(self._on_scrolled)  # (the dock made taller, too)
-        self.table.model().layoutChanged.connect(self._on_scrolled)  # (sorted)
+        self.table.model().layoutChanged.connect(self._on_rows_moved)  # (sorted)
+        #: Whether a big table's last screenful of rows is fitted (see _fit_tail).
+        self._tail_fitted = False
         # Sorting is turned on once the rows are in and sorts by the header's indicator,
         # which Qt starts at descending: the databases come first to last by name.
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
@@ -245,7 +247,12 @@ class ResultsPanel(QWidget):
 
     def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
         if column == WHY and self._pending is None:
+            self._tail_fitted = False
             self._rows_timer.start()  # the dock resized: the reasons wrap anew
+
+    def _on_rows_moved(self) -> None:
+        self._tail_fitted = False  # other rows last
+        self._on_scrolled()
 
     def _on_scrolled(self, *_args: object) -> None:
         if not self._wraps() and self._pending is None:
@@ -264,6 +271,9 @@ class ResultsPanel(QWidget):
         if self._wraps():
             self._fit(range(count))
             return
+        if not self._tail_fitted:
+            self._tail_fitted = True
+            self._fit_tail()
         fitted: set[int] = set()
         for _ in range(FIT_PASSES):
             top = max(table.rowAt(0), 0)
@@ -274,6 +284,21 @@ class ResultsPanel(QWidget):
                 return
             fitted.update(rows)
             self._fit(rows)
+
+    def _fit_tail(self) -> None:
+        """Fit the rows of the table's last screenful, once per table (and again when
+        its rows are sorted, its reasons change or the column's width does): the
+        scroll bar's range counts the rows that fit on the last page, so it changed
+        while scrolling as they were fitted on the way down (max 144 → 149 of 160 rows,
+        the thumb jumping under the pointer); fitted first, it stays."""
+        table = self.table
+        room = table.viewport().height()
+        used = 0
+        row = table.rowCount() - 1
+        while row >= 0 and used <= room:
+            self._fit((row,))
+            used += table.rowHeight(row)
+            row -= 1
 
     def _fit(self, rows: Iterable[int]) -> None:
         """Make ``rows`` as tall as their reasons (those that need more than a line, or
@@ -310,6 +335,7 @@ class ResultsPanel(QWidget):
         table.setRowCount(len(state.databases))
         self._items = {}
         self._building = {}
+        self._tail_fitted = False
         self._building_ids = [db.id for db in state.databases]
         self._start_fill(state)
         after_canvas = (
@@ -455,6 +481,7 @@ class ResultsPanel(QWidget):
         elif wider or rewrapped:
             # The reason's column narrowed (every row), or a big table's reasons
             # changed: the rows in sight (a tick of playback changes thousands).
+            self._tail_fitted = False
             self._rows_timer.start()
 
     def _on_double_click(self, row: int, _column: int) -> None:
