@@ -86,5 +86,5 @@ def test_a_big_tables_reasons_are_whole_in_sight(
         seen.update(rows)
         if scroll.value() == scroll.maximum():
             break
-    assert 159 in seen and len(seen) < 160, "scrolled to the end, past some rows"
+    assert 159 in seen, "scrolled to the end"
     window.grab().save(str(SHOTS / "results-big-table-end.png"))
