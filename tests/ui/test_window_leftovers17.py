@@ -277,3 +277,38 @@ def test_a_big_results_tables_scroll_range_stays_while_scrolling(
         if scroll.value() == scroll.maximum():
             break
     assert len(ranges) == 1, sorted(ranges)
+
+
+def _black_share(window: Any, widget: Any) -> float:
+    """The share of black pixels where ``widget`` is, in a grab of the whole window."""
+    image = window.grab().toImage()
+    top_left = widget.mapTo(window, widget.rect().topLeft())
+    black = total = 0
+    for x in range(top_left.x(), top_left.x() + widget.width(), 6):
+        for y in range(top_left.y(), top_left.y() + widget.height(), 4):
+            total += 1
+            black += (image.pixel(x, y) & 0xFFFFFF) == 0
+    return black / max(total, 1)
+
+
+def test_the_timeline_is_never_black_right_after_f5(launch: Any, qtbot: Any) -> None:
+    """Right after F5 the timeline's plots wait a turn for the canvas to paint, laid out
+    in one turn and painted in the next: held with their updates off, nothing painted
+    them and a grab of the window (the screen's first frame too) showed the dock black.
+    Held, they paint their background now; then their plots."""
+    window = _open(launch, qtbot, "three_site_stretched_dag")
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    timeline = window.simulation.timeline
+    shares = []
+    held = 0
+    for _ in range(12):  # turn by turn, as the frames come
+        QApplication.processEvents()
+        held += timeline.held
+        if timeline.graphics.isVisible():
+            shares.append(_black_share(window, timeline.graphics))
+    assert held, "the plots were held a turn (what this test is about)"
+    assert shares and max(shares) < 0.2, shares  # (the axes' texts are black: ~2 %)
+    qtbot.waitUntil(lambda: window.simulation.controller.ready and not timeline.held)
+    assert _black_share(window, timeline.graphics) < 0.2
+    _shot(window, "timeline-after-f5")

@@ -10,7 +10,15 @@ from collections.abc import Iterator
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFontMetrics, QFontMetricsF, QImage, QPainter, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+)
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from designer.domain.elements import MailboxDatabase
@@ -153,6 +161,23 @@ def mailboxes_series(result: SimulationResult, end: float) -> tuple[list[float],
     return times, values
 
 
+class _Plots(pg.GraphicsLayoutWidget):
+    """The plots' view. While ``held`` (laid out in one turn, painted in the next: see
+    TimelinePanel._release) it paints its background only: held with its updates turned
+    off, nothing painted its area and the dock showed black right after F5 (in a grab,
+    and for a frame on screen where the backing store had nothing there yet)."""
+
+    held = False
+
+    def paintEvent(self, ev: QPaintEvent) -> None:
+        if self.held:
+            painter = QPainter(self.viewport())
+            painter.fillRect(ev.rect(), self.backgroundBrush())
+            painter.end()
+            return
+        super().paintEvent(ev)
+
+
 class TimelinePanel(QWidget):
     """Two linked plots: events by lane, and mailboxes available with the RTO."""
 
@@ -175,7 +200,7 @@ class TimelinePanel(QWidget):
         palette = self.palette()
         background = palette.color(QPalette.ColorRole.Base)
         foreground = palette.color(QPalette.ColorRole.Text)
-        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics = _Plots()
         self.graphics.setBackground(background)
         self.events_plot = self.graphics.addPlot(row=0, col=0, axisItems={"bottom": DurationAxis()})
         yield
@@ -295,7 +320,7 @@ class TimelinePanel(QWidget):
     def held(self) -> bool:
         """Whether the plots wait for the canvas's next frame (or, shown, for their
         first paint: see _release)."""
-        return self.placeholder.isVisibleTo(self) or not self.graphics.updatesEnabled()
+        return self.placeholder.isVisibleTo(self) or self.graphics.held
 
     def settle(self) -> None:
         """Do now what waits for the canvas's next frame (a report pictures the plots)."""
@@ -309,7 +334,7 @@ class TimelinePanel(QWidget):
         turn's (together ~40 ms at 25,000 elements in one frame)."""
         if not self.placeholder.isVisibleTo(self):
             return
-        self.graphics.setUpdatesEnabled(False)
+        self.graphics.held = True
         self.placeholder.hide()
         self.graphics.show()
         next_turn(self, self._draw_axes_ahead)
@@ -318,7 +343,7 @@ class TimelinePanel(QWidget):
         """Work out the axes' pictures (ticks, their texts: pyqtgraph does it in an
         axis's first paint, most of the plots' first frame) in a turn before the one
         that paints them, the plots' sizes and ranges settled first."""
-        if self.graphics.updatesEnabled():
+        if not self.graphics.held:
             return  # already painted (settle)
         self.graphics.scene().prepareForPaint()  # the views' ranges, as a paint would
         scratch = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
@@ -334,8 +359,9 @@ class TimelinePanel(QWidget):
         next_turn(self, self._paint_now)
 
     def _paint_now(self) -> None:
-        if not self.graphics.updatesEnabled():
-            self.graphics.setUpdatesEnabled(True)  # (and repaints)
+        if self.graphics.held:
+            self.graphics.held = False
+            self.graphics.viewport().update()
 
     def _on_result(self) -> None:
         """A new result. On a big design the plots follow after the canvas's next frame,
