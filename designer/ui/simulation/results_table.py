@@ -85,8 +85,9 @@ class ResultsPanel(QWidget):
         scroll.valueChanged.connect(self._on_scrolled)
         scroll.rangeChanged.connect(self._on_scrolled)  # (the dock made taller, too)
         self.table.model().layoutChanged.connect(self._on_rows_moved)  # (sorted)
-        #: Whether a big table's last screenful of rows is fitted (see _fit_tail).
-        self._tail_fitted = False
+        #: The viewport's height a big table's last screenful of rows was fitted for
+        #: (see _fit_tail); None: not fitted.
+        self._tail_fitted: int | None = None
         # Sorting is turned on once the rows are in and sorts by the header's indicator,
         # which Qt starts at descending: the databases come first to last by name.
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
@@ -247,11 +248,11 @@ class ResultsPanel(QWidget):
 
     def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
         if column == WHY and self._pending is None:
-            self._tail_fitted = False
+            self._tail_fitted = None
             self._rows_timer.start()  # the dock resized: the reasons wrap anew
 
     def _on_rows_moved(self) -> None:
-        self._tail_fitted = False  # other rows last
+        self._tail_fitted = None  # other rows last
         self._on_scrolled()
 
     def _on_scrolled(self, *_args: object) -> None:
@@ -271,8 +272,9 @@ class ResultsPanel(QWidget):
         if self._wraps():
             self._fit(range(count))
             return
-        if not self._tail_fitted:
-            self._tail_fitted = True
+        if self._tail_fitted != table.viewport().height():
+            # (again in a taller dock: more rows on the last page)
+            self._tail_fitted = table.viewport().height()
             self._fit_tail()
         fitted: set[int] = set()
         for _ in range(FIT_PASSES):
@@ -335,7 +337,7 @@ class ResultsPanel(QWidget):
         table.setRowCount(len(state.databases))
         self._items = {}
         self._building = {}
-        self._tail_fitted = False
+        self._tail_fitted = None
         self._building_ids = [db.id for db in state.databases]
         self._start_fill(state)
         after_canvas = (
@@ -481,7 +483,7 @@ class ResultsPanel(QWidget):
         elif wider or rewrapped:
             # The reason's column narrowed (every row), or a big table's reasons
             # changed: the rows in sight (a tick of playback changes thousands).
-            self._tail_fitted = False
+            self._tail_fitted = None
             self._rows_timer.start()
 
     def _on_double_click(self, row: int, _column: int) -> None:
