@@ -312,3 +312,25 @@ def test_the_timeline_is_never_black_right_after_f5(launch: Any, qtbot: Any) -> 
     qtbot.waitUntil(lambda: window.simulation.controller.ready and not timeline.held)
     assert _black_share(window, timeline.graphics) < 0.2
     _shot(window, "timeline-after-f5")
+
+
+def test_the_srm_templates_capacity_says_why_no_server_is_sized(
+    launch: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    """File > New's SRM template sizes its MirrorView link; its Exchange VMs hold no
+    mailbox database, and the Capacity dock's servers table stood empty without a word."""
+    from designer.document.templates import template
+    from designer.persistence import save
+
+    path = tmp_path / "srm.json"
+    save(template("srm_mirrorview"), path)
+    window = launch(path)  # dr-designer gui FILE
+    window.resize(1280, 800)
+    panel = _open_tab(window, "Capacity").widget()
+    qtbot.waitUntil(lambda: panel.controller.report is not None, timeout=20000)
+    assert panel.table.rowCount() == 0
+    assert "no mailbox server holds a mailbox database" in panel.summary.text()
+    qtbot.wait(300)  # (the dock fitted to its summary's lines)
+    summary = panel.summary
+    assert summary.visibleRegion().boundingRect().height() >= summary.height() - 1
+    _shot(window, "capacity-srm-template")

@@ -933,6 +933,9 @@ class CapacityPanel(QWidget):
             return
         over = [r.link.name for r in report.links if r.over_budget_worst()]
         parts = [f"{len(report.evaluated)} modes sized"]
+        if not report.members:
+            # (the servers' table stood empty without a word: the SRM template's)
+            parts.append("no mailbox server holds a mailbox database: no server to size")
         if over:
             parts.append("over budget in some mode: " + ", ".join(over))
         servers = _over_sizing(report)
