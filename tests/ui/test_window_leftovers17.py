@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar
+from PySide6.QtWidgets import QApplication, QDockWidget
+from test_capacity_window import open_tab
 
 from designer.ui.panels.databases import DatabasesPanel
 from designer.ui.simulation.results_table import CELL_MARGIN, COLUMNS
@@ -30,20 +31,6 @@ def _open(launch: Any, qtbot: Any, name: str) -> Any:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
     qtbot.wait(100)
     return window
-
-
-def _open_tab(window: Any, title: str) -> QDockWidget:
-    """Click the dock tab ``title`` (the bottom docks are tabbed)."""
-    for bar in window.findChildren(QTabBar):
-        if not bar.isVisible():
-            continue
-        for i in range(bar.count()):
-            if bar.tabText(i).startswith(title):
-                QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(i).center())
-                docks = [d for d in window.docks if d.windowTitle().startswith(title)]
-                assert docks and docks[0].isVisible()
-                return docks[0]
-    raise AssertionError(f"no visible tab {title!r}")
 
 
 def _simulate(window: Any, qtbot: Any) -> None:
@@ -79,14 +66,12 @@ def test_results_why_reads_not_affected_on_one_line_at_1280(
     _shot(window, f"results-why-{name}")
 
 
-def test_plan_copies_on_a_planned_dag_proposes_nothing_and_says_so(
-    launch: Any, qtbot: Any
-) -> None:
+def test_plan_copies_on_a_planned_dag_proposes_nothing_and_says_so(launch: Any, qtbot: Any) -> None:
     """Plan copies on a DAG laid out as the plan would lay it: no tinted cell, the note
     says there is nothing to change, and there is nothing to apply. After planning more
     databases and applying them, planning again proposes nothing either."""
     window = _open(launch, qtbot, "three_site_stretched_dag")
-    panel = _open_tab(window, "Databases").widget()
+    panel = open_tab(window, "Databases").widget()
     assert isinstance(panel, DatabasesPanel)
     QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
     plan = panel.plan
@@ -113,7 +98,7 @@ def test_databases_dock_grows_to_show_a_dozen_databases_at_1280x800(
     sized to at most two fifths of the window (~294 px of panel), 12 rows did not fit and
     the table scrolled. It may take up to three fifths now: every row in sight."""
     window = _open(launch, qtbot, "three_site_stretched_dag")
-    panel = _open_tab(window, "Databases").widget()
+    panel = open_tab(window, "Databases").widget()
     assert isinstance(panel, DatabasesPanel)
     QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
     panel.plan.databases.setValue(12)
@@ -176,16 +161,16 @@ def test_an_unset_capacity_figure_steps_up_to_the_catalog_value_it_shows(
     _shot(window, "inspector-unset-figure-stepped")
 
 
-def test_an_unset_lun_free_space_steps_up_to_the_space_it_assumes(
-    launch: Any, qtbot: Any
-) -> None:
+def test_an_unset_lun_free_space_steps_up_to_the_space_it_assumes(launch: Any, qtbot: Any) -> None:
     """A log LUN's unset free space reads "(unset: 50 GB assumed)": its up arrow gives
     50 GB, not the field's lowest value."""
     from PySide6.QtWidgets import QDoubleSpinBox
 
     window = _open(launch, qtbot, "three_site_stretched_dag")
     lun = next(
-        e for e in window.session.design.elements if e.kind == "lun" and e.free_gb is None  # type: ignore[attr-defined]
+        e
+        for e in window.session.design.elements
+        if e.kind == "lun" and e.free_gb is None  # type: ignore[attr-defined]
     )
     window.session.set_selection([lun.id])
     qtbot.wait(50)
@@ -198,6 +183,21 @@ def test_an_unset_lun_free_space_steps_up_to_the_space_it_assumes(
     assert window.session.document.get(lun.id).free_gb == assumed  # type: ignore[union-attr]
 
 
+def _sized_template(launch: Any, qtbot: Any, tmp_path: Path, key: str) -> tuple[Any, Any]:
+    """File > New's template ``key`` saved and opened (``dr-designer gui FILE``) in a
+    1280 x 800 window, its Capacity tab raised once sized: the window and the panel."""
+    from designer.document.templates import template
+    from designer.persistence import save
+
+    path = tmp_path / f"{key}.json"
+    save(template(key), path)
+    window = launch(path)
+    window.resize(1280, 800)
+    panel = open_tab(window, "Capacity").widget()
+    qtbot.waitUntil(lambda: panel.controller.report is not None, timeout=20000)
+    return window, panel
+
+
 def test_capacity_chart_names_a_failed_link_as_down(
     launch: Any, qtbot: Any, tmp_path: Path
 ) -> None:
@@ -205,15 +205,7 @@ def test_capacity_chart_names_a_failed_link_as_down(
     WAN fails: that bar was labelled "PRD-DR WAN", read as the other link's own streams;
     it reads "PRD-DR WAN down". The other direction, which carries nothing in any mode,
     says its streams go the other way (it said no mailboxes were stated)."""
-    from designer.document.templates import template
-    from designer.persistence import save
-
-    path = tmp_path / "three-site.json"
-    save(template("three_site_dag"), path)
-    window = launch(path)  # dr-designer gui FILE
-    window.resize(1280, 800)
-    panel = _open_tab(window, "Capacity").widget()
-    qtbot.waitUntil(lambda: panel.controller.report is not None, timeout=20000)
+    window, panel = _sized_template(launch, qtbot, tmp_path, "three_site_dag")
     panel.link_combo.setCurrentIndex(panel.link_combo.findText("PRD-WIT WAN"))
     panel.direction_combo.setCurrentIndex(panel.direction_combo.findText("Production → Witness"))
     qtbot.waitUntil(lambda: len(panel._tick_labels) == 2, timeout=3000)
@@ -224,6 +216,19 @@ def test_capacity_chart_names_a_failed_link_as_down(
     panel.direction_combo.setCurrentIndex(panel.direction_combo.findText("Witness → Production"))
     qtbot.waitUntil(lambda: panel.empty_note.isVisible(), timeout=3000)
     assert "its streams go the other way" in panel.empty_note.text()
+
+
+def _ranges_scrolled_down(scroll: Any) -> set[tuple[int, int]]:
+    """The scroll bar's (range, page step) seen while it is stepped a row at a time
+    with its arrow to the end."""
+    ranges = {(scroll.maximum(), scroll.pageStep())}
+    for _ in range(400):
+        scroll.triggerAction(scroll.SliderAction.SliderSingleStepAdd)
+        QApplication.processEvents()
+        ranges.add((scroll.maximum(), scroll.pageStep()))
+        if scroll.value() == scroll.maximum():
+            break
+    return ranges
 
 
 def test_a_big_results_tables_scroll_range_stays_while_scrolling(
@@ -250,13 +255,7 @@ def test_a_big_results_tables_scroll_range_stays_while_scrolling(
     qtbot.waitUntil(lambda: panel._pending is None and table.rowCount() == 160, timeout=10000)
     qtbot.wait(50)
     scroll = table.verticalScrollBar()
-    ranges = {(scroll.maximum(), scroll.pageStep())}
-    for _ in range(400):
-        scroll.triggerAction(scroll.SliderAction.SliderSingleStepAdd)
-        QApplication.processEvents()
-        ranges.add((scroll.maximum(), scroll.pageStep()))
-        if scroll.value() == scroll.maximum():
-            break
+    ranges = _ranges_scrolled_down(scroll)
     assert scroll.value() == scroll.maximum()
     assert len(ranges) == 1, sorted(ranges)
     # Sorted the other way, the new last rows are fitted too.
@@ -269,13 +268,7 @@ def test_a_big_results_tables_scroll_range_stays_while_scrolling(
     QApplication.processEvents()
     scroll.setValue(0)
     QApplication.processEvents()
-    ranges = {(scroll.maximum(), scroll.pageStep())}
-    for _ in range(400):
-        scroll.triggerAction(scroll.SliderAction.SliderSingleStepAdd)
-        QApplication.processEvents()
-        ranges.add((scroll.maximum(), scroll.pageStep()))
-        if scroll.value() == scroll.maximum():
-            break
+    ranges = _ranges_scrolled_down(scroll)
     assert len(ranges) == 1, sorted(ranges)
 
 
@@ -319,15 +312,7 @@ def test_the_srm_templates_capacity_says_why_no_server_is_sized(
 ) -> None:
     """File > New's SRM template sizes its MirrorView link; its Exchange VMs hold no
     mailbox database, and the Capacity dock's servers table stood empty without a word."""
-    from designer.document.templates import template
-    from designer.persistence import save
-
-    path = tmp_path / "srm.json"
-    save(template("srm_mirrorview"), path)
-    window = launch(path)  # dr-designer gui FILE
-    window.resize(1280, 800)
-    panel = _open_tab(window, "Capacity").widget()
-    qtbot.waitUntil(lambda: panel.controller.report is not None, timeout=20000)
+    window, panel = _sized_template(launch, qtbot, tmp_path, "srm_mirrorview")
     assert panel.table.rowCount() == 0
     assert "no mailbox server holds a mailbox database" in panel.summary.text()
     qtbot.wait(300)  # (the dock fitted to its summary's lines)
