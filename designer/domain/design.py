@@ -68,13 +68,22 @@ class _Model(BaseModel):
 
 
 RuleCode = Annotated[str, Field(pattern=r"^[A-Z]{2,4}\d{3}$")]
+#: The defaults of the list and dict fields here: pydantic copies a default
+#: ``FieldInfo`` into each field it declares, so one object serves them all (as in
+#: :mod:`designer.domain.elements`).
+_EMPTY_LIST: Any = Field(default_factory=list)
+_EMPTY_DICT: Any = Field(default_factory=dict)
+#: Constraints more than one field states, each declared once (see
+#: :mod:`designer.domain.workload`).
+_Minutes = Annotated[float, Field(ge=0, le=1e7)]
+_Seconds = Annotated[float, Field(ge=0, le=1e9)]
 
 
 class DesignIntent(_Model):
     """What the design has to achieve, and the product releases it assumes."""
 
-    rpo_target_min: Annotated[float, Field(ge=0, le=1e7)] = 60.0
-    rto_target_min: Annotated[float, Field(ge=0, le=1e7)] = 240.0
+    rpo_target_min: _Minutes = 60.0
+    rto_target_min: _Minutes = 240.0
     #: Site Recovery Manager release ("4.0" is 002's era: VMFS only, no RDM).
     srm_release: str = Field(default="5.0", pattern=r"^\d+(\.\d+){0,2}$")
 
@@ -123,8 +132,8 @@ class RuleSettings(_Model):
     """How this design reads the rule catalogue: per-rule severities and waivers."""
 
     #: Rule code → its level in this design (another severity, or off).
-    severities: dict[RuleCode, RuleSeverity] = Field(default_factory=dict)
-    waivers: list[Waiver] = Field(default_factory=list)
+    severities: dict[RuleCode, RuleSeverity] = _EMPTY_DICT
+    waivers: list[Waiver] = _EMPTY_LIST
 
     def level_of(self, code: str) -> RuleLevel | None:
         """The level this design sets for ``code`` (None: the rule's default)."""
@@ -175,14 +184,14 @@ class ExpectedOutcome(_Model):
 
     mailboxes_available: Annotated[int, Field(ge=0, le=10**9)] | None = None
     databases_down: list[str] | None = None
-    max_rpo_s: Annotated[float, Field(ge=0, le=1e9)] | None = None
-    max_rto_s: Annotated[float, Field(ge=0, le=1e9)] | None = None
+    max_rpo_s: _Seconds | None = None
+    max_rto_s: _Seconds | None = None
 
 
 class SavedScenario(_Model):
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
-    steps: list[ScenarioStep] = Field(default_factory=list)
+    steps: list[ScenarioStep] = _EMPTY_LIST
     expected: ExpectedOutcome | None = None
 
 
@@ -201,13 +210,13 @@ class Design(_Model):
     # generic Sequence goes through a Python-level wrapper, ~0.1 s more per 25k load.
     elements: Annotated[
         Sequence[Element], GetPydanticSchema(lambda _t, handler: handler(list[Element]))
-    ] = Field(default_factory=list)
+    ] = _EMPTY_LIST
     layout: Annotated[
         Mapping[ElementId, LayoutEntry],
         GetPydanticSchema(lambda _t, handler: handler(dict[ElementId, LayoutEntry])),
-    ] = Field(default_factory=dict)
+    ] = _EMPTY_DICT
     rules: RuleSettings = Field(default_factory=RuleSettings)
-    scenarios: list[SavedScenario] = Field(default_factory=list)
+    scenarios: list[SavedScenario] = _EMPTY_LIST
     #: Failure and repair figures per kind (availability analysis; user-supplied).
     reliability: ReliabilitySettings = Field(default_factory=ReliabilitySettings)
     #: The design's own sizing figures (capacity); unset ones take the catalog's.

@@ -9,7 +9,7 @@ that diffs cleanly and that the graph projects without special cases.
 # No `from __future__ import annotations` here: pydantic would then evaluate every
 # field's annotation from a string (a typing.ForwardRef compiled for each, ~600 at
 # import), ~10 % of building the domain models at every start (issue 10, cold start).
-from typing import Annotated, ClassVar, Literal, Union, get_args
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -67,6 +67,10 @@ __all__ = [
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Count = Annotated[int, Field(ge=0, le=10**9)]
 Positive = Annotated[float, Field(ge=0, le=1e12)]
+#: The default of every list field here: pydantic copies a default ``FieldInfo`` into
+#: each field it declares, so one object serves them all (a ``Field()`` call is ~90,000
+#: instructions of every start: issue 10).
+_EMPTY_LIST: Any = Field(default_factory=list)
 
 SiteRef = Annotated[str, Ref("site")]
 ClusterRef = Annotated[str, Ref("vsphere_cluster")]
@@ -183,7 +187,7 @@ class VirtualMachine(ElementBase):
     host: HostRef
     vcpu: Annotated[int, Field(ge=1, le=768)] = 4
     memory_gb: Annotated[float, Field(gt=0, le=1e5)] = 16.0
-    roles: list[VmRole] = Field(default_factory=list)
+    roles: list[VmRole] = _EMPTY_LIST
     exchange_version: Literal["2003", "2007", "2010", "2013"] | None = None
     #: Exchange edition: storage group and database limits differ (004; EX004).
     exchange_edition: Literal["standard", "enterprise"] = "enterprise"
@@ -267,7 +271,7 @@ class ConsistencyGroup(ElementBase):
     label: ClassVar[str] = "consistency group"
     kind: Literal["consistency_group"] = "consistency_group"
     mode: MirrorMode = MirrorMode.SYNC
-    mirrors: list[MirrorRef] = Field(default_factory=list)
+    mirrors: list[MirrorRef] = _EMPTY_LIST
 
 
 class FileShareWitness(ElementBase):
@@ -285,7 +289,7 @@ class FileShareWitness(ElementBase):
 class Dag(ElementBase):
     label: ClassVar[str] = "DAG"
     kind: Literal["dag"] = "dag"
-    members: list[VmRef] = Field(default_factory=list)
+    members: list[VmRef] = _EMPTY_LIST
     witness: WitnessRef | None = None
     alternate_witness: WitnessRef | None = None
     #: One IP address per subnet (False: an IP-less DAG).
@@ -316,7 +320,7 @@ class MailboxDatabase(ElementBase):
     dag: DagRef | None = None
     size_gb: Positive = 100.0
     mailboxes: Count = 0
-    copies: list[DatabaseCopy] = Field(default_factory=list)
+    copies: list[DatabaseCopy] = _EMPTY_LIST
     #: The site whose users have their mailboxes here; default: the preferred copy's site.
     user_site: SiteRef | None = None
     storage_group: str | None = Field(default=None, max_length=200)
@@ -329,7 +333,7 @@ class CasArray(ElementBase):
     infrastructure: ClassVar[bool] = True
     kind: Literal["cas_array"] = "cas_array"
     site: SiteRef
-    members: list[VmRef] = Field(default_factory=list)
+    members: list[VmRef] = _EMPTY_LIST
     namespace: str = Field(default="mail.example.com", max_length=253)
     #: Its own failure figures, hours (None: its kind's, in ``Design.reliability``).
     mtbf_h: Hours | None = None
@@ -345,9 +349,9 @@ class LoadBalancer(ElementBase):
     lb_kind: LoadBalancerKind = LoadBalancerKind.HARDWARE
     ha_pair: bool = True
     layer: LoadBalancerLayer = LoadBalancerLayer.L7
-    pool: list[VmRef] = Field(default_factory=list)
+    pool: list[VmRef] = _EMPTY_LIST
     edge_size: EdgeSize | None = None
-    cas_arrays: list[CasArrayRef] = Field(default_factory=list)
+    cas_arrays: list[CasArrayRef] = _EMPTY_LIST
     #: Its own failure figures, hours (None: its kind's, in ``Design.reliability``).
     mtbf_h: Hours | None = None
     mttr_h: Hours | None = None
@@ -366,8 +370,8 @@ class ProtectionGroup(ElementBase):
     label: ClassVar[str] = "protection group"
     kind: Literal["protection_group"] = "protection_group"
     site_pair: SitePairRef
-    consistency_groups: list[CgRef] = Field(default_factory=list)
-    vms: list[VmRef] = Field(default_factory=list)
+    consistency_groups: list[CgRef] = _EMPTY_LIST
+    vms: list[VmRef] = _EMPTY_LIST
 
 
 class PlanPriority(BaseModel):
@@ -381,18 +385,18 @@ class RecoveryPlan(ElementBase):
     label: ClassVar[str] = "recovery plan"
     kind: Literal["recovery_plan"] = "recovery_plan"
     site_pair: SitePairRef
-    protection_groups: list[ProtectionGroupRef] = Field(default_factory=list)
-    priorities: list[PlanPriority] = Field(default_factory=list)
+    protection_groups: list[ProtectionGroupRef] = _EMPTY_LIST
+    priorities: list[PlanPriority] = _EMPTY_LIST
     ip_customization: bool = False
-    steps: list[RecoveryPlanStep] = Field(default_factory=list)
+    steps: list[RecoveryPlanStep] = _EMPTY_LIST
 
 
 class Backup(ElementBase):
     label: ClassVar[str] = "backup"
     kind: Literal["backup"] = "backup"
     backup_kind: BackupKind = BackupKind.VDP_ADVANCED
-    databases: list[DatabaseRef] = Field(default_factory=list)
-    vms: list[VmRef] = Field(default_factory=list)
+    databases: list[DatabaseRef] = _EMPTY_LIST
+    vms: list[VmRef] = _EMPTY_LIST
     proxy: VmRef | None = None
     target: str = Field(default="", max_length=200)
     schedule: str = Field(default="daily", max_length=200)
@@ -418,14 +422,14 @@ class Exchange2007Replication(ElementBase):
     kind: Literal["exchange2007_replication"] = "exchange2007_replication"
     replication: Exchange2007Kind = Exchange2007Kind.CCR
     #: Cluster nodes (CCR, SCC) or the source server (LCR, SCR).
-    nodes: list[VmRef] = Field(default_factory=list)
+    nodes: list[VmRef] = _EMPTY_LIST
     passive_nodes: Annotated[int, Field(ge=0, le=64)] = 1
-    databases: list[DatabaseRef] = Field(default_factory=list)
+    databases: list[DatabaseRef] = _EMPTY_LIST
     #: SCR standby target.
     target: VmRef | None = None
     #: LCR: the disks (of the same server) holding the passive copy of the database
     #: and its logs, on their own LUNs (004 Fig. 3).
-    copy_disks: list[DiskRef] = Field(default_factory=list)
+    copy_disks: list[DiskRef] = _EMPTY_LIST
 
 
 Element = Annotated[
