@@ -734,12 +734,11 @@ class CapacityEngine:
         # next (the streams of a member down are not read): the members up of the lost
         # pairs (none in a site's loss: its VMs are down).
         vm_up = view.vm_up
-        lost_members = (
-            {vm for vm in {vm for vm, _db in lost_pairs} if vm_up(vm)}
-            if lost is not None
-            else set()
-        )
+        lost_members = {vm for vm in view._lost_vms if vm_up(vm)} if lost is not None else set()
         get_class, moved_get = classes.get, moved.get
+        #: Class → its members whose copy may be lost for some of its databases and not
+        #: for others (see :meth:`_lost_pattern`).
+        patterns: dict[tuple[tuple[str, ...], str], tuple[str, ...]] = {}
         for db_id in dbs:
             cls = get_class(db_id)
             if cls is None:
@@ -751,11 +750,10 @@ class CapacityEngine:
                 # Its active member now: where it moved (None: down), else its class's.
                 active = moved_get(db_id, cls[1])
                 if lost_members and not lost_members.isdisjoint(cls[0]):
-                    key = (
-                        cls,
-                        active,
-                        tuple([(m, db_id) in lost_pairs or m in lost_vms for m in cls[0]]),
-                    )
+                    maybe = patterns.get(cls)
+                    if maybe is None:
+                        maybe = patterns[cls] = self._lost_pattern(view, cls)
+                    key = (cls, active, tuple([(m, db_id) in lost_pairs for m in maybe]))
                 else:
                     key = (cls, active, None)
             found = groups.get(key)
@@ -805,6 +803,18 @@ class CapacityEngine:
                         kinds = totals[key_] = dict(start) if start else {}
                     kinds[kind] = kinds.get(kind, 0.0) + mbps
 
+    @staticmethod
+    def _lost_pattern(view: ModeView, cls: tuple[tuple[str, ...], str]) -> tuple[str, ...]:
+        """The members of class ``cls`` whose copy is lost for some of its databases
+        and not for others in ``view`` (its lost copies read): those with a lost pair,
+        but those that lost every copy they hold. Which of them lost a database's copy
+        tells its lost copies apart as all its members would (the others' copies are
+        lost for each database of the class, or for none), at half the pair reads or
+        fewer (an array's loss loses the copies of one site's members)."""
+        assert view._lost is not None
+        stars, vms = view._lost[1], view._lost_vms
+        return tuple([m for m in cls[0] if m in vms and m not in stars])
+
     def _shift_reseed_groups(
         self, totals: dict[LinkKey, dict[str, float]], view: ModeView, dbs: Sequence[str]
     ) -> None:
@@ -816,14 +826,18 @@ class CapacityEngine:
         lost = view._lost
         if lost is None:
             lost = view._lost = view.lost_copies()  # as view.copy_lost keeps them
-        lost_pairs, lost_vms = lost
+        lost_pairs = lost[0]
         groups: dict[object, list[str]] = {}
+        patterns: dict[tuple[tuple[str, ...], str], tuple[str, ...]] = {}
         for db_id in dbs:
             cls = classes.get(db_id)
             if cls is None:
                 key: object = db_id
             else:
-                key = (cls, tuple([(m, db_id) in lost_pairs or m in lost_vms for m in cls[0]]))
+                maybe = patterns.get(cls)
+                if maybe is None:
+                    maybe = patterns[cls] = self._lost_pattern(view, cls)
+                key = (cls, tuple([(m, db_id) in lost_pairs for m in maybe]))
             found = groups.get(key)
             if found is None:
                 groups[key] = [db_id]

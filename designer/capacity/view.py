@@ -71,6 +71,8 @@ class ModeView:
         self._site: dict[str, str | None] = {}
         self._any_lost = bool(world is not None and (world.copy_lost or world.logs_lost))
         self._lost: tuple[set[tuple[str, str]], set[str]] | None = None
+        #: The VMs of the lost pairs (made with ``_lost`` by :meth:`lost_copies`).
+        self._lost_vms: set[str] = set()
 
     # -- databases ---------------------------------------------------------------------
     def state(self, db_id: str) -> DbRun:
@@ -132,9 +134,11 @@ class ModeView:
         if w is None:
             return set(), set()
         pairs = w.copy_lost | w.logs_lost
-        # The VMs of the pairs gathered at C speed, then each asked once (an array's or
-        # a site's loss: ~1,000-3,000 pairs of ~100-150 VMs at 25k).
-        return pairs, {vm for vm in set(map(_VM, pairs)) if (vm, "*") in pairs}
+        # The VMs of the pairs gathered at C speed (kept: the engine's lost-copy
+        # patterns read them), then each asked once (an array's or a site's loss:
+        # ~1,000-3,000 pairs of ~100-150 VMs at 25k).
+        self._lost_vms = vms = set(map(_VM, pairs))
+        return pairs, {vm for vm in vms if (vm, "*") in pairs}
 
     def lun_down(self, lun_id: str) -> bool:
         return self.world is not None and lun_id in self.world.luns_down
