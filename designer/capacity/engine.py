@@ -131,6 +131,9 @@ class ModeResult:
 #: A ``_Cost``'s fields by position (``itemgetter``: read at C speed in ``map``).
 _MAILBOXES, _ACTIVE_MC, _PASSIVE_MC, _CACHE_GB = map(itemgetter, range(4))
 
+#: A walk row's mailboxes, active megacycles, cache GB and passive megacycles.
+_ROW_MAILBOXES, _ROW_ACTIVE_MC, _ROW_CACHE_GB, _ROW_PASSIVE_MC = map(itemgetter, range(1, 5))
+
 #: See ``CapacityEngine._walk_rows``.
 _WalkRow = tuple[str | None, int, float, float, float, AbstractSet[str], bool]
 
@@ -729,7 +732,7 @@ class CapacityEngine:
         lost = view._lost if view._any_lost else None
         if lost is None and view._any_lost:
             lost = view._lost = view.lost_copies()  # as view.copy_lost keeps them
-        lost_pairs, lost_vms = lost if lost is not None else (set(), set())
+        lost_pairs = lost[0] if lost is not None else set()
         # Only a copy on a member up can differ from one database of a class to the
         # next (the streams of a member down are not read): the members up of the lost
         # pairs (none in a site's loss: its VMs are down).
@@ -776,7 +779,7 @@ class CapacityEngine:
             if len(group) == 1:
                 ship, again = rate, reseed[first]
             else:
-                ship = sum([shipping[d] for d in group])
+                ship = sum(map(shipping.__getitem__, group))
                 again = -1.0  # the reseeds' sum, when first needed
             gone = -1.0 * ship
             for stream, hops in base:
@@ -794,7 +797,7 @@ class CapacityEngine:
                 else:
                     # A lost copy's reseed (Flows._copy_stream).
                     if again < 0.0:
-                        again = sum([reseed[d] for d in group])
+                        again = sum(map(reseed.__getitem__, group))
                     mbps = again
                 for key_ in hops:
                     kinds = totals.get(key_)
@@ -861,8 +864,8 @@ class CapacityEngine:
             if len(group) == 1:
                 ship, again = shipping[first], reseed_mbps[first]
             else:
-                ship = sum([shipping[d] for d in group])
-                again = sum([reseed_mbps[d] for d in group])
+                ship = sum(map(shipping.__getitem__, group))
+                again = sum(map(reseed_mbps.__getitem__, group))
             for stream, hops in gone:
                 kind = stream.kind
                 mbps = -1.0 * ship
@@ -1133,12 +1136,13 @@ class CapacityEngine:
                 row_ = rows[group[0]]
                 n, mailboxes, active_mc, cache_gb, passive_mc = 1, *row_[1:5]
             else:
-                found_rows = [rows[d] for d in group]
+                # Each sum at C speed, its terms in the group's order (the same floats).
+                found_rows = list(map(rows.__getitem__, group))
                 n = len(group)
-                mailboxes = sum([r[1] for r in found_rows])
-                active_mc = sum([r[2] for r in found_rows])
-                cache_gb = sum([r[3] for r in found_rows])
-                passive_mc = sum([r[4] for r in found_rows])
+                mailboxes = sum(map(_ROW_MAILBOXES, found_rows))
+                active_mc = sum(map(_ROW_ACTIVE_MC, found_rows))
+                cache_gb = sum(map(_ROW_CACHE_GB, found_rows))
+                passive_mc = sum(map(_ROW_PASSIVE_MC, found_rows))
             if was is not None:
                 row = delta.get(was)
                 if row is None:
