@@ -24,8 +24,10 @@ every mode).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
+from itertools import chain, repeat
 from typing import Any
 
 from designer.simulation.prepared import Prepared
@@ -97,10 +99,6 @@ class LostCopies:
                 eligible[db_id] = holders - {was}
             else:
                 eligible[db_id] = {vm for vm in holders if vm in members and vm != was}
-        #: Eligible pair → the LUN whose loss destroys it (pairs on one LUN only).
-        self.pair_lun: dict[tuple[str, str], str] = {}
-        pair_lun = self.pair_lun
-        multi: set[tuple[str, str]] = set()
         #: LUN → what its loss destroys, summed in the same pass (a LUN holding a pair
         #: found on another LUN too is summed again once they are all known).
         self._luns: dict[str, _Part] = {}
@@ -123,12 +121,6 @@ class LostCopies:
                     counted = eligible.get(db_id)
                     if counted is None or vm not in counted:
                         continue
-                    if pair in pair_lun:
-                        multi.add(pair)
-                        again.add(pair_lun[pair])
-                        again.add(lun)
-                    else:
-                        pair_lun[pair] = lun
                     pairs.append(pair)
                     cost = costs[db_id]
                     row = sums.get(vm)
@@ -138,9 +130,17 @@ class LostCopies:
                         row[0] += cost.mailboxes
                         row[1] += cost.passive_mc
             found_pairs[lun] = pairs
-        for pair in multi:
-            del pair_lun[pair]
+        self._found_pairs = found_pairs
+        # The pairs on more than one LUN (a database disk and a log disk apart), found
+        # at C speed: none when the pairs are as many as the distinct ones (at 25k).
+        every = list(chain.from_iterable(found_pairs.values()))
+        multi: set[tuple[str, str]] = set()
+        if len(set(every)) != len(every):
+            multi = {pair for pair, n in Counter(every).items() if n > 1}
+            again = {lun for lun, pairs in found_pairs.items() if not multi.isdisjoint(pairs)}
         self.multi = multi
+        #: See :attr:`pair_lun` (made when first read).
+        self._pair_lun: dict[tuple[str, str], str] | None = None
         for lun in again:
             # Summed again without the pairs on more than one LUN (walked instead), in
             # the same order: the same floats as a LUN without them.
@@ -159,6 +159,32 @@ class LostCopies:
                     row[0] += cost.mailboxes
                     row[1] += cost.passive_mc
         self._arrays: dict[str, _Part] = {}
+
+    @property
+    def pair_lun(self) -> dict[tuple[str, str], str]:
+        """Eligible pair → the LUN whose loss destroys it (pairs on one LUN only): read
+        only for a moved database whose new member's copy is lost (:meth:`subtract`),
+        so made when first read, at C speed (12,000 pairs at 25k)."""
+        found = self._pair_lun
+        if found is None:
+            found_pairs = self._found_pairs
+            found = dict(
+                zip(
+                    chain.from_iterable(found_pairs.values()),
+                    chain.from_iterable(
+                        repeat(lun, len(pairs)) for lun, pairs in found_pairs.items()
+                    ),
+                    strict=True,
+                )
+            )
+            for pair in self.multi:
+                del found[pair]
+            self._pair_lun = found
+        return found
+
+    @pair_lun.setter
+    def pair_lun(self, found: dict[tuple[str, str], str]) -> None:
+        self._pair_lun = found
 
     def _lun(self, lun: str) -> _Part:
         part = self._luns.get(lun)
@@ -217,11 +243,11 @@ class LostCopies:
         # its share is given back when a lost LUN summed it (``luns_down`` holds the
         # lost arrays' LUNs too): its new member is then one of ``summed`` (a string
         # read before a pair is made, ~500 moved databases per mode).
-        costs, pair_lun = self.costs, self.pair_lun
+        costs = self.costs
         for db_id, now in moved.items():
             if now not in summed or (now, db_id) not in lost:
                 continue
-            lun = pair_lun.get((now, db_id))
+            lun = self.pair_lun.get((now, db_id))
             if lun is not None and lun in luns_down:
                 cost = costs[db_id]
                 row = delta[now]
