@@ -48,12 +48,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     designer``), a headless command leaves its objects to the exit
     (:func:`_leave_objects_to_exit`), and a read-only one called from the main module's
     own code ends the process when it is done (:func:`_end_process`), and so does a
-    command line the parse itself ends (``--help``, ``--version``, a usage error)."""
+    command line the parse itself ends (``--help``, ``--version``, a usage error); the
+    window (``gui``) ends it once its session has ended (:func:`designer.ui.app.leave`)."""
     configure_streams()
     ran: list[str] = []
+    own = argv is None and _called_by_main_module()
     try:
         with guarded_stdout():
-            code = _main(argv, ran)
+            code = _main(argv, ran, own)
     except OutputError as exc:
         if exc.broken_pipe:  # export -o -: the reader went away after the drawing was made
             code = EXIT_OK  # the command's own code, quietly, as for the text commands
@@ -63,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if argv is None and ran and ran[0] not in (*GUI_COMMANDS, PARSE_ENDED):
             _leave_objects_to_exit()
-    if argv is None and ran and ran[0] in ENDS_THE_PROCESS and _called_by_main_module():
+    if own and ran and ran[0] in ENDS_THE_PROCESS:
         _end_process(code)
     return code
 
@@ -146,8 +148,9 @@ def _leave_objects_to_exit() -> None:
     gc.freeze()
 
 
-def _main(argv: Sequence[str] | None, ran: list[str]) -> int:
-    """The command line's command; its name is put in ``ran`` once parsed."""
+def _main(argv: Sequence[str] | None, ran: list[str], own: bool = False) -> int:
+    """The command line's command; its name is put in ``ran`` once parsed. ``own``:
+    the process is the command's (the window's command then ends it itself)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     # `check FILE…`: what the parser would give, without building it (nor argparse).
     args = quick_check(arguments)
@@ -183,7 +186,7 @@ def _main(argv: Sequence[str] | None, ran: list[str]) -> int:
 
                 paused = False
                 resume(freeze=True)
-            return _run(args, arguments)
+            return _run(args, arguments, own)
     finally:
         if paused:  # the set-up failed
             resume(freeze=True)
@@ -226,7 +229,7 @@ def _is_design_error(exc: BaseException) -> bool:
     return errors is not None and isinstance(exc, errors.DesignError)
 
 
-def _run(args: argparse.Namespace, arguments: list[str]) -> int:
+def _run(args: argparse.Namespace, arguments: list[str], own: bool = False) -> int:
     from designer import version
     from designer.bundled import MissingDataError
     from designer.diagnostics import internal_error_message, log, log_path, note
@@ -235,7 +238,7 @@ def _run(args: argparse.Namespace, arguments: list[str]) -> int:
     note(f"dr-designer {version()}: {' '.join(arguments) or 'gui'}")
     try:
         if args.command in GUI_COMMANDS:
-            return _run_ui(args)
+            return _run_ui(args, own)
         from designer.cli.main import run
 
         return run(args)
@@ -262,7 +265,7 @@ def _run(args: argparse.Namespace, arguments: list[str]) -> int:
         return EXIT_INTERNAL
 
 
-def _run_ui(args: argparse.Namespace) -> int:
+def _run_ui(args: argparse.Namespace, own: bool = False) -> int:
     if args.command == "export":
         from designer.cli.interop_cmd import exports_headless
 
@@ -279,7 +282,9 @@ def _run_ui(args: argparse.Namespace) -> int:
         return report_command(args)
     from designer.ui.app import run_gui
 
-    return run_gui(args)
+    # The process's own window ends the process once its session has ended, without
+    # the interpreter's teardown (designer.ui.app.leave).
+    return run_gui(args, _end_process if own else None)
 
 
 if __name__ == "__main__":

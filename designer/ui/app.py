@@ -9,6 +9,7 @@ offer first, else FILE, else the bundled sample.
 from __future__ import annotations
 
 import argparse
+import atexit
 import ctypes
 import logging
 import os
@@ -35,6 +36,7 @@ __all__ = [
     "apply_runtime_settings",
     "display_problem",
     "end_session",
+    "leave",
     "open_window",
     "run_gui",
 ]
@@ -181,7 +183,7 @@ def open_window(file: str | None) -> QWidget:
     return window
 
 
-def end_session(app: QApplication) -> None:
+def end_session(app: QApplication, *, leaving: bool = False) -> None:
     """The designer's part of the process's end, once the event loop has returned and
     while the interpreter is still whole: every window's workers stopped or waited for
     (:meth:`MainWindow.stop_background_work`), then the designer's top-level widgets
@@ -193,7 +195,15 @@ def end_session(app: QApplication) -> None:
     fault after the window closed: CI's exit code 139 after every test had passed), and
     a window with the N-1 sweep still running aborted the process ("QThread: Destroyed
     while thread is still running"); a live check or a sizing could still run Python on
-    its thread meanwhile (docs/reliability.md)."""
+    its thread meanwhile (docs/reliability.md).
+
+    ``leaving``: the process then ends without the interpreter's teardown nor PySide's
+    clean-up (:func:`leave`): the workers that write nothing (the live check, the
+    sizing, the simulator's preparation) and the import of simulation mode under way in
+    the background are not waited for (a quit right after opening a 1k design waited
+    1.5-2.5 s for them), and the windows are left to the process's end. What writes is
+    done first: the windows' settings and the recent files are written (their saves and
+    recovery journals were closed with them)."""
     from designer.ui import lifetime
     from designer.ui.main_window import MainWindow
     from designer.ui.session import clear_undo_histories
@@ -201,7 +211,13 @@ def end_session(app: QApplication) -> None:
     tops = app.topLevelWidgets()
     for widget in tops:
         if isinstance(widget, MainWindow):
-            widget.stop_background_work()
+            widget.stop_background_work(wait=not leaving)
+            widget.settings.sync()  # the window's geometry and docks, written now
+    # The recent files written by their thread (designer.ui.file_ops), which then ends.
+    flush_settings(stop=True)
+    if leaving:
+        lifetime.process_ending(True)  # no background import touches a window now
+        return
     # Undo histories deleted by their stacks now, not by the collector at exit: it frees
     # a closed window's session's cycles in no set order (a command freed before its
     # stack was a segmentation fault in QUndoStack::clear).
@@ -217,7 +233,30 @@ def end_session(app: QApplication) -> None:
             widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QThreadPool.globalInstance().waitForDone()
-    flush_settings()  # the recent files written by their thread (designer.ui.file_ops)
+
+
+def leave(app: QApplication, code: int, end_process: Callable[[int], None]) -> None:
+    """End the process after :func:`end_session` (``leaving=True``) with ``code``
+    through ``end_process`` (:func:`designer.entry._end_process`: the atexit handlers,
+    the standard streams flushed, then ``os._exit``), skipping the interpreter's
+    teardown and PySide's clean-up at exit (an atexit handler of ``QtCore``'s, taken out
+    first: it deletes the Qt objects left in no set order, which the windows' deletion
+    is there to prevent, and waits for their workers). Nothing of the designer is lost: the
+    windows' workers are stopped, their files (saves, recovery journals) closed, the
+    settings written. If the process cannot end here (``end_process`` returns: a thread
+    the interpreter would wait for, ``python -i``), or if the designer holds the
+    clipboard (Qt hands it to the desktop's clipboard manager as its application is
+    deleted, at the interpreter's exit), the background imports are waited for and
+    the interpreter's exit follows as before (the rest of :func:`end_session`: the
+    workers waited for, the windows deleted)."""
+    if not app.clipboard().ownsClipboard():
+        pyside_cleanup = vars(QtCore).get("__moduleShutdown")
+        if pyside_cleanup is not None:
+            atexit.unregister(pyside_cleanup)
+        end_process(code)
+        if pyside_cleanup is not None:  # still here: the interpreter's exit runs it
+            atexit.register(pyside_cleanup)
+    end_session(app)
 
 
 def _visible(refs: list[weakref.ref[QWidget]]) -> QWidget | None:
@@ -228,8 +267,11 @@ def _visible(refs: list[weakref.ref[QWidget]]) -> QWidget | None:
     return window
 
 
-def run_gui(args: argparse.Namespace) -> int:
-    """``dr-designer gui [FILE]``: the window until it closes; the exit code."""
+def run_gui(args: argparse.Namespace, end_process: Callable[[int], None] | None = None) -> int:
+    """``dr-designer gui [FILE]``: the window until it closes; the exit code.
+
+    ``end_process``: the process is the command's own (the console command, ``python
+    -m designer``), and ends through it once the session has ended (:func:`leave`)."""
     problem = display_problem()
     if problem is not None:
         print(problem, file=sys.stderr)
@@ -257,5 +299,7 @@ def run_gui(args: argparse.Namespace) -> int:
     finally:
         sys.excepthook = previous
     if existing is None:  # the process's own application (not a test's or a host's)
-        end_session(app)
+        end_session(app, leaving=end_process is not None)
+        if end_process is not None:
+            leave(app, code, end_process)
     return code

@@ -65,12 +65,20 @@ def _write(file: str, settings_format: QSettings.Format, key: str, value: list[s
             del _unwritten[file]
 
 
-def flush_settings() -> None:
-    """Wait for the settings writes asked for (the process's end, tests)."""
+def flush_settings(*, stop: bool = False) -> None:
+    """Wait for the settings writes asked for (the process's end, tests); with
+    ``stop``, end the writer's thread too (the process's end: the interpreter would wait
+    for it, and ``dr-designer gui`` ends its process only with no such thread left; a
+    later write starts a new one)."""
+    global _writer
     with _writer_lock:
         writer = _writer
+        if stop:
+            _writer = None
     if writer is not None:
         writer.submit(lambda: None).result()
+        if stop:
+            writer.shutdown(wait=True)
 
 
 class RecentFiles:

@@ -741,7 +741,8 @@ class MainWindow(QMainWindow):
             except Exception:  # built (and reported) on the UI thread instead
                 log.debug("importing simulation mode in the background failed", exc_info=True)
             with contextlib.suppress(RuntimeError):  # the window is gone
-                self._simulation_imported.emit()
+                # Not once the process's end has begun: it deletes the window meanwhile.
+                lifetime.unless_ending(self._simulation_imported.emit)
 
         thread = threading.Thread(target=run, name="import simulation mode", daemon=True)
         self._simulation_import = thread
@@ -1438,16 +1439,18 @@ class MainWindow(QMainWindow):
         # while a "save changes?" question or a big load runs.
         QTimer.singleShot(0, self, lambda: self.open_file(path))
 
-    def stop_background_work(self) -> None:
+    def stop_background_work(self, *, wait: bool = True) -> None:
         """Stop this window's workers, or wait for those that cannot stop, so that none
         still runs when the process ends (:func:`designer.ui.app.end_session`): the
         N-1 sweep, an availability run and the review report are cancelled; the live
         check, the sizing and the simulator's preparation are waited for (their queued
-        runs dropped); the import of simulation mode is joined. Their Qt threads run
-        Python: one still running while the interpreter shuts down can crash it."""
+        runs dropped), and the import of simulation mode is joined — unless not
+        ``wait``: the process then leaves without its interpreter's teardown, and these
+        write nothing. Their Qt threads run Python: one still running while the
+        interpreter shuts down can crash it."""
         for mode in (self._simulation, self._simulation_partly):
             if mode is not None:
-                mode.stop_workers()
+                mode.stop_workers(wait=wait)
         for feature in (self._availability, self._availability_partly):
             if feature is not None:
                 feature.stop_workers()
@@ -1457,9 +1460,9 @@ class MainWindow(QMainWindow):
             job.stop()
         capacity = self.capacity_controller
         if capacity is not None:
-            capacity.stop_workers()
-        self.session.stop_workers()
-        if self._simulation_import is not None:
+            capacity.stop_workers(wait=wait)
+        self.session.stop_workers(wait=wait)
+        if self._simulation_import is not None and wait:
             self._simulation_import.join()
 
     # -- Qt ------------------------------------------------------------------------------

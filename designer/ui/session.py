@@ -387,13 +387,15 @@ class EditorSession(QObject):
             slices.shared().release(self._first_check_key)
             self.findings_changed.emit()
 
-    def stop_workers(self) -> None:
+    def stop_workers(self, *, wait: bool = True) -> None:
         """Drop the queued check and wait for the one running (the process's end:
         :func:`designer.ui.app.end_session`). Its runnable runs Python on a Qt thread,
-        which must not outlive the interpreter's shutdown."""
+        which must not outlive the interpreter's shutdown; not waited for without
+        ``wait`` (a process ending without that shutdown)."""
         self._check_timer.stop()
         self._pool.clear()
-        self._pool.waitForDone()
+        if wait:
+            self._pool.waitForDone()
 
     def wait_for_findings(self) -> None:
         """Block until a background check finishes (tests, export)."""

@@ -1,8 +1,9 @@
 """A designer process that quits while its workers run (run as a script by
 tests/ui/test_quit_mid_work.py, never imported by pytest).
 
-``quit_child.py WORK FILE``: ``dr-designer gui FILE`` through the console command's own
-function (which makes the process's application, as the installed command does); once
+``quit_child.py WORK FILE``: ``python -m designer gui FILE`` (the console command's own
+door: the process's application is the command's, and the process ends with the
+command, as the installed ``dr-designer`` does); once
 the window shows the design, start WORK, print ``working``, and as soon as it runs, quit
 (print ``quitting``): the window closes, the command's event loop ends and the process
 exits with the command's exit code; first thing at exit it prints ``left at exit: N
@@ -21,6 +22,15 @@ exits with the command's exit code; first thing at exit it prints ``left at exit
   runs on its worker.
 * ``simulation``: F5 (simulation mode; its simulator prepared on a worker), File > Quit
   at once.
+* ``open``: File > Quit as soon as the window shows the design (simulation mode's
+  modules still being imported in the background, the live check and a sizing under
+  way).
+* ``thread``: a thread of the program's that the interpreter waits for (not a daemon)
+  runs for a second: the command cannot end the process itself and leaves it to the
+  interpreter's exit (its windows deleted first); then as ``open``.
+
+The process normally ends without the interpreter's teardown (designer.ui.app.leave);
+if the teardown runs, it prints ``interpreter teardown``.
 
 ``availability+save``: the Monte Carlo runs, then the save, the close during it. A
 question ("Save the changes?") is printed and answered Save (``edit``: the quit saves
@@ -37,8 +47,10 @@ import atexit
 import faulthandler
 import hashlib
 import os
+import runpy
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 
@@ -49,7 +61,6 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import designer.ui.app as app_module
-from designer.entry import main
 from designer.persistence import dumps
 from designer.ui.main_window import MainWindow
 
@@ -206,6 +217,14 @@ class Driver:
             say("working")
         self.quit()
 
+    def do_open(self) -> None:
+        say("working")
+        self.quit()
+
+    def do_thread(self) -> None:
+        threading.Thread(target=time.sleep, args=(1.0,), daemon=False).start()
+        self.do_open()
+
     def do_simulation(self) -> None:
         QTest.keyClick(self.window.view.viewport(), Qt.Key.Key_F5)
         say("working")
@@ -215,7 +234,7 @@ class Driver:
 def open_window(file: str | None) -> MainWindow:
     window = opened(file)
     assert isinstance(window, MainWindow)
-    driver = Driver(window, sys.argv[1].split("+"))
+    driver = Driver(window, WORK.split("+"))
     drivers.append(driver)
     QTimer.singleShot(0, driver.start)
     return window
@@ -235,14 +254,27 @@ def left_at_exit() -> None:
     say(f"left at exit: {len(left)} {sorted(left)}")
 
 
+class Teardown:
+    """Says when it is freed: by the interpreter's teardown (a module's globals
+    cleared), which a process ending with ``os._exit`` skips."""
+
+    def __del__(self, print: Callable[..., None] = print) -> None:  # print kept at teardown
+        print("interpreter teardown", flush=True)
+
+
 if __name__ == "__main__":
     faulthandler.register(signal.SIGUSR1, all_threads=True)  # a hang: `kill -USR1` shows where
     for name in ("critical", "warning", "information"):
         setattr(QMessageBox, name, answer(name, QMessageBox.StandardButton.Ok))
     QMessageBox.question = answer("question", QMessageBox.StandardButton.Save)  # type: ignore[method-assign,assignment]
+    WORK = sys.argv[1]
+    teardown = Teardown()
     drivers: list[Driver] = []
     atexit.register(left_at_exit)
     opened = app_module.open_window
     app_module.open_window = open_window
     assert QApplication.instance() is None  # the command makes the process's application
-    sys.exit(main(["gui", sys.argv[2]]))
+    # `python -m designer gui FILE`: designer/__main__.py as the main module, the door
+    # that ends the process with the command (designer.entry), as `dr-designer` does.
+    sys.argv = [sys.argv[0], "gui", sys.argv[2]]
+    runpy.run_module("designer", run_name="__main__", alter_sys=True)

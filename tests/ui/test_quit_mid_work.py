@@ -78,9 +78,14 @@ def designs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     }
 
 
-def quit_mid_work(tmp_path: Path, work: str, text: str) -> tuple[str, Path]:
+def quit_mid_work(
+    tmp_path: Path, work: str, text: str, *, teardown: bool = False
+) -> tuple[str, Path]:
     """Run the child with ``work`` on a file holding ``text``; its output, checked for a
-    clean end, and the file."""
+    clean end, and the file. The process ends without the interpreter's teardown nor
+    PySide's clean-up at exit (``os._exit`` once the session has ended:
+    designer.ui.app.leave), unless ``teardown``: it could not (a thread the interpreter
+    waits for), and its windows were deleted before that clean-up."""
     folder = tmp_path / "designs"
     folder.mkdir()
     design = folder / "design.json"
@@ -93,8 +98,13 @@ def quit_mid_work(tmp_path: Path, work: str, text: str) -> tuple[str, Path]:
     assert "QThread: Destroyed" not in run.stderr, said
     assert "ended before" not in run.stdout and "ended first" not in run.stdout, said
     assert run.returncode == 0, said
-    # The command deleted its windows itself, charts with them, before PySide's clean-up.
-    assert "left at exit: 0 []" in run.stdout, said
+    if teardown:
+        # The command deleted its windows itself, charts with them, before PySide's
+        # clean-up.
+        assert "left at exit: 0 []" in run.stdout, said
+        assert "interpreter teardown" in run.stdout, said
+    else:  # nothing left to PySide's clean-up: it never ran
+        assert "interpreter teardown" not in run.stdout, said
     assert [p.name for p in folder.iterdir()] == ["design.json"], said  # no temp file left
     return said, design
 
@@ -152,3 +162,39 @@ def test_quit_while_sizing_or_in_simulation_mode_exits_cleanly(
     said, design = quit_mid_work(tmp_path, work, designs[name])
     assert design.read_text(encoding="utf-8") == designs[name]
     assert "question:" not in said
+
+
+def settings_file(tmp_path: Path) -> str:
+    (path,) = (tmp_path / "config").rglob("*.conf")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_quit_right_after_opening_leaves_at_once_with_the_settings_written(
+    tmp_path: Path, designs: dict[str, str]
+) -> None:
+    """An edit, then File > Quit the moment the window shows a 1k design stating a
+    workload (the live check, the sizing and the background import of simulation mode
+    under way): the process ends without waiting for them and without the interpreter's
+    teardown, and what it writes is written: the design ("Save the changes?" answered
+    Save), the recent files and the window's geometry; its recovery copy removed."""
+    said, design = quit_mid_work(tmp_path, "edit+open", designs["workload"])
+    assert said.count("question: DR Designer: Save the changes to design.json?") == 1, said
+    assert digest(design) == new_content(said)
+    settings = settings_file(tmp_path)
+    assert str(design.resolve()) in settings, settings  # the recent files
+    assert "geometry=" in settings and "state=" in settings, settings  # the window's
+    recovery = tmp_path / "data"
+    assert recovery.is_dir()  # the recovery copy was kept there while editing...
+    assert not [p for p in recovery.rglob("*") if p.is_file()], said  # ...and removed
+
+
+@pytest.mark.slow
+def test_a_thread_the_interpreter_waits_for_leaves_the_exit_to_it(
+    tmp_path: Path, designs: dict[str, str]
+) -> None:
+    """A thread of the program's that is not a daemon is alive at the end: the command
+    does not end the process under it; its windows are deleted (their workers waited
+    for) and the interpreter's exit follows, the settings written all the same."""
+    _said, design = quit_mid_work(tmp_path, "thread", designs["workload"], teardown=True)
+    assert str(design.resolve()) in settings_file(tmp_path)

@@ -198,10 +198,10 @@ class CapacityController(QObject):
             self._pool.start(_Job(self, design, document.revision))
             self.sizing_started.emit()
 
-    def stop_workers(self) -> None:
+    def stop_workers(self, *, wait: bool = True) -> None:
         """Drop pending sizing and wait for the job running (the process's end:
-        :func:`designer.ui.app.end_session`): a queued job skips its work once
-        :attr:`wanted` names no revision."""
+        :func:`designer.ui.app.end_session`; not without ``wait``): a queued job skips
+        its work once :attr:`wanted` names no revision."""
         self._timer.stop()
         self.wanted = -1
         self._pool.clear()
@@ -209,7 +209,8 @@ class CapacityController(QObject):
         # ends at its next failure mode, not after the last; none starts after it (one
         # whose worker is still importing the sizing: it raises once imported).
         stopping.stop(self.session.design)
-        self._pool.waitForDone()
+        if wait:
+            self._pool.waitForDone()
 
     def wait(self) -> None:
         """Finish pending sizing (tests, exports)."""

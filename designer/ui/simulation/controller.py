@@ -239,11 +239,12 @@ class SimulationController(QObject):
             and self._simulator_revision == self.session.document.revision
         )
 
-    def stop_workers(self) -> None:
+    def stop_workers(self, *, wait: bool = True) -> None:
         """Drop a queued preparation of the simulator and wait for the one running
-        (the process's end: :func:`designer.ui.app.end_session`)."""
+        (the process's end: :func:`designer.ui.app.end_session`; not without ``wait``)."""
         self._pool.clear()
-        self._pool.waitForDone()
+        if wait:
+            self._pool.waitForDone()
 
     def wait_until_ready(self) -> None:
         """Wait for the worker preparing a large design's simulator; a smaller

@@ -206,15 +206,16 @@ class SimulationMode(QObject):
         if interop is not None:
             interop.review_dialog()
 
-    def stop_workers(self) -> None:
+    def stop_workers(self, *, wait: bool = True) -> None:
         """Cancel the N-1 sweep and wait for its thread, then for the simulator's
-        preparation (the process's end; a mode built in part may have neither yet)."""
+        preparation unless not ``wait`` (the process's end; a mode built in part may
+        have neither yet)."""
         spof = getattr(self, "spof", None)
         if spof is not None:
             spof.stop()
         controller = getattr(self, "controller", None)
         if controller is not None:
-            controller.stop_workers()
+            controller.stop_workers(wait=wait)
 
     def _status(self, text: str) -> None:
         bar = self.window.statusBar()
