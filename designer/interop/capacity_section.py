@@ -46,22 +46,16 @@ _ASSUMED = {
     "base_memory": "base memory",
 }
 
-#: The last design sized and its report (the three sections share one computation).
-_LAST: list[tuple[Design, CapacityReport]] = []
-
-
 def _report(design: Design) -> CapacityReport | None:
     if not states_workload(design):
         return None
-    if _LAST and _LAST[0][0] is design:
-        return _LAST[0][1]
-    # The sizing the Capacity dock and the CAP rules read for this design (computed once).
+    # The sizing the Capacity dock and the CAP rules read for this design, computed once
+    # and kept there (the three sections share it); no copy of it here: one kept for
+    # the process's life held the last design reported on (docs/reliability.md).
     try:
-        report = shared_sizing(design).report
+        return shared_sizing(design).report
     except SizingStopped:
         return None  # its window is going: the report that asked is cancelled too
-    _LAST[:] = [(design, report)]
-    return report
 
 
 def _pct(value: float) -> str:

@@ -126,3 +126,27 @@ def test_the_reports_assumptions_are_named_in_words(tmp_path) -> None:  # type: 
         "compression; Double-Take write factor; reseed window; log LUN free share; vCPU "
         "megacycles"
     )
+
+
+def test_the_sections_keep_no_design_once_its_sizing_is_forgotten() -> None:
+    """A window's end forgets its designs' sizings (``shared.keep_only``); the review
+    report's sections then keep nothing of them either (they kept the last design they
+    reported on, and its report, for the process's life). Reference counting alone, the
+    collector off."""
+    import gc
+    import weakref
+
+    from designer.capacity import shared
+
+    design = load(SAMPLE)
+    assert [s.title for s in capacity_sections(design)] == ["WAN links", "Mailbox servers"]
+    ref = weakref.ref(design)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        shared.keep_only([])  # the window's end: no live window
+        del design
+        assert ref() is None
+    finally:
+        if was_enabled:
+            gc.enable()
