@@ -126,6 +126,20 @@ def release(objects: Iterable[object]) -> int:
                 value.cancel()
             elif isinstance(value, GeneratorType):
                 value.close()
+            else:
+                _part_from_label(value)
     for obj in ours:
         vars(obj).clear()
     return len(ours)
+
+
+def _part_from_label(item: object) -> None:
+    """A pyqtgraph item with a label of its own (an ``InfiniteLine`` made with
+    ``label=``: the timeline's RTO line) and its label hold each other (``line.label``,
+    ``label.line``): a cycle of ~36 objects left to the collector, which a window's
+    objects never meet (frozen). Parted here, reference counting frees both."""
+    if not type(item).__module__.startswith("pyqtgraph."):
+        return
+    label = getattr(item, "__dict__", {}).get("label")
+    if label is not None and getattr(label, "line", None) is item:
+        label.line = None

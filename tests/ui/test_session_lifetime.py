@@ -79,8 +79,9 @@ def test_quit_then_delete_frees_the_session_its_design_and_history(
 ) -> None:
     """``dr-designer gui FILE``: the idle build ends (simulation mode, Availability), an
     edit (one undo step), File > Quit ("Save the changes?" answered Discard), the window
-    deleted: the window, its session, document, design, undo command, scene, charts and
-    sizing controller are all gone without the collector, and no widget is left."""
+    deleted: the window, its session, document, design, undo command, scene, charts (the
+    timeline's labelled RTO line too) and sizing controller are all gone without the
+    collector, and no widget is left."""
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     before = list(QApplication.topLevelWidgets())
     refs: dict[str, weakref.ref[object]] = {}
@@ -109,6 +110,9 @@ def test_quit_then_delete_frees_the_session_its_design_and_history(
             sizing=weakref.ref(controller),
             availability=weakref.ref(window.availability.panel),
             timeline=weakref.ref(window.simulation.timeline),
+            # pyqtgraph's labelled line and its label hold each other (lifetime.release)
+            rto_line=weakref.ref(window.simulation.timeline.rto_line),
+            rto_label=weakref.ref(window.simulation.timeline.rto_line.label),
         )
         del session, controller
         QTest.keyClick(window, Qt.Key.Key_Q, CTRL)  # File > Quit: exec() returns
