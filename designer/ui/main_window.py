@@ -1343,6 +1343,8 @@ class MainWindow(QMainWindow):
     def _sibling(self) -> MainWindow:
         window = MainWindow(settings=self.settings, recovery_dir=self.recovery.folder)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # Not the siblings closed (and deleted) since: their emptied Python side.
+        self.sibling_windows[:] = [w for w in self.sibling_windows if shiboken6.isValid(w)]
         self.sibling_windows.append(window)
         window.show()
         return window
@@ -1526,6 +1528,11 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         event.accept()
+        if any(shiboken6.isValid(w) and w.isVisible() for w in self.sibling_windows):
+            # The process goes on with the recovered designs' windows: this one is done
+            # with, and kept its session, design and history until the process ended
+            # (the siblings go when closed: WA_DeleteOnClose).
+            self.deleteLater()
 
 
 class _OnFocusIn(QObject):

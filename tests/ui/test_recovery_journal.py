@@ -318,3 +318,49 @@ def test_saving_a_recovered_design_notices_the_file_changed_since_the_crash(
     fresh.recovery.wait()
     (copy,) = pending_recoveries_of(folder, fresh)  # a second crash would still know
     assert copy.original_digest is not None
+
+
+def test_the_first_window_closed_while_a_recovered_sibling_stays_is_freed(
+    qtbot, tmp_path, folder, monkeypatch
+):
+    """Two copies restored (the second in a sibling window), then the first window closed
+    with the title bar's close while the sibling stays open: the process goes on, and
+    the closed window's session, design and undo history are freed at the next turn,
+    the collector off (before: kept until the process ended); the sibling works on."""
+    import gc
+    import weakref
+
+    crashed = []
+    for name in ("A", "B"):
+        w = MainWindow(
+            EditorSession(small_design().model_copy(update={"name": name})),
+            settings=ini_settings(tmp_path),
+            recovery_dir=folder,
+        )
+        qtbot.addWidget(w)
+        w.show()
+        nudge(w)
+        crash(w)
+        crashed.append(w)
+    Questions(monkeypatch, QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Yes)
+    first = MainWindow(settings=ini_settings(tmp_path), recovery_dir=folder)
+    first.show()
+    qtbot.waitExposed(first)
+    assert first.offer_recovery()
+    (sibling,) = first.sibling_windows
+    refs = [weakref.ref(first.session), weakref.ref(first.session.design)]
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        assert first.close()  # "Save the changes?" answered Discard
+        del first
+        qtbot.wait(50)
+        assert [r() is None for r in refs] == [True, True]
+    finally:
+        if was:
+            gc.enable()
+    assert sibling.isVisible()
+    nudge(sibling)
+    assert sibling.session.undo_stack.count() >= 1
+    sibling.recovery.journal.close()
+    sibling.close()
