@@ -32,16 +32,10 @@ CHILD = ROOT / "tests" / "ui" / "quit_child.py"
 
 def quit_time(tree: Path, work: str, design: Path, home: Path) -> tuple[float, int, str]:
     """Seconds from "quitting" to the child's exit, its exit code and its output."""
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "DR_DESIGNER_LOG_DIR": str(home / "logs"),
-        "PYTHONPATH": str(tree),
-    }
+    from benchmarks.probe_window_lifetime import FOLDERS  # a user's folders of its own
+
+    env = {**os.environ, **{name: str(home / sub) for name, sub in FOLDERS.items()}}
+    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(tree))
     child = subprocess.Popen(
         [sys.executable, str(CHILD), work, str(design)],
         stdout=subprocess.PIPE,
