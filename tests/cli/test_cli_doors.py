@@ -548,7 +548,7 @@ def test_a_headless_command_of_the_process_leaves_its_objects_to_the_exit(
     assert frozen == [1]
     left: list[int] = []
     monkeypatch.setattr(entry, "_leave_objects_to_exit", lambda: left.append(1))
-    monkeypatch.setattr(entry, "_run_ui", lambda args: 0)
+    monkeypatch.setattr(entry, "_run_ui", lambda args, *own: 0)
     runs = [
         (["check", str(DAG_WITH_HA)], None, 1),
         (["rules"], None, 1),
@@ -770,12 +770,14 @@ def test_a_headless_commands_set_up_runs_with_the_collector_paused(
     frozen: list[int] = []
     monkeypatch.setattr(diagnostics, "setup_logging", spying)
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
-    monkeypatch.setattr(entry, "_run_ui", lambda args: seen.append(("ui", gc.isenabled(), 0)) or 0)
+    monkeypatch.setattr(
+        entry, "_run_ui", lambda args, *own: seen.append(("ui", gc.isenabled(), 0)) or 0
+    )
     real_run = entry._run
 
-    def running(args: Any, arguments: Any) -> int:
+    def running(args: Any, arguments: Any, *own: bool) -> int:
         seen.append(("run", gc.isenabled(), pauses()))
-        return int(real_run(args, arguments))
+        return int(real_run(args, arguments, *own))
 
     monkeypatch.setattr(entry, "_run", running)
     assert gc.isenabled()
