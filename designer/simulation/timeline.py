@@ -207,7 +207,10 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
             vm = prep.vms[vm_id]
             restarted = vm_id in w.vm_restarted and vm_id not in prev.vm_restarted
             refused = not restarted and vm_id in w.ha_refused and vm_id not in prev.ha_refused
-            if restarted or refused:
+            # A VM whose disks went with the host (its site or array lost in the same
+            # step) fails with the host, and HA cannot restart it anywhere.
+            diskless = w.vm_down.get(vm_id) == "storage_lost" and vm_id not in prev.vm_down
+            if restarted or refused or diskless:
                 run.event(
                     t + tl["vm_fails_s"],
                     vm_id,
@@ -218,7 +221,7 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
                 )
             if restarted:
                 _ha_restart(prep, run, w, vm_id, t + tl["ha_restart_s"], host_id)
-            if vm_id in w.vm_restarted or vm_id in w.ha_refused:
+            if vm_id in w.vm_restarted or vm_id in w.ha_refused or diskless:
                 for dag_id in prep.dags_of_vm.get(vm_id, []):
                     run.event(
                         t + tl["dag_peer_detects_failure_s"],
@@ -227,12 +230,13 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
                         f"DAG {prep.dags[dag_id].name} detects the failure of member {vm.name}",
                         _TABLE1,
                     )
-            if refused:
+            if refused or diskless:
+                reason = w.ha_refused[vm_id] if refused else "its disks are gone"
                 run.event(
                     t + tl["ha_restart_s"],
                     vm_id,
                     "ha_restart_failed",
-                    f"VM {vm.name} cannot be restarted by vSphere HA: {w.ha_refused[vm_id]}",
+                    f"VM {vm.name} cannot be restarted by vSphere HA: {reason}",
                     "000 §4.1",
                     because=why,
                 )
