@@ -9,6 +9,7 @@ randomness, every iteration over sorted ids.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -50,6 +51,7 @@ from designer.simulation.world import World, compute_world, world_after
 
 if TYPE_CHECKING:
     from designer.simulation.links import (
+        blocked_copies,
         direction_blocked,
         direction_cuts,
         fill_events,
@@ -100,7 +102,11 @@ class _OnFirstCall:
 
 if not TYPE_CHECKING:
     for _module, _names in (
-        ("links", "direction_blocked direction_cuts fill_events log_lun_clocks queue_events"),
+        (
+            "links",
+            "blocked_copies direction_blocked direction_cuts fill_events log_lun_clocks "
+            "queue_events",
+        ),
         (
             "mirrors",
             "bandwidth_mbps fracture_point group_of group_target manual_policy mirror_link "
@@ -888,6 +894,8 @@ class Simulator:
             # After the databases settled: which copies a failed direction cuts off
             # depends on where each database is active now.
             self._copy_resync(run, w, direction_cuts(prep, run, run.base_db, w, t), t)
+        if run.copy_behind and not light:
+            self._catch_ups(run, w, t)
         if run.record and prep.workload.states:
             self._log_clocks(run, prev, w, t)
         if run.scenario and prep.workload.states:
@@ -1066,6 +1074,69 @@ class Simulator:
             "votes; the next failure is judged against them",
             "DOMAIN §4 [product fact: Windows 2012 dynamic quorum]",
         )
+
+    def _catch_ups(self, run: Run, w: World, t: float) -> None:
+        """A copy catching up copies the logs it missed from its database's active copy
+        (000 Table 1): once that stops — the database mounted nowhere, the copy's server
+        or storage lost, the copy cut off — the catch-up stops, the copy stays behind by
+        what it missed (no "healthy again" to come, and an activation loses it); it
+        starts again, over as before, once its database is active elsewhere and the
+        copy receives logs. A copy activated while behind has taken that loss (its RPO):
+        nothing is left to catch up."""
+        prep = self.prep
+        going = [key for key, (until, _) in run.copy_behind.items() if until > t]
+        if not going:
+            return
+        blocked = blocked_copies(prep, run, run.base_db, w, sorted({d for d, _ in going}))
+        again: dict[float, list[tuple[str, str, float]]] = {}
+        for key in sorted(going):
+            db_id, vm = key
+            until, behind = run.copy_behind[key]
+            st = run.db.get(db_id) or self._base_db[db_id]
+            active = st.active_on if st.status == "active" else None
+            if active == vm:
+                del run.copy_behind[key]
+                continue
+            stopped = active is None or vm in blocked.get(db_id, ())
+            if stopped and until != math.inf:
+                run.copy_behind[key] = (math.inf, behind)
+                if run.record:
+                    run.event(
+                        t,
+                        vm,
+                        "copy_resync_stopped",
+                        f"copy of mailbox database {prep.dbs[db_id].name} on "
+                        f"{prep.vms[vm].name} stops catching up ("
+                        + (
+                            "its database is mounted nowhere"
+                            if active is None
+                            else f"it receives no logs from {prep.vms[active].name}"
+                        )
+                        + f"): still {span(behind)} behind",
+                        "000 §4.3; 000 Table 1",
+                    )
+            elif not stopped and until == math.inf:
+                # Mounted again on a copy that missed logs too: those are lost with it
+                # (its RPO); this copy is behind the new active one by the rest only.
+                assert active is not None
+                rest = behind - (st.rpo or 0.0)
+                start = max(t, st.available_at or t)
+                if rest > 0:
+                    again.setdefault(start, []).append((db_id, vm, rest))
+                    continue
+                del run.copy_behind[key]
+                if run.record:
+                    run.event(
+                        start,
+                        vm,
+                        "copy_healthy",
+                        f"copy of mailbox database {prep.dbs[db_id].name} on "
+                        f"{prep.vms[vm].name} as current as the active copy on "
+                        f"{prep.vms[active].name} (the logs both missed are lost with it)",
+                        "000 §4.3; 000 Table 1",
+                    )
+        for start, copies in sorted(again.items()):
+            self._copy_resync(run, w, copies, start)
 
     def _copy_resync(
         self, run: Run, w: World, behind: list[tuple[str, str, float]], t: float

@@ -60,3 +60,63 @@ def test_the_mailbox_vms_fail_with_their_site(
     ]
     # The recovery site's members are untouched.
     assert "vm-dr-mbx01" not in failed
+
+
+# -- a catch-up stops when its source does -------------------------------------------------
+# 000 Table 1: the returning node "copies and replays the logs" of the node that mounted the
+# databases; DOMAIN.md §4: a DAG copy's RPO is its copy queue. With no active copy to copy
+# from, the copies stay behind.
+def test_a_catch_up_stops_when_its_source_is_lost(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The two-site template's WAN link is down for an hour; back at 1:00:00 the recovery
+    copies catch up (replayed by 1:07:50). Production is lost at 1:02:00, before they are:
+    the timeline still said "healthy again (60 min of logs copied and replayed)" at
+    1:07:50, and the switchover at 1:10:00 activated them with RPO 0. They stop catching
+    up when their source goes, and the switchover loses the hour they missed."""
+    data = simulate_json(
+        capsys,
+        from_template(tmp_path, "two_site_dag"),
+        "--fail", "link-prd-dr@0", "--restore", "link-prd-dr@1h",
+        "--fail", "Production@1h2m", "--action", "switchover:dag-1@1h10m",
+    )  # fmt: skip
+    stopped = [e for e in data["events"] if e["kind"] == "copy_resync_stopped"]
+    assert [(e["t"], e["element"]) for e in stopped] == [
+        (3720.0, "vm-dr-mbx01"),
+        (3720.0, "vm-dr-mbx02"),
+        (3720.0, "vm-dr-mbx01"),
+        (3720.0, "vm-dr-mbx02"),
+    ]
+    assert stopped[0]["text"] == (
+        "copy of mailbox database DB01 on DR-MBX01 stops catching up (its database is "
+        "mounted nowhere): still 60 min behind"
+    )
+    healthy = [e for e in data["events"] if e["kind"] == "copy_healthy"]
+    # No "healthy again" from the catch-up that stopped; once the switchover mounts each
+    # database on one recovery copy, the other is as current as it (both missed the hour).
+    assert all("copied and replayed" not in e["text"] for e in healthy)
+    assert [(e["t"], e["element"]) for e in healthy] == [
+        (3600 + 25 * 60, "vm-dr-mbx02"),  # the switchover's mounts at 1:25:00
+        (3600 + 25 * 60, "vm-dr-mbx01"),
+    ]
+    for db in data["databases"]:
+        assert db["rpo_s"] == 3600.0, db["name"]
+
+
+def test_a_catch_up_that_ends_before_the_loss_is_kept(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Production lost at 1:10:00, after the catch-up ended (1:07:50): the copies were
+    healthy again, and the switchover loses nothing."""
+    data = simulate_json(
+        capsys,
+        from_template(tmp_path, "two_site_dag"),
+        "--fail", "link-prd-dr@0", "--restore", "link-prd-dr@1h",
+        "--fail", "Production@1h10m", "--action", "switchover:dag-1@1h20m",
+    )  # fmt: skip
+    assert not [e for e in data["events"] if e["kind"] == "copy_resync_stopped"]
+    healthy = [e["t"] for e in data["events"] if e["kind"] == "copy_healthy"]
+    # 1 h of logs replayed at 000 Table 1's rate (161 s in 21 s): 7:50 after 1:00:00.
+    assert healthy == pytest.approx([3600 + 3600 * 21 / 161] * 4)
+    for db in data["databases"]:
+        assert db["rpo_s"] == 0.0, db["name"]
