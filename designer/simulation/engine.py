@@ -80,6 +80,17 @@ __all__ = ["ADMIN_ACTIONS", "Impact", "SimulationError", "Simulator", "simulate"
 _event_time = attrgetter("t")
 
 
+def _alternate(prep: Prepared, w: World, dag_id: str) -> str:
+    """How a datacenter switchover names the DAG's alternate witness: " with the
+    alternate witness X", or that it is down too (lost with its site, or by itself)."""
+    alt = prep.witnesses.get(prep.dags[dag_id].alternate_witness or "")
+    if alt is None:
+        return ""
+    if alt.id in w.witness_down or alt.site in w.sites_down:
+        return f" (its alternate witness {alt.name} is down too)"
+    return f" with the alternate witness {alt.name}"
+
+
 class _OnFirstCall:
     """A stand-in for the function ``name`` of ``module`` that imports the module when
     first called, puts the function in its place among this module's names and calls
@@ -672,7 +683,6 @@ class Simulator:
         evicted = frozenset(m for m in dag.members if m not in keep)
         sites = frozenset(w.site_of_vm(prep, m) or "" for m in keep)
         run.switchover[dag_id] = (t, sites, evicted)
-        witness = prep.witnesses.get(dag.alternate_witness or "")
         run.touched_dbs.update(prep.dbs_of_dag.get(dag_id, []))
         run.event(
             t,
@@ -681,7 +691,7 @@ class Simulator:
             f"DAG {dag.name}: datacenter switchover stops the members in the failed site "
             f"({len(evicted)}) and restarts the DAG with {len(keep)} "
             f"member{'' if len(keep) == 1 else 's'}"
-            + (f" and the alternate witness {witness.name}" if witness else ""),
+            + _alternate(prep, w, dag_id).replace(" with ", " and ", 1),
             "000 §5.2.1; [product fact]",
         )
 
@@ -1559,10 +1569,7 @@ class Simulator:
                 continue
             dag = prep.dags[dag_id]
             if any(w.vm_up(m) and w.site_of_vm(prep, m) not in w.sites_down for m in dag.members):
-                alt = prep.witnesses.get(dag.alternate_witness or "")
-                label = f"datacenter switchover of DAG {dag.name}" + (
-                    f" with the alternate witness {alt.name}" if alt else ""
-                )
+                label = f"datacenter switchover of DAG {dag.name}" + _alternate(prep, w, dag_id)
                 key = ("switchover", dag_id)
                 since = run.action_since.get(key, run.quorum_lost_at.get(dag_id, 0.0))
                 found[key] = Action("switchover", dag_id, label, since)

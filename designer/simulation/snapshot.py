@@ -33,6 +33,11 @@ def quorum_event(
     if now.quorum:
         verb = "keeps" if before.quorum else "regains"
         text = f"DAG {dag.name} {verb} quorum with {now.votes} of {now.voters} votes"
+        if (now.votes - 1) * 2 <= now.voters:
+            # DOMAIN.md §4: more than half of the votes keep quorum; at the least majority
+            # the DAG is one failure from an outage (the witness's loss announced it when
+            # the members were all up: from here the quorum event says it).
+            text += ": one vote fewer and its databases dismount"
         kind = "quorum_kept"
     else:
         text = (

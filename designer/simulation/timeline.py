@@ -158,6 +158,32 @@ def _host_back(prep: Prepared, run: Run, host_id: str, t: float) -> None:
         _boot_events(prep, run, vm_id, t, (host_id,))
 
 
+def _witness_role(prep: Prepared, w: World, witness_id: str) -> str:
+    """What a witness's loss means to the DAGs it serves (DOMAIN.md §4: "Witness failure
+    alone → no outage, but the DAG can no longer survive the loss of a member site").
+    Said only of a DAG whose members are all up: one that lost members with it (its
+    site) is judged by its quorum event. An alternate witness has no vote: only a
+    datacenter switchover would use it."""
+    voting: list[str] = []
+    alternate: list[str] = []
+    for dag_id in prep.dags_of_witness.get(witness_id, []):
+        dag = prep.dags[dag_id]
+        if dag.witness == witness_id:
+            if all(w.vm_up(m) for m in dag.members):
+                voting.append(dag.name)
+        else:
+            alternate.append(dag.name)
+    said = ""
+    if voting:
+        said += f"; DAG {', '.join(voting)} runs on but is one failure from an outage"
+    if alternate:
+        said += (
+            f"; it is the alternate witness of DAG {', '.join(alternate)} (no vote): a "
+            "datacenter switchover cannot use it"
+        )
+    return said
+
+
 def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: float) -> None:
     """Record what the step did to the infrastructure (only what changed)."""
     prep, tl = prep, prep.timings["vsphere_ha_timeline"]
@@ -320,14 +346,25 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
                 f"VM {prep.vms[vm_id].name} lost its disks; vSphere HA cannot restart it",
                 "DOMAIN §4",
             )
+        if vm_id not in prev.vm_down and not host_down:
+            # A member down by itself (failed, its disks or guest OS lost): its DAG
+            # detects it as it does a host's (000 Table 1), before judging its quorum.
+            for dag_id in prep.dags_of_vm.get(vm_id, []):
+                run.event(
+                    t + tl["dag_peer_detects_failure_s"],
+                    dag_id,
+                    "dag_member_failed",
+                    f"DAG {prep.dags[dag_id].name} detects the failure of member "
+                    f"{prep.vms[vm_id].name}",
+                    _TABLE1,
+                )
     for witness_id in sorted(w.witness_down - prev.witness_down):
-        dags = ", ".join(prep.dags[d].name for d in prep.dags_of_witness.get(witness_id, []))
         run.event(
             t,
             witness_id,
             "witness_down",
             f"file share witness {prep.witnesses[witness_id].name} is down"
-            + (f"; DAG {dags} runs on but is one failure from an outage" if dags else ""),
+            + _witness_role(prep, w, witness_id),
             "DOMAIN §4",
         )
     for lb_id in sorted(w.lbs_down - prev.lbs_down):

@@ -120,3 +120,81 @@ def test_a_catch_up_that_ends_before_the_loss_is_kept(
     assert healthy == pytest.approx([3600 + 3600 * 21 / 161] * 4)
     for db in data["databases"]:
         assert db["rpo_s"] == 0.0, db["name"]
+
+
+# -- the quorum's events in the order the DAG lives them -----------------------------------
+# DOMAIN.md §4: "A set of members that can reach each other keeps quorum while it holds
+# more than half of the voters"; "Witness failure alone → no outage, but the DAG can no
+# longer survive the loss of a member site: the design is one failure from an outage".
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
+
+
+def quorum_texts(data: dict) -> list[tuple[float, str]]:
+    kinds = {"witness_down", "dag_member_failed", "quorum_kept", "quorum_lost", "switchover"}
+    return [
+        (e["t"], e["text"].split(" (static quorum")[0])
+        for e in data["events"]
+        if e["kind"] in kinds
+    ]
+
+
+def test_a_two_site_dag_losing_its_witness_then_a_member(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The witness (in Production) fails, then PRD-MBX01 by itself: the quorum fell to 3
+    of 5 at 6:00 with no word of which member it lost (a VM failed by itself had no
+    detection event, a host's failure had), and nothing said the DAG was now one vote
+    from dismounting every database."""
+    data = simulate_json(
+        capsys,
+        from_template(tmp_path, "two_site_dag"),
+        "--fail", "PRD-FS01@0", "--fail", "PRD-MBX01@5m",
+    )  # fmt: skip
+    assert quorum_texts(data) == [
+        (0.0, "file share witness PRD-FS01 witness is down; DAG DAG01 runs on but is one "
+              "failure from an outage"),
+        (60.0, "DAG DAG01 keeps quorum with 4 of 5 votes"),
+        (360.0, "DAG DAG01 detects the failure of member PRD-MBX01"),
+        (360.0, "DAG DAG01 keeps quorum with 3 of 5 votes: one vote fewer and its databases "
+                "dismount"),
+    ]  # fmt: skip
+
+
+def test_a_witness_lost_with_members_says_no_runs_on(capsys: pytest.CaptureFixture[str]) -> None:
+    """backup_options' array PHX-SAN1 holds the witness's VM and two of the three members:
+    the timeline said "witness is down; DAG DAG-PHX runs on but is one failure from an
+    outage" at 0:00, then "loses quorum" at 1:00. The witness's line no longer says what
+    the quorum event then contradicts."""
+    data = simulate_json(capsys, SAMPLES / "backup_options.json", "--fail", "arr-phx-1")
+    texts = quorum_texts(data)
+    assert texts[0] == (0.0, "file share witness PHX-FS01 witness share is down")
+    assert texts[-1] == (
+        60.0,
+        "DAG DAG-PHX loses quorum: 1 of 3 votes reachable; its databases dismount",
+    )
+
+
+def test_the_alternate_witness_lost_with_its_site(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The witness, then Recovery (with the alternate witness): the alternate witness's
+    line said "DAG DAG01 runs on but is one failure from an outage" a minute before the
+    DAG lost quorum, and the switchover was offered (and ran) "with the alternate
+    witness DR-FS01", which was down with its site."""
+    data = simulate_json(
+        capsys,
+        from_template(tmp_path, "two_site_dag"),
+        "--fail", "PRD-FS01@0", "--fail", "Recovery@5m", "--action", "switchover:dag-1",
+    )  # fmt: skip
+    texts = quorum_texts(data)
+    assert (300.0, "file share witness DR-FS01 witness is down; it is the alternate witness "
+            "of DAG DAG01 (no vote): a datacenter switchover cannot use it") in texts  # fmt: skip
+    assert (
+        360.0,
+        "DAG DAG01 loses quorum: 2 of 5 votes reachable; its databases dismount",
+    ) in texts
+    assert (360.0, "DAG DAG01: datacenter switchover stops the members in the failed site (2) "
+            "and restarts the DAG with 2 members (its alternate witness DR-FS01 witness is "
+            "down too)") in texts  # fmt: skip
+    assert texts[-1] == (420.0, "DAG DAG01 regains quorum with 2 of 3 votes: one vote fewer "
+                         "and its databases dismount")  # fmt: skip
