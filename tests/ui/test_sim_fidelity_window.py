@@ -20,7 +20,7 @@ def test_losing_redmond_puts_the_scr_copy_queue_on_the_timeline(qtbot, launch, t
     w.end()
     points = {p.data().kind: p for p in w.mode.timeline.scatter.points()}
     queue = points["copy_queue"]
-    assert (queue.pos().x(), queue.pos().y()) == (120.0, lane_of("copy_queue"))
+    assert (queue.pos().x(), round(queue.pos().y())) == (120.0, lane_of("copy_queue"))
     assert LANES[lane_of("copy_queue")][0] == "DAG"
     assert "8 copies queue 6,417 logs an hour, 25.7 min behind" in queue.data().text
     shot = os.environ.get("FIDA16_SHOT")

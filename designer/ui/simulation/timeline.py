@@ -6,7 +6,7 @@ pyqtgraph is used here for plots only (the canvas stays on plain QGraphicsView).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from designer.domain.elements import MailboxDatabase
-from designer.simulation import SimulationResult
+from designer.simulation import Event, SimulationResult
 from designer.ui.parts import Parts
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.frames import AfterPaint, next_turn
@@ -36,6 +36,7 @@ __all__ = [
     "focus_end",
     "lane_of",
     "mailboxes_series",
+    "stacked_dots",
     "time_unit",
 ]
 
@@ -64,6 +65,48 @@ def lane_of(kind: str) -> int:
         if any(p in kind for p in prefixes):
             return number
     return len(LANES) - 1
+
+
+#: How far above or below its lane's line a stacked dot may sit (lanes are 1 apart): the
+#: lane still reads as ``round(y)``, and two dots stacked are a dot's size apart on screen
+#: in the smallest timeline dock (lanes ~17 px tall at 1400 × 900).
+STACK_SPREAD = 0.42
+#: The dots' size (px); smaller where three kinds or more stack in a lane at one moment.
+DOT_SIZE = 11
+STACKED_DOT_SIZE = 8
+
+
+def stacked_dots(events: Sequence[Event]) -> list[tuple[float, int]]:
+    """The height and size of each event's dot: its lane's height, moved up or down when
+    events of other kinds share its lane and moment, so that each kind at that moment
+    has a dot of its own (8 databases failing over at 2:00 and the SCR copies' queue
+    beside them: the queue's dot lay under theirs). Events of one kind at one moment
+    share a dot (its label counts them); the kinds stack top to bottom in the order
+    they happened, spread over the lane's band (smaller dots when three or more do).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as E
+    >>> stacked_dots([E(t=120.0, kind="db_active"), E(t=120.0, kind="db_active"),
+    ...               E(t=120.0, kind="copy_queue"), E(t=0.0, kind="failed")])
+    [(1.58, 11), (1.58, 11), (2.42, 11), (0.0, 11)]
+    """
+    kinds: dict[tuple[int, float], list[str]] = {}
+    for event in events:
+        row = kinds.setdefault((lane_of(event.kind), round(event.t, 3)), [])
+        if event.kind not in row:
+            row.append(event.kind)
+    dots: list[tuple[float, int]] = []
+    for event in events:
+        lane = lane_of(event.kind)
+        row = kinds[(lane, round(event.t, 3))]
+        if len(row) == 1:
+            dots.append((float(lane), DOT_SIZE))
+            continue
+        step = 2 * STACK_SPREAD / (len(row) - 1)
+        y = round(lane + (row.index(event.kind) - (len(row) - 1) / 2) * step, 6)
+        dots.append((y, DOT_SIZE if len(row) == 2 else STACKED_DOT_SIZE))
+    return dots
 
 
 def time_unit(span_s: float) -> tuple[str, float]:
@@ -238,7 +281,7 @@ class TimelinePanel(QWidget):
         self._label_font.setPointSizeF(max(7.5, self._label_font.pointSizeF() * 0.85))
         self.events_plot.sigXRangeChanged.connect(lambda *_: self._place_labels())
         self.scatter = pg.ScatterPlotItem(
-            size=11,
+            size=DOT_SIZE,
             pen=pg.mkPen(foreground, width=1),
             hoverable=True,
             tip=lambda x, y, data: f"{format_duration(data.t)}  {data.text}\n{data.source}",
@@ -384,6 +427,7 @@ class TimelinePanel(QWidget):
         self.rto_line.setVisible(rto_target <= end * 1.5)
         if result is None:
             self._events = []
+            self._heights = []
             self.scatter.setData([])
             self.curve.setData([], [])
             # Nothing has failed yet: the axis reads 0 to the design's mailboxes (not
@@ -401,19 +445,17 @@ class TimelinePanel(QWidget):
             self.caption.setText("Click an element on the canvas to fail it.")
         else:
             spots = []
-            for event in result.events:
+            dots = stacked_dots(result.events)
+            for event, (y, size) in zip(result.events, dots, strict=True):
                 color = QColor("#d32f2f") if lane_of(event.kind) == 0 else QColor("#1f7f8c")
                 if "active" in event.kind or "healthy" in event.kind or "restart" in event.kind:
                     color = QColor("#2e7d32")
                 spots.append(
-                    {
-                        "pos": (event.t, lane_of(event.kind)),
-                        "brush": pg.mkBrush(color),
-                        "data": event,
-                    }
+                    {"pos": (event.t, y), "size": size, "brush": pg.mkBrush(color), "data": event}
                 )
             self.scatter.setData(spots)
             self._events = list(result.events)
+            self._heights = [y for y, _size in dots]
             times, values = mailboxes_series(result, end)
             self.curve.setData(times, values)
             self.mailbox_plot.setYRange(0, max(result.initial.mailboxes_total, 1) * 1.08)
@@ -435,7 +477,10 @@ class TimelinePanel(QWidget):
         self.fit_button.setChecked(False)
         self.fit_button.blockSignals(False)
         self.events_plot.setXRange(0, self._focus if self._focus else end, padding=0.02)
-        self.events_plot.setYRange(-0.5, len(LANES) - 0.5, padding=0)
+        # Room above the first lane and below the last for the dots stacked there (their
+        # centres STACK_SPREAD off the lane, their half height more).
+        margin = STACK_SPREAD + 0.38
+        self.events_plot.setYRange(-margin, len(LANES) - 1 + margin, padding=0)
         self._place_labels()
         self._on_time(self.controller.time)
 
@@ -464,7 +509,7 @@ class TimelinePanel(QWidget):
         width = max(view.width(), 1.0)
         per_px = (x1 - x0) / width
         metrics = QFontMetrics(self._label_font)
-        free_from: dict[int, float] = {}
+        free_from: dict[float, float] = {}
         foreground = self.palette().color(QPalette.ColorRole.Text)
         ordered = sorted(events, key=lambda e: e.t)
         by_lane: dict[int, list[float]] = {}
@@ -489,22 +534,37 @@ class TimelinePanel(QWidget):
             self.events_plot.addItem(label)
             self.off_range.append(label)
             edge_from[lane] = x1 - (metrics.horizontalAdvance(text) + 14) * per_px
+        # A dot stands for every event of its kind at its moment (stacked_dots): its
+        # label names the first and counts the others.
+        heights = dict(zip(map(id, events), getattr(self, "_heights", []), strict=False))
+        sharing: dict[tuple[int, float, str], int] = {}
+        for event in ordered:
+            key = (lane_of(event.kind), round(event.t, 3), event.kind)
+            sharing[key] = sharing.get(key, 0) + 1
         for event in ordered:
             lane = lane_of(event.kind)
+            key = (lane, round(event.t, 3), event.kind)
+            if key not in sharing:
+                continue  # named with the first of its dot
+            others = sharing.pop(key) - 1
             text = event.text if len(event.text) <= 32 else event.text[:31] + "…"
+            if others:
+                text += f" (+{others})"
+            y = heights.get(id(event), float(lane))
             left = event.t + 8 * per_px
             right = left + (metrics.horizontalAdvance(text) + 6) * per_px
-            # Clear of the next dot in its lane as well as of the label before it.
+            # Clear of the next dot in its lane as well as of the label before it in its
+            # row (dots stacked at one moment have a row each).
             later = [t for t in by_lane[lane] if t > event.t + 1e-9]
             limit = min(later[0] - 7 * per_px if later else x1, edge_from.get(lane, x1))
-            if left < free_from.get(lane, x0) or right > limit or event.t < x0:
+            if left < free_from.get(y, x0) or right > limit or event.t < x0:
                 continue
             label = pg.TextItem(text, color=foreground, anchor=(0, 0.5))
             label.setFont(self._label_font)
-            label.setPos(left, lane)
+            label.setPos(left, y)
             self.events_plot.addItem(label)
             self.labels.append(label)
-            free_from[lane] = right
+            free_from[y] = right
         self._place_rto_edge(x1, per_px)
 
     def _place_rto_edge(self, x1: float, per_px: float) -> None:
