@@ -57,6 +57,8 @@ if TYPE_CHECKING:
         fill_events,
         log_lun_clocks,
         queue_events,
+        shipping_route,
+        shipping_table,
     )
     from designer.simulation.mirrors import (
         bandwidth_mbps,
@@ -116,7 +118,7 @@ if not TYPE_CHECKING:
         (
             "links",
             "blocked_copies direction_blocked direction_cuts fill_events log_lun_clocks "
-            "queue_events",
+            "queue_events shipping_route shipping_table",
         ),
         (
             "mirrors",
@@ -951,10 +953,20 @@ class Simulator:
                 sites.add(w.site_of_vm(prep, st.active_on))
         links = {link for site in sites if site for link in prep.links_of_site.get(site, ())}
         links.update(w.links_down ^ prev.links_down, run.degraded, run.directions_down)
+        if w.links_down != prev.links_down or run.directions_down or prev.links_down:
+            # Log shipping routed round a link down may cross any other (the capacity
+            # report's routing): every link is looked at while the network is cut.
+            links.update(prep.links)
         links.update(link for link, _site in run.queue_told)
-        for link_id in sorted(links):
-            if link_id in prep.links:
-                queue_events(prep, run, run.base_db, link_id, t)
+        if len(links) > 2:
+            # Each stream's route once for every link looked at (not once per link).
+            run.shipping = shipping_table(prep, run, run.base_db)
+        try:
+            for link_id in sorted(links):
+                if link_id in prep.links:
+                    queue_events(prep, run, run.base_db, link_id, t)
+        finally:
+            run.shipping = None
 
     def _advance(self, run: Run, t: float) -> None:
         """Finish the synchronisations and copy resynchronisations that ended by ``t``
@@ -1164,7 +1176,14 @@ class Simulator:
             st = run.db.get(db_id) or self._base_db[db_id]
             active = w.site_of_vm(prep, st.active_on) if st.active_on else None
             here = w.site_of_vm(prep, vm)
-            via = prep.link_between(active, here) if active and here and active != here else None
+            # The logs take log shipping's route (the capacity report's): the narrowest
+            # link on it sets the pace.
+            hops = shipping_route(prep, run, active, here) if active != here else None
+            via = (
+                min((h for h, _way in hops), key=lambda h: (bandwidth_mbps(run, prep.links[h]), h))
+                if hops
+                else None
+            )
             if via is None:
                 run.copy_behind[(db_id, vm)] = (t + away / ratio, away)
             else:

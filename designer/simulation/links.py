@@ -2,14 +2,17 @@
 
 - The steady streams one direction of a link carries now (DAG log shipping from each
   active copy to the copies across it, MirrorView/S writes, Double-Take) at the busiest
-  hour, from the workload figures (:mod:`designer.workload`); the simulator charges a
-  stream to the direct link between its sites.
+  hour, from the workload figures (:mod:`designer.workload`). Log shipping takes the
+  capacity report's routes (:func:`designer.workload.route`: the direct link while it is
+  up, else the path with the fewest links round the links, sites and directions down);
+  mirrors their own link, Double-Take the direct one.
 - MirrorView/A's updates get what the steady streams leave of the link's bandwidth (a
   degraded one's): that share decides the transfer time, so the RPO (002).
 - DAG copies across a link whose share is below the log shipping they need fall behind
   (the copy queue) by the shortfall of the busiest hour; a failover to one loses it.
 - A link direction that fails stops what crosses that way: mirrors fracture, Double-Take
-  stops, the DAG copies across it stop receiving logs.
+  stops; log shipping takes another route if there is one, else the DAG copies it
+  served stop receiving logs.
 - While a copy of a database receives no logs (its member or storage is down, it is cut
   off, its link direction is down), the active copy's logs cannot truncate; its log LUN
   fills at free space ÷ log rate ("log LUN X fills at T").
@@ -27,10 +30,12 @@ from designer.simulation.wording import clock, span
 from designer.simulation.world import World
 from designer.workload import (
     KIND_LABELS,
+    Direction,
     async_transfer_s,
     copy_queue,
     direction_of,
     gb_per_hour_to_mbps,
+    route,
 )
 
 __all__ = [
@@ -44,6 +49,7 @@ __all__ = [
     "log_shipping",
     "mirror_link",
     "queue_events",
+    "shipping_route",
     "steady_mbps",
 ]
 
@@ -76,6 +82,48 @@ def _state(run: Run, base: Mapping[str, DbRun], db_id: str) -> DbRun:
 def _active(run: Run, base: Mapping[str, DbRun], db_id: str) -> str | None:
     st = _state(run, base, db_id)
     return st.active_on if st.status == "active" else None
+
+
+Route = tuple[tuple[str, Direction], ...]
+
+
+def _network_key(run: Run) -> tuple[frozenset[str], frozenset[str], frozenset[tuple[str, str]]]:
+    w = run.world
+    ways = frozenset((link_id, way) for link_id, (way, _since) in run.directions_down.items())
+    return frozenset(w.links_down), frozenset(w.sites_down), ways
+
+
+def network_whole(run: Run) -> bool:
+    """No link, site or link direction is down: every route is the intact one."""
+    w = run.world
+    return not (w.links_down or w.sites_down or run.directions_down)
+
+
+def shipping_route(prep: Prepared, run: Run, a: str | None, b: str | None) -> Route | None:
+    """The links (and directions) log shipping from site ``a`` to site ``b`` crosses now:
+    the capacity report's :func:`designer.workload.route` round the links, sites and
+    link directions down (``()`` within a site, None when ``b`` cannot be reached).
+    Worked out once per pair while the network stays as it is."""
+    if a is None or b is None:
+        return None
+    if network_whole(run):
+        return prep.intact_route(a, b)
+    key = _network_key(run)
+    cached = run.routes
+    if cached is None or cached[0] != key:
+        cached = run.routes = (key, {})
+    found = cached[1]
+    if (a, b) not in found:
+        links_down, sites_down, ways = key
+        found[(a, b)] = route(
+            prep.link_ends(),
+            a,
+            b,
+            links_down=links_down,
+            sites_down=sites_down,
+            directions_down=dict(ways),  # type: ignore[arg-type]
+        )
+    return found[(a, b)]
 
 
 def direction_blocked(prep: Prepared, run: Run, link_id: str, from_site: str | None) -> bool:
@@ -125,34 +173,65 @@ def _other_steady_mbps(prep: Prepared, run: Run, link_id: str, from_site: str) -
     return total
 
 
+def _queued_elsewhere(run: Run, key: tuple[str, str]) -> bool:
+    """Whether a link direction other than the one being worked out (taken out of
+    ``run.queue_told`` first) queues the copy ``key``: its route crosses several."""
+    return any(key in told[0] for told in run.queue_told.values())
+
+
+def _shipped(prep: Prepared, run: Run, base: Mapping[str, DbRun], db_id: str, vm: str) -> bool:
+    """Whether the server ``vm`` receives the database's logs now (over some route)."""
+    w = run.world
+    active = _active(run, base, db_id)
+    if active is None or not w.vm_up(vm) or vm not in prep.shipping_receivers(db_id, active):
+        return False
+    here, there = w.site_of_vm(prep, active), w.site_of_vm(prep, vm)
+    return here == there or shipping_route(prep, run, here, there) is not None
+
+
 def log_shipping(
     prep: Prepared, run: Run, base: Mapping[str, DbRun], link_id: str, from_site: str
 ) -> list[tuple[str, str, float]]:
     """(database, receiving server, Mbit/s at the busiest hour) of the log shipping that
-    leaves ``from_site`` over the link now: DAG copies (compressed as the design says)
-    and Exchange 2007 CCR/SCR copies (uncompressed: compression came with 2010), each
-    from its active copy to the servers up across the link that receive its logs, as
-    the capacity model's flows count them."""
+    crosses the link now in the direction leaving ``from_site``: DAG copies (compressed
+    as the design says) and Exchange 2007 CCR/SCR copies (uncompressed: compression came
+    with 2010), each from its active copy to the servers up that receive its logs whose
+    route (:func:`shipping_route`) takes that way, as the capacity model's flows count
+    them."""
     link = prep.links[link_id]
+    way = (link_id, direction_of((link.site_a, link.site_b), from_site))
+    if run.shipping is not None:
+        return run.shipping.get(way, [])
+    return shipping_table(prep, run, base, way).get(way, [])
+
+
+def shipping_table(
+    prep: Prepared, run: Run, base: Mapping[str, DbRun], only: tuple[str, str] | None = None
+) -> dict[tuple[str, str], list[tuple[str, str, float]]]:
+    """:func:`log_shipping` of every link direction at once (of ``only`` alone when
+    given): each stream's route worked out once, not once per link asked."""
     w = run.world
-    to_site = link.site_b if link.site_a == from_site else link.site_a
     wl = prep.workload
     e2007 = prep.e2007_shipping()
-    found: list[tuple[str, str, float]] = []
-    for db_id in prep.shipping_across(link_id):
+    table: dict[tuple[str, str], list[tuple[str, str, float]]] = {}
+    for db_id in prep.shipping_dbs():
         active = _active(run, base, db_id)
-        if active is None or w.site_of_vm(prep, active) != from_site:
+        if active is None:
             continue
-        receivers = [
-            vm
-            for vm in prep.shipping_receivers(db_id, active)
-            if w.vm_up(vm) and w.site_of_vm(prep, vm) == to_site
-        ]
-        if not receivers:
-            continue
-        mbps = wl.database(db_id).peak_mbps if db_id in e2007 else wl.shipping_mbps(db_id)
-        found.extend((db_id, vm, mbps) for vm in receivers)
-    return found
+        here = w.site_of_vm(prep, active)
+        mbps: float | None = None
+        for vm in prep.shipping_receivers(db_id, active):
+            there = w.site_of_vm(prep, vm)
+            if there == here or not w.vm_up(vm):
+                continue
+            for hop in shipping_route(prep, run, here, there) or ():
+                if only is not None and hop != only:
+                    continue
+                if mbps is None:
+                    database = wl.database(db_id)
+                    mbps = database.peak_mbps if db_id in e2007 else wl.shipping_mbps(db_id)
+                table.setdefault(hop, []).append((db_id, vm, mbps))
+    return table
 
 
 def async_transfer_from_share(prep: Prepared, run: Run, mirror_id: str) -> float | None:
@@ -211,20 +290,23 @@ def direction_cuts(
     """Start or end the cuts of DAG copies behind a failed link direction; returns the
     copies that receive logs again with how long they were cut (to catch up)."""
     now: set[tuple[str, str]] = set()
-    for link_id, (_way, _since) in run.directions_down.items():
-        link = prep.links.get(link_id)
-        if link is None or link_id in w.links_down:
-            continue
-        for db_id in prep.dag_dbs_across(link_id):
+    if run.directions_down:
+        # A copy whose site the network still joins to its active copy's, but with no
+        # route its logs can take (the capacity report's routing, round the failed
+        # directions): a copy cut off by a partition is tracked as such, not here.
+        for db_id in prep.shipping_dbs():
+            db = prep.dbs[db_id]
+            if not db.dag:
+                continue
             active = _active(run, base, db_id)
             here = w.site_of_vm(prep, active) if active else None
-            if here not in (link.site_a, link.site_b) or not direction_blocked(
-                prep, run, link_id, here
-            ):
+            if here is None:
                 continue
-            there = link.site_b if here == link.site_a else link.site_a
-            for copy in prep.dbs[db_id].copies:
-                if copy.member != active and w.site_of_vm(prep, copy.member) == there:
+            for copy in db.copies:
+                there = w.site_of_vm(prep, copy.member)
+                if copy.member == active or there == here or not w.connected(here, there):
+                    continue
+                if shipping_route(prep, run, here, there) is None:
                     now.add((db_id, copy.member))
     back: list[tuple[str, str, float]] = []
     for key in sorted(set(run.copy_dir_cut) - now):
@@ -249,7 +331,7 @@ def queue_events(
     gone = link_id in w.links_down
     # What could cross each way at most: a direction its bandwidth covers never queues
     # (SRM-recovered servers may sit elsewhere than designed: then every link is looked at).
-    bound = prep.steady_bound(link_id) if not run.relocated else None
+    bound = prep.steady_bound(link_id) if not run.relocated and network_whole(run) else None
     for here, there in ((link.site_a, link.site_b), (link.site_b, link.site_a)):
         told = run.queue_told.get((link_id, here))
         if told is None and bound is not None and bound[here] <= bandwidth:
@@ -262,29 +344,45 @@ def queue_events(
             # Copies still shipped to over a link that now carries them catch up; those
             # shipped nothing any more (the link or their server down, their database
             # mounted nowhere) stay behind by their queue: those logs never arrived.
-            for key in copies:
-                run.copy_queued.pop(key, None)
             if told is not None:
                 del run.queue_told[(link_id, here)]
-                if copies:
+            for key in copies:
+                if not _queued_elsewhere(run, key):
+                    run.copy_queued.pop(key, None)
+            if told is not None:
+                # Copies whose logs now take another route (the link's failure over,
+                # or a route round it) are shipped to again: no longer behind here.
+                moved = [k for k in told[0] if k not in copies and _shipped(prep, run, base, *k)]
+                for key in moved:
+                    if not _queued_elsewhere(run, key):
+                        run.copy_queued.pop(key, None)
+                if copies or moved:
                     run.event(
                         t,
                         link_id,
                         "copy_queue_ended",
                         f"log shipping from {prep.sites[here].name} to "
-                        f"{prep.sites[there].name} fits WAN link {link.name} again: its "
-                        "copies no longer fall behind",
+                        f"{prep.sites[there].name} "
+                        + (
+                            f"fits WAN link {link.name} again"
+                            if copies
+                            else f"no longer crosses WAN link {link.name} (another route)"
+                        )
+                        + ": its copies no longer fall behind",
                         "Microsoft's log shipping sizing (resources/catalog/capacity.json)",
                     )
             continue
         share = needs * bandwidth / steady
         logs, behind = copy_queue(needs, share, wl.figures.log_bytes_default)
+        run.queue_told.pop((link_id, here), None)
         for key in copies:
-            run.copy_queued[key] = behind
+            # A stream routed over several short links is as far behind as the shortest.
+            elsewhere = run.copy_queued.get(key, 0.0) if _queued_elsewhere(run, key) else 0.0
+            run.copy_queued[key] = max(behind, elsewhere)
         now = (tuple(sorted(copies)), round(share, 3))
+        run.queue_told[(link_id, here)] = now
         if told == now:
             continue
-        run.queue_told[(link_id, here)] = now
         e2007 = prep.e2007_shipping()
         kinds = {"e2007_log_shipping" if d in e2007 else "dag_log_shipping" for d, _ in copies}
         what = " and ".join(KIND_LABELS[k] for k in sorted(kinds))

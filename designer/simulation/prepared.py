@@ -44,7 +44,14 @@ from designer.domain.enums import (
 )
 from designer.domain.index import DesignIndex
 from designer.graph.topology import Topology, is_local_load_balancer
-from designer.workload import Workload, gb_per_hour_to_mbps
+from designer.workload import (
+    Direction,
+    LinkEnds,
+    Workload,
+    direction_of,
+    gb_per_hour_to_mbps,
+    route,
+)
 
 __all__ = ["CasPath", "Prepared", "database_servers"]
 
@@ -152,6 +159,10 @@ class Prepared:
         self._dbs_across: dict[str, list[str]] | None = None
         self._shipping_across: dict[str, list[str]] | None = None
         self._steady_bound: dict[str, dict[str, float]] = {}
+        self._link_ends: LinkEnds | None = None
+        self._shipping_bound: dict[tuple[str, Direction], float] | None = None
+        self._shipping_dbs: list[str] | None = None
+        self._intact_routes: dict[tuple[str, str], tuple[tuple[str, Direction], ...] | None] = {}
         self._e2007_shipping: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None
         self._servers: dict[str, tuple[tuple[str, float], ...]] = {}
         self._planned: dict[str, tuple[str, ...]] = {}
@@ -460,26 +471,83 @@ class Prepared:
             }
         return self._shipping_across.get(link_id, [])
 
+    def link_ends(self) -> LinkEnds:
+        """The sites each WAN link joins, for routing (as the capacity engine's)."""
+        if self._link_ends is None:
+            self._link_ends = LinkEnds({w.id: (w.site_a, w.site_b) for w in self.links.values()})
+        return self._link_ends
+
+    def shipping_dbs(self) -> list[str]:
+        """Every database that ships logs to another server: DAG databases with two
+        copies or more, and Exchange 2007 databases with CCR nodes or SCR targets."""
+        if self._shipping_dbs is None:
+            dag = [d for d, db in self.dbs.items() if db.dag and len(db.copies) >= 2]
+            self._shipping_dbs = sorted({*dag, *self.e2007_shipping()})
+        return self._shipping_dbs
+
+    def intact_route(self, a: str, b: str) -> tuple[tuple[str, Direction], ...] | None:
+        """:func:`designer.workload.route` from ``a`` to ``b`` with every link and site up."""
+        key = (a, b)
+        if key not in self._intact_routes:
+            self._intact_routes[key] = route(self.link_ends(), a, b)
+        return self._intact_routes[key]
+
+    def _log_shipping_bound(self) -> dict[tuple[str, Direction], float]:
+        """Per link direction, the most log shipping it could carry with every link and
+        site up (see :meth:`steady_bound`): per database, from the one of its servers'
+        sites that sends most that way. Databases whose servers lie in the same sites
+        share their routes' count (worked out once per pattern)."""
+        wl = self.workload
+        e2007 = self.e2007_shipping()
+        most_of: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[Any, int]] = {}
+        bound: dict[tuple[str, Direction], float] = {}
+        for db_id in self.shipping_dbs():
+            db = self.dbs[db_id]
+            nodes, targets = e2007.get(db_id, ((), ()))
+            servers = [*nodes, *targets] if db_id in e2007 else [c.member for c in db.copies]
+            sites = tuple(sorted(s for vm in servers if (s := self.vm_site.get(vm)) is not None))
+            actives = (self.vm_site.get(vm) for vm, _lag in self.servers_of(db))
+            sources = tuple(sorted({*sites, *(s for s in actives if s is not None)}))
+            most = most_of.get((sites, sources))
+            if most is None:
+                most = {}
+                for source in sources:
+                    crossing: dict[Any, int] = {}
+                    for there in sites:
+                        if there != source:
+                            for hop in self.intact_route(source, there) or ():
+                                crossing[hop] = crossing.get(hop, 0) + 1
+                    for hop, n in crossing.items():
+                        most[hop] = max(most.get(hop, 0), n)
+                most_of[(sites, sources)] = most
+            if not most:
+                continue
+            mbps = wl.database(db_id).peak_mbps if db_id in e2007 else wl.shipping_mbps(db_id)
+            for hop, n in most.items():
+                bound[hop] = bound.get(hop, 0.0) + mbps * n
+        return bound
+
     def steady_bound(self, link_id: str) -> dict[str, float]:
         """Per end of a link, the most its steady streams could need leaving that end at
-        the busiest hour: every database shipping across it active at that end, to each
-        of its servers at the other, and every MirrorView/S mirror and Double-Take
-        replication across it up. A link direction whose bandwidth covers it never
-        queues log shipping (the simulator looks no further)."""
+        the busiest hour with every link and site up: every database whose log shipping
+        the routes (the capacity report's: the direct link, else the fewest links) take
+        over it that way, from whichever of its servers' sites is the most, to each of
+        its servers beyond; and every MirrorView/S mirror and Double-Take replication
+        across it up. A link direction whose bandwidth covers it never queues log
+        shipping while the network is whole (the simulator looks no further)."""
         found = self._steady_bound.get(link_id)
         if found is not None:
             return found
         link = self.links[link_id]
         wl = self.workload
-        e2007 = self.e2007_shipping()
-        found = {link.site_a: 0.0, link.site_b: 0.0}
-        for db_id in self.shipping_across(link_id):
-            db = self.dbs[db_id]
-            nodes, targets = e2007.get(db_id, ((), ()))
-            servers = [*nodes, *targets] if db_id in e2007 else [c.member for c in db.copies]
-            mbps = wl.database(db_id).peak_mbps if db_id in e2007 else wl.shipping_mbps(db_id)
-            for here, there in ((link.site_a, link.site_b), (link.site_b, link.site_a)):
-                found[here] += mbps * sum(1 for vm in servers if self.vm_site.get(vm) == there)
+        if self._shipping_bound is None:
+            self._shipping_bound = self._log_shipping_bound()
+        found = {
+            here: self._shipping_bound.get(
+                (link_id, direction_of((link.site_a, link.site_b), here)), 0.0
+            )
+            for here in (link.site_a, link.site_b)
+        }
         for mirror_id, mirror in self.mirrors.items():
             src = self.lun_site(mirror.source_lun)
             if mirror.mode == MirrorMode.SYNC and src in found:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from typing import Any
 
 from designer.domain.errors import DesignError
 from designer.simulation.results import Action, DagState, Event
@@ -100,6 +101,12 @@ class Run:
     degraded: dict[str, tuple[float, float]] = field(default_factory=dict)
     #: WAN link → the direction ("a_to_b" / "b_to_a") that carries nothing, and since when.
     directions_down: dict[str, tuple[str, float]] = field(default_factory=dict)
+    #: The routes log shipping takes between sites (``links.shipping_route``), for the
+    #: network they were worked out for (links, sites and directions down).
+    routes: tuple[Any, dict[tuple[str, str], Any]] | None = None
+    #: While a step's copy queues are worked out: the log shipping on each link direction
+    #: (``links.shipping_table``), the databases' states being settled for the step.
+    shipping: dict[tuple[str, str], list[tuple[str, str, float]]] | None = None
     #: (database, member) → since when its copy receives no logs because the link's
     #: direction from the active copy is down.
     copy_dir_cut: dict[tuple[str, str], float] = field(default_factory=dict)

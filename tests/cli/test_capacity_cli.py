@@ -155,14 +155,18 @@ def test_the_installed_script_sizes_a_sample() -> None:
 
 
 def test_simulate_fails_one_direction_of_a_link(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    """--degrade LINK:down=FROM>TO: Worcester's copies receive nothing from 0; losing
-    Boston at 1 h loses that hour of every database."""
+    """--degrade LINK:down=FROM>TO, with the detour by Hartford lost too: Worcester's
+    copies receive nothing from 0; losing Boston at 1 h loses that hour of every
+    database. With the detour up their logs take it (the capacity report's routing)."""
     path = _design(tmp_path, databases=2, copies=("bos", "wor"))
     args = ["simulate", str(path), "--degrade", "BOS-WOR:down=BOS>WOR@0", "--fail", "BOS@1h"]
-    assert main([*args, "--format", "json"]) == 0
+    assert main([*args, "--fail", "BOS-HFD@0", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [db["rpo_s"] for db in data["databases"]] == [3600.0, 3600.0]
     assert any(e["kind"] == "link_direction_failed" for e in data["events"])
+    assert main([*args, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [db["rpo_s"] for db in data["databases"]] == [0.0, 0.0]
     bad = ["simulate", str(path), "--degrade", "BOS-WOR:down=HFD>WOR"]
     assert main(bad) == 2
     assert "expected a_to_b, b_to_a or FROM>TO" in capsys.readouterr().err

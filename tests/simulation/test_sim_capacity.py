@@ -89,8 +89,11 @@ def test_a_link_cut_to_below_the_log_shipping_queues_the_copies() -> None:
 
 
 def test_one_failed_direction_cuts_the_copies_and_fractures_the_mirror() -> None:
-    """Boston → Worcester stops at 0: Worcester's copies receive no logs and the
-    MirrorView/S mirror fractures; losing Boston at 1 h loses that hour."""
+    """Boston → Worcester stops at 0, and so does the detour by Hartford (BOS-HFD lost):
+    Worcester's copies receive no logs and the MirrorView/S mirror fractures; losing
+    Boston at 1 h loses that hour. With the detour up, the logs take it (the capacity
+    report's routing: the path with the fewest links round what is down) and Boston's
+    loss costs nothing."""
     design = stretched(
         databases=2, copies=("bos", "wor"), mirror_rate_gb_per_hour=1.0, mirror_mode=MirrorMode.SYNC
     )
@@ -98,16 +101,26 @@ def test_one_failed_direction_cuts_the_copies_and_fractures_the_mirror() -> None
     result = sim.run(
         [
             ScenarioStep(action="degrade", target="wan-bos-wor", failed_direction="a_to_b"),
+            ScenarioStep(action="fail", target="wan-bos-hfd"),
             ScenarioStep(at_s=3600, action="fail", target="bos"),
         ]
     )
     (event,) = _events(result, "link_direction_failed")
     assert "stops carrying traffic from BOS to WOR" in event.text
     assert all(db.rpo_s == pytest.approx(3600) for db in result.final.databases)
+    detour = sim.run(
+        [
+            ScenarioStep(action="degrade", target="wan-bos-wor", failed_direction="a_to_b"),
+            ScenarioStep(at_s=3600, action="fail", target="bos"),
+        ]
+    )
+    assert _events(detour, "link_direction_failed")
+    assert all(db.rpo_s == 0 for db in detour.final.databases)
     # The other direction is still fine: Worcester's actives would keep shipping.
     restored = sim.run(
         [
             ScenarioStep(action="degrade", target="wan-bos-wor", failed_direction="a_to_b"),
+            ScenarioStep(action="fail", target="wan-bos-hfd"),
             ScenarioStep(at_s=1800, action="restore", target="wan-bos-wor"),
             ScenarioStep(at_s=3 * 3600, action="fail", target="bos"),
         ]

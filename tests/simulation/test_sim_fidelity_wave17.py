@@ -198,3 +198,73 @@ def test_the_alternate_witness_lost_with_its_site(
             "down too)") in texts  # fmt: skip
     assert texts[-1] == (420.0, "DAG DAG01 regains quorum with 2 of 3 votes: one vote fewer "
                          "and its databases dismount")  # fmt: skip
+
+
+# -- copy queues take the capacity report's routes -----------------------------------------
+# DOMAIN.md §4: "Replication link loss → … DAG copies across the link queue up"; the capacity
+# report routes a stream round a lost link over the path with the fewest links
+# (designer.workload.route). 004 (the sample's description): "with either of Redmond's links
+# down the logs bound for the other site take that line: it is over budget only then".
+E2007 = SAMPLES / "exchange2007_lcr_ccr_scr.json"
+
+
+def _capacity_mode(capsys: pytest.CaptureFixture[str], link: str, mode: str) -> dict:
+    assert main(["capacity", str(E2007), "--mode", "all", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    (found,) = [x for x in data["links"] if x["id"] == link]
+    (row,) = [m for m in found["modes"] if m["mode_key"] == mode]
+    return row
+
+
+def test_a_stream_routed_round_a_lost_link_queues_where_capacity_says(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """RED-POR WAN fails: the SCR logs from Redmond to Portland take Redmond → Bellevue →
+    Portland, over the 20 Mbit/s BEL-POR backup line. `capacity` sized that mode at 35.0
+    Mbit/s Bellevue → Portland (175 %); `simulate` charged log shipping to the direct link
+    only and said nothing."""
+    sized = _capacity_mode(capsys, "wan-bel-por", "wan-red-por")
+    assert sized["a_to_b_mbps"] == pytest.approx(34.953)
+    data = simulate_json(capsys, E2007, "--fail", "wan-red-por")
+    (queue,) = [e for e in data["events"] if e["kind"] == "copy_queue"]
+    assert (queue["t"], queue["element"]) == (0.0, "wan-bel-por")
+    assert queue["text"].startswith(
+        "Exchange 2007 CCR/SCR log shipping from Bellevue to Portland needs 35.0 Mbit/s at "
+        "the busiest hour and gets 20.0 of WAN link BEL-POR backup line's 20: 8 copies queue"
+    )
+    # And the other way: RED-BEL lost, the CCR logs to Bellevue go round by Portland.
+    sized = _capacity_mode(capsys, "wan-bel-por", "wan-red-bel")
+    assert sized["b_to_a_mbps"] == pytest.approx(34.953)
+    data = simulate_json(capsys, E2007, "--fail", "wan-red-bel")
+    (queue,) = [e for e in data["events"] if e["kind"] == "copy_queue"]
+    assert queue["text"].startswith(
+        "Exchange 2007 CCR/SCR log shipping from Portland to Bellevue needs 35.0 Mbit/s"
+    )
+
+
+@pytest.mark.parametrize(("restored", "rpo"), [(True, 0.0), (False, 1540.06)])
+def test_the_detours_queue_is_what_an_scr_activation_loses(
+    capsys: pytest.CaptureFixture[str], restored: bool, rpo: float
+) -> None:
+    """The SCR target queues on the detour (the queue capacity gives that mode: 1,540 s at
+    the busiest hour); Bellevue then Redmond are lost and the SCR target is activated: it
+    loses the queue, unless RED-POR came back first (its logs took the direct line again:
+    "no longer crosses WAN link BEL-POR backup line", the queue over). The detour's first
+    link (RED-BEL, 1 Gbit/s) carries the stream: it did not clear the queue the second
+    link set."""
+    back = ["--restore", "wan-red-por@5m"] if restored else []
+    data = simulate_json(
+        capsys, E2007, "--fail", "wan-red-por", *back, "--fail", "site-bel@10m",
+        "--fail", "site-red@20m", "--action", "activate_scr:ex-scr",
+    )  # fmt: skip
+    ccr = [db for db in data["databases"] if db["name"].startswith("RED-CCR-")]
+    assert {(db["active_on"], round(db["rpo_s"], 2)) for db in ccr} == {("vm-por-scr01", rpo)}
+    ended = [e["text"] for e in data["events"] if e["kind"] == "copy_queue_ended"]
+    assert ended == (
+        [
+            "log shipping from Bellevue to Portland no longer crosses WAN link BEL-POR backup "
+            "line (another route): its copies no longer fall behind"
+        ]
+        if restored
+        else []
+    )
