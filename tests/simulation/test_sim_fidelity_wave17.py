@@ -66,6 +66,19 @@ def test_the_mailbox_vms_fail_with_their_site(
 # 000 Table 1: the returning node "copies and replays the logs" of the node that mounted the
 # databases; DOMAIN.md §4: a DAG copy's RPO is its copy queue. With no active copy to copy
 # from, the copies stay behind.
+def _link_hour_then_production(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, lost: str, switchover: str
+) -> dict:
+    """The two-site template's WAN link down for its first hour, Production lost at
+    ``lost``, the datacenter switchover at ``switchover``."""
+    return simulate_json(
+        capsys,
+        from_template(tmp_path, "two_site_dag"),
+        "--fail", "link-prd-dr@0", "--restore", "link-prd-dr@1h",
+        "--fail", f"Production@{lost}", "--action", f"switchover:dag-1@{switchover}",
+    )  # fmt: skip
+
+
 def test_a_catch_up_stops_when_its_source_is_lost(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -74,12 +87,7 @@ def test_a_catch_up_stops_when_its_source_is_lost(
     the timeline still said "healthy again (60 min of logs copied and replayed)" at
     1:07:50, and the switchover at 1:10:00 activated them with RPO 0. They stop catching
     up when their source goes, and the switchover loses the hour they missed."""
-    data = simulate_json(
-        capsys,
-        from_template(tmp_path, "two_site_dag"),
-        "--fail", "link-prd-dr@0", "--restore", "link-prd-dr@1h",
-        "--fail", "Production@1h2m", "--action", "switchover:dag-1@1h10m",
-    )  # fmt: skip
+    data = _link_hour_then_production(capsys, tmp_path, "1h2m", "1h10m")
     stopped = [e for e in data["events"] if e["kind"] == "copy_resync_stopped"]
     assert [(e["t"], e["element"]) for e in stopped] == [
         (3720.0, "vm-dr-mbx01"),
@@ -108,12 +116,7 @@ def test_a_catch_up_that_ends_before_the_loss_is_kept(
 ) -> None:
     """Production lost at 1:10:00, after the catch-up ended (1:07:50): the copies were
     healthy again, and the switchover loses nothing."""
-    data = simulate_json(
-        capsys,
-        from_template(tmp_path, "two_site_dag"),
-        "--fail", "link-prd-dr@0", "--restore", "link-prd-dr@1h",
-        "--fail", "Production@1h10m", "--action", "switchover:dag-1@1h20m",
-    )  # fmt: skip
+    data = _link_hour_then_production(capsys, tmp_path, "1h10m", "1h20m")
     assert not [e for e in data["events"] if e["kind"] == "copy_resync_stopped"]
     healthy = [e["t"] for e in data["events"] if e["kind"] == "copy_healthy"]
     # 1 h of logs replayed at 000 Table 1's rate (161 s in 21 s): 7:50 after 1:00:00.
