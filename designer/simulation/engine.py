@@ -1296,17 +1296,17 @@ class Simulator:
             active_site = w.site_of_vm(prep, st.active_on)
             if active_site is None or active_site in w.sites_down:
                 continue
-            for copy in prep.dbs[db_id].copies:
-                if copy.member == st.active_on:
-                    continue
-                site = w.site_of_vm(prep, copy.member)
+            # The servers its logs ship to: the DAG's other copies, or an Exchange 2007
+            # CCR node's partner and SCR targets (004).
+            for member in prep.shipping_receivers(db_id, st.active_on):
+                site = w.site_of_vm(prep, member)
                 if site is None or site in w.sites_down:
                     continue
-                key = (db_id, copy.member)
+                key = (db_id, member)
                 if w.connected(site, active_site):
                     if key in run.copy_cut_since:
                         cut = run.copy_cut_since.pop(key)
-                        resync.append((db_id, copy.member, t - cut))
+                        resync.append((db_id, member, t - cut))
                 else:
                     run.copy_cut_since.setdefault(key, t)
 

@@ -372,13 +372,15 @@ def database_options(
             if w.vm_up(target):
                 taken = run.actions.get(("activate_scr", other.id))
                 ready = (taken if taken is not None else t) + tm["exchange2007"]["scr_activation_s"]
+                # Behind by the logs its link's share could not carry (DOMAIN §4: the copy
+                # queue length), or by the time a partition has cut it off (as a DAG copy).
+                cut = run.copy_cut_since.get((db_id, target))
+                queued = run.copy_queued.get((db_id, target), 0.0)
                 options.append(
                     Option(
                         target,
                         ready,
-                        # Behind by the logs its link's share could not carry (DOMAIN §4:
-                        # the copy queue length).
-                        run.copy_queued.get((db_id, target), 0.0),
+                        queued if cut is None else max(queued, t - cut),
                         "scr_activation",
                         f"SCR target {_name(prep, target)} activated for mailbox database "
                         f"{db.name}",

@@ -306,3 +306,20 @@ def test_every_queue_after_a_link_loss_is_a_direction_capacity_puts_over_budget(
                 event["text"],
             )
     assert queued_any == (name == "exchange2007_lcr_ccr_scr")
+
+
+def test_an_scr_target_cut_off_loses_the_time_it_was_cut_off(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Both of Portland's links lost at 0: the SCR target receives nothing for an hour;
+    Redmond and Bellevue then lost, its activation recovers the databases to what reached
+    Portland an hour ago (DOMAIN.md §4: RPO is the copy's queue; a DAG copy cut off by a
+    partition already counted it). It said RPO 0 (base), then the queue of the moment
+    only the first link was down (25:40)."""
+    data = simulate_json(
+        capsys, E2007, "--fail", "wan-red-por", "--fail", "wan-bel-por", "--fail",
+        "site-red@1h", "--fail", "site-bel@1h", "--action", "activate_scr:ex-scr",
+    )  # fmt: skip
+    ccr = [db for db in data["databases"] if db["name"].startswith("RED-CCR-")]
+    assert len(ccr) == 8
+    assert {(db["active_on"], db["rpo_s"]) for db in ccr} == {("vm-por-scr01", 3600.0)}
