@@ -219,8 +219,9 @@ def _combined_modes(
     wanted: dict[tuple[str, ...], tuple[ModeKind, int]] = {}
     examined = 0
     truncated = False
+    loads = engine.workload.loads()
     for dag_id in sorted(prep.dags):
-        predictor = DagPredictor(prep, dag_id, active)
+        predictor = DagPredictor(prep, dag_id, active, loads)
         hits = [(e, impacts[e][dag_id]) for e in singles if dag_id in impacts.get(e, {})]
         sites = [(e, i) for e, i in hits if e in prep.sites and not i.quorum_lost]
         others: list[tuple[str, DagImpact]] = []

@@ -285,9 +285,10 @@ class CapacityEngine:
         normal_passive: dict[str, list[str]] = defaultdict(list)
         # Each database's holders, then (when a server holds it) its costs and walk row,
         # in one pass: a database's holders are final once its turn is over.
+        dag_of_db = prep.dag_of_db
         for db_id in sorted(dbs):
             db = dbs[db_id]
-            if db.dag:
+            if db_id in dag_of_db:  # ``db.dag``: the simulator's table (no model read)
                 # Flows read the copies' members already (a DAG database with two
                 # copies or more); a pydantic field read costs more than a tuple's.
                 found = None if db_id in e2007 else copy_members.get(db_id)
@@ -325,8 +326,8 @@ class CapacityEngine:
                     normal_active[m].append(db_id)
                 elif m in holders:
                     normal_passive[m].append(db_id)
-            mailboxes = db.mailboxes
-            profile = loads[db_id].profile
+            # ``db.mailboxes`` as the workload read it (its load's first field).
+            mailboxes, profile = loads[db_id][:2]
             if profile is None:
                 cost = costs[db_id] = new(_Cost, (mailboxes, 0.0, 0.0, 0.0))
             else:

@@ -15,7 +15,6 @@ Only streams between different sites reach a WAN link.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -35,7 +34,6 @@ Routed = tuple[Stream, Route]
 #: A copy that receives a database's logs in normal operation: (its member, its site,
 #: the route there).
 _Send = tuple[str, str, Route]
-_MEMBER = operator.attrgetter("member")
 
 
 class Flows:
@@ -56,14 +54,17 @@ class Flows:
         shipping, reseed_mbps, copy_members = self.shipping, self.reseed_mbps, self.copy_members
         kept = 1.0 - fig.compression_pct / 100.0
         reseed_s = fig.reseed_window_h * 3600.0
+        members_of, dag_of_db = prep.copy_members, prep.dag_of_db
         for db_id, db in prep.dbs.items():
-            copies = db.copies
-            if db.dag and len(copies) >= 2:
+            # The copies' members as the simulator's tables keep them (a model field
+            # read costs more than a dict's).
+            members = members_of.get(db_id)
+            if members is not None and len(members) >= 2 and db_id in dag_of_db:
                 load = loads[db_id]
                 log_mbps = load.log_gb_per_day / 24.0 * 8000.0 / 3600.0
                 shipping[db_id] = log_mbps * load.peak_factor * kept
                 reseed_mbps[db_id] = db.size_gb * 8000.0 / reseed_s
-                copy_members[db_id] = tuple(map(_MEMBER, copies))
+                copy_members[db_id] = members
                 continue
             repls = prep.e2007s_of_db.get(db_id, [])
             ccr = [r for r in repls if r.replication in (Exchange2007Kind.CCR,) and r.nodes]

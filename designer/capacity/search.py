@@ -12,11 +12,12 @@ missed, never misreported.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
+from typing import Any
 
 from designer.capacity.modes import ModeKind
 from designer.simulation import Settled
@@ -120,7 +121,16 @@ def dag_impacts(prep: Prepared, settled: Settled) -> dict[str, DagImpact]:
 class DagPredictor:
     """Activation by preference among the copies a set of failures leaves usable."""
 
-    def __init__(self, prep: Prepared, dag_id: str, active: dict[str, str | None]) -> None:
+    def __init__(
+        self,
+        prep: Prepared,
+        dag_id: str,
+        active: dict[str, str | None],
+        mailboxes_of: Mapping[str, Sequence[Any]] | None = None,
+    ) -> None:
+        """``mailboxes_of``: database → a sequence whose first item is its mailbox count
+        (the workload's loads, read as a sizing reads them); its model's field when
+        not given."""
         self.members = list(prep.dags[dag_id].members)
         self.mailboxes: dict[str, int] = {}
         self.active: dict[str, str | None] = {}
@@ -146,15 +156,20 @@ class DagPredictor:
         #: copies' members and lags with many others (at 25k, 16 orders per DAG of 400
         #: databases), so each distinct tuple's candidates are worked out once.
         order_of: dict[tuple[tuple[str, float], ...], tuple[str, ...]] = {}
+        # The simulator's tables rather than the models' fields where it keeps them
+        # (``db.copies`` is truthy for the databases it lists copies' members of; the
+        # servers worked out already by the sweep or an earlier sizing).
+        members_of, known = prep.copy_members, prep.servers_known
         for db_id in prep.dbs_of_dag.get(dag_id, []):
-            db = dbs[db_id]
-            servers = servers_of(db) if db.copies else ()
+            servers = (known.get(db_id) or servers_of(dbs[db_id])) if db_id in members_of else ()
             servers_here[db_id] = servers
             order = order_of.get(servers)
             if order is None:
                 order = order_of[servers] = tuple([m for m, lag in servers if not lag > 0])
             candidates[db_id] = order
-            count = mailboxes[db_id] = db.mailboxes
+            count = mailboxes[db_id] = (
+                dbs[db_id].mailboxes if mailboxes_of is None else mailboxes_of[db_id][0]
+            )
             on = active.get(db_id)
             active_here[db_id] = on
             if on is not None:

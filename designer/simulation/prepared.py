@@ -7,6 +7,7 @@ thousands of them), so a single failure only walks what it touches.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -165,6 +166,8 @@ class Prepared:
         self._intact_routes: dict[tuple[str, str], tuple[tuple[str, Direction], ...] | None] = {}
         self._e2007_shipping: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None
         self._servers: dict[str, tuple[tuple[str, float], ...]] = {}
+        #: :meth:`servers_of` of each database asked for so far, by id (read-only).
+        self.servers_known: Mapping[str, tuple[tuple[str, float], ...]] = self._servers
         self._planned: dict[str, tuple[str, ...]] = {}
 
     # -- placement -------------------------------------------------------------------
@@ -287,11 +290,17 @@ class Prepared:
                     self.dags_of_witness[w].append(dag.id)
         #: Database → its DAG (databases in one).
         self.dag_of_db: dict[str, str] = {}
+        #: Database → its copies' members in the copies' order (databases with copies):
+        #: :func:`database_servers`' list, kept (capacity's streams read every database's,
+        #: 16,000 model field reads at 25k otherwise).
+        self.copy_members: dict[str, tuple[str, ...]] = {}
         for db in self.dbs.values():
             if db.dag:
                 self.dbs_of_dag[db.dag].append(db.id)
                 self.dag_of_db[db.id] = db.dag
             servers = database_servers(self, db)
+            if db.copies:
+                self.copy_members[db.id] = tuple(servers)
             for vm in servers:
                 if db.id not in self.dbs_on_vm[vm]:
                     self.dbs_on_vm[vm].append(db.id)

@@ -218,9 +218,11 @@ class TakeoverTable:
     def _rows_in(self, np: Any, databases: Iterable[str]) -> Any:
         """The (sorted) rows of those of ``databases`` the table holds."""
         row_of = self.row_of
-        return np.array(
-            sorted(r for d in databases if (r := row_of.get(d)) is not None), dtype=np.intp
-        )
+        # The rows' keys met at C speed (the smaller side walked), then read and sorted
+        # in C: a host's failure asks for ~100 databases of 4,000 rows, 160 times a
+        # sizing at 25k.
+        held = row_of.keys() & (databases if isinstance(databases, AbstractSet) else set(databases))
+        return np.array(sorted(map(row_of.__getitem__, held)), dtype=np.intp)
 
     def _vm_mask_at(self, np: Any, at: list[int], vms: Container[str]) -> Any:
         """A boolean array over the table's members, right at ``at`` (False elsewhere):
@@ -316,7 +318,9 @@ class TakeoverTable:
             # another's): only their rows and their members are looked at; a row
             # outside ``affected`` is neither decided nor left to _resolve anyway.
             rows_in = self._rows_in(np, affected)
-            seen = np.unique(self.member[rows_in]).tolist()
+            # Their members, each once (in any order: they only set mask bits); a set of
+            # the few hundred indices made in C costs less than ``np.unique``'s hashing.
+            seen = list(set(self.member[rows_in].ravel().tolist()))
             touched = self._vm_mask_at(np, seen, w.touched_vms)
             fresh = self._vm_mask_at(np, seen, run.fresh_vms)
             down = self._vm_mask_at(np, seen, w.vm_down)

@@ -57,8 +57,8 @@ def _check(design: Design) -> int:
     real, real_init = DagPredictor.consider, DagPredictor.__init__
     dag_of: dict[int, str] = {}
 
-    def init(self: DagPredictor, prep: Any, dag_id: str, active: Any) -> None:
-        real_init(self, prep, dag_id, active)
+    def init(self: DagPredictor, prep: Any, dag_id: str, active: Any, *more: Any) -> None:
+        real_init(self, prep, dag_id, active, *more)
         dag_of[id(self)] = dag_id
 
     def record(self: DagPredictor, best: Best, kind: ModeKind, pairs: Any) -> None:
