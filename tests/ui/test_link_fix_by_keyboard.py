@@ -44,12 +44,13 @@ def _on_screen(window: MainWindow) -> QImage:
 
 
 def _badge_shown(window: MainWindow, link_id: str) -> bool:
-    """Whether the window shows a warning badge at the link's badge point: a pixel of
-    the warning colour within a few pixels of it (its middle holds the white count)."""
+    """Whether the window shows a warning badge at the link's badge point (beside its
+    label): a pixel of the warning colour within a few pixels of it (its middle holds
+    the white count)."""
     edge = _edge(window, link_id)
     view = window.view
-    centre = view.viewport().mapTo(window, view.mapFromScene(edge.label_anchor()))
     image = _on_screen(window)
+    centre = view.viewport().mapTo(window, view.mapFromScene(edge.badge_centre()))
     ratio = image.devicePixelRatio()
     warning = QColor(edge._theme.severity[Severity.WARNING]).rgb()
     return any(

@@ -33,6 +33,18 @@ AMBER_FROM = 0.7
 #: A WAN link is drawn over a casing of the canvas's colour this much wider on each
 #: side (screen pixels): lines beneath it stop short of it.
 CASING_PX = 3.0
+#: A findings badge's diameter and its gap from the label it sits beside (screen
+#: pixels at 100 % and closer; kept on screen as the view zooms out, down to 20 %).
+BADGE_PX = 16.0
+BADGE_GAP_PX = 5.0
+#: Room (scene units) a label keeps at its right end for its line's badge: the badge
+#: and gap at the farthest zoom that keeps them on screen (lod 0.2).
+_BADGE_ROOM = (BADGE_PX + BADGE_GAP_PX) / 0.2
+
+
+def _on_screen(px: float, lod: float) -> float:
+    """``px`` screen pixels in scene units at ``lod`` (never smaller than at 100 %)."""
+    return px / max(lod, 0.2) if lod < 1 else px
 
 
 def load_percent(fraction: float) -> str:
@@ -122,6 +134,13 @@ def route_path(
     return path
 
 
+def _beside(text: QRectF, lod: float) -> QRectF:
+    """The findings badge's rectangle at the right end of a label drawn in ``text``."""
+    d = _on_screen(BADGE_PX, lod)
+    left = text.right() + _on_screen(BADGE_GAP_PX, lod)
+    return QRectF(left, text.center().y() - d / 2, d, d)
+
+
 class _LabelItem(QGraphicsSimpleTextItem):
     """Text on a pill of the canvas colour, readable over lines and boxes; drawn
     through the scene's labels (readable size, never over another label)."""
@@ -129,6 +148,8 @@ class _LabelItem(QGraphicsSimpleTextItem):
     theme: Theme
     labels: Labels
     owner: str
+    #: Room kept at the right end for the line's findings badge (see EdgeItem.set_state).
+    badge_room = 0.0
 
     def text_rect(self) -> QRectF:
         """The label as laid out (item coordinates), pill included."""
@@ -144,7 +165,7 @@ class _LabelItem(QGraphicsSimpleTextItem):
         room = text.adjusted(-text.width(), -text.height(), text.width(), text.height())
         line = self.parentItem()
         with self.labels.at_z(line.zValue() if line is not None else self.zValue()):
-            self.labels.draw(
+            used = self.labels.draw(
                 painter,
                 room,
                 self.text(),
@@ -154,11 +175,21 @@ class _LabelItem(QGraphicsSimpleTextItem):
                 pill=background,
                 min_chars=len(self.text()),
             )
+        if isinstance(line, EdgeItem) and line.shows_badge():
+            # The line's findings badge beside the label as drawn (eyes17: drawn over
+            # the label's place first, it kept the label out).
+            lod = option.levelOfDetailFromTransform(painter.worldTransform())
+            badge = _beside(used if used is not None else text, lod)
+            line.paint_badge(painter, lod, badge)
+            line.badge_drawn = (self, badge)
 
     def boundingRect(self) -> QRectF:
-        # Room for the text drawn up to three times its size (see labels.MAX_GROWTH).
+        # Room for the text drawn up to three times its size (see labels.MAX_GROWTH),
+        # and for the line's findings badge at its right end when it has one.
         r = super().boundingRect()
-        return r.adjusted(-r.width() - 3, -r.height() - 1, r.width() + 3, r.height() + 1)
+        return r.adjusted(
+            -r.width() - 3, -r.height() - 1, r.width() + 3 + self.badge_room, r.height() + 1
+        )
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -171,6 +202,8 @@ class EdgeItem(QGraphicsPathItem):
 
     #: Hidden until routed (a line a big selection shows: see DesignScene._held).
     waiting = False
+    #: Where its findings badge was last painted: (the item painting it, its rectangle).
+    badge_drawn: tuple[QGraphicsItem, QRectF] | None = None
 
     def __init__(
         self,
@@ -304,7 +337,7 @@ class EdgeItem(QGraphicsPathItem):
         return self._label.text() if self._label is not None else ""
 
     def label_anchor(self) -> QPointF:
-        """Where the label and the findings badge sit: the middle of the line."""
+        """Where the label sits (the findings badge beside it): the middle of the line."""
         return self._middle
 
     def label_rect_at(self, t: float, above: bool = True) -> QRectF | None:
@@ -369,12 +402,20 @@ class EdgeItem(QGraphicsPathItem):
         self.set_state(self.selected, self.marker)
 
     def set_state(self, selected: bool, marker: tuple[Severity, int] | None) -> None:
+        if self._label is not None and (marker is None) != (self.marker is None):
+            # The label paints the badge beside itself: its bounds take it in.
+            self._label.prepareGeometryChange()
+            self._label.badge_room = 0.0 if marker is None else _BADGE_ROOM
+        if marker is None:
+            self.badge_drawn = None
         if (selected, marker) != (self.selected, self.marker):
             # The badge and the waypoint handles are painted by this item: repaint it
             # even when its pen stays the same (a link drawn by its load keeps the
             # load's colour, and setPen then repaints nothing: a badge came late, or
-            # stayed after its findings had gone).
+            # stayed after its findings had gone). A label paints the badge beside it.
             self.update()
+            if self._label is not None:
+                self._label.update()
         self.selected = selected
         self.marker = marker
         if selected:
@@ -429,23 +470,45 @@ class EdgeItem(QGraphicsPathItem):
             painter.setBrush(self._theme.background)
             for p in self.waypoints:
                 painter.drawRect(QRectF(p.x() - half, p.y() - half, 2 * half, 2 * half))
-        if self.marker is None or not findings:
-            return
-        # A findings badge at the middle of the line (its colour alone could read as
-        # the kind's colour).
+        if self._label is None and self.shows_badge():
+            # A findings badge at the middle of the line (its colour alone could read
+            # as the kind's colour); a labelled line's sits beside its label.
+            lod = option.levelOfDetailFromTransform(painter.worldTransform())
+            d = _on_screen(BADGE_PX, lod)
+            centre = self._middle
+            badge = QRectF(centre.x() - d / 2, centre.y() - d / 2, d, d)
+            self.paint_badge(painter, lod, badge)
+            self.badge_drawn = (self, badge)
+
+    def shows_badge(self) -> bool:
+        """Whether the line has a findings badge to paint (findings shown)."""
+        return self.marker is not None and getattr(self.scene(), "show_findings", True)
+
+    def badge_centre(self) -> QPointF:
+        """Where the findings badge was last painted (scene coordinates); before it was,
+        where it sits at 100 %: at the right end of the label as laid out, else at the
+        middle of the line."""
+        if self.badge_drawn is not None:
+            item, rect = self.badge_drawn
+            return item.mapToScene(rect.center())
+        if self._label is None:
+            return QPointF(self._middle)
+        return _beside(self._label.mapRectToScene(self._label.text_rect()), 1.0).center()
+
+    def paint_badge(self, painter: QPainter, lod: float, badge: QRectF) -> None:
+        """The findings badge (a disc of the severity's colour with the count) in
+        ``badge`` (the painter's coordinates)."""
+        assert self.marker is not None
         severity, count = self.marker
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        d = 16.0 / max(lod, 0.2) if lod < 1 else 16.0
-        centre = self.label_anchor()
-        badge = QRectF(centre.x() - d / 2, centre.y() - d / 2, d, d)
+        d = badge.height()
         painter.setRenderHint(painter.RenderHint.Antialiasing, True)
         painter.setPen(QPen(self._theme.background, 1.5))
         painter.setBrush(self._theme.severity[severity])
         painter.drawEllipse(badge)
         font = self._theme.badge_font
-        if d > 16:
+        if d > BADGE_PX:
             font = type(font)(font)
-            font.setPointSizeF(7.0 * d / 16)
+            font.setPointSizeF(7.0 * d / BADGE_PX)
         painter.setPen(QColor("white"))
         with self._labels.at_z(self.zValue()):
             self._labels.draw(
