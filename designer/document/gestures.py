@@ -45,6 +45,7 @@ __all__ = [
     "Proposal",
     "connection_targets",
     "host_move_text",
+    "place_new",
     "plan_connection",
     "plan_drop",
     "plan_fit",
@@ -274,6 +275,83 @@ def plan_drop(
     if room:
         command = MacroCommand(add.text, [add, MoveElements(room, text=add.text)])
     return Proposal(command, f"Added {element.describe()}{where}", element.id)
+
+
+def place_new(
+    doc: Document, boxes: BoxGeometry, elements: Sequence[ElementBase]
+) -> tuple[dict[str, LayoutEntry], dict[str, LayoutEntry]]:
+    """Where new ``elements`` (not in ``doc`` yet) are drawn, as a palette drop puts
+    them: each box in a free slot of the box that holds it (a row under the rows
+    there, each after the one before), the containers grown round them pushing their
+    neighbours aside. The new boxes' layout entries, and the entries of the boxes that
+    move to make room (for a :class:`MoveElements` in the same undo step). A box whose
+    container is not drawn gets no entry (the canvas places it).
+
+    Examples
+    --------
+    >>> from designer.domain import Dag, Design, MailboxDatabase
+    >>> from designer.document.growth import LayoutGeometry
+    >>> design = Design(
+    ...     elements=[Dag(id="d", name="D"), MailboxDatabase(id="db1", name="DB1", dag="d")],
+    ...     layout={"d": LayoutEntry(x=0, y=0, w=200, h=66),
+    ...             "db1": LayoutEntry(x=8, y=32, w=168, h=24)})
+    >>> doc = Document(design)
+    >>> new = [MailboxDatabase(id=f"db{i}", name=f"DB{i}", dag="d") for i in (2, 3)]
+    >>> placed, room = place_new(doc, LayoutGeometry(design), new)
+    >>> [(placed[k].x, placed[k].y) for k in ("db2", "db3")], (room["d"].h)
+    ([(8.0, 60.0), (8.0, 88.0)], 120.0)
+    """
+    adding = _Adding(boxes)
+    for element in elements:
+        info = KINDS.get(element.kind)
+        if info is None or info.shape != "box":
+            continue
+        holder = info.container_of(element)
+        c = boxes.box_rect(holder) if holder is not None else None
+        if holder is None or c is None:
+            continue
+        size = default_size(element.kind)
+        if info.spec.row:  # as wide as the rows of its kind there
+            size = next(
+                (
+                    (r[2], size[1])
+                    for b in adding.boxes_in(holder)
+                    if _same_kind(doc, b, element) and (r := adding.box_rect(b)) is not None
+                ),
+                size,
+            )
+        adding.put(element.id, holder, free_slot(adding, holder, size, c[:2], row=info.spec.row))
+    grown = make_room(boxes, adding.rects, adding.parents)
+    placed = entries(adding.rects, {})
+    room = entries({k: r for k, r in grown.items() if k not in placed}, doc.design.layout)
+    return placed, room
+
+
+def _same_kind(doc: Document, box: str, element: ElementBase) -> bool:
+    other = doc.get(box)
+    return other is not None and other.kind == element.kind
+
+
+class _Adding:
+    """A drawing with new boxes put in it (see :func:`place_new`)."""
+
+    def __init__(self, boxes: BoxGeometry) -> None:
+        self.boxes = boxes
+        self.rects: dict[str, Rect] = {}
+        self.parents: dict[str, str | None] = {}
+
+    def put(self, box: str, holder: str, rect: Rect) -> None:
+        self.rects[box] = rect
+        self.parents[box] = holder
+
+    def box_rect(self, box: str) -> Rect | None:
+        return self.rects.get(box) or self.boxes.box_rect(box)
+
+    def box_container(self, box: str) -> str | None:
+        return self.parents[box] if box in self.parents else self.boxes.box_container(box)
+
+    def boxes_in(self, box: str | None) -> list[str]:
+        return [*self.boxes.boxes_in(box), *(b for b, p in self.parents.items() if p == box)]
 
 
 def _free_place(

@@ -30,7 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.document.commands import AddElements, Command, MacroCommand, SetProperty
+from designer.document.commands import (
+    AddElements,
+    Command,
+    MacroCommand,
+    MoveElements,
+    SetProperty,
+)
+from designer.document.gestures import place_new
+from designer.document.growth import BoxGeometry, LayoutGeometry
 from designer.domain.elements import (
     Dag,
     DatabaseCopy,
@@ -51,9 +59,13 @@ __all__ = ["PlanCopiesPreview", "plan_command"]
 CHANGED = QColor("#cfe3ff")
 
 
-def plan_command(session: EditorSession, layout: CopyLayout) -> Command | None:
+def plan_command(
+    session: EditorSession, layout: CopyLayout, boxes: BoxGeometry | None = None
+) -> Command | None:
     """One undoable step applying ``layout``: the changed databases' copies, then the
-    new databases; None when it changes nothing."""
+    new databases, each drawn in a free row of its DAG's box, which grows round them
+    as for a palette drop (``boxes``: where the canvas draws the boxes; by default
+    where the design's layout puts them); None when it changes nothing."""
     commands: list[Command] = []
     document = session.document
     for db_id, copies in layout.copies.items():
@@ -64,7 +76,11 @@ def plan_command(session: EditorSession, layout: CopyLayout) -> Command | None:
         news = [
             db.model_copy(update={"copies": layout.copies[db.id]}) for db in layout.new_databases
         ]
-        commands.append(AddElements(news))
+        geometry = boxes if boxes is not None else LayoutGeometry(document.design)
+        placed, room = place_new(document, geometry, news)
+        commands.append(AddElements(news, placed))
+        if room:
+            commands.append(MoveElements(room, text=f"Make room in {layout.dag.name}"))
     # After the databases they list: the backups the new databases join.
     commands += [SetProperty(b, "databases", list(dbs)) for b, dbs in layout.backups.items()]
     if not commands:
@@ -98,6 +114,8 @@ class PlanCopiesPreview(QWidget):
         self._shape = (0, 0)
         self.dag_id: str | None = None
         self.layout_planned: CopyLayout | None = None
+        #: Where the canvas draws the boxes (new databases take free rows there).
+        self.boxes: BoxGeometry | None = None
         self.databases = QSpinBox()
         self.databases.setObjectName("PlanDatabases")
         self.databases.setRange(1, 1000)
@@ -309,7 +327,7 @@ class PlanCopiesPreview(QWidget):
         """Apply the planned layout: one undoable step."""
         if self.layout_planned is None:
             return
-        command = plan_command(self.session, self.layout_planned)
+        command = plan_command(self.session, self.layout_planned, self.boxes)
         if command is not None:
             self.session.push(command)
         self.finished.emit()
