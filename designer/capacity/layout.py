@@ -61,6 +61,9 @@ class CopyLayout:
     #: Which backups the new databases join ("the new databases join backup Nightly …"),
     #: or "": the CLI prints it as a note, the window's preview on its first line.
     backup_note: str = ""
+    #: Existing database id → (mailboxes, size in GB) when new databases take a share
+    #: of the mailboxes it held (see :func:`_share_mailboxes`).
+    shares: dict[str, tuple[int, float]] = field(default_factory=dict)
 
     @property
     def cli_notes(self) -> list[str]:
@@ -73,7 +76,10 @@ class CopyLayout:
         elements = []
         for element in design.elements:
             if isinstance(element, MailboxDatabase) and element.id in self.copies:
-                element = element.model_copy(update={"copies": self.copies[element.id]})
+                update: dict[str, object] = {"copies": self.copies[element.id]}
+                if element.id in self.shares:
+                    update["mailboxes"], update["size_gb"] = self.shares[element.id]
+                element = element.model_copy(update=update)
             elif isinstance(element, Backup) and element.id in self.backups:
                 element = element.model_copy(update={"databases": self.backups[element.id]})
             elements.append(element)
@@ -159,6 +165,73 @@ def own_numbers(
         if len(lags) > lagged:
             lagged, lag_days = len(lags), max(lags)
     return copies_in, lagged, lag_days
+
+
+def _share_mailboxes(
+    existing: list[MailboxDatabase],
+    new: list[MailboxDatabase],
+    site_names: Mapping[str, str],
+    notes: list[str],
+) -> tuple[list[MailboxDatabase], dict[str, tuple[int, float]]]:
+    """The mailboxes the DAG's databases state for each users' site, spread evenly over
+    that site's databases, the new ones included, as Microsoft's calculator spreads a
+    fixed mailbox count over the databases (the users do not grow with the databases):
+    each database's size follows its mailboxes (its GB per mailbox kept; a new one
+    takes its template's). The new databases with their shares, the existing ones
+    whose share changes (id → (mailboxes, size in GB)); a note says so in ``notes``.
+
+    Examples
+    --------
+    >>> olds = [MailboxDatabase(id=f"d{i}", name=f"DB{i}", mailboxes=2000, size_gb=500,
+    ...                         user_site="s") for i in (1, 2)]
+    >>> news = [o.model_copy(update={"id": f"n{i}", "name": f"DB{i}"}) for i, o in
+    ...         zip((3, 4), olds)]
+    >>> notes: list[str] = []
+    >>> placed, changed = _share_mailboxes(olds, news, {"s": "Boston"}, notes)
+    >>> [(d.mailboxes, d.size_gb) for d in placed], changed
+    ([(1000, 250.0), (1000, 250.0)], {'d1': (1000, 250.0), 'd2': (1000, 250.0)})
+    >>> print(*notes)
+    the 4,000 mailboxes of Boston are spread over its 4 databases: 1,000 each (they had 2,000 each)
+    """
+    # By users' site; all together when no database of the DAG states one.
+    by_site = any(d.user_site for d in existing)
+
+    def key(d: MailboxDatabase) -> str | None:
+        return d.user_site if by_site else None
+
+    placed = {d.id: d for d in new}
+    changed: dict[str, tuple[int, float]] = {}
+    template = existing[-1] if existing else None
+    for site in dict.fromkeys(key(d) for d in new):
+        olds = [d for d in existing if key(d) == site]
+        news = [d for d in new if key(d) == site]
+        total = sum(d.mailboxes for d in olds)
+        everyone = [*olds, *news]
+        where = site_names.get(site, site) if site else "the DAG"
+        if total == 0:
+            for d in news:
+                placed[d.id] = d.model_copy(update={"mailboxes": 0})
+            said = ", ".join(d.name for d in news)
+            notes.append(f"{said} hold no mailboxes: the DAG's databases state none for {where}")
+            continue
+        base, extra = divmod(total, len(everyone))
+        for i, d in enumerate(everyone):
+            share = base + (1 if i < extra else 0)
+            like = d if d.mailboxes else template
+            per = like.size_gb / like.mailboxes if like is not None and like.mailboxes else 0.0
+            size = round(per * share, 1) if per else d.size_gb
+            if d.id in placed:
+                placed[d.id] = d.model_copy(update={"mailboxes": share, "size_gb": size})
+            elif (share, size) != (d.mailboxes, d.size_gb):
+                changed[d.id] = (share, size)
+        each = f"{base:,} each" if not extra else f"{base:,} or {base + 1:,} each"
+        had = sorted({d.mailboxes for d in olds})
+        before = f"{had[0]:,} each" if len(had) == 1 else f"{had[0]:,} to {had[-1]:,}"
+        notes.append(
+            f"the {total:,} mailboxes of {where} are spread over its {len(everyone)} "
+            f"databases: {each} (they had {before})"
+        )
+    return [placed[d.id] for d in new], changed
 
 
 def _new_name(dag_name: str, last: str | None, number: int) -> str:
@@ -351,7 +424,12 @@ def plan_copies(
             new.append(db)
             copies[db_id] = result
             names[db_id] = name
+    shares: dict[str, tuple[int, float]] = {}
+    shared: list[str] = []  # said after the other notes
+    if new:
+        new, shares = _share_mailboxes(existing, new, site_names, shared)
     layout = CopyLayout(dag, copies, new, names, notes, _backups_taking(ix, existing, new))
+    layout.shares = shares
     if layout.backups:
         joined = ", ".join(ix.by_id[b].name for b in layout.backups)
         which = "backup {}, which covers" if len(layout.backups) == 1 else "backups {}, which cover"
@@ -375,6 +453,7 @@ def plan_copies(
     over = _over_store_limit(ix, copies)
     if over:
         layout.notes.append(over)
+    layout.notes += shared
     return layout
 
 

@@ -62,16 +62,20 @@ CHANGED = QColor("#cfe3ff")
 def plan_command(
     session: EditorSession, layout: CopyLayout, boxes: BoxGeometry | None = None
 ) -> Command | None:
-    """One undoable step applying ``layout``: the changed databases' copies, then the
-    new databases, each drawn in a free row of its DAG's box, which grows round them
-    as for a palette drop (``boxes``: where the canvas draws the boxes; by default
-    where the design's layout puts them); None when it changes nothing."""
+    """One undoable step applying ``layout``: the changed databases' copies (and
+    mailboxes, when new databases take a share of them), then the new databases, each
+    drawn in a free row of its DAG's box, which grows round them as for a palette drop
+    (``boxes``: where the canvas draws the boxes; by default where the design's layout
+    puts them); None when it changes nothing."""
     commands: list[Command] = []
     document = session.document
     for db_id, copies in layout.copies.items():
         db = document.get(db_id)
         if isinstance(db, MailboxDatabase) and db.copies != copies:
             commands.append(SetProperty(db_id, "copies", list(copies)))
+    for db_id, (mailboxes, size_gb) in layout.shares.items():  # the new ones' share
+        commands += [SetProperty(db_id, "mailboxes", mailboxes)]
+        commands += [SetProperty(db_id, "size_gb", size_gb)]
     if layout.new_databases:
         news = [
             db.model_copy(update={"copies": layout.copies[db.id]}) for db in layout.new_databases
