@@ -64,11 +64,17 @@ class CopyLayout:
     #: Existing database id → (mailboxes, size in GB) when new databases take a share
     #: of the mailboxes it held (see :func:`_share_mailboxes`).
     shares: dict[str, tuple[int, float]] = field(default_factory=dict)
+    #: The mailboxes the databases share ("Boston's 4,000 mailboxes, 1,000 each (was
+    #: 2,000)"), or "": a CLI note ("the databases share …"), and on the preview's
+    #: first line ("2 new databases sharing …").
+    share_note: str = ""
 
     @property
     def cli_notes(self) -> list[str]:
-        """The notes ``plan-copies`` prints: the notes, then the backups joined."""
-        return [*self.notes, self.backup_note] if self.backup_note else list(self.notes)
+        """The notes ``plan-copies`` prints: the notes, how the databases share the
+        mailboxes, then the backups joined."""
+        share = f"the databases share {self.share_note}" if self.share_note else ""
+        return [n for n in (*self.notes, share, self.backup_note) if n]
 
     def apply(self, design: Design) -> Design:
         """``design`` with the plan applied (new databases appended, and joining the
@@ -191,7 +197,7 @@ def _share_mailboxes(
     >>> [(d.mailboxes, d.size_gb) for d in placed], changed
     ([(1000, 250.0), (1000, 250.0)], {'d1': (1000, 250.0), 'd2': (1000, 250.0)})
     >>> print(*notes)
-    the 4,000 mailboxes of Boston are spread over its 4 databases: 1,000 each (they had 2,000 each)
+    Boston's 4,000 mailboxes, 1,000 each (was 2,000)
     """
     # By users' site; all together when no database of the DAG states one.
     by_site = any(d.user_site for d in existing)
@@ -208,11 +214,12 @@ def _share_mailboxes(
         total = sum(d.mailboxes for d in olds)
         everyone = [*olds, *news]
         where = site_names.get(site, site) if site else "the DAG"
+        whose = f"{where}'s" if site else "the DAG's"
         if total == 0:
             for d in news:
                 placed[d.id] = d.model_copy(update={"mailboxes": 0})
             said = ", ".join(d.name for d in news)
-            notes.append(f"{said} hold no mailboxes: the DAG's databases state none for {where}")
+            notes.append(f"{said} hold no mailboxes: no database states any for {where}")
             continue
         base, extra = divmod(total, len(everyone))
         for i, d in enumerate(everyone):
@@ -226,11 +233,8 @@ def _share_mailboxes(
                 changed[d.id] = (share, size)
         each = f"{base:,} each" if not extra else f"{base:,} or {base + 1:,} each"
         had = sorted({d.mailboxes for d in olds})
-        before = f"{had[0]:,} each" if len(had) == 1 else f"{had[0]:,} to {had[-1]:,}"
-        notes.append(
-            f"the {total:,} mailboxes of {where} are spread over its {len(everyone)} "
-            f"databases: {each} (they had {before})"
-        )
+        before = f"{had[0]:,}" if len(had) == 1 else f"{had[0]:,} to {had[-1]:,}"
+        notes.append(f"{whose} {total:,} mailboxes, {each} (was {before})")
     return [placed[d.id] for d in new], changed
 
 
@@ -425,7 +429,7 @@ def plan_copies(
             copies[db_id] = result
             names[db_id] = name
     shares: dict[str, tuple[int, float]] = {}
-    shared: list[str] = []  # said after the other notes
+    shared: list[str] = []
     if new:
         new, shares = _share_mailboxes(existing, new, site_names, shared)
     layout = CopyLayout(dag, copies, new, names, notes, _backups_taking(ix, existing, new))
@@ -453,7 +457,7 @@ def plan_copies(
     over = _over_store_limit(ix, copies)
     if over:
         layout.notes.append(over)
-    layout.notes += shared
+    layout.share_note = "; ".join(shared)
     return layout
 
 

@@ -21,10 +21,7 @@ from designer.persistence import load, save
 from designer.rules import check
 from designer.ui.panels.databases import DatabasesPanel
 
-SPREAD = (
-    "the 4,000 mailboxes of Production are spread over its 4 databases: 1,000 each "
-    "(they had 2,000 each)"
-)
+SPREAD = "Production's 4,000 mailboxes, 1,000 each (was 2,000)"
 
 
 def _mailboxes(design) -> dict[str, tuple[int, float]]:  # type: ignore[no-untyped-def]
@@ -52,7 +49,7 @@ def test_the_windows_plan_spreads_the_mailboxes_over_the_databases(qtbot, launch
     assert isinstance(panel, DatabasesPanel)
     QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
     type_into(panel.plan.databases, "4")
-    assert SPREAD in panel.plan.notes.text()  # said before Apply
+    assert f"2 new databases sharing {SPREAD}" in panel.plan.notes.text()  # before Apply
     window.resize(1280, 800)
     QApplication.processEvents()
     Path("/tmp/fixd17-shots").mkdir(exist_ok=True)
@@ -74,6 +71,6 @@ def test_plan_copies_on_the_command_line_keeps_the_mailboxes(tmp_path: Path, cap
     out = tmp_path / "planned.drd.json"
     args = ["plan-copies", str(before), "--dag", "DAG01", "--databases", "4", "-o", str(out)]
     assert console_main()(args) == 0
-    assert f"note: {SPREAD}" in capsys.readouterr().out
+    assert f"note: the databases share {SPREAD}" in capsys.readouterr().out
     planned = _mailboxes(load(out))
     assert sorted(planned.values()) == [(1000, 250.0)] * 4

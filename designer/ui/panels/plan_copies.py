@@ -316,6 +316,8 @@ class PlanCopiesPreview(QWidget):
             if unchanged
             else "Apply the planned layout as one undoable step"
         )
+        if planned.share_note:
+            said += f" sharing {planned.share_note}"
         if planned.backup_note:
             said += f"; {planned.backup_note}"
         if planned.spread_note and planned.spread_note not in planned.notes:
