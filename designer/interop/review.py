@@ -269,7 +269,9 @@ class ReviewData:
         if isinstance(value, bool):
             return "yes" if value else "no"
         if isinstance(value, float):
-            return f"{value:g}"
+            return f"{value:,g}"  # 4,000 as the window says it
+        if isinstance(value, int):
+            return f"{value:,}"
         if isinstance(value, str) and _is_choice(type(element), name):
             return choice_text(value)  # as the Inspector's combo says it ("Enterprise")
         if isinstance(value, MailboxProfile):

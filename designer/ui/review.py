@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QTextDocument,
+    QTextOption,
 )
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
@@ -49,6 +50,8 @@ __all__ = [
 ]
 
 _RESOLUTION = 96
+#: A table cell (without a style yet) whose text is one word.
+_ONE_WORD = re.compile(r"<td((?: bgcolor=\"[^\"]*\")?)>([^<\s]+)</td>")
 _log = logging.getLogger("designer.ui")
 
 
@@ -100,7 +103,15 @@ def _document(html_text: str, width: float, images: dict[str, QImage]) -> QTextD
     doc.setDefaultStyleSheet(
         "h1 { color: #1d4f8c; } h2 { color: #1d4f8c; } th { background-color: #eef2f7; }"
         ".muted { color: #666666; }"
+        # Tables in a smaller type, so that a kind's many columns fit the page's width
+        # with their words whole (eyes17: "Productio/n", "User/s" at 9 pt).
+        "td, th { font-size: 7pt; }"
     )
+    # Lines break between words, never inside one (Qt's default breaks a word that
+    # does not fit its column's width).
+    option = doc.defaultTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    doc.setDefaultTextOption(option)
     for key, image in images.items():
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(key), image)
     doc.setHtml(html_text)
@@ -133,6 +144,11 @@ def write_pdf(data: ReviewData, path: Path) -> None:
     # Anchors are for the browser's contents line; in Qt's rich text an anchor splits the
     # heading's text in the PDF ("I" "nventory" for a text extractor or a screen reader).
     summary, body = (re.sub(r'<h2 id="[^"]*">', "<h2>", part) for part in (summary, body))
+    # A row's first cell (its element's name) and a cell of one word stay on one line
+    # ("PRD-MBX01", "esx-prd-01", not "PRD-" over "MBX01": a narrow column breaks at a
+    # hyphen); the other cells wrap between words.
+    body = body.replace("<tr><td", '<tr><td style="white-space: nowrap"')
+    body = _ONE_WORD.sub(r'<td\1 style="white-space: nowrap">\2</td>', body)
     writer = QPdfWriter(str(path))
     writer.setTitle(f"Design review — {data.design.name}")
     writer.setCreator("DR Designer")
