@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from enum import Enum
+from typing import Any, Literal, get_args, get_origin
 
 from designer.domain.design import Design
+from designer.domain.field_words import choice_text, field_heading
+from designer.domain.refs import iter_refs
 from designer.rules.engine import check
 from designer.simulation import SimulationError, Simulator, analyze
 
@@ -22,9 +25,23 @@ __all__ = ["DesignDiff", "FieldChange", "diff_designs"]
 
 @dataclass(frozen=True)
 class FieldChange:
+    """A field's change: raw (the JSON's) and in words (the text's and Markdown's)."""
+
     field: str
     before: Any
     after: Any
+    #: The field's heading and values as the Inspector says them ("Bandwidth (Mbit/s)",
+    #: "1,000" → "50"; a reference by its element's name); "" for the raw form.
+    heading: str = ""
+    before_text: str = ""
+    after_text: str = ""
+
+    @property
+    def said(self) -> tuple[str, str, str]:
+        """(heading, before, after) in words, else raw."""
+        if self.heading:
+            return self.heading, self.before_text, self.after_text
+        return self.field, _show(self.before), _show(self.after)
 
 
 @dataclass
@@ -116,7 +133,7 @@ class DesignDiff:
             lines.append(f"- {_label(kind)} {name} ({element_id})")
         for c in self.changed:
             lines.append(f"~ {_label(c.kind)} {c.name} ({c.id})")
-            lines += [f"    {f.field}: {_show(f.before)} → {_show(f.after)}" for f in c.changes]
+            lines += ["    {}: {} → {}".format(*f.said) for f in c.changes]
         if self.layout_changed:
             lines.append(f"layout: {self.layout_changed} element(s) moved or resized")
         for f in self.findings_added:
@@ -162,9 +179,10 @@ class DesignDiff:
             for c in self.changed:
                 for j, f in enumerate(c.changes):
                     who = f"{_label(c.kind)} **{_md(c.name)}** (`{c.id}`)" if j == 0 else ""
+                    heading, before, after = f.said
                     out.append(
-                        f"| {'✏️' if j == 0 else ''} | {who} | {f.field} | {_md(f.before)} "
-                        f"| {_md(f.after)} |"
+                        f"| {'✏️' if j == 0 else ''} | {who} | {_md(heading)} | {_md(before)} "
+                        f"| {_md(after)} |"
                     )
             out.append("")
         if self.findings_added or self.findings_cleared:
@@ -221,6 +239,39 @@ def _show(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
+def _in_words(value: Any, name: str, names: dict[str, str] | None, choice: bool) -> str:
+    """A field's value as the Inspector says it: a reference by its element's name (its
+    id when no element has it), a figure with thousands separators (and no ".0"), a
+    choice in its words, a yes/no, "—" for none; a text quoted."""
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return ", ".join(_in_words(v, name, names, choice) for v in value)
+    if names is not None and isinstance(value, str):
+        return names.get(value, value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return f"{value:,g}"
+    if isinstance(value, str):
+        return choice_text(value) if choice else repr(value)
+    return _show(value)
+
+
+def _choice_fields(cls: type) -> frozenset[str]:
+    """The fields of ``cls`` whose values are choices (a Literal or an Enum)."""
+    found = set()
+    for name, info in getattr(cls, "model_fields", {}).items():
+        stack = [info.annotation]
+        while stack:
+            t = stack.pop()
+            if get_origin(t) is Literal or (isinstance(t, type) and issubclass(t, Enum)):
+                found.add(name)
+                break
+            stack += list(get_args(t))
+    return frozenset(found)
+
+
 def _md(value: Any) -> str:
     text = value if isinstance(value, str) else _show(value)
     return text.replace("|", "\\|").replace("\n", " ")
@@ -249,6 +300,8 @@ def diff_designs(a: Design, b: Design, *, analysis: bool = True) -> DesignDiff:
     out = DesignDiff()
     old = {e.id: e for e in a.elements}
     new = {e.id: e for e in b.elements}
+    names_a = {e.id: e.name for e in a.elements}
+    names_b = {e.id: e.name for e in b.elements}
     out.added = [(e.id, e.kind, e.name) for e in b.elements if e.id not in old]
     out.removed = [(e.id, e.kind, e.name) for e in a.elements if e.id not in new]
     for element in b.elements:
@@ -256,11 +309,23 @@ def diff_designs(a: Design, b: Design, *, analysis: bool = True) -> DesignDiff:
         if before is None or before == element:
             continue
         x, y = before.model_dump(mode="json"), element.model_dump(mode="json")
-        changes = [
-            FieldChange(k, x.get(k), y.get(k))
-            for k in dict.fromkeys([*x, *y])
-            if x.get(k) != y.get(k)
-        ]
+        refs = {r.path.split("[")[0] for r in (*iter_refs(before), *iter_refs(element))}
+        choices = _choice_fields(type(element))
+        changes = []
+        for k in dict.fromkeys([*x, *y]):
+            if x.get(k) == y.get(k):
+                continue
+            words = (names_a, names_b) if k in refs else None
+            changes.append(
+                FieldChange(
+                    k,
+                    x.get(k),
+                    y.get(k),
+                    field_heading(k),
+                    _in_words(x.get(k), k, words[0] if words else None, k in choices),
+                    _in_words(y.get(k), k, words[1] if words else None, k in choices),
+                )
+            )
         out.changed.append(ElementChange(element.id, element.kind, element.name, changes))
     da: dict[str, Any] = a.model_dump(mode="json")
     db: dict[str, Any] = b.model_dump(mode="json")

@@ -55,18 +55,27 @@ def test_a_moved_witness_shows_the_field_the_finding_the_spof_and_the_scenario(t
     run = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"))
     assert run.returncode == 1
     assert "~ file share witness HFD-FS01 witness share (fsw-hfd)" in run.stdout
-    assert "    site: 'site-hfd' → 'site-bos'" in run.stdout
+    # The field and its values in the Inspector's words: the sites by name (eyes17: it
+    # printed "site: 'site-hfd' → 'site-bos'"); the JSON keeps the raw form.
+    assert "    Site: Hartford → Boston" in run.stdout
     code, severity = witness_finding["code"], witness_finding["severity"]
     assert f"+ finding {severity} {code}" in run.stdout
     assert "~ scenario Fig. 12: automatic site failover" in run.stdout
     md = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--format", "markdown")
     assert md.returncode == 1
-    assert "| ✏️ | file share witness **HFD-FS01 witness share** (`fsw-hfd`) | site |" in md.stdout
+    assert (
+        "| ✏️ | file share witness **HFD-FS01 witness share** (`fsw-hfd`) | Site | Hartford "
+        "| Boston |" in md.stdout
+    )
     assert "#### Findings" in md.stdout and f"**{code}**" in md.stdout
     js = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--format", "json")
     data = json.loads(js.stdout)
     assert data["same"] is False
-    assert data["elements"]["changed"][0]["fields"][0]["field"] == "site"
+    assert data["elements"]["changed"][0]["fields"][0] == {
+        "field": "site",
+        "before": "site-hfd",
+        "after": "site-bos",
+    }
 
 
 def test_added_and_removed_elements_and_design_settings(tmp_path):
@@ -147,7 +156,7 @@ def test_git_external_diff_driver_arguments(tmp_path):
     )  # fmt: skip
     assert run.returncode == 0, run.stderr  # git stops on a non-zero external diff
     assert "--- a/designs/x.json" in run.stdout
-    assert "    memory_gb: 96.0 → 128.0" in run.stdout
+    assert "    Memory (GB): 96 → 128" in run.stdout
 
 
 def test_git_diff_uses_the_driver_from_the_docs(tmp_path):
@@ -171,4 +180,4 @@ def test_git_diff_uses_the_driver_from_the_docs(tmp_path):
     env["PYTHONPATH"] = str(ROOT)
     run = git("diff")
     assert run.returncode == 0, run.stderr
-    assert "~ VM BOS-MBX01 (vm-bos-mbx01)" in run.stdout and "vcpu: 12 → 16" in run.stdout
+    assert "~ VM BOS-MBX01 (vm-bos-mbx01)" in run.stdout and "    vCPU: 12 → 16" in run.stdout
