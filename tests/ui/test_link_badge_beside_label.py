@@ -8,22 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDoubleSpinBox
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QApplication
+from test_link_fix_by_keyboard import MPLS, SAMPLE, _edge, cut_the_mpls_link
 
-from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.main_window import MainWindow
-from designer.ui.panels.inspector import InspectorPanel
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_designs" / "three_site_stretched_dag.json"
-MPLS = "wan-bos-hfd"
 SHOTS = Path("/tmp/fixd17-shots")
-
-
-def _edge(window: MainWindow, link_id: str) -> EdgeItem:
-    (edge,) = [e for e in window.view.design_scene.edges.values() if e.element_id == link_id]
-    return edge
 
 
 def _drawn(window: MainWindow) -> list[tuple[str, QRectF, str]]:
@@ -43,23 +34,12 @@ def test_a_flagged_link_shows_its_label_and_its_badge_beside_it(launch, qtbot) -
     session.wait_for_findings()
     view = window.view
     mpls = _edge(window, MPLS)
-    on_line = mpls.mapToScene(mpls.path().pointAtPercent(0.35))
-    view.centerOn(on_line)
+    view.centerOn(mpls.label_anchor())
     QApplication.processEvents()
     label_text = mpls.label_text()
     assert label_text.startswith("BOS-HFD"), label_text
     assert label_text in [text for text, _rect, owner in _drawn(window) if owner == MPLS]
-    # Click the link, type 50 in Bandwidth, Enter (eyes17's steps).
-    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(on_line))
-    assert session.selection == [MPLS]
-    inspector = window.findChild(InspectorPanel)
-    assert inspector is not None
-    field = inspector.editors["bandwidth_mbps"].editor
-    assert isinstance(field, QDoubleSpinBox)
-    field.setFocus()
-    field.selectAll()
-    QTest.keyClicks(field, "50")
-    QTest.keyClick(field, Qt.Key.Key_Return)
+    cut_the_mpls_link(window)  # click the link, type 50 in Bandwidth, Enter
     session.wait_for_findings()
     QApplication.processEvents()
     qtbot.waitUntil(lambda: mpls.marker is not None, timeout=10000)

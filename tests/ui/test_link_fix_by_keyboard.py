@@ -60,21 +60,10 @@ def _badge_shown(window: MainWindow, link_id: str) -> bool:
     )
 
 
-def _press(widget, key: Qt.Key, modifiers: Qt.KeyboardModifier) -> None:  # type: ignore[no-untyped-def]
-    QTest.keyClick(widget, key, modifiers)
-    QApplication.processEvents()
-
-
-def test_a_link_cut_below_its_rerouted_load_is_undone_and_redone_from_its_field(
-    launch, qtbot
-) -> None:  # type: ignore[no-untyped-def]
-    window = launch(SAMPLE)
-    session = window.session
-    session.wait_for_findings()
-    view = window.view
-    view.centerOn(_edge(window, FIBRE).label_anchor())
-    assert not _badge_shown(window, FIBRE)
-    # Select the MPLS link on the canvas (a click on its line) and type its bandwidth.
+def cut_the_mpls_link(window: MainWindow) -> QDoubleSpinBox:
+    """eyes17's steps: click the BOS-HFD MPLS link on the canvas, type 50 in the
+    Inspector's Bandwidth, Enter; the field."""
+    view, session = window.view, window.session
     mpls = _edge(window, MPLS)
     on_line = mpls.mapToScene(mpls.path().pointAtPercent(0.35))
     view.centerOn(on_line)
@@ -90,6 +79,38 @@ def test_a_link_cut_below_its_rerouted_load_is_undone_and_redone_from_its_field(
     field.selectAll()
     QTest.keyClicks(field, "50")
     QTest.keyClick(field, Qt.Key.Key_Return)
+    return field
+
+
+def plan_databases(window: MainWindow, databases: int) -> DatabasesPanel:
+    """Databases dock → Plan copies…, the number of databases typed, Apply."""
+    panel = open_tab(window, "Databases").widget()
+    assert isinstance(panel, DatabasesPanel)
+    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
+    type_into(panel.plan.databases, str(databases))
+    QTest.mouseClick(panel.plan.apply_button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    return panel
+
+
+def _press(widget, key: Qt.Key, modifiers: Qt.KeyboardModifier) -> None:  # type: ignore[no-untyped-def]
+    QTest.keyClick(widget, key, modifiers)
+    QApplication.processEvents()
+
+
+def test_a_link_cut_below_its_rerouted_load_is_undone_and_redone_from_its_field(
+    launch, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    window = launch(SAMPLE)
+    session = window.session
+    session.wait_for_findings()
+    view = window.view
+    view.centerOn(_edge(window, FIBRE).label_anchor())
+    assert not _badge_shown(window, FIBRE)
+    # Select the MPLS link on the canvas (a click on its line) and type its bandwidth.
+    field = cut_the_mpls_link(window)
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None
     link = session.document.get(MPLS)
     assert link is not None and link.bandwidth_mbps == 50.0  # type: ignore[attr-defined]
     session.wait_for_findings()
@@ -159,12 +180,7 @@ def test_the_design_header_counts_the_databases_plan_copies_adds(launch) -> None
     inspector = window.findChild(InspectorPanel)
     assert inspector is not None and not window.session.selection
     assert inspector.header_detail.text() == "design · 112 elements"
-    panel = open_tab(window, "Databases").widget()
-    assert isinstance(panel, DatabasesPanel)
-    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
-    type_into(panel.plan.databases, "6")
-    QTest.mouseClick(panel.plan.apply_button, Qt.MouseButton.LeftButton)
-    QApplication.processEvents()
+    plan_databases(window, 6)
     assert len(window.session.design.elements) == 114
     assert inspector.header_detail.text() == "design · 114 elements"
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)

@@ -11,13 +11,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtTest import QTest
+from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QApplication
-from test_capacity_window import open_tab, type_into
+from test_link_fix_by_keyboard import plan_databases
 
 from designer.persistence import save
-from designer.ui.panels.databases import DatabasesPanel
 
 SHOTS = Path("/tmp/fixd17-shots")
 
@@ -30,12 +28,7 @@ def test_planned_databases_take_free_rows_in_their_dag_box(qtbot, launch, tmp_pa
     QApplication.processEvents()
     session, scene = window.session, window.view.design_scene
     before = {k: scene.nodes[k].scene_rect() for k in ("dag-1", "db-01", "db-02", "backup-1")}
-    panel = open_tab(window, "Databases").widget()
-    assert isinstance(panel, DatabasesPanel)
-    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
-    type_into(panel.plan.databases, "4")
-    QTest.mouseClick(panel.plan.apply_button, Qt.MouseButton.LeftButton)
-    QApplication.processEvents()
+    plan_databases(window, 4)
     design = session.document.design
     new = [e.id for e in design.elements if e.kind == "mailbox_database"][2:]
     assert len(new) == 2
