@@ -19,7 +19,7 @@ from __future__ import annotations
 import gc
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -183,10 +183,8 @@ def test_a_panel_made_but_not_docked_goes_with_its_window(
         del opened
         # the turns after: work queued for it lets go of what it held (a fixed 50 ms
         # wait flaked under a loaded machine: the queued turn had not run yet)
-        try:
+        with suppress(qtbot.TimeoutError):  # the assertion below names what stayed
             qtbot.waitUntil(lambda: all(ref() is None for ref in refs), timeout=3_000)
-        except qtbot.TimeoutError:
-            pass  # the assertion below names what stayed
         alive = [ref() for ref in refs if ref() is not None]
     assert collections == []
     assert alive == []
