@@ -7,7 +7,8 @@ A design that states no capacity workload (no mailbox profile, no array or LUN c
 rate: :func:`~designer.workload.states_workload`) is not sized, as in the window's
 Capacity dock and the CAP rules: ``capacity`` says so and how to start (exit 0).
 ``plan-copies FILE --dag NAME`` proposes activation preferences that spread a failure
-evenly and, with ``-o``, writes the design with them (it sizes nothing).
+evenly and, with ``-o``, writes the design with them (it sizes nothing), the new
+databases drawn in free rows of their DAG's box as the window's Apply draws them.
 """
 
 from __future__ import annotations
@@ -15,11 +16,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from designer.cli.parser import EXIT_FINDINGS, EXIT_OK, EXIT_OUTPUT, STDIN
 from designer.cli.reading import CliError, read_design
 from designer.domain.design import Design
 from designer.text import json_printable, printable
+
+if TYPE_CHECKING:
+    from designer.capacity import CopyLayout
 
 __all__ = ["NOT_SIZED", "cmd_capacity", "cmd_plan_copies"]
 
@@ -89,6 +94,23 @@ def _copies_per_site(values: list[str] | None) -> dict[str, int]:
     return found
 
 
+def _planned(design: Design, layout: CopyLayout) -> Design:
+    """``design`` with ``layout`` applied as the window's Apply does it (one command
+    for both): the new databases drawn in free rows of their DAG's box, which grows
+    round them."""
+    from designer.document import Document, EditError
+    from designer.document.gestures import plan_copies_command
+
+    doc = Document(design)
+    command = plan_copies_command(doc, layout)
+    if command is not None:
+        try:
+            command.redo(doc)
+        except EditError as exc:
+            raise CliError(f"cannot apply the plan of {layout.dag.name}: {exc}") from exc
+    return doc.design
+
+
 def cmd_plan_copies(args: argparse.Namespace) -> int:
     from designer.capacity import plan_copies
     from designer.capacity.layout import own_numbers
@@ -116,7 +138,7 @@ def cmd_plan_copies(args: argparse.Namespace) -> int:
         lagged=lagged if args.lagged is None else args.lagged,
         lag_days=lag_days if args.lag_days is None else args.lag_days,
     )
-    planned = layout.apply(design)
+    planned = _planned(design, layout)
     names = {e.id: e.name for e in design.elements}
     if args.output == STDIN:
         sys.stdout.write(dumps(planned))

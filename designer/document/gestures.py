@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from designer.document.clipboard import ClipboardError, paste_elements
 from designer.document.commands import (
@@ -20,12 +21,14 @@ from designer.document.commands import (
     Command,
     MacroCommand,
     MoveElements,
+    SetProperty,
     SetReference,
 )
 from designer.document.document import Document, Refusal
 from designer.document.factory import fit_in_container, free_name, new_element
 from designer.document.growth import (
     BoxGeometry,
+    LayoutGeometry,
     entries,
     free_slot,
     make_room,
@@ -34,12 +37,15 @@ from designer.document.growth import (
 )
 from designer.document.layout import Rect, default_size, drop_rect
 from designer.domain.design import LayoutEntry
-from designer.domain.elements import ElementBase, EsxiHost, VsphereCluster
+from designer.domain.elements import ElementBase, EsxiHost, MailboxDatabase, VsphereCluster
 from designer.domain.errors import DesignError
 from designer.domain.kinds import KINDS, Connection, connections_between
 from designer.domain.refs import ref_kinds
 from designer.domain.structure import invariant_breaks
 from designer.domain.words import plural, with_article
+
+if TYPE_CHECKING:
+    from designer.capacity import CopyLayout
 
 __all__ = [
     "Proposal",
@@ -47,6 +53,7 @@ __all__ = [
     "host_move_text",
     "place_new",
     "plan_connection",
+    "plan_copies_command",
     "plan_drop",
     "plan_fit",
     "plan_move",
@@ -325,6 +332,42 @@ def place_new(
     placed = entries(adding.rects, {})
     room = entries({k: r for k, r in grown.items() if k not in placed}, doc.design.layout)
     return placed, room
+
+
+def plan_copies_command(
+    doc: Document, layout: CopyLayout, boxes: BoxGeometry | None = None
+) -> Command | None:
+    """One undoable step applying a copy layout (:func:`designer.capacity.plan_copies`):
+    the changed databases' copies (and mailboxes, when new databases take a share of
+    them), then the new databases, each drawn in a free row of its DAG's box, which
+    grows round them as for a palette drop (:func:`place_new`; ``boxes``: where the
+    canvas draws the boxes, by default where the design's layout puts them), then the
+    backups the new databases join. None when it changes nothing. The window's Plan
+    copies… Apply pushes it; ``dr-designer plan-copies`` runs it on the file's design,
+    so both draw the new databases in the same places.
+    """
+    commands: list[Command] = []
+    for db_id, copies in layout.copies.items():
+        db = doc.get(db_id)
+        if isinstance(db, MailboxDatabase) and db.copies != copies:
+            commands.append(SetProperty(db_id, "copies", list(copies)))
+    for db_id, (mailboxes, size_gb) in layout.shares.items():  # the new ones' share
+        commands += [SetProperty(db_id, "mailboxes", mailboxes)]
+        commands += [SetProperty(db_id, "size_gb", size_gb)]
+    if layout.new_databases:
+        news = [
+            db.model_copy(update={"copies": layout.copies[db.id]}) for db in layout.new_databases
+        ]
+        geometry = boxes if boxes is not None else LayoutGeometry(doc.design)
+        placed, room = place_new(doc, geometry, news)
+        commands.append(AddElements(news, placed))
+        if room:
+            commands.append(MoveElements(room, text=f"Make room in {layout.dag.name}"))
+    # After the databases they list: the backups the new databases join.
+    commands += [SetProperty(b, "databases", list(dbs)) for b, dbs in layout.backups.items()]
+    if not commands:
+        return None
+    return MacroCommand(f"Plan copies of {layout.dag.name}", commands)
 
 
 def _same_kind(doc: Document, box: str, element: ElementBase) -> bool:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from gui_door import console_main
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QApplication
 from test_link_fix_by_keyboard import plan_databases
 
+from designer.document.templates import template
 from designer.persistence import save
 
 SHOTS = Path("/tmp/fixd17-shots")
@@ -58,6 +60,14 @@ def test_planned_databases_take_free_rows_in_their_dag_box(qtbot, launch, tmp_pa
     save(design, path)
     layout = json.loads(path.read_text())["design"]["layout"]
     assert all(k in layout for k in new)
+    # `dr-designer plan-copies … -o OUT` draws them in the same places (one command).
+    plain, out = tmp_path / "two-site.drd.json", tmp_path / "cli.drd.json"
+    save(template("two_site_dag"), plain)
+    args = ["plan-copies", str(plain), "--dag", "DAG01", "--databases", "4", "-o", str(out)]
+    assert console_main()(args) == 0
+    by_cli = json.loads(out.read_text())["design"]["layout"]
+    for k in (*new, "dag-1", "backup-1"):
+        assert by_cli[k] == layout[k], (k, by_cli[k], layout[k])
     # One undo step takes the databases away and puts the boxes back.
     assert session.undo_stack.undoText() == "Plan copies of DAG01"
     session.undo_stack.undo()

@@ -4,9 +4,10 @@
 :func:`designer.capacity.plan_copies` proposes for the numbers asked (databases,
 copies in each member site, lagged copies): cells that change are tinted, new databases
 marked "(new)", and how evenly a member's failure spreads its databases is said under
-it. Apply makes it one undoable step (each changed database's copies and the new
-databases in one :class:`~designer.document.commands.MacroCommand`); Cancel leaves the
-design as it was.
+it. Apply makes it one undoable step
+(:func:`~designer.document.gestures.plan_copies_command`, which ``dr-designer
+plan-copies`` runs too: each changed database's copies and the new databases, drawn in
+free rows of the DAG's box); Cancel leaves the design as it was.
 """
 
 from __future__ import annotations
@@ -30,15 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.document.commands import (
-    AddElements,
-    Command,
-    MacroCommand,
-    MoveElements,
-    SetProperty,
-)
-from designer.document.gestures import place_new
-from designer.document.growth import BoxGeometry, LayoutGeometry
+from designer.document.gestures import plan_copies_command
+from designer.document.growth import BoxGeometry
 from designer.domain.elements import (
     Dag,
     DatabaseCopy,
@@ -53,43 +47,10 @@ if TYPE_CHECKING:
     from designer.capacity import CopyLayout
     from designer.ui.session import EditorSession
 
-__all__ = ["PlanCopiesPreview", "plan_command"]
+__all__ = ["PlanCopiesPreview"]
 
 #: The tint of a cell the plan changes.
 CHANGED = QColor("#cfe3ff")
-
-
-def plan_command(
-    session: EditorSession, layout: CopyLayout, boxes: BoxGeometry | None = None
-) -> Command | None:
-    """One undoable step applying ``layout``: the changed databases' copies (and
-    mailboxes, when new databases take a share of them), then the new databases, each
-    drawn in a free row of its DAG's box, which grows round them as for a palette drop
-    (``boxes``: where the canvas draws the boxes; by default where the design's layout
-    puts them); None when it changes nothing."""
-    commands: list[Command] = []
-    document = session.document
-    for db_id, copies in layout.copies.items():
-        db = document.get(db_id)
-        if isinstance(db, MailboxDatabase) and db.copies != copies:
-            commands.append(SetProperty(db_id, "copies", list(copies)))
-    for db_id, (mailboxes, size_gb) in layout.shares.items():  # the new ones' share
-        commands += [SetProperty(db_id, "mailboxes", mailboxes)]
-        commands += [SetProperty(db_id, "size_gb", size_gb)]
-    if layout.new_databases:
-        news = [
-            db.model_copy(update={"copies": layout.copies[db.id]}) for db in layout.new_databases
-        ]
-        geometry = boxes if boxes is not None else LayoutGeometry(document.design)
-        placed, room = place_new(document, geometry, news)
-        commands.append(AddElements(news, placed))
-        if room:
-            commands.append(MoveElements(room, text=f"Make room in {layout.dag.name}"))
-    # After the databases they list: the backups the new databases join.
-    commands += [SetProperty(b, "databases", list(dbs)) for b, dbs in layout.backups.items()]
-    if not commands:
-        return None
-    return MacroCommand(f"Plan copies of {layout.dag.name}", commands)
 
 
 class PlanCopiesPreview(QWidget):
@@ -333,7 +294,7 @@ class PlanCopiesPreview(QWidget):
         """Apply the planned layout: one undoable step."""
         if self.layout_planned is None:
             return
-        command = plan_command(self.session, self.layout_planned, self.boxes)
+        command = plan_copies_command(self.session.document, self.layout_planned, self.boxes)
         if command is not None:
             self.session.push(command)
         self.finished.emit()
