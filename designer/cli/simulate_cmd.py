@@ -28,6 +28,7 @@ from typing import Any
 from designer.cli.reading import CliError, read_design
 from designer.cli.timed_options import FAIL_ON, add_fail_on_option, add_timed_step_options
 from designer.domain.design import ScenarioStep
+from designer.domain.words import natural_key
 from designer.simulation import (
     ADMIN_ACTIONS,
     AnalysisResult,
@@ -249,7 +250,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     steps = timed_steps(sim, args)
     result = sim.run(steps)
     if args.format == "json":
-        data = result.to_json(at)
+        data = _by_name(result.to_json(at))
         data["steps"] = [s.model_dump(mode="json", exclude_none=True) for s in steps]
         sys.stdout.write(json_printable(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
     else:
@@ -260,6 +261,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     for message in met:
         print(f"dr-designer: --fail-on {message}", file=sys.stderr)
     return _EXIT_FAIL_ON if met else 0
+
+
+def _by_name(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with its databases by name in natural order, as the window's Results
+    and the review report list them (the simulator keeps the ids' order, which puts a
+    plan's new databases first)."""
+    data["databases"].sort(key=lambda db: natural_key(db["name"]))
+    return data
 
 
 def format_duration(seconds: float | None) -> str:
@@ -283,7 +292,7 @@ def simulation_text(
 ) -> str:
     """The result as text: timeline, databases, DAGs, sites, mailboxes, actions."""
     # Names come from the design file: every string shown is escaped (printable).
-    data: dict[str, Any] = printable_data(result.to_json(at))
+    data: dict[str, Any] = printable_data(_by_name(result.to_json(at)))
     names = {key: printable(name) for key, name in (names or {}).items()}
     lines = ["Timeline:"]
     for e in data["events"]:

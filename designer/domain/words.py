@@ -1,8 +1,13 @@
-"""Small English helpers for messages: counts with plurals, labels with articles."""
+"""Small English helpers for messages: counts with plurals, labels with articles, and
+names in the order a reader expects (DB2 before DB10)."""
 
 from __future__ import annotations
 
-__all__ = ["plural", "with_article", "word_for"]
+import re
+
+__all__ = ["natural_key", "plural", "with_article", "word_for"]
+
+_DIGITS = re.compile(r"(\d+)")
 
 #: Labels whose plural is not the label plus "s".
 _PLURALS = {"copy": "copies", "non-lagged copy": "non-lagged copies"}
@@ -48,3 +53,24 @@ def with_article(label: str) -> str:
     """
     spoken_vowel = label[:1] in tuple("AEIOUaeiou") or label.startswith(("ESX", "SRM"))
     return f"{'an' if spoken_vowel else 'a'} {label}"
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key of names in natural order: case aside, numbers by their value.
+
+    The command line's and the review report's database lists use it (a plan's new
+    databases come after the others in the file, and the simulator keeps ids' order).
+    Hand-written rather than natsort: one regular expression, and no new dependency to
+    ship for it.
+
+    Examples
+    --------
+    >>> sorted(["DB10", "db2", "DB03", "DB1"], key=natural_key)
+    ['DB1', 'db2', 'DB03', 'DB10']
+    """
+    # split() puts the runs of digits at the odd places.
+    return tuple(
+        (0, int(part)) if i % 2 else (1, part.casefold())
+        for i, part in enumerate(_DIGITS.split(name))
+        if part
+    )

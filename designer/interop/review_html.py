@@ -13,7 +13,7 @@ import base64
 import html
 from collections.abc import Callable
 
-from designer.domain.words import plural
+from designer.domain.words import natural_key, plural
 from designer.interop.review import ReviewData, ScenarioReview, format_duration
 from designer.interop.timeline_svg import timeline_svg
 from designer.simulation import SpofEntry
@@ -279,7 +279,8 @@ def _scenario(data: ReviewData, index: int, review: ScenarioReview, image: Image
     assert result is not None
     svg = timeline_svg(result, data.design.intent.rto_target_min * 60)
     parts.append(f"<p>{image(f'timeline-{index}', svg)}</p>")
-    final = result.final
+    # By name in natural order, as the window's Results and `simulate` list them.
+    databases = sorted(result.final.databases, key=lambda db: natural_key(db.name))
     rows = [
         [
             db.name,
@@ -289,11 +290,11 @@ def _scenario(data: ReviewData, index: int, review: ScenarioReview, image: Image
             format_duration(db.rto_s),
             "yes" if db.meets_targets else "no",
         ]
-        for db in final.databases
+        for db in databases
     ]
     colours = [
         [None, OK if db.available else BAD, None, None, None, OK if db.meets_targets else BAD]
-        for db in final.databases
+        for db in databases
     ]
     parts.append(
         _table(["database", "state", "active on", "RPO", "RTO", "meets targets"], rows, colours)
