@@ -1392,11 +1392,10 @@ class Simulator:
         for hr_id, hr in prep.host_repls.items():
             src, dst = w.site_of_vm(prep, hr.source), w.site_of_vm(prep, hr.target)
             src_up = w.vm_up(hr.source) and src not in w.sites_down
-            via = prep.link_between(src, dst) if src and dst and src != dst else None
-            down = (
-                hr_id in w.failed
-                or (src_up and not w.connected(src, dst))
-                or (via is not None and direction_blocked(prep, run, via, src))
+            # Cut when no route is left: the capacity report's route round the links,
+            # sites and link directions down (the direct link, else a way round it).
+            down = hr_id in w.failed or (
+                src_up and src != dst and shipping_route(prep, run, src, dst) is None
             )
             if down and src_up:
                 run.repl_down_since.setdefault(hr_id, t)
