@@ -303,9 +303,12 @@ def simulation_text(
         on = names.get(db["active_on"], db["active_on"])
         where = f"on {on}" if db["state"] == "active" else f"({db['reason']})"
         targets = "meets targets" if db["meets_targets"] else "misses targets"
+        # Passive copies behind (a short link's queue): not data lost until a failover.
+        behind = db.get("copies_behind_s")
+        queue = f"; copies {format_duration(behind)} behind" if behind else ""
         lines.append(
             f"  {db['name']}: {db['state']} {where}; RPO {format_duration(db['rpo_s'])}, "
-            f"RTO {format_duration(db['rto_s'])}; {targets}"
+            f"RTO {format_duration(db['rto_s'])}; {targets}{queue}"
         )
     for dag in data["dags"]:
         quorum = "quorum" if dag["quorum"] else "NO quorum"

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
         queue_events,
         shipping_route,
         shipping_table,
+        stop_drains,
     )
     from designer.simulation.mirrors import (
         bandwidth_mbps,
@@ -118,7 +119,7 @@ if not TYPE_CHECKING:
         (
             "links",
             "blocked_copies direction_blocked direction_cuts fill_events log_lun_clocks "
-            "queue_events shipping_route shipping_table",
+            "queue_events shipping_route shipping_table stop_drains",
         ),
         (
             "mirrors",
@@ -559,10 +560,8 @@ class Simulator:
             run.degraded.pop(target, None)
             run.directions_down.pop(target, None)
             found = True
+            # Its copy queues drain from here (links.queue_events), not at once.
             run.touched_dbs.update(self._dbs_over_link(target))
-            across = set(self.prep.shipping_across(target))
-            for key in [k for k in run.copy_queued if k[0] in across]:
-                del run.copy_queued[key]
         if not found:
             raise SimulationError(
                 f"step {number}: {self._label(target)} is not failed, so it cannot be restored"
@@ -965,6 +964,8 @@ class Simulator:
             for link_id in sorted(links):
                 if link_id in prep.links:
                     queue_events(prep, run, run.base_db, link_id, t)
+            if run.copy_queued:
+                stop_drains(prep, run, run.base_db, t)
         finally:
             run.shipping = None
 

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from designer.domain.elements import WanLink
 from designer.domain.enums import MirrorMode
 from designer.simulation.prepared import Prepared
-from designer.simulation.run_state import DbRun, Run
+from designer.simulation.run_state import DbRun, Run, queued_s
 from designer.simulation.wording import clock, span
 from designer.simulation.world import World
 from designer.workload import (
@@ -51,6 +51,7 @@ __all__ = [
     "queue_events",
     "shipping_route",
     "steady_mbps",
+    "stop_drains",
 ]
 
 
@@ -317,6 +318,25 @@ def direction_cuts(
     return back
 
 
+def _requeue(run: Run, key: tuple[str, str], t: float, rate: float) -> None:
+    """The copy ``key``'s queue from ``t`` on: what it holds then, changing by ``rate``
+    seconds of logs a second (dropped once it is empty and not growing)."""
+    behind = queued_s(run.copy_queued.get(key), t)
+    if behind <= 0.0 and rate <= 0.0:
+        run.copy_queued.pop(key, None)
+    else:
+        run.copy_queued[key] = (t, behind, rate)
+
+
+def stop_drains(prep: Prepared, run: Run, base: Mapping[str, DbRun], t: float) -> None:
+    """Copies catching up on a queue (a link that carries them again) that receive no
+    logs any more (their database mounted nowhere, their server down, no route) stay
+    behind by what they still lacked: their queue stops draining at ``t``."""
+    for key, (_since, _behind, rate) in list(run.copy_queued.items()):
+        if rate < 0 and not _shipped(prep, run, base, *key):
+            _requeue(run, key, t, 0.0)
+
+
 def queue_events(
     prep: Prepared, run: Run, base: Mapping[str, DbRun], link_id: str, t: float
 ) -> None:
@@ -341,14 +361,17 @@ def queue_events(
         needs = sum(mbps for _db, _vm, mbps in shipped)
         steady = needs + _other_steady_mbps(prep, run, link_id, here) if shipped else 0.0
         if not copies or steady <= bandwidth or needs <= 0:
-            # Copies still shipped to over a link that now carries them catch up; those
-            # shipped nothing any more (the link or their server down, their database
-            # mounted nowhere) stay behind by their queue: those logs never arrived.
+            # Copies still shipped to over a link that now carries them catch up on what
+            # the link has to spare; those shipped nothing any more (the link or their
+            # server down, their database mounted nowhere) stay behind by their queue:
+            # those logs never arrived (the queue stops growing).
             if told is not None:
                 del run.queue_told[(link_id, here)]
+            spare = bandwidth - (steady - needs)
+            drain = 1.0 - spare / needs if needs > 0 else -1.0
             for key in copies:
-                if not _queued_elsewhere(run, key):
-                    run.copy_queued.pop(key, None)
+                if key in run.copy_queued and not _queued_elsewhere(run, key):
+                    _requeue(run, key, t, min(0.0, drain))
             if told is not None:
                 # Copies whose logs now take another route (the link's failure over,
                 # or a route round it) are shipped to again: no longer behind here.
@@ -356,7 +379,16 @@ def queue_events(
                 for key in moved:
                     if not _queued_elsewhere(run, key):
                         run.copy_queued.pop(key, None)
+                for key in told[0]:
+                    if key not in copies and key not in moved and key in run.copy_queued:
+                        _requeue(run, key, t, 0.0)
                 if copies or moved:
+                    left = max((queued_s(run.copy_queued.get(k), t) for k in copies), default=0.0)
+                    catch_up = (
+                        f" and catch up on {span(left)} of logs in {span(left / -drain)}"
+                        if left > 0 and drain < 0
+                        else ""
+                    )
                     run.event(
                         t,
                         link_id,
@@ -368,17 +400,23 @@ def queue_events(
                             if copies
                             else f"no longer crosses WAN link {link.name} (another route)"
                         )
-                        + ": its copies no longer fall behind",
+                        + f": its copies no longer fall behind{catch_up}",
                         "Microsoft's log shipping sizing (resources/catalog/capacity.json)",
                     )
             continue
         share = needs * bandwidth / steady
         logs, behind = copy_queue(needs, share, wl.figures.log_bytes_default)
         run.queue_told.pop((link_id, here), None)
+        # From when the active copies ship (a failover's databases mount later).
+        since = max([t, *(_state(run, base, d).available_at for d, _ in copies)])
         for key in copies:
-            # A stream routed over several short links is as far behind as the shortest.
-            elsewhere = run.copy_queued.get(key, 0.0) if _queued_elsewhere(run, key) else 0.0
-            run.copy_queued[key] = max(behind, elsewhere)
+            # Behind by ``behind`` more for each hour the link stays short; a stream routed
+            # over several short links falls behind as fast as the shortest makes it.
+            was = run.copy_queued.get(key)
+            rate = behind / 3600.0
+            if was is not None and _queued_elsewhere(run, key):
+                rate = max(rate, was[2])
+            _requeue(run, key, since, rate)
         now = (tuple(sorted(copies)), round(share, 3))
         run.queue_told[(link_id, here)] = now
         if told == now:
@@ -386,8 +424,6 @@ def queue_events(
         e2007 = prep.e2007_shipping()
         kinds = {"e2007_log_shipping" if d in e2007 else "dag_log_shipping" for d, _ in copies}
         what = " and ".join(KIND_LABELS[k] for k in sorted(kinds))
-        # From when the active copies ship (a failover's databases mount later).
-        since = max([t, *(_state(run, base, d).available_at for d, _ in copies)])
         run.event(
             since,
             link_id,
@@ -396,7 +432,8 @@ def queue_events(
             f"{needs:,.1f} Mbit/s at the busiest hour and gets {share:,.1f} of WAN link "
             f"{link.name}'s {bandwidth:g}: {len(copies)} "
             f"cop{'y' if len(copies) == 1 else 'ies'} queue {logs:,.0f} logs an hour, "
-            f"{span(behind)} behind (a failover to them loses it)",
+            f"{span(behind)} behind for each hour the link stays short (a failover to "
+            "them loses the queue)",
             "Microsoft's log shipping sizing (resources/catalog/capacity.json); DOMAIN.md §4",
         )
 

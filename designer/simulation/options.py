@@ -19,7 +19,7 @@ from designer.domain.enums import DiskPurpose, Exchange2007Kind, FailoverMode
 from designer.graph.topology import storage_processor_id
 from designer.simulation.prepared import Prepared
 from designer.simulation.results import Action, DagState
-from designer.simulation.run_state import Run, SimulationError
+from designer.simulation.run_state import Run, SimulationError, queued_s
 from designer.simulation.wording import clock, span
 from designer.simulation.world import World
 
@@ -316,13 +316,16 @@ def database_options(
         rpo = 0.0
         if copy_rpo and not light:
             rpo = run.srm_rpo.get(vm, 0.0)
+            # Cut off since ``cut``, after queueing on a short link until then (the queue
+            # stopped growing when its logs stopped): short by both.
+            cut_s = 0.0
             cut = run.copy_cut_since.get((db_id, vm))
             if cut is not None:
-                rpo = max(rpo, t - cut)
+                cut_s = t - cut
             cut = run.copy_dir_cut.get((db_id, vm))
             if cut is not None:
-                rpo = max(rpo, t - cut)
-            rpo = max(rpo, run.copy_queued.get((db_id, vm), 0.0))
+                cut_s = max(cut_s, t - cut)
+            rpo = max(rpo, cut_s + queued_s(run.copy_queued.get((db_id, vm)), t))
             behind = run.copy_behind.get((db_id, vm))
             if behind is not None and t < behind[0]:
                 rpo = max(rpo, behind[1])
@@ -373,14 +376,14 @@ def database_options(
                 taken = run.actions.get(("activate_scr", other.id))
                 ready = (taken if taken is not None else t) + tm["exchange2007"]["scr_activation_s"]
                 # Behind by the logs its link's share could not carry (DOMAIN §4: the copy
-                # queue length), or by the time a partition has cut it off (as a DAG copy).
+                # queue length), and by the time a partition has cut it off (as a DAG copy).
                 cut = run.copy_cut_since.get((db_id, target))
-                queued = run.copy_queued.get((db_id, target), 0.0)
+                queued = queued_s(run.copy_queued.get((db_id, target)), t)
                 options.append(
                     Option(
                         target,
                         ready,
-                        queued if cut is None else max(queued, t - cut),
+                        queued if cut is None else queued + t - cut,
                         "scr_activation",
                         f"SCR target {_name(prep, target)} activated for mailbox database "
                         f"{db.name}",

@@ -158,7 +158,6 @@ class Prepared:
         self._clients()
         self._workload: Workload | None = None
         self._dbs_across: dict[str, list[str]] | None = None
-        self._shipping_across: dict[str, list[str]] | None = None
         self._steady_bound: dict[str, dict[str, float]] = {}
         self._link_ends: LinkEnds | None = None
         self._shipping_bound: dict[tuple[str, Direction], float] | None = None
@@ -461,24 +460,6 @@ class Prepared:
         if active in nodes or not nodes:
             receivers += [t for t in targets if t != active]
         return receivers
-
-    def shipping_across(self, link_id: str) -> list[str]:
-        """Databases whose log shipping can cross a link: DAG databases with copies at
-        both ends (:meth:`dag_dbs_across`) and Exchange 2007 databases with CCR nodes or
-        SCR targets at both ends."""
-        if self._shipping_across is None:
-            found: dict[str, list[str]] = defaultdict(list)
-            for db_id, (nodes, targets) in self.e2007_shipping().items():
-                servers = [*nodes, *targets, *(vm for vm, _ in self.servers_of(self.dbs[db_id]))]
-                sites = {self.vm_site.get(vm) for vm in servers} - {None}
-                for link in self.links.values():
-                    if link.site_a in sites and link.site_b in sites:
-                        found[link.id].append(db_id)
-            self._shipping_across = {
-                link_id: sorted({*self.dag_dbs_across(link_id), *found.get(link_id, ())})
-                for link_id in self.links
-            }
-        return self._shipping_across.get(link_id, [])
 
     def link_ends(self) -> LinkEnds:
         """The sites each WAN link joins, for routing (as the capacity engine's)."""

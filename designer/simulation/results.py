@@ -145,11 +145,29 @@ class DatabaseState:
     reason: str = ""
     available_at: float = 0.0
     data_lost: bool = False
+    #: Its passive copies' worst copy queue (``Run.copy_queued``: since, seconds of logs
+    #: behind then, change per second), None while they are current.
+    #: Out of the repr (the recorded results' digests hold the rest as before).
+    copies_queue: tuple[float, float, float] | None = field(default=None, repr=False)
 
     @property
     def available(self) -> bool:
         """Mounted and reachable by its users."""
         return self.state == "active" and self.reachable
+
+    @property
+    def copies_behind_s(self) -> float:
+        """Seconds of logs its passive copies lack (at the state's time: a queue that
+        still grows or drains is re-based by :meth:`SimulationResult.state_at`); not
+        data lost until a failover to them (DOMAIN.md §4, RPO)."""
+        return 0.0 if self.copies_queue is None else self.copies_queue[1]
+
+    def at(self, t: float) -> DatabaseState:
+        """This state with its copy queue as it stands at ``t``."""
+        if self.copies_queue is None:
+            return self
+        since, behind, rate = self.copies_queue
+        return replace(self, copies_queue=(t, max(0.0, behind + rate * (t - since)), rate))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -163,6 +181,8 @@ class DatabaseState:
             "mailboxes": self.mailboxes,
             "reachable": self.reachable,
             "reason": self.reason,
+            # Only while its copies are behind (the key is absent otherwise).
+            **({"copies_behind_s": self.copies_behind_s} if self.copies_behind_s else {}),
         }
 
 
@@ -301,6 +321,9 @@ class SimulationResult:
         resetting = [vm for vm, up in current.vm_resetting if up > t and vm not in current.down]
         if resetting:
             current = replace(current, down=tuple(sorted((*current.down, *resetting))))
+        if any(db.copies_queue is not None for db in current.databases):
+            # Copy queues grow or drain between steps: each as it stands at ``t``.
+            current = replace(current, databases=tuple(db.at(t) for db in current.databases))
         if t >= current.settled_at:
             return current
         databases = tuple(

@@ -11,7 +11,7 @@ from designer.domain.errors import DesignError
 from designer.simulation.results import Action, DagState, Event
 from designer.simulation.world import World
 
-__all__ = ["ADMIN_ACTIONS", "DbRun", "Impact", "Run", "Settled", "SimulationError"]
+__all__ = ["ADMIN_ACTIONS", "DbRun", "Impact", "Run", "Settled", "SimulationError", "queued_s"]
 
 #: Administrator actions the simulator understands (the ``admin_action`` of a step).
 ADMIN_ACTIONS = (
@@ -110,9 +110,11 @@ class Run:
     #: (database, member) → since when its copy receives no logs because the link's
     #: direction from the active copy is down.
     copy_dir_cut: dict[tuple[str, str], float] = field(default_factory=dict)
-    #: (database, member) → seconds of logs its copy falls behind in the busiest hour,
-    #: on a link whose share is below the log shipping it must carry.
-    copy_queued: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: (database, member) → its copy queue as (since, seconds of logs behind then, the
+    #: seconds it falls behind per second from then): growing on a link whose share is
+    #: below the log shipping it must carry, draining (negative) once the link carries
+    #: more, frozen (0) while it receives nothing (:func:`queued_s`).
+    copy_queued: dict[tuple[str, str], tuple[float, float, float]] = field(default_factory=dict)
     #: (WAN link, the site it ships from) → (the queued copies, their share) last told
     #: in a ``copy_queue`` event (told again only when it changes).
     queue_told: dict[tuple[str, str], tuple[tuple[tuple[str, str], ...], float]] = field(
@@ -215,6 +217,23 @@ class Run:
                 value = type(value)(value)
             setattr(copy, name, value)
         return copy
+
+
+def queued_s(queue: tuple[float, float, float] | None, t: float) -> float:
+    """Seconds of logs a copy queue (``Run.copy_queued``'s value) holds at ``t``: what
+    it held at its start, plus its rate since (0 once drained).
+
+    Examples
+    --------
+    >>> queued_s((120.0, 0.0, 0.25), 3720.0)
+    900.0
+    >>> queued_s((3720.0, 900.0, -0.5), 7200.0)
+    0.0
+    """
+    if queue is None:
+        return 0.0
+    since, behind, rate = queue
+    return max(0.0, behind + rate * (t - since))
 
 
 @dataclass(frozen=True, slots=True)

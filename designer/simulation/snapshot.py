@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from designer.domain.elements import MailboxDatabase
 from designer.simulation.baseline import Baseline
 from designer.simulation.prepared import Prepared
 from designer.simulation.results import DagState, DatabaseState, SiteState, StepState
-from designer.simulation.run_state import DbRun, Run
+from designer.simulation.run_state import DbRun, Run, queued_s
 
 __all__ = [
     "database_events",
@@ -158,6 +159,23 @@ def _database_state(
     )
 
 
+def _with_copy_queues(
+    run: Run, in_order: list[DatabaseState], place: dict[str, int], t: float
+) -> None:
+    """Give each active database whose passive copies are behind its worst copy queue
+    as it stands at ``t`` (the Results and the CLI say so: not data lost yet)."""
+    worst: dict[str, tuple[float, float, float]] = {}
+    for (db_id, member), queue in run.copy_queued.items():
+        state = in_order[place[db_id]]
+        if state.state != "active" or member == state.active_on:
+            continue
+        now = (t, queued_s(queue, t), queue[2])
+        if (now[1] > 0 or now[2] > 0) and (db_id not in worst or now > worst[db_id]):
+            worst[db_id] = now
+    for db_id, queue in worst.items():
+        in_order[place[db_id]] = replace(in_order[place[db_id]], copies_queue=queue)
+
+
 def step_state(base: Baseline, run: Run, number: int, t: float) -> StepState:
     prep = base.prep
     base_states = base.states
@@ -177,6 +195,8 @@ def step_state(base: Baseline, run: Run, number: int, t: float) -> StepState:
     place = base.db_place
     for db_id, state in changed.items():
         in_order[place[db_id]] = state
+    if run.copy_queued and not run.light:
+        _with_copy_queues(run, in_order, place, t)
     databases = tuple(in_order)
     dags = tuple(run.dag_state.get(d) or base.dag[d] for d in base.dag_order)
     # Per-site sums start from the baseline and move by the databases that changed.

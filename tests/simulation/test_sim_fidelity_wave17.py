@@ -245,13 +245,15 @@ def test_a_stream_routed_round_a_lost_link_queues_where_capacity_says(
     )
 
 
-@pytest.mark.parametrize(("restored", "rpo"), [(True, 0.0), (False, 1540.06)])
+@pytest.mark.parametrize(("restored", "rpo"), [(True, 0.0), (False, 856.68)])
 def test_the_detours_queue_is_what_an_scr_activation_loses(
     capsys: pytest.CaptureFixture[str], restored: bool, rpo: float
 ) -> None:
-    """The SCR target queues on the detour (the queue capacity gives that mode: 1,540 s at
-    the busiest hour); Bellevue then Redmond are lost and the SCR target is activated: it
-    loses the queue, unless RED-POR came back first (its logs took the direct line again:
+    """The SCR target queues on the detour (the queue capacity gives that mode: 1,540 s
+    behind for each hour of it); Bellevue is lost at 10 min (the queue, 257 s by then,
+    stops growing: Portland is cut off) then Redmond at 20 min, and the SCR target is
+    activated: it loses the queue and the 10 min it was cut off (856.68 s; fidc17),
+    unless RED-POR came back first (its logs took the direct line again:
     "no longer crosses WAN link BEL-POR backup line", the queue over). The detour's first
     link (RED-BEL, 1 Gbit/s) carries the stream: it did not clear the queue the second
     link set."""

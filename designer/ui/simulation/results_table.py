@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from designer.simulation import DatabaseState, StepState
+from designer.simulation.wording import span
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.frames import AfterPaint
 
@@ -210,6 +211,11 @@ class ResultsPanel(QWidget):
                 and db.reachable == initial.reachable
                 and not db.rto_s  # back as it was, but it was down: say how it came back
             )
+            why = "not affected" if untouched else db.reason
+            if db.copies_behind_s:
+                # Not data lost (RPO 0 while nothing failed over), but exposed: say so.
+                behind = f"copies behind {span(db.copies_behind_s)}"
+                why = behind if untouched or not why else f"{why}; {behind}"
             values = (
                 db.name,
                 state_text,
@@ -217,7 +223,7 @@ class ResultsPanel(QWidget):
                 format_duration(db.rpo_s),
                 format_duration(db.rto_s),
                 "yes" if db.meets_targets else "no",
-                "not affected" if untouched else db.reason,
+                why,
             )
             return values, db.available, db.meets_targets
 
