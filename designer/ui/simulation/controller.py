@@ -128,6 +128,9 @@ class SimulationController(QObject):
         self._state_breaks: list[float] = []
         self._state_phase = -1
         self._state: StepState | None = None
+        #: Whether that state's copy queues grow or drain, and the time it is of.
+        self._state_moves = False
+        self._state_time = -1.0
         #: The facts of the last state asked about (see facts()).
         self._facts: tuple[StepState, StateFacts] | None = None
         #: What waits for the canvas's next paint (see follow_canvas).
@@ -420,9 +423,17 @@ class SimulationController(QObject):
             self._state_breaks = _breakpoints(result)
             self._state_phase = -1
         phase = bisect_right(self._state_breaks, self.time)
-        if phase != self._state_phase or self._state is None:
+        moved = self._state_moves and self.time != self._state_time
+        if phase != self._state_phase or self._state is None or moved:
             self._state = result.state_at(self.time)
             self._state_phase = phase
+            self._state_time = self.time
+            # A copy queue that grows or drains changes the state between those times:
+            # then it is worked out again at each time asked.
+            self._state_moves = any(
+                db.copies_queue is not None and db.copies_queue[2] != 0
+                for db in self._state.databases
+            )
         return self._state
 
     def facts(self, state: StepState) -> StateFacts:
