@@ -9,7 +9,9 @@
 - MirrorView/A's updates get what the steady streams leave of the link's bandwidth (a
   degraded one's): that share decides the transfer time, so the RPO (002).
 - DAG copies across a link whose share is below the log shipping they need fall behind
-  (the copy queue) by the shortfall of the busiest hour; a failover to one loses it.
+  (the copy queue) by the busiest hour's shortfall for each hour it lasts, and catch up
+  on the spare bandwidth once the link carries them again; a failover to one loses the
+  queue of that moment (``Run.copy_queued``, :func:`~designer.simulation.run_state.queued_s`).
 - A link direction that fails stops what crosses that way: mirrors fracture, Double-Take
   stops; log shipping takes another route if there is one, else the DAG copies it
   served stop receiving logs.
@@ -341,9 +343,10 @@ def queue_events(
     prep: Prepared, run: Run, base: Mapping[str, DbRun], link_id: str, t: float
 ) -> None:
     """DAG and Exchange 2007 CCR/SCR copies across a link whose share is below their
-    busiest-hour log shipping: each falls behind by the shortfall (``copy_queued``), as
-    the capacity model's ``copy_queue`` of the same figures; the event says so when the
-    queue starts or changes, and when the link carries its copies again."""
+    busiest-hour log shipping: each falls behind by the shortfall for each hour it lasts
+    (``copy_queued``: the capacity model's ``copy_queue`` of the same figures per hour),
+    and drains on the spare bandwidth once the link carries it again; the event says so
+    when the queue starts or changes, and when the link carries its copies again."""
     link = prep.links[link_id]
     bandwidth = bandwidth_mbps(run, link)
     w = run.world

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import replace
 
 from designer.domain.elements import MailboxDatabase
@@ -160,7 +161,7 @@ def _database_state(
 
 
 def _with_copy_queues(
-    run: Run, in_order: list[DatabaseState], place: dict[str, int], t: float
+    run: Run, in_order: list[DatabaseState], place: Mapping[str, int], t: float
 ) -> None:
     """Give each active database whose passive copies are behind its worst copy queue
     as it stands at ``t`` (the Results and the CLI say so: not data lost yet)."""

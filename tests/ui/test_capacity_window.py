@@ -740,16 +740,23 @@ def degrade_from_menu(window: MainWindow, link_id: str, path: list[str]) -> list
     return chosen
 
 
+def lagged_sample_degraded(launch, qtbot) -> MainWindow:  # type: ignore[no-untyped-def]
+    """``dr-designer gui stretched_dag_lagged.json``, F5, ATL-CLT WAN → Degrade →
+    Bandwidth to 5 % from its menu on the canvas."""
+    window = launch(SAMPLES / "stretched_dag_lagged.json")
+    simulate(window, qtbot)
+    chosen = degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Bandwidth to 5 %"])
+    assert chosen == ["Degrade", "Bandwidth to 5 % (50 Mbit/s)"]
+    return window
+
+
 def test_a_degraded_link_from_its_menu_queues_the_copies_across(
     qtbot,
     launch,
     tmp_path,  # type: ignore[no-untyped-def]
 ) -> None:
-    window = launch(SAMPLES / "stretched_dag_lagged.json")
-    simulate(window, qtbot)
+    window = lagged_sample_degraded(launch, qtbot)
     controller = window.simulation.controller
-    chosen = degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Bandwidth to 5 %"])
-    assert chosen == ["Degrade", "Bandwidth to 5 % (50 Mbit/s)"]
     assert [(s.action, s.target, s.bandwidth_mbps) for s in controller.steps] == [
         ("degrade", "wan-atl-clt", 50.0)
     ]

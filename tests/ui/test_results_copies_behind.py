@@ -8,21 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from test_capacity_window import degrade_from_menu, simulate
+from test_capacity_window import lagged_sample_degraded
 
 from designer.ui.simulation.results_table import COLUMNS
-
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 
 
 def test_the_why_says_how_far_behind_the_copies_are(
     qtbot: Any, launch: Any, tmp_path: Path
 ) -> None:
-    window = launch(SAMPLES / "stretched_dag_lagged.json")
-    simulate(window, qtbot)
+    window = lagged_sample_degraded(launch, qtbot)
     controller = window.simulation.controller
-    chosen = degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Bandwidth to 5 %"])
-    assert chosen == ["Degrade", "Bandwidth to 5 % (50 Mbit/s)"]
     qtbot.waitUntil(lambda: controller.result is not None and bool(controller.steps))
     controller.pause()
     table = window.simulation.results.table

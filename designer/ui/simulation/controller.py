@@ -129,8 +129,8 @@ class SimulationController(QObject):
         self._state_phase = -1
         self._state: StepState | None = None
         #: Whether that state's copy queues grow or drain, and the time it is of.
-        self._state_moves = False
-        self._state_time = -1.0
+        self._state_moves: bool = False
+        self._state_time: float = -1.0
         #: The facts of the last state asked about (see facts()).
         self._facts: tuple[StepState, StateFacts] | None = None
         #: What waits for the canvas's next paint (see follow_canvas).
