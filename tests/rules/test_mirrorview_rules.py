@@ -176,6 +176,19 @@ def test_mv006_triggers_for_logs_kept_with_the_database() -> None:
     assert "at 12 ms" in finding.message
 
 
+def test_mv006_says_when_no_log_write_meets_the_40_ms_maximum() -> None:
+    # 002 'Latency': "10 milliseconds average for log writes (< 40 ms max)". Each
+    # synchronous write waits the round trip, so at 40 ms none stays under the maximum.
+    local = clariion()["sync_latency_model"]["local_log_write_ms"]
+    (finding,) = findings(SrmFixture().set("wan", rtt_ms=40 - local), "MV006")
+    assert "at 40 ms" in finding.message
+    assert finding.message.endswith(
+        "10 ms average and less than 40 ms at most, which no log write meets"
+    )
+    (below,) = findings(SrmFixture().set("wan", rtt_ms=39 - local), "MV006")
+    assert below.message.endswith("10 ms average"), "39 ms breaks the average only"
+
+
 def test_mv006_passes() -> None:
     local = clariion()["sync_latency_model"]["local_log_write_ms"]
     assert findings(SrmFixture().set("wan", rtt_ms=10 - local), "MV006") == []

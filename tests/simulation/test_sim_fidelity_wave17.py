@@ -325,3 +325,21 @@ def test_an_scr_target_cut_off_loses_the_time_it_was_cut_off(
     ccr = [db for db in data["databases"] if db["name"].startswith("RED-CCR-")]
     assert len(ccr) == 8
     assert {(db["active_on"], db["rpo_s"]) for db in ccr} == {("vm-por-scr01", 3600.0)}
+
+
+# -- MV006's 40 ms maximum on the timeline (rulz17) --------------------------------------
+@pytest.mark.parametrize(
+    ("latency", "estimate", "maximum"), [("38ms", "40 ms", True), ("20ms", "22 ms", False)]
+)
+def test_a_degraded_sync_link_says_the_40_ms_maximum_once_it_is_reached(
+    capsys: pytest.CaptureFixture[str], latency: str, estimate: str, maximum: bool
+) -> None:
+    # 002 'Latency': "10 milliseconds average for log writes (< 40 ms max)"; each
+    # synchronous write waits the round trip, so at an estimated 40 ms none stays under.
+    sample = SAMPLES / "cx4_srm_mirrorview_s.json"
+    data = simulate_json(capsys, sample, "--degrade", f"wan-phl-wil:latency={latency}@0")
+    events = [e["text"] for e in data["events"] if e["kind"] == "mirror_latency"]
+    assert events and all(f"latency {estimate} over the degraded link" in t for t in events)
+    assert all("Exchange needs 10 ms average" in t for t in events)
+    ends = "10 ms average and less than 40 ms at most, which no log write meets"
+    assert [t.endswith(ends) for t in events] == [maximum] * len(events)
