@@ -92,6 +92,9 @@ def cluster_cannot_absorb_host_failure(ctx: RuleContext) -> Iterator[Finding]:
     For each vSphere cluster with HA on: remove its largest hosts (by memory, then CPU
     cores), as many as the cluster's ``host_failures_tolerated`` (at least one), and
     compare the memory of every VM in the cluster with the memory of the hosts left.
+    CPU is not compared: the source asks for "spare capacity" without a CPU measure,
+    and a host's cores are shared by its VMs' vCPUs, so a vCPU-to-core limit would be a
+    figure no source gives.
 
     Why
     ---
