@@ -4,8 +4,8 @@
   active copy to the copies across it, MirrorView/S writes, Double-Take) at the busiest
   hour, from the workload figures (:mod:`designer.workload`). Log shipping takes the
   capacity report's routes (:func:`designer.workload.route`: the direct link while it is
-  up, else the path with the fewest links round the links, sites and directions down);
-  mirrors their own link, Double-Take the direct one.
+  up, else the path with the fewest links round the links, sites and directions down),
+  and so does Double-Take; mirrors their own link.
 - MirrorView/A's updates get what the steady streams leave of the link's bandwidth (a
   degraded one's): that share decides the transfer time, so the RPO (002).
 - DAG copies across a link whose share is below the log shipping they need fall behind
@@ -153,7 +153,6 @@ def _other_steady_mbps(prep: Prepared, run: Run, link_id: str, from_site: str) -
     now: MirrorView/S writes and Double-Take at the busiest hour."""
     link = prep.links[link_id]
     w = run.world
-    to_site = link.site_b if link.site_a == from_site else link.site_a
     wl = prep.workload
     total = 0.0
     for mirror_id, mirror in prep.mirrors.items():
@@ -166,11 +165,17 @@ def _other_steady_mbps(prep: Prepared, run: Run, link_id: str, from_site: str) -
             continue
         rate = wl.mirror_gb_per_hour(mirror_id)
         total += gb_per_hour_to_mbps(rate) * wl.mirror_peak_factor(mirror_id)
+    way = (link_id, direction_of((link.site_a, link.site_b), from_site))
     for repl_id, repl in prep.host_repls.items():
         if repl_id in run.repl_down_since or repl_id in w.failed:
             continue
+        if not w.vm_up(repl.source):
+            continue
         src, dst = w.site_of_vm(prep, repl.source), w.site_of_vm(prep, repl.target)
-        if src == from_site and dst == to_site and w.vm_up(repl.source):
+        # The capacity report's route (the direct link, else the fewest links round
+        # what is down), as log shipping's: not only the direct link.
+        hops = shipping_route(prep, run, src, dst) if src != dst else None
+        if hops and way in hops:
             rate = wl.host_replication_gb_per_hour(repl_id)
             total += gb_per_hour_to_mbps(rate) * wl.figures.peak_factor
     return total

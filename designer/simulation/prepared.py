@@ -544,10 +544,16 @@ class Prepared:
                 rate = gb_per_hour_to_mbps(wl.mirror_gb_per_hour(mirror_id))
                 found[src] += rate * wl.mirror_peak_factor(mirror_id)
         for repl_id, repl in self.host_repls.items():
-            src = self.vm_site.get(repl.source)
-            if src in found:
-                rate = gb_per_hour_to_mbps(wl.host_replication_gb_per_hour(repl_id))
-                found[src] += rate * wl.figures.peak_factor
+            src, dst = self.vm_site.get(repl.source), self.vm_site.get(repl.target)
+            if src is None or dst is None:
+                continue
+            # Over the links of its route (as the simulator counts it), not only a
+            # link of its source's site.
+            for hop_link, way in self.intact_route(src, dst) or ():
+                if hop_link == link_id:
+                    here = link.site_a if way == "a_to_b" else link.site_b
+                    rate = gb_per_hour_to_mbps(wl.host_replication_gb_per_hour(repl_id))
+                    found[here] += rate * wl.figures.peak_factor
         self._steady_bound[link_id] = found
         return found
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from designer.domain.elements import Site, WanLink
+from designer.domain.elements import HostReplication, Site, WanLink
 from designer.entry import main
 from designer.persistence import load, save
 
@@ -49,3 +49,39 @@ def test_double_take_goes_round_a_cut_direct_link(three_sites: Path, capsys) -> 
     # With no way round either (Boston → Philadelphia stopped too), the hour is lost.
     round_cut = ("--degrade", "BOS-PHL WAN:down=Boston>Philadelphia@0")
     assert _rpos(three_sites, capsys, *cut, *round_cut, *lost) == {30.0 + 3600.0}
+
+
+@pytest.fixture
+def round_by_worcester(tmp_path: Path) -> Path:
+    """The three-site stretched DAG with a Double-Take replication from Boston to
+    Hartford (BOS-MBX01 → HFD-FS01, 140 Mbit/s at the busiest hour)."""
+    design = load(ROOT / "sample_designs" / "three_site_stretched_dag.json")
+    (repl,) = [e for e in load(ROOT / "sample_designs" / "double_take.json").elements
+               if isinstance(e, HostReplication)]  # fmt: skip
+    to_hartford = repl.model_copy(
+        update={"id": "dt-bos-hfd", "name": "Double-Take BOS-MBX01 → HFD-FS01",
+                "source": "vm-bos-mbx01", "target": "vm-hfd-fs01"}
+    )  # fmt: skip
+    path = tmp_path / "dt-round-by-worcester.drd.json"
+    save(design.model_copy(update={"elements": [*design.elements, to_hartford]}), path)
+    return path
+
+
+def _behind(path: Path, capsys: pytest.CaptureFixture[str], *steps: str) -> dict[str, float]:
+    assert main(["simulate", str(path), *steps, "--at", "1h", "--format", "json"]) == 0
+    databases = json.loads(capsys.readouterr().out)["databases"]
+    return {db["name"]: db["copies_behind_s"] for db in databases if db.get("copies_behind_s")}
+
+
+def test_double_take_round_a_cut_link_loads_the_links_it_takes(
+    round_by_worcester: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Boston → Hartford's direct link failed, Double-Take goes round by Worcester (as
+    the capacity report routes it) and shares Boston → Worcester with the DAG's log
+    shipping (70 Mbit/s): on 150 Mbit/s the two do not fit, Boston's databases' copies
+    in Worcester fall behind (it counted on the direct link only: nothing behind)."""
+    narrow = ("--degrade", "BOS-WOR dark fiber:bandwidth=150Mbps@0")
+    assert _behind(round_by_worcester, capsys, *narrow) == {}  # Double-Take on its own link
+    behind = _behind(round_by_worcester, capsys, "--fail", "BOS-HFD MPLS (carrier 1)@0", *narrow)
+    assert set(behind) == {"DB01", "DB02"}  # the databases active in Boston
+    assert all(0 < s < 3600 for s in behind.values())
