@@ -81,14 +81,7 @@ class Flows:
         self.mirror_rate = {m: workload.mirror_gb_per_hour(m) for m in prep.mirrors}
         self.mirror_peak = {m: workload.mirror_peak_factor(m) for m in prep.mirrors}
         self.repl_rate = {r: workload.host_replication_gb_per_hour(r) for r in prep.host_repls}
-        self.repl_peak: dict[str, float] = {}
-        for repl_id, repl in prep.host_repls.items():
-            peaks = [
-                workload.database(d).peak_factor
-                for d in workload.dbs_on_vm.get(repl.source, [])
-                if workload.database(d).profile is not None
-            ]
-            self.repl_peak[repl_id] = max(peaks) if peaks else fig.peak_factor
+        self.repl_peak = {r: workload.host_replication_peak_factor(r) for r in prep.host_repls}
         #: (database, copy's member, from site, to site, reseed) → its log shipping or
         #: reseed stream: streams are immutable, and the same copy sends the same
         #: stream in many modes (a frozen dataclass is slow to build).

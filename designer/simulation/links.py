@@ -177,7 +177,7 @@ def _other_steady_mbps(prep: Prepared, run: Run, link_id: str, from_site: str) -
         hops = shipping_route(prep, run, src, dst) if src != dst else None
         if hops and way in hops:
             rate = wl.host_replication_gb_per_hour(repl_id)
-            total += gb_per_hour_to_mbps(rate) * wl.figures.peak_factor
+            total += gb_per_hour_to_mbps(rate) * wl.host_replication_peak_factor(repl_id)
     return total
 
 

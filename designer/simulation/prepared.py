@@ -553,7 +553,7 @@ class Prepared:
                 if hop_link == link_id:
                     here = link.site_a if way == "a_to_b" else link.site_b
                     rate = gb_per_hour_to_mbps(wl.host_replication_gb_per_hour(repl_id))
-                    found[here] += rate * wl.figures.peak_factor
+                    found[here] += rate * wl.host_replication_peak_factor(repl_id)
         self._steady_bound[link_id] = found
         return found
 

@@ -520,6 +520,17 @@ class Workload:
         logs = sum(self.database(d).log_gb_per_hour for d in self.dbs_on_vm.get(repl.source, []))
         return logs * self.figures.host_replication_factor
 
+    def host_replication_peak_factor(self, repl_id: str) -> float:
+        """The busiest hour of what Double-Take sends: that of the source server's
+        databases (those with a mailbox profile), else the design's."""
+        repl = self.host_repls.get(repl_id)
+        factors = [
+            self.database(d).peak_factor
+            for d in self.dbs_on_vm.get(repl.source if repl else "", [])
+            if self.database(d).profile is not None
+        ]
+        return max(factors) if factors else self.figures.peak_factor
+
     # -- log LUNs --------------------------------------------------------------------------
     def log_luns(self, db_id: str, member: str) -> list[str]:
         """The LUNs holding a copy's transaction logs: its log disks, else (logs beside
