@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["natural_key", "natural_text", "plural", "with_article", "word_for"]
+__all__ = ["natural_key", "plural", "with_article", "word_for"]
 
 _DIGITS = re.compile(r"(\d+)")
 
@@ -73,25 +73,4 @@ def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
         (0, int(part)) if i % 2 else (1, part.casefold())
         for i, part in enumerate(_DIGITS.split(name))
         if part
-    )
-
-
-def natural_text(name: str) -> str:
-    """A string whose plain (code point) order is :func:`natural_key`'s order: for a sort
-    done by a string comparison in C++ (the designer window's Results table sorts by a
-    hidden column of these), one key per name and no Python per comparison.
-
-    Each part of the key is encoded so that comparing the strings compares the parts:
-    a number as "\\x01", its digit count and its digits (numbers before text, shorter
-    numbers first); text as "\\x02" and its casefolded characters; each part ended by
-    "\\x00" (a shorter text first).
-
-    Examples
-    --------
-    >>> sorted(["DB10", "db2", "DB03", "DB1", "DB-1"], key=natural_text)
-    ['DB1', 'db2', 'DB03', 'DB10', 'DB-1']
-    """
-    return "".join(
-        f"\x01{chr(0x20 + len(str(value)))}{value}\x00" if kind == 0 else f"\x02{value}\x00"
-        for kind, value in natural_key(name)
     )

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from designer.domain.words import natural_text
 from designer.simulation import DatabaseState, StepState
 from designer.simulation.wording import span
 from designer.ui.simulation.controller import SimulationController
@@ -40,10 +39,6 @@ WHY = len(COLUMNS) - 1
 #: "yes" / "no" allow (on one line it took the room the reason needed: "not affected"
 #: wrapped to "not / affec…" in a 1280 x 800 window).
 HEADERS = tuple(name.replace("Meets targets", "Meets\ntargets") for name in COLUMNS)
-#: A hidden column after the others: each database's name in natural order
-#: (:func:`~designer.domain.words.natural_text`), which "Database" sorts by (DB2 before
-#: DB10, as ``simulate`` and the report list them): Qt compares the strings in C++.
-SORT_KEY = len(COLUMNS)
 #: A cell's text starts this far in from each side (Qt's style, with a pixel to spare).
 CELL_MARGIN = 5
 
@@ -64,12 +59,8 @@ class ResultsPanel(QWidget):
     def __init__(self, controller: SimulationController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.table = QTableWidget(0, len(COLUMNS) + 1)
+        self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setColumnHidden(SORT_KEY, True)
-        #: Each name's natural sort key, kept across tables (the same databases).
-        self._sort_keys: dict[str, str] = {}
-        self._resorting = False
         for column, name in enumerate(COLUMNS):
             header_item = self.table.horizontalHeaderItem(column)
             if header_item is not None and name != HEADERS[column]:
@@ -267,16 +258,6 @@ class ResultsPanel(QWidget):
             self._rows_timer.start()  # the dock resized: the reasons wrap anew
 
     def _on_rows_moved(self) -> None:
-        header = self.table.horizontalHeader()
-        if header.sortIndicatorSection() == 0 and not self._resorting:
-            # Qt sorted "Database" by its text (DB10 before DB2): again by the hidden
-            # natural keys (the model's sort, which leaves the header's indicator).
-            self._resorting = True
-            try:
-                self.table.model().sort(SORT_KEY, header.sortIndicatorOrder())
-            finally:
-                self._resorting = False
-            return  # (this ran again for the sort by key)
         self._tail_fitted = None  # other rows last
         self._on_scrolled()
 
@@ -460,11 +441,6 @@ class ResultsPanel(QWidget):
                 item = self._item(db_id, column, value, good)
                 table.setItem(row, column, item)
                 cells.append(item)
-            name = values[0]
-            key = self._sort_keys.get(name)
-            if key is None:
-                key = self._sort_keys[name] = natural_text(name)
-            table.setItem(row, SORT_KEY, QTableWidgetItem(key))
             self._items[db_id] = cells
             return
         for column, (item, value) in enumerate(zip(cells, values, strict=True)):
