@@ -45,13 +45,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from _callgrind import DESC, TOTALS, control  # a sibling module: see its docstring
 
 PARTS = ("sweep", "all", "evals", "placements", "engine", "impacts", "singles", "combined")
 DEFAULT_PARTS = ("sweep", "all", "evals")
@@ -60,22 +61,13 @@ __all__ = ["main", "measure"]
 
 
 # -- the child: runs under valgrind ----------------------------------------------------------
-def _control(*args: str) -> None:
-    """``callgrind_control`` on this very process (valgrind's gdbserver answers it)."""
-    subprocess.run(
-        ["callgrind_control", *args, str(os.getpid())],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
 
 def _counted(label: str, fn: Any, prepare: Any = None) -> None:
     arg = prepare() if prepare is not None else None
-    _control("-i", "on")
+    control("-i", "on")
     fn() if prepare is None else fn(arg)
-    _control("-d", label)  # dumps the counters since the last dump (and zeroes them)
-    _control("-i", "off")
+    control("-d", label)  # dumps the counters since the last dump (and zeroes them)
+    control("-i", "off")
 
 
 def _child(args: argparse.Namespace) -> None:
@@ -199,10 +191,6 @@ def _child(args: argparse.Namespace) -> None:
 
 
 # -- the parent ------------------------------------------------------------------------------
-# ``totals`` (the dump's cost lines summed): ``summary`` can be garbage after the
-# instrumentation was switched off and on (valgrind 3.19 printed 2**64 minus a little).
-_TOTALS = re.compile(r"^totals:\s*(\d+)", re.MULTILINE)
-_DESC = re.compile(r"^desc: Trigger: .*?(\w+)\s*$", re.MULTILINE)
 
 
 def _read_dumps(folder: Path) -> dict[str, int]:
@@ -210,8 +198,8 @@ def _read_dumps(folder: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     for path in sorted(folder.glob("cg.out.*")):
         text = path.read_text(errors="replace")
-        desc = _DESC.search(text)
-        total = _TOTALS.search(text)
+        desc = DESC.search(text)
+        total = TOTALS.search(text)
         if desc is None or total is None or desc.group(1) not in PARTS:
             continue
         counts[desc.group(1)] = int(total.group(1))

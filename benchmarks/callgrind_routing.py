@@ -26,26 +26,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from _callgrind import DESC, TOTALS, control  # a sibling module: see its docstring
+
 PARTS = ("route", "drag", "sync")
 
 __all__ = ["main", "measure"]
 
-
-def _control(*args: str) -> None:
-    """``callgrind_control`` on this very process."""
-    subprocess.run(
-        ["callgrind_control", *args, str(os.getpid())],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def _child(size: str) -> None:
@@ -90,14 +82,12 @@ def _child(size: str) -> None:
 
     for label, fn in (("route", route), ("drag", drag), ("sync", sync)):
         gc.collect()
-        _control("-i", "on")
+        control("-i", "on")
         fn()
-        _control("-d", label)
-        _control("-i", "off")
+        control("-d", label)
+        control("-i", "off")
 
 
-_TOTALS = re.compile(r"^totals:\s*(\d+)", re.MULTILINE)
-_DESC = re.compile(r"^desc: Trigger: .*?(\w+)\s*$", re.MULTILINE)
 
 
 def measure(tree: Path, size: str, python: str, keep: Path | None) -> dict[str, int]:
@@ -125,7 +115,7 @@ def measure(tree: Path, size: str, python: str, keep: Path | None) -> dict[str, 
     counts: dict[str, int] = {}
     for path in sorted(folder.glob("cg.out.*")):
         text = path.read_text(errors="replace")
-        desc, total = _DESC.search(text), _TOTALS.search(text)
+        desc, total = DESC.search(text), TOTALS.search(text)
         if desc is not None and total is not None and desc.group(1) in PARTS:
             counts[desc.group(1)] = int(total.group(1))
     if keep is not None:
