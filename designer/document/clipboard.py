@@ -101,6 +101,14 @@ def paste_elements(
 
 
 def _copy_name(name: str) -> str:
+    """The next name to try for a copy of ``name``: a name that ends in a number gets
+    the next number, as wide ("BOS-MBX01" -> "BOS-MBX02", "esx-bos-9" -> "esx-bos-10"):
+    Exchange and vSphere names are numbered and a copy is the next server, not
+    "BOS-MBX01 (copy)" to retype. Other names get "(copy)", "(copy 2)"…"""
+    numbered = re.match(r"^(.*\D)?(\d+)$", name)
+    if numbered:
+        digits = numbered.group(2)
+        return f"{numbered.group(1) or ''}{int(digits) + 1:0{len(digits)}d}"
     match = re.match(r"^(.*) \(copy(?: (\d+))?\)$", name)
     if match:
         n = int(match.group(2) or 1) + 1

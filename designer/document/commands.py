@@ -317,6 +317,22 @@ class SetProperty(Command):
         return False
 
 
+class Rename(SetProperty):
+    """Rename an element (the canvas's name field, F2). Renames of one element in a row
+    merge into one step, which says where it began and where it ended ("Rename
+    BOS-Cluster (copy) to REC-Cluster", then to REC-Cluster-1: "… to REC-Cluster-1")."""
+
+    def __init__(self, element_id: str, old: str, name: str) -> None:
+        super().__init__(element_id, "name", name, f"Rename {old} to {name}")
+        self.old_name = old
+
+    def merge_with(self, other: Command) -> bool:
+        if not super().merge_with(other):
+            return False
+        self.text = f"Rename {self.old_name} to {self.value}"
+        return True
+
+
 class NameNew(SetProperty):
     """Name an element just added (typed over it on the canvas): merges into its
     :class:`AddElements`, so adding and naming is one undo step."""

@@ -145,7 +145,10 @@ def test_copy_paste_keeps_internal_links_with_new_ids() -> None:
     assert layout[by_old["h1"].id].x == 40
     UndoStack(doc).push(AddElements(elements, layout))
     assert structural_errors(doc.design) == []
-    assert doc.get(by_old["h1"].id).name == "esx01 (copy)"
+    # Numbered names take the next free number (esx02 is taken); others "(copy)".
+    assert doc.get(by_old["h1"].id).name == "esx03"
+    assert doc.get(by_old["m1"].id).name == "mbx03"
+    assert doc.get(by_old["d1"].id).name == "mbx01-os (copy)"
 
 
 _OPS = st.lists(

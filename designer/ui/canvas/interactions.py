@@ -91,9 +91,12 @@ class Interaction:
 class MoveInteraction(Interaction):
     """Drag the selection (and what its boxes contain); containment drives the model."""
 
-    def __init__(self, view: Canvas, roots: list[str]) -> None:
+    def __init__(self, view: Canvas, roots: list[str], narrow_to: str | None = None) -> None:
         super().__init__(view)
         self.roots = roots
+        #: Released without a drag, the selection becomes this element alone (a click
+        #: on one box of a multi-selection picks it, as in Qt's own scenes).
+        self.narrow_to = narrow_to
         self.moving = self.scene.descendants(roots)
         self.origins = {
             i: QPointF(self.scene.nodes[i].pos()) for i in self.moving if i in self.scene.nodes
@@ -164,6 +167,8 @@ class MoveInteraction(Interaction):
         self.end()
         if not self.started or self.delta.isNull():
             self.scene.sync_geometry(self.moving)
+            if not self.started and self.narrow_to is not None:
+                self.session.set_selection([self.narrow_to])
             return
         doc = self.session.document
         new: dict[str, LayoutEntry] = {}

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from designer.document import NameNew, SetProperty
+from designer.document import NameNew, Rename
 from designer.domain.kinds import KINDS
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.items.node import NodeItem
@@ -93,7 +93,7 @@ class NameField(QLineEdit):
         command = (
             NameNew(self.element_id, name)
             if self.just_added
-            else SetProperty(self.element_id, "name", name, f"Rename {self.old} to {name}")
+            else Rename(self.element_id, self.old, name)
         )
         refusal = self.host.session.apply(command)
         if refusal is not None:

@@ -429,7 +429,11 @@ class DesignView(QGraphicsView):
             self._click_select(node.element_id, modifiers)
             if node.element_id in self.session.selection:
                 roots = self.design_scene.roots(self.editor.selected_boxes())
-                self._begin(MoveInteraction(self, roots), scene_pos, view_pos)
+                # A press on one of several selected boxes drags them all; released
+                # without a drag, it was a click on that box: it alone stays selected.
+                several = not additive and len(self.session.selection) > 1
+                narrow_to = node.element_id if several else None
+                self._begin(MoveInteraction(self, roots, narrow_to), scene_pos, view_pos)
             return
         edge = self._line_at(scene_pos)
         if edge is not None:

@@ -54,6 +54,7 @@ from designer.document.events import (
 )
 from designer.domain.design import Severity
 from designer.domain.elements import Dag, DatabaseCopy, MailboxDatabase
+from designer.domain.words import plural
 from designer.rules.finding import Finding
 from designer.ui import slices
 from designer.ui.panels._look import severity_tint
@@ -488,7 +489,8 @@ class DatabasesPanel(QWidget):
             self._update(databases, headers)
         copies = sum(len(d.copies) for d in databases)
         self._base_summary = (
-            f"{len(databases)} databases · {len(self.member_ids)} members · {copies} copies"
+            f"{plural(len(databases), 'database')} · {plural(len(self.member_ids), 'member')}"
+            f" · {plural(copies, 'copy')}"
         )
         self.summary.setText(self._base_summary)
         self._paint_findings()

@@ -46,12 +46,12 @@ LEFT_AXIS_PAD = 14
 #: Event lanes, top to bottom, and the event kinds that fall in each.
 LANES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Failures", ("failed", "restored", "link", "fracture", "partition", "sp_", "trespass",
-                  "site_down")),
+                  "site_down", "array_down", "write_cache")),
     ("vSphere HA", ("host_", "vm_", "ha_")),
     ("DAG", ("quorum", "db_", "copy", "copies", "switchover", "dag", "lagged", "witness",
-             "log_lun")),
+             "log_lun", "new_logs")),
     ("Recovery", ("srm", "mirror", "recovery", "promote", "double", "dt_", "e2007", "ccr",
-                  "scr", "lcr", "restore", "backup", "corrupt")),
+                  "scr", "lcr", "restore", "backup", "corrupt", "admin")),
     ("Clients", ("client", "cas", "lb", "users", "site")),
 )  # fmt: skip
 

@@ -1,0 +1,143 @@
+"""An architect from Visio building a two-site DAG from File > New (wave 18, ``eyes18``):
+what went wrong on the way, through the user's doors (``dr-designer gui FILE``, real
+clicks, drags and keys on the canvas, the scenario bar's buttons)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLineEdit
+from test_canvas_support import click, drag, small_design
+from test_capacity_window import open_tab
+from test_simulation_mode import SimWindow
+
+from designer.domain.design import Design, LayoutEntry
+from designer.domain.elements import Dag, DatabaseCopy, MailboxDatabase, VirtualMachine, VmRole
+from designer.persistence import save
+from designer.ui.panels.databases import DatabasesPanel
+from designer.ui.simulation.timeline import LANES, lane_of
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _design(tmp_path: Path) -> Path:
+    """small_design with a mailbox VM in each site, both in DAG1 (no witness), and
+    database DB01 with a copy on each."""
+    design = small_design()
+    mbx = [
+        VirtualMachine(id="vm-b1", name="MBX-B1", host="esx-b1", roles=[VmRole.MAILBOX]),
+        VirtualMachine(id="vm-w1", name="MBX-W1", host="esx-w1", roles=[VmRole.MAILBOX]),
+    ]
+    copies = [DatabaseCopy(member="vm-b1"), DatabaseCopy(member="vm-w1", activation_preference=2)]
+    elements = [
+        *[e for e in design.elements if e.id != "vm-b1"],
+        *mbx,
+        Dag(id="dag-1", name="DAG1", members=["vm-b1", "vm-w1"]),
+        MailboxDatabase(id="db-1", name="DB01", dag="dag-1", copies=copies, mailboxes=500),
+    ]
+    layout = {
+        **design.layout,
+        "vm-w1": LayoutEntry(x=750, y=100, w=150, h=24),
+        "dag-1": LayoutEntry(x=400, y=500, w=300, h=100),
+    }
+    path = tmp_path / "two-site.drd.json"
+    save(Design(name="Two sites", elements=elements, layout=layout), path)
+    return path
+
+
+def _inside(window, element_id: str) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """A point in the box's title bar: inside it, clear of what it holds."""
+    rect = window.view.design_scene.rect_of(element_id)
+    return rect.left() + 30, rect.top() + 8
+
+
+def test_a_click_on_one_of_several_selected_boxes_picks_it_and_f2_renames_that_one(
+    launch,  # type: ignore[no-untyped-def]
+) -> None:
+    # Five pasted boxes selected, a click on one of them, F2, a name, Enter: the first of
+    # the five (the pasted cluster) was renamed, as the click had kept all five selected.
+    window = launch(_design(launch.home))
+    session, view = window.session, window.view
+    view.set_zoom(0.6)
+    view.centerOn(650, 300)
+    click(view, _inside(window, "esx-b1"))
+    click(view, _inside(window, "arr-b"), CTRL)
+    click(view, _inside(window, "esx-w1"), CTRL)
+    assert session.selection == ["esx-b1", "arr-b", "esx-w1"]
+    # A drag of one of them still moves them all ...
+    before = {i: session.document.layout_of(i) for i in ("esx-b1", "arr-b")}
+    start = _inside(window, "arr-b")
+    drag(view, start, (start[0], start[1] + 40))
+    assert session.selection == ["esx-b1", "arr-b", "esx-w1"]
+    for element_id, entry in before.items():
+        assert session.document.layout_of(element_id).y == entry.y + 40, element_id
+    # ... and a click (no drag) on one picks it alone.
+    click(view, _inside(window, "arr-b"))
+    assert session.selection == ["arr-b"]
+    for name in ("CX4-B2", "CX4-B3"):
+        QTest.keyClick(view.viewport(), Qt.Key.Key_F2)
+        (field,) = [
+            f
+            for f in view.viewport().findChildren(QLineEdit, "CanvasNameField")
+            if f.isVisible()
+        ]
+        field.selectAll()
+        QTest.keyClicks(field, name)
+        QTest.keyClick(field, Qt.Key.Key_Return)
+    assert session.document.get("arr-b").name == "CX4-B3"
+    assert session.document.get("esx-b1").name == "esx-b1"
+    # The two renames in a row are one step that says where it began and ended (it
+    # said "Rename CX4-B to CX4-B2" while the name was CX4-B3).
+    stack = session.undo_stack
+    assert stack.text(stack.count() - 1) == "Rename CX4-B to CX4-B3"
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Z, CTRL)
+    assert session.document.get("arr-b").name == "CX4-B"
+
+
+def test_a_pasted_server_takes_the_next_number_of_its_name(launch) -> None:  # type: ignore[no-untyped-def]
+    # Copying Boston's cluster into the DR site named every box "… (copy)".
+    window = launch(_design(launch.home))
+    session, view = window.session, window.view
+    view.set_zoom(0.6)
+    view.centerOn(650, 300)
+    click(view, _inside(window, "vm-b1"))
+    QTest.keyClick(view.viewport(), Qt.Key.Key_C, CTRL)
+    QTest.keyClick(view.viewport(), Qt.Key.Key_V, CTRL)
+    QTest.keyClick(view.viewport(), Qt.Key.Key_V, CTRL)
+    vms = sorted(e.name for e in session.document.design.elements if e.kind == "vm")
+    assert vms == ["MBX-B1", "MBX-B2", "MBX-B3", "MBX-W1"]
+
+
+def test_an_administrators_action_is_plotted_in_the_recovery_lane_not_clients(
+    qtbot,
+    launch,  # type: ignore[no-untyped-def]
+) -> None:
+    # F5, Hartford and Boston failed (DAG01 loses quorum), the switchover button: the
+    # timeline put "administrator takes action switchover on DAG1" in the Clients lane.
+    w = SimWindow(qtbot, launch, "three_site_stretched_dag")
+    w.enter()
+    w.click("site-hfd")
+    w.click("site-bos", Qt.KeyboardModifier.ShiftModifier)
+    w.end()
+    button = w.mode.bar.action_buttons.get("switchover:dag-01")
+    assert button is not None and button.isVisible()
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    w.end()
+    lanes = {p.data().kind: LANES[round(p.pos().y())][0] for p in w.mode.timeline.scatter.points()}
+    assert lanes["admin_action"] == "Recovery"
+    # The other kinds that fell through to the last lane.
+    assert LANES[lane_of("array_down")][0] == "Failures"
+    assert LANES[lane_of("write_cache_off")][0] == "Failures"
+    assert LANES[lane_of("new_logs")][0] == "DAG"
+    assert LANES[lane_of("users_cut_off")][0] == "Clients"
+
+
+def test_the_databases_footer_counts_one_database_in_the_singular(launch, qtbot) -> None:  # type: ignore[no-untyped-def]
+    # "1 databases · 2 members · 2 copies" under the copy layout.
+    window = launch(_design(launch.home))
+    panel = open_tab(window, "Databases").widget()
+    assert isinstance(panel, DatabasesPanel)
+    qtbot.waitUntil(lambda: panel.summary.text() != "", timeout=3000)
+    assert panel.summary.text().startswith("1 database · 2 members · 2 copies")
