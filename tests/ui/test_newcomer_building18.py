@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
 from test_canvas_support import click, drag, small_design
 from test_capacity_window import open_tab
+from test_newcomer_drawing import _drop, _name_field
 from test_simulation_mode import SimWindow
 
 from designer.domain.design import Design, LayoutEntry
@@ -141,3 +142,24 @@ def test_the_databases_footer_counts_one_database_in_the_singular(launch, qtbot)
     assert isinstance(panel, DatabasesPanel)
     qtbot.waitUntil(lambda: panel.summary.text() != "", timeout=3000)
     assert panel.summary.text().startswith("1 database · 2 members · 2 copies")
+
+
+def test_a_site_dropped_near_the_views_corner_shows_its_name_field(launch) -> None:  # type: ignore[no-untyped-def]
+    # A blank design, the palette's Site dropped 40 px from the view's top-left corner:
+    # the site (centred on the pointer) had its header, and the name field opened for
+    # typing, above and left of the view; the name was typed blind.
+    path = launch.home / "blank.drd.json"
+    save(Design(name="Blank"), path)
+    window = launch(path)
+    view = window.view
+    view.set_zoom(1.0)
+    corner = view.mapToScene(QPoint(40, 40))
+    _drop(view, "site", (corner.x(), corner.y()))
+    field = _name_field(window)
+    shown = view.viewport().rect()
+    assert shown.contains(field.geometry().topLeft()), (field.geometry(), shown)
+    assert shown.contains(field.geometry().bottomLeft() + QPoint(150, 0))
+    QTest.keyClicks(field, "Boston")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    (site,) = window.session.document.design.elements
+    assert site.name == "Boston"

@@ -35,6 +35,7 @@ from designer.ui.canvas.interactions import (
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.items.node import NodeItem
 from designer.ui.canvas.menus import canvas_menu
+from designer.ui.canvas.presentation import HEADER
 from designer.ui.canvas.rename import NameField
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.canvas.theme import Theme
@@ -634,6 +635,19 @@ class DesignView(QGraphicsView):
         scene = self.design_scene
         if element_id is None or scene.item_for(element_id) is None or self.session.read_only:
             return False
+        node = scene.nodes.get(element_id)
+        if node is not None:
+            # The name is typed where it shows: scroll its start into sight first (a
+            # site dropped near the view's corner is centred on the pointer, its name
+            # off-screen, and the name was typed blind).
+            rect = node.scene_rect()
+            start = QRectF(
+                rect.left(),
+                rect.top(),
+                min(rect.width(), 200 / self.scale_factor),
+                min(rect.height(), HEADER),
+            )
+            self.ensureVisible(start, 10, 10)
         self._name_field = NameField(self, element_id, just_added=just_added)
         self._name_field.destroyed.connect(self._forget_name_field)
         return True
