@@ -426,8 +426,15 @@ def test_dag008_shared_cluster_without_anti_affinity() -> None:
     ]
     assert found[0].message == (
         "DAG DAG1 has no anti-affinity rule and members MBX1, MBX2 in vSphere cluster "
-        "CL-BOS hold copies of the same databases; databases concerned: 2"
+        "CL-BOS hold copies of the same 2 databases; turn on its anti-affinity rule"
     )
+    # One database is named (it read "databases concerned: 1").
+    elements = edit(elements, "db2", copies=copies(("mbx1", 1), ("mbx3", 2)))
+    messages = [f.message for f in findings(elements, "DAG008")]
+    assert (
+        "DAG DAG1 has no anti-affinity rule and members MBX1, MBX2 in vSphere cluster "
+        "CL-BOS hold copies of database DB01; turn on its anti-affinity rule"
+    ) in messages
 
 
 # -- DAG009 ------------------------------------------------------------------------------

@@ -657,10 +657,15 @@ def copy_vms_share_host_or_cluster(ctx: RuleContext) -> Iterator[Finding]:
                 )  # fmt: skip
                 dbs.append(db.id)
     for (dag_id, cluster), (seen, dbs) in clustered.items():
+        held = (
+            f"database {facts.name(dbs[0])}"
+            if len(dbs) == 1
+            else f"the same {plural(len(dbs), 'database')}"
+        )
         yield ctx.finding(
             f"DAG {facts.name(dag_id)} has no anti-affinity rule and members "
             f"{', '.join(map(facts.name, seen))} in vSphere cluster {facts.name(cluster)} "
-            f"hold copies of the same databases; databases concerned: {len(dbs)}",
+            f"hold copies of {held}; turn on its anti-affinity rule",
             [dag_id, cluster, *seen],
         )
 
