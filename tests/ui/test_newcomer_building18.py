@@ -80,9 +80,7 @@ def test_a_click_on_one_of_several_selected_boxes_picks_it_and_f2_renames_that_o
     for name in ("CX4-B2", "CX4-B3"):
         QTest.keyClick(view.viewport(), Qt.Key.Key_F2)
         (field,) = [
-            f
-            for f in view.viewport().findChildren(QLineEdit, "CanvasNameField")
-            if f.isVisible()
+            f for f in view.viewport().findChildren(QLineEdit, "CanvasNameField") if f.isVisible()
         ]
         field.selectAll()
         QTest.keyClicks(field, name)
@@ -163,3 +161,31 @@ def test_a_site_dropped_near_the_views_corner_shows_its_name_field(launch) -> No
     QTest.keyClick(field, Qt.Key.Key_Return)
     (site,) = window.session.document.design.elements
     assert site.name == "Boston"
+
+
+def test_the_switchover_button_leaves_the_view_where_the_user_looks(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    # The scenario bar's Switchover button zoomed the canvas to 100 % onto the DAG's box
+    # (followed as if it were a new failure), the sites where the databases mount out
+    # of sight.
+    w = SimWindow(qtbot, launch, "three_site_stretched_dag")
+    w.enter()
+    w.click("site-hfd")
+    w.click("site-bos", Qt.KeyboardModifier.ShiftModifier)
+    w.end()
+    view = w.view
+    view.set_zoom(0.8)
+    view.centerOn(w.scene.rect_of("site-wor").center())
+    shown = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert not shown.contains(w.scene.rect_of("dag-01"))
+
+    def where() -> tuple[float, int, int]:
+        bars = view.horizontalScrollBar(), view.verticalScrollBar()
+        return (view.scale_factor, bars[0].value(), bars[1].value())
+
+    before = where()
+    button = w.mode.bar.action_buttons["switchover:dag-01"]
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    w.end()
+    assert w.controller.steps[-1].action == "admin"
+    assert w.controller.state().mailboxes_available == 8000
+    assert where() == before

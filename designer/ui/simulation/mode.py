@@ -313,7 +313,11 @@ class SimulationMode(QObject):
         if not self.controller.active:
             self._followed = set()
             return
-        failed = {f for step in self.controller.steps if (f := step.target)}
+        # An administrator's action (the scenario bar's buttons) is not a failure: the
+        # view stays where the user is looking (it zoomed onto the DAG's box).
+        failed = {
+            f for step in self.controller.steps if step.action != "admin" and (f := step.target)
+        }
         new = failed - self._followed
         self._followed = failed
         scene, view = self.scene, self.view
