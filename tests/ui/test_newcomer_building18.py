@@ -8,14 +8,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLineEdit
-from test_canvas_support import click, drag, small_design
+from test_canvas_support import click, drag
 from test_capacity_window import open_tab
-from test_newcomer_drawing import _drop, _name_field
+from test_newcomer_drawing import _drop, _name_field, _two_mailbox_servers_and_a_dag
 from test_simulation_mode import SimWindow
 
-from designer.domain.design import Design, LayoutEntry
-from designer.domain.elements import Dag, DatabaseCopy, MailboxDatabase, VirtualMachine, VmRole
+from designer.domain.design import Design
 from designer.persistence import save
 from designer.ui.panels.databases import DatabasesPanel
 from designer.ui.simulation.timeline import LANES, lane_of
@@ -26,26 +24,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 def _design(tmp_path: Path) -> Path:
     """small_design with a mailbox VM in each site, both in DAG1 (no witness), and
     database DB01 with a copy on each."""
-    design = small_design()
-    mbx = [
-        VirtualMachine(id="vm-b1", name="MBX-B1", host="esx-b1", roles=[VmRole.MAILBOX]),
-        VirtualMachine(id="vm-w1", name="MBX-W1", host="esx-w1", roles=[VmRole.MAILBOX]),
-    ]
-    copies = [DatabaseCopy(member="vm-b1"), DatabaseCopy(member="vm-w1", activation_preference=2)]
-    elements = [
-        *[e for e in design.elements if e.id != "vm-b1"],
-        *mbx,
-        Dag(id="dag-1", name="DAG1", members=["vm-b1", "vm-w1"]),
-        MailboxDatabase(id="db-1", name="DB01", dag="dag-1", copies=copies, mailboxes=500),
-    ]
-    layout = {
-        **design.layout,
-        "vm-w1": LayoutEntry(x=750, y=100, w=150, h=24),
-        "dag-1": LayoutEntry(x=400, y=500, w=300, h=100),
-    }
-    path = tmp_path / "two-site.drd.json"
-    save(Design(name="Two sites", elements=elements, layout=layout), path)
-    return path
+    return _two_mailbox_servers_and_a_dag(tmp_path, joined=True)
 
 
 def _inside(window, element_id: str) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -79,9 +58,7 @@ def test_a_click_on_one_of_several_selected_boxes_picks_it_and_f2_renames_that_o
     assert session.selection == ["arr-b"]
     for name in ("CX4-B2", "CX4-B3"):
         QTest.keyClick(view.viewport(), Qt.Key.Key_F2)
-        (field,) = [
-            f for f in view.viewport().findChildren(QLineEdit, "CanvasNameField") if f.isVisible()
-        ]
+        field = _name_field(window)
         field.selectAll()
         QTest.keyClicks(field, name)
         QTest.keyClick(field, Qt.Key.Key_Return)
