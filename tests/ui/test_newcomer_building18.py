@@ -15,6 +15,7 @@ from test_simulation_mode import SimWindow
 
 from designer.domain.design import Design
 from designer.persistence import save
+from designer.ui.panels import ProblemsPanel
 from designer.ui.panels.databases import DatabasesPanel
 from designer.ui.simulation.timeline import LANES, lane_of
 
@@ -166,3 +167,25 @@ def test_the_switchover_button_leaves_the_view_where_the_user_looks(qtbot, launc
     assert w.controller.steps[-1].action == "admin"
     assert w.controller.state().mailboxes_available == 8000
     assert where() == before
+
+
+def test_the_explain_pane_does_not_keep_a_rule_of_the_design_before_file_new(
+    launch,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    # A finding explained (F1), then Ctrl+N: the blank design's empty Problems list sat
+    # beside the old design's DAG002 text, Explain still pressed.
+    window = launch(_design(launch.home))
+    problems = next(d.widget() for d in window.docks if isinstance(d.widget(), ProblemsPanel))
+    qtbot.waitUntil(lambda: problems.table.model().rowCount() > 0, timeout=5000)
+    problems.table.setCurrentIndex(problems.table.model().index(0, 2))
+    code = problems.current_finding().code
+    QTest.mouseClick(problems.explain_button, Qt.MouseButton.LeftButton)
+    view = problems.explain_view
+    assert view.isVisible() and f"{code} —" in view.toPlainText()
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_N, CTRL)
+    assert window.session.design.elements == []
+    qtbot.waitUntil(lambda: problems.table.model().rowCount() == 0, timeout=5000)
+    assert f"{code} —" not in view.toPlainText()
+    assert "Select a finding" in view.toPlainText()

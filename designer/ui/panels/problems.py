@@ -471,6 +471,14 @@ class ProblemsPanel(PanelKeys, QWidget):
             if index is not None:
                 self.table.setCurrentIndex(index)
         self._update_actions()
+        after = self.current_finding()
+        kept = after is current or (
+            after is not None and current is not None and _same(after, current)
+        )
+        if self.explain_view.isVisible() and not kept:
+            # The finding explained is gone (fixed, or another design opened): the
+            # rule's text stayed over an empty list after File > New.
+            self._show_explanation()
 
     def index_for(self, finding: Finding) -> QModelIndex | None:
         """The shown row of ``finding`` (same code and elements), column 0."""
