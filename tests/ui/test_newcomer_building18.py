@@ -20,6 +20,7 @@ from designer.ui.panels.databases import DatabasesPanel
 from designer.ui.simulation.timeline import LANES, lane_of
 
 CTRL = Qt.KeyboardModifier.ControlModifier
+SHOTS = Path("/tmp/eyes18-shots")
 
 
 def _design(tmp_path: Path) -> Path:
@@ -104,6 +105,9 @@ def test_an_administrators_action_is_plotted_in_the_recovery_lane_not_clients(
     w.end()
     lanes = {p.data().kind: LANES[round(p.pos().y())][0] for p in w.mode.timeline.scatter.points()}
     assert lanes["admin_action"] == "Recovery"
+    SHOTS.mkdir(exist_ok=True)
+    qtbot.waitUntil(lambda: not w.mode.timeline.held, timeout=3000)
+    w.mode.timeline.grab().save(str(SHOTS / "timeline-admin-action-lane.png"))
     # The other kinds that fell through to the last lane.
     assert LANES[lane_of("array_down")][0] == "Failures"
     assert LANES[lane_of("write_cache_off")][0] == "Failures"
