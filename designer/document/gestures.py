@@ -619,10 +619,21 @@ def plan_paste(
     new_layout = entries({k: r for k, r in rects.items() if k in moved or k in layout}, layout)
     grown = make_room(boxes, {k: rects[k] for k in parents if k in rects}, parents)
     room = entries({k: r for k, r in grown.items() if k not in by_id}, doc.design.layout)
-    text = f"{verb} {plural(len(pasted), 'element')}"
+    text = _paste_text(verb, pasted, [by_id[r.id] for r in roots])
     add = AddElements(pasted, new_layout, text=text)
     command: Command = MacroCommand(text, [add, MoveElements(room, text=text)]) if room else add
     return Proposal(command, text)
+
+
+def _paste_text(verb: str, pasted: list[ElementBase], roots: list[ElementBase]) -> str:
+    """The step's name in History and the status bar: what was pasted, by name ("Paste
+    VM BOS-MBX03", "Paste vSphere cluster REC-Cluster with 4 elements in it"), not
+    "Paste 5 elements"."""
+    if len(pasted) == 1:
+        return f"{verb} {pasted[0].describe()}"
+    if len(roots) == 1:
+        return f"{verb} {roots[0].describe()} with {plural(len(pasted) - 1, 'element')} in it"
+    return f"{verb} {plural(len(pasted), 'element')}"
 
 
 def _holder(element: ElementBase) -> str | None:

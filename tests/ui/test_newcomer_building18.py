@@ -86,6 +86,11 @@ def test_a_pasted_server_takes_the_next_number_of_its_name(launch) -> None:  # t
     QTest.keyClick(view.viewport(), Qt.Key.Key_V, CTRL)
     vms = sorted(e.name for e in session.document.design.elements if e.kind == "vm")
     assert vms == ["MBX-B1", "MBX-B2", "MBX-B3", "MBX-W1"]
+    # History names what was pasted ("Paste 1 element" before).
+    assert session.undo_stack.undoText() == "Paste VM MBX-B3"
+    click(view, _inside(window, "esx-b1"))
+    QTest.keyClick(view.viewport(), Qt.Key.Key_D, CTRL)
+    assert session.undo_stack.undoText() == "Duplicate ESXi host esx-b2 with 3 elements in it"
 
 
 def test_an_administrators_action_is_plotted_in_the_recovery_lane_not_clients(
