@@ -11,8 +11,9 @@ caller can put the element (or "a mirror", for one about to be made) in front.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from designer.domain.elements import Dag, EsxiHost, Lun, MailboxDatabase, Mirror, VsphereCluster
@@ -37,9 +38,19 @@ class Invariant:
 
     check: Callable[[Any, Lookup], Iterator[tuple[str, str]]]
     reads: tuple[str, ...]
+    #: ``holds(elements, get)``: True if no element of ``elements`` (all of the kind)
+    #: breaks the invariant, asked of a whole design's elements at once (the loader's
+    #: check of a big design); None: ``check`` is asked of each.
+    holds: Callable[[Sequence[Any], Lookup], bool] | None = None
 
     def __call__(self, element: Any, get: Lookup) -> Iterator[tuple[str, str]]:
         return self.check(element, get)
+
+    def held_by(self, elements: Sequence[Any], get: Lookup) -> bool:
+        """True if no element of ``elements`` breaks the invariant."""
+        if self.holds is not None:
+            return self.holds(elements, get)
+        return not any(any(True for _ in self.check(element, get)) for element in elements)
 
 
 def _host_in_its_clusters_site(host: EsxiHost, get: Lookup) -> Iterator[tuple[str, str]]:
@@ -80,8 +91,27 @@ def _copies_on_dag_members(db: MailboxDatabase, get: Lookup) -> Iterator[tuple[s
             )
 
 
+def _all_copies_on_dag_members(dbs: Sequence[MailboxDatabase], get: Lookup) -> bool:
+    """:func:`_copies_on_dag_members` of every database at once: each DAG's members made
+    a set once (not once per database), each database's copies' members read in C."""
+    members_of: dict[str | None, frozenset[str] | None] = {}
+    for dag_id in set(map(_DAG, dbs)):
+        dag = get(dag_id) if dag_id else None
+        members_of[dag_id] = frozenset(dag.members) if isinstance(dag, Dag) else None
+    for dag_id, copies in zip(map(_DAG, dbs), map(_COPIES, dbs), strict=True):
+        members = members_of[dag_id]
+        if members is not None and not members.issuperset(map(_MEMBER, copies)):
+            return False
+    return True
+
+
+_DAG, _COPIES, _MEMBER = attrgetter("dag"), attrgetter("copies"), attrgetter("member")
+
+
 host_in_its_clusters_site = Invariant(_host_in_its_clusters_site, reads=("cluster",))
 mirror_between_two_arrays = Invariant(
     _mirror_between_two_arrays, reads=("source_lun", "target_lun")
 )
-copies_on_dag_members = Invariant(_copies_on_dag_members, reads=("dag",))
+copies_on_dag_members = Invariant(
+    _copies_on_dag_members, reads=("dag",), holds=_all_copies_on_dag_members
+)

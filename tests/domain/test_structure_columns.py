@@ -17,13 +17,20 @@ if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the checkout, not a 
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate_design  # noqa: E402
-from designer.domain import Design, structural_errors  # noqa: E402
+from designer.domain import (  # noqa: E402
+    Design,
+    structural_errors,
+    structure,
+)
 from designer.domain.design import LayoutEntry  # noqa: E402
 from designer.domain.elements import ElementBase, Lun, Site, StorageArray  # noqa: E402
+from designer.domain.invariants import copies_on_dag_members  # noqa: E402
+from designer.domain.refs import targets_columns, targets_plan  # noqa: E402
 from designer.domain.structure import (  # noqa: E402
     _ids_and_names,
     _ref_errors,
     _unbroken_ids_and_names,
+    _whole_columns,
     relation_errors,
 )
 from designer.persistence import load  # noqa: E402
@@ -188,3 +195,120 @@ def test_a_name_shared_across_kinds_is_fine_and_within_a_kind_is_not() -> None:
     # a layout entry for no element is still reported after the elements' errors
     laid = Design(elements=shared, layout={"s": LayoutEntry(), "gone": LayoutEntry()})
     assert [e.path for e in structural_errors(laid)] == ["design.layout.gone"]
+
+
+def _break_field(element: ElementBase, name: str, target: str) -> ElementBase | None:
+    """``element`` with the references of its field ``name`` all naming ``target`` (None
+    if the field holds nothing to break)."""
+    value = getattr(element, name)
+    if not value:
+        return None
+    if isinstance(value, str):
+        return element.model_copy(update={name: target})
+    items = list(value)
+    if isinstance(items[0], str):
+        return element.model_copy(update={name: [target, *items[1:]]})
+    inner = next(f for f, _, _ in targets_plan(type(items[0])))
+    items[0] = items[0].model_copy(update={inner: target})
+    return element.model_copy(update={name: items})
+
+
+@pytest.mark.parametrize("walk_all", [False, True], ids=["columns", "walked"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_every_reference_field_broken_alone_fails_the_columns(
+    seed: int, walk_all: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each element class's each reference field (plain, a list of references, a list
+    of database copies; read by :func:`targets_columns`, or with ``walk_all`` by each
+    field's walker, as a field of another shape is), broken in one element of a
+    generated design: to a missing id, and to one of a wrong kind. The columns never
+    let it through, and the walk spells the same errors as before."""
+    if walk_all:
+        monkeypatch.setattr(
+            structure, "targets_columns", lambda cls: [(n, None) for n, _, _ in targets_plan(cls)]
+        )
+    design = generate_design(1_000, seed=seed)
+    assert _whole_columns(design) is not None
+    elements = list(design.elements)
+    # an id of a kind no reference names
+    wrong = next(e.id for e in elements if e.kind == "recovery_plan")
+    tried: set[tuple[str, str]] = set()
+    for i, element in enumerate(elements):
+        for name, _, _ in targets_plan(type(element)):
+            if (element.kind, name) in tried:
+                continue
+            for target in ("gone", wrong):
+                changed = _break_field(element, name, target)
+                if changed is None:
+                    break
+                tried.add((element.kind, name))
+                broken = design.model_copy(
+                    update={"elements": [*elements[:i], changed, *elements[i + 1 :]]}
+                )
+                assert _whole_columns(broken) is None, (element.kind, name, target)
+                walked = _walked(broken)
+                assert walked, (element.kind, name, target)
+                assert [(e.path, e.message) for e in structural_errors(broken)] == walked
+    assert len(tried) >= 15  # the generated design's reference fields
+
+
+def test_a_copy_off_its_dag_fails_the_columns_as_the_walk() -> None:
+    """The databases' invariant asked of all of them at once
+    (:attr:`designer.domain.invariants.Invariant.holds`): a copy on a VM that is not a
+    member of the database's DAG, in one database of many."""
+    design = generate_design(1_000, seed=0)
+    elements = list(design.elements)
+    i, db = next((i, e) for i, e in enumerate(elements) if e.kind == "mailbox_database" and e.dag)
+    dag = next(e for e in elements if e.id == db.dag)
+    outsider = next(e for e in elements if e.kind == "vm" and e.id not in dag.members)
+    copies = [*db.copies[:-1], db.copies[-1].model_copy(update={"member": outsider.id})]
+    broken = design.model_copy(
+        update={
+            "elements": [
+                *elements[:i],
+                db.model_copy(update={"copies": copies}),
+                *elements[i + 1 :],
+            ]
+        }
+    )
+    assert _whole_columns(broken) is None
+    errors = structural_errors(broken)
+    assert [(e.path, e.message) for e in errors] == _walked(broken)
+    assert errors[0].path == f"design.elements[{i}].copies[{len(copies) - 1}].member"
+    # a database without a DAG, or whose DAG is not one (the reference's error), is not
+    # the invariant's to report
+    assert copies_on_dag_members.held_by(
+        [db.model_copy(update={"dag": None, "copies": copies})], {}.get
+    )
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_column_readers_read_what_the_walk_reads(path: Path) -> None:
+    """Per class and field, the targets :func:`targets_columns` reads of all the
+    elements are those the walk (:func:`ref_targets`) finds, with the same kinds."""
+    design = load(path)
+    by_class: dict[type, list[ElementBase]] = {}
+    for element in design.elements:
+        by_class.setdefault(type(element), []).append(element)
+    assert _whole_columns(design) is not None
+    for cls, group in by_class.items():
+        for (name, _, walk), (_, column) in zip(
+            targets_plan(cls), targets_columns(cls), strict=True
+        ):
+            walked: list[tuple[str, tuple[str, ...]]] = []
+            for element in group:
+                value = getattr(element, name)
+                if value is not None:
+                    walk(value, walked)
+            if column is None:
+                continue
+            kinds, read = column
+            read_targets = [t for t in read(group) if t is not None]
+            assert sorted(read_targets) == sorted(t for t, _ in walked), (cls, name)
+            assert {k for _, k in walked} <= {kinds}, (cls, name)
+
+
+@given(st.lists(_elements(), max_size=8))
+def test_the_columns_pass_exactly_the_designs_the_walk_passes(elements: list[ElementBase]) -> None:
+    design = Design(elements=elements)
+    assert (_whole_columns(design) is not None) == (not _walked(design))
