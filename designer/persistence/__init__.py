@@ -11,9 +11,11 @@ from designer.persistence.file_format import (
     design_from_data,
     dumps,
     envelope_schema,
+    forget_read_ahead,
     load,
     load_with_stamp,
     loads,
+    read_ahead,
     save,
 )
 from designer.persistence.migrations import CURRENT_SCHEMA_VERSION
@@ -41,9 +43,11 @@ __all__ = [
     "design_from_data",
     "dumps",
     "envelope_schema",
+    "forget_read_ahead",
     "load",
     "load_with_stamp",
     "loads",
+    "read_ahead",
     "save",
     "write_atomic",
 ]

@@ -38,9 +38,11 @@ __all__ = [
     "design_from_data",
     "dumps",
     "envelope_schema",
+    "forget_read_ahead",
     "load",
     "load_with_stamp",
     "loads",
+    "read_ahead",
     "save",
 ]
 
@@ -145,10 +147,15 @@ def load_with_stamp(path: str | os.PathLike[str]) -> tuple[Design, FileStamp]:
 
     A big file's digest is computed on a thread beside the parse: hashlib releases the
     interpreter lock while it hashes, so SHA-256 of a 100,000-element file (~40 ms)
-    overlaps the parse instead of following it."""
+    overlaps the parse instead of following it. A file :func:`read_ahead` has read
+    (bytes and digest) is not read again if it has not changed since."""
     from designer.persistence.atomic import FileStamp
 
     where = str(path)
+    ahead = _taken_ahead(path)
+    if ahead is not None:
+        raw, stamp = ahead
+        return loads(raw, where=where), stamp
     raw, st = _read_design_bytes(path, where)
     if len(raw) < DIGEST_BESIDE_BYTES:
         return loads(raw, where=where), FileStamp.of(st, raw)
@@ -164,6 +171,67 @@ def load_with_stamp(path: str | os.PathLike[str]) -> tuple[Design, FileStamp]:
     if not stamps:  # the thread failed (out of memory): the same work here, its error raised
         stamps.append(FileStamp.of(st, raw))
     return design, stamps[0]
+
+
+class _ReadAhead:
+    """A design file read on a thread: its bytes, status and stamp once ``done``."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = path
+        self.done = threading.Event()
+        self.read: tuple[bytes, os.stat_result, FileStamp] | None = None
+
+    def run(self) -> None:
+        from designer.persistence.atomic import FileStamp
+
+        try:
+            raw, st = _read_design_bytes(self.path, str(self.path))
+            self.read = raw, st, FileStamp.of(st, raw)
+        except Exception:  # any failure: the load reads the file again and says why
+            pass
+        finally:
+            self.done.set()
+
+
+#: The file :func:`read_ahead` is reading or has read (one at most).
+_AHEAD: list[_ReadAhead] = []
+
+
+def read_ahead(path: str | os.PathLike[str]) -> None:
+    """Start reading the design file at ``path`` on a thread: its bytes and their digest,
+    for the :func:`load_with_stamp` of the same file that follows (the window's opening
+    of ``dr-designer gui FILE``: the file is read and hashed while the window's modules
+    are imported and it is built; the read waits in the kernel, the digest in OpenSSL,
+    neither holds the interpreter lock). A file that cannot be read is left to the load,
+    which reads it again and says why. :func:`forget_read_ahead` drops what is unused."""
+    ahead = _ReadAhead(path)
+    _AHEAD[:] = [ahead]
+    threading.Thread(target=ahead.run, name="design read-ahead", daemon=True).start()
+
+
+def forget_read_ahead() -> None:
+    """Drop a file read ahead that no load took (the window opened something else)."""
+    _AHEAD.clear()
+
+
+def _taken_ahead(path: str | os.PathLike[str]) -> tuple[bytes, FileStamp] | None:
+    """The bytes and stamp :func:`read_ahead` read of ``path``, once, if the file is
+    still the one read (same device, inode, size and modification time); None if it
+    was not read ahead, could not be, or changed since (then it is read again)."""
+    if not _AHEAD:
+        return None
+    ahead = _AHEAD.pop()
+    ahead.done.wait()
+    if ahead.read is None:
+        return None
+    raw, _, stamp = ahead.read
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or not stamp.same_file_state(st):
+        return None
+    return raw, stamp
 
 
 def _read_design_bytes(path: str | os.PathLike[str], where: str) -> tuple[bytes, os.stat_result]:

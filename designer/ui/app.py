@@ -169,17 +169,27 @@ def open_window(file: str | None) -> QWidget:
     The window's modules are imported and the window is built with the cyclic collector
     paused, and what they made is frozen after (``collector_paused(freeze=True)``, as the
     opening of the file does): their allocations started ~50 collections, a full one
-    among them (~27 ms CPU at a big design's start), that found nothing to free."""
-    with collector_paused(freeze=True):
-        from designer.ui.main_window import MainWindow
+    among them (~27 ms CPU at a big design's start), that found nothing to free.
 
-        window = MainWindow()
-        window.show()
-    if not window.offer_recovery():
-        if file:
-            window.open_file(file, ask=False)
-        else:
-            window.open_sample()
+    ``file`` is read (and its digest made) on a thread meanwhile
+    (:func:`designer.persistence.read_ahead`): the open takes its bytes."""
+    from designer.persistence import forget_read_ahead, read_ahead
+
+    if file:
+        read_ahead(file)
+    try:
+        with collector_paused(freeze=True):
+            from designer.ui.main_window import MainWindow
+
+            window = MainWindow()
+            window.show()
+        if not window.offer_recovery():
+            if file:
+                window.open_file(file, ask=False)
+            else:
+                window.open_sample()
+    finally:
+        forget_read_ahead()
     return window
 
 
