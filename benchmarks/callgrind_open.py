@@ -1,0 +1,165 @@
+"""The reading of a design file when the window opens it, in callgrind instructions, step
+by step, for any tree (issue 10: opening 100k to the first frame).
+
+Runs one process under ``valgrind --tool=callgrind --instr-atstart=no`` per tree: it
+reads the design file (``--file``, or the generated ``--size`` design written to a
+temporary file) as ``designer.persistence.load_with_stamp`` does on the fast path, with
+the cyclic collector paused as the loader pauses it, and counts each step alone
+(``callgrind_control -i on``, the step, ``-d STEP``, ``-i off``; deterministic: the load
+of a shared machine does not move the counts):
+
+* ``read``      the file's bytes (``_read_design_bytes``);
+* ``validate``  pydantic-core's ``validate_json`` of the bytes (the design's models);
+* ``guard``     the duplicate-key guard (``_quoted_colons`` and ``_keys_in``);
+* ``check``     the structure check (``checked_columns``);
+* ``document``  the Document's load of the checked design (its index from the check).
+
+Prints each step in millions of instructions and, with several trees, each against the
+first (``--tree /tmp/base --tree .``). Each child imports its tree's ``designer`` (the
+tree first on ``sys.path``); ``PYTHONHASHSEED`` is 0 unless set. 100k takes ~3 minutes
+per tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from _callgrind import DESC, TOTALS, control  # a sibling module: see its docstring
+
+STEPS = ("read", "validate", "guard", "check", "document")
+
+__all__ = ["STEPS", "main", "steps"]
+
+
+def _counted(label: str, fn: object) -> object:
+    control("-i", "on")
+    result = fn()  # type: ignore[operator]
+    control("-d", label)  # dumps the counters since the last dump (and zeroes them)
+    control("-i", "off")
+    return result
+
+
+def steps(path: Path, counted=_counted) -> int:  # type: ignore[no-untyped-def]
+    """Read ``path`` step by step, each through ``counted(label, fn)``; its elements."""
+    from designer.collector import collector_paused
+    from designer.document.document import Document
+    from designer.domain.structure import checked_columns, keep_columns
+    from designer.persistence import file_format as ff
+    from designer.persistence.schema_cache import validator
+
+    check = validator(ff._CurrentFile)  # the cached validator, made before any count
+    with collector_paused():
+        raw, _ = counted("read", lambda: ff._read_design_bytes(path, str(path)))
+        envelope = counted("validate", lambda: check.validate_json(raw))
+        keys = counted("guard", lambda: (ff._quoted_colons(raw), ff._keys_in(envelope)))
+        if keys[0] != keys[1]:
+            raise SystemExit(f"{path}: the guard refuses it (a duplicate key?)")
+        design = envelope.design
+        errors, columns = counted("check", lambda: checked_columns(design))
+        if errors or columns is None:
+            raise SystemExit(f"{path}: breaks the structure ({errors[0] if errors else '?'})")
+
+        def load() -> None:
+            keep_columns(columns)
+            Document().replace_design(design, checked=True)
+
+        counted("document", load)
+    return len(design.elements)
+
+
+def _design_file(size: str, seed: int, folder: Path) -> Path:
+    """The generated design written to ``folder`` (by this checkout's code)."""
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:  # benchmarks/ is a folder of the checkout, not a package
+        sys.path.insert(0, root)
+    from benchmarks.generate import generate_design
+    from designer.persistence import save
+
+    path = folder / f"design-{size}-seed{seed}.json"
+    save(generate_design(size, seed=seed), path)
+    return path
+
+
+def _read_dumps(folder: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for path in sorted(folder.glob("cg.out.*")):
+        text = path.read_text(errors="replace")
+        desc, total = DESC.search(text), TOTALS.search(text)
+        if desc is not None and total is not None and desc.group(1) in STEPS:
+            counts[desc.group(1)] = int(total.group(1))
+    return counts
+
+
+def measure(tree: Path, file: Path, python: str) -> dict[str, int]:
+    """One tree's child under callgrind: the instructions of each step."""
+    folder = Path(tempfile.mkdtemp(prefix="callgrind-open-"))
+    env = dict(os.environ)
+    env.setdefault("PYTHONHASHSEED", "0")
+    env["PYTHONPATH"] = os.pathsep.join([str(tree), env.get("PYTHONPATH", "")])
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        f"--callgrind-out-file={folder}/cg.out.%p",
+        python,
+        str(Path(__file__).resolve()),
+        "--child",
+        "--file",
+        str(file),
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tree)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-4000:])
+        raise SystemExit(f"the child under valgrind failed for {tree} (rc {done.returncode})")
+    counts = _read_dumps(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+    missing = [s for s in STEPS if s not in counts]
+    if missing:
+        raise SystemExit(f"no dump for {missing} from {tree}: is callgrind_control working?")
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--tree", type=Path, action="append", help="a checkout (repeatable)")
+    parser.add_argument("--file", type=Path, help="a design file (default: --size generated)")
+    parser.add_argument("--size", default="100k")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(f"{steps(args.file):,} elements", flush=True)
+        return 0
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        print("valgrind and callgrind_control are needed (apt-get install valgrind)")
+        return 2
+    trees = [t.resolve() for t in args.tree or [Path(__file__).resolve().parents[1]]]
+    with tempfile.TemporaryDirectory(prefix="callgrind-open-file-") as made:
+        file = args.file.resolve() if args.file else _design_file(args.size, args.seed, Path(made))
+        print(f"{file} ({file.stat().st_size / 1e6:.1f} MB)")
+        results: list[tuple[Path, dict[str, int]]] = []
+        for tree in trees:
+            counts = measure(tree, file, args.python)
+            results.append((tree, counts))
+            print(f"\n{tree}:")
+            for step in STEPS:
+                print(f"  {step:<10}{counts[step] / 1e6:12,.1f} M")
+            sys.stdout.flush()
+    if len(results) > 1:
+        first, base = results[0]
+        print(f"\nagainst {first}:")
+        for tree, counts in results[1:]:
+            ratios = ", ".join(f"{s} {counts[s] / base[s] - 1:+.1%}" for s in STEPS if base[s])
+            print(f"  {tree}: {ratios}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
