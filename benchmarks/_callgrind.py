@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
+import sys
+import tempfile
+from collections.abc import Collection
+from pathlib import Path
 
-__all__ = ["DESC", "TOTALS", "control"]
+__all__ = ["DESC", "TOTALS", "against_first", "control", "run_under_callgrind"]
 
 # ``totals`` (the dump's cost lines summed): ``summary`` can be garbage after the
 # instrumentation was switched off and on (valgrind 3.19 printed 2**64 minus a little).
@@ -28,3 +33,69 @@ def control(*args: str) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def run_under_callgrind(
+    tree: Path,
+    script: str,
+    args: list[str],
+    labels: Collection[str],
+    *,
+    python: str,
+    prefix: str,
+    env: dict[str, str] | None = None,
+    keep: Path | None = None,
+) -> tuple[dict[str, int], str]:
+    """Run ``python script --child ARGS`` on ``tree`` (first on ``PYTHONPATH``, the
+    working folder; ``PYTHONHASHSEED`` 0 unless set, ``env`` added) under
+    ``valgrind --tool=callgrind --instr-atstart=no``: the instructions of each dump
+    labelled with one of ``labels`` (``control("-d", LABEL)``), and the child's output.
+    ``keep``: copy the dumps to ``keep/TREE_NAME``. A failed child or a missing label
+    ends the benchmark with its reason."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    environment = dict(os.environ)
+    environment.setdefault("PYTHONHASHSEED", "0")
+    environment.update(env or {})
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(tree.resolve()), environment.get("PYTHONPATH", "")]
+    )
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        f"--callgrind-out-file={folder}/cg.out.%p",
+        python,
+        script,
+        "--child",
+        *args,
+    ]
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, cwd=tree)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-4000:])
+        raise SystemExit(f"the child under valgrind failed for {tree} (rc {done.returncode})")
+    counts: dict[str, int] = {}
+    for path in sorted(folder.glob("cg.out.*")):
+        text = path.read_text(errors="replace")
+        desc, total = DESC.search(text), TOTALS.search(text)
+        if desc is not None and total is not None and desc.group(1) in labels:
+            counts[desc.group(1)] = int(total.group(1))
+    if keep is not None:
+        target = keep / tree.resolve().name
+        target.mkdir(parents=True, exist_ok=True)
+        for path in folder.glob("cg.out.*"):
+            shutil.copy(path, target / path.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    return counts, done.stdout
+
+
+def against_first(results: list[tuple[Path, dict[str, int]]], labels: Collection[str]) -> None:
+    """Print each tree's counts after the first against the first tree's, label by label."""
+    if len(results) < 2:
+        return
+    first, base = results[0]
+    print(f"\nagainst {first}:")
+    for tree, counts in results[1:]:
+        ratios = ", ".join(
+            f"{label} {counts[label] / base[label] - 1:+.1%}" for label in labels if base.get(label)
+        )
+        print(f"  {tree}: {ratios}")

@@ -44,15 +44,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from _callgrind import DESC, TOTALS, control  # a sibling module: see its docstring
+from _callgrind import (  # a sibling module: see its docstring
+    against_first,
+    control,
+    run_under_callgrind,
+)
 
 PARTS = ("sweep", "all", "evals", "placements", "engine", "impacts", "singles", "combined")
 DEFAULT_PARTS = ("sweep", "all", "evals")
@@ -61,6 +62,7 @@ __all__ = ["main", "measure"]
 
 
 # -- the child: runs under valgrind ----------------------------------------------------------
+
 
 def _counted(label: str, fn: Any, prepare: Any = None) -> None:
     arg = prepare() if prepare is not None else None
@@ -193,19 +195,6 @@ def _child(args: argparse.Namespace) -> None:
 # -- the parent ------------------------------------------------------------------------------
 
 
-def _read_dumps(folder: Path) -> dict[str, int]:
-    """Each labelled dump's instructions (the ``-d LABEL`` trigger names the part)."""
-    counts: dict[str, int] = {}
-    for path in sorted(folder.glob("cg.out.*")):
-        text = path.read_text(errors="replace")
-        desc = DESC.search(text)
-        total = TOTALS.search(text)
-        if desc is None or total is None or desc.group(1) not in PARTS:
-            continue
-        counts[desc.group(1)] = int(total.group(1))
-    return counts
-
-
 def measure(
     tree: Path,
     parts: list[str],
@@ -216,42 +205,20 @@ def measure(
     keep: Path | None,
 ) -> tuple[dict[str, int], dict[str, Any]]:
     """Run one tree's child under callgrind: (instructions per part, the child's info)."""
-    folder = Path(tempfile.mkdtemp(prefix="callgrind-capacity-"))
-    env = dict(os.environ)
-    env.setdefault("PYTHONHASHSEED", "0")
-    env["PYTHONPATH"] = os.pathsep.join([str(tree.resolve()), env.get("PYTHONPATH", "")])
-    command = [
-        "valgrind",
-        "--tool=callgrind",
-        "--instr-atstart=no",
-        f"--callgrind-out-file={folder}/cg.out.%p",
-        python,
+    args = ["--size", size, "--seed", str(seed), "--max-combined", str(max_combined)]
+    counts, out = run_under_callgrind(
+        tree,
         str(Path(__file__).resolve()),
-        "--child",
-        "--size",
-        size,
-        "--seed",
-        str(seed),
-        "--max-combined",
-        str(max_combined),
-        "--parts",
-        *parts,
-    ]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tree)
+        [*args, "--parts", *parts],
+        PARTS,
+        python=python,
+        prefix="callgrind-capacity-",
+        keep=keep,
+    )
     info: dict[str, Any] = {}
-    for line in done.stdout.splitlines():
+    for line in out.splitlines():
         if line.startswith("CGINFO "):
             info = json.loads(line[len("CGINFO ") :])
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr[-4000:])
-        raise SystemExit(f"the child under valgrind failed for {tree} (rc {done.returncode})")
-    counts = _read_dumps(folder)
-    if keep is not None:
-        target = keep / tree.resolve().name
-        target.mkdir(parents=True, exist_ok=True)
-        for path in folder.glob("cg.out.*"):
-            shutil.copy(path, target / path.name)
-    shutil.rmtree(folder, ignore_errors=True)
     missing = [p for p in parts if p not in counts]
     if missing:
         raise SystemExit(f"no dump for {missing} from {tree}: is callgrind_control working?")
@@ -309,14 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         if "all" in counts:
             print(f"  all ÷ sweep {counts['all'] / counts['sweep']:.3f} ×   (target ≤ 1)")
         sys.stdout.flush()
-    if len(results) > 1:
-        first, base = results[0]
-        print(f"\nagainst {first}:")
-        for tree, counts in results[1:]:
-            ratios = ", ".join(
-                f"{p} {counts[p] / base[p] - 1:+.1%}" for p in args.parts if base.get(p)
-            )
-            print(f"  {tree}: {ratios}")
+    against_first(results, args.parts)
     return 0
 
 

@@ -23,14 +23,16 @@ per tree.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _callgrind import DESC, TOTALS, control  # a sibling module: see its docstring
+from _callgrind import (  # a sibling module: see its docstring
+    against_first,
+    control,
+    run_under_callgrind,
+)
 
 STEPS = ("read", "validate", "guard", "check", "document")
 
@@ -86,39 +88,12 @@ def _design_file(size: str, seed: int, folder: Path) -> Path:
     return path
 
 
-def _read_dumps(folder: Path) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for path in sorted(folder.glob("cg.out.*")):
-        text = path.read_text(errors="replace")
-        desc, total = DESC.search(text), TOTALS.search(text)
-        if desc is not None and total is not None and desc.group(1) in STEPS:
-            counts[desc.group(1)] = int(total.group(1))
-    return counts
-
-
 def measure(tree: Path, file: Path, python: str) -> dict[str, int]:
     """One tree's child under callgrind: the instructions of each step."""
-    folder = Path(tempfile.mkdtemp(prefix="callgrind-open-"))
-    env = dict(os.environ)
-    env.setdefault("PYTHONHASHSEED", "0")
-    env["PYTHONPATH"] = os.pathsep.join([str(tree), env.get("PYTHONPATH", "")])
-    command = [
-        "valgrind",
-        "--tool=callgrind",
-        "--instr-atstart=no",
-        f"--callgrind-out-file={folder}/cg.out.%p",
-        python,
-        str(Path(__file__).resolve()),
-        "--child",
-        "--file",
-        str(file),
-    ]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tree)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr[-4000:])
-        raise SystemExit(f"the child under valgrind failed for {tree} (rc {done.returncode})")
-    counts = _read_dumps(folder)
-    shutil.rmtree(folder, ignore_errors=True)
+    script = str(Path(__file__).resolve())
+    counts, _ = run_under_callgrind(
+        tree, script, ["--file", str(file)], STEPS, python=python, prefix="callgrind-open-"
+    )
     missing = [s for s in STEPS if s not in counts]
     if missing:
         raise SystemExit(f"no dump for {missing} from {tree}: is callgrind_control working?")
@@ -152,12 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             for step in STEPS:
                 print(f"  {step:<10}{counts[step] / 1e6:12,.1f} M")
             sys.stdout.flush()
-    if len(results) > 1:
-        first, base = results[0]
-        print(f"\nagainst {first}:")
-        for tree, counts in results[1:]:
-            ratios = ", ".join(f"{s} {counts[s] / base[s] - 1:+.1%}" for s in STEPS if base[s])
-            print(f"  {tree}: {ratios}")
+    against_first(results, STEPS)
     return 0
 
 

@@ -27,17 +27,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from _callgrind import DESC, TOTALS, control  # a sibling module: see its docstring
+from _callgrind import control, run_under_callgrind  # a sibling module: see its docstring
 
 PARTS = ("route", "drag", "sync")
 
 __all__ = ["main", "measure"]
-
 
 
 def _child(size: str) -> None:
@@ -88,42 +85,18 @@ def _child(size: str) -> None:
         control("-i", "off")
 
 
-
-
 def measure(tree: Path, size: str, python: str, keep: Path | None) -> dict[str, int]:
     """One tree's child under callgrind: instructions per part."""
-    folder = Path(tempfile.mkdtemp(prefix="callgrind-routing-"))
-    env = dict(os.environ)
-    env.setdefault("PYTHONHASHSEED", "0")
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    env["PYTHONPATH"] = os.pathsep.join([str(tree.resolve()), env.get("PYTHONPATH", "")])
-    command = [
-        "valgrind",
-        "--tool=callgrind",
-        "--instr-atstart=no",
-        f"--callgrind-out-file={folder}/cg.out.%p",
-        python,
+    counts, _ = run_under_callgrind(
+        tree,
         str(Path(__file__).resolve()),
-        "--child",
-        "--size",
-        size,
-    ]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tree)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr[-4000:])
-        raise SystemExit(f"the child under valgrind failed for {tree} (rc {done.returncode})")
-    counts: dict[str, int] = {}
-    for path in sorted(folder.glob("cg.out.*")):
-        text = path.read_text(errors="replace")
-        desc, total = DESC.search(text), TOTALS.search(text)
-        if desc is not None and total is not None and desc.group(1) in PARTS:
-            counts[desc.group(1)] = int(total.group(1))
-    if keep is not None:
-        target = keep / tree.resolve().name
-        target.mkdir(parents=True, exist_ok=True)
-        for path in folder.glob("cg.out.*"):
-            shutil.copy(path, target / path.name)
-    shutil.rmtree(folder, ignore_errors=True)
+        ["--size", size],
+        PARTS,
+        python=python,
+        prefix="callgrind-routing-",
+        env={"QT_QPA_PLATFORM": "offscreen"},
+        keep=keep,
+    )
     missing = [p for p in PARTS if p not in counts]
     if missing:
         raise SystemExit(f"no dump for {missing} from {tree}: is callgrind_control working?")

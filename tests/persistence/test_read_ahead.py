@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from design_reads import Reads, count_reads
 
 from designer.persistence import (
     LoadError,
@@ -27,25 +27,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "sample_designs").glob("*.json"))
 
 
-#: The files read on another thread than the test's (the read-ahead's).
-ahead: list[str] = []
-
-
 @pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[Reads]:
     """The files read (by the read-ahead's thread or by the load)."""
-    seen: list[str] = []
-    ahead.clear()
-    real = file_format._read_design_bytes
-
-    def counted(path, where):  # type: ignore[no-untyped-def]
-        seen.append(str(path))
-        if threading.current_thread() is not threading.main_thread():
-            ahead.append(str(path))
-        return real(path, where)
-
-    monkeypatch.setattr(file_format, "_read_design_bytes", counted)
-    yield seen
+    yield count_reads(monkeypatch)
     forget_read_ahead()
 
 
@@ -56,22 +41,20 @@ def sample(tmp_path: Path) -> Path:
     return path
 
 
-def test_the_load_takes_the_bytes_read_ahead(sample: Path, reads: list[str]) -> None:
+def test_the_load_takes_the_bytes_read_ahead(sample: Path, reads: Reads) -> None:
     expected, expected_stamp = load_with_stamp(sample)
-    reads.clear()
+    reads.all.clear()
     read_ahead(sample)
     design, stamp = load_with_stamp(str(sample))  # spelt otherwise: the same file
-    assert reads == ahead == [str(sample)]  # the thread's read only
+    assert reads.all == reads.ahead == [str(sample)]  # the thread's read only
     assert design == expected
     assert stamp == expected_stamp
     # once: the next load reads the file itself
     load_with_stamp(sample)
-    assert reads == [str(sample), str(sample)]
+    assert reads.all == [str(sample), str(sample)]
 
 
-def test_a_file_changed_since_it_was_read_ahead_is_read_again(
-    sample: Path, reads: list[str]
-) -> None:
+def test_a_file_changed_since_it_was_read_ahead_is_read_again(sample: Path, reads: Reads) -> None:
     read_ahead(sample)
     file_format._AHEAD[0].done.wait()
     data = json.loads(sample.read_text(encoding="utf-8"))
@@ -80,25 +63,23 @@ def test_a_file_changed_since_it_was_read_ahead_is_read_again(
     st = sample.stat()
     os.utime(sample, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     design, stamp = load_with_stamp(sample)
-    assert len(reads) == 2
+    assert len(reads.all) == 2
     assert design.name.startswith("Changed ")
     assert stamp.same_file_state(sample.stat())
 
 
 def test_a_read_ahead_of_another_file_is_not_taken(
-    sample: Path, tmp_path: Path, reads: list[str]
+    sample: Path, tmp_path: Path, reads: Reads
 ) -> None:
     other = tmp_path / "other.json"
     shutil.copyfile(SAMPLES[-1], other)
     read_ahead(other)
     design, _ = load_with_stamp(sample)
     assert design == load_with_stamp(SAMPLES[0])[0]
-    assert reads[-2:] == [str(sample), str(SAMPLES[0])]
+    assert reads.all[-2:] == [str(sample), str(SAMPLES[0])]
 
 
-def test_a_file_that_cannot_be_read_gets_the_usual_message(
-    tmp_path: Path, reads: list[str]
-) -> None:
+def test_a_file_that_cannot_be_read_gets_the_usual_message(tmp_path: Path, reads: Reads) -> None:
     missing = tmp_path / "missing.json"
     read_ahead(missing)
     with pytest.raises(LoadError, match="no such file"):
@@ -108,10 +89,10 @@ def test_a_file_that_cannot_be_read_gets_the_usual_message(
     read_ahead(folder)
     with pytest.raises(LoadError, match="is a folder"):
         load_with_stamp(folder)
-    assert reads == [str(missing), str(missing), str(folder), str(folder)]
+    assert reads.all == [str(missing), str(missing), str(folder), str(folder)]
 
 
-def test_a_bad_file_read_ahead_is_refused_as_before(tmp_path: Path, reads: list[str]) -> None:
+def test_a_bad_file_read_ahead_is_refused_as_before(tmp_path: Path, reads: Reads) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(
         '{"format": "dr-designer", "schema_version": 7, "design": {"elements": [', encoding="utf-8"
@@ -121,9 +102,9 @@ def test_a_bad_file_read_ahead_is_refused_as_before(tmp_path: Path, reads: list[
         load_with_stamp(bad)
 
 
-def test_forgotten_bytes_are_not_taken(sample: Path, reads: list[str]) -> None:
+def test_forgotten_bytes_are_not_taken(sample: Path, reads: Reads) -> None:
     read_ahead(sample)
     file_format._AHEAD[0].done.wait()
     forget_read_ahead()
     load_with_stamp(sample)
-    assert reads == [str(sample), str(sample)]
+    assert reads.all == [str(sample), str(sample)]

@@ -6,10 +6,10 @@ opened still gets its message."""
 from __future__ import annotations
 
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
+from design_reads import Reads, count_reads
 
 from designer.persistence import file_format, load_with_stamp
 
@@ -17,31 +17,16 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = sorted((ROOT / "sample_designs").glob("*.json"))[0]
 
 
-#: The files read on another thread than the UI's (the read-ahead's).
-ahead: list[str] = []
-
-
 @pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    ahead.clear()
-    real = file_format._read_design_bytes
-
-    def counted(path, where):  # type: ignore[no-untyped-def]
-        seen.append(str(path))
-        if threading.current_thread() is not threading.main_thread():
-            ahead.append(str(path))
-        return real(path, where)
-
-    monkeypatch.setattr(file_format, "_read_design_bytes", counted)
-    return seen
+def reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
+    return count_reads(monkeypatch)
 
 
-def test_the_gui_door_reads_its_file_ahead_once(launch, tmp_path: Path, reads: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_the_gui_door_reads_its_file_ahead_once(launch, tmp_path: Path, reads: Reads) -> None:  # type: ignore[no-untyped-def]
     sample = tmp_path / "design.json"
     shutil.copyfile(SAMPLE, sample)
     window = launch(sample)
-    assert reads == ahead == [str(sample)]  # the read-ahead's, taken by the open's load
+    assert reads.all == reads.ahead == [str(sample)]  # the read-ahead's, taken by the open's load
     assert window.session.design == load_with_stamp(sample)[0]
     assert window.session.path == sample.resolve()
     assert not window.isWindowModified()
