@@ -423,6 +423,13 @@ class MainWindow(QMainWindow):
         wanted = getattr(panel, "preferred_height", None)
         if wanted is None or not dock.isVisible() or not shiboken6.isValid(self):
             return
+        if dock.visibleRegion().isEmpty():
+            # A tab behind another (Databases behind Problems: its panel filled after a
+            # big design's first frame): `isVisible` is true for it, but nothing of it is
+            # shown. Growing the dock area then relaid out every dock and repainted the
+            # whole window beside the first check's worker (a turn of 40-90 ms); the dock
+            # is fitted when its tab is raised (``visibilityChanged``).
+            return
         title = dock.height() - panel.height()
         # Tabbed docks: the size given covers the tab bar under them too.
         tabs = max(
