@@ -12,6 +12,7 @@ from designer.simulation.prepared import Prepared
 from designer.simulation.run_state import Run
 from designer.simulation.wording import clock, span
 from designer.simulation.world import World
+from designer.workload.latency import holds_logs, sync_log_write
 
 __all__ = ["awaiting_sync_event", "infrastructure_events", "link_events", "sync_started_event"]
 
@@ -406,31 +407,30 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
 
 def link_events(prep: Prepared, run: Run, link_id: str, t: float) -> None:
     """What a degraded link means for what crosses it: MirrorView/S adds a round trip
-    to every log write (002 'Latency': 10 ms average for log writes, < 40 ms max); DAG members need
-    less than 500 ms between sites; MirrorView/A transfers take longer."""
+    to every log write (MV006's estimate, :mod:`designer.workload.latency`: said once
+    for the link's MirrorView/S mirrors of log LUNs, as the rule counts them); DAG
+    members need less than 500 ms between sites; MirrorView/A transfers take longer."""
     link = prep.links[link_id]
     latency, bandwidth = run.degraded.get(link_id, (link.rtt_ms, link.bandwidth_mbps))
-    data = clariion()
-    model = data["sync_latency_model"]
-    limit = data["guidelines"]["log_write_latency_avg_ms"]
-    ceiling = data["guidelines"]["latency_max_ms"]
-    estimate = model["local_log_write_ms"] + model["round_trips_per_write"] * latency
-    needs = f"{limit} ms average"
-    if estimate >= ceiling:  # every synchronous write waits the round trip
-        needs += f" and less than {ceiling} ms at most, which no log write meets"
-    for mirror_id in sorted(prep.mirrors):
-        mirror = prep.mirrors[mirror_id]
-        if mirror_link(prep, mirror_id) is not link:
-            continue
-        if mirror.mode == MirrorMode.SYNC and estimate > limit:
+    log_write = sync_log_write(latency)
+    crossing = [m for m in sorted(prep.mirrors) if mirror_link(prep, m) is link]
+    if log_write.over:
+        logs = [
+            m
+            for m in crossing
+            if prep.mirrors[m].mode == MirrorMode.SYNC
+            and holds_logs(prep.index, prep.mirrors[m].source_lun)
+        ]
+        if logs:
             run.event(
                 t,
-                mirror_id,
+                link_id,
                 "mirror_latency",
-                f"MirrorView/S mirror {mirror.name}: estimated log-write latency {estimate:g} ms "
-                f"over the degraded link; Exchange needs {needs}",
+                log_write.words(link.name, len(logs)),
                 "002 'Latency' (MV006)",
             )
+    for mirror_id in crossing:
+        mirror = prep.mirrors[mirror_id]
         if mirror.mode == MirrorMode.ASYNC and bandwidth < link.bandwidth_mbps:
             interval = mirror.update_interval_min * 60.0
             transfer = transfer_s(prep, run, mirror_id, interval)

@@ -20,7 +20,7 @@ from designer.domain.elements import (
     StorageArray,
     WanLink,
 )
-from designer.domain.enums import ArrayModel, DiskPurpose, MirrorMode, Protocol, RecoveryPolicy
+from designer.domain.enums import ArrayModel, MirrorMode, Protocol, RecoveryPolicy
 from designer.domain.index import DesignIndex
 from designer.domain.words import word_for
 from designer.rules.checks._replication import (
@@ -33,6 +33,7 @@ from designer.rules.checks.capacity import capacity_facts
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
 from designer.rules.registry import EVERYTHING, rule
+from designer.workload.latency import holds_logs, sync_log_write
 
 __all__ = [
     "async_rpo_over_target",
@@ -401,11 +402,11 @@ def sync_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     (each write waits for the remote array's acknowledgement).
     """
     index = ctx.index
-    data = clariion()
-    model = data["sync_latency_model"]
-    limit = data["guidelines"]["log_write_latency_avg_ms"]
-    ceiling = data["guidelines"]["latency_max_ms"]
-    slow = {link.id for link in index.of("wan_link", WanLink) if _log_write_ms(model, link) > limit}
+    slow = {
+        link.id: latency
+        for link in index.of("wan_link", WanLink)
+        if (latency := sync_log_write(link.rtt_ms)).over
+    }
     if not slow:
         return
     by_link: dict[str, tuple[WanLink, list[Mirror]]] = {}
@@ -415,40 +416,11 @@ def sync_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
             link is not None
             and link.id in slow
             and mirror.mode is MirrorMode.SYNC
-            and _holds_logs(index, mirror.source_lun)
+            and holds_logs(index, mirror.source_lun)
         ):
             by_link.setdefault(link.id, (link, []))[1].append(mirror)
     for link, mirrors in by_link.values():
-        estimate = _log_write_ms(model, link)
-        needs = f"{limit} ms average"
-        if estimate >= ceiling:
-            needs += f" and less than {ceiling} ms at most, which no log write meets"
-        yield ctx.finding(
-            f"WAN link {link.name} (RTT {_fmt(link.rtt_ms)} ms) puts the estimated log-write "
-            f"latency of {len(mirrors)} MirrorView/S log {word_for(len(mirrors), 'mirror')} "
-            f"at {_fmt(estimate)} ms; Exchange needs {needs}",
-            [link, *mirrors],
-        )
-
-
-def _holds_logs(index: DesignIndex, lun_id: str) -> bool:
-    """Whether the LUN holds Exchange transaction logs (alone or with their database)."""
-    for disk in index.disks_on_lun.get(lun_id, ()):
-        if disk.purpose is DiskPurpose.LOGS:
-            return True
-        if disk.purpose is DiskPurpose.DATABASE and disk.database is not None:
-            separate = any(
-                d.purpose is DiskPurpose.LOGS and d.database == disk.database
-                for d in index.disks_of_vm.get(disk.vm, ())
-            )
-            if not separate:
-                return True
-    return False
-
-
-def _log_write_ms(model: dict[str, float], link: WanLink) -> float:
-    """Local log-write latency plus the round trips a synchronous write waits for."""
-    return model["local_log_write_ms"] + model["round_trips_per_write"] * link.rtt_ms
+        yield ctx.finding(slow[link.id].words(link.name, len(mirrors)), [link, *mirrors])
 
 
 # -- RPO (MirrorView/A) ---------------------------------------------------------------
