@@ -281,6 +281,8 @@ def _scenario(data: ReviewData, index: int, review: ScenarioReview, image: Image
     parts.append(f"<p>{image(f'timeline-{index}', svg)}</p>")
     # By name in natural order, as the window's Results and `simulate` list them.
     databases = sorted(result.final.databases, key=lambda db: natural_key(db.name))
+    # Why, as the window's Results reads it (against the state before the scenario).
+    before = {db.id: db for db in result.initial.databases}
     rows = [
         [
             db.name,
@@ -289,6 +291,7 @@ def _scenario(data: ReviewData, index: int, review: ScenarioReview, image: Image
             format_duration(db.rpo_s),
             format_duration(db.rto_s),
             "yes" if db.meets_targets else "no",
+            db.why(before.get(db.id)),
         ]
         for db in databases
     ]
@@ -296,9 +299,8 @@ def _scenario(data: ReviewData, index: int, review: ScenarioReview, image: Image
         [None, OK if db.available else BAD, None, None, None, OK if db.meets_targets else BAD]
         for db in databases
     ]
-    parts.append(
-        _table(["database", "state", "active on", "RPO", "RTO", "meets targets"], rows, colours)
-    )
+    header = ["database", "state", "active on", "RPO", "RTO", "meets targets", "why"]
+    parts.append(_table(header, rows, colours))
     return "".join(parts)
 
 

@@ -11,6 +11,8 @@ import math
 from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, Literal, TypeVar
 
+from designer.simulation.wording import span
+
 __all__ = [
     "Action",
     "DagState",
@@ -161,6 +163,33 @@ class DatabaseState:
         still grows or drains is re-based by :meth:`SimulationResult.state_at`); not
         data lost until a failover to them (DOMAIN.md §4, RPO)."""
         return 0.0 if self.copies_queue is None else self.copies_queue[1]
+
+    def why(self, before: DatabaseState | None) -> str:
+        """Why it stands as it does, against its state ``before`` the scenario (the
+        window's Results, the scenario report and the review report read this): "not
+        affected" when it is as it was, else the simulator's reason; and its copies'
+        queue while they are behind (not data lost until a failover: exposed).
+
+        Examples
+        --------
+        >>> db = DatabaseState("d", "DB1", "active", "vm1", 0.0, 0.0, True, 10, True, "r")
+        >>> db.why(db), replace(db, active_on="vm2").why(db)
+        ('not affected', 'r')
+        >>> replace(db, copies_queue=(0.0, 90.0, 0.0)).why(db)
+        'copies behind 90 s'
+        """
+        untouched = (
+            before is not None
+            and self.state == before.state
+            and self.active_on == before.active_on
+            and self.reachable == before.reachable
+            and not self.rto_s  # back as it was, but it was down: say how it came back
+        )
+        why = "not affected" if untouched else self.reason
+        if self.copies_behind_s:
+            behind = f"copies behind {span(self.copies_behind_s)}"
+            why = behind if untouched or not why else f"{why}; {behind}"
+        return why
 
     def at(self, t: float) -> DatabaseState:
         """This state with its copy queue as it stands at ``t``."""

@@ -11,7 +11,6 @@ from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from designer.simulation import DatabaseState, StepState
-from designer.simulation.wording import span
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.frames import AfterPaint
 
@@ -203,19 +202,6 @@ class ResultsPanel(QWidget):
             state_text = {"active": "active", "down": "down", "waiting": "waiting"}[db.state]
             if db.state == "active" and not db.reachable:
                 state_text = "unreachable"
-            initial = before.get(db.id)
-            untouched = (
-                initial is not None
-                and db.state == initial.state
-                and db.active_on == initial.active_on
-                and db.reachable == initial.reachable
-                and not db.rto_s  # back as it was, but it was down: say how it came back
-            )
-            why = "not affected" if untouched else db.reason
-            if db.copies_behind_s:
-                # Not data lost (RPO 0 while nothing failed over), but exposed: say so.
-                behind = f"copies behind {span(db.copies_behind_s)}"
-                why = behind if untouched or not why else f"{why}; {behind}"
             values = (
                 db.name,
                 state_text,
@@ -223,7 +209,7 @@ class ResultsPanel(QWidget):
                 format_duration(db.rpo_s),
                 format_duration(db.rto_s),
                 "yes" if db.meets_targets else "no",
-                why,
+                db.why(before.get(db.id)),
             )
             return values, db.available, db.meets_targets
 

@@ -228,6 +228,7 @@ def render_report(controller: SimulationController, views: ReportViews) -> str:
     def cells(values: tuple[object, ...], tag: str = "td") -> str:
         return "<tr>" + "".join(f"<{tag}>{html.escape(str(v))}</{tag}>" for v in values) + "</tr>"
 
+    before = {db.id: db for db in result.initial.databases}
     steps = "".join(
         f"<li>T+{format_duration(s.at_s)}: "
         f"{html.escape(step_words(s, name(s.target)) + degrade_detail(s, names))}</li>"
@@ -244,7 +245,7 @@ def render_report(controller: SimulationController, views: ReportViews) -> str:
                 format_duration(db.rpo_s),
                 format_duration(db.rto_s),
                 "yes" if db.meets_targets else "no",
-                db.reason,
+                db.why(before.get(db.id)),
             )
         )
         for db in result.final.databases
