@@ -24,8 +24,10 @@ def _nice_step(span: float) -> float:
 
 
 def timeline_svg(result: SimulationResult, rto_target_s: float | None = None) -> str:
-    times = sorted({0.0, *(e.t for e in result.events), *(s.t for s in result.steps)})
-    end = max(times) * 1.15 + 10
+    # Every change (a database mounting after vSphere HA's restart has no event), to the
+    # scenario's window's end (an hour of a copy queue still growing).
+    times = sorted({0.0, *result.change_times()})
+    end = result.end_s * 1.15 + 10
     if rto_target_s is not None and rto_target_s <= end * 1.5:
         end = max(end, rto_target_s * 1.1)
     total = max(result.final.mailboxes_total, result.initial.mailboxes_total, 1)

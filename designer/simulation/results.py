@@ -337,6 +337,46 @@ class SimulationResult:
     def actions_available(self) -> tuple[Action, ...]:
         return self.final.actions
 
+    def change_times(self) -> list[float]:
+        """The times at which :meth:`state_at` (or what is drawn from it) can change:
+        the steps, the events, the actions offered, and when each database mounts (a
+        database back on its own server after vSphere HA's restart mounts with no event
+        of its own). Between two consecutive ones the state is the same, but for copy
+        queues growing or draining; each interval is closed on its left."""
+        times = {state.t for state in self.steps}
+        times.update(event.t for event in self.events)
+        for state in self.steps:
+            times.update(action.since for action in state.actions)
+        for state in (self.initial, *self.steps):
+            times.add(state.settled_at)
+            for db in state.databases:
+                at = db.available_at
+                if isinstance(at, (int, float)) and math.isfinite(at):
+                    times.add(float(at))
+        return sorted(t for t in times if math.isfinite(t))
+
+    @property
+    def end_s(self) -> float:
+        """The scenario's window: its last change (:meth:`change_times`) and, while a
+        copy queue is still growing at the end, an hour of its growth (the ``copy_queue``
+        event's figure is per hour); while one drains, until it is empty. The window's
+        timeline and the review report's chart end here.
+
+        Examples
+        --------
+        >>> SimulationResult(StepState(-1, 0.0, (), (), (), (), (), ()), ()).end_s
+        0.0
+        """
+        end = max(self.change_times(), default=0.0)
+        for db in self.final.databases:
+            if db.copies_queue is not None:
+                since, behind, rate = db.copies_queue
+                if rate > 0:
+                    end = max(end, since + 3600.0)
+                elif rate < 0:
+                    end = max(end, since + behind / -rate)
+        return end
+
     def state_at(self, t: float) -> StepState:
         """The state at time ``t``: the last step at or before it, databases still
         failing over (mounting later than ``t``) shown as waiting."""

@@ -63,11 +63,14 @@ def database_events(
     called off when its state changes: the new state's events replace them."""
     db: MailboxDatabase = prep.dbs[db_id]
     moved = (before.status, before.active_on) != (now.status, now.active_on)
-    # Still to mount where it was going, but later now (its server restarts first).
+    # Still to mount where it was going, but later now (its server restarts first); or
+    # mounted, and to mount again on the same server once it is back (vSphere HA's
+    # restart of a stand-alone server: its mount had no event, and the timeline ended
+    # before it).
     later = (
         not moved
         and now.status == "active"
-        and before.available_at > t
+        and now.available_at > t
         and now.available_at != before.available_at
     )
     if db_id in run.pending and (moved or later):

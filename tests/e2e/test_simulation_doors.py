@@ -11,6 +11,8 @@ ended in "Internal C++ object (SimulationOverlay) already deleted".
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, Qt, QTimer
@@ -22,6 +24,7 @@ from designer.persistence import load
 from designer.simulation import analyze
 from designer.ui.main_window import MainWindow
 from designer.ui.mime import KIND_MIME
+from designer.ui.simulation.results_table import COLUMNS
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 THREE_SITE = SAMPLES / "three_site_stretched_dag.json"
@@ -137,6 +140,27 @@ def assert_simulation_works(  # type: ignore[no-untyped-def]
     assert f"<h1>Scenario report: {window.session.design.name}</h1>" in text
     assert f"fail {name}</li>" in text
     assert text.count("data:image/png;base64,") >= 3  # the diagram at key moments, timeline
+    # Each database's Why reads as the Results' at the scenario's end (it gave the bare
+    # reason, "" for a database nothing touched).
+    result = controller.result
+    assert result is not None
+    controller.set_time(result.final.settled_at + 60.0)
+    table = window.simulation.results.table
+    column = {c: COLUMNS.index(c) for c in ("Database", "Why")}
+
+    def as_results() -> None:
+        whys = {
+            table.item(r, column["Database"]).text(): table.item(r, column["Why"]).text()
+            for r in range(table.rowCount())
+        }
+        # As many rows as the report's (none in a new design without databases).
+        assert len(whys) == len(controller.result.final.databases)  # type: ignore[union-attr]
+        for name, why in whys.items():
+            row = rf"<tr><td>{re.escape(html.escape(name))}</td>.*?<td>([^<]*)</td></tr>"
+            found = re.search(row, text)
+            assert found is not None and html.unescape(found.group(1)) == why, name
+
+    qtbot.waitUntil(as_results, timeout=10000)
 
 
 # -- the doors -------------------------------------------------------------------------

@@ -56,3 +56,36 @@ def test_a_degraded_link_under_the_limit_says_nothing_of_log_writes(
 ) -> None:
     data = run_json(capsys, "simulate", str(CX4), "--degrade", "wan-phl-wil:latency=8ms@0")
     assert not [e for e in data["events"] if e["kind"] == "mirror_latency"]  # 2 + 8 = 10 ms
+
+
+# -- the scenario's window: a database back on its own server, a copy queue growing --------
+# 000 §4.1.1 / Table 1: a stand-alone mailbox server restarted by vSphere HA (0:50) runs
+# its OS at 1:33 and mounts its databases once its services start (120 s).
+def test_a_database_back_on_its_restarted_server_says_when_it_mounts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    sample = SAMPLES / "standalone_vm_ha.json"
+    data = run_json(capsys, "simulate", str(sample), "--fail", "esx-chi-01")
+    mounts = [(e["t"], e["text"]) for e in data["events"] if e["kind"] == "db_active"]
+    assert (213.0, "mailbox database CHI-DB01 mounts on CHI-EX01") in mounts  # none before
+    (db,) = [d for d in data["databases"] if d["name"] == "CHI-DB01"]
+    assert (db["state"], db["rto_s"]) == ("active", 213.0)
+
+
+def test_the_reports_chart_runs_to_the_scenarios_end() -> None:
+    """The review report's timeline (its x axis ran to 1.15 × the last event + 10 s:
+    CHI-DB01's mount at 3:33, with no event, fell beyond it, the curve never rose) and
+    a copy queue still growing: an hour of it (the window's timeline ends there too)."""
+    from designer.domain import ScenarioStep
+    from designer.interop.timeline_svg import timeline_svg
+    from designer.simulation import Simulator
+
+    sim = Simulator(load(SAMPLES / "standalone_vm_ha.json"))
+    result = sim.run([ScenarioStep(action="fail", target="esx-chi-01")])
+    assert result.end_s == 213.0
+    points = timeline_svg(result).split('<polyline points="', 1)[1].split('"', 1)[0].split()
+    top = min(float(p.split(",")[1]) for p in points)
+    assert float(points[-1].split(",")[1]) == top  # every mailbox back at the chart's end
+    e2007 = Simulator(load(SAMPLES / "exchange2007_lcr_ccr_scr.json"))
+    queued = e2007.run([ScenarioStep(action="fail", target="wan-red-por")])
+    assert max(e.t for e in queued.events) == 0.0 and queued.end_s == 3600.0

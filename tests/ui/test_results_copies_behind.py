@@ -36,7 +36,7 @@ def test_the_why_says_how_far_behind_the_copies_are(
     controller.set_time(0.0)
     qtbot.waitUntil(lambda: "not affected" in why().values())
     # (1 − 50/69.9) s behind for each second: 3 s after 10 s, 6 s after 20 s (the
-    # timeline's end: its last event plus 20 s).
+    # timeline then runs on to the hour its event speaks of: tests/ui/test_timeline_window.py).
     for t, behind in ((10.0, "3 s"), (20.0, "6 s")):
         controller.set_time(t)
         qtbot.waitUntil(lambda b=behind: f"copies behind {b}" in why().values())

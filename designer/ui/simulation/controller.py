@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
 from bisect import bisect_right
 from typing import Literal
 
@@ -50,23 +49,6 @@ SPREAD_LIMIT = 500
 #: the worker shared the GIL with those frames and every Python paint call waited for it
 #: (an entry stall of 330–440 ms at 25k instead of ~130 ms).
 PREPARE_START_DELAY_MS = 250
-
-
-def _breakpoints(result: SimulationResult) -> list[float]:
-    """The times at which ``result.state_at`` (or what is drawn from it) can change:
-    the steps, the events, and when each database mounts. Between two consecutive
-    ones the state is the same; each interval is closed on its left."""
-    times = {state.t for state in result.steps}
-    times.update(event.t for event in result.events)
-    for state in result.steps:
-        times.update(action.since for action in state.actions)
-    for state in (result.initial, *result.steps):
-        times.add(state.settled_at)
-        for db in state.databases:
-            at = db.available_at
-            if isinstance(at, (int, float)) and math.isfinite(at):
-                times.add(float(at))
-    return sorted(t for t in times if math.isfinite(t))
 
 
 class _PrepareJob(QRunnable):
@@ -402,11 +384,13 @@ class SimulationController(QObject):
     # -- time --------------------------------------------------------------------------
     @property
     def duration(self) -> float:
-        """The length of the timeline: last event or step, plus a tail."""
+        """The length of the timeline: the scenario's window (its last step, event or
+        mount, an hour of a copy queue still growing: :attr:`SimulationResult.end_s`),
+        plus a tail."""
         if self.result is None:
             return 60.0
-        ends = [e.t for e in self.result.events] + [s.at_s for s in self.steps]
-        return max(ends, default=0.0) + TAIL_S
+        ends = [self.result.end_s, *(s.at_s for s in self.steps)]
+        return max(ends) + TAIL_S
 
     def state(self) -> StepState | None:
         """The state at the time cursor (None while the simulator is being prepared).
@@ -420,7 +404,7 @@ class SimulationController(QObject):
             return self.simulator.initial if self.ready else None
         if result is not self._state_result:
             self._state_result = result
-            self._state_breaks = _breakpoints(result)
+            self._state_breaks = result.change_times()
             self._state_phase = -1
         phase = bisect_right(self._state_breaks, self.time)
         moved = self._state_moves and self.time != self._state_time

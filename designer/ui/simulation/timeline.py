@@ -198,8 +198,9 @@ def focus_end(times: list[float]) -> float | None:
 
 
 def mailboxes_series(result: SimulationResult, end: float) -> tuple[list[float], list[int]]:
-    """Mailboxes available over time as a step series sampled at every event."""
-    times = sorted({0.0, end, *(e.t for e in result.events), *(s.t for s in result.steps)})
+    """Mailboxes available over time as a step series sampled at every change (events,
+    steps, mounts)."""
+    times = sorted({0.0, end, *(t for t in result.change_times() if t <= end)})
     values = [result.state_at(t).mailboxes_available for t in times]
     return times, values
 
