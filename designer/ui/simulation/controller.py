@@ -108,6 +108,8 @@ class SimulationController(QObject):
         # cursor can change, the phase (interval between two of them) and its state.
         self._state_result: SimulationResult | None = None
         self._state_breaks: list[float] = []
+        #: The result the timeline's end was worked out for, and that end (end_s).
+        self._end: tuple[SimulationResult | None, float] = (None, 0.0)
         self._state_phase = -1
         self._state: StepState | None = None
         #: Whether that state's copy queues grow or drain, and the time it is of.
@@ -387,10 +389,14 @@ class SimulationController(QObject):
         """The length of the timeline: the scenario's window (its last step, event or
         mount, an hour of a copy queue still growing: :attr:`SimulationResult.end_s`),
         plus a tail."""
-        if self.result is None:
+        result = self.result
+        if result is None:
             return 60.0
-        ends = [self.result.end_s, *(s.at_s for s in self.steps)]
-        return max(ends) + TAIL_S
+        if self._end[0] is not result:
+            # Once per result: read at every frame while playing, and end_s goes over
+            # every step's databases.
+            self._end = (result, result.end_s)
+        return max(self._end[1], *(s.at_s for s in self.steps)) + TAIL_S
 
     def state(self) -> StepState | None:
         """The state at the time cursor (None while the simulator is being prepared).
