@@ -1446,7 +1446,9 @@ class CapacityEngine:
             rounded = self._rounded = {}
         no_change = [0, 0, 0, 0.0, 0.0]
         for m in set(delta) | {vm for vm in w.vm_restarted if vm in base_members}:
-            if m in down:
+            # A server outside the DAGs that took a member's database over (a Double-Take
+            # target, once the DAG has lost quorum) is not one of the members sized here.
+            if m in down or m not in base_members:
                 continue
             normal = base_members[m]
             row = delta.get(m, no_change)

@@ -85,3 +85,46 @@ def test_double_take_round_a_cut_link_loads_the_links_it_takes(
     behind = _behind(round_by_worcester, capsys, "--fail", "BOS-HFD MPLS (carrier 1)@0", *narrow)
     assert set(behind) == {"DB01", "DB02"}  # the databases active in Boston
     assert all(0 < s < 3600 for s in behind.values())
+
+
+@pytest.fixture
+def no_direct_link(round_by_worcester: Path, tmp_path: Path) -> Path:
+    """As ``round_by_worcester`` without the BOS-HFD link: Double-Take's route from
+    Boston to Hartford is by Worcester with every link up (two links)."""
+    design = load(round_by_worcester)
+    path = tmp_path / "dt-no-direct-link.drd.json"
+    kept = [e for e in design.elements if e.id != "wan-bos-hfd"]
+    save(design.model_copy(update={"elements": kept}), path)
+    return path
+
+
+def test_the_steady_bound_counts_double_take_over_a_route_of_two_links(
+    no_direct_link: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the network whole, the simulator looks at a link direction only when its
+    steady bound (the most its streams could need) is over its bandwidth. BOS-WOR at
+    150 Mbit/s: the DAG's log shipping (69.9) fits alone, with Double-Take's 139.8 on its
+    way to Hartford it does not. The capacity report routes it the same way (normal
+    operation: 209.7 Boston → Worcester) and the copies in Worcester fall behind."""
+    assert main(["capacity", str(no_direct_link), "--format", "json"]) == 0
+    (link,) = [x for x in json.loads(capsys.readouterr().out)["links"] if x["id"] == "wan-bos-wor"]
+    assert link["normal"]["a_to_b_mbps"] == pytest.approx(209.7, abs=0.1)  # Double-Take + DAG
+    narrow = ("--degrade", "BOS-WOR dark fiber:bandwidth=150Mbps@0")
+    behind = _behind(no_direct_link, capsys, *narrow)
+    assert set(behind) == {"DB01", "DB02"}  # the databases active in Boston
+    # (1 − 150 × 69.9 / 209.7 ÷ 69.9) of an hour: 1 − 150/209.7 ≈ 28.5 % ≈ 17.1 min.
+    assert all(s == pytest.approx(3600 * (1 - 150 / 209.72), rel=0.01) for s in behind.values())
+
+
+def test_capacity_sizes_a_dag_whose_double_take_target_takes_over(
+    no_direct_link: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Worcester lost: the DAG keeps 2 of 5 votes (Hartford's witness is beyond
+    Worcester now) and Double-Take fails BOS-MBX01 over to HFD-FS01, not a DAG member;
+    `capacity --mode all` ended in an internal error (KeyError: 'vm-hfd-fs01')."""
+    assert main(["capacity", str(no_direct_link), "--mode", "all", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    modes = {m["mode"] for link in report["links"] for m in link["modes"]}
+    assert "loss of site Worcester" in modes
+    data = _rpos(no_direct_link, capsys, "--fail", "site-wor")
+    assert data  # the simulator: DB01 on HFD-FS01 (Double-Take), the rest waiting
