@@ -35,7 +35,7 @@ from designer.domain import (
     WanLink,
 )
 from designer.entry import main
-from designer.persistence import save
+from designer.persistence import load, save
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_designs"
@@ -897,3 +897,28 @@ def test_a_host_back_after_its_database_waited_dismounted_reports_rpo_0(tmp_path
     assert (db["state"], db["active_on"], db["rpo_s"]) == ("active", "m1", 0.0)
     assert [e["text"] for e in data["events"] if e["kind"] == "copy_healthy"] == []
     assert any(e["kind"] == "db_waiting" and e["t"] == 60 for e in data["events"])
+
+
+def test_check_says_a_dag_of_two_halves_has_no_witness(tmp_path: Path) -> None:
+    """eyes18 (wave 18): a two-site DAG of two members, manual intent, no witness: `check`
+    said nothing of it while `simulate --fail Boston` dismounts the database (1 of 2
+    votes). DAG013 now says which loss leaves no quorum, and the simulator agrees."""
+    design = load(_newcomers_two_site_dag(tmp_path, copies=2))
+    unwitnessed = [
+        e.model_copy(update={"witness": None}) if e.id == "dag" else e
+        for e in design.elements
+        if e.id != "fsw"
+    ]
+    path = tmp_path / "no-witness.drd.json"
+    save(design.model_copy(update={"elements": unwitnessed}), path)
+    run = dr("check", path)
+    assert run.returncode == 0, run.stderr
+    (line,) = [x for x in run.stdout.decode().splitlines() if "DAG013" in x]
+    assert (
+        "DAG DAG1 has 2 members and no file share witness: losing site Boston (1 of its 2 "
+        "members) leaves no quorum and every database dismounts; give it a file share witness"
+    ) in line
+    out = dr("simulate", path, "--fail", "Boston", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    (db,) = json.loads(out.stdout)["databases"]
+    assert db["state"] == "waiting" and "has no quorum" in db["reason"]

@@ -496,8 +496,7 @@ def test_dag009_member_of_a_version_without_dags_or_of_mixed_versions() -> None:
     f = _one(findings(old, "DAG009"), "DAG009")
     assert f.elements == ("dag", "mbx1", "mbx2", "mbx3", "mbx4")
     assert f.message == (
-        "DAG DAG1 members MBX1, MBX2, MBX3, MBX4 run Exchange 2007; DAGs need Exchange 2010 "
-        "or 2013"
+        "DAG DAG1 members MBX1, MBX2, MBX3, MBX4 run Exchange 2007; DAGs need Exchange 2010 or 2013"
     )
     mixed = edit(unstated, "mbx3", exchange_version="2010")
     f = _one(findings(mixed, "DAG009"), "DAG009")
@@ -644,3 +643,38 @@ def test_dag_findings_say_1_day_not_1_days() -> None:
                                                   ("mbx4", 4, 1)))  # fmt: skip
     (f,) = findings(elements, "DAG006")
     assert f.message.endswith("the shortest lag is 1 day")
+
+
+# -- DAG013 (wave 18, fid18; found by eyes18) ---------------------------------------------
+def test_dag013_triggers() -> None:
+    # DOMAIN.md §4: the witness votes when the member count is even; without it, half
+    # the members lost leaves no majority. A manual-intent DAG said nothing (DAG002 looks
+    # at where its witness is, DAG001 only at automatic intent).
+    elements = edit(base(), "dag", witness=None, failover_intent=FailoverIntent.MANUAL)
+    f = _one(findings(elements, "DAG013"), "DAG013")
+    assert f.severity is Severity.WARNING
+    assert f.elements == ("dag", "bos")
+    assert f.message == (
+        "DAG DAG1 has 4 members and no file share witness: losing site Boston (2 of its 4 "
+        "members) leaves no quorum and every database dismounts; give it a file share witness"
+    )
+    assert findings(elements, "DAG002") == []
+    # One site, two members: losing one leaves 1 of 2 votes.
+    single = edit(base(), "dag", witness=None, members=["mbx1", "mbx2"])
+    single = edit(single, "db1", copies=copies(("mbx1", 1), ("mbx2", 2)))
+    single = edit(single, "db2", copies=copies(("mbx2", 1), ("mbx1", 2)))
+    f = _one(findings(single, "DAG013"), "DAG013")
+    assert f.elements == ("dag",) and "losing 1 of its 2 members leaves no quorum" in f.message
+
+
+def test_dag013_passes() -> None:
+    assert findings(base(), "DAG013") == []  # a witness
+    # Automatic intent across sites: DAG001's error already says it.
+    automatic = edit(base(), "dag", witness=None)
+    assert findings(automatic, "DAG013") == [] and findings(automatic, "DAG001")
+    # Three members: a majority of 3 needs no witness.
+    odd = edit(base(), "dag", witness=None, members=["mbx1", "mbx2", "mbx3"],
+               failover_intent=FailoverIntent.MANUAL)  # fmt: skip
+    odd = edit(odd, "db1", copies=copies(("mbx1", 1), ("mbx2", 2)))
+    odd = edit(odd, "db2", copies=copies(("mbx2", 1), ("mbx3", 2)))
+    assert findings(odd, "DAG013") == []

@@ -48,6 +48,18 @@ __all__ = [
 
 
 # -- shared helpers ----------------------------------------------------------------------
+#: What the rules reading DAGs and their witnesses follow: the members' placement
+#: (host, cluster, site, storage) and the witness.
+_WITNESS_AND_PLACEMENT = (
+    "esxi_host",
+    "file_share_witness",
+    "site",
+    "storage_array",
+    "vm",
+    "vsphere_cluster",
+)
+
+
 def _votes(members: int, witness: bool) -> int:
     """Quorum voters: the members, plus the witness when the member count is even."""
     return members + (1 if witness and members % 2 == 0 else 0)
@@ -229,7 +241,7 @@ def _witness_server_sites(
     severity=Severity.WARNING,
     source="000 §5.3",
     reads=("dag", "lun", "mailbox_database", "virtual_disk"),
-    follows=("esxi_host", "file_share_witness", "site", "storage_array", "vm", "vsphere_cluster"),
+    follows=_WITNESS_AND_PLACEMENT,
 )
 def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
     """A multi-site DAG with manual failover intent has its witness in a member site.
@@ -698,7 +710,7 @@ def _shared_host_findings(
     severity=Severity.ERROR,
     source="[product fact]; 004",
     reads=("dag", "mailbox_database"),
-    follows=("esxi_host", "file_share_witness", "site", "storage_array", "vm", "vsphere_cluster"),
+    follows=_WITNESS_AND_PLACEMENT,
 )
 def dag_membership_limits(ctx: RuleContext) -> Iterator[Finding]:
     """A witness on a DAG member, a member that is a DC, or a DAG or database over 16.
@@ -788,8 +800,7 @@ def _member_versions(ctx: RuleContext, dag: Dag, dag_versions: list[str]) -> Ite
             f"{len(vms)} on Exchange {version}" for version, vms in sorted(stated.items())
         )
         yield ctx.finding(
-            f"DAG {dag.name} mixes Exchange versions ({counts}); a DAG's members run one "
-            "version",
+            f"DAG {dag.name} mixes Exchange versions ({counts}); a DAG's members run one version",
             [dag.id],
         )
 
@@ -993,3 +1004,63 @@ def multi_site_dag_without_dac(ctx: RuleContext) -> Iterator[Finding]:
                 "turn on its DAC mode",
                 [dag.id],
             )
+
+
+# -- DAG013 ------------------------------------------------------------------------------
+@rule(
+    code="DAG013",
+    name="dag-without-witness",
+    severity=Severity.WARNING,
+    source="[product fact]; DOMAIN.md §4",
+    reads=("dag", "mailbox_database"),
+    follows=_WITNESS_AND_PLACEMENT,
+)
+def dag_without_witness(ctx: RuleContext) -> Iterator[Finding]:
+    """A DAG with an even number of members has no file share witness.
+
+    What it checks
+    --------------
+    Every DAG of two members or more, an even number of them, without a ``witness``
+    (a multi-site DAG whose failover intent is automatic is DAG001's: an error there).
+    The finding names the site whose loss leaves no quorum, else how many members'.
+
+    Why
+    ---
+    Quorum is a majority of the votes: the members, plus the witness when their count is
+    even. Without the witness, losing half the members (a site holding half of them,
+    the WAN link between two halves, one of two members) leaves no majority and every
+    database of the DAG dismounts, though the other half runs and holds copies. Exchange
+    2010 and later always give a DAG a witness server (when none is named, a Hub
+    Transport server is picked) for this reason; the design should say which.
+
+    Fix
+    ---
+    Give the DAG a file share witness: in a third site linked to both member sites for
+    automatic site failover, else in the primary site with an alternate witness in the
+    other (DAG001, DAG002).
+
+    Source
+    ------
+    [product fact] Exchange 2010/2013 DAG quorum (node and file share majority for an
+    even member count; New-DatabaseAvailabilityGroup picks a witness server when none is
+    given); DOMAIN.md §4 (members, plus the witness when the count is even).
+    """
+    facts = dag_facts(ctx)
+    for dag in facts.dags:
+        sites = facts.members_by_site[dag.id]
+        total = sum(len(members) for members in sites.values())
+        if total < 2 or total % 2 or ctx.index.typed(dag.witness, FileShareWitness):
+            continue
+        if len(sites) >= 2 and dag.failover_intent is FailoverIntent.AUTOMATIC:
+            continue  # DAG001
+        half = [site for site, members in sites.items() if 2 * len(members) >= total]
+        lost = (
+            f"losing site {facts.name(half[0])} ({len(sites[half[0]])} of its {total} members)"
+            if half and len(sites) >= 2
+            else f"losing {total // 2} of its {total} members"
+        )
+        yield ctx.finding(
+            f"DAG {dag.name} has {total} members and no file share witness: {lost} leaves "
+            "no quorum and every database dismounts; give it a file share witness",
+            [dag.id, *half[:1]] if len(sites) >= 2 else [dag.id],
+        )
