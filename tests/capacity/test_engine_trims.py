@@ -175,10 +175,12 @@ def _old_member_loads(engine: CapacityEngine, view: ModeView) -> dict[str, Membe
 
 # -- the comparisons ------------------------------------------------------------------------
 def _figures(result: ModeResult) -> list[object]:
-    """Everything a mode's result says, floats unrounded, dicts in their order."""
+    """Everything a mode's result says, floats unrounded, dicts in their order but the
+    members' (by member: the order of a mode's members is read nowhere, each is looked
+    up or compared alone; ``_changed_loads`` lists them from a set)."""
     return [
         [(key, list(fig.by_kind.items()), fig.bandwidth_mbps) for key, fig in result.links.items()],
-        list(result.members.items()),
+        sorted(result.members.items()),
         list(result.async_rpo.items()),
     ]
 
