@@ -21,7 +21,7 @@ from operator import eq, itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from designer.capacity.flows import Flows, Routed
-from designer.capacity.lost import LostCopies, LostPairs
+from designer.capacity.lost import LostCopies
 from designer.capacity.modes import NORMAL, Mode
 from designer.capacity.view import ModeView, Route
 from designer.domain.enums import MirrorMode
@@ -203,8 +203,6 @@ class CapacityEngine:
     _class_of: dict[str, tuple[tuple[str, ...], str]]
     #: See :meth:`_async_keys` (made when first read).
     _async_on: frozenset[LinkKey]
-    #: See :meth:`_lost_pairs` (made when first read).
-    _pairs_lost: LostPairs
     #: See :meth:`_walk_classes` (made when first read).
     _walk_class_of: dict[str, tuple[str | None, frozenset[str], bool]]
 
@@ -527,12 +525,7 @@ class CapacityEngine:
                 # dict read, not the view's method: an array's or a site's loss loses
                 # thousands of copies).
                 vm_site = normal_site = self.prep.vm_site.get
-            by_lun = self._lost_pairs()
-            pairs = by_lun.of(w) if not w.vm_relocated and (w.copy_lost or w.logs_lost) else None
-            if pairs is not None:
-                # The same databases, from its lost LUNs' (worked out once each).
-                lost_only = by_lun.changed(pairs, changed)
-            for lost in () if pairs is not None else (w.copy_lost, w.logs_lost):
+            for lost in (w.copy_lost, w.logs_lost):
                 for vm, db_id in lost:
                     if db_id == "*":
                         dbs: Iterable[str] = self.dag_dbs_on_vm.get(vm, ())
@@ -575,15 +568,6 @@ class CapacityEngine:
             changed |= full
             lost_only -= full
         return changed, rerouted - changed, lost_only
-
-    def _lost_pairs(self) -> LostPairs:
-        """See :class:`LostPairs` (made when first read)."""
-        found: LostPairs | None = self.__dict__.get("_pairs_lost")
-        if found is None:
-            found = self._pairs_lost = LostPairs(
-                self.prep, self.flows.shipping, self.base_active, self.dag_dbs_on_vm
-            )
-        return found
 
     def _reseeds(self, view: ModeView, db_id: str) -> tuple[list[Routed], list[Routed]]:
         """(normal operation's streams that change, what they become) of a database
