@@ -203,6 +203,8 @@ class CapacityEngine:
     _class_of: dict[str, tuple[tuple[str, ...], str]]
     #: See :meth:`_async_keys` (made when first read).
     _async_on: frozenset[LinkKey]
+    #: See :meth:`_base_other_of` (made when first read).
+    _other_of: dict[str, Routed] | None
     #: See :meth:`_walk_classes` (made when first read).
     _walk_class_of: dict[str, tuple[str | None, frozenset[str], bool]]
 
@@ -517,43 +519,11 @@ class CapacityEngine:
             # databases it changes anyway (each then skipped at one set read).
             for site_down in w.sites_down:
                 changed.update(self.dbs_in_site.get(site_down, ()))
-            base_active = self.base_active
-            vm_site: Callable[[str], str | None] = view.vm_site
-            normal_site: Callable[[str], str | None] = normal.vm_site
             if not w.vm_relocated:
-                # No VM relocated: every VM is in its normal site in this mode too (a
-                # dict read, not the view's method: an array's or a site's loss loses
-                # thousands of copies).
-                vm_site = normal_site = self.prep.vm_site.get
-            for lost in (w.copy_lost, w.logs_lost):
-                for vm, db_id in lost:
-                    if db_id == "*":
-                        dbs: Iterable[str] = self.dag_dbs_on_vm.get(vm, ())
-                        if changed.issuperset(dbs):
-                            # Its VM's databases changed already (a VM down: an array's
-                            # or a site's loss downs ~40-160 at 25k, ~100 copies each).
-                            continue
-                    elif db_id in shipping:
-                        if db_id in changed:
-                            continue
-                        dbs = (db_id,)
-                    else:
-                        continue
-                    site = vm_site(vm)
-                    normal_vm_site = site if vm_site is normal_site else normal_site(vm)
-                    for d in dbs:
-                        if d in changed:
-                            continue
-                        # Not moved: active where it was. A lost copy in its active
-                        # copy's site sends nothing across a link either way (its
-                        # reseed neither).
-                        active = base_active[d]
-                        if (
-                            active is None
-                            or vm_site(active) != site
-                            or normal_site(active) != normal_vm_site
-                        ):
-                            lost_only.add(d)
+                # Every VM in its normal site in this mode too.
+                lost_only = self._lost_only(w, changed)
+            else:
+                lost_only = self._lost_relocated(view, changed)
         rerouted: set[str] = set()
         overrides = list(overrides)
         for link_id in (*view.links_down, *overrides):
@@ -568,6 +538,75 @@ class CapacityEngine:
             changed |= full
             lost_only -= full
         return changed, rerouted - changed, lost_only
+
+    def _lost_only(self, w: World, changed: set[str]) -> set[str]:
+        """:meth:`_changed_dbs`' walk over the lost pairs of a world that relocated no
+        VM (every VM in its normal site): the databases not in ``changed`` with a copy
+        lost in another site than their active copy's (or not active). The same tests
+        in fewer steps: most pairs' databases changed already (an array's loss: ~10 of
+        every 16; a site's: all), skipped first at one set read."""
+        found: set[str] = set()
+        shipping, base_active, on_vm = self.flows.shipping, self.base_active, self.dag_dbs_on_vm
+        site_of = self.prep.vm_site.get
+        for lost in (w.copy_lost, w.logs_lost):
+            for vm, db_id in lost:
+                if db_id in changed:
+                    continue
+                if db_id != "*":
+                    if db_id in shipping:
+                        active = base_active[db_id]
+                        if active is None or site_of(active) != site_of(vm):
+                            found.add(db_id)
+                    continue
+                dbs = on_vm.get(vm, ())
+                if changed.issuperset(dbs):
+                    # Its VM's databases changed already (a VM down: an array's or a
+                    # site's loss downs ~40-160 at 25k, ~100 copies each).
+                    continue
+                site = site_of(vm)
+                for d in dbs:
+                    if d in changed:
+                        continue
+                    active = base_active[d]
+                    if active is None or site_of(active) != site:
+                        found.add(d)
+        return found
+
+    def _lost_relocated(self, view: ModeView, changed: set[str]) -> set[str]:
+        """:meth:`_lost_only` of a world that relocated VMs (an SRM recovery plan's):
+        each lost copy's site and its database's active copy's read from the view and
+        from normal operation."""
+        w = view.world
+        assert w is not None
+        found: set[str] = set()
+        shipping, base_active = self.flows.shipping, self.base_active
+        vm_site, normal_site = view.vm_site, self.normal_view.vm_site
+        for lost in (w.copy_lost, w.logs_lost):
+            for vm, db_id in lost:
+                if db_id == "*":
+                    dbs: Iterable[str] = self.dag_dbs_on_vm.get(vm, ())
+                    if changed.issuperset(dbs):
+                        continue
+                elif db_id in shipping:
+                    if db_id in changed:
+                        continue
+                    dbs = (db_id,)
+                else:
+                    continue
+                site, normal_vm_site = vm_site(vm), normal_site(vm)
+                for d in dbs:
+                    if d in changed:
+                        continue
+                    # Not moved: active where it was. A lost copy in its active copy's
+                    # site sends nothing across a link either way (its reseed neither).
+                    active = base_active[d]
+                    if (
+                        active is None
+                        or vm_site(active) != site
+                        or normal_site(active) != normal_vm_site
+                    ):
+                        found.add(d)
+        return found
 
     def _reseeds(self, view: ModeView, db_id: str) -> tuple[list[Routed], list[Routed]]:
         """(normal operation's streams that change, what they become) of a database
@@ -967,8 +1006,28 @@ class CapacityEngine:
         base = self.base_other
         if len(others) == len(base) and all(map(eq, others, base)):
             return [], []
-        before, now = set(base), set(others)
-        return [r for r in base if r not in now], [r for r in others if r not in before]
+        # Each stream's element (a mirror, a Double-Take replication) sends one stream
+        # at most: a stream is in the other list when the other's stream of its element
+        # equals it (a string read each, where a set of streams hashes every field).
+        before = self._base_other_of()
+        now = {routed[0].element: routed for routed in others}
+        if before is None or len(now) != len(others):
+            in_before, in_now = set(base), set(others)
+            return [r for r in base if r not in in_now], [r for r in others if r not in in_before]
+        now_get, before_get = now.get, before.get
+        return (
+            [r for r in base if now_get(r[0].element) != r],
+            [r for r in others if before_get(r[0].element) != r],
+        )
+
+    def _base_other_of(self) -> dict[str, Routed] | None:
+        """Element → its stream in :attr:`base_other` (None: an element sends two; made
+        when first read)."""
+        found = self.__dict__.get("_other_of", _UNKNOWN)
+        if found is _UNKNOWN:
+            of = {routed[0].element: routed for routed in self.base_other}
+            found = self._other_of = of if len(of) == len(self.base_other) else None
+        return found
 
     # -- members ---------------------------------------------------------------------------
     def _member_loads(self, view: ModeView, members: Iterable[str]) -> dict[str, MemberLoad]:
@@ -1460,10 +1519,15 @@ class CapacityEngine:
         w = view.world
         assert w is not None
         changes: dict[str, MemberLoad] = {}
-        vm_host, make = view.vm_host, MemberLoad._make
-        for m in down:
-            changes[m] = make((m, False, vm_host(m), 0, 0, 0, 0.0, 0.0))
         base_members = self.base_members
+        # Where each runs: its host in normal operation (``vm_host`` of the normal
+        # view: the model's field, read there once), unless vSphere HA restarted it;
+        # a load by ``tuple.__new__`` (``_make`` without its Python frame).
+        host_of, new = w.vm_restarted.get, tuple.__new__
+        for m in down:
+            changes[m] = new(
+                MemberLoad, (m, False, host_of(m, base_members[m].host), 0, 0, 0, 0.0, 0.0)
+            )
         #: ``round(value, 6)`` of the figures met so far in this sizing (~1 µs each by
         #: the float's decimal digits; ~4,500 per 25k sizing, three in four a figure
         #: another mode had already).
@@ -1506,17 +1570,18 @@ class CapacityEngine:
                 memory = found
             else:
                 memory = 0.0
-            changes[m] = make(
+            changes[m] = new(
+                MemberLoad,
                 (
                     m,
                     True,
-                    vm_host(m),
+                    host_of(m, normal.host),
                     normal.active_databases + int(row[0]),
                     normal.active_mailboxes + int(row[1]),
                     normal.passive_mailboxes + int(row[2]),
                     megacycles,
                     memory,
-                )
+                ),
             )
         return changes
 
