@@ -1193,20 +1193,30 @@ class CapacityEngine:
         get_class = classes.get
         groups: dict[tuple[tuple[str | None, frozenset[str], bool], str | None, bool], list[str]]
         groups = {}
+        #: Class → whether each of its databases keeps a (now passive) copy on the
+        #: member it left, or that member (a string: asked per database, its copies
+        #: lost for some); the member's up and "*" read once per class.
+        keeps_of: dict[tuple[str | None, frozenset[str], bool], bool | str] = {}
         for db_id, now in moved.items():
             cls = get_class(db_id)
             if cls is None:
                 continue
-            if cls[2]:  # its normal active member holds a copy of it
+            found_keeps = keeps_of.get(cls)
+            if found_keeps is None:
+                found_keeps = False
                 was = cls[0]
-                was_up = up.get(was)  # type: ignore[arg-type]
-                if was_up is None:
-                    was_up = up[was] = vm_up(was)  # type: ignore[index,arg-type]
-                keeps = was_up and (
-                    not lost or ((was, db_id) not in lost and (was, "*") not in lost)
-                )
-            else:
-                keeps = False
+                if cls[2] and was is not None:  # its normal active member holds a copy
+                    was_up = up.get(was)
+                    if was_up is None:
+                        was_up = up[was] = vm_up(was)
+                    if was_up:
+                        found_keeps = True if not lost else (was, "*") not in lost and was
+                keeps_of[cls] = found_keeps
+            keeps = (
+                found_keeps
+                if found_keeps is True or found_keeps is False
+                else (found_keeps, db_id) not in lost
+            )
             key = (cls, now, keeps)
             found = groups.get(key)
             if found is None:
