@@ -220,7 +220,8 @@ class LostCopies:
             parts.append(self._array(array))
             covered.update(luns_of_array.get(array, ()))
         luns_down = world.luns_down
-        parts += [self._lun(lun) for lun in luns_down if lun not in covered]
+        if not luns_down <= covered:  # (at C speed: most modes lose whole arrays)
+            parts += [self._lun(lun) for lun in luns_down if lun not in covered]
         multi: set[tuple[str, str]] = set()
         for part in parts:
             if part.stars and not part.stars <= down:
