@@ -123,6 +123,10 @@ def _state(scene: DesignScene) -> dict[str, Any]:
         "edges": list(scene.edges),
         "parents": dict(scene.box_parent),
         "children": {k: sorted(v) for k, v in scene.box_children.items()},
+        # The parts' tables (a big design's noted after its first frame), in order.
+        "placements": list(scene._disk_placement.items()),
+        "part lines": list(scene._part_lines.items()),
+        "placement counts": +scene._placements,
         "content": scene.content_rect(),
         "scene rect": scene.sceneRect(),
     }
@@ -239,6 +243,78 @@ def test_the_scene_built_in_slices_after_the_first_frame_is_the_scene_built_at_o
     whole, whole_pixels = _built_at_once(window)
     _same_state(sliced, whole)
     _same_pixels(sliced_pixels, whole_pixels)
+
+
+def test_a_big_designs_parts_are_noted_after_its_first_frame_in_slices(  # type: ignore[no-untyped-def]
+    qtbot, launch, big, tmp_path, monkeypatch
+):
+    """The disks' placements and drawn relations (their LUN lines, for the selection)
+    are noted after the first frame, a few at a time; the VMs of the first view show
+    their disks' tags meanwhile; the tables are then those of a scene built at once."""
+    monkeypatch.setattr(scene_module, "PARTS_CHUNK", 7)
+    early: list[int] = []  # a table read before the slices were through: how far
+    note_now = DesignScene._note_waiting_parts
+
+    def noted(self: DesignScene) -> None:
+        if self._parts_tables is not None:
+            early.append(self._parts_noted)
+        note_now(self)
+
+    monkeypatch.setattr(DesignScene, "_note_waiting_parts", noted)
+    path = _generated(tmp_path, mixed=True)
+    window = launch()
+    assert window.open_file(path, ask=False)  # File > Open
+    scene = window.view.design_scene
+    assert window.session.holding and scene._parts_tables is not None
+    assert "_disk_placement" not in scene.__dict__ and "_part_lines" not in scene.__dict__
+    disks = sum(1 for e in window.session.design.elements if e.kind == "virtual_disk")
+    assert disks > 3 * 7, "the parts take several slices"
+    tagged = [n for n in scene.boxes_built.values() if n.disk_tags]
+    assert tagged, "the first view's VMs show their disks' placements"
+    first_view = {n.element_id: (list(n.disk_tags), dict(n.disk_tag_of)) for n in tagged}
+    qtbot.waitUntil(lambda: scene._parts_tables is None, timeout=20000)
+    assert early == [], "a table was read before the slices had noted every part"
+    scene = _settle(qtbot, window)
+    sliced = _state(scene)
+    for element_id, tags in first_view.items():
+        node = scene.nodes[element_id]
+        assert (list(node.disk_tags), dict(node.disk_tag_of)) == tags
+    whole, _pixels_at_once = _built_at_once(window)
+    assert len(sliced["placements"]) == disks
+    _same_state(sliced, whole)
+
+
+def test_a_big_designs_parts_read_before_the_slices_are_noted_at_once(  # type: ignore[no-untyped-def]
+    qtbot, launch, big, tmp_path, monkeypatch
+):
+    """A disk's lines wanted before the slices noted the parts (its VM selected from the
+    command line's design at once): every part is noted then, and the lines shown are
+    those of a scene built at once."""
+    monkeypatch.setattr(scene_module, "PARTS_CHUNK", 1)
+    monkeypatch.setattr(slices, "TURN_BUDGET_S", 0.0)  # one slice of each job per turn
+    window = launch(_generated(tmp_path, mixed=True))  # dr-designer gui FILE
+    scene, session = window.view.design_scene, window.session
+    qtbot.waitUntil(lambda: not session.holding, timeout=20000)
+    assert scene._parts_tables is not None, "the slices are not through yet"
+    vm = next(e for e in session.design.elements if e.kind == "virtual_disk").vm
+    session.set_selection([vm])
+    assert scene._parts_tables is None
+
+    def disk_lines() -> list[str]:
+        return sorted(k for k in scene.edges if k.split("|")[0] in scene.box_children[vm])
+
+    qtbot.waitUntil(lambda: bool(disk_lines()), timeout=20000)  # (made in slices)
+    shown = disk_lines()
+    disks = [e.id for e in session.design.elements if getattr(e, "vm", None) == vm]
+    assert len(shown) == len(disks), "each of the selected VM's disks shows its LUN line"
+    tables = (list(scene._disk_placement.items()), list(scene._part_lines.items()))
+    counts = +scene._placements
+    assert not session.holding
+    scene.rebuild()  # at once (no first frame held)
+    assert scene._parts_tables is None
+    assert (list(scene._disk_placement.items()), list(scene._part_lines.items())) == tables
+    assert +scene._placements == counts
+    qtbot.waitUntil(lambda: disk_lines() == shown, timeout=20000)  # (still selected)
 
 
 @pytest.mark.parametrize("loads", ["while the boxes are built", "once built", "once routed"])

@@ -17,7 +17,9 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from itertools import islice
+from operator import attrgetter
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
@@ -92,6 +94,9 @@ MARKER_IN_VIEW = 8
 BUILD_SLICE_S = 0.010
 #: Boxes built between two looks at the clock.
 BUILD_CHUNK = 16
+#: Parts (disks) whose placement and drawn relation a slice notes after a big design's
+#: first frame (~5 ms at 100,000 elements on the reference machine).
+PARTS_CHUNK = 10_000
 #: Around the opening view, the boxes built with it: what a box near the edge draws
 #: beyond its rectangle (its marker, a label) is in the first frame too (scene units).
 BUILD_MARGIN = 120.0
@@ -250,6 +255,7 @@ def _info(kind: str) -> KindInfo | None:
 #: (the kind's entry, a part, has lines, a line, its container fields, its drawn fields)
 _BuildPlan = tuple[KindInfo, bool, bool, bool, tuple[str, ...], tuple[str, ...]]
 _UNPLANNED: Any = object()
+T = TypeVar("T")
 
 
 def _build_plan(element: ElementBase) -> _BuildPlan | None:
@@ -263,11 +269,59 @@ def _build_plan(element: ElementBase) -> _BuildPlan | None:
     return info, part, lined, spec.shape == "line", tuple(spec.inside), tuple(spec.drawn)
 
 
+def _note_parts(
+    parts: Iterable[ElementBase],
+    plans: dict[type, _BuildPlan | None],
+    placement_of: dict[str, str],
+    part_lines: dict[str, tuple[str, str]],
+) -> None:
+    """Note each part's placement value and drawn relation (``KindInfo.drawn_of``: the
+    last of them), as :meth:`DesignScene._rebuild` did in its loop (``_note_part``,
+    inline; the placements are counted apart)."""
+    for element in parts:
+        plan = plans[type(element)]
+        assert plan is not None
+        element_id = element.id
+        fields = element.__dict__
+        placement = fields.get("placement")
+        if placement is not None:
+            placement_of[element_id] = placement._value_
+        for name in plan[5]:
+            value = fields[name]
+            if value is None:
+                continue
+            if type(value) is str:  # a plain reference (a disk's LUN)
+                part_lines[element_id] = (name, value)
+                continue
+            for target in value if isinstance(value, list) else (value,):
+                part_lines[element_id] = (name, target)
+
+
+class _PartsNoted(Generic[T]):
+    """A table of the parts' (``DesignScene._disk_placement``, ``_part_lines``) while a
+    big design's parts wait to be noted (see :meth:`DesignScene._note_waiting_parts`):
+    reading it notes them first. Once they are, the table is a plain attribute of the
+    instance again (no setter here: the instance's attribute wins, no cost per read)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, scene: DesignScene | None, owner: type) -> T:
+        assert scene is not None
+        scene._note_waiting_parts()
+        table: T = scene.__dict__[self.name]
+        return table
+
+
 class DesignScene(QGraphicsScene):
     """Items for one session's design, kept in step with its events."""
 
     #: The boxes by element id (an attribute of the instance once the scene is whole).
     nodes = _Nodes()
+    #: Each part's placement value (a disk's "vmdk_vmfs"), and its drawn relation (a
+    #: disk's LUN: drawn for the selection only); see :meth:`_note_waiting_parts`.
+    _disk_placement: _PartsNoted[dict[str, str]] = _PartsNoted()
+    _part_lines: _PartsNoted[dict[str, tuple[str, str]]] = _PartsNoted()
 
     def __init__(self, session: EditorSession, theme: Theme | None = None) -> None:
         super().__init__()
@@ -311,7 +365,7 @@ class DesignScene(QGraphicsScene):
         self._marker_job: Iterator[bool] | None = None
         self._selected: set[str] = set()
         #: Drawn relations of parts (a disk's LUN): drawn for the selection only.
-        self._part_lines: dict[str, tuple[str, str]] = {}
+        self.__dict__["_part_lines"] = {}
         self._part_wanted: set[str] = set()
         self._child_rects: dict[str, list[QRectF]] = {}
         self._mixed: bool | None = None
@@ -389,7 +443,13 @@ class DesignScene(QGraphicsScene):
         self._member_lines: dict[str, list[str]] = {}
         #: How many disks of the design use each placement.
         self._placements: Counter[str] = Counter()
-        self._disk_placement: dict[str, str] = {}
+        self.__dict__["_disk_placement"] = {}
+        #: A big design just opened: its parts whose placements and drawn relations are
+        #: noted after the first frame (or when first read), and the tables they go to.
+        self._parts_waiting: list[ElementBase] = []
+        self._parts_tables: tuple[dict[str, str], dict[str, tuple[str, str]]] | None = None
+        self._parts_plans: dict[type, _BuildPlan | None] = {}
+        self._parts_noted = 0
         self.detail_visible = True
         #: Every text of a paint pass (readable size, no overlaps; see labels.py).
         self.labels = Labels(on_record=self._repaint_pictures)
@@ -529,6 +589,7 @@ class DesignScene(QGraphicsScene):
         self._marks.clear()
         self._marker_job = None
         self._selected = set()
+        self._drop_waiting_parts()
         self._part_lines.clear()
         self._part_wanted = set()
         self._placements.clear()
@@ -542,9 +603,10 @@ class DesignScene(QGraphicsScene):
         self._indexed = False
         box_parent, box_children = self.box_parent, self.box_children
         lined: list[tuple[ElementBase, KindInfo]] = []
+        #: The parts (a VM's disks), in design order.
+        parts: list[ElementBase] = []
         #: Each box's parts (a VM's disks), in design order.
         parts_of: dict[str, list[ElementBase]] = defaultdict(list)
-        part_lines = self._part_lines
         add_item, node_shown = self.addItem, self.layers.node_shown
         layout_get = layout.get
         #: Per kind: its default box size and its stacking order.
@@ -553,7 +615,6 @@ class DesignScene(QGraphicsScene):
         right = bottom = -math.inf
         #: Per element class: what the loop asks of its kind (asked once per class).
         plans: dict[type, _BuildPlan | None] = {}
-        disk_placement, placements = self._disk_placement, self._placements
         # A big design opened in a window on screen (its first frame held): only the
         # top-level boxes now (the view's fit and the loose rows need them all), the
         # boxes the first frame shows once the view has its zoom (build_view), the
@@ -569,7 +630,7 @@ class DesignScene(QGraphicsScene):
                 plan = plans[cls] = _build_plan(element)
             if plan is None:
                 continue
-            info, part, is_lined, is_line, inside, drawn = plan
+            info, part, is_lined, is_line, inside, _drawn = plan
             if is_lined:
                 lined.append((element, info))
             if is_line:
@@ -589,23 +650,11 @@ class DesignScene(QGraphicsScene):
             if part:
                 # Drawn by its container (a VM's disk count), not as a box; its lines
                 # (a disk's LUN) only for the selection, and nothing is selected yet.
-                # (_note_part, inline: 70,000 disks at 100k; the placements are
-                # counted after the loop.)
-                placement = fields.get("placement")
-                if placement is not None:
-                    disk_placement[element_id] = placement._value_
+                # Its placement and drawn relation are noted after the loop (a big
+                # design's after its first frame: _note_waiting_parts).
                 if parent is not None:
                     parts_of[parent].append(element)
-                # KindInfo.drawn_of: the last of them.
-                for name in drawn:
-                    value = fields[name]
-                    if value is None:
-                        continue
-                    if type(value) is str:  # a plain reference (a disk's LUN)
-                        part_lines[element_id] = (name, value)
-                        continue
-                    for target in value if isinstance(value, list) else (value,):
-                        part_lines[element_id] = (name, target)
+                parts.append(element)
                 continue
             entry = layout_get(element_id)
             if entry is None:
@@ -640,7 +689,13 @@ class DesignScene(QGraphicsScene):
                 right = x + w
             if y + h > bottom:
                 bottom = y + h
-        placements.update(disk_placement.values())
+        if defer and parts:
+            # Only the counts now (whether tags show: _mixed); the tables of 70,000
+            # disks at 100k (~40 ms) after the first frame, or when first read.
+            self._wait_for_parts(parts, plans)
+        else:
+            _note_parts(parts, plans, self._disk_placement, self._part_lines)
+            self._placements.update(self._disk_placement.values())
         if later and pending:
             # Boxes without a place are placed after their laid-out siblings: all of
             # them built first (rare in a big design: no partial build then).
@@ -675,6 +730,73 @@ class DesignScene(QGraphicsScene):
             self.session.after_first_frame(self._start_building)
         else:
             self._end_partial()
+
+    # -- a big design's parts: their tables after the first frame ------------------------
+    def _wait_for_parts(
+        self, parts: list[ElementBase], plans: dict[type, _BuildPlan | None]
+    ) -> None:
+        """Count the placements of ``parts`` now (whether the VMs show tags); note their
+        placements and drawn relations in slices after the first frame, or all at once
+        when either table is read first (:class:`_PartsNoted`)."""
+        try:
+            counts = Counter(map(attrgetter("placement"), parts))  # in C: one kind of part
+        except AttributeError:
+            counts = Counter(p.__dict__.get("placement") for p in parts)
+        counts.pop(None, None)
+        self._placements.update({p._value_: n for p, n in counts.items()})
+        self._parts_plans = plans
+        self._parts_waiting = parts
+        self._parts_noted = 0
+        # The instance's tables out of the way: reads go through _PartsNoted.
+        self._parts_tables = (
+            self.__dict__.pop("_disk_placement"),
+            self.__dict__.pop("_part_lines"),
+        )
+        self.session.after_first_frame(self._start_noting_parts)
+
+    @property
+    def _parts_key(self) -> tuple[int, str]:
+        return (id(self), "parts")
+
+    def _start_noting_parts(self) -> None:
+        if self._parts_tables is not None:
+            slices.shared().start(self._parts_key, self, self._note_parts_slice, long_lived=True)
+
+    def _note_parts_slice(self, deadline: float) -> bool:
+        """One slice of the parts' tables after the first frame (a job of :mod:`slices`)."""
+        tables = self._parts_tables
+        if tables is None:
+            return True
+        parts, start = self._parts_waiting, self._parts_noted
+        end = min(start + PARTS_CHUNK, len(parts))
+        _note_parts(islice(parts, start, end), self._parts_plans, *tables)
+        self._parts_noted = end
+        if end < len(parts):
+            return False
+        self._tables_back()
+        return True
+
+    def _note_waiting_parts(self) -> None:
+        """Note every waiting part now (a table read before the slices are through)."""
+        tables = self._parts_tables
+        if tables is not None:
+            slices.shared().cancel(self._parts_key)
+            parts = self._parts_waiting
+            _note_parts(islice(parts, self._parts_noted, None), self._parts_plans, *tables)
+            self._tables_back()
+
+    def _tables_back(self) -> None:
+        assert self._parts_tables is not None
+        self.__dict__["_disk_placement"], self.__dict__["_part_lines"] = self._parts_tables
+        self._parts_tables = None
+        self._parts_waiting = []
+        self._parts_noted = 0
+
+    def _drop_waiting_parts(self) -> None:
+        """A rebuild: the waiting parts are the old design's (their tables are cleared)."""
+        if self._parts_tables is not None:
+            slices.shared().cancel(self._parts_key)
+            self._tables_back()
 
     # -- a big design's boxes: those of the first frame first ----------------------------
     @property
@@ -1012,10 +1134,17 @@ class DesignScene(QGraphicsScene):
     def _tag_disks(self, node: NodeItem, parts: list[ElementBase]) -> None:
         if node.kind not in self._holders:
             return
-        placement_of = self._disk_placement
         node.disk_count = len(parts)
         node.disk_ids = [p.id for p in parts]
-        placed = [(p.id, placement_of[p.id]) for p in parts if p.id in placement_of]
+        if self._parts_tables is None:
+            placement_of = self._disk_placement
+            placed = [(p.id, placement_of[p.id]) for p in parts if p.id in placement_of]
+        else:  # a big design's first frame: from the parts, what their table will hold
+            placed = [
+                (p.id, placement._value_)
+                for p in parts
+                if (placement := p.__dict__.get("placement")) is not None
+            ]
         node.disk_tag_of = {i: PLACEMENT_TAGS.get(tag, tag) for i, tag in placed}
         node.disk_tags = disk_tags([tag for _, tag in placed]) if self._mixed else []
         node.update()
