@@ -14,22 +14,18 @@ from designer.interop.exchange import import_exchange
 from designer.interop.layout import lay_out
 from designer.interop.report import ImportReport, InteropError
 from designer.interop.rvtools import import_rvtools
+from designer.interop.sources import SOURCES
 
 __all__ = ["KINDS", "ImportResult", "import_sources"]
 
 #: Import kind -> (reader, what it reads).
 KINDS: dict[str, tuple[Callable[[Sequence[str | Path], DesignBuilder], None], str]] = {
-    "calculator": (
-        import_calculator,
-        "Exchange Role Requirements Calculator CSVs (MailboxDatabases.csv, "
-        "MailboxDatabaseCopies.csv, Servers.csv)",
-    ),
-    "exchange": (
-        import_exchange,
-        "Export-Csv of Get-DatabaseAvailabilityGroup -Status, Get-MailboxDatabase, "
-        "Get-MailboxDatabaseCopyStatus",
-    ),
-    "rvtools": (import_rvtools, "RVTools export (xlsx, or its RVTools_tab*.csv files)"),
+    kind: (reader, SOURCES[kind])
+    for kind, reader in (
+        ("calculator", import_calculator),
+        ("exchange", import_exchange),
+        ("rvtools", import_rvtools),
+    )
 }
 
 

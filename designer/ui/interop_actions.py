@@ -12,8 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from designer.domain.errors import DesignError
-from designer.interop.command import ApplyImport
-from designer.interop.importing import KINDS, import_sources
+from designer.interop.sources import SOURCES
 from designer.ui.file_ops import beside, file_name_for
 from designer.ui.session import EditorSession
 
@@ -51,7 +50,7 @@ class InteropActions:
         self.import_actions: dict[str, QAction] = {}
         for kind, text, pattern in _IMPORTS:
             action = self.import_menu.addAction(text)
-            action.setStatusTip(f"Import {KINDS[kind][1]} into this design")
+            action.setStatusTip(f"Import {SOURCES[kind]} into this design")
             action.triggered.connect(lambda *_, k=kind, p=pattern: self.import_dialog(k, p))
             self.import_actions[kind] = action
         anchor = next((a for a in file_menu.actions() if a.menu() is export_menu), None)
@@ -80,13 +79,15 @@ class InteropActions:
 
     # -- import --------------------------------------------------------------------------
     def import_dialog(self, kind: str, pattern: str = "All files (*)") -> bool:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self.window, f"Import {KINDS[kind][1]}", "", pattern
-        )
+        paths, _ = QFileDialog.getOpenFileNames(self.window, f"Import {SOURCES[kind]}", "", pattern)
         return bool(paths) and self.import_files(kind, [Path(p) for p in paths])
 
     def import_files(self, kind: str, paths: list[Path]) -> bool:
         """Merge ``paths`` into the open design as one undoable step."""
+        # The readers when first used, not before the window's first frame (~6 ms).
+        from designer.interop.command import ApplyImport
+        from designer.interop.importing import import_sources
+
         session = self.session
         before = session.design
         try:
