@@ -961,7 +961,9 @@ class MainWindow(QMainWindow):
         # The boxes built and those still to build (a big design just opened builds
         # its boxes in slices too: reading scene.nodes would build them all at once).
         nodes, waiting = scene.boxes_built, scene.boxes_waiting
-        edges, parts = scene.edges, scene.box_parent
+        # The parts too, noted or still waiting to be (reading scene.box_parent would
+        # note every waiting part in this turn).
+        edges, parts, unnoted = scene.edges, scene.boxes_parent, scene.parts_waiting
         names: list[str] = []
         elements = self.session.design.elements
         for start in range(0, len(elements), FIND_NAMES_SLICE):
@@ -969,7 +971,11 @@ class MainWindow(QMainWindow):
             names.extend(
                 f"{e.name} ({e.label})"
                 for e in elements[start : start + FIND_NAMES_SLICE]
-                if e.id in nodes or e.id in waiting or e.id in edges or e.id in parts
+                if e.id in nodes
+                or e.id in waiting
+                or e.id in edges
+                or e.id in parts
+                or e.id in unnoted
             )
             yield None
         yield names

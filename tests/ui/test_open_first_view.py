@@ -266,7 +266,11 @@ def test_a_big_designs_parts_are_noted_after_its_first_frame_in_slices(  # type:
     assert window.open_file(path, ask=False)  # File > Open
     scene = window.view.design_scene
     assert window.session.holding and scene._parts_tables is not None
-    assert "_disk_placement" not in scene.__dict__ and "_part_lines" not in scene.__dict__
+    tables = ("_disk_placement", "_part_lines", "box_parent", "box_children")
+    assert not any(name in scene.__dict__ for name in tables)
+    disk_ids = {e.id for e in window.session.design.elements if e.kind == "virtual_disk"}
+    assert disk_ids and not disk_ids & scene.boxes_parent.keys(), "the disks wait"
+    assert scene.parts_waiting == disk_ids
     disks = sum(1 for e in window.session.design.elements if e.kind == "virtual_disk")
     assert disks > 3 * 7, "the parts take several slices"
     tagged = [n for n in scene.boxes_built.values() if n.disk_tags]
@@ -282,6 +286,27 @@ def test_a_big_designs_parts_are_noted_after_its_first_frame_in_slices(  # type:
     whole, _pixels_at_once = _built_at_once(window)
     assert len(sliced["placements"]) == disks
     _same_state(sliced, whole)
+
+
+def test_the_find_box_names_the_disks_while_they_wait_to_be_noted(  # type: ignore[no-untyped-def]
+    qtbot, launch, big, tmp_path, monkeypatch
+):
+    """The find box's names are made in slices after the first frame, as the parts'
+    tables: a disk not noted yet is named all the same (and making the names does not
+    note every part in one turn)."""
+    monkeypatch.setattr(scene_module, "PARTS_CHUNK", 1)
+    monkeypatch.setattr(slices, "TURN_BUDGET_S", 0.0)  # one slice of each job per turn
+    window = launch(_generated(tmp_path))  # dr-designer gui FILE
+    scene, session = window.view.design_scene, window.session
+    # (The names are set once, all of them, by the job's last slice.)
+    qtbot.waitUntil(lambda: window._find_model.rowCount() > 0, timeout=20000)
+    assert scene._parts_tables is not None, "the parts still wait"
+    names = window._find_model.stringList()
+    disks = [f"{e.name} ({e.label})" for e in session.design.elements if e.kind == "virtual_disk"]
+    assert disks and set(disks) <= set(names)
+    qtbot.waitUntil(lambda: scene._parts_tables is None, timeout=20000)
+    window._refresh_find_names()  # made again at once, every part noted
+    assert window._find_model.stringList() == names
 
 
 def test_a_big_designs_parts_read_before_the_slices_are_noted_at_once(  # type: ignore[no-untyped-def]

@@ -94,9 +94,9 @@ MARKER_IN_VIEW = 8
 BUILD_SLICE_S = 0.010
 #: Boxes built between two looks at the clock.
 BUILD_CHUNK = 16
-#: Parts (disks) whose placement and drawn relation a slice notes after a big design's
-#: first frame (~5 ms at 100,000 elements on the reference machine).
-PARTS_CHUNK = 10_000
+#: Parts (disks) whose container, placement and drawn relation a slice notes after a
+#: big design's first frame (~5 ms on the reference machine).
+PARTS_CHUNK = 5_000
 #: Around the opening view, the boxes built with it: what a box near the edge draws
 #: beyond its rectangle (its marker, a label) is in the first frame too (scene units).
 BUILD_MARGIN = 120.0
@@ -256,6 +256,13 @@ def _info(kind: str) -> KindInfo | None:
 _BuildPlan = tuple[KindInfo, bool, bool, bool, tuple[str, ...], tuple[str, ...]]
 _UNPLANNED: Any = object()
 T = TypeVar("T")
+#: A big design's parts' tables while they wait (see DesignScene._wait_for_parts).
+_PartsTables = tuple[
+    dict[str, str],
+    dict[str, tuple[str, str]],
+    dict[str, str | None],
+    defaultdict[str, set[str]],
+]
 
 
 def _build_plan(element: ElementBase) -> _BuildPlan | None:
@@ -274,15 +281,29 @@ def _note_parts(
     plans: dict[type, _BuildPlan | None],
     placement_of: dict[str, str],
     part_lines: dict[str, tuple[str, str]],
+    box_parent: dict[str, str | None] | None = None,
+    box_children: defaultdict[str, set[str]] | None = None,
 ) -> None:
     """Note each part's placement value and drawn relation (``KindInfo.drawn_of``: the
     last of them), as :meth:`DesignScene._rebuild` did in its loop (``_note_part``,
-    inline; the placements are counted apart)."""
+    inline; the placements are counted apart); with ``box_parent`` and
+    ``box_children``, its container too (``KindInfo.container_of``: the first of its
+    ``inside`` fields set)."""
     for element in parts:
         plan = plans[type(element)]
         assert plan is not None
         element_id = element.id
         fields = element.__dict__
+        if box_parent is not None and box_children is not None:
+            parent = None
+            for name in plan[4]:
+                value = fields[name]
+                if value:
+                    parent = value if type(value) is str else str(value)
+                    break
+            box_parent[element_id] = parent
+            if parent is not None:
+                box_children[parent].add(element_id)
         placement = fields.get("placement")
         if placement is not None:
             placement_of[element_id] = placement._value_
@@ -322,6 +343,10 @@ class DesignScene(QGraphicsScene):
     #: disk's LUN: drawn for the selection only); see :meth:`_note_waiting_parts`.
     _disk_placement: _PartsNoted[dict[str, str]] = _PartsNoted()
     _part_lines: _PartsNoted[dict[str, tuple[str, str]]] = _PartsNoted()
+    #: The box each element is drawn in (parts too: a disk's VM), and the reverse (a
+    #: big design's parts noted after its first frame, as the two tables above).
+    box_parent: _PartsNoted[dict[str, str | None]] = _PartsNoted()
+    box_children: _PartsNoted[defaultdict[str, set[str]]] = _PartsNoted()
 
     def __init__(self, session: EditorSession, theme: Theme | None = None) -> None:
         super().__init__()
@@ -357,9 +382,8 @@ class DesignScene(QGraphicsScene):
         self._relations_of: dict[str, list[str]] = {}
         #: The last :meth:`content_rect`: (design, box count, rect).
         self._content: tuple[Design, int, QRectF] | None = None
-        #: The box each element is drawn in (parts too: a disk's VM), and the reverse.
-        self.box_parent: dict[str, str | None] = {}
-        self.box_children: dict[str, set[str]] = defaultdict(set)
+        self.__dict__["box_parent"] = {}
+        self.__dict__["box_children"] = defaultdict(set)
         self._placer = Placer(session.design, self._box_rect)
         self._marks: dict[str, Mark] = {}
         self._marker_job: Iterator[bool] | None = None
@@ -447,7 +471,7 @@ class DesignScene(QGraphicsScene):
         #: A big design just opened: its parts whose placements and drawn relations are
         #: noted after the first frame (or when first read), and the tables they go to.
         self._parts_waiting: list[ElementBase] = []
-        self._parts_tables: tuple[dict[str, str], dict[str, tuple[str, str]]] | None = None
+        self._parts_tables: _PartsTables | None = None
         self._parts_plans: dict[type, _BuildPlan | None] = {}
         self._parts_noted = 0
         self.detail_visible = True
@@ -553,6 +577,7 @@ class DesignScene(QGraphicsScene):
                 gc.enable()
 
     def _rebuild(self) -> None:
+        self._drop_waiting_parts()
         self._kept_placing = None
         slices.shared().cancel(self._building_key)
         slices.shared().cancel(self._leaving_key)
@@ -589,7 +614,6 @@ class DesignScene(QGraphicsScene):
         self._marks.clear()
         self._marker_job = None
         self._selected = set()
-        self._drop_waiting_parts()
         self._part_lines.clear()
         self._part_wanted = set()
         self._placements.clear()
@@ -644,17 +668,20 @@ class DesignScene(QGraphicsScene):
                 if value:
                     parent = value if type(value) is str else str(value)
                     break
+            if part:
+                # Drawn by its container (a VM's disk count), not as a box; its lines
+                # (a disk's LUN) only for the selection, and nothing is selected yet.
+                # Its placement and drawn relation are noted after the loop; a big
+                # design's, and its container, after its first frame (_wait_for_parts).
+                if parent is not None:
+                    parts_of[parent].append(element)
+                parts.append(element)
+                if defer:
+                    continue
             box_parent[element_id] = parent
             if parent is not None:
                 box_children[parent].add(element_id)
             if part:
-                # Drawn by its container (a VM's disk count), not as a box; its lines
-                # (a disk's LUN) only for the selection, and nothing is selected yet.
-                # Its placement and drawn relation are noted after the loop (a big
-                # design's after its first frame: _note_waiting_parts).
-                if parent is not None:
-                    parts_of[parent].append(element)
-                parts.append(element)
                 continue
             entry = layout_get(element_id)
             if entry is None:
@@ -751,6 +778,8 @@ class DesignScene(QGraphicsScene):
         self._parts_tables = (
             self.__dict__.pop("_disk_placement"),
             self.__dict__.pop("_part_lines"),
+            self.__dict__.pop("box_parent"),
+            self.__dict__.pop("box_children"),
         )
         self.session.after_first_frame(self._start_noting_parts)
 
@@ -787,10 +816,39 @@ class DesignScene(QGraphicsScene):
 
     def _tables_back(self) -> None:
         assert self._parts_tables is not None
-        self.__dict__["_disk_placement"], self.__dict__["_part_lines"] = self._parts_tables
+        placements, lines, parents, children = self._parts_tables
+        self.__dict__["_disk_placement"], self.__dict__["_part_lines"] = placements, lines
+        self.__dict__["box_parent"], self.__dict__["box_children"] = parents, children
         self._parts_tables = None
         self._parts_waiting = []
         self._parts_noted = 0
+
+    def _boxes_tables(self) -> tuple[dict[str, str | None], defaultdict[str, set[str]]]:
+        """:attr:`box_parent` and :attr:`box_children` as they are, without noting the
+        waiting parts: for readers of boxes only (a part is never a box)."""
+        tables = self._parts_tables
+        if tables is not None:
+            return tables[2], tables[3]
+        return self.__dict__["box_parent"], self.__dict__["box_children"]
+
+    @property
+    def boxes_parent(self) -> dict[str, str | None]:
+        """:attr:`box_parent` for a box's entry: every box's is there, while a big
+        design's parts' may still wait for the slices after its first frame (reading
+        :attr:`box_parent` itself notes them all first)."""
+        return self._boxes_tables()[0]
+
+    @property
+    def parts_waiting(self) -> frozenset[str]:
+        """The ids of the parts not noted yet (in no table: see :attr:`boxes_parent`)."""
+        if self._parts_tables is None:
+            return frozenset()
+        return frozenset(map(attrgetter("id"), self._parts_waiting[self._parts_noted :]))
+
+    @property
+    def boxes_children(self) -> defaultdict[str, set[str]]:
+        """:attr:`box_children` for the boxes in a box (as :attr:`boxes_parent`)."""
+        return self._boxes_tables()[1]
 
     def _drop_waiting_parts(self) -> None:
         """A rebuild: the waiting parts are the old design's (their tables are cleared)."""
@@ -836,7 +894,8 @@ class DesignScene(QGraphicsScene):
         margin = max(BUILD_MARGIN, 0.1 * max(rect.width(), rect.height()))
         area = rect.adjusted(-margin, -margin, margin, margin)
         left, top, right, bottom = area.left(), area.top(), area.right(), area.bottom()
-        box_parent, box_children = self.box_parent, self.box_children
+        # (Boxes only: the parts' containment may wait for the first frame.)
+        box_parent, box_children = self._boxes_tables()
         shown = [
             element_id
             for element_id, (x, y, w, h) in zip(self._order, self._order_rects, strict=True)
@@ -1066,15 +1125,16 @@ class DesignScene(QGraphicsScene):
     def sibling_words(self, element_id: str) -> Counter[str]:
         """How many of a box's siblings (same kind, same container; loose boxes of a
         kind together) have each word in their name: shared words elide first."""
-        parent = self.box_parent.get(element_id)
+        box_parent = self.boxes_parent  # (boxes only: their siblings are boxes)
+        parent = box_parent.get(element_id)
         node = self.nodes.get(element_id)
         key = (parent, node.kind if node is not None else "")
         found = self._affixes.get(key)
         if found is None:
             if parent is not None:
-                ids: Iterable[str] = self.box_children.get(parent, ())
+                ids: Iterable[str] = self.boxes_children.get(parent, ())
             else:
-                ids = (i for i, p in self.box_parent.items() if p is None)
+                ids = (i for i, p in box_parent.items() if p is None)
             found = Counter()
             for i in ids:
                 sibling = self.nodes.get(i)
@@ -1263,8 +1323,9 @@ class DesignScene(QGraphicsScene):
         node = self.nodes.get(box)
         return node.box() if node is not None else None
 
+    # (The boxes only, as the readers below: a big design's parts may wait to be noted.)
     def box_container(self, box: str) -> str | None:
-        return self.box_parent.get(box)
+        return self.boxes_parent.get(box)
 
     def _top_level(self) -> list[str]:
         """The top-level boxes (in no box), in the order they were drawn. Kept up to date
@@ -1272,14 +1333,15 @@ class DesignScene(QGraphicsScene):
         :meth:`_reparent`); made again when boxes were drawn otherwise (the build)."""
         top = self._top_boxes
         if top is None or self._top_of != len(self.nodes):
-            top = self._top_boxes = [i for i in self.nodes if self.box_parent.get(i) is None]
+            box_parent = self.boxes_parent
+            top = self._top_boxes = [i for i in self.nodes if box_parent.get(i) is None]
             self._top_of = len(self.nodes)
         return top
 
     def boxes_in(self, box: str | None) -> Iterable[str]:
         if box is None:
             return self._top_level()
-        return [c for c in self.box_children.get(box, ()) if c in self.nodes]
+        return [c for c in self.boxes_children.get(box, ()) if c in self.nodes]
 
     def box_header(self, box: str) -> float:
         node = self.nodes.get(box)
@@ -1309,7 +1371,8 @@ class DesignScene(QGraphicsScene):
         parts = key.split("|")
         if len(parts) == 3:
             return "|".join(parts[:2])
-        holder_a, holder_b = self.box_parent.get(a.element_id), self.box_parent.get(b.element_id)
+        box_parent = self.boxes_parent  # (a line's ends are boxes)
+        holder_a, holder_b = box_parent.get(a.element_id), box_parent.get(b.element_id)
         if holder_a and holder_b and (a.detail or b.detail):
             element = self.session.document.get(key)
             kind = element.kind if element is not None else key
@@ -2621,12 +2684,13 @@ class DesignScene(QGraphicsScene):
         return keys
 
     def is_top_level(self, element_id: str) -> bool:
-        return self.box_parent.get(element_id) is None
+        """Whether a box sits in no other (boxes only: see :attr:`boxes_parent`)."""
+        return self.boxes_parent.get(element_id) is None
 
     def rows_in(self, element_id: str) -> list[NodeItem]:
         return [
             self.nodes[c]
-            for c in self.box_children.get(element_id, ())
+            for c in self.boxes_children.get(element_id, ())
             if c in self.nodes and self.nodes[c].detail
         ]
 
@@ -2634,7 +2698,7 @@ class DesignScene(QGraphicsScene):
         """What a box holds that is too small to name, in words: "4 VMs · 2 LUNs"."""
         return self._in_words(
             node.kind
-            for child in self.box_children.get(element_id, ())
+            for child in self.boxes_children.get(element_id, ())
             if (node := self.nodes.get(child)) is not None and node.detail
         )
 
@@ -2654,7 +2718,7 @@ class DesignScene(QGraphicsScene):
             origin = self.nodes[element_id].pos()
             rects = [
                 self.nodes[c].scene_rect().translated(-origin)
-                for c in self.box_children.get(element_id, ())
+                for c in self.boxes_children.get(element_id, ())
                 if c in self.nodes and self.nodes[c].detail
             ]
             self._child_rects[element_id] = rects

@@ -164,7 +164,7 @@ class DesignView(QGraphicsView):
         two-site DAG cut them off)."""
         scene = self.design_scene
         bounds = QRectF()
-        box_parent = scene.box_parent
+        box_parent = scene.boxes_parent
         for node in scene.nodes.values():
             # The dictionary first: most boxes sit in another (no Qt call for them).
             if box_parent.get(node.element_id) is None and node.parentItem() is None:

@@ -195,7 +195,7 @@ class SimulationOverlay(QGraphicsObject):
         them): a walk over the few top-level boxes, not every box of the design (the
         scene's content_rect takes ~0.3 s at 25,000 elements)."""
         scene = self.design_scene
-        parent = scene.box_parent
+        parent = scene.boxes_parent  # (the boxes' entries)
         bounds = QRectF()
         for element_id, node in scene.nodes.items():
             if parent.get(element_id) is None:
