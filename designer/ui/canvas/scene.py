@@ -319,10 +319,11 @@ def _note_parts(
 
 
 class _PartsNoted(Generic[T]):
-    """A table of the parts' (``DesignScene._disk_placement``, ``_part_lines``) while a
-    big design's parts wait to be noted (see :meth:`DesignScene._note_waiting_parts`):
-    reading it notes them first. Once they are, the table is a plain attribute of the
-    instance again (no setter here: the instance's attribute wins, no cost per read)."""
+    """A table that holds the parts (``DesignScene._disk_placement``, ``_part_lines``,
+    ``box_parent``, ``box_children``) while a big design's parts wait to be noted (see
+    :meth:`DesignScene._wait_for_parts`): reading it notes them first. Once they are,
+    the table is a plain attribute of the instance again (no setter here: the
+    instance's attribute wins, no cost per read)."""
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
