@@ -21,6 +21,7 @@ __all__ = [
     "file_name_for",
     "flush_settings",
     "recent_labels",
+    "start_folder",
 ]
 
 MAX_RECENT = 8
@@ -47,6 +48,32 @@ def beside(path: Path, suffix: str) -> Path:
         if name.casefold().endswith(known) and len(name) > len(known):
             return path.with_name(name[: -len(known)] + suffix)
     return path.with_name(path.stem + suffix)
+
+
+def start_folder(design_path: Path | None, recent: list[str]) -> Path:
+    """Where a file dialog for the design starts: the open design's folder; for a
+    design not saved yet (File > New, a sample, a recovered copy), the folder of the
+    file last opened or saved (the recent files, kept in the settings) that is still
+    there; else the user's Documents folder (the home folder if it has none). Never the
+    folder the program was started from, which a file dialog given a bare name uses.
+
+    Examples
+    --------
+    >>> start_folder(Path("/w/designs/site.json"), [])
+    PosixPath('/w/designs')
+    """
+    if design_path is not None:
+        return design_path.parent
+    for text in recent:
+        folder = Path(text).parent
+        if folder.is_dir():
+            return folder
+    documents = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation
+    )
+    if documents and Path(documents).is_dir():
+        return Path(documents)
+    return Path.home()
 
 
 #: Writes the settings file off the UI thread, in the order asked (see RecentFiles).

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from designer.domain.errors import DesignError
 from designer.interop.sources import SOURCES
-from designer.ui.file_ops import beside, file_name_for
+from designer.ui.file_ops import beside, file_name_for, start_folder
 from designer.ui.session import EditorSession
 
 if TYPE_CHECKING:
@@ -79,7 +79,9 @@ class InteropActions:
 
     # -- import --------------------------------------------------------------------------
     def import_dialog(self, kind: str, pattern: str = "All files (*)") -> bool:
-        paths, _ = QFileDialog.getOpenFileNames(self.window, f"Import {SOURCES[kind]}", "", pattern)
+        paths, _ = QFileDialog.getOpenFileNames(
+            self.window, f"Import {SOURCES[kind]}", self._folder(), pattern
+        )
         return bool(paths) and self.import_files(kind, [Path(p) for p in paths])
 
     def import_files(self, kind: str, paths: list[Path]) -> bool:
@@ -110,17 +112,24 @@ class InteropActions:
         return True
 
     # -- export --------------------------------------------------------------------------
+    def _folder(self) -> str:
+        """Where the dialogs start: the design's folder, else the last one used."""
+        recent = getattr(self.window, "recent", None)
+        return str(start_folder(self.session.path, recent.paths() if recent else []))
+
     def _base(self, suffix: str) -> str:
         session = self.session
         if session.path:
             return str(beside(session.path, suffix))
-        return file_name_for(session.design.name, suffix)
+        return str(Path(self._folder()) / file_name_for(session.design.name, suffix))
 
     def export_dialog(self, key: str) -> Path | None:
         from designer.interop.exporting import export_design
 
         if key == "calculator":
-            folder = QFileDialog.getExistingDirectory(self.window, "Export calculator CSVs to")
+            folder = QFileDialog.getExistingDirectory(
+                self.window, "Export calculator CSVs to", self._folder()
+            )
             if not folder:
                 return None
             target = Path(folder)

@@ -80,6 +80,7 @@ from designer.ui.file_ops import (
     default_recovery_dir,
     file_name_for,
     recent_labels,
+    start_folder,
 )
 from designer.ui.icons import app_icon
 from designer.ui.panels import create_panels
@@ -372,6 +373,15 @@ class MainWindow(QMainWindow):
         tools.setMovable(False)
         self.act_new.setIconText("New")
         tools.addActions([self.act_new, self.act_open, self.act_save])
+        # Ctrl+N and a click on New start a blank design at once, as Office's and Visio's
+        # do (File > New is where they keep the templates); the button's arrow offers
+        # File > New's templates too, where a newcomer starts (they were in the menu
+        # only).
+        new_button = tools.widgetForAction(self.act_new)
+        if isinstance(new_button, QToolButton):
+            new_button.setMenu(self.new_menu)
+            new_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+            new_button.setToolTip("Start a new design: blank, or from a template (the arrow)")
         tools.addSeparator()
         # Fixed words on the toolbar (the menu's say what they undo): the buttons keep
         # their width and the toolbar does not shift as the history changes.
@@ -1089,12 +1099,17 @@ class MainWindow(QMainWindow):
                 f"New design from the template {TEMPLATES[template_key].title}: "
                 f"{found} finding{'s' if found != 1 else ''} to look at"
             )
+        else:
+            self._show_message(
+                "New blank design: drag a Site from the palette to begin, or start from a "
+                "template (File > New)"
+            )
         self._refresh_find_names()
 
     def open_dialog(self) -> None:
         if not self.maybe_save():
             return
-        start = str(self.session.path.parent) if self.session.path else ""
+        start = str(start_folder(self.session.path, self.recent.paths()))
         path, _ = QFileDialog.getOpenFileName(self, "Open design", start, FILE_FILTER)
         if path:
             self.open_file(path, ask=False)
@@ -1180,13 +1195,15 @@ class MainWindow(QMainWindow):
         return self.save_to(self.session.path)
 
     def save_as(self) -> bool:
-        start = (
-            str(self.session.path)
-            if self.session.path
-            else file_name_for(self.session.design.name, DESIGN_SUFFIX)
-        )
-        path, _ = QFileDialog.getSaveFileName(self, "Save design as", start, FILE_FILTER)
+        start = self.session.path or self._unsaved_file(DESIGN_SUFFIX)
+        path, _ = QFileDialog.getSaveFileName(self, "Save design as", str(start), FILE_FILTER)
         return self.save_to(Path(path)) if path else False
+
+    def _unsaved_file(self, suffix: str) -> Path:
+        """The file a save or export dialog suggests for a design not saved yet: named
+        after the design, in the folder last used (see ``start_folder``)."""
+        folder = start_folder(None, self.recent.paths())
+        return folder / file_name_for(self.session.design.name, suffix)
 
     def save_to(self, path: Path, *, overwrite: bool = False) -> bool:
         """Save to ``path``. If it is the file this window opened or last saved and
@@ -1390,7 +1407,7 @@ class MainWindow(QMainWindow):
         base = (
             beside(self.session.path, f".{fmt}")
             if self.session.path
-            else Path(file_name_for(self.session.design.name, f".{fmt}"))
+            else self._unsaved_file(f".{fmt}")
         )
         path, _ = QFileDialog.getSaveFileName(
             self, f"Export as {fmt.upper()}", str(base), f"{fmt.upper()} (*.{fmt})"

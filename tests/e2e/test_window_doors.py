@@ -195,16 +195,18 @@ def test_saving_a_sample_whose_name_has_a_slash_suggests_a_file_that_can_be_save
     suggested: list[str] = []
 
     def accept_the_suggestion(_parent, _title, start, *_args, **_kwargs):  # type: ignore[no-untyped-def]
-        suggested.append(start)
-        return str(Path(start).resolve()), ""
+        suggested.append(Path(start))
+        return str(tmp_path / Path(start).name), ""  # the name as suggested, in tmp_path
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(accept_the_suggestion))
     window.act_export_png.trigger()  # File > Export > Export as PNG…
     assert window.save()  # File > Save of an unsaved copy asks where
-    assert suggested == [
+    assert [p.name for p in suggested] == [
         "Exchange 2007 on CX4 with SRM and MirrorView-S.png",
         "Exchange 2007 on CX4 with SRM and MirrorView-S.drd.json",
     ]
+    # In the folder last used (the file opened), not the one the program started from.
+    assert {p.parent for p in suggested} == {DAG_WITH_HA.resolve().parent}
     assert no_modal_dialogs == []
-    assert not QImage(suggested[0]).isNull()
-    assert load(tmp_path / suggested[1]).name == window.session.design.name
+    assert not QImage(str(tmp_path / suggested[0].name)).isNull()
+    assert load(tmp_path / suggested[1].name).name == window.session.design.name

@@ -18,6 +18,7 @@ from designer.domain.design import ExpectedOutcome, SavedScenario, ScenarioStep
 from designer.persistence.atomic import write_atomic
 from designer.simulation import SimulationError, SimulationResult
 from designer.simulation.expectations import compare
+from designer.ui.file_ops import start_folder
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.overlay import SimulationOverlay
 from designer.ui.simulation.results_table import format_duration
@@ -136,8 +137,13 @@ class ScenarioActions:
             self._status("Nothing to report: fail something first")
             return None
         if path is None:
+            recent = getattr(self.window, "recent", None)
+            folder = start_folder(controller.session.path, recent.paths() if recent else [])
             path, _ = QFileDialog.getSaveFileName(
-                self.window, "Export scenario report", "scenario-report.html", "HTML (*.html)"
+                self.window,
+                "Export scenario report",
+                str(folder / "scenario-report.html"),
+                "HTML (*.html)",
             )
             if not path:
                 return None

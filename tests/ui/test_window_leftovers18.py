@@ -1,0 +1,136 @@
+"""Wave 18's window leftovers (``ui18``), through the user's door (``dr-designer gui``):
+
+* Ctrl+N and the toolbar's New start a blank design at once (Office's and Visio's
+  Ctrl+N; File > New is where they keep templates), the status bar says how to begin,
+  and the New button's arrow offers File > New's templates (they were in the menu only);
+* the save, export and open dialogs of a design not saved yet start in the folder last
+  used (the recent files, kept in the settings), else the user's Documents folder, never
+  the folder the program was started from.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QToolBar, QToolButton
+
+from designer.document.templates import template
+from designer.persistence import save
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "sample_designs"
+SHOTS = Path(os.environ.get("DR_SHOTS", "/tmp/ui18-shots"))
+
+
+def _new_button(window: Any) -> QToolButton:
+    toolbar = window.findChild(QToolBar, "MainToolBar")
+    button = toolbar.widgetForAction(window.act_new)
+    assert isinstance(button, QToolButton)
+    return button
+
+
+def test_the_new_buttons_arrow_offers_the_templates_and_ctrl_n_a_blank_design(
+    launch: Any, qtbot: Any
+) -> None:
+    window = launch(SAMPLES / "dag_with_ha.json")
+    window.resize(1280, 800)
+    assert window.session.design.elements
+
+    QTest.keySequence(window, QKeySequence.StandardKey.New)  # Ctrl+N
+    assert window.session.design.elements == [] and window.session.path is None
+    message = window.statusBar().currentMessage()
+    assert "drag a Site from the palette" in message and "File > New" in message
+
+    # The New button: a click is File > New > Blank Design; its arrow the whole menu.
+    button = _new_button(window)
+    assert button.popupMode() == QToolButton.ToolButtonPopupMode.MenuButtonPopup
+    assert button.menu() is window.new_menu
+    picked: list[str] = []
+
+    def pick_the_template() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(SHOTS / "new-button-templates.png"))
+        menu.grab().save(str(SHOTS / "new-button-menu.png"))
+        (action,) = [a for a in menu.actions() if a.text() == "Two-site DAG"]
+        picked.append(action.text())
+        menu.setActiveAction(action)
+        QTest.keyClick(menu, Qt.Key.Key_Return)
+
+    QTimer.singleShot(200, pick_the_template)
+    # The arrow: the button's right end (its menu button).
+    arrow = QPoint(button.width() - 4, button.height() // 2)
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton, pos=arrow)
+    qtbot.waitUntil(lambda: picked != [], timeout=3000)
+    qtbot.waitUntil(lambda: bool(window.session.design.elements), timeout=3000)
+    assert window.session.design.name == template("two_site_dag").name
+
+    # A click on the button itself: blank again.
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(6, button.height() // 2))
+    assert window.session.design.elements == []
+
+
+@pytest.fixture
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The program started from a folder of its own (the dialogs used to start there)."""
+    folder = tmp_path / "started-here"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def test_a_new_designs_save_as_starts_in_the_folder_last_used(
+    launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, elsewhere: Path
+) -> None:
+    projects = tmp_path / "projects"
+    projects.mkdir()
+    opened = projects / "boston.drd.json"
+    save(template("two_site_dag"), opened)
+    window = launch(opened)  # dr-designer gui projects/boston.drd.json
+    starts: list[str] = []
+
+    def remember(_parent: Any, _title: str, start: str, *_args: Any, **_kwargs: Any) -> Any:
+        starts.append(start)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(remember))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(remember))
+    QTest.keySequence(window, QKeySequence.StandardKey.SaveAs)  # the open design's folder
+    assert starts == [str(opened.resolve())]
+
+    QTest.keySequence(window, QKeySequence.StandardKey.New)
+    QTest.keySequence(window, QKeySequence.StandardKey.SaveAs)
+    window.act_export_png.trigger()  # File > Export > Export as PNG…
+    QTest.keySequence(window, QKeySequence.StandardKey.Open)
+    folder = projects.resolve()
+    assert starts[1:] == [
+        str(folder / "Untitled design.drd.json"),
+        str(folder / "Untitled design.png"),
+        str(folder),
+    ]
+    assert not any(s.startswith(str(elsewhere)) for s in starts)
+
+
+def test_with_no_folder_used_yet_the_dialog_starts_in_documents(
+    launch: Any, monkeypatch: pytest.MonkeyPatch, elsewhere: Path
+) -> None:
+    window = launch()  # dr-designer gui: its first design, no recent files
+    documents = launch.home / "Documents"
+    documents.mkdir()
+    starts: list[str] = []
+
+    def remember(_parent: Any, _title: str, start: str, *_args: Any, **_kwargs: Any) -> Any:
+        starts.append(start)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(remember))
+    QTest.keySequence(window, QKeySequence.StandardKey.New)
+    QTest.keySequence(window, QKeySequence.StandardKey.Save)
+    assert starts == [str(documents / "Untitled design.drd.json")]
