@@ -27,6 +27,7 @@ _WORD_FIXES = {
     "ha": "HA", "drs": "DRS", "sp": "SP", "lun": "LUN", "vm": "VM", "vms": "VMs",
     "dag": "DAG", "cas": "CAS", "wan": "WAN", "flare": "FLARE", "raid": "RAID",
     "snapview": "SnapView", "a": "A", "b": "B", "mtbf": "MTBF", "mttr": "MTTR", "mb": "MB",
+    "rpo": "RPO", "rto": "RTO",
 }  # fmt: skip
 
 

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal, get_args, get_origin
 
+from pydantic import BaseModel
+
 from designer.domain.design import Design
-from designer.domain.field_words import choice_text, field_heading
+from designer.domain.field_words import choice_text, field_heading, field_label, unit_of
 from designer.domain.refs import iter_refs
 from designer.rules.engine import check
 from designer.simulation import SimulationError, Simulator, analyze
@@ -126,7 +128,8 @@ class DesignDiff:
             return f"{a} and {b}: no differences\n"
         lines.append(f"--- {a}\n+++ {b}")
         for change in self.design_changes:
-            lines.append(f"~ design {change.field}: {_show(change.before)} → {_show(change.after)}")
+            _heading, before, after = change.said
+            lines.append(f"~ design {change.field}: {before} → {after}")
         for element_id, kind, name in self.added:
             lines.append(f"+ {_label(kind)} {name} ({element_id})")
         for element_id, kind, name in self.removed:
@@ -169,7 +172,8 @@ class DesignDiff:
         if self.design_changes:
             out += ["| design | before | after |", "|---|---|---|"]
             out += [
-                f"| {f.field} | {_md(f.before)} | {_md(f.after)} |" for f in self.design_changes
+                "| {} | {} | {} |".format(f.field, *map(_md, f.said[1:]))
+                for f in self.design_changes
             ]
             out.append("")
         if self.added or self.removed or self.changed:
@@ -239,14 +243,25 @@ def _show(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
-def _in_words(value: Any, name: str, names: dict[str, str] | None, choice: bool) -> str:
+def _in_words(
+    value: Any,
+    name: str,
+    names: dict[str, str] | None,
+    choice: bool,
+    model: type[BaseModel] | None = None,
+) -> str:
     """A field's value as the Inspector says it: a reference by its element's name (its
     id when no element has it), a figure with thousands separators (and no ".0"), a
-    choice in its words, a yes/no, "—" for none; a text quoted."""
+    choice in its words, a yes/no, "—" for none; a text quoted; an object (of type
+    ``model`` when known) or a list of them in words too (see :func:`_object_words`)."""
     if value is None or value == []:
         return "—"
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
         return ", ".join(_in_words(v, name, names, choice) for v in value)
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return ", ".join(_object_words(v, names, model) for v in value)
+    if isinstance(value, dict):
+        return _object_words(value, names, model)
     if names is not None and isinstance(value, str):
         return names.get(value, value)
     if isinstance(value, bool):
@@ -256,6 +271,60 @@ def _in_words(value: Any, name: str, names: dict[str, str] | None, choice: bool)
     if isinstance(value, str):
         return choice_text(value) if choice else repr(value)
     return _show(value)
+
+
+def _object_words(
+    value: dict[str, Any], names: dict[str, str] | None, model: type[BaseModel] | None = None
+) -> str:
+    """An object (a database's copy, a scenario's step, a message profile) in words: the
+    element it names (or its name) first, then its other fields as "label value unit",
+    leaving out those empty or at a ``model``'s default of none (no lag, no note):
+
+    >>> from designer.domain.elements import DatabaseCopy
+    >>> copy = {"member": "vm-1", "activation_preference": 2, "replay_lag_days": 7.0}
+    >>> _object_words(copy, {"vm-1": "MBX01"}, DatabaseCopy)
+    'MBX01 (activation preference 2, replay lag 7 days)'
+    >>> _object_words({"member": "vm-1", "replay_lag_days": 0.0}, {"vm-1": "MBX01"}, DatabaseCopy)
+    'MBX01'
+    >>> _object_words({"site": {"mtbf_h": 8760.0, "mttr_h": 4.0}}, {})
+    'site (MTBF 8,760 h, MTTR 4 h)'
+    """
+    fields = model.model_fields if model is not None else {}
+    choices = _choice_fields(model) if model is not None else frozenset()
+    lead = ""
+    said: list[str] = []
+    for key, item in value.items():
+        info = fields.get(key)
+        if item in (None, "", [], {}) or (info is not None and not item and item == info.default):
+            continue
+        if not lead and isinstance(item, str) and (key == "name" or (names and item in names)):
+            lead = names.get(item, item) if names else item
+            continue
+        label = field_label(key)
+        if not label.split()[0].isupper():  # "MTBF", "DAC mode" stay
+            label = label[:1].lower() + label[1:]
+        inner = _model_in(info.annotation) if info is not None else None
+        named = not isinstance(item, str) or bool(names and item in names)
+        words = _in_words(item, key, names if named else None, key in choices, inner)
+        if isinstance(item, dict):
+            words = f"({words})"
+        unit = unit_of(key)
+        said.append(f"{label} {words}" + (f" {unit}" if unit else ""))
+    if not lead:
+        return ", ".join(said) or "—"
+    return f"{lead} ({', '.join(said)})" if said else lead
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model class a field's annotation holds (``list[DatabaseCopy]``,
+    ``MailboxProfile | None``), if any."""
+    stack = [annotation]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            return t
+        stack += list(get_args(t))
+    return None
 
 
 def _choice_fields(cls: type) -> frozenset[str]:
@@ -311,6 +380,7 @@ def diff_designs(a: Design, b: Design, *, analysis: bool = True) -> DesignDiff:
         x, y = before.model_dump(mode="json"), element.model_dump(mode="json")
         refs = {r.path.split("[")[0] for r in (*iter_refs(before), *iter_refs(element))}
         choices = _choice_fields(type(element))
+        models = {k: _model_in(info.annotation) for k, info in type(element).model_fields.items()}
         changes = []
         for k in dict.fromkeys([*x, *y]):
             if x.get(k) == y.get(k):
@@ -322,30 +392,66 @@ def diff_designs(a: Design, b: Design, *, analysis: bool = True) -> DesignDiff:
                     x.get(k),
                     y.get(k),
                     field_heading(k),
-                    _in_words(x.get(k), k, words[0] if words else None, k in choices),
-                    _in_words(y.get(k), k, words[1] if words else None, k in choices),
+                    _in_words(
+                        x.get(k), k, words[0] if words else None, k in choices, models.get(k)
+                    ),
+                    _in_words(
+                        y.get(k), k, words[1] if words else None, k in choices, models.get(k)
+                    ),
                 )
             )
         out.changed.append(ElementChange(element.id, element.kind, element.name, changes))
     da: dict[str, Any] = a.model_dump(mode="json")
     db: dict[str, Any] = b.model_dump(mode="json")
+
     # Every design-level setting: the targets, rule settings, and the sizing (capacity)
     # and failure (reliability) figures, which change what capacity and availability say.
+    def setting(
+        path: str, name: str, before: Any, after: Any, model: type[BaseModel] | None
+    ) -> FieldChange:
+        # Its path as the heading; the values in words (elements by their names).
+        words = (
+            _in_words(before, name, names_a, False, model),
+            _in_words(after, name, names_b, False, model),
+        )
+        return FieldChange(path, before, after, path, *words)
+
+    def model_of(owner: type[BaseModel] | None, name: str) -> type[BaseModel] | None:
+        info = owner.model_fields.get(name) if owner is not None else None
+        return _model_in(info.annotation) if info is not None else None
+
     for key in (k for k in type(a).model_fields if k not in _NOT_SETTINGS):
         if da[key] != db[key]:
             if isinstance(da[key], dict) and isinstance(db[key], dict):
                 for sub in dict.fromkeys([*da[key], *db[key]]):
                     if da[key].get(sub) != db[key].get(sub):
+                        settings = model_of(type(a), key)
                         out.design_changes.append(
-                            FieldChange(f"{key}.{sub}", da[key].get(sub), db[key].get(sub))
+                            setting(
+                                f"{key}.{sub}",
+                                sub,
+                                da[key].get(sub),
+                                db[key].get(sub),
+                                model_of(settings, sub),
+                            )
                         )
             else:
-                out.design_changes.append(FieldChange(key, da[key], db[key]))
+                out.design_changes.append(
+                    setting(key, key, da[key], db[key], model_of(type(a), key))
+                )
     sa = {s["name"]: s for s in da["scenarios"]}
     sb = {s["name"]: s for s in db["scenarios"]}
     for name in dict.fromkeys([*sa, *sb]):
         if sa.get(name) != sb.get(name):
-            out.design_changes.append(FieldChange(f"scenarios[{name}]", sa.get(name), sb.get(name)))
+            out.design_changes.append(
+                setting(
+                    f"scenarios[{name}]",
+                    "scenario",
+                    sa.get(name),
+                    sb.get(name),
+                    model_of(type(a), "scenarios"),
+                )
+            )
     common = set(old) & set(new)
     out.layout_changed = sum(
         1

@@ -181,3 +181,65 @@ def test_git_diff_uses_the_driver_from_the_docs(tmp_path):
     run = git("diff")
     assert run.returncode == 0, run.stderr
     assert "~ VM BOS-MBX01 (vm-bos-mbx01)" in run.stdout and "    vCPU: 12 → 16" in run.stdout
+
+
+def test_lists_of_objects_read_in_words_like_the_other_fields(tmp_path):
+    # A database's copies printed as raw JSON ('[{"member": "vm-den-mbx01", …'), cut at
+    # 120 characters, where every other field reads as the Inspector says it (wave 18).
+    from designer.domain.elements import MailboxDatabase
+
+    a = load(ROOT / "sample_designs" / "dag_with_ha.json")
+    db = next(e for e in a.elements if isinstance(e, MailboxDatabase) and len(e.copies) == 3)
+    first, second, _third = db.copies
+    copies = [
+        first.model_copy(update={"activation_preference": 2}),
+        second.model_copy(update={"activation_preference": 1, "replay_lag_days": 7.0}),
+    ]
+    b = _replace(a, db.id, copies=copies)
+    save(a, tmp_path / "a.json")
+    save(b, tmp_path / "b.json")
+    names = {e.id: e.name for e in a.elements}
+    one, two, three = (names[c.member] for c in db.copies)
+    before = (
+        f"{one} (activation preference 1), {two} (activation preference 2), "
+        f"{three} (activation preference 3)"
+    )
+    after = f"{one} (activation preference 2), {two} (activation preference 1, replay lag 7 days)"
+    run = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--no-analysis")
+    assert run.returncode == 1, run.stderr
+    assert f"    Copies: {before} → {after}" in run.stdout.splitlines()
+    assert "{" not in run.stdout and "member" not in run.stdout
+    md = _cli(
+        "diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--no-analysis",
+        "--format", "markdown",
+    )  # fmt: skip
+    assert f"| Copies | {before} | {after} |" in md.stdout
+    js = _cli(
+        "diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--no-analysis",
+        "--format", "json",
+    )  # fmt: skip
+    (field,) = json.loads(js.stdout)["elements"]["changed"][0]["fields"]
+    assert field["before"] == [c.model_dump(mode="json") for c in db.copies]  # raw
+
+
+def test_design_settings_and_scenarios_read_in_words(tmp_path):
+    a = load(SAMPLE)
+    b = a.model_copy(
+        update={
+            "reliability": ReliabilitySettings(
+                kinds={"site": KindFigures(mtbf_h=8760.0, mttr_h=4.0)}
+            ),
+            "scenarios": a.scenarios[1:],
+        }
+    )
+    save(a, tmp_path / "a.json")
+    save(b, tmp_path / "b.json")
+    run = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--no-analysis")
+    assert run.returncode == 1, run.stderr
+    assert "~ design reliability.kinds: — → site (MTBF 8,760 h, MTTR 4 h)" in run.stdout
+    gone = a.scenarios[0]
+    (line,) = [
+        x for x in run.stdout.splitlines() if x.startswith(f"~ design scenarios[{gone.name}]")
+    ]
+    assert line.startswith(f"~ design scenarios[{gone.name}]: {gone.name} (description ")
+    assert line.endswith(" → —") and "{" not in line
