@@ -68,9 +68,7 @@ def start_folder(design_path: Path | None, recent: list[str]) -> Path:
         folder = Path(text).parent
         if folder.is_dir():
             return folder
-    documents = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation
-    )
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     if documents and Path(documents).is_dir():
         return Path(documents)
     return Path.home()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QToolBar, QToolButton
@@ -134,3 +134,61 @@ def test_with_no_folder_used_yet_the_dialog_starts_in_documents(
     QTest.keySequence(window, QKeySequence.StandardKey.New)
     QTest.keySequence(window, QKeySequence.StandardKey.Save)
     assert starts == [str(documents / "Untitled design.drd.json")]
+
+
+def _label_boxes(timeline: Any) -> list[tuple[str, Any]]:
+    """Each event label's words on screen: its box without QGraphicsTextItem's margin."""
+    from designer.ui.simulation.timeline import LABEL_MARGIN
+
+    boxes = []
+    for label in timeline.labels:
+        box = label.mapRectToDevice(label.boundingRect())
+        words = box.adjusted(LABEL_MARGIN, 0, -LABEL_MARGIN, 0)
+        height = label.textItem.boundingRect().height() - 2 * LABEL_MARGIN
+        centre = words.center().y()
+        boxes.append((label.toPlainText(), (words.left(), words.right(), centre, height)))
+    return boxes
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1280, 800), (1600, 1000)])
+def test_timeline_labels_stay_in_their_lane_and_inside_the_plot(
+    qtbot: Any, launch: Any, size: tuple[int, int]
+) -> None:
+    # The Exchange 2007 sample with its site failed: events stack at 0:00 (Failures) and
+    # at 2:00 (DAG). A stacked dot's label sat at its dot's height, half way to the next
+    # lane (over the vSphere HA lane's line), and the label at 2:00 ran into the plot's
+    # right border, which cut its "(+7)".
+    from test_simulation_mode import SimWindow
+
+    from designer.ui.simulation.timeline import LANES
+
+    w = SimWindow(qtbot, launch, "exchange2007_lcr_ccr_scr")
+    w.window.resize(1280, 800)
+    w.enter()
+    w.click("site-red")
+    w.end()
+    timeline = w.mode.timeline
+    w.window.resize(*size)  # (the labels placed again for the plot's new width)
+    qtbot.waitUntil(lambda: not timeline.held, timeout=3000)
+    qtbot.wait(100)
+    view = timeline.events_plot.getViewBox()
+    plot = view.mapViewToDevice(view.viewRect()).boundingRect()
+    lane_px = plot.height() / abs(view.viewRange()[1][1] - view.viewRange()[1][0])
+    lanes = [view.mapViewToDevice(QPointF(0, lane)).y() for lane in range(len(LANES))]
+    boxes = _label_boxes(timeline)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    timeline.grab().save(str(SHOTS / f"timeline-labels-{size[0]}.png"))
+    texts = [text for text, _ in boxes]
+    assert any(t.startswith("mailbox database RED-CCR-SG1") and t.endswith("(+7)") for t in texts)
+    assert any(t.startswith("Exchange 2007 CCR/SCR log") for t in texts), texts
+    assert any(t.startswith("site Redmond fails") for t in texts), texts
+    for text, (left, right, centre, height) in boxes:
+        assert plot.left() <= left and right <= plot.right(), (text, right, plot)
+        nearest = min(lanes, key=lambda y: abs(y - centre))
+        # Its words within its lane's band: half a lane either side of the lane's line.
+        assert abs(centre - nearest) + height / 2 <= lane_px / 2 + 0.5, (text, centre, lanes)
+    for i, (text, (left, right, centre, height)) in enumerate(boxes):
+        for other, (left2, right2, centre2, height2) in boxes[i + 1 :]:
+            apart = right <= left2 or right2 <= left
+            apart = apart or abs(centre - centre2) >= (height + height2) / 2
+            assert apart, (text, other)

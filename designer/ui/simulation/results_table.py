@@ -363,7 +363,10 @@ class ResultsPanel(QWidget):
             for item in table.selectedItems()
             if item.column() == 0
         ] or self._reselect
+        scroll = table.verticalScrollBar()
+        at = scroll.value()
         self._rebuild(latest, wait_for_canvas=False)
+        scroll.setValue(at)  # where it was, as Qt's sort leaves it (the rows there first)
 
     def _rebuild(self, state: StepState, *, wait_for_canvas: bool = True) -> None:
         table = self.table
@@ -534,9 +537,7 @@ class ResultsPanel(QWidget):
         ids, self._reselect = self._reselect, []
         table = self.table
         model = table.model()
-        flags = (
-            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-        )
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
         for db_id in ids:
             cells = self._items.get(db_id)
             if cells:

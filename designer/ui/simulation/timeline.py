@@ -5,11 +5,12 @@ pyqtgraph is used here for plots only (the canvas stays on plain QGraphicsView).
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterator, Sequence
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -71,6 +72,8 @@ def lane_of(kind: str) -> int:
 #: lane still reads as ``round(y)``, and two dots stacked are a dot's size apart on screen
 #: in the smallest timeline dock (lanes ~17 px tall at 1400 × 900).
 STACK_SPREAD = 0.42
+#: QGraphicsTextItem's margin round an event label's text (px).
+LABEL_MARGIN = 4
 #: The dots' size (px); smaller where three kinds or more stack in a lane at one moment.
 DOT_SIZE = 11
 STACKED_DOT_SIZE = 8
@@ -281,6 +284,13 @@ class TimelinePanel(QWidget):
         self._label_font = self.font()
         self._label_font.setPointSizeF(max(7.5, self._label_font.pointSizeF() * 0.85))
         self.events_plot.sigXRangeChanged.connect(lambda *_: self._place_labels())
+        # The labels' room is worked out in pixels: placed again once the plot has a new
+        # width (a label placed for a narrower dock overlapped the next at 1400 px).
+        self._labels_timer = QTimer(self)
+        self._labels_timer.setSingleShot(True)
+        self._labels_timer.setInterval(0)
+        self._labels_timer.timeout.connect(self._place_labels)
+        self.events_plot.getViewBox().sigResized.connect(lambda *_: self._labels_timer.start())
         self.scatter = pg.ScatterPlotItem(
             size=DOT_SIZE,
             pen=pg.mkPen(foreground, width=1),
@@ -510,7 +520,6 @@ class TimelinePanel(QWidget):
         width = max(view.width(), 1.0)
         per_px = (x1 - x0) / width
         metrics = QFontMetrics(self._label_font)
-        free_from: dict[float, float] = {}
         foreground = self.palette().color(QPalette.ColorRole.Text)
         ordered = sorted(events, key=lambda e: e.t)
         by_lane: dict[int, list[float]] = {}
@@ -542,30 +551,65 @@ class TimelinePanel(QWidget):
         for event in ordered:
             key = (lane_of(event.kind), round(event.t, 3), event.kind)
             sharing[key] = sharing.get(key, 0) + 1
+        (_y0, _y1) = view.viewRange()[1]
+        lane_px = max(view.height(), 1.0) / max(abs(_y1 - _y0), 1e-9)
+        # A label's text's height (its box has QGraphicsTextItem's margin round it,
+        # which may overlap the next lane's: only the words must not).
+        box_h = metrics.height()
+        taken: list[tuple[float, float, float, float]] = []  # x from, to; y px from, to
+
+        def free(x_from: float, x_to: float, y: float) -> bool:
+            top, bottom = y * lane_px - box_h / 2, y * lane_px + box_h / 2
+            return all(x_to <= a or x_from >= b or bottom <= c or top >= d for a, b, c, d in taken)
+
         for event in ordered:
             lane = lane_of(event.kind)
             key = (lane, round(event.t, 3), event.kind)
-            if key not in sharing:
-                continue  # named with the first of its dot
+            if key not in sharing or event.t < x0:
+                continue  # named with the first of its dot, or before the view
             others = sharing.pop(key) - 1
             text = event.text if len(event.text) <= 32 else event.text[:31] + "…"
             if others:
                 text += f" (+{others})"
             y = heights.get(id(event), float(lane))
+            stacked = abs(y - lane) * lane_px + box_h / 2 > lane_px / 2
+            if stacked:
+                # A stacked dot's label at its height would reach into the next lane
+                # (lanes ~15 px tall in a small dock): on its lane's line instead.
+                y = float(lane)
+            width = (metrics.horizontalAdvance(text) + 2 * LABEL_MARGIN + 2) * per_px
+            times = by_lane[lane]  # (in time order)
+            after = bisect.bisect_right(times, event.t + 1e-9)
+            before = bisect.bisect_left(times, event.t - 1e-9)
+            later, earlier = times[after : after + 1], times[before - 1 : before] if before else []
+            # Right of the dot, clear of the next dot in its lane and of the edge (the
+            # plot's border clipped a label that reached it); else left of it, clear of
+            # the dot before; else none (its dot's tooltip says it).
+            limit = min(
+                later[0] - 7 * per_px if later else x1 - 2 * per_px, edge_from.get(lane, x1)
+            )
             left = event.t + 8 * per_px
-            right = left + (metrics.horizontalAdvance(text) + 6) * per_px
-            # Clear of the next dot in its lane as well as of the label before it in its
-            # row (dots stacked at one moment have a row each).
-            later = [t for t in by_lane[lane] if t > event.t + 1e-9]
-            limit = min(later[0] - 7 * per_px if later else x1, edge_from.get(lane, x1))
-            if left < free_from.get(y, x0) or right > limit or event.t < x0:
-                continue
-            label = pg.TextItem(text, color=foreground, anchor=(0, 0.5))
+            if stacked and not free(left, left + width, y):
+                # The label of a dot stacked over it: after that one, on the same line.
+                row = [b for a, b, c, d in taken if c < y * lane_px < d and a < left + width]
+                left = max(row, default=left) + 4 * per_px
+            if left + width <= limit and free(left, left + width, y):
+                anchor, at, span = (0.0, 0.5), left, (left, left + width)
+            else:
+                end = event.t - 8 * per_px
+                if stacked and not free(end - width, end, y):
+                    row = [a for a, b, c, d in taken if c < y * lane_px < d and b > end - width]
+                    end = min(row, default=end) - 4 * per_px  # before that one
+                floor = max(earlier[-1] + 7 * per_px if earlier else x0, x0 + 2 * per_px)
+                if end - width < floor or not free(end - width, end, y):
+                    continue
+                anchor, at, span = (1.0, 0.5), end, (end - width, end)
+            label = pg.TextItem(text, color=foreground, anchor=anchor)
             label.setFont(self._label_font)
-            label.setPos(left, y)
+            label.setPos(at, y)
             self.events_plot.addItem(label)
             self.labels.append(label)
-            free_from[y] = right
+            taken.append((*span, y * lane_px - box_h / 2, y * lane_px + box_h / 2))
         self._place_rto_edge(x1, per_px)
 
     def _place_rto_edge(self, x1: float, per_px: float) -> None:
