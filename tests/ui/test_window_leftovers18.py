@@ -192,3 +192,40 @@ def test_timeline_labels_stay_in_their_lane_and_inside_the_plot(
             apart = right <= left2 or right2 <= left
             apart = apart or abs(centre - centre2) >= (height + height2) / 2
             assert apart, (text, other)
+
+
+def test_a_site_dropped_near_the_views_corner_shows_its_name_field(launch: Any, qtbot: Any) -> None:
+    # eyes18: a Site dropped near the view's top-left is centred on the pointer (~600 x
+    # 530 px at 100 %): its header, where the name field opens, was off-screen and the
+    # name typed blind. The view scrolls the header into sight.
+    from PySide6.QtCore import QPointF as P
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+    from PySide6.QtWidgets import QLineEdit
+
+    from designer.ui.mime import kind_mime_data
+
+    window = launch()
+    window.resize(1280, 800)
+    QTest.keySequence(window, QKeySequence.StandardKey.New)
+    window.view.zoom_actual()  # 100 %
+    qtbot.wait(50)
+    viewport = window.view.viewport()
+    pos = P(30, 30)  # near the top-left corner
+    mime = kind_mime_data("site")
+    a, left = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton
+    none = Qt.KeyboardModifier.NoModifier
+    for event in (
+        QDragEnterEvent(pos.toPoint(), a, mime, left, none),
+        QDragMoveEvent(pos.toPoint(), a, mime, left, none),
+        QDropEvent(pos, a, mime, left, none),
+    ):
+        QApplication.sendEvent(viewport, event)
+    assert len(window.session.design.elements) == 1
+    fields = [f for f in viewport.findChildren(QLineEdit, "CanvasNameField") if f.isVisible()]
+    assert len(fields) == 1
+    assert viewport.rect().contains(fields[0].geometry()), (fields[0].geometry(), viewport.rect())
+    QTest.keyClicks(fields[0], "Boston")
+    QTest.keyClick(fields[0], Qt.Key.Key_Return)
+    assert window.session.design.elements[0].name == "Boston"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "site-dropped-in-corner.png"))
