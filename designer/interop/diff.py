@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from designer.domain.design import Design
 from designer.domain.field_words import choice_text, field_heading, field_label, unit_of
 from designer.domain.refs import iter_refs
+from designer.domain.words import plural
 from designer.rules.engine import check
 from designer.simulation import SimulationError, Simulator, analyze
 
@@ -138,7 +139,7 @@ class DesignDiff:
             lines.append(f"~ {_label(c.kind)} {c.name} ({c.id})")
             lines += ["    {}: {} → {}".format(*f.said) for f in c.changes]
         if self.layout_changed:
-            lines.append(f"layout: {self.layout_changed} element(s) moved or resized")
+            lines.append(f"layout: {plural(self.layout_changed, 'element')} moved or resized")
         for f in self.findings_added:
             lines.append(f"+ finding {f['severity']} {f['code']}: {f['message']}")
         for f in self.findings_cleared:

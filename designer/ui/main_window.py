@@ -1028,6 +1028,11 @@ class MainWindow(QMainWindow):
         """Whether the find box's names are still being made in idle slices."""
         return slices.shared().running(self._find_job_key)
 
+    def _forget_find_text(self) -> None:
+        """Another design: the find box's words for the last one go (eyes18: "DR-MBX0"
+        stayed in it after File > New)."""
+        self.find_edit.clear()
+
     def _find_focused(self) -> None:
         # However the box gets the focus (Ctrl+F, a click, Tab): the names as they are.
         if getattr(self, "_find_dirty", False) or self.find_names_pending:
@@ -1104,6 +1109,7 @@ class MainWindow(QMainWindow):
                 "New blank design: drag a Site from the palette to begin, or start from a "
                 "template (File > New)"
             )
+        self._forget_find_text()
         self._refresh_find_names()
 
     def open_dialog(self) -> None:
@@ -1157,6 +1163,7 @@ class MainWindow(QMainWindow):
         clean_stale_temps(path.resolve().parent)  # left by saves that were killed
         self.recent.add(path)
         self.view.zoom_to_open()
+        self._forget_find_text()
         self._find_dirty = True
         self.session.after_first_frame(self._refresh_find_names_in_slices)
         self.session.after_first_frame(self.session.prepare_edits)
@@ -1185,6 +1192,7 @@ class MainWindow(QMainWindow):
         self._stamp = None
         self.recovery.mark_clean()
         self.view.zoom_to_open()
+        self._forget_find_text()
         self._refresh_find_names()
         self._show_message(f"Opened the sample {design.name}: save it to keep your changes")
         return True

@@ -132,7 +132,7 @@ def test_layout_only_changes_are_one_line_and_can_be_ignored(tmp_path):
     run = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"))
     assert run.returncode == 1
     lines = run.stdout.splitlines()
-    assert f"layout: {len(layout)} element(s) moved or resized" in lines
+    assert f"layout: {len(layout)} elements moved or resized" in lines  # (not "element(s)")
     assert len(lines) == 3  # the two file names and the layout line
     run = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--ignore-layout")
     assert run.returncode == 0

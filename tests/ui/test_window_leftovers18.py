@@ -229,3 +229,18 @@ def test_a_site_dropped_near_the_views_corner_shows_its_name_field(launch: Any, 
     assert window.session.design.elements[0].name == "Boston"
     SHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SHOTS / "site-dropped-in-corner.png"))
+
+
+def test_the_find_box_forgets_the_last_designs_words(launch: Any, tmp_path: Path) -> None:
+    # eyes18: "DR-MBX0" typed to find a VM of the last design stayed after File > New.
+    window = launch(SAMPLES / "dag_with_ha.json")
+    QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(window.find_edit, "DEN-MBX0")
+    assert window.find_edit.text() == "DEN-MBX0"
+    QTest.keySequence(window, QKeySequence.StandardKey.New)
+    assert window.find_edit.text() == ""
+    QTest.keyClicks(window.find_edit, "DEN")
+    path = tmp_path / "other.drd.json"
+    save(template("two_site_dag"), path)
+    assert window.open_file(path, ask=False)  # (as File > Open's chosen file)
+    assert window.find_edit.text() == ""
