@@ -7,7 +7,7 @@ clipboard, nudge, align, auto-layout, a palette drop) are the :class:`CanvasEdit
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSizeF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QCursor,
@@ -622,13 +622,7 @@ class DesignView(QGraphicsView):
         event.acceptProposedAction()
         added = self.editor.add_element_at(kind, self.mapToScene(event.position().toPoint()))
         if added is not None:
-            rect = self.design_scene.rect_of(added)
-            if rect is not None:
-                # Its header in sight, where its name is typed: a box centred on the
-                # pointer near the view's edge had it off-screen (typed blind).
-                self.ensureVisible(
-                    QRectF(rect.topLeft(), QSizeF(min(rect.width(), 240.0), 40.0)), 20, 20
-                )
+            # rename() scrolls the box's header (its name field) into sight first
             self.rename(added, just_added=True)  # type the name, Enter
 
     # -- naming and adding by keyboard ---------------------------------------------------
