@@ -202,7 +202,8 @@ def _mutated(mutate: Any) -> Any:
 @pytest.mark.parametrize(
     "mutate",
     [
-        pytest.param(lambda t: t.lagged.fill(False), id="lagged-copies-taken"),
+        # The copies to activate are ``_open`` (valid and not lagged, made once).
+        pytest.param(lambda t: t._open.__setitem__(..., t.valid), id="lagged-copies-taken"),
         pytest.param(lambda t: setattr(t, "_failover_s", 1e9), id="restart-preferred"),
     ],
 )
