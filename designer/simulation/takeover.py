@@ -40,16 +40,21 @@ if TYPE_CHECKING:
     from designer.simulation.options import DagState
     from designer.simulation.prepared import Prepared
 
-__all__ = ["FEW_AFFECTED_SHARE", "TAKEOVER_MIN_AFFECTED", "TakeoverTable"]
+__all__ = ["FEW_AFFECTED_SHARE", "FEW_VMS", "TAKEOVER_MIN_AFFECTED", "TakeoverTable"]
 
 #: A placement step uses the table when it can change at least this many databases
 #: (below, building the masks costs more than resolving them one by one). Tests set 0.
 TAKEOVER_MIN_AFFECTED = 16
 #: A step that can change fewer than 1/this of the table's databases (a site loss plus
 #: one going on from the site's; a failure placed beside another's) looks at their rows
-#: and members only, not at every member the world touched. Tests set 0 (never) or
-#: 10**9 (always).
+#: and members only, not at every member the world touched. Tests set 0 (always) or
+#: 10**9 (never).
 FEW_AFFECTED_SHARE = 8
+
+#: A few-rows step whose touched and restarted VMs are at most this many, every DAG's
+#: quorum holding each member's site, finds its candidates from those VMs' rows (a
+#: host's failure: ~3 VMs). Tests set 0 (never) or 10**9 (always).
+FEW_VMS = 64
 
 _DAG_SOURCE = "000 §4.1 Table 1"  # database_options' dag_failover
 _RESTART_SOURCE = "000 §4.1.1; 000 Table 1"  # database_options' restart_mount
@@ -150,6 +155,10 @@ class TakeoverTable:
         #: Normal operation's active member (pair) → the rows active on it.
         self.rows_by_base_member = _group(np, self.base_member)
         self.rows_by_base_pair = _group(np, self.base_pair)
+        #: ``rows_by_base_member`` as lists (the few-rows path walks them in Python).
+        self._base_rows_of_member: dict[int, list[int]] = {
+            k: v.tolist() for k, v in self.rows_by_base_member.items()
+        }
         #: DAG → its (DAG, member) pairs' indices and members, for the quorum mask.
         by_dag: dict[str, list[int]] = {}
         for i, (dag_id, _vm) in enumerate(self.pair_list):
@@ -228,6 +237,19 @@ class TakeoverTable:
         # sizing at 25k.
         held = row_of.keys() & (databases if isinstance(databases, AbstractSet) else set(databases))
         return np.array(sorted(map(row_of.__getitem__, held)), dtype=np.intp)
+
+    def _rows_active_on(self, np: Any, vms: Iterable[str], affected: Container[str]) -> Any:
+        """The (sorted) rows of ``affected`` whose database is active on one of ``vms``
+        in normal operation."""
+        index, on_member, rows = self.vm_index, self._base_rows_of_member, self.rows
+        found: list[int] = []
+        for vm in vms:
+            at = on_member.get(index.get(vm, -1))
+            if at is not None:
+                found += at
+        found = [r for r in found if rows[r] in affected]
+        found.sort()
+        return np.array(found, dtype=np.intp)
 
     def _vm_mask_at(self, np: Any, at: list[int], vms: Container[str]) -> Any:
         """A boolean array over the table's members, right at ``at`` (False elsewhere):
@@ -345,20 +367,34 @@ class TakeoverTable:
             # Few databases (a step going on from another, a failure placed beside
             # another's): only their rows and their members are looked at; a row
             # outside ``affected`` is neither decided nor left to _resolve anyway.
-            rows_in = self._rows_in(np, affected)
-            # Their members, each once (in any order: they only set mask bits); a set of
-            # the few hundred indices made in C costs less than ``np.unique``'s hashing.
-            seen = list(set(self.member[rows_in].ravel().tolist()))
-            touched = self._vm_mask_at(np, seen, w.touched_vms)
-            fresh = self._vm_mask_at(np, seen, run.fresh_vms)
-            down = self._vm_mask_at(np, seen, w.vm_down)
-            # Kept without a look at the options, as below.
-            bad = (touched | fresh)[self.base_member[rows_in]]
-            if not all_ok:
-                bad |= ~quorum_ok[self.base_pair[rows_in]]
-            candidates = rows_in[bad]
-            if len(candidates) == 0:
-                return {}, self._rest(run, affected, [])
+            moved_by = w.touched_vms | run.fresh_vms
+            if all_ok and len(moved_by) <= FEW_VMS:
+                # Kept without a look at the options, as below: with every pair in its
+                # DAG's quorum only the rows active on a touched or restarted member
+                # can move (a host's failure: its ~3 VMs' 25 rows of ~100 affected),
+                # found from those members rather than every affected row's masks.
+                candidates = self._rows_active_on(np, moved_by, affected)
+                if len(candidates) == 0:
+                    return {}, self._rest(run, affected, [])
+                seen = list(set(self.member[candidates].ravel().tolist()))
+                fresh = self._vm_mask_at(np, seen, run.fresh_vms)
+                down = self._vm_mask_at(np, seen, w.vm_down)
+            else:
+                rows_in = self._rows_in(np, affected)
+                # Their members, each once (in any order: they only set mask bits); a
+                # set of the few hundred indices made in C costs less than
+                # ``np.unique``'s hashing.
+                seen = list(set(self.member[rows_in].ravel().tolist()))
+                touched = self._vm_mask_at(np, seen, w.touched_vms)
+                fresh = self._vm_mask_at(np, seen, run.fresh_vms)
+                down = self._vm_mask_at(np, seen, w.vm_down)
+                # Kept without a look at the options, as below.
+                bad = (touched | fresh)[self.base_member[rows_in]]
+                if not all_ok:
+                    bad |= ~quorum_ok[self.base_pair[rows_in]]
+                candidates = rows_in[bad]
+                if len(candidates) == 0:
+                    return {}, self._rest(run, affected, [])
             if none_lost:
                 pass  # no lost mask
             elif w.vm_relocated or not self._has_lost_mask(w):
