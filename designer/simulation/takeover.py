@@ -29,6 +29,7 @@ cold start does not pay it).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Container, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
@@ -146,9 +147,20 @@ class TakeoverTable:
         #: Per row, what a move keeps of its normal state: since when it was down (None:
         #: never) and its recovery point, at least 0 (0 when it has none).
         self._base_down: list[float | None] = [base_db[d].down_since for d in rows]
-        self._base_rpo: list[float] = [
+        base_rpo: list[float] = [
             0.0 if (rpo := base_db[d].rpo) is None else max(rpo, 0.0) for d in rows
         ]
+        #: Each row's recovery point as an index into the distinct values (a moved
+        #: row's state is shared per member, way and recovery point: ``place``); 0.0 and
+        #: -0.0 apart, so a state carries its row's own value.
+        value_at: dict[tuple[float, float], int] = {}
+        self._rpo_code_list: list[int] = [
+            value_at.setdefault((v, math.copysign(1.0, v)), len(value_at)) for v in base_rpo
+        ]
+        self._rpo_values: list[float] = [v for v, _sign in value_at] or [0.0]
+        self._rpo_code = np.array(self._rpo_code_list, dtype=np.intp)
+        #: No row was down in normal operation (every one at 25k).
+        self._never_down = all(d is None for d in self._base_down)
         arange = np.arange(n)
         self.base_member = member[arange, base_k]
         self.base_pair = pair[arange, base_k]
@@ -453,23 +465,49 @@ class TakeoverTable:
         else:
             special = [False] * len(moving)
         picked = np.arange(len(moving))
-        has = sub_usable[picked, best].tolist()
-        chosen = self.member[moving, best].tolist()
-        restarted_at = sub_fresh[picked, best].tolist()
-        decided: dict[str, DbRun] = {}
-        fallback: list[str] = []
+        has_at = sub_usable[picked, best]
+        chosen_at = self.member[moving, best]
+        fresh_at = sub_fresh[picked, best]
         table_rows, in_run = self.rows, run.db
-        vm_names, vm_site = self._names, self.prep.vm_site
-        base_down, base_rpo = self._base_down, self._base_rpo
         # A row down since nothing in normal operation (every one at 25k) is down from
         # ``t``: its RTO is one of two values per step (~20,000 moves per 25k sizing).
-        rto_restart, rto_failover = max(0.0, restart - t), max(0.0, failover - t)
+        timing = (failover, restart, max(0.0, failover - t), max(0.0, restart - t))
+        moving_rows = moving.tolist()
+        if (
+            self._never_down
+            and not in_run
+            and not (w.vm_relocated or w.vm_reset)
+            and bool(has_at.all())
+        ):
+            ids = list(map(table_rows.__getitem__, moving_rows))
+            if all(map(affected.__contains__, ids)):
+                # Every move a plain one (a copy serves by itself, nothing placed before,
+                # nothing relocated or reset, never down in normal operation): each
+                # row's state is one per (member, restarted, recovery point), coded as
+                # one integer in numpy and shared by the rows alike, the databases and
+                # their states paired at C speed (~500 moves a site's or an array's
+                # loss, 25 a host's), in the rows' order as the loop below.
+                count = len(self._rpo_values)
+                codes = ((chosen_at * 2 + fresh_at) * count + self._rpo_code[moving]).tolist()
+                states: dict[int, DbRun] = {}
+                for code in dict.fromkeys(codes):
+                    how, rpo_at = divmod(code, count)
+                    states[code] = self._moved(how >> 1, bool(how & 1), rpo_at, None, t, timing)
+                return dict(zip(ids, map(states.__getitem__, codes), strict=True)), self._rest(
+                    run, affected, []
+                )
+        has = has_at.tolist()
+        chosen = chosen_at.tolist()
+        restarted_at = fresh_at.tolist()
+        decided: dict[str, DbRun] = {}
+        fallback: list[str] = []
+        base_down, rpo_code = self._base_down, self._rpo_code_list
         #: Such a row's state depends on its member, how it takes over and its recovery
         #: point only: one state each, shared by the databases moved alike (a state is
         #: never changed in place; a step replaces it).
-        made: dict[tuple[int, bool, float], DbRun] = {}
-        key: tuple[int, bool, float] | None
-        for j, r in enumerate(moving.tolist()):
+        made: dict[tuple[int, bool, int], DbRun] = {}
+        key: tuple[int, bool, int] | None
+        for j, r in enumerate(moving_rows):
             db_id = table_rows[r]
             if db_id not in affected:
                 continue
@@ -479,38 +517,56 @@ class TakeoverTable:
             down_since = base_down[r]
             key = None
             if down_since is None:
-                key = (chosen[j], restarted_at[j], base_rpo[r])
+                key = (chosen[j], restarted_at[j], rpo_code[r])
                 found = made.get(key)
                 if found is not None:
                     decided[db_id] = found
                     continue
-            vm = vm_names[chosen[j]]
-            if restarted_at[j]:
-                ready, rto, source = restart, rto_restart, _RESTART_SOURCE
-            else:
-                ready, rto, source = failover, rto_failover, _DAG_SOURCE
-            if down_since is None:
-                down_since = t
-            else:
-                rto = max(0.0, ready - down_since)
-            state = decided[db_id] = DbRun(
-                "active",
-                vm,
-                vm_site.get(vm),
-                ready,
-                down_since,
-                base_rpo[r],
-                rto,
-                "",
-                False,
-                (),
-                True,
-                None,
-                source,
+            state = decided[db_id] = self._moved(
+                chosen[j], restarted_at[j], rpo_code[r], down_since, t, timing
             )
             if key is not None:
                 made[key] = state
         return decided, self._rest(run, affected, fallback)
+
+    def _moved(
+        self,
+        chosen: int,
+        restarted: bool,
+        rpo_at: int,
+        down_since: float | None,
+        t: float,
+        timing: tuple[float, float, float, float],
+    ) -> DbRun:
+        """The state of a database the step moves to the table's member ``chosen``:
+        restarted there (vSphere HA) or by the DAG's failover; ``rpo_at``: its recovery
+        point's index in ``_rpo_values``; ``timing``: the step's (failover ready,
+        restart ready, their RTOs from ``t``)."""
+        failover, restart, rto_failover, rto_restart = timing
+        vm = self._names[chosen]
+        if restarted:
+            ready, rto, source = restart, rto_restart, _RESTART_SOURCE
+        else:
+            ready, rto, source = failover, rto_failover, _DAG_SOURCE
+        if down_since is None:
+            down_since = t
+        else:
+            rto = max(0.0, ready - down_since)
+        return DbRun(
+            "active",
+            vm,
+            self.prep.vm_site.get(vm),
+            ready,
+            down_since,
+            self._rpo_values[rpo_at],
+            rto,
+            "",
+            False,
+            (),
+            True,
+            None,
+            source,
+        )
 
     def _rest(self, run: Run, affected: AbstractSet[str], fallback: list[str]) -> list[str]:
         """What ``_resolve`` decides: ``fallback``, the databases outside the table, and

@@ -181,20 +181,31 @@ def test_shared_states_equal_resolved_states() -> None:
         assert list(fast.databases.items()) == list(slow.databases.items()), fast.failed
 
 
-def test_a_state_shared_across_members_is_caught() -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "loop"),
+    [
+        # The row-by-row loop's key (the coded path switched off).
+        (
+            "key = (chosen[j], restarted_at[j], rpo_code[r])",
+            "key = (0, restarted_at[j], rpo_code[r])",
+            True,
+        ),
+        # The coded path's (wave 18: plain moves coded per member, way, recovery point).
+        ("codes = ((chosen_at * 2 + fresh_at)", "codes = ((0 * chosen_at + fresh_at)", False),
+    ],
+    ids=["loop", "coded"],
+)
+def test_a_state_shared_across_members_is_caught(old: str, new: str, loop: bool) -> None:
     """The shared states' key must hold the member: one state for every move is
     wrong."""
     source = textwrap.dedent(inspect.getsource(TakeoverTable.place))
-    old = "key = (chosen[j], restarted_at[j], base_rpo[r])"
     assert old in source
     space: dict[str, Any] = {}
-    exec(
-        compile(source.replace(old, "key = (0, restarted_at[j], base_rpo[r])"), "<m>", "exec"),
-        vars(takeover),
-        space,
-    )
+    exec(compile(source.replace(old, new), "<m>", "exec"), vars(takeover), space)
     design = _generated("1k", 0)
     sim, plain = Simulator(design), Simulator(design)
+    if loop:
+        sim._takeover_table()._never_down = False
     site = sorted(sim.prep.sites)[0]
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(TakeoverTable, "place", space["place"])

@@ -184,3 +184,63 @@ def test_the_rows_found_are_the_steps_databases_active_on_the_vms() -> None:
     found = table._rows_active_on(np, [*chosen, "no-such-vm"], some)
     assert found.tolist() == sorted(table.row_of[d] for d in some)
     assert table._rows_active_on(np, chosen, set()).tolist() == []
+
+
+class _Counted:
+    """An index array whose reads are counted (the coded path alone reads it)."""
+
+    def __init__(self, array: Any) -> None:
+        self.array = array
+        self.reads = 0
+
+    def __getitem__(self, at: Any) -> Any:
+        self.reads += 1
+        return self.array[at]
+
+
+def _placed_loop(design: Design, loop: bool) -> tuple[list[Any], str, int]:
+    """Capacity's placements and report with the plain moves coded (the default) or
+    each row through the loop (``_never_down`` false: the coded path is never taken);
+    and how many steps took the coded path."""
+    placed: list[Any] = []
+    counted: list[_Counted] = []
+
+    class Recording(Simulator):
+        def placement(self, failed: Any, **kw: Any) -> Any:
+            table = self._takeover_table()
+            if loop:
+                table._never_down = False
+            if not counted:
+                counted.append(_Counted(table._rpo_code))
+                table._rpo_code = counted[0]  # type: ignore[assignment]
+            found = super().placement(failed, **kw)
+            placed.append((tuple(failed), list(found.databases.items()), dict(found.dags)))
+            return found
+
+    with _threshold(0):
+        report = capacity(Recording(design), max_combined=None)
+    return placed, json.dumps(report.to_json(all_modes=True)), counted[0].reads
+
+
+@pytest.mark.parametrize(("size", "seed"), [("1k", 0), ("1k", 1), ("10k", 0)])
+def test_the_coded_moves_equal_the_loops(size: str, seed: int) -> None:
+    """Plain moves' states made per (member, way, recovery point) code and paired at C
+    speed: the same states, in the same order, the same report as row by row."""
+    design = _generated(size, seed)
+    fast = _placed_loop(design, loop=False)
+    slow = _placed_loop(design, loop=True)
+    assert fast[:2] == slow[:2]
+    assert fast[2] > 0 and slow[2] == 0  # the coded path taken, and not
+
+
+def test_a_wrong_code_is_caught() -> None:
+    source = textwrap.dedent(inspect.getsource(TakeoverTable.place))
+    old, new = "bool(how & 1)", "not (how & 1)"
+    assert old in source
+    space: dict[str, Any] = {}
+    exec(compile(source.replace(old, new), "<mutant>", "exec"), vars(takeover), space)
+    design = _generated("1k", 0)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(TakeoverTable, "place", space["place"])
+        found, _sim = _differences(design)
+    assert found
