@@ -15,9 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from designer.capacity.modes import ModeKind
 from designer.simulation import Settled
@@ -57,15 +58,16 @@ def dag_impacts(prep: Prepared, settled: Settled) -> dict[str, DagImpact]:
                 if vm in vms:
                     dags.update(member_of)
         else:
-            for vm in vms:
-                of_vm = dags_of_vm.get(vm)
-                if of_vm:
-                    dags.update(of_vm)
+            # Each VM's DAGs looked up and added at C speed.
+            dags.update(chain.from_iterable(filter(None, map(dags_of_vm.get, vms))))
     if w.sites_down or w.links_down:
         dags.update(prep.dags)
     base_dags = settled.base_dags
     for dag_id, dag_state in settled.dags.items():
-        if dag_state != (base_dags.get(dag_id) if base_dags else None):
+        before = base_dags.get(dag_id) if base_dags else None
+        # A DAG the failure left be keeps normal operation's very state: no
+        # (dataclass, Python) comparison for it.
+        if dag_state is not before and dag_state != before:
             dags.add(dag_id)
     # The VMs that lost a pair, gathered at C speed; a member's lost "*" (its OS disk:
     # every member a site's loss or an OS array's loss takes, ~2,000 pairs at 25k)
@@ -74,10 +76,7 @@ def dag_impacts(prep: Prepared, settled: Settled) -> dict[str, DagImpact]:
     copy_lost, logs_lost = w.copy_lost, w.logs_lost
     lost_vms: set[str] = set(map(_VM, copy_lost))
     lost_vms.update(map(_VM, logs_lost))
-    for vm in lost_vms:
-        of_vm = dags_of_vm.get(vm)
-        if of_vm:
-            dags.update(of_vm)
+    dags.update(chain.from_iterable(filter(None, map(dags_of_vm.get, lost_vms))))
     #: VM → the databases of its lost pairs (walked when a member needs them).
     lost_by_vm: defaultdict[str, list[str]] | None = None
     found: dict[str, DagImpact] = {}
@@ -86,22 +85,32 @@ def dag_impacts(prep: Prepared, settled: Settled) -> dict[str, DagImpact]:
     sites_down, restarted, reset, down = w.sites_down, w.vm_restarted, w.vm_reset, w.vm_down
     relocated, vm_site = w.vm_relocated, prep.vm_site
     dbs_on_vm = prep.dbs_on_vm
+    members_of = _dag_members(prep)
     for dag_id in sorted(dags):
-        dag = prep.dags[dag_id]
         state = settled.dags.get(dag_id)
         quorum_lost = state is not None and not state.quorum
         quorum_sites = state.quorum_sites if state is not None and state.quorum else None
-        unusable: set[str] = set()
+        members, member_set, member_sites = members_of[dag_id]
+        # The members down, restarted or reset picked at C speed (``filter``);
+        # each member's site looked at only when some site can rule one out (a site
+        # down, a VM relocated, a quorum without some member's site).
+        bad: set[str] = set()
+        for vms in (down, restarted, reset):
+            if vms:
+                bad.update(filter(vms.__contains__, members))
+        if (
+            relocated
+            or (sites_down and not member_sites.isdisjoint(sites_down))
+            or (quorum_sites is not None and not member_sites.issubset(quorum_sites))
+        ):
+            for m in members:
+                site = relocated.get(m) or vm_site.get(m)
+                if site in sites_down or (quorum_sites is not None and site not in quorum_sites):
+                    bad.add(m)
+        # In the members' order, as a member-by-member walk adds them.
+        unusable = [m for m in members if m in bad] if bad else []
         lost: set[tuple[str, str]] = set()
-        for m in dag.members:
-            if (
-                m in down
-                or m in restarted
-                or m in reset
-                or (site := relocated.get(m) or vm_site.get(m)) in sites_down
-                or (quorum_sites is not None and site not in quorum_sites)
-            ):
-                unusable.add(m)
+        for m in members if lost_vms and not member_set.isdisjoint(lost_vms) else ():
             if m not in lost_vms:
                 continue
             if (m, "*") in copy_lost or (m, "*") in logs_lost:
@@ -115,6 +124,29 @@ def dag_impacts(prep: Prepared, settled: Settled) -> dict[str, DagImpact]:
             lost.update(zip(lost_by_vm[m], repeat(m)))
         if quorum_lost or unusable or lost:
             found[dag_id] = DagImpact(quorum_lost, frozenset(unusable), frozenset(lost))
+    return found
+
+
+#: Prepared design → DAG → (its members, as a set, their sites (None for a member
+#: without one)): the members' model field read once per design, not per failure.
+_MEMBERS_OF: WeakKeyDictionary[
+    Prepared, dict[str, tuple[tuple[str, ...], frozenset[str], frozenset[str | None]]]
+] = WeakKeyDictionary()
+
+
+def _dag_members(
+    prep: Prepared,
+) -> dict[str, tuple[tuple[str, ...], frozenset[str], frozenset[str | None]]]:
+    found = _MEMBERS_OF.get(prep)
+    if found is None:
+        found = _MEMBERS_OF[prep] = {}
+        for dag_id, dag in prep.dags.items():
+            members = tuple(dag.members)
+            found[dag_id] = (
+                members,
+                frozenset(members),
+                frozenset([prep.vm_site.get(m) for m in members]),
+            )
     return found
 
 
