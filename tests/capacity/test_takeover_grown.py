@@ -210,6 +210,7 @@ def test_a_state_shared_across_members_is_caught(old: str, new: str, loop: bool)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(TakeoverTable, "place", space["place"])
         mp.setattr(takeover, "TAKEOVER_MIN_AFFECTED", 0)
+        mp.setattr(takeover, "CODED_MIN_MOVES", 0)
         wrong = sim.placement([site])
     mp2 = pytest.MonkeyPatch()
     mp2.setattr(takeover, "TAKEOVER_MIN_AFFECTED", 10**9)

@@ -217,7 +217,8 @@ def _placed_loop(design: Design, loop: bool) -> tuple[list[Any], str, int]:
             placed.append((tuple(failed), list(found.databases.items()), dict(found.dags)))
             return found
 
-    with _threshold(0):
+    with _threshold(0), pytest.MonkeyPatch.context() as mp:
+        mp.setattr(takeover, "CODED_MIN_MOVES", 0)  # every plain step coded
         report = capacity(Recording(design), max_combined=None)
     return placed, json.dumps(report.to_json(all_modes=True)), counted[0].reads
 
@@ -242,5 +243,6 @@ def test_a_wrong_code_is_caught() -> None:
     design = _generated("1k", 0)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(TakeoverTable, "place", space["place"])
+        mp.setattr(takeover, "CODED_MIN_MOVES", 0)
         found, _sim = _differences(design)
     assert found
