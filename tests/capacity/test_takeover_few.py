@@ -13,7 +13,6 @@ the default (the table forced too). A mutated lost-copy check must fail.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,9 +21,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from test_capacity_properties import designs
-from test_takeover_placement import _differences, _threshold
+from test_takeover_placement import _differences, _mutant, _placements_and_report, _threshold
 
-from designer.capacity import capacity
 from designer.domain import Design
 from designer.persistence import load
 from designer.simulation import Simulator, takeover
@@ -76,17 +74,8 @@ def test_the_few_path_places_stretched_designs_as_resolve_does(design: Design) -
 
 
 def _placed(design: Design, share: int) -> tuple[list[Any], str]:
-    placed: list[Any] = []
-
-    class Recording(Simulator):
-        def placement(self, failed: Any, **kw: Any) -> Any:
-            found = super().placement(failed, **kw)
-            placed.append((tuple(failed), list(found.databases.items()), dict(found.dags)))
-            return found
-
     with _share(share):
-        report = capacity(Recording(design), max_combined=None)
-    return placed, json.dumps(report.to_json(all_modes=True))
+        return _placements_and_report(design)
 
 
 @pytest.mark.parametrize(("size", "seed"), [("1k", 0), ("1k", 1), ("10k", 0), ("10k", 1)])
@@ -163,14 +152,7 @@ def test_lost_rows_of_generated_designs(seed: int) -> None:
 )
 def test_a_wrong_lost_check_is_caught(mutate: tuple[str, str]) -> None:
     """A copy lost through its VM's "*" or its own (VM, database) pair is lost."""
-    import inspect
-    import textwrap
-
-    source = textwrap.dedent(inspect.getsource(TakeoverTable._lost_rows))
-    old, new = mutate
-    assert old in source
-    space: dict[str, Any] = {}
-    exec(compile(source.replace(old, new), "<mutant>", "exec"), vars(takeover), space)
+    wrong = _mutant(TakeoverTable._lost_rows, *mutate)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(TakeoverTable, "_lost_rows", space["_lost_rows"])
+        mp.setattr(TakeoverTable, "_lost_rows", wrong)
         assert _lost_rows_differ(_generated("1k", 0)) > 0

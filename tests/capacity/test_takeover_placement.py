@@ -188,6 +188,34 @@ def test_the_table_decides_the_moves_of_a_site_loss_and_an_array_loss() -> None:
                 assert st_now.active_on in usable, (element, db_id)
 
 
+def _placements_and_report(design: Design) -> tuple[list[Any], str]:
+    """Every placement ``capacity(sim, max_combined=None)`` makes (what failed, the
+    databases in order, the DAGs) and its JSON report (all modes)."""
+    placed: list[Any] = []
+
+    class Recording(Simulator):
+        def placement(self, failed: Any, **kw: Any) -> Any:
+            found = super().placement(failed, **kw)
+            placed.append((tuple(failed), list(found.databases.items()), dict(found.dags)))
+            return found
+
+    report = capacity(Recording(design), max_combined=None)
+    return placed, json.dumps(report.to_json(all_modes=True))
+
+
+def _mutant(function: Any, old: str, new: str) -> Any:
+    """``function`` (of the takeover module, a method of the table or not) compiled again
+    with ``old`` replaced by ``new`` in its source (which must hold ``old``)."""
+    import inspect
+    import textwrap
+
+    source = textwrap.dedent(inspect.getsource(function))
+    assert old in source
+    space: dict[str, Any] = {}
+    exec(compile(source.replace(old, new), "<mutant>", "exec"), vars(takeover), space)
+    return space[function.__name__]
+
+
 def _mutated(mutate: Any) -> Any:
     """TakeoverTable.place with ``mutate(table)`` applied first."""
     place = TakeoverTable.place

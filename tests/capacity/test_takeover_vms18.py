@@ -21,9 +21,7 @@ a world (no copy lost, every pair in quorum) are left out of the usable mask.
 
 from __future__ import annotations
 
-import inspect
 import json
-import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,7 +31,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from test_capacity_properties import designs
-from test_takeover_placement import _differences, _threshold
+from test_takeover_placement import _differences, _mutant, _placements_and_report, _threshold
 
 from designer.capacity import capacity
 from designer.domain import Design
@@ -90,17 +88,8 @@ def test_the_moved_vms_path_places_stretched_designs_as_resolve_does(design: Des
 
 
 def _placed(design: Design, vms: int, share: int | None = None) -> tuple[list[Any], str]:
-    placed: list[Any] = []
-
-    class Recording(Simulator):
-        def placement(self, failed: Any, **kw: Any) -> Any:
-            found = super().placement(failed, **kw)
-            placed.append((tuple(failed), list(found.databases.items()), dict(found.dags)))
-            return found
-
     with _forced(vms, share):
-        report = capacity(Recording(design), max_combined=None)
-    return placed, json.dumps(report.to_json(all_modes=True))
+        return _placements_and_report(design)
 
 
 @pytest.mark.parametrize(
@@ -151,23 +140,13 @@ def test_the_kept_quorum_mask_equals_one_made_afresh(size: str, seed: int) -> No
         assert not kept.flags.writeable
 
 
-@pytest.mark.parametrize(
-    "mutate",
-    [
-        pytest.param(("found.sort()", "found.sort(reverse=True)"), id="unsorted"),
-    ],
-)
-def test_a_wrong_moved_vms_path_is_caught(mutate: tuple[str, str]) -> None:
-    source = textwrap.dedent(inspect.getsource(TakeoverTable._rows_active_on))
-    old, new = mutate
-    assert old in source
-    space: dict[str, Any] = {}
-    exec(compile(source.replace(old, new), "<mutant>", "exec"), vars(takeover), space)
+def test_unsorted_rows_are_caught() -> None:
+    wrong = _mutant(TakeoverTable._rows_active_on, "found.sort()", "found.sort(reverse=True)")
     design = _generated("1k", 0)
     with pytest.MonkeyPatch.context() as mp, _threshold(0):
-        mp.setattr(TakeoverTable, "_rows_active_on", space["_rows_active_on"])
-        wrong = _placed(design, ALWAYS, FEW_ALWAYS)
-    assert wrong != _placed(design, 0, FEW_ALWAYS)
+        mp.setattr(TakeoverTable, "_rows_active_on", wrong)
+        unsorted = _placed(design, ALWAYS, FEW_ALWAYS)
+    assert unsorted != _placed(design, 0, FEW_ALWAYS)
 
 
 def test_the_rows_found_are_the_steps_databases_active_on_the_vms() -> None:
@@ -235,14 +214,9 @@ def test_the_coded_moves_equal_the_loops(size: str, seed: int) -> None:
 
 
 def test_a_wrong_code_is_caught() -> None:
-    source = textwrap.dedent(inspect.getsource(TakeoverTable.place))
-    old, new = "bool(how & 1)", "not (how & 1)"
-    assert old in source
-    space: dict[str, Any] = {}
-    exec(compile(source.replace(old, new), "<mutant>", "exec"), vars(takeover), space)
-    design = _generated("1k", 0)
+    wrong = _mutant(TakeoverTable.place, "bool(how & 1)", "not (how & 1)")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(TakeoverTable, "place", space["place"])
+        mp.setattr(TakeoverTable, "place", wrong)
         mp.setattr(takeover, "CODED_MIN_MOVES", 0)
-        found, _sim = _differences(design)
+        found, _sim = _differences(_generated("1k", 0))
     assert found
