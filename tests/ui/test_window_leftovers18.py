@@ -6,12 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QListWidget, QStyle, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QApplication,
+    QInputDialog,
+    QLineEdit,
+    QListWidget,
+    QStyle,
+    QStyleOptionViewItem,
+)
 
 from designer.domain.enums import VmRole
 from designer.ui.panels.inspector import InspectorPanel
+from designer.ui.panels.problems import FINDING_ROLE, ProblemsPanel
 
 SHOTS = Path("/tmp/fixf18-shots")
 
@@ -124,3 +132,44 @@ def test_the_n1_overlay_sets_the_scenario_aside_and_brings_it_back(launch: Any, 
     controller.click(other)
     QTest.mouseClick(spof.run_button, Qt.MouseButton.LeftButton)
     assert [s.target for s in controller.steps] == [other]
+
+
+def test_the_two_site_templates_dag002_names_the_step_left_and_takes_it(
+    launch: Any, qtbot: Any
+) -> None:
+    """File > New > Two-site DAG opened with DAG002 asking for what the template has
+    (an alternate witness in the other site, DAC mode on, manual intent): the user could
+    not clear it (eyes18, fid #3). It now names the step left, a waiver with the
+    switchover plan as its reason, which Waive… takes."""
+    window = _two_site_dag(launch, qtbot)
+    session = window.session
+    qtbot.waitUntil(
+        lambda: any(f.code == "DAG002" for f in session.findings.active), timeout=10_000
+    )
+    (finding,) = [f for f in session.findings.active if f.code == "DAG002"]
+    assert "alternate witness DR-FS01 witness in Recovery and DAC mode are set" in finding.message
+    assert "waive this finding with the switchover plan as its reason" in finding.message
+    problems = window.findChild(ProblemsPanel)
+    assert problems is not None
+    model = problems.table.model()
+    (row,) = [
+        r for r in range(model.rowCount()) if model.index(r, 0).data(FINDING_ROLE).code == "DAG002"
+    ]
+    problems.table.setCurrentIndex(model.index(row, 0))
+    _shot(window, "dag002-two-site")
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        edit = dialog.findChild(QLineEdit)
+        assert edit is not None
+        QTest.keyClicks(edit, "Datacenter switchover plan: DR-FS01 as alternate witness, DAC on")
+        QTest.keyClick(edit, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, answer)
+    QTest.mouseClick(problems.waive_button, Qt.MouseButton.LeftButton)
+    (waiver,) = session.design.rules.waivers
+    assert waiver.code == "DAG002" and "switchover plan" in waiver.reason
+    qtbot.waitUntil(
+        lambda: not any(f.code == "DAG002" for f in session.findings.active), timeout=10_000
+    )
