@@ -173,3 +173,33 @@ def test_the_two_site_templates_dag002_names_the_step_left_and_takes_it(
     qtbot.waitUntil(
         lambda: not any(f.code == "DAG002" for f in session.findings.active), timeout=10_000
     )
+
+
+def test_f5_keeps_what_the_user_was_looking_at_in_view(launch: Any, qtbot: Any) -> None:
+    """After F5 the Results and Timeline docks shrink the canvas and the view was not
+    refitted: the Recovery site and the DAG went half off-screen (eyes18, ui #11). What
+    the view showed stays in it; F5 again puts the zoom and centre back."""
+    window = _two_site_dag(launch, qtbot)
+    window.resize(1600, 1000)  # eyes18's screen
+    QApplication.processEvents()
+    view = window.view
+    view.zoom_fit()
+    QApplication.processEvents()
+    seen = view.mapToScene(view.viewport().rect()).boundingRect()
+    drawing = view.drawing_rect()
+    assert seen.contains(drawing)
+    zoom, centre = view.scale_factor, seen.center()
+    view.setFocus()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_F5)
+    assert window.simulation.controller.active
+    QApplication.processEvents()
+    now = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert now.contains(drawing), (now, drawing)
+    assert view.scale_factor < zoom  # (one transform: zoomed out as little as that needs)
+    _shot(window, "f5-kept-in-view")
+    QTest.keyClick(view.viewport(), Qt.Key.Key_F5)
+    assert not window.simulation.controller.active
+    QApplication.processEvents()
+    assert abs(view.scale_factor - zoom) < 1e-9
+    back = view.mapToScene(view.viewport().rect()).boundingRect().center()
+    assert abs(back.x() - centre.x()) < 2 / zoom and abs(back.y() - centre.y()) < 2 / zoom
