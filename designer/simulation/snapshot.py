@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import cache
 
 from designer.domain.elements import MailboxDatabase
 from designer.simulation.baseline import Baseline
@@ -62,9 +63,14 @@ def _has_dynamic_quorum(prep: Prepared, vm_id: str) -> bool:
     Windows Server 2012 [product fact]); a version naming no year counts as such (the
     note stays: the conservative reading)."""
     vm = prep.vms.get(vm_id)
-    if vm is None:
-        return True
-    year = re.search(r"\b(?:19|20)\d\d\b", vm.windows_version)
+    return vm is None or _windows_has_dynamic_quorum(vm.windows_version)
+
+
+@cache
+def _windows_has_dynamic_quorum(version: str) -> bool:
+    """``"2012 x64"``, ``"2016"``, ``"Windows Server 2012 R2"``: yes; ``"2008 R2 x64"``:
+    no (a few distinct strings per design: read once each)."""
+    year = re.search(r"\b(?:19|20)\d\d\b", version)
     return year is None or int(year.group()) >= 2012
 
 
