@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import cache
 
 from designer.domain.elements import MailboxDatabase
 from designer.simulation.baseline import Baseline
@@ -26,12 +28,17 @@ def quorum_event(
 ) -> None:
     """Record a DAG keeping or losing quorum, with the static-quorum caveat."""
     dag = prep.dags[dag_id]
-    note = (
-        "dynamic quorum: the votes follow the members still up after each failure"
-        if dag.dynamic_quorum
-        else "static quorum model: Windows 2012 dynamic quorum can outlast failures that "
-        "come one at a time; this is the conservative view"
-    )
+    if dag.dynamic_quorum:
+        note = "dynamic quorum: the votes follow the members still up after each failure"
+    elif any(_has_dynamic_quorum(prep, vm) for vm in dag.members):
+        note = (
+            "static quorum model: Windows 2012 dynamic quorum can outlast failures that "
+            "come one at a time; this is the conservative view"
+        )
+    else:
+        # Members on Windows 2008 R2 (or older) have only the static model: the note
+        # about Windows 2012 is noise there (eyes18).
+        note = "static quorum"
     if now.quorum:
         verb = "keeps" if before.quorum else "regains"
         text = f"DAG {dag.name} {verb} quorum with {now.votes} of {now.voters} votes"
@@ -49,6 +56,22 @@ def quorum_event(
         kind = "quorum_lost"
     dt = prep.timings["vsphere_ha_timeline"]["dag_peer_detects_failure_s"]
     run.event(t + dt, dag_id, kind, f"{text} ({note})", "DOMAIN §4 [product fact]; 000 §5.3")
+
+
+def _has_dynamic_quorum(prep: Prepared, vm_id: str) -> bool:
+    """Whether DAG member ``vm_id`` runs Windows 2012 or later (dynamic quorum came with
+    Windows Server 2012 [product fact]); a version naming no year counts as such (the
+    note stays: the conservative reading)."""
+    vm = prep.vms.get(vm_id)
+    return vm is None or _windows_has_dynamic_quorum(vm.windows_version)
+
+
+@cache
+def _windows_has_dynamic_quorum(version: str) -> bool:
+    """``"2012 x64"``, ``"2016"``, ``"Windows Server 2012 R2"``: yes; ``"2008 R2 x64"``:
+    no (a few distinct strings per design: read once each)."""
+    year = re.search(r"\b(?:19|20)\d\d\b", version)
+    return year is None or int(year.group()) >= 2012
 
 
 #: The events :func:`database_events` records.

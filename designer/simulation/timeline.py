@@ -190,14 +190,19 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
     prep, tl = prep, prep.timings["vsphere_ha_timeline"]
     for site_id in sorted(w.sites_down - prev.sites_down):
         placed = prep.in_site.get(site_id, {})
+        # "with 2 hosts and 1 WAN link": a zero count is left out (eyes18 read "0 arrays").
+        counts = (
+            (len(placed.get("hosts", [])), "host"),
+            (len(placed.get("arrays", [])), "array"),
+            (len(prep.links_of_site.get(site_id, [])), "WAN link"),
+        )
+        held = [_count(n, noun) for n, noun in counts if n]
+        what = ", ".join(held[:-1]) + " and " + held[-1] if len(held) > 1 else "".join(held)
         run.event(
             t,
             site_id,
             "site_down",
-            f"site {prep.sites[site_id].name} is down with "
-            f"{_count(len(placed.get('hosts', [])), 'host')}, "
-            f"{_count(len(placed.get('arrays', [])), 'array')} and "
-            f"{_count(len(prep.links_of_site.get(site_id, [])), 'WAN link')}",
+            f"site {prep.sites[site_id].name} is down" + (f" with {what}" if what else ""),
             "DOMAIN §4",
         )
     for link_id in sorted(w.links_down - prev.links_down):

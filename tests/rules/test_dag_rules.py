@@ -217,10 +217,29 @@ def test_dag002_triggers() -> None:
     )
     alternate = FileShareWitness(id="fsw2", name="FSW2", site="chi")
     with_alternate = edit(add(_witness_in_boston(), alternate), "dag", alternate_witness="fsw2")
-    f = _one(findings(with_alternate, "DAG002"), "DAG002")
+    f = _one(findings(edit(with_alternate, "dag", dac_mode=False), "DAG002"), "DAG002")
     assert f.message.endswith(
         "move the witness to a third site linked to both member sites, or keep alternate "
         "witness FSW2 ready for a manual switchover"
+    )
+    # eyes18 (fid #3): with the alternate witness in the other member site and DAC mode
+    # on, the Fix is done but for the decision: the message names the step left, the
+    # waiver (the source, 000 §5.3, still puts the witness in a third site: a warning).
+    planned = edit(with_alternate, "dag", dac_mode=True)
+    f = _one(findings(planned, "DAG002"), "DAG002")
+    assert f.severity is Severity.WARNING
+    assert f.message.endswith(
+        "losing it leaves 2 of 5 quorum votes; alternate witness FSW2 in Chicago and DAC "
+        "mode are set for the manual switchover: if that is the plan, waive this finding "
+        "with the switchover plan as its reason, or move the witness to a third site "
+        "linked to both member sites"
+    )
+    # An alternate witness in the site that is lost is no help: the message asks for one
+    # in the other site, DAC or not.
+    beside = edit(edit(planned, "fsw2", site="bos"), "dag", dac_mode=True)
+    f = _one(findings(beside, "DAG002"), "DAG002")
+    assert f.message.endswith(
+        "give the DAG an alternate witness in Chicago for a manual switchover"
     )
 
 

@@ -264,7 +264,10 @@ def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
     Fix
     ---
     Move the witness to a third site linked to both member sites (see DAG001), or plan
-    the datacenter switchover with an alternate witness in the other site.
+    the datacenter switchover with an alternate witness in the other site and DAC mode on,
+    then waive this finding with the switchover plan as its reason: the rule still warns
+    once they are set, because its source puts the witness in a third site, and the
+    message then names the waiver as the step left.
 
     Source
     ------
@@ -320,8 +323,17 @@ def _dag002_fix(
         else "move the witness to a third site linked to both member sites"
     )
     alternate = ctx.index.typed(dag.alternate_witness, FileShareWitness)
-    if alternate is None:
+    if alternate is None or alternate.site == lost:
         return f"{third}, or give the DAG an alternate witness in {others} for a manual switchover"
+    if dag.dac_mode and alternate.site in sites:
+        # The switchover the Fix asks for is planned (alternate witness in the other
+        # member site, DAC mode on): what is left is the user's decision, said as such
+        # (the source still puts the witness in a third site, so the rule still warns).
+        return (
+            f"alternate witness {alternate.name} in {facts.name(alternate.site)} and DAC mode "
+            f"are set for the manual switchover: if that is the plan, waive this finding "
+            f"with the switchover plan as its reason, or {third}"
+        )
     return f"{third}, or keep alternate witness {alternate.name} ready for a manual switchover"
 
 

@@ -8,6 +8,7 @@ never emits it.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
@@ -336,6 +337,9 @@ class CheckListEditor(FieldEditor):
         widget.setUniformItemSizes(True)
         widget.setIconSize(QSize(12, 12))  # mark_unavailable's signs: rows keep their height
         super().__init__(spec, widget)
+        #: The rows' order (lowest first, ties as listed; unranked: 1), asked at each
+        #: fill: what the field most likely wants comes first (a DAG's Mailbox servers).
+        self.ranks: Callable[[], dict[str, int]] | None = None
         if spec.editor == "enum_list":
             self._fill([(choice_text(c), c) for c in spec.choices])
         widget.itemChanged.connect(lambda _item: self._commit())
@@ -354,7 +358,11 @@ class CheckListEditor(FieldEditor):
 
     def set_choices(self, design: Design, index: DesignIndex | None = None) -> None:
         if self.spec.editor == "ref_list":
-            self._fill(_ref_entries(design, self.spec.kinds, index))
+            entries = _ref_entries(design, self.spec.kinds, index)
+            if self.ranks is not None:
+                ranks = self.ranks()
+                entries.sort(key=lambda entry: ranks.get(entry[1], 1))
+            self._fill(entries)
             self.show_value(self._shown)
 
     def _items(self) -> list[QListWidgetItem]:

@@ -50,7 +50,8 @@ from designer.document.events import (
     SettingsChanged,
 )
 from designer.domain.design import Severity
-from designer.domain.elements import ElementBase, Lun, VirtualMachine
+from designer.domain.elements import Dag, ElementBase, Lun, VirtualMachine
+from designer.domain.enums import VmRole
 from designer.domain.facets import EXCHANGE_ROLES
 from designer.domain.words import plural
 from designer.domain.workload import CapacitySettings
@@ -93,6 +94,8 @@ def _in_sentence(label: str) -> str:
 
 #: Forms kept for reuse (one per element class, and the design's), most recent last.
 KEPT_FORMS = 8
+#: A DAG's members list: the rank of a VM of other roles than Mailbox (greyed, last).
+_NOT_MAILBOX = 2
 
 
 @dataclass
@@ -318,6 +321,9 @@ class InspectorPanel(QWidget):
         self._set_header(element.name, f"{cls.label} · id {element.id}", kind)
         for spec in field_specs(cls):
             editor = make_editor(spec)
+            if isinstance(element, Dag) and spec.name == "members":
+                assert isinstance(editor, CheckListEditor)
+                editor.ranks = self._member_ranks
             editor.set_choices(self.session.design, self.session.document.index)
             editor.show_value(getattr(element, spec.name))
             # Bind the id now: a late focus-out commit must not land on the next element.
@@ -360,6 +366,14 @@ class InspectorPanel(QWidget):
                     f"Exchange {element.exchange_version} has no {{}} role (EX006): its "
                     "Mailbox servers run that service",
                 )
+        members = editors.get("members")
+        if isinstance(element, Dag) and isinstance(members, CheckListEditor):
+            ranks = self._member_ranks()
+            members.mark_unavailable(
+                frozenset(vm for vm, rank in ranks.items() if rank == _NOT_MAILBOX),
+                "Not a Mailbox server: a DAG's members are its Mailbox servers "
+                "(a domain controller as a member is DAG009)",
+            )
         if isinstance(element, Lun):
             free = editors.get("free_gb")
             if free is not None and isinstance(free.editor, QDoubleSpinBox):
@@ -370,6 +384,16 @@ class InspectorPanel(QWidget):
             rate = editors.get("change_rate_gb_per_hour")
             if rate is not None and isinstance(rate.editor, QDoubleSpinBox):
                 rate.editor.setSpecialValueText("(unset: its share of the array's or site's)")
+
+    def _member_ranks(self) -> dict[str, int]:
+        """A DAG's possible members: its Mailbox servers first (the Mailbox/DAG member
+        role, DOMAIN.md), then VMs with no role stated yet, then the VMs of other roles
+        only (domain controllers, Client Access …), which :meth:`_show_inherited` greys."""
+        return {
+            vm.id: 0 if VmRole.MAILBOX in vm.roles else _NOT_MAILBOX if vm.roles else 1
+            for vm in self.session.document.index.by_kind.get("vm", ())
+            if isinstance(vm, VirtualMachine)
+        }
 
     def _build_multi(self, selection: list[str]) -> None:
         elements = [e for e in (self.session.document.get(i) for i in selection) if e]

@@ -12,7 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -53,6 +53,12 @@ MAX_RESULTS_WIDTH = 640
 #: A Results dock kept at the width the user set leaves the canvas this share at least
 #: (the window may have been made narrower since).
 MIN_CANVAS_SHARE = 0.3
+#: Entering the mode zooms the canvas out when its docks leave it less than this share
+#: of its size along a side (what the user was looking at would go off-screen).
+KEEP_IN_VIEW_SHRINK = 0.95
+#: Scene units kept round the boxes the user was looking at (a WAN link's lane and a
+#: DAG's lines run above its sites; Fit to Window's margin).
+KEEP_MARGIN = 40.0
 #: Below this zoom the canvas moves to a new failure (its names would not be read).
 FOLLOW_BELOW = 0.5
 
@@ -191,6 +197,9 @@ class SimulationMode(QObject):
         view.installEventFilter(self)
         self._saved_state: QByteArray | None = None
         self._hidden: list[QDockWidget] = []
+        #: The view before the mode zoomed out to keep it whole (its zoom and centre),
+        #: and the zoom it set: leaving puts it back unless the user zoomed meanwhile.
+        self._view_before: tuple[float, QPointF, float] | None = None
         #: The timeline's height and the Results dock's width the user set, kept for the
         #: next time the mode is entered (None: the first sizes, see _dock_sizes).
         self._user_sizes: tuple[int | None, int | None] = (None, None)
@@ -224,8 +233,12 @@ class SimulationMode(QObject):
     def _on_mode(self, active: bool) -> None:
         if self.action.isChecked() != active:
             self.action.setChecked(active)
+        view = self.view
+        seen = view.mapToScene(view.viewport().rect()).boundingRect()
+        zoom = view.scale_factor
         with _one_layout(self.window):
             self._swap_docks(active)
+        self._keep_in_view(active, seen, zoom)
         if active:
             self.session.set_selection([])
             self._status("Simulation mode: click an element to fail it (F5 to leave)")
@@ -236,6 +249,39 @@ class SimulationMode(QObject):
         self.view.viewport().setCursor(
             Qt.CursorShape.PointingHandCursor if active else Qt.CursorShape.ArrowCursor
         )
+
+    def _keep_in_view(self, active: bool, seen: QRectF, zoom: float) -> None:
+        """What the user was looking at stays in view: the Results and Timeline docks
+        shrink the canvas on entering the mode (the recovery site and the DAG went half
+        off-screen, eyes18), so a view that showed the whole drawing zooms out until
+        it fits again, one transform, about its centre; leaving puts the zoom and
+        centre back unless the user changed the zoom in the mode."""
+        view = self.view
+        now = view.viewport().size()
+        if active:
+            self._view_before = None
+            # The whole drawing in view (Fit to Window, a small design's first view): it
+            # stays whole, the empty canvas round it may go. A part of a bigger one
+            # keeps its zoom about the same centre (the resize anchor): zooming out
+            # would paint more boxes in F5's stall (~28 -> ~87 ms at 25k, measured).
+            # The boxes' union is kept by the scene: no walk over them.
+            content = self.scene.content_rect()
+            if content.isEmpty() or now.isEmpty() or not seen.contains(content):
+                return
+            drawn = seen.intersected(
+                content.adjusted(-KEEP_MARGIN, -KEEP_MARGIN, KEEP_MARGIN, KEEP_MARGIN)
+            )
+            scale = min(now.width() / drawn.width(), now.height() / drawn.height())
+            if scale >= zoom * KEEP_IN_VIEW_SHRINK:
+                return  # (it fits, or little is lost: the zoom stays the user's)
+            view.set_zoom(scale)
+            view.centerOn(drawn.center())
+            self._view_before = (zoom, seen.center(), view.scale_factor)
+            return
+        before, self._view_before = self._view_before, None
+        if before is not None and abs(view.scale_factor - before[2]) < 1e-9:
+            view.set_zoom(before[0])
+            view.centerOn(before[1])
 
     def _swap_docks(self, active: bool) -> None:
         """The editing docks make way for the simulation's; leaving restores them."""

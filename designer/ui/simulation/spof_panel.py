@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from designer.availability import CutSetResult
-from designer.domain.design import Design
+from designer.domain.design import Design, ScenarioStep
+from designer.domain.words import plural
 from designer.simulation import AnalysisResult, Simulator, analyze, sweep_elements
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.overlay import SimulationOverlay
@@ -88,6 +89,10 @@ class SpofPanel(QWidget):
         self.controller = controller
         self.overlay = overlay
         self.result: AnalysisResult | None = None
+        #: The scenario played before the overlay was shown (its steps and time cursor):
+        #: the heat map is about the healthy design, so the scenario waits aside and
+        #: comes back when the overlay is turned off, for the user to compare the two.
+        self.set_aside: tuple[list[ScenarioStep], float] | None = None
         self._thread: QThread | None = None
         self._worker: AnalysisWorker | None = None
         self.run_button = QPushButton("Show N-1 overlay")
@@ -104,6 +109,11 @@ class SpofPanel(QWidget):
             "ranked here by the mailboxes it cuts off."
         )
         self.summary.setWordWrap(True)
+        # Says where the scenario went while the overlay shows (not cleared with no word).
+        self.aside_note = QLabel("")
+        self.aside_note.setObjectName("ScenarioAsideNote")
+        self.aside_note.setWordWrap(True)
+        self.aside_note.setVisible(False)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(
             ["Element", "Mailboxes", "Users cut off", "Admin action"]
@@ -146,6 +156,7 @@ class SpofPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.summary)
+        layout.addWidget(self.aside_note)
         layout.addWidget(self.table, 1)
         layout.addLayout(cuts)
         layout.addWidget(self.cut_summary)
@@ -156,14 +167,30 @@ class SpofPanel(QWidget):
         return self._thread is not None
 
     def _on_toggled(self, on: bool) -> None:
+        controller = self.controller
         if on:
-            # The heat map is about the healthy design: a running scenario would contradict it.
-            if self.controller.steps:
-                self.controller.clear()
+            # The heat map is about the healthy design: a running scenario would
+            # contradict it, so it waits aside until the overlay is turned off.
+            if controller.steps:
+                self.set_aside = (list(controller.steps), controller.time)
+                controller.clear()
+                count = len(self.set_aside[0])
+                self.aside_note.setText(
+                    f"The scenario you played ({plural(count, 'step')}) is set aside while "
+                    "the overlay shows the healthy design: turn the overlay off to bring it back."
+                )
+                self.aside_note.setVisible(True)
             self.start()
         else:
             self.stop()
             self.overlay.set_heat(None)
+            aside, self.set_aside = self.set_aside, None
+            self.aside_note.setVisible(False)
+            # Not over a scenario the user built meanwhile, nor after leaving the mode.
+            if aside is not None and controller.active and not controller.steps:
+                steps, at = aside
+                controller.set_steps(steps)
+                controller.set_time(at)
 
     def start(self) -> None:
         """Compute on a worker thread; the UI only handles progress signals meanwhile."""
