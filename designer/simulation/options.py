@@ -436,14 +436,28 @@ def database_options(
             rehome = dt["rehome_s"] * mailboxes / dt["rehome_users"]
             since = run.down_since_vm.get(vm, t)
             outage = run.repl_down_since.get(hr.id)
-            # Asynchronous: what was still queued at the failure is lost, plus any time
-            # the replication was already down (DOMAIN §4; 003).
+            # Asynchronous: what was still queued at the failure is lost, plus what the
+            # source wrote after the replication was cut (DOMAIN §4; 003): until its VM
+            # went down, else until its databases dismounted (its DAG lost quorum: a
+            # partition leaves the source up, writing until then), else until now.
             queue = float(dt.get("queue_at_failure_s", 0.0))
-            rpo = queue + (max(0.0, since - outage) if outage is not None else 0.0)
+            last_write = since
+            dismounted = run.quorum_lost_at.get(dag_id) if dag_id else None
+            if vm not in run.down_since_vm and dismounted is not None:
+                last_write = dismounted
+            unsent = max(0.0, last_write - outage) if outage is not None else 0.0
+            rpo = queue + unsent
+            lost = f"the replication queue at the failure (assumed {queue:g} s of changes)"
+            if unsent:
+                lost += (
+                    f" and what the source wrote from the replication's cut at "
+                    f"{clock(outage or 0.0)} to its last write at {clock(last_write)} are"
+                )
+            else:
+                lost += " is"
             text = (
                 f"Double-Take fails {_name(prep, vm)} over to {_name(prep, hr.target)}; "
-                f"re-homing {mailboxes:,} mailboxes; the replication queue at the failure "
-                f"(assumed {queue:g} s of changes) is lost"
+                f"re-homing {mailboxes:,} mailboxes; {lost} lost"
             )
             if hr.failover == FailoverMode.AUTOMATIC:
                 ready = since + hr.failover_timeout_s + rehome

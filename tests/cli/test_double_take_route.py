@@ -128,3 +128,26 @@ def test_capacity_sizes_a_dag_whose_double_take_target_takes_over(
     assert "loss of site Worcester" in modes
     data = _rpos(no_direct_link, capsys, "--fail", "site-wor")
     assert data  # the simulator: DB01 on HFD-FS01 (Double-Take), the rest waiting
+
+
+def test_double_take_loses_what_a_partitioned_source_wrote_until_it_dismounted(
+    no_direct_link: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Worcester lost: Boston → Hartford has no route left from 0:00 (the way was by
+    Worcester) but BOS-MBX01 stays up and writes DB01 until the DAG, 2 of 5 votes,
+    dismounts it at 1:00. Double-Take fails it over to HFD-FS01 at 6:00: the data lost
+    is the queue at the failure (30 s) plus the cut to the last write (1:00). It took
+    the step's time (0:00) as when the source stopped: RPO 0:30."""
+    assert main(["simulate", str(no_direct_link), "--fail", "site-wor", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    (db01,) = [db for db in out["databases"] if db["name"] == "DB01"]
+    assert db01["rpo_s"] == 30.0 + 60.0
+    (event,) = [e for e in out["events"] if e["text"].startswith("Double-Take fails BOS-MBX01")]
+    assert "from the replication's cut at T+0:00 to its last write at T+1:00" in event["text"]
+    # The source failing first (its VM down at the cut) loses only the queue: it wrote
+    # nothing after.
+    both = ("--fail", "BOS-MBX01@0", "--fail", "site-wor@0", "--format", "json")
+    assert main(["simulate", str(no_direct_link), *both]) == 0
+    databases = json.loads(capsys.readouterr().out)["databases"]
+    (db01,) = [db for db in databases if db["name"] == "DB01"]
+    assert db01["active_on"] == "vm-hfd-fs01" and db01["rpo_s"] == 30.0
