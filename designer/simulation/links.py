@@ -37,6 +37,7 @@ from designer.workload import (
     copy_queue,
     direction_of,
     gb_per_hour_to_mbps,
+    mirror_link_id,
     route,
 )
 
@@ -58,18 +59,16 @@ __all__ = [
 
 
 def mirror_link(prep: Prepared, mirror_id: str) -> WanLink | None:
-    """The link a mirror crosses: its own, else the direct link between the sites."""
+    """The link a mirror crosses: its own, else the direct link between the sites (the
+    rules' ``mirror_ends`` take the same: ``designer.workload.mirror_link_id``)."""
     mirror = prep.mirrors[mirror_id]
     link = prep.links.get(mirror.wan_link or "")
-    if link is not None:
+    if link is not None:  # mirror_link_id's first answer, read at once (the usual case)
         return link
-    source_site = prep.lun_site(mirror.source_lun)
-    target_site = prep.lun_site(mirror.target_lun)
-    for link_id in sorted(prep.links_of_site.get(source_site or "", [])):
-        candidate = prep.links[link_id]
-        if {candidate.site_a, candidate.site_b} == {source_site, target_site}:
-            return candidate
-    return None
+    # The rules' link too (one function: of parallel links, the lowest id).
+    src, dst = prep.lun_site(mirror.source_lun), prep.lun_site(mirror.target_lun)
+    link_id = mirror_link_id(prep.link_ends(), None, src, dst)
+    return prep.links[link_id] if link_id is not None else None
 
 
 def bandwidth_mbps(run: Run, link: WanLink) -> float:

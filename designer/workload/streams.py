@@ -30,6 +30,7 @@ __all__ = [
     "async_transfer_s",
     "copy_queue",
     "direction_of",
+    "mirror_link_id",
     "route",
     "stream_label",
 ]
@@ -114,6 +115,30 @@ def direction_of(ends: tuple[str, str], from_site: str) -> Direction:
     'b_to_a'
     """
     return "a_to_b" if ends[0] == from_site else "b_to_a"
+
+
+def mirror_link_id(
+    links: LinkEnds, wan_link: str | None, a: str | None, b: str | None
+) -> str | None:
+    """The link a mirror crosses: the one it names (``wan_link``, when it is a link),
+    else the direct link between its arrays' sites ``a`` and ``b`` (of parallel links,
+    the lowest id, as :func:`route` takes); None within a site or with no direct link.
+    The rules (MV006 and the other MirrorView checks) and the simulator read it, so
+    both name the same link of two in parallel.
+
+    Examples
+    --------
+    >>> ends = LinkEnds({"ab-2": ("a", "b"), "ab-1": ("b", "a")})
+    >>> mirror_link_id(ends, None, "a", "b"), mirror_link_id(ends, "ab-2", "a", "b")
+    ('ab-1', 'ab-2')
+    >>> mirror_link_id(ends, None, "a", "a") is None
+    True
+    """
+    if wan_link and wan_link in links.ends:
+        return wan_link
+    if a is None or b is None or a == b:
+        return None
+    return links.direct.get(frozenset((a, b)))
 
 
 def route(

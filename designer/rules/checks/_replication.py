@@ -24,6 +24,7 @@ from designer.domain.elements import (
 )
 from designer.domain.enums import LunUsage
 from designer.domain.index import DesignIndex
+from designer.workload import LinkEnds, mirror_link_id
 
 __all__ = [
     "MirrorEnds",
@@ -160,9 +161,8 @@ def mirror_ends(index: DesignIndex) -> dict[str, MirrorEnds]:
     if cached is not None:
         return cached
     by_id = index.by_id
-    direct: dict[frozenset[str], WanLink] = {}
-    for wan in index.of("wan_link", WanLink):
-        direct.setdefault(frozenset((wan.site_a, wan.site_b)), wan)
+    wans = {wan.id: wan for wan in index.of("wan_link", WanLink)}
+    links = LinkEnds({wan_id: (wan.site_a, wan.site_b) for wan_id, wan in wans.items()})
 
     ends: dict[str, MirrorEnds] = {}
     for mirror in index.of("mirror", Mirror):
@@ -175,12 +175,9 @@ def mirror_ends(index: DesignIndex) -> dict[str, MirrorEnds]:
         dst = dst if isinstance(dst, StorageArray) else None
         src_site = src.site if src else None
         dst_site = dst.site if dst else None
-        link: WanLink | None = None
-        if mirror.wan_link:
-            named = by_id.get(mirror.wan_link)
-            link = named if isinstance(named, WanLink) else None
-        elif src_site and dst_site and src_site != dst_site:
-            link = direct.get(frozenset((src_site, dst_site)))
+        # The simulator's link too (one function: of parallel links, the lowest id).
+        link_id = mirror_link_id(links, mirror.wan_link, src_site, dst_site)
+        link = wans[link_id] if link_id is not None else None
         ends[mirror.id] = MirrorEnds(mirror, src, dst, src_site, dst_site, link)
     _ENDS[index] = ends
     return ends
