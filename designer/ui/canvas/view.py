@@ -472,10 +472,13 @@ class DesignView(QGraphicsView):
     def _line_at(self, scene_pos: QPointF) -> str | None:
         """The element a click on a line picks: the line's own (a WAN link, a mirror),
         or for a drawn relation the element it belongs to (a DAG's member line: the
-        DAG)."""
+        DAG). A line's label picks its line too: a link between two sites that nearly
+        touch is a stub whose label, on its leader, is what the user sees of it."""
         for item in self.design_scene.items(scene_pos):
-            if isinstance(item, EdgeItem) and item.isVisible():
-                return item.element_id or item.source
+            parent = item.parentItem()
+            line = parent if isinstance(parent, EdgeItem) else item
+            if isinstance(line, EdgeItem) and line.isVisible() and item.isVisible():
+                return line.element_id or line.source
         return None
 
     def _click_select(self, element_id: str, modifiers: Qt.KeyboardModifier) -> None:
