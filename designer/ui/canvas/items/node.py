@@ -334,14 +334,6 @@ class NodeItem(QGraphicsRectItem):
         keeps its picture again once it is neither: see ``DesignView.drawBackground``)."""
         if (self._selected or self._hovered) and self.cacheMode() != _NO_PICTURE:
             self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
-        scene = self.scene()
-        if scene is not None and not self.container and not self.detail:
-            # A small box's ports reach past its bounds (see ports): the area they
-            # cover is repainted when they come and go (a state change, not a paint).
-            views = scene.views()
-            scale = views[0].transform().m11() if views else 1.0
-            m = (PORT_PX + 2) / max(scale, 0.05)
-            scene.update(self.sceneBoundingRect().adjusted(-m, -m, m, m))
 
     def set_element(self, element: ElementBase) -> None:
         self.name = element.name
@@ -390,21 +382,14 @@ class NodeItem(QGraphicsRectItem):
         side a line may leave by, just inside the box (a row: its two ends; a
         container: not its title bar)."""
         r = self.rect()
-        # A small box's ports sit on its border, the top and bottom ones reaching 3 px
-        # into it only (inside they covered its name: a selected witness read "BOS-FS("
-        # with its ports on the "W"); a container's sit below its title bar and a row's
-        # at its ends, clear of their text already.
         inset = min(PORT_PX / 2 / max(scale, 0.05), r.width() / 4, r.height() / 2)
-        side_inset = across = inset
-        if not (self.container or self.detail):
-            side_inset, across = 0.0, 3.0 / max(scale, 0.05) - inset
         sides = "lr" if self.detail else ("lrb" if self.container else "lrtb")
         mid_y = r.center().y() if not self.container else (HEADER + r.bottom()) / 2
         places = {
-            "l": QPointF(r.left() + side_inset, mid_y),
-            "r": QPointF(r.right() - side_inset, mid_y),
-            "t": QPointF(r.center().x(), r.top() + across),
-            "b": QPointF(r.center().x(), r.bottom() - across),
+            "l": QPointF(r.left() + inset, mid_y),
+            "r": QPointF(r.right() - inset, mid_y),
+            "t": QPointF(r.center().x(), r.top() + inset),
+            "b": QPointF(r.center().x(), r.bottom() - inset),
         }
         return {side: places[side] for side in sides}
 
