@@ -260,7 +260,19 @@ def _qt_tools() -> dict[str, Any]:
 
 
 def _open_window(path: Path) -> tuple[Any, Any, Any]:
-    """The window as ``dr-designer gui FILE`` opens it, and the end of its first frame."""
+    """The window as ``dr-designer gui FILE`` opens it, and the end of its first frame.
+
+    As the command does before it imports the window (``designer.entry``), a big file's
+    keys are counted by a child process (``designer.bytecheck``, wave 19; a tree without
+    it opens as it did)."""
+    import designer
+
+    # Its own file in the tree's package (an editable install of another tree could
+    # answer the import otherwise).
+    if (Path(designer.__file__).parent / "bytecheck.py").is_file():
+        from designer import bytecheck
+
+        bytecheck.start(path)
     tools = _qt_tools()
     app = tools["QApplication"].instance() or tools["QApplication"](sys.argv[:1])
     from PySide6.QtWidgets import QMessageBox

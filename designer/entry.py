@@ -280,11 +280,22 @@ def _run_ui(args: argparse.Namespace, own: bool = False) -> int:
         from designer.ui.review import report_command
 
         return report_command(args)
-    from designer.ui.app import run_gui
+    file = getattr(args, "file", None)
+    if file:
+        from designer import bytecheck
 
-    # The process's own window ends the process once its session has ended, without
-    # the interpreter's teardown (designer.ui.app.leave).
-    return run_gui(args, _end_process if own else None)
+        # A big file's keys counted by a child process on the other core while this one
+        # imports the window's modules and builds it (the loader takes its answer).
+        bytecheck.start(file)
+    try:
+        from designer.ui.app import run_gui
+
+        # The process's own window ends the process once its session has ended, without
+        # the interpreter's teardown (designer.ui.app.leave).
+        return run_gui(args, _end_process if own else None)
+    finally:
+        if file:
+            bytecheck.forget()  # a child no load took (no window, the recovery offer)
 
 
 if __name__ == "__main__":

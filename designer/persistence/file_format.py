@@ -14,10 +14,12 @@ import stat
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from designer import bytecheck
+from designer.bytecheck import quoted_colons as _quoted_colons
 from designer.collector import collector_paused
 from designer.domain.design import Design
 from designer.domain.elements import ELEMENT_CLASSES
@@ -155,7 +157,14 @@ def load_with_stamp(path: str | os.PathLike[str]) -> tuple[Design, FileStamp]:
     ahead = _taken_ahead(path)
     if ahead is not None:
         raw, stamp = ahead
-        return loads(raw, where=where), stamp
+        check = bytecheck.take()
+        if check is None:
+            return loads(raw, where=where), stamp
+        try:  # the child's answer for these bytes, if it has one (designer.bytecheck)
+            with _gc_paused():
+                return _loads(raw, where=where, counted=_Counted(check, stamp.digest)), stamp
+        finally:
+            check.close()
     raw, st = _read_design_bytes(path, where)
     if len(raw) < DIGEST_BESIDE_BYTES:
         return loads(raw, where=where), FileStamp.of(st, raw)
@@ -207,11 +216,14 @@ def read_ahead(path: str | os.PathLike[str]) -> None:
     ahead = _ReadAhead(path)
     _AHEAD[:] = [ahead]
     threading.Thread(target=ahead.run, name="design read-ahead", daemon=True).start()
+    bytecheck.start(path)  # a big file's keys counted by a child (started once)
 
 
 def forget_read_ahead() -> None:
-    """Drop a file read ahead that no load took (the window opened something else)."""
+    """Drop a file read ahead that no load took (the window opened something else), and
+    end its child (:func:`designer.bytecheck.forget`)."""
     _AHEAD.clear()
+    bytecheck.forget()
 
 
 def _taken_ahead(path: str | os.PathLike[str]) -> tuple[bytes, FileStamp] | None:
@@ -300,9 +312,9 @@ def loads(raw: bytes | str, *, where: str = "<memory>") -> Design:
         return _loads(raw, where=where)
 
 
-def _loads(raw: bytes | str, *, where: str) -> Design:
+def _loads(raw: bytes | str, *, where: str, counted: _Counted | None = None) -> Design:
     if isinstance(raw, bytes) and len(raw) <= MAX_FILE_BYTES:
-        design = _fast_design(raw)
+        design = _fast_design(raw, counted)
         if design is not None:
             return _checked(design, where)
     return _full_loads(raw, where=where)
@@ -361,11 +373,20 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 # -- the fast path -----------------------------------------------------------------------
 _BOM = b"\xef\xbb\xbf"
-#: A key followed by white space before its colon (never in what :func:`dumps` writes).
-_SPACED_KEY = re.compile(rb'"[ \t\r\n]+:')
 
 
-def _fast_design(raw: bytes) -> Design | None:
+class _Counted(NamedTuple):
+    """A child's count of the keys of the bytes being loaded (:mod:`designer.bytecheck`),
+    and the SHA-256 of those bytes: its answers count only for them."""
+
+    check: bytecheck.ByteCheck
+    digest: str
+
+    def answer(self) -> bytecheck.Answer:
+        return self.check.answer(self.digest)
+
+
+def _fast_design(raw: bytes, counted: _Counted | None = None) -> Design | None:
     """The design in ``raw`` if it is a well-formed file of the current version, read by
     pydantic-core straight from the bytes; None when the full path must decide.
 
@@ -384,6 +405,12 @@ def _fast_design(raw: bytes) -> Design | None:
       has at most ``raw.count(b'":')`` keys (:func:`_quoted_colons` counts them); the
       design has exactly as many distinct keys as its objects' fields set and dicts'
       entries (:func:`_keys_in`). Equal counts mean no key was given twice.
+
+    ``counted``: a child process's answers for these very bytes (``dr-designer gui FILE``
+    of a big file, :mod:`designer.bytecheck`), taken if it has given them by now: that
+    ``json.loads`` read every object of the bytes without a key given twice (then
+    neither count is needed), else their quoted colons; what it has not said is
+    counted here.
     """
     if raw.startswith(_BOM):
         raw = raw[len(_BOM) :]
@@ -391,36 +418,13 @@ def _fast_design(raw: bytes) -> Design | None:
         envelope = validator(_CurrentFile).validate_json(raw)
     except (ValidationError, RecursionError, ValueError):
         return None
-    if _quoted_colons(raw) != _keys_in(envelope):
+    said = counted.answer() if counted is not None else bytecheck.Answer()
+    if said.unique:
+        return envelope.design
+    colons = said.colons if said.counted else _quoted_colons(raw)
+    if colons != _keys_in(envelope):
         return None
     return envelope.design
-
-
-#: The byte before each colon that does not follow a quote (in a file :func:`dumps`
-#: wrote: the colons inside strings, such as a schedule's "22:00"). Its literal first
-#: ``:`` lets the scan jump from colon to colon.
-_COLON_NOT_AFTER_QUOTE = re.compile(rb':(?<!":)(?<=([\s\S]):)')
-
-
-def _quoted_colons(raw: bytes) -> int | None:
-    """``raw.count(b'":')``, or None if a key may be spelt with white space before its
-    colon (:data:`_SPACED_KEY` finds one).
-
-    Two scans that jump between colons instead of one for each (the regex stops at
-    every quote, ~3 times as many bytes as colons): every colon, less those not
-    after a quote, is the count of ``":``; a spaced key's colon is one not after a
-    quote, with white space before it, so when no such colon has white space before
-    it the regex cannot match (and when one has, the regex decides as before).
-    """
-    if raw.startswith(b":"):  # no byte before it (never valid JSON): the plain way
-        return None if _SPACED_KEY.search(raw) else raw.count(b'":')
-    before = _COLON_NOT_AFTER_QUOTE.findall(raw)
-    if not _JSON_SPACE.isdisjoint(before) and _SPACED_KEY.search(raw) is not None:
-        return None
-    return raw.count(b":") - len(before)
-
-
-_JSON_SPACE = frozenset((b" ", b"\t", b"\r", b"\n"))
 
 
 #: Per model class: its fields whose values may hold JSON objects (models, dicts).

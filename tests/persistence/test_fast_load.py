@@ -22,9 +22,9 @@ if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the checkout, not a 
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate_design  # noqa: E402
+from designer.bytecheck import _SPACED_KEY  # noqa: E402
 from designer.persistence import CURRENT_SCHEMA_VERSION, LoadError, dumps, loads  # noqa: E402
 from designer.persistence.file_format import (  # noqa: E402
-    _SPACED_KEY,
     _CurrentFile,
     _fast_design,
     _full_loads,

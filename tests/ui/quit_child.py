@@ -61,6 +61,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import designer.ui.app as app_module
+from designer import bytecheck
 from designer.persistence import dumps
 from designer.ui.main_window import MainWindow
 
@@ -273,6 +274,14 @@ if __name__ == "__main__":
     atexit.register(left_at_exit)
     opened = app_module.open_window
     app_module.open_window = open_window
+    started = bytecheck.start
+
+    def start_said(path: str) -> None:  # the child counting a big file's keys, said
+        started(path)
+        for check in bytecheck._STARTED:
+            say(f"byte check: {check.process.pid}")
+
+    bytecheck.start = start_said
     assert QApplication.instance() is None  # the command makes the process's application
     # `python -m designer gui FILE`: designer/__main__.py as the main module, the door
     # that ends the process with the command (designer.entry), as `dr-designer` does.

@@ -1,0 +1,292 @@
+"""A big design file's keys counted by a child process (``designer.bytecheck``), its
+answers taken by the load that follows only for the very bytes it loads: the same
+design or the same message as a load without it; a child that is late, missing,
+failed, or read other bytes changes nothing but who counts; no child is left running
+or unreaped (the window's door: tests/ui/test_open_byte_check.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from designer import bytecheck
+from designer.persistence import (
+    LoadError,
+    file_format,
+    forget_read_ahead,
+    load,
+    load_with_stamp,
+    read_ahead,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = sorted((ROOT / "sample_designs").glob("*.json"))
+
+
+@pytest.fixture(autouse=True)
+def every_file_gets_a_child(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Children for the samples' small files too; none left behind by a test."""
+    monkeypatch.setattr(bytecheck, "CHILD_FROM_BYTES", 0)
+    yield
+    forget_read_ahead()
+    assert bytecheck._STARTED == []
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    path = tmp_path / "design.json"
+    shutil.copyfile(SAMPLES[0], path)
+    return path
+
+
+@pytest.fixture
+def counted_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The counts the loader makes itself (the guard's two sides), in order."""
+    calls: list[str] = []
+    colons, keys = file_format._quoted_colons, file_format._keys_in
+
+    def counting_colons(raw: bytes) -> int | None:
+        calls.append("colons")
+        return colons(raw)
+
+    def counting_keys(value: object) -> int:
+        if calls[-1:] != ["keys"]:  # once per count (it calls itself, through its name)
+            calls.append("keys")
+        return keys(value)
+
+    monkeypatch.setattr(file_format, "_quoted_colons", counting_colons)
+    monkeypatch.setattr(file_format, "_keys_in", counting_keys)
+    return calls
+
+
+def _answered() -> bytecheck.ByteCheck:
+    """The child started last, once it has said all it will say."""
+    (check,) = bytecheck._STARTED
+    check.process.wait(timeout=60)
+    check._reader.join(timeout=10)
+    return check
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _with_key_twice(path: Path) -> None:
+    """The file with one element's ``notes`` given twice (pydantic-core keeps the last)."""
+    text = path.read_text(encoding="utf-8")
+    at = text.index('"notes": ')
+    path.write_text(text[:at] + '"notes": "first",\n' + text[at:], encoding="utf-8")
+
+
+def _outcome(path: Path) -> object:
+    """What a load without a child makes of ``path``: its design, or its message."""
+    try:
+        return load(path)
+    except LoadError as exc:
+        return str(exc)
+
+
+def _outcome_with_child(path: Path) -> object:
+    read_ahead(path)
+    _answered()
+    try:
+        return load_with_stamp(path)[0]
+    except LoadError as exc:
+        return str(exc)
+
+
+def test_the_child_says_the_digest_the_colons_and_that_no_key_is_twice(sample: Path) -> None:
+    bytecheck.start(sample)
+    check = _answered()
+    raw = sample.read_bytes()
+    assert check.process.returncode == 0
+    colons = raw.count(b'":')
+    assert check.lines == [f"{_digest(sample)} {colons}", "unique"]
+    said = check.answer(_digest(sample))
+    assert said == bytecheck.Answer(True, bytecheck.quoted_colons(raw), True)
+    assert check.answer("0" * 64) == bytecheck.Answer()  # other bytes: nothing said
+    check.close()
+
+
+@pytest.mark.parametrize(
+    ("spoil", "verdict"),
+    [
+        (_with_key_twice, "repeated"),
+        (lambda p: p.write_bytes(p.read_bytes()[:-40]), "unknown"),  # cut off: not JSON
+        (lambda p: p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes()), "unique"),
+        (lambda p: p.write_text(p.read_text("utf-8").replace('"notes":', '"notes" :')), "unique"),
+    ],
+    ids=["key twice", "truncated", "byte-order mark", "spaced key"],
+)
+def test_the_load_with_the_childs_answer_is_the_load_without_it(
+    sample: Path, spoil: object, verdict: str
+) -> None:
+    spoil(sample)  # type: ignore[operator]
+    expected = _outcome(sample)
+    assert _outcome_with_child(sample) == expected
+    bytecheck.start(sample)
+    assert _answered().lines[1:] == [verdict]
+
+
+def test_the_loader_counts_nothing_once_the_child_has_answered(
+    sample: Path, counted_here: list[str]
+) -> None:
+    expected = load(sample)
+    counted_here.clear()
+    read_ahead(sample)
+    check = _answered()
+    design, _ = load_with_stamp(sample)
+    assert design == expected
+    assert counted_here == []  # neither side of the guard: the child said "unique"
+    assert check.process.returncode == 0  # reaped by the load
+
+
+def test_a_spaced_key_the_guard_sends_the_full_way_is_read_fast_with_the_answer(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sample.write_text(sample.read_text("utf-8").replace('"name":', '"name" :'), "utf-8")
+    expected = load(sample)
+    monkeypatch.setattr(file_format, "_full_loads", lambda *a, **k: pytest.fail("full path"))
+    assert _outcome_with_child(sample) == expected
+
+
+def test_the_childs_colons_alone_are_taken_when_it_has_not_said_more(
+    sample: Path, counted_here: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = sample.read_bytes()
+    first_line = f"{_digest(sample)} {bytecheck.quoted_colons(raw)}"
+    # A child that says its first line and then takes its time.
+    script = f"import sys, time; print({first_line!r}, flush=True); time.sleep(60)"
+    monkeypatch.setattr(bytecheck, "_command", lambda path: [sys.executable, "-c", script])
+    expected = load(sample)
+    counted_here.clear()
+    read_ahead(sample)
+    check = bytecheck._STARTED[0]
+    deadline = time.monotonic() + 30
+    while not check.lines and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert load_with_stamp(sample)[0] == expected
+    assert counted_here == ["keys"]  # the colons were the child's
+    assert check.process.returncode is not None  # ended and reaped by the load
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "import time; time.sleep(60)",  # slow: says nothing by the load's time
+        "print('garbage', flush=True); raise SystemExit(3)",  # fails
+        "print('f' * 64 + ' 12', flush=True); print('unique', flush=True)",  # other bytes
+    ],
+    ids=["slow", "failed", "other bytes"],
+)
+def test_without_an_answer_for_its_bytes_the_loader_counts_itself(
+    sample: Path, counted_here: list[str], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    _with_key_twice(sample)  # what the child would not be trusted to see
+    expected = _outcome(sample)
+    assert "duplicate key 'notes'" in str(expected)
+    monkeypatch.setattr(bytecheck, "_command", lambda path: [sys.executable, "-c", command])
+    counted_here.clear()
+    read_ahead(sample)
+    check = bytecheck._STARTED[0]
+    if command.startswith("print"):
+        _answered()
+    began = time.monotonic()
+    try:
+        load_with_stamp(sample)
+    except LoadError as exc:
+        assert str(exc) == expected
+    else:
+        pytest.fail("the duplicate key was not refused")
+    assert time.monotonic() - began < 20  # not waited for
+    assert counted_here == ["colons", "keys"]
+    assert check.process.returncode is not None  # ended and reaped
+
+
+def test_a_child_that_cannot_start_changes_nothing(
+    sample: Path, counted_here: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = load(sample)
+    counted_here.clear()
+    monkeypatch.setattr(bytecheck, "_command", lambda path: [str(sample.parent / "no-python")])
+    read_ahead(sample)
+    assert bytecheck._STARTED == []
+    assert load_with_stamp(sample)[0] == expected
+    assert counted_here == ["colons", "keys"]
+    monkeypatch.setattr(bytecheck, "_command", lambda path: None)  # a frozen application
+    read_ahead(sample)
+    assert bytecheck._STARTED == []
+
+
+def test_a_file_changed_after_the_child_read_it_is_counted_by_the_loader(
+    sample: Path, counted_here: list[str]
+) -> None:
+    bytecheck.start(sample)
+    _answered()  # "unique", of the file as it was
+    _with_key_twice(sample)
+    expected = _outcome(sample)
+    counted_here.clear()
+    read_ahead(sample)  # the same file: the child already started for it is kept
+    assert len(bytecheck._STARTED) == 1
+    with pytest.raises(LoadError) as refused:
+        load_with_stamp(sample)
+    assert str(refused.value) == expected
+    assert counted_here == ["colons", "keys"]
+
+
+def test_a_child_no_load_takes_is_ended_and_reaped(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        bytecheck, "_command", lambda path: [sys.executable, "-c", "import time; time.sleep(60)"]
+    )
+    bytecheck.start(sample)
+    (check,) = bytecheck._STARTED
+    pid = check.process.pid
+    began = time.monotonic()
+    forget_read_ahead()
+    assert time.monotonic() - began < 10
+    assert bytecheck._STARTED == []
+    assert check.process.returncode is not None  # reaped: no zombie
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_another_file_ends_the_child_of_the_first(sample: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.json"
+    shutil.copyfile(SAMPLES[1], other)
+    bytecheck.start(sample)
+    (first,) = bytecheck._STARTED
+    bytecheck.start(other)
+    (second,) = bytecheck._STARTED
+    assert second is not first and second.path == str(other)
+    assert first.process.returncode is not None
+
+
+def test_small_files_get_no_child(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bytecheck, "CHILD_FROM_BYTES", sample.stat().st_size + 1)
+    bytecheck.start(sample)
+    assert bytecheck._STARTED == []
+    bytecheck.start(sample.parent / "missing.json")  # no such file: nothing either
+    assert bytecheck._STARTED == []
+
+
+def test_the_child_runs_on_the_standard_library_alone(sample: Path) -> None:
+    """Its script is this module's file, run isolated (no site, no PYTHONPATH)."""
+    command = bytecheck._command(str(sample))
+    assert command is not None
+    assert command[1:3] == ["-I", "-S"] and Path(command[3]) == Path(bytecheck.__file__)
+    source = Path(bytecheck.__file__).read_text(encoding="utf-8")
+    imported = {
+        line.split()[1].split(".")[0]
+        for line in source.splitlines()
+        if line.strip().startswith(("import ", "from ")) and not line.startswith("    from __")
+    }
+    assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
