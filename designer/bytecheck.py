@@ -17,10 +17,14 @@ lines:
    object's pairs with the dict they make: ``repeated`` if one was), or ``unknown``
    (the bytes are not JSON it reads: the loader decides), ~0.5 s after its start.
 
-The loader takes an answer only for bytes whose digest is its own (:meth:`ByteCheck.answer`).
-A child that is late, gone, failed or read other bytes changes nothing: the loader
-counts as before, and the child is ended and reaped once the file is loaded
-(:meth:`ByteCheck.close`), or when the window opens something else (:func:`forget`).
+The child runs in the lowest scheduling class (:func:`_yield_to_the_window`): on the
+machine's idle core at full speed, never in the window's way where every core is busy
+(it shares the window's scheduling group: a child of normal priority made the window's
+start ~2 times slower on a loaded machine). The loader takes an answer only for bytes
+whose digest is its own (:meth:`ByteCheck.answer`). A child that is late, gone, failed
+or read other bytes changes nothing: the loader counts as before, and the child is
+ended and reaped once the file is loaded (:meth:`ByteCheck.close`), or when the window
+opens something else (:func:`forget`).
 No design is accepted that the loader would have refused, and every message of a bad
 file is the loader's own.
 
@@ -30,6 +34,7 @@ FILE``): it imports nothing outside the standard library.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -262,8 +267,22 @@ def _child(path: str, out: object) -> int:
     return 0
 
 
+def _yield_to_the_window() -> None:
+    """Run only on a core the window leaves idle: the lowest scheduling class there is
+    (Linux's ``SCHED_IDLE``; else the lowest ``nice``). On a machine whose other cores
+    are busy the window's process (the same scheduling group: its share of the machine
+    split between the two by their weights) then keeps its whole share; the child is
+    late, and the loader counts itself."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        with contextlib.suppress(AttributeError, OSError):
+            os.nice(19)
+
+
 if __name__ == "__main__":
     try:
+        _yield_to_the_window()
         code = _child(sys.argv[1], sys.stdout.buffer)
     except Exception:  # any failure: the parent counts itself (nothing said)
         code = 1

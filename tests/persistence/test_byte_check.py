@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -290,3 +291,20 @@ def test_the_child_runs_on_the_standard_library_alone(sample: Path) -> None:
         if line.strip().startswith(("import ", "from ")) and not line.startswith("    from __")
     }
     assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux's scheduling classes")
+def test_the_child_runs_only_on_an_idle_core() -> None:
+    """Its scheduling class is the lowest: it never takes the window's share of a busy
+    machine (the window's process and it share a scheduling group)."""
+    code = (
+        "import os, sys\n"
+        f"sys.argv = [{str(Path(bytecheck.__file__))!r}, '/no/such/file']\n"
+        "source = open(sys.argv[0], encoding='utf-8').read()\n"
+        "exec(compile(source.replace('os._exit(code)', "
+        "'print(os.sched_getscheduler(0) == os.SCHED_IDLE, code)'), sys.argv[0], 'exec'))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert run.stdout.split() == ["True", "1"], run.stdout + run.stderr  # no file: code 1
