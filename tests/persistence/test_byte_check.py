@@ -70,8 +70,7 @@ def counted_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def _answered() -> bytecheck.ByteCheck:
     """The child started last, once it has said all it will say."""
     (check,) = bytecheck._STARTED
-    check.process.wait(timeout=60)
-    check._reader.join(timeout=10)
+    assert check.ended(60)
     return check
 
 
@@ -146,7 +145,7 @@ def test_the_loader_counts_nothing_once_the_child_has_answered(
     design, _ = load_with_stamp(sample)
     assert design == expected
     assert counted_here == []  # neither side of the guard: the child said "unique"
-    assert check.process.returncode == 0  # reaped by the load
+    assert check.ended(10) and check.process.returncode == 0  # reaped after the load
 
 
 def test_a_spaced_key_the_guard_sends_the_full_way_is_read_fast_with_the_answer(
@@ -175,7 +174,7 @@ def test_the_childs_colons_alone_are_taken_when_it_has_not_said_more(
         time.sleep(0.01)
     assert load_with_stamp(sample)[0] == expected
     assert counted_here == ["keys"]  # the colons were the child's
-    assert check.process.returncode is not None  # ended and reaped by the load
+    assert check.ended(10)  # ended by the load, and reaped
 
 
 @pytest.mark.parametrize(
@@ -208,7 +207,7 @@ def test_without_an_answer_for_its_bytes_the_loader_counts_itself(
         pytest.fail("the duplicate key was not refused")
     assert time.monotonic() - began < 20  # not waited for
     assert counted_here == ["colons", "keys"]
-    assert check.process.returncode is not None  # ended and reaped
+    assert check.ended(10)  # ended by the load, and reaped
 
 
 def test_a_child_that_cannot_start_changes_nothing(
@@ -255,7 +254,7 @@ def test_a_child_no_load_takes_is_ended_and_reaped(
     forget_read_ahead()
     assert time.monotonic() - began < 10
     assert bytecheck._STARTED == []
-    assert check.process.returncode is not None  # reaped: no zombie
+    assert check.ended(10)  # reaped: no zombie
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
 
@@ -268,7 +267,7 @@ def test_another_file_ends_the_child_of_the_first(sample: Path, tmp_path: Path) 
     bytecheck.start(other)
     (second,) = bytecheck._STARTED
     assert second is not first and second.path == str(other)
-    assert first.process.returncode is not None
+    assert first.ended(10)
 
 
 def test_small_files_get_no_child(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
