@@ -318,3 +318,69 @@ def test_fast_path_agrees_on_byte_damage(raw: bytes) -> None:
 def test_fast_path_agrees_on_named_damage(name: str) -> None:
     raw = NAMED[name]
     _fast_agrees(raw if isinstance(raw, bytes) else raw.encode("utf-8"))
+
+
+# -- a child's count of the keys (designer.bytecheck) changes no outcome -----------------
+def _outcome(raw: bytes, counted: Any = None) -> str:
+    from designer.persistence.file_format import _loads
+
+    try:
+        return dumps(_loads(raw, where="x", counted=counted))
+    except LoadError as exc:
+        return f"LoadError: {exc}"
+
+
+def _child_agrees(raw: bytes) -> str:
+    """The load with the child's answer for ``raw`` (its work run here, on a file of
+    those bytes) is the load without it: the same design or the same message."""
+    import hashlib
+    import io
+
+    from designer import bytecheck
+    from designer.persistence.file_format import _Counted
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "design.json"
+        path.write_bytes(raw)
+        out = io.BytesIO()
+        bytecheck._child(str(path), out)
+    said = object.__new__(bytecheck.ByteCheck)
+    said.lines = out.getvalue().decode("ascii").splitlines()
+    counted = _Counted(said, hashlib.sha256(raw).hexdigest())
+    assert counted.answer().counted  # its answer is about these bytes
+    assert _outcome(raw, counted) == _outcome(raw)
+    return said.lines[1]
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(text=damaged_documents())
+def test_the_childs_answer_changes_nothing_on_structural_damage(text: str) -> None:
+    event(_child_agrees(text.encode("utf-8")))
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=damaged_bytes())
+def test_the_childs_answer_changes_nothing_on_byte_damage(raw: bytes) -> None:
+    event(_child_agrees(raw))
+
+
+@pytest.mark.parametrize("name", sorted(NAMED))
+def test_the_childs_answer_changes_nothing_on_named_damage(name: str) -> None:
+    raw = NAMED[name]
+    _child_agrees(raw if isinstance(raw, bytes) else raw.encode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [(b"name", b'"first"'), (b"x", b"99.0"), (b"format", b'"dr-designer"'), (b"notes", b'""')],
+)
+def test_the_childs_answer_changes_nothing_on_a_key_twice(key: bytes, value: bytes) -> None:
+    """The first object holding ``key`` gets it twice (pydantic-core would keep the last):
+    the child says so, and the load still refuses the file with the full path's words."""
+    raw = corpus()[0]
+    raw = raw if isinstance(raw, bytes) else raw.encode("utf-8")
+    spelt = b'"' + key + b'": '
+    damaged = raw.replace(spelt, spelt + value + b", " + spelt, 1)
+    assert damaged != raw
+    assert _child_agrees(damaged) == "repeated"
+    assert _outcome(damaged).startswith("LoadError: x: not valid JSON: duplicate key")
