@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from design_reads import count_guard
 
 from designer import bytecheck
 from designer.persistence import (
@@ -49,22 +50,8 @@ def sample(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def counted_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The counts the loader makes itself (the guard's two sides), in order."""
-    calls: list[str] = []
-    colons, keys = file_format._quoted_colons, file_format._keys_in
-
-    def counting_colons(raw: bytes) -> int | None:
-        calls.append("colons")
-        return colons(raw)
-
-    def counting_keys(value: object) -> int:
-        if calls[-1:] != ["keys"]:  # once per count (it calls itself, through its name)
-            calls.append("keys")
-        return keys(value)
-
-    monkeypatch.setattr(file_format, "_quoted_colons", counting_colons)
-    monkeypatch.setattr(file_format, "_keys_in", counting_keys)
-    return calls
+    """The loader's own counts (the guard's two sides)."""
+    return count_guard(monkeypatch)
 
 
 def _answered() -> bytecheck.ByteCheck:

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from design_reads import count_guard
+from gui_door import user_folders
 
 from designer import bytecheck
-from designer.persistence import file_format, load
+from designer.persistence import load
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = sorted((ROOT / "sample_designs").glob("*.json"))[0]
@@ -54,20 +56,7 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[bytecheck.ByteCheck]:
 @pytest.fixture
 def counted_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The loader's own counts (the guard's two sides)."""
-    calls: list[str] = []
-    colons, keys = file_format._quoted_colons, file_format._keys_in
-
-    def counting_colons(raw: bytes) -> int | None:
-        calls.append("colons")
-        return colons(raw)
-
-    def counting_keys(value: object) -> int:
-        calls.append("keys")
-        return keys(value)
-
-    monkeypatch.setattr(file_format, "_quoted_colons", counting_colons)
-    monkeypatch.setattr(file_format, "_keys_in", counting_keys)
-    return calls
+    return count_guard(monkeypatch)
 
 
 def test_the_door_takes_the_childs_answer(
@@ -131,12 +120,8 @@ def test_no_child_is_left_after_file_quit(tmp_path: Path) -> None:
     big = _big(tmp_path)
     env = {
         **os.environ,
+        **user_folders(tmp_path),
         "QT_QPA_PLATFORM": "offscreen",
-        "HOME": str(tmp_path / "home"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "DR_DESIGNER_LOG_DIR": str(tmp_path / "logs"),
         "PYTHONPATH": str(ROOT),
     }
     run = subprocess.run(
