@@ -12,7 +12,7 @@ import os
 import re
 import stat
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, get_args, get_origin
 
@@ -150,36 +150,57 @@ def load_with_stamp(path: str | os.PathLike[str]) -> tuple[Design, FileStamp]:
     A big file's digest is computed on a thread beside the parse: hashlib releases the
     interpreter lock while it hashes, so SHA-256 of a 100,000-element file (~40 ms)
     overlaps the parse instead of following it. A file :func:`read_ahead` has read
-    (bytes and digest) is not read again if it has not changed since."""
+    (bytes and digest) is not read again if it has not changed since. A big file's keys
+    are counted by a child process meanwhile (:mod:`designer.bytecheck`: started here
+    unless :func:`read_ahead` or the command started it earlier), whose answer the
+    loader takes if it has it by then."""
     from designer.persistence.atomic import FileStamp
 
     where = str(path)
     ahead = _taken_ahead(path)
     if ahead is not None:
         raw, stamp = ahead
-        check = bytecheck.take()
-        if check is None:
-            return loads(raw, where=where), stamp
-        try:  # the child's answer for these bytes, if it has one (designer.bytecheck)
-            with _gc_paused():
-                return _loads(raw, where=where, counted=_Counted(check, stamp.digest)), stamp
-        finally:
-            check.close()
-    raw, st = _read_design_bytes(path, where)
+        return _load_counted(raw, where, lambda: stamp.digest), stamp
+    bytecheck.start(path)
+    try:
+        raw, st = _read_design_bytes(path, where)
+    except BaseException:
+        bytecheck.forget()
+        raise
     if len(raw) < DIGEST_BESIDE_BYTES:
+        bytecheck.forget()  # (one started for the file as it was read ahead, bigger)
         return loads(raw, where=where), FileStamp.of(st, raw)
     stamps: list[FileStamp] = []
     hashing = threading.Thread(
         target=lambda: stamps.append(FileStamp.of(st, raw)), name="design digest", daemon=True
     )
     hashing.start()
+
+    def digest() -> str | None:
+        hashing.join()  # done by then: the validation took ~15 times as long
+        return stamps[0].digest if stamps else None
+
     try:
-        design = loads(raw, where=where)
+        design = _load_counted(raw, where, digest)
     finally:
         hashing.join()
     if not stamps:  # the thread failed (out of memory): the same work here, its error raised
         stamps.append(FileStamp.of(st, raw))
     return design, stamps[0]
+
+
+def _load_counted(raw: bytes, where: str, digest: Callable[[], str | None]) -> Design:
+    """:func:`loads`, with the answer of the child counting the keys of the file if one
+    was started (``digest``: the SHA-256 of ``raw``, which its answer must be about); the
+    child is ended after (:meth:`designer.bytecheck.ByteCheck.close`)."""
+    check = bytecheck.take()
+    if check is None:
+        return loads(raw, where=where)
+    try:
+        with _gc_paused():
+            return _loads(raw, where=where, counted=_Counted(check, digest))
+    finally:
+        check.close()
 
 
 class _ReadAhead:
@@ -377,13 +398,15 @@ _BOM = b"\xef\xbb\xbf"
 
 class _Counted(NamedTuple):
     """A child's count of the keys of the bytes being loaded (:mod:`designer.bytecheck`),
-    and the SHA-256 of those bytes: its answers count only for them."""
+    and the SHA-256 of those bytes (asked for when the answer is: it may be made on a
+    thread meanwhile; None if it could not be): its answers count only for them."""
 
     check: bytecheck.ByteCheck
-    digest: str
+    digest: Callable[[], str | None]
 
     def answer(self) -> bytecheck.Answer:
-        return self.check.answer(self.digest)
+        digest = self.digest()
+        return self.check.answer(digest) if digest else bytecheck.Answer()
 
 
 def _fast_design(raw: bytes, counted: _Counted | None = None) -> Design | None:

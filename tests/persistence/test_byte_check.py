@@ -294,3 +294,38 @@ def test_the_child_runs_only_on_an_idle_core() -> None:
         [sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, timeout=60
     )
     assert run.stdout.split() == ["True", "1"], run.stdout + run.stderr  # no file: code 1
+
+
+def test_a_load_not_read_ahead_starts_its_own_child(
+    sample: Path, counted_here: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File > Open's load (no read-ahead): a big file's child is started by the load
+    itself; its answer, if there by the validation's end, is taken the same way."""
+    with sample.open("ab") as out:  # past the size whose digest is made on a thread
+        out.write(b" " * file_format.DIGEST_BESIDE_BYTES)
+    expected = load(sample)
+    counted_here.clear()
+    start = bytecheck.start
+    started: list[bytecheck.ByteCheck] = []
+
+    def start_and_wait(path: str) -> None:  # an idle core: the answer is there in time
+        start(path)
+        started.extend(bytecheck._STARTED)
+        assert bytecheck._STARTED[0].ended(60)
+
+    monkeypatch.setattr(bytecheck, "start", start_and_wait)
+    design, stamp = load_with_stamp(sample)
+    assert design == expected and stamp.digest == _digest(sample)
+    assert counted_here == []
+    (check,) = started
+    assert check.lines[1:] == ["unique"] and bytecheck._STARTED == []
+    # A file that cannot be read: the child started for it is ended too.
+    monkeypatch.setattr(bytecheck, "start", start)
+
+    def unreadable(path: object, where: str) -> object:
+        raise LoadError("permission denied", where=where)
+
+    monkeypatch.setattr(file_format, "_read_design_bytes", unreadable)
+    with pytest.raises(LoadError, match="permission denied"):
+        load_with_stamp(sample)
+    assert bytecheck._STARTED == []

@@ -1,8 +1,9 @@
 """``dr-designer gui FILE`` of a big file starts a child process counting its keys
-(``designer.bytecheck``) before the window's modules are imported; the open's load takes
-its answer (the loader then counts nothing itself), ends and reaps it; a bad file keeps
-its message; no child is left once the window has opened, nor after File > Quit (the
-loader's side: tests/persistence/test_byte_check.py)."""
+(``designer.bytecheck``) before the window's modules are imported (File > Open: its
+load starts it); the open's load takes its answer (the loader then counts nothing
+itself), ends and reaps it; a bad file keeps its message; no child is left once the
+window has opened, nor after File > Quit (the loader's side:
+tests/persistence/test_byte_check.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 from design_reads import count_guard
 from gui_door import user_folders
+from PySide6.QtWidgets import QFileDialog
 
 from designer import bytecheck
 from designer.persistence import load
@@ -149,3 +151,27 @@ def test_no_child_is_left_after_file_quit(tmp_path: Path) -> None:
         except OSError:
             continue
         assert str(big).encode() not in cmdline, proc
+
+
+def test_file_open_of_a_big_file_takes_its_childs_answer(
+    launch: Any,
+    tmp_path: Path,
+    started: list[bytecheck.ByteCheck],
+    counted_here: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """File > Open (no read-ahead): the load starts the child itself."""
+    window = launch()  # the bundled sample
+    big = _big(tmp_path)
+    expected = load(SAMPLE)
+    counted_here.clear()
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(big), ""))
+    )
+    window.act_open.trigger()
+    assert window.session.path == big.resolve()
+    assert window.session.design == expected
+    (check,) = started
+    assert check.lines[1:] == ["unique"]
+    assert counted_here == []
+    assert check.ended(10) and bytecheck._STARTED == []
