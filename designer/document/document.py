@@ -24,7 +24,14 @@ from designer.document.events import (
     LayoutChanged,
     SettingsChanged,
 )
-from designer.domain.design import Design, DesignIntent, LayoutEntry, RuleSettings, SavedScenario
+from designer.domain.design import (
+    Design,
+    DesignIntent,
+    LayoutEntry,
+    RuleSettings,
+    SavedScenario,
+    empty_design,
+)
 from designer.domain.elements import Element, ElementBase
 from designer.domain.errors import StructuralError
 from designer.domain.facets import facets_of
@@ -100,13 +107,14 @@ class Document:
 
     def __init__(self, design: Design | None = None) -> None:
         self._listeners: list[Listener] = []
-        self._design = Design()
+        # Made without validation (the same object as ``Design()``): see empty_design.
+        self._design = empty_design()
         self._elements: PersistentList[Element] = PersistentList()
         self._layout: PersistentMap[str, LayoutEntry] = PersistentMap()
         self._live = LiveIndex(self._design)
         self._index: DesignIndex | None = None
         self.revision = 0
-        self._load(design or Design())
+        self._load(design or self._design)
 
     # -- observation -------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> Callable[[], None]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from designer.document.layout import auto_layout
 from designer.domain.design import Design, DesignIntent, LayoutEntry
@@ -44,10 +45,17 @@ from designer.domain.elements import (
 from designer.domain.enums import DiskPurpose, MirrorMode, SiteRole, Trigger, VmRole
 from designer.domain.workload import MailboxProfile
 
-#: The users' mail: Microsoft's 150-message profile at 75 KB (30 logs of 1 MB a mailbox a
-#: day, 3 megacycles and 9 MB of cache per active mailbox: resources/catalog/capacity.json),
-#: so that File > New's designs are sized from the start ("Not sized" before).
-_PROFILE = MailboxProfile(messages_per_day=150, average_message_kb=75)
+
+@cache
+def _profile() -> MailboxProfile:
+    """The users' mail: Microsoft's 150-message profile at 75 KB (30 logs of 1 MB a
+    mailbox a day, 3 megacycles and 9 MB of cache per active mailbox:
+    resources/catalog/capacity.json), so that File > New's designs are sized from the
+    start ("Not sized" before). Made when first used, not at import: validating it
+    built the model's validator before a window's first frame (the window builds the
+    models after it)."""
+    return MailboxProfile(messages_per_day=150, average_message_kb=75)
+
 
 __all__ = ["TEMPLATES", "Template", "template"]
 
@@ -73,7 +81,7 @@ class _Kit:
         return element.id
 
     def site(self, key: str, name: str, role: SiteRole, users: int = 0) -> str:
-        profile = _PROFILE if users else None
+        profile = _profile() if users else None
         return self.add(
             Site(id=f"site-{key}", name=name, role=role, users=users, mailbox_profile=profile)
         )

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import sys
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 class _SecretsOnFirstUse(ModuleType):
@@ -71,6 +75,7 @@ from designer.domain.workload import CapacitySettings, MailboxProfile
 __all__ = [
     "CapacitySettings",
     "build_models",
+    "models_to_build",
     "Design",
     "DesignError",
     "DesignIndex",
@@ -101,18 +106,26 @@ __all__ = [
 
 def build_models() -> None:
     """Build every model of the domain now (they are declared with ``defer_build``, so
-    each is otherwise built the first time it validates or serialises): the window
-    calls it once before it opens, so no edit pays for a model's first build. Leaves
-    first, so each containing model reuses what is built."""
-    from pydantic import BaseModel
+    each is otherwise built the first time it validates or serialises). Leaves first,
+    so each containing model reuses what is built."""
+    for model in models_to_build():
+        model.model_rebuild()
+
+
+def models_to_build() -> list[type[BaseModel]]:
+    """The domain's models not built yet, leaves first: what :func:`build_models`
+    builds. The window builds them one at a time in idle slices after its first frame
+    (``designer.ui.main_window``), so no edit pays for a model's first build."""
+    from pydantic import BaseModel as Model
 
     from designer.domain import design, elements, reliability, workload
 
-    for module in (workload, reliability, elements, design):
-        for value in list(vars(module).values()):
-            if (
-                isinstance(value, type)
-                and issubclass(value, BaseModel)
-                and value.__module__ == module.__name__
-            ):
-                value.model_rebuild()
+    return [
+        value
+        for module in (workload, reliability, elements, design)
+        for value in list(vars(module).values())
+        if isinstance(value, type)
+        and issubclass(value, Model)
+        and value.__module__ == module.__name__
+        and not value.__pydantic_complete__
+    ]

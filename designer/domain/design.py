@@ -5,7 +5,7 @@
 # import), ~10 % of building the domain models at every start (issue 10, cold start).
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -34,6 +34,8 @@ __all__ = [
     "ScenarioStep",
     "Severity",
     "Waiver",
+    "empty_design",
+    "unvalidated_default",
 ]
 
 
@@ -229,3 +231,26 @@ class Design(_Model):
     @field_serializer("layout", mode="wrap")
     def _dump_layout(self, value: Mapping[str, Any], handler: SerializerFunctionWrapHandler) -> Any:
         return handler(value if isinstance(value, dict) else dict(value.items()))
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def empty_design() -> Design:
+    """``Design()`` made without validation: the same object (every field its default,
+    none set), but no model's validator is built for it. The window's empty design
+    before a file opens is made so: validating it built five models' validators and
+    imported pydantic's plugin loader (``importlib.metadata``), 20-30 ms of a window's
+    start before its first frame (issue 10)."""
+    return unvalidated_default(Design)
+
+
+def unvalidated_default(model: type[_M]) -> _M:
+    """``model()`` made by ``model_construct`` (no validator built): a field whose
+    default is made by a model class gets that model made the same way."""
+    values = {
+        name: unvalidated_default(field.default_factory)
+        for name, field in model.model_fields.items()
+        if isinstance(field.default_factory, type) and issubclass(field.default_factory, BaseModel)
+    }
+    return model.model_construct(_fields_set=set(), **values)

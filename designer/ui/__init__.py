@@ -26,17 +26,16 @@ import PySide6.QtCore as _QtCore  # noqa: F401  # PySide's hook is installed by 
 
 _without_pyside_import_hook()
 
-# The domain's models are declared with ``defer_build`` (a short command such as
-# ``check`` builds none of them: designer/persistence/schema_cache.py). The window
-# builds and edits them from its first turns (an edit validates an element, the
-# recovery journal serialises the design), so it builds them all here, before any
-# window exists, as importing the domain did before (issue 10, cold ``check``).
-# With the cyclic collector paused, and what they made frozen after (long-lived: the
-# domain's modules and models): importing the domain and building its models made ~50
-# collections (~10 ms CPU of a window's start) that freed a thousand objects.
 from designer.collector import collector_paused as _collector_paused
 
+# The domain's models are declared with ``defer_build`` (a short command such as
+# ``check`` builds none of them: designer/persistence/schema_cache.py). The window
+# builds them after its first frame, in idle slices (``MainWindow``'s
+# ``_build_models_in_slices``): the first frame needs none (the loader validates with
+# the schema cache's validator, the empty design before it is made without validation),
+# and a model used before its slice is built by pydantic on first use, as always.
+# Imported with the cyclic collector paused, and what it made frozen after (long-lived:
+# the domain's modules and classes): importing the domain made dozens of collections
+# that freed nothing.
 with _collector_paused(freeze=True):
-    from designer.domain import build_models as _build_models
-
-    _build_models()
+    from designer import domain as _domain  # noqa: F401

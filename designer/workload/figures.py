@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from designer.catalog import capacity
+from designer.domain.design import unvalidated_default
 from designer.domain.workload import CapacitySettings, MailboxProfile
 
 __all__ = [
@@ -177,7 +178,7 @@ def catalog_figures() -> dict[str, tuple[str, str]]:
     >>> figures["log_file_mb"]
     ('1 MB', '1 MB (Exchange 2003: 5 MB)')
     """
-    figures = figures_for(CapacitySettings())
+    figures = figures_for(unvalidated_default(CapacitySettings))  # no validator built
     others = sorted(
         (version, size)
         for version, size in figures.log_bytes_by_version.items()
@@ -233,7 +234,7 @@ def catalog_values() -> dict[str, float]:
     >>> round(values["megacycles_per_passive_mailbox"], 2)
     0.45
     """
-    figures = figures_for(CapacitySettings())
+    figures = figures_for(unvalidated_default(CapacitySettings))  # no validator built
 
     def at_150(points: Sequence[Sequence[float]]) -> float:
         return float(next((y for x, y in points if x == 150), points[0][1]))

@@ -256,11 +256,17 @@ def left_at_exit() -> None:
 
 
 class Teardown:
-    """Says when it is freed: by the interpreter's teardown (a module's globals
-    cleared), which a process ending with ``os._exit`` skips."""
+    """Says when it is freed: by the interpreter's teardown, which a process ending with
+    ``os._exit`` skips. Kept on the ``sys`` module, whose attributes the teardown
+    clears near its very end, and written to the descriptor (``sys.stdout`` may be gone
+    by then). Kept in ``__main__``'s globals it said so only while something else held
+    the ``__main__`` module until the teardown cleared the modules still alive: the
+    domain's models built at ``import designer.ui`` did, by chance (a module whose
+    globals are in a reference cycle frozen by ``gc.freeze`` and that is freed before
+    then never has them cleared)."""
 
-    def __del__(self, print: Callable[..., None] = print) -> None:  # print kept at teardown
-        print("interpreter teardown", flush=True)
+    def __del__(self, write: Callable[[int, bytes], int] = os.write) -> None:
+        write(1, b"interpreter teardown\n")
 
 
 if __name__ == "__main__":
@@ -269,7 +275,7 @@ if __name__ == "__main__":
         setattr(QMessageBox, name, answer(name, QMessageBox.StandardButton.Ok))
     QMessageBox.question = answer("question", QMessageBox.StandardButton.Save)  # type: ignore[method-assign,assignment]
     WORK = sys.argv[1]
-    teardown = Teardown()
+    sys.dr_designer_teardown = Teardown()  # see Teardown
     drivers: list[Driver] = []
     atexit.register(left_at_exit)
     opened = app_module.open_window

@@ -2,7 +2,10 @@
 
 * PySide's import hook (``from __feature__ import …`` support, which read the source of
   every module imported after PySide6) is taken out by ``import designer.ui``: the
-  interpreter's own ``__import__`` is back and no designer module is inspected.
+  interpreter's own ``__import__`` is back and no designer module is inspected;
+* the domain's models are not built before the first frame (the empty design is made
+  without validation, the loader validates with the schema cache's validator) and are
+  all built after it, in idle slices; an edit made before they are built works.
 
 Run in a child process through the console command's own function
 (``designer.entry.main(["gui", FILE])``, PySide6 first imported by ``designer.ui`` as
@@ -17,6 +20,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from designer.domain.design import Design, RuleSettings, empty_design, unvalidated_default
+from designer.domain.workload import CapacitySettings
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_designs" / "dag_with_ha.json"
 
@@ -25,6 +31,18 @@ import builtins, json, os, sys
 import designer.ui.app as door  # as the console command's gui does: PySide6 through it
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
+
+def domain_models():
+    from designer.domain import design, elements, reliability, workload
+    from pydantic import BaseModel
+    return [
+        v for m in (workload, reliability, elements, design) for v in vars(m).values()
+        if isinstance(v, type) and issubclass(v, BaseModel) and v.__module__ == m.__name__
+    ]
+
+def window():
+    app = QApplication.instance()
+    return next(w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow")
 
 report = {}
 
@@ -42,9 +60,28 @@ class Probe(QObject):
             report["inspected"] = sorted(
                 name for name in feature.pyside_feature_dict if name.startswith("designer")
             )
-            print(json.dumps(report), flush=True)
-            os._exit(0)
+            report["built at first frame"] = sorted(
+                m.__name__ for m in domain_models() if m.__pydantic_complete__
+            )
+            QTimer.singleShot(0, edit_then_wait)
         return False
+
+def edit_then_wait():
+    from designer.document.commands import Rename
+    win = window()
+    element = win.session.design.elements[0]
+    win.session.push(Rename(element.id, element.name, element.name + "-X"))
+    report["renamed"] = win.session.design.elements[0].name == element.name + "-X"
+    QTimer.singleShot(0, wait_for_models)
+
+def wait_for_models():
+    models = domain_models()
+    if any(not m.__pydantic_complete__ for m in models):
+        QTimer.singleShot(20, wait_for_models)
+        return
+    report["all built after"] = len(models)
+    print(json.dumps(report), flush=True)
+    os._exit(0)
 
 probe = Probe()
 opened = door.open_window
@@ -87,9 +124,32 @@ def run_child(tmp_path: Path, cache: Path) -> dict[str, object]:
     return result
 
 
-def test_the_gui_door_inspects_no_module_before_its_first_frame(
+def test_the_gui_door_builds_no_model_and_inspects_no_module_before_its_first_frame(
     tmp_path: Path,
 ) -> None:
     result = run_child(tmp_path, tmp_path / "cache")
     assert result["hook off"] is True
     assert result["inspected"] == []  # no designer module's source read by PySide's hook
+    assert result["built at first frame"] == []
+    assert result["renamed"] is True  # an edit before the models' slices: built on use
+    assert isinstance(result["all built after"], int) and result["all built after"] > 30
+
+
+def test_the_same_with_a_warm_schema_cache(tmp_path: Path) -> None:
+    """The second start reads the design file's validator from the schema cache."""
+    cache = tmp_path / "cache"
+    run_child(tmp_path / "first", cache)
+    assert list(cache.glob("*.json"))  # the first start wrote it
+    result = run_child(tmp_path / "second", cache)
+    assert result["built at first frame"] == []
+    assert result["renamed"] is True
+
+
+def test_the_empty_design_is_the_validated_one() -> None:
+    made = empty_design()
+    assert made == Design()
+    assert made.model_fields_set == Design().model_fields_set == set()
+    assert made.model_dump_json() == Design().model_dump_json()
+    assert [type(made.intent), type(made.rules)] == [type(Design().intent), RuleSettings]
+    assert unvalidated_default(RuleSettings) == RuleSettings()
+    assert unvalidated_default(CapacitySettings) == CapacitySettings()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from designer.document.commands import SetRuleSettings
 from designer.document.events import DesignReplaced, DocumentEvent, SettingsChanged
-from designer.domain.design import RuleLevel, RuleSettings
+from designer.domain.design import RuleLevel, RuleSettings, unvalidated_default
 from designer.rules import load_all_rules
 from designer.rules.registry import Rule
 from designer.ui.session import EditorSession
@@ -59,7 +59,7 @@ class RuleSettingsModel(QAbstractTableModel):
         self._catalogue = sorted(load_all_rules().values(), key=lambda r: r.code)
         #: The rules in the order shown: those this design sets first, then by code.
         self.rules: list[Rule] = list(self._catalogue)
-        self.settings = RuleSettings()
+        self.settings = unvalidated_default(RuleSettings)  # none built before a first frame
         self._change = change
         self._bold = QFont()
         self._bold.setBold(True)
