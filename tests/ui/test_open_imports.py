@@ -153,3 +153,27 @@ def test_the_empty_design_is_the_validated_one() -> None:
     assert [type(made.intent), type(made.rules)] == [type(Design().intent), RuleSettings]
     assert unvalidated_default(RuleSettings) == RuleSettings()
     assert unvalidated_default(CapacitySettings) == CapacitySettings()
+
+
+def test_the_rules_table_is_made_when_first_shown(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    """The Problems panel's Rules page (every rule's module, a row per rule) is not made
+    before the window's first frame; Alt+5 (the Rules button's key) shows it whole."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QDockWidget
+
+    from designer.rules.engine import load_all_rules
+    from designer.ui.panels.problems import ProblemsPanel
+
+    window = launch(SAMPLE)
+    dock = window.findChild(QDockWidget, "ProblemsDock")
+    problems = dock.widget()
+    assert isinstance(problems, ProblemsPanel)
+    assert problems._rules_view is None  # not made by the window's start
+    dock.raise_()
+    problems.table.setFocus()
+    QTest.keyClick(problems.table, Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)
+    view = problems.rules_view
+    qtbot.waitUntil(view.isVisible)
+    assert problems.pages.currentWidget() is view
+    assert view.model.rowCount() == len(load_all_rules())

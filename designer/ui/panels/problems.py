@@ -324,10 +324,9 @@ class ProblemsPanel(PanelKeys, QWidget):
         self.explain_view = QTextBrowser(self)
         self.explain_view.setOpenExternalLinks(False)
         self.explain_view.hide()
-        self.rules_view = RuleSettingsView(session, self)
+        self._rules_view: RuleSettingsView | None = None  # made when first needed
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.table)
-        self.pages.addWidget(self.rules_view)
         # Beside the findings in a wide, short panel (the bottom dock: two lines of
         # text under them would be unreadable), under them in a tall one.
         splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -514,6 +513,17 @@ class ProblemsPanel(PanelKeys, QWidget):
         self.explain_button.setEnabled(finding is not None or self.explain_button.isChecked())
 
     # -- rule settings -------------------------------------------------------------------
+    @property
+    def rules_view(self) -> RuleSettingsView:
+        """The rules table (the Rules button's page), made the first time it is asked
+        for: shown, a rule's level set, a finding's context menu. Made with the panel it
+        loaded every rule's module and filled a row per rule before a window's first
+        frame (~17 ms CPU, issue 10) that the first frame never shows."""
+        if self._rules_view is None:
+            self._rules_view = RuleSettingsView(self.session, self)
+            self.pages.addWidget(self._rules_view)
+        return self._rules_view
+
     def _toggle_rules(self, on: bool) -> None:
         self.pages.setCurrentWidget(self.rules_view if on else self.table)
 
