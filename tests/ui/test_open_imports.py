@@ -20,6 +20,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from gui_door import user_folders
+
 from designer.domain.design import Design, RuleSettings, empty_design, unvalidated_default
 from designer.domain.workload import CapacitySettings
 
@@ -98,18 +100,14 @@ main(["gui", sys.argv[1]])
 
 
 def run_child(tmp_path: Path, cache: Path) -> dict[str, object]:
-    """The child's report; ``tmp_path`` its user's home (the child leaves its edit to
-    the recovery journal there: a second start in it would offer it, in a dialog)."""
+    """The child's report; ``tmp_path`` its user's folders (the child leaves its edit
+    to the recovery journal there: a second start in them would offer it, in a
+    dialog)."""
     env = {
         **os.environ,
+        **user_folders(tmp_path),
         "QT_QPA_PLATFORM": "offscreen",
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
         "DR_DESIGNER_CACHE_DIR": str(cache),  # the schema cache: empty at first
-        "DR_DESIGNER_LOG_DIR": str(tmp_path / "logs"),
     }
     done = subprocess.run(
         [sys.executable, "-c", CHILD, str(SAMPLE)],
