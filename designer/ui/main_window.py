@@ -198,7 +198,9 @@ class MainWindow(QMainWindow):
         """The domain's models not built yet, built one at a time in idle slices once
         the window has painted (see designer/ui/__init__.py): neither the first frame
         (all of them ~45 ms CPU) nor the first edit (``Design``'s ~14 ms) pays for
-        them. A model something used meanwhile was built then by pydantic."""
+        them. A model something used meanwhile was built then by pydantic. With the
+        collector paused and what they made frozen at the end (``long_lived``), as their
+        build at import was."""
         models = models_to_build()
 
         def step(deadline: float) -> bool:
@@ -209,7 +211,7 @@ class MainWindow(QMainWindow):
             return not models
 
         if models:
-            slices.shared().start(("build models", id(self)), self, step)
+            slices.shared().start(("build models", id(self)), self, step, long_lived=True)
 
     # -- actions -------------------------------------------------------------------------
     def _action(
