@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import html
 
+from designer.domain.words import plural
 from designer.interop.review import format_duration
-from designer.simulation import SimulationResult
+from designer.simulation import Event, SimulationResult
+from designer.simulation.results import focus_end
 
 __all__ = ["timeline_svg"]
 
 W, H = 720, 220
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 40
+#: The width of the "RTO target" label (11 px sans-serif) and a gap.
+RTO_LABEL_W = 70
 
 
 def _nice_step(span: float) -> float:
@@ -28,6 +32,10 @@ def timeline_svg(result: SimulationResult, rto_target_s: float | None = None) ->
     # scenario's window's end (an hour of a copy queue still growing).
     times = sorted({0.0, *result.change_times()})
     end = result.end_s * 1.15 + 10
+    near, later = _later_events(result, times)
+    if later:  # a failover over in a minute, a log LUN full in 23 h: chart the failover
+        end = near * 1.5 + 10
+        times = [t for t in times if t <= end]
     if rto_target_s is not None and rto_target_s <= end * 1.5:
         end = max(end, rto_target_s * 1.1)
     total = max(result.final.mailboxes_total, result.initial.mailboxes_total, 1)
@@ -70,8 +78,13 @@ def timeline_svg(result: SimulationResult, rto_target_s: float | None = None) ->
         parts.append(
             f'<line x1="{x(rto_target_s):.1f}" y1="{TOP}" x2="{x(rto_target_s):.1f}" '
             f'y2="{y(0):.1f}" stroke="#d62728" stroke-dasharray="5,4"/>'
-            f'<text x="{x(rto_target_s) - 4:.1f}" y="{TOP + 10}" text-anchor="end" '
-            f'fill="#d62728">RTO target</text>'
+            # left of its line, or right of it when that would cover the axis' "8,000"
+            + (
+                f'<text x="{x(rto_target_s) - 4:.1f}" y="{TOP + 10}" text-anchor="end" '
+                if x(rto_target_s) - LEFT > RTO_LABEL_W
+                else f'<text x="{x(rto_target_s) + 4:.1f}" y="{TOP + 10}" text-anchor="start" '
+            )
+            + 'fill="#d62728">RTO target</text>'
         )
     elif rto_target_s is not None:
         parts.append(
@@ -81,12 +94,40 @@ def timeline_svg(result: SimulationResult, rto_target_s: float | None = None) ->
     path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
     parts.append(f'<polyline points="{path}" fill="none" stroke="#2ca02c" stroke-width="2.5"/>')
     for event in result.events:
+        if event.t > end:
+            continue
         parts.append(
             f'<circle cx="{x(event.t):.1f}" cy="{y(0) - 5:.1f}" r="3" fill="#1f77b4">'
             f"<title>T+{format_duration(event.t)} {html.escape(event.text)}</title></circle>"
+        )
+    if later:
+        first = later[0].text.split(": ")[0].split(" at T+")[0]  # its time is said
+        first = first if len(first) <= 40 else first[:39] + "…"
+        parts.append(
+            f'<text x="{LEFT}" y="{H - 6}" fill="#555">not drawn: '
+            f"{plural(len(later), 'later event')} from T+{format_duration(later[0].t)} "
+            f"({html.escape(first)})<title>{html.escape(_later_text(later))}</title></text>"
         )
     parts.append(
         f'<text x="{W - RIGHT}" y="{H - 6}" text-anchor="end" fill="#555">time since the '
         "first failure</text></svg>"
     )
     return "".join(parts)
+
+
+def _later_events(result: SimulationResult, times: list[float]) -> tuple[float, list[Event]]:
+    """The last change before a far gap (:func:`focus_end`) and the events after it,
+    when none of them changes a mailbox's availability (a log LUN's clock, copies
+    healthy again): left off the chart so that the failover before them is readable.
+    No events when there is no far gap or a mailbox comes or goes after it."""
+    near = focus_end(times)
+    if near is None:
+        return 0.0, []
+    available = result.state_at(near).mailboxes_available
+    if any(result.state_at(t).mailboxes_available != available for t in times if t > near):
+        return near, []
+    return near, [e for e in result.events if e.t > near]
+
+
+def _later_text(events: list[Event]) -> str:
+    return "; ".join(f"T+{format_duration(e.t)} {e.text}" for e in events)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 
 from designer.domain.elements import MailboxDatabase
 from designer.simulation import Event, SimulationResult
+from designer.simulation.results import focus_end
 from designer.ui.parts import Parts
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.frames import AfterPaint, next_turn
@@ -171,33 +172,6 @@ class CountAxis(pg.AxisItem):
         if spacing >= 1:
             return [f"{round(v * scale):,}" for v in values]
         return [f"{v * scale:,g}" for v in values]
-
-
-#: An event this many times later than the last one before it, and over an hour after it,
-#: is far: the view opens on the events before it (see focus_end).
-FAR_RATIO = 10.0
-FAR_GAP_S = 3600.0
-
-
-def focus_end(times: list[float]) -> float | None:
-    """Where a timeline's view opens to: the last of ``times`` before a far gap (a log
-    LUN that fills in 45 h after a failover over in a minute), or ``None`` when nothing
-    is far (the view shows everything).
-
-    Examples
-    --------
-    >>> focus_end([0, 32, 69, 164795]), focus_end([0, 700, 3000, 10000]), focus_end([])
-    (69, None, None)
-    """
-    ordered = sorted(times)
-    if not ordered:
-        return None
-    near = ordered[0]
-    for t in ordered[1:]:
-        if t > near * FAR_RATIO and t - near > FAR_GAP_S:
-            return near
-        near = t
-    return None
 
 
 def mailboxes_series(result: SimulationResult, end: float) -> tuple[list[float], list[int]]:
