@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from designer.domain.design import Design
 from designer.domain.field_words import choice_text, field_heading, field_label, unit_of
 from designer.domain.refs import iter_refs
-from designer.domain.words import plural
+from designer.domain.words import natural_key, plural
 from designer.rules.engine import check
 from designer.simulation import SimulationError, Simulator, analyze
 
@@ -502,7 +502,12 @@ def diff_designs(a: Design, b: Design, *, analysis: bool = True) -> DesignDiff:
             continue
         was, now = _outcome(sim_a, scenario), _outcome(sim_b, other)
         if was != now:
-            parts = [f"{k} {was.get(k)} → {now.get(k)}" for k in now if was.get(k) != now.get(k)]
+            parts = [
+                f"{_OUTCOME_WORDS.get(k, k)} {_outcome_words(was.get(k))} → "
+                f"{_outcome_words(now.get(k))}"
+                for k in now
+                if was.get(k) != now.get(k)
+            ]
             out.scenarios.append(
                 {
                     "name": scenario.name,
@@ -524,8 +529,39 @@ def _outcome(sim: Simulator, scenario: Any) -> dict[str, Any]:
     rows = expectation_rows(scenario.expected, final, sim)
     return {
         "mailboxes available": final.mailboxes_available,
-        "databases down": sorted(db.name for db in final.databases if db.state != "active"),
+        "databases down": sorted(
+            (db.name for db in final.databases if db.state != "active"), key=natural_key
+        ),
         "worst RPO s": None if final.max_rpo_s == float("inf") else final.max_rpo_s,
         "worst RTO s": None if final.max_rto_s == float("inf") else final.max_rto_s,
         "meets expected": all(r.ok for r in rows),
     }
+
+
+#: A scenario outcome's keys as the text and Markdown say them (the JSON keeps the keys).
+_OUTCOME_WORDS = {
+    "meets expected": "meets its expected outcome",
+    "worst RPO s": "worst RPO (s)",
+    "worst RTO s": "worst RTO (s)",
+}
+
+
+def _outcome_words(value: Any) -> str:
+    """A scenario outcome's value in words: a list of names joined ("none" when empty),
+    yes/no, a figure with thousands separators, "—" for none (the text printed Python's
+    ``['DB01', 'DB02']`` and ``True``).
+
+    >>> _outcome_words(["DB01", "DB02"]), _outcome_words([]), _outcome_words(True)
+    ('DB01, DB02', 'none', 'yes')
+    >>> _outcome_words(8000), _outcome_words(69.0), _outcome_words(None)
+    ('8,000', '69', '—')
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return f"{value:,g}"
+    return str(value)

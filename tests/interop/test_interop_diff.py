@@ -243,3 +243,28 @@ def test_design_settings_and_scenarios_read_in_words(tmp_path):
     ]
     assert line.startswith(f"~ design scenarios[{gone.name}]: {gone.name} (description ")
     assert line.endswith(" → —") and "{" not in line
+
+
+def test_a_scenario_outcome_reads_in_words(tmp_path):
+    """Two more databases planned into the three-site sample: the saved scenario "Witness
+    site lost, then Boston" now has six databases down where it expects four. `diff`
+    printed Python's ``['DB01', 'DB02', …]`` and ``meets expected True → False``
+    (eyes19); it reads as the rest of its output does, the JSON keeping the values."""
+    planned = tmp_path / "planned.json"
+    plan = _cli(
+        "plan-copies", str(SAMPLE), "--dag", "DAG01", "--databases", "6", "-o", str(planned)
+    )
+    assert plan.returncode == 0, plan.stderr
+    run = _cli("diff", str(SAMPLE), str(planned))
+    assert run.returncode == 1, run.stderr
+    (line,) = [x for x in run.stdout.splitlines() if x.startswith("~ scenario Witness site")]
+    assert line == (
+        "~ scenario Witness site lost, then Boston: databases down DB01, DB02, DB03, DB04 → "
+        "DB01, DB02, DB03, DB04, DB05, DB06; meets its expected outcome yes → no"
+    )
+    md = _cli("diff", str(SAMPLE), str(planned), "--format", "markdown")
+    assert "meets its expected outcome yes → no" in md.stdout and "True" not in md.stdout
+    data = json.loads(_cli("diff", str(SAMPLE), str(planned), "--format", "json").stdout)
+    (scenario,) = [s for s in data["scenarios"] if s["name"].startswith("Witness site")]
+    assert scenario["before"]["meets expected"] is True
+    assert scenario["after"]["databases down"][-2:] == ["DB05", "DB06"]

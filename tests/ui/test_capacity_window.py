@@ -779,6 +779,20 @@ def test_a_degraded_link_from_its_menu_queues_the_copies_across(
     qtbot.waitUntil(lambda: edge.load == pytest.approx(69.9 / 1000, rel=1e-2))
 
 
+def test_one_degraded_link_reads_one_event(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    """The Timeline's caption counts in words (eyes19): BOS-WOR dark fiber cut to 5 %
+    from its menu is one event, "1 event · …" (it read "1 events")."""
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    simulate(window, qtbot)
+    chosen = degrade_from_menu(window, "wan-bos-wor", ["Degrade", "Bandwidth to 5 %"])
+    assert chosen == ["Degrade", "Bandwidth to 5 % (500 Mbit/s)"]
+    result = window.simulation.controller.result
+    assert result is not None and len(result.events) == 1
+    caption = window.simulation.timeline.caption
+    qtbot.waitUntil(lambda: caption.text().startswith("1 event "))
+    assert caption.text() == "1 event · mailboxes available at the end: 8,000 of 8,000"
+
+
 def test_a_cut_links_tooltip_gives_its_share_of_the_bandwidth_left(
     qtbot,
     launch,  # type: ignore[no-untyped-def]

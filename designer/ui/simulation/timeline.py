@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from designer.domain.elements import MailboxDatabase
+from designer.domain.words import plural
 from designer.simulation import Event, SimulationResult
 from designer.simulation.results import focus_end
 from designer.ui.parts import Parts
@@ -447,10 +448,10 @@ class TimelinePanel(QWidget):
             self.empty_note.setText("")
             final = result.final
             self.caption.setText(
-                f"{len(result.events)} events · mailboxes available at the end: "
+                f"{plural(len(result.events), 'event')} · mailboxes available at the end: "
                 f"{final.mailboxes_available:,} of {final.mailboxes_total:,}"
                 if final.mailboxes_total
-                else f"{len(result.events)} events · no database states its mailboxes"
+                else f"{plural(len(result.events), 'event')} · no database states its mailboxes"
             )
         # A failover over in a minute and a log LUN that fills in 45 h: the view opens on
         # the failover, the far events named at its right edge ("Fit all" shows them).
