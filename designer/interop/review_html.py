@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Callable
 
 from designer.domain.words import natural_key, plural
@@ -18,7 +19,7 @@ from designer.interop.review import ReviewData, ScenarioReview, format_duration
 from designer.interop.timeline_svg import timeline_svg
 from designer.simulation import SpofEntry
 
-__all__ = ["CSS", "render_html", "report_parts"]
+__all__ = ["CSS", "names_whole", "render_html", "report_parts"]
 
 OK, BAD, NEUTRAL, WAIT = "#d4edda", "#f8d7da", "#eeeeee", "#fff3cd"
 _SEVERITY = {"error": "#f8d7da", "warning": "#fff3cd", "info": "#d9ecff"}
@@ -61,6 +62,35 @@ def _table(
         out.append("</tr>")
     out.append("</table>")
     return "".join(out)
+
+
+_NOWRAP = ' style="white-space: nowrap"'
+#: A table cell (without a style yet) whose text is one word; one of a list of such.
+_ONE_WORD = re.compile(r"<td((?: bgcolor=\"[^\"]*\")?)>([^<\s]+)</td>")
+_WORD_LIST = re.compile(r"<td((?: bgcolor=\"[^\"]*\")?)>([^<\s,]+(?:, [^<\s,]+)+)</td>")
+
+
+def names_whole(body: str) -> str:
+    """The report's tables with their names kept on one line (a narrow column broke
+    "PRD-MBX01" into "PRD-" over "MBX01" at its hyphen: eyes17 in the PDF, eyes19 in
+    Chromium): a row's first cell (its element's name) and a cell of one word do not
+    wrap; a list of names ("BOS-MBX01, BOS-MBX02") wraps between them only; the
+    other cells wrap between words. The HTML page and the PDF both.
+
+    >>> names_whole('<tr><td>esx-bos-01</td><td>a b-c</td><td>DB01, DB-02</td></tr>')
+    '<tr><td style="white-space: nowrap">esx-bos-01</td><td>a b-c</td><td><span \
+style="white-space: nowrap">DB01</span>, <span style="white-space: nowrap">DB-02</span></td></tr>'
+    """
+    body = body.replace("<tr><td", f"<tr><td{_NOWRAP}")
+    body = _ONE_WORD.sub(rf"<td\1{_NOWRAP}>\2</td>", body)
+    return _WORD_LIST.sub(
+        lambda m: (
+            f"<td{m.group(1)}>"
+            + ", ".join(f"<span{_NOWRAP}>{name}</span>" for name in m.group(2).split(", "))
+            + "</td>"
+        ),
+        body,
+    )
 
 
 def _count(n: int, label: str) -> str:
@@ -409,6 +439,7 @@ def report_parts(data: ReviewData, image: ImageFn = _inline_svg) -> tuple[str, s
 def render_html(data: ReviewData, diagram_png: bytes | None) -> str:
     """The self-contained review page."""
     summary, body = report_parts(data)
+    body = names_whole(body)
     sections = [
         ("diagram", "Diagram"),
         ("inventory", "Inventory"),

@@ -36,7 +36,7 @@ from designer.interop import capacity_section  # noqa: F401 - registers the Capa
 from designer.interop.exporting import write_bytes_atomic
 from designer.interop.report import InteropError
 from designer.interop.review import ReviewCancelled, ReviewData, ReviewProgress, build_review
-from designer.interop.review_html import render_html, report_parts
+from designer.interop.review_html import names_whole, render_html, report_parts
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.session import EditorSession
 
@@ -50,8 +50,6 @@ __all__ = [
 ]
 
 _RESOLUTION = 96
-#: A table cell (without a style yet) whose text is one word.
-_ONE_WORD = re.compile(r"<td((?: bgcolor=\"[^\"]*\")?)>([^<\s]+)</td>")
 _log = logging.getLogger("designer.ui")
 
 
@@ -144,11 +142,7 @@ def write_pdf(data: ReviewData, path: Path) -> None:
     # Anchors are for the browser's contents line; in Qt's rich text an anchor splits the
     # heading's text in the PDF ("I" "nventory" for a text extractor or a screen reader).
     summary, body = (re.sub(r'<h2 id="[^"]*">', "<h2>", part) for part in (summary, body))
-    # A row's first cell (its element's name) and a cell of one word stay on one line
-    # ("PRD-MBX01", "esx-prd-01", not "PRD-" over "MBX01": a narrow column breaks at a
-    # hyphen); the other cells wrap between words.
-    body = body.replace("<tr><td", '<tr><td style="white-space: nowrap"')
-    body = _ONE_WORD.sub(r'<td\1 style="white-space: nowrap">\2</td>', body)
+    body = names_whole(body)  # "PRD-MBX01", not "PRD-" over "MBX01"
     writer = QPdfWriter(str(path))
     writer.setTitle(f"Design review — {data.design.name}")
     writer.setCreator("DR Designer")

@@ -1,0 +1,39 @@
+"""The review report's tables keep an element's name on one line (eyes19): browsers
+break a line after a hyphen, and the VM table's narrow columns read "BOS-" / "MBX01"
+and "esx-bos-" / "01" in Chromium at 1280 px."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from designer.entry import main
+
+ROOT = Path(__file__).resolve().parents[2]
+THREE_SITE = ROOT / "sample_designs" / "three_site_stretched_dag.json"
+
+
+def test_hyphenated_names_in_the_reports_tables_do_not_break(tmp_path: Path) -> None:
+    out = tmp_path / "review.html"
+    assert main(["report", str(THREE_SITE), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    nowrap = ' style="white-space: nowrap"'
+    # The VM table's row of BOS-MBX01: its name and its host, each whole.
+    row = re.search(rf"<tr><td{nowrap}>BOS-MBX01</td>.*?</tr>", page)
+    assert row is not None
+    assert f"<td{nowrap}>esx-bos-01</td>" in row.group(0)
+    # A list of names: each kept whole, the list free to wrap between them.
+    assert (
+        f"<span{nowrap}>BOS-MBX01</span>, <span{nowrap}>BOS-MBX02</span>, "
+        f"<span{nowrap}>WOR-MBX01</span>, <span{nowrap}>WOR-MBX02</span>" in page
+    )
+    # No table cell of one word, or a list of them, can break at its hyphens.
+    cells = re.findall(r"<td([^>]*)>(.*?)</td>", page.split("<nav>", 1)[1])
+    bare = [
+        text
+        for attr, text in cells
+        if nowrap not in attr
+        and all(not re.search(r"\s", item) for item in text.split(", "))
+        and re.search(r"\w-\w", text)
+    ]
+    assert not bare, bare[:5]
