@@ -12,6 +12,7 @@ from designer.capacity.engine import LinkFigures, LinkKey, MemberLoad
 from designer.capacity.modes import KIND_TEXT, NORMAL, Mode, ModeKind
 from designer.domain.design import Design
 from designer.domain.elements import EsxiHost, Lun, Mirror, VirtualMachine, WanLink
+from designer.domain.words import plural
 from designer.workload import Figures, LinkLoad, stream_label
 
 __all__ = [
@@ -474,10 +475,12 @@ class CapacityReport:
         notes = list(self.workload_notes)
         notes += [f"assumption: {a}" for a in self.assumptions]
         if self.skipped_elements:
+            one = self.skipped_elements == 1
             notes.append(
-                f"{self.skipped_elements} swept element(s) whose loss changes no stream or "
+                f"{plural(self.skipped_elements, 'swept element')} whose loss changes no stream or "
                 "active database (load balancers, CAS arrays, single storage processors, "
-                "hosts and arrays without Exchange servers or mirrored LUNs) are not listed"
+                "hosts and arrays without Exchange servers or mirrored LUNs) "
+                f"{'is' if one else 'are'} not listed"
             )
         if self.pairs_examined:
             notes.append(
