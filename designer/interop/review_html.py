@@ -217,7 +217,7 @@ def _spof_rows(data: ReviewData, entries: list[SpofEntry]) -> list[list[str]]:
             f"{e.mailboxes_affected:,}",
             f"{e.mailboxes_unavailable:,}",
             f"{e.users_cut_off:,}",
-            ", ".join(data.name(d) for d in e.databases_data_lost) or "—",
+            ", ".join(sorted(map(data.name, e.databases_data_lost), key=natural_key)) or "—",
             "yes" if e.needs_action else "no",
         ]
         for e in entries

@@ -37,3 +37,18 @@ def test_hyphenated_names_in_the_reports_tables_do_not_break(tmp_path: Path) -> 
         and re.search(r"\w-\w", text)
     ]
     assert not bare, bare[:5]
+
+
+def test_the_n2_tables_data_lost_lists_databases_in_natural_order(tmp_path: Path) -> None:
+    """Two databases planned into the three-site sample: losing Boston and Worcester
+    together loses data of all six, listed "DB05, DB06, DB01, DB02, DB03, DB04" (the
+    ids' order: the plan's new ids sort first); by name now, as the scenario tables do."""
+    planned, out = tmp_path / "planned.json", tmp_path / "review.html"
+    args = ["plan-copies", str(THREE_SITE), "--dag", "DAG01", "--databases", "6"]
+    assert main([*args, "-o", str(planned)]) == 0
+    assert main(["report", str(planned), "-o", str(out)]) == 0
+    n2 = out.read_text(encoding="utf-8").split('id="n-2"', 1)[1].split("<h2", 1)[0]
+    row = re.search(r"<tr><td[^>]*>Boston \+ Worcester</td>.*?</tr>", n2)
+    assert row is not None
+    names = re.findall(r"<span[^>]*>(DB\d+)</span>", row.group(0))
+    assert names == ["DB01", "DB02", "DB03", "DB04", "DB05", "DB06"], row.group(0)
