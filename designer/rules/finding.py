@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from designer.domain.design import Severity
@@ -13,6 +15,20 @@ __all__ = ["INTERNAL_ERROR_CODE", "STALE_WAIVER_CODE", "Finding"]
 INTERNAL_ERROR_CODE = "INT001"
 #: A waiver in the design matches no finding any more.
 STALE_WAIVER_CODE = "INT002"
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=65_536)  # a live check sorts the same findings after each edit
+def _id_key(element_id: str) -> str:
+    """An id sorted in natural order as a string ("db-2" → "db-0000000002", before
+    "db-0000000010"): strings compare in C, tuples of parts would not.
+
+    >>> sorted(["db-10", "db-2", "db-1"], key=_id_key)
+    ['db-1', 'db-2', 'db-10']
+    """
+    return _DIGITS.sub(lambda m: m.group().rjust(10, "0"), element_id)
 
 
 @dataclass(frozen=True, order=False)
@@ -28,7 +44,10 @@ class Finding:
     waiver_reason: str = field(default="", compare=False)
 
     def sort_key(self) -> tuple[int, str, tuple[str, ...], str]:
-        return (self.severity.rank, self.code, self.elements, self.message)
+        """Severity, code, then the elements' ids in natural order (an import's "db-2"
+        before "db-10": the Problems panel listed DAG-nn-DB01, DB10 … DB19, DB02), then
+        the message."""
+        return (self.severity.rank, self.code, tuple(map(_id_key, self.elements)), self.message)
 
     def with_(self, **changes: Any) -> Finding:
         return replace(self, **changes)
