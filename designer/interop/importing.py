@@ -61,7 +61,9 @@ def import_sources(
         names = ", ".join(Path(s).name for s in sources)
         base = Design(
             name=f"Imported from {kind}",
-            description=f"Imported from {KINDS[kind][1]}: {names}"[:100_000],
+            # "… Calculator CSVs: MailboxDatabases.csv, …", the files named once (the
+            # kind's label lists the files it expects in brackets).
+            description=f"Imported from {KINDS[kind][1].split(' (')[0]}: {names}"[:100_000],
         )
     builder = DesignBuilder(base, report)
     reader = KINDS[kind][0]

@@ -52,3 +52,20 @@ def test_the_n2_tables_data_lost_lists_databases_in_natural_order(tmp_path: Path
     assert row is not None
     names = re.findall(r"<span[^>]*>(DB\d+)</span>", row.group(0))
     assert names == ["DB01", "DB02", "DB03", "DB04", "DB05", "DB06"], row.group(0)
+
+
+def test_an_imported_designs_description_names_its_files_once(tmp_path: Path) -> None:
+    """`dr-designer import calculator` described the design as "Imported from Exchange
+    Role Requirements Calculator CSVs (MailboxDatabases.csv, MailboxDatabaseCopies.csv,
+    Servers.csv): MailboxDatabaseCopies.csv, MailboxDatabases.csv, Servers.csv", the
+    first line of its review report."""
+    from designer.persistence import load
+
+    data = ROOT / "tests" / "interop" / "data" / "calculator-prod"
+    out = tmp_path / "calc.drd.json"
+    sources = [str(p) for p in sorted(data.glob("*.csv"))]
+    assert main(["import", "calculator", *sources, "-o", str(out)]) == 0
+    assert load(out).description == (
+        "Imported from Exchange Role Requirements Calculator CSVs: "
+        "MailboxDatabaseCopies.csv, MailboxDatabases.csv, Servers.csv"
+    )
