@@ -127,10 +127,8 @@ def _summary(data: ReviewData) -> str:
         ],
         [
             "Single points of failure (N-1)",
-            (
-                f"{len(singles)}; worst: losing {', '.join(singles[0].names)} affects "
-                f"{singles[0].mailboxes_affected:,} mailboxes"
-            )
+            f"{len(singles)}; worst: losing {', '.join(singles[0].names)} affects "
+            + _affected(singles[0])
             if singles
             else "none: every single failure keeps every mailbox available",
         ],
@@ -208,6 +206,15 @@ def _findings(data: ReviewData) -> str:
     else:
         parts.append("<p>None.</p>")
     return "".join(parts)
+
+
+def _affected(entry: SpofEntry) -> str:
+    """What a failure affects, in mailboxes; in databases when no mailboxes are stated
+    (an imported design's "affects 0 mailboxes" on a red row read as harmless)."""
+    if entry.mailboxes_affected or not entry.databases_unavailable:
+        return f"{entry.mailboxes_affected:,} mailboxes"
+    count = plural(len(entry.databases_unavailable), "database")
+    return f"{count} (their mailboxes are not stated)"
 
 
 def _spof_rows(data: ReviewData, entries: list[SpofEntry]) -> list[list[str]]:

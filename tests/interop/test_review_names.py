@@ -69,3 +69,20 @@ def test_an_imported_designs_description_names_its_files_once(tmp_path: Path) ->
         "Imported from Exchange Role Requirements Calculator CSVs: "
         "MailboxDatabaseCopies.csv, MailboxDatabases.csv, Servers.csv"
     )
+
+
+def test_a_spof_of_databases_without_mailboxes_says_what_it_affects(tmp_path: Path) -> None:
+    """The calculator's exports state no mailbox counts: losing the placeholder site
+    takes all 72 databases down, and the summary's red N-1 row read "affects 0
+    mailboxes"."""
+    data = ROOT / "tests" / "interop" / "data" / "calculator-prod"
+    design, out = tmp_path / "calc.drd.json", tmp_path / "review.html"
+    sources = [str(p) for p in sorted(data.glob("*.csv"))]
+    assert main(["import", "calculator", *sources, "-o", str(design)]) == 0
+    assert main(["report", str(design), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    row = re.search(r"<td>Single points of failure \(N-1\)</td><td[^>]*>(.*?)</td>", page)
+    assert row is not None
+    assert row.group(1) == (
+        "1; worst: losing Unplaced (import) affects 72 databases (their mailboxes are not stated)"
+    )
