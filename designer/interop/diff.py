@@ -16,7 +16,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
-from designer.domain.design import Design
+from designer.domain.design import Design, ScenarioStep
 from designer.domain.field_words import choice_text, field_heading, field_label, unit_of
 from designer.domain.refs import iter_refs
 from designer.domain.words import natural_key, plural
@@ -290,6 +290,8 @@ def _object_words(
     >>> _object_words({"site": {"mtbf_h": 8760.0, "mttr_h": 4.0}}, {})
     'site (MTBF 8,760 h, MTTR 4 h)'
     """
+    if model is ScenarioStep and "action" in value:
+        return _step_words(value, names)
     fields = model.model_fields if model is not None else {}
     choices = _choice_fields(model) if model is not None else frozenset()
     lead = ""
@@ -314,6 +316,29 @@ def _object_words(
     if not lead:
         return ", ".join(said) or "—"
     return f"{lead} ({', '.join(said)})" if said else lead
+
+
+def _step_words(value: dict[str, Any], names: dict[str, str] | None) -> str:
+    """A scenario's step as the review report says it: "fail Boston at T+0:00",
+    "switchover DAG01 at T+5:00", its other fields after it (it read "Boston (action
+    Fail)", with no time).
+
+    >>> _step_words({"action": "fail", "target": "site-bos", "at_s": 0.0}, {"site-bos": "Boston"})
+    'fail Boston at T+0:00'
+    """
+    from designer.interop.review import format_duration
+
+    action = value["action"]
+    what = value.get("admin_action") or action if action == "admin" else action
+    target = value.get("target")
+    target = (names or {}).get(target, target) if target else ""
+    rest = {k: v for k, v in value.items() if k not in ("action", "admin_action", "target", "at_s")}
+    extra = _object_words(rest, names, ScenarioStep)
+    return (
+        f"{what} {target}".strip()
+        + ("" if extra == "—" else f" ({extra})")
+        + f" at T+{format_duration(float(value.get('at_s') or 0.0))}"
+    )
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

@@ -268,3 +268,28 @@ def test_a_scenario_outcome_reads_in_words(tmp_path):
     (scenario,) = [s for s in data["scenarios"] if s["name"].startswith("Witness site")]
     assert scenario["before"]["meets expected"] is True
     assert scenario["after"]["databases down"][-2:] == ["DB05", "DB06"]
+
+
+def test_a_new_scenarios_steps_read_as_the_report_says_them(tmp_path):
+    """A scenario saved in the window ("Boston lost": the link cut to 500 Mbit/s, then
+    Boston failed a minute later) read "steps Boston (action Fail)" in `diff`, with no
+    time; now each step as the review report writes it (eyes19)."""
+    from designer.domain.design import SavedScenario, ScenarioStep
+
+    a = load(SAMPLE)
+    steps = [
+        ScenarioStep(action="degrade", target="wan-bos-wor", bandwidth_mbps=500),
+        ScenarioStep(action="fail", target="site-bos", at_s=60),
+    ]
+    b = a.model_copy(
+        update={"scenarios": [*a.scenarios, SavedScenario(name="Boston lost", steps=steps)]}
+    )
+    save(a, tmp_path / "a.json")
+    save(b, tmp_path / "b.json")
+    run = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--no-analysis")
+    assert run.returncode == 1, run.stderr
+    (line,) = [x for x in run.stdout.splitlines() if "scenarios[Boston lost]" in x]
+    assert line == (
+        "~ design scenarios[Boston lost]: — → Boston lost (steps degrade BOS-WOR dark fiber "
+        "(bandwidth 500 Mbit/s) at T+0:00, fail Boston at T+1:00)"
+    )
