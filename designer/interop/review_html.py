@@ -289,15 +289,16 @@ def _scenario(data: ReviewData, index: int, review: ScenarioReview, image: Image
     outcome = review.outcome
     if outcome is not None and not outcome.passed and outcome.diverged_at_step is not None:
         step = outcome.diverged_at_step
-        when = (
-            f"from step {step} (T+{format_duration(outcome.diverged_at_s)})"
+        # Step 0: the design before any failure misses it too ("databases down DB01 …"
+        # is never true of it), so no moment of the run meets it (it read "It departs
+        # from the expected outcome already before its first step", eyes19).
+        lead = (
+            f"It departs from the expected outcome from step {step} "
+            f"(T+{format_duration(outcome.diverged_at_s)})"
             if step
-            else "already before its first step"
+            else "No moment of the run meets the expected outcome"
         )
-        parts.append(
-            f"<p>It departs from the expected outcome {when}: "
-            f"{_e('; '.join(outcome.problems))}.</p>"
-        )
+        parts.append(f"<p>{lead}: {_e('; '.join(outcome.problems))}.</p>")
     if scenario.description:
         parts.append(f"<p>{_e(scenario.description)}</p>")
     parts.append("<p>Steps:</p><ul>" + "".join(f"<li>{_e(s)}</li>" for s in review.steps) + "</ul>")

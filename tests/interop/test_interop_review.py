@@ -194,7 +194,7 @@ def test_a_failing_scenario_says_so_and_from_which_step():
     page = render_html(data, None)
     assert "does NOT meet its expected outcome" in page
     assert (
-        "It departs from the expected outcome already before its first step: "
+        "No moment of the run meets the expected outcome: "
         "mailboxes available 8,000; expected 1." in page
     )
     assert "1 of" not in page.split("Saved scenarios</td>")[0]  # summary row is further on
