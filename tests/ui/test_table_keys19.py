@@ -10,25 +10,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar
+from PySide6.QtWidgets import QApplication
+from test_capacity_window import open_tab
 
 from designer.ui.main_window import MainWindow
 from designer.ui.panels.databases import DatabasesPanel
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
-
-
-def _open_tab(window: MainWindow, title: str) -> QDockWidget:
-    for bar in window.findChildren(QTabBar):
-        if not bar.isVisible():
-            continue
-        for i in range(bar.count()):
-            if bar.tabText(i).startswith(title):
-                QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(i).center())
-                docks = [d for d in window.docks if d.windowTitle().startswith(title)]
-                assert docks and docks[0].isVisible()
-                return docks[0]
-    raise AssertionError(f"no visible tab {title!r}")
 
 
 def _click_element(window: MainWindow, element_id: str) -> None:
@@ -53,7 +41,7 @@ def test_delete_on_a_databases_cell_clears_the_copy_not_the_canvas_selection(
     window: MainWindow = launch(SAMPLES / "three_site_stretched_dag.json")
     _click_element(window, "casarr-bos")
     assert window.session.selection == ["casarr-bos"]
-    panel = _open_tab(window, "Databases").widget()
+    panel = open_tab(window, "Databases").widget()
     assert isinstance(panel, DatabasesPanel)
     panel.finish_rows()
     item = panel.cell_item("db-db01", "vm-bos-mbx02")
@@ -82,7 +70,7 @@ def test_delete_on_a_databases_cell_clears_the_copy_not_the_canvas_selection(
 def test_ctrl_a_in_the_plan_preview_leaves_the_canvas_selection(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
     window: MainWindow = launch(SAMPLES / "three_site_stretched_dag.json")
     _click_element(window, "casarr-bos")
-    panel = _open_tab(window, "Databases").widget()
+    panel = open_tab(window, "Databases").widget()
     assert isinstance(panel, DatabasesPanel)
     QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
     preview = panel.plan.table
