@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from designer.domain.elements import WanLink
-from designer.domain.words import plural
 from designer.graph import storage_processor_id
 from designer.ui import lifetime
 from designer.ui.parts import Parts
@@ -429,15 +428,7 @@ class SimulationMode(QObject):
             self._status(f"{label} cannot fail by itself; fail what it runs on")
             return True
         add = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        dropped = (
-            0 if add or element_id in self.controller.failed_now() else len(self.controller.steps)
-        )
         self.controller.click(element_id, add=add)
-        if dropped:  # a degraded link's what-if vanished without a word (eyes19)
-            self._status(
-                f"New scenario: fail {element.name} (the previous one's "
-                f"{plural(dropped, 'step')} cleared; Shift-click adds to a scenario)"
-            )
         return True
 
     def _context_menu(self, element_id: str | None, event: QMouseEvent) -> None:
