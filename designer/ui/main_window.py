@@ -267,6 +267,14 @@ class MainWindow(QMainWindow):
         )
         self.act_duplicate = self._action("D&uplicate", e.duplicate, "Ctrl+D")
         self.act_delete = self._action("&Delete", e.delete_selection, K.Delete)
+        # On the canvas only, as Rename: in a table Delete and Ctrl+X deleted the
+        # canvas's selection behind the user's back (eyes19: Delete on a Databases cell,
+        # which clears that copy, removed the BOS CAS array selected earlier and left the
+        # copy). The table's own keys run there; the Edit menu still reaches the canvas.
+        for action in (self.act_cut, self.act_delete):
+            self.removeAction(action)
+            v.addAction(action)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.act_rename = self._action(
             "&Rename…", v.rename, "F2", "Type a new name over the selected element"
         )
@@ -275,14 +283,6 @@ class MainWindow(QMainWindow):
         v.addAction(self.act_rename)
         self.act_rename.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.act_select_all = self._action("Select &All", e.select_all, K.SelectAll)
-        # On the canvas only, as Rename: in a table Delete and Ctrl+X deleted (and Ctrl+A
-        # selected) the canvas's elements behind the user's back (eyes19: Delete on a
-        # Databases cell removed the BOS CAS array selected earlier; the cell kept its
-        # copy). The table's own keys run there; the Edit menu still reaches the canvas.
-        for action in (self.act_cut, self.act_delete, self.act_select_all):
-            self.removeAction(action)
-            v.addAction(action)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.act_find = self._action("&Find Element…", self.focus_find, K.Find)
         self.act_align = {
             how: self._action(text, functools.partial(e.align, how))

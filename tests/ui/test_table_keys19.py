@@ -1,7 +1,7 @@
 """Keys in a table are the table's (eyes19): with an element selected on the canvas, a
 Delete on a Databases cell removed that element (the CAS array clicked earlier) and
-left the cell's copy; Ctrl+A in Plan copies' preview selected every element of the
-canvas. Delete, Ctrl+X and Ctrl+A act on the canvas when it has the focus, as F2 does.
+left the cell's copy. Delete and Ctrl+X act on the canvas when it has the focus, as F2
+does (Ctrl+A: ui19's select_all, which asks the focus widget first).
 Through the door: ``dr-designer gui three_site_stretched_dag.json``, real clicks."""
 
 from __future__ import annotations
@@ -65,19 +65,3 @@ def test_delete_on_a_databases_cell_clears_the_copy_not_the_canvas_selection(
     window.view.setFocus()
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
     assert document.get("casarr-bos") is None
-
-
-def test_ctrl_a_in_the_plan_preview_leaves_the_canvas_selection(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
-    window: MainWindow = launch(SAMPLES / "three_site_stretched_dag.json")
-    _click_element(window, "casarr-bos")
-    panel = open_tab(window, "Databases").widget()
-    assert isinstance(panel, DatabasesPanel)
-    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
-    preview = panel.plan.table
-    _click_cell(preview, 1, 2)
-    assert preview.hasFocus()
-    QTest.keyClick(preview, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    assert window.session.selection == ["casarr-bos"]
-    # The Edit menu's Select All still selects the canvas's elements.
-    window.act_select_all.trigger()
-    assert len(window.session.selection) > 50
