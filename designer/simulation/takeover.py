@@ -45,6 +45,7 @@ __all__ = [
     "CODED_MIN_MOVES",
     "FEW_AFFECTED_SHARE",
     "FEW_VMS",
+    "PLAIN_MAX_ROWS",
     "TAKEOVER_MIN_AFFECTED",
     "TakeoverTable",
 ]
@@ -67,6 +68,13 @@ FEW_VMS = 64
 #: integer code per row (numpy) rather than row by row: below it (a host's failure: 25
 #: rows) the loop costs fewer instructions. Tests set 0 (always) or 10**9 (never).
 CODED_MIN_MOVES = 64
+
+#: A moved-VMs step (``FEW_VMS``) with no copy lost, nothing relocated or reset, and at
+#: most this many candidate rows decides them in plain Python (:meth:`TakeoverTable.
+#: _place_rows`), without numpy: a host's failure has ~25, for which the ~30 small numpy
+#: calls of the masks cost several times the rows' own work. Tests set 0 (never) or
+#: 10**9 (always).
+PLAIN_MAX_ROWS = 96
 
 _DAG_SOURCE = "000 §4.1 Table 1"  # database_options' dag_failover
 _RESTART_SOURCE = "000 §4.1.1; 000 Table 1"  # database_options' restart_mount
@@ -193,6 +201,11 @@ class TakeoverTable:
         self._whole_quorum: dict[tuple[tuple[str, ...] | None, ...], tuple[Any, bool]] = {}
         #: Per copy: a copy to activate (not padding, not lagged), whatever the world.
         self._open = valid & ~lagged
+        #: Per row, its copies in preference order as (member index, member, to activate:
+        #: not lagged), and the active copy's position (:meth:`_place_rows`' plain lists;
+        #: made when first read).
+        self._row_copies: list[tuple[tuple[int, str, bool], ...]] | None = None
+        self._base_k_list: list[int] = base_ks
 
     # -- masks ---------------------------------------------------------------------------
     def _vm_mask(self, vms: Iterable[str], size: int | None = None) -> Any:
@@ -261,7 +274,7 @@ class TakeoverTable:
         held = row_of.keys() & (databases if isinstance(databases, AbstractSet) else set(databases))
         return np.array(sorted(map(row_of.__getitem__, held)), dtype=np.intp)
 
-    def _rows_active_on(self, np: Any, vms: Iterable[str], affected: Container[str]) -> Any:
+    def _rows_active_on(self, vms: Iterable[str], affected: Container[str]) -> list[int]:
         """The (sorted) rows of ``affected`` whose database is active on one of ``vms``
         in normal operation."""
         index, on_member, rows = self.vm_index, self._base_rows_of_member, self.rows
@@ -272,7 +285,7 @@ class TakeoverTable:
                 found += at
         found = [r for r in found if rows[r] in affected]
         found.sort()
-        return np.array(found, dtype=np.intp)
+        return found
 
     def _vm_mask_at(self, np: Any, at: list[int], vms: Container[str]) -> Any:
         """A boolean array over the table's members, right at ``at`` (False elsewhere):
@@ -396,9 +409,17 @@ class TakeoverTable:
                 # DAG's quorum only the rows active on a touched or restarted member
                 # can move (a host's failure: its ~3 VMs' 25 rows of ~100 affected),
                 # found from those members rather than every affected row's masks.
-                candidates = self._rows_active_on(np, moved_by, affected)
-                if len(candidates) == 0:
+                on_moved = self._rows_active_on(moved_by, affected)
+                if not on_moved:
                     return {}, self._rest(run, affected, [])
+                if (
+                    none_lost
+                    and len(on_moved) <= PLAIN_MAX_ROWS
+                    and not (w.vm_relocated or w.vm_reset)
+                ):
+                    # A host's failure: its ~25 rows decided without numpy.
+                    return self._place_rows(run, w, affected, t, on_moved)
+                candidates = np.array(on_moved, dtype=np.intp)
                 seen = list(set(self.member[candidates].ravel().tolist()))
                 fresh = self._vm_mask_at(np, seen, run.fresh_vms)
                 down = self._vm_mask_at(np, seen, w.vm_down)
@@ -536,6 +557,74 @@ class TakeoverTable:
                     continue
             state = decided[db_id] = self._moved(
                 chosen[j], restarted_at[j], rpo_code[r], down_since, t, timing
+            )
+            if key is not None:
+                made[key] = state
+        return decided, self._rest(run, affected, fallback)
+
+    def _place_rows(
+        self, run: Run, w: World, affected: AbstractSet[str], t: float, rows: list[int]
+    ) -> tuple[dict[str, DbRun], list[str]]:
+        """:meth:`place`'s decision for ``rows`` (sorted rows of ``affected``), row by row
+        in plain Python: the same picks as the masks' when no copy is lost, every
+        (DAG, member) pair is in its DAG's quorum and no VM is relocated or reset (a
+        host's failure). A copy serves when it is to activate (not lagged) and its member
+        is up; the active copy is kept when it serves and its member was not restarted;
+        else the copy that serves soonest wins (a restarted member after its restart,
+        any other after the DAG's failover), the first by preference among equals, as
+        the masks' first minimum; a row with no copy serving is left to ``_resolve``."""
+        row_copies = self._row_copies
+        if row_copies is None:
+            names = self._names
+            row_copies = self._row_copies = [
+                tuple((m, names[m], to_activate[k]) for k, m in enumerate(members[:length]))
+                for members, to_activate, length in zip(
+                    self.member.tolist(),
+                    self._open.tolist(),
+                    self.valid.sum(axis=1).tolist(),
+                    strict=True,
+                )
+            ]
+        down, fresh = w.vm_down, run.fresh_vms
+        failover = t + self._failover_s
+        restart = t + self._os_up_s
+        restart += self._services_s
+        timing = (failover, restart, max(0.0, failover - t), max(0.0, restart - t))
+        base_k, table_rows, in_run = self._base_k_list, self.rows, run.db
+        base_down, rpo_code = self._base_down, self._rpo_code_list
+        decided: dict[str, DbRun] = {}
+        fallback: list[str] = []
+        made: dict[tuple[int, bool, int], DbRun] = {}
+        key: tuple[int, bool, int] | None
+        for r in rows:
+            copies = row_copies[r]
+            _m, active, to_activate = copies[base_k[r]]
+            if to_activate and active not in down and active not in fresh:
+                continue  # the active copy serves and was not restarted: kept
+            chosen = -1
+            restarted = False
+            soonest = math.inf
+            for m, vm, open_ in copies:
+                if open_ and vm not in down:
+                    if vm in fresh:
+                        if restart < soonest:
+                            chosen, restarted, soonest = m, True, restart
+                    elif failover < soonest:
+                        chosen, restarted, soonest = m, False, failover
+            db_id = table_rows[r]
+            if chosen < 0 or db_id in in_run:
+                fallback.append(db_id)
+                continue
+            down_since = base_down[r]
+            key = None
+            if down_since is None:
+                key = (chosen, restarted, rpo_code[r])
+                found = made.get(key)
+                if found is not None:
+                    decided[db_id] = found
+                    continue
+            state = decided[db_id] = self._moved(
+                chosen, restarted, rpo_code[r], down_since, t, timing
             )
             if key is not None:
                 made[key] = state

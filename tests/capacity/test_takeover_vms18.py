@@ -160,9 +160,9 @@ def test_the_rows_found_are_the_steps_databases_active_on_the_vms() -> None:
     chosen = members[:2]
     every = on[chosen[0]] + on[chosen[1]]
     some = set(every[::2])  # the step's databases: every other one
-    found = table._rows_active_on(np, [*chosen, "no-such-vm"], some)
-    assert found.tolist() == sorted(table.row_of[d] for d in some)
-    assert table._rows_active_on(np, chosen, set()).tolist() == []
+    found = table._rows_active_on([*chosen, "no-such-vm"], some)
+    assert found == sorted(table.row_of[d] for d in some)
+    assert table._rows_active_on(chosen, set()) == []
 
 
 class _Counted:
