@@ -69,12 +69,13 @@ FEW_VMS = 64
 #: rows) the loop costs fewer instructions. Tests set 0 (always) or 10**9 (never).
 CODED_MIN_MOVES = 64
 
-#: A moved-VMs step (``FEW_VMS``) with no copy lost, nothing relocated or reset, and at
-#: most this many candidate rows decides them in plain Python (:meth:`TakeoverTable.
-#: _place_rows`), without numpy: a host's failure has ~25, for which the ~30 small numpy
-#: calls of the masks cost several times the rows' own work. Tests set 0 (never) or
-#: 10**9 (always).
-PLAIN_MAX_ROWS = 96
+#: A few-rows step (``FEW_AFFECTED_SHARE``) with nothing relocated or reset and at most
+#: this many rows to look at decides them in plain Python (:meth:`TakeoverTable.
+#: _place_rows`), without numpy: a host's failure has ~25 (its moved VMs' rows), a
+#: site's loss plus a host's ~100 (every row of the step), for which the ~30 small numpy
+#: calls of the masks cost more than the rows' own work. Tests set -1 (never) or 10**9
+#: (always).
+PLAIN_MAX_ROWS = 128
 
 _DAG_SOURCE = "000 §4.1 Table 1"  # database_options' dag_failover
 _RESTART_SOURCE = "000 §4.1.1; 000 Table 1"  # database_options' restart_mount
@@ -201,11 +202,9 @@ class TakeoverTable:
         self._whole_quorum: dict[tuple[tuple[str, ...] | None, ...], tuple[Any, bool]] = {}
         #: Per copy: a copy to activate (not padding, not lagged), whatever the world.
         self._open = valid & ~lagged
-        #: Per row, its copies in preference order as (member index, member, to activate:
-        #: not lagged), and the active copy's position (:meth:`_place_rows`' plain lists;
-        #: made when first read).
-        self._row_copies: list[tuple[tuple[int, str, bool], ...]] | None = None
-        self._base_k_list: list[int] = base_ks
+        #: :meth:`_plain_rows` (made when first read).
+        self._row_copies: list[tuple[tuple[int, str, bool, str | None], ...]] | None = None
+        self._row_dag: list[str] | None = None
 
     # -- masks ---------------------------------------------------------------------------
     def _vm_mask(self, vms: Iterable[str], size: int | None = None) -> Any:
@@ -265,14 +264,18 @@ class TakeoverTable:
         memo = w.lost_mask
         return (memo is not None and memo[0] is self) or w.grown_from is not None
 
-    def _rows_in(self, np: Any, databases: Iterable[str]) -> Any:
+    def _rows_of(self, databases: Iterable[str]) -> list[int]:
         """The (sorted) rows of those of ``databases`` the table holds."""
         row_of = self.row_of
         # The rows' keys met at C speed (the smaller side walked), then read and sorted
         # in C: a host's failure asks for ~100 databases of 4,000 rows, 160 times a
         # sizing at 25k.
         held = row_of.keys() & (databases if isinstance(databases, AbstractSet) else set(databases))
-        return np.array(sorted(map(row_of.__getitem__, held)), dtype=np.intp)
+        return sorted(map(row_of.__getitem__, held))
+
+    def _rows_in(self, np: Any, databases: Iterable[str]) -> Any:
+        """:meth:`_rows_of` as an index array."""
+        return np.array(self._rows_of(databases), dtype=np.intp)
 
     def _rows_active_on(self, vms: Iterable[str], affected: Container[str]) -> list[int]:
         """The (sorted) rows of ``affected`` whose database is active on one of ``vms``
@@ -404,26 +407,32 @@ class TakeoverTable:
             # another's): only their rows and their members are looked at; a row
             # outside ``affected`` is neither decided nor left to _resolve anyway.
             moved_by = w.touched_vms | run.fresh_vms
+            plain = not (w.vm_relocated or w.vm_reset)
             if all_ok and len(moved_by) <= FEW_VMS:
                 # Kept without a look at the options, as below: with every pair in its
                 # DAG's quorum only the rows active on a touched or restarted member
                 # can move (a host's failure: its ~3 VMs' 25 rows of ~100 affected),
                 # found from those members rather than every affected row's masks.
                 on_moved = self._rows_active_on(moved_by, affected)
+                if plain:
+                    # Those rows without numpy (or every row of the step's databases
+                    # when a step before changed some: they go on from their state).
+                    rows = self._rows_of(affected) if run.db else on_moved
+                    if len(rows) <= PLAIN_MAX_ROWS:
+                        return self._place_rows(run, w, affected, t, rows)
                 if not on_moved:
                     return {}, self._rest(run, affected, [])
-                if (
-                    none_lost
-                    and len(on_moved) <= PLAIN_MAX_ROWS
-                    and not (w.vm_relocated or w.vm_reset)
-                ):
-                    # A host's failure: its ~25 rows decided without numpy.
-                    return self._place_rows(run, w, affected, t, on_moved)
                 candidates = np.array(on_moved, dtype=np.intp)
                 seen = list(set(self.member[candidates].ravel().tolist()))
                 fresh = self._vm_mask_at(np, seen, run.fresh_vms)
                 down = self._vm_mask_at(np, seen, w.vm_down)
             else:
+                if plain:
+                    # Every row of the step's databases (a site's loss plus a host's:
+                    # ~100), without numpy.
+                    rows = self._rows_of(affected)
+                    if len(rows) <= PLAIN_MAX_ROWS:
+                        return self._place_rows(run, w, affected, t, rows)
                 rows_in = self._rows_in(np, affected)
                 # Their members, each once (in any order: they only set mask bits); a
                 # set of the few hundred indices made in C costs less than
@@ -565,55 +574,108 @@ class TakeoverTable:
     def _place_rows(
         self, run: Run, w: World, affected: AbstractSet[str], t: float, rows: list[int]
     ) -> tuple[dict[str, DbRun], list[str]]:
-        """:meth:`place`'s decision for ``rows`` (sorted rows of ``affected``), row by row
-        in plain Python: the same picks as the masks' when no copy is lost, every
-        (DAG, member) pair is in its DAG's quorum and no VM is relocated or reset (a
-        host's failure). A copy serves when it is to activate (not lagged) and its member
-        is up; the active copy is kept when it serves and its member was not restarted;
-        else the copy that serves soonest wins (a restarted member after its restart,
-        any other after the DAG's failover), the first by preference among equals, as
-        the masks' first minimum; a row with no copy serving is left to ``_resolve``."""
-        row_copies = self._row_copies
-        if row_copies is None:
-            names = self._names
-            row_copies = self._row_copies = [
-                tuple((m, names[m], to_activate[k]) for k, m in enumerate(members[:length]))
-                for members, to_activate, length in zip(
-                    self.member.tolist(),
-                    self._open.tolist(),
-                    self.valid.sum(axis=1).tolist(),
-                    strict=True,
-                )
-            ]
-        down, fresh = w.vm_down, run.fresh_vms
+        """:meth:`place`'s decision for ``rows`` (sorted rows of ``affected``: those that
+        can move, and every one a step before changed), row by row in plain Python, as
+        ``_resolve`` decides a placement's DAG database when nothing is relocated or
+        reset and no action is taken (a host's failure; a site's loss plus a host's).
+
+        From the database's state now (normal operation's, or the earlier step's): it is
+        kept when its active member is untouched, not restarted and in its DAG's quorum
+        (``_keep``), or when that member's copy still serves and was not restarted. A
+        copy serves when its member is up, neither its database nor its logs are lost,
+        the DAG's quorum holds its member's site and it is not lagged; the copy that
+        serves soonest wins (a restarted member after its restart, any other after the
+        DAG's failover), the first by preference among equals. A database with no copy
+        serving, or not active now, is left to ``_resolve``."""
+        row_copies, row_dag = self._row_copies, self._row_dag
+        if row_copies is None or row_dag is None:
+            row_copies, row_dag = self._plain_rows()
+        touched, down, fresh = w.touched_vms, w.vm_down, run.fresh_vms
+        copy_lost, logs_lost = w.copy_lost, w.logs_lost
+        any_lost = bool(copy_lost or logs_lost)
+        vm_site = self.prep.vm_site
+        #: DAG → its quorum's sites, None without quorum (every DAG's state is listed).
+        quorum_of = {d: (q.quorum_sites if q.quorum else None) for d, q in run.dag_state.items()}
         failover = t + self._failover_s
         restart = t + self._os_up_s
         restart += self._services_s
         timing = (failover, restart, max(0.0, failover - t), max(0.0, restart - t))
-        base_k, table_rows, in_run = self._base_k_list, self.rows, run.db
+        table_rows, in_run, base_db = self.rows, run.db, self.base_db
         base_down, rpo_code = self._base_down, self._rpo_code_list
         decided: dict[str, DbRun] = {}
         fallback: list[str] = []
         made: dict[tuple[int, bool, int], DbRun] = {}
         key: tuple[int, bool, int] | None
         for r in rows:
-            copies = row_copies[r]
-            _m, active, to_activate = copies[base_k[r]]
-            if to_activate and active not in down and active not in fresh:
-                continue  # the active copy serves and was not restarted: kept
+            db_id = table_rows[r]
+            st = in_run.get(db_id)
+            earlier = st is not None
+            if st is None:
+                st = base_db[db_id]
+            active = st.active_on
+            if st.status != "active" or active is None:
+                fallback.append(db_id)
+                continue
+            dag_id = row_dag[r]
+            sites = quorum_of.get(dag_id)
+            if (
+                active not in touched
+                and active not in fresh
+                and (
+                    (sites is not None and vm_site.get(active) in sites) or dag_id not in quorum_of
+                )
+            ):
+                continue  # nothing under its active copy changed: kept (_keep)
+            if sites is None:
+                fallback.append(db_id)  # no quorum: no copy serves by itself
+                continue
             chosen = -1
             restarted = False
             soonest = math.inf
-            for m, vm, open_ in copies:
-                if open_ and vm not in down:
-                    if vm in fresh:
-                        if restart < soonest:
-                            chosen, restarted, soonest = m, True, restart
-                    elif failover < soonest:
+            kept = False
+            for m, vm, to_activate, site in row_copies[r]:
+                if not to_activate or vm in down or site not in sites:
+                    continue
+                if any_lost and (
+                    (vm, db_id) in copy_lost
+                    or (vm, "*") in copy_lost
+                    or (vm, db_id) in logs_lost
+                    or (vm, "*") in logs_lost
+                ):
+                    continue
+                if vm in fresh:
+                    if restart < soonest:
+                        chosen, restarted, soonest = m, True, restart
+                else:
+                    if vm == active:
+                        kept = True
+                        break
+                    if failover < soonest:
                         chosen, restarted, soonest = m, False, failover
-            db_id = table_rows[r]
-            if chosen < 0 or db_id in in_run:
+            if kept:
+                continue  # its active copy still serves and was not restarted
+            if chosen < 0:
                 fallback.append(db_id)
+                continue
+            if earlier:
+                # From the earlier step's state, as _resolve goes on from it.
+                vm = self._names[chosen]
+                since = st.down_since if st.down_since is not None else t
+                decided[db_id] = DbRun(
+                    "active",
+                    vm,
+                    vm_site.get(vm),
+                    soonest,
+                    since,
+                    0.0 if st.rpo is None else max(st.rpo, 0.0),
+                    max(0.0, soonest - since),
+                    "",
+                    False,
+                    (),
+                    True,
+                    None,
+                    _RESTART_SOURCE if restarted else _DAG_SOURCE,
+                )
                 continue
             down_since = base_down[r]
             key = None
@@ -628,7 +690,27 @@ class TakeoverTable:
             )
             if key is not None:
                 made[key] = state
-        return decided, self._rest(run, affected, fallback)
+        others = [d for d in self.others if d in affected]
+        return decided, others + fallback
+
+    def _plain_rows(self) -> tuple[list[tuple[tuple[int, str, bool, str | None], ...]], list[str]]:
+        """Per row, its copies in preference order as (member index, member, to activate:
+        not lagged, the member's site), and its DAG (:meth:`_place_rows`' plain lists)."""
+        names, vm_site, dbs = self._names, self.prep.vm_site, self.prep.dbs
+        copies = self._row_copies = [
+            tuple(
+                (m, names[m], to_activate[k], vm_site.get(names[m]))
+                for k, m in enumerate(members[:length])
+            )
+            for members, to_activate, length in zip(
+                self.member.tolist(),
+                self._open.tolist(),
+                self.valid.sum(axis=1).tolist(),
+                strict=True,
+            )
+        ]
+        row_dag = self._row_dag = [str(dbs[d].dag) for d in self.rows]
+        return copies, row_dag
 
     def _moved(
         self,
