@@ -207,6 +207,8 @@ class Simulator:
         )
         #: Placement's who-takes-over table (numpy; built when a placement first needs it).
         self._takeover: TakeoverTable | None = None
+        #: DAG → its members and witness (:meth:`_quorum_as_normal`; made when first read).
+        self._dag_inputs: dict[str, tuple[frozenset[str], str | None]] | None = None
         #: Database → the VMs it is on (``prep.dbs_on_vm`` turned round; built when a
         #: placement limited to a few databases first asks).
         self._vms_of_db: dict[str, frozenset[str]] | None = None
@@ -803,7 +805,10 @@ class Simulator:
             q_before = run.dag_state.get(dag_id) or self._base_dag[dag_id]
             if q_before.quorum:
                 resync += self._rejoin(run, w, dag_id, q_before, returning, t)
-            q_now = quorum(prep, run, w, dag_id, t)
+            if light and self._quorum_as_normal(run, w, dag_id):
+                q_now = self._base_dag[dag_id]  # placement: quorum's very inputs unchanged
+            else:
+                q_now = quorum(prep, run, w, dag_id, t)
             run.dag_state[dag_id] = q_now
             if (q_now.quorum, q_now.quorum_sites) != (q_before.quorum, q_before.quorum_sites):
                 # A quorum that moves or goes re-decides every database of the DAG.
@@ -920,6 +925,24 @@ class Simulator:
             del since[key]
         for action in run.offered:
             since.setdefault((action.name, action.target), action.since)
+
+    def _quorum_as_normal(self, run: Run, w: World, dag_id: str) -> bool:
+        """Whether :func:`quorum` of ``dag_id`` reads what it read in normal operation,
+        so its state is normal operation's (a placement's host failure: every member
+        restarted by vSphere HA, ~300 DAGs a 25k sizing): no site down or cut off, no VM
+        relocated, none of its members down, its witness up, no switchover, vote change
+        or moved witness of it."""
+        if w.comp is not None or w.sites_down or w.vm_relocated:
+            return False
+        if dag_id in run.switchover or dag_id in run.dyn_votes or dag_id in run.witness_moved:
+            return False
+        inputs = self._dag_inputs
+        if inputs is None:
+            inputs = self._dag_inputs = {
+                d: (frozenset(dag.members), dag.witness) for d, dag in self.prep.dags.items()
+            }
+        members, witness = inputs[dag_id]
+        return members.isdisjoint(w.vm_down) and (witness is None or witness not in w.witness_down)
 
     def _takeover_table(self) -> TakeoverTable:
         """The placement's who-takes-over table (built when first needed)."""
