@@ -633,6 +633,9 @@ class TakeoverTable:
             restarted = False
             soonest = math.inf
             kept = False
+            # Once a copy serves after the failover (as soon as any can), only the
+            # active member's own copy could still change the outcome (kept).
+            done_at_failover = failover <= restart and (active in fresh or active in down)
             for m, vm, to_activate, site in row_copies[r]:
                 if not to_activate or vm in down or site not in sites:
                     continue
@@ -652,6 +655,8 @@ class TakeoverTable:
                         break
                     if failover < soonest:
                         chosen, restarted, soonest = m, False, failover
+                        if done_at_failover:
+                            break
             if kept:
                 continue  # its active copy still serves and was not restarted
             if chosen < 0:
