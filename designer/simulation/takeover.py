@@ -46,6 +46,7 @@ __all__ = [
     "FEW_AFFECTED_SHARE",
     "FEW_VMS",
     "PLAIN_MAX_ROWS",
+    "PLAIN_MAX_ROWS_AFTER",
     "TAKEOVER_MIN_AFFECTED",
     "TakeoverTable",
 ]
@@ -71,11 +72,15 @@ CODED_MIN_MOVES = 64
 
 #: A few-rows step (``FEW_AFFECTED_SHARE``) with nothing relocated or reset and at most
 #: this many rows to look at decides them in plain Python (:meth:`TakeoverTable.
-#: _place_rows`), without numpy: a host's failure has ~25 (its moved VMs' rows), a
-#: site's loss plus a host's ~100 (every row of the step), for which the ~30 small numpy
-#: calls of the masks cost more than the rows' own work. Tests set -1 (never) or 10**9
-#: (always).
-PLAIN_MAX_ROWS = 128
+#: _place_rows`), without numpy: a host's failure has ~25 (its moved VMs' rows), for
+#: which the ~30 small numpy calls of the masks cost more than the rows' own work (a
+#: failure placed beside another's, ~75 rows, costs fewer instructions with the masks).
+#: Tests set -1 (never) or 10**9 (always).
+PLAIN_MAX_ROWS = 48
+#: The same for a step going on from another (a site's loss plus a host's: ~100 rows):
+#: the rows the earlier step changed, which the masks leave to ``_resolve`` one by one
+#: (~25 a step), are decided there too.
+PLAIN_MAX_ROWS_AFTER = 128
 
 _DAG_SOURCE = "000 §4.1 Table 1"  # database_options' dag_failover
 _RESTART_SOURCE = "000 §4.1.1; 000 Table 1"  # database_options' restart_mount
@@ -418,7 +423,7 @@ class TakeoverTable:
                     # Those rows without numpy (or every row of the step's databases
                     # when a step before changed some: they go on from their state).
                     rows = self._rows_of(affected) if run.db else on_moved
-                    if len(rows) <= PLAIN_MAX_ROWS:
+                    if len(rows) <= (PLAIN_MAX_ROWS_AFTER if run.db else PLAIN_MAX_ROWS):
                         return self._place_rows(run, w, affected, t, rows)
                 if not on_moved:
                     return {}, self._rest(run, affected, [])
@@ -431,7 +436,7 @@ class TakeoverTable:
                     # Every row of the step's databases (a site's loss plus a host's:
                     # ~100), without numpy.
                     rows = self._rows_of(affected)
-                    if len(rows) <= PLAIN_MAX_ROWS:
+                    if len(rows) <= (PLAIN_MAX_ROWS_AFTER if run.db else PLAIN_MAX_ROWS):
                         return self._place_rows(run, w, affected, t, rows)
                 rows_in = self._rows_in(np, affected)
                 # Their members, each once (in any order: they only set mask bits); a

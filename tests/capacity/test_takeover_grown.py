@@ -256,6 +256,7 @@ def test_rest_walks_the_smaller_side_to_the_same_databases() -> None:
         # The masks' path (a site loss plus a host's takes the plain rows by default,
         # which leave nothing a step before changed to ``_rest``: test_takeover_plain19).
         mp.setattr(takeover, "PLAIN_MAX_ROWS", -1)
+        mp.setattr(takeover, "PLAIN_MAX_ROWS_AFTER", -1)
         capacity(Simulator(design), max_combined=None)
     assert sides == {True, False}
     assert any(checked)

@@ -1,18 +1,21 @@
-"""The who-takes-over table's plain rows (wave 19): a moved-VMs step decided row by row.
+"""The who-takes-over table's plain rows (wave 19): few-rows steps decided row by row.
 
-A few-rows placement step found from its moved VMs (``FEW_VMS``: a host's failure, ~3
-VMs, ~25 rows) with no copy lost, nothing relocated or reset and every (DAG, member)
-pair in quorum is decided in plain Python (``TakeoverTable._place_rows``,
-``PLAIN_MAX_ROWS``) rather than through ~30 small numpy calls.
+A few-rows placement step with nothing relocated or reset is decided in plain Python
+(``TakeoverTable._place_rows``) rather than through ~30 small numpy calls when it has
+few rows to look at (``PLAIN_MAX_ROWS``: a host's failure, ~25 rows) or goes on from
+another step (``PLAIN_MAX_ROWS_AFTER``: a site's loss plus a host's, ~100 rows, whose
+rows the site's step moved are decided from their state, not left to ``_resolve``).
 
 - Forced for every step it can take (and the few-rows and moved-VMs paths forced), every
   placement ``capacity(sim, max_combined=None)`` asks for equals ``_resolve``'s one by
   one (``test_takeover_placement._differences``) on the samples, generated 1k and 10k
-  designs and Hypothesis designs.
+  designs and Hypothesis designs; so do a host's failure going on from a host's, an
+  array's and a link's, and crafted worlds (logs or databases lost, a copy cut off
+  from its DAG's quorum, a DAG without quorum) row by row against ``_resolve``.
 - Never taken, capacity's placements (states and order) and report equal the default's,
   which takes it (counted).
 - Mutants fail: the active copy kept on a restarted member, lagged copies taken, the
-  last copy by preference among equals.
+  last copy by preference among equals, lost logs or databases or a cut-off copy taken.
 """
 
 from __future__ import annotations
@@ -40,11 +43,14 @@ NEVER = -1
 
 
 @contextmanager
-def _plain(rows: int, *, forced: bool = True) -> Iterator[None]:
-    """``PLAIN_MAX_ROWS`` set to ``rows``; ``forced``: the few-rows and moved-VMs paths
-    taken by every step that can (so every such step can reach the plain rows)."""
+def _plain(rows: int | None, *, forced: bool = True) -> Iterator[None]:
+    """``PLAIN_MAX_ROWS`` and ``PLAIN_MAX_ROWS_AFTER`` set to ``rows`` (None: as they
+    are); ``forced``: the few-rows and moved-VMs paths taken by every step that can (so
+    every such step can reach the plain rows)."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(takeover, "PLAIN_MAX_ROWS", rows)
+        if rows is not None:  # None: the defaults
+            mp.setattr(takeover, "PLAIN_MAX_ROWS", rows)
+            mp.setattr(takeover, "PLAIN_MAX_ROWS_AFTER", rows)
         if forced:
             mp.setattr(takeover, "FEW_VMS", ALWAYS)
             mp.setattr(takeover, "FEW_AFFECTED_SHARE", 0)
@@ -107,7 +113,7 @@ def test_capacity_is_the_same_with_and_without_the_plain_rows(
     calls, counted = _counting()
     with pytest.MonkeyPatch.context() as mp, _threshold(0):
         mp.setattr(TakeoverTable, "_place_rows", counted)
-        with _plain(takeover.PLAIN_MAX_ROWS, forced=forced):
+        with _plain(None, forced=forced):
             default = _placements_and_report(design)
         assert calls and max(calls) > 0
         taken = len(calls)
