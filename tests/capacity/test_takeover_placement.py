@@ -109,6 +109,12 @@ def _differences(design: Design) -> tuple[list[str], _Recording]:
     return found, table
 
 
+def _sample_differences(path: Path) -> list[str]:
+    """:func:`_differences` of a sample design file."""
+    loaded = load(path)
+    return _differences(getattr(loaded, "design", loaded))[0]
+
+
 def _samples() -> list[Path]:
     return sorted(SAMPLES.glob("*.json"))
 
