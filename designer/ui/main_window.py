@@ -1004,7 +1004,8 @@ class MainWindow(QMainWindow):
         nodes, waiting = scene.boxes_built, scene.boxes_waiting
         # The parts too, noted or still waiting to be (reading scene.box_parent would
         # note every waiting part in this turn).
-        edges, parts, unnoted = scene.edges, scene.boxes_parent, scene.parts_waiting
+        edges, parts, unnoted = scene.lines_built, scene.boxes_parent, scene.parts_waiting
+        lines = scene.lines_waiting  # (likewise the lines still to make)
         names: list[str] = []
         elements = self.session.design.elements
         for start in range(0, len(elements), FIND_NAMES_SLICE):
@@ -1015,6 +1016,7 @@ class MainWindow(QMainWindow):
                 if e.id in nodes
                 or e.id in waiting
                 or e.id in edges
+                or e.id in lines
                 or e.id in parts
                 or e.id in unnoted
             )

@@ -664,3 +664,111 @@ def test_the_overview_draws_the_design_once_its_boxes_are_built(  # type: ignore
         timeout=20000,
     )
     assert measured and not any(measured)  # it waited: reading them would build them all
+
+
+# -- the lines: those of the first view first, the rest in the slices after the boxes ----
+def _line_rect(scene: DesignScene, key: str) -> QRectF:
+    """Where a waiting line runs: the rectangle round its two ends' boxes."""
+    left, top, right, bottom = scene.lines_waiting[key][7]
+    return QRectF(left, top, right - left, bottom - top)
+
+
+def test_a_big_designs_lines_wait_except_those_its_first_view_shows(  # type: ignore[no-untyped-def]
+    qtbot, launch, big, tmp_path
+):
+    """``dr-designer gui FILE``: the lines the first view meets and the WAN links (their
+    labels count in the first view's fit) are made before the first frame, the others
+    after the boxes, in the slices; the fit measured the waiting ones as they are then
+    drawn (a few pixels round them at most); the scene is the one built at once."""
+    window = launch(_generated(tmp_path))  # dr-designer gui FILE
+    scene, view = window.view.design_scene, window.view
+    assert "edges" not in scene.__dict__, "reading the lines makes them all"
+    waiting, made = dict(scene.lines_waiting), dict(scene.lines_built)
+    assert waiting and made, "some lines wait, the first view's are made"
+    wan = {e.id for e in window.session.design.elements if e.kind == "wan_link"}
+    assert wan and wan <= made.keys(), "the WAN links (labelled) are made"
+    in_view = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert not any(_line_rect(scene, key).intersects(in_view) for key in waiting)
+    assert any(made[key].sceneBoundingRect().intersects(in_view) for key in made.keys() - wan)
+    with scene.partial_reads():
+        estimated = scene.waiting_line_rects()
+    assert estimated.keys() == waiting.keys()  # (every family shown, details too)
+    lines = scene.edges  # read: every line made now, straight (routed when settled)
+    assert not scene.lines_waiting and not scene.building
+    for key, rect in estimated.items():
+        edge = lines[key]
+        drawn = edge.sceneBoundingRect().united(edge.mapRectToScene(edge.childrenBoundingRect()))
+        assert rect.contains(drawn), key
+        assert rect.width() - drawn.width() <= 8 and rect.height() - drawn.height() <= 8, key
+    scene = _settle(qtbot, window)
+    sliced, sliced_pixels = _state(scene), _pixels(scene)
+    whole, whole_pixels = _built_at_once(window)
+    _same_state(sliced, whole)
+    _same_pixels(sliced_pixels, whole_pixels)
+
+
+def test_the_lines_are_made_in_the_slices_after_the_boxes(  # type: ignore[no-untyped-def]
+    qtbot, launch, big, tmp_path, monkeypatch
+):
+    """Nothing reads the lines meanwhile: the slices make them after the last box, in
+    design order (the first view's added again in their turn), and the scene is then
+    the one built at once; the find box names the lines still to make."""
+    window = _mid_build(qtbot, launch, tmp_path, monkeypatch)  # (File > Open)
+    scene = window.view.design_scene
+    mirrors = [e for e in window.session.design.elements if e.kind == "mirror"]
+    assert mirrors and {m.id for m in mirrors} <= scene.lines_waiting.keys()
+    order: list[str] = []
+    make = DesignScene._make_line
+
+    def made(self: DesignScene, key: str) -> EdgeItem:
+        order.append(key)
+        return make(self, key)
+
+    monkeypatch.setattr(DesignScene, "_make_line", made)
+    window._refresh_find_names()  # (made at once here, in slices after an open)
+    names = window._find_model.stringList()
+    assert {m.id for m in mirrors} <= scene.lines_waiting.keys(), "named without making them"
+    assert all(f"{m.name} ({m.label})" in names for m in mirrors)
+    qtbot.waitUntil(lambda: not scene.building, timeout=20000)
+    assert "edges" in scene.__dict__ and order
+    assert order == [key for key in scene.edges if key in order], "in design order"
+    assert not scene.boxes_waiting
+    scene = _settle(qtbot, window)
+    after = _state(scene), _pixels(scene)
+    reference = _at_once(qtbot, launch, _generated(tmp_path), monkeypatch)
+    assert after == (_state(reference.view.design_scene), _pixels(reference.view.design_scene))
+
+
+def test_findings_on_lines_not_made_yet_mark_them_as_they_are_made(  # type: ignore[no-untyped-def]
+    qtbot, launch, big, tmp_path, monkeypatch
+):
+    """Findings on lines (the mirrors) arriving while those lines wait: each is marked
+    as it is made, as on a scene built at once (its marker and tooltip)."""
+    window = _mid_build(qtbot, launch, tmp_path, monkeypatch)
+    session, scene = window.view.design_scene.session, window.view.design_scene
+    session.wait_for_findings()
+    qtbot.waitUntil(lambda: session.findings_revision == session.document.revision, timeout=20000)
+    assert scene.lines_waiting
+    _line_findings(window)
+    qtbot.waitUntil(lambda: scene._marker_job is None, timeout=20000)
+    waiting = [key for key in scene.lines_waiting if key in scene._marks]
+    assert waiting, "some of them on lines not made yet"
+    scene = _settle(qtbot, window)
+    assert all(scene.edges[key].marker is not None for key in waiting)
+    after = _state(scene), _pixels(scene)
+    reference = _at_once(qtbot, launch, _generated(tmp_path), monkeypatch)
+    _line_findings(reference)
+    scene = _settle(qtbot, reference)
+    assert after == (_state(scene), _pixels(scene))
+
+
+def _line_findings(window: MainWindow) -> None:
+    """A finding on each mirror and WAN link (lines), and on a VM."""
+    from designer.rules.engine import CheckResult
+    from designer.rules.finding import Finding
+
+    session = window.session
+    ids = [e.id for e in session.design.elements if e.kind in ("mirror", "wan_link", "vm")]
+    many = [Finding("VS002", f"synthetic {i}", (element_id,)) for i, element_id in enumerate(ids)]
+    session.findings = CheckResult(many)
+    session.findings_changed.emit()

@@ -171,11 +171,14 @@ class DesignView(QGraphicsView):
                 bounds = bounds.united(node.scene_rect())
         if bounds.isEmpty():
             return scene.itemsBoundingRect()
-        if len(scene.edges) <= FIT_LINES:
+        if len(scene.lines_built) + len(scene.lines_waiting) <= FIT_LINES:
             for edge in scene.edges.values():
                 if edge.isVisible():
                     bounds = bounds.united(edge.sceneBoundingRect())
                     bounds = bounds.united(edge.mapRectToScene(edge.childrenBoundingRect()))
+            # A big design's lines not made yet (no label: those are made), as drawn.
+            for rect in scene.waiting_line_rects().values():
+                bounds = bounds.united(rect)
         return bounds
 
     def zoom_fit(self) -> None:
