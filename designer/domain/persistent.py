@@ -39,7 +39,7 @@ True
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import accumulate, chain, islice
 from typing import Any, TypeVar, overload
 
@@ -322,6 +322,14 @@ class PersistentMap(Mapping[K, V]):
         if plain is not None:
             return plain[key]
         return self._map[key]
+
+    def getter(self) -> Callable[[K], V | None]:
+        """:meth:`get` for many reads in a row (the canvas's build: 30,000 boxes' places
+        at 100k, ~6 ms of calls through this class): the dict's or the trie's own method.
+        Right for as long as it is kept: the map never changes (its dict, once the trie
+        is built, holds what the trie holds)."""
+        plain = self._plain
+        return plain.get if plain is not None else self._map.get
 
     def get(self, key: K, default: Any = None) -> Any:
         plain = self._plain

@@ -38,6 +38,7 @@ from designer.document.layout import Placer, Rect, default_size
 from designer.domain.design import Design, Severity
 from designer.domain.elements import ElementBase, WanLink
 from designer.domain.kinds import KINDS, KindInfo, connectable_kinds
+from designer.domain.persistent import PersistentMap
 from designer.rules.finding import Finding
 from designer.ui import slices
 from designer.ui.canvas import routing
@@ -418,6 +419,8 @@ class DesignScene(QGraphicsScene):
         #: A big design opened in a window: its lines not made yet (key → what making
         #: one needs), in design order, and how far the slices are through them.
         self._lines: dict[str, _LineWaiting] = {}
+        #: Their two ends as they were planned (the router's entry: see _line_step).
+        self._line_ends: dict[str, tuple[NodeItem | _Waiting, NodeItem | _Waiting]] = {}
         self._line_order: list[str] = []
         self._line_pos = 0
         #: While a selection's lines are added: the lines to route at the end.
@@ -681,7 +684,7 @@ class DesignScene(QGraphicsScene):
         #: Each box's parts (a VM's disks), in design order.
         parts_of: defaultdict[str, list[ElementBase]] = defaultdict(list)
         add_item, node_shown = self.addItem, self.layers.node_shown
-        layout_get = layout.get
+        layout_get = layout.getter() if isinstance(layout, PersistentMap) else layout.get
         #: Per kind: its default box size and its stacking order.
         looks: dict[str, tuple[float, float, float]] = {}
         left = top = math.inf
@@ -1143,11 +1146,22 @@ class DesignScene(QGraphicsScene):
         for key in step:
             if key not in waiting:
                 self.removeItem(edges[key])
+        ends, router = self._line_ends, self.router
         for key in step:
             if key in waiting:
-                self._make_line(key)
+                edge = self._make_line(key)
             else:
-                self.addItem(edges[key])
+                edge = edges[key]
+                self.addItem(edge)
+            a, b = ends.pop(key)
+            router.add(
+                key,
+                a.element_id,
+                b.element_id,
+                self._waypoints_of(edge.element_id),
+                self._bundle(key, a, b),
+                wide=edge.style_key == "wan_link",
+            )
         self._line_pos = end
         if end < len(order):
             return True
@@ -1174,6 +1188,7 @@ class DesignScene(QGraphicsScene):
         self._route_when_built = False
         self.__dict__["nodes"] = self._nodes
         self._lines = {}
+        self._line_ends = {}
         self._line_order = []
         self._line_pos = 0
         self.__dict__["edges"] = self._edges
@@ -1328,22 +1343,18 @@ class DesignScene(QGraphicsScene):
         self, planned: list[tuple[Any, ...]], relations: dict[str, list[str]]
     ) -> None:
         """Note the planned lines (:meth:`_plan_lines`) as :meth:`_add_edge` does (the
-        router's bundles, the lines at each element, the relations), without their
-        items (~55 µs a line: 70 ms for 100k's 1,266 lines, ~10 in its first view):
+        lines at each element, the relations; the router's entries, in design order,
+        as the slices reach each line: nothing asks the router before they are all
+        made), without their items (~55 µs a line: 70 ms for 100k's 1,266 lines, ~10
+        in its first view):
         those the first view meets are made by :meth:`build_view`, the labelled ones
         (a WAN link's) now (the first view's fit measures their labels), the rest in
         the slices after the first frame, or at once when anything reads
         :attr:`edges`; they are drawn straight until routed, as they would be."""
         lines, edges_at, document = self._lines, self._edges_at, self.session.document
+        ends = self._line_ends
         for key, style, source, target, element_id, link, a, b in planned:
-            self.router.add(
-                key,
-                a.element_id,
-                b.element_id,
-                self._waypoints_of(element_id),
-                self._bundle(key, a, b),
-                wide=style == "wan_link",
-            )
+            ends[key] = (a, b)
             owner = document.get(element_id or source)
             ra, rb = _rect(a.scene_rect()), _rect(b.scene_rect())
             ax, ay, aw, ah = ra
