@@ -692,6 +692,7 @@ def test_a_big_designs_lines_wait_except_those_its_first_view_shows(  # type: ig
     assert any(made[key].sceneBoundingRect().intersects(in_view) for key in made.keys() - wan)
     with scene.partial_reads():
         estimated = scene.waiting_line_rects()
+        fitted = view.drawing_rect()  # what the first view fitted, lines waiting
     assert estimated.keys() == waiting.keys()  # (every family shown, details too)
     lines = scene.edges  # read: every line made now, straight (routed when settled)
     assert not scene.lines_waiting and not scene.building
@@ -700,6 +701,7 @@ def test_a_big_designs_lines_wait_except_those_its_first_view_shows(  # type: ig
         drawn = edge.sceneBoundingRect().united(edge.mapRectToScene(edge.childrenBoundingRect()))
         assert rect.contains(drawn), key
         assert rect.width() - drawn.width() <= 8 and rect.height() - drawn.height() <= 8, key
+    assert view.drawing_rect() == fitted, "the same fit as with every line made"
     scene = _settle(qtbot, window)
     sliced, sliced_pixels = _state(scene), _pixels(scene)
     whole, whole_pixels = _built_at_once(window)
@@ -772,3 +774,29 @@ def _line_findings(window: MainWindow) -> None:
     many = [Finding("VS002", f"synthetic {i}", (element_id,)) for i, element_id in enumerate(ids)]
     session.findings = CheckResult(many)
     session.findings_changed.emit()
+
+
+@pytest.mark.parametrize("size", [600, 2000])
+def test_the_first_views_fit_is_the_fit_with_every_line_made(  # type: ignore[no-untyped-def]
+    qtbot, launch, big, tmp_path, monkeypatch, size
+):
+    """File > Open: the drawing the first view fits, measured while the lines wait
+    (the lines whose bounds may reach past the rest are made for it: the global load
+    balancer's lines run along the drawing's top), is the drawing with every line made."""
+    from designer.ui.canvas.view import DesignView
+
+    fits: list[QRectF] = []
+    drawing_rect = DesignView.drawing_rect
+
+    def noted(self: DesignView) -> QRectF:
+        fits.append(drawing_rect(self))
+        return fits[-1]
+
+    monkeypatch.setattr(DesignView, "drawing_rect", noted)
+    window = launch()
+    fits.clear()
+    assert window.open_file(_generated(tmp_path, size), ask=False)
+    scene, view = window.view.design_scene, window.view
+    assert fits and scene.lines_waiting
+    assert scene.edges and not scene.lines_waiting  # (every line made: read)
+    assert drawing_rect(view) == fits[0]

@@ -1398,6 +1398,11 @@ class DesignScene(QGraphicsScene):
             edge.setToolTip(self._line_tip(key))
         return edge
 
+    def make_lines(self, keys: Iterable[str]) -> list[EdgeItem]:
+        """Make these waiting lines now (the first view's fit: see
+        :meth:`waiting_line_rects`)."""
+        return [self._make_line(key) for key in keys if key in self._lines]
+
     @property
     def lines_waiting(self) -> dict[str, _LineWaiting]:
         """A big design's lines not made yet, by key (see :meth:`_wait_for_lines`)."""
@@ -1409,8 +1414,9 @@ class DesignScene(QGraphicsScene):
         return self._edges
 
     def waiting_line_rects(self) -> dict[str, QRectF]:
-        """The bounds the waiting lines shown would have, by key (straight between
-        their boxes: :data:`LINE_BOUNDS_PAD` round their ends' points)."""
+        """Round the bounds the waiting lines shown would have, by key (straight
+        between their boxes: :data:`LINE_BOUNDS_PAD` round their ends' points; a line's
+        bounds as drawn lie inside, up to 4 px in)."""
         shown: dict[str, QRectF] = {}
         hidden, detail_visible = self.layers.hidden, self.detail_visible
         for key, (*_, detail, family, _ends, route) in self._lines.items():

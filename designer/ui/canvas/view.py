@@ -7,6 +7,8 @@ clipboard, nudge, align, auto-layout, a palette drop) are the :class:`CanvasEdit
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
@@ -172,13 +174,20 @@ class DesignView(QGraphicsView):
         if bounds.isEmpty():
             return scene.itemsBoundingRect()
         if len(scene.lines_built) + len(scene.lines_waiting) <= FIT_LINES:
-            for edge in scene.edges.values():
-                if edge.isVisible():
-                    bounds = bounds.united(edge.sceneBoundingRect())
-                    bounds = bounds.united(edge.mapRectToScene(edge.childrenBoundingRect()))
-            # A big design's lines not made yet (no label: those are made), as drawn.
-            for rect in scene.waiting_line_rects().values():
-                bounds = bounds.united(rect)
+            # (A big design's lines not made yet: those whose bounds may reach past the
+            # rest, made now: their bounds as drawn, whatever their count.)
+            edges = list(scene.edges.values())
+            bounds = self._with_lines(bounds, edges)
+            beyond = [k for k, r in scene.waiting_line_rects().items() if not bounds.contains(r)]
+            bounds = self._with_lines(bounds, scene.make_lines(beyond))
+        return bounds
+
+    @staticmethod
+    def _with_lines(bounds: QRectF, edges: Iterable[EdgeItem]) -> QRectF:
+        for edge in edges:
+            if edge.isVisible():
+                bounds = bounds.united(edge.sceneBoundingRect())
+                bounds = bounds.united(edge.mapRectToScene(edge.childrenBoundingRect()))
         return bounds
 
     def zoom_fit(self) -> None:
