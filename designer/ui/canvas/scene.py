@@ -216,6 +216,11 @@ class _Waiting:
     def scene_rect(self) -> QRectF:
         return QRectF(*self._rect)
 
+    @property
+    def rect_tuple(self) -> tuple[float, float, float, float]:
+        """(x, y, w, h), as ``_rect(self.scene_rect())``."""
+        return self._rect
+
 
 class _Nodes:
     """``DesignScene.nodes`` while the scene is only partly built: reading it builds the
@@ -261,6 +266,11 @@ _LineWaiting = tuple[
 #: (EdgeItem.boundingRect: 40 for its findings badge; its 8-wide hit corridor, its
 #: arrow's wings): the first view's fit (DesignView.drawing_rect) measures it so.
 LINE_BOUNDS_PAD = 48.0
+
+
+def _end_rect(end: NodeItem | _Waiting) -> Rect:
+    """A line's end's rectangle, as ``_rect(end.scene_rect())`` gives it."""
+    return end.rect_tuple if type(end) is _Waiting else _rect(end.scene_rect())
 
 
 def _ids_of(event: DocumentEvent) -> list[str]:
@@ -1356,7 +1366,7 @@ class DesignScene(QGraphicsScene):
         for key, style, source, target, element_id, link, a, b in planned:
             ends[key] = (a, b)
             owner = document.get(element_id or source)
-            ra, rb = _rect(a.scene_rect()), _rect(b.scene_rect())
+            ra, rb = _end_rect(a), _end_rect(b)
             ax, ay, aw, ah = ra
             bx, by, bw, bh = rb
             lines[key] = (
@@ -2469,7 +2479,7 @@ class DesignScene(QGraphicsScene):
             else:
                 a, b = self._end_node(edge.source), self._end_node(edge.target)
                 if a is not None and b is not None:
-                    ra, rb = _rect(a.scene_rect()), _rect(b.scene_rect())
+                    ra, rb = _end_rect(a), _end_rect(b)
                     edge.set_route(_points(routing.straight(ra, rb)))
 
     def _moves_whole(self, edge: EdgeItem, origins: dict[str, QPointF]) -> bool:
