@@ -187,6 +187,14 @@ def _built_at_once(window: MainWindow) -> tuple[dict[str, Any], QImage]:
     return _state(scene), _pixels(scene)
 
 
+def _same_as_built_at_once(window: MainWindow, scene: DesignScene) -> None:
+    """Assert the settled ``scene`` (its state and pixels) is the one built at once."""
+    sliced, sliced_pixels = _state(scene), _pixels(scene)
+    whole, whole_pixels = _built_at_once(window)
+    _same_state(sliced, whole)
+    _same_pixels(sliced_pixels, whole_pixels)
+
+
 def _routed(scene: DesignScene) -> None:
     scene.finish_routing()
     assert not scene.routing_pending
@@ -239,10 +247,7 @@ def test_the_scene_built_in_slices_after_the_first_frame_is_the_scene_built_at_o
     assert not scene.boxes_waiting
     if "mixed" in design:
         assert any(node.disk_tags for node in scene.nodes.values())
-    sliced, sliced_pixels = _state(scene), _pixels(scene)
-    whole, whole_pixels = _built_at_once(window)
-    _same_state(sliced, whole)
-    _same_pixels(sliced_pixels, whole_pixels)
+    _same_as_built_at_once(window, scene)
 
 
 def test_a_big_designs_parts_are_noted_after_its_first_frame_in_slices(  # type: ignore[no-untyped-def]
@@ -703,10 +708,7 @@ def test_a_big_designs_lines_wait_except_those_its_first_view_shows(  # type: ig
         assert rect.width() - drawn.width() <= 8 and rect.height() - drawn.height() <= 8, key
     assert view.drawing_rect() == fitted, "the same fit as with every line made"
     scene = _settle(qtbot, window)
-    sliced, sliced_pixels = _state(scene), _pixels(scene)
-    whole, whole_pixels = _built_at_once(window)
-    _same_state(sliced, whole)
-    _same_pixels(sliced_pixels, whole_pixels)
+    _same_as_built_at_once(window, scene)
 
 
 def test_the_lines_are_made_in_the_slices_after_the_boxes(  # type: ignore[no-untyped-def]
