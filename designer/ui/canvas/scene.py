@@ -1000,9 +1000,10 @@ class DesignScene(QGraphicsScene):
     def build_view(self, rect: QRectF) -> None:
         """Build the boxes the view on ``rect`` (scene coordinates) shows: those that
         meet it (with a margin), their rows (a box draws or counts them) and their
-        siblings (a name elides the words it shares with them); the rest is built
-        in slices after the first frame (or at once when anything reads the whole
-        scene: :attr:`nodes`, :meth:`items`, an edit, a scroll out of ``rect``)."""
+        siblings (a name elides the words it shares with them), and the lines that
+        meet it; the rest is built in slices after the first frame (or at once when
+        anything reads the whole scene: :attr:`nodes`, :attr:`edges`, :meth:`items`, an
+        edit; a scroll out of ``rect`` builds what it shows)."""
         pending = self._pending
         if not self.building or any(built.contains(rect) for built in self._built_rects):
             return
@@ -1063,12 +1064,13 @@ class DesignScene(QGraphicsScene):
 
     def cover(self, rect: QRectF) -> None:
         """The view is about to show ``rect`` (the window laid out, a scroll, a zoom):
-        its boxes are built first."""
+        its boxes and lines are built first."""
         if self.building and not self._partial_reads:
             self.build_view(rect)
 
     def finish_build(self) -> None:
-        """Build every box not built yet, now (anything that reads the whole scene)."""
+        """Build every box and line not built yet, now (anything that reads the whole
+        scene)."""
         if self.building and not self._partial_reads:
             slices.shared().cancel(self._building_key)
             self._build_rest()
