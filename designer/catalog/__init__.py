@@ -23,6 +23,7 @@ __all__ = [
     "clariion",
     "edge",
     "exchange_roles",
+    "exchange_windows",
     "limits",
     "mirror_limits",
     "model_family",
@@ -64,6 +65,19 @@ def edge() -> dict[str, Any]:
 
 def timings() -> dict[str, Any]:
     return _read("timings.json")
+
+
+def exchange_windows(version: str | None) -> str | None:
+    """The Windows version a new Exchange ``version`` server is given: one every service
+    pack of that version supports (None: no version, or one the catalog does not list).
+
+    Examples
+    --------
+    >>> exchange_windows("2010"), exchange_windows("2007"), exchange_windows(None)
+    ('2008 R2 x64', '2008 x64', None)
+    """
+    table: dict[str, str] = timings()["exchange_platform"]["windows"]
+    return table.get(version) if version is not None else None
 
 
 def exchange_roles(version: str | None) -> frozenset[str] | None:

@@ -5,16 +5,19 @@ Everything per kind comes from the kind table (:mod:`designer.domain.kinds`).
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
+from designer.catalog import exchange_windows, timings
 from designer.domain.design import Design
-from designer.domain.elements import ElementBase
+from designer.domain.elements import ElementBase, VirtualMachine
 from designer.domain.errors import DesignError
+from designer.domain.facets import EXCHANGE_ROLES
 from designer.domain.index import DesignIndex
 from designer.domain.kinds import KINDS, KindInfo
 from designer.domain.words import with_article
 
-__all__ = ["fit_in_container", "free_name", "new_element", "palette"]
+__all__ = ["fit_in_container", "follow_defaults", "free_name", "new_element", "palette"]
 
 
 def palette() -> list[KindInfo]:
@@ -113,3 +116,61 @@ def new_element(
     data.update(id=element_id, name=name)
     data.update(fields)
     return info.cls.model_validate(data)
+
+
+#: A VM's Windows version when nothing set it (the model's default).
+_WINDOWS_DEFAULT = VirtualMachine.model_fields["windows_version"].default
+
+
+def follow_defaults(
+    design: Design | DesignIndex, element: ElementBase, field: str, value: Any
+) -> dict[str, Any]:
+    """The other fields of ``element`` that follow ``field`` set to ``value``: defaults
+    the user has not changed, kept in agreement with the rules (one undo step with the
+    edit). A VM given an Exchange role with no Exchange version takes the version of
+    the design's other Exchange servers, else the catalog's default (the rules know no
+    version until one is set); a VM's Windows version still at its Exchange version's
+    default follows a new Exchange version (an Exchange 2010 server was left on Windows
+    2012, which only 2010 SP3 supports; a 2007 one on what EX003 reports).
+
+    Examples
+    --------
+    >>> from designer.domain.enums import VmRole
+    >>> vm = VirtualMachine(id="vm-1", name="MBX01", host="h")
+    >>> follow_defaults(Design(), vm, "roles", [VmRole.MAILBOX])
+    {'exchange_version': '2010', 'windows_version': '2008 R2 x64'}
+    >>> follow_defaults(Design(), vm, "exchange_version", "2007")
+    {'windows_version': '2008 x64'}
+    >>> chosen = vm.model_copy(update={"windows_version": "2016"})
+    >>> follow_defaults(Design(), chosen, "exchange_version", "2013")
+    {}
+    """
+    if not isinstance(element, VirtualMachine):
+        return {}
+    updates: dict[str, Any] = {}
+    version = element.exchange_version
+    if field == "roles" and version is None and EXCHANGE_ROLES.intersection(value or ()):
+        updates["exchange_version"] = _design_exchange_version(_index_of(design), element.id)
+    elif field == "exchange_version" and value is not None:
+        updates["exchange_version"] = value
+    new = updates.get("exchange_version")
+    if new is None or new == version:
+        return {k: v for k, v in updates.items() if k != field}
+    was = exchange_windows(version) or _WINDOWS_DEFAULT
+    windows = exchange_windows(new)
+    if windows is not None and element.windows_version in (was, _WINDOWS_DEFAULT):
+        updates["windows_version"] = windows
+    return {k: v for k, v in updates.items() if k != field and v != getattr(element, k)}
+
+
+def _design_exchange_version(index: DesignIndex, skip: str) -> str:
+    """The Exchange version most of the design's Exchange servers run (but ``skip``),
+    else the catalog's default."""
+    counts = Counter(
+        vm.exchange_version
+        for vm in index.of("vm", VirtualMachine)
+        if vm.exchange_version is not None and vm.id != skip
+    )
+    if counts:
+        return counts.most_common(1)[0][0]
+    return str(timings()["exchange_platform"]["default_version"])

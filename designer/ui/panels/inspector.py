@@ -36,6 +36,7 @@ from designer.document import Refusal
 from designer.document.commands import (
     ChangeElements,
     Command,
+    MacroCommand,
     SetCapacity,
     SetDesignMeta,
     SetIntent,
@@ -49,6 +50,7 @@ from designer.document.events import (
     ElementsRemoved,
     SettingsChanged,
 )
+from designer.document.factory import follow_defaults
 from designer.domain.design import Severity
 from designer.domain.elements import Dag, ElementBase, Lun, VirtualMachine
 from designer.domain.enums import VmRole
@@ -90,6 +92,17 @@ def _in_sentence(label: str) -> str:
     if sum(c.isupper() for c in first) > 1:
         return label
     return label[:1].lower() + label[1:]
+
+
+def _follow_note(cls: type[ElementBase], follow: dict[str, Any]) -> str:
+    """What the status bar says of the fields that followed an edit (follow_defaults).
+
+    >>> _follow_note(VirtualMachine, {"exchange_version": "2010", "windows_version": "2008 R2"})
+    'Also set, to agree: Exchange version 2010, Windows version 2008 R2 (yours to change)'
+    """
+    labels = {s.name: s.label for s in field_specs(cls)}
+    said = [f"{labels.get(k, k.replace('_', ' '))} {v}" for k, v in follow.items()]
+    return f"Also set, to agree: {', '.join(said)} (yours to change)"
 
 
 #: Forms kept for reuse (one per element class, and the design's), most recent last.
@@ -453,8 +466,14 @@ class InspectorPanel(QWidget):
         spec = next((s for s in field_specs(cls) if s.name == field), None)
         label = _in_sentence(spec.label) if spec else field.replace("_", " ")
         editor = self.editors.get(field)
+        index = doc.index
         try:
-            news = [type(e).model_validate({**e.model_dump(), field: value}) for e in elements]
+            news = [
+                type(e).model_validate(
+                    {**e.model_dump(), field: value, **follow_defaults(index, e, field, value)}
+                )
+                for e in elements
+            ]
         except ValueError as exc:
             if editor is not None:
                 editor.show_error(str(exc).splitlines()[0])
@@ -653,9 +672,15 @@ class InspectorPanel(QWidget):
             return
         spec = next((s for s in field_specs(type(element)) if s.name == field), None)
         label = _in_sentence(spec.label) if spec else field.replace("_", " ")
-        refusal = self._push(
-            SetProperty(element_id, field, value, text=f"Set {label} of {element.name}")
-        )
+        text = f"Set {label} of {element.name}"
+        command: Command = SetProperty(element_id, field, value, text=text)
+        follow = follow_defaults(self.session.document.index, element, field, value)
+        if follow:
+            command = MacroCommand(
+                text, [command, *(SetProperty(element_id, k, v) for k, v in follow.items())]
+            )
+            command.status_note = _follow_note(type(element), follow)
+        refusal = self._push(command)
         if element_id != self.element_id:
             return
         # The refusal says which field is to blame when it is one of this element's

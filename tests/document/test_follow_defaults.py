@@ -1,0 +1,99 @@
+"""The defaults that follow an edit (:func:`designer.document.factory.follow_defaults`):
+a VM given an Exchange role takes an Exchange version, and a Windows version nobody
+chose follows the Exchange version — values the rules agree with (wave 19, ``ui19``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from designer.catalog import exchange_roles, exchange_windows, timings
+from designer.document import Document
+from designer.document.commands import MacroCommand, SetProperty
+from designer.document.factory import follow_defaults
+from designer.domain import Design, EsxiHost, Site, VirtualMachine, VmRole, VsphereCluster
+from designer.rules import check
+
+VERSIONS = ("2003", "2007", "2010", "2013")
+
+
+def _design(*vms: VirtualMachine) -> Design:
+    return Design(
+        elements=[
+            Site(id="s1", name="Boston"),
+            VsphereCluster(id="c1", name="prod", site="s1"),
+            EsxiHost(id="h1", name="esx-b1", site="s1", cluster="c1"),
+            *vms,
+        ]
+    )
+
+
+def _vm(vm_id: str = "mbx1", **fields: object) -> VirtualMachine:
+    return VirtualMachine(id=vm_id, name=vm_id.upper(), host="h1", **fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_each_exchange_versions_windows_is_one_the_rules_accept(version: str) -> None:
+    windows = exchange_windows(version)
+    assert windows is not None
+    vm = _vm(exchange_version=version, roles=[VmRole.MAILBOX], windows_version=windows)
+    report = check(_design(vm))
+    # EX003: Exchange 2007 needs Windows 2008 x64 (SVVP); no other rule names Windows.
+    assert [f.message for f in report.active if f.code == "EX003" and "Windows" in f.message] == []
+
+
+def test_the_default_version_has_every_role_a_user_may_tick_first() -> None:
+    default = str(timings()["exchange_platform"]["default_version"])
+    roles = exchange_roles(default)
+    assert roles is not None
+    assert {r.value for r in (VmRole.MAILBOX, VmRole.HUB_TRANSPORT, VmRole.CLIENT_ACCESS)} <= roles
+    assert {"unified_messaging", "edge_transport"} <= roles
+
+
+def test_a_role_given_takes_the_version_of_the_designs_other_exchange_servers() -> None:
+    others = [_vm(f"mbx{n}", exchange_version="2013", roles=[VmRole.MAILBOX]) for n in (2, 3)]
+    new = _vm()
+    design = _design(new, *others)
+    assert follow_defaults(design, new, "roles", [VmRole.CLIENT_ACCESS]) == {
+        "exchange_version": "2013"  # Windows: 2013's is the field's default already
+    }
+    # Not an Exchange role, or a version already there: nothing follows.
+    assert follow_defaults(design, new, "roles", [VmRole.DOMAIN_CONTROLLER]) == {}
+    versioned = _vm(exchange_version="2010", windows_version="2008 R2 x64")
+    assert follow_defaults(design, versioned, "roles", [VmRole.MAILBOX]) == {}
+    # Not a VM: nothing.
+    assert follow_defaults(design, design.elements[0], "name", "x") == {}
+
+
+def test_windows_follows_the_exchange_version_until_the_user_chose_one() -> None:
+    vm = _vm(exchange_version="2010", windows_version="2008 R2 x64")
+    design = _design(vm)
+    assert follow_defaults(design, vm, "exchange_version", "2013") == {
+        "windows_version": "2012 x64"
+    }
+    assert follow_defaults(design, vm, "exchange_version", "2007") == {
+        "windows_version": "2008 x64"
+    }
+    chosen = vm.model_copy(update={"windows_version": "2008 R2 SP1 x64"})
+    assert follow_defaults(design, chosen, "exchange_version", "2013") == {}
+    # Back to no version: the Windows version stays.
+    assert follow_defaults(design, vm, "exchange_version", None) == {}
+
+
+def test_the_edit_and_what_follows_are_one_undo_step() -> None:
+    doc = Document(_design(_vm()))
+    before = doc.design
+    follow = follow_defaults(doc.index, doc.get("mbx1"), "roles", [VmRole.MAILBOX])  # type: ignore[arg-type]
+    text = "Set roles of MBX1"
+    command = MacroCommand(
+        text,
+        [
+            SetProperty("mbx1", "roles", [VmRole.MAILBOX], text=text),
+            *(SetProperty("mbx1", k, v) for k, v in follow.items()),
+        ],
+    )
+    command.redo(doc)
+    vm = doc.get("mbx1")
+    assert isinstance(vm, VirtualMachine)
+    assert (vm.exchange_version, vm.windows_version) == ("2010", "2008 R2 x64")
+    command.undo(doc)
+    assert doc.design == before

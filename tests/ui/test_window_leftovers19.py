@@ -1,0 +1,147 @@
+"""Wave 19's window leftovers (``ui19``, from eyes18's notes), each through the user's
+door (``dr-designer gui FILE``) with real clicks, keys, drops and wheel turns:
+
+* a VM given an Exchange role takes an Exchange version, and its Windows version
+  follows the Exchange version while the user has not chosen one (an Exchange 2010
+  server was left on Windows 2012, a Mailbox server with no version);
+* the Problems panel's current row wraps its whole message (DAG002's last clause,
+  the action to take, was cut off);
+* Show N-1 overlay pressed reads as pressed;
+* a palette drop and Paste put a box's top-left corner at the pointer (one rule);
+* a second host dropped beside the first in a cluster lines up with it;
+* the mouse wheel scrolls and Ctrl+wheel zooms (Visio's and draw.io's way), View >
+  Mouse Wheel Zooms for those who want the wheel to zoom, kept in the settings.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QListWidget,
+    QStyle,
+    QStyleOptionViewItem,
+)
+from test_canvas_support import click
+
+from designer.domain.design import Design, LayoutEntry
+from designer.domain.elements import EsxiHost, Site, VirtualMachine, VsphereCluster
+from designer.persistence import save
+from designer.ui.panels.inspector import InspectorPanel
+
+SHOTS = Path(os.environ.get("DR_SHOTS", "/tmp/ui19-shots"))
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _shot(widget: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    QApplication.processEvents()
+    widget.grab().save(str(SHOTS / f"{name}.png"))
+
+
+def _cluster_design(folder: Path, *, vm: bool = False) -> Path:
+    """A site with a cluster holding one host (and a VM on it: ``vm``), laid out."""
+    elements = [
+        Site(id="bos", name="Boston"),
+        VsphereCluster(id="cl", name="BOS-Cluster", site="bos"),
+        EsxiHost(id="esx-1", name="esx-bos-01", site="bos", cluster="cl"),
+    ]
+    layout = {
+        "bos": LayoutEntry(x=0, y=0, w=900, h=600),
+        "cl": LayoutEntry(x=20, y=40, w=800, h=400),
+        "esx-1": LayoutEntry(x=40, y=80, w=180, h=110),
+    }
+    if vm:
+        elements.append(VirtualMachine(id="vm-1", name="BOS-MBX01", host="esx-1"))
+        layout["vm-1"] = LayoutEntry(x=50, y=112, w=160, h=24)
+    path = folder / "cluster.drd.json"
+    save(Design(name="Cluster", elements=elements, layout=layout), path)
+    return path
+
+
+# -- 1. defaults that agree with the rules ------------------------------------------------
+def _tick(list_widget: QListWidget, text: str) -> None:
+    """A click on the check box of ``text``'s row (not a double click)."""
+    (item,) = [
+        list_widget.item(r)
+        for r in range(list_widget.count())
+        if list_widget.item(r).text() == text
+    ]
+    list_widget.scrollToItem(item)
+    QApplication.processEvents()
+    option = QStyleOptionViewItem()
+    option.rect = list_widget.visualItemRect(item)
+    option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+    box = list_widget.style().subElementRect(
+        QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, list_widget
+    )
+    QTest.mouseClick(list_widget.viewport(), Qt.MouseButton.LeftButton, pos=box.center())
+    QApplication.processEvents()
+
+
+def test_a_vm_given_the_mailbox_role_takes_an_exchange_version_and_windows_follows_it(
+    launch: Any, qtbot: Any
+) -> None:
+    window = launch(_cluster_design(launch.home, vm=True))
+    window.resize(1280, 800)
+    session, view = window.session, window.view
+    view.set_zoom(1.0)
+    view.centerOn(300, 200)
+    click(view, (130, 124))  # the VM's box
+    assert session.selection == ["vm-1"]
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None and inspector.element_id == "vm-1"
+    vm = session.document.get("vm-1")
+    assert (vm.exchange_version, vm.windows_version) == (None, "2012 x64")  # the blank VM's
+
+    roles = inspector.editors["roles"].editor
+    assert isinstance(roles, QListWidget)
+    inspector.scroll_area.ensureWidgetVisible(roles)
+    qtbot.wait(QApplication.doubleClickInterval() + 50)
+    _tick(roles, "Mailbox")
+    vm = session.document.get("vm-1")
+    # The rules knew no version until the user picked one; Windows 2012 is not one
+    # every Exchange 2010 supports (2010 SP3 only): 2008 R2, as the catalog says.
+    assert [r.value for r in vm.roles] == ["mailbox"]
+    assert (vm.exchange_version, vm.windows_version) == ("2010", "2008 R2 x64")
+    combo = inspector.editors["exchange_version"].editor
+    windows = inspector.editors["windows_version"].editor
+    assert isinstance(combo, QComboBox) and isinstance(windows, QLineEdit)
+    assert combo.currentText() == "2010" and windows.text() == "2008 R2 x64"
+    assert window.statusBar().currentMessage() == (
+        "Also set, to agree: Exchange version 2010, Windows version 2008 R2 x64 (yours to change)"
+    )
+    _shot(inspector, "inspector-mailbox-role-defaults")
+    # One undo step, named after what the user did.
+    assert session.undo_stack.undoText() == "Set roles of BOS-MBX01"
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Z, CTRL)
+    vm = session.document.get("vm-1")
+    assert (vm.roles, vm.exchange_version, vm.windows_version) == ([], None, "2012 x64")
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Y, CTRL)
+
+    # Exchange 2007 picked with the keyboard: Windows 2008 x64, which EX003 asks for.
+    inspector.scroll_area.ensureWidgetVisible(combo)
+    combo.setFocus()
+    while combo.currentText() != "2007":
+        QTest.keyClick(combo, Qt.Key.Key_Up)
+    vm = session.document.get("vm-1")
+    assert (vm.exchange_version, vm.windows_version) == ("2007", "2008 x64")
+    qtbot.waitUntil(lambda: not session.checking, timeout=10_000)
+    assert not [f for f in session.findings.active if f.code == "EX003"]
+    # A Windows version the user typed stays when the Exchange version changes.
+    windows.setFocus()
+    windows.selectAll()
+    QTest.keyClicks(windows, "2008 R2 x64 SP1")
+    QTest.keyClick(windows, Qt.Key.Key_Return)
+    assert session.document.get("vm-1").windows_version == "2008 R2 x64 SP1"
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Down)
+    vm = session.document.get("vm-1")
+    assert (vm.exchange_version, vm.windows_version) == ("2010", "2008 R2 x64 SP1")
