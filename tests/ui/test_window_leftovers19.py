@@ -19,7 +19,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,6 +36,7 @@ from designer.domain.design import Design, LayoutEntry
 from designer.domain.elements import EsxiHost, Site, VirtualMachine, VsphereCluster
 from designer.persistence import save
 from designer.ui.panels.inspector import InspectorPanel
+from designer.ui.panels.problems import FINDING_ROLE, ProblemsPanel
 
 SHOTS = Path(os.environ.get("DR_SHOTS", "/tmp/ui19-shots"))
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -145,3 +147,86 @@ def test_a_vm_given_the_mailbox_role_takes_an_exchange_version_and_windows_follo
     QTest.keyClick(combo, Qt.Key.Key_Down)
     vm = session.document.get("vm-1")
     assert (vm.exchange_version, vm.windows_version) == ("2010", "2008 R2 x64 SP1")
+
+
+# -- 2. the Problems panel's long messages ------------------------------------------------
+def test_the_current_problem_row_wraps_its_whole_message(launch: Any, qtbot: Any) -> None:
+    window = launch()  # dr-designer gui
+    window.resize(1280, 800)
+    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
+    action.trigger()  # File > New > Two-site DAG
+    session = window.session
+    qtbot.waitUntil(
+        lambda: any(f.code == "DAG002" for f in session.findings.active), timeout=10_000
+    )
+    problems = window.findChild(ProblemsPanel)
+    assert problems is not None
+    table, model = problems.table, problems.table.model()
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=5000)
+    (row,) = [
+        r for r in range(model.rowCount()) if model.index(r, 0).data(FINDING_ROLE).code == "DAG002"
+    ]
+    message = model.index(row, 2).data()
+    assert message.endswith("or move the witness to a third site linked to both member sites")
+    one_line = table.rowHeight(row)
+    metrics = table.fontMetrics()
+    assert metrics.horizontalAdvance(message) > table.columnWidth(2)  # cut off, one line
+    cell = table.visualRect(model.index(row, 2))
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell.center())
+    assert table.currentIndex().row() == row
+    tall = table.rowHeight(row)
+    # Tall enough for the message wrapped at the column's width: every word shows.
+    width = table.columnWidth(2) - 8
+    needed = metrics.boundingRect(0, 0, width, 100_000, Qt.TextFlag.TextWordWrap, message)
+    assert tall >= needed.height() > 2 * metrics.height() and tall > one_line
+    # Drawn wrapped (the delegate's option), the other rows not.
+    option = QStyleOptionViewItem()
+    table.itemDelegate().initStyleOption(option, model.index(row, 2))
+    assert option.features & QStyleOptionViewItem.ViewItemFeature.WrapText
+    _shot(problems, "problems-current-row-wrapped")
+    _shot(window, "problems-current-row-wrapped-window")
+    # A narrower panel: the row grows with the lines the message now takes.
+    width = table.columnWidth(2)
+    window.resize(1000, 800)
+    qtbot.waitUntil(lambda: table.columnWidth(2) < width, timeout=3000)
+    qtbot.waitUntil(lambda: table.rowHeight(row) > tall, timeout=3000)
+
+
+# -- 3. Show N-1 overlay pressed ------------------------------------------------------------
+def _distance(a: QColor, b: QColor) -> int:
+    return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue())
+
+
+def test_the_n1_overlay_button_reads_as_pressed(launch: Any, qtbot: Any) -> None:
+    window = launch()
+    window.resize(1280, 800)
+    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
+    action.trigger()
+    qtbot.waitUntil(lambda: window.session.design.name == "Two-site DAG", timeout=3000)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    controller = window.simulation.controller
+    qtbot.waitUntil(lambda: controller.ready, timeout=10_000)
+    tabs, spof = window.simulation.tabs, window.simulation.spof
+    QTest.mouseClick(
+        tabs.tabBar(), Qt.MouseButton.LeftButton, pos=tabs.tabBar().tabRect(1).center()
+    )
+    button = spof.run_button
+    edge = QPoint(5, button.height() // 2)  # inside the frame, clear of the words
+    raised = button.grab().toImage().pixelColor(edge)
+    raised_height = button.height()
+    assert button.text() == "Show N-1 overlay"
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: spof.result is not None and not spof.running, timeout=30_000)
+    assert button.isChecked() and button.text() == "Hide N-1 overlay"
+    assert button.height() == raised_height  # nothing under it jumps
+    pressed = button.grab().toImage().pixelColor(edge)
+    highlight = button.palette().color(QPalette.ColorRole.Highlight)
+    # The selection colour, far from the raised look (Fusion's pressed shade was a few
+    # levels darker than it).
+    assert _distance(pressed, highlight) < 40, (pressed.name(), highlight.name())
+    assert _distance(pressed, raised) > 150, (pressed.name(), raised.name())
+    _shot(spof, "n1-overlay-pressed")
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not button.isChecked() and button.text() == "Show N-1 overlay"
+    _shot(spof, "n1-overlay-raised")

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QPoint,
+    QRect,
     Qt,
     Signal,
 )
@@ -28,6 +29,9 @@ from PySide6.QtWidgets import (
     QMenu,
     QSplitter,
     QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTextBrowser,
     QToolButton,
@@ -46,7 +50,7 @@ from designer.document.events import (
 from designer.domain.design import RuleLevel, Severity, Waiver
 from designer.rules import RULES
 from designer.rules.finding import INTERNAL_ERROR_CODE, STALE_WAIVER_CODE, Finding
-from designer.ui import slices
+from designer.ui import lifetime, slices
 from designer.ui.panels._keys import PanelKeys
 from designer.ui.panels._look import severity_icon
 from designer.ui.panels.rule_settings import RuleSettingsView, ask_reason
@@ -72,6 +76,8 @@ _ROLES = frozenset(
     }
 )
 _WORDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
+#: The columns whose text the current row wraps (the message and its elements' names).
+_WRAPPED = (2, 3)
 
 
 def problems_title(counts: dict[Severity, int]) -> str:
@@ -228,6 +234,25 @@ class FindingsModel(QAbstractTableModel):
         return None
 
 
+class _CurrentRowWraps(QStyledItemDelegate):
+    """The current row's message and element names wrap onto the lines they need, as
+    Qt Creator's Issues pane does; the other rows keep one line each, elided (a long
+    message's last clause, often the action to take, was cut off: eyes18)."""
+
+    def __init__(self, table: QTableView) -> None:
+        super().__init__(table)  # (the table, its parent: no reference of its own)
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: _Index) -> None:
+        super().initStyleOption(option, index)
+        table = self.parent()
+        if (
+            index.column() in _WRAPPED
+            and isinstance(table, QTableView)
+            and index.row() == table.currentIndex().row()
+        ):
+            option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+
+
 class ProblemsPanel(PanelKeys, QWidget):
     """Findings of the live check; click or Enter shows the element on the canvas."""
 
@@ -315,6 +340,12 @@ class ProblemsPanel(PanelKeys, QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(3, 180)
+        self.table.setItemDelegate(_CurrentRowWraps(self.table))
+        #: The row made tall to show its whole message (see _fit_current_row).
+        self._tall_row: int | None = None
+        # After the resize is done (mid-way the column still has its old width).
+        header.sectionResized.connect(self._refit_soon)
+        self._refit_pending = False
         self.table.clicked.connect(self._focus_index)
         self.table.selectionModel().currentChanged.connect(self._on_current_changed)
         self._enter = _EnterFilter(self)
@@ -503,9 +534,50 @@ class ProblemsPanel(PanelKeys, QWidget):
             self.session.focus(present[0])
 
     def _on_current_changed(self, *_args: object) -> None:
+        self._fit_current_row()
         self._update_actions()
         if self.explain_view.isVisible():
             self._show_explanation()
+
+    def _refit_soon(self, *_args: object) -> None:
+        if not self._refit_pending:
+            self._refit_pending = True
+            lifetime.soon(self, self._refit)
+
+    def _refit(self) -> None:
+        self._refit_pending = False
+        self._fit_current_row()
+
+    def _fit_current_row(self) -> None:
+        """Make the current row as tall as its wrapped message and names need (at most
+        the table's height less a row), the row made tall before one line again."""
+        rows = self.table.verticalHeader()
+        line = rows.defaultSectionSize()
+        tall, self._tall_row = self._tall_row, None
+        if tall is not None and tall < self.model.rowCount():
+            rows.resizeSection(tall, line)
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        metrics = self.table.fontMetrics()
+        # The style's text margins: QStyle's focus-frame margin plus one, each side.
+        style = self.table.style()
+        margin = 2 * (
+            style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1
+        )
+        needed = line
+        for column in _WRAPPED:
+            text = self.model.index(index.row(), column).data()
+            width = self.table.columnWidth(column) - margin
+            if not text or width <= 0 or metrics.horizontalAdvance(text) <= width:
+                continue
+            box = metrics.boundingRect(QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, text)
+            needed = max(needed, box.height() + line - metrics.height())
+        needed = min(needed, max(line, self.table.viewport().height() - line))
+        if needed > line:
+            rows.resizeSection(index.row(), needed)
+            self._tall_row = index.row()
+            self.table.scrollTo(index)
 
     def _update_actions(self) -> None:
         finding = self.current_finding()

@@ -34,6 +34,16 @@ YIELD_EVERY_S = 0.004
 YIELD_FOR_S = 0.001
 
 
+_SHOW = "Show N-1 overlay"
+_HIDE = "Hide N-1 overlay"
+#: Only the checked state is styled: unchecked, the button keeps the platform's look.
+_PRESSED_LOOK = (
+    "QPushButton:checked { background-color: palette(highlight); "
+    "color: palette(highlighted-text); border: 1px solid palette(dark); "
+    "border-radius: 3px; padding: 3px 10px; font-weight: bold; }"
+)
+
+
 class AnalysisWorker(QObject):
     """Runs :func:`designer.simulation.analyze` in a QThread; cancellable."""
 
@@ -95,8 +105,13 @@ class SpofPanel(QWidget):
         self.set_aside: tuple[list[ScenarioStep], float] | None = None
         self._thread: QThread | None = None
         self._worker: AnalysisWorker | None = None
-        self.run_button = QPushButton("Show N-1 overlay")
+        self.run_button = QPushButton(_SHOW)
+        self.run_button.setObjectName("N1OverlayButton")
         self.run_button.setCheckable(True)
+        # Pressed must read as "on" at a glance (eyes18: Fusion's checked shade is a
+        # few levels darker than its raised one): the selection colour, and words that
+        # say what a click does next.
+        self.run_button.setStyleSheet(_PRESSED_LOOK)
         self.run_button.setToolTip(
             "Fail each infrastructure element alone and colour it by the mailboxes it cuts off"
         )
@@ -167,6 +182,7 @@ class SpofPanel(QWidget):
         return self._thread is not None
 
     def _on_toggled(self, on: bool) -> None:
+        self.run_button.setText(_HIDE if on else _SHOW)
         controller = self.controller
         if on:
             # The heat map is about the healthy design: a running scenario would
