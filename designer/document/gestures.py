@@ -271,7 +271,7 @@ def plan_drop(
     if info.shape == "box":  # a part (a VM's disk) is drawn by its container
         rect = drop_rect(kind, at, container_rect if box is not None else None, grid)
         if boxes is not None and box is not None and boxes.box_rect(box.id) is not None:
-            rect = _free_place(boxes, box.id, kind, rect, at)
+            rect = _free_place(boxes, box.id, kind, _aligned(boxes, box.id, rect), at)
             grown = make_room(boxes, {element.id: rect}, {element.id: box.id})
             room = entries({k: r for k, r in grown.items() if k != element.id}, doc.design.layout)
         x, y, w, h = rect
@@ -400,15 +400,52 @@ class _Adding:
 def _free_place(
     boxes: BoxGeometry, container: str, kind: str, rect: Rect, at: tuple[float, float]
 ) -> Rect:
-    """``rect`` if it covers nothing in ``container``, else a free slot near ``at``;
-    a row (a VM, a LUN, a database) always under the rows already there."""
+    """``rect`` if it covers nothing in ``container``, else a free slot near it (the
+    one nearest the pointer ``at`` first); a row (a VM, a LUN, a database) always under
+    the rows already there."""
     info = KINDS[kind]
     row = info.spec.row
     if not row:
         taken = [r for b in boxes.boxes_in(container) if (r := boxes.box_rect(b)) is not None]
         if not any(_overlaps(rect, r) for r in taken):
             return rect
+        slot = free_slot(boxes, container, (rect[2], rect[3]), at, row=row)
+        return _aligned(boxes, container, slot)
     return free_slot(boxes, container, (rect[2], rect[3]), at, row=row)
+
+
+def _aligned(boxes: BoxGeometry, container: str, rect: Rect) -> Rect:
+    """``rect`` moved onto the row (top edge) and column (left edge) of the boxes
+    beside it in ``container`` when it is within ALIGN_SNAP of them (a second host
+    dropped in a cluster lined up with the first, as Visio's shape-to-shape snap does),
+    unless the move would make it cover one of them.
+
+    Examples
+    --------
+    >>> from designer.document.growth import LayoutGeometry
+    >>> from designer.domain import Design, EsxiHost, LayoutEntry, Site
+    >>> design = Design(
+    ...     elements=[Site(id="s", name="S"), EsxiHost(id="h", name="H", site="s")],
+    ...     layout={"s": LayoutEntry(x=0, y=0, w=600, h=400),
+    ...             "h": LayoutEntry(x=8, y=34, w=180, h=110)})
+    >>> _aligned(LayoutGeometry(design), "s", (210.0, 49.0, 180.0, 110.0))
+    (210.0, 34.0, 180.0, 110.0)
+    """
+    x, y, w, h = rect
+    others = [r for b in boxes.boxes_in(container) if (r := boxes.box_rect(b)) is not None]
+    tops = [r[1] for r in others if abs(r[1] - y) <= ALIGN_SNAP]
+    lefts = [r[0] for r in others if abs(r[0] - x) <= ALIGN_SNAP]
+    top = min(tops, key=lambda t: abs(t - y), default=y)
+    left = min(lefts, key=lambda v: abs(v - x), default=x)
+    for moved in ((left, top, w, h), (x, top, w, h), (left, y, w, h)):
+        if moved != rect and not any(_overlaps(moved, r) for r in others):
+            return moved
+    return rect
+
+
+#: How near (scene units, 100 % zoom: pixels) a dropped box's top or left edge must come
+#: to a neighbour's to be lined up with it.
+ALIGN_SNAP = 24.0
 
 
 def _overlaps(a: Rect, b: Rect) -> bool:

@@ -80,16 +80,20 @@ def column_slot(
 def drop_rect(
     kind: str, at: tuple[float, float], container: Rect | None, grid: float | None
 ) -> Rect:
-    """Where a box of ``kind`` dropped at ``at`` lands: centred on the pointer, kept
-    inside ``container`` (below its title bar), snapped to ``grid`` if given.
+    """Where a box of ``kind`` dropped at ``at`` lands: its top-left corner at the
+    pointer, as Paste puts what it pastes (one rule for where a new box lands; its
+    header, where the name is typed next, is where the user pointed), kept inside
+    ``container`` (below its title bar), snapped to ``grid`` if given.
 
     Examples
     --------
+    >>> drop_rect("esxi_host", (40, 60), (0, 0, 600, 400), 10)
+    (40.0, 60.0, 180.0, 110.0)
     >>> drop_rect("esxi_host", (10, 10), (0, 0, 600, 400), 10)
     (10.0, 30.0, 180.0, 110.0)
     """
     w, h = default_size(kind)
-    x, y = at[0] - w / 2, at[1] - h / 2
+    x, y = at
     if container is not None:
         cx, cy, cw, ch = container
         w = min(w, max(12.0, cw - 2 * PAD))

@@ -182,7 +182,9 @@ def test_drops_go_in_the_right_container_or_are_refused() -> None:
 def test_drop_rect_keeps_the_box_inside_its_container_on_the_grid() -> None:
     assert drop_rect("vm", (0, 0), (100, 100, 300, 200), 10) == (110.0, 130.0, 160.0, 24.0)
     assert drop_rect("vm", (1000, 1000), (100, 100, 300, 200), None) == (232.0, 268.0, 160.0, 24.0)
-    assert drop_rect("site", (0, 0), None, None) == (-350.0, -300.0, 700.0, 600.0)
+    # Its top-left corner at the pointer, as Paste puts what it pastes (one rule).
+    assert drop_rect("site", (0, 0), None, None) == (0.0, 0.0, 700.0, 600.0)
+    assert drop_rect("esxi_host", (130, 150), (100, 100, 600, 400), None)[:2] == (130.0, 150.0)
 
 
 # -- reparenting and drags -------------------------------------------------------------------

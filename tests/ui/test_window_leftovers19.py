@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QCursor, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 from test_canvas_support import click
+from test_newcomer_drawing import _drop, _name_field
 
 from designer.domain.design import Design, LayoutEntry
 from designer.domain.elements import EsxiHost, Site, VirtualMachine, VsphereCluster
@@ -230,3 +231,62 @@ def test_the_n1_overlay_button_reads_as_pressed(launch: Any, qtbot: Any) -> None
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     assert not button.isChecked() and button.text() == "Show N-1 overlay"
     _shot(spof, "n1-overlay-raised")
+
+
+# -- 4. and 5. where a new box lands -----------------------------------------------------
+def test_a_dropped_and_a_pasted_box_land_with_their_top_left_corner_at_the_pointer(
+    launch: Any,
+) -> None:
+    path = launch.home / "blank.drd.json"
+    save(Design(name="Blank"), path)
+    window = launch(path)
+    window.resize(1280, 800)
+    session, view = window.session, window.view
+    view.set_zoom(1.0)
+    view.centerOn(600, 400)
+    _drop(view, "site", (100, 100))  # the palette's Site, released at (100, 100)
+    field = _name_field(window)
+    QTest.keyClicks(field, "Boston")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    (site,) = session.design.elements
+    entry = session.document.layout_of(site.id)
+    assert (entry.x, entry.y) == (100.0, 100.0)  # it was centred there: (-250, -200)
+    click(view, (300, 110))  # its title bar
+    assert session.selection == [site.id]
+    QTest.keyClick(view.viewport(), Qt.Key.Key_C, CTRL)
+    target = QPoint(view.viewport().width() - 80, 60)  # the view's top-right corner
+    QCursor.setPos(view.viewport().mapToGlobal(target))
+    QTest.mouseMove(view.viewport(), target)
+    QTest.keyClick(view.viewport(), Qt.Key.Key_V, CTRL)  # Edit > Paste: at the pointer
+    pasted = [e for e in session.design.elements if e.id != site.id]
+    assert [e.kind for e in pasted] == ["site"]
+    there = session.document.layout_of(pasted[0].id)
+    at = view.mapToScene(target)
+    assert (there.x, there.y) == (round(at.x(), 1), round(at.y(), 1))
+    _shot(window, "drop-and-paste-top-left")
+
+
+def test_a_second_host_dropped_beside_the_first_lines_up_with_it(launch: Any) -> None:
+    window = launch(_cluster_design(launch.home))
+    window.resize(1280, 800)
+    session, view = window.session, window.view
+    view.set_zoom(1.0)
+    view.centerOn(420, 260)
+    # eyes18: dropped 15 px lower than the first host, it stayed 15 px lower.
+    _drop(view, "esxi_host", (300, 95))
+    QTest.keyClick(_name_field(window), Qt.Key.Key_Return)
+    (host,) = [e for e in session.design.elements if e.kind == "esxi_host" and e.id != "esx-1"]
+    entry, first = session.document.layout_of(host.id), session.document.layout_of("esx-1")
+    assert host.cluster == "cl"  # type: ignore[attr-defined]
+    assert entry.y == first.y and entry.x == 300.0
+    # Dropped under it, a little to the right: in its column.
+    _drop(view, "esxi_host", (52, 240))
+    QTest.keyClick(_name_field(window), Qt.Key.Key_Return)
+    third = session.document.layout_of(session.selection[0])
+    assert (third.x, third.y) == (first.x, 240.0)
+    # Far from both (more than 24 px): where dropped.
+    _drop(view, "esxi_host", (560, 300))
+    QTest.keyClick(_name_field(window), Qt.Key.Key_Return)
+    fourth = session.document.layout_of(session.selection[0])
+    assert (fourth.x, fourth.y) == (560.0, 300.0)
+    _shot(window, "hosts-lined-up")

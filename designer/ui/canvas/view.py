@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
+from designer.document.layout import default_size
 from designer.domain.kinds import connectable_kinds
 from designer.ui.canvas.editor import CanvasEditor
 from designer.ui.canvas.interactions import (
@@ -654,8 +655,8 @@ class DesignView(QGraphicsView):
         node = scene.nodes.get(element_id)
         if node is not None:
             # The name is typed where it shows: scroll its start into sight first (a
-            # site dropped near the view's corner is centred on the pointer, its name
-            # off-screen, and the name was typed blind).
+            # box added at the view's edge, or one Enter put in a box scrolled half
+            # out of sight: the name was typed blind).
             rect = node.scene_rect()
             start = QRectF(
                 rect.left(),
@@ -686,7 +687,10 @@ class DesignView(QGraphicsView):
             pos = scene.nodes[target].scene_rect().center()
         else:
             pos = self.mapToScene(self.viewport().rect().center())
-        added = self.editor.add_element_at(kind, pos, target)
+        # A new box's top-left corner lands at the point given (drop_rect): half its
+        # size up and left of the middle, it sits in the middle.
+        w, h = default_size(kind)
+        added = self.editor.add_element_at(kind, pos - QPointF(w / 2, h / 2), target)
         if added is None:
             return None
         rect = scene.rect_of(added)
