@@ -106,6 +106,8 @@ log = logging.getLogger("designer.ui")
 FILE_FILTER = "DR Designer designs (*.json *.drd);;All files (*)"
 #: What Save As suggests for a new design: the file type `install-desktop` registers.
 DESIGN_SUFFIX = ".drd.json"
+#: The settings key of View > Mouse Wheel Zooms (see DesignView.wheel_zooms).
+WHEEL_ZOOMS_KEY = "canvas/wheel_zooms"
 #: A status message older than this goes when the selection or the history changes.
 STALE_MESSAGE_S = 0.5
 #: How long the work held for a big design's first frame waits when no paint comes (a
@@ -326,6 +328,15 @@ class MainWindow(QMainWindow):
         self.act_zoom_out = self._action("Zoom &Out", v.zoom_out, K.ZoomOut)
         self.act_zoom_fit = self._action("&Fit to Window", v.zoom_fit, "Ctrl+0")
         self.act_zoom_100 = self._action("&Actual Size (100 %)", v.zoom_actual, "Ctrl+1")
+        self.act_wheel_zooms = self._action(
+            "Mouse &Wheel Zooms",
+            self._toggle_wheel_zooms,
+            tip="The wheel zooms (on) or scrolls, Ctrl+wheel zooming (off); Shift+wheel "
+            "scrolls sideways",
+            checkable=True,
+        )
+        v.wheel_zooms = bool(self.settings.value(WHEEL_ZOOMS_KEY, False, type=bool))
+        self.act_wheel_zooms.setChecked(v.wheel_zooms)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -373,6 +384,7 @@ class MainWindow(QMainWindow):
         self.view_menu.addActions(
             [self.act_zoom_in, self.act_zoom_out, self.act_zoom_fit, self.act_zoom_100]
         )
+        self.view_menu.addAction(self.act_wheel_zooms)
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.act_grid)
         layers = self.layers_menu = self.view_menu.addMenu("&Layers")
@@ -989,6 +1001,11 @@ class MainWindow(QMainWindow):
 
     def _toggle_snap(self) -> None:
         self.view.snap_to_grid = self.act_snap.isChecked()
+
+    def _toggle_wheel_zooms(self) -> None:
+        on = self.act_wheel_zooms.isChecked()
+        self.view.wheel_zooms = on
+        self.settings.setValue(WHEEL_ZOOMS_KEY, on)
 
     def _toggle_grid(self) -> None:
         self.view.design_scene.show_grid = self.act_grid.isChecked()

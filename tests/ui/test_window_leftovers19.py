@@ -19,8 +19,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QCursor, QPalette
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QColor, QCursor, QKeySequence, QPalette, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -36,6 +36,7 @@ from test_newcomer_drawing import _drop, _name_field
 from designer.domain.design import Design, LayoutEntry
 from designer.domain.elements import EsxiHost, Site, VirtualMachine, VsphereCluster
 from designer.persistence import save
+from designer.ui.main_window import WHEEL_ZOOMS_KEY
 from designer.ui.panels.inspector import InspectorPanel
 from designer.ui.panels.problems import FINDING_ROLE, ProblemsPanel
 
@@ -290,3 +291,55 @@ def test_a_second_host_dropped_beside_the_first_lines_up_with_it(launch: Any) ->
     fourth = session.document.layout_of(session.selection[0])
     assert (fourth.x, fourth.y) == (560.0, 300.0)
     _shot(window, "hosts-lined-up")
+
+
+# -- 6. the mouse wheel ---------------------------------------------------------------------
+def _wheel(
+    view: Any, delta: int, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
+    centre = view.viewport().rect().center()
+    event = QWheelEvent(
+        QPointF(centre),
+        QPointF(view.viewport().mapToGlobal(centre)),
+        QPoint(0, 0),
+        QPoint(0, delta),
+        Qt.MouseButton.NoButton,
+        modifiers,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view.viewport(), event)
+
+
+def test_the_wheel_scrolls_ctrl_wheel_zooms_and_view_menu_makes_the_wheel_zoom(
+    launch: Any,
+) -> None:
+    window = launch(_cluster_design(launch.home))
+    window.resize(1280, 800)
+    view = window.view
+    view.set_zoom(2.0)  # room to scroll both ways
+    view.centerOn(450, 300)
+    QApplication.processEvents()
+    down, across = view.verticalScrollBar(), view.horizontalScrollBar()
+    y, x, zoom = down.value(), across.value(), view.scale_factor
+    _wheel(view, -120)  # the wheel alone: down the drawing, as in Visio and draw.io
+    assert down.value() > y and view.scale_factor == zoom
+    _wheel(view, -120, Qt.KeyboardModifier.ShiftModifier)  # Shift+wheel: sideways
+    assert across.value() > x and view.scale_factor == zoom
+    _wheel(view, 120, CTRL)  # Ctrl+wheel zooms
+    assert view.scale_factor > zoom
+
+    # View > Mouse Wheel Zooms: the wheel alone zooms, and the choice is kept.
+    (entry,) = [a for a in window.view_menu.actions() if a.text() == "Mouse &Wheel Zooms"]
+    assert entry.isCheckable() and not entry.isChecked()
+    entry.trigger()
+    zoom, y = view.scale_factor, down.value()
+    _wheel(view, -120)
+    assert view.scale_factor < zoom
+    assert QSettings().value(WHEEL_ZOOMS_KEY, False, type=bool) is True
+    window.close()
+    again = launch(_cluster_design(launch.home))  # the next start reads it back
+    assert again.act_wheel_zooms.isChecked() and again.view.wheel_zooms
+    again.act_wheel_zooms.trigger()  # off again: back to scrolling
+    assert QSettings().value(WHEEL_ZOOMS_KEY, True, type=bool) is False
+    assert QKeySequence(again.act_wheel_zooms.shortcut()).isEmpty()

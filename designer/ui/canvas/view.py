@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QCursor,
@@ -21,7 +21,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QWidget
 
 from designer.document.layout import default_size
 from designer.domain.kinds import connectable_kinds
@@ -112,6 +112,10 @@ class DesignView(QGraphicsView):
         #: moved the drawing's top out of sight); None once anything else scrolls it.
         self._first_view: QRectF | None = None
         self._placing = False
+        #: The mouse wheel zooms (True) or scrolls, Ctrl+wheel zooming (False: Visio's,
+        #: draw.io's and Qt's own convention, and a touchpad's two-finger swipe pans).
+        #: View > Mouse Wheel Zooms; the window keeps the choice in its settings.
+        self.wheel_zooms = False
 
     # -- helpers ---------------------------------------------------------------------
     @property
@@ -353,8 +357,29 @@ class DesignView(QGraphicsView):
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         self._first_view = None
-        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            super().wheelEvent(event)
+        modifiers = event.modifiers()
+        if modifiers & Qt.KeyboardModifier.ShiftModifier:
+            # Shift+wheel scrolls sideways (Visio, browsers); Qt's own scroll bar would
+            # take Shift as "a page at a time" up and down. (Some platforms already
+            # turn it sideways: kept as it is.)
+            angle, pixels = event.angleDelta(), event.pixelDelta()
+            if angle.y():
+                angle, pixels = QPoint(angle.y(), angle.x()), QPoint(pixels.y(), pixels.x())
+            sideways = QWheelEvent(
+                event.position(),
+                event.globalPosition(),
+                pixels,
+                angle,
+                event.buttons(),
+                modifiers & ~Qt.KeyboardModifier.ShiftModifier,
+                event.phase(),
+                event.inverted(),
+            )
+            QApplication.sendEvent(self.horizontalScrollBar(), sideways)
+            event.accept()
+            return
+        if not (self.wheel_zooms or modifiers & Qt.KeyboardModifier.ControlModifier):
+            super().wheelEvent(event)  # scrolls
             return
         delta = event.angleDelta().y() or event.angleDelta().x()
         if delta:
