@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
-from test_canvas_support import click, drag, small_design, vp
+from test_canvas_support import click, drag, small_design, vp, wheel
 
 from designer.document import SetProperty
 from designer.domain.design import Severity
@@ -272,34 +272,17 @@ def test_auto_layout_is_one_undo_step_and_keeps_containment(canvas):
 
 
 def test_ctrl_wheel_over_the_viewport_zooms_in_and_out_and_the_wheel_alone_if_asked(canvas):
-    from PySide6.QtCore import QPoint
-    from PySide6.QtGui import QWheelEvent
-
     _session, view, _ = canvas
     before = view.scale_factor
-    centre = view.viewport().rect().center()
     ctrl = Qt.KeyboardModifier.ControlModifier
 
-    def wheel(delta: int, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-        event = QWheelEvent(
-            QPointF(centre),
-            QPointF(view.viewport().mapToGlobal(centre)),
-            QPoint(0, 0),
-            QPoint(0, delta),
-            Qt.MouseButton.NoButton,
-            modifiers,
-            Qt.ScrollPhase.NoScrollPhase,
-            False,
-        )
-        QApplication.sendEvent(view.viewport(), event)
-
-    wheel(120, ctrl)
+    wheel(view, 120, ctrl)
     assert view.scale_factor > before
-    wheel(-240, ctrl)
+    wheel(view, -240, ctrl)
     assert view.scale_factor < before
     view.wheel_zooms = True  # View > Mouse Wheel Zooms
     now = view.scale_factor
-    wheel(120)
+    wheel(view, 120)
     assert view.scale_factor > now
 
 

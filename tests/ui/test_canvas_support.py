@@ -91,3 +91,23 @@ def with_names(design: Design, names: dict[str, str]) -> Design:
             ]
         }
     )
+
+
+def wheel(view, delta: int, modifiers=Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
+    """A wheel turn of ``delta`` eighths of a degree (120: one notch) over the middle of
+    the view's viewport, with ``modifiers`` held."""
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    centre = view.viewport().rect().center()
+    event = QWheelEvent(
+        QPointF(centre),
+        QPointF(view.viewport().mapToGlobal(centre)),
+        QPoint(0, 0),
+        QPoint(0, delta),
+        Qt.MouseButton.NoButton,
+        modifiers,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view.viewport(), event)

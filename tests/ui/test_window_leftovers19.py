@@ -19,8 +19,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
-from PySide6.QtGui import QColor, QCursor, QKeySequence, QPalette, QWheelEvent
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QColor, QCursor, QKeySequence, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionViewItem,
 )
-from test_canvas_support import click
+from test_canvas_support import click, wheel
 from test_newcomer_drawing import _drop, _name_field
 
 from designer.domain.design import Design, LayoutEntry
@@ -294,23 +294,6 @@ def test_a_second_host_dropped_beside_the_first_lines_up_with_it(launch: Any) ->
 
 
 # -- 6. the mouse wheel ---------------------------------------------------------------------
-def _wheel(
-    view: Any, delta: int, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
-) -> None:
-    centre = view.viewport().rect().center()
-    event = QWheelEvent(
-        QPointF(centre),
-        QPointF(view.viewport().mapToGlobal(centre)),
-        QPoint(0, 0),
-        QPoint(0, delta),
-        Qt.MouseButton.NoButton,
-        modifiers,
-        Qt.ScrollPhase.NoScrollPhase,
-        False,
-    )
-    QApplication.sendEvent(view.viewport(), event)
-
-
 def test_the_wheel_scrolls_ctrl_wheel_zooms_and_view_menu_makes_the_wheel_zoom(
     launch: Any,
 ) -> None:
@@ -322,11 +305,11 @@ def test_the_wheel_scrolls_ctrl_wheel_zooms_and_view_menu_makes_the_wheel_zoom(
     QApplication.processEvents()
     down, across = view.verticalScrollBar(), view.horizontalScrollBar()
     y, x, zoom = down.value(), across.value(), view.scale_factor
-    _wheel(view, -120)  # the wheel alone: down the drawing, as in Visio and draw.io
+    wheel(view, -120)  # the wheel alone: down the drawing, as in Visio and draw.io
     assert down.value() > y and view.scale_factor == zoom
-    _wheel(view, -120, Qt.KeyboardModifier.ShiftModifier)  # Shift+wheel: sideways
+    wheel(view, -120, Qt.KeyboardModifier.ShiftModifier)  # Shift+wheel: sideways
     assert across.value() > x and view.scale_factor == zoom
-    _wheel(view, 120, CTRL)  # Ctrl+wheel zooms
+    wheel(view, 120, CTRL)  # Ctrl+wheel zooms
     assert view.scale_factor > zoom
 
     # View > Mouse Wheel Zooms: the wheel alone zooms, and the choice is kept.
@@ -334,7 +317,7 @@ def test_the_wheel_scrolls_ctrl_wheel_zooms_and_view_menu_makes_the_wheel_zoom(
     assert entry.isCheckable() and not entry.isChecked()
     entry.trigger()
     zoom, y = view.scale_factor, down.value()
-    _wheel(view, -120)
+    wheel(view, -120)
     assert view.scale_factor < zoom
     assert QSettings().value(WHEEL_ZOOMS_KEY, False, type=bool) is True
     window.close()
