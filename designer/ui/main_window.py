@@ -37,6 +37,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QCompleter,
     QDockWidget,
     QFileDialog,
@@ -284,7 +285,7 @@ class MainWindow(QMainWindow):
         self.removeAction(self.act_rename)
         v.addAction(self.act_rename)
         self.act_rename.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.act_select_all = self._action("Select &All", e.select_all, K.SelectAll)
+        self.act_select_all = self._action("Select &All", self.select_all, K.SelectAll)
         self.act_find = self._action("&Find Element…", self.focus_find, K.Find)
         self.act_align = {
             how: self._action(text, functools.partial(e.align, how))
@@ -1001,6 +1002,23 @@ class MainWindow(QMainWindow):
 
     def _toggle_snap(self) -> None:
         self.view.snap_to_grid = self.act_snap.isChecked()
+
+    def select_all(self) -> None:
+        """Edit > Select All (Ctrl+A) acts where the keyboard focus is: a panel's table,
+        list or text field selects its own contents (rows, cells, text); the canvas, or
+        a panel with nothing to select, the design's elements. (The shortcut is the
+        window's: Ctrl+A in Plan copies' preview selected every box on the canvas.)"""
+        focus = QApplication.focusWidget()
+        select = getattr(focus, "selectAll", None)
+        if (
+            focus is not None
+            and focus is not self.view
+            and not self.view.isAncestorOf(focus)
+            and callable(select)
+        ):
+            select()
+            return
+        self.view.editor.select_all()
 
     def _toggle_wheel_zooms(self) -> None:
         on = self.act_wheel_zooms.isChecked()

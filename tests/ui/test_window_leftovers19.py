@@ -31,16 +31,20 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 from test_canvas_support import click, wheel
+from test_capacity_window import open_tab
+from test_link_fix_by_keyboard import plan_databases
 from test_newcomer_drawing import _drop, _name_field
 
 from designer.domain.design import Design, LayoutEntry
 from designer.domain.elements import EsxiHost, Site, VirtualMachine, VsphereCluster
 from designer.persistence import save
 from designer.ui.main_window import WHEEL_ZOOMS_KEY
+from designer.ui.panels.databases import DatabasesPanel
 from designer.ui.panels.inspector import InspectorPanel
 from designer.ui.panels.problems import FINDING_ROLE, ProblemsPanel
 
 SHOTS = Path(os.environ.get("DR_SHOTS", "/tmp/ui19-shots"))
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
@@ -326,3 +330,76 @@ def test_the_wheel_scrolls_ctrl_wheel_zooms_and_view_menu_makes_the_wheel_zoom(
     again.act_wheel_zooms.trigger()  # off again: back to scrolling
     assert QSettings().value(WHEEL_ZOOMS_KEY, True, type=bool) is False
     assert QKeySequence(again.act_wheel_zooms.shortcut()).isEmpty()
+
+
+# -- eyes19's notes ---------------------------------------------------------------------------
+def test_ctrl_a_in_a_panels_table_selects_its_cells_not_the_canvas(launch: Any, qtbot: Any) -> None:
+    # eyes19: Plan copies' preview, a cell clicked, Ctrl+A: every box on the canvas was
+    # selected (64 elements, the Inspector switched to them), not the table's cells.
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    window.resize(1280, 800)
+    session = window.session
+    panel = open_tab(window, "Databases").widget()
+    assert isinstance(panel, DatabasesPanel)
+    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
+    table = panel.plan.table
+    qtbot.waitUntil(lambda: table.rowCount() > 0 and table.isVisible(), timeout=5000)
+    before = list(session.selection)
+    cell = table.visualItemRect(table.item(0, 0)).center()
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert table.hasFocus()
+    QTest.keyClick(table, Qt.Key.Key_A, CTRL)
+    assert session.selection == before
+    cells = table.rowCount() * table.columnCount()
+    assert len(table.selectedIndexes()) == cells > 1
+    _shot(panel, "plan-copies-ctrl-a")
+    # On the canvas, Ctrl+A still selects the design's elements.
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_A, CTRL)
+    assert len(session.selection) > 50
+
+
+def test_plan_copies_apply_says_what_it_changed(launch: Any, qtbot: Any) -> None:
+    # eyes19: Apply closed the preview and said nothing; the user compared the grid.
+    window = launch()
+    window.resize(1280, 800)
+    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
+    action.trigger()  # File > New > Two-site DAG
+    qtbot.waitUntil(lambda: window.session.design.name == "Two-site DAG", timeout=3000)
+    plan_databases(window, 4)
+    assert window.statusBar().currentMessage() == (
+        "Plan copies of DAG01: 8 cells changed, 2 databases added (Ctrl+Z undoes it)"
+    )
+
+
+def test_a_plain_click_that_starts_a_new_scenario_says_so(launch: Any, qtbot: Any) -> None:
+    # eyes19: a degraded link, then a click on a site: the degrade step vanished from the
+    # scenario bar with no word.
+    window = launch()
+    window.resize(1280, 800)
+    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
+    action.trigger()
+    qtbot.waitUntil(lambda: window.session.design.name == "Two-site DAG", timeout=3000)
+    view = window.view
+    view.setFocus()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_F5)
+    controller = window.simulation.controller
+    qtbot.waitUntil(lambda: controller.ready, timeout=10_000)
+    scene = view.design_scene
+
+    def title_bar(name: str) -> tuple[float, float]:
+        element = next(e for e in window.session.design.elements if e.name == name)
+        rect = scene.rect_of(element.id)
+        view.ensureVisible(rect.left(), rect.top(), 60, 20)
+        return rect.left() + 40, rect.top() + 8
+
+    click(view, title_bar("esx-prd-01"))
+    click(view, title_bar("esx-dr-01"), Qt.KeyboardModifier.ShiftModifier)
+    assert len(controller.steps) == 2
+    click(view, title_bar("Recovery"))  # a plain click: a new scenario
+    recovery = next(e.id for e in window.session.design.elements if e.name == "Recovery")
+    assert [s.target for s in controller.steps] == [recovery]
+    assert window.statusBar().currentMessage() == (
+        "A new scenario: site Recovery fails, in place of the 2 steps played before "
+        "(Shift-click adds to a scenario)"
+    )

@@ -77,6 +77,8 @@ class PlanCopiesPreview(QWidget):
         self._headers = headers
         #: The rows and lines of notes shown (see resized).
         self._shape = (0, 0)
+        #: The cells the plan shown changes and the databases it adds (said on Apply).
+        self._changes = (0, 0)
         self.dag_id: str | None = None
         self.layout_planned: CopyLayout | None = None
         #: Where the canvas draws the boxes (new databases take free rows there).
@@ -271,6 +273,7 @@ class PlanCopiesPreview(QWidget):
             said = f"{plural(changed_cells, 'cell')} change" + (
                 f", {plural(len(new_ids), 'new database')}" if new_ids else ""
             )
+        self._changes = (changed_cells, len(new_ids))
         self.apply_button.setEnabled(not unchanged)
         self.apply_button.setToolTip(
             "Nothing to apply: the layout is the DAG's own"
@@ -296,6 +299,15 @@ class PlanCopiesPreview(QWidget):
             return
         command = plan_copies_command(self.session.document, self.layout_planned, self.boxes)
         if command is not None:
+            # Said where the user looks next: the preview closes, and the grid alone
+            # left them to find what changed.
+            cells, new = self._changes
+            done = [f"{plural(cells, 'cell')} changed"] if cells else []
+            done += [f"{plural(new, 'database')} added"] if new else []
+            command.status_note = (
+                f"Plan copies of {self.layout_planned.dag.name}: {', '.join(done) or 'applied'}"
+                " (Ctrl+Z undoes it)"
+            )
             self.session.push(command)
         self.finished.emit()
 

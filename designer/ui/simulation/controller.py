@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from designer import collector
 from designer.domain.design import ScenarioStep
+from designer.domain.words import plural
 from designer.simulation import Action, SimulationError, SimulationResult, Simulator, StepState
 from designer.ui.session import EditorSession, sharing_the_ui_thread
 from designer.ui.simulation.facts import StateFacts, state_facts
@@ -270,9 +271,19 @@ class SimulationController(QObject):
         if add and self.steps:
             self._append(ScenarioStep(at_s=self.time, action="fail", target=element_id))
         else:
+            before = len(self.steps)
             self._replace([ScenarioStep(at_s=0.0, action="fail", target=element_id)])
             self.set_time(0.0)
             self.play()
+            if before:
+                # Not with no word (eyes19: a degraded link's step vanished when a site
+                # was then clicked).
+                element = self.session.document.get(element_id)
+                what = element.describe() if element is not None else element_id
+                self.session.status_message.emit(
+                    f"A new scenario: {what} fails, in place of the {plural(before, 'step')} "
+                    "played before (Shift-click adds to a scenario)"
+                )
 
     def take_action(self, action: Action, *, recovery_point_s: float | None = None) -> None:
         """An administrator action offered by the simulator becomes a step, at the time
