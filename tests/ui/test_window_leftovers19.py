@@ -19,16 +19,19 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QColor, QCursor, QKeySequence, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QInputDialog,
     QLineEdit,
     QListWidget,
     QStyle,
     QStyleOptionViewItem,
+    QToolButton,
 )
 from test_canvas_support import click, wheel
 from test_capacity_window import open_tab
@@ -403,3 +406,42 @@ def test_a_plain_click_that_starts_a_new_scenario_says_so(launch: Any, qtbot: An
         "A new scenario: site Recovery fails, in place of the 2 steps played before "
         "(Shift-click adds to a scenario)"
     )
+
+
+def test_save_scenario_offers_a_name_from_its_steps_and_holds_the_play(
+    launch: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # eyes19: the name field started empty, and the play ran on behind the dialog.
+    window = launch()
+    window.resize(1280, 800)
+    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
+    action.trigger()
+    qtbot.waitUntil(lambda: window.session.design.name == "Two-site DAG", timeout=3000)
+    view = window.view
+    view.setFocus()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_F5)
+    controller = window.simulation.controller
+    qtbot.waitUntil(lambda: controller.ready, timeout=10_000)
+    site = next(e for e in window.session.design.elements if e.name == "Production")
+    rect = view.design_scene.rect_of(site.id)
+    view.ensureVisible(rect.left(), rect.top(), 60, 20)
+    click(view, (rect.left() + 40, rect.top() + 8))  # fail Production: it plays
+    assert controller.playing
+    asked: list[tuple[str, bool]] = []
+
+    def answer(*_args: Any, text: str = "", **_kwargs: Any) -> tuple[str, bool]:
+        asked.append((text, controller.playing))
+        return text, True
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(answer))
+    save = next(
+        b
+        for b in window.simulation.bar.findChildren(QToolButton)
+        if b.text().startswith("Save scenario")
+    )
+    QTest.mouseClick(save, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(save, Qt.MouseButton.LeftButton)  # again: a name of its own
+    assert asked == [("fail Production", False), ("fail Production (2)", False)]
+    assert controller.playing  # played on once the dialog closed
+    names = [s.name for s in window.session.design.scenarios]
+    assert names == ["fail Production", "fail Production (2)"]

@@ -26,7 +26,7 @@ from designer.document import Document
 from designer.simulation import Action, StepState
 from designer.ui.simulation.controller import SPEEDS, SimulationController
 from designer.ui.simulation.results_table import format_duration
-from designer.ui.simulation.words import degrade_detail
+from designer.ui.simulation.words import step_label
 
 __all__ = ["NO_MAILBOXES", "ScenarioBar"]
 
@@ -174,15 +174,7 @@ class ScenarioBar(QWidget):
         self.steps_row.addStretch(1)
         names = self.controller.session.document
         for number, step in enumerate(self.controller.steps):
-            element = names.get(step.target) if step.target else None
-            what = element.name if element else (step.target or "")
-            verb = (
-                (step.admin_action or "").replace("_", " ")
-                if step.action == "admin"
-                else step.action.replace("_", " ")
-            )
-            how = degrade_detail(step, names)
-            chip = _tool_button(f"{format_duration(step.at_s)} {verb} {what}{how}  ✕")
+            chip = _tool_button(f"{format_duration(step.at_s)} {step_label(step, names)}  ✕")
             chip.setToolTip("Remove this step")
             chip.setObjectName(f"step-{number}")
             chip.clicked.connect(lambda _=False, n=number: self.controller.remove_step(n))

@@ -22,7 +22,7 @@ from designer.ui.file_ops import start_folder
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.overlay import SimulationOverlay
 from designer.ui.simulation.results_table import format_duration
-from designer.ui.simulation.words import degrade_detail
+from designer.ui.simulation.words import degrade_detail, scenario_name
 
 __all__ = ["ReportViews", "ScenarioActions", "key_moments", "render_report"]
 
@@ -80,7 +80,17 @@ class ScenarioActions:
             self._status("Nothing to save: fail something first")
             return False
         if name is None:
-            name, ok = QInputDialog.getText(self.window, "Save scenario", "Scenario name:")
+            # A name offered from its steps (the field started empty), the play held
+            # while the dialog is up (it ran on behind it).
+            taken = {s.name for s in controller.session.design.scenarios}
+            offered = scenario_name(controller.steps, controller.session.document, taken)
+            playing = controller.playing
+            controller.pause()
+            name, ok = QInputDialog.getText(
+                self.window, "Save scenario", "Scenario name:", text=offered
+            )
+            if playing and controller.active:
+                controller.play()
             if not ok:
                 return False
         name = name.strip()

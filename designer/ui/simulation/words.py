@@ -9,7 +9,7 @@ from designer.document import Document
 from designer.domain.design import ScenarioStep
 from designer.domain.elements import WanLink
 
-__all__ = ["degrade_detail", "link_changes"]
+__all__ = ["degrade_detail", "link_changes", "scenario_name", "step_label"]
 
 
 def degrade_detail(step: ScenarioStep, document: Document) -> str:
@@ -28,6 +28,28 @@ def degrade_detail(step: ScenarioStep, document: Document) -> str:
         a, b = (e.name if e is not None else "?" for e in ends)
         parts.append(f"{a} → {b} down" if step.failed_direction == "a_to_b" else f"{b} → {a} down")
     return f" ({', '.join(parts)})" if parts else ""
+
+
+def step_label(step: ScenarioStep, document: Document) -> str:
+    """A step as the scenario bar's chips say it, without its time: "fail Boston",
+    "switchover DAG1", "degrade BOS-WOR (50 Mbit/s)"."""
+    element = document.get(step.target) if step.target else None
+    what = element.name if element else (step.target or "")
+    verb = (step.admin_action or "") if step.action == "admin" else step.action
+    return f"{verb.replace('_', ' ')} {what}{degrade_detail(step, document)}".strip()
+
+
+def scenario_name(steps: list[ScenarioStep], document: Document, taken: set[str]) -> str:
+    """A name for a scenario of ``steps`` that Save scenario offers (the user may type
+    another): its first three steps' words ("fail Boston + switchover DAG1"), made
+    unlike the ``taken`` names with a number, as a saved one of that name would be
+    replaced."""
+    words = [step_label(s, document) for s in steps[:3]]
+    base = " + ".join(words) + (" …" if len(steps) > 3 else "")
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base} ({n})", n + 1
+    return name
 
 
 def link_changes(steps: list[ScenarioStep], time: float, document: Document) -> dict[str, str]:
