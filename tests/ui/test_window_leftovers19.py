@@ -77,6 +77,25 @@ def _cluster_design(folder: Path, *, vm: bool = False) -> Path:
     return path
 
 
+def _two_site_dag(launch: Any, qtbot: Any) -> Any:
+    """``dr-designer gui``, 1280 x 800, then File > New > Two-site DAG."""
+    window = launch()
+    window.resize(1280, 800)
+    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
+    action.trigger()  # File > New > Two-site DAG
+    qtbot.waitUntil(lambda: window.session.design.name == "Two-site DAG", timeout=3000)
+    return window
+
+
+def _simulating(window: Any, qtbot: Any) -> Any:
+    """F5 on the canvas; the simulation controller once ready."""
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    controller = window.simulation.controller
+    qtbot.waitUntil(lambda: controller.ready, timeout=10_000)
+    return controller
+
+
 # -- 1. defaults that agree with the rules ------------------------------------------------
 def _tick(list_widget: QListWidget, text: str) -> None:
     """A click on the check box of ``text``'s row (not a double click)."""
@@ -160,10 +179,7 @@ def test_a_vm_given_the_mailbox_role_takes_an_exchange_version_and_windows_follo
 
 # -- 2. the Problems panel's long messages ------------------------------------------------
 def test_the_current_problem_row_wraps_its_whole_message(launch: Any, qtbot: Any) -> None:
-    window = launch()  # dr-designer gui
-    window.resize(1280, 800)
-    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
-    action.trigger()  # File > New > Two-site DAG
+    window = _two_site_dag(launch, qtbot)
     session = window.session
     qtbot.waitUntil(
         lambda: any(f.code == "DAG002" for f in session.findings.active), timeout=10_000
@@ -207,15 +223,8 @@ def _distance(a: QColor, b: QColor) -> int:
 
 
 def test_the_n1_overlay_button_reads_as_pressed(launch: Any, qtbot: Any) -> None:
-    window = launch()
-    window.resize(1280, 800)
-    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
-    action.trigger()
-    qtbot.waitUntil(lambda: window.session.design.name == "Two-site DAG", timeout=3000)
-    window.view.setFocus()
-    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
-    controller = window.simulation.controller
-    qtbot.waitUntil(lambda: controller.ready, timeout=10_000)
+    window = _two_site_dag(launch, qtbot)
+    _simulating(window, qtbot)
     tabs, spof = window.simulation.tabs, window.simulation.spof
     QTest.mouseClick(
         tabs.tabBar(), Qt.MouseButton.LeftButton, pos=tabs.tabBar().tabRect(1).center()
@@ -364,11 +373,7 @@ def test_ctrl_a_in_a_panels_table_selects_its_cells_not_the_canvas(launch: Any, 
 
 def test_plan_copies_apply_says_what_it_changed(launch: Any, qtbot: Any) -> None:
     # eyes19: Apply closed the preview and said nothing; the user compared the grid.
-    window = launch()
-    window.resize(1280, 800)
-    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
-    action.trigger()  # File > New > Two-site DAG
-    qtbot.waitUntil(lambda: window.session.design.name == "Two-site DAG", timeout=3000)
+    window = _two_site_dag(launch, qtbot)
     plan_databases(window, 4)
     assert window.statusBar().currentMessage() == (
         "Plan copies of DAG01: 8 cells changed, 2 databases added (Ctrl+Z undoes it)"
@@ -378,16 +383,9 @@ def test_plan_copies_apply_says_what_it_changed(launch: Any, qtbot: Any) -> None
 def test_a_plain_click_that_starts_a_new_scenario_says_so(launch: Any, qtbot: Any) -> None:
     # eyes19: a degraded link, then a click on a site: the degrade step vanished from the
     # scenario bar with no word.
-    window = launch()
-    window.resize(1280, 800)
-    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
-    action.trigger()
-    qtbot.waitUntil(lambda: window.session.design.name == "Two-site DAG", timeout=3000)
+    window = _two_site_dag(launch, qtbot)
     view = window.view
-    view.setFocus()
-    QTest.keyClick(view.viewport(), Qt.Key.Key_F5)
-    controller = window.simulation.controller
-    qtbot.waitUntil(lambda: controller.ready, timeout=10_000)
+    controller = _simulating(window, qtbot)
     scene = view.design_scene
 
     def title_bar(name: str) -> tuple[float, float]:
@@ -412,16 +410,9 @@ def test_save_scenario_offers_a_name_from_its_steps_and_holds_the_play(
     launch: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # eyes19: the name field started empty, and the play ran on behind the dialog.
-    window = launch()
-    window.resize(1280, 800)
-    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
-    action.trigger()
-    qtbot.waitUntil(lambda: window.session.design.name == "Two-site DAG", timeout=3000)
+    window = _two_site_dag(launch, qtbot)
     view = window.view
-    view.setFocus()
-    QTest.keyClick(view.viewport(), Qt.Key.Key_F5)
-    controller = window.simulation.controller
-    qtbot.waitUntil(lambda: controller.ready, timeout=10_000)
+    controller = _simulating(window, qtbot)
     site = next(e for e in window.session.design.elements if e.name == "Production")
     rect = view.design_scene.rect_of(site.id)
     view.ensureVisible(rect.left(), rect.top(), 60, 20)
