@@ -436,3 +436,35 @@ def test_save_scenario_offers_a_name_from_its_steps_and_holds_the_play(
     assert controller.playing  # played on once the dialog closed
     names = [s.name for s in window.session.design.scenarios]
     assert names == ["fail Production", "fail Production (2)"]
+
+
+def test_cut_set_outlines_say_what_they_are_when_the_availability_dock_is_not_in_sight(
+    launch: Any, qtbot: Any
+) -> None:
+    # eyes19: a database clicked with the Capacity tab in front: a site outlined in thick
+    # red with a red badge, nothing saying why (no legend in sight); read as an error.
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    window.resize(1280, 800)
+    feature = window.availability
+    qtbot.waitUntil(lambda: feature.building.done, timeout=10_000)
+    open_tab(window, "Capacity")
+    qtbot.wait(200)  # the dock fitted to its content after the tab switch
+    assert feature.dock.visibleRegion().isEmpty()  # behind another tab
+    view = window.view
+    rect = view.design_scene.rect_of("db-db01")
+    view.ensureVisible(rect, 10, 10)
+    QApplication.processEvents()
+    click(view, (rect.center().x(), rect.center().y()))
+    assert window.session.selection == ["db-db01"]
+    qtbot.waitUntil(lambda: feature.model.current and not feature.model.running, timeout=60_000)
+    qtbot.waitUntil(lambda: bool(feature.highlight.orders), timeout=5000)
+    assert window.statusBar().currentMessage() == (
+        "Outlined: what takes DB01 down (orange: two together, blue: three or more); "
+        "View > Availability lists them"
+    )
+    _shot(window, "cut-sets-outlined-said")
+    # With the dock in sight its table says it: no status line then.
+    window.statusBar().clearMessage()
+    feature.show()
+    click(view, (rect.center().x(), rect.center().y()))
+    assert window.statusBar().currentMessage() == ""

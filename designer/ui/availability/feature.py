@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 from shiboken6 import isValid
 
+from designer.availability import TargetCutSets
 from designer.ui import lifetime
 from designer.ui.availability import (
     PANEL_MINIMUM_HEIGHT,
@@ -58,6 +59,8 @@ class AvailabilityFeature(QObject):
         self.dock = dock
         self.view_action = view_action
         self.compute_action = compute_action
+        #: The target whose outlines the status bar last explained (see _say_outlined).
+        self._said_for: str | None = None
         self.building = Parts(self._build(scene))
         if not in_parts:
             self.building.finish()
@@ -150,3 +153,19 @@ class AvailabilityFeature(QObject):
             return
         shown = self.panel.selected_target() if self.model.current else None
         self.highlight.show_target(shown)
+        self._say_outlined(shown)
+
+    def _say_outlined(self, shown: TargetCutSets | None) -> None:
+        """Say what the outlines are when the Availability dock is not in sight (eyes19:
+        a whole site outlined in red with no word read as an error), once a target."""
+        key = shown.id if shown is not None and shown.cut_sets else None
+        said, self._said_for = self._said_for, key
+        in_sight = self.dock.isVisible() and not self.dock.visibleRegion().isEmpty()
+        if shown is None or key is None or key == said or in_sight:
+            return
+        levels = sorted({min(cut.order, 3) for cut in shown.cut_sets})  # as order_color
+        words = {1: "red: alone", 2: "orange: two together", 3: "blue: three or more"}
+        colours = ", ".join(words[level] for level in levels)
+        self.session.status_message.emit(
+            f"Outlined: what takes {shown.name} down ({colours}); View > Availability lists them"
+        )
