@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 from test_canvas_support import click, wheel
-from test_capacity_window import open_tab
+from test_capacity_window import degrade_from_menu, open_tab, simulate
 from test_link_fix_by_keyboard import plan_databases
 from test_newcomer_drawing import _drop, _name_field
 
@@ -468,3 +468,31 @@ def test_cut_set_outlines_say_what_they_are_when_the_availability_dock_is_not_in
     feature.show()
     click(view, (rect.center().x(), rect.center().y()))
     assert window.statusBar().currentMessage() == ""
+
+
+def test_a_links_degrade_menu_takes_a_typed_bandwidth_and_round_trip(
+    launch: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # eyes19: Degrade offered fixed steps only (50/25/10/5 %, +10/+50 ms), not the
+    # figure a WAN provider quotes (200 Mbit/s).
+    window = launch(SAMPLES / "stretched_dag_lagged.json")
+    simulate(window, qtbot)
+    asked: list[tuple[str, float]] = []
+
+    def answer(_parent: Any, title: str, _label: str, value: float, *_a: Any) -> Any:
+        asked.append((title, value))
+        return (200.0 if "bandwidth" in title else 95.0), True
+
+    monkeypatch.setattr(QInputDialog, "getDouble", staticmethod(answer))
+    chosen = degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Bandwidth…"])
+    qtbot.waitUntil(lambda: len(chosen) == 2, timeout=3000)
+    qtbot.waitUntil(lambda: bool(asked), timeout=3000)
+    controller = window.simulation.controller
+    assert [(s.action, s.target, s.bandwidth_mbps) for s in controller.steps] == [
+        ("degrade", "wan-atl-clt", 200.0)
+    ]
+    chosen = degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Round trip…"])
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=3000)
+    assert [s.latency_ms for s in controller.steps] == [None, 95.0]
+    assert [t for t, _ in asked] == ["Degrade bandwidth", "Degrade round trip"]
+    assert asked[0][1] == 500.0  # half its design's 1,000 Mbit/s, offered

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QGraphicsView,
+    QInputDialog,
     QMainWindow,
     QMenu,
     QTabWidget,
@@ -475,12 +476,15 @@ class SimulationMode(QObject):
                 f"Bandwidth to {share * 100:g} % ({mbps:g} Mbit/s)",
                 partial(degrade, link.id, bandwidth_mbps=mbps),
             )
+        # The figure a WAN provider quotes, typed (eyes19: fixed steps only).
+        sub.addAction("Bandwidth…", partial(self._ask_bandwidth, link))
         sub.addSeparator()
         for extra in (10.0, 50.0):
             sub.addAction(
                 f"Round trip +{extra:g} ms ({link.rtt_ms + extra:g} ms)",
                 partial(degrade, link.id, latency_ms=link.rtt_ms + extra),
             )
+        sub.addAction("Round trip…", partial(self._ask_round_trip, link))
         sub.addSeparator()
         document = self.session.document
         a = getattr(document.get(link.site_a), "name", link.site_a)
@@ -495,6 +499,33 @@ class SimulationMode(QObject):
             menu.addAction(
                 f"Restore {link.name}'s design", partial(self.controller.restore_link, link.id)
             )
+
+    def _ask_bandwidth(self, link: WanLink) -> None:
+        mbps, ok = QInputDialog.getDouble(
+            self.view,
+            "Degrade bandwidth",
+            f"{link.name}'s bandwidth in this scenario, Mbit/s (its design: "
+            f"{link.bandwidth_mbps:g}):",
+            link.bandwidth_mbps / 2,
+            0.001,
+            1e9,
+            3,
+        )
+        if ok:
+            self.controller.degrade_link(link.id, bandwidth_mbps=mbps)
+
+    def _ask_round_trip(self, link: WanLink) -> None:
+        ms, ok = QInputDialog.getDouble(
+            self.view,
+            "Degrade round trip",
+            f"{link.name}'s round trip in this scenario, ms (its design: {link.rtt_ms:g}):",
+            link.rtt_ms + 10.0,
+            0.0,
+            1e6,
+            1,
+        )
+        if ok:
+            self.controller.degrade_link(link.id, latency_ms=ms)
 
     def _on_key(self, event: QKeyEvent) -> bool:
         key = event.key()
