@@ -286,6 +286,11 @@ class MainWindow(QMainWindow):
         v.addAction(self.act_rename)
         self.act_rename.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.act_select_all = self._action("Select &All", self.select_all, K.SelectAll)
+        self.act_select_same_kind = self._action(
+            "Select Same &Kind",
+            e.select_same_kind,
+            tip="Select every element of the selected elements' kinds",
+        )
         self.act_find = self._action("&Find Element…", self.focus_find, K.Find)
         self.act_align = {
             how: self._action(text, functools.partial(e.align, how))
@@ -368,7 +373,7 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_duplicate])
         m.addActions([self.act_rename, self.act_delete])
         m.addSeparator()
-        m.addActions([self.act_select_all, self.act_find])
+        m.addActions([self.act_select_all, self.act_select_same_kind, self.act_find])
         m.addSeparator()
         m.addAction(self.act_connect)
         m = bar.addMenu("&Arrange")
@@ -982,7 +987,14 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has = bool(self.session.selection)
-        edits = (self.act_cut, self.act_copy, self.act_duplicate, self.act_rename, self.act_delete)
+        edits = (
+            self.act_cut,
+            self.act_copy,
+            self.act_duplicate,
+            self.act_rename,
+            self.act_delete,
+            self.act_select_same_kind,
+        )
         for action in edits:
             action.setEnabled(has)
         several = len(self.session.selection) >= 2

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtGui import QColor, QCursor, QKeySequence, QPalette
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QColor, QContextMenuEvent, QCursor, QKeySequence, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLineEdit,
     QListWidget,
+    QMenu,
     QStyle,
     QStyleOptionViewItem,
     QToolButton,
@@ -500,3 +501,42 @@ def test_a_links_degrade_menu_takes_a_typed_bandwidth_and_round_trip(
     assert [s.latency_ms for s in controller.steps] == [None, 95.0]
     assert [t for t, _ in asked] == ["Degrade bandwidth", "Degrade round trip"]
     assert asked[0][1] == 500.0  # half its design's 1,000 Mbit/s, offered
+
+
+def test_select_same_kind_selects_every_element_of_the_selected_kind(
+    launch: Any, qtbot: Any
+) -> None:
+    # eyes19: 72 imported databases to edit together were 72 Ctrl-clicks.
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    window.resize(1280, 800)
+    session, view = window.session, window.view
+    QTest.keyClick(window, Qt.Key.Key_F, CTRL)  # the Find box: DB01, Enter
+    QTest.keyClicks(window.find_edit, "DB01")
+    QTest.keyClick(window.find_edit, Qt.Key.Key_Return)
+    assert session.selection == ["db-db01"]
+    (entry,) = [a for a in window.menuBar().actions() if a.text() == "&Edit"]
+    same = next(a for a in entry.menu().actions() if a.text() == "Select Same &Kind")
+    assert same is window.act_select_same_kind and same.isEnabled()
+    same.trigger()  # Edit > Select Same Kind
+    databases = [e.id for e in session.design.elements if e.kind == "mailbox_database"]
+    assert session.selection == databases and len(databases) == 4
+    assert window.statusBar().currentMessage() == "Selected 4 mailbox databases"
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None and inspector.element_id is None  # the shared fields
+    _shot(window, "select-same-kind")
+    # From the canvas's menu on a host: every ESXi host.
+    host = view.design_scene.rect_of("esx-bos-01")
+    view.ensureVisible(host, 10, 10)
+    QApplication.processEvents()
+    point = view.mapFromScene(QPointF(host.left() + 40, host.top() + 8))
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, point, view.viewport().mapToGlobal(point)
+    )
+    QApplication.sendEvent(view.viewport(), event)  # a right-click's menu
+    menu = view._menu
+    assert isinstance(menu, QMenu) and menu.isVisible()
+    (entry,) = [a for a in menu.actions() if a.text() == "Select Same &Kind"]
+    QTest.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(entry).center())
+    hosts = [e.id for e in session.design.elements if e.kind == "esxi_host"]
+    qtbot.waitUntil(lambda: session.selection == hosts, timeout=3000)
+    assert window.statusBar().currentMessage() == f"Selected {len(hosts)} ESXi hosts"

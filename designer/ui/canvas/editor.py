@@ -206,6 +206,25 @@ class CanvasEditor:
         doc = self.session.document
         self.session.set_selection(sorted(ids, key=doc.position_of))
 
+    def select_same_kind(self) -> None:
+        """Edit > Select Same Kind: every element of the selected elements' kinds (the
+        Inspector then edits their shared fields at once: 72 imported databases were
+        72 Ctrl-clicks)."""
+        doc = self.session.document
+        kinds = {e.kind for e in (doc.get(i) for i in self.session.selection) if e is not None}
+        if not kinds:
+            self._say("Select an element first: its kind is what is selected")
+            return
+        by_kind = doc.index.by_kind
+        ids = [e.id for kind in kinds for e in by_kind.get(kind, ())]
+        self.session.set_selection(sorted(ids, key=doc.position_of))
+        if len(kinds) == 1:
+            info = KINDS.get(next(iter(kinds)))
+            what = plural(len(ids), info.label if info is not None else "element")
+        else:
+            what = f"{plural(len(ids), 'element')} of {len(kinds)} kinds"
+        self._say(f"Selected {what}")
+
     # -- lines ---------------------------------------------------------------------------------
     def remove_waypoint(self, line: str, at: QPointF, scale: float) -> bool:
         """Take away the waypoint of ``line`` at ``at`` (a double-click on it)."""

@@ -82,6 +82,7 @@ def canvas_menu(
     menu.addAction("&Copy", editor.copy)
     menu.addAction("&Paste Here", lambda: host.paste_at(at))
     menu.addAction("D&uplicate", editor.duplicate)
+    menu.addAction("Select Same &Kind", editor.select_same_kind)
     delete = menu.addAction("&Delete", editor.delete_selection)
     delete.setToolTip(editor.removal_sentence())
     delete.setStatusTip(editor.removal_sentence())
