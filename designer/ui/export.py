@@ -56,9 +56,12 @@ def drawing_rect(scene: DesignScene) -> QRectF:
     links routed around and below them with their labels (the boxes alone cut those
     off)."""
     rect = QRectF()
+    # A box showing its marks (hovered, or still selected) is measured by itself: its
+    # bounds take them in (see designer.ui.canvas.reach).
+    reaching = set(scene.marks_reach.reaching())
     for item in scene.items():
         if item.isVisible():
-            rect = rect.united(item.sceneBoundingRect())
+            rect = rect.united(item.scene_rect() if item in reaching else item.sceneBoundingRect())
     return rect
 
 

@@ -48,6 +48,7 @@ from designer.ui.canvas.labels import Labels
 from designer.ui.canvas.layers import CanvasLayers, group_of
 from designer.ui.canvas.markers import Mark, iter_marks
 from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, is_detail, z_of
+from designer.ui.canvas.reach import MarksReach
 from designer.ui.canvas.router import Router
 from designer.ui.canvas.spots import RectGrid
 from designer.ui.canvas.theme import Theme
@@ -548,6 +549,8 @@ class DesignScene(QGraphicsScene):
         self.marks_lod: float | None = None
         #: The boxes given a kept picture (by the view, as it first paints them).
         self.pictured: set[str] = set()
+        #: The boxes whose bounds take in their handles and ports (see reach.py).
+        self.marks_reach = MarksReach(self)
         #: Families shown or hidden, findings markers, dimming (view state; layers.py).
         self.layers = CanvasLayers(self)
         self.show_grid = True
@@ -654,6 +657,7 @@ class DesignScene(QGraphicsScene):
         self.clear()
         for item in self._kept:
             self.addItem(item)
+        self.marks_reach.clear()
         self._nodes.clear()
         self.edges.clear()
         self._edges_at.clear()
@@ -2153,12 +2157,12 @@ class DesignScene(QGraphicsScene):
             )
         for item in self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
             if isinstance(item, NodeItem) and item.isVisible():
-                if not item.container:
-                    return True
+                # The box itself (its bounds take in a selected box's marks: reach.py).
                 # On a container's body is fine, on its title bar is not.
-                header = item.scene_rect()
-                header.setHeight(HEADER)
-                if header.intersects(rect):
+                box = item.scene_rect()
+                if item.container:
+                    box.setHeight(HEADER)
+                if box.intersects(rect):
                     return True
         return False
 
@@ -2998,6 +3002,9 @@ class DesignScene(QGraphicsScene):
 
     def selected_ids(self) -> set[str]:
         return self._selected
+
+    def reach(self, node: NodeItem) -> None:
+        self.marks_reach.want(node)
 
     def connectable(self, kind: str) -> bool:
         return kind in connectable_kinds()

@@ -139,6 +139,11 @@ class DesignView(QGraphicsView):
             element_id = item.element_id if isinstance(item, NodeItem | EdgeItem) else None
             if element_id is not None:
                 found.add(element_id)
+        # A box showing its marks (selected, hovered) has bounds past it, which Qt asks
+        # to be inside too: the box itself is what counts.
+        for node in self.design_scene.marks_reach.reaching():
+            if node.isVisible() and rect.contains(node.scene_rect()):
+                found.add(node.element_id)
         doc = self.session.document
         return sorted(found, key=doc.position_of)
 
@@ -299,6 +304,8 @@ class DesignView(QGraphicsView):
     def paintEvent(self, event: QPaintEvent) -> None:
         scene = self.design_scene
         self._cover()
+        # The boxes showing marks past their edges: their bounds at this zoom.
+        scene.marks_reach.zoomed(self.transform().m11())
         scene.painting_view = self  # boxes painting their pictures ask where they show
         try:
             super().paintEvent(event)

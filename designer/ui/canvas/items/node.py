@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsRectItem,
@@ -49,6 +49,7 @@ __all__ = [
     "CONNECTOR_RADIUS",
     "CORNERS",
     "HANDLE_PX",
+    "MARKS_PX",
     "PORT_PX",
     "NodeHost",
     "NodeItem",
@@ -67,10 +68,22 @@ CONNECTOR_RADIUS = 6.0
 HANDLE_PX = 8.0
 #: Connection ports (circles at the middle of a box's sides), diameter in screen pixels.
 PORT_PX = 13.0
+#: How far past its box a box's marks reach on screen, pixels: a small box's top and
+#: bottom ports (PORT_PX wide, 3 px inside the box: 10 px out), their pen, antialiasing.
+MARKS_PX = 13.0
 #: The corners a box is resized by: (name, x factor, y factor) of the corner.
 CORNERS = (("nw", 0.0, 0.0), ("ne", 1.0, 0.0), ("se", 1.0, 1.0), ("sw", 0.0, 1.0))
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
 _NO_PICTURE = QGraphicsItem.CacheMode.NoCache
+#: The invisible pens that carry a box's reach into its bounds (see NodeItem.set_reach).
+_REACH_PENS: dict[float, QPen] = {0.0: _NO_PEN}
+
+
+def _reach_pen(reach: float) -> QPen:
+    pen = _REACH_PENS.get(reach)
+    if pen is None:
+        pen = _REACH_PENS[reach] = QPen(QColor(0, 0, 0, 0), 2 * reach)
+    return pen
 
 
 _TOKENS = re.compile(r"([ \-_./]+)")
@@ -236,6 +249,11 @@ class NodeHost(Protocol):
         """The box ``box`` is drawn in (None: top level)."""
         ...
 
+    def reach(self, node: NodeItem) -> None:
+        """``node`` began or stopped showing marks past its edges: its bounds follow
+        (see :mod:`designer.ui.canvas.reach`)."""
+        ...
+
     def rows_in(self, element_id: str) -> list[NodeItem]:
         """The rows (VMs, LUNs, databases) drawn in a box."""
         ...
@@ -290,6 +308,10 @@ class NodeItem(QGraphicsRectItem):
     #: router asks every box near a line where it is, at each move.
     _box: tuple[float, float, float, float] | None = None
 
+    #: How far its bounds reach past the box (scene units): its marks' room while it
+    #: shows them (see designer.ui.canvas.reach).
+    _reach = 0.0
+
     def __init__(self, host: NodeHost, element: ElementBase, rect: QRectF) -> None:
         super().__init__(0.0, 0.0, rect.width(), rect.height())
         self._scene = host
@@ -329,11 +351,39 @@ class NodeItem(QGraphicsRectItem):
         self._decorated()
 
     def _decorated(self) -> None:
-        """A selected or hovered box is painted directly, not from its kept picture: its
-        handles and ports reach past its bounds, which the picture would cut (the view
-        keeps its picture again once it is neither: see ``DesignView.drawBackground``)."""
+        """A selected or hovered box is painted directly, not from its kept picture (the
+        view keeps its picture again once it is neither: see
+        ``DesignView.drawBackground``); its bounds take in its handles and ports, which
+        reach past the box, while it shows them (the scene says when: see
+        :mod:`designer.ui.canvas.reach`)."""
         if (self._selected or self._hovered) and self.cacheMode() != _NO_PICTURE:
             self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        if self.shows_marks() != (self._reach > 0):
+            self._scene.reach(self)
+
+    def shows_marks(self) -> bool:
+        """Whether it shows marks past its edges (resize handles, connection ports)."""
+        return self._selected or self.shows_ports()
+
+    def set_reach(self, reach: float) -> None:
+        """Grow (or shrink back) its bounds by ``reach`` scene units on each side. An
+        invisible pen of twice that width carries it: Qt's own rectangle item adds
+        half its pen to its bounds (no Python ``boundingRect``, which Qt asks of every
+        box at each paint and index query); :meth:`shape` keeps the box's own
+        rectangle for clicks and hovering."""
+        if reach != self._reach:
+            self._reach = reach
+            self.setPen(_reach_pen(reach))  # (prepareGeometryChange and update)
+
+    def marks_fit(self, lod: float) -> bool:
+        """Whether its bounds take in its marks drawn at zoom ``lod`` (they are drawn
+        only then: past its bounds, a moved box left them behind on the canvas)."""
+        return self._reach * lod >= MARKS_PX - 1e-6
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(self.rect())
+        return path
 
     def set_element(self, element: ElementBase) -> None:
         self.name = element.name
@@ -379,17 +429,22 @@ class NodeItem(QGraphicsRectItem):
     # -- ports and handles ----------------------------------------------------------------
     def ports(self, scale: float) -> dict[str, QPointF]:
         """The connection ports (item coordinates) at zoom ``scale``: the middle of each
-        side a line may leave by, just inside the box (a row: its two ends; a
-        container: not its title bar)."""
+        side a line may leave by (a row: its two ends, just inside it; a container:
+        not its title bar, just inside it). A small box's sit on its border, the top
+        and bottom ones reaching 3 px into it only: inside, they covered its name (a
+        selected witness read "BOS-FS(" with its ports on the "W"; eyes18 ui #18)."""
         r = self.rect()
         inset = min(PORT_PX / 2 / max(scale, 0.05), r.width() / 4, r.height() / 2)
+        side_inset = across = inset
+        if not (self.container or self.detail):
+            side_inset, across = 0.0, 3.0 / max(scale, 0.05) - inset
         sides = "lr" if self.detail else ("lrb" if self.container else "lrtb")
         mid_y = r.center().y() if not self.container else (HEADER + r.bottom()) / 2
         places = {
-            "l": QPointF(r.left() + inset, mid_y),
-            "r": QPointF(r.right() - inset, mid_y),
-            "t": QPointF(r.center().x(), r.top() + inset),
-            "b": QPointF(r.center().x(), r.bottom() - inset),
+            "l": QPointF(r.left() + side_inset, mid_y),
+            "r": QPointF(r.right() - side_inset, mid_y),
+            "t": QPointF(r.center().x(), r.top() + across),
+            "b": QPointF(r.center().x(), r.bottom() - across),
         }
         return {side: places[side] for side in sides}
 
@@ -511,10 +566,14 @@ class NodeItem(QGraphicsRectItem):
             painter.drawRoundedRect(r, radius, radius)
         if self.marker is not None and self._scene.show_findings:
             self._paint_marker(painter, r, marks_lod)
-        if self.selected:
-            self._paint_handles(painter, marks_lod)
-        if self.shows_ports() and lod > 0.12:
-            self._paint_ports(painter, marks_lod)
+        # The marks reaching past the box, once its bounds take them in (in the canvas;
+        # the Overview's picture of it shows them as the canvas does).
+        reach = self._reach
+        if reach and (self._scene.painting_view is None or self.marks_fit(marks_lod)):
+            if self.selected:
+                self._paint_handles(painter, marks_lod)
+            if self.shows_ports() and lod > 0.12:
+                self._paint_ports(painter, marks_lod)
 
     # -- painting helpers -------------------------------------------------------------
     def _affixes(self) -> Counter[str]:
