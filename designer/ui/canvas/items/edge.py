@@ -26,13 +26,17 @@ from designer.domain.design import Severity
 from designer.ui.canvas.labels import Labels
 from designer.ui.canvas.theme import Theme
 
-__all__ = ["AMBER_FROM", "EdgeItem", "load_percent", "route_path"]
+__all__ = ["AMBER_FROM", "MIN_LINK", "EdgeItem", "load_percent", "route_path"]
 
 #: A WAN link's line turns amber from this utilisation (docs/capacity.md), red over 1.
 AMBER_FROM = 0.7
 #: A WAN link is drawn over a casing of the canvas's colour this much wider on each
 #: side (screen pixels): lines beneath it stop short of it.
 CASING_PX = 3.0
+#: A straight WAN link shorter than this (scene units: two sites that nearly touch) is
+#: drawn this long across its middle, over the sites' edges, and picked there: a 10 px
+#: stub between them, its label away on a leader, was hard to see or click (eyes18 ui #13).
+MIN_LINK = 48.0
 #: A findings badge's diameter and its gap from the label it sits beside (screen
 #: pixels at 100 % and closer; kept on screen as the view zooms out, down to 20 %).
 BADGE_PX = 16.0
@@ -105,6 +109,24 @@ def _clip_line(line: QLineF, rect: QRectF) -> QLineF | None:
                 return None
             t1 = min(t1, t)
     return QLineF(x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy)
+
+
+def _lengthened(line: QLineF, length: float) -> QLineF | None:
+    """``line`` drawn ``length`` long across its middle when it is shorter (a line whose
+    ends coincide: across, left to right), else None."""
+    have = line.length()
+    if have >= length:
+        return None
+    middle = line.center()
+    dx, dy = (line.dx() / have, line.dy() / have) if have > 0 else (1.0, 0.0)
+    half = QPointF(dx * length / 2, dy * length / 2)
+    return QLineF(middle - half, middle + half)
+
+
+def _corridor(stroker: QPainterPathStroker, line: QLineF) -> QPainterPath:
+    path = QPainterPath(line.p1())
+    path.lineTo(line.p2())
+    return stroker.createStroke(path)
 
 
 def route_path(
@@ -265,6 +287,8 @@ class EdgeItem(QGraphicsPathItem):
             self._label.setFont(theme.small_font if style_key != "wan_link" else theme.font)
             self._label.setBrush(theme.text)
         self._line = QLineF()
+        #: The line as drawn when it is drawn longer than it is (see MIN_LINK), or None.
+        self._drawn: QLineF | None = None
         self._route = QPainterPath()
         self._routed = False
         self._middle = QPointF()
@@ -296,6 +320,11 @@ class EdgeItem(QGraphicsPathItem):
         self.prepareGeometryChange()
         self._routed = len(points) > 2
         self._line = QLineF(p1, p2)
+        self._drawn = (
+            _lengthened(self._line, MIN_LINK)
+            if self.style_key == "wan_link" and not self._routed
+            else None
+        )
         path = route_path(points, curve_at) if self._routed else QPainterPath(p1)
         if not self._routed:
             path.lineTo(p2)
@@ -326,6 +355,10 @@ class EdgeItem(QGraphicsPathItem):
         self.setPath(path)
         self._leader = None
         self._place_label()
+
+    def drawn_line(self) -> QLineF | None:
+        """The straight line as drawn when it is drawn longer than it is (MIN_LINK)."""
+        return QLineF(self._drawn) if self._drawn is not None else None
 
     def label_scene_rect(self) -> QRectF | None:
         """Where the label sits as laid out (scene coordinates), or None."""
@@ -527,12 +560,14 @@ class EdgeItem(QGraphicsPathItem):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(self._route)
         else:
-            segment = _clip_line(self._line, option.exposedRect.adjusted(-20, -20, 20, 20))
+            line = self._drawn if self._drawn is not None else self._line
+            segment = _clip_line(line, option.exposedRect.adjusted(-20, -20, 20, 20))
             if segment is not None:
                 painter.drawLine(segment)
 
     def boundingRect(self) -> QRectF:
-        # Room for the findings badge drawn at the middle, and the label's leader.
+        # Room for the findings badge drawn at the middle (and a short link drawn
+        # longer: MIN_LINK / 2 past each end at most), and the label's leader.
         rect = super().boundingRect().adjusted(-40, -40, 40, 40)
         if self._leader is not None:
             rect = rect.united(QRectF(self._leader.p1(), self._leader.p2()).normalized())
@@ -542,4 +577,10 @@ class EdgeItem(QGraphicsPathItem):
         # Thin cosmetic lines are hard to hit: a fixed-width corridor in scene units.
         stroker = QPainterPathStroker()
         stroker.setWidth(8.0)
-        return stroker.createStroke(self.path())
+        shape = stroker.createStroke(self.path())
+        # A short link is picked where it is drawn, and by the leader to its label (a
+        # link between sites that nearly touch is little more than its leader).
+        for extra in (self._drawn, self._leader):
+            if extra is not None:
+                shape = shape.united(_corridor(stroker, extra))
+        return shape
