@@ -2,14 +2,16 @@
 (``dr-designer gui``, File > New's Two-site DAG) with real mouse events.
 
 * ui #13: a WAN link between two sites that nearly touch (10 px apart) was a 10 px stub
-  with its label 50 px above on a dotted leader: hard to see or click."""
+  with its label 50 px above on a dotted leader: hard to see or click.
+* ui #19: the DAG's witness line ran in the channel of its member lines, in their
+  colour, solid: the witness relation was hard to tell."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLineF, QPointF
+from PySide6.QtCore import QLineF, QPointF, Qt
 from PySide6.QtWidgets import QApplication
 from test_canvas_support import click, drag
 from test_eyes_leftovers18 import _two_site_dag
@@ -70,3 +72,25 @@ def test_a_wan_link_between_sites_that_nearly_touch_is_drawn_and_picked_whole(
     session.undo_stack.undo()
     qtbot.waitUntil(lambda: link.path().length() > MIN_LINK, timeout=5000)
     assert link.drawn_line() is None
+
+
+def test_a_dags_witness_lines_are_dashed_beside_its_solid_member_lines(
+    launch: Any, qtbot: Any
+) -> None:
+    window = _two_site_dag(launch, qtbot)
+    view = window.view
+    scene = view.scene()
+    witness = scene.edges["dag-1|witness|fsw-prd"]
+    alternate = scene.edges["dag-1|alternate_witness|fsw-dr"]
+    members = [e for k, e in scene.edges.items() if k.startswith("dag-1|members|")]
+    assert len(members) == 4
+    assert witness.pen().style() == Qt.PenStyle.DashLine
+    assert alternate.pen().style() == Qt.PenStyle.DashLine
+    assert all(m.pen().style() == Qt.PenStyle.SolidLine for m in members)
+    # One pixel wide: Qt's cosmetic stroker dashes only what is on screen.
+    assert witness.pen().isCosmetic() and witness.pen().widthF() == 1.0
+    # As eyes18 saw them: the witness line beside the Production members' trunk.
+    view.set_zoom(0.75)
+    view.centerOn(QPointF(850, 200))
+    QApplication.processEvents()
+    _shot(view, witness.sceneBoundingRect(), "witness-lines")

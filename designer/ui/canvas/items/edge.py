@@ -78,8 +78,11 @@ _STYLE: dict[str, tuple[float, Qt.PenStyle, bool, str]] = {
     # Long reference lines stay solid: Qt strokes every dash of a cosmetic dashed line
     # even off screen (a millisecond each for DAG lines across a 25k-element drawing).
     "members": (1.0, Qt.PenStyle.SolidLine, False, "dag"),
-    "witness": (1.6, Qt.PenStyle.SolidLine, True, "file_share_witness"),
-    "alternate_witness": (1.0, Qt.PenStyle.SolidLine, True, "file_share_witness"),
+    # A DAG's witness lines are dashed: they leave the DAG's box beside its member
+    # lines, in the same colour, and ran with them in their channel (eyes18 ui #19).
+    # One pixel wide, Qt's cosmetic stroker dashes only what is on screen.
+    "witness": (1.0, Qt.PenStyle.DashLine, True, "file_share_witness"),
+    "alternate_witness": (1.0, Qt.PenStyle.DashLine, True, "file_share_witness"),
     "cas_arrays": (1.6, Qt.PenStyle.SolidLine, True, "load_balancer"),
     "lun": (1.4, Qt.PenStyle.DashLine, True, "virtual_disk"),
 }
