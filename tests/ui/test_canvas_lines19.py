@@ -28,12 +28,16 @@ def _shot(view: Any, around: Any, name: str) -> None:
     view.viewport().grab(rect).save(str(SHOTS / f"{name}.png"))
 
 
+def _opened(launch: Any, qtbot: Any) -> tuple[Any, Any, Any]:
+    """``dr-designer gui``, File > New's Two-site DAG: the window, its view and scene."""
+    window = _two_site_dag(launch, qtbot)
+    return window, window.view, window.view.scene()
+
+
 def test_a_wan_link_between_sites_that_nearly_touch_is_drawn_and_picked_whole(
     launch: Any, qtbot: Any
 ) -> None:
-    window = _two_site_dag(launch, qtbot)
-    view = window.view
-    scene = view.scene()
+    window, view, scene = _opened(launch, qtbot)
     session = window.session
     view.resetTransform()  # 100 %
     view.centerOn(QPointF(660, 120))
@@ -77,9 +81,7 @@ def test_a_wan_link_between_sites_that_nearly_touch_is_drawn_and_picked_whole(
 def test_a_dags_witness_lines_are_dashed_beside_its_solid_member_lines(
     launch: Any, qtbot: Any
 ) -> None:
-    window = _two_site_dag(launch, qtbot)
-    view = window.view
-    scene = view.scene()
+    _window, view, scene = _opened(launch, qtbot)
     witness = scene.edges["dag-1|witness|fsw-prd"]
     alternate = scene.edges["dag-1|alternate_witness|fsw-dr"]
     members = [e for k, e in scene.edges.items() if k.startswith("dag-1|members|")]
