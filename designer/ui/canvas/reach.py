@@ -8,31 +8,30 @@ otherwise (eyes18 ui #18, wave 19).
 The reach is in scene units for the canvas's zoom, rounded up to a power of two: a
 zoom re-files the boxes' bounds only when it halves or doubles. A box grows or shrinks
 at once, up to :data:`REACH_AT_ONCE` in a turn of the event loop; the rest of a big
-selection (Select All of 25,000 boxes: ~100 ms of re-filing in Qt's index) in idle
-slices. A box draws its marks only once its bounds take them in
-(:meth:`designer.ui.canvas.items.node.NodeItem.marks_fit`)."""
+selection when the canvas is about to paint them (those in view: Select All of 25,000
+boxes re-filed ~100 ms in Qt's index, and as much again at Escape, for boxes mostly
+never seen selected). A box draws its marks only once its bounds take them in
+(:meth:`designer.ui.canvas.items.node.NodeItem.marks_fit`); a box left larger than
+it needs (out of view since) only costs a little more repainting."""
 
 from __future__ import annotations
 
 import math
-import time
 from typing import TYPE_CHECKING
 
 import shiboken6
+from PySide6.QtWidgets import QGraphicsScene
 
-from designer.ui import slices
-from designer.ui.canvas.items.node import MARKS_PX
+from designer.ui.canvas.items.node import MARKS_PX, NodeItem
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QGraphicsScene
-
-    from designer.ui.canvas.items.node import NodeItem
+    from PySide6.QtCore import QRectF
 
 __all__ = ["REACH_AT_ONCE", "MarksReach", "reach_at"]
 
 #: The zoom below which no mark is drawn (a box is a plain rectangle there).
 MARKS_MIN_LOD = 0.12
-#: Boxes whose bounds follow their marks at once in one turn; more go in slices.
+#: Boxes whose bounds follow their marks at once in one turn; more wait to be painted.
 REACH_AT_ONCE = 64
 
 
@@ -50,44 +49,45 @@ class MarksReach:
         #: The reach at the canvas's zoom (scene units).
         self.reach = reach_at(1.0)
         self._reaching: set[NodeItem] = set()
-        self._queue: dict[NodeItem, None] = {}
-        self._now = 0  # boxes changed at once since the last paint or slice
-
-    @property
-    def _key(self) -> tuple[int, str]:
-        return (id(self._scene), "marks reach")
+        #: Boxes whose marks came or went, to follow when next painted.
+        self._waiting: set[NodeItem] = set()
+        self._now = 0  # boxes changed at once since the last paint
 
     def want(self, node: NodeItem) -> None:
-        """``node``'s marks came or went: its bounds follow, now or in a slice."""
-        if not self._queue and self._now < REACH_AT_ONCE:
+        """``node``'s marks came or went: its bounds follow, now or before it is next
+        painted."""
+        if node in self._waiting:
+            return  # (restyled again meanwhile: followed when painted, as it is then)
+        if self._now < REACH_AT_ONCE:
             if not self._now:
-                self._follow_view()  # (the canvas may have zoomed since it painted)
-                if self._queue:
-                    slices.shared().start(self._key, self._scene, self._slice)
+                views = self._scene.views()  # (the canvas may have zoomed since)
+                if views:
+                    self._follow(views[0].transform().m11())
             self._now += 1
             self._apply(node)
             return
-        if not self._queue:
-            slices.shared().start(self._key, self._scene, self._slice)
-        self._queue[node] = None
+        self._waiting.add(node)
 
-    def zoomed(self, scale: float) -> None:
-        """Before the canvas paints: the boxes showing marks follow its zoom."""
+    def before_paint(self, scale: float, shown: QRectF) -> None:
+        """The canvas, at zoom ``scale``, is about to paint ``shown`` (scene
+        coordinates): the boxes there follow their marks and its zoom."""
         self._now = 0
+        self._follow(scale)
+        if not self._waiting or scale < MARKS_MIN_LOD:
+            return  # (no mark drawn that far out)
+        waiting = self._waiting
+        near = shown.adjusted(-self.reach, -self.reach, self.reach, self.reach)
+        # (Qt's own: the scene's would build a big design's boxes still to come.)
+        for item in QGraphicsScene.items(self._scene, near):
+            if item in waiting and isinstance(item, NodeItem):
+                waiting.discard(item)
+                self._apply(item)
+
+    def _follow(self, scale: float) -> None:
         reach = reach_at(scale)
         if reach != self.reach:
             self.reach = reach
-            for node in list(self._reaching):
-                self.want(node)
-
-    def _follow_view(self) -> None:
-        views = self._scene.views()
-        if views:
-            reach = reach_at(views[0].transform().m11())
-            if reach != self.reach:
-                self.reach = reach
-                for node in self._reaching:
-                    self._queue[node] = None
+            self._waiting |= self._reaching
 
     def reaching(self) -> list[NodeItem]:
         """The boxes whose bounds reach past them now (in the scene)."""
@@ -95,22 +95,9 @@ class MarksReach:
 
     def clear(self) -> None:
         """The scene dropped every box (a rebuild)."""
-        slices.shared().cancel(self._key)
         self._reaching.clear()
-        self._queue.clear()
+        self._waiting.clear()
         self._now = 0
-
-    def _slice(self, deadline: float) -> bool:
-        self._now = 0
-        queue = self._queue
-        self._follow_view()
-        while queue:
-            node = next(iter(queue))
-            del queue[node]
-            self._apply(node)
-            if time.perf_counter() >= deadline:
-                break
-        return not queue
 
     def _apply(self, node: NodeItem) -> None:
         if not shiboken6.isValid(node) or node.scene() is not self._scene:

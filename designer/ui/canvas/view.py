@@ -305,7 +305,7 @@ class DesignView(QGraphicsView):
         scene = self.design_scene
         self._cover()
         # The boxes showing marks past their edges: their bounds at this zoom.
-        scene.marks_reach.zoomed(self.transform().m11())
+        scene.marks_reach.before_paint(self.transform().m11(), self._visible_rect())
         scene.painting_view = self  # boxes painting their pictures ask where they show
         try:
             super().paintEvent(event)
