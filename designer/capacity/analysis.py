@@ -221,8 +221,12 @@ def _combined_modes(
     truncated = False
     loads = engine.workload.loads()
     for dag_id in sorted(prep.dags):
-        predictor = DagPredictor(prep, dag_id, active, loads)
         hits = [(e, impacts[e][dag_id]) for e in singles if dag_id in impacts.get(e, {})]
+        # The predictor's databases in classes that these failures cannot tell apart
+        # (see ``DagPredictor``); the pairs are chosen by the failures as they are and
+        # scored with their classes' lost copies.
+        predictor = DagPredictor(prep, dag_id, active, loads, [i for _e, i in hits])
+        scored = dict(zip(map(id, (i for _e, i in hits)), predictor.classed, strict=True))
         sites = [(e, i) for e, i in hits if e in prep.sites and not i.quorum_lost]
         others: list[tuple[str, DagImpact]] = []
         seen: set[object] = set()
@@ -236,7 +240,9 @@ def _combined_modes(
             others.sort(key=lambda ei: (-len(ei[1].unusable) - len(ei[1].lost), ei[0]))
             others = sorted(others[:MAX_CANDIDATES_PER_DAG])
         best: dict[tuple[ModeKind, str], tuple[int, tuple[str, ...]]] = {}
-        doubles = [((a, b), ia, ib) for (a, ia), (b, ib) in combinations(others, 2)]
+        doubles = [
+            ((a, b), scored[id(ia)], scored[id(ib)]) for (a, ia), (b, ib) in combinations(others, 2)
+        ]
         examined += len(doubles)
         predictor.consider(best, "double", doubles)
         plus_one: list[tuple[tuple[str, ...], DagImpact, DagImpact]] = []
@@ -248,7 +254,7 @@ def _combined_modes(
                     "hosts", ()
                 ):
                     continue
-                plus_one.append(((site, element), isite, impact))
+                plus_one.append(((site, element), scored[id(isite)], scored[id(impact)]))
         examined += len(plus_one)
         predictor.consider(best, "site_plus_one", plus_one)
         for (kind, member), (load, failed) in sorted(best.items()):

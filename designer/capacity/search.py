@@ -36,6 +36,12 @@ class DagImpact:
     quorum_lost: bool
     unusable: frozenset[str]
     lost: frozenset[tuple[str, str]]
+    #: ``lost`` as ``dag_impacts`` found it, (member, the databases that lose their
+    #: copy there) (``DagPredictor``'s classes read it); None for an impact made
+    #: from its pairs. Not compared: ``lost`` says the same.
+    lost_by_member: tuple[tuple[str, Sequence[str]], ...] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     @property
     def signature(self) -> tuple[bool, frozenset[str], frozenset[tuple[str, str]]]:
@@ -110,20 +116,25 @@ def dag_impacts(prep: Prepared, settled: Settled) -> dict[str, DagImpact]:
         # In the members' order, as a member-by-member walk adds them.
         unusable = [m for m in members if m in bad] if bad else []
         lost: set[tuple[str, str]] = set()
+        by_member: list[tuple[str, Sequence[str]]] = []
         for m in members if lost_vms and not member_set.isdisjoint(lost_vms) else ():
             if m not in lost_vms:
                 continue
             if (m, "*") in copy_lost or (m, "*") in logs_lost:
-                lost.update(zip(dbs_on_vm.get(m, ()), repeat(m)))
-                continue
-            if lost_by_vm is None:
-                lost_by_vm = defaultdict(list)
-                for pairs in (copy_lost, logs_lost):
-                    for vm, db_id in pairs:
-                        lost_by_vm[vm].append(db_id)
-            lost.update(zip(lost_by_vm[m], repeat(m)))
+                dbs: Sequence[str] = dbs_on_vm.get(m, ())
+            else:
+                if lost_by_vm is None:
+                    lost_by_vm = defaultdict(list)
+                    for pairs in (copy_lost, logs_lost):
+                        for vm, db_id in pairs:
+                            lost_by_vm[vm].append(db_id)
+                dbs = lost_by_vm[m]
+            lost.update(zip(dbs, repeat(m)))
+            by_member.append((m, dbs))
         if quorum_lost or unusable or lost:
-            found[dag_id] = DagImpact(quorum_lost, frozenset(unusable), frozenset(lost))
+            found[dag_id] = DagImpact(
+                quorum_lost, frozenset(unusable), frozenset(lost), tuple(by_member)
+            )
     return found
 
 
@@ -159,10 +170,19 @@ class DagPredictor:
         dag_id: str,
         active: dict[str, str | None],
         mailboxes_of: Mapping[str, Sequence[Any]] | None = None,
+        impacts: Sequence[DagImpact] | None = None,
     ) -> None:
         """``mailboxes_of``: database → a sequence whose first item is its mailbox count
         (the workload's loads, read as a sizing reads them); its model's field when
-        not given."""
+        not given.
+
+        ``impacts``: the failures the predictor will be asked about. Given, databases
+        that no prediction can tell apart — the same member active, the same copies'
+        servers and lags by preference, and the same copies lost in each of
+        ``impacts`` — are one database of their summed mailboxes (a *class*: at 25k,
+        16 per DAG of 400 databases), named by the first of them; ``classed`` then
+        lists ``impacts`` with their lost copies as the classes' (what to ask about).
+        Every prediction's loads are the same integer sums as database by database."""
         self.members = list(prep.dags[dag_id].members)
         self.mailboxes: dict[str, int] = {}
         self.active: dict[str, str | None] = {}
@@ -192,17 +212,26 @@ class DagPredictor:
         # (``db.copies`` is truthy for the databases it lists copies' members of; the
         # servers worked out already by the sweep or an earlier sizing).
         members_of, known = prep.copy_members, prep.servers_known
-        for db_id in prep.dbs_of_dag.get(dag_id, []):
-            servers = (known.get(db_id) or servers_of(dbs[db_id])) if db_id in members_of else ()
+        rows: list[_Row] = [
+            (
+                db_id,
+                (known.get(db_id) or servers_of(dbs[db_id])) if db_id in members_of else (),
+                dbs[db_id].mailboxes if mailboxes_of is None else mailboxes_of[db_id][0],
+                active.get(db_id),
+            )
+            for db_id in prep.dbs_of_dag.get(dag_id, [])
+        ]
+        #: ``impacts`` with the classes' lost copies, in their order (see above).
+        self.classed: list[DagImpact] = []
+        if impacts is not None:
+            rows, self.classed = _classes(rows, impacts)
+        for db_id, servers, count, on in rows:
             servers_here[db_id] = servers
             order = order_of.get(servers)
             if order is None:
                 order = order_of[servers] = tuple([m for m, lag in servers if not lag > 0])
             candidates[db_id] = order
-            count = mailboxes[db_id] = (
-                dbs[db_id].mailboxes if mailboxes_of is None else mailboxes_of[db_id][0]
-            )
-            on = active.get(db_id)
+            mailboxes[db_id] = count
             active_here[db_id] = on
             if on is not None:
                 active_on[on].append(db_id)
@@ -231,6 +260,8 @@ class DagPredictor:
         #: another failure's equal impact is compared set by set (a site's or an
         #: array's: hundreds of lost copies, ~20 µs a lookup).
         self._alone_of: dict[int, tuple[DagImpact, _Alone]] = {}
+        #: ``consider``'s arrays (made when it is first asked).
+        self._batch: _Batch | None = None
 
     @property
     def copies(self) -> dict[str, list[tuple[str, bool]]]:
@@ -499,50 +530,25 @@ class DagPredictor:
         predicted (:meth:`predict`) to load more than normal operation and than any
         pair of its ``kind`` before it.
 
-        Most pairs of a large design do not meet: neither failure moves a database the
-        other moves or sends anything to a member the other makes unusable or to a copy
-        it destroys. Their prediction is normal operation plus both failures' moves
-        with their unusable members at zero, and only the members the two send
-        mailboxes to can be loaded more than normal, so only those are read (at 25k
-        ~1,200 of 2,100 pairs) instead of predicting every member's load. (Such a pair
-        is never one whose every server is out, nor one failure's members and lost
-        copies all among the other's, unless that one moves nothing: ``_pair``'s
-        special cases give the same figures.)"""
-        base = self.base
-        by_itself = self._by_itself
-        for failed, ia, ib in pairs:
-            if ia.quorum_lost or ib.quorum_lost:
-                continue  # the DAG is down: no prediction
-            a, b = by_itself(ia), by_itself(ib)
-            lb, la = ib.lost, ia.lost
-            if (
-                a.moved.isdisjoint(b.moved)
-                and ib.unusable.isdisjoint(a.by_target)
-                and ia.unusable.isdisjoint(b.by_target)
-                and (not lb or a.placed.isdisjoint(lb))
-                and (not la or b.placed.isdisjoint(la))
-            ):
-                # A member either failure makes unusable receives nothing: its gain
-                # is not above zero.
-                gains = dict(a.delta)
-                for member, change in b.delta.items():
-                    gains[member] = gains.get(member, 0) + change
-                for member, gain in gains.items():
-                    if gain <= 0:
-                        continue
-                    mailboxes = base.get(member, 0) + gain
-                    key = (kind, member)
-                    found = best.get(key)
-                    if found is None or mailboxes > found[0]:
-                        best[key] = (mailboxes, failed)
-                continue
-            for member, mailboxes in self._pair(ia, ib).items():
-                if mailboxes <= base.get(member, 0):
-                    continue
-                key = (kind, member)
-                found = best.get(key)
-                if found is None or mailboxes > found[0]:
-                    best[key] = (mailboxes, failed)
+        Every pair is predicted at once, in numpy (``_Batch``): a pair's usable
+        members and lost copies are the OR of its failures' rows, each database goes
+        to its first candidate left (or stays where it is active), and the members'
+        loads are integer sums. For each member the pair kept is the first of those
+        loading it most (numpy's ``argmax``), as the pair-by-pair walk keeps the first
+        that beats every one before it."""
+        chosen = [(failed, ia, ib) for failed, ia, ib in pairs]
+        chosen = [c for c in chosen if not (c[1].quorum_lost or c[2].quorum_lost)]
+        if not chosen:
+            return  # the DAG is down in every pair: no prediction
+        batch = self._batch
+        if batch is None:
+            batch = self._batch = _Batch(self)
+        top = batch.top([ia for _f, ia, _ib in chosen], [ib for _f, _ia, ib in chosen])
+        for member, (mailboxes, number) in top.items():
+            key = (kind, member)
+            found = best.get(key)
+            if found is None or mailboxes > found[0]:
+                best[key] = (mailboxes, chosen[number][0])
 
     def _alone_loads(self, alone: _Alone, unusable: AbstractSet[str]) -> dict[str, int]:
         """``predict`` of one failure: normal operation's loads with its moves."""
@@ -671,6 +677,251 @@ class DagPredictor:
         for m in unusable:
             loads[m] = 0
         return loads
+
+
+#: A database's (id, its copies' servers with their lags by preference, its mailboxes,
+#: the member it is active on).
+_Row = tuple[str, tuple[tuple[str, float], ...], int, "str | None"]
+
+
+def _classes(rows: list[_Row], impacts: Sequence[DagImpact]) -> tuple[list[_Row], list[DagImpact]]:
+    """``rows`` merged into classes (``DagPredictor``'s ``impacts``), and ``impacts``
+    with the classes' lost copies.
+
+    The classes start as the databases of one (active member, servers) and are split
+    by each failure's lost copies member by member (``DagImpact.lost_by_member``): a
+    class whose databases lose their copies on a member it reads (a server of theirs
+    or where they are active) in part is split in two; whole, the class loses
+    (its name, member) in that failure. Set intersections at C speed, a class at a
+    time, not a walk over the lost pairs (thousands per failure: a site's or an
+    array's). Lost copies on members a class does not read change no prediction and
+    are left out."""
+    mailboxes: dict[str, int] = {}
+    #: (active member, servers) → its databases.
+    first: dict[tuple[Any, ...], list[str]] = {}
+    for db_id, servers, count, on in rows:
+        mailboxes[db_id] = count
+        same = first.get((on, servers))
+        if same is None:
+            first[(on, servers)] = [db_id]
+        else:
+            same.append(db_id)
+    #: Each class: [its databases, (failure's position, member) of the copies it lost,
+    #: the member they are active on, their servers].
+    classes: list[list[Any]] = [[set(dbs), [], on, servers] for (on, servers), dbs in first.items()]
+    #: Member → the classes that read it.
+    reading: dict[str, list[list[Any]]] = defaultdict(list)
+    for group in classes:
+        for member in {group[2], *[m for m, _lag in group[3]]}:
+            reading[member].append(group)
+    #: (member, id(its lost databases)) → them as a set, and whether the classes reading the
+    #: member were made whole or free of them already: a member's every copy lost
+    #: (its "*") lists the same databases in each failure that loses it (a site's and
+    #: its OS array's), and a class split since is a part of one that was.
+    as_sets: dict[tuple[str, int], tuple[frozenset[str], Sequence[str]]] = {}
+    for number, impact in enumerate(impacts):
+        if not impact.lost:
+            continue
+        for member, dbs in _lost_by_member(impact):
+            groups = reading.get(member)
+            if not groups:
+                continue
+            known = as_sets.get((member, id(dbs)))
+            if known is not None and known[1] is dbs:
+                lost_here = known[0]
+                for group in groups:
+                    if next(iter(group[0])) in lost_here:
+                        group[1].append((number, member))
+                continue
+            lost_here = frozenset(dbs)
+            as_sets[member, id(dbs)] = (lost_here, dbs)
+            for group in list(groups):
+                mine = group[0]
+                if lost_here.issuperset(mine):
+                    group[1].append((number, member))
+                    continue
+                if lost_here.isdisjoint(mine):
+                    continue
+                # Those that lose it become a class of their own.
+                hit = mine & lost_here
+                mine -= hit
+                group = [hit, list(group[1]), group[2], group[3]]
+                classes.append(group)
+                for read in {group[2], *[m for m, _lag in group[3]]}:
+                    reading[read].append(group)
+                group[1].append((number, member))
+    lost: list[list[tuple[str, str]]] = [[] for _ in impacts]
+    merged: list[_Row] = []
+    for dbs, losses, on, servers in classes:
+        name = min(dbs)
+        merged.append((name, servers, sum(map(mailboxes.__getitem__, dbs)), on))
+        for number, member in losses:
+            lost[number].append((name, member))
+    classed = [
+        DagImpact(impact.quorum_lost, impact.unusable, frozenset(lost[number]))
+        if impact.lost
+        else impact
+        for number, impact in enumerate(impacts)
+    ]
+    return merged, classed
+
+
+def _lost_by_member(impact: DagImpact) -> Iterable[tuple[str, Sequence[str]]]:
+    """An impact's lost copies as (member, the databases that lose theirs there): as
+    ``dag_impacts`` found them, or from the pairs (an impact made elsewhere)."""
+    if impact.lost_by_member is not None:
+        return impact.lost_by_member
+    found: dict[str, list[str]] = {}
+    for db_id, member in impact.lost:
+        found.setdefault(member, []).append(db_id)
+    return found.items()
+
+
+class _Batch:
+    """A predictor's databases as arrays, to predict many pairs of failures at once.
+
+    Members are columns (``base``'s, then every other candidate, then two more: one
+    no database may go to (a missing candidate), one where the databases active
+    nowhere are (never unusable)). A failure is a row: its unusable members, and per
+    database whether it loses its active copy (``gone``) and each candidate's copy
+    (``lost``)."""
+
+    #: Pairs × databases × candidates predicted per numpy pass (memory).
+    CHUNK = 200_000
+
+    def __init__(self, predictor: DagPredictor) -> None:
+        import numpy as np
+
+        self.np = np
+        names = list(predictor.base)
+        column = {m: n for n, m in enumerate(names)}
+        orders = list(predictor.candidates.values())
+        for order in orders:
+            for m in order:
+                if m not in column:
+                    column[m] = len(names)
+                    names.append(m)
+        self.names = names
+        self.column = column
+        members = len(names)
+        self.missing, self.nowhere = members, members + 1
+        self.row_of = {db_id: n for n, db_id in enumerate(predictor.candidates)}
+        #: Per database: member's column → where it is among the candidates.
+        self.place: list[dict[int, int]] = [
+            {column[m]: k for k, m in enumerate(order)} for order in orders
+        ]
+        # Every database's candidates, those it lacks as the column no database may go
+        # to, then the column of the databases active nowhere: never unusable, it ends
+        # the search for a place (``argmax`` finds a free one in every row), and what
+        # goes there is not read.
+        widest = max(map(len, orders), default=0)
+        self.cand = np.array(
+            [
+                [column[m] for m in order] + [self.missing] * (widest - len(order)) + [self.nowhere]
+                for order in orders
+            ],
+            dtype=np.intp,
+        ).reshape(len(orders), widest + 1)
+        self.on_list = [
+            column[on] if on is not None else self.nowhere for on in predictor.active.values()
+        ]
+        self.on = np.array(self.on_list, dtype=np.intp)
+        self.mailboxes = np.array(list(predictor.mailboxes.values()), dtype=np.float64)
+        self.lose = -self.mailboxes
+        self.base = np.zeros(members, dtype=np.int64)
+        self.base[: len(predictor.base)] = list(predictor.base.values())
+        #: id(impact) → (the impact, its row): unusable columns, gone rows, lost
+        #: (row, candidate) places.
+        self._rows: dict[int, tuple[DagImpact, list[int], list[int], list[int], list[int]]] = {}
+
+    def _row(self, impact: DagImpact) -> tuple[list[int], list[int], list[int], list[int]]:
+        kept = self._rows.get(id(impact))
+        if kept is not None and kept[0] is impact:
+            return kept[1], kept[2], kept[3], kept[4]
+        column = self.column
+        out = [column[m] for m in impact.unusable if m in column]
+        gone: list[int] = []
+        rows: list[int] = []
+        places: list[int] = []
+        row_of, on, place = self.row_of, self.on_list, self.place
+        for db_id, member in impact.lost:
+            row = row_of.get(db_id)
+            at = column.get(member)
+            if row is None or at is None:
+                continue
+            if on[row] == at:
+                gone.append(row)
+            k = place[row].get(at)
+            if k is not None:
+                rows.append(row)
+                places.append(k)
+        self._rows[id(impact)] = (impact, out, gone, rows, places)
+        return out, gone, rows, places
+
+    def top(self, first: list[DagImpact], second: list[DagImpact]) -> dict[str, tuple[int, int]]:
+        """Member → (the most mailboxes a pair loads it with above normal operation,
+        the first pair's position that does)."""
+        np = self.np
+        number: dict[int, int] = {}
+        made: list[tuple[list[int], list[int], list[int], list[int]]] = []
+        for impact in (*first, *second):
+            if id(impact) not in number:
+                number[id(impact)] = len(made)
+                made.append(self._row(impact))
+        dbs, places = self.cand.shape
+        width = self.missing + 2
+        out_at: list[int] = []
+        gone_at: list[int] = []
+        lost_at: list[int] = []
+        for n, (out, gone_rows, rows, where_lost) in enumerate(made):
+            out_at += [n * width + c for c in out]
+            gone_at += [n * dbs + r for r in gone_rows]
+            lost_at += [(n * dbs + r) * places + k for r, k in zip(rows, where_lost, strict=True)]
+        unusable = np.zeros(len(made) * width, dtype=bool)
+        unusable[out_at] = True
+        unusable = unusable.reshape(len(made), width)
+        unusable[:, self.missing] = True
+        gone = np.zeros(len(made) * dbs, dtype=bool)
+        gone[gone_at] = True
+        gone = gone.reshape(len(made), dbs)
+        lost = np.zeros(len(made) * dbs * places, dtype=bool)
+        lost[lost_at] = True
+        lost = lost.reshape(len(made), dbs, places)
+        a = np.array([number[id(i)] for i in first], dtype=np.intp)
+        b = np.array([number[id(i)] for i in second], dtype=np.intp)
+        members = self.missing
+        step = max(1, self.CHUNK // max(1, dbs * places))
+        most = np.full(members, np.iinfo(np.int64).min, dtype=np.int64)
+        where = np.zeros(members, dtype=np.intp)
+        which = np.arange(dbs)
+        columns = np.arange(members)
+        for start in range(0, len(a), step):
+            ia, ib = a[start : start + step], b[start : start + step]
+            count = len(ia)
+            out = unusable[ia] | unusable[ib]
+            moved = out[:, self.on] | gone[ia] | gone[ib]
+            free = out[:, self.cand] | lost[ia] | lost[ib]
+            np.logical_not(free, out=free)
+            target = self.cand[which, free.argmax(axis=2)]
+            # Each moved database's mailboxes taken from where it is active and added
+            # where it goes, summed per (pair, member) in one ``bincount`` (float64:
+            # integer sums exact far beyond any design's mailboxes).
+            offset = (np.arange(count) * width)[:, None]
+            flat = np.concatenate(((self.on + offset).ravel(), (target + offset).ravel()))
+            weights = np.concatenate(
+                ((self.lose * moved).ravel(), (self.mailboxes * moved).ravel())
+            )
+            change = np.bincount(flat, weights, minlength=count * width).reshape(count, width)
+            loads = change[:, :members].astype(np.int64) + self.base
+            loads[out[:, :members]] = 0
+            best_at = loads.argmax(axis=0)
+            value = loads[best_at, columns]
+            better = value > most
+            most[better] = value[better]
+            where[better] = best_at[better] + start
+        return {
+            self.names[m]: (int(most[m]), int(where[m])) for m in np.flatnonzero(most > self.base)
+        }
 
 
 @dataclass(frozen=True, slots=True)

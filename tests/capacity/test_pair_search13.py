@@ -147,39 +147,6 @@ def _former_pairs(
     return best
 
 
-def test_both_ways_of_judging_a_pair_are_taken_on_a_generated_design() -> None:
-    """On the generated 1k design's failures, some pairs are judged without a full
-    prediction and some with one; the result equals the former either way."""
-    from benchmarks.generate import generate_design
-
-    sim = Simulator(generate_design("1k", seed=0, workload=True))
-    engine = CapacityEngine(sim)
-    singles, _skipped = relevant_elements(sim)
-    impacts = {e: dag_impacts(sim.prep, sim.placement([e])) for e in singles}
-    judged = full = 0
-    for dag_id in sorted(sim.prep.dags):
-        hits = [(e, impacts[e][dag_id]) for e in singles if dag_id in impacts[e]]
-        pairs = [((a, b), ia, ib) for (a, ia), (b, ib) in combinations(hits, 2)]
-        predictor = DagPredictor(sim.prep, dag_id, engine.base_active)
-        calls = 0
-        real = predictor._pair
-
-        def counted(ia: DagImpact, ib: DagImpact, real=real) -> dict[str, int]:
-            nonlocal calls
-            calls += 1
-            return real(ia, ib)
-
-        predictor._pair = counted  # type: ignore[method-assign]
-        best: Best = {}
-        predictor.consider(best, "double", pairs)
-        reference = DagPredictor(sim.prep, dag_id, engine.base_active)
-        assert best == _former_pairs(reference, "double", pairs)
-        usable = sum(1 for _f, ia, ib in pairs if not (ia.quorum_lost or ib.quorum_lost))
-        judged += usable - calls
-        full += calls
-    assert judged > 20 and full > 50, (judged, full)
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data(), st.sampled_from(["1k", "stretched"]))
 def test_consider_equals_the_former_on_drawn_impacts(data: st.DataObject, which: str) -> None:

@@ -48,9 +48,9 @@ def _check(design: Design) -> int:
         for db_id in prep.dbs_of_dag.get(dag_id, []):
             db = prep.dbs[db_id]
             servers = prep.servers_of(db) if db.copies else ()
-            assert predictor.candidates[db_id] == tuple(
-                m for m, lag in servers if not lag > 0
-            ), db_id
+            assert predictor.candidates[db_id] == tuple(m for m, lag in servers if not lag > 0), (
+                db_id
+            )
             holders.update(m for m, _lag in servers)
             if active.get(db_id) is not None:
                 pairs.add((db_id, active[db_id]))
@@ -127,9 +127,9 @@ def test_databases_of_the_same_members_with_other_lags_or_orders_keep_their_own(
     assert any(len(order) == 3 for order in orders)  # a lagged copy left out
 
 
-def test_a_copy_on_a_server_the_dag_does_not_list_is_a_holder() -> None:
-    """Databases of two copies on different members, the DAG not listing one of them:
-    the holders come from every distinct servers tuple, not the members alone."""
+def _unlisted() -> Design:
+    """Databases of two copies on different members, the DAG not listing one of them
+    (``wor-mbx2``)."""
     design = stretched(databases=4, members_per_site=2, copies=("bos", "wor"))
     elements = [
         e.model_copy(update={"members": [m for m in e.members if m != "wor-mbx2"]})
@@ -137,9 +137,14 @@ def test_a_copy_on_a_server_the_dag_does_not_list_is_a_holder() -> None:
         else e
         for e in design.elements
     ]
-    design = Design(
+    return Design(
         name=design.name, intent=design.intent, elements=elements, capacity=design.capacity
     )
+
+
+def test_a_copy_on_a_server_the_dag_does_not_list_is_a_holder() -> None:
+    """The holders come from every distinct servers tuple, not the members alone."""
+    design = _unlisted()
     assert _check(design) == 4
     sim = Simulator(design)
     predictor = DagPredictor(sim.prep, "dag", CapacityEngine(sim).base_active)
