@@ -220,6 +220,8 @@ def _combined_modes(
     examined = 0
     truncated = False
     loads = engine.workload.loads()
+    #: Site → its hosts (a site loss plus one of its own hosts is not a pair).
+    hosts_of: dict[str, frozenset[str]] = {}
     for dag_id in sorted(prep.dags):
         hits = [(e, impacts[e][dag_id]) for e in singles if dag_id in impacts.get(e, {})]
         # The predictor's databases in classes that these failures cannot tell apart
@@ -247,12 +249,13 @@ def _combined_modes(
         predictor.consider(best, "double", doubles)
         plus_one: list[tuple[tuple[str, ...], DagImpact, DagImpact]] = []
         for site, isite in sites:
+            hosts_in = hosts_of.get(site)
+            if hosts_in is None:
+                hosts_in = hosts_of[site] = frozenset(prep.in_site.get(site, {}).get("hosts", ()))
             for element, impact in others:
-                if impact.unusable <= isite.unusable and impact.lost <= isite.lost:
+                if impact.unusable <= isite.unusable and impact.lost_within(isite):
                     continue
-                if prep.vm_site.get(element) == site or element in prep.in_site.get(site, {}).get(
-                    "hosts", ()
-                ):
+                if prep.vm_site.get(element) == site or element in hosts_in:
                     continue
                 plus_one.append(((site, element), scored[id(isite)], scored[id(impact)]))
         examined += len(plus_one)

@@ -27,6 +27,7 @@ from designer.simulation.prepared import Prepared
 __all__ = ["DagImpact", "DagPredictor", "dag_impacts"]
 
 _VM = itemgetter(0)
+_FIRST = itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,23 @@ class DagImpact:
     @property
     def signature(self) -> tuple[bool, frozenset[str], frozenset[tuple[str, str]]]:
         return (self.quorum_lost, self.unusable, self.lost)
+
+    def lost_within(self, other: DagImpact) -> bool:
+        """``self.lost <= other.lost``; by member where both were found by
+        ``dag_impacts``: a member whose lost databases are the very same list in both
+        (its every copy lost: a site's and its arrays' losses) needs no set walk."""
+        mine, theirs = self.lost_by_member, other.lost_by_member
+        if mine is None or theirs is None or len(self.lost) > len(other.lost):
+            return self.lost <= other.lost
+        of_other = dict(theirs)
+        for member, dbs in mine:
+            found = of_other.get(member)
+            if found is dbs:
+                continue
+            if found is None and not dbs:
+                continue
+            return self.lost <= other.lost
+        return True
 
 
 def dag_impacts(prep: Prepared, settled: Settled) -> dict[str, DagImpact]:
@@ -212,19 +230,28 @@ class DagPredictor:
         # (``db.copies`` is truthy for the databases it lists copies' members of; the
         # servers worked out already by the sweep or an earlier sizing).
         members_of, known = prep.copy_members, prep.servers_known
-        rows: list[_Row] = [
-            (
-                db_id,
-                (known.get(db_id) or servers_of(dbs[db_id])) if db_id in members_of else (),
-                dbs[db_id].mailboxes if mailboxes_of is None else mailboxes_of[db_id][0],
-                active.get(db_id),
-            )
-            for db_id in prep.dbs_of_dag.get(dag_id, [])
+        ids = prep.dbs_of_dag.get(dag_id, [])
+        every_servers = [
+            (known.get(db_id) or servers_of(dbs[db_id])) if db_id in members_of else ()
+            for db_id in ids
         ]
         #: ``impacts`` with the classes' lost copies, in their order (see above).
         self.classed: list[DagImpact] = []
-        if impacts is not None:
-            rows, self.classed = _classes(rows, impacts)
+        rows: list[_Row]
+        if impacts is None:
+            rows = [
+                (
+                    db_id,
+                    servers,
+                    dbs[db_id].mailboxes if mailboxes_of is None else mailboxes_of[db_id][0],
+                    active.get(db_id),
+                )
+                for db_id, servers in zip(ids, every_servers, strict=True)
+            ]
+        else:
+            if mailboxes_of is None:
+                mailboxes_of = {db_id: (dbs[db_id].mailboxes,) for db_id in ids}
+            rows, self.classed = _classes(ids, every_servers, active, mailboxes_of, impacts)
         for db_id, servers, count, on in rows:
             servers_here[db_id] = servers
             order = order_of.get(servers)
@@ -684,7 +711,13 @@ class DagPredictor:
 _Row = tuple[str, tuple[tuple[str, float], ...], int, "str | None"]
 
 
-def _classes(rows: list[_Row], impacts: Sequence[DagImpact]) -> tuple[list[_Row], list[DagImpact]]:
+def _classes(
+    ids: list[str],
+    every_servers: list[tuple[tuple[str, float], ...]],
+    active: Mapping[str, str | None],
+    mailboxes_of: Mapping[str, Sequence[Any]],
+    impacts: Sequence[DagImpact],
+) -> tuple[list[_Row], list[DagImpact]]:
     """``rows`` merged into classes (``DagPredictor``'s ``impacts``), and ``impacts``
     with the classes' lost copies.
 
@@ -696,16 +729,10 @@ def _classes(rows: list[_Row], impacts: Sequence[DagImpact]) -> tuple[list[_Row]
     time, not a walk over the lost pairs (thousands per failure: a site's or an
     array's). Lost copies on members a class does not read change no prediction and
     are left out."""
-    mailboxes: dict[str, int] = {}
     #: (active member, servers) → its databases.
-    first: dict[tuple[Any, ...], list[str]] = {}
-    for db_id, servers, count, on in rows:
-        mailboxes[db_id] = count
-        same = first.get((on, servers))
-        if same is None:
-            first[(on, servers)] = [db_id]
-        else:
-            same.append(db_id)
+    first: defaultdict[tuple[Any, ...], list[str]] = defaultdict(list)
+    for key, db_id in zip(zip(map(active.get, ids), every_servers, strict=True), ids, strict=True):
+        first[key].append(db_id)
     #: Each class: [its databases, (failure's position, member) of the copies it lost,
     #: the member they are active on, their servers].
     classes: list[list[Any]] = [[set(dbs), [], on, servers] for (on, servers), dbs in first.items()]
@@ -754,7 +781,7 @@ def _classes(rows: list[_Row], impacts: Sequence[DagImpact]) -> tuple[list[_Row]
     merged: list[_Row] = []
     for dbs, losses, on, servers in classes:
         name = min(dbs)
-        merged.append((name, servers, sum(map(mailboxes.__getitem__, dbs)), on))
+        merged.append((name, servers, sum(map(_FIRST, map(mailboxes_of.__getitem__, dbs))), on))
         for number, member in losses:
             lost[number].append((name, member))
     classed = [

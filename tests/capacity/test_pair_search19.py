@@ -168,3 +168,44 @@ def test_consider_in_several_passes_keeps_the_same_pairs(monkeypatch: Any) -> No
 
     monkeypatch.setattr(search_module._Batch, "CHUNK", 1)
     assert _search_check(generate_design("1k", seed=0, workload=True)) > 20
+
+
+def _within(design: Design) -> int:
+    """Every two impacts on one DAG of one sizing's failures: ``lost_within`` against
+    the sets' own comparison; how many were decided by member."""
+    sim = Simulator(design)
+    singles, _skipped = relevant_elements(sim)
+    impacts = {e: dag_impacts(sim.prep, sim.placement([e])) for e in singles}
+    by_member = 0
+    for dag_id in sorted(sim.prep.dags):
+        hits = [impacts[e][dag_id] for e in singles if dag_id in impacts[e]]
+        for a in hits:
+            for b in hits:
+                assert a.lost_within(b) == (a.lost <= b.lost), (a, b)
+                by_member += bool(a.lost and a.lost_by_member and a.lost <= b.lost)
+    return by_member
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_lost_within_equals_the_subset_test_on_generated_designs(seed: int) -> None:
+    from benchmarks.generate import generate_design
+
+    assert _within(generate_design("1k", seed=seed, workload=True)) > 10
+
+
+@pytest.mark.parametrize("path", _sized_samples(), ids=lambda p: p.stem)
+def test_lost_within_equals_the_subset_test_on_the_samples(path: Any) -> None:
+    design = load(path)
+    _within(getattr(design, "design", design))
+
+
+def test_lost_within_without_members_compares_the_sets() -> None:
+    a = DagImpact(False, frozenset(), frozenset([("db1", "m1")]))
+    b = DagImpact(False, frozenset(), frozenset([("db1", "m1"), ("db2", "m1")]), (("m1", ["db1"]),))
+    assert a.lost_within(b) and not b.lost_within(a)
+    listed = ["db1", "db2"]
+    c = DagImpact(False, frozenset(), frozenset([("db1", "m1"), ("db2", "m1")]), (("m1", listed),))
+    d = DagImpact(False, frozenset(), frozenset([("db1", "m1"), ("db2", "m1")]), (("m1", listed),))
+    other = DagImpact(False, frozenset(), frozenset([("db3", "m1")]), (("m1", ["db3"]),))
+    assert c.lost_within(d) and d.lost_within(c)
+    assert not other.lost_within(c) and not c.lost_within(other)
