@@ -82,14 +82,14 @@ def test_the_classes_predict_as_the_databases_on_the_samples(path: Any) -> None:
     _check(getattr(design, "design", design))
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_the_classes_predict_as_the_databases_on_generated_designs(seed: int) -> None:
+def test_the_classes_predict_as_the_databases_on_generated_designs() -> None:
+    """Generated 1k designs, seeds 0 and 1: databases of one member, order and lost
+    copies are one class, far fewer than the databases."""
     from benchmarks.generate import generate_design
 
-    compared, databases, classes = _check(generate_design("1k", seed=seed, workload=True))
-    assert compared > 50
-    # Databases of one member, order and lost copies are one class: far fewer.
-    assert classes * 4 <= databases, (classes, databases)
+    for seed in (0, 1):
+        compared, databases, classes = _check(generate_design("1k", seed=seed, workload=True))
+        assert compared > 50 and classes * 4 <= databases, (seed, compared, classes, databases)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
