@@ -569,6 +569,13 @@ class DagPredictor:
             return  # the DAG is down in every pair: no prediction
         batch = self._batch
         if batch is None:
+            widest = max(map(len, self.candidates.values()), default=0)
+            if len(chosen) * len(self.candidates) * (widest + 1) < _Batch.SMALL:
+                # A small search (a small design's) walks its pairs: numpy's import
+                # (~0.1 s of a cold start, before the window's first frame) is not
+                # paid for it. The same pairs kept either way.
+                self._walk(best, kind, chosen)
+                return
             batch = self._batch = _Batch(self)
         top = batch.top([ia for _f, ia, _ib in chosen], [ib for _f, _ia, ib in chosen])
         for member, (mailboxes, number) in top.items():
@@ -576,6 +583,54 @@ class DagPredictor:
             found = best.get(key)
             if found is None or mailboxes > found[0]:
                 best[key] = (mailboxes, chosen[number][0])
+
+    def _walk(
+        self,
+        best: dict[tuple[ModeKind, str], tuple[int, tuple[str, ...]]],
+        kind: ModeKind,
+        pairs: Iterable[tuple[tuple[str, ...], DagImpact, DagImpact]],
+    ) -> None:
+        """``consider`` pair by pair (a small search). Most pairs do not meet: neither
+        failure moves a database the other moves or sends anything to a member the
+        other makes unusable or to a copy it destroys; their prediction is normal
+        operation plus both failures' moves, and only the members the two send
+        mailboxes to can be loaded more than normal, so only those are read. The others
+        are predicted by ``_pair``."""
+        base = self.base
+        by_itself = self._by_itself
+        for failed, ia, ib in pairs:
+            if ia.quorum_lost or ib.quorum_lost:
+                continue  # the DAG is down: no prediction
+            a, b = by_itself(ia), by_itself(ib)
+            lb, la = ib.lost, ia.lost
+            if (
+                a.moved.isdisjoint(b.moved)
+                and ib.unusable.isdisjoint(a.by_target)
+                and ia.unusable.isdisjoint(b.by_target)
+                and (not lb or a.placed.isdisjoint(lb))
+                and (not la or b.placed.isdisjoint(la))
+            ):
+                # A member either failure makes unusable receives nothing: its gain
+                # is not above zero.
+                gains = dict(a.delta)
+                for member, change in b.delta.items():
+                    gains[member] = gains.get(member, 0) + change
+                for member, gain in gains.items():
+                    if gain <= 0:
+                        continue
+                    mailboxes = base.get(member, 0) + gain
+                    key = (kind, member)
+                    found = best.get(key)
+                    if found is None or mailboxes > found[0]:
+                        best[key] = (mailboxes, failed)
+                continue
+            for member, mailboxes in self._pair(ia, ib).items():
+                if mailboxes <= base.get(member, 0):
+                    continue
+                key = (kind, member)
+                found = best.get(key)
+                if found is None or mailboxes > found[0]:
+                    best[key] = (mailboxes, failed)
 
     def _alone_loads(self, alone: _Alone, unusable: AbstractSet[str]) -> dict[str, int]:
         """``predict`` of one failure: normal operation's loads with its moves."""
@@ -815,6 +870,8 @@ class _Batch:
 
     #: Pairs × databases × candidates predicted per numpy pass (memory).
     CHUNK = 200_000
+    #: Below this many (pairs × databases × candidates), ``consider`` walks the pairs.
+    SMALL = 8_000
 
     def __init__(self, predictor: DagPredictor) -> None:
         import numpy as np

@@ -114,12 +114,21 @@ _MADE: dict[str, tuple[Simulator, CapacityEngine, str]] = {}
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.data(), st.sampled_from(["1k", "stretched"]))
+@given(st.data(), st.sampled_from(["1k", "stretched"]), st.sampled_from([0, 10**9]))
 def test_the_classes_predict_as_the_databases_for_drawn_impacts(
-    data: st.DataObject, which: str
+    data: st.DataObject, which: str, small: int
 ) -> None:
     """Drawn unusable members and lost copies (any copy of any database: the classes
-    are split wherever a failure loses part of one's copies on a member)."""
+    are split wherever a failure loses part of one's copies on a member); ``consider``
+    in numpy (``SMALL`` 0) and walking the pairs (``SMALL`` huge)."""
+    search_module._Batch.SMALL, kept = small, search_module._Batch.SMALL
+    try:
+        _drawn(data, which)
+    finally:
+        search_module._Batch.SMALL = kept
+
+
+def _drawn(data: st.DataObject, which: str) -> None:
     if which not in _MADE:
         _MADE[which] = _made(which)
     sim, engine, dag_id = _MADE[which]
@@ -161,13 +170,39 @@ def test_a_failure_losing_part_of_a_class_splits_it() -> None:
     _same_predictions(plain, classed, [down, part])
 
 
-def test_consider_in_several_passes_keeps_the_same_pairs(monkeypatch: Any) -> None:
-    """A pass per pair (``CHUNK`` 1) and the default: the search's modes, pairs
-    examined and truncation equal the former's on a generated 1k design."""
+@pytest.mark.parametrize("chunk", [1, search_module._Batch.CHUNK])
+def test_consider_in_numpy_keeps_the_same_pairs(monkeypatch: Any, chunk: int) -> None:
+    """Every search in numpy (``SMALL`` 0), a pass per pair (``CHUNK`` 1) and the
+    default: the search's modes, pairs examined and truncation equal the former's on a
+    generated 1k design and the samples."""
     from benchmarks.generate import generate_design
 
-    monkeypatch.setattr(search_module._Batch, "CHUNK", 1)
+    monkeypatch.setattr(search_module._Batch, "SMALL", 0)
+    monkeypatch.setattr(search_module._Batch, "CHUNK", chunk)
     assert _search_check(generate_design("1k", seed=0, workload=True)) > 20
+    for path in _sized_samples():
+        design = load(path)
+        _search_check(getattr(design, "design", design))
+
+
+def test_a_small_search_walks_its_pairs_and_a_large_one_takes_numpy(monkeypatch: Any) -> None:
+    """The sample (a few pairs) is walked: no batch made, numpy not needed; with
+    ``SMALL`` 0 the same search makes its batches and keeps the same modes."""
+    made: list[object] = []
+    real = search_module._Batch.__init__
+
+    def counted(self: Any, predictor: DagPredictor) -> None:
+        made.append(predictor)
+        real(self, predictor)
+
+    monkeypatch.setattr(search_module._Batch, "__init__", counted)
+    path = next(p for p in _sized_samples() if p.stem == "dag_with_ha")
+    design = load(path)
+    walked = _search_check(getattr(design, "design", design))
+    assert not made
+    monkeypatch.setattr(search_module._Batch, "SMALL", 0)
+    assert _search_check(getattr(design, "design", design)) == walked
+    assert made
 
 
 def _within(design: Design) -> int:
