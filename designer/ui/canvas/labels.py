@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
-__all__ = ["MIN_TEXT_PX", "DrawnLabel", "Labels", "em_px", "readable"]
+__all__ = ["MIN_TEXT_PX", "DrawnLabel", "Fit", "Labels", "em_px", "readable"]
 
 #: The smallest text drawn, in device pixels (the font's em size on screen).
 MIN_TEXT_PX = 8.0
@@ -44,6 +44,9 @@ _CELL = 64.0
 _MAX_FITS = 20_000
 
 Elide = Callable[[QFontMetricsF, str, float], str]
+#: How a text fits its room: the font drawn, its size on the device, the text shown and
+#: the rectangle it takes (item coordinates).
+Fit = tuple[QFont, float, str, QRectF]
 
 
 @dataclass(frozen=True)
@@ -283,6 +286,45 @@ class Labels:
             return None
         return font, px, shown, used
 
+    def _cached_fit(
+        self,
+        painter: QPainter,
+        rect: QRectF,
+        text: str,
+        font: QFont,
+        flags: Qt.AlignmentFlag,
+        grow: bool,
+        elide: Elide | None,
+        min_chars: int,
+        wrap: bool,
+    ) -> Fit | None:
+        """:meth:`_fit`, kept across passes (see :attr:`_fits`)."""
+        device_dpi = painter.device()
+        key = (
+            text,
+            font,  # compared by value (its hash is coarse but cheap; key() is not)
+            _scale(painter),
+            device_dpi.logicalDpiY() if device_dpi is not None else 96,
+            rect.x(),
+            rect.y(),
+            rect.width(),
+            rect.height(),
+            int(flags),
+            grow,
+            elide,
+            min_chars,
+            wrap,
+        )
+        try:
+            return self._fits[key]
+        except KeyError:
+            fit = self._fit(painter, rect, text, font, flags, grow, elide, min_chars, wrap)
+            if len(self._fits) > _MAX_FITS:
+                self._fits.clear()
+            # A copy of the font in the key: the caller's may change after this pass.
+            self._fits[(text, QFont(font), *key[2:])] = fit
+            return fit
+
     def draw(
         self,
         painter: QPainter,
@@ -304,40 +346,54 @@ class Labels:
         height allows, before it is cut."""
         if not text or self.muted:
             return None
-        device_dpi = painter.device()
-        key = (
-            text,
-            font,  # compared by value (its hash is coarse but cheap; key() is not)
-            _scale(painter),
-            device_dpi.logicalDpiY() if device_dpi is not None else 96,
-            rect.x(),
-            rect.y(),
-            rect.width(),
-            rect.height(),
-            int(flags),
-            grow,
-            elide,
-            min_chars,
-            wrap,
-        )
-        try:
-            fit = self._fits[key]
-        except KeyError:
-            fit = self._fit(painter, rect, text, font, flags, grow, elide, min_chars, wrap)
-            if len(self._fits) > _MAX_FITS:
-                self._fits.clear()
-            # A copy of the font in the key: the caller's may change after this pass.
-            self._fits[(text, QFont(font), *key[2:])] = fit
+        fit = self._cached_fit(painter, rect, text, font, flags, grow, elide, min_chars, wrap)
         if fit is None:
             return None
-        font, px, shown, used = fit
-        used = QRectF(used)
-        device = painter.worldTransform().mapRect(used)
-        if self._shift != (0.0, 0.0):
-            device.translate(*self._shift)
+        device = self._device(painter, fit[3])
         if not self.free(device):
             return None
         self.claim(device)
+        return self.paint_claimed(painter, rect, fit, device, owner=owner, flags=flags, pill=pill)
+
+    def _device(self, painter: QPainter, used: QRectF) -> QRectF:
+        device = painter.worldTransform().mapRect(QRectF(used))
+        if self._shift != (0.0, 0.0):
+            device.translate(*self._shift)
+        return device
+
+    def fit(
+        self,
+        painter: QPainter,
+        rect: QRectF,
+        text: str,
+        font: QFont,
+        *,
+        elide: Elide | None = None,
+        grow: bool = True,
+        min_chars: int = 2,
+    ) -> Fit | None:
+        """How ``text`` fits ``rect`` (one line, as :meth:`draw` with these options),
+        None if not readable: to claim its spot (:meth:`free`, :meth:`claim`) and draw
+        it later in the pass (:meth:`paint_claimed`)."""
+        if not text or self.muted:
+            return None
+        flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        return self._cached_fit(painter, rect, text, font, flags, grow, elide, min_chars, False)
+
+    def paint_claimed(
+        self,
+        painter: QPainter,
+        rect: QRectF,
+        fit: Fit,
+        device: QRectF,
+        *,
+        owner: str,
+        flags: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+        pill: QColor | None = None,
+    ) -> QRectF:
+        """Draw a fitted text whose spot is claimed (see :meth:`draw`, :meth:`fit`)."""
+        font, px, shown, used = fit
+        used = QRectF(used)
         if pill is not None:
             pen = painter.pen()
             painter.setPen(Qt.PenStyle.NoPen)

@@ -44,7 +44,7 @@ from designer.ui import slices
 from designer.ui.canvas import routing
 from designer.ui.canvas.items.edge import EdgeItem, load_percent
 from designer.ui.canvas.items.node import NodeItem, disk_tags, enum_words, name_tokens
-from designer.ui.canvas.labels import Labels
+from designer.ui.canvas.labels import Fit, Labels
 from designer.ui.canvas.layers import CanvasLayers, group_of
 from designer.ui.canvas.markers import Mark, iter_marks
 from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, is_detail, z_of
@@ -464,6 +464,11 @@ class DesignScene(QGraphicsScene):
         #: until needed. Kept as boxes come and go (an edit): made again, a walk over
         #: every box (3–8 ms at 100k), it was most of the paint after each edit.
         self._top_boxes: list[str] | None = None
+        #: This pass's map titles of top-level boxes (see :meth:`_reserve_map_titles`).
+        self._map_titles: list[tuple[NodeItem, QRectF, Fit, QRectF]] = []
+        #: Where each top-level box's map title goes, at the zoom, name, size, marker
+        #: and theme it was placed for (the same in every pass at one zoom).
+        self._map_title_places: dict[str, tuple[tuple[object, ...], tuple[QRectF, Fit] | None]] = {}
         #: How many boxes there were when :attr:`_top_boxes` was last up to date.
         self._top_of = 0
         #: While :meth:`_draw_routes` places labels: the labels' scene rectangles (line
@@ -3103,7 +3108,73 @@ class DesignScene(QGraphicsScene):
         for element_id in was ^ self._loose_summarised:
             self._repaint(element_id)  # its kept picture names it, or not: painted anew
 
+    def _reserve_map_titles(self, painter: QPainter, rect: QRectF) -> None:
+        """Zoomed out, a top-level box (a site) too thin in its title bar for its name
+        is named over its top-left, as a map names a region: over its content, so that
+        no box in it hides the name. The spot is claimed before the pass paints any
+        label (no label of its content goes over it); :meth:`drawForeground` draws it.
+        Only the top-level boxes in view are asked (a few sites, kept in a list)."""
+        self._map_titles = []
+        if self.painting_view is None or self.labels.muted:
+            return
+        nodes = self.nodes
+        scale = painter.worldTransform().m11()
+        places = self._map_title_places
+        labels = self.labels
+        for element_id in self._top_level():
+            node = nodes.get(element_id)
+            if node is None or not node.container or not node.isVisible():
+                continue
+            if not node.scene_rect().intersects(rect):
+                continue
+            r = node.rect()
+            key = (scale, node.name, r.getRect(), node.marker is None, self.theme)
+            known = places.get(element_id)
+            if known is None or known[0] != key:
+                known = places[element_id] = (key, self._map_title_place(painter, node))
+            place = known[1]
+            if place is None:
+                continue
+            room, fit = place
+            pos = node.pos()
+            device = painter.worldTransform().mapRect(fit[3].translated(pos))
+            if labels.free(device):
+                labels.claim(device)
+                self._map_titles.append((node, room, fit, device))
+
+    def _map_title_place(self, painter: QPainter, node: NodeItem) -> tuple[QRectF, Fit] | None:
+        """Where ``node``'s map title goes (item coordinates) and how it fits, at the
+        painter's zoom; None when its title bar shows its name, or it has no room."""
+        painter.save()
+        painter.translate(node.pos())
+        try:
+            if node.header_holds_name(painter):
+                return None
+            place = node.map_title_room(painter)
+            if place is None:
+                return None
+            room, font = place
+            fit = self.labels.fit(
+                painter, room, node.name, font, elide=node.elide, grow=False, min_chars=3
+            )
+            return (room, fit) if fit is not None else None
+        finally:
+            painter.restore()
+
+    def _draw_map_titles(self, painter: QPainter) -> None:
+        background = QColor(self.theme.background)
+        background.setAlpha(215)
+        for node, room, fit, device in self._map_titles:
+            painter.save()
+            painter.translate(node.pos())
+            painter.setPen(self.theme.text_pen)
+            self.labels.paint_claimed(
+                painter, room, fit, device, owner=node.element_id, pill=background
+            )
+            painter.restore()
+
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        self._draw_map_titles(painter)
         for column in self._loose_summaries:
             nodes = [self.nodes[i] for i in column if i in self.nodes and self.nodes[i].isVisible()]
             if not nodes:
@@ -3132,6 +3203,7 @@ class DesignScene(QGraphicsScene):
         self.labels.begin()  # a new paint pass: every spot for a label is free again
         self._summarise_loose_rows(painter)
         rect = QRectF(rect)
+        self._reserve_map_titles(painter, rect)
         painter.fillRect(rect, self.theme.background)
         if not self.show_grid:
             return

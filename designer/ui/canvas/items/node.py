@@ -79,6 +79,10 @@ _NO_PICTURE = QGraphicsItem.CacheMode.NoCache
 _REACH_PENS: dict[float, QPen] = {0.0: _NO_PEN}
 
 
+def _scale_of(painter: QPainter) -> float:
+    return math.sqrt(abs(painter.worldTransform().determinant())) or 1.0
+
+
 def _reach_pen(reach: float) -> QPen:
     pen = _REACH_PENS.get(reach)
     if pen is None:
@@ -531,7 +535,7 @@ class NodeItem(QGraphicsRectItem):
                 self._paint_summary(painter, accent)
             if self.selected or (self.marker and self._scene.show_findings):
                 self._paint_outline(painter, r)
-            if self.container and self._scene.is_top_level(self.element_id):
+            if self.container and self._titles_itself():
                 painter.setPen(theme.text_pen)
                 self._paint_map_title(painter, r)  # a site stays named however far out
             return
@@ -605,6 +609,10 @@ class NodeItem(QGraphicsRectItem):
             painter.setPen(theme.selection_pen)
             painter.drawRect(r)
 
+    def elide(self, metrics: QFontMetricsF, text: str, width: float) -> str:
+        """The name shortened to ``width`` (see :func:`elide_name`)."""
+        return self._elide(metrics, text, width)
+
     def _elide(self, metrics: QFontMetricsF, text: str, width: float) -> str:
         return elide_name(metrics, text, width, self._affixes)
 
@@ -620,21 +628,25 @@ class NodeItem(QGraphicsRectItem):
         painter.drawRect(bar.adjusted(0, bar.height() / 2, 0, 0))
         big = self.kind == "site"
         font = theme.title_font if big else theme.bold
-        icon_room = 0.0
         if lod * 16 >= MIN_TEXT_PX:  # an icon smaller than a letter is noise
             icon = QRectF(bar.left() + 6, bar.top() + (bar.height() - 16) / 2, 16, 16)
             painter.drawImage(icon, icon_image(self.kind))
-            icon_room = 22.0
         painter.setPen(theme.text_pen)
-        text_rect = bar.adjusted(6 + icon_room, 0, -8 - (22 if self.marker else 0), 0)
+        text_rect = self._title_rect(bar, lod)
         used = labels.draw(
             painter, text_rect, self.name, font, owner=self.element_id, elide=self._elide
         )
         below = bar.bottom()
         if used is None:
             # Zoomed out, the title bar is too thin for a readable name: the name as a
-            # label over the top of the box, as a map names a region.
-            title = self._paint_map_title(painter, r)
+            # label over the top of the box, as a map names a region (a top-level box's
+            # in the canvas is drawn by the scene over its content: see
+            # DesignScene.reserve_map_titles).
+            if self._titles_itself():
+                title = self._paint_map_title(painter, r)
+            else:
+                room = self.map_title_room(painter)
+                title = room[0] if room is not None else None
             below = title.bottom() if title is not None else below
         elif self.subtitle:
             rest = QRectF(
@@ -688,33 +700,59 @@ class NodeItem(QGraphicsRectItem):
             self._readable_best = readable(self._elide(metrics, self.name, width), self.name)
         return self._readable_best
 
-    def _paint_map_title(self, painter: QPainter, r: QRectF) -> QRectF | None:
-        """The box's name over its top-left, at a readable size whatever the zoom (a
-        site a little larger than the rest); the rectangle it took, or None."""
-        theme = self._scene.theme
-        font = QFont(theme.title_font)
+    def _title_rect(self, bar: QRectF, lod: float) -> QRectF:
+        """Where the name goes in the title bar (after the icon, before a marker)."""
+        icon_room = 22.0 if lod * 16 >= MIN_TEXT_PX else 0.0
+        return bar.adjusted(6 + icon_room, 0, -8 - (22 if self.marker else 0), 0)
+
+    def _titles_itself(self) -> bool:
+        """Whether the box draws its own map title (see :meth:`_paint_map_title`): not
+        a top-level box in the canvas, whose title the scene draws over its content."""
+        return self._scene.painting_view is None or not self._scene.is_top_level(self.element_id)
+
+    def header_holds_name(self, painter: QPainter) -> bool:
+        """Whether the title bar can show the name readably at the painter's zoom."""
+        r = self.rect()
+        bar = QRectF(r.left(), r.top(), r.width(), min(HEADER, r.height()))
+        font = self._scene.theme.title_font if self.kind == "site" else self._scene.theme.bold
+        rect = self._title_rect(bar, _scale_of(painter))
+        return self._scene.labels.fit(painter, rect, self.name, font, elide=self._elide) is not None
+
+    def map_title_room(self, painter: QPainter) -> tuple[QRectF, QFont] | None:
+        """Where the map title goes over the box's top-left (item coordinates) and its
+        font, at a readable size whatever the zoom (a site's a little larger); None
+        when the box is too low for it."""
+        r = self.rect()
+        font = QFont(self._scene.theme.title_font)
         target = 12.0 if self.kind == "site" else 9.0
         px = em_px(painter, font)
         if px <= 0:
             return None
         font.setPointSizeF(font.pointSizeF() * target / px)
-        scale = math.sqrt(abs(painter.worldTransform().determinant())) or 1.0
-        pad = 4.0 / scale
+        pad = 4.0 / _scale_of(painter)
         height = QFontMetricsF(font).height() + pad
         if height > r.height() - pad:
             return None
-        room = QRectF(r.left() + pad, r.top() + pad, r.width() - 2 * pad, height)
-        background = QColor(theme.background)
+        return QRectF(r.left() + pad, r.top() + pad, r.width() - 2 * pad, height), font
+
+    def _paint_map_title(self, painter: QPainter, r: QRectF) -> QRectF | None:
+        """The box's name over its top-left (:meth:`map_title_room`); the rectangle it
+        took, or None."""
+        place = self.map_title_room(painter)
+        if place is None:
+            return None
+        room, font = place
+        background = QColor(self._scene.theme.background)
         background.setAlpha(215)
-        painter.setPen(theme.text_pen)
+        painter.setPen(self._scene.theme.text_pen)
         return self._scene.labels.draw(
             painter,
             room,
             self.name,
             font,
             owner=self.element_id,
-            elide=self._elide,
             pill=background,
+            elide=self._elide,
             grow=False,
             min_chars=3,
         )
