@@ -132,11 +132,31 @@ def elide_name(
     if callable(common):
         common = common()  # only now: most names fit
     if common:
+        whole = name
         for text in shortened_names(name, common):
             if metrics.horizontalAdvance(text) <= width:
+                if text.count("…") > 1:  # "…01…(unplaced)": cut at one end if that will do
+                    return _cut_at_the_end(metrics, whole, width, common) or text
                 return text
             name = text
     return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, width)
+
+
+def _cut_at_the_end(
+    metrics: QFontMetricsF, name: str, width: float, common: Counter[str]
+) -> str | None:
+    """``name`` cut at its end to ``width`` ("SRV-EX-01 host (unpl…"), if that keeps
+    every word its neighbours do not share (what tells it apart); else None."""
+    need = max(2.0, 2 / 3 * common[""])
+    parts = _TOKENS.split(name)
+    end = 0
+    at = 0
+    for i, part in enumerate(parts):
+        at += len(part)
+        if i % 2 == 0 and part and common[part] < need:
+            end = at
+    shown = metrics.elidedText(name, Qt.TextElideMode.ElideRight, width)
+    return shown if len(shown.rstrip("…")) >= end and shown.count("…") <= 1 else None
 
 
 def _join(parts: list[str], dropped: set[int]) -> str:
