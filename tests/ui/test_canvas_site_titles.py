@@ -12,8 +12,11 @@ from pathlib import Path
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QFileDialog
+from test_interop_menus import _menu_action
 
 SAMPLE = Path(__file__).parents[2] / "sample_designs" / "three_site_stretched_dag.json"
+CALCULATOR = Path(__file__).resolve().parents[1] / "interop" / "data" / "calculator-prod"
 SITES = {"site-bos": "Boston", "site-wor": "Worcester", "site-hfd": "Hartford"}
 
 
@@ -40,8 +43,7 @@ def _inside(scene, site: str) -> set[str]:  # type: ignore[no-untyped-def]
     return inside
 
 
-def test_every_site_is_named_whole_over_its_content_at_22_percent(launch) -> None:  # type: ignore[no-untyped-def]
-    _window, view, scene, drawn = _zoomed_out(launch)
+def _assert_sites_named_over_their_content(view, scene, drawn) -> None:  # type: ignore[no-untyped-def]
     names = {label.owner: (i, label) for i, label in enumerate(drawn)}
     for site, name in SITES.items():
         assert site in names, f"{name} is not named"
@@ -63,6 +65,32 @@ def test_every_site_is_named_whole_over_its_content_at_22_percent(launch) -> Non
         corner = rect.topLeft().toPoint()
         pixel = image.pixelColor(corner.x() + 1, corner.y() + 1)
         assert abs(pixel.lightness() - background.lightness()) < 40, (name, pixel.name())
+
+
+def test_every_site_is_named_whole_over_its_content_at_22_percent(launch) -> None:  # type: ignore[no-untyped-def]
+    _window, view, scene, drawn = _zoomed_out(launch)
+    _assert_sites_named_over_their_content(view, scene, drawn)
+
+
+def test_after_an_import_and_its_undo_the_sites_are_named(launch, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """eyes19's steps: File > Import > Role Requirements Calculator CSVs… into the
+    three-site sample (the view refits, zoomed out), then Ctrl+Z (the zoom stays)."""
+    window = launch(SAMPLE)
+    window.resize(1600, 1000)
+    QTest.qWaitForWindowExposed(window)
+    files = [str(p) for p in sorted(CALCULATOR.glob("*.csv"))]
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: (files, "")))
+    _menu_action(window, "File", "Import", "Role Requirements Calculator CSVs…").trigger()
+    view, scene = window.view, window.view.design_scene
+    for drawn_after in ("import", "undo"):
+        if drawn_after == "undo":
+            window.session.undo_stack.undo()
+        assert view.transform().m11() < 0.5, "zoomed out as after the import"
+        scene.labels.record = []
+        view.viewport().repaint()
+        shown = view.mapToScene(view.viewport().rect()).boundingRect()
+        assert all(shown.contains(scene.nodes[s].scene_rect()) for s in SITES)
+        _assert_sites_named_over_their_content(view, scene, list(scene.labels.record))
 
 
 def test_a_site_named_in_its_title_bar_when_zoomed_in_is_not_named_twice(launch) -> None:  # type: ignore[no-untyped-def]
