@@ -7,7 +7,9 @@ what they hold ("4 VMs"); a column of loose rows (databases at the top level) is
 summarised over itself ("12 databases"). Labels are kept per paint pass in the order Qt paints items
 (containers under their content, lines, then rows): the first to claim a spot on the
 screen keeps it, a later one that would overlap it is left out. The scene starts a new
-pass in ``drawBackground``.
+pass in ``drawBackground``; there it first claims the map titles of the top-level boxes
+zoomed out too far for their title bars (:meth:`fit`, :meth:`claim`), which it draws
+over their content at the pass's end (:meth:`paint_claimed`).
 
 ``Labels.record`` (None unless asked for) lists what each pass drew, in device pixels:
 the legibility tests assert on it (no text under 8 px, no two overlapping). Boxes keep
