@@ -6,7 +6,8 @@ Availability panel, the cut-set highlight on the canvas and the N-1/N-2 panel.
 processes (spawned: a Qt process is never forked). Progress comes as
 ``progress(phase, done, total)``; :meth:`AvailabilityModel.cancel` stops it at the
 next report. A result belongs to the design revision it was computed from and turns
-stale at the next edit.
+stale at the next edit; it comes back when an undo (or redo) brings that very design
+back (eyes19: an import and its Ctrl+Z left the Availability table empty).
 """
 
 from __future__ import annotations
@@ -137,6 +138,11 @@ class AvailabilityModel(QObject):
         self._thread: QThread | None = None
         self._worker: AvailabilityWorker | None = None
         self._running_revision = -1
+        self._running_design: Design | None = None
+        #: The last results dropped by an edit, with the design they belong to.
+        self._kept: tuple[Design, CutSetResult | None, AvailabilityReport | None, str] | None = None
+        #: The design of the results shown (None: none shown).
+        self._design: Design | None = None
         session.document_changed.connect(self._on_document_changed)
 
     @property
@@ -160,6 +166,7 @@ class AvailabilityModel(QObject):
         worker.finished.connect(thread.quit)
         self._thread, self._worker = thread, worker
         self._running_revision = self.session.document.revision
+        self._running_design = self.session.design
         self.running_changed.emit(True)
         thread.start()
 
@@ -213,6 +220,7 @@ class AvailabilityModel(QObject):
             self.cut_sets = result
             self.report = None
         self.revision = self._running_revision
+        self._design = self._running_design
         self.last_message = message
         if message:
             self.message.emit(message)
@@ -220,7 +228,24 @@ class AvailabilityModel(QObject):
 
     def _on_document_changed(self, _event: object) -> None:
         if self.cut_sets is not None or self.report is not None:
+            if self._design is not None:
+                self._kept = (self._design, self.cut_sets, self.report, self.last_message)
             self.cut_sets = None
             self.report = None
             self.revision = -1
+            self._design = None
             self.changed.emit()
+        if self._kept is not None and self._same_as_kept():
+            design, self.cut_sets, self.report, self.last_message = self._kept
+            self._kept = None
+            self._design = design
+            self.revision = self.session.document.revision
+            self.changed.emit()
+
+    def _same_as_kept(self) -> bool:
+        """Whether the design is again the one of the kept results (an undo or redo
+        brought it back): the counts first, then by value (its elements, mostly the
+        same objects, compare by identity first)."""
+        assert self._kept is not None
+        kept, design = self._kept[0], self.session.design
+        return len(kept.elements) == len(design.elements) and kept == design
