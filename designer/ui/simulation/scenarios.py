@@ -104,15 +104,26 @@ class ScenarioActions:
         )
         scenario = SavedScenario(name=name, steps=list(controller.steps), expected=expected)
         session = controller.session
-        others = [s for s in session.design.scenarios if s.name != name]
+        # A name the design already has: that scenario replaced in its place, and said
+        # (eyes19: it went without a word, moved to the end).
+        scenarios = list(session.design.scenarios)
+        same = [i for i, s in enumerate(scenarios) if s.name == name]
+        if same:
+            scenarios[same[0]] = scenario
+            scenarios = [s for i, s in enumerate(scenarios) if i not in same[1:]]
+        else:
+            scenarios.append(scenario)
         # Saving a scenario is the one deliberate edit simulation mode allows.
         session.set_read_only(False)
         try:
-            done = session.push(SetScenarios([*others, scenario], text=f"Save scenario {name}"))
+            done = session.push(SetScenarios(scenarios, text=f"Save scenario {name}"))
         finally:
             session.set_read_only(controller.active)
         if done:
-            self._status(f"Scenario {name!r} saved in the design")
+            self._status(
+                f"Scenario {name!r} saved in the design"
+                + (", in place of the one of that name (Ctrl+Z brings it back)" if same else "")
+            )
         return done
 
     def run_all(self) -> list[tuple[str, list[str]]]:

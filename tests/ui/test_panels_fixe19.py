@@ -1,0 +1,60 @@
+"""fixe19 (wave 19): eyes19's panel items, driven like a user through the real window
+(``dr-designer gui`` / ``dr-designer gui FILE``, tests/gui_door.py).
+
+- Saving a scenario under a name the design already has replaces that one in its place
+  and says so, with the undo that brings it back (it went without a word).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QInputDialog, QToolButton
+from test_canvas_support import click
+from test_window_leftovers19 import CTRL, _shot, _simulating, _two_site_dag
+
+
+def _fail(window: Any, name: str) -> None:
+    """A plain click in the header of the element named ``name`` (a new scenario)."""
+    view = window.view
+    element = next(e for e in window.session.design.elements if e.name == name)
+    rect = view.design_scene.rect_of(element.id)
+    view.ensureVisible(rect.left(), rect.top(), 60, 20)
+    click(view, (rect.left() + 40, rect.top() + 8))
+
+
+def test_saving_over_a_scenario_of_the_same_name_says_so_and_undoes(
+    launch: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = _two_site_dag(launch, qtbot)
+    controller = _simulating(window, qtbot)
+    monkeypatch.setattr(
+        QInputDialog, "getText", staticmethod(lambda *_a, **_k: ("site lost", True))
+    )
+    save = next(
+        b
+        for b in window.simulation.bar.findChildren(QToolButton)
+        if b.text().startswith("Save scenario")
+    )
+    _fail(window, "Production")
+    QTest.mouseClick(save, Qt.MouseButton.LeftButton)
+    first = window.session.design.scenarios
+    assert [s.name for s in first] == ["site lost"]
+    assert window.statusBar().currentMessage() == "Scenario 'site lost' saved in the design"
+
+    _fail(window, "Recovery")  # another scenario, saved under the same name
+    assert [s.target for s in controller.steps] != [s.target for s in first[0].steps]
+    QTest.mouseClick(save, Qt.MouseButton.LeftButton)
+    second = window.session.design.scenarios
+    assert [s.name for s in second] == ["site lost"]  # one of that name, the new one
+    assert second[0].steps == list(controller.steps)
+    assert window.statusBar().currentMessage() == (
+        "Scenario 'site lost' saved in the design, in place of the one of that name "
+        "(Ctrl+Z brings it back)"
+    )
+    _shot(window, "scenario-saved-over")
+    QTest.keyClick(window, Qt.Key.Key_Z, CTRL)  # as the message says
+    assert window.session.design.scenarios == first
