@@ -3,6 +3,7 @@
 
 - Saving a scenario under a name the design already has replaces that one in its place
   and says so, with the undo that brings it back (it went without a word).
+- The Availability dock says "no failure figures" once (#12: twice, in two wordings).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QInputDialog, QToolButton
+from test_availability_panel import SAMPLES
 from test_canvas_support import click
 from test_window_leftovers19 import CTRL, _shot, _simulating, _two_site_dag
 
@@ -58,3 +60,21 @@ def test_saving_over_a_scenario_of_the_same_name_says_so_and_undoes(
     _shot(window, "scenario-saved-over")
     QTest.keyClick(window, Qt.Key.Key_Z, CTRL)  # as the message says
     assert window.session.design.scenarios == first
+
+
+def test_the_availability_dock_says_no_failure_figures_once(launch: Any, qtbot: Any) -> None:
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    window.resize(1400, 900)
+    feature = window.availability
+    qtbot.waitUntil(lambda: feature.building.done, timeout=10_000)
+    window.view.setFocus()
+    QTest.keyClick(window, Qt.Key.Key_F9)  # Simulate > Compute availability
+    qtbot.waitUntil(lambda: feature.model.current and not feature.model.running, timeout=60_000)
+    panel = feature.panel
+    assert panel.table.rowCount() > 0  # the cut sets
+    said = panel.figures_label.text()
+    assert said.startswith("No failure figures yet: cut sets only.")
+    status = panel.status.text()
+    assert "figures" not in status.lower()
+    assert status == "Cut sets up to order 3; settled states, no administrator action"
+    _shot(panel, "availability-no-figures")

@@ -391,6 +391,16 @@ class AvailabilityPanel(QWidget):
                 f"Cut sets up to order {report.order}, rare-event approximation; settled "
                 "states, no administrator action"
             )
+        else:  # the cut sets alone
+            message = model.last_message
+            if not self.session.design.reliability.kinds:
+                # The line above says there are no figures (eyes19: said twice, in two
+                # wordings); a message is kept for figures the design's kinds lack.
+                message = ""
+            self.status.setText(
+                message
+                or f"Cut sets up to order {cuts.order}; settled states, no administrator action"
+            )
         self._show_target()
 
     def _fill_row(
