@@ -4,6 +4,8 @@
 - Saving a scenario under a name the design already has replaces that one in its place
   and says so, with the undo that brings it back (it went without a word).
 - The Availability dock says "no failure figures" once (#12: twice, in two wordings).
+- The Capacity dock's server counts name their unit, and a link's chart whose bars are
+  too low to see says their peak (#14).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QInputDialog, QToolButton
 from test_availability_panel import SAMPLES
 from test_canvas_support import click
+from test_capacity_window import capacity_panel, stacked
 from test_window_leftovers19 import CTRL, _shot, _simulating, _two_site_dag
 
 
@@ -78,3 +81,25 @@ def test_the_availability_dock_says_no_failure_figures_once(launch: Any, qtbot: 
     assert "figures" not in status.lower()
     assert status == "Cut sets up to order 3; settled states, no administrator action"
     _shot(panel, "availability-no-figures")
+
+
+def test_the_capacity_dock_names_its_units_and_a_low_charts_peak(launch: Any, qtbot: Any) -> None:
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    window.resize(1600, 1000)
+    panel = capacity_panel(window)
+    table = panel.table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers[2:4] == ["normal\nDBs / mailboxes", "worst\nDBs / mailboxes"]
+    assert " / " in table.item(0, 2).text()  # "1 / 2,000": what each figure counts is above
+    combo = panel.link_combo
+    combo.setCurrentIndex(combo.findText("BOS-WOR dark fiber"))  # 10,000 Mbit/s
+    qtbot.waitUntil(lambda: panel.peak_note is not None, timeout=3000)
+    note = panel.peak_note
+    assert note.textItem.toPlainText() == "peak 69.9 Mbit/s (1 % of 10,000)"
+    tops = [stacked(panel, i) for i in range(len(panel.modes_shown()))]
+    assert note.pos().x() == tops.index(max(tops)) and note.pos().y() == max(tops)
+    assert note in panel.plot.items
+    _shot(panel, "capacity-peak-note")
+    combo.setCurrentIndex(combo.findText("BOS-HFD MPLS (carrier 1)"))  # 7 % of 1,000: seen
+    qtbot.waitUntil(lambda: panel._heights == (max(tops), 1000.0), timeout=3000)
+    assert panel.peak_note is None and note not in panel.plot.items

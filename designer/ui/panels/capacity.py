@@ -87,6 +87,8 @@ KIND_COLORS: dict[str, str] = {
 HEAVIEST_MODES = 7
 #: The stream chart's least height (px): bars, their mode names and the axis readable.
 CHART_MIN_HEIGHT = 180
+#: Bars lower than this share of the bandwidth get their peak written over them.
+PEAK_NOTE_BELOW = 0.05
 #: Pixels kept clear between two bars' labels on the chart's axis.
 TICK_GAP = 8
 #: What the chart's place and the summary say while a large design is sized on the
@@ -451,6 +453,8 @@ class CapacityPanel(QWidget):
         #: The bars' labels whole (the axis shows them fitted: see _fit_ticks).
         self._tick_labels: list[str] = []
         self.bandwidth_line: pg.InfiniteLine | None = None
+        #: Over bars too low to see against the bandwidth: their peak (see _peak_note).
+        self.peak_note: pg.TextItem | None = None
         #: The highest bar and the bandwidth, Mbit/s (the y range: see _fit_range).
         self._heights: tuple[float, float] | None = None
         #: The chart's title whole, and as last shown (cut to the width: _fit_title).
@@ -461,7 +465,16 @@ class CapacityPanel(QWidget):
         # CPU and memory are the worst mode's (the report's "CPU / memory (worst)"): a
         # passive node idle in normal operation read "normal 0 / 0 … CPU 56 %".
         self.table.setHorizontalHeaderLabels(
-            ["server", "sizing", "normal", "worst", "worst mode", "CPU (worst)", "memory (worst)"]
+            [
+                "server",
+                "sizing",
+                # eyes19 #14: "1 / 2,000" read without a unit (the tooltips had it).
+                "normal\nDBs / mailboxes",
+                "worst\nDBs / mailboxes",
+                "worst mode",
+                "CPU (worst)",
+                "memory (worst)",
+            ]
         )
         for column, tip in (
             (1, "The server's vCPUs and memory"),
@@ -729,6 +742,9 @@ class CapacityPanel(QWidget):
         if self.bandwidth_line is not None:
             self.plot.removeItem(self.bandwidth_line)
             self.bandwidth_line = None
+        if self.peak_note is not None:
+            self.plot.removeItem(self.peak_note)
+            self.peak_note = None
         self.legend.clear()
         link = self._link()
         if link is None:
@@ -791,6 +807,7 @@ class CapacityPanel(QWidget):
         self._fit_legend()
         self._tick_labels = [_short(load.mode, self._failed_links(load.mode)) for load in loads]
         self._heights = (max(base), link.link.bandwidth_mbps)
+        self._peak_note(base, link.link.bandwidth_mbps)
         self._fit_range()
         self.plot.setXRange(-0.6, len(loads) - 0.4, padding=0)
         self._fit_ticks()
@@ -800,6 +817,26 @@ class CapacityPanel(QWidget):
             else f"{link.link.name}: no mode is heavier than normal operation (Mbit/s at "
             "the busiest hour)"
         )
+
+    def _peak_note(self, tops: list[float], bandwidth: float) -> None:
+        """Over the highest bar, its figure, when the bars are too low to see against
+        the bandwidth line (eyes19 #14: 10 of 1,000 Mbit/s drew 1 px bars, the chart
+        read as empty): "peak 9.6 Mbit/s (1 % of 1,000)"."""
+        import pyqtgraph as pg
+
+        peak = max(tops)
+        if bandwidth <= 0 or peak >= PEAK_NOTE_BELOW * bandwidth:
+            return
+        text = f"peak {peak:,.1f} Mbit/s ({_pct(peak / bandwidth)} of {bandwidth:,g})"
+        note = pg.TextItem(text, color=self.palette().text().color())
+        at = tops.index(peak)
+        # Its bottom over the bar: its middle, or its edge nearer the chart's side (a
+        # side bar's note ran past the plot).
+        side = 0.5 if len(tops) == 1 else 0.0 if at == 0 else 1.0 if at == len(tops) - 1 else 0.5
+        note.setAnchor((side, 1.0))
+        note.setPos(at, peak)
+        self.plot.addItem(note)
+        self.peak_note = note
 
     def _failed_links(self, mode: Mode) -> list[str]:
         """The names of the WAN links ``mode`` fails."""
