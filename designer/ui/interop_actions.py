@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from designer.domain.errors import DesignError
@@ -46,6 +47,8 @@ class InteropActions:
         self._show_all = show_all
         #: The review report being written, if any (:meth:`review_dialog`).
         self.review_job: ReviewJob | None = None
+        #: The last "report written" message offering to open it (see offer_to_open).
+        self.written_box: QMessageBox | None = None
         self.import_menu = QMenu("&Import", window)
         self.import_actions: dict[str, QAction] = {}
         for kind, text, pattern in _IMPORTS:
@@ -194,6 +197,7 @@ class InteropActions:
 
         def written(out: Path) -> None:
             session.status_message.emit(f"Review report written to {out}")
+            self.offer_to_open(out)
 
         def failed(message: str) -> None:
             session.status_message.emit("The design review report was not written")
@@ -207,6 +211,31 @@ class InteropActions:
         self.review_job = job
         job.start()
         return job
+
+    def offer_to_open(self, out: Path) -> QMessageBox:
+        """A written report offered to open (eyes19 #13: only the status bar said it
+        was written): a message with Open (the system's viewer) and Close, not modal
+        (the window stays usable, and it waits for nobody)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Design review report",
+            f"Review report written to {out}",
+            QMessageBox.StandardButton.Close,
+            self.window,
+        )
+        opener = box.addButton("Open", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(opener)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def clicked(button: object) -> None:
+            if button is opener:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(out)))
+
+        box.buttonClicked.connect(clicked)
+        box.show()
+        self.written_box = box
+        return box
 
     def _review_ended(self, job: ReviewJob) -> None:
         if self.review_job is job:

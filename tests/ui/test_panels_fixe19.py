@@ -6,6 +6,7 @@
 - The Availability dock says "no failure figures" once (#12: twice, in two wordings).
 - The Capacity dock's server counts name their unit, and a link's chart whose bars are
   too low to see says their peak (#14).
+- File > Design Review Report… offers to open the file it wrote (#13).
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QInputDialog, QToolButton
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QToolButton
 from test_availability_panel import SAMPLES
 from test_canvas_support import click
 from test_capacity_window import capacity_panel, stacked
+from test_interop_menus import _menu_action
 from test_window_leftovers19 import CTRL, _shot, _simulating, _two_site_dag
 
 
@@ -103,3 +107,27 @@ def test_the_capacity_dock_names_its_units_and_a_low_charts_peak(launch: Any, qt
     combo.setCurrentIndex(combo.findText("BOS-HFD MPLS (carrier 1)"))  # 7 % of 1,000: seen
     qtbot.waitUntil(lambda: panel._heights == (max(tops), 1000.0), timeout=3000)
     assert panel.peak_note is None and note not in panel.plot.items
+
+
+def test_a_written_review_report_is_offered_to_open(
+    launch: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    window = launch(SAMPLES / "dag_with_ha.json")
+    target = tmp_path / "review.html"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(opened.append))
+    _menu_action(window, "File", "Design Review Report…").trigger()
+    qtbot.waitUntil(lambda: window.interop.review_job is None, timeout=60_000)
+    assert target.exists()
+    box = window.interop.written_box
+    assert box is not None and box.isVisible() and not box.isModal()
+    assert box.text() == f"Review report written to {target}"
+    _shot(box, "review-written-open")
+    (opener,) = [b for b in box.buttons() if b.text() == "Open"]
+    assert box.defaultButton() is opener
+    qtbot.mouseClick(opener, Qt.MouseButton.LeftButton)
+    assert opened == [QUrl.fromLocalFile(str(target))]
+    qtbot.waitUntil(lambda: not shiboken6.isValid(box) or not box.isVisible(), timeout=3000)
