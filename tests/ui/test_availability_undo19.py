@@ -33,17 +33,24 @@ def _rows(window: MainWindow) -> list[list[str]]:
     ]
 
 
-def test_an_import_undone_shows_the_results_again(
-    qtbot, launch, tmp_path, no_modal_dialogs, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+def _computed(qtbot, launch, tmp_path) -> tuple[MainWindow, list[list[str]]]:  # type: ignore[no-untyped-def]
+    """The three-site sample with failure figures, its availability computed (Compute,
+    no Monte Carlo); the window and the table's rows."""
     window: MainWindow = launch(_with_figures(tmp_path))
     feature = window.availability
     feature.show()
-    panel = feature.panel
-    panel.years.setValue(0)
-    qtbot.mouseClick(panel.compute_button, Qt.MouseButton.LeftButton)
+    feature.panel.years.setValue(0)
+    qtbot.mouseClick(feature.panel.compute_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not feature.model.running, timeout=120_000)
-    before = _rows(window)
+    return window, _rows(window)
+
+
+def test_an_import_undone_shows_the_results_again(
+    qtbot, launch, tmp_path, no_modal_dialogs, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    window, before = _computed(qtbot, launch, tmp_path)
+    feature = window.availability
+    panel = feature.panel
     assert before and before[0][0] == "DB01" and before[0][2].endswith("%")
     status = panel.status.text()
     assert status.startswith("Cut sets up to order 3")
@@ -64,14 +71,7 @@ def test_an_import_undone_shows_the_results_again(
 
 
 def test_a_delete_undone_shows_the_results_again(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    window: MainWindow = launch(_with_figures(tmp_path))
-    feature = window.availability
-    feature.show()
-    panel = feature.panel
-    panel.years.setValue(0)
-    qtbot.mouseClick(panel.compute_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not feature.model.running, timeout=120_000)
-    before = _rows(window)
+    window, before = _computed(qtbot, launch, tmp_path)
     window.session.set_selection(["db-db03"])
     _edit(window, "Delete")
     assert window.session.document.get("db-db03") is None and _rows(window) == []
