@@ -148,6 +148,9 @@ class SimulationOverlay(QGraphicsObject):
         self._pill_overflow: dict[str, int] = {}
         self._bounds = QRectF()
         self._measured_for = QRectF()
+        #: The design measured (its drawing changes with it; the scene rect does not:
+        #: it is set on a rebuild only, so an edit that grows the drawing keeps it).
+        self._measured_design: object = None
         self._restarted: dict[str, str] = {}
         self._pill_from: dict[str, Pos] = {}
         self._pill_to: dict[str, Pos] = {}
@@ -203,12 +206,21 @@ class SimulationOverlay(QGraphicsObject):
         return bounds if not bounds.isEmpty() else scene.content_rect()
 
     def _update_bounds(self, *_args: object) -> None:
-        # The content only changes with the scene rect (an edit that grows or shrinks
-        # the drawing moves it): entering the mode again does not walk the boxes again.
+        # Measured again when the scene rect (a rebuild) or the design (an edit) changed:
+        # entering the mode again without an edit does not walk the boxes again. Keyed on
+        # the scene rect alone, a design drawn from File > New kept the empty design's
+        # bounds (the scene rect is set on a rebuild only) and nothing of a simulation
+        # was painted where its boxes are (eyes20).
         scene_rect = self.design_scene.sceneRect()
-        if scene_rect == self._measured_for and not self._bounds.isEmpty():
+        design = self.design_scene.session.design
+        if (
+            scene_rect == self._measured_for
+            and design is self._measured_design
+            and not self._bounds.isEmpty()
+        ):
             return
         self._measured_for = scene_rect
+        self._measured_design = design
         bounds = self._content_rect().adjusted(-60, -60, 260, 60)
         if bounds != self._bounds:
             self.prepareGeometryChange()
