@@ -10,7 +10,14 @@ from typing import Any
 
 from designer.catalog import exchange_windows, timings
 from designer.domain.design import Design
-from designer.domain.elements import ElementBase, VirtualMachine
+from designer.domain.elements import (
+    ElementBase,
+    ProtectionGroup,
+    Site,
+    SrmSitePair,
+    VirtualMachine,
+)
+from designer.domain.enums import SiteRole
 from designer.domain.errors import DesignError
 from designer.domain.facets import EXCHANGE_ROLES
 from designer.domain.index import DesignIndex
@@ -114,8 +121,51 @@ def new_element(
         data.update({k: v for k, v in placed.items() if v is not None})
     element_id, name = _free_id_and_name(index, info)
     data.update(id=element_id, name=name)
+    data.update({k: v for k, v in _required_links(kind, index).items() if k not in fields})
     data.update(fields)
     return info.cls.model_validate(data)
+
+
+def _required_links(kind: str, index: DesignIndex) -> dict[str, Any]:
+    """The references a new element of ``kind`` cannot be without, taken from the design:
+    an SRM site pair's protected site (the first production site) and recovery site (the
+    first recovery site, else the next site); a protection group's or recovery plan's
+    site pair (the first), a plan with that pair's protection groups. Raises
+    :class:`DesignError` naming what to add first. (The palette offered these three kinds
+    and refused each with pydantic's "2 validation errors for SrmSitePair": eyes20.)
+
+    Examples
+    --------
+    >>> design = Design(elements=[Site(id="a", name="Boston"), Site(id="b", name="DR")])
+    >>> pair = new_element("srm_site_pair", design)
+    >>> pair.protected_site, pair.recovery_site
+    ('a', 'b')
+    >>> new_element("protection_group", design)
+    Traceback (most recent call last):
+    ...
+    designer.domain.errors.DesignError: a protection group needs an SRM site pair: add one first
+    """
+    if kind == "srm_site_pair":
+        sites = index.of("site", Site)
+        if len(sites) < 2:
+            raise DesignError(
+                "an SRM site pair joins a protected site and a recovery site: add two sites first"
+            )
+        protected = next((s for s in sites if s.role == SiteRole.PRODUCTION), sites[0])
+        others = [s for s in sites if s is not protected]
+        recovery = next((s for s in others if s.role == SiteRole.RECOVERY), others[0])
+        return {"protected_site": protected.id, "recovery_site": recovery.id}
+    if kind in ("protection_group", "recovery_plan"):
+        pairs = index.of("srm_site_pair", SrmSitePair)
+        if not pairs:
+            label = KINDS[kind].label
+            raise DesignError(f"a {label} needs an SRM site pair: add one first")
+        links: dict[str, Any] = {"site_pair": pairs[0].id}
+        if kind == "recovery_plan":
+            groups = index.of("protection_group", ProtectionGroup)
+            links["protection_groups"] = [g.id for g in groups if g.site_pair == pairs[0].id]
+        return links
+    return {}
 
 
 #: A VM's Windows version when nothing set it (the model's default).

@@ -709,20 +709,38 @@ class DesignView(QGraphicsView):
 
     def add_kind(self, kind: str) -> str | None:
         """The palette's Enter or double-click: an element of ``kind`` in the selected
-        box if it may sit there, else at the middle of the view; then its name field."""
+        box if it may sit there, else beside it (in the box that holds it, if it may sit
+        there), else at the middle of the view (on the empty canvas: clear of the boxes
+        there); then its name field."""
         scene = self.design_scene
         allowed = self.editor.drop_targets(kind)
-        target = next(
-            (b for b in self.editor.selected_boxes() if scene.nodes[b].kind in allowed), None
-        )
-        if target is not None:
-            pos = scene.nodes[target].scene_rect().center()
-        else:
-            pos = self.mapToScene(self.viewport().rect().center())
+        selected = self.editor.selected_boxes()
+        target = next((b for b in selected if scene.nodes[b].kind in allowed), None)
+        if target is None:
+            # Beside the selection: a second host with the first selected goes in the
+            # first's cluster, not in whatever box is at the middle of the view (eyes20:
+            # esx-wor-02 went into Boston's cluster).
+            target = next(
+                (
+                    parent
+                    for b in selected
+                    if (parent := scene.box_container(b)) is not None
+                    and scene.nodes[parent].kind in allowed
+                ),
+                None,
+            )
         # A new box's top-left corner lands at the point given (drop_rect): half its
         # size up and left of the middle, it sits in the middle.
         w, h = default_size(kind)
-        added = self.editor.add_element_at(kind, pos - QPointF(w / 2, h / 2), target)
+        if target is not None:
+            corner = scene.nodes[target].scene_rect().center() - QPointF(w / 2, h / 2)
+        else:
+            middle = self.mapToScene(self.viewport().rect().center())
+            corner = middle - QPointF(w / 2, h / 2)
+            # (add_element_at puts it in the box under that corner, if any)
+            if not allowed or scene.container_at(corner, allowed) is None:
+                corner = self._clear_of_top_boxes(QRectF(corner.x(), corner.y(), w, h))
+        added = self.editor.add_element_at(kind, corner, target)
         if added is None:
             return None
         rect = scene.rect_of(added)
@@ -730,6 +748,21 @@ class DesignView(QGraphicsView):
             self.ensureVisible(rect, 40, 40)
         self.rename(added, just_added=True)
         return added
+
+    def _clear_of_top_boxes(self, rect: QRectF, gap: float = 40.0) -> QPointF:
+        """The top-left corner of ``rect`` moved right, past the top-level boxes it would
+        cover, until it covers none: a second site added by Enter landed exactly on the
+        first (the same middle of the view) and hid it, a DAG covered a site's hosts."""
+        scene = self.design_scene
+        taken = [r for b in scene.boxes_in(None) if (r := scene.rect_of(b)) is not None]
+        moved = QRectF(rect)
+        for _ in range(len(taken) + 1):
+            margin = moved.adjusted(-gap / 2, -gap / 2, gap / 2, gap / 2)
+            covered = [r for r in taken if r.intersects(margin)]
+            if not covered:
+                break
+            moved.moveLeft(max(r.right() for r in covered) + gap)
+        return moved.topLeft()
 
     # -- context menu, paste, the Connect tool ---------------------------------------------
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
