@@ -146,7 +146,9 @@ def own_numbers(
     replay lag in days (the longest of that database's, else 7); a member site where
     no database has an ordinary copy gets 0. Planned with them, a
     DAG keeps its layout: a lagged DR copy is not turned into an ordinary one (the
-    window's *Plan copies…* starts from the same numbers)."""
+    window's *Plan copies…* starts from the same numbers). A DAG whose databases have no
+    copy yet has no numbers of its own either: empty, as without databases (its plan
+    started at 0 copies in every site, "no site is asked to hold a copy": eyes20)."""
     ix = index or DesignIndex(design)
     found = ix.get(dag_key) or next((d for d in ix.of("dag", Dag) if d.name == dag_key), None)
     if not isinstance(found, Dag):
@@ -170,6 +172,8 @@ def own_numbers(
         lags = [c.replay_lag_days for c in db.copies if c.replay_lag_days]
         if len(lags) > lagged:
             lagged, lag_days = len(lags), max(lags)
+    if not lagged and not any(copies_in.values()):
+        copies_in = {}
     return copies_in, lagged, lag_days
 
 

@@ -1594,6 +1594,40 @@ class MainWindow(QMainWindow):
                 self.resizeDocks([dock], [size], orientation)
             self._dock_sizes = []
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab as Qt's, past the widgets of the docks tabbed away: Qt
+        keeps those shown, moved off screen, and walked the focus through 13 of them
+        (Databases, History, Capacity, Availability) between the Problems table and the
+        Inspector's fields, the focus out of sight for 13 presses (eyes20). The chain is
+        walked here without focusing what is skipped (a table given the focus picks a
+        current row, which selects on the canvas)."""
+        current = QApplication.focusWidget()
+        if current is None or current.window() is not self or not current.isVisible():
+            # (a focus widget being hidden: Qt moves the focus on its own way)
+            return super().focusNextPrevChild(next)
+        wanted = Qt.FocusPolicy.TabFocus
+        widget: QWidget | None = current
+        for _ in range(100_000):  # the chain is a ring (bounded all the same)
+            assert widget is not None
+            widget = widget.nextInFocusChain() if next else widget.previousInFocusChain()
+            if widget is None or widget is current:
+                break
+            if (
+                widget.focusPolicy() & wanted == wanted
+                and widget.focusProxy() is None
+                and widget.window() is self
+                and widget.isVisibleTo(self)
+                and widget.isEnabled()
+            ):
+                if _in_tabbed_away_dock(widget, self):
+                    continue
+                reason = (
+                    Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+                )
+                widget.setFocus(reason)  # as Qt's own move does
+                return True
+        return super().focusNextPrevChild(next)
+
     def event(self, event: QEvent) -> bool:
         if event.type() != QEvent.Type.DeferredDelete:
             return super().event(event)
@@ -1651,6 +1685,17 @@ class MainWindow(QMainWindow):
             # with, and kept its session, design and history until the process ended
             # (the siblings go when closed: WA_DeleteOnClose).
             self.deleteLater()
+
+
+def _in_tabbed_away_dock(widget: QWidget, window: QMainWindow) -> bool:
+    """Whether ``widget`` lies in a dock of ``window`` whose tab is not the current one
+    (Qt moves such a dock off screen, shown: nothing of it is visible)."""
+    parent: QWidget | None = widget
+    while parent is not None and parent is not window:
+        if isinstance(parent, QDockWidget):
+            return not parent.isFloating() and parent.visibleRegion().isEmpty()
+        parent = parent.parentWidget()
+    return False
 
 
 class _OnFocusIn(QObject):

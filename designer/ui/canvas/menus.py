@@ -12,6 +12,7 @@ from typing import Protocol
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
+from designer.document.commands import Command
 from designer.document.gestures import connection_targets
 from designer.domain.kinds import KINDS, connectable_kinds
 from designer.ui.canvas.editor import CanvasEditor
@@ -101,6 +102,13 @@ def _add_at(host: CanvasMenuHost, kind: str, at: QPointF) -> None:
         host.rename(added, just_added=True)
 
 
+def _connect(host: CanvasMenuHost, command: Command) -> None:
+    """Make the connection and say so, as a drag with the Connect tool does (the menu's
+    Connect To made it silently: eyes20)."""
+    if host.session.push(command):
+        host.session.status_message.emit(f"Done: {command.text}")
+
+
 def _connect_entries(menu: QMenu, host: CanvasMenuHost, source: str) -> None:
     """ "Connect To" with the valid targets by name (a chooser when there are many)."""
     doc = host.session.document
@@ -113,7 +121,7 @@ def _connect_entries(menu: QMenu, host: CanvasMenuHost, source: str) -> None:
         sub = menu.addMenu("Co&nnect To")
         for target, plan in targets:
             action = sub.addAction(
-                f"{target.name} ({target.label})", partial(host.session.push, plan.command)
+                f"{target.name} ({target.label})", partial(_connect, host, plan.command)
             )
             action.setStatusTip(plan.says[:1].upper() + plan.says[1:])
         return
@@ -128,6 +136,6 @@ def _connect_entries(menu: QMenu, host: CanvasMenuHost, source: str) -> None:
             parent, "Connect to", f"Connect {name} to:", labels, 0, True
         )
         if ok and picked in labels:
-            host.session.push(targets[labels.index(picked)][1].command)
+            _connect(host, targets[labels.index(picked)][1].command)
 
     menu.addAction(f"Co&nnect To… ({len(targets)})", choose)

@@ -13,6 +13,7 @@ free rows of the DAG's box); Cancel leaves the design as it was.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -114,6 +115,7 @@ class PlanCopiesPreview(QWidget):
         self.table = QTableWidget(0, 0)
         self.table.setObjectName("PlanTable")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves a read-only table
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
@@ -184,6 +186,11 @@ class PlanCopiesPreview(QWidget):
             spin.valueChanged.connect(lambda _v: self.replan())
             self.sites_row.addWidget(spin)
             self.site_spins[site_id] = spin
+        # In the Tab chain where they are drawn, between Databases and Lagged copies (made
+        # after those, they came last: Tab went from Databases to Lagged copies: eyes20).
+        chain = [self.databases, *self.site_spins.values(), self.lagged]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
         asked: tuple[QWidget, ...] = (self.databases, self.lagged, self.lag_days)
         for box in asked:
             box.blockSignals(True)

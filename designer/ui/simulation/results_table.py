@@ -69,6 +69,7 @@ class ResultsPanel(QWidget):
                 header_item.setToolTip(name)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)  # Tab leaves a read-only table
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         # Columns are sized to their contents once per rebuilt table (see _rebuild), from

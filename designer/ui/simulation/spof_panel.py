@@ -135,6 +135,7 @@ class SpofPanel(QWidget):
         )
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)  # Tab leaves a read-only table
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.cellDoubleClicked.connect(self._on_double_click)
@@ -160,6 +161,7 @@ class SpofPanel(QWidget):
         self.cut_table.setHorizontalHeaderLabels(["Cut set", "Mailboxes", "Databases"])
         self.cut_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.cut_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.cut_table.setTabKeyNavigation(False)
         self.cut_table.verticalHeader().setVisible(False)
         self.cut_table.horizontalHeader().setStretchLastSection(True)
         self.cut_table.setWordWrap(False)  # a cut set on one line; the tooltip has it all
