@@ -73,7 +73,7 @@ def test_a_boxs_menu_offers_rename_connect_add_and_the_edits(canvas) -> None:  #
 
 
 def test_connect_to_is_reachable_by_keyboard_and_connects(canvas) -> None:  # type: ignore[no-untyped-def]
-    session, view, _ = canvas
+    session, view, messages = canvas
     click(view, (100, 82))
     view.setFocus()
     QTest.keyClick(view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
@@ -83,6 +83,8 @@ def test_connect_to_is_reachable_by_keyboard_and_connects(canvas) -> None:  # ty
     sub.actions()[0].trigger()
     assert session.document.get("dag-1").members == ["vm-b1"]  # type: ignore[union-attr]
     assert session.undo_stack.text(session.undo_stack.count() - 1) == "Add MBX-B1 to DAG-West"
+    # And says so, as a drag with the Connect tool does (it was silent: eyes20).
+    assert messages[-1] == "Done: Add MBX-B1 to DAG-West"
 
 
 def test_the_empty_canvas_menu_adds_at_the_pointer(canvas) -> None:  # type: ignore[no-untyped-def]
