@@ -1602,8 +1602,14 @@ class MainWindow(QMainWindow):
         walked here without focusing what is skipped (a table given the focus picks a
         current row, which selects on the canvas)."""
         current = QApplication.focusWidget()
-        if current is None or current.window() is not self or not current.isVisible():
-            # (a focus widget being hidden: Qt moves the focus on its own way)
+        if (
+            current is None
+            or current.window() is not self
+            or not current.isVisible()
+            or not current.isEnabled()
+        ):
+            # Not a Tab press: Qt moving the focus off a widget being hidden or disabled
+            # (taken here, that broke F5: the simulator never became ready) does it its way.
             return super().focusNextPrevChild(next)
         wanted = Qt.FocusPolicy.TabFocus
         widget: QWidget | None = current
