@@ -3,7 +3,9 @@
 ``@rule(code="MV001", name="consistency-group-over-model-limit", severity=ERROR,
 source="002 Tables 2, 3")`` registers a function ``(ctx) -> Iterable[Finding]``. Its
 docstring must have the sections *What it checks*, *Why*, *Fix* and *Source*; a missing
-section or a duplicate code is refused at import.
+section or a duplicate code is refused at import. The docstring is looked at as written
+there (each title on a line of its own over a line of dashes); its indentation is
+removed when the documentation is first read (:attr:`Rule.doc`), not at every start.
 
 The docstring is the rule's documentation (``dr-designer rule``, *Explain*, SARIF).
 ``python -OO`` — which packagers use to byte-compile — strips docstrings from the code;
@@ -18,7 +20,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from itertools import compress
 from operator import itemgetter, sub
 from typing import TYPE_CHECKING
@@ -40,6 +42,10 @@ SECTIONS = ("What it checks", "Why", "Fix", "Source")
 #: ``^`` is tried at every character of the docstring: ~0.7 ms for the 57 rules' at every
 #: start, ~1.5 % of ``check`` of a small design); it counts only where ``^`` would match.
 _UNDERLINED = {title: re.compile(rf"{re.escape(title)}\s*\n-+$", re.M) for title in SECTIONS}
+#: The same in a docstring as written: the title and its dashes may be indented.
+_WRITTEN_UNDERLINED = {
+    title: re.compile(rf"{re.escape(title)}\s*\n[ \t]*-+[ \t]*$", re.M) for title in SECTIONS
+}
 
 RuleCheck = Callable[["RuleContext"], Iterable["Finding"]]
 
@@ -62,7 +68,8 @@ class Rule:
     source: str
     family: str
     check: RuleCheck = field(repr=False)
-    doc: str = field(repr=False, default="")
+    #: The check function's docstring as written (indented); :attr:`doc` is its text.
+    written_doc: str = field(repr=False, default="")
     #: The element kinds the rule goes through (every element of the kind, a reverse
     #: relation such as the VMs on a host, a count); None (:data:`EVERYTHING`): it may
     #: read anything. An element of one of them added, removed or changed can change
@@ -98,6 +105,13 @@ class Rule:
             if facet is None or f"{kind}.{facet}" in structural:
                 return True
         return False
+
+    @cached_property
+    def doc(self) -> str:
+        """The documentation: the docstring without its indentation, made when first
+        read (``dr-designer rule``, *Explain*, SARIF), not for each of the ~60 rules at
+        every start (~1 % of ``check``'s instructions: issue 10)."""
+        return _clean_doc(self.written_doc)
 
     @property
     def summary(self) -> str:
@@ -169,6 +183,26 @@ def _underlined(doc: str, title: str) -> bool:
     return False
 
 
+def missing_written_sections(doc: str) -> list[str]:
+    """The titles of :data:`SECTIONS` that ``doc``, a docstring as written (indented),
+    lacks: those not on a line of their own — after nothing but spaces and tabs, before
+    trailing whitespace — over a line of dashes (spaces and tabs around them). Every
+    title :func:`missing_sections` finds in the cleaned docstring is found here."""
+    return [title for title in SECTIONS if not _written_underlined(doc, title)]
+
+
+def _written_underlined(doc: str, title: str) -> bool:
+    search = _WRITTEN_UNDERLINED[title].search
+    found = search(doc)
+    while found is not None:
+        start = found.start()
+        line_start = doc.rfind("\n", 0, start) + 1
+        if not doc[line_start:start].strip(" \t"):  # only indentation before the title
+            return True
+        found = search(doc, start + 1)
+    return False
+
+
 def rule(
     *,
     code: str,
@@ -202,8 +236,8 @@ def rule(
             raise RuleDefinitionError(f"rule code {code!r} is not like 'MV001'")
         if code in RULES:
             raise RuleDefinitionError(f"rule code {code} is registered twice")
-        doc = _clean_doc(_docstring(check))
-        missing = missing_sections(doc)
+        doc = _docstring(check)
+        missing = missing_written_sections(doc)
         if missing:
             raise RuleDefinitionError(
                 f"rule {code} ({check.__qualname__}) lacks docstring sections: {missing}"

@@ -170,11 +170,12 @@ def test_one_search_finds_the_sections_each_title_s_own_search_finds(
 
 
 def test_every_rule_has_every_section_by_either_search() -> None:
-    from designer.rules.registry import missing_sections
+    from designer.rules.registry import missing_sections, missing_written_sections
 
     for r in load_all_rules().values():
         by_title = [s for s in SECTIONS if not re.search(rf"^{s}\s*\n-+$", r.doc, re.M)]
         assert missing_sections(r.doc) == [] == by_title, r.code
+        assert missing_written_sections(r.written_doc) == [], r.code
 
 
 def _clean_doc_by_lines(doc: str) -> str:
@@ -208,6 +209,7 @@ def test_every_rule_s_documentation_is_cleaned_as_line_by_line() -> None:
 
     for r in load_all_rules().values():
         assert _clean_doc(_docstring(r.check)) == _clean_doc_by_lines(_docstring(r.check)) == r.doc
+        assert r.written_doc == _docstring(r.check)
 
 
 def test_a_title_is_found_at_a_line_s_start_after_one_inside_a_line() -> None:
@@ -223,3 +225,52 @@ def test_a_title_is_found_at_a_line_s_start_after_one_inside_a_line() -> None:
         "Fix",
         "Source",
     ]
+
+
+_WRITTEN_LINES = st.lists(
+    st.tuples(
+        st.sampled_from(["", " ", "    ", "\t", "        ", "  \t"]),
+        st.sampled_from(_DOC_LINES),
+    ).map("".join),
+    max_size=14,
+)
+
+
+@given(_WRITTEN_LINES, st.sampled_from(["", "\n", "\n    "]))
+def test_a_written_docstring_has_every_section_its_cleaned_text_has(
+    lines: list[str], end: str
+) -> None:
+    """A rule is registered from its docstring as written (indented, not cleaned at
+    every start): each section the cleaned documentation has is found in it, so no rule
+    the cleaned check accepted is refused."""
+    from designer.rules.registry import _clean_doc, missing_sections, missing_written_sections
+
+    doc = "\n".join(lines) + end
+    assert set(missing_written_sections(doc)) <= set(missing_sections(_clean_doc(doc)))
+
+
+def test_a_written_docstring_without_a_section_is_refused() -> None:
+    """Indented as a function's docstring is: a title missing, inside a line, or over no
+    dashes is missing; each of them alone is found."""
+    from designer.rules.registry import missing_written_sections
+
+    doc = (
+        "Summary.\n\n    What it checks\n    --------------\n    x\n\n    Why\n    ---\n"
+        "    y\n\n    Fix\n    ---\n    z\n\n    Source\n    ------\n    w\n    "
+    )
+    assert missing_written_sections(doc) == []
+    assert missing_written_sections(doc.replace("    Why\n", "    See Why\n")) == ["Why"]
+    assert missing_written_sections(doc.replace("    Fix\n    ---", "    Fix\n    x--")) == ["Fix"]
+    assert missing_written_sections(doc.replace("Source", "Sources")) == ["Source"]
+    assert missing_written_sections("") == list(SECTIONS)
+
+
+def test_a_rule_s_documentation_is_cleaned_when_first_read() -> None:
+    """``doc`` is the cleaned docstring, made on first use and kept."""
+    from designer.rules.registry import _clean_doc
+
+    r = load_all_rules()["VS002"]
+    assert r.written_doc == r.check.__doc__
+    assert r.doc == _clean_doc(r.written_doc)
+    assert r.doc is r.doc
+    assert r.doc.startswith(r.summary)
