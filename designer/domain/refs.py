@@ -67,6 +67,10 @@ def _ref_of(annotation: Any) -> Ref | None:
 def _contains_ref(annotation: Any) -> bool:
     if isinstance(annotation, type):  # a class: neither Annotated nor with arguments
         return issubclass(annotation, BaseModel) and bool(_ref_fields(annotation))
+    if not hasattr(annotation, "__origin__") and not isinstance(annotation, types.UnionType):
+        # Not a typing form (most are a field's constraints: ``MaxLen(200)``, ``Ge(0)``):
+        # ``get_origin`` gives None and ``get_args`` () for it, asked at C speed.
+        return False
     if _ref_of(annotation) is not None:
         return True
     return any(_contains_ref(arg) for arg in get_args(annotation))

@@ -96,3 +96,50 @@ def test_references_declared_any_way_read_the_same() -> None:
     assert _refs_only(found) == _refs_only(_from_type_hints(_Odd))
     assert refs.ref_kinds(_Odd, "listed") == ("vm", "esxi_host")
     assert refs.ref_kinds(_Odd, "constrained_first") == ("lun",)
+
+
+def _contains_ref_by_typing(annotation: Any) -> bool:
+    """``refs._contains_ref`` as written before the shortcut for things that are no
+    typing form: ``typing.get_origin`` and ``typing.get_args`` asked of everything."""
+    if isinstance(annotation, type):
+        return issubclass(annotation, BaseModel) and bool(refs._ref_fields(annotation))
+    if typing.get_origin(annotation) is Annotated and any(
+        isinstance(meta, Ref) for meta in annotation.__metadata__
+    ):
+        return True
+    return any(_contains_ref_by_typing(arg) for arg in typing.get_args(annotation))
+
+
+_P = typing.ParamSpec("_P")
+_T = typing.TypeVar("_T")
+_OTHERS: list[Any] = [
+    None, 1, "site", Ref("site"), Field(max_length=3), Annotated[str, Ref("site")],
+    Annotated[str, Ref("site")] | None, list[Annotated[str, Ref("dag")]], int | str,
+    list[Annotated[str, Ref("dag")]] | None, tuple[Annotated[str, Ref("vm")], int] | int,
+    typing.Literal["a"], typing.ClassVar[int], _T, typing.Generic, typing.Any, tuple[int, ...],
+    dict[str, list[Annotated[str, Ref("lun")]]], typing.Callable[[int], str],
+    Annotated[int, Field(ge=0)],
+]  # fmt: skip
+# typing's own forms of the same, not the builtins' (another class each), and the parts
+# of a parameter specification (typing forms with an origin and no arguments):
+_OTHERS += [
+    typing.ParamSpecArgs(_P),  # type: ignore[arg-type]
+    typing.ParamSpecKwargs(_P),  # type: ignore[arg-type]
+    typing.Optional[Annotated[str, Ref("vm")]],  # noqa: UP045
+    typing.Union[int, Annotated[str, Ref("vm")]],  # noqa: UP007
+    typing.List[Annotated[str, Ref("vm")]],  # noqa: UP006
+]
+
+
+def test_an_annotation_holds_a_reference_as_typing_says() -> None:
+    """Every field annotation and metadata item of every model, and typing's other
+    forms (unions of both kinds, parameter specifications' parts, generics): the
+    shortcut answers what asking typing of everything answered."""
+    seen: list[Any] = list(_OTHERS)
+    for cls in _models():
+        for field in cls.model_fields.values():
+            seen += [field.annotation, *field.metadata]
+    for annotation in seen:
+        assert refs._contains_ref(annotation) == _contains_ref_by_typing(annotation), annotation
+    assert any(refs._contains_ref(a) for a in seen)
+    assert not all(refs._contains_ref(a) for a in seen)
