@@ -37,12 +37,19 @@ __all__ = ["EVERYTHING", "RULES", "Rule", "RuleDefinitionError", "missing_sectio
 
 CODE_PATTERN = re.compile(r"^[A-Z]{2,4}\d{3}$")
 SECTIONS = ("What it checks", "Why", "Fix", "Source")
-#: Each title of :data:`SECTIONS` underlined with dashes, searched for from the title's
-#: own text: the regular expression engine skips ahead to it (a pattern that starts with
-#: ``^`` is tried at every character of the docstring: ~0.7 ms for the 57 rules' at every
-#: start, ~1.5 % of ``check`` of a small design); it counts only where ``^`` would match.
-_UNDERLINED = {title: re.compile(rf"{re.escape(title)}\s*\n-+$", re.M) for title in SECTIONS}
-#: The same in a docstring as written: the title and its dashes may be indented.
+
+
+@cache
+def _underlined_pattern(title: str) -> re.Pattern[str]:
+    """``title`` underlined with dashes, searched for from the title's own text: the
+    regular expression engine skips ahead to it (a pattern that starts with ``^`` is
+    tried at every character of the docstring); it counts only where ``^`` would match.
+    Compiled on first use (:func:`missing_sections` is not on a command's start)."""
+    return re.compile(rf"{re.escape(title)}\s*\n-+$", re.M)
+
+
+#: Each title of :data:`SECTIONS` on a line of its own in a docstring as written (after
+#: its indentation) over a line of dashes, searched for from the title's own text.
 _WRITTEN_UNDERLINED = {
     title: re.compile(rf"{re.escape(title)}\s*\n[ \t]*-+[ \t]*$", re.M) for title in SECTIONS
 }
@@ -173,7 +180,7 @@ def missing_sections(doc: str) -> list[str]:
 
 
 def _underlined(doc: str, title: str) -> bool:
-    search = _UNDERLINED[title].search
+    search = _underlined_pattern(title).search
     found = search(doc)
     while found is not None:
         start = found.start()
@@ -196,8 +203,7 @@ def _written_underlined(doc: str, title: str) -> bool:
     found = search(doc)
     while found is not None:
         start = found.start()
-        line_start = doc.rfind("\n", 0, start) + 1
-        if not doc[line_start:start].strip(" \t"):  # only indentation before the title
+        if not doc[doc.rfind("\n", 0, start) + 1 : start].strip(" \t"):  # only indentation
             return True
         found = search(doc, start + 1)
     return False

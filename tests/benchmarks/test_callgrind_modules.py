@@ -53,7 +53,7 @@ def test_the_profiler_script_checks_the_sample_with_its_markers(tmp_path) -> Non
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["DR_DESIGNER_CACHE_DIR"] = str(tmp_path / "cache")
     env["DR_DESIGNER_LOG_DIR"] = str(tmp_path / "logs")
-    env["CALLGRIND_MODULES_WRAP"] = "designer.rules.registry:missing_sections"
+    env["CALLGRIND_MODULES_WRAP"] = "designer.rules.registry:missing_written_sections"
     script = tmp_path / "profiler.py"
     script.write_text(PROFILER)
     labels_file = tmp_path / "labels.txt"
@@ -86,5 +86,5 @@ def test_the_profiler_script_checks_the_sample_with_its_markers(tmp_path) -> Non
         "pyd:Site",
         "pyd:Design",
         "dc:designer.rules.registry.Rule",
-        "fn:missing_sections",
+        "fn:missing_written_sections",
     } <= opened

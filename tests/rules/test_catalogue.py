@@ -249,6 +249,41 @@ def test_a_written_docstring_has_every_section_its_cleaned_text_has(
     assert set(missing_written_sections(doc)) <= set(missing_sections(_clean_doc(doc)))
 
 
+def _written_by_search(doc: str) -> list[str]:
+    """The titles missing from ``doc`` by a search per title with a regular expression."""
+    missing = []
+    for title in SECTIONS:
+        found = False
+        for match in re.finditer(rf"(?=({re.escape(title)}\s*\n[ \t]*-+[ \t]*$))", doc, re.M):
+            before = doc[doc.rfind("\n", 0, match.start()) + 1 : match.start()]
+            found = found or not before.strip(" \t")
+        if not found:
+            missing.append(title)
+    return missing
+
+
+_ODD_LINES = st.lists(
+    st.tuples(
+        st.sampled_from(["", " ", "\t", "   ", "\x0c", "\u3000", "x "]),
+        st.sampled_from([*_DOC_LINES, "Fix\r", "--\r", "-- -", " - ", "\u2028Why", "Why\x0b"]),
+        st.sampled_from(["", " ", "\t", "\r", "\u3000"]),
+    ).map("".join),
+    max_size=14,
+)
+
+
+@given(_ODD_LINES, st.sampled_from(["", "\n", "\n    ", "\r\n"]))
+def test_a_written_docstring_s_sections_are_found_as_a_search_finds_them(
+    lines: list[str], end: str
+) -> None:
+    """The string methods find what one regular expression per title finds, whatever
+    the whitespace (carriage returns, form feeds, wide spaces, other line breaks)."""
+    from designer.rules.registry import missing_written_sections
+
+    doc = "\n".join(lines) + end
+    assert missing_written_sections(doc) == _written_by_search(doc)
+
+
 def test_a_written_docstring_without_a_section_is_refused() -> None:
     """Indented as a function's docstring is: a title missing, inside a line, or over no
     dashes is missing; each of them alone is found."""
