@@ -568,36 +568,48 @@ class InspectorPanel(QWidget):
         sub.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         sub.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.form.addRow(figures)
-        self.capacity_editors = {}
-        settings = self.session.design.capacity
-        # An unset figure says what it takes: "catalog's: 3×" (it read "catalog's").
-        catalog = catalog_figures()
-        # Its arrows step it to that figure (they went to the field's lowest value).
-        values = catalog_values()
-        for spec in field_specs(CapacitySettings):
-            editor = make_editor(spec)
-            editor.step_unset_to(values.get(spec.name))
-            if isinstance(editor.editor, QDoubleSpinBox | QSpinBox):
-                short, whole = catalog.get(spec.name, ("", ""))
-                editor.editor.setSpecialValueText(f"catalog's: {short}" if short else "catalog's")
-                if whole:
-                    tip = editor.editor.toolTip()
-                    editor.editor.setToolTip(
-                        (tip + "\n" if tip else "") + f"Unset: the catalog's {whole}"
+        # Filled in place when first opened (the form keeps this dict): closed, as they
+        # start, their dozen editors and the catalog's figures cost every window's start
+        # ~25 M instructions before its first frame (wave 20, `open20a`).
+        editors: dict[str, FieldEditor] = {}
+        self.capacity_editors = editors
+
+        def fill() -> None:
+            settings = self.session.design.capacity
+            # An unset figure says what it takes: "catalog's: 3×" (it read "catalog's").
+            catalog = catalog_figures()
+            # Its arrows step it to that figure (they went to the field's lowest value).
+            values = catalog_values()
+            for spec in field_specs(CapacitySettings):
+                editor = make_editor(spec)
+                editor.step_unset_to(values.get(spec.name))
+                if isinstance(editor.editor, QDoubleSpinBox | QSpinBox):
+                    short, whole = catalog.get(spec.name, ("", ""))
+                    editor.editor.setSpecialValueText(
+                        f"catalog's: {short}" if short else "catalog's"
                     )
-            editor.show_value(getattr(settings, spec.name))
-            editor.edited.connect(self._edit_capacity)
-            self.capacity_editors[spec.name] = editor
-            label = QLabel(
-                ("Default mailbox profile" if spec.name == "mailbox_profile" else spec.label) + ":"
-            )
-            label.setBuddy(editor.editor)
-            label.setToolTip(editor.editor.toolTip())
-            sub.addRow(label, editor)
+                    if whole:
+                        tip = editor.editor.toolTip()
+                        editor.editor.setToolTip(
+                            (tip + "\n" if tip else "") + f"Unset: the catalog's {whole}"
+                        )
+                editor.show_value(getattr(settings, spec.name))
+                editor.edited.connect(self._edit_capacity)
+                editors[spec.name] = editor
+                label = QLabel(
+                    ("Default mailbox profile" if spec.name == "mailbox_profile" else spec.label)
+                    + ":"
+                )
+                label.setBuddy(editor.editor)
+                label.setToolTip(editor.editor.toolTip())
+                sub.addRow(label, editor)
+            self._undo_keys.watch(figures)
 
         def show(on: bool) -> None:
             self._capacity_open = on
             toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+            if on and not editors:
+                fill()
             figures.setVisible(on)
 
         toggle.toggled.connect(show)
@@ -757,7 +769,13 @@ class InspectorPanel(QWidget):
             for form in self._forms.values():
                 if form.body is not current:
                     form.body.deleteLater()
+            # The design's form shown is refilled for the new design (rebuild reuses
+            # it, unless it is being edited): every opening built it a second time
+            # before its first frame, and deleted the first one (wave 20, `open20a`).
+            shown = self._forms.get("design")
             self._forms.clear()
+            if shown is not None and shown.body is current:
+                self._forms["design"] = shown
             self.rebuild()
             return
         self._note_names(event)
