@@ -65,6 +65,11 @@ class Probe(QObject):
             report["built at first frame"] = sorted(
                 m.__name__ for m in domain_models() if m.__pydantic_complete__
             )
+            report["import report at first frame"] = "designer.interop.report" in sys.modules
+            inspector = next(
+                w for w in window().findChildren(QObject) if type(w).__name__ == "InspectorPanel"
+            )
+            report["capacity editors at first frame"] = len(inspector.capacity_editors)
             QTimer.singleShot(0, edit_then_wait)
         return False
 
@@ -129,6 +134,10 @@ def test_the_gui_door_builds_no_model_and_inspects_no_module_before_its_first_fr
     assert result["hook off"] is True
     assert result["inspected"] == []  # no designer module's source read by PySide's hook
     assert result["built at first frame"] == []
+    # Wave 20: File > Import's report (dataclasses, csv) and the Inspector's closed
+    # capacity figures are made on first use, not before the first frame.
+    assert result["import report at first frame"] is False
+    assert result["capacity editors at first frame"] == 0
     assert result["renamed"] is True  # an edit before the models' slices: built on use
     assert isinstance(result["all built after"], int) and result["all built after"] > 30
 
@@ -140,6 +149,10 @@ def test_the_same_with_a_warm_schema_cache(tmp_path: Path) -> None:
     assert list(cache.glob("*.json"))  # the first start wrote it
     result = run_child(tmp_path / "second", cache)
     assert result["built at first frame"] == []
+    # Wave 20: File > Import's report (dataclasses, csv) and the Inspector's closed
+    # capacity figures are made on first use, not before the first frame.
+    assert result["import report at first frame"] is False
+    assert result["capacity editors at first frame"] == 0
     assert result["renamed"] is True
 
 
