@@ -103,9 +103,16 @@ def _severity_pixmap(severity: Severity, dark: bool, size: int) -> QPixmap:
 
 def severity_icon(severity: Severity) -> QIcon:
     """An icon for a severity: a red disc, an amber triangle, a blue disc."""
+    return _severity_icon(severity, dark_mode())
+
+
+@cache
+def _severity_icon(severity: Severity, dark: bool) -> QIcon:
+    # Made once per look: the Problems panel asked twice per severity as the window
+    # started (its rows' icons and its filter buttons), nine pixmaps painted each time.
     icon = QIcon()
     for size in (16, 24, 32):
-        icon.addPixmap(_severity_pixmap(severity, dark_mode(), size))
+        icon.addPixmap(_severity_pixmap(severity, dark, size))
     return icon
 
 
