@@ -95,11 +95,17 @@ def test_the_design_form_is_built_once_and_refilled_by_each_opening(
     assert peak.value() == 4.0  # the opened design's, not the empty design's
     assert set(inspector.capacity_editors) >= {"peak_factor", "megacycles_per_vcpu"}
 
+    scroller = inspector.scroll_area.verticalScrollBar()
+    qtbot.waitUntil(lambda: scroller.maximum() > 0)  # the figures open: it scrolls
+    scroller.setValue(scroller.maximum())
     second = _variant(tmp_path, "three_site_stretched_dag", "Second of two", 6.0, 7.0)
     _open_by_menu(window, second, monkeypatch)
     qtbot.waitUntil(lambda: inspector.name_edit.text() == "Second of two")
     assert inspector.scroll_area.widget() is body  # the same form, refilled
     assert len(builds) == 1
+    assert scroller.value() == 0  # shown from its top, as a new form was
+    # Its start shown (setText leaves the cursor at the end: the name's tail showed).
+    assert inspector.name_edit.cursorPosition() == 0
     assert inspector.rpo_spin.value() == 7.0
     assert inspector.capacity_editors["peak_factor"].editor is peak
     assert peak.value() == 6.0 and peak.isVisible()

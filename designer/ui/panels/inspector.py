@@ -777,6 +777,7 @@ class InspectorPanel(QWidget):
             if shown is not None and shown.body is current:
                 self._forms["design"] = shown
             self.rebuild()
+            self.scroll_area.verticalScrollBar().setValue(0)  # from its top, as a new form
             return
         self._note_names(event)
         if self.element_id is None:
@@ -859,6 +860,7 @@ class InspectorPanel(QWidget):
             self.srm_combo.setCurrentText(design.intent.srm_release)
         if self.name_edit.text() != design.name:
             self.name_edit.setText(design.name)
+            self.name_edit.setCursorPosition(0)  # its start shown, as a new form's
         if self.description_edit.toPlainText() != design.description:
             self.description_edit.setPlainText(design.description)
         for name, editor in self.capacity_editors.items():
