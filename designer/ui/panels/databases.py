@@ -1,7 +1,8 @@
 """The Databases panel: a DAG's copy layout, like Microsoft's Exchange calculator.
 
-Rows are the DAG's mailbox databases, columns its members ("VM · site"), a cell the
-copy on that member: its activation preference and replay lag ("1", "3 (lag 7d)").
+Rows are the DAG's mailbox databases, columns its members ("VM · site") by site, then
+by name (:meth:`DatabasesPanel.ordered_members`), a cell the copy on that member: its
+activation preference and replay lag ("1", "3 (lag 7d)").
 Double-click or F2 edits a cell (preference, lag, or no copy); Delete clears it. Each
 cell edit is one undo step (edits of one database's cells do not merge into one).
 """
@@ -54,7 +55,7 @@ from designer.document.events import (
 )
 from designer.domain.design import Severity
 from designer.domain.elements import Dag, DatabaseCopy, MailboxDatabase
-from designer.domain.words import plural
+from designer.domain.words import natural_key, plural
 from designer.rules.finding import Finding
 from designer.ui import slices
 from designer.ui.panels._look import severity_tint
@@ -273,7 +274,9 @@ class DatabasesPanel(QWidget):
             "calculator's rotation); preview, then apply as one undoable step"
         )
         self.plan_button.clicked.connect(self.start_plan)
-        self.plan = PlanCopiesPreview(session, self, headers=self._member_header)
+        self.plan = PlanCopiesPreview(
+            session, self, headers=self._member_header, members=self.ordered_members
+        )
         self.plan.hide()
         self.plan.finished.connect(self._end_plan)
         self.plan.resized.connect(self._plan_resized)
@@ -439,15 +442,38 @@ class DatabasesPanel(QWidget):
         found = self.session.document.index.group("mailbox_database", "dag").get(dag.id, ())
         return [d for d in found if isinstance(d, MailboxDatabase)]
 
-    def _member_header(self, member: str) -> tuple[str, str]:
-        """A member column's header text and tooltip ("MBX01\nBoston")."""
+    def _member_names(self, member: str) -> tuple[str, str | None]:
+        """A member's VM name and its site's name (None: no host or site)."""
         doc = self.session.document
         vm = doc.get(member)
         # A VM's site is its host's (as DesignIndex.site_of has it), without the index.
         host = doc.get(getattr(vm, "host", None) or "") if vm is not None else None
         site = doc.get(getattr(host, "site", None) or "") if host is not None else None
         vm_name = vm.name if vm else member
-        site_name = site.name if site is not None and site.kind == "site" else None
+        return vm_name, site.name if site is not None and site.kind == "site" else None
+
+    def ordered_members(self, members: list[str]) -> list[str]:
+        """The DAG's members in the table's column order: by site, then by VM name, in
+        natural order (MBX2 before MBX10); members of no known site last.
+
+        The DAG's own member order is the order they were added in, which a user does
+        not see anywhere: a DAG grown one member at a time put a Worcester column
+        between two Boston ones. Sorted like the calculator's layout (each datacenter's
+        servers side by side), and stable while copies are edited (only renaming a VM
+        or a site, or moving a VM, moves a column)."""
+        names = {m: self._member_names(m) for m in members}
+        return sorted(
+            members,
+            key=lambda m: (
+                names[m][1] is None,
+                natural_key(names[m][1] or ""),
+                natural_key(names[m][0]),
+            ),
+        )
+
+    def _member_header(self, member: str) -> tuple[str, str]:
+        """A member column's header text and tooltip ("MBX01\nBoston")."""
+        vm_name, site_name = self._member_names(member)
         return (
             f"{vm_name}\n{site_name or '—'}",
             f"DAG member {vm_name} in site {site_name or 'unknown'}",
@@ -471,7 +497,7 @@ class DatabasesPanel(QWidget):
             self.summary.setText(self._base_summary)
             return
         databases = self._databases_of(dag)
-        member_ids = list(dag.members)
+        member_ids = self.ordered_members(list(dag.members))
         database_ids = [d.id for d in databases]
         headers = [self._member_header(m) for m in member_ids]
         doc = self.session.document
@@ -504,6 +530,9 @@ class DatabasesPanel(QWidget):
     ) -> None:
         table = self.table
         row, column = table.currentRow(), table.currentColumn()
+        if 0 <= column < len(self.member_ids) and self.member_ids[column] in member_ids:
+            # The cursor stays on its member where the columns moved (a VM renamed).
+            column = member_ids.index(self.member_ids[column])
         slices.shared().cancel(self._rows_job)
         table.clear()
         self._shown = dag_id

@@ -69,13 +69,17 @@ class PlanCopiesPreview(QWidget):
         parent: QWidget | None = None,
         *,
         headers: Callable[[str], tuple[str, str]] | None = None,
+        members: Callable[[list[str]], list[str]] | None = None,
     ) -> None:
         """``headers``: a member's column header and its tooltip, as the Databases
-        panel's table heads it ("MBX01\nBoston"); by default the member's name."""
+        panel's table heads it ("MBX01\nBoston"); by default the member's name.
+        ``members``: the DAG's members in the panel's column order; by default the
+        DAG's own order."""
         super().__init__(parent)
         self.setObjectName("PlanCopiesPreview")
         self.session = session
         self._headers = headers
+        self._members = members
         #: The rows and lines of notes shown (see resized).
         self._shape = (0, 0)
         #: The cells the plan shown changes and the databases it adds (said on Apply).
@@ -236,6 +240,8 @@ class PlanCopiesPreview(QWidget):
     def _show(self, planned: CopyLayout) -> None:
         document = self.session.document
         members = list(planned.dag.members)
+        if self._members is not None:
+            members = self._members(members)
         table = self.table
         table.clear()
         table.setColumnCount(len(members))

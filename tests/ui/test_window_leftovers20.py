@@ -1,0 +1,117 @@
+"""Wave 20's window leftovers (``ui20``), each through the user's door
+(``dr-designer gui FILE``) with real clicks and keys:
+
+* the Databases panel's member columns by site, then by name (the DAG's own member
+  order is the order members were added in, which the user never sees);
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from test_capacity_window import open_tab
+
+from designer.document.commands import SetProperty
+from designer.domain.design import Design
+from designer.domain.elements import (
+    Dag,
+    DatabaseCopy,
+    EsxiHost,
+    MailboxDatabase,
+    Site,
+    VirtualMachine,
+    VmRole,
+)
+from designer.persistence import save
+from designer.ui.panels.databases import DatabasesPanel
+
+SHOTS = Path(os.environ.get("DR_SHOTS", "/tmp/ui20-shots"))
+
+
+def _shot(widget: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    QApplication.processEvents()
+    widget.grab().save(str(SHOTS / f"{name}.png"))
+
+
+# -- 1. the Databases panel's columns -----------------------------------------------------
+def _dag_grown_member_by_member(folder: Path) -> Path:
+    """A DAG whose members were added in no order: Worcester's second, Boston's tenth,
+    Boston's second, Worcester's first."""
+    mbx = [VmRole.MAILBOX]
+    elements: list[Any] = [
+        Site(id="wor", name="Worcester"),
+        Site(id="bos", name="Boston"),
+        EsxiHost(id="h-b", name="esx-bos", site="bos"),
+        EsxiHost(id="h-w", name="esx-wor", site="wor"),
+        VirtualMachine(id="w2", name="WOR-MBX02", host="h-w", roles=mbx),
+        VirtualMachine(id="b10", name="BOS-MBX10", host="h-b", roles=mbx),
+        VirtualMachine(id="b2", name="BOS-MBX2", host="h-b", roles=mbx),
+        VirtualMachine(id="w1", name="WOR-MBX01", host="h-w", roles=mbx),
+        Dag(id="dag", name="DAG01", members=["w2", "b10", "b2", "w1"]),
+        MailboxDatabase(
+            id="db1",
+            name="DB01",
+            dag="dag",
+            copies=[
+                DatabaseCopy(member="b2", activation_preference=1),
+                DatabaseCopy(member="b10", activation_preference=2),
+                DatabaseCopy(member="w1", activation_preference=3),
+                DatabaseCopy(member="w2", activation_preference=4, replay_lag_days=7),
+            ],
+        ),
+    ]
+    path = folder / "grown.drd.json"
+    save(Design(name="Grown", elements=elements), path)
+    return path
+
+
+def _headers(table: Any) -> list[str]:
+    return [
+        table.horizontalHeaderItem(c).text().replace("\n", " · ")
+        for c in range(table.columnCount())
+    ]
+
+
+def test_the_databases_columns_go_by_site_then_by_name(launch: Any, qtbot: Any) -> None:
+    window = launch(_dag_grown_member_by_member(launch.home))
+    window.resize(1280, 800)
+    panel = open_tab(window, "Databases").widget()
+    assert isinstance(panel, DatabasesPanel)
+    table = panel.table
+    qtbot.waitUntil(lambda: table.columnCount() == 4, timeout=5000)
+    expected = [
+        "BOS-MBX2 · Boston",
+        "BOS-MBX10 · Boston",
+        "WOR-MBX01 · Worcester",
+        "WOR-MBX02 · Worcester",
+    ]
+    assert _headers(table) == expected
+    assert [table.item(0, c).text() for c in range(4)] == ["1", "2", "3", "4 (lag 7d)"]
+    _shot(panel, "databases-columns-by-site")
+    # A click on a header still shows that member.
+    header = table.horizontalHeader()
+    x = header.sectionViewportPosition(1) + header.sectionSize(1) // 2
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert window.session.selection == ["b10"]
+
+    # The cursor on BOS-MBX10's cell; renamed BOS-MBX01, its column moves first and the
+    # cursor goes with it.
+    rect = table.visualItemRect(table.item(0, 1))
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert (table.currentRow(), table.currentColumn()) == (0, 1)
+    window.session.push(SetProperty("b10", "name", "BOS-MBX01"))
+    assert _headers(table)[:2] == ["BOS-MBX01 · Boston", "BOS-MBX2 · Boston"]
+    assert (table.currentRow(), table.currentColumn()) == (0, 0)
+    assert table.item(0, 0).text() == "2"
+
+    # Plan copies' preview heads its columns the same way.
+    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
+    plan = panel.plan.table
+    qtbot.waitUntil(lambda: plan.columnCount() == 4 and plan.isVisible(), timeout=5000)
+    assert _headers(plan) == _headers(table)
