@@ -13,7 +13,7 @@ from designer.capacity.modes import KIND_TEXT, NORMAL, Mode, ModeKind
 from designer.domain.design import Design
 from designer.domain.elements import EsxiHost, Lun, Mirror, VirtualMachine, WanLink
 from designer.domain.words import plural
-from designer.workload import Figures, LinkLoad, stream_label
+from designer.workload import Figures, LinkLoad, assumed_label, stream_label
 
 __all__ = [
     "CapacityReport",
@@ -473,7 +473,9 @@ class CapacityReport:
 
     def notes(self) -> list[str]:
         notes = list(self.workload_notes)
-        notes += [f"assumption: {a}" for a in self.assumptions]
+        # The figure's name in words, as the dock's and the report's (not its key).
+        for key, _, source in (a.partition(": ") for a in self.assumptions):
+            notes.append(f"assumption: {assumed_label(key)}: {source}")
         if self.skipped_elements:
             one = self.skipped_elements == 1
             notes.append(

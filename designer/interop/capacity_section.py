@@ -14,7 +14,7 @@ from designer.capacity import CapacityReport
 from designer.capacity.shared import SizingStopped, shared_sizing
 from designer.domain.design import Design
 from designer.interop.review import CapacitySection, register_capacity_provider
-from designer.workload import states_workload
+from designer.workload import assumed_label, states_workload
 
 __all__ = [
     "NOT_SIZED",
@@ -34,17 +34,6 @@ NOT_SIZED = (
     "every failure mode."
 )
 
-#: The catalog's assumed figures by name, in words (docs/capacity.md's).
-_ASSUMED = {
-    "peak_factor": "peak factor",
-    "log_shipping_compression": "log shipping compression",
-    "host_replication_write_factor": "Double-Take write factor",
-    "reseed_window": "reseed window",
-    "log_lun_free": "log LUN free share",
-    "megacycles_per_vcpu": "vCPU megacycles",
-    "max_cpu_utilisation": "CPU ceiling",
-    "base_memory": "base memory",
-}
 
 def _report(design: Design) -> CapacityReport | None:
     if not states_workload(design):
@@ -60,10 +49,6 @@ def _report(design: Design) -> CapacityReport | None:
 
 def _pct(value: float) -> str:
     return "—" if math.isinf(value) else f"{value:.0f} %"
-
-
-def _assumed(key: str) -> str:
-    return _ASSUMED.get(key, key.replace("_", " "))
 
 
 def not_sized_section(design: Design) -> CapacitySection | None:
@@ -151,7 +136,7 @@ def server_section(design: Design) -> CapacitySection | None:
             "worst failure mode (single, double, site loss, site loss plus one), and the "
             "CPU and memory that mode needs of its vCPUs and memory (Microsoft's "
             "per-mailbox figures; assumptions: "
-            + "; ".join(_assumed(a.split(":", 1)[0]) for a in report.assumptions)
+            + "; ".join(assumed_label(a.split(":", 1)[0]) for a in report.assumptions)
             + ").",
         ),
         ("server", "sizing", "normal", "worst", "worst mode", "CPU / memory (worst)"),

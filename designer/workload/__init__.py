@@ -9,8 +9,10 @@ set of figures (``resources/catalog/capacity.json``).
 from __future__ import annotations
 
 from designer.workload.figures import (
+    ASSUMED_LABELS,
     BYTES_PER_GB,
     Figures,
+    assumed_label,
     catalog_figures,
     catalog_values,
     figures_for,
@@ -37,6 +39,7 @@ from designer.workload.streams import (
 )
 
 __all__ = [
+    "ASSUMED_LABELS",
     "BYTES_PER_GB",
     "KIND_LABELS",
     "STEADY_KINDS",
@@ -47,6 +50,7 @@ __all__ = [
     "LinkLoad",
     "Stream",
     "Workload",
+    "assumed_label",
     "async_rpo_s",
     "async_transfer_s",
     "catalog_figures",

@@ -15,8 +15,10 @@ from designer.domain.design import unvalidated_default
 from designer.domain.workload import CapacitySettings, MailboxProfile
 
 __all__ = [
+    "ASSUMED_LABELS",
     "BYTES_PER_GB",
     "Figures",
+    "assumed_label",
     "catalog_figures",
     "catalog_values",
     "figures_for",
@@ -24,6 +26,31 @@ __all__ = [
     "interpolate",
     "mbps_to_gb_per_hour",
 ]
+
+#: The assumed figures (:attr:`Figures.assumptions`' keys) in words, as the Capacity dock,
+#: the review report and ``dr-designer capacity`` name them (docs/capacity.md's words).
+ASSUMED_LABELS = {
+    "peak_factor": "peak factor",
+    "log_shipping_compression": "log shipping compression",
+    "host_replication_write_factor": "Double-Take write factor",
+    "reseed_window": "reseed window",
+    "log_lun_free": "log LUN free share",
+    "megacycles_per_vcpu": "vCPU megacycles",
+    "max_cpu_utilisation": "CPU ceiling",
+    "base_memory": "base memory",
+}
+
+
+def assumed_label(key: str) -> str:
+    """An assumed figure's name in words.
+
+    Examples
+    --------
+    >>> assumed_label("host_replication_write_factor"), assumed_label("log_file")
+    ('Double-Take write factor', 'log file')
+    """
+    return ASSUMED_LABELS.get(key, key.replace("_", " "))
+
 
 #: Decimal units throughout, as the MirrorView figures already use (1 GB = 8,000 Mbit).
 BYTES_PER_GB = 1e9

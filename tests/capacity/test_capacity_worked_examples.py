@@ -82,7 +82,8 @@ def test_compression_and_peak_factor_are_the_designs_to_set() -> None:
     default = capacity(stretched(), modes="normal")
     assert any(a.startswith("peak_factor: ") for a in default.assumptions)
     notes = default.notes()
-    assert any(n.startswith("assumption: peak_factor: ") for n in notes)
+    assert any(n.startswith("assumption: peak factor: ") for n in notes)
+    assert not any("peak_factor" in n for n in notes), "the figure's name in words"
     assert not any(n.count("assumption") > 1 for n in notes), "said once per note"
 
 

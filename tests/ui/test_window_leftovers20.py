@@ -3,6 +3,8 @@
 
 * the Databases panel's member columns by site, then by name (the DAG's own member
   order is the order members were added in, which the user never sees);
+* the sizing's assumed figures named in words (``peak factor``, not ``peak_factor``) in
+  the Capacity dock's notes, as ``dr-designer capacity`` prints them (tests/cli);
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from test_capacity_window import open_tab
+from test_capacity_window import capacity_panel, open_tab
 
 from designer.document.commands import SetProperty
 from designer.domain.design import Design
@@ -30,6 +32,7 @@ from designer.domain.elements import (
 from designer.persistence import save
 from designer.ui.panels.databases import DatabasesPanel
 
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 SHOTS = Path(os.environ.get("DR_SHOTS", "/tmp/ui20-shots"))
 
 
@@ -115,3 +118,17 @@ def test_the_databases_columns_go_by_site_then_by_name(launch: Any, qtbot: Any) 
     plan = panel.plan.table
     qtbot.waitUntil(lambda: plan.columnCount() == 4 and plan.isVisible(), timeout=5000)
     assert _headers(plan) == _headers(table)
+
+
+# -- 2. the assumed figures in words ----------------------------------------------------------
+def test_the_capacity_docks_notes_name_the_assumed_figures_in_words(
+    launch: Any, qtbot: Any
+) -> None:
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    window.resize(1280, 800)
+    panel = capacity_panel(window)
+    qtbot.waitUntil(lambda: "assumption" in panel.summary.toolTip(), timeout=20_000)
+    notes = [n for n in panel.summary.toolTip().splitlines() if n.startswith("assumption: ")]
+    named = {n.removeprefix("assumption: ").split(": ", 1)[0] for n in notes}
+    assert {"peak factor", "Double-Take write factor", "vCPU megacycles"} <= named
+    assert not any("_" in name for name in named), named
