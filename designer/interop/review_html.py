@@ -13,13 +13,14 @@ import base64
 import html
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from designer.domain.words import natural_key, plural
 from designer.interop.review import ReviewData, ScenarioReview, format_duration
 from designer.interop.timeline_svg import timeline_svg
 from designer.simulation import SpofEntry
 
-__all__ = ["CSS", "names_whole", "render_html", "report_parts"]
+__all__ = ["CSS", "Diagram", "names_whole", "render_html", "report_parts"]
 
 OK, BAD, NEUTRAL, WAIT = "#d4edda", "#f8d7da", "#eeeeee", "#fff3cd"
 _SEVERITY = {"error": "#f8d7da", "warning": "#fff3cd", "info": "#d9ecff"}
@@ -34,7 +35,26 @@ td, th { border: 1px solid #c8c8c8; padding: 3px 8px; text-align: left; vertical
 th { background: #eef2f7; }
 figure { margin: 1em 0; } img.diagram { max-width: 100%; border: 1px solid #ccc; }
 .muted { color: #666; } nav a { margin-right: 1em; }
+figure.diagram { width: calc(100vw - 4em); margin-left: calc(50% - 50vw + 2em);
+                 overflow: auto; max-height: 92vh; border: 1px solid #ccc; }
+figure.diagram img { display: block; margin: 0 auto; max-width: none; border: 0; }
+figure.diagram + p { margin-top: -.6em; }
+@media print {
+  figure.diagram { width: auto; margin-left: 0; overflow: visible; max-height: none; }
+  figure.diagram img { max-width: 100%; height: auto; }
+}
 """
+
+
+class Diagram(NamedTuple):
+    """The report's drawing: PNG bytes, its size on the page in CSS pixels (the PNG
+    may hold more pixels: a higher density) and the canvas's zoom it is drawn at."""
+
+    png: bytes
+    width: int
+    height: int
+    scale: float
+
 
 #: ``image(key, svg_text)`` -> the <img>/<svg> markup for a timeline.
 ImageFn = Callable[[str, str], str]
@@ -444,8 +464,10 @@ def report_parts(data: ReviewData, image: ImageFn = _inline_svg) -> tuple[str, s
     return _summary(data), body
 
 
-def render_html(data: ReviewData, diagram_png: bytes | None) -> str:
-    """The self-contained review page."""
+def render_html(data: ReviewData, diagram_png: Diagram | bytes | None) -> str:
+    """The self-contained review page. ``diagram_png``: the drawing, shown at its size
+    (a :class:`Diagram`: the window's width, scrolled sideways where it is wider), or
+    bare PNG bytes shrunk to the page's width."""
     summary, body = report_parts(data)
     body = names_whole(body)
     sections = [
@@ -463,7 +485,17 @@ def render_html(data: ReviewData, diagram_png: bytes | None) -> str:
     if data.availability:
         sections.append(("availability", "Availability"))
     nav = "<nav>" + "".join(f'<a href="#{k}">{t}</a>' for k, t in sections) + "</nav>"
-    if diagram_png:
+    if isinstance(diagram_png, Diagram):
+        encoded = base64.b64encode(diagram_png.png).decode("ascii")
+        zoom = f"{diagram_png.scale:.0%}".replace("%", " %")
+        diagram = (
+            '<h2 id="diagram">Diagram</h2><figure class="diagram"><img '
+            f'alt="diagram of {_e(data.design.name)}" width="{diagram_png.width}" '
+            f'height="{diagram_png.height}" src="data:image/png;base64,{encoded}"></figure>'
+            f'<p class="muted">The drawing at the canvas\'s {zoom}: scroll it sideways '
+            "where it is wider than the window (the browser's zoom out shows it whole).</p>"
+        )
+    elif diagram_png:
         encoded = base64.b64encode(diagram_png).decode("ascii")
         diagram = (
             '<h2 id="diagram">Diagram</h2><figure><img class="diagram" '

@@ -36,7 +36,7 @@ from designer.interop import capacity_section  # noqa: F401 - registers the Capa
 from designer.interop.exporting import write_bytes_atomic
 from designer.interop.report import InteropError
 from designer.interop.review import ReviewCancelled, ReviewData, ReviewProgress, build_review
-from designer.interop.review_html import names_whole, render_html, report_parts
+from designer.interop.review_html import Diagram, names_whole, render_html, report_parts
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.session import EditorSession
 
@@ -65,19 +65,31 @@ def _scene(design: Design) -> tuple[EditorSession, DesignScene]:
     return session, scene
 
 
-def diagram_png(design: Design, *, longest: int = 2400) -> bytes:
-    """The whole drawing (with findings markers) as PNG bytes, light theme."""
-    from designer.ui.export import export_scene
+#: The report's diagram at most this many pixels (its PNG, before base64): ~2× the
+#: three-site sample's at the canvas's 100 % and twice its pixel density (10.4 M).
+DIAGRAM_PIXELS = 16_000_000
+
+
+def diagram_png(design: Design) -> Diagram:
+    """The whole drawing (with findings markers) as a PNG, light theme, at the canvas's
+    100 % (smaller only where the drawing is too big for :data:`DIAGRAM_PIXELS`), at
+    twice the pixel density where that fits: the page shows it at its size, readable,
+    and crisp on a high-density screen or zoomed in. It was at most 2,400 pixels wide
+    and shrunk to the page: the three-site sample's names drawn ~3 pixels high."""
+    from designer.ui.export import export_scene, image_size
 
     session, scene = _scene(design)
     rect = scene.content_rect()
-    scale = min(1.5, longest / max(rect.width(), rect.height(), 1.0))
+    area = max(rect.width() * rect.height(), 1.0)
+    scale = min(1.0, (DIAGRAM_PIXELS / area) ** 0.5)
+    dpr = max(1.0, min(2.0, (DIAGRAM_PIXELS / area) ** 0.5 / scale))
+    size = image_size(scene, scale)
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "diagram.png"
-        export_scene(scene, target, scale=scale)
+        export_scene(scene, target, scale=scale, dpr=dpr)
         data = target.read_bytes()
     del session
-    return data
+    return Diagram(data, size.width(), size.height(), scale)
 
 
 def _svg_image(svg: str, width: int) -> QImage:

@@ -5,17 +5,23 @@
   order is the order members were added in, which the user never sees);
 * the sizing's assumed figures named in words (``peak factor``, not ``peak_factor``) in
   the Capacity dock's notes, as ``dr-designer capacity`` prints them (tests/cli);
+* the HTML review report's diagram at the canvas's 100 % (it was shrunk to the page's
+  width: the three-site sample's names ~3 pixels high), at twice the pixel density;
 """
 
 from __future__ import annotations
 
+import base64
 import os
+import re
+import struct
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from gui_door import console_main
 from test_capacity_window import capacity_panel, open_tab
 
 from designer.document.commands import SetProperty
@@ -29,8 +35,10 @@ from designer.domain.elements import (
     VirtualMachine,
     VmRole,
 )
-from designer.persistence import save
+from designer.persistence import load, save
 from designer.ui.panels.databases import DatabasesPanel
+from designer.ui.export import image_size
+from designer.ui.review import _scene
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 SHOTS = Path(os.environ.get("DR_SHOTS", "/tmp/ui20-shots"))
@@ -132,3 +140,29 @@ def test_the_capacity_docks_notes_name_the_assumed_figures_in_words(
     named = {n.removeprefix("assumption: ").split(": ", 1)[0] for n in notes}
     assert {"peak factor", "Double-Take write factor", "vCPU megacycles"} <= named
     assert not any("_" in name for name in named), named
+
+
+# -- 3. the review report's diagram at the canvas's 100 % -----------------------------------
+def test_the_html_reports_diagram_is_drawn_at_the_canvass_size(qapp: Any, tmp_path: Path) -> None:
+    sample = SAMPLES / "three_site_stretched_dag.json"
+    page = tmp_path / "review.html"
+    assert console_main()(["report", str(sample), "-o", str(page)]) == 0  # dr-designer report
+    text = page.read_text(encoding="utf-8")
+    found = re.search(
+        r'<figure class="diagram"><img alt="[^"]*" width="(\d+)" height="(\d+)" '
+        r'src="data:image/png;base64,([^"]+)"></figure>',
+        text,
+    )
+    assert found is not None
+    width, height = int(found[1]), int(found[2])
+    png = base64.b64decode(found[3])
+    pixels = struct.unpack(">II", png[16:24])  # the PNG's IHDR: width, height
+    # Shown at the drawing's own size (the canvas at 100 %: 1 page pixel a scene unit),
+    # drawn with twice the pixels; the page says so.
+    session, scene = _scene(load(sample))
+    drawing = image_size(scene, 1.0)  # what File > Export draws at 100 %
+    assert (width, height) == (drawing.width(), drawing.height())
+    assert width > 3000  # wider than the page: the figure scrolls sideways
+    assert pixels == (2 * width, 2 * height)
+    assert "The drawing at the canvas's 100 %" in text
+    del session
