@@ -194,7 +194,7 @@ def test_the_current_problem_row_wraps_its_whole_message(launch: Any, qtbot: Any
     ]
     message = model.index(row, 2).data()
     assert message.endswith("or move the witness to a third site linked to both member sites")
-    one_line = table.rowHeight(row)
+    one_line = table.verticalHeader().defaultSectionSize()  # (the first row is current)
     metrics = table.fontMetrics()
     assert metrics.horizontalAdvance(message) > table.columnWidth(2)  # cut off, one line
     cell = table.visualRect(model.index(row, 2))

@@ -37,6 +37,7 @@ from designer.domain.elements import (
 )
 from designer.persistence import load, save
 from designer.ui.panels.databases import DatabasesPanel
+from designer.ui.panels.problems import FINDING_ROLE, ProblemsPanel
 from designer.ui.export import image_size
 from designer.ui.review import _scene
 
@@ -166,3 +167,34 @@ def test_the_html_reports_diagram_is_drawn_at_the_canvass_size(qapp: Any, tmp_pa
     assert pixels == (2 * width, 2 * height)
     assert "The drawing at the canvas's 100 %" in text
     del session
+
+
+# -- 4. the Problems table's first row current ---------------------------------------------
+def test_the_problems_tables_first_finding_is_current_at_once(launch: Any, qtbot: Any) -> None:
+    window = launch(_dag_grown_member_by_member(launch.home))  # 9 findings
+    window.resize(1280, 800)
+    session = window.session
+    window.view.setFocus()
+    session.set_selection([])
+    panel = window.findChild(ProblemsPanel)
+    assert isinstance(panel, ProblemsPanel)
+    open_tab(window, "Problems")
+    table, model = panel.table, panel.table.model()
+    qtbot.waitUntil(lambda: model.rowCount() > 2, timeout=10_000)
+    first = model.index(0, 0).data(FINDING_ROLE)
+    assert table.currentIndex().row() == 0 and panel.current_finding() == first
+    assert panel.waive_button.isEnabled() == (not first.waived)
+    assert session.selection == []  # the canvas's selection is the user's
+    _shot(panel, "problems-first-row-current")
+    # The keyboard: into the table, Down goes to the second finding, F1 explains it.
+    table.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClick(table, Qt.Key.Key_Down)
+    assert table.currentIndex().row() == 1
+    QTest.keyClick(table, Qt.Key.Key_F1)
+    second = model.index(1, 0).data(FINDING_ROLE)
+    assert panel.explain_view.isVisible() and second.code in panel.explain_view.toPlainText()
+    assert session.selection == []
+    # A filter that hides the current finding: the first one shown becomes current.
+    QTest.keyClicks(panel.filter_edit, first.code)
+    assert model.rowCount() >= 1 and table.currentIndex().isValid()
+    assert model.index(table.currentIndex().row(), 0).data(FINDING_ROLE).code == first.code

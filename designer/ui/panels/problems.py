@@ -503,6 +503,12 @@ class ProblemsPanel(PanelKeys, QWidget):
             index = self.index_for(current)
             if index is not None:
                 self.table.setCurrentIndex(index)
+        if self.current_finding() is None and rows:
+            # The first finding current, as a list's first item is: Tab into the table
+            # lands on it, F1 explains it, Down goes to the second (there was no
+            # current row: the first key only made one). Only the table's cursor: the
+            # canvas's selection follows a click or Enter, not the current row.
+            self.table.setCurrentIndex(self.model.index(0, 0))
         self._update_actions()
         after = self.current_finding()
         kept = after is current or (
