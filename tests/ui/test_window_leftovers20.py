@@ -18,14 +18,15 @@ import struct
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRectF, Qt
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from gui_door import console_main
 from test_capacity_window import capacity_panel, open_tab
 
 from designer.document.commands import SetProperty
-from designer.domain.design import Design
+from designer.domain.design import Design, LayoutEntry
 from designer.domain.elements import (
     Dag,
     DatabaseCopy,
@@ -34,6 +35,7 @@ from designer.domain.elements import (
     Site,
     VirtualMachine,
     VmRole,
+    VsphereCluster,
 )
 from designer.persistence import load, save
 from designer.ui.panels.databases import DatabasesPanel
@@ -198,3 +200,63 @@ def test_the_problems_tables_first_finding_is_current_at_once(launch: Any, qtbot
     QTest.keyClicks(panel.filter_edit, first.code)
     assert model.rowCount() >= 1 and table.currentIndex().isValid()
     assert model.index(table.currentIndex().row(), 0).data(FINDING_ROLE).code == first.code
+
+
+# -- 5. a cluster's name over its hosts when zoomed out --------------------------------------
+def _tall_hosts(folder: Path) -> Path:
+    """A site with a cluster of four hosts of twenty VMs each, the cluster well below
+    the site's own name."""
+    elements: list[Any] = [
+        Site(id="bos", name="Boston"),
+        VsphereCluster(id="cl", name="BOS-Cluster", site="bos"),
+    ]
+    layout = {
+        "bos": LayoutEntry(x=0, y=0, w=1400, h=1000),
+        "cl": LayoutEntry(x=20, y=160, w=1300, h=700),
+    }
+    for h in range(4):
+        host = f"h{h}"
+        elements.append(EsxiHost(id=host, name=f"esx-bos-{h + 1:02d}", site="bos", cluster="cl"))
+        layout[host] = LayoutEntry(x=40 + h * 320, y=200, w=300, h=600)
+        for v in range(20):
+            vm = f"v{h}-{v}"
+            elements.append(VirtualMachine(id=vm, name=f"BOS-APP{h}{v:02d}", host=host))
+            layout[vm] = LayoutEntry(x=50 + h * 320, y=232 + v * 28, w=280, h=24)
+    path = folder / "tall-hosts.drd.json"
+    save(Design(name="Tall hosts", elements=elements, layout=layout), path)
+    return path
+
+
+def test_a_zoomed_out_clusters_name_is_drawn_over_its_hosts(launch: Any, qtbot: Any) -> None:
+    window = launch(_tall_hosts(launch.home))
+    window.resize(1200, 800)
+    QTest.qWaitForWindowExposed(window)
+    view = window.view
+    scene = view.design_scene
+    view.set_zoom(0.2)
+    view.centerOn(scene.content_rect().center())
+    scene.labels.record = []
+    view.viewport().repaint()
+    drawn = list(scene.labels.record)
+    _shot(view.viewport(), "cluster-name-over-its-hosts-20pc")
+    named = [i for i, label in enumerate(drawn) if label.owner == "cl" and label.text != "1"]
+    assert len(named) == 1, [(label.owner, label.text) for label in drawn]
+    title = drawn[named[0]]
+    assert title.text == "BOS-Cluster"
+    # Drawn after every label of its hosts (over them), overlapping none of them.
+    inside = {f"h{h}" for h in range(4)} | {f"v{h}-{v}" for h in range(4) for v in range(20)}
+    assert [i for i, label in enumerate(drawn) if label.owner in inside and i > named[0]] == []
+    inner = title.rect.adjusted(0.5, 0.5, -0.5, -0.5)
+    assert not any(inner.intersects(label.rect) for label in drawn if label is not title)
+    # The pixels: the name's pill (the canvas's background), not esx-bos-01's body.
+    image: QImage = view.viewport().grab().toImage()
+    rect: QRectF = title.rect
+    # Left of the first letter, in the pill (3 px wide there).
+    pixel = image.pixelColor(round(rect.left()) - 2, round(rect.center().y()))
+    background = QColor(scene.theme.background)
+    assert abs(pixel.lightness() - background.lightness()) < 40, pixel.name()
+    # A pan (the titles' pictures copied to their new place) keeps it named.
+    view.horizontalScrollBar().setValue(view.horizontalScrollBar().value() + 15)
+    scene.labels.record = []
+    view.viewport().repaint()
+    assert "BOS-Cluster" in [label.text for label in scene.labels.record if label.owner == "cl"]

@@ -32,8 +32,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPixmap, QTransform
 
 __all__ = ["MIN_TEXT_PX", "DrawnLabel", "Fit", "Labels", "em_px", "readable"]
 
@@ -394,7 +394,66 @@ class Labels:
         pill: QColor | None = None,
     ) -> QRectF:
         """Draw a fitted text whose spot is claimed (see :meth:`draw`, :meth:`fit`)."""
-        font, px, shown, used = fit
+        used = self._paint_fit(painter, rect, fit, flags, pill)
+        if self.record is not None:
+            self.record.append(DrawnLabel(fit[2], device, fit[1], owner))
+        return used
+
+    def picture(
+        self, painter: QPainter, rect: QRectF, fit: Fit, pill: QColor
+    ) -> tuple[QPixmap, QPointF]:
+        """A fitted text and its pill drawn once into a pixmap of device pixels, at the
+        painter's transform, and where the pixmap's top-left lies from the text's on
+        the device: a text drawn over the boxes in every pass (a map title) is copied
+        (:meth:`paint_picture`), not laid out and drawn anew each time."""
+        used = fit[3]
+        pad = 3.0 / _scale(painter)
+        world = painter.worldTransform()
+        device = world.mapRect(used.adjusted(-pad, -pad / 3, pad, pad / 3))
+        text = world.mapRect(used)
+        ratio = painter.device().devicePixelRatioF() or 1.0
+        pixmap = QPixmap(
+            max(1, math.ceil(device.width() * ratio)), max(1, math.ceil(device.height() * ratio))
+        )
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        into = QPainter(pixmap)
+        into.setRenderHints(painter.renderHints())
+        into.setPen(painter.pen())
+        into.setWorldTransform(world * QTransform.fromTranslate(-device.left(), -device.top()))
+        left = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        self._paint_fit(into, rect, fit, left, pill)
+        into.end()
+        return pixmap, device.topLeft() - text.topLeft()
+
+    def paint_picture(
+        self,
+        painter: QPainter,
+        picture: tuple[QPixmap, QPointF],
+        fit: Fit,
+        device: QRectF,
+        *,
+        owner: str,
+    ) -> None:
+        """Copy a text's :meth:`picture` to the device where its text takes ``device``
+        (its spot claimed)."""
+        pixmap, offset = picture
+        painter.save()
+        painter.resetTransform()
+        painter.drawPixmap(device.topLeft() + offset, pixmap)
+        painter.restore()
+        if self.record is not None:
+            self.record.append(DrawnLabel(fit[2], device, fit[1], owner))
+
+    @staticmethod
+    def _paint_fit(
+        painter: QPainter,
+        rect: QRectF,
+        fit: Fit,
+        flags: Qt.AlignmentFlag,
+        pill: QColor | None,
+    ) -> QRectF:
+        font, _px, shown, used = fit
         used = QRectF(used)
         if pill is not None:
             pen = painter.pen()
@@ -405,6 +464,4 @@ class Labels:
             painter.setPen(pen)
         painter.setFont(font)
         painter.drawText(rect, int(flags), shown)
-        if self.record is not None:
-            self.record.append(DrawnLabel(shown, device, px, owner))
         return used

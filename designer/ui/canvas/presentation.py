@@ -48,6 +48,15 @@ def z_of(kind: str) -> float:
     return _z(kind, container_kinds())
 
 
+@cache
+def holds_only_detail(kind: str) -> bool:
+    """Whether every box a box of ``kind`` may hold is a detail box (:func:`is_detail`:
+    a host's VMs, an array's LUNs, a DAG's databases): far zoomed out its content is
+    summarised in its own picture, not drawn as boxes over it."""
+    inner = [i.kind for i in KINDS.values() if i.shape == "box" and kind in i.allowed_containers]
+    return bool(inner) and all(is_detail(k) for k in inner)
+
+
 def is_detail(kind: str) -> bool:
     """Small boxes hidden when zoomed far out (their container summarises them): the
     rows of a container (VMs, LUNs, databases) and the parts drawn on them."""

@@ -22,7 +22,7 @@ from operator import attrgetter, is_not
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView
 
 from designer import collector
@@ -47,7 +47,13 @@ from designer.ui.canvas.items.node import NodeItem, disk_tags, enum_words, name_
 from designer.ui.canvas.labels import Fit, Labels
 from designer.ui.canvas.layers import CanvasLayers, group_of
 from designer.ui.canvas.markers import Mark, iter_marks
-from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, is_detail, z_of
+from designer.ui.canvas.presentation import (
+    HEADER,
+    PLACEMENT_TAGS,
+    holds_only_detail,
+    is_detail,
+    z_of,
+)
 from designer.ui.canvas.reach import MarksReach
 from designer.ui.canvas.router import Router
 from designer.ui.canvas.spots import RectGrid
@@ -55,6 +61,10 @@ from designer.ui.canvas.theme import Theme
 from designer.ui.session import EditorSession
 
 __all__ = ["DRAG_ROUTE_S", "REROUTE_AT_ONCE", "ROUTE_AT_ONCE", "DesignScene"]
+
+#: Where a box's map title goes at one zoom: its room and fit (item coordinates) and
+#: the rectangle its text takes, as (x, y, width, height) floats.
+_TitlePlace = tuple[QRectF, Fit, tuple[float, float, float, float]]
 
 #: Up to this many lines are routed while the scene is built; more are drawn straight
 #: first and routed in slices between events (a 25,000-element design opens as fast as
@@ -470,7 +480,10 @@ class DesignScene(QGraphicsScene):
         self._map_titles: list[tuple[NodeItem, QRectF, Fit, QRectF]] = []
         #: Where each top-level box's map title goes, at the zoom, name, size, marker
         #: and theme it was placed for (the same in every pass at one zoom).
-        self._map_title_places: dict[str, tuple[tuple[object, ...], tuple[QRectF, Fit] | None]] = {}
+        self._map_title_places: dict[str, tuple[tuple[object, ...], _TitlePlace | None]] = {}
+        #: Each map title drawn, as a picture copied in every pass, with the entry of
+        #: :attr:`_map_title_places` it shows (placed anew: a new picture).
+        self._map_title_pictures: dict[str, tuple[object, tuple[QPixmap, QPointF]]] = {}
         #: How many boxes there were when :attr:`_top_boxes` was last up to date.
         self._top_of = 0
         #: While :meth:`_draw_routes` places labels: the labels' scene rectangles (line
@@ -549,6 +562,10 @@ class DesignScene(QGraphicsScene):
         self.labels = Labels(on_record=self._repaint_pictures)
         #: The view whose paint event is under way (see NodeItem.paint).
         self.painting_view: QGraphicsView | None = None
+        #: The boxes in other boxes (hosts, clusters, arrays) that this paint pass of
+        #: the canvas meets, outer before inner: the view lists them as it walks the
+        #: pass's items (CanvasView.drawBackground); their map titles are the scene's.
+        self.nested_in_pass: list[NodeItem] = []
         #: While the scene is pictured at another scale (the Overview): the canvas's
         #: zoom, at which the marks drawn at a fixed size on screen (a selected box's
         #: handles and ports, findings markers) are drawn, so that the picture shows
@@ -3048,6 +3065,15 @@ class DesignScene(QGraphicsScene):
         """Whether a box sits in no other (boxes only: see :attr:`boxes_parent`)."""
         return self.boxes_parent.get(element_id) is None
 
+    def titles_over(self, node: NodeItem) -> bool:
+        """Whether the canvas draws ``node``'s map title over its content (see
+        :meth:`_reserve_map_titles`): a box whose content is drawn as boxes of their
+        own, over it (a site's, a cluster's hosts; a host's VMs while they are shown).
+        A host whose VMs are summarised in its picture names itself there, kept with
+        the picture (named by the scene, ~100 hosts of a zoomed-out 25k view cost ~1.5
+        ms a pass)."""
+        return self.detail_visible or not holds_only_detail(node.kind)
+
     def rows_in(self, element_id: str) -> list[NodeItem]:
         return [
             self.nodes[c]
@@ -3128,42 +3154,65 @@ class DesignScene(QGraphicsScene):
             self._repaint(element_id)  # its kept picture names it, or not: painted anew
 
     def _reserve_map_titles(self, painter: QPainter, rect: QRectF) -> None:
-        """Zoomed out, a top-level box (a site) too thin in its title bar for its name
-        is named over its top-left, as a map names a region: over its content, so that
-        no box in it hides the name. The spot is claimed before the pass paints any
-        label (no label of its content goes over it); :meth:`drawForeground` draws it.
-        Only the top-level boxes in view are asked (a few sites, kept in a list)."""
+        """Zoomed out, a box that holds others (a site, a cluster, a host, an array)
+        too thin in its title bar for its name is named over its top-left, as a map
+        names a region: over its content, so that no box in it hides the name. The spot
+        is claimed before the pass paints any label (no label of its content goes over
+        it); :meth:`drawForeground` draws it. The top-level boxes first (a few sites,
+        kept in a list), then the boxes in them that the pass meets (the view's list,
+        outer before inner: :attr:`nested_in_pass`). A host's own name was painted in
+        its picture, under its VMs' boxes (ui20)."""
         self._map_titles = []
+        nested, self.nested_in_pass = self.nested_in_pass, []
         if self.painting_view is None or self.labels.muted:
             return
         nodes = self.nodes
-        scale = painter.worldTransform().m11()
-        places = self._map_title_places
-        labels = self.labels
+        world = painter.worldTransform()
+        scale = world.m11()
+        # The canvas is neither rotated nor scaled apart: a scale and a translation.
+        at = (scale, world.dx(), world.dy())
         for element_id in self._top_level():
             node = nodes.get(element_id)
             if node is None or not node.container or not node.isVisible():
                 continue
-            if not node.scene_rect().intersects(rect):
-                continue
-            r = node.rect()
-            key = (scale, node.name, r.getRect(), node.marker is None, self.theme)
-            known = places.get(element_id)
-            if known is None or known[0] != key:
-                known = places[element_id] = (key, self._map_title_place(painter, node))
-            place = known[1]
-            if place is None:
-                continue
-            room, fit = place
-            pos = node.pos()
-            device = painter.worldTransform().mapRect(fit[3].translated(pos))
-            if labels.free(device):
-                labels.claim(device)
-                self._map_titles.append((node, room, fit, device))
+            if node.scene_rect().intersects(rect):
+                self._reserve_map_title(painter, node, scale, at)
+        # A box not taller than a host's map title's em and margins has no room for it
+        # (map_title_room's test, asked first: most boxes of a far view fail it).
+        lowest = (9.0 + 8.0) / scale
+        for node in nested:
+            if node.box()[3] > lowest and self.titles_over(node):
+                self._reserve_map_title(painter, node, scale, at)
 
-    def _map_title_place(self, painter: QPainter, node: NodeItem) -> tuple[QRectF, Fit] | None:
-        """Where ``node``'s map title goes (item coordinates) and how it fits, at the
-        painter's zoom; None when its title bar shows its name, or it has no room."""
+    def _reserve_map_title(
+        self, painter: QPainter, node: NodeItem, scale: float, at: tuple[float, float, float]
+    ) -> None:
+        """Claim ``node``'s map title's spot, if it has one at this zoom and it is free.
+        ``at``: the painter's scale and translation (x, y) to the device. In Python
+        floats from the kept box and place: a few hundred boxes a pass, zoomed out."""
+        element_id = node.element_id
+        box = node.box()
+        key = (scale, node.name, box, node.marker is None, self.theme)
+        known = self._map_title_places.get(element_id)
+        if known is None or known[0] != key:
+            known = self._map_title_places[element_id] = (
+                key,
+                self._map_title_place(painter, node),
+            )
+        place = known[1]
+        if place is None:
+            return
+        room, fit, (ux, uy, uw, uh) = place
+        s, dx, dy = at
+        device = QRectF((box[0] + ux) * s + dx, (box[1] + uy) * s + dy, uw * s, uh * s)
+        if self.labels.free(device):
+            self.labels.claim(device)
+            self._map_titles.append((node, room, fit, device))
+
+    def _map_title_place(self, painter: QPainter, node: NodeItem) -> _TitlePlace | None:
+        """Where ``node``'s map title goes (item coordinates), how it fits and the
+        rectangle its text takes (x, y, width, height), at the painter's zoom; None
+        when its title bar shows its name, or it has no room."""
         painter.save()
         painter.translate(node.pos())
         try:
@@ -3176,21 +3225,33 @@ class DesignScene(QGraphicsScene):
             fit = self.labels.fit(
                 painter, room, node.name, font, elide=node.elide, grow=False, min_chars=3
             )
-            return (room, fit) if fit is not None else None
+            if fit is None:
+                return None
+            used = fit[3]
+            return room, fit, (used.x(), used.y(), used.width(), used.height())
         finally:
             painter.restore()
 
     def _draw_map_titles(self, painter: QPainter) -> None:
+        """Draw this pass's map titles over the boxes: each copied from its picture,
+        made at its first pass at this zoom (a zoomed-out view of 25k names ~30 hosts
+        in every pass: laid out and drawn each time, they cost ~1.7 ms a pass)."""
         background = QColor(self.theme.background)
         background.setAlpha(215)
+        pictures, places = self._map_title_pictures, self._map_title_places
         for node, room, fit, device in self._map_titles:
-            painter.save()
-            painter.translate(node.pos())
-            painter.setPen(self.theme.text_pen)
-            self.labels.paint_claimed(
-                painter, room, fit, device, owner=node.element_id, pill=background
-            )
-            painter.restore()
+            placed = places.get(node.element_id)
+            picture = pictures.get(node.element_id)
+            if picture is None or picture[0] is not placed:
+                painter.save()
+                painter.translate(node.pos())
+                painter.setPen(self.theme.text_pen)
+                picture = pictures[node.element_id] = (
+                    placed,
+                    self.labels.picture(painter, room, fit, background),
+                )
+                painter.restore()
+            self.labels.paint_picture(painter, picture[1], fit, device, owner=node.element_id)
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         self._draw_map_titles(painter)

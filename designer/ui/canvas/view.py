@@ -319,8 +319,18 @@ class DesignView(QGraphicsView):
         change instead of painting each again. Not set when a box is made: most boxes
         of a big design are never seen, and setting it costs a few microseconds each."""
         shown: list[NodeItem] = []
-        for item in self.design_scene.items(QRectF(rect), _BY_BOUNDS, Qt.SortOrder.AscendingOrder):
+        scene = self.design_scene
+        # The boxes in boxes, outer first, whose map titles the scene draws over them.
+        nested = scene.nested_in_pass = []
+        boxes_parent = scene.boxes_parent
+        for item in scene.items(QRectF(rect), _BY_BOUNDS, Qt.SortOrder.AscendingOrder):
             if isinstance(item, NodeItem):
+                if (
+                    item.container
+                    and boxes_parent.get(item.element_id) is not None
+                    and item.isVisible()
+                ):
+                    nested.append(item)
                 if item.cacheMode() == _NO_CACHE:
                     if not (item.selected or item.hovered):  # see NodeItem._decorated
                         item.setCacheMode(_PICTURE)

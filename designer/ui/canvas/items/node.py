@@ -269,6 +269,11 @@ class NodeHost(Protocol):
         """Whether the box sits in no other (a site): named even when far out."""
         ...
 
+    def titles_over(self, node: NodeItem) -> bool:
+        """Whether the canvas names the container ``node`` over its content when its
+        title bar is too thin for its name (the scene's map titles)."""
+        ...
+
     def box_container(self, box: str) -> str | None:
         """The box ``box`` is drawn in (None: top level)."""
         ...
@@ -557,7 +562,7 @@ class NodeItem(QGraphicsRectItem):
                 self._paint_outline(painter, r)
             if self.container and self._titles_itself():
                 painter.setPen(theme.text_pen)
-                self._paint_map_title(painter, r)  # a site stays named however far out
+                self._paint_map_title(painter, r)  # a box stays named however far out
             return
         # Marks of a fixed size on screen: the canvas's, scaled, in the Overview.
         marks_lod = self._scene.marks_lod or lod
@@ -727,8 +732,10 @@ class NodeItem(QGraphicsRectItem):
 
     def _titles_itself(self) -> bool:
         """Whether the box draws its own map title (see :meth:`_paint_map_title`): not
-        a top-level box in the canvas, whose title the scene draws over its content."""
-        return self._scene.painting_view is None or not self._scene.is_top_level(self.element_id)
+        in the canvas where boxes are drawn over its content (a site's, a cluster's, a
+        host's with its VMs shown): the scene draws it over them
+        (DesignScene._reserve_map_titles)."""
+        return self._scene.painting_view is None or not self._scene.titles_over(self)
 
     def header_holds_name(self, painter: QPainter) -> bool:
         """Whether the title bar can show the name readably at the painter's zoom."""
