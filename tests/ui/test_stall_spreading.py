@@ -34,6 +34,9 @@ def _problems(window) -> ProblemsPanel:  # type: ignore[no-untyped-def]
 
 def test_thousands_of_findings_reach_the_problems_table_in_slices(qtbot, launch, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(problems_module, "BUILD_SLICE_S", -1.0)  # 64 rows a turn
+    # One row per finding (else the 3,000 of one rule are one row that opens: wave 20's
+    # test_window_leftovers20 tests that); the rows' slices are tested here.
+    monkeypatch.setattr(problems_module, "GROUP_AT", 10**9)
     monkeypatch.setattr(inspector_module, "MANY_FINDINGS", 10)
     window = launch(SAMPLES / "dag_with_ha.json")
     session = window.session
@@ -95,6 +98,7 @@ def test_thousands_of_findings_take_turns_within_one_budget_and_all_show(  # typ
     for the other to finish; at the end every finding is a row and a mark."""
     monkeypatch.setattr(slices, "TURN_BUDGET_S", -1.0)
     monkeypatch.setattr(problems_module, "BUILD_SLICE_S", -1.0)  # 64 rows a slice
+    monkeypatch.setattr(problems_module, "GROUP_AT", 10**9)  # one row per finding
     monkeypatch.setattr(scene_module, "MARKER_CHUNK", 2)
     steps: list[tuple[str, float]] = []
     start = slices.Slices.start
@@ -144,6 +148,7 @@ def test_up_to_the_slicing_threshold_every_row_is_made_at_once(qtbot, launch, mo
     """However short the slices' budget, findings under the threshold are all rows as
     soon as the signal returns (the budget caps sliced work only)."""
     monkeypatch.setattr(problems_module, "BUILD_SLICE_S", -1.0)
+    monkeypatch.setattr(problems_module, "GROUP_AT", 10**9)  # one row per finding
     window = launch(SAMPLES / "dag_with_ha.json")
     session = window.session
     panel = _problems(window)

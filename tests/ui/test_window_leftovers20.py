@@ -18,11 +18,11 @@ import struct
 from pathlib import Path
 from typing import Any
 
+from gui_door import console_main
 from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from gui_door import console_main
 from test_capacity_window import capacity_panel, open_tab
 
 from designer.document.commands import SetProperty
@@ -38,9 +38,9 @@ from designer.domain.elements import (
     VsphereCluster,
 )
 from designer.persistence import load, save
-from designer.ui.panels.databases import DatabasesPanel
-from designer.ui.panels.problems import FINDING_ROLE, ProblemsPanel
 from designer.ui.export import image_size
+from designer.ui.panels.databases import DatabasesPanel
+from designer.ui.panels.problems import FINDING_ROLE, GROUP_AT, GROUP_ROLE, ProblemsPanel
 from designer.ui.review import _scene
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
@@ -260,3 +260,74 @@ def test_a_zoomed_out_clusters_name_is_drawn_over_its_hosts(launch: Any, qtbot: 
     scene.labels.record = []
     view.viewport().repaint()
     assert "BOS-Cluster" in [label.text for label in scene.labels.record if label.owner == "cl"]
+
+
+# -- 6. many findings of one rule, one row -----------------------------------------------------
+def _twelve_empty_databases(folder: Path) -> Path:
+    """The grown DAG with twelve databases that state no mailboxes (CAP006 each)."""
+    design = load(_dag_grown_member_by_member(folder))
+    copies = [
+        DatabaseCopy(member="b2", activation_preference=1),
+        DatabaseCopy(member="w1", activation_preference=2),
+    ]
+    databases = [
+        MailboxDatabase(id=f"x{n:02d}", name=f"DB-X{n:02d}", dag="dag", copies=copies)
+        for n in range(1, 13)
+    ]
+    path = folder / "twelve.drd.json"
+    save(design.model_copy(update={"elements": [*design.elements, *databases]}), path)
+    return path
+
+
+def _codes(model: Any) -> list[str]:
+    return [model.index(r, 1).data() for r in range(model.rowCount())]
+
+
+def test_many_findings_of_one_rule_are_one_row_that_opens(launch: Any, qtbot: Any) -> None:
+    window = launch(_twelve_empty_databases(launch.home))
+    window.resize(1280, 800)
+    session = window.session
+    panel = window.findChild(ProblemsPanel)
+    assert isinstance(panel, ProblemsPanel)
+    open_tab(window, "Problems")
+    table, model = panel.table, panel.table.model()
+    qtbot.waitUntil(lambda: any("CAP006" in c for c in _codes(model)), timeout=10_000)
+    # The rules' output is the same: 13 CAP006 findings (DB01's and the twelve).
+    cap = [f for f in session.findings.findings if f.code == "CAP006"]
+    assert len(cap) == 13 >= GROUP_AT
+    codes = _codes(model)
+    assert codes.count("▸ CAP006 ×13") == 1 and "CAP006" not in codes, codes
+    row = codes.index("▸ CAP006 ×13")
+    assert model.index(row, 0).data(GROUP_ROLE) == 13
+    assert model.index(row, 2).data() == (
+        "mailbox database … states 0 mailboxes: simulation, availability and capacity "
+        "count no users on it"
+    )
+    assert "13 info" in [b.text() for b in panel.toggles.values()]  # counts: findings
+    _shot(panel, "problems-group-closed")
+
+    # A click opens it: the thirteen follow, indented; Waive… is for one finding.
+    table.scrollTo(model.index(row, 2))
+    rect = table.visualRect(model.index(row, 2))
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert table.currentIndex().row() == row and not panel.waive_button.isEnabled()
+    assert _codes(model)[row] == "▾ CAP006 ×13"
+    assert _codes(model)[row + 1 : row + 14] == ["    CAP006"] * 13
+    _shot(panel, "problems-group-open")
+    # ← closes it, → opens it, Enter closes it: the keyboard's way.
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_Left)
+    assert _codes(model)[row] == "▸ CAP006 ×13" and model.rowCount() == len(codes)
+    QTest.keyClick(table, Qt.Key.Key_Right)
+    assert model.rowCount() == len(codes) + 13
+    # Down to a finding of the group, Enter shows its database on the canvas.
+    QTest.keyClick(table, Qt.Key.Key_Down)
+    inner = model.index(row + 1, 0).data(FINDING_ROLE)
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    assert session.selection == [inner.elements[0]]
+    # ← from inside the group closes it, its row current again.
+    QTest.keyClick(table, Qt.Key.Key_Left)
+    assert model.rowCount() == len(codes) and table.currentIndex().row() == row
+    # The filter: one finding of each rule left about DB-X07, each a row of its own.
+    QTest.keyClicks(panel.filter_edit, "DB-X07")
+    assert sorted(_codes(model)) == ["BK001", "CAP006", "DAG004"]

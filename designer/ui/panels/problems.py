@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import (
@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QFont, QIcon, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -56,14 +57,28 @@ from designer.ui.panels._look import severity_icon
 from designer.ui.panels.rule_settings import RuleSettingsView, ask_reason
 from designer.ui.session import EditorSession
 
-__all__ = ["FINDING_ROLE", "FindingsModel", "ProblemsPanel", "explain_html", "problems_title"]
+__all__ = [
+    "FINDING_ROLE",
+    "GROUP_AT",
+    "GROUP_ROLE",
+    "FindingsModel",
+    "ProblemsPanel",
+    "explain_html",
+    "problems_title",
+]
 
 #: More findings than this are made into rows in slices (see ProblemsPanel.refresh).
 SLICE_ABOVE = 500
 #: Longest the UI thread spends making rows before letting other events run, seconds.
 BUILD_SLICE_S = 0.008
-#: The model's role for a row's :class:`Finding`.
+#: The model's role for a row's :class:`Finding` (a group's row: its first finding).
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The model's role for a group's row: how many findings it stands for (else None).
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 2
+#: As many findings of one rule (one severity, waived or not) as this or more are shown
+#: as one row that expands ("CAP006 ×72" after a calculator import: 72 rows of one
+#: message about as many databases buried every other finding).
+GROUP_AT = 10
 _Index = QModelIndex | QPersistentModelIndex
 _HEADERS = ("", "Code", "Message", "Elements")
 _ROLES = frozenset(
@@ -73,6 +88,7 @@ _ROLES = frozenset(
         Qt.ItemDataRole.ToolTipRole,
         Qt.ItemDataRole.FontRole,
         FINDING_ROLE,
+        GROUP_ROLE,
     }
 )
 _WORDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
@@ -133,29 +149,48 @@ def _rst_inline(text: str) -> str:
 
 
 class _EnterFilter(QObject):
+    """Enter activates the current row; Right and Left open and close a group's row
+    (as a tree's branch), given ``opens(bool) -> bool`` (False: not a group's row, the
+    key goes on to the table)."""
+
     activated = Signal()
 
+    def __init__(self, parent: QObject, opens: Callable[[bool], bool]) -> None:
+        super().__init__(parent)
+        self._opens = opens
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.activated.emit()
             return True
+        if event.key() in (Qt.Key.Key_Right, Qt.Key.Key_Left):
+            return self._opens(event.key() == Qt.Key.Key_Right)
         return False
 
 
 class _Row:
-    """One finding as shown, with its elements' names (computed when findings arrive)."""
+    """One finding as shown, with its elements' names (computed when findings arrive).
+    A group's row (:class:`_Group`) stands for several; a row in an open group is
+    ``inner`` (its code indented)."""
 
-    __slots__ = ("finding", "key", "names")
+    __slots__ = ("finding", "inner", "key", "names")
 
-    def __init__(self, finding: Finding, names: str) -> None:
+    def __init__(self, finding: Finding, names: str, *, inner: bool = False) -> None:
         self.finding = finding
         self.names = names
+        self.inner = inner
         # waiver_reason is not part of a Finding's equality, but it is shown.
-        self.key = (finding, finding.waiver_reason, names)
+        self.key: tuple[object, ...] = (finding, finding.waiver_reason, names, inner)
+
+    @property
+    def code_text(self) -> str:
+        return f"    {self.finding.code}" if self.inner else self.finding.code
+
+    @property
+    def message(self) -> str:
+        return self.finding.message
 
     @property
     def tip(self) -> str:
@@ -163,6 +198,67 @@ class _Row:
         if self.finding.waived:
             tip += f"<br><i>Waived: {html.escape(self.finding.waiver_reason)}</i>"
         return tip
+
+
+class _Group(_Row):
+    """The row of many findings of one rule ("CAP006 ×72"), open or closed: the words
+    their messages share, the first names of their elements."""
+
+    __slots__ = ("members", "opened", "shared")
+
+    def __init__(self, members: list[_Row], opened: bool) -> None:
+        names = [m.names for m in members[:3]]
+        super().__init__(
+            members[0].finding, ", ".join(names) + f", … ({len(members)})", inner=False
+        )
+        self.members = members
+        self.opened = opened
+        self.shared = _shared_words([m.finding.message for m in members])
+        self.key = ("group", tuple(m.key for m in members), opened)
+
+    @property
+    def code_text(self) -> str:
+        return f"{'▾' if self.opened else '▸'} {self.finding.code} ×{len(self.members)}"
+
+    @property
+    def message(self) -> str:
+        return self.shared
+
+    @property
+    def tip(self) -> str:
+        shown = "".join(f"<br>{html.escape(m.finding.message)}" for m in self.members[:5])
+        more = len(self.members) - 5
+        return (
+            f"{len(self.members)} findings of {self.finding.code}{shown}"
+            + (f"<br>… and {more} more" if more > 0 else "")
+            + "<br><i>Enter, a click or → opens the group; ← closes it</i>"
+        )
+
+
+def _group_key(finding: Finding) -> tuple[str, Severity, bool]:
+    return finding.code, finding.severity, finding.waived
+
+
+def _shared_words(messages: list[str]) -> str:
+    """The words at the start and the end that every message has, with "…" for the
+    rest ("mailbox database … states 0 mailboxes: …"); the first message if they
+    share none."""
+    split = [m.split(" ") for m in messages]
+    first = split[0]
+    head = 0
+    while head < len(first) and all(len(w) > head and w[head] == first[head] for w in split):
+        head += 1
+    if head == len(first) and all(len(w) == head for w in split):
+        return messages[0]  # all the same
+    tail = 0
+    shortest = min(len(w) for w in split)
+    while tail < shortest - head and all(w[-1 - tail] == first[-1 - tail] for w in split):
+        tail += 1
+    if not head and not tail:
+        return messages[0] + " …"
+    start = " ".join(first[:head])
+    end = " ".join(first[len(first) - tail :]) if tail else ""
+    return " ".join(part for part in (start, "…", end) if part)
 
 
 class FindingsModel(QAbstractTableModel):
@@ -215,15 +311,19 @@ class FindingsModel(QAbstractTableModel):
         finding = row.finding
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return ("", finding.code, finding.message, row.names)[column]
+            return ("", row.code_text, row.message, row.names)[column]
         if role == FINDING_ROLE:
             return finding
+        if role == GROUP_ROLE:
+            return len(row.members) if isinstance(row, _Group) else None
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return self.icons[finding.severity]
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0:
                 return finding.severity.value
             if column == 1:
+                if isinstance(row, _Group):
+                    return row.tip
                 rule = RULES.get(finding.code)
                 return rule.summary if rule is not None else None
             if column == 2:
@@ -339,7 +439,8 @@ class ProblemsPanel(PanelKeys, QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(0, 16 + 12)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, self.fontMetrics().horizontalAdvance("DAG0000") + 16)
+        # Room for a group's code and count ("▾ CAP006 ×72"), see _Group.
+        header.resizeSection(1, self.fontMetrics().horizontalAdvance("▾ DAG0000 ×000") + 16)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(3, 180)
@@ -351,8 +452,11 @@ class ProblemsPanel(PanelKeys, QWidget):
         self._refit_pending = False
         self.table.clicked.connect(self._focus_index)
         self.table.selectionModel().currentChanged.connect(self._on_current_changed)
-        self._enter = _EnterFilter(self)
-        self._enter.activated.connect(lambda: self._focus_index(self.table.currentIndex()))
+        #: The groups shown open (see _Group), by rule, severity and waived.
+        self._opened: set[tuple[str, Severity, bool]] = set()
+        self._toggled_at = 0.0
+        self._enter = _EnterFilter(self, self._open_current)
+        self._enter.activated.connect(self._activate_current)
         self.table.installEventFilter(self._enter)
 
         self.explain_view = QTextBrowser(self)
@@ -498,6 +602,7 @@ class ProblemsPanel(PanelKeys, QWidget):
                 if needle not in haystack and not any(needle in e for e in finding.elements):
                     continue
             rows.append(row)
+        rows = self._grouped(rows)
         current = self.current_finding()
         if self.model.set_rows(rows) and current is not None:
             index = self.index_for(current)
@@ -519,10 +624,72 @@ class ProblemsPanel(PanelKeys, QWidget):
             # rule's text stayed over an empty list after File > New.
             self._show_explanation()
 
-    def index_for(self, finding: Finding) -> QModelIndex | None:
-        """The shown row of ``finding`` (same code and elements), column 0."""
+    def _grouped(self, rows: list[_Row]) -> list[_Row]:
+        """``rows`` with the findings of one rule, :data:`GROUP_AT` or more, as one
+        row where the first of them was, followed by them if the group is open."""
+        groups: dict[tuple[str, Severity, bool], list[_Row]] = {}
+        for row in rows:
+            groups.setdefault(_group_key(row.finding), []).append(row)
+        if all(len(members) < GROUP_AT for members in groups.values()):
+            return rows
+        shown: list[_Row] = []
+        for row in rows:
+            key = _group_key(row.finding)
+            members = groups[key]
+            if len(members) < GROUP_AT:
+                shown.append(row)
+            elif row is members[0]:
+                opened = key in self._opened
+                shown.append(_Group(members, opened))
+                if opened:
+                    shown += [_Row(m.finding, m.names, inner=True) for m in members]
+        return shown
+
+    def current_row(self) -> _Row | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= len(self.model.rows):
+            return None
+        return self.model.rows[index.row()]
+
+    def _open_current(self, opened: bool) -> bool:
+        """Open (or close) the group of the current row; False if it is in none."""
+        row = self.current_row()
+        if isinstance(row, _Group):
+            self.open_group(row.finding, opened)
+            return True
+        if row is not None and row.inner and not opened:
+            self.open_group(row.finding, False)  # ← in an open group closes it
+            return True
+        return False
+
+    def open_group(self, finding: Finding, opened: bool) -> None:
+        """Show the findings of ``finding``'s group (or close it to one row); the group's
+        row stays current."""
+        key = _group_key(finding)
+        if (key in self._opened) == opened:
+            return
+        if opened:
+            self._opened.add(key)
+        else:
+            self._opened.discard(key)
+        self._apply_filter()
         for n, row in enumerate(self.model.rows):
-            if _same(row.finding, finding):
+            if isinstance(row, _Group) and _group_key(row.finding) == key:
+                index = self.model.index(n, 0)
+                self.table.setCurrentIndex(index)
+                # Opened, at the top: its findings in view under it.
+                hint = QAbstractItemView.ScrollHint
+                self.table.scrollTo(index, hint.PositionAtTop if opened else hint.EnsureVisible)
+                break
+
+    def index_for(self, finding: Finding) -> QModelIndex | None:
+        """The shown row of ``finding`` (same code and elements), column 0: its group's
+        row while the group is closed."""
+        for n, row in enumerate(self.model.rows):
+            if isinstance(row, _Group):
+                if not row.opened and any(_same(m.finding, finding) for m in row.members):
+                    return self.model.index(n, 0)
+            elif _same(row.finding, finding):
                 return self.model.index(n, 0)
         return None
 
@@ -535,7 +702,24 @@ class ProblemsPanel(PanelKeys, QWidget):
     # -- actions -------------------------------------------------------------------------
     def _focus_index(self, index: QModelIndex) -> None:
         if index.isValid():
-            self._focus_finding(self.model.rows[index.row()].finding)
+            row = self.model.rows[index.row()]
+            if isinstance(row, _Group):
+                # A group's row opens (closes); the second click of a double click
+                # does not close it again.
+                now = time.monotonic()
+                if now - self._toggled_at > QApplication.doubleClickInterval() / 1000:
+                    self._toggled_at = now
+                    self.open_group(row.finding, not row.opened)
+            else:
+                self._focus_finding(row.finding)
+
+    def _activate_current(self) -> None:
+        """Enter: a group's row opens or closes, a finding's shows it on the canvas."""
+        row = self.current_row()
+        if isinstance(row, _Group):
+            self.open_group(row.finding, not row.opened)
+        elif row is not None:
+            self._focus_finding(row.finding)
 
     def _focus_finding(self, finding: Finding) -> None:
         present = [e for e in finding.elements if self.session.document.get(e) is not None]
@@ -590,7 +774,8 @@ class ProblemsPanel(PanelKeys, QWidget):
 
     def _update_actions(self) -> None:
         finding = self.current_finding()
-        self.waive_button.setEnabled(_waivable(finding))
+        group = isinstance(self.current_row(), _Group)  # one finding is waived at a time
+        self.waive_button.setEnabled(_waivable(finding) and not group)
         self.explain_button.setEnabled(finding is not None or self.explain_button.isChecked())
 
     # -- rule settings -------------------------------------------------------------------
@@ -648,7 +833,7 @@ class ProblemsPanel(PanelKeys, QWidget):
     def waive_current(self) -> bool:
         """Ask for a reason and waive the current finding (one undo step)."""
         finding = self.current_finding()
-        if not _waivable(finding):
+        if not _waivable(finding) or isinstance(self.current_row(), _Group):
             return False
         assert finding is not None
         names = ", ".join(self._name(e) for e in finding.elements)
@@ -694,19 +879,28 @@ class ProblemsPanel(PanelKeys, QWidget):
         if not index.isValid():
             return
         self.table.setCurrentIndex(index)
-        finding = self.model.rows[index.row()].finding
+        row = self.model.rows[index.row()]
+        finding = row.finding
         menu = QMenu(self)
-        show = QAction("Show on canvas", menu)
-        show.triggered.connect(lambda: self._focus_finding(finding))
-        menu.addAction(show)
+        if isinstance(row, _Group):
+            toggle = QAction("Collapse" if row.opened else "Expand", menu)
+            toggle.triggered.connect(lambda: self.open_group(finding, not row.opened))
+            menu.addAction(toggle)
+            select = QAction(f"Select their {len(row.members)} elements", menu)
+            select.triggered.connect(lambda: self._select_group(row))
+            menu.addAction(select)
+        else:
+            show = QAction("Show on canvas", menu)
+            show.triggered.connect(lambda: self._focus_finding(finding))
+            menu.addAction(show)
         explain = QAction("Explain", menu)
         explain.triggered.connect(lambda: self.explain_button.setChecked(True))
         menu.addAction(explain)
-        if _waivable(finding):
+        if _waivable(finding) and not isinstance(row, _Group):
             waive = QAction("Waive…", menu)
             waive.triggered.connect(self.waive_current)
             menu.addAction(waive)
-        if finding.waived or finding.code == STALE_WAIVER_CODE:
+        if not isinstance(row, _Group) and (finding.waived or finding.code == STALE_WAIVER_CODE):
             remove = QAction("Remove waiver", menu)
             remove.triggered.connect(lambda: self.remove_waiver(finding))
             menu.addAction(remove)
@@ -714,6 +908,19 @@ class ProblemsPanel(PanelKeys, QWidget):
             submenu = menu.addMenu(f"In this design, report {finding.code}")
             self.rules_view.level_menu(finding.code, submenu)
         menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def _select_group(self, group: _Group) -> None:
+        """Select the element each finding of ``group`` is about (its first, present)
+        on the canvas: to edit them together in the Inspector (eyes19: 72 databases
+        stating 0 mailboxes, Ctrl-clicked one by one)."""
+        document = self.session.document
+        ids = [
+            next(e for e in m.finding.elements if document.get(e) is not None)
+            for m in group.members
+            if any(document.get(e) is not None for e in m.finding.elements)
+        ]
+        if ids:
+            self.session.set_selection(list(dict.fromkeys(ids)))
 
 
 def _same(a: Finding | None, b: Finding | None) -> bool:
