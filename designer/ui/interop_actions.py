@@ -71,7 +71,7 @@ class InteropActions:
             action = export_menu.addAction(text)
             action.triggered.connect(lambda *_, k=key: self.export_dialog(k))
             self.export_actions[key] = action
-        self.review_action = QAction("Design &Review Report…", window)
+        self.review_action = QAction("&Design Review Report…", window)
         self.review_action.setStatusTip(
             "Summary, diagram, findings, N-1/N-2, scenarios and RPO/RTO matrix as HTML or PDF"
         )

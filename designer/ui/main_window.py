@@ -74,6 +74,7 @@ from designer.persistence.journal import PendingRecovery, pending_recoveries
 from designer.text import printable
 from designer.ui import lifetime, slices
 from designer.ui.canvas.layers import LAYER_GROUPS
+from designer.ui.canvas.menus import DUPLICATE_KEY, FIT_KEY
 from designer.ui.canvas.view import DesignView
 from designer.ui.dialogs import choose
 from designer.ui.file_ops import (
@@ -268,7 +269,7 @@ class MainWindow(QMainWindow):
         self.act_paste = self._action(
             "&Paste", v.paste_at, K.Paste, "Paste at the pointer (into the box under it)"
         )
-        self.act_duplicate = self._action("D&uplicate", e.duplicate, "Ctrl+D")
+        self.act_duplicate = self._action("D&uplicate", e.duplicate, DUPLICATE_KEY)
         self.act_delete = self._action("&Delete", e.delete_selection, K.Delete)
         # On the canvas only, as Rename: in a table Delete and Ctrl+X deleted the
         # canvas's selection behind the user's back (eyes19: Delete on a Databases cell,
@@ -332,7 +333,7 @@ class MainWindow(QMainWindow):
         self.act_grid.setChecked(True)
         self.act_zoom_in = self._action("Zoom &In", v.zoom_in, K.ZoomIn)
         self.act_zoom_out = self._action("Zoom &Out", v.zoom_out, K.ZoomOut)
-        self.act_zoom_fit = self._action("&Fit to Window", v.zoom_fit, "Ctrl+0")
+        self.act_zoom_fit = self._action("&Fit to Window", v.zoom_fit, FIT_KEY)
         self.act_zoom_100 = self._action("&Actual Size (100 %)", v.zoom_actual, "Ctrl+1")
         self.act_wheel_zooms = self._action(
             "Mouse &Wheel Zooms",

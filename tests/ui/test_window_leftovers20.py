@@ -20,7 +20,7 @@ from typing import Any
 
 from gui_door import console_main
 from PySide6.QtCore import QPoint, QRectF, Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QImage, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from test_capacity_window import capacity_panel, open_tab
@@ -331,3 +331,47 @@ def test_many_findings_of_one_rule_are_one_row_that_opens(launch: Any, qtbot: An
     # The filter: one finding of each rule left about DB-X07, each a row of its own.
     QTest.keyClicks(panel.filter_edit, "DB-X07")
     assert sorted(_codes(model)) == ["BK001", "CAP006", "DAG004"]
+
+
+# -- eyes20's notes ----------------------------------------------------------------------------
+def test_the_canvas_menu_says_the_keys_of_its_entries(launch: Any, qtbot: Any) -> None:
+    # eyes20 #3: only Rename said its key (F2); Cut, Copy, Paste Here, Duplicate and Delete
+    # said none, and keyboard users learn the keys from menus.
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    window.resize(1280, 800)
+    session, view = window.session, window.view
+    session.set_selection(["site-bos"])
+    view.setFocus()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    menu = view._menu
+    assert menu is not None and menu.isVisible()
+    _shot(menu, "canvas-menu-keys")
+    hints = {
+        a.text().split("\t")[0].replace("&", ""): a.text().partition("\t")[2]
+        for a in menu.actions()
+        if a.text()
+    }
+    native = QKeySequence.SequenceFormat.NativeText
+    for entry, action in [
+        ("Cut", window.act_cut),
+        ("Copy", window.act_copy),
+        ("Paste Here", window.act_paste),
+        ("Duplicate", window.act_duplicate),
+        ("Delete", window.act_delete),
+    ]:
+        assert hints[entry] == action.shortcut().toString(native), entry
+    assert hints["Rename…"] == "F2"
+    menu.close()
+
+
+def test_each_entry_of_the_file_menu_has_a_letter_of_its_own(launch: Any) -> None:
+    # eyes20 #16: "Open &Recent" and "Design &Review Report…" shared R: Alt+F, R went to
+    # the recent files; the report was reached only with the arrows.
+    window = launch()
+    letters = [
+        match[1].lower()
+        for action in window.file_menu.actions()
+        if action.isVisible() and (match := re.search(r"&([^&])", action.text()))
+    ]
+    assert len(letters) == len(set(letters)), letters
+    assert "&Design Review Report…" in [a.text() for a in window.file_menu.actions()]

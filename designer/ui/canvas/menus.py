@@ -10,6 +10,7 @@ from functools import partial
 from typing import Protocol
 
 from PySide6.QtCore import QPointF
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
 from designer.document.commands import Command
@@ -21,10 +22,25 @@ from designer.ui.canvas.items.node import NodeItem
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.session import EditorSession
 
-__all__ = ["MENU_TARGETS", "CanvasMenuHost", "canvas_menu"]
+__all__ = ["DUPLICATE_KEY", "FIT_KEY", "MENU_TARGETS", "CanvasMenuHost", "canvas_menu"]
 
 #: Up to this many targets are listed in "Connect to"; more open a chooser with a filter.
 MENU_TARGETS = 20
+#: The window's keys of Edit > Duplicate and View > Fit to Window (its menus' and this
+#: menu's hints say them).
+DUPLICATE_KEY = "Ctrl+D"
+FIT_KEY = "Ctrl+0"
+
+_K = QKeySequence.StandardKey
+
+
+def _with_key(text: str, key: QKeySequence.StandardKey | str) -> str:
+    """A menu entry's text with its key after a tab, as the platform writes it (the
+    canvas menu's entries run the window's own actions' work: keyboard users learn the
+    keys from menus; eyes20 found only Rename's F2 said)."""
+    sequence = QKeySequence(key)
+    shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+    return f"{text}\t{shown}" if shown else text
 
 
 class CanvasMenuHost(Protocol):
@@ -54,18 +70,18 @@ def canvas_menu(
     session, scene, editor = host.session, host.design_scene, host.editor
     element = session.document.get(element_id) if element_id else None
     if element is None:
-        menu.addAction("&Paste Here", lambda: host.paste_at(at))
+        menu.addAction(_with_key("&Paste Here", _K.Paste), lambda: host.paste_at(at))
         add = menu.addMenu("&Add")
         for info in KINDS.values():
             if info.shape == "box" and not info.needs_container:
                 add.addAction(info.title, partial(_add_at, host, info.kind, at))
         menu.addSeparator()
-        menu.addAction("Select &All", editor.select_all)
-        menu.addAction("&Fit to Window", host.zoom_fit)
+        menu.addAction(_with_key("Select &All", _K.SelectAll), editor.select_all)
+        menu.addAction(_with_key("&Fit to Window", FIT_KEY), host.zoom_fit)
         menu.addAction("Auto-&Layout by Site", host.auto_layout)
         return menu
     item = scene.item_for(element.id)
-    menu.addAction("&Rename…\tF2", lambda: host.rename(element.id))
+    menu.addAction(_with_key("&Rename…", "F2"), lambda: host.rename(element.id))
     if element.kind in connectable_kinds():
         _connect_entries(menu, host, element.id)
     if isinstance(item, NodeItem):
@@ -79,12 +95,12 @@ def canvas_menu(
             for info in inside:
                 add.addAction(info.title, partial(host.add_kind, info.kind))
     menu.addSeparator()
-    menu.addAction("Cu&t", editor.cut)
-    menu.addAction("&Copy", editor.copy)
-    menu.addAction("&Paste Here", lambda: host.paste_at(at))
-    menu.addAction("D&uplicate", editor.duplicate)
+    menu.addAction(_with_key("Cu&t", _K.Cut), editor.cut)
+    menu.addAction(_with_key("&Copy", _K.Copy), editor.copy)
+    menu.addAction(_with_key("&Paste Here", _K.Paste), lambda: host.paste_at(at))
+    menu.addAction(_with_key("D&uplicate", DUPLICATE_KEY), editor.duplicate)
     menu.addAction("Select Same &Kind", editor.select_same_kind)
-    delete = menu.addAction("&Delete", editor.delete_selection)
+    delete = menu.addAction(_with_key("&Delete", _K.Delete), editor.delete_selection)
     delete.setToolTip(editor.removal_sentence())
     delete.setStatusTip(editor.removal_sentence())
     if isinstance(item, NodeItem) and item.container:
