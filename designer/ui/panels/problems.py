@@ -148,6 +148,17 @@ def _rst_inline(text: str) -> str:
     return re.sub(r"``(.+?)``", r"<code>\1</code>", html.escape(text))
 
 
+class _ReleaseFilter(QObject):
+    """Says when a mouse button is released on the table's viewport."""
+
+    released = Signal()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonRelease:
+            self.released.emit()
+        return False
+
+
 class _EnterFilter(QObject):
     """Enter activates the current row; Right and Left open and close a group's row
     (as a tree's branch), given ``opens(bool) -> bool`` (False: not a group's row, the
@@ -458,6 +469,12 @@ class ProblemsPanel(PanelKeys, QWidget):
         self._enter = _EnterFilter(self, self._open_current)
         self._enter.activated.connect(self._activate_current)
         self.table.installEventFilter(self._enter)
+        #: The current row changed under a pressed button: its height waits for the
+        #: release (see _on_current_changed).
+        self._fit_on_release = False
+        self._release = _ReleaseFilter(self)
+        self._release.released.connect(self._released)
+        self.table.viewport().installEventFilter(self._release)
 
         self.explain_view = QTextBrowser(self)
         self.explain_view.setOpenExternalLinks(False)
@@ -727,10 +744,22 @@ class ProblemsPanel(PanelKeys, QWidget):
             self.session.focus(present[0])
 
     def _on_current_changed(self, *_args: object) -> None:
-        self._fit_current_row()
+        if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            # A click's press: the rows resized now (the last current one back to one
+            # line) move under the pointer, and the release lands on another row: no
+            # click, the element not shown (the first row current from the first view
+            # made every first click below it miss).
+            self._fit_on_release = True
+        else:
+            self._fit_current_row()
         self._update_actions()
         if self.explain_view.isVisible():
             self._show_explanation()
+
+    def _released(self) -> None:
+        if self._fit_on_release:
+            self._fit_on_release = False
+            self._refit_soon()  # after the view has taken the release (its click)
 
     def _refit_soon(self, *_args: object) -> None:
         if not self._refit_pending:
