@@ -27,7 +27,7 @@ from designer.capacity.report import (
     ModeLoad,
     ModeLoads,
 )
-from designer.capacity.rollup import copy_log_luns, host_reports, log_lun_reports
+from designer.capacity.rollup import DagCopies, copy_log_luns, host_reports, log_lun_reports
 from designer.capacity.search import DagImpact, DagPredictor, dag_impacts
 from designer.collector import collector_paused
 from designer.domain.design import Design
@@ -324,7 +324,7 @@ def _report(
     # The JSON and the text read the hosts, the window and the rules do not: built when
     # first read.
     large = len(sim.design.elements) > LARGE
-    hosts = Deferred(_as_sized(partial(host_reports, engine, results), large))
+    hosts = Deferred(_as_sized(partial(host_reports, prep, engine.base_members, results), large))
     mirrors = _mirrors(engine, results, modes)
     return CapacityReport(
         design=sim.design,
@@ -335,7 +335,10 @@ def _report(
         hosts=hosts,
         # Normal operation's only, the same in every mode: built when first read.
         log_luns=Deferred(
-            _as_sized(partial(log_lun_reports, prep, engine.workload, engine.flows), large)
+            _as_sized(
+                partial(log_lun_reports, prep, engine.workload, DagCopies.of(engine.flows)),
+                large,
+            )
         ),
         mirrors=mirrors,
         evaluated=[r.mode for r in results],

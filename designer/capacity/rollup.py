@@ -12,10 +12,11 @@ of a full recomputation (``tests/capacity/test_capacity_fast_path.py``,
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from operator import itemgetter
+from typing import NamedTuple
 
-from designer.capacity.engine import CapacityEngine, ModeResult
+from designer.capacity.engine import MemberLoad, ModeResult
 from designer.capacity.flows import Flows
 from designer.capacity.modes import Mode, ModeKind
 from designer.capacity.report import HostReport, LogLunReport
@@ -23,14 +24,16 @@ from designer.domain.enums import DiskPurpose
 from designer.simulation.prepared import Prepared
 from designer.workload import Workload
 
-__all__ = ["copy_log_luns", "host_reports", "log_lun_reports"]
+__all__ = ["DagCopies", "copy_log_luns", "host_reports", "log_lun_reports"]
 
 _LOGS = DiskPurpose.LOGS
 _DATABASE = DiskPurpose.DATABASE
 
 
 # -- ESXi hosts ---------------------------------------------------------------------------
-def host_reports(engine: CapacityEngine, results: list[ModeResult]) -> list[HostReport]:
+def host_reports(
+    prep: Prepared, base_members: dict[str, MemberLoad], results: list[ModeResult]
+) -> list[HostReport]:
     """Each ESXi host's (active databases, active mailboxes) of the members it runs,
     normal and worst per kind: the first mode of the kind with the most mailboxes.
 
@@ -38,8 +41,6 @@ def host_reports(engine: CapacityEngine, results: list[ModeResult]) -> list[Host
     members the mode changed (``ModeResult.members``) brought there in normal
     operation, plus what those now on it bring: only the hosts each mode touches are
     computed, each from the members the mode changed on it. A failed host has none."""
-    prep = engine.prep
-    base_members = engine.base_members
     on_host: dict[str, list[str]] = defaultdict(list)
     for member, load in base_members.items():
         if load.host:
@@ -134,8 +135,22 @@ def host_reports(engine: CapacityEngine, results: list[ModeResult]) -> list[Host
 
 
 # -- log LUNs -----------------------------------------------------------------------------
+class DagCopies(NamedTuple):
+    """What the log LUNs read of the engine's :class:`Flows`: each database's copies'
+    members and the Exchange 2007 clusters' databases. A sized report keeps these for
+    its deferred log LUNs, not the whole ``Flows`` (its ~8,000 streams at 25k): what a
+    report keeps alive after the sizing, the first collection after it walks."""
+
+    copy_members: dict[str, tuple[str, ...]]
+    e2007: Container[str]
+
+    @classmethod
+    def of(cls, flows: Flows) -> DagCopies:
+        return cls(flows.copy_members, flows.e2007)
+
+
 def log_lun_reports(
-    prep: Prepared, workload: Workload, flows: Flows | None = None
+    prep: Prepared, workload: Workload, flows: Flows | DagCopies | None = None
 ) -> list[LogLunReport]:
     """Each LUN holding the logs of a DAG database's copy (a database with at least two
     copies): its copies, the logs they write per hour, its free space and the hours
@@ -243,7 +258,9 @@ class _Rates(dict[str, float]):
         return value
 
 
-def _dag_copies(prep: Prepared, flows: Flows | None) -> Iterator[tuple[str, Iterable[str]]]:
+def _dag_copies(
+    prep: Prepared, flows: Flows | DagCopies | None
+) -> Iterator[tuple[str, Iterable[str]]]:
     """(database, its copies' members) of every DAG database with two copies or more,
     in design order."""
     if flows is not None:

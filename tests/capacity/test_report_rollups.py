@@ -18,7 +18,7 @@ from test_capacity_properties import designs
 
 from designer.capacity import CapacityEngine, capacity
 from designer.capacity.report import HostReport, LogLunReport
-from designer.capacity.rollup import host_reports, log_lun_reports
+from designer.capacity.rollup import DagCopies, host_reports, log_lun_reports
 from designer.domain import Design
 from designer.persistence import load
 from designer.simulation import Simulator
@@ -106,10 +106,12 @@ def _check(design: Design, *, hosts: bool = True) -> tuple[int, int]:
     assert fast == slow
     # As capacity asks: the copies' members read from the engine's flows.
     assert log_lun_reports(sim.prep, engine.workload, engine.flows) == slow
+    # As a sized report keeps them: only the copies' members and the 2007 clusters.
+    assert log_lun_reports(sim.prep, engine.workload, DagCopies.of(engine.flows)) == slow
     if not hosts:
         return len(fast), 0
     results = _results(sim, engine)
-    got: list[HostReport] = host_reports(engine, results)
+    got: list[HostReport] = host_reports(engine.prep, engine.base_members, results)
     want = _reference_hosts(engine, results)
     assert [(r.host.id, r.normal, r.worst_by_kind) for r in got] == want
     assert [list(r.worst_by_kind) for r in got] == [list(w) for _h, _n, w in want]
