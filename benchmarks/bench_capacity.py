@@ -17,9 +17,11 @@ For each size it generates a design with a stated workload
   or ``settled`` with a tree from before placement existed), replayed alone: what no
   work on the capacity side can take below;
 
-and prints each against the sweep. The sweep and ``all`` are timed in alternation (sweep,
-all, sweep, all…), so a load that comes and goes on the shared cores weighs on both;
-the ratio of each round is printed too. ``OVER TARGET`` and exit code 1 when ``all``
+and prints each against the sweep, and the cyclic collector's passes inside the timed
+sweeps and sizings (count and CPU per round: a sizing runs with the collector paused,
+and the pass after it walks what it left alive). The sweep and ``all`` are timed in
+alternation (sweep, all, sweep, all…), so a load that comes and goes on the shared
+cores weighs on both; the ratio of each round is printed too. ``OVER TARGET`` and exit code 1 when ``all``
 takes longer than the sweep on a design of ≥ 20,000 elements.
 
 ``--ui`` measures the window instead (offscreen): the ``--sizes`` design with its
@@ -109,6 +111,37 @@ def _replay(sim: Simulator, asked: Asked) -> None:
                 sites[failed[0]] = state
 
 
+class _Collections:
+    """The cyclic collector's passes during the timed calls (``gc.callbacks``): how many
+    and their CPU time, per label. A sizing runs with the collector paused; the pass
+    after it walks every object it made that is still alive (wave 20: ~25 ms at 25k
+    while the report kept the engine alive), which instructions barely show."""
+
+    def __init__(self) -> None:
+        self.label: str | None = None
+        self.count: dict[str, int] = {}
+        self.cpu: dict[str, float] = {}
+        self._start = 0.0
+        gc.callbacks.append(self._seen)
+
+    def _seen(self, phase: str, _info: dict[str, Any]) -> None:
+        if self.label is None:
+            return
+        if phase == "start":
+            self._start = time.process_time()
+        else:
+            self.count[self.label] = self.count.get(self.label, 0) + 1
+            spent = time.process_time() - self._start
+            self.cpu[self.label] = self.cpu.get(self.label, 0.0) + spent
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._seen)
+
+    def summary(self, label: str, rounds: int) -> str:
+        count = self.count.get(label, 0) / rounds
+        return f"{label} {count:.1f} passes, {self.cpu.get(label, 0.0) * 1000 / rounds:.1f} ms CPU"
+
+
 def bench(size: str, repeat: int, max_combined: int) -> bool:
     from benchmarks.generate import generate_design
 
@@ -134,15 +167,19 @@ def bench(size: str, repeat: int, max_combined: int) -> bool:
     settled, settled_median, _ = time_best(lambda: _replay(sim, asked), repeat)
     sweeps: list[float] = []
     alls: list[float] = []
+    collector = _Collections()
     for _ in range(repeat):  # alternately, so both see the same load
-        for times, fn in (
-            (sweeps, lambda: analyze(sim)),
-            (alls, lambda: capacity(sim, max_combined=max_combined)),
+        for label, times, fn in (
+            ("sweep", sweeps, lambda: analyze(sim)),
+            ("all", alls, lambda: capacity(sim, max_combined=max_combined)),
         ):
             gc.collect()
+            collector.label = label
             start = time.perf_counter()
             fn()
             times.append(time.perf_counter() - start)
+            collector.label = None
+    collector.close()
     gc.unfreeze()
     sweep, every = min(sweeps), min(alls)
     rounds = [a / s for a, s in zip(alls, sweeps, strict=True)]
@@ -167,6 +204,10 @@ def bench(size: str, repeat: int, max_combined: int) -> bool:
     print(
         f"  own     {_ms(max(0.0, every - settled))}   "
         f"{max(0.0, every - settled) / sweep:6.2f} × sweep   (all − settled: capacity's own work)"
+    )
+    print(
+        "  collector (the cyclic collector's passes inside each timing, per round): "
+        + "; ".join(collector.summary(label, repeat) for label in ("sweep", "all"))
     )
     if n >= 20_000 and every > sweep:
         print(f"  OVER TARGET: capacity of every mode {every:.2f} s > the N-1 sweep {sweep:.2f} s")
