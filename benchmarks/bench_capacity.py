@@ -21,8 +21,8 @@ and prints each against the sweep, and the cyclic collector's passes inside the 
 sweeps and sizings (count and CPU per round: a sizing runs with the collector paused,
 and the pass after it walks what it left alive). The sweep and ``all`` are timed in
 alternation (sweep, all, sweep, all…), so a load that comes and goes on the shared
-cores weighs on both; the ratio of each round is printed too. ``OVER TARGET`` and exit code 1 when ``all``
-takes longer than the sweep on a design of ≥ 20,000 elements.
+cores weighs on both; the ratio of each round is printed too. ``OVER TARGET`` and exit
+code 1 when ``all`` takes longer than the sweep on a design of ≥ 20,000 elements.
 
 ``--ui`` measures the window instead (offscreen): the ``--sizes`` design with its
 workload opened with File > Open's path, then an edit of the design's peak factor; it
