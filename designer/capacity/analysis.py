@@ -317,7 +317,7 @@ def _report(
                 if worst is not None
                 else (ModeLoad(NORMAL, fig_a, fig_b) if modes == "all" else None),
                 ModeLoads(link_id, figures_of_modes),
-                normal.loads or {},
+                normal.loads if normal.loads is not None else {},  # (not summed now)
             )
         )
     members = _members(engine, results)

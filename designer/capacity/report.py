@@ -136,8 +136,9 @@ class LinkReport:
     worst: ModeLoad | None
     #: Every failure mode evaluated (for ``--mode all`` and the Capacity dock).
     modes: Sequence[ModeLoad]
-    #: Normal operation's streams per direction (all links), for the detail.
-    loads: dict[LinkKey, LinkLoad]
+    #: Normal operation's streams per direction (all links), for the detail (summed
+    #: when first read: see ``CapacityEngine.evaluate``'s ``keep_streams``).
+    loads: Mapping[LinkKey, LinkLoad]
 
     def over_budget_normal(self) -> bool:
         return self.normal.utilisation > 1.0 + 1e-9
