@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import repeat
+from itertools import filterfalse, repeat
 from operator import eq, itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -907,7 +907,9 @@ class CapacityEngine:
         get_class, moved_get = classes.get, moved.get
         class_dbs = self._class_dbs()
         # Each group in id order; a database of no class alone (shifted as before).
-        groups: list[list[str]] = [[db_id] for db_id in dbs - classes.keys()]
+        # (``filterfalse`` walks ``dbs``: a set less ``classes.keys()`` would walk the
+        # 4,000 classed databases at 25k.)
+        groups: list[list[str]] = [[db_id] for db_id in filterfalse(classes.__contains__, dbs)]
         touched = set(map(get_class, dbs))
         touched.discard(None)
         for cls in touched:
