@@ -611,6 +611,9 @@ class TakeoverTable:
         fallback: list[str] = []
         made: dict[tuple[int, bool, int], DbRun] = {}
         key: tuple[int, bool, int] | None
+        #: (the row's copies by id, its active member, its DAG) → (kept, the copy chosen,
+        #: restarted, when it serves), when no copy is lost in the step.
+        choices: dict[tuple[int, str, str], tuple[bool, int, bool, float]] = {}
         for r in rows:
             db_id = table_rows[r]
             st = in_run.get(db_id)
@@ -634,34 +637,46 @@ class TakeoverTable:
             if sites is None:
                 fallback.append(db_id)  # no quorum: no copy serves by itself
                 continue
-            chosen = -1
-            restarted = False
-            soonest = math.inf
-            kept = False
-            # Once a copy serves after the failover (as soon as any can), only the
-            # active member's own copy could still change the outcome (kept).
-            done_at_failover = failover <= restart and (active in fresh or active in down)
-            for m, vm, to_activate, site in row_copies[r]:
-                if not to_activate or vm in down or site not in sites:
-                    continue
-                if any_lost and (
-                    (vm, db_id) in copy_lost
-                    or (vm, "*") in copy_lost
-                    or (vm, db_id) in logs_lost
-                    or (vm, "*") in logs_lost
-                ):
-                    continue
-                if vm in fresh:
-                    if restart < soonest:
-                        chosen, restarted, soonest = m, True, restart
-                else:
-                    if vm == active:
-                        kept = True
-                        break
-                    if failover < soonest:
-                        chosen, restarted, soonest = m, False, failover
-                        if done_at_failover:
+            copies = row_copies[r]
+            # Without a copy lost, the choice depends on the copies (one tuple object
+            # per distinct layout), the active member and the DAG's quorum alone: made
+            # once per step for the rows that share them (a host's failure moves ~25
+            # rows of a few layouts).
+            shared = None if any_lost else (id(copies), active, dag_id)
+            choice = None if shared is None else choices.get(shared)
+            if choice is not None:
+                kept, chosen, restarted, soonest = choice
+            else:
+                chosen = -1
+                restarted = False
+                soonest = math.inf
+                kept = False
+                # Once a copy serves after the failover (as soon as any can), only the
+                # active member's own copy could still change the outcome (kept).
+                done_at_failover = failover <= restart and (active in fresh or active in down)
+                for m, vm, to_activate, site in copies:
+                    if not to_activate or vm in down or site not in sites:
+                        continue
+                    if any_lost and (
+                        (vm, db_id) in copy_lost
+                        or (vm, "*") in copy_lost
+                        or (vm, db_id) in logs_lost
+                        or (vm, "*") in logs_lost
+                    ):
+                        continue
+                    if vm in fresh:
+                        if restart < soonest:
+                            chosen, restarted, soonest = m, True, restart
+                    else:
+                        if vm == active:
+                            kept = True
                             break
+                        if failover < soonest:
+                            chosen, restarted, soonest = m, False, failover
+                            if done_at_failover:
+                                break
+                if shared is not None:
+                    choices[shared] = (kept, chosen, restarted, soonest)
             if kept:
                 continue  # its active copy still serves and was not restarted
             if chosen < 0:
@@ -707,16 +722,23 @@ class TakeoverTable:
         """Per row, its copies in preference order as (member index, member, to activate:
         not lagged, the member's site), and its DAG (:meth:`_place_rows`' plain lists)."""
         names, vm_site, dbs = self._names, self.prep.vm_site, self.prep.dbs
+        # One tuple object per distinct copies' tuple (rows of one layout share it:
+        # ``_place_rows`` makes a choice once per layout and step).
+        interned: dict[tuple[tuple[int, str, bool, str | None], ...], Any] = {}
+        intern = interned.setdefault
         copies = self._row_copies = [
-            tuple(
-                (m, names[m], to_activate[k], vm_site.get(names[m]))
-                for k, m in enumerate(members[:length])
-            )
-            for members, to_activate, length in zip(
-                self.member.tolist(),
-                self._open.tolist(),
-                self.valid.sum(axis=1).tolist(),
-                strict=True,
+            intern(found, found)
+            for found in (
+                tuple(
+                    (m, names[m], to_activate[k], vm_site.get(names[m]))
+                    for k, m in enumerate(members[:length])
+                )
+                for members, to_activate, length in zip(
+                    self.member.tolist(),
+                    self._open.tolist(),
+                    self.valid.sum(axis=1).tolist(),
+                    strict=True,
+                )
             )
         ]
         row_dag = self._row_dag = [str(dbs[d].dag) for d in self.rows]
