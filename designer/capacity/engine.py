@@ -885,57 +885,10 @@ class CapacityEngine:
         of their first database, so each link direction and each kind within it first
         appears in ``totals`` in the order the database-by-database loop gave (the
         figures are the same sums, added in another order: they may differ in the
-        last bits; the report rounds them to 3 decimals).
-
-        The groups are found a class at a time (:meth:`_class_dbs`): its databases among
-        ``dbs`` picked and their active members now read at C speed; a class whose
-        databases are all active on one member now, none rerouted and none with a lost
-        copy that could tell them apart, is one group (a site's loss recomputes ~2,000
-        databases in ~80 classes at 25k; the key per database cost ~1,900
-        instructions). Then the groups are put in the order of their first database."""
+        last bits; the report rounds them to 3 decimals): :meth:`_link_groups`."""
         classes = self._classes()
         base_db, shipping = self.base_db, self.flows.shipping
-        lost = view._lost if view._any_lost else None
-        if lost is None and view._any_lost:
-            lost = view._lost = view.lost_copies()  # as view.copy_lost keeps them
-        lost_pairs = lost[0] if lost is not None else set()
-        # Only a copy on a member up can differ from one database of a class to the
-        # next (the streams of a member down are not read): the members up of the lost
-        # pairs (none in a site's loss: its VMs are down).
-        vm_up = view.vm_up
-        lost_members = {vm for vm in view._lost_vms if vm_up(vm)} if lost is not None else set()
-        get_class, moved_get = classes.get, moved.get
-        class_dbs = self._class_dbs()
-        # Each group in id order; a database of no class alone (shifted as before).
-        # (``filterfalse`` walks ``dbs``: a set less ``classes.keys()`` would walk the
-        # 4,000 classed databases at 25k.)
-        groups: list[list[str]] = [[db_id] for db_id in filterfalse(classes.__contains__, dbs)]
-        touched = set(map(get_class, dbs))
-        touched.discard(None)
-        for cls in touched:
-            assert cls is not None
-            picked = list(filter(dbs.__contains__, class_dbs[cls]))
-            if (rerouted and not rerouted.isdisjoint(picked)) or (
-                lost_members and not lost_members.isdisjoint(cls[0])
-            ):
-                groups += self._class_groups(
-                    view, cls, picked, rerouted, moved, lost_members, lost_pairs
-                )
-                continue
-            # Its active member now: where it moved (None: down), else its class's.
-            actives = list(map(moved_get, picked, repeat(cls[1])))
-            if actives.count(actives[0]) == len(actives):
-                groups.append(picked)
-                continue
-            by_active: dict[str | None, list[str]] = {}
-            for db_id, active in zip(picked, actives, strict=True):
-                found = by_active.get(active)
-                if found is None:
-                    by_active[active] = [db_id]
-                else:
-                    found.append(db_id)
-            groups += by_active.values()
-        groups.sort(key=itemgetter(0))
+        groups = self._link_groups(view, dbs, rerouted, moved)
         shift, reseed = self._shift, self.flows.reseed_mbps
         base_totals = self.base_totals
         for group in groups:
@@ -977,6 +930,69 @@ class CapacityEngine:
                         start = base_totals.get(key_)
                         kinds = totals[key_] = dict(start) if start else {}
                     kinds[kind] = kinds.get(kind, 0.0) + mbps
+
+    def _link_groups(
+        self,
+        view: ModeView,
+        dbs: AbstractSet[str],
+        rerouted: AbstractSet[str],
+        moved: Mapping[str, str | None],
+    ) -> list[list[str]]:
+        """:meth:`_shift_groups`' groups of ``dbs``, each in id order, in the order of
+        their first database: a database of no class alone; a class's databases
+        rerouted together, the others by their active member now and, when one of
+        their copies may be lost and not another's, by which (:meth:`_lost_pattern`).
+
+        Found a class at a time (:meth:`_class_dbs`): its databases among ``dbs``
+        picked and their active members now read at C speed; a class whose databases
+        are all active on one member now, none rerouted and none with a lost copy that
+        could tell them apart, is one group (a site's loss recomputes ~2,000 databases
+        in ~80 classes at 25k; a key per database cost ~1,900 instructions); the others
+        database by database (:meth:`_class_groups`). Then sorted by first database:
+        the groups, and their order, of a key per database in id order."""
+        classes = self._classes()
+        lost = view._lost if view._any_lost else None
+        if lost is None and view._any_lost:
+            lost = view._lost = view.lost_copies()  # as view.copy_lost keeps them
+        lost_pairs = lost[0] if lost is not None else set()
+        # Only a copy on a member up can differ from one database of a class to the
+        # next (the streams of a member down are not read): the members up of the lost
+        # pairs (none in a site's loss: its VMs are down).
+        vm_up = view.vm_up
+        lost_members = {vm for vm in view._lost_vms if vm_up(vm)} if lost is not None else set()
+        get_class, moved_get = classes.get, moved.get
+        class_dbs = self._class_dbs()
+        # Each group in id order; a database of no class alone (shifted as before).
+        # (``filterfalse`` walks ``dbs``: a set less ``classes.keys()`` would walk the
+        # 4,000 classed databases at 25k.)
+        groups: list[list[str]] = [[db_id] for db_id in filterfalse(classes.__contains__, dbs)]
+        touched = set(map(get_class, dbs))
+        touched.discard(None)
+        for cls in touched:
+            assert cls is not None
+            picked = list(filter(dbs.__contains__, class_dbs[cls]))
+            if (rerouted and not rerouted.isdisjoint(picked)) or (
+                lost_members and not lost_members.isdisjoint(cls[0])
+            ):
+                groups += self._class_groups(
+                    view, cls, picked, rerouted, moved, lost_members, lost_pairs
+                )
+                continue
+            # Its active member now: where it moved (None: down), else its class's.
+            actives = list(map(moved_get, picked, repeat(cls[1])))
+            if actives.count(actives[0]) == len(actives):
+                groups.append(picked)
+                continue
+            by_active: dict[str | None, list[str]] = {}
+            for db_id, active in zip(picked, actives, strict=True):
+                found = by_active.get(active)
+                if found is None:
+                    by_active[active] = [db_id]
+                else:
+                    found.append(db_id)
+            groups += by_active.values()
+        groups.sort(key=itemgetter(0))
+        return groups
 
     def _class_groups(
         self,
