@@ -22,13 +22,13 @@ import gc
 import weakref
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from test_capacity_fast_path import _sized_samples
 from test_capacity_properties import designs
 from test_lost_copies import _states
+from test_takeover_placement import _mutant
 from test_takeover_plain19 import ALWAYS, _plain, _steps_after
 
 from designer.capacity import CapacityEngine, capacity
@@ -148,26 +148,19 @@ def test_the_link_groups_are_the_key_per_databases_on_generated_designs(design: 
     _compare(design, links=True)
 
 
-@pytest.mark.parametrize(
-    ("old", "new"),
-    [
-        # A class taken whole though a lost copy can tell its databases apart.
-        ("lost_members and not lost_members.isdisjoint(cls[0])\n", "False\n"),
-        # A class taken whole though some of its databases are rerouted.
-        ("(rerouted and not rerouted.isdisjoint(picked))", "(False)"),
-    ],
-    ids=["lost-copies", "rerouted"],
-)
-def test_a_wrong_class_at_a_time_is_caught(old: str, new: str) -> None:
-    import inspect
-    import textwrap
+#: ``_link_groups`` mutants: a class taken whole though a lost copy can tell its databases
+#: apart, or though some of them are rerouted (the source replaced, by what).
+WRONG_GROUPS = {
+    "lost-copies": ("lost_members and not lost_members.isdisjoint(cls[0])\n", "False\n"),
+    "rerouted": ("(rerouted and not rerouted.isdisjoint(picked))", "(False)"),
+}
 
-    source = textwrap.dedent(inspect.getsource(CapacityEngine._link_groups))
-    assert old in source
-    space: dict[str, Any] = {}
-    exec(compile(source.replace(old, new), "<mutant>", "exec"), vars(engine_module), space)
+
+@pytest.mark.parametrize("wrong", sorted(WRONG_GROUPS))
+def test_a_wrong_class_at_a_time_is_caught(wrong: str) -> None:
+    mutant = _mutant(CapacityEngine._link_groups, *WRONG_GROUPS[wrong], engine_module)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(CapacityEngine, "_link_groups", space["_link_groups"])
+        mp.setattr(CapacityEngine, "_link_groups", mutant)
         with pytest.raises(AssertionError):
             _compare(_generated("1k", 0), luns=True, links=True)
 

@@ -209,16 +209,17 @@ def _placements_and_report(design: Design) -> tuple[list[Any], str]:
     return placed, json.dumps(report.to_json(all_modes=True))
 
 
-def _mutant(function: Any, old: str, new: str) -> Any:
-    """``function`` (of the takeover module, a method of the table or not) compiled again
-    with ``old`` replaced by ``new`` in its source (which must hold ``old``)."""
+def _mutant(function: Any, old: str, new: str, module: Any = takeover) -> Any:
+    """``function`` (of ``module``, the takeover module unless given; a method of a
+    class or not) compiled again with ``old`` replaced by ``new`` in its source (which
+    must hold ``old``)."""
     import inspect
     import textwrap
 
     source = textwrap.dedent(inspect.getsource(function))
     assert old in source
     space: dict[str, Any] = {}
-    exec(compile(source.replace(old, new), "<mutant>", "exec"), vars(takeover), space)
+    exec(compile(source.replace(old, new), "<mutant>", "exec"), vars(module), space)
     return space[function.__name__]
 
 
