@@ -70,6 +70,9 @@ _TitlePlace = tuple[QRectF, Fit, tuple[float, float, float, float]]
 #: first and routed in slices between events (a 25,000-element design opens as fast as
 #: before; its lines take their routes within a second or so).
 ROUTE_AT_ONCE = 150
+
+#: The room left around the drawing to scroll into (px), on each side of the scene rect.
+SCENE_MARGIN = 2000
 #: How long one slice of background routing may hold the event loop (at most: it
 #: shares the turn's budget with the window's other slices, :mod:`designer.ui.slices`).
 ROUTE_SLICE_S = 0.012
@@ -1262,7 +1265,39 @@ class DesignScene(QGraphicsScene):
 
     def _update_scene_rect(self) -> None:
         bounds = self.content_rect()
-        self.setSceneRect(bounds.adjusted(-2000, -2000, 2000, 2000))
+        self.setSceneRect(bounds.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN))
+
+    def _grow_scene_rect(self, event: DocumentEvent) -> None:
+        """Grow the scene rect (and so the view's scroll bars) when an edit put a box or
+        a line's bends past it: set on a rebuild only, a design drawn from File > New
+        scrolled only within the empty design's ±2000 px (eyes20). It keeps at least half
+        the margin around what the edit touched. Only the edit's own items are measured,
+        a box inside another touched box not (no walk of the scene); it never shrinks (a
+        removal does not make the view jump)."""
+        if isinstance(event, ElementChanged):
+            ids: Iterable[str] = (event.id,)
+        elif isinstance(event, ElementsAdded | LayoutChanged):
+            ids = event.ids
+        else:
+            return
+        nodes, edges, parent_of = self._nodes, self._edges, self.box_parent
+        touched = set(ids)
+        reach = QRectF()
+        for element_id in touched:
+            if parent_of.get(element_id) in touched:
+                continue  # inside its box, measured too (a move of every box: the few outer)
+            node = nodes.get(element_id)
+            if node is not None:
+                reach = reach.united(node.scene_rect())
+                continue
+            edge = edges.get(element_id)
+            if edge is not None:
+                reach = reach.united(edge.sceneBoundingRect())
+        scene_rect = self.sceneRect()
+        m = SCENE_MARGIN
+        if reach.isEmpty() or scene_rect.contains(reach.adjusted(-m / 2, -m / 2, m / 2, m / 2)):
+            return  # room enough left around it (grown in steps, not a pixel per nudge)
+        self.setSceneRect(scene_rect.united(reach.adjusted(-m, -m, m, m)))
 
     def content_rect(self) -> QRectF:
         """The union of the boxes (edges run between boxes, so they lie inside)."""
@@ -2266,6 +2301,8 @@ class DesignScene(QGraphicsScene):
         self._repaint_neighbours(touched)  # where they were
         self._on_document_event(event)
         self._repaint_neighbours(touched)  # where they are
+        if not isinstance(event, DesignReplaced | ElementsRemoved):
+            self._grow_scene_rect(event)
 
     def _on_document_event(self, event: DocumentEvent) -> None:
         if not isinstance(event, LayoutChanged):
