@@ -67,11 +67,14 @@ __all__ = [
 class Proposal:
     """A gesture the model accepts: the command to push and what it does, in words
     ("add a WAN link between Boston and Worcester"); ``element`` is the element it
-    creates, if any (the canvas selects it)."""
+    creates, if any (the canvas selects it); ``makes``, for a connection, the kind of
+    line it draws in a few words ("new WAN link", "DAG's members": the canvas menu's
+    *Connect To* entries say it)."""
 
     command: Command
     says: str
     element: str | None = None
+    makes: str = ""
 
 
 # -- connections ----------------------------------------------------------------------------
@@ -173,7 +176,9 @@ def _create(
     for _, clause in invariant_breaks(element, index.get):
         return Refusal(f"{with_article(info.label)} {clause}")
     says = info.spec.connect_says.format(a=first.name, b=second.name)
-    return Proposal(AddElements([element]), says or f"add {element.describe()}", element.id)
+    return Proposal(
+        AddElements([element]), says or f"add {element.describe()}", element.id, f"new {info.label}"
+    )
 
 
 def _already(first: ElementBase, second: ElementBase, existing: ElementBase) -> Refusal:
@@ -211,7 +216,8 @@ def _fill(
         return refusal
     text = fill.text.format(**names, field=_words(name))
     says = fill.says.format(**names, field=_words(name))
-    return Proposal(SetReference(owner.id, name, value, text), says)
+    makes = f"{KINDS[owner.kind].label}'s {_words(name)}"
+    return Proposal(SetReference(owner.id, name, value, text), says, makes=makes)
 
 
 def _words(field: str) -> str:

@@ -1,4 +1,5 @@
-"""The canvas grows with the design (wave 20, ``fixh20``; eyes20 #11 "related").
+"""The canvas grows with the design (wave 20, ``fixh20``; eyes20 #11 "related"); the
+canvas menu's Connect To says and selects the line it makes (#15, #23).
 
 The scene rect was set only on a full rebuild: a design drawn from File > New scrolled
 only within ±2000 px of the empty design, whatever was drawn past it. Through the door
@@ -15,7 +16,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 from test_canvas_support import drag
 
+from designer.domain.design import Design, LayoutEntry
+from designer.domain.elements import Site
+from designer.persistence.file_format import save
 from designer.ui.canvas.view import DesignView
+from designer.ui.panels.inspector import InspectorPanel
 
 
 def _scroll_to_the_right_end(view: DesignView) -> None:
@@ -84,3 +89,48 @@ def test_a_new_design_scrolls_past_the_empty_designs_room(launch, no_modal_dialo
     if os.environ.get("FIXH20_SHOT"):  # (the screenshot looked at for the report)
         view.centerOn(moved.right(), moved.center().y())
         window.grab().save(os.environ["FIXH20_SHOT"])
+
+
+def test_connect_to_by_keyboard_selects_the_wan_link_it_made(launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """eyes20 #23 / #15 through the door: ``dr-designer gui FILE`` with two sites, Boston
+    selected, Shift+F10, Connect To: the entry says it makes a WAN link, and the new link
+    is selected (the Inspector shows its fields, ready for its distance and RTT)."""
+    design = Design(
+        name="Two sites",
+        elements=[Site(id="bos", name="Boston"), Site(id="wor", name="Worcester")],
+        layout={
+            "bos": LayoutEntry(x=0, y=0, w=400, h=300),
+            "wor": LayoutEntry(x=600, y=0, w=400, h=300),
+        },
+    )
+    path = tmp_path / "two-sites.json"
+    save(design, path)
+    window = launch(path)
+    session, view = window.session, window.view
+    messages: list[str] = []
+    session.status_message.connect(messages.append)
+    session.set_selection(["bos"])
+    view.setFocus()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    menu = view._menu
+    assert isinstance(menu, QMenu) and menu.isVisible()
+    action = next(a for a in menu.actions() if a.text().replace("&", "") == "Connect To")
+    sub = action.menu()
+    assert sub is not None
+    assert [a.text() for a in sub.actions()] == ["Worcester (site) — new WAN link"]
+    if os.environ.get("FIXH20_SHOT"):
+        menu.setActiveAction(action)
+        sub.popup(menu.geometry().topRight())
+        QApplication.processEvents()
+        sub.grab().save(os.environ["FIXH20_SHOT"].replace(".png", "-menu.png"))
+    sub.actions()[0].trigger()
+    menu.close()
+    QApplication.processEvents()
+    (link,) = [e for e in session.design.elements if e.kind == "wan_link"]
+    assert session.selection == [link.id]
+    assert messages[-1] == f"Done: Add WAN link {link.name}"
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None and inspector.header.text() == link.name
+    assert view.design_scene.edges[link.id].selected  # drawn as selected on the canvas
+    if os.environ.get("FIXH20_SHOT"):
+        window.grab().save(os.environ["FIXH20_SHOT"].replace(".png", "-link.png"))

@@ -67,8 +67,14 @@ def test_a_boxs_menu_offers_rename_connect_add_and_the_edits(canvas) -> None:  #
     for wanted in ("Rename…", "Connect To", "Cut", "Copy", "Paste Here", "Duplicate", "Delete"):
         assert wanted in texts, texts
     targets = _texts(_sub(menu, "Connect To"))
-    # By name: the DAG it may join, the LUNs it may have a disk on.
-    assert targets == ["DAG-West (DAG)", "LUN-B1 (LUN)", "LUN-B2 (LUN)", "LUN-W1 (LUN)"]
+    # By name: the DAG it may join, the LUNs it may have a disk on; each says what it
+    # makes (eyes20 #15: LUN to LUN made a mirror, LUN to VM a disk, unsaid).
+    assert targets == [
+        "DAG-West (DAG) — DAG's members",
+        "LUN-B1 (LUN) — new virtual disk",
+        "LUN-B2 (LUN) — new virtual disk",
+        "LUN-W1 (LUN) — new virtual disk",
+    ]
     menu.close()
 
 
@@ -85,6 +91,22 @@ def test_connect_to_is_reachable_by_keyboard_and_connects(canvas) -> None:  # ty
     assert session.undo_stack.text(session.undo_stack.count() - 1) == "Add MBX-B1 to DAG-West"
     # And says so, as a drag with the Connect tool does (it was silent: eyes20).
     assert messages[-1] == "Done: Add MBX-B1 to DAG-West"
+    assert session.selection == ["vm-b1"]  # a reference set: no new line to select
+
+
+def test_connect_to_selects_the_disk_it_made(canvas) -> None:  # type: ignore[no-untyped-def]
+    session, view, messages = canvas
+    click(view, (100, 82))  # VM MBX-B1
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    sub = _sub(view._menu, "Connect To")
+    entry = next(a for a in sub.actions() if a.text().startswith("LUN-W1"))
+    before = {e.id for e in session.design.elements}
+    entry.trigger()
+    (made,) = [e for e in session.design.elements if e.id not in before]
+    assert made.kind == "virtual_disk" and made.lun == "lun-w1"  # type: ignore[attr-defined]
+    assert session.selection == [made.id]  # eyes20 #23: the Inspector shows it at once
+    assert messages[-1] == f"Done: Add virtual disk {made.name}"
 
 
 def test_the_empty_canvas_menu_adds_at_the_pointer(canvas) -> None:  # type: ignore[no-untyped-def]

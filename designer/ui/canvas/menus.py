@@ -13,8 +13,8 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
-from designer.document.commands import Command
-from designer.document.gestures import connection_targets
+from designer.document.gestures import Proposal, connection_targets
+from designer.domain.elements import ElementBase
 from designer.domain.kinds import KINDS, connectable_kinds
 from designer.ui.canvas.editor import CanvasEditor
 from designer.ui.canvas.items.edge import EdgeItem
@@ -118,11 +118,25 @@ def _add_at(host: CanvasMenuHost, kind: str, at: QPointF) -> None:
         host.rename(added, just_added=True)
 
 
-def _connect(host: CanvasMenuHost, command: Command) -> None:
+def _connect(host: CanvasMenuHost, plan: Proposal) -> None:
     """Make the connection and say so, as a drag with the Connect tool does (the menu's
-    Connect To made it silently: eyes20)."""
-    if host.session.push(command):
-        host.session.status_message.emit(f"Done: {command.text}")
+    Connect To made it silently: eyes20), and select the line it made (the Inspector
+    shows its fields: a WAN link's distance at once, not found again by name; eyes20
+    #23). A reference set (a DAG's members) keeps the selection."""
+    if host.session.push(plan.command):
+        host.session.status_message.emit(f"Done: {plan.command.text}")
+        if plan.element is not None and host.session.document.get(plan.element) is not None:
+            host.session.set_selection([plan.element])
+
+
+def _target_entry(target: ElementBase, plan: Proposal) -> str:
+    """A Connect To entry: the target and the kind of line it makes ("Worcester (site)
+    — new WAN link"; LUN to LUN made a mirror, LUN to VM a disk, unsaid: eyes20 #15)."""
+    return (
+        f"{target.name} ({target.label}) — {plan.makes}"
+        if plan.makes
+        else (f"{target.name} ({target.label})")
+    )
 
 
 def _connect_entries(menu: QMenu, host: CanvasMenuHost, source: str) -> None:
@@ -136,9 +150,7 @@ def _connect_entries(menu: QMenu, host: CanvasMenuHost, source: str) -> None:
     if len(targets) <= MENU_TARGETS:
         sub = menu.addMenu("Co&nnect To")
         for target, plan in targets:
-            action = sub.addAction(
-                f"{target.name} ({target.label})", partial(_connect, host, plan.command)
-            )
+            action = sub.addAction(_target_entry(target, plan), partial(_connect, host, plan))
             action.setStatusTip(plan.says[:1].upper() + plan.says[1:])
         return
 
@@ -146,12 +158,12 @@ def _connect_entries(menu: QMenu, host: CanvasMenuHost, source: str) -> None:
     name = element.name if element is not None else source
 
     def choose() -> None:
-        labels = [f"{t.name} ({t.label})" for t, _ in targets]
+        labels = [_target_entry(t, p) for t, p in targets]
         parent = menu.parentWidget()
         picked, ok = QInputDialog.getItem(
             parent, "Connect to", f"Connect {name} to:", labels, 0, True
         )
         if ok and picked in labels:
-            _connect(host, targets[labels.index(picked)][1].command)
+            _connect(host, targets[labels.index(picked)][1])
 
     menu.addAction(f"Co&nnect To… ({len(targets)})", choose)
