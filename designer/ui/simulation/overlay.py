@@ -148,8 +148,8 @@ class SimulationOverlay(QGraphicsObject):
         self._pill_overflow: dict[str, int] = {}
         self._bounds = QRectF()
         self._measured_for = QRectF()
-        #: The design measured (its drawing changes with it; the scene rect does not:
-        #: it is set on a rebuild only, so an edit that grows the drawing keeps it).
+        #: The design measured (its drawing changes with it; the scene rect only when an
+        #: edit leaves too little room round it, or on a rebuild).
         self._measured_design: object = None
         self._restarted: dict[str, str] = {}
         self._pill_from: dict[str, Pos] = {}
