@@ -163,3 +163,70 @@ def test_lagged_copy_recovery_point_is_chosen_from_the_buttons_menu(
     assert state is not None
     db = state.database("db-atl-db01")
     assert db.state == "active" and db.rpo_s == -expected
+
+
+def find_by_keyboard(w: Window, name: str) -> None:
+    """Ctrl+F, the name typed, Enter: the element is selected, the canvas has the focus."""
+    w.view.setFocus()
+    QTest.keyClick(w.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    find = w.window.find_edit
+    assert find.hasFocus()
+    QTest.keyClicks(find, name)
+    QTest.keyClick(find, Qt.Key.Key_Return)
+    popup = find.completer().popup()
+    if popup.isVisible():  # the completer's list took the first Enter
+        QTest.keyClick(find, Qt.Key.Key_Return)
+    w.qtbot.waitUntil(lambda: w.view.hasFocus(), timeout=3000)
+
+
+def test_simulation_from_the_keyboard_enter_fails_and_restores_the_menu_key_opens_its_menu(
+    qtbot, launch, tmp_path  # type: ignore[no-untyped-def]
+) -> None:
+    """eyes20 #5: a keyboard user selects with Find, Enter fails or restores what is
+    selected (as a click does), the Menu key and Shift+F10 open the simulation's menu for
+    it (not the editing menu, which stays off)."""
+    w = Window(qtbot, "dag_with_ha", launch)
+    w.enter()
+    find_by_keyboard(w, "esx-den-01")
+    assert w.window.session.selection == ["esx-den-01"]
+    QTest.keyClick(w.view, Qt.Key.Key_Return)
+    assert [(s.action, s.target) for s in w.controller.steps] == [("fail", "esx-den-01")]
+    assert "esx-den-01" in w.controller.failed_now()
+    w.window.grab().save(str(tmp_path / "keyboard-host-failed.png"))
+    w.controller.pause()
+    QTest.keyClick(w.view, Qt.Key.Key_Enter)  # the keypad's Enter too: restored
+    assert [(s.action, s.target) for s in w.controller.steps][-1] == ("restore", "esx-den-01")
+    assert "esx-den-01" not in w.controller.failed_now()
+
+    # The Menu key on a database: its simulation menu, logical corruption in it.
+    find_by_keyboard(w, "DEN-DB01")
+    assert w.window.session.selection == ["db-den-db01"]
+    chosen: list[str] = []
+    QTimer.singleShot(50, choose_from_popup("Inject logical corruption", chosen))
+    QTest.keyClick(w.view, Qt.Key.Key_Menu)
+    assert chosen == ["Inject logical corruption"]
+    assert ("corrupt", "db-den-db01") in [(s.action, s.target) for s in w.controller.steps]
+
+    # Shift+F10 on an array: its storage processors, at its box.
+    find_by_keyboard(w, "DEN-SAN1")
+    seen: list[str] = []
+    where: list[QPoint] = []
+
+    def record_then_pick() -> None:
+        menu = QApplication.activePopupWidget()
+        if isinstance(menu, QMenu):
+            seen.extend(a.text() for a in menu.actions())
+            where.append(menu.pos())
+            menu.grab().save(str(tmp_path / "keyboard-array-menu.png"))
+        choose_from_popup("Fail storage processor A", chosen)()
+
+    QTimer.singleShot(50, record_then_pick)
+    QTest.keyClick(w.view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    assert seen[:3] == ["Fail DEN-SAN1", "Fail storage processor A", "Fail storage processor B"]
+    assert chosen[-1] == "Fail storage processor A"
+    assert w.controller.steps[-1].target == "arr-den-1/SP-A"
+    box = w.scene.rect_of("arr-den-1")
+    assert box is not None
+    at = w.view.mapToScene(w.view.viewport().mapFromGlobal(where[0]))
+    assert box.contains(at), "the menu opens at the array's box"
+    assert not w.window.session.dirty, "the design was not edited"

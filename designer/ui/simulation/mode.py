@@ -12,7 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -62,6 +62,7 @@ KEEP_IN_VIEW_SHRINK = 0.95
 KEEP_MARGIN = 40.0
 #: Below this zoom the canvas moves to a new failure (its names would not be read).
 FOLLOW_BELOW = 0.5
+SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 def element_at(scene: object, view: QGraphicsView, pos: object) -> str | None:
@@ -242,7 +243,9 @@ class SimulationMode(QObject):
         self._keep_in_view(active, seen, zoom)
         if active:
             self.session.set_selection([])
-            self._status("Simulation mode: click an element to fail it (F5 to leave)")
+            self._status(
+                "Simulation mode: click an element (or select it, Enter) to fail it (F5 to leave)"
+            )
         else:
             self.spof.stop()
             self.spof.run_button.setChecked(False)
@@ -417,22 +420,27 @@ class SimulationMode(QObject):
             return False  # panning stays available
         element_id = element_at(self.scene, self.view, event.position().toPoint())
         if event.button() == Qt.MouseButton.RightButton:
-            self._context_menu(element_id, event)
+            self._context_menu(element_id, event.globalPosition().toPoint())
             return True
         if event.button() != Qt.MouseButton.LeftButton:
             return True
         if element_id is None:
             return True
+        self._fail_or_restore(element_id, add=bool(event.modifiers() & SHIFT))
+        return True
+
+    def _fail_or_restore(self, element_id: str, *, add: bool) -> None:
+        """What a click on the element does: it fails (alone, or with ``add`` alongside
+        the others) or, failed, is restored; a refusal when it cannot fail by itself."""
         element = self.session.document.get(element_id)
         if element is None or not type(element).infrastructure:
             label = element.describe() if element is not None else element_id
             self._status(f"{label} cannot fail by itself; fail what it runs on")
-            return True
-        add = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            return
         self.controller.click(element_id, add=add)
-        return True
 
-    def _context_menu(self, element_id: str | None, event: QMouseEvent) -> None:
+    def _context_menu(self, element_id: str | None, at: QPoint) -> None:
+        """The simulation's menu for ``element_id`` at the global position ``at``."""
         element = self.session.document.get(element_id) if element_id else None
         if element is None:
             return
@@ -462,7 +470,23 @@ class SimulationMode(QObject):
                 lambda: self.controller.inject_corruption(element.id),
             )
         if not menu.isEmpty():
-            menu.exec(event.globalPosition().toPoint())
+            menu.exec(at)
+
+    def _keyboard_menu(self) -> None:
+        """The Menu key or Shift+F10: the simulation's menu for the selected element, at
+        its box (or line) when it is in view, else at the middle of the canvas."""
+        selection = self.session.selection
+        if not selection:
+            self._status("Select an element first (Ctrl+F finds one by name)")
+            return
+        viewport = self.view.viewport()
+        at = viewport.rect().center()
+        rect = self.scene.rect_of(selection[0])
+        if rect is not None:
+            shown = self.view.mapFromScene(rect.center())
+            if viewport.rect().contains(shown):
+                at = shown
+        self._context_menu(selection[0], viewport.mapToGlobal(at))
 
     def _degrade_menu(self, menu: QMenu, link: WanLink) -> None:
         """What-if steps on a WAN link (capacity, issue 11): less bandwidth, a longer
@@ -529,6 +553,16 @@ class SimulationMode(QObject):
 
     def _on_key(self, event: QKeyEvent) -> bool:
         key = event.key()
+        shift = bool(event.modifiers() & SHIFT)
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # The keyboard's click (eyes20 #5): the selection (Find's, a table row's)
+            # fails or is restored; Shift+Enter adds it to the scenario.
+            for number, element_id in enumerate(self.session.selection):
+                self._fail_or_restore(element_id, add=shift or number > 0)
+            return True
+        if key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10 and shift):
+            self._keyboard_menu()
+            return True
         if key == Qt.Key.Key_Space:
             self.controller.toggle_play()
             return True
