@@ -179,6 +179,10 @@ class MainWindow(QMainWindow):
         self.session.undo_stack.indexChanged.connect(self._clear_stale_message)
         self.session.findings_changed.connect(self._update_findings_label)
         self.session.selection_changed.connect(self._update_actions)
+        self.session.read_only_changed.connect(self._on_read_only)
+        # After the undo actions' own connections (made with them): the mode keeps them off.
+        self.session.undo_stack.canUndoChanged.connect(self._update_actions)
+        self.session.undo_stack.canRedoChanged.connect(self._update_actions)
         self.session.selection_changed.connect(self._reveal_selected_layers)
         self.session.document_changed.connect(self._on_document_changed)
         self.view.zoom_changed.connect(lambda _scale: self._update_actions())
@@ -991,21 +995,38 @@ class MainWindow(QMainWindow):
         self.findings_label.setText(" · ".join(parts))
 
     def _update_actions(self) -> None:
-        has = bool(self.session.selection)
-        edits = (
-            self.act_cut,
-            self.act_copy,
-            self.act_duplicate,
-            self.act_rename,
-            self.act_delete,
-            self.act_select_same_kind,
-        )
-        for action in edits:
+        """The Edit and Arrange actions follow the selection; those that edit the design
+        are off in simulation mode, where the session refuses every edit (eyes20 #10:
+        Undo, the Connect tool and Auto-Layout stayed enabled there, and Undo changed
+        the design under the simulation)."""
+        session = self.session
+        has = bool(session.selection)
+        editable = not session.read_only
+        for action in (self.act_copy, self.act_select_same_kind):
             action.setEnabled(has)
-        several = len(self.session.selection) >= 2
+        for action in (self.act_cut, self.act_duplicate, self.act_rename, self.act_delete):
+            action.setEnabled(has and editable)
+        several = len(session.selection) >= 2
         for action in self.act_align.values():
-            action.setEnabled(several)
+            action.setEnabled(several and editable)
+        for action in (self.act_paste, self.act_fit_content, self.act_auto_layout):
+            action.setEnabled(editable)
+        self.act_connect.setEnabled(editable)
+        # (Their stack enables them as it changes; this runs after, see __init__.)
+        stack = session.undo_stack
+        self.act_undo.setEnabled(editable and stack.canUndo())
+        self.act_redo.setEnabled(editable and stack.canRedo())
+        interop = getattr(self, "interop", None)
+        if interop is not None:
+            interop.import_menu.setEnabled(editable)
         self.zoom_label.setText(f"{self.view.scale_factor * 100:.0f} %")
+
+    def _on_read_only(self, read_only: bool) -> None:
+        """Simulation mode entered or left: the editing actions follow (the Connect
+        tool, if on, is put down: a drag in the mode fails nothing)."""
+        if read_only and self.view.connect_mode:
+            self.view.set_connect_mode(False)
+        self._update_actions()
 
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)

@@ -230,3 +230,54 @@ def test_simulation_from_the_keyboard_enter_fails_and_restores_the_menu_key_open
     at = w.view.mapToScene(w.view.viewport().mapFromGlobal(where[0]))
     assert box.contains(at), "the menu opens at the array's box"
     assert not w.window.session.dirty, "the design was not edited"
+
+
+def test_simulation_mode_disables_the_editing_actions_and_leaving_enables_them(
+    qtbot, launch, tmp_path  # type: ignore[no-untyped-def]
+) -> None:
+    """eyes20 #10: in simulation mode Undo/Redo (menu and toolbar), the Connect tool,
+    Auto-Layout, Paste, the selection's edits, Align and File > Import are disabled (Ctrl+Z
+    there changes nothing); leaving the mode enables them again as they were."""
+    w = Window(qtbot, "dag_with_ha", launch)
+    win = w.window
+    find_by_keyboard(w, "esx-den-01")
+    before = w.scene.rect_of("esx-den-01")
+    assert before is not None
+    QTest.keyClick(w.view, Qt.Key.Key_Right)  # a nudge: something to undo
+    moved = w.scene.rect_of("esx-den-01")
+    assert moved is not None and moved.x() > before.x()
+    editing = {
+        "Undo (menu)": win.act_undo,
+        "Undo (toolbar)": win.tool_undo,
+        "Connect Tool": win.act_connect,
+        "Auto-Layout": win.act_auto_layout,
+        "Paste": win.act_paste,
+        "Delete": win.act_delete,
+        "Duplicate": win.act_duplicate,
+        "Fit to Content": win.act_fit_content,
+        "Import": win.interop.import_menu.menuAction(),
+    }
+    assert all(a.isEnabled() for a in editing.values()), "editing: all on"
+    assert not win.act_redo.isEnabled()
+
+    w.enter()
+    find_by_keyboard(w, "esx-den-01")  # a selection in the mode: still no edits
+    assert [name for name, a in editing.items() if a.isEnabled()] == []
+    assert not win.act_redo.isEnabled() and not win.tool_redo.isEnabled()
+    assert win.act_copy.isEnabled() and win.act_find.isEnabled(), "reading stays"
+    assert win.act_zoom_fit.isEnabled()
+    win.grab().save(str(tmp_path / "simulation-toolbar.png"))
+    QTest.keyClick(w.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(w.view, Qt.Key.Key_C)  # the Connect tool's letter
+    assert not w.view.connect_mode
+    now = w.scene.rect_of("esx-den-01")
+    assert now is not None and now.x() == moved.x(), "Ctrl+Z undid nothing in the mode"
+
+    QTest.keyClick(w.view, Qt.Key.Key_F5)
+    assert not w.controller.active
+    find_by_keyboard(w, "esx-den-01")
+    assert [name for name, a in editing.items() if not a.isEnabled()] == []
+    QTest.keyClick(w.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    back = w.scene.rect_of("esx-den-01")
+    assert back is not None and back.x() == before.x(), "Ctrl+Z undoes again"
+    assert win.act_redo.isEnabled() and win.tool_redo.isEnabled()
