@@ -189,6 +189,7 @@ def test_simulation_from_the_keyboard_enter_fails_and_restores_the_menu_key_open
     w.enter()
     find_by_keyboard(w, "esx-den-01")
     assert w.window.session.selection == ["esx-den-01"]
+    assert "Enter fails or restores the selection" in w.mode.bar.hint.toolTip()
     QTest.keyClick(w.view, Qt.Key.Key_Return)
     assert [(s.action, s.target) for s in w.controller.steps] == [("fail", "esx-den-01")]
     assert "esx-den-01" in w.controller.failed_now()

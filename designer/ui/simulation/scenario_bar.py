@@ -123,6 +123,8 @@ class ScenarioBar(QWidget):
         self.hint.setToolTip(
             "Click an element to fail it · Shift-click to fail several at once · click a "
             "failed element to restore it · right-click an array for its storage processors"
+            " · from the keyboard: Enter fails or restores the selection (Ctrl+F finds it), "
+            "the Menu key or Shift+F10 opens its menu"
         )
         # Two rows, so that the bar fits a 1,024 px window (one row wanted ~1,330 px, and
         # ~1,665 px once two administrator actions showed, and widened the window past a
