@@ -581,10 +581,12 @@ def test_large_designs_are_sized_on_a_worker_and_stale_jobs_skip(
     each, and only the newest design's job does the work."""
     monkeypatch.setattr(capacity_module, "SYNC_CAPACITY_LIMIT", 0)
     sized: list[float | None] = []
+    running: list[float | None] = []
     gate = threading.Event()
     real = capacity_module.shared_sizing
 
     def gated(design):  # type: ignore[no-untyped-def]
+        running.append(design.capacity.peak_factor)
         gate.wait(10)
         sized.append(design.capacity.peak_factor)
         return real(design)
@@ -599,6 +601,9 @@ def test_large_designs_are_sized_on_a_worker_and_stale_jobs_skip(
     for peak in (4.0, 5.0, 6.0):
         session.push(SetCapacity(CapacitySettings(peak_factor=peak)))
         panel.controller.refresh()  # as the debounce timer would, edit by edit
+        # The edits after the first come while its job runs: on a loaded machine the
+        # worker could start it after the next edit, and then skip it as stale too.
+        qtbot.waitUntil(lambda: running == [None, 4.0], timeout=10_000)
     gate.set()
     panel.controller.wait()
     qtbot.waitUntil(lambda: panel.controller.revision == session.document.revision)

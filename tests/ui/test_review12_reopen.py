@@ -3,6 +3,7 @@ opens another design (or File > New) before it reports."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from designer.domain import (
     VirtualMachine,
 )
 from designer.persistence import dumps, save
-from designer.rules import check
+from designer.rules import check, incremental
 from designer.ui import main_window as main_window_module
 from designer.ui import session as session_module
 from designer.ui.main_window import MainWindow
@@ -89,12 +90,25 @@ def test_opening_the_first_design_again_before_the_big_ones_check_reports(  # ty
     qtbot, launch, files, monkeypatch, running
 ):
     small, big = files
+    # The worker's check holds at its first rule until the small design is open again:
+    # unheld, a loaded machine could see it report before the test asked whether it
+    # still ran (it failed so on the base code too).
+    in_rules, gate = threading.Event(), threading.Event()
+    real_run_rule = incremental.run_rule
+
+    def held_run_rule(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if running and threading.current_thread() is not threading.main_thread():
+            in_rules.set()
+            gate.wait(20)
+        return real_run_rule(*args, **kwargs)
+
+    monkeypatch.setattr(incremental, "run_rule", held_run_rule)
     window = launch(small)
     before = _views(window)
     assert before[0].startswith("1 error ·") and before[1] == "Problems — 1 error"
     _ctrl_o(window, monkeypatch, big)
     assert window.findings_label.text() == "checking…"
-    if running:  # the big design's check started on the worker, not yet reported
+    if running:  # the big design's check runs its rules on the worker, not yet reported
         session = window.session
         qtbot.waitUntil(
             lambda: (
@@ -103,8 +117,10 @@ def test_opening_the_first_design_again_before_the_big_ones_check_reports(  # ty
             ),
             timeout=20000,
         )
+        assert in_rules.wait(20), "the big design's check never ran its rules"
         assert session.checking
     _ctrl_o(window, monkeypatch, small)  # before the big design's check reported
+    gate.set()
     _all_done(qtbot, window)
     assert window.session.path == small.resolve()
     assert _views(window) == before
