@@ -35,6 +35,7 @@ NOT_SIZED = (
 )
 
 
+
 def _report(design: Design) -> CapacityReport | None:
     if not states_workload(design):
         return None

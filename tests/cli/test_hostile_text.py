@@ -175,8 +175,7 @@ def test_json_outputs_escape_bidi_and_c1_characters_and_keep_the_names(
     design = designs.dag_with_ha()
     name = "DB1\u202egnp.exe\u0085\u2028\u2066x"
     elements = [
-        e.model_copy(update={"name": name}) if e.id in ("db1", "s1") else e
-        for e in design.elements
+        e.model_copy(update={"name": name}) if e.id in ("db1", "s1") else e for e in design.elements
     ]
     path = tmp_path / "bidi.json"
     save(design.model_copy(update={"elements": elements}), path)

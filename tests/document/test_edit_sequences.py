@@ -71,8 +71,20 @@ def steps(draw: st.DrawFn) -> list[tuple[str, Any]]:
         (
             draw(
                 st.sampled_from(
-                    ["add", "paste", "remove", "move", "nudge", "rename", "field", "intent",
-                     "scenarios", "undo", "undo", "redo"]
+                    [
+                        "add",
+                        "paste",
+                        "remove",
+                        "move",
+                        "nudge",
+                        "rename",
+                        "field",
+                        "intent",
+                        "scenarios",
+                        "undo",
+                        "undo",
+                        "redo",
+                    ]
                 )
             ),
             draw(st.randoms(use_true_random=False)),

@@ -132,18 +132,32 @@ def test_version_4_layout_gets_empty_waypoints_and_a_line_keeps_its_own(tmp_path
         (b"[1, 2]", "expected a JSON object"),
         (b'{"format": "visio"}', "format is 'visio'"),
         (b'{"format": "dr-designer", "schema_version": 99, "design": {}}', "newer DR Designer"),
-        (b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": '
-         b'[{"kind": "toaster", "id": "t", "name": "t"}]}}', "unknown element kind 'toaster'"),
-        (b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": '
-         b'[{"kind": "site", "id": "s", "name": "s", "users": 1e400}]}}', "design.elements[0]"),
-        (b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": '
-         b'[{"kind": "site", "id": "s", "name": "s", "users": NaN}]}}', "not a number JSON allows"),
-        (b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": '
-         b'[{"kind": "site", "id": "s", "name": "a"}, {"kind": "site", "id": "s", "name": "b"}]}}',
-         "duplicate id 's'"),
-        (b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": '
-         b'[{"kind": "esxi_host", "id": "h", "name": "h", "site": "gone"}]}}',
-         "design.elements[0].site: ESXi host h (h) refers to 'gone', which does not exist"),
+        (
+            b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": '
+            b'[{"kind": "toaster", "id": "t", "name": "t"}]}}',
+            "unknown element kind 'toaster'",
+        ),
+        (
+            b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": '
+            b'[{"kind": "site", "id": "s", "name": "s", "users": 1e400}]}}',
+            "design.elements[0]",
+        ),
+        (
+            b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": '
+            b'[{"kind": "site", "id": "s", "name": "s", "users": NaN}]}}',
+            "not a number JSON allows",
+        ),
+        (
+            b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": '
+            b'[{"kind": "site", "id": "s", "name": "a"}, '
+            b'{"kind": "site", "id": "s", "name": "b"}]}}',
+            "duplicate id 's'",
+        ),
+        (
+            b'{"format": "dr-designer", "schema_version": 2, "design": {"elements": '
+            b'[{"kind": "esxi_host", "id": "h", "name": "h", "site": "gone"}]}}',
+            "design.elements[0].site: ESXi host h (h) refers to 'gone', which does not exist",
+        ),
         (b'{"format": "dr-designer", "format": "x"}', "duplicate key 'format'"),
         (b"[" * 100_000, "nested too deeply"),
     ],

@@ -268,11 +268,15 @@ def test_a_host_whose_member_name_is_too_long_for_its_row_still_names_its_vms(qt
     _session, view, _ = _view(qtbot, design)
     scene = view.design_scene
     member = next(
-        e for e in design.elements if e.kind == "vm" and e.name.startswith("DAG") and e.host  # type: ignore[attr-defined]
+        e
+        for e in design.elements
+        if e.kind == "vm" and e.name.startswith("DAG") and e.host  # type: ignore[attr-defined]
     )
     host = member.host  # type: ignore[attr-defined]
     others = [
-        e.id for e in design.elements if e.kind == "vm" and e.host == host and e.id != member.id  # type: ignore[attr-defined]
+        e.id
+        for e in design.elements
+        if e.kind == "vm" and e.host == host and e.id != member.id  # type: ignore[attr-defined]
     ]
     assert others, "a host with a DAG member and other VMs"
     view.set_zoom(2.0)

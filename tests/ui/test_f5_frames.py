@@ -105,9 +105,11 @@ def test_f5_on_a_big_design_shows_the_first_state_in_turns_of_its_own(  # type: 
         timeline.graphics.viewport(),
         "timeline",
         # (None: a paint of the plots' background while they are held, see _Plots)
-        lambda: None
-        if timeline.graphics.held
-        else all(a.picture is not None for a in axes if a.isVisible()),
+        lambda: (
+            None
+            if timeline.graphics.held
+            else all(a.picture is not None for a in axes if a.isVisible())
+        ),
     )
     rows_at: list[int] = []
     results._fill_timer.timeout.connect(lambda: rows_at.append(turns.turn))

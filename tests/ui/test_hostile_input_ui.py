@@ -42,8 +42,7 @@ def open_through_the_menu(w: MainWindow, monkeypatch, path) -> None:
 def test_the_inspector_shows_an_html_name_as_plain_text(window, tmp_path, monkeypatch):
     design = small_design()
     elements = [
-        e.model_copy(update={"name": IMG_NAME}) if e.id == "vm-b1" else e
-        for e in design.elements
+        e.model_copy(update={"name": IMG_NAME}) if e.id == "vm-b1" else e for e in design.elements
     ]
     path = tmp_path / "html.json"
     save(design.model_copy(update={"elements": elements}), path)

@@ -47,9 +47,9 @@ def _codes(window: MainWindow) -> set[str]:
     return {f.code for f in window.session.findings.active}
 
 
-def test_a_2013_vms_roles_lack_hub_transport_and_unified_messaging(
+def test_a_2013_vms_roles_lack_hub_transport_and_unified_messaging(  # type: ignore[no-untyped-def]
     qtbot, launch, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     path = tmp_path / "roles.drd.json"
     path.write_text(dumps(_design()), encoding="utf-8")
     window: MainWindow = launch(path)  # the command-line argument: dr-designer gui FILE
@@ -68,8 +68,7 @@ def test_a_2013_vms_roles_lack_hub_transport_and_unified_messaging(
     assert hub.text() == "Hub Transport" and um.text() == "Unified Messaging"
     assert not hub.icon().isNull() and not um.icon().isNull()
     assert um.toolTip() == (
-        "Exchange 2013 has no Unified Messaging role (EX006): its Mailbox servers run that "
-        "service"
+        "Exchange 2013 has no Unified Messaging role (EX006): its Mailbox servers run that service"
     )
     assert hub.toolTip() == (
         "Exchange 2013 has no Hub Transport role (EX006): its Mailbox servers run that service"

@@ -73,8 +73,8 @@ def choose_from_popup(text: str, chosen: list[str]) -> Callable[[], None]:
     return pick
 
 
-def test_guest_os_failure_from_the_vm_menu_restarts_it_under_vm_monitoring(
-    qtbot, launch, tmp_path  # type: ignore[no-untyped-def]
+def test_guest_os_failure_from_the_vm_menu_restarts_it_under_vm_monitoring(  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path
 ) -> None:
     w = Window(qtbot, "dag_with_ha", launch)
     w.enter()
@@ -132,8 +132,8 @@ def test_start_mirrorview_synchronisation_button(qtbot, launch, tmp_path) -> Non
 
 
 @pytest.mark.parametrize("entry", ["one hour before", "latest clean point"])
-def test_lagged_copy_recovery_point_is_chosen_from_the_buttons_menu(
-    qtbot, launch, tmp_path, entry: str  # type: ignore[no-untyped-def]
+def test_lagged_copy_recovery_point_is_chosen_from_the_buttons_menu(  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path, entry: str
 ) -> None:
     w = Window(qtbot, "stretched_dag_lagged", launch)
     w.enter()
