@@ -188,8 +188,9 @@ def test_a_panel_made_but_not_docked_goes_with_its_window(
         delete(opened)
         del opened
         # the turns after: work queued for it lets go of what it held (a fixed 50 ms
-        # wait flaked under a loaded machine: the queued turn had not run yet; 3 s still
-        # flaked in four full runs at load 10-13 in wave 18, never alone or idle)
+        # wait flaked under a loaded machine: the queued turn had not run yet; the later
+        # flakes in loaded full runs, with 3 s and 15 s, were an earlier test's panel
+        # counted as this one's, see above)
         with suppress(qtbot.TimeoutError):  # the assertion below names what stayed
             qtbot.waitUntil(lambda: all(ref() is None for ref in refs), timeout=15_000)
         alive = [ref() for ref in refs if ref() is not None]
