@@ -35,7 +35,6 @@ NOT_SIZED = (
 )
 
 
-
 def _report(design: Design) -> CapacityReport | None:
     if not states_workload(design):
         return None

@@ -179,8 +179,8 @@ def find_by_keyboard(w: Window, name: str) -> None:
     w.qtbot.waitUntil(lambda: w.view.hasFocus(), timeout=3000)
 
 
-def test_simulation_from_the_keyboard_enter_fails_and_restores_the_menu_key_opens_its_menu(
-    qtbot, launch, tmp_path  # type: ignore[no-untyped-def]
+def test_simulation_from_the_keyboard_enter_fails_and_restores_the_menu_key_opens_its_menu(  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path
 ) -> None:
     """eyes20 #5: a keyboard user selects with Find, Enter fails or restores what is
     selected (as a click does), the Menu key and Shift+F10 open the simulation's menu for
@@ -233,8 +233,8 @@ def test_simulation_from_the_keyboard_enter_fails_and_restores_the_menu_key_open
     assert not w.window.session.dirty, "the design was not edited"
 
 
-def test_simulation_mode_disables_the_editing_actions_and_leaving_enables_them(
-    qtbot, launch, tmp_path  # type: ignore[no-untyped-def]
+def test_simulation_mode_disables_the_editing_actions_and_leaving_enables_them(  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path
 ) -> None:
     """eyes20 #10: in simulation mode Undo/Redo (menu and toolbar), the Connect tool,
     Auto-Layout, Paste, the selection's edits, Align and File > Import are disabled (Ctrl+Z
