@@ -32,6 +32,7 @@ __all__ = [
     "resource",
     "sample",
     "sample_names",
+    "samples_folder",
 ]
 
 #: The sample the designer opens when started without a file.
@@ -85,6 +86,13 @@ def sample_names() -> list[str]:
         for entry in files(_SAMPLES).iterdir()
         if entry.name.endswith(".json")
     )
+
+
+def samples_folder() -> Path | None:
+    """The folder of the bundled sample designs when installed as files (a checkout's
+    ``sample_designs/``), else None (a zipped install: no folder a user saves into)."""
+    folder = files(_SAMPLES)
+    return folder if isinstance(folder, Path) else None
 
 
 def sample(name: str = DEFAULT_SAMPLE) -> Path:

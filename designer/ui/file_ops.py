@@ -13,6 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
 
+from designer import bundled
+
 __all__ = [
     "MAX_RECENT",
     "RecentFiles",
@@ -54,8 +56,11 @@ def start_folder(design_path: Path | None, recent: list[str]) -> Path:
     """Where a file dialog for the design starts: the open design's folder; for a
     design not saved yet (File > New, a sample, a recovered copy), the folder of the
     file last opened or saved (the recent files, kept in the settings) that is still
-    there; else the user's Documents folder (the home folder if it has none). Never the
-    folder the program was started from, which a file dialog given a bare name uses.
+    there and is not the bundled samples' folder; else the user's Documents folder (the
+    home folder if it has none). Never the folder the program was started from, which a
+    file dialog given a bare name uses, nor the samples' folder: ``./scripts/run`` opens
+    a sample by its path, which puts it first in the recent files, and a new design's
+    first Save offered the checkout's ``sample_designs/`` (eyes20 #7).
 
     Examples
     --------
@@ -64,14 +69,22 @@ def start_folder(design_path: Path | None, recent: list[str]) -> Path:
     """
     if design_path is not None:
         return design_path.parent
+    samples = bundled.samples_folder()
     for text in recent:
         folder = Path(text).parent
-        if folder.is_dir():
+        if folder.is_dir() and (samples is None or not _same_folder(folder, samples)):
             return folder
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     if documents and Path(documents).is_dir():
         return Path(documents)
     return Path.home()
+
+
+def _same_folder(one: Path, other: Path) -> bool:
+    try:
+        return one.samefile(other)
+    except OSError:
+        return False
 
 
 #: Writes the settings file off the UI thread, in the order asked (see RecentFiles).
