@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 from designer import bundled, version
 from designer.collector import collector_paused
 from designer.diagnostics import default_log_dir, log_path
+from designer.document.commands import SetDesignMeta
 from designer.document.events import SettingsChanged
 from designer.document.templates import TEMPLATES, template
 from designer.domain import models_to_build
@@ -108,6 +109,9 @@ log = logging.getLogger("designer.ui")
 FILE_FILTER = "DR Designer designs (*.json *.drd);;All files (*)"
 #: What Save As suggests for a new design: the file type `install-desktop` registers.
 DESIGN_SUFFIX = ".drd.json"
+#: The name File > New gives a design, and the longest name a design may have.
+UNTITLED_NAME: str = Design.model_fields["name"].default
+NAME_MAX = 200
 #: The settings key of View > Mouse Wheel Zooms (see DesignView.wheel_zooms).
 WHEEL_ZOOMS_KEY = "canvas/wheel_zooms"
 #: A status message older than this goes when the selection or the history changes.
@@ -1311,7 +1315,23 @@ class MainWindow(QMainWindow):
     def save_as(self) -> bool:
         start = self.session.path or self._unsaved_file(DESIGN_SUFFIX)
         path, _ = QFileDialog.getSaveFileName(self, "Save design as", str(start), FILE_FILTER)
-        return self.save_to(Path(path)) if path else False
+        if not path:
+            return False
+        self._name_after_file(Path(path))
+        return self.save_to(Path(path))
+
+    def _name_after_file(self, path: Path) -> None:
+        """A design still named as File > New names it ("Untitled design") takes the
+        name of the file it is saved as ("boston-dr.json": "boston-dr"), one undoable
+        step: the window's reports and exports said "Design review: Untitled design"
+        (eyes20 #19). A design named by its user keeps its name."""
+        if self.session.design.name != UNTITLED_NAME:
+            return
+        name = beside(path, "").name.strip()[:NAME_MAX]
+        if name:
+            command = SetDesignMeta(name=name)
+            command.text = f"Name the design {name} after its file"
+            self.session.apply(command)
 
     def _unsaved_file(self, suffix: str) -> Path:
         """The file a save or export dialog suggests for a design not saved yet: named

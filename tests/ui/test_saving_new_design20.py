@@ -8,9 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from gui_door import console_main
+from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from designer import bundled
+from designer.document.commands import SetDesignMeta
+from designer.persistence import load
 from designer.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("no_modal_dialogs")
@@ -62,3 +65,37 @@ def test_a_new_designs_first_save_starts_in_documents_not_among_the_samples(
     _new_design(window)
     window.act_save_as.trigger()
     assert dialog.starts[-1].parent == mine
+
+
+def test_a_new_design_saved_as_a_file_takes_its_name_and_the_report_says_it(
+    launch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = launch()
+    dialog = _SaveDialog(monkeypatch)
+    _new_design(window)
+    assert window.session.design.name == "Untitled design"
+    target = tmp_path / "boston-dr.drd.json"
+    dialog.answer = str(target)
+    window.act_save.trigger()
+    assert window.session.design.name == "boston-dr"
+    assert load(target).name == "boston-dr"
+    assert not window.session.dirty
+    name_field = window.findChild(QLineEdit, "design_name")
+    assert name_field is not None and name_field.text() == "boston-dr"  # the Inspector
+    # The review report of the saved file (`dr-designer report`, the user's door).
+    report = tmp_path / "review.html"
+    assert console_main()(["report", str(target), "-o", str(report)]) == 0
+    page = report.read_text(encoding="utf-8")
+    assert "Design review: boston-dr" in page and "Untitled design" not in page
+    # One step of its own: undone, the design is untitled again (and changed since saved).
+    window.act_undo.trigger()
+    assert window.session.design.name == "Untitled design" and window.session.dirty
+    window.act_redo.trigger()
+    # A design its user named keeps its name when saved under another.
+    window.session.apply(SetDesignMeta(name="Boston DR"))
+    dialog.answer = str(tmp_path / "copy.json")
+    window.act_save_as.trigger()
+    assert (
+        window.session.design.name == "Boston DR"
+        and load(tmp_path / "copy.json").name == "Boston DR"
+    )
