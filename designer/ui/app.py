@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from designer import version
 from designer.collector import collector_paused
 from designer.diagnostics import log_path
+from designer.ui.button_keys import install_button_keys
 from designer.ui.file_ops import flush_settings
 from designer.ui.icons import app_icon
 
@@ -291,6 +292,7 @@ def run_gui(args: argparse.Namespace, end_process: Callable[[int], None] | None 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     apply_runtime_settings()
+    install_button_keys(app)  # "Save the changes?": Discard is Alt+D
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("DR Designer")
     app.setApplicationVersion(version())

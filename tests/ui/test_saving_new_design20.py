@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from gui_door import console_main
-from PySide6.QtWidgets import QFileDialog, QLineEdit
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 
 from designer import bundled
 from designer.document.commands import SetDesignMeta
@@ -17,6 +19,9 @@ from designer.persistence import load
 from designer.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("no_modal_dialogs")
+
+#: Qt's own "Save the changes?" dialog, before no_modal_dialogs replaces it.
+_REAL_QUESTION = QMessageBox.question
 
 
 class _SaveDialog:
@@ -99,3 +104,42 @@ def test_a_new_design_saved_as_a_file_takes_its_name_and_the_report_says_it(
         window.session.design.name == "Boston DR"
         and load(tmp_path / "copy.json").name == "Boston DR"
     )
+
+
+def test_save_the_changes_discard_has_an_alt_key(
+    launch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = launch()
+    window.session.apply(SetDesignMeta(name="Boston DR"))
+    assert window.session.dirty
+    monkeypatch.setattr(QMessageBox, "question", _REAL_QUESTION)  # the real dialog
+    seen: list[list[str]] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append([b.text() for b in box.buttons()])
+        box.grab().save(str(tmp_path / "save-changes.png"))
+        # The offscreen platform leaves the window active: the dialog is, on a desktop.
+        QApplication.setActiveWindow(box)
+        QTest.keyClick(box, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+        # Had Alt+D done nothing, Escape (Cancel) ends the dialog: the test fails, not hangs.
+        QTimer.singleShot(2000, lambda: _escape_any_dialog())
+
+    QTimer.singleShot(0, answer)
+    window.act_new.trigger()  # "Save the changes to Boston DR?"
+    # No real dialog at the window's close, whatever happened.
+    discard = QMessageBox.StandardButton.Discard
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *_a, **_k: discard))
+    assert seen and "&Discard" in seen[0], seen
+    # Discarded: the new blank design replaced the edited one.
+    assert window.session.design.name == "Untitled design"
+    assert not window.session.dirty
+
+
+def _escape_any_dialog() -> None:
+    box = QApplication.activeModalWidget()
+    if box is not None:
+        QTest.keyClick(box, Qt.Key.Key_Escape)
