@@ -143,3 +143,31 @@ def _escape_any_dialog() -> None:
     box = QApplication.activeModalWidget()
     if box is not None:
         QTest.keyClick(box, Qt.Key.Key_Escape)
+
+
+def test_the_inspector_says_mixed_for_vms_on_different_hosts(launch, tmp_path: Path) -> None:
+    """eyes20 #9 (wave 20, ``fixj20``): the Host combo of several VMs on different
+    hosts says "(mixed)", not one host's name; choosing "(mixed)" changes nothing."""
+    from designer.domain.elements import VirtualMachine
+    from designer.ui.panels.inspector import InspectorPanel
+
+    window = launch()  # the bundled sample
+    vms = [e for e in window.session.design.elements if isinstance(e, VirtualMachine)]
+    one = vms[0]
+    other = next(v for v in vms if v.host != one.host)
+    window.session.set_selection([one.id, other.id])
+    panel = window.findChild(InspectorPanel)
+    assert panel is not None
+    combo = panel.editors["host"].editor
+    assert combo.currentText() == "(mixed)"
+    panel.grab().save(str(tmp_path / "inspector-mixed.png"))
+    before = window.session.undo_stack.count()
+    combo.activated.emit(0)  # "(mixed)" chosen again
+    assert window.session.undo_stack.count() == before
+    # A host chosen: both VMs move to it, one step.
+    target = combo.findData(one.host)
+    combo.setCurrentIndex(target)
+    combo.activated.emit(target)
+    assert window.session.undo_stack.count() == before + 1
+    hosts = {e.id: e.host for e in window.session.design.elements if e.id in (one.id, other.id)}
+    assert set(hosts.values()) == {one.host}

@@ -82,6 +82,8 @@ class TextArea(QPlainTextEdit):
 
 #: What a mixed field "shows": equal to no value, so any edit commits.
 _MIXED = object()
+#: A mixed choice's first entry.
+_MIXED_TEXT = "(mixed)"
 
 
 class FieldEditor(QWidget):
@@ -312,11 +314,28 @@ class _ComboEditor(FieldEditor):
         self._fill(_ref_entries(design, self.spec.kinds, index))
         self.show_value(self._shown)
 
+    def mark_mixed(self, values: int) -> None:
+        """Show "(mixed)", not the first element's value (eyes20 #9: several VMs on
+        different hosts showed one host); choosing it again changes nothing."""
+        super().mark_mixed(values)
+        with QSignalBlocker(self.editor):
+            self._show(_MIXED)
+
     def value(self) -> Any:
-        return self.editor.currentData()  # type: ignore[attr-defined]
+        combo: QComboBox = self.editor  # type: ignore[assignment]
+        if combo.currentText() == _MIXED_TEXT and combo.currentIndex() == 0:
+            return self._shown
+        return combo.currentData()
 
     def _show(self, value: Any) -> None:
         combo: QComboBox = self.editor  # type: ignore[assignment]
+        if value is _MIXED:
+            combo.insertItem(0, _MIXED_TEXT)
+            combo.setCurrentIndex(0)
+            button = getattr(self, "go_button", None)
+            if button is not None:
+                button.setEnabled(False)
+            return
         wanted = None if value is None else str(value)
         index = combo.findData(wanted)
         if index < 0 and wanted is not None:
