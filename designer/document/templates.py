@@ -68,6 +68,8 @@ class Template:
     title: str
     says: str
     build: Callable[[], Design]
+    #: The Exchange version of its servers (File > New says it: eyes20 #20).
+    exchange: str = "2010"
 
 
 @dataclass

@@ -361,8 +361,8 @@ class MainWindow(QMainWindow):
         self.new_menu.addSeparator()
         self.act_templates: dict[str, QAction] = {}
         for key, entry in TEMPLATES.items():
-            action = self.new_menu.addAction(entry.title)
-            action.setStatusTip(f"Start from a template: {entry.says}")
+            action = self.new_menu.addAction(f"{entry.title} (Exchange {entry.exchange})")
+            action.setStatusTip(f"Start from a template: {entry.says} (Exchange {entry.exchange})")
             action.triggered.connect(functools.partial(lambda k, *_: self.new_design(k), key))
             self.act_templates[key] = action
         m.addAction(self.act_open)

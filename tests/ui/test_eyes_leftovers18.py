@@ -33,7 +33,7 @@ def _shot(widget: Any, name: str) -> None:
 def _two_site_dag(launch: Any, qtbot: Any) -> Any:
     window = launch()  # dr-designer gui
     window.resize(1280, 800)
-    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
+    (action,) = [a for a in window.new_menu.actions() if a.text().startswith("Two-site DAG")]
     action.trigger()  # File > New > Two-site DAG
     qtbot.waitUntil(lambda: window.session.design.name == "Two-site DAG", timeout=3000)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)

@@ -25,7 +25,7 @@ SHOTS = Path("/tmp/fixd17-shots")
 def test_planned_databases_take_free_rows_in_their_dag_box(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     window = launch()
     window.resize(1600, 1000)
-    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
+    (action,) = [a for a in window.new_menu.actions() if a.text().startswith("Two-site DAG")]
     action.trigger()
     QApplication.processEvents()
     session, scene = window.session, window.view.design_scene

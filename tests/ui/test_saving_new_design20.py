@@ -171,3 +171,23 @@ def test_the_inspector_says_mixed_for_vms_on_different_hosts(launch, tmp_path: P
     assert window.session.undo_stack.count() == before + 1
     hosts = {e.id: e.host for e in window.session.design.elements if e.id in (one.id, other.id)}
     assert set(hosts.values()) == {one.host}
+
+
+def test_file_new_templates_say_their_exchange_version(launch) -> None:
+    """eyes20 #20 (wave 20, ``fixj20``): each template's menu entry and status tip name
+    the Exchange version its servers are, as the design it makes states them."""
+    from designer.document.templates import TEMPLATES
+    from designer.domain.elements import VirtualMachine
+
+    window = launch()
+    for key, entry in TEMPLATES.items():
+        action = window.act_templates[key]
+        assert action.text().endswith(f"(Exchange {entry.exchange})")
+        assert f"Exchange {entry.exchange}" in action.statusTip()
+        action.trigger()  # the unchanged sample: no question
+        versions = {
+            e.exchange_version
+            for e in window.session.design.elements
+            if isinstance(e, VirtualMachine) and e.exchange_version
+        }
+        assert versions == {entry.exchange}, key

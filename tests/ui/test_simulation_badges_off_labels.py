@@ -119,7 +119,7 @@ def test_badges_of_a_two_site_dag_from_the_template_cover_no_label(
     badges = _Badges(monkeypatch)
     window = launch()
     window.resize(1600, 1000)
-    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
+    (action,) = [a for a in window.new_menu.actions() if a.text().startswith("Two-site DAG")]
     action.trigger()  # File > New > Two-site DAG: a design with findings markers
     assert window.session.design.name == "Two-site DAG"
     _fail_a_site(window, qtbot, site)

@@ -82,7 +82,7 @@ def _two_site_dag(launch: Any, qtbot: Any) -> Any:
     """``dr-designer gui``, 1280 x 800, then File > New > Two-site DAG."""
     window = launch()
     window.resize(1280, 800)
-    (action,) = [a for a in window.new_menu.actions() if a.text() == "Two-site DAG"]
+    (action,) = [a for a in window.new_menu.actions() if a.text().startswith("Two-site DAG")]
     action.trigger()  # File > New > Two-site DAG
     qtbot.waitUntil(lambda: window.session.design.name == "Two-site DAG", timeout=3000)
     return window
