@@ -323,7 +323,7 @@ class _ComboEditor(FieldEditor):
 
     def value(self) -> Any:
         combo: QComboBox = self.editor  # type: ignore[assignment]
-        if combo.currentText() == _MIXED_TEXT and combo.currentIndex() == 0:
+        if self._shown is _MIXED and combo.currentIndex() == 0:
             return self._shown
         return combo.currentData()
 
