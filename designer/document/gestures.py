@@ -260,7 +260,8 @@ def plan_drop(
         end = KINDS[ref_kinds(info.cls, info.spec.ends[0])[0]]
         return Refusal(
             f"to add {with_article(info.label)}, drag from one {end.label}'s handle "
-            f"(or Alt-drag) to another {end.label}"
+            f"(or Alt-drag) to another {end.label}, or select {with_article(end.label)} "
+            "and choose Connect To in its menu (Menu key or Shift+F10)"
         )
     box = doc.get(container) if container else None
     if box is not None and box.kind not in info.allowed_containers:

@@ -89,6 +89,7 @@ from designer.ui.file_ops import (
 from designer.ui.icons import app_icon
 from designer.ui.panels import create_panels
 from designer.ui.panels.capacity import CapacityController, CapacityPanel
+from designer.ui.panes import PaneKeys
 from designer.ui.recovery import RecoveryKeeper
 from designer.ui.saving import save_beside_the_window
 from designer.ui.session import (
@@ -176,6 +177,8 @@ class MainWindow(QMainWindow):
         self._add_simulation()
         self._add_interop()
         self._add_availability()
+        # F6 / Shift+F6 from pane to pane, Escape back to the canvas (eyes20 #21).
+        self.pane_keys = PaneKeys(self, self.view, self._all_docks, [self.find_edit])
         self.session.file_state_changed.connect(self._on_file_state)
         self._message_at = 0.0
         self.session.status_message.connect(self._show_message)
@@ -1639,6 +1642,10 @@ class MainWindow(QMainWindow):
             for dock, size, orientation in self._dock_sizes:
                 self.resizeDocks([dock], [size], orientation)
             self._dock_sizes = []
+
+    def _all_docks(self) -> list[QDockWidget]:
+        """The window's docks, the simulation's and availability's too, in creation order."""
+        return self.findChildren(QDockWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
 
     def focusNextPrevChild(self, next: bool) -> bool:
         """Tab and Shift+Tab as Qt's, past the widgets of the docks tabbed away: Qt

@@ -171,7 +171,8 @@ def test_drops_go_in_the_right_container_or_are_refused() -> None:
     link = plan_drop(doc, "wan_link", (10, 10), None)
     assert isinstance(link, Refusal)
     assert link.reason == (
-        "to add a WAN link, drag from one site's handle (or Alt-drag) to another site"
+        "to add a WAN link, drag from one site's handle (or Alt-drag) to another site,"
+        " or select a site and choose Connect To in its menu (Menu key or Shift+F10)"
     )
     global_lb = _apply(doc, plan_drop(doc, "load_balancer", (2000, 0), None))
     assert doc.get(global_lb.element or "").site is None  # type: ignore[union-attr]

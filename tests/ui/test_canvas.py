@@ -80,7 +80,8 @@ def test_a_wan_link_dropped_from_the_palette_says_how_to_draw_one(canvas):
     _drop(view, "wan_link", (650, 500))
     assert len(session.design.elements) == count
     assert messages[-1] == (
-        "To add a WAN link, drag from one site's handle (or Alt-drag) to another site"
+        "To add a WAN link, drag from one site's handle (or Alt-drag) to another site,"
+        " or select a site and choose Connect To in its menu (Menu key or Shift+F10)"
     )
 
 

@@ -22,15 +22,21 @@ Key = QKeySequence | QKeySequence.StandardKey
 class PanelKeys:
     """Mixin for a panel QWidget: ``self.bind_key(sequence, action)``."""
 
-    _panel_keys: list[tuple[Key, Callable[[], object]]]
+    _panel_keys: list[tuple[Key, Callable[[], object], Callable[[], bool] | None]]
 
-    def bind_key(self, key: Key, action: Callable[[], object]) -> None:
+    def bind_key(
+        self, key: Key, action: Callable[[], object], when: Callable[[], bool] | None = None
+    ) -> None:
+        """``key`` runs ``action`` while the focus is in the panel (and ``when()`` holds:
+        otherwise the window's shortcut on that key runs)."""
         if not hasattr(self, "_panel_keys"):
             self._panel_keys = []
-        self._panel_keys.append((key, action))
+        self._panel_keys.append((key, action, when))
 
     def _action_for(self, event: QKeyEvent) -> Callable[[], object] | None:
-        for key, action in getattr(self, "_panel_keys", []):
+        for key, action, when in getattr(self, "_panel_keys", []):
+            if when is not None and not when():
+                continue
             if isinstance(key, QKeySequence.StandardKey):
                 if event.matches(key):
                     return action

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QDrag, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QLineEdit,
     QTreeWidget,
     QTreeWidgetItem,
@@ -33,7 +36,10 @@ def _tooltip(kind: str, title: str) -> str:
         lines.append(info.cls.__doc__.strip().split("\n")[0])
     boxes = " or ".join(with_article(KINDS[k].label) for k in info.allowed_containers)
     if info.is_line:
-        lines.append("Draw it from one box's handle (or Alt-drag) to another.")
+        lines.append(
+            "Draw it from one box's handle (or Alt-drag) to another, or select a box"
+            " and choose Connect To in its menu (Menu key)."
+        )
     elif info.needs_container:
         lines.append(f"Drop it on {boxes}.")
     elif boxes:
@@ -44,6 +50,42 @@ def _tooltip(kind: str, title: str) -> str:
 
 
 class _KindTree(QTreeWidget):
+    """The kinds' tree, with a type-ahead that stays on the current kind while it
+    matches: Qt's starts a new search after it, so with "Virtual machine" current,
+    typing "Virtual" went on to "Virtual disk" (eyes20 #22). The same letter typed
+    again at once ("vv") goes on to the next kind with that letter, as Qt's does."""
+
+    _typed = ""
+    _typed_at = -1e9
+
+    def keyboardSearch(self, search: str) -> None:
+        now = time.monotonic()
+        if now - self._typed_at > QApplication.keyboardInputInterval() / 1000:
+            self._typed = ""
+        self._typed_at = now
+        self._typed += search.lower()
+        if not self._typed:
+            return
+        kinds = [
+            item
+            for group in (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
+            if group is not None and not group.isHidden()
+            for item in (group.child(j) for j in range(group.childCount()))
+            if item is not None and not item.isHidden()
+        ]
+        if not kinds:
+            return
+        current = self.currentItem()
+        start = kinds.index(current) if current in kinds else 0
+        needle = self._typed
+        if len(needle) > 1 and len(set(needle)) == 1:  # "vv": the next "v"
+            needle, start = needle[0], start + 1
+        for k in range(len(kinds)):
+            item = kinds[(start + k) % len(kinds)]
+            if item.text(0).lower().startswith(needle):
+                self.setCurrentItem(item)
+                return
+
     def startDrag(self, supported: Qt.DropAction) -> None:
         item = self.currentItem()
         kind = item.data(0, _KIND_ROLE) if item is not None else None
@@ -56,7 +98,7 @@ class _KindTree(QTreeWidget):
 
 
 class PalettePanel(PanelKeys, QWidget):
-    """Element kinds by group, with a filter box (Ctrl+F while the panel has focus)."""
+    """Element kinds by group, with a filter box (Ctrl+F in it selects its text)."""
 
     #: Enter or double-click on a kind (the main window may place it at the centre).
     kind_activated = Signal(str)
@@ -66,7 +108,7 @@ class PalettePanel(PanelKeys, QWidget):
         self.session = session
         self.setWindowTitle("Palette")
         self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText("Filter kinds (Ctrl+F)")
+        self.filter_edit.setPlaceholderText("Filter kinds")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setToolTip("Show only the kinds whose name contains this text")
         self.tree = _KindTree(self)
@@ -108,7 +150,10 @@ class PalettePanel(PanelKeys, QWidget):
         self.filter_edit.textChanged.connect(self.apply_filter)
         self.filter_edit.returnPressed.connect(self._focus_first_visible)
         self.tree.itemActivated.connect(self._on_activated)
-        self.bind_key(QKeySequence.StandardKey.Find, self._focus_filter)
+        # Ctrl+F is Edit > Find Element but in the filter box itself (eyes20 #2).
+        self.bind_key(
+            QKeySequence.StandardKey.Find, self._focus_filter, when=self.filter_edit.hasFocus
+        )
         self.setFocusProxy(self.tree)
 
     def apply_filter(self, text: str) -> None:

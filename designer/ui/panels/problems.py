@@ -395,7 +395,7 @@ class ProblemsPanel(PanelKeys, QWidget):
         self.waived_toggle.toggled.connect(self._apply_filter)
         bar.addWidget(self.waived_toggle)
         self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText("Filter (Ctrl+F)")
+        self.filter_edit.setPlaceholderText("Filter")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setToolTip("Show findings whose code, message or elements contain this")
         self.filter_edit.textChanged.connect(self._apply_filter)
@@ -495,7 +495,10 @@ class ProblemsPanel(PanelKeys, QWidget):
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
 
-        self.bind_key(QKeySequence.StandardKey.Find, self._focus_filter)
+        # Ctrl+F is Edit > Find Element but in the filter box itself (eyes20 #2).
+        self.bind_key(
+            QKeySequence.StandardKey.Find, self._focus_filter, when=self.filter_edit.hasFocus
+        )
         self.bind_key(QKeySequence(Qt.Key.Key_F1), self.explain_button.toggle)
         self.setFocusProxy(self.table)
         #: The findings last shown, and whether an element was renamed, added or removed
