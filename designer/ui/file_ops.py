@@ -87,6 +87,16 @@ def _same_folder(one: Path, other: Path) -> bool:
         return False
 
 
+def suggested_path(
+    design_path: Path | None, design_name: str, recent: list[str], suffix: str
+) -> Path:
+    """The file an export dialog proposes: beside the design file, else in
+    :func:`start_folder` under the design's name (``suffix`` after it)."""
+    if design_path is not None:
+        return beside(design_path, suffix)
+    return start_folder(None, recent) / file_name_for(design_name, suffix)
+
+
 #: Writes the settings file off the UI thread, in the order asked (see RecentFiles).
 _writer: ThreadPoolExecutor | None = None
 _writer_lock = threading.Lock()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from designer.domain.errors import DesignError
 from designer.interop.sources import SOURCES
-from designer.ui.file_ops import beside, file_name_for, start_folder
+from designer.ui.file_ops import start_folder, suggested_path
 from designer.ui.session import EditorSession
 
 if TYPE_CHECKING:
@@ -121,10 +121,9 @@ class InteropActions:
         return str(start_folder(self.session.path, recent.paths() if recent else []))
 
     def _base(self, suffix: str) -> str:
-        session = self.session
-        if session.path:
-            return str(beside(session.path, suffix))
-        return str(Path(self._folder()) / file_name_for(session.design.name, suffix))
+        recent = getattr(self.window, "recent", None)
+        paths = recent.paths() if recent else []
+        return str(suggested_path(self.session.path, self.session.design.name, paths, suffix))
 
     def export_dialog(self, key: str) -> Path | None:
         from designer.interop.exporting import export_design

@@ -14,8 +14,10 @@ table.
 from __future__ import annotations
 
 import html
+import json
 import math
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
@@ -24,6 +26,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
+    QGuiApplication,
     QHideEvent,
     QResizeEvent,
     QShowEvent,
@@ -31,12 +34,16 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
+    QMessageBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -45,8 +52,10 @@ from designer import stopping
 from designer.document.events import DesignReplaced
 from designer.domain.design import Design, ScenarioStep
 from designer.domain.elements import WanLink
+from designer.text import json_printable
 from designer.ui import lifetime
 from designer.ui.canvas.items.edge import load_percent
+from designer.ui.file_ops import suggested_path
 from designer.ui.session import sharing_the_ui_thread
 from designer.ui.simulation.words import link_changes
 from designer.workload import KIND_LABELS, states_workload
@@ -425,6 +434,21 @@ class CapacityPanel(QWidget):
         top.addWidget(self.direction_combo, 1)
         top.addStretch(1)
         top.addWidget(self.canvas_combo)
+        # The figures to hand over (eyes20 #18): what `dr-designer capacity FILE
+        # --format json` writes, copied or saved.
+        self.export_button = QToolButton()
+        self.export_button.setObjectName("CapacityExport")
+        self.export_button.setText("&Export")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.export_button.setToolTip(
+            "The capacity figures as JSON, as `dr-designer capacity FILE --format json`"
+            " writes them"
+        )
+        export_menu = QMenu(self.export_button)
+        self.act_copy_json = export_menu.addAction("&Copy Figures as JSON", self.copy_json)
+        self.act_save_json = export_menu.addAction("&Save Figures as JSON…", self.save_json)
+        self.export_button.setMenu(export_menu)
+        top.addWidget(self.export_button)
         # The chart (pyqtgraph and numpy: about half a second of a cold start) is
         # made when the panel is first shown, not with the window.
         self.plot_widget: pg.PlotWidget | None = None
@@ -530,9 +554,55 @@ class CapacityPanel(QWidget):
                 index = self.link_combo.findData(heaviest.link.id)
             self.link_combo.setCurrentIndex(max(index, 0))
         self.link_combo.blockSignals(False)
+        self.export_button.setEnabled(report is not None)
         self._fill_directions()
         self._fill_table()
         self._fill_summary()
+
+    # -- export ---------------------------------------------------------------------------
+    def figures_json(self) -> str | None:
+        """The report as `dr-designer capacity FILE --format json` writes it (the worst
+        mode; ``None`` before there is one)."""
+        report = self.controller.report
+        if report is None:
+            return None
+        text = json.dumps(report.to_json(all_modes=False), indent=2, ensure_ascii=False)
+        return json_printable(text) + "\n"
+
+    def copy_json(self) -> None:
+        text = self.figures_json()
+        if text is None:
+            return
+        QGuiApplication.clipboard().setText(text)
+        self.controller.session.status_message.emit("Copied the capacity figures as JSON")
+
+    def save_json(self, path: str | None = None) -> Path | None:
+        """Ask where (unless ``path``), then write the figures there."""
+        from designer.interop.exporting import write_text_atomic
+
+        text = self.figures_json()
+        if text is None:
+            return None
+        session = self.controller.session
+        if path is None:
+            recent = getattr(self.window(), "recent", None)
+            start = suggested_path(
+                session.path, session.design.name, recent.paths() if recent else [],
+                "-capacity.json",
+            )  # fmt: skip
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Save capacity figures", str(start), "JSON (*.json)"
+            )
+            if not path:
+                return None
+        target = Path(path)
+        try:
+            write_text_atomic(target, text)
+        except OSError as exc:
+            QMessageBox.critical(self, "Save capacity figures", str(exc))
+            return None
+        session.status_message.emit(f"Capacity figures saved to {target}")
+        return target
 
     def _on_document_changed(self, event: object) -> None:
         if isinstance(event, DesignReplaced):
