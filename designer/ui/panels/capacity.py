@@ -441,8 +441,7 @@ class CapacityPanel(QWidget):
         self.export_button.setText("&Export")
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.export_button.setToolTip(
-            "The capacity figures as JSON, as `dr-designer capacity FILE --format json`"
-            " writes them"
+            "The capacity figures as JSON, as `dr-designer capacity FILE --format json` writes them"
         )
         export_menu = QMenu(self.export_button)
         self.act_copy_json = export_menu.addAction("&Copy Figures as JSON", self.copy_json)
