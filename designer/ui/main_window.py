@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 from designer import bundled, version
 from designer.collector import collector_paused
 from designer.diagnostics import default_log_dir, log_path
-from designer.document.commands import SetDesignMeta
+from designer.document.commands import SetDesignMeta, SetScenarios
 from designer.document.events import SettingsChanged
 from designer.document.templates import TEMPLATES, template
 from designer.domain import models_to_build
@@ -96,6 +96,7 @@ from designer.ui.session import (
     FIRST_CHECK_HOLD_MS,
     SYNC_CHECK_LIMIT,
     EditorSession,
+    QtCommand,
     live_sessions,
 )
 
@@ -190,6 +191,7 @@ class MainWindow(QMainWindow):
         # After the undo actions' own connections (made with them): the mode keeps them off.
         self.session.undo_stack.canUndoChanged.connect(self._update_actions)
         self.session.undo_stack.canRedoChanged.connect(self._update_actions)
+        self.session.undo_stack.indexChanged.connect(self._update_actions)
         self.session.selection_changed.connect(self._reveal_selected_layers)
         self.session.document_changed.connect(self._on_document_changed)
         self.view.zoom_changed.connect(lambda _scale: self._update_actions())
@@ -1021,12 +1023,20 @@ class MainWindow(QMainWindow):
         self.act_connect.setEnabled(editable)
         # (Their stack enables them as it changes; this runs after, see __init__.)
         stack = session.undo_stack
-        self.act_undo.setEnabled(editable and stack.canUndo())
-        self.act_redo.setEnabled(editable and stack.canRedo())
+        index = stack.index()
+        self.act_undo.setEnabled(stack.canUndo() and (editable or self._saved_scenario(index - 1)))
+        self.act_redo.setEnabled(stack.canRedo() and (editable or self._saved_scenario(index)))
         interop = getattr(self, "interop", None)
         if interop is not None:
             interop.import_menu.setEnabled(editable)
         self.zoom_label.setText(f"{self.view.scale_factor * 100:.0f} %")
+
+    def _saved_scenario(self, index: int) -> bool:
+        """Whether the undo stack's step ``index`` saved a scenario: the one step the
+        simulation mode makes, so Undo/Redo stay on for it there (fixe19's "Ctrl+Z brings
+        it back" after a scenario saved over another of its name)."""
+        step = self.session.undo_stack.command(index)
+        return isinstance(step, QtCommand) and isinstance(step.command, SetScenarios)
 
     def _on_read_only(self, read_only: bool) -> None:
         """Simulation mode entered or left: the editing actions follow (the Connect

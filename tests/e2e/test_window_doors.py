@@ -205,8 +205,11 @@ def test_saving_a_sample_whose_name_has_a_slash_suggests_a_file_that_can_be_save
         "Exchange 2007 on CX4 with SRM and MirrorView-S.png",
         "Exchange 2007 on CX4 with SRM and MirrorView-S.drd.json",
     ]
-    # In the folder last used (the file opened), not the one the program started from.
-    assert {p.parent for p in suggested} == {DAG_WITH_HA.resolve().parent}
+    # Not the folder the program started from, nor the bundled samples' folder that the
+    # file opened before lies in (eyes20 #7): the user's Documents folder, or home.
+    (folder,) = {p.parent for p in suggested}
+    assert folder not in (DAG_WITH_HA.resolve().parent, tmp_path)
+    assert folder in (Path.home(), Path.home() / "Documents")
     assert no_modal_dialogs == []
     assert not QImage(str(tmp_path / suggested[0].name)).isNull()
     assert load(tmp_path / suggested[1].name).name == window.session.design.name
