@@ -165,6 +165,9 @@ class InspectorPanel(QWidget):
         self.scroll_area = QScrollArea(self)
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        # No Tab stop of its own (it showed no focus: one Tab press seemed lost); Tab goes
+        # to its first field, and a field given the focus is still scrolled into sight.
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
