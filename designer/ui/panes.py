@@ -2,8 +2,10 @@
 
 F6 and Shift+F6 move the focus from pane to pane, as in Office and Visio: the canvas,
 the palette, the Inspector, the Problems panel, then the other docks on screen (a dock
-tabbed away behind another is skipped). Escape in the palette, the Inspector or the
-Find box returns the focus to the canvas.
+tabbed away behind another is skipped). Escape in a dock (the palette, the Inspector,
+Problems, Databases, Capacity, Availability, History) or the Find box returns the focus
+to the canvas, unless the focused widget uses it (an open editor or list, a filter box
+with text to clear).
 """
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ __all__ = ["PaneKeys"]
 #: The docks first in the F6 order; the others follow in the window's order.
 FIRST = ("PaletteDock", "InspectorDock", "ProblemsDock")
 #: The docks whose Escape returns to the canvas.
-ESCAPE_TO_CANVAS = ("PaletteDock", "InspectorDock")
+ESCAPE_TO_CANVAS = (
+    "PaletteDock",
+    "InspectorDock",
+    "ProblemsDock",
+    "DatabasesDock",
+    "CapacityDock",
+    "AvailabilityDock",
+    "HistoryDock",
+)
 
 
 class PaneKeys(QObject):

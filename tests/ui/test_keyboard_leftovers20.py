@@ -74,3 +74,50 @@ def test_tab_in_the_inspector_never_stops_on_its_scroll_area(launch: Any, qtbot:
         seen.append(QApplication.focusWidget())
     assert inspector.scroll_area not in seen
     _shot(window, "inspector-tab")
+
+
+def test_escape_in_the_other_docks_returns_to_the_canvas(launch: Any, qtbot: Any) -> None:
+    window = _open(launch, qtbot)
+    window.find_element("esx-bos-01")
+    problems = _dock(window, "ProblemsDock")
+    problems.raise_()
+    problems.widget().table.setFocus()  # type: ignore[attr-defined]
+    _press(Qt.Key.Key_Escape)
+    assert _in_canvas(window)
+    assert window.session.selection == ["esx-bos-01"]  # Escape left the canvas alone
+    problems.widget().filter_edit.setFocus()  # type: ignore[attr-defined]
+    _press(Qt.Key.Key_Escape)
+    assert _in_canvas(window)
+    for name in ("DatabasesDock", "CapacityDock", "AvailabilityDock", "HistoryDock"):
+        dock = _dock(window, name)
+        dock.show()
+        dock.raise_()
+        qtbot.waitUntil(lambda dock=dock: not dock.visibleRegion().isEmpty(), timeout=5000)
+        window.pane_keys.move(1)  # F6 until the dock holds the focus
+        for _ in range(len(window.pane_keys.panes())):
+            if dock.isAncestorOf(QApplication.focusWidget()):
+                break
+            _press(Qt.Key.Key_F6)
+        assert dock.isAncestorOf(QApplication.focusWidget()), name
+        _press(Qt.Key.Key_Escape)
+        assert _in_canvas(window), name
+
+
+def test_escape_in_an_open_list_closes_it_and_stays(launch: Any, qtbot: Any) -> None:
+    window = _open(launch, qtbot)
+    capacity = _dock(window, "CapacityDock")
+    capacity.raise_()
+    qtbot.waitUntil(lambda: not capacity.visibleRegion().isEmpty(), timeout=5000)
+    combo = capacity.widget().canvas_combo  # type: ignore[attr-defined]
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)  # open its list
+    qtbot.waitUntil(lambda: combo.view().isVisible(), timeout=5000)
+    QTest.keyClick(combo.view(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not combo.view().isVisible(), timeout=5000)
+    assert combo.hasFocus()  # the list's Escape, not the dock's
+    # (offscreen leaves the closed list's frame the active window: the window again)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    qtbot.waitUntil(combo.hasFocus, timeout=5000)
+    _press(Qt.Key.Key_Escape)
+    assert _in_canvas(window)
