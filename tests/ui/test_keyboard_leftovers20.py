@@ -121,3 +121,20 @@ def test_escape_in_an_open_list_closes_it_and_stays(launch: Any, qtbot: Any) -> 
     qtbot.waitUntil(combo.hasFocus, timeout=5000)
     _press(Qt.Key.Key_Escape)
     assert _in_canvas(window)
+
+
+def test_escape_in_the_palette_filter_clears_it_then_goes_to_the_canvas(
+    launch: Any, qtbot: Any
+) -> None:
+    window = _open(launch, qtbot)
+    palette = _dock(window, "PaletteDock").widget()
+    palette.filter_edit.setFocus()  # type: ignore[attr-defined]
+    QTest.keyClicks(palette.filter_edit, "lun")  # type: ignore[attr-defined]
+    assert palette.visible_kinds() != list(palette.items)  # type: ignore[attr-defined]
+    _shot(window, "palette-filtered")
+    _press(Qt.Key.Key_Escape)
+    assert palette.filter_edit.text() == ""  # type: ignore[attr-defined]
+    assert palette.filter_edit.hasFocus()  # type: ignore[attr-defined]
+    assert palette.visible_kinds() == list(palette.items)  # type: ignore[attr-defined]
+    _press(Qt.Key.Key_Escape)
+    assert _in_canvas(window)

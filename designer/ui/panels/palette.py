@@ -154,6 +154,12 @@ class PalettePanel(PanelKeys, QWidget):
         self.bind_key(
             QKeySequence.StandardKey.Find, self._focus_filter, when=self.filter_edit.hasFocus
         )
+        # Escape in the filter box clears it first; the next one goes on to the canvas.
+        self.bind_key(
+            QKeySequence(Qt.Key.Key_Escape),
+            self.filter_edit.clear,
+            when=lambda: self.filter_edit.hasFocus() and bool(self.filter_edit.text()),
+        )
         self.setFocusProxy(self.tree)
 
     def apply_filter(self, text: str) -> None:
