@@ -13,7 +13,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
+from test_canvas_support import drag, small_design
 
+from designer.persistence import save
 from designer.ui.main_window import MainWindow
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
@@ -138,3 +140,24 @@ def test_escape_in_the_palette_filter_clears_it_then_goes_to_the_canvas(
     assert palette.visible_kinds() == list(palette.items)  # type: ignore[attr-defined]
     _press(Qt.Key.Key_Escape)
     assert _in_canvas(window)
+
+
+def test_a_line_drawn_with_the_connect_tool_is_selected(
+    launch: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "two-sites.drd.json"
+    save(small_design(), path)
+    window = _open(launch, qtbot, path)
+    session, view = window.session, window.view
+    view.set_zoom(0.6)
+    view.centerOn(650, 200)
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_C)  # the Connect tool
+    assert view.connect_mode
+    drag(view, (300, 350), (1000, 350))  # Boston's body to Worcester's
+    (link,) = [e for e in session.design.elements if e.kind == "wan_link"]
+    assert session.selection == [link.id]
+    inspector = _dock(window, "InspectorDock").widget()
+    assert inspector.element_id == link.id  # type: ignore[attr-defined]
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    _shot(window, "connect-drag-selects")

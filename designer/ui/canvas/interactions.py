@@ -365,6 +365,8 @@ class ConnectInteraction(Interaction):
         self.scene.addItem(self.line)
         self.target: NodeItem | None = None
         self.command: Command | None = None
+        #: The element the connection creates (a WAN link, a disk), if any.
+        self.creates: str | None = None
         self.reason = ""
 
     def start(self, scene_pos: QPointF, view_pos: QPointF) -> None:
@@ -386,14 +388,14 @@ class ConnectInteraction(Interaction):
                 self.target.update()
             self.target = target
             if target is None:
-                self.command, self.reason = None, ""
+                self.command, self.creates, self.reason = None, None, ""
                 self.view.viewport().setCursor(Qt.CursorShape.CrossCursor)
                 return
             plan = plan_connection(self.session.document, self.source.element_id, target.element_id)
             if isinstance(plan, Refusal):
-                self.command, self.reason = None, plan.reason
+                self.command, self.creates, self.reason = None, None, plan.reason
             else:
-                self.command, self.reason = plan.command, plan.says
+                self.command, self.creates, self.reason = plan.command, plan.element, plan.says
             if self.command is not None:
                 target.drop_target = True
                 target.update()
@@ -414,6 +416,11 @@ class ConnectInteraction(Interaction):
         elif self.session.push(command):
             # Not the hover's "Release to …" any more: it is done.
             self.session.status_message.emit(f"Done: {command.text}")
+            # The line made is selected, as the menu's Connect To does (the Inspector
+            # shows its fields at once); a reference set (a DAG's members) keeps it.
+            made = self.creates
+            if made is not None and self.session.document.get(made) is not None:
+                self.session.set_selection([made])
 
     def end(self) -> None:
         if self.target is not None:
