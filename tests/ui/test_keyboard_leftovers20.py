@@ -12,30 +12,15 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar, QWidget
 from test_canvas_support import drag, small_design
+from test_keyboard_panes20 import _open, _press
 
 from designer.persistence import save
 from designer.ui.main_window import MainWindow
 
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 SHOTS = Path(os.environ.get("DR_DESIGNER_SHOTS", "/tmp/fixl20-shots"))
 SHIFT = Qt.KeyboardModifier.ShiftModifier
-
-
-def _open(launch: Any, qtbot: Any, path: Path | None = None) -> MainWindow:
-    window: MainWindow = launch(path or SAMPLES / "three_site_stretched_dag.json")
-    window.resize(1400, 900)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
-    return window
-
-
-def _press(key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    focus = QApplication.focusWidget()
-    assert focus is not None
-    QTest.keyClick(focus, key, modifier)
-    QApplication.processEvents()
 
 
 def _dock(window: MainWindow, name: str) -> QDockWidget:
@@ -151,8 +136,10 @@ def test_a_line_drawn_with_the_connect_tool_is_selected(
     session, view = window.session, window.view
     view.set_zoom(0.6)
     view.centerOn(650, 200)
-    view.setFocus()
-    QTest.keyClick(view, Qt.Key.Key_C)  # the Connect tool
+    toolbar = window.findChild(QToolBar)
+    assert toolbar is not None
+    button = toolbar.widgetForAction(window.act_connect)
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)  # the toolbar's Connect Tool
     assert view.connect_mode
     drag(view, (300, 350), (1000, 350))  # Boston's body to Worcester's
     (link,) = [e for e in session.design.elements if e.kind == "wan_link"]

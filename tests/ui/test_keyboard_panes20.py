@@ -22,8 +22,8 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
-def _open(launch: Any, qtbot: Any) -> MainWindow:
-    window: MainWindow = launch(SAMPLES / "three_site_stretched_dag.json")
+def _open(launch: Any, qtbot: Any, path: Path | None = None) -> MainWindow:
+    window: MainWindow = launch(path or SAMPLES / "three_site_stretched_dag.json")
     window.resize(1400, 900)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
