@@ -63,10 +63,10 @@ class InteropActions:
         export_menu.addSeparator()
         self.export_actions: dict[str, QAction] = {}
         for key, text in (
-            ("drawio", "as &draw.io Diagram…"),
+            ("drawio", "as d&raw.io Diagram…"),
             ("graphml", "as &GraphML…"),
             ("gexf", "as G&EXF…"),
-            ("calculator", "as Calculator CSVs and PowerShell &Scripts…"),
+            ("calculator", "as &Calculator CSVs and PowerShell Scripts…"),
         ):
             action = export_menu.addAction(text)
             action.triggered.connect(lambda *_, k=key: self.export_dialog(k))

@@ -282,7 +282,7 @@ class MainWindow(QMainWindow):
         self.act_paste = self._action(
             "&Paste", v.paste_at, K.Paste, "Paste at the pointer (into the box under it)"
         )
-        self.act_duplicate = self._action("D&uplicate", e.duplicate, DUPLICATE_KEY)
+        self.act_duplicate = self._action("Dupl&icate", e.duplicate, DUPLICATE_KEY)
         self.act_delete = self._action("&Delete", e.delete_selection, K.Delete)
         # On the canvas only, as Rename: in a table Delete and Ctrl+X deleted the
         # canvas's selection behind the user's back (eyes19: Delete on a Databases cell,
@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
             v.addAction(action)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.act_rename = self._action(
-            "&Rename…", v.rename, "F2", "Type a new name over the selected element"
+            "Re&name…", v.rename, "F2", "Type a new name over the selected element"
         )
         # On the canvas only: F2 in a table (Databases, Availability) edits its cell.
         self.removeAction(self.act_rename)
@@ -320,7 +320,7 @@ class MainWindow(QMainWindow):
             )
         }
         self.act_auto_layout = self._action(
-            "Auto-&Layout by Site", v.auto_layout, "Ctrl+Shift+L", "Tidy the drawing, site by site"
+            "&Auto-Layout by Site", v.auto_layout, "Ctrl+Shift+L", "Tidy the drawing, site by site"
         )
         self.act_fit_content = self._action(
             "&Fit to Content",
@@ -329,7 +329,7 @@ class MainWindow(QMainWindow):
             "Shrink (or grow) the selected boxes round what they hold",
         )
         self.act_connect = self._action(
-            "&Connect Tool",
+            "C&onnect Tool",
             lambda: v.set_connect_mode(self.act_connect.isChecked()),
             "C",
             "Drag from one box to another to connect them (Esc to stop)",

@@ -149,7 +149,7 @@ def test_exports_of_a_drd_json_file_suggest_its_name_without_drd(  # type: ignor
     for action in (window.act_export_png, window.act_export_svg, window.act_export_pdf):
         action.trigger()
     export_menu = next(a.menu() for a in window.file_menu.actions() if a.text() == "&Export")
-    next(a for a in export_menu.actions() if a.text() == "as &draw.io Diagram…").trigger()
+    next(a for a in export_menu.actions() if a.text() == "as d&raw.io Diagram…").trigger()
     report = next(a for a in window.file_menu.actions() if a.text() == "&Design Review Report…")
     report.trigger()
     assert suggested == [
@@ -204,7 +204,7 @@ def test_rename_is_in_the_edit_menu_with_f2_and_f2_still_edits_a_table_cell(  # 
     session, view = window.session, window.view
     edit = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
     edit.aboutToShow.emit()
-    (rename,) = [a for a in edit.actions() if a.text() == "&Rename…"]
+    (rename,) = [a for a in edit.actions() if a.text() == "Re&name…"]
     assert rename.shortcut().toString() == "F2"
     session.set_selection([])
     assert not rename.isEnabled()
