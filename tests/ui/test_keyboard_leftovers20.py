@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar, QWidget
 from test_canvas_support import drag, small_design
-from test_keyboard_panes20 import _open, _press
+from test_keyboard_panes20 import SAMPLES, _open, _press
 
 from designer.persistence import save
 from designer.ui.main_window import MainWindow
@@ -123,6 +123,28 @@ def test_escape_in_the_palette_filter_clears_it_then_goes_to_the_canvas(
     assert palette.filter_edit.text() == ""  # type: ignore[attr-defined]
     assert palette.filter_edit.hasFocus()  # type: ignore[attr-defined]
     assert palette.visible_kinds() == list(palette.items)  # type: ignore[attr-defined]
+    _press(Qt.Key.Key_Escape)
+    assert _in_canvas(window)
+
+
+def test_escape_in_the_problems_filter_clears_it_then_goes_to_the_canvas(
+    launch: Any, qtbot: Any
+) -> None:
+    # fixm20: as the palette's filter box since fixl20 (this sample has a warning).
+    window = _open(launch, qtbot, SAMPLES / "exchange2007_lcr_ccr_scr.json")
+    dock = _dock(window, "ProblemsDock")
+    dock.raise_()
+    problems = dock.widget()
+    model = problems.model  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=10000)
+    rows = model.rowCount()
+    problems.filter_edit.setFocus()  # type: ignore[attr-defined]
+    QTest.keyClicks(problems.filter_edit, "no-such-finding")  # type: ignore[attr-defined]
+    assert model.rowCount() == 0
+    _press(Qt.Key.Key_Escape)
+    assert problems.filter_edit.text() == ""  # type: ignore[attr-defined]
+    assert problems.filter_edit.hasFocus()  # type: ignore[attr-defined]
+    assert model.rowCount() == rows
     _press(Qt.Key.Key_Escape)
     assert _in_canvas(window)
 

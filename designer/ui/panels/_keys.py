@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
@@ -32,6 +32,15 @@ class PanelKeys:
         if not hasattr(self, "_panel_keys"):
             self._panel_keys = []
         self._panel_keys.append((key, action, when))
+
+    def escape_clears(self, edit: QLineEdit) -> None:
+        """Escape in the filter box ``edit`` clears it first; the next one goes on (to
+        the canvas, see designer/ui/panes.py)."""
+        self.bind_key(
+            QKeySequence(Qt.Key.Key_Escape),
+            edit.clear,
+            when=lambda: edit.hasFocus() and bool(edit.text()),
+        )
 
     def _action_for(self, event: QKeyEvent) -> Callable[[], object] | None:
         for key, action, when in getattr(self, "_panel_keys", []):

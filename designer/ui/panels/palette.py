@@ -155,11 +155,7 @@ class PalettePanel(PanelKeys, QWidget):
             QKeySequence.StandardKey.Find, self._focus_filter, when=self.filter_edit.hasFocus
         )
         # Escape in the filter box clears it first; the next one goes on to the canvas.
-        self.bind_key(
-            QKeySequence(Qt.Key.Key_Escape),
-            self.filter_edit.clear,
-            when=lambda: self.filter_edit.hasFocus() and bool(self.filter_edit.text()),
-        )
+        self.escape_clears(self.filter_edit)
         self.setFocusProxy(self.tree)
 
     def apply_filter(self, text: str) -> None:

@@ -399,6 +399,8 @@ class ProblemsPanel(PanelKeys, QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setToolTip("Show findings whose code, message or elements contain this")
         self.filter_edit.textChanged.connect(self._apply_filter)
+        # Escape clears the filter first, as the palette's; the next one goes to the canvas.
+        self.escape_clears(self.filter_edit)
         bar.addWidget(self.filter_edit, 1)
         self.explain_button = QToolButton(self)
         self.explain_button.setText("Explain")
