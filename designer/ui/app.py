@@ -14,6 +14,7 @@ import ctypes
 import logging
 import os
 import sys
+import threading
 import traceback
 import weakref
 from collections.abc import Callable, Mapping
@@ -23,6 +24,7 @@ from types import TracebackType
 import shiboken6
 from PySide6 import QtCore
 from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from designer import version
@@ -37,6 +39,7 @@ __all__ = [
     "apply_runtime_settings",
     "display_problem",
     "end_session",
+    "fonts_ahead",
     "leave",
     "open_window",
     "run_gui",
@@ -126,6 +129,26 @@ def apply_runtime_settings() -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
+#: The thread populating Qt's font database (:func:`fonts_ahead`), once per process.
+_fonts_thread: list[threading.Thread] = []
+
+
+def fonts_ahead() -> None:
+    """Populate Qt's font database on a thread, once, while the window's modules are
+    imported and its widgets made: the window's first text (the find box's layout)
+    populated it on the UI thread before its first frame (fontconfig's configuration
+    and its list of fonts: ~36 M of the window's ~280 M instructions, more with a cold
+    disk; issue 10). The database is Qt's, shared by every thread and guarded by its
+    own lock: the UI thread's first text waits for the population if it comes first,
+    and finds it done otherwise. PySide releases the interpreter lock for the call.
+    Needs the application object (the platform's font database)."""
+    if _fonts_thread or QCoreApplication.instance() is None:
+        return
+    thread = threading.Thread(target=QFontDatabase.families, name="fonts ahead", daemon=True)
+    _fonts_thread.append(thread)
+    thread.start()
+
+
 class ExceptionDialog:
     """``sys.excepthook`` for the window: an exception in a slot or an event handler
     is logged with its traceback and shown in a dialog naming the log file; the
@@ -173,9 +196,11 @@ def open_window(file: str | None) -> QWidget:
     among them (~27 ms CPU at a big design's start), that found nothing to free.
 
     ``file`` is read (and its digest made) on a thread meanwhile
-    (:func:`designer.persistence.read_ahead`): the open takes its bytes."""
+    (:func:`designer.persistence.read_ahead`): the open takes its bytes; so is Qt's font
+    database populated (:func:`fonts_ahead`, if :func:`run_gui` has not started it)."""
     from designer.persistence import forget_read_ahead, read_ahead
 
+    fonts_ahead()
     if file:
         read_ahead(file)
     try:
@@ -287,10 +312,11 @@ def run_gui(args: argparse.Namespace, end_process: Callable[[int], None] | None 
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2
-    from designer.ui.main_window import APP_NAME
-
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    fonts_ahead()  # beside the window's imports
+    from designer.ui.main_window import APP_NAME
+
     apply_runtime_settings()
     install_button_keys(app)  # "Save the changes?": Discard is Alt+D
     app.setApplicationName(APP_NAME)

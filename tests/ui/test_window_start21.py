@@ -1,0 +1,154 @@
+"""The window's start before a big design's first frame, wave 21 (issue 10, `open21b`):
+
+* Qt's font database (fontconfig's configuration and list of fonts: the window's first
+  text populated it on the UI thread) is populated on a thread from the moment the
+  application object exists, beside the window's imports and construction
+  (``designer.ui.app.fonts_ahead``);
+* the empty design a window starts with is made without asking ``inspect.signature`` of
+  its fields' default factories (pydantic's ``model_construct`` did: a parse of
+  ``list``'s text signature that compiled :mod:`tokenize`'s patterns).
+
+The first through the console command's own function in a child process
+(``designer.entry.main(["gui", FILE])``), so that nothing the test process already
+populated counts.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gui_door import user_folders
+
+from designer.domain.design import Design, empty_design, unvalidated_default
+from designer.domain.workload import CapacitySettings
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample_designs" / "dag_with_ha.json"
+
+CHILD = """
+import json, os, sys, threading
+import designer.ui.app as door
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+calls = []
+real = door.QFontDatabase
+
+class Spy:  # the font database as fonts_ahead sees it: who populates it, and when
+    @staticmethod
+    def families(*args):
+        calls.append({
+            "thread": threading.current_thread().name,
+            "main thread": threading.current_thread() is threading.main_thread(),
+            "window imported": "designer.ui.main_window" in sys.modules,
+        })
+        found = real.families(*args)
+        calls[-1]["families"] = len(found)
+        return found
+
+door.QFontDatabase = Spy
+report = {}
+
+class Probe(QObject):
+    def eventFilter(self, obj, event):
+        view = obj.parent()
+        if (
+            event.type() == QEvent.Type.Paint
+            and type(view).__name__ == "DesignView"
+            and len(view.session.design.elements)
+        ):
+            QApplication.instance().removeEventFilter(self)
+            window = view.window()
+            door._fonts_thread[0].join(30)
+            report["calls"] = calls
+            report["thread ended"] = not door._fonts_thread[0].is_alive()
+            report["daemon"] = door._fonts_thread[0].daemon
+            find = window.find_edit
+            report["find box"] = [find.placeholderText(), find.fontMetrics().height()]
+            QTimer.singleShot(0, lambda: (print(json.dumps(report), flush=True), os._exit(0)))
+        return False
+
+probe = Probe()
+opened = door.open_window
+
+def open_window(file):
+    QApplication.instance().installEventFilter(probe)
+    QTimer.singleShot(60000, lambda: os._exit(3))
+    return opened(file)
+
+door.open_window = open_window
+from designer.entry import main
+main(["gui", sys.argv[1]])
+"""
+
+
+def test_the_gui_door_populates_the_font_database_on_a_thread_beside_the_imports(
+    tmp_path: Path,
+) -> None:
+    env = {**os.environ, **user_folders(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(SAMPLE)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    # Once (run_gui's call; open_window's finds it started), on its own thread, started
+    # before the window's modules were imported, and over before the first frame.
+    assert report["calls"] == [
+        {
+            "thread": "fonts ahead",
+            "main thread": False,
+            "window imported": False,
+            "families": report["calls"][0]["families"],
+        }
+    ]
+    assert report["calls"][0]["families"] > 0  # the database it populated has fonts
+    assert report["thread ended"] is True
+    assert report["daemon"] is True  # never holds the process's end
+    placeholder, height = report["find box"]
+    assert placeholder and height > 0  # the window's texts laid out with those fonts
+
+
+def test_fonts_ahead_needs_the_application_object(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without an application there is no platform font database to populate: nothing
+    starts (and a later call, once there is one, may still start it)."""
+    import designer.ui.app as door
+
+    started: list[object] = []
+    monkeypatch.setattr(door, "_fonts_thread", [])
+    monkeypatch.setattr(door.QCoreApplication, "instance", staticmethod(lambda: None))
+    monkeypatch.setattr(door.threading.Thread, "start", lambda self: started.append(self))
+    door.fonts_ahead()
+    assert started == [] and door._fonts_thread == []
+
+
+def test_the_empty_design_asks_no_factory_for_its_signature(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[object] = []
+    real = inspect.Signature.from_callable  # what inspect.signature (pydantic's) calls
+
+    def spy(cls: type[inspect.Signature], obj: object, **kwargs: object) -> inspect.Signature:
+        asked.append(obj)
+        return real(obj, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(inspect.Signature, "from_callable", classmethod(spy))
+    made = empty_design()
+    assert asked == []
+    assert made == Design()
+    assert made.model_fields_set == set()
+    assert made.model_dump_json() == Design().model_dump_json()
+    assert unvalidated_default(CapacitySettings) == CapacitySettings()
+    # Each design its own lists and dicts (a factory's call each, not a shared default).
+    other = empty_design()
+    assert made.elements is not other.elements and made.layout is not other.layout
