@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -698,6 +699,21 @@ def test_a_big_designs_lines_wait_except_those_its_first_view_shows(  # type: ig
     with scene.partial_reads():
         estimated = scene.waiting_line_rects()
         fitted = view.drawing_rect()  # what the first view fitted, lines waiting
+        # The fit asks which of them the boxes' bounds leave out without making a
+        # rectangle each (wave 21): the same answer as QRectF.contains, to the edge
+        # (a line's own rectangle contains itself), for any bounds (reversed, null).
+        some = list(estimated.values())[:: max(1, len(estimated) // 12)]
+        for bounds in [
+            fitted,
+            fitted.adjusted(200, 150, -300, -100),
+            QRectF(fitted.right(), fitted.bottom(), -fitted.width(), -fitted.height()),
+            QRectF(fitted.x(), fitted.y(), fitted.width(), 0.0),
+            QRectF(),
+            *some,
+            *(rect.united(other) for rect, other in pairwise(some)),
+        ]:
+            expected = [key for key, rect in estimated.items() if not bounds.contains(rect)]
+            assert scene.waiting_lines_beyond(bounds) == expected, bounds
     assert estimated.keys() == waiting.keys()  # (every family shown, details too)
     lines = scene.edges  # read: every line made now, straight (routed when settled)
     assert not scene.lines_waiting and not scene.building

@@ -188,7 +188,7 @@ class DesignView(QGraphicsView):
             # rest, made now: their bounds as drawn, whatever their count.)
             edges = list(scene.edges.values())
             bounds = self._with_lines(bounds, edges)
-            beyond = [k for k, r in scene.waiting_line_rects().items() if not bounds.contains(r)]
+            beyond = scene.waiting_lines_beyond(bounds)
             bounds = self._with_lines(bounds, scene.make_lines(beyond))
         return bounds
 
