@@ -152,3 +152,45 @@ def test_the_empty_design_asks_no_factory_for_its_signature(
     # Each design its own lists and dicts (a factory's call each, not a shared default).
     other = empty_design()
     assert made.elements is not other.elements and made.layout is not other.layout
+
+
+def test_a_frame_measures_each_text_once_per_font(  # type: ignore[no-untyped-def]
+    qtbot, launch, monkeypatch
+):
+    """``dr-designer gui FILE``: the canvas's texts are measured once per font and kept
+    (``designer.ui.canvas.labels.metrics_for``): a VM's name was shaped for its
+    elision, its readability and its disks' room, a host's figures for the subtitle's
+    room and its label, in each frame. Still measured anew with new fonts (a theme)."""
+    from collections import Counter
+
+    from PySide6.QtGui import QFontMetricsF
+
+    from designer.ui.canvas.labels import forget_metrics, metrics_for
+
+    forget_metrics()  # (this process's earlier windows measured with the same fonts)
+    measured: Counter[tuple[float, float, float, str]] = Counter()
+    real = QFontMetricsF.horizontalAdvance
+
+    def spy(self: QFontMetricsF, text: str, *args: object) -> float:
+        measured[(self.height(), self.averageCharWidth(), self.maxWidth(), text)] += 1
+        return real(self, text, *args)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(QFontMetricsF, "horizontalAdvance", spy)
+    window = launch(ROOT / "sample_designs" / "disk_placements.json")
+    scene = window.view.design_scene
+    qtbot.waitUntil(lambda: bool(measured))  # the first frame painted its boxes
+    scene.labels.record = []  # every box painted afresh in the next pass, and listed
+    window.view.viewport().repaint()
+    names = {label.text for label in scene.labels.record}
+    assert any(node.name in names for node in scene.nodes.values())  # names drawn
+    assert max(measured.values()) == 1, measured.most_common(3)
+    # The widths are QFontMetricsF's own.
+    font = scene.theme.font
+    for _, _, _, text in list(measured)[:20]:
+        assert metrics_for(font).horizontalAdvance(text) == real(QFontMetricsF(font), text)
+    # New fonts (the desktop's light/dark switch): measured again.
+    before = sum(measured.values())
+    scene.set_theme(type(scene.theme)(window.view.palette()))
+    scene.labels.record = []
+    window.view.viewport().repaint()
+    assert sum(measured.values()) > before

@@ -44,7 +44,7 @@ from designer.ui import slices
 from designer.ui.canvas import routing
 from designer.ui.canvas.items.edge import EdgeItem, load_percent
 from designer.ui.canvas.items.node import NodeItem, disk_tags, enum_words, name_tokens
-from designer.ui.canvas.labels import Fit, Labels
+from designer.ui.canvas.labels import Fit, Labels, forget_metrics
 from designer.ui.canvas.layers import CanvasLayers, group_of
 from designer.ui.canvas.markers import Mark, iter_marks
 from designer.ui.canvas.presentation import (
@@ -594,6 +594,7 @@ class DesignScene(QGraphicsScene):
         """New colours (the desktop switched light/dark): restyle every item."""
         self._kept_placing = None
         self.theme = theme
+        forget_metrics()  # its fonts measured anew
         self.setBackgroundBrush(theme.background)
         self.rebuild()
 

@@ -40,7 +40,7 @@ from designer.domain.elements import (
 )
 from designer.domain.field_words import choice_text
 from designer.domain.kinds import container_kinds
-from designer.ui.canvas.labels import MIN_TEXT_PX, Labels, em_px, readable
+from designer.ui.canvas.labels import MIN_TEXT_PX, Labels, em_px, metrics_for, readable
 from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, is_detail
 from designer.ui.canvas.theme import Theme
 from designer.ui.icons import icon_image
@@ -711,7 +711,7 @@ class NodeItem(QGraphicsRectItem):
         ok = False
         if fitted is not None:
             width = r.width() - 7 - (21 if scale * 16 >= MIN_TEXT_PX else 0) - 8
-            metrics = QFontMetricsF(fitted[0])
+            metrics = metrics_for(fitted[0])
             ok = readable(self._elide(metrics, self.name, width), self.name)
         self._readable_at = (scale, ok)
         return ok
@@ -721,7 +721,7 @@ class NodeItem(QGraphicsRectItem):
         zoomed in), shortened to the box's width (the same in the scene at every zoom)."""
         if self._readable_best is None:
             width = self.rect().width() - 7 - 21 - 8  # the icon shows when zoomed in
-            metrics = QFontMetricsF(self._scene.theme.font)
+            metrics = metrics_for(self._scene.theme.font)
             self._readable_best = readable(self._elide(metrics, self.name, width), self.name)
         return self._readable_best
 
@@ -865,7 +865,7 @@ class NodeItem(QGraphicsRectItem):
         font = theme.small_font
         if em_px(painter, font) < MIN_TEXT_PX:
             return 0.0  # unreadable: the VM's name gets the room
-        metrics = QFontMetricsF(font)
+        metrics = metrics_for(font)
         right = (
             r.right()
             - 6
@@ -878,7 +878,7 @@ class NodeItem(QGraphicsRectItem):
         pen.setCosmetic(True)
         tags = self.disk_tags
         # The name comes first: the tags get what its shortest readable form leaves.
-        name_metrics = QFontMetricsF(theme.font)
+        name_metrics = metrics_for(theme.font)
         shortest = name_metrics.horizontalAdvance(self.name)
         if shortest > r.width() / 2:
             forms = shortened_names(self.name, self._affixes())
@@ -934,7 +934,7 @@ class NodeItem(QGraphicsRectItem):
         if self._name_width_at is not None and self._name_width_at[0] == key:
             return self._name_width_at[1]
         fitted = self._scene.labels.fitted_font(painter, font, room_height)
-        width = QFontMetricsF(fitted[0] if fitted else font).horizontalAdvance(self.name)
+        width = metrics_for(fitted[0] if fitted else font).horizontalAdvance(self.name)
         self._name_width_at = (key, width)
         return width
 
@@ -943,7 +943,7 @@ class NodeItem(QGraphicsRectItem):
         key = (self.subtitle, QFont(font))
         if self._subtitle_width_in is not None and self._subtitle_width_in[0] == key:
             return self._subtitle_width_in[1]
-        width = QFontMetricsF(font).horizontalAdvance(self.subtitle)
+        width = metrics_for(font).horizontalAdvance(self.subtitle)
         self._subtitle_width_in = (key, width)
         return width
 
