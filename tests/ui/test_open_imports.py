@@ -28,7 +28,8 @@ from designer.domain.workload import CapacitySettings
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_designs" / "dag_with_ha.json"
 
-CHILD = """
+CHILD = (
+    """
 import builtins, json, os, sys
 import designer.ui.app as door  # as the console command's gui does: PySide6 through it
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -48,30 +49,21 @@ def window():
 
 report = {}
 
-class Probe(QObject):
-    def eventFilter(self, obj, event):
-        view = obj.parent()
-        if (
-            event.type() == QEvent.Type.Paint
-            and type(view).__name__ == "DesignView"
-            and len(view.session.design.elements)  # the design's, not the empty window's
-        ):
-            QApplication.instance().removeEventFilter(self)
-            feature = sys.modules["PySide6.support.feature"]
-            report["hook off"] = builtins.__import__ is builtins.__orig_import__
-            report["inspected"] = sorted(
-                name for name in feature.pyside_feature_dict if name.startswith("designer")
-            )
-            report["built at first frame"] = sorted(
-                m.__name__ for m in domain_models() if m.__pydantic_complete__
-            )
-            report["import report at first frame"] = "designer.interop.report" in sys.modules
-            inspector = next(
-                w for w in window().findChildren(QObject) if type(w).__name__ == "InspectorPanel"
-            )
-            report["capacity editors at first frame"] = len(inspector.capacity_editors)
-            QTimer.singleShot(0, edit_then_wait)
-        return False
+def at_first_frame(view):
+    feature = sys.modules["PySide6.support.feature"]
+    report["hook off"] = builtins.__import__ is builtins.__orig_import__
+    report["inspected"] = sorted(
+        name for name in feature.pyside_feature_dict if name.startswith("designer")
+    )
+    report["built at first frame"] = sorted(
+        m.__name__ for m in domain_models() if m.__pydantic_complete__
+    )
+    report["import report at first frame"] = "designer.interop.report" in sys.modules
+    inspector = next(
+        w for w in window().findChildren(QObject) if type(w).__name__ == "InspectorPanel"
+    )
+    report["capacity editors at first frame"] = len(inspector.capacity_editors)
+    QTimer.singleShot(0, edit_then_wait)
 
 def edit_then_wait():
     from designer.document.commands import Rename
@@ -89,6 +81,22 @@ def wait_for_models():
     report["all built after"] = len(models)
     print(json.dumps(report), flush=True)
     os._exit(0)
+"""
+    + (
+        # The child's door and watch (shared): `dr-designer gui FILE` through the console
+        # command's function, at_first_frame(view) at the opened design's first paint.
+        FIRST_FRAME := """
+class Probe(QObject):
+    def eventFilter(self, obj, event):
+        view = obj.parent()
+        if (
+            event.type() == QEvent.Type.Paint
+            and type(view).__name__ == "DesignView"
+            and len(view.session.design.elements)  # the design's, not the empty window's
+        ):
+            QApplication.instance().removeEventFilter(self)
+            at_first_frame(view)
+        return False
 
 probe = Probe()
 opened = door.open_window
@@ -102,12 +110,14 @@ door.open_window = open_window
 from designer.entry import main
 main(["gui", sys.argv[1]])
 """
+    )
+)
 
 
-def run_child(tmp_path: Path, cache: Path) -> dict[str, object]:
-    """The child's report; ``tmp_path`` its user's folders (the child leaves its edit
-    to the recovery journal there: a second start in them would offer it, in a
-    dialog)."""
+def run_child(tmp_path: Path, cache: Path, child: str = CHILD) -> dict[str, object]:
+    """The child's report (its last line, JSON); ``tmp_path`` its user's folders (the
+    child leaves its edit to the recovery journal there: a second start in them would
+    offer it, in a dialog)."""
     env = {
         **os.environ,
         **user_folders(tmp_path),
@@ -115,7 +125,7 @@ def run_child(tmp_path: Path, cache: Path) -> dict[str, object]:
         "DR_DESIGNER_CACHE_DIR": str(cache),  # the schema cache: empty at first
     }
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(SAMPLE)],
+        [sys.executable, "-c", child, str(SAMPLE)],
         env=env,
         capture_output=True,
         text=True,

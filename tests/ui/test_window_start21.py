@@ -16,26 +16,25 @@ populated counts.
 from __future__ import annotations
 
 import inspect
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from gui_door import user_folders
+from test_open_imports import FIRST_FRAME, run_child
 
 from designer.domain.design import Design, empty_design, unvalidated_default
 from designer.domain.workload import CapacitySettings
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "sample_designs" / "dag_with_ha.json"
 
-CHILD = """
+# The child: the font database watched, then (FIRST_FRAME) the console door on FILE and
+# at_first_frame at the opened design's first paint.
+CHILD = (
+    """
 import json, os, sys, threading
 import designer.ui.app as door
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication
 
 calls = []
 real = door.QFontDatabase
@@ -55,53 +54,24 @@ class Spy:  # the font database as fonts_ahead sees it: who populates it, and wh
 door.QFontDatabase = Spy
 report = {}
 
-class Probe(QObject):
-    def eventFilter(self, obj, event):
-        view = obj.parent()
-        if (
-            event.type() == QEvent.Type.Paint
-            and type(view).__name__ == "DesignView"
-            and len(view.session.design.elements)
-        ):
-            QApplication.instance().removeEventFilter(self)
-            window = view.window()
-            door._fonts_thread[0].join(30)
-            report["calls"] = calls
-            report["thread ended"] = not door._fonts_thread[0].is_alive()
-            report["daemon"] = door._fonts_thread[0].daemon
-            find = window.find_edit
-            report["find box"] = [find.placeholderText(), find.fontMetrics().height()]
-            QTimer.singleShot(0, lambda: (print(json.dumps(report), flush=True), os._exit(0)))
-        return False
-
-probe = Probe()
-opened = door.open_window
-
-def open_window(file):
-    QApplication.instance().installEventFilter(probe)
-    QTimer.singleShot(60000, lambda: os._exit(3))
-    return opened(file)
-
-door.open_window = open_window
-from designer.entry import main
-main(["gui", sys.argv[1]])
+def at_first_frame(view):
+    window = view.window()
+    door._fonts_thread[0].join(30)
+    report["calls"] = calls
+    report["thread ended"] = not door._fonts_thread[0].is_alive()
+    report["daemon"] = door._fonts_thread[0].daemon
+    find = window.find_edit
+    report["find box"] = [find.placeholderText(), find.fontMetrics().height()]
+    QTimer.singleShot(0, lambda: (print(json.dumps(report), flush=True), os._exit(0)))
 """
+    + FIRST_FRAME
+)
 
 
 def test_the_gui_door_populates_the_font_database_on_a_thread_beside_the_imports(
     tmp_path: Path,
 ) -> None:
-    env = {**os.environ, **user_folders(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(SAMPLE)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report: Any = run_child(tmp_path, tmp_path / "cache", CHILD)
     # Once (run_gui's call; open_window's finds it started), on its own thread, started
     # before the window's modules were imported, and over before the first frame.
     assert report["calls"] == [
