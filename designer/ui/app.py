@@ -139,9 +139,10 @@ def fonts_ahead() -> None:
     populated it on the UI thread before its first frame (fontconfig's configuration
     and its list of fonts: ~36 M of the window's ~280 M instructions, more with a cold
     disk; issue 10). The database is Qt's, shared by every thread and guarded by its
-    own lock: the UI thread's first text waits for the population if it comes first,
-    and finds it done otherwise. PySide releases the interpreter lock for the call.
-    Needs the application object (the platform's font database)."""
+    own lock (QFontDatabase: "All functions in this class are thread-safe"): the UI
+    thread's first text waits for the population if it comes first, and finds it done
+    otherwise. PySide releases the interpreter lock for the call. Needs the application
+    object (the platform's font database)."""
     if _fonts_thread or QCoreApplication.instance() is None:
         return
     thread = threading.Thread(target=QFontDatabase.families, name="fonts ahead", daemon=True)
