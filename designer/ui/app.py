@@ -24,7 +24,7 @@ from types import TracebackType
 import shiboken6
 from PySide6 import QtCore
 from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from designer import version
@@ -141,9 +141,9 @@ def fonts_ahead() -> None:
     disk; issue 10). The database is Qt's, shared by every thread and guarded by its
     own lock (QFontDatabase: "All functions in this class are thread-safe"): the UI
     thread's first text waits for the population if it comes first, and finds it done
-    otherwise. PySide releases the interpreter lock for the call. Needs the application
+    otherwise. PySide releases the interpreter lock for the call. Needs a GUI application
     object (the platform's font database)."""
-    if _fonts_thread or QCoreApplication.instance() is None:
+    if _fonts_thread or not isinstance(QCoreApplication.instance(), QGuiApplication):
         return
     thread = threading.Thread(target=QFontDatabase.families, name="fonts ahead", daemon=True)
     _fonts_thread.append(thread)

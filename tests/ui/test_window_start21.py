@@ -89,17 +89,25 @@ def test_the_gui_door_populates_the_font_database_on_a_thread_beside_the_imports
     assert placeholder and height > 0  # the window's texts laid out with those fonts
 
 
-def test_fonts_ahead_needs_the_application_object(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without an application there is no platform font database to populate: nothing
-    starts (and a later call, once there is one, may still start it)."""
+def test_fonts_ahead_needs_the_application_object(  # type: ignore[no-untyped-def]
+    qapp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a GUI application there is no platform font database to populate:
+    nothing starts (and a later call, once there is one, may still start it)."""
     import designer.ui.app as door
 
     started: list[object] = []
     monkeypatch.setattr(door, "_fonts_thread", [])
-    monkeypatch.setattr(door.QCoreApplication, "instance", staticmethod(lambda: None))
+    monkeypatch.setattr(door.threading.Thread, "start", lambda self: started.append(self))
+    for instance in (None, object()):  # none, or a core (not GUI) application
+        monkeypatch.setattr(door.QCoreApplication, "instance", staticmethod(lambda i=instance: i))
+        door.fonts_ahead()
+        assert started == [] and door._fonts_thread == []
+    monkeypatch.undo()  # the real application: it starts
+    monkeypatch.setattr(door, "_fonts_thread", [])
     monkeypatch.setattr(door.threading.Thread, "start", lambda self: started.append(self))
     door.fonts_ahead()
-    assert started == [] and door._fonts_thread == []
+    assert [t.name for t in door._fonts_thread] == ["fonts ahead"] and started == door._fonts_thread
 
 
 def test_the_empty_design_asks_no_factory_for_its_signature(
