@@ -336,7 +336,7 @@ def _report(
         # Normal operation's only, the same in every mode: built when first read.
         log_luns=Deferred(
             _as_sized(
-                partial(log_lun_reports, prep, engine.workload, DagCopies.of(engine.flows)),
+                partial(log_lun_reports, prep, None, DagCopies.of(engine.flows)),
                 large,
             )
         ),

@@ -27,7 +27,7 @@ from designer.capacity.lost import LostCopies
 from designer.capacity.modes import NORMAL, Mode
 from designer.capacity.view import ModeView, Route
 from designer.domain.enums import MirrorMode
-from designer.simulation import Settled, Simulator
+from designer.simulation import DbRun, Settled, Simulator
 from designer.simulation.prepared import database_servers
 from designer.workload import (
     STEADY_KINDS,
@@ -142,11 +142,26 @@ def _streams(
     return sum_by_link([*routed, *others], bandwidth)
 
 
+def normal_streams(
+    flows: Flows,
+    links: LinkEnds,
+    baseline: Mapping[str, DbRun],
+    base_active: Mapping[str, str | None],
+) -> dict[LinkKey, LinkLoad]:
+    """Normal operation's streams per link direction, made again from ``flows``'s tables
+    as the engine's set-up made them (``_streams`` of its ``base_db`` and
+    ``base_other``: the same streams in the same order), for a report that reads them
+    after its engine is gone."""
+    view = ModeView(flows.prep, links, baseline)
+    return _streams(flows.normal(view, base_active), {}, flows.others(view), view.bandwidth)
+
+
 class _LinkLoads(Mapping[LinkKey, LinkLoad]):
     """A mode's streams per link direction (``sum_by_link``), summed when first read:
-    normal operation's are kept for the report's stream details (``LinkReport``), which
+    normal operation's are for the report's stream details (``LinkReport``), which
     the text and JSON outputs read and the window and the rules do not (at 25k 8,000
-    streams on ~50 link directions, ~8 % of the engine's set-up)."""
+    streams on ~50 link directions, ~8 % of the engine's set-up); they are made again
+    from the flows' tables then (:func:`normal_streams`), not kept."""
 
     __slots__ = ("_build", "_found")
 
@@ -1946,9 +1961,28 @@ class CapacityEngine:
         if keep_streams:
             # (Its inputs held, not the engine: no reference cycle through its normal
             # operation's result, which a sizing freed by reference counting keeps.)
-            result.loads = _LinkLoads(
-                partial(_streams, self.base_db, mode_db, others, view.bandwidth)
-            )
+            build: Callable[[], dict[LinkKey, LinkLoad]]
+            if (
+                view.world is None
+                and not mode_db
+                and others is self.base_other
+                and not (bandwidth or directions_down)
+            ):
+                # Normal operation's (the set-up's): made again from the tables when
+                # read, not kept (at 25k 20,000 objects: its streams, their routes'
+                # pairs, the lists per database, which the first collection after a
+                # sizing walked because the report held them; the text and JSON
+                # outputs read them, the window and the rules do not).
+                build = partial(
+                    normal_streams,
+                    self.flows.detached(),
+                    self.links,
+                    self.baseline,
+                    self.base_active,
+                )
+            else:
+                build = partial(_streams, self.base_db, mode_db, others, view.bandwidth)
+            result.loads = _LinkLoads(build)
         return result
 
     def _link_figures(

@@ -16,6 +16,7 @@ Only streams between different sites reach a WAN link.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from copy import copy
 from typing import Any
 
 from designer.capacity.view import ModeView, Route
@@ -41,17 +42,24 @@ class Flows:
 
     def __init__(self, prep: Prepared, workload: Workload) -> None:
         self.prep = prep
-        self.workload = workload
         fig = workload.figures
         self.shipping: dict[str, float] = {}
         self.reseed_mbps: dict[str, float] = {}
         self.copy_members: dict[str, tuple[str, ...]] = {}
+        #: DAG database → its logs' GB per hour (``Workload.database(db_id)
+        #: .log_gb_per_hour``, the same operation): what the log LUNs read of the
+        #: workload, kept in a dict of floats (one object the cyclic collector does not
+        #: track) rather than the 4,000 database loads at 25k.
+        self.log_gb_per_hour: dict[str, float] = {}
+        #: What the log LUNs read of the figures (see :class:`DagCopies`).
+        self.log_lun_free_pct = fig.log_lun_free_pct
         #: Exchange 2007 database → (CCR nodes, SCR targets, group) of its replication.
         self.e2007: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {}
         # Every database's load at once; ``Workload.shipping_mbps`` and the reseed rate
         # inlined (the same operations in the same order), the members read by C.
         loads = workload.loads()
         shipping, reseed_mbps, copy_members = self.shipping, self.reseed_mbps, self.copy_members
+        hourly_of = self.log_gb_per_hour
         kept = 1.0 - fig.compression_pct / 100.0
         reseed_s = fig.reseed_window_h * 3600.0
         members_of, dag_of_db = prep.copy_members, prep.dag_of_db
@@ -61,7 +69,8 @@ class Flows:
             members = members_of.get(db_id)
             if members is not None and len(members) >= 2 and db_id in dag_of_db:
                 load = loads[db_id]
-                log_mbps = load.log_gb_per_day / 24.0 * 8000.0 / 3600.0
+                hourly = hourly_of[db_id] = load.log_gb_per_day / 24.0
+                log_mbps = hourly * 8000.0 / 3600.0
                 shipping[db_id] = log_mbps * load.peak_factor * kept
                 reseed_mbps[db_id] = db.size_gb * 8000.0 / reseed_s
                 copy_members[db_id] = members
@@ -110,6 +119,17 @@ class Flows:
                 (mirror_id, mirror.source_lun, mirror.target_lun, src, dst, pinned, way)
             )
         self._mirror_ways = len(ways)
+
+    def detached(self) -> Flows:
+        """The same tables (shared: none changes after the set-up) without the streams
+        made so far: what a sized report keeps to make normal operation's streams again
+        when they are read (:func:`designer.capacity.engine.normal_streams`), instead of
+        the ~8,000 streams themselves at 25k (each an object the first collection after
+        the sizing walks) or the engine's cache of every mode's."""
+        found = copy(self)
+        found._copy_streams = {}
+        found._mirror_streams = {}
+        return found
 
     # -- DAG -----------------------------------------------------------------------------
     def database(

@@ -12,7 +12,7 @@ of a full recomputation (``tests/capacity/test_capacity_fast_path.py``,
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Mapping
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -137,20 +137,26 @@ def host_reports(
 # -- log LUNs -----------------------------------------------------------------------------
 class DagCopies(NamedTuple):
     """What the log LUNs read of the engine's :class:`Flows`: each database's copies'
-    members and the Exchange 2007 clusters' databases. A sized report keeps these for
-    its deferred log LUNs, not the whole ``Flows`` (its ~8,000 streams at 25k): what a
-    report keeps alive after the sizing, the first collection after it walks."""
+    members, the Exchange 2007 clusters' databases, each DAG database's logs per hour
+    and the figures' free share of a log LUN. A sized report keeps these for its
+    deferred log LUNs, not the whole ``Flows`` (its ~8,000 streams at 25k) nor the
+    workload (its 4,000 database loads): what a report keeps alive after the sizing,
+    the first collection after it walks (the rates are one dict of floats, which the
+    cyclic collector does not track)."""
 
     copy_members: dict[str, tuple[str, ...]]
     e2007: Container[str]
+    #: DAG database → its logs' GB per hour (None: read from the workload).
+    log_gb_per_hour: Mapping[str, float] | None = None
+    log_lun_free_pct: float = 0.0
 
     @classmethod
     def of(cls, flows: Flows) -> DagCopies:
-        return cls(flows.copy_members, flows.e2007)
+        return cls(flows.copy_members, flows.e2007, flows.log_gb_per_hour, flows.log_lun_free_pct)
 
 
 def log_lun_reports(
-    prep: Prepared, workload: Workload, flows: Flows | DagCopies | None = None
+    prep: Prepared, workload: Workload | None, flows: Flows | DagCopies | None = None
 ) -> list[LogLunReport]:
     """Each LUN holding the logs of a DAG database's copy (a database with at least two
     copies): its copies, the logs they write per hour, its free space and the hours
@@ -158,7 +164,8 @@ def log_lun_reports(
     (``copy_log_luns`` inlined: 4,000 databases and 16,000 copies at 25k); each LUN's
     rate is the sum over its databases in the order it always had. ``flows`` (the
     engine's): its copies' members of those databases, in design order, instead of
-    reading every database's copies again."""
+    reading every database's copies again, and their log rates and the free share
+    as it worked them out from its workload (``workload`` then unread: None will do)."""
     disks_of_db = prep.disks_of_db
     per_lun: dict[str, list[tuple[str, str]]] = {}
     for db_id, members in _dag_copies(prep, flows):
@@ -216,8 +223,13 @@ def log_lun_reports(
     luns = prep.luns
     # ``database(db_id).log_gb_per_hour`` and ``lun_free_gb(lun_id)`` inlined (the same
     # operations): 4,000 databases and 1,600 LUNs at 25k.
-    free_pct = workload.figures.log_lun_free_pct
-    rate_of = _Rates(workload).__getitem__
+    rates = flows.log_gb_per_hour if flows is not None else None
+    if flows is not None and rates is not None:
+        free_pct, rate_of = flows.log_lun_free_pct, rates.__getitem__
+    else:
+        if workload is None:
+            raise ValueError("the log LUNs need a workload, or the engine's log rates")
+        free_pct, rate_of = workload.figures.log_lun_free_pct, _Rates(workload).__getitem__
     reports: list[LogLunReport] = []
     for lun_id in sorted(per_lun):
         held_lun = luns.get(lun_id)
