@@ -141,3 +141,35 @@ def test_the_log_luns_need_a_workload_or_the_rates() -> None:
     assert log_lun_reports(sim.prep, engine.workload, bare) == log_lun_reports(
         sim.prep, engine.workload
     )
+
+
+def test_the_command_line_writes_the_streams_and_log_luns_a_kept_engine_gives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Through the door: ``dr-designer capacity FILE --mode all --format json`` of a
+    generated design (sized with the collector paused) writes every link's normal
+    streams and the log LUNs as the engine's own streams (``base_db``) and the workload's
+    loads give them."""
+    import json
+
+    from benchmarks.generate import generate_design
+    from designer.entry import main
+    from designer.persistence import save
+
+    design = generate_design("1k", seed=1, workload=True)
+    path = tmp_path / "sized.json"
+    save(design, path)
+    main(["capacity", str(path), "--mode", "all", "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    sim = Simulator(load(path))
+    engine = CapacityEngine(sim)
+    held = capacity(sim, engine=engine)
+    kept = _streams(engine.base_db, {}, engine.base_other, engine.normal_view.bandwidth)
+    for link in held.links:
+        link.loads = kept
+    held.log_luns = log_lun_reports(sim.prep, engine.workload)
+    want = json.loads(json.dumps(held.to_json(all_modes=True)))
+    assert data["links"] == want["links"]
+    assert data["log_luns"] == want["log_luns"]
+    assert any(link["normal"]["a_to_b"]["streams"] for link in data["links"])
+    assert data["log_luns"]
