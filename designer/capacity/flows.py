@@ -93,8 +93,12 @@ class Flows:
         self.repl_peak = {r: workload.host_replication_peak_factor(r) for r in prep.host_repls}
         #: (database, copy's member, from site, to site, reseed) → its log shipping or
         #: reseed stream: streams are immutable, and the same copy sends the same
-        #: stream in many modes (a frozen dataclass is slow to build).
+        #: stream in many modes (a frozen dataclass is slow to build). Filled as the
+        #: modes ask (:meth:`_known`), not by :meth:`normal`: at 25k no mode asks.
         self._copy_streams: dict[tuple[str, str, str, str, bool], Stream] = {}
+        #: What :meth:`normal` last gave (database → its streams): a mode's copy that
+        #: sends as in normal operation is given normal operation's stream object.
+        self._normal: Mapping[str, list[Routed]] = {}
         #: Mirror → its stream (from its source LUN's site to its target LUN's).
         self._mirror_streams: dict[str, Stream] = {}
         #: The mirrors that can send anything (a rate, LUNs in two known sites), in id
@@ -129,6 +133,7 @@ class Flows:
         found = copy(self)
         found._copy_streams = {}
         found._mirror_streams = {}
+        found._normal = {}
         return found
 
     # -- DAG -----------------------------------------------------------------------------
@@ -177,7 +182,7 @@ class Flows:
             key = (db_id, member, here, there, lost)
             stream = streams.get(key)
             if stream is None:
-                stream = streams[key] = self._copy_stream(db_id, member, here, there, lost)
+                stream = streams[key] = self._known(key)
             found.append((stream, hops))
         return found
 
@@ -187,8 +192,8 @@ class Flows:
         """``database(db_id, view, active_of[db_id])`` of every replicated database, in
         id order, in normal operation's ``view`` (no world: every VM of the design up in
         its own site, no copy lost, nothing down): one loop with the view's lookups
-        read from the design's tables (4,000 databases at 25k), the same streams (the
-        same objects, kept for the modes) on the same routes.
+        read from the design's tables (4,000 databases at 25k), the same streams on the
+        same routes (the same objects are then given to the modes: :meth:`_known`).
 
         What a DAG database sends where depends on its copies' members and its active
         one only (its rate aside): each such pair's copies that send across a link,
@@ -201,11 +206,10 @@ class Flows:
         dag_of = self.prep.dag_of_db.get
         #: (copies' members, active member) → (active site, the copies that send).
         plans: dict[tuple[tuple[str, ...], str], tuple[str, list[_Send]]] = {}
-        streams, new = self._copy_streams, tuple.__new__
-        # A fresh cache (the engine's set-up): no stream to look for.
-        fresh = not streams
+        new = tuple.__new__
         shipping, e2007, copy_members = self.shipping, self.e2007, self.copy_members
         found: dict[str, list[Routed]] = {}
+        self._normal = found
         for db_id in sorted(shipping):
             active = active_of[db_id]
             if active is None:
@@ -226,21 +230,21 @@ class Flows:
             here, sends = plan
             if not sends:
                 continue
-            group = None
+            group = dag_of(db_id) or db_id
+            # The fields in order, by ``tuple.__new__`` (what ``Stream._make`` does in a
+            # Python frame of its own; the named tuple's ``__new__`` with its defaults
+            # costs ~2 x more): 8,000 streams at 25k. Not filed by copy (a 5-tuple key
+            # and an entry each, which no mode read at 25k): see :meth:`_known`.
             for member, there, hops in sends:
-                copy = (db_id, member, here, there, False)
-                stream = None if fresh else streams.get(copy)
-                if stream is None:
-                    if group is None:
-                        group = dag_of(db_id) or db_id
-                    # The fields in order, by ``tuple.__new__`` (what ``Stream._make``
-                    # does in a Python frame of its own; the named tuple's ``__new__``
-                    # with its defaults costs ~2 x more): 8,000 streams at 25k.
-                    stream = streams[copy] = new(
-                        Stream,
-                        ("dag_log_shipping", db_id, group, here, there, mbps, 0.0, 0.0, member),
+                sent.append(
+                    (
+                        new(
+                            Stream,
+                            ("dag_log_shipping", db_id, group, here, there, mbps, 0.0, 0.0, member),
+                        ),
+                        hops,
                     )
-                sent.append((stream, hops))
+                )
         return found
 
     def _sends(
@@ -273,8 +277,25 @@ class Flows:
         key = (db_id, member, here, there, lost)
         stream = self._copy_streams.get(key)
         if stream is None:
-            stream = self._copy_streams[key] = self._copy_stream(db_id, member, here, there, lost)
+            stream = self._copy_streams[key] = self._known(key)
         return stream
+
+    def _known(self, key: tuple[str, str, str, str, bool]) -> Stream:
+        """The stream of ``key``'s copy (see :attr:`_copy_streams`): normal operation's
+        own object when the copy sends as in normal operation (a mode's lists then
+        compare with normal operation's at identity), else a new one."""
+        db_id, member, here, there, lost = key
+        if not lost:
+            for routed in self._normal.get(db_id, ()):
+                stream = routed[0]
+                if (
+                    stream.target == member
+                    and stream.from_site == here
+                    and stream.to_site == there
+                    and stream.kind == "dag_log_shipping"
+                ):
+                    return stream
+        return self._copy_stream(db_id, member, here, there, lost)
 
     def _copy_stream(self, db_id: str, member: str, here: str, there: str, lost: bool) -> Stream:
         db = self.prep.dbs[db_id]

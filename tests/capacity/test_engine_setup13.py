@@ -2,7 +2,7 @@
 
 - normal operation's streams by :meth:`Flows.normal` (one loop over the replicated
   databases) against :meth:`Flows.database` per database: the same streams on the same
-  routes, the same stream objects kept for the modes;
+  routes, the same stream objects given to the modes;
 - each database's holders, costs and walk row in one pass over the databases, against
   the holders' pass then the costs' pass over the databases a server holds.
 
@@ -103,8 +103,16 @@ def _check(design: Design) -> int:
         for (stream, hops), (old_stream, old_hops) in zip(routed, want[db_id], strict=True):
             assert type(stream) is Stream and stream == old_stream
             assert hops == old_hops
-    # The streams kept for the modes: the same keys, equal streams.
-    assert engine.flows._copy_streams == flows._copy_streams
+    # The streams given to the modes: for each copy the former set-up filed, normal
+    # operation's own stream object, equal to the former's (wave 21, ``capb21``: the
+    # set-up no longer files them by copy; a mode's first ask finds them).
+    assert engine.flows._copy_streams == {}
+    normal = {id(stream) for routed in engine.base_db.values() for stream, _hops in routed}
+    for key, old_stream in flows._copy_streams.items():
+        given = engine.flows.copy_stream(*key)
+        assert given == old_stream and type(given) is Stream
+        assert (id(given) in normal) is (old_stream.kind == "dag_log_shipping"), key
+        assert engine.flows.copy_stream(*key) is given
     costs, rows = _former_costs(engine)
     assert engine.cost == costs
     assert engine._walk_rows == rows

@@ -86,11 +86,12 @@ def test_a_detached_flows_shares_the_tables_but_no_stream() -> None:
     sim = _generated(0)
     engine = CapacityEngine(sim)
     flows = engine.flows
-    assert flows._copy_streams, "the set-up made streams"
+    assert flows._normal is engine.base_db, "the set-up's streams, given to the modes"
+    assert flows._mirror_streams
     kept = flows.detached()
-    assert kept._copy_streams == {} and kept._mirror_streams == {}
+    assert kept._copy_streams == {} and kept._mirror_streams == {} and kept._normal == {}
     assert kept.shipping is flows.shipping and kept.copy_members is flows.copy_members
-    assert flows._copy_streams, "the engine's own cache is left as it was"
+    assert flows._normal is engine.base_db and flows._mirror_streams, "left as they were"
 
 
 def test_the_report_keeps_no_stream_and_no_database_load() -> None:
