@@ -180,10 +180,21 @@ class MoveInteraction(Interaction):
                 x=round(r.x(), 1), y=round(r.y(), 1), w=r.width(), h=r.height(), color=color
             )
         drops: dict[str, str | None] = {}
-        for root in self.roots:
-            if _sits_in(self.scene.nodes[root].kind):
-                target = self._container_for(root)
-                drops[root] = target.element_id if target is not None else None
+        sitting = [r for r in self.roots if _sits_in(self.scene.nodes[r].kind)]
+        announced = self._container_for(sitting[0]) if sitting else None  # (highlighted)
+        for root in sitting:
+            target = self._container_for(root)
+            if (
+                target is None
+                and announced is not None
+                and announced.kind in _sits_in(self.scene.nodes[root].kind)
+            ):
+                # Dragged with the others, its centre past the box they go in (four
+                # hosts into a site three wide): in with them, the box grows round it,
+                # as the status bar said; the whole move was refused ("must sit in a
+                # vSphere cluster or a site, not on empty canvas").
+                target = announced
+            drops[root] = target.element_id if target is not None else None
         plan = plan_move(doc, new, drops, self.scene, roots=self.roots)
         if isinstance(plan, Refusal):
             self.scene.sync_geometry(self.moving)
