@@ -10,6 +10,8 @@ calculator``, tests/interop/data/calculator-prod: one DAG of 8 members, 72 datab
   ("must sit in a vSphere cluster or a site, not on empty canvas") though the status bar
   had said "Release: Move … into DR-Site": the one whose centre fell past the site's edge
   now goes in with the others, and the site grows round them.
+- A scenario saved in simulation mode could not be played again on the canvas: the
+  scenario bar's *Saved scenarios* menu now plays one from its start.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ import time
 from pathlib import Path
 
 from gui_door import console_main
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QToolButton
 from test_canvas_support import drag
 from test_capacity_window import type_into
+from test_simulation_actions import Window, choose_from_popup
 
 from designer.document.commands import ChangeElements
 from designer.domain.design import LayoutEntry
@@ -152,3 +155,77 @@ def test_hosts_dragged_together_all_go_into_the_site_the_status_bar_names(
     _action(window, "Undo").trigger()
     QTest.qWait(0)
     assert all(e.site != "dr" for e in session.design.elements if isinstance(e, EsxiHost))
+
+
+def test_a_saved_scenario_plays_again_from_the_scenario_bar(
+    qtbot,  # type: ignore[no-untyped-def]
+    launch,  # type: ignore[no-untyped-def]
+    monkeypatch,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """F5, a WAN link degraded from its right-click menu, Save scenario…, Clear: the
+    scenario was in the design but nothing played it again on the canvas (Run all gives
+    verdicts only). The bar's *Saved scenarios* menu lists it and plays it."""
+    w = Window(qtbot, "three_site_stretched_dag", launch)
+    w.enter()
+    chosen: list[str] = []
+    QTimer.singleShot(50, _choose_nested("Degrade", "Bandwidth to 25 %", chosen))
+    QTest.mouseClick(
+        w.view.viewport(), Qt.MouseButton.RightButton, pos=_point_on_line(w, "wan-bos-wor")
+    )
+    assert chosen and chosen[0].startswith("Bandwidth to 25 %"), chosen
+    played = list(w.controller.steps)
+    assert [(s.action, s.target) for s in played] == [("degrade", "wan-bos-wor")]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Dark fiber at 25 %", True))
+    bar = w.mode.bar
+    (save_button,) = [b for b in bar.findChildren(QToolButton) if b.text() == "Save scenario…"]
+    QTest.mouseClick(save_button, Qt.MouseButton.LeftButton)
+    assert [s.name for s in w.window.session.design.scenarios][-1] == "Dark fiber at 25 %"
+    (clear,) = [b for b in bar.findChildren(QToolButton) if b.text() == "Clear"]
+    QTest.mouseClick(clear, Qt.MouseButton.LeftButton)
+    assert w.controller.steps == []
+    picked: list[str] = []
+    QTimer.singleShot(50, choose_from_popup("Dark fiber at 25 %", picked))
+    QTest.mouseClick(bar.saved_button, Qt.MouseButton.LeftButton)
+    assert picked == ["Dark fiber at 25 % (1 step)"]
+    assert list(w.controller.steps) == played
+    assert w.controller.playing and w.controller.time < 5.0  # from the start
+    assert "Playing saved scenario 'Dark fiber at 25 %'" in w.window.statusBar().currentMessage()
+    w.end()
+    assert w.controller.result is not None
+    kinds = {p.data().kind for p in w.mode.timeline.scatter.points()}
+    assert any("degrad" in k for k in kinds), kinds  # the Timeline plots it again
+    w.window.grab().save(str(tmp_path / "saved-scenario-played.png"))
+
+
+def _point_on_line(w: Window, key: str) -> QPoint:
+    """A viewport point on the middle of line ``key``'s drawn path."""
+    edge = w.scene.edges[key]
+    middle = edge.mapToScene(edge.label_anchor())
+    w.view.centerOn(middle)
+    QApplication.processEvents()
+    return w.view.mapFromScene(middle)
+
+
+def _choose_nested(entry: str, sub_entry: str, chosen: list[str]):  # type: ignore[no-untyped-def]
+    """A timer callback: in the open popup menu, ``entry``'s submenu, then its
+    ``sub_entry`` (clicked, as a user does)."""
+
+    def pick() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(20, pick)
+            return
+        for action in menu.actions():
+            if action.menu() is not None and entry in action.text():
+                QTest.mouseClick(
+                    menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center()
+                )
+                QTimer.singleShot(50, choose_from_popup(sub_entry, chosen))
+                return
+            if sub_entry in action.text():
+                choose_from_popup(sub_entry, chosen)()
+                return
+        QTimer.singleShot(20, pick)
+
+    return pick

@@ -193,6 +193,7 @@ class SimulationMode(QObject):
         )
         self.bar.save_requested.connect(self.scenarios.save_current)
         self.bar.run_all_requested.connect(self.scenarios.run_all)
+        self.bar.play_saved_requested.connect(self.scenarios.play_saved)
         self.bar.report_requested.connect(self.scenarios.export_report)
         self.bar.review_requested.connect(self._review_report)
         view.viewport().installEventFilter(self)

@@ -43,6 +43,8 @@ class ScenarioBar(QWidget):
 
     save_requested = Signal()
     run_all_requested = Signal()
+    #: A saved scenario chosen to play again (its name).
+    play_saved_requested = Signal(str)
     report_requested = Signal()
     #: The design-review report (HTML or PDF), offered by the Report… button's menu.
     review_requested = Signal()
@@ -111,6 +113,14 @@ class ScenarioBar(QWidget):
         save.clicked.connect(self.save_requested)
         run_all = _tool_button("Run all scenarios")
         run_all.clicked.connect(self.run_all_requested)
+        # The saved scenarios, to play one again on the canvas (Run all gives only their
+        # verdicts: once cleared, a saved scenario never came back to the timeline).
+        saved = self.saved_button = _tool_button("Saved scenarios")
+        saved.setObjectName("SavedScenarios")
+        saved.setToolTip("Play a scenario saved in the design again, from its start")
+        saved.setMenu(QMenu(saved))
+        saved.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        saved.menu().aboutToShow.connect(self._list_saved)
         report = self.report_button = _tool_button("Report…")
         report.setToolTip("Export a scenario report as HTML (the arrow: the design review)")
         report.clicked.connect(self.report_requested)
@@ -155,6 +165,7 @@ class ScenarioBar(QWidget):
             self.mailboxes,
             clear,
             save,
+            saved,
             run_all,
             report,
         ):
@@ -166,6 +177,24 @@ class ScenarioBar(QWidget):
         controller.time_changed.connect(self._on_time)
         controller.playing_changed.connect(self._on_playing)
         self.refresh()
+
+    def _list_saved(self) -> None:
+        """Fill the Saved scenarios menu with the design's saved scenarios, as it opens."""
+        menu = self.saved_button.menu()
+        menu.clear()
+        scenarios = self.controller.session.design.scenarios
+        for scenario in scenarios:
+            count = len(scenario.steps)
+            label = f"{scenario.name} ({count} step{'' if count == 1 else 's'})"
+            action = menu.addAction(label.replace("&", "&&"))
+            action.setData(scenario.name)
+            action.triggered.connect(
+                lambda _=False, n=scenario.name: self.play_saved_requested.emit(n)
+            )
+        if not scenarios:
+            menu.addAction("No saved scenarios: Save scenario… keeps the one played").setEnabled(
+                False
+            )
 
     def _on_playing(self, playing: bool) -> None:
         self.play_button.setText("Pause" if playing else "Play")

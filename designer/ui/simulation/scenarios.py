@@ -126,6 +126,19 @@ class ScenarioActions:
             )
         return done
 
+    def play_saved(self, name: str) -> bool:
+        """Put the saved scenario ``name``'s steps on the timeline in place of the ones
+        played, and play them from the start (the Timeline, Results and canvas follow)."""
+        controller = self.controller
+        scenario = next((s for s in controller.session.design.scenarios if s.name == name), None)
+        if scenario is None or not controller.active:
+            return False
+        controller.set_steps(list(scenario.steps))
+        controller.play()
+        count = len(scenario.steps)
+        self._status(f"Playing saved scenario {name!r} ({count} step{'' if count == 1 else 's'})")
+        return True
+
     def run_all(self) -> list[tuple[str, list[str]]]:
         """Re-run every saved scenario against its expected outcome; show the verdicts."""
         results: list[tuple[str, list[str]]] = []
