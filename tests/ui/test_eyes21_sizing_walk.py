@@ -23,7 +23,7 @@ from gui_door import console_main
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QToolButton
+from PySide6.QtWidgets import QApplication, QInputDialog, QToolButton
 from test_canvas_support import drag
 from test_capacity_window import type_into
 from test_simulation_actions import Window, choose_from_popup
@@ -169,7 +169,7 @@ def test_a_saved_scenario_plays_again_from_the_scenario_bar(
     w = Window(qtbot, "three_site_stretched_dag", launch)
     w.enter()
     chosen: list[str] = []
-    QTimer.singleShot(50, _choose_nested("Degrade", "Bandwidth to 25 %", chosen))
+    _choose_nested("Degrade", "Bandwidth to 25 %", chosen)
     QTest.mouseClick(
         w.view.viewport(), Qt.MouseButton.RightButton, pos=_point_on_line(w, "wan-bos-wor")
     )
@@ -207,25 +207,15 @@ def _point_on_line(w: Window, key: str) -> QPoint:
     return w.view.mapFromScene(middle)
 
 
-def _choose_nested(entry: str, sub_entry: str, chosen: list[str]):  # type: ignore[no-untyped-def]
-    """A timer callback: in the open popup menu, ``entry``'s submenu, then its
-    ``sub_entry`` (clicked, as a user does)."""
+def _choose_nested(entry: str, sub_entry: str, chosen: list[str]) -> None:
+    """Once a popup menu opens: its ``entry`` clicked, then the submenu's ``sub_entry``."""
+    opened: list[str] = []
 
-    def pick() -> None:
-        menu = QApplication.activePopupWidget()
-        if not isinstance(menu, QMenu):
-            QTimer.singleShot(20, pick)
+    def submenu() -> None:
+        if not opened:  # the menu is not open yet, or its entry not clicked yet
+            QTimer.singleShot(20, submenu)
             return
-        for action in menu.actions():
-            if action.menu() is not None and entry in action.text():
-                QTest.mouseClick(
-                    menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center()
-                )
-                QTimer.singleShot(50, choose_from_popup(sub_entry, chosen))
-                return
-            if sub_entry in action.text():
-                choose_from_popup(sub_entry, chosen)()
-                return
-        QTimer.singleShot(20, pick)
+        QTimer.singleShot(50, choose_from_popup(sub_entry, chosen))
 
-    return pick
+    QTimer.singleShot(50, choose_from_popup(entry, opened))
+    QTimer.singleShot(60, submenu)
