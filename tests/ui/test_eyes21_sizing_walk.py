@@ -16,6 +16,7 @@ calculator``, tests/interop/data/calculator-prod: one DAG of 8 members, 72 datab
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
@@ -28,10 +29,13 @@ from test_canvas_support import drag
 from test_capacity_window import type_into
 from test_simulation_actions import Window, choose_from_popup
 
+from benchmarks.generate import generate_design
 from designer.document.commands import ChangeElements
 from designer.domain.design import LayoutEntry
 from designer.domain.elements import EsxiHost, MailboxDatabase, Site
-from designer.persistence import load, save
+from designer.persistence import dumps, load, save
+from designer.ui import slices
+from designer.ui.canvas import scene as scene_module
 from designer.ui.main_window import MainWindow
 from designer.ui.panels.inspector import InspectorPanel
 
@@ -219,3 +223,57 @@ def _choose_nested(entry: str, sub_entry: str, chosen: list[str]) -> None:
 
     QTimer.singleShot(50, choose_from_popup(entry, opened))
     QTimer.singleShot(60, submenu)
+
+
+def test_lines_waiting_to_be_drawn_are_drawn_when_another_move_routes_later(
+    qtbot,  # type: ignore[no-untyped-def]
+    launch,  # type: ignore[no-untyped-def]
+    monkeypatch,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """Seen live on a loaded machine (Xvfb, 2 cores shared by eight sessions): after a
+    move, member lines stayed slanted straight lines for good (four hosts moved into
+    another site; three databases aligned, then dragged). One way there, driven here
+    slice by slice as the idle loop runs them: a big move's lines are spread, and some
+    wait to be drawn (``_drawing``, drawn a few per slice), when the next move's lines
+    are routed later; that move's spreading replaced the list, and a line drawn straight
+    meanwhile was never drawn routed (the router had its route)."""
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")
+    window = launch(path)
+    window.resize(1600, 1000)
+    scene = window.view.design_scene
+    # The opening's idle work done: lines routed, the edits' lookups prepared (the
+    # routing slices wait for those).
+    qtbot.waitUntil(
+        lambda: not scene.routing_pending and not window.session.preparing_edits_now,
+        timeout=60_000,
+    )
+    scene.finish_routing()
+    # A slice draws one line at a time (16 before): the lines spread wait longer to be
+    # drawn, as on a machine too busy to draw them before the next move.
+    monkeypatch.setattr(scene_module, "DRAW_STEP_LINES", 1)
+    key_of = scene._routing_key  # (the slices are run by hand below)
+
+    def stale(key: str) -> bool:
+        edge, drawn = scene.edges[key], scene.router.drawn.get(key)
+        return edge.drawn_from is None or drawn is None or tuple(edge.drawn_from[0]) != tuple(drawn)
+
+    lines = list(scene.edges)
+    first, second = lines[: len(lines) // 2], lines[len(lines) // 2 :]
+    assert not any(stale(k) for k in lines)
+    scene._route_later(first, straight=first)
+    slices.shared().cancel(key_of)
+    for _ in range(10_000):
+        scene._route_slice(0.0)  # a slice whose time is up at once: the least it does
+        if scene._drawing:
+            break
+    waiting = [k for k in scene._drawing if stale(k)]
+    assert waiting, "a line spread, drawn straight, still to be drawn"
+    scene._route_later(second, straight=second)
+    slices.shared().cancel(key_of)
+    for _ in range(10_000):
+        if scene._route_slice(math.inf):
+            break
+    assert not scene.routing_pending
+    assert [k for k in [*first, *second] if stale(k)] == []

@@ -1893,6 +1893,10 @@ class DesignScene(QGraphicsScene):
         self._kept_placing = None
         self._requeue_batch()
         self._spreading = None  # (spread again with these lines once they are routed)
+        # Lines of an earlier move spread but not drawn yet: drawn with these (the next
+        # spreading's list of lines to draw replaced theirs, and a line drawn straight
+        # until then stayed straight: eyes21).
+        undrawn, self._drawing = self._drawing, []
         redraw = set(keys if straight is None else straight)
         for key in keys:
             if key not in redraw:
@@ -1909,7 +1913,11 @@ class DesignScene(QGraphicsScene):
         waiting = set(self._unrouted)
         self._unrouted.extend(k for k in keys if k not in waiting)
         if not loading:  # a load's slices still running spread every line at their end
-            self._settle_after = {**(self._settle_after or {}), **dict.fromkeys(keys)}
+            self._settle_after = {
+                **(self._settle_after or {}),
+                **dict.fromkeys(undrawn),
+                **dict.fromkeys(keys),
+            }
         self._start_routing()
 
     @property
