@@ -707,8 +707,9 @@ def pick_from_menus(path: list[str], chosen: list[str]) -> Callable[[], None]:
             return
         wanted = path[len(chosen)]
         for action in menu.actions():
-            if action.text().startswith(wanted):
-                chosen.append(action.text())
+            text = action.text().replace("&", "")  # as shown, without its Alt key's mark
+            if text.startswith(wanted):
+                chosen.append(text)
                 sub = action.menu()
                 if isinstance(sub, QMenu):
                     menu.setActiveAction(action)

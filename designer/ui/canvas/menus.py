@@ -1,7 +1,9 @@
 """The canvas's context menu in edit mode: what can be done with the element under the
 pointer (or the selection, from the keyboard's Menu key or Shift+F10), or on the empty
-canvas. Every entry is keyboard-reachable; "Connect to" lists the valid targets by name
-(decided by :func:`designer.document.gestures.connection_targets`).
+canvas. Every entry is keyboard-reachable, each with a letter of its own (the Edit
+menu's where it has the entry; :mod:`designer.ui.alt_keys` gives the names theirs);
+"Connect to" lists the valid targets by name (decided by
+:func:`designer.document.gestures.connection_targets`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 from designer.document.gestures import Proposal, connection_targets
 from designer.domain.elements import ElementBase
 from designer.domain.kinds import KINDS, connectable_kinds
+from designer.ui.alt_keys import give_alt_keys, plain
 from designer.ui.canvas.editor import CanvasEditor
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.items.node import NodeItem
@@ -71,17 +74,17 @@ def canvas_menu(
     element = session.document.get(element_id) if element_id else None
     if element is None:
         menu.addAction(_with_key("&Paste Here", _K.Paste), lambda: host.paste_at(at))
-        add = menu.addMenu("&Add")
+        add = menu.addMenu("A&dd")
         for info in KINDS.values():
             if info.shape == "box" and not info.needs_container:
-                add.addAction(info.title, partial(_add_at, host, info.kind, at))
+                add.addAction(plain(info.title), partial(_add_at, host, info.kind, at))
         menu.addSeparator()
         menu.addAction(_with_key("Select &All", _K.SelectAll), editor.select_all)
         menu.addAction(_with_key("&Fit to Window", FIT_KEY), host.zoom_fit)
         menu.addAction("Auto-&Layout by Site", host.auto_layout)
-        return menu
+        return give_alt_keys(menu)
     item = scene.item_for(element.id)
-    menu.addAction(_with_key("&Rename…", "F2"), lambda: host.rename(element.id))
+    menu.addAction(_with_key("Re&name…", "F2"), lambda: host.rename(element.id))
     if element.kind in connectable_kinds():
         _connect_entries(menu, host, element.id)
     if isinstance(item, NodeItem):
@@ -91,14 +94,14 @@ def canvas_menu(
             if info.shape == "box" and element.kind in info.allowed_containers
         ]
         if inside:
-            add = menu.addMenu("Add &Inside")
+            add = menu.addMenu("&Add Inside")
             for info in inside:
-                add.addAction(info.title, partial(host.add_kind, info.kind))
+                add.addAction(plain(info.title), partial(host.add_kind, info.kind))
     menu.addSeparator()
     menu.addAction(_with_key("Cu&t", _K.Cut), editor.cut)
     menu.addAction(_with_key("&Copy", _K.Copy), editor.copy)
     menu.addAction(_with_key("&Paste Here", _K.Paste), lambda: host.paste_at(at))
-    menu.addAction(_with_key("D&uplicate", DUPLICATE_KEY), editor.duplicate)
+    menu.addAction(_with_key("Dupl&icate", DUPLICATE_KEY), editor.duplicate)
     menu.addAction("Select Same &Kind", editor.select_same_kind)
     delete = menu.addAction(_with_key("&Delete", _K.Delete), editor.delete_selection)
     delete.setToolTip(editor.removal_sentence())
@@ -109,7 +112,7 @@ def canvas_menu(
     if isinstance(item, EdgeItem) and scene.router.waypoints(element.id):
         menu.addSeparator()
         menu.addAction("Reset &Route", lambda: editor.reset_route(element.id))
-    return menu
+    return give_alt_keys(menu)
 
 
 def _add_at(host: CanvasMenuHost, kind: str, at: QPointF) -> None:
@@ -144,13 +147,14 @@ def _connect_entries(menu: QMenu, host: CanvasMenuHost, source: str) -> None:
     doc = host.session.document
     targets = connection_targets(doc, source)
     if not targets:
-        action = menu.addAction("Co&nnect To (nothing fits)")
+        action = menu.addAction("C&onnect To (nothing fits)")
         action.setEnabled(False)
         return
     if len(targets) <= MENU_TARGETS:
-        sub = menu.addMenu("Co&nnect To")
+        sub = menu.addMenu("C&onnect To")
         for target, plan in targets:
-            action = sub.addAction(_target_entry(target, plan), partial(_connect, host, plan))
+            entry = plain(_target_entry(target, plan))
+            action = sub.addAction(entry, partial(_connect, host, plan))
             action.setStatusTip(plan.says[:1].upper() + plan.says[1:])
         return
 
@@ -166,4 +170,4 @@ def _connect_entries(menu: QMenu, host: CanvasMenuHost, source: str) -> None:
         if ok and picked in labels:
             _connect(host, targets[labels.index(picked)][1])
 
-    menu.addAction(f"Co&nnect To… ({len(targets)})", choose)
+    menu.addAction(f"C&onnect To… ({len(targets)})", choose)

@@ -917,29 +917,29 @@ class ProblemsPanel(PanelKeys, QWidget):
         finding = row.finding
         menu = QMenu(self)
         if isinstance(row, _Group):
-            toggle = QAction("Collapse" if row.opened else "Expand", menu)
+            toggle = QAction("&Collapse" if row.opened else "&Expand", menu)
             toggle.triggered.connect(lambda: self.open_group(finding, not row.opened))
             menu.addAction(toggle)
-            select = QAction(f"Select their {len(row.members)} elements", menu)
+            select = QAction(f"&Select their {len(row.members)} elements", menu)
             select.triggered.connect(lambda: self._select_group(row))
             menu.addAction(select)
         else:
-            show = QAction("Show on canvas", menu)
+            show = QAction("&Show on canvas", menu)
             show.triggered.connect(lambda: self._focus_finding(finding))
             menu.addAction(show)
-        explain = QAction("Explain", menu)
+        explain = QAction("E&xplain", menu)
         explain.triggered.connect(lambda: self.explain_button.setChecked(True))
         menu.addAction(explain)
         if _waivable(finding) and not isinstance(row, _Group):
-            waive = QAction("Waive…", menu)
+            waive = QAction("&Waive…", menu)
             waive.triggered.connect(self.waive_current)
             menu.addAction(waive)
         if not isinstance(row, _Group) and (finding.waived or finding.code == STALE_WAIVER_CODE):
-            remove = QAction("Remove waiver", menu)
+            remove = QAction("&Remove waiver", menu)
             remove.triggered.connect(lambda: self.remove_waiver(finding))
             menu.addAction(remove)
         if finding.code in RULES:
-            submenu = menu.addMenu(f"In this design, report {finding.code}")
+            submenu = menu.addMenu(f"&In this design, report {finding.code}")
             self.rules_view.level_menu(finding.code, submenu)
         menu.exec(self.table.viewport().mapToGlobal(pos))
 

@@ -266,9 +266,9 @@ class RuleSettingsView(QWidget):
     def level_menu(self, code: str, menu: QMenu) -> QMenu:
         """The choices of a rule's level in this design (a finding's context menu)."""
         current = self.session.design.rules.level_of(code)
-        words = {"default": "at its default severity", "off": "not at all (off)…"}
+        words = {"default": "at its &default severity", "off": "&not at all (off)…"}
         for text, level in LEVEL_CHOICES:
-            action = QAction(words.get(text, f"as {text}"), menu)
+            action = QAction(words.get(text, f"as &{text}"), menu)
             action.setCheckable(True)
             action.setChecked(level is current)
             action.triggered.connect(lambda _=False, lv=level: self.set_rule_level(code, lv))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from designer.domain.elements import WanLink
 from designer.graph import storage_processor_id
 from designer.ui import lifetime
+from designer.ui.alt_keys import plain
 from designer.ui.parts import Parts
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.overlay import SimulationOverlay
@@ -448,26 +449,27 @@ class SimulationMode(QObject):
         menu = QMenu(self.view)
         failed = self.controller.failed_now()
         if type(element).infrastructure:
-            text = f"Restore {element.name}" if element.id in failed else f"Fail {element.name}"
+            verb = "&Restore" if element.id in failed else "&Fail"
+            text = f"{verb} {plain(element.name)}"
             menu.addAction(text, lambda: self.controller.click(element.id, add=True))
         if element.kind == "storage_array":
             for slot in ("A", "B"):
                 sp = storage_processor_id(element.id, slot)
                 verb = "Restore" if sp in failed else "Fail"
                 menu.addAction(
-                    f"{verb} storage processor {slot}",
+                    f"{verb} storage processor &{slot}",
                     partial(self.controller.click, sp, add=True),
                 )
         if element.kind == "vm" and element.id not in failed:
             menu.addAction(
-                "Guest OS failure (HA VM monitoring resets it)",
+                "&Guest OS failure (HA VM monitoring resets it)",
                 lambda: self.controller.fail_guest_os(element.id),
             )
         if isinstance(element, WanLink):
             self._degrade_menu(menu, element)
         if element.kind == "mailbox_database":
             menu.addAction(
-                "Inject logical corruption",
+                "&Inject logical corruption",
                 lambda: self.controller.inject_corruption(element.id),
             )
         if not menu.isEmpty():
@@ -491,38 +493,41 @@ class SimulationMode(QObject):
 
     def _degrade_menu(self, menu: QMenu, link: WanLink) -> None:
         """What-if steps on a WAN link (capacity, issue 11): less bandwidth, a longer
-        round trip, one direction down; restore its design."""
-        sub = menu.addMenu("Degrade")
+        round trip, one direction down; restore its design. Each entry has a key of
+        its own: B the first bandwidth, then the share's first digit (2, 1, 5), W the
+        typed one; R and T the round trips, P the typed one; F and D the directions."""
+        sub = menu.addMenu("&Degrade")
         sub.setObjectName("DegradeMenu")
         degrade = self.controller.degrade_link
-        for share in (0.5, 0.25, 0.1, 0.05):
+        for share, key in ((0.5, "&Bandwidth to 50"), (0.25, "Bandwidth to &25"),
+                           (0.1, "Bandwidth to &10"), (0.05, "Bandwidth to &5")):  # fmt: skip
             mbps = link.bandwidth_mbps * share
             sub.addAction(
-                f"Bandwidth to {share * 100:g} % ({mbps:g} Mbit/s)",
-                partial(degrade, link.id, bandwidth_mbps=mbps),
+                f"{key} % ({mbps:g} Mbit/s)", partial(degrade, link.id, bandwidth_mbps=mbps)
             )
         # The figure a WAN provider quotes, typed (eyes19: fixed steps only).
-        sub.addAction("Bandwidth…", partial(self._ask_bandwidth, link))
+        sub.addAction("Band&width…", partial(self._ask_bandwidth, link))
         sub.addSeparator()
-        for extra in (10.0, 50.0):
+        for extra, key in ((10.0, "&Round trip"), (50.0, "Round &trip")):
             sub.addAction(
-                f"Round trip +{extra:g} ms ({link.rtt_ms + extra:g} ms)",
+                f"{key} +{extra:g} ms ({link.rtt_ms + extra:g} ms)",
                 partial(degrade, link.id, latency_ms=link.rtt_ms + extra),
             )
-        sub.addAction("Round trip…", partial(self._ask_round_trip, link))
+        sub.addAction("Round tri&p…", partial(self._ask_round_trip, link))
         sub.addSeparator()
         document = self.session.document
-        a = getattr(document.get(link.site_a), "name", link.site_a)
-        b = getattr(document.get(link.site_b), "name", link.site_b)
+        a = plain(getattr(document.get(link.site_a), "name", link.site_a))
+        b = plain(getattr(document.get(link.site_b), "name", link.site_b))
         sub.addAction(
-            f"Fail direction {a} → {b}", partial(degrade, link.id, failed_direction="a_to_b")
+            f"&Fail direction {a} → {b}", partial(degrade, link.id, failed_direction="a_to_b")
         )
         sub.addAction(
-            f"Fail direction {b} → {a}", partial(degrade, link.id, failed_direction="b_to_a")
+            f"Fail &direction {b} → {a}", partial(degrade, link.id, failed_direction="b_to_a")
         )
         if link.id in self.controller.degraded_now():
             menu.addAction(
-                f"Restore {link.name}'s design", partial(self.controller.restore_link, link.id)
+                f"R&estore {plain(link.name)}'s design",
+                partial(self.controller.restore_link, link.id),
             )
 
     def _ask_bandwidth(self, link: WanLink) -> None:
