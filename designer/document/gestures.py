@@ -39,6 +39,7 @@ from designer.document.layout import Rect, default_size, drop_rect
 from designer.domain.design import LayoutEntry
 from designer.domain.elements import ElementBase, EsxiHost, MailboxDatabase, VsphereCluster
 from designer.domain.errors import DesignError
+from designer.domain.field_words import field_phrase
 from designer.domain.kinds import KINDS, Connection, connections_between
 from designer.domain.refs import ref_kinds
 from designer.domain.structure import invariant_breaks
@@ -200,7 +201,7 @@ def _fill(
     for name in fill.fields:
         value = getattr(owner, name)
         if value == other.id or (isinstance(value, list) and other.id in value):
-            return Refusal(fill.done.format(**names, field=_words(name)), owner.id, name)
+            return Refusal(fill.done.format(**names, field=field_phrase(name)), owner.id, name)
         if chosen is None and isinstance(value, list):
             chosen = (name, [*value, other.id])
         elif chosen is None and value is None:
@@ -214,14 +215,10 @@ def _fill(
     refusal = doc.check_replace([changed])
     if refusal is not None:
         return refusal
-    text = fill.text.format(**names, field=_words(name))
-    says = fill.says.format(**names, field=_words(name))
-    makes = f"{KINDS[owner.kind].label}'s {_words(name)}"
+    text = fill.text.format(**names, field=field_phrase(name))
+    says = fill.says.format(**names, field=field_phrase(name))
+    makes = f"{KINDS[owner.kind].label}'s {field_phrase(name)}"
     return Proposal(SetReference(owner.id, name, value, text), says, makes=makes)
-
-
-def _words(field: str) -> str:
-    return field.replace("_", " ")
 
 
 # -- drops from the palette -----------------------------------------------------------------

@@ -4,7 +4,14 @@ choices and the review report's headings and cells say the same."""
 
 from __future__ import annotations
 
-__all__ = ["choice_text", "field_heading", "field_label", "kind_heading", "unit_of"]
+__all__ = [
+    "choice_text",
+    "field_heading",
+    "field_label",
+    "field_phrase",
+    "kind_heading",
+    "unit_of",
+]
 
 #: Field-name suffix → unit shown after the number (DOMAIN.md's units).
 _UNITS = (
@@ -45,6 +52,17 @@ def unit_of(name: str) -> str:
     return ""
 
 
+def _field_words(name: str) -> tuple[list[str], list[str]]:
+    """The field name's words without its unit, as written and as read."""
+    words = name.split("_")
+    for suffix, _unit in _UNITS:
+        tail = suffix.strip("_").split("_")
+        if words[-len(tail) :] == tail and len(words) > len(tail):
+            words = words[: -len(tail)]
+            break
+    return words, [_WORD_FIXES.get(w, w) for w in words]
+
+
 def field_label(name: str) -> str:
     """The field's name in words, without its unit.
 
@@ -53,17 +71,23 @@ def field_label(name: str) -> str:
     >>> field_label("change_rate_gb_per_hour"), field_label("dac_mode"), field_label("mtbf_h")
     ('Change rate', 'DAC mode', 'MTBF')
     """
-    words = name.split("_")
-    for suffix, _unit in _UNITS:
-        tail = suffix.strip("_").split("_")
-        if words[-len(tail) :] == tail and len(words) > len(tail):
-            words = words[: -len(tail)]
-            break
-    fixed = [_WORD_FIXES.get(w, w) for w in words]
+    words, fixed = _field_words(name)
     if fixed[0] == words[0]:
         fixed[0] = fixed[0][:1].upper() + fixed[0][1:]
     text = " ".join(fixed)
     return {"Lb kind": "Kind"}.get(text, text)
+
+
+def field_phrase(name: str) -> str:
+    """The field's label inside a sentence ("virtual disk's LUN"): its words as the
+    Inspector writes them, a first word that is not a name in lower case.
+
+    Examples
+    --------
+    >>> field_phrase("alternate_witness"), field_phrase("cas_arrays"), field_phrase("lun")
+    ('alternate witness', 'CAS arrays', 'LUN')
+    """
+    return " ".join(_field_words(name)[1])
 
 
 def field_heading(name: str) -> str:
