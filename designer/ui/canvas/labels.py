@@ -402,20 +402,23 @@ class Labels:
         pill: QColor | None = None,
         min_chars: int = 2,
         wrap: bool = False,
+        claim: bool = True,
     ) -> QRectF | None:
         """Draw ``text`` in ``rect`` (item coordinates) if it can be read and claims a
         free spot; the rectangle the text took (item coordinates), or None. With
         ``wrap``, a name too long for one line goes on two or more, whole, where the
-        height allows, before it is cut."""
+        height allows, before it is cut. Without ``claim``, drawn over what is there
+        (a marker's count drawn again over a map title), claiming nothing."""
         if not text or self.muted:
             return None
         fit = self._cached_fit(painter, rect, text, font, flags, grow, elide, min_chars, wrap)
         if fit is None:
             return None
         device = self._device(painter, fit[3])
-        if not self.free(device):
-            return None
-        self.claim(device)
+        if claim:
+            if not self.free(device):
+                return None
+            self.claim(device)
         return self.paint_claimed(painter, rect, fit, device, owner=owner, flags=flags, pill=pill)
 
     def _device(self, painter: QPainter, used: QRectF) -> QRectF:

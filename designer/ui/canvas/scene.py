@@ -62,9 +62,18 @@ from designer.ui.session import EditorSession
 
 __all__ = ["DRAG_ROUTE_S", "REROUTE_AT_ONCE", "ROUTE_AT_ONCE", "DesignScene"]
 
-#: Where a box's map title goes at one zoom: its room and fit (item coordinates) and
-#: the rectangle its text takes, as (x, y, width, height) floats.
-_TitlePlace = tuple[QRectF, Fit, tuple[float, float, float, float]]
+#: Where a box's map title goes at one zoom: its room and fit (item coordinates), the
+#: rectangle its text takes, as (x, y, width, height) floats, the boxes whose findings
+#: markers are drawn again over it (it could not keep off them), its room before it
+#: kept off the markers, and the markers it met there (see ``_markers_under``).
+_TitlePlace = tuple[
+    QRectF,
+    Fit,
+    tuple[float, float, float, float],
+    tuple[str, ...],
+    QRectF,
+    tuple[float, tuple[str, ...]],
+]
 
 #: Up to this many lines are routed while the scene is built; more are drawn straight
 #: first and routed in slices between events (a 25,000-element design opens as fast as
@@ -480,10 +489,17 @@ class DesignScene(QGraphicsScene):
         #: every box (3–8 ms at 100k), it was most of the paint after each edit.
         self._top_boxes: list[str] | None = None
         #: This pass's map titles of top-level boxes (see :meth:`_reserve_map_titles`).
-        self._map_titles: list[tuple[NodeItem, QRectF, Fit, QRectF]] = []
+        self._map_titles: list[tuple[NodeItem, _TitlePlace, QRectF]] = []
         #: Where each top-level box's map title goes, at the zoom, name, size, marker
-        #: and theme it was placed for (the same in every pass at one zoom).
-        self._map_title_places: dict[str, tuple[tuple[object, ...], _TitlePlace | None]] = {}
+        #: and theme it was placed for (the same in every pass at one zoom), and the
+        #: design's revision, markers set and boxes built when it last looked for the
+        #: findings markers under it.
+        self._map_title_places: dict[
+            str, tuple[tuple[object, ...], tuple[int, int, int], _TitlePlace | None]
+        ] = {}
+        #: Markers set or cleared so far: a map title placed before looks again for
+        #: the findings markers under it (:meth:`_map_title_place` keeps off them).
+        self._markers_changed = 0
         #: Each map title drawn, as a picture copied in every pass, with the entry of
         #: :attr:`_map_title_places` it shows (placed anew: a new picture).
         self._map_title_pictures: dict[str, tuple[object, tuple[QPixmap, QPointF]]] = {}
@@ -2865,6 +2881,8 @@ class DesignScene(QGraphicsScene):
                     bool(node.disk_count)
                     and any(c in chosen for c in self.box_children.get(element_id, ()))
                 )
+                if node.marker != marker:
+                    self._markers_changed += 1  # the map titles keep off the markers
                 node.marker = marker
                 node.setToolTip(mark.tip if mark else "")
                 node.update()
@@ -3306,22 +3324,29 @@ class DesignScene(QGraphicsScene):
         floats from the kept box and place: a few hundred boxes a pass, zoomed out."""
         element_id = node.element_id
         box = node.box()
-        key = (scale, node.name, box, node.marker is None, self.theme)
-        known = self._map_title_places.get(element_id)
+        key = (scale, node.name, box, node.marker is None, self.theme, self.show_findings)
+        # What may move the findings markers under it: an edit, a marker set or cleared,
+        # a box built. Then the markers it meets are looked for again (~15 µs), and only
+        # if they changed is it fitted again (~0.3 ms).
+        under = (self.session.document.revision, self._markers_changed, len(self._nodes))
+        places = self._map_title_places
+        known = places.get(element_id)
         if known is None or known[0] != key:
-            known = self._map_title_places[element_id] = (
-                key,
-                self._map_title_place(painter, node),
-            )
-        place = known[1]
+            known = places[element_id] = (key, under, self._map_title_place(painter, node))
+        elif known[1] != under:
+            place = known[2]
+            if place is not None and self._markers_under(node, place[4], scale) != place[5]:
+                place = self._map_title_place(painter, node)
+            known = places[element_id] = (key, under, place)
+        place = known[2]
         if place is None:
             return
-        room, fit, (ux, uy, uw, uh) = place
+        ux, uy, uw, uh = place[2]
         s, dx, dy = at
         device = QRectF((box[0] + ux) * s + dx, (box[1] + uy) * s + dy, uw * s, uh * s)
         if self.labels.free(device):
             self.labels.claim(device)
-            self._map_titles.append((node, room, fit, device))
+            self._map_titles.append((node, place, device))
 
     def _map_title_place(self, painter: QPainter, node: NodeItem) -> _TitlePlace | None:
         """Where ``node``'s map title goes (item coordinates), how it fits and the
@@ -3336,15 +3361,67 @@ class DesignScene(QGraphicsScene):
             if place is None:
                 return None
             room, font = place
-            fit = self.labels.fit(
-                painter, room, node.name, font, elide=node.elide, grow=False, min_chars=3
-            )
+            full, fit = room, None
+            met = self._markers_under(node, room, painter.worldTransform().m11())
+            clear, marked = met
+            if marked:
+                # Shortened to end before the first findings marker under it (a cluster's
+                # long name covered its first host's marker at 20 %) while it stays
+                # readable; else the markers are drawn again over it.
+                short = QRectF(room)
+                short.setRight(clear)
+                fit = self.labels.fit(
+                    painter, short, node.name, font, elide=node.elide, grow=False, min_chars=3
+                )
+                if fit is not None:
+                    room, marked = short, ()
+            if fit is None:
+                fit = self.labels.fit(
+                    painter, room, node.name, font, elide=node.elide, grow=False, min_chars=3
+                )
             if fit is None:
                 return None
             used = fit[3]
-            return room, fit, (used.x(), used.y(), used.width(), used.height())
+            return room, fit, (used.x(), used.y(), used.width(), used.height()), marked, full, met
         finally:
             painter.restore()
+
+    def _markers_under(
+        self, node: NodeItem, room: QRectF, scale: float
+    ) -> tuple[float, tuple[str, ...]]:
+        """The boxes whose findings markers ``node``'s map title in ``room`` (item
+        coordinates) would cover (its own, those of the boxes it is drawn over), and
+        where it must end to keep off them all (a gap before the leftmost, item
+        coordinates). The boxes are walked down from ``node`` by their kept geometry,
+        only those that reach into the title's band."""
+        if not self.show_findings or scale < 0.12:  # far out, a marker is an outline
+            return room.right(), ()
+        ox, oy, _, _ = node.box()
+        left, top = ox + room.left(), oy + room.top()
+        right, bottom = ox + room.right(), oy + room.bottom()
+        band = QRectF(left, top, right - left, bottom - top)
+        reach = 60.0  # a marker's largest size (NodeItem.marker_rect): its overhang
+        clear = right
+        marked: list[str] = []
+        nodes, children = self._nodes, self.boxes_children
+        todo = [node]
+        while todo:
+            box = todo.pop()
+            if box.marker is not None and box.isVisible():
+                x, y, _, _ = box.box()
+                mark = box.marker_rect(box.rect(), scale).translated(x, y)
+                if mark.intersects(band):
+                    clear = min(clear, mark.left() - 4.0 / scale)
+                    marked.append(box.element_id)
+            for child_id in children.get(box.element_id, ()):
+                child = nodes.get(child_id)
+                if child is None:
+                    continue
+                x, y, w, h = child.box()
+                near = x - reach < right and x + w + reach > left  # (floats: no Qt call)
+                if near and y - reach < bottom and y + h + reach > top:
+                    todo.append(child)
+        return clear - ox, tuple(marked)
 
     def _draw_map_titles(self, painter: QPainter) -> None:
         """Draw this pass's map titles over the boxes: each copied from its picture,
@@ -3352,9 +3429,9 @@ class DesignScene(QGraphicsScene):
         the ~30 titles of a zoomed-out 25k view took ~1.7 ms a pass; copied, ~0.1)."""
         background = QColor(self.theme.background)
         background.setAlpha(215)
-        pictures, places = self._map_title_pictures, self._map_title_places
-        for node, room, fit, device in self._map_titles:
-            placed = places.get(node.element_id)
+        pictures = self._map_title_pictures
+        for node, placed, device in self._map_titles:
+            room, fit, _, over = placed[:4]
             picture = pictures.get(node.element_id)
             if picture is None or picture[0] is not placed:
                 painter.save()
@@ -3366,6 +3443,13 @@ class DesignScene(QGraphicsScene):
                 )
                 painter.restore()
             self.labels.paint_picture(painter, picture[1], fit, device, owner=node.element_id)
+            for element_id in over:  # the title could not keep off them: over it
+                marked = self._nodes.get(element_id)
+                if marked is not None and marked.marker is not None and marked.isVisible():
+                    painter.save()
+                    painter.translate(marked.pos())
+                    marked.paint_marker_over(painter)
+                    painter.restore()
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         self._draw_map_titles(painter)

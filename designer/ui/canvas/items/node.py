@@ -999,7 +999,15 @@ class NodeItem(QGraphicsRectItem):
             top = r.top() + (r.height() - d) / 2
         return QRectF(r.right() - d - 4, top, d, d)
 
-    def _paint_marker(self, painter: QPainter, r: QRectF, lod: float) -> None:
+    def paint_marker_over(self, painter: QPainter) -> None:
+        """The findings marker again, over what the scene drew over the box (a map
+        title that could not keep off it); ``painter`` at the box's top-left."""
+        lod = self._scene.marks_lod or painter.worldTransform().m11()
+        self._paint_marker(painter, self.rect(), lod, claim=False)
+
+    def _paint_marker(
+        self, painter: QPainter, r: QRectF, lod: float, *, claim: bool = True
+    ) -> None:
         assert self.marker is not None
         theme = self._scene.theme
         severity, count = self.marker
@@ -1023,6 +1031,7 @@ class NodeItem(QGraphicsRectItem):
             owner=self.element_id,
             flags=Qt.AlignmentFlag.AlignCenter,
             min_chars=1,
+            claim=claim,
         )
 
     def _paint_handles(self, painter: QPainter, lod: float) -> None:
