@@ -22,6 +22,7 @@ __all__ = [
     "default_recovery_dir",
     "file_name_for",
     "flush_settings",
+    "in_bundled_samples",
     "recent_labels",
     "start_folder",
 ]
@@ -54,7 +55,8 @@ def beside(path: Path, suffix: str) -> Path:
 
 def start_folder(design_path: Path | None, recent: list[str]) -> Path:
     """Where a file dialog for the design starts: the open design's folder; for a
-    design not saved yet (File > New, a sample, a recovered copy), the folder of the
+    design not saved yet (File > New, a sample, a recovered copy) or a bundled sample
+    opened by its path (:func:`in_bundled_samples`), the folder of the
     file last opened or saved (the recent files, kept in the settings) that is still
     there and is not the bundled samples' folder; else the user's Documents folder (the
     home folder if it has none). Never the folder the program was started from, which a
@@ -67,7 +69,7 @@ def start_folder(design_path: Path | None, recent: list[str]) -> Path:
     >>> start_folder(Path("/w/designs/site.json"), [])
     PosixPath('/w/designs')
     """
-    if design_path is not None:
+    if design_path is not None and not in_bundled_samples(design_path):
         return design_path.parent
     samples = bundled.samples_folder()
     for text in recent:
@@ -80,6 +82,15 @@ def start_folder(design_path: Path | None, recent: list[str]) -> Path:
     return Path.home()
 
 
+def in_bundled_samples(path: Path) -> bool:
+    """Whether ``path`` is a file in the bundled samples' folder: ``dr-designer gui
+    sample_designs/x.json`` (``./scripts/run`` opens one so), or the installed
+    package's copy. Save does not write there (the installed samples stay as they
+    are: Save goes to Save As, in Documents), nor does an export start there."""
+    samples = bundled.samples_folder()
+    return samples is not None and _same_folder(path.parent, samples)
+
+
 def _same_folder(one: Path, other: Path) -> bool:
     try:
         return one.samefile(other)
@@ -90,10 +101,14 @@ def _same_folder(one: Path, other: Path) -> bool:
 def suggested_path(
     design_path: Path | None, design_name: str, recent: list[str], suffix: str
 ) -> Path:
-    """The file an export dialog proposes: beside the design file, else in
-    :func:`start_folder` under the design's name (``suffix`` after it)."""
+    """The file an export dialog proposes: beside the design file (a bundled
+    sample's name in :func:`start_folder`), else in :func:`start_folder` under the
+    design's name (``suffix`` after it)."""
     if design_path is not None:
-        return beside(design_path, suffix)
+        wanted = beside(design_path, suffix)
+        if not in_bundled_samples(design_path):
+            return wanted
+        return start_folder(None, recent) / wanted.name
     return start_folder(None, recent) / file_name_for(design_name, suffix)
 
 

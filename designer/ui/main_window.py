@@ -83,8 +83,10 @@ from designer.ui.file_ops import (
     beside,
     default_recovery_dir,
     file_name_for,
+    in_bundled_samples,
     recent_labels,
     start_folder,
+    suggested_path,
 )
 from designer.ui.icons import app_icon
 from designer.ui.panels import create_panels
@@ -1321,30 +1323,38 @@ class MainWindow(QMainWindow):
         return True
 
     def save(self) -> bool:
-        if self.session.path is None:
+        """Save to the design's file; a new design, or a bundled sample opened by its
+        path, goes to :meth:`save_as` (the installed samples stay as they are)."""
+        path = self.session.path
+        if path is None or in_bundled_samples(path):
             return self.save_as()
-        return self.save_to(self.session.path)
+        return self.save_to(path)
 
     def save_as(self) -> bool:
-        start = self.session.path or self._unsaved_file(DESIGN_SUFFIX)
-        path, _ = QFileDialog.getSaveFileName(self, "Save design as", str(start), FILE_FILTER)
-        if not path:
+        path = self.session.path
+        caption = "Save design as"
+        if path is None:
+            start = self._unsaved_file(DESIGN_SUFFIX)
+        elif in_bundled_samples(path):
+            # Under the sample's name, where the user keeps their files (eyes20 #7).
+            start = start_folder(None, self.recent.paths()) / path.name
+            caption = "Save your copy of the sample as"
+        else:
+            start = path
+        chosen, _ = QFileDialog.getSaveFileName(self, caption, str(start), FILE_FILTER)
+        if not chosen:
             return False
-        self._name_after_file(Path(path))
-        return self.save_to(Path(path))
+        return self.save_to(Path(chosen), name=self._name_after_file(Path(chosen)))
 
-    def _name_after_file(self, path: Path) -> None:
-        """A design still named as File > New names it ("Untitled design") takes the
-        name of the file it is saved as ("boston-dr.json": "boston-dr"), one undoable
-        step: the window's reports and exports said "Design review: Untitled design"
-        (eyes20 #19). A design named by its user keeps its name."""
-        if self.session.design.name != UNTITLED_NAME:
-            return
-        name = beside(path, "").name.strip()[:NAME_MAX]
-        if name:
-            command = SetDesignMeta(name=name)
-            command.text = f"Name the design {name} after its file"
-            self.session.apply(command)
+    def _name_after_file(self, path: Path) -> str | None:
+        """The name a design still named as File > New names it ("Untitled design")
+        takes from the file it is saved as ("boston-dr.json": "boston-dr"), or None:
+        the window's reports and exports said "Design review: Untitled design" (eyes20
+        #19). A design named by its user keeps its name, as does one in simulation mode
+        (it cannot be edited there)."""
+        if self.session.design.name != UNTITLED_NAME or self.session.read_only:
+            return None
+        return beside(path, "").name.strip()[:NAME_MAX] or None
 
     def _unsaved_file(self, suffix: str) -> Path:
         """The file a save or export dialog suggests for a design not saved yet: named
@@ -1352,16 +1362,21 @@ class MainWindow(QMainWindow):
         folder = start_folder(None, self.recent.paths())
         return folder / file_name_for(self.session.design.name, suffix)
 
-    def save_to(self, path: Path, *, overwrite: bool = False) -> bool:
+    def save_to(self, path: Path, *, overwrite: bool = False, name: str | None = None) -> bool:
         """Save to ``path``. If it is the file this window opened or last saved and
         another program changed it since, ask first (reload, overwrite, save as);
-        ``overwrite`` writes without that check."""
+        ``overwrite`` writes without that check. ``name``: the design takes it (one
+        undoable step) once it is written under it: a write that fails leaves the
+        design and its undo steps as they were."""
         same = self.session.path is not None and _same_file(path, self.session.path)
         expected = self._stamp if same and not overwrite else None
+        design = self.session.design
+        if name is not None:
+            design = design.model_copy(update={"name": name})  # as SetDesignMeta makes it
         try:
-            stamp = self._write(path, expected)
+            stamp = self._write(path, expected, design)
         except FileChangedError:
-            return self._changed_on_disk(path)
+            return self._changed_on_disk(path, name)
         except ReadOnlyFileError:
             QMessageBox.critical(
                 self,
@@ -1374,6 +1389,10 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             QMessageBox.critical(self, "Cannot save design", f"{path}: {exc.strerror or exc}")
             return False
+        if name is not None:
+            command = SetDesignMeta(name=name)
+            command.text = f"Name the design {name} after its file"
+            self.session.apply(command)
         self.session.mark_saved(path.resolve())
         self._stamp = stamp
         self.recovery.mark_clean(path.resolve(), stamp)
@@ -1381,11 +1400,11 @@ class MainWindow(QMainWindow):
         self._show_message(f"Saved {path.name}")
         return True
 
-    def _write(self, path: Path, expected: FileStamp | None) -> FileStamp:
-        """Write the design to ``path``. A worker writes it while the window keeps
-        painting and says "Saving…"; the user's keys and clicks on the window are
-        refused until the file is written, with a word in the status bar
-        (:mod:`designer.ui.saving`), a close waits until after it."""
+    def _write(self, path: Path, expected: FileStamp | None, design: Design) -> FileStamp:
+        """Write ``design`` (the window's, or it renamed) to ``path``. A worker writes
+        it while the window keeps painting and says "Saving…"; the user's keys and
+        clicks on the window are refused until the file is written, with a word in the
+        status bar (:mod:`designer.ui.saving`), a close waits until after it."""
         self._saving = True
         saving = f"Saving {path.name}…"
         self.statusBar().showMessage(saving)
@@ -1397,7 +1416,7 @@ class MainWindow(QMainWindow):
 
         try:
             stamp = save_beside_the_window(
-                self.session.design, path, expected=expected, window=self, refused=refused
+                design, path, expected=expected, window=self, refused=refused
             )
         except BaseException:
             self._close_when_saved = False  # the window stays: the user reads why
@@ -1410,7 +1429,7 @@ class MainWindow(QMainWindow):
             lifetime.soon(self, self.close)
         return stamp
 
-    def _changed_on_disk(self, path: Path) -> bool:
+    def _changed_on_disk(self, path: Path, name: str | None = None) -> bool:
         """The file changed on disk since it was opened: reload, overwrite or save as."""
         answer = choose(
             self,
@@ -1428,7 +1447,7 @@ class MainWindow(QMainWindow):
             self._open(path)
             return False  # nothing was saved
         if answer == "Overwrite":
-            return self.save_to(path, overwrite=True)
+            return self.save_to(path, overwrite=True, name=name)
         if answer == "Save As…":
             return self.save_as()
         return False
@@ -1551,10 +1570,8 @@ class MainWindow(QMainWindow):
 
     # -- export --------------------------------------------------------------------------
     def export_dialog(self, fmt: str) -> None:
-        base = (
-            beside(self.session.path, f".{fmt}")
-            if self.session.path
-            else self._unsaved_file(f".{fmt}")
+        base = suggested_path(
+            self.session.path, self.session.design.name, self.recent.paths(), f".{fmt}"
         )
         path, _ = QFileDialog.getSaveFileName(
             self, f"Export as {fmt.upper()}", str(base), f"{fmt.upper()} (*.{fmt})"

@@ -69,7 +69,9 @@ def test_capacity_figures_copied_and_saved_as_the_cli_writes_them(
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
     _choose(panel.export_button, "Save Figures as JSON…")
-    assert asked == [str(SAMPLES / "three_site_stretched_dag-capacity.json")]
+    # Named after the design's file; not beside the bundled sample (wave 21, ui21): in
+    # the user's Documents folder, or home when there is none.
+    assert asked == [str(launch.home / "three_site_stretched_dag-capacity.json")]
     assert target.read_text(encoding="utf-8") == expected
     assert window.statusBar().currentMessage() == f"Capacity figures saved to {target}"
 

@@ -11,14 +11,20 @@ FILE``) and real widgets:
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu
 from test_window_leftovers20 import _tall_hosts
+
+from designer import bundled
+from designer.document.commands import SetDesignMeta
+from designer.persistence import load
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 SAMPLE = SAMPLES / "three_site_stretched_dag.json"
@@ -121,3 +127,87 @@ def test_a_clusters_name_keeps_its_first_hosts_marker_in_sight(launch: Any, qtbo
             assert title.rect.intersects(badge)
             assert [label.owner for label in drawn].index("cl") < len(drawn) - 1
             assert (drawn[-1].owner, drawn[-1].text) == ("h0", "1")
+
+
+# -- 3. a bundled sample opened by its path is not saved in place ------------------------------
+class _SaveDialog:
+    """QFileDialog.getSaveFileName: records its title and where it started, answers
+    ``answer``."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.asked: list[tuple[str, Path]] = []
+        self.answer = ""
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(self._ask))
+
+    def _ask(self, _parent, title, start, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+        self.asked.append((title, Path(start)))
+        return self.answer, ""
+
+
+def _samples_here(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the bundled samples' folder (three_site_stretched_dag.json only) that
+    the designer takes for it: a failing test must not write over the checkout's."""
+    samples = folder / "installed" / "designer" / "sample_designs"
+    samples.mkdir(parents=True)
+    shutil.copy(SAMPLE, samples / SAMPLE.name)
+    monkeypatch.setattr(bundled, "samples_folder", lambda: samples)
+    return samples / SAMPLE.name
+
+
+@pytest.mark.usefixtures("no_modal_dialogs")
+def test_ctrl_s_on_a_sample_opened_by_its_path_saves_a_copy_in_documents(
+    launch: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sample = _samples_here(tmp_path, monkeypatch)
+    before = sample.read_bytes()
+    documents = launch.home / "Documents"
+    documents.mkdir()
+    window = launch(sample)  # dr-designer gui …/sample_designs/three_site_stretched_dag.json
+    assert window.session.path == sample.resolve()
+    window.session.apply(SetDesignMeta(description="my copy"))
+    dialog = _SaveDialog(monkeypatch)
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # cancelled
+    assert dialog.asked == [("Save your copy of the sample as", documents / sample.name)]
+    assert sample.read_bytes() == before and window.session.dirty
+    # Exports of it start in Documents too, not beside the installed sample.
+    dialog.answer = ""
+    window.export_dialog("png")
+    assert dialog.asked[-1][1] == documents / "three_site_stretched_dag.png"
+    # Saved as the user's own file, Ctrl+S saves there, without asking.
+    mine = documents / "boston.json"
+    dialog.answer = str(mine)
+    QTest.keyClick(window.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.path == mine.resolve() and not window.session.dirty
+    assert load(mine).description == "my copy" and sample.read_bytes() == before
+    window.session.apply(SetDesignMeta(description="my copy, again"))
+    asked = len(dialog.asked)
+    QTest.keyClick(window.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert len(dialog.asked) == asked and load(mine).description == "my copy, again"
+    assert sample.read_bytes() == before
+
+
+# -- 4. "Untitled design" takes the file's name once the file is written -----------------------
+@pytest.mark.usefixtures("no_modal_dialogs")
+def test_a_failed_save_as_leaves_the_untitled_design_as_it_was(
+    launch: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_modal_dialogs: Any
+) -> None:
+    window = launch()
+    session = window.session
+    window.act_new.trigger()
+    session.apply(SetDesignMeta(description="Boston's DR"))
+    steps, index = session.undo_stack.count(), session.undo_stack.index()
+    dialog = _SaveDialog(monkeypatch)
+    dialog.answer = str(tmp_path / "no such folder" / "boston-dr.json")  # cannot be written
+    window.act_save_as.trigger()
+    assert no_modal_dialogs and no_modal_dialogs[-1][0] == "critical", no_modal_dialogs
+    assert session.design.name == "Untitled design" and session.path is None
+    assert (session.undo_stack.count(), session.undo_stack.index()) == (steps, index)
+    assert session.undo_stack.undoText() == "Change design description" and session.dirty
+    # Written: the name, one step of its own, and the file says it.
+    target = tmp_path / "boston-dr.json"
+    dialog.answer = str(target)
+    window.act_save_as.trigger()
+    assert session.design.name == "boston-dr" and load(target).name == "boston-dr"
+    assert session.undo_stack.count() == steps + 1 and not session.dirty
+    assert session.undo_stack.undoText() == "Name the design boston-dr after its file"
