@@ -5,7 +5,9 @@ FILE``) and real widgets:
 3. a bundled sample opened by its path is not saved in place: Save goes to Save As;
 4. "Untitled design" takes the file's name only once the file is written;
 5. Connect To's entries name a reference in words ("virtual disk's LUN"), not by its
-   field (``lun``, ``cas_arrays``).
+   field (``lun``, ``cas_arrays``);
+
+and eyes21's #2: the Capacity dock's Export button shows its menu's arrow beside its text.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QStyle
+from test_capacity_window import capacity_panel, open_tab
 from test_window_leftovers20 import _tall_hosts
 
 from designer import bundled
@@ -211,3 +214,39 @@ def test_a_failed_save_as_leaves_the_untitled_design_as_it_was(
     assert session.design.name == "boston-dr" and load(target).name == "boston-dr"
     assert session.undo_stack.count() == steps + 1 and not session.dirty
     assert session.undo_stack.undoText() == "Name the design boston-dr after its file"
+
+
+# -- eyes21 #2: the Capacity dock's Export button --------------------------------------------
+def test_the_capacity_export_buttons_arrow_is_beside_its_text(launch: Any, qtbot: Any) -> None:
+    window = launch(SAMPLE)
+    window.resize(1600, 1000)
+    open_tab(window, "Capacity")
+    panel = capacity_panel(window)
+    qtbot.waitUntil(lambda: panel.export_button.isEnabled(), timeout=20_000)
+    button = panel.export_button
+    _shot(panel, "capacity-export-button")
+    # Wide enough for its text, the menu's arrow and the margins each side (a tool
+    # button's drew the arrow over the "t": 56 px).
+    style, metrics = button.style(), button.fontMetrics()
+    arrow = style.pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, button)
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_ButtonMargin, None, button)
+    text = metrics.horizontalAdvance(button.text().replace("&", ""))
+    assert button.width() >= text + arrow + 2 * margin, (button.width(), text, arrow, margin)
+    # Whole inside the dock, its right border in sight.
+    inside = button.mapTo(panel, button.rect().bottomRight())
+    assert inside.x() < panel.width() - 1, (inside, panel.width())
+    # A click opens its menu.
+    seen: list[str] = []
+
+    def read_and_close() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(20, read_and_close)
+            return
+        seen.extend(a.text().replace("&", "") for a in menu.actions())
+        menu.close()
+
+    QTimer.singleShot(20, read_and_close)
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)  # the menu opens after the press
+    qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    assert seen == ["Copy Figures as JSON", "Save Figures as JSON…"]

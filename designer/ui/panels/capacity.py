@@ -40,10 +40,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -436,10 +436,10 @@ class CapacityPanel(QWidget):
         top.addWidget(self.canvas_combo)
         # The figures to hand over (eyes20 #18): what `dr-designer capacity FILE
         # --format json` writes, copied or saved.
-        self.export_button = QToolButton()
+        # A push button with a menu: the style draws its arrow beside the text and
+        # counts it in the width (a tool button's drew it over the "t", eyes21 #2).
+        self.export_button = QPushButton("&Export")
         self.export_button.setObjectName("CapacityExport")
-        self.export_button.setText("&Export")
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.export_button.setToolTip(
             "The capacity figures as JSON, as `dr-designer capacity FILE --format json` writes them"
         )
