@@ -1,7 +1,8 @@
 """Every entry of every context menu has an Alt key of its own (wave 21, ``ui21`` item
 1; fixm20 did the window's menus): the canvas's menu of each kind of element and of the
 empty canvas, the simulation's menu of each kind (a degraded link's too), the Problems
-table's (a finding's, a group's, the rule's level submenu). "D&uplicate" and "&Rename…"
+table's (a finding's, a group's, the rule's level submenu), and the Databases table's
+new one (a cell's). "D&uplicate" and "&Rename…"
 were the Edit menu's old letters, Rename and Reset Route shared R, Add and Select All
 shared A, and the entries made from names (Connect To's targets, the kinds to add, Fail
 and Degrade) had none. Walked through the user's door (``dr-designer gui FILE``), the
@@ -21,6 +22,7 @@ from test_capacity_window import open_tab, simulate
 from test_window_leftovers20 import _twelve_empty_databases
 
 from designer.ui.main_window import MainWindow
+from designer.ui.panels.databases import DatabasesPanel
 from designer.ui.panels.problems import GROUP_ROLE, ProblemsPanel
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
@@ -184,3 +186,61 @@ def test_the_problems_menus_entries_each_have_an_alt_key(launch: Any, qtbot: Any
         assert any(text.startswith("&In this design, report") for text in seen), seen
     assert not problems, "\n".join(problems)
     assert any(" > In this design, report " in path for path in walked), walked
+
+
+def test_the_databases_table_has_a_menu_whose_entries_each_have_an_alt_key(
+    launch: Any, qtbot: Any
+) -> None:
+    """The Databases panel had no menu at all (a right-click did nothing): a cell's
+    offers its copy's edit and removal, its database and VM on the canvas, Plan copies."""
+    window = launch(SAMPLE)
+    panel = open_tab(window, "Databases").widget()
+    assert isinstance(panel, DatabasesPanel)
+    table, session = panel.table, window.session
+    qtbot.waitUntil(lambda: table.rowCount() > 0 and table.columnCount() > 1, timeout=10_000)
+    cells = [(r, c) for r in range(table.rowCount()) for c in range(table.columnCount())]
+    row, column = next((r, c) for r, c in cells if table.item(r, c) and table.item(r, c).text())
+    item = table.item(row, column)
+    db_id, member = item.data(Qt.ItemDataRole.UserRole + 1), item.data(Qt.ItemDataRole.UserRole + 2)
+    at = table.visualRect(table.model().index(row, column)).center()
+
+    def right_click() -> None:
+        event = QContextMenuEvent(
+            QContextMenuEvent.Reason.Mouse, at, table.viewport().mapToGlobal(at)
+        )
+        QApplication.sendEvent(table.viewport(), event)
+
+    problems: list[str] = []
+    walked: list[str] = []
+    seen = _open_and_walk(right_click, "cell", problems, walked)
+    assert not problems, "\n".join(problems)
+    db = session.document.get(db_id)
+    assert [t.split("\t")[0].replace("&", "") for t in seen] == [
+        "Edit Copy…",
+        "Remove Copy",
+        f"Show Database {db.name}",
+        f"Show VM {session.document.get(member).name}",
+        "Plan Copies…",
+    ], seen
+    # D shows the database on the canvas; R removes the copy, one undo step.
+    _press_in_menu(right_click, Qt.Key.Key_D)
+    assert session.selection == [db_id]
+    steps = session.undo_stack.count()
+    _press_in_menu(right_click, Qt.Key.Key_R)
+    assert member not in [c.member for c in session.document.get(db_id).copies]
+    assert session.undo_stack.count() == steps + 1 and not table.item(row, column).text()
+
+
+def _press_in_menu(open_menu: Any, key: Qt.Key) -> None:
+    """Open a menu (its own event loop) and press ``key`` in it, as a user would."""
+
+    def press() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(20, press)
+            return
+        QTest.keyClick(menu, key)
+
+    QTimer.singleShot(50, press)
+    open_menu()
+    QApplication.processEvents()

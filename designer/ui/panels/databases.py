@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     Qt,
     QTimer,
     Signal,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSpinBox,
     QStyledItemDelegate,
@@ -58,6 +60,7 @@ from designer.domain.elements import Dag, DatabaseCopy, MailboxDatabase
 from designer.domain.words import natural_key, plural
 from designer.rules.finding import Finding
 from designer.ui import slices
+from designer.ui.alt_keys import plain
 from designer.ui.panels._look import severity_tint
 from designer.ui.panels.plan_copies import PlanCopiesPreview
 from designer.ui.session import EditorSession
@@ -304,6 +307,8 @@ class DatabasesPanel(QWidget):
             "Delete to remove a copy; click a header to show that database or VM"
         )
         self.table.currentCellChanged.connect(self._on_current_changed)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.verticalHeader().sectionClicked.connect(self._reveal_database)
         self.table.horizontalHeader().sectionClicked.connect(self._reveal_member)
         layout = QVBoxLayout(self)
@@ -796,6 +801,51 @@ class DatabasesPanel(QWidget):
             column = max(self.table.currentColumn(), 0)
             self.table.setCurrentCell(row, column)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def cell_menu(self, row: int, column: int) -> QMenu | None:
+        """The menu of a cell (a right-click, the Menu key): edit or remove its copy,
+        show its database or VM on the canvas, plan the DAG's copies; each entry with
+        an Alt key of its own. None where there is no cell."""
+        item = self.table.item(row, column)
+        if item is None:
+            return None
+        db_id, member = item.data(_DB_ROLE), item.data(_MEMBER_ROLE)
+        db = self.database(db_id)
+        editable = not self.session.read_only
+        menu = QMenu(self)
+        menu.setObjectName("DatabasesMenu")
+        has_copy = bool(item.text())
+        edit = menu.addAction(
+            "&Edit Copy…\tF2" if has_copy else "&Add Copy…\tF2",
+            lambda: self.table.editItem(item),
+        )
+        edit.setEnabled(editable)
+        remove = menu.addAction("&Remove Copy\tDel", lambda: self.set_copy(db_id, member, None))
+        remove.setEnabled(editable and has_copy)
+        menu.addSeparator()
+        db_name = plain(db.name if db is not None else db_id)
+        menu.addAction(f"Show &Database {db_name}", lambda: self._reveal_database(row))
+        vm_name = plain(self._member_names(member)[0])
+        menu.addAction(f"Show &VM {vm_name}", lambda: self._reveal_member(column))
+        menu.addSeparator()
+        plan = menu.addAction("&Plan Copies…", self.start_plan)
+        plan.setEnabled(editable)
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        """A cell's menu at ``pos`` (the viewport's), or the current cell's (the Menu
+        key or Shift+F10 where no cell is under the pointer)."""
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            index = self.table.currentIndex()
+            if not index.isValid():
+                return
+            pos = self.table.visualRect(index).center()
+        self.table.setCurrentCell(index.row(), index.column())
+        menu = self.cell_menu(index.row(), index.column())
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+            menu.deleteLater()  # its entry has run: not one menu more per right-click
 
     def _reveal_database(self, row: int) -> None:
         if 0 <= row < len(self.database_ids):
