@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
@@ -149,6 +149,7 @@ def test_the_simulations_menus_entries_each_have_an_alt_key(launch: Any, qtbot: 
     controller.degrade_link(link, bandwidth_mbps=1.0)  # a degraded link: its Restore too
     controller.click(kinds["esxi_host"], add=True)  # a failed host: Restore it
     view.setFocus()
+    menus = len(view.findChildren(QMenu))
     for kind, element_id in sorted(kinds.items()):
         session.set_selection([element_id])
         seen = _open_and_walk(lambda: QTest.keyClick(view, Qt.Key.Key_Menu), kind, problems, walked)
@@ -158,6 +159,9 @@ def test_the_simulations_menus_entries_each_have_an_alt_key(launch: Any, qtbot: 
             assert seen and seen[0].startswith("&Restore "), seen
     assert not problems, "\n".join(problems)
     assert {"wan_link > Degrade", "storage_array", "vm", "mailbox_database"} <= set(walked)
+    # Each menu is deleted once closed: no menu more per right-click.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert len(view.findChildren(QMenu)) == menus
 
 
 def test_the_problems_menus_entries_each_have_an_alt_key(launch: Any, qtbot: Any) -> None:
@@ -186,6 +190,8 @@ def test_the_problems_menus_entries_each_have_an_alt_key(launch: Any, qtbot: Any
         assert any(text.startswith("&In this design, report") for text in seen), seen
     assert not problems, "\n".join(problems)
     assert any(" > In this design, report " in path for path in walked), walked
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not panel.findChildren(QMenu)  # each deleted once closed
 
 
 def test_the_databases_table_has_a_menu_whose_entries_each_have_an_alt_key(

@@ -942,6 +942,7 @@ class ProblemsPanel(PanelKeys, QWidget):
             submenu = menu.addMenu(f"&In this design, report {finding.code}")
             self.rules_view.level_menu(finding.code, submenu)
         menu.exec(self.table.viewport().mapToGlobal(pos))
+        menu.deleteLater()  # its entry has run: not one menu more per right-click
 
     def _select_group(self, group: _Group) -> None:
         """Select the element each finding of ``group`` is about (its first, present)

@@ -474,6 +474,7 @@ class SimulationMode(QObject):
             )
         if not menu.isEmpty():
             menu.exec(at)
+        menu.deleteLater()  # its entry has run: not one menu more per right-click
 
     def _keyboard_menu(self) -> None:
         """The Menu key or Shift+F10: the simulation's menu for the selected element, at
