@@ -227,11 +227,16 @@ def _tall_hosts(folder: Path) -> Path:
     return path
 
 
-def test_a_zoomed_out_clusters_name_is_drawn_over_its_hosts(launch: Any, qtbot: Any) -> None:
+def tall_hosts_window(launch: Any) -> Any:
+    """``dr-designer gui tall-hosts.drd.json`` (see :func:`_tall_hosts`), 1200 × 800."""
     window = launch(_tall_hosts(launch.home))
     window.resize(1200, 800)
     QTest.qWaitForWindowExposed(window)
-    view = window.view
+    return window
+
+
+def test_a_zoomed_out_clusters_name_is_drawn_over_its_hosts(launch: Any, qtbot: Any) -> None:
+    view = tall_hosts_window(launch).view
     scene = view.design_scene
     view.set_zoom(0.2)
     view.centerOn(scene.content_rect().center())

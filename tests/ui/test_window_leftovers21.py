@@ -23,7 +23,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QStyle
 from test_capacity_window import capacity_panel, open_tab
-from test_window_leftovers20 import _tall_hosts
+from test_window_leftovers20 import tall_hosts_window
 
 from designer import bundled
 from designer.document.commands import SetDesignMeta
@@ -98,9 +98,7 @@ def _marker_pixel(window: Any, element_id: str) -> tuple[QColor, QRectF]:
 
 
 def test_a_clusters_name_keeps_its_first_hosts_marker_in_sight(launch: Any, qtbot: Any) -> None:
-    window = launch(_tall_hosts(launch.home))
-    window.resize(1200, 800)
-    QTest.qWaitForWindowExposed(window)
+    window = tall_hosts_window(launch)
     view = window.view
     scene = view.design_scene
     qtbot.waitUntil(lambda: scene.marker_of("h0") is not None, timeout=10_000)
