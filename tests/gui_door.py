@@ -21,6 +21,7 @@ import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
+from designer.ui import dialogs
 from designer.ui.main_window import MainWindow
 
 __all__ = ["console_main", "launch", "no_modal_dialogs", "user_folders"]
@@ -129,7 +130,8 @@ def launch(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[L
 def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """No real modal dialog may ever block the suite.
 
-    QMessageBox's static helpers (About too) and QInputDialog.getText are replaced by
+    QMessageBox's static helpers (About too), QInputDialog.getText and the designer's
+    ``dialogs.ask_text`` are replaced by
     recorders that answer at once (a "save changes?" question is answered Discard). A
     test that wants other answers patches them again itself. Returns what was shown.
     """
@@ -149,4 +151,6 @@ def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
         QMessageBox, "question", record("question", QMessageBox.StandardButton.Discard)
     )
     monkeypatch.setattr(QInputDialog, "getText", record("getText", ("", False)))
+    # The designer's own text box (a scenario's name), as QInputDialog.getText.
+    monkeypatch.setattr(dialogs, "ask_text", record("getText", ("", False)))
     return shown

@@ -1,13 +1,18 @@
 """A question with buttons of its own words (QMessageBox's static helpers offer only
-the standard buttons: "Reset" where the user must read "Reload")."""
+the standard buttons: "Reset" where the user must read "Reload"), and a line of text
+asked for in a box as wide as the text it offers (QInputDialog.getText's box is about
+150 px whatever it holds)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-__all__ = ["choose"]
+__all__ = ["TEXT_BOX_MAX_PX", "ask_text", "choose"]
+
+#: The widest a text box of :func:`ask_text` grows to fit the text it offers.
+TEXT_BOX_MAX_PX = 640
 
 
 def choose(
@@ -42,3 +47,25 @@ def choose(
     chosen = buttons.get(clicked) if clicked is not None else None
     box.deleteLater()
     return chosen or escape or options[-1]
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> tuple[str, bool]:
+    """``QInputDialog.getText(parent, title, label, text=text)``, its box wide enough
+    for ``text`` (up to :data:`TEXT_BOX_MAX_PX`): a scenario's offered name, "degrade
+    Primary – DR-Site (100 Mbit/s)", showed as "rimary – DR-Site (100 Mbit/s)" (eyes21
+    #10). The text typed, and whether OK was chosen."""
+    dialog = QInputDialog(parent)
+    dialog.setObjectName("AskTextDialog")
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setInputMode(QInputDialog.InputMode.TextInput)
+    dialog.setTextValue(text)
+    box = dialog.findChild(QLineEdit)
+    if box is not None:
+        # The text, the box's frame and margins, and room for a few letters more.
+        wanted = box.fontMetrics().horizontalAdvance(text + "MMM") + 16
+        box.setMinimumWidth(min(max(wanted, box.sizeHint().width()), TEXT_BOX_MAX_PX))
+    ok = dialog.exec() == QInputDialog.DialogCode.Accepted
+    value = dialog.textValue()
+    dialog.deleteLater()
+    return value, ok

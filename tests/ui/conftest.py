@@ -5,9 +5,10 @@ console command's own function (tests/gui_door.py); the window tests get their w
 from it. Panel, canvas and export tests build just the widget they test, around a
 prepared session: they are about that widget, not about how the window opens.
 
-No real modal dialog may ever block the suite: QMessageBox's static helpers and
-QInputDialog.getText answer at once (a "save changes?" question is answered Discard);
-a test that wants other answers patches them again itself.
+No real modal dialog may ever block the suite: QMessageBox's static helpers,
+QInputDialog.getText and the designer's dialogs.ask_text answer at once (a "save
+changes?" question is answered Discard); a test that wants other answers patches them
+again itself.
 """
 
 from __future__ import annotations

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QDoubleSpinBox,
     QFileDialog,
-    QInputDialog,
     QLabel,
     QMenu,
     QPushButton,
@@ -50,6 +49,7 @@ from designer.document.commands import SetCapacity
 from designer.domain import Design, Site
 from designer.domain.workload import CapacitySettings
 from designer.persistence import dumps, load, save
+from designer.ui import dialogs
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.main_window import MainWindow
 from designer.ui.panels import capacity as capacity_module
@@ -919,9 +919,7 @@ def test_a_degraded_direction_saved_as_a_scenario_reruns_from_the_file(
     simulate(window, qtbot)
     chosen = degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Fail direction Atlanta"])
     assert chosen == ["Degrade", "Fail direction Atlanta → Charlotte"]
-    monkeypatch.setattr(
-        QInputDialog, "getText", staticmethod(lambda *_a, **_k: ("ATL to CLT down", True))
-    )
+    monkeypatch.setattr(dialogs, "ask_text", lambda *_a, **_k: ("ATL to CLT down", True))
     save = next(
         b
         for b in window.simulation.bar.findChildren(QToolButton)

@@ -18,12 +18,14 @@ import shiboken6
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QToolButton
+from PySide6.QtWidgets import QFileDialog, QToolButton
 from test_availability_panel import SAMPLES
 from test_canvas_support import click
 from test_capacity_window import capacity_panel, stacked
 from test_interop_menus import _menu_action
 from test_window_leftovers19 import CTRL, _shot, _simulating, _two_site_dag
+
+from designer.ui import dialogs
 
 
 def _fail(window: Any, name: str) -> None:
@@ -40,9 +42,7 @@ def test_saving_over_a_scenario_of_the_same_name_says_so_and_undoes(
 ) -> None:
     window = _two_site_dag(launch, qtbot)
     controller = _simulating(window, qtbot)
-    monkeypatch.setattr(
-        QInputDialog, "getText", staticmethod(lambda *_a, **_k: ("site lost", True))
-    )
+    monkeypatch.setattr(dialogs, "ask_text", lambda *_a, **_k: ("site lost", True))
     save = next(
         b
         for b in window.simulation.bar.findChildren(QToolButton)

@@ -42,6 +42,7 @@ from test_newcomer_drawing import _drop, _name_field
 from designer.domain.design import Design, LayoutEntry
 from designer.domain.elements import EsxiHost, Site, VirtualMachine, VsphereCluster
 from designer.persistence import save
+from designer.ui import dialogs
 from designer.ui.main_window import WHEEL_ZOOMS_KEY
 from designer.ui.panels.databases import DatabasesPanel
 from designer.ui.panels.inspector import InspectorPanel
@@ -425,7 +426,7 @@ def test_save_scenario_offers_a_name_from_its_steps_and_holds_the_play(
         asked.append((text, controller.playing))
         return text, True
 
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(answer))
+    monkeypatch.setattr(dialogs, "ask_text", answer)
     save = next(
         b
         for b in window.simulation.bar.findChildren(QToolButton)

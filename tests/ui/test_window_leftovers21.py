@@ -7,7 +7,8 @@ FILE``) and real widgets:
 5. Connect To's entries name a reference in words ("virtual disk's LUN"), not by its
    field (``lun``, ``cas_arrays``);
 
-and eyes21's #2: the Capacity dock's Export button shows its menu's arrow beside its text.
+and eyes21's #2: the Capacity dock's Export button shows its menu's arrow beside its
+text; #10: the scenario's name box is as wide as the name it offers.
 """
 
 from __future__ import annotations
@@ -21,17 +22,28 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QStyle
-from test_capacity_window import capacity_panel, open_tab
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QMenu,
+    QStyle,
+    QToolButton,
+)
+from test_capacity_window import capacity_panel, degrade_from_menu, open_tab, simulate
 from test_window_leftovers20 import tall_hosts_window
 
 from designer import bundled
 from designer.document.commands import SetDesignMeta
 from designer.persistence import load
+from designer.ui import dialogs
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 SAMPLE = SAMPLES / "three_site_stretched_dag.json"
 SHOTS = Path(os.environ.get("DR_SHOTS", "/tmp/ui21-shots"))
+#: The designer's text box, before no_modal_dialogs replaces it.
+_REAL_ASK_TEXT = dialogs.ask_text
 
 
 def _shot(widget: Any, name: str) -> None:
@@ -248,3 +260,39 @@ def test_the_capacity_export_buttons_arrow_is_beside_its_text(launch: Any, qtbot
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)  # the menu opens after the press
     qtbot.waitUntil(lambda: bool(seen), timeout=3000)
     assert seen == ["Copy Figures as JSON", "Save Figures as JSON…"]
+
+
+# -- eyes21 #10: the scenario's name box --------------------------------------------------
+def test_the_scenario_name_box_shows_the_whole_name_it_offers(
+    launch: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = launch(SAMPLES / "stretched_dag_lagged.json")
+    simulate(window, qtbot)
+    assert degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Bandwidth to 25 %"])
+    saved = list(window.session.design.scenarios)  # the sample's own
+    monkeypatch.setattr(dialogs, "ask_text", _REAL_ASK_TEXT)  # the real box, this once
+    seen: dict[str, Any] = {}
+
+    def look_and_cancel() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QInputDialog):
+            QTimer.singleShot(20, look_and_cancel)
+            return
+        edit = box.findChild(QLineEdit)
+        assert edit is not None
+        seen.update(text=edit.text(), width=edit.width())
+        seen["needs"] = edit.fontMetrics().horizontalAdvance(edit.text())
+        _shot(box, "save-scenario-name")
+        box.reject()
+
+    QTimer.singleShot(0, look_and_cancel)
+    save = next(
+        b
+        for b in window.simulation.bar.findChildren(QToolButton)
+        if b.text().startswith("Save scenario")
+    )
+    QTest.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert seen["text"].startswith("degrade ATL-CLT WAN"), seen
+    # The whole name in the box, with its frame's margins (it was ~150 px: "rimary – …").
+    assert seen["width"] >= seen["needs"] + 8, seen
+    assert window.session.design.scenarios == saved  # cancelled: nothing saved

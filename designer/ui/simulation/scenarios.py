@@ -11,13 +11,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QFileDialog, QGraphicsScene, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QGraphicsScene, QMessageBox, QWidget
 
 from designer.document import SetScenarios
 from designer.domain.design import ExpectedOutcome, SavedScenario, ScenarioStep
 from designer.persistence.atomic import write_atomic
 from designer.simulation import SimulationError, SimulationResult
 from designer.simulation.expectations import compare
+from designer.ui import dialogs
 from designer.ui.file_ops import start_folder
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.overlay import SimulationOverlay
@@ -86,7 +87,7 @@ class ScenarioActions:
             offered = scenario_name(controller.steps, controller.session.document, taken)
             playing = controller.playing
             controller.pause()
-            name, ok = QInputDialog.getText(
+            name, ok = dialogs.ask_text(
                 self.window, "Save scenario", "Scenario name:", text=offered
             )
             if playing and controller.active:
