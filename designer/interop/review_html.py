@@ -20,7 +20,7 @@ from designer.interop.review import ReviewData, ScenarioReview, format_duration
 from designer.interop.timeline_svg import timeline_svg
 from designer.simulation import SpofEntry
 
-__all__ = ["CSS", "Diagram", "names_whole", "render_html", "report_parts"]
+__all__ = ["CSS", "Diagram", "ImageFn", "names_whole", "render_html", "report_parts"]
 
 OK, BAD, NEUTRAL, WAIT = "#d4edda", "#f8d7da", "#eeeeee", "#fff3cd"
 _SEVERITY = {"error": "#f8d7da", "warning": "#fff3cd", "info": "#d9ecff"}
@@ -370,7 +370,10 @@ def _scenarios(data: ReviewData, image: ImageFn) -> str:
     return "".join(parts)
 
 
-def _matrix(data: ReviewData) -> str:
+def _matrix(data: ReviewData, columns: int | None = None) -> str:
+    """The matrix section; ``columns``: at most that many failures (or databases) across
+    one table, the rest in tables below it (the PDF's page is that wide: eyes21 #8, 12
+    failures across an A4 page lost the last three)."""
     intent = data.design.intent
     parts = [
         '<h2 id="matrix">RPO/RTO matrix</h2>',
@@ -399,21 +402,29 @@ def _matrix(data: ReviewData) -> str:
         if across_failures
         else (data.matrix_failures, data.matrix_databases)
     )
-    header = ["database \\ failure" if across_failures else "failure \\ database"]
-    header += [label for _, label in across]
-    rows: list[list[str]] = []
-    colours: Colours = []
-    for down_id, down_label in down:
-        row: list[str] = [down_label]
-        colour: list[str | None] = [None]
-        for across_id, _ in across:
-            key = (down_id, across_id) if across_failures else (across_id, down_id)
-            text, shade = cells[key]
-            row.append(text)
-            colour.append(shade)
-        rows.append(row)
-        colours.append(colour)
-    parts.append(_table(header, rows, colours))
+    corner = "database \\ failure" if across_failures else "failure \\ database"
+    width = columns or len(across)
+    for start in range(0, len(across), width):
+        part = across[start : start + width]
+        if len(part) < len(across):
+            what = "failures" if across_failures else "databases"
+            parts.append(
+                f'<p class="muted">{what.capitalize()} {start + 1}–{start + len(part)} '
+                f"of {len(across)}:</p>"
+            )
+        rows: list[list[str]] = []
+        colours: Colours = []
+        for down_id, down_label in down:
+            row: list[str] = [down_label]
+            colour: list[str | None] = [None]
+            for across_id, _ in part:
+                key = (down_id, across_id) if across_failures else (across_id, down_id)
+                text, shade = cells[key]
+                row.append(text)
+                colour.append(shade)
+            rows.append(row)
+            colours.append(colour)
+        parts.append(_table([corner, *(label for _, label in part)], rows, colours))
     if data.matrix_truncated:
         parts.append(f'<p class="muted">{data.matrix_truncated} more failures not shown.</p>')
     return "".join(parts)
@@ -447,8 +458,11 @@ def _inline_svg(_key: str, svg: str) -> str:
     return svg
 
 
-def report_parts(data: ReviewData, image: ImageFn = _inline_svg) -> tuple[str, str]:
-    """(summary, body): the HTML before the diagram and after it."""
+def report_parts(
+    data: ReviewData, image: ImageFn = _inline_svg, *, matrix_columns: int | None = None
+) -> tuple[str, str]:
+    """(summary, body): the HTML before the diagram and after it; ``matrix_columns``:
+    the RPO/RTO matrix's widest table (the PDF's page), none: one table."""
     body = "".join(
         [
             _inventory(data),
@@ -456,7 +470,7 @@ def report_parts(data: ReviewData, image: ImageFn = _inline_svg) -> tuple[str, s
             _findings(data),
             _analysis(data),
             _scenarios(data, image),
-            _matrix(data),
+            _matrix(data, matrix_columns),
             _capacity(data),
             _availability(data),
         ]

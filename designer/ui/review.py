@@ -36,13 +36,21 @@ from designer.interop import capacity_section  # noqa: F401 - registers the Capa
 from designer.interop.exporting import write_bytes_atomic
 from designer.interop.report import InteropError
 from designer.interop.review import ReviewCancelled, ReviewData, ReviewProgress, build_review
-from designer.interop.review_html import Diagram, names_whole, render_html, report_parts
+from designer.interop.review_html import (
+    Diagram,
+    ImageFn,
+    names_whole,
+    render_html,
+    report_parts,
+)
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.session import EditorSession
 
 __all__ = [
+    "PDF_MATRIX_COLUMNS",
     "ReviewJob",
     "diagram_png",
+    "pdf_parts",
     "prepare_review",
     "render_review",
     "report_command",
@@ -50,6 +58,9 @@ __all__ = [
 ]
 
 _RESOLUTION = 96
+#: The RPO/RTO matrix's columns across an A4 page at the tables' 7 pt: ten of
+#: "0:00 / 1:09" and a label fill it; wider, its last columns were cut off (eyes21 #8).
+PDF_MATRIX_COLUMNS = 8
 _log = logging.getLogger("designer.ui")
 
 
@@ -143,6 +154,16 @@ def _draw_pages(writer: QPdfWriter, painter: QPainter, doc: QTextDocument, first
     return first
 
 
+def pdf_parts(data: ReviewData, image: ImageFn) -> tuple[str, str]:
+    """The PDF's rich text before the diagram and after it: the report's, its matrix in
+    tables as wide as the page (:data:`PDF_MATRIX_COLUMNS`)."""
+    summary, body = report_parts(data, image, matrix_columns=PDF_MATRIX_COLUMNS)
+    # Anchors are for the browser's contents line; in Qt's rich text an anchor splits the
+    # heading's text in the PDF ("I" "nventory" for a text extractor or a screen reader).
+    summary, body = (re.sub(r'<h2 id="[^"]*">', "<h2>", part) for part in (summary, body))
+    return summary, names_whole(body)  # "PRD-MBX01", not "PRD-" over "MBX01"
+
+
 def write_pdf(data: ReviewData, path: Path) -> None:
     images: dict[str, QImage] = {}
 
@@ -150,11 +171,7 @@ def write_pdf(data: ReviewData, path: Path) -> None:
         images[key] = _svg_image(svg, 1400)
         return f'<img src="{key}" width="640">'
 
-    summary, body = report_parts(data, image)
-    # Anchors are for the browser's contents line; in Qt's rich text an anchor splits the
-    # heading's text in the PDF ("I" "nventory" for a text extractor or a screen reader).
-    summary, body = (re.sub(r'<h2 id="[^"]*">', "<h2>", part) for part in (summary, body))
-    body = names_whole(body)  # "PRD-MBX01", not "PRD-" over "MBX01"
+    summary, body = pdf_parts(data, image)
     writer = QPdfWriter(str(path))
     writer.setTitle(f"Design review — {data.design.name}")
     writer.setCreator("DR Designer")

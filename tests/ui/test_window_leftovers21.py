@@ -8,7 +8,8 @@ FILE``) and real widgets:
    field (``lun``, ``cas_arrays``);
 
 and eyes21's #2: the Capacity dock's Export button shows its menu's arrow beside its
-text; #10: the scenario's name box is as wide as the name it offers.
+text; #8: the PDF's RPO/RTO matrix in tables as wide as its page; #10: the scenario's
+name box is as wide as the name it offers.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor
+from gui_door import console_main
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPdfWriter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -36,8 +38,13 @@ from test_window_leftovers20 import tall_hosts_window
 
 from designer import bundled
 from designer.document.commands import SetDesignMeta
-from designer.persistence import load
+from designer.domain.design import Design
+from designer.domain.elements import EsxiHost
+from designer.interop.importing import import_sources
+from designer.interop.review_html import names_whole, report_parts
+from designer.persistence import load, save
 from designer.ui import dialogs
+from designer.ui.review import _document, pdf_parts, prepare_review
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 SAMPLE = SAMPLES / "three_site_stretched_dag.json"
@@ -296,3 +303,47 @@ def test_the_scenario_name_box_shows_the_whole_name_it_offers(
     # The whole name in the box, with its frame's margins (it was ~150 px: "rimary – …").
     assert seen["width"] >= seen["needs"] + 8, seen
     assert window.session.design.scenarios == saved  # cancelled: nothing saved
+
+
+# -- eyes21 #8: the PDF's RPO/RTO matrix as wide as its page -----------------------------
+def _thirteen_failures(folder: Path) -> Path:
+    """The calculator-prod import (72 databases, its site and 8 hosts) with four hosts
+    more: 13 failures across the matrix."""
+    data = Path(__file__).resolve().parents[1] / "interop" / "data" / "calculator-prod"
+    design = import_sources("calculator", sorted(data.glob("*.csv")), into=Design()).design
+    site = next(e for e in design.elements if e.kind == "site")
+    extra = [EsxiHost(id=f"dr-{i}", name=f"SRV-DR-{i:02d}", site=site.id) for i in (1, 2, 3, 4)]
+    path = folder / "thirteen.json"
+    save(design.model_copy(update={"elements": [*design.elements, *extra]}), path)
+    return path
+
+
+def test_the_pdfs_rpo_rto_matrix_fits_its_page(qapp: Any, tmp_path: Path) -> None:
+    path = _thirteen_failures(tmp_path)
+    out = tmp_path / "review.pdf"
+    assert console_main()(["report", str(path), "-o", str(out)]) == 0  # the user's door
+    assert out.read_bytes().startswith(b"%PDF")
+    data = prepare_review(load(path))
+    assert len(data.matrix_failures) == 13 and len(data.matrix_databases) == 72
+    # What write_pdf lays out on an A4 page (15 mm margins, 96 dpi): nothing wider.
+    writer = QPdfWriter(str(tmp_path / "probe.pdf"))
+    writer.setResolution(96)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(15, 15, 15, 15),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    _, body = pdf_parts(data, lambda _key, _svg: "")
+    assert body.count("Failures 1–8 of 13:") == 1 and body.count("Failures 9–13 of 13:") == 1
+    page = writer.width()
+    document = _document(body, page, {})  # as write_pdf lays it out
+    assert document.idealWidth() <= page + 2, (document.idealWidth(), page)
+    # One table of all 13 (as before) is ~150 px wider than the page.
+    _, whole = report_parts(data, lambda _key, _svg: "")
+    document = _document(names_whole(whole), page, {})
+    assert document.idealWidth() > page + 100, (document.idealWidth(), page)
+    # The HTML report (a browser scrolls sideways) keeps one table.
+    assert "Failures 1–8" not in whole
