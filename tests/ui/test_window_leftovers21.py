@@ -9,7 +9,7 @@ FILE``) and real widgets:
 
 and eyes21's #2: the Capacity dock's Export button shows its menu's arrow beside its
 text; #8: the PDF's RPO/RTO matrix in tables as wide as its page; #10: the scenario's
-name box is as wide as the name it offers.
+name box is as wide as the name it offers; #14: the Capacity dock shows the log LUNs.
 """
 
 from __future__ import annotations
@@ -37,13 +37,14 @@ from test_capacity_window import capacity_panel, degrade_from_menu, open_tab, si
 from test_window_leftovers20 import tall_hosts_window
 
 from designer import bundled
-from designer.document.commands import SetDesignMeta
+from designer.document.commands import SetDesignMeta, SetIntent
 from designer.domain.design import Design
 from designer.domain.elements import EsxiHost
 from designer.interop.importing import import_sources
 from designer.interop.review_html import names_whole, report_parts
 from designer.persistence import load, save
 from designer.ui import dialogs
+from designer.ui.panels.capacity import NO_LOG_LUNS
 from designer.ui.review import _document, pdf_parts, prepare_review
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
@@ -347,3 +348,50 @@ def test_the_pdfs_rpo_rto_matrix_fits_its_page(qapp: Any, tmp_path: Path) -> Non
     assert document.idealWidth() > page + 100, (document.idealWidth(), page)
     # The HTML report (a browser scrolls sideways) keeps one table.
     assert "Failures 1–8" not in whole
+
+
+# -- eyes21 #14: the log LUNs' clocks in the Capacity dock ---------------------------------
+def test_the_capacity_dock_shows_the_log_luns_clocks(launch: Any, qtbot: Any) -> None:
+    window = launch(SAMPLE)
+    open_tab(window, "Capacity")
+    panel = capacity_panel(window)
+    controller = panel.controller
+    qtbot.waitUntil(lambda: controller.report is not None, timeout=20_000)
+    assert panel.tables.currentWidget() is panel.table  # the servers first, as before
+    bar = panel.tables.tabBar()
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    table = panel.log_table
+    assert table is not None and table.isVisible()
+    _shot(panel, "capacity-log-luns")
+    rows = [[table.item(r, c).text() for c in range(5)] for r in range(table.rowCount())]
+    # What `dr-designer capacity` says of them: "BOS-MBX01 DS-LOG: 22.9 h (240 GB free
+    # (assumed), 10.486 GB/h of logs)".
+    assert rows == [
+        [f"{site}-MBX0{n} DS-LOG", "DB01, DB02, DB03, DB04", "240.0 (assumed)", "10.49", "22.9"]
+        for site in ("BOS", "WOR")
+        for n in (1, 2)
+    ], rows
+    assert table.item(0, 4).toolTip() == ""  # 22.9 h outlasts the RTO target (30 min)
+    # A double-click (a click, then the double-click event) finds the LUN on the canvas.
+    rect = table.visualItemRect(table.item(2, 0))
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    lun = window.session.design.elements
+    assert [e.name for e in lun if e.id in window.session.selection] == ["WOR-MBX01 DS-LOG"]
+    # An RTO target of 24 h: each fills before it (CAP004's finding), in red.
+    intent = window.session.design.intent.model_copy(update={"rto_target_min": 24 * 60.0})
+    window.session.apply(SetIntent(intent))
+    qtbot.waitUntil(
+        lambda: table.item(0, 4) is not None and table.item(0, 4).toolTip() != "", timeout=20_000
+    )
+    assert "(CAP004)" in table.item(0, 4).toolTip()
+    assert table.item(0, 4).foreground().color().name() == "#d32f2f"
+    # A design whose sizing finds no log LUN says so (Exchange 2007: no DAG).
+    window = launch(SAMPLES / "exchange2007_lcr_ccr_scr.json")
+    open_tab(window, "Capacity")
+    panel = capacity_panel(window)
+    qtbot.waitUntil(lambda: panel.controller.report is not None, timeout=20_000)
+    panel.tables.setCurrentIndex(1)
+    table = panel.log_table
+    assert table.rowCount() == 1 and table.item(0, 0).text() == NO_LOG_LUNS
+    assert table.columnSpan(0, 0) == 5

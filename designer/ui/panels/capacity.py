@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -105,6 +106,11 @@ TICK_GAP = 8
 SIZING = "Sizing the design for every failure mode…"
 #: The servers' table rows the dock's default height shows whole (at most).
 TABLE_ROWS_SHOWN = 6
+#: The Log LUNs tab when the sizing found none.
+NO_LOG_LUNS = (
+    "No log LUN: no LUN holds the logs of a replicated database copy (a DAG member's "
+    "log disk on a LUN)"
+)
 
 
 class _Job(QRunnable):
@@ -517,9 +523,23 @@ class CapacityPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # The log LUNs' clocks beside the servers (eyes21 #14: they were in `capacity`,
+        # the review report and CAP004 only): their table made and filled when their
+        # tab is first shown (the window's construction pays only for the tab bar).
+        self.log_table: QTableWidget | None = None
+        self._log_tab = QWidget()
+        self._log_tab.setObjectName("CapacityLogLunsTab")
+        QVBoxLayout(self._log_tab).setContentsMargins(0, 0, 0, 0)
+        self._logs_shown: object = None  # the report the log table shows
+        self.tables = QTabWidget()
+        self.tables.setObjectName("CapacityTables")
+        self.tables.setDocumentMode(True)
+        self.tables.addTab(self.table, "Servers")
+        self.tables.addTab(self._log_tab, "Log LUNs")
+        self.tables.currentChanged.connect(lambda _i: self._fill_log_table())
         split = self.split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.chart_holder)
-        split.addWidget(self.table)
+        split.addWidget(self.tables)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 4)
         layout = QVBoxLayout(self)
@@ -556,6 +576,7 @@ class CapacityPanel(QWidget):
         self.export_button.setEnabled(report is not None)
         self._fill_directions()
         self._fill_table()
+        self._fill_log_table()
         self._fill_summary()
 
     # -- export ---------------------------------------------------------------------------
@@ -709,7 +730,8 @@ class CapacityPanel(QWidget):
         table = self.table
         rows = max(1, min(TABLE_ROWS_SHOWN, table.rowCount()))
         wanted = (
-            table.horizontalHeader().height()
+            self.tables.tabBar().sizeHint().height()
+            + table.horizontalHeader().height()
             + rows * table.verticalHeader().defaultSectionSize()
             + 2 * table.frameWidth()
             + table.horizontalScrollBar().sizeHint().height()
@@ -1023,6 +1045,78 @@ class CapacityPanel(QWidget):
                     item.setToolTip("over the server's sizing in its worst mode (CAP003)")
                 self.table.setItem(row, column, item)
 
+    def _make_log_table(self) -> QTableWidget:
+        table = self.log_table = QTableWidget(0, 5)
+        table.setObjectName("CapacityLogLuns")
+        table.setHorizontalHeaderLabels(
+            ["log LUN", "logs of", "free GB", "logs GB/h", "hours to full"]
+        )
+        for column, tip in (
+            (1, "The databases whose copies keep their logs on the LUN"),
+            (2, "Its free space (its stated free GB, else the catalog's share of its size)"),
+            (3, "Logs its copies write an hour at the busiest hour"),
+            (4, "Hours until it fills while a copy or a link is down (logs cannot truncate)"),
+        ):
+            item = table.horizontalHeaderItem(column)
+            if item is not None:
+                item.setToolTip(tip)
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        table.setTabKeyNavigation(False)  # Tab leaves a read-only table
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        table.cellDoubleClicked.connect(self._focus_log_lun)
+        layout = self._log_tab.layout()
+        assert layout is not None
+        layout.addWidget(table)
+        table.show()  # (a child added to a shown widget is shown only when asked)
+        return table
+
+    def _fill_log_table(self) -> None:
+        """The log LUNs of the report, when their tab shows (reading them builds them:
+        a sizing's report makes its log LUNs when first read)."""
+        report = self.controller.report
+        if self.tables.currentWidget() is not self._log_tab or report is self._logs_shown:
+            return
+        self._logs_shown = report
+        table = self.log_table or self._make_log_table()
+        table.setRowCount(0)
+        table.clearSpans()
+        if report is None:
+            return
+        design = self.controller.session.design
+        target_h = design.intent.rto_target_min / 60.0
+        document = self.controller.session.document
+        red = QBrush(QColor("#d32f2f"))
+        if not report.log_luns:
+            # Not an empty table without a word (eyes19: the servers' table so stood).
+            table.setRowCount(1)
+            table.setSpan(0, 0, 1, table.columnCount())
+            table.setItem(0, 0, QTableWidgetItem(NO_LOG_LUNS))
+            return
+        table.setRowCount(len(report.log_luns))
+        for row, lun in enumerate(report.log_luns):
+            dbs = sorted({getattr(document.get(d), "name", d) for d, _ in lun.copies})
+            hours = lun.hours_to_full
+            cells = [
+                lun.lun.name,
+                ", ".join(dbs),
+                f"{lun.free_gb:,.1f}" + ("" if lun.free_stated else " (assumed)"),
+                f"{lun.gb_per_hour:.2f}",
+                "—" if hours is None else f"{hours:,.1f}",
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, lun.lun.id)
+                if column == 4 and hours is not None and hours < target_h:
+                    item.setForeground(red)
+                    item.setToolTip(
+                        f"fills before the RTO target ({target_h:g} h) is over (CAP004)"
+                    )
+                table.setItem(row, column, item)
+
     def _fill_summary(self) -> None:
         self._set_summary()
         self._summary_changed()
@@ -1064,6 +1158,12 @@ class CapacityPanel(QWidget):
         self.controller.set_show_on_canvas(mode != "off")
         if mode != "off":
             self.controller.set_canvas_mode(mode)
+
+    def _focus_log_lun(self, row: int, _column: int) -> None:
+        assert self.log_table is not None
+        item = self.log_table.item(row, 0)
+        if item is not None:
+            self.controller.session.focus(str(item.data(Qt.ItemDataRole.UserRole)))
 
     def _focus_server(self, row: int, _column: int) -> None:
         item = self.table.item(row, 0)
