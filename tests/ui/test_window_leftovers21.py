@@ -9,7 +9,8 @@ FILE``) and real widgets:
 
 and eyes21's #2: the Capacity dock's Export button shows its menu's arrow beside its
 text; #8: the PDF's RPO/RTO matrix in tables as wide as its page; #10: the scenario's
-name box is as wide as the name it offers; #14: the Capacity dock shows the log LUNs.
+name box is as wide as the name it offers; #13: an align that puts boxes over others
+says so; #14: the Capacity dock shows the log LUNs.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ from test_window_leftovers20 import tall_hosts_window
 
 from designer import bundled
 from designer.document.commands import SetDesignMeta, SetIntent
-from designer.domain.design import Design
-from designer.domain.elements import EsxiHost
+from designer.domain.design import Design, LayoutEntry
+from designer.domain.elements import Dag, EsxiHost, MailboxDatabase
 from designer.interop.importing import import_sources
 from designer.interop.review_html import names_whole, report_parts
 from designer.persistence import load, save
@@ -395,3 +396,39 @@ def test_the_capacity_dock_shows_the_log_luns_clocks(launch: Any, qtbot: Any) ->
     table = panel.log_table
     assert table.rowCount() == 1 and table.item(0, 0).text() == NO_LOG_LUNS
     assert table.columnSpan(0, 0) == 5
+
+
+# -- eyes21 #13: an align that puts boxes over others says so ----------------------------
+def _two_columns_of_databases(folder: Path) -> Path:
+    """A DAG holding six databases in two columns of three, side by side."""
+    elements: list[Any] = [Dag(id="dag", name="DAG01")]
+    layout = {"dag": LayoutEntry(x=0, y=0, w=420, h=200)}
+    for n in range(6):
+        column, row = divmod(n, 3)
+        elements.append(MailboxDatabase(id=f"db{n + 1}", name=f"DB0{n + 1}", dag="dag"))
+        layout[f"db{n + 1}"] = LayoutEntry(x=10 + 200 * column, y=40 + 40 * row, w=150, h=24)
+    path = folder / "two-columns.json"
+    save(Design(name="Two columns", elements=elements, layout=layout), path)
+    return path
+
+
+def test_aligning_boxes_onto_others_says_so(launch: Any) -> None:
+    window = launch(_two_columns_of_databases(launch.home))
+    session = window.session
+    # DB01 (left column) and DB05, DB06 (right column): aligned left, DB05 and DB06
+    # land on DB02 and DB03.
+    session.set_selection(["db1", "db5", "db6"])
+    window.act_align["left"].trigger()
+    layout = session.design.layout
+    assert layout["db5"].x == layout["db2"].x == 10 and layout["db5"].y == layout["db2"].y
+    message = window.statusBar().currentMessage()
+    assert message == (
+        "2 boxes now lie over others in their container (DB05, DB06): Undo (Ctrl+Z) puts them back"
+    ), message
+    # Undone, and aligned where nothing lies under them: nothing said.
+    window.act_undo.trigger()
+    assert layout != session.design.layout and session.design.layout["db5"].x == 210
+    window.statusBar().clearMessage()
+    session.set_selection(["db4", "db5"])
+    window.act_align["left"].trigger()
+    assert "lie over" not in window.statusBar().currentMessage()

@@ -287,7 +287,42 @@ class CanvasEditor:
             if how.endswith("distribute")
             else f"Align {words.get(how, how)}"
         )
-        self.session.push(MoveElements(new, text=text))
+        if self.session.push(MoveElements(new, text=text)):
+            self._say_covered(roots)
+
+    def _say_covered(self, moved: list[str]) -> None:
+        """After an align: the boxes that now lie over others of their container (three
+        databases aligned left in a DAG landed exactly on the column's others, hidden,
+        without a word: eyes21 #13), said in the status bar; Undo puts them back."""
+        scene = self.scene
+        parents = scene.boxes_parent
+        chosen = set(moved)
+        covering: list[str] = []
+        for element_id in moved:
+            node = scene.nodes.get(element_id)
+            if node is None:
+                continue
+            rect = node.scene_rect()
+            for item in scene.items(rect):
+                if not isinstance(item, NodeItem) or item.element_id in chosen:
+                    continue
+                if parents.get(item.element_id) != parents.get(element_id):
+                    continue
+                common = rect.intersected(item.scene_rect())
+                _, _, w, h = item.box()
+                smaller = min(rect.width() * rect.height(), w * h)
+                if common.width() * common.height() >= smaller / 4:
+                    covering.append(node.name)
+                    break
+        if covering:
+            count = len(covering)
+            names = ", ".join(covering[:3]) + ("…" if count > 3 else "")
+            lies = (
+                "1 box now lies over another in its container"
+                if count == 1
+                else f"{count} boxes now lie over others in their container"
+            )
+            self._say(f"{lies} ({names}): Undo (Ctrl+Z) puts {'it' if count == 1 else 'them'} back")
 
     def auto_layout(self) -> bool:
         """Tidy the whole drawing by site (one undo step); True if it changed."""
