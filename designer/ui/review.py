@@ -50,6 +50,7 @@ __all__ = [
     "PDF_MATRIX_COLUMNS",
     "ReviewJob",
     "diagram_png",
+    "diagram_source",
     "pdf_parts",
     "prepare_review",
     "render_review",
@@ -216,10 +217,21 @@ def _draw_diagram(writer: QPdfWriter, painter: QPainter, design: Design) -> None
         QRectF(0, 0, page.width(), 30), Qt.AlignmentFlag.AlignLeft, f"Diagram — {design.name}"
     )
     session, scene = _scene(design)
-    source = scene.content_rect().adjusted(-20, -20, 20, 20)
+    source = diagram_source(scene)
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     scene.render(painter, page.adjusted(0, 40, 0, 0), source, Qt.AspectRatioMode.KeepAspectRatio)
     del session
+
+
+def diagram_source(scene: DesignScene) -> QRectF:
+    """What the PDF's diagram page shows: the drawing with its lines and their labels
+    (as the PNG and SVG exports), 20 units round it. The boxes alone cut off a WAN
+    link's label where its route leaves a site's left side ("te · 1 ms · 0 km":
+    eyes21 #7)."""
+    from designer.ui.export import drawing_rect
+
+    scene.finish_routing()  # a big drawing's lines may still be drawn straight
+    return drawing_rect(scene).adjusted(-20, -20, 20, 20)
 
 
 def write_review(design: Design, output: str | Path, *, source: str = "") -> Path:

@@ -7,10 +7,11 @@ FILE``) and real widgets:
 5. Connect To's entries name a reference in words ("virtual disk's LUN"), not by its
    field (``lun``, ``cas_arrays``);
 
-and eyes21's #2: the Capacity dock's Export button shows its menu's arrow beside its
-text; #8: the PDF's RPO/RTO matrix in tables as wide as its page; #10: the scenario's
-name box is as wide as the name it offers; #13: an align that puts boxes over others
-says so; #14: the Capacity dock shows the log LUNs.
+and eyes21's: #2 the Capacity dock's Export button shows its menu's arrow beside its text;
+#7 the review PDF's diagram takes in a WAN link's label left of the sites; #8 the PDF's
+RPO/RTO matrix in tables as wide as its page; #10 the scenario's name box is as wide as
+the name it offers; #13 an align that puts boxes over others says so; #14 the Capacity
+dock shows the log LUNs.
 """
 
 from __future__ import annotations
@@ -40,13 +41,14 @@ from test_window_leftovers20 import tall_hosts_window
 from designer import bundled
 from designer.document.commands import SetDesignMeta, SetIntent
 from designer.domain.design import Design, LayoutEntry
-from designer.domain.elements import Dag, EsxiHost, MailboxDatabase
+from designer.domain.elements import Dag, EsxiHost, MailboxDatabase, Site, WanLink
 from designer.interop.importing import import_sources
 from designer.interop.review_html import names_whole, report_parts
 from designer.persistence import load, save
 from designer.ui import dialogs
 from designer.ui.panels.capacity import NO_LOG_LUNS
-from designer.ui.review import _document, pdf_parts, prepare_review
+from designer.ui.review import _document, diagram_source, pdf_parts, prepare_review
+from designer.ui.review import _scene as review_scene
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 SAMPLE = SAMPLES / "three_site_stretched_dag.json"
@@ -432,3 +434,34 @@ def test_aligning_boxes_onto_others_says_so(launch: Any) -> None:
     session.set_selection(["db4", "db5"])
     window.act_align["left"].trigger()
     assert "lie over" not in window.statusBar().currentMessage()
+
+
+# -- eyes21 #7: the review PDF's diagram takes in the lines' labels ------------------------
+def test_the_pdfs_diagram_takes_in_a_wan_links_label_left_of_the_sites(
+    qapp: Any, tmp_path: Path
+) -> None:
+    """DR-Site below Primary and a little right: the link leaves Primary's left side and
+    its label lies left of both sites, where the diagram page cut it ("te · 1 ms")."""
+    design = Design(
+        name="Primary and DR",
+        elements=[
+            Site(id="a", name="Primary"),
+            Site(id="b", name="DR-Site"),
+            WanLink(id="w", name="Primary – DR-Site", site_a="a", site_b="b"),
+        ],
+        layout={
+            "a": LayoutEntry(x=0, y=0, w=400, h=200),
+            "b": LayoutEntry(x=300, y=400, w=400, h=200),
+        },
+    )
+    path = tmp_path / "primary-dr.json"
+    save(design, path)
+    out = tmp_path / "review.pdf"
+    assert console_main()(["report", str(path), "-o", str(out)]) == 0  # the user's door
+    session, scene = review_scene(load(path))
+    source = diagram_source(scene)
+    edge = scene.edges["w"]
+    label = edge.mapRectToScene(edge.childrenBoundingRect())
+    assert label.left() < scene.content_rect().left()  # past the boxes: it was cut off
+    assert source.contains(label), (source, label)
+    del session
