@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QAbstractButton, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-__all__ = ["TEXT_BOX_MAX_PX", "ask_text", "choose"]
+__all__ = ["TEXT_BOX_MAX_PX", "ask_text", "choose", "text_dialog"]
 
 #: The widest a text box of :func:`ask_text` grows to fit the text it offers.
 TEXT_BOX_MAX_PX = 640
@@ -49,16 +49,22 @@ def choose(
     return chosen or escape or options[-1]
 
 
+def text_dialog(parent: QWidget | None, name: str, title: str, label: str) -> QInputDialog:
+    """A dialog that asks for a line of text (``name``: its object name)."""
+    dialog = QInputDialog(parent)
+    dialog.setObjectName(name)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setInputMode(QInputDialog.InputMode.TextInput)
+    return dialog
+
+
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> tuple[str, bool]:
     """``QInputDialog.getText(parent, title, label, text=text)``, its box wide enough
     for ``text`` (up to :data:`TEXT_BOX_MAX_PX`): a scenario's offered name, "degrade
     Primary – DR-Site (100 Mbit/s)", showed as "rimary – DR-Site (100 Mbit/s)" (eyes21
     #10). The text typed, and whether OK was chosen."""
-    dialog = QInputDialog(parent)
-    dialog.setObjectName("AskTextDialog")
-    dialog.setWindowTitle(title)
-    dialog.setLabelText(label)
-    dialog.setInputMode(QInputDialog.InputMode.TextInput)
+    dialog = text_dialog(parent, "AskTextDialog", title, label)
     dialog.setTextValue(text)
     box = dialog.findChild(QLineEdit)
     if box is not None:

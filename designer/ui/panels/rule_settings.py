@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QMenu,
     QStyledItemDelegate,
@@ -31,6 +30,7 @@ from designer.document.events import DesignReplaced, DocumentEvent, SettingsChan
 from designer.domain.design import RuleLevel, RuleSettings, unvalidated_default
 from designer.rules import load_all_rules
 from designer.rules.registry import Rule
+from designer.ui.dialogs import text_dialog
 from designer.ui.session import EditorSession
 
 __all__ = ["LEVEL_CHOICES", "RuleSettingsModel", "RuleSettingsView", "ask_reason"]
@@ -167,11 +167,7 @@ class _LevelDelegate(QStyledItemDelegate):
 
 def ask_reason(parent: QWidget, title: str, label: str, ok: str) -> str:
     """Ask for a written reason in a modal dialog ("" if cancelled or left empty)."""
-    dialog = QInputDialog(parent)
-    dialog.setObjectName("reasonDialog")
-    dialog.setWindowTitle(title)
-    dialog.setLabelText(label)
-    dialog.setInputMode(QInputDialog.InputMode.TextInput)
+    dialog = text_dialog(parent, "reasonDialog", title, label)
     dialog.setOkButtonText(ok)
     return dialog.textValue().strip() if dialog.exec() else ""
 
