@@ -58,114 +58,174 @@ class DbRun:
     source: str = ""
 
 
-@dataclass(slots=True)
 class Run:
-    """The mutable state of one scenario run (private to the engine and its helpers)."""
+    """The mutable state of one scenario run (private to the engine and its helpers).
 
-    world: World
-    record: bool = True
-    #: Each database's state before any failure (the engine's baseline).
-    base_db: Mapping[str, DbRun] = field(default_factory=dict)
-    failed: dict[str, float] = field(default_factory=dict)
-    corrupted: dict[str, float] = field(default_factory=dict)
-    actions: dict[tuple[str, str], float] = field(default_factory=dict)
-    db: dict[str, DbRun] = field(default_factory=dict)
-    dag_state: dict[str, DagState] = field(default_factory=dict)
-    switchover: dict[str, tuple[float, frozenset[str], frozenset[str]]] = field(
-        default_factory=dict
-    )
-    witness_moved: dict[str, str] = field(default_factory=dict)
-    relocated: dict[str, str] = field(default_factory=dict)
-    vm_ready: dict[str, float] = field(default_factory=dict)
-    srm_rpo: dict[str, float] = field(default_factory=dict)
-    srm_done: dict[str, float] = field(default_factory=dict)
-    copy_cut_since: dict[tuple[str, str], float] = field(default_factory=dict)
-    #: (database, member) → (healthy again at, seconds of logs it is behind until then).
-    copy_behind: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
-    repl_down_since: dict[str, float] = field(default_factory=dict)
-    mirror_down_since: dict[str, float] = field(default_factory=dict)
-    mirror_source_lost: dict[str, float] = field(default_factory=dict)
-    #: Mirror → the point its secondary was left at, after the link returned and until
-    #: a synchronisation completes (002: the secondary ages until then).
-    mirror_behind: dict[str, float] = field(default_factory=dict)
-    #: Mirror → (start, end) of its synchronisation.
-    mirror_sync: dict[str, tuple[float, float]] = field(default_factory=dict)
-    #: Mirror (recovery policy Manual) → when its link returned, awaiting the
-    #: administrator's "start synchronisation".
-    mirror_await: dict[str, float] = field(default_factory=dict)
-    #: Mirror → why its secondary is unusable (its source was lost mid-synchronisation).
-    mirror_broken: dict[str, str] = field(default_factory=dict)
-    #: VM → when its guest OS failed.
-    guest_failed: dict[str, float] = field(default_factory=dict)
-    #: WAN link → (round-trip latency ms, bandwidth Mbit/s) while degraded.
-    degraded: dict[str, tuple[float, float]] = field(default_factory=dict)
-    #: WAN link → the direction ("a_to_b" / "b_to_a") that carries nothing, and since when.
-    directions_down: dict[str, tuple[str, float]] = field(default_factory=dict)
-    #: The routes log shipping takes between sites (``links.shipping_route``), for the
-    #: network they were worked out for (links, sites and directions down).
-    routes: tuple[Any, dict[tuple[str, str], Any]] | None = None
-    #: While a step's copy queues are worked out: the log shipping on each link direction
-    #: (``links.shipping_table``), the databases' states being settled for the step.
-    shipping: dict[tuple[str, str], list[tuple[str, str, float]]] | None = None
-    #: (database, member) → since when its copy receives no logs because the link's
-    #: direction from the active copy is down.
-    copy_dir_cut: dict[tuple[str, str], float] = field(default_factory=dict)
-    #: (database, member) → its copy queue as (since, seconds of logs behind then, the
-    #: seconds it falls behind per second from then): growing on a link whose share is
-    #: below the log shipping it must carry, draining (negative) once the link carries
-    #: more, frozen (0) while it receives nothing (:func:`queued_s`).
-    copy_queued: dict[tuple[str, str], tuple[float, float, float]] = field(default_factory=dict)
-    #: (WAN link, the site it ships from) → (the queued copies, their share) last told
-    #: in a ``copy_queue`` event (told again only when it changes).
-    queue_told: dict[tuple[str, str], tuple[tuple[tuple[str, str], ...], float]] = field(
-        default_factory=dict
-    )
-    #: Database → since when its logs cannot truncate (a copy is down or cut off).
-    trunc_blocked: dict[str, float] = field(default_factory=dict)
-    #: Log LUN → (when it fills, the databases whose logs fill it) while pending.
-    lun_fill: dict[str, tuple[float, tuple[str, ...]]] = field(default_factory=dict)
-    #: (action, target) → when it first became possible (it runs no earlier).
-    action_since: dict[tuple[str, str], float] = field(default_factory=dict)
-    #: DAG → when its members detect that quorum is lost.
-    quorum_lost_at: dict[str, float] = field(default_factory=dict)
-    #: DAG (dynamic quorum) → (from when, the members holding a vote from then, the
-    #: members holding one before): the cluster adjusts the votes once it has detected
-    #: a failure, so failures closer together than that count as simultaneous.
-    dyn_votes: dict[str, tuple[float, frozenset[str], frozenset[str] | None]] = field(
-        default_factory=dict
-    )
-    #: Database → the recovery point chosen for its lagged copy.
-    recovery_points: dict[str, float] = field(default_factory=dict)
-    #: VM recovered by SRM on another subnet without IP customisation → why unreachable.
-    ip_stale: dict[str, str] = field(default_factory=dict)
-    down_since_vm: dict[str, float] = field(default_factory=dict)
-    fresh_vms: set[str] = field(default_factory=set)
-    touched_dbs: set[str] = field(default_factory=set)
-    offered: tuple[Action, ...] = ()
-    events: list[Event] = field(default_factory=list)
-    #: The only databases resolved (``Simulator.impact(databases=…)``); None: all.
-    only: frozenset[str] | None = None
-    #: Placement only (``Simulator.placement``): where each database is active is
-    #: decided as always; its texts, RPO, routes, the actions an administrator could
-    #: take and the replication links' and copies' timings are not worked out.
-    light: bool = False
-    #: A scenario (``Simulator.run``), with or without events: copy queues are worked
-    #: out after each step (the N-1 sweep's single failures and placements skip them).
-    scenario: bool = False
-    #: The databases the last step placed (re-resolved, or kept as they were): no
-    #: other database's state changed in it (``Settled.replaced``).
-    placed: set[str] | None = None
+    A plain class with slots, not a dataclass: it is made on every start of a
+    command that sizes or simulates, and its ~50 fields made ``@dataclass`` ~3.8 M
+    instructions of ``check`` (issue 10; a run is never compared or printed). Its
+    fields are the names in ``__slots__``, each set in ``__init__`` (:meth:`fork`
+    copies them).
+    """
 
-    #: The time of the step being settled: an event dated after it is pending.
-    now: float = 0.0
-    #: Element (or cause) → the pending events recorded about it: a later step that
-    #: undoes what they follow from calls them off (:meth:`call_off`).
-    pending: dict[str, list[Event]] = field(default_factory=dict)
-    #: ``id()`` of the events called off (left out of the result).
-    called_off: set[int] = field(default_factory=set)
-    #: VM → (when, on which host) vSphere HA restarts it, and when its boot and
-    #: resynchronisation end, while some of it is still to come.
-    ha_planned: dict[str, tuple[float, str, float]] = field(default_factory=dict)
+    __slots__ = (
+        "action_since",
+        "actions",
+        "base_db",
+        "called_off",
+        "copy_behind",
+        "copy_cut_since",
+        "copy_dir_cut",
+        "copy_queued",
+        "corrupted",
+        "dag_state",
+        "db",
+        "degraded",
+        "directions_down",
+        "down_since_vm",
+        "dyn_votes",
+        "events",
+        "failed",
+        "fresh_vms",
+        "guest_failed",
+        "ha_planned",
+        "ip_stale",
+        "light",
+        "lun_fill",
+        "mirror_await",
+        "mirror_behind",
+        "mirror_broken",
+        "mirror_down_since",
+        "mirror_source_lost",
+        "mirror_sync",
+        "now",
+        "offered",
+        "only",
+        "pending",
+        "placed",
+        "queue_told",
+        "quorum_lost_at",
+        "record",
+        "recovery_points",
+        "relocated",
+        "repl_down_since",
+        "routes",
+        "scenario",
+        "shipping",
+        "srm_done",
+        "srm_rpo",
+        "switchover",
+        "touched_dbs",
+        "trunc_blocked",
+        "vm_ready",
+        "witness_moved",
+        "world",
+    )
+
+    def __init__(
+        self,
+        world: World,
+        record: bool = True,
+        base_db: Mapping[str, DbRun] | None = None,
+    ) -> None:
+        self.world = world
+        self.record = record
+        #: Each database's state before any failure (the engine's baseline).
+        self.base_db: Mapping[str, DbRun] = {} if base_db is None else base_db
+        self.failed: dict[str, float] = {}
+        self.corrupted: dict[str, float] = {}
+        self.actions: dict[tuple[str, str], float] = {}
+        self.db: dict[str, DbRun] = {}
+        self.dag_state: dict[str, DagState] = {}
+        self.switchover: dict[str, tuple[float, frozenset[str], frozenset[str]]] = {}
+        self.witness_moved: dict[str, str] = {}
+        self.relocated: dict[str, str] = {}
+        self.vm_ready: dict[str, float] = {}
+        self.srm_rpo: dict[str, float] = {}
+        self.srm_done: dict[str, float] = {}
+        self.copy_cut_since: dict[tuple[str, str], float] = {}
+        #: (database, member) → (healthy again at, seconds of logs it is behind until then).
+        self.copy_behind: dict[tuple[str, str], tuple[float, float]] = {}
+        self.repl_down_since: dict[str, float] = {}
+        self.mirror_down_since: dict[str, float] = {}
+        self.mirror_source_lost: dict[str, float] = {}
+        #: Mirror → the point its secondary was left at, after the link returned and until
+        #: a synchronisation completes (002: the secondary ages until then).
+        self.mirror_behind: dict[str, float] = {}
+        #: Mirror → (start, end) of its synchronisation.
+        self.mirror_sync: dict[str, tuple[float, float]] = {}
+        #: Mirror (recovery policy Manual) → when its link returned, awaiting the
+        #: administrator's "start synchronisation".
+        self.mirror_await: dict[str, float] = {}
+        #: Mirror → why its secondary is unusable (its source was lost mid-synchronisation).
+        self.mirror_broken: dict[str, str] = {}
+        #: VM → when its guest OS failed.
+        self.guest_failed: dict[str, float] = {}
+        #: WAN link → (round-trip latency ms, bandwidth Mbit/s) while degraded.
+        self.degraded: dict[str, tuple[float, float]] = {}
+        #: WAN link → the direction ("a_to_b" / "b_to_a") that carries nothing, and since when.
+        self.directions_down: dict[str, tuple[str, float]] = {}
+        #: The routes log shipping takes between sites (``links.shipping_route``), for the
+        #: network they were worked out for (links, sites and directions down).
+        self.routes: tuple[Any, dict[tuple[str, str], Any]] | None = None
+        #: While a step's copy queues are worked out: the log shipping on each link direction
+        #: (``links.shipping_table``), the databases' states being settled for the step.
+        self.shipping: dict[tuple[str, str], list[tuple[str, str, float]]] | None = None
+        #: (database, member) → since when its copy receives no logs because the link's
+        #: direction from the active copy is down.
+        self.copy_dir_cut: dict[tuple[str, str], float] = {}
+        #: (database, member) → its copy queue as (since, seconds of logs behind then, the
+        #: seconds it falls behind per second from then): growing on a link whose share is
+        #: below the log shipping it must carry, draining (negative) once the link carries
+        #: more, frozen (0) while it receives nothing (:func:`queued_s`).
+        self.copy_queued: dict[tuple[str, str], tuple[float, float, float]] = {}
+        #: (WAN link, the site it ships from) → (the queued copies, their share) last told
+        #: in a ``copy_queue`` event (told again only when it changes).
+        self.queue_told: dict[tuple[str, str], tuple[tuple[tuple[str, str], ...], float]] = {}
+        #: Database → since when its logs cannot truncate (a copy is down or cut off).
+        self.trunc_blocked: dict[str, float] = {}
+        #: Log LUN → (when it fills, the databases whose logs fill it) while pending.
+        self.lun_fill: dict[str, tuple[float, tuple[str, ...]]] = {}
+        #: (action, target) → when it first became possible (it runs no earlier).
+        self.action_since: dict[tuple[str, str], float] = {}
+        #: DAG → when its members detect that quorum is lost.
+        self.quorum_lost_at: dict[str, float] = {}
+        #: DAG (dynamic quorum) → (from when, the members holding a vote from then, the
+        #: members holding one before): the cluster adjusts the votes once it has detected
+        #: a failure, so failures closer together than that count as simultaneous.
+        self.dyn_votes: dict[str, tuple[float, frozenset[str], frozenset[str] | None]] = {}
+        #: Database → the recovery point chosen for its lagged copy.
+        self.recovery_points: dict[str, float] = {}
+        #: VM recovered by SRM on another subnet without IP customisation → why unreachable.
+        self.ip_stale: dict[str, str] = {}
+        self.down_since_vm: dict[str, float] = {}
+        self.fresh_vms: set[str] = set()
+        self.touched_dbs: set[str] = set()
+        self.offered: tuple[Action, ...] = ()
+        self.events: list[Event] = []
+        #: The only databases resolved (``Simulator.impact(databases=…)``); None: all.
+        self.only: frozenset[str] | None = None
+        #: Placement only (``Simulator.placement``): where each database is active is
+        #: decided as always; its texts, RPO, routes, the actions an administrator could
+        #: take and the replication links' and copies' timings are not worked out.
+        self.light: bool = False
+        #: A scenario (``Simulator.run``), with or without events: copy queues are worked
+        #: out after each step (the N-1 sweep's single failures and placements skip them).
+        self.scenario: bool = False
+        #: The databases the last step placed (re-resolved, or kept as they were): no
+        #: other database's state changed in it (``Settled.replaced``).
+        self.placed: set[str] | None = None
+
+        #: The time of the step being settled: an event dated after it is pending.
+        self.now: float = 0.0
+        #: Element (or cause) → the pending events recorded about it: a later step that
+        #: undoes what they follow from calls them off (:meth:`call_off`).
+        self.pending: dict[str, list[Event]] = {}
+        #: ``id()`` of the events called off (left out of the result).
+        self.called_off: set[int] = set()
+        #: VM → (when, on which host) vSphere HA restarts it, and when its boot and
+        #: resynchronisation end, while some of it is still to come.
+        self.ha_planned: dict[str, tuple[float, str, float]] = {}
 
     def event(
         self,
@@ -209,7 +269,7 @@ class Run:
     def fork(self) -> Run:
         """A copy to go on from: containers copied, their (immutable) values shared."""
         copy = Run(world=self.world, record=self.record, base_db=self.base_db)
-        for name in self.__dataclass_fields__:
+        for name in self.__slots__:
             if name in ("world", "record", "base_db", "placed"):  # placed: the next step's
                 continue
             value = getattr(self, name)
