@@ -13,23 +13,13 @@ from itertools import combinations, islice
 from typing import Any
 
 from designer.domain.design import Design
-from designer.graph.topology import storage_processor_id
 from designer.simulation.engine import Impact, Simulator
+from designer.simulation.sweep import sweep_elements
 
 __all__ = ["AnalysisResult", "ProgressFn", "SpofEntry", "analyze", "sweep_elements"]
 
 #: ``progress(done, total)``; return False to cancel.
 ProgressFn = Callable[[int, int], bool]
-
-_SWEPT_KINDS = (
-    "site",
-    "wan_link",
-    "esxi_host",
-    "storage_array",
-    "load_balancer",
-    "file_share_witness",
-    "cas_array",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,18 +70,6 @@ class AnalysisResult:
             "truncated": self.truncated,
             "single_points_of_failure": [e.to_json() for e in self.entries],
         }
-
-
-def sweep_elements(sim: Simulator) -> list[str]:
-    """The infrastructure elements N-1 fails: sites, links, hosts, arrays and their
-    storage processors, load balancers, witnesses and CAS arrays, in a stable order."""
-    found: list[str] = []
-    for kind in _SWEPT_KINDS:
-        for element in sorted(sim.index.by_kind.get(kind, []), key=lambda e: e.id):
-            found.append(element.id)
-            if kind == "storage_array":
-                found.extend(storage_processor_id(element.id, slot) for slot in ("A", "B"))
-    return found
 
 
 def _entry(sim: Simulator, impact: Impact) -> SpofEntry:
