@@ -64,7 +64,9 @@ def test_no_dataclass_that_check_creates_lacks_a_docstring(tmp_path: Path) -> No
         "print(len(made), sorted(generated))"
     )
     count, generated = _after_checking(tmp_path, SAMPLES, probe).split(" ", 1)
-    assert int(count) > 40  # the simulator's, capacity's and the rules' dataclasses
+    # The simulator's, capacity's and the rules' dataclasses (40 in wave 21, once its
+    # records made once per run became plain classes): the probe sees them.
+    assert int(count) > 30
     assert generated == "[]"
 
 
