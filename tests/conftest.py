@@ -7,6 +7,10 @@ import atexit
 import os
 import shutil
 import tempfile
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from designer.ui.main_window import MainWindow
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if "DR_DESIGNER_LOG_DIR" not in os.environ:
@@ -25,12 +29,63 @@ if "DR_DESIGNER_CACHE_DIR" not in os.environ:  # the design file's validators, p
 # protects every `import numpy`; only a sys.modules lookup like approx's can see it
 # half-made. The tests that check what the first frame imports run fresh processes.
 import numpy  # noqa: F401
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
     "default", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("default")
+
+# The designer's windows alive after each test's teardown, counted over the run: a test
+# that leaves one (closed but never deleted) fails its teardown, so the process's count
+# stays flat (0) however many tests open windows.
+_windows_left: list[int] = []
+
+
+def _designer_windows() -> list[MainWindow]:
+    """The designer's main windows alive now, once the deletions already asked for are
+    done (pytest-qt closes a test's widgets and asks for their deletion at its end)."""
+    import sys
+
+    if "designer.ui.main_window" not in sys.modules:
+        return []
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from designer.ui.main_window import MainWindow
+
+    if not isinstance(QApplication.instance(), QApplication):
+        return []
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> object:
+    """After the test's own teardown (its fixtures, pytest-qt's closing of its widgets):
+    no window of the designer may be left alive."""
+    result = yield
+    left = _designer_windows()
+    _windows_left.append(len(left))
+    if left:
+        titles = ", ".join(repr(w.windowTitle()) for w in left)
+        for window in left:  # the next tests start from none either way (no close: no
+            window.stop_background_work(wait=True)  # "Save the changes?" to block on)
+            window.deleteLater()
+        count = len(left)
+        del window, left
+        _designer_windows()
+        pytest.fail(f"{count} window(s) left alive after the test: {titles}", pytrace=False)
+    return result
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _windows_left:
+        terminalreporter.write_line(
+            f"designer windows alive after a test's teardown: at most {max(_windows_left)}"
+            f" over {len(_windows_left)} tests"
+        )
 
 
 def pytest_sessionfinish(session: object, exitstatus: int) -> None:

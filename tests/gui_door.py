@@ -73,9 +73,12 @@ class Launcher:
         def exec_returns_at_once(*_args: object) -> int:
             # Keep the window main() opened alive (its local reference is gone once it
             # returns) and let the test's event loop run it instead.
+            # Each one handed to pytest-qt, which closes and deletes it at the test's end
+            # (a weak reference: a test may delete it first), whichever way it was run.
             for widget in QApplication.topLevelWidgets():
                 if isinstance(widget, MainWindow) and not any(widget is w for w in self._before):
                     self._opened.append(widget)
+                    qtbot.addWidget(widget)
             driver, self._driver = self._driver, None
             if driver is None:
                 return 0
@@ -91,7 +94,10 @@ class Launcher:
 
     def with_event_loop(self, driver: Callable[[MainWindow], None], *args: str | Path) -> int:
         """``dr-designer gui ARGS`` with its real ``exec()``: ``driver(window)`` runs from
-        the event loop (it must close the window); returns the command's exit code."""
+        the event loop (it must close the window); returns the command's exit code. The
+        window is deleted at the test's end (pytest-qt), as :meth:`run`'s are: closed,
+        it lived on to the run's end (the command deletes its windows only when it made
+        the application, which a test's run did not)."""
         self._driver = driver
         self._before = list(QApplication.topLevelWidgets())
         try:
@@ -114,7 +120,6 @@ class Launcher:
         assert code == 0, f"dr-designer {' '.join(map(str, args))} exited {code}"
         assert len(self._opened) == before + 1, "the command opened no window"
         window = self._opened[-1]
-        self.qtbot.addWidget(window)
         self.qtbot.waitExposed(window)
         window.activateWindow()
         QApplication.processEvents()  # the docks settle and resize the canvas
