@@ -80,6 +80,13 @@ def pytest_runtest_teardown(item: pytest.Item) -> object:
     return result
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The slow checks that need no window start now, beside the tests (early_checks)."""
+    import early_checks
+
+    early_checks.start([getattr(item, "originalname", item.name) for item in session.items])
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if _windows_left:
         terminalreporter.write_line(
@@ -100,6 +107,9 @@ def pytest_sessionfinish(session: object, exitstatus: int) -> None:
     """
     import sys
 
+    import early_checks
+
+    early_checks.stop()
     if "designer.ui.app" not in sys.modules:  # no window in this run
         return
     from PySide6.QtWidgets import QApplication

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import early_checks
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
@@ -44,11 +46,6 @@ def test_ruff_format_is_clean() -> None:
 
 
 def test_mypy_is_clean_on_the_package() -> None:
-    run = subprocess.run(
-        [_tool("mypy"), "designer"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    """``mypy designer``: started when the run's tests were collected (tests/early_checks.py)."""
+    code, output = early_checks.result("test_mypy_is_clean_on_the_package", timeout=600)
+    assert code == 0, output[-6000:]
