@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from designer.interop.capacity_section import capacity_sections
 from designer.persistence import load
 
@@ -37,8 +39,11 @@ def test_sections_of_a_sized_design_and_none_of_an_unsized_one() -> None:
     assert [(s.title, s.rows) for s in capacity_sections(bare)] == [("Not sized", ())]
 
 
-def test_report_command_writes_the_capacity_section(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    out = tmp_path / "review.html"
+@pytest.fixture(scope="module")
+def sample_page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """``dr-designer report SAMPLE -o …`` as a child process, once for the tests that only
+    read its page."""
+    out = tmp_path_factory.mktemp("report") / "review.html"
     run = subprocess.run(
         [sys.executable, "-m", "designer", "report", str(SAMPLE), "-o", str(out)],
         capture_output=True,
@@ -47,7 +52,11 @@ def test_report_command_writes_the_capacity_section(tmp_path) -> None:  # type: 
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
-    page = html.unescape(re.sub(r"<[^>]+>", " ", out.read_text(encoding="utf-8")))
+    return out.read_text(encoding="utf-8")
+
+
+def test_report_command_writes_the_capacity_section(sample_page: str) -> None:
+    page = html.unescape(re.sub(r"<[^>]+>", " ", sample_page))
     text = re.sub(r"\s+", " ", page)
     assert "Capacity" in text and "WAN links" in text and "Mailbox servers" in text
     assert "BEL-POR backup line 20" in text
@@ -55,19 +64,10 @@ def test_report_command_writes_the_capacity_section(tmp_path) -> None:  # type: 
     assert "RED-CCR-N1 8 vCPU, 48 GB 8 / 4,000" in text
 
 
-def test_the_reports_inventory_states_a_mailbox_profile_in_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_reports_inventory_states_a_mailbox_profile_in_words(sample_page: str) -> None:
     """The Inventory's "mailbox profile" cell of Redmond read like Python,
     "messages_per_day=150.0 average_message_kb=75.0 peak_factor=None"."""
-    out = tmp_path / "review.html"
-    run = subprocess.run(
-        [sys.executable, "-m", "designer", "report", str(SAMPLE), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr
-    page = out.read_text(encoding="utf-8")
+    page = sample_page
     start = page.index("<h3>Site (3)</h3>")
     site_table = page[start : page.index("</table>", start)]
     cells = [html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", site_table)]

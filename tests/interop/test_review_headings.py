@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_designs" / "three_site_stretched_dag.json"
 
@@ -47,8 +49,14 @@ def _report(tmp_path: Path, design: Path = SAMPLE) -> str:
     return out.read_text(encoding="utf-8")
 
 
-def test_the_inventory_heads_columns_with_the_inspectors_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    page = _report(tmp_path)
+@pytest.fixture(scope="module")
+def sample_page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The sample's page, made once for the tests that only read it."""
+    return _report(tmp_path_factory.mktemp("report"))
+
+
+def test_the_inventory_heads_columns_with_the_inspectors_words(sample_page: str) -> None:
+    page = sample_page
     hosts = _headings(page, "ESXi host (9)")
     assert hosts[:4] == ["Name", "Site", "Cluster", "CPU cores"], hosts
     assert "Memory (GB)" in hosts and "MTBF (h)" in hosts and "MTTR (h)" in hosts
@@ -60,11 +68,11 @@ def test_the_inventory_heads_columns_with_the_inspectors_words(tmp_path) -> None
     assert not [h for h in hosts + dags + sites if raw.match(h)]
 
 
-def test_the_inventory_names_kinds_and_choices_in_the_inspectors_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_inventory_names_kinds_and_choices_in_the_inspectors_words(sample_page: str) -> None:
     # eyes16: the report's tables read "site (3)" beside "WAN link (3)", and their cells
     # the file's enum values ("client_access, hub_transport", "witness_only",
     # "vmfs_datastore") where the Inspector shows "Client Access", "Witness only".
-    page = _report(tmp_path)
+    page = sample_page
     titles = re.findall(r"<h3>(.*?) \(\d+\)</h3>", page)
     assert "Site" in titles and "Storage array" in titles and "Mailbox database" in titles
     assert "vSphere cluster" in titles and "ESXi host" in titles and "WAN link" in titles
@@ -113,11 +121,13 @@ def test_the_summary_colours_warnings_amber_not_green(tmp_path) -> None:  # type
     assert colours == {"clean": "#d4edda", "sized": "#fff3cd"}  # green; amber (warnings)
 
 
-def test_the_inventory_says_the_edition_in_the_inspectors_words_where_it_applies(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_inventory_says_the_edition_in_the_inspectors_words_where_it_applies(
+    sample_page: str,
+) -> None:
     """The VM table printed "enterprise" (the file's literal) on every VM, domain
     controllers included (wave 17, ``uic17``): an Exchange VM's edition reads as the
     Inspector's combo says it, "Enterprise"; a VM that runs no Exchange shows none."""
-    page = _report(tmp_path)
+    page = sample_page
     headings = _headings(page, "VM")
     edition = headings.index("Exchange edition")
     rows = _rows(page, "VM")
