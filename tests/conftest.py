@@ -6,6 +6,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sys
 import tempfile
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,13 @@ if TYPE_CHECKING:
     from designer.ui.main_window import MainWindow
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Bytecode is written (into __pycache__, which git ignores) even where the caller's
+# environment says not to (PYTHONDONTWRITEBYTECODE, set on the project's build machine):
+# the suite starts hundreds of Python child processes (the command's doors, reports,
+# crash and quit children), each of which otherwise compiled the designer's modules from
+# source again, and pytest rewrote every test module's asserts again at every run.
+if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
+    sys.dont_write_bytecode = False
 if "DR_DESIGNER_LOG_DIR" not in os.environ:
     _logs = tempfile.mkdtemp(prefix="dr-designer-test-logs-")
     atexit.register(shutil.rmtree, _logs, True)
@@ -46,8 +54,6 @@ _windows_left: list[int] = []
 def _designer_windows() -> list[MainWindow]:
     """The designer's main windows alive now, once the deletions already asked for are
     done (pytest-qt closes a test's widgets and asks for their deletion at its end)."""
-    import sys
-
     if "designer.ui.main_window" not in sys.modules:
         return []
     from PySide6.QtCore import QCoreApplication, QEvent
@@ -105,8 +111,6 @@ def pytest_sessionfinish(session: object, exitstatus: int) -> None:
     clean-up at exit deleted them in no set order, and a pyqtgraph plot's parentless
     form deleted before its plot crashed the process after the summary (exit code 139).
     """
-    import sys
-
     import early_checks
 
     early_checks.stop()
