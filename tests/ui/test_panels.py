@@ -788,7 +788,9 @@ def test_overview_waits_for_the_check_then_renders(qtbot, session, monkeypatch):
     monkeypatch.setattr(overview_module, "RENDER_INTERVAL_MS", 50)
     view = _show(qtbot, DesignView(session))
     overview = _show(qtbot, OverviewPanel(view, session=session))
-    qtbot.waitUntil(lambda: overview.render_count >= 1)
+    # As below: the picture the scene's changes asked for, begun before the check, ended
+    # in the wait (a loaded full run, rel21): none asked for nor under way at its start.
+    qtbot.waitUntil(lambda: overview.render_count >= 1 and _overview_idle(overview))
     rendered = overview.render_count
     session.findings_revision = -1  # as while the worker checks a big design
     overview.schedule_render()
