@@ -399,7 +399,10 @@ class Simulator:
         for vm in _vms_changed(prep, beside.world, world):
             dbs.update(prep.dbs_on_vm.get(vm, ()))
         run = self._settled_run(ids, dbs, final=True, light=True, world=world)
-        quorum_moved = [d for d, q in run.dag_state.items() if q != beside.dags.get(d)]
+        before = beside.dags
+        quorum_moved = [
+            d for d, q in run.dag_state.items() if q is not (b := before.get(d)) and q != b
+        ]
         if quorum_moved:
             for dag_id in quorum_moved:
                 dbs.update(prep.dbs_of_dag.get(dag_id, ()))
@@ -763,10 +766,27 @@ class Simulator:
         if w.unknown:
             raise SimulationError(f"no element has the id {w.unknown[0]!r}")
         run.world = w
+        light = run.light
+        #: The VMs whose state differs from ``prev``'s, when world_after grew ``w`` from
+        #: it (a placement going on from the step before: a site loss plus a host).
+        changed: set[str] | None = None
+        looked: AbstractSet[str] | list[str]
+        if light and w.grown_from is prev and w.grown_vms is not None:
+            changed = _vms_changed(prep, prev, w)
+            # Only they can be fresh, back or newly down: a VM down in both worlds has
+            # its time down noted already (the step before noted every VM down then),
+            # one up in both is neither, and its time down is dropped if the step
+            # before had it fresh (the only VMs up then that kept one).
+            looked = [vm for vm in changed if vm in w.touched_vms or vm in prev.touched_vms]
+            for vm in run.fresh_vms:
+                if vm not in changed and w.vm_up(vm):
+                    run.down_since_vm.pop(vm, None)
+        else:
+            looked = w.touched_vms | prev.touched_vms
         fresh: set[str] = set()
         #: VMs back after being down (not restarted elsewhere): seconds they were away.
         returning: dict[str, float] = {}
-        for vm in w.touched_vms | prev.touched_vms:
+        for vm in looked:
             if not w.vm_up(vm):
                 run.down_since_vm.setdefault(vm, t)
                 continue
@@ -784,18 +804,19 @@ class Simulator:
             else:
                 run.down_since_vm.pop(vm, None)
         run.fresh_vms = fresh
-        light = run.light
         if not light:  # placement: Double-Take's link state only sets an option's RPO
             self._replication_links(run, prev, w, t, mirrors=not final)
         if run.record:
             infrastructure_events(prep, run, prev, w, t)
         partitioned = self._partition_changed(prev, w)
-        affected = self._affected(run, prev, w, partitioned)
+        affected = self._affected(run, prev, w, partitioned, changed)
         if run.only is not None:
             affected &= run.only
         dags: set[str] = set(filter(None, map(prep.dag_of_db.get, affected)))
         dags |= self._dags_hit(prev, w)
-        for vm in w.touched_vms | prev.touched_vms:
+        # (Grown from ``prev``: a DAG none of whose members changed, its witness as it
+        # was, has its quorum's every input as in the step before, which decided it.)
+        for vm in looked:
             dags.update(prep.dags_of_vm.get(vm, []))
         if partitioned:
             dags.update(prep.dags)
@@ -1245,8 +1266,16 @@ class Simulator:
                 return True
         return False
 
-    def _affected(self, run: Run, prev: World, w: World, partitioned: bool) -> set[str]:
-        """Databases this step can change (their DAG's quorum is checked separately)."""
+    def _affected(
+        self,
+        run: Run,
+        prev: World,
+        w: World,
+        partitioned: bool,
+        changed: set[str] | None = None,
+    ) -> set[str]:
+        """Databases this step can change (their DAG's quorum is checked separately).
+        ``changed``: ``_vms_changed(prep, prev, w)`` when the caller has it."""
         prep = self.prep
         if partitioned:
             return set(prep.dbs)
@@ -1255,7 +1284,9 @@ class Simulator:
             # changes only if something it is placed by changed (a VM's state, a copy's
             # storage; DAG quorum is checked separately), not each one touched before.
             affected = set(run.corrupted)
-            vms = _vms_changed(prep, prev, w) | set(run.relocated)
+            if changed is None:
+                changed = _vms_changed(prep, prev, w)
+            vms = changed | set(run.relocated)
         else:
             affected = set(run.touched_dbs)
             affected.update(run.corrupted)
@@ -1277,14 +1308,32 @@ class Simulator:
         for hr_id in set(w.failed) | set(prev.failed):
             if hr_id in prep.host_repls:
                 affected.update(self._dbs_of_repl(hr_id))
-        changed = set(w.cas_down) ^ set(prev.cas_down)
-        if changed:
+        cas_changed = set(w.cas_down) ^ set(prev.cas_down)
+        if cas_changed:
             # Only databases served through a CAS array that changed, or not reachable at
             # all, can change route: the others keep their (preferred) CAS array.
-            for cas_id in changed:
-                affected.update(d for d in self._base_dbs_via.get(cas_id, ()) if d not in run.db)
+            run_db = run.db
+            if only is not None and len(only) < len(self._base_db) // 8:
+                # Limited to a few databases (a failure placed beside an array's loss:
+                # ~100 where the array's CAS array serves thousands): only they are
+                # asked (the step keeps only them anyway).
+                base_db = self._base_db
+                for d in only:
+                    base = base_db.get(d)
+                    if base is not None and (
+                        not base.reachable or (base.via in cas_changed and d not in run_db)
+                    ):
+                        affected.add(d)
+                    st = run_db.get(d)
+                    if st is not None and (not st.reachable or st.via in cas_changed):
+                        affected.add(d)
+                return affected
+            for cas_id in cas_changed:
+                affected.update(d for d in self._base_dbs_via.get(cas_id, ()) if d not in run_db)
             affected.update(self._base_unreachable)
-            affected.update(d for d, st in run.db.items() if not st.reachable or st.via in changed)
+            affected.update(
+                d for d, st in run_db.items() if not st.reachable or st.via in cas_changed
+            )
         return affected
 
     def _dags_hit(self, prev: World, w: World) -> set[str]:

@@ -379,35 +379,43 @@ def world_after(prep: Prepared, base: World, failed: frozenset[str]) -> World | 
         ):
             return None
     # Storage: the arrays dead now that were not, and their LUNs.
-    sps_down = base.sps_down.union(new_sps)
-    arrays_down = base.arrays_down.union(new_arrays)
     luns: set[str] = set(new_luns)
-    for array in _dead_arrays(prep, arrays_down, sps_down) - _dead_arrays(
-        prep, base.arrays_down, base.sps_down
-    ):
-        luns.update(prep.luns_of_array.get(array, []))
+    if new_sps or new_arrays:
+        sps_down = base.sps_down.union(new_sps)
+        arrays_down = base.arrays_down.union(new_arrays)
+        for array in _dead_arrays(prep, arrays_down, sps_down) - _dead_arrays(
+            prep, base.arrays_down, base.sps_down
+        ):
+            luns.update(prep.luns_of_array.get(array, []))
+    else:
+        sps_down, arrays_down = base.sps_down, base.arrays_down
     luns -= base.luns_down
     losses = [_lun_loss(prep, lun) for lun in luns]
     if any(not stranded_before.isdisjoint(loss.os_vms) for loss in losses):
         return None
+    # What the new failures cannot change is ``base``'s very set (a world's sets are
+    # not changed once it is made: only compute_world and this function write them,
+    # while they make it), not a copy: sites and links (never among the new ones),
+    # and without a new LUN lost the storage's (a site's or an array's loss plus a
+    # host: thousands of lost copies, hundreds of LUNs, copied per mode before).
     w = World(
         failed=failed,
-        sites_down=set(base.sites_down),
-        links_down=set(base.links_down),
-        comp=None if base.comp is None else dict(base.comp),
-        hosts_down=base.hosts_down.union(hosts),
+        sites_down=base.sites_down,
+        links_down=base.links_down,
+        comp=base.comp,
+        hosts_down=base.hosts_down.union(hosts) if hosts else base.hosts_down,
         arrays_down=arrays_down,
         sps_down=sps_down,
-        luns_down=base.luns_down | luns,
+        luns_down=base.luns_down | luns if luns else base.luns_down,
         vm_down=dict(base.vm_down),
         vm_restarted=dict(base.vm_restarted),
         ha_refused=dict(base.ha_refused),
-        copy_lost=set(base.copy_lost),
-        logs_lost=set(base.logs_lost),
-        lcr_disks_lost=set(base.lcr_disks_lost),
-        raid_sets_down=set(base.raid_sets_down),
-        witness_down=base.witness_down.union(new_witnesses),
-        lbs_down=base.lbs_down.union(new_lbs),
+        copy_lost=set(base.copy_lost) if luns else base.copy_lost,
+        logs_lost=set(base.logs_lost) if luns else base.logs_lost,
+        lcr_disks_lost=set(base.lcr_disks_lost) if luns else base.lcr_disks_lost,
+        raid_sets_down=set(base.raid_sets_down) if luns else base.raid_sets_down,
+        witness_down=base.witness_down.union(new_witnesses),  # written below
+        lbs_down=base.lbs_down.union(new_lbs) if new_lbs else base.lbs_down,
         cas_down=dict(base.cas_down),
         touched_vms=set(base.touched_vms),
         grown_from=base,

@@ -365,14 +365,21 @@ def _limited_steps_differ(design: Design) -> tuple[int, int]:
     affected = Simulator._affected
     taken = wrong = 0
 
-    def compared(self: Simulator, run: Any, prev: World, w: World, partitioned: bool) -> Any:
+    def compared(
+        self: Simulator,
+        run: Any,
+        prev: World,
+        w: World,
+        partitioned: bool,
+        changed: set[str] | None = None,
+    ) -> Any:
         nonlocal taken, wrong
-        found = affected(self, run, prev, w, partitioned)
+        found = affected(self, run, prev, w, partitioned, changed)
         only = run.only
         if only is not None:
             run.only = None
             try:
-                slow = affected(self, run, prev, w, partitioned)
+                slow = affected(self, run, prev, w, partitioned, changed)
             finally:
                 run.only = only
             if found != slow:
