@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from importlib import import_module
 from operator import attrgetter
@@ -265,12 +265,15 @@ class Simulator:
         final: bool = False,
         light: bool = False,
         world: World | None = None,
+        quorum_like: tuple[Mapping[str, DagState], AbstractSet[str]] | None = None,
     ) -> Run:
-        """``world``: ``compute_world(prep, frozenset(ids))`` when the caller has it."""
+        """``world``: ``compute_world(prep, frozenset(ids))`` when the caller has it;
+        ``quorum_like``: see :attr:`Run.quorum_like`."""
         run = Run(world=World(failed=frozenset()), record=False, base_db=self._base_db)
         if databases is not None:
             run.only = frozenset(databases)
         run.light = light
+        run.quorum_like = quorum_like
         run.dag_state = dict(self._base_dag)
         for element in ids:
             self._check_failable(element)
@@ -399,9 +402,15 @@ class Simulator:
         # The world too goes on from ``beside``'s: only what the rest add is worked out.
         world = world_after(prep, beside.world, failed) or compute_world(prep, failed)
         dbs: set[str] = set()
-        for vm in _vms_changed(prep, beside.world, world):
+        changed = _vms_changed(prep, beside.world, world)
+        for vm in changed:
             dbs.update(prep.dbs_on_vm.get(vm, ()))
-        run = self._settled_run(ids, dbs, final=True, light=True, world=world)
+        like: tuple[Mapping[str, DagState], AbstractSet[str]] | None = None
+        if world.grown_from is beside.world and not beside.world.vm_relocated:
+            # The DAGs none of whose quorum's inputs changed keep ``beside``'s state (an
+            # array's loss touches ~4 DAGs, a host beside it changes ~1).
+            like = (beside.dags, self._dags_as_there(beside.world, world, changed))
+        run = self._settled_run(ids, dbs, final=True, light=True, world=world, quorum_like=like)
         before = beside.dags
         quorum_moved = [
             d for d, q in run.dag_state.items() if q is not (b := before.get(d)) and q != b
@@ -409,7 +418,7 @@ class Simulator:
         if quorum_moved:
             for dag_id in quorum_moved:
                 dbs.update(prep.dbs_of_dag.get(dag_id, ()))
-            run = self._settled_run(ids, dbs, final=True, light=True, world=world)
+            run = self._settled_run(ids, dbs, final=True, light=True, world=world, quorum_like=like)
         # ``beside``'s states but those placed again (in its order, each placed again
         # and still listed in its place), then the others placed again (in id order):
         # its states copied and the few placed again taken out or replaced (an array's
@@ -831,6 +840,8 @@ class Simulator:
                 resync += self._rejoin(run, w, dag_id, q_before, returning, t)
             if light and self._quorum_as_normal(run, w, dag_id):
                 q_now = self._base_dag[dag_id]  # placement: quorum's very inputs unchanged
+            elif (like := run.quorum_like) is not None and dag_id in like[1]:
+                q_now = like[0][dag_id]  # placement beside another's: its inputs there
             else:
                 q_now = quorum(prep, run, w, dag_id, t)
             run.dag_state[dag_id] = q_now
@@ -960,13 +971,31 @@ class Simulator:
             return False
         if dag_id in run.switchover or dag_id in run.dyn_votes or dag_id in run.witness_moved:
             return False
+        members, witness = self._dag_input_table()[dag_id]
+        return members.isdisjoint(w.vm_down) and (witness is None or witness not in w.witness_down)
+
+    def _dag_input_table(self) -> dict[str, tuple[frozenset[str], str | None]]:
+        """DAG → its members and witness (what its static quorum reads of a world)."""
         inputs = self._dag_inputs
         if inputs is None:
             inputs = self._dag_inputs = {
                 d: (frozenset(dag.members), dag.witness) for d, dag in self.prep.dags.items()
             }
-        members, witness = inputs[dag_id]
-        return members.isdisjoint(w.vm_down) and (witness is None or witness not in w.witness_down)
+        return inputs
+
+    def _dags_as_there(self, there: World, w: World, changed: AbstractSet[str]) -> frozenset[str]:
+        """The DAGs whose quorum reads in ``w`` what it read in ``there``, ``w`` grown
+        from ``there`` (the same sites and links down, nothing relocated) with
+        ``changed`` the VMs whose state differs: none of their members changed, their
+        witness down in both or in neither (at time 0 in a new run, with no
+        switchover, vote or witness moved, all else :func:`quorum` reads)."""
+        down, before = w.witness_down, there.witness_down
+        return frozenset(
+            d
+            for d, (members, witness) in self._dag_input_table().items()
+            if members.isdisjoint(changed)
+            and (witness is None or (witness in down) == (witness in before))
+        )
 
     def _takeover_table(self) -> TakeoverTable:
         """The placement's who-takes-over table (built when first needed)."""

@@ -104,6 +104,7 @@ class Run:
         "pending",
         "placed",
         "queue_told",
+        "quorum_like",
         "quorum_lost_at",
         "record",
         "recovery_points",
@@ -215,6 +216,10 @@ class Run:
         #: The databases the last step placed (re-resolved, or kept as they were): no
         #: other database's state changed in it (``Settled.replaced``).
         self.placed: set[str] | None = None
+        #: Placement beside another's (``Simulator.placement(beside=…)``): that placement's
+        #: DAG states, and the DAGs whose quorum reads there all it reads here (no member's
+        #: state changed, the witness as it was): their state is taken as it is there.
+        self.quorum_like: tuple[Mapping[str, DagState], AbstractSet[str]] | None = None
 
         #: The time of the step being settled: an event dated after it is pending.
         self.now: float = 0.0

@@ -146,3 +146,36 @@ def test_going_on_from_the_step_before_leaves_the_run_as_the_full_walk(
         assert list(a.databases.items()) == list(b.databases.items()), failed
     assert grown > len(fast) // 2
     assert fresh_before > 0  # VMs restarted (fresh) in the first step, not the second
+
+
+@pytest.mark.parametrize(("size", "seed"), [("1k", 0), ("1k", 1)])
+def test_beside_an_array_takes_the_dags_it_does_not_change_as_they_are(
+    size: str, seed: int
+) -> None:
+    """A host's failure placed beside an array's loss (capacity's doubles): the DAGs
+    none of whose members the host changes keep the array's placement's state (the
+    very object), and every DAG's state, database and world equals the placement of
+    both from scratch."""
+    sim = Simulator(_generated(size, seed))
+    prep = sim.prep
+    singles, _ = relevant_elements(sim)
+    hosts = [e for e in singles if e in prep.hosts]
+    taken = compared = 0
+    for array in sorted(prep.arrays):
+        alone = sim.placement([array])
+        for host in hosts:
+            beside = sim.placement([array, host], beside=alone)
+            scratch = sim.placement([array, host])
+            assert dict(beside.dags) == dict(scratch.dags), (array, host)
+            assert {d: beside.state(d).active_on for d in prep.dbs} == {
+                d: scratch.state(d).active_on for d in prep.dbs
+            }, (array, host)
+            assert [
+                k for k in FIELDS if getattr(beside.world, k) != getattr(scratch.world, k)
+            ] == []
+            compared += 1
+            taken += sum(
+                beside.dags[d] is alone.dags[d] and alone.dags[d] is not sim._base_dag[d]
+                for d in prep.dags
+            )
+    assert compared > 0 and taken > 0
