@@ -875,7 +875,8 @@ class Simulator:
                         if missed > 0:
                             resync.append((db_id, vm, missed))
             self._copy_resync(run, w, resync, t)
-        run.touched_dbs.update(affected)
+            # (A placement reads none: its steps going on from another ask what changed.)
+            run.touched_dbs.update(affected)
         # The only databases whose state this step can change (the loop below writes
         # none other; Settled.replaced of a placement going on from another).
         run.placed = affected

@@ -201,6 +201,7 @@ class Run:
         self.ip_stale: dict[str, str] = {}
         self.down_since_vm: dict[str, float] = {}
         self.fresh_vms: set[str] = set()
+        #: The databases a step touched, kept over the steps (not by a placement).
         self.touched_dbs: set[str] = set()
         self.offered: tuple[Action, ...] = ()
         self.events: list[Event] = []

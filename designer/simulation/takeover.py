@@ -255,12 +255,17 @@ class TakeoverTable:
         else:
             lost = np.zeros(len(self.rows) * self.width, dtype=bool)
         by_lun = self._lost_by_lun
+        hits: list[Any] = []
         for lun in luns:
             found = by_lun.get(lun)
             if found is None:
                 loss = lun_loss(self.prep, lun)
                 found = by_lun[lun] = self._flat(np, (*loss.copies, *loss.logs))
-            lost[found] = True
+            hits.append(found)
+        if hits:
+            # Set in one assignment (an array's or a site's loss: ~150-350 LUNs, each
+            # its own numpy call before).
+            lost[np.concatenate(hits)] = True
         mask = lost.reshape(len(self.rows), self.width)
         w.lost_mask = (self, mask)
         return mask
@@ -485,7 +490,14 @@ class TakeoverTable:
             parts += [by_pair[i] for i in bad_pairs if i in by_pair]
             if not parts:
                 return {}, self._rest(run, affected, [])
-            candidates = np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]
+            if len(parts) == 1:
+                candidates = parts[0]
+            elif bad_pairs:
+                candidates = np.unique(np.concatenate(parts))
+            else:
+                # The members' rows only: one row is active on one member, so the
+                # parts are apart and sorting them is np.unique's answer, for less.
+                candidates = np.sort(np.concatenate(parts))
             down = self._vm_mask(w.vm_down, len(w.vm_down))
             if not none_lost:
                 lost = self._lost_mask(w)[candidates]
