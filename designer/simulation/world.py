@@ -19,7 +19,11 @@ __all__ = ["World", "components", "compute_world", "lost_elements", "lun_loss", 
 
 @dataclass(slots=True)
 class World:
-    """Settled infrastructure state. Sets hold only what differs from a healthy design."""
+    """Settled infrastructure state. Sets hold only what differs from a healthy design.
+
+    A world's sets and dicts are written only while :func:`compute_world` or
+    :func:`world_after` makes it: a world grown from another may hold that one's very
+    sets (those the new failures do not change), so a reader must not write them."""
 
     failed: frozenset[str]
     sites_down: set[str] = field(default_factory=set)
