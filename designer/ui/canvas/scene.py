@@ -1604,17 +1604,28 @@ class DesignScene(QGraphicsScene):
         planned: list[tuple[Any, ...]] = []
         relations: dict[str, list[str]] = {}
         line_end = self._line_end
+        found: list[tuple[ElementBase, tuple[str, str] | None, list[tuple[str, str]]]] = []
+        named: list[str] = []
         for element, info in lined:
             if info.shape == "part":
                 return None
             ends = info.ends_of(element)
+            drawn = list(info.drawn_of(element))
+            found.append((element, ends, drawn))
+            if ends is not None:
+                named += ends
+            named += [target for _, target in drawn]
+        unread = self._unread
+        if unread:  # the places of the boxes the lines end on, read together
+            self._read_boxes([i for i in dict.fromkeys(named) if i in unread])
+        for element, ends, drawn in found:
             if ends is not None:
                 a, b = line_end(ends[0]), line_end(ends[1])
                 if a is not None and b is not None:
                     link = element if isinstance(element, WanLink) else None
                     planned.append((element.id, element.kind, *ends, element.id, link, a, b))
             keys = []
-            for field, target in info.drawn_of(element):
+            for field, target in drawn:
                 key = f"{element.id}|{field}|{target}"
                 a, b = line_end(element.id), line_end(target)
                 if a is not None and b is not None:
