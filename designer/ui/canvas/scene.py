@@ -18,7 +18,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from itertools import compress, islice, repeat
-from operator import attrgetter, is_not
+from operator import add, attrgetter, is_not, itemgetter
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
@@ -347,6 +347,12 @@ def _rect(r: QRectF) -> Rect:
 
 def _points(points: list[routing.Point]) -> list[QPointF]:
     return [QPointF(x, y) for x, y in points]
+
+
+def _look_of(kind: str, looks: dict[str, tuple[float, float, float]]) -> tuple[float, float, float]:
+    """A kind's default box size and stacking order, noted in ``looks``."""
+    look = looks[kind] = (*default_size(kind), z_of(kind))
+    return look
 
 
 def _info(kind: str) -> KindInfo | None:
@@ -863,9 +869,7 @@ class DesignScene(QGraphicsScene):
             # _add_node, with what it looks up per kind asked once per kind, and the
             # union of the boxes (content_rect) kept on the way.
             kind = fields["kind"]
-            look = looks.get(kind)
-            if look is None:
-                look = looks[kind] = (*default_size(kind), z_of(kind))
+            look = looks.get(kind) or _look_of(kind, looks)
             place = entry.__dict__
             x, y = place["x"], place["y"]
             w, h = place["w"] or look[0], place["h"] or look[1]
@@ -1248,6 +1252,7 @@ class DesignScene(QGraphicsScene):
         layout_get = self._read_layout
         left, top, right, bottom = self._read_union
         unplaced: list[ElementBase] = []
+        read: list[tuple[float, float, float, float]] = []
         for element_id in ids:
             element = unread.pop(element_id)
             entry = layout_get(element_id)
@@ -1255,23 +1260,20 @@ class DesignScene(QGraphicsScene):
                 unplaced.append(element)
                 continue
             kind = element.__dict__["kind"]
-            look = looks.get(kind)
-            if look is None:
-                look = looks[kind] = (*default_size(kind), z_of(kind))
+            look = looks.get(kind) or _look_of(kind, looks)
             place = entry.__dict__
-            x, y = place["x"], place["y"]
-            w, h = place["w"] or look[0], place["h"] or look[1]
-            pending[element_id] = (element, x, y, w, h, look[2])
-            rects[element_id] = (x, y, w, h)
-            if x < left:
-                left = x
-            if y < top:
-                top = y
-            if x + w > right:
-                right = x + w
-            if y + h > bottom:
-                bottom = y + h
-        self._read_union = [left, top, right, bottom]
+            rect = (place["x"], place["y"], place["w"] or look[0], place["h"] or look[1])
+            pending[element_id] = (element, *rect, look[2])
+            rects[element_id] = rect
+            read.append(rect)
+        if read:  # the union with what they take, in C
+            xs, ys = list(map(itemgetter(0), read)), list(map(itemgetter(1), read))
+            self._read_union = [
+                min(left, *xs),
+                min(top, *ys),
+                max(right, *map(add, xs, map(itemgetter(2), read))),
+                max(bottom, *map(add, ys, map(itemgetter(3), read))),
+            ]
         if ids and not unread:
             self._reading_done()
         return unplaced
