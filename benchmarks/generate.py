@@ -157,7 +157,6 @@ def plan_for(target: int) -> Plan:
 # -- layout geometry --------------------------------------------------------------------
 VM_W, VM_H = 110.0, 36.0
 HOST_COLS = 2
-CLUSTER_COLS = 4
 PAD = 20.0
 
 
@@ -274,13 +273,30 @@ _KIND_ORDER = (
     "exchange2007_replication",
 )
 
-_SITE_W = CLUSTER_COLS * (HOST_COLS * (VM_W + PAD) + PAD) * 2 + 2 * PAD
+_SITE_W = 4 * (HOST_COLS * (VM_W + PAD) + PAD) * 2 + 2 * PAD  # 2,280 px, as before
 _SITE_COLS = 3
+#: A site's clusters per row: three of 620 px fit its 2,280 px (four overflowed it into
+#: the next site, and under its witness: eyes21, wave 21).
+CLUSTER_COLS = 3
+#: The distance between rows of sites, at least: a row as tall as its tallest site
+#: (and a gap) when that is more (50k and 100k designs: sites of 5 and 9 cluster rows).
+_SITE_ROW_H = 6000.0
+
+
+def _site_height(plan: Plan, hosts: int) -> float:
+    rows = math.ceil(math.ceil(hosts / plan.hosts_per_cluster) / CLUSTER_COLS)
+    host_h = 4 * (VM_H + PAD) + PAD
+    cluster_h = math.ceil(plan.hosts_per_cluster / 2) * (host_h + PAD) + PAD
+    return rows * (cluster_h + PAD) + 900.0
 
 
 def _build_sites(b: _Builder, plan: Plan) -> list[_SiteParts]:
     parts = []
-    hosts_left = plan.hosts
+    counts, hosts_left = [], plan.hosts
+    for i in range(plan.sites):
+        counts.append(hosts_left // (plan.sites - i))
+        hosts_left -= counts[-1]
+    row_h = max(_SITE_ROW_H, max(_site_height(plan, n) for n in counts) + 6 * PAD)
     for i in range(plan.sites):
         witness_only = plan.sites == 3 and i == 2
         role = SiteRole.WITNESS_ONLY if witness_only else SiteRole.PRODUCTION
@@ -294,15 +310,10 @@ def _build_sites(b: _Builder, plan: Plan) -> list[_SiteParts]:
             peak_concurrent_connections=users * 4,
             change_rate_gb_per_hour=round(b.rng.uniform(1.0, 4.0), 2),
         )
-        hosts = hosts_left // (plan.sites - i)
-        hosts_left -= hosts
-        clusters = math.ceil(hosts / plan.hosts_per_cluster)
-        rows = math.ceil(clusters / CLUSTER_COLS)
-        host_h = 4 * (VM_H + PAD) + PAD
-        cluster_h = math.ceil(plan.hosts_per_cluster / 2) * (host_h + PAD) + PAD
-        height = rows * (cluster_h + PAD) + 900.0
+        hosts = counts[i]
+        height = _site_height(plan, hosts)
         x = (i % _SITE_COLS) * (_SITE_W + 6 * PAD)
-        y = (i // _SITE_COLS) * 6000.0
+        y = (i // _SITE_COLS) * row_h
         b.add(site, x, y, w=_SITE_W, h=height)
         part = _SiteParts(site, x, y, [], {}, {}, [], {}, {}, {}, height=height, host_count=hosts)
         parts.append(part)
