@@ -14,6 +14,7 @@ from pydantic import (
     GetPydanticSchema,
     SerializerFunctionWrapHandler,
     field_serializer,
+    model_serializer,
     model_validator,
 )
 
@@ -182,12 +183,28 @@ class ScenarioStep(_Model):
 
 
 class ExpectedOutcome(_Model):
-    """What a saved scenario must still produce ("Run all scenarios")."""
+    """What a saved scenario must still produce ("Run all scenarios"), judged at ``at_s``
+    (seconds from its start), else at its horizon: the end of its window, where what
+    its steps set going (a copy queue growing for an hour) has played out."""
 
     mailboxes_available: Annotated[int, Field(ge=0, le=10**9)] | None = None
     databases_down: list[str] | None = None
     max_rpo_s: _Seconds | None = None
     max_rto_s: _Seconds | None = None
+    #: The most any database's passive copies may be behind up to then (a copy queue:
+    #: data exposed, not lost until a failover; DOMAIN.md §4).
+    max_copies_behind_s: _Seconds | None = None
+    at_s: _Seconds | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_unset_new_keys(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Wave 21's keys are written only when set: a file without them reads as before
+        # (in earlier versions too) and the samples' text stays as it was.
+        data = handler(self)
+        for key in ("max_copies_behind_s", "at_s"):
+            if isinstance(data, dict) and data.get(key, 0) is None:
+                del data[key]
+        return data
 
 
 class SavedScenario(_Model):

@@ -546,12 +546,16 @@ def diff_designs(a: Design, b: Design, *, analysis: bool = True) -> DesignDiff:
 
 def _outcome(sim: Simulator, scenario: Any) -> dict[str, Any]:
     from designer.interop.review import expectation_rows
+    from designer.simulation.expectations import judged_at, worst_copies_behind
 
     try:
-        final = sim.run(scenario, events=False).final
+        result = sim.run(scenario)
     except SimulationError as exc:
         return {"error": str(exc)}
-    rows = expectation_rows(scenario.expected, final, sim)
+    # Judged where check --scenarios and the review report judge it (its horizon).
+    at = judged_at(result, scenario.expected)
+    final, behind = result.state_at(at), worst_copies_behind(result, at)
+    rows = expectation_rows(scenario.expected, final, sim, behind)
     return {
         "mailboxes available": final.mailboxes_available,
         "databases down": sorted(
@@ -559,6 +563,7 @@ def _outcome(sim: Simulator, scenario: Any) -> dict[str, Any]:
         ),
         "worst RPO s": None if final.max_rpo_s == float("inf") else final.max_rpo_s,
         "worst RTO s": None if final.max_rto_s == float("inf") else final.max_rto_s,
+        "copies behind s": behind,
         "meets expected": all(r.ok for r in rows),
     }
 
@@ -568,6 +573,7 @@ _OUTCOME_WORDS = {
     "meets expected": "meets its expected outcome",
     "worst RPO s": "worst RPO (s)",
     "worst RTO s": "worst RTO (s)",
+    "copies behind s": "copies behind, worst (s)",
 }
 
 

@@ -42,7 +42,12 @@ from designer.simulation import (
     analyze,
     sweep_elements,
 )
-from designer.simulation.expectations import ScenarioOutcome, evaluate
+from designer.simulation.expectations import (
+    ScenarioOutcome,
+    evaluate,
+    judged_at,
+    worst_copies_behind,
+)
 
 __all__ = [
     "CapacitySection",
@@ -118,10 +123,15 @@ class ExpectationRow:
 
 
 def expectation_rows(
-    expected: ExpectedOutcome | None, state: StepState, sim: Simulator
+    expected: ExpectedOutcome | None,
+    state: StepState,
+    sim: Simulator,
+    copies_behind_s: float = 0.0,
 ) -> list[ExpectationRow]:
     """Expected against actual, one row per expectation a saved scenario states
-    (the same verdicts as ``check --scenarios``)."""
+    (the same verdicts as ``check --scenarios``): ``state`` is the state judged
+    (:func:`designer.simulation.expectations.judged_state`) and ``copies_behind_s``
+    the copies' worst queue up to then."""
     if expected is None:
         return []
     rows: list[ExpectationRow] = []
@@ -165,6 +175,15 @@ def expectation_rows(
                 state.max_rto_s <= expected.max_rto_s,
             )
         )
+    if expected.max_copies_behind_s is not None:
+        rows.append(
+            ExpectationRow(
+                "copies behind (worst)",
+                f"≤ {format_duration(expected.max_copies_behind_s)}",
+                format_duration(copies_behind_s),
+                copies_behind_s <= expected.max_copies_behind_s,
+            )
+        )
     return rows
 
 
@@ -177,6 +196,10 @@ class ScenarioReview:
     error: str | None = None
     #: The verdict of ``check --scenarios`` (designer.simulation.expectations).
     outcome: ScenarioOutcome | None = None
+    #: The state the verdict reads (its expectation's time, else the scenario's
+    #: horizon), and that time.
+    judged: StepState | None = None
+    judged_at: float = 0.0
 
     @property
     def passed(self) -> bool | None:
@@ -394,10 +417,11 @@ def build_review(
         except SimulationError as exc:
             scenarios.append(ScenarioReview(scenario, steps, [], None, str(exc)))
             continue
-        rows = expectation_rows(scenario.expected, result.final, sim)
-        scenarios.append(
-            ScenarioReview(scenario, steps, rows, result, outcome=evaluate(sim, scenario))
-        )
+        at = judged_at(result, scenario.expected)
+        state = result.state_at(at)
+        rows = expectation_rows(scenario.expected, state, sim, worst_copies_behind(result, at))
+        outcome = evaluate(sim, scenario, result)
+        scenarios.append(ScenarioReview(scenario, steps, rows, result, None, outcome, state, at))
     failures = [
         (e.id, f"{e.label} {e.name}")
         for kind in MATRIX_KINDS

@@ -337,8 +337,20 @@ def _scenario(data: ReviewData, index: int, review: ScenarioReview, image: Image
     assert result is not None
     svg = timeline_svg(result, data.design.intent.rto_target_min * 60)
     parts.append(f"<p>{image(f'timeline-{index}', svg)}</p>")
+    # The state the verdict reads: at the scenario's horizon (a copy queue an hour on),
+    # or the time its expectation states; it read the last step's, "not affected" for
+    # copies falling 41 min behind within the hour (eyes21).
+    judged = review.judged or result.final
+    parts.append(
+        f"<p>Databases at T+{format_duration(review.judged_at)}"
+        + (
+            " (the time its expected outcome states):</p>"
+            if scenario.expected is not None and scenario.expected.at_s is not None
+            else " (the end of the scenario's window):</p>"
+        )
+    )
     # By name in natural order, as the window's Results and `simulate` list them.
-    databases = sorted(result.final.databases, key=lambda db: natural_key(db.name))
+    databases = sorted(judged.databases, key=lambda db: natural_key(db.name))
     # Why, as the window's Results reads it (against the state before the scenario).
     before = {db.id: db for db in result.initial.databases}
     rows = [
