@@ -136,13 +136,18 @@ def em_px(painter: QPainter, font: QFont) -> float:
     return base * _scale(painter)
 
 
-def readable(shown: str, text: str, min_chars: int = 2) -> bool:
+def readable(shown: str, text: str, min_chars: int = 2, tail: str = "") -> bool:
     """Whether ``shown`` (``text`` elided) still tells what it names: at least
-    ``min_chars`` characters, and when cut, at least four and two fifths of the name."""
+    ``min_chars`` characters, and when cut, at least four and two fifths of the name,
+    or (three at least) the whole of ``tail``, the end of the name that tells it from
+    its siblings ("…0001" of DAG01-DB0001 beside DAG01-DB0002 …: wave 21, eyes21: the
+    generated designs' 60 px database boxes showed no name at any zoom)."""
     kept = len(shown.replace("…", ""))
     if kept < min(min_chars, len(text)):
         return False
-    return shown == text or (kept >= min(4, len(text)) and kept >= 0.4 * len(text))
+    if shown == text or (kept >= min(4, len(text)) and kept >= 0.4 * len(text)):
+        return True
+    return bool(tail) and kept >= min(3, len(text)) and shown.endswith(tail)
 
 
 def _kept(shown: str) -> int:
@@ -329,6 +334,7 @@ class Labels:
         elide: Elide | None,
         min_chars: int,
         wrap: bool,
+        tail: str = "",
     ) -> tuple[QFont, float, str, QRectF] | None:
         """How ``text`` fits ``rect`` (see :meth:`draw`): the font drawn, its size on
         the device, the text shown and the rectangle it takes; None if not readable."""
@@ -342,7 +348,7 @@ class Labels:
             lines = _wrapped(metrics, text, rect.width(), rect.height())
             if lines is not None and _kept(lines) > _kept(shown):
                 shown = lines
-        if not readable(shown.replace("\n", " "), text, min_chars):
+        if not readable(shown.replace("\n", " "), text, min_chars, tail):
             return None
         used = metrics.boundingRect(rect, int(flags), shown)
         if used.width() > rect.width() + 1 and shown != text:
@@ -360,6 +366,7 @@ class Labels:
         elide: Elide | None,
         min_chars: int,
         wrap: bool,
+        tail: str = "",
     ) -> Fit | None:
         """:meth:`_fit`, kept across passes (see :attr:`_fits`)."""
         device_dpi = painter.device()
@@ -377,11 +384,12 @@ class Labels:
             elide,
             min_chars,
             wrap,
+            tail,
         )
         try:
             return self._fits[key]
         except KeyError:
-            fit = self._fit(painter, rect, text, font, flags, grow, elide, min_chars, wrap)
+            fit = self._fit(painter, rect, text, font, flags, grow, elide, min_chars, wrap, tail)
             if len(self._fits) > _MAX_FITS:
                 self._fits.clear()
             # A copy of the font in the key: the caller's may change after this pass.
@@ -403,15 +411,17 @@ class Labels:
         min_chars: int = 2,
         wrap: bool = False,
         claim: bool = True,
+        tail: str = "",
     ) -> QRectF | None:
         """Draw ``text`` in ``rect`` (item coordinates) if it can be read and claims a
         free spot; the rectangle the text took (item coordinates), or None. With
         ``wrap``, a name too long for one line goes on two or more, whole, where the
         height allows, before it is cut. Without ``claim``, drawn over what is there
-        (a marker's count drawn again over a map title), claiming nothing."""
+        (a marker's count drawn again over a map title), claiming nothing. ``tail``: see
+        :func:`readable`."""
         if not text or self.muted:
             return None
-        fit = self._cached_fit(painter, rect, text, font, flags, grow, elide, min_chars, wrap)
+        fit = self._cached_fit(painter, rect, text, font, flags, grow, elide, min_chars, wrap, tail)
         if fit is None:
             return None
         device = self._device(painter, fit[3])
@@ -437,6 +447,7 @@ class Labels:
         elide: Elide | None = None,
         grow: bool = True,
         min_chars: int = 2,
+        tail: str = "",
     ) -> Fit | None:
         """How ``text`` fits ``rect`` (one line, as :meth:`draw` with these options),
         None if not readable: to claim its spot (:meth:`free`, :meth:`claim`) and draw
@@ -444,7 +455,9 @@ class Labels:
         if not text or self.muted:
             return None
         flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
-        return self._cached_fit(painter, rect, text, font, flags, grow, elide, min_chars, False)
+        return self._cached_fit(
+            painter, rect, text, font, flags, grow, elide, min_chars, False, tail
+        )
 
     def paint_claimed(
         self,

@@ -532,6 +532,7 @@ class DesignScene(QGraphicsScene):
         self._holders: set[str] = set()
         self._indexed = False
         self._affixes: dict[tuple[str | None, str], Counter[str]] = {}
+        self._prefixes: dict[tuple[str | None, str], str] = {}
         #: Top-level boxes in the order they were drawn (see :meth:`_top_level`); None
         #: until needed. Kept as boxes come and go (an edit): made again, a walk over
         #: every box (3–8 ms at 100k), it was most of the paint after each edit.
@@ -758,6 +759,7 @@ class DesignScene(QGraphicsScene):
         self.box_children.clear()
         self._child_rects.clear()
         self._affixes.clear()
+        self._prefixes.clear()
         self.pictured.clear()
         self.labels.forget()
         self._top_boxes = None
@@ -1765,23 +1767,48 @@ class DesignScene(QGraphicsScene):
     def sibling_words(self, element_id: str) -> Counter[str]:
         """How many of a box's siblings (same kind, same container; loose boxes of a
         kind together) have each word in their name: shared words elide first."""
-        box_parent = self.boxes_parent  # (boxes only: their siblings are boxes)
-        parent = box_parent.get(element_id)
-        node = self.nodes.get(element_id)
-        key = (parent, node.kind if node is not None else "")
+        key = self._siblings_key(element_id)
         found = self._affixes.get(key)
         if found is None:
-            if parent is not None:
-                ids: Iterable[str] = self.boxes_children.get(parent, ())
-            else:
-                ids = (i for i, p in box_parent.items() if p is None)
             found = Counter()
-            for i in ids:
-                sibling = self.nodes.get(i)
-                if sibling is not None and sibling.kind == key[1]:
-                    found.update(set(name_tokens(sibling.name)))
-                    found[""] += 1
+            for sibling in self._siblings(key):
+                found.update(set(name_tokens(sibling.name)))
+                found[""] += 1
             self._affixes[key] = found
+        return found
+
+    def _siblings_key(self, element_id: str) -> tuple[str | None, str]:
+        """(container, kind) of a box: its siblings are that container's boxes of its
+        kind (boxes only: their siblings are boxes)."""
+        node = self.nodes.get(element_id)
+        return self.boxes_parent.get(element_id), node.kind if node is not None else ""
+
+    def _siblings(self, key: tuple[str | None, str]) -> Iterator[NodeItem]:
+        parent, kind = key
+        if parent is not None:
+            ids: Iterable[str] = self.boxes_children.get(parent, ())
+        else:
+            ids = (i for i, p in self.boxes_parent.items() if p is None)
+        for i in ids:
+            sibling = self.nodes.get(i)
+            if sibling is not None and sibling.kind == kind:
+                yield sibling
+
+    def sibling_prefix(self, element_id: str) -> str:
+        """The start every sibling's name shares (siblings as :meth:`sibling_words`:
+        "DAG01-DB0" of DAG01-DB0001 … DAG01-DB0400); "" for a box without siblings.
+        What follows it tells a box apart (labels.readable's ``tail``)."""
+        key = self._siblings_key(element_id)
+        found = self._prefixes.get(key)
+        if found is None:
+            names = [sibling.name for sibling in self._siblings(key)]
+            found = ""
+            if len(names) > 1:
+                # The first and last in order share what every name between them does.
+                lo, hi = min(names), max(names)
+                size = min(len(lo), len(hi))
+                found = lo[: next((i for i in range(size) if lo[i] != hi[i]), size)]
+            self._prefixes[key] = found
         return found
 
     # -- disks: drawn by their VM --------------------------------------------------------
@@ -2569,6 +2596,7 @@ class DesignScene(QGraphicsScene):
     def _on_document_event(self, event: DocumentEvent) -> None:
         if not isinstance(event, LayoutChanged):
             self._affixes.clear()  # names or boxes changed
+            self._prefixes.clear()
             self.labels.forget()  # a name's elision depends on its neighbours' names
         if isinstance(event, DesignReplaced):
             self.link_loads = {}  # another design's: its own come with its sizing

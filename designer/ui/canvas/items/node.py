@@ -120,15 +120,36 @@ def elide_name(
     name: str,
     width: float,
     common: Counter[str] | Callable[[], Counter[str]] | None = None,
+    tail: str | Callable[[], str] = "",
 ) -> str:
     """``name`` fitted to ``width``. Neighbours' names share words (PHL-MBX01 SG1 DB
     (sec), PHL-MBX01 SG2 DB (sec)): the words two thirds of them share go first (shown
-    as "…"), so what tells a box apart stays; only then is the middle cut.
+    as "…"), so what tells a box apart stays; only then is the middle cut. When that
+    is not readable, the start is cut if that keeps ``tail`` (the end that tells the
+    name from its siblings' names) whole: "…0001" for DAG01-DB0001 beside DAG01-DB0002.
 
     ``common`` counts, per word, the neighbours whose name has it, and under ``""``
-    the number of neighbours (or is a function returning the counts)."""
+    the number of neighbours (or is a function returning the counts); ``tail`` may be
+    a function too."""
     if metrics.horizontalAdvance(name) <= width:
         return name
+    shown = _elided(metrics, name, width, common)
+    if readable(shown, name):
+        return shown
+    end = tail() if callable(tail) else tail
+    if end:
+        left = metrics.elidedText(name, Qt.TextElideMode.ElideLeft, width)
+        if readable(left, name, tail=end):
+            return left
+    return shown
+
+
+def _elided(
+    metrics: QFontMetricsF,
+    name: str,
+    width: float,
+    common: Counter[str] | Callable[[], Counter[str]] | None,
+) -> str:
     if callable(common):
         common = common()  # only now: most names fit
     if common:
@@ -306,6 +327,10 @@ class NodeHost(Protocol):
 
     def sibling_words(self, element_id: str) -> Counter[str]:
         """Words of the names of the box's siblings (see :func:`elide_name`)."""
+        ...
+
+    def sibling_prefix(self, element_id: str) -> str:
+        """The start the names of the box's siblings share (see :func:`elide_name`)."""
         ...
 
 
@@ -639,7 +664,14 @@ class NodeItem(QGraphicsRectItem):
         return self._elide(metrics, text, width)
 
     def _elide(self, metrics: QFontMetricsF, text: str, width: float) -> str:
-        return elide_name(metrics, text, width, self._affixes)
+        return elide_name(metrics, text, width, self._affixes, self._tail)
+
+    def _tail(self) -> str:
+        """The end of the name that tells it from its siblings' (see
+        :meth:`DesignScene.sibling_prefix`): "" when nothing is shared."""
+        prefix = self._scene.sibling_prefix(self.element_id)
+        name = self.name
+        return name[len(prefix) :] if prefix and name.startswith(prefix) else ""
 
     def _paint_container(
         self, painter: QPainter, r: QRectF, lod: float, header, accent: QColor
@@ -659,7 +691,13 @@ class NodeItem(QGraphicsRectItem):
         painter.setPen(theme.text_pen)
         text_rect = self._title_rect(bar, lod)
         used = labels.draw(
-            painter, text_rect, self.name, font, owner=self.element_id, elide=self._elide
+            painter,
+            text_rect,
+            self.name,
+            font,
+            owner=self.element_id,
+            elide=self._elide,
+            tail=self._tail(),
         )
         below = bar.bottom()
         if used is None:
@@ -743,7 +781,10 @@ class NodeItem(QGraphicsRectItem):
         bar = QRectF(r.left(), r.top(), r.width(), min(HEADER, r.height()))
         font = self._scene.theme.title_font if self.kind == "site" else self._scene.theme.bold
         rect = self._title_rect(bar, _scale_of(painter))
-        return self._scene.labels.fit(painter, rect, self.name, font, elide=self._elide) is not None
+        fit = self._scene.labels.fit(
+            painter, rect, self.name, font, elide=self._elide, tail=self._tail()
+        )
+        return fit is not None
 
     def map_title_room(self, painter: QPainter) -> tuple[QRectF, QFont] | None:
         """Where the map title goes over the box's top-left (item coordinates) and its
@@ -782,6 +823,7 @@ class NodeItem(QGraphicsRectItem):
             elide=self._elide,
             grow=False,
             min_chars=3,
+            tail=self._tail(),
         )
 
     def _paint_contents_summary(self, painter: QPainter, r: QRectF, top: float) -> None:
@@ -812,11 +854,12 @@ class NodeItem(QGraphicsRectItem):
         size = min(16.0, r.height() - 6)
         icon = QRectF(r.left() + 7, r.top() + (min(r.height(), 28) - size) / 2, size, size)
         left = r.left() + 7
-        if lod * size >= MIN_TEXT_PX:
-            painter.drawImage(icon, icon_image(self.kind))
-            left = icon.right() + 5
-        painter.setPen(theme.text_pen)
         right = 8 + (2 * CONNECTOR_RADIUS if self.hovered else 0) + (20 if self.marker else 0)
+        room = icon.right() + 5 - left
+        if lod * size >= MIN_TEXT_PX and not self._name_in_icon_room(painter, r, left, room, right):
+            painter.drawImage(icon, icon_image(self.kind))
+            left += room
+        painter.setPen(theme.text_pen)
         self._disk_hits = []
         if self.disk_tags:
             right += self._paint_disks(painter, r)
@@ -831,9 +874,7 @@ class NodeItem(QGraphicsRectItem):
         used = None
         if r.height() >= 34 and self.subtitle:
             line = QRectF(left, r.top() + 3, width, 15)
-            used = labels.draw(
-                painter, line, self.name, theme.font, owner=self.element_id, elide=self._elide
-            )
+            used = self._draw_name(painter, line)
             if used is not None:
                 painter.setPen(theme.muted_pen)
                 labels.draw(
@@ -849,15 +890,42 @@ class NodeItem(QGraphicsRectItem):
             line = QRectF(
                 left, r.top(), width, min(r.height(), 28) if r.height() < 34 else r.height()
             )
-            labels.draw(
-                painter,
-                line,
-                self.name,
-                theme.font,
-                owner=self.element_id,
-                elide=self._elide,
-                wrap=r.height() >= 34,
-            )
+            self._draw_name(painter, line, wrap=r.height() >= 34)
+
+    def _draw_name(self, painter: QPainter, line: QRectF, wrap: bool = False) -> QRectF | None:
+        """A row's name in ``line``, shortened as its siblings' names allow."""
+        return self._scene.labels.draw(
+            painter,
+            line,
+            self.name,
+            self._scene.theme.font,
+            owner=self.element_id,
+            elide=self._elide,
+            wrap=wrap,
+            tail=self._tail(),
+        )
+
+    def _name_in_icon_room(
+        self, painter: QPainter, r: QRectF, left: float, room: float, right: float
+    ) -> bool:
+        """Whether a one-line row's name is readable only with its icon's ``room``: then
+        the name gets it (wave 21, eyes21: the generated designs' 60 px database boxes
+        showed their icon and no name at any zoom; "…0001" needs the icon's room). Rows
+        with disks, or tall enough for two lines, keep their icon."""
+        if r.height() >= 34 or self.disk_tags or self.disk_ids:
+            return False
+        scene = self._scene
+        holder = scene.box_container(self.element_id)
+        if holder is not None and scene.summarises(holder, painter):
+            return False  # no name drawn: its box says what it holds
+        labels, font, tail = scene.labels, scene.theme.font, self._tail()
+        height = min(r.height(), 28)
+        # As the row draws it beside the icon (the same fit, kept for the draw).
+        beside = QRectF(left + room, r.top(), r.right() - right - left - room, height)
+        if labels.fit(painter, beside, self.name, font, elide=self._elide, tail=tail):
+            return False
+        wide = QRectF(left, r.top(), r.right() - right - left, height)
+        return labels.fit(painter, wide, self.name, font, elide=self._elide, tail=tail) is not None
 
     def _paint_disks(self, painter: QPainter, r: QRectF) -> float:
         """The placement tags of the VM's disks, at the right; returns their width."""
