@@ -143,8 +143,8 @@ def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     shown: list[tuple[str, str]] = []
 
     def record(kind: str, answer: object):  # type: ignore[no-untyped-def]
-        def show(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
-            shown.append((kind, str(text)))
+        def show(parent, title, message, *args, **kwargs):  # type: ignore[no-untyped-def]
+            shown.append((kind, str(message)))
             return answer
 
         return staticmethod(show)

@@ -24,7 +24,7 @@ from gui_door import console_main
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QInputDialog, QToolButton
+from PySide6.QtWidgets import QApplication, QToolButton
 from test_canvas_support import drag
 from test_capacity_window import type_into
 from test_simulation_actions import Window, choose_from_popup
@@ -34,7 +34,7 @@ from designer.document.commands import ChangeElements
 from designer.domain.design import LayoutEntry
 from designer.domain.elements import EsxiHost, MailboxDatabase, Site
 from designer.persistence import dumps, load, save
-from designer.ui import slices
+from designer.ui import dialogs, slices
 from designer.ui.canvas import scene as scene_module
 from designer.ui.main_window import MainWindow
 from designer.ui.panels.inspector import InspectorPanel
@@ -180,7 +180,7 @@ def test_a_saved_scenario_plays_again_from_the_scenario_bar(
     assert chosen and chosen[0].startswith("Bandwidth to 25 %"), chosen
     played = list(w.controller.steps)
     assert [(s.action, s.target) for s in played] == [("degrade", "wan-bos-wor")]
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Dark fiber at 25 %", True))
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: ("Dark fiber at 25 %", True))
     bar = w.mode.bar
     (save_button,) = [b for b in bar.findChildren(QToolButton) if b.text() == "Save scenario…"]
     QTest.mouseClick(save_button, Qt.MouseButton.LeftButton)

@@ -17,6 +17,7 @@ from test_simulation_actions import Window
 
 from designer.document import SetScenarios
 from designer.domain.design import ExpectedOutcome
+from designer.ui import dialogs
 
 
 def test_save_scenario_records_the_copy_queue_an_hour_on_and_run_all_judges_it(
@@ -40,7 +41,7 @@ def test_save_scenario_records_the_copy_queue_an_hour_on_and_run_all_judges_it(
     ], chosen
     w.end()
     bar = w.mode.bar
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Fiber at 10 Mbit/s", True))
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: ("Fiber at 10 Mbit/s", True))
     (save,) = [b for b in bar.findChildren(QToolButton) if b.text() == "Save scenario…"]
     QTest.mouseClick(save, Qt.MouseButton.LeftButton)
     saved = w.window.session.design.scenarios[-1]
