@@ -486,10 +486,16 @@ class CapacityReport:
                 f"{'is' if one else 'are'} not listed"
             )
         if self.pairs_examined:
+            # None simulated: the parenthesis after "0" read as describing the 0 (eyes21 #3).
+            simulated = (
+                f"{self.pairs_simulated} simulated (those predicted to load a member most)"
+                if self.pairs_simulated
+                else "none simulated: none is predicted to load a member more than normal "
+                "operation does"
+            )
             notes.append(
                 f"double and site-plus-one failures: {self.pairs_examined} pairs ranked by the "
-                f"activation preferences, {self.pairs_simulated} simulated (those predicted to "
-                "load a member most)"
+                f"activation preferences, {simulated}"
                 + ("; the candidates per DAG were capped" if self.truncated else "")
             )
         if self.cancelled:
