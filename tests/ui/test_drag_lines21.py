@@ -121,3 +121,34 @@ def test_a_moves_lines_still_to_draw_are_drawn_after_the_next_drag(
     window.view.viewport().grab().save(str(SHOTS / f"after-{first}.png"))
     assert [k for k in waiting if k in _stale(scene)] == []
     assert _stale(scene) == []
+
+
+def test_a_selections_lines_made_while_a_load_routes_are_shown(
+    launch: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    """A selection showing more lines than are routed at once (Select Same Kind of 72
+    databases: 288 member lines; here any, ROUTE_AT_ONCE made 1) holds them hidden until
+    they are routed and spread. Made while an opening's lines were still routed in the
+    idle slices (a big design just opened), they were routed and spread with those, but
+    never shown: the selected database had no member lines, for good."""
+    monkeypatch.setattr(scene_module, "ROUTE_AT_ONCE", 1)
+    window = launch(SAMPLE)
+    scene = window.view.design_scene
+    shared = slices.shared()
+    shared.hold("fixn21", window, max_ms=60_000)
+    try:
+        assert scene.routing_pending, "the opening's lines still routed in the slices"
+        p = _title(window, "db-db01")
+        click(window.view, (p.x(), p.y()))
+        assert window.session.selection == ["db-db01"]
+        assert scene.routing_pending
+    finally:
+        shared.release("fixn21")
+    qtbot.waitUntil(lambda: not scene.routing_pending, timeout=60_000)
+    keys = scene.member_lines_of("db-db01")
+    SHOTS.mkdir(exist_ok=True)
+    window.view.fitInView(scene.content_rect(), Qt.AspectRatioMode.KeepAspectRatio)
+    window.view.viewport().grab().save(str(SHOTS / "selected-while-loading.png"))
+    assert len(keys) == 4, keys  # its four copies' servers
+    assert [k for k in keys if scene.edges[k].waiting or not scene.edges[k].isVisible()] == []
+    assert _stale(scene) == []

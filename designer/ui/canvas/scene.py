@@ -2296,6 +2296,10 @@ class DesignScene(QGraphicsScene):
                 return False
             self._settling = None
             self._drawing = list(self.router.drawn)
+            # A selection's lines made meanwhile were routed with the load's (its own
+            # spreading waits for a load's: _route_later): they are spread now, drawn
+            # below and shown at the end (held, they stayed hidden for good: fixn21).
+            self._held.clear()
         # Then drawn as spread, as many as the slice has time for (each as the router
         # has it when drawn; one pass of label placement a slice: its grids are made
         # once, not for every few lines).
