@@ -490,8 +490,7 @@ class CapacityReport:
             simulated = (
                 f"{self.pairs_simulated} simulated (those predicted to load a member most)"
                 if self.pairs_simulated
-                else "none simulated: none is predicted to load a member more than normal "
-                "operation does"
+                else "none simulated: no pair is predicted to add mailboxes to a member"
             )
             notes.append(
                 f"double and site-plus-one failures: {self.pairs_examined} pairs ranked by the "

@@ -32,8 +32,7 @@ def test_no_pair_simulated_is_said_in_words(capsys, tmp_path: Path) -> None:  # 
     save(design.model_copy(update={"elements": empty}), path)
     assert _notes(capsys, path) == [
         "note: double and site-plus-one failures: 36 pairs ranked by the activation "
-        "preferences, none simulated: none is predicted to load a member more than normal "
-        "operation does"
+        "preferences, none simulated: no pair is predicted to add mailboxes to a member"
     ]
 
 
