@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from designer.capacity.flows import Flows, Routed
 from designer.capacity.lost import LostCopies
 from designer.capacity.modes import NORMAL, Mode
+from designer.capacity.once import Once
 from designer.capacity.view import ModeView, Route
 from designer.collector import collector_paused
 from designer.domain.enums import MirrorMode
@@ -160,36 +161,24 @@ def normal_streams(
         return _streams(flows.normal(view, base_active), {}, flows.others(view), view.bandwidth)
 
 
-class _LinkLoads(Mapping[LinkKey, LinkLoad]):
-    """A mode's streams per link direction (``sum_by_link``), summed when first read:
+class _LinkLoads(Once[dict[LinkKey, LinkLoad]], Mapping[LinkKey, LinkLoad]):
+    """A mode's streams per link direction (``sum_by_link``), summed when first read
+    (once, whichever thread reads first: :class:`~designer.capacity.once.Once`):
     normal operation's are for the report's stream details (``LinkReport``), which
     the text and JSON outputs read and the window and the rules do not (at 25k 8,000
     streams on ~50 link directions, ~8 % of the engine's set-up); they are made again
     from the flows' tables then (:func:`normal_streams`), not kept."""
 
-    __slots__ = ("_build", "_found")
-
-    def __init__(self, build: Callable[[], dict[LinkKey, LinkLoad]]) -> None:
-        self._build: Callable[[], dict[LinkKey, LinkLoad]] | None = build
-        self._found: dict[LinkKey, LinkLoad] | None = None
-
-    def _loads(self) -> dict[LinkKey, LinkLoad]:
-        found = self._found
-        if found is None:
-            build = self._build
-            assert build is not None
-            found = self._found = build()
-            self._build = None  # its inputs let go
-        return found
+    __slots__ = ()
 
     def __getitem__(self, key: LinkKey) -> LinkLoad:
-        return self._loads()[key]
+        return self._value()[key]
 
     def __iter__(self) -> Iterator[LinkKey]:
-        return iter(self._loads())
+        return iter(self._value())
 
     def __len__(self) -> int:
-        return len(self._loads())
+        return len(self._value())
 
 
 #: A ``_Cost``'s fields by position (``itemgetter``: read at C speed in ``map``).

@@ -4,12 +4,13 @@ normal operation and the worst mode, as JSON (the CLI's shape) and as text."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
 from designer.capacity.engine import LinkFigures, LinkKey, MemberLoad
 from designer.capacity.modes import KIND_TEXT, NORMAL, Mode, ModeKind
+from designer.capacity.once import Once
 from designer.domain.design import Design
 from designer.domain.elements import EsxiHost, Lun, Mirror, VirtualMachine, WanLink
 from designer.domain.words import plural
@@ -53,28 +54,16 @@ class ModeLoad:
         return max(self.a_to_b.utilisation, self.b_to_a.utilisation)
 
 
-class Deferred(Sequence[_T]):
-    """Report parts worked out when first read (``build()``), for the parts a sizing's
+class Deferred(Once[list[_T]], Sequence[_T]):
+    """Report parts worked out when first read (``build()``, once, whichever thread
+    reads first: :class:`~designer.capacity.once.Once`), for the parts a sizing's
     readers do not all read: the log LUNs depend on the design and its workload only,
     not on any failure mode, and are the largest part of a sizing's report (16,000
     copies at 25k; read by the JSON, the text, the rules' CAP004 and the review
     report); the ESXi hosts are read by the JSON and the text only (not by the window,
     the rules or the review report). Compares equal to a list of the same values."""
 
-    __slots__ = ("_build", "_items")
-
-    def __init__(self, build: Callable[[], list[_T]]) -> None:
-        self._build: Callable[[], list[_T]] | None = build
-        self._items: list[_T] | None = None
-
-    def _list(self) -> list[_T]:
-        items = self._items
-        if items is None:
-            build = self._build
-            assert build is not None
-            items = self._items = build()
-            self._build = None  # what it read (the workload, the modes) may go
-        return items
+    __slots__ = ()
 
     @overload
     def __getitem__(self, index: int) -> _T: ...
@@ -83,25 +72,25 @@ class Deferred(Sequence[_T]):
     def __getitem__(self, index: slice) -> list[_T]: ...
 
     def __getitem__(self, index: int | slice) -> _T | list[_T]:
-        return self._list()[index]
+        return self._value()[index]
 
     def __len__(self) -> int:
-        return len(self._list())
+        return len(self._value())
 
     def __iter__(self) -> Iterator[_T]:
-        return iter(self._list())
+        return iter(self._value())
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Deferred):
-            return self._list() == other._list()
+            return self._value() == other._value()
         if isinstance(other, list):
-            return self._list() == other
+            return self._value() == other
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]  # mutable-like, as the list it stands for
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._list()!r})"
+        return f"{type(self).__name__}({self._value()!r})"
 
 
 class ModeLoads(Deferred[ModeLoad]):

@@ -194,12 +194,12 @@ def test_normal_operations_streams_are_summed_when_first_read() -> None:
     sim = Simulator(_generated("1k", 0))
     engine = CapacityEngine(sim)
     loads = engine.normal.loads
-    assert loads is not None and loads._found is None  # type: ignore[attr-defined]
+    assert loads is not None and loads._made is None  # type: ignore[attr-defined]
     report = capacity(sim, engine=engine, modes="normal")
-    assert loads._found is None  # type: ignore[attr-defined]  # the sizing did not sum them
+    assert loads._made is None  # type: ignore[attr-defined]  # the sizing did not sum them
     link = report.links[0]
     assert link.streams("a_to_b") or link.streams("b_to_a")
-    assert loads._found is not None  # type: ignore[attr-defined]
+    assert loads._made is not None  # type: ignore[attr-defined]
     routed = [r for routed in engine.base_db.values() for r in routed] + engine.base_other
     assert dict(loads) == sum_by_link(routed, engine.normal_view.bandwidth)
     assert link.loads is loads
