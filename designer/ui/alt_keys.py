@@ -6,13 +6,21 @@ others get one here, so that a keyboard user reaches each with one letter.
 Qt gives no entry a key by itself (KDE's accelerator manager does, on KDE only), and a
 menu whose entries share a key only moves between them. A name's own ``&`` must not
 become a key ("R&D" underlined the D and lost the ampersand): :func:`plain` doubles it.
+
+An open menu's letters are its own (:func:`keep_letters`): a letter that is also a
+shortcut of the window (the Edit menu's Connect Tool is C, on the canvas) ran that
+shortcut instead of the entry, whenever the focus stayed where the shortcut applies
+(Alt+E then C toggled the Connect Tool rather than Copy; the Capacity dock's Export menu
+opened with Alt+X from the canvas, then C, the same).
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QMenu
 
-__all__ = ["alt_key", "give_alt_keys", "plain"]
+__all__ = ["alt_key", "give_alt_keys", "keep_letters", "plain"]
 
 
 def plain(text: str) -> str:
@@ -96,4 +104,41 @@ def give_alt_keys(menu: QMenu) -> QMenu:
         sub = action.menu()
         if isinstance(sub, QMenu):
             give_alt_keys(sub)
+    return keep_letters(menu)
+
+
+#: The modifiers with which an open menu takes a letter as an entry's Alt key (Qt's).
+_LETTER_MODIFIERS = (
+    Qt.KeyboardModifier.NoModifier,
+    Qt.KeyboardModifier.ShiftModifier,
+    Qt.KeyboardModifier.AltModifier,
+)
+
+
+class _Letters(QObject):
+    """Claims for an open menu the letters of its entries' Alt keys (see the module)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(watched, QMenu):
+            return False
+        assert isinstance(event, QKeyEvent)
+        text = event.text().lower()
+        if len(text) != 1 or event.modifiers() not in _LETTER_MODIFIERS:
+            return False
+        for action in watched.actions():
+            if action.isVisible() and action.isEnabled() and alt_key(action.text()) == text:
+                event.accept()  # no shortcut: the key goes to the menu, which runs the entry
+                return True
+        return False
+
+
+def keep_letters(menu: QMenu) -> QMenu:
+    """Let ``menu``, while open, take the letters of its entries' Alt keys before any
+    shortcut of the window does (its submenus too, as they are now). Returns ``menu``."""
+    if menu.findChild(_Letters, options=Qt.FindChildOption.FindDirectChildrenOnly) is None:
+        menu.installEventFilter(_Letters(menu))
+    for action in menu.actions():
+        sub = action.menu()
+        if isinstance(sub, QMenu):
+            keep_letters(sub)
     return menu

@@ -74,6 +74,7 @@ from designer.persistence import (
 from designer.persistence.journal import PendingRecovery, pending_recoveries
 from designer.text import printable
 from designer.ui import lifetime, slices
+from designer.ui.alt_keys import keep_letters
 from designer.ui.canvas.layers import LAYER_GROUPS
 from designer.ui.canvas.menus import DUPLICATE_KEY, FIT_KEY
 from designer.ui.canvas.view import DesignView
@@ -433,6 +434,10 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.help_menu = bar.addMenu("&Help")
         self.help_menu.addActions([self.act_log_folder, self.act_about])
+        # An open menu's letters run its entries (Alt+E, C: Copy, not the Connect Tool's C).
+        for action in bar.actions():
+            if (menu := action.menu()) is not None:
+                keep_letters(menu)  # type: ignore[arg-type]
         tools = self.addToolBar("Main")
         tools.setObjectName("MainToolBar")
         tools.setMovable(False)

@@ -161,7 +161,7 @@ def test_review_report_from_the_file_menu_and_the_scenario_bar(
     QApplication.processEvents()
     menu = window.simulation.bar.report_button.menu()
     texts = [a.text() for a in menu.actions()]
-    assert texts == ["Scenario report (HTML)…", "Design review report (HTML or PDF)…"]
+    assert texts == ["&Scenario report (HTML)…", "&Design review report (HTML or PDF)…"]
     pdf = tmp_path / "review.pdf"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(pdf), ""))

@@ -55,6 +55,7 @@ from designer.domain.design import Design, ScenarioStep
 from designer.domain.elements import WanLink
 from designer.text import json_printable
 from designer.ui import lifetime
+from designer.ui.alt_keys import keep_letters
 from designer.ui.canvas.items.edge import load_percent
 from designer.ui.file_ops import suggested_path
 from designer.ui.session import sharing_the_ui_thread
@@ -444,7 +445,8 @@ class CapacityPanel(QWidget):
         # --format json` writes, copied or saved.
         # A push button with a menu: the style draws its arrow beside the text and
         # counts it in the width (a tool button's drew it over the "t", eyes21 #2).
-        self.export_button = QPushButton("&Export")
+        # Alt+X: Alt+E is the Edit menu's (the window's menu bar takes F, E, A, V, H).
+        self.export_button = QPushButton("E&xport")
         self.export_button.setObjectName("CapacityExport")
         self.export_button.setToolTip(
             "The capacity figures as JSON, as `dr-designer capacity FILE --format json` writes them"
@@ -452,7 +454,7 @@ class CapacityPanel(QWidget):
         export_menu = QMenu(self.export_button)
         self.act_copy_json = export_menu.addAction("&Copy Figures as JSON", self.copy_json)
         self.act_save_json = export_menu.addAction("&Save Figures as JSON…", self.save_json)
-        self.export_button.setMenu(export_menu)
+        self.export_button.setMenu(keep_letters(export_menu))  # C, S: not the canvas's C
         top.addWidget(self.export_button)
         # The chart (pyqtgraph and numpy: about half a second of a cold start) is
         # made when the panel is first shown, not with the window.

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from designer.document import Document
 from designer.simulation import Action, StepState
+from designer.ui.alt_keys import give_alt_keys, plain
 from designer.ui.simulation.controller import SPEEDS, SimulationController
 from designer.ui.simulation.results_table import format_duration
 from designer.ui.simulation.words import step_label
@@ -127,7 +128,7 @@ class ScenarioBar(QWidget):
         reports = QMenu(report)
         reports.addAction("Scenario report (HTML)…", self.report_requested.emit)
         reports.addAction("Design review report (HTML or PDF)…", self.review_requested.emit)
-        report.setMenu(reports)
+        report.setMenu(give_alt_keys(reports))  # S, D
         report.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.hint = QLabel("Click an element to fail it")
         self.hint.setToolTip(
@@ -186,7 +187,7 @@ class ScenarioBar(QWidget):
         for scenario in scenarios:
             count = len(scenario.steps)
             label = f"{scenario.name} ({count} step{'' if count == 1 else 's'})"
-            action = menu.addAction(label.replace("&", "&&"))
+            action = menu.addAction(plain(label))
             action.setData(scenario.name)
             action.triggered.connect(
                 lambda _=False, n=scenario.name: self.play_saved_requested.emit(n)
@@ -195,6 +196,7 @@ class ScenarioBar(QWidget):
             menu.addAction("No saved scenarios: Save scenario… keeps the one played").setEnabled(
                 False
             )
+        give_alt_keys(menu)
 
     def _on_playing(self, playing: bool) -> None:
         self.play_button.setText("Pause" if playing else "Play")
@@ -231,8 +233,8 @@ class ScenarioBar(QWidget):
                 menu = QMenu(button)
                 menu.setObjectName(f"points-{action.key}")
                 for label, point in action.points:
-                    menu.addAction(label, self._taker(action, point))
-                button.setMenu(menu)
+                    menu.addAction(plain(label), self._taker(action, point))
+                button.setMenu(give_alt_keys(menu))  # L, O (or S), N
                 button.setToolTip(
                     f"Administrator action: {action.label} — choose the recovery point"
                 )
