@@ -79,40 +79,27 @@ def sized(monkeypatch: pytest.MonkeyPatch) -> tuple[CapacityReport, list[str]]:
     return report, calls
 
 
-def test_the_log_luns_are_made_once_for_readers_at_once(
-    sized: tuple[CapacityReport, list[str]],
+#: Each part made when first read, read whole (every link's streams are normal
+#: operation's, the one mapping).
+READS: dict[str, Callable[[CapacityReport], list[object]]] = {
+    "log LUNs": lambda report: list(report.log_luns),
+    "hosts": lambda report: list(report.hosts),
+    "streams": lambda report: list(report.links[0].loads.values()),
+}
+
+
+@pytest.mark.parametrize("part", list(READS))
+def test_a_part_is_made_once_for_readers_at_once(
+    sized: tuple[CapacityReport, list[str]], part: str
 ) -> None:
     report, calls = sized
-    found = _at_once(lambda: list(report.log_luns))
-    assert calls == ["log LUNs"]
+    found = _at_once(lambda: READS[part](report))
+    assert calls == [part]
     first = found[0]
     assert isinstance(first, list) and first
-    for items in found:
+    for items in found:  # the same objects, not equal copies
         assert isinstance(items, list)
         assert all(a is b for a, b in zip(items, first, strict=True))
-
-
-def test_the_hosts_are_made_once_for_readers_at_once(
-    sized: tuple[CapacityReport, list[str]],
-) -> None:
-    report, calls = sized
-    found = _at_once(lambda: report.hosts[0])
-    assert calls == ["hosts"]
-    assert all(host is found[0] for host in found)
-
-
-def test_normal_operations_streams_are_made_once_for_readers_at_once(
-    sized: tuple[CapacityReport, list[str]],
-) -> None:
-    report, calls = sized
-    link = report.links[0]  # (every link's are normal operation's, the one mapping)
-    found = _at_once(lambda: dict(link.loads))
-    assert calls == ["streams"]
-    first = found[0]
-    assert isinstance(first, dict) and first
-    for loads in found:
-        assert isinstance(loads, dict)
-        assert all(loads[key] is first[key] for key in first)
 
 
 def test_the_json_written_by_readers_at_once_is_the_report_s(

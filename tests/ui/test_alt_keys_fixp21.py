@@ -18,7 +18,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLabel, QMenu, QWidget
 from test_capacity_window import capacity_panel
-from test_simulation_actions import Window, choose_from_popup
+from test_simulation_actions import Window, lagged_copy_button
 
 from designer.ui.alt_keys import alt_key
 
@@ -135,17 +135,7 @@ def test_the_report_buttons_menu_has_alt_keys(
 
 
 def test_a_recovery_point_is_chosen_by_its_alt_key(qtbot: Any, launch: Any) -> None:
-    w = Window(qtbot, "stretched_dag_lagged", launch)
-    w.enter()
-    w.controller.set_time(0.0)
-    chosen: list[str] = []
-    QTimer.singleShot(50, choose_from_popup("Inject logical corruption", chosen))
-    QTest.mouseClick(w.view.viewport(), Qt.MouseButton.RightButton, pos=w.point_of("db-atl-db01"))
-    assert chosen
-    w.end()
-    key = "activate_lagged_copy:db-atl-db01"
-    qtbot.waitUntil(lambda: key in w.mode.bar.action_buttons, timeout=3000)
-    button = w.mode.bar.action_buttons[key]
+    w, button = lagged_copy_button(qtbot, launch)
     menu = button.menu()
     assert menu is not None
     texts = [a.text() for a in menu.actions()]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QPushButton, QWidget
 
 from designer.domain import ScenarioStep
 from designer.ui.main_window import MainWindow
@@ -132,10 +132,10 @@ def test_start_mirrorview_synchronisation_button(qtbot, launch, tmp_path) -> Non
     assert "start_mirror_sync" not in text and f">{keys[0]}<" not in text
 
 
-@pytest.mark.parametrize("entry", ["one hour before", "latest clean point"])
-def test_lagged_copy_recovery_point_is_chosen_from_the_buttons_menu(  # type: ignore[no-untyped-def]
-    qtbot, launch, tmp_path, entry: str
-) -> None:
+def lagged_copy_button(qtbot, launch) -> tuple[Window, QPushButton]:  # type: ignore[no-untyped-def]
+    """``stretched_dag_lagged`` in simulation mode, a logical corruption injected from the
+    database's right-click menu: the lagged copy's administrator button (its menu: the
+    recovery points)."""
     w = Window(qtbot, "stretched_dag_lagged", launch)
     w.enter()
     w.controller.set_time(0.0)
@@ -150,6 +150,15 @@ def test_lagged_copy_recovery_point_is_chosen_from_the_buttons_menu(  # type: ig
     qtbot.waitUntil(lambda: key in w.mode.bar.action_buttons, timeout=3000)
     button = w.mode.bar.action_buttons[key]
     assert button.menu() is not None, "the recovery point is chosen from a menu"
+    return w, button
+
+
+@pytest.mark.parametrize("entry", ["one hour before", "latest clean point"])
+def test_lagged_copy_recovery_point_is_chosen_from_the_buttons_menu(  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path, entry: str
+) -> None:
+    w, button = lagged_copy_button(qtbot, launch)
+    chosen: list[str] = []
     QTimer.singleShot(50, choose_from_popup(entry, chosen))
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     # the button pops its menu up once the click is handled: wait for the choice
