@@ -107,12 +107,9 @@ def give_alt_keys(menu: QMenu) -> QMenu:
     return keep_letters(menu)
 
 
-#: The modifiers with which an open menu takes a letter as an entry's Alt key (Qt's).
-_LETTER_MODIFIERS = (
-    Qt.KeyboardModifier.NoModifier,
-    Qt.KeyboardModifier.ShiftModifier,
-    Qt.KeyboardModifier.AltModifier,
-)
+#: The modifiers with which an open menu claims a letter (Alt+letter is left to the
+#: shortcuts: the menu bar's Alt+V moves to the View menu as before).
+_LETTER_MODIFIERS = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
 
 
 class _Letters(QObject):
