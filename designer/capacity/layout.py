@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from designer.capacity.copy_storage import copy_disks
 from designer.domain.design import Design
 from designer.domain.elements import (
     Backup,
@@ -27,6 +28,7 @@ from designer.domain.elements import (
     EsxiHost,
     MailboxDatabase,
     Site,
+    VirtualDisk,
     VirtualMachine,
 )
 from designer.domain.errors import DesignError
@@ -68,17 +70,23 @@ class CopyLayout:
     #: 2,000)"), or "": a CLI note ("the databases share …"), and on the preview's
     #: first line ("2 new databases sharing …").
     share_note: str = ""
+    #: The database (and log) disks the copies new to their members get, following
+    #: each member's other copies (:func:`~designer.capacity.copy_storage.copy_disks`).
+    disks: list[VirtualDisk] = field(default_factory=list)
+    #: What storage the new copies got, and which members had no disk to follow
+    #: (DAG014), or "": a CLI note, and a line of the window's preview.
+    storage_note: str = ""
 
     @property
     def cli_notes(self) -> list[str]:
         """The notes ``plan-copies`` prints: the notes, how the databases share the
-        mailboxes, then the backups joined."""
+        mailboxes, the backups joined, then the new copies' storage."""
         share = f"the databases share {self.share_note}" if self.share_note else ""
-        return [n for n in (*self.notes, share, self.backup_note) if n]
+        return [n for n in (*self.notes, share, self.backup_note, self.storage_note) if n]
 
     def apply(self, design: Design) -> Design:
         """``design`` with the plan applied (new databases appended, and joining the
-        backups that cover the DAG's other databases)."""
+        backups that cover the DAG's other databases; the new copies' disks last)."""
         elements = []
         for element in design.elements:
             if isinstance(element, MailboxDatabase) and element.id in self.copies:
@@ -91,6 +99,7 @@ class CopyLayout:
             elements.append(element)
         for db in self.new_databases:
             elements.append(db.model_copy(update={"copies": self.copies[db.id]}))
+        elements += self.disks
         return design.model_copy(update={"elements": elements})
 
     def table(self, member_names: Mapping[str, str]) -> list[list[str]]:
@@ -462,6 +471,11 @@ def plan_copies(
     if over:
         layout.notes.append(over)
     layout.share_note = "; ".join(shared)
+    sized = [
+        db.model_copy(update={"size_gb": shares[db.id][1]}) if db.id in shares else db
+        for db in existing
+    ]
+    layout.disks, layout.storage_note = copy_disks(ix, copies, [*sized, *new])
     return layout
 
 

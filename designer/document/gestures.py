@@ -346,9 +346,11 @@ def plan_copies_command(
     them), then the new databases, each drawn in a free row of its DAG's box, which
     grows round them as for a palette drop (:func:`place_new`; ``boxes``: where the
     canvas draws the boxes, by default where the design's layout puts them), then the
-    backups the new databases join. None when it changes nothing. The window's Plan
-    copies… Apply pushes it; ``dr-designer plan-copies`` runs it on the file's design,
-    so both draw the new databases in the same places.
+    backups the new databases join, then the disks of the copies new to their members
+    (:func:`designer.capacity.copy_storage.copy_disks`). None when it changes nothing.
+    The window's Plan copies… Apply pushes it; ``dr-designer plan-copies`` runs it on
+    the file's design, so both draw the new databases in the same places and give the
+    new copies the same disks.
     """
     commands: list[Command] = []
     for db_id, copies in layout.copies.items():
@@ -367,8 +369,11 @@ def plan_copies_command(
         commands.append(AddElements(news, placed))
         if room:
             commands.append(MoveElements(room, text=f"Make room in {layout.dag.name}"))
-    # After the databases they list: the backups the new databases join.
+    # After the databases they list: the backups the new databases join, and the new
+    # copies' disks (drawn inside their VMs, as any disk: no layout entry).
     commands += [SetProperty(b, "databases", list(dbs)) for b, dbs in layout.backups.items()]
+    if layout.disks:
+        commands.append(AddElements(layout.disks, {}))
     if not commands:
         return None
     return MacroCommand(f"Plan copies of {layout.dag.name}", commands)

@@ -438,13 +438,20 @@ def test_plan_copies_notes_count_the_members_used_and_exchanges_database_limit()
     )
     many = notes("--databases", "1000")
     # The new databases join the sample's backup (fixc16), said last.
-    assert many[-1].startswith("note: the new databases join backup BOS VDP Advanced nightly")
+    # Last, the new copies' disks (wave 21, fid21): 996 new databases × 4 members, a
+    # database and a log disk each, following the members' DB01 disks; their datastores
+    # overfill, said with the sizes.
+    assert many[-1].startswith(
+        "note: the new copies get 7,968 disks on their members' datastores, as their other "
+        "copies; grow the datastores their disks overfill: BOS-MBX01 DS-DB ("
+    )
+    assert many[-2].startswith("note: the new databases join backup BOS VDP Advanced nightly")
     # Before it, how the databases share the sites' mailboxes (fixd17).
-    assert many[-2] == (
+    assert many[-3] == (
         "note: the databases share Boston's 4,000 mailboxes, 8 each (was 2,000); "
         "Worcester's 4,000 mailboxes, 8 each (was 2,000)"
     )
-    assert many[-3] == (
+    assert many[-4] == (
         "note: over Exchange's database limit: 4 members hold more databases than allowed "
         "(active and passive copies counted, EX004), BOS-MBX01 1,000 where Exchange 2013 "
         "Enterprise allows 100 per server; ask fewer databases or add members"

@@ -697,3 +697,52 @@ def test_dag013_passes() -> None:
     odd = edit(odd, "db1", copies=copies(("mbx1", 1), ("mbx2", 2)))
     odd = edit(odd, "db2", copies=copies(("mbx2", 1), ("mbx3", 2)))
     assert findings(odd, "DAG013") == []
+
+
+# -- DAG014 (wave 21, fid21: plan-copies added copies without storage) --------------------
+def test_dag014_triggers() -> None:
+    # 000 §4.3: a DAG keeps each copy on its member's own storage. MBX3's DB01 disk gone:
+    # its copy has no storage, and no LUN, array or site storage failure reaches it.
+    elements = drop(base(), "mbx3-db1")
+    f = _one(findings(elements, "DAG014"), "DAG014")
+    assert f.severity is Severity.WARNING
+    assert f.elements == ("db1", "mbx3")
+    assert f.message == (
+        "database DB01 has a copy on MBX3, which has no database disk for it (one naming "
+        "DB01, or an unnamed one): no storage failure reaches the copy; give it a database "
+        "disk on its datastore"
+    )
+    # A log disk alone is not the database's storage; nor is another database's disk.
+    logs = add(
+        elements,
+        VirtualDisk(id="l3", name="l3", vm="mbx3", purpose=DiskPurpose.LOGS, lun="lun3",
+                    database="db1"),
+        VirtualDisk(id="o3", name="o3", vm="mbx3", purpose=DiskPurpose.OS, lun="lun3"),
+    )  # fmt: skip
+    assert [f.elements for f in findings(logs, "DAG014")] == [("db1", "mbx3")]
+    # One finding per copy: a new database copied to all four members, no disks.
+    more = add(
+        base(),
+        MailboxDatabase(id="db3", name="DB03", dag="dag",
+                        copies=copies(("mbx1", 1), ("mbx2", 2), ("mbx3", 3))),
+    )  # fmt: skip
+    assert [f.elements for f in findings(more, "DAG014")] == [
+        ("db3", "mbx1"),
+        ("db3", "mbx2"),
+        ("db3", "mbx3"),
+    ]
+
+
+def test_dag014_passes() -> None:
+    assert findings(base(), "DAG014") == []  # a database disk for each copy
+    # An unnamed database disk holds whichever databases the member has none of its own
+    # for (as DAG011 reads it); the logs may share the database's volume (no log disk).
+    elements = drop(base(), "mbx3-db1", "mbx3-db2")
+    elements = add(
+        elements,
+        VirtualDisk(id="d3", name="d3", vm="mbx3", purpose=DiskPurpose.DATABASE, lun="lun3"),
+    )
+    assert findings(elements, "DAG014") == []
+    # A database with no copies is not a DAG copy (its disks say where it runs).
+    alone = add(base(), MailboxDatabase(id="db9", name="DB09"))
+    assert findings(alone, "DAG014") == []

@@ -37,6 +37,7 @@ __all__ = [
     "copy_replay_lag_over_limit",
     "copy_storage_shares_failure_domain",
     "copy_vms_share_host_or_cluster",
+    "copy_without_storage",
     "dag_membership_limits",
     "dag_site_latency_over_limit",
     "local_ha_copies_in_primary_site",
@@ -1076,3 +1077,67 @@ def dag_without_witness(ctx: RuleContext) -> Iterator[Finding]:
             "no quorum and every database dismounts; give it a file share witness",
             [dag.id, *half[:1]] if len(sites) >= 2 else [dag.id],
         )
+
+
+# -- DAG014 ------------------------------------------------------------------------------
+@rule(
+    code="DAG014",
+    name="copy-without-storage",
+    severity=Severity.WARNING,
+    source="000 §4.3; DOMAIN.md §2",
+    reads=("mailbox_database", "virtual_disk"),
+    follows=("vm",),
+    narrow={"virtual_disk": "data"},  # the members' database disks
+)
+def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
+    """A database copy on a DAG member that has no database disk for it.
+
+    What it checks
+    --------------
+    Every copy of every mailbox database: its member needs a disk of purpose database
+    naming the database, or an unnamed database disk (which holds whichever databases
+    the member has no disk of their own for, as DAG011 reads it). A log disk is not
+    required: Exchange 2010 and later can keep a copy's logs on its database volume.
+    One finding per copy, naming the database and the member.
+
+    Why
+    ---
+    A DAG is a non-shared storage cluster: every member keeps its own copy of each
+    database it holds, on its own disks. A copy drawn without a disk has nowhere to be
+    seeded to, and the designer cannot tell what takes it down: losing a LUN, an array
+    or a site's storage costs it nothing in the simulator, DAG011 cannot see whether it
+    shares a failure domain with the other copies, and the capacity log-LUN clock has no
+    log LUN to fill for it, so every figure about it is more hopeful than the real
+    deployment.
+
+    Fix
+    ---
+    Give the member a database disk for the copy (and a log disk when the logs live
+    apart), on its own datastore or RDM, as its other copies have; ``plan-copies``
+    and the Databases panel's Plan copies… do it for the copies they add when the
+    member has a database disk to follow.
+
+    Source
+    ------
+    000 §4.3 ("DAGs provide a non-shared storage failover cluster solution ...
+    maintain passive copies of each database on Exchange DAG member servers");
+    DOMAIN.md §2 (a database copy on a DAG member; a virtual disk's purpose:
+    database or logs); [product fact] (Exchange 2010 and later: a copy's database
+    and logs may share one volume).
+    """
+    held: set[tuple[str, str | None]] = set()
+    for disk in ctx.index.of("virtual_disk", VirtualDisk):
+        if disk.purpose is DiskPurpose.DATABASE:
+            held.add((disk.vm, disk.database))
+    name = dag_facts(ctx).name
+    for db in ctx.index.of("mailbox_database", MailboxDatabase):
+        for copy in db.copies:
+            member = copy.member
+            if (member, db.id) in held or (member, None) in held:
+                continue
+            yield ctx.finding(
+                f"database {db.name} has a copy on {name(member)}, which has no database "
+                f"disk for it (one naming {db.name}, or an unnamed one): no storage failure "
+                "reaches the copy; give it a database disk on its datastore",
+                [db.id, member],
+            )

@@ -299,7 +299,9 @@ class PlanCopiesPreview(QWidget):
             said += f"; {planned.backup_note}"
         if planned.spread_note and planned.spread_note not in planned.notes:
             said += f"; {planned.spread_note}"
-        notes = [said, *planned.notes]
+        # The new copies' storage on its own line: which disks they get, which members
+        # had none to follow (DAG014 names those copies after Apply).
+        notes = [said, *planned.notes, *([planned.storage_note] if planned.storage_note else [])]
         shape = (table.rowCount(), len(notes))
         self.notes.setText("\n".join(notes))
         if shape != self._shape:
@@ -317,6 +319,8 @@ class PlanCopiesPreview(QWidget):
             cells, new = self._changes
             done = [f"{plural(cells, 'cell')} changed"] if cells else []
             done += [f"{plural(new, 'database')} added"] if new else []
+            disks = len(self.layout_planned.disks)
+            done += [f"{plural(disks, 'disk')} added"] if disks else []
             command.status_note = (
                 f"Plan copies of {self.layout_planned.dag.name}: {', '.join(done) or 'applied'}"
                 " (Ctrl+Z undoes it)"

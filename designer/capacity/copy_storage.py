@@ -1,0 +1,181 @@
+"""Storage for the copies a copy layout adds: the members' database (and log) disks.
+
+A DAG is a non-shared storage cluster (000 §4.3): each member keeps its copy of a
+database on its own disks. When :func:`~designer.capacity.layout.plan_copies` puts a
+copy on a member that has no database disk for that database (one naming it, or an
+unnamed one, as rule DAG014 reads it), the member gets one following its other copies'
+layout: a clone of its first database disk naming another database (same datastore,
+placement, purpose; sized by the database's size against that disk's database), and a
+clone of that database's log disk on the member when it has one apart. A member with no
+such disk to follow, or whose disk to follow is a raw device mapping (an RDM maps one
+LUN to one disk: a second disk cannot share it), gets none: the note says so and DAG014
+names the copy until the user gives it storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from designer.domain.elements import DatabaseCopy, Lun, MailboxDatabase, VirtualDisk
+from designer.domain.enums import DiskPlacement, DiskPurpose
+from designer.domain.index import DesignIndex
+
+__all__ = ["copy_disks"]
+
+_RDM = (DiskPlacement.RDM_PHYSICAL, DiskPlacement.RDM_VIRTUAL)
+
+
+def copy_disks(
+    ix: DesignIndex,
+    copies: Mapping[str, list[DatabaseCopy]],
+    databases: Iterable[MailboxDatabase],
+) -> tuple[list[VirtualDisk], str]:
+    """The disks the planned ``copies`` (database id → copies) need on their members,
+    and a note saying what was given and what was left to the user ("" when no copy is
+    new to its member). ``databases``: every database the plan names, with its planned
+    size (new databases and shared sizes included), in the plan's order.
+
+    Only copies new to their member count (a copy the database already had keeps the
+    storage it had, or its DAG014 finding).
+
+    Examples
+    --------
+    >>> from designer.domain import Design, EsxiHost, Lun, Site, StorageArray, VirtualMachine
+    >>> els = [Site(id="s", name="S"), EsxiHost(id="h", name="H", site="s"),
+    ...        StorageArray(id="a", name="A", site="s"), Lun(id="l", name="L", array="a"),
+    ...        VirtualMachine(id="m", name="MBX1", host="h"),
+    ...        MailboxDatabase(id="d1", name="DB01", size_gb=400,
+    ...                        copies=[DatabaseCopy(member="m")]),
+    ...        VirtualDisk(id="k", name="MBX1 DB01 database", vm="m", lun="l",
+    ...                    purpose=DiskPurpose.DATABASE, size_gb=480, database="d1")]
+    >>> new = MailboxDatabase(id="d2", name="DB02", size_gb=200)
+    >>> disks, note = copy_disks(DesignIndex(Design(elements=els)),
+    ...                          {"d2": [DatabaseCopy(member="m")]}, [new])
+    >>> [(d.name, d.lun, d.size_gb, d.database) for d in disks]
+    [('MBX1 DB02 database', 'l', 240.0, 'd2')]
+    >>> print(note)
+    the new copies get 1 disk on their members' datastores, as their other copies
+    """
+    by_id = {db.id: db for db in databases}
+    held: dict[tuple[str, str | None], list[VirtualDisk]] = {}
+    for disk in ix.of("virtual_disk", VirtualDisk):
+        if disk.purpose is not DiskPurpose.OS:
+            held.setdefault((disk.vm, disk.database), []).append(disk)
+    taken = set(ix.by_id)
+    made: list[VirtualDisk] = []
+    bare: dict[str, list[str]] = {}  # member name → databases left without storage
+    for db_id, planned in copies.items():
+        db = by_id.get(db_id) or ix.typed(db_id, MailboxDatabase)
+        if db is None:
+            continue
+        before = ix.typed(db_id, MailboxDatabase)
+        had = {c.member for c in before.copies} if before is not None else set()
+        for copy in planned:
+            member = copy.member
+            if member in had or _has_database_disk(held, member, db_id):
+                continue
+            pattern = _pattern(ix, held, member)
+            if pattern is None:
+                vm = ix.get(member)
+                bare.setdefault(vm.name if vm is not None else member, []).append(db.name)
+                continue
+            for disk, like in pattern:
+                clone = _clone(disk, like, db, taken)
+                made.append(clone)
+                held.setdefault((member, db_id), []).append(clone)
+    return made, _note(made, bare, _overfull(ix, made))
+
+
+def _has_database_disk(
+    held: Mapping[tuple[str, str | None], list[VirtualDisk]], member: str, db_id: str
+) -> bool:
+    return any(
+        d.purpose is DiskPurpose.DATABASE
+        for key in ((member, db_id), (member, None))
+        for d in held.get(key, ())
+    )
+
+
+def _pattern(
+    ix: DesignIndex, held: Mapping[tuple[str, str | None], list[VirtualDisk]], member: str
+) -> list[tuple[VirtualDisk, MailboxDatabase | None]] | None:
+    """The disks a new copy on ``member`` follows: the member's first database disk
+    naming a database (in the design's order), with that database's log disks on the
+    member; None when there is none, or it is an RDM."""
+    for disk in ix.disks_of_vm.get(member, ()):
+        if disk.purpose is DiskPurpose.DATABASE and disk.database is not None:
+            if disk.placement in _RDM:
+                return None
+            like = ix.typed(disk.database, MailboxDatabase)
+            logs = [
+                d
+                for d in held.get((member, disk.database), ())
+                if d.purpose is DiskPurpose.LOGS and d.placement not in _RDM
+            ]
+            return [(disk, like), *((d, like) for d in logs)]
+    return None
+
+
+def _clone(
+    disk: VirtualDisk, like: MailboxDatabase | None, db: MailboxDatabase, taken: set[str]
+) -> VirtualDisk:
+    """``disk`` (of database ``like``) made over for ``db``: its name with the other
+    database's name replaced, a free id, and (a database disk) its size scaled by the
+    databases' sizes."""
+    name = (
+        disk.name.replace(like.name, db.name)
+        if like is not None and like.name and like.name in disk.name
+        else f"{disk.name} ({db.name})"
+    )
+    base = f"disk-{disk.vm}-{db.id}-{disk.purpose.value}"
+    new_id, n = base, 2
+    while new_id in taken:
+        new_id, n = f"{base}-{n}", n + 1
+    taken.add(new_id)
+    size = disk.size_gb
+    if disk.purpose is DiskPurpose.DATABASE and like is not None and like.size_gb > 0:
+        size = round(disk.size_gb * db.size_gb / like.size_gb, 1) or disk.size_gb
+    return disk.model_copy(update={"id": new_id, "name": name, "size_gb": size, "database": db.id})
+
+
+def _overfull(ix: DesignIndex, made: list[VirtualDisk]) -> list[str]:
+    """The LUNs the new disks land on whose disks then add up to more than the LUN's
+    size ("DS-DB on BOS-SAN1 (2,400 of 2,080 GB)"), in the new disks' order."""
+    added: dict[str, float] = {}
+    for disk in made:
+        if disk.lun is not None:
+            added[disk.lun] = added.get(disk.lun, 0.0) + disk.size_gb
+    found: list[str] = []
+    for lun_id, extra in added.items():
+        lun = ix.typed(lun_id, Lun)
+        if lun is None:
+            continue
+        total = extra + sum(d.size_gb for d in ix.disks_on_lun.get(lun_id, ()))
+        if total > lun.size_gb:
+            found.append(f"{lun.name} ({total:,.0f} of {lun.size_gb:,.0f} GB)")
+    return found
+
+
+def _note(made: list[VirtualDisk], bare: Mapping[str, list[str]], overfull: list[str]) -> str:
+    said: list[str] = []
+    if made:
+        disks = f"{len(made):,} {'disk' if len(made) == 1 else 'disks'}"
+        said.append(
+            f"the new copies get {disks} on their members' datastores, as their other copies"
+        )
+    if overfull:
+        said.append(f"grow the datastores their disks overfill: {_some(overfull)}")
+    if bare:
+        who = _some([f"{m} ({', '.join(dbs)})" for m, dbs in bare.items()])
+        said.append(f"no database disk to follow on {who}: give those copies storage (DAG014)")
+    return "; ".join(said)
+
+
+def _some(items: list[str], shown: int = 2) -> str:
+    """The first ``shown`` of ``items``, and how many more.
+
+    >>> _some(["a", "b", "c"], 2)
+    'a, b and 1 more'
+    """
+    more = len(items) - shown
+    return ", ".join(items[:shown]) + (f" and {more:,} more" if more > 0 else "")
