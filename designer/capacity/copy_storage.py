@@ -2,14 +2,15 @@
 
 A DAG is a non-shared storage cluster (000 §4.3): each member keeps its copy of a
 database on its own disks. When :func:`~designer.capacity.layout.plan_copies` puts a
-copy on a member that has no database disk for that database (one naming it, or an
-unnamed one, as rule DAG014 reads it), the member gets one following its other copies'
-layout: a clone of its first database disk naming another database (same datastore,
-placement, purpose; sized by the database's size against that disk's database), and a
-clone of that database's log disk on the member when it has one apart. A member with no
-such disk to follow, or whose disk to follow is a raw device mapping (an RDM maps one
-LUN to one disk: a second disk cannot share it), gets none: the note says so and DAG014
-names the copy until the user gives it storage.
+copy on a member that keeps no disk for that database (a disk on a LUN naming it, or
+an unnamed database or log disk: where DAG011 and DAG014 look for a copy's files), the
+member gets one following its other copies' layout: a clone of its first database disk
+naming another database (same datastore, placement, purpose; sized by the database's
+size against that disk's database), and a clone of that database's log disk on the
+member when it has one apart. A member with no such disk to follow, or whose disk to
+follow is a raw device mapping (an RDM maps one LUN to one disk: a second disk cannot
+share it), gets none: the note says so and DAG014 names the copy until the user gives
+it storage.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def copy_disks(
     --------
     >>> from designer.domain import Design, EsxiHost, Lun, Site, StorageArray, VirtualMachine
     >>> els = [Site(id="s", name="S"), EsxiHost(id="h", name="H", site="s"),
-    ...        StorageArray(id="a", name="A", site="s"), Lun(id="l", name="L", array="a"),
+    ...        StorageArray(id="a", name="A", site="s"),
+    ...        Lun(id="l", name="L", array="a", size_gb=1000),
     ...        VirtualMachine(id="m", name="MBX1", host="h"),
     ...        MailboxDatabase(id="d1", name="DB01", size_gb=400,
     ...                        copies=[DatabaseCopy(member="m")]),
@@ -57,9 +59,11 @@ def copy_disks(
     the new copies get 1 disk on their members' datastores, as their other copies
     """
     by_id = {db.id: db for db in databases}
+    # A copy's storage as DAG011 and DAG014 read it: the member's disks on a LUN naming
+    # the database, or else its unnamed database and log disks.
     held: dict[tuple[str, str | None], list[VirtualDisk]] = {}
     for disk in ix.of("virtual_disk", VirtualDisk):
-        if disk.purpose is not DiskPurpose.OS:
+        if disk.lun and (disk.database or disk.purpose is not DiskPurpose.OS):
             held.setdefault((disk.vm, disk.database), []).append(disk)
     taken = set(ix.by_id)
     made: list[VirtualDisk] = []
@@ -72,7 +76,7 @@ def copy_disks(
         had = {c.member for c in before.copies} if before is not None else set()
         for copy in planned:
             member = copy.member
-            if member in had or _has_database_disk(held, member, db_id):
+            if member in had or (member, db_id) in held or (member, None) in held:
                 continue
             pattern = _pattern(ix, held, member)
             if pattern is None:
@@ -86,24 +90,14 @@ def copy_disks(
     return made, _note(made, bare, _overfull(ix, made))
 
 
-def _has_database_disk(
-    held: Mapping[tuple[str, str | None], list[VirtualDisk]], member: str, db_id: str
-) -> bool:
-    return any(
-        d.purpose is DiskPurpose.DATABASE
-        for key in ((member, db_id), (member, None))
-        for d in held.get(key, ())
-    )
-
-
 def _pattern(
     ix: DesignIndex, held: Mapping[tuple[str, str | None], list[VirtualDisk]], member: str
 ) -> list[tuple[VirtualDisk, MailboxDatabase | None]] | None:
-    """The disks a new copy on ``member`` follows: the member's first database disk
-    naming a database (in the design's order), with that database's log disks on the
-    member; None when there is none, or it is an RDM."""
+    """The disks a new copy on ``member`` follows: the member's first database disk on a
+    LUN naming a database (in the design's order), with that database's log disks on
+    the member; None when there is none, or it is an RDM."""
     for disk in ix.disks_of_vm.get(member, ()):
-        if disk.purpose is DiskPurpose.DATABASE and disk.database is not None:
+        if disk.purpose is DiskPurpose.DATABASE and disk.database is not None and disk.lun:
             if disk.placement in _RDM:
                 return None
             like = ix.typed(disk.database, MailboxDatabase)

@@ -162,6 +162,19 @@ def cmd_plan_copies(args: argparse.Namespace) -> int:
                 }
                 for db_id, name in layout.names.items()
             ],
+            # The disks the copies new to their members get (wave 21): where each lands.
+            "disks": [
+                {
+                    "id": disk.id,
+                    "name": disk.name,
+                    "member": names.get(disk.vm, disk.vm),
+                    "database": layout.names.get(disk.database or "", disk.database),
+                    "purpose": disk.purpose.value,
+                    "lun": names.get(disk.lun or "", disk.lun),
+                    "size_gb": disk.size_gb,
+                }
+                for disk in layout.disks
+            ],
             "notes": layout.cli_notes,
         }
         sys.stdout.write(json_printable(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")

@@ -708,25 +708,25 @@ def test_dag014_triggers() -> None:
     assert f.severity is Severity.WARNING
     assert f.elements == ("db1", "mbx3")
     assert f.message == (
-        "database DB01 has a copy on MBX3, which has no database disk for it (one naming "
-        "DB01, or an unnamed one): no storage failure reaches the copy; give it a database "
-        "disk on its datastore"
+        "database DB01 has a copy on MBX3, which keeps it on no disk (no database or log "
+        "disk on a LUN naming DB01, nor an unnamed one): no storage failure reaches the "
+        "copy; give it a database disk on its datastore"
     )
-    # A log disk alone is not the database's storage; nor is another database's disk.
-    logs = add(
-        elements,
-        VirtualDisk(id="l3", name="l3", vm="mbx3", purpose=DiskPurpose.LOGS, lun="lun3",
-                    database="db1"),
-        VirtualDisk(id="o3", name="o3", vm="mbx3", purpose=DiskPurpose.OS, lun="lun3"),
-    )  # fmt: skip
-    assert [f.elements for f in findings(logs, "DAG014")] == [("db1", "mbx3")]
-    # One finding per copy: a new database copied to all four members, no disks.
+    # Neither an OS disk, nor a disk on no LUN, nor another database's disk holds it.
     more = add(
+        elements,
+        VirtualDisk(id="o3", name="o3", vm="mbx3", purpose=DiskPurpose.OS, lun="lun3"),
+        VirtualDisk(id="n3", name="n3", vm="mbx3", purpose=DiskPurpose.DATABASE,
+                    database="db1"),
+    )  # fmt: skip
+    assert [f.elements for f in findings(more, "DAG014")] == [("db1", "mbx3")]
+    # One finding per copy: a new database copied to three members, no disks.
+    new = add(
         base(),
         MailboxDatabase(id="db3", name="DB03", dag="dag",
                         copies=copies(("mbx1", 1), ("mbx2", 2), ("mbx3", 3))),
     )  # fmt: skip
-    assert [f.elements for f in findings(more, "DAG014")] == [
+    assert [f.elements for f in findings(new, "DAG014")] == [
         ("db3", "mbx1"),
         ("db3", "mbx2"),
         ("db3", "mbx3"),
@@ -735,13 +735,15 @@ def test_dag014_triggers() -> None:
 
 def test_dag014_passes() -> None:
     assert findings(base(), "DAG014") == []  # a database disk for each copy
-    # An unnamed database disk holds whichever databases the member has none of its own
-    # for (as DAG011 reads it); the logs may share the database's volume (no log disk).
-    elements = drop(base(), "mbx3-db1", "mbx3-db2")
+    # An unnamed data disk holds whichever databases the member has none of its own for
+    # (as DAG011 reads it); a log disk naming the database is where its files are too.
+    elements = drop(base(), "mbx3-db1", "mbx3-db2", "mbx4-db1")
     elements = add(
         elements,
         VirtualDisk(id="d3", name="d3", vm="mbx3", purpose=DiskPurpose.DATABASE, lun="lun3"),
-    )
+        VirtualDisk(id="l4", name="l4", vm="mbx4", purpose=DiskPurpose.LOGS, lun="lun4",
+                    database="db1"),
+    )  # fmt: skip
     assert findings(elements, "DAG014") == []
     # A database with no copies is not a DAG copy (its disks say where it runs).
     alone = add(base(), MailboxDatabase(id="db9", name="DB09"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from itertools import combinations
+from operator import itemgetter
 
 from designer.catalog import limits, timings
 from designer.domain.design import Severity
@@ -1085,20 +1086,21 @@ def dag_without_witness(ctx: RuleContext) -> Iterator[Finding]:
     name="copy-without-storage",
     severity=Severity.WARNING,
     source="000 §4.3; DOMAIN.md §2",
-    reads=("mailbox_database", "virtual_disk"),
-    follows=("vm",),
-    narrow={"virtual_disk": "data"},  # the members' database disks
+    reads=("dag", "lun", "mailbox_database", "virtual_disk"),
+    follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
+    narrow={"virtual_disk": "data"},  # DagFacts.database_disks, as DAG011
 )
 def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
-    """A database copy on a DAG member that has no database disk for it.
+    """A database copy on a DAG member that keeps it on no disk.
 
     What it checks
     --------------
-    Every copy of every mailbox database: its member needs a disk of purpose database
-    naming the database, or an unnamed database disk (which holds whichever databases
-    the member has no disk of their own for, as DAG011 reads it). A log disk is not
-    required: Exchange 2010 and later can keep a copy's logs on its database volume.
-    One finding per copy, naming the database and the member.
+    Every copy of every mailbox database: its member needs a disk on a LUN for it,
+    where DAG011 looks for a copy's files: a database or log disk naming the database,
+    or else an unnamed database or log disk of the member (which holds whichever
+    databases the member has no disk of their own for). A log disk of its own is not
+    required: Exchange 2010 and later can keep a copy's logs on its database volume. One
+    finding per copy, naming the database and the member.
 
     Why
     ---
@@ -1125,19 +1127,23 @@ def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
     database or logs); [product fact] (Exchange 2010 and later: a copy's database
     and logs may share one volume).
     """
-    held: set[tuple[str, str | None]] = set()
-    for disk in ctx.index.of("virtual_disk", VirtualDisk):
-        if disk.purpose is DiskPurpose.DATABASE:
-            held.add((disk.vm, disk.database))
-    name = dag_facts(ctx).name
-    for db in ctx.index.of("mailbox_database", MailboxDatabase):
-        for copy in db.copies:
-            member = copy.member
-            if (member, db.id) in held or (member, None) in held:
+    facts = dag_facts(ctx)
+    named, unnamed = facts.database_disks  # shared with DAG011
+    for db, _, members, *_ in facts.rows:
+        on_disks = named.get(db.id)
+        placed = set(map(_FIRST, on_disks)) if on_disks else set()
+        if placed.issuperset(members):  # the usual case, in C: a disk on each member
+            continue
+        for member in members:
+            if member in placed or member in unnamed:
                 continue
             yield ctx.finding(
-                f"database {db.name} has a copy on {name(member)}, which has no database "
-                f"disk for it (one naming {db.name}, or an unnamed one): no storage failure "
-                "reaches the copy; give it a database disk on its datastore",
+                f"database {db.name} has a copy on {facts.name(member)}, which keeps it on "
+                f"no disk (no database or log disk on a LUN naming {db.name}, nor an unnamed "
+                "one): no storage failure reaches the copy; give it a database disk on its "
+                "datastore",
                 [db.id, member],
             )
+
+
+_FIRST = itemgetter(0)

@@ -1,0 +1,96 @@
+"""``dr-designer plan-copies FILE --dag NAME -o OUT`` gives the copies it adds their
+members' storage (wave 21, fid21), and ``dr-designer check`` says DAG014 of a copy kept
+on no disk: through the installed script and the console entry function."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from designer.domain import DiskPlacement, DiskPurpose, VirtualDisk
+from designer.entry import main
+from designer.persistence import load, save
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample_designs" / "three_site_stretched_dag.json"
+SCRIPT = Path(sys.executable).parent / "dr-designer"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SCRIPT), *args], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+
+
+def test_planned_copies_get_disks_and_check_stays_quiet(tmp_path: Path) -> None:
+    out = tmp_path / "planned.drd.json"
+    run = _run("plan-copies", str(SAMPLE), "--dag", "DAG01", "--databases", "6", "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    notes = [x for x in run.stdout.splitlines() if x.startswith("note: ")]
+    assert notes[-1].startswith(
+        "note: the new copies get 16 disks on their members' datastores, as their other "
+        "copies; grow the datastores their disks overfill: BOS-MBX01 DS-DB (2,400 of "
+        "2,080 GB), BOS-MBX02 DS-DB (2,400 of 2,080 GB) and 2 more"
+    )
+    planned = load(out)
+    new = [e for e in planned.elements if isinstance(e, VirtualDisk) and "db05" in e.id]
+    assert sorted((d.name, d.size_gb) for d in new if d.vm == "vm-wor-mbx02") == [
+        ("WOR-MBX02 DB05 database", 240.0),
+        ("WOR-MBX02 DB05 logs", 80.0),
+    ]
+    checked = _run("check", str(out))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "DAG014" not in checked.stdout
+
+
+def test_plan_copies_json_lists_the_new_disks(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    args = ["plan-copies", str(SAMPLE), "--dag", "DAG01", "--databases", "5", "--format", "json"]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["disks"]) == 8
+    assert data["disks"][0] == {
+        "id": "disk-vm-bos-mbx01-dag-01-db05-database",
+        "name": "BOS-MBX01 DB05 database",
+        "member": "BOS-MBX01",
+        "database": "DB05",
+        "purpose": "database",
+        "lun": "BOS-MBX01 DS-DB",
+        "size_gb": 319.9,
+    }
+    assert data["notes"][-1].startswith("the new copies get 8 disks")
+
+
+def test_a_member_with_nothing_to_follow_is_named_and_check_says_dag014(tmp_path: Path) -> None:
+    design = load(SAMPLE)
+    # WOR-MBX02 keeps its databases on RDMs: a new disk cannot share a raw LUN.
+    design = design.model_copy(
+        update={
+            "elements": [
+                e.model_copy(update={"placement": DiskPlacement.RDM_PHYSICAL})
+                if isinstance(e, VirtualDisk)
+                and e.vm == "vm-wor-mbx02"
+                and e.purpose is DiskPurpose.DATABASE
+                else e
+                for e in design.elements
+            ]
+        }
+    )
+    before, out = tmp_path / "rdm.drd.json", tmp_path / "planned.drd.json"
+    save(design, before)
+    run = _run("plan-copies", str(before), "--dag", "DAG01", "--databases", "5", "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.rstrip().endswith(
+        "no database disk to follow on WOR-MBX02 (DB05): give those copies storage (DAG014)"
+    )
+    checked = _run("check", str(out))
+    lines = [x for x in checked.stdout.splitlines() if "DAG014" in x]
+    assert lines == [
+        f"{out}: warning DAG014: database DB05 has a copy on WOR-MBX02, which keeps it on no "
+        "disk (no database or log disk on a LUN naming DB05, nor an unnamed one): no storage "
+        "failure reaches the copy; give it a database disk on its datastore "
+        "[mailbox database DB05, VM WOR-MBX02]"
+    ]
+    # A warning: exit 0 as for any warning; the only finding of the planned design.
+    assert checked.returncode == 0 and checked.stdout.endswith("0 errors, 1 warning, 0 info\n")
