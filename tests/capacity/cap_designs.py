@@ -10,6 +10,7 @@ from designer.domain import (
     DatabaseCopy,
     Design,
     DesignIntent,
+    DiskPlacement,
     DiskPurpose,
     EsxiHost,
     FailoverIntent,
@@ -28,7 +29,7 @@ from designer.domain import (
     WanLink,
 )
 
-__all__ = ["SITES", "stretched"]
+__all__ = ["SITES", "on_rdms", "stretched"]
 
 SITES = ("bos", "wor")
 
@@ -187,3 +188,15 @@ def stretched(
         elements=elements,
         capacity=settings or CapacitySettings(),
     )
+
+
+def on_rdms(design: Design, vm: str) -> Design:
+    """``design`` with ``vm``'s database disks made physical RDMs (wave 21: a new copy's
+    disk cannot share a raw LUN, so plan-copies has nothing to follow there)."""
+    elements = [
+        e.model_copy(update={"placement": DiskPlacement.RDM_PHYSICAL})
+        if isinstance(e, VirtualDisk) and e.vm == vm and e.purpose is DiskPurpose.DATABASE
+        else e
+        for e in design.elements
+    ]
+    return design.model_copy(update={"elements": elements})

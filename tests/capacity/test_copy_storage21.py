@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cap_designs import on_rdms
+
 from designer.capacity import plan_copies
 from designer.document.templates import two_site_dag
-from designer.domain import Design, DiskPlacement, DiskPurpose, VirtualDisk, structural_errors
+from designer.domain import Design, DiskPurpose, VirtualDisk, structural_errors
 from designer.persistence import load
 from designer.rules import check
 
@@ -73,18 +75,9 @@ def test_unnamed_database_disks_hold_the_new_copies() -> None:
 
 
 def test_a_member_with_no_disk_to_follow_is_named() -> None:
-    design = load(SAMPLE)
-    # WOR-MBX02's database disks become RDMs: a raw LUN maps one disk, a new one cannot
-    # share it; its log disks go too, so only the database disks would be followed.
-    elements = [
-        e.model_copy(update={"placement": DiskPlacement.RDM_PHYSICAL})
-        if isinstance(e, VirtualDisk)
-        and e.vm == "vm-wor-mbx02"
-        and e.purpose is DiskPurpose.DATABASE
-        else e
-        for e in design.elements
-    ]
-    design = design.model_copy(update={"elements": elements})
+    # WOR-MBX02's database disks are RDMs: a raw LUN maps one disk, a new one cannot
+    # share it.
+    design = on_rdms(load(SAMPLE), "vm-wor-mbx02")
     plan = plan_copies(design, "DAG01", databases=6)
     assert {d.vm for d in plan.disks} == {"vm-bos-mbx01", "vm-bos-mbx02", "vm-wor-mbx01"}
     assert plan.storage_note.endswith(

@@ -181,8 +181,9 @@ def test_the_design_header_counts_the_databases_plan_copies_adds(launch) -> None
     assert inspector is not None and not window.session.selection
     assert inspector.header_detail.text() == "design · 112 elements"
     plan_databases(window, 6)
-    assert len(window.session.design.elements) == 114
-    assert inspector.header_detail.text() == "design · 114 elements"
+    # Two databases, and (wave 21) a database and a log disk for each of their 8 copies.
+    assert len(window.session.design.elements) == 130
+    assert inspector.header_detail.text() == "design · 130 elements"
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     QApplication.processEvents()
     assert inspector.header_detail.text() == "design · 112 elements"

@@ -50,6 +50,11 @@ __all__ = [
 
 
 # -- shared helpers ----------------------------------------------------------------------
+#: What DAG011 and DAG014 read to find where each copy keeps its files
+#: (:attr:`DagFacts.database_disks`), and what they follow: the members' placement.
+_COPY_FILES = ("dag", "lun", "mailbox_database", "virtual_disk")
+_PLACEMENT = ("esxi_host", "site", "storage_array", "vm", "vsphere_cluster")
+_DATA_DISKS = {"virtual_disk": "data"}
 #: What the rules reading DAGs and their witnesses follow: the members' placement
 #: (host, cluster, site, storage) and the witness.
 _WITNESS_AND_PLACEMENT = (
@@ -879,9 +884,9 @@ def dag_site_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     name="copy-storage-shares-failure-domain",
     severity=Severity.WARNING,
     source="[product fact]",
-    reads=("dag", "lun", "mailbox_database", "virtual_disk"),
-    follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
-    narrow={"virtual_disk": "data"},  # DagFacts.database_disks: database and log disks
+    reads=_COPY_FILES,
+    follows=_PLACEMENT,
+    narrow=_DATA_DISKS,  # DagFacts.database_disks: database and log disks
 )
 def copy_storage_shares_failure_domain(ctx: RuleContext) -> Iterator[Finding]:
     """Two copies of one database keep their files on the same array or datastore.
@@ -1086,9 +1091,9 @@ def dag_without_witness(ctx: RuleContext) -> Iterator[Finding]:
     name="copy-without-storage",
     severity=Severity.WARNING,
     source="000 §4.3; DOMAIN.md §2",
-    reads=("dag", "lun", "mailbox_database", "virtual_disk"),
-    follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
-    narrow={"virtual_disk": "data"},  # DagFacts.database_disks, as DAG011
+    reads=_COPY_FILES,
+    follows=_PLACEMENT,
+    narrow=_DATA_DISKS,  # DagFacts.database_disks, as DAG011
 )
 def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
     """A database copy on a DAG member that keeps it on no disk.

@@ -9,9 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from designer.domain import DiskPlacement, DiskPurpose, VirtualDisk
+from designer.domain import VirtualDisk
 from designer.entry import main
 from designer.persistence import load, save
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "capacity"))
+from cap_designs import on_rdms
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_designs" / "three_site_stretched_dag.json"
@@ -63,20 +66,8 @@ def test_plan_copies_json_lists_the_new_disks(tmp_path: Path, capsys) -> None:  
 
 
 def test_a_member_with_nothing_to_follow_is_named_and_check_says_dag014(tmp_path: Path) -> None:
-    design = load(SAMPLE)
     # WOR-MBX02 keeps its databases on RDMs: a new disk cannot share a raw LUN.
-    design = design.model_copy(
-        update={
-            "elements": [
-                e.model_copy(update={"placement": DiskPlacement.RDM_PHYSICAL})
-                if isinstance(e, VirtualDisk)
-                and e.vm == "vm-wor-mbx02"
-                and e.purpose is DiskPurpose.DATABASE
-                else e
-                for e in design.elements
-            ]
-        }
-    )
+    design = on_rdms(load(SAMPLE), "vm-wor-mbx02")
     before, out = tmp_path / "rdm.drd.json", tmp_path / "planned.drd.json"
     save(design, before)
     run = _run("plan-copies", str(before), "--dag", "DAG01", "--databases", "5", "-o", str(out))
