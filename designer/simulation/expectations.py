@@ -87,13 +87,20 @@ def compare(
             want = ", ".join(sorted(names.get(d, d) for d in wanted)) or "none"
             problems.append(f"databases down {shown}; expected {want}")
     if expected.max_rpo_s is not None and state.max_rpo_s > expected.max_rpo_s:
-        problems.append(f"worst RPO {state.max_rpo_s:g} s; expected at most {expected.max_rpo_s:g}")
+        problems.append(_worst("RPO", state.max_rpo_s, expected.max_rpo_s))
     if expected.max_rto_s is not None and state.max_rto_s > expected.max_rto_s:
-        problems.append(f"worst RTO {state.max_rto_s:g} s; expected at most {expected.max_rto_s:g}")
+        problems.append(_worst("RTO", state.max_rto_s, expected.max_rto_s))
     limit = expected.max_copies_behind_s
     if limit is not None and copies_behind_s > limit:
         problems.append(f"copies behind {span(copies_behind_s)}; expected at most {span(limit)}")
     return problems
+
+
+def _worst(what: str, actual: float, limit: float) -> str:
+    """ "worst RPO 120 s; expected at most 0 s"; a database not active has no RPO or RTO
+    yet (``inf``): said in words, not "inf s" (eyes22)."""
+    shown = f"{actual:g} s" if math.isfinite(actual) else "none (a database is not active)"
+    return f"worst {what} {shown}; expected at most {limit:g} s"
 
 
 @dataclass(frozen=True, slots=True)

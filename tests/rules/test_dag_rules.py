@@ -70,7 +70,7 @@ def test_dag001_unequal_member_counts() -> None:
     f = _one(findings(elements, "DAG001"), "DAG001")
     assert f.elements == ("dag", "chi")
     assert f.message.endswith("losing site Chicago leaves 2 of 5 quorum votes")
-    assert "1 in site Boston, 3 in site Chicago" in f.message
+    assert "1 member in site Boston, 3 in site Chicago" in f.message
 
 
 def test_dag001_missing_witness() -> None:

@@ -83,9 +83,13 @@ def _multi_site_automatic(
             yield dag, sites
 
 
-def _site_counts(facts: DagFacts, sites: dict[str, list[str]]) -> str:
+def _site_counts(facts: DagFacts, sites: dict[str, list[str]], *, word: bool = False) -> str:
+    """ "2 in site Boston, 2 in site Worcester"; with ``word`` the first count says what it
+    counts: "3 members in site Boston, 2 in site Worcester" (not "has 3 in", eyes22)."""
     return ", ".join(
-        f"{len(members)} in site {facts.name(site)}" for site, members in sites.items()
+        f"{plural(len(members), 'member') if word and i == 0 else len(members)} "
+        f"in site {facts.name(site)}"
+        for i, (site, members) in enumerate(sites.items())
     )
 
 
@@ -145,7 +149,7 @@ def stretched_dag_witness_placement(ctx: RuleContext) -> Iterator[Finding]:
             left = votes - len(members)
             if 2 * left <= votes:
                 yield ctx.finding(
-                    f"DAG {dag.name} has {_site_counts(facts, sites)}; losing site "
+                    f"DAG {dag.name} has {_site_counts(facts, sites, word=True)}; losing site "
                     f"{facts.name(site)} leaves {left} of {votes} quorum votes",
                     [dag.id, site],
                 )
@@ -165,10 +169,21 @@ def _witness_findings(
         return
     home = witness.site
     if home in sites:
+        # What losing that site costs, by DOMAIN.md §4's arithmetic: its members, and the
+        # witness when it votes (an even member count). With an odd count the others may
+        # keep quorum: still an error (the source asks for a third site), said truly.
+        total = sum(len(members) for members in sites.values())
+        votes = _votes(total, witness=True)
+        left = votes - len(sites[home]) - (votes - total)
+        cost = (
+            "losing that site leaves the other without quorum"
+            if 2 * left <= votes
+            else f"losing that site leaves {left} of {votes} quorum votes now"
+            + (" (the witness votes only with an even member count)" if total % 2 else "")
+        )
         yield ctx.finding(
             f"DAG {dag.name} fails over automatically but its witness {witness.name} is in "
-            f"member site {facts.name(home)}, not in a third site; losing that site leaves "
-            "the other without quorum",
+            f"member site {facts.name(home)}, not in a third site; {cost}",
             [dag.id, witness.id, home],
         )
         return
