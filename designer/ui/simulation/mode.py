@@ -189,7 +189,7 @@ class SimulationMode(QObject):
         self.scenarios = ScenarioActions(
             window,
             self.controller,
-            ReportViews(scene, self.overlay, self.timeline.graphics, self.timeline.settle),
+            ReportViews(scene, self.overlay, self.timeline.picture),
             self._status,
         )
         self.bar.save_requested.connect(self.scenarios.save_current)

@@ -51,10 +51,8 @@ class ReportViews:
 
     scene: QGraphicsScene
     overlay: SimulationOverlay
-    timeline: QWidget
-    #: Brings the timeline up to date before it is pictured (a big design's plots
-    #: follow a new result only after the canvas's next frame).
-    settle_timeline: Callable[[], None] | None = None
+    #: The timeline's plots as a report shows them (:meth:`TimelinePanel.picture`).
+    picture_timeline: Callable[[], QImage]
 
 
 class ScenarioActions:
@@ -259,9 +257,7 @@ def render_report(controller: SimulationController, views: ReportViews) -> str:
             )
     finally:
         controller.set_time(saved_time)
-    if views.settle_timeline is not None:
-        views.settle_timeline()
-    timeline = views.timeline.grab().toImage()
+    timeline = views.picture_timeline()
 
     def name(element_id: str | None) -> str:
         element = names.get(element_id) if element_id else None

@@ -34,6 +34,10 @@ YIELD_EVERY_S = 0.004
 YIELD_FOR_S = 0.001
 
 
+_PROMPT = (
+    "Press Show N-1 overlay: each infrastructure element is failed alone and "
+    "ranked here by the mailboxes it cuts off."
+)
 _SHOW = "Show N-1 overlay"
 _HIDE = "Hide N-1 overlay"
 #: Only the checked state is styled: unchecked, the button keeps the platform's look.
@@ -99,6 +103,8 @@ class SpofPanel(QWidget):
         self.controller = controller
         self.overlay = overlay
         self.result: AnalysisResult | None = None
+        #: The document's revision the shown result was computed for (None: none shown).
+        self._revision: int | None = None
         #: The scenario played before the overlay was shown (its steps and time cursor):
         #: the heat map is about the healthy design, so the scenario waits aside and
         #: comes back when the overlay is turned off, for the user to compare the two.
@@ -119,10 +125,7 @@ class SpofPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         # Not an empty table with no word: what fills it.
-        self.summary = QLabel(
-            "Press Show N-1 overlay: each infrastructure element is failed alone and "
-            "ranked here by the mailboxes it cuts off."
-        )
+        self.summary = QLabel(_PROMPT)
         self.summary.setWordWrap(True)
         # Says where the scenario went while the overlay shows (not cleared with no word).
         self.aside_note = QLabel("")
@@ -178,6 +181,18 @@ class SpofPanel(QWidget):
         layout.addLayout(cuts)
         layout.addWidget(self.cut_summary)
         layout.addWidget(self.cut_table, 1)
+        controller.mode_changed.connect(self._on_mode)
+
+    def _on_mode(self, active: bool) -> None:
+        """Entering the mode after the design changed: the last sweep's ranking is of a
+        design that is gone ("No single point of failure" stayed after an edit made
+        one, eyes22), so the panel says what fills it again instead."""
+        revision = self.controller.session.document.revision
+        if active and self._revision is not None and self._revision != revision:
+            self.result = None
+            self._revision = None
+            self.summary.setText(_PROMPT)
+            self.table.setRowCount(0)
 
     @property
     def running(self) -> bool:
@@ -215,6 +230,7 @@ class SpofPanel(QWidget):
         self.stop()
         controller = self.controller
         source = controller.simulator if controller.ready else controller.session.design
+        self._revision = controller.session.document.revision
         thread = QThread(self)
         worker = AnalysisWorker(source)
         worker.moveToThread(thread)
@@ -304,8 +320,8 @@ class SpofPanel(QWidget):
                 entry[2].append(target.name)
         ordered = sorted(seen.items(), key=lambda kv: (len(kv[0]), -kv[1][0], kv[0]))
         self.cut_summary.setText(
-            f"{len(ordered)} minimal cut sets up to order {result.order} "
-            f"({sum(1 for c, _ in ordered if len(c) == 1)} single points of failure)"
+            f"{plural(len(ordered), 'minimal cut set')} up to order {result.order} "
+            f"({plural(sum(1 for c, _ in ordered if len(c) == 1), 'single point')} of failure)"
         )
         self.cut_table.setRowCount(len(ordered))
         for row, (elements, (mailboxes, names, databases)) in enumerate(ordered):

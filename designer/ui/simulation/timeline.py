@@ -357,6 +357,22 @@ class TimelinePanel(QWidget):
             self._canvas.flush()
         self._paint_now()
 
+    def picture(self) -> QImage:
+        """The plots as a scenario report shows them: up to date (see settle), on the
+        failover as a new result opens them (the whole span with "Fit all" down), not
+        on the page the playhead last turned to: a report written after the scenario
+        played on showed 1:40-3:20 of a site loss, no event in it (eyes22). The user's
+        view comes back afterwards."""
+        self.settle()
+        (x0, x1), _ = self.events_plot.getViewBox().viewRange()
+        end = self.controller.duration
+        whole = self.fit_button.isChecked() or not self._focus
+        self.events_plot.setXRange(0, end if whole else self._focus, padding=0.02)
+        try:
+            return self.graphics.grab().toImage()
+        finally:
+            self.events_plot.setXRange(x0, x1, padding=0)
+
     def _release(self) -> None:
         """The plots take the placeholder's place; laying them out (pyqtgraph's ranges
         and axes follow the new size) is this turn's work, their first paint the next

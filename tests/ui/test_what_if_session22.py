@@ -1,0 +1,121 @@
+"""An architect's what-if session on the three-site sample (eyes22), through
+``dr-designer gui FILE``: F5, the N-1 sweep finds no single point of failure; leaving
+the mode, the witness moves into Worcester and a fifth DAG member joins in Boston, so
+losing Boston now takes every database. Back in the mode, the "Single points of
+failure" tab still said "No single point of failure among 37 elements" over the old
+empty table: it now asks for the sweep again, and the sweep finds Boston."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog, QToolButton
+
+from designer.document import ChangeElements
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_designs" / "three_site_stretched_dag.json"
+
+
+def _sweep(qtbot: Any, spof: Any) -> None:
+    QTest.mouseClick(spof.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: spof.result is not None and not spof.running, timeout=30_000)
+
+
+def _f5(window: Any) -> None:
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+
+
+def test_the_n1_tab_does_not_keep_a_sweep_of_the_design_before_an_edit(
+    launch: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    window = launch(SAMPLE)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    mode = window.simulation
+    controller, spof, tabs = mode.controller, mode.spof, mode.tabs
+    prompt = spof.summary.text()
+    assert prompt.startswith("Press Show N-1 overlay")
+    _f5(window)
+    assert controller.active
+    QTest.mouseClick(
+        tabs.tabBar(), Qt.MouseButton.LeftButton, pos=tabs.tabBar().tabRect(1).center()
+    )
+    _sweep(qtbot, spof)
+    assert spof.summary.text().startswith("No single point of failure among")
+    assert spof.table.rowCount() == 0
+    QTest.mouseClick(spof.run_button, Qt.MouseButton.LeftButton)  # Hide N-1 overlay
+    # Leaving and coming back without an edit keeps the sweep: it is still true.
+    _f5(window)
+    _f5(window)
+    assert spof.summary.text().startswith("No single point of failure among")
+    _f5(window)
+    assert not controller.active
+    session = window.session
+    news = []
+    for element in session.design.elements:
+        if element.id == "fsw-hfd":
+            news.append(element.model_copy(update={"site": "site-wor", "vm": "vm-wor-fs01"}))
+        elif element.id == "dag-01":
+            news.append(element.model_copy(update={"members": [*element.members, "vm-bos-vdp01"]}))
+    assert session.push(ChangeElements(news, "Move the witness, add a member"))
+    _f5(window)
+    assert controller.active
+    assert tabs.currentWidget() is spof
+    assert spof.summary.text() == prompt, spof.summary.text()
+    assert spof.table.rowCount() == 0 and spof.result is None
+    qtbot.wait(100)
+    window.grab().save(str(tmp_path / "n1-after-edit.png"))
+    _sweep(qtbot, spof)
+    assert spof.summary.text().startswith("1 single point of failure among")
+    assert spof.table.item(0, 0).text() == "Boston"
+    assert spof.table.item(0, 1).text() == "8,000"
+    # Its cut sets say "1 single point of failure" (it read "1 single points").
+    QTest.mouseClick(spof.cut_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(spof.cut_summary.text()), timeout=60_000)
+    text = spof.cut_summary.text()
+    assert text.endswith("minimal cut sets up to order 2 (1 single point of failure)"), text
+
+
+def test_the_scenario_report_pictures_the_failover_not_the_page_the_playhead_reached(
+    launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Worcester lost, played on past 1:40: the timeline turned its page (1:40-3:20, no
+    event in it) and the scenario report's "Timeline" pictured that page. It now
+    pictures the failover (as the panel opens on a new result) and leaves the user's
+    page as it was."""
+    window = launch(SAMPLE)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    mode = window.simulation
+    controller, timeline = mode.controller, mode.timeline
+    _f5(window)
+    controller.wait_until_ready()
+    controller.click("site-wor")
+    controller.set_speed(200.0)
+    controller.play()
+    qtbot.waitUntil(lambda: controller.time > 150.0, timeout=20_000)
+    controller.pause()
+    (page, _y) = timeline.events_plot.getViewBox().viewRange()
+    assert page[0] > 60.0, page  # the page the playhead turned to: after the failover
+    pictured: list[tuple[float, float]] = []
+    grab = timeline.graphics.grab
+
+    def recorded() -> Any:
+        (x0, x1), _ = timeline.events_plot.getViewBox().viewRange()
+        pictured.append((x0, x1))
+        return grab()
+
+    monkeypatch.setattr(timeline.graphics, "grab", recorded)
+    target = tmp_path / "site-b.html"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    (report,) = [b for b in mode.bar.findChildren(QToolButton) if b.text() == "Report…"]
+    QTest.mouseClick(report, Qt.MouseButton.LeftButton)
+    assert target.exists()
+    ((x0, x1),) = pictured
+    assert x0 <= 0.0 and 69.0 < x1 < 150.0, (x0, x1)  # the failover: mounted at 1:09
+    assert timeline.events_plot.getViewBox().viewRange()[0] == page
+    assert "Timeline" in target.read_text(encoding="utf-8")
