@@ -37,7 +37,13 @@ from designer.document.growth import (
 )
 from designer.document.layout import Rect, default_size, drop_rect
 from designer.domain.design import LayoutEntry
-from designer.domain.elements import ElementBase, EsxiHost, MailboxDatabase, VsphereCluster
+from designer.domain.elements import (
+    ElementBase,
+    EsxiHost,
+    FileShareWitness,
+    MailboxDatabase,
+    VsphereCluster,
+)
 from designer.domain.errors import DesignError
 from designer.domain.field_words import field_phrase
 from designer.domain.kinds import KINDS, Connection, connections_between
@@ -498,6 +504,8 @@ def plan_reparent(
         text = f"Move {element.name} out of its container"
     elif isinstance(element, EsxiHost):
         text = host_move_text(doc, element, container)
+    elif isinstance(element, FileShareWitness):
+        text = _witness_move_text(doc, element, container)
     else:
         text = f"Move {element.name} into {container.name}"
     return ChangeElements(news, text)
@@ -534,6 +542,20 @@ def host_move_text(doc: Document, host: EsxiHost, container: ElementBase) -> str
     where = "" if container.id == host.site else f", moves to {container.name}"
     note = f" (no {' or '.join(lost)})" if lost else ""
     return f"{host.name} leaves cluster {old.name}{where}{note}"
+
+
+def _witness_move_text(doc: Document, witness: FileShareWitness, container: ElementBase) -> str:
+    """What moving a file share witness's box into ``container`` does: its share's site
+    changes, not the server it runs on. A witness dragged from Hartford into Worcester
+    kept its VM in Hartford with no word (eyes22): the simulator then loses it with
+    either site. The VM is named when it stays in another site."""
+    text = f"Move {witness.name} into {container.name}"
+    server = doc.get(witness.vm) if witness.vm else None
+    site = doc.index.site_of(server.id) if server is not None else None
+    where = doc.get(site) if site else None
+    if server is None or where is None or where.id == container.id:
+        return text
+    return f"{text} (its VM {server.name} stays in {where.name})"
 
 
 def plan_move(
