@@ -10,11 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QToolButton
+from test_canvas_support import drag
 
-from designer.document import ChangeElements
+from designer.document import ChangeElements, SetProperty
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_designs" / "three_site_stretched_dag.json"
 
@@ -119,3 +120,58 @@ def test_the_scenario_report_pictures_the_failover_not_the_page_the_playhead_rea
     assert x0 <= 0.0 and 69.0 < x1 < 150.0, (x0, x1)  # the failover: mounted at 1:09
     assert timeline.events_plot.getViewBox().viewRange()[0] == page
     assert "Timeline" in target.read_text(encoding="utf-8")
+
+
+def test_dragging_the_witness_into_another_site_says_its_vm_stays(
+    launch: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    """The witness HFD-FS01's box dragged from Hartford into Worcester changes its share's
+    site only: its VM HFD-FS01 runs in Hartford still (the simulator then loses the
+    witness with either site). The drag said "Move HFD-FS01 witness share into
+    Worcester" and nothing of it; it now names the VM left behind, before the release
+    and in the undo step."""
+    window = launch(SAMPLE)
+    view, scene, session = window.view, window.view.design_scene, window.session
+    witness = scene.nodes["fsw-hfd"].scene_rect()
+    worcester = scene.nodes["site-wor"].scene_rect()
+    view.centerOn(QPointF(worcester.right(), witness.center().y()))
+    # The box's body, off its ports (the middle of each side starts a connection).
+    start = (witness.left() + witness.width() / 4, witness.center().y() + 6)
+    end = (worcester.right() - 200, worcester.bottom() - 40)
+    said: list[str] = []
+    session.status_message.connect(said.append)
+    drag(view, start, end, steps=6)
+    moved = session.document.get("fsw-hfd")
+    assert moved.site == "site-wor" and moved.vm == "vm-hfd-fs01"
+    text = "Move HFD-FS01 witness share into Worcester (its VM HFD-FS01 stays in Hartford)"
+    assert f"Release: {text}" in said, said
+    assert text in session.undo_stack.undoText()
+    window.grab().save(str(tmp_path / "witness-dragged.png"))
+
+
+def test_the_cut_sets_order_shown_is_the_order_listed(launch: Any, qtbot: Any) -> None:
+    """Cut sets listed at "order ≤ 2"; after an edit, a site found with Ctrl+F in
+    simulation mode outlines what takes it down, computed at the Availability panel's
+    order 3, and the N-1 tab's list became "… up to order 3" under "order ≤ 2"."""
+    window = launch(SAMPLE)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    mode = window.simulation
+    spof, tabs = mode.spof, mode.tabs
+    _f5(window)
+    QTest.mouseClick(
+        tabs.tabBar(), Qt.MouseButton.LeftButton, pos=tabs.tabBar().tabRect(1).center()
+    )
+    assert spof.cut_order.value() == 2
+    QTest.mouseClick(spof.cut_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "up to order 2" in spof.cut_summary.text(), timeout=60_000)
+    _f5(window)
+    assert window.session.push(SetProperty("site-wor", "users", 4100))
+    _f5(window)
+    find = window.find_edit
+    find.setFocus()
+    QTest.keyClicks(find, "Worcester")
+    QTest.keyClick(find, Qt.Key.Key_Return)
+    assert window.session.selection == ["site-wor"]
+    qtbot.waitUntil(lambda: "up to order 3" in spof.cut_summary.text(), timeout=60_000)
+    assert spof.cut_order.value() == 3

@@ -313,6 +313,10 @@ class SpofPanel(QWidget):
             self.cut_summary.setText("")
             self.cut_table.setRowCount(0)
             return
+        # The sets may come from the Availability feature's own run (a site selected
+        # outlines its cut sets, at that panel's order): the spin box says the order
+        # shown ("order ≤ 2" stood over "… up to order 3", eyes22).
+        self.cut_order.setValue(result.order)
         seen: dict[tuple[str, ...], tuple[int, tuple[str, ...], list[str]]] = {}
         for target in result.databases:
             for cut in target.cut_sets:
