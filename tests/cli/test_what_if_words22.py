@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
+from test_scenario_horizon import run  # `dr-designer ARGS` through main(): (code, stdout)
 
-from designer.entry import main
 from designer.persistence import load, save
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_designs" / "three_site_stretched_dag.json"
@@ -32,11 +32,6 @@ def _changed(tmp_path: Path) -> Path:
     path = tmp_path / "after-change.json"
     save(design.model_copy(update={"elements": elements}), path)
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    code = main(list(argv))
-    return code, capsys.readouterr().out
 
 
 def test_a_scenario_leaving_databases_down_says_so_not_inf(

@@ -20,6 +20,20 @@ from designer.document import ChangeElements, SetProperty
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_designs" / "three_site_stretched_dag.json"
 
 
+def _open(launch: Any, qtbot: Any) -> Any:
+    """``dr-designer gui`` on the sample, its window active (F5 and Ctrl+F reach it)."""
+    window = launch(SAMPLE)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    return window
+
+
+def _spof_tab(tabs: Any) -> None:
+    """A click on the Results dock's "Single points of failure" tab."""
+    bar = tabs.tabBar()
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+
+
 def _sweep(qtbot: Any, spof: Any) -> None:
     QTest.mouseClick(spof.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: spof.result is not None and not spof.running, timeout=30_000)
@@ -33,18 +47,14 @@ def _f5(window: Any) -> None:
 def test_the_n1_tab_does_not_keep_a_sweep_of_the_design_before_an_edit(
     launch: Any, qtbot: Any, tmp_path: Path
 ) -> None:
-    window = launch(SAMPLE)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window = _open(launch, qtbot)
     mode = window.simulation
     controller, spof, tabs = mode.controller, mode.spof, mode.tabs
     prompt = spof.summary.text()
     assert prompt.startswith("Press Show N-1 overlay")
     _f5(window)
     assert controller.active
-    QTest.mouseClick(
-        tabs.tabBar(), Qt.MouseButton.LeftButton, pos=tabs.tabBar().tabRect(1).center()
-    )
+    _spof_tab(tabs)
     _sweep(qtbot, spof)
     assert spof.summary.text().startswith("No single point of failure among")
     assert spof.table.rowCount() == 0
@@ -88,9 +98,7 @@ def test_the_scenario_report_pictures_the_failover_not_the_page_the_playhead_rea
     event in it) and the scenario report's "Timeline" pictured that page. It now
     pictures the failover (as the panel opens on a new result) and leaves the user's
     page as it was."""
-    window = launch(SAMPLE)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window = _open(launch, qtbot)
     mode = window.simulation
     controller, timeline = mode.controller, mode.timeline
     _f5(window)
@@ -153,15 +161,11 @@ def test_the_cut_sets_order_shown_is_the_order_listed(launch: Any, qtbot: Any) -
     """Cut sets listed at "order ≤ 2"; after an edit, a site found with Ctrl+F in
     simulation mode outlines what takes it down, computed at the Availability panel's
     order 3, and the N-1 tab's list became "… up to order 3" under "order ≤ 2"."""
-    window = launch(SAMPLE)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window = _open(launch, qtbot)
     mode = window.simulation
     spof, tabs = mode.spof, mode.tabs
     _f5(window)
-    QTest.mouseClick(
-        tabs.tabBar(), Qt.MouseButton.LeftButton, pos=tabs.tabBar().tabRect(1).center()
-    )
+    _spof_tab(tabs)
     assert spof.cut_order.value() == 2
     QTest.mouseClick(spof.cut_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "up to order 2" in spof.cut_summary.text(), timeout=60_000)
