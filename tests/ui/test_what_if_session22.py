@@ -179,3 +179,44 @@ def test_the_cut_sets_order_shown_is_the_order_listed(launch: Any, qtbot: Any) -
     assert window.session.selection == ["site-wor"]
     qtbot.waitUntil(lambda: "up to order 3" in spof.cut_summary.text(), timeout=60_000)
     assert spof.cut_order.value() == 3
+
+
+def test_the_scenario_report_is_offered_under_the_scenario_s_name(
+    launch: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    """Report… proposed "scenario-report.html" for every scenario; now the design's file
+    and the scenario: the saved one played (Saved scenarios menu), else the words Save
+    scenario… offers ("fail Hartford"), with no path separators from the name."""
+    window = _open(launch, qtbot)
+    mode = window.simulation
+    bar, controller = mode.bar, mode.controller
+    _f5(window)
+    controller.wait_until_ready()
+    bar.saved_button.menu().aboutToShow.emit()  # the menu fills as it opens
+    (fig12,) = [a for a in bar.saved_button.menu().actions() if a.data() == SAVED]
+    fig12.trigger()
+    controller.pause()
+    offered: list[str] = []
+
+    def save_as(*args: Any, **_kw: Any) -> tuple[str, str]:
+        offered.append(Path(args[2]).name)
+        return "", ""  # cancelled
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    report = _button(bar, "Report…")
+    QTest.mouseClick(report, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(_button(bar, "Clear"), Qt.MouseButton.LeftButton)
+    controller.click("site-hfd")
+    QTest.mouseClick(report, Qt.MouseButton.LeftButton)
+    assert offered == [
+        "three_site_stretched_dag - Fig. 12 automatic site failover.html",
+        "three_site_stretched_dag - fail Hartford.html",
+    ]
+
+
+SAVED = "Fig. 12: automatic site failover"
+
+
+def _button(bar: Any, text: str) -> Any:
+    (button,) = [b for b in bar.findChildren(QToolButton) if b.text() == text]
+    return button

@@ -165,6 +165,23 @@ class ScenarioActions:
         QMessageBox.information(self.window, "Saved scenarios", text)
         return results
 
+    def _report_name(self) -> str:
+        """The report's proposed file name: the scenario's, the saved one played (its
+        steps on the timeline) or the words Save scenario… would offer, after the
+        design's file ("after-change - Site B Worcester lost.html"); every report was
+        "scenario-report.html", two sent to a customer not told apart (eyes22)."""
+        controller = self.controller
+        steps = list(controller.steps)
+        saved = next(
+            (s.name for s in controller.session.design.scenarios if s.steps == steps), None
+        )
+        name = saved or scenario_name(steps, controller.session.document, set())
+        path = controller.session.path
+        stem = f"{path.stem} - " if path is not None else ""
+        # Not a folder nor a drive: "Fig. 12: …" and "A/B" are names, not paths.
+        plain = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", f"{stem}{name}")
+        return " ".join(plain.split())[:120].strip(" .") + ".html"
+
     def export_report(self, path: str | None = None) -> Path | None:
         controller = self.controller
         if controller.result is None:
@@ -176,7 +193,7 @@ class ScenarioActions:
             path, _ = QFileDialog.getSaveFileName(
                 self.window,
                 "Export scenario report",
-                str(folder / "scenario-report.html"),
+                str(folder / self._report_name()),
                 "HTML (*.html)",
             )
             if not path:
