@@ -67,9 +67,14 @@ def steps(path: Path, counted=_counted) -> int:  # type: ignore[no-untyped-def]
         if errors or columns is None:
             raise SystemExit(f"{path}: breaks the structure ({errors[0] if errors else '?'})")
 
+        # The window's Document exists before the load: one made after ``keep_columns``
+        # would take (and drop) the columns for its empty design, and the load's index
+        # would read every element again, as no opening does.
+        document = Document()
+
         def load() -> None:
             keep_columns(columns)
-            Document().replace_design(design, checked=True)
+            document.replace_design(design, checked=True)
 
         counted("document", load)
     return len(design.elements)
@@ -88,11 +93,18 @@ def _design_file(size: str, seed: int, folder: Path) -> Path:
     return path
 
 
-def measure(tree: Path, file: Path, python: str) -> dict[str, int]:
-    """One tree's child under callgrind: the instructions of each step."""
+def measure(tree: Path, file: Path, python: str, keep: Path | None = None) -> dict[str, int]:
+    """One tree's child under callgrind: the instructions of each step (``keep``: copy
+    its dumps to ``keep/TREE_NAME``, for ``callgrind_annotate``)."""
     script = str(Path(__file__).resolve())
     counts, _ = run_under_callgrind(
-        tree, script, ["--file", str(file)], STEPS, python=python, prefix="callgrind-open-"
+        tree,
+        script,
+        ["--file", str(file)],
+        STEPS,
+        python=python,
+        prefix="callgrind-open-",
+        keep=keep,
     )
     missing = [s for s in STEPS if s not in counts]
     if missing:
@@ -107,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="100k")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--keep", type=Path, help="copy the callgrind dumps to DIR/TREE_NAME")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -121,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{file} ({file.stat().st_size / 1e6:.1f} MB)")
         results: list[tuple[Path, dict[str, int]]] = []
         for tree in trees:
-            counts = measure(tree, file, args.python)
+            counts = measure(tree, file, args.python, args.keep)
             results.append((tree, counts))
             print(f"\n{tree}:")
             for step in STEPS:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
-from operator import attrgetter
-from typing import NamedTuple
+from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple
 
 from designer.domain.design import Design
 from designer.domain.elements import ElementBase
@@ -39,6 +39,9 @@ class Columns(NamedTuple):
     elements: Sequence[ElementBase]
     by_id: dict[str, ElementBase]
     kinds: list[str]
+    #: The elements of each kind, in element order (None: not read; the index groups
+    #: them by ``kinds``).
+    by_kind: dict[str, list[ElementBase]] | None = None
 
 
 def structural_errors(design: Design) -> list[StructuralError]:
@@ -137,13 +140,17 @@ def _whole_columns(design: Design) -> Columns | None:
     another shape and the relation invariants (few kinds: hosts, mirrors, databases)
     are still read element by element."""
     elements = design.elements
-    ids = list(map(_ID, elements))
+    # Each element's fields, read by name (a model keeps them in its ``__dict__``): in C,
+    # without the model's attribute hook (pydantic's ``__getattr__`` makes every
+    # attribute read look the class up three times: ~4 × a dict's item).
+    fields = list(map(_FIELDS, elements))
+    ids = list(map(_ID_FIELD, fields))
     by_id = dict(zip(ids, elements, strict=True))
     count = len(ids)
     if len(by_id) != count:
         return None
-    kinds = list(map(_KIND, elements))
-    names = list(map(_NAME, elements))
+    kinds = list(map(_KIND_FIELD, fields))
+    names = list(map(_NAME_FIELD, fields))
     # Names distinct across kinds are distinct within each: the pairs only if not (a
     # set of 100,000 names costs a quarter of a set of as many (kind, name) tuples).
     if len(set(names)) != count and len(set(zip(kinds, names, strict=True))) != count:
@@ -151,17 +158,34 @@ def _whole_columns(design: Design) -> Columns | None:
     if not all(map(by_id.__contains__, design.layout)):
         return None
     # The elements by class, a run of one class at a time (a design's elements mostly
-    # come in runs: a generated 100,000-element design has ~20).
-    groups: dict[type, list[ElementBase]] = {}
+    # come in runs: a generated 100,000-element design has ~20), with their fields and
+    # ids (the same runs of the columns read above).
+    groups: dict[type, tuple[list[ElementBase], list[dict[str, Any]], list[str]]] = {}
+    start = 0
+    one_kind = True  # each class's elements all of one kind (the class's own)
     for cls, run in groupby(elements, type):
-        group = groups.get(cls)
-        if group is None:
-            groups[cls] = list(run)
+        members: list[ElementBase] = list(run)
+        end = start + len(members)
+        if one_kind and kinds[start:end].count(kinds[start]) != end - start:
+            one_kind = False
+        known = groups.get(cls)
+        if known is None:
+            groups[cls] = (members, fields[start:end], ids[start:end])
         else:
-            group.extend(run)
+            known[0].extend(members)
+            known[1].extend(fields[start:end])
+            known[2].extend(ids[start:end])
+        start = end
     ids_of: dict[str, list[str]] = {}
-    for group in groups.values():
-        ids_of[group[0].kind] = list(map(_ID, group))
+    by_kind: dict[str, list[ElementBase]] | None = {}
+    for group, _, group_ids in groups.values():
+        kind = group[0].kind
+        ids_of[kind] = group_ids
+        if by_kind is not None:
+            if not one_kind or kind in by_kind:
+                by_kind = None
+            else:
+                by_kind[kind] = group
     named: dict[tuple[str, ...], set[str | None]] = {}
 
     def may_name(ok: tuple[str, ...]) -> set[str | None]:
@@ -174,7 +198,7 @@ def _whole_columns(design: Design) -> Columns | None:
         return found
 
     get = by_id.get
-    for cls, group in groups.items():
+    for cls, (group, group_fields, _) in groups.items():
         plan = _PLANS.get(cls)
         if plan is None:
             plan = _plan(group[0])
@@ -182,18 +206,18 @@ def _whole_columns(design: Design) -> Columns | None:
         for (name, _, walk), (_, column) in zip(refs, targets_columns(cls), strict=True):
             if column is not None:
                 ok, read = column
-                if not may_name(ok).issuperset(read(group)):
+                if not may_name(ok).issuperset(read(group_fields)):
                     return None
                 continue
             pairs: list[tuple[str, tuple[str, ...]]] = []
-            for value in map(attrgetter(name), group):
+            for value in map(itemgetter(name), group_fields):
                 if value is not None:
                     walk(value, pairs)
             if not all(target in may_name(ok) for target, ok in set(pairs)):
                 return None
         if not all(invariant.held_by(group, get) for invariant in invariants):
             return None
-    return Columns(elements, by_id, kinds)
+    return Columns(elements, by_id, kinds, by_kind)
 
 
 #: The columns of the last design the loader found whole (one at most).
@@ -217,6 +241,8 @@ def take_columns(elements: Sequence[ElementBase]) -> Columns | None:
 
 
 _ID, _KIND, _NAME = attrgetter("id"), attrgetter("kind"), attrgetter("name")
+_FIELDS = attrgetter("__dict__")
+_ID_FIELD, _KIND_FIELD, _NAME_FIELD = itemgetter("id"), itemgetter("kind"), itemgetter("name")
 
 
 def _unbroken_ids_and_names(

@@ -285,7 +285,8 @@ def test_a_copy_off_its_dag_fails_the_columns_as_the_walk() -> None:
 @pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
 def test_column_readers_read_what_the_walk_reads(path: Path) -> None:
     """Per class and field, the targets :func:`targets_columns` reads of all the
-    elements are those the walk (:func:`ref_targets`) finds, with the same kinds."""
+    elements' fields are those the walk (:func:`ref_targets`) finds, with the same
+    kinds."""
     design = load(path)
     by_class: dict[type, list[ElementBase]] = {}
     for element in design.elements:
@@ -303,7 +304,7 @@ def test_column_readers_read_what_the_walk_reads(path: Path) -> None:
             if column is None:
                 continue
             kinds, read = column
-            read_targets = [t for t in read(group) if t is not None]
+            read_targets = [t for t in read([e.__dict__ for e in group]) if t is not None]
             assert sorted(read_targets) == sorted(t for t, _ in walked), (cls, name)
             assert {k for _, k in walked} <= {kinds}, (cls, name)
 
@@ -312,3 +313,74 @@ def test_column_readers_read_what_the_walk_reads(path: Path) -> None:
 def test_the_columns_pass_exactly_the_designs_the_walk_passes(elements: list[ElementBase]) -> None:
     design = Design(elements=elements)
     assert (_whole_columns(design) is not None) == (not _walked(design))
+
+
+def _grouped(elements: Sequence[ElementBase]) -> dict[str, list[ElementBase]]:
+    """The elements by kind in element order, as the index groups them without columns."""
+    by_kind: dict[str, list[ElementBase]] = {}
+    for element in elements:
+        by_kind.setdefault(element.kind, []).append(element)
+    return by_kind
+
+
+def _same_groups(a: dict[str, list[ElementBase]], b: dict[str, list[ElementBase]]) -> bool:
+    return a.keys() == b.keys() and all(
+        len(a[k]) == len(b[k]) and all(x is y for x, y in zip(a[k], b[k], strict=True)) for k in a
+    )
+
+
+@pytest.mark.parametrize(
+    "design",
+    [*(load(p) for p in SAMPLES), generate_design(1_000, seed=0), generate_design(1_000, seed=1)],
+    ids=[*(p.stem for p in SAMPLES), "generated-1k-0", "generated-1k-1"],
+)
+def test_the_index_takes_the_checks_elements_by_kind(design: Design) -> None:
+    """The check's columns carry each kind's elements in element order (its groups by
+    class): the index of a loaded design takes them instead of grouping 100,000
+    elements again, and holds what it would have grouped itself; the Document that
+    opens the loaded design does."""
+    from designer.document import Document
+    from designer.domain.index import LiveIndex
+    from designer.persistence import loads
+
+    columns = _whole_columns(design)
+    assert columns is not None and columns.by_kind is not None
+    assert _same_groups(columns.by_kind, _grouped(design.elements))
+    index = LiveIndex(design, columns)
+    assert index.by_kind is columns.by_kind
+    assert _same_groups(index.by_kind, LiveIndex(design).by_kind)
+    assert index.by_id == LiveIndex(design).by_id
+    # through the loader and the Document, as File > Open goes
+    from designer.persistence import dumps
+
+    document = Document()
+    loaded = loads(dumps(design).encode())
+    document.replace_design(loaded, checked=True)
+    live = document._live
+    assert _same_groups(live.by_kind, _grouped(loaded.elements))
+    assert [e.id for e in document.design.elements] == [e.id for e in design.elements]
+
+
+def test_elements_of_a_class_with_another_kind_are_grouped_by_their_kinds() -> None:
+    """An element whose kind is not its class's (made without validation), or two
+    classes sharing a kind: the columns carry no groups by kind, and the index groups
+    the elements by the kinds read, as it always did."""
+    from designer.domain.index import LiveIndex
+
+    one = Site(id="s1", name="Boston")
+    other = Site(id="s2", name="Worcester").model_copy(update={"kind": "storage_array"})
+    third = Site(id="s3", name="Albany")
+    shared = StorageArray(id="a", name="CX-1", site="s1").model_copy(update={"kind": "site"})
+    for elements in ([one, other, third], [one, shared], [shared, one]):
+        design = Design(elements=[one]).model_copy(update={"elements": elements})
+        errors, columns = structure.checked_columns(design)
+        assert errors == []
+        assert columns is not None
+        assert columns.by_kind is None
+        index = LiveIndex(design, columns)
+        assert _same_groups(index.by_kind, _grouped(elements))
+        assert _same_groups(index.by_kind, LiveIndex(design).by_kind)
+    # the whole columns themselves (no walk) for an element of another kind
+    design = Design(elements=[one]).model_copy(update={"elements": [one, other, third]})
+    whole = _whole_columns(design)
+    assert whole is not None and whole.by_kind is None
