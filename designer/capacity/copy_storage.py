@@ -11,33 +11,53 @@ member when it has one apart. A member with no such disk to follow, or whose dis
 follow is a raw device mapping (an RDM maps one LUN to one disk: a second disk cannot
 share it), gets none: the note says so and DAG014 names the copy until the user gives
 it storage.
+
+A copy the plan takes off a member leaves that member's disks for it behind (the disks
+naming the database: its database and log disks there); they go with the plan
+(:func:`left_behind`), so the member's datastores hold only the copies it keeps, as a
+copy moved with Exchange's Remove-MailboxDatabaseCopy leaves files the administrator
+then deletes. An unnamed database or log disk stays: it holds the member's other
+databases too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from designer.domain.elements import DatabaseCopy, Lun, MailboxDatabase, VirtualDisk
 from designer.domain.enums import DiskPlacement, DiskPurpose
 from designer.domain.index import DesignIndex
 
-__all__ = ["copy_disks"]
+__all__ = ["CopyStorage", "copy_disks", "left_behind"]
 
 _RDM = (DiskPlacement.RDM_PHYSICAL, DiskPlacement.RDM_VIRTUAL)
+
+
+class CopyStorage(NamedTuple):
+    """What a plan does to its copies' storage (:func:`copy_disks`)."""
+
+    #: The disks the copies new to their members get.
+    disks: list[VirtualDisk]
+    #: The disks the copies taken off their members leave (:func:`left_behind`).
+    removed: list[VirtualDisk]
+    #: What was given, removed and left to the user, or "" when nothing.
+    note: str
 
 
 def copy_disks(
     ix: DesignIndex,
     copies: Mapping[str, list[DatabaseCopy]],
     databases: Iterable[MailboxDatabase],
-) -> tuple[list[VirtualDisk], str]:
+) -> CopyStorage:
     """The disks the planned ``copies`` (database id → copies) need on their members,
-    and a note saying what was given and what was left to the user ("" when no copy is
-    new to its member). ``databases``: every database the plan names, with its planned
-    size (new databases and shared sizes included), in the plan's order.
+    the disks the copies taken off their members leave, and a note saying what was
+    given, removed and left to the user ("" when no copy is new to its member or taken
+    off it). ``databases``: every database the plan names, with its planned size (new
+    databases and shared sizes included), in the plan's order.
 
-    Only copies new to their member count (a copy the database already had keeps the
-    storage it had, or its DAG014 finding).
+    Only copies new to their member get disks (a copy the database already had keeps
+    the storage it had, or its DAG014 finding).
 
     Examples
     --------
@@ -51,8 +71,8 @@ def copy_disks(
     ...        VirtualDisk(id="k", name="MBX1 DB01 database", vm="m", lun="l",
     ...                    purpose=DiskPurpose.DATABASE, size_gb=480, database="d1")]
     >>> new = MailboxDatabase(id="d2", name="DB02", size_gb=200)
-    >>> disks, note = copy_disks(DesignIndex(Design(elements=els)),
-    ...                          {"d2": [DatabaseCopy(member="m")]}, [new])
+    >>> disks, removed, note = copy_disks(DesignIndex(Design(elements=els)),
+    ...                                   {"d2": [DatabaseCopy(member="m")]}, [new])
     >>> [(d.name, d.lun, d.size_gb, d.database) for d in disks]
     [('MBX1 DB02 database', 'l', 240.0, 'd2')]
     >>> print(note)
@@ -87,7 +107,48 @@ def copy_disks(
                 clone = _clone(disk, like, db, taken)
                 made.append(clone)
                 held.setdefault((member, db_id), []).append(clone)
-    return made, _note(made, bare, _overfull(ix, made))
+    left = left_behind(ix, copies)
+    return CopyStorage(made, left, _note(made, left, bare, _overfull(ix, made, left)))
+
+
+def left_behind(ix: DesignIndex, copies: Mapping[str, list[DatabaseCopy]]) -> list[VirtualDisk]:
+    """The disks the planned ``copies`` (database id → copies) leave on the members they
+    take copies off: each disk of such a member naming such a database (its database and
+    log disks there), in the design's order. A member's unnamed disks stay (they hold
+    its other databases), and so does a disk something else names (an LCR's copy disk).
+
+    Examples
+    --------
+    >>> from designer.domain import Design, VirtualMachine
+    >>> els = [VirtualMachine(id=m, name=m.upper(), host="h") for m in ("m1", "m2")] + [
+    ...     MailboxDatabase(id="d", name="DB01", copies=[
+    ...         DatabaseCopy(member="m1"), DatabaseCopy(member="m2", activation_preference=2)]),
+    ...     VirtualDisk(id="k1", name="M1 DB01", vm="m1", purpose=DiskPurpose.DATABASE,
+    ...                 database="d"),
+    ...     VirtualDisk(id="k2", name="M2 DB01", vm="m2", purpose=DiskPurpose.DATABASE,
+    ...                 database="d"),
+    ...     VirtualDisk(id="k3", name="M2 data", vm="m2", purpose=DiskPurpose.DATABASE)]
+    >>> [d.id for d in left_behind(DesignIndex(Design(elements=els)),
+    ...                            {"d": [DatabaseCopy(member="m1")]})]
+    ['k2']
+    """
+    gone: set[tuple[str, str]] = set()
+    for db_id, planned in copies.items():
+        before = ix.typed(db_id, MailboxDatabase)
+        if before is None:
+            continue
+        kept = {c.member for c in planned}
+        gone.update((c.member, db_id) for c in before.copies if c.member not in kept)
+    if not gone:
+        return []
+    left = [
+        disk
+        for member in dict.fromkeys(m for m, _ in gone)
+        for disk in ix.disks_of_vm.get(member, ())
+        if disk.database is not None and (member, disk.database) in gone
+    ]
+    left = [disk for disk in left if not ix.referrer_ids(disk.id)]
+    return sorted(left, key=lambda d: ix.position_of(d.id))
 
 
 def _pattern(
@@ -132,30 +193,42 @@ def _clone(
     return disk.model_copy(update={"id": new_id, "name": name, "size_gb": size, "database": db.id})
 
 
-def _overfull(ix: DesignIndex, made: list[VirtualDisk]) -> list[str]:
-    """The LUNs the new disks land on whose disks then add up to more than the LUN's
-    size ("DS-DB on BOS-SAN1 (2,400 of 2,080 GB)"), in the new disks' order."""
+def _overfull(ix: DesignIndex, made: list[VirtualDisk], removed: list[VirtualDisk]) -> list[str]:
+    """The LUNs the new disks land on whose disks then (without the ``removed`` ones)
+    add up to more than the LUN's size ("DS-DB on BOS-SAN1 (2,400 of 2,080 GB)"), in the
+    new disks' order."""
     added: dict[str, float] = {}
     for disk in made:
         if disk.lun is not None:
             added[disk.lun] = added.get(disk.lun, 0.0) + disk.size_gb
+    gone = {disk.id for disk in removed}
     found: list[str] = []
     for lun_id, extra in added.items():
         lun = ix.typed(lun_id, Lun)
         if lun is None:
             continue
-        total = extra + sum(d.size_gb for d in ix.disks_on_lun.get(lun_id, ()))
+        kept = (d.size_gb for d in ix.disks_on_lun.get(lun_id, ()) if d.id not in gone)
+        total = extra + sum(kept)
         if total > lun.size_gb:
             found.append(f"{lun.name} ({total:,.0f} of {lun.size_gb:,.0f} GB)")
     return found
 
 
-def _note(made: list[VirtualDisk], bare: Mapping[str, list[str]], overfull: list[str]) -> str:
+def _note(
+    made: list[VirtualDisk],
+    removed: list[VirtualDisk],
+    bare: Mapping[str, list[str]],
+    overfull: list[str],
+) -> str:
     said: list[str] = []
     if made:
-        disks = f"{len(made):,} {'disk' if len(made) == 1 else 'disks'}"
         said.append(
-            f"the new copies get {disks} on their members' datastores, as their other copies"
+            f"the new copies get {_disks(made)} on their members' datastores, as their other copies"
+        )
+    if removed:
+        said.append(
+            f"the plan removes the {_disks(removed)} of the copies it takes off their members "
+            f"({_some([d.name for d in removed])})"
         )
     if overfull:
         said.append(f"grow the datastores their disks overfill: {_some(overfull)}")
@@ -163,6 +236,10 @@ def _note(made: list[VirtualDisk], bare: Mapping[str, list[str]], overfull: list
         who = _some([f"{m} ({', '.join(dbs)})" for m, dbs in bare.items()])
         said.append(f"no database disk to follow on {who}: give those copies storage (DAG014)")
     return "; ".join(said)
+
+
+def _disks(disks: list[VirtualDisk]) -> str:
+    return f"{len(disks):,} {'disk' if len(disks) == 1 else 'disks'}"
 
 
 def _some(items: list[str], shown: int = 2) -> str:

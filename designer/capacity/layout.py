@@ -73,8 +73,13 @@ class CopyLayout:
     #: The database (and log) disks the copies new to their members get, following
     #: each member's other copies (:func:`~designer.capacity.copy_storage.copy_disks`).
     disks: list[VirtualDisk] = field(default_factory=list)
-    #: What storage the new copies got, and which members had no disk to follow
-    #: (DAG014), or "": a CLI note, and a line of the window's preview.
+    #: The disks the copies the plan takes off their members leave there (their
+    #: database and log disks: :func:`~designer.capacity.copy_storage.left_behind`),
+    #: removed with the plan.
+    removed_disks: list[VirtualDisk] = field(default_factory=list)
+    #: What storage the new copies got, which disks go with the copies taken off their
+    #: members, and which members had no disk to follow (DAG014), or "": a CLI note,
+    #: and a line of the window's preview.
     storage_note: str = ""
 
     @property
@@ -86,9 +91,13 @@ class CopyLayout:
 
     def apply(self, design: Design) -> Design:
         """``design`` with the plan applied (new databases appended, and joining the
-        backups that cover the DAG's other databases; the new copies' disks last)."""
+        backups that cover the DAG's other databases; the new copies' disks last, the
+        disks of the copies taken off their members gone)."""
         elements = []
+        gone = {disk.id for disk in self.removed_disks}
         for element in design.elements:
+            if element.id in gone:
+                continue
             if isinstance(element, MailboxDatabase) and element.id in self.copies:
                 update: dict[str, object] = {"copies": self.copies[element.id]}
                 if element.id in self.shares:
@@ -475,7 +484,7 @@ def plan_copies(
         db.model_copy(update={"size_gb": shares[db.id][1]}) if db.id in shares else db
         for db in existing
     ]
-    layout.disks, layout.storage_note = copy_disks(ix, copies, [*sized, *new])
+    layout.disks, layout.removed_disks, layout.storage_note = copy_disks(ix, copies, [*sized, *new])
     return layout
 
 

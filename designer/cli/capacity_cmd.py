@@ -25,6 +25,7 @@ from designer.text import json_printable, printable
 
 if TYPE_CHECKING:
     from designer.capacity import CopyLayout
+    from designer.domain.elements import VirtualDisk
 
 __all__ = ["NOT_SIZED", "cmd_capacity", "cmd_plan_copies"]
 
@@ -111,6 +112,19 @@ def _planned(design: Design, layout: CopyLayout) -> Design:
     return doc.design
 
 
+def _disk_json(disk: VirtualDisk, names: dict[str, str], layout: CopyLayout) -> dict[str, object]:
+    """A disk the plan adds or removes, as ``plan-copies --format json`` lists it."""
+    return {
+        "id": disk.id,
+        "name": disk.name,
+        "member": names.get(disk.vm, disk.vm),
+        "database": layout.names.get(disk.database or "", disk.database),
+        "purpose": disk.purpose.value,
+        "lun": names.get(disk.lun or "", disk.lun),
+        "size_gb": disk.size_gb,
+    }
+
+
 def cmd_plan_copies(args: argparse.Namespace) -> int:
     from designer.capacity import plan_copies
     from designer.capacity.layout import own_numbers
@@ -162,19 +176,10 @@ def cmd_plan_copies(args: argparse.Namespace) -> int:
                 }
                 for db_id, name in layout.names.items()
             ],
-            # The disks the copies new to their members get (wave 21): where each lands.
-            "disks": [
-                {
-                    "id": disk.id,
-                    "name": disk.name,
-                    "member": names.get(disk.vm, disk.vm),
-                    "database": layout.names.get(disk.database or "", disk.database),
-                    "purpose": disk.purpose.value,
-                    "lun": names.get(disk.lun or "", disk.lun),
-                    "size_gb": disk.size_gb,
-                }
-                for disk in layout.disks
-            ],
+            # The disks the copies new to their members get (wave 21): where each lands;
+            # and the disks the copies taken off their members leave, removed (wave 22).
+            "disks": [_disk_json(disk, names, layout) for disk in layout.disks],
+            "removed_disks": [_disk_json(disk, names, layout) for disk in layout.removed_disks],
             "notes": layout.cli_notes,
         }
         sys.stdout.write(json_printable(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")

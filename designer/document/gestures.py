@@ -21,6 +21,7 @@ from designer.document.commands import (
     Command,
     MacroCommand,
     MoveElements,
+    RemoveElements,
     SetProperty,
     SetReference,
 )
@@ -353,7 +354,8 @@ def plan_copies_command(
     grows round them as for a palette drop (:func:`place_new`; ``boxes``: where the
     canvas draws the boxes, by default where the design's layout puts them), then the
     backups the new databases join, then the disks of the copies new to their members
-    (:func:`designer.capacity.copy_storage.copy_disks`). None when it changes nothing.
+    (:func:`designer.capacity.copy_storage.copy_disks`), and last the removal of the
+    disks the copies it takes off their members leave there. None when it changes nothing.
     The window's Plan copies… Apply pushes it; ``dr-designer plan-copies`` runs it on
     the file's design, so both draw the new databases in the same places and give the
     new copies the same disks.
@@ -380,6 +382,9 @@ def plan_copies_command(
     commands += [SetProperty(b, "databases", list(dbs)) for b, dbs in layout.backups.items()]
     if layout.disks:
         commands.append(AddElements(layout.disks, {}))
+    if layout.removed_disks:
+        removed = [disk.id for disk in layout.removed_disks]
+        commands.append(RemoveElements(removed, text=f"Remove {plural(len(removed), 'disk')}"))
     if not commands:
         return None
     return MacroCommand(f"Plan copies of {layout.dag.name}", commands)

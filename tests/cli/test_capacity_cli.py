@@ -432,10 +432,12 @@ def test_plan_copies_notes_count_the_members_used_and_exchanges_database_limit()
         lines = run.stdout.decode().splitlines()
         return [line for line in lines if line.startswith("note: ")]
 
-    (boston_none,) = notes("--copies", "Boston=0")
+    boston_none, removed = notes("--copies", "Boston=0")
     assert boston_none.startswith(
         "note: with 2 of its 4 members holding copies a member's failure sends at most "
     )
+    # Boston's members hold no copy any more: their 16 database and log disks go (fid22).
+    assert removed.startswith("note: the plan removes the 16 disks of the copies it takes off")
     many = notes("--databases", "1000")
     # The new databases join the sample's backup (fixc16), said last.
     # Last, the new copies' disks (wave 21, fid21): 996 new databases × 4 members, a

@@ -299,8 +299,9 @@ class PlanCopiesPreview(QWidget):
             said += f"; {planned.backup_note}"
         if planned.spread_note and planned.spread_note not in planned.notes:
             said += f"; {planned.spread_note}"
-        # The new copies' storage on its own line: which disks they get, which members
-        # had none to follow (DAG014 names those copies after Apply).
+        # The new copies' storage on its own line: which disks they get, which disks go
+        # with the copies taken off their members, which members had none to follow
+        # (DAG014 names those copies after Apply).
         notes = [said, *planned.notes, *([planned.storage_note] if planned.storage_note else [])]
         shape = (table.rowCount(), len(notes))
         self.notes.setText("\n".join(notes))
@@ -321,6 +322,8 @@ class PlanCopiesPreview(QWidget):
             done += [f"{plural(new, 'database')} added"] if new else []
             disks = len(self.layout_planned.disks)
             done += [f"{plural(disks, 'disk')} added"] if disks else []
+            gone = len(self.layout_planned.removed_disks)
+            done += [f"{plural(gone, 'disk')} removed"] if gone else []
             command.status_note = (
                 f"Plan copies of {self.layout_planned.dag.name}: {', '.join(done) or 'applied'}"
                 " (Ctrl+Z undoes it)"
