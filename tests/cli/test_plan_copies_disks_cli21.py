@@ -83,5 +83,15 @@ def test_a_member_with_nothing_to_follow_is_named_and_check_says_dag014(tmp_path
         "failure reaches the copy; give it a database disk on its datastore "
         "[mailbox database DB05, VM WOR-MBX02]"
     ]
-    # A warning: exit 0 as for any warning; the only finding of the planned design.
-    assert checked.returncode == 0 and checked.stdout.endswith("0 errors, 1 warning, 0 info\n")
+    # A warning: exit 0 as for any warning. The planned design's other findings are VS005's
+    # (wave 22): the datastores the plan's note said its new disks overfill.
+    assert checked.returncode == 0 and checked.stdout.endswith("0 errors, 4 warnings, 0 info\n")
+    over = [x.split(" is ")[0] for x in checked.stdout.splitlines() if "VS005" in x]
+    assert [x.split("datastore ")[1] for x in over] == [
+        "BOS-MBX01 DS-DB",
+        "BOS-MBX02 DS-DB",
+        "WOR-MBX01 DS-DB",
+    ]
+    assert "grow the datastores their disks overfill: BOS-MBX01 DS-DB (2,240 of 2,080 GB)" in (
+        run.stdout
+    )

@@ -145,7 +145,7 @@ def random_designs(draw: st.DrawFn) -> Design:
             id=f"d{i}", name=f"disk{i}", vm=draw(pick(vm_ids)),
             placement=draw(pick(list(DiskPlacement))),
             purpose=draw(pick(list(DiskPurpose))), lun=draw(pick([None, "l0", "l1", "l2"])),
-            database=draw(pick([None, *db_ids])),
+            database=draw(pick([None, *db_ids])), size_gb=draw(st.floats(1, 600)),
         )
         for i in range(draw(st.integers(0, 6)))
     ]  # fmt: skip

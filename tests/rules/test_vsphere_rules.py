@@ -1,4 +1,4 @@
-"""vSphere and storage rules VS001-VS004: a failing and a passing fixture each."""
+"""vSphere and storage rules VS001-VS005: a failing and a passing fixture each."""
 
 from __future__ import annotations
 
@@ -230,4 +230,44 @@ def test_vs004_compares_within_one_storage_group_only() -> None:
 
 @given(random_designs())
 def test_vsphere_rules_never_crash_and_name_real_elements(design: Design) -> None:
-    assert_sound(design, ["VS001", "VS002", "VS003", "VS004"])
+    assert_sound(design, ["VS001", "VS002", "VS003", "VS004", "VS005"])
+
+
+# -- VS005 -------------------------------------------------------------------------------
+def _datastore(*sizes: float, usage: LunUsage = LunUsage.VMFS_DATASTORE) -> list:
+    """A 500 GB LUN holding disks of ``sizes`` (GB) of VM mbx1."""
+    placement = DiskPlacement.RDM_PHYSICAL if usage is LunUsage.RDM else DiskPlacement.VMDK_VMFS
+    return [
+        Site(id="s1", name="Boston"),
+        EsxiHost(id="h1", name="esx", site="s1"),
+        vm("mbx1"),
+        StorageArray(id="a1", name="cx-a", site="s1"),
+        Lun(id="l1", name="DS-DB", array="a1", size_gb=500, usage=usage),
+        *(
+            VirtualDisk(
+                id=f"d{i}", name=f"disk{i}", vm="mbx1", purpose=DiskPurpose.DATABASE, lun="l1",
+                size_gb=size, placement=placement,
+            )
+            for i, size in enumerate(sizes)
+        ),
+    ]  # fmt: skip
+
+
+def test_vs005_triggers() -> None:
+    (finding,) = findings(build(*_datastore(300, 250)), "VS005")
+    assert finding.elements == ("l1", "d0", "d1")
+    assert finding.message == (
+        "datastore DS-DB is 500 GB; the 2 virtual disks on it take 550 GB, 50 GB more"
+    )
+
+
+def test_vs005_passes() -> None:
+    # Filled to the last GB is not over-committed.
+    assert findings(build(*_datastore(300, 200)), "VS005") == []
+
+
+def test_vs005_a_raw_lun_smaller_than_its_disk() -> None:
+    (finding,) = findings(build(*_datastore(500.5, usage=LunUsage.RDM)), "VS005")
+    assert finding.message == (
+        "raw LUN DS-DB is 500 GB; the virtual disk on it takes 500.5 GB, 0.5 GB more"
+    )

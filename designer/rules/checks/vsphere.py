@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from operator import attrgetter
 
 from designer.catalog import limits
 from designer.domain.design import Severity
@@ -22,6 +23,7 @@ from designer.rules.registry import rule
 __all__ = [
     "cluster_cannot_absorb_host_failure",
     "database_and_logs_on_same_spindles",
+    "datastore_over_committed",
     "exchange_data_on_nas",
     "too_many_users_per_vm",
 ]
@@ -260,3 +262,88 @@ def _storage_groups(ctx: RuleContext) -> dict[str, str]:
         )
         for db in ctx.index.of("mailbox_database", MailboxDatabase)
     }
+
+
+_size = attrgetter("size_gb")
+
+#: How a LUN holding more than its size is named in VS005's message, by its usage.
+_LUN_WORDS = {
+    LunUsage.VMFS_DATASTORE: "datastore",
+    LunUsage.NFS_EXPORT: "NFS export",
+    LunUsage.RDM: "raw LUN",
+}
+
+
+@rule(
+    code="VS005",
+    name="datastore-over-committed",
+    severity=Severity.WARNING,
+    source="[product fact]; 001; 000 §3.1",
+    reads=("lun", "virtual_disk"),
+)
+def datastore_over_committed(ctx: RuleContext) -> Iterator[Finding]:
+    """The virtual disks on a datastore (or LUN) add up to more than its size.
+
+    What it checks
+    --------------
+    Each LUN against the virtual disks placed on it (the VMDKs on a VMFS datastore, the
+    disks on an NFS export, the disk mapping a raw LUN): their sizes (``size_gb``) added
+    up, against the LUN's size. Only the disks' stated sizes count: the sources give no
+    figure for an Exchange database's content index, its growth or a datastore's free
+    space, so a database disk is expected to be sized with those in (as Microsoft's
+    calculator sizes it); the LUN's free space (``free_gb``, the log-LUN clock's) is not
+    read.
+
+    Why
+    ---
+    A VMFS datastore (or an NFS export) holds its virtual disks' files within its
+    capacity, and an RDM maps one raw LUN of a given size. Disks that add up to more
+    cannot all be thick-provisioned on it; thin-provisioned, they over-commit it, and
+    when they fill it the datastore runs out of space: vSphere pauses the VMs that
+    write to it, so the Exchange databases and logs on it stop (and a DAG copy kept
+    there fails with them).
+
+    Fix
+    ---
+    Grow the LUN and its datastore (vSphere adds storage while the VMs run), move disks
+    to another datastore, or size the disks to what they need.
+
+    Source
+    ------
+    [product fact] (a VMFS datastore's capacity bounds its VMDKs; a thin disk that
+    cannot grow pauses its VM); 001 (Exchange data in a VMDK on VMFS, or on an RDM
+    volume); 000 §3.1 ("the storage capacity serving Exchange environments can be
+    reduced or increased during operations with the hot add/remove storage
+    functionality in vSphere").
+    """
+    # The disks per LUN: the index's group, which SRM003 builds on every check anyway.
+    on_lun = ctx.index.disks_on_lun
+    for lun in ctx.index.of("lun", Lun):
+        disks = on_lun.get(lun.id)
+        if not disks:
+            continue
+        total = sum(map(_size, disks))  # ~40 → ~25 ms at 100k (68,752 disks)
+        over = total - lun.size_gb
+        if over <= 1e-6 * max(1.0, lun.size_gb):
+            continue
+        what = _LUN_WORDS.get(lun.usage, "LUN")
+        count = (
+            "the virtual disk on it takes"
+            if len(disks) == 1
+            else (f"the {len(disks)} virtual disks on it take")
+        )
+        tenths = over < 10  # "0.5 GB more" of "500.5 GB", not "1 GB more" of "500 GB"
+        yield ctx.finding(
+            f"{what} {lun.name} is {_gb(lun.size_gb, tenths)} GB; {count} "
+            f"{_gb(total, tenths)} GB, {_gb(over, tenths)} GB more",
+            [lun, *disks],
+        )
+
+
+def _gb(value: float, tenths: bool) -> str:
+    """GB as VS005's message writes them: whole, or to a tenth (without a ".0").
+
+    >>> _gb(4224.0, False), _gb(500.5, True), _gb(500.0, True)
+    ('4,224', '500.5', '500')
+    """
+    return f"{value:,.1f}".removesuffix(".0") if tenths else f"{value:,.0f}"
