@@ -125,6 +125,18 @@ def type_into(spin, text: str) -> None:  # type: ignore[no-untyped-def]
     QTest.keyClick(spin, Qt.Key.Key_Return)
 
 
+def open_plan(launch, path: Path) -> tuple[MainWindow, DatabasesPanel]:  # type: ignore[no-untyped-def]
+    """``dr-designer gui PATH`` at 1400×900, its check reported, then Databases → Plan
+    copies…: the window and the Databases panel showing the preview."""
+    window = launch(path)
+    window.resize(1400, 900)
+    window.session.wait_for_findings()
+    panel = open_tab(window, "Databases").widget()
+    assert isinstance(panel, DatabasesPanel)
+    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
+    return window, panel
+
+
 def stacked(panel: CapacityPanel, index: int) -> float:
     """The height of the stack drawn for the ``index``-th mode shown."""
     total = 0.0

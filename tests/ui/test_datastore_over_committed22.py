@@ -12,9 +12,8 @@ from gui_door import console_main
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from test_capacity_window import open_tab, type_into
+from test_capacity_window import open_plan, open_tab, type_into
 
-from designer.ui.panels.databases import DatabasesPanel
 from designer.ui.panels.problems import ProblemsPanel
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_designs" / "three_site_stretched_dag.json"
@@ -23,14 +22,9 @@ DS_DB = ["lun-bos-mbx01-db", "lun-bos-mbx02-db", "lun-wor-mbx01-db", "lun-wor-mb
 
 
 def test_planned_disks_overfilling_datastores_are_problems(launch, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    window = launch(SAMPLE)
-    window.resize(1400, 900)
+    window, panel = open_plan(launch, SAMPLE)
     session = window.session
-    session.wait_for_findings()
     assert not [f for f in session.findings.active if f.code == "VS005"]
-    panel = open_tab(window, "Databases").widget()
-    assert isinstance(panel, DatabasesPanel)
-    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
     type_into(panel.plan.databases, "6")
     QApplication.processEvents()
     assert "grow the datastores their disks overfill" in panel.plan.notes.text()

@@ -13,11 +13,10 @@ from gui_door import console_main
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from test_capacity_window import open_tab, type_into
+from test_capacity_window import open_plan, type_into
 
 from designer.domain import Design, VirtualDisk
 from designer.persistence import load
-from designer.ui.panels.databases import DatabasesPanel
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_designs" / "three_site_stretched_dag.json"
 SHOTS = Path("/tmp/fid21-shots")
@@ -28,14 +27,9 @@ def _disks(design: Design) -> dict[str, VirtualDisk]:
 
 
 def test_plan_copies_gives_the_new_copies_disks_as_the_cli_does(launch, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    window = launch(SAMPLE)
-    window.resize(1400, 900)
+    window, panel = open_plan(launch, SAMPLE)
     session = window.session
-    session.wait_for_findings()
     before = _disks(session.document.design)
-    panel = open_tab(window, "Databases").widget()
-    assert isinstance(panel, DatabasesPanel)
-    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
     type_into(panel.plan.databases, "6")
     QApplication.processEvents()
     notes = panel.plan.notes.text().splitlines()
