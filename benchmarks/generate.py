@@ -79,6 +79,13 @@ SCALES: dict[str, int] = {"1k": 1_000, "10k": 10_000, "25k": 25_000}
 
 #: Database copies per datastore LUN on a mailbox server.
 COPIES_PER_DATASTORE = 10
+#: The largest database a generated design holds (GB; sizes are drawn from 150 to 390) and the
+#: size of its copy's disk (the database plus 20 % for its logs and growth).
+LARGEST_DATABASE_GB = 390.0
+DATABASE_DISK_FACTOR = 1.2
+#: A mailbox server's datastore holds its ten largest copies' disks with room to spare, so a
+#: generated design is never over-committed (VS005): 10 x 468 GB = 4,680 GB of 5,120 GB.
+MAILBOX_LUN_GB = 5120.0
 #: Application VMs per mirrored datastore, and mirrors per consistency group.
 VMS_PER_MIRRORED_DATASTORE = 8
 MIRRORS_PER_CG = 16
@@ -672,7 +679,7 @@ def _build_dags(
                 (second, (n + 3) % half if half > 3 else (n + 1) % half),
             ][: plan.copies]
             db_id = f"db-{db_serial:05d}"
-            size = float(rng.randrange(150, 400, 10))
+            size = float(rng.randrange(150, int(LARGEST_DATABASE_GB) + 10, 10))
             mailboxes = rng.randrange(100, 150)
             copies = []
             for pref, ((part, members, stores), k) in enumerate(placements, start=1):
@@ -688,7 +695,9 @@ def _build_dags(
                 if len(stores[k]) * COPIES_PER_DATASTORE <= placed:
                     array = part.arrays[k % len(part.arrays)]
                     stores[k].append(
-                        _add_lun(b, part, array, "mbx", size_gb=4096.0, raid_group=f"RG-{k % 8}")
+                        _add_lun(
+                            b, part, array, "mbx", size_gb=MAILBOX_LUN_GB, raid_group=f"RG-{k % 8}"
+                        )
                     )
                 b.copies_on[vm.id] = placed + 1
                 lx, ly = b.layout[vm.id].x, b.layout[vm.id].y
@@ -700,7 +709,7 @@ def _build_dags(
                         placement=DiskPlacement.VMDK_VMFS,
                         purpose=DiskPurpose.DATABASE,
                         lun=stores[k][-1].id,
-                        size_gb=size * 1.2,
+                        size_gb=size * DATABASE_DISK_FACTOR,
                         database=db_id,
                     ),
                     lx + 4 + (placed % 10) * 10,
