@@ -3,11 +3,14 @@ importing importlib.metadata, and asks importlib.metadata whenever that is not c
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from importlib.metadata import version as installed
 from pathlib import Path
 
 import designer
-from designer import _beside_the_package
+from designer import _beside_the_package, _in_the_checkout
 
 
 def _site(tmp_path: Path, infos: dict[str, tuple[str, str]]) -> str:
@@ -49,3 +52,59 @@ def test_anything_uncertain_is_left_to_importlib_metadata(tmp_path: Path) -> Non
 
 def test_the_version_is_the_package_metadatas() -> None:
     assert designer.version() == installed("dr-designer")
+
+
+def _checkout(tmp_path: Path, pyproject: str) -> str:
+    package = tmp_path / "designer"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    return str(package)
+
+
+PYPROJECT = (
+    '[build-system]\nrequires = ["setuptools"]\nversion = "0.0.0"\n\n'
+    '[project]\nname = "dr-designer"\nversion = "4.5.6"\ndescription = "x = y"\n\n'
+    '[project.urls]\nversion = "not this"\n'
+)
+
+
+def test_a_checkouts_version_is_read_from_its_pyproject(tmp_path: Path) -> None:
+    assert _in_the_checkout(_checkout(tmp_path, PYPROJECT)) == "4.5.6"
+
+
+def test_a_pyproject_that_does_not_say_it_plainly_is_left_to_importlib_metadata(
+    tmp_path: Path,
+) -> None:
+    cases = {
+        "none": None,
+        "another project": PYPROJECT.replace('"dr-designer"', '"other"'),
+        "dynamic": PYPROJECT.replace('version = "4.5.6"\n', 'dynamic = ["version"]\n'),
+        "a comment after it": PYPROJECT.replace('"4.5.6"', '"4.5.6"  # bumped'),
+        "single quotes": PYPROJECT.replace('"4.5.6"', "'4.5.6'"),
+        "empty": PYPROJECT.replace('"4.5.6"', '""'),
+    }
+    for name, text in cases.items():
+        folder = tmp_path / name.replace(" ", "-")
+        folder.mkdir()
+        if text is None:
+            (folder / "designer").mkdir()
+            assert _in_the_checkout(str(folder / "designer")) is None, name
+        else:
+            assert _in_the_checkout(_checkout(folder, text)) is None, name
+
+
+def test_this_checkout_names_its_version_without_importlib_metadata() -> None:
+    """Run from the repository (as the benchmarks and a developer do), the window's
+    title asks the version without importing importlib.metadata (~48 M instructions of
+    the window's construction), and gets what importlib.metadata says."""
+    root = Path(designer.__file__).resolve().parent.parent
+    code = (
+        "import sys, designer; v = designer.version(); "
+        "print(v, 'importlib.metadata' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == [installed("dr-designer"), "False"]
