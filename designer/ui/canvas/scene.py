@@ -21,8 +21,8 @@ from itertools import compress, islice, repeat
 from operator import add, attrgetter, is_not, itemgetter
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView
 
 from designer import collector
@@ -42,6 +42,7 @@ from designer.domain.persistent import PersistentMap
 from designer.rules.finding import Finding
 from designer.ui import slices
 from designer.ui.canvas import routing
+from designer.ui.canvas.grid import draw_grid
 from designer.ui.canvas.items.edge import EdgeItem, load_percent
 from designer.ui.canvas.items.node import NodeItem, disk_tags, enum_words, name_tokens
 from designer.ui.canvas.labels import Fit, Labels, forget_metrics
@@ -3725,19 +3726,7 @@ class DesignScene(QGraphicsScene):
         step = self.grid_size * 4
         if scale * step < 14:
             return
-        pen = QPen(self.theme.grid, 1.0)
-        pen.setCosmetic(True)
-        painter.setPen(pen)
-        left = int(rect.left() // step) * step
-        top = int(rect.top() // step) * step
-        lines = []
-        x = left
-        while x < rect.right():
-            lines.append(QLineF(x, rect.top(), x, rect.bottom()))
-            x += step
-        y = top
-        while y < rect.bottom():
-            lines.append(QLineF(rect.left(), y, rect.right(), y))
-            y += step
-        painter.drawLines(lines)
+        # In the view, from a tile of its pixels where they are the same (grid.py).
+        tiled = self.painting_view is not None
+        draw_grid(painter, rect, step, self.theme.grid, self.theme.background, tiled=tiled)
         painter.setPen(Qt.PenStyle.NoPen)
