@@ -156,13 +156,50 @@ def _draw_tiled(
         QRect(left, top + 1, 1, height - 2),
         QRect(right - 1, top + 1, 1, height - 2),
     ):
+        near = _near(lines, strip, scale, dx, dy)
+        if not near:
+            continue
         painter.save()
         painter.resetTransform()
         painter.setClipRect(strip.translated(-ox, -oy), Qt.ClipOperation.IntersectClip)
         painter.setWorldTransform(world)
-        painter.drawLines(lines)
+        painter.drawLines(near)
         painter.restore()
     return True
+
+
+#: Pixels of a line kept on each side of an edge's strip: its pixels there are drawn as
+#: the whole line's are (an end farther than this changes none of them).
+_REACH = 3
+
+
+def _near(lines: list[QLineF], strip: QRect, scale: float, dx: float, dy: float) -> list[QLineF]:
+    """The parts of ``lines`` that reach into ``strip`` (device pixels): the lines within
+    two pixels of it, cut to ``_REACH`` pixels beyond it (their own ends kept where they
+    are nearer), so that the clipped pass walks a few pixels of each, not its length."""
+    x0, x1 = strip.left(), strip.right() + 1
+    y0, y1 = strip.top(), strip.bottom() + 1
+    near = []
+    for line in lines:
+        if line.x1() == line.x2():  # vertical: across x, along y
+            across, along = line.x1() * scale + dx, (x0, x1)
+            lo, hi, first, last = y0, y1, line.y1(), line.y2()
+            offset = dy
+        else:
+            across, along = line.y1() * scale + dy, (y0, y1)
+            lo, hi, first, last = x0, x1, line.x1(), line.x2()
+            offset = dx
+        if not along[0] - 2 <= across <= along[1] + 2:
+            continue
+        start = first if first * scale + offset >= lo - _REACH else (lo - _REACH - offset) / scale
+        end = last if last * scale + offset <= hi + _REACH else (hi + _REACH - offset) / scale
+        if start > end:
+            continue
+        if line.x1() == line.x2():
+            near.append(QLineF(line.x1(), start, line.x1(), end))
+        else:
+            near.append(QLineF(start, line.y1(), end, line.y1()))
+    return near
 
 
 def _tile(
