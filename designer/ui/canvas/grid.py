@@ -34,18 +34,29 @@ _TILE_PX = 192
 def grid_lines(rect: QRectF, step: float) -> list[QLineF]:
     """The grid's lines across ``rect``: from the last multiple of ``step`` at or before
     its left (top) edge to the last one before its right (bottom) edge."""
-    left = int(rect.left() // step) * step
-    top = int(rect.top() // step) * step
-    lines = []
-    x = left
+    xs, ys = _positions(rect, step)
+    return _lines(rect, xs, ys)
+
+
+def _positions(rect: QRectF, step: float) -> tuple[list[float], list[float]]:
+    """Where :func:`grid_lines`'s vertical and horizontal lines are (in Python floats:
+    the edges' pass reads them without a call into Qt per line)."""
+    xs: list[float] = []
+    x = int(rect.left() // step) * step
     while x < rect.right():
-        lines.append(QLineF(x, rect.top(), x, rect.bottom()))
+        xs.append(x)
         x += step
-    y = top
+    ys: list[float] = []
+    y = int(rect.top() // step) * step
     while y < rect.bottom():
-        lines.append(QLineF(rect.left(), y, rect.right(), y))
+        ys.append(y)
         y += step
-    return lines
+    return xs, ys
+
+
+def _lines(rect: QRectF, xs: list[float], ys: list[float]) -> list[QLineF]:
+    top, bottom, left, right = rect.top(), rect.bottom(), rect.left(), rect.right()
+    return [QLineF(x, top, x, bottom) for x in xs] + [QLineF(left, y, right, y) for y in ys]
 
 
 def draw_grid(
@@ -62,9 +73,9 @@ def draw_grid(
     pen = QPen(colour, 1.0)
     pen.setCosmetic(True)
     painter.setPen(pen)
-    lines = grid_lines(rect, step)
-    if not (tiled and _draw_tiled(painter, rect, step, pen, background, lines)):
-        painter.drawLines(lines)
+    xs, ys = _positions(rect, step)
+    if not (tiled and _draw_tiled(painter, rect, step, pen, background, xs, ys)):
+        painter.drawLines(_lines(rect, xs, ys))
 
 
 def _whole(value: float) -> int | None:
@@ -72,13 +83,10 @@ def _whole(value: float) -> int | None:
     return n if abs(value - n) <= 1e-6 else None
 
 
-def _on_pixels(lines: list[QLineF], scale: float, dx: float, dy: float) -> bool:
+def _on_pixels(xs: list[float], ys: list[float], scale: float, dx: float, dy: float) -> bool:
     """Whether each line falls on a whole pixel, mapped as Qt maps it."""
-    return all(
-        (line.x1() * scale + dx).is_integer()
-        if line.x1() == line.x2()
-        else (line.y1() * scale + dy).is_integer()
-        for line in lines
+    return all((x * scale + dx).is_integer() for x in xs) and all(
+        (y * scale + dy).is_integer() for y in ys
     )
 
 
@@ -88,7 +96,8 @@ def _draw_tiled(
     step: float,
     pen: QPen,
     background: QColor,
-    lines: list[QLineF],
+    xs: list[float],
+    ys: list[float],
 ) -> bool:
     world = painter.worldTransform()
     if (
@@ -125,7 +134,7 @@ def _draw_tiled(
     left, top, right, bottom = edges
     if left is None or top is None or right is None or bottom is None:
         return False
-    if right - left < 3 or bottom - top < 3 or not _on_pixels(lines, scale, dx, dy):
+    if right - left < 3 or bottom - top < 3 or not _on_pixels(xs, ys, scale, dx, dy):
         return False
     size = n * math.ceil(_TILE_PX / n)
     hints = painter.renderHints()
@@ -156,7 +165,7 @@ def _draw_tiled(
         QRect(left, top + 1, 1, height - 2),
         QRect(right - 1, top + 1, 1, height - 2),
     ):
-        near = _near(lines, strip, scale, dx, dy)
+        near = _near(rect, xs, ys, strip, scale, dx, dy)
         if not near:
             continue
         painter.save()
@@ -173,33 +182,43 @@ def _draw_tiled(
 _REACH = 3
 
 
-def _near(lines: list[QLineF], strip: QRect, scale: float, dx: float, dy: float) -> list[QLineF]:
-    """The parts of ``lines`` that reach into ``strip`` (device pixels): the lines within
+def _near(
+    rect: QRectF,
+    xs: list[float],
+    ys: list[float],
+    strip: QRect,
+    scale: float,
+    dx: float,
+    dy: float,
+) -> list[QLineF]:
+    """The parts of the lines that reach into ``strip`` (device pixels): the lines within
     two pixels of it, cut to ``_REACH`` pixels beyond it (their own ends kept where they
     are nearer), so that the clipped pass walks a few pixels of each, not its length."""
     x0, x1 = strip.left(), strip.right() + 1
     y0, y1 = strip.top(), strip.bottom() + 1
+    top, bottom, left, right = rect.top(), rect.bottom(), rect.left(), rect.right()
     near = []
-    for line in lines:
-        if line.x1() == line.x2():  # vertical: across x, along y
-            across, along = line.x1() * scale + dx, (x0, x1)
-            lo, hi, first, last = y0, y1, line.y1(), line.y2()
-            offset = dy
-        else:
-            across, along = line.y1() * scale + dy, (y0, y1)
-            lo, hi, first, last = x0, x1, line.x1(), line.x2()
-            offset = dx
-        if not along[0] - 2 <= across <= along[1] + 2:
-            continue
-        start = first if first * scale + offset >= lo - _REACH else (lo - _REACH - offset) / scale
-        end = last if last * scale + offset <= hi + _REACH else (hi + _REACH - offset) / scale
-        if start > end:
-            continue
-        if line.x1() == line.x2():
-            near.append(QLineF(line.x1(), start, line.x1(), end))
-        else:
-            near.append(QLineF(start, line.y1(), end, line.y1()))
+    for x in xs:  # vertical: across x, along y
+        if x0 - 2 <= x * scale + dx <= x1 + 2:
+            start, end = _cut(top, bottom, y0, y1, scale, dy)
+            if start <= end:
+                near.append(QLineF(x, start, x, end))
+    for y in ys:
+        if y0 - 2 <= y * scale + dy <= y1 + 2:
+            start, end = _cut(left, right, x0, x1, scale, dx)
+            if start <= end:
+                near.append(QLineF(start, y, end, y))
     return near
+
+
+def _cut(
+    first: float, last: float, lo: int, hi: int, scale: float, offset: float
+) -> tuple[float, float]:
+    """A line's ends along it (scene units), cut to ``_REACH`` pixels beyond
+    ``lo``..``hi`` (device pixels) where they reach farther."""
+    start = first if first * scale + offset >= lo - _REACH else (lo - _REACH - offset) / scale
+    end = last if last * scale + offset <= hi + _REACH else (hi + _REACH - offset) / scale
+    return start, end
 
 
 def _tile(
@@ -217,8 +236,9 @@ def _tile(
     the period); None if the tile's lines would not fall on whole pixels."""
     at = QTransform(scale, 0, 0, scale, phase_x, phase_y)
     area = at.inverted()[0].mapRect(QRectF(0, 0, size, size))
-    drawn = grid_lines(area.adjusted(-step, -step, step, step), step)
-    if not _on_pixels(drawn, scale, phase_x, phase_y):
+    area = area.adjusted(-step, -step, step, step)
+    xs, ys = _positions(area, step)
+    if not _on_pixels(xs, ys, scale, phase_x, phase_y):
         return None
     image = QImage(size, size, QImage.Format.Format_RGB32)
     image.fill(background)
@@ -226,6 +246,6 @@ def _tile(
     into.setRenderHints(hints)
     into.setWorldTransform(at)
     into.setPen(pen)
-    into.drawLines(drawn)
+    into.drawLines(_lines(area, xs, ys))
     into.end()
     return QPixmap.fromImage(image)
