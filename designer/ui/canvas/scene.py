@@ -304,8 +304,9 @@ class _Edges:
 
 #: A line not made yet (a big design just opened): its style, ends, element, the WAN
 #: link it draws (its label), whether it goes with the rows when far out, its family,
-#: the rectangle round its two ends' boxes (left, top, right, bottom), and its straight
-#: route between them (the two points: the boxes do not move until it is made).
+#: the rectangle round its two ends' boxes (left, top, right, bottom), and its two
+#: ends' boxes (x, y, w, h): its straight route runs between them (the boxes do not
+#: move until it is made; see :func:`_waiting_route`).
 _LineWaiting = tuple[
     str,
     str,
@@ -315,12 +316,19 @@ _LineWaiting = tuple[
     bool,
     str,
     tuple[float, float, float, float],
-    list[routing.Point],
+    tuple[Rect, Rect],
 ]
 #: Around a line not made yet, what its item's bounds take in beyond its ends' points
 #: (EdgeItem.boundingRect: 40 for its findings badge; its 8-wide hit corridor, its
 #: arrow's wings): the first view's fit (DesignView.drawing_rect) measures it so.
 LINE_BOUNDS_PAD = 48.0
+
+
+def _waiting_route(line: _LineWaiting) -> list[routing.Point]:
+    """A waiting line's straight route between its two ends' boxes (the two points),
+    worked out when asked: the first view's fit needs few (see
+    :meth:`DesignScene.waiting_lines_beyond`), the line's item when it is made."""
+    return routing.straight(*line[8])
 
 
 def _end_rect(end: NodeItem | _Waiting) -> Rect:
@@ -1630,12 +1638,15 @@ class DesignScene(QGraphicsScene):
                     link = element if isinstance(element, WanLink) else None
                     planned.append((element.id, element.kind, *ends, element.id, link, a, b))
             keys = []
-            for field, target in drawn:
-                key = f"{element.id}|{field}|{target}"
-                a, b = line_end(element.id), line_end(target)
-                if a is not None and b is not None:
-                    planned.append((key, field, element.id, target, None, None, a, b))
-                    keys.append(key)
+            if drawn:  # (its end asked once: the same box, or what waits for it, each time)
+                element_id = element.id
+                a = line_end(element_id)
+                for field, target in drawn:
+                    key = f"{element_id}|{field}|{target}"
+                    b = line_end(target)
+                    if a is not None and b is not None:
+                        planned.append((key, field, element_id, target, None, None, a, b))
+                        keys.append(key)
             if keys:
                 relations[element.id] = keys
         if len(planned) <= ROUTE_AT_ONCE:
@@ -1654,12 +1665,26 @@ class DesignScene(QGraphicsScene):
         (a WAN link's) now (the first view's fit measures their labels), the rest in
         the slices after the first frame, or at once when anything reads
         :attr:`edges`; they are drawn straight until routed, as they would be."""
-        lines, edges_at, document = self._lines, self._edges_at, self.session.document
+        lines, edges_at, get = self._lines, self._edges_at, self.session.document.get
         ends = self._line_ends
+        #: The built boxes' rectangles (a DAG ends ~20 lines: four Qt calls each, once)
+        #: and each element class's family (its kind's), asked once.
+        built: dict[str, Rect] = {}
+        families: dict[type, str] = {type(None): ""}
         for key, style, source, target, element_id, link, a, b in planned:
             ends[key] = (a, b)
-            owner = document.get(element_id or source)
-            ra, rb = _end_rect(a), _end_rect(b)
+            owner = get(element_id or source)
+            family = families.get(type(owner))
+            if family is None:
+                family = families[type(owner)] = group_of(owner.__dict__["kind"])
+            if type(a) is _Waiting:
+                ra = a.rect_tuple
+            else:
+                ra = built.get(a.element_id) or built.setdefault(a.element_id, _end_rect(a))
+            if type(b) is _Waiting:
+                rb = b.rect_tuple
+            else:
+                rb = built.get(b.element_id) or built.setdefault(b.element_id, _end_rect(b))
             ax, ay, aw, ah = ra
             bx, by, bw, bh = rb
             lines[key] = (
@@ -1669,9 +1694,9 @@ class DesignScene(QGraphicsScene):
                 element_id,
                 link,
                 a.detail or b.detail,
-                group_of(owner.kind) if owner is not None else "",
+                family,
                 (min(ax, bx), min(ay, by), max(ax + aw, bx + bw), max(ay + ah, by + bh)),
-                routing.straight(ra, rb),
+                (ra, rb),
             )
             edges_at[source].add(key)
             edges_at[target].add(key)
@@ -1682,14 +1707,15 @@ class DesignScene(QGraphicsScene):
 
     def _make_line(self, key: str) -> EdgeItem:
         """Make a waiting line (:meth:`_wait_for_lines`), straight between its boxes."""
-        style, source, target, element_id, link, detail, family, _, route = self._lines.pop(key)
+        line = self._lines.pop(key)
+        style, source, target, element_id, link, detail, family, _, _ends = line
         label = self._link_label(link) if link is not None else ""
         edge = EdgeItem(self.theme, key, style, source, target, element_id, label, self.labels)
         edge.detail = detail
         edge.family = family
         if not self.layers.edge_shown(edge):
             edge.setVisible(False)
-        edge.set_route(_points(route))
+        edge.set_route(_points(_waiting_route(line)))
         self.addItem(edge)
         self._edges[key] = edge
         if link is not None and (found := self.link_loads.get(key)) is not None:
@@ -1722,10 +1748,11 @@ class DesignScene(QGraphicsScene):
         bounds as drawn lie inside, up to 4 px in)."""
         shown: dict[str, QRectF] = {}
         hidden, detail_visible = self.layers.hidden, self.detail_visible
-        for key, (*_, detail, family, _ends, route) in self._lines.items():
+        for key, line in self._lines.items():
+            detail, family = line[5], line[6]
             if family in hidden or (detail and not detail_visible):
                 continue
-            (x1, y1), (x2, y2) = route
+            (x1, y1), (x2, y2) = _waiting_route(line)
             pad = LINE_BOUNDS_PAD
             shown[key] = QRectF(min(x1, x2), min(y1, y2), abs(x2 - x1), abs(y2 - y1)).adjusted(
                 -pad, -pad, pad, pad
@@ -1753,10 +1780,27 @@ class DesignScene(QGraphicsScene):
         beyond: list[str] = []
         hidden, detail_visible = self.layers.hidden, self.detail_visible
         pad = LINE_BOUNDS_PAD
-        for key, (*_, detail, family, _ends, route) in self._lines.items():
+        # A straight route (routing.straight) runs between its two ends' centres,
+        # clipped to their borders, or from the inner box's centre up to the outer's
+        # top: its points lie within x from one centre's to the other's, y from the
+        # higher of the first centre and the second box's top down to the lower
+        # centre. A line whose such box, padded (and a unit more, for the rounding of
+        # the arithmetic below), lies inside is inside, without its route worked out.
+        inner_left, inner_top = left + pad + 1.0, top + pad + 1.0
+        inner_right, inner_bottom = right - pad - 1.0, bottom - pad - 1.0
+        for key, line in self._lines.items():
+            detail, family, ((ax, ay, aw, ah), (bx, by, bw, bh)) = line[5], line[6], line[8]
             if family in hidden or (detail and not detail_visible):
                 continue
-            (x1, y1), (x2, y2) = route
+            cax, cay, cbx, cby = ax + aw / 2, ay + ah / 2, bx + bw / 2, by + bh / 2
+            if (
+                min(cax, cbx) >= inner_left
+                and max(cax, cbx) <= inner_right
+                and min(cay, by) >= inner_top
+                and max(cay, cby) <= inner_bottom
+            ):
+                continue
+            (x1, y1), (x2, y2) = _waiting_route(line)
             # QRectF(min x, min y, |dx|, |dy|).adjusted(-pad, -pad, pad, pad): its edges.
             x, y = min(x1, x2) - pad, min(y1, y2) - pad
             w, h = (abs(x2 - x1) + pad) - -pad, (abs(y2 - y1) + pad) - -pad
