@@ -1919,12 +1919,12 @@ class DesignScene(QGraphicsScene):
             detail, family, ((ax, ay, aw, ah), (bx, by, bw, bh)) = line[5], line[6], line[8]
             if family in hidden or (detail and not detail_visible):
                 continue
-            cax, cay, cbx, cby = ax + aw / 2, ay + ah / 2, bx + bw / 2, by + bh / 2
-            if (
-                min(cax, cbx) >= inner_left
-                and max(cax, cbx) <= inner_right
-                and min(cay, by) >= inner_top
-                and max(cay, cby) <= inner_bottom
+            if (  # (the second box's top is above its centre)
+                inner_left <= ax + aw / 2 <= inner_right
+                and inner_left <= bx + bw / 2 <= inner_right
+                and inner_top <= ay + ah / 2 <= inner_bottom
+                and inner_top <= by
+                and by + bh / 2 <= inner_bottom
             ):
                 continue
             (x1, y1), (x2, y2) = _waiting_route(line)
