@@ -324,6 +324,10 @@ _LineWaiting = tuple[
 LINE_BOUNDS_PAD = 48.0
 
 
+#: A waiting line's rectangle round its two ends' boxes (left, top, right, bottom).
+_ENDS_UNION = itemgetter(7)
+
+
 def _waiting_route(line: _LineWaiting) -> list[routing.Point]:
     """A waiting line's straight route between its two ends' boxes (the two points),
     worked out when asked: the first view's fit needs few (see
@@ -1285,9 +1289,10 @@ class DesignScene(QGraphicsScene):
             self._build_boxes_in(left, top, right, bottom)
         # The lines meeting it (drawn straight between their boxes until routed; a
         # label sits on its line, within the margin).
+        lines = self._lines
         meeting = [
             key
-            for key, (*_, (x0, y0, x1, y1), _route) in self._lines.items()
+            for key, (x0, y0, x1, y1) in zip(lines, map(_ENDS_UNION, lines.values()), strict=True)
             if x0 <= right and x1 >= left and y0 <= bottom and y1 >= top
         ]
         for key in meeting:
@@ -1312,7 +1317,8 @@ class DesignScene(QGraphicsScene):
                 wanted.add(parent)  # whether its rows are named (even one laid out apart)
                 parent = box_parent.get(parent)
         unread = self._unread
-        for element_id in [i for i in self._order if i in wanted]:
+        # In design order: a pass in C over every box's id (30,717 at 100k), per view.
+        for element_id in list(filter(wanted.__contains__, self._order)):
             if element_id in pending or element_id in unread:
                 self._build_box(element_id)
 
