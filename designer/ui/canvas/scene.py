@@ -399,7 +399,8 @@ def _build_plan(element: ElementBase) -> _BuildPlan | None:
 class _CheckColumns(Protocol):
     """What the loader's structure check read of a design a column at a time
     (``designer.domain.structure.Columns``, kept by the Document until its first edit:
-    ``Document.load_columns``): the scene's build reads these."""
+    ``Document.load_columns``): the scene's build reads these (all set with
+    ``by_kind``; see :meth:`DesignScene._check_columns`)."""
 
     #: Every element's id, in design order.
     ids: list[str]
@@ -1035,6 +1036,8 @@ class DesignScene(QGraphicsScene):
         columns: _CheckColumns | None = getattr(self.session.document, "load_columns", None)
         if columns is None or columns.by_kind is None or not columns.runs:
             return None
+        if None in (columns.ids, columns.group_ids, columns.group_fields, columns.refs):
+            return None  # (a Columns made without them)
         kind = apart[0].kind
         if len(columns.ids) != len(design.elements) or (
             columns.by_kind.get(kind) is not self.session.document.index.by_kind.get(kind)
