@@ -40,7 +40,7 @@ from designer.domain.kinds import KINDS
 from designer.domain.persistent import PersistentList, PersistentMap
 from designer.domain.refs import iter_refs
 from designer.domain.reliability import ReliabilitySettings
-from designer.domain.structure import relation_errors, structural_errors, take_columns
+from designer.domain.structure import Columns, relation_errors, structural_errors, take_columns
 from designer.domain.workload import CapacitySettings
 
 __all__ = ["Document", "EditError", "Listener", "Refusal"]
@@ -113,6 +113,7 @@ class Document:
         self._layout: PersistentMap[str, LayoutEntry] = PersistentMap()
         self._live = LiveIndex(self._design)
         self._index: DesignIndex | None = None
+        self._columns: Columns | None = None
         self.revision = 0
         self._load(design or self._design)
 
@@ -125,6 +126,8 @@ class Document:
     def _emit(self, *events: DocumentEvent) -> None:
         self.revision += 1
         self._index = None
+        if not (len(events) == 1 and type(events[0]) is DesignReplaced):
+            self._columns = None  # (they describe the design as loaded)
         for event in events:
             for listener in list(self._listeners):
                 listener(event)
@@ -143,6 +146,14 @@ class Document:
 
     def get(self, element_id: str) -> ElementBase | None:
         return self._live.by_id.get(element_id)
+
+    @property
+    def load_columns(self) -> Columns | None:
+        """What the loader's structure check read of the design as loaded (its ids,
+        each kind's ids, fields and plain references, the runs of one kind), until the
+        first edit; None after it, or for a design not read from a file (the canvas's
+        build reads them: ``DesignScene._check_columns``)."""
+        return self._columns
 
     def elements_by_id(self) -> dict[str, ElementBase]:
         """The current design's elements by id: a copy of the index's map (C-speed),
@@ -209,6 +220,7 @@ class Document:
     def _load(self, design: Design) -> None:
         # A design the loader just checked: its index starts from what the check read.
         columns = take_columns(design.elements)
+        self._columns = columns
         self._elements = PersistentList(design.elements)
         self._layout = PersistentMap(design.layout)
         self._design = design.model_copy(

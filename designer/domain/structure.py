@@ -7,6 +7,7 @@ invariants are enforced by the loader and the Document and raise typed errors.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
@@ -42,6 +43,16 @@ class Columns(NamedTuple):
     #: The elements of each kind, in element order (None: not read; the index groups
     #: them by ``kinds``).
     by_kind: dict[str, list[ElementBase]] | None = None
+    #: With ``by_kind``, what the canvas's build of the design reads (the Document keeps
+    #: them until its first edit: ``Document.load_columns``): every element's id, each
+    #: kind's ids and fields (its elements' ``__dict__``s) aligned with ``by_kind``, each
+    #: plain reference read (``(kind, field)`` → an id or None per element, aligned
+    #: likewise) and the runs of one kind in element order (kind, length).
+    ids: list[str] | None = None
+    group_ids: dict[str, list[str]] | None = None
+    group_fields: dict[str, list[dict[str, Any]]] | None = None
+    refs: dict[tuple[str, str], list[str | None]] | None = None
+    runs: list[tuple[str, int]] | None = None
 
 
 def structural_errors(design: Design) -> list[StructuralError]:
@@ -161,11 +172,13 @@ def _whole_columns(design: Design) -> Columns | None:
     # come in runs: a generated 100,000-element design has ~20), with their fields and
     # ids (the same runs of the columns read above).
     groups: dict[type, tuple[list[ElementBase], list[dict[str, Any]], list[str]]] = {}
+    runs: list[tuple[str, int]] = []
     start = 0
     one_kind = True  # each class's elements all of one kind (the class's own)
     for cls, run in groupby(elements, type):
         members: list[ElementBase] = list(run)
         end = start + len(members)
+        runs.append((kinds[start], end - start))
         if one_kind and kinds[start:end].count(kinds[start]) != end - start:
             one_kind = False
         known = groups.get(cls)
@@ -198,6 +211,8 @@ def _whole_columns(design: Design) -> Columns | None:
         return found
 
     get = by_id.get
+    #: The plain references read, kept as columns (see Columns.refs).
+    kept: dict[tuple[str, str], list[str | None]] = {}
     for cls, (group, group_fields, _) in groups.items():
         plan = _PLANS.get(cls)
         if plan is None:
@@ -206,7 +221,11 @@ def _whole_columns(design: Design) -> Columns | None:
         for (name, _, walk), (_, column) in zip(refs, targets_columns(cls), strict=True):
             if column is not None:
                 ok, read = column
-                if not may_name(ok).issuperset(read(group_fields)):
+                if isinstance(read, partial) and read.func is map:  # one value each
+                    values = kept[group[0].kind, name] = list(read(group_fields))
+                    if not may_name(ok).issuperset(values):
+                        return None
+                elif not may_name(ok).issuperset(read(group_fields)):
                     return None
                 continue
             pairs: list[tuple[str, tuple[str, ...]]] = []
@@ -217,7 +236,19 @@ def _whole_columns(design: Design) -> Columns | None:
                 return None
         if not all(invariant.held_by(group, get) for invariant in invariants):
             return None
-    return Columns(elements, by_id, kinds, by_kind)
+    if by_kind is None:
+        return Columns(elements, by_id, kinds, None)
+    return Columns(
+        elements,
+        by_id,
+        kinds,
+        by_kind,
+        ids,
+        ids_of,
+        {group[0].kind: group_fields for group, group_fields, _ in groups.values()},
+        kept,
+        runs,
+    )
 
 
 #: The columns of the last design the loader found whole (one at most).

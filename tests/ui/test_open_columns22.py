@@ -24,12 +24,7 @@ from tests.ui.test_open_first_view import (  # noqa: F401  (big: a fixture)
     big,
 )
 
-pytestmark = [
-    pytest.mark.usefixtures("big"),  # designs over 20 elements open as big ones
-    pytest.mark.skipif(
-        not hasattr(Document, "load_columns"), reason="the Document keeps no check columns"
-    ),
-]
+pytestmark = [pytest.mark.usefixtures("big")]  # designs over 20 elements open as big ones
 
 
 def _file(tmp_path: Path, *, mixed: bool = False) -> Path:
