@@ -599,7 +599,11 @@ def test_large_designs_are_sized_on_a_worker_and_stale_jobs_skip(
 
     def gated(design):  # type: ignore[no-untyped-def]
         running.append(design.capacity.peak_factor)
-        gate.wait(10)
+        # Held until the test opens the gate, however long its edits take (a 10 s bound
+        # let the first edit's job end while a loaded machine still made the next edits:
+        # then the 5.0 job ran, not stale). The test opens it when it ends, whatever
+        # happened: the window's end waits for this job.
+        gate.wait()
         sized.append(design.capacity.peak_factor)
         return real(design)
 
@@ -610,13 +614,15 @@ def test_large_designs_are_sized_on_a_worker_and_stale_jobs_skip(
     assert panel.controller.report is not None and sized == [None]
     gate.clear()
     session = window.session
-    for peak in (4.0, 5.0, 6.0):
-        session.push(SetCapacity(CapacitySettings(peak_factor=peak)))
-        panel.controller.refresh()  # as the debounce timer would, edit by edit
-        # The edits after the first come while its job runs: on a loaded machine the
-        # worker could start it after the next edit, and then skip it as stale too.
-        qtbot.waitUntil(lambda: running == [None, 4.0], timeout=10_000)
-    gate.set()
+    try:
+        for peak in (4.0, 5.0, 6.0):
+            session.push(SetCapacity(CapacitySettings(peak_factor=peak)))
+            panel.controller.refresh()  # as the debounce timer would, edit by edit
+            # The edits after the first come while its job runs: on a loaded machine the
+            # worker could start it after the next edit, and then skip it as stale too.
+            qtbot.waitUntil(lambda: running == [None, 4.0], timeout=60_000)
+    finally:
+        gate.set()
     panel.controller.wait()
     qtbot.waitUntil(lambda: panel.controller.revision == session.document.revision)
     assert sized == [None, 4.0, 6.0], "the job for 5.0 was stale by the time it ran"
