@@ -11,6 +11,7 @@ import os
 import stat
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,15 +32,49 @@ if str(ROOT) not in sys.path:
 from benchmarks.generate import generate_design  # noqa: E402
 
 
+def _asleep_but_me() -> bool | None:
+    """Whether every other thread of this process sleeps (none running, waiting for a
+    core or in I/O), from Linux's ``/proc``; None where there is none."""
+    me = str(threading.get_native_id())
+    try:
+        tasks = [t for t in os.scandir("/proc/self/task") if t.name != me]
+        stats = [Path(t.path, "stat").read_text(encoding="ascii") for t in tasks]
+    except OSError:
+        return None
+    return all(stat.rsplit(")", 1)[1].split()[0] in "STtZXI" for stat in stats)
+
+
+def _until_turned(turned: threading.Event) -> None:
+    """Wait until the window's loop turned twice, or until the process sat asleep for a
+    second without it: a loop that turns wakes every 5 ms for the watch's timer, one
+    slowed by a loaded machine waits for a core (runnable, not asleep), while a frozen
+    one (its thread waiting for this worker) never wakes. Only the frozen loop ends the
+    wait early, however slow the machine (a fixed 10 s ended it on a loaded one too)."""
+    asleep_since: float | None = None
+    bound = time.monotonic() + 120  # without /proc, a frozen loop ends the wait here
+    while not turned.wait(0.01):
+        asleep = _asleep_but_me()
+        if asleep is None:
+            if time.monotonic() > bound:
+                return
+        elif not asleep:
+            asleep_since = None
+        elif asleep_since is None:
+            asleep_since = time.monotonic()
+        elif time.monotonic() - asleep_since > 1.0:
+            return
+
+
 @pytest.fixture
 def slow_worker_save(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """The save's worker (every design saves on one) waits 0.3 s before it writes (a
     big design's time, on a small one); records the thread it ran on, and what the
     window showed and how often its event loop turned while it ran. Watched (see
-    :func:`_watch`), it also waits, up to 10 s, until the window's loop turned twice:
-    on a loaded machine the save's first turn (the edit's repaint: 60-170 ms of wall
-    clock alone, 0.5-2.5 s at load 10) outlasted the 0.3 s, and the loop turned once
-    in the save (a frozen loop never turns, however long the worker waits)."""
+    :func:`_watch`), it also waits until the window's loop turned twice
+    (:func:`_until_turned`): on a loaded machine the save's first turn (the edit's
+    repaint: 60-170 ms of wall clock alone, 0.5-2.5 s at load 10) outlasted the 0.3 s,
+    and the loop turned once in the save (a frozen loop never turns, however long the
+    worker waits)."""
     seen: dict[str, Any] = {"threads": [], "messages": [], "ticks": 0}
     real_save = saving.save
     started = threading.Event()
@@ -50,7 +85,7 @@ def slow_worker_save(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         started.set()
         threading.Event().wait(0.3)
         if seen.get("watched"):
-            turned.wait(10)
+            _until_turned(turned)
         return real_save(*args, **kwargs)
 
     monkeypatch.setattr(saving, "save", slow_save)
