@@ -266,8 +266,18 @@ class LiveIndex:
             self._drop(element)
         for old, new in replaced:
             self._replace(old, new)
-        for position, element in added:
-            self._insert(design, position, element)
+        # Every element after an added one is indexed already unless it is added too: the
+        # first indexed one after a run of added positions is past the run's end (found
+        # once per run, not by a scan over the rest of the run per element: a paste or a
+        # plan of 8,000 elements scanned 32 M of them).
+        past = [0] * len(added)
+        following = -1  # the position of the next added element
+        for k in range(len(added) - 1, -1, -1):
+            position = added[k][0]
+            past[k] = past[k + 1] if position + 1 == following else position + 1
+            following = position
+        for (position, element), scan_from in zip(added, past, strict=True):
+            self._insert(design, position, element, scan_from)
         self.design = design
         self.revision += 1
         if self._first_cg is not None and any(
@@ -345,11 +355,14 @@ class LiveIndex:
         self.apply(design, added=added, removed=removed, replaced=replaced)
         return True
 
-    def _key_for(self, design: Design, position: int) -> float:
+    def _key_for(self, design: Design, position: int, scan_from: int) -> float:
+        """The sort key of the element added at ``position``: between its neighbours'.
+        The one after it is the first indexed element from ``scan_from`` on (those
+        between are added after it)."""
         elements = design.elements
         before = self.order[elements[position - 1].id] if position > 0 else None
         after = None
-        for j in range(position + 1, len(elements)):
+        for j in range(scan_from, len(elements)):
             after = self.order.get(elements[j].id)
             if after is not None:
                 break
@@ -366,7 +379,7 @@ class LiveIndex:
         self._order = {e.id: float(i) for i, e in enumerate(known)}
         self._keys = _sort_keys(len(known))
         self._regroup()
-        return self._key_for(design, position)
+        return self._key_for(design, position, scan_from)
 
     def _regroup(self) -> None:
         order = self.order
@@ -376,8 +389,8 @@ class LiveIndex:
             for members in groups.values():
                 members.sort(key=lambda e: order[e.id])
 
-    def _insert(self, design: Design, position: int, element: ElementBase) -> None:
-        key = self._key_for(design, position)
+    def _insert(self, design: Design, position: int, element: ElementBase, scan_from: int) -> None:
+        key = self._key_for(design, position, scan_from)
         self.order[element.id] = key
         self._keys.add(key)
         self.by_id[element.id] = element
