@@ -19,12 +19,26 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
 from designer.ui import dialogs
 from designer.ui.main_window import MainWindow
 
-__all__ = ["console_main", "launch", "no_modal_dialogs", "user_folders"]
+__all__ = ["activate", "console_main", "launch", "no_modal_dialogs", "user_folders"]
+
+
+def activate(widget: QWidget) -> None:
+    """Make ``widget``'s window the active one, as a user's click or a desktop's new
+    dialog does: shortcuts and mnemonics fire in the active window, and offscreen another
+    window may stay the active one. Asked, the platform activates it a turn later
+    (``QApplication.setActiveWindow`` did it at once, but is deprecated)."""
+    widget.activateWindow()
+    for _ in range(200):
+        if QApplication.activeWindow() is widget:
+            return
+        QTest.qWait(10)
+    assert QApplication.activeWindow() is widget
 
 
 def console_main() -> Callable[..., int]:

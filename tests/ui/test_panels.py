@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from gui_door import activate
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QDrag, QKeySequence, QPixmap, QShortcut
 from PySide6.QtTest import QTest
@@ -96,19 +97,6 @@ def _show(qtbot, widget):
     widget.show()
     qtbot.waitExposed(widget)
     return widget
-
-
-def _activate(widget) -> None:
-    """Make ``widget``'s window the active one: shortcuts only fire in an active window,
-    and under pytest another window may still be the active one after this one shows.
-    Asked, the platform activates it in a later turn of the event loop
-    (``QApplication.setActiveWindow`` did it at once, but is deprecated)."""
-    widget.activateWindow()
-    for _ in range(200):
-        if QApplication.activeWindow() is widget:
-            break
-        QTest.qWait(10)
-    assert QApplication.activeWindow() is widget
 
 
 def _type_into(widget, text: str) -> None:
@@ -900,7 +888,7 @@ def test_palette_mime_and_filter(qtbot, session):
 
 def test_panel_keys_win_over_window_shortcuts_inside_the_panel(qtbot, session):
     panel = _show(qtbot, PalettePanel(session))
-    _activate(panel)
+    activate(panel)
     window_find: list[bool] = []
     shortcut = QShortcut(QKeySequence.StandardKey.Find, panel)
     shortcut.activated.connect(lambda: window_find.append(True))
@@ -916,7 +904,7 @@ def test_panel_keys_win_over_window_shortcuts_inside_the_panel(qtbot, session):
     assert window_find == [True]
 
     problems = _show(qtbot, ProblemsPanel(session))
-    _activate(problems)
+    activate(problems)
     warnings = problems.toggles[Severity.WARNING]
     problems.table.setFocus()
     QTest.keyClick(problems.table, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)

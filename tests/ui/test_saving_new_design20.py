@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_door import console_main
+from gui_door import activate, console_main
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
@@ -124,15 +124,7 @@ def test_save_the_changes_discard_has_an_alt_key(
         box.grab().save(str(tmp_path / "save-changes.png"))
         # Had Alt+D done nothing, Escape (Cancel) ends the dialog: the test fails, not hangs.
         QTimer.singleShot(2000, lambda: _escape_any_dialog())
-        # Offscreen the window stays the active one when the dialog shows; on a desktop
-        # the dialog is. Asked, the platform makes it so in a later turn of the loop
-        # (QApplication.setActiveWindow did it at once, but is deprecated).
-        box.activateWindow()
-        for _ in range(200):
-            if QApplication.activeWindow() is box:
-                break
-            QTest.qWait(10)
-        assert QApplication.activeWindow() is box
+        activate(box)  # as on a desktop (offscreen the window stays the active one)
         QTest.keyClick(box, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
 
     QTimer.singleShot(0, answer)
