@@ -15,9 +15,10 @@ from typing import Literal
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from designer import collector
-from designer.domain.design import ScenarioStep
+from designer.domain.design import ExpectedOutcome, ScenarioStep
 from designer.domain.words import plural
 from designer.simulation import Action, SimulationError, SimulationResult, Simulator, StepState
+from designer.simulation.expectations import judged_at
 from designer.ui.session import EditorSession, sharing_the_ui_thread
 from designer.ui.simulation.facts import StateFacts, state_facts
 from designer.ui.simulation.frames import AfterPaint, next_turn
@@ -30,8 +31,6 @@ log = logging.getLogger(__name__)
 SPEEDS = (1.0, 5.0, 10.0, 30.0, 60.0, 300.0)
 #: Timer period of playback, ms (≥ 30 frames per second).
 FRAME_MS = 30
-#: How far past the last event the timeline runs, seconds.
-TAIL_S = 20.0
 #: Designs up to this many elements are prepared for simulation on the UI thread when
 #: simulation mode starts; larger ones on a worker, so entering the mode never blocks.
 SYNC_PREPARE_LIMIT = 3000
@@ -100,6 +99,9 @@ class SimulationController(QObject):
         self.session = session
         self.active = False
         self.steps: list[ScenarioStep] = []
+        #: The expected outcome of the saved scenario played (set_steps), while its steps
+        #: are the ones played: a time it states (``at_s``) is where the timeline ends.
+        self.expected: ExpectedOutcome | None = None
         self.result: SimulationResult | None = None
         self.time = 0.0
         self.speed = 10.0
@@ -109,7 +111,7 @@ class SimulationController(QObject):
         # cursor can change, the phase (interval between two of them) and its state.
         self._state_result: SimulationResult | None = None
         self._state_breaks: list[float] = []
-        #: The result the timeline's end was worked out for, and that end (end_s).
+        #: The result the timeline's end was worked out for, and that end (its horizon).
         self._end: tuple[SimulationResult | None, float] = (None, 0.0)
         self._state_phase = -1
         self._state: StepState | None = None
@@ -363,9 +365,10 @@ class SimulationController(QObject):
         steps = [s for i, s in enumerate(self.steps) if i != number]
         self._replace(steps)
 
-    def set_steps(self, steps: list[ScenarioStep]) -> None:
-        """Play ``steps`` from the start (a saved scenario, a test)."""
-        self._replace(list(steps))
+    def set_steps(self, steps: list[ScenarioStep], expected: ExpectedOutcome | None = None) -> None:
+        """Play ``steps`` from the start (a saved scenario with its ``expected`` outcome,
+        a test)."""
+        self._replace(list(steps), expected)
         self.set_time(0.0)
 
     def clear(self) -> None:
@@ -377,11 +380,13 @@ class SimulationController(QObject):
         steps = sorted([*self.steps, step], key=lambda s: s.at_s)
         self._replace(steps)
 
-    def _replace(self, steps: list[ScenarioStep]) -> None:
-        previous = self.steps
-        self.steps = steps
+    def _replace(self, steps: list[ScenarioStep], expected: ExpectedOutcome | None = None) -> None:
+        previous = self.steps, self.expected
+        # A step added to or taken from a saved scenario makes another scenario: its
+        # expectation (and the time it states) no longer applies.
+        self.steps, self.expected = steps, expected
         if not self._rerun():
-            self.steps = previous
+            self.steps, self.expected = previous
             self._rerun()
         self.result_changed.emit()
         self.time_changed.emit(self.time)
@@ -397,17 +402,23 @@ class SimulationController(QObject):
     # -- time --------------------------------------------------------------------------
     @property
     def duration(self) -> float:
-        """The length of the timeline: the scenario's window (its last step, event or
-        mount, an hour of a copy queue still growing: :attr:`SimulationResult.end_s`),
-        plus a tail."""
+        """The length of the timeline: the scenario's horizon, where it is judged
+        (:func:`~designer.simulation.expectations.judged_at`: the time a saved
+        scenario's expectation states, else its window: its last step, event or mount,
+        an hour of a copy queue still growing, :attr:`SimulationResult.end_s`).
+
+        The playhead ends there, on the state *Save scenario…*, *Run all scenarios*,
+        ``check --scenarios`` and the review report judge: it ran 20 s past it, and a
+        growing copy queue read "17.2 min" behind at the end of the window where the
+        saved scenario says 17.1 (ui22). A later step is added at the horizon."""
         result = self.result
         if result is None:
             return 60.0
         if self._end[0] is not result:
             # Once per result: read at every frame while playing, and end_s goes over
             # every step's databases.
-            self._end = (result, result.end_s)
-        return max(self._end[1], *(s.at_s for s in self.steps)) + TAIL_S
+            self._end = (result, judged_at(result, self.expected))
+        return max(self._end[1], *(s.at_s for s in self.steps))
 
     def state(self) -> StepState | None:
         """The state at the time cursor (None while the simulator is being prepared).
@@ -449,9 +460,14 @@ class SimulationController(QObject):
         return facts
 
     def set_time(self, t: float) -> None:
-        t = max(0.0, min(float(t), self.duration))
+        asked = float(t)
+        t = max(0.0, min(asked, self.duration))
         if t != self.time:
             self.time = t
+            self.time_changed.emit(t)
+        elif t != asked:
+            # Dragged past an end (the slider or the playhead): back to the time held,
+            # not left where the drag let go (a scenario over at 0:00 has no room).
             self.time_changed.emit(t)
 
     def step_forward(self) -> None:

@@ -214,6 +214,9 @@ class ScenarioBar(QWidget):
             self.steps_row.insertWidget(self.steps_row.count() - 1, chip)
             chip.show()
         self.hint.setVisible(not self.controller.steps)
+        # A scenario over at its start (nothing follows the failure) has no time to move
+        # through: its playhead stays at 0:00, the horizon.
+        self.slider.setEnabled(self.controller.duration > 0)
         self._refresh_actions()
         self._on_time(self.controller.time)
 

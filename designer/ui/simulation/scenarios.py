@@ -137,7 +137,7 @@ class ScenarioActions:
         scenario = next((s for s in controller.session.design.scenarios if s.name == name), None)
         if scenario is None or not controller.active:
             return False
-        controller.set_steps(list(scenario.steps))
+        controller.set_steps(list(scenario.steps), scenario.expected)
         controller.play()
         count = len(scenario.steps)
         self._status(f"Playing saved scenario {name!r} ({count} step{'' if count == 1 else 's'})")

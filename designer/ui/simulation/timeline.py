@@ -79,6 +79,9 @@ LABEL_MARGIN = 4
 #: The dots' size (px); smaller where three kinds or more stack in a lane at one moment.
 DOT_SIZE = 11
 STACKED_DOT_SIZE = 8
+#: The least time span the plots show, seconds: a scenario whose horizon is its start
+#: (nothing follows the failure) is drawn over this much, its playhead held at 0:00.
+MIN_SPAN_S = 20.0
 
 
 def stacked_dots(events: Sequence[Event]) -> list[tuple[float, int]]:
@@ -423,7 +426,9 @@ class TimelinePanel(QWidget):
 
     def refresh(self) -> None:
         result = self.controller.result
-        end = self.controller.duration
+        # The playhead ends at the scenario's horizon; one over at its start (a witness
+        # failed, nothing follows) is drawn over its first seconds all the same.
+        end = max(self.controller.duration, MIN_SPAN_S)
         rto_target = self.controller.session.design.intent.rto_target_min * 60.0
         self.rto_line.setPos(rto_target)
         self.rto_line.setVisible(rto_target <= end * 1.5)
@@ -484,6 +489,8 @@ class TimelinePanel(QWidget):
         margin = STACK_SPREAD + 0.38
         self.events_plot.setYRange(-margin, len(LANES) - 1 + margin, padding=0)
         self._place_labels()
+        for line in self.playheads:
+            line.setMovable(self.controller.duration > 0)  # as the scenario bar's slider
         self._on_time(self.controller.time)
 
     def _place_empty_note(self) -> None:
@@ -492,7 +499,7 @@ class TimelinePanel(QWidget):
 
     def _fit_all(self, whole: bool) -> None:
         """ "Fit all" down: the whole time span; up again: back to the failover."""
-        end = self.controller.duration
+        end = max(self.controller.duration, MIN_SPAN_S)
         self.events_plot.setXRange(
             0, end if whole or not self._focus else self._focus, padding=0.02
         )
