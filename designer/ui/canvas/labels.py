@@ -27,8 +27,8 @@ box (a higher z value: lines over containers, rows over lines).
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -41,6 +41,7 @@ __all__ = [
     "Fit",
     "Labels",
     "Metrics",
+    "distinguishing_ends",
     "em_px",
     "forget_metrics",
     "metrics_for",
@@ -148,6 +149,35 @@ def readable(shown: str, text: str, min_chars: int = 2, tail: str = "") -> bool:
     if shown == text or (kept >= min(4, len(text)) and kept >= 0.4 * len(text)):
         return True
     return bool(tail) and kept >= min(3, len(text)) and shown.endswith(tail)
+
+
+def distinguishing_ends(names: Iterable[str]) -> dict[str, tuple[str, int]]:
+    """Each name's end that tells it from the others: what follows the longest start it
+    shares with any of them, and that start's length. A name no other starts like, or
+    one given twice, has no such end (""). The names that share the longest start with
+    a name are next to it in order: the ends come from one sort.
+
+    Examples
+    --------
+    >>> ends = distinguishing_ends(["DC01-APP0013", "DC01-APP0045", "DC01-AD1"])
+    >>> ends["DC01-APP0013"], ends["DC01-AD1"]
+    (('13', 10), ('D1', 6))
+    >>> distinguishing_ends(["DAG01-MBX-DC01-01", "DC01-APP0025", "x", "x"])
+    {'DAG01-MBX-DC01-01': ('AG01-MBX-DC01-01', 1), 'DC01-APP0025': ('C01-APP0025', 1), 'x': ('', 0)}
+    """
+    counts = Counter(names)
+    ordered = sorted(counts)
+    shared = [0] * len(ordered)
+    for i in range(1, len(ordered)):
+        a, b = ordered[i - 1], ordered[i]
+        size = min(len(a), len(b))
+        common = next((k for k in range(size) if a[k] != b[k]), size)
+        shared[i - 1] = max(shared[i - 1], common)
+        shared[i] = max(shared[i], common)
+    return {
+        name: (name[n:], n) if counts[name] == 1 and 0 < n < len(name) else ("", 0)
+        for name, n in zip(ordered, shared, strict=True)
+    }
 
 
 def _kept(shown: str) -> int:

@@ -125,8 +125,9 @@ def elide_name(
     """``name`` fitted to ``width``. Neighbours' names share words (PHL-MBX01 SG1 DB
     (sec), PHL-MBX01 SG2 DB (sec)): the words two thirds of them share go first (shown
     as "…"), so what tells a box apart stays; only then is the middle cut. When that
-    is not readable, the start is cut if that keeps ``tail`` (the end that tells the
-    name from its siblings' names) whole: "…0001" for DAG01-DB0001 beside DAG01-DB0002.
+    is not readable, or cuts twice, the start is cut if that keeps ``tail`` (the end
+    that tells the name from its siblings' names) whole: "…0001" for DAG01-DB0001
+    beside DAG01-DB0002, "…PP0001" for DC01-APP0001 (not "…AP…001").
 
     ``common`` counts, per word, the neighbours whose name has it, and under ``""``
     the number of neighbours (or is a function returning the counts); ``tail`` may be
@@ -134,12 +135,17 @@ def elide_name(
     if metrics.horizontalAdvance(name) <= width:
         return name
     shown = _elided(metrics, name, width, common)
-    if readable(shown, name):
+    fine = readable(shown, name)
+    if fine and shown.count("…") < 2:
         return shown
+    # Unreadable, or cut twice ("…AP…001" of DC01-APP0001, its shared "DC01" left out
+    # first): a cut at the start keeping the end whole reads better ("…PP0001", ui22).
     end = tail() if callable(tail) else tail
     if end:
         left = metrics.elidedText(name, Qt.TextElideMode.ElideLeft, width)
-        if readable(left, name, tail=end):
+        if readable(left, name, tail=end) and (
+            not fine or len(left.replace("…", "")) >= len(shown.replace("…", ""))
+        ):
             return left
     return shown
 
@@ -329,8 +335,9 @@ class NodeHost(Protocol):
         """Words of the names of the box's siblings (see :func:`elide_name`)."""
         ...
 
-    def sibling_prefix(self, element_id: str) -> str:
-        """The start the names of the box's siblings share (see :func:`elide_name`)."""
+    def sibling_tail(self, element_id: str) -> str:
+        """The end of the box's name that tells it from its siblings' (see
+        :func:`elide_name`)."""
         ...
 
 
@@ -668,10 +675,8 @@ class NodeItem(QGraphicsRectItem):
 
     def _tail(self) -> str:
         """The end of the name that tells it from its siblings' (see
-        :meth:`DesignScene.sibling_prefix`): "" when nothing is shared."""
-        prefix = self._scene.sibling_prefix(self.element_id)
-        name = self.name
-        return name[len(prefix) :] if prefix and name.startswith(prefix) else ""
+        :meth:`DesignScene.sibling_tail`): "" when nothing does."""
+        return self._scene.sibling_tail(self.element_id)
 
     def _paint_container(
         self, painter: QPainter, r: QRectF, lod: float, header, accent: QColor
@@ -750,7 +755,10 @@ class NodeItem(QGraphicsRectItem):
         if fitted is not None:
             width = r.width() - 7 - (21 if scale * 16 >= MIN_TEXT_PX else 0) - 8
             metrics = metrics_for(fitted[0])
-            ok = readable(self._elide(metrics, self.name, width), self.name)
+            # As the row draws it: a cut that keeps the end its siblings differ in reads
+            # (ui22: a host of DC01-AD1, DC01-APP0001 and DAG01-MBX-DC01-01 said "4 VMs"
+            # at 50 % where its rows, drawn, were named).
+            ok = readable(self._elide(metrics, self.name, width), self.name, tail=self._tail())
         self._readable_at = (scale, ok)
         return ok
 
@@ -760,7 +768,8 @@ class NodeItem(QGraphicsRectItem):
         if self._readable_best is None:
             width = self.rect().width() - 7 - 21 - 8  # the icon shows when zoomed in
             metrics = metrics_for(self._scene.theme.font)
-            self._readable_best = readable(self._elide(metrics, self.name, width), self.name)
+            shown = self._elide(metrics, self.name, width)
+            self._readable_best = readable(shown, self.name, tail=self._tail())
         return self._readable_best
 
     def _title_rect(self, bar: QRectF, lod: float) -> QRectF:
