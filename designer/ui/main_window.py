@@ -79,6 +79,7 @@ from designer.ui.canvas.layers import LAYER_GROUPS
 from designer.ui.canvas.menus import DUPLICATE_KEY, FIT_KEY
 from designer.ui.canvas.view import DesignView
 from designer.ui.dialogs import choose
+from designer.ui.dock_heights import DockHeights
 from designer.ui.file_ops import (
     RecentFiles,
     beside,
@@ -171,6 +172,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.view)
         self.docks: list[QDockWidget] = []
         self._dock_sizes: list[tuple[QDockWidget, int, Qt.Orientation]] = []
+        #: The dock areas' heights: grown by panels, left as the user drags them.
+        self.dock_heights = DockHeights(self)
         self._build_actions()
         self._build_menus()
         self._build_status()
@@ -493,12 +496,15 @@ class MainWindow(QMainWindow):
         for group in layers.hidden_groups_of(self.session.selection):
             self.act_layers[group].setChecked(True)
 
-    def _fit_dock(self, dock: QDockWidget, visible: bool) -> None:
+    def _fit_dock(self, dock: QDockWidget, visible: bool, asked: bool = False) -> None:
+        """Grow ``dock`` to its content when its tab is raised (not past a height the
+        user set by hand: see :mod:`designer.ui.dock_heights`), or when its panel
+        ``asked`` for room (the copy plan's preview, more rows)."""
         if visible and self.isVisible():
             # After the tab switch has settled: a resize inside it is undone by it.
-            lifetime.soon(self, functools.partial(self._resize_dock_to_content, dock))
+            lifetime.soon(self, functools.partial(self._resize_dock_to_content, dock, asked))
 
-    def _resize_dock_to_content(self, dock: QDockWidget) -> None:
+    def _resize_dock_to_content(self, dock: QDockWidget, asked: bool = False) -> None:
         panel = dock.widget()
         wanted = getattr(panel, "preferred_height", None)
         if wanted is None or not dock.isVisible() or not shiboken6.isValid(self):
@@ -519,8 +525,7 @@ class MainWindow(QMainWindow):
         # 1280 x 800, where a DAG's 12 databases (the most the panel asks room for)
         # scrolled; the canvas keeps ~240 px above it there.
         height = min(int(wanted()) + title + tabs, self.height() * 3 // 5)
-        if height > dock.height():
-            self.resizeDocks([dock], [height], Qt.Orientation.Vertical)
+        self.dock_heights.grow(dock, height, asked=asked)
 
     @staticmethod
     def _follow(proxy: QAction, source: QAction) -> None:
@@ -585,7 +590,7 @@ class MainWindow(QMainWindow):
                 fitted.visibilityChanged.connect(functools.partial(self._fit_dock, fitted))
                 wanted = getattr(fitted.widget(), "height_wanted", None)
                 if wanted is not None:  # (the Databases panel's plan preview shown)
-                    wanted.connect(functools.partial(self._fit_dock, fitted, True))
+                    wanted.connect(functools.partial(self._fit_dock, fitted, True, True))
         if "ProblemsDock" in by_name:
             by_name["ProblemsDock"].raise_()
         self._dock_sizes = [

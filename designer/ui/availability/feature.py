@@ -113,10 +113,17 @@ class AvailabilityFeature(QObject):
         self.panel.compute()
 
     def show(self) -> None:
-        """Show and raise the Availability dock, tall enough for its chart."""
+        """Show and raise the Availability dock, tall enough for its chart: its area
+        grown to that, not shrunk (the Databases tab beside it held 432 px at 1280 x
+        800, and went from 330 back to 432 at each switch: eyes21 #6), nor grown past
+        a height the user dragged it to."""
         self.dock.show()
         self.dock.raise_()
-        self.window.resizeDocks([self.dock], [SHOWN_HEIGHT], Qt.Orientation.Vertical)
+        heights = getattr(self.window, "dock_heights", None)
+        if heights is not None:
+            heights.grow(self.dock, SHOWN_HEIGHT)
+        else:
+            self.window.resizeDocks([self.dock], [SHOWN_HEIGHT], Qt.Orientation.Vertical)
 
     def _target_of_selection(self) -> tuple[str, str] | None:
         selection = self.session.selection
