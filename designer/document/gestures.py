@@ -76,8 +76,8 @@ class Proposal:
     """A gesture the model accepts: the command to push and what it does, in words
     ("add a WAN link between Boston and Worcester"); ``element`` is the element it
     creates, if any (the canvas selects it); ``makes``, for a connection, the kind of
-    line it draws in a few words ("new WAN link", "DAG's members": the canvas menu's
-    *Connect To* entries say it)."""
+    line it draws or the reference it sets, in a few words ("new WAN link", "joins its
+    members": the canvas menu's *Connect To* entries say it)."""
 
     command: Command
     says: str
@@ -224,8 +224,23 @@ def _fill(
         return refusal
     text = fill.text.format(**names, field=field_phrase(name))
     says = fill.says.format(**names, field=field_phrase(name))
-    makes = f"{KINDS[owner.kind].label}'s {field_phrase(name)}"
-    return Proposal(SetReference(owner.id, name, value, text), says, makes=makes)
+    return Proposal(
+        SetReference(owner.id, name, value, text), says, makes=_fill_makes(owner, b, name)
+    )
+
+
+def _fill_makes(owner: ElementBase, target: ElementBase, name: str) -> str:
+    """What a reference set does, said after the target of a *Connect To* entry: the
+    source "joins its members" (a VM's menu: "DAG01 (DAG) — joins its members"), "becomes
+    its witness"; from the owner's menu the target is "added to the DAG's members" or
+    "becomes the DAG's witness". It said "DAG's members", which read as a list of them,
+    where every other entry says what it makes ("— new WAN link") (eyes22 #8)."""
+    field = field_phrase(name)
+    many = isinstance(getattr(owner, name), list)
+    if owner is target:
+        return f"joins its {field}" if many else f"becomes its {field}"
+    label = KINDS[owner.kind].label
+    return f"added to the {label}'s {field}" if many else f"becomes the {label}'s {field}"
 
 
 # -- drops from the palette -----------------------------------------------------------------

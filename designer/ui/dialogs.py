@@ -7,9 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QAbstractButton, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 
-__all__ = ["TEXT_BOX_MAX_PX", "ask_text", "choose", "text_dialog"]
+__all__ = ["TEXT_BOX_MAX_PX", "ask_item", "ask_text", "choose", "text_dialog"]
 
 #: The widest a text box of :func:`ask_text` grows to fit the text it offers.
 TEXT_BOX_MAX_PX = 640
@@ -75,3 +82,31 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     value = dialog.textValue()
     dialog.deleteLater()
     return value, ok
+
+
+def ask_item(
+    parent: QWidget | None, title: str, label: str, items: Sequence[str]
+) -> tuple[str, bool]:
+    """``QInputDialog.getItem(parent, title, label, items, 0, True)`` whose first Enter
+    picks the item typed: in Qt's, the editable list took the first Enter to complete
+    what was typed ("DAG" to "DAG01 (DAG) — joins its members") and a second was needed
+    for OK (eyes22 #8). The item chosen, and whether it was chosen (an item's text)."""
+    dialog = QInputDialog(parent)
+    dialog.setObjectName("AskItemDialog")
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setComboBoxItems(list(items))
+    dialog.setComboBoxEditable(True)
+    box = dialog.findChild(QComboBox)
+    line = box.lineEdit() if box is not None else None
+    if line is not None:
+
+        def picked() -> None:
+            if line.text() in items:
+                dialog.accept()
+
+        line.returnPressed.connect(picked)
+    ok = dialog.exec() == QInputDialog.DialogCode.Accepted
+    value = dialog.textValue()
+    dialog.deleteLater()
+    return value, ok and value in items

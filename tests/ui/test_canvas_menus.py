@@ -70,7 +70,7 @@ def test_a_boxs_menu_offers_rename_connect_add_and_the_edits(canvas) -> None:  #
     # By name: the DAG it may join, the LUNs it may have a disk on; each says what it
     # makes (eyes20 #15: LUN to LUN made a mirror, LUN to VM a disk, unsaid).
     assert targets == [
-        "DAG-West (DAG) — DAG's members",
+        "DAG-West (DAG) — joins its members",
         "LUN-B1 (LUN) — new virtual disk",
         "LUN-B2 (LUN) — new virtual disk",
         "LUN-W1 (LUN) — new virtual disk",

@@ -100,9 +100,12 @@ def test_connect_to_names_the_reference_it_sets_in_words(launch: Any) -> None:
     window = launch(SAMPLE)
     lun = _connect_to_entries(window, "lun-bos-mbx01-db")  # 70 targets: the chooser
     disk = [e for e in lun if "(virtual disk)" in e]
-    assert len(disk) == 44 and all(e.endswith(" — virtual disk's LUN") for e in disk), disk
+    # What each does (wave 22, eyes22 #8: "— virtual disk's LUN" read as a name).
+    assert len(disk) == 44 and all(e.endswith(" — becomes its LUN") for e in disk), disk
     balancer = _connect_to_entries(window, "lb-bos")
-    assert balancer == ["WOR CAS array (CAS array) — load balancer's CAS arrays"], balancer
+    assert balancer == ["WOR CAS array (CAS array) — added to the load balancer's CAS arrays"], (
+        balancer
+    )
     assert not [e for e in lun + balancer if "_" in e or "'s lun" in e or "cas arrays" in e]
 
 

@@ -13,11 +13,12 @@ from typing import Protocol
 
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from designer.document.gestures import Proposal, connection_targets
 from designer.domain.elements import ElementBase
 from designer.domain.kinds import KINDS, connectable_kinds
+from designer.ui import dialogs
 from designer.ui.alt_keys import give_alt_keys, plain
 from designer.ui.canvas.editor import CanvasEditor
 from designer.ui.canvas.items.edge import EdgeItem
@@ -164,10 +165,8 @@ def _connect_entries(menu: QMenu, host: CanvasMenuHost, source: str) -> None:
     def choose() -> None:
         labels = [_target_entry(t, p) for t, p in targets]
         parent = menu.parentWidget()
-        picked, ok = QInputDialog.getItem(
-            parent, "Connect to", f"Connect {name} to:", labels, 0, True
-        )
-        if ok and picked in labels:
+        picked, ok = dialogs.ask_item(parent, "Connect to", f"Connect {name} to:", labels)
+        if ok:
             _connect(host, targets[labels.index(picked)][1])
 
     menu.addAction(f"C&onnect To… ({len(targets)})", choose)
