@@ -24,7 +24,10 @@ from PySide6.QtGui import (
     QPageSize,
     QPainter,
     QPdfWriter,
+    QTextBlock,
+    QTextCursor,
     QTextDocument,
+    QTextFormat,
     QTextOption,
 )
 from PySide6.QtSvg import QSvgRenderer
@@ -51,6 +54,7 @@ __all__ = [
     "ReviewJob",
     "diagram_png",
     "diagram_source",
+    "keep_headings_with_next",
     "pdf_parts",
     "prepare_review",
     "render_review",
@@ -141,9 +145,59 @@ def _document(html_text: str, width: float, images: dict[str, QImage]) -> QTextD
     return doc
 
 
+def keep_headings_with_next(doc: QTextDocument) -> int:
+    """A heading that would end a page, what follows it on the next, starts the next
+    page instead (a page break before it): the review PDF's "Log LUNs" and "Capacity"
+    headings stood alone at a page's foot, their tables overleaf (eyes21 #8, eyes22 #11).
+    Qt's rich text has no "keep with next": the document is laid out again after each
+    break, so a heading over a heading moves with it. Returns the breaks added."""
+    height = doc.pageSize().height()
+    added = 0
+    for _ in range(200):  # a break per heading at most; each moves only later text
+        # Laid out whole first: Qt lays a document out as it is read, and a block's
+        # format set while the rest waited left a layout that lost the later pages.
+        doc.pageCount()
+        layout = doc.documentLayout()
+        lonely = None
+        block = doc.begin()
+        while block.isValid():
+            form = block.blockFormat()
+            top = layout.blockBoundingRect(block).top()
+            if (
+                form.headingLevel() > 0
+                # (at a page's top already, a break before it would move nothing)
+                and top % height > layout.blockBoundingRect(block).height()
+                and not form.pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
+            ):
+                following = _next_content(block)
+                if following is not None and int(top // height) != int(
+                    layout.blockBoundingRect(following).top() // height
+                ):
+                    lonely = block
+                    break
+            block = block.next()
+        if lonely is None:
+            return added
+        cursor = QTextCursor(lonely)
+        form = lonely.blockFormat()
+        form.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        cursor.setBlockFormat(form)
+        added += 1
+    return added
+
+
+def _next_content(block: QTextBlock) -> QTextBlock | None:
+    """The block after ``block`` with text (a table's first cell, the next paragraph)."""
+    following = block.next()
+    while following.isValid() and not following.text().strip():
+        following = following.next()
+    return following if following.isValid() else None
+
+
 def _draw_pages(writer: QPdfWriter, painter: QPainter, doc: QTextDocument, first: bool) -> bool:
     page = QRectF(0, 0, writer.width(), writer.height())
     doc.setPageSize(page.size())
+    keep_headings_with_next(doc)
     for n in range(doc.pageCount()):
         if not first:
             writer.newPage()
