@@ -566,6 +566,8 @@ class DesignScene(QGraphicsScene):
         self._affixes: dict[tuple[str | None, str], Counter[str]] = {}
         #: Per group of boxes (:meth:`sibling_tail`), each name's distinguishing end.
         self._tails: dict[tuple[str, str | None, str], dict[str, tuple[str, int]]] = {}
+        #: Each box's distinguishing end, once worked out (see :meth:`sibling_tail`).
+        self._tail_of: dict[str, str] = {}
         #: Top-level boxes in the order they were drawn (see :meth:`_top_level`); None
         #: until needed. Kept as boxes come and go (an edit): made again, a walk over
         #: every box (3–8 ms at 100k), it was most of the paint after each edit.
@@ -793,6 +795,7 @@ class DesignScene(QGraphicsScene):
         self._child_rects.clear()
         self._affixes.clear()
         self._tails.clear()
+        self._tail_of.clear()
         self.pictured.clear()
         self.labels.forget()
         self._top_boxes = None
@@ -1991,6 +1994,9 @@ class DesignScene(QGraphicsScene):
         by its end (ui22: a VM's name in a 110 px box at 60 % kept its two fifths by one
         letter, "…P0013", or showed nothing; the siblings' common start was "DC01-A"
         beside DC01-AD1, "D" beside a mailbox server)."""
+        kept = self._tail_of.get(element_id)
+        if kept is not None:
+            return kept  # (a row asks at each of its fits: its name, its icon's room…)
         node = self.nodes.get(element_id)
         if node is None:
             return ""
@@ -2002,6 +2008,7 @@ class DesignScene(QGraphicsScene):
                 found = self._group_tails(("cousins", grandparent, kind)).get(node.name)
                 if found is not None and found[1] > shared:
                     tail = found[0]
+        self._tail_of[element_id] = tail
         return tail
 
     def _group_tails(self, key: tuple[str, str | None, str]) -> dict[str, tuple[str, int]]:
@@ -2809,6 +2816,7 @@ class DesignScene(QGraphicsScene):
         if not isinstance(event, LayoutChanged):
             self._affixes.clear()  # names or boxes changed
             self._tails.clear()
+            self._tail_of.clear()
             self.labels.forget()  # a name's elision depends on its neighbours' names
         if isinstance(event, DesignReplaced):
             self.link_loads = {}  # another design's: its own come with its sizing
