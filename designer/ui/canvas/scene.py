@@ -45,7 +45,7 @@ from designer.ui.canvas import routing
 from designer.ui.canvas.grid import draw_grid
 from designer.ui.canvas.items.edge import EdgeItem, load_percent
 from designer.ui.canvas.items.node import NodeItem, disk_tags, enum_words, name_tokens
-from designer.ui.canvas.labels import Fit, Labels, distinguishing_ends, forget_metrics
+from designer.ui.canvas.labels import Fit, Labels, NameEnds, forget_metrics
 from designer.ui.canvas.layers import CanvasLayers, group_of
 from designer.ui.canvas.markers import Mark, iter_marks
 from designer.ui.canvas.presentation import (
@@ -565,7 +565,7 @@ class DesignScene(QGraphicsScene):
         self._indexed = False
         self._affixes: dict[tuple[str | None, str], Counter[str]] = {}
         #: Per group of boxes (:meth:`sibling_tail`), each name's distinguishing end.
-        self._tails: dict[tuple[str, str | None, str], dict[str, tuple[str, int]]] = {}
+        self._tails: dict[tuple[str, str | None, str], NameEnds] = {}
         #: Each box's distinguishing end, once worked out (see :meth:`sibling_tail`).
         self._tail_of: dict[str, str] = {}
         #: Top-level boxes in the order they were drawn (see :meth:`_top_level`); None
@@ -2001,7 +2001,7 @@ class DesignScene(QGraphicsScene):
         if node is None:
             return ""
         parent, kind = self._siblings_key(element_id)
-        tail, shared = self._group_tails(("siblings", parent, kind)).get(node.name, ("", 0))
+        tail, shared = self._group_tails(("siblings", parent, kind)).get(node.name) or ("", 0)
         if shared < 3 and parent is not None:
             grandparent = self.boxes_parent.get(parent)
             if grandparent is not None:
@@ -2011,7 +2011,7 @@ class DesignScene(QGraphicsScene):
         self._tail_of[element_id] = tail
         return tail
 
-    def _group_tails(self, key: tuple[str, str | None, str]) -> dict[str, tuple[str, int]]:
+    def _group_tails(self, key: tuple[str, str | None, str]) -> NameEnds:
         """Each name's distinguishing end in a group of boxes: ``("siblings", container,
         kind)`` or ``("cousins", container, kind)`` (the boxes of ``kind`` in the boxes in
         ``container``); kept until a name or a box changes."""
@@ -2023,7 +2023,7 @@ class DesignScene(QGraphicsScene):
             else:
                 children = self.boxes_children.get(parent or "", ())
                 boxes = (b for c in children for b in self._siblings((c, kind)))
-            found = self._tails[key] = distinguishing_ends(b.name for b in boxes)
+            found = self._tails[key] = NameEnds(b.name for b in boxes)
         return found
 
     # -- disks: drawn by their VM --------------------------------------------------------
