@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     GetPydanticSchema,
     SerializerFunctionWrapHandler,
@@ -19,6 +18,7 @@ from pydantic import (
 )
 
 from designer.domain.elements import Element
+from designer.domain.modelconfig import model_options
 from designer.domain.refs import ElementId
 from designer.domain.reliability import ReliabilitySettings
 from designer.domain.workload import CapacitySettings
@@ -67,7 +67,7 @@ class RuleLevel(StrEnum):
 class _Model(BaseModel):
     # No infinities or NaN anywhere: JSON cannot hold them, so a design that took one
     # could be saved but never loaded again.
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
+    model_config = model_options(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 RuleCode = Annotated[str, Field(pattern=r"^[A-Z]{2,4}\d{3}$")]

@@ -11,7 +11,7 @@ that diffs cleanly and that the graph projects without special cases.
 # import), ~10 % of building the domain models at every start (issue 10, cold start).
 from typing import Annotated, Any, ClassVar, Literal, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from designer.domain.enums import (
     ArrayModel,
@@ -31,6 +31,7 @@ from designer.domain.enums import (
     Trigger,
     VmRole,
 )
+from designer.domain.modelconfig import model_options
 from designer.domain.refs import ElementId, Ref
 from designer.domain.reliability import Hours
 from designer.domain.workload import MailboxProfile
@@ -93,7 +94,7 @@ ProtectionGroupRef = Annotated[str, Ref("protection_group")]
 class ElementBase(BaseModel):
     """Fields every element has."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
+    model_config = model_options(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
     #: Human label of the kind, for messages ("consistency group CG-1 …").
     label: ClassVar[str] = "element"
@@ -307,7 +308,7 @@ class Dag(ElementBase):
 
 
 class DatabaseCopy(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
+    model_config = model_options(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
     member: VmRef
     activation_preference: Annotated[int, Field(ge=1, le=64)] = 1
@@ -375,7 +376,7 @@ class ProtectionGroup(ElementBase):
 
 
 class PlanPriority(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
+    model_config = model_options(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
     vm: VmRef
     priority: Annotated[int, Field(ge=1, le=5)] = 3

@@ -12,7 +12,9 @@ itself (its ``mtbf_h`` / ``mttr_h``). Every output says they are user-supplied.
 # import), ~10 % of building the domain models at every start (issue 10, cold start).
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from designer.domain.modelconfig import model_options
 
 __all__ = ["RELIABILITY_KINDS", "Hours", "KindFigures", "ReliabilityKind", "ReliabilitySettings"]
 
@@ -37,7 +39,7 @@ RELIABILITY_KINDS: tuple[str, ...] = ReliabilityKind.__args__  # type: ignore[at
 class KindFigures(BaseModel):
     """The failure figures of one kind of element in this design."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = model_options(extra="forbid", frozen=True, defer_build=True)
 
     #: Mean time between failures, hours.
     mtbf_h: Hours
@@ -51,6 +53,6 @@ class ReliabilitySettings(BaseModel):
     """The design's failure figures per kind; an element's own ``mtbf_h`` and
     ``mttr_h`` override its kind's."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = model_options(extra="forbid", frozen=True, defer_build=True)
 
     kinds: dict[ReliabilityKind, KindFigures] = Field(default_factory=dict)

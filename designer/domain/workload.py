@@ -14,7 +14,9 @@ left unset (None) takes the catalog's.
 # import), ~10 % of building the domain models at every start (issue 10, cold start).
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from designer.domain.modelconfig import model_options
 
 __all__ = ["CapacitySettings", "MailboxProfile"]
 
@@ -27,7 +29,7 @@ _Memory = Annotated[float, Field(ge=0, le=1e5)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = model_options(extra="forbid", frozen=True, defer_build=True)
 
 
 class MailboxProfile(_Model):

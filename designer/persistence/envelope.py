@@ -9,9 +9,10 @@ model, so a ``check`` does not create its class (one pydantic model less at ever
 # designer/domain/elements.py).
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from designer.domain.design import Design
+from designer.domain.modelconfig import model_options
 
 __all__ = ["Envelope"]
 
@@ -19,7 +20,7 @@ __all__ = ["Envelope"]
 class Envelope(BaseModel):
     """The JSON Schema of a design file (``dr-designer schema``)."""
 
-    model_config = ConfigDict(extra="forbid", title="DR Designer design file", defer_build=True)
+    model_config = model_options(extra="forbid", title="DR Designer design file", defer_build=True)
 
     schema_uri: str | None = Field(
         default=None,
