@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar
 
+from annotated_types import Ge, Gt, Le, MaxLen, MinLen
 from pydantic import (
     BaseModel,
     Field,
@@ -78,8 +79,8 @@ _EMPTY_LIST: Any = Field(default_factory=list)
 _EMPTY_DICT: Any = Field(default_factory=dict)
 #: Constraints more than one field states, each declared once (see
 #: :mod:`designer.domain.workload`).
-_Minutes = Annotated[float, Field(ge=0, le=1e7)]
-_Seconds = Annotated[float, Field(ge=0, le=1e9)]
+_Minutes = Annotated[float, Ge(0), Le(1e7)]
+_Seconds = Annotated[float, Ge(0), Le(1e9)]
 
 
 class DesignIntent(_Model):
@@ -91,7 +92,7 @@ class DesignIntent(_Model):
     srm_release: str = Field(default="5.0", pattern=r"^\d+(\.\d+){0,2}$")
 
 
-Coordinate = Annotated[float, Field(ge=-1e7, le=1e7)]
+Coordinate = Annotated[float, Ge(-1e7), Le(1e7)]
 
 
 class LayoutEntry(_Model):
@@ -103,18 +104,18 @@ class LayoutEntry(_Model):
 
     x: Coordinate = 0.0
     y: Coordinate = 0.0
-    w: Annotated[float, Field(ge=0, le=1e7)] | None = None
-    h: Annotated[float, Field(ge=0, le=1e7)] | None = None
+    w: Annotated[float, Ge(0), Le(1e7)] | None = None
+    h: Annotated[float, Ge(0), Le(1e7)] | None = None
     color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
-    points: tuple[tuple[Coordinate, Coordinate], ...] = Field(default=(), max_length=64)
+    points: Annotated[tuple[tuple[Coordinate, Coordinate], ...], MaxLen(64)] = ()
 
 
 class Waiver(_Model):
     """One finding suppressed on purpose, with the reason written down."""
 
     code: RuleCode
-    elements: list[ElementId] = Field(min_length=1)
-    reason: str = Field(min_length=1, max_length=2000)
+    elements: Annotated[list[ElementId], MinLen(1)]
+    reason: Annotated[str, MinLen(1), MaxLen(2000)]
 
 
 class RuleSeverity(_Model):
@@ -122,7 +123,7 @@ class RuleSeverity(_Model):
     ``rule_severities``); switching a rule off takes a written reason."""
 
     level: RuleLevel
-    reason: str = Field(default="", max_length=2000)
+    reason: Annotated[str, MaxLen(2000)] = ""
 
     @model_validator(mode="after")
     def _off_says_why(self) -> "RuleSeverity":
@@ -164,7 +165,7 @@ class ScenarioStep(_Model):
     ``admin`` takes an administrator action the simulator offers.
     """
 
-    at_s: Annotated[float, Field(ge=0, le=1e8)] = 0.0
+    at_s: Annotated[float, Ge(0), Le(1e8)] = 0.0
     action: Literal["fail", "restore", "corrupt", "admin", "guest_os_failure", "degrade"]
     #: The element failed, restored or corrupted; for "admin", the element acted on.
     target: str | None = None
@@ -173,10 +174,10 @@ class ScenarioStep(_Model):
     #: For "admin" activate_lagged_copy: the point in time (seconds from the scenario
     #: start, negative = before it) to replay the logs up to; default: the latest
     #: clean point (just before a corruption, else the failure).
-    recovery_point_s: Annotated[float, Field(ge=-1e8, le=1e8)] | None = None
+    recovery_point_s: Annotated[float, Ge(-1e8), Le(1e8)] | None = None
     #: For "degrade": the link's new round-trip latency and bandwidth.
-    latency_ms: Annotated[float, Field(ge=0, le=1e6)] | None = None
-    bandwidth_mbps: Annotated[float, Field(gt=0, le=1e9)] | None = None
+    latency_ms: Annotated[float, Ge(0), Le(1e6)] | None = None
+    bandwidth_mbps: Annotated[float, Gt(0), Le(1e9)] | None = None
     #: For "degrade": one direction of the link stops carrying traffic ("a_to_b": from
     #: its ``site_a`` to its ``site_b``); what replicates that way stops.
     failed_direction: Literal["a_to_b", "b_to_a"] | None = None
@@ -187,7 +188,7 @@ class ExpectedOutcome(_Model):
     (seconds from its start), else at its horizon: the end of its window, where what
     its steps set going (a copy queue growing for an hour) has played out."""
 
-    mailboxes_available: Annotated[int, Field(ge=0, le=10**9)] | None = None
+    mailboxes_available: Annotated[int, Ge(0), Le(10**9)] | None = None
     databases_down: list[str] | None = None
     max_rpo_s: _Seconds | None = None
     max_rto_s: _Seconds | None = None
@@ -208,7 +209,7 @@ class ExpectedOutcome(_Model):
 
 
 class SavedScenario(_Model):
-    name: str = Field(min_length=1, max_length=200)
+    name: Annotated[str, MinLen(1), MaxLen(200)]
     description: str = ""
     steps: list[ScenarioStep] = _EMPTY_LIST
     expected: ExpectedOutcome | None = None
@@ -222,8 +223,8 @@ class Design(_Model):
     # (designer.domain.persistent) that share structure from edit to edit. Read them as
     # a sequence and a mapping; never change them in place (build the next design).
 
-    name: str = Field(default="Untitled design", min_length=1, max_length=200)
-    description: str = Field(default="", max_length=100_000)
+    name: Annotated[str, MinLen(1), MaxLen(200)] = "Untitled design"
+    description: Annotated[str, MaxLen(100_000)] = ""
     intent: DesignIntent = Field(default_factory=DesignIntent)
     # Validated as a list and a dict (pydantic-core's own validators): validating a
     # generic Sequence goes through a Python-level wrapper, ~0.1 s more per 25k load.

@@ -11,6 +11,7 @@ that diffs cleanly and that the graph projects without special cases.
 # import), ~10 % of building the domain models at every start (issue 10, cold start).
 from typing import Annotated, Any, ClassVar, Literal, Union, get_args
 
+from annotated_types import Ge, Gt, Le, MaxLen, MinLen
 from pydantic import BaseModel, Field, model_validator
 
 from designer.domain.enums import (
@@ -65,9 +66,17 @@ __all__ = [
     "WanLink",
 ]
 
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Count = Annotated[int, Field(ge=0, le=10**9)]
-Positive = Annotated[float, Field(ge=0, le=1e12)]
+#: Constraints are annotated_types' markers (``Ge(0), Le(1e12)``), what ``Field(ge=0,
+#: le=1e12)`` in an ``Annotated`` becomes: no ``Field()`` call (~90,000 instructions of
+#: every start) and no ``FieldInfo`` for pydantic to merge (issue 10, wave 22). Beware:
+#: markers are hashable, so typing caches ``Annotated[float, Le(1e6)]`` and gives it for
+#: a later ``Annotated[float, Le(1_000_000)]`` (equal): the int or float bound of the
+#: first reaches the validators and the JSON schema. Where an equal bound of the other
+#: type was declared before, the field keeps ``Field()`` (not cached: not hashable), and
+#: ``tests/cli/test_cli.py`` compares the schema's text with the committed copy.
+Name = Annotated[str, MinLen(1), MaxLen(200)]
+Count = Annotated[int, Ge(0), Le(10**9)]
+Positive = Annotated[float, Ge(0), Le(1e12)]
 #: The default of every list field here: pydantic copies a default ``FieldInfo`` into
 #: each field it declares, so one object serves them all (a ``Field()`` call is ~90,000
 #: instructions of every start: issue 10).
@@ -105,7 +114,7 @@ class ElementBase(BaseModel):
     kind: str
     id: ElementId
     name: Name
-    notes: str = Field(default="", max_length=10_000)
+    notes: Annotated[str, MaxLen(10_000)] = ""
 
     def describe(self) -> str:
         return f"{self.label} {self.name}"
@@ -118,12 +127,12 @@ class Site(ElementBase):
     infrastructure: ClassVar[bool] = True
     kind: Literal["site"] = "site"
     role: SiteRole = SiteRole.PRODUCTION
-    subnet: str | None = Field(default=None, max_length=64)
+    subnet: Annotated[str | None, MaxLen(64)] = None
     users: Count = 0
     peak_concurrent_connections: Count = 0
     #: Mail data change rate, GB per hour; drives MirrorView/A transfer time.
     change_rate_gb_per_hour: Positive = 0.0
-    windows_domain: str = Field(default="corp.example.com", max_length=200)
+    windows_domain: Annotated[str, MaxLen(200)] = "corp.example.com"
     #: Its own failure figures, hours (None: its kind's, in ``Design.reliability``).
     mtbf_h: Hours | None = None
     mttr_h: Hours | None = None
@@ -141,9 +150,9 @@ class WanLink(ElementBase):
     site_b: SiteRef
     distance_km: Positive = 0.0
     rtt_ms: Positive = 1.0
-    bandwidth_mbps: Annotated[float, Field(gt=0, le=1e9)] = 1000.0
+    bandwidth_mbps: Annotated[float, Gt(0), Le(1e9)] = 1000.0
     #: Links with the same tag fail together (same conduit, same carrier).
-    failure_domain: str | None = Field(default=None, max_length=100)
+    failure_domain: Annotated[str | None, MaxLen(100)] = None
     #: Its own failure figures, hours (None: its kind's, in ``Design.reliability``).
     mtbf_h: Hours | None = None
     mttr_h: Hours | None = None
@@ -162,7 +171,7 @@ class VsphereCluster(ElementBase):
     site: SiteRef
     ha_enabled: bool = True
     drs_enabled: bool = True
-    host_failures_tolerated: Annotated[int, Field(ge=0, le=32)] = 1
+    host_failures_tolerated: Annotated[int, Ge(0), Le(32)] = 1
     #: vSphere HA VM monitoring: a guest OS that stops sending heartbeats is reset
     #: (000 §4.1); only with ``ha_enabled``.
     vm_monitoring: bool = True
@@ -174,7 +183,8 @@ class EsxiHost(ElementBase):
     kind: Literal["esxi_host"] = "esxi_host"
     site: SiteRef
     cluster: ClusterRef | None = None
-    cpu_cores: Annotated[int, Field(ge=1, le=4096)] = 16
+    cpu_cores: Annotated[int, Ge(1), Le(4096)] = 16
+    # Field(): typing's cache would give average_message_kb's Le(1_000_000), an int.
     memory_gb: Annotated[float, Field(gt=0, le=1e6)] = 128.0
     #: Its own failure figures, hours (None: its kind's, in ``Design.reliability``).
     mtbf_h: Hours | None = None
@@ -186,14 +196,14 @@ class VirtualMachine(ElementBase):
     infrastructure: ClassVar[bool] = True
     kind: Literal["vm"] = "vm"
     host: HostRef
-    vcpu: Annotated[int, Field(ge=1, le=768)] = 4
-    memory_gb: Annotated[float, Field(gt=0, le=1e5)] = 16.0
+    vcpu: Annotated[int, Ge(1), Le(768)] = 4
+    memory_gb: Annotated[float, Gt(0), Le(1e5)] = 16.0
     roles: list[VmRole] = _EMPTY_LIST
     exchange_version: Literal["2003", "2007", "2010", "2013"] | None = None
     #: Exchange edition: storage group and database limits differ (004; EX004).
     exchange_edition: Literal["standard", "enterprise"] = "enterprise"
-    windows_version: str = Field(default="2012 x64", max_length=100)
-    windows_domain: str | None = Field(default=None, max_length=200)
+    windows_version: Annotated[str, MaxLen(100)] = "2012 x64"
+    windows_domain: Annotated[str | None, MaxLen(200)] = None
     #: Exchange users whose mailboxes this server hosts (VS002).
     mailboxes: Count = 0
 
@@ -217,7 +227,7 @@ class StorageArray(ElementBase):
     kind: Literal["storage_array"] = "storage_array"
     site: SiteRef
     model: ArrayModel = ArrayModel.GENERIC
-    flare_release: Annotated[int, Field(ge=1, le=99)] | None = None
+    flare_release: Annotated[int, Ge(1), Le(99)] | None = None
     protocol: Protocol = Protocol.FC
     snapview: bool = False
     #: Its own failure figures, hours (None: its kind's, in ``Design.reliability``).
@@ -225,7 +235,7 @@ class StorageArray(ElementBase):
     mttr_h: Hours | None = None
     #: Data written to the array's mirrored LUNs, GB per hour, shared among those
     #: without a figure of their own; None: the site's change rate.
-    change_rate_gb_per_hour: Annotated[float, Field(ge=0, le=1e9)] | None = None
+    change_rate_gb_per_hour: Annotated[float, Ge(0), Le(1e9)] | None = None
 
 
 class Lun(ElementBase):
@@ -234,15 +244,15 @@ class Lun(ElementBase):
     kind: Literal["lun"] = "lun"
     array: ArrayRef
     size_gb: Positive = 500.0
-    raid_group: str = Field(default="RG0", max_length=100)
+    raid_group: Annotated[str, MaxLen(100)] = "RG0"
     usage: LunUsage = LunUsage.VMFS_DATASTORE
     owner_sp: StorageProcessorSlot = StorageProcessorSlot.A
     #: Data written to this LUN, GB per hour (what MirrorView replicates); None: its
     #: share of the array's or the site's change rate.
-    change_rate_gb_per_hour: Annotated[float, Field(ge=0, le=1e9)] | None = None
+    change_rate_gb_per_hour: Annotated[float, Ge(0), Le(1e9)] | None = None
     #: Free space, GB, in normal operation (a log LUN's room before it fills while logs
     #: cannot truncate); None: the catalog's share of the size.
-    free_gb: Annotated[float, Field(ge=0, le=1e12)] | None = None
+    free_gb: Annotated[float, Ge(0), Le(1e12)] | None = None
 
 
 class Mirror(ElementBase):
@@ -257,6 +267,7 @@ class Mirror(ElementBase):
     write_intent_log: bool = True
     recovery_policy: Trigger = Trigger.MANUAL
     #: MirrorView/A update interval, minutes (ignored for /S).
+    # Field(): typing's cache would give VirtualMachine.memory_gb's Le(1e5), a float.
     update_interval_min: Annotated[float, Field(gt=0, le=100_000)] = 30.0
     #: The link the mirror crosses; by default the direct link between the arrays' sites.
     wan_link: LinkRef | None = None
@@ -311,8 +322,8 @@ class DatabaseCopy(BaseModel):
     model_config = model_options(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
     member: VmRef
-    activation_preference: Annotated[int, Field(ge=1, le=64)] = 1
-    replay_lag_days: Annotated[float, Field(ge=0, le=365)] = 0.0
+    activation_preference: Annotated[int, Ge(1), Le(64)] = 1
+    replay_lag_days: Annotated[float, Ge(0), Le(365)] = 0.0
 
 
 class MailboxDatabase(ElementBase):
@@ -324,7 +335,7 @@ class MailboxDatabase(ElementBase):
     copies: list[DatabaseCopy] = _EMPTY_LIST
     #: The site whose users have their mailboxes here; default: the preferred copy's site.
     user_site: SiteRef | None = None
-    storage_group: str | None = Field(default=None, max_length=200)
+    storage_group: Annotated[str | None, MaxLen(200)] = None
     #: Message profile of this database's mailboxes (wins over the DAG's and the site's).
     mailbox_profile: MailboxProfile | None = None
 
@@ -335,7 +346,7 @@ class CasArray(ElementBase):
     kind: Literal["cas_array"] = "cas_array"
     site: SiteRef
     members: list[VmRef] = _EMPTY_LIST
-    namespace: str = Field(default="mail.example.com", max_length=253)
+    namespace: Annotated[str, MaxLen(253)] = "mail.example.com"
     #: Its own failure figures, hours (None: its kind's, in ``Design.reliability``).
     mtbf_h: Hours | None = None
     mttr_h: Hours | None = None
@@ -379,7 +390,7 @@ class PlanPriority(BaseModel):
     model_config = model_options(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
     vm: VmRef
-    priority: Annotated[int, Field(ge=1, le=5)] = 3
+    priority: Annotated[int, Ge(1), Le(5)] = 3
 
 
 class RecoveryPlan(ElementBase):
@@ -399,8 +410,8 @@ class Backup(ElementBase):
     databases: list[DatabaseRef] = _EMPTY_LIST
     vms: list[VmRef] = _EMPTY_LIST
     proxy: VmRef | None = None
-    target: str = Field(default="", max_length=200)
-    schedule: str = Field(default="daily", max_length=200)
+    target: Annotated[str, MaxLen(200)] = ""
+    schedule: Annotated[str, MaxLen(200)] = "daily"
     #: Pre/post scripts quiesce the database for VCB (BK002).
     scripts: bool = False
 
@@ -415,7 +426,7 @@ class HostReplication(ElementBase):
     target: VmRef
     failover: Trigger = Trigger.MANUAL
     dns_failover: bool = True
-    failover_timeout_s: Annotated[float, Field(ge=0, le=86_400)] = 300.0
+    failover_timeout_s: Annotated[float, Ge(0), Le(86_400)] = 300.0
 
 
 class Exchange2007Replication(ElementBase):
@@ -424,7 +435,7 @@ class Exchange2007Replication(ElementBase):
     replication: Exchange2007Kind = Exchange2007Kind.CCR
     #: Cluster nodes (CCR, SCC) or the source server (LCR, SCR).
     nodes: list[VmRef] = _EMPTY_LIST
-    passive_nodes: Annotated[int, Field(ge=0, le=64)] = 1
+    passive_nodes: Annotated[int, Ge(0), Le(64)] = 1
     databases: list[DatabaseRef] = _EMPTY_LIST
     #: SCR standby target.
     target: VmRef | None = None

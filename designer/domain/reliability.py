@@ -12,6 +12,7 @@ itself (its ``mtbf_h`` / ``mttr_h``). Every output says they are user-supplied.
 # import), ~10 % of building the domain models at every start (issue 10, cold start).
 from typing import Annotated, Literal
 
+from annotated_types import Ge, Le, MaxLen
 from pydantic import BaseModel, Field
 
 from designer.domain.modelconfig import model_options
@@ -19,7 +20,7 @@ from designer.domain.modelconfig import model_options
 __all__ = ["RELIABILITY_KINDS", "Hours", "KindFigures", "ReliabilityKind", "ReliabilitySettings"]
 
 #: Hours, as a mean time between failures or to repair (a minute to a million years).
-Hours = Annotated[float, Field(ge=1 / 60, le=1e10)]
+Hours = Annotated[float, Ge(1 / 60), Le(1e10)]
 
 #: The kinds availability analysis fails: those N-1 sweeps (storage processors are
 #: parts of an array, with figures of their own).
@@ -46,7 +47,7 @@ class KindFigures(BaseModel):
     #: Mean time to repair (or replace, or restore the site), hours.
     mttr_h: Hours
     #: Where the figures come from (a vendor sheet, the operator's incident history).
-    source: str = Field(default="", max_length=500)
+    source: Annotated[str, MaxLen(500)] = ""
 
 
 class ReliabilitySettings(BaseModel):
