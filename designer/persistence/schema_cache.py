@@ -8,12 +8,15 @@ built at import); the validator a load needs is made here from the core schema t
 previous process generated and saved, and only when there is none is it generated
 (and saved for the next process).
 
-What is saved is the core schema itself as JSON, never a pickle: the classes, enums
-and functions it refers to are written as ``module:qualname`` names and read back by
-looking them up again (only in the modules the key covers, and in a few builtins).
-The schema's ``metadata`` (pydantic's JSON-Schema hooks, which pydantic-core never
-reads) is left out. The same schema gives pydantic-core the same validator: the same
-designs, the same errors (``tests/persistence/test_schema_cache.py``).
+What is saved is the core schema itself as plain data, never a pickle: its dicts,
+lists, tuples, strings and numbers in :mod:`marshal`'s format (the one of ``.pyc``
+files and of the dataclasses' code cache, read at C speed: wave 22, until then JSON
+with a hook called for each of its ~3,700 dicts), and apart, the place of each class,
+enum member and function it refers to with its ``module:qualname`` name, put back by
+looking the name up again (only in the modules the key covers, and in a few
+builtins). The schema's ``metadata`` (pydantic's JSON-Schema hooks, which
+pydantic-core never reads) is left out. The same schema gives pydantic-core the same
+validator: the same designs, the same errors (``tests/persistence/test_schema_cache.py``).
 
 The key covers everything the schema is made from: the Python, pydantic and
 pydantic-core versions and the source of every module of :mod:`designer.domain` and
@@ -28,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import json
+import marshal
 import os
 import sys
 from enum import Enum
@@ -57,6 +60,8 @@ _VALIDATORS: dict[type[BaseModel], Any] = {}
 _log = logger("designer.persistence.schema_cache")  # logging imported when it logs
 #: How many cache files (keys) per model class the folder keeps, the newest first.
 KEEP_PER_MODEL = 3
+#: The cache files' suffix (``.json`` before wave 22).
+SUFFIX = ".marshal"
 
 
 class Uncacheable(ValueError):
@@ -129,47 +134,75 @@ def _is_metadata(key: str, value: Any) -> bool:
     return key == "metadata" and isinstance(value, dict) and "type" not in value
 
 
-def encode(value: Any) -> Any:
-    """``value`` (a core schema or a part of it) as JSON data, without its metadata."""
+#: Where an object was in the schema: the keys and indexes from the top, its name, and
+#: the member's name for an enum member (None for a class or function).
+_Place = tuple[tuple[str | int, ...], str, str | None]
+
+
+def _plain(value: Any, path: tuple[str | int, ...], places: list[_Place]) -> Any:
+    """``value`` as plain data (objects as None, their places in ``places``)."""
     kind = type(value)
     if value is None or kind in (bool, int, float, str):
         return value
     if kind is list:
-        return [encode(item) for item in value]
+        return [_plain(item, (*path, at), places) for at, item in enumerate(value)]
     if kind is tuple:
-        return {"$tuple": [encode(item) for item in value]}
+        known = len(places)
+        plain = tuple(_plain(item, (*path, at), places) for at, item in enumerate(value))
+        if len(places) != known:  # an object is put back into a list or a dict only
+            raise Uncacheable(f"an object inside a tuple at {path!r}")
+        return plain
     if kind is dict:
-        if any(type(key) is not str or key.startswith("$") for key in value):
+        if any(type(key) is not str for key in value):
             raise Uncacheable(f"a dict with keys {list(value)!r}")
-        return {key: encode(item) for key, item in value.items() if not _is_metadata(key, item)}
+        return {
+            key: _plain(item, (*path, key), places)
+            for key, item in value.items()
+            if not _is_metadata(key, item)
+        }
+    if not path and isinstance(value, (Enum, type, FunctionType)):
+        raise Uncacheable(f"{value!r} has no place to be put back in")
     if isinstance(value, Enum):
-        return {"$member": _name_of(type(value)), "name": value.name}
+        places.append((path, _name_of(type(value)), value.name))
+        return None
     if isinstance(value, (type, FunctionType)):
-        return {"$object": _name_of(value)}
+        places.append((path, _name_of(value), None))
+        return None
     raise Uncacheable(f"{value!r} ({kind.__name__})")
 
 
-def decode(text: str) -> Any:
-    """What :func:`encode` wrote (as JSON text), with its names looked up again (each
-    name once: a design file's schema names ~40 objects ~350 times)."""
-    found: dict[str, Any] = {}
+def encode(value: Any) -> bytes:
+    """``value`` (a core schema or a part of it) as the cache's bytes, without its
+    metadata: the marshalled pair (the plain data, the objects' places)."""
+    places: list[_Place] = []
+    data = _plain(value, (), places)
+    return marshal.dumps((data, tuple(places)))
 
-    def look_up(name: str) -> Any:
+
+def decode(raw: bytes) -> Any:
+    """What :func:`encode` wrote, with its objects looked up again and put back in
+    their places (each name once: a design file's schema names ~40 objects ~170
+    times). Raises on anything else (:class:`Uncacheable` for a name it may not look
+    up, ``ValueError``, ``TypeError``, ``LookupError`` for damaged data)."""
+    data, places = marshal.loads(raw)
+    if type(places) is not tuple:
+        raise TypeError("no places")
+    found: dict[str, Any] = {}
+    for path, name, member in places:
+        if type(name) is not str or type(path) is not tuple or not path:
+            raise TypeError(f"a damaged place {path!r}")
         value = found.get(name, found)
         if value is found:
             value = found[name] = _resolve(name)
-        return value
-
-    def decode_object(data: dict[str, Any]) -> Any:
-        if "$tuple" in data:
-            return tuple(data["$tuple"])
-        if "$object" in data:
-            return look_up(data["$object"])
-        if "$member" in data:
-            return look_up(data["$member"])[data["name"]]
-        return data
-
-    return json.loads(text, object_hook=decode_object)
+        if member is not None:
+            value = value[member]
+        target = data
+        for step in path[:-1]:
+            target = target[step]
+        if type(target) not in (dict, list):
+            raise TypeError(f"no place at {path!r}")
+        target[path[-1]] = value
+    return data
 
 
 # -- the validators -----------------------------------------------------------------------
@@ -181,11 +214,11 @@ def _core_config(cls: type[BaseModel]) -> dict[str, Any]:
 
 def _read(path: Path, key: str) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError:
         return None
     try:
-        data = decode(text)
+        data = decode(raw)
         if data["key"] != key:
             return None
         # Never a nested class's own validator (pydantic-core's "prebuilt" reuse): the
@@ -198,13 +231,8 @@ def _read(path: Path, key: str) -> Any:
 
 def _write(path: Path, key: str, cls: type[BaseModel]) -> None:
     try:
-        text = json.dumps(
-            {
-                "key": key,
-                "schema": encode(cls.__pydantic_core_schema__),
-                "config": encode(_core_config(cls)),
-            },
-            separators=(",", ":"),
+        raw = encode(
+            {"key": key, "schema": cls.__pydantic_core_schema__, "config": _core_config(cls)}
         )
     except (Uncacheable, AttributeError, LookupError, ImportError) as exc:
         _log.debug("schema of %s not cached: %s", cls.__name__, exc)
@@ -212,7 +240,7 @@ def _write(path: Path, key: str, cls: type[BaseModel]) -> None:
     partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(text, encoding="utf-8")
+        partial.write_bytes(raw)
         os.replace(partial, path)
     except OSError as exc:
         _log.debug("schema cache %s not written: %s", path, exc)
@@ -227,10 +255,15 @@ def _prune(written: Path, cls: type[BaseModel]) -> None:
 
     Every change of a covered source (an upgrade) gives a new key and so a new file;
     without pruning the folder would keep one file per version ever run. A few stay, so
-    two installed versions used in turn do not rebuild each other's validators."""
-    pattern = f"{cls.__name__}-{'?' * 32}.json"
+    two installed versions used in turn do not rebuild each other's validators. Files
+    in the JSON form of the versions before wave 22 count among them (and so go too)."""
+    pattern = f"{cls.__name__}-{'?' * 32}.*"
     try:
-        files = [(p.stat().st_mtime, p) for p in written.parent.glob(pattern) if p != written]
+        files = [
+            (p.stat().st_mtime, p)
+            for p in written.parent.glob(pattern)
+            if p != written and p.suffix in (SUFFIX, ".json")
+        ]
     except OSError:
         return
     files.sort(reverse=True)
@@ -256,7 +289,7 @@ def validator(cls: type[BaseModel]) -> Any:
         except OSError:
             folder = None
         else:
-            path = folder / f"{cls.__name__}-{key}.json"
+            path = folder / f"{cls.__name__}-{key}{SUFFIX}"
             found = _read(path, key)
     if found is None:
         cls.model_rebuild()

@@ -6,6 +6,7 @@ outside the modules its key covers."""
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -29,7 +30,7 @@ def _round_trip(cls: type[BaseModel], folder: Path) -> Any:
     """``cls``'s validator written to ``folder`` and read back (never pydantic's own)."""
     cls.model_rebuild()
     key = schema_cache.cache_key(cls)
-    path = folder / f"{cls.__name__}-{key}.json"
+    path = folder / f"{cls.__name__}-{key}{schema_cache.SUFFIX}"
     schema_cache._write(path, key, cls)
     assert path.is_file(), "the schema of the design file can be cached"
     cached = schema_cache._read(path, key)
@@ -146,15 +147,24 @@ def test_a_stale_or_damaged_cache_file_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     key = schema_cache.cache_key(_CurrentFile)
-    path = tmp_path / f"_CurrentFile-{key}.json"
+    path = tmp_path / f"_CurrentFile-{key}{schema_cache.SUFFIX}"
     raw = SAMPLES[0].read_bytes()
-    for text in (
-        "{not json",
-        json.dumps({"key": "another", "schema": {}, "config": {}}),
-        json.dumps({"key": key, "schema": {"type": "int"}, "config": {}})[:-3],
-        json.dumps({"key": key, "schema": {"$object": "os:system"}, "config": {}}),
+    good = schema_cache.encode({"key": key, "schema": {"type": "int"}, "config": {}})
+    for data in (
+        b"not marshal",
+        json.dumps({"key": key, "schema": {"type": "int"}, "config": {}}).encode(),  # JSON
+        schema_cache.encode({"key": "another", "schema": {}, "config": {}}),
+        good[:-3],
+        marshal.dumps(
+            ({"key": key, "schema": None, "config": {}}, ((("schema",), "os:system", None),))
+        ),
+        marshal.dumps(
+            ({"key": key, "schema": None, "config": {}}, ((("schema", "x"), "builtins:int", None),))
+        ),
+        marshal.dumps(({"key": key, "schema": {}, "config": {}}, [])),
+        marshal.dumps([1, 2]),
     ):
-        path.write_text(text)
+        path.write_bytes(data)
         assert schema_cache._read(path, key) is None
         _fresh(monkeypatch, str(tmp_path))
         validator = schema_cache.validator(_CurrentFile)
@@ -166,25 +176,34 @@ def test_a_stale_or_damaged_cache_file_is_not_used(
 def test_writing_a_new_key_prunes_the_models_oldest_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each upgrade writes a file under a new key; only the newest few per model stay,
-    and nothing else in the folder (other models, other caches) is touched."""
+    """Each upgrade writes a file under a new key; only the newest few per model stay
+    (the JSON files of the versions before wave 22 among them), and nothing else in the
+    folder (other models, other caches) is touched."""
     old = []
     for age, digit in enumerate("abcde"):
-        path = tmp_path / f"_CurrentFile-{digit * 32}.json"
+        suffix = ".json" if digit in "bd" else schema_cache.SUFFIX
+        path = tmp_path / f"_CurrentFile-{digit * 32}{suffix}"
         path.write_text("{}")
         os.utime(path, (1_000_000 - age * 1000, 1_000_000 - age * 1000))
         old.append(path)  # newest first
     others = [
         tmp_path / f"Design-{'f' * 32}.json",
+        tmp_path / f"Design-{'f' * 32}{schema_cache.SUFFIX}",
         tmp_path / "dataclass-code.check.cpython-311.marshal",
         tmp_path / "_CurrentFile-notes.json",
+        tmp_path / f"_CurrentFile-{'9' * 32}.txt",
     ]
     for path in others:
         path.write_text("{}")
     _fresh(monkeypatch, str(tmp_path))
     assert schema_cache.validator(_CurrentFile).validate_json(SAMPLES[0].read_bytes())
-    written = tmp_path / f"_CurrentFile-{schema_cache.cache_key(_CurrentFile)}.json"
-    kept = sorted(p.name for p in tmp_path.glob("_CurrentFile-" + "?" * 32 + ".json"))
+    key = schema_cache.cache_key(_CurrentFile)
+    written = tmp_path / f"_CurrentFile-{key}{schema_cache.SUFFIX}"
+    kept = sorted(
+        p.name
+        for p in tmp_path.glob("_CurrentFile-" + "?" * 32 + ".*")
+        if p.suffix in (".json", schema_cache.SUFFIX)
+    )
     expected = [written, *old[: schema_cache.KEEP_PER_MODEL - 1]]
     assert kept == sorted(p.name for p in expected)
     assert all(p.exists() for p in others)
@@ -272,12 +291,12 @@ def test_the_covered_sources_are_those_glob_lists_in_its_order(
 
 
 def test_the_cache_names_only_what_it_can_look_up_again() -> None:
-    for value in (lambda: 0, os.system, Path, {1: "a"}, {"$tuple": []}, object()):
+    for value in (lambda: 0, os.system, Path, {1: "a"}, object(), (Path,), {"a": (Design,)}):
         with pytest.raises(schema_cache.Uncacheable):
             schema_cache.encode(value)
     for name in ("os:system", "builtins:eval", "subprocess:run", "designer.ui.window:Window"):
         with pytest.raises(schema_cache.Uncacheable):
-            schema_cache.decode(json.dumps({"$object": name}))
+            schema_cache.decode(marshal.dumps(({"cls": None}, ((("cls",), name, None),))))
 
 
 def test_the_written_schema_is_pydantics_without_its_metadata() -> None:
@@ -297,9 +316,25 @@ def test_the_written_schema_is_pydantics_without_its_metadata() -> None:
             return tuple(without_metadata(v) for v in value)
         return value
 
-    text = json.dumps(schema_cache.encode(schema))
-    assert "pydantic_js_functions" not in text
-    assert schema_cache.decode(text) == without_metadata(schema)
+    raw = schema_cache.encode(schema)
+    assert b"pydantic_js_functions" not in raw
+    # the same data, with the same types (a tuple stays a tuple, an int an int)
+    decoded = schema_cache.decode(raw)
+    expected = without_metadata(schema)
+    assert decoded == expected
+    assert repr(decoded) == repr(expected)
+    # only plain data in the file: the objects are names, looked up again
+    data, places = marshal.loads(raw)
+    assert len(places) > 100 and all(type(name) is str for _path, name, _member in places)
+
+    def plain(value: Any) -> bool:
+        if isinstance(value, dict):
+            return all(type(k) is str and plain(v) for k, v in value.items())
+        if isinstance(value, (list, tuple)):
+            return all(plain(v) for v in value)
+        return value is None or type(value) in (bool, int, float, str)
+
+    assert plain(data)
 
 
 def test_the_default_folder_is_platformdirs_user_cache_folder(
