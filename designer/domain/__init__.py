@@ -4,18 +4,22 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pydantic import BaseModel
 
 
-class _SecretsOnFirstUse(ModuleType):
-    """What ``pydantic.types`` gets for its ``import secrets``: the module imported
-    when one of its names is first read (``secrets.compare_digest``, in the equality of
-    pydantic's ``Secret`` types, which the designer does not use)."""
+class _OnFirstUse(ModuleType):
+    """What pydantic's modules get for an ``import`` of a module they use only later:
+    the module itself, imported when one of its names is first read (``secrets``:
+    ``secrets.compare_digest``, in the equality of pydantic's ``Secret`` types, which
+    the designer does not use)."""
 
     def __getattr__(self, name: str) -> object:
         import importlib
@@ -25,25 +29,49 @@ class _SecretsOnFirstUse(ModuleType):
         return getattr(importlib.import_module(self.__name__), name)
 
 
+class _PlatformOnFirstUse(_OnFirstUse):
+    """``platform`` for ``uuid`` (which ``pydantic.types`` imports for its ``UUID``):
+    on Linux and the other POSIX systems but macOS, ``uuid`` imports ``platform`` to ask
+    once whether the system is AIX or Linux. ``platform`` compiles a dozen regular
+    expressions at its import (~8 M instructions, ~1.4 % of ``check``: wave 22,
+    ``cold22``) that nothing in a ``check`` uses; this answers that one question from
+    :func:`os.uname` (what ``platform.system()`` gives for either: the system's name),
+    and anything else from ``platform`` itself."""
+
+    def system(self) -> str:
+        if not hasattr(os, "uname"):  # pragma: no cover - POSIX has it (uuid asks there)
+            system: Callable[[], str] = self.__getattr__("system")  # type: ignore[assignment]
+            return system()
+        return os.uname().sysname
+
+
 def _import_pydantic_fields() -> None:
-    """Import ``pydantic.fields`` (every model class needs it) without ``secrets``.
+    """Import ``pydantic.fields`` (every model class needs it) without ``secrets`` or
+    ``platform``.
 
     ``pydantic.fields`` imports ``pydantic.types``, which imports ``secrets`` for
     ``compare_digest`` alone, and with it ``hmac``, ``hashlib`` (OpenSSL's start) and
     ``random``: ~4 ms of a small ``check``, which uses none of them (the design file's
-    schema cache hashes with BLAKE2b, the file's digest is made only for the window).
-    While pydantic's modules are imported, ``secrets`` is a :class:`_SecretsOnFirstUse`;
-    then it leaves :data:`sys.modules`, so any later ``import secrets`` is the module
-    itself. Nothing changes if either module is already imported."""
-    if "pydantic.fields" in sys.modules or "secrets" in sys.modules:
+    schema cache hashes with BLAKE2b, the file's digest is made only for the window);
+    and ``uuid``, which imports ``platform`` (see :class:`_PlatformOnFirstUse`). While
+    pydantic's modules are imported, each of them not yet imported is a stand-in
+    (:class:`_OnFirstUse`); then it leaves :data:`sys.modules`, so any later ``import``
+    of it is the module itself. Nothing changes if ``pydantic.fields`` is already
+    imported."""
+    if "pydantic.fields" in sys.modules:
         return
-    stand_in = _SecretsOnFirstUse("secrets")
-    sys.modules["secrets"] = stand_in
+    stand_ins = {
+        name: kind(name)
+        for name, kind in (("secrets", _OnFirstUse), ("platform", _PlatformOnFirstUse))
+        if name not in sys.modules
+    }
+    sys.modules.update(stand_ins)
     try:
         import pydantic.fields  # noqa: F401
     finally:
-        if sys.modules.get("secrets") is stand_in:
-            del sys.modules["secrets"]
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
 
 
 _import_pydantic_fields()

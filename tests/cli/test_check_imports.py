@@ -104,6 +104,37 @@ def test_pydantics_secret_types_still_compare_after_the_domain(tmp_path: Path) -
     assert run.stdout.strip() == "ok", run.stderr[-3000:]
 
 
+def test_check_imports_no_platform_module(tmp_path: Path) -> None:
+    """``check`` of the three-site sample does not import ``platform`` (a dozen regular
+    expressions compiled at its import): ``uuid``, which ``pydantic.types`` imports,
+    gets a stand-in that answers its one question (is the system AIX or Linux?).
+    (A design whose sizing needs numpy, such as the Double-Take sample, imports it:
+    numpy does.)"""
+    probe = "print(sorted(m for m in ('platform', 'numpy') if m in sys.modules))"
+    sample = ROOT / "sample_designs" / "three_site_stretched_dag.json"
+    assert _after_checking(tmp_path, [sample], probe) == "[]"
+
+
+def test_uuid_and_platform_are_themselves_after_the_domain(tmp_path: Path) -> None:
+    """``uuid`` decided what it would have with ``platform`` itself (its ``_LINUX`` and
+    ``_AIX``, which choose how ``uuid1`` finds the node); pydantic's ``UUID`` is
+    ``uuid``'s; a later ``import platform`` is the module itself."""
+    code = (
+        "import sys, designer.domain, pydantic.types, uuid\n"
+        "assert 'platform' not in sys.modules\n"
+        "import platform\n"
+        "assert type(platform) is type(sys), type(platform)\n"
+        "system = platform.system()\n"
+        "assert (uuid._LINUX, uuid._AIX) == (system == 'Linux', system == 'AIX'), system\n"
+        "assert pydantic.types.UUID is uuid.UUID and uuid.uuid1().node == uuid.getnode()\n"
+        "print('ok')\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert run.stdout.strip() == "ok", run.stderr[-3000:]
+
+
 def test_check_imports_neither_the_writer_nor_the_stamps(tmp_path: Path) -> None:
     """``check`` of every sample only reads: the design file's writer (the text,
     :mod:`designer.persistence.dump`) and the atomic writer with its stamps
