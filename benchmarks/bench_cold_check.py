@@ -63,7 +63,7 @@ PHASES: list[tuple[str, str]] = [
     ),
     ("pydantic's BaseModel (in the code cache)", "    from pydantic import BaseModel"),
     (
-        "pydantic.fields (pydantic.types, annotated_types; secrets on first use)",
+        "pydantic.fields (pydantic.types, annotated_types; secrets and platform on first use)",
         # What designer.domain's _import_pydantic_fields does, without the package.
         "    import types\n"
         "    class _OnFirstUse(types.ModuleType):\n"
@@ -72,10 +72,16 @@ PHASES: list[tuple[str, str]] = [
         "            if sys.modules.get(self.__name__) is self:\n"
         "                del sys.modules[self.__name__]\n"
         "            return getattr(importlib.import_module(self.__name__), name)\n"
-        "    stand_in = sys.modules['secrets'] = _OnFirstUse('secrets')\n"
+        "    class _Platform(_OnFirstUse):\n"
+        "        def system(self):\n"
+        "            return os.uname().sysname\n"
+        "    stand_ins = [_OnFirstUse('secrets'), _Platform('platform')]\n"
+        "    for stand_in in stand_ins:\n"
+        "        sys.modules[stand_in.__name__] = stand_in\n"
         "    import pydantic.fields\n"
-        "    if sys.modules.get('secrets') is stand_in:\n"
-        "        del sys.modules['secrets']",
+        "    for stand_in in stand_ins:\n"
+        "        if sys.modules.get(stand_in.__name__) is stand_in:\n"
+        "            del sys.modules[stand_in.__name__]",
     ),
     (
         "logging set-up and the commands' module",
