@@ -748,3 +748,105 @@ def test_dag014_passes() -> None:
     # A database with no copies is not a DAG copy (its disks say where it runs).
     alone = add(base(), MailboxDatabase(id="db9", name="DB09"))
     assert findings(alone, "DAG014") == []
+
+
+# -- DAG015 (wave 22, rules22; found by eyes22 #14) ---------------------------------------
+def _second_share(site: str, vm: str) -> list[ElementBase]:
+    """A second file share witness FSW2 in ``site``, served by ``vm`` (made when new)."""
+    new: list[ElementBase] = [FileShareWitness(id="fsw2", name="FSW2", site=site, vm=vm)]
+    if vm == "fsw2-vm":
+        host = {"den": "esx5", "chi": "esx3", "bos": "esx1"}[site]
+        new.append(
+            VirtualMachine(id=vm, name="FSW02", host=host, roles=[VmRole.FILE_SHARE_WITNESS])
+        )
+    return new
+
+
+def test_dag015_triggers() -> None:
+    # The alternate witness serves after a datacenter switchover, when the witness's site
+    # is lost (000 §5.1.1; Restore-DatabaseAvailabilityGroup): the same share cannot.
+    same = edit(base(), "dag", alternate_witness="fsw")
+    f = _one(findings(same, "DAG015"), "DAG015")
+    assert f.severity is Severity.WARNING
+    assert f.elements == ("dag", "fsw")
+    assert f.message == (
+        "DAG DAG1 alternate witness FSW is also its witness: losing site Denver takes both, "
+        "so a datacenter switchover finds no alternate witness up; put the alternate "
+        "witness on a server in the member site the DAG would switch over to"
+    )
+    # Another share on the witness's server.
+    server = edit(add(base(), *_second_share("den", "fsw-vm")), "dag", alternate_witness="fsw2")
+    f = _one(findings(server, "DAG015"), "DAG015")
+    assert f.elements == ("dag", "fsw2", "fsw")
+    assert "alternate witness FSW2 is on server FSW01 with its witness FSW:" in f.message
+    # Another server in the witness's site.
+    site = edit(add(base(), *_second_share("den", "fsw2-vm")), "dag", alternate_witness="fsw2")
+    f = _one(findings(site, "DAG015"), "DAG015")
+    assert "alternate witness FSW2 is in site Denver with its witness FSW:" in f.message
+    # The same share of a single-site DAG serves no better.
+    single = edit(base(), "dag", members=["mbx1", "mbx2"], alternate_witness="fsw")
+    single = edit(single, "db1", copies=copies(("mbx1", 1), ("mbx2", 2)))
+    single = edit(single, "db2", copies=copies(("mbx2", 1), ("mbx1", 2)))
+    assert [f.elements for f in findings(single, "DAG015")] == [("dag", "fsw")]
+
+
+def test_dag015_passes() -> None:
+    assert findings(base(), "DAG015") == []  # no alternate witness
+    # An alternate witness in the member site the DAG would switch over to, on its own VM.
+    other = edit(add(base(), *_second_share("chi", "fsw2-vm")), "dag", alternate_witness="fsw2")
+    assert findings(other, "DAG015") == []
+    # A single-site DAG has no other datacenter: another server in the same site is fine.
+    single = edit(
+        add(base(), *_second_share("den", "fsw2-vm")),
+        "dag",
+        members=["mbx1", "mbx2"],
+        alternate_witness="fsw2",
+    )
+    single = edit(single, "db1", copies=copies(("mbx1", 1), ("mbx2", 2)))
+    single = edit(single, "db2", copies=copies(("mbx2", 1), ("mbx1", 2)))
+    assert findings(single, "DAG015") == []
+    # An alternate witness with no witness: DAG013/DAG001 speak of the missing witness.
+    alone = edit(add(base(), *_second_share("chi", "fsw2-vm")), "dag", witness=None,
+                 alternate_witness="fsw2")  # fmt: skip
+    assert findings(alone, "DAG015") == []
+
+
+# -- DAG016 (wave 22, rules22; found by eyes22 #12) ---------------------------------------
+def test_dag016_triggers() -> None:
+    # A fifth member with no copy (eyes22: BOS-MBX03 added, copy layout empty): it votes
+    # (DOMAIN.md §4) but takes over nothing (000 §4.3).
+    elements = add(
+        base(),
+        VirtualMachine(id="mbx5", name="MBX5", host="esx1", roles=[VmRole.MAILBOX],
+                       exchange_version="2013"),
+    )  # fmt: skip
+    elements = edit(elements, "dag", members=[*base_members(), "mbx5"])
+    f = _one(findings(elements, "DAG016"), "DAG016")
+    assert f.severity is Severity.INFO
+    assert f.elements == ("dag", "mbx5")
+    assert f.message == (
+        "DAG DAG1 member MBX5 holds no database copy: it votes for quorum but takes over no "
+        "database when another member fails; give it copies (Plan copies…) or take it out "
+        "of the DAG"
+    )
+    # One finding per member: MBX4's copies gone too.
+    elements = edit(elements, "db1", copies=copies(("mbx1", 1), ("mbx2", 2), ("mbx3", 3)))
+    elements = edit(elements, "db2", copies=copies(("mbx3", 1), ("mbx1", 2), ("mbx2", 3)))
+    assert [f.elements for f in findings(elements, "DAG016")] == [
+        ("dag", "mbx4"),
+        ("dag", "mbx5"),
+    ]
+
+
+def base_members() -> list[str]:
+    (dag,) = [e for e in base() if isinstance(e, Dag)]
+    return list(dag.members)
+
+
+def test_dag016_passes() -> None:
+    assert findings(base(), "DAG016") == []  # every member holds copies
+    disks = {db: [f"{m}-{db}" for m in base_members()] for db in ("db1", "db2")}
+    # A DAG with no database yet: nothing to hold (a design being drawn).
+    assert findings(drop(base(), "db1", "db2", *disks["db1"], *disks["db2"]), "DAG016") == []
+    # One database is enough: each member holds a copy of DB01.
+    assert findings(drop(base(), "db2", *disks["db2"]), "DAG016") == []

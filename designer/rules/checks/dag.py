@@ -33,12 +33,14 @@ from designer.rules.finding import Finding
 from designer.rules.registry import rule
 
 __all__ = [
+    "alternate_witness_fails_with_witness",
     "copies_outside_primary_site_lagged",
     "copy_placement_unique",
     "copy_replay_lag_over_limit",
     "copy_storage_shares_failure_domain",
     "copy_vms_share_host_or_cluster",
     "copy_without_storage",
+    "dag_member_without_copies",
     "dag_membership_limits",
     "dag_site_latency_over_limit",
     "local_ha_copies_in_primary_site",
@@ -1167,3 +1169,129 @@ def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
 
 
 _FIRST = itemgetter(0)
+
+
+# -- DAG015 ------------------------------------------------------------------------------
+@rule(
+    code="DAG015",
+    name="alternate-witness-fails-with-witness",
+    severity=Severity.WARNING,
+    source="000 §5.1.1; [product fact]; DOMAIN.md §4",
+    reads=("dag", "mailbox_database"),  # DagFacts.members_by_site, as DAG012
+    follows=("esxi_host", "file_share_witness", "vm"),
+)
+def alternate_witness_fails_with_witness(ctx: RuleContext) -> Iterator[Finding]:
+    """A DAG's alternate witness is its witness, or fails with it.
+
+    What it checks
+    --------------
+    Every DAG with both a witness and an alternate witness: that the alternate is
+    another share, served by another VM than the witness's, and (for a DAG whose
+    members run in two or more sites) in another site than the witness.
+
+    Why
+    ---
+    The alternate witness is not a spare the DAG switches to by itself: it is the
+    witness the surviving members use after a datacenter switchover, when the
+    administrator restores the DAG in the other site (``Restore-DatabaseAvailabilityGroup``
+    configures it when an even number of members survives). It serves only if it is up
+    when the witness's site is lost: the same share, a share on the same server, or one
+    in the same site goes down with the witness, and the switchover then has to name a
+    witness server in the middle of the outage.
+
+    Fix
+    ---
+    Make the alternate witness a share on a server of the site the DAG would switch
+    over to (the other member site), or clear it if no datacenter switchover is
+    planned.
+
+    Source
+    ------
+    000 §5.1.1 (recovery in the other site "updates the witness server settings to
+    specify a local witness server"); [product fact] Exchange 2010/2013:
+    ``Restore-DatabaseAvailabilityGroup`` "configures the DAG to use the alternate
+    witness server if there is an even number of surviving DAG members"; DOMAIN.md §4
+    (a manual switchover with the alternate witness).
+    """
+    facts = dag_facts(ctx)
+    for dag in facts.dags:
+        if not dag.alternate_witness or not dag.witness:
+            continue
+        witness = ctx.index.typed(dag.witness, FileShareWitness)
+        alternate = ctx.index.typed(dag.alternate_witness, FileShareWitness)
+        if witness is None or alternate is None:
+            continue
+        if alternate.id == witness.id:
+            what = "is also its witness"
+        elif alternate.vm and alternate.vm == witness.vm:
+            what = f"is on server {facts.name(alternate.vm)} with its witness {witness.name}"
+        elif alternate.site == witness.site and len(facts.members_by_site[dag.id]) >= 2:
+            what = f"is in site {facts.name(alternate.site)} with its witness {witness.name}"
+        else:
+            continue
+        yield ctx.finding(
+            f"DAG {dag.name} alternate witness {alternate.name} {what}: losing site "
+            f"{facts.name(witness.site)} takes both, so a datacenter switchover finds no "
+            "alternate witness up; put the alternate witness on a server in the member site "
+            "the DAG would switch over to",
+            list(dict.fromkeys([dag.id, alternate.id, witness.id])),
+        )
+
+
+# -- DAG016 ------------------------------------------------------------------------------
+@rule(
+    code="DAG016",
+    name="dag-member-without-copies",
+    severity=Severity.INFO,
+    source="000 §4.3; DOMAIN.md §4",
+    reads=("dag", "mailbox_database"),
+    follows=("esxi_host", "vm"),
+)
+def dag_member_without_copies(ctx: RuleContext) -> Iterator[Finding]:
+    """A DAG member holds no copy of any database.
+
+    What it checks
+    --------------
+    Every member of every DAG that holds at least one database: whether some database
+    has a copy on it. One finding per member holding none. A DAG with no database yet
+    is not checked (nothing to hold).
+
+    Why
+    ---
+    A DAG member protects the databases it keeps a copy of: when another member or its
+    site fails, only a member with a copy can take a database over. A member with no
+    copy still votes for quorum (it counts in the majority, and it changes whether the
+    witness votes), so it moves the quorum arithmetic without adding any availability,
+    and every capacity and failover figure shows it idle. Often a member added to the
+    DAG whose copies were never planned.
+
+    Fix
+    ---
+    Give the member copies (the Databases panel's *Plan copies…*, or ``dr-designer
+    plan-copies``), or take it out of the DAG if it is not meant to hold any.
+
+    Source
+    ------
+    000 §4.3 ("DAGs provide a non-shared storage failover cluster solution ...
+    maintain passive copies of each database on Exchange DAG member servers");
+    DOMAIN.md §4 (quorum voters are the members, plus the witness when their count
+    is even; activation picks a copy on a member with quorum).
+    """
+    facts = dag_facts(ctx)
+    holders: set[str] = set()
+    with_databases: set[str] = set()
+    for _, dag, members, *_ in facts.rows:
+        holders.update(members)
+        if dag is not None:
+            with_databases.add(dag.id)
+    for dag in facts.dags:
+        if dag.id not in with_databases or holders.issuperset(dag.members):
+            continue
+        for member in dict.fromkeys(dag.members):
+            if member not in holders:
+                yield ctx.finding(
+                    f"DAG {dag.name} member {facts.name(member)} holds no database copy: it "
+                    "votes for quorum but takes over no database when another member fails; "
+                    "give it copies (Plan copies…) or take it out of the DAG",
+                    [dag.id, member],
+                )
