@@ -751,6 +751,15 @@ def test_dag014_passes() -> None:
 
 
 # -- DAG015 (wave 22, rules22; found by eyes22 #14) ---------------------------------------
+def _says(
+    elements: list[ElementBase], what: tuple[str, Severity, tuple[str, ...]], text: str
+) -> None:
+    """The design's one finding of the code in ``what`` has its severity, elements, text."""
+    code, severity, ids = what
+    f = _one(findings(elements, code), code)
+    assert (f.severity, f.elements, f.message) == (severity, ids, text)
+
+
 def _second_share(site: str, vm: str) -> list[ElementBase]:
     """A second file share witness FSW2 in ``site``, served by ``vm`` (made when new)."""
     new: list[ElementBase] = [FileShareWitness(id="fsw2", name="FSW2", site=site, vm=vm)]
@@ -765,14 +774,12 @@ def _second_share(site: str, vm: str) -> list[ElementBase]:
 def test_dag015_triggers() -> None:
     # The alternate witness serves after a datacenter switchover, when the witness's site
     # is lost (000 §5.1.1; Restore-DatabaseAvailabilityGroup): the same share cannot.
-    same = edit(base(), "dag", alternate_witness="fsw")
-    f = _one(findings(same, "DAG015"), "DAG015")
-    assert f.severity is Severity.WARNING
-    assert f.elements == ("dag", "fsw")
-    assert f.message == (
+    _says(
+        edit(base(), "dag", alternate_witness="fsw"),
+        ("DAG015", Severity.WARNING, ("dag", "fsw")),
         "DAG DAG1 alternate witness FSW is also its witness: losing site Denver takes both, "
         "so a datacenter switchover finds no alternate witness up; put the alternate "
-        "witness on a server in the member site the DAG would switch over to"
+        "witness on a server in the member site the DAG would switch over to",
     )
     # Another share on the witness's server.
     server = edit(add(base(), *_second_share("den", "fsw-vm")), "dag", alternate_witness="fsw2")
@@ -821,13 +828,12 @@ def test_dag016_triggers() -> None:
                        exchange_version="2013"),
     )  # fmt: skip
     elements = edit(elements, "dag", members=[*base_members(), "mbx5"])
-    f = _one(findings(elements, "DAG016"), "DAG016")
-    assert f.severity is Severity.INFO
-    assert f.elements == ("dag", "mbx5")
-    assert f.message == (
+    _says(
+        elements,
+        ("DAG016", Severity.INFO, ("dag", "mbx5")),
         "DAG DAG1 member MBX5 holds no database copy: it votes for quorum but takes over no "
         "database when another member fails; give it copies (Plan copies…) or take it out "
-        "of the DAG"
+        "of the DAG",
     )
     # One finding per member: MBX4's copies gone too.
     elements = edit(elements, "db1", copies=copies(("mbx1", 1), ("mbx2", 2), ("mbx3", 3)))
