@@ -23,7 +23,14 @@ from designer.domain.enums import MirrorMode
 from designer.domain.index import DesignIndex
 from designer.simulation import takeover
 from designer.simulation.baseline import Baseline
-from designer.simulation.options import Option, check_recovery_point, database_options, quorum
+from designer.simulation.options import (
+    Option,
+    check_recovery_point,
+    database_options,
+    os_up_at,
+    quorum,
+    restart_gap,
+)
 from designer.simulation.prepared import Prepared
 from designer.simulation.results import (
     Action,
@@ -816,6 +823,10 @@ class Simulator:
             else:
                 run.down_since_vm.pop(vm, None)
         run.fresh_vms = fresh
+        for vm in fresh:
+            # (Placement too: a later step picks no member whose OS is still booting.)
+            if vm in prep.dags_of_vm and (up := os_up_at(prep, run, w, vm, t)) is not None:
+                run.os_boots[vm] = up
         if not light:  # placement: Double-Take's link state only sets an option's RPO
             self._replication_links(run, prev, w, t, mirrors=not final)
         if run.record:
@@ -834,6 +845,8 @@ class Simulator:
             dags.update(prep.dags)
         detect = float(self.timings["vsphere_ha_timeline"]["dag_peer_detects_failure_s"])
         resync: list[tuple[str, str, float]] = []
+        if run.quorum_gap:
+            run.quorum_gap.clear()  # the step that found one has decided its databases
         for dag_id in sorted(dags):
             q_before = run.dag_state.get(dag_id) or self._base_dag[dag_id]
             if q_before.quorum:
@@ -845,15 +858,26 @@ class Simulator:
             else:
                 q_now = quorum(prep, run, w, dag_id, t)
             run.dag_state[dag_id] = q_now
-            if (q_now.quorum, q_now.quorum_sites) != (q_before.quorum, q_before.quorum_sites):
-                # A quorum that moves or goes re-decides every database of the DAG.
+            gap = None
+            if q_now.quorum and not light and run.os_boots:
+                gap = restart_gap(prep, run, w, dag_id, t)
+            if gap is not None:
+                run.quorum_gap[dag_id] = gap
+            if (
+                q_now.quorum,
+                q_now.quorum_sites,
+            ) != (q_before.quorum, q_before.quorum_sites) or gap is not None:
+                # A quorum that moves or goes (if only until restarted members are
+                # back) re-decides every database of the DAG.
                 affected.update(prep.dbs_of_dag.get(dag_id, []))
             if q_before.quorum and not q_now.quorum:
                 run.quorum_lost_at[dag_id] = t + detect
                 self._drop_pending_votes(run, dag_id, t)
             elif q_now.quorum:
                 run.quorum_lost_at.pop(dag_id, None)
-            if run.record and (q_now.quorum, q_now.votes) != (q_before.quorum, q_before.votes):
+            if run.record and (
+                (q_now.quorum, q_now.votes) != (q_before.quorum, q_before.votes) or gap is not None
+            ):
                 quorum_event(prep, run, dag_id, q_before, q_now, t)
             if q_now.quorum:
                 self._dynamic_votes(run, w, dag_id, q_now, t)
@@ -1553,7 +1577,9 @@ class Simulator:
                 if best is None or o.ready < best.ready:
                     best = o
                 if o.member == active_on and active_on is not None and not o.fresh:
-                    keep = True
+                    # (Not while its DAG is without quorum until members restart: it
+                    # dismounts and mounts again.)
+                    keep = dag_q is None or dag_q.id not in run.quorum_gap
         if keep and st is not None:
             if run.light:  # placement: where it is active, not how its users reach it
                 return st
@@ -1606,7 +1632,11 @@ class Simulator:
         prep = self.prep
         # w.site_of_vm, inlined: this runs for most databases every failure touches
         site = w.vm_relocated.get(member) or prep.vm_site.get(member)
-        if dag_q is not None and (not dag_q.quorum or site not in dag_q.quorum_sites):
+        if dag_q is not None and (
+            not dag_q.quorum
+            or site not in dag_q.quorum_sites
+            or (run.quorum_gap and dag_q.id in run.quorum_gap)
+        ):
             return None
         if run.light:  # placement: where it is active, not how its users reach it
             return st

@@ -26,7 +26,9 @@ __all__ = [
     "Option",
     "database_options",
     "lagged_window",
+    "os_up_at",
     "quorum",
+    "restart_gap",
     "restore_kind",
     "schedule_seconds",
 ]
@@ -112,6 +114,21 @@ def quorum(prep: Prepared, run: Run, w: World, dag_id: str, at: float = 0.0) -> 
     failures that come one at a time are outlasted.
     """
     dag = prep.dags[dag_id]
+    votes, voters, _voting = _tally(prep, run, w, dag_id, at)
+    best = max(votes.items(), key=lambda kv: (kv[1], -kv[0]), default=(None, 0))
+    has = best[0] is not None and best[1] * 2 > voters
+    sites: tuple[str, ...] = ()
+    if has:
+        sites = tuple(s for s in prep.site_order if _comp(w, s) == best[0])
+    return DagState(dag.id, dag.name, has, best[1], voters, sites)
+
+
+def _tally(
+    prep: Prepared, run: Run, w: World, dag_id: str, at: float
+) -> tuple[dict[int, int], int, dict[str, int]]:
+    """A DAG's votes by connected set of sites, its voters, and the members voting
+    (each with its set of sites), as :func:`quorum` counts them."""
+    dag = prep.dags[dag_id]
     switched = run.switchover.get(dag_id)
     evicted = switched[2] if switched else frozenset()
     members = [m for m in dag.members if m not in evicted]
@@ -124,6 +141,7 @@ def quorum(prep: Prepared, run: Run, w: World, dag_id: str, at: float = 0.0) -> 
     witness = dag.alternate_witness if switched else dag.witness
     voters = len(members) + (1 if witness and len(members) % 2 == 0 else 0)
     votes: dict[int, int] = {}
+    voting: dict[str, int] = {}
     for m in members:
         if not w.vm_up(m):
             continue
@@ -131,6 +149,7 @@ def quorum(prep: Prepared, run: Run, w: World, dag_id: str, at: float = 0.0) -> 
         key = _comp(w, site)
         if key is not None:
             votes[key] = votes.get(key, 0) + 1
+            voting[m] = key
     if witness and voters > len(members):
         moved = run.witness_moved.get(dag_id)
         site = moved or prep.witnesses[witness].site
@@ -138,12 +157,58 @@ def quorum(prep: Prepared, run: Run, w: World, dag_id: str, at: float = 0.0) -> 
         key = _comp(w, site) if up else None
         if key is not None:
             votes[key] = votes.get(key, 0) + 1
-    best = max(votes.items(), key=lambda kv: (kv[1], -kv[0]), default=(None, 0))
-    has = best[0] is not None and best[1] * 2 > voters
-    sites: tuple[str, ...] = ()
-    if has:
-        sites = tuple(s for s in prep.site_order if _comp(w, s) == best[0])
-    return DagState(dag.id, dag.name, has, best[1], voters, sites)
+    return votes, voters, voting
+
+
+def os_up_at(prep: Prepared, run: Run, w: World, vm: str, t: float) -> float | None:
+    """When ``vm``, restarted by vSphere HA at ``t`` (or reset by its VM monitoring),
+    runs its operating system again (000 Table 1: 1:33), else None."""
+    tm = prep.timings
+    if vm in w.vm_reset:
+        vmm = tm["vm_monitoring"]
+        failed_at = run.guest_failed.get(vm, t)
+        return float(failed_at + vmm["failure_interval_s"] + vmm["os_boot_s"])
+    if vm in w.vm_restarted:
+        return float(t + tm["vsphere_ha_timeline"]["restarted_vm_os_up_s"])
+    return None
+
+
+def restart_gap(
+    prep: Prepared, run: Run, w: World, dag_id: str, at: float
+) -> tuple[float, int, tuple[str, ...]] | None:
+    """When a DAG holding quorum holds it only with members whose OS vSphere HA is
+    still booting (``run.os_boots``): (the time enough of them run it again, the votes
+    reachable until then, those members), else None.
+
+    The DAG judges its quorum when it detects the failures (000 Table 1: 1:00); a
+    member restarted then boots until 1:33 and is no voter until its OS runs (its
+    cluster service is down): if the others hold no majority without it, the DAG
+    loses quorum and every database dismounts (DOMAIN §4) until it is back."""
+    boots = run.os_boots
+    if not any(m in boots for m in prep.dags[dag_id].members):
+        return None
+    detect = at + prep.timings["vsphere_ha_timeline"]["dag_peer_detects_failure_s"]
+    votes, voters, voting = _tally(prep, run, w, dag_id, at)
+    booting = sorted(
+        (boots[m], m)
+        for m in voting
+        if m in boots and boots[m] > detect and (m in w.vm_restarted or m in w.vm_reset)
+    )
+    if not booting:
+        return None
+    meanwhile = dict(votes)
+    for _up_at, m in booting:
+        meanwhile[voting[m]] -= 1
+    lost = max(meanwhile.values(), default=0)
+    if lost * 2 > voters:
+        return None  # the others hold the majority by themselves
+    back: list[str] = []
+    for up_at, m in booting:
+        meanwhile[voting[m]] += 1
+        back.append(m)
+        if meanwhile[voting[m]] * 2 > voters:
+            return (up_at, lost, tuple(back))
+    return None  # the votes with every member up hold no majority: no quorum to regain
 
 
 def _comp(w: World, site: str | None) -> int | None:
@@ -177,6 +242,7 @@ _VM_RESET = (
 )
 _MOUNTS = "mailbox database %s mounts on %s"
 _DAG_FAILOVER = "mailbox database %s activates on DAG member %s"
+_DAG_REGAINED = "mailbox database %s mounts on DAG member %s once its DAG regains quorum"
 _CLUSTER_FAILOVER = "mailbox database %s fails over to cluster node %s"
 
 #: Why a server cannot serve a database, by kind (``{}``: the server's name).
@@ -235,6 +301,7 @@ def database_options(
     any_lost = bool(w.copy_lost or w.logs_lost)
     vm_down = w.vm_down
     fresh_vms = run.fresh_vms
+    boots = run.os_boots
     quorum_sites = dag_q.quorum_sites if dag_q is not None and dag_q.quorum else None
     copy_rpo = bool(
         run.srm_rpo or run.copy_cut_since or run.copy_dir_cut or run.copy_queued or run.copy_behind
@@ -250,6 +317,11 @@ def database_options(
     )
     lagged_taken = run.actions.get(("activate_lagged_copy", db_id))
     dag_ready = t + tm["dag"]["automatic_failover_s"]
+    gap = run.quorum_gap.get(dag_id) if dag_id and run.quorum_gap else None
+    gap_ready = 0.0
+    if gap is not None:
+        tl = tm["vsphere_ha_timeline"]
+        gap_ready = gap[0] + tm["dag"]["automatic_failover_s"] - tl["dag_peer_detects_failure_s"]
     #: (place in ``options``, member, lag) of lagged copies whose activation is an action.
     lagged_later: list[tuple[int, str, float]] = []
     copy_lost, logs_lost = w.copy_lost, w.logs_lost
@@ -307,8 +379,13 @@ def database_options(
             )
             kind, source = "vm_monitoring_reset", "000 §4.1; vm_monitoring in the catalog"
             text = _VM_RESET
-        elif fresh:
-            ready = t + tm["vsphere_ha_timeline"]["restarted_vm_os_up_s"]
+        elif fresh or (boots and boots.get(vm, t) > t):
+            # Restarted by vSphere HA at this step, or at an earlier one and its OS still
+            # booting (000 Table 1: 1:33), then Exchange's services start.
+            if fresh:
+                ready = t + tm["vsphere_ha_timeline"]["restarted_vm_os_up_s"]
+            else:
+                ready, fresh = boots[vm], True
             ready += tm["standalone_ha"]["exchange_services_start_s"]
             kind, source = "restart_mount", "000 §4.1.1; 000 Table 1"
             text = _MOUNTS
@@ -328,6 +405,12 @@ def database_options(
         if switched is not None and switched[0] == t:
             ready = max(ready, t + tm["dag"]["datacenter_switchover_s"])
             kind, source = "switchover", "000 §5.2.1; [product fact]"
+        if gap is not None and ready < gap_ready:
+            # Quorum is lost until restarted members are back: the databases mount
+            # again as after a failure's detection (000 Table 1: 9 s).
+            ready = gap_ready
+            kind, source = "dag_quorum_regained", "000 §4.1 Table 1; DOMAIN §4 [product fact]"
+            text = _DAG_REGAINED
         rpo = 0.0
         if copy_rpo and not light:
             rpo = run.srm_rpo.get(vm, 0.0)

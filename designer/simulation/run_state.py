@@ -101,9 +101,11 @@ class Run:
         "now",
         "offered",
         "only",
+        "os_boots",
         "pending",
         "placed",
         "queue_told",
+        "quorum_gap",
         "quorum_like",
         "quorum_lost_at",
         "record",
@@ -191,6 +193,13 @@ class Run:
         self.action_since: dict[tuple[str, str], float] = {}
         #: DAG → when its members detect that quorum is lost.
         self.quorum_lost_at: dict[str, float] = {}
+        #: DAG → (when it regains quorum, the votes until then, the members restarting)
+        #: while it holds quorum only once members vSphere HA restarted run their OS
+        #: again (:func:`~designer.simulation.options.restart_gap`; not by a placement).
+        self.quorum_gap: dict[str, tuple[float, int, tuple[str, ...]]] = {}
+        #: DAG member vSphere HA restarted (or VM monitoring reset) → when its OS runs
+        #: again: no quorum vote until then (not by a placement).
+        self.os_boots: dict[str, float] = {}
         #: DAG (dynamic quorum) → (from when, the members holding a vote from then, the
         #: members holding one before): the cluster adjusts the votes once it has detected
         #: a failure, so failures closer together than that count as simultaneous.

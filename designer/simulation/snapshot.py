@@ -39,6 +39,40 @@ def quorum_event(
         # Members on Windows 2008 R2 (or older) have only the static model: the note
         # about Windows 2012 is noise there (eyes18).
         note = "static quorum"
+    dt = prep.timings["vsphere_ha_timeline"]["dag_peer_detects_failure_s"]
+    source = "DOMAIN §4 [product fact]; 000 §5.3"
+    gap = run.quorum_gap.get(dag_id)
+    regain = f"{dag_id} regains quorum"  # what a gap's events are kept under
+    foreseen = [e for e in run.pending.get(regain, ()) if e.t > t and id(e) not in run.called_off]
+    if gap is not None and any(e.t == gap[0] for e in foreseen):
+        return  # an earlier step told this gap (the member still boots)
+    # A new judgement: what an earlier step foresaw of this DAG's quorum from here on
+    # (the same second's other failures: one judgement when the DAG detects them all).
+    run.call_off(regain, t + dt - 1e-6)
+    if gap is not None:
+        run.call_off(dag_id, t + dt - 1e-6, ("quorum_kept", "quorum_lost"))
+        # Quorum only once members being restarted run their OS again (000 Table 1).
+        back_at, meanwhile, booting = gap
+        names = ", ".join(prep.vms[m].name for m in booting)
+        run.event(
+            t + dt,
+            dag_id,
+            "quorum_lost",
+            f"DAG {dag.name} loses quorum: {meanwhile} of {now.voters} votes ({names} "
+            f"restarting); its databases dismount ({note})",
+            f"{source}; 000 Table 1",
+            because=(regain,),
+        )
+        run.event(
+            back_at,
+            dag_id,
+            "quorum_kept",
+            f"DAG {dag.name} regains quorum with {now.votes} of {now.voters} votes: the "
+            f"operating system of {names} is running; its databases mount again",
+            f"{source}; 000 Table 1",
+            because=(regain,),
+        )
+        return
     if now.quorum:
         verb = "keeps" if before.quorum else "regains"
         text = f"DAG {dag.name} {verb} quorum with {now.votes} of {now.voters} votes"
@@ -54,8 +88,7 @@ def quorum_event(
             "its databases dismount"
         )
         kind = "quorum_lost"
-    dt = prep.timings["vsphere_ha_timeline"]["dag_peer_detects_failure_s"]
-    run.event(t + dt, dag_id, kind, f"{text} ({note})", "DOMAIN §4 [product fact]; 000 §5.3")
+    run.event(t + dt, dag_id, kind, f"{text} ({note})", source)
 
 
 def _has_dynamic_quorum(prep: Prepared, vm_id: str) -> bool:
@@ -110,8 +143,18 @@ def database_events(
         return
     if now.status == "active":
         tl = prep.timings["vsphere_ha_timeline"]
-        if now.available_at - t == prep.timings["dag"]["automatic_failover_s"]:
-            begin = t + tl["databases_begin_mount_s"]
+        # A DAG failover from the step, or from the DAG's regaining quorum (the mount
+        # as after a failure's detection: 000 Table 1).
+        mount_s = prep.timings["dag"]["automatic_failover_s"]
+        start: float | None = t if now.available_at - t == mount_s else None
+        gap = run.quorum_gap.get(db.dag) if start is None and db.dag else None
+        if (
+            gap is not None
+            and now.available_at - gap[0] == mount_s - tl["dag_peer_detects_failure_s"]
+        ):
+            start = gap[0] - tl["dag_peer_detects_failure_s"]
+        if start is not None:
+            begin = start + tl["databases_begin_mount_s"]
             run.event(
                 begin,
                 db_id,

@@ -415,6 +415,9 @@ class TakeoverTable:
         database corrupted, a switchover: resolve every database)."""
         if run.corrupted or run.switchover or run.actions or not run.light:
             return None
+        fresh_vms = run.fresh_vms
+        if run.os_boots and any(up > t and vm not in fresh_vms for vm, up in run.os_boots.items()):
+            return None  # a member restarted at an earlier step still boots: _resolve
         import numpy as np
 
         quorum_ok, all_ok = self._quorum_mask(w, run.dag_state)
