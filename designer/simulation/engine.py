@@ -803,6 +803,7 @@ class Simulator:
         else:
             looked = w.touched_vms | prev.touched_vms
         fresh: set[str] = set()
+        dags_of_vm = prep.dags_of_vm
         #: VMs back after being down (not restarted elsewhere): seconds they were away.
         returning: dict[str, float] = {}
         for vm in looked:
@@ -820,13 +821,15 @@ class Simulator:
                 down = run.down_since_vm.setdefault(vm, t)
                 if not restarted and t > down:
                     returning[vm] = t - down
+                elif restarted and vm in dags_of_vm:
+                    # A DAG member's boot: no vote until its OS runs (placement too: a
+                    # later step activates no copy on it before).
+                    up = os_up_at(prep, run, w, vm, t)
+                    if up is not None:
+                        run.os_boots[vm] = up
             else:
                 run.down_since_vm.pop(vm, None)
         run.fresh_vms = fresh
-        for vm in fresh:
-            # (Placement too: a later step picks no member whose OS is still booting.)
-            if vm in prep.dags_of_vm and (up := os_up_at(prep, run, w, vm, t)) is not None:
-                run.os_boots[vm] = up
         if not light:  # placement: Double-Take's link state only sets an option's RPO
             self._replication_links(run, prev, w, t, mirrors=not final)
         if run.record:
@@ -860,7 +863,7 @@ class Simulator:
             run.dag_state[dag_id] = q_now
             gap = None
             if q_now.quorum and not light and run.os_boots:
-                gap = restart_gap(prep, run, w, dag_id, t)
+                gap = restart_gap(prep, run, w, q_now, t)
             if gap is not None:
                 run.quorum_gap[dag_id] = gap
             if (

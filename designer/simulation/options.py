@@ -174,7 +174,7 @@ def os_up_at(prep: Prepared, run: Run, w: World, vm: str, t: float) -> float | N
 
 
 def restart_gap(
-    prep: Prepared, run: Run, w: World, dag_id: str, at: float
+    prep: Prepared, run: Run, w: World, q: DagState, at: float
 ) -> tuple[float, int, tuple[str, ...]] | None:
     """When a DAG holding quorum holds it only with members whose OS vSphere HA is
     still booting (``run.os_boots``): (the time enough of them run it again, the votes
@@ -185,17 +185,16 @@ def restart_gap(
     cluster service is down): if the others hold no majority without it, the DAG
     loses quorum and every database dismounts (DOMAIN §4) until it is back."""
     boots = run.os_boots
-    if not any(m in boots for m in prep.dags[dag_id].members):
-        return None
     detect = at + prep.timings["vsphere_ha_timeline"]["dag_peer_detects_failure_s"]
-    votes, voters, voting = _tally(prep, run, w, dag_id, at)
     booting = sorted(
         (boots[m], m)
-        for m in voting
+        for m in prep.dags[q.id].members
         if m in boots and boots[m] > detect and (m in w.vm_restarted or m in w.vm_reset)
     )
-    if not booting:
-        return None
+    if not booting or (q.votes - len(booting)) * 2 > q.voters:
+        return None  # none booting, or the others hold the majority by themselves
+    votes, voters, voting = _tally(prep, run, w, q.id, at)
+    booting = [(up_at, m) for up_at, m in booting if m in voting]
     meanwhile = dict(votes)
     for _up_at, m in booting:
         meanwhile[voting[m]] -= 1
