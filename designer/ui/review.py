@@ -33,6 +33,7 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
+from designer import version
 from designer.domain.design import Design
 from designer.domain.errors import DesignError
 from designer.interop import capacity_section  # noqa: F401 - registers the Capacity section
@@ -229,7 +230,7 @@ def write_pdf(data: ReviewData, path: Path) -> None:
     summary, body = pdf_parts(data, image)
     writer = QPdfWriter(str(path))
     writer.setTitle(f"Design review — {data.design.name}")
-    writer.setCreator("DR Designer")
+    writer.setCreator(f"DR Designer {version()}")
     writer.setResolution(_RESOLUTION)
     portrait = QPageLayout(
         QPageSize(QPageSize.PageSizeId.A4),
