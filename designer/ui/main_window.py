@@ -504,6 +504,14 @@ class MainWindow(QMainWindow):
             # After the tab switch has settled: a resize inside it is undone by it.
             lifetime.soon(self, functools.partial(self._resize_dock_to_content, dock, asked))
 
+    def _fit_dock_now(self, dock: QDockWidget) -> None:
+        """The panel asks for room (the plan preview shown, its rows or lines of notes
+        changed): the dock grows in this turn, its layout handled before the window's
+        paint. A turn later (as a tab switch needs), the window painted the preview
+        squeezed first: one row of the table beside two lines of notes (fid22)."""
+        if self.isVisible():
+            self._resize_dock_to_content(dock, True)
+
     def _resize_dock_to_content(self, dock: QDockWidget, asked: bool = False) -> None:
         panel = dock.widget()
         wanted = getattr(panel, "preferred_height", None)
@@ -590,7 +598,7 @@ class MainWindow(QMainWindow):
                 fitted.visibilityChanged.connect(functools.partial(self._fit_dock, fitted))
                 wanted = getattr(fitted.widget(), "height_wanted", None)
                 if wanted is not None:  # (the Databases panel's plan preview shown)
-                    wanted.connect(functools.partial(self._fit_dock, fitted, True, True))
+                    wanted.connect(functools.partial(self._fit_dock_now, fitted))
         if "ProblemsDock" in by_name:
             by_name["ProblemsDock"].raise_()
         self._dock_sizes = [

@@ -12,9 +12,8 @@ import sys
 from importlib.metadata import version as installed_version
 from pathlib import Path
 
-from pypdf import PdfReader
-
 from gui_door import console_main
+from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_designs" / "srm_dag_recovery.json"

@@ -421,6 +421,12 @@ class DatabasesPanel(QWidget):
         rows; the dock is sized to it when shown and when the preview starts (its
         numbers, notes and buttons took the table's room: 1½ rows were left)."""
         table = self.plan.table if self.plan.isVisible() else self.table
+        # The room around the table as laid out now: a note's new line or the preview
+        # just shown are otherwise laid out in the event loop's next turn.
+        for widget in (self.plan, self):
+            layout = widget.layout()
+            if widget.isVisible() and layout is not None:
+                layout.activate()
         rows = max(3, min(12, table.rowCount()))
         around = self.height() - table.viewport().height()
         return around + rows * table.verticalHeader().defaultSectionSize() + 2
