@@ -18,6 +18,13 @@ naming the database: its database and log disks there); they go with the plan
 copy moved with Exchange's Remove-MailboxDatabaseCopy leaves files the administrator
 then deletes. An unnamed database or log disk stays: it holds the member's other
 databases too.
+
+A database the plan shrinks (new databases take a share of its mailboxes: 400 → 200 GB)
+has its database disks resized as the new copies' disks are sized: each disk naming it
+scaled by the database's planned size against its size now (480 → 240 GB), so the
+datastores hold what the databases need (:func:`resized`). A log disk keeps its size (a
+new copy's log disk is a clone too), and so do an unnamed database disk (it holds other
+databases) and an RDM (its size is its LUN's).
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from designer.domain.elements import DatabaseCopy, Lun, MailboxDatabase, Virtual
 from designer.domain.enums import DiskPlacement, DiskPurpose
 from designer.domain.index import DesignIndex
 
-__all__ = ["CopyStorage", "copy_disks", "left_behind"]
+__all__ = ["CopyStorage", "copy_disks", "left_behind", "resized"]
 
 _RDM = (DiskPlacement.RDM_PHYSICAL, DiskPlacement.RDM_VIRTUAL)
 
@@ -41,6 +48,9 @@ class CopyStorage(NamedTuple):
     disks: list[VirtualDisk]
     #: The disks the copies taken off their members leave (:func:`left_behind`).
     removed: list[VirtualDisk]
+    #: The database disks of the databases the plan resizes, with their new sizes
+    #: (:func:`resized`).
+    resized: list[VirtualDisk]
     #: What was given, removed and left to the user, or "" when nothing.
     note: str
 
@@ -71,8 +81,8 @@ def copy_disks(
     ...        VirtualDisk(id="k", name="MBX1 DB01 database", vm="m", lun="l",
     ...                    purpose=DiskPurpose.DATABASE, size_gb=480, database="d1")]
     >>> new = MailboxDatabase(id="d2", name="DB02", size_gb=200)
-    >>> disks, removed, note = copy_disks(DesignIndex(Design(elements=els)),
-    ...                                   {"d2": [DatabaseCopy(member="m")]}, [new])
+    >>> disks, removed, _, note = copy_disks(DesignIndex(Design(elements=els)),
+    ...                                      {"d2": [DatabaseCopy(member="m")]}, [new])
     >>> [(d.name, d.lun, d.size_gb, d.database) for d in disks]
     [('MBX1 DB02 database', 'l', 240.0, 'd2')]
     >>> print(note)
@@ -108,7 +118,52 @@ def copy_disks(
                 made.append(clone)
                 held.setdefault((member, db_id), []).append(clone)
     left = left_behind(ix, copies)
-    return CopyStorage(made, left, _note(made, left, bare, _overfull(ix, made, left)))
+    sized = resized(ix, by_id.values(), left)
+    overfull = _overfull(ix, made, left, sized)
+    return CopyStorage(made, left, sized, _note(made, left, sized, bare, overfull))
+
+
+def resized(
+    ix: DesignIndex, databases: Iterable[MailboxDatabase], removed: Iterable[VirtualDisk] = ()
+) -> list[VirtualDisk]:
+    """The database disks naming each of ``databases`` (with its planned size) whose
+    size the plan changes, with their new sizes, in the design's order: each disk's
+    size scaled by the database's planned size against its size in the design, as a
+    new copy's disk is sized (:func:`_clone`). Log disks, unnamed disks, RDMs, the
+    ``removed`` disks and databases of no size keep theirs.
+
+    Examples
+    --------
+    >>> from designer.domain import Design
+    >>> els = [MailboxDatabase(id="d", name="DB01", size_gb=400),
+    ...        VirtualDisk(id="k1", name="DB01 database", vm="m", purpose=DiskPurpose.DATABASE,
+    ...                    size_gb=480, database="d"),
+    ...        VirtualDisk(id="k2", name="DB01 logs", vm="m", purpose=DiskPurpose.LOGS,
+    ...                    size_gb=50, database="d")]
+    >>> shrunk = MailboxDatabase(id="d", name="DB01", size_gb=200)
+    >>> [(d.id, d.size_gb) for d in resized(DesignIndex(Design(elements=els)), [shrunk])]
+    [('k1', 240.0)]
+    """
+    factor: dict[str, float] = {}
+    for db in databases:
+        before = ix.typed(db.id, MailboxDatabase)
+        if before is not None and before.size_gb > 0 and db.size_gb != before.size_gb:
+            factor[db.id] = db.size_gb / before.size_gb
+    if not factor:
+        return []
+    gone = {disk.id for disk in removed}
+    found = []
+    for disk in ix.of("virtual_disk", VirtualDisk):
+        if (
+            disk.database in factor
+            and disk.purpose is DiskPurpose.DATABASE
+            and disk.placement not in _RDM
+            and disk.id not in gone
+        ):
+            size = round(disk.size_gb * factor[disk.database], 1) or disk.size_gb
+            if size != disk.size_gb:
+                found.append(disk.model_copy(update={"size_gb": size}))
+    return found
 
 
 def left_behind(ix: DesignIndex, copies: Mapping[str, list[DatabaseCopy]]) -> list[VirtualDisk]:
@@ -193,21 +248,32 @@ def _clone(
     return disk.model_copy(update={"id": new_id, "name": name, "size_gb": size, "database": db.id})
 
 
-def _overfull(ix: DesignIndex, made: list[VirtualDisk], removed: list[VirtualDisk]) -> list[str]:
-    """The LUNs the new disks land on whose disks then (without the ``removed`` ones)
-    add up to more than the LUN's size ("DS-DB on BOS-SAN1 (2,400 of 2,080 GB)"), in the
-    new disks' order."""
+def _overfull(
+    ix: DesignIndex,
+    made: list[VirtualDisk],
+    removed: list[VirtualDisk],
+    sized: list[VirtualDisk],
+) -> list[str]:
+    """The LUNs the new and ``sized`` disks land on whose disks then (without the
+    ``removed`` ones, the ``sized`` ones at their new sizes) add up to more than the
+    LUN's size ("DS-DB on BOS-SAN1 (2,400 of 2,080 GB)"), in the new disks' order, then
+    the resized ones'."""
     added: dict[str, float] = {}
     for disk in made:
         if disk.lun is not None:
             added[disk.lun] = added.get(disk.lun, 0.0) + disk.size_gb
+    for disk in sized:
+        if disk.lun is not None:
+            added.setdefault(disk.lun, 0.0)
     gone = {disk.id for disk in removed}
+    now = {disk.id: disk.size_gb for disk in sized}
     found: list[str] = []
     for lun_id, extra in added.items():
         lun = ix.typed(lun_id, Lun)
         if lun is None:
             continue
-        kept = (d.size_gb for d in ix.disks_on_lun.get(lun_id, ()) if d.id not in gone)
+        on = ix.disks_on_lun.get(lun_id, ())
+        kept = (now.get(d.id, d.size_gb) for d in on if d.id not in gone)
         total = extra + sum(kept)
         if total > lun.size_gb:
             found.append(f"{lun.name} ({total:,.0f} of {lun.size_gb:,.0f} GB)")
@@ -217,6 +283,7 @@ def _overfull(ix: DesignIndex, made: list[VirtualDisk], removed: list[VirtualDis
 def _note(
     made: list[VirtualDisk],
     removed: list[VirtualDisk],
+    sized: list[VirtualDisk],
     bare: Mapping[str, list[str]],
     overfull: list[str],
 ) -> str:
@@ -229,6 +296,11 @@ def _note(
         said.append(
             f"the plan removes the {_disks(removed)} of the copies it takes off their members "
             f"({_some([d.name for d in removed])})"
+        )
+    if sized:
+        said.append(
+            f"the databases' new sizes resize their {_disks(sized)} "
+            f"({_some([f'{d.name} to {d.size_gb:,g} GB' for d in sized])})"
         )
     if overfull:
         said.append(f"grow the datastores their disks overfill: {_some(overfull)}")

@@ -77,6 +77,10 @@ class CopyLayout:
     #: database and log disks: :func:`~designer.capacity.copy_storage.left_behind`),
     #: removed with the plan.
     removed_disks: list[VirtualDisk] = field(default_factory=list)
+    #: The database disks of the databases whose size the plan changes (their share of
+    #: the mailboxes), with their new sizes: scaled as the new copies' disks are
+    #: (:func:`~designer.capacity.copy_storage.resized`).
+    resized_disks: list[VirtualDisk] = field(default_factory=list)
     #: What storage the new copies got, which disks go with the copies taken off their
     #: members, and which members had no disk to follow (DAG014), or "": a CLI note,
     #: and a line of the window's preview.
@@ -92,12 +96,16 @@ class CopyLayout:
     def apply(self, design: Design) -> Design:
         """``design`` with the plan applied (new databases appended, and joining the
         backups that cover the DAG's other databases; the new copies' disks last, the
-        disks of the copies taken off their members gone)."""
+        disks of the copies taken off their members gone, the shrunk databases' disks
+        resized)."""
         elements = []
         gone = {disk.id for disk in self.removed_disks}
+        sized = {disk.id: disk for disk in self.resized_disks}
         for element in design.elements:
             if element.id in gone:
                 continue
+            if element.id in sized:
+                element = element.model_copy(update={"size_gb": sized[element.id].size_gb})
             if isinstance(element, MailboxDatabase) and element.id in self.copies:
                 update: dict[str, object] = {"copies": self.copies[element.id]}
                 if element.id in self.shares:
@@ -484,7 +492,9 @@ def plan_copies(
         db.model_copy(update={"size_gb": shares[db.id][1]}) if db.id in shares else db
         for db in existing
     ]
-    layout.disks, layout.removed_disks, layout.storage_note = copy_disks(ix, copies, [*sized, *new])
+    storage = copy_disks(ix, copies, [*sized, *new])
+    layout.disks, layout.removed_disks = storage.disks, storage.removed
+    layout.resized_disks, layout.storage_note = storage.resized, storage.note
     return layout
 
 

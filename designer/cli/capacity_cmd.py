@@ -180,6 +180,8 @@ def cmd_plan_copies(args: argparse.Namespace) -> int:
             # and the disks the copies taken off their members leave, removed (wave 22).
             "disks": [_disk_json(disk, names, layout) for disk in layout.disks],
             "removed_disks": [_disk_json(disk, names, layout) for disk in layout.removed_disks],
+            # The database disks of the databases the plan shrinks, resized (wave 22).
+            "resized_disks": [_disk_json(disk, names, layout) for disk in layout.resized_disks],
             "notes": layout.cli_notes,
         }
         sys.stdout.write(json_printable(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")

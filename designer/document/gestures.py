@@ -369,8 +369,9 @@ def plan_copies_command(
     grows round them as for a palette drop (:func:`place_new`; ``boxes``: where the
     canvas draws the boxes, by default where the design's layout puts them), then the
     backups the new databases join, then the disks of the copies new to their members
-    (:func:`designer.capacity.copy_storage.copy_disks`), and last the removal of the
-    disks the copies it takes off their members leave there. None when it changes nothing.
+    (:func:`designer.capacity.copy_storage.copy_disks`), the new sizes of the database
+    disks of the databases it resizes, and last the removal of the disks the copies it
+    takes off their members leave there. None when it changes nothing.
     The window's Plan copies… Apply pushes it; ``dr-designer plan-copies`` runs it on
     the file's design, so both draw the new databases in the same places and give the
     new copies the same disks.
@@ -395,6 +396,7 @@ def plan_copies_command(
     # After the databases they list: the backups the new databases join, and the new
     # copies' disks (drawn inside their VMs, as any disk: no layout entry).
     commands += [SetProperty(b, "databases", list(dbs)) for b, dbs in layout.backups.items()]
+    commands += [SetProperty(d.id, "size_gb", d.size_gb) for d in layout.resized_disks]
     if layout.disks:
         commands.append(AddElements(layout.disks, {}))
     if layout.removed_disks:

@@ -50,10 +50,12 @@ def test_new_databases_copies_get_disks_like_the_members_other_copies() -> None:
     # Without them, DAG014 names each of the 8 new copies.
     plan.disks = []
     assert len(_dag014(plan.apply(design))) == 8
-    # The note says so, and that the members' DS-DB datastores overfill.
-    assert plan.storage_note.startswith(
+    # The note says so, and that Boston's databases, shrunk to 200 GB, have their disks
+    # resized as the new ones are sized (wave 22): no datastore overfills.
+    assert plan.storage_note == (
         "the new copies get 16 disks on their members' datastores, as their other copies; "
-        "grow the datastores their disks overfill: BOS-MBX01 DS-DB (2,400 of 2,080 GB)"
+        "the databases' new sizes resize their 8 disks (BOS-MBX01 DB01 database to 240 GB, "
+        "BOS-MBX01 DB02 database to 240 GB and 6 more)"
     )
     assert plan.storage_note in plan.cli_notes and plan.cli_notes[-1] == plan.storage_note
 

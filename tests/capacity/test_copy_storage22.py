@@ -60,13 +60,16 @@ def test_copies_taken_off_members_take_their_disks_with_them() -> None:
 def test_the_freed_room_counts_against_the_new_disks() -> None:
     """BOS-MBX01's DS-DB (2,080 GB) holds four 480 GB database disks; planned to six
     databases with one copy in Boston, it loses DB02's and DB04's and gains DB05's
-    240 GB: 1,200 GB, not overfilled (counting the disks that go: 2,160 of 2,080)."""
+    240 GB (DB01's resized to 240 GB): 960 GB, not overfilled (counting the disks that
+    go: 1,920 of 2,080; without the resizing WOR-MBX01's held 2,400)."""
     design = load(SAMPLE)
     plan = plan_copies(design, "DAG01", databases=6, copies_per_site={"Boston": 1})
     on_bos1 = [d for d in plan.disks if d.vm == "vm-bos-mbx01"]
     assert [d.name for d in on_bos1] == ["BOS-MBX01 DB05 database", "BOS-MBX01 DB05 logs"]
     assert "BOS-MBX01 DS-DB" not in plan.storage_note
-    assert "WOR-MBX01 DS-DB (2,400 of 2,080 GB)" in plan.storage_note
+    assert "overfill" not in plan.storage_note
+    sized = {d.id: d.size_gb for d in plan.resized_disks}
+    assert sized["vm-bos-mbx01-db-db01-edb"] == 240 and "vm-bos-mbx01-db-db02-edb" not in sized
     assert len(plan.removed_disks) == 8
     assert check(plan.apply(design), codes=["DAG014"]).findings == []
 

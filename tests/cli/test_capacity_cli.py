@@ -441,11 +441,16 @@ def test_plan_copies_notes_count_the_members_used_and_exchanges_database_limit()
     many = notes("--databases", "1000")
     # The new databases join the sample's backup (fixc16), said last.
     # Last, the new copies' disks (wave 21, fid21): 996 new databases × 4 members, a
-    # database and a log disk each, following the members' DB01 disks; their datastores
-    # overfill, said with the sizes.
+    # database and a log disk each, following the members' DB01 disks; the shrunk
+    # databases' disks resized (wave 22), the log datastores overfilled (996 log disks
+    # of 80 GB more), said with the sizes.
     assert many[-1].startswith(
         "note: the new copies get 7,968 disks on their members' datastores, as their other "
-        "copies; grow the datastores their disks overfill: BOS-MBX01 DS-DB ("
+        "copies; the databases' new sizes resize their 16 disks ("
+    )
+    assert (
+        "grow the datastores their disks overfill: BOS-MBX01 DS-LOG (80,000 of 480 GB)"
+        in (many[-1])
     )
     assert many[-2].startswith("note: the new databases join backup BOS VDP Advanced nightly")
     # Before it, how the databases share the sites' mailboxes (fixd17).

@@ -1,5 +1,8 @@
-"""VS005 (wave 22, fid22) in the live check: ``dr-designer gui SAMPLE`` (the three-site
-sample, every datastore within its size), Databases → Plan copies…, 6 databases: the
+"""VS005 (wave 22, fid22) in the live check: ``dr-designer gui DESIGN`` (the three-site
+sample, every datastore within its size, its databases stating no mailboxes: the new
+databases then share none and take the last one's 400 GB, so the planned disks add up;
+with the sample's mailboxes shared the shrunk databases' disks shrink too and nothing
+overfills, fixq22), Databases → Plan copies…, 6 databases: the
 preview's note says the new disks overfill the members' DS-DB datastores; after Apply
 the Problems dock names each of them (VS005, with the LUN and its disks), the same
 findings ``dr-designer check`` prints for the CLI's ``-o`` file; Ctrl+Z and they go."""
@@ -14,6 +17,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from test_capacity_window import open_plan, open_tab, type_into
 
+from designer.domain import MailboxDatabase
+from designer.persistence import load, save
 from designer.ui.panels.problems import ProblemsPanel
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_designs" / "three_site_stretched_dag.json"
@@ -22,7 +27,14 @@ DS_DB = ["lun-bos-mbx01-db", "lun-bos-mbx02-db", "lun-wor-mbx01-db", "lun-wor-mb
 
 
 def test_planned_disks_overfilling_datastores_are_problems(launch, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    window, panel = open_plan(launch, SAMPLE)
+    design = load(SAMPLE)
+    elements = [
+        e.model_copy(update={"mailboxes": 0}) if isinstance(e, MailboxDatabase) else e
+        for e in design.elements
+    ]
+    source = tmp_path / "no-mailboxes.drd.json"
+    save(design.model_copy(update={"elements": elements}), source)
+    window, panel = open_plan(launch, source)
     session = window.session
     assert not [f for f in session.findings.active if f.code == "VS005"]
     type_into(panel.plan.databases, "6")
@@ -35,18 +47,18 @@ def test_planned_disks_overfilling_datastores_are_problems(launch, tmp_path, cap
     found = [f for f in session.findings.active if f.code == "VS005"]
     assert [f.elements[0] for f in found] == DS_DB
     assert found[0].message == (
-        "datastore BOS-MBX01 DS-DB is 2,080 GB; the 6 virtual disks on it take 2,400 GB, "
-        "320 GB more"
+        "datastore BOS-MBX01 DS-DB is 2,080 GB; the 6 virtual disks on it take 2,880 GB, "
+        "800 GB more"
     )
     problems = window.findChild(ProblemsPanel)
     assert problems is not None
-    assert problems.windowTitle() == "Problems — 4 warnings"
+    assert problems.windowTitle() == "Problems — 4 warnings, 6 info"  # CAP006: no mailboxes
     open_tab(window, "Problems")
     SHOTS.mkdir(exist_ok=True)
     window.grab().save(str(SHOTS / "vs005-problems.png"))
     # The CLI's -o file: `dr-designer check` prints the same four.
     out = tmp_path / "cli.drd.json"
-    args = ["plan-copies", str(SAMPLE), "--dag", "DAG01", "--databases", "6", "-o", str(out)]
+    args = ["plan-copies", str(source), "--dag", "DAG01", "--databases", "6", "-o", str(out)]
     assert console_main()(args) == 0
     capsys.readouterr()
     assert console_main()(["check", str(out)]) == 0  # warnings: exit 0

@@ -324,6 +324,8 @@ class PlanCopiesPreview(QWidget):
             done += [f"{plural(disks, 'disk')} added"] if disks else []
             gone = len(self.layout_planned.removed_disks)
             done += [f"{plural(gone, 'disk')} removed"] if gone else []
+            sized = len(self.layout_planned.resized_disks)
+            done += [f"{plural(sized, 'disk')} resized"] if sized else []
             command.status_note = (
                 f"Plan copies of {self.layout_planned.dag.name}: {', '.join(done) or 'applied'}"
                 " (Ctrl+Z undoes it)"
