@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from designer.domain.elements import MailboxDatabase
+from design_variants import without_mailboxes
+
 from designer.entry import main
 from designer.persistence import load, save
 
@@ -22,14 +23,9 @@ def _notes(capsys, path: Path) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_no_pair_simulated_is_said_in_words(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    design = load(SAMPLE)
     # No mailboxes: no pair is predicted to load any member beyond normal operation.
-    empty = [
-        e.model_copy(update={"mailboxes": 0}) if isinstance(e, MailboxDatabase) else e
-        for e in design.elements
-    ]
     path = tmp_path / "no-mailboxes.json"
-    save(design.model_copy(update={"elements": empty}), path)
+    save(without_mailboxes(load(SAMPLE)), path)
     assert _notes(capsys, path) == [
         "note: double and site-plus-one failures: 36 pairs ranked by the activation "
         "preferences, none simulated: no pair is predicted to add mailboxes to a member"

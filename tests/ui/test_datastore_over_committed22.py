@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from design_variants import without_mailboxes
 from gui_door import console_main
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from test_capacity_window import open_plan, open_tab, type_into
 
-from designer.domain import MailboxDatabase
 from designer.persistence import load, save
 from designer.ui.panels.problems import ProblemsPanel
 
@@ -27,13 +27,8 @@ DS_DB = ["lun-bos-mbx01-db", "lun-bos-mbx02-db", "lun-wor-mbx01-db", "lun-wor-mb
 
 
 def test_planned_disks_overfilling_datastores_are_problems(launch, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    design = load(SAMPLE)
-    elements = [
-        e.model_copy(update={"mailboxes": 0}) if isinstance(e, MailboxDatabase) else e
-        for e in design.elements
-    ]
     source = tmp_path / "no-mailboxes.drd.json"
-    save(design.model_copy(update={"elements": elements}), source)
+    save(without_mailboxes(load(SAMPLE)), source)
     window, panel = open_plan(launch, source)
     session = window.session
     assert not [f for f in session.findings.active if f.code == "VS005"]
