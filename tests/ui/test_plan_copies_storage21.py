@@ -1,7 +1,7 @@
 """Plan copies… gives the copies it adds their members' storage (wave 21, fid21), as
 ``dr-designer plan-copies`` does: ``dr-designer gui SAMPLE`` (the three-site sample,
 every copy with a database and a log disk), Databases → Plan copies…, 6 databases: the
-preview says the 8 new copies get 16 disks (and which datastores they overfill), Apply
+preview says the 8 new copies get 16 disks (and the shrunk databases' disks resized), Apply
 adds them in the plan's one undoable step, the same disks the CLI writes, and DAG014
 (a copy without a database disk) stays quiet; Ctrl+Z takes them away."""
 
@@ -35,7 +35,7 @@ def test_plan_copies_gives_the_new_copies_disks_as_the_cli_does(launch, qtbot, t
     notes = panel.plan.notes.text().splitlines()
     assert notes[-1].startswith(
         "the new copies get 16 disks on their members' datastores, as their other copies; "
-        "grow the datastores their disks overfill: BOS-MBX01 DS-DB (2,400 of 2,080 GB)"
+        "the databases' new sizes resize their 8 disks"  # Boston's, shrunk (wave 22)
     ), notes
     SHOTS.mkdir(exist_ok=True)
     window.grab().save(str(SHOTS / "plan-copies-storage-preview.png"))
