@@ -56,8 +56,9 @@ def test_findings_on_waiting_disks_mark_their_vms_without_noting_every_part(  # 
     scene, session = window.view.design_scene, window.session
     session.wait_for_findings()
     qtbot.waitUntil(
-        lambda: session.findings_revision == session.document.revision
-        and scene._marker_job is None,
+        lambda: (
+            session.findings_revision == session.document.revision and scene._marker_job is None
+        ),
         timeout=20_000,
     )
     assert [f.code for f in session.findings.active].count("VS005") == 1
