@@ -613,12 +613,20 @@ def plan_move(
             )
             for k, e in moved.items()
         }
+        settled: set[str] = set()
         for root, container in parents.items():
             element = doc.get(root)
             info = KINDS.get(element.kind) if element is not None else None
-            if container is None or info is None or not info.spec.row or root not in rects:
+            if container is None or info is None or root not in rects:
                 continue
-            slot = free_slot(boxes, container, rects[root][2:], rects[root][:2], row=True)
+            if info.spec.row:
+                slot = free_slot(boxes, container, rects[root][2:], rects[root][:2], row=True)
+            else:
+                found = _uncovering_slot(boxes, rects, parents, settled, root, container)
+                settled.add(root)
+                if found is None:
+                    continue
+                slot = found
             dx, dy = slot[0] - rects[root][0], slot[1] - rects[root][1]
             for k, r in list(rects.items()):
                 if k == root or _inside_of(boxes, k, root):
@@ -638,6 +646,37 @@ def plan_move(
         return Proposal(commands[0], commands[0].text)
     says = "; ".join(c.text for c in commands[1:])
     return Proposal(MacroCommand(commands[1].text, commands), says)
+
+
+def _uncovering_slot(
+    boxes: BoxGeometry,
+    rects: dict[str, Rect],
+    parents: Mapping[str, str | None],
+    settled: set[str],
+    root: str,
+    container: str,
+) -> Rect | None:
+    """Where a box dragged into another container goes when it was released over a box
+    already there: a free slot near where it was released, as a palette drop takes one
+    (None: it covers nothing, it stays where released). A host dragged onto the host of
+    another site lay exactly over it, hiding it and its own name (eyes23). The boxes
+    this drag moves are passed over, but for the roots already put in their place."""
+    geometry = _Adding(boxes)
+    geometry.rects = rects
+    geometry.parents = {r: c for r, c in parents.items() if r in settled}
+    moving = set(rects) - settled
+    rect = rects[root]
+    siblings = [
+        r
+        for b in geometry.boxes_in(container)
+        if b not in moving and (r := geometry.box_rect(b)) is not None
+    ]
+    if not any(_overlaps(rect, r) for r in siblings):
+        return None
+    centre = (rect[0] + rect[2] / 2, rect[1] + rect[3] / 2)
+    return _aligned(
+        geometry, container, free_slot(geometry, container, (rect[2], rect[3]), centre, skip=moving)
+    )
 
 
 def plan_paste(
