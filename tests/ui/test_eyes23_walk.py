@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog, QToolButton
 from test_canvas_support import drag, small_design
 
 from designer.persistence import save
 from designer.ui.canvas.items.node import NodeItem
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 
 
 def _title(window, element_id: str) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -80,3 +82,47 @@ def test_a_host_dragged_into_free_room_stays_where_released(launch, tmp_path: Pa
     assert window.session.document.get("esx-b1").cluster == "cl-w"  # type: ignore[union-attr]
     moved = scene.rect_of("esx-b1")
     assert abs(moved.left() - target_left) < 12 and abs(moved.top() - target_top) < 12, moved
+
+
+def test_report_with_the_n1_overlay_on_says_the_scenario_is_set_aside(  # type: ignore[no-untyped-def]
+    launch, qtbot, monkeypatch
+) -> None:
+    # A host failed, then Show N-1 overlay (the scenario waits aside), then Report…:
+    # "Nothing to report: fail something first", as if the failure had been lost.
+    window = launch(SAMPLES / "dag_with_ha.json")
+    asked: list[object] = []
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: asked.append(a) or ("", ""))
+    )
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    controller = window.simulation.controller
+    rect = window.view.design_scene.rect_of("esx-den-01")
+    window.view.ensureVisible(rect, 10, 10)
+    point = window.view.mapFromScene(rect.topLeft()) + QPoint(40, 8)
+    QTest.mouseClick(
+        window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
+    )
+    assert "esx-den-01" in controller.state().failed
+    spof, tabs = window.simulation.spof, window.simulation.tabs
+    QTest.mouseClick(
+        tabs.tabBar(), Qt.MouseButton.LeftButton, pos=tabs.tabBar().tabRect(1).center()
+    )
+    QTest.mouseClick(spof.run_button, Qt.MouseButton.LeftButton)
+    assert spof.set_aside is not None
+    bar, status = window.simulation.bar, window.statusBar()
+    for text, verb in (("Report…", "report"), ("Save scenario…", "save")):
+        (button,) = [b for b in bar.findChildren(QToolButton) if b.text() == text]
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert status.currentMessage() == (
+            f"Nothing to {verb} while the N-1 overlay is on: the scenario you played (1 step) "
+            "is set aside; Hide N-1 overlay brings it back"
+        )
+    assert asked == [], "no file dialog for a report of nothing"
+    # Its words are true: Hide N-1 overlay brings the failure back, and Report… asks where.
+    QTest.mouseClick(spof.run_button, Qt.MouseButton.LeftButton)
+    assert "esx-den-01" in controller.state().failed
+    (report,) = [b for b in bar.findChildren(QToolButton) if b.text() == "Report…"]
+    QTest.mouseClick(report, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1

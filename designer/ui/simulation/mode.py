@@ -192,6 +192,9 @@ class SimulationMode(QObject):
             ReportViews(scene, self.overlay, self.timeline.picture),
             self._status,
         )
+        self.scenarios.steps_set_aside = lambda: (
+            len(self.spof.set_aside[0]) if self.spof.set_aside else 0
+        )
         self.bar.save_requested.connect(self.scenarios.save_current)
         self.bar.run_all_requested.connect(self.scenarios.run_all)
         self.bar.play_saved_requested.connect(self.scenarios.play_saved)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QGraphicsScene, QMessageBox, QWidget
 
 from designer.document import SetScenarios
 from designer.domain.design import ExpectedOutcome, SavedScenario, ScenarioStep
+from designer.domain.words import plural
 from designer.persistence.atomic import write_atomic
 from designer.simulation import SimulationResult
 from designer.simulation.expectations import evaluate, judged_state
@@ -72,12 +73,28 @@ class ScenarioActions:
         self.controller = controller
         self.views = views
         self._status = status
+        #: How many steps the scenario set aside while the N-1 overlay is on has (0:
+        #: none); the simulation mode gives it the Single points of failure panel's.
+        self.steps_set_aside: Callable[[], int] = lambda: 0
+
+    def _nothing_to(self, verb: str) -> None:
+        """Nothing played to save or report: the words say why. With the N-1 overlay on,
+        the scenario the user played is set aside, not gone: "fail something first"
+        read as if their failure had been lost (eyes23)."""
+        aside = self.steps_set_aside()
+        if aside:
+            self._status(
+                f"Nothing to {verb} while the N-1 overlay is on: the scenario you played "
+                f"({plural(aside, 'step')}) is set aside; Hide N-1 overlay brings it back"
+            )
+        else:
+            self._status(f"Nothing to {verb}: fail something first")
 
     def save_current(self, name: str | None = None) -> bool:
         """Save the scenario being played, with its final state as the expected outcome."""
         controller = self.controller
         if not controller.steps or controller.result is None:
-            self._status("Nothing to save: fail something first")
+            self._nothing_to("save")
             return False
         if name is None:
             # A name offered from its steps (the field started empty), the play held
@@ -185,7 +202,7 @@ class ScenarioActions:
     def export_report(self, path: str | None = None) -> Path | None:
         controller = self.controller
         if controller.result is None:
-            self._status("Nothing to report: fail something first")
+            self._nothing_to("report")
             return None
         if path is None:
             recent = getattr(self.window, "recent", None)
