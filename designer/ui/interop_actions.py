@@ -139,8 +139,10 @@ class InteropActions:
         else:
             names = {"drawio": "draw.io (*.drawio)", "graphml": "GraphML (*.graphml)",
                      "gexf": "GEXF (*.gexf)"}  # fmt: skip
+            # The title in the menu's words: "Export as drawio" named no program (eyes23).
+            titles = {"drawio": "draw.io diagram", "graphml": "GraphML", "gexf": "GEXF"}
             path, _ = QFileDialog.getSaveFileName(
-                self.window, f"Export as {key}", self._base(f".{key}"), names[key]
+                self.window, f"Export as {titles[key]}", self._base(f".{key}"), names[key]
             )
             if not path:
                 return None
