@@ -867,8 +867,8 @@ def test_check_says_what_to_do_and_nests_no_parentheses(tmp_path: Path) -> None:
         line.split(": ", 2)[1].split()[-1]: line for line in run.stdout.decode().splitlines()[:-1]
     }
     assert (
-        "DAG DAG1 has its witness FSW1 in member site Boston; losing it leaves 1 of 3 quorum "
-        "votes; move the witness to a third site linked to both member sites, or give the "
+        "DAG DAG1 has its witness FSW1 in member site Boston; losing that site leaves 1 of 3 "
+        "quorum votes; move the witness to a third site linked to both member sites, or give the "
         "DAG an alternate witness in Worcester for a manual switchover [" in lines["DAG002"]
     )
     assert (
@@ -876,8 +876,8 @@ def test_check_says_what_to_do_and_nests_no_parentheses(tmp_path: Path) -> None:
         "mode; turn on its DAC mode [DAG DAG1]" in lines["DAG012"]
     )
     assert (
-        "mailbox database DB01 has no second copy: 100 GB exceeds the 50 GB guidance; a "
-        "restore from tape, as no backup covers it, takes an estimated 16.7 h, over the RTO "
+        "mailbox database DB01 has no second copy: 100 GB exceeds the 50 GB guidance; no "
+        "backup covers it: a restore from tape would take an estimated 16.7 h, over the RTO "
         "target of 4.0 h [mailbox database DB01]" in lines["BK003"]
     )
     assert "mailbox database DB01 states 0 mailboxes" in lines["CAP006"]

@@ -155,7 +155,7 @@ def test_bk003_restore_time_against_the_rto() -> None:
     # 40 GB at 75 GB / 8 h is 4.3 h, plus 4 h tape retrieval and 2 h OS rebuild: 10.3 h.
     (finding,) = findings(build(*_standalone(40), rto_target_min=8 * 60), "BK003")
     assert finding.message.endswith(
-        "a restore from tape, as no backup covers it, takes an estimated 10.3 h, over the "
+        "no backup covers it: a restore from tape would take an estimated 10.3 h, over the "
         "RTO target of 8.0 h"
     )
     assert "guidance" not in finding.message

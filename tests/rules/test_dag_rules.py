@@ -211,7 +211,7 @@ def test_dag002_triggers() -> None:
     # wave 15 (``fixb15``, found by ``eyes14``): the finding says what to do, not only
     # what is wrong (its rule's Fix)
     assert f.message.endswith(
-        "in member site Boston; losing it leaves 2 of 5 quorum votes; move the witness to a "
+        "in member site Boston; losing that site leaves 2 of 5 quorum votes; move the witness to a "
         "third site linked to both member sites, or give the DAG an alternate witness in "
         "Chicago for a manual switchover"
     )
@@ -229,7 +229,7 @@ def test_dag002_triggers() -> None:
     f = _one(findings(planned, "DAG002"), "DAG002")
     assert f.severity is Severity.WARNING
     assert f.message.endswith(
-        "losing it leaves 2 of 5 quorum votes; alternate witness FSW2 in Chicago and DAC "
+        "losing that site leaves 2 of 5 quorum votes; alternate witness FSW2 in Chicago and DAC "
         "mode are set for the manual switchover: if that is the plan, waive this finding "
         "with the switchover plan as its reason, or move the witness to a third site "
         "linked to both member sites"
@@ -290,6 +290,16 @@ def test_dag003_is_a_warning_for_manual_intent() -> None:
     f = _one(findings(elements, "DAG003"), "DAG003")
     assert f.severity is Severity.WARNING
     assert f.message.startswith("database DB01 has 1 copy, in site Boston; a stretched DAG needs")
+
+
+def test_dag003_of_a_database_without_copies_says_it_once() -> None:
+    # eyes23: a database just dropped on a DAG "has 0 copies, none in any site".
+    elements = edit(base(), "db1", copies=[])
+    f = _one(findings(elements, "DAG003"), "DAG003")
+    assert f.message == (
+        "database DB01 has no copies; a stretched DAG with automatic failover needs one in "
+        "each datacenter"
+    )
 
 
 # -- DAG004 ------------------------------------------------------------------------------

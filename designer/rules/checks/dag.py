@@ -311,7 +311,7 @@ def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
             if 2 * left <= votes:
                 yield ctx.finding(
                     f"DAG {dag.name} has its witness {witness.name} in member site "
-                    f"{facts.name(witness.site)}; losing it leaves {left} of {votes} quorum "
+                    f"{facts.name(witness.site)}; losing that site leaves {left} of {votes} quorum "
                     f"votes; {_dag002_fix(ctx, facts, dag, sites, witness.site)}",
                     [dag.id, witness.id, witness.site],
                 )
@@ -413,8 +413,10 @@ def stretched_dag_copy_in_each_site(ctx: RuleContext) -> Iterator[Finding]:
             if len(dag_sites) == 2
             else f"copies in at least 2 of its {len(dag_sites)} datacenters"
         )
+        # "has 0 copies, none in any site" said the same twice (eyes23).
+        has = "has no copies" if n == 0 else f"has {plural(n, 'copy', 'copies')}, {where}"
         yield ctx.finding(
-            f"database {db.name} has {plural(n, 'copy', 'copies')}, {where}; a stretched "
+            f"database {db.name} {has}; a stretched "
             f"DAG{' with automatic failover' if automatic else ''} needs {need}",
             [db.id, dag.id, *copy_sites],
             severity=None if automatic else Severity.WARNING,
