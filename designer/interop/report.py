@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from designer.domain.errors import DesignError
+from designer.domain.words import word_for
 
 __all__ = ["ImportIssue", "ImportReport", "InteropError"]
 
@@ -92,10 +93,14 @@ class ImportReport:
     def summary(self) -> str:
         made = sum(self.created.values())
         changed = sum(self.updated.values())
+        # The cells left out, as the lines below the summary say "value ignored": a
+        # missing RVTools sheet is no value ("1 values ignored" over "sheet vDatastore is
+        # missing", eyes23), and one of each reads in the singular.
+        ignored = sum(1 for i in self.issues if not i.skipped and i.row is not None)
         return (
-            f"{self.rows_read:,} rows read: {made:,} elements created, {changed:,} updated, "
-            f"{self.skipped_rows:,} rows skipped, "
-            f"{sum(1 for i in self.issues if not i.skipped):,} values ignored"
+            f"{_count(self.rows_read, 'row')} read: {_count(made, 'element')} created, "
+            f"{changed:,} updated, {_count(self.skipped_rows, 'row')} skipped, "
+            f"{_count(ignored, 'value')} ignored"
         )
 
     def to_text(self, limit: int | None = None) -> str:
@@ -129,3 +134,8 @@ class ImportReport:
                 [i.file, "" if i.row is None else i.row, i.column or "", i.skipped, i.message]
             )
         return out.getvalue()
+
+
+def _count(n: int, word: str) -> str:
+    """``"1 row"``, ``"1,024 rows"``."""
+    return f"{n:,} {word_for(n, word)}"

@@ -263,3 +263,25 @@ def test_an_inconsistent_import_names_its_file(tmp_path):
     message = _import_or_error("rvtools", path)
     assert message.startswith("hosts.xlsx: ")
     assert "not consistent" in message
+
+
+def test_the_summary_counts_each_thing_in_its_own_words(tmp_path):
+    # eyes23: "1 row read: …, 1 rows skipped, …"; and a workbook without its vDatastore
+    # sheet counted "1 values ignored" though no value was (the line says what is missing).
+    copies = tmp_path / "MailboxDatabaseCopies.csv"
+    copies.write_text(
+        '"Name","Server","ActivationPreference","ReplayLagTime"\n"DB1","E1","1","zz"\n'
+    )
+    run = _cli("import", "calculator", str(copies), "-o", str(tmp_path / "one.json"))
+    assert run.stderr.startswith(
+        "1 row read: 0 elements created, 0 updated, 1 row skipped, 0 values ignored\n"
+    )
+    workbook = ROOT / "tests" / "interop" / "data" / "rvtools" / "rvtools-small-complete.xlsx"
+    run = _cli("import", "rvtools", str(workbook), "-o", str(tmp_path / "rv.json"))
+    assert run.returncode == 0, run.stderr
+    first, second = run.stderr.splitlines()[:2]
+    assert first.endswith(", 0 values ignored")
+    assert second == (
+        "rvtools-small-complete.xlsx: sheet vDatastore is missing; datastore types and sizes "
+        "are unknown"
+    )

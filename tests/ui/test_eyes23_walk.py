@@ -14,7 +14,8 @@ from test_canvas_support import drag, small_design
 from designer.persistence import save
 from designer.ui.canvas.items.node import NodeItem
 
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "sample_designs"
 
 
 def _title(window, element_id: str) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -145,3 +146,30 @@ def test_the_export_dialogs_name_the_format_as_the_menu_does(launch, monkeypatch
         (action,) = [a for a in export.actions() if a.text() == entry]
         action.trigger()
     assert titles == ["Export as draw.io diagram", "Export as GraphML", "Export as GEXF"]
+
+
+def test_file_import_of_a_workbook_without_a_sheet_counts_no_value_ignored(  # type: ignore[no-untyped-def]
+    launch, monkeypatch, no_modal_dialogs
+) -> None:
+    # File > Import > RVTools of a workbook without its vDatastore sheet said "1 values
+    # ignored" over a report that named no value, only the missing sheet.
+    window = launch()
+    window.act_new.trigger()
+    workbook = ROOT / "tests" / "interop" / "data" / "rvtools" / "rvtools-small-complete.xlsx"
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(workbook)], ""))
+    )
+    (file_menu,) = [a.menu() for a in window.menuBar().actions() if a.text() == "&File"]
+    file_menu.aboutToShow.emit()
+    (imports,) = [a.menu() for a in file_menu.actions() if a.text() == "&Import"]
+    imports.aboutToShow.emit()
+    (rvtools,) = [a for a in imports.actions() if "RVTools" in a.text()]
+    rvtools.trigger()
+    summary = "11 rows read: 12 elements created, 0 updated, 0 rows skipped, 0 values ignored"
+    assert window.statusBar().currentMessage() == summary
+    (shown,) = [text for kind, text in no_modal_dialogs if kind == "information"]
+    assert shown.splitlines()[:2] == [
+        summary,
+        "rvtools-small-complete.xlsx: sheet vDatastore is missing; datastore types and sizes "
+        "are unknown",
+    ]
