@@ -103,6 +103,7 @@ from designer.ui.session import (
     QtCommand,
     live_sessions,
 )
+from designer.ui.window_layout import WindowLayout
 
 if TYPE_CHECKING:
     from designer.ui.availability.feature import AvailabilityFeature
@@ -135,6 +136,25 @@ SIMULATION_BUILD_WAIT_S = 10.0
 
 #: Keys for the standard actions a platform may bind to nothing (QKeySequence is empty).
 _USUAL_KEYS: dict[QKeySequence.StandardKey, str] = {QKeySequence.StandardKey.Quit: "Ctrl+Q"}
+
+
+#: Where each editing dock sits in the window's first layout (View > Reset Layout too).
+_FIRST_AREAS: dict[str, Qt.DockWidgetArea] = {
+    "PaletteDock": Qt.DockWidgetArea.LeftDockWidgetArea,
+    "OverviewDock": Qt.DockWidgetArea.LeftDockWidgetArea,
+    "InspectorDock": Qt.DockWidgetArea.RightDockWidgetArea,
+    "HistoryDock": Qt.DockWidgetArea.RightDockWidgetArea,
+    "ProblemsDock": Qt.DockWidgetArea.BottomDockWidgetArea,
+    "DatabasesDock": Qt.DockWidgetArea.BottomDockWidgetArea,
+    "CapacityDock": Qt.DockWidgetArea.BottomDockWidgetArea,
+}
+#: (front, behind it): the Inspector with the History behind it; Problems with
+#: Databases, then Capacity behind it (the Availability dock joins them: its own module).
+_FIRST_TABS = (
+    ("InspectorDock", "HistoryDock"),
+    ("ProblemsDock", "DatabasesDock"),
+    ("DatabasesDock", "CapacityDock"),
+)
 
 
 class MainWindow(QMainWindow):
@@ -172,6 +192,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.view)
         self.docks: list[QDockWidget] = []
         self._dock_sizes: list[tuple[QDockWidget, int, Qt.Orientation]] = []
+        self._shown_once = False
         #: The dock areas' heights: grown by panels, left as the user drags them.
         self.dock_heights = DockHeights(self)
         self._build_actions()
@@ -203,12 +224,16 @@ class MainWindow(QMainWindow):
         self.view.zoom_changed.connect(lambda _scale: self._update_actions())
         self.recovery.status_changed.connect(self._on_recovery_status)
         self.resize(1600, 1000)
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
+        #: The docks' places and sizes kept between sessions (View > Reset Layout).
+        self.layout_memory = WindowLayout(
+            self,
+            self.settings,
+            self.dock_heights,
+            [*self.docks, self._availability_dock],
+            self._dock_sizes,
+            self._place_docks_first,
+        )
+        self.layout_memory.restore()
         self._on_file_state()
         self._update_findings_label()
         self._update_actions()
@@ -435,6 +460,14 @@ class MainWindow(QMainWindow):
         self.act_dim.setStatusTip("Fade what is not related to the selected elements")
         self.act_dim.toggled.connect(lambda on: self.view.design_scene.layers.set_dim(on))
         self.view_menu.addSeparator()
+        # The docks' entries go here as the docks are made (:meth:`_add_view_entry`).
+        self._docks_entries_end = self.view_menu.addSeparator()
+        self.act_reset_layout = self._action(
+            "&Reset Layout",
+            self.reset_layout,
+            tip="Put every panel back in its first place and size",
+        )
+        self.view_menu.addAction(self.act_reset_layout)
         self.help_menu = bar.addMenu("&Help")
         self.help_menu.addActions([self.act_log_folder, self.act_about])
         # An open menu's letters run its entries (Alt+E, C: Copy, not the Connect Tool's C).
@@ -504,13 +537,14 @@ class MainWindow(QMainWindow):
             # After the tab switch has settled: a resize inside it is undone by it.
             lifetime.soon(self, functools.partial(self._resize_dock_to_content, dock, asked))
 
-    def _fit_dock_now(self, dock: QDockWidget) -> None:
-        """The panel asks for room (the plan preview shown, its rows or lines of notes
-        changed): the dock grows in this turn, its layout handled before the window's
-        paint. A turn later (as a tab switch needs), the window painted the preview
-        squeezed first: one row of the table beside two lines of notes (fid22)."""
+    def _fit_dock_now(self, dock: QDockWidget, asked: bool) -> None:
+        """The panel asks for room (``asked``: for what the user opened, the plan
+        preview shown, its rows or lines of notes changed; else more rows of a design):
+        the dock grows in this turn, its layout handled before the window's paint. A
+        turn later (as a tab switch needs), the window painted the preview squeezed
+        first: one row of the table beside two lines of notes (fid22)."""
         if self.isVisible():
-            self._resize_dock_to_content(dock, True)
+            self._resize_dock_to_content(dock, asked)
 
     def _resize_dock_to_content(self, dock: QDockWidget, asked: bool = False) -> None:
         panel = dock.widget()
@@ -558,34 +592,15 @@ class MainWindow(QMainWindow):
 
     def _add_panels(self) -> None:
         docks = create_panels(self.session, self.view)
-        left, right, bottom = (
-            Qt.DockWidgetArea.LeftDockWidgetArea,
-            Qt.DockWidgetArea.RightDockWidgetArea,
-            Qt.DockWidgetArea.BottomDockWidgetArea,
-        )
-        where = {
-            "PaletteDock": left,
-            "OverviewDock": left,
-            "InspectorDock": right,
-            "HistoryDock": right,
-            "ProblemsDock": bottom,
-            "DatabasesDock": bottom,
-            "CapacityDock": bottom,
-        }
         by_name = {d.objectName(): d for d in docks}
         palette = by_name.get("PaletteDock")
         if palette is not None:  # Enter or a double-click on a kind adds one
             palette.widget().kind_activated.connect(self.view.add_kind)  # type: ignore[attr-defined]
         for dock in docks:
-            area = where.get(dock.objectName(), right)
+            area = _FIRST_AREAS.get(dock.objectName(), Qt.DockWidgetArea.RightDockWidgetArea)
             self.addDockWidget(area, dock, Qt.Orientation.Vertical)
-            self.view_menu.addAction(self._dock_view_action(dock))
-        # Inspector with history behind it; problems with databases behind it.
-        for front, back in (
-            ("InspectorDock", "HistoryDock"),
-            ("ProblemsDock", "DatabasesDock"),
-            ("DatabasesDock", "CapacityDock"),
-        ):
+            self._add_view_entry(self._dock_view_action(dock))
+        for front, back in _FIRST_TABS:
             if front in by_name and back in by_name:
                 self.tabifyDockWidget(by_name[front], by_name[back])
                 by_name[front].raise_()
@@ -641,12 +656,60 @@ class MainWindow(QMainWindow):
             if not live:
                 bar.hide()
 
+    def _add_view_entry(self, action: QAction) -> None:
+        """A dock's entry in the View menu: with the others, above Reset Layout."""
+        self.view_menu.insertAction(self._docks_entries_end, action)
+
+    def reset_layout(self) -> None:
+        """View > Reset Layout: the panels in their first places, tabs and sizes (see
+        :mod:`designer.ui.window_layout`); simulation mode is left first (its layout
+        is the editing one's stand-in until then)."""
+        if self._simulation is not None and self._simulation.active:
+            self._simulation.controller.set_active(False)
+        self.layout_memory.reset()
+        self._show_message("Panels back in their first places and sizes")
+
+    def _place_docks_first(self) -> None:
+        """Every dock in its place, tab and order of the window's first layout, shown
+        (simulation mode's hidden: the mode is off), as :meth:`_add_panels`,
+        ``availability_dock`` and the mode placed them. (Qt's ``restoreState`` of the
+        layout saved before the first show waits for the window to be that size again.)"""
+        by_name = {d.objectName(): d for d in self._all_docks()}
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        for dock in self.docks:
+            dock.setFloating(False)
+            area = _FIRST_AREAS.get(dock.objectName(), Qt.DockWidgetArea.RightDockWidgetArea)
+            self.addDockWidget(area, dock, Qt.Orientation.Vertical)
+        for front, back in _FIRST_TABS:
+            if front in by_name and back in by_name:
+                self.tabifyDockWidget(by_name[front], by_name[back])
+                by_name[front].raise_()
+        availability = self._availability_dock
+        availability.setFloating(False)
+        self.addDockWidget(bottom, availability)
+        if "DatabasesDock" in by_name:
+            self.tabifyDockWidget(by_name["DatabasesDock"], availability)
+        mode = self._simulation
+        for dock in mode.docks if mode is not None else []:
+            dock.setFloating(False)
+            area = bottom if dock.objectName() == "TimelineDock" else _FIRST_AREAS["InspectorDock"]
+            self.addDockWidget(area, dock)
+            dock.hide()
+        for dock in (*self.docks, availability):
+            dock.show()
+        for front in ("InspectorDock", "ProblemsDock"):
+            if front in by_name:
+                by_name[front].raise_()
+        lifetime.soon(self, self._tidy_tab_bars)
+
     def _dock_view_action(self, dock: QDockWidget) -> QAction:
         """The View menu's entry for ``dock``: shows it and brings it to the front when
         it is hidden or behind another tab, hides it when it is in front. (A dock's own
         toggle would hide a dock that sits behind another tab.)"""
         toggle = dock.toggleViewAction()
-        action = QAction(toggle.text(), self)
+        # The panel's name: the Problems dock's title goes on with its count, and the
+        # menu kept "Problems — none" from the window's start beside 290 warnings.
+        action = QAction(toggle.text().split(" — ")[0], self)
         action.setCheckable(True)
         action.setToolTip(toggle.toolTip())
         action.setChecked(toggle.isChecked())
@@ -786,7 +849,7 @@ class MainWindow(QMainWindow):
             self._simulation_partly = None
             self._simulation = mode
             for dock in mode.docks:
-                self.view_menu.addAction(self._dock_view_action(dock))
+                self._add_view_entry(self._dock_view_action(dock))
                 if self.restoreDockWidget(dock) and not mode.active:
                     dock.hide()  # where it was last time, shown when the mode is on
             for then in self._when_simulation_built:
@@ -937,7 +1000,7 @@ class MainWindow(QMainWindow):
         view.triggered.connect(lambda: self.availability.view_triggered())
         dock.toggleViewAction().toggled.connect(view.setChecked)
         view.setChecked(dock.toggleViewAction().isChecked())
-        self.view_menu.addAction(view)
+        self._add_view_entry(view)
         compute = self.availability_compute_action = availability_compute_action(self)
         compute.triggered.connect(lambda: self.availability.compute())
         self.addAction(compute)
@@ -1682,11 +1745,10 @@ class MainWindow(QMainWindow):
     # -- Qt ------------------------------------------------------------------------------
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self._dock_sizes and self.settings.value("window/state") is None:
+        if not self._shown_once:
+            self._shown_once = True
             # Sizes apply once the window is laid out: the canvas gets the room.
-            for dock, size, orientation in self._dock_sizes:
-                self.resizeDocks([dock], [size], orientation)
-            self._dock_sizes = []
+            self.layout_memory.apply_first_sizes()
 
     def _all_docks(self) -> list[QDockWidget]:
         """The window's docks, the simulation's and availability's too, in creation order."""
@@ -1781,8 +1843,8 @@ class MainWindow(QMainWindow):
             if partly is not None:
                 partly.building.cancel()
         self._simulation_partly = self._availability_partly = None
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        mode = self._simulation
+        self.layout_memory.save(mode.editing_layout() if mode is not None else None)
         event.accept()
         if any(shiboken6.isValid(w) and w.isVisible() for w in self.sibling_windows):
             # The process goes on with the recovered designs' windows: this one is done

@@ -253,9 +253,13 @@ class _CopyTable(QTableWidget):
 class DatabasesPanel(QWidget):
     """The copy layout of one DAG (chosen at the top), editable cell by cell."""
 
-    #: What the panel shows needs another height (the plan's preview shown or gone): the
-    #: window sizes the dock to :meth:`preferred_height` again.
-    height_wanted = Signal()
+    #: What the panel shows needs another height: the window sizes the dock to
+    #: :meth:`preferred_height` again. True: for what the user opened (the plan's
+    #: preview shown, its rows or notes changed), even past a height the user set by
+    #: hand; False: more rows (another design or DAG), not past such a height (see
+    #: designer.ui.dock_heights: the next session's start filled the table and grew
+    #: back the height the user had kept).
+    height_wanted = Signal(bool)
 
     def __init__(self, session: EditorSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -350,7 +354,7 @@ class DatabasesPanel(QWidget):
         self.plan.show()
         self.plan_button.setEnabled(False)
         self.dag_combo.setEnabled(False)
-        self.height_wanted.emit()
+        self.height_wanted.emit(True)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -362,7 +366,7 @@ class DatabasesPanel(QWidget):
 
     def _plan_resized(self) -> None:
         if self.plan.isVisible():
-            self.height_wanted.emit()
+            self.height_wanted.emit(True)
 
     def _end_plan(self) -> None:
         self.plan.hide()
@@ -521,7 +525,7 @@ class DatabasesPanel(QWidget):
             if table.rowCount() > rows:
                 # More rows than the dock was sized for (another design opened, another
                 # DAG chosen, databases added while the panel is shown): 2½ were shown.
-                self.height_wanted.emit()
+                self.height_wanted.emit(False)
         else:
             self._update(databases, headers)
         copies = sum(len(d.copies) for d in databases)

@@ -37,6 +37,7 @@ from designer.ui.simulation.scenarios import ReportViews, ScenarioActions
 from designer.ui.simulation.spof_panel import SpofPanel
 from designer.ui.simulation.timeline import TimelinePanel
 from designer.ui.simulation.toggle import SIMULATE_SHORTCUT, simulate_action
+from designer.ui.window_layout import LAYOUT_VERSION
 
 if TYPE_CHECKING:
     from designer.ui.canvas.scene import DesignScene
@@ -216,6 +217,11 @@ class SimulationMode(QObject):
     def active(self) -> bool:
         return self.controller.active
 
+    def editing_layout(self) -> QByteArray | None:
+        """The window's editing layout, which leaving the mode puts back, while the mode
+        is on (the window keeps it for the next session rather than the mode's own)."""
+        return self._saved_state if self.controller.active else None
+
     def _review_report(self) -> None:
         """The design-review report, from the scenario bar's Report… menu."""
         interop = getattr(self.window, "interop", None)
@@ -298,7 +304,7 @@ class SimulationMode(QObject):
         if not active and self._saved_state is not None:
             self._keep_user_sizes()  # (before the docks are hidden)
         if active:
-            self._saved_state = window.saveState()
+            self._saved_state = window.saveState(LAYOUT_VERSION)
             self._hidden = [
                 dock
                 # (Docks are the window's children: not a walk over every widget.)
@@ -320,7 +326,7 @@ class SimulationMode(QObject):
             self.window.resizeDocks([self.docks[0]], [height], Qt.Orientation.Vertical)
             self.window.resizeDocks([self.docks[1]], [width], Qt.Orientation.Horizontal)
         elif self._saved_state is not None:
-            window.restoreState(self._saved_state)
+            window.restoreState(self._saved_state, LAYOUT_VERSION)
             for dock in self._hidden:
                 dock.show()
             self.toolbar.setVisible(False)
