@@ -208,6 +208,9 @@ def _share_mailboxes(
     new: list[MailboxDatabase],
     site_names: Mapping[str, str],
     notes: list[str],
+    *,
+    dag_name: str = "the DAG",
+    unshared: list[str] | None = None,
 ) -> tuple[list[MailboxDatabase], dict[str, tuple[int, float]]]:
     """The mailboxes the DAG's databases state for each users' site, spread evenly over
     that site's databases, the new ones included, as Microsoft's calculator spreads a
@@ -215,6 +218,8 @@ def _share_mailboxes(
     each database's size follows its mailboxes (its GB per mailbox kept; a new one
     takes its template's). The new databases with their shares, the existing ones
     whose share changes (id → (mailboxes, size in GB)); a note says so in ``notes``.
+    Where no database states any mailboxes, the new ones get none, and a note in
+    ``unshared`` (else ``notes``) says what the user can do about it.
 
     Examples
     --------
@@ -228,6 +233,14 @@ def _share_mailboxes(
     ([(1000, 250.0), (1000, 250.0)], {'d1': (1000, 250.0), 'd2': (1000, 250.0)})
     >>> print(*notes)
     Boston's 4,000 mailboxes, 1,000 each (was 2,000)
+    >>> empty = [o.model_copy(update={"mailboxes": 0, "user_site": None}) for o in olds]
+    >>> said: list[str] = []
+    >>> _ = _share_mailboxes(empty, news, {}, [], dag_name="DAG01", unshared=said)
+    >>> import textwrap
+    >>> print(textwrap.fill(*said, 80))
+    DB3 and DB4 get no mailboxes: no database of DAG01 states how many it holds; to
+    share the users' mailboxes among all its databases, first state the mailboxes of
+    DAG01's databases (Inspector: Mailboxes), then plan the copies again
     """
     # By users' site; all together when no database of the DAG states one.
     by_site = any(d.user_site for d in existing)
@@ -248,8 +261,22 @@ def _share_mailboxes(
         if total == 0:
             for d in news:
                 placed[d.id] = d.model_copy(update={"mailboxes": 0})
-            said = ", ".join(d.name for d in news)
-            notes.append(f"{said} hold no mailboxes: no database states any for {where}")
+            # Said as what to do (it read "DB05, DB06 … hold no mailboxes: no database
+            # states any for the DAG", run on after "the databases share", and left the
+            # user to guess where mailboxes are stated).
+            names = [d.name for d in news]
+            if len(names) > 3:
+                said = f"{', '.join(names[:3])} and {len(names) - 3} more"
+            else:
+                said = " and ".join([", ".join(names[:-1]), names[-1]] if names[:-1] else names)
+            verb = "gets" if len(names) == 1 else "get"
+            whom = f"{dag_name} for {where}'s users" if site else dag_name
+            (notes if unshared is None else unshared).append(
+                f"{said} {verb} no mailboxes: no database of {whom} states how many it "
+                "holds; to share the users' mailboxes among all its databases, first "
+                f"state the mailboxes of {dag_name}'s databases (Inspector: Mailboxes), "
+                "then plan the copies again"
+            )
             continue
         base, extra = divmod(total, len(everyone))
         for i, d in enumerate(everyone):
@@ -461,7 +488,9 @@ def plan_copies(
     shares: dict[str, tuple[int, float]] = {}
     shared: list[str] = []
     if new:
-        new, shares = _share_mailboxes(existing, new, site_names, shared)
+        new, shares = _share_mailboxes(
+            existing, new, site_names, shared, dag_name=dag.name, unshared=notes
+        )
     layout = CopyLayout(dag, copies, new, names, notes, _backups_taking(ix, existing, new))
     layout.shares = shares
     if layout.backups:
