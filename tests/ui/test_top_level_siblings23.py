@@ -23,8 +23,8 @@ from PySide6.QtWidgets import QApplication
 from benchmarks.generate import generate_design
 from designer.persistence import dumps
 from designer.ui import slices
-from designer.ui.panels import PalettePanel
 from designer.ui.canvas.items.node import name_tokens
+from designer.ui.panels import PalettePanel
 
 
 class _Watched(dict):  # type: ignore[type-arg]
