@@ -82,7 +82,8 @@ DEFAULT_FILE = Path("/tmp/dr-designer-bench-scale/design-100k-seed0-v7.json")
 LATE = "late_timers"
 #: The callbacks of timers with a delay (the level of detail's 60 ms after a zoom or a
 #: scroll, the Overview's render 30-500 ms after a change) that fire before the first
-#: paint under callgrind only: natively the paint comes first. Counted apart
+#: paint under callgrind only: natively the paint comes first (checked at 100k; a small
+#: design's opening can run them before its first paint natively too). Counted apart
 #: (``late_timers``), in no stage.
 LATE_TIMERS = (
     ("designer.ui.canvas.view.DesignView", "_apply_detail"),
@@ -91,7 +92,7 @@ LATE_TIMERS = (
 #: A dump's file of thread 1 (the UI thread): ``cg.out.PID.N-01``.
 UI_THREAD_DUMP = re.compile(r"^cg\.out\.\d+\.\d+-01$")
 
-__all__ = ["STAGES", "UI_STAGES", "main", "measure"]
+__all__ = ["LATE", "STAGES", "UI_STAGES", "main", "measure", "ui_thread_counts"]
 
 
 # -- the child: runs under valgrind ------------------------------------------------------------
@@ -238,6 +239,22 @@ def _env(tree: Path, home: Path) -> dict[str, str]:
     return env
 
 
+def ui_thread_counts(folder: Path) -> dict[str, int]:
+    """The UI thread's instructions by stage from the dumps in ``folder`` (thread 1's
+    files only; a stage cut by late timers: its parts summed; ``late_timers`` 0 if none)."""
+    counts: dict[str, int] = {}
+    for dump in folder.glob("cg.out.*"):
+        if not UI_THREAD_DUMP.match(dump.name):
+            continue
+        text = dump.read_text(errors="replace")
+        desc, total = DESC.search(text), TOTALS.search(text)
+        if desc is not None and total is not None and desc.group(1) in (*STAGES, LATE):
+            label = desc.group(1)
+            counts[label] = counts.get(label, 0) + int(total.group(1))
+    counts.setdefault(LATE, 0)
+    return counts
+
+
 def measure(
     tree: Path, file: Path, python: str, *, skip_load: bool, keep: Path | None
 ) -> dict[str, int]:
@@ -263,16 +280,7 @@ def measure(
     if done.returncode != 0 or "FIRST-FRAME" not in done.stdout:
         sys.stderr.write(done.stderr[-4000:])
         raise SystemExit(f"the child under valgrind failed for {tree} (rc {done.returncode})")
-    counts: dict[str, int] = {}
-    for dump in folder.glob("cg.out.*"):
-        if not UI_THREAD_DUMP.match(dump.name):
-            continue
-        text = dump.read_text(errors="replace")
-        desc, total = DESC.search(text), TOTALS.search(text)
-        if desc is not None and total is not None and desc.group(1) in (*STAGES, LATE):
-            label = desc.group(1)  # a stage cut by late timers: its parts summed
-            counts[label] = counts.get(label, 0) + int(total.group(1))
-    counts.setdefault(LATE, 0)
+    counts = ui_thread_counts(folder)
     if keep is not None:
         target = keep / tree.name
         target.mkdir(parents=True, exist_ok=True)
