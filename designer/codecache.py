@@ -27,6 +27,18 @@ modules with ``from __future__ import annotations``: ~6 % of ``check``'s instruc
 While the block runs :mod:`typing` gets a ``compile`` that gives the code of such a text
 from the cache (compiled exactly as typing's own call does: ``<string>``, ``eval``, no
 ``__future__`` flags: typing has none to inherit); any other call goes to the builtin.
+
+And two more kinds of text compiled at every start (wave 23, ``cold23``): the ``__new__``
+of each named tuple (:func:`collections.namedtuple` evaluates a ``lambda``'s text: ~30 in
+a ``check``), given :mod:`collections` an ``eval`` as :mod:`typing` gets its
+``compile``; and the ~30 one-line functions pydantic's dependency ``typing_inspection``
+writes and runs with ``exec`` when :data:`TYPING_OBJECTS` is imported: that module's body
+runs with this ``exec`` in its namespace (:class:`_TypingObjectsFinder`). It writes each
+text with :func:`textwrap.dedent`; :func:`dedented` gives the dedented texts from the
+cache too (kept under :data:`DEDENTED`, then the text given), so that while pydantic is
+imported :mod:`designer.domain` can give a stand-in for :mod:`textwrap`, which compiles
+half a dozen regular expressions at its import and which nothing else in a ``check``
+uses (~10 M instructions together, ~1.7 % of ``check`` of a small design).
 """
 
 from __future__ import annotations
@@ -37,9 +49,9 @@ import marshal
 import os
 import sys
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import CodeType
+from types import CodeType, ModuleType
 from typing import Any
 
 from designer.cachedir import cache_dir
@@ -53,6 +65,14 @@ MAX_ENTRIES = 5_000
 #: never a dataclass method's, and a designer of another version sharing the folder reads
 #: and keeps these entries as its own (the file's form is the same as before wave 15).
 EXPRESSION = "\0expression\0"
+#: What a text :func:`textwrap.dedent` dedented is kept under, before the text given to
+#: it; the entry is the dedented text, not code (a designer of an earlier version reading
+#: the file leaves such entries out, as anything that is not code).
+DEDENTED = "\0dedented\0"
+#: The module whose generated functions and their texts come from the cache.
+TYPING_OBJECTS = "typing_inspection.typing_objects"
+
+_active: CodeCache | None = None  # the cache of the block under way (:func:`dedented`)
 
 
 def cache_file(folder: Path, scope: str) -> Path:
@@ -68,11 +88,11 @@ class CodeCache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.codes: dict[str, CodeType] | None = None  # read on first use
+        self.codes: dict[str, CodeType | str] | None = None  # read on first use
         self.compiled = 0  # texts compiled by this process (saved at the end)
 
-    def _load(self) -> dict[str, CodeType]:
-        codes: dict[str, CodeType] = {}
+    def _load(self) -> dict[str, CodeType | str]:
+        codes: dict[str, CodeType | str] = {}
         try:
             data = marshal.loads(self.path.read_bytes())
         except (OSError, ValueError, EOFError, TypeError):
@@ -87,7 +107,8 @@ class CodeCache:
             codes = {
                 text: code
                 for text, code in data[1].items()
-                if type(text) is str and type(code) is CodeType
+                if type(text) is str
+                and (type(code) is CodeType or (type(code) is str and text.startswith(DEDENTED)))
             }
         self.codes = codes
         return codes
@@ -96,7 +117,7 @@ class CodeCache:
         """The code ``exec(text, …)`` would compile (from the cache, or compiled now)."""
         codes = self.codes if self.codes is not None else self._load()
         code = codes.get(text)
-        if code is None:
+        if type(code) is not CodeType:
             code = compile(text, "<string>", "exec", dont_inherit=True)
             codes[text] = code
             self.compiled += 1
@@ -108,11 +129,23 @@ class CodeCache:
         codes = self.codes if self.codes is not None else self._load()
         key = EXPRESSION + text
         code = codes.get(key)
-        if code is None:
+        if type(code) is not CodeType:
             code = compile(text, "<string>", "eval", dont_inherit=True)
             codes[key] = code
             self.compiled += 1
         return code
+
+    def dedent(self, text: str, dedent: Callable[[], Callable[[str], str]]) -> str:
+        """:func:`textwrap.dedent` of ``text``: from the cache, or dedented now by
+        ``dedent()``'s function (:mod:`textwrap`'s, imported then)."""
+        codes = self.codes if self.codes is not None else self._load()
+        key = DEDENTED + text
+        done = codes.get(key)
+        if type(done) is not str:
+            done = dedent()(text)
+            codes[key] = done
+            self.compiled += 1
+        return done
 
     def compile(self, source: Any, filename: Any, mode: Any, *args: Any, **kw: Any) -> Any:
         """``compile`` for the :mod:`typing` module: an expression's text compiled as
@@ -128,6 +161,25 @@ class CodeCache:
         ):
             return self.expression(source)
         return builtins.compile(source, filename, mode, *args, **kw)
+
+    def eval(self, source: Any, globals: Any = None, locals: Any = None, /) -> Any:
+        """``eval`` for the :mod:`collections` module (a named tuple's ``__new__``): a
+        text with a namespace evaluates the code typing's ``compile`` gives it (the
+        builtin compiles the same way: ``<string>``, ``eval``, :mod:`collections` has no
+        ``__future__`` flags); anything else goes to the builtin as it came."""
+        if (
+            type(source) is str
+            and type(globals) is dict
+            and locals is None
+            and source[:1] not in (" ", "\t")  # the builtin strips them; compile does not
+            and "\0" not in source
+        ):
+            return builtins.eval(self.expression(source), globals)
+        if globals is None:  # the builtin would use the caller's namespaces
+            caller = sys._getframe(1)
+            namespace = caller.f_locals if locals is None else locals
+            return builtins.eval(source, caller.f_globals, namespace)
+        return builtins.eval(source, globals, locals)
 
     def exec(self, source: Any, globals: Any = None, locals: Any = None, /, **kw: Any) -> None:
         """``exec`` for the :mod:`dataclasses` module: a text with a namespace runs its
@@ -176,17 +228,102 @@ def compiled_dataclasses(scope: str, folder: Path | None = None) -> Iterator[Cod
     ):
         yield None  # no cache, another interpreter, or someone else's exec: leave it
         return
+    import collections
+
     cache = CodeCache(cache_file(folder, scope))
     dataclasses.exec = cache.exec  # type: ignore[attr-defined]
-    # typing's forward references too, unless someone else gave typing a compile.
+    # typing's forward references and the named tuples' __new__ too, unless someone
+    # else gave typing a compile or collections an eval.
     expressions = "compile" not in vars(typing)
     if expressions:
         typing.compile = cache.compile  # type: ignore[attr-defined]
+    tuples = "eval" not in vars(collections)
+    if tuples:
+        collections.eval = cache.eval  # type: ignore[attr-defined]
+    finder = None
+    if TYPING_OBJECTS not in sys.modules:
+        finder = _TypingObjectsFinder(cache)
+        sys.meta_path.insert(0, finder)
+    global _active
+    before, _active = _active, cache
     try:
         yield cache
     finally:
+        _active = before
         if vars(dataclasses).get("exec") == cache.exec:
             del dataclasses.exec  # type: ignore[attr-defined]
         if expressions and vars(typing).get("compile") == cache.compile:
             del typing.compile  # type: ignore[attr-defined]
+        if tuples and vars(collections).get("eval") == cache.eval:
+            del collections.eval  # type: ignore[attr-defined]
+        if finder is not None:
+            finder.leave()
         cache.save()
+
+
+class _TypingObjectsFinder:
+    """An import finder for :data:`TYPING_OBJECTS` alone (first on :data:`sys.meta_path`
+    until that module is imported or the block ends): the module's own spec, found by
+    the finders after it, with a loader that runs its body with the cache's ``exec`` and
+    ``dedent`` (:class:`_GivingLoader`)."""
+
+    def __init__(self, cache: CodeCache) -> None:
+        self.cache = cache
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name != TYPING_OBJECTS:
+            return None
+        for finder in list(sys.meta_path):
+            find_spec = getattr(finder, "find_spec", None)
+            if finder is self or find_spec is None:
+                continue
+            spec = find_spec(name, path, target)
+            if spec is None:
+                continue
+            if hasattr(spec.loader, "exec_module"):
+                spec.loader = _GivingLoader(spec.loader, self)
+            return spec
+        return None
+
+    def leave(self) -> None:
+        """Off :data:`sys.meta_path` (not while the import system walks it: a finder
+        removed then would make it skip the next one)."""
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)
+
+
+class _GivingLoader:
+    """Runs the module's body through its own loader (the module's ``__loader__`` and
+    its spec's loader are that loader again before it starts) with the cache's ``exec``
+    in its namespace, taken away after it."""
+
+    def __init__(self, loader: Any, finder: _TypingObjectsFinder) -> None:
+        self.loader = loader
+        self.finder = finder
+
+    def create_module(self, spec: Any) -> Any:
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self.finder.leave()
+        cache = self.finder.cache
+        module.__loader__ = self.loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self.loader
+        namespace = vars(module)
+        namespace["exec"] = cache.exec
+        try:
+            self.loader.exec_module(module)
+        finally:
+            if namespace.get("exec") == cache.exec:
+                del namespace["exec"]
+
+
+def dedented(text: str, dedent: Callable[[], Callable[[str], str]]) -> str:
+    """:func:`textwrap.dedent` of ``text``: from the cache of the block under way (kept
+    for the next process), or from ``dedent()``'s function (the one of :mod:`textwrap`:
+    its import is what a cached text saves) when no block is under way."""
+    cache = _active
+    if cache is None:
+        return dedent()(text)
+    return cache.dedent(text, dedent)

@@ -434,3 +434,122 @@ def test_someone_elses_compile_in_typing_is_left_alone(
         assert cache is not None and vars(typing)["compile"] is compile
         typing.ForwardRef("int")
     assert not _expressions(cache.codes) and vars(typing)["compile"] is compile
+
+
+def _tuple_new_codes() -> list[tuple[Any, ...]]:
+    """The code of each ``__new__`` of a few named tuples made now."""
+    import collections
+    from typing import NamedTuple
+
+    class Typed(NamedTuple):
+        a: int
+        b: str = "x"
+
+    made = [
+        collections.namedtuple("Point", "x y"),
+        collections.namedtuple("Renamed", ["a", "def", "a"], rename=True),
+        collections.namedtuple("Defaults", "p q r", defaults=(1, 2)),
+        collections.namedtuple("Empty", ""),
+        Typed,
+    ]
+    out = []
+    for kind in made:
+        new = kind.__new__
+        code = new.__code__
+        out.append(
+            (
+                kind._fields,
+                new.__name__,
+                new.__qualname__,
+                new.__defaults__,
+                new.__doc__,
+                sorted(new.__globals__),
+                code.co_code,
+                code.co_consts,
+                code.co_names,
+                code.co_varnames,
+                code.co_flags,
+                code.co_filename,
+                code.co_name,
+                code.co_firstlineno,
+                code.co_linetable,
+            )
+        )
+        assert kind(*range(len(kind._fields)))._asdict() == dict(
+            zip(kind._fields, range(len(kind._fields)), strict=True)
+        )
+    return out
+
+
+def test_named_tuples_get_the_same_new_from_the_cache(tmp_path: Path) -> None:
+    """Within the block :func:`collections.namedtuple` evaluates its ``__new__``'s text
+    through the cache: the same code as the builtin ``eval`` gives, compiled by the first
+    block and read back by the next; after the block ``collections`` is as it was."""
+    import collections
+
+    plain = _tuple_new_codes()
+    for compiled in (True, False):
+        with compiled_dataclasses("test", tmp_path) as cache:
+            made = _tuple_new_codes()
+            assert cache is not None and bool(cache.compiled) is compiled
+        assert made == plain
+        assert {"lambda _cls, x, y: _tuple_new(_cls, (x, y))"} <= _expressions(cache.codes)
+        assert "eval" not in vars(collections)
+
+
+def test_eval_passes_anything_but_a_text_with_a_namespace_to_the_builtin(tmp_path: Path) -> None:
+    cache = CodeCache(cache_file(tmp_path, "test"))
+    assert cache.eval(compile("2 * 3", "<string>", "eval"), {}) == 6  # code: not cached
+    assert cache.eval("  2 * 3", {}) == 6  # the builtin strips leading blanks
+    assert cache.eval("SAMPLE.name", None) == SAMPLE.name  # the caller's namespaces
+    here = {"y": 4}
+    assert cache.eval("y + 1", {}, here) == 5 and cache.codes is None
+    with pytest.raises(SyntaxError):
+        cache.eval("x = 1", {})  # a statement: refused as the builtin refuses it
+    assert cache.eval("1 + 1", {}) == 2 and _expressions(cache.codes) == {"1 + 1"}
+
+
+def test_someone_elses_eval_in_collections_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import collections
+
+    monkeypatch.setattr(collections, "eval", eval, raising=False)
+    with compiled_dataclasses("test", tmp_path) as cache:
+        assert cache is not None and vars(collections)["eval"] is eval
+        collections.namedtuple("P", "a b")
+    assert not _expressions(cache.codes) and vars(collections)["eval"] is eval
+
+
+def test_dedented_texts_come_from_the_cache_of_the_block_under_way(tmp_path: Path) -> None:
+    """:func:`codecache.dedented`: ``textwrap.dedent``'s text, from the function given
+    when no block is under way or the cache has no entry for it (kept then, read back by
+    the next block); the file keeps a text only under :data:`codecache.DEDENTED`."""
+    import textwrap
+
+    asked: list[str] = []
+
+    def dedent() -> Any:
+        asked.append("dedent")
+        return textwrap.dedent
+
+    text = "\n    def f(obj, /):\n        return obj\n    "
+    assert codecache.dedented(text, dedent) == textwrap.dedent(text) and asked == ["dedent"]
+    for expected in (["dedent"], []):
+        asked.clear()
+        with compiled_dataclasses("test", tmp_path):
+            assert codecache.dedented(text, dedent) == textwrap.dedent(text)
+            assert codecache.dedented(text, dedent) == textwrap.dedent(text)
+        assert asked == expected
+    assert codecache._active is None
+    path = cache_file(tmp_path, "test")
+    version, codes = marshal.loads(path.read_bytes())
+    assert codes[codecache.DEDENTED + text] == textwrap.dedent(text)
+    # A text under any other key is not taken, nor code under a text's key.
+    codes["x = 1"] = "not code"
+    codes[codecache.DEDENTED + " other"] = compile("1", "<string>", "eval")
+    path.write_bytes(marshal.dumps((version, codes)))
+    cache = CodeCache(path)
+    assert "x = 1" not in cache._load()
+    assert cache.dedent(" other", dedent) == "other" and cache.compiled == 1
+    assert cache.dedent(text, dedent) == textwrap.dedent(text) and cache.compiled == 1

@@ -22,6 +22,8 @@ class _OnFirstUse(ModuleType):
     the designer does not use)."""
 
     def __getattr__(self, name: str) -> object:
+        if name == "__path__":  # `from module import name` asks: a module, not a package
+            raise AttributeError(name)
         import importlib
 
         if sys.modules.get(self.__name__) is self:  # read while pydantic is imported
@@ -45,15 +47,35 @@ class _PlatformOnFirstUse(_OnFirstUse):
         return os.uname().sysname
 
 
+class _TextwrapOnFirstUse(_OnFirstUse):
+    """``textwrap`` for pydantic's modules: ``typing_inspection`` dedents the text of
+    each of ~30 generated functions at its import (from the code cache of the command
+    under way: :func:`designer.codecache.dedented`) and ``pydantic``'s docstring
+    extraction, which the domain's models do not ask for, uses it. ``textwrap``
+    compiles half a dozen regular expressions at its import (~5 M instructions, ~0.8 %
+    of ``check``: wave 23, ``cold23``); any other name imports it."""
+
+    def dedent(self, text: str) -> str:
+        from designer.codecache import dedented
+
+        return dedented(text, self._textwrap_dedent)
+
+    def _textwrap_dedent(self) -> Callable[[str], str]:
+        """``textwrap``'s own ``dedent`` (``textwrap`` imported now)."""
+        dedent: Callable[[str], str] = self.__getattr__("dedent")  # type: ignore[assignment]
+        return dedent
+
+
 def _import_pydantic_fields() -> None:
-    """Import ``pydantic.fields`` (every model class needs it) without ``secrets`` or
-    ``platform``.
+    """Import ``pydantic.fields`` (every model class needs it) without ``secrets``,
+    ``platform`` or ``textwrap``.
 
     ``pydantic.fields`` imports ``pydantic.types``, which imports ``secrets`` for
     ``compare_digest`` alone, and with it ``hmac``, ``hashlib`` (OpenSSL's start) and
     ``random``: ~4 ms of a small ``check``, which uses none of them (the design file's
     schema cache hashes with BLAKE2b, the file's digest is made only for the window);
-    and ``uuid``, which imports ``platform`` (see :class:`_PlatformOnFirstUse`). While
+    ``uuid``, which imports ``platform`` (see :class:`_PlatformOnFirstUse`); and
+    ``textwrap`` (see :class:`_TextwrapOnFirstUse`). While
     pydantic's modules are imported, each of them not yet imported is a stand-in
     (:class:`_OnFirstUse`); then it leaves :data:`sys.modules`, so any later ``import``
     of it is the module itself. Nothing changes if ``pydantic.fields`` is already
@@ -62,7 +84,11 @@ def _import_pydantic_fields() -> None:
         return
     stand_ins = {
         name: kind(name)
-        for name, kind in (("secrets", _OnFirstUse), ("platform", _PlatformOnFirstUse))
+        for name, kind in (
+            ("secrets", _OnFirstUse),
+            ("platform", _PlatformOnFirstUse),
+            ("textwrap", _TextwrapOnFirstUse),
+        )
         if name not in sys.modules
     }
     sys.modules.update(stand_ins)

@@ -188,3 +188,121 @@ def test_the_persistence_package_still_gives_the_writers_names(tmp_path: Path) -
         timeout=120,
     )
     assert run.stdout.strip() == "ok", run.stderr[-3000:]
+
+
+def _check_importing(tmp_path: Path, cache: str) -> tuple[str, bool]:
+    """What ``check`` of the three-site sample prints with the cache folder ``cache``
+    ("": none), and whether it imported ``textwrap`` (``-X importtime`` does not see an
+    import through :func:`importlib.import_module`: ``sys.modules`` at its end)."""
+    sample = ROOT / "sample_designs" / "three_site_stretched_dag.json"
+    code = (
+        "import contextlib, io, sys\n"
+        "from designer.entry import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    code = main(['check', sys.argv[1]])\n"
+        "assert code in (0, 1), code\n"
+        "assert 'typing_inspection.typing_objects' in sys.modules\n"
+        "print(repr(out.getvalue()))\n"
+        "print('textwrap' in sys.modules)\n"
+    )
+    env = {**os.environ, "DR_DESIGNER_LOG_DIR": str(tmp_path), "DR_DESIGNER_CACHE_DIR": cache}
+    env.pop("PYTHONPATH", None)
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(sample)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    output, imported = run.stdout.splitlines()[-2:]
+    return output, imported == "True"
+
+
+def test_a_second_check_imports_no_textwrap(tmp_path: Path) -> None:
+    """``textwrap`` compiles half a dozen regular expressions at its import; in ``check``
+    only ``typing_inspection`` uses it (its ``dedent``, at its own import): a stand-in
+    while pydantic is imported, the dedented texts from the code cache. The first
+    ``check`` with an empty cache folder imports it to dedent them; the next does not;
+    all print what ``check`` without a cache prints."""
+    cache = str(tmp_path / "cache")
+    plain, plain_imports = _check_importing(tmp_path, "")
+    first, first_imports = _check_importing(tmp_path, cache)
+    second, second_imports = _check_importing(tmp_path, cache)
+    assert plain_imports and first_imports and not second_imports
+    assert plain == first == second and "0 errors" in plain
+
+
+TYPING_OBJECTS_PROBE = r"""
+import sys, types
+from pathlib import Path
+folder = sys.argv[1]
+if folder:
+    from designer.codecache import compiled_dataclasses
+    with compiled_dataclasses("probe", Path(folder)) as cache:
+        import designer.domain
+        compiled = cache.compiled
+else:
+    import designer.domain
+    compiled = -1
+import typing_inspection.typing_objects as objects
+import pydantic._internal._docs_extraction as docs
+assert "exec" not in vars(objects)
+assert type(objects.__loader__).__name__ == "SourceFileLoader", objects.__loader__
+assert objects.__spec__.loader is objects.__loader__
+assert not any("TypingObjects" in type(f).__name__ for f in sys.meta_path)
+imported = "textwrap" in sys.modules
+text = "\n    def f():\n        return 1\n    "
+import textwrap
+assert type(textwrap) is types.ModuleType and textwrap.TextWrapper
+assert docs.textwrap.dedent(text) == textwrap.dedent(text) == "\ndef f():\n    return 1\n"
+out = []
+for name in objects.__all__:
+    function = getattr(objects, name)
+    code = getattr(function, "__code__", None)
+    if code is None or code.co_filename != "<string>":
+        continue
+    out.append((
+        name, code.co_code, code.co_consts, code.co_names, code.co_varnames,
+        code.co_flags, code.co_name, code.co_qualname, code.co_firstlineno,
+        code.co_linetable, code.co_exceptiontable, repr(function.__annotations__),
+        function.__qualname__, function.__module__, function.__doc__,
+        repr(sorted(function.__globals__)),
+        repr(sorted((k, repr(v)) for k, v in function.__globals__.items() if k != "__builtins__")),
+    ))
+print(compiled, imported, len(out), repr(out).replace(" ", "_"))
+"""
+
+
+def test_typing_inspections_functions_are_the_same_from_the_code_cache(tmp_path: Path) -> None:
+    """``typing_inspection.typing_objects`` writes ~30 functions and runs their text with
+    ``exec`` at its import; with a command's code cache its body gets the cache's
+    ``exec`` (and the dedented texts from it): the same functions as without a cache,
+    compiled and dedented by the first process, by none after it. The module is as an
+    import makes it (its loader, no ``exec`` left in it, the finder gone), and
+    ``textwrap``, imported later, is the module itself."""
+    env = {**os.environ}
+    env.pop("PYTHONPATH", None)
+
+    def probe(folder: str) -> list[str]:
+        run = subprocess.run(
+            [sys.executable, "-c", TYPING_OBJECTS_PROBE, folder],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+        )
+        assert run.returncode == 0, run.stderr[-3000:]
+        return run.stdout.split()
+
+    plain = probe("")
+    first = probe(str(tmp_path / "cache"))
+    second = probe(str(tmp_path / "cache"))
+    assert int(plain[2]) >= 25  # is_annotated, is_literal, … (typing_inspection 0.4)
+    assert plain[2:] == first[2:] == second[2:]
+    assert int(first[0]) > 25 and second[0] == "0"
+    # textwrap: imported to dedent without a cache and for the first process, not after.
+    assert (plain[1], first[1], second[1]) == ("True", "True", "False")
