@@ -56,8 +56,11 @@ class _TextwrapOnFirstUse(_OnFirstUse):
     of ``check``: wave 23, ``cold23``); any other name imports it."""
 
     def dedent(self, text: str) -> str:
-        from designer.codecache import dedented
-
+        codecache = sys.modules.get("designer.codecache")
+        if codecache is None:  # not imported: no command's code cache under way
+            return self._textwrap_dedent()(text)
+        dedented: Callable[[str, Callable[[], Callable[[str], str]]], str]
+        dedented = codecache.dedented
         return dedented(text, self._textwrap_dedent)
 
     def _textwrap_dedent(self) -> Callable[[str], str]:

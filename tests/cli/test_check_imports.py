@@ -247,6 +247,7 @@ if folder:
 else:
     import designer.domain
     compiled = -1
+    assert "designer.codecache" not in sys.modules  # the stand-in does not import it
 import typing_inspection.typing_objects as objects
 import pydantic._internal._docs_extraction as docs
 assert "exec" not in vars(objects)
