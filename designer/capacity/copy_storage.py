@@ -120,7 +120,11 @@ def copy_disks(
     left = left_behind(ix, copies)
     sized = resized(ix, by_id.values(), left)
     overfull = _overfull(ix, made, left, sized)
-    return CopyStorage(made, left, sized, _note(made, left, sized, bare, overfull))
+    shrunk = 0
+    for disk in sized:
+        was = ix.typed(disk.id, VirtualDisk)
+        shrunk += was is not None and disk.size_gb < was.size_gb
+    return CopyStorage(made, left, sized, _note(made, left, sized, bare, overfull, shrunk))
 
 
 def resized(
@@ -286,6 +290,7 @@ def _note(
     sized: list[VirtualDisk],
     bare: Mapping[str, list[str]],
     overfull: list[str],
+    shrunk: int = 0,
 ) -> str:
     said: list[str] = []
     if made:
@@ -302,6 +307,14 @@ def _note(
             f"the databases' new sizes resize their {_disks(sized)} "
             f"({_some([f'{d.name} to {d.size_gb:,g} GB' for d in sized])})"
         )
+    if shrunk:
+        # vSphere grows a virtual disk but cannot shrink one [product fact: the vSphere
+        # Client offers no smaller size; only a copy to a new disk, e.g. vCenter
+        # Converter, makes one smaller] (wave 23, fid23).
+        said.append(
+            f"vSphere cannot shrink a virtual disk: reseed the copies on the {_disks_n(shrunk)} "
+            "made smaller on new disks of the new size, or keep the disks as they are"
+        )
     if overfull:
         said.append(f"grow the datastores their disks overfill: {_some(overfull)}")
     if bare:
@@ -311,7 +324,11 @@ def _note(
 
 
 def _disks(disks: list[VirtualDisk]) -> str:
-    return f"{len(disks):,} {'disk' if len(disks) == 1 else 'disks'}"
+    return _disks_n(len(disks))
+
+
+def _disks_n(n: int) -> str:
+    return f"{n:,} {'disk' if n == 1 else 'disks'}"
 
 
 def _some(items: list[str], shown: int = 2) -> str:

@@ -55,7 +55,10 @@ def test_new_databases_copies_get_disks_like_the_members_other_copies() -> None:
     assert plan.storage_note == (
         "the new copies get 16 disks on their members' datastores, as their other copies; "
         "the databases' new sizes resize their 8 disks (BOS-MBX01 DB01 database to 240 GB, "
-        "BOS-MBX01 DB02 database to 240 GB and 6 more)"
+        "BOS-MBX01 DB02 database to 240 GB and 6 more); "
+        # wave 23, fid23: vSphere grows a virtual disk but cannot shrink one
+        "vSphere cannot shrink a virtual disk: reseed the copies on the 8 disks made "
+        "smaller on new disks of the new size, or keep the disks as they are"
     )
     assert plan.storage_note in plan.cli_notes and plan.cli_notes[-1] == plan.storage_note
 

@@ -37,7 +37,10 @@ def test_planned_copies_get_disks_and_check_stays_quiet(tmp_path: Path) -> None:
     assert notes[-1] == (
         "note: the new copies get 16 disks on their members' datastores, as their other "
         "copies; the databases' new sizes resize their 8 disks (BOS-MBX01 DB01 database to "
-        "240 GB, BOS-MBX01 DB02 database to 240 GB and 6 more)"
+        "240 GB, BOS-MBX01 DB02 database to 240 GB and 6 more); "
+        # wave 23, fid23: vSphere grows a virtual disk but cannot shrink one
+        "vSphere cannot shrink a virtual disk: reseed the copies on the 8 disks made "
+        "smaller on new disks of the new size, or keep the disks as they are"
     )
     planned = load(out)
     new = [e for e in planned.elements if isinstance(e, VirtualDisk) and "db05" in e.id]

@@ -38,7 +38,10 @@ def test_plan_resizes_the_disks_of_the_databases_it_shrinks(launch, tmp_path, ca
     assert panel.plan.notes.text().splitlines()[-1] == (
         "the new copies get 16 disks on their members' datastores, as their other copies; "
         "the databases' new sizes resize their 8 disks (BOS-MBX01 DB01 database to 240 GB, "
-        "BOS-MBX01 DB02 database to 240 GB and 6 more)"
+        "BOS-MBX01 DB02 database to 240 GB and 6 more); "
+        # wave 23, fid23: vSphere grows a virtual disk but cannot shrink one
+        "vSphere cannot shrink a virtual disk: reseed the copies on the 8 disks made "
+        "smaller on new disks of the new size, or keep the disks as they are"
     )
     window.grab().save(str(tmp_path / "plan-resized-preview.png"))
     QTest.mouseClick(panel.plan.apply_button, Qt.MouseButton.LeftButton)
