@@ -13,6 +13,7 @@ import math
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import replace
 from importlib import import_module
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -804,6 +805,7 @@ class Simulator:
             looked = w.touched_vms | prev.touched_vms
         fresh: set[str] = set()
         dags_of_vm = prep.dags_of_vm
+        witness_vms = prep.witness_on_vm
         #: VMs back after being down (not restarted elsewhere): seconds they were away.
         returning: dict[str, float] = {}
         for vm in looked:
@@ -821,9 +823,11 @@ class Simulator:
                 down = run.down_since_vm.setdefault(vm, t)
                 if not restarted and t > down:
                     returning[vm] = t - down
-                elif restarted and vm in dags_of_vm:
+                elif restarted and (vm in dags_of_vm or (not light and vm in witness_vms)):
                     # A DAG member's boot: no vote until its OS runs (placement too: a
-                    # later step activates no copy on it before).
+                    # later step activates no copy on it before); a file share witness
+                    # server's: its witness has none either (wave 23, fid23; placement
+                    # reads where databases go, which no witness changes).
                     up = os_up_at(prep, run, w, vm, t)
                     if up is not None:
                         run.os_boots[vm] = up
@@ -864,8 +868,22 @@ class Simulator:
             gap = None
             if q_now.quorum and not light and run.os_boots:
                 gap = restart_gap(prep, run, w, q_now, t)
+            # Judged inside the gap an earlier step found (members it restarted still
+            # booting when the DAG detects this step's failures): the DAG is without
+            # quorum already, since that gap's loss.
+            lost_before = None
+            if run.quorum_restarting:
+                restarting = run.quorum_restarting.pop(dag_id, None)
+                if restarting is not None and restarting[0] < t + detect < restarting[1]:
+                    lost_before = restarting[0]
             if gap is not None:
                 run.quorum_gap[dag_id] = gap
+                run.quorum_restarting[dag_id] = (
+                    t + detect if lost_before is None else lost_before,
+                    gap[0],
+                    gap[1],
+                )
+            told = q_before if lost_before is None else replace(q_before, quorum=False)
             if (
                 q_now.quorum,
                 q_now.quorum_sites,
@@ -874,14 +892,14 @@ class Simulator:
                 # back) re-decides every database of the DAG.
                 affected.update(prep.dbs_of_dag.get(dag_id, []))
             if q_before.quorum and not q_now.quorum:
-                run.quorum_lost_at[dag_id] = t + detect
+                run.quorum_lost_at[dag_id] = t + detect if lost_before is None else lost_before
                 self._drop_pending_votes(run, dag_id, t)
             elif q_now.quorum:
                 run.quorum_lost_at.pop(dag_id, None)
             if run.record and (
-                (q_now.quorum, q_now.votes) != (q_before.quorum, q_before.votes) or gap is not None
+                (q_now.quorum, q_now.votes) != (told.quorum, told.votes) or gap is not None
             ):
-                quorum_event(prep, run, dag_id, q_before, q_now, t)
+                quorum_event(prep, run, dag_id, told, q_now, t)
             if q_now.quorum:
                 self._dynamic_votes(run, w, dag_id, q_now, t)
         if run.only is not None:
@@ -1575,6 +1593,8 @@ class Simulator:
         best: Option | None = None
         keep = False
         active_on = st.active_on if st is not None and st.status == "active" else None
+        #: When its DAG dismounts it, mounted until then (see below), else None.
+        dismounted: float | None = None
         for o in options:
             if o.action is None:
                 if best is None or o.ready < best.ready:
@@ -1583,6 +1603,8 @@ class Simulator:
                     # (Not while its DAG is without quorum until members restart: it
                     # dismounts and mounts again.)
                     keep = dag_q is None or dag_q.id not in run.quorum_gap
+                    if not keep and st is not None and dag_q is not None:
+                        dismounted = self._mounted_until_gap(run, dag_q.id, st, t)
         if keep and st is not None:
             if run.light:  # placement: where it is active, not how its users reach it
                 return st
@@ -1591,7 +1613,7 @@ class Simulator:
         if best is not None:
             if initial or st is None:
                 return self._active(run, db_id, best, 0.0, 0.0, 0.0, w)
-            down_since = st.down_since if st.down_since is not None else t
+            down_since = _down_since(st, t) if dismounted is None else dismounted
             rto = max(0.0, best.ready - down_since)
             rpo = best.rpo if st.rpo is None or st.status != "active" else max(st.rpo, best.rpo)
             if st.status == "active" and st.active_on == best.member and st.rpo is not None:
@@ -1607,7 +1629,7 @@ class Simulator:
             (vm, db_id) in w.copy_lost or (vm, "*") in w.copy_lost
             for vm in (c.member for c in db.copies)
         ) and bool(db.copies)
-        down_since = t if st is None or st.down_since is None else st.down_since
+        down_since = t if st is None else _down_since(st, t)
         return DbRun(
             "waiting" if actions else "down",
             None,
@@ -1624,6 +1646,19 @@ class Simulator:
             False,
             None,
         )
+
+    @staticmethod
+    def _mounted_until_gap(run: Run, dag_id: str, st: DbRun, t: float) -> float | None:
+        """When a database mounted at ``t`` (or until its DAG dismounts it) on a member
+        up all along dismounts, its DAG losing quorum until members vSphere HA restarted
+        run their OS again: when the DAG detects the failures (000 Table 1: 1:00), not
+        at the step (wave 23, fid23: it read waiting from 0:00 and its RTO counted from
+        then). None when it was not mounted then."""
+        restarting = run.quorum_restarting.get(dag_id)
+        if restarting is None or restarting[0] <= t:
+            return None
+        mounted = st.available_at <= t or (st.down_since is not None and st.down_since > t)
+        return restarting[0] if mounted else None
 
     def _keep(
         self, run: Run, w: World, db_id: str, st: DbRun, dag_q: DagState | None
@@ -1829,6 +1864,14 @@ def _vms_changed(prep: Prepared, prev: World, w: World) -> set[str]:
     vms.update(vm for vm, _db in (w.copy_lost ^ prev.copy_lost) | (w.logs_lost ^ prev.logs_lost))
     vms.update(prep.disk_by_id[d].vm for d in w.lcr_disks_lost ^ prev.lcr_disks_lost)
     return vms
+
+
+def _down_since(st: DbRun, t: float) -> float:
+    """When the outage of a database leaving state ``st`` at ``t`` began: when it went
+    down, or now if it was serving (also one its DAG was to dismount later: the step
+    takes it first)."""
+    since = st.down_since
+    return since if since is not None and since <= t else t
 
 
 def _rerouted(st: DbRun, reachable: bool, via: str | None) -> DbRun:

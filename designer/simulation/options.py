@@ -152,11 +152,14 @@ def _tally(
             voting[m] = key
     if witness and voters > len(members):
         moved = run.witness_moved.get(dag_id)
-        site = moved or prep.witnesses[witness].site
+        fsw = prep.witnesses[witness]
+        site = moved or fsw.site
         up = moved is not None or witness not in w.witness_down
         key = _comp(w, site) if up else None
         if key is not None:
             votes[key] = votes.get(key, 0) + 1
+            if moved is None and fsw.vm:
+                voting[fsw.vm] = key  # its server (never a member: DAG009)
     return votes, voters, voting
 
 
@@ -175,20 +178,26 @@ def os_up_at(prep: Prepared, run: Run, w: World, vm: str, t: float) -> float | N
 
 def restart_gap(
     prep: Prepared, run: Run, w: World, q: DagState, at: float
-) -> tuple[float, int, tuple[str, ...]] | None:
+) -> tuple[float, int, tuple[str, ...], int] | None:
     """When a DAG holding quorum holds it only with members whose OS vSphere HA is
     still booting (``run.os_boots``): (the time enough of them run it again, the votes
-    reachable until then, those members), else None.
+    reachable until then, the voters booting then, soonest up first, the votes it regains
+    quorum with), else None.
 
     The DAG judges its quorum when it detects the failures (000 Table 1: 1:00); a
     member restarted then boots until 1:33 and is no voter until its OS runs (its
     cluster service is down): if the others hold no majority without it, the DAG
-    loses quorum and every database dismounts (DOMAIN §4) until it is back."""
+    loses quorum and every database dismounts (DOMAIN §4) until it is back. So does
+    the file share witness whose server is restarting: its share is there only once
+    that server's OS runs (wave 23, fid23)."""
     boots = run.os_boots
     detect = at + prep.timings["vsphere_ha_timeline"]["dag_peer_detects_failure_s"]
+    dag = prep.dags[q.id]
+    fsw = prep.witnesses.get(dag.witness or "")
+    servers = (*dag.members, fsw.vm) if fsw is not None and fsw.vm else dag.members
     booting = sorted(
         (boots[m], m)
-        for m in prep.dags[q.id].members
+        for m in servers
         if m in boots and boots[m] > detect and (m in w.vm_restarted or m in w.vm_reset)
     )
     if not booting or (q.votes - len(booting)) * 2 > q.voters:
@@ -201,12 +210,13 @@ def restart_gap(
     lost = max(meanwhile.values(), default=0)
     if lost * 2 > voters:
         return None  # the others hold the majority by themselves
-    back: list[str] = []
-    for up_at, m in booting:
+    for i, (up_at, m) in enumerate(booting):
         meanwhile[voting[m]] += 1
-        back.append(m)
         if meanwhile[voting[m]] * 2 > voters:
-            return (up_at, lost, tuple(back))
+            for later, b in booting[i + 1 :]:  # up at the same moment: voting then too
+                if later <= up_at and voting[b] == voting[m]:
+                    meanwhile[voting[b]] += 1
+            return (up_at, lost, tuple(b for _up, b in booting), meanwhile[voting[m]])
     return None  # the votes with every member up hold no majority: no quorum to regain
 
 

@@ -152,6 +152,10 @@ class DatabaseState:
     #: behind then, change per second), None while they are current.
     #: Out of the repr (the recorded results' digests hold the rest as before).
     copies_queue: tuple[float, float, float] | None = field(default=None, repr=False)
+    #: While it is still mounted after the step, until its DAG dismounts it (the DAG
+    #: losing quorum when it detects the failures, 000 Table 1: 1:00), else None:
+    #: :meth:`SimulationResult.state_at` shows it as it was before the step until then.
+    mounted_until: float | None = field(default=None, repr=False)
 
     @property
     def available(self) -> bool:
@@ -280,6 +284,11 @@ class StepState:
     #: (VM, when its OS runs again) for each VM vSphere HA VM monitoring reset after a
     #: guest OS failure: :meth:`SimulationResult.state_at` shows it down until then.
     vm_resetting: tuple[tuple[str, float], ...] = ()
+    #: (DAG, when it loses quorum, when it regains it, its votes meanwhile) for each DAG
+    #: holding quorum only with members vSphere HA restarted once their OS runs again:
+    #: :meth:`SimulationResult.state_at` shows it without quorum in between.
+    #: (Out of the repr: the recorded results' digests hold the rest as before.)
+    quorum_gaps: tuple[tuple[str, float, float, int], ...] = field(default=(), repr=False)
 
     @property
     def mailboxes_total(self) -> int:
@@ -354,6 +363,8 @@ class SimulationResult:
                 at = db.available_at
                 if isinstance(at, (int, float)) and math.isfinite(at):
                     times.add(float(at))
+                if db.mounted_until is not None:
+                    times.add(db.mounted_until)
         return sorted(t for t in times if math.isfinite(t))
 
     @property
@@ -382,12 +393,31 @@ class SimulationResult:
         """The state at time ``t``: the last step at or before it, databases still
         failing over (mounting later than ``t``) shown as waiting."""
         current = self.initial
+        #: The states up to ``current``, the last first (a database still mounted after
+        #: a step is shown as the states before it had it).
+        earlier: list[StepState] = []
         for state in self.steps:
             if state.t <= t:
+                earlier.append(current)
                 current = state
+        if earlier and any(
+            db.mounted_until is not None and db.mounted_until > t for db in current.databases
+        ):
+            current = replace(current, databases=_still_mounted(current, earlier, t))
         if any(a.since > t for a in current.actions):
             # An action is offered only once the state it answers exists.
             current = replace(current, actions=tuple(a for a in current.actions if a.since <= t))
+        gaps = {g[0]: g for g in current.quorum_gaps if g[1] <= t < g[2]}
+        if gaps:
+            current = replace(
+                current,
+                dags=tuple(
+                    replace(dag, quorum=False, votes=gaps[dag.id][3], quorum_sites=())
+                    if dag.id in gaps
+                    else dag
+                    for dag in current.dags
+                ),
+            )
         resetting = [vm for vm, up in current.vm_resetting if up > t and vm not in current.down]
         if resetting:
             current = replace(current, down=tuple(sorted((*current.down, *resetting))))
@@ -422,6 +452,21 @@ class SimulationResult:
                 "available": state.mailboxes_available,
             },
         }
+
+
+def _still_mounted(
+    current: StepState, earlier: list[StepState], t: float
+) -> tuple[DatabaseState, ...]:
+    """``current``'s databases at ``t``, each still mounted then (``mounted_until``) as
+    the last state before it that had it so (the states share one order)."""
+    databases = list(current.databases)
+    for i, db in enumerate(databases):
+        back = len(earlier)
+        while db.mounted_until is not None and db.mounted_until > t and back:
+            back -= 1
+            db = earlier[back].databases[i]
+        databases[i] = db
+    return tuple(databases)
 
 
 #: An event this many times later than the last one before it, and over an hour after it,

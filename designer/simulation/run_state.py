@@ -106,8 +106,10 @@ class Run:
         "placed",
         "queue_told",
         "quorum_gap",
+        "quorum_judged",
         "quorum_like",
         "quorum_lost_at",
+        "quorum_restarting",
         "record",
         "recovery_points",
         "relocated",
@@ -193,12 +195,22 @@ class Run:
         self.action_since: dict[tuple[str, str], float] = {}
         #: DAG → when its members detect that quorum is lost.
         self.quorum_lost_at: dict[str, float] = {}
-        #: DAG → (when it regains quorum, the votes until then, the members restarting)
+        #: DAG → (when it regains quorum, the votes until then, the voters restarting, the
+        #: votes it regains quorum with)
         #: while it holds quorum only once members vSphere HA restarted run their OS
         #: again (:func:`~designer.simulation.options.restart_gap`; not by a placement).
-        self.quorum_gap: dict[str, tuple[float, int, tuple[str, ...]]] = {}
-        #: DAG member vSphere HA restarted (or VM monitoring reset) → when its OS runs
-        #: again: no quorum vote until then (not by a placement).
+        self.quorum_gap: dict[str, tuple[float, int, tuple[str, ...], int]] = {}
+        #: DAG → (when it loses quorum, when it regains it, the votes until then) for
+        #: the last such gap found, kept over the steps: a later step judged inside it
+        #: finds the DAG without quorum already (it says no second loss, and its loss
+        #: dates from the gap's); the state shows the DAG without quorum meanwhile.
+        self.quorum_restarting: dict[str, tuple[float, float, int]] = {}
+        #: DAG → (when its quorum was last judged, whether it held quorum before that
+        #: judgement): steps of one second make one judgement, told once (timeline).
+        self.quorum_judged: dict[str, tuple[float, bool]] = {}
+        #: DAG member (or file share witness server) vSphere HA restarted (or VM
+        #: monitoring reset) → when its OS runs again: no quorum vote until then (not by
+        #: a placement).
         self.os_boots: dict[str, float] = {}
         #: DAG (dynamic quorum) → (from when, the members holding a vote from then, the
         #: members holding one before): the cluster adjusts the votes once it has detected

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import cache
 
@@ -49,11 +49,25 @@ def quorum_event(
     # A new judgement: what an earlier step foresaw of this DAG's quorum from here on
     # (the same second's other failures: one judgement when the DAG detects them all).
     run.call_off(regain, t + dt - 1e-6)
+    judged = run.quorum_judged.get(dag_id)
+    had = before.quorum
+    if judged is not None and judged[0] == t + dt:
+        # Steps of one second: the DAG judges them together, told once, against its
+        # quorum before them (two steps at 0:00 said "keeps quorum" and "loses quorum",
+        # or "loses quorum" twice, at 1:00).
+        run.call_off(dag_id, t + dt - 1e-6, ("quorum_kept", "quorum_lost"))
+        had = judged[1]
+    else:
+        run.quorum_judged[dag_id] = (t + dt, had)
     if gap is not None:
         run.call_off(dag_id, t + dt - 1e-6, ("quorum_kept", "quorum_lost"))
         # Quorum only once members being restarted run their OS again (000 Table 1).
-        back_at, meanwhile, booting = gap
-        names = ", ".join(prep.vms[m].name for m in booting)
+        back_at, meanwhile, booting, regained = gap
+        names = _servers(prep, dag.members, booting)
+        up = [m for m in booting if run.os_boots[m] <= back_at]
+        back = ("operating systems of " if len(up) > 1 else "operating system of ") + _servers(
+            prep, dag.members, up
+        )
         run.event(
             t + dt,
             dag_id,
@@ -67,14 +81,16 @@ def quorum_event(
             back_at,
             dag_id,
             "quorum_kept",
-            f"DAG {dag.name} regains quorum with {now.votes} of {now.voters} votes: the "
-            f"operating system of {names} is running; its databases mount again",
+            f"DAG {dag.name} regains quorum with {regained} of {now.voters} votes: the "
+            f"{back} {'are' if len(up) > 1 else 'is'} running; its databases mount again",
             f"{source}; 000 Table 1",
             because=(regain,),
         )
         return
+    if not had and not now.quorum:
+        return  # still without quorum: its loss was told (wave 23, fid23: told twice)
     if now.quorum:
-        verb = "keeps" if before.quorum else "regains"
+        verb = "keeps" if had else "regains"
         text = f"DAG {dag.name} {verb} quorum with {now.votes} of {now.voters} votes"
         if (now.votes - 1) * 2 <= now.voters:
             # DOMAIN.md §4: more than half of the votes keep quorum; at the least majority
@@ -89,6 +105,14 @@ def quorum_event(
         )
         kind = "quorum_lost"
     run.event(t + dt, dag_id, kind, f"{text} ({note})", source)
+
+
+def _servers(prep: Prepared, members: Sequence[str], vms: Iterable[str]) -> str:
+    """The names of DAG members, then file share witness servers ("BOS-MBX01, BOS-MBX02
+    and witness server HFD-FS01")."""
+    names = [prep.vms[m].name for m in vms if m in members]
+    names += [f"witness server {prep.vms[m].name}" for m in vms if m not in members]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
 def _has_dynamic_quorum(prep: Prepared, vm_id: str) -> bool:
@@ -202,7 +226,7 @@ def database_state(prep: Prepared, db_id: str, st: DbRun) -> DatabaseState:
 
 
 def _database_state(
-    prep: Prepared, db_id: str, name: str, mailboxes: int, st: DbRun
+    prep: Prepared, db_id: str, name: str, mailboxes: int, st: DbRun, t: float | None = None
 ) -> DatabaseState:
     active = st.status == "active"
     rpo = st.rpo if active else None
@@ -226,6 +250,12 @@ def _database_state(
         waiting_reason(st) if st.status == "waiting" else st.reason,
         st.available_at,
         st.data_lost,
+        None,
+        # Mounted after the step ``t`` until its DAG dismounts it (a quorum lost until
+        # members vSphere HA restarted run their OS again: the engine's down_since).
+        st.down_since
+        if active and t is not None and st.down_since is not None and st.down_since > t
+        else None,
     )
 
 
@@ -260,7 +290,7 @@ def step_state(base: Baseline, run: Run, number: int, t: float) -> StepState:
             settled_at = st.available_at
         if st is not base_db[db_id]:
             before = base_states[db_id]  # its name and mailboxes, read from a dataclass
-            changed[db_id] = _database_state(prep, db_id, before.name, before.mailboxes, st)
+            changed[db_id] = _database_state(prep, db_id, before.name, before.mailboxes, st, t)
     in_order = list(base.state_order)
     place = base.db_place
     for db_id, state in changed.items():
@@ -332,5 +362,8 @@ def step_state(base: Baseline, run: Run, number: int, t: float) -> StepState:
         tuple(
             (vm, run.guest_failed.get(vm, t) + vmm["failure_interval_s"] + vmm["os_boot_s"])
             for vm in sorted(w.vm_reset)
+        ),
+        tuple(
+            (dag_id, *gap) for dag_id, gap in sorted(run.quorum_restarting.items()) if gap[1] > t
         ),
     )

@@ -30,12 +30,16 @@ _HOST_CHAIN = frozenset(
         "vm_os_up",
         "copy_resync",
         "copies_healthy",
+        "witness_away",
+        "witness_up",
     }
 )
 
 
 #: What follows from vSphere HA's restart of a VM.
-_RESTART_CHAIN = frozenset({"ha_restart", "vm_os_up", "copy_resync", "copies_healthy"})
+_RESTART_CHAIN = frozenset(
+    {"ha_restart", "vm_os_up", "copy_resync", "copies_healthy", "witness_up"}
+)
 
 
 def _boot_events(prep: Prepared, run: Run, vm_id: str, start: float, why: tuple[str, ...]) -> None:
@@ -89,6 +93,9 @@ def _ha_restart(prep: Prepared, run: Run, w: World, vm_id: str, at: float, host_
         because=why,
     )
     _boot_events(prep, run, vm_id, at, why)
+    for witness_id in prep.witness_on_vm.get(vm_id, ()):
+        up = at + tl["restarted_vm_os_up_s"] - tl["ha_restart_s"]
+        _witness_back(prep, run, witness_id, up, why)
 
 
 def _replan_restarts(prep: Prepared, run: Run, w: World, t: float) -> None:
@@ -112,6 +119,13 @@ def _replan_restarts(prep: Prepared, run: Run, w: World, t: float) -> None:
         when = at if at > t else t + tl["ha_restart_s"]
         if vm_id in w.vm_restarted:
             _ha_restart(prep, run, w, vm_id, when, own)
+            if vm_id in prep.witness_on_vm:
+                # Its witness is away until the new boot's end (said again from now,
+                # or at its first word if that was still to come).
+                told = run.call_off(vm_id, t, ("witness_away",))
+                up = when + tl["restarted_vm_os_up_s"] - tl["ha_restart_s"]
+                hosts = (own, w.vm_restarted[vm_id])
+                _witness_restarting(prep, run, w, vm_id, told[0].t if told else t, up, hosts)
             continue
         if w.site_of_vm(prep, vm_id) in w.sites_down:
             continue
@@ -157,6 +171,64 @@ def _host_back(prep: Prepared, run: Run, host_id: str, t: float) -> None:
             because=(host_id,),
         )
         _boot_events(prep, run, vm_id, t, (host_id,))
+
+
+def _witness_restarting(
+    prep: Prepared, run: Run, w: World, vm_id: str, at: float, back: float, why: tuple[str, ...]
+) -> None:
+    """A file share witness whose server vSphere HA restarts (or VM monitoring resets)
+    is away until that server's OS runs (000 Table 1: 1:33; the share is the server's):
+    no outage by itself, but the DAGs it is the witness of are one failure from an
+    outage until then (DOMAIN.md §4 "Witness failure"). A DAG with members down or
+    restarting too is judged by its quorum event."""
+    how = "VM monitoring resets" if vm_id in w.vm_reset else "vSphere HA restarts"
+    for witness_id in prep.witness_on_vm.get(vm_id, ()):
+        fsw = prep.witnesses[witness_id]
+        exposed: list[str] = []
+        alternate: list[str] = []
+        for dag_id in prep.dags_of_witness.get(witness_id, []):
+            dag = prep.dags[dag_id]
+            if dag.witness != witness_id:
+                alternate.append(dag.name)
+            elif len(dag.members) % 2 == 0 and all(
+                w.vm_up(m) and m not in w.vm_restarted and m not in w.vm_reset for m in dag.members
+            ):
+                exposed.append(dag.name)
+        said = ""
+        if exposed:
+            said += (
+                f"; DAG {', '.join(exposed)} runs on but is one failure from an outage until then"
+            )
+        if alternate:
+            said += (
+                f"; it is the alternate witness of DAG {', '.join(alternate)} (no vote): a "
+                "datacenter switchover cannot use it until then"
+            )
+        run.event(
+            at,
+            witness_id,
+            "witness_away",
+            f"file share witness {fsw.name} is away while {how} its server "
+            f"{prep.vms[vm_id].name}, until its operating system runs at {clock(back)}" + said,
+            f"{_TABLE1}; DOMAIN §4",
+            because=(*why, vm_id),
+        )
+
+
+def _witness_back(
+    prep: Prepared, run: Run, witness_id: str, at: float, why: tuple[str, ...]
+) -> None:
+    """The file share witness of a server booting again is back once its OS runs."""
+    fsw = prep.witnesses[witness_id]
+    run.event(
+        at,
+        witness_id,
+        "witness_up",
+        f"file share witness {fsw.name} is back: the operating system of its server "
+        f"{prep.vms[fsw.vm or ''].name if fsw.vm in prep.vms else fsw.name} is running",
+        _TABLE1,
+        because=(*why, fsw.vm or witness_id),
+    )
 
 
 def _witness_role(prep: Prepared, w: World, witness_id: str) -> str:
@@ -253,6 +325,16 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
                 )
             if restarted:
                 _ha_restart(prep, run, w, vm_id, t + tl["ha_restart_s"], host_id)
+                if vm_id in prep.witness_on_vm:
+                    _witness_restarting(
+                        prep,
+                        run,
+                        w,
+                        vm_id,
+                        t + tl["vm_fails_s"],
+                        t + tl["restarted_vm_os_up_s"],
+                        (host_id, w.vm_restarted[vm_id]),
+                    )
             if vm_id in w.vm_restarted or vm_id in w.ha_refused or diskless:
                 for dag_id in prep.dags_of_vm.get(vm_id, []):
                     run.event(
@@ -292,6 +374,11 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
             f"VM {name} operating system running again",
             _TABLE1,
         )
+        if vm_id in prep.witness_on_vm:
+            back = detected + vmm["os_boot_s"]
+            _witness_restarting(prep, run, w, vm_id, failed_at, back, ())
+            for witness_id in prep.witness_on_vm[vm_id]:
+                _witness_back(prep, run, witness_id, back, ())
         for dag_id in prep.dags_of_vm.get(vm_id, []):
             run.event(
                 failed_at + tl["dag_peer_detects_failure_s"],
