@@ -11,7 +11,7 @@ import math
 from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, Literal, TypeVar
 
-from designer.simulation.wording import span
+from designer.simulation.wording import clock, span
 
 __all__ = [
     "Action",
@@ -284,11 +284,14 @@ class StepState:
     #: (VM, when its OS runs again) for each VM vSphere HA VM monitoring reset after a
     #: guest OS failure: :meth:`SimulationResult.state_at` shows it down until then.
     vm_resetting: tuple[tuple[str, float], ...] = ()
-    #: (DAG, when it loses quorum, when it regains it, its votes meanwhile) for each DAG
-    #: holding quorum only with members vSphere HA restarted once their OS runs again:
-    #: :meth:`SimulationResult.state_at` shows it without quorum in between.
+    #: (DAG, when it loses quorum, when it regains it, its votes meanwhile, its
+    #: databases) for each DAG holding quorum only with members vSphere HA restarted once
+    #: their OS runs again: :meth:`SimulationResult.state_at` shows it without quorum in
+    #: between, and its databases waiting for it then.
     #: (Out of the repr: the recorded results' digests hold the rest as before.)
-    quorum_gaps: tuple[tuple[str, float, float, int], ...] = field(default=(), repr=False)
+    quorum_gaps: tuple[tuple[str, float, float, int, tuple[str, ...]], ...] = field(
+        default=(), repr=False
+    )
 
     @property
     def mailboxes_total(self) -> int:
@@ -426,8 +429,21 @@ class SimulationResult:
             current = replace(current, databases=tuple(db.at(t) for db in current.databases))
         if t >= current.settled_at:
             return current
+        #: Why a database of a DAG without quorum until restarted servers run waits.
+        no_quorum = {
+            db_id: f"DAG {dag.name} has no quorum until {clock(gaps[dag.id][2])}"
+            for dag in current.dags
+            if dag.id in gaps
+            for db_id in gaps[dag.id][4]
+        }
         databases = tuple(
-            replace(db, state="waiting", reason="failing over", rto_s=None, meets_targets=False)
+            replace(
+                db,
+                state="waiting",
+                reason=no_quorum.get(db.id, "failing over"),
+                rto_s=None,
+                meets_targets=False,
+            )
             if db.state == "active" and db.available_at > t
             else db
             for db in current.databases

@@ -364,6 +364,8 @@ def step_state(base: Baseline, run: Run, number: int, t: float) -> StepState:
             for vm in sorted(w.vm_reset)
         ),
         tuple(
-            (dag_id, *gap) for dag_id, gap in sorted(run.quorum_restarting.items()) if gap[1] > t
+            (dag_id, *gap, tuple(prep.dbs_of_dag.get(dag_id, ())))
+            for dag_id, gap in sorted(run.quorum_restarting.items())
+            if gap[1] > t
         ),
     )

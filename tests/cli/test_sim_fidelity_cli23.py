@@ -70,6 +70,7 @@ def test_a_database_stays_mounted_until_its_dag_detects_the_quorum_loss(
     assert at_30["dags"][0]["quorum"] is True
     at_61 = simulate(capsys, THREE_SITE, *fail, "--at", "61")
     assert {s[0] for s in states(at_61).values()} == {"waiting"}, at_61["databases"]
+    assert {db["reason"] for db in at_61["databases"]} == {"DAG DAG01 has no quorum until T+1:33"}
     assert at_61["mailboxes"]["available"] == 0
     assert (at_61["dags"][0]["quorum"], at_61["dags"][0]["votes"]) == (False, 2)
     at_95 = simulate(capsys, THREE_SITE, *fail, "--at", "95")

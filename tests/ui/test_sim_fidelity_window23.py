@@ -56,6 +56,7 @@ def test_a_database_up_all_along_is_served_until_its_dag_loses_quorum(
     w.window.grab().save(str(tmp_path / "db01-at-0m30.png"))
     w.controller.set_time(70.0)
     qtbot.waitUntil(lambda: _row(w, "DB01")[1] != "active", timeout=3000)
+    assert _row(w, "DB01")[6] == "DAG DAG01 has no quorum until T+1:33"
     w.window.grab().save(str(tmp_path / "db01-at-1m10.png"))
 
 
