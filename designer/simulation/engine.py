@@ -1630,6 +1630,10 @@ class Simulator:
             for vm in (c.member for c in db.copies)
         ) and bool(db.copies)
         down_since = t if st is None else _down_since(st, t)
+        if dag_q is not None and not dag_q.quorum and st is not None and not run.light:
+            dismounted = self._mounted_until_quorum_loss(run, w, dag_q.id, st, t)
+            if dismounted is not None:
+                down_since = dismounted
         return DbRun(
             "waiting" if actions else "down",
             None,
@@ -1659,6 +1663,25 @@ class Simulator:
             return None
         mounted = st.available_at <= t or (st.down_since is not None and st.down_since > t)
         return restarting[0] if mounted else None
+
+    @staticmethod
+    def _mounted_until_quorum_loss(
+        run: Run, w: World, dag_id: str, st: DbRun, t: float
+    ) -> float | None:
+        """When a database its DAG's loss of quorum takes down dismounts, if it was
+        mounted at ``t`` on a member the step left alone: when the DAG detects the loss
+        (000 Table 1: 1:00; the ``db_waiting`` event's time), not at the step (wave 23,
+        fid23: the state read it down from the step, the mailboxes curve dropped at
+        0:00). None otherwise (its own server or storage went: down from the step)."""
+        lost_at = run.quorum_lost_at.get(dag_id)
+        member = st.active_on if st.status == "active" else None
+        if lost_at is None or lost_at <= t or member is None:
+            return None
+        if member in w.touched_vms or member in run.fresh_vms:
+            return None
+        if st.down_since is not None and st.down_since <= t:
+            return None  # not mounted at ``t`` (mounting later), or after an earlier outage
+        return lost_at
 
     def _keep(
         self, run: Run, w: World, db_id: str, st: DbRun, dag_q: DagState | None

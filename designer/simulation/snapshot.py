@@ -254,7 +254,7 @@ def _database_state(
         # Mounted after the step ``t`` until its DAG dismounts it (a quorum lost until
         # members vSphere HA restarted run their OS again: the engine's down_since).
         st.down_since
-        if active and t is not None and st.down_since is not None and st.down_since > t
+        if t is not None and st.down_since is not None and st.down_since > t
         else None,
     )
 

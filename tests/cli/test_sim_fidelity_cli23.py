@@ -260,3 +260,25 @@ def test_a_witness_server_restarted_again_is_away_until_its_second_boot(
     ]
     assert told[0][2].endswith("until its operating system runs at T+1:33")
     assert told[1][2].endswith("until its operating system runs at T+2:33")
+
+
+def test_a_database_up_all_along_stays_mounted_until_a_plain_quorum_loss_is_detected(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Hartford (the witness) and Worcester lost at 0:00: Boston's two members hold 2 of 5
+    votes. DB01 and DB02, on them, are served until the DAG detects the loss at 1:00 (the
+    db_waiting events said 1:00 while the state read them down from 0:00); after the
+    datacenter switchover (mounted at 16:00) their RTO counts from 1:00: 15:00 (16:00)."""
+    fail = ("--fail", "Hartford", "--fail", "Worcester")
+    at_30 = states(simulate(capsys, THREE_SITE, *fail, "--at", "30"))
+    assert (at_30["DB01"][0], at_30["DB02"][0]) == ("active", "active"), at_30
+    assert (at_30["DB03"][0], at_30["DB04"][0]) == ("waiting", "waiting"), at_30
+    at_61 = states(simulate(capsys, THREE_SITE, *fail, "--at", "61"))
+    assert {s[0] for s in at_61.values()} == {"waiting"}, at_61
+    final = states(simulate(capsys, THREE_SITE, *fail, "--action", "switchover:dag-01"))
+    assert {n: s[2] for n, s in final.items()} == {
+        "DB01": 900.0,
+        "DB02": 900.0,
+        "DB03": 960.0,
+        "DB04": 960.0,
+    }

@@ -98,3 +98,24 @@ def test_the_window_shows_no_quorum_while_the_witness_server_restarts(
     w.controller.set_time(80.0)
     qtbot.waitUntil(lambda: not w.controller.state().dag("dag-01").quorum, timeout=3000)
     assert all(db.state != "active" for db in w.controller.state().databases)
+
+
+def test_a_plain_quorum_loss_drops_the_mailboxes_curve_when_the_dag_detects_it(
+    qtbot: Any, launch: Any, tmp_path: Path
+) -> None:
+    """Worcester clicked, Hartford (the witness's site) Shift-clicked at 0:00: Boston's
+    DB01 and DB02 (4,000 mailboxes) are served until the DAG loses quorum at 1:00."""
+    w = SimWindow(qtbot, launch, "three_site_stretched_dag")
+    w.enter()
+    w.click("site-wor")
+    w.controller.pause()
+    w.controller.set_time(0.0)
+    w.click("site-hfd", Qt.KeyboardModifier.ShiftModifier)
+    assert [s.target for s in w.controller.steps] == ["site-wor", "site-hfd"]
+    w.end()
+    assert (_curve_at(w, 30.0), _curve_at(w, 61.0)) == (4000, 0)
+    w.controller.set_time(30.0)
+    qtbot.waitUntil(lambda: _row(w, "DB01")[1] == "active", timeout=3000)
+    assert _row(w, "DB03")[1] == "waiting"
+    qtbot.waitUntil(lambda: not w.mode.timeline.held, timeout=3000)
+    w.window.grab().save(str(tmp_path / "plain-quorum-loss-0m30.png"))
