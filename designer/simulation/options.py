@@ -152,14 +152,11 @@ def _tally(
             voting[m] = key
     if witness and voters > len(members):
         moved = run.witness_moved.get(dag_id)
-        fsw = prep.witnesses[witness]
-        site = moved or fsw.site
+        site = moved or prep.witnesses[witness].site
         up = moved is not None or witness not in w.witness_down
         key = _comp(w, site) if up else None
         if key is not None:
             votes[key] = votes.get(key, 0) + 1
-            if moved is None and fsw.vm:
-                voting[fsw.vm] = key  # its server (never a member: DAG009)
     return votes, voters, voting
 
 
@@ -203,6 +200,17 @@ def restart_gap(
     if not booting or (q.votes - len(booting)) * 2 > q.voters:
         return None  # none booting, or the others hold the majority by themselves
     votes, voters, voting = _tally(prep, run, w, q.id, at)
+    # The witness voted (its share's server is never a member: DAG009), unless a
+    # switchover moved the vote to the alternate witness.
+    if (
+        fsw is not None
+        and fsw.vm
+        and sum(votes.values()) > len(voting)
+        and q.id not in run.switchover
+        and q.id not in run.witness_moved
+        and (key := _comp(w, fsw.site)) is not None
+    ):
+        voting = {**voting, fsw.vm: key}
     booting = [(up_at, m) for up_at, m in booting if m in voting]
     meanwhile = dict(votes)
     for _up_at, m in booting:
