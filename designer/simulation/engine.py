@@ -1613,7 +1613,14 @@ class Simulator:
         if best is not None:
             if initial or st is None:
                 return self._active(run, db_id, best, 0.0, 0.0, 0.0, w)
-            down_since = _down_since(st, t) if dismounted is None else dismounted
+            # When its outage began: when it went down, else now (it was serving; also
+            # one its DAG was to dismount later: this step takes it first), or when its
+            # DAG dismounts it (inlined: this runs for every database a failure moves).
+            down_since = st.down_since
+            if dismounted is not None:
+                down_since = dismounted
+            elif down_since is None or down_since > t:
+                down_since = t
             rto = max(0.0, best.ready - down_since)
             rpo = best.rpo if st.rpo is None or st.status != "active" else max(st.rpo, best.rpo)
             if st.status == "active" and st.active_on == best.member and st.rpo is not None:
@@ -1629,7 +1636,9 @@ class Simulator:
             (vm, db_id) in w.copy_lost or (vm, "*") in w.copy_lost
             for vm in (c.member for c in db.copies)
         ) and bool(db.copies)
-        down_since = t if st is None else _down_since(st, t)
+        down_since = st.down_since if st is not None else None
+        if down_since is None or down_since > t:
+            down_since = t  # serving until now (or to be dismounted later: now)
         if dag_q is not None and not dag_q.quorum and st is not None and not run.light:
             dismounted = self._mounted_until_quorum_loss(run, w, dag_q.id, st, t)
             if dismounted is not None:
@@ -1887,14 +1896,6 @@ def _vms_changed(prep: Prepared, prev: World, w: World) -> set[str]:
     vms.update(vm for vm, _db in (w.copy_lost ^ prev.copy_lost) | (w.logs_lost ^ prev.logs_lost))
     vms.update(prep.disk_by_id[d].vm for d in w.lcr_disks_lost ^ prev.lcr_disks_lost)
     return vms
-
-
-def _down_since(st: DbRun, t: float) -> float:
-    """When the outage of a database leaving state ``st`` at ``t`` began: when it went
-    down, or now if it was serving (also one its DAG was to dismount later: the step
-    takes it first)."""
-    since = st.down_since
-    return since if since is not None and since <= t else t
 
 
 def _rerouted(st: DbRun, reachable: bool, via: str | None) -> DbRun:
