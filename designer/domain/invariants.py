@@ -11,9 +11,10 @@ caller can put the element (or "a mirror", for one about to be made) in front.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from itertools import groupby
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from designer.domain.elements import Dag, EsxiHost, Lun, MailboxDatabase, Mirror, VsphereCluster
@@ -42,6 +43,17 @@ class Invariant:
     #: breaks the invariant, asked of a whole design's elements at once (the loader's
     #: check of a big design); None: ``check`` is asked of each.
     holds: Callable[[Sequence[Any], Lookup], bool] | None = None
+    #: ``holds_read(fields, targets, get)``: ``holds`` from what the loader's check has
+    #: already read of the elements (all of the kind): each one's fields (its
+    #: ``__dict__``) and, per reference field, every id it names, in element order, as
+    #: :func:`designer.domain.refs.targets_columns`' readers give them (a plain
+    #: reference: one value per element, None where unset) — those of ``targets`` at
+    #: least. None: ``held_by`` is asked.
+    holds_read: (
+        Callable[[Sequence[dict[str, Any]], Mapping[str, Sequence[Any]], Lookup], bool] | None
+    ) = None
+    #: The reference fields whose targets ``holds_read`` takes.
+    targets: tuple[str, ...] = ()
 
     def __call__(self, element: Any, get: Lookup) -> Iterator[tuple[str, str]]:
         return self.check(element, get)
@@ -105,7 +117,36 @@ def _all_copies_on_dag_members(dbs: Sequence[MailboxDatabase], get: Lookup) -> b
     return True
 
 
+def _all_copies_on_dag_members_read(
+    dbs: Sequence[dict[str, Any]], targets: Mapping[str, Sequence[Any]], get: Lookup
+) -> bool:
+    """:func:`_all_copies_on_dag_members` from the loader's columns (``dbs``: the
+    databases' fields; ``targets``: their ``dag`` column and every copy's member,
+    database after database): the members are not read from the copies again, and the
+    databases are taken a run of one DAG at a time (a design lists a DAG's databases
+    together), each run's copies' members tested against the DAG's members at once."""
+    dags = targets["dag"]
+    members = targets["copies"]
+    members_of: dict[str | None, frozenset[str] | None] = {}
+    for dag_id in set(dags):
+        dag = get(dag_id) if dag_id else None
+        members_of[dag_id] = frozenset(dag.members) if isinstance(dag, Dag) else None
+    copies = list(map(_COPIES_FIELD, dbs))
+    first = 0  # the run's first database
+    at = 0  # its first copy's member in ``members``
+    for dag_id, run in groupby(dags):
+        last = first + len(list(run))
+        # its databases' copies (none for an empty list, which the column reader skips)
+        end = at + sum(map(len, filter(None, copies[first:last])))
+        allowed = members_of[dag_id]
+        if allowed is not None and not allowed.issuperset(members[at:end]):
+            return False
+        first, at = last, end
+    return True
+
+
 _DAG, _COPIES, _MEMBER = attrgetter("dag"), attrgetter("copies"), attrgetter("member")
+_COPIES_FIELD = itemgetter("copies")
 
 
 host_in_its_clusters_site = Invariant(_host_in_its_clusters_site, reads=("cluster",))
@@ -113,5 +154,9 @@ mirror_between_two_arrays = Invariant(
     _mirror_between_two_arrays, reads=("source_lun", "target_lun")
 )
 copies_on_dag_members = Invariant(
-    _copies_on_dag_members, reads=("dag",), holds=_all_copies_on_dag_members
+    _copies_on_dag_members,
+    reads=("dag",),
+    holds=_all_copies_on_dag_members,
+    holds_read=_all_copies_on_dag_members_read,
+    targets=("dag", "copies"),
 )

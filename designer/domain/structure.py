@@ -6,7 +6,7 @@ invariants are enforced by the loader and the Document and raise typed errors.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from itertools import groupby
 from operator import attrgetter, itemgetter
@@ -166,7 +166,7 @@ def _whole_columns(design: Design) -> Columns | None:
     # set of 100,000 names costs a quarter of a set of as many (kind, name) tuples).
     if len(set(names)) != count and len(set(zip(kinds, names, strict=True))) != count:
         return None
-    if not all(map(by_id.__contains__, design.layout)):
+    if not _all_in(design.layout, by_id):
         return None
     # The elements by class, a run of one class at a time (a design's elements mostly
     # come in runs: a generated 100,000-element design has ~20), with their fields and
@@ -218,14 +218,15 @@ def _whole_columns(design: Design) -> Columns | None:
         if plan is None:
             plan = _plan(group[0])
         refs, invariants = plan
+        #: The targets read per reference field (for the invariants that take them).
+        targets: dict[str, list[Any]] = {}
         for (name, _, walk), (_, column) in zip(refs, targets_columns(cls), strict=True):
             if column is not None:
                 ok, read = column
+                values = targets[name] = list(read(group_fields))
                 if isinstance(read, partial) and read.func is map:  # one value each
-                    values = kept[group[0].kind, name] = list(read(group_fields))
-                    if not may_name(ok).issuperset(values):
-                        return None
-                elif not may_name(ok).issuperset(read(group_fields)):
+                    kept[group[0].kind, name] = values
+                if not may_name(ok).issuperset(values):
                     return None
                 continue
             pairs: list[tuple[str, tuple[str, ...]]] = []
@@ -234,8 +235,14 @@ def _whole_columns(design: Design) -> Columns | None:
                     walk(value, pairs)
             if not all(target in may_name(ok) for target, ok in set(pairs)):
                 return None
-        if not all(invariant.held_by(group, get) for invariant in invariants):
-            return None
+        for invariant in invariants:
+            if invariant.holds_read is not None and all(
+                map(targets.__contains__, invariant.targets)
+            ):
+                if not invariant.holds_read(group_fields, targets, get):
+                    return None
+            elif not invariant.held_by(group, get):
+                return None
     if by_kind is None:
         return Columns(elements, by_id, kinds, None)
     return Columns(
@@ -249,6 +256,15 @@ def _whole_columns(design: Design) -> Columns | None:
         kept,
         runs,
     )
+
+
+def _all_in(layout: Mapping[str, Any], by_id: dict[str, ElementBase]) -> bool:
+    """True if every key of ``layout`` is an element's id. A dict's keys (a loaded
+    design's layout) are compared as sets, in C without a call per key (a
+    ``PersistentMap``'s would be compared by ``collections.abc.Set``'s Python loop)."""
+    if type(layout) is dict:
+        return by_id.keys() >= layout.keys()
+    return all(map(by_id.__contains__, layout))
 
 
 #: The columns of the last design the loader found whole (one at most).
