@@ -133,7 +133,9 @@ def test_check_says_which_copy_is_off_its_dag(tmp_path: Path, capsys, where: str
     assert isinstance(db, MailboxDatabase)
     dag = next(e for e in elements if e.id == dag_id)
     assert isinstance(dag, Dag)
-    outsider = next(e for e in elements if isinstance(e, VirtualMachine) and e.id not in dag.members)
+    outsider = next(
+        e for e in elements if isinstance(e, VirtualMachine) and e.id not in dag.members
+    )
     copies = [*db.copies[:-1], db.copies[-1].model_copy(update={"member": outsider.id})]
     elements[i] = db.model_copy(update={"copies": copies})
     broken = design.model_copy(update={"elements": elements})
