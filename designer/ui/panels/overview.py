@@ -46,7 +46,14 @@ from designer.ui import slices
 from designer.ui.canvas.presentation import is_detail
 from designer.ui.session import EditorSession
 
-__all__ = ["HOLD_CHECKS", "LOW_DETAIL_ITEMS", "MAX_HOLD_MS", "RENDER_INTERVAL_MS", "OverviewPanel"]
+__all__ = [
+    "HOLD_CHECKS",
+    "LOW_DETAIL_ITEMS",
+    "MAX_HOLD_MS",
+    "RENDER_INTERVAL_MS",
+    "WAITING_CAPTION",
+    "OverviewPanel",
+]
 
 #: The picture is re-rendered at most this often while the scene keeps changing.
 RENDER_INTERVAL_MS = 500
@@ -58,6 +65,8 @@ MAX_HOLD_MS = 2000
 #: drawing's bounds over every item, then its slices) took 2-5 times its CPU time in
 #: wall time (bounds 40-177 ms for 18-32 ms of CPU) on a loaded machine.
 HOLD_CHECKS = 2.0
+#: Shown in the minimap until the design's first picture is made.
+WAITING_CAPTION = "Drawing the overview…"
 #: A progressive re-render paints for about this long per event-loop turn.
 _STEP_MS = 6
 #: A scene with more boxes than this is pictured at low detail (see the module doc).
@@ -483,6 +492,8 @@ class OverviewPanel(QGraphicsView):
             self.viewport().update()
 
     def drawForeground(self, painter: QPainter, rect: QRectF | object) -> None:
+        if self._picture.isNull() and self._pictures_something():
+            self._draw_waiting_caption(painter)
         if self._visible.isEmpty():
             return
         highlight = self.palette().color(QPalette.ColorRole.Highlight)
@@ -495,6 +506,29 @@ class OverviewPanel(QGraphicsView):
         painter.setPen(pen)
         painter.setBrush(fill)
         painter.drawPolygon(self._visible)
+
+    def _pictures_something(self) -> bool:
+        """The canvas shows boxes whose picture is not made yet (a big design's picture
+        waits for its boxes and its check: seconds, during which the minimap was blank
+        but for the main view's frame, as if the design were empty)."""
+        scene = self._scene
+        if getattr(scene, "building", False):
+            return True
+        # The boxes built (reading ``nodes`` while building would build them all).
+        built = getattr(scene, "boxes_built", None)
+        return bool(built) if isinstance(built, dict) else False
+
+    def _draw_waiting_caption(self, painter: QPainter) -> None:
+        """ "Drawing the overview…" across the minimap, in the placeholder text's colour."""
+        painter.save()
+        painter.resetTransform()  # viewport pixels, whatever the minimap's scale
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(
+            QRectF(self.viewport().rect()).adjusted(6, 6, -6, -6),
+            int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+            WAITING_CAPTION,
+        )
+        painter.restore()
 
     # -- navigation ----------------------------------------------------------------------
     def centre_main_view(self, scene_pos: QPointF) -> None:
