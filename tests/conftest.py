@@ -38,6 +38,7 @@ if "DR_DESIGNER_CACHE_DIR" not in os.environ:  # the design file's validators, p
 # half-made. The tests that check what the first frame imports run fresh processes.
 import numpy  # noqa: F401
 import pytest
+from gates import GATES, Gates, open_all
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -67,10 +68,28 @@ def _designer_windows() -> list[MainWindow]:
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
 
 
+@pytest.fixture
+def gates(request: pytest.FixtureRequest) -> Gates:
+    """``gate = gates()``: an event a worker waits for with no time limit, opened by the
+    test or, at the latest, as the test's body ends (tests/gates.py)."""
+    made = request.node.stash.setdefault(GATES, Gates())
+    return made
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> object:
+    """The test's gates open as its body ends, passed or failed (tests/gates.py)."""
+    try:
+        return (yield)
+    finally:
+        open_all(item)
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item) -> object:
     """After the test's own teardown (its fixtures, pytest-qt's closing of its widgets):
     no window of the designer may be left alive."""
+    open_all(item)  # a set-up that failed after making gates: opened before any close
     result = yield
     left = _designer_windows()
     _windows_left.append(len(left))

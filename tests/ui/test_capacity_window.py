@@ -201,6 +201,7 @@ def test_a_large_design_being_sized_says_so_not_that_it_states_no_workload(
     launch,
     tmp_path,
     monkeypatch,  # type: ignore[no-untyped-def]
+    gates,
 ) -> None:
     """A design over SYNC_CAPACITY_LIMIT is sized on the worker: until that was done its
     Capacity tab said "this design states no capacity workload" (chart and summary),
@@ -209,11 +210,11 @@ def test_a_large_design_being_sized_says_so_not_that_it_states_no_workload(
     design = generate_design(300, seed=0, workload=True)
     assert len(design.elements) > capacity_module.SYNC_CAPACITY_LIMIT
     path.write_text(dumps(design), encoding="utf-8")
-    release = threading.Event()
+    release = gates()  # shut until the test has seen the tab while its design is sized
     sizing = capacity_module.shared_sizing
 
     def held(design):  # type: ignore[no-untyped-def]
-        release.wait(30)
+        release.wait()
         return sizing(design)
 
     monkeypatch.setattr(capacity_module, "shared_sizing", held)
@@ -667,6 +668,7 @@ def test_a_sized_design_is_checked_off_the_ui_thread(
     qtbot,
     launch,
     monkeypatch,  # type: ignore[no-untyped-def]
+    gates,
 ) -> None:
     """The CAP rules size every failure mode: above the sized-check limit an edit of a
     design with a workload returns before its check (the worker runs it), while a design
@@ -677,12 +679,12 @@ def test_a_sized_design_is_checked_off_the_ui_thread(
     window = launch(E2007)
     session = window.session
     session.wait_for_findings()
-    gate = threading.Event()
+    gate = gates()  # shut until the test has seen the edit return before its check
     real = session_module.LiveCheck.check
 
     def gated(*args, **kwargs):  # type: ignore[no-untyped-def]
         if threading.current_thread() is not threading.main_thread():
-            gate.wait(10)
+            gate.wait()
         return real(*args, **kwargs)
 
     monkeypatch.setattr(session_module.LiveCheck, "check", gated)

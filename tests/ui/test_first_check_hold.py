@@ -14,7 +14,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication
+from gates import Gates
+from PySide6.QtCore import QTimer
 
 from benchmarks.generate import generate_design
 from designer.document import SetProperty
@@ -25,8 +26,10 @@ from designer.ui.panels import DatabasesPanel
 from designer.ui.panels import databases as databases_module
 
 
-def _big(tmp_path: Path, monkeypatch: Any) -> tuple[Path, threading.Event]:
-    """A generated design checked on the worker, whose check waits for the event."""
+def _big(tmp_path: Path, monkeypatch: Any, gates: Gates) -> tuple[Path, threading.Event]:
+    """A generated design checked on the worker, whose check waits for the gate. The
+    holds last until what they wait for ends, however loaded the machine (their time
+    limit, for a check that never reports, is not what these tests are about)."""
     from designer.ui import main_window as main_window_module
     from designer.ui.canvas import scene as scene_module
 
@@ -36,14 +39,16 @@ def _big(tmp_path: Path, monkeypatch: Any) -> tuple[Path, threading.Event]:
     monkeypatch.setattr(scene_module, "ROUTE_AT_ONCE", 0)
     monkeypatch.setattr(session_module, "SYNC_CHECK_LIMIT", 20)
     monkeypatch.setattr(databases_module, "FILL_AT_ONCE_CELLS", 0)  # rows in slices
+    monkeypatch.setattr(session_module, "FIRST_CHECK_HOLD_MS", 3_600_000)
+    monkeypatch.setattr(main_window_module, "FIRST_CHECK_HOLD_MS", 3_600_000)
     path = tmp_path / "big.json"
     path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")
-    gate = threading.Event()
+    gate = gates()
     check_job = session_module._CheckJob
 
     class Gated(check_job):  # type: ignore[misc, valid-type]
         def run(self) -> None:
-            gate.wait(20)
+            gate.wait()
             super().run()
 
     monkeypatch.setattr(session_module, "_CheckJob", Gated)
@@ -51,15 +56,23 @@ def _big(tmp_path: Path, monkeypatch: Any) -> tuple[Path, threading.Event]:
 
 
 def _turns(qtbot: Any, n: int = 30) -> None:
-    for _ in range(n):
-        qtbot.wait(10)
-        QApplication.processEvents()
+    """``n`` turns of the event loop, each after every timer due in the one before (the
+    slices' own turn among them), however long each takes: counted, not timed."""
+    done: list[int] = []
+
+    def turn() -> None:
+        done.append(1)
+        if len(done) < n:
+            QTimer.singleShot(1, turn)
+
+    QTimer.singleShot(1, turn)
+    qtbot.waitUntil(lambda: len(done) == n, timeout=60_000)
 
 
 def test_the_idle_slices_wait_for_the_first_check_of_a_design_opened(
-    qtbot, launch, tmp_path, monkeypatch
+    qtbot, launch, tmp_path, monkeypatch, gates
 ) -> None:
-    path, gate = _big(tmp_path, monkeypatch)
+    path, gate = _big(tmp_path, monkeypatch, gates)
     window = launch()  # the bundled sample first, then File > Open of the big design
     assert window.open_file(path, ask=False)
     scene = window.view.design_scene
@@ -86,9 +99,9 @@ def test_the_idle_slices_wait_for_the_first_check_of_a_design_opened(
 
 
 def test_the_check_of_an_edit_does_not_hold_the_idle_slices(
-    qtbot, launch, tmp_path, monkeypatch
+    qtbot, launch, tmp_path, monkeypatch, gates
 ) -> None:
-    path, gate = _big(tmp_path, monkeypatch)
+    path, gate = _big(tmp_path, monkeypatch, gates)
     gate.set()
     window = launch()
     assert window.open_file(path, ask=False)
@@ -109,7 +122,7 @@ def test_the_check_of_an_edit_does_not_hold_the_idle_slices(
 
 
 def test_the_idle_slices_wait_for_the_background_import_of_simulation_mode(
-    qtbot, launch, tmp_path, monkeypatch
+    qtbot, launch, tmp_path, monkeypatch, gates
 ) -> None:
     """At 25k the import (pyqtgraph, numpy) outlasts the first check: the slices wait
     for it too (a big design's first frame only)."""
@@ -119,14 +132,14 @@ def test_the_idle_slices_wait_for_the_background_import_of_simulation_mode(
 
     from designer.ui import main_window as main_window_module
 
-    path, gate = _big(tmp_path, monkeypatch)
+    path, gate = _big(tmp_path, monkeypatch, gates)
     gate.set()  # the check runs at once
-    imported = threading.Event()
+    imported = gates()
 
     class GatedImport:
         @staticmethod
         def import_module(name: str) -> Any:
-            imported.wait(20)
+            imported.wait()
             return importlib.import_module(name)
 
     monkeypatch.setattr(main_window_module, "importlib", GatedImport)

@@ -9,7 +9,6 @@ steps, never time them."""
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -484,7 +483,7 @@ def test_f5_in_the_middle_of_the_parts_finishes_the_build_and_enters_the_mode(
 
 
 def test_a_big_designs_simulation_mode_is_built_once_its_live_check_has_reported(
-    qtbot, launch, tmp_path, monkeypatch
+    qtbot, launch, tmp_path, monkeypatch, gates
 ) -> None:
     """Beside the live check's worker every call into Qt waits for the interpreter lock:
     the two builds wait for its findings (the check is held back here until the
@@ -495,16 +494,19 @@ def test_a_big_designs_simulation_mode_is_built_once_its_live_check_has_reported
 
     monkeypatch.setattr(main_window_module, "SYNC_CHECK_LIMIT", 20)
     monkeypatch.setattr(session_module, "SYNC_CHECK_LIMIT", 20)
+    # The builds wait for the check however long it is held (their time limit, for a
+    # check that never reports, ran out on a loaded machine before the test looked).
+    monkeypatch.setattr(main_window_module, "SIMULATION_BUILD_WAIT_S", 3600.0)
     path = tmp_path / "big.json"
     path.write_text(dumps(generate_design(300, seed=1)), encoding="utf-8")
     checks: list[bool] = []  # whether the check was running when the import ended
     state: list[tuple[str, bool]] = []
     check_job = session_module._CheckJob
-    release = threading.Event()
+    release = gates()
 
     class Slow(check_job):  # type: ignore[misc, valid-type]
         def run(self) -> None:
-            release.wait(10)
+            release.wait()
             super().run()
 
     monkeypatch.setattr(session_module, "_CheckJob", Slow)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from gates import Gates
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
 
@@ -22,7 +23,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def test_quit_during_the_sizing_stops_it_at_the_next_mode(
-    qtbot, launch, monkeypatch, tmp_path: Path
+    qtbot, launch, monkeypatch, tmp_path: Path, gates: Gates
 ) -> None:
     """``dr-designer gui FILE`` on a 1k design stating a workload (sized on the worker):
     File > Quit while a worker evaluates its second failure mode (the Capacity dock's
@@ -36,7 +37,7 @@ def test_quit_during_the_sizing_stops_it_at_the_next_mode(
     design = generate_design(1000, seed=0, workload=True).model_copy(update={"name": name})
     path.write_text(dumps(design), encoding="utf-8")
     in_second = threading.Event()
-    go_on = threading.Event()
+    go_on = gates()
     evaluated: list[str] = []
     real_evaluate = CapacityEngine.evaluate
 
@@ -46,7 +47,7 @@ def test_quit_during_the_sizing_stops_it_at_the_next_mode(
         evaluated.append(mode.label)
         if len(evaluated) == 2:
             in_second.set()
-            go_on.wait(30)  # until the window's end asks the sizing to stop
+            go_on.wait()  # until the window's end asks the sizing to stop
         return real_evaluate(self, mode, *args, **kwargs)
 
     real_stop = stopping.stop
