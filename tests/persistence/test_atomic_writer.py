@@ -215,17 +215,26 @@ def test_a_fifo_given_as_a_design_is_refused_at_once(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
 
-    def unblock() -> None:  # if the loader blocks on the FIFO, free it after a while
-        time.sleep(3)
-        fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK) if _has_reader(fifo) else None
-        if fd is not None:
-            os.close(fd)
+    answered = threading.Event()
+    freed: list[bool] = []
 
-    threading.Thread(target=unblock, daemon=True).start()
-    start = time.monotonic()
-    with pytest.raises(LoadError) as caught:
-        load(fifo)
-    assert time.monotonic() - start < 2.5
+    def unblock() -> None:
+        """Frees a loader that waits for the FIFO's writer if it has not answered by
+        then: a hang's bound, not a timing (a loaded machine's answer never comes near
+        it; a loader waiting for a writer never answers)."""
+        if not answered.wait(60) and _has_reader(fifo):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            freed.append(True)
+
+    watchdog = threading.Thread(target=unblock, daemon=True)
+    watchdog.start()
+    try:
+        with pytest.raises(LoadError) as caught:
+            load(fifo)
+    finally:
+        answered.set()
+        watchdog.join()
+    assert not freed, "the loader waited for a writer of the FIFO"
     assert "FIFO" in str(caught.value) and "pipe.json" in str(caught.value)
 
 

@@ -31,6 +31,8 @@ from benchmarks.generate import generate_design  # noqa: E402
 from designer.domain import Design, structural_errors  # noqa: E402
 from designer.persistence import LoadError, dumps, load, loads  # noqa: E402
 
+#: The CPU time one load may take (of the process, not the wall clock: on a loaded
+#: machine, nine sessions on two cores, a load of 30 ms of CPU took over a second).
 TIME_LIMIT_S = 1.0
 
 
@@ -67,7 +69,7 @@ def paths(i: int) -> tuple[tuple[Any, ...], ...]:
 
 def check_loader(raw: bytes | str, *, via_file: bool = False) -> str:
     """The loader's contract on any input; returns which outcome it was."""
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         if via_file:
             with tempfile.TemporaryDirectory() as folder:
@@ -84,8 +86,8 @@ def check_loader(raw: bytes | str, *, via_file: bool = False) -> str:
         assert isinstance(result, Design)
         assert structural_errors(result) == []
         outcome = "Design"
-    elapsed = time.perf_counter() - start
-    assert elapsed < TIME_LIMIT_S, f"loading took {elapsed:.2f} s"
+    elapsed = time.process_time() - start
+    assert elapsed < TIME_LIMIT_S, f"loading took {elapsed:.2f} s of CPU"
     return outcome
 
 
