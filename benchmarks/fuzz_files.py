@@ -305,6 +305,46 @@ def round_trip(counts: Counts, raw: bytes, case: str) -> None:
         return
     if again != design or dumps(again) != text:
         counts.breach("save -> load changes the design", case)
+    lost = _lost(raw, text)
+    if lost:
+        counts.breach("loads but drops what the file states", f"{case}: {lost}")
+
+
+def _lost(raw: bytes, saved: str) -> str | None:
+    """Where the design saved from ``raw`` lacks something ``raw`` states (a key of an
+    object, an item of a list), if anywhere: a file that loads must not lose part of
+    itself silently. Files of older versions are migrated (their shape changes) and not
+    compared."""
+    from designer.persistence.migrations import CURRENT_SCHEMA_VERSION
+
+    try:
+        stated = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(stated, dict) or stated.get("schema_version") != CURRENT_SCHEMA_VERSION:
+        return None
+    kept = json.loads(saved)
+
+    def walk(a: Any, b: Any, here: str) -> str | None:
+        if isinstance(a, dict):
+            if not isinstance(b, dict):
+                return here
+            for key, value in a.items():
+                if key not in b:
+                    return f"{here}.{key}"
+                found = walk(value, b[key], f"{here}.{key}")
+                if found:
+                    return found
+        elif isinstance(a, list):
+            if not isinstance(b, list) or len(b) < len(a):
+                return f"{here} ({len(a)} items, {len(b) if isinstance(b, list) else 0} kept)"
+            for i, (x, y) in enumerate(zip(a, b, strict=False)):
+                found = walk(x, y, f"{here}[{i}]")
+                if found:
+                    return found
+        return None
+
+    return walk(stated.get("design"), kept.get("design"), "design")
 
 
 def _first_site(raw: bytes) -> str | None:

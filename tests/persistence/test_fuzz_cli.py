@@ -32,3 +32,21 @@ def test_kill_9_during_saves_leaves_old_or_new_content() -> None:
 def test_outputs_are_identical_under_other_hash_seeds() -> None:
     total, differ = fuzz_files.run_determinism(2)
     assert total > 60 and differ == 0
+
+
+def test_a_file_that_loads_but_loses_part_of_itself_is_a_breach() -> None:
+    """What the harness counts as silently dropped: a key or a list item the file states
+    that the saved design lacks (files of older versions, migrated, are not compared)."""
+    import json
+
+    raw = (ROOT / "sample_designs" / "dag_with_ha.json").read_bytes()
+    assert fuzz_files._lost(raw, raw.decode("utf-8")) is None
+    fewer = json.loads(raw)
+    fewer["design"]["elements"].pop(3)
+    assert fuzz_files._lost(raw, json.dumps(fewer)) == "design.elements (71 items, 70 kept)"
+    keyless = json.loads(raw)
+    del keyless["design"]["scenarios"][0]["steps"][0]["latency_ms"]
+    assert fuzz_files._lost(raw, json.dumps(keyless)) == "design.scenarios[0].steps[0].latency_ms"
+    older = json.loads(raw)
+    older["schema_version"] = 6
+    assert fuzz_files._lost(json.dumps(older).encode(), json.dumps(fewer)) is None
