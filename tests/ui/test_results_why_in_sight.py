@@ -37,6 +37,19 @@ def _fail_on_the_canvas(window: Any, qtbot: Any, element_id: str) -> None:
     controller.set_time(controller.duration)
     qtbot.waitUntil(lambda: not window.simulation.overlay.gliding, timeout=3000)
     QApplication.processEvents()
+    # The table's rows made and fitted to their reasons, each in a turn of its own (a
+    # fixed 50 ms wait ended before them on a loaded machine).
+    results = window.simulation.results
+    qtbot.waitUntil(
+        lambda: (
+            results._pending is None
+            and results.table.rowCount() == len(controller.state().databases)
+            and not results._fill_timer.isActive()
+            and not results._rows_timer.isActive()
+            and not (results._canvas is not None and results._canvas.waiting)
+        ),
+        timeout=20_000,
+    )
 
 
 def _assert_every_reason_in_sight(window: Any) -> None:
@@ -67,7 +80,6 @@ def test_the_why_column_is_read_without_scrolling(
     window.resize(*size)
     qtbot.wait(100)
     _fail_on_the_canvas(window, qtbot, "site-den")  # every database says why
-    qtbot.wait(50)
     table = window.simulation.results.table
     texts = [table.item(r, COLUMNS.index("Why")).text() for r in range(table.rowCount())]
     assert all(t.count(" is down") == 3 for t in texts), texts  # long reasons
