@@ -161,12 +161,33 @@ def test_two_threads_first_records_finish_the_set_up_once(
     path = diagnostics.setup_logging(0, tmp_path / "d.log", lazy=True)
     real = diagnostics._set_up
     calls: list[int] = []
+    second = threading.Event()  # the other thread's first record waits for the set-up
+
+    class Finishing:
+        """The set-up's lock, noting when a second thread comes to it."""
+
+        def __init__(self) -> None:
+            self.lock = threading.Lock()
+            self.came = 0
+
+        def __enter__(self) -> None:
+            self.came += 1
+            if self.came == 2:
+                second.set()
+            self.lock.acquire()
+
+        def __exit__(self, *_exc: object) -> None:
+            self.lock.release()
 
     def slow(verbose: int, where: Path) -> Path | None:
         calls.append(verbose)
-        time.sleep(0.05)  # the other thread's first record comes meanwhile
+        # Until the other thread's first record has come (not a fixed 50 ms, which a
+        # loaded machine can spend before that thread even starts); the bound ends a
+        # wait that code without the lock would make for good.
+        second.wait(60)
         return real(verbose, where)
 
+    monkeypatch.setattr(diagnostics, "_finishing", Finishing())
     monkeypatch.setattr(diagnostics, "_set_up", slow)
 
     def first_record(n: int) -> None:
@@ -177,6 +198,7 @@ def test_two_threads_first_records_finish_the_set_up_once(
         thread.start()
     for thread in threads:
         thread.join()
+    assert second.is_set()  # the second record came during the set-up
     assert calls == [0]
     assert path is not None
     lines = sorted(line.split(": ", 1)[1] for line in path.read_text().splitlines())
