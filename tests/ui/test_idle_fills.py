@@ -342,7 +342,7 @@ def test_f5_between_the_two_turns_builds_and_enters_simulation_mode(
     window._build_simulation()  # as the background import's end does
     # One event-loop pass at a time (qtbot.waitUntil waits 10 ms a poll: both turns
     # can pass within one of its waits).
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60  # a hang's bound: the turns come however slowly
     while window._availability is None and time.monotonic() < deadline:
         QApplication.processEvents()
     assert window._availability is not None
@@ -441,7 +441,7 @@ def test_f5_in_the_middle_of_the_parts_finishes_the_build_and_enters_the_mode(
     start, init = slices.Slices.start, pg.PlotItem.__init__
     turns = _build_turns(window, monkeypatch)
     window._build_simulation()
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60  # a hang's bound: the turns come however slowly
     while len(turns) < parts_before and time.monotonic() < deadline:
         QApplication.processEvents()
     assert len(turns) == parts_before
@@ -748,7 +748,7 @@ def test_closing_the_window_in_the_middle_of_the_parts_leaves_nothing_half_built
     window = launch(SAMPLE)
     turns = _build_turns(window, monkeypatch)
     window._build_simulation()
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60  # a hang's bound: the turns come however slowly
     while len(turns) < 5 and time.monotonic() < deadline:
         QApplication.processEvents()
     assert len(turns) == 5 and window._simulation is None  # the mode is part way
