@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gates import Gates
-from PySide6.QtCore import QTimer
+from turns import turns
 
 from benchmarks.generate import generate_design
 from designer.document import SetProperty
@@ -55,20 +55,6 @@ def _big(tmp_path: Path, monkeypatch: Any, gates: Gates) -> tuple[Path, threadin
     return path, gate
 
 
-def _turns(qtbot: Any, n: int = 30) -> None:
-    """``n`` turns of the event loop, each after every timer due in the one before (the
-    slices' own turn among them), however long each takes: counted, not timed."""
-    done: list[int] = []
-
-    def turn() -> None:
-        done.append(1)
-        if len(done) < n:
-            QTimer.singleShot(1, turn)
-
-    QTimer.singleShot(1, turn)
-    qtbot.waitUntil(lambda: len(done) == n, timeout=60_000)
-
-
 def test_the_idle_slices_wait_for_the_first_check_of_a_design_opened(
     qtbot, launch, tmp_path, monkeypatch, gates
 ) -> None:
@@ -81,19 +67,22 @@ def test_the_idle_slices_wait_for_the_first_check_of_a_design_opened(
     session = window.session
     try:
         qtbot.waitUntil(lambda: not session.holding, timeout=20000)  # first frame painted
-        _turns(qtbot)
+        turns(qtbot)
         assert session.checking  # the check is running (held by the gate)
         waiting = len(scene.boxes_waiting)
         assert scene.building and waiting > 0
-        _turns(qtbot)
+        turns(qtbot)
         # Nothing of the idle work was made meanwhile: not a box, not a row.
         assert len(scene.boxes_waiting) == waiting
         assert panel.rows_pending and panel._made == 0
-        assert slices.shared().held
+        assert session._first_check_key in slices.shared()._holds
     finally:
         gate.set()
     qtbot.waitUntil(lambda: not session.checking, timeout=20000)
-    assert not slices.shared().held
+    # The check's hold ended with it; simulation mode's import (on another thread) may
+    # still hold the slices a while on a loaded machine (test 3), then they go on.
+    assert session._first_check_key not in slices.shared()._holds
+    qtbot.waitUntil(lambda: not slices.shared().held, timeout=20000)
     qtbot.waitUntil(lambda: not scene.building and not panel.rows_pending, timeout=30000)
     assert panel._made == panel.table.rowCount() > 0
 
@@ -107,13 +96,14 @@ def test_the_check_of_an_edit_does_not_hold_the_idle_slices(
     assert window.open_file(path, ask=False)
     session = window.session
     qtbot.waitUntil(lambda: not session.checking, timeout=20000)
-    assert not slices.shared().held
+    assert session._first_check_key not in slices.shared()._holds
+    qtbot.waitUntil(lambda: not slices.shared().held, timeout=20000)  # (the import's too)
     gate.clear()  # the edit's check waits: it is running while the slices go on
     try:
         vm = next(e for e in session.document.design.elements if e.kind == "vm")
         session.apply(SetProperty(vm.id, "name", "renamed-vm"))
         qtbot.waitUntil(lambda: session.findings_revision != session.document.revision)
-        _turns(qtbot, 5)
+        turns(qtbot, 5)
         assert session.findings_revision != session.document.revision  # still checking
         assert not slices.shared().held
     finally:
@@ -152,7 +142,7 @@ def test_the_idle_slices_wait_for_the_background_import_of_simulation_mode(
             lambda: window._simulation_import_started and not session.checking, timeout=20000
         )
         slices.shared().start("test job", owner, lambda _deadline: ran.append(1) or True)
-        _turns(qtbot)
+        turns(qtbot)
         assert not ran  # waits for the import
     finally:
         imported.set()

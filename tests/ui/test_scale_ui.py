@@ -76,8 +76,7 @@ def test_findings_that_change_while_being_marked_end_as_the_latest(canvas, qtbot
     session.findings_changed.emit()
     session.findings = CheckResult(_findings(20, ["esx-w1"]))
     session.findings_changed.emit()
-    qtbot.waitUntil(lambda: scene.marker_of("esx-w1") is not None, timeout=5000)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: scene._marker_job is None, timeout=5000)  # marked to the end
     assert scene.marker_of("esx-w1")[1] == 20  # type: ignore[index]
     assert scene.marker_of("vm-b1") is None and scene.marker_of("esx-b1") is None
     assert scene.nodes["vm-b1"].marker is None

@@ -10,6 +10,7 @@ import time
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer
+from turns import turns
 
 from designer import collector
 from designer.ui import slices
@@ -66,7 +67,7 @@ def test_a_job_started_again_is_replaced_and_a_deleted_owners_is_dropped(qtbot):
     assert [name for name, _ in log] == ["new"]
     runner.start("c", kept, _job(log, "c", 2))
     runner.cancel("c")
-    qtbot.wait(20)
+    turns(qtbot)
     assert [name for name, _ in log] == ["new"]
 
 
@@ -138,10 +139,10 @@ def test_a_held_runner_runs_nothing_until_released(qtbot, monkeypatch):  # type:
     runner.hold("sim", holder)
     runner.hold("other", holder)
     runner.start("a", owner, _job(log, "a", 2))
-    qtbot.wait(50)
+    turns(qtbot)
     assert log == [] and runner.running("a") and runner.held
     runner.release("sim")
-    qtbot.wait(50)
+    turns(qtbot)
     assert log == []  # another hold remains
     runner.release("other")
     qtbot.waitUntil(lambda: not runner.running("a"), timeout=3000)
@@ -155,7 +156,7 @@ def test_a_hold_ends_with_its_owner_or_after_its_longest_wait(qtbot, monkeypatch
     holder = QObject()
     runner.hold("sim", holder)
     runner.start("a", owner, _job(log, "a", 1))
-    qtbot.wait(30)
+    turns(qtbot)
     assert log == []
     shiboken6.delete(holder)
     qtbot.waitUntil(lambda: not runner.running("a"), timeout=3000)
