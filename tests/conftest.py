@@ -1,5 +1,7 @@
 """Test-wide settings: Qt runs offscreen; the command's log and the schema cache go to
-temporary folders, not the user's; hypothesis stays within CI's time budget."""
+temporary folders, not the user's; hypothesis stays within CI's time budget; waits on
+a condition are bounded for a loaded machine, and the gates a test holds workers at
+open when its body ends."""
 
 from __future__ import annotations
 
