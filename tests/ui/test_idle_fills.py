@@ -17,6 +17,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTableWidgetItem
+from turns import turns as event_loop_turns
 
 from benchmarks.generate import generate_design
 from designer.document import SetProperty
@@ -259,6 +260,29 @@ def _window_parts(window: Any) -> dict[str, Any]:
     }
 
 
+def _settled_parts(qtbot: Any, window: Any) -> dict[str, Any]:
+    """:func:`_window_parts` once the window has settled: what waits for the canvas's
+    next paint done (the Results table sizes its columns then, or after
+    frames.HOLD_MAX_MS without a paint), and the parts the same over a few more turns of
+    the event loop. A fixed 200 ms ended before that on a loaded machine: the window
+    built at once still showed its Results table's horizontal scroll bar."""
+
+    def waiting() -> bool:
+        mode = window._simulation
+        canvas = None if mode is None else mode.results._canvas
+        return canvas is not None and canvas.waiting
+
+    qtbot.waitUntil(lambda: not waiting(), timeout=20_000)
+    parts = _window_parts(window)
+    for _ in range(100):
+        event_loop_turns(qtbot, 5)
+        again = _window_parts(window)
+        if again == parts and not waiting():
+            return again
+        parts = again
+    raise AssertionError("the window's parts kept changing")
+
+
 def _widgets(root: Any) -> list[tuple[Any, ...]]:
     """A widget tree, depth first: kind, name, text, whether shown beside its parent."""
     from PySide6.QtWidgets import QWidget
@@ -321,8 +345,7 @@ def test_the_availability_feature_and_simulation_mode_are_built_in_turns_of_thei
     mine = [(what, turn) for what, turn, parent in built if parent == id(window)]
     assert [what for what, _ in mine] == ["availability", "simulation"]
     assert 0 < mine[0][1] < mine[1][1]  # two turns of the slices, one each
-    qtbot.wait(200)  # laid out (a tab bar of tabified docks comes with a layout)
-    sliced = _window_parts(window)
+    sliced = _settled_parts(qtbot, window)  # (a tab bar of tabified docks comes laid out)
 
     monkeypatch.setattr(slices.Slices, "_run", run)
     _no_background_build(monkeypatch)
@@ -330,8 +353,7 @@ def test_the_availability_feature_and_simulation_mode_are_built_in_turns_of_thei
     assert other._simulation is None
     _ = other.availability  # each at once (F5 builds the mode so), in the slices' order
     _ = other.simulation
-    qtbot.wait(200)
-    assert _window_parts(other) == sliced
+    assert _settled_parts(qtbot, other) == sliced
 
 
 def test_f5_between_the_two_turns_builds_and_enters_simulation_mode(
@@ -457,8 +479,7 @@ def test_f5_in_the_middle_of_the_parts_finishes_the_build_and_enters_the_mode(
     assert _window_parts(window)["overlays"] == ["SimulationOverlay"]
     window.simulate_action.trigger()  # leave the mode: as the window was
     assert not mode.controller.active
-    qtbot.wait(200)
-    parts = _window_parts(window)
+    parts = _settled_parts(qtbot, window)
 
     monkeypatch.setattr(slices.Slices, "start", start)
     monkeypatch.setattr(pg.PlotItem, "__init__", init)
@@ -473,8 +494,7 @@ def test_f5_in_the_middle_of_the_parts_finishes_the_build_and_enters_the_mode(
     other.simulate_action.trigger()
     if not availability_first:
         _ = other.availability
-    qtbot.wait(200)
-    at_once = _window_parts(other)
+    at_once = _settled_parts(qtbot, other)
     # The tab order through the docks follows when each joined the window, and a
     # feature half built when F5 came joins it later: the same widgets, maybe in
     # another order.
