@@ -6,12 +6,11 @@ open when its body ends."""
 from __future__ import annotations
 
 import atexit
-import functools
 import os
 import shutil
 import sys
 import tempfile
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from designer.ui.main_window import MainWindow
@@ -43,38 +42,15 @@ import numpy  # noqa: F401
 import pytest
 from gates import GATES, Gates, open_all
 from hypothesis import HealthCheck, settings
-from pytestqt.qtbot import QtBot
+from wait_bounds import scale_qtbot_waits
 
 settings.register_profile(
     "default", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("default")
 
-#: How many times longer than its test says a wait on a condition (``qtbot.waitUntil``,
-#: ``waitSignal``…) may last before it fails the test. Such a wait returns as soon as its
-#: condition holds, so its bound only ends a wait for what never comes: on a loaded
-#: machine (nine sessions on two cores) a window's first turns took seconds, and bounds
-#: of 3-5 s written for an idle one failed tests whose condition came later. At most
-#: WAIT_BOUND_MAX_MS, within pytest-timeout's 300 s. ``DR_DESIGNER_TEST_WAIT_SCALE=1``
-#: restores the bounds as written.
-WAIT_SCALE = float(os.environ.get("DR_DESIGNER_TEST_WAIT_SCALE", "4"))
-WAIT_BOUND_MAX_MS = 240_000
-
-
-def _longer(method: Any) -> Any:
-    """``method`` of QtBot with its ``timeout`` (ms, 5,000 when not given) scaled."""
-
-    @functools.wraps(method)
-    def scaled(self: QtBot, *args: Any, timeout: int | None = 5000, **kwargs: Any) -> Any:
-        if timeout:  # (0 or None: no bound at all)
-            timeout = max(timeout, min(int(timeout * WAIT_SCALE), WAIT_BOUND_MAX_MS))
-        return method(self, *args, timeout=timeout, **kwargs)
-
-    return scaled
-
-
-for _name in ("waitUntil", "waitSignal", "waitSignals", "waitExposed", "waitActive"):
-    setattr(QtBot, _name, _longer(getattr(QtBot, _name)))
+# Waits on a condition bounded for a loaded machine (tests/wait_bounds.py).
+scale_qtbot_waits()
 
 
 # The designer's windows alive after each test's teardown, counted over the run: a test

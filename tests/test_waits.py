@@ -7,30 +7,30 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-import conftest
 import pytest
+import wait_bounds
 from gates import GATES, Gates, open_all
 
 
 def test_a_conditions_bound_is_scaled_up_to_the_most_a_test_may_wait(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(conftest, "WAIT_SCALE", 4.0)
+    monkeypatch.setattr(wait_bounds, "WAIT_SCALE", 4.0)
 
     def wait(self: Any, *args: Any, timeout: int = 5000) -> int:
         return timeout
 
-    scaled = conftest._longer(wait)
+    scaled = wait_bounds.longer(wait)
     assert scaled(None) == 20_000  # the default, 5 s
     assert scaled(None, timeout=3000) == 12_000
-    assert scaled(None, timeout=120_000) == conftest.WAIT_BOUND_MAX_MS
+    assert scaled(None, timeout=120_000) == wait_bounds.WAIT_BOUND_MAX_MS
     assert scaled(None, timeout=300_000) == 300_000  # never shorter than written
     assert scaled(None, timeout=0) == 0  # no bound stays none
-    monkeypatch.setattr(conftest, "WAIT_SCALE", 1.0)
+    monkeypatch.setattr(wait_bounds, "WAIT_SCALE", 1.0)
     assert scaled(None, timeout=3000) == 3000
     from pytestqt.qtbot import QtBot
 
-    for name in ("waitUntil", "waitSignal", "waitSignals", "waitExposed", "waitActive"):
+    for name in wait_bounds.SCALED:
         assert getattr(QtBot, name).__name__ == name
         assert getattr(QtBot, name).__wrapped__ is not None
 
@@ -72,7 +72,7 @@ def test_a_failed_tests_gates_open_before_its_teardown(tmp_path: Any) -> None:
     from pathlib import Path
 
     here = Path(__file__).resolve().parent
-    for name in ("conftest.py", "gates.py", "early_checks.py"):
+    for name in ("conftest.py", "gates.py", "wait_bounds.py", "early_checks.py"):
         shutil.copy(here / name, tmp_path / name)
     (tmp_path / "test_held.py").write_text(
         "import threading\n"
