@@ -331,6 +331,16 @@ class PersistentMap(Mapping[K, V]):
         plain = self._plain
         return plain.get if plain is not None else self._map.get
 
+    def has_all(self, keys: Mapping[K, object]) -> bool:
+        """Whether every key of ``keys`` is in the map: while the dict answers reads, a
+        comparison of the two key views in C (the canvas's build: whether each of
+        30,000 boxes in boxes has a place, ~7 M instructions less at 100k than a
+        ``get`` call per key; wave 23, ``open23a``)."""
+        plain = self._plain
+        if plain is not None:
+            return keys.keys() <= plain.keys()
+        return all(map(self._map.__contains__, keys))
+
     def get(self, key: K, default: Any = None) -> Any:
         plain = self._plain
         if plain is not None:

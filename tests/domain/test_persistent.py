@@ -197,3 +197,24 @@ def test_a_map_made_from_a_dict_keeps_its_own_copy() -> None:
     assert "c" not in lazy and lazy.get("a") == 1 and len(lazy) == 2
     assert dict(lazy.items()) == {"a": 1, "b": 2}
     assert pickle.loads(pickle.dumps(PersistentMap({"a": 1}))) == {"a": 1}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    plain=st.dictionaries(st.text(max_size=3), st.integers(), max_size=20),
+    asked=st.lists(st.text(max_size=3), max_size=12),
+)
+def test_has_all_says_whether_every_key_asked_is_in_the_map(
+    plain: dict[str, int], asked: list[str]
+) -> None:
+    """``has_all`` (the canvas's build: whether each box in a box has a place) answers
+    as a ``key in map`` per key does, while the map reads from its dict and once its
+    trie is built, without building it."""
+    keys = dict.fromkeys(asked)
+    expected = all(key in plain for key in keys)
+    lazy: PersistentMap[str, int] = PersistentMap(plain)
+    assert lazy.has_all(keys) is expected and not lazy.built
+    built: PersistentMap[str, int] = PersistentMap(plain)
+    _ = list(built)  # the trie built
+    assert built.built and built.has_all(keys) is expected
+    assert PersistentMap(plain).set("new!", 1).has_all({"new!": None, **keys}) is expected
