@@ -236,7 +236,7 @@ _DETAIL: dict[str, bool] = {}
 class _Waiting:
     """A line's end whose box is not built yet: what the line asks of it."""
 
-    __slots__ = ("_rect", "detail", "element_id")
+    __slots__ = ("detail", "element_id", "rect_tuple")
 
     def __init__(self, box: _Pending) -> None:
         element, x, y, w, h, _z = box
@@ -249,15 +249,12 @@ class _Waiting:
         if detail is None:
             detail = _DETAIL[kind] = is_detail(kind)
         self.detail = detail  # NodeItem.detail
-        self._rect = (x, y, w, h)
+        #: (x, y, w, h), as ``_rect(self.scene_rect())`` (a slot: read for each of
+        #: the 2,500 ends of 100k's waiting lines, no call).
+        self.rect_tuple = (x, y, w, h)
 
     def scene_rect(self) -> QRectF:
-        return QRectF(*self._rect)
-
-    @property
-    def rect_tuple(self) -> tuple[float, float, float, float]:
-        """(x, y, w, h), as ``_rect(self.scene_rect())``."""
-        return self._rect
+        return QRectF(*self.rect_tuple)
 
 
 class _BoxesWaiting(Mapping[str, _Pending]):
