@@ -183,18 +183,28 @@ class DatabaseState:
         >>> replace(db, copies_queue=(0.0, 90.0, 0.0)).why(db)
         'copies behind 90 s'
         """
-        untouched = (
+        untouched = self.untouched(before)
+        why = "not affected" if untouched else self.reason
+        if self.copies_behind_s:
+            behind = f"copies behind {span(self.copies_behind_s)}"
+            why = behind if untouched or not why else f"{why}; {behind}"
+        return why
+
+    def untouched(self, before: DatabaseState | None) -> bool:
+        """As it was ``before`` the scenario (mounted where it was, as reachable, never
+        down meanwhile): its reason reads "not affected" (see :meth:`why`)."""
+        return (
             before is not None
             and self.state == before.state
             and self.active_on == before.active_on
             and self.reachable == before.reachable
             and not self.rto_s  # back as it was, but it was down: say how it came back
         )
-        why = "not affected" if untouched else self.reason
-        if self.copies_behind_s:
-            behind = f"copies behind {span(self.copies_behind_s)}"
-            why = behind if untouched or not why else f"{why}; {behind}"
-        return why
+
+    def affected(self, before: DatabaseState | None) -> bool:
+        """Its reason reads other than "not affected" (the window's Results count
+        these: "3 of 4,000 databases affected")."""
+        return not self.untouched(before) or bool(self.copies_behind_s)
 
     def at(self, t: float) -> DatabaseState:
         """This state with its copy queue as it stands at ``t``."""
