@@ -65,6 +65,7 @@ if TYPE_CHECKING:
         fill_events,
         log_lun_clocks,
         queue_events,
+        reroute_events,
         shipping_route,
         shipping_table,
         stop_drains,
@@ -127,7 +128,7 @@ if not TYPE_CHECKING:
         (
             "links",
             "blocked_copies direction_blocked direction_cuts fill_events log_lun_clocks "
-            "queue_events shipping_route shipping_table stop_drains",
+            "queue_events reroute_events shipping_route shipping_table stop_drains",
         ),
         (
             "mirrors",
@@ -1079,6 +1080,8 @@ class Simulator:
             # report's routing): every link is looked at while the network is cut.
             links.update(prep.links)
         links.update(link for link, _site in run.queue_told)
+        if w.links_down - prev.links_down:
+            reroute_events(prep, run, run.base_db, w.links_down - prev.links_down, t)
         if len(links) > 2:
             # Each stream's route once for every link looked at (not once per link).
             run.shipping = shipping_table(prep, run, run.base_db)

@@ -52,6 +52,7 @@ __all__ = [
     "log_shipping",
     "mirror_link",
     "queue_events",
+    "reroute_events",
     "shipping_route",
     "steady_mbps",
     "stop_drains",
@@ -341,6 +342,76 @@ def stop_drains(prep: Prepared, run: Run, base: Mapping[str, DbRun], t: float) -
     for key, (_since, _behind, rate) in list(run.copy_queued.items()):
         if rate < 0 and not _shipped(prep, run, base, *key):
             _requeue(run, key, t, 0.0)
+
+
+def reroute_events(
+    prep: Prepared, run: Run, base: Mapping[str, DbRun], gone: Iterable[str], t: float
+) -> None:
+    """Log shipping whose route crossed a link that just went down (``gone``) and now
+    goes round it (the capacity report's routing, :func:`shipping_route`): one event per
+    pair of sites, which way it goes now (eyesq23: failing a link showed "1 event",
+    every database "not affected", nothing of where their copies' logs went). Streams
+    left with no route are told by the copies' own events (cut off, behind)."""
+    down = set(gone)
+    if not down:
+        return
+    w = run.world
+    streams: dict[tuple[str, str], int] = {}
+    for db_id in prep.shipping_dbs():
+        active = _active(run, base, db_id)
+        if active is None or not w.vm_up(active):
+            continue
+        here = w.site_of_vm(prep, active)
+        for vm in prep.shipping_receivers(db_id, active):
+            there = w.site_of_vm(prep, vm)
+            if here is None or there is None or there == here or not w.vm_up(vm):
+                continue
+            intact = prep.intact_route(here, there)
+            if intact and any(link_id in down for link_id, _way in intact):
+                streams[(here, there)] = streams.get((here, there), 0) + 1
+    # A pair of sites shipping both ways round the same links: one event "between".
+    told: dict[tuple[str, str, frozenset[str]], tuple[str, Route, int, bool]] = {}
+    for (here, there), copies in sorted(streams.items()):
+        hops = shipping_route(prep, run, here, there)
+        if not hops:
+            continue
+        a, b = sorted((here, there))
+        key = (a, b, frozenset(link_id for link_id, _way in hops))
+        was = told.get(key)
+        told[key] = (
+            (here, hops, copies, False) if was is None else (*was[:2], was[2] + copies, True)
+        )
+    for (a, b, _links), (here, hops, copies, both) in told.items():
+        there = b if here == a else a
+        sites = _sites_on(prep, here, hops)
+        crossed = [prep.sites[s].name for s in sites[1:-1]]
+        intact = prep.intact_route(here, there) or ()
+        lost = " and ".join(prep.links[i].name for i, _ in intact if i in down)
+        names = [prep.links[link_id].name for link_id, _way in hops]
+        ends = (
+            f"between {prep.sites[here].name} and {prep.sites[there].name}"
+            if both
+            else f"from {prep.sites[here].name} to {prep.sites[there].name}"
+        )
+        run.event(
+            t,
+            hops[0][0],
+            "copy_rerouted",
+            f"log shipping {ends} ({copies} database cop{'y' if copies == 1 else 'ies'}) "
+            f"goes round WAN link {lost}"
+            + (f" by {' and '.join(crossed)}" if crossed else "")
+            + f", over WAN link{'s' if len(names) > 1 else ''} {' and '.join(names)}",
+            "DOMAIN §4; the capacity report's routing",
+        )
+
+
+def _sites_on(prep: Prepared, start: str, hops: Route) -> list[str]:
+    """The sites a route from ``start`` passes, in order, both ends included."""
+    sites = [start]
+    for link_id, _way in hops:
+        link = prep.links[link_id]
+        sites.append(link.site_b if link.site_a == sites[-1] else link.site_a)
+    return sites
 
 
 def queue_events(

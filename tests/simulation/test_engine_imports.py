@@ -54,7 +54,7 @@ def test_every_stand_in_names_a_function_of_a_scenario_module() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120
     )
     count, real, modules = run.stdout.strip().split(" ", 2)
-    assert (count, real) == ("22", "22"), run.stderr[-2000:]
+    assert (count, real) == ("23", "23"), run.stderr[-2000:]
     assert modules == str(
         [f"designer.simulation.{m}" for m in ("links", "mirrors", "srm", "timeline")]
     )
