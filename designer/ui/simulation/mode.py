@@ -171,6 +171,7 @@ class SimulationMode(QObject):
         self.tabs.setObjectName("SimulationTabs")
         self.tabs.addTab(self.results, "Results")
         self.tabs.addTab(self.spof, "Single points of failure")
+        self.spof.run_button.toggled.connect(self.timeline.show_n1_overlay)
         # The toolbar and the docks join the window in the part that hides them (the
         # mode starts off): a window on screen never shows them meanwhile.
         window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.toolbar)

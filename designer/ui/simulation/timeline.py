@@ -46,6 +46,15 @@ __all__ = [
 #: Room beside the longest lane name on the left axes: tick, margins (px).
 LEFT_AXIS_PAD = 14
 
+#: The caption while nothing has failed.
+CLICK_CAPTION = "Click an element on the canvas to fail it."
+#: The caption while nothing has failed and the N-1 overlay shows (eyesq23: the timeline
+#: asked for a click while the canvas showed the overlay's colours, unexplained).
+N1_CAPTION = (
+    "N-1 overlay: each element is coloured by the mailboxes its failure alone cuts off "
+    "(ranked under Single points of failure). Click an element to play its failure."
+)
+
 #: Event lanes, top to bottom, and the event kinds that fall in each.
 LANES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Failures", ("failed", "restored", "link", "fracture", "partition", "sp_", "trespass",
@@ -217,6 +226,8 @@ class TimelinePanel(QWidget):
         :mod:`designer.ui.parts`); otherwise at once."""
         super().__init__(parent)
         self.controller = controller
+        #: Whether the N-1 overlay shows (its caption while nothing has failed).
+        self._n1_overlay = False
         self.building = Parts(self._build(controller))
         if not in_parts:
             self.building.finish()
@@ -424,6 +435,12 @@ class TimelinePanel(QWidget):
     def playhead(self) -> pg.InfiniteLine:
         return self.playheads[0]
 
+    def show_n1_overlay(self, shown: bool) -> None:
+        """The N-1 overlay shown or hidden: the caption says what the canvas shows."""
+        self._n1_overlay = shown
+        if self.controller.result is None:
+            self.caption.setText(N1_CAPTION if shown else CLICK_CAPTION)
+
     def refresh(self) -> None:
         result = self.controller.result
         # The playhead ends at the scenario's horizon; one over at its start (a witness
@@ -449,7 +466,7 @@ class TimelinePanel(QWidget):
                 if total
                 else "No database states its mailboxes"
             )
-            self.caption.setText("Click an element on the canvas to fail it.")
+            self.caption.setText(N1_CAPTION if self._n1_overlay else CLICK_CAPTION)
         else:
             spots = []
             dots = stacked_dots(result.events)
