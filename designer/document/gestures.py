@@ -589,13 +589,16 @@ def plan_move(
 ) -> Proposal | Refusal:
     """A drag released: new layout entries, and for each dragged root box the box it
     was dropped on (``drops``; None: empty canvas). With ``boxes``, the containers the
-    boxes end up in grow round them (pushing their neighbours aside), and a row moved
-    into another box takes the free place under its rows. One undo step, named after
+    boxes end up in grow round them (pushing their neighbours aside), a row moved
+    into another box takes the free place under its rows, and a box released over a box
+    of the container it is dropped in (its own or another) takes the free place nearest
+    (a host dropped on a host lay over it). One undo step, named after
     the boxes dragged (``roots``; what they hold and the neighbours pushed aside move
     with them), else after the layout entries it changes."""
     moved = dict(layout)
     commands: list[Command] = []
     parents: dict[str, str | None] = {}
+    staying: dict[str, str] = {}  # dropped back in the box they were in
     for root, container in (drops or {}).items():
         plan = plan_reparent(doc, root, container)
         if isinstance(plan, Refusal):
@@ -603,6 +606,8 @@ def plan_move(
         if plan is not None:
             commands.append(plan)
             parents[root] = container
+        elif container is not None and boxes is not None and boxes.box_container(root) == container:
+            staying[root] = container
     if boxes is not None:
         rects = {
             k: (
@@ -614,11 +619,13 @@ def plan_move(
             for k, e in moved.items()
         }
         settled: set[str] = set()
-        for root, container in parents.items():
+        for root, container in [*parents.items(), *staying.items()]:
             element = doc.get(root)
             info = KINDS.get(element.kind) if element is not None else None
             if container is None or info is None or root not in rects:
                 continue
+            if root in staying and info.spec.row:
+                continue  # a row moved within its box stays where released
             if info.spec.row:
                 slot = free_slot(boxes, container, rects[root][2:], rects[root][:2], row=True)
             else:
@@ -656,10 +663,11 @@ def _uncovering_slot(
     root: str,
     container: str,
 ) -> Rect | None:
-    """Where a box dragged into another container goes when it was released over a box
-    already there: a free slot near where it was released, as a palette drop takes one
-    (None: it covers nothing, it stays where released). A host dragged onto the host of
-    another site lay exactly over it, hiding it and its own name (eyes23). The boxes
+    """Where a box dragged into a container (another, or the one it is in) goes when it
+    was released over a box already there: a free slot near where it was released, as a
+    palette drop takes one (None: it covers nothing, it stays where released). A host
+    dragged onto the host of another site lay exactly over it, hiding it and its own
+    name (eyes23); onto a host of its own cluster, too (uiq23). The boxes
     this drag moves are passed over, but for the roots already put in their place."""
     geometry = _Adding(boxes)
     geometry.rects = rects
