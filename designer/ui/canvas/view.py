@@ -24,7 +24,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QWidget
 
 from designer.document.layout import default_size
-from designer.domain.kinds import connectable_kinds
+from designer.domain.kinds import KINDS, connectable_kinds
+from designer.domain.words import with_article
 from designer.ui.canvas.editor import CanvasEditor
 from designer.ui.canvas.interactions import (
     ConnectInteraction,
@@ -66,6 +67,15 @@ FIT_LINES = 2000
 LEGIBLE_SCALE = 0.6
 #: Room left round the drawing in the first view and Fit to Window (scene units).
 FIT_MARGIN = 40.0
+#: What the status bar says while the Connect tool is on.
+CONNECT_HINT = "Connect: drag from one box to another (C or Esc to stop)"
+
+
+def _no_connections(node: NodeItem) -> str:
+    """What a press with the Connect tool on a box no line starts from says."""
+    info = KINDS.get(node.kind)
+    what = f" ({with_article(info.label)})" if info is not None else ""
+    return f"{node.name}{what} has no connections to draw: press C or Esc to move it"
 
 
 class DesignView(QGraphicsView):
@@ -100,6 +110,10 @@ class DesignView(QGraphicsView):
         self._space = False
         #: The Connect tool (C): a drag from any box draws a connection.
         self.connect_mode = False
+        #: The status bar's last message (the Connect tool's hint is cleared when the
+        #: tool goes off only while it is still what the bar says).
+        self._last_message = ""
+        session.status_message.connect(self._heard_message)
         self._name_field: NameField | None = None
         # Scrolling re-decides the level of detail, at most every 60 ms.
         self._detail_timer = QTimer(self)
@@ -483,6 +497,11 @@ class DesignView(QGraphicsView):
                 self._begin(RubberBandInteraction(self, modifiers), scene_pos, view_pos)
                 return
             self._click_select(node.element_id, modifiers)
+            if self.connect_mode:
+                # The Connect tool draws lines and moves nothing: a host dragged with it
+                # on went into the site under the pointer (uiq23).
+                self.session.status_message.emit(_no_connections(node))
+                return
             if node.element_id in self.session.selection:
                 roots = self.design_scene.roots(self.editor.selected_boxes())
                 # A press on one of several selected boxes drags them all; released
@@ -581,7 +600,15 @@ class DesignView(QGraphicsView):
                 shape = Qt.CursorShape.CrossCursor
                 break
         if shape is None and self.connect_mode:
-            shape = Qt.CursorShape.CrossCursor
+            # Over a box no line starts from (a host), a press draws nothing.
+            under = self.design_scene.node_at(scene_pos)
+            shape = (
+                Qt.CursorShape.ForbiddenCursor
+                if under is not None
+                and under.kind not in connectable_kinds()
+                and not (under.container and not under.in_header(under.mapFromScene(scene_pos)))
+                else Qt.CursorShape.CrossCursor
+            )
         if shape is None:
             self.viewport().unsetCursor()
         else:
@@ -820,12 +847,17 @@ class DesignView(QGraphicsView):
     def set_connect_mode(self, on: bool) -> None:
         """The Connect tool: a drag from any box to another connects them."""
         self.connect_mode = on
-        self.session.status_message.emit(
-            "Connect: drag from one box to another (C or Esc to stop)" if on else ""
-        )
+        if on:
+            self.session.status_message.emit(CONNECT_HINT)
+        elif self._last_message == CONNECT_HINT:
+            # Only the hint goes: "Done: Add WAN link …" stays for the user to read.
+            self.session.status_message.emit("")
         if not on:
             self.viewport().unsetCursor()
         self.connect_mode_changed.emit(on)
+
+    def _heard_message(self, text: str) -> None:
+        self._last_message = text
 
     def auto_layout(self) -> None:
         """Arrange > Auto-Layout: tidy the drawing, then show all of it."""
