@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -626,16 +627,18 @@ class ProblemsPanel(PanelKeys, QWidget):
             rows.append(row)
         rows = self._grouped(rows)
         current = self.current_finding()
+        chosen = self.table.selectionModel().isSelected(self.table.currentIndex())
         if self.model.set_rows(rows) and current is not None:
             index = self.index_for(current)
             if index is not None:
-                self.table.setCurrentIndex(index)
+                self._set_current(index, selected=chosen)
         if self.current_finding() is None and rows:
             # The first finding current, as a list's first item is: Tab into the table
             # lands on it, F1 explains it, Down goes to the second (there was no
             # current row: the first key only made one). Only the table's cursor: the
-            # canvas's selection follows a click or Enter, not the current row.
-            self.table.setCurrentIndex(self.model.index(0, 0))
+            # canvas's selection follows a click or Enter, not the current row; nor is
+            # the row highlighted, as if the user had picked it (uiq23).
+            self._set_current(self.model.index(0, 0), selected=False)
         self._update_actions()
         after = self.current_finding()
         kept = after is current or (
@@ -645,6 +648,12 @@ class ProblemsPanel(PanelKeys, QWidget):
             # The finding explained is gone (fixed, or another design opened): the
             # rule's text stayed over an empty list after File > New.
             self._show_explanation()
+
+    def _set_current(self, index: QModelIndex, *, selected: bool) -> None:
+        """``index`` the table's current row, highlighted only if ``selected``."""
+        flags = QItemSelectionModel.SelectionFlag
+        how = flags.ClearAndSelect | flags.Rows if selected else flags.Clear
+        self.table.selectionModel().setCurrentIndex(index, how)
 
     def _grouped(self, rows: list[_Row]) -> list[_Row]:
         """``rows`` with the findings of one rule, :data:`GROUP_AT` or more, as one
