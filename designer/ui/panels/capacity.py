@@ -852,8 +852,8 @@ class CapacityPanel(QWidget):
                 else SIZING
                 if self.controller.pending
                 else "No streams to chart: this design states no capacity workload. State a "
-                "mailbox profile in the Inspector (on a site, DAG or database) to size its WAN "
-                "links for every failure mode."
+                "mailbox profile in the Inspector (on a site, DAG or database), or an array or "
+                "LUN a change rate, to size its WAN links and servers for every failure mode."
             )
             return
         way = self.direction_combo.currentData() or "a_to_b"
@@ -1133,11 +1133,9 @@ class CapacityPanel(QWidget):
             self.summary.setText(SIZING)
             return
         if report is None:
-            self.summary.setText(
-                "No capacity workload stated: give a site, DAG or database a mailbox "
-                "profile (Inspector), or an array or LUN a change rate, to size links "
-                "and servers for every failure mode."
-            )
+            # Only that: how to state one is the chart's note, above (the same advice
+            # was said twice, in the chart's place and here: uiq23).
+            self.summary.setText("No capacity workload stated: nothing sized.")
             return
         over = [r.link.name for r in report.links if r.over_budget_worst()]
         parts = [f"{len(report.evaluated)} modes sized"]
