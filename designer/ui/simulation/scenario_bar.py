@@ -151,6 +151,9 @@ class ScenarioBar(QWidget):
         top.addWidget(self.steps_scroll, 1)
         # The hint gives way (its whole text is in the tooltip) rather than widen the bar.
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # It stands where the steps will, as high as their row: with no step yet, the
+        # empty steps' row took half the bar, a wide gap after "Scenario" (uiq23).
+        self.hint.setFixedHeight(self.steps_scroll.maximumHeight())
         top.addWidget(self.hint, 1)
         top.addLayout(self.actions_row)
         layout.addLayout(top)
@@ -214,6 +217,7 @@ class ScenarioBar(QWidget):
             self.steps_row.insertWidget(self.steps_row.count() - 1, chip)
             chip.show()
         self.hint.setVisible(not self.controller.steps)
+        self.steps_scroll.setVisible(bool(self.controller.steps))
         # A scenario over at its start (nothing follows the failure) has no time to move
         # through: its playhead stays at 0:00, the horizon.
         self.slider.setEnabled(self.controller.duration > 0)
