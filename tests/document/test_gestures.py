@@ -242,6 +242,41 @@ def test_a_drag_is_one_step_with_its_reparent() -> None:
     assert isinstance(both, Proposal) and both.command.text == "Move 2 elements"
 
 
+def test_a_box_dropped_over_a_box_of_its_own_container_takes_a_free_place() -> None:
+    # uiq23: a host dragged onto another host of the site both are in lay exactly over
+    # it (a drop into another container already took a free place: eyes23).
+    from designer.document.growth import LayoutGeometry
+
+    design = Design(
+        elements=[
+            Site(id="s", name="S"),
+            EsxiHost(id="a", name="A", site="s"),
+            EsxiHost(id="b", name="B", site="s"),
+        ],
+        layout={
+            "s": LayoutEntry(x=0, y=0, w=600, h=300),
+            "a": LayoutEntry(x=16, y=40, w=180, h=110),
+            "b": LayoutEntry(x=300, y=40, w=180, h=110),
+        },
+    )
+    doc = Document(design)
+    geometry = LayoutGeometry(design)
+    over_a = LayoutEntry(x=20, y=44, w=180, h=110)
+    plan = plan_move(doc, {"b": over_a}, {"b": "s"}, geometry, roots=["b"])
+    assert isinstance(plan, Proposal)
+    UndoStack(doc).push(plan.command)
+    b, a = doc.layout_of("b"), doc.layout_of("a")
+    assert b is not None and a is not None and (a.x, a.y) == (16, 40)
+    assert b.x >= a.x + a.w or b.y >= a.y + a.h, f"{b} covers {a}"
+    # Released where it covers nothing, it stays where it was put.
+    free = LayoutEntry(x=320, y=150, w=180, h=110)
+    plan = plan_move(doc, {"b": free}, {"b": "s"}, LayoutGeometry(doc.design), roots=["b"])
+    assert isinstance(plan, Proposal)
+    UndoStack(doc).push(plan.command)
+    moved = doc.layout_of("b")
+    assert moved is not None and (moved.x, moved.y) == (320, 150)
+
+
 # -- layout ----------------------------------------------------------------------------------
 def _inside(inner: LayoutEntry, outer: LayoutEntry) -> bool:
     return (
