@@ -39,6 +39,7 @@ from designer.domain.workload import MailboxProfile
 
 __all__ = [
     "ELEMENT_CLASSES",
+    "IMPORT_PLACEHOLDER_NOTE",
     "Backup",
     "CasArray",
     "ConsistencyGroup",
@@ -100,6 +101,11 @@ SitePairRef = Annotated[str, Ref("srm_site_pair")]
 ProtectionGroupRef = Annotated[str, Ref("protection_group")]
 
 
+#: How the notes of an element an import made up (because its sources imply it but do
+#: not say it: the site ``Unplaced (import)``, a server's unplaced host) begin.
+IMPORT_PLACEHOLDER_NOTE = "Placeholder made by an import"
+
+
 class ElementBase(BaseModel):
     """Fields every element has."""
 
@@ -118,6 +124,12 @@ class ElementBase(BaseModel):
 
     def describe(self) -> str:
         return f"{self.label} {self.name}"
+
+    @property
+    def import_placeholder(self) -> bool:
+        """Whether an import made it up until a source or an edit says what is really
+        there (its notes still say so): not a real site, host... of the design."""
+        return self.notes.startswith(IMPORT_PLACEHOLDER_NOTE)
 
 
 class Site(ElementBase):

@@ -23,7 +23,12 @@ from typing import Annotated, Any
 from pydantic import TypeAdapter, ValidationError
 
 from designer.domain.design import Design
-from designer.domain.elements import ELEMENT_CLASSES, DatabaseCopy, ElementBase
+from designer.domain.elements import (
+    ELEMENT_CLASSES,
+    IMPORT_PLACEHOLDER_NOTE,
+    DatabaseCopy,
+    ElementBase,
+)
 from designer.domain.kinds import KINDS
 from designer.domain.refs import iter_refs
 from designer.domain.structure import structural_errors
@@ -33,7 +38,7 @@ from designer.interop.tables import Row
 __all__ = ["PLACEHOLDER_NOTE", "SOURCE_PREFIX", "DesignBuilder", "Draft", "source_of"]
 
 #: Notes of an element an import made up because the sources imply it.
-PLACEHOLDER_NOTE = "Placeholder made by an import"
+PLACEHOLDER_NOTE = IMPORT_PLACEHOLDER_NOTE
 STAND_IN_NOTE = "Stand-in made by an import"
 #: The notes line naming the rows an element came from.
 SOURCE_PREFIX = "Source: "

@@ -42,9 +42,19 @@ from designer.domain import (
     VsphereCluster,
     structural_errors,
 )
+from designer.domain.elements import IMPORT_PLACEHOLDER_NOTE
 from designer.rules import Finding, check
 
-__all__ = ["assert_sound", "build", "findings", "random_designs", "two_sites", "vm"]
+__all__ = [
+    "assert_sound",
+    "build",
+    "findings",
+    "noted",
+    "random_designs",
+    "two_sites",
+    "unplaced",
+    "vm",
+]
 
 
 def build(*elements: ElementBase, **intent: Any) -> Design:
@@ -199,3 +209,18 @@ def assert_sound(design: Design, codes: list[str]) -> None:
         assert finding.code in codes
         assert finding.elements and set(finding.elements) <= ids, finding
         assert not finding.message.endswith("."), finding.message
+
+
+def noted(
+    elements: list[ElementBase], element_id: str, notes: str, **fields: Any
+) -> list[ElementBase]:
+    """The elements with ``element_id``'s notes (and ``fields``) changed."""
+    update = {"notes": notes, **fields}
+    return [e.model_copy(update=update) if e.id == element_id else e for e in elements]
+
+
+def unplaced(elements: list[ElementBase], site_id: str = "s1") -> list[ElementBase]:
+    """The elements with site ``site_id`` made the import's placeholder site (wave 23):
+    named and noted as ``designer.interop.builder`` makes it."""
+    note = f"{IMPORT_PLACEHOLDER_NOTE}: the sources do not say which site these servers are in."
+    return noted(elements, site_id, note, name="Unplaced (import)")

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from _misc_fixtures import assert_sound, build, findings, random_designs, two_sites, vm
+from _misc_fixtures import (
+    assert_sound,
+    build,
+    findings,
+    noted,
+    random_designs,
+    two_sites,
+    unplaced,
+    vm,
+)
 from hypothesis import given
 
 from designer.domain import (
@@ -116,6 +125,15 @@ def test_ex002_triggers() -> None:
 
 def test_ex002_passes() -> None:
     assert findings(build(*_hubs(2)), "EX002") == []
+
+
+def test_ex002_passes_the_imports_placeholder_site() -> None:
+    # wave 23 (rules23): "Unplaced (import)" holds the servers an import's sources place
+    # nowhere: not a site whose Hub Transport servers a site failure takes (as NET005).
+    placeholder = unplaced(_hubs(1))
+    assert findings(build(*placeholder), "EX002") == []
+    real = noted(placeholder, "s1", "")
+    assert [f.elements for f in findings(build(*real), "EX002")] == [("s1", "hub0")]
 
 
 def test_ex002_protection_or_2013_mailbox_transport_counts() -> None:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from _misc_fixtures import assert_sound, build, findings, random_designs, two_sites, vm
+from _misc_fixtures import (
+    assert_sound,
+    build,
+    findings,
+    noted,
+    random_designs,
+    two_sites,
+    unplaced,
+    vm,
+)
 from hypothesis import given
 
 from designer.domain import (
@@ -194,6 +203,16 @@ def test_net005_triggers() -> None:
 
 def test_net005_passes() -> None:
     assert findings(build(*_controllers(2)), "NET005") == []
+
+
+def test_net005_passes_the_imports_placeholder_site() -> None:
+    # wave 23 (rules23): an import puts the servers its sources place nowhere in a site
+    # it makes up, "Unplaced (import)": not a datacenter that needs domain controllers.
+    placeholder = unplaced(_controllers(0))
+    assert findings(build(*placeholder), "NET005") == []
+    # Its notes edited (the user made it a real site): it needs its two again.
+    edited = noted(placeholder, "s1", "Our Boston room")
+    assert [f.elements for f in findings(build(*edited), "NET005")] == [("s1",)]
 
 
 def test_net005_edge_transport_alone_needs_no_domain_controller() -> None:

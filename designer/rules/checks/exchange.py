@@ -174,7 +174,9 @@ def hub_transport_unprotected(ctx: RuleContext) -> Iterator[Finding]:
     unless one of them is protected by SRM (in a protection group) or by Double-Take.
     The check is per site rather than per organisation because mailbox servers submit
     mail to Hub Transport servers of their own site, and a site failure takes the
-    site's Hub Transport servers with it.
+    site's Hub Transport servers with it. The site an import makes up for the servers
+    its sources place nowhere (``Unplaced (import)``) is not a site: it is not checked
+    (as NET005).
 
     Why
     ---
@@ -222,6 +224,8 @@ def hub_transport_unprotected(ctx: RuleContext) -> Iterator[Finding]:
         if len(site_hubs) >= need or any(vm.id in protected for vm in site_hubs):
             continue
         site = index.get(site_id)
+        if site is not None and site.import_placeholder:
+            continue
         what = (
             "runs mailbox databases"
             if site_id in running
