@@ -866,3 +866,86 @@ def test_dag016_passes() -> None:
     assert findings(drop(base(), "db1", "db2", *disks["db1"], *disks["db2"]), "DAG016") == []
     # One database is enough: each member holds a copy of DB01.
     assert findings(drop(base(), "db2", *disks["db2"]), "DAG016") == []
+
+
+# -- wave 23 (rules23): DAG015 follows the witnesses' servers; DAG017; DAG014's fix --------
+def _alternate_served_from(stated: str, host: str) -> list[ElementBase]:
+    """The base design with an alternate witness FSW2 stated in ``stated`` and served by
+    a VM FSW02 on ``host``."""
+    elements = add(
+        base(),
+        VirtualMachine(id="fsw2-vm", name="FSW02", host=host, roles=[VmRole.FILE_SHARE_WITNESS]),
+        FileShareWitness(id="fsw2", name="FSW2", site=stated, vm="fsw2-vm"),
+    )
+    return edit(elements, "dag", alternate_witness="fsw2")
+
+
+def test_dag015_follows_the_alternate_witness_servers_host() -> None:
+    # Stated in Chicago, but its VM runs on Denver's host with the witness's: losing
+    # Denver takes both (the stated site said otherwise, and the rule read only that).
+    f = _one(findings(_alternate_served_from("chi", "esx5"), "DAG015"), "DAG015")
+    assert f.elements == ("dag", "fsw2", "fsw")
+    assert f.message.startswith(
+        "DAG DAG1 alternate witness FSW2 is in site Denver with its witness FSW: losing "
+        "site Denver takes both"
+    )
+    # The witness too is where its server runs: its VM moved to a Chicago host.
+    moved = edit(_alternate_served_from("chi", "esx3"), "fsw-vm", host="esx4")
+    f = _one(findings(moved, "DAG015"), "DAG015")
+    assert f.message.startswith(
+        "DAG DAG1 alternate witness FSW2 is in site Chicago with its witness FSW: losing "
+        "site Chicago takes both"
+    )
+
+
+def test_dag015_passes_an_alternate_witness_stated_with_the_witness_but_served_apart() -> None:
+    # Stated in Denver with the witness, but its VM runs in Chicago: a switchover there
+    # finds it up (DAG017 says the stated site is wrong).
+    elements = _alternate_served_from("den", "esx3")
+    assert findings(elements, "DAG015") == []
+    assert [f.elements for f in findings(elements, "DAG017")] == [("fsw2", "fsw2-vm", "chi")]
+
+
+def test_dag017_triggers() -> None:
+    # The witness states Denver, but its VM was moved onto a Boston host.
+    elements = edit(base(), "fsw-vm", host="esx2")
+    _says(
+        elements,
+        ("DAG017", Severity.WARNING, ("fsw", "fsw-vm", "bos")),
+        "file share witness FSW states site Denver, but its server FSW01 runs on host "
+        "esx-bos-2 in site Boston: the design draws it and judges its links in Denver "
+        "while it goes down with Boston; set its site to Boston, or move FSW01 to a host "
+        "in Denver",
+    )
+    # Any site: an alternate witness stated in Chicago, served from Denver.
+    f = _one(findings(_alternate_served_from("chi", "esx5"), "DAG017"), "DAG017")
+    assert f.elements == ("fsw2", "fsw2-vm", "den")
+
+
+def test_dag017_passes() -> None:
+    assert findings(base(), "DAG017") == []  # FSW01 runs on Denver's host
+    # A physical server (no VM) has only its stated site.
+    physical = edit(base(), "fsw", vm=None)
+    assert findings(physical, "DAG017") == []
+    # The witness's site set to where its server runs.
+    moved = edit(edit(base(), "fsw-vm", host="esx2"), "fsw", site="bos")
+    assert findings(moved, "DAG017") == []
+
+
+def test_dag014_says_what_to_do_for_a_member_with_no_data_disk() -> None:
+    # MBX3 has neither database nor log disk anywhere: it has no datastore to follow.
+    elements = drop(base(), "mbx3-db1", "mbx3-db2")
+    found = findings(elements, "DAG014")
+    assert [f.elements for f in found] == [("db1", "mbx3"), ("db2", "mbx3")]
+    assert found[0].message == (
+        "database DB01 has a copy on MBX3, which keeps it on no disk (MBX3 has no database "
+        "or log disk on any LUN): no storage failure reaches the copy; give MBX3 a virtual "
+        "disk for DB01 (purpose database) on a LUN of a storage array, as a VMFS datastore "
+        "or an RDM"
+    )
+    # An OS disk on a LUN is no database storage: the same words.
+    with_os = add(
+        elements,
+        VirtualDisk(id="o3", name="o3", vm="mbx3", purpose=DiskPurpose.OS, lun="lun3"),
+    )
+    assert [f.message for f in findings(with_os, "DAG014")] == [f.message for f in found]

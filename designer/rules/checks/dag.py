@@ -48,6 +48,7 @@ __all__ = [
     "stretched_dag_copy_in_each_site",
     "stretched_dag_witness_placement",
     "witness_in_member_site",
+    "witness_site_differs_from_its_server",
 ]
 
 
@@ -67,6 +68,12 @@ _WITNESS_AND_PLACEMENT = (
     "vm",
     "vsphere_cluster",
 )
+
+
+def witness_site(ctx: RuleContext, witness: FileShareWitness) -> str:
+    """Where ``witness`` really is: its VM's host's site when a VM on a placed host
+    serves it, else the site it states (a physical server's)."""
+    return (ctx.index.site_of(witness.vm) if witness.vm else None) or witness.site
 
 
 def _votes(members: int, witness: bool) -> int:
@@ -1141,7 +1148,9 @@ def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
     Give the member a database disk for the copy (and a log disk when the logs live
     apart), on its own datastore or RDM, as its other copies have; ``plan-copies``
     and the Databases panel's Plan copies… do it for the copies they add when the
-    member has a database disk to follow.
+    member has a database disk to follow. A member with no database or log disk on any
+    LUN has no datastore to follow: the finding says to give it a virtual disk
+    (purpose database) on a LUN of a storage array, as a VMFS datastore or an RDM.
 
     Source
     ------
@@ -1153,6 +1162,7 @@ def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
     """
     facts = dag_facts(ctx)
     named, unnamed = facts.database_disks  # shared with DAG011
+    with_disks: set[str] | None = None  # the VMs with a disk naming some database
     for db, _, members, *_ in facts.rows:
         on_disks = named.get(db.id)
         placed = set(map(_FIRST, on_disks)) if on_disks else set()
@@ -1161,11 +1171,21 @@ def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
         for member in members:
             if member in placed or member in unnamed:
                 continue
+            if with_disks is None:
+                with_disks = {vm for disks in named.values() for vm, _ in disks}
+            who = facts.name(member)
+            if member in with_disks:  # its other databases' disks say where its storage is
+                why = f"no database or log disk on a LUN naming {db.name}, nor an unnamed one"
+                fix = "give it a database disk on its datastore"
+            else:  # no data disk on any LUN: no datastore of its own to point at
+                why = f"{who} has no database or log disk on any LUN"
+                fix = (
+                    f"give {who} a virtual disk for {db.name} (purpose database) on a LUN of "
+                    "a storage array, as a VMFS datastore or an RDM"
+                )
             yield ctx.finding(
-                f"database {db.name} has a copy on {facts.name(member)}, which keeps it on "
-                f"no disk (no database or log disk on a LUN naming {db.name}, nor an unnamed "
-                "one): no storage failure reaches the copy; give it a database disk on its "
-                "datastore",
+                f"database {db.name} has a copy on {who}, which keeps it on no disk ({why}): "
+                f"no storage failure reaches the copy; {fix}",
                 [db.id, member],
             )
 
@@ -1180,7 +1200,8 @@ _FIRST = itemgetter(0)
     severity=Severity.WARNING,
     source="000 §5.1.1; [product fact]; DOMAIN.md §4",
     reads=("dag", "mailbox_database"),  # DagFacts.members_by_site, as DAG012
-    follows=("esxi_host", "file_share_witness", "vm"),
+    # the witnesses, their VMs' hosts and the hosts' sites (by cluster too), named
+    follows=("esxi_host", "file_share_witness", "site", "vm", "vsphere_cluster"),
 )
 def alternate_witness_fails_with_witness(ctx: RuleContext) -> Iterator[Finding]:
     """A DAG's alternate witness is its witness, or fails with it.
@@ -1189,7 +1210,10 @@ def alternate_witness_fails_with_witness(ctx: RuleContext) -> Iterator[Finding]:
     --------------
     Every DAG with both a witness and an alternate witness: that the alternate is
     another share, served by another VM than the witness's, and (for a DAG whose
-    members run in two or more sites) in another site than the witness.
+    members run in two or more sites) in another site than the witness. A witness
+    served by a VM is where the VM runs (its host's site), whatever site the witness
+    states (DAG017 says when the two differ); one on a physical server (no VM) is in
+    its stated site.
 
     Why
     ---
@@ -1223,17 +1247,18 @@ def alternate_witness_fails_with_witness(ctx: RuleContext) -> Iterator[Finding]:
         alternate = ctx.index.typed(dag.alternate_witness, FileShareWitness)
         if witness is None or alternate is None:
             continue
+        home = witness_site(ctx, witness)
         if alternate.id == witness.id:
             what = "is also its witness"
         elif alternate.vm and alternate.vm == witness.vm:
             what = f"is on server {facts.name(alternate.vm)} with its witness {witness.name}"
-        elif alternate.site == witness.site and len(facts.members_by_site[dag.id]) >= 2:
-            what = f"is in site {facts.name(alternate.site)} with its witness {witness.name}"
+        elif witness_site(ctx, alternate) == home and len(facts.members_by_site[dag.id]) >= 2:
+            what = f"is in site {facts.name(home)} with its witness {witness.name}"
         else:
             continue
         yield ctx.finding(
             f"DAG {dag.name} alternate witness {alternate.name} {what}: losing site "
-            f"{facts.name(witness.site)} takes both, so a datacenter switchover finds no "
+            f"{facts.name(home)} takes both, so a datacenter switchover finds no "
             "alternate witness up; put the alternate witness on a server in the member site "
             "the DAG would switch over to",
             list(dict.fromkeys([dag.id, alternate.id, witness.id])),
@@ -1297,3 +1322,64 @@ def dag_member_without_copies(ctx: RuleContext) -> Iterator[Finding]:
                     "give it copies (Plan copies…) or take it out of the DAG",
                     [dag.id, member],
                 )
+
+
+# -- DAG017 ------------------------------------------------------------------------------
+@rule(
+    code="DAG017",
+    name="witness-site-differs-from-its-server",
+    severity=Severity.WARNING,
+    source="000 §5.3; DOMAIN.md §2, §4",
+    reads=("file_share_witness",),
+    follows=("esxi_host", "site", "vm", "vsphere_cluster"),
+)
+def witness_site_differs_from_its_server(ctx: RuleContext) -> Iterator[Finding]:
+    """A file share witness states another site than the one its server runs in.
+
+    What it checks
+    --------------
+    Every file share witness served by a VM on a host placed in a site: that the site
+    the witness states is that host's site. A witness on a physical server (no VM), or
+    whose VM runs on no placed host, has only its stated site and is not checked.
+
+    Why
+    ---
+    Where the witness is decides what a site loss costs the DAG, and the design then
+    says two things: the canvas draws the witness in its stated site, DAG001 judges its
+    WAN links from there and the simulator takes it down with that site, while the share
+    really goes down with its server's host and site. DAG001 and DAG002 follow the server
+    into a member site; a witness stated in one non-member site and served from another
+    (or from the import's placeholder site) is judged by where it is not.
+
+    Fix
+    ---
+    Set the witness's site to the site its server runs in (then the quorum rules judge
+    the real placement), or move its VM to a host in the site the witness should be in.
+
+    Source
+    ------
+    000 §5.3 (the file share witness's site decides whether the surviving site keeps
+    quorum; a third site "must be available for the file share witness"); DOMAIN.md §2
+    (a file share witness: a server, VM or physical, in a site), §4 (a site failure
+    takes everything in it).
+    """
+    index = ctx.index
+    for witness in index.of("file_share_witness", FileShareWitness):
+        if not witness.vm:
+            continue
+        runs_in = index.site_of(witness.vm)
+        if runs_in is None or runs_in == witness.site:
+            continue
+        vm = index.typed(witness.vm, VirtualMachine)
+        host = index.get(vm.host) if vm is not None and vm.host else None
+        on = f" on host {host.name}" if host is not None else ""
+        stated = getattr(index.get(witness.site), "name", witness.site)
+        real = getattr(index.get(runs_in), "name", runs_in)
+        server = vm.name if vm is not None else witness.vm
+        yield ctx.finding(
+            f"file share witness {witness.name} states site {stated}, but its server "
+            f"{server} runs{on} in site {real}: the design draws it and judges its links in "
+            f"{stated} while it goes down with {real}; set its site to {real}, or move "
+            f"{server} to a host in {stated}",
+            [witness.id, witness.vm, runs_in],
+        )
