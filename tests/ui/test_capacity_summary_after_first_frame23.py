@@ -75,3 +75,40 @@ def test_a_small_designs_capacity_summary_is_filled_as_it_opens(launch, tmp_path
     assert not window.session.holding
     panel = window.findChild(CapacityPanel)
     assert "No capacity workload" in panel.summary.text()
+
+
+def test_the_workload_question_is_asked_once_per_design(  # type: ignore[no-untyped-def]
+    qtbot, launch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Wave 23 (lead): after a big design's first frame the panel's summary and the
+    # sizing each asked whether the design states a workload (~10 ms each at 100k, two
+    # idle turns); the answer is now kept for the design it was asked of. An edit asks
+    # again: the answer follows the design.
+    monkeypatch.setattr(main_window_module, "SYNC_CHECK_LIMIT", 20)
+    monkeypatch.setattr(session_module, "SYNC_CHECK_LIMIT", 20)
+    path = tmp_path / "big.json"
+    path.write_text(dumps(generate_design(1000, seed=0, workload=True)), encoding="utf-8")
+    designs: list[int] = []
+    real = capacity_module.states_workload
+
+    def states_workload(design: Any, index: Any = None) -> bool:
+        designs.append(id(design))
+        return real(design, index)
+
+    monkeypatch.setattr(capacity_module, "states_workload", states_workload)
+    window = launch(path)
+    panel = window.findChild(CapacityPanel)
+    assert panel is not None
+    qtbot.waitUntil(lambda: "modes sized" in panel.summary.text(), timeout=60000)
+    session = window.session
+    opened = session.document.design
+    # (the window's empty design before the file was asked once too, at the start)
+    assert designs.count(id(opened)) == 1, designs  # the summary's and the sizing's: one ask
+    vm = next(e for e in opened.elements if e.kind == "vm")
+    from designer.document import SetProperty
+
+    session.push(SetProperty(vm.id, "name", vm.name + "-x"))
+    edited = session.document.design
+    assert edited is not opened
+    qtbot.waitUntil(lambda: id(edited) in designs, timeout=30000)  # asked of the new design
+    assert designs.count(id(edited)) == 1

@@ -168,6 +168,10 @@ class CapacityController(QObject):
         self._engine: tuple[int, CapacityEngine] | None = None
         self._scenario: tuple[object, dict[str, tuple[float, str]]] | None = None
         self._names: tuple[CapacityReport, dict[str, str]] | None = None
+        #: Whether the design states a workload, for the (revision, design) it was asked
+        #: of: the panel's summary and the sizing both ask, in two turns after a big
+        #: design's first frame (each ~10 ms at 100k: every database's and LUN's field).
+        self._workload: tuple[int, int, bool] | None = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._timer = QTimer(self)
@@ -183,8 +187,20 @@ class CapacityController(QObject):
     @property
     def sized(self) -> bool:
         """Whether the design states the capacity workload it can be sized for."""
+        return self._states_workload()
+
+    def _states_workload(self) -> bool:
+        """``states_workload`` of the current design, asked once per revision (the
+        revision changes with every edit and replacement; the design's id as well, in
+        case)."""
         document = self.session.document
-        return states_workload(document.design, document.index)
+        design = document.design
+        known = self._workload
+        if known is not None and known[0] == document.revision and known[1] == id(design):
+            return known[2]
+        stated = states_workload(design, document.index)
+        self._workload = (document.revision, id(design), stated)
+        return stated
 
     @property
     def pending(self) -> bool:
@@ -204,7 +220,7 @@ class CapacityController(QObject):
         """Size the current design now (a worker does it for large designs)."""
         document = self.session.document
         design = document.design
-        if not states_workload(design, document.index):
+        if not self._states_workload():
             self.report, self.revision = None, document.revision
             self._apply_canvas()
             self.report_changed.emit()
