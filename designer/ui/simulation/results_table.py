@@ -8,21 +8,14 @@ from collections.abc import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QColor, QShowEvent
-from PySide6.QtWidgets import (
-    QHeaderView,
-    QLabel,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from designer.domain.words import natural_key
 from designer.simulation import DatabaseState, StepState
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.frames import AfterPaint
 
-__all__ = ["COLUMNS", "ResultsPanel", "affected_line", "format_duration"]
+__all__ = ["COLUMNS", "ResultsPanel", "format_duration"]
 
 #: Row: the cell texts, whether the database is available, whether it meets targets.
 Row = tuple[tuple[str, ...], bool, bool]
@@ -62,16 +55,6 @@ def format_duration(seconds: float | None) -> str:
     minutes, secs = divmod(whole, 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def affected_line(affected: int, total: int) -> str:
-    """The line over the Results: how many databases read other than "not affected".
-
-    >>> affected_line(3, 4000), affected_line(0, 1)
-    ('3 of 4,000 databases affected', '0 of 1 database affected')
-    """
-    noun = "database" if total == 1 else "databases"
-    return f"{affected:,} of {total:,} {noun} affected"
 
 
 class ResultsPanel(QWidget):
@@ -153,20 +136,8 @@ class ResultsPanel(QWidget):
         self._fill_timer.timeout.connect(self._fill_slice)
         #: What waits for the canvas's next paint (see follow_canvas).
         self._canvas: AfterPaint | None = None
-        #: "3 of 4,000 databases affected": at 25k the few affected rows are among
-        #: thousands reading "not affected" (counted from the state, not the rows: a
-        #: big table's rows come in slices).
-        self.summary = QLabel()
-        self.summary.setObjectName("ResultsSummary")
-        self.summary.setContentsMargins(4, 2, 4, 2)
-        self.summary.hide()
-        #: The initial state's databases by id (the summary's "before"), and whose.
-        self._before: dict[str, DatabaseState] = {}
-        self._before_of: object = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.summary)
         layout.addWidget(self.table)
         controller.time_changed.connect(self.refresh)
         controller.result_changed.connect(self.refresh)
@@ -182,7 +153,6 @@ class ResultsPanel(QWidget):
     def refresh(self, *_args: object) -> None:
         state = self.controller.state() if self.controller.active else None
         if state is None:
-            self.summary.hide()
             self.table.setRowCount(0)
             self._shown = {}
             self._items = {}
@@ -201,20 +171,7 @@ class ResultsPanel(QWidget):
             return
         self._stale = False
         self._state = state
-        self._summarize(state)
         self.show_state(state)
-
-    def _summarize(self, state: StepState) -> None:
-        """Say how many databases the scenario affects at the cursor."""
-        initial = self.controller.simulator.initial
-        if self._before_of is not initial:
-            self._before = {db.id: db for db in initial.databases}
-            self._before_of = initial
-        before = self._before.get
-        databases = state.databases
-        affected = sum(1 for db in databases if db.affected(before(db.id)))
-        self.summary.setText(affected_line(affected, len(databases)))
-        self.summary.setVisible(bool(databases))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
