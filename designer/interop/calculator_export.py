@@ -13,6 +13,13 @@ Written into a folder:
   ``Add-MailboxDatabaseCopy`` with ``-ActivationPreference`` and ``-ReplayLagTime`` for
   every other copy (lowest preference first, as Exchange requires preferences to be
   added in order).
+
+``CircularLoggingEnabled`` follows the design's backups, as the calculator's own CSVs
+follow its backup methodology (FALSE with a backup, TRUE with Exchange Native Data
+Protection): a database a backup names keeps its logs until that backup truncates them
+(Microsoft: circular logging is for databases no traditional backup protects, it
+deletes the logs a restore rolls forward from); a database no backup names relies on its
+copies, and its logs are truncated as they replay.
 """
 
 from __future__ import annotations
@@ -21,7 +28,13 @@ import csv
 import io
 
 from designer.domain.design import Design
-from designer.domain.elements import Dag, FileShareWitness, MailboxDatabase, VirtualMachine
+from designer.domain.elements import (
+    Backup,
+    Dag,
+    FileShareWitness,
+    MailboxDatabase,
+    VirtualMachine,
+)
 
 __all__ = ["CALCULATOR_FILES", "calculator_files", "timespan"]
 
@@ -87,6 +100,9 @@ def calculator_files(design: Design) -> dict[str, str]:
         return element.name if element is not None else (element_id or "")
 
     databases = [e for e in design.elements if isinstance(e, MailboxDatabase) and e.copies]
+    # Every row said TRUE (eyes24): the calculator's scripts fed the CSV turned circular
+    # logging on under the customer's nightly backup.
+    backed_up = {db for e in design.elements if isinstance(e, Backup) for db in e.databases}
     db_rows = [_DB_COLUMNS, ["VersionNumber", "2.1", "7.6", *[""] * (len(_DB_COLUMNS) - 3)]]
     copy_rows = [_COPY_COLUMNS, ["VersionNumber", "2.1", "7.6", "", "", "", "0.00:00:00"]]
     dbmap: dict[str, list[str]] = {}
@@ -104,7 +120,8 @@ def calculator_files(design: Design) -> dict[str, str]:
         log = f"C:\\ExchangeDatabases\\{db.name}\\{db.name}.log"
         db_rows.append(
             [db.name, name(first.member), edb, log, "14.00:00:00", "",
-             "\\Default Offline Address Book", "TRUE", "True", "TRUE", "Unlimited",
+             "\\Default Offline Address Book", "TRUE", "True",
+             "FALSE" if db.id in backed_up else "TRUE", "Unlimited",
              "Unlimited", "Unlimited", "True", "True",
              "False", "False", "30.00:00:00", "True", "7.00:00:00", "False", "1GB", "False",
              "SecondCopy", "30", "20"]

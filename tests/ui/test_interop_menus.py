@@ -130,6 +130,45 @@ def test_export_menu_writes_calculator_csvs_and_scripts(window, monkeypatch, tmp
     assert "Add-MailboxDatabaseCopy" in (tmp_path / "CreateDatabases.ps1").read_text("utf-8-sig")
 
 
+def _circular_logging(folder: Path) -> dict[str, str]:
+    """Database name -> its ``CircularLoggingEnabled`` in the exported
+    ``MailboxDatabases.csv`` (the calculator's ``VersionNumber`` line left out)."""
+    import csv
+
+    with (folder / "MailboxDatabases.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return {r["Name"]: r["CircularLoggingEnabled"] for r in rows if r["Name"] != "VersionNumber"}
+
+
+def test_exported_circular_logging_follows_the_designs_backups(
+    launch, no_modal_dialogs, monkeypatch, tmp_path
+):
+    # eyes24: every database's row said CircularLoggingEnabled TRUE, so the calculator's
+    # deployment scripts fed the CSV turned circular logging on under the nightly VDP
+    # backup that dag_with_ha's four databases have (their logs deleted before it runs).
+    folder = tmp_path / "backed-up"
+    folder.mkdir()
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder))
+    )
+    window = launch(SAMPLE)
+    _menu_action(window, "File", "Export", "as Calculator CSVs and PowerShell Scripts…").trigger()
+    assert _circular_logging(folder) == dict.fromkeys(
+        ["DEN-DB01", "DEN-DB02", "DEN-DB03", "DEN-DB04"], "FALSE"
+    )
+    # No backup names the lagged sample's databases: their copies protect them, and
+    # their logs go as they replay (Exchange Native Data Protection).
+    native = tmp_path / "native"
+    native.mkdir()
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(native))
+    )
+    lagged = launch(ROOT / "sample_designs" / "stretched_dag_lagged.json")
+    _menu_action(lagged, "File", "Export", "as Calculator CSVs and PowerShell Scripts…").trigger()
+    written = _circular_logging(native)
+    assert written and set(written.values()) == {"TRUE"}, written
+
+
 def _written(qtbot, window, path: Path) -> None:  # type: ignore[no-untyped-def]
     """The review job ends (on the event loop: the content is computed on a worker)."""
     qtbot.waitUntil(lambda: window.interop.review_job is None, timeout=60_000)
