@@ -76,6 +76,8 @@ class ScenarioActions:
         #: How many steps the scenario set aside while the N-1 overlay is on has (0:
         #: none); the simulation mode gives it the Single points of failure panel's.
         self.steps_set_aside: Callable[[], int] = lambda: 0
+        #: The saved scenario last played again from the Saved scenarios menu (its name).
+        self._played_saved: str | None = None
 
     def _nothing_to(self, verb: str) -> None:
         """Nothing played to save or report: the words say why. With the N-1 overlay on,
@@ -96,11 +98,19 @@ class ScenarioActions:
         if not controller.steps or controller.result is None:
             self._nothing_to("save")
             return False
+        replayed = self._saved_played()
         if name is None:
             # A name offered from its steps (the field started empty), the play held
-            # while the dialog is up (it ran on behind it).
+            # while the dialog is up (it ran on behind it). A saved scenario played
+            # again offers its own name: Enter takes the run's outcome as its expected
+            # one (eyes24: after a workload change every saved scenario failed, and
+            # each took its long name typed again, or a copy "… (2)" beside it).
             taken = {s.name for s in controller.session.design.scenarios}
-            offered = scenario_name(controller.steps, controller.session.document, taken)
+            offered = (
+                replayed.name
+                if replayed is not None
+                else scenario_name(controller.steps, controller.session.document, taken)
+            )
             playing = controller.playing
             controller.pause()
             name, ok = dialogs.ask_text(
@@ -114,16 +124,29 @@ class ScenarioActions:
         if not name:
             self._status("A scenario needs a name")
             return False
+        # The same scenario saved again under its name: its outcome taken anew, judged
+        # where it was judged, within the RPO and RTO limits it was given while the run
+        # still meets them, and with what its description says of it.
+        again = replayed if replayed is not None and replayed.name == name else None
+        before = again.expected if again is not None else None
         # What the scenario causes: the state at its horizon (the end of its window),
         # as Run all scenarios, check --scenarios and the review report judge it, with
         # its copies' worst queue (a link degraded below their need: 0 at 0:00, eyes21).
-        final, behind = judged_state(controller.result, None)
+        final, behind = judged_state(controller.result, before)
         expected = ExpectedOutcome(
             mailboxes_available=final.mailboxes_available,
             databases_down=sorted(db.id for db in final.databases if db.state != "active"),
             max_copies_behind_s=math.ceil(behind),
+            max_rpo_s=_limit(before.max_rpo_s, final.max_rpo_s) if before else None,
+            max_rto_s=_limit(before.max_rto_s, final.max_rto_s) if before else None,
+            at_s=before.at_s if before else None,
         )
-        scenario = SavedScenario(name=name, steps=list(controller.steps), expected=expected)
+        scenario = SavedScenario(
+            name=name,
+            description=again.description if again is not None else "",
+            steps=list(controller.steps),
+            expected=expected,
+        )
         session = controller.session
         # A name the design already has: that scenario replaced in its place, and said
         # (eyes19: it went without a word, moved to the end).
@@ -147,6 +170,19 @@ class ScenarioActions:
             )
         return done
 
+    def _saved_played(self) -> SavedScenario | None:
+        """The saved scenario played again from the Saved scenarios menu, while its
+        steps are still the ones on the timeline (none once the user changed them)."""
+        steps = list(self.controller.steps)
+        return next(
+            (
+                s
+                for s in self.controller.session.design.scenarios
+                if s.name == self._played_saved and s.steps == steps
+            ),
+            None,
+        )
+
     def play_saved(self, name: str) -> bool:
         """Put the saved scenario ``name``'s steps on the timeline in place of the ones
         played, and play them from the start (the Timeline, Results and canvas follow)."""
@@ -155,6 +191,7 @@ class ScenarioActions:
         if scenario is None or not controller.active:
             return False
         controller.set_steps(list(scenario.steps), scenario.expected)
+        self._played_saved = name
         controller.play()
         count = len(scenario.steps)
         self._status(f"Playing saved scenario {name!r} ({count} step{'' if count == 1 else 's'})")
@@ -177,6 +214,12 @@ class ScenarioActions:
             ]
             failed = sum(1 for _, p in results if p)
             text = f"{len(results) - failed} passed, {failed} failed\n\n" + "\n".join(lines)
+            if failed:
+                text += (
+                    "\n\nTo take a scenario's new outcome as expected (after a deliberate "
+                    "change): Saved scenarios, the scenario, then Save scenario… under "
+                    "its own name."
+                )
         self.last_run = results
         self._status(text.splitlines()[0])
         QMessageBox.information(self.window, "Saved scenarios", text)
@@ -224,6 +267,15 @@ class ScenarioActions:
             return None
         self._status(f"Report written to {target}")
         return target
+
+
+def _limit(given: float | None, reached: float) -> float | None:
+    """A saved scenario's RPO or RTO limit once it is saved again: the one it was given
+    while the run stays within it, else what the run reached (none where a database is
+    left with no RPO or RTO: not active)."""
+    if given is None or reached <= given:
+        return given
+    return None if math.isinf(reached) else math.ceil(reached)
 
 
 def _png(image: QImage) -> str:
