@@ -71,7 +71,9 @@ def link_section(design: Design) -> CapacitySection | None:
         rows.append(
             (
                 r.link.name,
-                f"{r.link.bandwidth_mbps:g}",
+                # Thousands separated, as the Inventory's WAN links (eyes24: "10000"
+                # in the table below its "10,000").
+                f"{r.link.bandwidth_mbps:,g}",
                 f"{r.normal.a_to_b.mbps:.1f} / {r.normal.b_to_a.mbps:.1f}",
                 _pct(r.normal.utilisation * 100),
                 "—"
@@ -98,7 +100,7 @@ def link_section(design: Design) -> CapacitySection | None:
         tuple(paragraphs),
         (
             "link",
-            "Mbit/s",
+            "bandwidth Mbit/s",
             "normal a→b / b→a",
             "normal",
             "worst mode",

@@ -150,3 +150,32 @@ def test_the_sections_keep_no_design_once_its_sizing_is_forgotten() -> None:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def test_the_wan_link_table_writes_bandwidths_as_the_inventory_does(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """eyes24: the Capacity section's WAN links read "FRA-MUC dark fiber 10000" (and
+    "1000") under a bare "Mbit/s", a page after the Inventory's "10,000" and "1,000"."""
+    three_site = ROOT / "sample_designs" / "three_site_stretched_dag.json"
+    out = tmp_path / "review.html"
+    run = subprocess.run(
+        [sys.executable, "-m", "designer", "report", str(three_site), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    page = out.read_text(encoding="utf-8")
+    start = page.index("<h3>WAN links</h3>")
+    table = page[start : page.index("</table>", start)]
+    lines = [
+        [html.unescape(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    ]
+    assert lines[0][:2] == ["link", "bandwidth Mbit/s"]
+    rows = {line[0]: line[1] for line in lines[1:]}
+    assert rows == {
+        "BOS-HFD MPLS (carrier 1)": "1,000",
+        "BOS-WOR dark fiber": "10,000",
+        "WOR-HFD MPLS (carrier 2)": "1,000",
+    }
