@@ -53,15 +53,16 @@ def test_check_follows_the_alternate_witness_server_into_the_witness_site(
     assert code == 0, out  # two warnings
     assert (
         f"{path}: warning DAG015: DAG DAG01 alternate witness WOR-FS01 alt. witness is in "
-        "site Hartford with its witness HFD-FS01 witness share: losing site Hartford takes "
-        "both, so a datacenter switchover finds no alternate witness up; put the alternate "
-        "witness on a server in the member site the DAG would switch over to" in out
+        "site Hartford with its witness HFD-FS01 witness share: when site Hartford fails, it "
+        "is down too: a datacenter switchover cannot use it; put the alternate witness on a "
+        "server in the member site the DAG would switch over to" in out
     ), out
     assert (
         f"{path}: warning DAG017: file share witness WOR-FS01 alt. witness states site "
         "Worcester, but its server WOR-FS01 runs on host esx-hfd-01 in site Hartford: the "
-        "design draws it and judges its links in Worcester while it goes down with "
-        "Hartford; set its site to Hartford, or move WOR-FS01 to a host in Worcester"
+        "canvas draws it and the simulator counts its vote in Worcester, while it goes down "
+        "with Hartford, where the quorum rules judge it; set its site to Hartford, or move "
+        "WOR-FS01 to a host in Worcester"
     ) in out, out
     code, out = run(capsys, "check", str(path), "--format", "json")
     found = {f["code"]: f for f in json.loads(out)["findings"]}
@@ -96,14 +97,18 @@ def test_check_of_a_fresh_import_asks_nothing_of_the_placeholder_site(
     codes = [f["code"] for f in findings]
     assert "NET005" not in codes and "EX002" not in codes, codes
     assert "Unplaced (import)" not in out
-    # Its servers have no disk at all: DAG014 says what to give them.
+    # Its servers have no disk at all: DAG014 says what to give them, once per server
+    # (wave 24, rules24: it was once per copy), the RVTools import first.
     code, out = run(capsys, "check", str(path))
     assert (
-        "warning DAG014: database DB01 has a copy on BOS-MBX01, which keeps it on no disk "
-        "(BOS-MBX01 has no database or log disk on any LUN): no storage failure reaches the "
-        "copy; give BOS-MBX01 a virtual disk for DB01 (purpose database) on a LUN of a "
-        "storage array, as a VMFS datastore or an RDM [mailbox database DB01, VM BOS-MBX01]"
+        "warning DAG014: BOS-MBX01 keeps its copies of 2 databases (DB01, DB02) on no disk "
+        "(BOS-MBX01 has no database or log disk on any LUN): no storage failure reaches "
+        "them; import its vCenter's RVTools export into this design (File > Import > "
+        "RVTools Export…) to bring its host and disks, or give BOS-MBX01 a virtual disk for "
+        "them (purpose database) on a LUN of a storage array, as a VMFS datastore or an RDM "
+        "[VM BOS-MBX01, mailbox database DB01, mailbox database DB02]"
     ) in out, out
+    assert out.count("DAG014") == 4, out
     assert "give it a database disk on its datastore" not in out
     # Once the placeholder's notes are edited (the user made it a real site), it is one.
     design = load(path)

@@ -63,11 +63,15 @@ def test_dag001_says_what_losing_the_witness_s_site_costs(
     assert code == 1
     assert (
         "its witness HFD-FS01 witness share is in member site Worcester, not in a third "
-        "site; losing that site leaves 3 of 5 quorum votes now (the witness votes only "
-        "with an even member count)" in out
+        "site; when site Worcester fails, it keeps quorum with 3 of 5 votes: one vote fewer "
+        "and its databases dismount (the witness votes only with an even member count)" in out
     ), out
-    assert "without quorum" not in out
-    assert "DAG DAG01 has 3 members in site Boston, 2 in site Worcester; losing site Boston" in out
+    assert (
+        "loses quorum: 2 of 5 votes reachable; its databases dismount [DAG DAG01, file" not in out
+    )
+    assert (
+        "DAG DAG01 has 3 members in site Boston, 2 in site Worcester; when site Boston fails" in out
+    )
     # The simulator agrees: losing Worcester keeps every database.
     code, out = run(capsys, "simulate", str(path), "--fail", "Worcester")
     assert "Mailboxes: 8,000 of 8,000 available" in out
@@ -79,4 +83,7 @@ def test_dag001_says_what_losing_the_witness_s_site_costs(
     ]
     save(design.model_copy(update={"elements": four}), path)
     code, out = run(capsys, "check", str(path))
-    assert "not in a third site; losing that site leaves the other without quorum" in out
+    assert (
+        "not in a third site; when site Worcester fails, it loses quorum: 2 of 5 votes "
+        "reachable; its databases dismount" in out
+    )

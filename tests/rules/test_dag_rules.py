@@ -15,17 +15,20 @@ from designer.domain import (
     DatabaseCopy,
     Design,
     DiskPurpose,
+    EsxiHost,
     FailoverIntent,
     FileShareWitness,
     Lun,
     MailboxDatabase,
     RuleSettings,
     Severity,
+    Site,
     StorageArray,
     VirtualDisk,
     VirtualMachine,
     VmRole,
     Waiver,
+    WanLink,
 )
 from designer.domain.elements import ElementBase
 from designer.rules import Finding, check
@@ -69,7 +72,10 @@ def test_dag001_unequal_member_counts() -> None:
     elements = edit(base(), "mbx2", host="esx3")  # 1 in Boston, 3 in Chicago
     f = _one(findings(elements, "DAG001"), "DAG001")
     assert f.elements == ("dag", "chi")
-    assert f.message.endswith("losing site Chicago leaves 2 of 5 quorum votes")
+    # wave 24 (rules24): in the simulator's words for the same site loss
+    assert f.message.endswith(
+        "when site Chicago fails, it loses quorum: 2 of 5 votes reachable; its databases dismount"
+    )
     assert "1 member in site Boston, 3 in site Chicago" in f.message
 
 
@@ -127,18 +133,26 @@ def test_dag001_witness_server_fails_with_a_member_site() -> None:
 
     on_boston_host = edit(base(), "fsw-vm", host="esx2")
     f = _one(findings(on_boston_host, "DAG001"), "DAG001")
-    assert f.elements == ("dag", "fsw", "bos", "fsw-vm", "esx2")
+    # wave 24 (rules24): the witness is where its server runs (DAG017 says it states
+    # Denver; DAG001 does not say it again)
+    assert f.elements == ("dag", "fsw", "bos")
     assert (
-        "witness FSW in site Denver runs on ESXi host esx-bos-2 in member site Boston: "
-        "losing that site takes the witness too" in f.message
+        "its witness FSW is in member site Boston (where its server FSW01 runs: DAG017), "
+        "not in a third site; when site Boston fails, it loses quorum: 2 of 5 votes "
+        "reachable; its databases dismount" in f.message
     )
+    assert "Denver" not in f.message
     boots_in_boston = add(
         base(),
         VirtualDisk(id="fsw-os", name="fsw-os", vm="fsw-vm", lun="lun1"),  # on ARR-1 (Boston)
     )
     f = _one(findings(boots_in_boston, "DAG001"), "DAG001")
     assert f.elements == ("dag", "fsw", "bos", "fsw-vm", "fsw-os", "arr1")
-    assert "keeps its system disk on storage array ARR-1 in member site Boston" in f.message
+    assert (
+        "witness FSW in site Denver keeps its system disk on storage array ARR-1 in member "
+        "site Boston: the witness is down when that site fails; when site Boston fails, it "
+        "loses quorum: 2 of 5 votes reachable; its databases dismount" in f.message
+    )
     for elements in (on_boston_host, boots_in_boston):
         built = design(elements)
         assert "fsw" in failure_domain(build_graph(built), ["bos"])
@@ -159,12 +173,24 @@ def test_dag002_witness_server_in_a_member_site_of_a_manual_dag() -> None:
     assert findings(manual, "DAG002") == []
     on_boston_host = edit(manual, "fsw-vm", host="esx2")
     f = _one(findings(on_boston_host, "DAG002"), "DAG002")
-    assert f.elements == ("dag", "fsw", "bos", "fsw-vm", "esx2")
+    assert f.elements == ("dag", "fsw", "bos")
     assert f.message.endswith(
-        "witness FSW in site Denver runs on ESXi host esx-bos-2 in member site Boston; "
-        "losing that site leaves 2 of 5 quorum votes; move the witness's server out of "
-        "member site Boston, or give the DAG an alternate witness in Chicago for a manual "
-        "switchover"
+        "has its witness FSW in member site Boston (where its server FSW01 runs: DAG017); "
+        "when site Boston fails, it loses quorum: 2 of 5 votes reachable; its databases "
+        "dismount; move the witness to a third site linked to both member sites, or give "
+        "the DAG an alternate witness in Chicago for a datacenter switchover"
+    )
+    boots_in_boston = add(
+        manual,
+        VirtualDisk(id="fsw-os", name="fsw-os", vm="fsw-vm", lun="lun1"),  # on ARR-1 (Boston)
+    )
+    f = _one(findings(boots_in_boston, "DAG002"), "DAG002")
+    assert f.elements == ("dag", "fsw", "bos", "fsw-vm", "fsw-os", "arr1")
+    assert f.message.endswith(
+        "witness FSW in site Denver keeps its system disk on storage array ARR-1 in member "
+        "site Boston; when site Boston fails, it loses quorum: 2 of 5 votes reachable; its "
+        "databases dismount; move the witness's system disk to storage outside member site "
+        "Boston, or give the DAG an alternate witness in Chicago for a datacenter switchover"
     )
     assert findings(on_boston_host, "DAG001") == []  # manual intent: DAG002's warning
 
@@ -211,16 +237,17 @@ def test_dag002_triggers() -> None:
     # wave 15 (``fixb15``, found by ``eyes14``): the finding says what to do, not only
     # what is wrong (its rule's Fix)
     assert f.message.endswith(
-        "in member site Boston; losing that site leaves 2 of 5 quorum votes; move the witness to a "
-        "third site linked to both member sites, or give the DAG an alternate witness in "
-        "Chicago for a manual switchover"
+        "in member site Boston; when site Boston fails, it loses quorum: 2 of 5 votes "
+        "reachable; its databases dismount; move the witness to a third site linked to both "
+        "member sites, or give the DAG an alternate witness in Chicago for a datacenter "
+        "switchover"
     )
     alternate = FileShareWitness(id="fsw2", name="FSW2", site="chi")
     with_alternate = edit(add(_witness_in_boston(), alternate), "dag", alternate_witness="fsw2")
     f = _one(findings(edit(with_alternate, "dag", dac_mode=False), "DAG002"), "DAG002")
     assert f.message.endswith(
         "move the witness to a third site linked to both member sites, or keep alternate "
-        "witness FSW2 ready for a manual switchover"
+        "witness FSW2 ready for a datacenter switchover"
     )
     # eyes18 (fid #3): with the alternate witness in the other member site and DAC mode
     # on, the Fix is done but for the decision: the message names the step left, the
@@ -229,8 +256,9 @@ def test_dag002_triggers() -> None:
     f = _one(findings(planned, "DAG002"), "DAG002")
     assert f.severity is Severity.WARNING
     assert f.message.endswith(
-        "losing that site leaves 2 of 5 quorum votes; alternate witness FSW2 in Chicago and DAC "
-        "mode are set for the manual switchover: if that is the plan, waive this finding "
+        "when site Boston fails, it loses quorum: 2 of 5 votes reachable; its databases "
+        "dismount; alternate witness FSW2 in Chicago and DAC mode are set for the datacenter "
+        "switchover: if that is the plan, waive this finding "
         "with the switchover plan as its reason, or move the witness to a third site "
         "linked to both member sites"
     )
@@ -239,7 +267,7 @@ def test_dag002_triggers() -> None:
     beside = edit(edit(planned, "fsw2", site="bos"), "dag", dac_mode=True)
     f = _one(findings(beside, "DAG002"), "DAG002")
     assert f.message.endswith(
-        "give the DAG an alternate witness in Chicago for a manual switchover"
+        "give the DAG an alternate witness in Chicago for a datacenter switchover"
     )
 
 
@@ -684,8 +712,9 @@ def test_dag013_triggers() -> None:
     assert f.severity is Severity.WARNING
     assert f.elements == ("dag", "bos")
     assert f.message == (
-        "DAG DAG1 has 4 members and no file share witness: losing site Boston (2 of its 4 "
-        "members) leaves no quorum and every database dismounts; give it a file share witness"
+        "DAG DAG1 has 4 members and no file share witness: when site Boston fails (2 of its "
+        "4 members), it loses quorum: 2 of 4 votes reachable; its databases dismount; give "
+        "it a file share witness"
     )
     assert findings(elements, "DAG002") == []
     # One site, two members: losing one leaves 1 of 2 votes.
@@ -693,7 +722,8 @@ def test_dag013_triggers() -> None:
     single = edit(single, "db1", copies=copies(("mbx1", 1), ("mbx2", 2)))
     single = edit(single, "db2", copies=copies(("mbx2", 1), ("mbx1", 2)))
     f = _one(findings(single, "DAG013"), "DAG013")
-    assert f.elements == ("dag",) and "losing 1 of its 2 members leaves no quorum" in f.message
+    assert f.elements == ("dag",)
+    assert "when 1 of its 2 members fail, it loses quorum: 1 of 2 votes reachable" in f.message
 
 
 def test_dag013_passes() -> None:
@@ -730,7 +760,7 @@ def test_dag014_triggers() -> None:
                     database="db1"),
     )  # fmt: skip
     assert [f.elements for f in findings(more, "DAG014")] == [("db1", "mbx3")]
-    # One finding per copy: a new database copied to three members, no disks.
+    # One finding per member: a new database copied to three members, no disks.
     new = add(
         base(),
         MailboxDatabase(id="db3", name="DB03", dag="dag",
@@ -787,9 +817,9 @@ def test_dag015_triggers() -> None:
     _says(
         edit(base(), "dag", alternate_witness="fsw"),
         ("DAG015", Severity.WARNING, ("dag", "fsw")),
-        "DAG DAG1 alternate witness FSW is also its witness: losing site Denver takes both, "
-        "so a datacenter switchover finds no alternate witness up; put the alternate "
-        "witness on a server in the member site the DAG would switch over to",
+        "DAG DAG1 alternate witness FSW is also its witness: when site Denver fails, it is "
+        "down too: a datacenter switchover cannot use it; put the alternate witness on a "
+        "server in the member site the DAG would switch over to",
     )
     # Another share on the witness's server.
     server = edit(add(base(), *_second_share("den", "fsw-vm")), "dag", alternate_witness="fsw2")
@@ -886,15 +916,15 @@ def test_dag015_follows_the_alternate_witness_servers_host() -> None:
     f = _one(findings(_alternate_served_from("chi", "esx5"), "DAG015"), "DAG015")
     assert f.elements == ("dag", "fsw2", "fsw")
     assert f.message.startswith(
-        "DAG DAG1 alternate witness FSW2 is in site Denver with its witness FSW: losing "
-        "site Denver takes both"
+        "DAG DAG1 alternate witness FSW2 is in site Denver with its witness FSW: when "
+        "site Denver fails, it is down too"
     )
     # The witness too is where its server runs: its VM moved to a Chicago host.
     moved = edit(_alternate_served_from("chi", "esx3"), "fsw-vm", host="esx4")
     f = _one(findings(moved, "DAG015"), "DAG015")
     assert f.message.startswith(
-        "DAG DAG1 alternate witness FSW2 is in site Chicago with its witness FSW: losing "
-        "site Chicago takes both"
+        "DAG DAG1 alternate witness FSW2 is in site Chicago with its witness FSW: when "
+        "site Chicago fails, it is down too"
     )
 
 
@@ -913,9 +943,9 @@ def test_dag017_triggers() -> None:
         elements,
         ("DAG017", Severity.WARNING, ("fsw", "fsw-vm", "bos")),
         "file share witness FSW states site Denver, but its server FSW01 runs on host "
-        "esx-bos-2 in site Boston: the design draws it and judges its links in Denver "
-        "while it goes down with Boston; set its site to Boston, or move FSW01 to a host "
-        "in Denver",
+        "esx-bos-2 in site Boston: the canvas draws it and the simulator counts its vote in "
+        "Denver, while it goes down with Boston, where the quorum rules judge it; set its "
+        "site to Boston, or move FSW01 to a host in Denver",
     )
     # Any site: an alternate witness stated in Chicago, served from Denver.
     f = _one(findings(_alternate_served_from("chi", "esx5"), "DAG017"), "DAG017")
@@ -936,16 +966,96 @@ def test_dag014_says_what_to_do_for_a_member_with_no_data_disk() -> None:
     # MBX3 has neither database nor log disk anywhere: it has no datastore to follow.
     elements = drop(base(), "mbx3-db1", "mbx3-db2")
     found = findings(elements, "DAG014")
-    assert [f.elements for f in found] == [("db1", "mbx3"), ("db2", "mbx3")]
+    # wave 24 (rules24): one finding for the member, not one per copy
+    assert [f.elements for f in found] == [("mbx3", "db1", "db2")]
     assert found[0].message == (
+        "MBX3 keeps its copies of 2 databases (DB01, DB02) on no disk (MBX3 has no database "
+        "or log disk on any LUN): no storage failure reaches them; give MBX3 a virtual disk "
+        "for them (purpose database) on a LUN of a storage array, as a VMFS datastore or an "
+        "RDM"
+    )
+    one = drop(base(), "mbx3-db1", "mbx3-db2", "db2", *(f"{m}-db2" for m in base_members()))
+    assert [f.message for f in findings(one, "DAG014")] == [
         "database DB01 has a copy on MBX3, which keeps it on no disk (MBX3 has no database "
         "or log disk on any LUN): no storage failure reaches the copy; give MBX3 a virtual "
         "disk for DB01 (purpose database) on a LUN of a storage array, as a VMFS datastore "
         "or an RDM"
-    )
+    ]
     # An OS disk on a LUN is no database storage: the same words.
     with_os = add(
         elements,
         VirtualDisk(id="o3", name="o3", vm="mbx3", purpose=DiskPurpose.OS, lun="lun3"),
     )
     assert [f.message for f in findings(with_os, "DAG014")] == [f.message for f in found]
+
+
+# -- wave 24 (rules24): DAG001/DAG002 follow the witness's server; DAG015 its system disk --
+def test_dag001_judges_the_witness_where_its_server_runs() -> None:
+    # Stated in Boston (a member site), but its VM runs on Denver's host: the witness is
+    # in a third site; DAG017 alone says the stated site is wrong (it said DAG001 too).
+    stated_in_boston = edit(base(), "fsw", site="bos")
+    assert findings(stated_in_boston, "DAG001") == []
+    assert [f.elements for f in findings(stated_in_boston, "DAG017")] == [("fsw", "fsw-vm", "den")]
+    manual = edit(stated_in_boston, "dag", failover_intent=FailoverIntent.MANUAL)
+    assert findings(manual, "DAG002") == []
+    # Stated in Denver, served from a fourth site linked to Boston only: its links are
+    # judged from where it runs (they were judged from Denver's, which reach both).
+    fourth = add(
+        base(),
+        Site(id="nyc", name="New York"),
+        EsxiHost(id="esx-nyc", name="esx-nyc", site="nyc"),
+        WanLink(id="l-bn", name="BOS-NYC", site_a="bos", site_b="nyc"),
+    )
+    fourth = edit(fourth, "fsw-vm", host="esx-nyc")
+    f = _one(findings(fourth, "DAG001"), "DAG001")
+    assert f.elements == ("dag", "fsw", "nyc", "chi")
+    assert f.message == (
+        "DAG DAG1 witness FSW in site New York has no link to member site Chicago that "
+        "avoids the other member sites"
+    )
+
+
+def test_dag015_follows_the_witnesses_system_disks() -> None:
+    # The alternate witness in Chicago (the site the DAG switches over to) boots from
+    # Denver's array, where the witness runs: losing Denver takes both (the simulator
+    # takes a VM down with its system disk's LUN).
+    elements = add(
+        base(),
+        *_second_share("chi", "fsw2-vm"),
+        StorageArray(id="arr-den", name="ARR-DEN", site="den"),
+        Lun(id="lun-den", name="LUN-DEN", array="arr-den"),
+        VirtualDisk(id="fsw2-os", name="fsw2-os", vm="fsw2-vm", lun="lun-den"),
+    )
+    elements = edit(elements, "dag", alternate_witness="fsw2")
+    f = _one(findings(elements, "DAG015"), "DAG015")
+    assert f.elements == ("dag", "fsw2", "fsw")
+    assert f.message.startswith(
+        "DAG DAG1 alternate witness FSW2 keeps its system disk on storage array ARR-DEN in "
+        "site Denver, and its witness FSW is in site Denver: when site Denver fails, it is "
+        "down too: a datacenter switchover cannot use it"
+    )
+    # The other way round: the witness boots from Chicago's array (ARR-3), where the
+    # alternate witness runs.
+    other = add(
+        base(),
+        *_second_share("chi", "fsw2-vm"),
+        VirtualDisk(id="fsw-os", name="fsw-os", vm="fsw-vm", lun="lun3"),
+    )
+    other = edit(other, "dag", alternate_witness="fsw2")
+    f = _one(findings(other, "DAG015"), "DAG015")
+    assert f.message.startswith(
+        "DAG DAG1 alternate witness FSW2 is in site Chicago, and its witness FSW keeps its "
+        "system disk on storage array ARR-3 in site Chicago: when site Chicago fails"
+    )
+    # Its system disk on its own site's array: no finding; a database disk elsewhere
+    # does not take the server down (only the system disk does).
+    own = add(
+        base(),
+        *_second_share("chi", "fsw2-vm"),
+        VirtualDisk(id="fsw2-os", name="fsw2-os", vm="fsw2-vm", lun="lun3"),
+        VirtualDisk(
+            id="fsw2-data", name="fsw2-data", vm="fsw2-vm", lun="lun1",
+            purpose=DiskPurpose.DATABASE,
+        ),
+    )  # fmt: skip
+    assert findings(edit(own, "dag", alternate_witness="fsw2"), "DAG015") == []

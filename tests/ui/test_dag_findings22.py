@@ -62,8 +62,8 @@ def test_the_alternate_witness_made_the_witness_is_found(launch: Any, qtbot: Any
     (finding,) = _rows(window, "DAG015")
     assert finding.elements == ("dag-01", "fsw-wor")
     assert finding.message.startswith(
-        "DAG DAG01 alternate witness WOR-FS01 alt. witness is also its witness: losing site "
-        "Worcester takes both"
+        "DAG DAG01 alternate witness WOR-FS01 alt. witness is also its witness: when site "
+        "Worcester fails, it is down too: a datacenter switchover cannot use it"
     )
     # Undo (Ctrl+Z) takes the finding away again.
     window.act_undo.trigger()

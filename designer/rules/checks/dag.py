@@ -16,7 +16,6 @@ from designer.catalog import limits, timings
 from designer.domain.design import Severity
 from designer.domain.elements import (
     Dag,
-    EsxiHost,
     FileShareWitness,
     MailboxDatabase,
     StorageArray,
@@ -76,6 +75,20 @@ def witness_site(ctx: RuleContext, witness: FileShareWitness) -> str:
     return (ctx.index.site_of(witness.vm) if witness.vm else None) or witness.site
 
 
+def _when_lost(site: str, left: int, votes: int) -> str:
+    """What losing ``site`` leaves a DAG, in the simulator's words (its quorum events:
+    :func:`designer.simulation.snapshot.quorum_event`), so that the finding and the
+    scenario that plays it say the same: "when site Boston fails, it loses quorum: 2 of
+    5 votes reachable; its databases dismount"."""
+    if 2 * left <= votes:
+        return (
+            f"when site {site} fails, it loses quorum: {left} of {votes} votes reachable; "
+            "its databases dismount"
+        )
+    told = f"when site {site} fails, it keeps quorum with {left} of {votes} votes"
+    return told + (": one vote fewer and its databases dismount" if 2 * (left - 1) <= votes else "")
+
+
 def _votes(members: int, witness: bool) -> int:
     """Quorum voters: the members, plus the witness when the member count is even."""
     return members + (1 if witness and members % 2 == 0 else 0)
@@ -121,12 +134,16 @@ def stretched_dag_witness_placement(ctx: RuleContext) -> Iterator[Finding]:
     sites reaches each member site without passing through another member site; that
     the member sites do not connect only through the witness site, and that no WAN link
     of the witness site shares a ``failure_domain`` tag with a link between two member
-    sites; that the witness's server does not fail with a member site (its VM on a
-    host there, or its system disk on an array there); and that losing any one member
-    site leaves the others (with the witness) more than half of the quorum votes, i.e.
-    that the member sites hold equal counts.
+    sites; that the witness's server does not keep its system disk on an array of a
+    member site; and that losing any one member site leaves the others (with the
+    witness) more than half of the quorum votes, i.e. that the member sites hold equal
+    counts. The witness is where its server runs: a witness served by a VM is in its
+    host's site, whatever site it states (DAG017 says when the two differ); one on a
+    physical server (no VM) is in the site it states.
     A witness inside a member site is an error here too, whatever the vote count: the
     source asks for a third site (DAG002 is the warning for manual-intent designs).
+    The finding says what losing that site costs in the words of the simulator's
+    quorum events ("loses quorum: 2 of 5 votes reachable; its databases dismount").
 
     Why
     ---
@@ -158,8 +175,8 @@ def stretched_dag_witness_placement(ctx: RuleContext) -> Iterator[Finding]:
             left = votes - len(members)
             if 2 * left <= votes:
                 yield ctx.finding(
-                    f"DAG {dag.name} has {_site_counts(facts, sites, word=True)}; losing site "
-                    f"{facts.name(site)} leaves {left} of {votes} quorum votes",
+                    f"DAG {dag.name} has {_site_counts(facts, sites, word=True)}; "
+                    f"{_when_lost(facts.name(site), left, votes)}",
                     [dag.id, site],
                 )
                 break
@@ -176,31 +193,33 @@ def _witness_findings(
             [dag.id],
         )
         return
-    home = witness.site
+    home = witness_site(ctx, witness)
+    total = sum(len(members) for members in sites.values())
+    votes = _votes(total, witness=True)
     if home in sites:
         # What losing that site costs, by DOMAIN.md §4's arithmetic: its members, and the
         # witness when it votes (an even member count). With an odd count the others may
         # keep quorum: still an error (the source asks for a third site), said truly.
-        total = sum(len(members) for members in sites.values())
-        votes = _votes(total, witness=True)
         left = votes - len(sites[home]) - (votes - total)
-        cost = (
-            "losing that site leaves the other without quorum"
-            if 2 * left <= votes
-            else f"losing that site leaves {left} of {votes} quorum votes now"
-            + (" (the witness votes only with an even member count)" if total % 2 else "")
+        cost = _when_lost(facts.name(home), left, votes) + (
+            " (the witness votes only with an even member count)"
+            if total % 2 and 2 * left > votes
+            else ""
         )
         yield ctx.finding(
             f"DAG {dag.name} fails over automatically but its witness {witness.name} is in "
-            f"member site {facts.name(home)}, not in a third site; {cost}",
+            f"member site {facts.name(home)}{_where_its_server_runs(facts, witness, home)}, "
+            f"not in a third site; {cost}",
             [dag.id, witness.id, home],
         )
         return
-    for site, what, ids in _witness_server_sites(ctx, facts, witness):
+    for site, what, ids in _witness_storage_sites(ctx, facts, witness):
         if site in sites:
+            left = votes - len(sites[site]) - (votes - total)
             yield ctx.finding(
                 f"DAG {dag.name} witness {witness.name} in site {facts.name(home)} {what} "
-                f"in member site {facts.name(site)}: losing that site takes the witness too",
+                f"in member site {facts.name(site)}: the witness is down when that site "
+                f"fails; {_when_lost(facts.name(site), left, votes)}",
                 [dag.id, witness.id, site, *ids],
             )
     topology = ctx.topology
@@ -237,21 +256,25 @@ def _witness_findings(
                 break
 
 
-def _witness_server_sites(
+def _where_its_server_runs(facts: DagFacts, witness: FileShareWitness, home: str) -> str:
+    """ " (where its server X runs: DAG017)" when ``home`` is its server's site, not the
+    one the witness states: the quorum rules judge the real placement, and DAG017 alone
+    says the two differ (not said twice)."""
+    if home == witness.site or not witness.vm:
+        return ""
+    return f" (where its server {facts.name(witness.vm)} runs: DAG017)"
+
+
+def _witness_storage_sites(
     ctx: RuleContext, facts: DagFacts, witness: FileShareWitness
 ) -> Iterator[tuple[str, str, list[str]]]:
-    """(site, what, element ids) for each site the witness's server fails with: the
-    site of the ESXi host its VM runs on, and of the arrays holding its system disks
-    (the dependency graph's "any" edges from the witness: VM, host, system disk, LUN,
-    array; ``designer.graph.failure``)."""
+    """(site, what, element ids) for each site whose storage the witness's server fails
+    with: the sites of the arrays holding its system disks (the dependency graph's
+    "any" edges from the witness: VM, system disk, LUN, array; ``designer.graph.failure``;
+    the simulator takes the VM down when its system disk's LUN is lost). The site of
+    its host is :func:`witness_site`."""
     if not witness.vm:
         return
-    vm = ctx.index.typed(witness.vm, VirtualMachine)
-    server = ctx.index.typed(vm.host if vm is not None else None, EsxiHost)
-    host = server.id if server is not None else None
-    site = server.site if server is not None else None
-    if host is not None and site is not None:
-        yield site, f"runs on ESXi host {facts.name(host)}", [witness.vm, host]
     disks = ctx.index.group("virtual_disk", "vm").get(witness.vm, ())
     for disk in disks:
         if not isinstance(disk, VirtualDisk) or disk.purpose is not DiskPurpose.OS:
@@ -263,6 +286,16 @@ def _witness_server_sites(
                 f"keeps its system disk on storage array {array.name}",
                 [witness.vm, disk.id, array.id],
             )
+
+
+def _failure_sites(ctx: RuleContext, facts: DagFacts, witness: FileShareWitness) -> dict[str, str]:
+    """Every site whose loss takes ``witness`` down → how it does ("is in site X", "keeps
+    its system disk on storage array Y in site X"), its own site first."""
+    home = witness_site(ctx, witness)
+    found = {home: f"is in site {facts.name(home)}"}
+    for site, what, _ in _witness_storage_sites(ctx, facts, witness):
+        found.setdefault(site, f"{what} in site {facts.name(site)}")
+    return found
 
 
 # -- DAG002 ------------------------------------------------------------------------------
@@ -281,24 +314,26 @@ def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
     --------------
     For every DAG whose failover intent is manual (or unstated) and whose members run
     in two or more sites: whether its file share witness is in one of those sites (or,
-    in another site, its server runs on a host or boots from an array of one), and
-    losing that site (its members and the witness) leaves the rest without more than
-    half of the quorum votes. Single-site DAGs are not checked; for automatic intent
-    the same placement is DAG001's error.
+    in another site, its server boots from an array of one), and losing that site (its
+    members and the witness) leaves the rest without more than half of the quorum
+    votes. The witness is where its server runs: a witness served by a VM is in its
+    host's site, whatever site it states (DAG017 says when the two differ). Single-site
+    DAGs are not checked; for automatic intent the same placement is DAG001's error.
 
     Why
     ---
     The witness votes with the site that holds it. When that site fails, the survivors
     hold at most half the votes and dismount every database: an administrator has to
-    switch over with the alternate witness before the other site serves anything.
+    run a datacenter switchover with the alternate witness before the other site
+    serves anything.
 
     Fix
     ---
     Move the witness to a third site linked to both member sites (see DAG001), or plan
-    the datacenter switchover with an alternate witness in the other site and DAC mode on,
-    then waive this finding with the switchover plan as its reason: the rule still warns
-    once they are set, because its source puts the witness in a third site, and the
-    message then names the waiver as the step left.
+    the datacenter switchover with an alternate witness in the other site and DAC mode
+    on, then waive this finding with the switchover plan as its reason: the rule still
+    warns once they are set, because its source puts the witness in a third site, and
+    the message then names the waiver as the step left.
 
     Source
     ------
@@ -313,24 +348,26 @@ def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
             continue
         total = sum(len(members) for members in sites.values())
         votes = _votes(total, witness=True)
-        if witness.site in sites:
-            left = total - len(sites[witness.site])
+        home = witness_site(ctx, witness)
+        if home in sites:
+            left = total - len(sites[home])
             if 2 * left <= votes:
                 yield ctx.finding(
                     f"DAG {dag.name} has its witness {witness.name} in member site "
-                    f"{facts.name(witness.site)}; losing that site leaves {left} of {votes} quorum "
-                    f"votes; {_dag002_fix(ctx, facts, dag, sites, witness.site)}",
-                    [dag.id, witness.id, witness.site],
+                    f"{facts.name(home)}{_where_its_server_runs(facts, witness, home)}; "
+                    f"{_when_lost(facts.name(home), left, votes)}; "
+                    f"{_dag002_fix(ctx, facts, dag, sites, home)}",
+                    [dag.id, witness.id, home],
                 )
             continue
-        for site, what, ids in _witness_server_sites(ctx, facts, witness):
+        for site, what, ids in _witness_storage_sites(ctx, facts, witness):
             left = total - len(sites.get(site, ()))
             if site in sites and 2 * left <= votes:
                 yield ctx.finding(
                     f"DAG {dag.name} witness {witness.name} in site "
-                    f"{facts.name(witness.site)} {what} in member site {facts.name(site)}; "
-                    f"losing that site leaves {left} of {votes} quorum votes; "
-                    f"{_dag002_fix(ctx, facts, dag, sites, site, server=True)}",
+                    f"{facts.name(home)} {what} in member site {facts.name(site)}; "
+                    f"{_when_lost(facts.name(site), left, votes)}; "
+                    f"{_dag002_fix(ctx, facts, dag, sites, site, storage=True)}",
                     [dag.id, witness.id, site, *ids],
                 )
                 break
@@ -342,30 +379,33 @@ def _dag002_fix(
     dag: Dag,
     sites: dict[str, list[str]],
     lost: str,
-    server: bool = False,
+    storage: bool = False,
 ) -> str:
     """What to do about DAG002 (its *Fix*), said in the finding itself: a third site for
-    the witness (its server out of the member site), or else the alternate witness a
-    manual switchover needs."""
+    the witness (its server's system disk out of the member site), or else the alternate
+    witness a datacenter switchover needs (named as the simulator's action names it)."""
     others = " or ".join(facts.name(s) for s in sites if s != lost)
     third = (
-        f"move the witness's server out of member site {facts.name(lost)}"
-        if server
+        f"move the witness's system disk to storage outside member site {facts.name(lost)}"
+        if storage
         else "move the witness to a third site linked to both member sites"
     )
     alternate = ctx.index.typed(dag.alternate_witness, FileShareWitness)
-    if alternate is None or alternate.site == lost:
-        return f"{third}, or give the DAG an alternate witness in {others} for a manual switchover"
-    if dag.dac_mode and alternate.site in sites:
+    where = witness_site(ctx, alternate) if alternate is not None else None
+    if alternate is None or where == lost:
+        return (
+            f"{third}, or give the DAG an alternate witness in {others} for a datacenter switchover"
+        )
+    if dag.dac_mode and where in sites:
         # The switchover the Fix asks for is planned (alternate witness in the other
         # member site, DAC mode on): what is left is the user's decision, said as such
         # (the source still puts the witness in a third site, so the rule still warns).
         return (
-            f"alternate witness {alternate.name} in {facts.name(alternate.site)} and DAC mode "
-            f"are set for the manual switchover: if that is the plan, waive this finding "
+            f"alternate witness {alternate.name} in {facts.name(where)} and DAC mode "
+            f"are set for the datacenter switchover: if that is the plan, waive this finding "
             f"with the switchover plan as its reason, or {third}"
         )
-    return f"{third}, or keep alternate witness {alternate.name} ready for a manual switchover"
+    return f"{third}, or keep alternate witness {alternate.name} ready for a datacenter switchover"
 
 
 # -- DAG003 ------------------------------------------------------------------------------
@@ -1099,14 +1139,18 @@ def dag_without_witness(ctx: RuleContext) -> Iterator[Finding]:
         if len(sites) >= 2 and dag.failover_intent is FailoverIntent.AUTOMATIC:
             continue  # DAG001
         half = [site for site, members in sites.items() if 2 * len(members) >= total]
+        # In the simulator's words (its quorum events), as DAG001 and DAG002 say it.
         lost = (
-            f"losing site {facts.name(half[0])} ({len(sites[half[0]])} of its {total} members)"
+            f"when site {facts.name(half[0])} fails ({len(sites[half[0]])} of its {total} "
+            f"members), it loses quorum: {total - len(sites[half[0]])} of {total} votes "
+            "reachable"
             if half and len(sites) >= 2
-            else f"losing {total // 2} of its {total} members"
+            else f"when {total // 2} of its {total} members fail, it loses quorum: "
+            f"{total - total // 2} of {total} votes reachable"
         )
         yield ctx.finding(
-            f"DAG {dag.name} has {total} members and no file share witness: {lost} leaves "
-            "no quorum and every database dismounts; give it a file share witness",
+            f"DAG {dag.name} has {total} members and no file share witness: {lost}; its "
+            "databases dismount; give it a file share witness",
             [dag.id, *half[:1]] if len(sites) >= 2 else [dag.id],
         )
 
@@ -1131,7 +1175,10 @@ def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
     or else an unnamed database or log disk of the member (which holds whichever
     databases the member has no disk of their own for). A log disk of its own is not
     required: Exchange 2010 and later can keep a copy's logs on its database volume. One
-    finding per copy, naming the database and the member.
+    finding per member, the thing to fix: naming the database when one copy lacks
+    storage, else how many databases and the first three (a server just imported from
+    the calculator's or Exchange's exports has no disk at all, for any of its copies);
+    the finding's elements are the member and those databases.
 
     Why
     ---
@@ -1150,7 +1197,11 @@ def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
     and the Databases panel's Plan copies… do it for the copies they add when the
     member has a database disk to follow. A member with no database or log disk on any
     LUN has no datastore to follow: the finding says to give it a virtual disk
-    (purpose database) on a LUN of a storage array, as a VMFS datastore or an RDM.
+    (purpose database) on a LUN of a storage array, as a VMFS datastore or an RDM. A
+    member still on the host an import made up for it (the calculator's and Exchange's
+    exports name no host nor storage) gets its host and disks from its vCenter's RVTools
+    export imported into the design (File > Import > RVTools Export…, or ``dr-designer
+    import rvtools … --into``): the finding says so first.
 
     Source
     ------
@@ -1162,32 +1213,78 @@ def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
     """
     facts = dag_facts(ctx)
     named, unnamed = facts.database_disks  # shared with DAG011
-    with_disks: set[str] | None = None  # the VMs with a disk naming some database
+    # One finding per member (one thing to fix: its storage), naming its copies on no
+    # disk: a server an import made has none for any of its copies (40 databases on 4
+    # servers were 160 findings, wave 24).
+    missing: dict[str, list[MailboxDatabase]] = {}
     for db, _, members, *_ in facts.rows:
         on_disks = named.get(db.id)
         placed = set(map(_FIRST, on_disks)) if on_disks else set()
         if placed.issuperset(members):  # the usual case, in C: a disk on each member
             continue
         for member in members:
-            if member in placed or member in unnamed:
-                continue
-            if with_disks is None:
-                with_disks = {vm for disks in named.values() for vm, _ in disks}
-            who = facts.name(member)
-            if member in with_disks:  # its other databases' disks say where its storage is
-                why = f"no database or log disk on a LUN naming {db.name}, nor an unnamed one"
-                fix = "give it a database disk on its datastore"
-            else:  # no data disk on any LUN: no datastore of its own to point at
-                why = f"{who} has no database or log disk on any LUN"
-                fix = (
-                    f"give {who} a virtual disk for {db.name} (purpose database) on a LUN of "
-                    "a storage array, as a VMFS datastore or an RDM"
-                )
-            yield ctx.finding(
-                f"database {db.name} has a copy on {who}, which keeps it on no disk ({why}): "
-                f"no storage failure reaches the copy; {fix}",
-                [db.id, member],
+            if member not in placed and member not in unnamed:
+                missing.setdefault(member, []).append(db)
+    if not missing:
+        return
+    with_disks = {vm for disks in named.values() for vm, _ in disks}
+    for member, dbs in missing.items():
+        who = facts.name(member)
+        one = dbs[0] if len(dbs) == 1 else None
+        if member in with_disks:  # its other databases' disks say where its storage is
+            why = (
+                f"no database or log disk on a LUN naming {one.name if one else 'them'}, "
+                "nor an unnamed one"
             )
+            fix = (
+                "give it a database disk on its datastore"
+                if one
+                else f"give {who} an unnamed database disk on its datastore (it holds every "
+                "database without a disk of its own), or one for each"
+            )
+        else:  # no data disk on any LUN: no datastore of its own to point at
+            why = f"{who} has no database or log disk on any LUN"
+            fix = (
+                f"give {who} a virtual disk for {one.name if one else 'them'} (purpose "
+                "database) on a LUN of a storage array, as a VMFS datastore or an RDM"
+            )
+            if _imported_unplaced(ctx, member):
+                # Right after an import from the calculator or Exchange: their exports
+                # name no host nor storage; RVTools brings both (docs/interop.md).
+                fix = (
+                    "import its vCenter's RVTools export into this design (File > Import > "
+                    f"RVTools Export…) to bring its host and disks, or {fix}"
+                )
+        if one is not None:
+            yield ctx.finding(
+                f"database {one.name} has a copy on {who}, which keeps it on no disk ({why}): "
+                f"no storage failure reaches the copy; {fix}",
+                [one.id, member],
+            )
+        else:
+            yield ctx.finding(
+                f"{who} keeps its copies of {_some(dbs)} on no disk ({why}): no storage "
+                f"failure reaches them; {fix}",
+                # the member first (Enter shows it: the thing to fix), then its databases
+                # (the Problems filter finds the finding by any of their names)
+                [member, *(db.id for db in dbs)],
+            )
+
+
+def _some(dbs: list[MailboxDatabase], shown: int = 3) -> str:
+    """ "4 databases (DB01, DB02, DB03 and 1 more)"."""
+    names = [db.name for db in dbs[:shown]]
+    more = len(dbs) - len(names)
+    listed = ", ".join(names) + (f" and {more} more" if more else "")
+    return f"{plural(len(dbs), 'database')} ({listed})"
+
+
+def _imported_unplaced(ctx: RuleContext, vm_id: str) -> bool:
+    """Whether ``vm_id`` still runs on the host an import made up for it (the sources
+    named the server but not its host, nor its storage)."""
+    vm = ctx.index.typed(vm_id, VirtualMachine)
+    host = ctx.index.get(vm.host) if vm is not None and vm.host else None
+    return host is not None and host.import_placeholder
 
 
 _FIRST = itemgetter(0)
@@ -1199,9 +1296,18 @@ _FIRST = itemgetter(0)
     name="alternate-witness-fails-with-witness",
     severity=Severity.WARNING,
     source="000 §5.1.1; [product fact]; DOMAIN.md §4",
-    reads=("dag", "mailbox_database"),  # DagFacts.members_by_site, as DAG012
-    # the witnesses, their VMs' hosts and the hosts' sites (by cluster too), named
-    follows=("esxi_host", "file_share_witness", "site", "vm", "vsphere_cluster"),
+    # DagFacts.members_by_site, as DAG012; the witnesses' servers' system disks
+    reads=("dag", "lun", "mailbox_database", "virtual_disk"),
+    # the witnesses, their VMs' hosts and the hosts' sites (by cluster too), the arrays
+    # of their system disks' LUNs, named
+    follows=(
+        "esxi_host",
+        "file_share_witness",
+        "site",
+        "storage_array",
+        "vm",
+        "vsphere_cluster",
+    ),
 )
 def alternate_witness_fails_with_witness(ctx: RuleContext) -> Iterator[Finding]:
     """A DAG's alternate witness is its witness, or fails with it.
@@ -1210,10 +1316,13 @@ def alternate_witness_fails_with_witness(ctx: RuleContext) -> Iterator[Finding]:
     --------------
     Every DAG with both a witness and an alternate witness: that the alternate is
     another share, served by another VM than the witness's, and (for a DAG whose
-    members run in two or more sites) in another site than the witness. A witness
-    served by a VM is where the VM runs (its host's site), whatever site the witness
-    states (DAG017 says when the two differ); one on a physical server (no VM) is in
-    its stated site.
+    members run in two or more sites) failing with no site the witness fails with. A
+    witness served by a VM is where the VM runs (its host's site), whatever site the
+    witness states (DAG017 says when the two differ); one on a physical server (no VM)
+    is in its stated site. A witness also fails with the site of the storage array
+    holding its server's system disk (the simulator takes the VM down when that LUN is
+    lost): an alternate witness in the other member site whose system disk lives on
+    the witness's site's array, or the other way round, goes down with the witness.
 
     Why
     ---
@@ -1222,14 +1331,14 @@ def alternate_witness_fails_with_witness(ctx: RuleContext) -> Iterator[Finding]:
     administrator restores the DAG in the other site (``Restore-DatabaseAvailabilityGroup``
     configures it when an even number of members survives). It serves only if it is up
     when the witness's site is lost: the same share, a share on the same server, or one
-    in the same site goes down with the witness, and the switchover then has to name a
-    witness server in the middle of the outage.
+    in the same site (or booting from storage there) goes down with the witness, and the
+    switchover then has to name a witness server in the middle of the outage.
 
     Fix
     ---
     Make the alternate witness a share on a server of the site the DAG would switch
-    over to (the other member site), or clear it if no datacenter switchover is
-    planned.
+    over to (the other member site), with its system disk on that site's storage, or
+    clear it if no datacenter switchover is planned.
 
     Source
     ------
@@ -1249,20 +1358,41 @@ def alternate_witness_fails_with_witness(ctx: RuleContext) -> Iterator[Finding]:
             continue
         home = witness_site(ctx, witness)
         if alternate.id == witness.id:
-            what = "is also its witness"
+            lost, what = home, "is also its witness"
         elif alternate.vm and alternate.vm == witness.vm:
+            lost = home
             what = f"is on server {facts.name(alternate.vm)} with its witness {witness.name}"
-        elif witness_site(ctx, alternate) == home and len(facts.members_by_site[dag.id]) >= 2:
-            what = f"is in site {facts.name(home)} with its witness {witness.name}"
+        elif len(facts.members_by_site[dag.id]) >= 2:
+            found = _fails_with(ctx, facts, witness, alternate)
+            if found is None:
+                continue
+            lost, what = found
         else:
             continue
         yield ctx.finding(
-            f"DAG {dag.name} alternate witness {alternate.name} {what}: losing site "
-            f"{facts.name(home)} takes both, so a datacenter switchover finds no "
-            "alternate witness up; put the alternate witness on a server in the member site "
-            "the DAG would switch over to",
+            f"DAG {dag.name} alternate witness {alternate.name} {what}: when site "
+            f"{facts.name(lost)} fails, it is down too: a datacenter switchover cannot use it; "
+            "put the alternate witness on a server in the member site the DAG would switch "
+            "over to",
             list(dict.fromkeys([dag.id, alternate.id, witness.id])),
         )
+
+
+def _fails_with(
+    ctx: RuleContext, facts: DagFacts, witness: FileShareWitness, alternate: FileShareWitness
+) -> tuple[str, str] | None:
+    """The first site whose loss takes both ``witness`` and ``alternate`` down, and how
+    the finding says it ("is in site X with its witness W"; a system disk on an array of
+    the site named), else None."""
+    theirs = _failure_sites(ctx, facts, witness)
+    ours = _failure_sites(ctx, facts, alternate)
+    for site, how in ours.items():
+        if site not in theirs:
+            continue
+        if site == next(iter(ours)) == next(iter(theirs)):  # both in the site
+            return site, f"{how} with its witness {witness.name}"
+        return site, f"{how}, and its witness {witness.name} {theirs[site]}"
+    return None
 
 
 # -- DAG016 ------------------------------------------------------------------------------
@@ -1345,11 +1475,11 @@ def witness_site_differs_from_its_server(ctx: RuleContext) -> Iterator[Finding]:
     Why
     ---
     Where the witness is decides what a site loss costs the DAG, and the design then
-    says two things: the canvas draws the witness in its stated site, DAG001 judges its
-    WAN links from there and the simulator takes it down with that site, while the share
-    really goes down with its server's host and site. DAG001 and DAG002 follow the server
-    into a member site; a witness stated in one non-member site and served from another
-    (or from the import's placeholder site) is judged by where it is not.
+    says two things: the canvas draws the witness in its stated site and the simulator
+    counts its vote there (and takes it down with that site), while the share really
+    goes down with its server's host and site. The quorum rules (DAG001, DAG002, DAG015)
+    judge it where its server runs and name the site without repeating the mismatch,
+    which this rule alone reports.
 
     Fix
     ---
@@ -1378,8 +1508,8 @@ def witness_site_differs_from_its_server(ctx: RuleContext) -> Iterator[Finding]:
         server = vm.name if vm is not None else witness.vm
         yield ctx.finding(
             f"file share witness {witness.name} states site {stated}, but its server "
-            f"{server} runs{on} in site {real}: the design draws it and judges its links in "
-            f"{stated} while it goes down with {real}; set its site to {real}, or move "
-            f"{server} to a host in {stated}",
+            f"{server} runs{on} in site {real}: the canvas draws it and the simulator counts "
+            f"its vote in {stated}, while it goes down with {real}, where the quorum rules "
+            f"judge it; set its site to {real}, or move {server} to a host in {stated}",
             [witness.id, witness.vm, runs_in],
         )
