@@ -867,7 +867,8 @@ def test_check_says_what_to_do_and_nests_no_parentheses(tmp_path: Path) -> None:
         line.split(": ", 2)[1].split()[-1]: line for line in run.stdout.decode().splitlines()[:-1]
     }
     assert (
-        "DAG DAG1 has its witness FSW1 in member site Boston; when site Boston fails, it loses "
+        "DAG DAG1 has its witness FSW1 in member site Boston; when site Boston fails, DAG DAG1 "
+        "loses "
         "quorum: 1 of 3 votes reachable; its databases dismount; move the witness to a third "
         "site linked to both member sites, or give the DAG an alternate witness in Worcester "
         "for a datacenter switchover [" in lines["DAG002"]
@@ -917,7 +918,8 @@ def test_check_says_a_dag_of_two_halves_has_no_witness(tmp_path: Path) -> None:
     (line,) = [x for x in run.stdout.decode().splitlines() if "DAG013" in x]
     assert (
         "DAG DAG1 has 2 members and no file share witness: when site Boston fails (1 of its 2 "
-        "members), it loses quorum: 1 of 2 votes reachable; its databases dismount; give it a "
+        "members), DAG DAG1 loses quorum: 1 of 2 votes reachable; its databases dismount; give it "
+        "a "
         "file share witness"
     ) in line
     out = dr("simulate", path, "--fail", "Boston", "--format", "json")

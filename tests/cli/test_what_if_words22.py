@@ -63,7 +63,7 @@ def test_dag001_says_what_losing_the_witness_s_site_costs(
     assert code == 1
     assert (
         "its witness HFD-FS01 witness share is in member site Worcester, not in a third "
-        "site; when site Worcester fails, it keeps quorum with 3 of 5 votes: one vote fewer "
+        "site; when site Worcester fails, DAG DAG01 keeps quorum with 3 of 5 votes: one vote fewer "
         "and its databases dismount (the witness votes only with an even member count)" in out
     ), out
     assert (
@@ -84,6 +84,6 @@ def test_dag001_says_what_losing_the_witness_s_site_costs(
     save(design.model_copy(update={"elements": four}), path)
     code, out = run(capsys, "check", str(path))
     assert (
-        "not in a third site; when site Worcester fails, it loses quorum: 2 of 5 votes "
+        "not in a third site; when site Worcester fails, DAG DAG01 loses quorum: 2 of 5 votes "
         "reachable; its databases dismount" in out
     )

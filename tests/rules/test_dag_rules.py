@@ -74,7 +74,8 @@ def test_dag001_unequal_member_counts() -> None:
     assert f.elements == ("dag", "chi")
     # wave 24 (rules24): in the simulator's words for the same site loss
     assert f.message.endswith(
-        "when site Chicago fails, it loses quorum: 2 of 5 votes reachable; its databases dismount"
+        "when site Chicago fails, DAG DAG1 loses quorum: 2 of 5 votes reachable; its databases "
+        "dismount"
     )
     assert "1 member in site Boston, 3 in site Chicago" in f.message
 
@@ -138,7 +139,7 @@ def test_dag001_witness_server_fails_with_a_member_site() -> None:
     assert f.elements == ("dag", "fsw", "bos")
     assert (
         "its witness FSW is in member site Boston (where its server FSW01 runs: DAG017), "
-        "not in a third site; when site Boston fails, it loses quorum: 2 of 5 votes "
+        "not in a third site; when site Boston fails, DAG DAG1 loses quorum: 2 of 5 votes "
         "reachable; its databases dismount" in f.message
     )
     assert "Denver" not in f.message
@@ -150,8 +151,8 @@ def test_dag001_witness_server_fails_with_a_member_site() -> None:
     assert f.elements == ("dag", "fsw", "bos", "fsw-vm", "fsw-os", "arr1")
     assert (
         "witness FSW in site Denver keeps its system disk on storage array ARR-1 in member "
-        "site Boston: the witness is down when that site fails; when site Boston fails, it "
-        "loses quorum: 2 of 5 votes reachable; its databases dismount" in f.message
+        "site Boston; when site Boston fails, the witness is down too and DAG DAG1 loses quorum: "
+        "2 of 5 votes reachable; its databases dismount" in f.message
     )
     for elements in (on_boston_host, boots_in_boston):
         built = design(elements)
@@ -176,7 +177,7 @@ def test_dag002_witness_server_in_a_member_site_of_a_manual_dag() -> None:
     assert f.elements == ("dag", "fsw", "bos")
     assert f.message.endswith(
         "has its witness FSW in member site Boston (where its server FSW01 runs: DAG017); "
-        "when site Boston fails, it loses quorum: 2 of 5 votes reachable; its databases "
+        "when site Boston fails, DAG DAG1 loses quorum: 2 of 5 votes reachable; its databases "
         "dismount; move the witness to a third site linked to both member sites, or give "
         "the DAG an alternate witness in Chicago for a datacenter switchover"
     )
@@ -188,7 +189,7 @@ def test_dag002_witness_server_in_a_member_site_of_a_manual_dag() -> None:
     assert f.elements == ("dag", "fsw", "bos", "fsw-vm", "fsw-os", "arr1")
     assert f.message.endswith(
         "witness FSW in site Denver keeps its system disk on storage array ARR-1 in member "
-        "site Boston; when site Boston fails, it loses quorum: 2 of 5 votes reachable; its "
+        "site Boston; when site Boston fails, DAG DAG1 loses quorum: 2 of 5 votes reachable; its "
         "databases dismount; move the witness's system disk to storage outside member site "
         "Boston, or give the DAG an alternate witness in Chicago for a datacenter switchover"
     )
@@ -237,7 +238,7 @@ def test_dag002_triggers() -> None:
     # wave 15 (``fixb15``, found by ``eyes14``): the finding says what to do, not only
     # what is wrong (its rule's Fix)
     assert f.message.endswith(
-        "in member site Boston; when site Boston fails, it loses quorum: 2 of 5 votes "
+        "in member site Boston; when site Boston fails, DAG DAG1 loses quorum: 2 of 5 votes "
         "reachable; its databases dismount; move the witness to a third site linked to both "
         "member sites, or give the DAG an alternate witness in Chicago for a datacenter "
         "switchover"
@@ -256,7 +257,7 @@ def test_dag002_triggers() -> None:
     f = _one(findings(planned, "DAG002"), "DAG002")
     assert f.severity is Severity.WARNING
     assert f.message.endswith(
-        "when site Boston fails, it loses quorum: 2 of 5 votes reachable; its databases "
+        "when site Boston fails, DAG DAG1 loses quorum: 2 of 5 votes reachable; its databases "
         "dismount; alternate witness FSW2 in Chicago and DAC mode are set for the datacenter "
         "switchover: if that is the plan, waive this finding "
         "with the switchover plan as its reason, or move the witness to a third site "
@@ -713,7 +714,7 @@ def test_dag013_triggers() -> None:
     assert f.elements == ("dag", "bos")
     assert f.message == (
         "DAG DAG1 has 4 members and no file share witness: when site Boston fails (2 of its "
-        "4 members), it loses quorum: 2 of 4 votes reachable; its databases dismount; give "
+        "4 members), DAG DAG1 loses quorum: 2 of 4 votes reachable; its databases dismount; give "
         "it a file share witness"
     )
     assert findings(elements, "DAG002") == []
@@ -723,7 +724,9 @@ def test_dag013_triggers() -> None:
     single = edit(single, "db2", copies=copies(("mbx2", 1), ("mbx1", 2)))
     f = _one(findings(single, "DAG013"), "DAG013")
     assert f.elements == ("dag",)
-    assert "when 1 of its 2 members fail, it loses quorum: 1 of 2 votes reachable" in f.message
+    assert (
+        "when 1 of its 2 members fail, DAG DAG1 loses quorum: 1 of 2 votes reachable" in f.message
+    )
 
 
 def test_dag013_passes() -> None:

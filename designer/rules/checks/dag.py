@@ -75,17 +75,18 @@ def witness_site(ctx: RuleContext, witness: FileShareWitness) -> str:
     return (ctx.index.site_of(witness.vm) if witness.vm else None) or witness.site
 
 
-def _when_lost(site: str, left: int, votes: int) -> str:
+def _when_lost(dag: Dag, site: str, left: int, votes: int, also: str = "") -> str:
     """What losing ``site`` leaves a DAG, in the simulator's words (its quorum events:
     :func:`designer.simulation.snapshot.quorum_event`), so that the finding and the
-    scenario that plays it say the same: "when site Boston fails, it loses quorum: 2 of
-    5 votes reachable; its databases dismount"."""
+    scenario that plays it say the same: "when site Boston fails, DAG DAG01 loses quorum:
+    2 of 5 votes reachable; its databases dismount". ``also`` says what else goes down first
+    ("the witness is down too and ")."""
     if 2 * left <= votes:
         return (
-            f"when site {site} fails, it loses quorum: {left} of {votes} votes reachable; "
-            "its databases dismount"
+            f"when site {site} fails, {also}DAG {dag.name} loses quorum: {left} of {votes} "
+            "votes reachable; its databases dismount"
         )
-    told = f"when site {site} fails, it keeps quorum with {left} of {votes} votes"
+    told = f"when site {site} fails, {also}DAG {dag.name} keeps quorum with {left} of {votes} votes"
     return told + (": one vote fewer and its databases dismount" if 2 * (left - 1) <= votes else "")
 
 
@@ -176,7 +177,7 @@ def stretched_dag_witness_placement(ctx: RuleContext) -> Iterator[Finding]:
             if 2 * left <= votes:
                 yield ctx.finding(
                     f"DAG {dag.name} has {_site_counts(facts, sites, word=True)}; "
-                    f"{_when_lost(facts.name(site), left, votes)}",
+                    f"{_when_lost(dag, facts.name(site), left, votes)}",
                     [dag.id, site],
                 )
                 break
@@ -201,7 +202,7 @@ def _witness_findings(
         # witness when it votes (an even member count). With an odd count the others may
         # keep quorum: still an error (the source asks for a third site), said truly.
         left = votes - len(sites[home]) - (votes - total)
-        cost = _when_lost(facts.name(home), left, votes) + (
+        cost = _when_lost(dag, facts.name(home), left, votes) + (
             " (the witness votes only with an even member count)"
             if total % 2 and 2 * left > votes
             else ""
@@ -218,8 +219,8 @@ def _witness_findings(
             left = votes - len(sites[site]) - (votes - total)
             yield ctx.finding(
                 f"DAG {dag.name} witness {witness.name} in site {facts.name(home)} {what} "
-                f"in member site {facts.name(site)}: the witness is down when that site "
-                f"fails; {_when_lost(facts.name(site), left, votes)}",
+                f"in member site {facts.name(site)}; "
+                f"{_when_lost(dag, facts.name(site), left, votes, 'the witness is down too and ')}",
                 [dag.id, witness.id, site, *ids],
             )
     topology = ctx.topology
@@ -355,7 +356,7 @@ def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
                 yield ctx.finding(
                     f"DAG {dag.name} has its witness {witness.name} in member site "
                     f"{facts.name(home)}{_where_its_server_runs(facts, witness, home)}; "
-                    f"{_when_lost(facts.name(home), left, votes)}; "
+                    f"{_when_lost(dag, facts.name(home), left, votes)}; "
                     f"{_dag002_fix(ctx, facts, dag, sites, home)}",
                     [dag.id, witness.id, home],
                 )
@@ -366,7 +367,7 @@ def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
                 yield ctx.finding(
                     f"DAG {dag.name} witness {witness.name} in site "
                     f"{facts.name(home)} {what} in member site {facts.name(site)}; "
-                    f"{_when_lost(facts.name(site), left, votes)}; "
+                    f"{_when_lost(dag, facts.name(site), left, votes)}; "
                     f"{_dag002_fix(ctx, facts, dag, sites, site, storage=True)}",
                     [dag.id, witness.id, site, *ids],
                 )
@@ -1142,10 +1143,10 @@ def dag_without_witness(ctx: RuleContext) -> Iterator[Finding]:
         # In the simulator's words (its quorum events), as DAG001 and DAG002 say it.
         lost = (
             f"when site {facts.name(half[0])} fails ({len(sites[half[0]])} of its {total} "
-            f"members), it loses quorum: {total - len(sites[half[0]])} of {total} votes "
-            "reachable"
+            f"members), DAG {dag.name} loses quorum: {total - len(sites[half[0]])} of {total} "
+            "votes reachable"
             if half and len(sites) >= 2
-            else f"when {total // 2} of its {total} members fail, it loses quorum: "
+            else f"when {total // 2} of its {total} members fail, DAG {dag.name} loses quorum: "
             f"{total - total // 2} of {total} votes reachable"
         )
         yield ctx.finding(
