@@ -18,29 +18,16 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox
+from test_rule_leftovers23 import _findings, _rows  # the table's rows of their own
 
 from designer.entry import main
 from designer.ui.panels.inspector import InspectorPanel
-from designer.ui.panels.problems import FINDING_ROLE, ProblemsPanel
+from designer.ui.panels.problems import ProblemsPanel
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_designs" / "three_site_stretched_dag.json"
 CALCULATOR = ROOT / "tests" / "interop" / "data" / "calculator"
 SHOTS = Path("/tmp/rules24-shots")  # the Problems panel with the findings, looked at
-
-
-def _findings(window: Any) -> list[Any]:
-    """The findings the Problems panel's table shows as rows of their own, in its order
-    (a group of ten or more findings of one rule is one row, holding none)."""
-    panel = window.findChild(ProblemsPanel)
-    assert panel is not None
-    model = panel.table.model()
-    found = [model.index(r, 0).data(FINDING_ROLE) for r in range(model.rowCount())]
-    return [f for f in found if f is not None]
-
-
-def _rows(window: Any, code: str) -> list[Any]:
-    return [f for f in _findings(window) if f.code == code]
 
 
 def _shot(window: Any, name: str) -> None:

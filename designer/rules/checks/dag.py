@@ -1300,15 +1300,8 @@ _FIRST = itemgetter(0)
     # DagFacts.members_by_site, as DAG012; the witnesses' servers' system disks
     reads=("dag", "lun", "mailbox_database", "virtual_disk"),
     # the witnesses, their VMs' hosts and the hosts' sites (by cluster too), the arrays
-    # of their system disks' LUNs, named
-    follows=(
-        "esxi_host",
-        "file_share_witness",
-        "site",
-        "storage_array",
-        "vm",
-        "vsphere_cluster",
-    ),
+    # of their system disks' LUNs, named: as DAG002
+    follows=_WITNESS_AND_PLACEMENT,
 )
 def alternate_witness_fails_with_witness(ctx: RuleContext) -> Iterator[Finding]:
     """A DAG's alternate witness is its witness, or fails with it.
