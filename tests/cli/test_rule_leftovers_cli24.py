@@ -192,3 +192,16 @@ def test_check_of_a_calculator_import_names_each_server_once(
     assert code == 0
     code, out = run(capsys, "check", str(path), "--format", "json")
     assert "DAG014" not in {f["code"] for f in json.loads(out)["findings"]}
+    # Now placed in Boston and Worcester, two and two, with no witness: DAG013's clause
+    # is the simulator's quorum event when Boston fails, word for word.
+    code, out = run(capsys, "check", str(path))
+    (dag013,) = _lines(out, "DAG013")
+    assert (
+        "DAG DAG-nn has 4 members and no file share witness: when site Boston fails (2 of "
+        "its 4 members), DAG DAG-nn loses quorum: 2 of 4 votes reachable; its databases "
+        "dismount; give it a file share witness"
+    ) in dag013, out
+    code, sim = run(capsys, "simulate", str(path), "--fail", "Boston")
+    assert (
+        "1:00  DAG DAG-nn loses quorum: 2 of 4 votes reachable; its databases dismount (" in sim
+    ), sim
