@@ -205,3 +205,26 @@ def test_check_of_a_calculator_import_names_each_server_once(
     assert (
         "1:00  DAG DAG-nn loses quorum: 2 of 4 votes reachable; its databases dismount (" in sim
     ), sim
+
+
+def test_check_after_plan_copies_tells_a_member_on_raw_luns_what_to_give_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # WOR-MBX02 keeps its databases on raw LUNs (RDMs): plan-copies gives its new copies
+    # no disk ("a raw LUN maps one disk"), and DAG014 said "give it a database disk on its
+    # datastore", once per copy: it has no datastore for them.
+    raw = {f"vm-wor-mbx02-db-db0{n}-edb": {"placement": "rdm_physical"} for n in range(1, 5)}
+    path = _variant(tmp_path, "raw", **raw)
+    planned = tmp_path / "planned.json"
+    code, out = run(
+        capsys, "plan-copies", str(path), "--dag", "DAG01", "--databases", "6", "-o", str(planned)
+    )
+    assert code == 0, out
+    code, out = run(capsys, "check", str(planned))
+    (dag014,) = _lines(out, "DAG014")
+    assert (
+        "warning DAG014: WOR-MBX02 keeps its copies of 2 databases (DB05, DB06) on no disk (no "
+        "database or log disk on a LUN naming them, nor an unnamed one): no storage failure "
+        "reaches them; give WOR-MBX02 a database disk for each on a LUN of its own, as an RDM "
+        "like its other database disks (a raw LUN maps one disk)"
+    ) in dag014, out

@@ -23,7 +23,7 @@ from designer.domain.elements import (
     VirtualMachine,
     WanLink,
 )
-from designer.domain.enums import DiskPurpose, FailoverIntent, VmRole
+from designer.domain.enums import DiskPlacement, DiskPurpose, FailoverIntent, VmRole
 from designer.domain.words import plural
 from designer.graph.network import links_between, lowest_rtt, reachable_sites, site_links
 from designer.rules.checks._dag_facts import DagFacts, dag_facts
@@ -1196,9 +1196,12 @@ def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
     Give the member a database disk for the copy (and a log disk when the logs live
     apart), on its own datastore or RDM, as its other copies have; ``plan-copies``
     and the Databases panel's Plan copies… do it for the copies they add when the
-    member has a database disk to follow. A member with no database or log disk on any
-    LUN has no datastore to follow: the finding says to give it a virtual disk
-    (purpose database) on a LUN of a storage array, as a VMFS datastore or an RDM. A
+    member has a database disk to follow. A member whose database disks are all raw
+    device mappings has no datastore to add one on (a raw LUN maps one disk): the
+    finding asks for a LUN of its own per database, as an RDM. A member with no database
+    or log disk on any LUN has no datastore to follow: the finding says to give it a
+    virtual disk (purpose database) on a LUN of a storage array, as a VMFS datastore or
+    an RDM. A
     member still on the host an import made up for it (the calculator's and Exchange's
     exports name no host nor storage) gets its host and disks from its vCenter's RVTools
     export imported into the design (File > Import > RVTools Export…, or ``dr-designer
@@ -1237,12 +1240,20 @@ def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
                 f"no database or log disk on a LUN naming {one.name if one else 'them'}, "
                 "nor an unnamed one"
             )
-            fix = (
-                "give it a database disk on its datastore"
-                if one
-                else f"give {who} an unnamed database disk on its datastore (it holds every "
-                "database without a disk of its own), or one for each"
-            )
+            if _on_raw_luns(ctx, member):
+                # A raw LUN maps one disk: no datastore to add a disk on (plan-copies' note
+                # says the same: "a raw LUN maps one disk, a new one cannot share it").
+                fix = (
+                    f"give {who} a database disk for {one.name if one else 'each'} on a LUN of "
+                    "its own, as an RDM like its other database disks (a raw LUN maps one disk)"
+                )
+            elif one is not None:
+                fix = "give it a database disk on its datastore"
+            else:
+                fix = (
+                    f"give {who} an unnamed database disk on its datastore (it holds every "
+                    "database without a disk of its own), or one for each"
+                )
         else:  # no data disk on any LUN: no datastore of its own to point at
             why = f"{who} has no database or log disk on any LUN"
             fix = (
@@ -1278,6 +1289,20 @@ def _some(dbs: list[MailboxDatabase], shown: int = 3) -> str:
     more = len(dbs) - len(names)
     listed = ", ".join(names) + (f" and {more} more" if more else "")
     return f"{plural(len(dbs), 'database')} ({listed})"
+
+
+def _on_raw_luns(ctx: RuleContext, vm_id: str) -> bool:
+    """Whether every database disk of ``vm_id`` on a LUN is a raw device mapping (a
+    database's file then needs a raw LUN of its own, wherever its logs are)."""
+    placements = {
+        disk.placement
+        for disk in ctx.index.group("virtual_disk", "vm").get(vm_id, ())
+        if isinstance(disk, VirtualDisk) and disk.lun and disk.purpose is DiskPurpose.DATABASE
+    }
+    return bool(placements) and placements <= _RAW
+
+
+_RAW = frozenset({DiskPlacement.RDM_PHYSICAL, DiskPlacement.RDM_VIRTUAL})
 
 
 def _imported_unplaced(ctx: RuleContext, vm_id: str) -> bool:
