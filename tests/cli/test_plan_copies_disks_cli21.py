@@ -85,7 +85,9 @@ def test_a_member_with_nothing_to_follow_is_named_and_check_says_dag014(tmp_path
     assert lines == [
         f"{out}: warning DAG014: database DB05 has a copy on WOR-MBX02, which keeps it on no "
         "disk (no database or log disk on a LUN naming DB05, nor an unnamed one): no storage "
-        "failure reaches the copy; give it a database disk on its datastore "
+        # wave 24 (rules24): an RDM member has no datastore to add a disk on
+        "failure reaches the copy; give WOR-MBX02 a database disk for DB05 on a LUN of its "
+        "own, as an RDM like its other database disks (a raw LUN maps one disk) "
         "[mailbox database DB05, VM WOR-MBX02]"
     ]
     # A warning: exit 0 as for any warning. No VS005 (wave 22): the databases the new
