@@ -135,7 +135,7 @@ def test_check_follows_the_witnesses_system_disks_as_the_simulator_does(
         "disk on storage array HFD-SAN1 in site Hartford, and its witness HFD-FS01 witness "
         "share is in site Hartford: when site Hartford fails, it is down too: a datacenter "
         "switchover cannot use it; put the alternate witness on a server in the member site "
-        "the DAG would switch over to"
+        "the DAG would switch over to, booting from that site's storage ["
     ) in dag015, out
     code, sim = run(capsys, "simulate", str(path), "--fail", "Hartford")
     assert (

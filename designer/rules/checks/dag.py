@@ -1388,11 +1388,13 @@ def alternate_witness_fails_with_witness(ctx: RuleContext) -> Iterator[Finding]:
             lost, what = found
         else:
             continue
+        # A system disk in the way: the server may be in the right site already.
+        storage = ", booting from that site's storage" if "system disk" in what else ""
         yield ctx.finding(
             f"DAG {dag.name} alternate witness {alternate.name} {what}: when site "
             f"{facts.name(lost)} fails, it is down too: a datacenter switchover cannot use it; "
             "put the alternate witness on a server in the member site the DAG would switch "
-            "over to",
+            f"over to{storage}",
             list(dict.fromkeys([dag.id, alternate.id, witness.id])),
         )
 
