@@ -350,10 +350,14 @@ def reroute_events(
     """Log shipping whose route crossed a link that just went down (``gone``) and now
     goes round it (the capacity report's routing, :func:`shipping_route`): one event per
     pair of sites, which way it goes now (eyesq23: failing a link showed "1 event",
-    every database "not affected", nothing of where their copies' logs went). Streams
-    left with no route are told by the copies' own events (cut off, behind)."""
+    every database "not affected", nothing of where their copies' logs went). A stream
+    already going round is told again when its way changes: a link of its detour lost
+    too (a second detour), a link back (a shorter detour, or its own route again:
+    ``copy_route_back``; wave 24, fid24: both went untold). Streams left with no route
+    are told by the copies' own events (cut off, behind)."""
     down = set(gone)
-    if not down:
+    told_before = run.routes_told
+    if not down and not told_before:
         return
     w = run.world
     streams: dict[tuple[str, str], int] = {}
@@ -366,41 +370,64 @@ def reroute_events(
             there = w.site_of_vm(prep, vm)
             if here is None or there is None or there == here or not w.vm_up(vm):
                 continue
-            intact = prep.intact_route(here, there)
-            if intact and any(link_id in down for link_id, _way in intact):
-                streams[(here, there)] = streams.get((here, there), 0) + 1
+            if (here, there) not in told_before:
+                intact = prep.intact_route(here, there)
+                if not intact or not any(link_id in down for link_id, _way in intact):
+                    continue
+            streams[(here, there)] = streams.get((here, there), 0) + 1
+    told_now: dict[tuple[str, str], tuple[str, ...]] = {}
     # A pair of sites shipping both ways round the same links: one event "between".
     told: dict[tuple[str, str, frozenset[str]], tuple[str, Route, int, bool]] = {}
     for (here, there), copies in sorted(streams.items()):
         hops = shipping_route(prep, run, here, there)
         if not hops:
             continue
+        ids = tuple(link_id for link_id, _way in hops)
+        own = tuple(link_id for link_id, _way in prep.intact_route(here, there) or ())
+        if ids != own:
+            told_now[(here, there)] = ids
+        if ids == told_before.get((here, there), own):
+            continue  # the way it was told, or its own still (no link of it lost)
         a, b = sorted((here, there))
-        key = (a, b, frozenset(link_id for link_id, _way in hops))
+        key = (a, b, frozenset(ids))
         was = told.get(key)
         told[key] = (
             (here, hops, copies, False) if was is None else (*was[:2], was[2] + copies, True)
         )
+    run.routes_told = told_now
     for (a, b, _links), (here, hops, copies, both) in told.items():
         there = b if here == a else a
         sites = _sites_on(prep, here, hops)
         crossed = [prep.sites[s].name for s in sites[1:-1]]
         intact = prep.intact_route(here, there) or ()
-        lost = " and ".join(prep.links[i].name for i, _ in intact if i in down)
         names = [prep.links[link_id].name for link_id, _way in hops]
+        over = f"WAN link{'s' if len(names) > 1 else ''} {' and '.join(names)}"
         ends = (
             f"between {prep.sites[here].name} and {prep.sites[there].name}"
             if both
             else f"from {prep.sites[here].name} to {prep.sites[there].name}"
         )
+        what = f"log shipping {ends} ({copies} database cop{'y' if copies == 1 else 'ies'})"
+        if (here, there) not in told_now:
+            run.event(
+                t,
+                hops[0][0],
+                "copy_route_back",
+                f"{what} takes its own route again, over {over}",
+                "DOMAIN §4; the capacity report's routing",
+            )
+            continue
+        # The links it goes round: those of its own route, then of its detour, down now.
+        detour = told_before.get((here, there), ())
+        lost_ids = dict.fromkeys(i for i in (*(i for i, _ in intact), *detour) if i in w.links_down)
+        lost = " and ".join(prep.links[i].name for i in lost_ids)
         run.event(
             t,
             hops[0][0],
             "copy_rerouted",
-            f"log shipping {ends} ({copies} database cop{'y' if copies == 1 else 'ies'}) "
-            f"goes round WAN link {lost}"
+            f"{what} goes round WAN link{'s' if len(lost_ids) > 1 else ''} {lost}"
             + (f" by {' and '.join(crossed)}" if crossed else "")
-            + f", over WAN link{'s' if len(names) > 1 else ''} {' and '.join(names)}",
+            + f", over {over}",
             "DOMAIN §4; the capacity report's routing",
         )
 

@@ -156,6 +156,11 @@ class DatabaseState:
     #: losing quorum when it detects the failures, 000 Table 1: 1:00), else None:
     #: :meth:`SimulationResult.state_at` shows it as it was before the step until then.
     mounted_until: float | None = field(default=None, repr=False)
+    #: The site of its users, and the CAS array they reach it through while it is
+    #: available: :meth:`SimulationResult.state_at` sums the sites' users with access
+    #: at the time asked from these (out of the repr and of comparisons, as above).
+    user_site: str | None = field(default=None, repr=False, compare=False)
+    via: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def available(self) -> bool:
@@ -413,10 +418,13 @@ class SimulationResult:
             if state.t <= t:
                 earlier.append(current)
                 current = state
+        #: Whether databases stand otherwise at ``t`` than in the step's settled view.
+        moved = False
         if earlier and any(
             db.mounted_until is not None and db.mounted_until > t for db in current.databases
         ):
             current = replace(current, databases=_still_mounted(current, earlier, t))
+            moved = True
         if any(a.since > t for a in current.actions):
             # An action is offered only once the state it answers exists.
             current = replace(current, actions=tuple(a for a in current.actions if a.since <= t))
@@ -438,7 +446,7 @@ class SimulationResult:
             # Copy queues grow or drain between steps: each as it stands at ``t``.
             current = replace(current, databases=tuple(db.at(t) for db in current.databases))
         if t >= current.settled_at:
-            return current
+            return _with_sites(current) if moved else current
         #: Why a database of a DAG without quorum until restarted servers run waits.
         no_quorum = {
             db_id: f"DAG {dag.name} has no quorum until {clock(gaps[dag.id][2])}"
@@ -458,7 +466,7 @@ class SimulationResult:
             else db
             for db in current.databases
         )
-        return replace(current, databases=databases)
+        return _with_sites(replace(current, databases=databases))
 
     def events_until(self, t: float) -> tuple[Event, ...]:
         return tuple(e for e in self.events if e.t <= t)
@@ -478,6 +486,39 @@ class SimulationResult:
                 "available": state.mailboxes_available,
             },
         }
+
+
+def _with_sites(state: StepState) -> StepState:
+    """``state`` with each site's users with access (and the CAS arrays they go
+    through) summed from its databases as they stand at its time: a database still
+    failing over counts as not yet served, one still mounted until its DAG dismounts
+    it as served (wave 24, fid24: the sites read the step's settled view). The same
+    sums as the step's (:func:`designer.simulation.snapshot.step_state`)."""
+    total: dict[str, int] = {}
+    available: dict[str, int] = {}
+    via: dict[str, set[str]] = {}
+    for db in state.databases:
+        site = db.user_site
+        if site is None:
+            continue
+        total[site] = total.get(site, 0) + db.mailboxes
+        if db.state == "active" and db.reachable:
+            available[site] = available.get(site, 0) + db.mailboxes
+            if db.via:
+                via.setdefault(site, set()).add(db.via)
+    if not total:
+        return state
+    sites = tuple(
+        replace(
+            site,
+            users_with_access=site.users * available.get(site.id, 0) // total[site.id],
+            via=tuple(sorted(via.get(site.id, ()))),
+        )
+        if total.get(site.id)
+        else site
+        for site in state.sites
+    )
+    return replace(state, sites=sites)
 
 
 def _still_mounted(

@@ -56,6 +56,11 @@ class DbRun:
     reachable: bool = True
     via: str | None = None
     source: str = ""
+    #: The longest recovery of its earlier outages in the scenario (0: none). RTO is
+    #: timed per outage, from its own start, and the scenario's is the longest (wave 24,
+    #: fid24: a second outage's was timed from the first's start). Out of the repr (the
+    #: recorded N-1 digests hold the rest as before).
+    rto_before: float = field(default=0.0, repr=False)
 
 
 class Run:
@@ -115,6 +120,7 @@ class Run:
         "relocated",
         "repl_down_since",
         "routes",
+        "routes_told",
         "scenario",
         "shipping",
         "srm_done",
@@ -187,6 +193,10 @@ class Run:
         #: (WAN link, the site it ships from) → (the queued copies, their share) last told
         #: in a ``copy_queue`` event (told again only when it changes).
         self.queue_told: dict[tuple[str, str], tuple[tuple[tuple[str, str], ...], float]] = {}
+        #: (site shipped from, site shipped to) → the WAN links its log shipping takes,
+        #: last told in a ``copy_rerouted`` event, while it goes round a link down (told
+        #: again when it changes: a second detour, the way back; wave 24, fid24).
+        self.routes_told: dict[tuple[str, str], tuple[str, ...]] = {}
         #: Database → since when its logs cannot truncate (a copy is down or cut off).
         self.trunc_blocked: dict[str, float] = {}
         #: Log LUN → (when it fills, the databases whose logs fill it) while pending.

@@ -256,6 +256,8 @@ def _database_state(
         st.down_since
         if t is not None and st.down_since is not None and st.down_since > t
         else None,
+        prep.db_user_site.get(db_id),
+        st.via if active and st.reachable else None,
     )
 
 

@@ -293,8 +293,17 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
         )
     for host_id in sorted(prev.hosts_down - w.hosts_down):
         _host_back(prep, run, host_id, t)
+    #: VMs whose vSphere HA restart is still to come or booting: _replan_restarts
+    #: tells what a step changes of them.
+    replanned = {vm for vm, planned in run.ha_planned.items() if planned[2] > t}
     if run.ha_planned:
         _replan_restarts(prep, run, w, t)
+    #: Host → the VMs vSphere HA restarted on it at an earlier step, booted there: they
+    #: fail with it and HA restarts them again (wave 24, fid24: they moved silently).
+    guests: dict[str, list[str]] = {}
+    for vm_id, host_id in prev.vm_restarted.items():
+        if host_id in w.hosts_down and host_id not in prev.hosts_down and vm_id not in replanned:
+            guests.setdefault(host_id, []).append(vm_id)
     for host_id in sorted(w.hosts_down - prev.hosts_down):
         host = prep.hosts[host_id]
         # Each event of the host's failure is kept under the host (``because``): the
@@ -307,9 +316,11 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
             f"ESXi host {host.name} failure detected",
             _TABLE1,
         )
-        for vm_id in sorted(prep.vms_on_host.get(host_id, [])):
+        for vm_id in sorted((*prep.vms_on_host.get(host_id, []), *guests.get(host_id, []))):
             vm = prep.vms[vm_id]
-            restarted = vm_id in w.vm_restarted and vm_id not in prev.vm_restarted
+            restarted = vm_id in w.vm_restarted and (
+                vm_id not in prev.vm_restarted or prev.vm_restarted[vm_id] == host_id
+            )
             refused = not restarted and vm_id in w.ha_refused and vm_id not in prev.ha_refused
             # A VM whose disks went with the host (its site or array lost in the same
             # step) fails with the host, and HA cannot restart it anywhere.

@@ -162,6 +162,7 @@ def test_a_rerouted_state_is_the_state_with_its_new_route() -> None:
         "reachable": False,
         "via": "cas-1",
         "source": "000",
+        "rto_before": 30.0,
     }
     assert set(values) == {f.name for f in fields(DbRun)}, "a new DbRun field: carry it over"
     st = DbRun(**values)  # type: ignore[arg-type]
