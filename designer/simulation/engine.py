@@ -94,11 +94,13 @@ _event_time = attrgetter("t")
 
 def _alternate(prep: Prepared, w: World, dag_id: str) -> str:
     """How a datacenter switchover names the DAG's alternate witness: " with the
-    alternate witness X", or that it is down too (lost with its site, or by itself)."""
+    alternate witness X", or that it is down too (lost with its site, or by itself): its
+    site is where its server runs (``Prepared.witness_site``; wave 24, fid24: the site it
+    states)."""
     alt = prep.witnesses.get(prep.dags[dag_id].alternate_witness or "")
     if alt is None:
         return ""
-    if alt.id in w.witness_down or alt.site in w.sites_down:
+    if alt.id in w.witness_down or prep.witness_site[alt.id] in w.sites_down:
         return f" (its alternate witness {alt.name} is down too)"
     return f" with the alternate witness {alt.name}"
 

@@ -152,7 +152,7 @@ def _tally(
             voting[m] = key
     if witness and voters > len(members):
         moved = run.witness_moved.get(dag_id)
-        site = moved or prep.witnesses[witness].site
+        site = moved or prep.witness_site[witness]
         up = moved is not None or witness not in w.witness_down
         key = _comp(w, site) if up else None
         if key is not None:
@@ -208,7 +208,7 @@ def restart_gap(
         and sum(votes.values()) > len(voting)
         and q.id not in run.switchover
         and q.id not in run.witness_moved
-        and (key := _comp(w, fsw.site)) is not None
+        and (key := _comp(w, prep.witness_site[fsw.id])) is not None
     ):
         voting = {**voting, fsw.vm: key}
     booting = [(up_at, m) for up_at, m in booting if m in voting]

@@ -13,6 +13,10 @@ console function.
    until its OS runs; fidq22, fid23). It moved silently, voting all along.
 4. Log shipping going round a link down is told again when its way changes: a link of
    its detour lost too (a second detour), and a link back (its own route again).
+5. A file share witness is where its server runs (its VM's host's site), as DAG015 and
+   DAG017 place it: a site's loss takes it only with its server, its vote counts on
+   its server's side, and a switchover's text says its alternate witness is up or down
+   from there. The simulator read the site the witness states.
 """
 
 from __future__ import annotations
@@ -22,17 +26,9 @@ from pathlib import Path
 
 import pytest
 from test_scenario_horizon import run  # `dr-designer ARGS` through main(): (code, stdout)
+from test_sim_fidelity_cli23 import SAMPLES, THREE_SITE, simulate  # simulate: its JSON
 
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 DAG_WITH_HA = SAMPLES / "dag_with_ha.json"
-THREE_SITE = SAMPLES / "three_site_stretched_dag.json"
-
-
-def simulate(capsys: pytest.CaptureFixture[str], design: Path, *args: str) -> dict:
-    code, out = run(capsys, "simulate", str(design), *args, "--format", "json")
-    assert code == 0, out
-    data: dict = json.loads(out)
-    return data
 
 
 def database(data: dict, name: str) -> dict:
@@ -229,3 +225,57 @@ def test_a_link_back_is_told_on_the_sample(capsys: pytest.CaptureFixture[str]) -
             "route again, over WAN link BOS-WOR dark fiber",
         )
     ]
+
+
+# -- 5. a witness is where its server runs ---------------------------------------------------
+def _witness_served_from(folder: Path, vm: str, host: str, lun: str) -> Path:
+    """The three-site sample with the witness server ``vm`` (and its OS disk) moved to
+    ``host`` (and ``lun``) in another site than the one its witness states (DAG017)."""
+    data = json.loads(THREE_SITE.read_text(encoding="utf-8"))
+    for element in data["design"]["elements"]:
+        if element["id"] == vm:
+            element["host"] = host
+        if element["id"] == f"{vm}-os":
+            element["lun"] = lun
+    path = folder / f"{vm}-on-{host}.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_a_witness_goes_down_with_its_server_s_site_not_the_one_it_states(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """HFD-FS01 witness share states Hartford, its server runs in Worcester: Hartford and
+    Boston lost leave Worcester's two members with the witness, 3 of 5 votes, and the
+    databases fail over by themselves (the base: the witness "down" with Hartford, no
+    quorum, every database waiting for a switchover)."""
+    design = _witness_served_from(tmp_path, "vm-hfd-fs01", "esx-wor-01", "lun-wor-1-os")
+    _code, out = run(capsys, "check", str(design))
+    assert "DAG017" in out
+    data = simulate(capsys, design, "--fail", "Hartford", "--fail", "Boston")
+    assert not [e for e in data["events"] if e["element"] == "fsw-hfd"], data["events"]
+    kept = texts(data, "quorum_kept")
+    assert kept and kept[-1][1].startswith("DAG DAG01 keeps quorum with 3 of 5 votes"), kept
+    assert data["mailboxes"]["available"] == 8000
+    assert {db["active_on"] for db in data["databases"]} == {"vm-wor-mbx01", "vm-wor-mbx02"}
+
+
+def test_a_switchover_names_its_alternate_witness_up_where_its_server_runs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """WOR-FS01 alt. witness states Worcester, its server runs in Boston: Worcester and
+    Hartford lost, the switchover offered is "with the alternate witness WOR-FS01 alt.
+    witness" (the base: "its alternate witness … is down too", and a witness_down
+    event for it at 0:00)."""
+    design = _witness_served_from(tmp_path, "vm-wor-fs01", "esx-bos-01", "lun-bos-1-os")
+    data = simulate(capsys, design, "--fail", "Worcester", "--fail", "Hartford")
+    assert [a["label"] for a in data["actions_available"]] == [
+        "datacenter switchover of DAG DAG01 with the alternate witness WOR-FS01 alt. witness"
+    ]
+    assert not [e for e in data["events"] if e["element"] == "fsw-wor"], data["events"]
+    switched = simulate(
+        capsys, design, "--fail", "Worcester", "--fail", "Hartford", "--action", "switchover"
+    )
+    (said,) = texts(switched, "switchover")
+    assert said[1].endswith("and the alternate witness WOR-FS01 alt. witness"), said
+    assert switched["mailboxes"]["available"] == 8000

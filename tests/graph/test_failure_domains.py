@@ -13,6 +13,9 @@ topology; they must agree element for element. Set aside, by name:
   (sparing it and what fails only through it, a witness on it) is then compared;
 * **vSphere clusters**: a cluster is a grouping of hosts, not something that runs; the
   graph places it in its site's failure domain, the simulator never lists it.
+* **a witness stated in another site than its server's** (DAG017): the simulator
+  places it where its server runs (wave 24, fid24), the graph keeps the stated site's
+  edge (the design's field); the designs drawn below state their server's site.
 
 Designs: the simulator's test designs, every bundled sample, a generated 1k design,
 and random infrastructures drawn by hypothesis (sites, tagged WAN links, clusters with
