@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, Literal, TypeVar
 
@@ -307,6 +308,13 @@ class StepState:
     quorum_gaps: tuple[tuple[str, float, float, int, tuple[str, ...]], ...] = field(
         default=(), repr=False
     )
+    #: Per user site, (its mailboxes, those available) and the databases reached
+    #: through each CAS array, as ``sites`` sums them: :meth:`SimulationResult.state_at`
+    #: moves them by the databases that stand otherwise at the time asked. None: no
+    #: sums (the sites as they are). Out of the repr and of comparisons.
+    site_sums: (
+        tuple[Mapping[str | None, tuple[int, int]], Mapping[str | None, Mapping[str, int]]] | None
+    ) = field(default=None, repr=False, compare=False)
 
     @property
     def mailboxes_total(self) -> int:
@@ -418,7 +426,8 @@ class SimulationResult:
             if state.t <= t:
                 earlier.append(current)
                 current = state
-        #: Whether databases stand otherwise at ``t`` than in the step's settled view.
+        #: The step's settled databases, while others stand otherwise at ``t``.
+        settled = current.databases
         moved = False
         if earlier and any(
             db.mounted_until is not None and db.mounted_until > t for db in current.databases
@@ -446,7 +455,7 @@ class SimulationResult:
             # Copy queues grow or drain between steps: each as it stands at ``t``.
             current = replace(current, databases=tuple(db.at(t) for db in current.databases))
         if t >= current.settled_at:
-            return _with_sites(current) if moved else current
+            return _with_sites(current, settled) if moved else current
         #: Why a database of a DAG without quorum until restarted servers run waits.
         no_quorum = {
             db_id: f"DAG {dag.name} has no quorum until {clock(gaps[dag.id][2])}"
@@ -466,7 +475,7 @@ class SimulationResult:
             else db
             for db in current.databases
         )
-        return _with_sites(replace(current, databases=databases))
+        return _with_sites(replace(current, databases=databases), settled)
 
     def events_until(self, t: float) -> tuple[Event, ...]:
         return tuple(e for e in self.events if e.t <= t)
@@ -488,37 +497,53 @@ class SimulationResult:
         }
 
 
-def _with_sites(state: StepState) -> StepState:
+def _with_sites(state: StepState, settled: tuple[DatabaseState, ...]) -> StepState:
     """``state`` with each site's users with access (and the CAS arrays they go
-    through) summed from its databases as they stand at its time: a database still
-    failing over counts as not yet served, one still mounted until its DAG dismounts
-    it as served (wave 24, fid24: the sites read the step's settled view). The same
-    sums as the step's (:func:`designer.simulation.snapshot.step_state`)."""
-    total: dict[str, int] = {}
-    available: dict[str, int] = {}
-    via: dict[str, set[str]] = {}
-    for db in state.databases:
-        site = db.user_site
-        if site is None:
-            continue
-        total[site] = total.get(site, 0) + db.mailboxes
-        if db.state == "active" and db.reachable:
-            available[site] = available.get(site, 0) + db.mailboxes
-            if db.via:
-                via.setdefault(site, set()).add(db.via)
-    if not total:
+    through) summed from its databases as they stand at its time, which differ from
+    the step's ``settled`` ones: a database still failing over counts as not yet
+    served, one still mounted until its DAG dismounts it as served (wave 24, fid24: the
+    sites read the step's settled view). The step's sums (``site_sums``, as
+    :func:`designer.simulation.snapshot.step_state` made them) move by the databases
+    that changed; the same division as the step's."""
+    if state.site_sums is None:
         return state
-    sites = tuple(
-        replace(
+    moved: dict[str | None, int] = {}
+    via_moved: dict[str | None, dict[str, int]] = {}
+    for before, now in zip(settled, state.databases, strict=True):
+        if before is now:
+            continue
+        was = before.state == "active" and before.reachable
+        is_ = now.state == "active" and now.reachable
+        old_via = before.via if was else None
+        new_via = now.via if is_ else None
+        if was == is_ and old_via == new_via:
+            continue
+        where = now.user_site
+        moved[where] = moved.get(where, 0) + (is_ - was) * now.mailboxes
+        counts = via_moved.setdefault(where, {})
+        if old_via:
+            counts[old_via] = counts.get(old_via, 0) - 1
+        if new_via:
+            counts[new_via] = counts.get(new_via, 0) + 1
+    if not moved:
+        return state
+    totals, vias = state.site_sums
+    sites = list(state.sites)
+    for i, site in enumerate(sites):
+        if site.id not in moved:
+            continue
+        total, available = totals.get(site.id, (0, 0))
+        if not total:
+            continue
+        counts = dict(vias.get(site.id, {}))
+        for via, n in via_moved[site.id].items():
+            counts[via] = counts.get(via, 0) + n
+        sites[i] = replace(
             site,
-            users_with_access=site.users * available.get(site.id, 0) // total[site.id],
-            via=tuple(sorted(via.get(site.id, ()))),
+            users_with_access=site.users * (available + moved[site.id]) // total,
+            via=tuple(sorted(v for v, n in counts.items() if n > 0)),
         )
-        if total.get(site.id)
-        else site
-        for site in state.sites
-    )
-    return replace(state, sites=sites)
+    return replace(state, sites=tuple(sites))
 
 
 def _still_mounted(

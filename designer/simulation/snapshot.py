@@ -370,4 +370,5 @@ def step_state(base: Baseline, run: Run, number: int, t: float) -> StepState:
             for dag_id, gap in sorted(run.quorum_restarting.items())
             if gap[1] > t
         ),
+        (totals, via_count),
     )
