@@ -1715,8 +1715,10 @@ class Simulator:
             return None
         if member in w.touched_vms or member in run.fresh_vms:
             return None
-        if st.down_since is not None and st.down_since <= t:
-            return None  # not mounted at ``t`` (mounting later), or after an earlier outage
+        if st.available_at > t and (st.down_since is None or st.down_since <= t):
+            return None  # not mounted at ``t`` (mounting later)
+        # (Mounted at ``t`` after an earlier outage too: wave 24, fid24, it read down
+        # from the step, its RTO timed from it.)
         return lost_at
 
     def _keep(

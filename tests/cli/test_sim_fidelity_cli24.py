@@ -279,3 +279,20 @@ def test_a_switchover_names_its_alternate_witness_up_where_its_server_runs(
     (said,) = texts(switched, "switchover")
     assert said[1].endswith("and the alternate witness WOR-FS01 alt. witness"), said
     assert switched["mailboxes"]["available"] == 8000
+
+
+def test_a_database_back_from_an_earlier_outage_is_mounted_until_its_dag_loses_quorum(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """esx-bos-01 at 0:00 moves DB01 to BOS-MBX02 (1:09); Worcester and Hartford lost at
+    2:00:00 leave Boston without quorum from 2:01:00 (the DAG's detection). DB01, back
+    from its first outage, is mounted until then as DB02 on the same member is, and its
+    switchover's RTO counts from then (it read waiting from 2:00:00: 16:00)."""
+    fail = ("--fail", "esx-bos-01@0", "--fail", "Worcester@2h", "--fail", "Hartford@2h")
+    at = simulate(capsys, THREE_SITE, *fail, "--at", "2h30s")
+    assert [(db["name"], db["state"]) for db in at["databases"][:2]] == [
+        ("DB01", "active"),
+        ("DB02", "active"),
+    ], at["databases"]
+    final = simulate(capsys, THREE_SITE, *fail, "--action", "switchover")
+    assert [db["rto_s"] for db in final["databases"]] == [900.0, 900.0, 960.0, 960.0]
