@@ -39,20 +39,20 @@ def test_the_same_design_is_no_difference_and_exits_0():
 
 def test_a_moved_witness_shows_the_field_the_finding_the_spof_and_the_scenario(tmp_path):
     a = load(SAMPLE)
-    # Move the DAG's witness into Boston, a member site: DAG002 (its intent is manual), and
-    # losing Boston now takes quorum with it.
+    # Move the DAG's witness into Boston, a member site, with its server (and the server's
+    # disk): DAG002 (its intent is manual), and losing Boston now takes quorum with it.
+    # (The simulator places a witness where its server runs, as DAG015 and DAG017 do:
+    # wave 24, fid24. Its stated site alone moved nothing but the drawing.)
     b = _replace(a, "fsw-hfd", site="site-bos")
+    b = _replace(b, "vm-hfd-fs01", host="esx-bos-04")
+    b = _replace(b, "vm-hfd-fs01-os", lun="lun-bos-1-os")
     result = diff_designs(a, b)
-    assert [(c.id, [(f.field, f.before, f.after) for f in c.changes]) for c in result.changed] == [
-        ("fsw-hfd", [("site", "site-hfd", "site-bos")])
-    ]
-    # wave 24 (rules24): the quorum rules judge the witness where its server runs (still
-    # Hartford's host); the finding added is DAG017's, the stated site that differs (the
-    # simulator still counts the witness in its stated site: the spof and scenario).
-    (witness_finding,) = [
-        f for f in result.findings_added if f["code"] in ("DAG001", "DAG002", "DAG017")
-    ]
-    assert witness_finding["code"] == "DAG017"
+    assert {c.id: [(f.field, f.before, f.after) for f in c.changes] for c in result.changed} == {
+        "fsw-hfd": [("site", "site-hfd", "site-bos")],
+        "vm-hfd-fs01": [("host", "esx-hfd-01", "esx-bos-04")],
+        "vm-hfd-fs01-os": [("lun", "lun-hfd-os", "lun-bos-1-os")],
+    }
+    (witness_finding,) = [f for f in result.findings_added if f["code"] in ("DAG001", "DAG002")]
     assert any("Boston" in e["names"] for e in result.n1_added + result.n1_changed)
     changed = {s["name"] for s in result.scenarios}
     assert "Fig. 12: automatic site failover" in changed
@@ -77,7 +77,8 @@ def test_a_moved_witness_shows_the_field_the_finding_the_spof_and_the_scenario(t
     js = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--format", "json")
     data = json.loads(js.stdout)
     assert data["same"] is False
-    assert data["elements"]["changed"][0]["fields"][0] == {
+    (witness,) = [c for c in data["elements"]["changed"] if c["id"] == "fsw-hfd"]
+    assert witness["fields"][0] == {
         "field": "site",
         "before": "site-hfd",
         "after": "site-bos",
