@@ -60,8 +60,8 @@ def test_check_follows_the_alternate_witness_server_into_the_witness_site(
     assert (
         f"{path}: warning DAG017: file share witness WOR-FS01 alt. witness states site "
         "Worcester, but its server WOR-FS01 runs on host esx-hfd-01 in site Hartford: the "
-        "canvas draws it and the simulator counts its vote in Worcester, while it goes down "
-        "with Hartford, where the quorum rules judge it; set its site to Hartford, or move "
+        "canvas draws it in Worcester, while it goes down with Hartford, where the simulator "
+        "counts its vote and the quorum rules judge it; set its site to Hartford, or move "
         "WOR-FS01 to a host in Worcester"
     ) in out, out
     code, out = run(capsys, "check", str(path), "--format", "json")

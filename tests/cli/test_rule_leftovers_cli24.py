@@ -105,8 +105,8 @@ def test_check_takes_a_stated_member_site_for_what_it_is(
     assert [f["code"] for f in found] == ["DAG017"], found
     assert found[0]["message"].startswith(
         "file share witness HFD-FS01 witness share states site Boston, but its server "
-        "HFD-FS01 runs on host esx-hfd-01 in site Hartford: the canvas draws it and the "
-        "simulator counts its vote in Boston, while it goes down with Hartford, where the "
+        "HFD-FS01 runs on host esx-hfd-01 in site Hartford: the canvas draws it in Boston, "
+        "while it goes down with Hartford, where the simulator counts its vote and the "
         "quorum rules judge it"
     )
     # Manual intent: DAG002 judged the stated site too.

@@ -946,8 +946,8 @@ def test_dag017_triggers() -> None:
         elements,
         ("DAG017", Severity.WARNING, ("fsw", "fsw-vm", "bos")),
         "file share witness FSW states site Denver, but its server FSW01 runs on host "
-        "esx-bos-2 in site Boston: the canvas draws it and the simulator counts its vote in "
-        "Denver, while it goes down with Boston, where the quorum rules judge it; set its "
+        "esx-bos-2 in site Boston: the canvas draws it in Denver, while it goes down with "
+        "Boston, where the simulator counts its vote and the quorum rules judge it; set its "
         "site to Boston, or move FSW01 to a host in Denver",
     )
     # Any site: an alternate witness stated in Chicago, served from Denver.

@@ -1496,11 +1496,11 @@ def witness_site_differs_from_its_server(ctx: RuleContext) -> Iterator[Finding]:
     Why
     ---
     Where the witness is decides what a site loss costs the DAG, and the design then
-    says two things: the canvas draws the witness in its stated site and the simulator
-    counts its vote there (and takes it down with that site), while the share really
-    goes down with its server's host and site. The quorum rules (DAG001, DAG002, DAG015)
-    judge it where its server runs and name the site without repeating the mismatch,
-    which this rule alone reports.
+    says two things: the canvas draws the witness in its stated site, while the share
+    really goes down with its server's host and site. The simulator counts its vote and
+    takes it down where its server runs, and the quorum rules (DAG001, DAG002, DAG015)
+    judge it there and name the site without repeating the mismatch, which this rule
+    alone reports.
 
     Fix
     ---
@@ -1529,8 +1529,8 @@ def witness_site_differs_from_its_server(ctx: RuleContext) -> Iterator[Finding]:
         server = vm.name if vm is not None else witness.vm
         yield ctx.finding(
             f"file share witness {witness.name} states site {stated}, but its server "
-            f"{server} runs{on} in site {real}: the canvas draws it and the simulator counts "
-            f"its vote in {stated}, while it goes down with {real}, where the quorum rules "
-            f"judge it; set its site to {real}, or move {server} to a host in {stated}",
+            f"{server} runs{on} in site {real}: the canvas draws it in {stated}, while it "
+            f"goes down with {real}, where the simulator counts its vote and the quorum "
+            f"rules judge it; set its site to {real}, or move {server} to a host in {stated}",
             [witness.id, witness.vm, runs_in],
         )
