@@ -339,6 +339,9 @@ class DatabasesPanel(QWidget):
         self._made = 0
         self._databases: list[MailboxDatabase] = []
         self._rows_job = ("databases rows", id(self))
+        #: The first fill of a big design just opened, while the panel is a tab behind
+        #: another: a job of the idle slices (see :meth:`_fill_after_first_frame`).
+        self._fill_job = ("databases fill", id(self))
         session.document_changed.connect(self._on_document_changed)
         session.findings_changed.connect(self._paint_findings)
         session.selection_changed.connect(self._follow_selection)
@@ -437,6 +440,7 @@ class DatabasesPanel(QWidget):
 
     # -- content -------------------------------------------------------------------------
     def refresh(self) -> None:
+        slices.shared().cancel(self._fill_job)  # (done now, if it was waiting)
         dags = self._dags()
         wanted = self.dag_combo.currentData() or self.dag_id
         self.dag_combo.blockSignals(True)
@@ -601,14 +605,59 @@ class DatabasesPanel(QWidget):
         self._paint_findings()
         return True
 
+    def _fill_after_first_frame(self) -> None:
+        """Fill the table for the design just opened: now if the panel is shown, else
+        (a tab behind another, as by default) in the shared idle slices, which wait for
+        the design's first check and the background import of simulation mode.
+
+        Filled in the turn after a big design's first frame, beside that import (and
+        soon the check's worker), the panel's 13 ms of CPU at 100k (the index's group of
+        16,000 databases by DAG, then the headers and rows) waited for the interpreter
+        lock at its calls into Qt: 30-85 ms, the worst idle turn after opening. In the
+        slices: the group in one turn, the rest in a later one; at once if anything
+        needs the table first (its tab raised: :func:`designer.ui.panels.create_panels`
+        connects its dock; a database shown, a cell asked for)."""
+        if self.parent() is None or not self.visibleRegion().isEmpty():
+            self.refresh()  # shown (or in no window: nothing would raise it)
+            return
+        grouped = False
+
+        def step(deadline: float) -> bool:
+            nonlocal grouped
+            if deadline - time.perf_counter() < slices.TURN_BUDGET_S * 0.75:
+                return False  # the turn is partly spent: first in a turn of its own
+            if not grouped:
+                _ = self.session.document.index.group("mailbox_database", "dag")
+                grouped = True
+                slices.shared().end_turn()
+                return False
+            self.refresh()
+            slices.shared().end_turn()
+            return True
+
+        slices.shared().start(self._fill_job, self, step)
+
+    @property
+    def fill_pending(self) -> bool:
+        """Whether the first fill of a design just opened waits in the idle slices."""
+        return slices.shared().running(self._fill_job)
+
+    def fill_now(self) -> None:
+        """The waiting first fill, now (something needs the table: see
+        :meth:`_fill_after_first_frame`)."""
+        if self.fill_pending:
+            self.refresh()
+
     @property
     def rows_pending(self) -> bool:
-        """Whether a big table's rows are still being made in idle slices."""
-        return self._made < len(self._databases)
+        """Whether a big table's rows are still being made in idle slices (or the
+        table's first fill waits there)."""
+        return self._made < len(self._databases) or self.fill_pending
 
     def finish_rows(self) -> None:
         """Make the rows still to be made now (something needs the whole table)."""
-        if self.rows_pending:
+        self.fill_now()
+        if self._made < len(self._databases):
             slices.shared().cancel(self._rows_job)
             self._make_rows(len(self._databases))
             self._paint_findings()
@@ -657,6 +706,7 @@ class DatabasesPanel(QWidget):
                 item.setText(text)
 
     def cell_item(self, db_id: str, member: str) -> QTableWidgetItem | None:
+        self.fill_now()
         if db_id not in self.database_ids or member not in self.member_ids:
             return None
         self.finish_rows()
@@ -747,7 +797,7 @@ class DatabasesPanel(QWidget):
                 self.dag_combo.blockSignals(False)
                 self._fill(None)
                 self.summary.setText("Reading the DAGs of the design just opened…")
-            self.session.after_first_frame(self.refresh)
+            self.session.after_first_frame(self._fill_after_first_frame)
             return
         if isinstance(event, ElementsAdded | ElementsRemoved) and not self._touches(event):
             return  # a VM, a LUN… added or removed outside the table
@@ -786,6 +836,8 @@ class DatabasesPanel(QWidget):
         if len(selection) != 1:
             return
         element = self.session.document.get(selection[0])
+        if self.fill_pending and isinstance(element, Dag | MailboxDatabase):
+            self.fill_now()
         dag_id = None
         if isinstance(element, Dag):
             dag_id = element.id
@@ -799,6 +851,7 @@ class DatabasesPanel(QWidget):
 
     def show_database(self, db_id: str) -> None:
         """Show ``db_id``'s DAG and put the cursor on its row (the inspector's link)."""
+        self.fill_now()
         db = self.database(db_id)
         if db is None or db.dag is None:
             return
