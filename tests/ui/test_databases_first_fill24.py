@@ -150,9 +150,7 @@ def test_raising_its_tab_fills_it_at_once(qtbot, launch, tmp_path, monkeypatch, 
     qtbot.waitUntil(lambda: not window.session.checking, timeout=20000)
 
 
-def test_selecting_a_database_fills_it_at_once(
-    qtbot, launch, tmp_path, monkeypatch, gates
-) -> None:
+def test_selecting_a_database_fills_it_at_once(qtbot, launch, tmp_path, monkeypatch, gates) -> None:
     path, gate = _big(tmp_path, monkeypatch, gates)
     window, panel = _opened(launch, path, qtbot)
     session = window.session

@@ -78,9 +78,14 @@ def create_panels(session: EditorSession, view: QGraphicsView) -> list[QDockWidg
         _dock("CapacityDock", "Capacity", capacity, _BOTTOM),
     ]
     problems.title_changed.connect(docks[2].setWindowTitle)
+
     # A tab behind another is not shown, hidden nor visible again when raised: the
     # dock says it (the first fill of a big design may still wait: fill_now).
-    docks[3].visibilityChanged.connect(lambda shown: shown and databases.fill_now())
+    def databases_shown(shown: bool) -> None:
+        if shown:
+            databases.fill_now()
+
+    docks[3].visibilityChanged.connect(databases_shown)
 
     def open_databases(db_id: str) -> None:
         docks[3].show()
