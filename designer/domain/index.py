@@ -32,10 +32,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from designer.domain.design import Design
-from designer.domain.elements import ElementBase, Lun, StorageArray
+from designer.domain.elements import ELEMENT_CLASSES, ElementBase, Lun, StorageArray
 from designer.domain.errors import DesignError
 from designer.domain.kinds import KINDS
-from designer.domain.refs import iter_refs, targets_reader
+from designer.domain.refs import holds_one_reference, iter_refs, targets_reader
 from designer.domain.structure import Columns
 
 if TYPE_CHECKING:  # imported when the positions are first needed (a check needs none)
@@ -472,7 +472,22 @@ class LiveIndex:
         groups = self._groups.get((kind, field))
         if groups is None:
             groups = {}
+            # A field of one id or None is read from the element's fields as they are
+            # (its ``__dict__``), not through the reader and the model's attribute hook:
+            # 16,000 databases by DAG took ~11 ms at 100k, ~3 this way (the Databases
+            # panel's first fill after opening); 68,000 disks by VM ~37 and ~12.
+            cls = ELEMENT_CLASSES.get(kind)
+            one = cls if cls is not None and holds_one_reference(cls, field) else None
             for element in self.by_kind.get(kind, ()):
+                if type(element) is one:
+                    target = element.__dict__[field]
+                    if target is not None:
+                        found = groups.get(target)
+                        if found is None:
+                            groups[target] = [element]
+                        else:
+                            found.append(element)
+                    continue
                 for target in _targets(element, field):
                     groups.setdefault(target, []).append(element)
             self._groups[kind, field] = groups

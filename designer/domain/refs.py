@@ -23,6 +23,7 @@ __all__ = [
     "Ref",
     "RefSite",
     "drop_refs",
+    "holds_one_reference",
     "iter_refs",
     "ref_kinds",
     "ref_targets",
@@ -234,6 +235,19 @@ def targets_reader(cls: type[BaseModel], field: str) -> Callable[[Any], list[str
     if reader is None:
         reader = _READERS[cls, field] = _make_reader(cls, field)
     return reader
+
+
+def holds_one_reference(cls: type[BaseModel], field: str) -> bool:
+    """Whether ``cls``'s ``field`` holds one id or None: its value is the target itself
+    (what :func:`targets_reader` gives as a list of one or none).
+
+    Examples
+    --------
+    >>> from designer.domain.elements import MailboxDatabase
+    >>> holds_one_reference(MailboxDatabase, "dag"), holds_one_reference(MailboxDatabase, "copies")
+    (True, False)
+    """
+    return any(name == field and kinds is not None for name, kinds, _ in _compiled(cls))
 
 
 def _make_reader(cls: type[BaseModel], field: str) -> Callable[[Any], list[str]]:
