@@ -242,6 +242,7 @@ class AvailabilityPanel(QWidget):
         self.chart_title = QLabel("Importance")
         self.bars: pg.BarGraphItem | None = None
         self.chart_rows: list[ElementImportance] = []
+        yield  # the chart, then the panel around it
 
         controls = QHBoxLayout()
         for widget in (self.order, self.years, self.seed, self.compute_button, self.cancel_button):

@@ -165,6 +165,7 @@ class SimulationMode(QObject):
         self.results = ResultsPanel(self.controller)
         self.results.follow_canvas(view.viewport())
         self.spof = SpofPanel(self.controller, self.overlay)
+        yield  # the panels, then the docks and the wiring
         # Results and single points of failure share one dock as tabs (tabified docks'
         # tab bars linger once hidden): the canvas keeps its room.
         self.tabs = QTabWidget()

@@ -238,6 +238,7 @@ class TimelinePanel(QWidget):
         foreground = palette.color(QPalette.ColorRole.Text)
         self.graphics = _Plots()
         self.graphics.setBackground(background)
+        yield  # a part per plot, and the plots' widget in one of its own
         self.events_plot = self.graphics.addPlot(row=0, col=0, axisItems={"bottom": DurationAxis()})
         yield
         self.axis = DurationAxis()
@@ -306,6 +307,7 @@ class TimelinePanel(QWidget):
             line.sigPositionChanged.connect(self._on_playhead_dragged)
             plot.addItem(line)
             self.playheads.append(line)
+        yield  # the plots' items, then the panel around them
         self.caption = QLabel()
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         #: Shown when far events lie beyond the view: the whole time span, and back.
