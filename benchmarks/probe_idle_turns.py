@@ -11,7 +11,9 @@ design is opened as ``bench_scale.py`` opens it (``dr-designer gui FILE``'s
 * every tick of a 5 ms timer later than ``--late-ms``, at its time after the first frame;
 * every step of a job of the shared idle slices (:mod:`designer.ui.slices`) over 10 ms:
   its job's key, wall time and the UI thread's CPU time (wall far above CPU: the thread
-  waited for the interpreter lock or for a core);
+  waited for the interpreter lock or for a core); likewise every call of
+  :func:`designer.ui.lifetime.soon` over 4 ms (the held work of the first frame), named
+  ``soon: <function>``;
 * with ``--events``, every top-level event over 4 ms: its receiver's class (and its
   parent's), the event's type, wall and CPU time and the first Python function it
   entered. The application's ``notify`` is then a Python override: every event crosses
@@ -61,7 +63,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from benchmarks import bench_scale
-    from designer.ui import slices
+    from designer.ui import lifetime, slices
 
     start = [0.0]  # the first frame's end (perf_counter), once known
     events: list[tuple[float, float, float, str, str, str]] = []
@@ -128,6 +130,27 @@ def main() -> int:
         real_start(self, key, owner, timed, **kwargs)
 
     slices.Slices.start = timed_start  # type: ignore[method-assign]
+    real_soon = lifetime.soon
+
+    def timed_soon(context: QObject, work: Any) -> None:
+        # The held work of a big design's first frame runs in such turns (idle24: the
+        # Databases panel's fill was the worst of them); named like the slices' steps.
+        def timed() -> object:
+            wall, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return work()
+            finally:
+                took = time.perf_counter() - wall
+                if start[0] and took > 0.004:
+                    name = getattr(work, "__qualname__", None) or repr(work)
+                    steps.append(
+                        (wall - start[0], took * 1000, (time.thread_time() - cpu) * 1000,
+                         f"soon: {name}")
+                    )  # fmt: skip
+
+        real_soon(context, timed)
+
+    lifetime.soon = timed_soon  # type: ignore[assignment]
     bench_scale._lift_size_limit()
     _app, window, first = bench_scale._open_window(args.design)
     start[0] = first
@@ -179,7 +202,8 @@ def _report(
         print(f"tick {gap:.1f} ms late, from {at:.3f} s")
         for when, wall, cpu, key in steps:
             if when + wall / 1000 >= at - 0.003 and when <= at + gap / 1000:
-                print(f"    slices' step {when:.3f} s: {wall:.1f} ms wall, {cpu:.1f} CPU, {key}")
+                what = key if key.startswith("soon: ") else f"slices' step {key}"
+                print(f"    {when:.3f} s: {wall:.1f} ms wall, {cpu:.1f} CPU, {what}")
         for when, wall, cpu, who, kind, entered in events:
             if when + wall / 1000 >= at - 0.003 and when <= at + gap / 1000:
                 print(f"    event {when:.3f} s: {wall:.1f} ms wall, {cpu:.1f} CPU, {kind} to {who}")
