@@ -797,7 +797,9 @@ class DatabasesPanel(QWidget):
                 self.dag_combo.blockSignals(False)
                 self._fill(None)
                 self.summary.setText("Reading the DAGs of the design just opened…")
-            self.session.after_first_frame(self._fill_after_first_frame)
+                self.session.after_first_frame(self._fill_after_first_frame)
+            else:
+                self.refresh()
             return
         if isinstance(event, ElementsAdded | ElementsRemoved) and not self._touches(event):
             return  # a VM, a LUN… added or removed outside the table
