@@ -12,48 +12,21 @@ made, never time it."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from gates import Gates
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDockWidget, QTabBar
+from test_first_check_hold import _big  # a design opened as a big one, its check gated
 from turns import turns
 
-from benchmarks.generate import generate_design
-from designer.persistence import dumps
-from designer.ui import session as session_module
 from designer.ui import slices
 from designer.ui.main_window import MainWindow
 from designer.ui.panels import DatabasesPanel
 from designer.ui.panels import databases as databases_module
 from designer.ui.session import EditorSession
-
-
-def _big(tmp_path: Path, monkeypatch: Any, gates: Gates) -> tuple[Path, threading.Event]:
-    """A generated design opened as a big one (its first frame first, then the check on
-    the worker and the idle work); the check waits for the gate."""
-    from designer.ui import main_window as main_window_module
-
-    monkeypatch.setattr(main_window_module, "SYNC_CHECK_LIMIT", 20)
-    monkeypatch.setattr(session_module, "SYNC_CHECK_LIMIT", 20)
-    monkeypatch.setattr(session_module, "FIRST_CHECK_HOLD_MS", 3_600_000)
-    monkeypatch.setattr(main_window_module, "FIRST_CHECK_HOLD_MS", 3_600_000)
-    path = tmp_path / "big.json"
-    path.write_text(dumps(generate_design(1000, seed=0)), encoding="utf-8")
-    gate = gates()
-    check_job = session_module._CheckJob
-
-    class Gated(check_job):  # type: ignore[misc, valid-type]
-        def run(self) -> None:
-            gate.wait()
-            super().run()
-
-    monkeypatch.setattr(session_module, "_CheckJob", Gated)
-    return path, gate
 
 
 def _shown(panel: DatabasesPanel) -> dict[str, Any]:
