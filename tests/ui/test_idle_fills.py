@@ -446,9 +446,10 @@ def test_the_two_builds_come_a_part_a_turn_a_plot_at_most_and_nothing_shown_mean
     assert window._availability is not None
     assert sum(t.count("plot") for t in turns) == 3
     assert all(t in (["part"], ["part", "plot"]) for t in turns), turns
-    # Availability 4 parts, simulation mode 8 (idle24: the chart, the timeline's plots'
-    # widget and its items, the mode's panels each apart from what comes after them).
-    assert len(turns) == 12
+    # Availability 4 parts, simulation mode 9 (idle24: the chart, the timeline's plots'
+    # widget and its items, the mode's panels each apart from what comes after them; the
+    # mailbox plot's view box and axes a part ahead of it).
+    assert len(turns) == 13
 
 
 @pytest.mark.parametrize("parts_before", [1, 3, 4, 7, 11])

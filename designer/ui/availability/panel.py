@@ -53,7 +53,7 @@ from designer.document.commands import SetReliability
 from designer.domain.reliability import RELIABILITY_KINDS, KindFigures, ReliabilitySettings
 from designer.ui.availability.highlight import order_color
 from designer.ui.availability.model import AvailabilityModel, Request
-from designer.ui.parts import Parts
+from designer.ui.parts import Parts, plot_frame
 from designer.ui.session import EditorSession
 
 __all__ = ["AvailabilityPanel", "FiguresDialog"]
@@ -225,11 +225,12 @@ class AvailabilityPanel(QWidget):
         self.cut_tree.header().setStretchLastSection(False)
         self.cut_title = QLabel("Cut sets")
 
+        frame = plot_frame()  # (the chart's view box and axes, a part ahead of it)
         yield
         palette = self.palette()
         background = palette.color(QPalette.ColorRole.Base)
         self.foreground = palette.color(QPalette.ColorRole.Text)
-        self.chart = pg.PlotWidget(background=background)
+        self.chart = pg.PlotWidget(background=background, **frame)
         self.chart.setObjectName("ImportanceChart")
         self.chart.setMouseEnabled(x=False, y=False)
         self.chart.hideButtons()

@@ -26,7 +26,7 @@ from designer.domain.elements import MailboxDatabase
 from designer.domain.words import plural
 from designer.simulation import Event, SimulationResult
 from designer.simulation.results import focus_end
-from designer.ui.parts import Parts
+from designer.ui.parts import Parts, plot_frame
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.frames import AfterPaint, next_turn
 from designer.ui.simulation.results_table import format_duration
@@ -238,13 +238,14 @@ class TimelinePanel(QWidget):
         foreground = palette.color(QPalette.ColorRole.Text)
         self.graphics = _Plots()
         self.graphics.setBackground(background)
-        yield  # a part per plot, and the plots' widget in one of its own
-        self.events_plot = self.graphics.addPlot(row=0, col=0, axisItems={"bottom": DurationAxis()})
+        events = plot_frame(bottom=DurationAxis())
+        yield  # a part per plot, each plot's view box and axes a part ahead of it
+        self.events_plot = self.graphics.addPlot(row=0, col=0, **events)
         yield
         self.axis = DurationAxis()
-        self.mailbox_plot = self.graphics.addPlot(
-            row=1, col=0, axisItems={"bottom": self.axis, "left": CountAxis()}
-        )
+        mailbox = plot_frame(bottom=self.axis, left=CountAxis())
+        yield
+        self.mailbox_plot = self.graphics.addPlot(row=1, col=0, **mailbox)
         self.mailbox_plot.setXLink(self.events_plot)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
