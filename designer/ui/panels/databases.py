@@ -795,6 +795,7 @@ class DatabasesPanel(QWidget):
                 self.dag_combo.blockSignals(True)
                 self.dag_combo.clear()
                 self.dag_combo.blockSignals(False)
+                slices.shared().cancel(self._fill_job)  # (the design before's)
                 self._fill(None)
                 self.summary.setText("Reading the DAGs of the design just opened…")
                 self.session.after_first_frame(self._fill_after_first_frame)
