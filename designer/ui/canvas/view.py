@@ -62,8 +62,13 @@ _BY_BOUNDS = Qt.ItemSelectionMode.IntersectsItemBoundingRect
 #: Fit to Window and the first view take in the lines (and their labels) of a design
 #: with at most this many: routed round the boxes, they run above and beside them.
 FIT_LINES = 2000
-#: The zoom below which the first view of a design is not taken: its top-left corner
-#: is shown at this zoom instead (the Overview shows the rest).
+#: The least zoom at which the first view shows a design whole: its VMs, LUNs and
+#: databases still drawn one by one, their names no smaller than 8 px on screen (the
+#: labels grow when zoomed out; see labels.MIN_TEXT_PX). The three-site sample fits at
+#: 34 % in the default window: at 60 % its third site was off to the right.
+WHOLE_SCALE = DETAIL_SCALE
+#: The zoom of a first view that would be below WHOLE_SCALE: the design's top-left
+#: corner at this zoom instead (the Overview shows the rest).
 LEGIBLE_SCALE = 0.6
 #: Room left round the drawing in the first view and Fit to Window (scene units).
 FIT_MARGIN = 40.0
@@ -230,9 +235,10 @@ class DesignView(QGraphicsView):
         self._update_detail()
 
     def zoom_to_open(self) -> None:
-        """The first view of a design: all of it if that stays legible, else a legible
-        zoom on its top-left corner (the Overview shows the rest). Kept in place while
-        the window settles round it (see _place_first_view)."""
+        """The first view of a design: all of it if its names stay legible and its VMs
+        shown (WHOLE_SCALE), else a legible zoom on its top-left corner (the Overview
+        shows the rest). Kept in place while the window settles round it (see
+        _place_first_view)."""
         # What is detailed is decided once, at the zoom it ends at (each decision
         # restyles every box of a big design).
         scene = self.design_scene
@@ -245,7 +251,7 @@ class DesignView(QGraphicsView):
             try:
                 drawing = self.drawing_rect()
                 self._fit(drawing)
-                if self.scale_factor < LEGIBLE_SCALE and scene.nodes:
+                if self.scale_factor < WHOLE_SCALE and scene.nodes:
                     self.set_zoom(LEGIBLE_SCALE)
                 self._first_view = None if drawing.isEmpty() else drawing
                 self._place_first_view()
