@@ -425,6 +425,21 @@ def _over_sizing(report: CapacityReport) -> list[tuple[float, str, Sizing]]:
     return found
 
 
+#: A hyphen no line breaks after (U+2011): a name wrapped in a table cell stays whole.
+NO_BREAK_HYPHEN = "\u2011"
+
+
+def names_whole(text: str) -> str:
+    """``text`` with its hyphens made unbreakable: a cell that wraps breaks it between
+    words only. The worst mode's column broke "esx-wor-02" after "esx-" (Qt breaks
+    lines after a hyphen).
+
+    >>> names_whole("failure of ESXi host esx-wor-02") == "failure of ESXi host esx‑wor‑02"
+    True
+    """
+    return text.replace("-", NO_BREAK_HYPHEN)
+
+
 def _pct(fraction: float) -> str:
     return "∞ %" if math.isinf(fraction) else f"{fraction * 100:.0f} %"
 
@@ -1055,7 +1070,7 @@ class CapacityPanel(QWidget):
                 f"{member.vm.vcpu} vCPU, {member.vm.memory_gb:g} GB",
                 f"{member.normal.active_databases} / {member.normal.active_mailboxes:,}",
                 f"{load.active_databases} / {load.active_mailboxes:,}",
-                worst[0].label if worst else "",
+                names_whole(worst[0].label) if worst else "",
                 _pct(need.cpu_pct / 100),
                 _pct(need.memory_pct / 100),
             ]
