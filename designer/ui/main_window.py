@@ -996,6 +996,8 @@ class MainWindow(QMainWindow):
         # at once if it is shown first.
         dock = self._availability_dock = availability_dock(self)
         dock.visibilityChanged.connect(lambda shown: shown and self.availability)
+        # Its tab raised, the dock grows to show the targets' rows (it showed three).
+        dock.visibilityChanged.connect(functools.partial(self._fit_dock, dock))
         view = self.availability_view_action = availability_view_action(self)
         view.triggered.connect(lambda: self.availability.view_triggered())
         dock.toggleViewAction().toggled.connect(view.setChecked)

@@ -61,6 +61,10 @@ __all__ = ["AvailabilityPanel", "FiguresDialog"]
 _TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Bars in the importance chart, at most.
 CHART_BARS = 12
+#: The targets' rows the dock shows whole when its tab is raised: at least the first
+#: (room for a DAG's four databases and its sites' users before anything is computed;
+#: the tab's first height showed three), at most the second (then the table scrolls).
+TABLE_ROWS_SHOWN = (6, 10)
 
 
 class FiguresDialog(QDialog):
@@ -287,6 +291,19 @@ class AvailabilityPanel(QWidget):
         self._selected: tuple[str, str] | None = None
         self._show_figures()
         self.refresh()
+
+    def preferred_height(self) -> int:
+        """The panel's height to show its targets' rows whole (TABLE_ROWS_SHOWN): what
+        it takes around its table now, plus the rows; the dock is sized to it when its
+        tab is raised (never shrunk: see :mod:`designer.ui.dock_heights`)."""
+        layout = self.layout()
+        if self.isVisible() and layout is not None:
+            layout.activate()  # a status line's new text is laid out a turn later
+        table = self.table
+        least, most = TABLE_ROWS_SHOWN
+        rows = max(least, min(most, table.rowCount()))
+        around = self.height() - table.viewport().height()
+        return around + rows * table.verticalHeader().defaultSectionSize() + 2
 
     # -- actions -------------------------------------------------------------------------
     def compute(self) -> None:
