@@ -31,6 +31,8 @@ from designer.ui.simulation.words import step_label
 
 __all__ = ["NO_MAILBOXES", "ScenarioBar"]
 
+#: Room each side of the clock's and the mailbox count's text, px.
+LABEL_MARGIN = 6
 #: The mailbox count when no database states its mailboxes (CAP006).
 NO_MAILBOXES = "no mailboxes stated"
 NO_MAILBOXES_TIP = (
@@ -107,6 +109,11 @@ class ScenarioBar(QWidget):
         self.clock = QLabel("T+0:00")
         self.clock.setMinimumWidth(70)
         self.mailboxes = QLabel()
+        # The clock and the count read as two fields, apart from the slider and the
+        # buttons (the row's 2 px left "T+22:53:17 8,000 / 8,000 mailboxes" run
+        # together against Clear at 1,400 px).
+        for label in (self.clock, self.mailboxes):
+            label.setContentsMargins(LABEL_MARGIN, 0, LABEL_MARGIN, 0)
         clear = _tool_button("Clear")
         clear.setToolTip("Remove every step")
         clear.clicked.connect(controller.clear)
@@ -280,11 +287,18 @@ class ScenarioBar(QWidget):
                 # state, not on every tick of playback that leaves it unchanged (the
                 # first state's on the worker that prepared the simulator).
                 facts = self.controller.facts(state)
-                text = f"{facts.mailboxes_available:,} / {facts.mailboxes_total:,} mailboxes"
-                if facts.mailboxes_total == 0:
+                total = facts.mailboxes_total
+                text = f"{facts.mailboxes_available:,} / {total:,} mailboxes"
+                if total == 0:
                     # "0 / 0" read as a result; it is a figure the design has not stated.
                     text = NO_MAILBOXES
                 self._counted = (state, text)
+                # As wide as its widest count ("8,000 / 8,000"): the slider and the
+                # buttons stay put as the count falls ("800 / 8,000") and rises.
+                widest = text if total == 0 else f"{total:,} / {total:,} mailboxes"
+                self.mailboxes.setMinimumWidth(
+                    self.mailboxes.fontMetrics().horizontalAdvance(widest) + 2 * LABEL_MARGIN
+                )
             self.mailboxes.setText(self._counted[1])
             self.mailboxes.setToolTip(NO_MAILBOXES_TIP if self._counted[1] == NO_MAILBOXES else "")
             offered = {a.key for a in state.actions}
