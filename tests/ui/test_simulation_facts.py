@@ -210,12 +210,12 @@ def test_a_big_designs_first_facts_come_from_the_worker(  # type: ignore[no-unty
     ui_calls: list[StepState] = []
     ui_thread = QApplication.instance().thread()  # type: ignore[union-attr]
 
-    def counted(state, user_site):  # type: ignore[no-untyped-def]
+    def counted(state, user_site, *before):  # type: ignore[no-untyped-def]
         from PySide6.QtCore import QThread
 
         if QThread.currentThread() is ui_thread:
             ui_calls.append(state)
-        return real(state, user_site)
+        return real(state, user_site, *before)
 
     monkeypatch.setattr(controller_module, "state_facts", counted)
     _enter(qtbot, window)

@@ -17,7 +17,14 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from designer import collector
 from designer.domain.design import ExpectedOutcome, ScenarioStep
 from designer.domain.words import plural
-from designer.simulation import Action, SimulationError, SimulationResult, Simulator, StepState
+from designer.simulation import (
+    Action,
+    DatabaseState,
+    SimulationError,
+    SimulationResult,
+    Simulator,
+    StepState,
+)
 from designer.simulation.expectations import judged_at
 from designer.ui.session import EditorSession, sharing_the_ui_thread
 from designer.ui.simulation.facts import StateFacts, state_facts
@@ -120,6 +127,9 @@ class SimulationController(QObject):
         self._state_time: float = -1.0
         #: The facts of the last state asked about (see facts()).
         self._facts: tuple[StepState, StateFacts] | None = None
+        #: The first state's databases by id, and that state (what the facts' affected
+        #: count compares a state with).
+        self._before: tuple[StepState, dict[str, DatabaseState]] | None = None
         #: What waits for the canvas's next paint (see follow_canvas).
         self._canvas: AfterPaint | None = None
         self._timer = QTimer(self)
@@ -455,7 +465,15 @@ class SimulationController(QObject):
         kept = self._facts
         if kept is not None and kept[0] is state:
             return kept[1]
-        facts = state_facts(state, self.simulator.prep.db_user_site)
+        simulator = self.simulator
+        initial = simulator.initial
+        before = None
+        if state is not initial:
+            kept_before = self._before
+            if kept_before is None or kept_before[0] is not initial:
+                kept_before = self._before = (initial, {db.id: db for db in initial.databases})
+            before = kept_before[1]
+        facts = state_facts(state, simulator.prep.db_user_site, before)
         self._facts = (state, facts)
         return facts
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from designer.simulation import StepState
+from designer.simulation import DatabaseState, StepState
 
 __all__ = ["StateFacts", "state_facts"]
 
@@ -33,11 +33,18 @@ class StateFacts:
     site_members: dict[str | None, set[str]]
     #: Member (VM) → its active databases' ids, in the state's order.
     active_on: dict[str, list[str]]
+    #: Databases whose Why reads other than "not affected" (DatabaseState.affected).
+    databases_affected: int = 0
 
 
-def state_facts(state: StepState, db_user_site: Mapping[str, str | None]) -> StateFacts:
+def state_facts(
+    state: StepState,
+    db_user_site: Mapping[str, str | None],
+    before: Mapping[str, DatabaseState] | None = None,
+) -> StateFacts:
     """One pass over ``state``'s databases; ``db_user_site``: database id → the site of
-    its users (the simulator's ``prep.db_user_site``).
+    its users (the simulator's ``prep.db_user_site``); ``before``: the scenario's first
+    state's databases by id (None: ``state`` is that first state).
 
     The sums are the state's own (``state.mailboxes_available``, ``mailboxes_total``);
     the per-site figures are what the overlay showed before (its ``_site_totals``).
@@ -47,7 +54,14 @@ def state_facts(state: StepState, db_user_site: Mapping[str, str | None]) -> Sta
     site_available: dict[str | None, int] = defaultdict(int)
     site_members: dict[str | None, set[str]] = defaultdict(set)
     active_on: dict[str, list[str]] = {}
+    affected = 0
+    first = before.get if before is not None else None
     for db in state.databases:
+        was = db if first is None else first(db.id)
+        # A state keeps the first state's object of a database the scenario left as it
+        # was: not affected, unless down meanwhile or its copies behind (no call).
+        if (was is not db or db.rto_s or db.copies_queue is not None) and db.affected(was):
+            affected += 1
         mailboxes = db.mailboxes
         total += mailboxes
         active = db.state == "active"
@@ -76,4 +90,5 @@ def state_facts(state: StepState, db_user_site: Mapping[str, str | None]) -> Sta
         site_available=site_available,
         site_members=site_members,
         active_on=active_on,
+        databases_affected=affected,
     )

@@ -31,7 +31,7 @@ from designer.ui.alt_keys import plain
 from designer.ui.parts import Parts
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.overlay import SimulationOverlay
-from designer.ui.simulation.results_table import ResultsPanel
+from designer.ui.simulation.results_table import ResultsPanel, results_title
 from designer.ui.simulation.scenario_bar import ScenarioBar
 from designer.ui.simulation.scenarios import ReportViews, ScenarioActions
 from designer.ui.simulation.spof_panel import SpofPanel
@@ -186,6 +186,11 @@ class SimulationMode(QObject):
             dock.setWidget(widget)
             window.addDockWidget(area, dock)
             self.docks.append(dock)
+        results_dock = self.docks[1]
+        self.results.summary_changed.connect(
+            lambda summary: results_dock.setWindowTitle(results_title(summary))
+        )
+        results_dock.setWindowTitle(results_title(self.results.summary))
         # Side by side, never tabified: tab bars of hidden tabified docks linger. Their
         # sizes are set when the mode is entered (_on_mode): set here, they resized the
         # visible editing docks and so the canvas of a window already on screen.
