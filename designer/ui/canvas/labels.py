@@ -34,7 +34,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPixmap, QTransform
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPagedPaintDevice,
+    QPainter,
+    QPixmap,
+    QTransform,
+)
 
 __all__ = [
     "MIN_TEXT_PX",
@@ -54,6 +62,11 @@ __all__ = [
 MIN_TEXT_PX = 8.0
 #: A text is drawn at most this many times its own size when zoomed out.
 MAX_GROWTH = 3.0
+#: On a printed page (the review report's PDF diagram, drawn as vectors and read on
+#: paper or zoomed in a viewer) a name too long for its room at MIN_TEXT_PX is drawn
+#: whole down to this size (device pixels: 5 pt at the report's 96 dpi) before it is
+#: cut: the three-site sample's page read "…N1 DS-OS" and "HFD-…S-OS" (ui24).
+PRINT_MIN_TEXT_PX = 5 * 96 / 72
 _CELL = 64.0
 #: Fits kept at most (then all are forgotten): a few screens' worth of texts.
 _MAX_FITS = 20_000
@@ -243,6 +256,22 @@ def _wrapped(metrics: QFontMetricsF, text: str, width: float, height: float) -> 
     return "\n".join(lines)
 
 
+def _whole_in_print(font: QFont, px: float, text: str, width: float) -> tuple[QFont, float] | None:
+    """``font`` made small enough for ``text`` whole in ``width`` (item units), and its
+    size on the page, if that is no smaller than PRINT_MIN_TEXT_PX; else None."""
+    advance = metrics_for(font).horizontalAdvance(text)
+    if advance <= 0 or font.pointSizeF() <= 0:
+        return None
+    ratio = width / advance
+    while px * ratio >= PRINT_MIN_TEXT_PX:
+        smaller = QFont(font)
+        smaller.setPointSizeF(font.pointSizeF() * ratio)
+        if metrics_for(smaller).horizontalAdvance(text) <= width:
+            return smaller, px * ratio
+        ratio *= 0.97  # (a font's widths do not scale exactly with its size)
+    return None
+
+
 def _plain(metrics: QFontMetricsF, text: str, width: float) -> str:
     return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
 
@@ -415,6 +444,13 @@ class Labels:
             lines = _wrapped(metrics, text, rect.width(), rect.height())
             if lines is not None and _kept(lines) > _kept(shown):
                 shown = lines
+        cut = "…" in shown and "…" not in text  # (not when wrapped whole)
+        if cut and isinstance(painter.device(), QPagedPaintDevice):
+            whole = _whole_in_print(font, px, text, rect.width())
+            if whole is not None:
+                font, px = whole
+                metrics = metrics_for(font)
+                shown = text
         if not readable(shown.replace("\n", " "), text, min_chars, tail):
             return None
         used = metrics.boundingRect(rect, int(flags), shown)
