@@ -62,11 +62,11 @@ __all__ = [
 MIN_TEXT_PX = 8.0
 #: A text is drawn at most this many times its own size when zoomed out.
 MAX_GROWTH = 3.0
-#: On a printed page (the review report's PDF diagram, drawn as vectors and read on
-#: paper or zoomed in a viewer) a name too long for its room at MIN_TEXT_PX is drawn
-#: whole down to this size (device pixels: 5 pt at the report's 96 dpi) before it is
-#: cut: the three-site sample's page read "…N1 DS-OS" and "HFD-…S-OS" (ui24).
-PRINT_MIN_TEXT_PX = 5 * 96 / 72
+#: On a page (the review report's PDF diagram, File > Export as PDF: drawn as vectors,
+#: read on paper or zoomed in a viewer) a name too long for its room at MIN_TEXT_PX is
+#: drawn whole down to this size, in points, before it is cut: the three-site sample's
+#: diagram page read "WOR…X01" and "WOR-…E-LB" (ui24).
+PRINT_MIN_TEXT_PT = 5.0
 _CELL = 64.0
 #: Fits kept at most (then all are forgotten): a few screens' worth of texts.
 _MAX_FITS = 20_000
@@ -256,14 +256,17 @@ def _wrapped(metrics: QFontMetricsF, text: str, width: float, height: float) -> 
     return "\n".join(lines)
 
 
-def _whole_in_print(font: QFont, px: float, text: str, width: float) -> tuple[QFont, float] | None:
-    """``font`` made small enough for ``text`` whole in ``width`` (item units), and its
-    size on the page, if that is no smaller than PRINT_MIN_TEXT_PX; else None."""
+def _whole_in_print(
+    font: QFont, px: float, text: str, width: float, least_px: float
+) -> tuple[QFont, float] | None:
+    """``font`` (``px`` on the page) made small enough for ``text`` whole in ``width``
+    (item units), and its size on the page, if that is no smaller than ``least_px``;
+    else None."""
     advance = metrics_for(font).horizontalAdvance(text)
     if advance <= 0 or font.pointSizeF() <= 0:
         return None
     ratio = width / advance
-    while px * ratio >= PRINT_MIN_TEXT_PX:
+    while px * ratio >= least_px:
         smaller = QFont(font)
         smaller.setPointSizeF(font.pointSizeF() * ratio)
         if metrics_for(smaller).horizontalAdvance(text) <= width:
@@ -445,8 +448,10 @@ class Labels:
             if lines is not None and _kept(lines) > _kept(shown):
                 shown = lines
         cut = "…" in shown and "…" not in text  # (not when wrapped whole)
-        if cut and isinstance(painter.device(), QPagedPaintDevice):
-            whole = _whole_in_print(font, px, text, rect.width())
+        page = painter.device()
+        if cut and isinstance(page, QPagedPaintDevice):
+            least = PRINT_MIN_TEXT_PT * page.logicalDpiY() / 72
+            whole = _whole_in_print(font, px, text, rect.width(), least)
             if whole is not None:
                 font, px = whole
                 metrics = metrics_for(font)
@@ -478,6 +483,9 @@ class Labels:
             font,  # compared by value (its hash is coarse but cheap; key() is not)
             _scale(painter),
             device_dpi.logicalDpiY() if device_dpi is not None else 96,
+            # A page's fit may be under the screen's least size (see _whole_in_print):
+            # never one the canvas reuses (File > Export as PDF draws the window's scene).
+            isinstance(device_dpi, QPagedPaintDevice),
             rect.x(),
             rect.y(),
             rect.width(),
