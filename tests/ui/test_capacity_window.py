@@ -1526,7 +1526,8 @@ def test_the_servers_table_says_its_cpu_and_memory_are_the_worst_modes(
     (row,) = [r for r in range(table.rowCount()) if table.item(r, 0).text() == "RED-CCR-N2"]
     cells = [table.item(row, c).text() for c in range(table.columnCount())]
     assert cells[2:4] == ["0 / 0", "8 / 4,000"]
-    assert cells[4] == "failure of ESXi host esx-red-02"
+    # (the name's hyphens unbreakable: a wrapped cell keeps it whole, ui24)
+    assert cells[4] == "failure of ESXi host esx\u2011red\u201102"
     assert cells[5:] == ["56 %", "82 %"]
     header = table.horizontalHeader()
     # Each header is shown whole.

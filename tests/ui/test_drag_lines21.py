@@ -80,6 +80,7 @@ def test_a_moves_lines_still_to_draw_are_drawn_after_the_next_drag(
     monkeypatch.setattr(scene_module, "DRAW_STEP_LINES", 1)
     window = launch(SAMPLE)
     window.resize(1600, 1000)
+    window.view.set_zoom(0.6)  # the drags' distances as at 60 % (it opens whole at 34 %)
     scene = window.view.design_scene
     qtbot.waitUntil(
         lambda: not scene.routing_pending and not window.session.preparing_edits_now,
