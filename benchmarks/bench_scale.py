@@ -275,6 +275,7 @@ def _open_window(path: Path) -> tuple[Any, Any, Any]:
         from designer import bytecheck
 
         bytecheck.start(path)
+    _code_cache_block()
     tools = _qt_tools()
     app = tools["QApplication"].instance() or tools["QApplication"](sys.argv[:1])
     from PySide6.QtWidgets import QMessageBox
@@ -298,6 +299,30 @@ def _open_window(path: Path) -> tuple[Any, Any, Any]:
     tools["run_until"](watch.poll, 600)
     viewport.removeEventFilter(watch)
     return app, window, watch.ends[0]
+
+
+#: The command's code-cache block, entered and never left (as the window's process ends
+#: inside it): see :func:`_code_cache_block`.
+_BLOCK: list[Any] = []
+
+
+def _code_cache_block() -> None:
+    """The code cache's block the command runs the window in (``designer.entry``:
+    ``compiled_dataclasses("gui")``, wave 8): the dataclasses' methods and named tuples
+    of the window's modules come from the cache folder's ``gui`` file when it has them
+    (``$DR_DESIGNER_CACHE_DIR``; a fresh home's cache folder is empty). Before wave 24
+    (``open24a``) the benchmark opened the window outside it: the same compiling as the
+    command then, whose block was never saved. Entered once per process, never left
+    (the command's process ends inside it); a tree without the module opens as before."""
+    import designer
+
+    if _BLOCK or not (Path(designer.__file__).parent / "codecache.py").is_file():
+        return
+    from designer.codecache import compiled_dataclasses
+
+    block = compiled_dataclasses("gui")
+    block.__enter__()
+    _BLOCK.append(block)
 
 
 @contextlib.contextmanager
