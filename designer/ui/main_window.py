@@ -75,6 +75,7 @@ from designer.persistence.journal import PendingRecovery, pending_recoveries
 from designer.text import printable
 from designer.ui import lifetime, slices
 from designer.ui.alt_keys import keep_letters
+from designer.ui.canvas import fills
 from designer.ui.canvas.layers import LAYER_GROUPS
 from designer.ui.canvas.menus import DUPLICATE_KEY, FIT_KEY
 from designer.ui.canvas.view import DesignView
@@ -248,7 +249,11 @@ class MainWindow(QMainWindow):
         (all of them ~45 ms CPU) nor the first edit (``Design``'s ~14 ms) pays for
         them. A model something used meanwhile was built then by pydantic. With the
         collector paused and what they made frozen at the end (``long_lived``), as their
-        build at import was."""
+        build at import was.
+
+        QGradient's Python type too, in a turn of its own (~4 ms; the first frame's
+        fills did without it: designer.ui.canvas.fills)."""
+        lifetime.soon(self, fills.make_gradients)
         models = models_to_build()
 
         def step(deadline: float) -> bool:

@@ -42,6 +42,7 @@ from designer.domain.persistent import PersistentMap
 from designer.rules.finding import Finding
 from designer.ui import slices
 from designer.ui.canvas import routing
+from designer.ui.canvas.fills import fill_rect
 from designer.ui.canvas.grid import draw_grid
 from designer.ui.canvas.items.edge import EdgeItem, load_percent
 from designer.ui.canvas.items.node import NodeItem, disk_tags, enum_words, name_tokens
@@ -4067,7 +4068,7 @@ class DesignScene(QGraphicsScene):
         self._summarise_loose_rows(painter)
         rect = QRectF(rect)
         self._reserve_map_titles(painter, rect)
-        painter.fillRect(rect, self.theme.background)
+        fill_rect(painter, rect, self.theme.background)
         if not self.show_grid:
             return
         scale = painter.worldTransform().m11()

@@ -9,6 +9,10 @@ from designer.domain.design import Severity
 
 __all__ = ["KIND_HUES", "Theme"]
 
+#: The boxes' brushes are solid: given, not left to ``QBrush(color)``, whose overload
+#: resolution makes QGradient's Python type (designer.ui.canvas.fills).
+_SOLID = Qt.BrushStyle.SolidPattern
+
 #: A hue per kind family, so sites, compute, storage and Exchange read apart.
 KIND_HUES: dict[str, str] = {
     "site": "#3d6fb6",
@@ -98,7 +102,7 @@ class Theme:
                 body = _mix(self.background, accent, 0.06 if not self.dark else 0.14)
             pen = QPen(_mix(accent, self.text, 0.15), 1.2)
             pen.setCosmetic(True)
-            style = (QBrush(body), QBrush(header), pen, accent)
+            style = (QBrush(body, _SOLID), QBrush(header, _SOLID), pen, accent)
             self._kind[kind] = style
         return style
 

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from designer.document.events import DesignReplaced
 from designer.ui import slices
+from designer.ui.canvas.fills import fill_rect
 from designer.ui.canvas.presentation import is_detail
 from designer.ui.session import EditorSession
 
@@ -447,7 +448,7 @@ class OverviewPanel(QGraphicsView):
             self._job = None
 
     def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
-        painter.fillRect(rect, self.palette().color(QPalette.ColorRole.Base))
+        fill_rect(painter, rect, self.palette().color(QPalette.ColorRole.Base))
         if not self._picture.isNull():
             painter.drawPixmap(self._picture_rect, self._picture, QRectF(self._picture.rect()))
 

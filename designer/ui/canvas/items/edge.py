@@ -274,7 +274,7 @@ class EdgeItem(QGraphicsPathItem):
             color.setAlpha(130)  # references read as secondary to links and mirrors
             self._pen.setColor(color)
         self.setPen(self._pen)
-        self.setBrush(QBrush(self._pen.color()))
+        self.setBrush(QBrush(self._pen.color(), Qt.BrushStyle.SolidPattern))
         # WAN links run only between sites: above everything, so their label reads.
         # Lines drawn for the selection (members, disk → LUN) come above the boxes.
         self._z = 4.5 if style_key == "wan_link" else 2.5
@@ -463,7 +463,7 @@ class EdgeItem(QGraphicsPathItem):
         else:
             pen = self._pen
         self.setPen(pen)
-        self.setBrush(QBrush(pen.color()))
+        self.setBrush(QBrush(pen.color(), Qt.BrushStyle.SolidPattern))
         # A selected or flagged line comes above the boxes it passes behind.
         # Mirrors stay under the LUN rows (their route runs beside them, never across
         # a name); other lines come above the boxes they pass behind.

@@ -40,6 +40,7 @@ from designer.domain.elements import (
 )
 from designer.domain.field_words import choice_text
 from designer.domain.kinds import container_kinds
+from designer.ui.canvas import fills
 from designer.ui.canvas.labels import MIN_TEXT_PX, Labels, em_px, metrics_for, readable
 from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, is_detail
 from designer.ui.canvas.theme import Theme
@@ -587,7 +588,10 @@ class NodeItem(QGraphicsRectItem):
             if self.detail:
                 return
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            painter.fillRect(r, header if self.container else accent)
+            if fills.ready:  # a fill per box in the Overview's picture: no extra call
+                painter.fillRect(r, header if self.container else accent)
+            else:
+                fills.fill_rect(painter, r, header if self.container else accent)
             if self.container:
                 self._paint_summary(painter, accent)
             if self.selected or (self.marker and self._scene.show_findings):
@@ -859,7 +863,7 @@ class NodeItem(QGraphicsRectItem):
     def _paint_leaf(self, painter: QPainter, r: QRectF, lod: float, accent: QColor) -> None:
         theme = self._scene.theme
         labels = self._scene.labels
-        painter.fillRect(QRectF(r.left(), r.top() + 1, 3.5, r.height() - 2), accent)
+        fills.fill_rect(painter, QRectF(r.left(), r.top() + 1, 3.5, r.height() - 2), accent)
         size = min(16.0, r.height() - 6)
         icon = QRectF(r.left() + 7, r.top() + (min(r.height(), 28) - size) / 2, size, size)
         left = r.left() + 7
