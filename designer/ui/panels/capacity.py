@@ -1060,7 +1060,7 @@ class CapacityPanel(QWidget):
         if report is None:
             return
         self.table.setRowCount(len(report.members))
-        red = QBrush(QColor("#d32f2f"))
+        red = QBrush(QColor("#d32f2f"), Qt.BrushStyle.SolidPattern)
         for row, member in enumerate(report.members):
             worst = member.worst
             load = worst[1] if worst else member.normal
@@ -1126,7 +1126,7 @@ class CapacityPanel(QWidget):
         design = self.controller.session.design
         target_h = design.intent.rto_target_min / 60.0
         document = self.controller.session.document
-        red = QBrush(QColor("#d32f2f"))
+        red = QBrush(QColor("#d32f2f"), Qt.BrushStyle.SolidPattern)
         if not report.log_luns:
             # Not an empty table without a word (eyes19: the servers' table so stood).
             table.setRowCount(1)

@@ -257,7 +257,7 @@ class PlanCopiesPreview(QWidget):
             table.setHorizontalHeaderItem(c, header)
         new_ids = {d.id for d in planned.new_databases}
         changed_cells = 0
-        tint = QBrush(CHANGED)
+        tint = QBrush(CHANGED, Qt.BrushStyle.SolidPattern)
         bold = QFont(self.font())
         bold.setBold(True)
         for r, (db_id, name) in enumerate(planned.names.items()):
