@@ -8,7 +8,7 @@ members: ~12.5 M instructions (~4 ms), paid in a big design's first frame by the
 background, the Overview's and the boxes' accent bars; so does the one-argument
 ``QBrush(color)`` (it weighs ``QBrush(QGradient)``; the theme and the lines give the
 brush style). :func:`fill_rect` fills the same pixels (``drawRect`` of the rectangle with
-no pen and a solid brush, the painter's pen and brush given back after) until the type
+no pen and a solid brush, the painter's state saved and restored round it) until the type
 exists, then calls ``fillRect``: the window makes the type in its first idle turn after
 the first frame (:func:`make_gradients`), and so does :func:`fill_rect` itself after
 :data:`SLOW_FILLS` fills (an export, a test's scene: ~4 µs a fill the slow way against
@@ -43,12 +43,11 @@ def fill_rect(painter: QPainter, rect: QRectF | QRect, color: QColor | QBrush) -
     if ready:
         painter.fillRect(rect, color)
         return
-    pen, brush = painter.pen(), painter.brush()
+    painter.save()  # the pen and brush given back (cheaper than reading and setting them)
     painter.setPen(_NO_PEN)
     painter.setBrush(color if isinstance(color, QBrush) else QBrush(color, _SOLID))
-    painter.drawRect(QRectF(rect))
-    painter.setPen(pen)
-    painter.setBrush(brush)
+    painter.drawRect(rect if isinstance(rect, QRectF) else QRectF(rect))
+    painter.restore()
     _slow += 1
     if _slow >= SLOW_FILLS:
         make_gradients()
