@@ -1,4 +1,5 @@
-"""What the callgrind benchmarks share (``callgrind_capacity.py``, ``callgrind_routing.py``):
+"""What the callgrind benchmarks share (``callgrind_capacity.py``, ``callgrind_routing.py``,
+``callgrind_open.py``, ``callgrind_window.py``, ``callgrind_build.py``):
 switching a child's instrumentation from inside it, and reading its dumps' counts.
 
 Imported as a sibling module (the scripts run as files, so their folder is
@@ -13,10 +14,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
-__all__ = ["DESC", "TOTALS", "against_first", "control", "run_under_callgrind"]
+__all__ = [
+    "DESC",
+    "MAIN_THREAD_DUMP",
+    "TOTALS",
+    "against_first",
+    "control",
+    "dump_counts",
+    "run_under_callgrind",
+]
 
 # ``totals`` (the dump's cost lines summed): ``summary`` can be garbage after the
 # instrumentation was switched off and on (valgrind 3.19 printed 2**64 minus a little).
@@ -35,27 +44,61 @@ def control(*args: str) -> None:
     )
 
 
+#: A per-thread dump's file of thread 1, the main thread (``--separate-threads=yes``:
+#: ``cg.out.PID.N-01``; the UI thread in a window's child).
+MAIN_THREAD_DUMP = re.compile(r"^cg\.out\.\d+\.\d+-01$")
+
+
+def dump_counts(
+    folder: Path,
+    labels: Collection[str] | Callable[[str], bool],
+    *,
+    main_thread_only: bool = False,
+) -> dict[str, int]:
+    """The instructions of the dumps in ``folder`` by label (``labels``: the labels
+    read, or a test of a label); a label dumped several times (a part cut by another's
+    dump): its dumps summed. ``main_thread_only``: per-thread dumps, thread 1's only."""
+    wanted = labels if callable(labels) else labels.__contains__
+    counts: dict[str, int] = {}
+    for path in sorted(folder.glob("cg.out.*")):
+        if main_thread_only and not MAIN_THREAD_DUMP.match(path.name):
+            continue
+        text = path.read_text(errors="replace")
+        desc, total = DESC.search(text), TOTALS.search(text)
+        if desc is not None and total is not None and wanted(desc.group(1)):
+            label = desc.group(1)
+            counts[label] = counts.get(label, 0) + int(total.group(1))
+    return counts
+
+
 def run_under_callgrind(
     tree: Path,
     script: str,
     args: list[str],
-    labels: Collection[str],
+    labels: Collection[str] | Callable[[str], bool],
     *,
     python: str,
     prefix: str,
-    env: dict[str, str] | None = None,
+    env: Mapping[str, str | None] | None = None,
     keep: Path | None = None,
+    separate_threads: bool = False,
 ) -> tuple[dict[str, int], str]:
     """Run ``python script --child ARGS`` on ``tree`` (first on ``PYTHONPATH``, the
-    working folder; ``PYTHONHASHSEED`` 0 unless set, ``env`` added) under
-    ``valgrind --tool=callgrind --instr-atstart=no``: the instructions of each dump
-    labelled with one of ``labels`` (``control("-d", LABEL)``), and the child's output.
-    ``keep``: copy the dumps to ``keep/TREE_NAME``. A failed child or a missing label
-    ends the benchmark with its reason."""
+    working folder; ``PYTHONHASHSEED`` 0 unless set, ``env`` added, a name given
+    ``None`` removed) under ``valgrind --tool=callgrind --instr-atstart=no``: the
+    instructions of each dump labelled with one of ``labels`` (``control("-d", LABEL)``;
+    :func:`dump_counts`), and the child's output. ``separate_threads``: per-thread dumps
+    (``--separate-threads=yes``), the main thread's counted only (a window's UI thread:
+    not its reading threads). ``keep``: copy the dumps to ``keep/TREE_NAME``. A failed
+    child ends the benchmark with its reason."""
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     environment = dict(os.environ)
     environment.setdefault("PYTHONHASHSEED", "0")
-    environment.update(env or {})
+    for name, value in (env or {}).items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
     environment["PYTHONPATH"] = os.pathsep.join(
         [str(tree.resolve()), environment.get("PYTHONPATH", "")]
     )
@@ -63,6 +106,7 @@ def run_under_callgrind(
         "valgrind",
         "--tool=callgrind",
         "--instr-atstart=no",
+        *(["--separate-threads=yes"] if separate_threads else []),
         f"--callgrind-out-file={folder}/cg.out.%p",
         python,
         script,
@@ -73,12 +117,7 @@ def run_under_callgrind(
     if done.returncode != 0:
         sys.stderr.write(done.stderr[-4000:])
         raise SystemExit(f"the child under valgrind failed for {tree} (rc {done.returncode})")
-    counts: dict[str, int] = {}
-    for path in sorted(folder.glob("cg.out.*")):
-        text = path.read_text(errors="replace")
-        desc, total = DESC.search(text), TOTALS.search(text)
-        if desc is not None and total is not None and desc.group(1) in labels:
-            counts[desc.group(1)] = int(total.group(1))
+    counts = dump_counts(folder, labels, main_thread_only=separate_threads)
     if keep is not None:
         target = keep / tree.resolve().name
         target.mkdir(parents=True, exist_ok=True)

@@ -21,14 +21,11 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from _callgrind import DESC, TOTALS, control  # a sibling module: see its docstring
+from _callgrind import control, run_under_callgrind  # a sibling module: see its docstring
 
 #: The build's calls, each with a dump before (``gap_NAME``) and after (``NAME``).
 CALLS = (
@@ -113,32 +110,24 @@ def _child(path: Path) -> None:
     os._exit(0)  # no teardown of a 100k scene
 
 
+def _measured(label: str) -> bool:
+    """A dump of the build's parts or of the opening's end (not the start's)."""
+    return re.match(r"s\d+_|zz_", label) is not None
+
+
 def _run(tree: Path, path: Path, python: str) -> dict[str, int]:
-    folder = Path(tempfile.mkdtemp(prefix="callgrind-build-"))
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(tree.resolve()))
-    env.setdefault("PYTHONHASHSEED", "0")
-    command = [
-        "valgrind",
-        "--tool=callgrind",
-        "--instr-atstart=no",
-        "--separate-threads=yes",
-        f"--callgrind-out-file={folder}/cg.out.%p",
-        python,
+    counts, out = run_under_callgrind(
+        tree,
         str(Path(__file__).resolve()),
-        "--child",
-        str(path),
-    ]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tree)
-    if done.returncode != 0 or "FIRST-FRAME" not in done.stdout:
-        sys.stderr.write(done.stderr[-4000:])
-        raise SystemExit(f"the child under valgrind failed for {tree} (rc {done.returncode})")
-    counts: dict[str, int] = {}
-    for dumped in sorted(folder.glob("cg.out.*-01")):  # the UI thread's
-        text = dumped.read_text(errors="replace")
-        desc, total = DESC.search(text), TOTALS.search(text)
-        if desc is not None and total is not None:
-            counts[desc.group(1)] = counts.get(desc.group(1), 0) + int(total.group(1))
-    shutil.rmtree(folder, ignore_errors=True)
+        [str(path)],
+        _measured,
+        python=python,
+        prefix="callgrind-build-",
+        env={"QT_QPA_PLATFORM": "offscreen"},
+        separate_threads=True,  # the UI thread's dumps (its reading threads' apart)
+    )
+    if "FIRST-FRAME" not in out:
+        raise SystemExit(f"the child under valgrind did not reach the first frame for {tree}")
     return counts
 
 
@@ -155,7 +144,6 @@ def main(argv: list[str] | None = None) -> int:
     trees = options.tree or [Path.cwd()]
     results = [(tree, _run(tree, options.file, options.python)) for tree in trees]
     labels = sorted({label for _, counts in results for label in counts})
-    labels = [label for label in labels if re.match(r"s\d+_|zz_", label)]
     print(f"{options.file}: the UI thread, millions of instructions")
     print(f"{'part':32}" + "".join(f"{tree.resolve().name[-14:]:>16}" for tree, _ in results))
     for label in labels:

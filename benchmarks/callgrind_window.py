@@ -53,15 +53,17 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from _callgrind import DESC, TOTALS, control  # a sibling module: see its docstring
+from _callgrind import (  # a sibling module: see its docstring
+    control,
+    dump_counts,
+    run_under_callgrind,
+)
 
 STAGES = (
     "window",
@@ -89,8 +91,6 @@ LATE_TIMERS = (
     ("designer.ui.canvas.view.DesignView", "_apply_detail"),
     ("designer.ui.panels.overview.OverviewPanel", "_render_when_idle"),
 )
-#: A dump's file of thread 1 (the UI thread): ``cg.out.PID.N-01``.
-UI_THREAD_DUMP = re.compile(r"^cg\.out\.\d+\.\d+-01$")
 
 __all__ = ["LATE", "STAGES", "UI_STAGES", "main", "measure", "ui_thread_counts"]
 
@@ -219,38 +219,25 @@ def _child(path: Path, skip_load: bool) -> None:
 # -- the parent ---------------------------------------------------------------------------------
 
 
-def _env(tree: Path, home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    env.setdefault("PYTHONHASHSEED", "0")
-    env.update(
-        {
-            "HOME": str(home),  # fresh settings: no recovery offer, no restored state
-            "XDG_CONFIG_HOME": str(home / "config"),
-            "XDG_DATA_HOME": str(home / "data"),
-            "XDG_STATE_HOME": str(home / "state"),
-            "XDG_CACHE_HOME": str(home / "cache"),
-            "DR_DESIGNER_LOG_DIR": str(home / "logs"),
-            "BENCH_SCALE_TREE": str(tree),  # bench_scale puts it first on sys.path
-            "PYTHONPATH": os.pathsep.join([str(tree), env.get("PYTHONPATH", "")]),
-        }
-    )
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # the tree's modules compiled, as installed
-    return env
+def _env(tree: Path, home: Path) -> dict[str, str | None]:
+    """The child's environment over this one's (``None``: removed)."""
+    return {
+        "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        "HOME": str(home),  # fresh settings: no recovery offer, no restored state
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "DR_DESIGNER_LOG_DIR": str(home / "logs"),
+        "BENCH_SCALE_TREE": str(tree),  # bench_scale puts it first on sys.path
+        "PYTHONDONTWRITEBYTECODE": None,  # the tree's modules compiled, as installed
+    }
 
 
 def ui_thread_counts(folder: Path) -> dict[str, int]:
     """The UI thread's instructions by stage from the dumps in ``folder`` (thread 1's
     files only; a stage cut by late timers: its parts summed; ``late_timers`` 0 if none)."""
-    counts: dict[str, int] = {}
-    for dump in folder.glob("cg.out.*"):
-        if not UI_THREAD_DUMP.match(dump.name):
-            continue
-        text = dump.read_text(errors="replace")
-        desc, total = DESC.search(text), TOTALS.search(text)
-        if desc is not None and total is not None and desc.group(1) in (*STAGES, LATE):
-            label = desc.group(1)
-            counts[label] = counts.get(label, 0) + int(total.group(1))
+    counts = dump_counts(folder, (*STAGES, LATE), main_thread_only=True)
     counts.setdefault(LATE, 0)
     return counts
 
@@ -259,34 +246,24 @@ def measure(
     tree: Path, file: Path, python: str, *, skip_load: bool, keep: Path | None
 ) -> dict[str, int]:
     """One tree's child under callgrind: the UI thread's instructions of each stage."""
-    folder = Path(tempfile.mkdtemp(prefix="callgrind-window-"))
-    home = folder / "home"
-    command = [
-        "valgrind",
-        "--tool=callgrind",
-        "--instr-atstart=no",
-        "--separate-threads=yes",
-        f"--callgrind-out-file={folder}/cg.out.%p",
-        python,
-        str(Path(__file__).resolve()),
-        "--child",
-        "--file",
-        str(file),
-        *(["--skip-load"] if skip_load else []),
-    ]
-    done = subprocess.run(
-        command, env=_env(tree, home), capture_output=True, text=True, cwd=tree, check=False
-    )
-    if done.returncode != 0 or "FIRST-FRAME" not in done.stdout:
-        sys.stderr.write(done.stderr[-4000:])
-        raise SystemExit(f"the child under valgrind failed for {tree} (rc {done.returncode})")
-    counts = ui_thread_counts(folder)
-    if keep is not None:
-        target = keep / tree.name
-        target.mkdir(parents=True, exist_ok=True)
-        for dump in folder.glob("cg.out.*"):
-            shutil.copy(dump, target / dump.name)
-    shutil.rmtree(folder, ignore_errors=True)
+    home = Path(tempfile.mkdtemp(prefix="callgrind-window-home-"))
+    try:
+        counts, out = run_under_callgrind(
+            tree,
+            str(Path(__file__).resolve()),
+            ["--file", str(file), *(["--skip-load"] if skip_load else [])],
+            (*STAGES, LATE),
+            python=python,
+            prefix="callgrind-window-",
+            env=_env(tree, home),
+            keep=keep,
+            separate_threads=True,
+        )
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    if "FIRST-FRAME" not in out:
+        raise SystemExit(f"the child under valgrind did not reach the first frame for {tree}")
+    counts.setdefault(LATE, 0)
     missing = [s for s in STAGES if s not in counts]
     if missing:
         raise SystemExit(f"no dump for {missing} from {tree}: is callgrind_control working?")
