@@ -7,15 +7,29 @@ loader's duplicate-key guard (:func:`designer.persistence.file_format._fast_desi
 then counts the file's keys two ways, ~90 ms at 100k: the quoted colons of its bytes
 (:func:`quoted_colons`) and the keys the validated models hold (``_keys_in``). None of
 that needs the window, so the command starts a child process (:func:`start`, before
-PySide6 is imported) that reads the same file and answers through a pipe, in two
-lines:
+PySide6 is imported) that reads the same file and answers through a pipe, in up to
+three lines:
 
 1. the SHA-256 of the bytes it read and their :func:`quoted_colons` (or ``-`` for
    None), ~0.1 s after its start;
 2. ``unique`` if ``json.loads`` read every JSON object of those bytes without a key
    given twice (the full path's own test, its ``object_pairs_hook`` comparing each
    object's pairs with the dict they make: ``repeated`` if one was), or ``unknown``
-   (the bytes are not JSON it reads: the loader decides), ~0.5 s after its start.
+   (the bytes are not JSON it reads: the loader decides), ~0.5 s after its start;
+3. after ``unique`` only: ``whole`` if the design in those objects breaks none of the
+   structural invariants the loader's structure check verifies
+   (:func:`designer.domain.structure.checked_columns`: ids and names unique, every
+   reference naming an element of a kind it may name, the relation invariants, the
+   layout's keys), ``broken`` if it breaks one, ``unknown`` if the objects or the
+   plan are not of the shape it knows. Where each kind's references stand and which
+   invariants it has, the child is told through its standard input once the
+   loader's process has the domain's models (:meth:`ByteCheck.tell`, the plan of
+   :func:`designer.domain.structure.child_plan`): the models stay the one source.
+   The loader of a file of the current version (validated from those very objects:
+   :func:`designer.persistence.file_format._fast_design`) then reads only the
+   columns the Document and the canvas take, none of the verdicts (~40 % of the
+   check); any other answer, or none by then, and it checks in full, its messages
+   its own.
 
 The child runs in the lowest scheduling class (:func:`_yield_to_the_window`): on the
 machine's idle core at full speed, never in the window's way where every core is busy
@@ -35,15 +49,19 @@ FILE``): it imports nothing outside the standard library.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import re
 import stat
 import sys
 import threading
-from typing import TYPE_CHECKING, NamedTuple
+from itertools import chain, groupby
+from operator import itemgetter, methodcaller
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     import subprocess
+    from collections.abc import Callable, Iterable
 
 __all__ = [
     "CHILD_FROM_BYTES",
@@ -53,6 +71,7 @@ __all__ = [
     "quoted_colons",
     "start",
     "take",
+    "tell",
 ]
 
 #: Files from this size on get a child (below it, the child's start costs more than the
@@ -98,6 +117,9 @@ class Answer(NamedTuple):
     colons: int | None = None
     #: True once the child has read every object of the bytes with no key given twice.
     unique: bool = False
+    #: True once the child has also found the design in those objects to break no
+    #: structural invariant (:func:`_whole`, told how by :meth:`ByteCheck.tell`).
+    whole: bool = False
 
 
 _NOTHING = Answer()
@@ -123,7 +145,7 @@ class ByteCheck:
             if pipe is not None:  # always: started with stdout=PIPE
                 with pipe:
                     for line in pipe:
-                        if len(self.lines) < 2:
+                        if len(self.lines) < 3:
                             self.lines.append(line.decode("ascii", "replace").strip())
         except (OSError, ValueError):  # the pipe failed: no more lines
             pass
@@ -132,7 +154,7 @@ class ByteCheck:
 
     def answer(self, digest: str) -> Answer:
         """What the child said of bytes whose SHA-256 is ``digest`` (hex), so far."""
-        lines = self.lines[:2]  # a copy: the reader may append meanwhile
+        lines = self.lines[:3]  # a copy: the reader may append meanwhile
         if not lines:
             return _NOTHING
         first = lines[0].split(" ")
@@ -145,7 +167,22 @@ class ByteCheck:
             colons = int(said)
         else:
             return _NOTHING
-        return Answer(True, colons, len(lines) > 1 and lines[1] == "unique")
+        unique = len(lines) > 1 and lines[1] == "unique"
+        return Answer(True, colons, unique, unique and len(lines) > 2 and lines[2] == "whole")
+
+    def tell(self, plan: bytes | None) -> None:
+        """Give the child the plan of the structure check (once; None: there is none,
+        the child vouches for nothing). A child that has ended changes nothing."""
+        pipe = self.process.stdin
+        if pipe is None or pipe.closed:
+            return
+        try:
+            if plan is not None:
+                pipe.write(plan)
+            pipe.close()
+        except (OSError, ValueError):  # the child has gone: it says nothing more
+            with contextlib.suppress(OSError, ValueError):
+                pipe.close()
 
     def close(self) -> None:
         """End the child if it still runs. Not waited for: its reader reaps it once it
@@ -153,6 +190,7 @@ class ByteCheck:
         0.36 s to end after the kill, which a wait here added to the window's opening).
         """
         self.process.kill()  # nothing if it has ended (subprocess checks)
+        self.tell(None)  # its stdin closed (a broken pipe: nothing)
 
     def ended(self, timeout: float) -> bool:
         """Whether the child has ended and been reaped within ``timeout`` seconds."""
@@ -197,7 +235,7 @@ def start(path: str | os.PathLike[str]) -> None:
     try:
         process = subprocess.Popen(
             command,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
@@ -214,6 +252,14 @@ def take() -> ByteCheck | None:
     return _STARTED.pop() if _STARTED else None
 
 
+def tell(plan: Callable[[], bytes | None]) -> None:
+    """Give the child started last the plan of the structure check
+    (:meth:`ByteCheck.tell`; ``plan`` makes it); nothing if none is started (the plan
+    is not made)."""
+    for check in _STARTED:
+        check.tell(plan())
+
+
 def forget() -> None:
     """End and reap any child no load took (the window opened something else)."""
     while _STARTED:
@@ -221,12 +267,13 @@ def forget() -> None:
 
 
 # -- the child -----------------------------------------------------------------------------
-def _no_key_twice(pairs: list[tuple[str, object]]) -> int:
-    """``object_pairs_hook``: refuses an object naming a key twice; keeps nothing (no
-    tree of the file is built: the child answers a yes or a no)."""
-    if len(dict(pairs)) != len(pairs):
+def _no_key_twice(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """``object_pairs_hook``: refuses an object naming a key twice; the object's dict
+    (the structure is checked on them after)."""
+    made = dict(pairs)
+    if len(made) != len(pairs):
         raise _Repeated
-    return 0
+    return made
 
 
 class _Repeated(Exception):
@@ -247,9 +294,10 @@ def _read(path: str) -> bytes:
         os.close(fd)
 
 
-def _child(path: str, out: object) -> int:
-    """The child's work (:mod:`the module's docstring <designer.bytecheck>`): its two
-    lines written to ``out`` (a binary stream)."""
+def _child(path: str, out: object, plan: object) -> int:
+    """The child's work (:mod:`the module's docstring <designer.bytecheck>`): its
+    lines written to ``out`` (a binary stream); the plan of the structure check is
+    the line read of ``plan`` (a binary stream) once the bytes are read as JSON."""
     import hashlib
     import json
 
@@ -262,8 +310,10 @@ def _child(path: str, out: object) -> int:
     flush = out.flush  # type: ignore[attr-defined]
     write(f"{digest} {'-' if colons is None else colons}\n".encode("ascii"))
     flush()
+    data: object = None
+    gc.disable()  # a tree of JSON objects, no cycle among them: nothing to collect
     try:
-        json.loads(raw.decode("utf-8"), object_pairs_hook=_no_key_twice)
+        data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_key_twice)
         verdict = "unique"
     except _Repeated:
         verdict = "repeated"
@@ -271,7 +321,142 @@ def _child(path: str, out: object) -> int:
         verdict = "unknown"
     write(f"{verdict}\n".encode("ascii"))
     flush()
+    if verdict != "unique":
+        return 0
+    del raw
+    said = plan.readline()  # type: ignore[attr-defined]
+    try:
+        whole = _whole(data, json.loads(said)) if said.strip() else None
+    except Exception:  # a file or a plan of another shape: the loader checks itself
+        whole = None
+    write({True: b"whole\n", False: b"broken\n", None: b"unknown\n"}[whole])
+    flush()
     return 0
+
+
+def _whole(data: object, plan: dict[str, Any]) -> bool:
+    """Whether the design file's JSON objects (``data``) break no structural invariant
+    that :func:`designer.domain.structure.checked_columns` checks on its models, told
+    where each kind's references stand and which relation invariants it has by
+    ``plan`` (:func:`designer.domain.structure.child_plan`). Read a column at a time
+    (``map`` of a getter: no Python call per element). Raises on objects of another
+    shape (the loader's validation refuses them)."""
+    design = data["design"]  # type: ignore[index]
+    elements = design.get("elements", [])
+    layout = design.get("layout", {})
+    ids = list(map(_ID, elements))
+    kinds = list(map(_KIND, elements))
+    count = len(ids)
+    by_id = dict(zip(ids, elements, strict=True))
+    if len(by_id) != count:
+        return False  # an id given twice
+    names = list(map(_NAME, elements))
+    if len(set(names)) != count and len(set(zip(kinds, names, strict=True))) != count:
+        return False  # a name given twice within a kind
+    if not by_id.keys() >= layout.keys():
+        return False  # a layout entry for no element
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for kind, run in groupby(zip(kinds, elements, strict=True), _FIRST):  # runs of one kind
+        groups.setdefault(kind, []).extend(map(_SECOND, run))
+    named: dict[tuple[str, ...], set[str]] = {}
+    refs_of, invariants_of = plan["refs"], plan["invariants"]
+    for kind, group in groups.items():
+        for path, ok in refs_of[kind]:
+            allowed = named.get(tuple(ok))
+            if allowed is None:
+                allowed = named[tuple(ok)] = set()
+                for other in ok:
+                    allowed.update(map(_ID, groups.get(other, ())))
+            if not allowed.issuperset(_targets(group, path)):
+                return False  # a reference to no element, or to one of another kind
+        for name in invariants_of[kind]:
+            if not INVARIANTS[name](group, by_id):
+                return False
+    return True
+
+
+def _targets(group: list[dict[str, Any]], path: list[str]) -> set[object]:
+    """The ids at ``path`` in the objects of ``group`` ("*": each item of a list; None,
+    an empty list or a key left out: nothing, as a field's empty default names nothing)."""
+    values: Iterable[Any] = group
+    for step in path:
+        if step == "*":
+            values = chain.from_iterable(filter(None, values))
+        else:
+            values = map(methodcaller("get", step), filter(None, values))
+    found = set(values)
+    found.discard(None)
+    return found
+
+
+def _host_in_its_clusters_site(hosts: list[dict[str, Any]], by_id: dict[str, Any]) -> bool:
+    """:data:`designer.domain.invariants.host_in_its_clusters_site` of every host."""
+    for host in hosts:
+        cluster_id = host.get("cluster")
+        cluster = by_id.get(cluster_id) if cluster_id else None
+        if (
+            cluster is not None
+            and cluster["kind"] == "vsphere_cluster"
+            and cluster.get("site") != host.get("site")
+        ):
+            return False
+    return True
+
+
+def _mirror_between_two_arrays(mirrors: list[dict[str, Any]], by_id: dict[str, Any]) -> bool:
+    """:data:`designer.domain.invariants.mirror_between_two_arrays` of every mirror."""
+    for mirror in mirrors:
+        source = by_id.get(mirror.get("source_lun"))  # type: ignore[arg-type]
+        target = by_id.get(mirror.get("target_lun"))  # type: ignore[arg-type]
+        if (
+            source is not None
+            and target is not None
+            and source["kind"] == "lun"
+            and target["kind"] == "lun"
+            and source.get("array") == target.get("array")
+        ):
+            return False
+    return True
+
+
+def _copies_on_dag_members(dbs: list[dict[str, Any]], by_id: dict[str, Any]) -> bool:
+    """:data:`designer.domain.invariants.copies_on_dag_members` of every database (a run
+    of databases of one DAG at a time: their copies' members tested at once)."""
+    members_of: dict[str, frozenset[object] | None] = {}
+    for dag_id, run in groupby(dbs, _DAG):
+        if not dag_id:
+            continue
+        members = members_of.get(dag_id, _UNSEEN)
+        if members is _UNSEEN:
+            dag = by_id.get(dag_id)
+            members = members_of[dag_id] = (
+                frozenset(dag.get("members") or ())
+                if dag is not None and dag["kind"] == "dag"
+                else None
+            )
+        if members is not None and not members.issuperset(
+            map(_MEMBER, chain.from_iterable(filter(None, map(_COPIES, run))))
+        ):
+            return False
+    return True
+
+
+_ID, _KIND, _NAME = itemgetter("id"), itemgetter("kind"), itemgetter("name")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_DAG, _COPIES, _MEMBER = (
+    methodcaller("get", "dag"),
+    methodcaller("get", "copies"),
+    methodcaller("get", "member"),
+)
+_UNSEEN: Any = object()
+
+#: The relation invariants the child checks, by the name the plan gives
+#: (:data:`designer.domain.structure.CHILD_INVARIANTS`).
+INVARIANTS = {
+    "host_in_its_clusters_site": _host_in_its_clusters_site,
+    "mirror_between_two_arrays": _mirror_between_two_arrays,
+    "copies_on_dag_members": _copies_on_dag_members,
+}
 
 
 def _yield_to_the_window() -> None:
@@ -290,7 +475,7 @@ def _yield_to_the_window() -> None:
 if __name__ == "__main__":
     try:
         _yield_to_the_window()
-        code = _child(sys.argv[1], sys.stdout.buffer)
+        code = _child(sys.argv[1], sys.stdout.buffer, sys.stdin.buffer)
     except Exception:  # any failure: the parent counts itself (nothing said)
         code = 1
     sys.stdout.flush()

@@ -26,6 +26,7 @@ __all__ = [
     "holds_one_reference",
     "iter_refs",
     "ref_kinds",
+    "ref_paths",
     "ref_targets",
     "remap_refs",
     "targets_columns",
@@ -438,6 +439,74 @@ def _column_reader(
         return map(read_inner, chain.from_iterable(filter(None, map(read, group))))
 
     return inner_kinds, nested
+
+
+#: A reference's place in an element's JSON object: the keys from the element to it, "*"
+#: for each item of a list (``("copies", "*", "member")``), and the kinds it may name.
+RefPath = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def ref_paths(cls: type[BaseModel]) -> list[RefPath] | None:
+    """Where the references of ``cls``'s elements stand in their JSON objects, as
+    :func:`targets_plan`'s walkers find them in the models: (the keys to each, "*" for
+    a list's items; the kinds it may name). A key the object leaves out is the field's
+    default, which names nothing (None, an empty list). None if a reference stands
+    where a path cannot say it the same (a union of shapes, a field whose JSON key is
+    not its name, a default that is not empty, a model with a field validator or a
+    model validator run before its fields': one may change a value the JSON gave):
+    then no path may stand for the models.
+
+    Examples
+    --------
+    >>> from designer.domain.elements import MailboxDatabase
+    >>> ref_paths(MailboxDatabase)
+    [(('dag',), ('dag',)), (('copies', '*', 'member'), ('vm',)), (('user_site',), ('site',))]
+    """
+    out: list[RefPath] = []
+    return out if _model_paths(cls, (), out) else None
+
+
+def _model_paths(cls: type[BaseModel], prefix: tuple[str, ...], out: list[RefPath]) -> bool:
+    decorators = cls.__pydantic_decorators__
+    if decorators.field_validators or any(
+        found.info.mode != "after" for found in decorators.model_validators.values()
+    ):
+        return False  # a validator may make the model say other than its JSON object
+    for name, annotation in _ref_fields(cls):
+        field = cls.model_fields[name]
+        if field.alias not in (None, name) or field.validation_alias not in (None, name):
+            return False
+        if not field.is_required():
+            factory = field.default_factory
+            empty = field.default is None if factory is None else factory in (list, tuple)
+            if not empty:
+                return False
+        if not _annotation_paths(annotation, (*prefix, name), out):
+            return False
+    return True
+
+
+def _annotation_paths(annotation: Any, prefix: tuple[str, ...], out: list[RefPath]) -> bool:
+    ref = _ref_of(annotation)
+    if ref is not None:
+        out.append((prefix, ref.kinds))
+        return True
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _annotation_paths(get_args(annotation)[0], prefix, out)
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return _annotation_paths(args[0], prefix, out)
+        return not any(_contains_ref(a) for a in args)
+    if origin is list or origin is tuple:
+        args = list(get_args(annotation))
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            return not any(_contains_ref(a) for a in args)
+        return _annotation_paths(args[0], (*prefix, "*"), out)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _model_paths(annotation, prefix, out)
+    return not _contains_ref(annotation)
 
 
 def ref_targets(element: BaseModel) -> list[tuple[str, tuple[str, ...]]]:

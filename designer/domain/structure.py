@@ -12,17 +12,25 @@ from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
+from designer.domain import invariants as inv
 from designer.domain.design import Design
-from designer.domain.elements import ElementBase
+from designer.domain.elements import ELEMENT_CLASSES, ElementBase
 from designer.domain.errors import StructuralError
 from designer.domain.invariants import Invariant, Lookup
 from designer.domain.kinds import KINDS
-from designer.domain.refs import TargetWalker, iter_refs, targets_columns, targets_plan
+from designer.domain.refs import (
+    TargetWalker,
+    iter_refs,
+    ref_paths,
+    targets_columns,
+    targets_plan,
+)
 
 __all__ = [
     "Columns",
     "check_structure",
     "checked_columns",
+    "child_plan",
     "invariant_breaks",
     "keep_columns",
     "relation_errors",
@@ -68,12 +76,23 @@ def structural_errors(design: Design) -> list[StructuralError]:
     return checked_columns(design)[0]
 
 
-def checked_columns(design: Design) -> tuple[list[StructuralError], Columns | None]:
-    """:func:`structural_errors`, and the columns it read when there is none."""
+def checked_columns(
+    design: Design, *, vouched: bool = False
+) -> tuple[list[StructuralError], Columns | None]:
+    """:func:`structural_errors`, and the columns it read when there is none.
+
+    ``vouched``: the loader's word that ``design`` breaks no invariant, read from the
+    very JSON objects it was validated from (the byte-check child's answer for a file
+    of the current version, every key given once: :func:`child_plan`). Then only the
+    columns are read, none of the verdicts (names, the layout's keys, the references'
+    kinds, the relation invariants); a design whose columns cannot be read so (an id
+    given twice) is checked in full."""
     # The loader runs this over every element of the design it opens: a whole design
     # is checked a column at a time first (:func:`_whole_columns`); only a design that
     # breaks something is walked element by element, its paths and names spelt.
-    whole = _whole_columns(design)
+    whole = _whole_columns(design, vouched=vouched)
+    if whole is None and vouched:
+        whole = _whole_columns(design)
     if whole is not None:
         return [], whole
     elements = design.elements
@@ -141,9 +160,67 @@ def checked_columns(design: Design) -> tuple[list[StructuralError], Columns | No
     return errors, None
 
 
-def _whole_columns(design: Design) -> Columns | None:
+#: The relation invariants the byte-check child checks on a file's JSON objects, by the
+#: name it knows each by (:data:`designer.bytecheck.INVARIANTS`).
+CHILD_INVARIANTS: tuple[tuple[Invariant, str], ...] = (
+    (inv.host_in_its_clusters_site, "host_in_its_clusters_site"),
+    (inv.mirror_between_two_arrays, "mirror_between_two_arrays"),
+    (inv.copies_on_dag_members, "copies_on_dag_members"),
+)
+#: :func:`child_plan`'s text, made once (empty: there is none).
+_CHILD_PLAN: list[bytes | None] = []
+
+
+def child_plan() -> bytes | None:
+    """What the byte-check child (:mod:`designer.bytecheck`) needs to check a design
+    file's structure on the JSON objects it parsed, as this check does on the models:
+    per kind, where its references stand (:func:`designer.domain.refs.ref_paths`) and
+    the names of its relation invariants; one line of JSON. None when some kind cannot
+    be told so (a reference a path cannot place, an invariant the child does not know,
+    an element's id, kind or name not a required field under its own name): then the
+    child vouches for nothing and the loader checks in full.
+
+    The models of a file of the current version are its JSON objects validated: no
+    field of theirs is renamed, coerced (a JSON string stays the same string) or
+    filled by a default other than "nothing" (:func:`ref_paths` refuses one), so what
+    holds of the objects holds of the models (tests/persistence/test_child_structure.py).
+    """
+    if _CHILD_PLAN:
+        return _CHILD_PLAN[0]
+    _CHILD_PLAN.append(_child_plan())
+    return _CHILD_PLAN[0]
+
+
+def _child_plan() -> bytes | None:
+    import json
+
+    known = {id(invariant): name for invariant, name in CHILD_INVARIANTS}
+    refs: dict[str, list[list[Any]]] = {}
+    invariants: dict[str, list[str]] = {}
+    for kind, cls in ELEMENT_CLASSES.items():
+        for name in ("id", "kind", "name"):
+            field = cls.model_fields[name]
+            if field.alias not in (None, name) or field.validation_alias not in (None, name):
+                return None
+            if name != "kind" and not field.is_required():
+                return None
+        paths = ref_paths(cls)
+        info = KINDS.get(kind)
+        if paths is None or info is None:
+            return None
+        refs[kind] = [[list(path), list(ok)] for path, ok in paths]
+        names = [known.get(id(invariant)) for invariant in info.spec.invariants]
+        if None in names:
+            return None
+        invariants[kind] = [n for n in names if n is not None]
+    text = json.dumps({"refs": refs, "invariants": invariants}, separators=(",", ":"))
+    return text.encode("ascii") + b"\n"
+
+
+def _whole_columns(design: Design, *, vouched: bool = False) -> Columns | None:
     """The columns of ``design`` if it breaks no invariant, else None (the element walk
-    of :func:`checked_columns` then says what breaks).
+    of :func:`checked_columns` then says what breaks). ``vouched``: the verdicts are
+    the loader's (see :func:`checked_columns`): only the columns are read.
 
     Each element class's references are read a column at a time (one field of all the
     class's elements, in C: :func:`designer.domain.refs.targets_columns`) and tested
@@ -161,13 +238,14 @@ def _whole_columns(design: Design) -> Columns | None:
     if len(by_id) != count:
         return None
     kinds = list(map(_KIND_FIELD, fields))
-    names = list(map(_NAME_FIELD, fields))
-    # Names distinct across kinds are distinct within each: the pairs only if not (a
-    # set of 100,000 names costs a quarter of a set of as many (kind, name) tuples).
-    if len(set(names)) != count and len(set(zip(kinds, names, strict=True))) != count:
-        return None
-    if not _all_in(design.layout, by_id):
-        return None
+    if not vouched:
+        names = list(map(_NAME_FIELD, fields))
+        # Names distinct across kinds are distinct within each: the pairs only if not (a
+        # set of 100,000 names costs a quarter of a set of as many (kind, name) tuples).
+        if len(set(names)) != count and len(set(zip(kinds, names, strict=True))) != count:
+            return None
+        if not _all_in(design.layout, by_id):
+            return None
     # The elements by class, a run of one class at a time (a design's elements mostly
     # come in runs: a generated 100,000-element design has ~20), with their fields and
     # ids (the same runs of the columns read above).
@@ -223,11 +301,16 @@ def _whole_columns(design: Design) -> Columns | None:
         for (name, _, walk), (_, column) in zip(refs, targets_columns(cls), strict=True):
             if column is not None:
                 ok, read = column
+                plain = isinstance(read, partial) and read.func is map  # one value each
+                if vouched and not plain:
+                    continue  # read only for its verdict
                 values = targets[name] = list(read(group_fields))
-                if isinstance(read, partial) and read.func is map:  # one value each
+                if plain:
                     kept[group[0].kind, name] = values
-                if not may_name(ok).issuperset(values):
+                if not vouched and not may_name(ok).issuperset(values):
                     return None
+                continue
+            if vouched:
                 continue
             pairs: list[tuple[str, tuple[str, ...]]] = []
             for value in map(itemgetter(name), group_fields):
@@ -235,7 +318,7 @@ def _whole_columns(design: Design) -> Columns | None:
                     walk(value, pairs)
             if not all(target in may_name(ok) for target, ok in set(pairs)):
                 return None
-        for invariant in invariants:
+        for invariant in () if vouched else invariants:
             if invariant.holds_read is not None and all(
                 map(targets.__contains__, invariant.targets)
             ):

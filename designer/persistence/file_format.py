@@ -24,7 +24,7 @@ from designer.collector import collector_paused
 from designer.domain.design import Design
 from designer.domain.elements import ELEMENT_CLASSES
 from designer.domain.modelconfig import model_options
-from designer.domain.structure import checked_columns, keep_columns
+from designer.domain.structure import checked_columns, child_plan, keep_columns
 from designer.persistence.errors import LoadError
 from designer.persistence.migrations import CURRENT_SCHEMA_VERSION, FORMAT, migrate
 from designer.persistence.schema_cache import validator
@@ -165,6 +165,7 @@ def load_with_stamp(path: str | os.PathLike[str]) -> tuple[Design, FileStamp]:
         raw, stamp = ahead
         return _load_counted(raw, where, lambda: stamp.digest), stamp
     bytecheck.start(path)
+    bytecheck.tell(child_plan)
     try:
         raw, st = _read_design_bytes(path, where)
     except BaseException:
@@ -199,6 +200,7 @@ def _load_counted(raw: bytes, where: str, digest: Callable[[], str | None]) -> D
     check = bytecheck.take()
     if check is None:
         return loads(raw, where=where)
+    check.tell(child_plan())  # (told already if it was started here or read ahead)
     try:
         with _gc_paused():
             return _loads(raw, where=where, counted=_Counted(check, digest))
@@ -241,6 +243,7 @@ def read_ahead(path: str | os.PathLike[str]) -> None:
     _AHEAD[:] = [ahead]
     threading.Thread(target=ahead.run, name="design read-ahead", daemon=True).start()
     bytecheck.start(path)  # a big file's keys counted by a child (started once)
+    bytecheck.tell(child_plan)  # and its structure checked
 
 
 def forget_read_ahead() -> None:
@@ -338,9 +341,12 @@ def loads(raw: bytes | str, *, where: str = "<memory>") -> Design:
 
 def _loads(raw: bytes | str, *, where: str, counted: _Counted | None = None) -> Design:
     if isinstance(raw, bytes) and len(raw) <= MAX_FILE_BYTES:
-        design = _fast_design(raw, counted)
-        if design is not None:
-            return _checked(design, where)
+        fast = _fast_envelope(raw, counted)
+        if fast is not None:
+            design, said = fast
+            # The child's "whole" is about the JSON objects this design was validated
+            # from, every key given once ("unique"): the models hold what they held.
+            return _checked(design, where, vouched=said.whole)
     return _full_loads(raw, where=where)
 
 
@@ -413,6 +419,14 @@ class _Counted(NamedTuple):
 
 
 def _fast_design(raw: bytes, counted: _Counted | None = None) -> Design | None:
+    """The design of :func:`_fast_envelope` (None: the full path must decide)."""
+    fast = _fast_envelope(raw, counted)
+    return None if fast is None else fast[0]
+
+
+def _fast_envelope(
+    raw: bytes, counted: _Counted | None = None
+) -> tuple[Design, bytecheck.Answer] | None:
     """The design in ``raw`` if it is a well-formed file of the current version, read by
     pydantic-core straight from the bytes; None when the full path must decide.
 
@@ -436,7 +450,8 @@ def _fast_design(raw: bytes, counted: _Counted | None = None) -> Design | None:
     of a big file, :mod:`designer.bytecheck`), taken if it has given them by now: that
     ``json.loads`` read every object of the bytes without a key given twice (then
     neither count is needed), else their quoted colons; what it has not said is
-    counted here.
+    counted here. Returned with the design: whether it also said the structure whole
+    (:attr:`designer.bytecheck.Answer.whole`, only with ``unique``).
     """
     if raw.startswith(_BOM):
         raw = raw[len(_BOM) :]
@@ -446,11 +461,11 @@ def _fast_design(raw: bytes, counted: _Counted | None = None) -> Design | None:
         return None
     said = counted.answer() if counted is not None else bytecheck.Answer()
     if said.unique:
-        return envelope.design
+        return envelope.design, said
     colons = said.colons if said.counted else _quoted_colons(raw)
     if colons != _keys_in(envelope):
         return None
-    return envelope.design
+    return envelope.design, said
 
 
 #: Per model class: its fields whose values may hold JSON objects (models, dicts).
@@ -605,11 +620,13 @@ def design_from_data(data: Any, *, where: str = "<memory>") -> Design:
     return _checked(design, where)
 
 
-def _checked(design: Design, where: str) -> Design:
+def _checked(design: Design, where: str, *, vouched: bool = False) -> Design:
     """``design`` if it holds the structural invariants, else the first break's error.
     The columns the check read are kept for the Document that opens the design next
-    (its index starts from them: :func:`designer.domain.structure.take_columns`)."""
-    errors, columns = checked_columns(design)
+    (its index starts from them: :func:`designer.domain.structure.take_columns`).
+    ``vouched``: the byte-check child found the structure whole (only the columns are
+    read: :func:`designer.domain.structure.checked_columns`)."""
+    errors, columns = checked_columns(design, vouched=vouched)
     if errors:
         first = errors[0]
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""

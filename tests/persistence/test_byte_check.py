@@ -19,6 +19,7 @@ import pytest
 from design_reads import count_guard
 
 from designer import bytecheck
+from designer.domain.structure import child_plan
 from designer.persistence import (
     LoadError,
     file_format,
@@ -55,8 +56,10 @@ def counted_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _answered() -> bytecheck.ByteCheck:
-    """The child started last, once it has said all it will say."""
+    """The child started last, told the structure's plan (as the loader tells it), once
+    it has said all it will say."""
     (check,) = bytecheck._STARTED
+    check.tell(child_plan())
     assert check.ended(60)
     return check
 
@@ -95,9 +98,9 @@ def test_the_child_says_the_digest_the_colons_and_that_no_key_is_twice(sample: P
     raw = sample.read_bytes()
     assert check.process.returncode == 0
     colons = raw.count(b'":')
-    assert check.lines == [f"{_digest(sample)} {colons}", "unique"]
+    assert check.lines == [f"{_digest(sample)} {colons}", "unique", "whole"]
     said = check.answer(_digest(sample))
-    assert said == bytecheck.Answer(True, bytecheck.quoted_colons(raw), True)
+    assert said == bytecheck.Answer(True, bytecheck.quoted_colons(raw), True, True)
     assert check.answer("0" * 64) == bytecheck.Answer()  # other bytes: nothing said
     check.close()
 
@@ -105,21 +108,24 @@ def test_the_child_says_the_digest_the_colons_and_that_no_key_is_twice(sample: P
 @pytest.mark.parametrize(
     ("spoil", "verdict"),
     [
-        (_with_key_twice, "repeated"),
-        (lambda p: p.write_bytes(p.read_bytes()[:-40]), "unknown"),  # cut off: not JSON
-        (lambda p: p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes()), "unique"),
-        (lambda p: p.write_text(p.read_text("utf-8").replace('"notes":', '"notes" :')), "unique"),
+        (_with_key_twice, ["repeated"]),
+        (lambda p: p.write_bytes(p.read_bytes()[:-40]), ["unknown"]),  # cut off: not JSON
+        (lambda p: p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes()), ["unique", "whole"]),
+        (
+            lambda p: p.write_text(p.read_text("utf-8").replace('"notes":', '"notes" :')),
+            ["unique", "whole"],
+        ),
     ],
     ids=["key twice", "truncated", "byte-order mark", "spaced key"],
 )
 def test_the_load_with_the_childs_answer_is_the_load_without_it(
-    sample: Path, spoil: object, verdict: str
+    sample: Path, spoil: object, verdict: list[str]
 ) -> None:
     spoil(sample)  # type: ignore[operator]
     expected = _outcome(sample)
     assert _outcome_with_child(sample) == expected
     bytecheck.start(sample)
-    assert _answered().lines[1:] == [verdict]
+    assert _answered().lines[1:] == verdict
 
 
 def test_the_loader_counts_nothing_once_the_child_has_answered(
@@ -311,6 +317,7 @@ def test_a_load_not_read_ahead_starts_its_own_child(
     def start_and_wait(path: str) -> None:  # an idle core: the answer is there in time
         start(path)
         started.extend(bytecheck._STARTED)
+        bytecheck.tell(child_plan)  # as the load tells it right after
         assert bytecheck._STARTED[0].ended(60)
 
     monkeypatch.setattr(bytecheck, "start", start_and_wait)
@@ -318,7 +325,7 @@ def test_a_load_not_read_ahead_starts_its_own_child(
     assert design == expected and stamp.digest == _digest(sample)
     assert counted_here == []
     (check,) = started
-    assert check.lines[1:] == ["unique"] and bytecheck._STARTED == []
+    assert check.lines[1:] == ["unique", "whole"] and bytecheck._STARTED == []
     # A file that cannot be read: the child started for it is ended too.
     monkeypatch.setattr(bytecheck, "start", start)
 

@@ -339,13 +339,14 @@ def _child_agrees(raw: bytes) -> str:
     import io
 
     from designer import bytecheck
+    from designer.domain.structure import child_plan
     from designer.persistence.file_format import _Counted
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "design.json"
         path.write_bytes(raw)
         out = io.BytesIO()
-        bytecheck._child(str(path), out)
+        bytecheck._child(str(path), out, io.BytesIO(child_plan() or b""))
     said = object.__new__(bytecheck.ByteCheck)
     said.lines = out.getvalue().decode("ascii").splitlines()
     digest = hashlib.sha256(raw).hexdigest()

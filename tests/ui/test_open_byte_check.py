@@ -1,9 +1,10 @@
 """``dr-designer gui FILE`` of a big file starts a child process counting its keys
 (``designer.bytecheck``) before the window's modules are imported (File > Open: its
 load starts it); the open's load takes its answer (the loader then counts nothing
-itself), ends and reaps it; a bad file keeps its message; no child is left once the
-window has opened, nor after File > Quit (the loader's side:
-tests/persistence/test_byte_check.py)."""
+itself, and checks only the columns of a structure the child found whole), ends and
+reaps it; a bad file keeps its message; no child is left once the window has opened,
+nor after File > Quit (the loader's side: tests/persistence/test_byte_check.py,
+tests/persistence/test_child_structure.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from gui_door import user_folders
 from PySide6.QtWidgets import QFileDialog
 
 from designer import bytecheck
-from designer.persistence import load
+from designer.domain.structure import child_plan
+from designer.persistence import LoadError, file_format, load
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = sorted((ROOT / "sample_designs").glob("*.json"))[0]
@@ -49,6 +51,7 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[bytecheck.ByteCheck]:
         for check in bytecheck._STARTED:
             if check not in checks:
                 checks.append(check)
+                check.tell(child_plan())  # as the read-ahead or the load tells it
                 assert check.ended(60)
 
     monkeypatch.setattr(bytecheck, "start", start_and_wait)
@@ -61,18 +64,44 @@ def counted_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return count_guard(monkeypatch)
 
 
+@pytest.fixture
+def checks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """The loader's structure checks from now on: whether each was vouched for (the
+    columns only) or in full."""
+    made: list[bool] = []
+    real = file_format.checked_columns
+
+    def checked(design: Any, *, vouched: bool = False) -> Any:
+        made.append(vouched)
+        return real(design, vouched=vouched)
+
+    monkeypatch.setattr(file_format, "checked_columns", checked)
+    return made
+
+
 def test_the_door_takes_the_childs_answer(
-    launch: Any, tmp_path: Path, started: list[bytecheck.ByteCheck], counted_here: list[str]
+    launch: Any,
+    tmp_path: Path,
+    started: list[bytecheck.ByteCheck],
+    counted_here: list[str],
+    checks: list[bool],
 ) -> None:
     big = _big(tmp_path)
     expected = load(SAMPLE)
+    small = launch(SAMPLE).view.design_scene  # no child: the structure checked in full
+    drawn = set(small.nodes) | set(small.edges)
     counted_here.clear()
+    checks.clear()
     window = launch(big)
     assert window.session.path == big.resolve()
     assert window.session.design == expected
     (check,) = started  # one child: the open's read-ahead kept the door's
-    assert check.lines[1:] == ["unique"]
+    assert check.lines[1:] == ["unique", "whole"]
     assert counted_here == []  # its answer taken: the loader counted nothing
+    assert checks == [True]  # and checked only the columns
+    # What the user sees: the canvas draws what it draws of the sample without a child.
+    scene = window.view.design_scene
+    assert set(scene.nodes) | set(scene.edges) == drawn and drawn
     assert check.ended(10) and check.process.returncode == 0  # reaped
     assert bytecheck._STARTED == []
 
@@ -94,6 +123,28 @@ def test_a_big_file_with_a_key_twice_through_the_door_keeps_its_message(
     assert check.lines[1:] == ["repeated"]
     assert check.ended(10)
     assert bytecheck._STARTED == []
+
+
+def test_a_big_file_with_a_dangling_reference_through_the_door_keeps_its_message(
+    launch: Any,
+    tmp_path: Path,
+    started: list[bytecheck.ByteCheck],
+    no_modal_dialogs: list[tuple[str, str]],
+    checks: list[bool],
+) -> None:
+    """The child finds the structure broken: the loader checks in full, its message."""
+    big = _big(tmp_path)
+    text = big.read_text(encoding="utf-8")
+    big.write_text(text.replace('"site": "', '"site": "gone-', 1), encoding="utf-8")
+    with pytest.raises(LoadError) as refused:
+        load(big)
+    checks.clear()
+    window = launch(big)
+    assert any(str(refused.value) in text for _, text in no_modal_dialogs)
+    assert window.session.path != big.resolve()
+    (check,) = started
+    assert check.lines[1:] == ["unique", "broken"]
+    assert checks[:1] == [False]
 
 
 def test_the_door_starts_the_child_before_it_imports_the_window(tmp_path: Path) -> None:
@@ -172,6 +223,6 @@ def test_file_open_of_a_big_file_takes_its_childs_answer(
     assert window.session.path == big.resolve()
     assert window.session.design == expected
     (check,) = started
-    assert check.lines[1:] == ["unique"]
+    assert check.lines[1:] == ["unique", "whole"]
     assert counted_here == []
     assert check.ended(10) and bytecheck._STARTED == []
