@@ -55,7 +55,7 @@ import re
 import stat
 import sys
 import threading
-from itertools import chain, groupby
+from itertools import chain, groupby, repeat
 from operator import itemgetter, methodcaller
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -382,8 +382,8 @@ def _targets(group: list[dict[str, Any]], path: list[str]) -> set[object]:
     for step in path:
         if step == "*":
             values = chain.from_iterable(filter(None, values))
-        else:
-            values = map(methodcaller("get", step), filter(None, values))
+        else:  # dict.get with the key: no bound method made per object
+            values = map(dict.get, filter(None, values), repeat(step))
     found = set(values)
     found.discard(None)
     return found
@@ -435,7 +435,7 @@ def _copies_on_dag_members(dbs: list[dict[str, Any]], by_id: dict[str, Any]) -> 
                 else None
             )
         if members is not None and not members.issuperset(
-            map(_MEMBER, chain.from_iterable(filter(None, map(_COPIES, run))))
+            _targets(list(run), ["copies", "*", "member"])
         ):
             return False
     return True
@@ -443,11 +443,7 @@ def _copies_on_dag_members(dbs: list[dict[str, Any]], by_id: dict[str, Any]) -> 
 
 _ID, _KIND, _NAME = itemgetter("id"), itemgetter("kind"), itemgetter("name")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
-_DAG, _COPIES, _MEMBER = (
-    methodcaller("get", "dag"),
-    methodcaller("get", "copies"),
-    methodcaller("get", "member"),
-)
+_DAG = methodcaller("get", "dag")
 _UNSEEN: Any = object()
 
 #: The relation invariants the child checks, by the name the plan gives

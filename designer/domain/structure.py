@@ -6,7 +6,7 @@ invariants are enforced by the loader and the Document and raise typed errors.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from itertools import groupby
 from operator import attrgetter, itemgetter
@@ -77,22 +77,21 @@ def structural_errors(design: Design) -> list[StructuralError]:
 
 
 def checked_columns(
-    design: Design, *, vouched: bool = False
+    design: Design, *, vouched: Vouched = False
 ) -> tuple[list[StructuralError], Columns | None]:
     """:func:`structural_errors`, and the columns it read when there is none.
 
     ``vouched``: the loader's word that ``design`` breaks no invariant, read from the
     very JSON objects it was validated from (the byte-check child's answer for a file
-    of the current version, every key given once: :func:`child_plan`). Then only the
-    columns are read, none of the verdicts (names, the layout's keys, the references'
-    kinds, the relation invariants); a design whose columns cannot be read so (an id
-    given twice) is checked in full."""
+    of the current version, every key given once: :func:`child_plan`), or a function
+    asking for it, asked once the columns are read (the child may say it meanwhile).
+    Given, only the columns are read, none of the verdicts (names, the layout's keys,
+    the references' kinds, the relation invariants); a design whose columns cannot be
+    read so (an id given twice) is checked in full."""
     # The loader runs this over every element of the design it opens: a whole design
     # is checked a column at a time first (:func:`_whole_columns`); only a design that
     # breaks something is walked element by element, its paths and names spelt.
     whole = _whole_columns(design, vouched=vouched)
-    if whole is None and vouched:
-        whole = _whole_columns(design)
     if whole is not None:
         return [], whole
     elements = design.elements
@@ -217,10 +216,10 @@ def _child_plan() -> bytes | None:
     return text.encode("ascii") + b"\n"
 
 
-def _whole_columns(design: Design, *, vouched: bool = False) -> Columns | None:
+def _whole_columns(design: Design, *, vouched: Vouched = False) -> Columns | None:
     """The columns of ``design`` if it breaks no invariant, else None (the element walk
-    of :func:`checked_columns` then says what breaks). ``vouched``: the verdicts are
-    the loader's (see :func:`checked_columns`): only the columns are read.
+    of :func:`checked_columns` then says what breaks). ``vouched``: the verdicts may be
+    the loader's (see :func:`checked_columns`), asked once the columns are read.
 
     Each element class's references are read a column at a time (one field of all the
     class's elements, in C: :func:`designer.domain.refs.targets_columns`) and tested
@@ -238,14 +237,6 @@ def _whole_columns(design: Design, *, vouched: bool = False) -> Columns | None:
     if len(by_id) != count:
         return None
     kinds = list(map(_KIND_FIELD, fields))
-    if not vouched:
-        names = list(map(_NAME_FIELD, fields))
-        # Names distinct across kinds are distinct within each: the pairs only if not (a
-        # set of 100,000 names costs a quarter of a set of as many (kind, name) tuples).
-        if len(set(names)) != count and len(set(zip(kinds, names, strict=True))) != count:
-            return None
-        if not _all_in(design.layout, by_id):
-            return None
     # The elements by class, a run of one class at a time (a design's elements mostly
     # come in runs: a generated 100,000-element design has ~20), with their fields and
     # ids (the same runs of the columns read above).
@@ -277,55 +268,22 @@ def _whole_columns(design: Design, *, vouched: bool = False) -> Columns | None:
                 by_kind = None
             else:
                 by_kind[kind] = group
-    named: dict[tuple[str, ...], set[str | None]] = {}
-
-    def may_name(ok: tuple[str, ...]) -> set[str | None]:
-        """The ids of the elements of ``ok``'s kinds, and None (an unset reference)."""
-        found = named.get(ok)
-        if found is None:
-            found = named[ok] = {None}
-            for kind in ok:
-                found.update(ids_of.get(kind, ()))
-        return found
-
-    get = by_id.get
-    #: The plain references read, kept as columns (see Columns.refs).
+    #: The plain references read, kept as columns (see Columns.refs); the same lists
+    #: per class and field for the verdicts.
     kept: dict[tuple[str, str], list[str | None]] = {}
+    plain: dict[type, dict[str, list[Any]]] = {}
     for cls, (group, group_fields, _) in groups.items():
-        plan = _PLANS.get(cls)
-        if plan is None:
-            plan = _plan(group[0])
-        refs, invariants = plan
-        #: The targets read per reference field (for the invariants that take them).
-        targets: dict[str, list[Any]] = {}
-        for (name, _, walk), (_, column) in zip(refs, targets_columns(cls), strict=True):
-            if column is not None:
-                ok, read = column
-                plain = isinstance(read, partial) and read.func is map  # one value each
-                if vouched and not plain:
-                    continue  # read only for its verdict
-                values = targets[name] = list(read(group_fields))
-                if plain:
-                    kept[group[0].kind, name] = values
-                if not vouched and not may_name(ok).issuperset(values):
-                    return None
-                continue
-            if vouched:
-                continue
-            pairs: list[tuple[str, tuple[str, ...]]] = []
-            for value in map(itemgetter(name), group_fields):
-                if value is not None:
-                    walk(value, pairs)
-            if not all(target in may_name(ok) for target, ok in set(pairs)):
-                return None
-        for invariant in () if vouched else invariants:
-            if invariant.holds_read is not None and all(
-                map(targets.__contains__, invariant.targets)
-            ):
-                if not invariant.holds_read(group_fields, targets, get):
-                    return None
-            elif not invariant.held_by(group, get):
-                return None
+        read_here = plain[cls] = {}
+        for name, column in targets_columns(cls):
+            if column is not None and _one_each(column[1]):
+                values = read_here[name] = list(column[1](group_fields))
+                kept[group[0].kind, name] = values
+    # The verdicts, unless the loader vouches for them by now (asked only here: the
+    # byte-check child has had the columns' time to say so).
+    if not (vouched() if callable(vouched) else vouched) and not _holds(
+        design, fields, kinds, by_id, groups, ids_of, plain
+    ):
+        return None
     if by_kind is None:
         return Columns(elements, by_id, kinds, None)
     return Columns(
@@ -339,6 +297,82 @@ def _whole_columns(design: Design, *, vouched: bool = False) -> Columns | None:
         kept,
         runs,
     )
+
+
+#: The loader's word on a design's structure (:func:`checked_columns`): given, or asked.
+Vouched = bool | Callable[[], bool]
+
+
+def _one_each(read: Any) -> bool:
+    """Whether a column reader reads one value per element (a plain reference)."""
+    return isinstance(read, partial) and read.func is map
+
+
+def _holds(
+    design: Design,
+    fields: list[dict[str, Any]],
+    kinds: list[str],
+    by_id: dict[str, ElementBase],
+    groups: dict[type, tuple[list[ElementBase], list[dict[str, Any]], list[str]]],
+    ids_of: dict[str, list[str]],
+    plain: dict[type, dict[str, list[Any]]],
+) -> bool:
+    """The verdicts of :func:`_whole_columns` from what it has read: no name given
+    twice within a kind, the layout's keys all elements', every reference naming an
+    element of a kind it may name, the relation invariants."""
+    count = len(fields)
+    names = list(map(_NAME_FIELD, fields))
+    # Names distinct across kinds are distinct within each: the pairs only if not (a
+    # set of 100,000 names costs a quarter of a set of as many (kind, name) tuples).
+    if len(set(names)) != count and len(set(zip(kinds, names, strict=True))) != count:
+        return False
+    if not _all_in(design.layout, by_id):
+        return False
+    named: dict[tuple[str, ...], set[str | None]] = {}
+
+    def may_name(ok: tuple[str, ...]) -> set[str | None]:
+        """The ids of the elements of ``ok``'s kinds, and None (an unset reference)."""
+        found = named.get(ok)
+        if found is None:
+            found = named[ok] = {None}
+            for kind in ok:
+                found.update(ids_of.get(kind, ()))
+        return found
+
+    get = by_id.get
+    for cls, (group, group_fields, _) in groups.items():
+        plan = _PLANS.get(cls)
+        if plan is None:
+            plan = _plan(group[0])
+        refs, invariants = plan
+        #: The targets read per reference field (for the invariants that take them).
+        targets: dict[str, list[Any]] = {}
+        read_here = plain[cls]
+        for (name, _, walk), (_, column) in zip(refs, targets_columns(cls), strict=True):
+            if column is not None:
+                ok, read = column
+                values = read_here.get(name)
+                if values is None:
+                    values = list(read(group_fields))
+                targets[name] = values
+                if not may_name(ok).issuperset(values):
+                    return False
+                continue
+            pairs: list[tuple[str, tuple[str, ...]]] = []
+            for value in map(itemgetter(name), group_fields):
+                if value is not None:
+                    walk(value, pairs)
+            if not all(target in may_name(ok) for target, ok in set(pairs)):
+                return False
+        for invariant in invariants:
+            if invariant.holds_read is not None and all(
+                map(targets.__contains__, invariant.targets)
+            ):
+                if not invariant.holds_read(group_fields, targets, get):
+                    return False
+            elif not invariant.held_by(group, get):
+                return False
+    return True
 
 
 def _all_in(layout: Mapping[str, Any], by_id: dict[str, ElementBase]) -> bool:

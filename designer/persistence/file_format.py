@@ -24,7 +24,7 @@ from designer.collector import collector_paused
 from designer.domain.design import Design
 from designer.domain.elements import ELEMENT_CLASSES
 from designer.domain.modelconfig import model_options
-from designer.domain.structure import checked_columns, child_plan, keep_columns
+from designer.domain.structure import Vouched, checked_columns, child_plan, keep_columns
 from designer.persistence.errors import LoadError
 from designer.persistence.migrations import CURRENT_SCHEMA_VERSION, FORMAT, migrate
 from designer.persistence.schema_cache import validator
@@ -345,8 +345,12 @@ def _loads(raw: bytes | str, *, where: str, counted: _Counted | None = None) -> 
         if fast is not None:
             design, said = fast
             # The child's "whole" is about the JSON objects this design was validated
-            # from, every key given once ("unique"): the models hold what they held.
-            return _checked(design, where, vouched=said.whole)
+            # from, every key given once ("unique"): the models hold what they held. Not
+            # said yet: asked again once the check has read the columns.
+            vouched: Vouched = said.whole
+            if not vouched and counted is not None:
+                vouched = counted.whole
+            return _checked(design, where, vouched=vouched)
     return _full_loads(raw, where=where)
 
 
@@ -416,6 +420,10 @@ class _Counted(NamedTuple):
     def answer(self) -> bytecheck.Answer:
         digest = self.digest()
         return self.check.answer(digest) if digest else bytecheck.Answer()
+
+    def whole(self) -> bool:
+        """Whether the child has said by now that the structure is whole."""
+        return self.answer().whole
 
 
 def _fast_design(raw: bytes, counted: _Counted | None = None) -> Design | None:
@@ -620,12 +628,12 @@ def design_from_data(data: Any, *, where: str = "<memory>") -> Design:
     return _checked(design, where)
 
 
-def _checked(design: Design, where: str, *, vouched: bool = False) -> Design:
+def _checked(design: Design, where: str, *, vouched: Vouched = False) -> Design:
     """``design`` if it holds the structural invariants, else the first break's error.
     The columns the check read are kept for the Document that opens the design next
     (its index starts from them: :func:`designer.domain.structure.take_columns`).
-    ``vouched``: the byte-check child found the structure whole (only the columns are
-    read: :func:`designer.domain.structure.checked_columns`)."""
+    ``vouched``: the byte-check child found the structure whole, or a function asking
+    it (only the columns are read: :func:`designer.domain.structure.checked_columns`)."""
     errors, columns = checked_columns(design, vouched=vouched)
     if errors:
         first = errors[0]

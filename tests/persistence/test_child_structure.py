@@ -265,3 +265,38 @@ def test_a_field_the_json_may_not_say_as_the_model_holds_it_gets_no_path() -> No
     assert ref_paths(Plain) == [(("site",), ("site",)), (("sites", "*"), ("site",))]
     for refused in (Defaulted, Aliased, Validated, Before):
         assert ref_paths(refused) is None, refused
+
+
+@pytest.mark.parametrize("said", [True, False])
+def test_the_word_is_asked_once_the_columns_are_read(
+    said: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word not given by the validation's end is asked after the columns (the child
+    has had their time to say it): "whole" skips the verdicts, anything else runs them."""
+    from designer.domain import structure
+
+    design = _fast_design(json.dumps(corpus()[-1]).encode("utf-8"))
+    assert design is not None
+    order: list[str] = []
+    holds = structure._holds
+    read = structure.targets_columns
+
+    def reading(cls: Any) -> Any:
+        if order[-1:] != ["columns"]:
+            order.append("columns")
+        return read(cls)
+
+    def verdicts(*args: Any) -> bool:
+        order.append("verdicts")
+        return holds(*args)
+
+    def word() -> bool:
+        order.append("asked")
+        return said
+
+    monkeypatch.setattr(structure, "targets_columns", reading)
+    monkeypatch.setattr(structure, "_holds", verdicts)
+    errors, columns = checked_columns(design, vouched=word)
+    assert errors == [] and columns is not None
+    assert order[:2] == ["columns", "asked"]
+    assert ("verdicts" in order) is not said
