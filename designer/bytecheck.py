@@ -313,7 +313,6 @@ def _child(path: str, out: object, plan: object) -> int:
     write(f"{digest} {'-' if colons is None else colons}\n".encode("ascii"))
     flush()
     data: object = None
-    gc.disable()  # a tree of JSON objects, no cycle among them: nothing to collect
     try:
         data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_key_twice)
         verdict = "unique"
@@ -473,6 +472,7 @@ def _yield_to_the_window() -> None:
 if __name__ == "__main__":
     try:
         _yield_to_the_window()
+        gc.disable()  # the tree of JSON objects it keeps has no cycle: nothing to collect
         code = _child(sys.argv[1], sys.stdout.buffer, sys.stdin.buffer)
     except Exception:  # any failure: the parent counts itself (nothing said)
         code = 1
