@@ -44,7 +44,7 @@ def test_every_domain_code_is_implemented(code: str) -> None:
 
 #: Every registered rule: DOMAIN.md's and those later issues added (issue 14: DAG012,
 #: NET006, NET007; issue 17: BK004, EX004, EX005; wave 18: DAG013; wave 21: DAG014;
-#: wave 22: VS005, DAG015, DAG016).
+#: wave 22: VS005, DAG015, DAG016; wave 24: VS006).
 ALL_CODES = sorted(set(DOMAIN_CODES) | set(load_all_rules()))
 
 

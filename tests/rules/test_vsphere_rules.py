@@ -1,4 +1,4 @@
-"""vSphere and storage rules VS001-VS005: a failing and a passing fixture each."""
+"""vSphere and storage rules VS001-VS006: a failing and a passing fixture each."""
 
 from __future__ import annotations
 
@@ -230,7 +230,7 @@ def test_vs004_compares_within_one_storage_group_only() -> None:
 
 @given(random_designs())
 def test_vsphere_rules_never_crash_and_name_real_elements(design: Design) -> None:
-    assert_sound(design, ["VS001", "VS002", "VS003", "VS004", "VS005"])
+    assert_sound(design, ["VS001", "VS002", "VS003", "VS004", "VS005", "VS006"])
 
 
 # -- VS005 -------------------------------------------------------------------------------
@@ -271,3 +271,72 @@ def test_vs005_a_raw_lun_smaller_than_its_disk() -> None:
     assert finding.message == (
         "raw LUN DS-DB is 500 GB; the virtual disk on it takes 500.5 GB, 0.5 GB more"
     )
+
+
+# -- VS006 -------------------------------------------------------------------------------
+def _copies(db_gb: float, *disks: tuple[str, DiskPurpose, float, str | None]) -> list:
+    """Database DB01 of ``db_gb`` GB with copies on mbx1 and mbx2, and the ``disks``
+    (VM, purpose, size, database) on a 4 TB datastore."""
+    return [
+        Site(id="s1", name="Boston"),
+        EsxiHost(id="h1", name="esx", site="s1"),
+        vm("mbx1"),
+        vm("mbx2"),
+        StorageArray(id="a1", name="cx-a", site="s1"),
+        Lun(id="l1", name="DS-DB", array="a1", size_gb=4000),
+        MailboxDatabase(
+            id="db1", name="DB01", size_gb=db_gb,
+            copies=[
+                DatabaseCopy(member="mbx1"), DatabaseCopy(member="mbx2", activation_preference=2)
+            ],
+        ),
+        *(
+            VirtualDisk(
+                id=f"k{i}", name=f"disk{i}", vm=on, purpose=purpose, lun="l1", size_gb=size,
+                database=db,
+            )
+            for i, (on, purpose, size, db) in enumerate(disks)
+        ),
+    ]  # fmt: skip
+
+
+_DB = DiskPurpose.DATABASE
+
+
+def test_vs006_triggers() -> None:
+    # eyes24: a 600 GB database whose copies sit on 480 GB database disks.
+    design = build(*_copies(600, ("mbx1", _DB, 480, "db1"), ("mbx2", _DB, 600, "db1")))
+    (finding,) = findings(design, "VS006")
+    assert finding.elements == ("db1", "mbx1", "k0")
+    assert finding.message == (
+        "mailbox database DB01 is 600 GB; on mbx1 its database disk is 480 GB, 120 GB short: "
+        "it cannot hold the database"
+    )
+
+
+def test_vs006_passes() -> None:
+    # Sized to the database exactly, or above it, holds it.
+    design = build(*_copies(600, ("mbx1", _DB, 600, "db1"), ("mbx2", _DB, 720, "db1")))
+    assert findings(design, "VS006") == []
+
+
+def test_vs006_adds_up_a_member_s_database_disks_of_the_database() -> None:
+    # Two database disks of mbx1 for DB01 add up (a spanned volume); a log disk, an
+    # unnamed database disk and another database's disk do not count for it.
+    design = build(
+        *_copies(
+            600,
+            ("mbx1", _DB, 300, "db1"),
+            ("mbx1", _DB, 300, "db1"),
+            ("mbx2", _DB, 500, "db1"),
+            ("mbx2", DiskPurpose.LOGS, 200, "db1"),
+            ("mbx2", _DB, 2000, None),
+        )
+    )
+    (finding,) = findings(design, "VS006")
+    assert finding.elements == ("db1", "mbx2", "k2")
+    assert "its database disk is 500 GB, 100 GB short" in finding.message
+    short = build(*_copies(600, ("mbx1", _DB, 297.5, "db1"), ("mbx1", _DB, 300, "db1")))
+    (finding,) = findings(short, "VS006")
+    assert finding.elements == ("db1", "mbx1", "k0", "k1")
+    assert "its database disks add up to 597.5 GB, 2.5 GB short" in finding.message
