@@ -12,12 +12,14 @@ from designer.catalog import exchange_windows, timings
 from designer.domain.design import Design
 from designer.domain.elements import (
     ElementBase,
+    MailboxDatabase,
     ProtectionGroup,
     Site,
     SrmSitePair,
+    VirtualDisk,
     VirtualMachine,
 )
-from designer.domain.enums import SiteRole
+from designer.domain.enums import DiskPurpose, SiteRole
 from designer.domain.errors import DesignError
 from designer.domain.facets import EXCHANGE_ROLES
 from designer.domain.index import DesignIndex
@@ -170,6 +172,8 @@ def _required_links(kind: str, index: DesignIndex) -> dict[str, Any]:
 
 #: A VM's Windows version when nothing set it (the model's default).
 _WINDOWS_DEFAULT = VirtualMachine.model_fields["windows_version"].default
+#: A virtual disk's size when nothing set it (the model's default: an OS disk's).
+_DISK_DEFAULT_GB = VirtualDisk.model_fields["size_gb"].default
 
 
 def follow_defaults(
@@ -194,7 +198,18 @@ def follow_defaults(
     >>> chosen = vm.model_copy(update={"windows_version": "2016"})
     >>> follow_defaults(Design(), chosen, "exchange_version", "2013")
     {}
+
+    A disk still at its default size (40 GB, an OS disk's) made a database disk of a
+    database takes the database's size, so that it holds it (VS006):
+
+    >>> from designer.domain.elements import MailboxDatabase, VirtualDisk
+    >>> design = Design(elements=[MailboxDatabase(id="db", name="DB01", size_gb=600)])
+    >>> disk = VirtualDisk(id="k", name="Disk-01", vm="vm-1", purpose="database")
+    >>> follow_defaults(design, disk, "database", "db")
+    {'size_gb': 600.0}
     """
+    if isinstance(element, VirtualDisk):
+        return _disk_follows(_index_of(design), element, field, value)
     if not isinstance(element, VirtualMachine):
         return {}
     updates: dict[str, Any] = {}
@@ -211,6 +226,22 @@ def follow_defaults(
     if windows is not None and element.windows_version in (was, _WINDOWS_DEFAULT):
         updates["windows_version"] = windows
     return {k: v for k, v in updates.items() if k != field and v != getattr(element, k)}
+
+
+def _disk_follows(index: DesignIndex, disk: VirtualDisk, field: str, value: Any) -> dict[str, Any]:
+    """A disk still at its default size that becomes a database disk naming a database
+    (its purpose or its database set) takes the database's size when that is larger: a
+    disk drawn from the palette is 40 GB, a new database 100 GB, and VS006 found every
+    such disk too small for its database."""
+    if field not in ("database", "purpose") or disk.size_gb != _DISK_DEFAULT_GB:
+        return {}
+    after = {"database": disk.database, "purpose": disk.purpose, field: value}
+    if after["purpose"] != DiskPurpose.DATABASE or after["database"] is None:
+        return {}
+    db = index.typed(after["database"], MailboxDatabase)
+    if db is None or db.size_gb <= disk.size_gb:
+        return {}
+    return {"size_gb": db.size_gb}
 
 
 def _design_exchange_version(index: DesignIndex, skip: str) -> str:
