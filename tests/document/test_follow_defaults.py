@@ -10,7 +10,16 @@ from designer.catalog import exchange_roles, exchange_windows, timings
 from designer.document import Document
 from designer.document.commands import MacroCommand, SetProperty
 from designer.document.factory import follow_defaults
-from designer.domain import Design, EsxiHost, Site, VirtualMachine, VmRole, VsphereCluster
+from designer.domain import (
+    Design,
+    EsxiHost,
+    MailboxDatabase,
+    Site,
+    VirtualDisk,
+    VirtualMachine,
+    VmRole,
+    VsphereCluster,
+)
 from designer.rules import check
 
 VERSIONS = ("2003", "2007", "2010", "2013")
@@ -97,3 +106,28 @@ def test_the_edit_and_what_follows_are_one_undo_step() -> None:
     assert (vm.exchange_version, vm.windows_version) == ("2010", "2008 R2 x64")
     command.undo(doc)
     assert doc.design == before
+
+
+# -- a database disk takes its database's size (wave 24, rulesq24: VS006) ------------------
+def _disk_design(db_gb: float = 600, **disk: object) -> tuple[Design, VirtualDisk]:
+    new = VirtualDisk.model_validate({"id": "k1", "name": "vDisk-1", "vm": "mbx1", **disk})
+    db = MailboxDatabase(id="db1", name="DB01", size_gb=db_gb)
+    return _design(_vm(), db, new), new
+
+
+def test_a_palette_disk_made_a_database_s_disk_takes_its_size_either_way() -> None:
+    # Purpose first (no database yet: nothing), then the database; or the other way.
+    design, disk = _disk_design()
+    assert disk.size_gb == 40 and disk.purpose == "os"
+    assert follow_defaults(design, disk, "purpose", "database") == {}
+    design, disk = _disk_design(purpose="database")
+    assert follow_defaults(design, disk, "database", "db1") == {"size_gb": 600}
+    design, disk = _disk_design(database="db1")
+    assert follow_defaults(design, disk, "purpose", "database") == {"size_gb": 600}
+    # A size someone chose, a log disk, a database under 40 GB: the disk keeps its size.
+    design, disk = _disk_design(purpose="database", size_gb=480)
+    assert follow_defaults(design, disk, "database", "db1") == {}
+    design, disk = _disk_design(purpose="logs")
+    assert follow_defaults(design, disk, "database", "db1") == {}
+    design, disk = _disk_design(db_gb=30, purpose="database")
+    assert follow_defaults(design, disk, "database", "db1") == {}
