@@ -287,7 +287,9 @@ class Router:
         self.interrupt()
         return routing.run(self._route(key))
 
-    def _route(self, key: str) -> Steps[list[Point] | None]:
+    def _route(self, key: str, later: bool = False) -> Steps[list[Point] | None]:
+        """Route ``key``; ``later``: for a spreading that takes it by name (see
+        :meth:`route_many_steps`)."""
         line = self._lines.get(key)
         if line is None:
             return None
@@ -314,14 +316,20 @@ class Router:
         self._index(key, legs)
         self.raw[key] = points
         self._extent[key] = _bounds(points)
-        self._unsettled.add(key)
+        if not later or key in self._channels:
+            # Spread by the next settle: an edit's lines, and a line whose earlier route
+            # is filed in the channels (its neighbours are spread around that one).
+            self._unsettled.add(key)
         # Legs shared within a batch add their boxes again: keep each once.
         self._avoided[key] = list(dict.fromkeys(avoided))
         return points
 
     def route_many(self, keys: Iterable[str]) -> None:
         """Route these lines; the parts they share (a DAG's trunk to a site) once."""
-        for _ in self.route_many_steps(keys):
+        self.interrupt()
+        steps = self._route_many(list(keys), False)
+        self._pending = steps
+        for _ in steps:
             pass
 
     def route_many_steps(self, keys: Iterable[str]) -> Generator[str | None, None, None]:
@@ -330,19 +338,27 @@ class Router:
         second: the scene runs these steps in slices of event-loop turns. Any other use
         of the router meanwhile (a line added, moved or removed, a settle, another
         batch) ends the batch first (:meth:`interrupt`): the lines whose keys it has
-        not yielded are not routed (their earlier routes, if any, are kept)."""
+        not yielded are not routed (their earlier routes, if any, are kept).
+
+        A line routed here for the first time is spread by whatever spreads the batch
+        (the scene's :meth:`settle_all_steps` after a load, :meth:`settle_steps` of its
+        keys after a big move or a selection), not by the next :meth:`settle` of other
+        lines: an edit while a big design's lines are routed in slices spread the
+        hundreds routed since the last edit (a host's move at 100k: 10–45 ms of
+        channels and checks, wave 24). A line filed in the channels already (routed
+        again) is, as its neighbours are spread around its earlier route."""
         self.interrupt()
-        steps = self._route_many(list(keys))
+        steps = self._route_many(list(keys), True)
         self._pending = steps
         return steps
 
-    def _route_many(self, keys: list[str]) -> Generator[str | None, None, None]:
+    def _route_many(self, keys: list[str], later: bool) -> Generator[str | None, None, None]:
         self._cache = {}
         self._rects = {}
         self._levels = {}
         try:
             for key in keys:
-                yield from self._route(key)
+                yield from self._route(key, later)
                 yield key
         finally:
             self._cache = None
