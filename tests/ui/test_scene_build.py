@@ -73,7 +73,8 @@ def test_the_boxes_of_an_opened_design_stand_where_its_layout_says(  # type: ign
         assert node.scene_rect() == QRectF(entry.x, entry.y, entry.w or w, entry.h or h)
         assert not node.auto_placed
     # The union kept while building is the one a walk over the boxes gives.
-    assert scene.content_rect() == scene._boxes_rect()
+    left, top, right, bottom = scene._boxes_edges()
+    assert scene.content_rect() == QRectF(left, top, right - left, bottom - top)
 
 
 def _expected_relations(design: Any) -> tuple[Any, ...]:

@@ -632,8 +632,9 @@ class DesignScene(QGraphicsScene):
         self.link_notes: dict[str, str] = {}
         self._edges_at: dict[str, set[str]] = defaultdict(set)
         self._relations_of: dict[str, list[str]] = {}
-        #: The last :meth:`content_rect`: (design, box count, rect).
-        self._content: tuple[Design, int, QRectF] | None = None
+        #: The union of the boxes (:meth:`content_rect`) as (left, top, right, bottom),
+        #: kept as boxes are built, added, moved and removed (None: to walk again).
+        self._content: tuple[float, float, float, float] | None = None
         self.__dict__["box_parent"] = {}
         self.__dict__["box_children"] = defaultdict(set)
         self._placer = Placer(session.design, self._box_rect)
@@ -1064,8 +1065,7 @@ class DesignScene(QGraphicsScene):
             left, top = min(left, x), min(top, y)
             right, bottom = max(right, x + w), max(bottom, y + h)
         if nodes or partial:
-            count = len(nodes) + len(pending) + len(unread)
-            self._content = (design, count, QRectF(left, top, right - left, bottom - top))
+            self._content = (left, top, right, bottom)
         self._mixed = None
         self._tag_built_disks(parts_of)
         if partial:
@@ -1532,10 +1532,15 @@ class DesignScene(QGraphicsScene):
         left, top, right, bottom = self._read_union
         known = self._content
         if known is not None and left <= right and top <= bottom:
-            read = QRectF(left, top, right - left, bottom - top)
-            if not known[2].contains(read):
-                whole = known[2].united(read)
-                self._content = (known[0], known[1], whole)
+            was_left, was_top, was_right, was_bottom = known
+            if left < was_left or top < was_top or right > was_right or bottom > was_bottom:
+                self._content = (
+                    min(left, was_left),
+                    min(top, was_top),
+                    max(right, was_right),
+                    max(bottom, was_bottom),
+                )
+                whole = self.content_rect()
                 m = SCENE_MARGIN
                 self.setSceneRect(self.sceneRect().united(whole.adjusted(-m, -m, m, m)))
         views, self._built_rects = self._built_rects, []
@@ -1755,22 +1760,47 @@ class DesignScene(QGraphicsScene):
         count = len(self._nodes) + len(self._pending) + len(self._unread)
         if not count:
             return QRectF()
-        design = self.session.design
         known = self._content
-        if known is not None and known[0] is design and known[1] == count:
-            return QRectF(known[2])  # the boxes follow the design: unchanged since
-        rect = self._boxes_rect()
-        self._content = (design, len(self.nodes), QRectF(rect))
-        return rect
+        if known is None:
+            known = self._content = self._boxes_edges()
+        left, top, right, bottom = known
+        return QRectF(left, top, right - left, bottom - top)
 
-    def _boxes_rect(self) -> QRectF:
+    def _boxes_edges(self) -> tuple[float, float, float, float]:
         left = top = float("inf")
         right = bottom = float("-inf")
         for node in self.nodes.values():
-            p, r = node.pos(), node.rect()
-            left, top = min(left, p.x()), min(top, p.y())
-            right, bottom = max(right, p.x() + r.width()), max(bottom, p.y() + r.height())
-        return QRectF(left, top, right - left, bottom - top)
+            x, y, w, h = node.box()
+            left, top = min(left, x), min(top, y)
+            right, bottom = max(right, x + w), max(bottom, y + h)
+        return (left, top, right, bottom)
+
+    def box_moved(
+        self, was: tuple[float, float, float, float], now: tuple[float, float, float, float]
+    ) -> None:
+        """A box moved or changed size (an edit, a drag): the union of the boxes
+        (:meth:`content_rect`) takes in where it is now, and is walked again (every
+        box: ~100 ms at 100k, which F5 after any edit paid, wave 24) only when it was
+        on the union's edge (the union may shrink)."""
+        if was != now:
+            self._box_gone(was)
+            self._box_came(now)
+
+    def _box_came(self, box: tuple[float, float, float, float]) -> None:
+        known = self._content
+        if known is not None:
+            x, y, w, h = box
+            left, top, right, bottom = known
+            if x < left or y < top or x + w > right or y + h > bottom:
+                self._content = (min(left, x), min(top, y), max(right, x + w), max(bottom, y + h))
+
+    def _box_gone(self, box: tuple[float, float, float, float]) -> None:
+        known = self._content
+        if known is not None:
+            x, y, w, h = box
+            left, top, right, bottom = known
+            if x <= left or y <= top or x + w >= right or y + h >= bottom:
+                self._content = None  # (it held an edge up: walked again when asked)
 
     def _layout_rect(self, element: ElementBase) -> QRectF | None:
         entry = self.session.design.layout.get(element.id)
@@ -1802,6 +1832,7 @@ class DesignScene(QGraphicsScene):
         self.addItem(node)
         drawn = len(self.nodes)
         self.nodes[element.id] = node
+        self._box_came(node.box())
         top = self._top_boxes
         if top is not None:
             if self._top_of == drawn and len(self.nodes) == drawn + 1:  # a new box
@@ -2895,6 +2926,7 @@ class DesignScene(QGraphicsScene):
         node = self.nodes.pop(element_id, None)
         if node is not None:
             self.removeItem(node)
+            self._box_gone(node.box())
         self.pictured.discard(element_id)
         parent = self.box_parent.pop(element_id, None)
         top = self._top_boxes

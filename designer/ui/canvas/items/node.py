@@ -306,6 +306,12 @@ class NodeHost(Protocol):
         """The box ``box`` is drawn in (None: top level)."""
         ...
 
+    def box_moved(
+        self, was: tuple[float, float, float, float], now: tuple[float, float, float, float]
+    ) -> None:
+        """A box moved or changed size from ``was`` to ``now`` (x, y, width, height)."""
+        ...
+
     def reach(self, node: NodeItem) -> None:
         """``node`` began or stopped showing marks past its edges: its bounds follow
         (see :mod:`designer.ui.canvas.reach`)."""
@@ -472,12 +478,16 @@ class NodeItem(QGraphicsRectItem):
         return self.rect().translated(self.pos())
 
     def setPos(self, *args: object) -> None:
+        was = self.box()
         self._box = None
         super().setPos(*args)  # type: ignore[call-overload]
+        self._scene.box_moved(was, self.box())
 
     def setRect(self, *args: object) -> None:
+        was = self.box()
         self._box = None
         super().setRect(*args)  # type: ignore[call-overload]
+        self._scene.box_moved(was, self.box())
 
     def box(self) -> tuple[float, float, float, float]:
         """Where the box is in the scene, as (x, y, width, height)."""
