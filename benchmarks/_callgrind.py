@@ -24,6 +24,7 @@ __all__ = [
     "against_first",
     "control",
     "dump_counts",
+    "fresh_home_env",
     "run_under_callgrind",
 ]
 
@@ -46,6 +47,23 @@ def control(*args: str) -> None:
 
 #: A per-thread dump's file of thread 1, the main thread (``--separate-threads=yes``:
 #: ``cg.out.PID.N-01``; the UI thread in a window's child).
+def fresh_home_env(home: Path) -> dict[str, str | None]:
+    """A window child's environment over this one's, for :func:`run_under_callgrind`'s
+    ``env`` (``None``: removed): a fresh home (no settings, recent files or recovery
+    offer), offscreen unless ``QT_QPA_PLATFORM`` says otherwise, and the tree's modules
+    compiled as an installed package's are."""
+    return {
+        "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "DR_DESIGNER_LOG_DIR": str(home / "logs"),
+        "PYTHONDONTWRITEBYTECODE": None,
+    }
+
+
 MAIN_THREAD_DUMP = re.compile(r"^cg\.out\.\d+\.\d+-01$")
 
 

@@ -24,18 +24,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _callgrind import DESC, TOTALS, control  # a sibling module: see its docstring
+from _callgrind import (  # a sibling module: see its docstring
+    control,
+    fresh_home_env,
+    run_under_callgrind,
+)
 
 LABELS = ("imports", "open")
-#: A dump's file of thread 1 (the UI thread).
-UI_THREAD_DUMP = re.compile(r"^cg\.out\.\d+\.\d+-01$|^cg\.out\.\d+-01$")
 
 
 def _child() -> None:
@@ -62,47 +63,22 @@ def _child() -> None:
 
 
 def measure(tree: Path, cache: Path, python: str) -> dict[str, int]:
-    folder = Path(tempfile.mkdtemp(prefix="callgrind-gui-start-"))
-    home = folder / "home"
-    env = dict(os.environ)
-    env.setdefault("PYTHONHASHSEED", "0")
-    env.update(
-        {
-            "QT_QPA_PLATFORM": "offscreen",
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / "config"),
-            "XDG_DATA_HOME": str(home / "data"),
-            "XDG_STATE_HOME": str(home / "state"),
-            "XDG_CACHE_HOME": str(home / "cache"),
-            "DR_DESIGNER_LOG_DIR": str(home / "logs"),
-            "DR_DESIGNER_CACHE_DIR": str(cache),
-            "PYTHONPATH": os.pathsep.join([str(tree), env.get("PYTHONPATH", "")]),
-        }
-    )
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # the tree's modules compiled, as installed
-    command = [
-        "valgrind",
-        "--tool=callgrind",
-        "--instr-atstart=no",
-        "--separate-threads=yes",
-        f"--callgrind-out-file={folder}/cg.out.%p",
-        python,
-        str(Path(__file__).resolve()),
-        "--child",
-    ]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tree)
-    if done.returncode != 0 or "OPENED" not in done.stdout:
-        sys.stderr.write(done.stderr[-4000:])
-        raise SystemExit(f"the child under valgrind failed for {tree} (rc {done.returncode})")
-    counts: dict[str, int] = {}
-    for dump in folder.glob("cg.out.*"):
-        if not UI_THREAD_DUMP.match(dump.name):
-            continue
-        text = dump.read_text(errors="replace")
-        desc, total = DESC.search(text), TOTALS.search(text)
-        if desc is not None and total is not None and desc.group(1) in LABELS:
-            counts[desc.group(1)] = int(total.group(1))
-    shutil.rmtree(folder, ignore_errors=True)
+    home = Path(tempfile.mkdtemp(prefix="callgrind-gui-start-home-"))
+    try:
+        counts, out = run_under_callgrind(
+            tree,
+            str(Path(__file__).resolve()),
+            [],
+            LABELS,
+            python=python,
+            prefix="callgrind-gui-start-",
+            env={**fresh_home_env(home), "DR_DESIGNER_CACHE_DIR": str(cache)},
+            separate_threads=True,
+        )
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    if "OPENED" not in out:
+        raise SystemExit(f"the child under valgrind did not open the sample for {tree}")
     return counts
 
 

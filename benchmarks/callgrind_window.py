@@ -62,6 +62,7 @@ from typing import Any
 from _callgrind import (  # a sibling module: see its docstring
     control,
     dump_counts,
+    fresh_home_env,
     run_under_callgrind,
 )
 
@@ -222,15 +223,8 @@ def _child(path: Path, skip_load: bool) -> None:
 def _env(tree: Path, home: Path) -> dict[str, str | None]:
     """The child's environment over this one's (``None``: removed)."""
     return {
-        "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-        "HOME": str(home),  # fresh settings: no recovery offer, no restored state
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "DR_DESIGNER_LOG_DIR": str(home / "logs"),
+        **fresh_home_env(home),  # fresh settings: no recovery offer, no restored state
         "BENCH_SCALE_TREE": str(tree),  # bench_scale puts it first on sys.path
-        "PYTHONDONTWRITEBYTECODE": None,  # the tree's modules compiled, as installed
     }
 
 
