@@ -24,6 +24,7 @@ __all__ = [
     "against_first",
     "control",
     "dump_counts",
+    "environment_with",
     "fresh_home_env",
     "run_under_callgrind",
 ]
@@ -45,8 +46,6 @@ def control(*args: str) -> None:
     )
 
 
-#: A per-thread dump's file of thread 1, the main thread (``--separate-threads=yes``:
-#: ``cg.out.PID.N-01``; the UI thread in a window's child).
 def fresh_home_env(home: Path) -> dict[str, str | None]:
     """A window child's environment over this one's, for :func:`run_under_callgrind`'s
     ``env`` (``None``: removed): a fresh home (no settings, recent files or recovery
@@ -64,6 +63,20 @@ def fresh_home_env(home: Path) -> dict[str, str | None]:
     }
 
 
+def environment_with(env: Mapping[str, str | None] | None) -> dict[str, str]:
+    """This process's environment with ``env`` over it (a name given ``None``: removed);
+    a child's environment, e.g. ``environment_with(fresh_home_env(home))``."""
+    environment = dict(os.environ)
+    for name, value in (env or {}).items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
+    return environment
+
+
+#: A per-thread dump's file of thread 1, the main thread (``--separate-threads=yes``:
+#: ``cg.out.PID.N-01``; the UI thread in a window's child).
 MAIN_THREAD_DUMP = re.compile(r"^cg\.out\.\d+\.\d+-01$")
 
 
@@ -110,13 +123,8 @@ def run_under_callgrind(
     not its reading threads). ``keep``: copy the dumps to ``keep/TREE_NAME``. A failed
     child ends the benchmark with its reason."""
     folder = Path(tempfile.mkdtemp(prefix=prefix))
-    environment = dict(os.environ)
-    environment.setdefault("PYTHONHASHSEED", "0")
-    for name, value in (env or {}).items():
-        if value is None:
-            environment.pop(name, None)
-        else:
-            environment[name] = value
+    hash_seed = os.environ.get("PYTHONHASHSEED", "0")
+    environment = environment_with({"PYTHONHASHSEED": hash_seed, **(env or {})})
     environment["PYTHONPATH"] = os.pathsep.join(
         [str(tree.resolve()), environment.get("PYTHONPATH", "")]
     )

@@ -6,7 +6,6 @@ summing a stage cut by late timers. The instructions themselves are the benchmar
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -16,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 for folder in (ROOT, ROOT / "benchmarks"):  # the script imports its siblings
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
+
+from _callgrind import environment_with, fresh_home_env  # noqa: E402
 
 from benchmarks.callgrind_window import LATE, STAGES, ui_thread_counts  # noqa: E402
 
@@ -34,17 +35,7 @@ _CHILD = textwrap.dedent(
 
 def _controls(tmp_path: Path, *, skip_load: bool) -> list[str]:
     home = tmp_path / "home"
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "DR_DESIGNER_LOG_DIR": str(home / "logs"),
-        "BENCH_SCALE_TREE": str(ROOT),
-    }
+    env = environment_with({**fresh_home_env(home), "BENCH_SCALE_TREE": str(ROOT)})
     code = _CHILD.format(benchmarks=str(ROOT / "benchmarks"), file=str(SAMPLE), skip=skip_load)
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
