@@ -7,6 +7,8 @@ or unreaped (the window's door: tests/ui/test_open_byte_check.py)."""
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import os
 import shutil
 import subprocess
@@ -14,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from design_reads import count_guard
@@ -336,3 +339,35 @@ def test_a_load_not_read_ahead_starts_its_own_child(
     with pytest.raises(LoadError, match="permission denied"):
         load_with_stamp(sample)
     assert bytecheck._STARTED == []
+
+
+def test_the_child_lets_the_bytes_go_before_it_parses(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At its peak the child holds the text being parsed and the objects made of it,
+    not the file's bytes as well (wave 25: 294 → 238 MB at 100k); what it says is the
+    same."""
+    freed: list[bool] = []
+
+    class Bytes(bytes):
+        def __del__(self) -> None:
+            freed.append(True)
+
+    monkeypatch.setattr(bytecheck, "_read", lambda path: Bytes(Path(path).read_bytes()))
+    freed_at_parse: list[bool] = []
+    parse = json.loads
+
+    def loads(text: str | bytes, **options: Any) -> Any:
+        freed_at_parse.append(bool(freed))
+        return parse(text, **options)
+
+    monkeypatch.setattr(json, "loads", loads)
+    plan = child_plan()
+    assert plan is not None
+    out = io.BytesIO()
+    assert bytecheck._child(str(sample), out, io.BytesIO(plan)) == 0
+    assert freed_at_parse[0] is True  # the design's parse (then the plan's)
+    raw = sample.read_bytes()
+    colons = bytecheck.quoted_colons(raw)
+    said = out.getvalue().decode("ascii").splitlines()
+    assert said == [f"{hashlib.sha256(raw).hexdigest()} {colons}", "unique", "whole"]
