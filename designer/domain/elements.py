@@ -40,6 +40,7 @@ from designer.domain.workload import MailboxProfile
 __all__ = [
     "ELEMENT_CLASSES",
     "IMPORT_PLACEHOLDER_NOTE",
+    "IMPORT_STAND_IN_NOTE",
     "Backup",
     "CasArray",
     "ConsistencyGroup",
@@ -104,6 +105,9 @@ ProtectionGroupRef = Annotated[str, Ref("protection_group")]
 #: How the notes of an element an import made up (because its sources imply it but do
 #: not say it: the site ``Unplaced (import)``, a server's unplaced host) begin.
 IMPORT_PLACEHOLDER_NOTE = "Placeholder made by an import"
+#: How the notes of an element an import made to stand for one its source cannot name
+#: (RVTools: the storage array behind a site's datastores) begin.
+IMPORT_STAND_IN_NOTE = "Stand-in made by an import"
 
 
 class ElementBase(BaseModel):

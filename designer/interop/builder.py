@@ -26,6 +26,7 @@ from designer.domain.design import Design
 from designer.domain.elements import (
     ELEMENT_CLASSES,
     IMPORT_PLACEHOLDER_NOTE,
+    IMPORT_STAND_IN_NOTE,
     DatabaseCopy,
     ElementBase,
 )
@@ -39,7 +40,7 @@ __all__ = ["PLACEHOLDER_NOTE", "SOURCE_PREFIX", "DesignBuilder", "Draft", "sourc
 
 #: Notes of an element an import made up because the sources imply it.
 PLACEHOLDER_NOTE = IMPORT_PLACEHOLDER_NOTE
-STAND_IN_NOTE = "Stand-in made by an import"
+STAND_IN_NOTE = IMPORT_STAND_IN_NOTE
 #: The notes line naming the rows an element came from.
 SOURCE_PREFIX = "Source: "
 _MAX_SOURCE_TEXT = 2000

@@ -35,6 +35,24 @@ class RuleContext:
 
         return build_graph(self.design, self.index)
 
+    def waived_alone(self, kind: str) -> frozenset[str]:
+        """The elements of ``kind`` that a waiver of the rule being run names as its only
+        one of that kind. A rule that gathers many elements' problem into one finding
+        (DAG011 and CAP006 their databases) reports these on findings of their own, as
+        before it gathered them: a waiver written for one database then still waives
+        that one alone, not the others it was gathered with; a waiver of a gathered
+        finding (naming all its databases) still matches that finding."""
+        code, get = self.current_code, self.index.get
+        found: set[str] = set()
+        for waiver in self.design.rules.waivers:
+            if waiver.code == code:
+                named = [
+                    e for e in waiver.elements if (el := get(e)) is not None and el.kind == kind
+                ]
+                if len(named) == 1:
+                    found.add(named[0])
+        return frozenset(found)
+
     def finding(
         self,
         message: str,

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from designer.capacity import plan_copies
-from designer.domain import CapacitySettings, Design, MailboxProfile, Severity
+from designer.domain import CapacitySettings, Design, MailboxProfile, Severity, Waiver
 from designer.rules import Finding, check
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "capacity"))
@@ -164,17 +164,64 @@ def test_cap005_passes() -> None:
 def test_cap006_triggers() -> None:
     """A new database starts at 0 mailboxes: an info finding names it and what it means,
     whatever else the design states (no workload needed)."""
-    design = stretched(databases=2, copies=("bos", "wor"), mailboxes=0)
+    design = stretched(databases=1, copies=("bos", "wor"), mailboxes=0)
     result = findings(design, "CAP006")
     assert [f.message for f in result] == [
-        f"mailbox database DB0{n} states 0 mailboxes: simulation, availability and capacity "
+        "mailbox database DB01 states 0 mailboxes: simulation, availability and capacity "
         "count no users on it"
-        for n in (1, 2)
     ]
     assert all(f.severity is Severity.INFO for f in result)
     assert [f.elements for f in result] == [
         (e.id,) for e in design.elements if e.kind == "mailbox_database"
     ]
+
+
+def test_cap006_says_it_once_per_dag() -> None:
+    """rules25: the databases of one DAG stating none are one thing to do, one finding
+    naming how many and the first three (a calculator import: 40 findings before),
+    whose elements are the databases (selected together, the Inspector sets them all)."""
+    design = stretched(databases=5, copies=("bos", "wor"), mailboxes=0)
+    (found,) = findings(design, "CAP006")
+    assert found.severity is Severity.INFO
+    assert found.message == (
+        "5 mailbox databases (DB01, DB02, DB03 and 2 more) of DAG DAG01 state 0 mailboxes: "
+        "simulation, availability and capacity count no users on them; enter their "
+        "Mailboxes in the Inspector (the Problems list's Select its 5 elements, on this "
+        "finding's menu, selects them to set together), or waive it for a database that "
+        "really holds none"
+    )
+    assert found.elements == tuple(e.id for e in design.elements if e.kind == "mailbox_database")
+
+
+def test_cap006_keeps_a_waived_database_apart() -> None:
+    """A waiver written for one database (a journaling database really holds none)
+    waives that one alone: it keeps a finding of its own, the others stay open."""
+    design = stretched(databases=3, copies=("bos", "wor"), mailboxes=0)
+    ids = [e.id for e in design.elements if e.kind == "mailbox_database"]
+    rules = design.rules.model_copy(
+        update={"waivers": [Waiver(code="CAP006", elements=[ids[1]], reason="journaling")]}
+    )
+    result = check(design.model_copy(update={"rules": rules}), codes=["CAP006"])
+    waived = [f for f in result.findings if f.waived]
+    assert [(f.elements, f.waiver_reason) for f in waived] == [((ids[1],), "journaling")]
+    (open_one,) = [f for f in result.active if f.code == "CAP006"]
+    assert open_one.elements == (ids[0], ids[2])
+    assert open_one.message.startswith("2 mailbox databases (DB01, DB03) of DAG DAG01 state 0")
+
+
+def test_cap006_waived_whole_stays_one_waived_finding() -> None:
+    """The Problems list's Waive… on the gathered finding names all its databases: that
+    waiver waives it (not one finding per database, each unwaived, the waiver stale)."""
+    design = stretched(databases=3, copies=("bos", "wor"), mailboxes=0)
+    ids = [e.id for e in design.elements if e.kind == "mailbox_database"]
+    rules = design.rules.model_copy(
+        update={"waivers": [Waiver(code="CAP006", elements=ids, reason="sized later")]}
+    )
+    result = check(design.model_copy(update={"rules": rules}))
+    assert [(f.code, f.elements, f.waived) for f in result.findings if f.code == "CAP006"] == [
+        ("CAP006", tuple(ids), True)
+    ]
+    assert not [f for f in result.findings if "matches no finding" in f.message]
 
 
 def test_cap006_passes() -> None:

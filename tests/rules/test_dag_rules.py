@@ -603,7 +603,8 @@ def test_dag011_triggers() -> None:
     assert f.elements == ("db1", "arr1", "mbx1", "mbx2")
     assert f.message == (
         "database DB01 has copies on MBX1, MBX2 with their database disks on storage array "
-        "ARR-1; one storage array failure takes 2 copies"
+        "ARR-1; one storage array failure takes 2 copies; move the database and log disks of "
+        "MBX2 to another storage array, one array per copy"
     )
 
 

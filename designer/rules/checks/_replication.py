@@ -23,12 +23,14 @@ from designer.domain.elements import (
 )
 from designer.domain.enums import LunUsage
 from designer.domain.index import DesignIndex
+from designer.domain.words import plural
 from designer.workload import LinkEnds, mirror_link_id
 
 __all__ = [
     "MirrorEnds",
     "SrmScope",
     "consistency_group_arrays",
+    "counted",
     "listing",
     "mirror_ends",
     "release_tuple",
@@ -48,6 +50,21 @@ def release_tuple(text: str) -> tuple[int, int, int]:
     parts = [int(p) for p in text.split(".") if p.isdigit()][:3]
     parts += [0] * (3 - len(parts))
     return (parts[0], parts[1], parts[2])
+
+
+def counted(names: Iterable[str], noun: str, shown: int = 3) -> str:
+    """How many, then the first ``shown`` names (the tail summarised): a finding about
+    many elements of one kind says how many and names a few.
+
+    Examples
+    --------
+    >>> counted(["DB01", "DB02", "DB03", "DB04"], "database")
+    '4 databases (DB01, DB02, DB03 and 1 more)'
+    """
+    items = list(names)
+    listed = ", ".join(items[:shown])
+    more = len(items) - shown
+    return f"{plural(len(items), noun)} ({listed}{f' and {more} more' if more > 0 else ''})"
 
 
 def listing(names: Iterable[str], limit: int = 4) -> str:

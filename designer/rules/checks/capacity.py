@@ -17,7 +17,8 @@ from weakref import WeakKeyDictionary
 from designer.domain.design import Severity
 from designer.domain.elements import MailboxDatabase
 from designer.domain.index import DesignIndex
-from designer.rules.checks._replication import listing
+from designer.domain.words import natural_key
+from designer.rules.checks._replication import counted, listing
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
 from designer.rules.registry import EVERYTHING, rule
@@ -449,7 +450,11 @@ def database_without_mailboxes(ctx: RuleContext) -> Iterator[Finding]:
     What it checks
     --------------
     Each mailbox database: that its *Mailboxes* figure is above 0 (a new database
-    starts at 0).
+    starts at 0). One finding per DAG for its databases at 0 (how many and the first
+    three; one finding too for those in no DAG), the database alone when one is: an
+    import from the calculator, whose exports state no mailbox counts, gives one
+    finding, not one per database. A database a waiver of CAP006 names keeps a finding
+    of its own, so the waiver covers it alone.
 
     Why
     ---
@@ -462,9 +467,12 @@ def database_without_mailboxes(ctx: RuleContext) -> Iterator[Finding]:
 
     Fix
     ---
-    Enter the database's mailboxes in the Inspector (*Mailboxes*). A database that
-    really holds none (created ahead of a migration, a journaling database) can keep 0:
-    waive the finding with that reason.
+    Enter the database's mailboxes in the Inspector (*Mailboxes*); for a finding about
+    several, *Select its N elements* on its menu in the Problems list selects them, and
+    the Inspector sets a figure on all of them at once. A database that really holds
+    none (created ahead of a migration, a journaling database) can keep 0: waive the
+    finding with that reason. A waiver naming one database waives it alone (it gets a
+    finding of its own), one naming several waives the finding about them.
 
     Source
     ------
@@ -472,13 +480,41 @@ def database_without_mailboxes(ctx: RuleContext) -> Iterator[Finding]:
     Microsoft's Exchange Server Role Requirements Calculator (the mailbox count is its
     input).
     """
+    alone = ctx.waived_alone("mailbox_database") if ctx.design.rules.waivers else frozenset()
+    # One finding per DAG (and one for the databases in none), naming its databases:
+    # an import from the calculator (its exports state no mailbox counts) gave one per
+    # database, 40 findings of one thing to do (wave 25). A database a waiver names
+    # keeps a finding of its own (a journaling database that really holds none).
+    empty: dict[str | None, list[MailboxDatabase]] = {}
     for db in ctx.index.of("mailbox_database", MailboxDatabase):
         if db.mailboxes == 0:
-            yield ctx.finding(
-                f"mailbox database {db.name} states 0 mailboxes: simulation, availability "
-                "and capacity count no users on it",
-                [db],
-            )
+            if db.id in alone:
+                yield _no_mailboxes(ctx, db)
+            else:
+                empty.setdefault(db.dag, []).append(db)
+    for dag_id, dbs in empty.items():
+        if len(dbs) == 1:
+            yield _no_mailboxes(ctx, dbs[0])
+            continue
+        dbs.sort(key=lambda db: natural_key(db.name))  # DB2 before DB10, as the findings
+        dag = ctx.index.get(dag_id)
+        whose = f"of DAG {dag.name} " if dag is not None and dag_id else ""
+        yield ctx.finding(
+            f"{counted([db.name for db in dbs], 'mailbox database')} {whose}state 0 mailboxes: "
+            "simulation, availability and capacity count no users on them; enter their "
+            f"Mailboxes in the Inspector (the Problems list's Select its {len(dbs)} elements, on "
+            "this finding's menu, selects them to set together), or waive it for a database "
+            "that really holds none",
+            dbs,
+        )
+
+
+def _no_mailboxes(ctx: RuleContext, db: MailboxDatabase) -> Finding:
+    return ctx.finding(
+        f"mailbox database {db.name} states 0 mailboxes: simulation, availability "
+        "and capacity count no users on it",
+        [db],
+    )
 
 
 def _hours(hours: float) -> str:

@@ -15,6 +15,7 @@ from operator import itemgetter
 from designer.catalog import limits, timings
 from designer.domain.design import Severity
 from designer.domain.elements import (
+    IMPORT_STAND_IN_NOTE,
     Dag,
     FileShareWitness,
     MailboxDatabase,
@@ -24,9 +25,10 @@ from designer.domain.elements import (
     WanLink,
 )
 from designer.domain.enums import DiskPlacement, DiskPurpose, FailoverIntent, VmRole
-from designer.domain.words import plural
+from designer.domain.words import natural_key, plural
 from designer.graph.network import links_between, lowest_rtt, reachable_sites, site_links
 from designer.rules.checks._dag_facts import DagFacts, dag_facts
+from designer.rules.checks._replication import counted
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
 from designer.rules.registry import rule
@@ -963,7 +965,11 @@ def copy_storage_shares_failure_domain(ctx: RuleContext) -> Iterator[Finding]:
     For every database with two or more copies: the LUNs of each copy's database and
     log disks (the member's disks naming the database, or else its unnamed database and
     log disks), and whether two copies share a LUN (datastore or RDM) or, failing
-    that, a storage array. One finding per database, naming the nearest shared domain.
+    that, a storage array. One finding per shared domain and the members on it (the
+    thing to fix), naming its databases: how many and the first three when several
+    share it (after an RVTools import, each site's stand-in array holds two copies of
+    every database of its members), the database alone when one does. A database a
+    waiver of DAG011 names keeps a finding of its own, so the waiver covers it alone.
 
     Why
     ---
@@ -974,15 +980,27 @@ def copy_storage_shares_failure_domain(ctx: RuleContext) -> Iterator[Finding]:
     Fix
     ---
     Place each copy's database and log disks on a different storage array, one per
-    failure domain.
+    failure domain: the finding names the members whose disks to move (all but the
+    first on the domain). On the stand-in array an RVTools import makes for a site's
+    datastores (vCenter does not know the array behind a datastore), first put the
+    LUNs on the arrays they are really on (the LUN's *Storage array* in the Inspector);
+    the finding says so.
 
     Source
     ------
-    [product fact] (one copy per failure domain).
+    [product fact] (one copy per failure domain); DOMAIN.md §2 (a LUN on a storage
+    array, a virtual disk on a LUN).
     """
     facts = dag_facts(ctx)
     named, unnamed = facts.database_disks
     array_get = facts.array_of_lun.get
+    alone = ctx.waived_alone("mailbox_database") if ctx.design.rules.waivers else frozenset()
+    # One finding per shared domain and the members on it (the thing to fix: where those
+    # members keep their database disks), naming its databases: after an RVTools import
+    # each site's stand-in array held two copies of each of 40 databases, 40 findings of
+    # one problem (wave 25). A database a waiver names keeps a finding of its own.
+    shared_by: dict[tuple[str, frozenset[str]], tuple[str, list[str], list[MailboxDatabase]]]
+    shared_by = {}
     for db, _, members, *_ in facts.rows:
         if len(members) < 2 or _independent(members, named.get(db.id, ()), unnamed, array_get):
             continue
@@ -995,14 +1013,75 @@ def copy_storage_shares_failure_domain(ctx: RuleContext) -> Iterator[Finding]:
         shared = _first_shared(ordered, "LUN") or _first_shared(
             [(vm, array) for vm, lun in ordered if (array := array_get(lun))], "storage array"
         )
-        if shared is not None:
-            domain, label, on_domain = shared
-            yield ctx.finding(
-                f"database {db.name} has copies on {', '.join(map(facts.name, on_domain))} "
-                f"with their database disks on {label} {facts.name(domain)}; one "
-                f"{label} failure takes {len(on_domain)} copies",
-                [db.id, domain, *on_domain],
-            )
+        if shared is None:
+            continue
+        domain, label, on_domain = shared
+        if db.id in alone:
+            yield _shared_one(ctx, facts, db, domain, label, on_domain)
+            continue
+        key = (domain, frozenset(on_domain))
+        found = shared_by.get(key)
+        if found is None:
+            shared_by[key] = (label, on_domain, [db])
+        else:
+            found[2].append(db)
+    for (domain, _), (label, on_domain, dbs) in shared_by.items():
+        if len(dbs) == 1:
+            yield _shared_one(ctx, facts, dbs[0], domain, label, on_domain)
+            continue
+        dbs.sort(key=lambda db: natural_key(db.name))  # DB2 before DB10, as the findings
+        yield ctx.finding(
+            f"{_and(map(facts.name, on_domain))} keep their copies of "
+            f"{counted([db.name for db in dbs], 'database')} on {label} "
+            f"{facts.name(domain)}: one {label} failure takes {len(on_domain)} copies of "
+            f"each; {_shared_fix(ctx, facts, domain, label, on_domain)}",
+            # the domain first (Enter shows it: where the copies meet), its members, then
+            # the databases (the Problems filter finds the finding by any of their names)
+            [domain, *on_domain, *(db.id for db in dbs)],
+        )
+
+
+def _shared_one(
+    ctx: RuleContext,
+    facts: DagFacts,
+    db: MailboxDatabase,
+    domain: str,
+    label: str,
+    on_domain: list[str],
+) -> Finding:
+    """DAG011's finding of one database's copies sharing ``domain``."""
+    return ctx.finding(
+        f"database {db.name} has copies on {', '.join(map(facts.name, on_domain))} "
+        f"with their database disks on {label} {facts.name(domain)}; one "
+        f"{label} failure takes {len(on_domain)} copies; "
+        f"{_shared_fix(ctx, facts, domain, label, on_domain)}",
+        [db.id, domain, *on_domain],
+    )
+
+
+def _shared_fix(
+    ctx: RuleContext, facts: DagFacts, domain: str, label: str, on_domain: list[str]
+) -> str:
+    """What to do about copies sharing ``domain``: move all but the first member's
+    database disks elsewhere; on the stand-in array an RVTools import made for a site's
+    datastores (vCenter does not know their arrays), first say where the LUNs really are."""
+    others = _and(map(facts.name, on_domain[1:]))
+    where = "another storage array" if label == "storage array" else "a datastore of another array"
+    fix = f"move the database and log disks of {others} to {where}, one array per copy"
+    array = ctx.index.typed(domain if label == "storage array" else None, StorageArray)
+    if array is not None and array.notes.startswith(IMPORT_STAND_IN_NOTE):
+        return (
+            f"{array.name} is the stand-in an import made for site {facts.name(array.site)}'s "
+            "datastores (vCenter does not know their arrays): put their LUNs on the arrays "
+            f"they are on; if that is one array, {fix}"
+        )
+    return fix
+
+
+def _and(names: Iterable[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    items = list(names)
+    return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
 
 
 def _independent(
@@ -1285,10 +1364,7 @@ def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
 
 def _some(dbs: list[MailboxDatabase], shown: int = 3) -> str:
     """ "4 databases (DB01, DB02, DB03 and 1 more)"."""
-    names = [db.name for db in dbs[:shown]]
-    more = len(dbs) - len(names)
-    listed = ", ".join(names) + (f" and {more} more" if more else "")
-    return f"{plural(len(dbs), 'database')} ({listed})"
+    return counted([db.name for db in dbs], "database", shown)
 
 
 def _on_raw_luns(ctx: RuleContext, vm_id: str) -> bool:
@@ -1496,11 +1572,12 @@ def witness_site_differs_from_its_server(ctx: RuleContext) -> Iterator[Finding]:
     Why
     ---
     Where the witness is decides what a site loss costs the DAG, and the design then
-    says two things: the canvas draws the witness in its stated site, while the share
-    really goes down with its server's host and site. The simulator counts its vote and
-    takes it down where its server runs, and the quorum rules (DAG001, DAG002, DAG015)
-    judge it there and name the site without repeating the mismatch, which this rule
-    alone reports.
+    says two things: the canvas draws the witness in its stated site (its box says
+    "runs in" the other), while the share really goes down with its server's host and
+    site. The simulator counts its vote and takes it down where its server runs, the
+    dependency graph (cut sets, the graph export) places it there, and the quorum rules
+    (DAG001, DAG002, DAG015) judge it there and name the site without repeating the
+    mismatch, which this rule alone reports.
 
     Fix
     ---
