@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 
 from designer.domain.design import Design, Severity
 from designer.domain.index import DesignIndex
+from designer.domain.words import plural, word_for
 from designer.rules.engine import CheckResult
 from designer.rules.registry import RULES
 from designer.text import json_printable, printable
@@ -62,6 +64,32 @@ def _counts(counts: dict[str, int], waived: int) -> str:
     )
 
 
+#: A finding's elements are listed in full up to this many; past it, the first
+#: ``_SHOWN`` and the rest counted by kind. DAG014 on a server just imported from the
+#: calculator listed its 40 databases on one line (wave 25); JSON and SARIF keep them all.
+_LISTED = 6
+_SHOWN = 4
+
+
+def _element_names(index: DesignIndex, elements: tuple[str, ...]) -> str:
+    """``VM srv-nn-01, mailbox database DB01, …``; a long list shortened: ``VM
+    srv-nn-01, mailbox database DB01, mailbox database DB02, mailbox database DB03 and
+    37 more mailbox databases`` (of several kinds: ``and 12 more: 10 VMs, 2 LUNs``)."""
+    named = [
+        (el.label, f"{el.label} {el.name}") if (el := index.get(e)) else ("element", e)
+        for e in elements
+    ]
+    if len(named) <= _LISTED:
+        return ", ".join(text for _, text in named)
+    rest = Counter(label for label, _ in named[_SHOWN:])
+    shown = ", ".join(text for _, text in named[:_SHOWN])
+    count = len(named) - _SHOWN
+    if len(rest) == 1:
+        return f"{shown} and {count} more {word_for(count, next(iter(rest)))}"
+    kinds = ", ".join(plural(n, label) for label, n in rest.items())
+    return f"{shown} and {count} more: {kinds}"
+
+
 def findings_text(results: list[FileResult]) -> str:
     """One line per finding (``FILE: severity CODE: message [elements]``), then the
     counts; with several files, the counts per file and in total."""
@@ -72,9 +100,7 @@ def findings_text(results: list[FileResult]) -> str:
         index = DesignIndex(item.design)
         shown = printable(item.file)
         for finding in item.result.active:
-            names = ", ".join(
-                f"{el.label} {el.name}" if (el := index.get(e)) else e for e in finding.elements
-            )
+            names = _element_names(index, finding.elements)
             where = f" [{names}]" if names else ""
             # Names, messages and file names escaped (printable): a name can neither
             # drive the terminal nor forge a finding line.
