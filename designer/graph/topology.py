@@ -9,7 +9,9 @@ and the build happen only for the questions that need them):
   ``gate`` (how a failure travels, :mod:`designer.graph.failure`). The relations are
   the kind table's (``designer.domain.kinds``), plus a LUN ``served_by`` its array's
   two storage processors and the WAN links sharing a ``failure_domain`` tag
-  (``same_failure_domain``). "What fails with X" is
+  (``same_failure_domain``). A file share witness served by a VM is ``contained_in``
+  the site where that VM's host is (:attr:`Topology.witness_sites`), as the simulator
+  and the quorum rules place it, whatever site it states. "What fails with X" is
   :func:`~designer.graph.failure.failure_domain`; "what X needs" is
   :func:`~designer.graph.failure.dependency_closure`.
 * ``network``: sites and WAN links (``nx.MultiGraph``, one edge per link keyed by its
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from designer.domain.design import Design
 from designer.domain.elements import (
+    FileShareWitness,
     LoadBalancer,
     StorageArray,
     WanLink,
@@ -58,6 +61,11 @@ _MADE = {
     (SERVED_BY, "lun"),
     (SAME_FAILURE_DOMAIN, "wan_link"),
 }
+
+
+#: The relation whose target the topology moves for some elements: a file share witness
+#: is ``contained_in`` the site where its server runs (:attr:`Topology.witness_sites`).
+_WITNESS_IN_SITE = ("contained_in", "file_share_witness")
 
 
 def storage_processor_id(array_id: str, slot: str) -> str:
@@ -101,9 +109,10 @@ class Topology:
                             yield target, element.id
             elif owner == kind:
                 read = next(r for name, _, r in KINDS[owner].graph_readers if name == field)
+                moved = self.witness_sites if (relation, kind) == _WITNESS_IN_SITE else {}
                 for element in index.by_kind.get(owner, ()):
                     for target in read(element):
-                        yield element.id, target
+                        yield element.id, moved.get(element.id, target)
         if relation == "contained_in" and kind == "storage_processor":
             yield from ((sp, array) for sp, array in self.storage_processors.items())
         elif relation == SERVED_BY and kind == "lun":
@@ -138,6 +147,7 @@ class Topology:
             mine = [field for owner, field, _ in declared if owner == kind]
             if (
                 (relation, kind) in _MADE
+                or ((relation, kind) == _WITNESS_IN_SITE and self.witness_sites)
                 or len(mine) > 1  # keep design order across the fields
                 or any(reverse for *_, reverse in declared)
             ):
@@ -172,6 +182,32 @@ class Topology:
                 found.setdefault(source, []).append(target)
             self._dependencies[key] = found
         return found
+
+    @cached_property
+    def witness_sites(self) -> dict[str, str]:
+        """File share witness → the site it is in, for each one that is not in the site
+        it states: a witness served by a VM on a placed host is where that host is (its
+        ``contained_in`` edge points there), as the rules (``witness_site`` of
+        ``designer.rules.checks.dag``: DAG001, DAG002, DAG015) and the simulator
+        (``Prepared.witness_site``) place it; DAG017 says that the two differ. A witness
+        on a physical server (no VM) is in the site it states.
+
+        Examples
+        --------
+        >>> from designer.domain import EsxiHost, FileShareWitness, Site, VirtualMachine
+        >>> topo = Topology(Design(elements=[Site(id="a", name="A"), Site(id="b", name="B"),
+        ...     EsxiHost(id="h", name="h", site="b"), VirtualMachine(id="v", name="v", host="h"),
+        ...     FileShareWitness(id="w", name="w", site="a", vm="v")]))
+        >>> topo.witness_sites, topo.dependencies("contained_in", "file_share_witness")
+        ({'w': 'b'}, {'w': ['b']})
+        """
+        index = self.index
+        moved: dict[str, str] = {}
+        for witness in index.of("file_share_witness", FileShareWitness):
+            runs_in = index.site_of(witness.vm) if witness.vm else None
+            if runs_in is not None and runs_in != witness.site:
+                moved[witness.id] = runs_in
+        return moved
 
     @cached_property
     def _arrays(self) -> dict[str, StorageArray]:
@@ -236,6 +272,7 @@ class Topology:
             return (u, v, data)
 
         fronted = self._fronted_locally
+        witness_sites = self.witness_sites
         readers: dict[str, list[tuple[str, bool, Any]]] = {}
         for element in self.design.elements:
             kind: str = element.kind
@@ -254,6 +291,9 @@ class Topology:
                     gate = ANY if os_disk else NO_FAILURE
                 elif relation == "member":
                     gate = ALL if kind == "cas_array" else NO_FAILURE
+                elif relation == "contained_in" and here in witness_sites:
+                    yield edge(here, witness_sites[here], relation, gate)  # where it runs
+                    continue
                 for target in read(element):
                     if reverse:
                         if relation == "fronted_by":

@@ -223,19 +223,12 @@ class Prepared:
         #: else the site it states (a physical server's), as DAG015 and DAG017 place it
         #: (wave 24, fid24: a site's loss took the witnesses stating it, whose servers
         #: may run elsewhere, and the quorum counted their vote on that site's side).
+        #: ``in_site`` holds it there already: the topology's ``contained_in`` edge of a
+        #: witness points where it runs (``Topology.witness_sites``, wave 25).
         self.witness_site: dict[str, str] = {}
         for fsw in self.witnesses.values():
             runs_in = self.vm_site.get(fsw.vm) if fsw.vm else None
             self.witness_site[fsw.id] = runs_in or fsw.site
-            if runs_in is not None and runs_in != fsw.site:
-                stated = by_site.get(fsw.site)
-                if stated is not None and fsw.id in stated.get("witnesses", ()):
-                    stated["witnesses"] = [x for x in stated["witnesses"] if x != fsw.id]
-                if runs_in in self.sites:
-                    by_site[runs_in]["witnesses"] = [
-                        *by_site[runs_in].get("witnesses", ()),
-                        fsw.id,
-                    ]
         #: Site → the vCenter Server and SRM server VMs placed there (002: SRM relies
         #: on independent vCenter servers at both sites).
         self.vcenters_in_site: dict[str, list[str]] = defaultdict(list)
