@@ -36,7 +36,7 @@ from designer.document.events import (
 )
 from designer.document.layout import Placer, Rect, default_size
 from designer.domain.design import Design, Severity
-from designer.domain.elements import ElementBase, WanLink
+from designer.domain.elements import ElementBase, FileShareWitness, WanLink
 from designer.domain.kinds import KINDS, KindInfo, connectable_kinds
 from designer.domain.persistent import PersistentMap
 from designer.rules.finding import Finding
@@ -559,6 +559,11 @@ class _PartsNoted(Generic[T]):
         scene._note_waiting_parts()
         table: T = scene.__dict__[self.name]
         return table
+
+
+#: The fields whose change can move a file share witness to another site than the one
+#: it states (see DesignScene.witness_runs_in).
+_WITNESS_FIELDS = frozenset({"site", "vm", "host", "name"})
 
 
 class DesignScene(QGraphicsScene):
@@ -2360,6 +2365,40 @@ class DesignScene(QGraphicsScene):
         return node.box() if node is not None else None
 
     # (The boxes only, as the readers below: a big design's parts may wait to be noted.)
+    def witness_runs_in(self, witness_id: str) -> str:
+        """ "runs in Hartford" for a file share witness whose server runs in another site
+        than the one it states: its box stays where it is drawn (in the stated site, as
+        the user placed it), and says where the rules, the simulator and the graph place
+        it (``Topology.witness_sites``; DAG017 asks to set the two alike); else ""."""
+        index = self.session.document.index
+        witness = index.typed(witness_id, FileShareWitness)
+        if witness is None or not witness.vm:
+            return ""
+        runs_in = index.site_of(witness.vm)
+        if runs_in is None or runs_in == witness.site:
+            return ""
+        site = index.get(runs_in)
+        return f"runs in {site.name if site is not None else runs_in}"
+
+    def _witnesses_moved(self, element: ElementBase, field: str) -> None:
+        """The witness boxes whose second line ``element``'s change of ``field`` can
+        change (where a witness's server runs, and that site's name) work it out again:
+        a witness's site or server, its server's host, that host's site, a site's name."""
+        kind = element.kind
+        index = self.session.document.index
+        if kind == "file_share_witness" and field in ("site", "vm"):
+            witnesses = [element.id]
+        elif kind == "vm" and field == "host":
+            witnesses = [w.id for w in index.group("file_share_witness", "vm").get(element.id, ())]
+        elif (kind == "esxi_host" and field == "site") or (kind == "site" and field == "name"):
+            witnesses = [w.id for w in index.by_kind.get("file_share_witness", ())]
+        else:
+            return
+        for witness in witnesses:
+            node = self.nodes.get(witness)
+            if node is not None:
+                node.refresh_subtitle()
+
     def box_container(self, box: str) -> str | None:
         return self.boxes_parent.get(box)
 
@@ -3047,6 +3086,8 @@ class DesignScene(QGraphicsScene):
         info = _info(element.kind) if element is not None else None
         if element is None or info is None:
             return
+        if event.field in _WITNESS_FIELDS:
+            self._witnesses_moved(element, event.field)
         if info.shape == "part":
             if event.field in info.spec.inside:
                 old_parent = self._reparent(event.id, info.container_of(element))

@@ -752,8 +752,13 @@ class ProblemsPanel(PanelKeys, QWidget):
         elif row is not None:
             self._focus_finding(row.finding)
 
+    def _present(self, finding: Finding) -> list[str]:
+        """The elements of ``finding`` still in the design, each once."""
+        document = self.session.document
+        return list(dict.fromkeys(e for e in finding.elements if document.get(e) is not None))
+
     def _focus_finding(self, finding: Finding) -> None:
-        present = [e for e in finding.elements if self.session.document.get(e) is not None]
+        present = self._present(finding)
         if present:
             self.session.focus(present[0])
 
@@ -936,6 +941,13 @@ class ProblemsPanel(PanelKeys, QWidget):
             show = QAction("&Show on canvas", menu)
             show.triggered.connect(lambda: self._focus_finding(finding))
             menu.addAction(show)
+            present = self._present(finding)
+            if len(present) > 1:
+                # One finding about many elements (CAP006's databases of a DAG, wave 25):
+                # selected together, the Inspector edits their fields at once.
+                select = QAction(f"Se&lect its {len(present)} elements", menu)
+                select.triggered.connect(lambda: self.session.set_selection(present))
+                menu.addAction(select)
         explain = QAction("E&xplain", menu)
         explain.triggered.connect(lambda: self.explain_button.setChecked(True))
         menu.addAction(explain)

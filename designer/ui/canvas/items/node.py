@@ -261,6 +261,7 @@ def subtitle_of(element: ElementBase) -> str:
     return element.label
 
 
+_WITNESS = "file_share_witness"
 _FLAGS: dict[str, tuple[bool, bool]] = {}
 
 
@@ -304,6 +305,11 @@ class NodeHost(Protocol):
 
     def box_container(self, box: str) -> str | None:
         """The box ``box`` is drawn in (None: top level)."""
+        ...
+
+    def witness_runs_in(self, witness_id: str) -> str:
+        """The second line of a file share witness's box whose server runs in another
+        site than the one it states (and is drawn in): "runs in Hartford"; else ""."""
         ...
 
     def box_moved(
@@ -464,8 +470,18 @@ class NodeItem(QGraphicsRectItem):
     def subtitle(self) -> str:
         # Computed on first paint: most boxes of a big design are never seen up close.
         if self._subtitle is None:
-            self._subtitle = subtitle_of(self._element)
+            away = self._scene.witness_runs_in(self.element_id) if self.kind == _WITNESS else ""
+            self._subtitle = away or subtitle_of(self._element)
         return self._subtitle
+
+    def refresh_subtitle(self) -> None:
+        """Its second line worked out again (it reads other elements: a witness's, where
+        its server runs); repainted when it changed."""
+        was = self._subtitle
+        self._subtitle = None
+        if was is not None and self.subtitle != was:
+            self._readable_at = self._readable_best = None
+            self.update()
 
     def set_geometry(self, rect: QRectF) -> None:
         if self.rect().size() != rect.size():
