@@ -496,7 +496,9 @@ def database_without_mailboxes(ctx: RuleContext) -> Iterator[Finding]:
         if len(dbs) == 1:
             yield _no_mailboxes(ctx, dbs[0])
             continue
-        dbs.sort(key=lambda db: natural_key(db.name))  # DB2 before DB10, as the findings
+        # By id, as the findings are ordered (db-2 before db-10): rules decide by ids and
+        # fields, never by names (a rename re-runs only the rules whose messages hold it).
+        dbs.sort(key=lambda db: natural_key(db.id))
         dag = ctx.index.get(dag_id)
         whose = f"of DAG {dag.name} " if dag is not None and dag_id else ""
         yield ctx.finding(

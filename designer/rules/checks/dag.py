@@ -1029,7 +1029,9 @@ def copy_storage_shares_failure_domain(ctx: RuleContext) -> Iterator[Finding]:
         if len(dbs) == 1:
             yield _shared_one(ctx, facts, dbs[0], domain, label, on_domain)
             continue
-        dbs.sort(key=lambda db: natural_key(db.name))  # DB2 before DB10, as the findings
+        # By id, as the findings are ordered (db-2 before db-10): rules decide by ids and
+        # fields, never by names (a rename re-runs only the rules whose messages hold it).
+        dbs.sort(key=lambda db: natural_key(db.id))
         yield ctx.finding(
             f"{_and(map(facts.name, on_domain))} keep their copies of "
             f"{counted([db.name for db in dbs], 'database')} on {label} "
