@@ -105,9 +105,9 @@ def test_check_after_the_calculator_import_says_the_missing_mailboxes_once_per_d
     assert (
         "info CAP006: 40 mailbox databases (DAG-nn-DB01, DAG-nn-DB02, DAG-nn-DB03 and 37 "
         "more) of DAG DAG-nn state 0 mailboxes: simulation, availability and capacity count "
-        "no users on them; enter their Mailboxes in the Inspector (the Problems list's Select "
-        "its 40 elements, on this finding's menu, selects them to set together), or waive it "
-        "for a database that really holds none [mailbox database DAG-nn-DB01, mailbox "
+        "no users on them; enter their Mailboxes in the Inspector (Select its 40 elements, on "
+        "this finding's menu in the Problems list, selects them to set together) [mailbox "
+        "database DAG-nn-DB01, mailbox "
         "database DAG-nn-DB02, mailbox database DAG-nn-DB03, mailbox database DAG-nn-DB04 "
         "and 36 more mailbox databases]"
     ) in cap006, cap006

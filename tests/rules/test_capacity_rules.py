@@ -186,9 +186,8 @@ def test_cap006_says_it_once_per_dag() -> None:
     assert found.message == (
         "5 mailbox databases (DB01, DB02, DB03 and 2 more) of DAG DAG01 state 0 mailboxes: "
         "simulation, availability and capacity count no users on them; enter their "
-        "Mailboxes in the Inspector (the Problems list's Select its 5 elements, on this "
-        "finding's menu, selects them to set together), or waive it for a database that "
-        "really holds none"
+        "Mailboxes in the Inspector (Select its 5 elements, on this finding's menu in the "
+        "Problems list, selects them to set together)"
     )
     assert found.elements == tuple(e.id for e in design.elements if e.kind == "mailbox_database")
 

@@ -453,8 +453,8 @@ def database_without_mailboxes(ctx: RuleContext) -> Iterator[Finding]:
     starts at 0). One finding per DAG for its databases at 0 (how many and the first
     three; one finding too for those in no DAG), the database alone when one is: an
     import from the calculator, whose exports state no mailbox counts, gives one
-    finding, not one per database. A database a waiver of CAP006 names keeps a finding
-    of its own, so the waiver covers it alone.
+    finding, not one per database. A database that a waiver of CAP006 names alone keeps
+    a finding of its own, so the waiver covers it alone.
 
     Why
     ---
@@ -470,9 +470,9 @@ def database_without_mailboxes(ctx: RuleContext) -> Iterator[Finding]:
     Enter the database's mailboxes in the Inspector (*Mailboxes*); for a finding about
     several, *Select its N elements* on its menu in the Problems list selects them, and
     the Inspector sets a figure on all of them at once. A database that really holds
-    none (created ahead of a migration, a journaling database) can keep 0: waive the
-    finding with that reason. A waiver naming one database waives it alone (it gets a
-    finding of its own), one naming several waives the finding about them.
+    none (created ahead of a migration, a journaling database) can keep 0: once the
+    others state theirs, its finding is its own; waive it with that reason. A waiver
+    naming one database waives it alone, one naming several the finding about them.
 
     Source
     ------
@@ -484,7 +484,7 @@ def database_without_mailboxes(ctx: RuleContext) -> Iterator[Finding]:
     # One finding per DAG (and one for the databases in none), naming its databases:
     # an import from the calculator (its exports state no mailbox counts) gave one per
     # database, 40 findings of one thing to do (wave 25). A database a waiver names
-    # keeps a finding of its own (a journaling database that really holds none).
+    # alone keeps a finding of its own (a journaling database that really holds none).
     empty: dict[str | None, list[MailboxDatabase]] = {}
     for db in ctx.index.of("mailbox_database", MailboxDatabase):
         if db.mailboxes == 0:
@@ -504,9 +504,8 @@ def database_without_mailboxes(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             f"{counted([db.name for db in dbs], 'mailbox database')} {whose}state 0 mailboxes: "
             "simulation, availability and capacity count no users on them; enter their "
-            f"Mailboxes in the Inspector (the Problems list's Select its {len(dbs)} elements, on "
-            "this finding's menu, selects them to set together), or waive it for a database "
-            "that really holds none",
+            f"Mailboxes in the Inspector (Select its {len(dbs)} elements, on this finding's menu "
+            "in the Problems list, selects them to set together)",
             dbs,
         )
 

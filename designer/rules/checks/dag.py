@@ -968,8 +968,9 @@ def copy_storage_shares_failure_domain(ctx: RuleContext) -> Iterator[Finding]:
     that, a storage array. One finding per shared domain and the members on it (the
     thing to fix), naming its databases: how many and the first three when several
     share it (after an RVTools import, each site's stand-in array holds two copies of
-    every database of its members), the database alone when one does. A database a
-    waiver of DAG011 names keeps a finding of its own, so the waiver covers it alone.
+    every database of its members), the database alone when one does. A database that
+    a waiver of DAG011 names alone keeps a finding of its own, so the waiver covers it
+    alone.
 
     Why
     ---
