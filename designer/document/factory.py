@@ -6,6 +6,7 @@ Everything per kind comes from the kind table (:mod:`designer.domain.kinds`).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from designer.catalog import exchange_windows, timings
@@ -19,14 +20,21 @@ from designer.domain.elements import (
     VirtualDisk,
     VirtualMachine,
 )
-from designer.domain.enums import DiskPurpose, SiteRole
+from designer.domain.enums import DiskPurpose, SiteRole, VmRole
 from designer.domain.errors import DesignError
 from designer.domain.facets import EXCHANGE_ROLES
 from designer.domain.index import DesignIndex
 from designer.domain.kinds import KINDS, KindInfo
 from designer.domain.words import with_article
 
-__all__ = ["fit_in_container", "follow_defaults", "free_name", "new_element", "palette"]
+__all__ = [
+    "fit_in_container",
+    "follow_defaults",
+    "free_name",
+    "joining_members",
+    "new_element",
+    "palette",
+]
 
 
 def palette() -> list[KindInfo]:
@@ -226,6 +234,37 @@ def follow_defaults(
     if windows is not None and element.windows_version in (was, _WINDOWS_DEFAULT):
         updates["windows_version"] = windows
     return {k: v for k, v in updates.items() if k != field and v != getattr(element, k)}
+
+
+def joining_members(design: Design | DesignIndex, vm_ids: Iterable[str]) -> list[VirtualMachine]:
+    """The VMs among ``vm_ids`` that state no role yet, as the Mailbox servers they become
+    on joining a DAG: a DAG's members are its Mailbox servers (DOMAIN.md §2: the
+    Mailbox/DAG member role), and a VM drawn from the palette states none, so a newcomer's
+    BOS-MBX01 joined DAG01 and held its copies as a server of no role (eyes25): the
+    rules, capacity and transport counts that look for Mailbox servers passed it by. Its
+    Exchange and Windows versions follow as when the role is ticked in the Inspector
+    (:func:`follow_defaults`). A VM stating other roles keeps them.
+
+    >>> vm = VirtualMachine(id="vm-1", name="BOS-MBX01", host="h")
+    >>> [(v.roles, v.exchange_version) for v in joining_members(Design(elements=[vm]), ["vm-1"])]
+    [([<VmRole.MAILBOX: 'mailbox'>], '2010')]
+
+    A VM stating other roles keeps them (the Inspector greys it as no Mailbox server):
+
+    >>> cas = vm.model_copy(update={"roles": [VmRole.CLIENT_ACCESS]})
+    >>> joining_members(Design(elements=[cas]), ["vm-1"])
+    []
+    """
+    index = _index_of(design)
+    joining: list[VirtualMachine] = []
+    for vm_id in vm_ids:
+        vm = index.typed(vm_id, VirtualMachine)
+        if vm is None or vm.roles:
+            continue
+        roles = [VmRole.MAILBOX]
+        follow = follow_defaults(index, vm, "roles", roles)
+        joining.append(vm.model_copy(update={"roles": roles, **follow}))
+    return joining
 
 
 def _disk_follows(index: DesignIndex, disk: VirtualDisk, field: str, value: Any) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from designer.document.commands import (
     SetReference,
 )
 from designer.document.document import Document, Refusal
-from designer.document.factory import fit_in_container, free_name, new_element
+from designer.document.factory import fit_in_container, free_name, joining_members, new_element
 from designer.document.growth import (
     BoxGeometry,
     LayoutGeometry,
@@ -39,10 +39,12 @@ from designer.document.growth import (
 from designer.document.layout import Rect, default_size, drop_rect
 from designer.domain.design import LayoutEntry
 from designer.domain.elements import (
+    Dag,
     ElementBase,
     EsxiHost,
     FileShareWitness,
     MailboxDatabase,
+    VirtualMachine,
     VsphereCluster,
 )
 from designer.domain.errors import DesignError
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Proposal",
     "connection_targets",
+    "done_text",
     "host_move_text",
     "place_new",
     "plan_connection",
@@ -219,14 +222,45 @@ def _fill(
         chosen = (fill.fields[-1], other.id)  # a single reference is pointed elsewhere
     name, value = chosen
     changed = owner.model_copy(update={name: value})
-    refusal = doc.check_replace([changed])
+    # A VM of no role joining a DAG becomes its Mailbox server in the same step (eyes25).
+    joins_dag = isinstance(owner, Dag) and name == "members"
+    joining = joining_members(doc.index, [other.id]) if joins_dag else []
+    refusal = doc.check_replace([changed, *joining])
     if refusal is not None:
         return refusal
     text = fill.text.format(**names, field=field_phrase(name))
     says = fill.says.format(**names, field=field_phrase(name))
-    return Proposal(
-        SetReference(owner.id, name, value, text), says, makes=_fill_makes(owner, b, name)
-    )
+    command: Command = SetReference(owner.id, name, value, text)
+    if joining:
+        text = f"{text} as a Mailbox server"
+        command = MacroCommand(text, [command, ChangeElements(joining, text)])
+        command.status_note = _joined_note(other, joining[0])
+        says = f"{says} as a Mailbox server"
+    return Proposal(command, says, makes=_fill_makes(owner, b, name))
+
+
+def done_text(command: Command) -> str:
+    """What the status bar says once a connection is made, with what followed it.
+
+    >>> done_text(SetReference("d", "members", ["v"], "Add BOS-MBX01 to DAG01"))
+    'Done: Add BOS-MBX01 to DAG01'
+    """
+    note = f". {command.status_note}" if command.status_note else ""
+    return f"Done: {command.text}{note}"
+
+
+def _joined_note(was: ElementBase, vm: VirtualMachine) -> str:
+    """What a VM joining a DAG was given besides, in the Inspector's words for fields
+    that follow an edit ("Also set, to agree: …")."""
+    said = ["role Mailbox"]
+    for field, label in (
+        ("exchange_version", "Exchange version"),
+        ("windows_version", "Windows version"),
+    ):
+        value = getattr(vm, field)
+        if value is not None and value != getattr(was, field):
+            said.append(f"{label} {value}")
+    return f"Also set, to agree: {', '.join(said)} (yours to change)"
 
 
 def _fill_makes(owner: ElementBase, target: ElementBase, name: str) -> str:

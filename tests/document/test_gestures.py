@@ -42,6 +42,7 @@ from designer.domain import (
     VsphereCluster,
     structural_errors,
 )
+from designer.domain.enums import VmRole
 from designer.domain.kinds import KINDS, connectable_kinds
 
 
@@ -105,8 +106,11 @@ def test_mirrors_join_luns_on_two_arrays_once() -> None:
 def test_dag_members_and_witnesses_fill_in_order() -> None:
     doc = Document(two_sites())
     member = _apply(doc, plan_connection(doc, "m2", "dag"))
-    assert member.says == "add MBX02 to DAG DAG1" and doc.get("dag").members == ["m1", "m2"]  # type: ignore[union-attr]
-    assert member.command.text == "Add MBX02 to DAG1"
+    # MBX02 states no role: it joins as the DAG's Mailbox server (eyes25).
+    assert member.says == "add MBX02 to DAG DAG1 as a Mailbox server"
+    assert doc.get("dag").members == ["m1", "m2"]  # type: ignore[union-attr]
+    assert member.command.text == "Add MBX02 to DAG1 as a Mailbox server"
+    assert doc.get("m2").roles == [VmRole.MAILBOX]  # type: ignore[union-attr]
     refused = plan_connection(doc, "dag", "m1")
     assert isinstance(refused, Refusal)
     assert refused.reason == "MBX01 is already a member of DAG DAG1"

@@ -88,9 +88,14 @@ def test_connect_to_is_reachable_by_keyboard_and_connects(canvas) -> None:  # ty
     sub = _sub(menu, "Connect To")
     sub.actions()[0].trigger()
     assert session.document.get("dag-1").members == ["vm-b1"]  # type: ignore[union-attr]
-    assert session.undo_stack.text(session.undo_stack.count() - 1) == "Add MBX-B1 to DAG-West"
+    # MBX-B1 states no role: it joins as the DAG's Mailbox server (eyes25).
+    assert session.undo_stack.text(session.undo_stack.count() - 1) == (
+        "Add MBX-B1 to DAG-West as a Mailbox server"
+    )
     # And says so, as a drag with the Connect tool does (it was silent: eyes20).
-    assert messages[-1] == "Done: Add MBX-B1 to DAG-West"
+    assert messages[-1].startswith(
+        "Done: Add MBX-B1 to DAG-West as a Mailbox server. Also set, to agree: role Mailbox"
+    )
     assert session.selection == ["vm-b1"]  # a reference set: no new line to select
 
 

@@ -20,7 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from designer.document import Command, MacroCommand, MoveElements, Refusal
-from designer.document.gestures import plan_connection, plan_move, plan_reparent, plan_resize
+from designer.document.gestures import (
+    done_text,
+    plan_connection,
+    plan_move,
+    plan_reparent,
+    plan_resize,
+)
 from designer.document.growth import resize_rect
 from designer.domain.design import LayoutEntry
 from designer.domain.kinds import KINDS
@@ -425,8 +431,8 @@ class ConnectInteraction(Interaction):
         elif command is None:
             self.session.status_message.emit(f"Cannot connect: {self.reason}")
         elif self.session.push(command):
-            # Not the hover's "Release to …" any more: it is done.
-            self.session.status_message.emit(f"Done: {command.text}")
+            # Not the hover's "Release to …" any more: it is done (and what followed).
+            self.session.status_message.emit(done_text(command))
             # The line made is selected, as the menu's Connect To does (the Inspector
             # shows its fields at once); a reference set (a DAG's members) keeps it.
             made = self.creates

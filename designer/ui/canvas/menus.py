@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
-from designer.document.gestures import Proposal, connection_targets
+from designer.document.gestures import Proposal, connection_targets, done_text
 from designer.domain.elements import ElementBase
 from designer.domain.kinds import KINDS, connectable_kinds
 from designer.ui import dialogs
@@ -128,7 +128,7 @@ def _connect(host: CanvasMenuHost, plan: Proposal) -> None:
     shows its fields: a WAN link's distance at once, not found again by name; eyes20
     #23). A reference set (a DAG's members) keeps the selection."""
     if host.session.push(plan.command):
-        host.session.status_message.emit(f"Done: {plan.command.text}")
+        host.session.status_message.emit(done_text(plan.command))
         if plan.element is not None and host.session.document.get(plan.element) is not None:
             host.session.set_selection([plan.element])
 

@@ -50,7 +50,7 @@ from designer.document.events import (
     ElementsRemoved,
     SettingsChanged,
 )
-from designer.document.factory import follow_defaults
+from designer.document.factory import follow_defaults, joining_members
 from designer.domain.design import Severity
 from designer.domain.elements import Dag, ElementBase, Lun, VirtualMachine
 from designer.domain.enums import VmRole
@@ -695,6 +695,14 @@ class InspectorPanel(QWidget):
                 text, [command, *(SetProperty(element_id, k, v) for k, v in follow.items())]
             )
             command.status_note = _follow_note(type(element), follow)
+        elif isinstance(element, Dag) and field == "members":
+            # A VM of no role ticked as a member becomes a Mailbox server (eyes25).
+            added = [m for m in value or () if m not in element.members]
+            joining = joining_members(self.session.document.index, added)
+            if joining:
+                names = ", ".join(vm.name for vm in joining)
+                command = MacroCommand(text, [command, ChangeElements(joining, text)])
+                command.status_note = f"Also set, to agree: {names} role Mailbox (yours to change)"
         refusal = self._push(command)
         if element_id != self.element_id:
             return
