@@ -12,14 +12,37 @@ Written into a folder:
 - ``CreateDatabases.ps1``: ``New-MailboxDatabase`` on the preference-1 member and
   ``Add-MailboxDatabaseCopy`` with ``-ActivationPreference`` and ``-ReplayLagTime`` for
   every other copy (lowest preference first, as Exchange requires preferences to be
-  added in order).
+  added in order), then ``Set-MailboxDatabase -CircularLoggingEnabled $true`` for a
+  database no backup names.
 
-``CircularLoggingEnabled`` follows the design's backups, as the calculator's own CSVs
-follow its backup methodology (FALSE with a backup, TRUE with Exchange Native Data
-Protection): a database a backup names keeps its logs until that backup truncates them
-(Microsoft: circular logging is for databases no traditional backup protects, it
-deletes the logs a restore rolls forward from); a database no backup names relies on its
-copies, and its logs are truncated as they replay.
+``CircularLoggingEnabled`` follows the design's backups: ``FALSE`` for a database a
+backup names, ``TRUE`` for one no backup names. The sources (checked in wave 25,
+``eyes25``; wave 24 had cited them from memory):
+
+- Microsoft, *Backup, restore, and disaster recovery* (Exchange Server; TechNet
+  394fc4ed-fa02-41fa-9159-cc2754ff8875), section *Exchange Native Data Protection*: a
+  successful full or incremental backup ends by truncating the logs the database no
+  longer needs for recovery; with no backups taken nothing truncates them, and circular
+  logging is what a replicated database without backups is given so that its logs do
+  not build up. On a replicated database it is continuous replication circular logging
+  (CRCL), run by the Replication service: a log goes once it is below the checkpoint,
+  the other non-lagged copies agree and every lagged copy has inspected it (a lagged
+  copy's own logs once older than its ReplayLagTime + TruncationLagTime). The same page
+  asks for at least three non-lagged copies before traditional backups are dropped (BK001
+  and BK003 say what a database without either lacks).
+- ESE's ``InstanceParameters.CircularLog`` (Microsoft.Isam.Esent.Interop): with circular
+  logging off the logs stay until a full backup retires them; on, only those younger
+  than the checkpoint stay, not every log since the last full backup; so it stays off
+  under a backup.
+- ``Add-MailboxDatabaseCopy`` (Exchange PowerShell reference): circular logging must be
+  off while a database's second copy is added and can be turned on after; on a
+  replicated database it is CRCL, on a database of one copy JET circular logging
+  (*Configure circular logging for a mailbox database*, Exchange 2013: that kind takes
+  effect at the next mount). Hence ``Set-MailboxDatabase`` after the copies.
+- The calculator's own ``MailboxDatabases.csv`` exports carry either value
+  (dsccommunity/ExchangeDsc's test data: ``TRUE`` in a v7.6 export, ``FALSE`` in its v6.6
+  examples); nothing in them says which of the calculator's inputs chose it, so this
+  export does not claim to mirror one.
 """
 
 from __future__ import annotations
@@ -101,7 +124,7 @@ def calculator_files(design: Design) -> dict[str, str]:
 
     databases = [e for e in design.elements if isinstance(e, MailboxDatabase) and e.copies]
     # Every row said TRUE (eyes24): the calculator's scripts fed the CSV turned circular
-    # logging on under the customer's nightly backup.
+    # logging on under the customer's nightly backup, whose logs it then deleted.
     backed_up = {db for e in design.elements if isinstance(e, Backup) for db in e.databases}
     db_rows = [_DB_COLUMNS, ["VersionNumber", "2.1", "7.6", *[""] * (len(_DB_COLUMNS) - 3)]]
     copy_rows = [_COPY_COLUMNS, ["VersionNumber", "2.1", "7.6", "", "", "", "0.00:00:00"]]
@@ -153,6 +176,13 @@ def calculator_files(design: Design) -> dict[str, str]:
                 f"Set-MailboxDatabaseCopy -Identity {_ps(db.name + chr(92) + name(first.member))} "
                 f"-ActivationPreference {first.activation_preference} "
                 f"-ReplayLagTime {timespan(first.replay_lag_days)}"
+            )
+        if db.id not in backed_up:
+            # The CSV's TRUE, done: after the copies (Add-MailboxDatabaseCopy wants it off
+            # while the second is added), as no backup will truncate the logs.
+            ps_db.append(f"# No backup names {db.name}: circular logging truncates its logs")
+            ps_db.append(
+                f"Set-MailboxDatabase -Identity {_ps(db.name)} -CircularLoggingEnabled $true"
             )
     server_rows = [_SERVER_COLUMNS, ["VersionNumber", "2.1", "7.6", "", "", "", "", ""]]
     for server in sorted(dbmap, key=str.casefold):

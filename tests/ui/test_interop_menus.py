@@ -156,8 +156,11 @@ def test_exported_circular_logging_follows_the_designs_backups(
     assert _circular_logging(folder) == dict.fromkeys(
         ["DEN-DB01", "DEN-DB02", "DEN-DB03", "DEN-DB04"], "FALSE"
     )
-    # No backup names the lagged sample's databases: their copies protect them, and
-    # their logs go as they replay (Exchange Native Data Protection).
+    assert "CircularLoggingEnabled" not in _script(folder)
+    # No backup names the lagged sample's databases (Exchange Native Data Protection):
+    # with no backup to truncate their logs, circular logging does (CRCL: a log goes
+    # once every copy has replayed or, lagged, inspected it; Microsoft, "Backup,
+    # restore, and disaster recovery").
     native = tmp_path / "native"
     native.mkdir()
     monkeypatch.setattr(
@@ -167,6 +170,20 @@ def test_exported_circular_logging_follows_the_designs_backups(
     _menu_action(lagged, "File", "Export", "as Calculator CSVs and PowerShell Scripts…").trigger()
     written = _circular_logging(native)
     assert written and set(written.values()) == {"TRUE"}, written
+    # CreateDatabases.ps1 turns it on too (it only made the databases and their copies,
+    # the CSV's TRUE left undone), each after its copies: Add-MailboxDatabaseCopy wants
+    # circular logging off while a database's second copy is added (eyes25).
+    lines = _script(native).splitlines()
+    for db in written:
+        turned_on = f"Set-MailboxDatabase -Identity '{db}' -CircularLoggingEnabled $true"
+        assert turned_on in lines, db
+        copies = [i for i, line in enumerate(lines) if line.startswith(
+            f"Add-MailboxDatabaseCopy -Identity '{db}' ")]  # fmt: skip
+        assert copies and lines.index(turned_on) > max(copies), db
+
+
+def _script(folder: Path) -> str:
+    return (folder / "CreateDatabases.ps1").read_text(encoding="utf-8-sig")
 
 
 def _written(qtbot, window, path: Path) -> None:  # type: ignore[no-untyped-def]
