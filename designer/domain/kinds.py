@@ -372,6 +372,16 @@ SPECS: dict[type[ElementBase], KindSpec] = {
         prefix="fsw",
         stem="FSW",
         inside=("site",),
+        # A VM dragged onto the witness serves its share (eyes25: it was refused, "a VM
+        # cannot be connected to a file share witness", the Inspector the only way).
+        fills=(
+            Fill(
+                ("vm",),
+                says="make {b} the server of file share witness {a}",
+                text="Set server of {a}",
+                done="{b} already serves file share witness {a}",
+            ),
+        ),
         members=("vm",),
         graph={"site": _CONTAINED, "vm": _RUNS_ON},
         size=(180.0, 40.0),

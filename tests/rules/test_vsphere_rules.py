@@ -73,7 +73,10 @@ def test_vs001_single_host_cluster_cannot_restart() -> None:
         vm("v1", memory_gb=16),
     )
     (finding,) = findings(design, "VS001")
-    assert "0 GB" in finding.message
+    assert finding.message == (
+        "vSphere cluster solo runs 16 GB of VM memory; after losing esx no host is left "
+        "in it to restart them on"
+    )
 
 
 # -- VS002 -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from test_newcomer_keyboard20 import _blank, _enter, _pick
 from designer.domain.elements import VirtualMachine
 from designer.domain.enums import VmRole
 from designer.ui.main_window import MainWindow
+from designer.ui.panels import ProblemsPanel
 from designer.ui.panels.inspector import InspectorPanel
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -123,3 +124,74 @@ def test_a_vm_of_no_role_ticked_in_the_dags_members_becomes_a_mailbox_server(qtb
     stack.undo()
     assert doc.get(ids["DAG01"]).members == []  # type: ignore[union-attr]
     assert _vm(window, ids["WOR-MBX01"]).roles == []
+
+
+def test_a_vm_dragged_onto_a_file_share_witness_serves_its_share(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    # BOS-FS01 dragged onto the witness BOS-FSW with the Connect tool: "Cannot connect:
+    # a VM cannot be connected to a file share witness", the Inspector's VM field the
+    # only way to say which server holds the share.
+    window = _blank(launch)
+    window.resize(1280, 800)
+    boston = _enter(window, "site", "Boston")
+    assert boston is not None
+    _pick(window, boston)
+    _enter(window, "vsphere_cluster", "BOS-CL01")
+    _enter(window, "esxi_host", "esx-bos-01")
+    server = _enter(window, "vm", "BOS-FS01")
+    _pick(window, boston)
+    witness = _enter(window, "file_share_witness", "BOS-FSW")
+    assert server is not None and witness is not None
+    window.act_zoom_fit.trigger()
+    view, doc = window.view, window.session.document
+    toolbar = window.findChild(QToolBar)
+    assert toolbar is not None
+    QTest.mouseClick(toolbar.widgetForAction(window.act_connect), Qt.MouseButton.LeftButton)
+    drag(view, _centre(window, server), _centre(window, witness))
+    assert doc.get(witness).vm == server  # type: ignore[union-attr]
+    assert window.statusBar().currentMessage() == "Done: Set server of BOS-FSW"
+    # Again: it says it is done already, and nothing changes.
+    drag(view, _centre(window, server), _centre(window, witness))
+    assert window.statusBar().currentMessage() == (
+        "Cannot connect: BOS-FS01 already serves file share witness BOS-FSW"
+    )
+    # The witness selected shows its Inspector's VM field naming the server.
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Escape)
+    click(view, _centre(window, witness))
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None and inspector.element_id == witness
+    field = inspector.editors["vm"].editor
+    assert field.currentText() == "BOS-FS01"  # type: ignore[attr-defined]
+    view.setFocus()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Z, CTRL)
+    assert doc.get(witness).vm is None  # type: ignore[union-attr]
+
+
+def _problem_texts(window: MainWindow, code: str) -> list[str]:
+    """The Problems table's Message cells of ``code``'s rows, as the user reads them."""
+    panel = window.findChild(ProblemsPanel)
+    assert panel is not None
+    model = panel.table.model()
+    columns = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    code_at, message_at = columns.index("Code"), columns.index("Message")
+    return [
+        model.index(r, message_at).data()
+        for r in range(model.rowCount())
+        if model.index(r, code_at).data() == code
+    ]
+
+
+def test_a_cluster_of_one_host_says_no_host_is_left(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    # The first host and VM of a newcomer's cluster: "after losing esx-bos-01 its 0
+    # remaining hosts hold 0 GB".
+    window = _blank(launch)
+    boston = _enter(window, "site", "Boston")
+    assert boston is not None
+    _pick(window, boston)
+    _enter(window, "vsphere_cluster", "BOS-CL01")
+    _enter(window, "esxi_host", "esx-bos-01")
+    _enter(window, "vm", "BOS-MBX01")
+    qtbot.waitUntil(lambda: bool(_problem_texts(window, "VS001")), timeout=20_000)
+    assert _problem_texts(window, "VS001") == [
+        "vSphere cluster BOS-CL01 runs 16 GB of VM memory; after losing esx-bos-01 no host "
+        "is left in it to restart them on"
+    ]

@@ -129,11 +129,16 @@ def cluster_cannot_absorb_host_failure(ctx: RuleContext) -> Iterator[Finding]:
         left_memory = sum(h.memory_gb for h in left)
         if vm_memory > left_memory:
             lost_names = ", ".join(h.name for h in lost)
+            if left:
+                after = (
+                    f"its {len(left)} remaining host{'' if len(left) == 1 else 's'} "
+                    f"hold{'s' if len(left) == 1 else ''} {left_memory:,.0f} GB"
+                )
+            else:  # a cluster of one host said "its 0 remaining hosts hold 0 GB" (eyes25)
+                after = "no host is left in it to restart them on"
             yield ctx.finding(
                 f"vSphere cluster {cluster.name} runs {vm_memory:,.0f} GB of VM memory; "
-                f"after losing {lost_names} its {len(left)} remaining "
-                f"host{'' if len(left) == 1 else 's'} hold{'s' if len(left) == 1 else ''} "
-                f"{left_memory:,.0f} GB",
+                f"after losing {lost_names} {after}",
                 [cluster, *lost],
             )
 
