@@ -1309,7 +1309,7 @@ class MainWindow(QMainWindow):
         self.session.replace_design(design, None)
         self._stamp = None
         self.recovery.mark_clean()
-        self.view.resetTransform()
+        self.view.reset_zoom()
         if template_key:
             self.view.zoom_to_open()
             found = len(self.session.findings.active)

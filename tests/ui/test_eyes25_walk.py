@@ -195,3 +195,15 @@ def test_a_cluster_of_one_host_says_no_host_is_left(qtbot, launch) -> None:  # t
         "vSphere cluster BOS-CL01 runs 16 GB of VM memory; after losing esx-bos-01 no host "
         "is left in it to restart them on"
     ]
+
+
+def test_file_new_shows_the_blank_designs_zoom(launch) -> None:  # type: ignore[no-untyped-def]
+    # From the sample, opened whole at 34 %, Ctrl+N: the blank design is at 100 % (its
+    # first boxes are drawn so), but the status bar still said "34 %".
+    window = launch()
+    assert window.view.scale_factor < 0.9
+    assert window.zoom_label.text() == f"{window.view.scale_factor * 100:.0f} %"
+    QTest.keyClick(window, Qt.Key.Key_N, CTRL)
+    assert window.session.design.elements == []
+    assert window.view.scale_factor == 1.0
+    assert window.zoom_label.text() == "100 %"

@@ -188,6 +188,13 @@ class DesignView(QGraphicsView):
     def zoom_actual(self) -> None:
         self.set_zoom(1.0)
 
+    def reset_zoom(self) -> None:
+        """100 % with the view's transform reset (a new blank design): the level of
+        detail and the status bar's zoom follow, as after any zoom (File > New from the
+        sample at 34 % left "34 %" in the status bar over the new design's 100 %: eyes25)."""
+        self.resetTransform()
+        self._update_detail()
+
     def drawing_rect(self) -> QRectF:
         """What Fit to Window and the first view show: the top-level boxes, and the lines
         with their labels where there are few enough to measure (a WAN link's lane and a
@@ -224,7 +231,7 @@ class DesignView(QGraphicsView):
 
     def _fit(self, bounds: QRectF) -> None:
         if bounds.isEmpty():
-            self.resetTransform()
+            self.reset_zoom()
             return
         self.fitInView(
             bounds.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN),
