@@ -159,8 +159,8 @@ def test_exported_circular_logging_follows_the_designs_backups(
     assert "CircularLoggingEnabled" not in _script(folder)
     # No backup names the lagged sample's databases (Exchange Native Data Protection):
     # with no backup to truncate their logs, circular logging does (CRCL: a log goes
-    # once every copy has replayed or, lagged, inspected it; Microsoft, "Backup,
-    # restore, and disaster recovery").
+    # once below the checkpoint, agreed by the other non-lagged copies and inspected by
+    # every lagged copy; Microsoft, "Backup, restore, and disaster recovery").
     native = tmp_path / "native"
     native.mkdir()
     monkeypatch.setattr(
