@@ -54,7 +54,7 @@ from designer.simulation.snapshot import (
     step_state,
 )
 from designer.simulation.takeover import TakeoverTable
-from designer.simulation.wording import clock, count, span
+from designer.simulation.wording import clock, count, outage_clause, span
 from designer.simulation.world import World, compute_world, world_after
 
 if TYPE_CHECKING:
@@ -1639,17 +1639,7 @@ class Simulator:
                 if rto_before > rto:
                     active.rto = rto_before
                 if not run.light:  # placement: no text
-                    active.reason += (
-                        f"; down again from {clock(down_since)}: "
-                        + (
-                            f"back in {span(rto)} this time; its RTO stays {span(rto_before)}, "
-                            "an earlier outage's"
-                            if rto_before > rto
-                            else f"RTO {span(rto)} for this outage, {span(rto_before)} for an "
-                            "earlier one"
-                        )
-                        + ": each outage is timed from its own start, and the longest counts"
-                    )
+                    active.reason += outage_clause(down_since, rto, rto_before)
             return active
         by_key: dict[str, Action] = {}
         for o in options:

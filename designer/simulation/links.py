@@ -378,8 +378,28 @@ def reroute_events(
     told_now: dict[tuple[str, str], tuple[str, ...]] = {}
     # A pair of sites shipping both ways round the same links: one event "between".
     told: dict[tuple[str, str, frozenset[str]], tuple[str, Route, int, bool]] = {}
+    #: Streams told going round that now have no route at all: (a, b) → (from, copies,
+    #: both ways).
+    cut: dict[tuple[str, str], tuple[str, int, bool]] = {}
     for (here, there), copies in sorted(streams.items()):
         hops = shipping_route(prep, run, here, there)
+        if hops is None and (here, there) in told_before:
+            # A detour that lost every route: its copies are cut off (remembered as
+            # such, an empty way, so that a route back is told).
+            told_now[(here, there)] = ()
+            if told_before[(here, there)]:
+                a, b = sorted((here, there))
+                was_cut = cut.get((a, b))
+                cut[(a, b)] = (
+                    (here, copies, False)
+                    if was_cut is None
+                    else (
+                        was_cut[0],
+                        was_cut[1] + copies,
+                        True,
+                    )
+                )
+            continue
         if not hops:
             continue
         ids = tuple(link_id for link_id, _way in hops)
@@ -395,6 +415,9 @@ def reroute_events(
             (here, hops, copies, False) if was is None else (*was[:2], was[2] + copies, True)
         )
     run.routes_told = told_now
+    for (a, b), (here, copies, both) in cut.items():
+        there = b if here == a else a
+        _cut_off_event(prep, run, here, there, copies, both, told_before[(here, there)], t)
     for (a, b, _links), (here, hops, copies, both) in told.items():
         there = b if here == a else a
         sites = _sites_on(prep, here, hops)
@@ -430,6 +453,52 @@ def reroute_events(
             + f", over {over}",
             "DOMAIN §4; the capacity report's routing",
         )
+
+
+def _cut_off_event(
+    prep: Prepared,
+    run: Run,
+    here: str,
+    there: str,
+    copies: int,
+    both: bool,
+    detour: tuple[str, ...],
+    t: float,
+) -> None:
+    """Log shipping told going round (``detour``, its links) that has no route left:
+    its copies receive no logs and fall behind from ``t`` (wave 25, fid25: the timeline
+    left it going round, and the copies read current)."""
+    w = run.world
+    intact = prep.intact_route(here, there) or ()
+    lost_ids = dict.fromkeys(i for i in (*(i for i, _ in intact), *detour) if i in w.links_down)
+    names = [prep.links[i].name for i in lost_ids]
+    lost = [f"WAN link{'s' if len(names) > 1 else ''} {' and '.join(names)}"] if names else []
+    crossed: list[str] = []
+    start = here
+    for link_id in detour:
+        link = prep.links[link_id]
+        start = link.site_b if link.site_a == start else link.site_a
+        if start in w.sites_down and start != there:
+            crossed.append(f"site {prep.sites[start].name}")
+    gone = [*lost, *crossed]
+    ends = (
+        f"between {prep.sites[here].name} and {prep.sites[there].name}"
+        if both
+        else f"from {prep.sites[here].name} to {prep.sites[there].name}"
+    )
+    where = (
+        f"{prep.sites[here].name} and {prep.sites[there].name}" if both else prep.sites[there].name
+    )
+    run.event(
+        t,
+        next(iter(lost_ids), detour[0]),
+        "copy_cut_off",
+        f"log shipping {ends} ({copies} database cop{'y' if copies == 1 else 'ies'}) has no "
+        f"route left ({' and '.join(gone) or 'its detour'} down): its copies in {where} "
+        "are cut off, receive no logs and fall further behind each second (a failover to "
+        "one loses what it missed)",
+        "DOMAIN §4 (RPO: copy queue length); the capacity report's routing",
+    )
 
 
 def _sites_on(prep: Prepared, start: str, hops: Route) -> list[str]:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, Literal, TypeVar
 
-from designer.simulation.wording import clock, span
+from designer.simulation.wording import brief_reason, clock, span
 
 __all__ = [
     "Action",
@@ -195,6 +195,12 @@ class DatabaseState:
             behind = f"copies behind {span(self.copies_behind_s)}"
             why = behind if untouched or not why else f"{why}; {behind}"
         return why
+
+    def brief_why(self, before: DatabaseState | None) -> str:
+        """:meth:`why` on a table's line: an earlier outage's RTO clause in a few words
+        (:func:`~designer.simulation.wording.brief_reason`; the window's Results show
+        this, the full :meth:`why` in the cell's tooltip)."""
+        return brief_reason(self.why(before))
 
     def untouched(self, before: DatabaseState | None) -> bool:
         """As it was ``before`` the scenario (mounted where it was, as reachable, never

@@ -265,13 +265,25 @@ def _with_copy_queues(
     run: Run, in_order: list[DatabaseState], place: Mapping[str, int], t: float
 ) -> None:
     """Give each active database whose passive copies are behind its worst copy queue
-    as it stands at ``t`` (the Results and the CLI say so: not data lost yet)."""
+    as it stands at ``t`` (the Results and the CLI say so: not data lost yet). A copy
+    cut off from its active copy (a partition, a failed link direction: no route left
+    for its logs) falls one second behind each second from the cut, on top of the queue
+    it had then: a failover to it loses that much (wave 25, fid25: a detour that lost
+    every route kept reading the queue it had, frozen, or nothing)."""
     worst: dict[str, tuple[float, float, float]] = {}
-    for (db_id, member), queue in run.copy_queued.items():
+    cuts = (run.copy_cut_since, run.copy_dir_cut)
+    keys = dict.fromkeys((*run.copy_queued, *cuts[0], *cuts[1]))
+    for key in keys:
+        db_id, member = key
         state = in_order[place[db_id]]
         if state.state != "active" or member == state.active_on:
             continue
-        now = (t, queued_s(queue, t), queue[2])
+        queue = run.copy_queued.get(key)
+        behind, rate = (queued_s(queue, t), queue[2]) if queue is not None else (0.0, 0.0)
+        cut = max((c[key] for c in cuts if key in c), default=None)
+        if cut is not None and cut <= t:
+            behind, rate = queued_s(queue, cut) + (t - cut), 1.0
+        now = (t, behind, rate)
         if (now[1] > 0 or now[2] > 0) and (db_id not in worst or now > worst[db_id]):
             worst[db_id] = now
     for db_id, queue in worst.items():
@@ -297,7 +309,7 @@ def step_state(base: Baseline, run: Run, number: int, t: float) -> StepState:
     place = base.db_place
     for db_id, state in changed.items():
         in_order[place[db_id]] = state
-    if run.copy_queued and not run.light:
+    if (run.copy_queued or run.copy_cut_since or run.copy_dir_cut) and not run.light:
         _with_copy_queues(run, in_order, place, t)
     databases = tuple(in_order)
     dags = tuple(run.dag_state.get(d) or base.dag[d] for d in base.dag_order)

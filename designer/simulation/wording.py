@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from designer.domain.words import plural as count
 
-__all__ = ["clock", "count", "span"]
+__all__ = ["brief_reason", "clock", "count", "outage_clause", "span"]
+
+#: How :func:`outage_clause` ends: why a database's RTO is its longest outage's.
+_OUTAGE_WHY = ": each outage is timed from its own start, and the longest counts"
+#: :func:`outage_clause`'s text, read back by :func:`brief_reason`.
+_OUTAGE = re.compile(
+    r"; down again from (?P<at>\S+): (?:RTO (?P<now>.+?) for this outage, .+? for an "
+    r"earlier one|back in (?P<back>.+?) this time; its RTO stays .+?, an earlier outage's)"
+    + re.escape(_OUTAGE_WHY)
+)
 
 
 def span(seconds: float) -> str:
@@ -40,3 +51,43 @@ def clock(t: float) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"T+{hours}:{minutes:02d}:{secs:02d}" if hours else f"T+{minutes}:{secs:02d}"
+
+
+def outage_clause(down_since: float, rto: float, rto_before: float) -> str:
+    """What a database's reason adds when it was down again after an earlier outage:
+    each outage timed from its own start, the longest its RTO (wave 24, fid24).
+
+    Examples
+    --------
+    >>> outage_clause(7200, 69, 69).removesuffix(_OUTAGE_WHY)
+    '; down again from T+2:00:00: RTO 69 s for this outage, 69 s for an earlier one'
+    """
+    said = (
+        f"back in {span(rto)} this time; its RTO stays {span(rto_before)}, an earlier outage's"
+        if rto_before > rto
+        else f"RTO {span(rto)} for this outage, {span(rto_before)} for an earlier one"
+    )
+    return f"; down again from {clock(down_since)}: {said}{_OUTAGE_WHY}"
+
+
+def brief_reason(reason: str) -> str:
+    """``reason`` with :func:`outage_clause` said in a few words, for a table's line
+    (the Results' Why: the clause took ~5 lines there; wave 25, fid25): the RTO
+    column gives the longest outage's, the full reason is the cell's tooltip.
+
+    Examples
+    --------
+    >>> brief_reason("mounted" + outage_clause(7200, 69, 69))
+    'mounted; down again from T+2:00:00, back in 69 s'
+    >>> brief_reason("mounted" + outage_clause(7200, 69, 960))
+    'mounted; down again from T+2:00:00, back in 69 s (RTO: an earlier outage)'
+    """
+    if "; down again from " not in reason:
+        return reason
+
+    def brief(found: re.Match[str]) -> str:
+        if found["now"] is not None:
+            return f"; down again from {found['at']}, back in {found['now']}"
+        return f"; down again from {found['at']}, back in {found['back']} (RTO: an earlier outage)"
+
+    return _OUTAGE.sub(brief, reason)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 
@@ -12,13 +13,18 @@ from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QVBox
 
 from designer.domain.words import natural_key
 from designer.simulation import DatabaseState, StepState
+from designer.simulation.wording import brief_reason
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.frames import AfterPaint
 
 __all__ = ["COLUMNS", "ResultsPanel", "affected_line", "format_duration", "results_title"]
 
-#: Row: the cell texts, whether the database is available, whether it meets targets.
-Row = tuple[tuple[str, ...], bool, bool]
+#: Row: the cell texts, whether the database is available, whether it meets targets,
+#: and the reason in full (the Why cell's tooltip: the cell says it briefly).
+Row = tuple[tuple[str, ...], bool, bool, str]
+#: An affected database's place in the first order: its RTO, then its RPO (none yet:
+#: infinite), the greatest first.
+Rank = tuple[float, float]
 #: Longest the UI thread spends filling rows before letting other events run, seconds.
 FILL_SLICE_S = 0.012
 #: Rows past the last in sight filled with those in sight (see _fill_slice).
@@ -117,12 +123,23 @@ class ResultsPanel(QWidget):
         # before DB2): "Database" in natural order, as ``simulate`` and the review report
         # list them, by placing the rows so as they are made (no sort, no item or Python
         # call per comparison); the other columns by Qt's sort of their texts, whose
-        # ties keep that order. The indicator starts at the names, first to last (Qt's
-        # starts at descending).
+        # ties keep that order. First (no indicator) the affected databases come first,
+        # the longest RTO, then RPO, first, the rest by name (wave 25, fid25: by name,
+        # the one database a failure hit could be row 2,000 of 3,000); a header's
+        # clicks sort by it one way, the other, then back to that first order. The
+        # names sort first to last on their first click (Qt's starts at descending).
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        name_header = self.table.horizontalHeaderItem(0)
+        if name_header is not None:
+            name_header.setData(Qt.ItemDataRole.InitialSortOrderRole, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._on_sort_asked)
+        #: The affected databases' ranks the rows were placed by (see _place).
+        self._ranks: dict[str, Rank] = {}
+        #: The initial state's databases by id, and the state they were read from.
+        self._before: tuple[object, dict[str, DatabaseState]] = (None, {})
         #: Each name's natural sort key (kept across tables: the same databases).
         self._keys: dict[str, tuple[tuple[int, int | str], ...]] = {}
         #: The table being built: which database (its place in the state) each row
@@ -132,9 +149,9 @@ class ResultsPanel(QWidget):
         #: selected again once made.
         self._reselect: list[str] = []
         self.table.cellDoubleClicked.connect(self._on_double_click)
-        #: What each row shows now (database id → cell texts, available, meets targets),
-        #: in the order the rows were built, and the row's items.
-        self._shown: dict[str, tuple[tuple[str, ...], bool, bool]] = {}
+        #: What each row shows now (database id → cell texts, available, meets targets,
+        #: the reason in full), in the order the rows were built, and the row's items.
+        self._shown: dict[str, Row] = {}
         self._items: dict[str, list[QTableWidgetItem]] = {}
         self._state: StepState | None = None
         self._stale = False
@@ -241,6 +258,10 @@ class ResultsPanel(QWidget):
         if ids != list(self._shown) or self._pending is not None:
             self._rebuild(state)
             return
+        if self._affected_first() and self._ranks_of(state.databases) != self._ranks:
+            # Other databases affected, or their RTO or RPO changed: placed again.
+            self._reorder(state)
+            return
         rows = {db.id: row for db, row in self._rows(state.databases)}
         renamed = self._update(rows)
         self._shown = rows
@@ -252,16 +273,45 @@ class ResultsPanel(QWidget):
         for db in databases:
             yield db, make(db)
 
+    def _initial(self) -> dict[str, DatabaseState]:
+        """The simulator's initial state's databases by id (made once per simulator)."""
+        initial = self.controller.simulator.initial
+        if self._before[0] is not initial:
+            self._before = (initial, {db.id: db for db in initial.databases})
+        return self._before[1]
+
+    def _affected_first(self) -> bool:
+        """Whether the rows are in the first order (no header's sort asked)."""
+        return self.table.horizontalHeader().sortIndicatorSection() < 0
+
+    def _ranks_of(self, databases: Iterable[DatabaseState]) -> dict[str, Rank]:
+        """The affected databases of ``databases`` (a reason other than "not
+        affected") and their ranks; a database the step kept as it was is the initial
+        state's own object, passed over at once."""
+        before = self._initial()
+        inf = math.inf
+        ranks: dict[str, Rank] = {}
+        for db in databases:
+            was = before.get(db.id)
+            if db is was or not db.affected(was):
+                continue
+            ranks[db.id] = (
+                inf if db.rto_s is None else db.rto_s,
+                inf if db.rpo_s is None else db.rpo_s,
+            )
+        return ranks
+
     def _row_maker(self) -> Callable[[DatabaseState], Row]:
         """How a database's row reads (against the simulator's initial state)."""
         names = self.controller.session.document
-        before = {db.id: db for db in self.controller.simulator.initial.databases}
+        before = self._initial()
 
         def row(db: DatabaseState) -> Row:
             active = names.get(db.active_on) if db.active_on and db.state == "active" else None
             state_text = {"active": "active", "down": "down", "waiting": "waiting"}[db.state]
             if db.state == "active" and not db.reachable:
                 state_text = "unreachable"
+            why = db.why(before.get(db.id))
             values = (
                 db.name,
                 state_text,
@@ -269,9 +319,9 @@ class ResultsPanel(QWidget):
                 format_duration(db.rpo_s),
                 format_duration(db.rto_s),
                 "yes" if db.meets_targets else "no",
-                db.why(before.get(db.id)),
+                brief_reason(why),
             )
-            return values, db.available, db.meets_targets
+            return values, db.available, db.meets_targets, why
 
         return row
 
@@ -374,11 +424,11 @@ class ResultsPanel(QWidget):
                 continue
             table.resizeRowToContents(row)
 
-    def _item(self, db_id: str, column: int, value: str, good: bool) -> QTableWidgetItem:
+    def _item(self, db_id: str, column: int, value: str, good: bool, why: str) -> QTableWidgetItem:
         item = QTableWidgetItem(value)
         item.setData(Qt.ItemDataRole.UserRole, db_id)
-        if column == len(COLUMNS) - 1:
-            item.setToolTip(value)  # the reason in full, however narrow the column
+        if column == WHY:
+            item.setToolTip(why)  # the reason in full, however narrow the column
         if column in (1, 5):
             item.setForeground(GOOD if good else BAD)
         return item
@@ -386,15 +436,21 @@ class ResultsPanel(QWidget):
     def _on_sort_asked(self, column: int, order: Qt.SortOrder) -> None:
         """The user clicked a header: "Database" rows made again in the names' natural
         order (in slices, the rows in sight first, on a big table; the selection kept);
-        another column by Qt's sort of its texts (its ties in the order they are in)."""
+        another column by Qt's sort of its texts (its ties in the order they are in);
+        none (its third click): the affected databases first again."""
         latest = self._pending_state if self._pending is not None else self._state
         if latest is None:
             return
-        if self._pending is not None and (column != 0 or self._row_order is None):
+        if self._pending is not None and (column > 0 or self._row_order is None):
             return  # placed by the new order, or sorted once all rows are made
-        if column != 0:
+        if column > 0:
             self.table.sortItems(column, order)
             return
+        self._reorder(latest)
+
+    def _reorder(self, latest: StepState) -> None:
+        """Make the rows again in the order the header asks (the names', or the
+        affected databases first), where the table was scrolled, the selection kept."""
         table = self.table
         self._reselect = [
             str(item.data(Qt.ItemDataRole.UserRole))
@@ -473,6 +529,12 @@ class ResultsPanel(QWidget):
             and header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
         )
         order = sorted(range(len(pending)), key=lambda i: keys[pending[i].name], reverse=descending)
+        self._ranks = ranks = self._ranks_of(pending) if self._affected_first() else {}
+        if ranks:
+            # The affected first, by their ranks, the greatest first (ties by name).
+            hit = [i for i in order if pending[i].id in ranks]
+            hit.sort(key=lambda i: ranks[pending[i].id], reverse=True)
+            order = hit + [i for i in order if pending[i].id not in ranks]
         self._row_order = order
         self._pending = [pending[i] for i in order]
         return True
@@ -534,7 +596,7 @@ class ResultsPanel(QWidget):
         self._shown = {db_id: building[db_id] for db_id in self._building_ids}
         self._fit_columns()
         header = table.horizontalHeader()
-        if header.sortIndicatorSection() != 0:
+        if header.sortIndicatorSection() > 0:
             table.sortItems(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self._select_again()
         table.setUpdatesEnabled(True)
@@ -547,7 +609,7 @@ class ResultsPanel(QWidget):
         """Row ``row`` shows ``db``: its items made, or updated if already there."""
         self._filled_from[row] = self._generation
         db_id = db.id
-        values, available, meets = shown = self._make_row(db)
+        values, available, meets, why = shown = self._make_row(db)
         self._building[db_id] = shown
         cells = self._items.get(db_id)
         if cells is None:
@@ -555,16 +617,16 @@ class ResultsPanel(QWidget):
             table = self.table
             for column, value in enumerate(values):
                 good = available if column == 1 else meets
-                item = self._item(db_id, column, value, good)
+                item = self._item(db_id, column, value, good, why)
                 table.setItem(row, column, item)
                 cells.append(item)
             self._items[db_id] = cells
             return
         for column, (item, value) in enumerate(zip(cells, values, strict=True)):
+            if column == WHY and item.toolTip() != why:
+                item.setToolTip(why)
             if item.text() != value:
                 item.setText(value)
-                if column == len(COLUMNS) - 1:
-                    item.setToolTip(value)
             if column in (1, 5):
                 brush = GOOD if (available if column == 1 else meets) else BAD
                 if item.foreground().color() != brush:
@@ -581,7 +643,7 @@ class ResultsPanel(QWidget):
             if cells:
                 table.selectionModel().select(model.index(cells[0].row(), 0), flags)
 
-    def _update(self, rows: dict[str, tuple[tuple[str, ...], bool, bool]]) -> bool:
+    def _update(self, rows: dict[str, Row]) -> bool:
         """Show ``rows``' texts in the cells that differ, the rows sorted again by the
         header's column if its texts changed. True if a name changed (its row's place
         in the names' order is for :meth:`show_state` to make again)."""
@@ -595,13 +657,14 @@ class ResultsPanel(QWidget):
         header = table.horizontalHeader()
         wider: dict[int, int] = {}
         rewrapped: list[QTableWidgetItem] = []
-        for db_id, (values, available, meets) in changed:
+        for db_id, (values, available, meets, why) in changed:
             for column, (item, value) in enumerate(zip(self._items[db_id], values, strict=True)):
+                if column == WHY and item.toolTip() != why:
+                    item.setToolTip(why)
                 if item.text() != value:
                     item.setText(value)
                     resort = resort or column == sorted_by
-                    if column == len(COLUMNS) - 1:
-                        item.setToolTip(value)
+                    if column == WHY:
                         rewrapped.append(item)
                     else:
                         # A cell's text grew ("not affected" → "waiting"): its column
@@ -615,7 +678,7 @@ class ResultsPanel(QWidget):
                         item.setForeground(brush)
         for column, width in wider.items():
             header.resizeSection(column, width)
-        if resort and sorted_by != 0:
+        if resort and sorted_by > 0:
             table.sortItems(sorted_by, header.sortIndicatorOrder())
         if self._wraps() and not wider:
             for item in rewrapped:  # (rows found after sorting moved them)
