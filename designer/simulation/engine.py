@@ -1085,7 +1085,9 @@ class Simulator:
             # report's routing): every link is looked at while the network is cut.
             links.update(prep.links)
         links.update(link for link, _site in run.queue_told)
-        if w.links_down - prev.links_down or (run.routes_told and w.links_down != prev.links_down):
+        if w.links_down - prev.links_down or run.routes_told:
+            # (While a detour is told, at every step: a link or a site it crosses lost
+            # cuts it off, one back gives a route, databases mounted again ship anew.)
             reroute_events(prep, run, run.base_db, w.links_down - prev.links_down, t)
         if len(links) > 2:
             # Each stream's route once for every link looked at (not once per link).

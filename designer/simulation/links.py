@@ -414,6 +414,11 @@ def reroute_events(
         told[key] = (
             (here, hops, copies, False) if was is None else (*was[:2], was[2] + copies, True)
         )
+    for pair, way in told_before.items():
+        # Nothing ships between them now (their databases dismounted, moved or their
+        # servers down): the way it was told stands until it ships again.
+        if pair not in streams:
+            told_now[pair] = way
     run.routes_told = told_now
     for (a, b), (here, copies, both) in cut.items():
         there = b if here == a else a
@@ -471,7 +476,12 @@ def _cut_off_event(
     w = run.world
     intact = prep.intact_route(here, there) or ()
     lost_ids = dict.fromkeys(i for i in (*(i for i, _ in intact), *detour) if i in w.links_down)
-    names = [prep.links[i].name for i in lost_ids]
+    # (A link down with a site at either end: the site is named, below.)
+    names = [
+        prep.links[i].name
+        for i in lost_ids
+        if prep.links[i].site_a not in w.sites_down and prep.links[i].site_b not in w.sites_down
+    ]
     lost = [f"WAN link{'s' if len(names) > 1 else ''} {' and '.join(names)}"] if names else []
     crossed: list[str] = []
     start = here

@@ -64,3 +64,30 @@ def test_a_queue_on_the_detour_grows_once_cut_off(capsys: pytest.CaptureFixture[
     queued = 3342.5079345703125  # DB01's RPO: it failed over to a copy queued that much
     assert database(data, "DB01")["rpo_s"] == pytest.approx(queued)
     assert db03["copies_behind_s"] == pytest.approx(queued + 3600.0)
+
+
+def test_a_detour_whose_site_is_lost_is_told_cut_off_once_it_ships(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Hartford, the detour's site, lost: the DAG loses quorum (its witness there), the
+    databases dismount, and the switchover mounts them in Boston, whose logs have no
+    route to Worcester: told at the switchover, and the route told again as Hartford,
+    then BOS-WOR, come back (the detour was forgotten once nothing shipped)."""
+    data = simulate(
+        capsys,
+        THREE_SITE,
+        *("--fail", "wan-bos-wor@0", "--fail", "site-hfd@1h"),
+        *("--action", "switchover:dag-01@1h2m", "--restore", "site-hfd@3h"),
+        *("--restore", "wan-bos-wor@4h"),
+    )
+    assert texts(data, "copy_cut_off") == [
+        (
+            3720.0,
+            "log shipping from Boston to Worcester (8 database copies) has no route left (WAN "
+            "link BOS-WOR dark fiber and site Hartford down): its copies in Worcester are cut "
+            "off, receive no logs and fall further behind each second (a failover to one "
+            "loses what it missed)",
+        )
+    ]
+    assert [t for t, _ in texts(data, "copy_rerouted")] == [0.0, 10800.0]
+    assert [t for t, _ in texts(data, "copy_route_back")] == [14400.0]
