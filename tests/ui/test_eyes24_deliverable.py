@@ -96,6 +96,11 @@ def test_a_saved_scenario_played_again_is_saved_again_under_its_own_name(
     assert said.startswith("2 passed, 2 failed"), said
     # Saved (Ctrl+S, saving a scenario being the one edit simulation mode allows), the
     # review report the customer reads judges it met.
+    # A window shortcut fires only in the active window: the popup of Saved scenarios
+    # hands activation back in its own time (under load, after the key: the save never
+    # ran and the design stayed unsaved), as a user's window is active when they type.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
     QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.session.dirty, timeout=10_000)
     QApplication.processEvents()
