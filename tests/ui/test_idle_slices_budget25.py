@@ -241,3 +241,48 @@ def test_a_parts_step_notes_parts_until_its_deadline_a_chunk_at_a_time(  # type:
     assert scene._parts_tables is None and len(scene._disk_placement) == len(
         [e for e in window.session.design.elements if e.kind == "virtual_disk"]
     )
+
+
+def test_a_unit_of_a_whole_turn_runs_first_in_a_turn_of_its_own_and_is_not_starved(
+    qtbot,  # type: ignore[no-untyped-def]
+):
+    """A job's step about to do a unit that takes the whole budget or more (a model's
+    build, the find box's 100,000 names) asks for a turn of its own
+    (:meth:`Slices.own_turn`): it runs first in a turn and nothing runs after it in
+    that turn, even beside a job that takes a little of every turn for long."""
+    runner = slices.Slices()
+    owner = runner  # (the jobs live as long as the runner)
+    turns: list[list[str]] = [[]]
+    quick_steps = [0]
+
+    def quick(deadline: float) -> bool:  # a little of every turn, for many turns
+        turns[-1].append("quick")
+        quick_steps[0] += 1
+        return quick_steps[0] > 60
+
+    heavy_units = [3]
+
+    def heavy(deadline: float) -> bool:
+        if not runner.own_turn():
+            turns[-1].append("heavy waits")
+            return False
+        turns[-1].append("heavy")
+        heavy_units[0] -= 1
+        runner.end_turn()
+        return not heavy_units[0]
+
+    run = runner._run
+
+    def turn() -> None:
+        run()
+        turns.append([])
+
+    runner._timer.timeout.disconnect()
+    runner._timer.timeout.connect(turn)
+    runner.start("quick", owner, quick)
+    runner.start("heavy", owner, heavy)
+    qtbot.waitUntil(lambda: not runner._jobs, timeout=10000)
+    ran = [t for t in turns if "heavy" in t]
+    assert len(ran) == 3
+    for t in ran:
+        assert t[0] == "heavy" and t[-1] == "heavy", turns
