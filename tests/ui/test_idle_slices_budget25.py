@@ -8,8 +8,10 @@ once the last was read, the boxes' table put in design order in one go, the labe
 rectangles made afresh for the few lines a routing slice drew after its deadline), or
 for a fixed unit too big (5,000 disks). Here work is counted, not timed: the Python
 lines a step runs (``sys.settrace``), every step given a deadline that has already
-passed (a budget of 0: one unit each), at two sizes of the same generated design. The
-scene they settle to is the one built at once (tests/ui/test_open_first_view.py).
+passed (a budget of 0: one unit each), in the same generated design with and without
+1,200 more boxes; or a test clock moved by the test. The scene they settle to is the one
+built at once (as in tests/ui/test_open_first_view.py). A unit that takes a whole turn
+or more (a model's build) runs alone in a turn of its own (``Slices.own_turn``).
 """
 
 from __future__ import annotations
