@@ -67,6 +67,15 @@ CHART_BARS = 12
 TABLE_ROWS_SHOWN = (6, 10)
 
 
+def _label_for(box: QSpinBox, text: str) -> QLabel:
+    """``text`` beside ``box``, naming it (its buddy, its tooltip, its accessible name)."""
+    label = QLabel(text)
+    label.setBuddy(box)
+    label.setToolTip(box.toolTip())
+    box.setAccessibleName(text)
+    return label
+
+
 class FiguresDialog(QDialog):
     """MTBF and MTTR (hours) and their source, per kind; empty cells: no figures."""
 
@@ -184,7 +193,16 @@ class AvailabilityPanel(QWidget):
         self.years.setToolTip("Years of Monte Carlo (0: from the cut sets only)")
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
-        self.seed.setPrefix("seed ")
+        self.seed.setToolTip(
+            "The Monte Carlo's random seed: the same seed gives the same figures again"
+        )
+        # The boxes named beside them (eyes24: "10,000 years" and "seed 0" did not say
+        # what they were for); a label's buddy is its box for a screen reader too.
+        self.order_label, self.years_label, self.seed_label = (
+            _label_for(self.order, "Cut sets"),
+            _label_for(self.years, "Monte Carlo"),
+            _label_for(self.seed, "Seed"),
+        )
         self.compute_button = QPushButton("Compute")
         self.compute_button.setToolTip("Cut sets, availability and the Monte Carlo (F9)")
         self.compute_button.clicked.connect(self.compute)
@@ -250,7 +268,15 @@ class AvailabilityPanel(QWidget):
         yield  # the chart, then the panel around it
 
         controls = QHBoxLayout()
-        for widget in (self.order, self.years, self.seed, self.compute_button, self.cancel_button):
+        for label, box in (
+            (self.order_label, self.order),
+            (self.years_label, self.years),
+            (self.seed_label, self.seed),
+        ):
+            controls.addWidget(label)
+            controls.addWidget(box)
+            controls.addSpacing(6)
+        for widget in (self.compute_button, self.cancel_button):
             controls.addWidget(widget)
         controls.addWidget(self.progress, 1)
         controls.addWidget(self.phase)
