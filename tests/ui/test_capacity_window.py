@@ -834,13 +834,13 @@ def test_a_cut_links_tooltip_gives_its_share_of_the_bandwidth_left(
     simulate(window, qtbot)
     edge = edge_of(window, "wan-atl-clt")
     qtbot.waitUntil(lambda: edge.load is not None)
-    assert edge.toolTip().splitlines()[0].startswith("ATL-CLT WAN: 7 % of 1000 Mbit/s (")
+    assert edge.toolTip().splitlines()[0].startswith("ATL-CLT WAN: 7 % of 1,000 Mbit/s (")
     chosen = degrade_from_menu(window, "wan-atl-clt", ["Degrade", "Bandwidth to 5 %"])
     assert chosen == ["Degrade", "Bandwidth to 5 % (50 Mbit/s)"]
     qtbot.waitUntil(lambda: edge.load is not None and edge.load > 1.0)
     assert "140 %" in edge.label_text()
     assert edge.toolTip().splitlines()[0] == (
-        "ATL-CLT WAN: 140 % of 50 Mbit/s (cut from 1000) (the scenario at the time cursor)"
+        "ATL-CLT WAN: 140 % of 50 Mbit/s (cut from 1,000) (the scenario at the time cursor)"
     )
 
 
@@ -1157,7 +1157,7 @@ def test_the_bandwidth_line_is_named_in_the_legend_clear_of_the_bars(
             link = panel._link()
             assert link is not None
             named = {label.text: label for _sample, label in panel.legend.items}
-            wanted = f"bandwidth {link.link.bandwidth_mbps:g} Mbit/s"
+            wanted = f"bandwidth {link.link.bandwidth_mbps:,g} Mbit/s"
             assert wanted in named, list(named)
             label = named[wanted]
             assert label.isVisible()

@@ -394,9 +394,9 @@ def _tip(
     utilisation is of (the design's figure is named beside it)."""
     a, b = names.get(link.site_a, link.site_a), names.get(link.site_b, link.site_b)
     if degraded_mbps is None:
-        of = f"{link.bandwidth_mbps:g} Mbit/s"
+        of = f"{link.bandwidth_mbps:,g} Mbit/s"
     else:
-        of = f"{degraded_mbps:g} Mbit/s (cut from {link.bandwidth_mbps:g})"
+        of = f"{degraded_mbps:,g} Mbit/s (cut from {link.bandwidth_mbps:,g})"
     lines = [
         f"{link.name}: {load_percent(load.utilisation)} % of {of} ({load.mode.label})",
         f"{a} → {b}: {load.a_to_b.mbps:,.1f} Mbit/s · {b} → {a}: {load.b_to_a.mbps:,.1f} Mbit/s",
@@ -738,7 +738,10 @@ class CapacityPanel(QWidget):
     def _make_chart(self) -> None:
         import pyqtgraph as pg
 
-        self.plot_widget = pg.PlotWidget()
+        from designer.ui.count_axis import CountAxis
+
+        # "1,000" on the axis, as the legend and the report write it.
+        self.plot_widget = pg.PlotWidget(axisItems={"left": CountAxis()})
         self.plot_widget.setObjectName("CapacityPlot")
         self.plot_widget.setBackground(self.palette().base().color())
         self.plot = self.plot_widget.getPlotItem()
@@ -932,7 +935,7 @@ class CapacityPanel(QWidget):
         # third bar of Exchange 2007's BEL-POR line).
         self.legend.addItem(pg.PlotDataItem(pen=pen), "")
         _sample, label = self.legend.items[-1]
-        label.setText(f"bandwidth {link.link.bandwidth_mbps:g} Mbit/s", color="#d32f2f")
+        label.setText(f"bandwidth {link.link.bandwidth_mbps:,g} Mbit/s", color="#d32f2f")
         self._fit_legend()
         self._tick_labels = [_short(load.mode, self._failed_links(load.mode)) for load in loads]
         self._heights = (max(base), link.link.bandwidth_mbps)

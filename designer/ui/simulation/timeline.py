@@ -26,6 +26,7 @@ from designer.domain.elements import MailboxDatabase
 from designer.domain.words import plural
 from designer.simulation import Event, SimulationResult
 from designer.simulation.results import focus_end
+from designer.ui.count_axis import CountAxis
 from designer.ui.parts import Parts, plot_frame
 from designer.ui.simulation.controller import SimulationController
 from designer.ui.simulation.frames import AfterPaint, next_turn
@@ -171,20 +172,6 @@ class DurationAxis(pg.AxisItem):
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [f"{v / self.scale_s:g}" for v in values]
-
-
-class CountAxis(pg.AxisItem):
-    """A count axis (mailboxes) written as the rest of the window writes counts:
-    "400,000" and "2,000,000", not pyqtgraph's "400000" and "2e+06"."""
-
-    def __init__(self, orientation: str = "left") -> None:
-        super().__init__(orientation)
-        self.enableAutoSIPrefix(False)
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        if spacing >= 1:
-            return [f"{round(v * scale):,}" for v in values]
-        return [f"{v * scale:,g}" for v in values]
 
 
 def mailboxes_series(result: SimulationResult, end: float) -> tuple[list[float], list[int]]:
