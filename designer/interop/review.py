@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from designer.domain.design import Design, ExpectedOutcome, SavedScenario
 from designer.domain.elements import (
@@ -52,6 +52,7 @@ from designer.simulation.expectations import (
 __all__ = [
     "CapacitySection",
     "ExpectationRow",
+    "InventoryTable",
     "MatrixCell",
     "ReviewCancelled",
     "ReviewData",
@@ -218,6 +219,16 @@ class MatrixCell:
     ok: bool
 
 
+class InventoryTable(NamedTuple):
+    """A kind's table in the Inventory: its heading, columns and rows, and the
+    headings of the fields none of its elements states (no column of "—")."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    unstated: list[str]
+
+
 @dataclass
 class ReviewData:
     design: Design
@@ -247,18 +258,22 @@ class ReviewData:
             out[element.kind] = out.get(element.kind, 0) + 1
         return [(ELEMENT_CLASSES[k].label, n) for k, n in out.items()]
 
-    def inventory(self) -> list[tuple[str, list[str], list[list[str]]]]:
-        """(kind label, header, rows) for each kind in the design, fields as text."""
-        tables: list[tuple[str, list[str], list[list[str]]]] = []
+    def inventory(self) -> list[InventoryTable]:
+        """A table for each kind in the design, fields as text. A field no element of
+        the kind states (an MTBF where the design gives no failure figures) is no
+        column of "—" (eyes24): the table names it under ``unstated``."""
+        tables: list[InventoryTable] = []
         kinds: dict[str, list[ElementBase]] = {}
         for element in self.design.elements:
             kinds.setdefault(element.kind, []).append(element)
         for kind, elements in kinds.items():
             cls = ELEMENT_CLASSES[kind]
             fields = [f for f in cls.model_fields if f not in ("id", "kind", "name", "notes")]
-            header = ["Name", *[field_heading(f) for f in fields]]
-            rows = [[e.name, *[self._text(e, f) for f in fields]] for e in elements]
-            tables.append((kind_heading(cls.label), header, rows))
+            stated = [f for f in fields if any(getattr(e, f) is not None for e in elements)]
+            header = ["Name", *[field_heading(f) for f in stated]]
+            rows = [[e.name, *[self._text(e, f) for f in stated]] for e in elements]
+            unstated = [field_heading(f) for f in fields if f not in stated]
+            tables.append(InventoryTable(kind_heading(cls.label), header, rows, unstated))
         return tables
 
     def _text(self, element: ElementBase, name: str) -> str:

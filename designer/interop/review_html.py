@@ -170,14 +170,66 @@ def _summary(data: ReviewData) -> str:
         [None, (OK if passed == len(data.scenarios) else BAD) if data.scenarios else None],
     ]
     parts.append(_table([], rows, colours))
+    parts.append(_at_a_glance(data))
     return "".join(parts)
+
+
+#: Rows of each list the summary page shows at most (the sections that follow have all).
+GLANCE_ROWS = 8
+
+
+def _at_a_glance(data: ReviewData) -> str:
+    """What a reader of the first page wants before the details (eyes24: the PDF's first
+    page held the summary's five lines and was otherwise blank): each saved scenario's
+    verdict, the open errors and warnings, the worst single failures; nothing when
+    there are none of them."""
+    parts = ['<h2 id="glance">At a glance</h2>']
+    if data.scenarios:
+        verdicts = {True: "meets", False: "does NOT meet", None: "states none"}
+        rows = [[s.scenario.name, verdicts[s.passed]] for s in data.scenarios]
+        colours: Colours = [
+            [None, {True: OK, False: BAD, None: NEUTRAL}[s.passed]] for s in data.scenarios
+        ]
+        parts.append(_table(["saved scenario", "expected outcome"], rows, colours))
+    serious = [f for f in data.findings.active if f.severity.value in ("error", "warning")]
+    if serious:
+        rows = [[f.severity.value, f.code, f.message] for f in serious[:GLANCE_ROWS]]
+        colours = [[_SEVERITY.get(f.severity.value), None, None] for f in serious[:GLANCE_ROWS]]
+        parts.append(_table(["severity", "code", "open finding"], rows, colours))
+        if len(serious) > GLANCE_ROWS:
+            parts.append(f'<p class="muted">{len(serious) - GLANCE_ROWS} more under Findings.</p>')
+    singles = [e for e in data.n1.entries if len(e.elements) == 1]
+    if singles:
+        rows = [[" + ".join(e.names), _affected(e)] for e in singles[:GLANCE_ROWS]]
+        parts.append(_table(["single failure", "affects"], rows, [[BAD, None] for _ in rows]))
+        if len(singles) > GLANCE_ROWS:
+            parts.append(f'<p class="muted">{len(singles) - GLANCE_ROWS} more under N-1.</p>')
+    # (none of them: the summary's rows say so already)
+    return "".join(parts) if len(parts) > 1 else ""
 
 
 def _inventory(data: ReviewData) -> str:
     parts = ['<h2 id="inventory">Inventory</h2>']
-    for label, header, rows in data.inventory():
-        parts.append(f"<h3>{_e(label)} ({len(rows)})</h3>")
-        parts.append(_table(header, rows))
+    tables = data.inventory()
+    # A field no element of any kind states (MTBF and MTTR without failure figures) is
+    # said once, above the tables; one a kind's elements leave empty, under its table.
+    everywhere = [
+        heading
+        for heading in dict.fromkeys(h for t in tables for h in t.unstated)
+        if not any(heading in t.header for t in tables)
+        and sum(heading in t.unstated for t in tables) > 1
+    ]
+    if everywhere:
+        parts.append(
+            f'<p class="muted">Not stated for any element: {_e(", ".join(everywhere))}.</p>'
+        )
+    for table in tables:
+        parts.append(f"<h3>{_e(table.title)} ({len(table.rows)})</h3>")
+        parts.append(_table(table.header, table.rows))
+        unstated = [h for h in table.unstated if h not in everywhere]
+        if unstated:
+            said = ", ".join(unstated)
+            parts.append(f'<p class="muted">Not stated for any of them: {_e(said)}.</p>')
     return "".join(parts)
 
 

@@ -7,16 +7,31 @@ timeline SVG rasterised by QSvgRenderer. The content comes from
 from __future__ import annotations
 
 import argparse
+import html
 import logging
 import os
 import re
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMarginsF, QObject, QRectF, QSizeF, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QMarginsF,
+    QObject,
+    QPointF,
+    QRectF,
+    QSizeF,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QGuiApplication,
     QImage,
@@ -47,11 +62,12 @@ from designer.interop.review_html import (
     render_html,
     report_parts,
 )
-from designer.ui.canvas.scene import DesignScene
-from designer.ui.session import EditorSession
+from designer.ui.review_diagram import DiagramPage, diagram_scene, diagram_source
 
 __all__ = [
+    "FOOTER_PX",
     "PDF_MATRIX_COLUMNS",
+    "PdfPages",
     "ReviewJob",
     "diagram_png",
     "diagram_source",
@@ -60,6 +76,7 @@ __all__ = [
     "prepare_review",
     "render_review",
     "report_command",
+    "section_pages",
     "write_review",
 ]
 
@@ -68,18 +85,6 @@ _RESOLUTION = 96
 #: "0:00 / 1:09" and a label fill it; wider, its last columns were cut off (eyes21 #8).
 PDF_MATRIX_COLUMNS = 8
 _log = logging.getLogger("designer.ui")
-
-
-def _scene(design: Design) -> tuple[EditorSession, DesignScene]:
-    from designer.ui.export import light_theme
-
-    session = EditorSession(design)
-    session.wait_for_findings()
-    QGuiApplication.processEvents()
-    scene = DesignScene(session, light_theme())
-    scene.set_detail_visible(True)
-    scene.show_grid = False
-    return session, scene
 
 
 #: The report's diagram at most this many pixels (its PNG, before base64): ~2× the
@@ -95,7 +100,7 @@ def diagram_png(design: Design) -> Diagram:
     and shrunk to the page: the three-site sample's names drawn ~3 pixels high."""
     from designer.ui.export import export_scene, image_size
 
-    session, scene = _scene(design)
+    session, scene = diagram_scene(design)
     rect = scene.content_rect()
     area = max(rect.width() * rect.height(), 1.0)
     scale = min(1.0, (DIAGRAM_PIXELS / area) ** 0.5)
@@ -195,19 +200,79 @@ def _next_content(block: QTextBlock) -> QTextBlock | None:
     return following if following.isValid() else None
 
 
-def _draw_pages(writer: QPdfWriter, painter: QPainter, doc: QTextDocument, first: bool) -> bool:
-    page = QRectF(0, 0, writer.width(), writer.height())
+#: The foot of each PDF page (its title and number), in the page's pixels.
+FOOTER_PX = 26
+
+
+def _draw_pages(writer: QPdfWriter, painter: QPainter, doc: QTextDocument, pages: PdfPages) -> None:
+    """``doc`` laid out on the writer's pages, each begun by ``pages``."""
+    page = QRectF(0, 0, writer.width(), writer.height() - FOOTER_PX)
     doc.setPageSize(page.size())
     keep_headings_with_next(doc)
     for n in range(doc.pageCount()):
-        if not first:
-            writer.newPage()
-        first = False
+        with pages.page():
+            painter.save()
+            painter.translate(0, -n * page.height())
+            doc.drawContents(painter, QRectF(0, n * page.height(), page.width(), page.height()))
+            painter.restore()
+
+
+def section_pages(doc: QTextDocument) -> list[tuple[str, int]]:
+    """Each section heading (``<h2>``) of ``doc`` as laid out on its pages, and the
+    page (from 0) it starts on."""
+    doc.pageCount()  # laid out whole
+    layout, height = doc.documentLayout(), doc.pageSize().height()
+    found = []
+    block = doc.begin()
+    while block.isValid():
+        if block.blockFormat().headingLevel() == 2:
+            top = layout.blockBoundingRect(block).top()
+            found.append((block.text().strip(), int(top // height)))
+        block = block.next()
+    return found
+
+
+#: The contents in the text's size (the tables' cells are smaller: see _document).
+_CONTENTS = "font-size: 9pt"
+
+
+def _contents(sections: list[tuple[str, int]]) -> str:
+    """The PDF's contents, page numbers from 1."""
+    rows = "".join(
+        f'<tr><td style="{_CONTENTS}">{html.escape(title)}</td>'
+        f'<td style="{_CONTENTS}" align="right">{page}</td></tr>'
+        for title, page in sections
+    )
+    return f'<h2>Contents</h2><table border="0" cellpadding="2" width="60%">{rows}</table>'
+
+
+class PdfPages:
+    """The PDF's pages after the first, each begun (:meth:`page`) and given its foot: the
+    report's title and "page N of M", drawn after the page's content (a text extractor
+    reads a page as drawn: its heading first)."""
+
+    def __init__(self, writer: QPdfWriter, painter: QPainter, title: str, total: int) -> None:
+        self.writer, self.painter, self.title, self.total = writer, painter, title, total
+        self.number = 0
+
+    @contextmanager
+    def page(self) -> Iterator[None]:
+        """A page (a new one but for the first) to draw on meanwhile, then its foot."""
+        if self.number:
+            self.writer.newPage()
+        self.number += 1
+        yield
+        painter, width = self.painter, self.writer.width()
+        foot = QRectF(0, self.writer.height() - FOOTER_PX + 8, width, FOOTER_PX - 8)
         painter.save()
-        painter.translate(0, -n * page.height())
-        doc.drawContents(painter, QRectF(0, n * page.height(), page.width(), page.height()))
+        font = QFont()
+        font.setPointSizeF(7)
+        painter.setFont(font)
+        painter.setPen(QColor("#666666"))
+        painter.drawLine(QPointF(0, foot.top() - 4), QPointF(width, foot.top() - 4))
+        painter.drawText(foot, Qt.AlignmentFlag.AlignLeft, self.title)
+        painter.drawText(foot, Qt.AlignmentFlag.AlignRight, f"page {self.number} of {self.total}")
         painter.restore()
-    return first
 
 
 def pdf_parts(data: ReviewData, image: ImageFn) -> tuple[str, str]:
@@ -229,7 +294,8 @@ def write_pdf(data: ReviewData, path: Path) -> None:
 
     summary, body = pdf_parts(data, image)
     writer = QPdfWriter(str(path))
-    writer.setTitle(f"Design review — {data.design.name}")
+    title = f"Design review — {data.design.name}"
+    writer.setTitle(title)
     writer.setCreator(f"DR Designer {version()}")
     writer.setResolution(_RESOLUTION)
     portrait = QPageLayout(
@@ -245,48 +311,39 @@ def write_pdf(data: ReviewData, path: Path) -> None:
         QPageLayout.Unit.Millimeter,
     )
     writer.setPageLayout(portrait)
+    width, height = writer.width(), writer.height() - FOOTER_PX
+    # The rest laid out first: the first page's contents give each section's page.
+    rest = _document(body, width, images)
+    rest.setPageSize(QSizeF(width, height))
+    keep_headings_with_next(rest)
+    sections = section_pages(rest)
+    # The diagram: a landscape page of its own, drawn as vectors (and the names it
+    # shortens listed under it, or on the page after).
+    diagram = DiagramPage(data.design, landscape, _RESOLUTION, FOOTER_PX)
+    first = _document(summary, width, {})
+    first_pages = 1
+    for _ in range(3):  # the contents may take the summary onto a page more
+        listed = [("Diagram", first_pages + 1)] + [
+            (name, first_pages + diagram.page_count + 1 + page) for name, page in sections
+        ]
+        first = _document(summary + _contents(listed), width, {})
+        first.setPageSize(QSizeF(width, height))
+        keep_headings_with_next(first)
+        if first.pageCount() == first_pages:
+            break
+        first_pages = first.pageCount()
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(f"cannot write {path}")
+    pages = PdfPages(writer, painter, title, first_pages + diagram.page_count + rest.pageCount())
     try:
-        first = _draw_pages(writer, painter, _document(summary, writer.width(), {}), True)
-        # The diagram: a landscape page of its own, drawn as vectors.
+        _draw_pages(writer, painter, first, pages)
         writer.setPageLayout(landscape)
-        writer.newPage()
-        _draw_diagram(writer, painter, data.design)
+        diagram.draw(painter, pages.page)
         writer.setPageLayout(portrait)
-        writer.newPage()
-        _draw_pages(writer, painter, _document(body, writer.width(), images), True)
-        del first
+        _draw_pages(writer, painter, rest, pages)
     finally:
         painter.end()
-
-
-def _draw_diagram(writer: QPdfWriter, painter: QPainter, design: Design) -> None:
-    page = QRectF(0, 0, writer.width(), writer.height())
-    title = QFont()
-    title.setPointSizeF(14)
-    title.setBold(True)
-    painter.setFont(title)
-    painter.drawText(
-        QRectF(0, 0, page.width(), 30), Qt.AlignmentFlag.AlignLeft, f"Diagram — {design.name}"
-    )
-    session, scene = _scene(design)
-    source = diagram_source(scene)
-    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-    scene.render(painter, page.adjusted(0, 40, 0, 0), source, Qt.AspectRatioMode.KeepAspectRatio)
-    del session
-
-
-def diagram_source(scene: DesignScene) -> QRectF:
-    """What the PDF's diagram page shows: the drawing with its lines and their labels
-    (as the PNG and SVG exports), 20 units round it. The boxes alone cut off a WAN
-    link's label where its route leaves a site's left side ("te · 1 ms · 0 km":
-    eyes21 #7)."""
-    from designer.ui.export import drawing_rect
-
-    scene.finish_routing()  # a big drawing's lines may still be drawn straight
-    return drawing_rect(scene).adjusted(-20, -20, 20, 20)
 
 
 def write_review(design: Design, output: str | Path, *, source: str = "") -> Path:

@@ -99,7 +99,7 @@ def test_the_report_through_its_command(tmp_path: Path) -> None:
     out = tmp_path / "review.html"
     assert main(["report", str(THREE_SITE), "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
-    section = page.split("automatic site failover", 1)[1].split("</svg>", 1)[0]
+    section = page.split("automatic site failover</h3>", 1)[1].split("</svg>", 1)[0]
     ticks = _ticks(section)
     assert ticks and _seconds(ticks[-1]) <= 120, ticks
     assert "not drawn: 2 later events from T+22:53:17" in section

@@ -50,8 +50,8 @@ def test_no_heading_ends_a_page(qtbot: Any, monkeypatch: Any, tmp_path: Path, sa
     drawn: list[tuple[int, list[str], list[str]]] = []
     draw = review._draw_pages
 
-    def watched(writer: Any, painter: Any, doc: QTextDocument, first: bool) -> bool:
-        result = draw(writer, painter, doc, first)
+    def watched(writer: Any, painter: Any, doc: QTextDocument, pages: Any) -> None:
+        draw(writer, painter, doc, pages)
         headings = []
         block = doc.begin()
         while block.isValid():
@@ -59,7 +59,6 @@ def test_no_heading_ends_a_page(qtbot: Any, monkeypatch: Any, tmp_path: Path, sa
                 headings.append(block.text())
             block = block.next()
         drawn.append((doc.pageCount(), headings, _lonely_headings(doc)))
-        return result
 
     monkeypatch.setattr(review, "_draw_pages", watched)
     out = tmp_path / "review.pdf"

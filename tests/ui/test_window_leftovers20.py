@@ -41,7 +41,7 @@ from designer.persistence import load, save
 from designer.ui.export import image_size
 from designer.ui.panels.databases import DatabasesPanel
 from designer.ui.panels.problems import FINDING_ROLE, GROUP_AT, GROUP_ROLE, ProblemsPanel
-from designer.ui.review import _scene
+from designer.ui.review_diagram import diagram_scene
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 SHOTS = Path(os.environ.get("DR_SHOTS", "/tmp/ui20-shots"))
@@ -162,7 +162,7 @@ def test_the_html_reports_diagram_is_drawn_at_the_canvass_size(qapp: Any, tmp_pa
     pixels = struct.unpack(">II", png[16:24])  # the PNG's IHDR: width, height
     # Shown at the drawing's own size (the canvas at 100 %: 1 page pixel a scene unit),
     # drawn with twice the pixels; the page says so.
-    session, scene = _scene(load(sample))
+    session, scene = diagram_scene(load(sample))
     drawing = image_size(scene, 1.0)  # what File > Export draws at 100 %
     assert (width, height) == (drawing.width(), drawing.height())
     assert width > 3000  # wider than the page: the figure scrolls sideways

@@ -48,7 +48,7 @@ from designer.persistence import load, save
 from designer.ui import dialogs
 from designer.ui.panels.capacity import NO_LOG_LUNS
 from designer.ui.review import _document, diagram_source, pdf_parts, prepare_review
-from designer.ui.review import _scene as review_scene
+from designer.ui.review_diagram import diagram_scene as review_scene
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 SAMPLE = SAMPLES / "three_site_stretched_dag.json"
