@@ -6,7 +6,8 @@ A name too long for its box is printed smaller, down to 5 pt, before it is cut (
 are too short for their names even then ("…N1 DS-OS" for BOS-SAN1 DS-OS and WOR-SAN1
 DS-OS alike: eyes24). Smaller print is unreadable on paper and a row holds one line, so
 the page lists each shortened name whole, by the box it is drawn in, under the drawing
-where there is room, else on the page after it. Which names the drawing shortened is
+where there is room, else beside a drawing narrower than the page, else on the page
+after it. Which names the drawing shortened is
 read from what it drew (:attr:`Labels.record`) in a first drawing on a page of the
 same size that is thrown away.
 """
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QFont,
     QGuiApplication,
@@ -44,6 +45,9 @@ TITLE_PX = 40
 MAX_LISTED = 300
 #: The list's columns of (box, shown, name) across the landscape page.
 LIST_GROUPS = 3
+#: The width one (box, shown, name) column of the list takes at least, in pixels: beside
+#: a drawing narrower than the page, the list takes as many as the room there holds.
+GROUP_PX = 300
 
 
 def diagram_scene(design: Design) -> tuple[EditorSession, DesignScene]:
@@ -111,9 +115,9 @@ def shortened_names(drawn: list[DrawnLabel], design: Design) -> list[ShortenedNa
     return sorted(found.values(), key=lambda s: natural_key(s.box))  # (stable: top to bottom)
 
 
-def _list_html(names: list[ShortenedName], more: int) -> str:
-    rows = -(-len(names) // LIST_GROUPS)
-    groups = [names[g * rows : (g + 1) * rows] for g in range(LIST_GROUPS)]
+def _list_html(names: list[ShortenedName], more: int, columns: int) -> str:
+    rows = -(-len(names) // columns)
+    groups = [names[g * rows : (g + 1) * rows] for g in range(columns)]
     head = "".join("<th>in</th><th>on the diagram</th><th>name</th>" for _ in groups)
     body = []
     for r in range(rows):
@@ -134,7 +138,9 @@ def _list_html(names: list[ShortenedName], more: int) -> str:
     )
 
 
-def _list_document(names: list[ShortenedName], more: int, width: float) -> QTextDocument:
+def _list_document(
+    names: list[ShortenedName], more: int, width: float, columns: int = LIST_GROUPS
+) -> QTextDocument:
     doc = QTextDocument()
     font = QFont()
     font.setPointSizeF(8)
@@ -143,7 +149,7 @@ def _list_document(names: list[ShortenedName], more: int, width: float) -> QText
     option = doc.defaultTextOption()
     option.setWrapMode(QTextOption.WrapMode.WordWrap)
     doc.setDefaultTextOption(option)
-    doc.setHtml(_list_html(names, more))
+    doc.setHtml(_list_html(names, more, columns))
     doc.setTextWidth(width)
     return doc
 
@@ -180,17 +186,34 @@ class DiagramPage:
         found = shortened_names(drawn, design)
         self.names, more = found[:MAX_LISTED], max(0, len(found) - MAX_LISTED)
         self.listing: QTextDocument | None = None
-        self.list_below = True
+        #: Where the list is drawn on the drawing's page (its top-left), or None: on the
+        #: pages after it.
+        self.list_at: QPointF | None = None
         if self.names:
-            self.listing = _list_document(self.names, more, self.width)
-            below = self.height - self.target.bottom() - 12
-            self.list_below = self.listing.size().height() <= below
-            if not self.list_below:
-                self.listing.setPageSize(QSizeF(self.width, self.height))
+            self._place_list(more)
+
+    def _place_list(self, more: int) -> None:
+        """The list under the drawing where the room left there holds it, else beside a
+        drawing narrower than the page (the drawing moved to the left), else on pages of
+        its own after it."""
+        below = self.height - self.target.bottom() - 12
+        listing = _list_document(self.names, more, self.width)
+        if listing.size().height() <= below:
+            self.listing, self.list_at = listing, QPointF(0, self.target.bottom() + 12)
+            return
+        side = self.width - self.target.width() - 16
+        if side >= GROUP_PX:
+            beside = _list_document(self.names, more, side, int(side // GROUP_PX))
+            if beside.size().height() <= self.height - TITLE_PX:
+                self.target.moveLeft(0)
+                self.listing, self.list_at = beside, QPointF(self.target.right() + 16, TITLE_PX)
+                return
+        listing.setPageSize(QSizeF(self.width, self.height))
+        self.listing = listing
 
     @property
     def page_count(self) -> int:
-        if self.listing is None or self.list_below:
+        if self.listing is None or self.list_at is not None:
             return 1
         return 1 + self.listing.pageCount()
 
@@ -211,15 +234,16 @@ class DiagramPage:
 
     def draw(self, painter: QPainter, page: Callable[[], AbstractContextManager[None]]) -> None:
         """Draw the pages, each within ``page()`` (a new page, then its foot)."""
-        listing = self.listing
+        listing, at = self.listing, self.list_at
         with page():
             self._render(painter)
-            if listing is not None and self.list_below:
+            if listing is not None and at is not None:
                 painter.save()
-                painter.translate(0, self.target.bottom() + 12)
-                listing.drawContents(painter, QRectF(0, 0, self.width, listing.size().height()))
+                painter.translate(at)
+                size = listing.size()
+                listing.drawContents(painter, QRectF(0, 0, size.width(), size.height()))
                 painter.restore()
-        if listing is None or self.list_below:
+        if listing is None or at is not None:
             return
         for n in range(listing.pageCount()):
             with page():

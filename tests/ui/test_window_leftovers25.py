@@ -199,3 +199,60 @@ def test_the_review_pdfs_diagram_lists_the_lun_names_it_prints_cut(tmp_path: Pat
     # Each cut row is listed beside what the drawing shows ("…N2 DS-OS").
     row = " ".join(lines)
     assert "BOS-SAN2 …N2 DS-OS BOS-SAN2 DS-OS" in row, row
+
+
+def _stacked(tmp_path: Path) -> Path:
+    """The three-site sample with its top-level boxes stacked in one column (each moved
+    with its content, the lines' waypoints dropped): a drawing taller than wide."""
+    from designer.domain.kinds import KINDS
+    from designer.persistence import load, save
+
+    design = load(THREE_SITES)
+    by_id = {e.id: e for e in design.elements}
+
+    def top(element: Any) -> str:
+        while (holder := KINDS[element.kind].container_of(element)) in by_id:
+            element = by_id[holder]  # type: ignore[index]
+        return str(element.id)
+
+    layout = dict(design.layout)
+    boxes = [e for e in design.elements if not KINDS[e.kind].is_line]
+    shift, y = {}, 0.0
+    for element in sorted((e for e in boxes if top(e) == e.id), key=lambda e: layout[e.id].y):
+        place = layout[element.id]
+        shift[element.id] = (-place.x, y - place.y)
+        y += place.h + 60
+    for element in design.elements:
+        place = layout.get(element.id)
+        if place is None:
+            continue
+        if KINDS[element.kind].is_line:
+            layout[element.id] = place.model_copy(update={"points": []})
+        else:
+            dx, dy = shift[top(element)]
+            layout[element.id] = place.model_copy(update={"x": place.x + dx, "y": place.y + dy})
+    path = tmp_path / "stacked.drd.json"
+    save(design.model_copy(update={"layout": layout}), path)
+    return path
+
+
+def test_beside_a_tall_drawing_the_list_takes_the_room_on_its_right(tmp_path: Path) -> None:
+    """A drawing taller than wide leaves no room under it on the landscape page but half
+    the page beside it: the list stands there, on the drawing's page (not on a page of its
+    own after it, with the drawing centred between two empty margins)."""
+    pages = PdfReader(_report(tmp_path, ".pdf", _stacked(tmp_path))).pages
+    landscape = [p for p in pages if p.mediabox.width > p.mediabox.height]
+    assert len(landscape) == 1
+    placed: list[tuple[float, str]] = []
+
+    def seen(text: str, cm: Any, tm: Any, _font: Any, _size: Any) -> None:
+        if text.strip():
+            placed.append((cm[0] * tm[4] + cm[2] * tm[5] + cm[4], " ".join(text.split())))
+
+    landscape[0].extract_text(visitor_text=seen)
+    texts = [t for _x, t in placed]
+    start = next(i for i, t in enumerate(texts) if t.startswith("Names shortened"))
+    drawing = [x for x, t in placed[1:start]]  # (after the page's title)
+    listed = [x for x, t in placed[start:] if not t.startswith(("Design review", "page "))]
+    assert drawing and listed and min(listed) > max(drawing), (max(drawing), min(listed))
+    assert "esx-bos-01" in texts[start:]  # a host's name, cut over its box at this size
