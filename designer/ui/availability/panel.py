@@ -68,9 +68,9 @@ TABLE_ROWS_SHOWN = (6, 10)
 
 
 def _label_for(box: QSpinBox, text: str) -> QLabel:
-    """``text`` beside ``box``, naming it (its buddy, its tooltip, its accessible name)."""
+    """``text`` to stand beside ``box``, naming it (its tooltip, the box's accessible
+    name); it is made the box's buddy once both are in the panel's layout."""
     label = QLabel(text)
-    label.setBuddy(box)
     label.setToolTip(box.toolTip())
     box.setAccessibleName(text)
     return label
@@ -197,7 +197,7 @@ class AvailabilityPanel(QWidget):
             "The Monte Carlo's random seed: the same seed gives the same figures again"
         )
         # The boxes named beside them (eyes24: "10,000 years" and "seed 0" did not say
-        # what they were for); a label's buddy is its box for a screen reader too.
+        # what they were for).
         self.order_label, self.years_label, self.seed_label = (
             _label_for(self.order, "Cut sets"),
             _label_for(self.years, "Monte Carlo"),
@@ -276,6 +276,10 @@ class AvailabilityPanel(QWidget):
             controls.addWidget(label)
             controls.addWidget(box)
             controls.addSpacing(6)
+            # Here, not when made: PySide's setBuddy keeps the box alive with the label,
+            # and a build cancelled before this part (a window closed mid-build) left
+            # the parentless boxes behind (test_close_mid_build).
+            label.setBuddy(box)
         for widget in (self.compute_button, self.cancel_button):
             controls.addWidget(widget)
         controls.addWidget(self.progress, 1)
