@@ -285,7 +285,12 @@ class AvailabilityPanel(QWidget):
         controls.addWidget(self.progress, 1)
         controls.addWidget(self.phase)
         controls.addStretch(0)
-        controls.addWidget(self.figures_button)
+        # The figures' button ends the line about them (which names it), not the
+        # controls' row: with the boxes' labels that row grew the window's least width
+        # from 675 to 832 px (a window kept at 780 px wide was widened).
+        figures = QHBoxLayout()
+        figures.addWidget(self.figures_label, 1)
+        figures.addWidget(self.figures_button, 0, Qt.AlignmentFlag.AlignTop)
         cuts = QWidget()
         cuts_layout = QVBoxLayout(cuts)
         cuts_layout.setContentsMargins(0, 0, 0, 0)
@@ -309,7 +314,7 @@ class AvailabilityPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(controls)
-        layout.addWidget(self.figures_label)
+        layout.addLayout(figures)
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
 
