@@ -1,5 +1,5 @@
 """The headless commands of ``dr-designer``: check, rules, rule, schema, simulate,
-analyze, availability, capacity, plan-copies, install-desktop, completion. :func:`run`
+analyze, availability, capacity, plan-copies, rename, install-desktop, completion. :func:`run`
 takes the parsed command line (:mod:`designer.cli.parser`); :mod:`designer.entry` calls
 it and maps errors to exit codes. Each command imports what it uses when it runs:
 ``check`` loads the model and the rules, not the simulator or Qt (networkx only for a
@@ -215,6 +215,12 @@ def cmd_plan_copies(args: argparse.Namespace) -> int:
     return plan(args)
 
 
+def cmd_rename(args: argparse.Namespace) -> int:
+    from designer.cli.rename_cmd import cmd_rename as rename
+
+    return rename(args)
+
+
 def cmd_install_desktop(args: argparse.Namespace) -> int:
     from designer.cli.desktop import install_desktop
 
@@ -273,6 +279,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "availability": cmd_availability,
     "capacity": cmd_capacity,
     "plan-copies": cmd_plan_copies,
+    "rename": cmd_rename,
     "install-desktop": cmd_install_desktop,
     "completion": cmd_completion,
     "import": cmd_import,

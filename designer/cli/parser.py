@@ -410,6 +410,17 @@ exit codes:
   4  the output cannot be written (full disk, read-only target, closed stdout)
 """
 
+_RENAME_EXIT_CODES = """\
+exit codes:
+  0  renamed (and written with -o)
+  1  no name (of the kinds asked) contains OLD; nothing written
+  2  the input cannot be used: unreadable or invalid design file, unknown kind, or a new
+     name taken by another element of its kind, given to two, empty or too long (a line
+     on stderr for each, naming the elements); nothing written
+  3  internal error (a bug or a broken installation): one line on stderr with the log file
+  4  the output cannot be written (full disk, read-only target, closed stdout)
+"""
+
 _INTEROP_EXIT_CODES = """\
 exit codes:
   0  done{same}{one}
@@ -565,6 +576,33 @@ def _plan_copies_arguments(p: Parser) -> None:
     p.add_argument(
         "--lag-days", type=float, metavar="D", help="their replay lag (default: the DAG's, else 7)"
     )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _rename_arguments(p: Parser) -> None:
+    p.add_argument("file", metavar="FILE", help="the design file (- for stdin)")
+    p.add_argument(
+        "--replace",
+        nargs=2,
+        required=True,
+        metavar=("OLD", "NEW"),
+        help="the text to find in names and the text to put in its place (NEW may be '')",
+    )
+    p.add_argument(
+        "--kind",
+        action="append",
+        metavar="K",
+        help="only elements of this kind (site, vm, esxi_host… or its label); repeatable",
+    )
+    p.add_argument(
+        "--ignore-case", action="store_true", help="find OLD in any case (BOS finds bos, Bos)"
+    )
+    p.add_argument(
+        "--whole-word",
+        action="store_true",
+        help="only OLD standing as a word of its own (DC1 in DC1-Cluster, not in DC10)",
+    )
+    p.add_argument("-o", "--output", metavar="OUT", help="write the renamed design here")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
 
@@ -831,6 +869,24 @@ def build_parser() -> Parser:
         common,
         exit_codes=_PLAN_EXIT_CODES,
         arguments=_plan_copies_arguments,
+    )
+
+    _command(
+        sub,
+        "rename",
+        "find and replace text in element names (a design renamed for a customer)",
+        "Replace OLD by NEW in the name of every element (or of the --kind asked), as the "
+        "window's Edit > Replace in Names… does: plain text, case-sensitive unless "
+        "--ignore-case. Prints each name that changes; with -o writes the renamed design "
+        "(OUT may be - for standard output). A new name that another element of its kind "
+        "keeps, that two elements would share, or that is empty or over 200 characters is "
+        "refused, naming the elements, and nothing is written.",
+        "  dr-designer rename sample.json --replace BOS NYC -o customer.json\n"
+        "  dr-designer rename design.json --replace DC1 DC9 --whole-word --kind site\n"
+        "  dr-designer rename design.json --replace 'Contoso ' '' --format json",
+        common,
+        exit_codes=_RENAME_EXIT_CODES,
+        arguments=_rename_arguments,
     )
 
     _command(

@@ -346,6 +346,12 @@ class MainWindow(QMainWindow):
             tip="Select every element of the selected elements' kinds",
         )
         self.act_find = self._action("&Find Element…", self.focus_find, K.Find)
+        self.act_replace_names = self._action(
+            "R&eplace in Names…",
+            self.replace_in_names,
+            "Ctrl+H",
+            "Find text in element names and replace it (a design renamed for a customer)",
+        )
         self.act_align = {
             how: self._action(text, functools.partial(e.align, how))
             for how, text in (
@@ -428,6 +434,7 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_rename, self.act_delete])
         m.addSeparator()
         m.addActions([self.act_select_all, self.act_select_same_kind, self.act_find])
+        m.addAction(self.act_replace_names)
         m.addSeparator()
         m.addAction(self.act_connect)
         m = bar.addMenu("&Arrange")
@@ -1112,7 +1119,12 @@ class MainWindow(QMainWindow):
         several = len(session.selection) >= 2
         for action in self.act_align.values():
             action.setEnabled(several and editable)
-        for action in (self.act_paste, self.act_fit_content, self.act_auto_layout):
+        for action in (
+            self.act_paste,
+            self.act_fit_content,
+            self.act_auto_layout,
+            self.act_replace_names,
+        ):
             action.setEnabled(editable)
         self.act_connect.setEnabled(editable)
         # (Their stack enables them as it changes; this runs after, see __init__.)
@@ -1271,6 +1283,16 @@ class MainWindow(QMainWindow):
         self._find_focused()
         self.find_edit.setFocus()
         self.find_edit.selectAll()
+
+    def replace_in_names(self) -> None:
+        """Edit > Replace in Names… (Ctrl+H): the dialog, kept from one opening to the
+        next (its module imported when first asked for: no cost to a start)."""
+        dialog = getattr(self, "replace_names_dialog", None)
+        if dialog is None:
+            from designer.ui.replace_names import ReplaceNamesDialog
+
+            dialog = self.replace_names_dialog = ReplaceNamesDialog(self.session, self)
+        dialog.open_on()
 
     def find_element(self, text: str) -> bool:
         """Select and centre the element whose name (or id) is ``text``."""

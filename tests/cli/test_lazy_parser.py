@@ -39,6 +39,7 @@ COMMANDS = [
     "import",
     "install-desktop",
     "plan-copies",
+    "rename",
     "report",
     "rule",
     "rules",

@@ -1,0 +1,315 @@
+"""Edit > Replace in Names… (Ctrl+H): a design renamed for a customer in one step.
+
+The dialog asks what to find and what to put in its place (plain text; match case,
+whole words), in which elements (all, the selection, or one kind), and shows what would
+change before anything does: how many names, and each element's old and new name. What
+stands in the way (a new name another element of its kind keeps, two elements given one
+name, a name left empty or too long) is listed naming the elements, and Replace All is
+off until it is gone. Replace All is one undo step (Ctrl+Z undoes all of it); the live
+check, the canvas's labels and the Inspector follow as after any edit. The plan is
+:func:`designer.document.renaming.plan_renames`, which ``dr-designer rename`` runs too.
+
+The dialog is not modal (the canvas's selection may change the scope while it is open)
+and is kept by the window: its choices stay from one opening to the next.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.document.renaming import NameQuery, RenamePlan, plan_renames
+from designer.domain.kinds import KINDS
+from designer.domain.words import plural, word_for
+from designer.text import printable
+from designer.ui.session import EditorSession
+
+__all__ = ["ReplaceNamesDialog"]
+
+#: The tint of a row whose new name is refused.
+REFUSED = QColor("#f8d0d0")
+#: A pause in the typing before the preview follows (each keystroke of a 100k design
+#: would read every name again).
+PREVIEW_DELAY_MS = 120
+W = TypeVar("W", bound=QWidget)
+#: Scope choices besides the kinds.
+ALL, SELECTION = "all", "selection"
+
+
+def _named(widget: W, name: str) -> W:
+    widget.setObjectName(name)
+    return widget
+
+
+class _ChangesModel(QAbstractTableModel):
+    """The names that change: kind, name now, new name (rows made as they show: a
+    rename of 30,000 names lists at once)."""
+
+    HEADERS = ("Kind", "Name", "New name")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plan: RenamePlan | None = None
+        self.blocked: set[str] = set()
+
+    def show_plan(self, plan: RenamePlan) -> None:
+        self.beginResetModel()
+        self.plan = plan
+        self.blocked = set(plan.blocked)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() or self.plan is None:
+            return 0
+        return len(self.plan.changes)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if self.plan is None or not index.isValid():
+            return None
+        change = self.plan.changes[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            column = index.column()
+            if column == 0:
+                return change.kind_label
+            return printable(change.old if column == 1 else change.new)
+        if role == Qt.ItemDataRole.BackgroundRole and change.element.id in self.blocked:
+            return QBrush(REFUSED)
+        return None
+
+
+class ReplaceNamesDialog(QDialog):
+    """Find, replace with, options, scope, the preview, Replace All."""
+
+    def __init__(self, session: EditorSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ReplaceNamesDialog")
+        self.setWindowTitle("Replace in Names")
+        self.session = session
+        self.plan: RenamePlan | None = None
+        self._planned_revision = -1
+
+        self.find_edit = _named(QLineEdit(), "ReplaceFindEdit")
+        self.find_edit.setPlaceholderText("text in names, e.g. BOS")
+        self.replace_edit = _named(QLineEdit(), "ReplaceWithEdit")
+        self.replace_edit.setPlaceholderText("e.g. NYC (empty: take the text out)")
+        self.match_case = _named(QCheckBox("Match &case"), "ReplaceMatchCase")
+        self.match_case.setChecked(True)  # "BOS" → "NYC" must not make Boston "NYCton"
+        self.whole_word = _named(QCheckBox("&Whole words only"), "ReplaceWholeWord")
+        self.scope = _named(QComboBox(), "ReplaceScope")
+        form = QFormLayout()
+        find_label = QLabel("&Find:")
+        find_label.setBuddy(self.find_edit)
+        form.addRow(find_label, self.find_edit)
+        with_label = QLabel("Replace &with:")
+        with_label.setBuddy(self.replace_edit)
+        form.addRow(with_label, self.replace_edit)
+        options = QHBoxLayout()
+        options.addWidget(self.match_case)
+        options.addWidget(self.whole_word)
+        options.addStretch(1)
+        form.addRow("", options)
+        scope_label = QLabel("&In:")
+        scope_label.setBuddy(self.scope)
+        form.addRow(scope_label, self.scope)
+
+        self.summary = _named(QLabel(), "ReplaceSummary")
+        self.summary.setWordWrap(True)
+        self.problems = _named(QPlainTextEdit(), "ReplaceProblems")
+        self.problems.setReadOnly(True)
+        self.problems.setStyleSheet("QPlainTextEdit { color: #a40000; }")
+        self.problems.hide()
+        self.model = _ChangesModel(self)
+        self.table = _named(QTableView(), "ReplacePreview")
+        self.table.setModel(self.model)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        rows = self.table.verticalHeader()
+        rows.hide()
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 6)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+
+        buttons = QDialogButtonBox()
+        self.replace_button = _named(QPushButton("&Replace All"), "ReplaceAllButton")
+        self.replace_button.setDefault(True)
+        self.replace_button.setAutoDefault(True)
+        buttons.addButton(self.replace_button, QDialogButtonBox.ButtonRole.ApplyRole)
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.clicked.connect(self.close)
+        self.replace_button.clicked.connect(self.replace_all)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.problems)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.resize(620, 440)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PREVIEW_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        for edit in (self.find_edit, self.replace_edit):
+            edit.textChanged.connect(self._later)
+        for box in (self.match_case, self.whole_word):
+            box.toggled.connect(self.refresh)
+        self.scope.currentIndexChanged.connect(self.refresh)
+        session.document_changed.connect(self._design_changed)
+        session.selection_changed.connect(self._selection_changed)
+        session.read_only_changed.connect(self._read_only_changed)
+        QShortcut(QKeySequence("Ctrl+H"), self, self._focus_find)
+        self._fill_scopes()
+        self.refresh()
+
+    # -- scope ---------------------------------------------------------------------------
+    def _fill_scopes(self) -> None:
+        """All elements, the selection, and each kind the design has (with counts)."""
+        chosen = self.scope.currentData()
+        index = self.session.document.index
+        by_kind = index.by_kind
+        total = sum(len(v) for v in by_kind.values())
+        selected = len(self.session.selection)
+        self.scope.blockSignals(True)
+        self.scope.clear()
+        self.scope.addItem(f"All elements ({total:,})", ALL)
+        self.scope.addItem(f"The selection ({plural(selected, 'element')})", SELECTION)
+        kinds = sorted(
+            (k for k, v in by_kind.items() if v and k in KINDS),
+            key=lambda k: KINDS[k].label.lower(),
+        )
+        for kind in kinds:
+            label = KINDS[kind].label
+            count = len(by_kind[kind])
+            self.scope.addItem(f"{word_for(2, label).capitalize()} ({count:,})", kind)
+        found = self.scope.findData(chosen) if chosen is not None else 0
+        self.scope.setCurrentIndex(max(found, 0))
+        self.scope.blockSignals(False)
+
+    def _scope_args(self) -> dict[str, Any]:
+        chosen = self.scope.currentData()
+        if chosen == SELECTION:
+            return {"ids": list(self.session.selection)}
+        if chosen in (None, ALL):
+            return {}
+        return {"kinds": [chosen]}
+
+    # -- the preview ---------------------------------------------------------------------
+    def query(self) -> NameQuery:
+        return NameQuery(
+            self.find_edit.text(),
+            self.replace_edit.text(),
+            match_case=self.match_case.isChecked(),
+            whole_word=self.whole_word.isChecked(),
+        )
+
+    def _later(self) -> None:
+        # Enter typed before the preview follows still replaces (planned anew first).
+        self.replace_button.setEnabled(bool(self.find_edit.text()) and not self.session.read_only)
+        self._timer.start()
+
+    def refresh(self) -> None:
+        """Plan again from what is asked and the design as it is now; show it."""
+        self._timer.stop()
+        plan = plan_renames(self.session.document, self.query(), **self._scope_args())
+        self._show(plan)
+
+    def _show(self, plan: RenamePlan, said: str | None = None) -> None:
+        self.plan = plan
+        self._planned_revision = self.session.document.revision
+        self.model.show_plan(plan)
+        self.summary.setText(printable(said or plan.summary()))
+        self.summary.setStyleSheet("color: #a40000;" if plan.problems else "")
+        if plan.problems:
+            self.problems.setPlainText("\n".join(printable(p) for p in plan.problems))
+            lines = min(len(plan.problems), 5)
+            self.problems.setFixedHeight(self.problems.fontMetrics().lineSpacing() * lines + 14)
+            self.problems.show()
+        else:
+            self.problems.clear()
+            self.problems.hide()
+        self.replace_button.setEnabled(plan.ok and not self.session.read_only)
+
+    # -- applying ------------------------------------------------------------------------
+    def replace_all(self) -> None:
+        """Apply the plan shown (planned anew if the design changed since) as one step."""
+        if self._timer.isActive() or self._planned_revision != self.session.document.revision:
+            self.refresh()
+        plan = self.plan
+        if plan is None:
+            return
+        command = plan.command()
+        if command is None:
+            return
+        refusal = self.session.apply(command)
+        self._timer.stop()  # (the edit's own refresh: planned below)
+        if refusal is not None:
+            self.summary.setText(printable(f"Not replaced: {refusal.reason}"))
+            self.summary.setStyleSheet("color: #a40000;")
+            return
+        n = len(plan.changes)
+        done = f"Replaced {plan.query.find!r} in {plural(n, 'name')} (Ctrl+Z undoes it)"
+        self.session.status_message.emit(printable(f"Renamed {plural(n, 'element')}"))
+        # The document's change planned again already (nothing left to replace).
+        self._show(plan_renames(self.session.document, self.query(), **self._scope_args()), done)
+
+    # -- following the window ------------------------------------------------------------
+    def _design_changed(self, *_args: object) -> None:
+        if self.isVisible():
+            self._fill_scopes()
+            self._later()
+
+    def _selection_changed(self) -> None:
+        if self.isVisible():
+            self._fill_scopes()
+            if self.scope.currentData() == SELECTION:
+                self._later()
+
+    def _read_only_changed(self, _read_only: bool) -> None:
+        if self.plan is not None:
+            self._show(self.plan)
+
+    def _focus_find(self) -> None:
+        self.find_edit.setFocus()
+        self.find_edit.selectAll()
+
+    def open_on(self, text: str = "") -> None:
+        """Show the dialog (again), the find box focused and holding ``text`` if given
+        (the selected element's name is no guess at what to replace: left as it was)."""
+        if text:
+            self.find_edit.setText(text)
+        self._fill_scopes()
+        self.refresh()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self._focus_find()
