@@ -83,7 +83,7 @@ def cmd_rename(args: argparse.Namespace) -> int:
                 {"id": c.element.id, "kind": c.element.kind, "old": c.old, "new": c.new}
                 for c in plan.changes
             ],
-            "summary": plan.summary(),
+            "written": args.output or None,
         }
         sys.stdout.write(json_printable(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
     else:
@@ -91,7 +91,13 @@ def cmd_rename(args: argparse.Namespace) -> int:
             sys.stdout.write(
                 f"{change.kind_label} {printable(change.old)} → {printable(change.new)}\n"
             )
-        sys.stdout.write(f"{plan.summary()}{'' if args.output else ' (not written: no -o)'}\n")
+        n = len(plan.changes)
+        said = (
+            f"{n} {'name' if n == 1 else 'names'} changed, written to {args.output}"
+            if args.output
+            else f"{plan.summary()} (not written: no -o)"
+        )
+        sys.stdout.write(printable(said) + "\n")
     if args.output:
         try:
             save(doc.design, args.output)
