@@ -114,6 +114,7 @@ class ReplaceNamesDialog(QDialog):
         self.session = session
         self.plan: RenamePlan | None = None
         self._planned_revision = -1
+        self._scopes_stale = True
 
         self.find_edit = _named(QLineEdit(), "ReplaceFindEdit")
         self.find_edit.setPlaceholderText("text in names, e.g. BOS")
@@ -188,7 +189,6 @@ class ReplaceNamesDialog(QDialog):
         session.selection_changed.connect(self._selection_changed)
         session.read_only_changed.connect(self._read_only_changed)
         QShortcut(QKeySequence("Ctrl+H"), self, self._focus_find)
-        self._fill_scopes()
         self.refresh()
 
     # -- scope ---------------------------------------------------------------------------
@@ -214,6 +214,7 @@ class ReplaceNamesDialog(QDialog):
         found = self.scope.findData(chosen) if chosen is not None else 0
         self.scope.setCurrentIndex(max(found, 0))
         self.scope.blockSignals(False)
+        self._scopes_stale = False
 
     def _scope_args(self) -> dict[str, Any]:
         chosen = self.scope.currentData()
@@ -240,6 +241,8 @@ class ReplaceNamesDialog(QDialog):
     def refresh(self) -> None:
         """Plan again from what is asked and the design as it is now; show it."""
         self._timer.stop()
+        if self._scopes_stale:
+            self._fill_scopes()
         plan = plan_renames(self.session.document, self.query(), **self._scope_args())
         self._show(plan)
 
@@ -284,15 +287,16 @@ class ReplaceNamesDialog(QDialog):
 
     # -- following the window ------------------------------------------------------------
     def _design_changed(self, *_args: object) -> None:
+        # Once for the edit, not for each of its events (a rename of 2,000 names is
+        # 2,000 of them): the scopes' counts and the preview at the next pause.
         if self.isVisible():
-            self._fill_scopes()
-            self._later()
+            self._scopes_stale = True
+            self._timer.start()
 
     def _selection_changed(self) -> None:
         if self.isVisible():
-            self._fill_scopes()
-            if self.scope.currentData() == SELECTION:
-                self._later()
+            self._scopes_stale = True
+            self._timer.start()
 
     def _read_only_changed(self, _read_only: bool) -> None:
         if self.plan is not None:
@@ -307,7 +311,7 @@ class ReplaceNamesDialog(QDialog):
         (the selected element's name is no guess at what to replace: left as it was)."""
         if text:
             self.find_edit.setText(text)
-        self._fill_scopes()
+        self._scopes_stale = True
         self.refresh()
         self.show()
         self.raise_()
