@@ -244,7 +244,10 @@ class ReplaceNamesDialog(QDialog):
         if self._scopes_stale:
             self._fill_scopes()
         plan = plan_renames(self.session.document, self.query(), **self._scope_args())
-        self._show(plan)
+        nothing_selected = self.scope.currentData() == SELECTION and not self.session.selection
+        self._show(
+            plan, "Nothing is selected: select elements on the canvas" if nothing_selected else None
+        )
 
     def _show(self, plan: RenamePlan, said: str | None = None) -> None:
         self.plan = plan
@@ -255,7 +258,10 @@ class ReplaceNamesDialog(QDialog):
         if plan.problems:
             self.problems.setPlainText("\n".join(printable(p) for p in plan.problems))
             lines = min(len(plan.problems), 5)
-            self.problems.setFixedHeight(self.problems.fontMetrics().lineSpacing() * lines + 14)
+            margins = 2 * (self.problems.frameWidth() + self.problems.document().documentMargin())
+            self.problems.setFixedHeight(
+                int(self.problems.fontMetrics().lineSpacing() * lines + margins)
+            )
             self.problems.show()
         else:
             self.problems.clear()

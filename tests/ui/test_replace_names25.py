@@ -8,10 +8,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from gui_door import activate
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from gui_door import activate
 from test_canvas_support import click
 
 from designer.persistence import load
@@ -114,8 +114,7 @@ def test_a_clash_is_named_and_nothing_is_replaced(launch, qtbot) -> None:  # typ
     before = session.design
     dialog = _open_dialog(qtbot, window)
     said = (
-        "1 name would change, but 1 of them cannot (below): nothing is replaced until it "
-        "is settled"
+        "1 name would change, but 1 of them cannot (below): nothing is replaced until it is settled"
     )
     _type(qtbot, dialog, "Boston", "Worcester", said)
     assert dialog.problems.isVisible()
@@ -169,3 +168,27 @@ def test_simulation_mode_turns_replace_in_names_off(launch, qtbot) -> None:  # t
     qtbot.waitUntil(lambda: window.session.read_only)
     assert not window.act_replace_names.isEnabled()
     assert not dialog.replace_button.isEnabled()
+
+
+def test_the_selection_as_scope(launch, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    session, view = window.session, window.view
+    dialog = _open_dialog(qtbot, window)
+    dialog.scope.setFocus()
+    QTest.keyClicks(dialog.scope, "The selection")
+    assert dialog.scope.currentData() == "selection"
+    dialog.find_edit.setFocus()
+    _type(qtbot, dialog, "BOS", "NYC", "Nothing is selected: select elements on the canvas")
+    # The user clicks a storage array on the canvas, the dialog still open.
+    view.set_zoom(1.0)
+    rect = view.design_scene.rect_of("arr-bos-1")
+    assert rect is not None
+    view.centerOn(rect.center())
+    click(view, (rect.center().x(), rect.top() + 8))
+    qtbot.waitUntil(lambda: session.selection == ["arr-bos-1"])
+    qtbot.waitUntil(lambda: dialog.summary.text() == "1 name would change")
+    assert dialog.scope.currentText() == "The selection (1 element)"
+    assert _preview(dialog) == [("storage array", "BOS-SAN1", "NYC-SAN1")]
+    QTest.mouseClick(dialog.replace_button, Qt.MouseButton.LeftButton)
+    renamed = [e.name for e in session.design.elements if "NYC" in e.name]
+    assert renamed == ["NYC-SAN1"]
