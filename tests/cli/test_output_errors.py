@@ -33,13 +33,15 @@ EXIT_OUTPUT = 4
 #: The console script pip installed next to this Python: the user's door.
 SCRIPT = Path(sys.executable).parent / "dr-designer"
 #: The commands of the report of a closed standard output (check, rules, simulate,
-#: capacity), each with what it writes.
+#: capacity, rename), each with what it writes.
 COMMANDS = {
     "check": ["check", THREE_SITES],
     "check-json": ["check", THREE_SITES, "--format", "json"],
     "rules": ["rules"],
     "simulate": ["simulate", SAMPLE, "--fail", "site-atl"],
     "capacity": ["capacity", THREE_SITES],
+    "rename": ["rename", THREE_SITES, "--replace", "BOS", "NYC"],
+    "rename-o-dash": ["rename", THREE_SITES, "--replace", "BOS", "NYC", "-o", "-"],
 }
 
 
