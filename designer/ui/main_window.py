@@ -1292,6 +1292,8 @@ class MainWindow(QMainWindow):
             from designer.ui.replace_names import ReplaceNamesDialog
 
             dialog = self.replace_names_dialog = ReplaceNamesDialog(self.session, self)
+            # Ctrl+Z right after Replace All undoes it there too (a text box keeps its own).
+            dialog.addActions([self.act_undo, self.act_redo])
         dialog.open_on()
 
     def find_element(self, text: str) -> bool:

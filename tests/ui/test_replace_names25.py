@@ -175,7 +175,7 @@ def test_the_selection_as_scope(launch, qtbot) -> None:  # type: ignore[no-untyp
     session, view = window.session, window.view
     dialog = _open_dialog(qtbot, window)
     dialog.scope.setFocus()
-    QTest.keyClicks(dialog.scope, "The selection")
+    QTest.keyClicks(dialog.scope, "The")  # (a space would open its list)
     assert dialog.scope.currentData() == "selection"
     dialog.find_edit.setFocus()
     _type(qtbot, dialog, "BOS", "NYC", "Nothing is selected: select elements on the canvas")
@@ -189,6 +189,13 @@ def test_the_selection_as_scope(launch, qtbot) -> None:  # type: ignore[no-untyp
     qtbot.waitUntil(lambda: dialog.summary.text() == "1 name would change")
     assert dialog.scope.currentText() == "The selection (1 element)"
     assert _preview(dialog) == [("storage array", "BOS-SAN1", "NYC-SAN1")]
+    activate(dialog)  # (a real click on it would)
     QTest.mouseClick(dialog.replace_button, Qt.MouseButton.LeftButton)
     renamed = [e.name for e in session.design.elements if "NYC" in e.name]
     assert renamed == ["NYC-SAN1"]
+    # Ctrl+Z at once, in the dialog (Replace All, now off, passed the focus to Close).
+    focused = QApplication.focusWidget()
+    assert focused is not None and focused.window() is dialog
+    QTest.keyClick(focused, Qt.Key.Key_Z, CTRL)
+    assert not any("NYC" in e.name for e in session.design.elements)
+    qtbot.waitUntil(lambda: dialog.summary.text() == "1 name would change")
