@@ -41,12 +41,24 @@ from designer.document.renaming import NameQuery, RenamePlan, plan_renames
 from designer.domain.kinds import KINDS
 from designer.domain.words import plural, word_for
 from designer.text import printable
+from designer.ui.panels._look import error_text_color
 from designer.ui.session import EditorSession
 
 __all__ = ["ReplaceNamesDialog"]
 
-#: The tint of a row whose new name is refused.
-REFUSED = QColor("#f8d0d0")
+
+def _refused_tint() -> QColor:
+    """The tint of a row whose new name is refused: the error colour, faint (light or
+    dark theme alike)."""
+    tint = QColor(error_text_color())
+    tint.setAlpha(56)
+    return tint
+
+
+def _error_style() -> str:
+    return f"color: {error_text_color().name()};"
+
+
 #: A pause in the typing before the preview follows (each keystroke of a 100k design
 #: would read every name again).
 PREVIEW_DELAY_MS = 120
@@ -100,7 +112,7 @@ class _ChangesModel(QAbstractTableModel):
                 return change.kind_label
             return printable(change.old if column == 1 else change.new)
         if role == Qt.ItemDataRole.BackgroundRole and change.element.id in self.blocked:
-            return QBrush(REFUSED)
+            return QBrush(_refused_tint())
         return None
 
 
@@ -144,7 +156,7 @@ class ReplaceNamesDialog(QDialog):
         self.summary.setWordWrap(True)
         self.problems = _named(QPlainTextEdit(), "ReplaceProblems")
         self.problems.setReadOnly(True)
-        self.problems.setStyleSheet("QPlainTextEdit { color: #a40000; }")
+        self.problems.setStyleSheet(f"QPlainTextEdit {{ color: {error_text_color().name()}; }}")
         self.problems.hide()
         self.model = _ChangesModel(self)
         self.table = _named(QTableView(), "ReplacePreview")
@@ -254,7 +266,7 @@ class ReplaceNamesDialog(QDialog):
         self._planned_revision = self.session.document.revision
         self.model.show_plan(plan)
         self.summary.setText(printable(said or plan.summary()))
-        self.summary.setStyleSheet("color: #a40000;" if plan.problems else "")
+        self.summary.setStyleSheet(_error_style() if plan.problems else "")
         if plan.problems:
             self.problems.setPlainText("\n".join(printable(p) for p in plan.problems))
             lines = min(len(plan.problems), 5)
@@ -283,7 +295,7 @@ class ReplaceNamesDialog(QDialog):
         self._timer.stop()  # (the edit's own refresh: planned below)
         if refusal is not None:
             self.summary.setText(printable(f"Not replaced: {refusal.reason}"))
-            self.summary.setStyleSheet("color: #a40000;")
+            self.summary.setStyleSheet(_error_style())
             return
         n = len(plan.changes)
         done = f"Replaced {plan.query.find!r} in {plural(n, 'name')} (Ctrl+Z undoes it)"
