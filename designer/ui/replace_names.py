@@ -163,6 +163,8 @@ class ReplaceNamesDialog(QDialog):
         self.table.setModel(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setToolTip("Double-click a row to show its element on the canvas")
+        self.table.doubleClicked.connect(self._show_element)
         rows = self.table.verticalHeader()
         rows.hide()
         rows.setDefaultSectionSize(self.table.fontMetrics().height() + 6)
@@ -319,6 +321,15 @@ class ReplaceNamesDialog(QDialog):
     def _read_only_changed(self, _read_only: bool) -> None:
         if self.plan is not None:
             self._show(self.plan)
+
+    def _show_element(self, index: QModelIndex) -> None:
+        """A row double-clicked: its element selected and centred on the canvas (the
+        one whose new name clashes, say, to rename it first)."""
+        plan = self.plan
+        if plan is not None and 0 <= index.row() < len(plan.changes):
+            element_id = plan.changes[index.row()].element.id
+            if self.session.document.get(element_id) is not None:
+                self.session.focus(element_id)
 
     def _focus_find(self) -> None:
         self.find_edit.setFocus()

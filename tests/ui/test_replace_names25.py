@@ -123,6 +123,13 @@ def test_a_clash_is_named_and_nothing_is_replaced(launch, qtbot) -> None:  # typ
     )
     assert not dialog.replace_button.isEnabled()
     QTest.keyClick(dialog.replace_edit, Qt.Key.Key_Return)  # the default button is off
+    # A double-click on the refused row shows its element on the canvas.
+    table = dialog.table
+    row = table.visualRect(table.model().index(0, 1)).center()
+    # A real double-click: a click, then the double-click event.
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=row)
+    QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=row)
+    qtbot.waitUntil(lambda: session.selection == ["site-bos"])
     assert session.design is before and session.undo_stack.count() == 0
     # Whole words and a kind: "DC0" in VM names only; the scope chosen by keyboard.
     dialog.find_edit.clear()
