@@ -104,13 +104,17 @@ run(DR, "export", str(design), "-o", str(HERE / "three-site.png"))
 check((HERE / "three-site.png").read_bytes().startswith(b"\x89PNG"), "export wrote no PNG")
 sized = run(DR, "capacity", str(design), "--format", "json")
 check('"links"' in sized.stdout and '"hours_to_full"' in sized.stdout, "capacity")
+renamed = run(DR, "rename", str(design), "--replace", "BOS", "NYC", "-o", str(HERE / "nyc.json"))
+check(renamed.stdout.endswith(f"44 names changed, written to {HERE / 'nyc.json'}\n"), "rename")
+check('"NYC-MBX01"' in (HERE / "nyc.json").read_text(encoding="utf-8"), "rename wrote no NYC-MBX01")
 plain = run(sys.executable, "-m", "designer", "rules", "--format", "markdown").stdout
 check(
     run(sys.executable, "-OO", "-m", "designer", "rules", "--format", "markdown").stdout == plain,
     "-OO",
 )
 step(
-    "--version, check (also through 0.1.0's entry point), simulate, cut sets, capacity, export"
+    "--version, check (also through 0.1.0's entry point), simulate, cut sets, capacity, rename,"
+    " export"
     " and -OO work from another folder"
 )
 
