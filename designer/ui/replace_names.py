@@ -134,7 +134,7 @@ class ReplaceNamesDialog(QDialog):
         self.replace_edit.setPlaceholderText("e.g. NYC (empty: take the text out)")
         self.match_case = _named(QCheckBox("Match &case"), "ReplaceMatchCase")
         self.match_case.setChecked(True)  # "BOS" → "NYC" must not make Boston "NYCton"
-        self.whole_word = _named(QCheckBox("Whole words QCheckBox("&Whole words only")only"), "ReplaceWholeWord")
+        self.whole_word = _named(QCheckBox("Whole words &only"), "ReplaceWholeWord")
         self.scope = _named(QComboBox(), "ReplaceScope")
         form = QFormLayout()
         find_label = QLabel("&Find:")
