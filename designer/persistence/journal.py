@@ -464,6 +464,12 @@ class RecoveryJournal:
         self._base_generation = 0
         self._journal_size = 0
         self._failing = False
+        #: The generation the writer last began to write, and the newest one a flush of
+        #: the syncer refused (set on the syncer's thread): the writer's later successes
+        #: in that generation do not take the failure back (the files are still not on
+        #: the disk); only a fresh base, written after it, does.
+        self._writing_generation = 0
+        self._unsynced_generation = 0
         #: The process's syncer, which flushes the files this journal's writer wrote.
         self._syncer = _Syncer.attach()
         self._closed = False
@@ -629,7 +635,14 @@ class RecoveryJournal:
     def _sync_failed(self, reason: str | None) -> None:
         """On the syncer thread: a file of this journal could not be flushed."""
         self._rebase = True  # the next change starts a fresh base
+        self._unsynced_generation = self._writing_generation
         self._status(f"The recovery copy could not be written: {reason}")
+
+    def _written(self, generation: int) -> None:
+        """A write of ``generation`` succeeded: the failure told is over, unless the
+        syncer refused to flush a file of this generation (or a later one) meanwhile."""
+        if generation > self._unsynced_generation:
+            self._status(None)
 
     def _status(self, message: str | None) -> None:
         failing = message is not None
@@ -653,6 +666,7 @@ class RecoveryJournal:
         base_digest: str | None,
         original_digest: str | None,
     ) -> None:
+        self._writing_generation = generation
         self.folder.mkdir(parents=True, exist_ok=True)
         base, journal = self._files(generation)
         data: bytes | None = None
@@ -681,7 +695,7 @@ class RecoveryJournal:
             raise
         self._journal_size = journal.stat().st_size
         self._base_generation = generation
-        self._status(None)
+        self._written(generation)
         for old in range(1, generation):
             for path in self._files(old):
                 path.unlink(missing_ok=True)
@@ -705,7 +719,7 @@ class RecoveryJournal:
         finally:
             os.close(fd)
         self._syncer.put(self, journal)
-        self._status(None)
+        self._written(generation)
 
     def _remove_files(self) -> None:
         self._base_generation = 0

@@ -120,3 +120,51 @@ def test_a_failed_flush_is_shown_by_its_own_window_only(
     second.recovery.abandon()
     (copy,) = [c for c in pending_recoveries(second.recovery.folder) if c.token == token]
     assert dumps(copy.load()) == dumps(second.session.design)
+
+
+def test_a_refused_flush_stays_told_while_the_writer_goes_on(
+    launch: Callable[..., MainWindow],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The syncer refuses the base file's flush while the writer still writes the
+    generation's journal and marker: those writes succeeding must not take the warning
+    back, the files being still not on the disk (it did: the clean-clone CI of wave 25
+    saw the label never shown when the syncer came first). Only a fresh base, the disk
+    well again, does."""
+    window = launch(_files(tmp_path, 1)[0])
+    journal = window.recovery.journal
+    real_fsync = os.fsync
+    told = threading.Event()
+
+    def fsync(fd: int) -> None:
+        if os.path.basename(os.readlink(f"/proc/self/fd/{fd}")).startswith(journal.token):
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real_fsync(fd)
+
+    real_sync_failed = journal._sync_failed
+    real_write_file = journal._write_file
+
+    def sync_failed(reason: str | None) -> None:
+        real_sync_failed(reason)
+        told.set()
+
+    def write_file(path: Path, data: bytes) -> None:
+        real_write_file(path, data)
+        if path.name.endswith(".base.json"):  # the syncer flushes it before we go on
+            assert told.wait(timeout=30)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(journal, "_sync_failed", sync_failed)
+    monkeypatch.setattr(journal, "_write_file", write_file)
+    _nudge(window)
+    window.recovery.wait()  # the generation's other files written after the refusal
+    QApplication.processEvents()
+    assert told.is_set()
+    assert window.recovery_label.isVisible()
+    assert os.strerror(errno.EIO) in window.recovery_label.text()
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    _nudge(window)  # a fresh base, the disk well again
+    window.recovery.wait()
+    QApplication.processEvents()
+    assert not window.recovery_label.isVisible()
