@@ -322,7 +322,8 @@ class AvailabilityPanel(QWidget):
         model.progress.connect(self._on_progress)
         model.running_changed.connect(self._on_running)
         model.message.connect(self.status.setText)
-        self.session.document_changed.connect(lambda _e: self._show_figures())
+        # Once a change's events are all given out (a site removed: 6,000 events).
+        self.session.changes_applied.connect(self._show_figures)
         self._selected: tuple[str, str] | None = None
         self._show_figures()
         self.refresh()

@@ -674,6 +674,17 @@ class DesignScene(QGraphicsScene):
         #: While a selection's lines are added: the lines to route at the end.
         self._lines_batch: list[str] | None = None
         self._lines_batch_removed = False
+        #: While the events of one change of the document arrive (see
+        #: :meth:`_on_changes_applied`): the lines to route at their end, whether one
+        #: was removed, and the boxes and loose kinds whose pictures to repaint then
+        #: (None: no change under way). A removal that edits 400 databases gives 400
+        #: events: each one routed its lines and walked its box's rows (482,000 repaints
+        #: and 100 reroutes for 50 VMs deleted at 100k, 13 s).
+        self._edit_lines: list[str] | None = None
+        self._edit_removed = False
+        self._edit_boxes: set[str] = set()
+        self._edit_leaving: list[EdgeItem] = []
+        self._edit_loose: set[str] = set()
         #: WAN link → (utilisation, tooltip) shown on the canvas (see set_link_loads).
         self.link_loads: dict[str, tuple[float, str]] = {}
         #: What a simulated scenario has done to a WAN link ("Atlanta → Charlotte down").
@@ -826,6 +837,7 @@ class DesignScene(QGraphicsScene):
         self._kept: list[QGraphicsItem] = []
         self.setBackgroundBrush(self.theme.background)
         session.document_changed.connect(self._on_event)
+        session.changes_applied.connect(self._on_changes_applied)
         session.findings_changed.connect(self.refresh_markers)
         session.selection_changed.connect(self._on_selection)
         self.rebuild()
@@ -2467,6 +2479,8 @@ class DesignScene(QGraphicsScene):
         self._edges_at[target].add(key)
         if self._indexed and self._lines_batch is not None:
             self._lines_batch.extend([key, *siblings])  # routed once at the batch's end
+        elif self._indexed and self._edit_lines is not None:
+            self._edit_lines.extend([key, *siblings])  # routed once the change is done
         elif self._indexed:
             self.reroute([key, *siblings])
         else:
@@ -3084,6 +3098,9 @@ class DesignScene(QGraphicsScene):
         if self._lines_batch is not None:
             edge.setVisible(False)  # out of the scene after the batch (see _leaving)
             self._leaving.append(edge)
+        elif self._edit_lines is not None:
+            edge.setVisible(False)
+            self._edit_leaving.append(edge)  # (out once the change is done)
         else:
             self.removeItem(edge)
         lanes = self.router.remove(key)
@@ -3093,6 +3110,9 @@ class DesignScene(QGraphicsScene):
             # Routed (and its channel spread) once at the batch's end.
             self._lines_batch.extend(lanes)
             self._lines_batch_removed = True
+        elif self._indexed and self._edit_lines is not None:
+            self._edit_lines.extend(lanes)  # (the same, once the change is done)
+            self._edit_removed = True
         elif lanes and self._indexed:
             self.reroute(lanes)
 
@@ -3123,12 +3143,30 @@ class DesignScene(QGraphicsScene):
         self._kept_placing = None
         if not isinstance(event, DesignReplaced):
             self.finish_build()  # an edit applies to the whole scene
+            if self._edit_lines is None:
+                self._edit_lines = []  # until the change's last event (_on_changes_applied)
         touched = _ids_of(event)
         self._repaint_neighbours(touched)  # where they were
         self._on_document_event(event)
         self._repaint_neighbours(touched)  # where they are
         if not isinstance(event, DesignReplaced | ElementsRemoved):
             self._grow_scene_rect(event)
+
+    def _on_changes_applied(self) -> None:
+        """The last event of a change of the document has arrived: repaint the boxes
+        and route the lines its events touched, once."""
+        lines, removed = self._edit_lines, self._edit_removed
+        if lines is None:
+            return
+        self._edit_lines, self._edit_removed = None, False
+        boxes, self._edit_boxes = self._edit_boxes, set()
+        loose, self._edit_loose = self._edit_loose, set()
+        self._repaint_boxes(boxes, loose)
+        leaving, self._edit_leaving = self._edit_leaving, []
+        for edge in leaving:
+            self.removeItem(edge)
+        if lines or removed:
+            self.reroute(lines)  # (none: the channels the removed lines left spread again)
 
     def _on_document_event(self, event: DocumentEvent) -> None:
         if not isinstance(event, LayoutChanged):
@@ -3169,12 +3207,15 @@ class DesignScene(QGraphicsScene):
         layout = doc.design.layout
         boxes.sort(key=lambda b: (b[0].id not in layout, z_of(b[0].kind)))
         added: list[Rect] = []
+        holders: dict[str | None, None] = {}  # (counted once each: a VM's 14 disks)
         for element, info in boxes:
             if info.shape == "part":
                 self._note_part(element)
-                self._count_parts(self.box_parent.get(element.id))
+                holders[self.box_parent.get(element.id)] = None
             else:
                 added.append(_rect(self._add_node(element).scene_rect()))
+        for holder in holders:
+            self._count_parts(holder)
         if added:  # new boxes may stand in the way of lines
             self.reroute(self.router.crossing(added))
         for element in elements:
@@ -3189,6 +3230,7 @@ class DesignScene(QGraphicsScene):
             self.reroute(self.router.crossing(gone))
 
     def _removed_boxes(self, ids: Iterable[str]) -> None:
+        holders: dict[str | None, None] = {}  # (counted once each, after the removals)
         for element_id in ids:
             for key in self._relations_of.pop(element_id, []):
                 self._remove_edge(key)
@@ -3200,10 +3242,12 @@ class DesignScene(QGraphicsScene):
             self._forget_part(element_id)
             self._remove_node(element_id)
             self.box_children.pop(element_id, None)
-            self._count_parts(parent)
+            holders[parent] = None
             self._child_rects.pop(element_id, None)
             if parent is not None:
                 self._child_rects.pop(parent, None)
+        for holder in holders:
+            self._count_parts(holder)
 
     def _reparent(self, element_id: str, new_parent: str | None) -> str | None:
         """Move an element to another box in the maps; returns the old box."""
@@ -3892,6 +3936,15 @@ class DesignScene(QGraphicsScene):
                         loose.add(node.kind)
                 else:
                     boxes.add(parent)
+        if self._edit_lines is not None:  # once the change is done (_on_changes_applied)
+            self._edit_boxes |= boxes
+            self._edit_loose |= loose
+            return
+        self._repaint_boxes(boxes, loose)
+
+    def _repaint_boxes(self, boxes: set[str], loose: set[str]) -> None:
+        """Repaint these boxes with their rows, and the top-level boxes of these loose
+        kinds (see :meth:`_repaint_neighbours`)."""
         for box in boxes:
             self._repaint(box)
             for child in self.box_children.get(box, ()):

@@ -342,6 +342,8 @@ class DatabasesPanel(QWidget):
         #: The first fill of a big design just opened, while the panel is a tab behind
         #: another: a job of the idle slices (see :meth:`_fill_after_first_frame`).
         self._fill_job = ("databases fill", id(self))
+        #: The document's revision the table was last refreshed for by an edit.
+        self._refreshed_at = -1
         session.document_changed.connect(self._on_document_changed)
         session.findings_changed.connect(self._paint_findings)
         session.selection_changed.connect(self._follow_selection)
@@ -820,6 +822,13 @@ class DatabasesPanel(QWidget):
                 and not joins_or_leaves
             ):
                 return  # a database of another DAG
+        revision = self.session.document.revision
+        if revision == self._refreshed_at:
+            # The events of one change come one after another, each after the whole
+            # change was made: the table refreshed for the first shows every one (a DAG
+            # removed: 400 databases edited, the table refilled 400 times at 100k).
+            return
+        self._refreshed_at = revision
         self.refresh()
 
     def _touches(self, event: ElementsAdded | ElementsRemoved) -> bool:
