@@ -124,15 +124,28 @@ def plan_removal(doc: Document, ids: Iterable[str]) -> tuple[set[str], dict[str,
     """
     doomed = set(ids)
     queue = list(doomed)
+    # A survivor's data without its references to the doomed, as first worked out: the
+    # same again while nothing it refers to was doomed since (a database that loses one
+    # copy per removed VM is seen once per VM; each call a dump of the element).
+    kept: dict[str, tuple[int, dict[str, Any]]] = {}
     while queue:
         target = queue.pop()
         for referrer_id in doc.referrers_of(target):
             if referrer_id in doomed:
                 continue
+            seen = kept.get(referrer_id)
+            if seen is not None and seen[0] == len(doomed):
+                continue  # (worked out with the same doomed)
             referrer = doc.get(referrer_id)
-            if referrer is not None and drop_refs(referrer, doomed) is None:
+            if referrer is None:
+                continue
+            data = drop_refs(referrer, doomed)
+            if data is None:
                 doomed.add(referrer_id)
                 queue.append(referrer_id)
+                kept.pop(referrer_id, None)
+            else:
+                kept[referrer_id] = (len(doomed), data)
     edits: dict[str, ElementBase] = {}
     for target in doomed:
         for referrer_id in doc.referrers_of(target):
@@ -140,15 +153,25 @@ def plan_removal(doc: Document, ids: Iterable[str]) -> tuple[set[str], dict[str,
                 continue
             referrer = doc.get(referrer_id)
             assert referrer is not None
-            data = drop_refs(referrer, doomed)
+            seen = kept.get(referrer_id)
+            if seen is not None and seen[0] == len(doomed):
+                data = seen[1]
+            else:
+                data = drop_refs(referrer, doomed)
             assert data is not None
             edits[referrer_id] = type(referrer).model_validate(data)
     return doomed, edits
 
 
-def describe_removal(doc: Document, ids: Iterable[str]) -> tuple[str, str]:
+def describe_removal(
+    doc: Document,
+    ids: Iterable[str],
+    *,
+    plan: tuple[set[str], dict[str, ElementBase]] | None = None,
+) -> tuple[str, str]:
     """(undo text, full sentence) of what removing ``ids`` does: what goes with them,
-    by kind, and which elements lose a reference to them, by field.
+    by kind, and which elements lose a reference to them, by field. ``plan``: what
+    :func:`plan_removal` made of ``ids``, when already known.
 
     Examples
     --------
@@ -161,7 +184,7 @@ def describe_removal(doc: Document, ids: Iterable[str]) -> tuple[str, str]:
     'Remove ESXi host esx01 with 1 VM (MBX01); DAG DAG-DEN loses MBX01 from its members'
     """
     wanted = list(dict.fromkeys(ids))
-    doomed, edits = plan_removal(doc, wanted)
+    doomed, edits = plan if plan is not None else plan_removal(doc, wanted)
     # In a fixed order (``doomed`` is a set): by kind, most first, then by name.
     extra = [doc.get(i) for i in sorted(doomed) if i not in wanted]
     by_kind: dict[str, list[ElementBase]] = {}
@@ -229,7 +252,7 @@ class RemoveElements(Command):
         doomed, edits = plan_removal(doc, self.ids)
         if len(doomed) > len(self.ids) or edits:
             # Say what goes with it: the undo history and the status bar show this text.
-            short, sentence = describe_removal(doc, self.ids)
+            short, sentence = describe_removal(doc, self.ids, plan=(doomed, edits))
             if not self._named:
                 self.text = short
             self.status_note = f"{sentence}. Undo brings them back"

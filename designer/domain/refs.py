@@ -568,6 +568,10 @@ def remap_refs(element: BaseModel, mapping: dict[str, str]) -> dict[str, Any]:
     return data
 
 
+class _Dead(Exception):
+    """A required reference of the element :func:`drop_refs` fixes is doomed."""
+
+
 def drop_refs(element: BaseModel, doomed: set[str]) -> dict[str, Any] | None:
     """The element's data without its references to ``doomed`` ids.
 
@@ -575,9 +579,6 @@ def drop_refs(element: BaseModel, doomed: set[str]) -> dict[str, Any] | None:
     references become None; if a required reference is doomed, the element cannot stand
     alone and ``None`` is returned (it must be removed too).
     """
-
-    class _Dead(Exception):
-        pass
 
     def fix(value: Any, annotation: Any, optional: bool) -> Any:
         if value is None:
