@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from designer.document.clipboard import ClipboardError, paste_elements
+from designer.document.clipboard import ClipboardError, Taken, paste_elements
 from designer.document.commands import (
     AddElements,
     ChangeElements,
@@ -737,7 +737,10 @@ def plan_paste(
     ``at`` None (Duplicate): beside the originals, in free slots. One undo step.
     """
     try:
-        elements, layout = paste_elements(doc.design, payload, offset=(0.0, 0.0))
+        taken = Taken(
+            lambda i: doc.get(i) is not None, lambda k, n: doc.name_holder(k, n) is not None
+        )
+        elements, layout = paste_elements(doc.design, payload, offset=(0.0, 0.0), taken=taken)
     except ClipboardError as exc:
         return Refusal(str(exc))
     by_id = {e.id: e for e in elements}

@@ -138,7 +138,8 @@ class CanvasEditor:
         ids = self._copy_ids()
         if not ids:
             return False
-        payload = copy_payload(self.session.design, ids)
+        doc = self.session.document
+        payload = copy_payload(doc.design, ids, get=doc.get)  # (ids in design order)
         mime = QMimeData()
         mime.setData(CLIPBOARD_MIME, payload.encode("utf-8"))
         mime.setText(payload)
@@ -166,7 +167,8 @@ class CanvasEditor:
     def duplicate(self) -> None:
         ids = self._copy_ids()
         if ids:
-            self._paste(copy_payload(self.session.design, ids), "Duplicate", None)
+            doc = self.session.document
+            self._paste(copy_payload(doc.design, ids, get=doc.get), "Duplicate", None)
 
     def _paste(self, payload: str, verb: str, at: QPointF | None) -> None:
         scene = self.scene
