@@ -2,7 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_scale.py
         [--sizes 1k 10k 25k 50k 100k] [--repeat 5] [--opens 3]
-        [--parts core open window (also: mode idle select save)]
+        [--parts core open window (also: mode idle select save groups)]
         [--idle-seconds 60] [--json out.json] [--plot out.png] [--tree OTHER_CHECKOUT]
         [--no-size-limit] [--report earlier.json]
 
@@ -38,6 +38,11 @@ does when it installs the wheel: ``PYTHONDONTWRITEBYTECODE`` is dropped for them
   during and right after each save (the window's longest turn: the whole save when it
   runs on the UI thread), the save's wall time, and whether the file written is byte
   for byte the generated file (it is canonical: 1.0);
+* **groups** (one process per size, the window opened the same way and settled): the
+  edits of many elements at once (:data:`GROUP_EDITS`: a host with its VMs, a DAG with
+  its databases, 50 VMs, a site, a pasted host, a site's and a DAG's field), each with
+  its undo and redo, ``--repeat`` times after a warm-up round: the UI thread's CPU time
+  of the edit with its handlers, and the worst stall until its findings are shown;
 * **window** (one process per size, the window opened through the same door): how
   long after the first frame the findings arrive and the lookups edits use are built
   (in idle time), the first edit after that (a rename), then, after
@@ -467,6 +472,104 @@ def _child_window(path: Path, repeat: int) -> dict[str, Any]:
     return out
 
 
+#: The edits of many elements at once (``--parts groups``), each followed by its undo
+#: and redo: a host with its VMs, a DAG with its databases, ~50 VMs across the design,
+#: a site with everything in it, a copied host pasted, a site renamed (every label
+#: under it), a DAG's Inspector field (its copies' findings).
+GROUP_EDITS = (
+    "rename site",
+    "DAG field",
+    "delete host",
+    "delete DAG",
+    "delete 50 VMs",
+    "paste host",
+    "delete site",
+)
+
+
+def _child_groups(path: Path, repeat: int) -> dict[str, Any]:
+    """The window opened and settled; each of :data:`GROUP_EDITS`, its undo and its
+    redo (then undone), ``repeat`` times after a warm-up round: the UI thread's CPU
+    time of the edit with every handler it triggers (``: cpu``; at 1k the live check
+    runs in it, synchronously), and the worst event-loop stall until the re-check's
+    findings are shown (``: stall``)."""
+    from PySide6.QtCore import QPointF
+
+    from designer.document import RemoveElements, SetProperty
+
+    tools = _qt_tools()
+    run_until = tools["run_until"]
+    _app, window, _first = _open_window(path)
+    session = window.session
+    view = window.view
+    ticker = tools["Ticker"]()
+
+    def settled() -> bool:
+        return session.findings_revision == session.document.revision
+
+    run_until(settled, 600)
+    run_until(lambda: settled() and not getattr(session, "preparing_edits", False), 600)
+    run_until(lambda: False, 0.3)
+    design = session.design
+    elements = design.elements
+    site = next(e for e in elements if e.kind == "site")
+    host = next(e for e in elements if e.kind == "esxi_host")
+    dag = next(e for e in elements if e.kind == "dag")
+    vms = [e.id for e in elements if e.kind == "vm"]
+    fifty = vms[:: max(1, len(vms) // 50)][:50]
+    editor = getattr(view, "editor", view)
+    entry = design.layout[host.id]
+    spot = QPointF(entry.x + (entry.w or 180) + 400, entry.y)
+    stack = session.undo_stack
+
+    def paste() -> None:
+        session.set_selection([host.id])
+        editor.copy()
+        editor.paste(spot)
+
+    edits: dict[str, Callable[[], object]] = {
+        "rename site": lambda: session.push(SetProperty(site.id, "name", site.name + "X")),
+        "DAG field": lambda: session.push(SetProperty(dag.id, "dac_mode", not dag.dac_mode)),
+        "delete host": lambda: session.push(RemoveElements([host.id])),
+        "delete DAG": lambda: session.push(RemoveElements([dag.id])),
+        "delete 50 VMs": lambda: session.push(RemoveElements(fifty)),
+        "paste host": paste,
+        "delete site": lambda: session.push(RemoveElements([site.id])),
+    }
+
+    def timed(action: Callable[[], object]) -> tuple[float, float]:
+        c0 = time.thread_time()
+        action()
+        cpu = (time.thread_time() - c0) * 1000  # the UI thread's own: robust to load
+        ticker.start()
+        run_until(settled, 600)
+        run_until(lambda: False, 0.15)
+        return cpu, ticker.stop()
+
+    other = next(e for e in elements if e.kind == "vm" and e.id not in fifty)
+    session.push(SetProperty(other.id, "name", other.name + "-w"))  # (see _child_window)
+    run_until(settled, 600)
+    samples: dict[str, list[tuple[float, float]]] = {}
+    for round_ in range(repeat + 1):
+        for name in GROUP_EDITS:
+            for step, action in (
+                (name, edits[name]),
+                (f"undo {name}", stack.undo),
+                (f"redo {name}", stack.redo),
+            ):
+                sample = timed(action)
+                if round_:  # the first round warms what an edit builds once
+                    samples.setdefault(step, []).append(sample)
+            timed(stack.undo)
+    out: dict[str, Any] = {}
+    for step, values in samples.items():
+        out[f"{step}: cpu"] = statistics.median(v[0] for v in values)
+        out[f"{step}: stall"] = max(v[1] for v in values)
+    stack.setClean()
+    sys.stdout.flush()
+    return out
+
+
 def _findings_and_f5(
     window: Any, ticker: Any, run_until: Callable[..., bool], out: dict[str, Any]
 ) -> None:
@@ -727,7 +830,7 @@ def main(argv: list[str] | None = None) -> int:
         "--parts",
         nargs="+",
         default=["core", "open", "window"],
-        help="also: mode, idle, select, save",
+        help="also: mode, idle, select, save, groups",
     )
     parser.add_argument(
         "--idle-seconds", type=float, default=60.0, help="idle: how long after the first frame"
@@ -767,6 +870,9 @@ def main(argv: list[str] | None = None) -> int:
         elif part == "select":
             print(json.dumps(_child_select(Path(rest[0]))), flush=True)
             os._exit(0)
+        elif part == "groups":
+            print(json.dumps(_child_groups(Path(rest[0]), int(rest[1]))), flush=True)
+            os._exit(0)
         elif part == "window":
             result = _child_window(Path(rest[0]), int(rest[1]))
             print(json.dumps(result), flush=True)
@@ -805,6 +911,8 @@ def main(argv: list[str] | None = None) -> int:
             row["import floor"] = statistics.median(floor_runs)
         if "window" in args.parts:
             row.update(_child(["window", str(path), str(args.repeat)], env))
+        if "groups" in args.parts:
+            row.update(_child(["groups", str(path), str(args.repeat)], env))
         if "idle" in args.parts:
             idle = ["idle", str(path), str(args.idle_seconds)]
             _medians(row, [_child(idle, env) for _ in range(args.opens)])

@@ -684,6 +684,7 @@ class DesignScene(QGraphicsScene):
         self._edit_removed = False
         self._edit_boxes: set[str] = set()
         self._edit_leaving: list[EdgeItem] = []
+        self._edit_new: list[str] = []
         self._edit_loose: set[str] = set()
         #: WAN link → (utilisation, tooltip) shown on the canvas (see set_link_loads).
         self.link_loads: dict[str, tuple[float, str]] = {}
@@ -2481,6 +2482,7 @@ class DesignScene(QGraphicsScene):
             self._lines_batch.extend([key, *siblings])  # routed once at the batch's end
         elif self._indexed and self._edit_lines is not None:
             self._edit_lines.extend([key, *siblings])  # routed once the change is done
+            self._edit_new.append(key)
         elif self._indexed:
             self.reroute([key, *siblings])
         else:
@@ -3163,9 +3165,15 @@ class DesignScene(QGraphicsScene):
         loose, self._edit_loose = self._edit_loose, set()
         self._repaint_boxes(boxes, loose)
         leaving, self._edit_leaving = self._edit_leaving, []
+        new, self._edit_new = self._edit_new, []
         for edge in leaving:
             self.removeItem(edge)
-        if lines or removed:
+        lines = [k for k in dict.fromkeys(lines) if k in self.edges]
+        if len(lines) > REROUTE_AT_ONCE:
+            # As a big move's: the new lines drawn straight now, every one routed in
+            # the idle slices (50 VMs deleted at 100k: ~100 lines, 0.2 s at once).
+            self._route_later(lines, [k for k in new if k in self.edges])
+        elif lines or removed:
             self.reroute(lines)  # (none: the channels the removed lines left spread again)
 
     def _on_document_event(self, event: DocumentEvent) -> None:
