@@ -1,7 +1,8 @@
 """Edit costs of the Document at several design sizes, against the smallest (same run).
 
 Each edit goes through the undo stack as the window's does (headless: no scene, no
-check): rename a VM, add a VM to a host (and undo it), delete a VM (and undo it).
+check): rename a VM, add a VM to a host (and undo it), delete a VM (and undo it);
+then a host with its VMs, a DAG with its databases and 50 VMs deleted (and undone).
 Since the Document keeps its index current edit by edit (issue 9), an edit costs what
 it touches; what still grows with the design is copying the element list and the
 layout map into the next immutable snapshot (C-speed copies).
@@ -31,6 +32,9 @@ from designer.document.factory import new_element
 __all__ = ["edit_costs", "main"]
 
 EDITS = ("rename", "add", "undo add", "delete", "undo delete")
+#: Edits of many elements at once (wave 25): a host with its VMs, a DAG with its
+#: databases, 50 VMs across the design (and each one's undo).
+GROUP_EDITS = ("delete host", "delete DAG", "delete 50 VMs")
 
 
 def _best(fn: Callable[[], float], repeat: int) -> float:
@@ -79,6 +83,23 @@ def edit_costs(scale: str | int, repeat: int) -> dict[str, float]:
     costs["undo add"] = min(undo_add) * 1000
     costs["delete"] = _best(delete, repeat)
     costs["undo delete"] = min(undo_delete) * 1000
+    dag = next(e for e in design.elements if e.kind == "dag")
+    vms = [e.id for e in design.elements if e.kind == "vm"]
+    groups = {
+        "delete host": [host.id],
+        "delete DAG": [dag.id],
+        "delete 50 VMs": vms[:: max(1, len(vms) // 50)][:50],
+    }
+    for name, ids in groups.items():
+        undone: list[float] = []
+
+        def group(ids: list[str] = ids, undone: list[float] = undone) -> float:
+            cost = timed(lambda: stack.push(RemoveElements(ids)))
+            undone.append(timed(stack.undo))
+            return cost
+
+        costs[name] = _best(group, repeat)
+        costs[f"undo {name}"] = min(undone) * 1000
     gc.unfreeze()
     return costs
 
@@ -91,12 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     rows = [(size, edit_costs(size, args.repeat)) for size in args.sizes]
     floor = rows[0][1]
     print("# best CPU ms per edit (ratio to the smallest size)")
-    print(f"{'size':>8} " + " ".join(f"{name:>18}" for name in EDITS))
-    for size, costs in rows:
-        cells = " ".join(
-            f"{costs[n]:>8.2f} ({costs[n] / max(floor[n], 1e-3):>5.1f}x)" for n in EDITS
-        )
-        print(f"{size:>8} {cells}")
+    for names in (EDITS, tuple(n for g in GROUP_EDITS for n in (g, f"undo {g}"))):
+        print(f"{'size':>8} " + " ".join(f"{name:>20}" for name in names))
+        for size, costs in rows:
+            cells = " ".join(
+                f"{costs[n]:>10.2f} ({costs[n] / max(floor[n], 1e-3):>5.1f}x)" for n in names
+            )
+            print(f"{size:>8} {cells}")
     return 0
 
 

@@ -124,9 +124,10 @@ def plan_removal(doc: Document, ids: Iterable[str]) -> tuple[set[str], dict[str,
     """
     doomed = set(ids)
     queue = list(doomed)
-    # A survivor's data without its references to the doomed, as first worked out: the
-    # same again while nothing it refers to was doomed since (a database that loses one
-    # copy per removed VM is seen once per VM; each call a dump of the element).
+    # A survivor's data without its references to the doomed, as last worked out. It is
+    # worked out again each time one of the elements it refers to is doomed (when that
+    # one's referrers are looked at), so the last is the one for the final doomed set:
+    # not worked out again to make the edit (each time a dump of the element).
     kept: dict[str, tuple[int, dict[str, Any]]] = {}
     while queue:
         target = queue.pop()
@@ -154,10 +155,7 @@ def plan_removal(doc: Document, ids: Iterable[str]) -> tuple[set[str], dict[str,
             referrer = doc.get(referrer_id)
             assert referrer is not None
             seen = kept.get(referrer_id)
-            if seen is not None and seen[0] == len(doomed):
-                data = seen[1]
-            else:
-                data = drop_refs(referrer, doomed)
+            data = seen[1] if seen is not None else drop_refs(referrer, doomed)
             assert data is not None
             edits[referrer_id] = type(referrer).model_validate(data)
     return doomed, edits
