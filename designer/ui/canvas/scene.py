@@ -121,7 +121,7 @@ BUILD_SLICE_S = 0.010
 #: Boxes built between two looks at the clock.
 BUILD_CHUNK = 16
 #: A step of the build that takes a line made early out of the scene (and adds it again
-#: in its turn) starts only with this much of its slice left, or first in a turn (see
+#: in its turn) starts only with this much of its slice left (see
 #: :meth:`DesignScene._line_step`), s.
 LINE_OUT_S = 0.004
 #: Parts (disks) whose container, placement and drawn relation a slice notes between
@@ -1685,19 +1685,9 @@ class DesignScene(QGraphicsScene):
                 self._scan_near()
                 if time.perf_counter() >= deadline:
                     return False
-            first = True
-            while True:
-                # A line taken out not at the end of a turn: first in one (see own_turn).
-                if (
-                    self._taking_out_line()
-                    and time.perf_counter() > deadline - LINE_OUT_S
-                    and (not first or not slices.shared().own_turn())
-                ):
-                    return False
-                if not self._build_step(BUILD_CHUNK):
-                    break
-                first = False
-                if time.perf_counter() >= deadline:
+            while self._build_step(BUILD_CHUNK):
+                now = time.perf_counter()
+                if now >= deadline or (now > deadline - LINE_OUT_S and self._taking_out_line()):
                     return False
         finally:
             if was_enabled:
@@ -1707,7 +1697,7 @@ class DesignScene(QGraphicsScene):
     def _taking_out_line(self) -> bool:
         """Whether the next step of the build starts with a line made early, taken out
         of the scene and added again (see :meth:`_line_step`): such a step waits for a
-        slice with :data:`LINE_OUT_S` left, or for a turn it is first in."""
+        slice with :data:`LINE_OUT_S` left."""
         if self._build_pos < len(self._order):
             return False
         order, pos = self._line_order, self._line_pos
