@@ -256,9 +256,8 @@ class PersistentMap(Mapping[K, V]):
 
     __slots__ = ("_built", "_plain")
 
-    #: Entries added to the trie between two yields of :meth:`prepare` (~1 ms; 20,000
-    #: until wave 25, ~6 ms: one unit that overran its idle slice's 8 ms by up to 10).
-    PREPARE_CHUNK = 4_000
+    #: Entries added to the trie between two yields of :meth:`prepare` (~6 ms).
+    PREPARE_CHUNK = 20_000
 
     _built: immutables.Map[K, V] | None
     #: The entries while the trie is not built (a private copy, never changed).

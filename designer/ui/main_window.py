@@ -257,14 +257,10 @@ class MainWindow(QMainWindow):
         models = models_to_build()
 
         def step(deadline: float) -> bool:
-            # One model a turn, first in a turn of its own (Design's ~14 ms after the
-            # other jobs' 8 ms made one turn of 20–25 ms at 100k: wave 25).
-            runner = slices.shared()
-            if not runner.own_turn():
-                return False
-            if models:
+            while models:
                 models.pop(0).model_rebuild()  # nothing to do if built meanwhile
-                runner.end_turn()
+                if time.perf_counter() >= deadline:
+                    break
             return not models
 
         if models:
@@ -1235,27 +1231,15 @@ class MainWindow(QMainWindow):
         revision = self.session.document.revision
         steps = self._find_names_steps()
 
-        made: list[list[str]] = []
-
         def step(deadline: float) -> bool:
-            if not made:
-                for names in steps:
-                    if names is not None:
-                        made.append(names)
-                        break
-                    if time.perf_counter() >= deadline:
-                        return False
-                else:
+            for names in steps:
+                if names is not None:
+                    self._find_model.setStringList(names)
+                    # An edit while they were made: made again when next focused.
+                    self._find_dirty = self.session.document.revision != revision
                     return True
-            # The box's model filled first in a turn of its own (100,000 names: one unit
-            # of several ms that ran past the turn's budget: wave 25).
-            runner = slices.shared()
-            if not runner.own_turn():
-                return False
-            self._find_model.setStringList(made[0])
-            # An edit while they were made: made again when next focused.
-            self._find_dirty = self.session.document.revision != revision
-            runner.end_turn()
+                if time.perf_counter() >= deadline:
+                    return False
             return True
 
         slices.shared().start(self._find_job_key, self, step)

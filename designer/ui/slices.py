@@ -76,10 +76,6 @@ class Slices(QObject):
         #: Who holds the jobs (see :meth:`hold`), and the timer ending each hold.
         self._holds: dict[Hashable, QTimer] = {}
         self._turn_over = False
-        #: No job has run yet in the turn under way; the job running asked to be first
-        #: in the next one (see :meth:`own_turn`).
-        self._first_in_turn = False
-        self._to_front = False
         #: When the jobs last asked for a turn, and whether the last one gave way.
         self._asked = 0.0
         self._gave_way = False
@@ -117,18 +113,6 @@ class Slices(QObject):
 
     def running(self, key: Hashable) -> bool:
         return key in self._jobs
-
-    def own_turn(self) -> bool:
-        """For a step about to do a unit of work that takes the whole budget or more (a
-        model's build, a list of 100,000 names handed to Qt), so that it is its turn's
-        only work, not added to the other jobs' (wave 25): True when the step is the
-        first of its turn (do the unit, then :meth:`end_turn`); else the turn ends
-        here and the job is first in the next one (the step returns, not done)."""
-        if self._first_in_turn:
-            return True
-        self._to_front = True
-        self._turn_over = True
-        return False
 
     def end_turn(self) -> None:
         """Run no further job in this turn (called by a job's step)."""
@@ -175,26 +159,18 @@ class Slices(QObject):
         self._gave_way = False
         deadline = now + TURN_BUDGET_S
         self._turn_over = False
-        self._first_in_turn = True
         for key in list(self._jobs):
             job = self._jobs.get(key)
             if job is None:
                 continue  # cancelled by a job that ran before it in this turn
             owner, step = job
-            self._to_front = False
-            try:
-                done = not shiboken6.isValid(owner) or step(deadline)
-            finally:
-                self._first_in_turn = False
+            done = not shiboken6.isValid(owner) or step(deadline)
             if self._jobs.get(key) is job:  # not replaced nor cancelled while it ran
                 if done:
                     self.cancel(key)
                 else:
                     del self._jobs[key]
-                    if self._to_front:  # (own_turn)
-                        self._jobs = {key: job, **self._jobs}
-                    else:
-                        self._jobs[key] = job  # to the back: the others go first next turn
+                    self._jobs[key] = job  # to the back: the others go first next turn
             if self._turn_over or time.perf_counter() >= deadline:
                 break
         if self._jobs:

@@ -125,9 +125,9 @@ BUILD_CHUNK = 16
 #: :meth:`DesignScene._line_step`), s.
 LINE_OUT_S = 0.004
 #: Parts (disks) whose container, placement and drawn relation a slice notes between
-#: two looks at the clock after a big design's first frame (~0.3 ms on the reference
+#: two looks at the clock after a big design's first frame (~0.5 ms on the reference
 #: machine; wave 25: 5,000 at once, one unit, overran the turn's budget by up to 14 ms).
-PARTS_CHUNK = 256
+PARTS_CHUNK = 512
 #: Boxes whose places a slice reads between two looks at the clock, after a big design's
 #: first frame (see :meth:`DesignScene._read_boxes`).
 READ_CHUNK = 512
