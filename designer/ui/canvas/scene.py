@@ -120,14 +120,9 @@ MARKER_IN_VIEW = 8
 BUILD_SLICE_S = 0.010
 #: Boxes built between two looks at the clock.
 BUILD_CHUNK = 16
-#: A step of the build that takes a line made early out of the scene (and adds it again
-#: in its turn) starts only with this much of its slice left (see
-#: :meth:`DesignScene._line_step`), s.
-LINE_OUT_S = 0.004
-#: Parts (disks) whose container, placement and drawn relation a slice notes between
-#: two looks at the clock after a big design's first frame (~0.5 ms on the reference
-#: machine; wave 25: 5,000 at once, one unit, overran the turn's budget by up to 14 ms).
-PARTS_CHUNK = 512
+#: Parts (disks) whose container, placement and drawn relation a slice notes after a
+#: big design's first frame (~5 ms on the reference machine).
+PARTS_CHUNK = 5_000
 #: Boxes whose places a slice reads between two looks at the clock, after a big design's
 #: first frame (see :meth:`DesignScene._read_boxes`).
 READ_CHUNK = 512
@@ -142,38 +137,6 @@ _Pending = tuple[ElementBase, float, float, float, float, float]
 #: An area (left, top, right, bottom) and the boxes not built yet when it was measured
 #: that meet it, in design order, with their places (id, x, y, w, h).
 _Near = tuple[float, float, float, float, list[tuple[str, float, float, float, float]]]
-
-
-def _view_area(rect: QRectF) -> tuple[float, float, float, float]:
-    """The area (left, top, right, bottom) whose boxes a view on ``rect`` builds: the
-    view with a margin (see :meth:`DesignScene.build_view`)."""
-    margin = max(BUILD_MARGIN, 0.1 * max(rect.width(), rect.height()))
-    area = rect.adjusted(-margin, -margin, margin, margin)
-    return area.left(), area.top(), area.right(), area.bottom()
-
-
-def _wide_area(
-    left: float, top: float, right: float, bottom: float
-) -> tuple[float, float, float, float]:
-    """An area three times as wide and high, round the same centre (what
-    :attr:`DesignScene._near` keeps the boxes of)."""
-    dx, dy = right - left, bottom - top
-    return (left - dx, top - dy, right + dx, bottom + dy)
-
-
-def _meeting(
-    places: Iterable[tuple[str, tuple[float, float, float, float]]],
-    left: float,
-    top: float,
-    right: float,
-    bottom: float,
-) -> list[tuple[str, float, float, float, float]]:
-    """The boxes of ``places`` (id, (x, y, w, h)) that meet the area, with their places."""
-    return [
-        (element_id, x, y, w, h)
-        for element_id, (x, y, w, h) in places
-        if x <= right and x + w >= left and y <= bottom and y + h >= top
-    ]
 
 
 #: Spots a pass of label placement asks by scanning every label and the scene's
@@ -651,12 +614,6 @@ class DesignScene(QGraphicsScene):
         #: Round the views built so far: an area (left, top, right, bottom) and the boxes
         #: of :attr:`_order` meeting it, with their places (see :meth:`_build_boxes_in`).
         self._near: _Near | None = None
-        #: While the slices read the places (:meth:`_build_slice`): the :attr:`_near` of
-        #: the first view built, gathered a slice at a time, and how many places of
-        #: :attr:`_rects` it has looked at; once every place is read, the first view is
-        #: built again from it (:meth:`_reading_done`) instead of one pass over every
-        #: box (wave 25: 30,717 places at 100k, one unit of ~5–10 ms in one turn).
-        self._near_reading: tuple[_Near, int] | None = None
         #: Reads of the built part are enough (:meth:`partial_reads`).
         self._partial_reads = 0
         #: The routing slices wait for the whole scene.
@@ -791,10 +748,6 @@ class DesignScene(QGraphicsScene):
         #: took 1.7 s of CPU in one turn), then the lines to draw as spread.
         self._spreading: Iterator[dict[str, list[routing.Point]] | None] | None = None
         self._drawing: list[str] = []
-        #: Lines a routing slice routed, drawn as routed (unspread) at the start of the
-        #: next one, within its budget (drawn in the slice that routed them, after its
-        #: deadline, they overran it by 5–10 ms at 100k: wave 25).
-        self._routed_undrawn: list[str] = []
         #: Where the boxes of a drag in progress were before it (their lines' detours).
         self._dragged_from: dict[str, Rect] = {}
         #: A drag in progress: the routes, as at its start, of the lines that move whole.
@@ -1350,32 +1303,14 @@ class DesignScene(QGraphicsScene):
         tables = self._parts_tables
         if tables is None:
             return True
-        parts, plans, end = self._parts_waiting, self._parts_plans, self._parts_noted
-        count = len(parts)
-        while end < count:
-            start, end = end, min(end + PARTS_CHUNK, count)
-            self._note_and_count(islice(parts, start, end), plans, tables)
-            self._parts_noted = end
-            if end < count and time.perf_counter() >= deadline:
-                return False
+        parts, start = self._parts_waiting, self._parts_noted
+        end = min(start + PARTS_CHUNK, len(parts))
+        _note_parts(islice(parts, start, end), self._parts_plans, *tables)
+        self._parts_noted = end
+        if end < len(parts):
+            return False
         self._tables_back()
         return True
-
-    def _note_and_count(
-        self,
-        parts: Iterable[ElementBase],
-        plans: dict[type, _BuildPlan | None],
-        tables: tuple[Any, Any, Any, Any],
-    ) -> None:
-        """:func:`_note_parts`, and the placements it noted counted (the last entries of
-        the placements' table, read from its end: each slice counts its own, not the
-        70,000 of 100k at once at the end)."""
-        placements = tables[0]
-        before = len(placements)
-        _note_parts(parts, plans, *tables)
-        added = len(placements) - before
-        if added:
-            self._placements.update(islice(reversed(placements.values()), added))
 
     def _note_waiting_parts(self) -> None:
         """Note every waiting part now (a table read before the slices are through)."""
@@ -1383,12 +1318,13 @@ class DesignScene(QGraphicsScene):
         if tables is not None:
             slices.shared().cancel(self._parts_key)
             parts = self._parts_waiting
-            self._note_and_count(islice(parts, self._parts_noted, None), self._parts_plans, tables)
+            _note_parts(islice(parts, self._parts_noted, None), self._parts_plans, *tables)
             self._tables_back()
 
     def _tables_back(self) -> None:
         assert self._parts_tables is not None
-        placements, lines, parents, children = self._parts_tables  # (counted as noted)
+        placements, lines, parents, children = self._parts_tables
+        self._placements.update(placements.values())  # (see _wait_for_parts)
         self.__dict__["_disk_placement"], self.__dict__["_part_lines"] = placements, lines
         self.__dict__["box_parent"], self.__dict__["box_children"] = parents, children
         self._parts_tables = None
@@ -1466,7 +1402,9 @@ class DesignScene(QGraphicsScene):
         pending = self._pending
         if not self.building or any(built.contains(rect) for built in self._built_rects):
             return
-        left, top, right, bottom = _view_area(rect)
+        margin = max(BUILD_MARGIN, 0.1 * max(rect.width(), rect.height()))
+        area = rect.adjusted(-margin, -margin, margin, margin)
+        left, top, right, bottom = area.left(), area.top(), area.right(), area.bottom()
         self._built_rects.append(QRectF(rect))
         if pending:
             self._build_boxes_in(left, top, right, bottom)
@@ -1555,8 +1493,15 @@ class DesignScene(QGraphicsScene):
             # One pass over every box (~5 ms at 100k) for an area three times the view's
             # each way: the views built next (the window laid out round the canvas
             # before its first frame, a scroll nearby) pick from what it found.
-            wide = _wide_area(left, top, right, bottom)
-            near = self._near = (*wide, _meeting(self._rects.items(), *wide))
+            dx, dy = right - left, bottom - top
+            wide = (left - dx, top - dy, right + dx, bottom + dy)
+            w_left, w_top, w_right, w_bottom = wide
+            found = [
+                (element_id, x, y, w, h)
+                for element_id, (x, y, w, h) in self._rects.items()
+                if x <= w_right and x + w >= w_left and y <= w_bottom and y + h >= w_top
+            ]
+            near = self._near = (*wide, found)
         return [
             element_id
             for element_id, x, y, w, h in near[4]
@@ -1617,35 +1562,9 @@ class DesignScene(QGraphicsScene):
                 m = SCENE_MARGIN
                 self.setSceneRect(self.sceneRect().united(whole.adjusted(-m, -m, m, m)))
         views, self._built_rects = self._built_rects, []
-        self._near = self._near_read()
+        self._near = None
         for view in views:
             self.build_view(view)
-
-    def _start_near(self) -> None:
-        """Start gathering the first view's :attr:`_near` as the places are read (see
-        :attr:`_near_reading`)."""
-        if self._near_reading is None and self._built_rects:
-            wide = _wide_area(*_view_area(self._built_rects[0]))
-            self._near_reading = ((*wide, []), 0)
-
-    def _scan_near(self) -> None:
-        """File in :attr:`_near_reading` the places read since it last looked (the
-        newest entries of :attr:`_rects`, read from its end)."""
-        if self._near_reading is None:
-            return
-        near, scanned = self._near_reading
-        rects = self._rects
-        new = len(rects) - scanned
-        if new > 0:
-            near[4].extend(_meeting(islice(reversed(rects.items()), new), *near[:4]))
-            self._near_reading = (near, len(rects))
-
-    def _near_read(self) -> _Near | None:
-        """The first view's :attr:`_near` gathered while the places were read (None: not
-        gathered), every place looked at; the gathering ends."""
-        self._scan_near()
-        reading, self._near_reading = self._near_reading, None
-        return None if reading is None else reading[0]
 
     def cover(self, rect: QRectF) -> None:
         """The view is about to show ``rect`` (the window laid out, a scroll, a zoom):
@@ -1677,31 +1596,17 @@ class DesignScene(QGraphicsScene):
         gc.disable()
         try:
             unread = self._unread
-            if unread and self._near_reading is None:
-                self._start_near()
             while unread:  # every place read first (_build_step builds in design order)
-                # (The last chunk read, the first view is built again: _reading_done.)
                 self._read_boxes(list(islice(unread, READ_CHUNK)))
-                self._scan_near()
                 if time.perf_counter() >= deadline:
                     return False
             while self._build_step(BUILD_CHUNK):
-                now = time.perf_counter()
-                if now >= deadline or (now > deadline - LINE_OUT_S and self._taking_out_line()):
+                if time.perf_counter() >= deadline:
                     return False
         finally:
             if was_enabled:
                 gc.enable()
         return True
-
-    def _taking_out_line(self) -> bool:
-        """Whether the next step of the build starts with a line made early, taken out
-        of the scene and added again (see :meth:`_line_step`): such a step waits for a
-        slice with :data:`LINE_OUT_S` left."""
-        if self._build_pos < len(self._order):
-            return False
-        order, pos = self._line_order, self._line_pos
-        return pos < len(order) and order[pos] not in self._lines
 
     def _build_rest(self) -> None:
         was_enabled = gc.isenabled()
@@ -1736,11 +1641,7 @@ class DesignScene(QGraphicsScene):
             if element_id in pending:
                 self._build_box(element_id)
             else:
-                # Taken out and put back at the end of the table too: once every box
-                # has had its turn, the table is in design order (what iterates the
-                # boxes sees what a whole build gives) without a pass over all of them
-                # at the end (wave 25: 30,717 boxes at 100k, one unit of ~10 ms).
-                node = nodes[element_id] = nodes.pop(element_id)
+                node = nodes[element_id]
                 self.addItem(node)
                 if node.hovered:  # the scene forgot it was under the mouse
                     node.hovered = False
@@ -1748,8 +1649,11 @@ class DesignScene(QGraphicsScene):
         self._build_pos = end
         if end < len(order):
             return True
-        # Whole: the view's reads of the boxes free again; the lines next, then their
-        # routing.
+        # Whole: the boxes in design order (what iterates them sees what a whole build
+        # gives), the view's reads of them free again; the lines next, then their routing.
+        built = [(element_id, nodes[element_id]) for element_id in order]
+        nodes.clear()
+        nodes.update(built)
         self._top_boxes = None
         self.__dict__["nodes"] = nodes
         return self._line_step(0)
@@ -1762,15 +1666,8 @@ class DesignScene(QGraphicsScene):
         end = min(start + count, len(order))
         step = order[start:end]
         waiting = self._lines
-        # A line made early taken out of the scene's index walks every cell it crosses
-        # (a long one ~2–3 ms at 100k): one such line a step, at its start (see
-        # _build_slice).
-        for i, key in enumerate(step):
+        for key in step:
             if key not in waiting:
-                if i:
-                    del step[i:]
-                    end = start + i
-                    break
                 self.removeItem(edges[key])
         ends, router = self._line_ends, self.router
         for key in step:
@@ -1813,7 +1710,6 @@ class DesignScene(QGraphicsScene):
         self._parts_of = {}
         self._built_rects = []
         self._near = None
-        self._near_reading = None
         self._route_when_built = False
         self.__dict__["nodes"] = self._nodes
         self._lines = {}
@@ -2636,7 +2532,6 @@ class DesignScene(QGraphicsScene):
         self._settling = None
         self._spreading = None
         self._drawing = []
-        self._routed_undrawn = []
         slices.shared().cancel(self._routing_key)
 
     def _requeue_batch(self) -> None:
@@ -2660,9 +2555,6 @@ class DesignScene(QGraphicsScene):
         # spreading's list of lines to draw replaced theirs, and a line drawn straight
         # until then stayed straight: eyes21).
         undrawn, self._drawing = self._drawing, []
-        if self._routed_undrawn:  # routed again: not drawn as they were routed before
-            again = set(keys)
-            self._routed_undrawn = [k for k in self._routed_undrawn if k not in again]
         redraw = set(keys if straight is None else straight)
         for key in keys:
             if key not in redraw:
@@ -2749,8 +2641,6 @@ class DesignScene(QGraphicsScene):
         if self.session.preparing_edits_now:
             return False
         deadline = min(deadline, time.perf_counter() + ROUTE_SLICE_S)
-        if self._routed_undrawn and not self._draw_routed(deadline):
-            return False
         done: list[str] = []
         while True:
             batch = self._route_batch
@@ -2781,10 +2671,9 @@ class DesignScene(QGraphicsScene):
             if time.perf_counter() >= deadline:
                 break
         if self._unrouted or self._route_batch is not None:
-            self._routed_undrawn = done  # drawn first in the next slice
+            raw, held = self.router.raw, self._held
+            self._draw_routes({k: raw[k] for k in done if k in raw and k not in held})
             return False
-        # (The last slice's lines are drawn once spread, below, as they always were.)
-        self._kept_placing = None  # the drawing below makes its own, as it always did
         if self._settle_after is not None:
             # Spread in steps, then drawn in steps below (the lines of a Select All:
             # thousands); an edit meanwhile (any other use of the router) ends the
@@ -2838,22 +2727,6 @@ class DesignScene(QGraphicsScene):
                 return False
         self._unveil_lines()
         return True
-
-    def _draw_routed(self, deadline: float) -> bool:
-        """Draw the lines the last routing slice routed (:attr:`_routed_undrawn`) as
-        routed, until ``deadline``; whether all are. Their labels are placed against
-        rectangles made in steps and kept between slices (:meth:`_placing_ready`), not
-        made afresh for each slice's few lines (~3–7 ms at 100k)."""
-        if not self._placing_ready(deadline):
-            return False
-        raw, held, undrawn = self.router.raw, self._held, self._routed_undrawn
-        taken = self._draw_routes(
-            ((k, None if k in held else raw.get(k)) for k in undrawn),
-            deadline,
-            keep_placing=True,
-        )
-        del undrawn[:taken]
-        return not undrawn
 
     def _unveil_lines(self) -> None:
         """Show the lines held hidden while they were routed (see :attr:`_held`)."""
