@@ -140,8 +140,11 @@ def field_specs(cls: type[ElementBase]) -> tuple[FieldSpec, ...]:
     Examples
     --------
     >>> from designer.domain.elements import EsxiHost
-    >>> [(s.name, s.editor, s.unit) for s in field_specs(EsxiHost)][-2]
-    ('memory_gb', 'float', 'GB')
+    >>> specs = field_specs(EsxiHost)
+    >>> specs[0].name, specs[-1].name
+    ('name', 'notes')
+    >>> [(s.name, s.editor, s.unit) for s in specs if s.unit]
+    [('memory_gb', 'float', 'GB'), ('mtbf_h', 'float', 'h'), ('mttr_h', 'float', 'h')]
     """
     hints = typing.get_type_hints(cls, include_extras=True)
     specs = [
