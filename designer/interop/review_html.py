@@ -12,7 +12,8 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from designer import version
@@ -21,7 +22,16 @@ from designer.interop.review import ReviewData, ScenarioReview, format_duration
 from designer.interop.timeline_svg import timeline_svg
 from designer.simulation import SpofEntry
 
-__all__ = ["CSS", "Diagram", "ImageFn", "names_whole", "render_html", "report_parts"]
+__all__ = [
+    "CSS",
+    "Diagram",
+    "ImageFn",
+    "ShortenedName",
+    "names_whole",
+    "render_html",
+    "report_parts",
+    "shortened_table",
+]
 
 OK, BAD, NEUTRAL, WAIT = "#d4edda", "#f8d7da", "#eeeeee", "#fff3cd"
 _SEVERITY = {"error": "#f8d7da", "warning": "#fff3cd", "info": "#d9ecff"}
@@ -47,14 +57,63 @@ figure.diagram + p { margin-top: -.6em; }
 """
 
 
+@dataclass(frozen=True)
+class ShortenedName:
+    """A name the drawing printed cut: the box it is drawn in ("" at the top level),
+    what the drawing shows, and the name; ``at``: where the drawing shows it (left, top,
+    right, bottom in the picture's pixels), when known."""
+
+    box: str
+    shown: str
+    name: str
+    at: tuple[int, int, int, int] | None = None
+
+
 class Diagram(NamedTuple):
     """The report's drawing: PNG bytes, its size on the page in CSS pixels (the PNG
-    may hold more pixels: a higher density) and the canvas's zoom it is drawn at."""
+    may hold more pixels: a higher density), the canvas's zoom it is drawn at, the
+    names it shows cut (listed whole under it) and how many more it cuts (not listed)."""
 
     png: bytes
     width: int
     height: int
     scale: float
+    shortened: tuple[ShortenedName, ...] = ()
+    more: int = 0
+
+
+def shortened_table(
+    names: Sequence[ShortenedName], more: int, *, columns: int = 1, why: str
+) -> str:
+    """The names a diagram shows cut, each whole by the box it is drawn in, in
+    ``columns`` groups of (box, shown, name) across the table; ``why``: what cut them.
+
+    >>> cut = [ShortenedName("esx-bos-01", "BOS…X01", "BOS-MBX01")]
+    >>> table = shortened_table(cut, 2, why="too long for their boxes")
+    >>> "<td>esx-bos-01</td><td>BOS…X01</td><td>BOS-MBX01</td>" in table
+    True
+    >>> "2 more names are shortened" in table
+    True
+    """
+    rows = -(-len(names) // columns)
+    groups = [names[g * rows : (g + 1) * rows] for g in range(columns)]
+    head = "".join("<th>in</th><th>on the diagram</th><th>name</th>" for _ in groups)
+    body = []
+    for r in range(rows):
+        cells = []
+        for group in groups:
+            if r < len(group):
+                s = group[r]
+                cells += [_e(s.box or "—"), _e(s.shown), _e(s.name)]
+            else:
+                cells += ["", "", ""]
+        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    tail = f"<p>{more:,} more names are shortened (not listed).</p>" if more else ""
+    return (
+        f"<p><b>Names shortened on the diagram</b>: {_e(why)}; each in full, by the box "
+        'it is drawn in.</p><table border="1" cellspacing="0" cellpadding="2" width="100%">'
+        f"<tr>{head}</tr>{''.join(body)}</table>{tail}"
+    )
 
 
 #: ``image(key, svg_text)`` -> the <img>/<svg> markup for a timeline.
@@ -544,6 +603,18 @@ def report_parts(
     return _summary(data), body
 
 
+def _name_map(diagram: Diagram) -> str:
+    """The drawing's cut names as areas of its picture, each titled with its name whole
+    (the browser shows it under the pointer; a screen reader reads it)."""
+    areas = "".join(
+        f'<area shape="rect" coords="{",".join(map(str, s.at))}" title="{_e(s.name)}" '
+        f'alt="{_e(s.name)}">'
+        for s in diagram.shortened
+        if s.at is not None
+    )
+    return f'<map name="shortened">{areas}</map>' if areas else ""
+
+
 def render_html(data: ReviewData, diagram_png: Diagram | bytes | None) -> str:
     """The self-contained review page. ``diagram_png``: the drawing, shown at its size
     (a :class:`Diagram`: the window's width, scrolled sideways where it is wider), or
@@ -568,13 +639,25 @@ def render_html(data: ReviewData, diagram_png: Diagram | bytes | None) -> str:
     if isinstance(diagram_png, Diagram):
         encoded = base64.b64encode(diagram_png.png).decode("ascii")
         zoom = f"{diagram_png.scale:.0%}".replace("%", " %")
+        areas = _name_map(diagram_png)
         diagram = (
             '<h2 id="diagram">Diagram</h2><figure class="diagram"><img '
             f'alt="diagram of {_e(data.design.name)}" width="{diagram_png.width}" '
-            f'height="{diagram_png.height}" src="data:image/png;base64,{encoded}"></figure>'
+            f'height="{diagram_png.height}" '
+            + ('usemap="#shortened" ' if areas else "")
+            + f'src="data:image/png;base64,{encoded}">{areas}</figure>'
             f'<p class="muted">The drawing at the canvas\'s {zoom}: scroll it sideways '
             "where it is wider than the window (the browser's zoom out shows it whole).</p>"
         )
+        if diagram_png.shortened:
+            diagram += names_whole(
+                shortened_table(
+                    diagram_png.shortened,
+                    diagram_png.more,
+                    why="too long for their boxes at this size (a name cut on the "
+                    "drawing shows whole under the pointer)",
+                )
+            )
     elif diagram_png:
         encoded = base64.b64encode(diagram_png).decode("ascii")
         diagram = (

@@ -62,7 +62,13 @@ from designer.interop.review_html import (
     render_html,
     report_parts,
 )
-from designer.ui.review_diagram import DiagramPage, diagram_scene, diagram_source
+from designer.ui.review_diagram import (
+    MAX_LISTED,
+    DiagramPage,
+    diagram_scene,
+    diagram_source,
+    shortened_names,
+)
 
 __all__ = [
     "FOOTER_PX",
@@ -97,7 +103,8 @@ def diagram_png(design: Design) -> Diagram:
     100 % (smaller only where the drawing is too big for :data:`DIAGRAM_PIXELS`), at
     twice the pixel density where that fits: the page shows it at its size, readable,
     and crisp on a high-density screen or zoomed in. It was at most 2,400 pixels wide
-    and shrunk to the page: the three-site sample's names drawn ~3 pixels high."""
+    and shrunk to the page: the three-site sample's names drawn ~3 pixels high. The
+    names it shows cut come with it (where, and whole), for the page to list."""
     from designer.ui.export import export_scene, image_size
 
     session, scene = diagram_scene(design)
@@ -106,12 +113,20 @@ def diagram_png(design: Design) -> Diagram:
     scale = min(1.0, (DIAGRAM_PIXELS / area) ** 0.5)
     dpr = max(1.0, min(2.0, (DIAGRAM_PIXELS / area) ** 0.5 / scale))
     size = image_size(scene, scale)
-    with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / "diagram.png"
-        export_scene(scene, target, scale=scale, dpr=dpr)
-        data = target.read_bytes()
+    labels = scene.labels
+    labels.record = []  # what the picture shows: its cut names are listed under it
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "diagram.png"
+            export_scene(scene, target, scale=scale, dpr=dpr)
+            data = target.read_bytes()
+        drawn = list(labels.record)
+    finally:
+        labels.record = None
+    found = shortened_names(drawn, design)
     del session
-    return Diagram(data, size.width(), size.height(), scale)
+    listed, more = tuple(found[:MAX_LISTED]), max(0, len(found) - MAX_LISTED)
+    return Diagram(data, size.width(), size.height(), scale, listed, more)
 
 
 def _svg_image(svg: str, width: int) -> QImage:

@@ -14,10 +14,8 @@ same size that is thrown away.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 
 from PySide6.QtCore import QBuffer, QIODevice, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
@@ -33,6 +31,7 @@ from PySide6.QtGui import (
 from designer.domain.design import Design
 from designer.domain.kinds import KINDS
 from designer.domain.words import natural_key
+from designer.interop.review_html import ShortenedName, shortened_table
 from designer.ui.canvas.labels import DrawnLabel
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.session import EditorSession
@@ -43,6 +42,8 @@ __all__ = ["DiagramPage", "ShortenedName", "diagram_scene", "diagram_source", "s
 TITLE_PX = 40
 #: Shortened names listed at most (a huge design's page shows few names at all).
 MAX_LISTED = 300
+#: What cut the names the page lists.
+PRINT_CUT = "too long for their boxes even in 5 pt print"
 #: The list's columns of (box, shown, name) across the landscape page.
 LIST_GROUPS = 3
 #: The width one (box, shown, name) column of the list takes at least, in pixels: beside
@@ -75,19 +76,10 @@ def diagram_source(scene: DesignScene) -> QRectF:
     return drawing_rect(scene).adjusted(-20, -20, 20, 20)
 
 
-@dataclass(frozen=True)
-class ShortenedName:
-    """A name the drawing printed cut: the box it is drawn in ("" at the top level),
-    what the drawing shows, and the name."""
-
-    box: str
-    shown: str
-    name: str
-
-
 def shortened_names(drawn: list[DrawnLabel], design: Design) -> list[ShortenedName]:
     """The elements' names ``drawn`` shows cut ("…N2 DS-OS" of BOS-SAN2 DS-OS), once
-    each, by the name of the box they are in, top to bottom within a box. A label that
+    each, by the name of the box they are in, by name within a box (a reader looks a name
+    up: an array's grid of LUN rows read row by row zig-zags through it). A label that
     is not its element's name cut (a line's "65 km", a box's "3 LUNs") is none.
 
     >>> from designer.document.templates import template
@@ -111,31 +103,14 @@ def shortened_names(drawn: list[DrawnLabel], design: Design) -> list[ShortenedNa
         kind = KINDS.get(element.kind)
         container = kind.container_of(element) if kind is not None else None
         holder = by_id.get(container) if container else None
-        found[element.id] = ShortenedName(holder.name if holder else "", shown, element.name)
-    return sorted(found.values(), key=lambda s: natural_key(s.box))  # (stable: top to bottom)
-
-
-def _list_html(names: list[ShortenedName], more: int, columns: int) -> str:
-    rows = -(-len(names) // columns)
-    groups = [names[g * rows : (g + 1) * rows] for g in range(columns)]
-    head = "".join("<th>in</th><th>on the diagram</th><th>name</th>" for _ in groups)
-    body = []
-    for r in range(rows):
-        cells = []
-        for group in groups:
-            if r < len(group):
-                s = group[r]
-                cells += [html.escape(s.box or "—"), html.escape(s.shown), html.escape(s.name)]
-            else:
-                cells += ["", "", ""]
-        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    tail = f"<p>{more:,} more names are shortened (not listed).</p>" if more else ""
-    return (
-        "<p><b>Names shortened on the diagram</b>: too long for their boxes even in "
-        "5 pt print; each in full, by the box it is drawn in.</p>"
-        '<table border="1" cellspacing="0" cellpadding="2" width="100%">'
-        f"<tr>{head}</tr>{''.join(body)}</table>{tail}"
-    )
+        at = label.rect.toAlignedRect()
+        found[element.id] = ShortenedName(
+            holder.name if holder else "",
+            shown,
+            element.name,
+            (at.left(), at.top(), at.right() + 1, at.bottom() + 1),
+        )
+    return sorted(found.values(), key=lambda s: (natural_key(s.box), natural_key(s.name)))
 
 
 def _list_document(
@@ -149,7 +124,7 @@ def _list_document(
     option = doc.defaultTextOption()
     option.setWrapMode(QTextOption.WrapMode.WordWrap)
     doc.setDefaultTextOption(option)
-    doc.setHtml(_list_html(names, more, columns))
+    doc.setHtml(shortened_table(names, more, columns=columns, why=PRINT_CUT))
     doc.setTextWidth(width)
     return doc
 
