@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from designer.domain.errors import DesignError
 from designer.interop.sources import SOURCES
+from designer.ui.export_menu import EXPORT_GROUPS, REVIEW_KEY
 from designer.ui.file_ops import start_folder, suggested_path
 from designer.ui.session import EditorSession
 
@@ -27,6 +28,24 @@ _IMPORTS = (
     ("calculator", "Role Requirements &Calculator CSVs…", "Calculator CSVs (*.csv);;All files (*)"),
     ("exchange", "Exchange &PowerShell Export-Csv…", "CSV files (*.csv);;All files (*)"),
     ("rvtools", "&RVTools Export…", "RVTools exports (*.xlsx *.csv);;All files (*)"),
+)
+
+#: File > Export's data for other tools: (key, entry, what the status bar says of it).
+_EXPORTS = (
+    (
+        "drawio",
+        "d&raw.io Diagram…",
+        "The drawing for draw.io (diagrams.net), in layers: topology, findings, the "
+        "simulation moment",
+    ),
+    ("graphml", "&GraphML Graph…", "The topology as a GraphML graph (yEd, Gephi, networkx)"),
+    ("gexf", "G&EXF Graph…", "The topology as a GEXF graph with its layout (Gephi)"),
+    (
+        "calculator",
+        "&Calculator CSVs and PowerShell Scripts…",
+        "Into a folder: the Role Requirements Calculator's CSVs and the PowerShell "
+        "scripts that create the databases and their copies",
+    ),
 )
 
 
@@ -60,22 +79,24 @@ class InteropActions:
         file_menu.insertMenu(anchor, self.import_menu) if anchor else file_menu.addMenu(
             self.import_menu
         )
-        export_menu.addSeparator()
-        self.export_actions: dict[str, QAction] = {}
-        for key, text in (
-            ("drawio", "as d&raw.io Diagram…"),
-            ("graphml", "as &GraphML…"),
-            ("gexf", "as G&EXF…"),
-            ("calculator", "as &Calculator CSVs and PowerShell Scripts…"),
-        ):
-            action = export_menu.addAction(text)
-            action.triggered.connect(lambda *_, k=key: self.export_dialog(k))
-            self.export_actions[key] = action
+        # File > Export's report and data groups (the pictures come first: the window's).
         self.review_action = QAction("&Design Review Report…", window)
+        self.review_action.setShortcut(QKeySequence(REVIEW_KEY))
         self.review_action.setStatusTip(
             "Summary, diagram, findings, N-1/N-2, scenarios and RPO/RTO matrix as HTML or PDF"
         )
         self.review_action.triggered.connect(lambda *_: self.review_dialog())
+        window.addAction(self.review_action)  # its key works wherever the focus is
+        export_menu.addSection(EXPORT_GROUPS[1])
+        export_menu.addAction(self.review_action)
+        export_menu.addSection(EXPORT_GROUPS[2])
+        self.export_actions: dict[str, QAction] = {}
+        for key, text, tip in _EXPORTS:
+            action = export_menu.addAction(text)
+            action.setStatusTip(tip)
+            action.triggered.connect(lambda *_, k=key: self.export_dialog(k))
+            self.export_actions[key] = action
+        # Also in the File menu itself, where it has always been (Alt+F, D).
         file_menu.insertAction(anchor, self.review_action) if anchor else file_menu.addAction(
             self.review_action
         )
@@ -178,6 +199,11 @@ class InteropActions:
         user chose no file); its ``finished``/``failed``/``cancelled`` say how it ended."""
         from designer.ui.review import ReviewJob
 
+        if self.review_job is not None and self.review_job.is_running():
+            # Ctrl+R again before the progress dialog shows (it waits 400 ms) and blocks
+            # the window: one report at a time.
+            self.session.status_message.emit("A design review report is being written")
+            return None
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
                 self.window, "Design review report", self._base("-review.html"),

@@ -81,6 +81,7 @@ from designer.ui.canvas.menus import DUPLICATE_KEY, FIT_KEY
 from designer.ui.canvas.view import DesignView
 from designer.ui.dialogs import choose
 from designer.ui.dock_heights import DockHeights
+from designer.ui.export_menu import EXPORT_GROUPS, PICTURE_TIPS
 from designer.ui.file_ops import (
     RecentFiles,
     beside,
@@ -297,9 +298,16 @@ class MainWindow(QMainWindow):
         self.act_open = self._action("&Open…", self.open_dialog, K.Open, "Open a design file")
         self.act_save = self._action("&Save", self.save, K.Save, "Save the design")
         self.act_save_as = self._action("Save &As…", self.save_as, K.SaveAs)
-        self.act_export_png = self._action("Export as &PNG…", lambda: self.export_dialog("png"))
-        self.act_export_svg = self._action("Export as &SVG…", lambda: self.export_dialog("svg"))
-        self.act_export_pdf = self._action("Export as P&DF…", lambda: self.export_dialog("pdf"))
+        # File > Export's pictures of the drawing (the menu's first group; see _build_menus).
+        self.act_export_png = self._action(
+            "&PNG Image…", lambda: self.export_dialog("png"), tip=PICTURE_TIPS["png"]
+        )
+        self.act_export_svg = self._action(
+            "&SVG Image…", lambda: self.export_dialog("svg"), tip=PICTURE_TIPS["svg"]
+        )
+        self.act_export_pdf = self._action(
+            "PD&F Document…", lambda: self.export_dialog("pdf"), tip=PICTURE_TIPS["pdf"]
+        )
         self.act_quit = self._action("&Quit", self.close, K.Quit)
         self.act_about = self._action("&About DR Designer", self.about)
         self.act_log_folder = self._action(
@@ -419,7 +427,10 @@ class MainWindow(QMainWindow):
         self.samples_menu.aboutToShow.connect(self._fill_samples_menu)
         m.addSeparator()
         m.addActions([self.act_save, self.act_save_as])
+        # Grouped as a user looks for them: a picture of the drawing here; the report and
+        # the data for other tools follow (designer.ui.interop_actions).
         export = self.export_menu = m.addMenu("&Export")
+        export.addSection(EXPORT_GROUPS[0])
         export.addActions([self.act_export_png, self.act_export_svg, self.act_export_pdf])
         m.addSeparator()
         m.addAction(self.act_quit)

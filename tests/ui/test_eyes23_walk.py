@@ -130,7 +130,7 @@ def test_report_with_the_n1_overlay_on_says_the_scenario_is_set_aside(  # type: 
 
 
 def test_the_export_dialogs_name_the_format_as_the_menu_does(launch, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    # File > Export > as draw.io Diagram… opened a dialog titled "Export as drawio".
+    # File > Export > (as) draw.io Diagram… opened a dialog titled "Export as drawio".
     window = launch(SAMPLES / "dag_with_ha.json")
     titles: list[str] = []
     monkeypatch.setattr(
@@ -142,7 +142,7 @@ def test_the_export_dialogs_name_the_format_as_the_menu_does(launch, monkeypatch
     file_menu.aboutToShow.emit()
     (export,) = [a.menu() for a in file_menu.actions() if a.text() == "&Export"]
     export.aboutToShow.emit()
-    for entry in ("as d&raw.io Diagram…", "as &GraphML…", "as G&EXF…"):
+    for entry in ("d&raw.io Diagram…", "&GraphML Graph…", "G&EXF Graph…"):
         (action,) = [a for a in export.actions() if a.text() == entry]
         action.trigger()
     assert titles == ["Export as draw.io diagram", "Export as GraphML", "Export as GEXF"]

@@ -82,7 +82,7 @@ def test_file_import_of_a_broken_file_says_why_and_changes_nothing(window, monke
 
 @pytest.mark.parametrize(
     ("entry", "suffix"),
-    [("as draw.io Diagram…", ".drawio"), ("as GraphML…", ".graphml"), ("as GEXF…", ".gexf")],
+    [("draw.io Diagram…", ".drawio"), ("GraphML Graph…", ".graphml"), ("GEXF Graph…", ".gexf")],
 )
 def test_export_menu_writes_the_interop_formats(window, monkeypatch, tmp_path, entry, suffix):
     target = tmp_path / f"out{suffix}"
@@ -113,7 +113,7 @@ def test_a_drawio_export_in_simulation_mode_draws_the_moment_on_screen(  # type:
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
     )
-    _menu_action(window, "File", "Export", "as draw.io Diagram…").trigger()
+    _menu_action(window, "File", "Export", "draw.io Diagram…").trigger()
     values = {
         o.get("id"): o.get("label") or o.get("value") for o in ET.parse(target).iter("object")
     }
@@ -125,7 +125,7 @@ def test_export_menu_writes_calculator_csvs_and_scripts(window, monkeypatch, tmp
     monkeypatch.setattr(
         QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(tmp_path))
     )
-    _menu_action(window, "File", "Export", "as Calculator CSVs and PowerShell Scripts…").trigger()
+    _menu_action(window, "File", "Export", "Calculator CSVs and PowerShell Scripts…").trigger()
     assert (tmp_path / "MailboxDatabaseCopies.csv").exists()
     assert "Add-MailboxDatabaseCopy" in (tmp_path / "CreateDatabases.ps1").read_text("utf-8-sig")
 
@@ -152,7 +152,7 @@ def test_exported_circular_logging_follows_the_designs_backups(
         QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder))
     )
     window = launch(SAMPLE)
-    _menu_action(window, "File", "Export", "as Calculator CSVs and PowerShell Scripts…").trigger()
+    _menu_action(window, "File", "Export", "Calculator CSVs and PowerShell Scripts…").trigger()
     assert _circular_logging(folder) == dict.fromkeys(
         ["DEN-DB01", "DEN-DB02", "DEN-DB03", "DEN-DB04"], "FALSE"
     )
@@ -167,7 +167,7 @@ def test_exported_circular_logging_follows_the_designs_backups(
         QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(native))
     )
     lagged = launch(ROOT / "sample_designs" / "stretched_dag_lagged.json")
-    _menu_action(lagged, "File", "Export", "as Calculator CSVs and PowerShell Scripts…").trigger()
+    _menu_action(lagged, "File", "Export", "Calculator CSVs and PowerShell Scripts…").trigger()
     written = _circular_logging(native)
     assert written and set(written.values()) == {"TRUE"}, written
     # CreateDatabases.ps1 turns it on too (it only made the databases and their copies,

@@ -149,7 +149,7 @@ def test_exports_of_a_drd_json_file_suggest_its_name_without_drd(  # type: ignor
     for action in (window.act_export_png, window.act_export_svg, window.act_export_pdf):
         action.trigger()
     export_menu = next(a.menu() for a in window.file_menu.actions() if a.text() == "&Export")
-    next(a for a in export_menu.actions() if a.text() == "as d&raw.io Diagram…").trigger()
+    next(a for a in export_menu.actions() if a.text() == "d&raw.io Diagram…").trigger()
     report = next(a for a in window.file_menu.actions() if a.text() == "&Design Review Report…")
     report.trigger()
     assert suggested == [
