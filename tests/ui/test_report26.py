@@ -231,3 +231,61 @@ def test_file_export_groups_pictures_report_and_data_for_other_tools(
         "Export as GEXF",
         "Export calculator CSVs to",
     ]
+
+
+# -- 4. README's table of keys is the window's ----------------------------------------------
+#: Keys the platform adds to a standard one (Qt's Undo and Redo keys of a multimedia
+#: keyboard): not the designer's to list.
+PLATFORM_KEYS = {"Undo", "Redo"}
+
+
+def _readme_keys() -> list[tuple[list[str], str]]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    part = readme[readme.index("### Keys") : readme.index("## Command line")]
+    rows = re.findall(r"^\| (?!Key |---)(.+?) \| (.+?) \|$", part, re.M)
+    return [(keys.split(", "), does) for keys, does in rows]
+
+
+def _menu_entry(window: Any, path: list[str]) -> QAction | None:
+    """The action at ``path`` of the menu bar (texts without their Alt keys)."""
+    actions = window.menuBar().actions()
+    found = None
+    for step in path:
+        found = next((a for a in actions if plain_text(a.text()) == step), None)
+        if found is None:
+            return None
+        if found.menu() is not None:
+            found.menu().aboutToShow.emit()
+            actions = found.menu().actions()
+    return found
+
+
+def plain_text(text: str) -> str:
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def test_the_readmes_keys_are_the_windows(launch: Any) -> None:
+    window = launch(THREE_SITES)
+    window.simulation.action.trigger()  # (its mode's actions made)
+    window.simulation.action.trigger()
+    rows = _readme_keys()
+    assert len(rows) > 20
+    bound: dict[str, list[Any]] = {}
+    for action in window.findChildren(QAction):
+        for key in action.shortcuts():
+            bound.setdefault(key.toString(), []).append(action)
+    for shortcut in window.findChildren(QShortcut):
+        for key in shortcut.keys():  # noqa: SIM118 (a QShortcut)
+            bound.setdefault(key.toString(), []).append(shortcut)
+    listed = {key for keys, _ in rows for key in keys}
+    assert set(bound) - PLATFORM_KEYS == listed, (set(bound) - listed, listed - set(bound))
+    for keys, does in rows:
+        for key in keys:
+            (target,) = bound[key]
+            if isinstance(target, QShortcut):
+                assert does.startswith("the next"), (key, does)
+                continue
+            path = does.split(" — ")[0].split(" > ")
+            assert plain_text(target.text()) == path[-1], (key, target.text(), does)
+            if len(path) > 1:  # a menu's entry: there, and the key's own action
+                assert _menu_entry(window, path) is target, (key, does)
