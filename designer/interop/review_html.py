@@ -83,10 +83,11 @@ class Diagram(NamedTuple):
 
 
 def shortened_table(
-    names: Sequence[ShortenedName], more: int, *, columns: int = 1, why: str
+    names: Sequence[ShortenedName], more: int, *, columns: int = 1, why: str, wide: bool = True
 ) -> str:
     """The names a diagram shows cut, each whole by the box it is drawn in, in
-    ``columns`` groups of (box, shown, name) across the table; ``why``: what cut them.
+    ``columns`` groups of (box, shown, name) across the table; ``why``: what cut them;
+    ``wide``: the table as wide as the page (the PDF's groups), else as its names.
 
     >>> cut = [ShortenedName("esx-bos-01", "BOS…X01", "BOS-MBX01")]
     >>> table = shortened_table(cut, 2, why="too long for their boxes")
@@ -111,8 +112,9 @@ def shortened_table(
     tail = f"<p>{more:,} more names are shortened (not listed).</p>" if more else ""
     return (
         f"<p><b>Names shortened on the diagram</b>: {_e(why)}; each in full, by the box "
-        'it is drawn in.</p><table border="1" cellspacing="0" cellpadding="2" width="100%">'
-        f"<tr>{head}</tr>{''.join(body)}</table>{tail}"
+        'it is drawn in.</p><table border="1" cellspacing="0" cellpadding="2"'
+        + (' width="100%">' if wide else ">")
+        + f"<tr>{head}</tr>{''.join(body)}</table>{tail}"
     )
 
 
@@ -656,6 +658,7 @@ def render_html(data: ReviewData, diagram_png: Diagram | bytes | None) -> str:
                     diagram_png.more,
                     why="too long for their boxes at this size (a name cut on the "
                     "drawing shows whole under the pointer)",
+                    wide=False,  # (three columns across a 1,200 px page read apart)
                 )
             )
     elif diagram_png:
