@@ -218,7 +218,7 @@ class SimulationMode(QObject):
         #: The timeline's height and the Results dock's width the user set, kept for the
         #: next time the mode is entered (None: the first sizes, see _dock_sizes).
         self._user_sizes: tuple[int | None, int | None] = (None, None)
-        self._on_mode(False)
+        self._on_mode(False, left=False)
 
     @property
     def active(self) -> bool:
@@ -250,7 +250,8 @@ class SimulationMode(QObject):
         bar = self.window.statusBar()
         bar.showMessage(text, 8000)
 
-    def _on_mode(self, active: bool) -> None:
+    def _on_mode(self, active: bool, *, left: bool = True) -> None:
+        """The mode entered or (``left``) left; with neither, its first state (off)."""
         if self.action.isChecked() != active:
             self.action.setChecked(active)
         view = self.view
@@ -268,6 +269,10 @@ class SimulationMode(QObject):
             self.spof.stop()
             self.spof.run_button.setChecked(False)
             self.overlay.set_heat(None)
+            if left:
+                # The mode's own words ("… (F5 to leave)", the last scenario's) went on
+                # being shown for 8 s after it was left (eyes26).
+                self._status("Editing again: the simulation changed nothing in the design")
         self.view.viewport().setCursor(
             Qt.CursorShape.PointingHandCursor if active else Qt.CursorShape.ArrowCursor
         )
