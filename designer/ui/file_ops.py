@@ -20,6 +20,7 @@ __all__ = [
     "RecentFiles",
     "beside",
     "default_recovery_dir",
+    "design_file",
     "file_name_for",
     "flush_settings",
     "in_bundled_samples",
@@ -51,6 +52,23 @@ def beside(path: Path, suffix: str) -> Path:
         if name.casefold().endswith(known) and len(name) > len(known):
             return path.with_name(name[: -len(known)] + suffix)
     return path.with_name(path.stem + suffix)
+
+
+def design_file(chosen: Path) -> Path:
+    """The file a design is saved to when the user typed ``chosen`` in the save dialog:
+    a name with no design suffix gets ``.drd.json`` ("boston-dr" saved as
+    "boston-dr.drd.json"), as the export dialogs add theirs. A file saved as
+    "boston-dr" was missing from File > Open's list, which shows design files only
+    (eyes26).
+
+    >>> design_file(Path("boston-dr")).name, design_file(Path("v1.2")).name
+    ('boston-dr.drd.json', 'v1.2.drd.json')
+    >>> design_file(Path("dr.JSON")).name, design_file(Path("dr.drd")).name
+    ('dr.JSON', 'dr.drd')
+    """
+    if any(chosen.name.casefold().endswith(known) for known in _DESIGN_SUFFIXES):
+        return chosen
+    return chosen.with_name(chosen.name + _DESIGN_SUFFIXES[0])
 
 
 def start_folder(design_path: Path | None, recent: list[str]) -> Path:

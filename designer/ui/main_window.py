@@ -86,6 +86,7 @@ from designer.ui.file_ops import (
     RecentFiles,
     beside,
     default_recovery_dir,
+    design_file,
     file_name_for,
     in_bundled_samples,
     recent_labels,
@@ -1467,7 +1468,22 @@ class MainWindow(QMainWindow):
         chosen, _ = QFileDialog.getSaveFileName(self, caption, str(start), FILE_FILTER)
         if not chosen:
             return False
-        return self.save_to(Path(chosen), name=self._name_after_file(Path(chosen)))
+        path = design_file(Path(chosen))
+        if path != Path(chosen) and path.exists() and not self._replace_file(path):
+            return False
+        return self.save_to(path, name=self._name_after_file(path))
+
+    def _replace_file(self, path: Path) -> bool:
+        """Whether ``path``, which the name typed became with its design suffix added,
+        may be replaced: the dialog asked about the name as typed, not about it."""
+        answer = QMessageBox.question(
+            self,
+            "Replace file?",
+            f"{path.name} already exists in {path.parent}.\n\nReplace it with this design?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _name_after_file(self, path: Path) -> str | None:
         """The name a design still named as File > New names it ("Untitled design")
