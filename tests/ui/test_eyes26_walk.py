@@ -5,13 +5,14 @@ File > Open Recent, F5 and clicks on the canvas)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
-from test_canvas_support import click
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolBar
+from test_canvas_support import click, drag
 from test_newcomer_keyboard20 import _blank, _enter, _pick
 
 from designer.persistence import load
@@ -123,3 +124,42 @@ def test_leaving_simulation_mode_says_so_in_the_status_bar(qtbot, launch) -> Non
     assert window.statusBar().currentMessage() == (
         "Editing again: the simulation changed nothing in the design"
     )
+
+
+def test_a_second_site_from_the_palette_sits_beside_the_first_with_its_wan_link_in_view(
+    qtbot, launch
+) -> None:  # type: ignore[no-untyped-def]
+    # Boston filled, then Site, Enter: Worcester sat 40 px right of Boston and lower
+    # (the middle of the view's height), and the WAN link drawn between them was a
+    # stub under its label, in the canvas, the exported picture and simulation mode.
+    window = _boston(launch)
+    worcester = _enter(window, "site", "Worcester")
+    assert worcester is not None
+    boston = next(e.id for e in window.session.design.elements if e.name == "Boston")
+    scene, view = window.view.design_scene, window.view
+    b, w = scene.rect_of(boston), scene.rect_of(worcester)
+    assert b is not None and w is not None
+    assert w.top() == b.top(), "in a row"
+    assert w.left() - b.right() >= 150, "room for the link between them"
+    window.act_zoom_fit.trigger()
+    toolbar = window.findChild(QToolBar)
+    assert toolbar is not None
+    QTest.mouseClick(toolbar.widgetForAction(window.act_connect), Qt.MouseButton.LeftButton)
+    drag(view, (b.left() + 30, b.top() + 8), (w.left() + 30, w.top() + 8))
+    (link,) = [e for e in window.session.design.elements if e.kind == "wan_link"]
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Escape)
+    edge = scene.edges[link.id]
+    line = edge.mapToScene(edge.path()).boundingRect()
+    assert line.width() >= 150, f"the link drawn {line.width():.0f} px long"
+    # In simulation mode a click half-way along it fails it.
+    QTest.keyClick(view.viewport(), Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: window.session.read_only, timeout=10000)
+    middle = edge.mapToScene(edge.path().pointAtPercent(0.5))
+    click(view, (middle.x(), middle.y()))
+    mode = window._simulation
+    assert mode is not None
+    qtbot.waitUntil(lambda: bool(mode.controller.steps), timeout=10000)
+    assert [s.target for s in mode.controller.steps] == [link.id]
+    if shots := os.environ.get("EYES26_SHOTS"):
+        qtbot.wait(1500)
+        window.grab().save(f"{shots}/site-row-sim.png")

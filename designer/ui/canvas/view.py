@@ -54,6 +54,10 @@ DETAIL_SCALE = 0.3
 #: worth of painting); beyond it their boxes summarise them.
 DETAIL_BUDGET = 400
 MIN_SCALE, MAX_SCALE = 0.01, 8.0
+#: Between a site added by the palette's Enter and the top-level box it is put beside:
+#: room for the WAN link drawn between them to be seen, read and clicked (40 px drew
+#: it as a stub under its label, hard to hit in simulation mode; eyes26).
+SITE_GAP = 160.0
 #: Room for the boxes' kept pictures (see NodeItem.paint), in KB.
 PICTURES_KB = 96 * 1024
 _NO_CACHE = QGraphicsItem.CacheMode.NoCache
@@ -789,7 +793,11 @@ class DesignView(QGraphicsView):
             corner = middle - QPointF(w / 2, h / 2)
             # (add_element_at puts it in the box under that corner, if any)
             if not allowed or scene.container_at(corner, allowed) is None:
-                corner = self._clear_of_top_boxes(QRectF(corner.x(), corner.y(), w, h))
+                rect = QRectF(corner.x(), corner.y(), w, h)
+                if kind == "site":  # in a row with the sites, a WAN link's room between
+                    corner = self._clear_of_top_boxes(rect, SITE_GAP, in_row=True)
+                else:
+                    corner = self._clear_of_top_boxes(rect)
         added = self.editor.add_element_at(kind, corner, target)
         if added is None:
             return None
@@ -799,10 +807,13 @@ class DesignView(QGraphicsView):
         self.rename(added, just_added=True)
         return added
 
-    def _clear_of_top_boxes(self, rect: QRectF, gap: float = 40.0) -> QPointF:
+    def _clear_of_top_boxes(
+        self, rect: QRectF, gap: float = 40.0, *, in_row: bool = False
+    ) -> QPointF:
         """The top-left corner of ``rect`` moved right, past the top-level boxes it would
         cover, until it covers none: a second site added by Enter landed exactly on the
-        first (the same middle of the view) and hid it, a DAG covered a site's hosts."""
+        first (the same middle of the view) and hid it, a DAG covered a site's hosts.
+        ``in_row``: moved past a box, it also takes that box's top (sites side by side)."""
         scene = self.design_scene
         taken = [r for b in scene.boxes_in(None) if (r := scene.rect_of(b)) is not None]
         moved = QRectF(rect)
@@ -811,7 +822,10 @@ class DesignView(QGraphicsView):
             covered = [r for r in taken if r.intersects(margin)]
             if not covered:
                 break
-            moved.moveLeft(max(r.right() for r in covered) + gap)
+            beside = max(covered, key=QRectF.right)
+            moved.moveLeft(beside.right() + gap)
+            if in_row:
+                moved.moveTop(beside.top())
         return moved.topLeft()
 
     # -- context menu, paste, the Connect tool ---------------------------------------------
