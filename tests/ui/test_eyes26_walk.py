@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolBar
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QToolBar
 from test_canvas_support import click, drag
 from test_newcomer_keyboard20 import _blank, _enter, _pick
 
@@ -163,3 +163,48 @@ def test_a_second_site_from_the_palette_sits_beside_the_first_with_its_wan_link_
     if shots := os.environ.get("EYES26_SHOTS"):
         qtbot.wait(1500)
         window.grab().save(f"{shots}/site-row-sim.png")
+
+
+def _subtitles(window: MainWindow, element_id: str, name: str, zoom: float) -> list[str]:
+    """The texts painted for the box ``element_id`` at ``zoom`` but its name and its
+    findings marker's count."""
+    view = window.view
+    scene = view.design_scene
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Escape)
+    view.set_zoom(zoom)
+    rect = scene.rect_of(element_id)
+    assert rect is not None
+    view.centerOn(rect.center())
+    scene.labels.record = []
+    view.viewport().repaint()
+    drawn = [d.text for d in scene.labels.record or [] if d.owner == element_id]
+    scene.labels.record = None
+    assert name in drawn, drawn
+    return [text for text in drawn if text != name and not text.isdigit()]
+
+
+def test_a_box_subtitle_too_long_is_cut_between_its_facts_not_inside_one(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    # esx-bos-01's "16c · 128 GB" read "16c · 1…" beside its name and its finding's
+    # marker at 100 % and in the exported picture: a number cut to another one.
+    window = _boston(launch)
+    host = next(e for e in window.session.design.elements if e.name == "esx-bos-01")
+    _enter(window, "vm", "BOS-MBX01")  # in it (it is selected)
+    # Its finding's marker (VS001: no host to restart its VM on) takes room in its title.
+    qtbot.waitUntil(
+        lambda: any(host.id in f.elements for f in window.session.findings.findings),
+        timeout=10000,
+    )
+    whole = f"{host.cpu_cores}c · {host.memory_gb:g} GB"  # type: ignore[attr-defined]
+    assert _subtitles(window, host.id, "esx-bos-01", 1.0) == [f"{host.cpu_cores}c · …"]  # type: ignore[attr-defined]
+    # Room for it (a short name): whole.
+    _pick(window, host.id)
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F2)
+    (field,) = [
+        f
+        for f in window.view.viewport().findChildren(QLineEdit, "CanvasNameField")
+        if f.isVisible()
+    ]
+    field.selectAll()
+    QTest.keyClicks(field, "esx1")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    assert _subtitles(window, host.id, "esx1", 1.0) == [whole]

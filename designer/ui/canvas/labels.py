@@ -46,11 +46,13 @@ from PySide6.QtGui import (
 
 __all__ = [
     "MIN_TEXT_PX",
+    "PART",
     "DrawnLabel",
     "Fit",
     "Labels",
     "Metrics",
     "NameEnds",
+    "by_parts",
     "distinguishing_ends",
     "em_px",
     "forget_metrics",
@@ -277,6 +279,25 @@ def _whole_in_print(
 
 def _plain(metrics: QFontMetricsF, text: str, width: float) -> str:
     return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+
+#: Between the facts of a box's subtitle ("16c · 128 GB").
+PART = " · "
+
+
+def by_parts(metrics: QFontMetricsF, text: str, width: float) -> str:
+    """``text``, facts joined by " · ", cut after its last fact that fits whole
+    ("16c · …"), never inside one: a host's "16c · 128 GB" read "16c · 1…" beside its
+    name, a number cut to a wrong one (eyes26). A first fact too long is cut as any text."""
+    if metrics.horizontalAdvance(text) <= width or PART not in text:
+        return _plain(metrics, text, width)
+    parts = text.split(PART)
+    while len(parts) > 1:
+        parts.pop()
+        shown = PART.join(parts) + PART + "…"
+        if metrics.horizontalAdvance(shown) <= width:
+            return shown
+    return _plain(metrics, text, width)
 
 
 class Labels:

@@ -41,7 +41,14 @@ from designer.domain.elements import (
 from designer.domain.field_words import choice_text
 from designer.domain.kinds import container_kinds
 from designer.ui.canvas import fills
-from designer.ui.canvas.labels import MIN_TEXT_PX, Labels, em_px, metrics_for, readable
+from designer.ui.canvas.labels import (
+    MIN_TEXT_PX,
+    Labels,
+    by_parts,
+    em_px,
+    metrics_for,
+    readable,
+)
 from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, is_detail
 from designer.ui.canvas.theme import Theme
 from designer.ui.icons import icon_image
@@ -755,7 +762,15 @@ class NodeItem(QGraphicsRectItem):
                 sub = theme.font
                 if self._subtitle_width(sub) > rest.width():
                     sub = theme.small_font  # a host's "24c · 192 GB" then still shows whole
-                labels.draw(painter, rest, self.subtitle, sub, owner=self.element_id, grow=False)
+                labels.draw(
+                    painter,
+                    rest,
+                    self.subtitle,
+                    sub,
+                    owner=self.element_id,
+                    grow=False,
+                    elide=by_parts,
+                )
         if self._scene.summarises(self.element_id, painter):
             labels.summarised.add(self.element_id)
             self._paint_summary(painter, accent)
@@ -923,6 +938,7 @@ class NodeItem(QGraphicsRectItem):
                     theme.small_font,
                     owner=self.element_id,
                     grow=False,
+                    elide=by_parts,
                 )
         if used is None:
             # One line, the whole height: zoomed out the name alone, as large as fits.
