@@ -793,11 +793,11 @@ class DesignView(QGraphicsView):
             corner = middle - QPointF(w / 2, h / 2)
             # (add_element_at puts it in the box under that corner, if any)
             if not allowed or scene.container_at(corner, allowed) is None:
-                rect = QRectF(corner.x(), corner.y(), w, h)
+                room = QRectF(corner.x(), corner.y(), w, h)
                 if kind == "site":  # in a row with the sites, a WAN link's room between
-                    corner = self._clear_of_top_boxes(rect, SITE_GAP, in_row=True)
+                    corner = self._clear_of_top_boxes(room, SITE_GAP, in_row=True)
                 else:
-                    corner = self._clear_of_top_boxes(rect)
+                    corner = self._clear_of_top_boxes(room)
         added = self.editor.add_element_at(kind, corner, target)
         if added is None:
             return None
