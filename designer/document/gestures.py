@@ -80,12 +80,23 @@ class Proposal:
     ("add a WAN link between Boston and Worcester"); ``element`` is the element it
     creates, if any (the canvas selects it); ``makes``, for a connection, the kind of
     line it draws or the reference it sets, in a few words ("new WAN link", "joins its
-    members": the canvas menu's *Connect To* entries say it)."""
+    members": the canvas menu's *Connect To* entries say it); ``holder``, for a
+    connection that sets a reference, the element holding it (a DAG for its members).
+    """
 
     command: Command
     says: str
     element: str | None = None
     makes: str = ""
+    holder: str | None = None
+
+    @property
+    def shows(self) -> str | None:
+        """The element whose fields the gesture made, for the canvas to select (the
+        Inspector then shows them at once): the new element, else the holder of the
+        reference set (a line joining a VM to a DAG is the DAG's ``members``; the
+        selection stayed where it was, often on something unrelated: closing-note25)."""
+        return self.element if self.element is not None else self.holder
 
 
 # -- connections ----------------------------------------------------------------------------
@@ -236,7 +247,7 @@ def _fill(
         command = MacroCommand(text, [command, ChangeElements(joining, text)])
         command.status_note = _joined_note(other, joining[0])
         says = f"{says} as a Mailbox server"
-    return Proposal(command, says, makes=_fill_makes(owner, b, name))
+    return Proposal(command, says, makes=_fill_makes(owner, b, name), holder=owner.id)
 
 
 def done_text(command: Command) -> str:

@@ -382,7 +382,8 @@ class ConnectInteraction(Interaction):
         self.scene.addItem(self.line)
         self.target: NodeItem | None = None
         self.command: Command | None = None
-        #: The element the connection creates (a WAN link, a disk), if any.
+        #: The element the connection creates (a WAN link, a disk) or whose reference it
+        #: sets (a DAG for a member), selected once it is made.
         self.creates: str | None = None
         self.reason = ""
 
@@ -412,7 +413,7 @@ class ConnectInteraction(Interaction):
             if isinstance(plan, Refusal):
                 self.command, self.creates, self.reason = None, None, plan.reason
             else:
-                self.command, self.creates, self.reason = plan.command, plan.element, plan.says
+                self.command, self.creates, self.reason = plan.command, plan.shows, plan.says
             if self.command is not None:
                 target.drop_target = True
                 target.update()
@@ -434,7 +435,8 @@ class ConnectInteraction(Interaction):
             # Not the hover's "Release to …" any more: it is done (and what followed).
             self.session.status_message.emit(done_text(command))
             # The line made is selected, as the menu's Connect To does (the Inspector
-            # shows its fields at once); a reference set (a DAG's members) keeps it.
+            # shows its fields at once); for a reference set, the element holding it
+            # (the DAG whose members it joins).
             made = self.creates
             if made is not None and self.session.document.get(made) is not None:
                 self.session.set_selection([made])

@@ -126,11 +126,13 @@ def _connect(host: CanvasMenuHost, plan: Proposal) -> None:
     """Make the connection and say so, as a drag with the Connect tool does (the menu's
     Connect To made it silently: eyes20), and select the line it made (the Inspector
     shows its fields: a WAN link's distance at once, not found again by name; eyes20
-    #23). A reference set (a DAG's members) keeps the selection."""
+    #23); for a reference set, the element holding it (the DAG a VM joins), as a drag
+    does."""
     if host.session.push(plan.command):
         host.session.status_message.emit(done_text(plan.command))
-        if plan.element is not None and host.session.document.get(plan.element) is not None:
-            host.session.set_selection([plan.element])
+        shows = plan.shows
+        if shows is not None and host.session.document.get(shows) is not None:
+            host.session.set_selection([shows])
 
 
 def _target_entry(target: ElementBase, plan: Proposal) -> str:
