@@ -10,6 +10,7 @@ instead of turning it into findings about the design.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -27,6 +28,7 @@ __all__ = [
     "limits",
     "mirror_limits",
     "model_family",
+    "newest_exchange_version",
     "reliability_defaults",
     "timings",
 ]
@@ -93,6 +95,24 @@ def exchange_roles(version: str | None) -> frozenset[str] | None:
     """
     roles = timings()["exchange_roles"]["roles"].get(version) if version is not None else None
     return frozenset(roles) if roles is not None else None
+
+
+def newest_exchange_version(roles: Iterable[str] = ()) -> str:
+    """The newest Exchange version the catalog knows that has every one of ``roles``: a
+    new server's version when the design has no other to follow (a new Mailbox server
+    was given Exchange 2010, the oldest with DAGs: closing-note25). A role the newest
+    version lacks (Hub Transport, Unified Messaging: Exchange 2013's Mailbox servers run
+    those services, EX006) takes the newest version that has it.
+
+    Examples
+    --------
+    >>> newest_exchange_version(["mailbox"]), newest_exchange_version(["hub_transport"])
+    ('2013', '2010')
+    """
+    wanted = set(roles)
+    table: dict[str, list[str]] = timings()["exchange_roles"]["roles"]
+    fits = [version for version, has in table.items() if wanted <= set(has)]
+    return max(fits or table, key=int)
 
 
 def reliability_defaults() -> dict[str, dict[str, Any]]:

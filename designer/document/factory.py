@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from designer.catalog import exchange_windows, timings
+from designer.catalog import exchange_windows, newest_exchange_version
 from designer.domain.design import Design
 from designer.domain.elements import (
     ElementBase,
@@ -190,16 +190,19 @@ def follow_defaults(
     """The other fields of ``element`` that follow ``field`` set to ``value``: defaults
     the user has not changed, kept in agreement with the rules (one undo step with the
     edit). A VM given an Exchange role with no Exchange version takes the version of
-    the design's other Exchange servers, else the catalog's default (the rules know no
-    version until one is set); a VM's Windows version still at its Exchange version's
-    default follows a new Exchange version (an Exchange 2010 server was left on Windows
-    2012, which only 2010 SP3 supports; a 2007 one on what EX003 reports).
+    the design's other Exchange servers, else the newest the catalog knows that has the
+    role (the rules know no version until one is set); a VM's Windows version still at
+    its Exchange version's default follows a new Exchange version (an Exchange 2010
+    server was left on Windows 2012, which only 2010 SP3 supports; a 2007 one on what
+    EX003 reports).
 
     Examples
     --------
     >>> from designer.domain.enums import VmRole
     >>> vm = VirtualMachine(id="vm-1", name="MBX01", host="h")
-    >>> follow_defaults(Design(), vm, "roles", [VmRole.MAILBOX])
+    >>> follow_defaults(Design(), vm, "roles", [VmRole.MAILBOX])  # Windows: 2013's already
+    {'exchange_version': '2013'}
+    >>> follow_defaults(Design(), vm, "roles", [VmRole.HUB_TRANSPORT])  # not in 2013
     {'exchange_version': '2010', 'windows_version': '2008 R2 x64'}
     >>> follow_defaults(Design(), vm, "exchange_version", "2007")
     {'windows_version': '2008 x64'}
@@ -223,7 +226,9 @@ def follow_defaults(
     updates: dict[str, Any] = {}
     version = element.exchange_version
     if field == "roles" and version is None and EXCHANGE_ROLES.intersection(value or ()):
-        updates["exchange_version"] = _design_exchange_version(_index_of(design), element.id)
+        updates["exchange_version"] = _design_exchange_version(
+            _index_of(design), element.id, EXCHANGE_ROLES.intersection(value)
+        )
     elif field == "exchange_version" and value is not None:
         updates["exchange_version"] = value
     new = updates.get("exchange_version")
@@ -247,7 +252,7 @@ def joining_members(design: Design | DesignIndex, vm_ids: Iterable[str]) -> list
 
     >>> vm = VirtualMachine(id="vm-1", name="BOS-MBX01", host="h")
     >>> [(v.roles, v.exchange_version) for v in joining_members(Design(elements=[vm]), ["vm-1"])]
-    [([<VmRole.MAILBOX: 'mailbox'>], '2010')]
+    [([<VmRole.MAILBOX: 'mailbox'>], '2013')]
 
     A VM stating other roles keeps them (the Inspector greys it as no Mailbox server):
 
@@ -283,9 +288,9 @@ def _disk_follows(index: DesignIndex, disk: VirtualDisk, field: str, value: Any)
     return {"size_gb": db.size_gb}
 
 
-def _design_exchange_version(index: DesignIndex, skip: str) -> str:
+def _design_exchange_version(index: DesignIndex, skip: str, roles: Iterable[str]) -> str:
     """The Exchange version most of the design's Exchange servers run (but ``skip``),
-    else the catalog's default."""
+    else the newest the catalog knows with every one of ``roles``."""
     counts = Counter(
         vm.exchange_version
         for vm in index.of("vm", VirtualMachine)
@@ -293,4 +298,4 @@ def _design_exchange_version(index: DesignIndex, skip: str) -> str:
     )
     if counts:
         return counts.most_common(1)[0][0]
-    return str(timings()["exchange_platform"]["default_version"])
+    return newest_exchange_version(roles)

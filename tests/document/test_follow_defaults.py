@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from designer.catalog import exchange_roles, exchange_windows, timings
+from designer.catalog import exchange_roles, exchange_windows
 from designer.document import Document
 from designer.document.commands import MacroCommand, SetProperty
 from designer.document.factory import follow_defaults
@@ -20,6 +20,7 @@ from designer.domain import (
     VmRole,
     VsphereCluster,
 )
+from designer.domain.facets import EXCHANGE_ROLES
 from designer.rules import check
 
 VERSIONS = ("2003", "2007", "2010", "2013")
@@ -50,12 +51,28 @@ def test_each_exchange_versions_windows_is_one_the_rules_accept(version: str) ->
     assert [f.message for f in report.active if f.code == "EX003" and "Windows" in f.message] == []
 
 
-def test_the_default_version_has_every_role_a_user_may_tick_first() -> None:
-    default = str(timings()["exchange_platform"]["default_version"])
-    roles = exchange_roles(default)
-    assert roles is not None
-    assert {r.value for r in (VmRole.MAILBOX, VmRole.HUB_TRANSPORT, VmRole.CLIENT_ACCESS)} <= roles
-    assert {"unified_messaging", "edge_transport"} <= roles
+def test_a_role_ticked_first_takes_the_newest_version_that_has_it() -> None:
+    # Exchange 2013 for a Mailbox server (it was 2010: closing-note25), with 2013's
+    # Windows; the roles 2013 has not (Hub Transport, Unified Messaging: EX006) take the
+    # newest version that has them, so that no rule fires on a role a user ticks first.
+    vm = _vm()
+    for role in VmRole:
+        follow = follow_defaults(_design(vm), vm, "roles", [role])
+        if role.value not in {r.value for r in EXCHANGE_ROLES}:
+            assert follow == {}, role
+            continue
+        version = follow["exchange_version"]
+        roles = exchange_roles(version)
+        assert roles is not None and role.value in roles, role
+        newer = [v for v in VERSIONS if int(v) > int(version)]
+        assert all(role.value not in (exchange_roles(v) or ()) for v in newer), role
+        windows = follow.get("windows_version", vm.windows_version)
+        assert windows == exchange_windows(version), role
+    assert follow_defaults(_design(vm), vm, "roles", [VmRole.MAILBOX]) == {
+        "exchange_version": "2013"  # its Windows (2012 x64) is the field's default
+    }
+    both = [VmRole.MAILBOX, VmRole.HUB_TRANSPORT]
+    assert follow_defaults(_design(vm), vm, "roles", both)["exchange_version"] == "2010"
 
 
 def test_a_role_given_takes_the_version_of_the_designs_other_exchange_servers() -> None:
@@ -103,7 +120,7 @@ def test_the_edit_and_what_follows_are_one_undo_step() -> None:
     command.redo(doc)
     vm = doc.get("mbx1")
     assert isinstance(vm, VirtualMachine)
-    assert (vm.exchange_version, vm.windows_version) == ("2010", "2008 R2 x64")
+    assert (vm.exchange_version, vm.windows_version) == ("2013", "2012 x64")
     command.undo(doc)
     assert doc.design == before
 
