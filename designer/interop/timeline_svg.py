@@ -118,7 +118,7 @@ def timeline_svg(result: SimulationResult, rto_target_s: float | None = None) ->
 def _later_events(result: SimulationResult, times: list[float]) -> tuple[float, list[Event]]:
     """The last change before a far gap (:func:`focus_end`) and the events after it,
     when none of them changes a mailbox's availability (a log LUN's clock, copies
-    healthy again): left off the chart so that the failover before them is readable.
+    caught up): left off the chart so that the failover before them is readable.
     No events when there is no far gap or a mailbox comes or goes after it."""
     near = focus_end(times)
     if near is None:

@@ -1135,7 +1135,7 @@ class Simulator:
                     vm,
                     "copy_healthy",
                     f"copy of mailbox database {prep.dbs[db_id].name} on {prep.vms[vm].name} "
-                    f"healthy again ({span(behind)} of logs copied and replayed)",
+                    f"caught up: {span(behind)} of logs copied and replayed",
                     "000 §4.3; 000 Table 1",
                 )
 
@@ -1234,7 +1234,7 @@ class Simulator:
         """A copy catching up copies the logs it missed from its database's active copy
         (000 Table 1): once that stops — the database mounted nowhere, the copy's server
         or storage lost, the copy cut off — the catch-up stops, the copy stays behind by
-        what it missed (no "healthy again" to come, and an activation loses it); it
+        what it missed (no "caught up" to come, and an activation loses it); it
         starts again, over as before, once its database is active elsewhere and the
         copy receives logs. A copy activated while behind has taken that loss (its RPO):
         nothing is left to catch up."""

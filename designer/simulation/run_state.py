@@ -155,7 +155,7 @@ class Run:
         self.srm_rpo: dict[str, float] = {}
         self.srm_done: dict[str, float] = {}
         self.copy_cut_since: dict[tuple[str, str], float] = {}
-        #: (database, member) → (healthy again at, seconds of logs it is behind until then).
+        #: (database, member) → (caught up at, seconds of logs it is behind until then).
         self.copy_behind: dict[tuple[str, str], tuple[float, float]] = {}
         self.repl_down_since: dict[str, float] = {}
         self.mirror_down_since: dict[str, float] = {}

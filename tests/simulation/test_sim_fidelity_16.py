@@ -223,10 +223,10 @@ def test_a_copy_misses_only_the_logs_written_while_its_database_ran() -> None:
     assert len(healthy) == 3
     # DB2, active on b1 in s2, stays mounted until the DAG detects its loss of quorum at
     # 1:00 (wave 23, fid23): a2's copy missed that minute too.
-    assert [text.rsplit(" (", 1)[1] for _, text in healthy] == [
-        "4 min of logs copied and replayed)",
-        "4 min of logs copied and replayed)",
-        "5 min of logs copied and replayed)",
+    assert [text.rsplit(": ", 1)[1] for _, text in healthy] == [
+        "4 min of logs copied and replayed",
+        "4 min of logs copied and replayed",
+        "5 min of logs copied and replayed",
     ], healthy
 
 

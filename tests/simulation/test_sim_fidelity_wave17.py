@@ -100,7 +100,7 @@ def test_a_catch_up_stops_when_its_source_is_lost(
         "mounted nowhere): still 60 min behind"
     )
     healthy = [e for e in data["events"] if e["kind"] == "copy_healthy"]
-    # No "healthy again" from the catch-up that stopped; once the switchover mounts each
+    # No "caught up" from the catch-up that stopped; once the switchover mounts each
     # database on one recovery copy, the other is as current as it (both missed the hour).
     assert all("copied and replayed" not in e["text"] for e in healthy)
     assert [(e["t"], e["element"]) for e in healthy] == [
