@@ -12,7 +12,13 @@ that diffs cleanly and that the graph projects without special cases.
 from typing import Annotated, Any, ClassVar, Literal, Union, get_args
 
 from annotated_types import Ge, Gt, Le, MaxLen, MinLen
-from pydantic import BaseModel, Field, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from designer.domain.enums import (
     ArrayModel,
@@ -164,7 +170,10 @@ class WanLink(ElementBase):
     kind: Literal["wan_link"] = "wan_link"
     site_a: SiteRef
     site_b: SiteRef
-    distance_km: Positive = 0.0
+    #: Kilometres between the sites; None: not stated yet (a new link's: it read "0 km",
+    #: sites side by side, where nobody had said anything; wave 26). Written only when
+    #: set, so that a file without it reads as before, in earlier versions too.
+    distance_km: Positive | None = None
     rtt_ms: Positive = 1.0
     bandwidth_mbps: Annotated[float, Gt(0), Le(1e9)] = 1000.0
     #: Links with the same tag fail together (same conduit, same carrier).
@@ -178,6 +187,13 @@ class WanLink(ElementBase):
         if self.site_a == self.site_b:
             raise ValueError("a WAN link joins two different sites")
         return self
+
+    @model_serializer(mode="wrap")
+    def _without_unset_distance(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("distance_km", 0) is None:
+            del data["distance_km"]
+        return data
 
 
 class VsphereCluster(ElementBase):

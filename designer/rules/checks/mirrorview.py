@@ -326,7 +326,8 @@ def sync_over_distance(ctx: RuleContext) -> Iterator[Finding]:
     --------------
     The distance of the WAN link each MirrorView/S mirror crosses (its ``wan_link``, or
     the direct link between its arrays' sites) against the recommended maximum
-    (``sync_max_distance_km``); findings are grouped by link.
+    (``sync_max_distance_km``); findings are grouped by link. A link that states no
+    distance (a new one) is named too: the recommendation cannot be judged without it.
 
     Why
     ---
@@ -335,7 +336,8 @@ def sync_over_distance(ctx: RuleContext) -> Iterator[Finding]:
 
     Fix
     ---
-    Choose a closer recovery site, or mirror these LUNs with MirrorView/A.
+    Choose a closer recovery site, or mirror these LUNs with MirrorView/A; state the
+    link's distance where it is not set.
 
     Source
     ------
@@ -346,13 +348,26 @@ def sync_over_distance(ctx: RuleContext) -> Iterator[Finding]:
     by_link: dict[str, tuple[WanLink, list[Mirror]]] = {}
     for end in mirror_ends(index).values():
         link = end.link
-        if end.mirror.mode is MirrorMode.SYNC and link is not None and link.distance_km >= limit:
+        if (
+            end.mirror.mode is MirrorMode.SYNC
+            and link is not None
+            and (link.distance_km is None or link.distance_km >= limit)
+        ):
             by_link.setdefault(link.id, (link, []))[1].append(end.mirror)
     for link, mirrors in by_link.values():
-        yield ctx.finding(
+        carries = (
             f"WAN link {link.name} carries {len(mirrors)} MirrorView/S "
-            f"{word_for(len(mirrors), 'mirror')} over "
-            f"{_fmt(link.distance_km)} km; EMC recommends less than {limit} km",
+            f"{word_for(len(mirrors), 'mirror')}"
+        )
+        if link.distance_km is None:
+            yield ctx.finding(
+                f"{carries} and states no distance; EMC recommends less than {limit} km: "
+                "set its distance",
+                [link, *mirrors],
+            )
+            continue
+        yield ctx.finding(
+            f"{carries} over {_fmt(link.distance_km)} km; EMC recommends less than {limit} km",
             [link, *mirrors],
         )
 

@@ -52,7 +52,7 @@ from designer.document.events import (
 )
 from designer.document.factory import follow_defaults, joining_members
 from designer.domain.design import Severity
-from designer.domain.elements import Dag, ElementBase, Lun, VirtualMachine
+from designer.domain.elements import Dag, ElementBase, Lun, VirtualMachine, WanLink
 from designer.domain.enums import VmRole
 from designer.domain.facets import EXCHANGE_ROLES
 from designer.domain.words import plural, word_for
@@ -109,6 +109,9 @@ def _follow_note(cls: type[ElementBase], follow: dict[str, Any]) -> str:
 KEPT_FORMS = 8
 #: A DAG's members list: the rank of a VM of other roles than Mailbox (greyed, last).
 _NOT_MAILBOX = 2
+#: What a WAN link's distance reads before the user states one, and its tooltip's word.
+_NOT_SET = "(not set)"
+_NOT_SET_TIP = "lowest value: not set (the rules that need it say so)"
 
 
 @dataclass
@@ -364,7 +367,8 @@ class InspectorPanel(QWidget):
         """An unstated mailbox profile shows the one that applies and where it is stated;
         a LUN's unset free space and change rate say what the sizing takes instead (its
         free space read "(none)" where ``capacity`` takes half its size as free); a VM's
-        roles its Exchange version lacks say so and cannot be chosen."""
+        roles its Exchange version lacks say so and cannot be chosen; a WAN link's
+        unstated distance reads "(not set)"."""
         editor = editors.get("mailbox_profile")
         if isinstance(editor, ProfileEditor):
             editor.show_inherited(
@@ -400,6 +404,13 @@ class InspectorPanel(QWidget):
             rate = editors.get("change_rate_gb_per_hour")
             if rate is not None and isinstance(rate.editor, QDoubleSpinBox):
                 rate.editor.setSpecialValueText("(unset: its share of the array's or site's)")
+        if isinstance(element, WanLink):
+            # A new link states no distance (it read "0.00 km", sites side by side: wave 26).
+            distance = editors.get("distance_km")
+            if distance is not None and isinstance(distance.editor, QDoubleSpinBox):
+                spin = distance.editor
+                spin.setSpecialValueText(_NOT_SET)
+                spin.setToolTip(spin.toolTip().replace("lowest value: (none)", _NOT_SET_TIP))
 
     def _member_ranks(self) -> dict[str, int]:
         """A DAG's possible members: its Mailbox servers first (the Mailbox/DAG member
