@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 from test_canvas_support import drag
 from test_capacity_window import point_on, simulate
-from test_eyes25_walk import _centre, _title, _two_sites
+from test_eyes25_walk import _centre, _problem_texts, _title, _two_sites
 from test_newcomer_keyboard20 import _enter, _pick
 
 from designer.domain import Design
@@ -53,7 +53,6 @@ from designer.domain.enums import MirrorMode
 from designer.persistence import load, save
 from designer.rules import check
 from designer.ui.main_window import MainWindow
-from designer.ui.panels import ProblemsPanel
 from designer.ui.panels.inspector import InspectorPanel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,27 +183,14 @@ def _mirrored_over(distance: float | None) -> Design:
     )
 
 
-def _problem_messages(window: MainWindow, code: str) -> list[str]:
-    panel = window.findChild(ProblemsPanel)
-    assert panel is not None
-    model = panel.table.model()
-    columns = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    code_at, message_at = columns.index("Code"), columns.index("Message")
-    return [
-        model.index(r, message_at).data()
-        for r in range(model.rowCount())
-        if model.index(r, code_at).data() == code
-    ]
-
-
 def test_a_synchronous_mirror_over_a_link_of_no_stated_distance_says_so(
     launch: Any, qtbot: Any, tmp_path: Path
 ) -> None:
     path = tmp_path / "mirrored.drd.json"
     save(_mirrored_over(None), path)
     window = launch(path)
-    qtbot.waitUntil(lambda: bool(_problem_messages(window, "MV005")), timeout=20_000)
-    assert _problem_messages(window, "MV005") == [
+    qtbot.waitUntil(lambda: bool(_problem_texts(window, "MV005")), timeout=20_000)
+    assert _problem_texts(window, "MV005") == [
         "WAN link BOS-WOR carries 1 MirrorView/S mirror and states no distance; EMC "
         "recommends less than 100 km: set its distance"
     ]
