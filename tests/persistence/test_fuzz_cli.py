@@ -47,6 +47,16 @@ def test_a_file_that_loads_but_loses_part_of_itself_is_a_breach() -> None:
     keyless = json.loads(raw)
     del keyless["design"]["scenarios"][0]["steps"][0]["latency_ms"]
     assert fuzz_files._lost(raw, json.dumps(keyless)) == "design.scenarios[0].steps[0].latency_ms"
+    # A key written only when set, stated as null and saved without it, is not lost (a
+    # WAN link's distance: wave 26); any other value of it is.
+    three = (ROOT / "sample_designs" / "three_site_stretched_dag.json").read_bytes()
+    unset, saved = json.loads(three), json.loads(three)
+    link = next(e for e in unset["design"]["elements"] if e["kind"] == "wan_link")
+    link["distance_km"] = None
+    kept = next(e for e in saved["design"]["elements"] if e["id"] == link["id"])
+    del kept["distance_km"]
+    assert fuzz_files._lost(json.dumps(unset).encode(), json.dumps(saved)) is None
+    assert fuzz_files._lost(three, json.dumps(saved)).endswith("].distance_km")  # type: ignore[union-attr]
     older = json.loads(raw)
     older["schema_version"] = 6
     assert fuzz_files._lost(json.dumps(older).encode(), json.dumps(fewer)) is None
