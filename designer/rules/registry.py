@@ -93,6 +93,11 @@ class Rule:
     #: element of the kind outside the facet added or removed cannot change its
     #: findings (a change of one still can: it may enter the facet).
     narrow: Mapping[str, str] = field(repr=False, default_factory=dict)
+    #: The kind of element the rule gathers into one finding (BK001, CAP006 and DAG011
+    #: their mailbox databases): a waiver naming one element of that kind alone
+    #: (:meth:`RuleContext.waived_alone`) takes it out into a finding of its own, the
+    #: gathered finding staying for the rest (the Problems list's *Waive One Element…*).
+    gathers: str | None = field(repr=False, default=None)
 
     def affected_by(self, structural: frozenset[str], changed: frozenset[str]) -> bool:
         """Whether an edit that added or removed elements of the kinds ``structural``
@@ -218,11 +223,14 @@ def rule(
     reads: Iterable[str] | None = EVERYTHING,
     follows: Iterable[str] = (),
     narrow: Mapping[str, str] | None = None,
+    gathers: str | None = None,
 ) -> Callable[[RuleCheck], RuleCheck]:
     """Register a rule function under ``code``. ``reads``: the element kinds it goes
     through (every kind when not given), ``follows``: those it only reaches through
     references, ``narrow``: kinds of ``reads`` of which it goes through one facet only
-    (see :attr:`Rule.reads`, :attr:`Rule.follows`, :attr:`Rule.narrow`)."""
+    (see :attr:`Rule.reads`, :attr:`Rule.follows`, :attr:`Rule.narrow`), ``gathers``: the
+    kind it gathers into one finding and splits out when a waiver names one alone
+    (:attr:`Rule.gathers`)."""
     declared = None if reads is None else frozenset(reads)
     followed = frozenset(follows)
     unknown = sorted((declared or frozenset()).union(followed).difference(KINDS))
@@ -236,6 +244,8 @@ def rule(
     )
     if wrong:
         raise RuleDefinitionError(f"rule {code} narrows to unknown or unread facets: {wrong}")
+    if gathers is not None and gathers not in KINDS:
+        raise RuleDefinitionError(f"rule {code} gathers an unknown kind: {gathers}")
 
     def register(check: RuleCheck) -> RuleCheck:
         if not CODE_PATTERN.match(code):
@@ -250,7 +260,7 @@ def rule(
             )
         family = re.sub(r"\d+$", "", code)
         RULES[code] = Rule(
-            code, name, severity, source, family, check, doc, declared, followed, facets
+            code, name, severity, source, family, check, doc, declared, followed, facets, gathers
         )
         check.code = code  # type: ignore[attr-defined]
         return check

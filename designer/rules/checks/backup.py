@@ -20,7 +20,9 @@ from designer.domain.enums import (
     Exchange2007Kind,
     MirrorMode,
 )
+from designer.domain.words import natural_key
 from designer.rules.checks._exchange_facts import exchange_facts
+from designer.rules.checks._replication import counted
 from designer.rules.context import RuleContext
 from designer.rules.finding import Finding
 from designer.rules.registry import rule
@@ -59,14 +61,22 @@ def _covered(backups: list[Backup], servers: dict[str, set[str]]) -> set[str]:
     source="000 §5.2, §6",
     reads=("backup", "mailbox_database", "virtual_disk"),
     narrow={"virtual_disk": "data"},  # ExchangeFacts.servers_of_database
+    gathers="mailbox_database",
 )
 def database_without_recovery_point(ctx: RuleContext) -> Iterator[Finding]:
-    """A mailbox database with no backup and no lagged copy.
+    """Mailbox databases with no backup and no lagged copy.
 
     What it checks
     --------------
     Each mailbox database: is it covered by a backup (listed in a backup's databases,
-    or held by a VM a backup lists), or does it have a copy with a replay lag?
+    or held by a VM a backup lists), or does it have a copy with a replay lag? One
+    finding per DAG for its databases without either (how many, the first three and
+    their size; one finding too for the databases in no DAG held by the same servers),
+    the database alone when one is. When a backup covers other databases of that DAG,
+    the finding names it: the databases were left out of a backup that exists (a DAG
+    grown after its backup was set up), not a design without backups. A database that a
+    waiver of BK001 names alone keeps a finding of its own, so the waiver covers it
+    alone.
 
     Why
     ---
@@ -76,24 +86,91 @@ def database_without_recovery_point(ctx: RuleContext) -> Iterator[Finding]:
 
     Fix
     ---
-    Back the database up (VDP Advanced with the Exchange agent, an array-based VSS
-    snapshot or clone, an in-guest agent), or add a lagged copy (up to 14 days).
+    Back the databases up: a backup listing the DAG's members (its *VMs*) covers every
+    database they hold (vSphere Data Protection Advanced with the Exchange agent, an
+    array-based VSS snapshot or clone, an in-guest agent); when a backup already covers
+    the DAG's other databases, add these to its *Databases* (or their servers to its
+    *VMs*). Or give each database a lagged copy (a replay lag of up to 14 days). For a
+    finding about several databases, *Select its N elements* on its menu in the
+    Problems list selects them; *Waive One Element…* waives one of them alone (a
+    database that needs no recovery point, say a journaling database), the finding
+    staying for the others.
 
     Source
     ------
-    000 §5.2 (lagged copies against logical corruption) and §6 (Backup and Restore
-    Options).
+    000 §5.2 (lagged copies against logical corruption: "Replay lag provides
+    protection against logical database corruption", up to 14 days) and §6 (Backup and
+    Restore Options: VDP Advanced's Exchange-aware agent, array-based VSS backups,
+    in-guest agents).
     """
     index = ctx.index
-    covered = _covered(index.of("backup", Backup), exchange_facts(ctx).servers_of_database)
+    backups = index.of("backup", Backup)
+    servers = exchange_facts(ctx).servers_of_database
+    covered = _covered(backups, servers)
+    alone = ctx.waived_alone("mailbox_database") if ctx.design.rules.waivers else frozenset()
+    # One finding per DAG (and per servers for databases in none), naming its databases:
+    # a DAG's databases share their fix (one backup of its members, or the backup that
+    # already covers the others), so twelve databases of a grown DAG were twelve
+    # findings of one thing to do (wave 26). A database a waiver names alone keeps a
+    # finding of its own.
+    bare: dict[tuple[str, ...], list[MailboxDatabase]] = {}
     for db in index.of("mailbox_database", MailboxDatabase):
         if db.id in covered or any(c.replay_lag_days > 0 for c in db.copies):
             continue
-        yield ctx.finding(
-            f"mailbox database {db.name} has no backup and no lagged copy; "
-            f"its {db.size_gb:,.0f} GB have no recovery point",
-            [db],
+        if db.id in alone:
+            yield _no_recovery_point(ctx, [db], None, backups, servers)
+            continue
+        key = ("dag", db.dag) if db.dag else ("servers", *sorted(servers.get(db.id, ())))
+        bare.setdefault(key, []).append(db)
+    for key, dbs in bare.items():
+        # By id, as the findings are ordered (db-2 before db-10): rules decide by ids and
+        # fields, never by names (a rename re-runs only the rules whose messages hold it).
+        dbs.sort(key=lambda db: natural_key(db.id))
+        yield _no_recovery_point(ctx, dbs, key[1] if key[0] == "dag" else None, backups, servers)
+
+
+def _no_recovery_point(
+    ctx: RuleContext,
+    dbs: list[MailboxDatabase],
+    dag_id: str | None,
+    backups: list[Backup],
+    servers: dict[str, set[str]],
+) -> Finding:
+    """BK001's finding about ``dbs`` (of DAG ``dag_id`` when given): what they lack, and
+    the backup to add them to when one covers other databases of their DAG."""
+    dag_id = dag_id or dbs[0].dag
+    siblings = ctx.index.group("mailbox_database", "dag").get(dag_id, ()) if dag_id else ()
+    others = {db.id for db in siblings} - {db.id for db in dbs}
+    # A backup that covers other databases of the DAG: these were left out of it.
+    partial = [b for b in backups if others and not others.isdisjoint(_covered([b], servers))]
+    size = sum(db.size_gb for db in dbs)
+    if len(dbs) == 1:
+        subject = f"mailbox database {dbs[0].name} has no backup and no lagged copy"
+        what = f"its {size:,.0f} GB have no recovery point"
+        them = "it"
+    else:
+        dag = ctx.index.get(dag_id) if dag_id else None
+        whose = f" of DAG {dag.name}" if dag is not None else ""
+        subject = (
+            f"{counted([db.name for db in dbs], 'mailbox database')}{whose} have no backup "
+            "and no lagged copy"
         )
+        what = f"their {size:,.0f} GB have no recovery point"
+        them = "them"
+    if partial:
+        backup = partial[0]
+        where = "Databases" if backup.databases else "VMs (their servers)"
+        fix = (
+            f"add {them} to backup {backup.name} ({where}), which covers the DAG's other databases"
+        )
+    elif dag_id:
+        fix = (
+            "back up the DAG's members (a backup listing their VMs covers every database "
+            f"they hold), or give {them} a lagged copy"
+        )
+    else:
+        fix = f"back {them} up (by database, or by the server holding {them}), or add a lagged copy"
+    return ctx.finding(f"{subject}; {what}: {fix}", dbs)
 
 
 @rule(

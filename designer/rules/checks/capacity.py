@@ -443,6 +443,7 @@ def unbalanced_copy_layout(ctx: RuleContext) -> Iterator[Finding]:
     severity=Severity.INFO,
     source="DOMAIN.md §2 (mailbox database: mailboxes); Microsoft's Exchange calculator",
     reads=("mailbox_database",),
+    gathers="mailbox_database",
 )
 def database_without_mailboxes(ctx: RuleContext) -> Iterator[Finding]:
     """A mailbox database states no mailboxes: every figure counts it as empty.

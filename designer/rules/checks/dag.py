@@ -956,6 +956,7 @@ def dag_site_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     reads=_COPY_FILES,
     follows=_PLACEMENT,
     narrow=_DATA_DISKS,  # DagFacts.database_disks: database and log disks
+    gathers="mailbox_database",
 )
 def copy_storage_shares_failure_domain(ctx: RuleContext) -> Iterator[Finding]:
     """Two copies of one database keep their files on the same array or datastore.
