@@ -500,7 +500,7 @@ class CapacityReport:
             lines.append("WAN links: none in this design")
         for r in self.links:
             a, b = names.get(r.link.site_a, r.link.site_a), names.get(r.link.site_b, r.link.site_b)
-            lines.append(f"  {r.link.name} ({a} ↔ {b}), {r.link.bandwidth_mbps:g} Mbit/s")
+            lines.append(f"  {r.link.name} ({a} ↔ {b}), {r.link.bandwidth_mbps:,g} Mbit/s")
             lines.append(
                 f"    normal: {a}→{b} {r.normal.a_to_b.mbps:.1f}, "
                 f"{b}→{a} {r.normal.b_to_a.mbps:.1f} ({_pct(r.normal.utilisation)})"

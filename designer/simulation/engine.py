@@ -636,8 +636,9 @@ class Simulator:
             t,
             target,
             "link_degraded",
-            f"WAN link {link.name} degraded: round trip {latency:g} ms (designed "
-            f"{link.rtt_ms:g}), bandwidth {bandwidth:g} Mbit/s (designed {link.bandwidth_mbps:g})",
+            f"WAN link {link.name} degraded: round trip {latency:,g} ms (designed "
+            f"{link.rtt_ms:,g}), bandwidth {bandwidth:,g} Mbit/s "
+            f"(designed {link.bandwidth_mbps:,g})",
             "002 'Latency'",
         )
         if run.record:
@@ -1334,7 +1335,7 @@ class Simulator:
                     link_id,
                     "copy_resync",
                     f"{count(len(copies), 'database copy', 'database copies')} catch up over "
-                    f"WAN link {link.name}: {gb:.3g} GB of logs at {bandwidth:g} Mbit/s take "
+                    f"WAN link {link.name}: {gb:.3g} GB of logs at {bandwidth:,g} Mbit/s take "
                     f"{span(duration)}",
                     "000 §4.3 (copies resynchronise after a failure)",
                 )

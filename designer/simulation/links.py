@@ -614,7 +614,7 @@ def queue_events(
             "copy_queue",
             f"{what} from {prep.sites[here].name} to {prep.sites[there].name} needs "
             f"{needs:,.1f} Mbit/s at the busiest hour and gets {share:,.1f} of WAN link "
-            f"{link.name}'s {bandwidth:g}: {len(copies)} "
+            f"{link.name}'s {bandwidth:,g}: {len(copies)} "
             f"cop{'y' if len(copies) == 1 else 'ies'} queue {logs:,.0f} logs an hour, "
             f"{span(behind)} behind for each hour the link stays short (a failover to "
             "them loses the queue)",

@@ -543,7 +543,7 @@ def link_events(prep: Prepared, run: Run, link_id: str, t: float) -> None:
                 mirror_id,
                 "mirror_slow",
                 f"MirrorView/A mirror {mirror.name}: an update of {span(interval)} {took} to "
-                f"transfer at {bandwidth:g} Mbit/s"
+                f"transfer at {bandwidth:,g} Mbit/s"
                 + (" (what the link's steady streams leave)" if prep.workload.states else "")
                 + "; the RPO grows with it",
                 "002 'MirrorView/A considerations'",

@@ -73,7 +73,7 @@ def test_capacity_normal_mode_and_all_modes(tmp_path, capsys) -> None:  # type: 
 def test_capacity_text_names_the_worst_modes(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["capacity", str(_design(tmp_path))]) == 0
     out = capsys.readouterr().out
-    assert "BOS-WOR (BOS ↔ WOR), 1000 Mbit/s" in out
+    assert "BOS-WOR (BOS ↔ WOR), 1,000 Mbit/s" in out
     assert "worst site loss: 2 / 4,000" in out
     assert "worst site loss plus one: 4 / 8,000" in out
     # The assumed figures in words, as the Capacity dock and the review report name

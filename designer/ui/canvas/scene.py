@@ -366,8 +366,8 @@ def _ids_of(event: DocumentEvent) -> list[str]:
 
 def _wan_label(link: WanLink) -> str:
     # A new link states no distance (it read "0 km": sites side by side; wave 26).
-    distance = "distance not set" if link.distance_km is None else f"{link.distance_km:g} km"
-    return f"{link.name} · {link.rtt_ms:g} ms · {distance}"
+    distance = "distance not set" if link.distance_km is None else f"{link.distance_km:,g} km"
+    return f"{link.name} · {link.rtt_ms:,g} ms · {distance}"
 
 
 def _rect(r: QRectF) -> Rect:

@@ -525,14 +525,14 @@ class SimulationMode(QObject):
                            (0.1, "Bandwidth to &10"), (0.05, "Bandwidth to &5")):  # fmt: skip
             mbps = link.bandwidth_mbps * share
             sub.addAction(
-                f"{key} % ({mbps:g} Mbit/s)", partial(degrade, link.id, bandwidth_mbps=mbps)
+                f"{key} % ({mbps:,g} Mbit/s)", partial(degrade, link.id, bandwidth_mbps=mbps)
             )
         # The figure a WAN provider quotes, typed (eyes19: fixed steps only).
         sub.addAction("Band&width…", partial(self._ask_bandwidth, link))
         sub.addSeparator()
         for extra, key in ((10.0, "&Round trip"), (50.0, "Round &trip")):
             sub.addAction(
-                f"{key} +{extra:g} ms ({link.rtt_ms + extra:g} ms)",
+                f"{key} +{extra:,g} ms ({link.rtt_ms + extra:,g} ms)",
                 partial(degrade, link.id, latency_ms=link.rtt_ms + extra),
             )
         sub.addAction("Round tri&p…", partial(self._ask_round_trip, link))
@@ -557,7 +557,7 @@ class SimulationMode(QObject):
             self.view,
             "Degrade bandwidth",
             f"{link.name}'s bandwidth in this scenario, Mbit/s (its design: "
-            f"{link.bandwidth_mbps:g}):",
+            f"{link.bandwidth_mbps:,g}):",
             link.bandwidth_mbps / 2,
             0.001,
             1e9,
@@ -570,7 +570,7 @@ class SimulationMode(QObject):
         ms, ok = QInputDialog.getDouble(
             self.view,
             "Degrade round trip",
-            f"{link.name}'s round trip in this scenario, ms (its design: {link.rtt_ms:g}):",
+            f"{link.name}'s round trip in this scenario, ms (its design: {link.rtt_ms:,g}):",
             link.rtt_ms + 10.0,
             0.0,
             1e6,

@@ -19,9 +19,9 @@ def degrade_detail(step: ScenarioStep, document: Document) -> str:
         return ""
     parts = []
     if step.bandwidth_mbps is not None:
-        parts.append(f"{step.bandwidth_mbps:g} Mbit/s")
+        parts.append(f"{step.bandwidth_mbps:,g} Mbit/s")
     if step.latency_ms is not None:
-        parts.append(f"round trip {step.latency_ms:g} ms")
+        parts.append(f"round trip {step.latency_ms:,g} ms")
     link = document.get(step.target) if step.target else None
     if step.failed_direction is not None and isinstance(link, WanLink):
         ends = [document.get(link.site_a), document.get(link.site_b)]
