@@ -273,9 +273,9 @@ def test_a_zoomed_out_clusters_name_is_drawn_over_its_hosts(launch: Any, qtbot: 
 
 # -- 6. many findings of one rule, one row -----------------------------------------------------
 def _twelve_empty_databases(folder: Path) -> Path:
-    """The grown DAG with twelve databases without a backup nor a lagged copy (BK001
-    each; they state no mailboxes either: CAP006 says that once for the DAG since
-    rules25)."""
+    """The grown DAG with twelve databases of one copy in Boston (DAG004 each), without
+    a backup nor a lagged copy (BK001 says that once for the DAG since rules26) and
+    stating no mailboxes (CAP006 once since rules25)."""
     design = load(_dag_grown_member_by_member(folder))
     copies = [
         DatabaseCopy(member="b2", activation_preference=1),
@@ -302,18 +302,18 @@ def test_many_findings_of_one_rule_are_one_row_that_opens(launch: Any, qtbot: An
     assert isinstance(panel, ProblemsPanel)
     open_tab(window, "Problems")
     table, model = panel.table, panel.table.model()
-    qtbot.waitUntil(lambda: any("BK001" in c for c in _codes(model)), timeout=10_000)
-    # The rules' output is the same: 12 BK001 findings (the twelve; DB01 has a backup).
-    bk = [f for f in session.findings.findings if f.code == "BK001"]
-    assert len(bk) == 12 >= GROUP_AT
+    qtbot.waitUntil(lambda: any("DAG004" in c for c in _codes(model)), timeout=10_000)
+    # The rules' output is the same: 12 DAG004 findings (the twelve have one copy in
+    # Boston). (BK001 said the twelve once since wave 26, as CAP006 since wave 25.)
+    dag004 = [f for f in session.findings.findings if f.code == "DAG004"]
+    assert len(dag004) == 12 >= GROUP_AT
     codes = _codes(model)
-    assert codes.count("▸ BK001 ×12") == 1 and "BK001" not in codes, codes
-    row = codes.index("▸ BK001 ×12")
+    assert codes.count("▸ DAG004 ×12") == 1 and "DAG004" not in codes, codes
+    row = codes.index("▸ DAG004 ×12")
     assert model.index(row, 0).data(GROUP_ROLE) == 12
-    assert (
-        model.index(row, 2)
-        .data()
-        .startswith("mailbox database … has no backup and no lagged copy; its ")
+    assert model.index(row, 2).data() == (
+        "database … has 1 non-lagged copy in its primary site Boston; local high "
+        "availability needs 2"
     ), model.index(row, 2).data()
     _shot(panel, "problems-group-closed")
 
@@ -322,13 +322,13 @@ def test_many_findings_of_one_rule_are_one_row_that_opens(launch: Any, qtbot: An
     rect = table.visualRect(model.index(row, 2))
     QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert table.currentIndex().row() == row and not panel.waive_button.isEnabled()
-    assert _codes(model)[row] == "▾ BK001 ×12"
-    assert _codes(model)[row + 1 : row + 13] == ["    BK001"] * 12
+    assert _codes(model)[row] == "▾ DAG004 ×12"
+    assert _codes(model)[row + 1 : row + 13] == ["    DAG004"] * 12
     _shot(panel, "problems-group-open")
     # ← closes it, → opens it, Enter closes it: the keyboard's way.
     table.setFocus()
     QTest.keyClick(table, Qt.Key.Key_Left)
-    assert _codes(model)[row] == "▸ BK001 ×12" and model.rowCount() == len(codes)
+    assert _codes(model)[row] == "▸ DAG004 ×12" and model.rowCount() == len(codes)
     QTest.keyClick(table, Qt.Key.Key_Right)
     assert model.rowCount() == len(codes) + 12
     # Down to a finding of the group, Enter shows its database on the canvas.

@@ -64,7 +64,7 @@ def _covered(backups: list[Backup], servers: dict[str, set[str]]) -> set[str]:
     gathers="mailbox_database",
 )
 def database_without_recovery_point(ctx: RuleContext) -> Iterator[Finding]:
-    """Mailbox databases with no backup and no lagged copy.
+    """A mailbox database with no backup and no lagged copy.
 
     What it checks
     --------------
@@ -92,9 +92,9 @@ def database_without_recovery_point(ctx: RuleContext) -> Iterator[Finding]:
     the DAG's other databases, add these to its *Databases* (or their servers to its
     *VMs*). Or give each database a lagged copy (a replay lag of up to 14 days). For a
     finding about several databases, *Select its N elements* on its menu in the
-    Problems list selects them; *Waive One Element…* waives one of them alone (a
-    database that needs no recovery point, say a journaling database), the finding
-    staying for the others.
+    Problems list selects them; *Waive one of its N mailbox databases…* there waives
+    one of them alone (a database that needs no recovery point, say one whose data is
+    kept elsewhere), the finding staying for the others.
 
     Source
     ------

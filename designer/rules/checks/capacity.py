@@ -472,8 +472,9 @@ def database_without_mailboxes(ctx: RuleContext) -> Iterator[Finding]:
     several, *Select its N elements* on its menu in the Problems list selects them, and
     the Inspector sets a figure on all of them at once. A database that really holds
     none (created ahead of a migration, a journaling database) can keep 0: once the
-    others state theirs, its finding is its own; waive it with that reason. A waiver
-    naming one database waives it alone, one naming several the finding about them.
+    others state theirs, its finding is its own; waive it with that reason (or, before,
+    *Waive one of its N mailbox databases…* on the finding's menu). A waiver naming
+    one database waives it alone, one naming several the finding about them.
 
     Source
     ------

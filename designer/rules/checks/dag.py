@@ -986,7 +986,10 @@ def copy_storage_shares_failure_domain(ctx: RuleContext) -> Iterator[Finding]:
     first on the domain). On the stand-in array an RVTools import makes for a site's
     datastores (vCenter does not know the array behind a datastore), first put the
     LUNs on the arrays they are really on (the LUN's *Storage array* in the Inspector);
-    the finding says so.
+    the finding says so. A database whose copies may share the domain (the source
+    accepts it: 000 §4.3 on redundant enterprise-class arrays) is waived out of the
+    finding alone by *Waive one of its N mailbox databases…* on its menu in the
+    Problems list; the finding stays for the others.
 
     Source
     ------

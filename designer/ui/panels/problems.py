@@ -50,12 +50,18 @@ from designer.document.events import (
     SettingsChanged,
 )
 from designer.domain.design import RuleLevel, Severity, Waiver
+from designer.domain.kinds import KINDS
+from designer.domain.words import plural
 from designer.rules import RULES
 from designer.rules.finding import INTERNAL_ERROR_CODE, STALE_WAIVER_CODE, Finding
 from designer.ui import lifetime, slices
 from designer.ui.panels._keys import PanelKeys
 from designer.ui.panels._look import severity_icon
-from designer.ui.panels.rule_settings import RuleSettingsView, ask_reason
+from designer.ui.panels.rule_settings import (
+    RuleSettingsView,
+    ask_choice_and_reason,
+    ask_reason,
+)
 from designer.ui.session import EditorSession
 
 __all__ = [
@@ -95,6 +101,24 @@ _ROLES = frozenset(
 _WORDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 #: The columns whose text the current row wraps (the message and its elements' names).
 _WRAPPED = (2, 3)
+#: A finding about more elements than this shows how many and the first few in the
+#: Elements column (a DAG's 400 databases filled it with 400 names); the tooltip and
+#: the details (Explain) list them all.
+SHOWN_NAMES = 4
+
+
+def shown_names(names: list[str]) -> str:
+    """The Elements column's text for a finding's element names: all of them, or for
+    more than :data:`SHOWN_NAMES` how many and the first three.
+
+    >>> shown_names(["DB01", "DB02"])
+    'DB01, DB02'
+    >>> shown_names([f"DB{n:02d}" for n in range(1, 13)])
+    '12 elements: DB01, DB02, DB03 and 9 more'
+    """
+    if len(names) <= SHOWN_NAMES:
+        return ", ".join(names)
+    return f"{len(names)} elements: {', '.join(names[:3])} and {len(names) - 3} more"
 
 
 def problems_title(counts: dict[Severity, int]) -> str:
@@ -187,11 +211,15 @@ class _Row:
     A group's row (:class:`_Group`) stands for several; a row in an open group is
     ``inner`` (its code indented)."""
 
-    __slots__ = ("finding", "inner", "key", "names")
+    __slots__ = ("finding", "inner", "key", "names", "shown")
 
-    def __init__(self, finding: Finding, names: str, *, inner: bool = False) -> None:
+    def __init__(
+        self, finding: Finding, names: str, *, inner: bool = False, shown: str | None = None
+    ) -> None:
         self.finding = finding
+        #: Every element's name (what the filter searches); ``shown``: the column's text.
         self.names = names
+        self.shown = names if shown is None else shown
         self.inner = inner
         # waiver_reason is not part of a Finding's equality, but it is shown.
         self.key: tuple[object, ...] = (finding, finding.waiver_reason, names, inner)
@@ -219,7 +247,7 @@ class _Group(_Row):
     __slots__ = ("members", "opened", "shared")
 
     def __init__(self, members: list[_Row], opened: bool) -> None:
-        names = [m.names for m in members[:3]]
+        names = [m.shown for m in members[:3]]
         super().__init__(
             members[0].finding, ", ".join(names) + f", … ({len(members)})", inner=False
         )
@@ -323,7 +351,7 @@ class FindingsModel(QAbstractTableModel):
         finding = row.finding
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return ("", row.code_text, row.message, row.names)[column]
+            return ("", row.code_text, row.message, row.shown)[column]
         if role == FINDING_ROLE:
             return finding
         if role == GROUP_ROLE:
@@ -340,6 +368,10 @@ class FindingsModel(QAbstractTableModel):
                 return rule.summary if rule is not None else None
             if column == 2:
                 return row.tip
+            if row.shown != row.names and not isinstance(row, _Group):
+                # Rich text: the whole list wraps in the tooltip.
+                count = len(finding.elements)
+                return f"<p><b>{count} elements:</b> {html.escape(row.names)}</p>"
             return ", ".join(finding.elements)
         if role == Qt.ItemDataRole.FontRole and finding.waived:
             return self._italic
@@ -552,7 +584,11 @@ class ProblemsPanel(PanelKeys, QWidget):
                 names[element_id] = element.name if element is not None else element_id
             return names[element_id]
 
-        rows = (_Row(f, ", ".join(name(e) for e in f.elements)) for f in findings)
+        def row(finding: Finding) -> _Row:
+            listed = [name(e) for e in finding.elements]
+            return _Row(finding, ", ".join(listed), shown=shown_names(listed))
+
+        rows = map(row, findings)
         self._building = ([], rows)
         if len(findings) <= SLICE_ABOVE:
             self._build_slice(float("inf"), budget_s=float("inf"))
@@ -673,7 +709,7 @@ class ProblemsPanel(PanelKeys, QWidget):
                 opened = key in self._opened
                 shown.append(_Group(members, opened))
                 if opened:
-                    shown += [_Row(m.finding, m.names, inner=True) for m in members]
+                    shown += [_Row(m.finding, m.names, inner=True, shown=m.shown) for m in members]
         return shown
 
     def current_row(self) -> _Row | None:
@@ -874,6 +910,9 @@ class ProblemsPanel(PanelKeys, QWidget):
             self.explain_view.setHtml("<p>Select a finding to see its rule.</p>")
             return
         text = explain_html(finding.code)
+        if len(finding.elements) > SHOWN_NAMES:  # the Elements column shows the first few
+            names = ", ".join(self._name(e) for e in finding.elements)
+            text += f"<p><b>Its {len(finding.elements)} elements:</b> {html.escape(names)}</p>"
         if finding.waived:
             text += f"<p><b>Waived.</b> {html.escape(finding.waiver_reason)}</p>"
         self.explain_view.setHtml(text)
@@ -899,6 +938,47 @@ class ProblemsPanel(PanelKeys, QWidget):
         waiver = Waiver(code=finding.code, elements=list(finding.elements), reason=reason)
         settings = rules.model_copy(update={"waivers": [*rules.waivers, waiver]})
         return self.session.push(SetRuleSettings(settings, text=f"Waive {finding.code} on {names}"))
+
+    def gathered(self, finding: Finding | None) -> list[str]:
+        """The elements a waiver can take out of ``finding`` one at a time: those of
+        the kind its rule gathers (BK001's, CAP006's, DAG011's databases), when it names
+        more than one; else none."""
+        rule = RULES.get(finding.code) if _waivable(finding) and finding else None
+        if rule is None or rule.gathers is None:
+            return []
+        assert finding is not None
+        get, kind = self.session.document.get, rule.gathers
+        ids = [e for e in finding.elements if (el := get(e)) is not None and el.kind == kind]
+        return ids if len(ids) > 1 else []
+
+    def waive_one(self, finding: Finding | None = None) -> bool:
+        """Ask which of a gathered finding's elements and why, and waive the rule on
+        that element alone (one undo step): the rule then reports it on a finding of its
+        own, which the waiver covers, and the gathered finding stays for the rest."""
+        finding = finding or self.current_finding()
+        ids = self.gathered(finding)
+        if not ids:
+            return False
+        assert finding is not None
+        label = _gathered_label(finding.code)
+        names = [self._name(e) for e in ids]
+        chosen = ask_choice_and_reason(
+            self,
+            f"Waive {finding.code} on one {label}",
+            f"Waive {finding.code} on which of its {plural(len(ids), label)}? "
+            "The finding stays for the others.",
+            names,
+            "Waive",
+        )
+        if chosen is None:
+            self.session.status_message.emit("a waiver needs a written reason; nothing waived")
+            return False
+        i, reason = chosen
+        rules = self.session.design.rules
+        waiver = Waiver(code=finding.code, elements=[ids[i]], reason=reason)
+        settings = rules.model_copy(update={"waivers": [*rules.waivers, waiver]})
+        text = f"Waive {finding.code} on {names[i]}"
+        return self.session.push(SetRuleSettings(settings, text=text))
 
     def remove_waiver(self, finding: Finding) -> bool:
         """Drop the waiver behind a waived finding, or a stale waiver (INT002)."""
@@ -955,6 +1035,14 @@ class ProblemsPanel(PanelKeys, QWidget):
             waive = QAction("&Waive…", menu)
             waive.triggered.connect(self.waive_current)
             menu.addAction(waive)
+            gathered = self.gathered(finding)
+            if gathered:
+                # One element out of a gathered finding (a journaling database among a
+                # DAG's 40 stating 0 mailboxes): the finding stays for the others.
+                label = _gathered_label(finding.code)
+                one = QAction(f"Waive &one of its {plural(len(gathered), label)}…", menu)
+                one.triggered.connect(lambda: self.waive_one(finding))
+                menu.addAction(one)
         if not isinstance(row, _Group) and (finding.waived or finding.code == STALE_WAIVER_CODE):
             remove = QAction("&Remove waiver", menu)
             remove.triggered.connect(lambda: self.remove_waiver(finding))
@@ -990,6 +1078,12 @@ def _waivable(finding: Finding | None) -> bool:
         and bool(finding.elements)
         and finding.code not in (STALE_WAIVER_CODE, INTERNAL_ERROR_CODE)
     )
+
+
+def _gathered_label(code: str) -> str:
+    """What the elements a rule gathers are called ("mailbox database")."""
+    kind = RULES[code].gathers if code in RULES else None
+    return KINDS[kind].label if kind is not None and kind in KINDS else "element"
 
 
 def _is_stale(waiver: Waiver, findings: list[Finding]) -> bool:

@@ -15,8 +15,11 @@ from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMenu,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -170,6 +173,45 @@ def ask_reason(parent: QWidget, title: str, label: str, ok: str) -> str:
     dialog = text_dialog(parent, "reasonDialog", title, label)
     dialog.setOkButtonText(ok)
     return dialog.textValue().strip() if dialog.exec() else ""
+
+
+def ask_choice_and_reason(
+    parent: QWidget, title: str, label: str, choices: list[str], ok: str
+) -> tuple[int, str] | None:
+    """Ask which of ``choices`` and a written reason in one modal dialog: the index
+    chosen and the reason, or None if cancelled or the reason is left empty."""
+    dialog = QDialog(parent)
+    dialog.setObjectName("choiceReasonDialog")
+    dialog.setWindowTitle(title)
+    layout = QVBoxLayout(dialog)
+    which = QLabel(label, dialog)
+    which.setWordWrap(True)
+    combo = QComboBox(dialog)
+    combo.setObjectName("choice")
+    combo.addItems(choices)
+    which.setBuddy(combo)
+    why = QLabel("&Reason (saved in the design with the waiver):", dialog)
+    reason = QLineEdit(dialog)
+    reason.setObjectName("reason")
+    why.setBuddy(reason)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    accept = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    accept.setText(ok)
+    accept.setEnabled(False)  # a waiver needs its reason
+    reason.textChanged.connect(lambda text: accept.setEnabled(bool(text.strip())))
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    for widget in (which, combo, why, reason, buttons):
+        layout.addWidget(widget)
+    combo.setFocus()
+    try:
+        if not dialog.exec() or not reason.text().strip():
+            return None
+        return combo.currentIndex(), reason.text().strip()
+    finally:
+        dialog.deleteLater()
 
 
 class RuleSettingsView(QWidget):
