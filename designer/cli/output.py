@@ -231,6 +231,48 @@ def _location(file: str, elements: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
+def _element_location(file: str, index: DesignIndex, element_id: str) -> dict[str, Any]:
+    """The design file and one element in it (a logical location: its name, its id as
+    the fully qualified name, its kind), with a message naming it for a viewer's list
+    of related locations."""
+    location = _location(file, ())
+    element = index.get(element_id)
+    if element is None:  # gone from the design (a stale waiver's element)
+        location["logicalLocations"] = [{"name": element_id, "kind": "element"}]
+        location["message"] = {"text": element_id}
+        return location
+    location["logicalLocations"] = [
+        {"name": element.name, "fullyQualifiedName": element_id, "kind": element.kind}
+    ]
+    location["message"] = {"text": f"{element.label} {element.name}"}
+    return location
+
+
+def _finding_locations(
+    file: str, index: DesignIndex, elements: tuple[str, ...]
+) -> dict[str, list[dict[str, Any]]]:
+    """A finding's ``locations`` and ``relatedLocations`` as SARIF 2.1.0 means them
+    (§3.27.12, §3.27.22): the place of the problem is one location, its first element
+    (the one the Problems list shows: the DAG014 member, the DAG011 array, BK001's first
+    database); each other element a related location with an ``id``. A location's
+    several logical locations would be one place by several names, not a finding's 41
+    elements (wave 26)."""
+    if not elements:
+        return {"locations": [_location(file, ())]}
+    first = _element_location(file, index, elements[0])
+    del first["message"]  # the result's message says it
+    found: dict[str, list[dict[str, Any]]] = {"locations": [first]}
+    related = []
+    for n, element_id in enumerate(dict.fromkeys(elements[1:]), 1):
+        if element_id == elements[0]:
+            continue
+        location = _element_location(file, index, element_id)
+        related.append({"id": n, **location})
+    if related:
+        found["relatedLocations"] = related
+    return found
+
+
 def findings_sarif(results: list[FileResult]) -> str:
     """SARIF 2.1.0: one run of dr-designer over the files, each rule with its help and
     a link to its section of the rule catalogue page."""
@@ -262,13 +304,14 @@ def findings_sarif(results: list[FileResult]) -> str:
         rules.append(entry)
     sarif_results = []
     for item in results:
+        index = DesignIndex(item.design)
         for finding in item.result.findings:
             entry = {
                 "ruleId": finding.code,
                 "ruleIndex": codes.index(finding.code),
                 "level": _SARIF_LEVEL[finding.severity],
                 "message": {"text": finding.message},
-                "locations": [_location(item.file, finding.elements)],
+                **_finding_locations(item.file, index, finding.elements),
             }
             if finding.waived:
                 entry["suppressions"] = [
