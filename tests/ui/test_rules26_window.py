@@ -121,6 +121,14 @@ def test_a_gathered_finding_reads_well_and_one_database_is_waived_out_of_it(
     few = _row_of(model, "DAG013")
     assert model.index(few, 3).data() == "DAG01, Worcester"
     _shot(panel, "problems-gathered-bk001")
+    # Explain (the details) lists them all too.
+    at = table.visualRect(model.index(row, 2)).center()
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    QTest.mouseClick(panel.explain_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Its 12 elements:" in panel.explain_view.toPlainText())
+    assert "DB-X11, DB-X12" in panel.explain_view.toPlainText()
+    _shot(panel, "problems-explain-elements")
+    row = _row_of(model, "BK001")
 
     # Right click → Waive one of its 12 mailbox databases… → DB-X07, a reason, Waive.
     seen: dict[str, Any] = {}
