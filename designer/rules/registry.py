@@ -93,8 +93,8 @@ class Rule:
     #: element of the kind outside the facet added or removed cannot change its
     #: findings (a change of one still can: it may enter the facet).
     narrow: Mapping[str, str] = field(repr=False, default_factory=dict)
-    #: The kind of element the rule gathers into one finding (BK001, CAP006 and DAG011
-    #: their mailbox databases): a waiver naming one element of that kind alone
+    #: The kind of element the rule gathers into one finding (BK001, CAP006, DAG011 and
+    #: DAG014 their mailbox databases): a waiver naming one element of that kind alone
     #: (:meth:`RuleContext.waived_alone`) takes it out into a finding of its own, the
     #: gathered finding staying for the rest (the Problems list's *Waive One Element…*).
     gathers: str | None = field(repr=False, default=None)

@@ -3,10 +3,12 @@ fix; a waiver naming one database alone takes it out, the finding stays for the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from _misc_fixtures import build, findings, two_sites, vm
 
 from designer.domain import Backup, BackupKind, Dag, DatabaseCopy, MailboxDatabase, VmRole
-from designer.domain.design import RuleSettings, Waiver
+from designer.domain.design import Design, RuleSettings, Waiver
 from designer.rules import check
 from designer.rules.registry import RULES
 
@@ -99,4 +101,36 @@ def test_the_rules_that_gather_say_which_kind() -> None:
         "BK001": "mailbox_database",
         "CAP006": "mailbox_database",
         "DAG011": "mailbox_database",
+        "DAG014": "mailbox_database",
     }
+
+
+def _calculator_import() -> Design:
+    from designer.interop.importing import import_sources
+
+    data = Path(__file__).resolve().parents[1] / "interop" / "data" / "calculator"
+    sources = [
+        data / n
+        for n in ("MailboxDatabasesV7.6.csv", "MailboxDatabaseCopiesV7.6.csv", "ServersV7.6.csv")
+    ]
+    return import_sources("calculator", sources, into=Design()).design
+
+
+def test_a_waiver_of_one_copy_takes_it_out_of_its_members_dag014_finding() -> None:
+    design = _calculator_import()
+    before = [f for f in check(design).findings if f.code == "DAG014"]
+    assert [len(f.elements) for f in before] == [41] * 4  # a member and its 40 databases
+    member = before[0].elements[0]
+    # As the Problems list's Waive one of its 40 mailbox databases… writes it.
+    waiver = Waiver(code="DAG014", elements=["db-7", member], reason="seeded later")
+    design = design.model_copy(update={"rules": RuleSettings(waivers=[waiver])})
+    after = [f for f in check(design).findings if f.code == "DAG014"]
+    waived = [f for f in after if f.waived]
+    assert [(f.elements, f.waiver_reason) for f in waived] == [(("db-7", member), "seeded later")]
+    assert waived[0].message.startswith("database DAG-nn-DB07 has a copy on ")
+    ours = [f for f in after if not f.waived and f.elements[0] == member]
+    assert len(ours) == 1 and len(ours[0].elements) == 40 and "db-7" not in ours[0].elements
+    # The other members' findings keep their 40 databases.
+    others = [f for f in after if not f.waived and f.elements[0] != member]
+    assert [len(f.elements) for f in others] == [41] * 3
+    assert not [f for f in check(design).findings if f.code == "INT002"]

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from test_capacity_window import degrade_from_menu, open_tab, pick_from_menus, simulate
 from test_window_leftovers20 import _twelve_empty_databases
 
-from designer.ui.panels.problems import ProblemsPanel
+from designer.ui.panels.problems import FINDING_ROLE, ProblemsPanel
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 SHOTS = Path(os.environ.get("DR_SHOTS", "/tmp/rules26-shots"))
@@ -183,3 +183,32 @@ def test_a_gathered_finding_reads_well_and_one_database_is_waived_out_of_it(
     (active,) = _bk001(window)
     assert len(active.elements) == 12
     assert window.session.design.rules.waivers == []
+
+    # DAG014's finding of a member: the waiver names the database and that member (the
+    # copy), and the member's finding stays for its other copies.
+    member_row = next(
+        r
+        for r in range(model.rowCount())
+        if model.index(r, 1).data() == "DAG014"
+        and str(model.index(r, 3).data()).startswith("14 elements: BOS-MBX2")
+    )
+    member = model.index(member_row, 0).data(FINDING_ROLE).elements[0]
+    seen.clear()
+    QTimer.singleShot(0, _answer_waive_one("DB-X03", "seeded after the migration", seen))
+    table.scrollTo(model.index(member_row, 2))
+    at = table.visualRect(model.index(member_row, 2)).center()
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, at, table.viewport().mapToGlobal(at))
+    chosen.clear()
+    QTimer.singleShot(50, pick_from_menus(["Waive one of its"], chosen))
+    QApplication.sendEvent(table.viewport(), event)
+    qtbot.waitUntil(lambda: bool(window.session.design.rules.waivers), timeout=10_000)
+    assert chosen == ["Waive one of its 13 mailbox databases…"], chosen
+    (waiver,) = window.session.design.rules.waivers
+    assert waiver.code == "DAG014" and waiver.elements == ["x03", member]
+    qtbot.waitUntil(
+        lambda: any(f.code == "DAG014" and f.waived for f in window.session.findings.findings)
+    )
+    (kept,) = [
+        f for f in window.session.findings.active if f.code == "DAG014" and f.elements[0] == member
+    ]
+    assert len(kept.elements) == 13 and "x03" not in kept.elements

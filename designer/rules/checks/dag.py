@@ -1251,6 +1251,7 @@ def dag_without_witness(ctx: RuleContext) -> Iterator[Finding]:
     reads=_COPY_FILES,
     follows=_PLACEMENT,
     narrow=_DATA_DISKS,  # DagFacts.database_disks, as DAG011
+    gathers="mailbox_database",
 )
 def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
     """A database copy on a DAG member that keeps it on no disk.
@@ -1265,7 +1266,10 @@ def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
     finding per member, the thing to fix: naming the database when one copy lacks
     storage, else how many databases and the first three (a server just imported from
     the calculator's or Exchange's exports has no disk at all, for any of its copies);
-    the finding's elements are the member and those databases.
+    the finding's elements are the member and those databases. A copy that a waiver of
+    DAG014 names alone (one database and its member: *Waive one of its N mailbox
+    databases…* in the Problems list) keeps a finding of its own, so the waiver covers
+    it alone and the member's finding stays for its other copies.
 
     Why
     ---
@@ -1318,55 +1322,93 @@ def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
     if not missing:
         return
     with_disks = {vm for disks in named.values() for vm, _ in disks}
-    for member, dbs in missing.items():
-        who = facts.name(member)
-        one = dbs[0] if len(dbs) == 1 else None
-        if member in with_disks:  # its other databases' disks say where its storage is
-            why = (
-                f"no database or log disk on a LUN naming {one.name if one else 'them'}, "
-                "nor an unnamed one"
-            )
-            if _on_raw_luns(ctx, member):
-                # A raw LUN maps one disk: no datastore to add a disk on (plan-copies' note
-                # says the same: "a raw LUN maps one disk, a new one cannot share it").
-                fix = (
-                    f"give {who} a database disk for {one.name if one else 'each'} on a LUN of "
-                    "its own, as an RDM like its other database disks (a raw LUN maps one disk)"
-                )
-            elif one is not None:
-                fix = "give it a database disk on its datastore"
-            else:
-                fix = (
-                    f"give {who} an unnamed database disk on its datastore (it holds every "
-                    "database without a disk of its own), or one for each"
-                )
-        else:  # no data disk on any LUN: no datastore of its own to point at
-            why = f"{who} has no database or log disk on any LUN"
+    # A copy a waiver names alone (its database and member) keeps a finding of its own,
+    # so the waiver covers it alone and the member's finding stays for the others.
+    alone = _waived_copies(ctx) if ctx.design.rules.waivers else frozenset()
+    for member, all_dbs in missing.items():
+        split = [[db] for db in all_dbs if (db.id, member) in alone] if alone else []
+        rest = [db for db in all_dbs if (db.id, member) not in alone] if split else all_dbs
+        for dbs in [*split, *([rest] if rest else [])]:
+            yield _no_storage(ctx, facts, member, dbs, member in with_disks)
+
+
+def _waived_copies(ctx: RuleContext) -> frozenset[tuple[str, str]]:
+    """(database, member) of each waiver of the rule being run that names one database
+    and a member: a copy waived alone (DAG014's *Waive one of its …*)."""
+    get = ctx.index.get
+    found: set[tuple[str, str]] = set()
+    for database, others in _waived_alone_with(ctx, "mailbox_database"):
+        for other in others:
+            element = get(other)
+            if element is not None and element.kind == "vm":
+                found.add((database, other))
+    return frozenset(found)
+
+
+def _waived_alone_with(ctx: RuleContext, kind: str) -> Iterator[tuple[str, list[str]]]:
+    """Each waiver of the rule being run that names one element of ``kind``: that
+    element and the waiver's other elements."""
+    get = ctx.index.get
+    for waiver in ctx.design.rules.waivers:
+        if waiver.code != ctx.current_code:
+            continue
+        named = [e for e in waiver.elements if (el := get(e)) is not None and el.kind == kind]
+        if len(named) == 1:
+            yield named[0], [e for e in waiver.elements if e != named[0]]
+
+
+def _no_storage(
+    ctx: RuleContext, facts: DagFacts, member: str, dbs: list[MailboxDatabase], placed: bool
+) -> Finding:
+    """DAG014's finding of ``member``'s copies of ``dbs`` on no disk (``placed``: it has
+    database disks for other copies)."""
+    who = facts.name(member)
+    one = dbs[0] if len(dbs) == 1 else None
+    if placed:  # its other databases' disks say where its storage is
+        why = (
+            f"no database or log disk on a LUN naming {one.name if one else 'them'}, "
+            "nor an unnamed one"
+        )
+        if _on_raw_luns(ctx, member):
+            # A raw LUN maps one disk: no datastore to add a disk on (plan-copies' note
+            # says the same: "a raw LUN maps one disk, a new one cannot share it").
             fix = (
-                f"give {who} a virtual disk for {one.name if one else 'them'} (purpose "
-                "database) on a LUN of a storage array, as a VMFS datastore or an RDM"
+                f"give {who} a database disk for {one.name if one else 'each'} on a LUN of "
+                "its own, as an RDM like its other database disks (a raw LUN maps one disk)"
             )
-            if _imported_unplaced(ctx, member):
-                # Right after an import from the calculator or Exchange: their exports
-                # name no host nor storage; RVTools brings both (docs/interop.md).
-                fix = (
-                    "import its vCenter's RVTools export into this design (File > Import > "
-                    f"RVTools Export…) to bring its host and disks, or {fix}"
-                )
-        if one is not None:
-            yield ctx.finding(
-                f"database {one.name} has a copy on {who}, which keeps it on no disk ({why}): "
-                f"no storage failure reaches the copy; {fix}",
-                [one.id, member],
-            )
+        elif one is not None:
+            fix = "give it a database disk on its datastore"
         else:
-            yield ctx.finding(
-                f"{who} keeps its copies of {_some(dbs)} on no disk ({why}): no storage "
-                f"failure reaches them; {fix}",
-                # the member first (Enter shows it: the thing to fix), then its databases
-                # (the Problems filter finds the finding by any of their names)
-                [member, *(db.id for db in dbs)],
+            fix = (
+                f"give {who} an unnamed database disk on its datastore (it holds every "
+                "database without a disk of its own), or one for each"
             )
+    else:  # no data disk on any LUN: no datastore of its own to point at
+        why = f"{who} has no database or log disk on any LUN"
+        fix = (
+            f"give {who} a virtual disk for {one.name if one else 'them'} (purpose "
+            "database) on a LUN of a storage array, as a VMFS datastore or an RDM"
+        )
+        if _imported_unplaced(ctx, member):
+            # Right after an import from the calculator or Exchange: their exports
+            # name no host nor storage; RVTools brings both (docs/interop.md).
+            fix = (
+                "import its vCenter's RVTools export into this design (File > Import > "
+                f"RVTools Export…) to bring its host and disks, or {fix}"
+            )
+    if one is not None:
+        return ctx.finding(
+            f"database {one.name} has a copy on {who}, which keeps it on no disk ({why}): "
+            f"no storage failure reaches the copy; {fix}",
+            [one.id, member],
+        )
+    return ctx.finding(
+        f"{who} keeps its copies of {_some(dbs)} on no disk ({why}): no storage "
+        f"failure reaches them; {fix}",
+        # the member first (Enter shows it: the thing to fix), then its databases
+        # (the Problems filter finds the finding by any of their names)
+        [member, *(db.id for db in dbs)],
+    )
 
 
 def _some(dbs: list[MailboxDatabase], shown: int = 3) -> str:

@@ -941,8 +941,8 @@ class ProblemsPanel(PanelKeys, QWidget):
 
     def gathered(self, finding: Finding | None) -> list[str]:
         """The elements a waiver can take out of ``finding`` one at a time: those of
-        the kind its rule gathers (BK001's, CAP006's, DAG011's databases), when it names
-        more than one; else none."""
+        the kind its rule gathers (BK001's, CAP006's, DAG011's, DAG014's databases),
+        when it names more than one; else none."""
         rule = RULES.get(finding.code) if _waivable(finding) and finding else None
         if rule is None or rule.gathers is None:
             return []
@@ -975,7 +975,11 @@ class ProblemsPanel(PanelKeys, QWidget):
             return False
         i, reason = chosen
         rules = self.session.design.rules
-        waiver = Waiver(code=finding.code, elements=[ids[i]], reason=reason)
+        # The element and what the finding names besides the gathered ones (DAG011's
+        # array and members, DAG014's member): the waiver says which copies it is about
+        # and matches the element's own finding only.
+        others = [e for e in finding.elements if e not in ids]
+        waiver = Waiver(code=finding.code, elements=[ids[i], *others], reason=reason)
         settings = rules.model_copy(update={"waivers": [*rules.waivers, waiver]})
         text = f"Waive {finding.code} on {names[i]}"
         return self.session.push(SetRuleSettings(settings, text=text))
