@@ -86,6 +86,9 @@ if __package__ in (None, ""):  # run as a script: make the checkout importable
     # A child of a --tree run imports that checkout (its PYTHONPATH), not this one: put
     # first, this checkout shadowed it and "before" measured the code of "after".
     sys.path.insert(0, os.environ.get("BENCH_SCALE_TREE") or str(ROOT))
+    from _callgrind import environment_with, fresh_home_env  # a sibling module
+else:  # imported as ``benchmarks.bench_scale`` (the tests)
+    from ._callgrind import environment_with, fresh_home_env
 
 __all__ = ["fit_exponent", "main"]
 
@@ -764,43 +767,27 @@ def _child_idle(path: Path, seconds: float) -> dict[str, Any]:
 
 
 # -- parent ------------------------------------------------------------------------------------
-def _env(tree: Path | None, lift: bool) -> dict[str, str]:
-    env = dict(os.environ)
-    env["QT_QPA_PLATFORM"] = env.get("QT_QPA_PLATFORM", "offscreen")
-    home = Path(tempfile.mkdtemp(prefix="bench-scale-home-"))
-    env["HOME"] = str(home)  # fresh settings, no recovery offer, no restored window state
-    env["XDG_CONFIG_HOME"] = str(home / "config")
-    env["XDG_DATA_HOME"] = str(home / "data")
-    env["XDG_STATE_HOME"] = str(home / "state")
-    env["XDG_CACHE_HOME"] = str(home / "cache")
-    env["DR_DESIGNER_LOG_DIR"] = str(home / "logs")
-    env["PYTHONPATH"] = str(tree or ROOT)
-    env["BENCH_SCALE_TREE"] = str(tree or ROOT)
-    # As installed (pip compiles the wheel's modules): with PYTHONDONTWRITEBYTECODE set,
-    # as on the shared machines, every start compiled the package again (~1.4 s).
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+def _env(tree: Path | None, lift: bool) -> dict[str, str | None]:
+    """What every child's environment adds to this one's (a name given ``None``: removed);
+    :func:`_child` puts a fresh home of its own over it."""
+    env: dict[str, str | None] = {
+        "PYTHONPATH": str(tree or ROOT),
+        "BENCH_SCALE_TREE": str(tree or ROOT),
+    }
     if lift:
         env["BENCH_SCALE_NO_SIZE_LIMIT"] = "1"
     return env
 
 
-def _child(args: list[str], env: dict[str, str], marker: str | None = None) -> Any:
+def _child(args: list[str], env: dict[str, str | None], marker: str | None = None) -> Any:
     """Run this script as a child; with ``marker``, the seconds until it prints it."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", *args]
     # Each child its own home: a window killed while dirty leaves a recovery copy there,
     # and the next window would offer it in a modal dialog and wait forever.
     home = Path(tempfile.mkdtemp(prefix="bench-scale-home-"))
-    env = {
-        **env,
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "DR_DESIGNER_LOG_DIR": str(home / "logs"),
-    }
+    environment = environment_with({**fresh_home_env(home), **env})
     start = time.perf_counter()
-    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:
+    with subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True) as process:
         assert process.stdout is not None
         output = []
         for line in process.stdout:
@@ -889,7 +876,7 @@ def main(argv: list[str] | None = None) -> int:
     env = _env(args.tree, args.no_size_limit)
     subprocess.run(
         [sys.executable, "-m", "compileall", "-q", str((args.tree or ROOT) / "designer")],
-        env=env,
+        env=environment_with({"PYTHONDONTWRITEBYTECODE": None, **env}),
         check=True,
     )
     results: dict[str, dict[str, Any]] = {}
