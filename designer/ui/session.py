@@ -341,8 +341,10 @@ class EditorSession(QObject):
             wait=False,
         )
         self.findings_revision = self.document.revision
-        slices.shared().release(self._first_check_key)
+        runner = slices.shared()
+        runner.release(self._first_check_key)
         self.findings_changed.emit()
+        runner.tidy_when_idle()  # what the edit made, out of later collections' way
 
     def _schedule_check(self) -> None:
         design = self.document.design
@@ -389,8 +391,10 @@ class EditorSession(QObject):
                 self.check_ms = (time.perf_counter() - started[1]) * 1000
             self.findings = result
             self.findings_revision = revision
-            slices.shared().release(self._first_check_key)
+            runner = slices.shared()
+            runner.release(self._first_check_key)
             self.findings_changed.emit()
+            runner.tidy_when_idle()  # what the edit made, out of later collections' way
 
     def stop_workers(self, *, wait: bool = True) -> None:
         """Drop the queued check and wait for the one running (the process's end:

@@ -28,6 +28,14 @@ stalled 458 ms with 3,000 marks still being cleared, 200 ms without); they resum
 the hold ends. The first live check of a design opened does the same (see
 :meth:`designer.ui.session.EditorSession.checking`).
 
+Once an edit's check has arrived (:meth:`Slices.tidy_when_idle`) and no job has run for
+:data:`TIDY_AFTER_MS`, what the edit made is collected and frozen in a turn of its own
+(:func:`designer.collector.tidy`): left to the collector, its full collections visited
+everything every edit of the session had left, 12-48 ms of CPU at 100,000 elements and
+more with each hundred edits, in whichever turn made the object that started one (a
+step of the Overview's picture, one or two boxes painted in 50-65 ms on a quiet
+machine).
+
 A turn of the jobs that comes late (:data:`LATE_S` after they asked for it: the event
 loop was busy meanwhile, an edit and the canvas's repaint) gives way once: what else is
 due (input, the timers of the window and its views) runs first, and the jobs in the
@@ -45,13 +53,16 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 from designer import collector
 
-__all__ = ["TURN_BUDGET_S", "Slices", "shared"]
+__all__ = ["TIDY_AFTER_MS", "TURN_BUDGET_S", "Slices", "shared"]
 
 #: What all the jobs together may take of one event-loop turn.
 TURN_BUDGET_S = 0.008
 #: How late a turn of the jobs may come before it gives way once (see the module's
 #: docstring), s.
 LATE_S = 0.015
+#: How long the jobs must have been idle before what an edit made is collected and
+#: frozen (see the module's docstring), ms.
+TIDY_AFTER_MS = 1000
 #: The longest a hold keeps the jobs waiting, ms (a safety net: a hold whose end never
 #: comes must not leave the Problems panel's rows unmade).
 HOLD_MAX_MS = 20_000
@@ -79,6 +90,13 @@ class Slices(QObject):
         #: When the jobs last asked for a turn, and whether the last one gave way.
         self._asked = 0.0
         self._gave_way = False
+        #: Collects and freezes what the last edits made once the jobs are idle.
+        self._tidy = QTimer(self)
+        self._tidy.setSingleShot(True)
+        self._tidy.setInterval(TIDY_AFTER_MS)
+        self._tidy.timeout.connect(self._tidy_if_idle)
+        #: How many times :meth:`tidy_when_idle`'s tidy ran (tests, probes).
+        self.tidies = 0
 
     def start(self, key: Hashable, owner: QObject, step: Step, *, long_lived: bool = False) -> None:
         """Run ``step`` in the next turns until it is done (replacing ``key``'s job);
@@ -93,6 +111,18 @@ class Slices(QObject):
             self._watched.add(key)
             owner.destroyed.connect(lambda *_: self._forget(key))
         self._ask()
+
+    def tidy_when_idle(self) -> None:
+        """Collect and freeze what was made since the last time (see the module's
+        docstring) once no job has run for :data:`TIDY_AFTER_MS`."""
+        self._tidy.start()
+
+    def _tidy_if_idle(self) -> None:
+        if self._jobs or self._holds or collector.pauses():
+            self._tidy.start()  # (the jobs' last turn starts it again as well)
+            return
+        if collector.tidy():
+            self.tidies += 1
 
     def _ask(self) -> None:
         """A turn in a next pass of the event loop."""
@@ -157,6 +187,8 @@ class Slices(QObject):
             self._ask()
             return
         self._gave_way = False
+        if self._tidy.isActive():
+            self._tidy.start()  # idle for TIDY_AFTER_MS after this turn
         deadline = now + TURN_BUDGET_S
         self._turn_over = False
         for key in list(self._jobs):

@@ -1,0 +1,96 @@
+"""What an edit made is collected and frozen once the window is idle (issue 10, wave 26,
+``spike26``).
+
+After an edit at 100,000 elements the turn that happened to start a full collection
+of the cyclic collector stalled the window 50-65 ms now and then: such a collection
+visited every object the session's edits had left since the design was opened (12-48
+ms of CPU, growing with each hundred edits). Once an edit's findings have arrived and
+the window's slices are idle, what the edit made is collected and frozen
+(:func:`designer.collector.tidy`): the next collections visit only what the next edits
+make.
+
+Counted here, not timed: the objects a full collection would visit after each of a
+run of edits made with the mouse and keys through ``dr-designer gui FILE`` (before
+this wave they grew with every edit), and the edit's undo command out of the
+collector's reach."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from benchmarks.generate import generate_design
+from designer.persistence import dumps
+from designer.ui import slices
+
+#: The objects a full collection may visit once an edit is tidied away: what the
+#: event loop, pytest-qt's wait and the window made since (a few hundred); the same
+#: edits left tens of thousands before (see the module's docstring).
+FEW = 3_000
+
+
+def _generated(tmp_path: Path, size: int) -> Path:
+    path = tmp_path / f"generated-{size}.json"
+    path.write_text(dumps(generate_design(size, seed=1)), encoding="utf-8")
+    return path
+
+
+def _settled(window: Any) -> bool:
+    session = window.session
+    return (
+        not session.holding
+        and not session.preparing_edits
+        and session.findings_revision == session.document.revision
+        and not window.view.design_scene.routing_pending
+    )
+
+
+def _visited() -> int:
+    """The objects a full collection would visit now (tracked and not frozen)."""
+    return len(gc.get_objects())
+
+
+def test_each_edit_is_collected_and_frozen_once_the_window_is_idle(
+    launch: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    window = launch(_generated(tmp_path, 1000))
+    window.resize(1600, 1000)
+    session = window.session
+    view = window.view
+    scene = view.design_scene
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    document = session.document
+    host: Any = next(e for e in document.design.elements if e.kind == "esxi_host")
+    rect = scene.nodes[host.id].scene_rect()
+    view.centerOn(rect.center())
+    at = view.mapFromScene(rect.left() + 12, rect.top() + 6)
+
+    tidies = getattr(slices.shared(), "tidies", 0)  # (none before wave 26)
+    visited: list[int] = []
+    for _round in range(3):
+        # The user clicks the host's box and presses Delete, then Ctrl+Z, then Ctrl+Y
+        # and Ctrl+Z again: four edits, each checked on the worker.
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), at)
+        assert session.selection == [host.id]
+        keys = [
+            (Qt.Key.Key_Delete, Qt.KeyboardModifier(0)),
+            (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier),
+            (Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier),
+            (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier),
+        ]
+        for key, modifiers in keys:
+            QTest.keyClick(view.viewport(), key, modifiers)
+            assert (document.get(host.id) is None) == (key != Qt.Key.Key_Z)
+            qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+            # Once idle, a collection visits only what came after the edit was tidied.
+            qtbot.waitUntil(lambda: _visited() < FEW, timeout=20_000)
+            command = session.undo_stack.command(session.undo_stack.index() - 1)
+            assert not any(o is command for o in gc.get_objects()), "the edit's command frozen"
+        visited.append(_visited())
+    assert document.get(host.id) is not None and host.id in scene.nodes
+    assert max(visited) < FEW, visited
+    assert slices.shared().tidies > tidies
