@@ -28,13 +28,14 @@ stalled 458 ms with 3,000 marks still being cleared, 200 ms without); they resum
 the hold ends. The first live check of a design opened does the same (see
 :meth:`designer.ui.session.EditorSession.checking`).
 
-Once an edit's check has arrived (:meth:`Slices.tidy_when_idle`) and no job has run for
-:data:`TIDY_AFTER_MS`, what the edit made is collected and frozen in a turn of its own
-(:func:`designer.collector.tidy`): left to the collector, its full collections visited
-everything every edit of the session had left, 12-48 ms of CPU at 100,000 elements and
-more with each hundred edits, in whichever turn made the object that started one (a
-step of the Overview's picture, one or two boxes painted in 50-65 ms on a quiet
-machine).
+:data:`TIDY_AFTER_MS` after an edit's check has arrived (:meth:`Slices.tidy_when_idle`),
+what the edit made is collected and frozen (:func:`designer.collector.tidy`) in a turn
+of its own: instead of the jobs' next turn if they run, once no pause of the collector
+runs (the canvas's routing, the long-lived jobs) and the runner is not held. Left to the
+collector, its full collections visited everything every edit of the session had left
+(2,000-4,000 objects an edit at 100,000 elements): 12-48 ms of CPU, more with each
+hundred edits, in whichever turn made the object that started one (a step of the
+Overview's picture, one or two boxes painted in 50-65 ms on a quiet machine).
 
 A turn of the jobs that comes late (:data:`LATE_S` after they asked for it: the event
 loop was busy meanwhile, an edit and the canvas's repaint) gives way once: what else is
@@ -60,8 +61,8 @@ TURN_BUDGET_S = 0.008
 #: How late a turn of the jobs may come before it gives way once (see the module's
 #: docstring), s.
 LATE_S = 0.015
-#: How long the jobs must have been idle before what an edit made is collected and
-#: frozen (see the module's docstring), ms.
+#: How long after an edit's check what the edit made is collected and frozen (see the
+#: module's docstring), ms.
 TIDY_AFTER_MS = 1000
 #: The longest a hold keeps the jobs waiting, ms (a safety net: a hold whose end never
 #: comes must not leave the Problems panel's rows unmade).
@@ -90,7 +91,9 @@ class Slices(QObject):
         #: When the jobs last asked for a turn, and whether the last one gave way.
         self._asked = 0.0
         self._gave_way = False
-        #: Collects and freezes what the last edits made once the jobs are idle.
+        #: Collects and freezes what the last edits made (see the module's docstring);
+        #: due: in the jobs' next turn, instead of them.
+        self._tidy_due = False
         self._tidy = QTimer(self)
         self._tidy.setSingleShot(True)
         self._tidy.setInterval(TIDY_AFTER_MS)
@@ -113,16 +116,25 @@ class Slices(QObject):
         self._ask()
 
     def tidy_when_idle(self) -> None:
-        """Collect and freeze what was made since the last time (see the module's
-        docstring) once no job has run for :data:`TIDY_AFTER_MS`."""
+        """Collect and freeze what was made since the last time, in a turn of its own,
+        :data:`TIDY_AFTER_MS` from now or later (see the module's docstring)."""
         self._tidy.start()
 
     def _tidy_if_idle(self) -> None:
-        if self._jobs or self._holds or collector.pauses():
-            self._tidy.start()  # (the jobs' last turn starts it again as well)
-            return
-        if collector.tidy():
-            self.tidies += 1
+        if self._holds or collector.pauses():
+            self._tidy.start()  # later: frozen or collected when the pause ends anyway
+        elif self._jobs:
+            self._tidy_due = True  # the jobs' next turn
+        else:
+            self._tidy_now()
+
+    def _tidy_now(self) -> bool:
+        self._tidy_due = False
+        if not collector.tidy():
+            self._tidy.start()  # a pause began meanwhile
+            return False
+        self.tidies += 1
+        return True
 
     def _ask(self) -> None:
         """A turn in a next pass of the event loop."""
@@ -187,8 +199,9 @@ class Slices(QObject):
             self._ask()
             return
         self._gave_way = False
-        if self._tidy.isActive():
-            self._tidy.start()  # idle for TIDY_AFTER_MS after this turn
+        if self._tidy_due and not collector.pauses() and self._tidy_now():
+            self._ask()  # the jobs in the next turn: this one was the tidy's
+            return
         deadline = now + TURN_BUDGET_S
         self._turn_over = False
         for key in list(self._jobs):
@@ -207,6 +220,9 @@ class Slices(QObject):
                 break
         if self._jobs:
             self._ask()
+        elif self._tidy_due:
+            self._tidy_due = False
+            self._tidy.start()  # (due while a pause ran: by its timer, once none does)
 
 
 _shared: Slices | None = None
