@@ -20,10 +20,11 @@ import gc
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtTest import QTest
 
 from benchmarks.generate import generate_design
+from designer import collector
 from designer.persistence import dumps
 from designer.ui import slices
 
@@ -94,3 +95,50 @@ def test_each_edit_is_collected_and_frozen_once_the_window_is_idle(
     assert document.get(host.id) is not None and host.id in scene.nodes
     assert max(visited) < FEW, visited
     assert slices.shared().tidies > tidies
+
+
+def test_the_tidy_is_a_turn_of_its_own_in_place_of_the_jobs_next_one(
+    qtbot: Any, monkeypatch: Any
+) -> None:
+    """While jobs run (at 100k the idle jobs ran for seconds after each edit), the tidy
+    takes the jobs' next turn: no step of a job runs in the same turn as it."""
+    monkeypatch.setattr(slices, "TIDY_AFTER_MS", 0)
+    runner = slices.Slices()
+    owner = QObject()
+    log: list[str] = []
+
+    def tidy() -> bool:
+        log.append("tidy")
+        return True
+
+    monkeypatch.setattr(collector, "tidy", tidy)
+
+    def step(_deadline: float) -> bool:
+        log.append("step")
+        return "tidy" in log and log[-3:] == ["step"] * 3  # (two steps after the tidy)
+
+    runner.start("job", owner, step)
+    qtbot.waitUntil(lambda: "step" in log, timeout=5000)
+    runner._tidy.setInterval(0)
+    runner.tidy_when_idle()
+    qtbot.waitUntil(lambda: not runner.running("job"), timeout=5000)
+    assert log.count("tidy") == 1 and runner.tidies == 1
+    assert log.index("tidy") > 0 and log[-3:] == ["step"] * 3, "between two of its turns"
+
+
+def test_the_tidy_waits_while_a_pause_of_the_collector_runs(qtbot: Any) -> None:
+    """The canvas's routing and the long-lived jobs pause the collector: the tidy comes
+    once the pause has ended (what the pause made is frozen or collected then)."""
+    runner = slices.Slices()
+    before = gc.get_freeze_count()
+    collector.pause()
+    try:
+        runner.tidy_when_idle()
+        runner._tidy_if_idle()  # (its timer's timeout, as if it came now)
+        assert runner.tidies == 0 and runner._tidy.isActive(), "tried again later"
+    finally:
+        collector.resume()
+    runner._tidy.setInterval(0)
+    runner.tidy_when_idle()
+    qtbot.waitUntil(lambda: runner.tidies == 1, timeout=5000)
+    assert gc.get_freeze_count() > before
