@@ -75,7 +75,7 @@ def main() -> int:
     tree = (args.tree or ROOT).resolve()
     sys.path.insert(0, str(tree))
     sys.argv = sys.argv[:1]
-    from PySide6.QtCore import QObject, QPointF, Qt, QTimer
+    from PySide6.QtCore import QPointF
 
     from benchmarks import bench_scale
     from designer import collector
@@ -147,36 +147,27 @@ def main() -> int:
     run_until(lambda: False, 1.0)
     gc.callbacks.append(on_collection)
 
-    class Ticker(QObject):
-        """A 5 ms timer: every interval over STALL_MS, its CPU time and what ran."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.timer = QTimer(self)
-            self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-            self.timer.setInterval(TICK_MS)
-            self.timer.timeout.connect(self.tick)
-            self.stalls: list[dict[str, Any]] = []
-            self.last = self.last_cpu = 0.0
+    class Ticker(tools["Ticker"]):  # type: ignore[misc]
+        """bench_scale's 5 ms timer: every interval over STALL_MS, its CPU time and
+        what ran in it."""
 
         def start(self) -> None:
-            self.stalls = []
+            self.stalls: list[dict[str, Any]] = []
             ran.clear()
-            self.last, self.last_cpu = time.perf_counter(), time.thread_time()
-            self.timer.start()
+            self.last_wall, self.last_cpu = time.perf_counter(), time.thread_time()
+            super().start()
 
-        def tick(self) -> None:
+        def _tick(self) -> None:
             now, cpu = time.perf_counter(), time.thread_time()
-            gap = (now - self.last) * 1000 - TICK_MS
+            gap = (now - self.last_wall) * 1000 - TICK_MS
             if gap > STALL_MS:
-                inside = [label for a, b, label in ran if b > self.last and a < now]
+                inside = [label for a, b, label in ran if b > self.last_wall and a < now]
                 stall = {"wall": gap, "cpu": (cpu - self.last_cpu) * 1000, "ran": inside}
                 self.stalls.append(stall)
-            self.last, self.last_cpu = now, cpu
+            self.last_wall, self.last_cpu = now, cpu
 
-        def stop(self) -> list[dict[str, Any]]:
-            self.tick()
-            self.timer.stop()
+        def stop(self) -> list[dict[str, Any]]:  # type: ignore[override]
+            super().stop()
             return self.stalls
 
     design = session.design
