@@ -132,6 +132,14 @@ class LiveIndex:
         self._groups: dict[tuple[str, str], dict[str, list[ElementBase]]] = {}
         self._sites: dict[str, str | None] = {}
         self._first_cg: dict[str, str] | None = None
+        #: What the last :meth:`follow` found changed: (elements added, elements removed,
+        #: (old, new) pairs replaced); the live check re-runs per DAG what it can
+        #: (:mod:`designer.rules.incremental`).
+        self.followed: tuple[
+            tuple[ElementBase, ...],
+            tuple[ElementBase, ...],
+            tuple[tuple[ElementBase, ElementBase], ...],
+        ] = ((), (), ())
 
     @property
     def order(self) -> dict[str, float]:
@@ -353,6 +361,7 @@ class LiveIndex:
         if len(removed) > limit:
             return False
         self.apply(design, added=added, removed=removed, replaced=replaced)
+        self.followed = (tuple(e for _, e in added), tuple(removed), tuple(replaced))
         return True
 
     def _key_for(self, design: Design, position: int, scan_from: int) -> float:

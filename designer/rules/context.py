@@ -20,9 +20,19 @@ __all__ = ["RuleContext"]
 class RuleContext:
     """Shared, read-only inputs of the rules; ``finding`` builds a rule's finding."""
 
-    def __init__(self, design: Design, index: DesignIndex | None = None) -> None:
+    def __init__(
+        self,
+        design: Design,
+        index: DesignIndex | None = None,
+        *,
+        dags: frozenset[str] | None = None,
+    ) -> None:
         self.design = design
         self.index = index or DesignIndex(design)
+        #: The DAGs (ids; a database outside any DAG by its own id) whose findings the
+        #: rules of :attr:`designer.rules.Rule.per_dag` look for; None: the whole design
+        #: (the live check's re-run after an edit of DAGs and databases only).
+        self.dags = dags
         self.current_code = ""
         self.current_severity = Severity.WARNING
         self.current_source = ""

@@ -98,6 +98,12 @@ class Rule:
     #: (:meth:`RuleContext.waived_alone`) takes it out into a finding of its own, the
     #: gathered finding staying for the rest (the Problems list's *Waive One Element…*).
     gathers: str | None = field(repr=False, default=None)
+    #: Each of its findings is about one DAG (its DAG and databases, or one database
+    #: outside any DAG), found from that DAG's own databases, members and what they
+    #: follow, and none gathers several DAGs: after an edit of DAGs and databases only,
+    #: the live check re-runs it for the DAGs edited alone, through the rule's
+    #: :func:`~designer.rules.checks._dag_facts.dag_facts` (:mod:`designer.rules.incremental`).
+    per_dag: bool = field(repr=False, default=False)
 
     def affected_by(self, structural: frozenset[str], changed: frozenset[str]) -> bool:
         """Whether an edit that added or removed elements of the kinds ``structural``
@@ -224,13 +230,15 @@ def rule(
     follows: Iterable[str] = (),
     narrow: Mapping[str, str] | None = None,
     gathers: str | None = None,
+    per_dag: bool = False,
 ) -> Callable[[RuleCheck], RuleCheck]:
     """Register a rule function under ``code``. ``reads``: the element kinds it goes
     through (every kind when not given), ``follows``: those it only reaches through
     references, ``narrow``: kinds of ``reads`` of which it goes through one facet only
     (see :attr:`Rule.reads`, :attr:`Rule.follows`, :attr:`Rule.narrow`), ``gathers``: the
     kind it gathers into one finding and splits out when a waiver names one alone
-    (:attr:`Rule.gathers`)."""
+    (:attr:`Rule.gathers`), ``per_dag``: its findings are each about one DAG
+    (:attr:`Rule.per_dag`)."""
     declared = None if reads is None else frozenset(reads)
     followed = frozenset(follows)
     unknown = sorted((declared or frozenset()).union(followed).difference(KINDS))
@@ -260,7 +268,18 @@ def rule(
             )
         family = re.sub(r"\d+$", "", code)
         RULES[code] = Rule(
-            code, name, severity, source, family, check, doc, declared, followed, facets, gathers
+            code,
+            name,
+            severity,
+            source,
+            family,
+            check,
+            doc,
+            declared,
+            followed,
+            facets,
+            gathers,
+            per_dag,
         )
         check.code = code  # type: ignore[attr-defined]
         return check

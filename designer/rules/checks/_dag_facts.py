@@ -50,12 +50,29 @@ class DagFacts:
     """Placement of DAG members and database files of one design, computed once (the
     site network's paths are the topology's: :mod:`designer.graph.network`)."""
 
-    def __init__(self, index: DesignIndex) -> None:
+    def __init__(self, index: DesignIndex, dags: frozenset[str] | None = None) -> None:
+        """``dags``: only these DAGs and their databases (ids; a database outside any
+        DAG by its own id), in design order (see :attr:`RuleContext.dags`)."""
         # A weak proxy: the cache below is keyed weakly by the index, and a value that
         # held the index itself would keep it (and its design) alive for ever.
         self.index: DesignIndex = proxy(index)
-        self.dags: list[Dag] = index.of("dag", Dag)
-        self.databases: list[MailboxDatabase] = index.of("mailbox_database", MailboxDatabase)
+        if dags is None:
+            self.dags: list[Dag] = index.of("dag", Dag)
+            self.databases: list[MailboxDatabase] = index.of("mailbox_database", MailboxDatabase)
+            return
+        of_dag = index.group("mailbox_database", "dag")
+        found_dags: list[Dag] = []
+        found_dbs: list[MailboxDatabase] = []
+        for unit in dags:
+            element = index.get(unit)
+            if isinstance(element, Dag):
+                found_dags.append(element)
+            elif isinstance(element, MailboxDatabase) and not element.dag:
+                found_dbs.append(element)
+            found_dbs.extend(of_dag.get(unit, ()))  # type: ignore[arg-type]
+        position = index.position_of
+        self.dags = sorted(found_dags, key=lambda e: position(e.id))
+        self.databases = sorted(found_dbs, key=lambda e: position(e.id))
 
     def name(self, element_id: str | None) -> str:
         element = self.index.get(element_id)
@@ -180,7 +197,14 @@ _CACHE: WeakKeyDictionary[DesignIndex, DagFacts] = WeakKeyDictionary()
 
 
 def dag_facts(ctx: RuleContext) -> DagFacts:
-    """The facts of ``ctx``'s design, built on first use and kept with its index."""
+    """The facts of ``ctx``'s design, built on first use and kept with its index (of
+    the DAGs of :attr:`RuleContext.dags` alone when it names some: kept with the
+    context)."""
+    if ctx.dags is not None:
+        scoped = ctx.__dict__.get("_dag_facts")
+        if scoped is None:
+            scoped = ctx.__dict__["_dag_facts"] = DagFacts(ctx.index, ctx.dags)
+        return scoped
     facts = _CACHE.get(ctx.index)
     if facts is None:
         facts = _CACHE[ctx.index] = DagFacts(ctx.index)

@@ -126,6 +126,7 @@ def _site_counts(facts: DagFacts, sites: dict[str, list[str]], *, word: bool = F
     source="000 §5.3, §5.3.1",
     reads=("dag", "lun", "mailbox_database", "site", "virtual_disk", "wan_link"),
     follows=("esxi_host", "file_share_witness", "storage_array", "vm", "vsphere_cluster"),
+    per_dag=True,
 )
 def stretched_dag_witness_placement(ctx: RuleContext) -> Iterator[Finding]:
     """A stretched DAG with automatic site failover lacks an independent third-site witness.
@@ -309,6 +310,7 @@ def _failure_sites(ctx: RuleContext, facts: DagFacts, witness: FileShareWitness)
     source="000 §5.3",
     reads=("dag", "lun", "mailbox_database", "virtual_disk"),
     follows=_WITNESS_AND_PLACEMENT,
+    per_dag=True,
 )
 def witness_in_member_site(ctx: RuleContext) -> Iterator[Finding]:
     """A multi-site DAG with manual failover intent has its witness in a member site.
@@ -419,6 +421,7 @@ def _dag002_fix(
     source="000 §5.3",
     reads=("dag", "mailbox_database"),
     follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
+    per_dag=True,
 )
 def stretched_dag_copy_in_each_site(ctx: RuleContext) -> Iterator[Finding]:
     """A database of a stretched DAG lacks a copy in each datacenter.
@@ -481,6 +484,7 @@ def stretched_dag_copy_in_each_site(ctx: RuleContext) -> Iterator[Finding]:
     source="000 §5.3",
     reads=("dag", "mailbox_database"),
     follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
+    per_dag=True,
 )
 def local_ha_copies_in_primary_site(ctx: RuleContext) -> Iterator[Finding]:
     """A DAG database has too few non-lagged copies in its primary site for local HA.
@@ -546,6 +550,7 @@ def local_ha_copies_in_primary_site(ctx: RuleContext) -> Iterator[Finding]:
     source="000 §5.2",
     reads=("dag", "mailbox_database"),
     follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
+    per_dag=True,
 )
 def copy_replay_lag_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     """A database copy's replay lag is above the longest Exchange allows.
@@ -590,6 +595,7 @@ def copy_replay_lag_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     source="000 §5.2.1",
     reads=("dag", "mailbox_database"),
     follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
+    per_dag=True,
 )
 def copies_outside_primary_site_lagged(ctx: RuleContext) -> Iterator[Finding]:
     """A DAG database whose only copies outside its primary site are lagged.
@@ -645,6 +651,7 @@ def copies_outside_primary_site_lagged(ctx: RuleContext) -> Iterator[Finding]:
     source="[product fact]",
     reads=("dag", "mailbox_database"),
     follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
+    per_dag=True,
 )
 def copy_placement_unique(ctx: RuleContext) -> Iterator[Finding]:
     """Two copies of one database on one DAG member, or activation preferences not 1…n.
@@ -701,6 +708,7 @@ def copy_placement_unique(ctx: RuleContext) -> Iterator[Finding]:
     source="[product fact]; 000 §4.3.1",
     reads=("dag", "mailbox_database"),
     follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
+    per_dag=True,
 )
 def copy_vms_share_host_or_cluster(ctx: RuleContext) -> Iterator[Finding]:
     """DAG members holding copies of one database can fail with one ESXi host.
@@ -799,6 +807,7 @@ def _shared_host_findings(
     source="[product fact]; 004",
     reads=("dag", "mailbox_database"),
     follows=_WITNESS_AND_PLACEMENT,
+    per_dag=True,
 )
 def dag_membership_limits(ctx: RuleContext) -> Iterator[Finding]:
     """A witness on a DAG member, a member that is a DC, or a DAG or database over 16.
@@ -901,6 +910,7 @@ def _member_versions(ctx: RuleContext, dag: Dag, dag_versions: list[str]) -> Ite
     source="[product fact]; 004",
     reads=("dag", "mailbox_database", "site", "wan_link"),
     follows=("esxi_host", "storage_array", "vm", "vsphere_cluster"),
+    per_dag=True,
 )
 def dag_site_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     """The round-trip time between two sites of a DAG is above what Exchange supports.
@@ -1137,6 +1147,7 @@ def _first_shared(
     source="[product fact]; DOMAIN.md §2",
     reads=("dag", "mailbox_database"),
     follows=("esxi_host", "site", "storage_array", "vm", "vsphere_cluster"),
+    per_dag=True,
 )
 def multi_site_dag_without_dac(ctx: RuleContext) -> Iterator[Finding]:
     """A DAG with members in two or more sites runs without Datacenter Activation
@@ -1186,6 +1197,7 @@ def multi_site_dag_without_dac(ctx: RuleContext) -> Iterator[Finding]:
     source="[product fact]; DOMAIN.md §4",
     reads=("dag", "mailbox_database"),
     follows=_WITNESS_AND_PLACEMENT,
+    per_dag=True,
 )
 def dag_without_witness(ctx: RuleContext) -> Iterator[Finding]:
     """A DAG with an even number of members has no file share witness.
@@ -1452,6 +1464,7 @@ _FIRST = itemgetter(0)
     # the witnesses, their VMs' hosts and the hosts' sites (by cluster too), the arrays
     # of their system disks' LUNs, named: as DAG002
     follows=_WITNESS_AND_PLACEMENT,
+    per_dag=True,
 )
 def alternate_witness_fails_with_witness(ctx: RuleContext) -> Iterator[Finding]:
     """A DAG's alternate witness is its witness, or fails with it.
