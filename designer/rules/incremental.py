@@ -97,6 +97,65 @@ def _dags_edited(
     return frozenset(found)
 
 
+def _vms_named(element: ElementBase) -> list[str]:
+    """The VMs a DAG names as members or a database as its copies' holders."""
+    if isinstance(element, Dag):
+        return list(element.members)
+    if isinstance(element, MailboxDatabase):
+        return [copy.member for copy in element.copies]
+    return []
+
+
+def _with_sharers(
+    dags: frozenset[str],
+    followed: tuple[
+        tuple[ElementBase, ...],
+        tuple[ElementBase, ...],
+        tuple[tuple[ElementBase, ElementBase], ...],
+    ],
+    index: DesignIndex,
+) -> frozenset[str]:
+    """``dags`` and every DAG (or database outside any) that shares a VM with one of
+    them, as a member or a copy's holder, before the edit or after it, and so on: a
+    per-DAG rule's findings about one DAG may read what another DAG's databases keep on
+    its members (DAG016: a member holding no copy; DAG011 and DAG014 gather databases
+    by the members they share), so those re-run together. Designs keep a VM in one DAG:
+    the set is then the DAGs edited."""
+    of_dag = index.group("mailbox_database", "dag")
+    by_holder = index.group("mailbox_database", "copies")
+    by_member = index.group("dag", "members")
+    added, removed, replaced = followed
+    vms: list[str] = []
+    for element in (*added, *removed, *(e for pair in replaced for e in pair)):
+        vms.extend(_vms_named(element))
+    found = set(dags)
+    todo = list(dags)
+    seen_vms: set[str] = set()
+    while True:
+        for vm in vms:
+            if vm in seen_vms:
+                continue
+            seen_vms.add(vm)
+            for other in by_member.get(vm, ()):
+                if other.id not in found:
+                    found.add(other.id)
+                    todo.append(other.id)
+            for db in by_holder.get(vm, ()):
+                unit = db.dag or db.id  # type: ignore[attr-defined]
+                if unit not in found:
+                    found.add(unit)
+                    todo.append(unit)
+        if not todo:
+            return frozenset(found)
+        unit = todo.pop()
+        vms = []
+        named = index.get(unit)
+        if isinstance(named, (Dag, MailboxDatabase)):
+            vms.extend(_vms_named(named))
+        for db in of_dag.get(unit, ()):
+            vms.extend(_vms_named(db))
+
+
 def _dag_of(finding: Finding, index: DesignIndex) -> str | None:
     """The DAG (id; a database outside any DAG by its own) that ``finding`` of a
     per-DAG rule is about: that of its DAG and databases; None when they name none or
@@ -270,6 +329,8 @@ class LiveCheck:
             dags: frozenset[str] | None = None
             if index is None:
                 index, dags = self._following(design)
+                if dags:
+                    dags = _with_sharers(dags, self._live.followed, index)  # type: ignore[union-attr]
             else:
                 self._live_kept = False  # the worker's lookups stay on an older design
             context = RuleContext(design, index)

@@ -56,6 +56,7 @@ class DagFacts:
         # A weak proxy: the cache below is keyed weakly by the index, and a value that
         # held the index itself would keep it (and its design) alive for ever.
         self.index: DesignIndex = proxy(index)
+        self.scoped = dags is not None
         if dags is None:
             self.dags: list[Dag] = index.of("dag", Dag)
             self.databases: list[MailboxDatabase] = index.of("mailbox_database", MailboxDatabase)
@@ -177,6 +178,8 @@ class DagFacts:
         """
         named: dict[str, list[tuple[str, str]]] = {}
         unnamed: dict[str, list[str]] = {}
+        if self.scoped:
+            return self._database_disks_of_dags()
         for database, vm, lun, purpose in map(
             _DISK_FIELDS, self.index.of("virtual_disk", VirtualDisk)
         ):
@@ -186,6 +189,32 @@ class DagFacts:
                 named.setdefault(database, []).append((vm, lun))
             elif purpose is not DiskPurpose.OS:
                 unnamed.setdefault(vm, []).append(lun)
+        return named, unnamed
+
+    def _database_disks_of_dags(
+        self,
+    ) -> tuple[dict[str, list[tuple[str, str]]], dict[str, list[str]]]:
+        """:attr:`database_disks` of these DAGs' databases and the VMs they name, from
+        the disks naming each database and each VM's disks (design order, as the
+        whole design's pass gives them), not from every disk of the design."""
+        named: dict[str, list[tuple[str, str]]] = {}
+        unnamed: dict[str, list[str]] = {}
+        by_database = self.index.group("virtual_disk", "database")
+        for db in self.databases:
+            disks: list[VirtualDisk] = by_database.get(db.id, [])  # type: ignore[assignment]
+            found = [(d.vm, d.lun) for d in disks if d.lun]
+            if found:
+                named[db.id] = found
+        by_vm = self.index.group("virtual_disk", "vm")
+        for vm in self._named_vms:
+            own: list[VirtualDisk] = by_vm.get(vm, [])  # type: ignore[assignment]
+            luns = [
+                disk.lun
+                for disk in own
+                if disk.lun and not disk.database and disk.purpose is not DiskPurpose.OS
+            ]
+            if luns:
+                unnamed[vm] = luns
         return named, unnamed
 
     @cached_property

@@ -967,6 +967,7 @@ def dag_site_latency_over_limit(ctx: RuleContext) -> Iterator[Finding]:
     follows=_PLACEMENT,
     narrow=_DATA_DISKS,  # DagFacts.database_disks: database and log disks
     gathers="mailbox_database",
+    per_dag=True,
 )
 def copy_storage_shares_failure_domain(ctx: RuleContext) -> Iterator[Finding]:
     """Two copies of one database keep their files on the same array or datastore.
@@ -1264,6 +1265,7 @@ def dag_without_witness(ctx: RuleContext) -> Iterator[Finding]:
     follows=_PLACEMENT,
     narrow=_DATA_DISKS,  # DagFacts.database_disks, as DAG011
     gathers="mailbox_database",
+    per_dag=True,
 )
 def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
     """A database copy on a DAG member that keeps it on no disk.
@@ -1333,15 +1335,19 @@ def copy_without_storage(ctx: RuleContext) -> Iterator[Finding]:
                 missing.setdefault(member, []).append(db)
     if not missing:
         return
-    with_disks = {vm for disks in named.values() for vm, _ in disks}
     # A copy a waiver names alone (its database and member) keeps a finding of its own,
     # so the waiver covers it alone and the member's finding stays for the others.
     alone = _waived_copies(ctx) if ctx.design.rules.waivers else frozenset()
+    disks_of = ctx.index.group("virtual_disk", "vm")
     for member, all_dbs in missing.items():
+        # A disk of its own naming a database on a LUN (of this DAG or another): its
+        # other databases' disks say where its storage is. Its own disks, not every
+        # disk naming a database: the rule re-runs per DAG (Rule.per_dag).
+        has_disks = any(d.database and d.lun for d in disks_of.get(member, ()))  # type: ignore[attr-defined]
         split = [[db] for db in all_dbs if (db.id, member) in alone] if alone else []
         rest = [db for db in all_dbs if (db.id, member) not in alone] if split else all_dbs
         for dbs in [*split, *([rest] if rest else [])]:
-            yield _no_storage(ctx, facts, member, dbs, member in with_disks)
+            yield _no_storage(ctx, facts, member, dbs, has_disks)
 
 
 def _waived_copies(ctx: RuleContext) -> frozenset[tuple[str, str]]:
@@ -1562,6 +1568,7 @@ def _fails_with(
     source="000 §4.3; DOMAIN.md §4",
     reads=("dag", "mailbox_database"),
     follows=("esxi_host", "vm"),
+    per_dag=True,
 )
 def dag_member_without_copies(ctx: RuleContext) -> Iterator[Finding]:
     """A DAG member holds no copy of any database.
