@@ -5,12 +5,12 @@
 Opens the bench design of SIZE (``bench_scale.py``'s files), checks it once through
 :class:`designer.rules.incremental.LiveCheck` as the window's worker does (its own
 lookups, followed edit by edit), then for each edit (rename a VM, move an Exchange VM to
-another host of its site, a DAG field, a database's size, a database's copies, a WAN
-link's bandwidth, delete the host with the fewest VMs, add a VM) pushes it, times the
-re-check (``time.thread_time``, collector paused as on the worker), lists the rules it
-ran and the DAGs it re-ran per DAG (wave 26), compares it with the full check, and
-undoes it (checked too). A warm-up edit first: the worker's lookups build their order
-on their first follow.
+another host of its site, a DAG member likewise, a DAG field, a database's size, a
+database's copies, a WAN link's bandwidth, delete the host with the fewest VMs, add a
+VM) pushes it, times the re-check (``time.thread_time``, collector paused as on the
+worker), lists the rules it ran and the DAGs it re-ran per DAG (wave 26), compares it
+with the full check, and undoes it (checked too). A warm-up edit first: the worker's
+lookups build their order on their first follow.
 """
 
 from __future__ import annotations
@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     site = doc.get(server.host).site  # type: ignore[union-attr]
     other = next(h for h in hosts if h.id != server.host and h.site == site)
     dag = next(e for e in elements if e.kind == "dag")
+    member = next(v for v in vms if v.id == dag.members[0])
+    placed = next(h for h in hosts if h.id == member.host)
+    member_host = next(h for h in hosts if h.id != placed.id and h.site == placed.site)
     db = next(e for e in elements if e.kind == "mailbox_database" and e.copies)
     link = next(e for e in elements if e.kind == "wan_link")
     on_host: dict[str, int] = {}
@@ -84,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     edits = [
         ("rename a VM", lambda: SetProperty(server.id, "name", server.name + "-x")),
         ("move a VM to a host", lambda: SetProperty(server.id, "host", other.id)),
+        ("move a DAG member to a host", lambda: SetProperty(member.id, "host", member_host.id)),
         ("a DAG field", lambda: SetProperty(dag.id, "dac_mode", not dag.dac_mode)),
         ("a database size", lambda: SetProperty(db.id, "size_gb", db.size_gb * 2)),
         ("a database's copies", lambda: SetProperty(db.id, "copies", db.copies[:-1])),
@@ -108,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             top = sorted(ran.items(), key=lambda kv: -kv[1])[:4]
             print(
                 f"  {step:28s} {ms:7.1f} ms CPU  {len(ran):2d} rules"
-                f"{' (per DAG: ' + str(len(per_dag)) + ')' if per_dag else '':16s} "
+                f"{'' if per_dag is None else ' (per DAG: ' + str(len(per_dag)) + ')':16s} "
                 f"same findings: {same}  most: " + ", ".join(f"{code} {t:.1f}" for code, t in top),
                 flush=True,
             )

@@ -43,7 +43,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from designer.domain.elements import Dag, ElementBase, MailboxDatabase
+from designer.domain.elements import Dag, ElementBase, MailboxDatabase, VirtualMachine
 from designer.domain.index import DesignIndex, LiveIndex
 from designer.rules.context import RuleContext
 from designer.rules.engine import CheckResult, check, finish, load_all_rules, run_rule
@@ -82,9 +82,10 @@ def _dags_edited(
         tuple[tuple[ElementBase, ElementBase], ...],
     ],
 ) -> frozenset[str] | None:
-    """The DAGs (ids; a database outside any DAG by its own) that the elements added,
-    removed and replaced (old, new) belong to, before or after; None when one is of
-    another kind."""
+    """The DAGs (ids; a database outside any DAG by its own id) that the DAGs and
+    databases added, removed and replaced (old, new) belong to, before or after (the
+    VMs changed among them reach their DAGs through :func:`_with_sharers`); None when
+    an element of another kind changed."""
     added, removed, replaced = followed
     found: set[str] = set()
     for element in (*added, *removed, *(e for pair in replaced for e in pair)):
@@ -92,13 +93,16 @@ def _dags_edited(
             found.add(element.id)
         elif isinstance(element, MailboxDatabase):
             found.add(element.dag or element.id)
-        else:
+        elif not isinstance(element, VirtualMachine):
             return None
     return frozenset(found)
 
 
 def _vms_named(element: ElementBase) -> list[str]:
-    """The VMs a DAG names as members or a database as its copies' holders."""
+    """The VMs a DAG names as members or a database as its copies' holders (a VM:
+    itself)."""
+    if isinstance(element, VirtualMachine):
+        return [element.id]
     if isinstance(element, Dag):
         return list(element.members)
     if isinstance(element, MailboxDatabase):
@@ -130,6 +134,17 @@ def _with_sharers(
         vms.extend(_vms_named(element))
     found = set(dags)
     todo = list(dags)
+    # A VM edited that runs a DAG's file share witness (or alternate): the DAG rules
+    # judge the witness by where its server runs (DAG001, DAG002, DAG009, DAG015).
+    witnesses = index.group("file_share_witness", "vm")
+    by_witness = index.group("dag", "witness")
+    by_alternate = index.group("dag", "alternate_witness")
+    for vm in dict.fromkeys(vms):
+        for witness in witnesses.get(vm, ()):
+            for dag in (*by_witness.get(witness.id, ()), *by_alternate.get(witness.id, ())):
+                if dag.id not in found:
+                    found.add(dag.id)
+                    todo.append(dag.id)
     seen_vms: set[str] = set()
     while True:
         for vm in vms:
@@ -282,8 +297,9 @@ class LiveCheck:
         Document does edit by edit) instead of built afresh with its reverse relations
         and placements (0.1-0.5 s at 100k elements). A new one when most elements
         differ. Each design gets a new :class:`DesignIndex` over it: the rules' caches
-        keyed on the index never see an older design's facts. With it, the DAGs that
-        changed since the kept findings when only DAGs and databases did (else None)."""
+        keyed on the index never see an older design's facts. With it, the DAGs whose
+        per-DAG findings what changed since the kept ones can change, when only DAGs,
+        databases and VMs did (:func:`_with_sharers`; else None)."""
         live = self._live
         dags: frozenset[str] | None = None
         if live is not None and live.design is not design:
@@ -293,6 +309,8 @@ class LiveCheck:
                 followed = False
             if followed and self._live_kept:
                 dags = _dags_edited(live.followed)
+                if dags is not None:
+                    dags = _with_sharers(dags, live.followed, DesignIndex.of_live(live))
             live = live if followed else None
         elif live is not None and self._live_kept:
             dags = frozenset()
@@ -329,8 +347,6 @@ class LiveCheck:
             dags: frozenset[str] | None = None
             if index is None:
                 index, dags = self._following(design)
-                if dags:
-                    dags = _with_sharers(dags, self._live.followed, index)  # type: ignore[union-attr]
             else:
                 self._live_kept = False  # the worker's lookups stay on an older design
             context = RuleContext(design, index)

@@ -43,7 +43,8 @@ from benchmarks.generate import generate_design
 ROOT = Path(__file__).resolve().parents[2]
 DESIGNS = ["generated-8k", "generated-4k", "double_take", "three_site_stretched_dag"]
 STEPS = ["dag field", "db field", "db field", "db field", "rename", "add db", "remove db",
-         "remove dag", "vm field", "shared copies", "shared members", "undo", "redo"]  # fmt: skip
+         "remove dag", "vm field", "shared copies", "shared members", "member field",
+         "witness server", "undo", "redo"]  # fmt: skip
 
 
 @cache
@@ -85,6 +86,21 @@ def _step(kind: str, rnd: Random, doc: Document, stack: UndoStack) -> None:
         # A VM in two DAGs (allowed, DAG rules say what is wrong with it).
         dag, other = rnd.sample(dags, 2)
         stack.push(SetProperty(dag.id, "members", [*dag.members, *other.members[:1]]))
+    elif kind == "member field":
+        # A DAG member's field (its host: another site, cluster; its version, roles).
+        members = [doc.get(m) for d in dags for m in d.members]
+        vms = _of(doc, "vm")
+        if members and len(vms) > 1:
+            vm = rnd.choice(members)
+            peer = rnd.choice([v for v in vms if v.id != vm.id])
+            field = rnd.choice(["host", "host", "exchange_version", "roles", "vcpu"])
+            stack.push(SetProperty(vm.id, field, getattr(peer, field)))
+    elif kind == "witness server":
+        # The VM a file share witness runs on moved to another host (another site).
+        servers = [doc.get(w.vm) for w in _of(doc, "file_share_witness") if w.vm]
+        hosts = _of(doc, "esxi_host")
+        if servers and hosts:
+            stack.push(SetProperty(rnd.choice(servers).id, "host", rnd.choice(hosts).id))
     elif kind == "rename":
         element = rnd.choice(dags + dbs)
         stack.push(
@@ -101,7 +117,7 @@ def _step(kind: str, rnd: Random, doc: Document, stack: UndoStack) -> None:
 
 
 @settings(
-    max_examples=30,
+    max_examples=20,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -159,7 +175,7 @@ def test_a_dag_field_re_runs_the_per_dag_rules_for_that_dag_alone(field: str) ->
     assert set(per_dag) & set(live.last_run or ())
 
 
-def test_a_database_moved_to_another_dag_re_runs_both_and_a_vm_edit_none() -> None:
+def test_a_database_moved_to_another_dag_re_runs_both_a_members_edit_its_dag() -> None:
     doc = Document(_design("generated-8k"))
     live = _live(doc)
     first, second = _of(doc, "dag")[:2]
@@ -170,10 +186,14 @@ def test_a_database_moved_to_another_dag_re_runs_both_and_a_vm_edit_none() -> No
     SetProperty(db.id, "dag", second.id).redo(doc)
     assert live.check(doc.design, revision=doc.revision).findings == check(doc.design).findings
     assert live.last_per_dag == {first.id, second.id}
-    vm = _of(doc, "vm")[0]
-    SetProperty(vm.id, "vcpu", vm.vcpu + 1).redo(doc)
+    member = doc.get(second.members[0])
+    SetProperty(member.id, "vcpu", member.vcpu + 1).redo(doc)
     assert live.check(doc.design, revision=doc.revision).findings == check(doc.design).findings
-    assert live.last_per_dag is None  # a VM is not a DAG's own: every rule whole
+    assert live.last_per_dag == {second.id}  # a member's DAG
+    link = _of(doc, "wan_link")[0]
+    SetProperty(link.id, "bandwidth_mbps", 10.0).redo(doc)
+    assert live.check(doc.design, revision=doc.revision).findings == check(doc.design).findings
+    assert live.last_per_dag is None  # a link is no DAG's own: every rule whole
     SetProperty(db.id, "size_gb", db.size_gb * 3).redo(doc)
     assert live.check(doc.design, revision=doc.revision).findings == check(doc.design).findings
     assert live.last_per_dag == {second.id}
