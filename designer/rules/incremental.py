@@ -18,12 +18,12 @@ it was not told about.
 
 Checked without an index (the worker), it keeps its own :class:`LiveIndex` and brings it
 from the design it last checked to the next one by the elements that differ
-(:meth:`LiveIndex.follow`) instead of indexing the snapshot afresh. When those are DAGs
-and databases only (a DAG's field, a database's size or copies), the rules whose
-findings are each about one DAG (:attr:`designer.rules.Rule.per_dag`) re-run for the
-DAGs edited alone (a database outside any DAG counts as one): their findings about the
-other DAGs are kept (at 100k elements, 40 DAGs, a DAG field edit re-ran every DAG rule
-over 16,000 databases).
+(:meth:`LiveIndex.follow`) instead of indexing the snapshot afresh. When those are DAGs,
+databases and VMs only (a DAG's field, a database's size or copies, a VM moved), the
+rules whose findings are each about one DAG (:attr:`designer.rules.Rule.per_dag`)
+re-run for the DAGs concerned alone (:func:`_with_sharers`; a database outside any DAG
+counts as one): their findings about the other DAGs are kept (at 100k elements, 40
+DAGs, a DAG field edit re-ran every DAG rule over 16,000 databases).
 
 It is thread-safe: the editing thread notes changes while a worker checks.
 
@@ -65,10 +65,6 @@ Change = tuple[frozenset[str], frozenset[str], frozenset[tuple[str, str]]] | Non
 #: No element changed (a layout edit: no rule reads positions on the canvas).
 NOTHING: Change = (frozenset(), frozenset(), frozenset())
 
-
-#: The kinds of the elements an edit may change for the rules of
-#: :attr:`~designer.rules.Rule.per_dag` to re-run for the DAGs edited alone.
-_PER_DAG_KINDS = frozenset({"dag", "mailbox_database"})
 
 #: A rule's findings by the DAG each is about (:func:`_dag_of`); None: not known (the
 #: next edit re-runs it whole).
