@@ -14,7 +14,7 @@ from typing import Any
 from designer.document.document import Document, EditError
 from designer.domain.design import DesignIntent, LayoutEntry, RuleSettings, SavedScenario
 from designer.domain.elements import ElementBase
-from designer.domain.refs import drop_refs, iter_refs
+from designer.domain.refs import drop_refs, iter_refs, needs_any
 from designer.domain.reliability import ReliabilitySettings
 from designer.domain.words import plural
 from designer.domain.workload import CapacitySettings
@@ -124,29 +124,21 @@ def plan_removal(doc: Document, ids: Iterable[str]) -> tuple[set[str], dict[str,
     """
     doomed = set(ids)
     queue = list(doomed)
-    # A survivor's data without its references to the doomed, as last worked out. It is
-    # worked out again each time one of the elements it refers to is doomed (when that
-    # one's referrers are looked at), so the last is the one for the final doomed set:
-    # not worked out again to make the edit (each time a dump of the element).
-    kept: dict[str, tuple[int, dict[str, Any]]] = {}
+    # Whether a referrer goes can change only when one of its targets is doomed, and
+    # then only by that target (a required reference to it): each pair is looked at
+    # once, without dumping the referrer (a site at 100k: ~30,000 pairs; each survivor
+    # was dumped and fixed again for every one of its targets doomed, 1.1 s). The
+    # survivors are fixed once, for the final doomed set.
     while queue:
         target = queue.pop()
+        one = (target,)
         for referrer_id in doc.referrers_of(target):
             if referrer_id in doomed:
                 continue
-            seen = kept.get(referrer_id)
-            if seen is not None and seen[0] == len(doomed):
-                continue  # (worked out with the same doomed)
             referrer = doc.get(referrer_id)
-            if referrer is None:
-                continue
-            data = drop_refs(referrer, doomed)
-            if data is None:
+            if referrer is not None and needs_any(referrer, one):
                 doomed.add(referrer_id)
                 queue.append(referrer_id)
-                kept.pop(referrer_id, None)
-            else:
-                kept[referrer_id] = (len(doomed), data)
     edits: dict[str, ElementBase] = {}
     for target in doomed:
         for referrer_id in doc.referrers_of(target):
@@ -154,8 +146,7 @@ def plan_removal(doc: Document, ids: Iterable[str]) -> tuple[set[str], dict[str,
                 continue
             referrer = doc.get(referrer_id)
             assert referrer is not None
-            seen = kept.get(referrer_id)
-            data = seen[1] if seen is not None else drop_refs(referrer, doomed)
+            data = drop_refs(referrer, doomed)
             assert data is not None
             edits[referrer_id] = type(referrer).model_validate(data)
     return doomed, edits

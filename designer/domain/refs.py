@@ -8,7 +8,7 @@ structural checks, the graph and copy/paste remapping need no per-kind code.
 from __future__ import annotations
 
 import types
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain
@@ -25,6 +25,7 @@ __all__ = [
     "drop_refs",
     "holds_one_reference",
     "iter_refs",
+    "needs_any",
     "ref_kinds",
     "ref_paths",
     "ref_targets",
@@ -570,6 +571,71 @@ def remap_refs(element: BaseModel, mapping: dict[str, str]) -> dict[str, Any]:
 
 class _Dead(Exception):
     """A required reference of the element :func:`drop_refs` fixes is doomed."""
+
+
+def needs_any(element: BaseModel, doomed: Container[str]) -> bool:
+    """Whether a required reference of ``element`` names one of ``doomed``: exactly
+    when :func:`drop_refs` gives None (the element cannot stand without them), found
+    without dumping it, by each class's required references worked out once (a site's
+    removal at 100k asks ~30,000 times).
+
+    Examples
+    --------
+    >>> from designer.domain.elements import EsxiHost
+    >>> host = EsxiHost(id="h1", name="esx01", site="s1", cluster="c1")
+    >>> needs_any(host, {"s1"}), needs_any(host, {"c1"})
+    (True, False)
+    """
+    return _needs(type(element))(element, doomed)
+
+
+_Needs = Callable[[Any, Container[str]], bool]
+#: Per class: :func:`needs_any` of its instances.
+_NEEDS: dict[type, _Needs] = {}
+
+
+def _needs(cls: type[BaseModel]) -> _Needs:
+    needs = _NEEDS.get(cls)
+    if needs is None:
+        needs = _NEEDS[cls] = _needs_of_fields(cls)
+    return needs
+
+
+def _needs_of_fields(cls: type[BaseModel]) -> _Needs:
+    """:func:`needs_any` of a model: its fields that hold a required reference (as
+    :func:`drop_refs` reads them: not within a list, not optional; a nested model's, as
+    its own), each asked of the value it holds."""
+    fields = [(name, need) for name, ann in _ref_fields(cls) if (need := _need(ann, False))]
+
+    def needs(value: Any, doomed: Container[str]) -> bool:
+        for name, need in fields:
+            held = getattr(value, name)
+            if held is not None and need(held, doomed):
+                return True
+        return False
+
+    return needs
+
+
+def _need(annotation: Any, optional: bool) -> _Needs | None:
+    """Whether a value of ``annotation`` needs one of the doomed (None: it never does)."""
+    if _ref_of(annotation) is not None:
+        return None if optional else _is_doomed
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _need(get_args(annotation)[0], optional)
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return _need(args[0], optional or len(args) < len(get_args(annotation)))
+    if origin is list:
+        return None  # an item that needs a doomed one goes alone
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _needs(annotation)
+    return None
+
+
+def _is_doomed(value: Any, doomed: Container[str]) -> bool:
+    return value in doomed
 
 
 def drop_refs(element: BaseModel, doomed: set[str]) -> dict[str, Any] | None:

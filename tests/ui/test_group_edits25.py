@@ -45,21 +45,28 @@ def _settled(window: Any) -> bool:
     )
 
 
+@pytest.fixture(params=[300, 1000])
+def opened(request: Any, launch: Any, qtbot: Any, tmp_path: Path) -> tuple[Any, int]:
+    """``dr-designer gui FILE`` on a generated design of ``request.param`` elements (its
+    window at 1600 × 1000, checked and every line routed), and that size."""
+    window = launch(_generated(tmp_path, request.param))
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    return window, request.param
+
+
 def _drawing(scene: DesignScene) -> tuple[set[str], set[str], int]:
     """The boxes, the lines, and the lines the scene holds as items."""
     lines = sum(1 for item in scene.items() if isinstance(item, EdgeItem))
     return set(scene.nodes), set(scene.edges), lines
 
 
-@pytest.mark.parametrize("size", [300, 1000])
 def test_deleting_a_dag_refreshes_the_table_once_and_routes_once(
-    size: int, launch: Any, qtbot: Any, monkeypatch: Any, tmp_path: Path
+    opened: tuple[Any, int], qtbot: Any, monkeypatch: Any
 ) -> None:
-    window = launch(_generated(tmp_path, size))
-    window.resize(1600, 1000)
+    window, size = opened
     session = window.session
     scene = window.view.design_scene
-    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
     document = session.document
     dag: Any = next(e for e in document.design.elements if e.kind == "dag")
     databases = [e.id for e in document.design.elements if getattr(e, "dag", None) == dag.id]
@@ -123,19 +130,16 @@ def test_deleting_a_dag_refreshes_the_table_once_and_routes_once(
     assert _drawing(scene) == (nodes, edges, lines)
 
 
-@pytest.mark.parametrize("size", [300, 1000])
 def test_pasting_a_copied_host_looks_up_only_the_names_it_makes(
-    size: int, launch: Any, qtbot: Any, monkeypatch: Any, tmp_path: Path
+    opened: tuple[Any, int], qtbot: Any, monkeypatch: Any
 ) -> None:
     """Ctrl+C on a host, Ctrl+V beside it: the host and its VMs come with the next free
     names and fresh ids, looked up in the document's names (a few per pasted element),
     not in sets of every name and id of the design (0.6 s of a paste at 100k); Ctrl+Z
     takes them away."""
-    window = launch(_generated(tmp_path, size))
-    window.resize(1600, 1000)
+    window, _size = opened
     session = window.session
     scene = window.view.design_scene
-    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
     document = session.document
     host: Any = next(e for e in document.design.elements if e.kind == "esxi_host")
     vms = [e for e in document.design.elements if getattr(e, "host", None) == host.id]

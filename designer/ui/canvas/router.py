@@ -868,17 +868,70 @@ class Router:
         drawing would be routed afresh at every move)."""
         self.interrupt()
         out = []
-        grown = [_grow(r, NEAR) for r in rects]
+        grown = _outermost([_grow(r, NEAR) for r in rects])
         for key, points in self.raw.items():
             box = self._extent[key]
             hit = [r for r in grown if _meets(box, r)]
-            if hit and any(
-                _meets(_bounds((points[i], points[i + 1])), r)
-                for r in hit
-                for i in range(len(points) - 1)
-            ):
+            if hit and _runs_into(points, hit):
                 out.append(key)
         return out
+
+
+#: How many of the largest rectangles kept so far :func:`_outermost` looks in for one
+#: that holds the next (a bound on its work when many rectangles lie apart).
+OUTERMOST_LOOKS = 32
+
+
+def _outermost(rects: list[Rect]) -> list[Rect]:
+    """``rects`` without those inside another of them (the largest first): a line that
+    meets a box inside a removed site meets the site's box too, so the site's 12,000
+    boxes at 100k ask as much as the site's one (:meth:`Router.crossing` asked each line
+    against each box: 1.2 s of a site's deletion, 2.6 s of its undo, under cProfile).
+    Only a rectangle found inside one of the :data:`OUTERMOST_LOOKS` largest kept is
+    dropped: the answer is exactly the one every rectangle gives.
+
+    >>> _outermost([(1, 1, 2, 2), (0, 0, 10, 10), (20, 0, 5, 5), (0, 0, 10, 10)])
+    [(0, 0, 10, 10), (20, 0, 5, 5)]
+    """
+    if len(rects) < 2:
+        return rects
+    kept: list[Rect] = []
+    for rect in sorted(rects, key=lambda r: -r[2] * r[3]):
+        x0, y0, x1, y1 = rect[0], rect[1], rect[0] + rect[2], rect[1] + rect[3]
+        for outer in kept[:OUTERMOST_LOOKS]:
+            if (
+                outer[0] <= x0
+                and outer[1] <= y0
+                and x1 <= outer[0] + outer[2]
+                and y1 <= outer[1] + outer[3]
+            ):
+                break
+        else:
+            kept.append(rect)
+    return kept
+
+
+def _runs_into(points: Sequence[Point], rects: list[Rect]) -> bool:
+    """Whether a run of the route ``points`` meets one of ``rects``: :func:`_meets` of
+    each run's :func:`_bounds` with each rectangle, the same arithmetic written out (a
+    site's deletion at 100k asks ~200,000 runs)."""
+    for r in rects:
+        r0, r1 = r[0], r[1]
+        r_right, r_bottom = r[0] + r[2], r[1] + r[3]
+        ax, ay = points[0]
+        for bx, by in points[1:]:
+            if ax < bx:
+                left, width = ax, bx - ax
+            else:
+                left, width = bx, ax - bx
+            if ay < by:
+                top, height = ay, by - ay
+            else:
+                top, height = by, ay - by
+            if left <= r_right and r0 <= left + width and top <= r_bottom and r1 <= top + height:
+                return True
+            ax, ay = bx, by
+    return False
 
 
 def _contains(outer: Rect, inner: Rect) -> bool:
