@@ -71,6 +71,20 @@ def _sort_keys(count: int) -> SortedList:
     return SortedList(map(float, range(count)))
 
 
+#: More elements of one kind than this added or removed at once: the kind's list of
+#: members is made again in one pass (see :meth:`LiveIndex.apply`).
+BULK_OF_A_KIND = 64
+
+
+def _many_of_a_kind(elements: Iterable[ElementBase]) -> dict[str, set[str]]:
+    """The ids of ``elements`` by kind, for the kinds with more than
+    :data:`BULK_OF_A_KIND` of them."""
+    by_kind: dict[str, set[str]] = {}
+    for element in elements:
+        by_kind.setdefault(element.kind, set()).add(element.id)
+    return {kind: ids for kind, ids in by_kind.items() if len(ids) > BULK_OF_A_KIND}
+
+
 class UnknownElementError(DesignError):
     """No element has that id or unique name."""
 
@@ -270,8 +284,17 @@ class LiveIndex:
         ``added``: (position in ``design``, element), ascending; ``removed``: elements
         no longer there; ``replaced``: (old, new) pairs with the same id and kind.
         """
+        removed = list(removed)
+        # A kind's list of members loses or gains many at once (a site's 8,600 disks of
+        # 68,000 at 100k) in one pass, not by moving its tail once per element (0.2 s
+        # of a site's deletion, 0.3 s of its undo).
+        leaving = _many_of_a_kind(removed)
         for element in removed:
-            self._drop(element)
+            self._drop(element, element.kind in leaving)
+        for kind, gone in leaving.items():
+            members = self.by_kind.get(kind)
+            if members is not None:
+                members[:] = [e for e in members if e.id not in gone]
         for old, new in replaced:
             self._replace(old, new)
         # Every element after an added one is indexed already unless it is added too: the
@@ -284,8 +307,14 @@ class LiveIndex:
             position = added[k][0]
             past[k] = past[k + 1] if position + 1 == following else position + 1
             following = position
+        coming = _many_of_a_kind(e for _, e in added)
         for (position, element), scan_from in zip(added, past, strict=True):
-            self._insert(design, position, element, scan_from)
+            self._insert(design, position, element, scan_from, element.kind in coming)
+        order = self.order
+        for kind in coming:
+            members = self.by_kind.setdefault(kind, [])
+            members.extend(e for _, e in added if e.kind == kind)
+            members.sort(key=lambda e: order[e.id])  # (two sorted runs: merged)
         self.design = design
         self.revision += 1
         if self._first_cg is not None and any(
@@ -403,25 +432,36 @@ class LiveIndex:
             for members in groups.values():
                 members.sort(key=lambda e: order[e.id])
 
-    def _insert(self, design: Design, position: int, element: ElementBase, scan_from: int) -> None:
+    def _insert(
+        self,
+        design: Design,
+        position: int,
+        element: ElementBase,
+        scan_from: int,
+        bulk: bool = False,
+    ) -> None:
+        """``bulk``: the kind's list of members gains it later (see :meth:`apply`)."""
         key = self._key_for(design, position, scan_from)
         self.order[element.id] = key
         self._keys.add(key)
         self.by_id[element.id] = element
-        self._place(self.by_kind.setdefault(element.kind, []), element)
+        if not bulk:
+            self._place(self.by_kind.setdefault(element.kind, []), element)
         self._name(element)
         if self._refs is not None:
             self._add_refs(element)
         self._group_add(element)
 
-    def _drop(self, element: ElementBase) -> None:
+    def _drop(self, element: ElementBase, bulk: bool = False) -> None:
+        """``bulk``: the kind's list of members loses it later (see :meth:`apply`)."""
         self._forget_site(element.id)
         self._group_remove(element)
         if self._refs is not None:
             self._remove_refs(element)
         self._unname(element)
-        members = self.by_kind.get(element.kind, [])
-        del members[self._slot(members, element.id)]
+        if not bulk:
+            members = self.by_kind.get(element.kind, [])
+            del members[self._slot(members, element.id)]
         key = self.order.pop(element.id)
         self._keys.remove(key)
         del self.by_id[element.id]

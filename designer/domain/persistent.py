@@ -202,9 +202,21 @@ class PersistentList(Sequence[T]):
         """Insert (index, value) pairs, ascending by the index each has in the result."""
         pairs = list(items)
         if len(pairs) > _BULK:
-            plain = list(self)
+            # Merged in one pass (a site's undo at 100k puts back 10,500 elements:
+            # ``list.insert`` of each moved the list's tail, ~0.1 s). A pair out of
+            # order goes where ``list.insert`` puts it.
+            source = list(self)
+            plain: list[T] = []
+            taken = 0
             for index, value in pairs:
-                plain.insert(index, value)
+                if index < len(plain):
+                    plain.insert(index, value)
+                    continue
+                upto = min(taken + index - len(plain), len(source))
+                plain.extend(source[taken:upto])
+                taken = upto
+                plain.append(value)
+            plain.extend(source[taken:])
             return PersistentList(plain)
         result = self
         for index, value in pairs:
