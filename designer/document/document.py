@@ -12,6 +12,7 @@ an edit costs what it touches, not the size of the design. Undo lives in ``comma
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,6 +109,9 @@ class Document:
     def __init__(self, design: Design | None = None) -> None:
         self._listeners: list[Listener] = []
         self._settled_listeners: list[Callable[[], None]] = []
+        #: Inside :meth:`one_change` (its depth), and whether a change was made in it.
+        self._one_change = 0
+        self._one_change_made = False
         # Made without validation (the same object as ``Design()``): see empty_design.
         self._design = empty_design()
         self._elements: PersistentList[Element] = PersistentList()
@@ -143,8 +147,28 @@ class Document:
                 for listener in list(self._listeners):
                     listener(event)
         finally:
-            for settled in list(self._settled_listeners):
-                settled()
+            if self._one_change:
+                self._one_change_made = True
+            else:
+                self._settled()
+
+    def _settled(self) -> None:
+        for settled in list(self._settled_listeners):
+            settled()
+
+    @contextmanager
+    def one_change(self) -> Iterator[None]:
+        """The edits made inside are one change for the :meth:`subscribe_settled`
+        listeners: told once, after the last of their events (a command that inserts
+        elements, then edits 400 others: a DAG's deletion undone), not after each edit."""
+        self._one_change += 1
+        try:
+            yield
+        finally:
+            self._one_change -= 1
+            if not self._one_change and self._one_change_made:
+                self._one_change_made = False
+                self._settled()
 
     @property
     def design(self) -> Design:

@@ -128,10 +128,14 @@ class QtCommand(QUndoCommand):
         if self._first:
             self._first = False  # already applied by EditorSession.push
             return
-        self.command.redo(self.session.document)
+        document = self.session.document
+        with document.one_change():
+            self.command.redo(document)
 
     def undo(self) -> None:
-        self.command.undo(self.session.document)
+        document = self.session.document
+        with document.one_change():
+            self.command.undo(document)
 
     def id(self) -> int:
         return int(self.command.merge_id)
@@ -236,7 +240,8 @@ class EditorSession(QObject):
             self.status_message.emit("The design cannot be edited in simulation mode")
             return refusal
         try:
-            command.redo(self.document)
+            with self.document.one_change():
+                command.redo(self.document)
         except EditError as exc:
             self.status_message.emit(str(exc))
             return exc.refusal

@@ -46,9 +46,15 @@ def _settled(window: Any) -> bool:
     )
 
 
-def _drawing(scene: DesignScene) -> tuple[dict[str, tuple[float, ...]], set[str]]:
-    """Each box's place and the lines drawn."""
-    return {i: tuple(node.box()) for i, node in scene.nodes.items()}, set(scene.edges)
+def _drawing(scene: DesignScene) -> tuple[dict[str, tuple[float, ...]], dict[str, bool]]:
+    """Each box's place, and each line drawn (whether shown)."""
+    boxes = {i: tuple(node.box()) for i, node in scene.nodes.items()}
+    return boxes, {k: e.isVisible() for k, e in scene.edges.items()}
+
+
+def _routes(scene: DesignScene) -> dict[str, Any]:
+    """The route each line is drawn along."""
+    return {k: e.drawn_from for k, e in scene.edges.items()}
 
 
 @pytest.fixture
@@ -86,6 +92,7 @@ def test_deleting_a_site_asks_the_lines_once_and_fixes_each_survivor_once(
     document = session.document
     site = next(e for e in document.design.elements if e.kind == "site")
     before = _drawing(scene)
+    routes = _routes(scene)
     lines = len(scene.router.raw)
     inside = {i for i in scene.nodes if _within(scene, i, site.id)}
     assert len(inside) > 50 and lines > 10, (len(inside), lines)
@@ -159,6 +166,7 @@ def test_deleting_a_site_asks_the_lines_once_and_fixes_each_survivor_once(
     assert dumps(document.design) == dumps(design)
     qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
     assert _drawing(scene) == before
+    assert _routes(scene) == routes, "each line along the route it had"
 
 
 def _within(scene: DesignScene, element_id: str, container: str) -> bool:
@@ -205,3 +213,39 @@ def test_outermost_boxes_give_the_lines_every_box_gives(opened: Any) -> None:
     for ids in groups:
         rects = [rect(i) for i in ids]
         assert router.crossing(rects) == every_box(rects)
+
+
+def test_undoing_a_dags_deletion_routes_its_lines_after_the_key(
+    opened: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    """Ctrl+Z of a DAG's deletion gives 160 events (its databases get their DAG back):
+    the lines it brings back are drawn straight in the key's turn and routed in the
+    idle slices after it (at 100k their searches were ~45 ms of that turn), each then
+    along the route it had before the deletion."""
+    window = opened
+    session = window.session
+    scene = window.view.design_scene
+    document = session.document
+    dag: Any = next(e for e in document.design.elements if e.kind == "dag")
+    before, routes = _drawing(scene), _routes(scene)
+    _click_title(window, dag.id)
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
+    assert document.get(dag.id) is None
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+
+    routed: list[str] = []
+    real_route_many = router_module.Router.route_many
+
+    def route_many(router: Any, keys: Any) -> None:
+        keys = list(keys)
+        routed.extend(keys)
+        real_route_many(router, keys)
+
+    monkeypatch.setattr(router_module.Router, "route_many", route_many)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert document.get(dag.id) is not None
+    assert len(routed) <= 4, routed  # (the rest in the idle slices)
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    assert _drawing(scene) == before
+    assert _routes(scene) == routes, "each line along the route it had"
