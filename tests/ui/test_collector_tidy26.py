@@ -20,34 +20,18 @@ import gc
 from pathlib import Path
 from typing import Any
 
+from generated import generated_file as _generated
+from generated import settled as _settled
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtTest import QTest
 
-from benchmarks.generate import generate_design
 from designer import collector
-from designer.persistence import dumps
 from designer.ui import slices
 
 #: The objects a full collection may visit once an edit is tidied away: what the
 #: event loop, pytest-qt's wait and the window made since (a few hundred); the same
 #: edits left tens of thousands before (see the module's docstring).
 FEW = 3_000
-
-
-def _generated(tmp_path: Path, size: int) -> Path:
-    path = tmp_path / f"generated-{size}.json"
-    path.write_text(dumps(generate_design(size, seed=1)), encoding="utf-8")
-    return path
-
-
-def _settled(window: Any) -> bool:
-    session = window.session
-    return (
-        not session.holding
-        and not session.preparing_edits
-        and session.findings_revision == session.document.revision
-        and not window.view.design_scene.routing_pending
-    )
 
 
 def _visited() -> int:

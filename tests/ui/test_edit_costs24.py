@@ -20,21 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from generated import generated_file as _generated
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtTest import QTest
 from test_canvas_support import drag
 
-from benchmarks.generate import generate_design
-from designer.persistence import dumps
 from designer.ui import slices
 from designer.ui.canvas import scene as scene_module
 from designer.ui.canvas.scene import DesignScene
-
-
-def _generated(tmp_path: Path, size: int) -> Path:
-    path = tmp_path / f"generated-{size}.json"
-    path.write_text(dumps(generate_design(size, seed=1)), encoding="utf-8")
-    return path
 
 
 def _title(window: Any, element_id: str) -> QPointF:

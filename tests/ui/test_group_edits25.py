@@ -18,31 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from generated import generated_file as _generated
+from generated import settled as _settled
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from benchmarks.generate import generate_design
 from designer.document import Document
-from designer.persistence import dumps
 from designer.ui.canvas.items.edge import EdgeItem
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.panels.databases import DatabasesPanel
-
-
-def _generated(tmp_path: Path, size: int) -> Path:
-    path = tmp_path / f"generated-{size}.json"
-    path.write_text(dumps(generate_design(size, seed=1)), encoding="utf-8")
-    return path
-
-
-def _settled(window: Any) -> bool:
-    session = window.session
-    return (
-        not session.holding
-        and not session.preparing_edits
-        and session.findings_revision == session.document.revision
-        and not window.view.design_scene.routing_pending
-    )
 
 
 @pytest.fixture(params=[300, 1000])

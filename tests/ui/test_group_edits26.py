@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from generated import settled as _settled
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
@@ -34,16 +35,6 @@ from designer.document import Document, RemoveElements
 from designer.domain.design import Design
 from designer.persistence import dumps
 from designer.ui.canvas.scene import DesignScene
-
-
-def _settled(window: Any) -> bool:
-    session = window.session
-    return (
-        not session.holding
-        and not session.preparing_edits
-        and session.findings_revision == session.document.revision
-        and not window.view.design_scene.routing_pending
-    )
 
 
 def _drawing(scene: DesignScene) -> tuple[dict[str, tuple[float, ...]], dict[str, bool]]:
