@@ -398,6 +398,11 @@ class SimulationController(QObject):
         if not self._rerun():
             self.steps, self.expected = previous
             self._rerun()
+        # The playhead stays on the new timeline: a scenario over at 0:00 (a link whose
+        # loss changes nothing) clicked after a host had played for 0:40 kept 0:40,
+        # and the scenario bar's slider overflowed putting it on a timeline of no
+        # length (eyes27: an error dialog over ./scripts/run's sample).
+        self.time = min(self.time, self.duration)
         self.result_changed.emit()
         self.time_changed.emit(self.time)
 

@@ -273,8 +273,10 @@ class ScenarioBar(QWidget):
     def _on_time(self, t: float) -> None:
         self._syncing = True
         try:
-            duration = max(self.controller.duration, 1e-9)
-            self.slider.setValue(round(1000 * t / duration))
+            duration = self.controller.duration
+            # At the end of a timeline of no length (a scenario over at 0:00).
+            share = min(max(t / duration, 0.0), 1.0) if duration > 0 else float(t > 0)
+            self.slider.setValue(round(self.slider.maximum() * share))
         finally:
             self._syncing = False
         self.clock.setText(f"T+{format_duration(t)}")
