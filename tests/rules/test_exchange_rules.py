@@ -145,6 +145,20 @@ def test_ex002_protection_or_2013_mailbox_transport_counts() -> None:
     assert findings(build(*_hubs(1, version="2013")), "EX002") == []
 
 
+def test_ex002_names_exchange_2013_mailbox_servers_as_what_they_are() -> None:
+    # eyes27: a site whose one transport server is an Exchange 2013 Mailbox server read
+    # "with 1 Hub Transport server … 2 are needed", and the Fix "add a second Hub
+    # Transport server" led to a role Exchange 2013 has not (EX006, an error).
+    (finding,) = findings(build(*_hubs(0, version="2013")), "EX002")
+    assert finding.elements == ("s1", "mbx1")
+    assert "with 1 server running the Transport service (mbx1: Exchange 2013" in (finding.message)
+    assert "Hub Transport server" not in finding.message
+    assert finding.message.endswith(
+        "2 are needed: add an Exchange 2013 Mailbox server in the site, or protect one "
+        "with SRM or Double-Take"
+    )
+
+
 def test_ex002_says_runs_mailbox_databases_only_when_it_does() -> None:
     # issue 14, wording: a site with a Mailbox server but no database modelled on it has
     # a Mailbox server; it does not "run mailbox databases".

@@ -186,8 +186,9 @@ def hub_transport_unprotected(ctx: RuleContext) -> Iterator[Finding]:
 
     Fix
     ---
-    Add a second Hub Transport server in the site, or protect the Hub Transport VM with
-    SRM (or host-based replication).
+    Add a second Hub Transport server in the site (Exchange 2013: a second Mailbox
+    server, which runs the Transport service; 2013 has no Hub Transport role, EX006),
+    or protect the Hub Transport VM with SRM (or host-based replication).
 
     Source
     ------
@@ -231,12 +232,27 @@ def hub_transport_unprotected(ctx: RuleContext) -> Iterator[Finding]:
             if site_id in running
             else f"has Mailbox server{'' if len(servers) == 1 else 's'} {', '.join(servers)}"
         )
-        yield ctx.finding(
-            f"site {site.name if site else site_id} {what} with "
-            f"{len(site_hubs)} Hub Transport server{'' if len(site_hubs) == 1 else 's'} "
-            f"and no Hub Transport protection; {need} are needed",
-            [site_id, *(vm.id for vm in site_hubs)],
-        )
+        count = len(site_hubs)
+        if any(VmRole.HUB_TRANSPORT not in vm.roles for vm in site_hubs):
+            # Counted as Exchange 2013 Mailbox servers: "1 Hub Transport server" and
+            # "add a second Hub Transport server" sent a newcomer to tick a role 2013
+            # has not, and EX006 then reported it as an error (eyes27).
+            names = ", ".join(vm.name for vm in site_hubs)
+            message = (
+                f"site {site.name if site else site_id} {what} with {count} "
+                f"server{'' if count == 1 else 's'} running the Transport service "
+                f"({names}: Exchange 2013 Mailbox servers run it; 2013 has no Hub "
+                f"Transport role) and no protection of it; {need} are needed: add an "
+                "Exchange 2013 Mailbox server in the site, or protect one with SRM or "
+                "Double-Take"
+            )
+        else:
+            message = (
+                f"site {site.name if site else site_id} {what} with "
+                f"{count} Hub Transport server{'' if count == 1 else 's'} "
+                f"and no Hub Transport protection; {need} are needed"
+            )
+        yield ctx.finding(message, [site_id, *(vm.id for vm in site_hubs)])
 
 
 @rule(
