@@ -10,13 +10,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtWidgets import QComboBox, QToolBar
 from test_canvas_support import click, drag
 from test_eyes26_walk import _boston
 from test_newcomer_keyboard20 import _enter
 
 from designer.ui.main_window import MainWindow
 from designer.ui.panels import ProblemsPanel
+from designer.ui.panels.inspector import InspectorPanel
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
 
@@ -102,4 +103,41 @@ def test_a_mailbox_server_of_exchange_2013_is_not_called_a_hub_transport_server(
         "service (BOS-MBX01: Exchange 2013 Mailbox servers run it; 2013 has no Hub "
         "Transport role) and no protection of it; 2 are needed: add an Exchange 2013 "
         "Mailbox server in the site, or protect one with SRM or Double-Take"
+    )
+
+
+def _choose(combo: QComboBox, text: str) -> None:
+    """The keys a user presses on the closed combo box until it shows ``text``."""
+    target = combo.findText(text)
+    assert target >= 0, text
+    combo.setFocus()
+    key = Qt.Key.Key_Down if target > combo.currentIndex() else Qt.Key.Key_Up
+    while combo.currentIndex() != target:
+        QTest.keyClick(combo, key)
+
+
+def test_a_size_that_follows_a_database_is_said_with_its_unit(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    # A disk added to a Mailbox server from the palette and made DB01's database disk
+    # took DB01's size; the status bar said "Also set, to agree: Size 100.0 (yours to
+    # change)" where the Inspector shows "100.00 GB".
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    window.resize(1280, 800)
+    session = window.session
+    window.view.set_zoom(1.0)
+    rect = window.view.design_scene.rect_of("vm-bos-mbx01")
+    assert rect is not None
+    window.view.ensureVisible(rect, 10, 10)
+    click(window.view, (rect.center().x(), rect.center().y()))
+    assert session.selection == ["vm-bos-mbx01"]
+    disk = _enter(window, "virtual_disk")
+    assert disk is not None and session.selection == [disk]
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None and inspector.element_id == disk
+    _choose(inspector.editors["purpose"].editor, "Database")
+    _choose(inspector.editors["database"].editor, "DB01")
+    qtbot.waitUntil(lambda: session.document.get(disk).database == "db-db01", timeout=5000)  # type: ignore[union-attr]
+    size = session.document.get("db-db01").size_gb  # type: ignore[union-attr]
+    assert session.document.get(disk).size_gb == size  # type: ignore[union-attr]
+    assert window.statusBar().currentMessage() == (
+        f"Also set, to agree: Size {size:g} GB (yours to change)"
     )
