@@ -69,8 +69,10 @@ class RuleContext:
         elements: Iterable[ElementBase | str],
         *,
         severity: Severity | None = None,
+        fix_field: str = "",
     ) -> Finding:
-        """A finding of the rule being run; ``severity`` overrides its default (e.g. info)."""
+        """A finding of the rule being run; ``severity`` overrides its default (e.g. info);
+        ``fix_field``: the field of the first element that fixes it (see Finding)."""
         ids = tuple(e if isinstance(e, str) else e.id for e in elements)
         return Finding(
             code=self.current_code,
@@ -78,4 +80,5 @@ class RuleContext:
             elements=ids,
             severity=severity or self.current_severity,
             source=self.current_source,
+            fix_field=fix_field,
         )

@@ -42,6 +42,10 @@ class Finding:
     source: str = ""
     waived: bool = False
     waiver_reason: str = field(default="", compare=False)
+    #: The field of its first element that fixes it, where one field does ("dac_mode":
+    #: DAG012's "turn on its DAC mode"); "" where the fix is more than one edit. The
+    #: Problems list's *go to* (a double-click, Explain's link) takes the user there.
+    fix_field: str = field(default="", compare=False)
 
     def sort_key(self) -> tuple[int, str, tuple[str, ...], str]:
         """Severity, code, then the elements' ids in natural order (an import's "db-2"

@@ -509,6 +509,7 @@ def database_without_mailboxes(ctx: RuleContext) -> Iterator[Finding]:
             f"Mailboxes in the Inspector (Select its {len(dbs)} elements, on this finding's menu "
             "in the Problems list, selects them to set together)",
             dbs,
+            fix_field="mailboxes",
         )
 
 
@@ -517,6 +518,7 @@ def _no_mailboxes(ctx: RuleContext, db: MailboxDatabase) -> Finding:
         f"mailbox database {db.name} states 0 mailboxes: simulation, availability "
         "and capacity count no users on it",
         [db],
+        fix_field="mailboxes",
     )
 
 

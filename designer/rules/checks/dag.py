@@ -1187,6 +1187,7 @@ def multi_site_dag_without_dac(ctx: RuleContext) -> Iterator[Finding]:
                 f"({_site_counts(facts, sites)}) without Datacenter Activation Coordination mode; "
                 "turn on its DAC mode",
                 [dag.id],
+                fix_field="dac_mode",
             )
 
 
@@ -1540,6 +1541,7 @@ def alternate_witness_fails_with_witness(ctx: RuleContext) -> Iterator[Finding]:
             "put the alternate witness on a server in the member site the DAG would switch "
             f"over to{storage}",
             list(dict.fromkeys([dag.id, alternate.id, witness.id])),
+            fix_field="alternate_witness",
         )
 
 
@@ -1679,4 +1681,5 @@ def witness_site_differs_from_its_server(ctx: RuleContext) -> Iterator[Finding]:
             f"goes down with {real}, where the simulator counts its vote and the quorum "
             f"rules judge it; set its site to {real}, or move {server} to a host in {stated}",
             [witness.id, witness.vm, runs_in],
+            fix_field="site",
         )

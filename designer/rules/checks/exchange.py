@@ -578,4 +578,5 @@ def role_not_in_exchange_version(ctx: RuleContext) -> Iterator[Finding]:
                 f"role{'' if len(extra) == 1 else 's'}, which Exchange {version} does not "
                 f"have{instead}",
                 [vm],
+                fix_field="roles",
             )

@@ -364,6 +364,7 @@ def sync_over_distance(ctx: RuleContext) -> Iterator[Finding]:
                 f"{carries} and states no distance; EMC recommends less than {limit} km: "
                 "set its distance",
                 [link, *mirrors],
+                fix_field="distance_km",
             )
             continue
         yield ctx.finding(
@@ -566,12 +567,14 @@ def mirror_policy_not_recommended(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 f"MirrorView/S mirror {mirror.name} runs without the write intent log",
                 [mirror],
+                fix_field="write_intent_log",
             )
         if mirror.recovery_policy is not RecoveryPolicy.MANUAL:
             yield ctx.finding(
                 f"{_label(mirror.mode)} mirror {mirror.name} has recovery policy "
                 f"{mirror.recovery_policy.value}; 002 recommends manual",
                 [mirror],
+                fix_field="recovery_policy",
             )
 
 
@@ -626,4 +629,5 @@ def no_snapview_on_recovery_array(ctx: RuleContext) -> Iterator[Finding]:
             f"{listing(groups.values())}, lacks SnapView; SRM test failover needs snap "
             f"sessions of its {len(mirror_ids)} mirror {word_for(len(mirror_ids), 'target')}",
             [array, *groups],
+            fix_field="snapview",
         )

@@ -559,6 +559,7 @@ def recovery_plan_missing_exchange_steps(ctx: RuleContext) -> Iterator[Finding]:
                 f"recovery plan {plan.name} recovers members of DAG {dag_names} without the "
                 "witness update step",
                 [plan, *dags],
+                fix_field="steps",
             )
         pair = index.typed(plan.site_pair, SrmSitePair)
         if pair is None:
@@ -593,6 +594,8 @@ def recovery_plan_missing_exchange_steps(ctx: RuleContext) -> Iterator[Finding]:
             f"subnet without {_and(missing)}; subnets {protected.subnet} and "
             f"{recovery.subnet}" + ("" if dags else ": users cannot reach them"),
             [plan, *(dags or exchange), recovery],
+            # The first thing missing: the plan's IP customization, else its steps.
+            fix_field="ip_customization" if not plan.ip_customization else "steps",
         )
 
 
@@ -855,4 +858,5 @@ def anti_affinity_not_at_recovery(ctx: RuleContext) -> Iterator[Finding]:
             "through SRM without an anti-affinity rule on their placeholder VMs; "
             f"{len(members)} members could land on 1 host",
             [dag, *members],
+            fix_field="anti_affinity_at_recovery",
         )
