@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["natural_key", "plural", "with_article", "word_for"]
+__all__ = ["SHOWN_NAMES", "natural_key", "plural", "shown_names", "with_article", "word_for"]
 
 _DIGITS = re.compile(r"(\d+)")
 
@@ -74,3 +74,23 @@ def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
         for i, part in enumerate(_DIGITS.split(name))
         if part
     )
+
+
+#: A finding about more elements than this shows how many and the first few in the
+#: Elements column (a DAG's 400 databases filled it with 400 names); the tooltip and
+#: the details (Explain) list them all; the review report's findings tables alike.
+SHOWN_NAMES = 4
+
+
+def shown_names(names: list[str]) -> str:
+    """The Elements column's text for a finding's element names: all of them, or for
+    more than :data:`SHOWN_NAMES` how many and the first three.
+
+    >>> shown_names(["DB01", "DB02"])
+    'DB01, DB02'
+    >>> shown_names([f"DB{n:02d}" for n in range(1, 13)])
+    '12 elements: DB01, DB02, DB03 and 9 more'
+    """
+    if len(names) <= SHOWN_NAMES:
+        return ", ".join(names)
+    return f"{len(names)} elements: {', '.join(names[:3])} and {len(names) - 3} more"

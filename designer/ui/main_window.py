@@ -94,8 +94,9 @@ from designer.ui.file_ops import (
     suggested_path,
 )
 from designer.ui.icons import app_icon
-from designer.ui.panels import create_panels
+from designer.ui.panels import ProblemsPanel, create_panels
 from designer.ui.panels.capacity import CapacityController, CapacityPanel
+from designer.ui.panels.problems import FIRST_ROWS as PROBLEMS_FIRST_ROWS
 from designer.ui.panes import PaneKeys
 from designer.ui.recovery import RecoveryKeeper
 from designer.ui.saving import save_beside_the_window
@@ -645,7 +646,7 @@ class MainWindow(QMainWindow):
             for name, size, orientation in (
                 ("PaletteDock", 210, Qt.Orientation.Horizontal),
                 ("InspectorDock", 310, Qt.Orientation.Horizontal),
-                ("ProblemsDock", 150, Qt.Orientation.Vertical),
+                ("ProblemsDock", self._problems_height(by_name), Qt.Orientation.Vertical),
                 ("OverviewDock", 180, Qt.Orientation.Vertical),
             )
             if name in by_name
@@ -657,6 +658,20 @@ class MainWindow(QMainWindow):
         for dock in docks:
             dock.windowTitleChanged.connect(lambda _t: lifetime.soon(self, self._tidy_tab_bars))
         lifetime.soon(self, self._tidy_tab_bars)
+
+    @staticmethod
+    def _problems_height(by_name: dict[str, QDockWidget]) -> int:
+        """The Problems dock's first height: its first rows of findings whole
+        (:data:`~designer.ui.panels.problems.FIRST_ROWS`; it was 150 px, 5 rows)."""
+        dock = by_name.get("ProblemsDock")
+        panel = dock.widget() if dock is not None else None
+        if dock is None or not isinstance(panel, ProblemsPanel):
+            return 150
+        # The dock's title over the panel.
+        title = dock.fontMetrics().height() + 2 * dock.style().pixelMetric(
+            QStyle.PixelMetric.PM_DockWidgetTitleMargin, None, dock
+        )
+        return max(150, panel.height_for_rows(PROBLEMS_FIRST_ROWS) + title)
 
     def _tidy_tab_bars(self) -> None:
         """Hide the dock tab bars Qt left behind: a live one sits right under a visible

@@ -93,4 +93,11 @@ def create_panels(session: EditorSession, view: QGraphicsView) -> list[QDockWidg
         databases.show_database(db_id)
 
     inspector.databases_requested.connect(open_databases)
+
+    def go_to_field(name: str) -> None:
+        docks[1].show()
+        docks[1].raise_()
+        inspector.show_field(name)
+
+    problems.field_requested.connect(go_to_field)
     return docks

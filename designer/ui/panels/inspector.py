@@ -277,6 +277,30 @@ class InspectorPanel(QWidget):
         if self.scroll_area.widget() is not form.body:
             self._swap(form.body)
 
+    def show_field(self, name: str, *, focus: bool = True) -> bool:
+        """Scroll the shown element's field ``name`` into sight, its label too, and with
+        ``focus`` give it the keyboard focus: a finding's *go to* (DAG012's "turn on its
+        DAC mode" named a field below the fold of a DAG's form at 1280 × 800, and nothing
+        took the user there: eyes26 #11). False when the form shows no such field."""
+        editor = self.editors.get(name)
+        if editor is None or self.element_id is None:
+            return False
+        if focus:
+            editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._scroll_to(editor)
+        # A form just built or swapped in is laid out in the next turn: scroll again then.
+        lifetime.soon(self, lambda: self._scroll_to(editor))
+        return True
+
+    def _scroll_to(self, editor: FieldEditor) -> None:
+        body = self.scroll_area.widget()
+        if not shiboken6.isValid(editor) or body is None or not body.isAncestorOf(editor):
+            return
+        label = self.form.labelForField(editor)
+        self.scroll_area.ensureWidgetVisible(editor, 8, 8)
+        if label is not None:
+            self.scroll_area.ensureWidgetVisible(label, 8, 8)
+
     def _swap(self, body: QWidget) -> None:
         old = self.scroll_area.takeWidget()
         self.scroll_area.setWidget(body)

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QPoint,
     QRect,
     Qt,
+    QUrl,
     Signal,
 )
 from PySide6.QtGui import QAction, QFont, QIcon, QKeyEvent, QKeySequence, QResizeEvent
@@ -50,8 +51,9 @@ from designer.document.events import (
     SettingsChanged,
 )
 from designer.domain.design import RuleLevel, Severity, Waiver
+from designer.domain.field_words import field_label
 from designer.domain.kinds import KINDS
-from designer.domain.words import plural
+from designer.domain.words import SHOWN_NAMES, plural, shown_names
 from designer.rules import RULES
 from designer.rules.finding import INTERNAL_ERROR_CODE, STALE_WAIVER_CODE, Finding
 from designer.ui import lifetime, slices
@@ -101,24 +103,18 @@ _ROLES = frozenset(
 _WORDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 #: The columns whose text the current row wraps (the message and its elements' names).
 _WRAPPED = (2, 3)
-#: A finding about more elements than this shows how many and the first few in the
-#: Elements column (a DAG's 400 databases filled it with 400 names); the tooltip and
-#: the details (Explain) list them all.
-SHOWN_NAMES = 4
-
-
-def shown_names(names: list[str]) -> str:
-    """The Elements column's text for a finding's element names: all of them, or for
-    more than :data:`SHOWN_NAMES` how many and the first three.
-
-    >>> shown_names(["DB01", "DB02"])
-    'DB01, DB02'
-    >>> shown_names([f"DB{n:02d}" for n in range(1, 13)])
-    '12 elements: DB01, DB02, DB03 and 9 more'
-    """
-    if len(names) <= SHOWN_NAMES:
-        return ", ".join(names)
-    return f"{len(names)} elements: {', '.join(names[:3])} and {len(names) - 3} more"
+#: The Elements column is as wide as the longest of its first rows' texts, at least
+#: 180 px and at most this share of the table (the message takes the rest and wraps in
+#: the current row), until the user drags its edge: at 180 px it cut "12 elements:
+#: PHL-MBX01-SG1-DB, PHL-MBX01-SG2-DB, … and 9 more" to "12 elements: PHL-M…" at
+#: 1280 × 800 (eyes26).
+ELEMENTS_MOST_SHARE = 0.45
+ELEMENTS_LEAST = 180
+#: The rows measured for it (thousands of findings: the first screenfuls tell).
+ELEMENTS_MEASURED = 200
+#: The rows the Problems dock shows at the window's first layout (150 px showed 5, most
+#: of a dozen findings below them at 1280 × 800: eyes26 #14).
+FIRST_ROWS = 8
 
 
 def problems_title(counts: dict[Severity, int]) -> str:
@@ -181,6 +177,17 @@ class _ReleaseFilter(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.MouseButtonRelease:
             self.released.emit()
+        return False
+
+
+class _ResizeFilter(QObject):
+    """Says when the watched widget is resized."""
+
+    resized = Signal()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.resized.emit()
         return False
 
 
@@ -402,6 +409,9 @@ class ProblemsPanel(PanelKeys, QWidget):
 
     #: The title with the counts ("Problems — 2 errors, 5 warnings"), for the dock.
     title_changed = Signal(str)
+    #: A finding's *go to*: its first element is selected; the Inspector should show and
+    #: focus this field of it (a double-click on the finding, Explain's link).
+    field_requested = Signal(str)
 
     def __init__(self, session: EditorSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -490,6 +500,15 @@ class ProblemsPanel(PanelKeys, QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(3, 180)
+        #: The Elements column follows the table's width (see ELEMENTS_SHARE) until the
+        #: user drags its edge.
+        self._elements_by_hand = False
+        self._fitting_elements = False
+        header.sectionResized.connect(self._elements_resized)
+        self._resized = _ResizeFilter(self)
+        self._resized.resized.connect(self._fit_elements_column)
+        self.table.installEventFilter(self._resized)
+        self.model.modelReset.connect(self._fit_elements_column)
         self.table.setItemDelegate(_CurrentRowWraps(self.table))
         #: The row made tall to show its whole message (see _fit_current_row).
         self._tall_row: int | None = None
@@ -497,6 +516,7 @@ class ProblemsPanel(PanelKeys, QWidget):
         header.sectionResized.connect(self._refit_soon)
         self._refit_pending = False
         self.table.clicked.connect(self._focus_index)
+        self.table.doubleClicked.connect(self._go_to_index)
         self.table.selectionModel().currentChanged.connect(self._on_current_changed)
         #: The groups shown open (see _Group), by rule, severity and waived.
         self._opened: set[tuple[str, Severity, bool]] = set()
@@ -513,6 +533,8 @@ class ProblemsPanel(PanelKeys, QWidget):
 
         self.explain_view = QTextBrowser(self)
         self.explain_view.setOpenExternalLinks(False)
+        self.explain_view.setOpenLinks(False)  # its one link: the field that fixes it
+        self.explain_view.anchorClicked.connect(self._explain_link)
         self.explain_view.hide()
         self._rules_view: RuleSettingsView | None = None  # made when first needed
         self.pages = QStackedWidget(self)
@@ -798,6 +820,37 @@ class ProblemsPanel(PanelKeys, QWidget):
         if present:
             self.session.focus(present[0])
 
+    def go_to_field(self, finding: Finding | None = None) -> bool:
+        """A finding's *go to*: select its first element and have the Inspector show and
+        focus the field that fixes it (:attr:`Finding.fix_field`); a finding fixed by
+        more than one edit shows its element on the canvas, as a click does. True when
+        a field was asked for."""
+        finding = finding or self.current_finding()
+        if finding is None:
+            return False
+        element = self._fixed_element(finding)
+        if element is None:
+            self._focus_finding(finding)
+            return False
+        self.session.focus(element)
+        self.field_requested.emit(finding.fix_field)
+        return True
+
+    def _fixed_element(self, finding: Finding) -> str | None:
+        """The element whose :attr:`Finding.fix_field` fixes ``finding``, if still there."""
+        if not finding.fix_field or not finding.elements:
+            return None
+        first = finding.elements[0]
+        return first if self.session.document.get(first) is not None else None
+
+    def _go_to_index(self, index: QModelIndex) -> None:
+        if index.isValid() and not isinstance(self.model.rows[index.row()], _Group):
+            self.go_to_field(self.model.rows[index.row()].finding)
+
+    def _explain_link(self, url: QUrl) -> None:
+        if url.scheme() == "field":
+            self.go_to_field()
+
     def _on_current_changed(self, *_args: object) -> None:
         if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
             # A click's press: the rows resized now (the last current one back to one
@@ -856,6 +909,46 @@ class ProblemsPanel(PanelKeys, QWidget):
             self._tall_row = index.row()
             self.table.scrollTo(index)
 
+    def _elements_resized(self, column: int, *_sizes: int) -> None:
+        if column == 3 and not self._fitting_elements:
+            self._elements_by_hand = True
+
+    def _fit_elements_column(self) -> None:
+        """The Elements column as wide as its texts need, within :data:`ELEMENTS_LEAST`
+        and :data:`ELEMENTS_MOST_SHARE` of the table, unless the user set it by hand."""
+        if self._elements_by_hand:
+            return
+        table = self.table
+        metrics = table.fontMetrics()
+        texts = {row.shown for row in self.model.rows[:ELEMENTS_MEASURED]}
+        style = table.style()
+        margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+        needed = max((metrics.horizontalAdvance(t) for t in texts), default=0) + margin + 4
+        most = max(ELEMENTS_LEAST, round(table.viewport().width() * ELEMENTS_MOST_SHARE))
+        width = min(most, max(ELEMENTS_LEAST, needed))
+        if width != self.table.columnWidth(3):
+            self._fitting_elements = True
+            try:
+                self.table.horizontalHeader().resizeSection(3, width)
+            finally:
+                self._fitting_elements = False
+
+    def height_for_rows(self, rows: int) -> int:
+        """The panel's height that shows ``rows`` rows of findings under its bar and
+        the table's header (the dock's first height: :data:`FIRST_ROWS`)."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        margins = layout.contentsMargins()
+        table = self.table
+        frame = 2 * table.frameWidth()
+        header = table.horizontalHeader().sizeHint().height()
+        bar = layout.itemAt(0)  # the toggles, filter and buttons
+        bar_height = bar.sizeHint().height() if bar is not None else 0
+        return (
+            margins.top() + margins.bottom() + bar_height + layout.spacing() + frame + header
+            + rows * table.verticalHeader().defaultSectionSize()
+        )  # fmt: skip
+
     def _update_actions(self) -> None:
         finding = self.current_finding()
         group = isinstance(self.current_row(), _Group)  # one finding is waived at a time
@@ -910,6 +1003,18 @@ class ProblemsPanel(PanelKeys, QWidget):
             self.explain_view.setHtml("<p>Select a finding to see its rule.</p>")
             return
         text = explain_html(finding.code)
+        element = self._fixed_element(finding)
+        if element is not None:
+            shown = self.session.document.get(element)
+            assert shown is not None
+            label = field_label(finding.fix_field)
+            # Under the title, where a short panel shows it without scrolling.
+            title, rest = text.split("\n", 1)
+            text = (
+                f'{title}\n<p><a href="field:{finding.fix_field}">Go to '
+                f"{html.escape(shown.name)}'s {html.escape(label)}</a> in the Inspector "
+                f"(or double-click the finding)</p>\n{rest}"
+            )
         if len(finding.elements) > SHOWN_NAMES:  # the Elements column shows the first few
             names = ", ".join(self._name(e) for e in finding.elements)
             text += f"<p><b>Its {len(finding.elements)} elements:</b> {html.escape(names)}</p>"
