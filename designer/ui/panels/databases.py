@@ -93,6 +93,18 @@ def _editor_height() -> int:
     return height
 
 
+def _copy_said(text: str, result: tuple[int, float] | None) -> str:
+    """The status bar's words for a copy's edit, from its History entry ("Add copy of
+    DB01 on WOR-MBX01"): "Added copy of DB01 on WOR-MBX01: activation preference 2"."""
+    verb, rest = text.split(" ", 1)
+    said = {"Add": "Added", "Change": "Changed", "Remove": "Removed"}.get(verb, verb) + " " + rest
+    if result is None:
+        return said
+    preference, lag = result
+    lagged = f", replay lag {lag:g} {'day' if lag == 1 else 'days'}" if lag else ""
+    return f"{said}: activation preference {preference}{lagged}"
+
+
 def copy_text(copy: DatabaseCopy | None) -> str:
     """A cell's text: ``"2"``, ``"3 (lag 7d)"``, or ``""`` for no copy.
 
@@ -422,7 +434,11 @@ class DatabasesPanel(QWidget):
             self.session.status_message.emit(str(exc).splitlines()[0])
             return False
         # One undo step per cell (a SetProperty would merge the edits of one database).
-        return self.session.push(ChangeElements([changed], text))
+        command = ChangeElements([changed], text)
+        # Said in the status bar, as the canvas's edits are ("Added VM …"): a copy added
+        # by double-click and Enter said nothing, only the History had it (eyes26 #10).
+        command.status_note = _copy_said(text, result)
+        return self.session.push(command)
 
     def preferred_height(self) -> int:
         """The panel's height to show the DAG's databases whole (3 to 12 rows): what it
