@@ -123,6 +123,12 @@ class FieldEditor(QWidget):
         """A number editor's unset value steps up to ``value`` (what the field says
         applies while it is unset), not to the field's lowest value; others ignore it."""
 
+    def typed_first(self) -> None:
+        """A number editor's unset value stays unset under its arrows (and the wheel)
+        until a number is typed: where no value is a sensible start (a WAN link's
+        distance stepped from "(not set)" to 0.01 km, sites side by side: wave 27);
+        others ignore it."""
+
     # -- common --------------------------------------------------------------------------
     def show_value(self, value: Any) -> None:
         self._shown = value
@@ -173,22 +179,45 @@ def _step_from_unset(spin: QSpinBox | QDoubleSpinBox, start: float | None, steps
     return True
 
 
+def _waits_for_a_number(spin: QSpinBox | QDoubleSpinBox, typed_first: bool) -> bool:
+    """Whether ``spin`` shows its unset value ("(not set)") and takes a typed number
+    before its arrows step (``typed_first``: no value is a sensible start)."""
+    return typed_first and bool(spin.specialValueText()) and spin.value() == spin.minimum()
+
+
+_NO_STEP = QAbstractSpinBox.StepEnabledFlag.StepNone
+
+
 class _IntSpin(QSpinBox):
     #: What an unset value steps up to (see _step_from_unset); None: the lowest value.
     unset_start: float | None = None
+    #: Unset, its arrows wait for a typed number (see FieldEditor.typed_first).
+    typed_first = False
 
     def stepBy(self, steps: int) -> None:
+        if _waits_for_a_number(self, self.typed_first):
+            return
         if not _step_from_unset(self, self.unset_start, steps):
             super().stepBy(steps)
+
+    def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:
+        return _NO_STEP if _waits_for_a_number(self, self.typed_first) else super().stepEnabled()
 
 
 class _FloatSpin(QDoubleSpinBox):
     #: What an unset value steps up to (see _step_from_unset); None: the lowest value.
     unset_start: float | None = None
+    #: Unset, its arrows wait for a typed number (see FieldEditor.typed_first).
+    typed_first = False
 
     def stepBy(self, steps: int) -> None:
+        if _waits_for_a_number(self, self.typed_first):
+            return
         if not _step_from_unset(self, self.unset_start, steps):
             super().stepBy(steps)
+
+    def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:
+        return _NO_STEP if _waits_for_a_number(self, self.typed_first) else super().stepEnabled()
 
 
 class _NumberEditor(FieldEditor):
@@ -222,6 +251,11 @@ class _NumberEditor(FieldEditor):
         spin = self.editor
         assert isinstance(spin, _IntSpin | _FloatSpin)
         spin.unset_start = value
+
+    def typed_first(self) -> None:
+        spin = self.editor
+        assert isinstance(spin, _IntSpin | _FloatSpin)
+        spin.typed_first = True
 
     def value(self) -> Any:
         spin = self.editor

@@ -126,7 +126,7 @@ KEPT_FORMS = 8
 _NOT_MAILBOX = 2
 #: What a WAN link's distance reads before the user states one, and its tooltip's word.
 _NOT_SET = "(not set)"
-_NOT_SET_TIP = "lowest value: not set (the rules that need it say so)"
+_NOT_SET_TIP = "lowest value: not set (the rules that need it say so); type the distance to set it"
 
 
 @dataclass
@@ -450,6 +450,8 @@ class InspectorPanel(QWidget):
                 spin = distance.editor
                 spin.setSpecialValueText(_NOT_SET)
                 spin.setToolTip(spin.toolTip().replace("lowest value: (none)", _NOT_SET_TIP))
+                # No distance is a sensible start: the arrows wait for a typed one.
+                distance.typed_first()
 
     def _member_ranks(self) -> dict[str, int]:
         """A DAG's possible members: its Mailbox servers first (the Mailbox/DAG member
