@@ -8,7 +8,7 @@ a heading where the style draws one (Fusion), a line where it does not.
 
 from __future__ import annotations
 
-__all__ = ["EXPORT_GROUPS", "PICTURE_TIPS", "REVIEW_KEY"]
+__all__ = ["EXPORT_GROUPS", "PICTURE_TIPS", "REVIEW_KEY", "dialog_title"]
 
 #: The sections of File > Export, top to bottom.
 EXPORT_GROUPS = ("Picture of the drawing", "Report", "Data for other tools")
@@ -23,3 +23,14 @@ PICTURE_TIPS = {
 #: File > Design Review Report…: R for report. No other key of the window (its menus,
 #: its panes, the canvas) is Ctrl+R; tests/ui/test_report26.py checks them all.
 REVIEW_KEY = "Ctrl+R"
+
+
+def dialog_title(entry: str) -> str:
+    """The title of the dialog File > Export's ``entry`` opens: the entry's own words
+    ("&PNG Image…" → "Export PNG Image"; they read "Export as PNG", "Design review
+    report", "Export calculator CSVs to": each its own wording, none the menu's).
+
+    >>> dialog_title("d&raw.io Diagram…"), dialog_title("&Design Review Report…")
+    ('Export draw.io Diagram', 'Export Design Review Report')
+    """
+    return "Export " + entry.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…")

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from designer.domain.errors import DesignError
 from designer.interop.sources import SOURCES
-from designer.ui.export_menu import EXPORT_GROUPS, REVIEW_KEY
+from designer.ui.export_menu import EXPORT_GROUPS, REVIEW_KEY, dialog_title
 from designer.ui.file_ops import start_folder, suggested_path
 from designer.ui.session import EditorSession
 
@@ -151,7 +151,7 @@ class InteropActions:
 
         if key == "calculator":
             folder = QFileDialog.getExistingDirectory(
-                self.window, "Export calculator CSVs to", self._folder()
+                self.window, dialog_title(self.export_actions[key].text()), self._folder()
             )
             if not folder:
                 return None
@@ -160,10 +160,10 @@ class InteropActions:
         else:
             names = {"drawio": "draw.io (*.drawio)", "graphml": "GraphML (*.graphml)",
                      "gexf": "GEXF (*.gexf)"}  # fmt: skip
-            # The title in the menu's words: "Export as drawio" named no program (eyes23).
-            titles = {"drawio": "draw.io diagram", "graphml": "GraphML", "gexf": "GEXF"}
+            # The title in the menu's words ("Export as drawio" named no program: eyes23).
+            title = dialog_title(self.export_actions[key].text())
             path, _ = QFileDialog.getSaveFileName(
-                self.window, f"Export as {titles[key]}", self._base(f".{key}"), names[key]
+                self.window, title, self._base(f".{key}"), names[key]
             )
             if not path:
                 return None
@@ -206,8 +206,8 @@ class InteropActions:
             return None
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
-                self.window, "Design review report", self._base("-review.html"),
-                "HTML (*.html);;PDF (*.pdf)",
+                self.window, dialog_title(self.review_action.text()),
+                self._base("-review.html"), "HTML (*.html);;PDF (*.pdf)",
             )  # fmt: skip
             if not path:
                 return None

@@ -81,7 +81,7 @@ from designer.ui.canvas.menus import DUPLICATE_KEY, FIT_KEY
 from designer.ui.canvas.view import DesignView
 from designer.ui.dialogs import choose
 from designer.ui.dock_heights import DockHeights
-from designer.ui.export_menu import EXPORT_GROUPS, PICTURE_TIPS
+from designer.ui.export_menu import EXPORT_GROUPS, PICTURE_TIPS, dialog_title
 from designer.ui.file_ops import (
     RecentFiles,
     beside,
@@ -1727,8 +1727,9 @@ class MainWindow(QMainWindow):
         base = suggested_path(
             self.session.path, self.session.design.name, self.recent.paths(), f".{fmt}"
         )
+        entry = {"png": self.act_export_png, "svg": self.act_export_svg, "pdf": self.act_export_pdf}
         path, _ = QFileDialog.getSaveFileName(
-            self, f"Export as {fmt.upper()}", str(base), f"{fmt.upper()} (*.{fmt})"
+            self, dialog_title(entry[fmt].text()), str(base), f"{fmt.upper()} (*.{fmt})"
         )
         if not path:
             return

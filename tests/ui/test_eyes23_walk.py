@@ -145,7 +145,7 @@ def test_the_export_dialogs_name_the_format_as_the_menu_does(launch, monkeypatch
     for entry in ("d&raw.io Diagram…", "&GraphML Graph…", "G&EXF Graph…"):
         (action,) = [a for a in export.actions() if a.text() == entry]
         action.trigger()
-    assert titles == ["Export as draw.io diagram", "Export as GraphML", "Export as GEXF"]
+    assert titles == ["Export draw.io Diagram", "Export GraphML Graph", "Export GEXF Graph"]
 
 
 def test_file_import_of_a_workbook_without_a_sheet_counts_no_value_ignored(  # type: ignore[no-untyped-def]

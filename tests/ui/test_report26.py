@@ -139,12 +139,12 @@ def test_ctrl_r_on_the_canvas_writes_the_review_report(
     activate(window)
     window.view.setFocus()
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    assert asked == ["Design review report"]
+    assert asked == ["Export Design Review Report"]
     job = window.interop.review_job
     assert job is not None
     # Ctrl+R again while it is written starts no second report.
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    assert asked == ["Design review report"] and window.interop.review_job is job
+    assert asked == ["Export Design Review Report"] and window.interop.review_job is job
     qtbot.waitUntil(lambda: window.interop.review_job is None, timeout=120_000)
     page = target.read_text(encoding="utf-8")
     assert "<h1>Design review: Three-site stretched DAG" in page
@@ -221,16 +221,19 @@ def test_file_export_groups_pictures_report_and_data_for_other_tools(
         QTest.keyClick(export, getattr(Qt.Key, f"Key_{letter.upper()}"))
         qtbot.waitUntil(lambda: not export.isVisible())
         assert window.interop.review_job is None  # (the report's dialog cancelled: no job)
+    # Each dialog's title is the entry's words (window27: "Export as PNG", "Design review
+    # report", "Export calculator CSVs to" were each worded its own way).
     assert titles == [
-        "Export as PNG",
-        "Export as SVG",
-        "Export as PDF",
-        "Design review report",
-        "Export as draw.io diagram",
-        "Export as GraphML",
-        "Export as GEXF",
-        "Export calculator CSVs to",
+        "Export PNG Image",
+        "Export SVG Image",
+        "Export PDF Document",
+        "Export Design Review Report",
+        "Export draw.io Diagram",
+        "Export GraphML Graph",
+        "Export GEXF Graph",
+        "Export Calculator CSVs and PowerShell Scripts",
     ]
+    assert titles == ["Export " + a.text().replace("&", "").rstrip("…") for a in entries]
 
 
 # -- 4. README's table of keys is the window's ----------------------------------------------
