@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from designer import version
-from designer.domain.words import natural_key, plural
+from designer.domain.words import SHOWN_NAMES, natural_key, plural, shown_names
 from designer.interop.review import ReviewData, ScenarioReview, format_duration
 from designer.interop.timeline_svg import timeline_svg
+from designer.rules.finding import Finding
 from designer.simulation import SpofEntry
 
 __all__ = [
@@ -126,6 +127,38 @@ def _e(text: object) -> str:
     return html.escape(str(text))
 
 
+class _Markup(str):
+    """A table cell's text that is HTML already (not escaped by :func:`_table`)."""
+
+
+def _elements_cell(names: list[str], *, details: bool) -> str:
+    """A findings table's elements: all of them, or for more than
+    :data:`~designer.domain.words.SHOWN_NAMES` the Problems list's words ("12 elements:
+    DB01, DB02, DB03 and 9 more"; a gathered finding listed its 400 databases), with the
+    whole list in a ``<details>`` to open (and under the pointer) where ``details``.
+    Each name stays on one line (see :func:`names_whole`).
+
+    >>> _elements_cell(["DB01", "DB02"], details=True)
+    'DB01, DB02'
+    >>> _elements_cell([f"DB{n}" for n in range(1, 7)], details=False)
+    '6 elements: DB1, DB2, DB3 and 3 more'
+    >>> cell = _elements_cell([f"DB{n}" for n in range(1, 7)], details=True)
+    >>> re.sub("<[^>]+>", "|", cell).replace("||", "|")
+    '|6 elements: |DB1|, |DB2|, |DB3| and 3 more|DB1|, |DB2|, |DB3|, |DB4|, |DB5|, |DB6|'
+    """
+    if len(names) <= SHOWN_NAMES or not details:
+        return shown_names(names)
+
+    def whole(some: list[str]) -> str:
+        return ", ".join(f"<span{_NOWRAP}>{_e(n)}</span>" for n in some)
+
+    summary = f"{len(names)} elements: {whole(names[:3])} and {len(names) - 3} more"
+    return _Markup(
+        f'<details title="{_e(", ".join(names))}"><summary>{summary}</summary>'
+        f"{whole(names)}</details>"
+    )
+
+
 Colours = list[list[str | None]]
 
 
@@ -140,7 +173,8 @@ def _table(
         for j, cell in enumerate(row):
             colour = colours[i][j] if colours and j < len(colours[i]) else None
             attr = f' bgcolor="{colour}"' if colour else ""
-            out.append(f"<td{attr}>{_e(cell)}</td>")
+            text = cell if isinstance(cell, _Markup) else _e(cell)
+            out.append(f"<td{attr}>{text}</td>")
         out.append("</tr>")
     out.append("</table>")
     return "".join(out)
@@ -316,28 +350,60 @@ def _copy_colour(cell: str) -> str | None:
     return OK if cell.startswith("1") and cell[1:2] in ("", " ") else None
 
 
-def _findings(data: ReviewData) -> str:
+def _names(data: ReviewData, finding: Finding) -> list[str]:
+    return [data.name(e) for e in finding.elements]
+
+
+def _whole_lists(data: ReviewData, findings: list[Finding]) -> str:
+    """The PDF's whole lists of the findings above that show the first few names."""
+    many = [f for f in findings if len(f.elements) > SHOWN_NAMES]
+    if not many:
+        return ""
+    rows = [[f.code, ", ".join(_names(data, f))] for f in many]
+    which = (
+        "the finding above that names"
+        if len(many) == 1
+        else f"the {len(many)} findings above that name"
+    )
+    return f'<p class="muted">The elements of {which} more than the table shows:</p>' + _table(
+        ["code", "elements"], rows
+    )
+
+
+def _findings(data: ReviewData, details: bool = True) -> str:
+    """The open and the waived findings. A finding about many elements shows the first
+    few and how many (as the Problems list); its whole list opens under them in a
+    browser (``details``), or follows the table (the PDF: no ``<details>`` on paper)."""
     parts = ['<h2 id="findings">Findings</h2>']
     active = data.findings.active
     if active:
         rows = [
-            [f.severity.value, f.code, f.message, ", ".join(data.name(e) for e in f.elements)]
+            [f.severity.value, f.code, f.message, _elements_cell(_names(data, f), details=details)]
             for f in active
         ]
         colours: list[list[str | None]] = [
             [_SEVERITY.get(f.severity.value), None, None, None] for f in active
         ]
         parts.append(_table(["severity", "code", "finding", "elements"], rows, colours))
+        if not details:
+            parts.append(_whole_lists(data, active))
     else:
         parts.append("<p>No open findings.</p>")
     waived = [f for f in data.findings.findings if f.waived]
     parts.append("<h3>Waived findings</h3>")
     if waived:
         rows = [
-            [f.code, f.message, ", ".join(data.name(e) for e in f.elements), f.waiver_reason or ""]
+            [
+                f.code,
+                f.message,
+                _elements_cell(_names(data, f), details=details),
+                f.waiver_reason or "",
+            ]
             for f in waived
         ]
         parts.append(_table(["code", "finding", "elements", "reason for the waiver"], rows))
+        if not details:
+            parts.append(_whole_lists(data, waived))
     else:
         parts.append("<p>None.</p>")
     return "".join(parts)
@@ -586,15 +652,21 @@ def _inline_svg(_key: str, svg: str) -> str:
 
 
 def report_parts(
-    data: ReviewData, image: ImageFn = _inline_svg, *, matrix_columns: int | None = None
+    data: ReviewData,
+    image: ImageFn = _inline_svg,
+    *,
+    matrix_columns: int | None = None,
+    details: bool = True,
 ) -> tuple[str, str]:
     """(summary, body): the HTML before the diagram and after it; ``matrix_columns``:
-    the RPO/RTO matrix's widest table (the PDF's page), none: one table."""
+    the RPO/RTO matrix's widest table (the PDF's page), none: one table; ``details``:
+    a long list of a finding's elements opens in a ``<details>`` (a browser), else it
+    follows the table (the PDF)."""
     body = "".join(
         [
             _inventory(data),
             _copies(data),
-            _findings(data),
+            _findings(data, details),
             _analysis(data),
             _scenarios(data, image),
             _matrix(data, matrix_columns),

@@ -293,7 +293,7 @@ class PdfPages:
 def pdf_parts(data: ReviewData, image: ImageFn) -> tuple[str, str]:
     """The PDF's rich text before the diagram and after it: the report's, its matrix in
     tables as wide as the page (:data:`PDF_MATRIX_COLUMNS`)."""
-    summary, body = report_parts(data, image, matrix_columns=PDF_MATRIX_COLUMNS)
+    summary, body = report_parts(data, image, matrix_columns=PDF_MATRIX_COLUMNS, details=False)
     # Anchors are for the browser's contents line; in Qt's rich text an anchor splits the
     # heading's text in the PDF ("I" "nventory" for a text extractor or a screen reader).
     summary, body = (re.sub(r'<h2 id="[^"]*">', "<h2>", part) for part in (summary, body))
