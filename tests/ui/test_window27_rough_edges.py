@@ -105,6 +105,7 @@ def test_double_clicking_dag012_focuses_the_dags_dac_mode_in_the_inspector(
     # It was below the fold: the form scrolled to it.
     assert inspector.scroll_area.verticalScrollBar().value() > 0
     _shot(window, "1-dag012-go-to-dac-mode")
+    _shot(inspector, "1-dag012-inspector")
     # The focus is there: Space turns DAC mode on, and DAG012 goes.
     box = editor.editor
     assert isinstance(box, QCheckBox) and not box.isChecked()

@@ -14,7 +14,8 @@ from functools import partial
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -74,7 +76,10 @@ from designer.ui.panels.field_specs import field_specs
 from designer.ui.session import EditorSession
 from designer.workload import catalog_figures, catalog_values, figures_for
 
-__all__ = ["SRM_RELEASES", "InspectorPanel"]
+__all__ = ["FINDINGS_SHARE", "SRM_RELEASES", "InspectorPanel"]
+
+#: The most of the Inspector's height its findings take over the form (see _FindingsArea).
+FINDINGS_SHARE = 0.35
 
 #: SRM releases offered for the design's intent (any "N.N[.N]" may be typed).
 #: More findings than this and the findings label follows them a turn later.
@@ -141,6 +146,47 @@ class _Form:
     choices_at: int
 
 
+class _FindingsArea(QScrollArea):
+    """The shown element's findings over its form: as tall as they need, at most
+    :data:`FINDINGS_SHARE` of the panel, scrolled beyond (a DAG's six findings took the
+    whole Inspector at 1280 × 800, its form two rows under them and DAG012's own words
+    cut off at the bottom)."""
+
+    def __init__(self, label: QLabel, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWidget(label)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def _needed(self) -> int:
+        label = self.widget()
+        if label is None or not label.text():
+            return 0
+        return max(label.heightForWidth(max(self.viewport().width(), 1)), 0)
+
+    def sizeHint(self) -> QSize:
+        needed = self._needed()
+        panel = self.parentWidget()
+        most = int(panel.height() * FINDINGS_SHARE) if panel is not None else needed
+        return QSize(super().sizeHint().width(), min(needed, most))
+
+    def refit(self) -> None:
+        """After a new text or width: the text whole in the area (scrolled where the
+        area is shorter), the area as tall as the text allows."""
+        label = self.widget()
+        if label is not None:
+            label.setMinimumHeight(self._needed())
+        self.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.refit()  # its text wraps to another height
+
+
 class InspectorPanel(QWidget):
     """Edits what is selected; with nothing selected, the design's name and intent."""
 
@@ -189,7 +235,8 @@ class InspectorPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
-        layout.addWidget(self.findings_label)
+        self.findings_area = _FindingsArea(self.findings_label, self)
+        layout.addWidget(self.findings_area)
         layout.addWidget(self.scroll_area, 1)
         #: The element shown (None: the design form or a multi-selection).
         self.element_id: str | None = None
@@ -218,6 +265,11 @@ class InspectorPanel(QWidget):
         #: Ctrl+Z in a field whose value is committed undoes the design's last step.
         self._undo_keys = UndoPassesOn(self)
         self.rebuild()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().height() != event.size().height():
+            self.findings_area.updateGeometry()  # its greatest height is a share of ours
 
     def _on_findings_changed(self) -> None:
         if len(self.session.findings.findings) > MANY_FINDINGS:
@@ -286,7 +338,8 @@ class InspectorPanel(QWidget):
         if editor is None or self.element_id is None:
             return False
         if focus:
-            editor.setFocus(Qt.FocusReason.OtherFocusReason)
+            # As a shortcut's: the style draws the focus frame (it does not after a click).
+            editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self._scroll_to(editor)
         # A form just built or swapped in is laid out in the next turn: scroll again then.
         lifetime.soon(self, lambda: self._scroll_to(editor))
@@ -727,6 +780,8 @@ class InspectorPanel(QWidget):
             text = ""
         self.findings_label.setText(text)
         self.findings_label.setVisible(bool(text))
+        self.findings_area.setVisible(bool(text))
+        self.findings_area.refit()
 
     # -- editing -------------------------------------------------------------------------
     def _push(self, command: Command) -> Refusal | None:
