@@ -163,7 +163,7 @@ class _FindingsArea(QScrollArea):
 
     def _needed(self) -> int:
         label = self.widget()
-        if label is None or not label.text():
+        if not isinstance(label, QLabel) or not label.text():
             return 0
         return max(label.heightForWidth(max(self.viewport().width(), 1)), 0)
 
