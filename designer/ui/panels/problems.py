@@ -169,25 +169,19 @@ def _rst_inline(text: str) -> str:
     return re.sub(r"``(.+?)``", r"<code>\1</code>", html.escape(text))
 
 
-class _ReleaseFilter(QObject):
-    """Says when a mouse button is released on the table's viewport."""
+class _EventSaid(QObject):
+    """Says when the widget it watches gets an event of ``kind`` (a mouse button's
+    release on the table's viewport, the table's resize)."""
 
-    released = Signal()
+    happened = Signal()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.MouseButtonRelease:
-            self.released.emit()
-        return False
-
-
-class _ResizeFilter(QObject):
-    """Says when the watched widget is resized."""
-
-    resized = Signal()
+    def __init__(self, parent: QObject, kind: QEvent.Type) -> None:
+        super().__init__(parent)
+        self._kind = kind
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
-            self.resized.emit()
+        if event.type() == self._kind:
+            self.happened.emit()
         return False
 
 
@@ -505,8 +499,8 @@ class ProblemsPanel(PanelKeys, QWidget):
         self._elements_by_hand = False
         self._fitting_elements = False
         header.sectionResized.connect(self._elements_resized)
-        self._resized = _ResizeFilter(self)
-        self._resized.resized.connect(self._fit_elements_column)
+        self._resized = _EventSaid(self, QEvent.Type.Resize)
+        self._resized.happened.connect(self._fit_elements_column)
         self.table.installEventFilter(self._resized)
         self.model.modelReset.connect(self._fit_elements_column)
         self.table.setItemDelegate(_CurrentRowWraps(self.table))
@@ -527,8 +521,8 @@ class ProblemsPanel(PanelKeys, QWidget):
         #: The current row changed under a pressed button: its height waits for the
         #: release (see _on_current_changed).
         self._fit_on_release = False
-        self._release = _ReleaseFilter(self)
-        self._release.released.connect(self._released)
+        self._release = _EventSaid(self, QEvent.Type.MouseButtonRelease)
+        self._release.happened.connect(self._released)
         self.table.viewport().installEventFilter(self._release)
 
         self.explain_view = QTextBrowser(self)
