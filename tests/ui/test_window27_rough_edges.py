@@ -139,9 +139,10 @@ def test_explains_link_goes_to_the_field_too(qtbot, launch, tmp_path) -> None:  
     assert not cursor.isNull()
     rect = view.cursorRect(cursor)
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center() - QPoint(4, 0))
+    dag = problems.model.rows[row].finding.elements[0]
+    qtbot.waitUntil(lambda: window.session.selection == [dag], timeout=5000)
     editor = inspector.editors["dac_mode"]
     qtbot.waitUntil(lambda: editor.editor.hasFocus(), timeout=5000)
-    assert window.session.selection == [problems.model.rows[row].finding.elements[0]]
     assert QApplication.focusWidget() is editor.editor
 
 
@@ -353,3 +354,38 @@ def test_the_review_reports_findings_name_many_elements_as_the_problems_list(
     SHOTS.mkdir(parents=True, exist_ok=True)
     (SHOTS / "6-review.html").write_text(page, encoding="utf-8")
     (SHOTS / "6-review.pdf").write_bytes((tmp_path / "review.pdf").read_bytes())
+
+
+def test_the_findings_menu_goes_to_the_field_too(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The go-to for the keyboard: the finding's menu (the menu key), then G.
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QMenu
+
+    window = _open(launch, qtbot, _design(tmp_path, "stretched_dag_lagged.json", dac_mode=False))
+    problems = window.findChild(ProblemsPanel)
+    inspector = window.findChild(InspectorPanel)
+    row = _row_of(qtbot, problems, "DAG012")
+    table = problems.table
+    index = problems.model.index(row, 2)
+    table.scrollTo(index)
+    at = table.visualRect(index).center()
+    entries: list[str] = []
+
+    def choose() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(20, choose)
+            return
+        entries.extend(a.text() for a in menu.actions() if a.text())
+        QTest.keyClick(menu, Qt.Key.Key_G)
+
+    QTimer.singleShot(0, choose)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, at, table.viewport().mapToGlobal(at))
+    QApplication.sendEvent(table.viewport(), event)
+    assert "&Go to its DAC mode in the Inspector" in entries, entries
+    dag = problems.model.rows[row].finding.elements[0]
+    qtbot.waitUntil(lambda: window.session.selection == [dag], timeout=5000)
+    editor = inspector.editors["dac_mode"]
+    # (Offscreen, the closed menu leaves no window active; a desktop gives it back.)
+    qtbot.waitUntil(lambda: window.focusWidget() is editor.editor, timeout=5000)

@@ -1124,6 +1124,13 @@ class ProblemsPanel(PanelKeys, QWidget):
             show = QAction("&Show on canvas", menu)
             show.triggered.connect(lambda: self._focus_finding(finding))
             menu.addAction(show)
+            if self._fixed_element(finding) is not None:
+                # The double-click's go-to, for the keyboard (the menu key, then G).
+                field = field_label(finding.fix_field).replace("&", "&&")
+                go = QAction(f"&Go to its {field} in the Inspector", menu)
+                # After the menu has closed: it gives the focus back to the table.
+                go.triggered.connect(lambda: lifetime.soon(self, lambda: self.go_to_field(finding)))
+                menu.addAction(go)
             present = self._present(finding)
             if len(present) > 1:
                 # One finding about many elements (CAP006's databases of a DAG, wave 25):
