@@ -270,7 +270,10 @@ def test_an_unset_wan_link_distance_waits_for_a_typed_number(qtbot, launch, tmp_
     assert spin.text() == "(not set)"
     assert window.session.document.get("wan-bos-wor").distance_km is None  # type: ignore[attr-defined]
     assert window.session.undo_stack.count() == 0
+    # (The link has no findings: the form takes the findings' place once laid out.)
+    qtbot.waitUntil(lambda: inspector.scroll_area.y() == inspector.findings_area.y(), timeout=5000)
     _shot(inspector, "4-wan-distance-not-set")
+    _shot(window, "4-wan-distance-not-set-window")
     # A typed distance is set; then the arrows step from it.
     spin.lineEdit().selectAll()
     QTest.keyClicks(spin, "65")
