@@ -1005,6 +1005,11 @@ class Simulator:
         if run.scenario and prep.workload.states:
             # With or without events (a saved scenario's verdict reads the RPO too).
             self._queues(run, prev, w, affected, t)
+        elif run.scenario and (w.links_down - prev.links_down or run.routes_told):
+            # No workload stated, so no queues: where log shipping goes, or that it is
+            # cut off, is the network's to tell all the same (wave 27, fidelity27: a
+            # two-site DAG's WAN link lost told nothing of its copies cut off).
+            reroute_events(prep, run, run.base_db, w.links_down - prev.links_down, t)
         if final:
             return
         run.offered = self._actions(run, w, t)

@@ -354,7 +354,8 @@ def reroute_events(
     already going round is told again when its way changes: a link of its detour lost
     too (a second detour), a link back (a shorter detour, or its own route again:
     ``copy_route_back``; wave 24, fid24: both went untold). Streams left with no route
-    are told by the copies' own events (cut off, behind)."""
+    are told cut off (``copy_cut_off``), and so are streams whose own route is lost
+    with no way round."""
     down = set(gone)
     told_before = run.routes_told
     if not down and not told_before:
@@ -383,11 +384,13 @@ def reroute_events(
     cut: dict[tuple[str, str], tuple[str, int, bool]] = {}
     for (here, there), copies in sorted(streams.items()):
         hops = shipping_route(prep, run, here, there)
-        if hops is None and (here, there) in told_before:
-            # A detour that lost every route: its copies are cut off (remembered as
-            # such, an empty way, so that a route back is told).
+        if hops is None:
+            # A detour that lost every route, or a route lost with no way round (its
+            # own link down: wave 27, fidelity27; the timeline said nothing of copies cut
+            # off there): its copies are cut off (remembered as such, an empty way, so
+            # that a route back is told).
             told_now[(here, there)] = ()
-            if told_before[(here, there)]:
+            if told_before.get((here, there), True):
                 a, b = sorted((here, there))
                 was_cut = cut.get((a, b))
                 cut[(a, b)] = (
@@ -422,7 +425,7 @@ def reroute_events(
     run.routes_told = told_now
     for (a, b), (here, copies, both) in cut.items():
         there = b if here == a else a
-        _cut_off_event(prep, run, here, there, copies, both, told_before[(here, there)], t)
+        _cut_off_event(prep, run, here, there, copies, both, told_before.get((here, there), ()), t)
     for (a, b, _links), (here, hops, copies, both) in told.items():
         there = b if here == a else a
         sites = _sites_on(prep, here, hops)
@@ -470,9 +473,11 @@ def _cut_off_event(
     detour: tuple[str, ...],
     t: float,
 ) -> None:
-    """Log shipping told going round (``detour``, its links) that has no route left:
-    its copies receive no logs and fall behind from ``t`` (wave 25, fid25: the timeline
-    left it going round, and the copies read current)."""
+    """Log shipping told going round (``detour``, its links), or on its own route (no
+    ``detour``), that has no route left: its copies receive no logs and fall behind
+    from ``t`` (wave 25, fid25: the timeline left it going round, and the copies read
+    current; wave 27, fidelity27: a WAN link's own failure with no way round told
+    nothing)."""
     w = run.world
     intact = prep.intact_route(here, there) or ()
     lost_ids = dict.fromkeys(i for i in (*(i for i, _ in intact), *detour) if i in w.links_down)
@@ -485,7 +490,7 @@ def _cut_off_event(
     lost = [f"WAN link{'s' if len(names) > 1 else ''} {' and '.join(names)}"] if names else []
     crossed: list[str] = []
     start = here
-    for link_id in detour:
+    for link_id in detour or tuple(i for i, _ in intact):
         link = prep.links[link_id]
         start = link.site_b if link.site_a == start else link.site_a
         if start in w.sites_down and start != there:
@@ -501,7 +506,7 @@ def _cut_off_event(
     )
     run.event(
         t,
-        next(iter(lost_ids), detour[0]),
+        next(iter(lost_ids), detour[0] if detour else here),
         "copy_cut_off",
         f"log shipping {ends} ({copies} database cop{'y' if copies == 1 else 'ies'}) has no "
         f"route left ({' and '.join(gone) or 'its detour'} down): its copies in {where} "

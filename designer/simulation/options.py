@@ -19,7 +19,7 @@ from designer.graph.topology import storage_processor_id
 from designer.simulation.prepared import Prepared
 from designer.simulation.results import Action, DagState
 from designer.simulation.run_state import Run, SimulationError, queued_s
-from designer.simulation.wording import clock, span
+from designer.simulation.wording import ACROSS_SITES_WHY, clock, span
 from designer.simulation.world import World
 
 __all__ = [
@@ -323,13 +323,33 @@ def database_options(
     copy_rpo = bool(
         run.srm_rpo or run.copy_cut_since or run.copy_dir_cut or run.copy_queued or run.copy_behind
     )
-    #: A DAG whose manual site failover intent makes a copy in another site an action.
+    #: A DAG whose manual site failover intent makes a copy in another site an action:
+    #: only when the database's site is lost to the DAG (down, or cut off from the side
+    #: with quorum). A server's loss (its host, its disks, its guest) is not a site's:
+    #: Active Manager activates the best copy wherever it is, across sites too (000
+    #: §5.1.1: "With DAGs, a failover can occur automatically at the database or server
+    #: level", while "the choice to activate the DR facility" is the conscious decision;
+    #: 000 §4.3.1, §5.3.1 Fig. 11; DOMAIN §4 "Database activation"; wave 27, fidelity27:
+    #: a two-member stretched DAG's host lost waited for a datacenter switchover).
     manual = (
         dag
         if dag is not None
         and dag_id in prep.manual_intent_dags
         and switched is None
         and prev_site is not None
+        and (quorum_sites is None or prev_site not in quorum_sites)
+        else None
+    )
+    #: Its site kept, in a manual-intent DAG: a copy in another site activates by itself,
+    #: and its wording says why (the intent waits only for a site's loss).
+    kept = (
+        (prev_site, dag.name)
+        if manual is None
+        and dag is not None
+        and dag_id in prep.manual_intent_dags
+        and switched is None
+        and prev_site is not None
+        and not light
         else None
     )
     lagged_taken = run.actions.get(("activate_lagged_copy", db_id))
@@ -446,7 +466,13 @@ def database_options(
                 rpo = max(rpo, behind[1])
         if manual is not None and light and prep.vm_site.get(vm) != prev_site:
             continue  # an action's option (below): placement does not list it
-        option = Option(vm, ready, rpo, kind, (text, db_name, prep, vm), source, None, fresh)
+        wording: str | tuple[str, str, Prepared, str] = (text, db_name, prep, vm)
+        if kept is not None and kind == "dag_failover":
+            there = vm_relocated.get(vm) or vm_site.get(vm)
+            if there is not None and there != kept[0]:
+                wording = _across_sites(prep, db_name, vm, kept[1], kept[0], there)
+                source = "000 §4.1 Table 1; 000 §5.1.1, §5.3.1 Fig. 11"
+        option = Option(vm, ready, rpo, kind, wording, source, None, fresh)
         if manual is not None and prep.vm_site.get(vm) != prev_site:
             option.action = _action(
                 run,
@@ -930,6 +956,18 @@ def _array_dead(w: World, array_id: str) -> bool:
             storage_processor_id(array_id, "B"),
         }
         <= w.sps_down
+    )
+
+
+def _across_sites(prep: Prepared, db: str, vm: str, dag: str, home: str, there: str) -> str:
+    """How a manual-intent DAG's database activating in another site after a server's
+    loss reads: why it needs no administrator (eyes26: a newcomer could not tell whether
+    the simulator meant it to wait). The Results' Why says it without the last clause
+    (:func:`~designer.simulation.wording.brief_reason`)."""
+    return (
+        f"mailbox database {db} activates on DAG member {_name(prep, vm)} in site "
+        f"{prep.sites[there].name} by itself: a server was lost, not site "
+        f"{prep.sites[home].name}" + ACROSS_SITES_WHY.format(dag)
     )
 
 

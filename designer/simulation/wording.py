@@ -6,7 +6,7 @@ import re
 
 from designer.domain.words import plural as count
 
-__all__ = ["brief_reason", "clock", "count", "outage_clause", "span"]
+__all__ = ["ACROSS_SITES_WHY", "brief_reason", "clock", "count", "outage_clause", "span"]
 
 #: How :func:`outage_clause` ends: why a database's RTO is its longest outage's.
 _OUTAGE_WHY = ": each outage is timed from its own start, and the longest counts"
@@ -16,6 +16,14 @@ _OUTAGE = re.compile(
     r"earlier one|back in (?P<back>.+?) this time; its RTO stays .+?, an earlier outage's)"
     + re.escape(_OUTAGE_WHY)
 )
+
+#: Why a manual-intent DAG's database activates in another site by itself after a
+#: server's loss (``{}``: the DAG's name), read back by :func:`brief_reason`.
+ACROSS_SITES_WHY = (
+    "; DAG {}'s manual site failover intent waits for an administrator only when a site "
+    "is lost or cut off"
+)
+_ACROSS = re.compile(re.escape(ACROSS_SITES_WHY).replace(re.escape("{}"), ".+?") + "$")
 
 
 def span(seconds: float) -> str:
@@ -81,7 +89,11 @@ def brief_reason(reason: str) -> str:
     'mounted; down again from T+2:00:00, back in 69 s'
     >>> brief_reason("mounted" + outage_clause(7200, 69, 960))
     'mounted; down again from T+2:00:00, back in 69 s (RTO: an earlier outage)'
+    >>> brief_reason("activates in site B by itself" + ACROSS_SITES_WHY.format("D1"))
+    'activates in site B by itself'
     """
+    if "manual site failover intent waits" in reason:
+        reason = _ACROSS.sub("", reason)
     if "; down again from " not in reason:
         return reason
 

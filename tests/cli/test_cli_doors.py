@@ -824,10 +824,11 @@ def test_check_reads_and_checks_each_file_with_the_collector_paused(
 
 
 # -- wording of findings (wave 15, ``fixb15``; found by ``eyes14``) ------------------------
-def _newcomers_two_site_dag(tmp_path: Path, copies: int = 1) -> Path:
+def _newcomers_two_site_dag(tmp_path: Path, copies: int = 1, lag_days: float = 0.0) -> Path:
     """eyes14's design (wave 14): DAG1 over Boston (MBX1, witness FSW1) and Worcester
     (MBX2), manual site failover intent, no DAC mode, no backup; database DB01 of
-    100 GB and 0 mailboxes with a copy on MBX1 (and on MBX2 with ``copies=2``)."""
+    100 GB and 0 mailboxes with a copy on MBX1 (and on MBX2 with ``copies=2``, lagged
+    ``lag_days``)."""
     design = Design(
         elements=[
             Site(id="s1", name="Boston"),
@@ -845,7 +846,7 @@ def _newcomers_two_site_dag(tmp_path: Path, copies: int = 1) -> Path:
                 dag="dag",
                 copies=[
                     DatabaseCopy(member="m1"),
-                    DatabaseCopy(member="m2", activation_preference=2),
+                    DatabaseCopy(member="m2", activation_preference=2, replay_lag_days=lag_days),
                 ][:copies],
             ),
         ]
@@ -886,12 +887,16 @@ def test_check_says_what_to_do_and_nests_no_parentheses(tmp_path: Path) -> None:
 
 
 def test_a_host_back_after_its_database_waited_dismounted_reports_rpo_0(tmp_path: Path) -> None:
-    """eyes14: MBX1's host fails (DB01 waits for an administrator's switchover, mounted
-    nowhere), and is back 80 s later: DB01 mounted on MBX1 again with "RPO 1:20" after
-    "80 s of logs copied and replayed". Nothing wrote logs while it was dismounted (000
-    Table 1: a returning node copies the logs the node that mounted the databases wrote;
-    DOMAIN §4: a DAG copy's RPO is its copy queue), so RPO 0 and nothing to copy."""
-    path = _newcomers_two_site_dag(tmp_path, copies=2)
+    """eyes14: MBX1's host fails (DB01 waits for an administrator, mounted nowhere), and
+    is back 80 s later: DB01 mounted on MBX1 again with "RPO 1:20" after "80 s of logs
+    copied and replayed". Nothing wrote logs while it was dismounted (000 Table 1: a
+    returning node copies the logs the node that mounted the databases wrote; DOMAIN §4:
+    a DAG copy's RPO is its copy queue), so RPO 0 and nothing to copy.
+
+    (It waited for a datacenter switchover until wave 27; a server's loss now fails over
+    across sites by itself (000 §5.1.1), so the copy on MBX2 is lagged here: its
+    activation is the administrator's (000 §5.2.1).)"""
+    path = _newcomers_two_site_dag(tmp_path, copies=2, lag_days=1.0)
     run = dr("simulate", path, "--fail", "esx-bos", "--restore", "esx-bos@80", "--format", "json")
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
