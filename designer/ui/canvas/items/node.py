@@ -244,8 +244,17 @@ def subtitle_of(element: ElementBase) -> str:
             parts.append(f"{element.users:,} users")
         return " · ".join(parts)
     if isinstance(element, VsphereCluster):
-        flags = [f for f, on in (("HA", element.ha_enabled), ("DRS", element.drs_enabled)) if on]
-        return " · ".join([*flags, f"tolerates {element.host_failures_tolerated}"])
+        # The admission-control figure is a setting of HA's, not a promise: "tolerates 1"
+        # on a one-host cluster read as one while VS001 said no host was left to restart
+        # on (eyes26 item 8; wave 27, fidelity27). VS001 judges whether it is kept.
+        # With HA off there is no admission control to state, and that HA is off matters.
+        flags = ["HA" if element.ha_enabled else "HA off"]
+        if element.drs_enabled:
+            flags.append("DRS")
+        if element.ha_enabled:
+            n = element.host_failures_tolerated
+            flags.append(f"admission control {n} host{'' if n == 1 else 's'}")
+        return " · ".join(flags)
     if isinstance(element, EsxiHost):
         # Short enough that the RAM still shows next to the host's name.
         return f"{element.cpu_cores}c · {element.memory_gb:g} GB"
