@@ -331,27 +331,26 @@ def database_options(
     #: level", while "the choice to activate the DR facility" is the conscious decision;
     #: 000 §4.3.1, §5.3.1 Fig. 11; DOMAIN §4 "Database activation"; wave 27, fidelity27:
     #: a two-member stretched DAG's host lost waited for a datacenter switchover).
-    manual = (
-        dag
-        if dag is not None
+    manual = None
+    #: The sites whose copies serve with no switchover while ``manual`` holds: the one it
+    #: ran in, and its home (its preferred copy's): going back home after losing the site
+    #: a server's loss moved it to is no activation of the DR facility (000 §5.1.1).
+    held_off: tuple[str | None, ...] = ()
+    #: Its site kept, in a manual-intent DAG (and the DAG's name): a copy in another site
+    #: activates by itself, and its wording says why (the intent waits only for a site's
+    #: loss). Placement reads no wording.
+    kept = None
+    if (
+        dag is not None
         and dag_id in prep.manual_intent_dags
         and switched is None
         and prev_site is not None
-        and (quorum_sites is None or prev_site not in quorum_sites)
-        else None
-    )
-    #: Its site kept, in a manual-intent DAG: a copy in another site activates by itself,
-    #: and its wording says why (the intent waits only for a site's loss).
-    kept = (
-        (prev_site, dag.name)
-        if manual is None
-        and dag is not None
-        and dag_id in prep.manual_intent_dags
-        and switched is None
-        and prev_site is not None
-        and not light
-        else None
-    )
+    ):
+        if quorum_sites is None or prev_site not in quorum_sites:
+            manual = dag
+            held_off = (prev_site, prep.db_home_site.get(db_id))
+        elif not light:
+            kept = (prev_site, dag.name)
     lagged_taken = run.actions.get(("activate_lagged_copy", db_id))
     dag_ready = t + tm["dag"]["automatic_failover_s"]
     gap = run.quorum_gap.get(dag_id) if dag_id and run.quorum_gap else None
@@ -464,16 +463,15 @@ def database_options(
             behind = run.copy_behind.get((db_id, vm))
             if behind is not None and t < behind[0]:
                 rpo = max(rpo, behind[1])
-        if manual is not None and light and prep.vm_site.get(vm) != prev_site:
+        if manual is not None and light and prep.vm_site.get(vm) not in held_off:
             continue  # an action's option (below): placement does not list it
-        wording: str | tuple[str, str, Prepared, str] = (text, db_name, prep, vm)
+        option = Option(vm, ready, rpo, kind, (text, db_name, prep, vm), source, None, fresh)
         if kept is not None and kind == "dag_failover":
             there = vm_relocated.get(vm) or vm_site.get(vm)
             if there is not None and there != kept[0]:
-                wording = _across_sites(prep, db_name, vm, kept[1], kept[0], there)
-                source = "000 §4.1 Table 1; 000 §5.1.1, §5.3.1 Fig. 11"
-        option = Option(vm, ready, rpo, kind, wording, source, None, fresh)
-        if manual is not None and prep.vm_site.get(vm) != prev_site:
+                option.wording = _across_sites(prep, db_name, vm, kept[1], kept[0], there)
+                option.source = "000 §4.1 Table 1; 000 §5.1.1, §5.3.1 Fig. 11"
+        if manual is not None and prep.vm_site.get(vm) not in held_off:
             option.action = _action(
                 run,
                 "switchover",

@@ -105,6 +105,17 @@ def test_a_site_lost_with_quorum_kept_still_waits_for_the_switchover() -> None:
     assert done.final.database("db-1").active_on == "vm-2"
 
 
+def test_back_home_after_losing_the_site_a_host_loss_moved_it_to() -> None:
+    """DB01 moved to Worcester when esx-bos-01a failed; the host is back, then Worcester
+    is lost with Boston (and the witness) keeping quorum: going back to its preferred
+    copy's site is no activation of the DR facility, so it is no switchover either."""
+    steps = [fail("host-1"), restore("host-1", 300.0), fail("site-2", at=600.0)]
+    result = simulate(_newcomer(), steps)
+    db = result.final.database("db-1")
+    assert (db.state, db.active_on, db.rto_s) == ("active", "vm-1", 69.0)
+    assert result.final.actions == ()
+
+
 def test_a_site_cut_off_from_the_quorum_still_waits_for_the_switchover() -> None:
     # Witness in Worcester, the WAN link lost: Boston (MBX1 alone, 1 of 3) loses quorum;
     # the database's site is cut off: the copy in Worcester waits for the administrator.

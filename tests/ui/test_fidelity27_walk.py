@@ -22,10 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from gui_door import console_main
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from test_capacity_window import point_on, simulate
+from test_sim_leftovers_window25 import _end  # F5's results settled at the scenario's end
+from test_table_keys19 import _click_element  # a box clicked in its header
 
 from designer.domain import Design, EsxiHost, Site, VirtualMachine, VsphereCluster
 from designer.domain.enums import VmRole
@@ -59,33 +61,12 @@ def _row(table: Any, name: str) -> list[str]:
     raise AssertionError(name)
 
 
-def _click_box(window: Any, element_id: str) -> None:
-    view = window.view
-    rect = view.design_scene.rect_of(element_id)
-    assert rect is not None, element_id
-    view.ensureVisible(rect, 10, 10)
-    QApplication.processEvents()
-    # In the box's header: inside the element, clear of its rows.
-    point = view.mapFromScene(rect.topLeft()) + QPoint(40, 8)
-    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
-
-
-def _end(window: Any, qtbot: Any) -> None:
-    controller = window.simulation.controller
-    controller.wait_until_ready()
-    controller.pause()
-    controller.set_time(controller.duration)
-    qtbot.waitUntil(lambda: not window.simulation.overlay.gliding, timeout=3000)
-    panel = window.simulation.results
-    qtbot.waitUntil(lambda: panel._pending is None and panel._state is controller.state())
-
-
 def test_a_host_lost_fails_db01_over_to_worcester_and_says_why(qtbot: Any, launch: Any) -> None:
     window = launch(NEWCOMER)  # dr-designer gui FILE
     window.resize(1280, 800)
     simulate(window, qtbot)  # F5
     controller = window.simulation.controller
-    _click_box(window, "host-1")  # esx-bos-01a
+    _click_element(window, "host-1")  # esx-bos-01a
     assert [s.target for s in controller.steps] == ["host-1"]
     _end(window, qtbot)
     said = [(e.t, e.text) for e in window.simulation.timeline._events]
