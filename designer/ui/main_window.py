@@ -942,8 +942,12 @@ class MainWindow(QMainWindow):
 
         def run() -> None:
             try:
-                importlib.import_module("designer.ui.simulation.mode")
-                importlib.import_module("designer.ui.availability.feature")
+                # Long-lived (modules, their classes and functions: ~20,000 objects),
+                # as the window's own imports are (designer/ui/__init__.py): left to the
+                # collector, the window's first tidy after opening visited them all.
+                with collector_paused(freeze=True):
+                    importlib.import_module("designer.ui.simulation.mode")
+                    importlib.import_module("designer.ui.availability.feature")
             except Exception:  # built (and reported) on the UI thread instead
                 log.debug("importing simulation mode in the background failed", exc_info=True)
             with contextlib.suppress(RuntimeError):  # the window is gone
@@ -995,7 +999,9 @@ class MainWindow(QMainWindow):
             slices.shared().end_turn()  # and nothing after it in this turn
             return not parts
 
-        slices.shared().start(self._build_key, self, step)
+        # What it builds stays as long as the window (long_lived: made with the
+        # collector paused, frozen at the end, out of the next tidies' way).
+        slices.shared().start(self._build_key, self, step, long_lived=True)
 
     @property
     def _build_key(self) -> tuple[str, int]:

@@ -2522,13 +2522,16 @@ class DesignScene(QGraphicsScene):
             self._route_when_built = True
             return
         if self._unrouted or self._route_batch is not None:
-            # A selection's lines stay while it does: routed with the cyclic collector
-            # paused, and frozen out of its reach at the end (slices' long_lived). Its
-            # full collections, each over every object made since the design opened,
-            # took 8 s of the 10k Select All's slices (one 0.3–1.1 s turn each, load 12).
-            slices.shared().start(
-                self._routing_key, self, self._route_slice, long_lived=bool(self._held)
-            )
+            # A selection's lines stay while it does, and a load's (every line routed
+            # afresh: no spreading of some lines asked, ``_settle_after``) while the
+            # design does: routed with the cyclic collector paused, and frozen out of
+            # its reach at the end (slices' long_lived). A selection's full collections,
+            # each over every object made since the design opened, took 8 s of the 10k
+            # Select All's slices (one 0.3–1.1 s turn each, load 12); a load's routes,
+            # left to the collector, were the 30–60k objects the window's first tidy
+            # after opening 100k visited (27–29 ms of CPU in one turn, wave 27).
+            long_lived = bool(self._held) or self._settle_after is None
+            slices.shared().start(self._routing_key, self, self._route_slice, long_lived=long_lived)
 
     @property
     def _routing_key(self) -> tuple[int, str]:
