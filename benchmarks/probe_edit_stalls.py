@@ -2,6 +2,7 @@
 
 usage: QT_QPA_PLATFORM=offscreen python benchmarks/probe_edit_stalls.py DESIGN.json
         [--rounds 15] [--after-s 1.3] [--tree OTHER_CHECKOUT] [--json OUT.jsonl]
+        [--visited]
 
 ``bench_scale.py --parts window`` times each edit five times; a stall that comes in one
 run of three needs more. The design is opened as ``bench_scale.py`` opens it, settled,
@@ -23,6 +24,11 @@ worst and 95th percentile of the CPU time in a stall, then the full collections 
 tidies seen, and every stall over 30 ms of wall or 12 ms of CPU with what ran in it.
 ``--tree`` imports another checkout's ``designer`` (and its ``benchmarks``), as
 ``bench_scale.py --tree`` does; run it from the newer checkout.
+
+``--visited`` (wave 27, ``open27``) also prints, for every tidy from the design's opening
+on (the opening's own included), how many objects its full collection visits (tracked and
+not frozen: ``len(gc.get_objects())`` just before it; the count itself is not timed) and
+their commonest types: what the first tidy of a session collects and why.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import os
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -66,6 +73,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--after-s", type=float, default=1.3, help="watched after settling")
     parser.add_argument("--tree", type=Path, default=None, help="another checkout")
     parser.add_argument("--json", type=Path, default=None, help="one line per edit")
+    parser.add_argument(
+        "--visited", action="store_true", help="the objects each tidy visits, by type"
+    )
     return parser.parse_args()
 
 
@@ -88,6 +98,9 @@ def main() -> int:
     ran: list[tuple[float, float, str]] = []
     full: list[float] = []  # CPU ms of each generation-2 collection on the UI thread
     tidied: list[float] = []
+    #: Each tidy's objects visited, with their commonest types, and its CPU ms (--visited).
+    visited: list[tuple[int, list[tuple[str, int]]]] = []
+    visited_cpu: list[float] = []
     clocks: dict[str, float] = {}
 
     def on_collection(phase: str, info: dict[str, Any]) -> None:
@@ -123,12 +136,20 @@ def main() -> int:
     if real_tidy is not None:
 
         def tidy() -> bool:
+            counted = args.visited and not collector.pauses() and gc.isenabled()
+            if counted:
+                objects = gc.get_objects()  # what its full collection visits
+                kinds = Counter(type(o).__qualname__ for o in objects).most_common(6)
+                visited.append((len(objects), kinds))
+                del objects
             wall, cpu = time.perf_counter(), time.thread_time()
             done = real_tidy()
             end = time.perf_counter()
             own = (time.thread_time() - cpu) * 1000
             ran.append((wall, end, f"tidy {(end - wall) * 1000:.1f}/{own:.1f}"))
             tidied.append(own)
+            if counted:
+                visited_cpu.append(own)
             return done
 
         collector.tidy = tidy
@@ -247,6 +268,9 @@ def main() -> int:
         f"full collections on the UI thread: {len(full)}, worst {max(full, default=0):.1f} ms"
         f" CPU; tidies: {len(tidied)}, worst {max(tidied, default=0):.1f} ms CPU"
     )
+    for n, ((count, kinds), own) in enumerate(zip(visited, visited_cpu, strict=False)):
+        common = ", ".join(f"{kind} {k:,}" for kind, k in kinds)
+        print(f"  tidy {n}: {count:,} objects visited, {own:.1f} ms CPU ({common})")
     for record in every:
         for stall in record["stalls"]:
             if stall["wall"] > 30 or stall["cpu"] > 12:

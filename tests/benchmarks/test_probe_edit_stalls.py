@@ -53,3 +53,24 @@ def test_one_round_on_a_sample_prints_each_edit_and_the_worst(tmp_path: Path) ->
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["edit"] for r in records][:7] == list(EDITS)
     assert all(r["stall"] >= 0 and isinstance(r["stalls"], list) for r in records)
+
+
+def test_visited_prints_what_each_tidy_visits(tmp_path: Path) -> None:
+    """``--visited``: each tidy from the opening on, the objects its collection visits
+    and their commonest types (wave 27)."""
+    command = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "probe_edit_stalls.py"),
+        str(SAMPLE),
+        "--rounds",
+        "1",
+        "--after-s",
+        "1.3",  # (each tidy comes a second after its edit's check)
+        "--visited",
+    ]
+    env = environment_with(fresh_home_env(tmp_path / "home"))
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [line for line in done.stdout.splitlines() if line.startswith("  tidy ")]
+    assert lines and lines[0].startswith("  tidy 0: "), done.stdout
+    assert all("objects visited" in line and "ms CPU (" in line for line in lines)
