@@ -9,6 +9,9 @@ one ends, and only if it was on when the first began. Every part of the designer
 pauses the collector (loading a design, opening it in the window, the live check,
 sizing, preparing the simulator) goes through this module: with separate switches, a
 sizing that ended during a check turned the collector back on under the check.
+What an opening builds to last (the design, the window's boxes, its lines' routes,
+simulation mode's modules and parts) is made in such pauses and frozen at their end, so
+that the window's first :func:`tidy` after opening visits what later ones do.
 
 The collector is process-wide, so the window's own allocations are not collected during
 a pause either; a pause should therefore last seconds, not minutes, and the work in it
