@@ -30,7 +30,7 @@ from designer.document.commands import (
     UndoStack,
     plan_removal,
 )
-from designer.document.document import Document, EditError, Listener, Refusal
+from designer.document.document import Document, EditError, EventsListener, Listener, Refusal
 from designer.document.events import (
     DesignReplaced,
     DocumentEvent,
@@ -54,6 +54,7 @@ __all__ = [
     "ElementChanged",
     "ElementsAdded",
     "ElementsRemoved",
+    "EventsListener",
     "LayoutChanged",
     "Listener",
     "MacroCommand",

@@ -44,9 +44,11 @@ from designer.domain.reliability import ReliabilitySettings
 from designer.domain.structure import Columns, relation_errors, structural_errors, take_columns
 from designer.domain.workload import CapacitySettings
 
-__all__ = ["Document", "EditError", "Listener", "Refusal"]
+__all__ = ["Document", "EditError", "EventsListener", "Listener", "Refusal"]
 
 Listener = Callable[[DocumentEvent], None]
+#: Told the events of one edit at once, in order (see :meth:`Document.subscribe_events`).
+EventsListener = Callable[[tuple[DocumentEvent, ...]], None]
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class Document:
 
     def __init__(self, design: Design | None = None) -> None:
         self._listeners: list[Listener] = []
+        self._events_listeners: list[EventsListener] = []
         self._settled_listeners: list[Callable[[], None]] = []
         #: Inside :meth:`one_change` (its depth), and whether a change was made in it.
         self._one_change = 0
@@ -128,6 +131,16 @@ class Document:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
+    def subscribe_events(self, listener: EventsListener) -> Callable[[], None]:
+        """Call ``listener`` once per edit with all of its events, in order (a site's
+        deletion at 100k edits ~4,000 survivors: 6,073 events, told in one call, so that
+        a view does once what does not depend on each: its redraw, its bounds, its
+        check of the selection); returns a function that unsubscribes. Told after the
+        :meth:`subscribe` listeners got them one by one."""
+        self._events_listeners.append(listener)
+        listeners = self._events_listeners
+        return lambda: listeners.remove(listener) if listener in listeners else None
+
     def subscribe_settled(self, listener: Callable[[], None]) -> Callable[[], None]:
         """Call ``listener`` after the events of each change, once all of them were
         given to the :meth:`subscribe` listeners (a removal that edits 400 databases
@@ -143,9 +156,13 @@ class Document:
         if not (len(events) == 1 and type(events[0]) is DesignReplaced):
             self._columns = None  # (they describe the design as loaded)
         try:
-            for event in events:
-                for listener in list(self._listeners):
-                    listener(event)
+            if self._listeners:
+                for event in events:
+                    for listener in list(self._listeners):
+                        listener(event)
+            if events:
+                for told in list(self._events_listeners):
+                    told(events)
         finally:
             if self._one_change:
                 self._one_change_made = True

@@ -19,6 +19,7 @@ __all__ = [
     "LayoutChanged",
     "SettingsChanged",
     "change_of",
+    "changes_of",
 ]
 
 
@@ -123,3 +124,38 @@ def change_of(event: DocumentEvent, get: Callable[[str], ElementBase | None]) ->
     if isinstance(event, ElementChanged) and event.field == "name" and isinstance(event.old, str):
         return frozenset(), frozenset(), frozenset((kind, event.old) for kind in kinds)
     return frozenset(), frozenset(kinds), frozenset()
+
+
+def changes_of(events: Iterable[DocumentEvent], get: Callable[[str], ElementBase | None]) -> Change:
+    """What the events of one edit changed together: the union of their
+    :func:`change_of` (None when any is None), for one note of the live check per edit
+    (a site's deletion at 100k gives 6,073 events).
+
+    Examples
+    --------
+    >>> changes_of([LayoutChanged(("h1",)), ElementsRemoved(("h1",), ("esxi_host",), ())],
+    ...            lambda _id: None)
+    (frozenset({'esxi_host'}), frozenset(), frozenset())
+    >>> changes_of([LayoutChanged(("h1",)), SettingsChanged("intent")], lambda _id: None) is None
+    True
+    """
+    structural: set[str] = set()
+    changed: set[str] = set()
+    renamed: set[tuple[str, str]] = set()
+    for event in events:
+        if isinstance(event, ElementChanged):  # (most of a big edit's: inline)
+            element = get(event.id)
+            if element is None:
+                return None
+            if event.field == "name" and isinstance(event.old, str):
+                renamed.add((element.kind, event.old))
+            else:
+                changed.add(element.kind)
+            continue
+        change = change_of(event, get)
+        if change is None:
+            return None
+        structural |= change[0]
+        changed |= change[1]
+        renamed |= change[2]
+    return frozenset(structural), frozenset(changed), frozenset(renamed)

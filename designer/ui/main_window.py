@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         self.session.undo_stack.canRedoChanged.connect(self._update_actions)
         self.session.undo_stack.indexChanged.connect(self._update_actions)
         self.session.selection_changed.connect(self._reveal_selected_layers)
-        self.session.document_changed.connect(self._on_document_changed)
+        self.session.document_edited.connect(self._on_document_edited)
         self.view.zoom_changed.connect(lambda _scale: self._update_actions())
         self.recovery.status_changed.connect(self._on_recovery_status)
         self.resize(1600, 1000)
@@ -812,10 +812,11 @@ class MainWindow(QMainWindow):
             self.view.viewport(), self._import_simulation_in_background
         )
         # A new or opened design leaves simulation mode.
-        self.session.document_changed.connect(
-            lambda event: (
+        self.session.document_edited.connect(
+            lambda events: (
                 self._simulation.controller.set_active(False)
-                if isinstance(event, DesignReplaced) and self._simulation is not None
+                if self._simulation is not None
+                and any(isinstance(event, DesignReplaced) for event in events)
                 else None
             )
         )
@@ -1116,9 +1117,9 @@ class MainWindow(QMainWindow):
         self.setWindowModified(self.session.dirty)
         self._update_findings_label()  # another design: "checking…" until its findings
 
-    def _on_document_changed(self, event: object) -> None:
+    def _on_document_edited(self, events: tuple[object, ...]) -> None:
         self._find_dirty = True
-        if isinstance(event, SettingsChanged) and event.what == "meta":
+        if any(isinstance(event, SettingsChanged) and event.what == "meta" for event in events):
             self._on_file_state()  # an unsaved design's title is its name
 
     def _update_findings_label(self) -> None:

@@ -69,7 +69,7 @@ class RecoveryKeeper(QObject):
         self._slice_timer.timeout.connect(self._step_base)
         #: What the document's events named since the last record.
         self._touched = Touched()
-        session.document_changed.connect(self._on_document_event)
+        session.document_edited.connect(self._on_document_edited)
         session.file_state_changed.connect(self._schedule)
         self._closed = False
 
@@ -164,8 +164,10 @@ class RecoveryKeeper(QObject):
         self.journal.wait()
 
     # -- scheduling ------------------------------------------------------------------------
-    def _on_document_event(self, event: object) -> None:
-        self._touched.note(event)
+    def _on_document_edited(self, events: tuple[object, ...]) -> None:
+        note = self._touched.note
+        for event in events:
+            note(event)
         self._schedule()
 
     def _schedule(self, *_: object) -> None:

@@ -199,7 +199,7 @@ class ReplaceNamesDialog(QDialog):
         for box in (self.match_case, self.whole_word):
             box.toggled.connect(self.refresh)
         self.scope.currentIndexChanged.connect(self.refresh)
-        session.document_changed.connect(self._design_changed)
+        session.document_edited.connect(self._design_changed)
         session.selection_changed.connect(self._selection_changed)
         session.read_only_changed.connect(self._read_only_changed)
         QShortcut(QKeySequence("Ctrl+H"), self, self._focus_find)

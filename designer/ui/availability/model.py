@@ -143,7 +143,7 @@ class AvailabilityModel(QObject):
         self._kept: tuple[Design, CutSetResult | None, AvailabilityReport | None, str] | None = None
         #: The design of the results shown (None: none shown).
         self._design: Design | None = None
-        session.document_changed.connect(self._on_document_changed)
+        session.document_edited.connect(self._on_document_edited)
 
     @property
     def running(self) -> bool:
@@ -226,7 +226,7 @@ class AvailabilityModel(QObject):
             self.message.emit(message)
         self.changed.emit()
 
-    def _on_document_changed(self, _event: object) -> None:
+    def _on_document_edited(self, _events: tuple[object, ...]) -> None:
         if self.cut_sets is not None or self.report is not None:
             if self._design is not None:
                 self._kept = (self._design, self.cut_sets, self.report, self.last_message)

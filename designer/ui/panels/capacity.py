@@ -180,7 +180,7 @@ class CapacityController(QObject):
         # An opened big design's first frame first (the session holds work until then).
         self._timer.timeout.connect(lambda: session.after_first_frame(self.refresh))
         self._done.connect(self._on_done)
-        session.document_changed.connect(lambda _event: self._timer.start())
+        session.document_edited.connect(lambda _events: self._timer.start())
         self.refresh()
 
     # -- sizing ---------------------------------------------------------------------------
@@ -588,7 +588,7 @@ class CapacityPanel(QWidget):
         controller.sizing_started.connect(self._sizing_started)
         # A design opened with no report yet: say at once whether one is coming (only
         # then: an edit's sizing says so itself, and this costs ~3 ms an edit at 100k).
-        controller.session.document_changed.connect(self._on_document_changed)
+        controller.session.document_edited.connect(self._on_document_edited)
         self.reload()
 
     # -- content ----------------------------------------------------------------------------
@@ -657,8 +657,8 @@ class CapacityPanel(QWidget):
         session.status_message.emit(f"Capacity figures saved to {target}")
         return target
 
-    def _on_document_changed(self, event: object) -> None:
-        if isinstance(event, DesignReplaced):
+    def _on_document_edited(self, events: tuple[object, ...]) -> None:
+        if any(isinstance(event, DesignReplaced) for event in events):
             # A big design just opened: after its first frame (at once otherwise). Its
             # summary asks whether the design states a workload, which reads every
             # database's and LUN's field (~19 M instructions of a 100k opening's UI

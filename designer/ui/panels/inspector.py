@@ -254,7 +254,7 @@ class InspectorPanel(QWidget):
         self._removed_at = 0
         self._header_kind: str | None = None
         session.selection_changed.connect(self.rebuild)
-        session.document_changed.connect(self._on_document_changed)
+        session.document_edited.connect(self._on_document_edited)
         # Thousands of findings: the label follows a turn later, not in the turn in
         # which every panel and the canvas take the new findings.
         self._findings_timer = QTimer(self)
@@ -881,43 +881,34 @@ class InspectorPanel(QWidget):
         self._push(SetIntent(new, text="Change design targets"))
 
     # -- following the model -------------------------------------------------------------
-    def _on_document_changed(self, event: DocumentEvent) -> None:
-        if isinstance(event, DesignReplaced):
-            current = self.scroll_area.widget()
-            for form in self._forms.values():
-                if form.body is not current:
-                    form.body.deleteLater()
-            # The design's form shown is refilled for the new design (rebuild reuses
-            # it, unless it is being edited): every opening built it a second time
-            # before its first frame, and deleted the first one (wave 20, `open20a`).
-            shown = self._forms.get("design")
-            self._forms.clear()
-            if shown is not None and shown.body is current:
-                self._forms["design"] = shown
-            self.rebuild()
-            self.scroll_area.verticalScrollBar().setValue(0)  # from its top, as a new form
+    def _on_document_edited(self, events: tuple[DocumentEvent, ...]) -> None:
+        if any(isinstance(event, DesignReplaced) for event in events):
+            self._design_replaced()  # (a new design's events come alone)
             return
-        self._note_names(event)
+        for event in events:
+            self._note_names(event)
         if self.element_id is None:
-            if not self.session.selection and isinstance(event, SettingsChanged):
-                self._sync_design()
-            elif not self.session.selection and isinstance(event, ElementsAdded | ElementsRemoved):
-                # The design's element count (it read 52 after Plan copies added two).
-                self._set_design_header()
-            elif (
-                isinstance(event, ElementChanged)
-                and event.id in self.session.selection
-                and not self._refresh_pending
-            ):
-                # Several elements edited together: one refresh once the edit is done.
-                self._refresh_pending = True
-                lifetime.soon(self, self._refresh_multi)
+            selection = self.session.selection
+            if not selection:
+                if any(isinstance(event, SettingsChanged) for event in events):
+                    self._sync_design()
+                elif any(isinstance(event, ElementsAdded | ElementsRemoved) for event in events):
+                    # The design's element count (it read 52 after Plan copies added two).
+                    self._set_design_header()
+            elif not self._refresh_pending:
+                selected = set(selection)
+                if any(isinstance(e, ElementChanged) and e.id in selected for e in events):
+                    # Several elements edited together: one refresh once the edit is done.
+                    self._refresh_pending = True
+                    lifetime.soon(self, self._refresh_multi)
             return
         element = self.session.document.get(self.element_id)
         if element is None:
             return  # the selection change that follows rebuilds the form
-        structural = isinstance(event, ElementsAdded | ElementsRemoved) or (
-            isinstance(event, ElementChanged) and event.field == "name"
+        structural = any(
+            isinstance(event, ElementsAdded | ElementsRemoved)
+            or (isinstance(event, ElementChanged) and event.field == "name")
+            for event in events
         )
         if structural:
             shown = next((f for f in self._forms.values() if f.editors is self.editors), None)
@@ -926,8 +917,25 @@ class InspectorPanel(QWidget):
             else:
                 for editor in self.editors.values():
                     editor.set_choices(self.session.design, self.session.document.index)
-        if structural or (isinstance(event, ElementChanged) and event.id == self.element_id):
+        if structural or any(
+            isinstance(event, ElementChanged) and event.id == self.element_id for event in events
+        ):
             self._sync_element(element)
+
+    def _design_replaced(self) -> None:
+        current = self.scroll_area.widget()
+        for form in self._forms.values():
+            if form.body is not current:
+                form.body.deleteLater()
+        # The design's form shown is refilled for the new design (rebuild reuses
+        # it, unless it is being edited): every opening built it a second time
+        # before its first frame, and deleted the first one (wave 20, `open20a`).
+        shown = self._forms.get("design")
+        self._forms.clear()
+        if shown is not None and shown.body is current:
+            self._forms["design"] = shown
+        self.rebuild()
+        self.scroll_area.verticalScrollBar().setValue(0)  # from its top, as a new form
 
     def _note_names(self, event: DocumentEvent) -> None:
         """Which kinds' names (the choices of reference fields) this edit changed."""

@@ -150,7 +150,7 @@ class OverviewPanel(QGraphicsView):
         view.installEventFilter(self)
         if session is not None:
             session.findings_changed.connect(self._on_findings_changed)
-            session.document_changed.connect(self._on_document_changed)
+            session.document_edited.connect(self._on_document_edited)
 
     def attach_scene(self) -> None:
         """Follow the main view's scene (the canvas may replace it on load)."""
@@ -169,8 +169,8 @@ class OverviewPanel(QGraphicsView):
         if self.isVisible():
             self._refit_and_render_soon()
 
-    def _on_document_changed(self, event: object) -> None:
-        if isinstance(event, DesignReplaced):
+    def _on_document_edited(self, events: tuple[object, ...]) -> None:
+        if any(isinstance(event, DesignReplaced) for event in events):
             self._forget_picture()
 
     def _forget_picture(self) -> None:

@@ -559,7 +559,7 @@ class ProblemsPanel(PanelKeys, QWidget):
         #: Rows made so far and the rest to make, while new findings become rows.
         self._building: tuple[list[_Row], Iterator[_Row]] | None = None
         session.findings_changed.connect(self.refresh)
-        session.document_changed.connect(self._on_document_changed)
+        session.document_edited.connect(self._on_document_edited)
         session.file_state_changed.connect(self._update_counts)  # another design: checking…
         self.refresh()
         self._show_rule_settings()
@@ -638,16 +638,18 @@ class ProblemsPanel(PanelKeys, QWidget):
         self._update_counts()
         return True
 
-    def _on_document_changed(self, event: DocumentEvent) -> None:
-        if isinstance(event, DesignReplaced) or (
-            isinstance(event, SettingsChanged) and event.what == "rules"
+    def _on_document_edited(self, events: tuple[DocumentEvent, ...]) -> None:
+        if any(
+            isinstance(event, DesignReplaced)
+            or (isinstance(event, SettingsChanged) and event.what == "rules")
+            for event in events
         ):
             self._show_rule_settings()
-        if isinstance(event, ElementChanged) and event.field != "name":
-            return
-        if isinstance(event, (LayoutChanged, SettingsChanged)):
-            return
-        self._names_changed = True
+        self._names_changed = self._names_changed or any(
+            not isinstance(event, LayoutChanged | SettingsChanged)
+            and (not isinstance(event, ElementChanged) or event.field == "name")
+            for event in events
+        )
 
     def _update_counts(self) -> None:
         counts = {s: 0 for s in Severity}

@@ -222,7 +222,7 @@ class RuleSettingsView(QWidget):
         self.session = session
         self.model = RuleSettingsModel(self.set_rule_level, self)
         self.model.set_settings(session.design.rules)
-        session.document_changed.connect(self._on_document_changed)
+        session.document_edited.connect(self._on_document_edited)
         self.table = QTableView(self)
         self.table.setObjectName("ruleSettingsTable")
         self.table.setModel(self.model)
@@ -261,9 +261,11 @@ class RuleSettingsView(QWidget):
         layout.addWidget(note)
         layout.addWidget(self.table, 1)
 
-    def _on_document_changed(self, event: DocumentEvent) -> None:
-        if isinstance(event, DesignReplaced) or (
-            isinstance(event, SettingsChanged) and event.what == "rules"
+    def _on_document_edited(self, events: tuple[DocumentEvent, ...]) -> None:
+        if any(
+            isinstance(event, DesignReplaced)
+            or (isinstance(event, SettingsChanged) and event.what == "rules")
+            for event in events
         ):
             current = self.table.currentIndex()
             code = self.model.rules[current.row()].code if current.isValid() else None
