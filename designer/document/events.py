@@ -112,14 +112,23 @@ def change_of(event: DocumentEvent, get: Callable[[str], ElementBase | None]) ->
     else:
         return None  # DesignReplaced, SettingsChanged
     kinds: set[str] = set()
+    added = isinstance(event, ElementsAdded)
+    #: The kinds whose every facet is found already (a site's 8,600 disks put back: the
+    #: facets of the first few say all there is).
+    whole: set[str] = set()
     for element_id in ids:
         element = get(element_id)
         if element is None:
             return None
-        kinds.add(element.kind)
-        if isinstance(event, ElementsAdded):
+        kind = element.kind
+        if kind in whole:
+            continue
+        kinds.add(kind)
+        if added:
             kinds.update(facets_of(element))
-    if isinstance(event, ElementsAdded):
+            if kinds.issuperset(all_facets(kind)):
+                whole.add(kind)
+    if added:
         return frozenset(kinds), frozenset(), frozenset()
     if isinstance(event, ElementChanged) and event.field == "name" and isinstance(event.old, str):
         return frozenset(), frozenset(), frozenset((kind, event.old) for kind in kinds)

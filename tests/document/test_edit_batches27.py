@@ -16,6 +16,7 @@ from benchmarks.generate import generate_design
 from designer.document import (
     Document,
     DocumentEvent,
+    ElementsAdded,
     RemoveElements,
     SetProperty,
     UndoStack,
@@ -23,6 +24,7 @@ from designer.document import (
 from designer.document.events import Change, change_of, changes_of
 from designer.document.renaming import NameQuery, plan_renames
 from designer.domain.design import Design
+from designer.domain.facets import facets_of
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +80,11 @@ def test_each_edit_is_one_batch_of_the_events_told_one_by_one(design: Design, ed
         batches.append(events)
         each = [change_of(event, doc.get) for event in events]
         notes.append((changes_of(events, doc.get), _union(each)))
+        for event, change in zip(events, each, strict=True):
+            if isinstance(event, ElementsAdded):  # every element's kind and facets
+                found = [doc.get(i) for i in event.ids]
+                kinds = {e.kind for e in found} | {f for e in found for f in facets_of(e)}
+                assert change == (frozenset(kinds), frozenset(), frozenset()), name
 
     unsubscribe = doc.subscribe_events(told)
     stack = UndoStack(doc)

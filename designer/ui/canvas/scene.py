@@ -2418,15 +2418,16 @@ class DesignScene(QGraphicsScene):
         change (where a witness's server runs, and that site's name) work it out again:
         a witness's site or server, its server's host, that host's site, a site's name."""
         kind = element.kind
-        index = self.session.document.index
         if kind == "file_share_witness" and field in ("site", "vm"):
             witnesses = [element.id]
         elif kind == "vm" and field == "host":
+            index = self.session.document.index
             witnesses = [w.id for w in index.group("file_share_witness", "vm").get(element.id, ())]
         elif (kind == "esxi_host" and field == "site") or (kind == "site" and field == "name"):
+            index = self.session.document.index
             witnesses = [w.id for w in index.by_kind.get("file_share_witness", ())]
         else:
-            return
+            return  # (most of a group edit's changes: no index asked for)
         for witness in witnesses:
             node = self.nodes.get(witness)
             if node is not None:
