@@ -1,16 +1,19 @@
-"""Generated designs written for a window to open, and when such a window has settled:
-shared by the tests that open them through ``dr-designer gui FILE`` (group edits, the
-collector's tidy, edit costs)."""
+"""Generated designs written for a window to open, when such a window has settled, and
+a click on a box's title: shared by the tests that open them through ``dr-designer gui
+FILE`` (group edits, their listeners, the collector's tidy, edit costs)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+
 from benchmarks.generate import generate_design
 from designer.persistence import dumps
 
-__all__ = ["generated_file", "settled"]
+__all__ = ["click_title", "generated_file", "settled"]
 
 
 def generated_file(tmp_path: Path, size: int) -> Path:
@@ -30,3 +33,15 @@ def settled(window: Any) -> bool:
         and session.findings_revision == session.document.revision
         and not window.view.design_scene.routing_pending
     )
+
+
+def click_title(window: Any, element_id: str) -> None:
+    """The user clicks the title of ``element_id``'s box (scrolled into view): it alone
+    is selected."""
+    view = window.view
+    rect = view.design_scene.nodes[element_id].scene_rect()
+    spot = QPointF(rect.left() + 12, rect.top() + 6)
+    view.centerOn(spot)
+    at = view.mapFromScene(spot)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), at)
+    assert window.session.selection == [element_id]

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from generated import click_title as _click_title
 from generated import generated_file
 from generated import settled as _settled
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from test_databases_first_fill24 import _shown
 
@@ -42,16 +43,6 @@ def _open(launch: Any, qtbot: Any, path: Path) -> Any:
     panel = window.findChild(DatabasesPanel)
     panel.fill_now()  # (a tab behind another fills in idle slices)
     return window
-
-
-def _click_title(window: Any, element_id: str) -> None:
-    view = window.view
-    rect = view.design_scene.nodes[element_id].scene_rect()
-    spot = QPointF(rect.left() + 12, rect.top() + 6)
-    view.centerOn(spot)
-    at = view.mapFromScene(spot)
-    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), at)
-    assert window.session.selection == [element_id]
 
 
 class _Counts:

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from generated import click_title as _click_title
 from generated import settled as _settled
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 import designer.document.commands as commands
@@ -62,16 +63,6 @@ def opened(design: Design, launch: Any, qtbot: Any, tmp_path: Path) -> Any:
     window.resize(1600, 1000)
     qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
     return window
-
-
-def _click_title(window: Any, element_id: str) -> None:
-    view = window.view
-    rect = view.design_scene.nodes[element_id].scene_rect()
-    spot = QPointF(rect.left() + 12, rect.top() + 6)
-    view.centerOn(spot)
-    at = view.mapFromScene(spot)
-    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), at)
-    assert window.session.selection == [element_id]
 
 
 def test_deleting_a_site_asks_the_lines_once_and_fixes_each_survivor_once(
