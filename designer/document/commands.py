@@ -14,7 +14,7 @@ from typing import Any
 from designer.document.document import Document, EditError
 from designer.domain.design import DesignIntent, LayoutEntry, RuleSettings, SavedScenario
 from designer.domain.elements import ElementBase
-from designer.domain.refs import drop_refs, iter_refs, needs_any
+from designer.domain.refs import drop_refs, needs_any, ref_targets
 from designer.domain.reliability import ReliabilitySettings
 from designer.domain.words import plural
 from designer.domain.workload import CapacitySettings
@@ -124,31 +124,38 @@ def plan_removal(doc: Document, ids: Iterable[str]) -> tuple[set[str], dict[str,
     """
     doomed = set(ids)
     queue = list(doomed)
+    index = doc.index
+    referring = index.referring  # (no need of design order: not sorted per target)
+    get = index.by_id.get
     # Whether a referrer goes can change only when one of its targets is doomed, and
     # then only by that target (a required reference to it): each pair is looked at
     # once, without dumping the referrer (a site at 100k: ~30,000 pairs; each survivor
     # was dumped and fixed again for every one of its targets doomed, 1.1 s). The
     # survivors are fixed once, for the final doomed set.
+    survivors: set[str] = set()
     while queue:
         target = queue.pop()
         one = (target,)
-        for referrer_id in doc.referrers_of(target):
+        for referrer_id in referring(target):
             if referrer_id in doomed:
                 continue
-            referrer = doc.get(referrer_id)
+            referrer = get(referrer_id)
             if referrer is not None and needs_any(referrer, one):
                 doomed.add(referrer_id)
                 queue.append(referrer_id)
+            else:
+                survivors.add(referrer_id)
+    # Edited in design order (each element's edit made once, from its fields as they
+    # are: ``drop_refs`` dumps nothing, and pydantic takes the unchanged nested models
+    # as they are).
+    survivors -= doomed
     edits: dict[str, ElementBase] = {}
-    for target in doomed:
-        for referrer_id in doc.referrers_of(target):
-            if referrer_id in doomed or referrer_id in edits:
-                continue
-            referrer = doc.get(referrer_id)
-            assert referrer is not None
-            data = drop_refs(referrer, doomed)
-            assert data is not None
-            edits[referrer_id] = type(referrer).model_validate(data)
+    for referrer_id in index.in_design_order(survivors):
+        referrer = get(referrer_id)
+        assert referrer is not None
+        data = drop_refs(referrer, doomed)
+        assert data is not None
+        edits[referrer_id] = type(referrer).model_validate(data)
     return doomed, edits
 
 
@@ -175,7 +182,8 @@ def describe_removal(
     wanted = list(dict.fromkeys(ids))
     doomed, edits = plan if plan is not None else plan_removal(doc, wanted)
     # In a fixed order (``doomed`` is a set): by kind, most first, then by name.
-    extra = [doc.get(i) for i in sorted(doomed) if i not in wanted]
+    get = doc.get
+    extra = [get(i) for i in sorted(doomed) if i not in wanted]
     by_kind: dict[str, list[ElementBase]] = {}
     for element in extra:
         if element is not None:
@@ -189,16 +197,15 @@ def describe_removal(
         goes.append(f"{plural(len(elements), label)} ({listed})")
     changed: dict[tuple[str, str, str], list[str]] = {}
     for referrer_id, new in sorted(edits.items()):
-        old = doc.get(referrer_id)
+        old = get(referrer_id)
         if old is None:
             continue
+        was, now = old.__dict__, new.__dict__
         changed_fields = [
-            name.replace("_", " ")
-            for name in type(old).model_fields
-            if getattr(old, name) != getattr(new, name)
+            name.replace("_", " ") for name in type(old).model_fields if was[name] != now[name]
         ]
         lost = dict.fromkeys(
-            e.name for r in iter_refs(old) if r.target in doomed and (e := doc.get(r.target))
+            e.name for target, _ in ref_targets(old) if target in doomed and (e := get(target))
         )
         key = (old.label, " and ".join(changed_fields) or "references", ", ".join(lost) or "it")
         changed.setdefault(key, []).append(old.name)

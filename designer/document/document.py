@@ -11,7 +11,7 @@ an edit costs what it touches, not the size of the design. Undo lives in ``comma
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +39,7 @@ from designer.domain.facets import facets_of
 from designer.domain.index import LOOKUPS, DesignIndex, LiveIndex
 from designer.domain.kinds import KINDS
 from designer.domain.persistent import PersistentList, PersistentMap
-from designer.domain.refs import iter_refs
+from designer.domain.refs import RefSite, iter_refs, iter_refs_in, ref_fields
 from designer.domain.reliability import ReliabilitySettings
 from designer.domain.structure import Columns, relation_errors, structural_errors, take_columns
 from designer.domain.workload import CapacitySettings
@@ -302,8 +302,15 @@ class Document:
         added: list[tuple[int, ElementBase]] | None = None,
         removed: list[ElementBase] | None = None,
         replaced: list[tuple[ElementBase, ElementBase]] | None = None,
+        refs_of: dict[str, list[RefSite]] | None = None,
     ) -> None:
-        self._live.apply(design, added=added or (), removed=removed or (), replaced=replaced or ())
+        self._live.apply(
+            design,
+            added=added or (),
+            removed=removed or (),
+            replaced=replaced or (),
+            refs_of=refs_of,
+        )
         self._design = design
 
     # -- element mutations ---------------------------------------------------------------
@@ -315,7 +322,7 @@ class Document:
         """Insert elements at positions (ascending, as in the resulting list)."""
         items = sorted(items, key=lambda item: item[0])
         new_ids = [e.id for _, e in items]
-        self._check_insert([e for _, e in items])
+        refs_of = self._check_insert([e for _, e in items])
         by_id = self._live.by_id
         pending = set(new_ids)
         new_layout = self._layout
@@ -330,10 +337,12 @@ class Document:
             placed.append((min(position, size + count), element))
         self._elements = self._elements.insert_many(placed)  # type: ignore[arg-type]
         self._layout = new_layout
-        self._commit(self._next(), added=placed)
+        self._commit(self._next(), added=placed, refs_of=refs_of)
         self._emit(ElementsAdded(tuple(new_ids)))
 
-    def _check_insert(self, elements: list[ElementBase]) -> None:
+    def _check_insert(self, elements: list[ElementBase]) -> dict[str, list[RefSite]]:
+        """Check an insertion; returns each element's references by id (walked by the
+        check, kept for the index: one walk per element)."""
         new_ids = [e.id for e in elements]
         if len(set(new_ids)) != len(new_ids):
             raise EditError("the elements added have duplicate ids")
@@ -358,8 +367,7 @@ class Document:
         def lookup(element_id: str) -> ElementBase | None:
             return pending.get(element_id) or by_id.get(element_id)
 
-        for element in elements:
-            self._check_element(element, lookup)
+        return {element.id: self._check_element(element, lookup) for element in elements}
 
     def check_insert(self, elements: list[ElementBase]) -> Refusal | None:
         """Why adding ``elements`` would be refused, or None (nothing changes)."""
@@ -387,8 +395,9 @@ class Document:
             element = self.get(element_id)
             if element is None:
                 raise EditError(f"no element {element_id!r}", element=element_id)
-            outside = [r for r in index.referrer_ids(element_id) if r not in doomed]
-            if outside:
+            # Sorted into design order only to name the first one left behind.
+            if any(r not in doomed for r in index.referring(element_id)):
+                outside = [r for r in index.referrer_ids(element_id) if r not in doomed]
                 other = self.get(outside[0])
                 raise EditError(
                     f"{element.describe()} is still referenced by "
@@ -420,10 +429,25 @@ class Document:
 
     def _check_replace(self, news: list[ElementBase]) -> list[ElementBase]:
         """Check a replacement of elements by ``news``; returns the old versions."""
+        return self._checked_replace(news)[0]
+
+    def _checked_replace(
+        self, news: list[ElementBase]
+    ) -> tuple[list[ElementBase], list[list[str]]]:
+        """Check a replacement of elements by ``news``; returns the old versions and
+        each new one's changed fields (in its class's order).
+
+        Each new version's references are checked in the fields that changed only: the
+        others named elements that exist and keep their kind (a survivor of a removal
+        that lost a member from a list is checked for what it still lists and its
+        kind's invariants, not again for its site and cluster); the elements whose
+        invariants read a changed one are checked for those invariants only (their
+        references did not change)."""
         live = self._live
         by_id = live.by_id
         index = self.index
         olds: list[ElementBase] = []
+        changes: list[list[str]] = []
         pending: dict[str, ElementBase] = {}
         for new in news:
             old = by_id.get(new.id)
@@ -432,6 +456,8 @@ class Document:
             if old.kind != new.kind:
                 raise EditError(f"{old.describe()} cannot change kind", element=new.id)
             olds.append(old)
+            was, now = old.__dict__, new.__dict__
+            changes.append([name for name in type(new).model_fields if was[name] != now[name]])
             pending[new.id] = new
         # Names are unique per kind; changed elements give theirs up together (a swap).
         names = live.names
@@ -454,28 +480,25 @@ class Document:
         def lookup(element_id: str) -> ElementBase | None:
             return pending.get(element_id) or by_id.get(element_id)
 
-        for new in news:
-            self._check_element(new, lookup)
+        for new, changed in zip(news, changes, strict=True):
+            self._check_element(new, lookup, changed)
             for referrer in self._readers_of(new.id, index):
                 if referrer.id not in pending:
-                    self._check_element(referrer, lookup)
-        return olds
+                    self._check_element(referrer, lookup, ())
+        return olds, changes
 
     def replace_elements(self, news: list[ElementBase]) -> list[ElementBase]:
         """Swap several elements at once (checked together); returns the old versions."""
-        olds = self._check_replace(news)
+        olds, changes = self._checked_replace(news)
         index = self.index
         self._elements = self._elements.set_many(
             {index.position_of(new.id): new for new in news}  # type: ignore[misc]
         )
         self._commit(self._next(), replaced=list(zip(olds, news, strict=True)))
         events: list[DocumentEvent] = []
-        for previous, changed in zip(olds, news, strict=True):
-            events.extend(
-                ElementChanged(changed.id, name, getattr(previous, name), getattr(changed, name))
-                for name in type(changed).model_fields
-                if getattr(previous, name) != getattr(changed, name)
-            )
+        for previous, changed, fields in zip(olds, news, changes, strict=True):
+            was, now = previous.__dict__, changed.__dict__
+            events.extend(ElementChanged(changed.id, name, was[name], now[name]) for name in fields)
         self._emit(*events)
         return olds
 
@@ -483,11 +506,9 @@ class Document:
     def _readers_of(element_id: str, index: DesignIndex) -> list[ElementBase]:
         """The elements whose relation invariants look at ``element_id``."""
         found: dict[str, ElementBase] = {}
-        for info in KINDS.values():
-            for invariant in info.spec.invariants:
-                for name in invariant.reads:
-                    for element in index.group(info.kind, name).get(element_id, ()):
-                        found[element.id] = element
+        for kind, name in _invariant_reads():
+            for element in index.group(kind, name).get(element_id, ()):
+                found[element.id] = element
         return list(found.values())
 
     def set_property(self, element_id: str, field: str, value: Any) -> ElementBase:
@@ -519,10 +540,20 @@ class Document:
             raise
 
     def _check_element(
-        self, element: ElementBase, get: Callable[[str], ElementBase | None]
-    ) -> None:
+        self,
+        element: ElementBase,
+        get: Callable[[str], ElementBase | None],
+        changed: Container[str] | None = None,
+    ) -> list[RefSite]:
+        """Check ``element``'s references (those in the ``changed`` fields only, when
+        given) and its kind's invariants; returns the references it walked."""
         who = f"{element.label} {element.name} ({element.id})"
-        for ref in iter_refs(element):
+        if changed is None:
+            refs = list(iter_refs(element))
+        else:
+            fields = [f for f in ref_fields(type(element)) if f in changed]
+            refs = iter_refs_in(element, fields) if fields else []
+        for ref in refs:
             target = get(ref.target)
             field = ref.path.split("[", 1)[0].split(".", 1)[0]
             if target is None:
@@ -550,6 +581,7 @@ class Document:
                 field=path.split("[", 1)[0].split(".", 1)[0],
                 reason=message.removeprefix(f"{who} "),
             )
+        return refs
 
     # -- layout and settings -------------------------------------------------------------
     def set_layout(self, changes: dict[str, LayoutEntry | None]) -> dict[str, LayoutEntry | None]:
@@ -612,6 +644,23 @@ class Document:
             update["description"] = description
         self._set("meta", **update)
         return old
+
+
+_READS: list[tuple[str, str]] = []
+
+
+def _invariant_reads() -> list[tuple[str, str]]:
+    """(kind, field) of every field a kind's relation invariants read, once each."""
+    if not _READS:
+        _READS.extend(
+            dict.fromkeys(
+                (info.kind, name)
+                for info in KINDS.values()
+                for invariant in info.spec.invariants
+                for name in invariant.reads
+            )
+        )
+    return _READS
 
 
 def _first_error(exc: ValueError) -> str:
