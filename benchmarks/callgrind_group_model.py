@@ -136,7 +136,7 @@ def _cpu(path: Path, repeat: int) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--file", type=Path, required=True)
+    parser.add_argument("--file", type=Path)
     parser.add_argument("--tree", type=Path, action="append", default=[])
     parser.add_argument("--cpu", action="store_true", help="thread CPU ms, no valgrind")
     parser.add_argument("--repeat", type=int, default=1)

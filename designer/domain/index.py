@@ -538,6 +538,24 @@ class LiveIndex:
                 for target in dict.fromkeys(after):
                     self._swap(groups[target], old, new)
                 continue
+            kept, taken = set(before), set(after)
+            if len(kept) == len(before) and len(taken) == len(after):
+                # Each target named once (a database's copies, a DAG's members): the
+                # lists of the targets it still names take the new version in place.
+                for target in before:
+                    if target in taken:
+                        self._swap(groups[target], old, new)
+                        continue
+                    members = groups.get(target)
+                    if members is None:
+                        continue
+                    del members[self._slot(members, old.id)]
+                    if not members:
+                        del groups[target]
+                for target in after:
+                    if target not in kept:
+                        self._place(groups.setdefault(target, []), new)
+                continue
             for target in before:
                 members = groups.get(target)
                 if members is None:

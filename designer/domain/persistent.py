@@ -175,11 +175,25 @@ class PersistentList(Sequence[T]):
         return self._of((*self._chunks[:j], new, *self._chunks[j + 1 :]), self._starts)
 
     def set_many(self, changes: Mapping[int, T]) -> PersistentList[T]:
-        """This list with ``changes`` (index → value) applied."""
-        result = self
+        """This list with ``changes`` (index → value) applied: each chunk changed made
+        once, the chunks' tuple once (a site's deletion at 100k edits ~4,000 survivors:
+        one :meth:`set` each made the tuple of every chunk again each time)."""
+        if len(changes) < 2:
+            result = self
+            for index, value in changes.items():
+                result = result.set(index, value)
+            return result
+        chunks = list(self._chunks)
+        changed: dict[int, list[T]] = {}
         for index, value in changes.items():
-            result = result.set(index, value)
-        return result
+            j, offset = self._locate(self._normal(index))
+            chunk = changed.get(j)
+            if chunk is None:
+                chunk = changed[j] = list(chunks[j])
+            chunk[offset] = value
+        for j, chunk in changed.items():
+            chunks[j] = tuple(chunk)
+        return self._of(tuple(chunks), self._starts)
 
     def insert(self, index: int, value: T) -> PersistentList[T]:
         """This list with ``value`` inserted before ``index`` (``len``: appended)."""
