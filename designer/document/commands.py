@@ -14,7 +14,7 @@ from typing import Any
 from designer.document.document import Document, EditError
 from designer.domain.design import DesignIntent, LayoutEntry, RuleSettings, SavedScenario
 from designer.domain.elements import ElementBase
-from designer.domain.refs import drop_refs, needs_any, ref_targets
+from designer.domain.refs import drop_refs, needs_any, ref_ids
 from designer.domain.reliability import ReliabilitySettings
 from designer.domain.words import plural
 from designer.domain.workload import CapacitySettings
@@ -205,7 +205,7 @@ def describe_removal(
             name.replace("_", " ") for name in type(old).model_fields if was[name] != now[name]
         ]
         lost = dict.fromkeys(
-            e.name for target, _ in ref_targets(old) if target in doomed and (e := get(target))
+            e.name for target in ref_ids(old) if target in doomed and (e := get(target))
         )
         key = (old.label, " and ".join(changed_fields) or "references", ", ".join(lost) or "it")
         changed.setdefault(key, []).append(old.name)

@@ -28,6 +28,7 @@ __all__ = [
     "iter_refs_in",
     "needs_any",
     "ref_fields",
+    "ref_ids",
     "ref_kinds",
     "ref_paths",
     "ref_targets",
@@ -528,6 +529,89 @@ def ref_targets(element: BaseModel) -> list[tuple[str, tuple[str, ...]]]:
     out: list[_Target] = []
     _collect_targets(element, _compiled_targets(type(element)), out)
     return out
+
+
+def ref_ids(element: BaseModel) -> list[str]:
+    """The ids an element references, in :func:`iter_refs`'s order, nothing else: read
+    from its fields as they are (its ``__dict__``) by each class's reference fields
+    sorted once into shapes (an id, a list of ids, a list of models holding one id),
+    the rest walked as :func:`ref_targets` walks it (the index drops a removed
+    element's references by these: a site's 10,500 at 100k).
+
+    Examples
+    --------
+    >>> from designer.domain.elements import DatabaseCopy, MailboxDatabase
+    >>> ref_ids(MailboxDatabase(id="db", name="DB1", dag="d1", copies=[DatabaseCopy(member="v")]))
+    ['d1', 'v']
+    """
+    reader = _ID_READERS.get(type(element))
+    if reader is None:
+        reader = _ID_READERS[type(element)] = _ids_reader(type(element))
+    return reader(element)
+
+
+_ID_READERS: dict[type, Callable[[Any], list[str]]] = {}
+
+
+def _ids_reader(cls: type[BaseModel]) -> Callable[[Any], list[str]]:
+    #: Per reference field: (name, shape, the inner field of a listed model or the walker).
+    parts: list[tuple[str, int, Any]] = []
+    for (name, kinds, walk), (_, annotation) in zip(
+        _compiled_targets(cls), _ref_fields(cls), strict=True
+    ):
+        if kinds is not None:
+            parts.append((name, _ONE, None))
+            continue
+        shape = _bare(annotation)
+        if get_origin(shape) in (Union, types.UnionType):
+            args = [a for a in get_args(shape) if a is not type(None)]
+            shape = _bare(args[0]) if len(args) == 1 else None
+        if get_origin(shape) is list:
+            (item,) = get_args(shape)
+            if _ref_of(item) is not None:
+                parts.append((name, _LISTED, None))
+                continue
+            if isinstance(item, type) and issubclass(item, BaseModel):
+                inner = _compiled(item)
+                if len(inner) == 1 and inner[0][1] is not None:
+                    parts.append((name, _NESTED, inner[0][0]))
+                    continue
+        parts.append((name, _WALKED, walk))
+
+    def ids(element: Any) -> list[str]:
+        fields = element.__dict__
+        out: list[str] = []
+        for name, shape, extra in parts:
+            value = fields[name]
+            if value is None:
+                continue
+            if shape is _ONE:
+                out.append(value)
+            elif shape is _LISTED:
+                out.extend(v for v in value if v is not None)
+            elif shape is _NESTED:
+                for item in value:
+                    if item is not None:
+                        target = item.__dict__[extra]
+                        if target is not None:
+                            out.append(target)
+            else:
+                found: list[_Target] = []
+                extra(value, found)
+                out.extend(target for target, _ in found)
+        return out
+
+    return ids
+
+
+_ONE, _LISTED, _NESTED, _WALKED = 1, 2, 3, 4
+
+
+def _bare(annotation: Any) -> Any:
+    """``annotation`` without its ``Annotated`` wrappers."""
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return annotation
 
 
 def iter_refs(element: BaseModel) -> Iterator[RefSite]:

@@ -322,3 +322,11 @@ def test_refs_module_keeps_its_walkers_per_class() -> None:
                 assert refs_module.iter_refs_in(element, {field}) == [
                     r for r in iter_refs(element) if r.path.split("[")[0].split(".")[0] == field
                 ]
+
+
+def test_ref_ids_are_the_walks_targets() -> None:
+    """``ref_ids`` (each class's reference fields sorted into shapes once, read from
+    the element's fields) gives the targets ``iter_refs`` walks, in its order."""
+    for _, design in _designs():
+        for element in design.elements:
+            assert refs_module.ref_ids(element) == [r.target for r in iter_refs(element)]
