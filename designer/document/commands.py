@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from enum import IntEnum
 from typing import Any
 
-from designer.document.document import Document, EditError
+from designer.document.document import Document, EditError, fields_of
 from designer.domain.design import DesignIntent, LayoutEntry, RuleSettings, SavedScenario
 from designer.domain.elements import ElementBase
 from designer.domain.refs import drop_refs, needs_any, ref_ids
@@ -202,7 +202,7 @@ def describe_removal(
             continue
         was, now = old.__dict__, new.__dict__
         changed_fields = [
-            name.replace("_", " ") for name in type(old).model_fields if was[name] != now[name]
+            name.replace("_", " ") for name in fields_of(type(old)) if was[name] != now[name]
         ]
         lost = dict.fromkeys(
             e.name for target in ref_ids(old) if target in doomed and (e := get(target))

@@ -463,7 +463,7 @@ class Document:
                 raise EditError(f"{old.describe()} cannot change kind", element=new.id)
             olds.append(old)
             was, now = old.__dict__, new.__dict__
-            changes.append([name for name in type(new).model_fields if was[name] != now[name]])
+            changes.append([name for name in fields_of(type(new)) if was[name] != now[name]])
             pending[new.id] = new
         # Names are unique per kind; changed elements give theirs up together (a swap).
         names = live.names
@@ -650,6 +650,18 @@ class Document:
             update["description"] = description
         self._set("meta", **update)
         return old
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def fields_of(cls: type[ElementBase]) -> tuple[str, ...]:
+    """The names of ``cls``'s fields, in order (``model_fields`` is a property of the
+    class that pydantic works out on each read: 4,000 reads per removal at 100k)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(cls.model_fields)
+    return names
 
 
 def _facets_among(elements: Iterable[ElementBase]) -> tuple[str, ...]:

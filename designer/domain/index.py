@@ -86,6 +86,13 @@ def _sort_keys(count: int) -> SortedList:
 BULK_OF_A_KIND = 64
 
 
+def _sorted_keys(keys: Iterable[float]) -> SortedList:
+    """The sort keys ``keys`` (in any order) as :data:`_sort_keys` holds them."""
+    from sortedcontainers import SortedList
+
+    return SortedList(keys)
+
+
 def _many_of_a_kind(elements: Iterable[ElementBase]) -> dict[str, set[str]]:
     """The ids of ``elements`` by kind, for the kinds with more than
     :data:`BULK_OF_A_KIND` of them."""
@@ -330,13 +337,18 @@ class LiveIndex:
         # relations (a site's 8,600 disks by VM and by LUN).
         leaving = _many_of_a_kind(removed)
         emptied: dict[tuple[int, str], tuple[GroupMap, str, set[str]]] = {}
+        many = bool(removed) and len(removed) * 16 > len(self.order)  # (keys made again)
         for element in removed:
             gone = leaving.get(element.kind)
-            self._drop(element, gone is not None)
+            self._drop(element, gone is not None, many)
             if gone is not None:
                 for read, groups in self._groups_of(element):
                     for target in read(element):
                         emptied[id(groups), target] = (groups, target, gone)
+        if many:
+            # Many gone: the sorted keys made again from those left (sorted in C), not
+            # each removed from them (a site's 10,500 of 100,000: ~30 ms).
+            self._keys = _sorted_keys(self.order.values())
         for kind, gone in leaving.items():
             members = self.by_kind.get(kind)
             if members is not None:
@@ -528,9 +540,9 @@ class LiveIndex:
         if not bulk:
             self._group_add(element)
 
-    def _drop(self, element: ElementBase, bulk: bool = False) -> None:
-        """``bulk``: the kind's list of members and its reverse relations lose it later
-        (see :meth:`apply`)."""
+    def _drop(self, element: ElementBase, bulk: bool = False, keys: bool = False) -> None:
+        """``bulk``: the kind's list of members and its reverse relations lose it later;
+        ``keys``: the sorted keys are made again later (see :meth:`apply`)."""
         self._forget_site(element.id)
         if not bulk:
             self._group_remove(element)
@@ -541,7 +553,8 @@ class LiveIndex:
             members = self.by_kind.get(element.kind, [])
             del members[self._slot(members, element.id)]
         key = self.order.pop(element.id)
-        self._keys.remove(key)
+        if not keys:
+            self._keys.remove(key)
         del self.by_id[element.id]
 
     def _replace(self, old: ElementBase, new: ElementBase) -> None:
