@@ -375,6 +375,7 @@ class LiveIndex:
         # Many added: the neighbours' keys are read from a plain list of the elements
         # (made in C), not through the persistent list's index per element.
         elements = list(design.elements) if len(added) > BULK_OF_A_KIND else design.elements
+        rekey = bool(added) and len(added) * 16 > len(self.order)  # (as for a removal)
         for (position, element), scan_from in zip(added, past, strict=True):
             self._insert(
                 elements,
@@ -383,8 +384,11 @@ class LiveIndex:
                 scan_from,
                 element.kind in coming,
                 refs_of.get(element.id) if refs_of is not None else None,
+                rekey,
             )
         order = self.order
+        if rekey:
+            self._keys = _sorted_keys(order.values())
         grown: dict[int, list[ElementBase]] = {}
         for kind in coming:
             members = self.by_kind.setdefault(kind, [])
@@ -525,12 +529,15 @@ class LiveIndex:
         scan_from: int,
         bulk: bool = False,
         refs: list[RefSite] | None = None,
+        rekey: bool = False,
     ) -> None:
-        """``bulk``: the kind's list of members and its reverse relations gain it later
-        (see :meth:`apply`); ``refs``: its references, when known."""
+        """``bulk``: the kind's list of members and its reverse relations gain it later;
+        ``refs``: its references, when known; ``rekey``: the sorted keys are made again
+        later (see :meth:`apply`)."""
         key = self._key_for(elements, position, scan_from)
         self.order[element.id] = key
-        self._keys.add(key)
+        if not rekey:
+            self._keys.add(key)
         self.by_id[element.id] = element
         if not bulk:
             self._place(self.by_kind.setdefault(element.kind, []), element)
