@@ -60,7 +60,7 @@ def run(path: Path, counted: Callable[[str, Callable[[], object]], None]) -> Non
     import gc
 
     from designer.document import AddElements, Document, RemoveElements, SetProperty, UndoStack
-    from designer.document.clipboard import copy_payload, paste_elements
+    from designer.document.clipboard import Taken, copy_payload, paste_elements
     from designer.document.renaming import NameQuery, plan_renames
     from designer.persistence import load
 
@@ -85,13 +85,9 @@ def run(path: Path, counted: Callable[[str, Callable[[], object]], None]) -> Non
     gc.freeze()
 
     def paste() -> None:
-        index = doc.index
-        taken_ids = index.by_id.__contains__
-        pasted, layout = paste_elements(
-            doc.design,
-            payload,
-            taken=_taken(doc, taken_ids),
-        )
+        # As the window's paste asks: the document's lookups, not a pass over the design.
+        taken = Taken(doc.index.by_id.__contains__, lambda k, n: doc.name_holder(k, n) is not None)
+        pasted, layout = paste_elements(doc.design, payload, taken=taken)
         stack.push(AddElements(pasted, layout))
 
     def rename() -> None:
@@ -115,12 +111,6 @@ def run(path: Path, counted: Callable[[str, Callable[[], object]], None]) -> Non
         gc.collect()
 
 
-def _taken(doc: object, taken_ids: Callable[[str], bool]) -> object:
-    from designer.document.clipboard import Taken
-
-    return Taken(taken_ids, lambda kind, name: doc.name_holder(kind, name) is not None)  # type: ignore[attr-defined]
-
-
 def _cpu(path: Path, repeat: int) -> dict[str, float]:
     found: dict[str, list[float]] = {}
 
@@ -136,7 +126,7 @@ def _cpu(path: Path, repeat: int) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--file", type=Path)
+    parser.add_argument("--file", type=Path, help="the design file (JSON)")
     parser.add_argument("--tree", type=Path, action="append", default=[])
     parser.add_argument("--cpu", action="store_true", help="thread CPU ms, no valgrind")
     parser.add_argument("--repeat", type=int, default=1)
@@ -150,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             run(Path(args.child[0]), _counted)
         return 0
+    if args.file is None:
+        parser.error("--file DESIGN.json is needed (e.g. a bench design of bench_scale.py)")
     trees = args.tree or [Path(".")]
     results: list[tuple[Path, dict[str, int]]] = []
     for tree in trees:
