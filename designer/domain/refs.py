@@ -553,14 +553,26 @@ def ref_ids(element: BaseModel) -> list[str]:
 _ID_READERS: dict[type, Callable[[Any], list[str]]] = {}
 
 
-def _ids_reader(cls: type[BaseModel]) -> Callable[[Any], list[str]]:
-    #: Per reference field: (name, shape, the inner field of a listed model or the walker).
-    parts: list[tuple[str, int, Any]] = []
-    for (name, kinds, walk), (_, annotation) in zip(
-        _compiled_targets(cls), _ref_fields(cls), strict=True
+#: A reference field sorted into its shape, once per class: (name, shape, the inner
+#: field of a listed model, the kinds its references may name, its walker with paths,
+#: its walker of targets); the walkers are for the shape ``_WALKED`` (any other).
+_Part = tuple[str, int, "str | None", "tuple[str, ...]", _Collect, _CollectTargets]
+_SHAPES: dict[type, list[_Part]] = {}
+
+
+def _shapes(cls: type[BaseModel]) -> list[_Part]:
+    """``cls``'s reference fields by shape: an id (``_ONE``), a list of ids
+    (``_LISTED``), a list of models holding one id (``_NESTED``), any other
+    (``_WALKED``: walked as :func:`iter_refs` walked every field)."""
+    parts = _SHAPES.get(cls)
+    if parts is not None:
+        return parts
+    parts = []
+    for (name, kinds, walk), (_, _, targets), (_, annotation) in zip(
+        _compiled(cls), _compiled_targets(cls), _ref_fields(cls), strict=True
     ):
         if kinds is not None:
-            parts.append((name, _ONE, None))
+            parts.append((name, _ONE, None, kinds, walk, targets))
             continue
         shape = _bare(annotation)
         if get_origin(shape) in (Union, types.UnionType):
@@ -568,20 +580,27 @@ def _ids_reader(cls: type[BaseModel]) -> Callable[[Any], list[str]]:
             shape = _bare(args[0]) if len(args) == 1 else None
         if get_origin(shape) is list:
             (item,) = get_args(shape)
-            if _ref_of(item) is not None:
-                parts.append((name, _LISTED, None))
+            ref = _ref_of(item)
+            if ref is not None:
+                parts.append((name, _LISTED, None, ref.kinds, walk, targets))
                 continue
             if isinstance(item, type) and issubclass(item, BaseModel):
                 inner = _compiled(item)
                 if len(inner) == 1 and inner[0][1] is not None:
-                    parts.append((name, _NESTED, inner[0][0]))
+                    parts.append((name, _NESTED, inner[0][0], inner[0][1], walk, targets))
                     continue
-        parts.append((name, _WALKED, walk))
+        parts.append((name, _WALKED, None, (), walk, targets))
+    _SHAPES[cls] = parts
+    return parts
+
+
+def _ids_reader(cls: type[BaseModel]) -> Callable[[Any], list[str]]:
+    parts = _shapes(cls)
 
     def ids(element: Any) -> list[str]:
         fields = element.__dict__
         out: list[str] = []
-        for name, shape, extra in parts:
+        for name, shape, inner, _, _, targets in parts:
             value = fields[name]
             if value is None:
                 continue
@@ -592,16 +611,42 @@ def _ids_reader(cls: type[BaseModel]) -> Callable[[Any], list[str]]:
             elif shape is _NESTED:
                 for item in value:
                     if item is not None:
-                        target = item.__dict__[extra]
+                        target = item.__dict__[inner]
                         if target is not None:
                             out.append(target)
             else:
                 found: list[_Target] = []
-                extra(value, found)
+                targets(value, found)
                 out.extend(target for target, _ in found)
         return out
 
     return ids
+
+
+def _sites(element: Any, parts: list[_Part]) -> list[RefSite]:
+    """The references of ``element`` in the fields ``parts`` (its class's shapes), as
+    the generic walk finds them (same paths, same order), read from its ``__dict__``."""
+    fields = element.__dict__
+    out: list[RefSite] = []
+    for name, shape, inner, kinds, walk, _ in parts:
+        value = fields[name]
+        if value is None:
+            continue
+        if shape is _ONE:
+            out.append(RefSite(name, value, kinds))
+        elif shape is _LISTED:
+            for i, v in enumerate(value):
+                if v is not None:
+                    out.append(RefSite(f"{name}[{i}]", v, kinds))
+        elif shape is _NESTED:
+            for i, item in enumerate(value):
+                if item is not None:
+                    target = item.__dict__[inner]
+                    if target is not None:
+                        out.append(RefSite(f"{name}[{i}].{inner}", target, kinds))
+        else:
+            walk(value, name, out)
+    return out
 
 
 _ONE, _LISTED, _NESTED, _WALKED = 1, 2, 3, 4
@@ -624,9 +669,7 @@ def iter_refs(element: BaseModel) -> Iterator[RefSite]:
     >>> [(r.path, r.target) for r in iter_refs(host)]
     [('site', 's1'), ('cluster', 'c1')]
     """
-    out: list[RefSite] = []
-    _collect(element, _compiled(type(element)), "", out)
-    return iter(out)
+    return iter(_sites(element, _shapes(type(element))))
 
 
 def iter_refs_in(element: BaseModel, fields: Container[str]) -> list[RefSite]:
@@ -640,11 +683,8 @@ def iter_refs_in(element: BaseModel, fields: Container[str]) -> list[RefSite]:
     >>> [(r.path, r.target) for r in iter_refs_in(host, {"cluster"})]
     [('cluster', 'c1')]
     """
-    out: list[RefSite] = []
-    compiled = [field for field in _compiled(type(element)) if field[0] in fields]
-    if compiled:
-        _collect(element, compiled, "", out)
-    return out
+    parts = [part for part in _shapes(type(element)) if part[0] in fields]
+    return _sites(element, parts) if parts else []
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}

@@ -330,3 +330,14 @@ def test_ref_ids_are_the_walks_targets() -> None:
     for _, design in _designs():
         for element in design.elements:
             assert refs_module.ref_ids(element) == [r.target for r in iter_refs(element)]
+
+
+def test_iter_refs_gives_the_generic_walks_sites() -> None:
+    """``iter_refs`` read by each class's shapes (an id, a list of ids, a list of
+    models holding one id) gives the generic walk's references: the same paths,
+    targets, kinds and order, on every sample and a generated design."""
+    for _, design in _designs():
+        for element in design.elements:
+            generic: list[Any] = []
+            refs_module._collect(element, refs_module._compiled(type(element)), "", generic)
+            assert list(iter_refs(element)) == generic, element.id
