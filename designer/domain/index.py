@@ -586,24 +586,14 @@ class LiveIndex:
                 for target in before:
                     if target in taken:
                         self._swap(groups[target], old, new)
-                        continue
-                    members = groups.get(target)
-                    if members is None:
-                        continue
-                    del members[self._slot(members, old.id)]
-                    if not members:
-                        del groups[target]
+                    else:
+                        self._leave(groups, target, old)
                 for target in after:
                     if target not in kept:
                         self._place(groups.setdefault(target, []), new)
                 continue
             for target in before:
-                members = groups.get(target)
-                if members is None:
-                    continue
-                del members[self._slot(members, old.id)]
-                if not members:
-                    del groups[target]
+                self._leave(groups, target, old)
             for target in after:
                 self._place(groups.setdefault(target, []), new)
         if self._refs is not None and not same_refs:
@@ -725,12 +715,16 @@ class LiveIndex:
     def _group_remove(self, element: ElementBase) -> None:
         for read, groups in self._groups_of(element):
             for target in read(element):
-                members = groups.get(target)
-                if members is None:
-                    continue
-                del members[self._slot(members, element.id)]
-                if not members:
-                    del groups[target]
+                self._leave(groups, target, element)
+
+    def _leave(self, groups: GroupMap, target: str, element: ElementBase) -> None:
+        """Take ``element`` out of the elements naming ``target`` (once)."""
+        members = groups.get(target)
+        if members is None:
+            return
+        del members[self._slot(members, element.id)]
+        if not members:
+            del groups[target]
 
     # -- placement ---------------------------------------------------------------------------
     def site_of(self, element_id: str) -> str | None:
