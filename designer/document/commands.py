@@ -7,11 +7,12 @@ one :class:`MoveElements`, repeated edits of one field merge (:meth:`Command.mer
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import IntEnum
 from typing import Any
 
 from designer.document.document import Document, EditError, fields_of
+from designer.document.steps import Pace, Progress, referrers_first
 from designer.domain.design import DesignIntent, LayoutEntry, RuleSettings, SavedScenario
 from designer.domain.elements import ElementBase
 from designer.domain.refs import drop_refs, needs_any, ref_ids
@@ -28,6 +29,7 @@ __all__ = [
     "MoveElements",
     "NameNew",
     "RemoveElements",
+    "RenameElements",
     "SetCapacity",
     "SetDesignMeta",
     "SetIntent",
@@ -68,6 +70,22 @@ class Command:
 
     def undo(self, doc: Document) -> None:
         raise NotImplementedError
+
+    def redo_steps(self, doc: Document, pace: Pace) -> Iterator[Progress]:
+        """:meth:`redo` in steps, each one valid Document edit, yielding between them
+        (:mod:`designer.document.steps`); a command that is never big: one step."""
+        self.redo(doc)
+        yield from ()
+
+    def undo_steps(self, doc: Document, pace: Pace) -> Iterator[Progress]:
+        """:meth:`undo` in steps (see :meth:`redo_steps`)."""
+        self.undo(doc)
+        yield from ()
+
+    def progress_text(self, progress: Progress, *, undoing: bool) -> str:
+        """What the status bar says while the steps run, in domain words."""
+        doing = f"Undoing {self.text}" if undoing else self.text
+        return f"{doing}: {progress.done:,} of {progress.total:,} elements…"
 
     def merge_with(self, other: Command) -> bool:
         return False
@@ -235,16 +253,31 @@ def describe_removal(
 
 class RemoveElements(Command):
     """Remove elements, with what depends on them, in one step; undo restores order.
-    Its text says what goes with them and what loses a reference to them."""
+    Its text says what goes with them and what loses a reference to them.
+
+    Paced (:meth:`redo_steps`, a big removal in the window), the survivors that lose a
+    reference are edited first, a part at a time, then the doomed elements are removed
+    referrers first; its undo puts them back targets first, then gives the survivors
+    their references back. Unpaced, one edit of each sort, as of old."""
 
     def __init__(self, ids: Iterable[str], text: str | None = None) -> None:
         self.ids = list(dict.fromkeys(ids))
         self._named = bool(text)
         self.text = text or f"Remove {plural(len(self.ids), 'element')}"
-        self._removed: list[tuple[int, ElementBase, LayoutEntry | None]] = []
+        #: What each removal edit removed (position, element, layout), in their order.
+        self._parts: list[list[tuple[int, ElementBase, LayoutEntry | None]]] = []
         self._edited: list[ElementBase] = []
+        self._what = plural(len(self.ids), "element")
 
     def redo(self, doc: Document) -> None:
+        for _ in self.redo_steps(doc, Pace()):
+            pass
+
+    def undo(self, doc: Document) -> None:
+        for _ in self.undo_steps(doc, Pace()):
+            pass
+
+    def redo_steps(self, doc: Document, pace: Pace) -> Iterator[Progress]:
         doomed, edits = plan_removal(doc, self.ids)
         if len(doomed) > len(self.ids) or edits:
             # Say what goes with it: the undo history and the status bar show this text.
@@ -254,14 +287,80 @@ class RemoveElements(Command):
             self.status_note = f"{sentence}. Undo brings them back"
         elif not self._named and len(self.ids) == 1 and (one := doc.get(self.ids[0])):
             self.text = f"Remove {one.describe()}"  # as Edit > Undo and the History say
-        self._edited = doc.replace_elements(list(edits.values())) if edits else []
-        self._removed = doc.remove_elements(doomed)
+        if len(self.ids) == 1 and (one := doc.get(self.ids[0])):
+            self._what = one.describe()
+        self._parts = []
+        self._edited = []
+        total = len(doomed) + len(edits)
+        if not pace.paced(total):
+            self._edited = doc.replace_elements(list(edits.values())) if edits else []
+            self._parts = [doc.remove_elements(doomed)]
+            return
+        done = 0
+        yield Progress(0, total)  # the plan: a turn of its own
+        # The survivors referrers first (a database loses its copies on the site's VMs
+        # before its DAG loses them from its members: the other way round, the database
+        # would have a copy on a server that is no member), in parts.
+        order, together = referrers_first(doc, set(edits))
+        for olds in _replaced_in_parts(doc, [edits[i] for i in order], together, pace):
+            self._edited.extend(olds)
+            done += len(olds)
+            yield Progress(done, total)
+        # Nothing outside ``doomed`` refers to them now; inside, referrers go first.
+        order, together = referrers_first(doc, doomed)
+        for ids in pace.parts(order[: len(order) - together]):
+            self._parts.append(doc.remove_elements(ids))
+            done += len(ids)
+            yield Progress(done, total)
+        if together:
+            self._parts.append(doc.remove_elements(order[-together:]))
+            yield Progress(total, total)
 
-    def undo(self, doc: Document) -> None:
-        layout = {e.id: entry for _, e, entry in self._removed if entry is not None}
-        doc.insert_elements([(i, e) for i, e, _ in self._removed], layout=layout)
-        if self._edited:
-            doc.replace_elements(self._edited)
+    def undo_steps(self, doc: Document, pace: Pace) -> Iterator[Progress]:
+        parts, edited = self._parts, self._edited
+        total = sum(len(part) for part in parts) + len(edited)
+        paced = pace.paced(total)
+        done = 0
+        for part in reversed(parts):  # targets before the elements that refer to them
+            layout = {e.id: entry for _, e, entry in part if entry is not None}
+            doc.insert_elements([(i, e) for i, e, _ in part], layout=layout)
+            done += len(part)
+            if paced:
+                yield Progress(done, total)
+        if not paced:
+            if edited:
+                doc.replace_elements(edited)
+            return
+        # Targets first: the reverse of their removal's order.
+        for olds in _replaced_in_parts(doc, edited[::-1], 0, pace):
+            done += len(olds)
+            yield Progress(done, total)
+
+    def progress_text(self, progress: Progress, *, undoing: bool) -> str:
+        doing = "Restoring" if undoing else "Removing"
+        return f"{doing} {self._what}: {progress.done:,} of {progress.total:,} elements…"
+
+
+def _replaced_in_parts(
+    doc: Document, news: list[ElementBase], together: int, pace: Pace
+) -> Iterator[list[ElementBase]]:
+    """Replace elements by ``news`` a part at a time, in their order (the last
+    ``together`` in one part); yields each part's old versions. A part refused (a
+    relation between two of them that no order of parts keeps: a safety net) is made
+    again with all that is left, as one edit, checked as the whole once was."""
+    start = 0
+    limit = len(news) - together
+    while start < len(news):
+        end = len(news) if start >= limit else min(limit, start + max(1, pace.size or len(news)))
+        try:
+            olds = doc.replace_elements(news[start:end])
+        except EditError:
+            if end == len(news):
+                raise
+            end = len(news)
+            olds = doc.replace_elements(news[start:end])
+        start = end
+        yield olds
 
 
 class MoveElements(Command):
@@ -387,6 +486,48 @@ class ChangeElements(Command):
 
     def undo(self, doc: Document) -> None:
         doc.replace_elements(list(self._old))
+
+
+class RenameElements(ChangeElements):
+    """New names for many elements (Edit > Replace in Names), one undo step.
+
+    Unpaced, one :class:`ChangeElements` edit, checked together. Paced (a big renaming in
+    the window: 2,253 names at 100k), a part of the names at a time, unless a new name
+    is the old name of another element renamed with it (a swap, which only a single
+    edit can make: half-way two elements would share a name)."""
+
+    def redo_steps(self, doc: Document, pace: Pace) -> Iterator[Progress]:
+        total = len(self.news)
+        if not pace.paced(total) or self._swaps(doc, self.news):
+            self.redo(doc)
+            return
+        self._old = []
+        done = 0
+        for part in pace.parts(self.news):
+            self._old.extend(doc.replace_elements(part))
+            done += len(part)
+            yield Progress(done, total)
+
+    def undo_steps(self, doc: Document, pace: Pace) -> Iterator[Progress]:
+        total = len(self._old)
+        if not pace.paced(total) or self._swaps(doc, self._old):
+            self.undo(doc)
+            return
+        done = 0
+        for part in pace.parts(list(self._old)):
+            doc.replace_elements(part)
+            done += len(part)
+            yield Progress(done, total)
+
+    @staticmethod
+    def _swaps(doc: Document, giving: Sequence[ElementBase]) -> bool:
+        """Whether a name in ``giving`` is, now, another of its elements' name."""
+        held = {(e.kind, e.name): e.id for g in giving if (e := doc.get(g.id)) is not None}
+        return any(held.get((g.kind, g.name), g.id) != g.id for g in giving)
+
+    def progress_text(self, progress: Progress, *, undoing: bool) -> str:
+        doing = f"Undoing {self.text}" if undoing else self.text
+        return f"{doing}: {progress.done:,} of {progress.total:,} names…"
 
 
 class SetDesignMeta(Command):

@@ -5,7 +5,7 @@ A consultant turns a sample's ``BOS-MBX01``, ``BOS-Cluster``… into ``NYC-MBX01
 :func:`plan_renames` says what would change (each element's old and new name) and what
 stands in the way (a new name another element of the kind keeps, two elements given
 one name, a name left empty or too long), naming the elements; :meth:`RenamePlan.command`
-is the edit, one :class:`~designer.document.commands.ChangeElements` (one undo step,
+is the edit, one :class:`~designer.document.commands.RenameElements` (one undo step,
 checked together by the Document, so that two names may be swapped). Finding reads each
 name in scope once; the edit costs what it changes.
 """
@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from designer.document.commands import ChangeElements
+from designer.document.commands import RenameElements
 from designer.domain.elements import ElementBase
 from designer.domain.words import word_for
 
@@ -147,12 +147,12 @@ class RenamePlan:
         n = len(self.changes)
         return f"Replace {_quoted(q.find)} with {_quoted(q.replace)} in {n} name{'s' * (n != 1)}"
 
-    def command(self) -> ChangeElements | None:
+    def command(self) -> RenameElements | None:
         """The edit (one undo step), or None when there is nothing to do or a problem."""
         if not self.ok:
             return None
         news = [c.element.model_copy(update={"name": c.new}) for c in self.changes]
-        return ChangeElements(news, self.command_text())
+        return RenameElements(news, self.command_text())
 
 
 def _quoted(text: str, limit: int = 40) -> str:

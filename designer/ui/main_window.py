@@ -219,6 +219,8 @@ class MainWindow(QMainWindow):
         self.session.findings_changed.connect(self._update_findings_label)
         self.session.selection_changed.connect(self._update_actions)
         self.session.read_only_changed.connect(self._on_read_only)
+        # A big edit running in steps: edits, undo and redo wait for its end.
+        self.session.busy_changed.connect(self._on_busy)
         # After the undo actions' own connections (made with them): the mode keeps them off.
         self.session.undo_stack.canUndoChanged.connect(self._update_actions)
         self.session.undo_stack.canRedoChanged.connect(self._update_actions)
@@ -1141,7 +1143,8 @@ class MainWindow(QMainWindow):
         the design under the simulation)."""
         session = self.session
         has = bool(session.selection)
-        editable = not session.read_only
+        busy = session.busy
+        editable = not session.read_only and not busy
         for action in (self.act_copy, self.act_select_same_kind):
             action.setEnabled(has)
         for action in (self.act_cut, self.act_duplicate, self.act_rename, self.act_delete):
@@ -1160,8 +1163,12 @@ class MainWindow(QMainWindow):
         # (Their stack enables them as it changes; this runs after, see __init__.)
         stack = session.undo_stack
         index = stack.index()
-        self.act_undo.setEnabled(stack.canUndo() and (editable or self._saved_scenario(index - 1)))
-        self.act_redo.setEnabled(stack.canRedo() and (editable or self._saved_scenario(index)))
+        self.act_undo.setEnabled(
+            stack.canUndo() and not busy and (editable or self._saved_scenario(index - 1))
+        )
+        self.act_redo.setEnabled(
+            stack.canRedo() and not busy and (editable or self._saved_scenario(index))
+        )
         interop = getattr(self, "interop", None)
         if interop is not None:
             interop.import_menu.setEnabled(editable)
@@ -1173,6 +1180,9 @@ class MainWindow(QMainWindow):
         it back" after a scenario saved over another of its name)."""
         step = self.session.undo_stack.command(index)
         return isinstance(step, QtCommand) and isinstance(step.command, SetScenarios)
+
+    def _on_busy(self, _busy: bool) -> None:
+        self._update_actions()
 
     def _on_read_only(self, read_only: bool) -> None:
         """Simulation mode entered or left: the editing actions follow (the Connect
@@ -1531,6 +1541,7 @@ class MainWindow(QMainWindow):
         design and its undo steps as they were."""
         same = self.session.path is not None and _same_file(path, self.session.path)
         expected = self._stamp if same and not overwrite else None
+        self.session.finish_steps()  # a big edit running in steps: saved once done
         design = self.session.design
         if name is not None:
             design = design.model_copy(update={"name": name})  # as SetDesignMeta makes it
@@ -1906,6 +1917,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             self._close_when_saved = True
             return
+        self.session.finish_steps()  # a big edit running in steps: done, then asked
         if not self.maybe_save():
             event.ignore()
             return

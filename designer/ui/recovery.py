@@ -71,6 +71,8 @@ class RecoveryKeeper(QObject):
         self._touched = Touched()
         session.document_edited.connect(self._on_document_edited)
         session.file_state_changed.connect(self._schedule)
+        # A big edit in steps is recorded once done (not a record per step).
+        session.busy_changed.connect(self._schedule)
         self._closed = False
 
     def _remember(self, message: object) -> None:
@@ -176,7 +178,7 @@ class RecoveryKeeper(QObject):
 
     def flush(self) -> None:
         """Record the changes since the last record (normally at the next idle moment)."""
-        if self._closed:
+        if self._closed or self.session.busy:
             return
         if not self.session.dirty:
             if self.journal.active or self._base_job is not None:

@@ -6,6 +6,7 @@ set the selection, and listen to its signals. Nothing here draws.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -18,9 +19,11 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from designer import collector
 from designer.collector import collector_paused
 from designer.document import Command, Document, DocumentEvent, EditError, Refusal
 from designer.document.events import changes_of
+from designer.document.steps import Pace, Progress
 from designer.domain.design import Design
 from designer.rules import CheckResult
 from designer.rules.incremental import LiveCheck
@@ -28,6 +31,7 @@ from designer.ui import lifetime, slices
 from designer.workload import states_workload
 
 __all__ = [
+    "STEP_ABOVE",
     "SYNC_CHECK_LIMIT",
     "EditorSession",
     "QtCommand",
@@ -46,6 +50,26 @@ SYNC_CHECK_LIMIT = 3000
 #: elements: its CAP rules size every failure mode (half a second and more at 1,000
 #: elements), which must not freeze the window after an edit.
 SYNC_SIZED_CHECK_LIMIT = 400
+
+
+#: An edit touching more elements than this runs in steps, a few turns of the event loop
+#: each (see :meth:`EditorSession.apply`): deleting a site at 100k (10,500 elements
+#: removed, 4,000 edited) held the window 1.5–1.8 s in one turn. The environment
+#: variable ``DR_DESIGNER_STEP_ABOVE`` sets another (the tests: a small design stepped).
+STEP_ABOVE = 300
+#: The UI thread's time a big edit's steps take of one turn of the event loop, s: the
+#: rest of the turn's 30 ms goes to the canvas's repaint and the window's other work.
+STEP_TURN_S = 0.012
+#: Elements in a big edit's first step; later steps take as many as fit in
+#: :data:`STEP_TURN_S` by the time the ones before took.
+STEP_FIRST_SIZE = 100
+
+
+def _step_above() -> int:
+    try:
+        return int(os.environ.get("DR_DESIGNER_STEP_ABOVE", STEP_ABOVE))
+    except ValueError:
+        return STEP_ABOVE
 
 
 #: Time given per turn of the event loop to building the lookups of edits ahead of the
@@ -123,19 +147,21 @@ class QtCommand(QUndoCommand):
         self.session = session
         self.command = command
         self._first = True
+        #: A stepped edit that failed part-way and was put back (see _StepsJob).
+        self.rolled_back = False
 
     def redo(self) -> None:
         if self._first:
             self._first = False  # already applied by EditorSession.push
             return
-        document = self.session.document
-        with document.one_change():
-            self.command.redo(document)
+        if self.rolled_back:
+            return  # (a stepped edit that failed part-way: leaves the stack, see _fail)
+        self.session._run_steps(self, undoing=False)
 
     def undo(self) -> None:
-        document = self.session.document
-        with document.one_change():
-            self.command.undo(document)
+        if self.rolled_back:
+            return
+        self.session._run_steps(self, undoing=True)
 
     def id(self) -> int:
         return int(self.command.merge_id)
@@ -166,6 +192,24 @@ class _CheckJob(QRunnable):
         self.session._check_done.emit(self.revision, result)
 
 
+class _StepsJob:
+    """A big edit running in steps (see :meth:`EditorSession.apply`)."""
+
+    def __init__(
+        self, entry: QtCommand, steps: Iterator[Progress], pace: Pace, *, undoing: bool
+    ) -> None:
+        self.entry = entry
+        self.steps = steps
+        self.pace = pace
+        self.undoing = undoing
+        self.progress = Progress(0, 0)
+
+    @property
+    def words(self) -> str:
+        """What the status bar says of it."""
+        return self.entry.command.progress_text(self.progress, undoing=self.undoing)
+
+
 class EditorSession(QObject):
     """Document + QUndoStack + selection + live findings + file state."""
 
@@ -192,6 +236,9 @@ class EditorSession(QObject):
     read_only_changed = Signal(bool)
     #: A message for the status bar (e.g. why an edit or a connection was refused).
     status_message = Signal(str)
+    #: A big edit began (True) or ended (False) running in steps: edits, undo and redo
+    #: wait meanwhile (see :meth:`apply`).
+    busy_changed = Signal(bool)
     _check_done = Signal(int, object)
 
     def __init__(self, design: Design | None = None, path: Path | None = None) -> None:
@@ -234,6 +281,15 @@ class EditorSession(QObject):
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(0)
         self._check_timer.timeout.connect(self._start_check)
+        #: The big edit running in steps, if any (see :meth:`apply`), its next turn, and
+        #: whether a check was asked for meanwhile (it runs once, at its end).
+        self._job: _StepsJob | None = None
+        self._check_after_steps = False
+        self.step_above = _step_above()
+        self._step_timer = QTimer(self)
+        self._step_timer.setSingleShot(True)
+        self._step_timer.setInterval(0)
+        self._step_timer.timeout.connect(self._step_turn)
         if design is None:
             # A new window's empty design has no findings (no rule finds anything in a
             # design without elements: tests/ui/test_session.py), known without
@@ -245,21 +301,152 @@ class EditorSession(QObject):
     # -- editing -------------------------------------------------------------------------
     def apply(self, command: Command) -> Refusal | None:
         """Apply ``command`` and put it on the undo stack; why it was refused (element,
-        field, reason), or None. A refusal is also shown in the status bar."""
+        field, reason), or None. A refusal is also shown in the status bar.
+
+        A big edit (more than :attr:`step_above` elements: a site deleted, a renaming
+        of thousands of names) runs in steps, each one valid Document edit, over the
+        next turns of the event loop (:mod:`designer.document.steps`): the window paints
+        between them and the status bar says how far it is. It is on the undo stack
+        from its first step, one undo step; the session is :attr:`busy` until its last
+        (other edits are refused meanwhile, with a message), and the live check runs
+        once, after it."""
         if self._read_only:
             refusal = Refusal("the design cannot be edited in simulation mode")
             self.status_message.emit("The design cannot be edited in simulation mode")
             return refusal
+        if self._job is not None:
+            reason = f"{self._job.words} — wait for it to finish"
+            self.status_message.emit(reason)
+            return Refusal(reason)
+        entry = QtCommand(self, command)
+        pace = self._pace()
+        steps = command.redo_steps(self.document, pace)
         try:
             with self.document.one_change():
-                command.redo(self.document)
+                progress = next(steps, None)
         except EditError as exc:
             self.status_message.emit(str(exc))
             return exc.refusal
-        self.undo_stack.push(QtCommand(self, command))
-        if command.status_note:
+        entry.setText(command.text)  # (its plan may have named what goes with it)
+        if progress is not None:
+            self._start_job(_StepsJob(entry, steps, pace, undoing=False), progress)
+        self.undo_stack.push(entry)
+        if progress is None and command.status_note:
             self.status_message.emit(command.status_note)
         return None
+
+    def _pace(self) -> Pace:
+        return Pace(size=STEP_FIRST_SIZE, above=self.step_above)
+
+    @property
+    def busy(self) -> bool:
+        """A big edit is running in steps (see :meth:`apply`)."""
+        return self._job is not None
+
+    def _run_steps(self, entry: QtCommand, *, undoing: bool) -> None:
+        """Undo or redo ``entry`` (the undo stack asks): in steps when big."""
+        self.finish_steps()  # (a history clicked meanwhile: the edit running first)
+        pace = self._pace()
+        command = entry.command
+        document = self.document
+        steps = (command.undo_steps if undoing else command.redo_steps)(document, pace)
+        with document.one_change():
+            progress = next(steps, None)
+        if progress is not None:
+            self._start_job(_StepsJob(entry, steps, pace, undoing=undoing), progress)
+
+    def _start_job(self, job: _StepsJob, progress: Progress) -> None:
+        job.progress = progress
+        self._job = job
+        # What the steps make is collected once, after them (the check's tidy): a full
+        # collection in the middle of them visited every object of a 100k design's edit.
+        collector.pause()
+        self.status_message.emit(job.words)
+        self.busy_changed.emit(True)
+        self._step_timer.start()
+
+    def _step_turn(self) -> None:
+        """One turn's steps of the running big edit (:data:`STEP_TURN_S` of the UI
+        thread's time); the next turn asked for, or the edit finished."""
+        job = self._job
+        if job is None or not shiboken6.isValid(self):
+            return
+        turn_end = time.thread_time() + STEP_TURN_S
+        while True:
+            started = time.thread_time()
+            if not self._step(job):
+                return
+            spent = time.thread_time() - started
+            now = time.thread_time()
+            if job.pace.size is not None and job.progress.done:
+                # As many elements as fit in half a turn, by what this step took.
+                rate = job.pace.size / max(spent, 1e-4)
+                job.pace.size = max(16, min(5000, int(rate * STEP_TURN_S / 2)))
+            if now >= turn_end:
+                break
+        self.status_message.emit(job.words)
+        self._step_timer.start()
+
+    def _step(self, job: _StepsJob) -> bool:
+        """Run one step of ``job``; whether more are to come."""
+        try:
+            with self.document.one_change():
+                progress = next(job.steps, None)
+        except EditError as exc:
+            self._fail(job, exc)
+            return False
+        if progress is None:
+            self._finish(job)
+            return False
+        job.progress = progress
+        return True
+
+    def finish_steps(self) -> None:
+        """Run what is left of the big edit running in steps, now (a save, the window
+        closing, simulation mode, another design opened: they wait for it)."""
+        job = self._job
+        while job is not None and self._job is job and self._step(job):
+            pass
+
+    def _end_job(self) -> None:
+        self._job = None
+        self._step_timer.stop()
+        collector.resume()
+
+    def _finish(self, job: _StepsJob) -> None:
+        self._end_job()
+        command = job.entry.command
+        if not job.undoing and command.status_note:
+            self.status_message.emit(command.status_note)
+        else:
+            done = "Undone" if job.undoing else "Done"
+            self.status_message.emit(f"{done}: {command.text}")
+        self.busy_changed.emit(False)
+        if self._check_after_steps:
+            self._check_after_steps = False
+            self._schedule_check()
+
+    def _fail(self, job: _StepsJob, exc: EditError) -> None:
+        """A step was refused (the steps are planned valid: a safety net). An edit done
+        or redone: what ran of it is put back, and it leaves the undo stack. An undo:
+        the design stays as its last step left it (valid), and the refusal is shown."""
+        self._end_job()
+        entry = job.entry
+        if not job.undoing:
+            document = self.document
+            with document.one_change():
+                for _ in entry.command.undo_steps(document, Pace()):
+                    pass
+            entry.rolled_back = True
+            entry.setObsolete(True)
+            stack = self.undo_stack
+            if stack.index() > 0 and stack.command(stack.index() - 1) is entry:
+                stack.undo()  # (obsolete: taken off the stack)
+        self.status_message.emit(str(exc))
+        self.busy_changed.emit(False)
+        if self._check_after_steps:
+            self._check_after_steps = False
+            self._schedule_check()
 
     def push(self, command: Command) -> bool:
         """:meth:`apply`, saying only whether the command was applied."""
@@ -270,7 +457,10 @@ class EditorSession(QObject):
         return self._read_only
 
     def set_read_only(self, read_only: bool) -> None:
-        """Turn edits off (simulation mode) or back on; the undo stack is untouched."""
+        """Turn edits off (simulation mode) or back on; the undo stack is untouched.
+        A big edit running in steps is finished first."""
+        if read_only:
+            self.finish_steps()
         if read_only != self._read_only:
             self._read_only = read_only
             self.read_only_changed.emit(read_only)
@@ -305,6 +495,7 @@ class EditorSession(QObject):
     def replace_design(self, design: Design, path: Path | None, *, checked: bool = False) -> None:
         """Load a design (not undoable): clears the undo stack and marks it clean.
         ``checked``: the loader already verified the structure (see Document)."""
+        self.finish_steps()
         self._selection = []
         self.document.replace_design(design, checked=checked)
         self.undo_stack.clear()
@@ -368,6 +559,9 @@ class EditorSession(QObject):
         runner.tidy_when_idle()  # what the edit made, out of later collections' way
 
     def _schedule_check(self) -> None:
+        if self._job is not None:
+            self._check_after_steps = True  # once, after the last step
+            return
         design = self.document.design
         size = len(design.elements)
         if size <= SYNC_CHECK_LIMIT and (
@@ -429,6 +623,7 @@ class EditorSession(QObject):
 
     def wait_for_findings(self) -> None:
         """Block until a background check finishes (tests, export)."""
+        self.finish_steps()
         self.release_held()
         if self._check_timer.isActive():
             self._start_check()

@@ -1,0 +1,112 @@
+"""A big edit in steps, each an ordinary Document edit that leaves a valid design.
+
+Deleting a site at 100,000 elements removes ~10,500 elements and edits ~4,000 others;
+done as one Document edit it held the window 1.5–1.8 s in one turn of the event loop.
+A command that can touch that many elements (:class:`~designer.document.commands.
+RemoveElements`, :class:`~designer.document.commands.RenameElements`) also gives its
+``redo`` and ``undo`` as a sequence of steps: generators that make one Document edit of
+at most :attr:`Pace.size` elements and yield between edits. The session runs them in
+turns of the event loop while the window is busy (:mod:`designer.ui.session`); headless
+callers (the CLI, :class:`~designer.document.commands.UndoStack`, the core tests) run
+``redo``/``undo``, which exhaust them unpaced: one Document edit of each sort, exactly
+the edit of old, events included.
+
+Each step is structurally valid on its own, so the design after every step is one the
+Document accepts (a removal: the survivors that lose a reference first, then the doomed
+elements referrers first; its undo the reverse) and the listeners (the canvas, the
+panels, the live check's notes) see ordinary edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from designer.document.document import Document
+
+__all__ = ["Pace", "Progress", "referrers_first"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a stepped edit is: ``done`` of ``total`` elements."""
+
+    done: int
+    total: int
+
+
+@dataclass
+class Pace:
+    """How a command's steps cut its work.
+
+    ``size``: elements per step (None: all at once, the headless way); read again before
+    each step, so the driver may change it as it measures the steps. ``above``: an edit
+    touching at most this many elements is done all at once even when paced (small
+    edits stay one synchronous edit, as of old).
+
+    Examples
+    --------
+    >>> pace = Pace(size=2)
+    >>> [part for part in pace.parts([1, 2, 3, 4, 5])]
+    [[1, 2], [3, 4], [5]]
+    >>> Pace().paced(10_000), Pace(size=100, above=300).paced(300)
+    (False, False)
+    """
+
+    size: int | None = None
+    above: int = 0
+
+    def paced(self, total: int) -> bool:
+        """Whether an edit of ``total`` elements is cut into steps."""
+        return self.size is not None and total > self.above
+
+    def parts(self, items: Sequence[T]) -> Iterator[list[T]]:
+        """``items`` in parts of :attr:`size` (all of them in one when not paced)."""
+        start = 0
+        while start < len(items):
+            size = max(1, self.size or len(items))
+            yield list(items[start : start + size])
+            start += size
+
+
+def referrers_first(doc: Document, doomed: set[str]) -> tuple[list[str], int]:
+    """``doomed`` ordered so that each element comes after every doomed element that
+    refers to it (a removal in that order, part by part, never leaves a reference to a
+    removed element), and how many elements at the end must go in one step (those in a
+    cycle of references, which no order separates; usually 0).
+
+    Examples
+    --------
+    >>> from designer.domain import Design, EsxiHost, Site, VirtualMachine
+    >>> from designer.document import Document
+    >>> doc = Document(Design(elements=[
+    ...     Site(id="s", name="Denver"), EsxiHost(id="h", name="esx01", site="s"),
+    ...     VirtualMachine(id="v", name="MBX01", host="h")]))
+    >>> referrers_first(doc, {"s", "h", "v"})
+    (['v', 'h', 's'], 0)
+    """
+    waiting: dict[str, int] = dict.fromkeys(doomed, 0)
+    targets_of: dict[str, list[str]] = {}
+    for target in doomed:
+        for referrer in dict.fromkeys(doc.referrers_of(target)):
+            if referrer in waiting and referrer != target:
+                waiting[target] += 1
+                targets_of.setdefault(referrer, []).append(target)
+    ready = [i for i, count in waiting.items() if count == 0]
+    order: list[str] = []
+    while ready:
+        element_id = ready.pop()
+        order.append(element_id)
+        for target in targets_of.get(element_id, ()):
+            waiting[target] -= 1
+            if waiting[target] == 0:
+                ready.append(target)
+    if len(order) < len(doomed):
+        placed = set(order)
+        tail = [i for i in waiting if i not in placed]
+        return order + tail, len(tail)
+    return order, 0

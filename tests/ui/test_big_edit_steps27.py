@@ -1,0 +1,160 @@
+"""A big edit never freezes the window: it runs in steps, turns of the event loop
+apart, the status bar saying how far it is (issue 10, wave 27, ``slice27``).
+
+Through ``dr-designer gui FILE`` on a generated design, with the size above which an
+edit is stepped lowered (``DR_DESIGNER_STEP_ABOVE``) so that a site of a 1,000-element
+design (593 elements removed or edited) is a big edit: a click on the site's title,
+Delete; while it runs a timer of the test fires between its steps, the status bar says
+"Removing site …: N of 593 elements…", a second Delete is refused with a message and
+Ctrl+S waits for it and saves the finished design. The design is the one the Document
+makes headless, the canvas the one a fresh window draws of it; Ctrl+Z and Ctrl+Y run in
+steps too and end where the one-turn edits did; one undo step all along."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from generated import settled as _settled
+from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtTest import QTest
+
+from benchmarks.generate import generate_design
+from designer.document import Document, RemoveElements
+from designer.domain.design import Design
+from designer.persistence import dumps
+from designer.ui.canvas.scene import DesignScene
+
+
+def _drawing(scene: DesignScene) -> tuple[dict[str, tuple[float, ...]], list[str]]:
+    boxes = {i: tuple(node.box()) for i, node in scene.nodes.items()}
+    return boxes, sorted(scene.edges)
+
+
+@pytest.fixture
+def design() -> Design:
+    return generate_design(1000, seed=1)
+
+
+@pytest.fixture
+def opened(design: Design, launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any) -> Any:
+    monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "100")
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(design), encoding="utf-8")
+    window = launch(path)
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    return window
+
+
+def _click_title(window: Any, element_id: str) -> None:
+    view = window.view
+    rect = view.design_scene.nodes[element_id].scene_rect()
+    spot = QPointF(rect.left() + 12, rect.top() + 6)
+    view.centerOn(spot)
+    at = view.mapFromScene(spot)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), at)
+    assert window.session.selection == [element_id]
+
+
+class _Turns:
+    """Counts a zero-delay timer's firings and the status bar's messages meanwhile."""
+
+    def __init__(self, window: Any) -> None:
+        self.fired = 0
+        self.messages: list[str] = []
+        self.timer = QTimer(window)
+        self.timer.setInterval(0)
+        self.timer.timeout.connect(self._tick)
+        window.statusBar().messageChanged.connect(self.messages.append)
+
+    def _tick(self) -> None:
+        self.fired += 1
+
+    def start(self) -> None:
+        self.fired = 0
+        self.messages.clear()
+        self.timer.start()
+
+
+def test_deleting_a_big_site_runs_in_steps_and_ends_as_the_one_turn_edit(
+    opened: Any, design: Design, launch: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    window = opened
+    session = window.session
+    document = session.document
+    scene = window.view.design_scene
+    stack = session.undo_stack
+    site = next(e for e in design.elements if e.kind == "site")
+    before = _drawing(scene)
+    expected = Document(design)
+    RemoveElements([site.id]).redo(expected)
+    turns = _Turns(window)
+
+    # Delete on the selected site: the key's turn plans it and returns.
+    _click_title(window, site.id)
+    turns.start()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
+    assert session.busy, "a site of 593 elements is a big edit"
+    assert document.get(site.id) is not None, "not removed in the key's turn"
+    assert stack.count() == 1 and stack.text(0).startswith(f"Remove site {site.name}")
+    # The event loop turns between the steps, the status bar saying how far.
+    qtbot.waitUntil(lambda: turns.fired >= 2 and session._job.progress.done > 0)
+    assert session.busy
+    progress = [m for m in turns.messages if m.startswith(f"Removing site {site.name}: ")]
+    assert progress and progress[-1].endswith(" of 593 elements…"), turns.messages
+    shot = tmp_path / "progress.png"
+    window.grab().save(str(shot))
+
+    # A second Delete meanwhile: refused, with a message (the site is still selected).
+    assert not window.act_delete.isEnabled()
+    refusal = session.apply(RemoveElements([site.id]))
+    assert refusal is not None and "wait for it to finish" in refusal.reason
+    assert stack.count() == 1
+
+    # Ctrl+S meanwhile: the save waits for the removal, then writes the finished design.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not session.busy
+    saved = Path(session.path)
+    assert saved.read_text(encoding="utf-8") == dumps(expected.design)
+    assert dumps(document.design) == dumps(expected.design)
+    assert stack.count() == 1 and stack.index() == 1 and not session.dirty
+    assert turns.fired >= 2
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    after = _drawing(scene)
+    assert site.id not in after[0]
+
+    # A fresh window on the saved file draws the same boxes and lines.
+    fresh = launch(saved)
+    qtbot.waitUntil(lambda: _settled(fresh), timeout=120_000)
+    assert _drawing(fresh.view.design_scene) == after
+    fresh.close()
+
+    # Ctrl+Z: in steps too, back to the design and drawing of before.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.view.setFocus()
+    turns.start()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert session.busy and not window.act_undo.isEnabled() and not window.act_redo.isEnabled()
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    assert turns.fired >= 2
+    assert any(m.startswith(f"Restoring site {site.name}: ") for m in turns.messages)
+    assert dumps(document.design) == dumps(design)
+    assert stack.index() == 0 and window.act_redo.isEnabled()
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    assert _drawing(scene) == before
+
+    # Ctrl+Y: in steps, the removal again.
+    turns.start()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert session.busy
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    assert turns.fired >= 2
+    assert dumps(document.design) == dumps(expected.design)
+    assert stack.count() == 1 and stack.index() == 1
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    assert _drawing(scene) == after
