@@ -7,12 +7,12 @@ one :class:`MoveElements`, repeated edits of one field merge (:meth:`Command.mer
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from enum import IntEnum
 from typing import Any
 
 from designer.document.document import Document, EditError, fields_of
-from designer.document.steps import Pace, Progress, referrers_first
+from designer.document.steps import Pace, Progress, referrers_first_in_steps
 from designer.domain.design import DesignIntent, LayoutEntry, RuleSettings, SavedScenario
 from designer.domain.elements import ElementBase
 from designer.domain.refs import drop_refs, needs_any, ref_ids
@@ -301,13 +301,13 @@ class RemoveElements(Command):
         # The survivors referrers first (a database loses its copies on the site's VMs
         # before its DAG loses them from its members: the other way round, the database
         # would have a copy on a server that is no member), in parts.
-        order, together = referrers_first(doc, set(edits))
+        order, together = yield from _ordered(doc, set(edits), Progress(done, total))
         for olds in _replaced_in_parts(doc, [edits[i] for i in order], together, pace):
             self._edited.extend(olds)
             done += len(olds)
             yield Progress(done, total)
         # Nothing outside ``doomed`` refers to them now; inside, referrers go first.
-        order, together = referrers_first(doc, doomed)
+        order, together = yield from _ordered(doc, doomed, Progress(done, total))
         for ids in pace.parts(order[: len(order) - together]):
             self._parts.append(doc.remove_elements(ids))
             done += len(ids)
@@ -339,6 +339,21 @@ class RemoveElements(Command):
     def progress_text(self, progress: Progress, *, undoing: bool) -> str:
         doing = "Restoring" if undoing else "Removing"
         return f"{doing} {self._what}: {progress.done:,} of {progress.total:,} elements…"
+
+
+def _ordered(
+    doc: Document, ids: set[str], progress: Progress
+) -> Generator[Progress, None, tuple[list[str], int]]:
+    """:func:`~designer.document.steps.referrers_first` of ``ids``, yielding
+    ``progress`` now and then (~50 ms for a site's 10,500 elements at 100k)."""
+    steps = referrers_first_in_steps(doc, ids, every=1000)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            result: tuple[list[str], int] = done.value
+            return result
+        yield progress
 
 
 def _replaced_in_parts(

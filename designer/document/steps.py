@@ -19,14 +19,14 @@ panels, the live check's notes) see ordinary edits.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from designer.document.document import Document
 
-__all__ = ["Pace", "Progress", "referrers_first"]
+__all__ = ["Pace", "Progress", "referrers_first", "referrers_first_in_steps"]
 
 T = TypeVar("T")
 
@@ -89,13 +89,30 @@ def referrers_first(doc: Document, doomed: set[str]) -> tuple[list[str], int]:
     >>> referrers_first(doc, {"s", "h", "v"})
     (['v', 'h', 's'], 0)
     """
+    steps = referrers_first_in_steps(doc, doomed, every=len(doomed) + 1)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            result: tuple[list[str], int] = done.value
+            return result
+
+
+def referrers_first_in_steps(
+    doc: Document, doomed: set[str], *, every: int = 1000
+) -> Generator[None, None, tuple[list[str], int]]:
+    """:func:`referrers_first`, yielding after every ``every`` elements looked up (the
+    10,500 elements of a site at 100k: ~50 ms); its result is the generator's return
+    value (``order = yield from …``)."""
     waiting: dict[str, int] = dict.fromkeys(doomed, 0)
     targets_of: dict[str, list[str]] = {}
-    for target in doomed:
+    for count, target in enumerate(doomed, 1):
         for referrer in dict.fromkeys(doc.referrers_of(target)):
             if referrer in waiting and referrer != target:
                 waiting[target] += 1
                 targets_of.setdefault(referrer, []).append(target)
+        if count % every == 0:
+            yield
     ready = [i for i, count in waiting.items() if count == 0]
     order: list[str] = []
     while ready:
