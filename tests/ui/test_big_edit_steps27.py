@@ -8,7 +8,8 @@ Delete; while it runs a timer of the test fires between its steps, the status ba
 "Removing site …: N of 593 elements…", a second Delete is refused with a message and
 Ctrl+S waits for it and saves the finished design. The design is the one the Document
 makes headless, the canvas the one a fresh window draws of it; Ctrl+Z and Ctrl+Y run in
-steps too and end where the one-turn edits did; one undo step all along."""
+steps too and end where the one-turn edits did (the recovery journal too); one undo
+step all along."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from benchmarks.generate import generate_design
 from designer.document import Document, RemoveElements
 from designer.domain.design import Design
 from designer.persistence import dumps
+from designer.persistence.journal import replay
 from designer.ui.canvas.scene import DesignScene
 
 
@@ -145,6 +147,12 @@ def test_deleting_a_big_site_runs_in_steps_and_ends_as_the_one_turn_edit(
     assert any(m.startswith(f"Restoring site {site.name}: ") for m in turns.messages)
     assert dumps(document.design) == dumps(design)
     assert stack.index() == 0 and window.act_redo.isEnabled()
+    # The recovery journal, written once the undo was done, gives back that design.
+    window.recovery.wait()
+    (journal,) = window.recovery.folder.glob("*.journal")
+    base = journal.with_name(journal.name.removesuffix(".journal") + ".base.json")
+    recovered, _records = replay(base.read_bytes(), journal.read_bytes())
+    assert dumps(recovered) == dumps(design)
     qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
     assert _drawing(scene) == before
 
@@ -158,3 +166,33 @@ def test_deleting_a_big_site_runs_in_steps_and_ends_as_the_one_turn_edit(
     assert stack.count() == 1 and stack.index() == 1
     qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
     assert _drawing(scene) == after
+
+
+def test_closing_during_a_big_edit_finishes_it_then_asks(
+    opened: Any, design: Design, qtbot: Any, monkeypatch: Any
+) -> None:
+    """File > Quit (Ctrl+Q) while a site's removal runs: the removal is finished first,
+    then "Save the changes?" is asked about the finished design, as after any edit."""
+    from PySide6.QtWidgets import QMessageBox
+
+    window = opened
+    session = window.session
+    site = next(e for e in design.elements if e.kind == "site")
+    expected = Document(design)
+    RemoveElements([site.id]).redo(expected)
+    asked: list[tuple[bool, str]] = []
+
+    def question(*_args: Any, **_kwargs: Any) -> QMessageBox.StandardButton:
+        asked.append((session.busy, dumps(session.design)))
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    _click_title(window, site.id)
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
+    assert session.busy
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert asked == [(False, dumps(expected.design))]
+    assert window.isVisible(), "cancelled: the window stays"
+    assert session.undo_stack.count() == 1 and not session.busy
