@@ -42,6 +42,8 @@ def design() -> Design:
 @pytest.fixture
 def opened(design: Design, launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any) -> Any:
     monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "100")
+    # The plan worked out on a worker whatever the design's size (default: above 5,000).
+    monkeypatch.setenv("DR_DESIGNER_PLAN_ABOVE", "0")
     path = tmp_path / "generated.json"
     path.write_text(dumps(design), encoding="utf-8")
     window = launch(path)
@@ -94,16 +96,20 @@ def test_deleting_a_big_site_runs_in_steps_and_ends_as_the_one_turn_edit(
     RemoveElements([site.id]).redo(expected)
     turns = _Turns(window)
 
-    # Delete on the selected site: the key's turn plans it and returns.
+    # Delete on the selected site: a worker works out what it takes with it; the key's
+    # turn returns at once.
     _click_title(window, site.id)
     turns.start()
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
     assert session.busy, "a site of 593 elements is a big edit"
     assert document.get(site.id) is not None, "not removed in the key's turn"
-    assert stack.count() == 1 and stack.text(0).startswith(f"Remove site {site.name}")
+    assert turns.messages[-1] == f"Working out what removing site {site.name} takes with it…"
     # The event loop turns between the steps, the status bar saying how far.
-    qtbot.waitUntil(lambda: turns.fired >= 2 and session._job.progress.done > 0)
+    qtbot.waitUntil(
+        lambda: turns.fired >= 2 and session._job is not None and session._job.progress.done > 0
+    )
     assert session.busy
+    assert stack.count() == 1 and stack.text(0).startswith(f"Remove site {site.name}")
     progress = [m for m in turns.messages if m.startswith(f"Removing site {site.name}: ")]
     assert progress and progress[-1].endswith(" of 593 elements…"), turns.messages
     shot = tmp_path / "progress.png"
@@ -177,6 +183,7 @@ def test_closing_during_a_big_edit_finishes_it_then_asks(
 
     window = opened
     session = window.session
+    session.plan_above = 10**9  # the plan in the key's turn (a design under 5,000)
     site = next(e for e in design.elements if e.kind == "site")
     expected = Document(design)
     RemoveElements([site.id]).redo(expected)
@@ -189,7 +196,7 @@ def test_closing_during_a_big_edit_finishes_it_then_asks(
     monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
     _click_title(window, site.id)
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
-    assert session.busy
+    assert session.busy and session._job is not None
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
