@@ -55,8 +55,12 @@ def design() -> Design:
 
 
 @pytest.fixture
-def opened(design: Design, launch: Any, qtbot: Any, tmp_path: Path) -> Any:
-    """``dr-designer gui FILE`` on the generated design, checked and every line routed."""
+def opened(design: Design, launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any) -> Any:
+    """``dr-designer gui FILE`` on the generated design, checked and every line routed.
+    Its site's deletion (593 elements) made in the key's turn, as the counts here pin
+    it: run in steps, as a big edit is by default (wave 27), in
+    tests/ui/test_big_edit_steps27.py."""
+    monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "100000")
     path = tmp_path / "generated.json"
     path.write_text(dumps(design), encoding="utf-8")
     window = launch(path)
