@@ -7,12 +7,13 @@ one :class:`MoveElements`, repeated edits of one field merge (:meth:`Command.mer
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from enum import IntEnum
 from typing import Any
 
 from designer.document.document import Document, EditError, fields_of
-from designer.document.steps import Pace, Progress, referrers_first_in_steps
+from designer.document.steps import Pace, Progress, referrers_first_in_steps, targets_first
 from designer.domain.design import DesignIntent, LayoutEntry, RuleSettings, SavedScenario
 from designer.domain.elements import ElementBase
 from designer.domain.refs import drop_refs, needs_any, ref_ids
@@ -134,6 +135,51 @@ class AddElements(Command):
 
     def undo(self, doc: Document) -> None:
         doc.remove_elements(e.id for e in self.elements)
+
+    def redo_steps(self, doc: Document, pace: Pace) -> Iterator[Progress]:
+        """Paced (a paste of hundreds of elements in the window): the elements added a
+        part at a time, each after the pasted elements it refers to, each at its place
+        among those already added (the design ends as :meth:`redo` makes it)."""
+        total = len(self.elements)
+        if not pace.paced(total):
+            self.redo(doc)
+            return
+        start = len(doc.design.elements)
+        place = {e.id: n for n, e in enumerate(self.elements)}
+        order, together = targets_first(self.elements)
+        added: list[int] = []  # the places added so far, ascending
+        others = {k: v for k, v in self.layout.items() if k not in place}
+        done = 0
+        for part in _parts_with_tail(order, together, pace):
+            places = sorted(place[i] for i in part)
+            for n in places:
+                bisect.insort(added, n)
+            items = [(start + bisect.bisect_left(added, n), self.elements[n]) for n in places]
+            layout = {i: self.layout[i] for i in part if i in self.layout}
+            if others:
+                layout.update(others)  # (entries of elements already there: the first part)
+                others = {}
+            doc.insert_elements(items, layout=layout)
+            done += len(part)
+            yield Progress(done, total)
+
+    def undo_steps(self, doc: Document, pace: Pace) -> Iterator[Progress]:
+        """Paced: the elements removed a part at a time, referrers first."""
+        total = len(self.elements)
+        if not pace.paced(total):
+            self.undo(doc)
+            return
+        order, together = targets_first(self.elements)
+        done = 0
+        for part in _parts_with_tail(order[::-1], 0, pace) if not together else [order]:
+            doc.remove_elements(part)
+            done += len(part)
+            yield Progress(done, total)
+
+    def progress_text(self, progress: Progress, *, undoing: bool) -> str:
+        doing = "Taking back" if undoing else "Adding"
+        what = plural(progress.total, "element")
+        return f"{doing} {what}: {progress.done:,} of {progress.total:,}…"
 
     def merge_with(self, other: Command) -> bool:
         if not isinstance(other, NameNew) or len(self.elements) != 1:
@@ -401,6 +447,13 @@ def _ordered(
             result: tuple[list[str], int] = done.value
             return result
         yield progress
+
+
+def _parts_with_tail(order: list[str], together: int, pace: Pace) -> Iterator[list[str]]:
+    """``order`` in parts of the pace's size, the last ``together`` in one."""
+    yield from pace.parts(order[: len(order) - together])
+    if together:
+        yield order[len(order) - together :]
 
 
 def _replaced_in_parts(
@@ -732,6 +785,22 @@ class MacroCommand(Command):
     def undo(self, doc: Document) -> None:
         for command in reversed(self.commands):
             command.undo(doc)
+
+    def redo_steps(self, doc: Document, pace: Pace) -> Iterator[Progress]:
+        """Each command's steps in turn (a big paste: its elements added in steps, then
+        the room made round them)."""
+        for command in self.commands:
+            yield from command.redo_steps(doc, pace)
+
+    def undo_steps(self, doc: Document, pace: Pace) -> Iterator[Progress]:
+        for command in reversed(self.commands):
+            yield from command.undo_steps(doc, pace)
+
+    def progress_text(self, progress: Progress, *, undoing: bool) -> str:
+        first = self.commands[0] if self.commands else None
+        if first is None:
+            return super().progress_text(progress, undoing=undoing)
+        return first.progress_text(progress, undoing=undoing)
 
 
 class UndoStack:

@@ -23,10 +23,13 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from designer.domain.refs import iter_refs
+
 if TYPE_CHECKING:
     from designer.document.document import Document
+    from designer.domain.elements import ElementBase
 
-__all__ = ["Pace", "Progress", "referrers_first", "referrers_first_in_steps"]
+__all__ = ["Pace", "Progress", "referrers_first", "referrers_first_in_steps", "targets_first"]
 
 T = TypeVar("T")
 
@@ -125,5 +128,42 @@ def referrers_first_in_steps(
     if len(order) < len(doomed):
         placed = set(order)
         tail = [i for i in waiting if i not in placed]
+        return order + tail, len(tail)
+    return order, 0
+
+
+def targets_first(elements: Sequence[ElementBase]) -> tuple[list[str], int]:
+    """The ids of ``elements`` (not yet in a design: a paste) ordered so that each comes
+    after the elements among them it refers to, and how many at the end must be added
+    in one step (a cycle of references; usually 0).
+
+    Examples
+    --------
+    >>> from designer.domain import EsxiHost, Site, VirtualMachine
+    >>> targets_first([VirtualMachine(id="v", name="MBX01", host="h"),
+    ...     EsxiHost(id="h", name="esx01", site="s"), Site(id="s", name="Denver")])
+    (['s', 'h', 'v'], 0)
+    """
+    ids = {e.id for e in elements}
+    waiting: dict[str, int] = {}
+    referrers: dict[str, list[str]] = {}
+    for element in elements:
+        targets = {r.target for r in iter_refs(element)} & ids
+        targets.discard(element.id)
+        waiting[element.id] = len(targets)
+        for target in targets:
+            referrers.setdefault(target, []).append(element.id)
+    ready = [e.id for e in reversed(elements) if waiting[e.id] == 0]
+    order: list[str] = []
+    while ready:
+        element_id = ready.pop()
+        order.append(element_id)
+        for referrer in referrers.get(element_id, ()):
+            waiting[referrer] -= 1
+            if waiting[referrer] == 0:
+                ready.append(referrer)
+    if len(order) < len(waiting):
+        placed = set(order)
+        tail = [e.id for e in elements if e.id not in placed]
         return order + tail, len(tail)
     return order, 0

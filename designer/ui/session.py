@@ -321,6 +321,8 @@ class EditorSession(QObject):
         self._plan_pool = QThreadPool(self)
         self._plan_pool.setMaxThreadCount(1)
         self._planned.connect(self._on_planned)
+        #: What waits for the big edit's end (see :meth:`when_done`).
+        self._when_done: list[Deferred] = []
         self._step_timer = QTimer(self)
         self._step_timer.setSingleShot(True)
         self._step_timer.setInterval(0)
@@ -390,6 +392,7 @@ class EditorSession(QObject):
         refusal = self._apply_now(job.command)
         if self._job is None:
             self.busy_changed.emit(False)
+            self._run_when_done()
         if refusal is not None:
             self.status_message.emit(refusal.reason)
 
@@ -478,6 +481,19 @@ class EditorSession(QObject):
         job.progress = progress
         return True
 
+    def when_done(self, work: Deferred) -> None:
+        """Run ``work`` once the big edit being planned or running in steps is done (a
+        paste selects what it added); at once when none is."""
+        if not self.busy:
+            work()
+        else:
+            self._when_done.append(work)
+
+    def _run_when_done(self) -> None:
+        waiting, self._when_done = self._when_done, []
+        for work in waiting:
+            work()
+
     def _cancel_planning(self) -> None:
         job = self._planning
         if job is not None:
@@ -486,6 +502,7 @@ class EditorSession(QObject):
             slices.shared().release(self._plan_key)
             self.status_message.emit(f"Not done: {job.command.text}")
             self.busy_changed.emit(False)
+            self._when_done.clear()
 
     def finish_steps(self) -> None:
         """Run what is left of the big edit being planned or running in steps, now (a
@@ -513,6 +530,7 @@ class EditorSession(QObject):
             done = "Undone" if job.undoing else "Done"
             self.status_message.emit(f"{done}: {command.text}")
         self.busy_changed.emit(False)
+        self._run_when_done()
         if self._check_after_steps:
             self._check_after_steps = False
             self._schedule_check()
@@ -535,6 +553,7 @@ class EditorSession(QObject):
                 stack.undo()  # (obsolete: taken off the stack)
         self.status_message.emit(str(exc))
         self.busy_changed.emit(False)
+        self._when_done.clear()
         if self._check_after_steps:
             self._check_after_steps = False
             self._schedule_check()

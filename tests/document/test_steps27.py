@@ -1,7 +1,7 @@
 """A big edit in steps ends in the design of the same edit made at once, and every step
 leaves a valid design (issue 10, wave 27, ``slice27``).
 
-Random removals (with what depends on them) and renamings of many names, on generated
+Random removals (with what depends on them), pastes and renamings of many names, on generated
 designs and the bundled samples: the command's steps run with a small pace (a part of a
 few elements per step, the window's way for a big edit), the structure checked after
 each step, then its undo's steps, then its redo's; the designs written byte for byte
@@ -18,7 +18,14 @@ from hypothesis import strategies as st
 
 from benchmarks.generate import generate_design
 from designer.bundled import sample, sample_names
-from designer.document import Document, RemoveElements, RenameElements
+from designer.document import (
+    AddElements,
+    Document,
+    EditError,
+    RemoveElements,
+    RenameElements,
+    plan_removal,
+)
 from designer.document.renaming import NameQuery, plan_renames
 from designer.document.steps import Pace, referrers_first
 from designer.domain import Design, structural_errors
@@ -150,3 +157,35 @@ def test_referrers_come_first(name: str) -> None:
     for element_id in everything:
         for referrer in doc.referrers_of(element_id):
             assert place[referrer] < place[element_id]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(DESIGNS), seed=st.integers(0, 10_000), size=st.integers(1, 40))
+def test_a_paste_in_steps_is_the_paste_at_once(name: str, seed: int, size: int) -> None:
+    """What a removal took (a site, a host, a DAG… with all that depends on it), added
+    back as a paste of those elements in their order, with their layout."""
+    design = _design(name)
+    rng = random.Random(seed)
+    kind = rng.choice(sorted({e.kind for e in design.elements}))
+    picked = rng.choice([e for e in design.elements if e.kind == kind])
+    doomed, _edits = plan_removal(Document(design), [picked.id])
+    pasted = [e for e in design.elements if e.id in doomed]
+    layout = {e.id: design.layout[e.id] for e in pasted if e.id in design.layout}
+    emptied = Document(design)
+    RemoveElements([picked.id]).redo(emptied)
+    start = emptied.design
+
+    at_once = Document(start)
+    try:
+        AddElements(pasted, layout).redo(at_once)
+    except EditError:
+        return  # (a survivor lost a reference the pasted elements need: not a paste)
+    doc = Document(start)
+    command = AddElements(pasted, layout)
+    steps = _stepped(doc, command.redo_steps(doc, Pace(size=size)))
+    assert steps >= len(pasted) // size
+    assert dumps(doc.design) == dumps(at_once.design)
+    _stepped(doc, command.undo_steps(doc, Pace(size=size)))
+    assert dumps(doc.design) == dumps(start)
+    command.redo(doc)
+    assert dumps(doc.design) == dumps(at_once.design)

@@ -23,6 +23,7 @@ from PySide6.QtTest import QTest
 
 from benchmarks.generate import generate_design
 from designer.document import Document, RemoveElements
+from designer.domain import structural_errors
 from designer.domain.design import Design
 from designer.persistence import dumps
 from designer.persistence.journal import replay
@@ -203,3 +204,38 @@ def test_closing_during_a_big_edit_finishes_it_then_asks(
     assert asked == [(False, dumps(expected.design))]
     assert window.isVisible(), "cancelled: the window stays"
     assert session.undo_stack.count() == 1 and not session.busy
+
+
+def test_pasting_a_copied_site_runs_in_steps_and_selects_what_it_added(
+    opened: Any, design: Design, qtbot: Any
+) -> None:
+    """Ctrl+C on a selected site, Ctrl+V on an empty spot: its 400-odd elements added
+    in steps (a timer firing between them), then selected; Ctrl+Z and Ctrl+Y in steps."""
+    window = opened
+    session = window.session
+    document = session.document
+    stack = session.undo_stack
+    viewport = window.view.viewport()
+    site = next(e for e in design.elements if e.kind == "site")
+    _click_title(window, site.id)
+    QTest.keyClick(viewport, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    turns = _Turns(window)
+    turns.start()
+    QTest.keyClick(viewport, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert session.busy and stack.count() == 1
+    assert any(m.startswith("Adding ") for m in turns.messages), turns.messages
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    assert turns.fired >= 2
+    added = {e.id for e in document.design.elements} - {e.id for e in design.elements}
+    assert len(added) > 100
+    assert set(session.selection) == added
+    assert not structural_errors(document.design)
+    pasted = dumps(document.design)
+
+    turns.start()
+    QTest.keyClick(viewport, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    assert turns.fired >= 2 and dumps(document.design) == dumps(design)
+    QTest.keyClick(viewport, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    assert dumps(document.design) == pasted and stack.count() == 1

@@ -186,8 +186,10 @@ class CanvasEditor:
         added = command.commands[0] if isinstance(command, MacroCommand) else command
         assert isinstance(added, AddElements)
         if self.session.push(command):
-            self.session.set_selection([e.id for e in added.elements])
-            self._say(plan.says)
+            ids = [e.id for e in added.elements]
+            # (A big paste runs in steps: what it added is selected once all of it is.)
+            self.session.when_done(lambda: self.session.set_selection(ids))
+            self.session.when_done(lambda: self._say(plan.says))
 
     def fit_to_content(self, ids: list[str] | None = None) -> None:
         """Fit the selected containers round what they hold (Arrange > Fit to Content)."""
