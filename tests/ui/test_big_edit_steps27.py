@@ -116,8 +116,11 @@ def test_deleting_a_big_site_runs_in_steps_and_ends_as_the_one_turn_edit(
     shot = tmp_path / "progress.png"
     window.grab().save(str(shot))
 
-    # A second Delete meanwhile: refused, with a message (the site is still selected).
+    # A second Delete meanwhile: the key does nothing (Delete is off while it runs), and
+    # an edit asked for is refused, with a message (the site is still selected).
     assert not window.act_delete.isEnabled()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
+    assert stack.count() == 1 and session.busy
     refusal = session.apply(RemoveElements([site.id]))
     assert refusal is not None and "wait for it to finish" in refusal.reason
     assert stack.count() == 1
