@@ -255,6 +255,10 @@ class ReplaceNamesDialog(QDialog):
     def refresh(self) -> None:
         """Plan again from what is asked and the design as it is now; show it."""
         self._timer.stop()
+        if self.session.busy:
+            # A big edit in steps: planned again once it is done (a pause after it).
+            self.session.when_done(self._timer.start)
+            return
         if self._scopes_stale:
             self._fill_scopes()
         plan = plan_renames(self.session.document, self.query(), **self._scope_args())
@@ -301,9 +305,16 @@ class ReplaceNamesDialog(QDialog):
             return
         n = len(plan.changes)
         done = f"Replaced {plan.query.find!r} in {plural(n, 'name')} (Ctrl+Z undoes it)"
-        self.session.status_message.emit(printable(f"Renamed {plural(n, 'element')}"))
-        # The document's change planned again already (nothing left to replace).
-        self._show(plan_renames(self.session.document, self.query(), **self._scope_args()), done)
+
+        def replaced() -> None:
+            self._timer.stop()
+            self.session.status_message.emit(printable(f"Renamed {plural(n, 'element')}"))
+            # The document's change planned again already (nothing left to replace).
+            scope = self._scope_args()
+            self._show(plan_renames(self.session.document, self.query(), **scope), done)
+
+        # (Thousands of names are renamed in steps: said once all of them are.)
+        self.session.when_done(replaced)
 
     # -- following the window ------------------------------------------------------------
     def _design_changed(self, *_args: object) -> None:

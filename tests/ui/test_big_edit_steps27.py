@@ -242,3 +242,57 @@ def test_pasting_a_copied_site_runs_in_steps_and_selects_what_it_added(
     QTest.keyClick(viewport, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
     assert dumps(document.design) == pasted and stack.count() == 1
+
+
+def test_replace_in_names_of_many_names_runs_in_steps(
+    opened: Any, design: Design, qtbot: Any
+) -> None:
+    """Ctrl+H, "DC01" → "NYC1", Replace: the names renamed in steps (a timer firing
+    between them, the status bar counting names), the dialog saying what it replaced
+    once all are, the design the one-edit renaming's; Ctrl+Z in steps back."""
+    from PySide6.QtWidgets import QApplication
+
+    from designer.document.renaming import NameQuery, plan_renames
+    from designer.ui.replace_names import ReplaceNamesDialog
+
+    window = opened
+    session = window.session
+    document = session.document
+    expected = Document(design)
+    command = plan_renames(expected, NameQuery("DC01", "NYC1")).command()
+    assert command is not None and len(command.news) > 50
+    command.redo(expected)
+    n = len(command.news)
+    session.step_above = 50  # (96 names: a big edit at this size)
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.findChild(ReplaceNamesDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.find_edit)
+    QTest.keyClicks(dialog.find_edit, "DC01")
+    QTest.keyClick(dialog.find_edit, Qt.Key.Key_Tab)
+    QTest.keyClicks(dialog.replace_edit, "NYC1")
+    qtbot.waitUntil(lambda: dialog.summary.text() == f"{n} names would change")
+    turns = _Turns(window)
+    turns.start()
+    QTest.mouseClick(dialog.replace_button, Qt.MouseButton.LeftButton)
+    assert session.busy
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    assert turns.fired >= 2
+    assert any(m.endswith(f" of {n:,} names…") for m in turns.messages), turns.messages
+    assert dumps(document.design) == dumps(expected.design)
+    assert dialog.summary.text() == f"Replaced 'DC01' in {n} names (Ctrl+Z undoes it)"
+    assert window.statusBar().currentMessage() == f"Renamed {n} elements"
+    assert session.undo_stack.count() == 1
+
+    QTest.keyClick(dialog.replace_edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    turns.start()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert session.busy
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    assert turns.fired >= 2 and dumps(document.design) == dumps(design)
