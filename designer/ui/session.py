@@ -201,11 +201,15 @@ class _CheckJob(QRunnable):
 class _PlanJob(QRunnable):
     """A big edit's plan worked out on a worker (see :meth:`EditorSession.apply`)."""
 
-    def __init__(self, session: EditorSession, command: Command) -> None:
+    def __init__(
+        self, session: EditorSession, command: Command, entry: QtCommand | None = None
+    ) -> None:
         super().__init__()
         self.setAutoDelete(False)
         self.session = session
         self.command = command
+        #: The undo stack's entry being redone; None: a new edit, pushed once planned.
+        self.entry = entry
         self.error: Exception | None = None
         self.done = False
 
@@ -355,20 +359,26 @@ class EditorSession(QObject):
             reason = f"{self._busy_words()} — wait for it to finish"
             self.status_message.emit(reason)
             return Refusal(reason)
-        if (
+        if self._plans_on_worker(command):
+            self._start_planning(_PlanJob(self, command))
+            return None
+        return self._apply_now(command)
+
+    def _plans_on_worker(self, command: Command) -> bool:
+        return (
             command.plans_ahead
             and len(self.document.design.elements) > self.plan_above
             and self._preparing is None  # (the lookups it reads are all built)
-        ):
-            # Worked out on a worker, the window painting meanwhile; applied once done.
-            job = _PlanJob(self, command)
-            self._planning = job
-            slices.shared().hold(self._plan_key, self)
-            self.status_message.emit(command.planning_text(self.document))
-            self.busy_changed.emit(True)
-            self._plan_pool.start(job)
-            return None
-        return self._apply_now(command)
+        )
+
+    def _start_planning(self, job: _PlanJob) -> None:
+        """Work out ``job``'s plan on a worker, the window painting meanwhile (its idle
+        slices held: they may build the lookups the plan reads); then it runs."""
+        self._planning = job
+        slices.shared().hold(self._plan_key, self)
+        self.status_message.emit(job.command.planning_text(self.document))
+        self.busy_changed.emit(True)
+        self._plan_pool.start(job)
 
     @property
     def _plan_key(self) -> tuple[int, str]:
@@ -387,12 +397,16 @@ class EditorSession(QObject):
         self._planning = None
         slices.shared().release(self._plan_key)
         if job.error is not None and not isinstance(job.error, EditError):
-            self.busy_changed.emit(False)
+            self._when_done.clear()
+            self._not_busy()
             raise job.error
-        refusal = self._apply_now(job.command)
+        if job.entry is None:
+            refusal = self._apply_now(job.command)
+        else:
+            refusal = None
+            self._steps_now(job.entry, undoing=False)
         if self._job is None:
-            self.busy_changed.emit(False)
-            self._run_when_done()
+            self._not_busy()
         if refusal is not None:
             self.status_message.emit(refusal.reason)
 
@@ -423,9 +437,18 @@ class EditorSession(QObject):
         return self._job is not None or self._planning is not None
 
     def _run_steps(self, entry: QtCommand, *, undoing: bool) -> None:
-        """Undo or redo ``entry`` (the undo stack asks): in steps when big."""
-        self._cancel_planning()  # (a history clicked meanwhile: not made after all)
+        """Undo or redo ``entry`` (the undo stack asks): in steps when big (a redo of a
+        big design's removal planned on a worker first, as :meth:`apply` does)."""
+        planning = self._planning
+        if planning is not None and planning.entry is None:
+            self._cancel_planning()  # (a history clicked meanwhile: not made after all)
         self.finish_steps()  # (and the edit running first)
+        if not undoing and self._plans_on_worker(entry.command):
+            self._start_planning(_PlanJob(self, entry.command, entry))
+            return
+        self._steps_now(entry, undoing=undoing)
+
+    def _steps_now(self, entry: QtCommand, *, undoing: bool) -> None:
         pace = self._pace()
         command = entry.command
         document = self.document
@@ -501,8 +524,8 @@ class EditorSession(QObject):
             self._plan_pool.waitForDone()
             slices.shared().release(self._plan_key)
             self.status_message.emit(f"Not done: {job.command.text}")
-            self.busy_changed.emit(False)
             self._when_done.clear()
+            self._not_busy()
 
     def finish_steps(self) -> None:
         """Run what is left of the big edit being planned or running in steps, now (a
@@ -529,6 +552,10 @@ class EditorSession(QObject):
         else:
             done = "Undone" if job.undoing else "Done"
             self.status_message.emit(f"{done}: {command.text}")
+        self._not_busy()
+
+    def _not_busy(self) -> None:
+        """The big edit is done: say so, run what waited for it, check once."""
         self.busy_changed.emit(False)
         self._run_when_done()
         if self._check_after_steps:
@@ -552,11 +579,8 @@ class EditorSession(QObject):
             if stack.index() > 0 and stack.command(stack.index() - 1) is entry:
                 stack.undo()  # (obsolete: taken off the stack)
         self.status_message.emit(str(exc))
-        self.busy_changed.emit(False)
         self._when_done.clear()
-        if self._check_after_steps:
-            self._check_after_steps = False
-            self._schedule_check()
+        self._not_busy()
 
     def push(self, command: Command) -> bool:
         """:meth:`apply`, saying only whether the command was applied."""
@@ -669,7 +693,7 @@ class EditorSession(QObject):
         runner.tidy_when_idle()  # what the edit made, out of later collections' way
 
     def _schedule_check(self) -> None:
-        if self._job is not None:
+        if self.busy:
             self._check_after_steps = True  # once, after the last step
             return
         design = self.document.design
