@@ -61,8 +61,10 @@ STEP_ABOVE = 300
 #: rest of the turn's 30 ms goes to the canvas's repaint and the window's other work.
 STEP_TURN_S = 0.012
 #: Elements in a big edit's first step; later steps take as many as fit in
-#: :data:`STEP_TURN_S` by the time the ones before took.
-STEP_FIRST_SIZE = 100
+#: :data:`STEP_TURN_S` by the time the ones before took (a step has a cost of its own
+#: besides its elements': the canvas repaints the boxes round what it touched, ~5 ms at
+#: 100k, so one step a turn, as big as fits, beats several small ones).
+STEP_FIRST_SIZE = 32
 
 
 #: A design of more elements than this has a big edit's plan (what a removal takes with
@@ -482,9 +484,10 @@ class EditorSession(QObject):
             spent = time.thread_time() - started
             now = time.thread_time()
             if job.pace.size is not None and job.progress.done:
-                # As many elements as fit in half a turn, by what this step took.
-                rate = job.pace.size / max(spent, 1e-4)
-                job.pace.size = max(16, min(5000, int(rate * STEP_TURN_S / 2)))
+                # As many elements as fit in a turn, by what this step took (at most
+                # twice as many as it had: its own cost is not the elements').
+                grow = min(2.0, STEP_TURN_S / max(spent, 1e-4))
+                job.pace.size = max(8, min(5000, int(job.pace.size * grow)))
             if now >= turn_end:
                 break
         self.status_message.emit(job.words)
