@@ -215,6 +215,8 @@ class PersistentList(Sequence[T]):
     def insert_many(self, items: Iterable[tuple[int, T]]) -> PersistentList[T]:
         """Insert (index, value) pairs, ascending by the index each has in the result."""
         pairs = list(items)
+        if len(pairs) > _BULK and all(pairs[i][0] < pairs[i + 1][0] for i in range(len(pairs) - 1)):
+            return self._with(pairs)
         if len(pairs) > _BULK:
             # Merged in one pass (a site's undo at 100k puts back 10,500 elements:
             # ``list.insert`` of each moved the list's tail, ~0.1 s). A pair out of
@@ -256,16 +258,66 @@ class PersistentList(Sequence[T]):
                 return self._of((*chunks[:lo], merged, *chunks[lo + 2 :]))
         return self._of((*chunks[:j], new, *chunks[j + 1 :]))
 
+    def _with(self, pairs: list[tuple[int, T]]) -> PersistentList[T]:
+        """:meth:`insert_many` of ``pairs`` (strictly ascending result indices), the
+        chunks that get no item kept as they are (see :meth:`_without`)."""
+        out: list[tuple[T, ...]] = []
+        p, n = 0, len(pairs)
+        produced = 0  # items of the result so far
+        for chunk in self._chunks:
+            if p >= n or pairs[p][0] >= produced + len(chunk):
+                out.append(chunk)
+                produced += len(chunk)
+                continue
+            merged: list[T] = []
+            for value in chunk:
+                while p < n and pairs[p][0] <= produced + len(merged):
+                    merged.append(pairs[p][1])
+                    p += 1
+                merged.append(value)
+            out.extend(tuple(merged[i : i + CHUNK]) for i in range(0, len(merged), CHUNK))
+            produced += len(merged)
+        if p < n:
+            tail = [value for _, value in pairs[p:]]
+            out.extend(tuple(tail[i : i + CHUNK]) for i in range(0, len(tail), CHUNK))
+        return self._of(tuple(out))
+
     def delete_many(self, indices: Iterable[int]) -> PersistentList[T]:
         """This list without the items at ``indices`` (positions in this list)."""
         doomed = sorted({self._normal(i) for i in indices}, reverse=True)
         if len(doomed) > _BULK:
-            gone = set(doomed)
-            return PersistentList([v for i, v in enumerate(self) if i not in gone])
+            return self._without(doomed[::-1])
         result = self
         for index in doomed:
             result = result.delete(index)
         return result
+
+    def _without(self, doomed: list[int]) -> PersistentList[T]:
+        """This list without the items at ``doomed`` (ascending), the chunks that keep
+        all their items kept as they are: a big edit's steps at 100k removed a few
+        hundred items each, and rebuilding all 100 chunks made every reader that
+        follows the list by its chunks (the index's positions) read all of them again."""
+        chunks, starts = self._chunks, self._starts
+        out: list[tuple[T, ...]] = []
+        k, n = 0, len(doomed)
+        for j, chunk in enumerate(chunks):
+            end = starts[j + 1]
+            if k >= n or doomed[k] >= end:
+                out.append(chunk)
+                continue
+            start = starts[j]
+            gone = set()
+            while k < n and doomed[k] < end:
+                gone.add(doomed[k] - start)
+                k += 1
+            new = tuple(v for i, v in enumerate(chunk) if i not in gone)
+            if not new:
+                continue
+            if len(new) < CHUNK // 4 and out and len(out[-1]) + len(new) <= 2 * CHUNK:
+                out[-1] = (*out[-1], *new)  # (deletions do not fragment the list)
+            else:
+                out.append(new)
+        return self._of(tuple(out))
 
 
 class PersistentMap(Mapping[K, V]):
