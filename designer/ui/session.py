@@ -19,7 +19,6 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from designer import collector
 from designer.collector import collector_paused
 from designer.document import Command, Document, DocumentEvent, EditError, Refusal
 from designer.document.events import changes_of
@@ -463,9 +462,6 @@ class EditorSession(QObject):
     def _start_job(self, job: _StepsJob, progress: Progress) -> None:
         job.progress = progress
         self._job = job
-        # What the steps make is collected once, after them (the check's tidy): a full
-        # collection in the middle of them visited every object of a 100k design's edit.
-        collector.pause()
         self.status_message.emit(job.words)
         self.busy_changed.emit(True)
         self._step_timer.start()
@@ -543,9 +539,11 @@ class EditorSession(QObject):
             pass
 
     def _end_job(self) -> None:
+        # (The collector runs as usual meanwhile: a pause for the whole edit, tried,
+        # changed no turn's length at 100k, and one left on by an edit never finished
+        # would have kept it off for good.)
         self._job = None
         self._step_timer.stop()
-        collector.resume()
 
     def _finish(self, job: _StepsJob) -> None:
         self._end_job()
