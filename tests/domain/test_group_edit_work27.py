@@ -230,7 +230,7 @@ def test_an_undone_removal_walks_each_element_put_back_once(monkeypatch: Any) ->
     stack.push(RemoveElements([site.id]))
     command = stack.commands[-1]
     assert isinstance(command, RemoveElements)
-    back = [e.id for _, e, _ in command._removed]
+    back = [e.id for part in command._parts for _, e, _ in part]
     assert len(back) > 200
     with _walks(monkeypatch) as walked:
         stack.undo()
