@@ -64,6 +64,10 @@ STEP_TURN_S = 0.012
 #: besides its elements': the canvas repaints the boxes round what it touched, ~5 ms at
 #: 100k, so one step a turn, as big as fits, beats several small ones).
 STEP_FIRST_SIZE = 32
+#: The most elements a step takes: a step grows while its elements are cheap (disks,
+#: 0.01 ms each), and one of 5,000 that reached the costly ones (a site's boxes) took
+#: 210 ms at 100k, one of 1,000 100 ms (wave 27).
+STEP_MOST = 300
 
 
 #: A design of more elements than this has a big edit's plan (what a removal takes with
@@ -483,7 +487,7 @@ class EditorSession(QObject):
                 # As many elements as fit in a turn, by what this step took (at most
                 # twice as many as it had: its own cost is not the elements').
                 grow = min(2.0, STEP_TURN_S / max(spent, 1e-4))
-                job.pace.size = max(8, min(5000, int(job.pace.size * grow)))
+                job.pace.size = max(8, min(STEP_MOST, int(job.pace.size * grow)))
             if now >= turn_end:
                 break
         self.status_message.emit(job.words)

@@ -296,3 +296,38 @@ def test_replace_in_names_of_many_names_runs_in_steps(
     assert session.busy
     qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
     assert turns.fired >= 2 and dumps(document.design) == dumps(design)
+
+
+def test_a_big_edits_steps_route_no_line_in_their_own_turn(
+    opened: Any, design: Design, qtbot: Any, monkeypatch: Any
+) -> None:
+    """Each step of a big edit is a few boxes: under the size at which a change's lines
+    are drawn straight and routed in the idle slices, each step routed its lines in its
+    own turn (30-350 ms a step of a site's undo at 100k). Now, while the edit runs, a
+    step's lines wait for the slices; once done, every line runs along the route it had
+    before the deletion."""
+    window = opened
+    session = window.session
+    scene = window.view.design_scene
+    site = next(e for e in design.elements if e.kind == "site")
+    routes = {k: e.drawn_from for k, e in scene.edges.items()}
+    at_once: list[int] = []
+    reroute = DesignScene.reroute
+
+    def counted(self: DesignScene, keys: Any, *args: Any, **kwargs: Any) -> Any:
+        keys = list(keys)
+        if session.busy and keys:  # (none: the channels removed lines left spread again)
+            at_once.append(len(keys))
+        return reroute(self, keys, *args, **kwargs)
+
+    monkeypatch.setattr(DesignScene, "reroute", counted)
+    _click_title(window, site.id)
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert session.busy
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    assert at_once == [], "no step routed lines in its own turn"
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    assert {k: e.drawn_from for k, e in scene.edges.items()} == routes

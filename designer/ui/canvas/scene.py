@@ -3104,9 +3104,12 @@ class DesignScene(QGraphicsScene):
             self.removeItem(edge)
         lines = [k for k in dict.fromkeys(lines) if k in self.edges]
         group = self._edit_events > GROUP_EVENTS and len(lines) > GROUP_REROUTE_AT_ONCE
-        if len(lines) > REROUTE_AT_ONCE or group:
+        if len(lines) > REROUTE_AT_ONCE or group or (lines and self.session.busy):
             # As a big move's: the new lines drawn straight now, every one routed in
-            # the idle slices (50 VMs deleted at 100k: ~100 lines, 0.2 s at once).
+            # the idle slices (50 VMs deleted at 100k: ~100 lines, 0.2 s at once). A
+            # step of a big edit in steps (few events each) too: a site's undo routed
+            # the lines of each step's few boxes in that step's turn, 30-350 ms a step
+            # at 100k (wave 27).
             self._route_later(lines, [k for k in new if k in self.edges])
         elif lines or removed:
             self.reroute(lines)  # (none: the channels the removed lines left spread again)
