@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from generated import click_title
 from generated import settled as _settled
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
 from benchmarks.generate import generate_design
@@ -51,16 +52,6 @@ def opened(design: Design, launch: Any, qtbot: Any, tmp_path: Path, monkeypatch:
     window.resize(1600, 1000)
     qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
     return window
-
-
-def _click_title(window: Any, element_id: str) -> None:
-    view = window.view
-    rect = view.design_scene.nodes[element_id].scene_rect()
-    spot = QPointF(rect.left() + 12, rect.top() + 6)
-    view.centerOn(spot)
-    at = view.mapFromScene(spot)
-    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), at)
-    assert window.session.selection == [element_id]
 
 
 class _Turns:
@@ -99,7 +90,7 @@ def test_deleting_a_big_site_runs_in_steps_and_ends_as_the_one_turn_edit(
 
     # Delete on the selected site: a worker works out what it takes with it; the key's
     # turn returns at once.
-    _click_title(window, site.id)
+    click_title(window, site.id)
     turns.start()
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
     assert session.busy, "a site of 593 elements is a big edit"
@@ -198,7 +189,7 @@ def test_closing_during_a_big_edit_finishes_it_then_asks(
         return QMessageBox.StandardButton.Cancel
 
     monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
-    _click_title(window, site.id)
+    click_title(window, site.id)
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
     assert session.busy and session._job is not None
     window.activateWindow()
@@ -220,7 +211,7 @@ def test_pasting_a_copied_site_runs_in_steps_and_selects_what_it_added(
     stack = session.undo_stack
     viewport = window.view.viewport()
     site = next(e for e in design.elements if e.kind == "site")
-    _click_title(window, site.id)
+    click_title(window, site.id)
     QTest.keyClick(viewport, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     turns = _Turns(window)
     turns.start()
@@ -321,7 +312,7 @@ def test_a_big_edits_steps_route_no_line_in_their_own_turn(
         return reroute(self, keys, *args, **kwargs)
 
     monkeypatch.setattr(DesignScene, "reroute", counted)
-    _click_title(window, site.id)
+    click_title(window, site.id)
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
     window.view.setFocus()
