@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from enum import IntEnum
+from operator import itemgetter
 from typing import Any
 
 from designer.document.document import Document, EditError, fields_of
@@ -390,44 +391,51 @@ class RemoveElements(Command):
             self._parts = [doc.remove_elements(doomed)]
             return
         done = 0
-        yield Progress(0, total)  # the plan: a turn of its own
+        editing = Progress(0, total, "survivors")
+        yield editing  # the plan: a turn of its own
         # The survivors referrers first (a database loses its copies on the site's VMs
         # before its DAG loses them from its members: the other way round, the database
         # would have a copy on a server that is no member), in parts.
-        order, together = yield from _ordered(doc, set(edits), Progress(done, total))
+        order, together = yield from _ordered(doc, set(edits), editing)
         for olds in _replaced_in_parts(doc, [edits[i] for i in order], together, pace):
             self._edited.extend(olds)
             done += len(olds)
-            yield Progress(done, total)
+            yield Progress(done, total, "survivors")
         # Nothing outside ``doomed`` refers to them now; inside, referrers go first.
-        order, together = yield from _ordered(doc, doomed, Progress(done, total))
+        removing = Progress(done, total, "removal")
+        yield removing  # (the phase announced: its steps sized afresh)
+        order, together = yield from _ordered(doc, doomed, removing)
+        yield removing  # (the order's end, its sort, in a step of its own)
         for ids in pace.parts(order[: len(order) - together]):
             self._parts.append(doc.remove_elements(ids))
             done += len(ids)
-            yield Progress(done, total)
+            yield Progress(done, total, "removal")
         if together:
             self._parts.append(doc.remove_elements(order[-together:]))
-            yield Progress(total, total)
+            yield Progress(total, total, "removal")
 
     def undo_steps(self, doc: Document, pace: Pace) -> Iterator[Progress]:
         parts, edited = self._parts, self._edited
         total = sum(len(part) for part in parts) + len(edited)
         paced = pace.paced(total)
         done = 0
-        for part in reversed(parts):  # targets before the elements that refer to them
-            layout = {e.id: entry for _, e, entry in part if entry is not None}
-            doc.insert_elements([(i, e) for i, e, _ in part], layout=layout)
-            done += len(part)
+        # Targets before the elements that refer to them, in insertions of this pace's
+        # size, not the removal's: a part of 300 disks cost 15 ms to remove and 90 ms
+        # to put back at 100k (wave 28).
+        for items, layout in _restored_in_parts(parts, pace if paced else Pace()):
+            doc.insert_elements(items, layout=layout)
+            done += len(items)
             if paced:
-                yield Progress(done, total)
+                yield Progress(done, total, "restore")
         if not paced:
             if edited:
                 doc.replace_elements(edited)
             return
         # Targets first: the reverse of their removal's order.
+        yield Progress(done, total, "survivors")  # (the phase announced)
         for olds in _replaced_in_parts(doc, edited[::-1], 0, pace):
             done += len(olds)
-            yield Progress(done, total)
+            yield Progress(done, total, "survivors")
 
     def progress_text(self, progress: Progress, *, undoing: bool) -> str:
         doing = "Restoring" if undoing else "Removing"
@@ -454,6 +462,81 @@ def _parts_with_tail(order: list[str], together: int, pace: Pace) -> Iterator[li
     yield from pace.parts(order[: len(order) - together])
     if together:
         yield order[len(order) - together :]
+
+
+def _restored_in_parts(
+    parts: list[list[tuple[int, ElementBase, LayoutEntry | None]]], pace: Pace
+) -> Iterator[tuple[list[tuple[int, ElementBase]], dict[str, LayoutEntry]]]:
+    """What a removal's edits removed (each a list of position, element, layout; in
+    the removal's order), to insert back in insertions of the pace's size, the last
+    removal's first: a removal part cut into several (its elements whose targets among
+    them are back first; those in a cycle of references together), or several joined
+    into one, each element at its position among those back so far. The design ends
+    as the removal's parts inserted back one by one leave it. Unpaced: one insertion a
+    removal part.
+
+    Examples
+    --------
+    >>> from designer.domain import EsxiHost, VirtualMachine
+    >>> host, vm = EsxiHost(id="h", name="esx01", site="s"), VirtualMachine(id="v",
+    ...     name="MBX01", host="h")
+    >>> parts = [[(5, vm, None), (6, VirtualMachine(id="w", name="MBX02", host="h"), None)],
+    ...     [(3, host, None)]]
+    >>> [[(i, e.id) for i, e in items] for items, _ in _restored_in_parts(parts, Pace(size=2))]
+    [[(3, 'h'), (5, 'v')], [(6, 'w')]]
+    """
+    if pace.size is None:
+        for part in reversed(parts):
+            yield [(i, e) for i, e, _ in part], _layout_of(part)
+        return
+    chunk: list[tuple[int, ElementBase]] = []  # positions in the design as it will be
+    layout: dict[str, LayoutEntry] = {}
+    for part in reversed(parts):
+        of = {e.id: (position, e, entry) for position, e, entry in part}
+        order, together = targets_first([e for _, e, _ in part])
+        waiting = sorted(of[i][0] for i in order)  # the positions not back yet
+        start, end = 0, len(order) - together
+        while start < len(order):
+            room = max(1, pace.size or len(order)) - len(chunk)
+            if room <= 0:
+                yield chunk, layout
+                chunk, layout = [], {}
+                continue
+            stop = len(order) if start >= end else min(end, start + room)
+            piece = sorted((of[i] for i in order[start:stop]), key=lambda item: item[0])
+            start = stop
+            back = {position for position, _, _ in piece}
+            waiting = [position for position in waiting if position not in back]
+            # A position counts the elements of ``part`` before it: less those not back.
+            places = [p - bisect.bisect_left(waiting, p) for p, _, _ in piece]
+            chunk = sorted(
+                [*_moved_up(chunk, places), *zip(places, (e for _, e, _ in piece), strict=True)],
+                key=_FIRST,
+            )
+            layout.update(_layout_of(piece))
+    if chunk:
+        yield chunk, layout
+
+
+_FIRST = itemgetter(0)
+
+
+def _moved_up(
+    items: list[tuple[int, ElementBase]], places: list[int]
+) -> Iterator[tuple[int, ElementBase]]:
+    """``items`` (positions ascending) at their positions once elements are inserted at
+    ``places`` (ascending, positions in the list after the insertion)."""
+    j = 0
+    for position, element in items:
+        while j < len(places) and places[j] <= position + j:
+            j += 1
+        yield position + j, element
+
+
+def _layout_of(
+    part: list[tuple[int, ElementBase, LayoutEntry | None]],
+) -> dict[str, LayoutEntry]:
+    return {e.id: entry for _, e, entry in part if entry is not None}
 
 
 def _replaced_in_parts(

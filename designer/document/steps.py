@@ -36,10 +36,16 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Progress:
-    """How far a stepped edit is: ``done`` of ``total`` elements."""
+    """How far a stepped edit is: ``done`` of ``total`` elements, and the phase of the
+    edit its next steps belong to (a removal edits the survivors, then removes; its undo
+    restores, then gives the survivors their references back). The elements of one
+    phase cost alike, another's not (at 100k a disk removed ~0.05 ms, a box restored
+    ~0.3 ms): the session sizes its steps afresh when the phase changes. A command
+    announces a phase with a step of its own, before any of its elements' work."""
 
     done: int
     total: int
+    phase: str = ""
 
 
 @dataclass

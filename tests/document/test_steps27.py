@@ -26,6 +26,7 @@ from designer.document import (
     RenameElements,
     plan_removal,
 )
+from designer.document.events import ElementsAdded
 from designer.document.renaming import NameQuery, plan_renames
 from designer.document.steps import Pace, referrers_first
 from designer.domain import Design, structural_errors
@@ -58,9 +59,10 @@ def _stepped(doc: Document, steps: object) -> int:
     seed=st.integers(0, 10_000),
     picks=st.integers(1, 4),
     size=st.integers(1, 40),
+    undo_size=st.integers(1, 40),
 )
 def test_a_removal_in_steps_is_the_removal_at_once(
-    name: str, seed: int, picks: int, size: int
+    name: str, seed: int, picks: int, size: int, undo_size: int
 ) -> None:
     design = _design(name)
     rng = random.Random(seed)
@@ -82,8 +84,18 @@ def test_a_removal_in_steps_is_the_removal_at_once(
     touched = sum(len(part) for part in command._parts) + len(command._edited)
     assert steps >= touched // size  # (a part of ``size`` at most per step)
 
-    _stepped(doc, command.undo_steps(doc, Pace(size=size)))
+    # Undone at a pace of its own (wave 28: a removal's part is restored in parts of
+    # the undo's size, each element at its place).
+    inserted: list[int] = []
+    unsubscribe = doc.subscribe(
+        lambda event: inserted.append(len(event.ids)) if isinstance(event, ElementsAdded) else None
+    )
+    _stepped(doc, command.undo_steps(doc, Pace(size=undo_size)))
+    unsubscribe()
     assert dumps(doc.design) == dumps(design)
+    last = command._parts[-1] if command._parts else []
+    cycles = len(last) if len(last) > size else 0  # (a cycle of references: one part)
+    assert all(n <= max(undo_size, cycles) for n in inserted), (inserted, undo_size)
     _stepped(doc, command.redo_steps(doc, Pace(size=size)))
     assert dumps(doc.design) == dumps(at_once.design)
     # Undone headless after stepped, and the other way round: the same designs.
