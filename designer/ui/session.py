@@ -56,8 +56,13 @@ SYNC_SIZED_CHECK_LIMIT = 400
 #: removed, 4,000 edited) held the window 1.5–1.8 s in one turn. The environment
 #: variable ``DR_DESIGNER_STEP_ABOVE`` sets another (the tests: a small design stepped).
 STEP_ABOVE = 300
-#: The UI thread's time a big edit's steps take of one turn of the event loop, s: the
-#: rest of the turn's 30 ms goes to the canvas's repaint and the window's other work.
+#: The UI thread's time a turn of the event loop takes while a big edit runs, s: its
+#: steps get what the window's own work in a turn leaves of it (the canvas's repaint,
+#: the Overview's and the lines' idle slices: ~12 ms a turn at 100k, measured as the
+#: edit runs), at least :data:`STEP_TURN_S`. The fewer the turns, the sooner the edit
+#: is done: each pays the window's work again.
+TURN_S = 0.030
+#: The least of a turn a big edit's steps take, s.
 STEP_TURN_S = 0.012
 #: Elements in a big edit's first step; later steps take as many as fit in
 #: :data:`STEP_TURN_S` by the time the ones before took (a step has a cost of its own
@@ -79,11 +84,13 @@ STEP_LEAST = 8
 PLAN_ABOVE = 5000
 
 
-def _sized(pace: Pace, before: Progress, after: Progress, spent: float) -> float:
+def _sized(
+    pace: Pace, before: Progress, after: Progress, spent: float, budget: float = STEP_TURN_S
+) -> float:
     """Size a big edit's next step by the one that just took ``spent`` s of the UI
     thread to go from ``before`` to ``after``; the next one's cost, expected (s).
 
-    As many elements as fit in :data:`STEP_TURN_S` by what this step's took (at most
+    As many elements as fit in ``budget`` (s) by what this step's took (at most
     twice as many as it had: a step's own cost is not its elements'). A step of no
     element (a plan, an order worked out) leaves the size as it is: the ordering of a
     site's removal grew it to 300 while it cost nothing, and the first removal of 300
@@ -93,11 +100,11 @@ def _sized(pace: Pace, before: Progress, after: Progress, spent: float) -> float
         return spent
     if after.phase != before.phase:
         pace.size = STEP_FIRST_SIZE
-        return STEP_TURN_S
+        return budget
     moved = after.done - before.done
     if moved <= 0:
         return spent
-    grow = min(2.0, STEP_TURN_S / max(spent, 1e-4))
+    grow = min(2.0, budget / max(spent, 1e-4))
     pace.size = max(STEP_LEAST, min(STEP_MOST, int(moved * grow)))
     return spent * pace.size / moved
 
@@ -266,6 +273,11 @@ class _StepsJob:
         self.pace = pace
         self.undoing = undoing
         self.progress = Progress(0, 0)
+        #: The UI thread's time (s) the window's own work takes between two turns of
+        #: steps (a running mean; at first as if only :data:`STEP_TURN_S` were left),
+        #: and when the last turn of steps ended.
+        self.window_s = TURN_S - STEP_TURN_S
+        self.turn_ended: float | None = None
 
     @property
     def words(self) -> str:
@@ -497,12 +509,18 @@ class EditorSession(QObject):
         self._step_timer.start()
 
     def _step_turn(self) -> None:
-        """One turn's steps of the running big edit (:data:`STEP_TURN_S` of the UI
+        """One turn's steps of the running big edit (what the window's own work of the
+        turns before leaves of :data:`TURN_S`, at least :data:`STEP_TURN_S` of the UI
         thread's time); the next turn asked for, or the edit finished."""
         job = self._job
         if job is None or not shiboken6.isValid(self):
             return
-        turn_end = time.thread_time() + STEP_TURN_S
+        begun = time.thread_time()
+        if job.turn_ended is not None:
+            # The window's work since this edit's last turn (its repaint, idle slices).
+            job.window_s = (job.window_s + (begun - job.turn_ended)) / 2
+        budget = max(STEP_TURN_S, TURN_S - job.window_s)
+        turn_end = begun + budget
         while True:
             before = job.progress
             started = time.thread_time()
@@ -511,9 +529,10 @@ class EditorSession(QObject):
             now = time.thread_time()
             # Another step in this turn only if it fits, by what this one took: two
             # steps of 10 and 56 ms made one turn of 66 ms at 100k (wave 27).
-            if now + _sized(job.pace, before, job.progress, now - started) > turn_end:
+            if now + _sized(job.pace, before, job.progress, now - started, budget) > turn_end:
                 break
         self.status_message.emit(job.words)
+        job.turn_ended = time.thread_time()
         self._step_timer.start()
 
     def _step(self, job: _StepsJob) -> bool:
