@@ -61,7 +61,7 @@ STEP_ABOVE = 300
 #: the Overview's and the lines' idle slices: ~12 ms a turn at 100k, measured as the
 #: edit runs), at least :data:`STEP_TURN_S`. The fewer the turns, the sooner the edit
 #: is done: each pays the window's work again.
-TURN_S = 0.030
+TURN_S = 0.025
 #: The least of a turn a big edit's steps take, s.
 STEP_TURN_S = 0.012
 #: Elements in a big edit's first step; later steps take as many as fit in
