@@ -64,10 +64,11 @@ STEP_ABOVE = 300
 TURN_S = 0.025
 #: The least of a turn a big edit's steps take, s.
 STEP_TURN_S = 0.012
-#: Elements in a big edit's first step; later steps take as many as fit in
-#: :data:`STEP_TURN_S` by the time the ones before took (a step has a cost of its own
-#: besides its elements': the canvas repaints the boxes round what it touched, ~5 ms at
-#: 100k, so one step a turn, as big as fits, beats several small ones).
+#: Elements in a big edit's first step (and in the first of each of its phases); later
+#: steps take as many as fit in the turn's share by the time the ones before took (a
+#: step has a cost of its own besides its elements': the canvas repaints the boxes round
+#: what it touched, ~5 ms at 100k, so one step a turn, as big as fits, beats several
+#: small ones).
 STEP_FIRST_SIZE = 32
 #: The most elements a step takes: a step grows while its elements are cheap (disks,
 #: 0.01 ms each), and one of 5,000 that reached the costly ones (a site's boxes) took
