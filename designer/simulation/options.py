@@ -19,7 +19,7 @@ from designer.graph.topology import storage_processor_id
 from designer.simulation.prepared import Prepared
 from designer.simulation.results import Action, DagState
 from designer.simulation.run_state import Run, SimulationError, queued_s
-from designer.simulation.wording import ACROSS_SITES_WHY, clock, span
+from designer.simulation.wording import ACROSS_SITES_WHY, INTENT_HOLDS_WHY, clock, count, span
 from designer.simulation.world import World
 
 __all__ = [
@@ -480,6 +480,8 @@ def database_options(
                 _decided(prep, t, dag),
             )
         options.append(option)
+    if manual is not None and not light:
+        why.extend(_intent_holds(prep, options, manual.name))
 
     #: Placement with no action taken: the options below that wait for one are not listed.
     quiet = light and not run.actions
@@ -967,6 +969,27 @@ def _across_sites(prep: Prepared, db: str, vm: str, dag: str, home: str, there: 
         f"{prep.sites[there].name} by itself: a server was lost, not site "
         f"{prep.sites[home].name}" + ACROSS_SITES_WHY.format(dag)
     )
+
+
+def _intent_holds(prep: Prepared, options: list[Option], dag: str) -> list[str]:
+    """Why the copies a manual-intent DAG's intent holds wait, the DAG keeping quorum
+    (those options exist only then): the intent, not the quorum, waits (eyes27 item 4: a
+    newcomer who had just put the witness in a third site, as DAG013 asks, read "needs an
+    administrator" with no word of why). 000 §5.1.1: "the choice to activate the DR
+    facility be a conscious decision"; 000 §5.3.1 Fig. 12: with automated failover the
+    surviving site fails over by itself when a DAG node can access the witness. Empty when
+    no copy waits for the intent."""
+    held = [o.member for o in options if o.action is not None and o.action.name == "switchover"]
+    if not held:
+        return []
+    sites = [
+        prep.sites[site].name
+        for site in dict.fromkeys(prep.vm_site.get(vm) for vm in held)
+        if site is not None and site in prep.sites
+    ]
+    where = f" in site {' and '.join(sites)}" if sites else ""
+    copies = "copy" if len(held) == 1 else f"{count(len(held), 'copy', 'copies')}"
+    return [INTENT_HOLDS_WHY.format(dag=dag, copies=copies, where=where)]
 
 
 def _name(prep: Any, vm: str) -> str:

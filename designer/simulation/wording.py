@@ -6,7 +6,15 @@ import re
 
 from designer.domain.words import plural as count
 
-__all__ = ["ACROSS_SITES_WHY", "brief_reason", "clock", "count", "outage_clause", "span"]
+__all__ = [
+    "ACROSS_SITES_WHY",
+    "INTENT_HOLDS_WHY",
+    "brief_reason",
+    "clock",
+    "count",
+    "outage_clause",
+    "span",
+]
 
 #: How :func:`outage_clause` ends: why a database's RTO is its longest outage's.
 _OUTAGE_WHY = ": each outage is timed from its own start, and the longest counts"
@@ -22,6 +30,14 @@ _OUTAGE = re.compile(
 ACROSS_SITES_WHY = (
     "; DAG {}'s manual site failover intent waits for an administrator only when a site "
     "is lost or cut off"
+)
+#: Why a manual-intent DAG's copies in another site wait while the DAG keeps quorum
+#: (a site lost, the witness in a third site): its intent, not its quorum, holds them,
+#: and intent Automatic would not (eyes27 item 4; 000 §5.1.1, §5.3.1 Fig. 12).
+INTENT_HOLDS_WHY = (
+    "DAG {dag} keeps quorum, but its site failover intent is Manual: activating its "
+    "{copies}{where} is an administrator's decision; with intent Automatic it would fail "
+    "over by itself"
 )
 _ACROSS = re.compile(re.escape(ACROSS_SITES_WHY).replace(re.escape("{}"), ".+?") + "$")
 
