@@ -338,7 +338,36 @@ def test_dag004_triggers() -> None:
     assert f.elements == ("db1", "bos", "mbx1")
     assert f.message == (
         "database DB01 has 1 non-lagged copy in its primary site Boston; "
-        "local high availability needs 2"
+        "local high availability needs 2: add a copy on DAG member MBX2"
+    )
+
+
+def test_dag004_asks_for_a_second_member_in_each_site() -> None:
+    # wave 28 (fidelity28; eyes27 item 3): a two-member stretched DAG, the witness in
+    # Denver. "Needs 2" led a newcomer to a third member in Boston alone: 3 members, the
+    # witness without a vote, and Boston's loss then lost quorum (1 of 3) where 1 member
+    # and the witness had kept it (2 of 3). The fix now says a member in each site.
+    two = drop(base(), "mbx2", "mbx4", "mbx2-db1", "mbx2-db2", "mbx4-db1", "mbx4-db2")
+    two = edit(two, "dag", members=["mbx1", "mbx3"])
+    two = edit(two, "db1", copies=copies(("mbx1", 1), ("mbx3", 2)))
+    two = edit(two, "db2", copies=copies(("mbx3", 1), ("mbx1", 2)))
+    found = {f.elements[0]: f.message for f in findings(two, "DAG004")}
+    assert found["db1"] == (
+        "database DB01 has 1 non-lagged copy in its primary site Boston; local high "
+        "availability needs 2: add a DAG member in site Boston for it, and one in site "
+        "Chicago too: a second member in each site keeps the witness voting (with 3 "
+        "members it has no vote) and the sites' member counts equal (DAG001)"
+    )
+    assert found["db2"].endswith(
+        "add a DAG member in site Chicago for it, and one in site Boston too: a second "
+        "member in each site keeps the witness voting (with 3 members it has no vote) and "
+        "the sites' member counts equal (DAG001)"
+    )
+    # No witness: nothing said of its vote.
+    bare = edit(two, "dag", witness=None)
+    assert next(f.message for f in findings(bare, "DAG004")).endswith(
+        "and one in site Chicago too: a second member in each site keeps the sites' "
+        "member counts equal (DAG001)"
     )
 
 
@@ -716,7 +745,10 @@ def test_dag013_triggers() -> None:
     assert f.message == (
         "DAG DAG1 has 4 members and no file share witness: when site Boston fails (2 of its "
         "4 members), DAG DAG1 loses quorum: 2 of 4 votes reachable; its databases dismount; give "
-        "it a file share witness"
+        "it a file share witness: in a third site linked to both member sites, it keeps the "
+        "DAG's quorum when a member site fails, and the other site's copies then activate by "
+        "themselves only with site failover intent Automatic (with Manual they wait for a "
+        "datacenter switchover)"
     )
     assert findings(elements, "DAG002") == []
     # One site, two members: losing one leaves 1 of 2 votes.
@@ -886,6 +918,18 @@ def test_dag016_triggers() -> None:
         ("dag", "mbx4"),
         ("dag", "mbx5"),
     ]
+
+
+def test_dag016_says_what_taking_a_member_out_of_a_stretched_dag_costs() -> None:
+    # wave 28 (fidelity28): MBX4 (Chicago) holds nothing; "take it out of the DAG" left 3
+    # members, the witness without a vote: Boston's loss then loses quorum (1 of 3).
+    elements = edit(base(), "db1", copies=copies(("mbx1", 1), ("mbx2", 2), ("mbx3", 3)))
+    elements = edit(elements, "db2", copies=copies(("mbx3", 1), ("mbx1", 2), ("mbx2", 3)))
+    (f,) = findings(elements, "DAG016")
+    assert f.message.endswith(
+        "give it copies (Plan copies…) or take it out of the DAG with a member of site "
+        "Boston (with 3 members the witness has no vote)"
+    )
 
 
 def base_members() -> list[str]:

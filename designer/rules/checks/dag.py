@@ -505,12 +505,20 @@ def local_ha_copies_in_primary_site(ctx: RuleContext) -> Iterator[Finding]:
 
     Fix
     ---
-    Add a non-lagged copy of the database on another DAG member in the primary site.
+    Add a non-lagged copy of the database on another DAG member in the primary site
+    (the finding names one that holds none). When the site has no such member, add one
+    for it, and in a DAG stretched over sites one in each other member site too: a
+    second member in each site keeps the member counts equal and even, so a witness in
+    a third site keeps its vote. A third member added alone makes the count odd: the
+    witness then has no vote, and losing the primary site loses quorum where two
+    members and the witness kept it (the finding says so).
 
     Source
     ------
     000 §5.3 ("maintaining local high availability requires at least three copies of
-    data"); two of them in the primary site.
+    data"); two of them in the primary site; 000 §5.3.1 Fig. 10 (an equal number of
+    members in each site); DOMAIN.md §4 (the witness votes only with an even member
+    count).
     """
     need = limits()["min_local_ha_copies_in_primary_site"]
     facts = dag_facts(ctx)
@@ -537,9 +545,53 @@ def local_ha_copies_in_primary_site(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 f"database {db.name} has {plural(count, 'non-lagged copy', 'non-lagged copies')}"
                 f" in its primary site {facts.name(primary)}; local high availability "
-                f"needs {need}",
+                f"needs {need}: {_dag004_fix(facts, dag, members, primary, need - count)}",
                 [db.id, primary, *dict.fromkeys(local)],
             )
+
+
+def _dag004_fix(
+    facts: DagFacts, dag: Dag, members: tuple[str, ...], primary: str, missing: int
+) -> str:
+    """What DAG004 asks, said in the finding: a copy on a member of the primary site that
+    holds none of the database, else new members, one in each member site of a
+    stretched DAG. A third member in the primary site alone (wave 27's walk, eyes27
+    item 3) made the member count odd: the witness in the third site lost its vote and
+    losing the primary site then lost quorum (DOMAIN §4: the witness votes only with an
+    even member count; 000 §5.3.1 Fig. 10: an equal number of members in each site)."""
+    sites = facts.members_by_site[dag.id]
+    free = [m for m in sites.get(primary, ()) if m not in members][:missing]
+    said = []
+    if free:
+        said.append(
+            f"add a copy on {'DAG member' if len(free) == 1 else 'DAG members'} "
+            f"{', '.join(facts.name(m) for m in free)}"
+        )
+    new = missing - len(free)
+    if new <= 0:
+        return said[0]
+    here = f"site {facts.name(primary)}"
+    others = [facts.name(site) for site in sites if site != primary]
+    if not others:
+        said.append(f"add {plural(new, 'DAG member')} in {here} for {'it' if new == 1 else 'them'}")
+        return ", and ".join(said)
+    total = sum(len(ids) for ids in sites.values())
+    why = ["the sites' member counts equal (DAG001)"]
+    if dag.witness and (total + new * len(sites)) % 2 == 0:
+        alone = f" (with {total + new} members it has no vote)" if (total + new) % 2 else ""
+        why.insert(0, f"the witness voting{alone}")
+    first = "a second member" if total == len(sites) and new == 1 else "members added"
+    said.append(
+        (
+            f"add a DAG member in {here} for it, and one in site {' and site '.join(others)} too"
+            if new == 1
+            else f"add {new} DAG members in {here} for them, and as many in site "
+            f"{' and site '.join(others)}"
+        )
+        + f": {first} in each site {'keeps' if first[0] == 'a' else 'keep'} "
+        + " and ".join(why)
+    )
+    return ", and ".join(said)
 
 
 # -- DAG005 ------------------------------------------------------------------------------
@@ -1223,13 +1275,20 @@ def dag_without_witness(ctx: RuleContext) -> Iterator[Finding]:
     ---
     Give the DAG a file share witness: in a third site linked to both member sites for
     automatic site failover, else in the primary site with an alternate witness in the
-    other (DAG001, DAG002).
+    other (DAG001, DAG002). A third-site witness keeps the DAG's quorum when either
+    member site fails, but the other site's copies activate by themselves only when the
+    DAG's site failover intent is Automatic: with Manual (a new DAG's) they wait for an
+    administrator's datacenter switchover, the intent saying that activating the DR
+    site is a conscious decision (000 §5.1.1, §5.3.1 Fig. 12). For a multi-site DAG
+    the finding says so.
 
     Source
     ------
     [product fact] Exchange 2010/2013 DAG quorum (node and file share majority for an
     even member count; New-DatabaseAvailabilityGroup picks a witness server when none is
-    given); DOMAIN.md §4 (members, plus the witness when the count is even).
+    given); DOMAIN.md §4 (members, plus the witness when the count is even); 000
+    §5.1.1 (the DR facility's activation as a conscious decision), §5.3.1 Fig. 12
+    (automatic site failover when a DAG node can access the witness).
     """
     facts = dag_facts(ctx)
     for dag in facts.dags:
@@ -1249,9 +1308,22 @@ def dag_without_witness(ctx: RuleContext) -> Iterator[Finding]:
             else f"when {total // 2} of its {total} members fail, DAG {dag.name} loses quorum: "
             f"{total - total // 2} of {total} votes reachable"
         )
+        # Where the witness pays, said where a newcomer reads the fix (eyes27 item 4: a
+        # witness put in a third site, as this asked, still left site Boston's loss
+        # waiting for a switchover, the intent being Manual, and nothing said why).
+        linked = "both member sites" if len(sites) == 2 else "every member site"
+        where = (
+            f": in a third site linked to {linked}, "
+            "it keeps the DAG's quorum when a member site fails, and the other "
+            "site's copies then activate by themselves "
+            "only with site failover intent Automatic (with Manual they wait for a "
+            "datacenter switchover)"
+            if len(sites) >= 2
+            else ""
+        )
         yield ctx.finding(
             f"DAG {dag.name} has {total} members and no file share witness: {lost}; its "
-            "databases dismount; give it a file share witness",
+            f"databases dismount; give it a file share witness{where}",
             [dag.id, *half[:1]] if len(sites) >= 2 else [dag.id],
         )
 
@@ -1593,7 +1665,10 @@ def dag_member_without_copies(ctx: RuleContext) -> Iterator[Finding]:
     Fix
     ---
     Give the member copies (the Databases panel's *Plan copies…*, or ``dr-designer
-    plan-copies``), or take it out of the DAG if it is not meant to hold any.
+    plan-copies``), or take it out of the DAG if it is not meant to hold any. In a DAG
+    stretched over sites with a witness and an even member count, take a member of
+    another site out with it: an odd count takes the witness's vote away, and losing a
+    member site then loses quorum (the finding says so).
 
     Source
     ------
@@ -1612,14 +1687,32 @@ def dag_member_without_copies(ctx: RuleContext) -> Iterator[Finding]:
     for dag in facts.dags:
         if dag.id not in with_databases or holders.issuperset(dag.members):
             continue
+        sites = facts.members_by_site[dag.id]
+        total = sum(len(ids) for ids in sites.values())
         for member in dict.fromkeys(dag.members):
             if member not in holders:
                 yield ctx.finding(
                     f"DAG {dag.name} member {facts.name(member)} holds no database copy: it "
                     "votes for quorum but takes over no database when another member fails; "
-                    "give it copies (Plan copies…) or take it out of the DAG",
+                    "give it copies (Plan copies…) or take it out of the DAG"
+                    + _one_out(facts, dag, sites, total, member),
                     [dag.id, member],
                 )
+
+
+def _one_out(
+    facts: DagFacts, dag: Dag, sites: dict[str, list[str]], total: int, member: str
+) -> str:
+    """What taking ``member`` out of a stretched DAG with a witness and an even member
+    count costs: an odd count takes the witness's vote away (DOMAIN §4), so the member
+    sites' losses are no longer outlasted, as a third member added alone did (eyes27
+    item 3); a member of another site goes with it. Empty otherwise."""
+    if len(sites) < 2 or total % 2 or total < 4 or not dag.witness:
+        return ""
+    home = facts.vm_site.get(member)
+    others = [facts.name(site) for site in sites if site != home]
+    where = f"site {others[0]}" if len(others) == 1 else "another member site"
+    return f" with a member of {where} (with {total - 1} members the witness has no vote)"
 
 
 # -- DAG017 ------------------------------------------------------------------------------
