@@ -5,6 +5,7 @@ choices and the review report's headings and cells say the same."""
 from __future__ import annotations
 
 __all__ = [
+    "choice_hint",
     "choice_text",
     "field_heading",
     "field_label",
@@ -148,3 +149,36 @@ def kind_heading(label: str) -> str:
     """
     first = label.split(" ", 1)[0]
     return label[:1].upper() + label[1:] if first.islower() else label
+
+
+#: What a choice means where its consequence surprises (field, value) → the Inspector's
+#: note under the field. A DAG's site failover intent: a newcomer who put the witness in
+#: a third site, as DAG013 asks, still saw a member site's loss wait for a datacenter
+#: switchover under Manual, a new DAG's intent, with nothing saying why (eyes27 item 4).
+#: 000 §5.1.1: "a failover can occur automatically at the database or server level",
+#: while activating the DR facility may be "a conscious decision"; 000 §5.3.1 Fig. 12:
+#: with automated failover, a site's loss fails over by itself when a DAG node can
+#: access the file share witness.
+_CHOICE_HINTS = {
+    ("failover_intent", "manual"): (
+        "Manual: a member site's loss waits for an administrator's datacenter switchover, "
+        "even with quorum kept by a witness in a third site. Automatic fails over by itself."
+    ),
+    ("failover_intent", "automatic"): (
+        "Automatic: a member site's loss fails over by itself while the other site keeps "
+        "quorum (a witness in a third site: DAG001). Manual waits for a datacenter "
+        "switchover."
+    ),
+}
+
+
+def choice_hint(name: str, value: str) -> str:
+    """What choosing ``value`` for the field ``name`` does, when that needs saying
+    (the Inspector shows it under the field), else ``""``.
+
+    Examples
+    --------
+    >>> choice_hint("failover_intent", "manual").split(":")[0], choice_hint("role", "x")
+    ('Manual', '')
+    """
+    return _CHOICE_HINTS.get((name, value), "")

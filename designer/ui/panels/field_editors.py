@@ -146,6 +146,24 @@ class FieldEditor(QWidget):
         self._shown = _MIXED
         self.editor.setToolTip(f"{values} different values among the selected elements")
 
+    def show_note(self, text: str) -> None:
+        """A grey line under the editor saying what the value shown means (a DAG's site
+        failover intent: what losing a member site then does); made when first needed,
+        hidden when ``text`` is empty."""
+        note = self.findChild(QLabel, "fieldNote")
+        if note is None:
+            if not text:
+                return
+            note = QLabel(self)
+            note.setObjectName("fieldNote")
+            note.setWordWrap(True)
+            note.setEnabled(False)  # greyed, as the Inspector's other hints
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(1, note)
+        note.setText(text)
+        note.setVisible(bool(text))
+
     def show_error(self, message: str) -> None:
         from designer.ui.panels._look import error_text_color
 

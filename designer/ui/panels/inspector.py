@@ -57,6 +57,7 @@ from designer.domain.design import Severity
 from designer.domain.elements import Dag, ElementBase, Lun, VirtualMachine, WanLink
 from designer.domain.enums import VmRole
 from designer.domain.facets import EXCHANGE_ROLES
+from designer.domain.field_words import choice_hint
 from designer.domain.words import plural, word_for
 from designer.domain.workload import CapacitySettings
 from designer.text import printable
@@ -478,6 +479,9 @@ class InspectorPanel(QWidget):
                     f"Exchange {element.exchange_version} has no {{}} role (EX006): its "
                     "Mailbox servers run that service",
                 )
+        intent = editors.get("failover_intent")
+        if isinstance(element, Dag) and intent is not None:
+            intent.show_note(choice_hint("failover_intent", element.failover_intent.value))
         members = editors.get("members")
         if isinstance(element, Dag) and isinstance(members, CheckListEditor):
             ranks = self._member_ranks()
