@@ -229,13 +229,11 @@ def _stretched_dag(witness_site: str | None) -> tuple[_Kit, str, str]:
     if witness_site is None:
         fsw_host = kit.vm("host-prd-01", "PRD-FS01", [VmRole.FILE_SHARE_WITNESS], memory_gb=4)
         witness = kit.add(
-            FileShareWitness(id="fsw-prd", name="PRD-FS01 witness", site=prod, vm=fsw_host)
+            FileShareWitness(id="fsw-prd", name="PRD-FS01 share", site=prod, vm=fsw_host)
         )
-        alternate = kit.add(FileShareWitness(id="fsw-dr", name="DR-FS01 witness", site=dr))
+        alternate = kit.add(FileShareWitness(id="fsw-dr", name="DR-FS01 share", site=dr))
     else:
-        witness = kit.add(
-            FileShareWitness(id="fsw-wit", name="WIT-FS01 witness", site=witness_site)
-        )
+        witness = kit.add(FileShareWitness(id="fsw-wit", name="WIT-FS01 share", site=witness_site))
         alternate = None
     dag = kit.add(
         Dag(

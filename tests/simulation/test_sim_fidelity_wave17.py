@@ -154,7 +154,7 @@ def test_a_two_site_dag_losing_its_witness_then_a_member(
         "--fail", "PRD-FS01@0", "--fail", "PRD-MBX01@5m",
     )  # fmt: skip
     assert quorum_texts(data) == [
-        (0.0, "file share witness PRD-FS01 witness is down; DAG DAG01 runs on but is one "
+        (0.0, "file share witness PRD-FS01 share is down; DAG DAG01 runs on but is one "
               "failure from an outage"),
         (60.0, "DAG DAG01 keeps quorum with 4 of 5 votes"),
         (360.0, "DAG DAG01 detects the failure of member PRD-MBX01"),
@@ -190,14 +190,14 @@ def test_the_alternate_witness_lost_with_its_site(
         "--fail", "PRD-FS01@0", "--fail", "Recovery@5m", "--action", "switchover:dag-1",
     )  # fmt: skip
     texts = quorum_texts(data)
-    assert (300.0, "file share witness DR-FS01 witness is down; it is the alternate witness "
+    assert (300.0, "file share witness DR-FS01 share is down; it is the alternate witness "
             "of DAG DAG01 (no vote): a datacenter switchover cannot use it") in texts  # fmt: skip
     assert (
         360.0,
         "DAG DAG01 loses quorum: 2 of 5 votes reachable; its databases dismount",
     ) in texts
     assert (360.0, "DAG DAG01: datacenter switchover stops the members in the failed site (2) "
-            "and restarts the DAG with 2 members (its alternate witness DR-FS01 witness is "
+            "and restarts the DAG with 2 members (its alternate witness DR-FS01 share is "
             "down too)") in texts  # fmt: skip
     assert texts[-1] == (420.0, "DAG DAG01 regains quorum with 2 of 3 votes: one vote fewer "
                          "and its databases dismount")  # fmt: skip

@@ -147,7 +147,7 @@ def test_the_two_site_templates_dag002_names_the_step_left_and_takes_it(
         lambda: any(f.code == "DAG002" for f in session.findings.active), timeout=10_000
     )
     (finding,) = [f for f in session.findings.active if f.code == "DAG002"]
-    assert "alternate witness DR-FS01 witness in Recovery and DAC mode are set" in finding.message
+    assert "alternate witness DR-FS01 share in Recovery and DAC mode are set" in finding.message
     assert "waive this finding with the switchover plan as its reason" in finding.message
     problems = window.findChild(ProblemsPanel)
     assert problems is not None
