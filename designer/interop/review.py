@@ -17,7 +17,7 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Literal, NamedTuple
 
 from designer.domain.design import Design, ExpectedOutcome, SavedScenario
@@ -25,9 +25,13 @@ from designer.domain.elements import (
     ELEMENT_CLASSES,
     Dag,
     ElementBase,
+    EsxiHost,
+    FileShareWitness,
     MailboxDatabase,
+    Site,
     VirtualMachine,
 )
+from designer.domain.enums import SiteRole
 from designer.domain.facets import is_exchange
 from designer.domain.field_words import choice_text, field_heading, kind_heading
 from designer.domain.refs import iter_refs
@@ -278,6 +282,14 @@ class ReviewData:
 
     def _text(self, element: ElementBase, name: str) -> str:
         value = getattr(element, name)
+        if name == "role" and isinstance(element, Site) and element.role != SiteRole.WITNESS_ONLY:
+            witnesses = self._witness_sites.get(element.id)
+            if witnesses:
+                return (
+                    f"Witness site (role stated: {choice_text(value)}): "
+                    f"{'file share witness' if len(witnesses) == 1 else 'file share witnesses'} "
+                    f"{', '.join(witnesses)}, no Exchange server"
+                )
         vm = element if isinstance(element, VirtualMachine) else None
         if name == "exchange_edition" and vm is not None and not is_exchange(vm):
             return "—"  # (a domain controller's "enterprise": it runs no Exchange)
@@ -318,6 +330,32 @@ class ReviewData:
                 said += f", busiest hour {value.peak_factor:g} × the average"
             return said
         return _value_text(value)
+
+    @cached_property
+    def _witness_sites(self) -> dict[str, list[str]]:
+        """Site id → the names of the file share witnesses it holds, for the sites that
+        hold a witness and no Exchange server nor users: what such a site is, whatever
+        role it states (eyes27 item 9: Hartford, holding only the witness, read
+        "Production", its new site's default, as if it were a third datacenter). A
+        witness is where its server runs (its VM's host's site), else where it states."""
+        by_id = self._by_id
+        site_of_host = {e.id: e.site for e in by_id.values() if isinstance(e, EsxiHost)}
+
+        def site_of_vm(vm_id: str | None) -> str | None:
+            vm = by_id.get(vm_id) if vm_id else None
+            return site_of_host.get(vm.host) if isinstance(vm, VirtualMachine) else None
+
+        held: dict[str, list[str]] = {}
+        for e in by_id.values():
+            if isinstance(e, FileShareWitness):
+                held.setdefault(site_of_vm(e.vm) or e.site, []).append(e.name)
+        busy = {
+            site_of_vm(e.id)
+            for e in by_id.values()
+            if isinstance(e, VirtualMachine) and is_exchange(e)
+        }
+        busy.update(e.id for e in by_id.values() if isinstance(e, Site) and e.users)
+        return {site: names for site, names in held.items() if site not in busy}
 
     def copy_layouts(self) -> list[tuple[str, list[str], list[list[str]]]]:
         """Per DAG: members across, databases down, cells "1", "3 · lag 7 d"."""
