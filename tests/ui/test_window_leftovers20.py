@@ -313,7 +313,7 @@ def test_many_findings_of_one_rule_are_one_row_that_opens(launch: Any, qtbot: An
     assert model.index(row, 0).data(GROUP_ROLE) == 12
     assert model.index(row, 2).data() == (
         "database … has 1 non-lagged copy in its primary site Boston; local high "
-        "availability needs 2"
+        "availability needs 2: add a copy on DAG member BOS-MBX10"  # (wave 28: its fix)
     ), model.index(row, 2).data()
     _shot(panel, "problems-group-closed")
 
