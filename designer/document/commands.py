@@ -19,7 +19,7 @@ from designer.domain.design import DesignIntent, LayoutEntry, RuleSettings, Save
 from designer.domain.elements import ElementBase
 from designer.domain.refs import drop_refs, needs_any, ref_ids
 from designer.domain.reliability import ReliabilitySettings
-from designer.domain.words import plural
+from designer.domain.words import plural, word_for
 from designer.domain.workload import CapacitySettings
 
 __all__ = [
@@ -268,10 +268,15 @@ def describe_removal(
     first = doc.get(wanted[0]) if len(wanted) == 1 else None
     what = first.describe() if first is not None else plural(len(wanted), "element")
     goes = []
-    for label, elements in sorted(by_kind.items(), key=lambda item: (-len(item[1]), item[0])):
+    kinds = sorted(by_kind.items(), key=lambda item: (-len(item[1]), item[0]))
+    for label, elements in kinds[:SAID_KINDS]:
         elements.sort(key=lambda e: e.name)
         listed = ", ".join(e.name for e in elements[:3]) + (", …" if len(elements) > 3 else "")
-        goes.append(f"{plural(len(elements), label)} ({listed})")
+        goes.append(f"{_counted(len(elements), label)} ({listed})")
+    if len(kinds) > SAID_KINDS:
+        rest = kinds[SAID_KINDS:]
+        others = sum(len(elements) for _label, elements in rest)
+        goes.append(f"{_counted(others, 'element')} of {_counted(len(rest), 'other kind')}")
     changed: dict[tuple[str, str, str], list[str]] = {}
     for referrer_id, new in sorted(edits.items()):
         old = get(referrer_id)
@@ -281,22 +286,30 @@ def describe_removal(
         changed_fields = [
             name.replace("_", " ") for name in fields_of(type(old)) if was[name] != now[name]
         ]
-        lost = dict.fromkeys(
-            e.name for target in ref_ids(old) if target in doomed and (e := get(target))
+        lost = list(
+            dict.fromkeys(
+                e.name for target in ref_ids(old) if target in doomed and (e := get(target))
+            )
         )
+        if len(lost) > 3:  # a DAG losing a site's 8 members: how many, and the first
+            lost = [f"{len(lost):,} ({', '.join(lost[:3])}, …)"]
         key = (old.label, " and ".join(changed_fields) or "references", ", ".join(lost) or "it")
         changed.setdefault(key, []).append(old.name)
     losses = []
-    for (label, fields, lost_names), names in sorted(changed.items()):
+    groups = sorted(changed.items())
+    for (label, fields, lost_names), names in groups[:SAID_LOSSES]:
         names.sort()
         if len(names) == 1:
             who = f"{label} {names[0]}"
         else:
             more = ", …" if len(names) > 3 else ""
-            who = f"{plural(len(names), label)} ({', '.join(names[:3])}{more})"
+            who = f"{_counted(len(names), label)} ({', '.join(names[:3])}{more})"
         lose = "loses" if len(names) == 1 else "lose"
         whose = "its" if len(names) == 1 else "their"
         losses.append(f"{who} {lose} {lost_names} from {whose} {fields}")
+    if len(groups) > SAID_LOSSES:
+        others = sum(len(names) for _key, names in groups[SAID_LOSSES:])
+        losses.append(f"{_counted(others, 'more element')} lose references to them")
     sentence = f"Remove {what}"
     if goes:
         sentence += " with " + " and ".join(goes)
@@ -304,10 +317,23 @@ def describe_removal(
         sentence += "; " + "; ".join(losses)
     short = f"Remove {what}"
     if extra:
-        short += f" and {plural(len(extra), 'dependent')}"
+        short += f" and {_counted(len(extra), 'dependent')}"
     if edits:
-        short += f" (changes {plural(len(edits), 'other')})"
+        short += f" (changes {_counted(len(edits), 'other')})"
     return short, sentence
+
+
+#: At most this many kinds of what goes with a removal are named (then "N elements of M
+#: other kinds"), and this many sorts of reference lost (then "N more elements lose
+#: references to them"): a site deleted at 10k was a 10,000-character status line, 32
+#: loss clauses, each DAG naming all 8 of its lost members (eyes28).
+SAID_KINDS = 6
+SAID_LOSSES = 4
+
+
+def _counted(n: int, word: str) -> str:
+    """``plural`` with thousands separated: "1,692 virtual disks"."""
+    return f"{n:,} {word_for(n, word)}"
 
 
 class RemoveElements(Command):
