@@ -444,7 +444,18 @@ class DesignView(QGraphicsView):
             return
         if self.scale_factor < 0.6:
             self.set_zoom(1.0)
-        self.centerOn(rect.center())
+        centre = rect.center()
+        if not isinstance(item, EdgeItem):
+            # A box larger than the view (a site, a DAG of 400 databases at 100 %) shows
+            # its top-left corner, where its name is: its middle showed only its
+            # children, the element found named nowhere in sight (eyes28).
+            seen = self.mapToScene(self.viewport().rect()).boundingRect()
+            margin = 24 / max(self.scale_factor, 1e-6)
+            if rect.width() + 2 * margin > seen.width():
+                centre.setX(rect.left() - margin + seen.width() / 2)
+            if rect.height() + 2 * margin > seen.height():
+                centre.setY(rect.top() - margin + seen.height() / 2)
+        self.centerOn(centre)
 
     # -- mouse -------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
