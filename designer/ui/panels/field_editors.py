@@ -300,7 +300,12 @@ class _LineEditor(FieldEditor):
         return None if self.spec.optional and not text.strip() else text
 
     def _show(self, value: Any) -> None:
-        self.editor.setText("" if value is None else str(value))  # type: ignore[attr-defined]
+        edit: QLineEdit = self.editor  # type: ignore[assignment]
+        edit.setText("" if value is None else str(value))
+        if not edit.hasFocus():
+            # Its start in sight: the cursor left at the end scrolled a text wider than the
+            # field to its tail ("p.example.com" for corp.example.com: eyes28).
+            edit.setCursorPosition(0)
 
 
 class _TextEditor(FieldEditor):

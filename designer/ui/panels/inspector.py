@@ -130,6 +130,8 @@ def _follow_note(cls: type[ElementBase], follow: dict[str, Any]) -> str:
 KEPT_FORMS = 8
 #: A DAG's members list: the rank of a VM of other roles than Mailbox (greyed, last).
 _NOT_MAILBOX = 2
+#: The rank of a DAG's own members in its members list: first.
+_MEMBER = -1
 #: What a WAN link's distance reads before the user states one, and its tooltip's word.
 _NOT_SET = "(not set)"
 _NOT_SET_TIP = "lowest value: not set (the rules that need it say so); type the distance to set it"
@@ -435,7 +437,7 @@ class InspectorPanel(QWidget):
             editor = make_editor(spec)
             if isinstance(element, Dag) and spec.name == "members":
                 assert isinstance(editor, CheckListEditor)
-                editor.ranks = self._member_ranks
+                editor.ranks = partial(self._member_ranks, element.id)
             editor.set_choices(self.session.design, self.session.document.index)
             editor.show_value(getattr(element, spec.name))
             # Bind the id now: a late focus-out commit must not land on the next element.
@@ -510,12 +512,22 @@ class InspectorPanel(QWidget):
                 # No distance is a sensible start: the arrows wait for a typed one.
                 distance.typed_first()
 
-    def _member_ranks(self) -> dict[str, int]:
-        """A DAG's possible members: its Mailbox servers first (the Mailbox/DAG member
-        role, DOMAIN.md), then VMs with no role stated yet, then the VMs of other roles
-        only (domain controllers, Client Access …), which :meth:`_show_inherited` greys."""
+    def _member_ranks(self, dag_id: str | None = None) -> dict[str, int]:
+        """A DAG's possible members: the members of DAG ``dag_id`` first (in a big
+        design they were scattered among every other DAG's Mailbox servers, unticked
+        rows first: eyes28), then the Mailbox servers (the Mailbox/DAG member role,
+        DOMAIN.md), then VMs with no role stated yet, then the VMs of other roles only
+        (domain controllers, Client Access …), which :meth:`_show_inherited` greys."""
+        dag = self.session.document.get(dag_id) if dag_id is not None else None
+        members = set(dag.members) if isinstance(dag, Dag) else set()
         return {
-            vm.id: 0 if VmRole.MAILBOX in vm.roles else _NOT_MAILBOX if vm.roles else 1
+            vm.id: _MEMBER
+            if vm.id in members
+            else 0
+            if VmRole.MAILBOX in vm.roles
+            else _NOT_MAILBOX
+            if vm.roles
+            else 1
             for vm in self.session.document.index.by_kind.get("vm", ())
             if isinstance(vm, VirtualMachine)
         }
