@@ -105,8 +105,10 @@ def canvas_menu(
     menu.addAction(_with_key("Dupl&icate", DUPLICATE_KEY), editor.duplicate)
     menu.addAction("Select Same &Kind", editor.select_same_kind)
     delete = menu.addAction(_with_key("&Delete", _K.Delete), editor.delete_selection)
-    delete.setToolTip(editor.removal_sentence())
-    delete.setStatusTip(editor.removal_sentence())
+    # Worked out once (a site of the 100k estate: ~0.14 s of plan and words each time).
+    said = editor.removal_sentence()
+    delete.setToolTip(said)
+    delete.setStatusTip(said)
     if isinstance(item, NodeItem) and item.container:
         menu.addSeparator()
         menu.addAction("&Fit to Content", lambda: editor.fit_to_content([element.id]))

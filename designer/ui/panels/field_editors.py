@@ -416,6 +416,8 @@ class CheckListEditor(FieldEditor):
         #: The rows' order (lowest first, ties as listed; unranked: 1), asked at each
         #: fill: what the field most likely wants comes first (a DAG's Mailbox servers).
         self.ranks: Callable[[], dict[str, int]] | None = None
+        #: The element whose ranks ordered the rows at the last fill (a DAG's members).
+        self.ranked_for: str | None = None
         if spec.editor == "enum_list":
             self._fill([(choice_text(c), c) for c in spec.choices])
         widget.itemChanged.connect(lambda _item: self._commit())

@@ -316,6 +316,13 @@ class InspectorPanel(QWidget):
             cls = type(element)
             self._set_header(element.name, f"{cls.label} · id {element.id}", element.kind)
             self._refill_choices(form)
+            members = form.editors.get("members")
+            if isinstance(members, CheckListEditor) and members.ranked_for not in (
+                None,
+                element.id,
+            ):
+                # A DAG's form shown for another DAG: its own members first again.
+                members.set_choices(self.session.design, self.session.document.index)
             for name, editor in form.editors.items():
                 editor.edited.disconnect()
                 editor.edited.connect(partial(self._edit_field, element.id))
@@ -437,7 +444,7 @@ class InspectorPanel(QWidget):
             editor = make_editor(spec)
             if isinstance(element, Dag) and spec.name == "members":
                 assert isinstance(editor, CheckListEditor)
-                editor.ranks = partial(self._member_ranks, element.id)
+                editor.ranks = partial(self._shown_dags_ranks, editor)
             editor.set_choices(self.session.design, self.session.document.index)
             editor.show_value(getattr(element, spec.name))
             # Bind the id now: a late focus-out commit must not land on the next element.
@@ -511,6 +518,12 @@ class InspectorPanel(QWidget):
                 spin.setToolTip(spin.toolTip().replace("lowest value: (none)", _NOT_SET_TIP))
                 # No distance is a sensible start: the arrows wait for a typed one.
                 distance.typed_first()
+
+    def _shown_dags_ranks(self, editor: CheckListEditor) -> dict[str, int]:
+        """The members list's order for the DAG shown now (a kept form is reused for the
+        next DAG selected)."""
+        editor.ranked_for = self.element_id
+        return self._member_ranks(self.element_id)
 
     def _member_ranks(self, dag_id: str | None = None) -> dict[str, int]:
         """A DAG's possible members: the members of DAG ``dag_id`` first (in a big
