@@ -62,7 +62,13 @@ from designer.ui.canvas.spots import RectGrid
 from designer.ui.canvas.theme import Theme
 from designer.ui.session import EditorSession
 
-__all__ = ["DRAG_ROUTE_S", "REROUTE_AT_ONCE", "ROUTE_AT_ONCE", "DesignScene"]
+__all__ = [
+    "DRAG_ROUTE_S",
+    "REROUTE_AT_ONCE",
+    "ROUTE_AT_ONCE",
+    "SELECTION_ROUTE_S",
+    "DesignScene",
+]
 
 #: Where a box's map title goes at one zoom: its room and fit (item coordinates), the
 #: rectangle its text takes, as (x, y, width, height) floats, the boxes whose findings
@@ -99,6 +105,11 @@ DRAG_ROUTE_S = 0.008
 #: A move that reroutes more lines than this (a whole site at 25k: ~70) draws them
 #: straight and routes them in slices after it, as an open does.
 REROUTE_AT_ONCE = 24
+#: How long a selection's lines may be routed in its own turn (the UI thread's CPU
+#: time, s); those not routed by then are routed in the idle slices, each shown once it
+#: is routed and spread, as Select All's hundreds are (a pasted host's 3 lines at 100k
+#: searched across the drawing for 40-130 ms of the paste's turn).
+SELECTION_ROUTE_S = 0.010
 #: A change of the document that gives more events than this is a group edit (a DAG's
 #: deletion edits its 400 databases); more lines than :data:`GROUP_REROUTE_AT_ONCE` it
 #: makes or moves are drawn straight and routed in slices after it (the ~20 lines of
@@ -3515,22 +3526,52 @@ class DesignScene(QGraphicsScene):
             self._leave_slice(math.inf)
         else:
             slices.shared().start(self._leaving_key, self, self._leave_slice)
-        if len(set(batch)) > ROUTE_AT_ONCE:
+        if len(batch) > ROUTE_AT_ONCE:
             # Hundreds (Select All): routed in the idle slices, each line drawn once it
             # is routed and spread (its searches took 1.5 s at 1k, 40 s at 10k).
-            self._held.update(batch)
-            for key in batch:
-                edge = self.edges.get(key)
-                if edge is not None and edge.drawn_from is None:  # new: not drawn yet
-                    edge.waiting = True
-                    edge.setVisible(False)
-                    self._unveil[key] = None
-            self._route_later(batch, straight=())
+            self._route_held(batch, batch)
         elif batch or removed:
-            self.reroute(batch)  # (none: the channels the removed lines left spread again)
-            self._unveil_lines()
+            # (None: the channels the removed lines left spread again.) As many as
+            # :data:`SELECTION_ROUTE_S` allows now, the others in the idle slices.
+            keys = [k for k in batch if k in self.edges]
+            left = self._route_for_a_while(keys, SELECTION_ROUTE_S)
+            if left:
+                self._route_held(keys, left)
+            else:
+                self._draw_routes(self.router.settle(keys))
+                self._unveil_lines()
         if self.layers.dim_unrelated:
             self.layers.refocus()
+
+    def _route_for_a_while(self, keys: list[str], budget_s: float) -> list[str]:
+        """Route ``keys`` (not spread) for at most about ``budget_s`` of the UI thread's
+        time, a search's step at a time; the keys left unrouted (none: all routed)."""
+        if not keys:
+            return []
+        routed: set[str] = set()
+        end = time.thread_time() + budget_s
+        for key in self.router.route_many_steps(keys):
+            if key is not None:
+                routed.add(key)
+            if time.thread_time() >= end and len(routed) < len(keys):
+                self.router.interrupt()  # (the lines not routed yet keep what they had)
+                return [k for k in keys if k not in routed]
+        return []
+
+    def _route_held(self, batch: list[str], unrouted: list[str]) -> None:
+        """A selection's lines ``batch`` routed in the idle slices (those of them in
+        ``unrouted``; the others are routed already) and spread together; the new ones
+        hidden until then."""
+        self._held.update(batch)
+        for key in batch:
+            edge = self.edges.get(key)
+            if edge is not None and edge.drawn_from is None:  # new: not drawn yet
+                edge.waiting = True
+                edge.setVisible(False)
+                self._unveil[key] = None
+        self._route_later(unrouted, straight=())
+        if self._settle_after is not None:
+            self._settle_after.update(dict.fromkeys(batch))
 
     def _show_member_lines(self, selected: set[str]) -> None:
         """A loose box (database, consistency group, protection group, recovery plan,
