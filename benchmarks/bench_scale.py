@@ -490,7 +490,7 @@ def _child_window(path: Path, repeat: int) -> dict[str, Any]:
 #: a site with everything in it, a copied host pasted, a site renamed (every label
 #: under it), a DAG's Inspector field (its copies' findings), Edit > Replace in Names
 #: of the first site's name in every name (a site's worth: 96 names at 1k, 2,253 at
-#: 100k; as the dialog's Replace All applies it).
+#: 100k; through the dialog: typed, its preview planned, Replace All clicked).
 GROUP_EDITS = (
     "rename site",
     "DAG field",
@@ -509,10 +509,10 @@ def _child_groups(path: Path, repeat: int) -> dict[str, Any]:
     time of the edit with every handler it triggers (``: cpu``; at 1k the live check
     runs in it, synchronously), and the worst event-loop stall until the re-check's
     findings are shown (``: stall``)."""
-    from PySide6.QtCore import QPointF
+    from PySide6.QtCore import QPointF, Qt, QTimer
 
     from designer.document import RemoveElements, SetProperty
-    from designer.document.renaming import NameQuery, plan_renames
+    from designer.document.renaming import NameQuery
 
     tools = _qt_tools()
     run_until = tools["run_until"]
@@ -544,10 +544,47 @@ def _child_groups(path: Path, repeat: int) -> dict[str, Any]:
         editor.copy()
         editor.paste(spot)
 
+    # Edit > Replace in Names as a user works it: the dialog open, the find and replace
+    # texts typed, its preview planned (at once or in the idle slices, by the tree), then
+    # Replace All clicked; the edit is done once that click's renaming is. The dialog
+    # stays open for the undo and the redo (it plans again after each), then closes.
+    from designer.ui.replace_names import ReplaceNamesDialog
+
+    dialog: Any = ReplaceNamesDialog(session, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    #: What an edit still waits for after its action returned (the dialog's click).
+    pending: list[Callable[[], bool]] = []
+    polls: list[Any] = []
+
     def replace_in_names() -> None:
-        command = plan_renames(session.document, NameQuery(site.name, site.name + "R")).command()
-        assert command is not None, "the site's name is in names"
-        session.push(command)
+        dialog.show()
+        query = NameQuery(site.name, site.name + "R")
+        dialog.find_edit.setText("")
+        dialog.find_edit.setText(query.find)
+        dialog.replace_edit.setText(query.replace)
+        clicked: list[bool] = []
+        poll = QTimer()
+        poll.setInterval(1)
+
+        def ready() -> None:
+            plan = dialog.plan
+            if (
+                dialog._timer.isActive()
+                or getattr(dialog, "planning", False)
+                or plan is None
+                or plan.query != dialog.query()
+                or dialog._planned_revision != session.document.revision
+            ):
+                return
+            poll.stop()
+            assert plan.ok, plan.summary()
+            clicked.append(True)
+            dialog.replace_button.click()
+
+        poll.timeout.connect(ready)
+        poll.start()
+        polls[:] = [poll]
+        pending.append(lambda: bool(clicked))
 
     edits: dict[str, Callable[[], object]] = {
         "rename site": lambda: session.push(SetProperty(site.id, "name", site.name + "X")),
@@ -567,7 +604,8 @@ def _child_groups(path: Path, repeat: int) -> dict[str, Any]:
         cpu = (time.thread_time() - c0) * 1000  # the UI thread's own: robust to load
         wall = (time.perf_counter() - w0) * 1000
         ticker.start()
-        run_until(lambda: not getattr(session, "busy", False), 600)
+        run_until(lambda: all(p() for p in pending) and not getattr(session, "busy", False), 600)
+        pending.clear()
         done = (time.perf_counter() - w0) * 1000
         run_until(settled, 600)
         run_until(lambda: False, 0.15)
@@ -590,6 +628,7 @@ def _child_groups(path: Path, repeat: int) -> dict[str, Any]:
                 if round_:  # the first round warms what an edit builds once
                     samples.setdefault(step, []).append(sample)
             timed(stack.undo)
+            dialog.hide()
     out: dict[str, Any] = {}
     for step, values in samples.items():
         out[f"{step}: cpu"] = statistics.median(v[0] for v in values)
