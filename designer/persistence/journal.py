@@ -42,7 +42,7 @@ import queue
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -264,6 +264,25 @@ def _apply(design: dict[str, Any], ops: list[list[Any]]) -> None:
 
 
 # -- the base snapshot, serialised a slice at a time ---------------------------------------
+#: How much of a base given in parts the writer joins and writes at a time (each join
+#: holds the interpreter's lock: the UI thread waits at most that long, ~1 ms).
+WRITE_PIECE_CHARS = 1 << 20
+
+
+def _encoded_in_pieces(parts: list[str]) -> Iterator[bytes]:
+    """``parts`` joined and encoded ~:data:`WRITE_PIECE_CHARS` at a time."""
+    group: list[str] = []
+    size = 0
+    for part in parts:
+        group.append(part)
+        size += len(part)
+        if size >= WRITE_PIECE_CHARS:
+            yield "".join(group).encode("utf-8")
+            group, size = [], 0
+    if group:
+        yield "".join(group).encode("utf-8")
+
+
 def envelope_chunks(design: Design) -> Iterator[str]:
     """A design file's text, element by element: many short serialiser calls instead of
     one long one, so the caller can interleave them with other work (the window's
@@ -499,15 +518,16 @@ class RecoveryJournal:
         design: Design,
         original: Path | None,
         *,
-        base_text: str | None = None,
+        base_text: str | list[str] | None = None,
         base_file: Path | None = None,
         base_digest: str | None = None,
         original_digest: str | None = None,
         elements_by_id: dict[str, Any] | None = None,
     ) -> None:
         """Begin a generation whose base is ``design``: its text is ``base_text`` (from
-        :func:`envelope_chunks` or :func:`dumps`), else a copy of ``base_file`` when its
-        bytes still have ``base_digest``, else ``dumps(design)`` on the writer thread.
+        :func:`dumps`, or :func:`envelope_chunks`'s parts, joined by the writer), else a
+        copy of ``base_file`` when its bytes still have ``base_digest``, else
+        ``dumps(design)`` on the writer thread.
         ``original_digest``: what the original file held when last opened or saved.
         ``elements_by_id``: ``design``'s elements by id, if the caller has them (the
         journal takes it over and keeps it current); else the first record maps them
@@ -615,14 +635,16 @@ class RecoveryJournal:
                 reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
                 self._status(f"The recovery copy could not be written: {reason}")
 
-    def _write_file(self, path: Path, data: bytes) -> None:
-        """``data`` as ``path``, whole or not at all (a temporary file renamed; removed
-        if the write fails), flushed to the disk later by the syncer."""
+    def _write_file(self, path: Path, data: bytes | Iterable[bytes]) -> None:
+        """``data`` (or its pieces, in order) as ``path``, whole or not at all (a
+        temporary file renamed; removed if the write fails), flushed to the disk later
+        by the syncer."""
         tmp = path.with_name(f".{path.name}.drd-{secrets.token_hex(4)}{atomic._TEMP_SUFFIX}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         try:
             try:
-                atomic._write_all(fd, data)
+                for piece in [data] if isinstance(data, bytes) else data:
+                    atomic._write_all(fd, piece)
             finally:
                 os.close(fd)
             os.replace(tmp, path)
@@ -661,7 +683,7 @@ class RecoveryJournal:
         generation: int,
         design: Design,
         original: Path | None,
-        base_text: str | None,
+        base_text: str | list[str] | None,
         base_file: Path | None,
         base_digest: str | None,
         original_digest: str | None,
@@ -672,12 +694,17 @@ class RecoveryJournal:
         data: bytes | None = None
         if base_text is None and base_file is not None and base_digest is not None:
             data = _bytes_with_digest(base_file, base_digest)
-        if data is None:
-            data = (base_text if base_text is not None else dumps(design)).encode("utf-8")
+        written: bytes | Iterable[bytes]
+        if data is not None:
+            written = data
+        elif isinstance(base_text, list):
+            written = _encoded_in_pieces(base_text)
+        else:
+            written = (base_text if base_text is not None else dumps(design)).encode("utf-8")
         with contextlib.suppress(OSError):
             atomic.clean_stale_temps(self.folder)  # left by writes a kill cut short
         try:
-            self._write_file(base, data)
+            self._write_file(base, written)
             header = {"token": self.token, "generation": generation, "created": time.time()}
             self._write_file(journal, (json.dumps(header) + "\n").encode("utf-8"))
             meta = {

@@ -78,3 +78,43 @@ def test_a_site_deleted_and_restored_in_a_big_design_is_never_one_big_record(
     assert dumps(session.design) == deleted
     assert _recovered(window) == deleted
     assert all(n <= RECORD_AT_ONCE_UP_TO for n in asked), asked
+
+
+def test_a_big_edit_made_while_a_fresh_base_is_written_is_not_one_big_record(
+    launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A site deleted starts a fresh base, written in slices; a second site deleted
+    meanwhile (at once: 1,000+ elements) used to be recorded, all of it, in the turn
+    the base was done (an undo of 50 VMs at 100k: one turn of 60-130 ms). It starts a
+    fresh base of its own instead, and the journal gives back the design shown
+    (wave 28, edits28)."""
+    monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "1000000")  # (each deletion at once)
+    monkeypatch.setenv("DR_DESIGNER_PLAN_ABOVE", "1000000")
+    asked: list[int] = []
+    record = RecoveryJournal.record
+
+    def counted(
+        self: RecoveryJournal, design: Any, touched: Touched | None = None, *a: Any
+    ) -> bool:
+        asked.append(len(touched.elements) if touched is not None else -1)
+        return record(self, design, touched, *a)
+
+    monkeypatch.setattr(RecoveryJournal, "record", counted)
+    window = launch(generated_file(tmp_path, 8000))
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: settled(window), timeout=120_000)
+    session = window.session
+    first, second = [e for e in session.design.elements if e.kind == "site"][:2]
+    viewport = window.view.viewport()
+    click_title(window, first.id)
+    QTest.keyClick(viewport, Qt.Key.Key_Delete)
+    keeper = window.recovery
+    qtbot.waitUntil(lambda: keeper._base_job is not None, timeout=60_000)
+    before = len(session.design.elements)
+    click_title(window, second.id)
+    QTest.keyClick(viewport, Qt.Key.Key_Delete)
+    assert before - len(session.design.elements) > RECORD_AT_ONCE_UP_TO
+    assert keeper._base_job is not None  # (made while the first base was being written)
+    qtbot.waitUntil(lambda: keeper._base_job is None, timeout=60_000)
+    assert _recovered(window) == dumps(session.design)
+    assert all(n <= RECORD_AT_ONCE_UP_TO for n in asked), asked
