@@ -584,7 +584,8 @@ def _child_groups(path: Path, repeat: int) -> dict[str, Any]:
         poll.timeout.connect(ready)
         poll.start()
         polls[:] = [poll]
-        pending.append(lambda: bool(clicked))
+        # Done once clicked and its edit made (a tree that makes it in slices) and run.
+        pending.append(lambda: bool(clicked) and not getattr(dialog, "planning", False))
 
     edits: dict[str, Callable[[], object]] = {
         "rename site": lambda: session.push(SetProperty(site.id, "name", site.name + "X")),
