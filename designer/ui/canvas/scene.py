@@ -107,8 +107,10 @@ DRAG_ROUTE_S = 0.008
 REROUTE_AT_ONCE = 24
 #: How long a selection's lines may be routed in its own turn (the UI thread's CPU
 #: time, s); those not routed by then are routed in the idle slices, each shown once it
-#: is routed and spread, as Select All's hundreds are (a pasted host's 3 lines at 100k
-#: searched across the drawing for 40-130 ms of the paste's turn).
+#: is routed and spread, as Select All's hundreds are. In a big design (more elements
+#: than the session's ``plan_above``, 5,000) none is: a pasted host's 3 lines at 100k
+#: searched across the drawing for 40-130 ms of the paste's turn, one search step alone
+#: 20-40 ms.
 SELECTION_ROUTE_S = 0.010
 #: A change of the document that gives more events than this is a group edit (a DAG's
 #: deletion edits its 400 databases); more lines than :data:`GROUP_REROUTE_AT_ONCE` it
@@ -3532,9 +3534,15 @@ class DesignScene(QGraphicsScene):
             self._route_held(batch, batch)
         elif batch or removed:
             # (None: the channels the removed lines left spread again.) As many as
-            # :data:`SELECTION_ROUTE_S` allows now, the others in the idle slices.
+            # :data:`SELECTION_ROUTE_S` allows now, the others in the idle slices; in a
+            # big design all of them there (one search step across a 100k drawing, its
+            # obstacles gathered, took 20-40 ms).
             keys = [k for k in batch if k in self.edges]
-            left = self._route_for_a_while(keys, SELECTION_ROUTE_S)
+            session = self.session
+            if len(session.document.design.elements) > session.plan_above:
+                left = keys
+            else:
+                left = self._route_for_a_while(keys, SELECTION_ROUTE_S)
             if left:
                 self._route_held(keys, left)
             else:
