@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication
 from benchmarks.generate import generate_design
 from designer.document import Document
 from designer.document import renaming as renaming_module
+from designer.document.commands import RenameElements
 from designer.document.renaming import NameQuery, plan_renames
 from designer.domain.design import Design
 from designer.persistence import dumps
@@ -88,6 +89,15 @@ def _rows(dialog: ReplaceNamesDialog) -> list[tuple[str, str, str]]:
     ]
 
 
+def _renamed(design: Design, find: str, replace: str) -> tuple[Document, RenameElements]:
+    """``design`` renamed headless (the one-edit renaming), and its edit."""
+    expected = Document(design)
+    command = plan_renames(expected, NameQuery(find, replace)).command()
+    assert command is not None
+    command.redo(expected)
+    return expected, command
+
+
 def test_replace_in_names_plans_in_slices_and_replaces_what_it_showed(
     opened: Any, design: Design, qtbot: Any, monkeypatch: Any
 ) -> None:
@@ -97,10 +107,7 @@ def test_replace_in_names_plans_in_slices_and_replaces_what_it_showed(
     monkeypatch.setattr(renaming_module, "PLAN_STEP", 50)  # (1,000 names: 20+ steps)
     window = opened
     session = window.session
-    expected = Document(design)
-    command = plan_renames(expected, NameQuery("DC01", "NYC1")).command()
-    assert command is not None
-    command.redo(expected)
+    expected, command = _renamed(design, "DC01", "NYC1")
     n = len(command.news)
 
     dialog = _open_dialog(window, qtbot)
@@ -155,10 +162,7 @@ def test_replace_all_pressed_before_the_preview_replaces_once_planned(
     monkeypatch.setattr(renaming_module, "PLAN_STEP", 50)
     window = opened
     session = window.session
-    expected = Document(design)
-    command = plan_renames(expected, NameQuery("DC01", "NYC1")).command()
-    assert command is not None
-    command.redo(expected)
+    expected, _command = _renamed(design, "DC01", "NYC1")
     dialog = _open_dialog(window, qtbot)
     _type(dialog, "DC01", "NYC1")
     QTest.keyClick(dialog.replace_edit, Qt.Key.Key_Return)

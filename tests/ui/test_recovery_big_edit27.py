@@ -33,9 +33,8 @@ def _recovered(window: Any) -> str:
     return dumps(design)
 
 
-def test_a_site_deleted_and_restored_in_a_big_design_is_never_one_big_record(
-    launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
-) -> None:
+def _records_counted(monkeypatch: Any) -> list[int]:
+    """How many elements each record of the journal is asked to compare, as they come."""
     asked: list[int] = []
     record = RecoveryJournal.record
 
@@ -46,9 +45,21 @@ def test_a_site_deleted_and_restored_in_a_big_design_is_never_one_big_record(
         return record(self, design, touched, *a)
 
     monkeypatch.setattr(RecoveryJournal, "record", counted)
+    return asked
+
+
+def _opened_8k(launch: Any, qtbot: Any, tmp_path: Path) -> Any:
     window = launch(generated_file(tmp_path, 8000))
     window.resize(1600, 1000)
     qtbot.waitUntil(lambda: settled(window), timeout=120_000)
+    return window
+
+
+def test_a_site_deleted_and_restored_in_a_big_design_is_never_one_big_record(
+    launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    asked = _records_counted(monkeypatch)
+    window = _opened_8k(launch, qtbot, tmp_path)
     session = window.session
     design = session.design
     assert len(design.elements) > SYNC_CHECK_LIMIT
@@ -90,19 +101,8 @@ def test_a_big_edit_made_while_a_fresh_base_is_written_is_not_one_big_record(
     (wave 28, edits28)."""
     monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "1000000")  # (each deletion at once)
     monkeypatch.setenv("DR_DESIGNER_PLAN_ABOVE", "1000000")
-    asked: list[int] = []
-    record = RecoveryJournal.record
-
-    def counted(
-        self: RecoveryJournal, design: Any, touched: Touched | None = None, *a: Any
-    ) -> bool:
-        asked.append(len(touched.elements) if touched is not None else -1)
-        return record(self, design, touched, *a)
-
-    monkeypatch.setattr(RecoveryJournal, "record", counted)
-    window = launch(generated_file(tmp_path, 8000))
-    window.resize(1600, 1000)
-    qtbot.waitUntil(lambda: settled(window), timeout=120_000)
+    asked = _records_counted(monkeypatch)
+    window = _opened_8k(launch, qtbot, tmp_path)
     session = window.session
     first, second = [e for e in session.design.elements if e.kind == "site"][:2]
     viewport = window.view.viewport()
