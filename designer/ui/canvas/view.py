@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, S
 from PySide6.QtGui import (
     QContextMenuEvent,
     QCursor,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -21,7 +22,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QToolTip, QWidget
 
 from designer.document.layout import default_size
 from designer.domain.kinds import KINDS, connectable_kinds
@@ -85,6 +86,17 @@ def _no_connections(node: NodeItem) -> str:
     info = KINDS.get(node.kind)
     what = f" ({with_article(info.label)})" if info is not None else ""
     return f"{node.name}{what} has no connections to draw: press C or Esc to move it"
+
+
+def box_tip(node: NodeItem) -> str:
+    """A box's tip when it has no findings: its name, kind and second line."""
+    info = KINDS.get(node.kind)
+    what = f" ({info.label})" if info is not None else ""
+    subtitle = node.subtitle
+    said = {node.name.lower(), info.label.lower() if info is not None else ""}
+    return f"{node.name}{what}" + (
+        f"\n{subtitle}" if subtitle and subtitle.lower() not in said else ""
+    )
 
 
 class DesignView(QGraphicsView):
@@ -403,6 +415,17 @@ class DesignView(QGraphicsView):
         self._place_first_view()
         self._detail_timer.start()
 
+    def viewportEvent(self, event: QEvent) -> bool:
+        """A box with no tip of its own (its findings') says what it is when hovered:
+        zoomed out, a box too small to name itself (the Backup under a DAG at Fit to
+        Window, a grey pill; eyes27 #5) is told apart this way."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            node = self.design_scene.node_at(self.mapToScene(event.pos()))
+            if node is not None and not node.toolTip():
+                QToolTip.showText(event.globalPos(), box_tip(node), self.viewport())
+                return True
+        return super().viewportEvent(event)
+
     def wheelEvent(self, event: QWheelEvent) -> None:
         self._first_view = None
         modifiers = event.modifiers()
@@ -519,7 +542,7 @@ class DesignView(QGraphicsView):
                 if line is not None:
                     self._click_select(line, modifiers)
                     return
-            if node.container and not node.in_header(local) and not selected:
+            if not node.takes_press(local) and not selected:
                 if not additive:
                     self.session.set_selection([])
                 self._begin(RubberBandInteraction(self, modifiers), scene_pos, view_pos)
@@ -634,7 +657,7 @@ class DesignView(QGraphicsView):
                 Qt.CursorShape.ForbiddenCursor
                 if under is not None
                 and under.kind not in connectable_kinds()
-                and not (under.container and not under.in_header(under.mapFromScene(scene_pos)))
+                and under.takes_press(under.mapFromScene(scene_pos))
                 else Qt.CursorShape.CrossCursor
             )
         if shape is None:

@@ -49,7 +49,12 @@ from designer.ui.canvas.labels import (
     metrics_for,
     readable,
 )
-from designer.ui.canvas.presentation import HEADER, PLACEMENT_TAGS, is_detail
+from designer.ui.canvas.presentation import (
+    HEADER,
+    PLACEMENT_TAGS,
+    holds_only_detail,
+    is_detail,
+)
 from designer.ui.canvas.theme import Theme
 from designer.ui.icons import icon_image
 
@@ -85,6 +90,22 @@ _NO_PEN = QPen(Qt.PenStyle.NoPen)
 _NO_PICTURE = QGraphicsItem.CacheMode.NoCache
 #: The invisible pens that carry a box's reach into its bounds (see NodeItem.set_reach).
 _REACH_PENS: dict[float, QPen] = {0.0: _NO_PEN}
+
+
+#: The size on screen, pixels, of a box's "4 DBs" when zoomed out past where its own
+#: font may grow to a readable size (see NodeItem._paint_contents_summary).
+SUMMARY_PX = 9.0
+
+
+def _map_font(painter: QPainter, font: QFont, px: float) -> QFont | None:
+    """``font`` sized to be ``px`` pixels tall on the painter's device whatever the zoom
+    (a map label's size: see NodeItem.map_title_room); None on a device of no size."""
+    now = em_px(painter, font)
+    if now <= 0:
+        return None
+    sized = QFont(font)
+    sized.setPointSizeF(font.pointSizeF() * px / now)
+    return sized
 
 
 def _scale_of(painter: QPainter) -> float:
@@ -287,6 +308,17 @@ def _flags(kind: str) -> tuple[bool, bool]:
     if flags is None:
         flags = _FLAGS[kind] = (kind in container_kinds(), is_detail(kind))
     return flags
+
+
+_ROWS_ONLY: dict[str, bool] = {}
+
+
+def _rows_only(kind: str) -> bool:
+    """Whether a box of ``kind`` holds only rows (:func:`holds_only_detail`), per kind."""
+    only = _ROWS_ONLY.get(kind)
+    if only is None:
+        only = _ROWS_ONLY[kind] = holds_only_detail(kind)
+    return only
 
 
 class NodeHost(Protocol):
@@ -586,6 +618,16 @@ class NodeItem(QGraphicsRectItem):
     def in_header(self, item_pos: QPointF) -> bool:
         return not self.container or item_pos.y() <= HEADER
 
+    def takes_press(self, item_pos: QPointF) -> bool:
+        """Whether a press at ``item_pos`` picks the box itself (and drags it), not a
+        rubber band in its body: a leaf anywhere, a container by its title bar, and a
+        box of rows (a DAG's databases, a host's VMs) anywhere while its rows are hidden,
+        summarised as "4 DBs" (zoomed out, a click in a DAG's body selected nothing:
+        only its thin title bar did; eyes27 #5)."""
+        if self.in_header(item_pos):
+            return True
+        return not self._scene.detail_visible and _rows_only(self.kind)
+
     # -- Qt ---------------------------------------------------------------------------
     def hoverEnterEvent(self, event) -> None:
         self.hovered = True
@@ -756,13 +798,17 @@ class NodeItem(QGraphicsRectItem):
             # label over the top of the box, as a map names a region (a top-level box's
             # in the canvas is drawn by the scene over its content: see
             # DesignScene.reserve_map_titles).
-            if self._titles_itself():
-                title = self._paint_map_title(painter, r)
-            else:
+            title = self._paint_map_title(painter, r) if self._titles_itself() else None
+            if title is None:  # drawn by the scene, or already in this pass: its room
                 room = self.map_title_room(painter)
                 title = room[0] if room is not None else None
             below = title.bottom() if title is not None else below
-        elif self.subtitle:
+        else:
+            # A name grown to a readable size far out reaches below the thin bar: what
+            # the box holds ("4 DBs") goes under it, not under the bar (where the name
+            # had claimed the spot: the DAG said nothing at Fit to Window, eyes27 #5).
+            below = max(below, used.bottom())
+        if used is not None and self.subtitle:
             rest = QRectF(
                 used.right() + 10, bar.top(), text_rect.right() - used.right() - 10, bar.height()
             )
@@ -899,11 +945,21 @@ class NodeItem(QGraphicsRectItem):
         background = QColor(theme.background)
         background.setAlpha(215)
         painter.setPen(theme.text_pen)
-        self._scene.labels.draw(
+        labels = self._scene.labels
+        font = theme.font
+        if labels.fit(painter, body, text, font, min_chars=len(text)) is None:
+            # Farther out than the font may grow (a DAG's "4 DBs" at Fit to Window,
+            # 23 %: the box showed its name and grey bars, not what it holds; eyes27
+            # #5): at a readable size, as its map title is drawn, if the body holds it.
+            sized = _map_font(painter, theme.font, SUMMARY_PX)
+            if sized is None or body.height() * _scale_of(painter) < SUMMARY_PX + 4:
+                return
+            font = sized
+        labels.draw(
             painter,
             body,
             text,
-            theme.font,
+            font,
             owner=self.element_id,
             flags=Qt.AlignmentFlag.AlignCenter,
             pill=background,
