@@ -799,12 +799,15 @@ class ProblemsPanel(PanelKeys, QWidget):
                 self._focus_finding(row.finding)
 
     def _activate_current(self) -> None:
-        """Enter: a group's row opens or closes, a finding's shows it on the canvas."""
+        """Enter: a group's row opens or closes; a finding's does what a double-click
+        does (its element selected and the field that fixes it focused in the Inspector;
+        one fixed by more than one edit: its element shown on the canvas). Enter only
+        showed the element, leaving the keyboard user to find the field (wave 28)."""
         row = self.current_row()
         if isinstance(row, _Group):
             self.open_group(row.finding, not row.opened)
         elif row is not None:
-            self._focus_finding(row.finding)
+            self.go_to_field(row.finding)
 
     def _present(self, finding: Finding) -> list[str]:
         """The elements of ``finding`` still in the design, each once."""
