@@ -77,6 +77,7 @@ __all__ = [
     "ReviewJob",
     "diagram_png",
     "diagram_source",
+    "hyphens_joined",
     "keep_headings_with_next",
     "pdf_parts",
     "prepare_review",
@@ -297,7 +298,41 @@ def pdf_parts(data: ReviewData, image: ImageFn) -> tuple[str, str]:
     # Anchors are for the browser's contents line; in Qt's rich text an anchor splits the
     # heading's text in the PDF ("I" "nventory" for a text extractor or a screen reader).
     summary, body = (re.sub(r'<h2 id="[^"]*">', "<h2>", part) for part in (summary, body))
-    return summary, names_whole(body)  # "PRD-MBX01", not "PRD-" over "MBX01"
+    # "PRD-MBX01", not "PRD-" over "MBX01": the cells' nowrap (names_whole, which
+    # Chromium honours) is lost on Qt's spans, so the PDF joins a hyphen to what follows.
+    return hyphens_joined(summary), hyphens_joined(names_whole(body))
+
+
+#: A hyphen inside a word (BOS-MBX01, RP-Philadelphia), in the text between tags.
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+_TEXT = re.compile(r">([^<]+)<")
+_CELL = re.compile(r"<td\b.*?</td>", re.DOTALL)
+#: The Unicode word joiner: no line break on either side, drawn as nothing; a PDF
+#: reader (poppler's pdftotext) reads "BOS-MBX01" as typed.
+WORD_JOINER = "\u2060"
+
+
+def hyphens_joined(rich_text: str) -> str:
+    """``rich_text`` with every hyphen inside a word of a table's cell followed by a
+    word joiner: Qt's rich text broke lines after a hyphen, so a narrow column split an
+    element's name over two lines ("BOS-CAS01, BOS-" over "CAS02" in a pool, "copies on
+    DEN-" over "SAN1" in a finding's message: the eyes27 walk's PDF), even inside the
+    report's nowrap spans (Qt honours nowrap on a cell, not on a span). The cells' lines
+    now break between words only. Headings and prose, tags and attributes are left as
+    they are.
+
+    >>> hyphens_joined('<p>a-b</p><td class="a-b">BOS-MBX01, x - y</td>') == (
+    ...     '<p>a-b</p><td class="a-b">BOS-\u2060MBX01, x - y</td>'
+    ... )
+    True
+    """
+
+    def joined(cell: re.Match[str]) -> str:
+        return _TEXT.sub(
+            lambda m: ">" + _INNER_HYPHEN.sub("-" + WORD_JOINER, m.group(1)) + "<", cell.group(0)
+        )
+
+    return _CELL.sub(joined, rich_text)
 
 
 def write_pdf(data: ReviewData, path: Path) -> None:
