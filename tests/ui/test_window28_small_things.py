@@ -1,0 +1,214 @@
+"""Small things a user meets on the canvas, in Problems and in the PDF (wave 28,
+``window28``; eyes27 items 2, 5, 11), through the user's doors (``dr-designer gui
+FILE``, real clicks and keys) at 1280 × 800: a DAG box far out says what it holds and a
+click in its body picks it; a box too small to name itself says what it is when
+hovered; Enter on a finding goes to the field that fixes it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QCheckBox, QToolTip
+from test_canvas_support import click, vp
+
+from designer.ui.main_window import MainWindow
+from designer.ui.panels import InspectorPanel, ProblemsPanel
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "sample_designs"
+SHOTS = Path(os.environ.get("WINDOW28_SHOTS", "/tmp/window28-shots"))
+
+
+def _shot(widget: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    widget.grab().save(str(SHOTS / f"{name}.png"))
+
+
+def _open(launch: Any, qtbot: Any, path: Path) -> MainWindow:
+    window: MainWindow = launch(path)
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: not window.session.checking, timeout=20000)
+    return window
+
+
+def _fit(window: MainWindow) -> None:
+    """View > Fit to Window, as Ctrl+0 on the canvas, then a full paint."""
+    QTest.keyClick(window.view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    window.view.viewport().repaint()
+
+
+# -- 1. a DAG box far out: what it holds, a click in its body, a tip on a small box --------
+def test_at_fit_to_window_a_dag_box_says_how_many_databases_it_holds(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    # At Fit to Window (23 %) DAG01 showed its name over grey bars, and nothing said
+    # that the bars were its four databases (a host says "2 VMs"; eyes27 #5).
+    window = _open(launch, qtbot, SAMPLES / "three_site_stretched_dag.json")
+    _fit(window)
+    scene = window.view.design_scene
+    assert window.view.scale_factor < 0.3
+    scene.labels.record = []
+    window.view.viewport().repaint()
+    said = {label.owner: label.text for label in scene.labels.record}
+    assert said.get("dag-01") == "DAG01" or "DAG01" in said.values()
+    assert [label.text for label in scene.labels.record if label.owner == "dag-01"].count(
+        "4 DBs"
+    ) == 1
+    _shot(window, "1-dag-at-fit")
+
+
+def test_at_fit_to_window_a_click_in_a_dag_box_body_selects_the_dag(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    # Only the title bar (6 px tall at 23 %) picked the DAG; a click in its body started
+    # a rubber band and selected nothing.
+    window = _open(launch, qtbot, SAMPLES / "three_site_stretched_dag.json")
+    _fit(window)
+    scene = window.view.design_scene
+    rect = scene.rect_of("dag-01")
+    assert rect is not None
+    # Clear of its ports (the middle of its sides, shown while it is hovered).
+    body = (rect.left() + rect.width() * 0.3, rect.top() + rect.height() * 0.6)
+    click(window.view, body)
+    assert window.session.selection == ["dag-01"]
+    # And dragged from its body, it moves as from its title bar.
+    was = window.session.document.layout_of("dag-01")
+    start = vp(window.view, *body)
+    viewport = window.view.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for step in range(1, 6):
+        QTest.mouseMove(viewport, start + QPoint(0, 8 * step))
+    QTest.mouseRelease(
+        viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start + QPoint(0, 40)
+    )
+    now = window.session.document.layout_of("dag-01")
+    assert now.y > was.y and now.x == was.x
+    _shot(window, "1-dag-selected-at-fit")
+    # At 100 % (its databases drawn as rows, each picked by a click), a click in its
+    # body beside them is the rubber band's, as in a site's body: nothing selected.
+    QTest.keyClick(window.view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.view.scale_factor == 1.0
+    rect = scene.rect_of("dag-01")
+    assert rect is not None
+    beside = (rect.right() - 30, rect.bottom() - 20)
+    window.view.centerOn(*beside)
+    row = scene.rect_of("db-db01")
+    assert row is not None
+    click(window.view, (row.center().x(), row.center().y()))
+    assert window.session.selection == ["db-db01"]
+    click(window.view, beside)
+    assert window.session.selection == []
+
+
+def test_a_box_too_small_to_name_itself_says_what_it_is_when_hovered(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    # The Backup under DAG01 at Fit to Window was a nameless grey pill (eyes27 #5).
+    window = _open(launch, qtbot, SAMPLES / "three_site_stretched_dag.json")
+    _fit(window)
+    scene = window.view.design_scene
+    scene.labels.record = []
+    window.view.viewport().repaint()
+    assert "bk-bos-vdp" not in {label.owner for label in scene.labels.record}
+    rect = scene.rect_of("bk-bos-vdp")
+    assert rect is not None
+    at = vp(window.view, rect.center().x(), rect.center().y())
+    viewport = window.view.viewport()
+    QTest.mouseMove(viewport, at)
+    QApplication.sendEvent(
+        viewport, QHelpEvent(QHelpEvent.Type.ToolTip, at, viewport.mapToGlobal(at))
+    )
+    qtbot.waitUntil(QToolTip.isVisible, timeout=5000)
+    name = window.session.document.get("bk-bos-vdp").name  # type: ignore[union-attr]
+    assert QToolTip.text().splitlines()[0] == f"{name} (backup)"
+    _shot(window, "1-backup-tip")
+    (tip,) = [
+        w for w in QApplication.topLevelWidgets() if w.inherits("QTipLabel") and w.isVisible()
+    ]
+    _shot(tip, "1-backup-tip-label")
+    QToolTip.hideText()
+
+
+# -- 3. Enter on a finding does what a double-click does ----------------------------------
+def _design(tmp_path: Path, sample: str, **dag_fields: Any) -> Path:
+    """A copy of ``sample`` with its first DAG's fields set (and its waivers dropped)."""
+    data = json.loads((SAMPLES / sample).read_text(encoding="utf-8"))
+    design = data.get("design", data)
+    dag = next(e for e in design["elements"] if e["kind"] == "dag")
+    dag.update(dag_fields)
+    design.setdefault("rules", {})["waivers"] = []
+    path = tmp_path / sample
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_enter_on_a_finding_goes_to_the_field_that_fixes_it(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # A double-click on DAG012 selected the DAG and focused its DAC mode checkbox in the
+    # Inspector; Enter on the same row only selected the DAG, and the keyboard user was
+    # left to find the field.
+    window = _open(launch, qtbot, _design(tmp_path, "stretched_dag_lagged.json", dac_mode=False))
+    problems = window.findChild(ProblemsPanel)
+    inspector = window.findChild(InspectorPanel)
+    assert problems is not None and inspector is not None
+    qtbot.waitUntil(
+        lambda: any(r.finding.code == "DAG012" for r in problems.model.rows), timeout=20000
+    )
+    table = problems.table
+    table.setFocus()
+    # Down from the first row until DAG012's is the current one, as a user would.
+    QTest.keyClick(table, Qt.Key.Key_Home)
+    for _ in range(len(problems.model.rows)):
+        finding = problems.current_finding()
+        if finding is not None and finding.code == "DAG012":
+            break
+        QTest.keyClick(table, Qt.Key.Key_Down)
+    finding = problems.current_finding()
+    assert finding is not None and finding.code == "DAG012"
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    assert window.session.selection == [finding.elements[0]]
+    box = inspector.editors["dac_mode"].editor
+    qtbot.waitUntil(box.hasFocus, timeout=5000)
+    _shot(window, "3-enter-on-dag012")
+    # Space then turns DAC mode on, as after the double-click.
+    assert isinstance(box, QCheckBox) and not box.isChecked()
+    QTest.keyClick(box, Qt.Key.Key_Space)
+    assert window.session.document.get(finding.elements[0]).dac_mode is True  # type: ignore[union-attr]
+
+
+# -- 4. the review report's PDF keeps each name on one line ------------------------------
+def test_the_review_pdf_keeps_each_name_on_one_line(qtbot, launch, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Qt's rich text broke a line after a hyphen, even in the report's nowrap spans:
+    # the load balancers' pools read "BOS-CAS01, BOS-" over "CAS02", the backups'
+    # "appliance BOS-" over "VDP01", the findings' messages "copies on DEN-" over "SAN1".
+    import subprocess
+
+    from gui_door import activate
+    from PySide6.QtWidgets import QFileDialog
+
+    window = _open(launch, qtbot, SAMPLES / "three_site_stretched_dag.json")
+    target = tmp_path / "review.pdf"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), ""))
+    )
+    activate(window)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: target.exists() and window.interop.review_job is None, timeout=120_000)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # No line (in -layout, a cell's line: cells side by side) ends in the first part of a
+    # name cut at one of its hyphens.
+    names = {e.name for e in window.session.design.elements if "-" in e.name}
+    starts = {n[: m.end()] for n in names for m in re.finditer(r"\w-(?=\w)", n)}
+    cut = re.compile("|".join(rf"(?<![\w-]){re.escape(s)}(\s{{2,}}|\s*$)" for s in starts))
+    broken = [line for line in text.splitlines() if cut.search(line)]
+    assert broken == []
+    # Every hyphenated name of the design is read whole, as typed (a reader copying
+    # or searching it finds "BOS-CAS02", the hyphen a plain one).
+    flat = " ".join(text.split())
+    assert "BOS-CAS01, BOS-CAS02" in flat
+    assert [n for n in sorted(names) if n.split()[0] not in flat] == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "4-review.pdf").write_bytes(target.read_bytes())
