@@ -34,6 +34,7 @@ __all__ = [
     "joining_members",
     "new_element",
     "palette",
+    "servers_exchange_version",
 ]
 
 
@@ -291,11 +292,24 @@ def _disk_follows(index: DesignIndex, disk: VirtualDisk, field: str, value: Any)
 def _design_exchange_version(index: DesignIndex, skip: str, roles: Iterable[str]) -> str:
     """The Exchange version most of the design's Exchange servers run (but ``skip``),
     else the newest the catalog knows with every one of ``roles``."""
+    return servers_exchange_version(index, skip) or newest_exchange_version(roles)
+
+
+def servers_exchange_version(design: Design | DesignIndex, skip: str) -> str | None:
+    """The Exchange version most of the design's Exchange servers run, ``skip`` left
+    out (None: none states one): the version a VM of no version takes when an Exchange
+    role is ticked on it (:func:`follow_defaults`).
+
+    >>> vms = [VirtualMachine(id=f"v{n}", name=f"V{n}", host="h") for n in range(3)]
+    >>> vms[0] = vms[0].model_copy(update={"exchange_version": "2013"})
+    >>> servers_exchange_version(Design(elements=vms), "v2")
+    '2013'
+    >>> servers_exchange_version(Design(elements=vms), "v0") is None
+    True
+    """
     counts = Counter(
         vm.exchange_version
-        for vm in index.of("vm", VirtualMachine)
+        for vm in _index_of(design).of("vm", VirtualMachine)
         if vm.exchange_version is not None and vm.id != skip
     )
-    if counts:
-        return counts.most_common(1)[0][0]
-    return newest_exchange_version(roles)
+    return counts.most_common(1)[0][0] if counts else None

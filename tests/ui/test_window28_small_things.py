@@ -212,3 +212,72 @@ def test_the_review_pdf_keeps_each_name_on_one_line(qtbot, launch, monkeypatch, 
     assert [n for n in sorted(names) if n.split()[0] not in flat] == []
     SHOTS.mkdir(parents=True, exist_ok=True)
     (SHOTS / "4-review.pdf").write_bytes(target.read_bytes())
+
+
+# -- 6. Hub Transport on a VM of no version in an Exchange 2013 design -------------------
+def test_hub_transport_is_not_offered_on_a_new_vm_of_a_2013_design(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Ticked, it set "Exchange version 2013, to agree" on the VM, and EX006 (an error)
+    # followed: 2013 has no Hub Transport role (eyes27 #2). The row now says so, with a
+    # sign, and cannot be ticked; the other roles set 2013 as before.
+    from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
+    from designer.domain import Design, EsxiHost, Site, VirtualMachine, VmRole
+    from designer.persistence import dumps
+
+    design = Design(
+        name="Exchange 2013",
+        elements=[
+            Site(id="s1", name="Boston"),
+            EsxiHost(id="h1", name="esx-bos-01", site="s1"),
+            VirtualMachine(
+                id="mbx1", name="BOS-MBX01", host="h1", exchange_version="2013",
+                roles=[VmRole.MAILBOX],
+            ),
+            VirtualMachine(id="vm2", name="BOS-HT01", host="h1"),
+        ],
+    )  # fmt: skip
+    path = tmp_path / "roles.drd.json"
+    path.write_text(dumps(design), encoding="utf-8")
+    window = _open(launch, qtbot, path)
+    view, session = window.view, window.session
+    view.set_zoom(1.0)
+    rect = view.design_scene.rect_of("vm2")
+    assert rect is not None
+    view.centerOn(rect.center())
+    click(view, (rect.left() + 40, rect.center().y()))
+    assert session.selection == ["vm2"]
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None
+    roles = inspector.editors["roles"].editor
+    assert isinstance(roles, QListWidget)
+    rows = {
+        roles.item(i).data(Qt.ItemDataRole.UserRole): roles.item(i) for i in range(roles.count())
+    }
+    hub = rows["hub_transport"]
+    assert hub.toolTip().startswith(
+        "This design's Exchange servers run Exchange 2013, which has no Hub Transport role "
+        "(EX006): its Mailbox servers run that service."
+    )
+    assert not hub.icon().isNull()
+    inspector.scroll_area.ensureWidgetVisible(roles)
+    _shot(window, "6-hub-transport-not-offered")
+    _shot(inspector, "6-hub-transport-not-offered-inspector")
+
+    def click_row(item: QListWidgetItem) -> None:
+        inspector.scroll_area.ensureWidgetVisible(roles)
+        roles.scrollToItem(item)
+        at = roles.visualItemRect(item)
+        QTest.mouseClick(
+            roles.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(at.left() + 10, at.center().y())
+        )
+
+    click_row(hub)
+    vm = session.document.get("vm2")
+    assert isinstance(vm, VirtualMachine)
+    assert (vm.roles, vm.exchange_version) == ([], None)
+    # Mailbox is offered, and takes the design's 2013 as before.
+    QTest.qWait(QApplication.doubleClickInterval() + 50)
+    click_row(rows["mailbox"])
+    vm = session.document.get("vm2")
+    assert isinstance(vm, VirtualMachine)
+    assert (vm.roles, vm.exchange_version) == ([VmRole.MAILBOX], "2013")

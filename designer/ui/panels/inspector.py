@@ -52,7 +52,11 @@ from designer.document.events import (
     ElementsRemoved,
     SettingsChanged,
 )
-from designer.document.factory import follow_defaults, joining_members
+from designer.document.factory import (
+    follow_defaults,
+    joining_members,
+    servers_exchange_version,
+)
 from designer.domain.design import Severity
 from designer.domain.elements import Dag, ElementBase, Lun, VirtualMachine, WanLink
 from designer.domain.enums import VmRole
@@ -481,13 +485,25 @@ class InspectorPanel(QWidget):
             if isinstance(roles, CheckListEditor):
                 # The roles its Exchange version does not have (EX006): 2013's Mailbox
                 # servers run transport, and it has no Hub Transport or UM role.
-                allowed = exchange_roles(element.exchange_version) or EXCHANGE_ROLES
-                lacking = frozenset(r.value for r in EXCHANGE_ROLES if r.value not in allowed)
-                roles.mark_unavailable(
-                    lacking,
-                    f"Exchange {element.exchange_version} has no {{}} role (EX006): its "
-                    "Mailbox servers run that service",
+                version: str | None = element.exchange_version
+                tip = (
+                    f"Exchange {version} has no {{}} role (EX006): its Mailbox servers run "
+                    "that service"
                 )
+                if version is None:
+                    # A role ticked on a VM of no version gives it the version of the
+                    # design's other Exchange servers: Hub Transport ticked in a 2013
+                    # design made it a 2013 server with a role 2013 lacks, and EX006
+                    # followed (eyes27 #2). Not offered; the tip says why and the way.
+                    version = servers_exchange_version(self.session.document.index, element.id)
+                    tip = (
+                        f"This design's Exchange servers run Exchange {version}, which has "
+                        "no {} role (EX006): its Mailbox servers run that service. A server "
+                        "of an older version: set its Exchange version first"
+                    )
+                allowed = exchange_roles(version) or EXCHANGE_ROLES
+                lacking = frozenset(r.value for r in EXCHANGE_ROLES if r.value not in allowed)
+                roles.mark_unavailable(lacking, tip)
         intent = editors.get("failover_intent")
         if isinstance(element, Dag) and intent is not None:
             intent.show_note(choice_hint("failover_intent", element.failover_intent.value))
