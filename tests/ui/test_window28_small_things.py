@@ -31,6 +31,20 @@ def _shot(widget: Any, name: str) -> None:
     widget.grab().save(str(SHOTS / f"{name}.png"))
 
 
+def _shot_with(window: Any, name: str, *popups: Any) -> None:
+    """The window's picture with its open menus (windows of their own) drawn over it
+    where they show."""
+    from PySide6.QtGui import QPainter
+
+    picture = window.grab()
+    painter = QPainter(picture)
+    for popup in popups:
+        painter.drawPixmap(window.mapFromGlobal(popup.pos()), popup.grab())
+    painter.end()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    picture.save(str(SHOTS / f"{name}.png"))
+
+
 def _open(launch: Any, qtbot: Any, path: Path) -> MainWindow:
     window: MainWindow = launch(path)
     window.resize(1280, 800)
@@ -281,3 +295,79 @@ def test_hub_transport_is_not_offered_on_a_new_vm_of_a_2013_design(qtbot, launch
     vm = session.document.get("vm2")
     assert isinstance(vm, VirtualMachine)
     assert (vm.roles, vm.exchange_version) == ([VmRole.MAILBOX], "2013")
+
+
+# -- 2. a DAG's Connect To: only what can be a member -------------------------------------
+def _context_menu(window: MainWindow, element_id: str) -> Any:
+    """The canvas's menu of ``element_id``, as a right-click on its title bar opens it."""
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QMenu
+
+    view = window.view
+    rect = view.design_scene.rect_of(element_id)
+    assert rect is not None
+    view.ensureVisible(rect, 10, 10)
+    pos = view.mapFromScene(rect.left() + 20, rect.top() + 6)
+    click(view, (rect.left() + 20, rect.top() + 6))
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, view.viewport().mapToGlobal(pos))
+    QApplication.sendEvent(view.viewport(), event)
+    menu = view._menu
+    assert isinstance(menu, QMenu) and menu.isVisible()
+    return menu
+
+
+def _shown(text: str) -> str:
+    """A menu entry's text as shown: its Alt key's "&" gone, "&&" an ampersand."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def _submenu(menu: Any, title: str) -> Any:
+    found = [a for a in menu.actions() if _shown(a.text()) == title]
+    return found[0].menu() if found else None
+
+
+def test_a_dags_connect_to_offers_no_domain_controller(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # DAG01's Connect To offered every VM "added to the DAG's members": the domain
+    # controllers, Client Access servers and the witness's file server too (eyes27 #11),
+    # which the Inspector's members list greys.
+    data = json.loads((SAMPLES / "three_site_stretched_dag.json").read_text(encoding="utf-8"))
+    for element in data["design"]["elements"]:
+        if element["id"] == "vm-bos-cas01":
+            element["roles"] = []  # a VM of no role yet: it may become a Mailbox server
+    path = tmp_path / "three.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    window = _open(launch, qtbot, path)
+    window.view.set_zoom(1.0)
+    menu = _context_menu(window, "dag-01")
+    connect = _submenu(menu, "Connect To")
+    entries = [a for a in connect.actions() if not a.isSeparator()]
+    offered = [_shown(a.text()) for a in entries if a.isEnabled()]
+    assert offered == ["BOS-CAS01 (VM) — added to the DAG's members"]
+    (apart,) = [a for a in entries if not a.isEnabled()]
+    assert _shown(apart.text()) == (
+        "Not offered: 11 VMs of other roles (a DAG's members are its Mailbox servers)"
+    )
+    assert apart.toolTip().startswith("Not Mailbox servers: BOS-CAS02, BOS-DC01, BOS-DC02, ")
+    (entry,) = [a for a in menu.actions() if a.menu() is connect]
+    connect.popup(menu.mapToGlobal(menu.actionGeometry(entry).topRight()))
+    qtbot.waitUntil(connect.isVisible, timeout=5000)
+    _shot_with(window, "2-dag-connect-to", menu, connect)
+    connect.hide()
+    menu.hide()
+    # A domain controller's own menu does not offer the DAG either, and says why.
+    menu = _context_menu(window, "vm-bos-dc01")
+    if (connect := _submenu(menu, "Connect To")) is not None:
+        texts = [_shown(a.text()) for a in connect.actions() if a.isEnabled()]
+        chooser = None
+    else:
+        (chooser,) = [
+            a for a in menu.actions() if a.text().replace("&", "").startswith("Connect To…")
+        ]
+        texts = []
+    assert not any(t.startswith("DAG01") for t in texts)
+    if chooser is not None:
+        assert chooser.statusTip().startswith(
+            "Not offered: DAG01 (a DAG's members are its Mailbox servers). BOS-DC01 is not "
+            "a Mailbox server"
+        )
+    menu.hide()

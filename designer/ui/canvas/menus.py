@@ -16,7 +16,8 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
 from designer.document.gestures import Proposal, connection_targets, done_text
-from designer.domain.elements import ElementBase
+from designer.domain.elements import ElementBase, VirtualMachine
+from designer.domain.enums import VmRole
 from designer.domain.kinds import KINDS, connectable_kinds
 from designer.ui import dialogs
 from designer.ui.alt_keys import give_alt_keys, plain
@@ -147,11 +148,48 @@ def _target_entry(target: ElementBase, plan: Proposal) -> str:
     )
 
 
+def _not_a_member(source: ElementBase | None, target: ElementBase) -> bool:
+    """Whether ``target`` is a connection of ``source`` that makes a VM of other roles
+    only (a domain controller, a Client Access server …) a DAG's member: no one does
+    (a DAG's members are its Mailbox servers; a domain controller as one is DAG009), and
+    the Inspector's members list greys them (eyes27 #11: a DAG's Connect To offered
+    every VM, domain controllers included)."""
+    if source is None or {source.kind, target.kind} != {"dag", "vm"}:
+        return False
+    vm = target if target.kind == "vm" else source
+    return isinstance(vm, VirtualMachine) and bool(vm.roles) and VmRole.MAILBOX not in vm.roles
+
+
+def _apart_note(source: ElementBase | None, apart: list[ElementBase]) -> tuple[str, str]:
+    """The Connect To menu's line on the targets it does not offer and why, and its tip
+    (the targets named)."""
+    if source is None or not apart:
+        return "", ""
+    names = ", ".join(t.name for t in apart[:8])
+    if len(apart) > 8:
+        names += f" and {len(apart) - 8} more"
+    if source.kind == "vm":
+        return (
+            f"Not offered: {names} (a DAG's members are its Mailbox servers)",
+            f"{source.name} is not a Mailbox server: a DAG's members are its Mailbox servers "
+            "(a domain controller as a member is DAG009)",
+        )
+    count = f"{len(apart)} VM{'' if len(apart) == 1 else 's'}"
+    return (
+        f"Not offered: {count} of other roles (a DAG's members are its Mailbox servers)",
+        f"Not Mailbox servers: {names}",
+    )
+
+
 def _connect_entries(menu: QMenu, host: CanvasMenuHost, source: str) -> None:
-    """ "Connect To" with the valid targets by name (a chooser when there are many)."""
+    """ "Connect To" with the valid targets by name (a chooser when there are many); the
+    VMs no one makes a DAG's members put apart, in one line that says why."""
     doc = host.session.document
-    targets = connection_targets(doc, source)
-    if not targets:
+    element = doc.get(source)
+    found = connection_targets(doc, source)
+    targets = [(t, p) for t, p in found if not _not_a_member(element, t)]
+    note, names = _apart_note(element, [t for t, _p in found if _not_a_member(element, t)])
+    if not targets and not note:
         action = menu.addAction("C&onnect To (nothing fits)")
         action.setEnabled(False)
         return
@@ -161,9 +199,16 @@ def _connect_entries(menu: QMenu, host: CanvasMenuHost, source: str) -> None:
             entry = plain(_target_entry(target, plan))
             action = sub.addAction(entry, partial(_connect, host, plan))
             action.setStatusTip(plan.says[:1].upper() + plan.says[1:])
+        if note:
+            if targets:
+                sub.addSeparator()
+            apart = sub.addAction(plain(note))
+            apart.setEnabled(False)
+            apart.setToolTip(names)
+            apart.setStatusTip(names)
+            sub.setToolTipsVisible(True)
         return
 
-    element = doc.get(source)
     name = element.name if element is not None else source
 
     def choose() -> None:
@@ -173,4 +218,6 @@ def _connect_entries(menu: QMenu, host: CanvasMenuHost, source: str) -> None:
         if ok:
             _connect(host, targets[labels.index(picked)][1])
 
-    menu.addAction(f"C&onnect To… ({len(targets)})", choose)
+    chooser = menu.addAction(f"C&onnect To… ({len(targets)})", choose)
+    if note:
+        chooser.setStatusTip(f"{note}. {names}")
