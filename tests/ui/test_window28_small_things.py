@@ -371,3 +371,59 @@ def test_a_dags_connect_to_offers_no_domain_controller(qtbot, launch, tmp_path) 
             "a Mailbox server"
         )
     menu.hide()
+
+
+# -- 5. the Problems dock of a clean design: one line, not 8 empty rows ------------------
+def test_a_clean_designs_problems_dock_says_no_problems_in_little_room(qtbot, launch) -> None:  # type: ignore[no-untyped-def]
+    # A clean design showed the Problems dock 8 empty rows tall (wave 27's first height,
+    # for a design with findings): a big empty box under the canvas.
+    from PySide6.QtWidgets import QDockWidget
+
+    from designer.ui.panels.problems import FIRST_ROWS
+
+    window = _open(launch, qtbot, SAMPLES / "three_site_stretched_dag.json")
+    dock = window.findChild(QDockWidget, "ProblemsDock")
+    problems = window.findChild(ProblemsPanel)
+    assert dock is not None and problems is not None
+    row = problems.table.verticalHeader().defaultSectionSize()
+    assert problems.model.rowCount() == 0
+    note = problems.empty_note
+    qtbot.waitUntil(note.isVisible, timeout=5000)
+    assert note.text() == "No problems: the design meets every rule that is on"
+    # Lower than its first height (8 rows): as low as the dock area's other tabs let it
+    # (the Availability chart's least height).
+    first = window._problems_height({"ProblemsDock": dock})
+    assert dock.height() <= first - 2 * row
+    assert problems.table.viewport().height() < FIRST_ROWS * row
+    canvas = window.view.height()
+    _shot(window, "5-clean-problems")
+    # A finding comes (DAC mode turned off in the DAG's Inspector: DAG012): the dock
+    # grows to its first rows, and the rows show.
+    window.view.set_zoom(1.0)
+    rect = window.view.design_scene.rect_of("dag-01")
+    assert rect is not None
+    window.view.centerOn(rect.center())
+    click(window.view, (rect.left() + 30, rect.top() + 8))
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None
+    box = inspector.editors["dac_mode"].editor
+    assert isinstance(box, QCheckBox) and box.isChecked()
+    inspector.scroll_area.ensureWidgetVisible(box)
+    box.setFocus()
+    QTest.keyClick(box, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: problems.model.rowCount() > 0, timeout=20000)
+    qtbot.waitUntil(lambda: problems.table.viewport().height() >= FIRST_ROWS * row, timeout=5000)
+    assert not note.isVisible()
+    assert window.view.height() < canvas
+    _shot(window, "5-a-finding-came")
+    # Undone, the design is clean again: the note comes back in the same room (the
+    # canvas does not jump as findings come and go).
+    height = dock.height()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(note.isVisible, timeout=20000)
+    assert problems.model.rowCount() == 0 and dock.height() == height
+    # The filter hiding every finding says so rather than "No problems".
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: problems.model.rowCount() > 0, timeout=20000)
+    QTest.keyClicks(problems.filter_edit, "no such words")
+    assert note.isVisible() and note.text().startswith("No finding shown: the filter")

@@ -22,12 +22,21 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QAction, QFont, QIcon, QKeyEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import (
+    QAction,
+    QFont,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QMenu,
     QSplitter,
@@ -115,6 +124,9 @@ ELEMENTS_MEASURED = 200
 #: The rows the Problems dock shows at the window's first layout (150 px showed 5, most
 #: of a dozen findings below them at 1280 × 800: eyes26 #14).
 FIRST_ROWS = 8
+#: The rows' height the Problems dock takes while the design has no findings: its "No
+#: problems" line (a clean design showed 8 empty rows).
+CLEAN_ROWS = 2
 
 
 def problems_title(counts: dict[Severity, int]) -> str:
@@ -504,6 +516,18 @@ class ProblemsPanel(PanelKeys, QWidget):
         self.table.installEventFilter(self._resized)
         self.model.modelReset.connect(self._fit_elements_column)
         self.table.setItemDelegate(_CurrentRowWraps(self.table))
+        #: What an empty list means, over it: "No problems" rather than a blank box
+        #: (eyes27; the dock starts 8 rows tall, and shrinks while the design is clean:
+        #: MainWindow._fit_problems_dock).
+        self.empty_note = QLabel(self.table.viewport())
+        self.empty_note.setObjectName("ProblemsEmptyNote")
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        note_layout = QVBoxLayout(self.table.viewport())
+        note_layout.setContentsMargins(6, 0, 6, 0)
+        note_layout.addWidget(self.empty_note)
+        self.empty_note.hide()
         #: The row made tall to show its whole message (see _fit_current_row).
         self._tall_row: int | None = None
         # After the resize is done (mid-way the column still has its old width).
@@ -664,6 +688,26 @@ class ProblemsPanel(PanelKeys, QWidget):
         title = "Problems — checking…" if self.session.checking else problems_title(counts)
         self.setWindowTitle(title)
         self.title_changed.emit(title)
+        self._update_empty_note()
+
+    def _update_empty_note(self) -> None:
+        """Over an empty list, what it means: no problems (and how many are waived), or
+        that the filter hides them; nothing while the first check runs."""
+        note = ""
+        if self.model.rowCount() == 0 and not self.session.checking and self._building is None:
+            active = len(self.session.findings.active)
+            waived = sum(f.waived for f in self.session.findings.findings)
+            if active or (waived and self.waived_toggle.isChecked()):
+                note = "No finding shown: the filter or the severity buttons hide them"
+            elif waived:
+                note = (
+                    "No problems: the design meets every rule that is on "
+                    f"({waived} waived: the Waived button shows them)"
+                )
+            else:
+                note = "No problems: the design meets every rule that is on"
+        self.empty_note.setText(note)
+        self.empty_note.setVisible(bool(note))
 
     def _apply_filter(self) -> None:
         needle = self.filter_edit.text().strip().lower()
@@ -686,6 +730,7 @@ class ProblemsPanel(PanelKeys, QWidget):
             index = self.index_for(current)
             if index is not None:
                 self._set_current(index, selected=chosen)
+        self._update_empty_note()
         if self.current_finding() is None and rows:
             # The first finding current, as a list's first item is: Tab into the table
             # lands on it, F1 explains it, Down goes to the second (there was no
