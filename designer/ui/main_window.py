@@ -96,7 +96,6 @@ from designer.ui.file_ops import (
 from designer.ui.icons import app_icon
 from designer.ui.panels import ProblemsPanel, create_panels
 from designer.ui.panels.capacity import CapacityController, CapacityPanel
-from designer.ui.panels.problems import CLEAN_ROWS as PROBLEMS_CLEAN_ROWS
 from designer.ui.panels.problems import FIRST_ROWS as PROBLEMS_FIRST_ROWS
 from designer.ui.panes import PaneKeys
 from designer.ui.recovery import RecoveryKeeper
@@ -218,9 +217,6 @@ class MainWindow(QMainWindow):
         self.session.selection_changed.connect(self._clear_stale_message)
         self.session.undo_stack.indexChanged.connect(self._clear_stale_message)
         self.session.findings_changed.connect(self._update_findings_label)
-        #: Findings were listed in the Problems dock (it keeps its height since).
-        self._problems_listed = False
-        self.session.findings_changed.connect(self._fit_problems_dock)
         self.session.selection_changed.connect(self._update_actions)
         self.session.read_only_changed.connect(self._on_read_only)
         # A big edit running in steps: edits, undo and redo wait for its end.
@@ -666,52 +662,18 @@ class MainWindow(QMainWindow):
         lifetime.soon(self, self._tidy_tab_bars)
 
     @staticmethod
-    def _problems_height(
-        by_name: dict[str, QDockWidget], rows: int = PROBLEMS_FIRST_ROWS, least: int = 150
-    ) -> int:
+    def _problems_height(by_name: dict[str, QDockWidget]) -> int:
         """The Problems dock's first height: its first rows of findings whole
         (:data:`~designer.ui.panels.problems.FIRST_ROWS`; it was 150 px, 5 rows)."""
         dock = by_name.get("ProblemsDock")
         panel = dock.widget() if dock is not None else None
         if dock is None or not isinstance(panel, ProblemsPanel):
-            return least
+            return 150
         # The dock's title over the panel.
         title = dock.fontMetrics().height() + 2 * dock.style().pixelMetric(
             QStyle.PixelMetric.PM_DockWidgetTitleMargin, None, dock
         )
-        return max(least, panel.height_for_rows(rows) + title)
-
-    def _fit_problems_dock(self) -> None:
-        """The Problems dock low while the design has no findings to list (its "No
-        problems" line, not 8 empty rows: eyes27), and back to its first rows
-        (:data:`~designer.ui.panels.problems.FIRST_ROWS`) once there are some. Only
-        until findings were first listed in this window (then it keeps its height, the
-        canvas does not jump as findings come and go), and never a height the user
-        set by hand or the last session's layout."""
-        dock = self.findChild(QDockWidget, "ProblemsDock")
-        if (
-            dock is None
-            or not self._shown_once
-            or self._problems_listed
-            or self.session.checking
-            or self.layout_memory.restored
-            or not dock.isVisible()
-            or dock.isFloating()
-            or dock.visibleRegion().isEmpty()  # a tab behind another
-            or self.dockWidgetArea(dock) in self.dock_heights.by_hand
-        ):
-            return
-        by_name = {"ProblemsDock": dock}
-        if self.session.findings.active:
-            self._problems_listed = True
-            wanted = self._problems_height(by_name)
-            if dock.height() >= wanted:
-                return
-        else:
-            wanted = self._problems_height(by_name, PROBLEMS_CLEAN_ROWS, least=0)
-            if dock.height() <= wanted:
-                return
-        self.layout_memory.set_height(dock, wanted)
+        return max(150, panel.height_for_rows(PROBLEMS_FIRST_ROWS) + title)
 
     def _tidy_tab_bars(self) -> None:
         """Hide the dock tab bars Qt left behind: a live one sits right under a visible

@@ -151,18 +151,6 @@ class WindowLayout:
                 if 0 < short < size // 2:
                     window.resizeDocks(docks, [size + short], orientation)
 
-    def set_height(self, dock: QDockWidget, height: int) -> None:
-        """``dock`` (alone in its column of the dock area, tabbed or not) ``height`` px
-        tall: a tabbed dock's tab bar under it counted as :meth:`_set_first_sizes` does."""
-        window = self.window
-        layout = window.layout()
-        window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
-        if layout is not None:
-            layout.activate()
-        short = height - dock.height()
-        if 0 < short < height // 2:
-            window.resizeDocks([dock], [height + short], Qt.Orientation.Vertical)
-
     def save(self, editing_state: QByteArray | None = None) -> None:
         """Written for the next session: ``editing_state`` is the editing layout when
         simulation mode has put its own in place (it gives that one back on leaving)."""

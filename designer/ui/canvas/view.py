@@ -420,10 +420,16 @@ class DesignView(QGraphicsView):
         zoomed out, a box too small to name itself (the Backup under a DAG at Fit to
         Window, a grey pill; eyes27 #5) is told apart this way."""
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            node = self.design_scene.node_at(self.mapToScene(event.pos()))
-            if node is not None and not node.toolTip():
-                QToolTip.showText(event.globalPos(), box_tip(node), self.viewport())
-                return True
+            # The topmost item under the pointer with a tip of its own (a line over a
+            # site's body, a box's findings) keeps it: Qt's own tooltip then.
+            for item in self.items(event.pos()):
+                if not item.isVisible():
+                    continue
+                if item.toolTip():
+                    break
+                if isinstance(item, NodeItem):
+                    QToolTip.showText(event.globalPos(), box_tip(item), self.viewport())
+                    return True
         return super().viewportEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:

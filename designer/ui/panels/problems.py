@@ -124,9 +124,6 @@ ELEMENTS_MEASURED = 200
 #: The rows the Problems dock shows at the window's first layout (150 px showed 5, most
 #: of a dozen findings below them at 1280 × 800: eyes26 #14).
 FIRST_ROWS = 8
-#: The rows' height the Problems dock takes while the design has no findings: its "No
-#: problems" line (a clean design showed 8 empty rows).
-CLEAN_ROWS = 2
 
 
 def problems_title(counts: dict[Severity, int]) -> str:
@@ -517,8 +514,9 @@ class ProblemsPanel(PanelKeys, QWidget):
         self.model.modelReset.connect(self._fit_elements_column)
         self.table.setItemDelegate(_CurrentRowWraps(self.table))
         #: What an empty list means, over it: "No problems" rather than a blank box
-        #: (eyes27; the dock starts 8 rows tall, and shrinks while the design is clean:
-        #: MainWindow._fit_problems_dock).
+        #: (the dock starts 8 rows tall, for a design with findings). The dock is not
+        #: made lower while the design is clean: the canvas, anchored at its middle,
+        #: moved under the pointer when the first findings grew it back (wave 28).
         self.empty_note = QLabel(self.table.viewport())
         self.empty_note.setObjectName("ProblemsEmptyNote")
         self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
