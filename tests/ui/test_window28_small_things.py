@@ -17,6 +17,7 @@ from PySide6.QtGui import QHelpEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QCheckBox, QToolTip
 from test_canvas_support import click, vp
+from test_window27_rough_edges import _design
 
 from designer.ui.main_window import MainWindow
 from designer.ui.panels import InspectorPanel, ProblemsPanel
@@ -176,18 +177,6 @@ def test_a_box_too_small_to_name_itself_says_what_it_is_when_hovered(qtbot, laun
 
 
 # -- 3. Enter on a finding does what a double-click does ----------------------------------
-def _design(tmp_path: Path, sample: str, **dag_fields: Any) -> Path:
-    """A copy of ``sample`` with its first DAG's fields set (and its waivers dropped)."""
-    data = json.loads((SAMPLES / sample).read_text(encoding="utf-8"))
-    design = data.get("design", data)
-    dag = next(e for e in design["elements"] if e["kind"] == "dag")
-    dag.update(dag_fields)
-    design.setdefault("rules", {})["waivers"] = []
-    path = tmp_path / sample
-    path.write_text(json.dumps(data), encoding="utf-8")
-    return path
-
-
 def test_enter_on_a_finding_goes_to_the_field_that_fixes_it(qtbot, launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     # A double-click on DAG012 selected the DAG and focused its DAC mode checkbox in the
     # Inspector; Enter on the same row only selected the DAG, and the keyboard user was
