@@ -280,3 +280,40 @@ def test_the_step_that_takes_the_last_rdm_disks_tags_the_other_vms_when_idle(
     outside = set().union(*per_step) - inside
     assert per_step and not outside, f"{len(outside)} boxes outside the site tagged in a step"
     assert _disks(scene) == before
+
+
+def test_the_overview_pictures_a_big_edit_once_it_is_done(
+    opened: Any, site_id: str, qtbot: Any, monkeypatch: Any
+) -> None:
+    """Delete on a site: the Overview draws no picture of the design while the steps
+    run (each would show a half-removed site, and cost the edit's turns), however soon
+    it may picture a change; once the edit is done it pictures the result, without the
+    site's boxes."""
+    from designer.ui.panels import overview as overview_module
+    from designer.ui.panels.overview import OverviewPanel
+
+    window = opened
+    session = window.session
+    overview = window.findChild(OverviewPanel)
+    assert overview is not None and overview.isVisible()
+    # (No waiting for the check: a picture as soon as a change allows.)
+    monkeypatch.setattr(overview_module, "MAX_HOLD_MS", 0)
+    monkeypatch.setattr(overview_module, "HOLD_CHECKS", 0.0)
+    renders: list[bool] = []
+    render = OverviewPanel._render
+
+    def counted(self: OverviewPanel, **kwargs: Any) -> None:
+        renders.append(session.busy)
+        render(self, **kwargs)
+
+    monkeypatch.setattr(OverviewPanel, "_render", counted)
+    click_title(window, site_id)
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
+    assert session.busy
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    qtbot.waitUntil(lambda: _settled(window) and bool(renders), timeout=120_000)
+    assert True not in renders, "no picture while the steps ran"
+    scene = window.view.design_scene
+    rendered = overview.render_count
+    qtbot.waitUntil(lambda: not overview._dirty and overview._job is None, timeout=60_000)
+    assert overview.render_count >= rendered and site_id not in scene.nodes

@@ -9,7 +9,8 @@ which are below a pixel at that scale), so a picture costs milliseconds, not a p
 of every item. With a session, the picture also waits (up to :data:`MAX_HOLD_MS`, or
 :data:`HOLD_CHECKS` times the session's last check) for a background check to finish:
 painting while the worker thread runs Python contends for the GIL at every Qt call and
-takes ten times longer.
+takes ten times longer. While a big edit runs in steps (the session is busy), the
+picture waits for its end: one picture of the result, not several of half-made designs.
 """
 
 from __future__ import annotations
@@ -151,6 +152,7 @@ class OverviewPanel(QGraphicsView):
         if session is not None:
             session.findings_changed.connect(self._on_findings_changed)
             session.document_edited.connect(self._on_document_edited)
+            session.busy_changed.connect(self._on_busy)
 
     def attach_scene(self) -> None:
         """Follow the main view's scene (the canvas may replace it on load)."""
@@ -214,6 +216,10 @@ class OverviewPanel(QGraphicsView):
         session = self.session
         return session is not None and session.findings_revision != session.document.revision
 
+    def _on_busy(self, busy: bool) -> None:
+        if not busy and self._dirty:
+            self.schedule_render()  # (the check of the result follows: see _render_when_idle)
+
     def _on_findings_changed(self) -> None:
         if self._dirty and self._held.isValid():
             self.schedule_render()
@@ -224,6 +230,12 @@ class OverviewPanel(QGraphicsView):
         return max(MAX_HOLD_MS, HOLD_CHECKS * last)
 
     def _render_when_idle(self) -> None:
+        session = self.session
+        if session is not None and session.busy and not self._urgent:
+            # A big edit in steps: its steps' designs are not the result, and each
+            # picture of a 100k design costs the edit's turns hundreds of ms. Pictured
+            # once it is done (_on_busy).
+            return
         if self._checking() and not self._urgent:
             if not self._held.isValid():
                 self._held.start()
