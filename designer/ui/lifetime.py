@@ -86,11 +86,18 @@ def delete_with(owner: QObject, widget: QWidget) -> None:
     built in parts (:mod:`designer.ui.parts`) has none until its last part docks it, and a
     window deleted before that left it, with its charts and what its connections hold
     (the session), as a top-level widget for the rest of the process; so did the
-    Inspector's forms kept for reuse while another is shown."""
+    Inspector's forms kept for reuse while another is shown.
+
+    Its Python side is then released as a deleted window's is (:func:`release`): not
+    among the window's objects (:func:`gather` found no parent), its own cycles (the
+    timeline's labelled RTO line) stayed, frozen with the window, for the rest of the
+    process (wave 28, ``gc28``)."""
 
     def orphaned(*_args: object) -> None:
         if shiboken6.isValid(widget) and widget.parent() is None:
+            parts = [] if process_ending() else gather(widget)
             shiboken6.delete(widget)
+            release(parts)
 
     owner.destroyed.connect(orphaned)
 

@@ -182,6 +182,10 @@ def test_a_panel_made_but_not_docked_goes_with_its_window(
     ]
     assert panels, "the panel was not made before the window closed"
     refs = [weakref.ref(opened.session), *map(weakref.ref, panels)]
+    # What the panel's own cycles held: its Python side is released with it (the
+    # timeline's labelled RTO line and its label stayed, frozen, until wave 28).
+    refs += [weakref.ref(p.rto_line) for p in panels if isinstance(p, TimelinePanel)]
+    refs += [weakref.ref(p.rto_line.label) for p in panels if isinstance(p, TimelinePanel)]
     del panels
     qtbot.wait(100)  # the idle turns after the close: nothing more is built
     with collector_off() as collections:
