@@ -27,6 +27,13 @@ rare stall of 50-65 ms after an edit, waves 24-25). :func:`tidy`, called once th
 window is idle after an edit, collects what was made since the last freeze and freezes
 what survives: each collection then visits only what the latest edits made.
 
+Nothing unfreezes (``tests/test_nothing_unfreezes.py``). What is frozen is freed by
+reference counting when it is dropped, or, if it is left in a reference cycle, never
+collected: no collection visits it. ``gc.unfreeze()`` would hand every such object
+(in a test process, all the suite's earlier windows) to the next collection. Wave 27's
+one CI segmentation fault was inside that collection (docs/architecture.md, "The cyclic
+collector's freezes").
+
 This module depends on nothing else of the designer, so every layer may use it.
 """
 

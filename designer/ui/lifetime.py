@@ -88,16 +88,22 @@ def delete_with(owner: QObject, widget: QWidget) -> None:
     (the session), as a top-level widget for the rest of the process; so did the
     Inspector's forms kept for reuse while another is shown.
 
-    Its Python side is then released as a deleted window's is (:func:`release`): not
-    among the window's objects (:func:`gather` found no parent), its own cycles (the
-    timeline's labelled RTO line) stayed, frozen with the window, for the rest of the
-    process (wave 28, ``gc28``)."""
+    Its labelled pyqtgraph items are parted from their labels first
+    (:func:`_part_from_label`, as :func:`release` does for a window's objects): not among
+    the window's objects (:func:`gather` found no parent), the timeline's RTO line and its
+    label stayed in their cycle, frozen with the window, for the rest of the process
+    (wave 28, ``gc28``). The rest of the panel goes by reference counting once nothing
+    holds it; its attributes stay until then (simulation mode's build, closed by the
+    window's own release, still reads its timeline's)."""
 
     def orphaned(*_args: object) -> None:
         if shiboken6.isValid(widget) and widget.parent() is None:
-            parts = [] if process_ending() else gather(widget)
+            if not process_ending():
+                for obj in gather(widget):
+                    if _ours(obj):
+                        for value in list(getattr(obj, "__dict__", {}).values()):
+                            _part_from_label(value)
             shiboken6.delete(widget)
-            release(parts)
 
     owner.destroyed.connect(orphaned)
 
