@@ -67,6 +67,7 @@ from designer.ui.review_diagram import (
     DiagramPage,
     diagram_scene,
     diagram_source,
+    discard_diagram,
     shortened_names,
 )
 
@@ -124,8 +125,8 @@ def diagram_png(design: Design) -> Diagram:
         drawn = list(labels.record)
     finally:
         labels.record = None
+        discard_diagram(session, scene)
     found = shortened_names(drawn, design)
-    del session
     listed, more = tuple(found[:MAX_LISTED]), max(0, len(found) - MAX_LISTED)
     return Diagram(data, size.width(), size.height(), scale, listed, more)
 
@@ -394,6 +395,7 @@ def write_pdf(data: ReviewData, path: Path) -> None:
         _draw_pages(writer, painter, rest, pages)
     finally:
         painter.end()
+        diagram.close()
 
 
 def write_review(design: Design, output: str | Path, *, source: str = "") -> Path:

@@ -32,11 +32,19 @@ from designer.domain.design import Design
 from designer.domain.kinds import KINDS
 from designer.domain.words import natural_key
 from designer.interop.review_html import ShortenedName, shortened_table
+from designer.ui import lifetime
 from designer.ui.canvas.labels import DrawnLabel
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.session import EditorSession
 
-__all__ = ["DiagramPage", "ShortenedName", "diagram_scene", "diagram_source", "shortened_names"]
+__all__ = [
+    "DiagramPage",
+    "ShortenedName",
+    "diagram_scene",
+    "diagram_source",
+    "discard_diagram",
+    "shortened_names",
+]
 
 #: Room above the drawing for the page's title, in the page's pixels.
 TITLE_PX = 40
@@ -63,6 +71,26 @@ def diagram_scene(design: Design) -> tuple[EditorSession, DesignScene]:
     scene.set_detail_visible(True)
     scene.show_grid = False
     return session, scene
+
+
+def discard_diagram(session: EditorSession, scene: DesignScene) -> None:
+    """Free a report's diagram now, as a deleted window is freed (:mod:`designer.ui.lifetime`):
+    its workers stopped, its Qt objects deleted, the cycles of their Python side broken.
+
+    Left to the cyclic collector, the session, the scene and its boxes were one web of
+    cycles. The next freeze, at the next File > Open or sizing, kept it in the process for
+    good (the sample's diagram: 4,000 objects frozen as garbage, with the scene's C++ side;
+    wave 28, ``gc28``). A collection that came first deleted a scene that Python owns
+    together with the Python-derived items in it: the kind of collection that crashes
+    PySide (docs/architecture.md, "The cyclic collector's freezes")."""
+    import shiboken6
+
+    session.stop_workers(wait=True)
+    parts = [*lifetime.gather(scene), *lifetime.gather(session)]
+    for qt_object in (scene, session):
+        if shiboken6.isValid(qt_object):
+            shiboken6.delete(qt_object)
+    lifetime.release(parts)
 
 
 def diagram_source(scene: DesignScene) -> QRectF:
@@ -206,6 +234,11 @@ class DiagramPage:
             QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
         )
         self.scene.render(painter, self.target, self.source, Qt.AspectRatioMode.KeepAspectRatio)
+
+    def close(self) -> None:
+        """The pages are drawn: the diagram's scene and session freed now
+        (:func:`discard_diagram`)."""
+        discard_diagram(self._session, self.scene)
 
     def draw(self, painter: QPainter, page: Callable[[], AbstractContextManager[None]]) -> None:
         """Draw the pages, each within ``page()`` (a new page, then its foot)."""

@@ -1,0 +1,74 @@
+"""The review report's diagram is freed when the report is written (wave 28, ``gc28``).
+
+The report draws the design in a session and scene of its own. Left to the cyclic
+collector, they were one web of cycles. The window's next freeze (File > Open, a sizing)
+kept them for the rest of the process (the sample's: 4,000 objects, with the scene's C++
+side), and a collection that came first deleted a scene that Python owns together
+with the Python-derived boxes in it. They are now freed as a deleted window is:
+by reference counting, as soon as the report is written (docs/architecture.md, "The
+cyclic collector's freezes")."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gui_door import activate
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QFileDialog
+
+from designer.ui import review, review_diagram
+
+THREE_SITES = (
+    Path(__file__).resolve().parents[2] / "sample_designs" / "three_site_stretched_dag.json"
+)
+
+
+@pytest.mark.parametrize("suffix", [".html", ".pdf"])
+def test_ctrl_r_frees_the_reports_diagram_once_it_is_written(
+    launch: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, suffix: str
+) -> None:
+    window = launch(THREE_SITES)  # dr-designer gui three_site_stretched_dag.json
+    made: list[weakref.ref[object]] = []
+    draw = review_diagram.diagram_scene
+
+    def diagram_scene(design: Any) -> Any:
+        session, scene = draw(design)
+        made.extend([weakref.ref(session), weakref.ref(scene)])
+        return session, scene
+
+    monkeypatch.setattr(review, "diagram_scene", diagram_scene)
+    monkeypatch.setattr(review_diagram, "diagram_scene", diagram_scene)
+    target = tmp_path / f"review{suffix}"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    collections: list[int] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    was = gc.isenabled()
+    gc.disable()  # freed by reference counting alone, or not at all: the collector's
+    enable = gc.enable  # pauses that end meanwhile leave it off
+    monkeypatch.setattr(gc, "enable", lambda: None)
+    gc.callbacks.append(watch)
+    try:
+        activate(window)
+        window.view.setFocus()
+        QTest.keyClick(window.view.viewport(), Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: window.interop.review_job is None, timeout=120_000)
+        assert target.stat().st_size > 0  # the report is written
+        alive = [ref() for ref in made if ref() is not None]
+        assert collections == []
+    finally:
+        gc.callbacks.remove(watch)
+        if was:
+            enable()
+    assert len(made) == 2  # one diagram drawn: its session and its scene
+    assert alive == []
