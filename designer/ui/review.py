@@ -14,7 +14,8 @@ import re
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -46,7 +47,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from designer import version
 from designer.domain.design import Design
@@ -81,9 +82,11 @@ __all__ = [
     "hyphens_joined",
     "keep_headings_with_next",
     "pdf_parts",
+    "pdf_steps",
     "prepare_review",
     "render_review",
     "report_command",
+    "review_steps",
     "section_pages",
     "write_review",
 ]
@@ -173,16 +176,21 @@ def keep_headings_with_next(doc: QTextDocument) -> int:
     page instead (a page break before it): the review PDF's "Log LUNs" and "Capacity"
     headings stood alone at a page's foot, their tables overleaf (eyes21 #8, eyes22 #11).
     Qt's rich text has no "keep with next": the document is laid out again after each
-    break, so a heading over a heading moves with it. Returns the breaks added."""
+    break, so a heading over a heading moves with it. Returns the breaks added.
+
+    A break moves only the text from its heading on, so each search resumes at the
+    heading just moved (or the headings right over it, which it may leave alone), not at
+    the document's start: one walk over the blocks in all, where a 10k estate's report
+    (733 pages) was walked once per break and once more to find none (pdf28)."""
     height = doc.pageSize().height()
     added = 0
+    block = doc.begin()
     for _ in range(200):  # a break per heading at most; each moves only later text
         # Laid out whole first: Qt lays a document out as it is read, and a block's
         # format set while the rest waited left a layout that lost the later pages.
         doc.pageCount()
         layout = doc.documentLayout()
         lonely = None
-        block = doc.begin()
         while block.isValid():
             form = block.blockFormat()
             top = layout.blockBoundingRect(block).top()
@@ -206,7 +214,21 @@ def keep_headings_with_next(doc: QTextDocument) -> int:
         form.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
         cursor.setBlockFormat(form)
         added += 1
+        block = _heading_run_start(lonely)
     return added
+
+
+def _heading_run_start(block: QTextBlock) -> QTextBlock:
+    """The first of the headings (and empty blocks) right over ``block``, or ``block``:
+    what a break before ``block`` can newly leave alone at a page's foot."""
+    start = block
+    previous = block.previous()
+    while previous.isValid() and (
+        previous.blockFormat().headingLevel() > 0 or not previous.text().strip()
+    ):
+        start = previous
+        previous = previous.previous()
+    return start
 
 
 def _next_content(block: QTextBlock) -> QTextBlock | None:
@@ -223,15 +245,28 @@ FOOTER_PX = 26
 
 def _draw_pages(writer: QPdfWriter, painter: QPainter, doc: QTextDocument, pages: PdfPages) -> None:
     """``doc`` laid out on the writer's pages, each begun by ``pages``."""
+    for _ in _page_steps(writer, painter, doc, pages):
+        pass
+
+
+def _page_steps(
+    writer: QPdfWriter, painter: QPainter, doc: QTextDocument, pages: PdfPages
+) -> Iterator[None]:
+    """:func:`_draw_pages` a page at a time: each page drawn, then a yield."""
     page = QRectF(0, 0, writer.width(), writer.height() - FOOTER_PX)
-    doc.setPageSize(page.size())
-    keep_headings_with_next(doc)
+    if doc.pageSize() != page.size():
+        # Laid out at another size: again, with its headings kept. Set to the size it
+        # has, Qt lays the whole document out again all the same (a 10k estate's 733
+        # pages: a third of the drawing's time, for the same pages) (pdf28).
+        doc.setPageSize(page.size())
+        keep_headings_with_next(doc)
     for n in range(doc.pageCount()):
         with pages.page():
             painter.save()
             painter.translate(0, -n * page.height())
             doc.drawContents(painter, QRectF(0, n * page.height(), page.width(), page.height()))
             painter.restore()
+        yield
 
 
 def section_pages(doc: QTextDocument) -> list[tuple[str, int]]:
@@ -337,6 +372,21 @@ def hyphens_joined(rich_text: str) -> str:
 
 
 def write_pdf(data: ReviewData, path: Path) -> None:
+    """The review PDF of ``data`` written to ``path`` (at once: see :func:`pdf_steps`)."""
+    for _ in pdf_steps(data, path):
+        pass
+
+
+#: What :func:`pdf_steps` yields: the pages drawn and of how many (0, 0 before the
+#: pages are known: the text's layout).
+PdfProgress = tuple[int, int]
+
+
+def pdf_steps(data: ReviewData, path: Path) -> Iterator[PdfProgress]:
+    """The review PDF written a step at a time, each step a page (or a stage of the
+    layout before the pages), so that the window draws a big estate's report in slices
+    between its event loop's turns, with Cancel (pdf28): a 10k estate's 733 pages froze
+    it for over a minute. Closed before its end, it leaves ``path`` incomplete."""
     images: dict[str, QImage] = {}
 
     def image(key: str, svg: str) -> str:
@@ -344,6 +394,7 @@ def write_pdf(data: ReviewData, path: Path) -> None:
         return f'<img src="{key}" width="640">'
 
     summary, body = pdf_parts(data, image)
+    yield 0, 0
     writer = QPdfWriter(str(path))
     title = f"Design review — {data.design.name}"
     writer.setTitle(title)
@@ -366,7 +417,10 @@ def write_pdf(data: ReviewData, path: Path) -> None:
     # The rest laid out first: the first page's contents give each section's page.
     rest = _document(body, width, images)
     rest.setPageSize(QSizeF(width, height))
+    rest.pageCount()  # laid out whole
+    yield 0, 0
     keep_headings_with_next(rest)
+    yield 0, 0
     sections = section_pages(rest)
     # The diagram: a landscape page of its own, drawn as vectors (and the names it
     # shortens listed under it, or on the page after).
@@ -383,16 +437,20 @@ def write_pdf(data: ReviewData, path: Path) -> None:
         if first.pageCount() == first_pages:
             break
         first_pages = first.pageCount()
+        yield 0, 0
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(f"cannot write {path}")
     pages = PdfPages(writer, painter, title, first_pages + diagram.page_count + rest.pageCount())
     try:
-        _draw_pages(writer, painter, first, pages)
+        for _ in _page_steps(writer, painter, first, pages):
+            yield pages.number, pages.total
         writer.setPageLayout(landscape)
         diagram.draw(painter, pages.page)
+        yield pages.number, pages.total
         writer.setPageLayout(portrait)
-        _draw_pages(writer, painter, rest, pages)
+        for _ in _page_steps(writer, painter, rest, pages):
+            yield pages.number, pages.total
     finally:
         painter.end()
         diagram.close()
@@ -425,6 +483,15 @@ def prepare_review(
 def render_review(data: ReviewData, output: str | Path) -> Path:
     """Draw ``data`` with its diagram to ``output`` (.html or .pdf), atomically; on the
     UI thread (the diagram is a scene)."""
+    for _ in review_steps(data, output):
+        pass
+    return _report_path(output)
+
+
+def review_steps(data: ReviewData, output: str | Path) -> Generator[PdfProgress, None, None]:
+    """:func:`render_review` a step at a time (a PDF's page each: :func:`pdf_steps`);
+    the file is put in place after the last step only, so a run closed before its end
+    writes nothing (pdf28)."""
     path = _report_path(output)
     suffix = path.suffix.casefold()
     # Rendered in a private folder, then put in place by the designer's one atomic
@@ -433,20 +500,21 @@ def render_review(data: ReviewData, output: str | Path) -> Path:
         tmp = Path(folder) / f"review{suffix}"
         try:
             if suffix == ".pdf":
-                write_pdf(data, tmp)
+                yield from pdf_steps(data, tmp)
             else:
                 tmp.write_text(render_html(data, diagram_png(data.design)), encoding="utf-8")
             content = tmp.read_bytes()
         except OSError as exc:
             raise InteropError(f"{path}: cannot write: {exc.strerror or exc}") from None
     write_bytes_atomic(path, content)
-    return path
 
 
 class ReviewJob(QObject):
     """The review report from the window: the content is computed on a worker thread
     (N-2 and the RPO/RTO matrix take tens of seconds on a 10k design) behind a progress
-    dialog with Cancel; the drawing and the write happen on the UI thread at the end.
+    dialog with Cancel; the drawing and the write happen on the UI thread at the end, a
+    PDF in slices of :data:`DRAW_SLICE_S` between the event loop's turns, its pages
+    counted and Cancel still working (pdf28).
 
     ``finished(path)`` when written, ``failed(message)`` on an error, ``cancelled()``
     when the user stopped it. The design is an immutable snapshot: edits made meanwhile
@@ -458,6 +526,8 @@ class ReviewJob(QObject):
     cancelled = Signal()
 
     POLL_MS = 50
+    #: The drawing's work per event-loop turn, in seconds (a page at least).
+    DRAW_SLICE_S = 0.03
 
     def __init__(
         self, parent: QWidget, design: Design, output: str | Path, *, source: str = ""
@@ -481,6 +551,11 @@ class ReviewJob(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(self.POLL_MS)
         self._timer.timeout.connect(self._poll)
+        #: The drawing under way (:func:`review_steps`), a slice per turn of its timer.
+        self._drawing: Generator[PdfProgress, None, None] | None = None
+        self._draw_timer = QTimer(self)
+        self._draw_timer.setInterval(0)
+        self._draw_timer.timeout.connect(self._draw)
 
     def start(self) -> None:
         self._thread.start()
@@ -496,9 +571,17 @@ class ReviewJob(QObject):
         self._timer.stop()
         if self._thread.ident is not None:  # started
             self._thread.join()
+        self._end_drawing()
 
     def is_running(self) -> bool:
-        return self._timer.isActive()
+        return self._timer.isActive() or self._drawing is not None
+
+    def _end_drawing(self) -> None:
+        """The drawing stopped where it is (closed: nothing written), if under way."""
+        self._draw_timer.stop()
+        drawing, self._drawing = self._drawing, None
+        if drawing is not None:
+            drawing.close()
 
     def _progress(self, stage: str, done: int, total: int) -> bool:
         with self._lock:
@@ -550,16 +633,52 @@ class ReviewJob(QObject):
             self.failed.emit(str(outcome))
             return
         self.dialog.setLabelText("Drawing the report…")
-        self.dialog.setCancelButton(None)  # drawing cannot stop
-        QApplication.processEvents()
+        self.dialog.setRange(0, 0)
+        self._drawing = review_steps(outcome, self.path)
+        self._draw_timer.start()
+
+    def _draw(self) -> None:
+        """A slice of the drawing: pages until :data:`DRAW_SLICE_S` has passed, then
+        the dialog's count; Cancel stops it with nothing written."""
+        drawing = self._drawing
+        if drawing is None:
+            return
+        with self._lock:
+            stopped = self._stop
+        if stopped or self.dialog.wasCanceled():
+            self._end_drawing()
+            self.dialog.close()
+            self.cancelled.emit()
+            return
+        start = time.perf_counter()
+        done = total = 0
         try:
-            out = render_review(outcome, self.path)
+            while time.perf_counter() - start < self.DRAW_SLICE_S:
+                done, total = next(drawing)
+        except StopIteration:
+            self._draw_timer.stop()
+            self._drawing = None
+            self.dialog.close()
+            self.finished.emit(self.path)
+            return
         except (DesignError, OSError) as exc:
+            self._end_drawing()
             self.dialog.close()
             self.failed.emit(str(exc))
             return
-        self.dialog.close()
-        self.finished.emit(out)
+        except Exception as exc:  # a bug: logged, one message, the job ended
+            self._end_drawing()
+            self.dialog.close()
+            _log.error("the review report failed", exc_info=exc)
+            self.failed.emit(
+                f"The review report could not be written: internal error "
+                f"({type(exc).__name__}: {exc}). The details are in the log."
+            )
+            return
+        if total:
+            self.dialog.setMaximum(total)
+            self.dialog.setValue(min(done, total))
+            self.dialog.setLabelText(f"Drawing the report: page {done:,} of {total:,}")
 
 
 def report_command(args: argparse.Namespace) -> int:

@@ -48,10 +48,10 @@ def _lonely_headings(doc: QTextDocument) -> list[str]:
 )
 def test_no_heading_ends_a_page(qtbot: Any, monkeypatch: Any, tmp_path: Path, sample: str) -> None:
     drawn: list[tuple[int, list[str], list[str]]] = []
-    draw = review._draw_pages
+    draw = review._page_steps
 
-    def watched(writer: Any, painter: Any, doc: QTextDocument, pages: Any) -> None:
-        draw(writer, painter, doc, pages)
+    def watched(writer: Any, painter: Any, doc: QTextDocument, pages: Any) -> Any:
+        yield from draw(writer, painter, doc, pages)
         headings = []
         block = doc.begin()
         while block.isValid():
@@ -60,7 +60,7 @@ def test_no_heading_ends_a_page(qtbot: Any, monkeypatch: Any, tmp_path: Path, sa
             block = block.next()
         drawn.append((doc.pageCount(), headings, _lonely_headings(doc)))
 
-    monkeypatch.setattr(review, "_draw_pages", watched)
+    monkeypatch.setattr(review, "_page_steps", watched)
     out = tmp_path / "review.pdf"
     assert console_main()(["report", str(SAMPLES / f"{sample}.json"), "-o", str(out)]) == 0
     assert out.read_bytes().startswith(b"%PDF")
