@@ -793,7 +793,7 @@ def plan_paste(
             parents[root.id] = holder
         _shift(rects, family, dx, dy)
         moved.update(family)
-        if holder is not None and root.id in rects and info.spec.row:
+        if holder is not None and root.id in rects:
             r = rects[root.id]
             slot = free_slot(boxes, holder, (r[2], r[3]), (r[0], r[1]), row=True)
             _shift(rects, family, slot[0] - r[0], slot[1] - r[1])
