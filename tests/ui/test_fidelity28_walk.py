@@ -33,18 +33,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel
 from test_capacity_window import simulate
+from test_fidelity27_walk import _row  # a results row by its database's name
 from test_sim_leftovers_window25 import _end  # F5's results settled at the scenario's end
 from test_table_keys19 import _click_element  # a box clicked in its header
 
 from designer.persistence import load, save
 from designer.ui.panels.inspector import InspectorPanel
 from designer.ui.panels.problems import ProblemsPanel
-from designer.ui.simulation.results_table import COLUMNS, WHY
+from designer.ui.simulation.results_table import WHY
 
 DATA = Path(__file__).resolve().parent / "data"
 NEWCOMER = DATA / "third_site_witness_newcomer.drd.json"
 SHOTS = Path("/tmp/fidelity28-shots")
-NAME = COLUMNS.index("Database")
 
 HOLDS = (
     "DAG DAG01 keeps quorum, but its site failover intent is Manual: activating its copy "
@@ -59,13 +59,6 @@ def _shot(window: Any, name: str, qtbot: Any = None) -> None:
         qtbot.waitUntil(lambda: not window.simulation.timeline.held, timeout=3000)
     QApplication.processEvents()
     window.grab().save(str(SHOTS / f"{name}.png"))
-
-
-def _row(table: Any, name: str) -> list[str]:
-    for r in range(table.rowCount()):
-        if table.item(r, NAME).text() == name:
-            return [table.item(r, c).text() for c in range(table.columnCount())]
-    raise AssertionError(name)
 
 
 def _intent_note(window: Any) -> str:
