@@ -10,11 +10,12 @@ import argparse
 import html
 import logging
 import os
+import pickle
 import re
+import shutil
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,8 @@ from PySide6.QtCore import (
     QMarginsF,
     QObject,
     QPointF,
+    QProcess,
+    QProcessEnvironment,
     QRectF,
     QSizeF,
     Qt,
@@ -71,6 +74,7 @@ from designer.ui.review_diagram import (
     discard_diagram,
     shortened_names,
 )
+from designer.ui.review_drawing import ERROR
 
 __all__ = [
     "FOOTER_PX",
@@ -527,13 +531,16 @@ def review_steps(data: ReviewData, output: str | Path) -> Generator[PdfProgress,
 class ReviewJob(QObject):
     """The review report from the window: the content is computed on a worker thread
     (N-2 and the RPO/RTO matrix take tens of seconds on a 10k design) behind a progress
-    dialog with Cancel; the drawing and the write happen on the UI thread at the end, a
-    PDF in slices of :data:`DRAW_SLICE_S` between the event loop's turns, its pages
-    counted and Cancel still working (pdf28).
+    dialog with Cancel; the drawing happens in a process of its own
+    (:mod:`designer.ui.review_drawing`), which says each page it draws for the dialog's
+    count, and the file is put in place by the window when it is drawn (pdf29). Drawn
+    on the UI thread, a 10k estate's PDF stopped the window for seconds at a time, even
+    in slices (pdf28), and its HTML for 5 s.
 
     ``finished(path)`` when written, ``failed(message)`` on an error, ``cancelled()``
-    when the user stopped it. The design is an immutable snapshot: edits made meanwhile
-    (none: the dialog is window-modal) would not change what is reported.
+    when the user stopped it (the drawing process is ended at once, nothing written).
+    The design is an immutable snapshot: edits made meanwhile (none: the dialog is
+    window-modal) would not change what is reported.
     """
 
     finished = Signal(object)
@@ -541,8 +548,6 @@ class ReviewJob(QObject):
     cancelled = Signal()
 
     POLL_MS = 50
-    #: The drawing's work per event-loop turn, in seconds (a page at least).
-    DRAW_SLICE_S = 0.03
 
     def __init__(
         self, parent: QWidget, design: Design, output: str | Path, *, source: str = ""
@@ -555,6 +560,10 @@ class ReviewJob(QObject):
         self._state: tuple[str, int, int] = ("Checking the rules", 0, 0)
         self._stop = False
         self._outcome: ReviewData | BaseException | None = None
+        #: The job's private folder: the content handed to the drawing, the drawing.
+        self._folder = Path(tempfile.mkdtemp(prefix="dr-designer-report-"))
+        self._content = self._folder / "content.pickle"
+        self._drawn = self._folder / f"review{self.path.suffix.casefold()}"
         self._thread = threading.Thread(target=self._work, name="review-report", daemon=True)
         self.dialog = QProgressDialog("Preparing the design review…", "Cancel", 0, 0, parent)
         self.dialog.setWindowTitle("Design review report")
@@ -566,11 +575,10 @@ class ReviewJob(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(self.POLL_MS)
         self._timer.timeout.connect(self._poll)
-        #: The drawing under way (:func:`review_steps`), a slice per turn of its timer.
-        self._drawing: Generator[PdfProgress, None, None] | None = None
-        self._draw_timer = QTimer(self)
-        self._draw_timer.setInterval(0)
-        self._draw_timer.timeout.connect(self._draw)
+        #: The drawing under way (:mod:`designer.ui.review_drawing`), and the last line
+        #: of a failure it gave.
+        self._drawing: QProcess | None = None
+        self._error = ""
 
     def start(self) -> None:
         self._thread.start()
@@ -579,24 +587,28 @@ class ReviewJob(QObject):
     def cancel(self) -> None:
         with self._lock:
             self._stop = True
+        if self._drawing is not None:
+            self._drawing.kill()  # ends in _ended: cancelled, nothing written
 
     def stop(self) -> None:
-        """Cancel and wait for the worker (the process's end): no report is written."""
+        """Cancel and wait for the worker and the drawing (the process's end): no
+        report is written."""
         self.cancel()
         self._timer.stop()
         if self._thread.ident is not None:  # started
             self._thread.join()
-        self._end_drawing()
+        drawing, self._drawing = self._drawing, None
+        if drawing is not None:
+            drawing.finished.disconnect()
+            drawing.kill()
+            drawing.waitForFinished(5_000)
+        self._tidy()
 
     def is_running(self) -> bool:
         return self._timer.isActive() or self._drawing is not None
 
-    def _end_drawing(self) -> None:
-        """The drawing stopped where it is (closed: nothing written), if under way."""
-        self._draw_timer.stop()
-        drawing, self._drawing = self._drawing, None
-        if drawing is not None:
-            drawing.close()
+    def _tidy(self) -> None:
+        shutil.rmtree(self._folder, ignore_errors=True)
 
     def _progress(self, stage: str, done: int, total: int) -> bool:
         with self._lock:
@@ -608,6 +620,10 @@ class ReviewJob(QObject):
             outcome: ReviewData | BaseException = prepare_review(
                 self._design, source=self._source, progress=self._progress
             )
+            if not isinstance(outcome, BaseException):
+                # Handed to the drawing's process (here, off the UI thread).
+                with self._content.open("wb") as file:
+                    pickle.dump(outcome, file, protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as exc:
             outcome = exc
         with self._lock:
@@ -631,65 +647,57 @@ class ReviewJob(QObject):
             stopped = self._stop
         # Cancel pressed after the content was ready still writes nothing.
         if stopped or self.dialog.wasCanceled() or isinstance(outcome, ReviewCancelled):
-            self.dialog.close()
-            self.cancelled.emit()
+            self._cancelled()
             return
         if isinstance(outcome, BaseException):
-            self.dialog.close()
             if not isinstance(outcome, (DesignError, OSError)):
                 # A bug, not bad input: its traceback goes to the log, the user gets
                 # one message, and the job ends like any other (never left running).
                 _log.error("the review report failed", exc_info=outcome)
-                self.failed.emit(
+                self._failed(
                     f"The review report could not be written: internal error "
                     f"({type(outcome).__name__}: {outcome}). The details are in the log."
                 )
                 return
-            self.failed.emit(str(outcome))
+            self._failed(str(outcome))
             return
         self.dialog.setLabelText("Drawing the report…")
         self.dialog.setRange(0, 0)
-        self._drawing = review_steps(outcome, self.path)
-        self._draw_timer.start()
+        self._draw()
 
     def _draw(self) -> None:
-        """A slice of the drawing: pages until :data:`DRAW_SLICE_S` has passed, then
-        the dialog's count; Cancel stops it with nothing written."""
+        """The drawing's process started: the same code and Python as the window's."""
+        import designer
+
+        drawing = QProcess(self)
+        environment = QProcessEnvironment.systemEnvironment()
+        code = str(Path(designer.__file__).resolve().parents[1])
+        paths = environment.value("PYTHONPATH")
+        environment.insert("PYTHONPATH", os.pathsep.join([code, paths]) if paths else code)
+        environment.insert("QT_QPA_PLATFORM", "offscreen")
+        drawing.setProcessEnvironment(environment)
+        drawing.readyReadStandardOutput.connect(self._read)
+        drawing.finished.connect(self._ended)
+        drawing.errorOccurred.connect(self._not_started)
+        self._drawing = drawing
+        drawing.start(
+            sys.executable,
+            ["-m", "designer.ui.review_drawing", str(self._content), str(self._drawn)],
+        )
+
+    def _read(self) -> None:
+        """The drawing's lines: the dialog's count."""
         drawing = self._drawing
         if drawing is None:
             return
-        with self._lock:
-            stopped = self._stop
-        if stopped or self.dialog.wasCanceled():
-            self._end_drawing()
-            self.dialog.close()
-            self.cancelled.emit()
-            return
-        start = time.perf_counter()
         stage, done, total = "", 0, 0
-        try:
-            while time.perf_counter() - start < self.DRAW_SLICE_S:
-                stage, done, total = next(drawing)
-        except StopIteration:
-            self._draw_timer.stop()
-            self._drawing = None
-            self.dialog.close()
-            self.finished.emit(self.path)
-            return
-        except (DesignError, OSError) as exc:
-            self._end_drawing()
-            self.dialog.close()
-            self.failed.emit(str(exc))
-            return
-        except Exception as exc:  # a bug: logged, one message, the job ended
-            self._end_drawing()
-            self.dialog.close()
-            _log.error("the review report failed", exc_info=exc)
-            self.failed.emit(
-                f"The review report could not be written: internal error "
-                f"({type(exc).__name__}: {exc}). The details are in the log."
-            )
-            return
+        while drawing.canReadLine():
+            line = bytes(drawing.readLine().data()).decode("utf-8", "replace").rstrip("\n")
+            fields = line.split("\t")
+            if fields[0] == ERROR and len(fields) == 2:
+                self._error = fields[1]
+            elif len(fields) == 3 and fields[1].isdigit() and fields[2].isdigit():
+                stage, done, total = fields[0], int(fields[1]), int(fields[2])
         if total:
             self.dialog.setMaximum(total)
             self.dialog.setValue(min(done, total))
@@ -698,6 +706,66 @@ class ReviewJob(QObject):
                 if stage == "page"
                 else f"Laying out the report's pages: {done * 100 // total} %"
             )
+
+    def _ended(self, code: int, status: QProcess.ExitStatus) -> None:
+        """The drawing ended: the file put in place, or why not."""
+        drawing, self._drawing = self._drawing, None
+        if drawing is None:
+            return
+        self._read_rest(drawing)
+        with self._lock:
+            stopped = self._stop
+        if stopped or self.dialog.wasCanceled():
+            self._cancelled()
+            return
+        if status == QProcess.ExitStatus.NormalExit and code == 0:
+            try:
+                write_bytes_atomic(self.path, self._drawn.read_bytes())
+            except (InteropError, OSError) as exc:
+                self._failed(str(exc))
+                return
+            self._tidy()
+            self.dialog.close()
+            self.finished.emit(self.path)
+            return
+        if status == QProcess.ExitStatus.NormalExit and code == 2 and self._error:
+            self._failed(self._error)
+            return
+        errors = bytes(drawing.readAllStandardError().data()).decode("utf-8", "replace")
+        _log.error("the review report's drawing failed (exit %s):\n%s", code, errors)
+        last = errors.strip().splitlines()[-1] if errors.strip() else f"exit status {code}"
+        self._failed(
+            f"The review report could not be written: internal error ({last}). "
+            "The details are in the log."
+        )
+
+    def _not_started(self, error: QProcess.ProcessError) -> None:
+        """The drawing's process could not start (no ``finished`` then)."""
+        drawing = self._drawing
+        if error != QProcess.ProcessError.FailedToStart or drawing is None:
+            return
+        self._drawing = None
+        self._failed(
+            f"The review report could not be written: its drawing could not start "
+            f"({sys.executable}: {drawing.errorString()})."
+        )
+
+    def _read_rest(self, drawing: QProcess) -> None:
+        self._drawing = drawing
+        try:
+            self._read()
+        finally:
+            self._drawing = None
+
+    def _cancelled(self) -> None:
+        self._tidy()
+        self.dialog.close()
+        self.cancelled.emit()
+
+    def _failed(self, message: str) -> None:
+        self._tidy()
+        self.dialog.close()
+        self.failed.emit(message)
 
 
 def report_command(args: argparse.Namespace) -> int:
