@@ -10,7 +10,6 @@ import argparse
 import html
 import logging
 import os
-import pickle
 import re
 import shutil
 import sys
@@ -74,7 +73,7 @@ from designer.ui.review_diagram import (
     discard_diagram,
     shortened_names,
 )
-from designer.ui.review_drawing import ERROR
+from designer.ui.review_drawing import DRAW, ERROR, hand_over
 
 __all__ = [
     "FOOTER_PX",
@@ -578,11 +577,20 @@ class ReviewJob(QObject):
         #: The drawing under way (:mod:`designer.ui.review_drawing`), and the last line
         #: of a failure it gave.
         self._drawing: QProcess | None = None
+        #: Whether the content is made and the drawing told to draw it.
+        self._asked = False
+        #: How the drawing ended (exit status, a normal exit, its standard error), its
+        #: last line of a failure, or why it could not start.
+        self._end: tuple[int, bool, str] = (0, False, "")
         self._error = ""
+        self._start_error = ""
 
     def start(self) -> None:
         self._thread.start()
         self._timer.start()
+        # The drawing's process starts meanwhile (Python, Qt and the designer imported
+        # while the content is computed), then waits for the word to draw.
+        self._launch()
 
     def cancel(self) -> None:
         with self._lock:
@@ -597,11 +605,7 @@ class ReviewJob(QObject):
         self._timer.stop()
         if self._thread.ident is not None:  # started
             self._thread.join()
-        drawing, self._drawing = self._drawing, None
-        if drawing is not None:
-            drawing.finished.disconnect()
-            drawing.kill()
-            drawing.waitForFinished(5_000)
+        self._end_drawing()
         self._tidy()
 
     def is_running(self) -> bool:
@@ -609,6 +613,15 @@ class ReviewJob(QObject):
 
     def _tidy(self) -> None:
         shutil.rmtree(self._folder, ignore_errors=True)
+
+    def _end_drawing(self) -> None:
+        """The drawing's process ended now, if it runs (nothing more said of it)."""
+        drawing, self._drawing = self._drawing, None
+        if drawing is not None:
+            drawing.finished.disconnect(self._ended)
+            drawing.errorOccurred.disconnect(self._not_started)
+            drawing.kill()
+            drawing.waitForFinished(5_000)
 
     def _progress(self, stage: str, done: int, total: int) -> bool:
         with self._lock:
@@ -622,8 +635,7 @@ class ReviewJob(QObject):
             )
             if not isinstance(outcome, BaseException):
                 # Handed to the drawing's process (here, off the UI thread).
-                with self._content.open("wb") as file:
-                    pickle.dump(outcome, file, protocol=pickle.HIGHEST_PROTOCOL)
+                hand_over(outcome, self._content)
         except BaseException as exc:
             outcome = exc
         with self._lock:
@@ -647,9 +659,11 @@ class ReviewJob(QObject):
             stopped = self._stop
         # Cancel pressed after the content was ready still writes nothing.
         if stopped or self.dialog.wasCanceled() or isinstance(outcome, ReviewCancelled):
+            self._end_drawing()
             self._cancelled()
             return
         if isinstance(outcome, BaseException):
+            self._end_drawing()
             if not isinstance(outcome, (DesignError, OSError)):
                 # A bug, not bad input: its traceback goes to the log, the user gets
                 # one message, and the job ends like any other (never left running).
@@ -663,9 +677,14 @@ class ReviewJob(QObject):
             return
         self.dialog.setLabelText("Drawing the report…")
         self.dialog.setRange(0, 0)
-        self._draw()
+        self._asked = True
+        if self._drawing is None:  # it ended, or never started, while the content was made
+            self._report_end()
+            return
+        self._drawing.write(f"{DRAW}\n".encode())
+        self._drawing.closeWriteChannel()
 
-    def _draw(self) -> None:
+    def _launch(self) -> None:
         """The drawing's process started: the same code and Python as the window's."""
         import designer
 
@@ -699,26 +718,54 @@ class ReviewJob(QObject):
             elif len(fields) == 3 and fields[1].isdigit() and fields[2].isdigit():
                 stage, done, total = fields[0], int(fields[1]), int(fields[2])
         if total:
-            self.dialog.setMaximum(total)
-            self.dialog.setValue(min(done, total))
+            # The words first: a modal dialog's setValue turns the event loop, where
+            # the drawing's next lines may be read and said (not overwritten after).
             self.dialog.setLabelText(
                 f"Drawing the report: page {done:,} of {total:,}"
                 if stage == "page"
                 else f"Laying out the report's pages: {done * 100 // total} %"
             )
+            self.dialog.setMaximum(total)
+            self.dialog.setValue(min(done, total))
 
     def _ended(self, code: int, status: QProcess.ExitStatus) -> None:
-        """The drawing ended: the file put in place, or why not."""
-        drawing, self._drawing = self._drawing, None
+        """The drawing's process ended: what it said kept, and said once the content is
+        made (:meth:`_report_end`)."""
+        drawing = self._drawing
         if drawing is None:
             return
-        self._read_rest(drawing)
+        self._read()
+        self._drawing = None
+        errors = bytes(drawing.readAllStandardError().data()).decode("utf-8", "replace")
+        self._end = (code, status == QProcess.ExitStatus.NormalExit, errors)
+        if self._asked:
+            self._report_end()
+
+    def _not_started(self, error: QProcess.ProcessError) -> None:
+        """The drawing's process could not start (no ``finished`` then)."""
+        drawing = self._drawing
+        if error != QProcess.ProcessError.FailedToStart or drawing is None:
+            return
+        self._drawing = None
+        self._start_error = (
+            f"The review report could not be written: its drawing could not start "
+            f"({sys.executable}: {drawing.errorString()})."
+        )
+        if self._asked:
+            self._report_end()
+
+    def _report_end(self) -> None:
+        """The drawing is over: the file put in place, or why not."""
         with self._lock:
             stopped = self._stop
         if stopped or self.dialog.wasCanceled():
             self._cancelled()
             return
-        if status == QProcess.ExitStatus.NormalExit and code == 0:
+        if self._start_error:
+            self._failed(self._start_error)
+            return
+        code, normal, errors = self._end
+        if normal and code == 0 and self._drawn.exists():
             try:
                 write_bytes_atomic(self.path, self._drawn.read_bytes())
             except (InteropError, OSError) as exc:
@@ -728,34 +775,15 @@ class ReviewJob(QObject):
             self.dialog.close()
             self.finished.emit(self.path)
             return
-        if status == QProcess.ExitStatus.NormalExit and code == 2 and self._error:
+        if normal and code == 2 and self._error:
             self._failed(self._error)
             return
-        errors = bytes(drawing.readAllStandardError().data()).decode("utf-8", "replace")
         _log.error("the review report's drawing failed (exit %s):\n%s", code, errors)
         last = errors.strip().splitlines()[-1] if errors.strip() else f"exit status {code}"
         self._failed(
             f"The review report could not be written: internal error ({last}). "
             "The details are in the log."
         )
-
-    def _not_started(self, error: QProcess.ProcessError) -> None:
-        """The drawing's process could not start (no ``finished`` then)."""
-        drawing = self._drawing
-        if error != QProcess.ProcessError.FailedToStart or drawing is None:
-            return
-        self._drawing = None
-        self._failed(
-            f"The review report could not be written: its drawing could not start "
-            f"({sys.executable}: {drawing.errorString()})."
-        )
-
-    def _read_rest(self, drawing: QProcess) -> None:
-        self._drawing = drawing
-        try:
-            self._read()
-        finally:
-            self._drawing = None
 
     def _cancelled(self) -> None:
         self._tidy()
