@@ -6,7 +6,8 @@ kept them for the rest of the process (the sample's: 4,000 objects, with the sce
 side), and a collection that came first deleted a scene that Python owns together
 with the Python-derived boxes in it. They are now freed as a deleted window is:
 by reference counting, as soon as the report is written (docs/architecture.md, "The
-cyclic collector's freezes")."""
+cyclic collector's freezes"). Since wave 29 (``pdf29``) the window's report is drawn in a
+process of its own: the window makes no diagram at all, and none is left."""
 
 from __future__ import annotations
 
