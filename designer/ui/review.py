@@ -73,7 +73,7 @@ from designer.ui.review_diagram import (
     discard_diagram,
     shortened_names,
 )
-from designer.ui.review_drawing import DRAW, ERROR, hand_over
+from designer.ui.review_handover import DRAW, ERROR, hand_over
 
 __all__ = [
     "FOOTER_PX",

@@ -153,10 +153,10 @@ def test_the_content_handed_to_the_drawing_is_the_content(
     """What the window's worker hands over in parts is what the drawing reads back:
     the same report (the sample's design, findings, N-1, N-2, matrix and sections)."""
     from designer.persistence import load
-    from designer.ui import review_drawing
-    from designer.ui.review_drawing import hand_over, take_over
+    from designer.ui import review_handover
+    from designer.ui.review_handover import hand_over, take_over
 
-    monkeypatch.setattr(review_drawing, "HAND_OVER_PART", 7)  # many parts of each
+    monkeypatch.setattr(review_handover, "HAND_OVER_PART", 7)  # many parts of each
     data = review.prepare_review(load(THREE_SITES), source=THREE_SITES.name)
     assert len(data.design.elements) > 7 * 3 and len(data.matrix) > 7 * 3
     path = tmp_path / "content.pickle"
