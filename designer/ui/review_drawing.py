@@ -3,11 +3,11 @@
 ``python -m designer.ui.review_drawing CONTENT OUTPUT``, started with the report's job:
 it imports what it needs while the window's worker computes the content, waits for the
 line ``draw`` on standard input, then reads ``CONTENT`` (the report's content, written by
-:func:`designer.ui.review_handover.hand_over`) and writes ``OUTPUT``, the .pdf or .html. Each step of :func:`designer.ui.review.review_steps`
-is a line on standard output, ``stage<TAB>done<TAB>of`` (``page``, ``layout`` or empty),
-for the window's progress dialog; a failure the user can act on is a last line
-``error<TAB>message`` and exit status 2; a bug is a traceback on standard error and
-exit status 1.
+:func:`designer.ui.review_handover.hand_over`) and writes ``OUTPUT``, the .pdf or .html.
+Each step of :func:`designer.ui.review.review_steps` is a line on standard output,
+``stage<TAB>done<TAB>of`` (``page``, ``layout`` or empty), for the window's progress
+dialog; a failure the user can act on is a last line ``error<TAB>message`` and exit
+status 2; a bug is a traceback on standard error and exit status 1.
 
 Why a process: the drawing is Qt's rich text (``QTextDocument.setHtml``, its layout, the
 heading breaks, ``drawContents`` on a ``QPdfWriter``) and the diagram's scene. On a
