@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QLayout, QMainWindow, QTabBar
 
 from designer.ui import lifetime
 from designer.ui.dock_heights import DockHeights
@@ -119,14 +119,22 @@ class WindowLayout:
         Overview under the Palette) is sized with it: alone, Qt split the difference
         with the other from the heights they had then (the Overview's first 180 px
         were 194 or 228 at 1600 x 1000 as the window's start went, 196-278 after View >
-        Reset Layout)."""
+        Reset Layout).
+
+        The window is laid out again only where a size is read: before a dock's height
+        is (a vertical size), not before a width is set. A dock tabbed with others is
+        given its tab bar's height at once (Qt counts the bar in the size: the Problems
+        dock's first rows were one tab bar short, window27), checked when the window is
+        next laid out. Three layouts of the whole window instead of five (each ~6 M
+        instructions of a big design's opening before its first frame, wave 29)."""
         window = self.window
         layout = window.layout()
+        #: Tabbed docks resized with their tab bar counted: (dock, size wanted, given).
+        tabbed: list[tuple[QDockWidget, int, int]] = []
         for dock, size, orientation in self.first_sizes:
-            if layout is not None:
-                layout.activate()  # the docks at their places: their heights now
             docks, sizes = [dock], [size]
             if orientation == Qt.Orientation.Vertical:
+                self._lay_out(layout, tabbed)  # the docks at their places: heights now
                 column = [
                     other
                     for other in self.editing_docks
@@ -141,15 +149,44 @@ class WindowLayout:
                     (other,) = column
                     docks.insert(0, other)
                     sizes.insert(0, max(0, other.height() + dock.height() - size))
+                else:
+                    sizes = [size + self._tab_bar_height(dock)]
+                    tabbed.append((dock, size, sizes[0]))
             window.resizeDocks(docks, sizes, orientation)
-            if orientation == Qt.Orientation.Vertical and len(docks) == 1:
-                # A dock tabbed with others: Qt counts the tab bar under it in the size
-                # (the Problems dock's first rows were one tab bar short: window27).
-                if layout is not None:
-                    layout.activate()
-                short = size - dock.height()
-                if 0 < short < size // 2:
-                    window.resizeDocks(docks, [size + short], orientation)
+        if tabbed:
+            self._lay_out(layout, tabbed)
+
+    def _tab_bar_height(self, dock: QDockWidget) -> int:
+        """The height of the tab bar under ``dock`` if it is tabbed with others (0 if
+        not, or no bar holds its tab yet)."""
+        window = self.window
+        if not window.tabifiedDockWidgets(dock):
+            return 0
+        title = dock.windowTitle()
+        direct = Qt.FindChildOption.FindDirectChildrenOnly
+        for bar in window.findChildren(QTabBar, options=direct):
+            if any(bar.tabText(i) == title for i in range(bar.count())):
+                return bar.sizeHint().height()
+        return 0
+
+    def _lay_out(self, layout: QLayout | None, tabbed: list[tuple[QDockWidget, int, int]]) -> None:
+        """The window laid out; then each tabbed dock of ``tabbed`` (emptied) given what
+        it lacks of the size wanted, if its tab bar was not what was counted (the
+        window then laid out once more)."""
+        if layout is None:
+            tabbed.clear()
+            return
+        layout.activate()
+        short = [
+            (dock, given + size - dock.height())
+            for dock, size, given in tabbed
+            if 0 < abs(size - dock.height()) < size // 2
+        ]
+        tabbed.clear()
+        for dock, size in short:
+            self.window.resizeDocks([dock], [size], Qt.Orientation.Vertical)
+        if short:
+            layout.activate()
 
     def save(self, editing_state: QByteArray | None = None) -> None:
         """Written for the next session: ``editing_state`` is the editing layout when
