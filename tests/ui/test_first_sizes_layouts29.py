@@ -1,4 +1,5 @@
-"""The docks' first sizes lay the window out three times, not five (wave 29, ``open29``).
+"""Less before a design's first frame (wave 29, ``open29``): the docks' first sizes lay
+the window out three times, not five; the Plan copies preview is made when first asked for.
 
 A big design's opening sets the docks' first sizes in the window's first show, before
 its first frame: each ``layout.activate()`` after a ``resizeDocks`` lays out the whole
@@ -96,3 +97,29 @@ def test_view_reset_layout_gives_the_same_first_sizes(  # type: ignore[no-untype
     assert docks["InspectorDock"].width() == 310
     assert docks["OverviewDock"].height() == 180
     assert counts["layouts"] == 2, counts
+
+
+def test_the_plan_copies_preview_is_made_when_first_asked_for(launch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Wave 29: the Databases panel's preview (spin boxes, a table, buttons: ~4 M
+    # instructions of a big design's opening before its first frame, behind a tab)
+    # is made by Plan copies…, not with the window.
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from test_capacity_window import SAMPLES, open_tab
+
+    from designer.ui.panels.databases import DatabasesPanel
+    from designer.ui.panels.plan_copies import PlanCopiesPreview
+
+    window = launch(SAMPLES / "three_site_stretched_dag.json")
+    assert window.findChildren(PlanCopiesPreview) == []  # made by no one yet
+    window.session.wait_for_findings()
+    panel = open_tab(window, "Databases").widget()
+    assert isinstance(panel, DatabasesPanel)
+    assert window.findChildren(PlanCopiesPreview) == []  # the tab shown: still not
+    QTest.mouseClick(panel.plan_button, Qt.MouseButton.LeftButton)
+    (made,) = window.findChildren(PlanCopiesPreview)
+    assert made.isVisible() and not panel.table.isVisible()
+    assert made.table.rowCount() > 0
+    assert made.boxes is window.view.design_scene  # new databases take free rows there
+    QTest.mouseClick(made.cancel_button, Qt.MouseButton.LeftButton)
+    assert panel.table.isVisible() and not made.isVisible()

@@ -66,7 +66,7 @@ def create_panels(session: EditorSession, view: QGraphicsView) -> list[QDockWidg
     scene = getattr(view, "design_scene", None)
     if scene is not None:
         sizing.attach(scene)
-        databases.plan.boxes = scene  # new databases planned take free rows there
+        databases.plan_boxes = scene  # new databases planned take free rows there
     capacity = CapacityPanel(sizing)
     docks = [
         _dock("PaletteDock", "Palette", PalettePanel(session), _LEFT),

@@ -56,6 +56,7 @@ from designer.document.events import (
     ElementsRemoved,
     LayoutChanged,
 )
+from designer.document.growth import BoxGeometry
 from designer.domain.design import Severity
 from designer.domain.elements import Dag, DatabaseCopy, MailboxDatabase
 from designer.domain.words import natural_key, plural
@@ -294,12 +295,10 @@ class DatabasesPanel(QWidget):
             "calculator's rotation); preview, then apply as one undoable step"
         )
         self.plan_button.clicked.connect(self.start_plan)
-        self.plan = PlanCopiesPreview(
-            session, self, headers=self._member_header, members=self.ordered_members
-        )
-        self.plan.hide()
-        self.plan.finished.connect(self._end_plan)
-        self.plan.resized.connect(self._plan_resized)
+        #: The preview, made when first asked for (:attr:`plan`); and where the canvas
+        #: draws the boxes, handed to it then (new databases take free rows there).
+        self._plan: PlanCopiesPreview | None = None
+        self.plan_boxes: BoxGeometry | None = None
         chooser = QHBoxLayout()
         chooser.addWidget(self.dag_combo, 1)
         chooser.addWidget(self.plan_button)
@@ -332,8 +331,7 @@ class DatabasesPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.plan, 1)
-        layout.addWidget(self.summary)
+        layout.addWidget(self.summary)  # (the plan's preview goes above it: see plan)
         self.setFocusProxy(self.table)
         self.dag_id: str | None = None
         self._base_summary = ""
@@ -367,6 +365,30 @@ class DatabasesPanel(QWidget):
         self.refresh()
 
     # -- the copy-layout generator's preview ------------------------------------------------
+    @property
+    def plan(self) -> PlanCopiesPreview:
+        """The copy-layout generator's preview, in the table's place while shown. Made
+        when first asked for (Plan copies…), not with the window: its spin boxes and
+        table were ~4 M instructions of a big design's opening before its first frame,
+        for a panel behind a tab (wave 29, ``open29``)."""
+        plan = self._plan
+        if plan is None:
+            plan = self._plan = PlanCopiesPreview(
+                self.session, self, headers=self._member_header, members=self.ordered_members
+            )
+            plan.boxes = self.plan_boxes
+            plan.hide()
+            plan.finished.connect(self._end_plan)
+            plan.resized.connect(self._plan_resized)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(layout.indexOf(self.table) + 1, plan, 1)
+        return plan
+
+    def _plan_shown(self) -> bool:
+        """Whether the preview is shown (never made: not)."""
+        return self._plan is not None and self._plan.isVisible()
+
     def start_plan(self) -> None:
         """Show the planned layout of the DAG shown (Apply or Cancel ends it)."""
         if self.dag_id is None or self.session.read_only:
@@ -383,15 +405,17 @@ class DatabasesPanel(QWidget):
         # The tables' scroll bars again once the layout has settled: grown with the dock
         # to show every row, a table kept the vertical bar of its smaller size (range 0,
         # shown).
-        for table in (self.table, self.plan.table):
+        tables = [self.table] if self._plan is None else [self.table, self._plan.table]
+        for table in tables:
             QTimer.singleShot(0, table, table.updateGeometries)
 
     def _plan_resized(self) -> None:
-        if self.plan.isVisible():
+        if self._plan_shown():
             self.height_wanted.emit(True)
 
     def _end_plan(self) -> None:
-        self.plan.hide()
+        if self._plan is not None:
+            self._plan.hide()
         self.table.show()
         self.plan_button.setEnabled(True)
         self.dag_combo.setEnabled(True)
@@ -450,10 +474,11 @@ class DatabasesPanel(QWidget):
         takes around its table now (the plan's preview's, while it is shown), plus the
         rows; the dock is sized to it when shown and when the preview starts (its
         numbers, notes and buttons took the table's room: 1½ rows were left)."""
-        table = self.plan.table if self.plan.isVisible() else self.table
+        plan = self._plan
+        table = plan.table if plan is not None and plan.isVisible() else self.table
         # The room around the table as laid out now: a note's new line or the preview
         # just shown are otherwise laid out in the event loop's next turn.
-        for widget in (self.plan, self):
+        for widget in (self,) if plan is None else (plan, self):
             layout = widget.layout()
             if widget.isVisible() and layout is not None:
                 layout.activate()
@@ -820,14 +845,17 @@ class DatabasesPanel(QWidget):
         if all(isinstance(event, LayoutChanged) for event in events):
             return
         replaced = any(isinstance(event, DesignReplaced) for event in events)
-        planned = self.plan.dag_id
-        if not self.plan.isHidden() and (
-            replaced or planned is None or self.session.document.get(planned) is None
+        plan = self._plan
+        planned = plan.dag_id if plan is not None else None
+        if (
+            plan is not None
+            and not plan.isHidden()
+            and (replaced or planned is None or self.session.document.get(planned) is None)
         ):
             # The preview planned another design (File > New, Open, Revert) or a DAG
             # since deleted: its Apply would write that plan into this one.
-            self.plan.layout_planned = None
-            self.plan.dag_id = None
+            plan.layout_planned = None
+            plan.dag_id = None
             self._end_plan()
         if replaced:
             if self.session.holding:  # a big design's first frame first, then the table
