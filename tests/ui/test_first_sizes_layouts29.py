@@ -99,12 +99,15 @@ def test_view_reset_layout_gives_the_same_first_sizes(  # type: ignore[no-untype
     assert counts["layouts"] == 2, counts
 
 
-def test_the_plan_copies_preview_is_made_when_first_asked_for(launch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_plan_copies_preview_is_made_when_first_asked_for(
+    qtbot, launch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     # Wave 29: the Databases panel's preview (spin boxes, a table, buttons: ~4 M
     # instructions of a big design's opening before its first frame, behind a tab)
     # is made by Plan copies…, not with the window.
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
     from test_capacity_window import SAMPLES, open_tab
 
     from designer.ui.panels.databases import DatabasesPanel
@@ -121,5 +124,25 @@ def test_the_plan_copies_preview_is_made_when_first_asked_for(launch, tmp_path: 
     assert made.isVisible() and not panel.table.isVisible()
     assert made.table.rowCount() > 0
     assert made.boxes is window.view.design_scene  # new databases take free rows there
+    # The focus goes on to its first field, and Tab runs through its fields, as when it
+    # was made with the panel (its widgets came before the table's in the Tab chain).
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is made.databases, timeout=5000)
+    chain, widget = [], made.databases
+    while widget is not panel.table and len(chain) < 200:
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            chain.append(widget)
+        widget = widget.nextInFocusChain()
+    spins = list(made.site_spins.values())
+    assert [
+        w for w in chain if w.parent() is not None and w.objectName() != "qt_spinbox_lineedit"
+    ] == [
+        made.databases,
+        *spins,
+        made.lagged,
+        made.lag_days,
+        made.table,
+        made.apply_button,
+        made.cancel_button,
+    ]
     QTest.mouseClick(made.cancel_button, Qt.MouseButton.LeftButton)
     assert panel.table.isVisible() and not made.isVisible()

@@ -9,6 +9,7 @@ cell edit is one undo step (edits of one database's cells do not merge into one)
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -383,6 +384,13 @@ class DatabasesPanel(QWidget):
             layout = self.layout()
             assert isinstance(layout, QVBoxLayout)
             layout.insertWidget(layout.indexOf(self.table) + 1, plan, 1)
+            # Tab goes from Plan copies… to the preview's fields, then to the table, as
+            # when the preview was made with the panel (the table hidden, the focus goes
+            # to its first field).
+            fields = (plan.databases, plan.lagged, plan.lag_days, plan.table)
+            chain = (self.plan_button, *fields, plan.apply_button, plan.cancel_button)
+            for before, after in itertools.pairwise((*chain, self.table)):
+                QWidget.setTabOrder(before, after)
         return plan
 
     def _plan_shown(self) -> bool:
