@@ -17,6 +17,7 @@ from designer.document.document import Document, EditError, fields_of
 from designer.document.steps import Pace, Progress, referrers_first_in_steps, targets_first
 from designer.domain.design import DesignIntent, LayoutEntry, RuleSettings, SavedScenario
 from designer.domain.elements import ElementBase
+from designer.domain.field_words import field_phrase
 from designer.domain.refs import drop_refs, needs_any, ref_ids
 from designer.domain.reliability import ReliabilitySettings
 from designer.domain.words import plural, word_for
@@ -283,8 +284,8 @@ def describe_removal(
         if old is None:
             continue
         was, now = old.__dict__, new.__dict__
-        changed_fields = [
-            name.replace("_", " ") for name in fields_of(type(old)) if was[name] != now[name]
+        changed_fields = [  # "its VMs", "its DAG": as the Inspector names them (eyes29)
+            field_phrase(name) for name in fields_of(type(old)) if was[name] != now[name]
         ]
         lost = list(
             dict.fromkeys(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from generated import generated_file, settled
+from generated import click_title, generated_file, settled
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -56,3 +56,18 @@ def test_a_database_found_in_a_big_dag_is_drawn_not_summarised(
     assert scene.nodes[found.id].isVisible()
     in_view = sum(1 for r in rows if (b := scene.rect_of(r.id)) and b.intersects(seen))
     assert 0 < in_view <= 400
+
+
+def test_deleting_a_host_names_the_lost_references_as_the_inspector_does(
+    launch: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    # Delete on esx02003 of the 100k estate said "protection group PG DC02 001 loses
+    # DC02-APP0111 from its vms": the field's code name; the Inspector calls it "VMs".
+    window = _opened(launch, qtbot, generated_file(tmp_path, 1000))
+    click_title(window, "esx-01-005")  # DC01-APP0001, in protection group PG DC01 001
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: "esx-01-005" not in window.view.design_scene.nodes)
+    said = window.statusBar().currentMessage()
+    assert "protection group PG DC01 001 loses DC01-APP0001" in said, said
+    assert "from its VMs" in said and "from its vms" not in said, said
