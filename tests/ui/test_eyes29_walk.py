@@ -10,9 +10,10 @@ from typing import Any
 from generated import click_title, generated_file, settled
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QListWidget, QStyle, QStyleOptionViewItem
 
 from designer.ui.main_window import MainWindow
+from designer.ui.panels.inspector import InspectorPanel
 
 
 def _opened(launch: Any, qtbot: Any, path: Path) -> MainWindow:
@@ -71,3 +72,43 @@ def test_deleting_a_host_names_the_lost_references_as_the_inspector_does(
     said = window.statusBar().currentMessage()
     assert "protection group PG DC01 001 loses DC01-APP0001" in said, said
     assert "from its VMs" in said and "from its vms" not in said, said
+
+
+def _drawn_texts(widget: QListWidget) -> list[str]:
+    """Each row's text as the list draws it in its width (elided as it elides)."""
+    shown = []
+    for row in range(widget.count()):
+        index = widget.model().index(row, 0)
+        option = QStyleOptionViewItem()
+        option.initFrom(widget)
+        option.rect = widget.visualRect(index)
+        option.textElideMode = widget.textElideMode()
+        option.decorationSize = widget.iconSize()
+        widget.itemDelegate().initStyleOption(option, index)  # type: ignore[attr-defined]
+        style = widget.style()
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, widget)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
+        width = text_rect.width() - 2 * margin
+        shown.append(widget.fontMetrics().elidedText(option.text, option.textElideMode, width))
+    return shown
+
+
+def test_a_dags_members_are_told_apart_in_the_inspectors_narrow_list(
+    launch: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    # DAG03's Members list in the 100k estate: every row read "DAG03-MBX-DC…", the
+    # part that tells the members apart (site, number) cut off at the dock's width.
+    window = _opened(launch, qtbot, generated_file(tmp_path, 1000))
+    click_title(window, "dag-01")
+    panel = window.findChild(InspectorPanel)
+    assert panel is not None
+    members = panel.editors["members"].editor
+    assert isinstance(members, QListWidget)
+    qtbot.waitUntil(lambda: members.isVisible() and members.count() > 0)
+    names = [members.item(r).text() for r in range(members.count())]
+    assert "DAG01-MBX-DC01-01" in names and "DAG01-MBX-DC02-01" in names
+    drawn = _drawn_texts(members)
+    cut = [(name, text) for name, text in zip(names, drawn, strict=True) if name != text]
+    assert cut, "the list is wide enough to show every name: nothing to check"
+    assert len(set(drawn)) == len(drawn), drawn
+    assert drawn[0].startswith("DAG01-") and drawn[0].endswith("DC01-01"), drawn[0]

@@ -412,6 +412,9 @@ class CheckListEditor(FieldEditor):
         widget.setMaximumHeight(110)
         widget.setUniformItemSizes(True)
         widget.setIconSize(QSize(12, 12))  # mark_unavailable's signs: rows keep their height
+        # Cut in the middle: names of one estate share their start ("DAG03-MBX-DC03-01",
+        # "DAG03-MBX-DC04-01"); cut at the end, every member read "DAG03-MBX-DC…" (eyes29).
+        widget.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         super().__init__(spec, widget)
         #: The rows' order (lowest first, ties as listed; unranked: 1), asked at each
         #: fill: what the field most likely wants comes first (a DAG's Mailbox servers).
