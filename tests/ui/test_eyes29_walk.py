@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from generated import click_title, generated_file, settled
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QListWidget, QStyle, QStyleOptionViewItem
 
@@ -112,3 +112,30 @@ def test_a_dags_members_are_told_apart_in_the_inspectors_narrow_list(
     assert cut, "the list is wide enough to show every name: nothing to check"
     assert len(set(drawn)) == len(drawn), drawn
     assert drawn[0].startswith("DAG01-") and drawn[0].endswith("DC01-01"), drawn[0]
+
+
+def test_a_host_pasted_over_its_cluster_is_scrolled_into_sight(
+    launch: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    # esx01001 copied, the pointer over its cluster's hosts below it, Ctrl+V: the new
+    # host took the free place nearest the pointer, below the view; the canvas did not
+    # move and showed nothing new (only the Inspector's list said what was pasted).
+    window = _opened(launch, qtbot, generated_file(tmp_path, 1000))
+    view, scene, session = window.view, window.view.design_scene, window.session
+    click_title(window, "esx-01-001")
+    QTest.keyClick(view.viewport(), Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    host = scene.rect_of("esx-01-001")
+    assert host is not None
+    spot = QPointF(host.left() + 20, host.bottom() + 150)
+    view.centerOn(spot)
+    QTest.mouseMove(view.viewport(), view.mapFromScene(spot))
+    over = scene.node_at(spot)
+    assert over is not None and over.kind == "esxi_host"  # another host of the cluster
+    QTest.keyClick(view.viewport(), Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: settled(window) and len(session.selection) > 1)
+    doc = session.document
+    (new,) = [i for i in session.selection if (e := doc.get(i)) and e.kind == "esxi_host"]
+    pasted = scene.rect_of(new)
+    assert pasted is not None
+    seen = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert seen.contains(pasted), (seen, pasted)

@@ -10,6 +10,7 @@ the canvas shows (the selection, where boxes are drawn).
 from __future__ import annotations
 
 import atexit
+from collections.abc import Callable
 
 from PySide6.QtCore import QMimeData, QPointF
 from PySide6.QtWidgets import QApplication
@@ -44,6 +45,9 @@ class CanvasEditor:
         self.scene = scene
         #: Drops, drags and arrow keys move boxes by whole grid steps.
         self.snap_to_grid = True
+        #: Told what a paste (or Duplicate) added, once it is all there: the view
+        #: scrolls it into sight.
+        self.on_pasted: Callable[[list[str]], None] | None = None
 
     def _say(self, text: str) -> None:
         self.session.status_message.emit(text)
@@ -190,6 +194,8 @@ class CanvasEditor:
             # (A big paste runs in steps: what it added is selected once all of it is.)
             self.session.when_done(lambda: self.session.set_selection(ids))
             self.session.when_done(lambda: self._say(plan.says))
+            if self.on_pasted is not None:
+                self.session.when_done(lambda: self.on_pasted and self.on_pasted(ids))
 
     def fit_to_content(self, ids: list[str] | None = None) -> None:
         """Fit the selected containers round what they hold (Arrange > Fit to Content)."""

@@ -111,6 +111,7 @@ class DesignView(QGraphicsView):
         self.session = session
         self.design_scene = DesignScene(session)
         self.editor = CanvasEditor(session, self.design_scene)
+        self.editor.on_pasted = self._show_pasted
         super().__init__(self.design_scene, parent)
         self.design_scene.setParent(self)
         self.setObjectName("DesignView")
@@ -915,6 +916,37 @@ class DesignView(QGraphicsView):
             inside = self.viewport().rect().contains(local)
             at = self.mapToScene(local if inside else self.viewport().rect().center())
         self.editor.paste(at)
+
+    def _show_pasted(self, ids: list[str]) -> None:
+        """Scroll what a paste added into sight: a host pasted over its cluster's hosts
+        takes the free place nearest the pointer, often below the view, and the user
+        saw nothing change (eyes29). Its outermost boxes if they fit, else the first
+        one's name corner; a view already showing them stays as it is."""
+        scene = self.design_scene
+        pasted = set(ids)
+        rects = [
+            rect
+            for element_id in ids
+            if element_id in scene.nodes
+            and scene.box_container(element_id) not in pasted
+            and (rect := scene.rect_of(element_id)) is not None
+        ]
+        if not rects:
+            return
+        whole = rects[0]
+        for rect in rects[1:]:
+            whole = whole.united(rect)
+        seen = self._visible_rect()
+        margin = 40 / max(self.scale_factor, 1e-6)
+        if whole.width() + 2 * margin > seen.width() or whole.height() + 2 * margin > seen.height():
+            first = rects[0]
+            whole = QRectF(
+                first.left(),
+                first.top(),
+                min(first.width(), 200 / self.scale_factor),
+                min(first.height(), HEADER),
+            )
+        self.ensureVisible(whole, 40, 40)
 
     def set_connect_mode(self, on: bool) -> None:
         """The Connect tool: a drag from any box to another connects them."""
