@@ -139,3 +139,51 @@ def test_a_host_pasted_over_its_cluster_is_scrolled_into_sight(
     assert pasted is not None
     seen = view.mapToScene(view.viewport().rect()).boundingRect()
     assert seen.contains(pasted), (seen, pasted)
+
+
+class _CountedLanes(tuple):  # type: ignore[type-arg]
+    """The timeline's lanes, counting how often an event's lane is looked for."""
+
+    looks = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        _CountedLanes.looks += 1
+        return super().__iter__()
+
+
+def test_a_sites_failure_draws_its_timeline_dots_once_per_look(
+    launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    # F5, site DC02 clicked in the 100k estate: the window stopped for 21 s (a loaded
+    # machine; 13.6 s at 25k), much of it the timeline: each of ~5,600 events' lane
+    # looked for ~7 times by prefix (39,000 looks), and a dot's picture drawn per event
+    # (a new brush each: pyqtgraph keys its pictures by the brush object).
+    from designer.ui.simulation import timeline
+
+    window = _opened(launch, qtbot, generated_file(tmp_path, 1000))
+    getattr(timeline.lane_of, "cache_clear", lambda: None)()
+    monkeypatch.setattr(timeline, "LANES", _CountedLanes(timeline.LANES))
+    view, scene = window.view, window.view.design_scene
+    window.activateWindow()
+    view.setFocus()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_F5)
+    simulation = window.simulation
+    assert simulation is not None
+    controller = simulation.controller
+    qtbot.waitUntil(lambda: controller.ready, timeout=60_000)
+    site = scene.rect_of("site-02")
+    assert site is not None
+    spot = QPointF(site.left() + 12, site.top() + 6)
+    view.centerOn(spot)
+    QTest.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), view.mapFromScene(spot)
+    )
+    scatter = simulation.timeline.scatter
+    qtbot.waitUntil(lambda: controller.result is not None and len(scatter.data) > 0)
+    events = controller.result.events
+    kinds = {event.kind for event in events}
+    assert len(events) > 100 and len(scatter.data) == len(events)
+    assert _CountedLanes.looks <= 2 * len(kinds), (_CountedLanes.looks, len(kinds), len(events))
+    # The dots' pictures: one per colour and size (3 × 2), not one per event.
+    qtbot.waitUntil(lambda: len(scatter.fragmentAtlas) > 0)
+    assert len(scatter.fragmentAtlas) <= 6, len(scatter.fragmentAtlas)
