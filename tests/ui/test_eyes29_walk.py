@@ -10,27 +10,10 @@ from typing import Any
 from generated import click_title, generated_file, settled
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QListWidget, QStyle, QStyleOptionViewItem
+from PySide6.QtWidgets import QListWidget, QStyle, QStyleOptionViewItem
+from test_eyes28_walk import _find, _opened  # a window on FILE; Ctrl+F, typed, Enter
 
-from designer.ui.main_window import MainWindow
 from designer.ui.panels.inspector import InspectorPanel
-
-
-def _opened(launch: Any, qtbot: Any, path: Path) -> MainWindow:
-    window: MainWindow = launch(path)
-    window.resize(1280, 800)
-    qtbot.waitUntil(lambda: settled(window), timeout=120_000)
-    return window
-
-
-def _find(window: MainWindow, qtbot: Any, name: str) -> None:
-    """Ctrl+F, the name typed, Enter: as a user finds an element."""
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.find_edit)
-    QTest.keyClicks(window.find_edit, name)
-    QTest.keyClick(window.find_edit, Qt.Key.Key_Return)
 
 
 def test_a_database_found_in_a_big_dag_is_drawn_not_summarised(

@@ -789,14 +789,7 @@ class DesignView(QGraphicsView):
             # The name is typed where it shows: scroll its start into sight first (a
             # box added at the view's edge, or one Enter put in a box scrolled half
             # out of sight: the name was typed blind).
-            rect = node.scene_rect()
-            start = QRectF(
-                rect.left(),
-                rect.top(),
-                min(rect.width(), 200 / self.scale_factor),
-                min(rect.height(), HEADER),
-            )
-            self.ensureVisible(start, 10, 10)
+            self.ensureVisible(self._name_corner(node.scene_rect()), 10, 10)
         self._name_field = NameField(self, element_id, just_added=just_added)
         self._name_field.destroyed.connect(self._forget_name_field)
         return True
@@ -939,14 +932,18 @@ class DesignView(QGraphicsView):
         seen = self._visible_rect()
         margin = 40 / max(self.scale_factor, 1e-6)
         if whole.width() + 2 * margin > seen.width() or whole.height() + 2 * margin > seen.height():
-            first = rects[0]
-            whole = QRectF(
-                first.left(),
-                first.top(),
-                min(first.width(), 200 / self.scale_factor),
-                min(first.height(), HEADER),
-            )
+            whole = self._name_corner(rects[0])
         self.ensureVisible(whole, 40, 40)
+
+    def _name_corner(self, rect: QRectF) -> QRectF:
+        """The top-left corner of a box's ``rect`` where its name is (its title bar's
+        first 200 px on screen)."""
+        return QRectF(
+            rect.left(),
+            rect.top(),
+            min(rect.width(), 200 / self.scale_factor),
+            min(rect.height(), HEADER),
+        )
 
     def set_connect_mode(self, on: bool) -> None:
         """The Connect tool: a drag from any box to another connects them."""
