@@ -914,7 +914,8 @@ class DesignView(QGraphicsView):
         """Scroll what a paste added into sight: a host pasted over its cluster's hosts
         takes the free place nearest the pointer, often below the view, and the user
         saw nothing change (eyes29). Its outermost boxes if they fit, else the first
-        one's name corner; a view already showing them stays as it is."""
+        one's name corner; a view already showing the first one's top-left corner stays as
+        it is (a box pasted at the pointer near the view's edge: nothing moves under it)."""
         scene = self.design_scene
         pasted = set(ids)
         rects = [
@@ -926,10 +927,12 @@ class DesignView(QGraphicsView):
         ]
         if not rects:
             return
+        seen = self._visible_rect()
+        if seen.contains(rects[0].topLeft() + QPointF(1, 1)):
+            return
         whole = rects[0]
         for rect in rects[1:]:
             whole = whole.united(rect)
-        seen = self._visible_rect()
         margin = 40 / max(self.scale_factor, 1e-6)
         if whole.width() + 2 * margin > seen.width() or whole.height() + 2 * margin > seen.height():
             whole = self._name_corner(rects[0])
