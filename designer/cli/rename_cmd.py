@@ -16,6 +16,7 @@ import sys
 
 from designer.cli import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, EXIT_OUTPUT, STDIN
 from designer.cli.reading import CliError, read_design
+from designer.domain.words import plural
 from designer.text import json_printable, printable
 
 __all__ = ["cmd_rename"]
@@ -93,7 +94,7 @@ def cmd_rename(args: argparse.Namespace) -> int:
             )
         n = len(plan.changes)
         said = (
-            f"{n} {'name' if n == 1 else 'names'} changed, written to {args.output}"
+            f"{plural(n, 'name')} changed, written to {args.output}"
             if args.output
             else f"{plan.summary()} (not written: no -o)"
         )

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from designer.document.commands import RenameElements
 from designer.domain.elements import ElementBase
-from designer.domain.words import word_for
+from designer.domain.words import plural, word_for
 
 if TYPE_CHECKING:
     from designer.document.document import Document
@@ -145,11 +145,11 @@ class RenamePlan:
                 return f"Nothing can be replaced: {self.problems[0]}"
             return f"No name contains {_quoted(q.find)}"
         n = len(self.changes)
-        said = f"{n} {'name' if n == 1 else 'names'} would change"
+        said = f"{plural(n, 'name')} would change"
         if self.problems:
             k = len(self.problems)
             return (
-                f"{said}, but {k} of them cannot (below): nothing is replaced until "
+                f"{said}, but {k:,} of them cannot (below): nothing is replaced until "
                 f"{'it is' if k == 1 else 'they are'} settled"
             )
         return said
@@ -158,7 +158,7 @@ class RenamePlan:
         """The undo step's name: Replace "BOS" with "NYC" in 12 names."""
         q = self.query
         n = len(self.changes)
-        return f"Replace {_quoted(q.find)} with {_quoted(q.replace)} in {n} name{'s' * (n != 1)}"
+        return f"Replace {_quoted(q.find)} with {_quoted(q.replace)} in {plural(n, 'name')}"
 
     def command(self) -> RenameElements | None:
         """The edit (one undo step), or None when there is nothing to do or a problem."""

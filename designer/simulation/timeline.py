@@ -7,6 +7,7 @@ import math
 
 from designer.catalog import clariion, model_family
 from designer.domain.enums import MirrorMode
+from designer.domain.words import plural
 from designer.simulation.mirrors import group_of, group_target, mirror_link, transfer_s
 from designer.simulation.prepared import Prepared
 from designer.simulation.run_state import Run
@@ -268,7 +269,7 @@ def infrastructure_events(prep: Prepared, run: Run, prev: World, w: World, t: fl
             (len(placed.get("arrays", [])), "array"),
             (len(prep.links_of_site.get(site_id, [])), "WAN link"),
         )
-        held = [_count(n, noun) for n, noun in counts if n]
+        held = [plural(n, noun) for n, noun in counts if n]
         what = ", ".join(held[:-1]) + " and " + held[-1] if len(held) > 1 else "".join(held)
         run.event(
             t,
@@ -606,8 +607,3 @@ def sync_started_event(
         ),
         "002 'Loss of the mirrored link'",
     )
-
-
-def _count(n: int, noun: str) -> str:
-    """ "1 host", "2 hosts"."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

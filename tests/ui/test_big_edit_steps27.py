@@ -265,7 +265,7 @@ def test_replace_in_names_of_many_names_runs_in_steps(
     QTest.keyClicks(dialog.find_edit, "DC01")
     QTest.keyClick(dialog.find_edit, Qt.Key.Key_Tab)
     QTest.keyClicks(dialog.replace_edit, "NYC1")
-    qtbot.waitUntil(lambda: dialog.summary.text() == f"{n} names would change")
+    qtbot.waitUntil(lambda: dialog.summary.text() == f"{n:,} names would change")
     turns = _Turns(window)
     turns.start()
     QTest.mouseClick(dialog.replace_button, Qt.MouseButton.LeftButton)
@@ -274,8 +274,8 @@ def test_replace_in_names_of_many_names_runs_in_steps(
     assert turns.fired >= 2
     assert any(m.endswith(f" of {n:,} names…") for m in turns.messages), turns.messages
     assert dumps(document.design) == dumps(expected.design)
-    assert dialog.summary.text() == f"Replaced 'DC01' in {n} names (Ctrl+Z undoes it)"
-    assert window.statusBar().currentMessage() == f"Renamed {n} elements"
+    assert dialog.summary.text() == f"Replaced 'DC01' in {n:,} names (Ctrl+Z undoes it)"
+    assert window.statusBar().currentMessage() == f"Renamed {n:,} elements"
     assert session.undo_stack.count() == 1
 
     QTest.keyClick(dialog.replace_edit, Qt.Key.Key_Escape)

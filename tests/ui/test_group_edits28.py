@@ -113,7 +113,7 @@ def test_replace_in_names_plans_in_slices_and_replaces_what_it_showed(
     dialog = _open_dialog(window, qtbot)
     watch = _Watch(window, dialog)
     _type(dialog, "DC01", "NYC1")
-    qtbot.waitUntil(lambda: dialog.summary.text() == f"{n} names would change", timeout=30_000)
+    qtbot.waitUntil(lambda: dialog.summary.text() == f"{n:,} names would change", timeout=30_000)
     watch.timer.stop()
     # The loop turned while the plan was made: a turn saw it under way.
     assert LOOKING in watch.said, watch.said[-5:]
@@ -132,7 +132,7 @@ def test_replace_in_names_plans_in_slices_and_replaces_what_it_showed(
     ]
     assert sorted(changed) == sorted(rows)  # the preview was what changed
     qtbot.waitUntil(lambda: not dialog.planning, timeout=30_000)
-    assert dialog.summary.text() == f"Replaced 'DC01' in {n} names (Ctrl+Z undoes it)"
+    assert dialog.summary.text() == f"Replaced 'DC01' in {n:,} names (Ctrl+Z undoes it)"
     assert _rows(dialog) == []  # (planned again: nothing left to replace)
 
 

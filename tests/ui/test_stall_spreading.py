@@ -50,17 +50,17 @@ def test_thousands_of_findings_reach_the_problems_table_in_slices(qtbot, launch,
     session.findings_changed.emit()
     # The signal returned before the rows were made: the table still shows the old ones.
     assert panel.building and panel.model.rowCount() == before
-    assert "3000 warnings" not in panel.windowTitle()
+    assert "3,000 warnings" not in panel.windowTitle()
     qtbot.waitUntil(lambda: not panel.building, timeout=10_000)
     # Every finding is a row, in the check's order, with its element's name.
     assert panel.model.rowCount() == 3000
     shown = [panel.model.rows[n].finding for n in range(3000)]
     assert shown == many
     assert panel.model.index(7, 3).data() == vms[7 % len(vms)].name
-    assert "3000 warnings" in panel.windowTitle()
+    assert "3,000 warnings" in panel.windowTitle()
     # The Inspector's label (nothing selected: the design's counts) followed too.
     inspector = window.findChild(inspector_module.InspectorPanel)
-    qtbot.waitUntil(lambda: "3000 warning" in inspector.findings_label.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "3,000 warning" in inspector.findings_label.text(), timeout=3000)
     # Filtered as before.
     panel.filter_edit.setText("synthetic finding 2999")
     assert [r.finding for r in panel.model.rows] == [many[2999]]
@@ -129,7 +129,7 @@ def test_thousands_of_findings_take_turns_within_one_budget_and_all_show(  # typ
     assert names.index("markers") < last["rows"] and names.index("rows") < last["markers"]
     # Everything shows: every finding a row, in order, and each VM's mark counts its own.
     assert [row.finding for row in panel.model.rows] == many
-    assert "3000 warnings" in panel.windowTitle()
+    assert "3,000 warnings" in panel.windowTitle()
     for n, vm in enumerate(vms):
         expected = len(range(n, 3000, len(vms)))
         assert scene.marker_of(vm) == (many[0].severity, expected)
