@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -133,7 +133,7 @@ def problems_title(counts: dict[Severity, int]) -> str:
         n = counts.get(severity, 0)
         if n:
             word = _WORDS[severity]
-            parts.append(f"{n} {word}" if n == 1 or severity is Severity.INFO else f"{n} {word}s")
+            parts.append(plural(n, word, word if severity is Severity.INFO else None))
     return "Problems — " + (", ".join(parts) if parts else "none")
 
 
@@ -221,15 +221,23 @@ class _Row:
     A group's row (:class:`_Group`) stands for several; a row in an open group is
     ``inner`` (its code indented)."""
 
-    __slots__ = ("finding", "inner", "key", "names", "shown")
+    __slots__ = ("finding", "inner", "key", "listed", "names", "shown")
 
     def __init__(
-        self, finding: Finding, names: str, *, inner: bool = False, shown: str | None = None
+        self,
+        finding: Finding,
+        names: str,
+        *,
+        inner: bool = False,
+        shown: str | None = None,
+        listed: Sequence[str] = (),
     ) -> None:
         self.finding = finding
-        #: Every element's name (what the filter searches); ``shown``: the column's text.
+        #: Every element's name (what the filter searches); ``shown``: the column's text;
+        #: ``listed``: the names one by one (a group's row names each element once).
         self.names = names
         self.shown = names if shown is None else shown
+        self.listed = listed
         self.inner = inner
         # waiver_reason is not part of a Finding's equality, but it is shown.
         self.key: tuple[object, ...] = (finding, finding.waiver_reason, names, inner)
@@ -257,10 +265,7 @@ class _Group(_Row):
     __slots__ = ("members", "opened", "shared")
 
     def __init__(self, members: list[_Row], opened: bool) -> None:
-        names = [m.shown for m in members[:3]]
-        super().__init__(
-            members[0].finding, ", ".join(names) + f", … ({len(members)})", inner=False
-        )
+        super().__init__(members[0].finding, _group_names(members), inner=False)
         self.members = members
         self.opened = opened
         self.shared = _shared_words([m.finding.message for m in members])
@@ -283,6 +288,21 @@ class _Group(_Row):
             + (f"<br>… and {more} more" if more > 0 else "")
             + "<br><i>Enter, a click or → opens the group; ← closes it</i>"
         )
+
+
+def _group_names(members: list[_Row], first: int = SHOWN_NAMES) -> str:
+    """A group's Elements text: its first ``first`` elements' names, each once, and how
+    many findings ("DAG03-DB0001, DC04, DAG03-DB0003, … (200)": the site a finding names
+    with each database was said once per finding, eyes28)."""
+    names: dict[str, None] = {}
+    for member in members:
+        for name in member.listed or (member.shown,):
+            names[name] = None
+            if len(names) > first:
+                break
+        if len(names) > first:
+            break
+    return ", ".join(list(names)[:first]) + f", … ({len(members):,})"
 
 
 def _group_key(finding: Finding) -> tuple[str, Severity, bool]:
@@ -624,7 +644,7 @@ class ProblemsPanel(PanelKeys, QWidget):
 
         def row(finding: Finding) -> _Row:
             listed = [name(e) for e in finding.elements]
-            return _Row(finding, ", ".join(listed), shown=shown_names(listed))
+            return _Row(finding, ", ".join(listed), shown=shown_names(listed), listed=listed)
 
         rows = map(row, findings)
         self._building = ([], rows)
@@ -770,7 +790,10 @@ class ProblemsPanel(PanelKeys, QWidget):
                 opened = key in self._opened
                 shown.append(_Group(members, opened))
                 if opened:
-                    shown += [_Row(m.finding, m.names, inner=True, shown=m.shown) for m in members]
+                    shown += [
+                        _Row(m.finding, m.names, inner=True, shown=m.shown, listed=m.listed)
+                        for m in members
+                    ]
         return shown
 
     def current_row(self) -> _Row | None:
