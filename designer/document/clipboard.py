@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Generic, TypeVar
@@ -117,16 +117,36 @@ def paste_elements(
     taken_names: _Used[tuple[str, str]] = _Used(lambda key: taken.name(*key))
     mapping = {e.id: _fresh(e.id, taken_ids) for e in elements}
     existing = taken.id
+    by_id = {e.id: e for e in elements}
+    given: dict[str, str] = {}
+
+    def named(element: ElementBase) -> str:
+        """The pasted element's name: its own, else one its copies' names do not take;
+        a name that starts with the name of the pasted element it belongs to follows
+        that one's new name ("DC01-AD1-os" of VM DC01-AD1 pasted as DC01-AD3 is
+        "DC01-AD3-os", not "DC01-AD1-os (copy)": eyes28)."""
+        name = given.get(element.id)
+        if name is not None:
+            return name
+        given[element.id] = name = element.name  # (a cycle of references stops here)
+        for owner in _owners(element, by_id):
+            old, new = owner.name, named(owner)
+            rest = name[len(old) :]
+            if new != old and name.startswith(old) and not rest[:1].isalnum():
+                name = new + rest
+                break
+        while (element.kind, name) in taken_names:
+            name = _copy_name(name)
+        taken_names.add((element.kind, name))
+        given[element.id] = name
+        return name
+
     result: list[ElementBase] = []
     layout: dict[str, LayoutEntry] = {}
     for element in elements:
         data_new = remap_refs(element, mapping)
         data_new["id"] = mapping[element.id]
-        name = element.name
-        while (element.kind, name) in taken_names:
-            name = _copy_name(name)
-        taken_names.add((element.kind, name))
-        data_new["name"] = name
+        data_new["name"] = named(element)
         new = type(element).model_validate(data_new)
         result.append(new)
         entry = raw_layout.get(element.id)
@@ -153,6 +173,15 @@ def paste_elements(
     if not result:
         raise ClipboardError("nothing to paste: the copied elements' surroundings are gone")
     return result, layout
+
+
+def _owners(element: ElementBase, pasted: Mapping[str, ElementBase]) -> list[ElementBase]:
+    """The pasted elements ``element`` refers to, the longest-named first (a disk's VM
+    before its LUN, if both are pasted and both start its name)."""
+    from designer.domain.refs import iter_refs
+
+    found = {ref.target: pasted[ref.target] for ref in iter_refs(element) if ref.target in pasted}
+    return sorted(found.values(), key=lambda owner: -len(owner.name))
 
 
 def _copy_name(name: str) -> str:

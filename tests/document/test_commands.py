@@ -145,10 +145,11 @@ def test_copy_paste_keeps_internal_links_with_new_ids() -> None:
     assert layout[by_old["h1"].id].x == 40
     UndoStack(doc).push(AddElements(elements, layout))
     assert structural_errors(doc.design) == []
-    # Numbered names take the next free number (esx02 is taken); others "(copy)".
+    # Numbered names take the next free number (esx02 is taken); the disk named after
+    # its VM follows the pasted VM's name (it read "mbx01-os (copy)": eyes28).
     assert doc.get(by_old["h1"].id).name == "esx03"
     assert doc.get(by_old["m1"].id).name == "mbx03"
-    assert doc.get(by_old["d1"].id).name == "mbx01-os (copy)"
+    assert doc.get(by_old["d1"].id).name == "mbx03-os"
 
 
 _OPS = st.lists(
