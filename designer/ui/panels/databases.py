@@ -399,7 +399,7 @@ class DatabasesPanel(QWidget):
 
     def start_plan(self) -> None:
         """Show the planned layout of the DAG shown (Apply or Cancel ends it)."""
-        if self.dag_id is None or self.session.read_only:
+        if self.dag_id is None or self.session.read_only or self._refresh_when_done:
             return
         self.plan.start(self.dag_id)
         self.table.hide()
@@ -896,15 +896,22 @@ class DatabasesPanel(QWidget):
         """A step of a big edit (a site's deletion) changed what the table shows: it
         is refreshed once the edit is done, not after each step (15-35 ms a step at
         100k); meanwhile it shows the design as it was, greyed, and says so (a step's
-        half-removed site is not the result)."""
+        half-removed site is not the result). Plan copies… and the DAG list wait with
+        it: a plan of the design as it was, or another DAG's table, would be neither
+        (Plan copies… stayed enabled beside the greyed table: eyes28)."""
         self._refresh_when_done = True
         self.table.setEnabled(False)
+        self.plan_button.setEnabled(False)
+        self.dag_combo.setEnabled(False)
         self.summary.setText(f"{self._base_summary} · updated when the edit is done…")
 
     def _on_busy(self, busy: bool) -> None:
         if not busy and self._refresh_when_done:
             self._refresh_when_done = False
             self.table.setEnabled(True)
+            if not self.plan.isVisible():  # (a plan shown keeps them off until it ends)
+                self.plan_button.setEnabled(True)
+                self.dag_combo.setEnabled(True)
             self._refreshed_at = self.session.document.revision
             self.refresh()
 
