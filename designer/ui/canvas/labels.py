@@ -159,13 +159,20 @@ def readable(shown: str, text: str, min_chars: int = 2, tail: str = "") -> bool:
     ``min_chars`` characters, and when cut, at least four and two fifths of the name,
     or (three at least) the whole of ``tail``, the end of the name that tells it from
     its siblings ("…0001" of DAG01-DB0001 beside DAG01-DB0002 …: wave 21, eyes21: the
-    generated designs' 60 px database boxes showed no name at any zoom)."""
+    generated designs' 60 px database boxes showed no name at any zoom), or its start
+    up to three characters into ``tail``."""
     kept = len(shown.replace("…", ""))
     if kept < min(min_chars, len(text)):
         return False
     if shown == text or (kept >= min(4, len(text)) and kept >= 0.4 * len(text)):
         return True
-    return bool(tail) and kept >= min(3, len(text)) and shown.endswith(tail)
+    if not tail or kept < min(3, len(text)):
+        return False
+    # Or its start, cut where three characters of ``tail`` are kept ("DAG01 alt…" of
+    # DAG01 alternate witness beside DAG00 witness: wave 29, eyes28).
+    start = shown[:-1]
+    reaches = len(start) >= len(text) - len(tail) + 3 and text.startswith(start)
+    return shown.endswith(tail) or (shown.endswith("…") and reaches)
 
 
 class NameEnds:
@@ -331,6 +338,10 @@ class Labels:
         #: several times; a repaint draws the same texts in the same rooms again):
         #: key -> (font, px, shown, used) or None (not drawable). See :meth:`forget`.
         self._fits: dict[tuple[object, ...], tuple[QFont, float, str, QRectF] | None] = {}
+        #: The texts each box shows on the view, as drawn (its picture's, its map
+        #: title's): the hover tooltip names a box only if its name is not among them
+        #: (see :meth:`shows_whole`).
+        self._shown: dict[str, set[str]] = {}
 
     @property
     def record(self) -> list[DrawnLabel] | None:
@@ -353,6 +364,7 @@ class Labels:
             for cell in self._cells(entry[0]):
                 self._kept[cell].remove(entry)
         claimed: list[QRectF] = []
+        self._shown[owner] = set()  # its picture painted anew: its texts too
         was = (self._shift, self._z, self._owner, self._claimed)
         self._shift, self._z, self._owner, self._claimed = (dx, dy), z, owner, claimed
         try:
@@ -604,9 +616,17 @@ class Labels:
     ) -> QRectF:
         """Draw a fitted text whose spot is claimed (see :meth:`draw`, :meth:`fit`)."""
         used = self._paint_fit(painter, rect, fit, flags, pill)
+        if self._owner == owner:  # in its picture on the view (not an export's page)
+            self._shown[owner].add(fit[2])
         if self.record is not None:
             self.record.append(DrawnLabel(fit[2], device, fit[1], owner))
         return used
+
+    def shows_whole(self, owner: str, text: str) -> bool:
+        """Whether the box ``owner`` shows ``text`` uncut on the view (its picture as
+        last painted, or its map title): "DAG03 alternate witness" drawn "…te witness",
+        or not drawn at all, is not."""
+        return any(shown.replace("\n", " ") == text for shown in self._shown.get(owner, ()))
 
     def picture(
         self, painter: QPainter, rect: QRectF, fit: Fit, pill: QColor
@@ -651,6 +671,7 @@ class Labels:
         painter.resetTransform()
         painter.drawPixmap(device.topLeft() + offset, pixmap)
         painter.restore()
+        self._shown.setdefault(owner, set()).add(fit[2])  # a map title, drawn on the view
         if self.record is not None:
             self.record.append(DrawnLabel(fit[2], device, fit[1], owner))
 

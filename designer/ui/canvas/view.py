@@ -422,9 +422,11 @@ class DesignView(QGraphicsView):
         self._detail_timer.start()
 
     def viewportEvent(self, event: QEvent) -> bool:
-        """A box with no tip of its own (its findings') says what it is when hovered:
-        zoomed out, a box too small to name itself (the Backup under a DAG at Fit to
-        Window, a grey pill; eyes27 #5) is told apart this way."""
+        """A box with no tip of its own (its findings') says what it is when hovered, if
+        its name is cut or not drawn: zoomed out, a box too small to name itself (the
+        Backup under a DAG at Fit to Window, a grey pill; eyes27 #5) is told apart this
+        way; a box showing its whole name shows no tip (it came up on every box at any
+        zoom: window28)."""
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             # The topmost item under the pointer with a tip of its own (a line over a
             # site's body, a box's findings) keeps it: Qt's own tooltip then.
@@ -434,7 +436,10 @@ class DesignView(QGraphicsView):
                 if item.toolTip():
                     break
                 if isinstance(item, NodeItem):
-                    QToolTip.showText(event.globalPos(), box_tip(item), self.viewport())
+                    if self.design_scene.labels.shows_whole(item.element_id, item.name):
+                        QToolTip.hideText()
+                    else:
+                        QToolTip.showText(event.globalPos(), box_tip(item), self.viewport())
                     return True
         return super().viewportEvent(event)
 

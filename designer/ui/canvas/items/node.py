@@ -81,6 +81,8 @@ CONNECTOR_RADIUS = 6.0
 HANDLE_PX = 8.0
 #: Connection ports (circles at the middle of a box's sides), diameter in screen pixels.
 PORT_PX = 13.0
+#: A container less tall than this on screen, pixels, has its ports on its border.
+SMALL_CONTAINER_PX = 3 * PORT_PX
 #: How far past its box a box's marks reach on screen, pixels: a small box's top and
 #: bottom ports (PORT_PX wide, 3 px inside the box: 10 px out), their pen, antialiasing.
 MARKS_PX = 13.0
@@ -154,9 +156,14 @@ def elide_name(
     """``name`` fitted to ``width``. Neighbours' names share words (PHL-MBX01 SG1 DB
     (sec), PHL-MBX01 SG2 DB (sec)): the words two thirds of them share go first (shown
     as "…"), so what tells a box apart stays; only then is the middle cut. When that
-    is not readable, or cuts twice, the start is cut if that keeps ``tail`` (the end
-    that tells the name from its siblings' names) whole: "…0001" for DAG01-DB0001
-    beside DAG01-DB0002, "…PP0001" for DC01-APP0001 (not "…AP…001").
+    is not readable, or cuts twice, the name keeps its first three characters at least
+    and its end that tells it from its siblings' names (``tail``, with the rest of the
+    number or word it ends in), and loses what lies between: "DAG…0001" of DAG01-DB0001
+    beside DAG01-DB0002, "DC0…021" of DC04-APP0021 (not "…AP…001"); or is cut at its
+    end if what stays reaches three characters into ``tail`` ("DAG03 alt…" of DAG03
+    alternate witness beside DAG02 witness). Only when neither is readable is its start cut, keeping the
+    end whole ("…0001"): a cut at the start ("…te witness", "…04-06" of
+    DAG02-MBX-DC04-06 at 60 %) lost the DAG or site a reader places the box by (eyes28).
 
     ``common`` counts, per word, the neighbours whose name has it, and under ``""``
     the number of neighbours (or is a function returning the counts); ``tail`` may be
@@ -168,15 +175,69 @@ def elide_name(
     if fine and shown.count("…") < 2:
         return shown
     # Unreadable, or cut twice ("…AP…001" of DC01-APP0001, its shared "DC01" left out
-    # first): a cut at the start keeping the end whole reads better ("…PP0001", ui22).
+    # first): one cut keeping the start and the distinguishing end reads better.
     end = tail() if callable(tail) else tail
-    if end:
-        left = metrics.elidedText(name, Qt.TextElideMode.ElideLeft, width)
-        if readable(left, name, tail=end) and (
-            not fine or len(left.replace("…", "")) >= len(shown.replace("…", ""))
+    if not end or not name.endswith(end) or len(end) >= len(name):
+        return shown
+    cuts = (
+        lambda: _start_and_end(metrics, name, width, end, shorten=False),
+        lambda: _start_into_tail(metrics, name, width, end),
+        lambda: _start_and_end(metrics, name, width, end, shorten=True),
+        # The last resort (ui22): the end whole, the start cut ("…Center" of
+        # DC05-vCenter, where "DC…" and "DC05-…" are not readable).
+        lambda: metrics.elidedText(name, Qt.TextElideMode.ElideLeft, width),
+    )
+    kept = len(shown.replace("…", ""))
+    for cut in cuts:
+        text = cut()
+        if (
+            text is not None
+            and readable(text, name, tail=end)
+            and (not fine or len(text.replace("…", "")) >= kept)
         ):
-            return left
+            return text
     return shown
+
+
+def _start_cut(shown: str, name: str) -> bool:
+    """Whether ``shown`` (``name`` fitted) lost the start of ``name``."""
+    return shown.startswith("…") and not name.startswith("…")
+
+
+#: The least of a name's start a cut in its middle keeps (one letter tells nothing).
+_START = 2
+
+
+def _start_into_tail(metrics: QFontMetricsF, name: str, width: float, tail: str) -> str | None:
+    """``name`` cut at its end, if what is kept reaches three characters into ``tail``
+    ("DC01-vCe…" of DC01-vCenter beside DC01-AD1; not "DAG03-DB…" of DAG03-DB0013,
+    which all its siblings read)."""
+    cut = metrics.elidedText(name, Qt.TextElideMode.ElideRight, width)
+    return cut if len(cut.replace("…", "")) >= len(name) - len(tail) + 3 else None
+
+
+def _start_and_end(
+    metrics: QFontMetricsF, name: str, width: float, tail: str, *, shorten: bool
+) -> str | None:
+    """``name`` cut once in its middle to fit ``width``: as much of its start as fits
+    (:data:`_START` characters at least) before its end, which is ``tail`` with the rest
+    of the number or word ``tail`` begins in ("0013" of DAG03-DB0013 whose tail is "3");
+    with ``shorten``, that end shortened down to ``tail`` (three characters at least)
+    if the start will not fit else. None if it cannot."""
+    at = len(name) - len(tail)
+    while at > 1 and name[at - 1].isdigit() == name[at].isdigit() and name[at - 1].isalnum():
+        at -= 1
+    least = len(name) - max(len(tail), min(3, len(name) - at)) if shorten else at
+    advance = metrics.horizontalAdvance
+    for start in range(at, least + 1):
+        end = name[start:]
+        if start <= _START or advance(f"{name[:_START]}…{end}") > width:
+            continue
+        keep = _START
+        while keep + 1 < start and advance(f"{name[: keep + 1]}…{end}") <= width:
+            keep += 1
+        return f"{name[:keep].rstrip()}…{end}"
+    return None
 
 
 def _elided(
@@ -572,8 +633,13 @@ class NodeItem(QGraphicsRectItem):
         r = self.rect()
         inset = min(PORT_PX / 2 / max(scale, 0.05), r.width() / 4, r.height() / 2)
         side_inset = across = inset
-        if not (self.container or self.detail):
-            side_inset, across = 0.0, 3.0 / max(scale, 0.05) - inset
+        # A container too small on screen for ports inside it (a DAG at Fit to Window
+        # saying "4 DBs": its bottom port sat on the words, eyes28) has them on its
+        # border, as a small box's (its bottom one 2 px into it: "4 DBs" ends 3 px above).
+        small = self.container and r.height() * max(scale, 0.05) < SMALL_CONTAINER_PX
+        if not (self.container or self.detail) or small:
+            inside = 2.0 if small else 3.0
+            side_inset, across = 0.0, inside / max(scale, 0.05) - inset
         sides = "lr" if self.detail else ("lrb" if self.container else "lrtb")
         mid_y = r.center().y() if not self.container else (HEADER + r.bottom()) / 2
         places = {
@@ -1042,10 +1108,14 @@ class NodeItem(QGraphicsRectItem):
         height = min(r.height(), 28)
         # As the row draws it beside the icon (the same fit, kept for the draw).
         beside = QRectF(left + room, r.top(), r.right() - right - left - room, height)
-        if labels.fit(painter, beside, self.name, font, elide=self._elide, tail=tail):
+        fit = labels.fit(painter, beside, self.name, font, elide=self._elide, tail=tail)
+        if fit is not None and not _start_cut(fit[2], self.name):
             return False
         wide = QRectF(left, r.top(), r.right() - right - left, height)
-        return labels.fit(painter, wide, self.name, font, elide=self._elide, tail=tail) is not None
+        fit_wide = labels.fit(painter, wide, self.name, font, elide=self._elide, tail=tail)
+        # A name whose start is cut beside the icon gets its room if it then keeps its
+        # start ("DAG03 altern…", not "…te witness": eyes28).
+        return fit_wide is not None and (fit is None or not _start_cut(fit_wide[2], self.name))
 
     def _paint_disks(self, painter: QPainter, r: QRectF) -> float:
         """The placement tags of the VM's disks, at the right; returns their width."""
