@@ -292,8 +292,8 @@ class _Group(_Row):
 
 def _group_names(members: list[_Row], first: int = SHOWN_NAMES) -> str:
     """A group's Elements text: its first ``first`` elements' names, each once, and how
-    many findings ("DAG03-DB0001, DC04, DAG03-DB0003, … (200)": the site a finding names
-    with each database was said once per finding, eyes28)."""
+    many findings ("DAG03-DB0001, DC04, DAG03-MBX-DC04-01, DAG03-DB0003, … (200)": the
+    site each finding names was said once per finding, eyes28)."""
     names: dict[str, None] = {}
     for member in members:
         for name in member.listed or (member.shown,):

@@ -156,14 +156,15 @@ def elide_name(
     """``name`` fitted to ``width``. Neighbours' names share words (PHL-MBX01 SG1 DB
     (sec), PHL-MBX01 SG2 DB (sec)): the words two thirds of them share go first (shown
     as "…"), so what tells a box apart stays; only then is the middle cut. When that
-    is not readable, or cuts twice, the name keeps its first three characters at least
+    is not readable, or cuts twice, the name keeps its first two characters at least
     and its end that tells it from its siblings' names (``tail``, with the rest of the
     number or word it ends in), and loses what lies between: "DAG…0001" of DAG01-DB0001
-    beside DAG01-DB0002, "DC0…021" of DC04-APP0021 (not "…AP…001"); or is cut at its
+    beside DAG01-DB0002, "DC…021" of DC04-APP0021 (not "…AP…001"); or is cut at its
     end if what stays reaches three characters into ``tail`` ("DAG03 alt…" of DAG03
-    alternate witness beside DAG02 witness). Only when neither is readable is its start cut, keeping the
-    end whole ("…0001"): a cut at the start ("…te witness", "…04-06" of
-    DAG02-MBX-DC04-06 at 60 %) lost the DAG or site a reader places the box by (eyes28).
+    alternate witness beside DAG02 witness). Only when neither is readable is its start
+    cut, keeping the end whole ("…0001"): a cut at the start ("…te witness", "…04-06"
+    of DAG02-MBX-DC04-06 at 60 %) lost the DAG or site a reader places the box by
+    (eyes28).
 
     ``common`` counts, per word, the neighbours whose name has it, and under ``""``
     the number of neighbours (or is a function returning the counts); ``tail`` may be
