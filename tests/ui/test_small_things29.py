@@ -231,6 +231,11 @@ def test_the_hover_tooltip_names_a_box_only_when_its_name_is_cut_or_not_drawn(
     _hover(view, view.mapFromScene(spot))
     qtbot.waitUntil(QToolTip.isVisible, timeout=5000)
     assert QToolTip.text().startswith(f"{host.name} (")
+    _shot(window, "5-host-tip-at-25")
+    (tip,) = [
+        w for w in QApplication.topLevelWidgets() if w.inherits("QTipLabel") and w.isVisible()
+    ]
+    _shot(tip, "5-host-tip-label")
     QToolTip.hideText()
 
 
