@@ -84,7 +84,8 @@ PORT_PX = 13.0
 #: A container less tall than this on screen, pixels, has its ports on its border.
 SMALL_CONTAINER_PX = 3 * PORT_PX
 #: How far past its box a box's marks reach on screen, pixels: a small box's top and
-#: bottom ports (PORT_PX wide, 3 px inside the box: 10 px out), their pen, antialiasing.
+#: bottom ports (PORT_PX wide, 3 px inside the box, a small container's 2: 10-11 px out),
+#: their pen, antialiasing.
 MARKS_PX = 13.0
 #: The corners a box is resized by: (name, x factor, y factor) of the corner.
 CORNERS = (("nw", 0.0, 0.0), ("ne", 1.0, 0.0), ("se", 1.0, 1.0), ("sw", 0.0, 1.0))
