@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
+from designer import collector
 from designer.ui import review, review_diagram
 
 THREE_SITES = (
@@ -54,10 +55,12 @@ def test_ctrl_r_frees_the_reports_diagram_once_it_is_written(
         if phase == "start":
             collections.append(info["generation"])
 
-    was = gc.isenabled()
-    gc.disable()  # freed by reference counting alone, or not at all: the collector's
-    enable = gc.enable  # pauses that end meanwhile leave it off
-    monkeypatch.setattr(gc, "enable", lambda: None)
+    # Freed by reference counting alone, or not at all: the collector is off for the
+    # report, through a pause of its own. (It was switched off here and ``gc.enable``
+    # stubbed: a live check's pause running when the test began made it read "off",
+    # and that pause's end was swallowed, so the collector stayed off for every later
+    # test of the process: `test_scale_ui`, `test_slices`… failed under load, wave 29.)
+    collector.pause()
     gc.callbacks.append(watch)
     try:
         activate(window)
@@ -69,7 +72,6 @@ def test_ctrl_r_frees_the_reports_diagram_once_it_is_written(
         assert collections == []
     finally:
         gc.callbacks.remove(watch)
-        if was:
-            enable()
+        collector.resume()
     assert made == []  # no diagram in the window: the drawing is a process of its own (pdf29)
     assert alive == []
