@@ -23,6 +23,7 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from designer.domain.kinds import KINDS
 from designer.domain.refs import iter_refs
 
 if TYPE_CHECKING:
@@ -112,17 +113,26 @@ def referrers_first_in_steps(
 ) -> Generator[None, None, tuple[list[str], int]]:
     """:func:`referrers_first`, yielding after every ``every`` elements looked up (the
     10,500 elements of a site at 100k: ~50 ms); its result is the generator's return
-    value (``order = yield from …``)."""
-    waiting: dict[str, int] = dict.fromkeys(doomed, 0)
+    value (``order = yield from …``).
+
+    The elements drawn in one box come together (a VM's disks, then the VM once they
+    are gone, then the next VM's), the boxes in design order: a removal in parts then
+    touches each box in one or two parts. In the order the ids came (a set's: random),
+    each part of 300 at 100k took one disk or two from each of ~40 VMs of ~48 disks,
+    and each of those VMs listed and tagged its disks again in every part (the canvas's
+    disk tags: 2.3–2.6 s of a site's deletion)."""
+    waiting: dict[str, int] = dict.fromkeys(doc.index.in_design_order(doomed), 0)
     targets_of: dict[str, list[str]] = {}
-    for count, target in enumerate(doomed, 1):
+    for count, target in enumerate(waiting, 1):
         for referrer in dict.fromkeys(doc.referrers_of(target)):
             if referrer in waiting and referrer != target:
                 waiting[target] += 1
                 targets_of.setdefault(referrer, []).append(target)
         if count % every == 0:
             yield
-    ready = [i for i, count in waiting.items() if count == 0]
+    ready = yield from _by_box(
+        doc, [i for i, count in waiting.items() if count == 0], waiting, every
+    )
     order: list[str] = []
     while ready:
         element_id = ready.pop()
@@ -136,6 +146,26 @@ def referrers_first_in_steps(
         tail = [i for i in waiting if i not in placed]
         return order + tail, len(tail)
     return order, 0
+
+
+def _by_box(
+    doc: Document, ready: list[str], rank_of: dict[str, int], every: int
+) -> Generator[None, None, list[str]]:
+    """``ready`` (ids in design order) as a stack (the last is taken first) that gives
+    the elements drawn in one box together, boxes in design order; ``rank_of`` holds
+    every id of the removal, in design order."""
+    rank = {element_id: n for n, element_id in enumerate(rank_of)}
+    get = doc.get
+    keys: list[tuple[int, int]] = []
+    for count, element_id in enumerate(ready, 1):
+        element = get(element_id)
+        info = KINDS.get(element.kind) if element is not None else None
+        box = info.container_of(element) if info is not None else None
+        own = rank[element_id]
+        keys.append((rank.get(box, own) if box is not None else own, own))
+        if count % every == 0:
+            yield
+    return [element_id for _, element_id in sorted(zip(keys, ready, strict=True), reverse=True)]
 
 
 def targets_first(elements: Sequence[ElementBase]) -> tuple[list[str], int]:

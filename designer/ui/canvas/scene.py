@@ -2336,6 +2336,29 @@ class DesignScene(QGraphicsScene):
         node.disk_tags = disk_tags([tag for _, tag in placed]) if self._mixed else []
         node.update()
 
+    def _disks_gone(self, box_id: str, gone: set[str]) -> bool:
+        """:meth:`_set_disk_tags` of a box some of whose disks were removed and none
+        added, from what it draws: its other disks keep their order and tags (a step of
+        a site's deletion at 100k took the disks of ~10 VMs of ~48 disks each; each VM's
+        disks listed, looked up and sorted again: ~1 ms a VM). False, changing nothing,
+        if ``gone`` are not all disks it draws (a VM removed from its host: the host
+        draws no disks)."""
+        node = self.nodes.get(box_id)
+        if node is None:
+            return True  # (removed too, or not built: nothing drawn to change)
+        drawn = node.disk_tag_of
+        if len(node.disk_ids) != node.disk_count or not all(d in drawn for d in gone):
+            return False
+        kept = [d for d in node.disk_ids if d not in gone]
+        node.disk_count = len(kept)
+        node.disk_ids = kept
+        node.disk_tag_of = {d: tag for d, tag in drawn.items() if d not in gone}
+        placement_of = self._disk_placement
+        placed = [placement_of[d] for d in kept if d in placement_of]
+        node.disk_tags = disk_tags(placed) if self._mixed else []
+        node.update()
+        return True
+
     def _set_disk_tags(
         self, box_id: str | None, position_of: Callable[[str], int] | None = None
     ) -> None:
@@ -3247,6 +3270,7 @@ class DesignScene(QGraphicsScene):
 
     def _removed_boxes(self, ids: Iterable[str]) -> None:
         holders: dict[str | None, None] = {}  # (counted once each, after the removals)
+        gone: dict[str, set[str]] = {}  # each box's disks removed (its others kept as drawn)
         for element_id in ids:
             for key in self._relations_of.pop(element_id, []):
                 self._remove_edge(key)
@@ -3262,8 +3286,12 @@ class DesignScene(QGraphicsScene):
             self._child_rects.pop(element_id, None)
             if parent is not None:
                 self._child_rects.pop(parent, None)
+                gone.setdefault(parent, set()).add(element_id)
         for holder in holders:
-            self._count_parts(holder)
+            if self._refresh_disk_tags():
+                break  # (every box tagged again)
+            if holder is None or not self._disks_gone(holder, gone[holder]):
+                self._set_disk_tags(holder)
 
     def _reparent(self, element_id: str, new_parent: str | None) -> str | None:
         """Move an element to another box in the maps; returns the old box."""
