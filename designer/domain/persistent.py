@@ -269,12 +269,17 @@ class PersistentList(Sequence[T]):
                 out.append(chunk)
                 produced += len(chunk)
                 continue
+            # The chunk's items in slices between the new ones (a step of a site's undo
+            # at 100k: its ~300 items fall in a few chunks of ~1,000; item by item in
+            # Python, each such chunk cost ~1,000 turns of a loop).
             merged: list[T] = []
-            for value in chunk:
-                while p < n and pairs[p][0] <= produced + len(merged):
-                    merged.append(pairs[p][1])
-                    p += 1
-                merged.append(value)
+            taken = 0  # the chunk's items in ``merged``
+            while p < n and (at := pairs[p][0] - produced - len(merged) + taken) < len(chunk):
+                merged += chunk[taken:at]
+                taken = max(taken, at)
+                merged.append(pairs[p][1])
+                p += 1
+            merged += chunk[taken:]
             out.extend(tuple(merged[i : i + CHUNK]) for i in range(0, len(merged), CHUNK))
             produced += len(merged)
         if p < n:
@@ -306,11 +311,14 @@ class PersistentList(Sequence[T]):
                 out.append(chunk)
                 continue
             start = starts[j]
-            gone = set()
+            kept: list[T] = []  # the chunk's items in slices between those doomed
+            taken = 0
             while k < n and doomed[k] < end:
-                gone.add(doomed[k] - start)
+                kept += chunk[taken : doomed[k] - start]
+                taken = doomed[k] - start + 1
                 k += 1
-            new = tuple(v for i, v in enumerate(chunk) if i not in gone)
+            kept += chunk[taken:]
+            new = tuple(kept)
             if not new:
                 continue
             if len(new) < CHUNK // 4 and out and len(out[-1]) + len(new) <= 2 * CHUNK:
