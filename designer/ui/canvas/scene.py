@@ -3338,18 +3338,44 @@ class DesignScene(QGraphicsScene):
                         self._place(event.id)
         ends = info.spec.ends or ()
         if event.field in info.spec.drawn or (event.id in self.edges and event.field in ends):
-            for key in self._relations_of.pop(event.id, []):
-                self._remove_edge(key)
-            self._part_lines.pop(event.id, None)
-            if event.id in self.edges:
-                self._remove_edge(event.id)
-            self._add_lines(element)
+            if event.id in self.edges or info.shape == "part" or self._deferring:
+                for key in self._relations_of.pop(event.id, []):
+                    self._remove_edge(key)
+                self._part_lines.pop(event.id, None)
+                if event.id in self.edges:
+                    self._remove_edge(event.id)
+                self._add_lines(element)
+            else:
+                self._redraw_relations(element, info)
             self._restyle([event.id])
         if isinstance(element, WanLink) and event.id in self.edges:
             if self._labels_waiting is not None:
                 self._labels_waiting[event.id] = None  # (once the edit is applied)
             else:
                 self._place_wan_labels([event.id])
+
+    def _redraw_relations(self, element: ElementBase, info: KindInfo) -> None:
+        """The lines of a box's drawn references after one of them changed: those it
+        no longer has taken away, the new ones drawn, the others kept as they are (with
+        their routes). A database that lost one of its three copies lost one line; all
+        three were drawn afresh, and routed again: deleting 50 VMs at 100k took and
+        drew again ~100 lines in one step's turn, ~10 ms (wave 29)."""
+        element_id = element.id
+        old = self._relations_of.pop(element_id, [])
+        wanted = {
+            f"{element_id}|{field}|{target}": (field, target)
+            for field, target in info.drawn_of(element)
+        }
+        for key in old:
+            if key not in wanted:
+                self._remove_edge(key)
+        edges = self.edges
+        keys = []
+        for key, (field, target) in wanted.items():
+            if key in edges or self._add_edge(key, field, element_id, target):
+                keys.append(key)
+        if keys:
+            self._relations_of[element_id] = keys
 
     def _place_wan_labels(self, link_ids: list[str]) -> None:
         """Write these WAN links' labels afresh and place each where it covers no box
