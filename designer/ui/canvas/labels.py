@@ -342,6 +342,15 @@ class Labels:
         #: title's): the hover tooltip names a box only if its name is not among them
         #: (see :meth:`shows_whole`).
         self._shown: dict[str, set[str]] = {}
+        #: The fits of texts drawn whole, kept when the others are forgotten: a text
+        #: that fits its room whole is drawn so whatever its neighbours are called (its
+        #: elision and its distinguishing end only matter once it is cut). Key: as
+        #: :attr:`_fits`', without the end and with the elision's function, not the
+        #: box it is bound to. Replace in Names at 100k (wave 29): each step's repaint
+        #: of the ~50 boxes in view fitted every name again, ~10 ms a turn.
+        self._whole: dict[tuple[object, ...], tuple[QFont, float, str, QRectF]] = {}
+        #: How many texts were fitted (measured, not found kept): the tests count them.
+        self.fitted = 0
 
     @property
     def record(self) -> list[DrawnLabel] | None:
@@ -391,7 +400,8 @@ class Labels:
                 self._kept[cell].append(entry)
 
     def forget(self) -> None:
-        """Fit every text anew (names, or the neighbours an elision depends on, changed)."""
+        """Fit every text anew (names, or the neighbours an elision depends on, changed),
+        but those drawn whole (see :attr:`_whole`)."""
         self._fits.clear()
 
     @contextmanager
@@ -533,12 +543,21 @@ class Labels:
         try:
             return self._fits[key]
         except KeyError:
+            pass
+        copied = (text, QFont(font), *key[2:])  # the caller's font may change after
+        if len(self._fits) > _MAX_FITS:
+            self._fits.clear()
+        whole_key = (*key[:11], getattr(elide, "__func__", elide), min_chars, wrap)
+        fit = self._whole.get(whole_key)
+        if fit is None:
+            self.fitted += 1
             fit = self._fit(painter, rect, text, font, flags, grow, elide, min_chars, wrap, tail)
-            if len(self._fits) > _MAX_FITS:
-                self._fits.clear()
-            # A copy of the font in the key: the caller's may change after this pass.
-            self._fits[(text, QFont(font), *key[2:])] = fit
-            return fit
+            if fit is not None and fit[2] == text:
+                if len(self._whole) > _MAX_FITS:
+                    self._whole.clear()
+                self._whole[(*copied[:11], *whole_key[11:])] = fit
+        self._fits[copied] = fit
+        return fit
 
     def draw(
         self,

@@ -1,0 +1,215 @@
+"""What the canvas redoes for an edit of many elements: the lines and the names it
+changed, not the ones beside them (issue 10, wave 29, ``groups29``).
+
+At 100k, deleting 50 VMs across the design (its undo, its redo) had a UI turn of
+56–78 ms: the step that took the deleted mailbox servers out of their DAGs took every
+line of those DAGs away and drew them again (~100 lines, their routes made again), when
+only the lost members' lines went. Replace in Names had turns of 47–64 ms: each step's
+repaint fitted again every name in view, those that had not changed and were drawn
+whole too (a whole name is drawn so whatever its neighbours are called).
+
+Counted, not timed, through ``dr-designer gui FILE``: Ctrl+clicks on two member servers
+of a DAG, Delete, Ctrl+Z; Ctrl+H, a name typed, Replace All. The drawing after each is
+the one a fresh window draws of the saved result, and Ctrl+Z gives it back as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from generated import settled as _settled
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from test_canvas_support import click
+
+from benchmarks.generate import generate_design
+from designer.domain.design import Design
+from designer.persistence import dumps
+from designer.ui.canvas import labels as labels_module
+from designer.ui.canvas.scene import DesignScene
+from designer.ui.replace_names import ReplaceNamesDialog
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _drawing(scene: DesignScene) -> tuple[dict[str, tuple[float, ...]], dict[str, bool]]:
+    """Each box's place, and each line drawn (whether shown)."""
+    boxes = {i: tuple(node.box()) for i, node in scene.nodes.items()}
+    return boxes, {k: e.isVisible() for k, e in scene.edges.items()}
+
+
+@pytest.fixture
+def design() -> Design:
+    return generate_design(1000, seed=1)
+
+
+def _open(design: Design, launch: Any, qtbot: Any, tmp_path: Path) -> Any:
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(design), encoding="utf-8")
+    window = launch(path)
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    return window
+
+
+@pytest.mark.parametrize("step_above", ["100000", "5"], ids=["one turn", "in steps"])
+def test_deleting_members_of_a_dag_takes_their_lines_only(
+    design: Design,
+    launch: Any,
+    qtbot: Any,
+    tmp_path: Path,
+    monkeypatch: Any,
+    step_above: str,
+) -> None:
+    monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", step_above)
+    window = _open(design, launch, qtbot, tmp_path)
+    session, view = window.session, window.view
+    scene = view.design_scene
+    dag = next(e for e in design.elements if e.kind == "dag")
+    gone = dag.members[:2]
+    kept = [m for m in dag.members if m not in gone]
+    assert len(kept) >= 4
+    dag_lines = [k for k in scene.edges if k.startswith(f"{dag.id}|")]
+    assert len(dag_lines) > len(gone), dag_lines
+    before = _drawing(scene)
+    routes = {k: e.drawn_from for k, e in scene.edges.items()}
+
+    drawn: list[str] = []  # the lines drawn anew (each made, added, routed)
+    add_edge = DesignScene._add_edge
+
+    def counted(self: DesignScene, key: str, *args: Any, **kwargs: Any) -> bool:
+        made = add_edge(self, key, *args, **kwargs)
+        if made:
+            drawn.append(key)
+        return made
+
+    monkeypatch.setattr(DesignScene, "_add_edge", counted)
+
+    # The user clicks one member server, Ctrl+clicks the other, and presses Delete.
+    view.set_zoom(1.0)
+    for n, member in enumerate(gone):
+        rect = scene.nodes[member].scene_rect()
+        spot = QPointF(rect.center().x(), rect.top() + 8)
+        view.centerOn(spot)
+        click(view, (spot.x(), spot.y()), CTRL if n else Qt.KeyboardModifier.NoModifier)
+    assert sorted(session.selection) == sorted(gone)
+    drawn.clear()  # (the selection draws its disks' lines: not the edit's)
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    assert all(session.document.get(m) is None for m in gone)
+    # Nothing is drawn anew: the DAG's other lines stay as they were (the old code took
+    # all of them away and drew them again).
+    assert [k for k in drawn if k.startswith(f"{dag.id}|")] == [], drawn
+    after = _drawing(scene)
+    assert not [k for k in after[1] if any(k.endswith(f"|{m}") for m in gone)]
+    assert [k for k in after[1] if k.startswith(f"{dag.id}|members|")] == [
+        f"{dag.id}|members|{m}" for m in kept
+    ]
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    # A fresh window on the saved design draws the same boxes and lines.
+    saved = tmp_path / "after.json"
+    assert window.save_to(saved)
+    fresh = launch(saved)
+    qtbot.waitUntil(lambda: _settled(fresh), timeout=120_000)
+    assert _drawing(fresh.view.design_scene) == _drawing(scene)
+    fresh.close()
+
+    # Ctrl+Z: the two servers and their lines come back; the DAG's others stay.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    view.setFocus()
+    drawn.clear()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Z, CTRL)
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    assert not [k for k in drawn if k.startswith(f"{dag.id}|") and k.split("|")[2] in kept]
+    assert dumps(session.document.design) == dumps(design)
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    assert _drawing(scene) == before
+    assert {k: e.drawn_from for k, e in scene.edges.items()} == routes
+
+
+def _open_dialog(qtbot: Any, window: Any) -> ReplaceNamesDialog:
+    QTest.keyClick(window, Qt.Key.Key_H, CTRL)
+    dialog = window.findChild(ReplaceNamesDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.find_edit)
+    return dialog
+
+
+def _other(element: Any, vm: Any) -> bool:
+    """Whether ``element`` is a box other than ``vm`` (its disks are drawn in its box)."""
+    return element.id != vm.id and not (element.kind == "virtual_disk" and element.vm == vm.id)
+
+
+def test_replace_in_names_fits_again_only_the_names_it_changed_or_cut(
+    design: Design, launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Ctrl+H on a host's first VM's name, Replace All: the host's rows are painted
+    again (a name's shortening depends on its neighbours'), but a neighbour's name that
+    was drawn whole is not measured again; the renamed VM shows its new name."""
+    window = _open(design, launch, qtbot, tmp_path)
+    session, view = window.session, window.view
+    scene = view.design_scene
+    host = next(e for e in design.elements if e.kind == "esxi_host")
+    vms = [e for e in design.elements if e.kind == "vm" and e.host == host.id]
+    view.set_zoom(0.9)
+    fitted: list[tuple[str, str]] = []  # (text, shown) of each text measured
+    real_fit = labels_module.Labels._fit
+
+    def counted_fit(self: Any, painter: Any, rect: Any, text: str, *args: Any) -> Any:
+        fit = real_fit(self, painter, rect, text, *args)
+        fitted.append((text, fit[2] if fit is not None else ""))
+        return fit
+
+    monkeypatch.setattr(labels_module.Labels, "_fit", counted_fit)
+    view.set_zoom(1.0)  # (at a zoom not painted yet: every name in view fitted)
+    view.centerOn(scene.nodes[host.id].scene_rect().center())
+    view.viewport().repaint()
+    whole = {t for t, shown in fitted if t == shown}
+    # A VM whose name is in no other box's name (Replace All renames it and its disks)
+    # beside one whose name is drawn whole.
+    first = next(
+        v
+        for v in vms
+        if v.name not in whole
+        and not any(v.name in e.name for e in design.elements if _other(e, v))
+    )
+    vms = [first, *(v for v in vms if v is not first)]
+    neighbours = {v.name for v in vms[1:]} & whole
+    assert neighbours, fitted
+    painted: list[str] = []
+    real_paint = type(scene.nodes[first.id])._paint
+
+    def counted_paint(node: Any, painter: Any, option: Any) -> None:
+        painted.append(node.element_id)
+        real_paint(node, painter, option)
+
+    monkeypatch.setattr(type(scene.nodes[first.id]), "_paint", counted_paint)
+
+    dialog = _open_dialog(qtbot, window)
+    QTest.keyClicks(dialog.find_edit, first.name)
+    QTest.keyClick(dialog.find_edit, Qt.Key.Key_Tab)
+    QTest.keyClicks(dialog.replace_edit, first.name + "-NEW")
+    qtbot.waitUntil(lambda: dialog.summary.text().endswith("would change"))
+    fitted.clear()
+    painted.clear()
+    QTest.mouseClick(dialog.replace_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.document.get(first.id).name == first.name + "-NEW")
+    view.viewport().repaint()
+    # The host's rows were painted again; of their names only the new one is measured.
+    assert {v.id for v in vms[1:]} <= set(painted), painted
+    again = [t for t, _ in fitted if t in neighbours]
+    assert again == [], again
+    assert first.name + "-NEW" in {t for t, _ in fitted}, "the new name measured"
+    # What the canvas draws is what it draws afresh (every box painted anew).
+    scene.labels.record = []
+    view.viewport().repaint()
+    drawn = {(d.owner, d.text) for d in scene.labels.record}
+    assert any(owner == first.id and text.endswith("NEW") for owner, text in drawn), drawn
+    for vm in vms[1:]:
+        if vm.name in neighbours:
+            assert (vm.id, vm.name) in drawn
