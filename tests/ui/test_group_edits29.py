@@ -28,6 +28,7 @@ from test_canvas_support import click
 from benchmarks.generate import generate_design
 from designer.domain.design import Design
 from designer.persistence import dumps
+from designer.ui import session as session_module
 from designer.ui.canvas import labels as labels_module
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.replace_names import ReplaceNamesDialog
@@ -213,3 +214,85 @@ def test_replace_in_names_fits_again_only_the_names_it_changed_or_cut(
     for vm in vms[1:]:
         if vm.name in neighbours:
             assert (vm.id, vm.name) in drawn
+
+
+def test_a_big_renamings_steps_repaint_the_renamed_boxes_and_the_rest_once_done(
+    design: Design, launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Ctrl+H, the first site's name replaced in every name, Replace All, in steps (the
+    size above which an edit is stepped lowered): while the steps run, the canvas paints
+    only boxes whose own name changed (the old code painted every row of their boxes at
+    each step: at 100k each step repainted the whole view); once done, the view is what a
+    fresh window on the saved design shows, pixel for pixel."""
+    monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "20")
+    window = _open(design, launch, qtbot, tmp_path)
+    session, view = window.session, window.view
+    scene = view.design_scene
+    site = next(e for e in design.elements if e.kind == "site")
+    # A host whose VMs the plan renames in several parts (in design order).
+    host = next(e for e in design.elements if e.kind == "esxi_host")
+    view.set_zoom(1.0)
+    centre = scene.nodes[host.id].scene_rect().center()
+    view.centerOn(centre)
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    renamed = {e.id for e in design.elements if site.name in e.name}
+    node_type = type(scene.nodes[host.id])
+    real_paint = node_type._paint
+    while_busy: list[str] = []
+    painted: list[str] = []
+    steps: list[bool] = []  # (the steps run after the key's turn)
+
+    def counted_paint(node: Any, painter: Any, option: Any) -> None:
+        if scene.painting_view is view:
+            painted.append(node.element_id)
+            if session.busy and len(steps) > 1:  # (the first part's: as any edit's)
+                while_busy.append(node.element_id)
+        real_paint(node, painter, option)
+
+    monkeypatch.setattr(node_type, "_paint", counted_paint)
+    dialog = _open_dialog(qtbot, window)
+    QTest.keyClicks(dialog.find_edit, site.name)
+    QTest.keyClick(dialog.find_edit, Qt.Key.Key_Tab)
+    QTest.keyClicks(dialog.replace_edit, site.name + "X")
+    qtbot.waitUntil(lambda: dialog.summary.text().endswith("would change"))
+    step = type(session)._step
+
+    def counted_step(self: Any, job: Any) -> bool:
+        steps.append(True)
+        return bool(step(self, job))
+
+    monkeypatch.setattr(type(session), "_step", counted_step)
+    # Steps of 8 names, one a turn (as at 100k, where a step fills its turn).
+    monkeypatch.setattr(session_module, "STEP_FIRST_SIZE", 8)
+    monkeypatch.setattr(session_module, "_sized", lambda *args: session_module.TURN_S)
+    QTest.mouseClick(dialog.replace_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.busy or len(steps) > 0, timeout=60_000)
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    assert len(steps) > 2, "the renaming ran in steps"
+    assert while_busy, "the canvas painted between the steps"
+    # Each box at most once, and only for its own new name: not its box nor its rows at
+    # each step that renamed some of them.
+    assert set(while_busy) <= renamed, sorted(set(while_busy) - renamed)
+    twice = sorted({i for i in while_busy if while_busy.count(i) > 1})
+    assert not twice, twice
+    # Once done, their boxes too (the host's title bar and its rows as they are now).
+    assert host.id not in while_busy
+    neighbours = {host.id}
+    qtbot.waitUntil(lambda: neighbours <= set(painted), timeout=60_000)
+    dialog.close()
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    saved = tmp_path / "renamed.json"
+    assert window.save_to(saved)
+    fresh = launch(saved)
+    qtbot.waitUntil(lambda: _settled(fresh), timeout=120_000)
+    for w in (window, fresh):
+        w.resize(1600, 1000)
+        w.session.set_selection([])
+        w.view.set_zoom(1.0)
+        w.view.centerOn(centre)
+    QApplication.processEvents()
+    shown = view.viewport().grab().toImage()
+    again = fresh.view.viewport().grab().toImage()
+    shown.save(str(tmp_path / "renamed-window.png"))
+    again.save(str(tmp_path / "renamed-fresh.png"))
+    assert shown == again
