@@ -13,7 +13,7 @@ from PySide6.QtTest import QTest
 from benchmarks.generate import generate_design
 from designer.persistence import dumps
 
-__all__ = ["click_title", "generated_file", "settled"]
+__all__ = ["click_title", "generated_file", "open_settled", "settled"]
 
 
 def generated_file(tmp_path: Path, size: int) -> Path:
@@ -21,6 +21,17 @@ def generated_file(tmp_path: Path, size: int) -> Path:
     path = tmp_path / f"generated-{size}.json"
     path.write_text(dumps(generate_design(size, seed=1)), encoding="utf-8")
     return path
+
+
+def open_settled(design: Any, launch: Any, qtbot: Any, tmp_path: Path) -> Any:
+    """``dr-designer gui FILE`` on ``design`` written in ``tmp_path``: the window at
+    1600 × 1000, once settled."""
+    path = tmp_path / "generated.json"
+    path.write_text(dumps(design), encoding="utf-8")
+    window = launch(path)
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: settled(window), timeout=120_000)
+    return window
 
 
 def settled(window: Any) -> bool:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from generated import open_settled
 from generated import settled as _settled
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
@@ -47,15 +48,6 @@ def design() -> Design:
     return generate_design(1000, seed=1)
 
 
-def _open(design: Design, launch: Any, qtbot: Any, tmp_path: Path) -> Any:
-    path = tmp_path / "generated.json"
-    path.write_text(dumps(design), encoding="utf-8")
-    window = launch(path)
-    window.resize(1600, 1000)
-    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
-    return window
-
-
 @pytest.mark.parametrize("step_above", ["100000", "5"], ids=["one turn", "in steps"])
 def test_deleting_members_of_a_dag_takes_their_lines_only(
     design: Design,
@@ -66,7 +58,7 @@ def test_deleting_members_of_a_dag_takes_their_lines_only(
     step_above: str,
 ) -> None:
     monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", step_above)
-    window = _open(design, launch, qtbot, tmp_path)
+    window = open_settled(design, launch, qtbot, tmp_path)
     session, view = window.session, window.view
     scene = view.design_scene
     dag = next(e for e in design.elements if e.kind == "dag")
@@ -152,7 +144,7 @@ def test_replace_in_names_fits_again_only_the_names_it_changed_or_cut(
     """Ctrl+H on a host's first VM's name, Replace All: the host's rows are painted
     again (a name's shortening depends on its neighbours'), but a neighbour's name that
     was drawn whole is not measured again; the renamed VM shows its new name."""
-    window = _open(design, launch, qtbot, tmp_path)
+    window = open_settled(design, launch, qtbot, tmp_path)
     session, view = window.session, window.view
     scene = view.design_scene
     host = next(e for e in design.elements if e.kind == "esxi_host")
@@ -225,7 +217,7 @@ def test_a_big_renamings_steps_repaint_the_renamed_boxes_and_the_rest_once_done(
     each step: at 100k each step repainted the whole view); once done, the view is what a
     fresh window on the saved design shows, pixel for pixel."""
     monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "20")
-    window = _open(design, launch, qtbot, tmp_path)
+    window = open_settled(design, launch, qtbot, tmp_path)
     session, view = window.session, window.view
     scene = view.design_scene
     site = next(e for e in design.elements if e.kind == "site")
