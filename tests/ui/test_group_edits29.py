@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generated import open_settled
+from generated import click_title, open_settled
 from generated import settled as _settled
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
@@ -32,6 +32,7 @@ from designer.persistence import dumps
 from designer.ui import session as session_module
 from designer.ui.canvas import labels as labels_module
 from designer.ui.canvas.scene import DesignScene
+from designer.ui.panels.inspector import InspectorPanel
 from designer.ui.replace_names import ReplaceNamesDialog
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -288,3 +289,77 @@ def test_a_big_renamings_steps_repaint_the_renamed_boxes_and_the_rest_once_done(
     shown.save(str(tmp_path / "renamed-window.png"))
     again.save(str(tmp_path / "renamed-fresh.png"))
     assert shown == again
+
+
+def test_the_inspector_follows_a_big_renaming_once_it_is_done(
+    design: Design, launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A DAG clicked (the Inspector shows it: its members and witness among the names
+    to choose from), then Ctrl+H, the site's name replaced in every name, Replace All in
+    steps: the Inspector does not refill the DAG's form at each step (at 100k ~300 ms a
+    step, 330 steps), but once the renaming is done; then it shows what it shows when
+    the DAG is clicked afresh."""
+    monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "20")
+    window = open_settled(design, launch, qtbot, tmp_path)
+    session = window.session
+    site = next(e for e in design.elements if e.kind == "site")
+    dag = next(e for e in design.elements if e.kind == "dag")
+    click_title(window, dag.id)
+    inspector = window.findChild(InspectorPanel)
+    qtbot.waitUntil(lambda: inspector.element_id == dag.id)
+    steps: list[bool] = []
+    synced: list[tuple[bool, int]] = []  # (busy, steps run) at each sync of the form
+    sync = InspectorPanel._sync_element
+
+    def counted_sync(panel: InspectorPanel, element: Any) -> None:
+        synced.append((session.busy, len(steps)))
+        sync(panel, element)
+
+    step = type(session)._step
+
+    def counted_step(self: Any, job: Any) -> bool:
+        steps.append(True)
+        return bool(step(self, job))
+
+    monkeypatch.setattr(InspectorPanel, "_sync_element", counted_sync)
+
+    monkeypatch.setattr(type(session), "_step", counted_step)
+    monkeypatch.setattr(session_module, "STEP_FIRST_SIZE", 8)
+    monkeypatch.setattr(session_module, "_sized", lambda *args: session_module.TURN_S)
+    dialog = _open_dialog(qtbot, window)
+    QTest.keyClicks(dialog.find_edit, site.name)
+    QTest.keyClick(dialog.find_edit, Qt.Key.Key_Tab)
+    QTest.keyClicks(dialog.replace_edit, site.name + "X")
+    qtbot.waitUntil(lambda: dialog.summary.text().endswith("would change"))
+    synced.clear()
+    QTest.mouseClick(dialog.replace_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(steps) > 0, timeout=60_000)
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    assert len(steps) > 2, "the renaming ran in steps"
+    assert not [s for s in synced if s[0] and s[1] > 0], synced
+    # Once done, the members' rows name the servers as they are called now.
+    renamed = {e.name.replace(site.name, site.name + "X") for e in design.elements}
+    members = inspector.editors["members"]
+
+    def texts() -> list[str]:
+        return [item.text() for item in members._items()]
+
+    qtbot.waitUntil(lambda: bool(texts()) and all(t in renamed for t in texts()))
+    assert synced[-1] == (False, len(steps)), synced
+    dialog.close()
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    shown = texts()
+    inspector.scroll_area.verticalScrollBar().setValue(0)
+    followed = inspector.grab().toImage()
+    # The DAG clicked afresh: the same form.
+    host = next(e for e in design.elements if e.kind == "esxi_host")
+    click_title(window, host.id)
+    qtbot.waitUntil(lambda: inspector.element_id == host.id)
+    click_title(window, dag.id)
+    qtbot.waitUntil(lambda: inspector.element_id == dag.id)
+    inspector.scroll_area.verticalScrollBar().setValue(0)
+    afresh = inspector.grab().toImage()
+    assert [item.text() for item in inspector.editors["members"]._items()] == shown
+    followed.save(str(tmp_path / "inspector-followed.png"))
+    afresh.save(str(tmp_path / "inspector-afresh.png"))
+    assert followed == afresh
