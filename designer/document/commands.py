@@ -16,7 +16,7 @@ from typing import Any
 from designer.document.document import Document, EditError, fields_of
 from designer.document.steps import Pace, Progress, referrers_first_in_steps, targets_first
 from designer.domain.design import DesignIntent, LayoutEntry, RuleSettings, SavedScenario
-from designer.domain.elements import ElementBase
+from designer.domain.elements import DatabaseCopy, ElementBase, MailboxDatabase
 from designer.domain.field_words import field_phrase
 from designer.domain.refs import drop_refs, needs_any, ref_ids
 from designer.domain.reliability import ReliabilitySettings
@@ -233,8 +233,45 @@ def plan_removal(doc: Document, ids: Iterable[str]) -> tuple[set[str], dict[str,
         assert referrer is not None
         data = drop_refs(referrer, doomed)
         assert data is not None
+        if isinstance(referrer, MailboxDatabase) and data["copies"] is not referrer.copies:
+            data["copies"] = preferences_closed_up(referrer.copies, data["copies"])
         edits[referrer_id] = type(referrer).model_validate(data)
     return doomed, edits
+
+
+def preferences_closed_up(
+    copies: Sequence[DatabaseCopy], kept: list[DatabaseCopy]
+) -> list[DatabaseCopy]:
+    """``kept`` (the ``copies`` left when some go with their servers) with their
+    activation preferences closed up as Exchange does: a database's preferences are
+    its copies' positions in one ordered list (Active Directory's, the authority:
+    unique 1…n), and removing a copy (Remove-MailboxDatabaseCopy, which a server must
+    have run for each of its copies before it leaves the DAG) takes its position out,
+    so each copy after it moves up one. A copy moves up by the number of removed copies
+    ranked before it; the order of those left is kept (ties in a design that had them
+    stay ties).
+
+    Examples
+    --------
+    >>> c = [DatabaseCopy(member=m, activation_preference=p) for m, p in
+    ...     [("a", 1), ("b", 2), ("c", 3), ("d", 4)]]
+    >>> [(x.member, x.activation_preference) for x in preferences_closed_up(c, [c[2], c[3]])]
+    [('c', 1), ('d', 2)]
+    >>> [(x.member, x.activation_preference) for x in preferences_closed_up(c, [c[0], c[2]])]
+    [('a', 1), ('c', 2)]
+    """
+    kept_ids = {id(copy) for copy in kept}
+    gone = sorted(c.activation_preference for c in copies if id(c) not in kept_ids)
+    if not gone:
+        return kept
+    closed = []
+    for copy in kept:
+        pref = copy.activation_preference
+        moved = max(1, pref - bisect.bisect_left(gone, pref))
+        closed.append(
+            copy if moved == pref else copy.model_copy(update={"activation_preference": moved})
+        )
+    return closed
 
 
 def describe_removal(
@@ -279,10 +316,13 @@ def describe_removal(
         others = sum(len(elements) for _label, elements in rest)
         goes.append(f"{_counted(others, 'element')} of {_counted(len(rest), 'other kind')}")
     changed: dict[tuple[str, str, str], list[str]] = {}
+    moved_up: list[str] = []  # databases whose copies left move up in preference
     for referrer_id, new in sorted(edits.items()):
         old = get(referrer_id)
         if old is None:
             continue
+        if isinstance(old, MailboxDatabase) and _ranks_closed_up(old, new):
+            moved_up.append(old.name)
         was, now = old.__dict__, new.__dict__
         changed_fields = [  # "its VMs", "its DAG": as the Inspector names them (eyes29)
             field_phrase(name) for name in fields_of(type(old)) if was[name] != now[name]
@@ -308,6 +348,15 @@ def describe_removal(
         lose = "loses" if len(names) == 1 else "lose"
         whose = "its" if len(names) == 1 else "their"
         losses.append(f"{who} {lose} {lost_names} from {whose} {fields}")
+    if moved_up:
+        moved_up.sort()
+        if len(moved_up) == 1:
+            who = f"mailbox database {moved_up[0]} renumbers its"
+        else:
+            more = ", …" if len(moved_up) > 3 else ""
+            listed = f"{', '.join(moved_up[:3])}{more}"
+            who = f"{_counted(len(moved_up), 'mailbox database')} ({listed}) renumber their"
+        losses.append(f"{who} remaining copies' activation preferences 1…n, as Exchange does")
     if len(groups) > SAID_LOSSES:
         others = sum(len(names) for _key, names in groups[SAID_LOSSES:])
         losses.append(f"{_counted(others, 'more element')} lose references to them")
@@ -322,6 +371,13 @@ def describe_removal(
     if edits:
         short += f" (changes {_counted(len(edits), 'other')})"
     return short, sentence
+
+
+def _ranks_closed_up(old: MailboxDatabase, new: ElementBase) -> bool:
+    """Whether a copy ``old`` keeps in ``new`` has another activation preference."""
+    was = {c.member: c.activation_preference for c in old.copies}
+    copies: list[DatabaseCopy] = getattr(new, "copies", [])
+    return any(was.get(c.member) != c.activation_preference for c in copies)
 
 
 #: At most this many kinds of what goes with a removal are named (then "N elements of M

@@ -68,7 +68,9 @@ def test_remove_cascades_and_undo_restores_exactly() -> None:
     assert removal.status_note == (
         "Remove ESXi host esx01 with 1 VM (mbx01) and 1 virtual disk (mbx01-os); "
         "DAG DAG1 loses mbx01 from its members; "
-        "mailbox database DB01 loses mbx01 from its copies. Undo brings them back"
+        "mailbox database DB01 loses mbx01 from its copies; "
+        "mailbox database DB01 renumbers its remaining copies' activation preferences 1…n, "
+        "as Exchange does. Undo brings them back"
     )
     ids = {e.id for e in doc.design.elements}
     assert "h1" not in ids and "m1" not in ids and "d1" not in ids, "dependents go too"
@@ -76,6 +78,7 @@ def test_remove_cascades_and_undo_restores_exactly() -> None:
     assert dag.members == ["m2"], "the DAG only loses the member"
     db = doc.get("db1")
     assert [c.member for c in db.copies] == ["m2"], "the copy on the removed member goes"
+    assert db.copies[0].activation_preference == 1, "the copy left moves up, as in Exchange"
     assert "h1" not in doc.design.layout
     assert structural_errors(doc.design) == []
     stack.undo()

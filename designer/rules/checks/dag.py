@@ -722,11 +722,17 @@ def copy_placement_unique(ctx: RuleContext) -> Iterator[Finding]:
     Fix
     ---
     Move the extra copy to another member; renumber the activation preferences 1…n.
+    Deleting a server, a host or a site renumbers the remaining copies itself, as
+    Exchange does: the copies ranked after a removed one move up (in the same undo
+    step; the removal says so).
 
     Source
     ------
     [product fact] (Add-MailboxDatabaseCopy: one copy per server; ActivationPreference
-    ranks the copies 1…n).
+    ranks the copies 1…n; a database's preferences are one ordered list in Active
+    Directory, unique per copy, and Remove-MailboxDatabaseCopy — which a server must
+    have run for each of its copies before it leaves the DAG — takes the removed copy's
+    place out of it, so the copies after it move up).
     """
     facts = dag_facts(ctx)
     for db, _, members, prefs, _, _, _ in facts.rows:

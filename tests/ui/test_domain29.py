@@ -1,0 +1,102 @@
+"""What a site's removal leaves, and the words a big estate's user meets (wave 29,
+``domain29``): a generated estate opened with ``dr-designer gui FILE``, a site deleted
+with the Delete key (in steps), the Problems list, the Inspector's Witness combo, the
+canvas's site boxes and the Capacity tab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from generated import click_title, settled
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from benchmarks.generate import generate_design
+from designer.domain import Design, MailboxDatabase
+from designer.persistence import dumps
+from designer.ui.main_window import MainWindow
+from designer.ui.panels.problems import FINDING_ROLE, ProblemsPanel
+
+SHOTS = Path("/tmp/domain29")
+
+
+def _codes(window: MainWindow) -> dict[str, int]:
+    """The findings the Problems panel lists, by code (a group row counts its own)."""
+    panel = window.findChild(ProblemsPanel)
+    assert panel is not None
+    counts: dict[str, int] = {}
+    for finding in window.session.findings.active:
+        counts[finding.code] = counts.get(finding.code, 0) + 1
+    model = panel.table.model()
+    shown = {model.index(r, 0).data(FINDING_ROLE) for r in range(model.rowCount())}
+    listed = {f.code for f in shown if f is not None}
+    assert listed <= set(counts)
+    return counts
+
+
+def _preferences(design: Design) -> dict[str, list[tuple[str, int]]]:
+    return {
+        e.id: [(c.member, c.activation_preference) for c in e.copies]
+        for e in design.elements
+        if isinstance(e, MailboxDatabase)
+    }
+
+
+@pytest.fixture
+def estate(tmp_path: Path, monkeypatch: Any) -> tuple[Design, Path]:
+    # Stepped as a site of a 100k estate is (a site of 1,000 elements is 400-odd).
+    monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "100")
+    design = generate_design(1000, seed=1)
+    path = tmp_path / "estate.json"
+    path.write_text(dumps(design), encoding="utf-8")
+    return design, path
+
+
+def test_deleting_a_site_renumbers_the_copies_left_as_exchange_does(
+    estate: tuple[Design, Path], launch: Any, qtbot: Any
+) -> None:
+    # eyes28 item 13: after deleting a site of the 10k estate, 400 DAG007 errors
+    # ("database … has activation preferences 3, 4; 2 copies need 1…2, each once"):
+    # the copies on the site's servers went, the others kept their ranks. Exchange
+    # closes the ranks up when a copy is removed (the copies after it move up).
+    design, path = estate
+    window: MainWindow = launch(path)
+    window.resize(1280, 800)
+    session = window.session
+    qtbot.waitUntil(lambda: settled(window), timeout=120_000)
+    assert _codes(window) == {}
+    before = _preferences(session.design)
+    click_title(window, "site-01")
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
+    qtbot.waitUntil(
+        lambda: not session.busy and session.document.get("site-01") is None, timeout=120_000
+    )
+    said = window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: settled(window), timeout=120_000)
+    codes = _codes(window)
+    assert "DAG007" not in codes, codes  # (the base: 80)
+    assert codes.get("DAG004") == 80  # (fewer copies than local HA needs: true)
+    after = _preferences(session.design)
+    moved = 0
+    for db_id, copies in after.items():
+        ranks = [p for _m, p in copies]
+        assert sorted(ranks) == list(range(1, len(ranks) + 1)), (db_id, copies)
+        # The order of the copies left is the order they had.
+        was = dict(before[db_id])
+        assert sorted(copies, key=lambda c: was[c[0]]) == sorted(copies, key=lambda c: c[1])
+        moved += any(was[m] != p for m, p in copies)
+    assert moved == 80
+    assert (
+        "80 mailbox databases (DAG01-DB0001, DAG01-DB0003, DAG01-DB0005, …) renumber their "
+        "remaining copies' activation preferences 1…n, as Exchange does"
+    ) in said, said
+    # One undo step brings the ranks back as they were.
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: not session.busy and session.document.get("site-01") is not None,
+        timeout=120_000,
+    )
+    assert _preferences(session.design) == before
+    assert session.design == design
