@@ -51,7 +51,7 @@ def test_the_alternate_witness_made_the_witness_is_found(launch: Any, qtbot: Any
     inspector = _dag_inspector(window, qtbot)
     combo = inspector.editors["witness"].editor
     assert isinstance(combo, QComboBox)
-    target = combo.findText("WOR-FS01 alt. witness")
+    target = combo.findText("WOR-FS01 alt. witness (Worcester)")
     assert target >= 0
     combo.setFocus()
     key = Qt.Key.Key_Down if target > combo.currentIndex() else Qt.Key.Key_Up

@@ -12,11 +12,13 @@ import pytest
 from generated import click_title, settled
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from benchmarks.generate import generate_design
 from designer.domain import Design, MailboxDatabase
 from designer.persistence import dumps
 from designer.ui.main_window import MainWindow
+from designer.ui.panels.inspector import InspectorPanel
 from designer.ui.panels.problems import FINDING_ROLE, ProblemsPanel
 
 SHOTS = Path("/tmp/domain29")
@@ -100,3 +102,46 @@ def test_deleting_a_site_renumbers_the_copies_left_as_exchange_does(
     )
     assert _preferences(session.design) == before
     assert session.design == design
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_designs"
+
+
+def _combo_texts(combo: QComboBox) -> list[str]:
+    return [combo.itemText(i) for i in range(combo.count())]
+
+
+def test_the_witness_combo_names_each_witness_with_its_site(launch: Any, qtbot: Any) -> None:
+    # eyes28 item 14: DAG001/DAG013 want the witness in a third site, and the Witness
+    # combo listed "DAG01 alternate witness", "DAG02 witness", … by name only.
+    window: MainWindow = launch(SAMPLES / "three_site_stretched_dag.json")
+    window.resize(1280, 800)
+    session = window.session
+    qtbot.waitUntil(lambda: settled(window), timeout=60_000)
+    click_title(window, "dag-01")
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None
+    combo = inspector.editors["witness"].editor
+    assert isinstance(combo, QComboBox)
+    qtbot.waitUntil(combo.isVisible)
+    assert _combo_texts(combo) == [
+        "(none)",
+        "HFD-FS01 witness share (Hartford)",
+        "WOR-FS01 alt. witness (Worcester)",
+    ]
+    assert combo.currentText() == "HFD-FS01 witness share (Hartford)"
+    SHOTS.mkdir(exist_ok=True)
+    inspector.grab().save(str(SHOTS / "witness-combo.png"))
+    # The site renamed in its own Inspector: the DAG's combo says the new name.
+    click_title(window, "site-hfd")
+    name = inspector.editors["name"].editor
+    assert isinstance(name, QLineEdit)
+    name.setFocus()
+    name.selectAll()
+    QTest.keyClicks(name, "Hartford West")
+    QTest.keyClick(name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: session.document.get("site-hfd").name == "Hartford West")
+    click_title(window, "dag-01")
+    combo = inspector.editors["witness"].editor
+    assert isinstance(combo, QComboBox)
+    assert "HFD-FS01 witness share (Hartford West)" in _combo_texts(combo)

@@ -35,6 +35,7 @@ from designer.domain.design import Design
 from designer.domain.elements import (
     ELEMENT_CLASSES,
     Dag,
+    ElementBase,
     EsxiHost,
     MailboxDatabase,
     Site,
@@ -685,6 +686,12 @@ def _ref_entries(
         if index is not None
         else [e for e in design.elements if e.kind in kinds]
     )
+    if kinds == ("file_share_witness",):
+        # DAG001/DAG013 want the witness in a third site: say where each one is.
+        get = index.by_id.get if index is not None else {e.id: e for e in design.elements}.get
+        return sorted(
+            ((_witness_text(e, get), e.id) for e in found), key=lambda entry: entry[0].lower()
+        )
     entries = [
         (
             f"{e.name} ({ELEMENT_CLASSES[e.kind].label})" if many else e.name,
@@ -693,6 +700,12 @@ def _ref_entries(
         for e in found
     ]
     return sorted(entries, key=lambda entry: entry[0].lower())
+
+
+def _witness_text(witness: ElementBase, get: Callable[[str], ElementBase | None]) -> str:
+    """A file share witness with its site: "DAG02 witness (DC04)"."""
+    site = get(getattr(witness, "site", ""))
+    return f"{witness.name} ({site.name})" if site is not None else witness.name
 
 
 _READ_ONLY_HINTS = {

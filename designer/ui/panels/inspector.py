@@ -390,6 +390,8 @@ class InspectorPanel(QWidget):
         stale_all = self._removed_at > form.choices_at
         for editor in form.editors.values():
             kinds = editor.spec.kinds
+            if "file_share_witness" in kinds:
+                kinds = (*kinds, "site")  # (each witness is listed with its site's name)
             if kinds and (
                 stale_all or any(self._names_changed.get(k, -1) > form.choices_at for k in kinds)
             ):
@@ -1034,7 +1036,7 @@ class InspectorPanel(QWidget):
             for kind in event.kinds:
                 self._names_changed[kind] = revision
         elif isinstance(event, ElementsAdded) or (
-            isinstance(event, ElementChanged) and event.field == "name"
+            isinstance(event, ElementChanged) and event.field in ("name", "site")
         ):
             ids = event.ids if isinstance(event, ElementsAdded) else (event.id,)
             for element_id in ids:
