@@ -41,21 +41,23 @@ NOT_SIZED = (
 
 def cmd_capacity(args: argparse.Namespace) -> int:
     from designer.capacity import capacity
-    from designer.workload import states_workload
+    from designer.workload import states_workload, unsized_site_figures
 
     design = read_design(args.file)
     if not states_workload(design):
         # Sized, it would report the site change rates' MirrorView/A fallback alone,
         # where the window, the CAP rules and the review report say "not sized".
+        sites = unsized_site_figures(design)  # (what the sites' figures are for)
+        notes = [NOT_SIZED, sites] if sites else [NOT_SIZED]
         if args.format == "json":
             empty: dict[str, object] = {
                 "sized": False,
                 **{key: [] for key in ("links", "members", "log_luns", "hosts", "mirrorview_a")},
-                "notes": [NOT_SIZED],
+                "notes": notes,
             }
             sys.stdout.write(json.dumps(empty, indent=2, ensure_ascii=False) + "\n")
         else:
-            sys.stdout.write(NOT_SIZED + "\n")
+            sys.stdout.write("\n".join(notes) + "\n")
         return EXIT_OK
     if args.format == "text":
         design = _printable_names(design)

@@ -14,7 +14,7 @@ from designer.capacity import CapacityReport
 from designer.capacity.shared import SizingStopped, shared_sizing
 from designer.domain.design import Design
 from designer.interop.review import CapacitySection, register_capacity_provider
-from designer.workload import assumed_label, states_workload
+from designer.workload import assumed_label, states_workload, unsized_site_figures
 
 __all__ = [
     "NOT_SIZED",
@@ -56,7 +56,8 @@ def not_sized_section(design: Design) -> CapacitySection | None:
     says why it has none)."""
     if states_workload(design):
         return None
-    return CapacitySection("Not sized", (NOT_SIZED,), (), ())
+    sites = unsized_site_figures(design)  # (what the sites' figures are for)
+    return CapacitySection("Not sized", (NOT_SIZED, sites) if sites else (NOT_SIZED,), (), ())
 
 
 def link_section(design: Design) -> CapacitySection | None:

@@ -20,7 +20,7 @@ from designer.workload.figures import (
     interpolate,
     mbps_to_gb_per_hour,
 )
-from designer.workload.model import DatabaseLoad, Workload, states_workload
+from designer.workload.model import DatabaseLoad, Workload, states_workload, unsized_site_figures
 from designer.workload.streams import (
     KIND_LABELS,
     STEADY_KINDS,
@@ -66,4 +66,5 @@ __all__ = [
     "states_workload",
     "stream_label",
     "sum_by_link",
+    "unsized_site_figures",
 ]

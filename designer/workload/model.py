@@ -34,7 +34,14 @@ from designer.domain.index import DesignIndex
 from designer.domain.workload import MailboxProfile
 from designer.workload.figures import BYTES_PER_GB, Figures, figures_for, gb_per_hour_to_mbps
 
-__all__ = ["DatabaseLoad", "DiskLike", "Workload", "WorkloadTables", "states_workload"]
+__all__ = [
+    "DatabaseLoad",
+    "DiskLike",
+    "Workload",
+    "WorkloadTables",
+    "states_workload",
+    "unsized_site_figures",
+]
 
 
 #: The fields that state a workload, per kind (see states_workload).
@@ -72,6 +79,62 @@ def states_workload(design: Design, index: DesignIndex | None = None) -> bool:
         if isinstance(element, (StorageArray, Lun)) and element.change_rate_gb_per_hour is not None:
             return True
     return False
+
+
+def unsized_site_figures(design: Design, index: DesignIndex | None = None) -> str:
+    """What the sites of a design that states no workload (:func:`states_workload`)
+    say nonetheless, and what it is used for: a site's change rate is what its LUNs
+    replicate with MirrorView/A when no array or LUN states one (MV007's RPO, the
+    simulator's), and its users are counted, but neither says how much mail a mailbox
+    writes, so they size no server, log copy or link (eyes28 item 15: a site stated
+    3.27 GB/h and 40,000 users and the Capacity tab said the design stated nothing).
+    "" when no site states either.
+
+    Examples
+    --------
+    >>> design = Design(elements=[Site(id="s", name="DC01", change_rate_gb_per_hour=3.27,
+    ...     users=40000), Site(id="t", name="DC02")])
+    >>> unsized_site_figures(design)
+    "Site DC01 states a change rate of 3.27 GB/h and 40,000 users: a site's change rate is \
+what its LUNs replicate with MirrorView/A (the RPO of MV007 and of the simulator), and its \
+users need a mailbox profile (messages a day, their size) before they size anything."
+    """
+    sites = (
+        list(index.by_kind.get("site", ()))
+        if index is not None
+        else [e for e in design.elements if isinstance(e, Site)]
+    )
+    stating = [s for s in sites if isinstance(s, Site) and (s.change_rate_gb_per_hour or s.users)]
+    if not stating:
+        return ""
+    rated = [s for s in stating if s.change_rate_gb_per_hour]
+    peopled = [s for s in stating if s.users]
+    if len(stating) == 1:
+        site = stating[0]
+        said = []
+        if rated:
+            said.append(f"a change rate of {site.change_rate_gb_per_hour:,g} GB/h")
+        if peopled:
+            said.append(f"{site.users:,} users")
+        head = f"Site {site.name} states {' and '.join(said)}"
+    else:
+        names = ", ".join(s.name for s in stating[:3]) + (", …" if len(stating) > 3 else "")
+        what = " and ".join(
+            w for w, there in (("change rates", rated), ("users", peopled)) if there
+        )
+        head = f"{len(stating):,} sites ({names}) state {what}"
+    parts = []
+    if rated:
+        parts.append(
+            "a site's change rate is what its LUNs replicate with MirrorView/A (the RPO "
+            "of MV007 and of the simulator)"
+        )
+    if peopled:
+        parts.append(
+            f"{'its' if len(stating) == 1 else 'their'} users need a mailbox profile "
+            "(messages a day, their size) before they size anything"
+        )
+    return f"{head}: {', and '.join(parts)}."
 
 
 class DatabaseLoad(NamedTuple):

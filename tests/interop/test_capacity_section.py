@@ -107,7 +107,8 @@ def test_the_report_of_a_design_without_a_workload_says_it_is_not_sized(tmp_path
         cwd=ROOT,
         timeout=120,
     )
-    not_sized = cli.stdout.strip()
+    # (Its lines: why, then what the site's users are for; the report's paragraphs.)
+    not_sized = " ".join(cli.stdout.strip().splitlines())
     assert not_sized.startswith("Not sized: this design states no capacity workload.")
     text = _report_text(bare, tmp_path / "bare.html")
     assert '<a href="#capacity">Capacity</a>' in (tmp_path / "bare.html").read_text("utf-8")

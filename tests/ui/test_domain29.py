@@ -12,12 +12,13 @@ import pytest
 from generated import click_title, settled
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtWidgets import QComboBox, QLineEdit, QTabBar
 
 from benchmarks.generate import generate_design
 from designer.domain import Design, MailboxDatabase
 from designer.persistence import dumps
 from designer.ui.main_window import MainWindow
+from designer.ui.panels.capacity import CapacityPanel
 from designer.ui.panels.inspector import InspectorPanel
 from designer.ui.panels.problems import FINDING_ROLE, ProblemsPanel
 
@@ -145,3 +146,36 @@ def test_the_witness_combo_names_each_witness_with_its_site(launch: Any, qtbot: 
     combo = inspector.editors["witness"].editor
     assert isinstance(combo, QComboBox)
     assert "HFD-FS01 witness share (Hartford West)" in _combo_texts(combo)
+
+
+def test_the_capacity_tab_says_what_the_sites_rates_and_users_are_for(
+    estate: tuple[Design, Path], launch: Any, qtbot: Any
+) -> None:
+    # eyes28 item 15: the estate's sites state a change rate (shown in the Inspector)
+    # and users, and the Capacity tab said "this design states no capacity workload"
+    # without a word about them: the user is told they stated nothing.
+    _design, path = estate
+    window: MainWindow = launch(path)
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: settled(window), timeout=120_000)
+    dock = next(d for d in window.docks if d.windowTitle().startswith("Capacity"))
+    bar = next(
+        b
+        for b in window.findChildren(QTabBar)
+        if b.isVisible() and any(b.tabText(i).startswith("Capacity") for i in range(b.count()))
+    )
+    tab = next(i for i in range(bar.count()) if bar.tabText(i).startswith("Capacity"))
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(tab).center())
+    panel = dock.widget()
+    assert isinstance(panel, CapacityPanel)
+    qtbot.waitUntil(lambda: panel.empty_note.isVisible(), timeout=60_000)
+    note = panel.empty_note.text()
+    assert note.startswith("No streams to chart: this design states no capacity workload. ")
+    assert (
+        "3 sites (DC01, DC02, DC03) state change rates and users: a site's change rate is "
+        "what its LUNs replicate with MirrorView/A (the RPO of MV007 and of the simulator), "
+        "and their users need a mailbox profile (messages a day, their size) before they "
+        "size anything. State a mailbox profile in the Inspector"
+    ) in note, note
+    SHOTS.mkdir(exist_ok=True)
+    dock.grab().save(str(SHOTS / "capacity-note.png"))

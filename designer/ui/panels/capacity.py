@@ -60,7 +60,7 @@ from designer.ui.canvas.items.edge import load_percent
 from designer.ui.file_ops import suggested_path
 from designer.ui.session import sharing_the_ui_thread
 from designer.ui.simulation.words import link_changes
-from designer.workload import KIND_LABELS, states_workload
+from designer.workload import KIND_LABELS, states_workload, unsized_site_figures
 
 if TYPE_CHECKING:
     import pyqtgraph as pg
@@ -885,9 +885,7 @@ class CapacityPanel(QWidget):
                 if self.controller.report
                 else SIZING
                 if self.controller.pending
-                else "No streams to chart: this design states no capacity workload. State a "
-                "mailbox profile in the Inspector (on a site, DAG or database), or an array or "
-                "LUN a change rate, to size its WAN links and servers for every failure mode."
+                else self._no_workload_note()
             )
             return
         way = self.direction_combo.currentData() or "a_to_b"
@@ -1017,6 +1015,19 @@ class CapacityPanel(QWidget):
         lines = max(text.count("\n") + 1 for _i, text in ticks)
         axis.setStyle(autoExpandTextSpace=False, tickTextHeight=lines * metrics.height())
         axis.setTicks([ticks])
+
+    def _no_workload_note(self) -> str:
+        """Why a design that states no workload has no chart, what its sites' change
+        rates and users are used for (eyes28 item 15), and what to state."""
+        document = self.controller.session.document
+        sites = unsized_site_figures(document.design, document.index)
+        return (
+            "No streams to chart: this design states no capacity workload. "
+            + (f"{sites} " if sites else "")
+            + "State a mailbox profile in the Inspector (on a site, DAG or database), or an "
+            "array or LUN a change rate, to size its WAN links and servers for every failure "
+            "mode."
+        )
 
     def _show_empty(self, why: str | None) -> None:
         """Show the chart, or (``why``) a plain note in its place saying why it is empty
