@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from generated import click_title, settled
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QLineEdit, QTabBar
 
@@ -179,3 +180,56 @@ def test_the_capacity_tab_says_what_the_sites_rates_and_users_are_for(
     ) in note, note
     SHOTS.mkdir(exist_ok=True)
     dock.grab().save(str(SHOTS / "capacity-note.png"))
+
+
+def _choose(combo: QComboBox, text: str) -> None:
+    """The keys a user presses on the closed combo until ``text`` is chosen."""
+    target = combo.findText(text)
+    assert target >= 0, _combo_texts(combo)
+    combo.setFocus()
+    key = Qt.Key.Key_Down if target > combo.currentIndex() else Qt.Key.Key_Up
+    while combo.currentIndex() != target:
+        QTest.keyClick(combo, key)
+
+
+def test_a_site_holding_only_a_witness_says_so_on_the_canvas(launch: Any, qtbot: Any) -> None:
+    # A site drawn for the witness keeps a new site's role, Production, and its box said
+    # "Production" (the review's inventory names it a witness site since wave 28).
+    window: MainWindow = launch(SAMPLES / "three_site_stretched_dag.json")
+    window.resize(1280, 800)
+    session = window.session
+    qtbot.waitUntil(lambda: settled(window), timeout=60_000)
+    scene = window.view.design_scene
+    hartford, boston = scene.nodes["site-hfd"], scene.nodes["site-bos"]
+    assert hartford.subtitle.startswith("Witness only")  # (its role says so: as it was)
+    click_title(window, "site-hfd")
+    inspector = window.findChild(InspectorPanel)
+    assert inspector is not None
+    role = inspector.editors["role"].editor
+    assert isinstance(role, QComboBox)
+    _choose(role, "Production")
+    qtbot.waitUntil(lambda: session.document.get("site-hfd").role == "production")
+    assert hartford.subtitle.startswith("Witness site (role: Production)"), hartford.subtitle
+    assert boston.subtitle.startswith("Production")  # (its Exchange servers and users)
+    SHOTS.mkdir(exist_ok=True)
+    top = hartford.scene_rect()
+    top = QRectF(top.left() - 10, top.top() - 10, min(top.width(), 900) + 20, 140)
+    shot = QImage(int(top.width() * 1.5), int(top.height() * 1.5), QImage.Format.Format_ARGB32)
+    shot.fill(QColor("white"))
+    painter = QPainter(shot)
+    scene.render(painter, QRectF(shot.rect()), top)
+    painter.end()
+    shot.save(str(SHOTS / "witness-site.png"))
+    # A Mailbox server placed there makes it a site of its own role again.
+    vm = next(
+        e.id
+        for e in session.design.elements
+        if e.kind == "vm" and e.name == "HFD-FS01"  # (the witness's server)
+    )
+    session.set_selection([vm])
+    qtbot.waitUntil(lambda: inspector.element_id == vm)
+    version = inspector.editors["exchange_version"].editor
+    assert isinstance(version, QComboBox)
+    _choose(version, "2013")
+    qtbot.waitUntil(lambda: session.document.get(vm).exchange_version is not None)
+    assert hartford.subtitle.startswith("Production"), hartford.subtitle

@@ -36,9 +36,11 @@ from designer.document.events import (
 )
 from designer.document.layout import Placer, Rect, default_size
 from designer.domain.design import Design, Severity
-from designer.domain.elements import ElementBase, FileShareWitness, WanLink
+from designer.domain.elements import ElementBase, FileShareWitness, Site, WanLink
+from designer.domain.enums import SiteRole
 from designer.domain.kinds import KINDS, KindInfo, connectable_kinds
 from designer.domain.persistent import PersistentMap
+from designer.domain.sites import witnesses_only
 from designer.rules.finding import Finding
 from designer.ui import lifetime, slices
 from designer.ui.canvas import routing
@@ -603,6 +605,11 @@ class _PartsNoted(Generic[T]):
 #: The fields whose change can move a file share witness to another site than the one
 #: it states (see DesignScene.witness_runs_in).
 _WITNESS_FIELDS = frozenset({"site", "vm", "host", "name"})
+#: The fields whose change can make a site a witness site or no longer one (see
+#: :meth:`DesignScene.witness_site_words`).
+_SITE_WORDS_FIELDS = frozenset(
+    {"roles", "exchange_version", "host", "site", "vm", "users", "role", "subnet"}
+)
 
 
 class DesignScene(QGraphicsScene):
@@ -2515,6 +2522,35 @@ class DesignScene(QGraphicsScene):
         site = index.get(runs_in)
         return f"runs in {site.name if site is not None else runs_in}"
 
+    def witness_site_words(self, site_id: str) -> str:
+        """ "Witness site (role: Production) · 10.4.0.0/24" for a site that holds file
+        share witnesses and no Exchange server nor users while its role says otherwise
+        (a new site's default is Production: the canvas said "Production" of a site
+        holding only a witness; the review's inventory names it so since wave 28); else
+        ""."""
+        index = self.session.document.index
+        site = index.typed(site_id, Site)
+        if site is None or site.role == SiteRole.WITNESS_ONLY or not witnesses_only(site, index):
+            return ""
+        said = f"Witness site (role: {enum_words(site.role)})"
+        return f"{said} · {site.subnet}" if site.subnet else said
+
+    def _refresh_site_words(self, events: tuple[DocumentEvent, ...]) -> None:
+        """The site boxes' second lines worked out again when an edit may have changed
+        what a site holds (:meth:`witness_site_words`): elements added or removed, a
+        VM's roles, version or host, a host's, witness's or site's placement, users or
+        role. (A few sites; each answers at its users, or from its witnesses.)"""
+        if not any(
+            isinstance(event, ElementsAdded | ElementsRemoved)
+            or (isinstance(event, ElementChanged) and event.field in _SITE_WORDS_FIELDS)
+            for event in events
+        ):
+            return
+        for site in self.session.document.index.by_kind.get("site", ()):
+            node = self.nodes.get(site.id)
+            if node is not None:
+                node.refresh_subtitle()
+
     def _witnesses_moved(self, element: ElementBase, field: str) -> None:
         """The witness boxes whose second line ``element``'s change of ``field`` can
         change (where a witness's server runs, and that site's name) work it out again:
@@ -3206,6 +3242,7 @@ class DesignScene(QGraphicsScene):
             if not isinstance(event, ElementsRemoved)
             for i in _ids_of(event, moved=True)
         )
+        self._refresh_site_words(events)
 
     def _renamed_later(self, ids: set[str]) -> None:
         """A step of a big renaming (Edit > Replace in Names in steps) renamed these

@@ -423,6 +423,11 @@ class NodeHost(Protocol):
         site than the one it states (and is drawn in): "runs in Hartford"; else ""."""
         ...
 
+    def witness_site_words(self, site_id: str) -> str:
+        """The second line of a site's box that holds only file share witnesses while
+        its role says otherwise: "Witness site (role: Production)"; else ""."""
+        ...
+
     def box_moved(
         self, was: tuple[float, float, float, float], now: tuple[float, float, float, float]
     ) -> None:
@@ -581,7 +586,14 @@ class NodeItem(QGraphicsRectItem):
     def subtitle(self) -> str:
         # Computed on first paint: most boxes of a big design are never seen up close.
         if self._subtitle is None:
-            away = self._scene.witness_runs_in(self.element_id) if self.kind == _WITNESS else ""
+            kind = self.kind
+            away = (
+                self._scene.witness_runs_in(self.element_id)
+                if kind == _WITNESS
+                else self._scene.witness_site_words(self.element_id)
+                if kind == "site"
+                else ""
+            )
             self._subtitle = away or subtitle_of(self._element)
         return self._subtitle
 
