@@ -164,7 +164,7 @@ def cas_array_edge() -> Design:
         cas=4,
         extra=[("fs01", "SEA-FS01", FS), ("vdp01", "SEA-VDP01", [VmRole.BACKUP_PROXY])],
     )
-    witness = kit.witness("fsw-sea", "SEA-FS01 witness share", site, vm="vm-sea-fs01")
+    witness = kit.witness("fsw-sea", "SEA-FS01 share", site, vm="vm-sea-fs01")
     members = [m for m, _ in s.mailbox]
     dag = kit.dag(
         "dag-sea",
@@ -238,7 +238,7 @@ def dag_with_ha() -> Design:
         edge=False,
         extra=[("fs01", "DEN-FS01", FS), ("vdp01", "DEN-VDP01", [VmRole.BACKUP_PROXY])],
     )
-    witness = kit.witness("fsw-den", "DEN-FS01 witness share", site, vm="vm-den-fs01")
+    witness = kit.witness("fsw-den", "DEN-FS01 share", site, vm="vm-den-fs01")
     members = [m for m, _ in s.mailbox]
     dag = kit.dag("dag-den", "DAG-DEN", members, witness=witness, anti_affinity=True)
     names = [f"DEN-DB{k:02d}" for k in range(1, 5)]
@@ -315,7 +315,7 @@ def backup_options() -> Design:
             ("bkp01", "PHX-BKP01", [VmRole.BACKUP_PROXY]),
         ],
     )
-    witness = kit.witness("fsw-phx", "PHX-FS01 witness share", site, vm="vm-phx-fs01")
+    witness = kit.witness("fsw-phx", "PHX-FS01 share", site, vm="vm-phx-fs01")
     members = [m for m, _ in s.mailbox]
     dag = kit.dag("dag-phx", "DAG-PHX", members, witness=witness, anti_affinity=True)
     per_member = rotating_databases(

@@ -114,8 +114,8 @@ def srm_dag_recovery() -> Design:
         flare_release=30,
         extra=[(k, n.format("FTW"), roles) for k, n, roles in mgmt],
     )
-    witness = kit.witness("fsw-dal", "DAL-FS01 witness share", dal, vm="vm-dal-fs01")
-    alt = kit.witness("fsw-ftw", "FTW-FS01 witness share", ftw, vm="vm-ftw-fs01")
+    witness = kit.witness("fsw-dal", "DAL-FS01 share", dal, vm="vm-dal-fs01")
+    alt = kit.witness("fsw-ftw", "FTW-FS01 share", ftw, vm="vm-ftw-fs01")
     members = [m for m, _ in p.mailbox]
     dag = kit.dag(
         "dag-dal",
@@ -294,8 +294,8 @@ def stretched_dag_lagged() -> Design:
         arrays=1,
         extra=[("fs01", "CLT-FS01", FS)],
     )
-    witness = kit.witness("fsw-atl", "ATL-FS01 witness share", atl, vm="vm-atl-fs01")
-    alt = kit.witness("fsw-clt", "CLT-FS01 witness share", clt, vm="vm-clt-fs01")
+    witness = kit.witness("fsw-atl", "ATL-FS01 share", atl, vm="vm-atl-fs01")
+    alt = kit.witness("fsw-clt", "CLT-FS01 share", clt, vm="vm-clt-fs01")
     local = [m for m, _ in a.mailbox]
     dr = c.mailbox[0][0]
     dag = kit.dag(
@@ -485,7 +485,7 @@ def three_site_stretched_dag() -> Design:
     kit.os_disk(fsw_vm, "HFD-FS01", hfd_lun, 60.0)
     dc = kit.vm("vm-hfd-dc01", "HFD-DC01", hfd_host, DC, vcpu=2, memory_gb=8.0)
     kit.os_disk(dc, "HFD-DC01", hfd_lun, 60.0)
-    witness = kit.witness("fsw-hfd", "HFD-FS01 witness share", hfd, vm=fsw_vm)
+    witness = kit.witness("fsw-hfd", "HFD-FS01 share", hfd, vm=fsw_vm)
     alt = kit.witness("fsw-wor", "WOR-FS01 alt. witness", wor, vm="vm-wor-fs01")
     members = [m for m, _ in b.mailbox] + [m for m, _ in w.mailbox]
     dag = kit.dag(

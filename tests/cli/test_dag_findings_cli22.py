@@ -25,7 +25,7 @@ def test_check_names_the_alternate_witness_and_the_member_with_no_copy(
     assert code == 1  # DAG001's error; DAG015 warns, DAG016 informs
     assert (
         "DAG DAG01 alternate witness WOR-FS01 alt. witness is on server WOR-FS01 with its "
-        "witness HFD-FS01 witness share: when site Worcester fails, it is down too: a "
+        "witness HFD-FS01 share: when site Worcester fails, it is down too: a "
         "datacenter switchover cannot use it" in out
     ), out
     assert (

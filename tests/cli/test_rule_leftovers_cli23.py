@@ -53,7 +53,7 @@ def test_check_follows_the_alternate_witness_server_into_the_witness_site(
     assert code == 0, out  # two warnings
     assert (
         f"{path}: warning DAG015: DAG DAG01 alternate witness WOR-FS01 alt. witness is in "
-        "site Hartford with its witness HFD-FS01 witness share: when site Hartford fails, it "
+        "site Hartford with its witness HFD-FS01 share: when site Hartford fails, it "
         "is down too: a datacenter switchover cannot use it; put the alternate witness on a "
         "server in the member site the DAG would switch over to" in out
     ), out

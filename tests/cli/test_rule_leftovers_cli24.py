@@ -76,10 +76,10 @@ def test_check_judges_the_witness_where_its_server_runs_in_the_simulator_s_words
     assert code == 1, out
     (dag001,) = _lines(out, "DAG001")
     assert (
-        "error DAG001: DAG DAG01 fails over automatically but its witness HFD-FS01 witness "
-        "share is in member site Boston (where its server HFD-FS01 runs: DAG017), not in a "
+        "error DAG001: DAG DAG01 fails over automatically but its witness HFD-FS01 share "
+        "is in member site Boston (where its server HFD-FS01 runs: DAG017), not in a "
         "third site; when site Boston fails, DAG DAG01 loses quorum: 2 of 5 votes reachable; "
-        "its databases dismount [DAG DAG01, file share witness HFD-FS01 witness share, site "
+        "its databases dismount [DAG DAG01, file share witness HFD-FS01 share, site "
         "Boston]"
     ) in dag001, out
     assert "Hartford" not in dag001  # the stated site: DAG017's alone
@@ -104,7 +104,7 @@ def test_check_takes_a_stated_member_site_for_what_it_is(
     found = json.loads(out)["findings"]
     assert [f["code"] for f in found] == ["DAG017"], found
     assert found[0]["message"].startswith(
-        "file share witness HFD-FS01 witness share states site Boston, but its server "
+        "file share witness HFD-FS01 share states site Boston, but its server "
         "HFD-FS01 runs on host esx-hfd-01 in site Hartford: the canvas draws it in Boston, "
         "while it goes down with Hartford, where the simulator counts its vote and the "
         "quorum rules judge it"
@@ -132,8 +132,8 @@ def test_check_follows_the_witnesses_system_disks_as_the_simulator_does(
     (dag015,) = _lines(out, "DAG015")
     assert (
         "warning DAG015: DAG DAG01 alternate witness WOR-FS01 alt. witness keeps its system "
-        "disk on storage array HFD-SAN1 in site Hartford, and its witness HFD-FS01 witness "
-        "share is in site Hartford: when site Hartford fails, it is down too: a datacenter "
+        "disk on storage array HFD-SAN1 in site Hartford, and its witness HFD-FS01 share "
+        "is in site Hartford: when site Hartford fails, it is down too: a datacenter "
         "switchover cannot use it; put the alternate witness on a server in the member site "
         "the DAG would switch over to, booting from that site's storage ["
     ) in dag015, out
@@ -151,16 +151,13 @@ def test_check_follows_the_witnesses_system_disks_as_the_simulator_does(
     assert code == 1, out
     (dag001,) = _lines(out, "DAG001")
     assert (
-        "DAG DAG01 witness HFD-FS01 witness share in site Hartford keeps its system disk on "
+        "DAG DAG01 witness HFD-FS01 share in site Hartford keeps its system disk on "
         "storage array WOR-SAN1 in member site Worcester; when site Worcester fails, the "
         "witness is down too and DAG DAG01 loses quorum: 2 of 5 votes reachable; its "
         "databases dismount"
     ) in dag001, out
     (dag015,) = _lines(out, "DAG015")
-    assert (
-        "its witness HFD-FS01 witness share keeps its system disk on storage array WOR-SAN1"
-        in dag015
-    )
+    assert "its witness HFD-FS01 share keeps its system disk on storage array WOR-SAN1" in dag015
     code, sim = run(capsys, "simulate", str(path), "--fail", "Worcester")
     assert "DAG DAG01 loses quorum: 2 of 5 votes reachable; its databases dismount" in sim, sim
     assert "(its alternate witness WOR-FS01 alt. witness is down too)" in sim, sim

@@ -165,7 +165,7 @@ def test_cut_sets_place_the_witness_where_its_server_runs(
     # The cut sets agree: {witness, Boston} is one (the graph put the witness in Boston,
     # its loss "in" Boston's, and the pair was never listed).
     _, out = run(capsys, "analyze", str(path), "--cut-sets")
-    assert "  2  HFD-FS01 witness share + Boston  (8,000 mailboxes affected)" in out, out
+    assert "  2  HFD-FS01 share + Boston  (8,000 mailboxes affected)" in out, out
     _, data = run(capsys, "analyze", str(path), "--cut-sets", "--format", "json")
     sets = {
         tuple(sorted(cut["elements"]))

@@ -120,7 +120,7 @@ def test_a_witness_restart_alone_is_no_outage_but_says_the_dag_is_exposed(
     texts = {e["kind"]: (e["t"], e["text"]) for e in data["events"] if e["element"] == "fsw-hfd"}
     assert texts["witness_away"] == (
         40.0,
-        "file share witness HFD-FS01 witness share is away while vSphere HA restarts its "
+        "file share witness HFD-FS01 share is away while vSphere HA restarts its "
         "server HFD-FS01, until its operating system runs at T+1:33; DAG DAG01 runs on but "
         "is one failure from an outage until then",
     )

@@ -157,7 +157,7 @@ def test_a_witness_server_restarted_again_is_away_until_its_os_runs(
     assert "(DEN-MBX03 and witness server DEN-FS01 restarting)" in lost[-1][1]
     assert (
         7293.0,
-        "file share witness DEN-FS01 witness share is back: the operating system "
+        "file share witness DEN-FS01 share is back: the operating system "
         "of its server DEN-FS01 is running",
     ) in texts(data, "witness_up")
 
@@ -245,7 +245,7 @@ def _witness_served_from(folder: Path, vm: str, host: str, lun: str) -> Path:
 def test_a_witness_goes_down_with_its_server_s_site_not_the_one_it_states(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """HFD-FS01 witness share states Hartford, its server runs in Worcester: Hartford and
+    """HFD-FS01 share states Hartford, its server runs in Worcester: Hartford and
     Boston lost leave Worcester's two members with the witness, 3 of 5 votes, and the
     databases fail over by themselves (the base: the witness "down" with Hartford, no
     quorum, every database waiting for a switchover)."""

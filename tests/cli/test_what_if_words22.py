@@ -62,7 +62,7 @@ def test_dag001_says_what_losing_the_witness_s_site_costs(
     code, out = run(capsys, "check", str(path))
     assert code == 1
     assert (
-        "its witness HFD-FS01 witness share is in member site Worcester, not in a third "
+        "its witness HFD-FS01 share is in member site Worcester, not in a third "
         "site; when site Worcester fails, DAG DAG01 keeps quorum with 3 of 5 votes: one vote fewer "
         "and its databases dismount (the witness votes only with an even member count)" in out
     ), out

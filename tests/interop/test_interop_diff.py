@@ -60,7 +60,7 @@ def test_a_moved_witness_shows_the_field_the_finding_the_spof_and_the_scenario(t
     save(b, tmp_path / "b.json")
     run = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"))
     assert run.returncode == 1
-    assert "~ file share witness HFD-FS01 witness share (fsw-hfd)" in run.stdout
+    assert "~ file share witness HFD-FS01 share (fsw-hfd)" in run.stdout
     # The field and its values in the Inspector's words: the sites by name (eyes17: it
     # printed "site: 'site-hfd' → 'site-bos'"); the JSON keeps the raw form.
     assert "    Site: Hartford → Boston" in run.stdout
@@ -70,7 +70,7 @@ def test_a_moved_witness_shows_the_field_the_finding_the_spof_and_the_scenario(t
     md = _cli("diff", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--format", "markdown")
     assert md.returncode == 1
     assert (
-        "| ✏️ | file share witness **HFD-FS01 witness share** (`fsw-hfd`) | Site | Hartford "
+        "| ✏️ | file share witness **HFD-FS01 share** (`fsw-hfd`) | Site | Hartford "
         "| Boston |" in md.stdout
     )
     assert "#### Findings" in md.stdout and f"**{code}**" in md.stdout

@@ -170,7 +170,7 @@ def test_a_witness_lost_with_members_says_no_runs_on(capsys: pytest.CaptureFixtu
     the quorum event then contradicts."""
     data = simulate_json(capsys, SAMPLES / "backup_options.json", "--fail", "arr-phx-1")
     texts = quorum_texts(data)
-    assert texts[0] == (0.0, "file share witness PHX-FS01 witness share is down")
+    assert texts[0] == (0.0, "file share witness PHX-FS01 share is down")
     assert texts[-1] == (
         60.0,
         "DAG DAG-PHX loses quorum: 1 of 3 votes reachable; its databases dismount",

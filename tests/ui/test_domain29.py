@@ -128,10 +128,10 @@ def test_the_witness_combo_names_each_witness_with_its_site(launch: Any, qtbot: 
     qtbot.waitUntil(combo.isVisible)
     assert _combo_texts(combo) == [
         "(none)",
-        "HFD-FS01 witness share (Hartford)",
+        "HFD-FS01 share (Hartford)",
         "WOR-FS01 alt. witness (Worcester)",
     ]
-    assert combo.currentText() == "HFD-FS01 witness share (Hartford)"
+    assert combo.currentText() == "HFD-FS01 share (Hartford)"
     SHOTS.mkdir(exist_ok=True)
     inspector.grab().save(str(SHOTS / "witness-combo.png"))
     # The site renamed in its own Inspector: the DAG's combo says the new name.
@@ -146,7 +146,7 @@ def test_the_witness_combo_names_each_witness_with_its_site(launch: Any, qtbot: 
     click_title(window, "dag-01")
     combo = inspector.editors["witness"].editor
     assert isinstance(combo, QComboBox)
-    assert "HFD-FS01 witness share (Hartford West)" in _combo_texts(combo)
+    assert "HFD-FS01 share (Hartford West)" in _combo_texts(combo)
 
 
 def test_the_capacity_tab_says_what_the_sites_rates_and_users_are_for(

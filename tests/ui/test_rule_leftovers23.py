@@ -76,7 +76,7 @@ def test_the_alternate_witness_server_moved_beside_the_witness_is_found(
     assert dag015.elements == ("dag-01", "fsw-wor", "fsw-hfd")
     assert dag015.message.startswith(
         "DAG DAG01 alternate witness WOR-FS01 alt. witness is in site Hartford with its "
-        "witness HFD-FS01 witness share: when site Hartford fails, it is down too"
+        "witness HFD-FS01 share: when site Hartford fails, it is down too"
     )
     (dag017,) = _rows(window, "DAG017")
     assert dag017.elements == ("fsw-wor", "vm-wor-fs01", "site-hfd")

@@ -70,7 +70,7 @@ def test_the_witness_is_judged_where_its_server_runs(launch: Any, qtbot: Any) ->
     (dag001,) = _rows(window, "DAG001")
     assert dag001.elements == ("dag-01", "fsw-hfd", "site-bos")
     assert dag001.message == (
-        "DAG DAG01 fails over automatically but its witness HFD-FS01 witness share is in "
+        "DAG DAG01 fails over automatically but its witness HFD-FS01 share is in "
         "member site Boston (where its server HFD-FS01 runs: DAG017), not in a third site; "
         "when site Boston fails, DAG DAG01 loses quorum: 2 of 5 votes reachable; its "
         "databases dismount"
@@ -90,7 +90,7 @@ def test_the_witness_is_judged_where_its_server_runs(launch: Any, qtbot: Any) ->
     assert dag015.elements == ("dag-01", "fsw-wor", "fsw-hfd")
     assert dag015.message.startswith(
         "DAG DAG01 alternate witness WOR-FS01 alt. witness keeps its system disk on storage "
-        "array HFD-SAN1 in site Hartford, and its witness HFD-FS01 witness share is in site "
+        "array HFD-SAN1 in site Hartford, and its witness HFD-FS01 share is in site "
         "Hartford: when site Hartford fails, it is down too: a datacenter switchover cannot "
         "use it"
     )

@@ -135,7 +135,7 @@ def test_dragging_the_witness_into_another_site_says_its_vm_stays(
 ) -> None:
     """The witness HFD-FS01's box dragged from Hartford into Worcester changes its share's
     site only: its VM HFD-FS01 runs in Hartford still (the simulator then loses the
-    witness with either site). The drag said "Move HFD-FS01 witness share into
+    witness with either site). The drag said "Move HFD-FS01 share into
     Worcester" and nothing of it; it now names the VM left behind, before the release
     and in the undo step."""
     window = launch(SAMPLE)
@@ -151,7 +151,7 @@ def test_dragging_the_witness_into_another_site_says_its_vm_stays(
     drag(view, start, end, steps=6)
     moved = session.document.get("fsw-hfd")
     assert moved.site == "site-wor" and moved.vm == "vm-hfd-fs01"
-    text = "Move HFD-FS01 witness share into Worcester (its VM HFD-FS01 stays in Hartford)"
+    text = "Move HFD-FS01 share into Worcester (its VM HFD-FS01 stays in Hartford)"
     assert f"Release: {text}" in said, said
     assert text in session.undo_stack.undoText()
     window.grab().save(str(tmp_path / "witness-dragged.png"))
