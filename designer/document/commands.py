@@ -345,24 +345,14 @@ def describe_removal(
     losses = []
     groups = sorted(changed.items())
     for (label, fields, lost_names), names in groups[:SAID_LOSSES]:
-        names.sort()
-        if len(names) == 1:
-            who = f"{label} {names[0]}"
-        else:
-            more = ", …" if len(names) > 3 else ""
-            who = f"{_counted(len(names), label)} ({', '.join(names[:3])}{more})"
-        lose = "loses" if len(names) == 1 else "lose"
-        whose = "its" if len(names) == 1 else "their"
-        losses.append(f"{who} {lose} {lost_names} from {whose} {fields}")
+        lose, whose = ("loses", "its") if len(names) == 1 else ("lose", "their")
+        losses.append(f"{_who(label, names)} {lose} {lost_names} from {whose} {fields}")
     if moved_up:
-        moved_up.sort()
-        if len(moved_up) == 1:
-            who = f"mailbox database {moved_up[0]} renumbers its"
-        else:
-            more = ", …" if len(moved_up) > 3 else ""
-            listed = f"{', '.join(moved_up[:3])}{more}"
-            who = f"{_counted(len(moved_up), 'mailbox database')} ({listed}) renumber their"
-        losses.append(f"{who} remaining copies' activation preferences 1…n, as Exchange does")
+        renumber = "renumbers its" if len(moved_up) == 1 else "renumber their"
+        losses.append(
+            f"{_who('mailbox database', moved_up)} {renumber} remaining copies' activation "
+            "preferences 1…n, as Exchange does"
+        )
     if len(groups) > SAID_LOSSES:
         others = sum(len(names) for _key, names in groups[SAID_LOSSES:])
         losses.append(f"{_counted(others, 'more element')} lose references to them")
@@ -377,6 +367,16 @@ def describe_removal(
     if edits:
         short += f" (changes {_counted(len(edits), 'other')})"
     return short, sentence
+
+
+def _who(label: str, names: list[str]) -> str:
+    """ "DAG DAG01", or "4 backups (DAG01 backup 1, DAG01 backup 2, DAG01 backup 3, …)":
+    the first three names in order."""
+    names.sort()
+    if len(names) == 1:
+        return f"{label} {names[0]}"
+    more = ", …" if len(names) > 3 else ""
+    return f"{_counted(len(names), label)} ({', '.join(names[:3])}{more})"
 
 
 def _ranks_closed_up(old: MailboxDatabase, new: ElementBase) -> bool:
