@@ -43,7 +43,7 @@ def path(design: Design, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def opened(path: Path, launch: Any, qtbot: Any, monkeypatch: Any) -> Any:
+def opened(path: Path, launch: Any, qtbot: Any, monkeypatch: Any, no_modal_dialogs: Any) -> Any:
     monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "100")
     window = launch(path)
     window.resize(1280, 800)
@@ -150,3 +150,59 @@ def test_a_box_deselected_keeps_its_picture_again(opened: Any, qtbot: Any) -> No
     view.viewport().update()
     qtbot.waitUntil(lambda: node.keeps_picture, timeout=10_000)
     assert node.cacheMode() == NodeItem.CacheMode.DeviceCoordinateCache
+
+
+def test_a_sites_drag_steps_read_no_box_of_it_from_qt(
+    opened: Any, design: Design, qtbot: Any, monkeypatch: Any
+) -> None:
+    """Drag a site by its title with the mouse: its drag steps read where its boxes
+    were and where its straight-drawn lines' ends are from the boxes' kept geometry,
+    none from Qt (``scene_rect()``: four calls a box; a site's first step at 25k read
+    586 boxes; the lines a step routes while its frame lasts are not counted: how many
+    depends on the machine's speed); dropped, the site has moved by the drag."""
+    from test_canvas_support import drag
+
+    window = opened
+    view = window.view
+    scene = view.design_scene
+    site = next(e.id for e in design.elements if e.kind == "site")
+    inner = set(scene.descendants([site])) - {site}
+    assert len(inner) > 50
+    steps: list[int] = []
+    reads = [0]
+    routing = [0]  # (the lines a step routes while its frame lasts: their own reads)
+    preview, scene_rect = type(scene).preview_offset, NodeItem.scene_rect
+    reroute = type(scene).reroute
+
+    def counted_preview(self: Any, origins: Any, delta: Any) -> None:
+        reads[0] = 0
+        preview(self, origins, delta)
+        steps.append(reads[0])
+
+    def counted_reroute(self: Any, *args: Any, **kwargs: Any) -> None:
+        routing[0] += 1
+        try:
+            reroute(self, *args, **kwargs)
+        finally:
+            routing[0] -= 1
+
+    def counted_scene_rect(self: NodeItem) -> Any:
+        if self.element_id in inner and not routing[0]:
+            reads[0] += 1
+        return scene_rect(self)
+
+    before = window.session.document.layout_of(site)
+    assert before is not None
+    rect = scene.nodes[site].scene_rect()
+    view.centerOn(rect.center())
+    start = (rect.left() + 12, rect.top() + 6)
+    scale = view.scale_factor
+    with monkeypatch.context() as patched:
+        patched.setattr(type(scene), "preview_offset", counted_preview)
+        patched.setattr(NodeItem, "scene_rect", counted_scene_rect)
+        patched.setattr(type(scene), "reroute", counted_reroute)
+        drag(view, start, (start[0] + 200 / scale, start[1]), steps=6)
+    assert len(steps) >= 3, steps
+    assert steps == [0] * len(steps), steps
+    after = window.session.document.layout_of(site)
+    assert after is not None and after.x > before.x + 50, (before, after)

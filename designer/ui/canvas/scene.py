@@ -371,8 +371,10 @@ def _waiting_route(line: _LineWaiting) -> list[routing.Point]:
 
 
 def _end_rect(end: NodeItem | _Waiting) -> Rect:
-    """A line's end's rectangle, as ``_rect(end.scene_rect())`` gives it."""
-    return end.rect_tuple if type(end) is _Waiting else _rect(end.scene_rect())
+    """A line's end's rectangle, as ``_rect(end.scene_rect())`` gives it (a box's
+    kept geometry: each drag step of a site drew its lines straight between ends read
+    from Qt, four calls an end)."""
+    return end.rect_tuple if type(end) is _Waiting else end.box()
 
 
 #: The fields whose change may alter a box's siblings' pictures (a name's elision
