@@ -374,15 +374,15 @@ def _end_rect(end: NodeItem | _Waiting) -> Rect:
     """A line's end's rectangle, as ``_rect(end.scene_rect())`` gives it (a box's
     kept geometry: each drag step of a site drew its lines straight between ends read
     from Qt, four calls an end)."""
-    return end.rect_tuple if type(end) is _Waiting else end.box()
+    return end.rect_tuple if isinstance(end, _Waiting) else end.box()
 
+
+#: The boxes and rows in view a big renaming's boxes repaint per turn once it is done.
+RENAMED_REPAINT_AT_ONCE = 24
 
 #: The fields whose change may alter a box's siblings' pictures (a name's elision
 #: depends on its neighbours' names; a box moved to another box changes both boxes'
 #: rows): an element's other fields change its own picture and its box's only.
-#: The boxes and rows in view a big renaming's boxes repaint per turn once it is done.
-RENAMED_REPAINT_AT_ONCE = 24
-
 _NEIGHBOUR_FIELDS = frozenset({"name", *(f for info in KINDS.values() for f in info.spec.inside)})
 
 
