@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     # The writer and the stamps are imported when first used: reading a file (``check``
     # and the other commands that only read) needs neither (~0.5 ms of a small check).
     from designer.persistence.atomic import FileStamp
+    from designer.persistence.in_slices import Progress
 
 __all__ = [
     "FORMAT",
@@ -147,8 +148,14 @@ def load(path: str | os.PathLike[str]) -> Design:
     return loads(raw, where=where)
 
 
-def load_with_stamp(path: str | os.PathLike[str]) -> tuple[Design, FileStamp]:
+def load_with_stamp(
+    path: str | os.PathLike[str], *, progress: Progress | None = None
+) -> tuple[Design, FileStamp]:
     """:func:`load`, and the stamp of the bytes read (to notice later changes on disk).
+
+    ``progress``: the load runs on a thread beside the window, and no call of it holds
+    the interpreter lock for long (:mod:`designer.persistence.in_slices`: the file
+    validated in slices); called with the share of the file validated so far.
 
     A big file's digest is computed on a thread beside the parse: hashlib releases the
     interpreter lock while it hashes, so SHA-256 of a 100,000-element file (~40 ms)
@@ -163,7 +170,7 @@ def load_with_stamp(path: str | os.PathLike[str]) -> tuple[Design, FileStamp]:
     ahead = _taken_ahead(path)
     if ahead is not None:
         raw, stamp = ahead
-        return _load_counted(raw, where, lambda: stamp.digest), stamp
+        return _load_counted(raw, where, lambda: stamp.digest, progress), stamp
     bytecheck.start(path)
     bytecheck.tell(child_plan)
     try:
@@ -173,7 +180,9 @@ def load_with_stamp(path: str | os.PathLike[str]) -> tuple[Design, FileStamp]:
         raise
     if len(raw) < DIGEST_BESIDE_BYTES:
         bytecheck.forget()  # (one started for the file as it was read ahead, bigger)
-        return loads(raw, where=where), FileStamp.of(st, raw)
+        with _gc_paused():
+            design = _loads(raw, where=where, progress=progress)
+        return design, FileStamp.of(st, raw)
     stamps: list[FileStamp] = []
     hashing = threading.Thread(
         target=lambda: stamps.append(FileStamp.of(st, raw)), name="design digest", daemon=True
@@ -185,7 +194,7 @@ def load_with_stamp(path: str | os.PathLike[str]) -> tuple[Design, FileStamp]:
         return stamps[0].digest if stamps else None
 
     try:
-        design = _load_counted(raw, where, digest)
+        design = _load_counted(raw, where, digest, progress)
     finally:
         hashing.join()
     if not stamps:  # the thread failed (out of memory): the same work here, its error raised
@@ -193,17 +202,20 @@ def load_with_stamp(path: str | os.PathLike[str]) -> tuple[Design, FileStamp]:
     return design, stamps[0]
 
 
-def _load_counted(raw: bytes, where: str, digest: Callable[[], str | None]) -> Design:
+def _load_counted(
+    raw: bytes, where: str, digest: Callable[[], str | None], progress: Progress | None = None
+) -> Design:
     """:func:`loads`, with the answer of the child counting the keys of the file if one
     was started (``digest``: the SHA-256 of ``raw``, which its answer must be about); the
     child is ended after (:meth:`designer.bytecheck.ByteCheck.close`)."""
     check = bytecheck.take()
     if check is None:
-        return loads(raw, where=where)
+        with _gc_paused():
+            return _loads(raw, where=where, progress=progress)
     check.tell(child_plan())  # (told already if it was started here or read ahead)
     try:
         with _gc_paused():
-            return _loads(raw, where=where, counted=_Counted(check, digest))
+            return _loads(raw, where=where, counted=_Counted(check, digest), progress=progress)
     finally:
         check.close()
 
@@ -339,9 +351,15 @@ def loads(raw: bytes | str, *, where: str = "<memory>") -> Design:
         return _loads(raw, where=where)
 
 
-def _loads(raw: bytes | str, *, where: str, counted: _Counted | None = None) -> Design:
+def _loads(
+    raw: bytes | str,
+    *,
+    where: str,
+    counted: _Counted | None = None,
+    progress: Progress | None = None,
+) -> Design:
     if isinstance(raw, bytes) and len(raw) <= MAX_FILE_BYTES:
-        fast = _fast_envelope(raw, counted)
+        fast = _fast_envelope(raw, counted, progress)
         if fast is not None:
             design, said = fast
             # The child's "whole" is about the JSON objects this design was validated
@@ -433,7 +451,7 @@ def _fast_design(raw: bytes, counted: _Counted | None = None) -> Design | None:
 
 
 def _fast_envelope(
-    raw: bytes, counted: _Counted | None = None
+    raw: bytes, counted: _Counted | None = None, progress: Progress | None = None
 ) -> tuple[Design, bytecheck.Answer] | None:
     """The design in ``raw`` if it is a well-formed file of the current version, read by
     pydantic-core straight from the bytes; None when the full path must decide.
@@ -460,17 +478,32 @@ def _fast_envelope(
     neither count is needed), else their quoted colons; what it has not said is
     counted here. Returned with the design: whether it also said the structure whole
     (:attr:`designer.bytecheck.Answer.whole`, only with ``unique``).
+
+    ``progress``: validated and counted in slices
+    (:mod:`designer.persistence.in_slices`), the whole file at once only where the
+    slices cannot be made.
     """
     if raw.startswith(_BOM):
         raw = raw[len(_BOM) :]
     try:
-        envelope = validator(_CurrentFile).validate_json(raw)
+        envelope = None
+        if progress is not None:
+            from designer.persistence import in_slices
+
+            envelope = in_slices.envelope_in_slices(raw, progress, file_class=_CurrentFile)
+        if envelope is None:
+            envelope = validator(_CurrentFile).validate_json(raw)
     except (ValidationError, RecursionError, ValueError):
         return None
     said = counted.answer() if counted is not None else bytecheck.Answer()
     if said.unique:
         return envelope.design, said
-    colons = said.colons if said.counted else _quoted_colons(raw)
+    if said.counted:
+        colons = said.colons
+    elif progress is not None:
+        colons = in_slices.quoted_colons_in_slices(raw)
+    else:
+        colons = _quoted_colons(raw)
     if colons != _keys_in(envelope):
         return None
     return envelope.design, said

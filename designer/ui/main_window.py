@@ -7,6 +7,7 @@ import functools
 import importlib
 import json
 import logging
+import os
 import sys
 import threading
 import time
@@ -130,6 +131,9 @@ STALE_MESSAGE_S = 0.5
 #: How long the work held for a big design's first frame waits when no paint comes (a
 #: window covered up or minimised), ms.
 FIRST_FRAME_FALLBACK_MS = 2000
+#: Files from this size on (~7,000 elements, whose validation alone holds the interpreter
+#: ~60-80 ms) are read on a worker when opened in a window on screen (:meth:`_read`).
+OPEN_BESIDE_BYTES = 4 * 1024 * 1024
 #: Elements looked at per slice when the find box's names are made in idle time (~3 ms
 #: at 100,000 elements on the reference machine).
 FIND_NAMES_SLICE = 1000
@@ -189,6 +193,7 @@ class MainWindow(QMainWindow):
         self._stamp: FileStamp | None = None
         #: A save is writing the file (designer.ui.saving); a close waits for it.
         self._saving = False
+        self._opening = False  # a big file read on a worker (_read)
         self._close_when_saved = False
         #: Windows opened for further recovered designs (kept alive with this one).
         self.sibling_windows: list[MainWindow] = []
@@ -1401,8 +1406,11 @@ class MainWindow(QMainWindow):
         if path:
             self.open_file(path, ask=False)
 
-    def open_file(self, path: str | Path, *, ask: bool = True) -> bool:
-        """Load ``path``; on failure show why and keep the current design."""
+    def open_file(self, path: str | Path, *, ask: bool = True, beside: bool = True) -> bool:
+        """Load ``path``; on failure show why and keep the current design. ``beside``:
+        a big file is read on a worker while the window paints and says how far it has
+        come (:meth:`_read`); False where the window has not been painted yet
+        (``dr-designer gui FILE``: its first frame is the design's)."""
         if ask and not self.maybe_save():
             return False
         path = Path(path)
@@ -1411,11 +1419,44 @@ class MainWindow(QMainWindow):
         # to open a 25k-element design). Collect once afterwards instead.
         # The design is a long-lived snapshot: later collections need not walk it.
         with collector_paused(freeze=True):
-            return self._open(path)
+            return self._open(path, beside=beside)
 
-    def _open(self, path: Path) -> bool:
+    def _read(self, path: Path, *, beside: bool) -> tuple[Design, FileStamp]:
+        """The design in ``path`` and its stamp. A file of :data:`OPEN_BESIDE_BYTES` or
+        more in a window on screen is read on a worker (:mod:`designer.ui.opening`):
+        at 100k the read held the window in one turn of 1-3 s (16 s on a loaded
+        machine) with nothing said; now the window paints, the status bar says
+        "Opening NAME… N %", and keys and clicks are refused until it is read."""
         try:
-            design, stamp = load_with_stamp(path)
+            big = os.stat(path).st_size >= OPEN_BESIDE_BYTES
+        except OSError:
+            big = False  # the load says why
+        if not (beside and big and self.isVisible()):
+            return load_with_stamp(path)
+        from designer.ui.opening import load_beside_the_window
+
+        opening = f"Opening {printable(path.name)}…"
+        self.statusBar().showMessage(opening)
+
+        def refused() -> None:
+            self.statusBar().showMessage(f"{opening} the window waits until it is read")
+
+        def progress(share: float) -> None:
+            self.statusBar().showMessage(f"{opening} {min(99, int(share * 100))} %")
+
+        self._opening = True
+        try:
+            return load_beside_the_window(path, window=self, refused=refused, progress=progress)
+        finally:
+            self._opening = False
+            self.statusBar().clearMessage()
+            if self._close_when_saved:
+                self._close_when_saved = False
+                lifetime.soon(self, self.close)
+
+    def _open(self, path: Path, *, beside: bool = True) -> bool:
+        try:
+            design, stamp = self._read(path, beside=beside)
         except LoadError as exc:
             self._cannot_open(path, str(exc), str(LoadError(exc.message, path=exc.path)))
             return False
@@ -1911,9 +1952,10 @@ class MainWindow(QMainWindow):
         return handled
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self._saving:
+        if self._saving or self._opening:
             # A close that reaches the window while it saves: asked again once the file
-            # is written (with the design clean, it then closes without a question).
+            # is written (with the design clean, it then closes without a question);
+            # while it opens one: asked once it is read.
             event.ignore()
             self._close_when_saved = True
             return
