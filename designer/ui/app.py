@@ -213,7 +213,7 @@ def open_window(file: str | None) -> QWidget:
             window.show()
         if not window.offer_recovery():
             if file:
-                window.open_file(file, ask=False, beside=False)  # its first frame: the design
+                window.open_file(file, ask=False)
             else:
                 window.open_sample()
     finally:

@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
         #: A save is writing the file (designer.ui.saving); a close waits for it.
         self._saving = False
         self._opening = False  # a big file read on a worker (_read)
+        self._on_screen = False  # the window has painted (_first_frame_shown)
         self._close_when_saved = False
         #: Windows opened for further recovered designs (kept alive with this one).
         self.sibling_windows: list[MainWindow] = []
@@ -250,8 +251,14 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._refresh_find_names()
         _AfterFirstPaint(
-            self.view.viewport(), self._build_models_in_slices, fallback_ms=FIRST_FRAME_FALLBACK_MS
+            self.view.viewport(), self._first_frame_shown, fallback_ms=FIRST_FRAME_FALLBACK_MS
         )
+
+    def _first_frame_shown(self) -> None:
+        """The window has painted: from now on a big file is read beside it (``_read``),
+        and the domain's models are built in idle slices."""
+        self._on_screen = True
+        self._build_models_in_slices()
 
     def _build_models_in_slices(self) -> None:
         """The domain's models not built yet, built one at a time in idle slices once
@@ -1406,11 +1413,9 @@ class MainWindow(QMainWindow):
         if path:
             self.open_file(path, ask=False)
 
-    def open_file(self, path: str | Path, *, ask: bool = True, beside: bool = True) -> bool:
-        """Load ``path``; on failure show why and keep the current design. ``beside``:
-        a big file is read on a worker while the window paints and says how far it has
-        come (:meth:`_read`); False where the window has not been painted yet
-        (``dr-designer gui FILE``: its first frame is the design's)."""
+    def open_file(self, path: str | Path, *, ask: bool = True) -> bool:
+        """Load ``path``; on failure show why and keep the current design (a big file in
+        a window on screen: read on a worker, :meth:`_read`)."""
         if ask and not self.maybe_save():
             return False
         path = Path(path)
@@ -1419,19 +1424,21 @@ class MainWindow(QMainWindow):
         # to open a 25k-element design). Collect once afterwards instead.
         # The design is a long-lived snapshot: later collections need not walk it.
         with collector_paused(freeze=True):
-            return self._open(path, beside=beside)
+            return self._open(path)
 
-    def _read(self, path: Path, *, beside: bool) -> tuple[Design, FileStamp]:
+    def _read(self, path: Path) -> tuple[Design, FileStamp]:
         """The design in ``path`` and its stamp. A file of :data:`OPEN_BESIDE_BYTES` or
-        more in a window on screen is read on a worker (:mod:`designer.ui.opening`):
-        at 100k the read held the window in one turn of 1-3 s (16 s on a loaded
-        machine) with nothing said; now the window paints, the status bar says
-        "Opening NAME… N %", and keys and clicks are refused until it is read."""
-        try:
-            big = os.stat(path).st_size >= OPEN_BESIDE_BYTES
-        except OSError:
-            big = False  # the load says why
-        if not (beside and big and self.isVisible()):
+        more in a window that has painted (File > Open, Open Recent, a reload; not
+        ``dr-designer gui FILE``, whose first frame is the design's) is read on a worker
+        (:mod:`designer.ui.opening`): at 100k the read held the window in one turn of
+        1-3 s (16 s on a loaded machine) with nothing said; now the window paints, the
+        status bar says "Opening NAME… N %", and keys and clicks are refused until it
+        is read."""
+        big = False
+        if self._on_screen and self.isVisible():
+            with contextlib.suppress(OSError):  # (the load says why)
+                big = os.stat(path).st_size >= OPEN_BESIDE_BYTES
+        if not big:
             return load_with_stamp(path)
         from designer.ui.opening import load_beside_the_window
 
@@ -1454,9 +1461,9 @@ class MainWindow(QMainWindow):
                 self._close_when_saved = False
                 lifetime.soon(self, self.close)
 
-    def _open(self, path: Path, *, beside: bool = True) -> bool:
+    def _open(self, path: Path) -> bool:
         try:
-            design, stamp = self._read(path, beside=beside)
+            design, stamp = self._read(path)
         except LoadError as exc:
             self._cannot_open(path, str(exc), str(LoadError(exc.message, path=exc.path)))
             return False

@@ -17,7 +17,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
 from benchmarks.generate import generate_design
-from designer.persistence import LoadError, dumps, in_slices, load
+from designer.persistence import LoadError, dumps, in_slices, load, load_with_stamp
 from designer.ui import main_window as main_window_module
 from designer.ui import opening
 from designer.ui.main_window import MainWindow
@@ -31,6 +31,14 @@ def big_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "big.json"
     path.write_text(dumps(generate_design(300, seed=1)), encoding="utf-8")
     return path
+
+
+def _on_screen(launch, qtbot) -> MainWindow:  # type: ignore[no-untyped-def]
+    """``dr-designer gui`` (the bundled sample), once its first frame is painted: a
+    window that has not painted yet (``dr-designer gui FILE``) reads its file at once."""
+    window: MainWindow = launch()
+    qtbot.waitUntil(lambda: window._on_screen, timeout=20000)
+    return window
 
 
 def _held_after_first_slice(monkeypatch: pytest.MonkeyPatch, gate) -> list[float]:  # type: ignore[no-untyped-def]
@@ -91,7 +99,7 @@ def _assert_shows(window: MainWindow, path: Path) -> None:
 def test_open_recent_reads_a_big_file_while_the_window_paints_and_says_how_far(
     launch, qtbot, big_file, monkeypatch, gates: Gates, no_modal_dialogs
 ) -> None:  # type: ignore[no-untyped-def]
-    window = launch()  # dr-designer gui: the bundled sample
+    window = _on_screen(launch, qtbot)
     sample = window.session.design
     window.recent.add(big_file)
     gate = gates()
@@ -124,7 +132,7 @@ def test_open_recent_reads_a_big_file_while_the_window_paints_and_says_how_far(
 def test_file_open_of_a_big_file_reads_it_beside_the_window(
     launch, qtbot, big_file, monkeypatch, gates: Gates, no_modal_dialogs
 ) -> None:  # type: ignore[no-untyped-def]
-    window = launch()
+    window = _on_screen(launch, qtbot)
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(big_file), ""))
     )
@@ -140,7 +148,7 @@ def test_file_open_of_a_big_file_reads_it_beside_the_window(
 def test_a_close_while_a_big_file_is_read_waits_until_it_is_read(
     launch, qtbot, big_file, monkeypatch, gates: Gates, no_modal_dialogs
 ) -> None:  # type: ignore[no-untyped-def]
-    window = launch()
+    window = _on_screen(launch, qtbot)
     window.recent.add(big_file)
     gate = gates()
     _held_after_first_slice(monkeypatch, gate)
@@ -155,7 +163,7 @@ def test_a_close_while_a_big_file_is_read_waits_until_it_is_read(
 def test_a_broken_big_file_says_why_and_keeps_the_design(
     launch, qtbot, big_file, monkeypatch, no_modal_dialogs
 ) -> None:  # type: ignore[no-untyped-def]
-    window = launch()
+    window = _on_screen(launch, qtbot)
     sample = window.session.design
     text = big_file.read_text(encoding="utf-8")
     cut = text.rindex('"kind": "esxi_host"')  # in a later slice than the first
@@ -170,3 +178,26 @@ def test_a_broken_big_file_says_why_and_keeps_the_design(
         load(big_file)
     assert message == str(refused.value)
     assert window.statusBar().currentMessage().startswith("Could not open big.json: ")
+
+
+def test_dr_designer_gui_file_reads_a_big_file_before_its_first_frame(
+    launch, qtbot, big_file, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # The window's first frame is the design's: no frame of the empty window first (and
+    # the read ahead of the window's imports is taken at once).
+    beside: list[Path] = []
+
+    def stand_in(path: Path, **_: object) -> object:
+        beside.append(path)
+        return load_with_stamp(path)
+
+    monkeypatch.setattr(opening, "load_beside_the_window", stand_in)
+    window = launch(big_file)
+    assert beside == []
+    assert window.session.design == load(big_file)
+    # Once it has painted, Open Recent of the same file reads it beside the window.
+    qtbot.waitUntil(lambda: window._on_screen, timeout=20000)
+    window.recent_menu.aboutToShow.emit()
+    window.recent_menu.actions()[0].trigger()
+    assert [p.resolve() for p in beside] == [big_file.resolve()]
+    assert window.statusBar().currentMessage().startswith("Opened big.json: ")
