@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from check_lists import row_valued
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QComboBox, QListWidget
+from PySide6.QtWidgets import QComboBox, QListView
 
 from designer.ui.panels.inspector import InspectorPanel
 from designer.ui.panels.problems import FINDING_ROLE, ProblemsPanel
@@ -85,13 +86,10 @@ def test_a_member_ticked_into_the_dag_with_no_copies_is_found(launch: Any, qtbot
     assert vm.id not in session.document.get("dag-01").members
     inspector = _dag_inspector(window, qtbot)
     members = inspector.editors["members"].editor
-    assert isinstance(members, QListWidget)
-    (row,) = [
-        r for r in range(members.count())
-        if members.item(r).data(Qt.ItemDataRole.UserRole) == vm.id
-    ]  # fmt: skip
-    members.scrollToItem(members.item(row))
-    members.setCurrentRow(row)
+    assert isinstance(members, QListView)
+    row = row_valued(members, vm.id)
+    members.scrollTo(row.index)
+    members.setCurrentIndex(row.index)
     members.setFocus()
     QTest.keyClick(members, Qt.Key.Key_Space)  # ticks the current row's box
     qtbot.waitUntil(lambda: vm.id in session.document.get("dag-01").members, timeout=5000)

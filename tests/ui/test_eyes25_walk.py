@@ -4,9 +4,10 @@ with the palette's Enter, typed names and the Connect tool, through the user's d
 
 from __future__ import annotations
 
+from check_lists import list_rows, row_valued
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QListWidget, QToolBar
+from PySide6.QtWidgets import QListView, QToolBar
 from test_canvas_support import click, drag
 from test_newcomer_keyboard20 import _blank, _enter, _pick
 
@@ -85,11 +86,11 @@ def test_a_vm_of_no_role_joined_to_a_dag_becomes_its_mailbox_server(qtbot, launc
     inspector = window.findChild(InspectorPanel)
     assert inspector is not None and inspector.element_id == ids["BOS-MBX01"]
     roles = inspector.editors["roles"].editor
-    assert isinstance(roles, QListWidget)
+    assert isinstance(roles, QListView)
     ticked = [
-        roles.item(r).data(Qt.ItemDataRole.UserRole)
-        for r in range(roles.count())
-        if roles.item(r).checkState() == Qt.CheckState.Checked
+        row.data(Qt.ItemDataRole.UserRole)
+        for row in list_rows(roles)
+        if row.checkState() == Qt.CheckState.Checked
     ]
     assert ticked == [VmRole.MAILBOX.value]
     # One undo step takes both back: no member, no role.
@@ -105,13 +106,10 @@ def test_a_vm_of_no_role_ticked_in_the_dags_members_becomes_a_mailbox_server(qtb
     inspector = window.findChild(InspectorPanel)
     assert inspector is not None and inspector.element_id == ids["DAG01"]
     members = inspector.editors["members"].editor
-    assert isinstance(members, QListWidget)
-    (row,) = [
-        r for r in range(members.count())
-        if members.item(r).data(Qt.ItemDataRole.UserRole) == ids["WOR-MBX01"]
-    ]  # fmt: skip
-    members.scrollToItem(members.item(row))
-    members.setCurrentRow(row)
+    assert isinstance(members, QListView)
+    row = row_valued(members, ids["WOR-MBX01"])
+    members.scrollTo(row.index)
+    members.setCurrentIndex(row.index)
     members.setFocus()
     QTest.keyClick(members, Qt.Key.Key_Space)  # ticks the current row's box
     doc = window.session.document

@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from check_lists import click_check, list_rows
 from generated import click_title, generated_file, settled
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QListView
 
 from designer.domain import Dag, Design, EsxiHost, Site, VirtualMachine
 from designer.persistence import dumps
@@ -158,8 +159,8 @@ def test_a_dags_members_list_starts_with_its_members(
     def rows_of(dag: str) -> tuple[list[Any], list[tuple[str, bool]]]:
         _find(window, qtbot, dag)
         members = _inspector(window).editors["members"].editor
-        assert isinstance(members, QListWidget)
-        rows = [members.item(r) for r in range(members.count())]
+        assert isinstance(members, QListView)
+        rows = list_rows(members)
         return rows, [(item.text(), item.checkState() == Qt.CheckState.Checked) for item in rows]
 
     _rows, shown = rows_of("DAG-A")
@@ -170,10 +171,9 @@ def test_a_dags_members_list_starts_with_its_members(
     assert shown[:6] == [(f"MBX{i:02}", True) for i in range(6, 12)], shown
     assert [checked for _, checked in shown[6:]] == [False] * 6
     members = _inspector(window).editors["members"].editor
-    assert isinstance(members, QListWidget)
+    assert isinstance(members, QListView)
     # Ticking one of the others still adds it, last, as before.
-    members.scrollToItem(rows[6])
-    rows[6].setCheckState(Qt.CheckState.Checked)
+    click_check(rows[6])
     dag = window.session.document.get("b")
     assert isinstance(dag, Dag) and dag.members[-1] == "v0"
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from check_lists import list_rows
 from generated import click_title, generated_file, settled
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QListWidget, QStyle, QStyleOptionViewItem
+from PySide6.QtWidgets import QListView, QStyle, QStyleOptionViewItem
 from test_eyes28_walk import _find, _opened  # a window on FILE; Ctrl+F, typed, Enter
 
 from designer.ui.panels.inspector import InspectorPanel
@@ -57,10 +58,10 @@ def test_deleting_a_host_names_the_lost_references_as_the_inspector_does(
     assert "from its VMs" in said and "from its vms" not in said, said
 
 
-def _drawn_texts(widget: QListWidget) -> list[str]:
+def _drawn_texts(widget: QListView) -> list[str]:
     """Each row's text as the list draws it in its width (elided as it elides)."""
     shown = []
-    for row in range(widget.count()):
+    for row in range(widget.model().rowCount()):
         index = widget.model().index(row, 0)
         option = QStyleOptionViewItem()
         option.initFrom(widget)
@@ -86,9 +87,9 @@ def test_a_dags_members_are_told_apart_in_the_inspectors_narrow_list(
     panel = window.findChild(InspectorPanel)
     assert panel is not None
     members = panel.editors["members"].editor
-    assert isinstance(members, QListWidget)
-    qtbot.waitUntil(lambda: members.isVisible() and members.count() > 0)
-    names = [members.item(r).text() for r in range(members.count())]
+    assert isinstance(members, QListView)
+    qtbot.waitUntil(lambda: members.isVisible() and members.model().rowCount() > 0)
+    names = [row.text() for row in list_rows(members)]
     assert "DAG01-MBX-DC01-01" in names and "DAG01-MBX-DC02-01" in names
     drawn = _drawn_texts(members)
     cut = [(name, text) for name, text in zip(names, drawn, strict=True) if name != text]

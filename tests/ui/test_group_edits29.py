@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from check_lists import list_rows
 from generated import click_title, open_settled
 from generated import settled as _settled
 from PySide6.QtCore import QPointF, Qt
@@ -342,7 +343,7 @@ def test_the_inspector_follows_a_big_renaming_once_it_is_done(
     members = inspector.editors["members"]
 
     def texts() -> list[str]:
-        return [item.text() for item in members._items()]
+        return [row.text() for row in list_rows(members.editor)]
 
     qtbot.waitUntil(lambda: bool(texts()) and all(t in renamed for t in texts()))
     assert synced[-1] == (False, len(steps)), synced
@@ -359,7 +360,7 @@ def test_the_inspector_follows_a_big_renaming_once_it_is_done(
     qtbot.waitUntil(lambda: inspector.element_id == dag.id)
     inspector.scroll_area.verticalScrollBar().setValue(0)
     afresh = inspector.grab().toImage()
-    assert [item.text() for item in inspector.editors["members"]._items()] == shown
+    assert [row.text() for row in list_rows(inspector.editors["members"].editor)] == shown
     followed.save(str(tmp_path / "inspector-followed.png"))
     afresh.save(str(tmp_path / "inspector-afresh.png"))
     assert followed == afresh

@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from check_lists import ListRow, list_rows
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QListWidget, QListWidgetItem
+from PySide6.QtWidgets import QListView
 
 from designer.document import SetProperty
 from designer.domain import Design, EsxiHost, Site, VirtualMachine, VmRole
@@ -33,13 +34,11 @@ def _design() -> Design:
     return Design(name="Exchange 2013 roles", elements=[*where, MAILBOX_2013])
 
 
-def _rows(roles: QListWidget) -> dict[str, QListWidgetItem]:
-    return {
-        roles.item(i).data(Qt.ItemDataRole.UserRole): roles.item(i) for i in range(roles.count())
-    }
+def _rows(roles: QListView) -> dict[str, ListRow]:
+    return {row.data(Qt.ItemDataRole.UserRole): row for row in list_rows(roles)}
 
 
-def _enabled(item: QListWidgetItem) -> bool:
+def _enabled(item: ListRow) -> bool:
     return bool(item.flags() & Qt.ItemFlag.ItemIsEnabled)
 
 
@@ -60,7 +59,7 @@ def test_a_2013_vms_roles_lack_hub_transport_and_unified_messaging(  # type: ign
     inspector = window.findChild(InspectorPanel)
     assert inspector is not None and inspector.element_id == "mbx1"
     roles = inspector.editors["roles"].editor
-    assert isinstance(roles, QListWidget)
+    assert isinstance(roles, QListView)
     rows = _rows(roles)
     hub, um, mailbox = rows["hub_transport"], rows["unified_messaging"], rows["mailbox"]
     # The names stay whole (a note after them was cut off in the dock); a warning sign
@@ -81,10 +80,10 @@ def test_a_2013_vms_roles_lack_hub_transport_and_unified_messaging(  # type: ign
     inspector.scroll_area.ensureWidgetVisible(roles)
     inspector.grab().save(str(SHOTS / "inspector-2013-roles.png"))
 
-    def click_check(item: QListWidgetItem) -> None:
+    def click_check(item: ListRow) -> None:
         inspector.scroll_area.ensureWidgetVisible(roles)
-        roles.scrollToItem(item)
-        rect = roles.visualItemRect(item)
+        roles.scrollTo(item.index)
+        rect = roles.visualRect(item.index)
         QTest.mouseClick(
             roles.viewport(),
             Qt.MouseButton.LeftButton,

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from check_lists import list_rows
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtTest import QTest
@@ -281,10 +282,8 @@ def test_a_member_the_inspector_cannot_remove_says_whose_copy_keeps_it(launch) -
     inspector = window.findChild(InspectorPanel)
     members = inspector.editors["members"]
     listing = members.editor
-    (item,) = [
-        listing.item(i) for i in range(listing.count()) if listing.item(i).text() == "MBX-W1"
-    ]
-    box = listing.visualItemRect(item)
+    (item,) = [row for row in list_rows(listing) if row.text() == "MBX-W1"]
+    box = listing.visualRect(item.index)
     QTest.mouseClick(
         listing.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(box.x() + 8, box.center().y())
     )

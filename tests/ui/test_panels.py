@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from check_lists import list_rows
 from gui_door import activate
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QDrag, QKeySequence, QPixmap, QShortcut
@@ -190,14 +191,14 @@ def test_inspector_reference_list_is_checkable(qtbot, session):
     panel = _show(qtbot, InspectorPanel(session))
     session.set_selection(["dag1"])
     members = panel.editors["members"].editor
-    rows = {members.item(i).text(): members.item(i) for i in range(members.count())}
+    rows = {row.text(): row for row in list_rows(members)}
     checked = [t for t, item in rows.items() if item.checkState() == Qt.CheckState.Checked]
     assert checked == ["MBX01", "MBX02", "MBX03"]
     assert rows["MBX04"].checkState() == Qt.CheckState.Unchecked
 
     def click_check(item) -> None:
         panel.scroll_area.ensureWidgetVisible(members)
-        rect = members.visualItemRect(item)
+        rect = members.visualRect(item.index)
         # The check box sits at the row's left edge.
         QTest.mouseClick(
             members.viewport(),

@@ -24,6 +24,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from check_lists import list_rows
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
-    QListWidget,
+    QListView,
     QToolBar,
 )
 from test_canvas_support import drag
@@ -102,11 +103,11 @@ def test_a_member_line_drawn_with_the_connect_tool_shows_its_dag(launch: Any) ->
     inspector = _inspector(window)
     assert inspector.element_id == ids["DAG01"]
     members = inspector.editors["members"].editor
-    assert isinstance(members, QListWidget)
+    assert isinstance(members, QListView)
     ticked = [
-        members.item(r).data(Qt.ItemDataRole.UserRole)
-        for r in range(members.count())
-        if members.item(r).checkState() == Qt.CheckState.Checked
+        row.data(Qt.ItemDataRole.UserRole)
+        for row in list_rows(members)
+        if row.checkState() == Qt.CheckState.Checked
     ]
     assert ticked == [ids["WOR-MBX01"]]
     _shot(window, "1-member-line-shows-its-dag")

@@ -253,7 +253,8 @@ def test_hub_transport_is_not_offered_on_a_new_vm_of_a_2013_design(qtbot, launch
     # Ticked, it set "Exchange version 2013, to agree" on the VM, and EX006 (an error)
     # followed: 2013 has no Hub Transport role (eyes27 #2). The row now says so, with a
     # sign, and cannot be ticked; the other roles set 2013 as before.
-    from PySide6.QtWidgets import QListWidget, QListWidgetItem
+    from check_lists import ListRow, list_rows
+    from PySide6.QtWidgets import QListView
 
     from designer.domain import Design, EsxiHost, Site, VirtualMachine, VmRole
     from designer.persistence import dumps
@@ -283,10 +284,8 @@ def test_hub_transport_is_not_offered_on_a_new_vm_of_a_2013_design(qtbot, launch
     inspector = window.findChild(InspectorPanel)
     assert inspector is not None
     roles = inspector.editors["roles"].editor
-    assert isinstance(roles, QListWidget)
-    rows = {
-        roles.item(i).data(Qt.ItemDataRole.UserRole): roles.item(i) for i in range(roles.count())
-    }
+    assert isinstance(roles, QListView)
+    rows = {row.data(Qt.ItemDataRole.UserRole): row for row in list_rows(roles)}
     hub = rows["hub_transport"]
     assert hub.toolTip().startswith(
         "This design's Exchange servers run Exchange 2013, which has no Hub Transport role "
@@ -297,10 +296,10 @@ def test_hub_transport_is_not_offered_on_a_new_vm_of_a_2013_design(qtbot, launch
     _shot(window, "6-hub-transport-not-offered")
     _shot(inspector, "6-hub-transport-not-offered-inspector")
 
-    def click_row(item: QListWidgetItem) -> None:
+    def click_row(item: ListRow) -> None:
         inspector.scroll_area.ensureWidgetVisible(roles)
-        roles.scrollToItem(item)
-        at = roles.visualItemRect(item)
+        roles.scrollTo(item.index)
+        at = roles.visualRect(item.index)
         QTest.mouseClick(
             roles.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(at.left() + 10, at.center().y())
         )

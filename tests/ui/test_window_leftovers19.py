@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from check_lists import click_check, list_rows
 from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QColor, QContextMenuEvent, QCursor, QKeySequence, QPalette
 from PySide6.QtTest import QTest
@@ -28,9 +29,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QInputDialog,
     QLineEdit,
-    QListWidget,
+    QListView,
     QMenu,
-    QStyle,
     QStyleOptionViewItem,
     QToolButton,
 )
@@ -99,23 +99,10 @@ def _simulating(window: Any, qtbot: Any) -> Any:
 
 
 # -- 1. defaults that agree with the rules ------------------------------------------------
-def _tick(list_widget: QListWidget, text: str) -> None:
+def _tick(list_view: QListView, text: str) -> None:
     """A click on the check box of ``text``'s row (not a double click)."""
-    (item,) = [
-        list_widget.item(r)
-        for r in range(list_widget.count())
-        if list_widget.item(r).text() == text
-    ]
-    list_widget.scrollToItem(item)
-    QApplication.processEvents()
-    option = QStyleOptionViewItem()
-    option.rect = list_widget.visualItemRect(item)
-    option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
-    box = list_widget.style().subElementRect(
-        QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, list_widget
-    )
-    QTest.mouseClick(list_widget.viewport(), Qt.MouseButton.LeftButton, pos=box.center())
-    QApplication.processEvents()
+    (row,) = [row for row in list_rows(list_view) if row.text() == text]
+    click_check(row)
 
 
 def test_a_vm_given_an_exchange_role_takes_an_exchange_version_and_windows_follows_it(
@@ -134,7 +121,7 @@ def test_a_vm_given_an_exchange_role_takes_an_exchange_version_and_windows_follo
     assert (vm.exchange_version, vm.windows_version) == (None, "2012 x64")  # the blank VM's
 
     roles = inspector.editors["roles"].editor
-    assert isinstance(roles, QListWidget)
+    assert isinstance(roles, QListView)
     inspector.scroll_area.ensureWidgetVisible(roles)
     qtbot.wait(QApplication.doubleClickInterval() + 50)
     # Hub Transport: Exchange 2013 has no such role (EX006), so the newest version that
