@@ -16,6 +16,8 @@ clock waits for a core):
   the completer filters the names and its popup shows them), then Escape;
 * ``dag``: the first DAG selected (its form built), a second DAG (the form kept and
   refilled for it), the first again;
+* ``kinds``: the first element of each kind selected, nothing, then it again (its
+  form built, then kept and reused);
 * ``edit``: with the DAG shown, one of its members renamed, then the rename undone
   (each refills the Members list's names and the form's fields);
 * ``new``: File > New (the design not dirty), and the turns after it until the old
@@ -122,6 +124,16 @@ def main() -> int:
         if len(dags) > 1:
             measure("another DAG", lambda: session.set_selection([dags[1].id]))
             measure("the first again", lambda: session.set_selection([dags[0].id]))
+    if "kinds" in parts:
+        seen: dict[str, str] = {}
+        for element in session.design.elements:
+            seen.setdefault(element.kind, element.id)
+        for kind, element_id in seen.items():
+            measure(kind, lambda element_id=element_id: session.set_selection([element_id]))
+            measure(f"{kind}, again", lambda: session.set_selection([]), 0.3)
+            measure(
+                f"{kind}, 2nd", lambda element_id=element_id: session.set_selection([element_id])
+            )
     if "edit" in parts:
         from designer.document import SetProperty
 
@@ -133,6 +145,7 @@ def main() -> int:
         measure("its undo", session.undo_stack.undo, until=settled)
     if "new" in parts:
         timings = _time_new_parts()
+        steps = _time_slices_steps()
         measure("File > New", window.new_design, after=0.0)
 
         def let_go() -> bool:
@@ -142,7 +155,34 @@ def main() -> int:
 
         measure("after it", lambda: None, after=0.1, until=let_go)
         print("  its parts (UI CPU, ms):", {k: round(v, 1) for k, v in timings.items()})
+        print("  idle slices' worst step (UI CPU, ms):", {k: round(v, 1) for k, v in steps.items()})
     os._exit(0)  # (as bench_scale's children: the window's teardown is not measured)
+
+
+def _time_slices_steps() -> dict[str, float]:
+    """The worst UI CPU of a step of each job of the shared idle slices started from now
+    on, by its key's last word."""
+    from designer.ui import slices
+
+    worst: dict[str, float] = {}
+    start = slices.Slices.start
+
+    def timed_start(self: Any, key: Any, owner: Any, step: Any, **options: Any) -> None:
+        words = [part for part in key if isinstance(part, str)] if isinstance(key, tuple) else []
+        name = words[-1] if words else str(key)
+
+        def timed(deadline: float) -> bool:
+            cpu = time.thread_time()
+            try:
+                return bool(step(deadline))
+            finally:
+                own = (time.thread_time() - cpu) * 1000
+                worst[name] = max(worst.get(name, 0.0), own)
+
+        start(self, key, owner, timed, **options)
+
+    slices.Slices.start = timed_start  # type: ignore[method-assign]
+    return worst
 
 
 def _time_new_parts() -> dict[str, float]:
