@@ -57,6 +57,7 @@ from designer.ui.panels.field_specs import FieldSpec, choice_text
 __all__ = [
     "CheckListEditor",
     "CheckListModel",
+    "ChoiceModel",
     "FieldEditor",
     "ProfileEditor",
     "ReadOnlyEditor",
@@ -83,6 +84,8 @@ _ROW_FLAGS = (
     | Qt.ItemFlag.ItemNeverHasChildren
 )
 _NONE_TEXT = "(none)"
+#: The rows a checkable list lays out in one turn (see CheckListEditor).
+LIST_LAYOUT_BATCH = 200
 
 
 class TextArea(QPlainTextEdit):
@@ -350,6 +353,69 @@ class _TextEditor(FieldEditor):
             self.editor.setPlainText(value or "")  # type: ignore[attr-defined]
 
 
+class ChoiceModel(QAbstractListModel):
+    """A combo box's choices: a text and a value each (an element's id, also the row's
+    tooltip). The combo asks for the rows it draws: a virtual disk's form at 100k made
+    its VM, LUN and database combos' 28,000 items one by one, ~110 ms of one turn
+    (wave 30); now filling one sets two lists."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.texts: list[str] = []
+        self.values: list[str | None] = []
+        #: Rows from this one on show their value as their tooltip (an element's id).
+        self._tips_from = 0
+        self._tips_to = 0
+        self._rows: dict[str | None, int] = {}
+
+    def fill(self, entries: list[tuple[str, str | None]], tips_from: int = 0) -> None:
+        """Rows ``(text, value)``; those from ``tips_from`` on show their value as
+        their tooltip."""
+        self.beginResetModel()
+        self.texts = [text for text, _value in entries]
+        self.values = [value for _text, value in entries]
+        self._tips_from, self._tips_to = tips_from, len(entries)
+        self._index()
+        self.endResetModel()
+
+    def insert(self, row: int, text: str, value: str | None) -> None:
+        """One more row at ``row`` (no tooltip): "(mixed)", "DC09 (missing)"."""
+        self.beginInsertRows(_NO_INDEX, row, row)
+        self.texts.insert(row, text)
+        self.values.insert(row, value)
+        if row <= self._tips_from:
+            self._tips_from += 1
+        if row < self._tips_to:
+            self._tips_to += 1
+        self._index()
+        self.endInsertRows()
+
+    def _index(self) -> None:
+        rows: dict[str | None, int] = {}
+        for row, value in enumerate(self.values):
+            rows.setdefault(value, row)  # the first row of a value, as findData's
+        self._rows = rows
+
+    def row_of(self, value: str | None) -> int:
+        """The first row of ``value``; -1 when none."""
+        return self._rows.get(value, -1)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.values)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        row = index.row()
+        if not index.isValid() or not 0 <= row < len(self.values):
+            return None
+        if role in (_DISPLAY, _EDIT):
+            return self.texts[row]
+        if role == _VALUE:
+            return self.values[row]
+        if role == _TOOLTIP and self._tips_from <= row < self._tips_to:
+            return self.values[row]
+        return None
+
+
 class _ComboEditor(FieldEditor):
     """Enum values, or elements of the allowed kinds listed by name."""
 
@@ -357,6 +423,11 @@ class _ComboEditor(FieldEditor):
         combo = QComboBox()
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(8)
+        self.choices = ChoiceModel(combo)
+        combo.setModel(self.choices)
+        popup = combo.view()
+        if isinstance(popup, QListView):
+            popup.setUniformItemSizes(True)  # (16,000 databases: one row measured)
         super().__init__(spec, combo)
         if spec.editor == "enum":
             self._fill([(choice_text(c), c) for c in spec.choices])
@@ -385,13 +456,9 @@ class _ComboEditor(FieldEditor):
 
     def _fill(self, entries: list[tuple[str, str]]) -> None:
         combo: QComboBox = self.editor  # type: ignore[assignment]
+        rows: list[tuple[str, str | None]] = [(_NONE_TEXT, None)] if self.spec.optional else []
         with QSignalBlocker(combo):
-            combo.clear()
-            if self.spec.optional:
-                combo.addItem(_NONE_TEXT, None)
-            for text, data in entries:
-                combo.addItem(text, data)
-                combo.setItemData(combo.count() - 1, data, Qt.ItemDataRole.ToolTipRole)
+            self.choices.fill([*rows, *entries], tips_from=len(rows))
 
     def set_choices(self, design: Design, index: DesignIndex | None = None) -> None:
         if self.spec.editor != "ref":
@@ -415,16 +482,16 @@ class _ComboEditor(FieldEditor):
     def _show(self, value: Any) -> None:
         combo: QComboBox = self.editor  # type: ignore[assignment]
         if value is _MIXED:
-            combo.insertItem(0, _MIXED_TEXT)
+            self.choices.insert(0, _MIXED_TEXT, None)
             combo.setCurrentIndex(0)
             button = getattr(self, "go_button", None)
             if button is not None:
                 button.setEnabled(False)
             return
         wanted = None if value is None else str(value)
-        index = combo.findData(wanted)
+        index = self.choices.row_of(wanted)
         if index < 0 and wanted is not None:
-            combo.addItem(f"{wanted} (missing)", wanted)
+            self.choices.insert(len(self.choices.values), f"{wanted} (missing)", wanted)
             index = combo.count() - 1
         combo.setCurrentIndex(index)
         button = getattr(self, "go_button", None)
@@ -556,6 +623,11 @@ class CheckListEditor(FieldEditor):
         # Cut in the middle: names of one estate share their start ("DAG03-MBX-DC03-01",
         # "DAG03-MBX-DC04-01"); cut at the end, every member read "DAG03-MBX-DC…" (eyes29).
         widget.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # Laid out a batch of rows a turn: laying out asks the model for each row's
+        # index (a call into Python each: 16,000 databases of a backup's list at 100k,
+        # ~40 ms in the turn that showed the form).
+        widget.setLayoutMode(QListView.LayoutMode.Batched)
+        widget.setBatchSize(LIST_LAYOUT_BATCH)
         self.model = CheckListModel(widget)
         widget.setModel(self.model)
         super().__init__(spec, widget)
