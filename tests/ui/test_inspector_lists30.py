@@ -15,8 +15,8 @@ from check_lists import click_check, list_rows
 from generated import click_title, generated_file
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QListView
-from test_eyes28_walk import _inspector, _opened
+from PySide6.QtWidgets import QApplication, QComboBox, QListView
+from test_eyes28_walk import _find, _inspector, _opened
 
 from designer.document import SetProperty
 from designer.domain import Dag
@@ -135,3 +135,41 @@ def test_file_new_lets_the_old_design_go_after_its_turn(
     qtbot.waitUntil(lambda: session.letting_go == 0, timeout=20_000)
     qtbot.waitUntil(lambda: element() is None, timeout=5_000)
     assert window.windowTitle().startswith("Untitled design (unsaved)")
+
+
+def test_a_disks_lun_is_chosen_from_the_keyboard_in_a_combo_of_every_lun(
+    launch: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    # A virtual disk's VM, LUN and database combos offered 28,000 items at 100k, each
+    # made one by one (~110 ms of the turn that showed the disk): now a model's rows.
+    window = _opened(launch, qtbot, generated_file(tmp_path, 1000))
+    session = window.session
+    _find(window, qtbot, "DC01-AD1-os")
+    assert session.selection == ["dc-01-1-os"]
+    inspector = _inspector(window)
+    lun = inspector.editors["lun"].editor
+    assert isinstance(lun, QComboBox)
+    luns = sorted(
+        (e for e in session.design.elements if e.kind == "lun"), key=lambda e: e.name.lower()
+    )
+    # "(none)" first (a disk's LUN is optional), then every LUN by name, its id as tooltip.
+    assert lun.count() == len(luns) + 1
+    assert lun.itemText(0) == "(none)" and lun.itemData(0) is None
+    assert [lun.itemText(i) for i in range(1, lun.count())] == [e.name for e in luns]
+    assert lun.itemData(1, Qt.ItemDataRole.ToolTipRole) == luns[0].id
+    assert lun.currentData() == "cx-01-1-lun0000"
+    assert lun.currentText() == session.document.get("cx-01-1-lun0000").name
+    popup = lun.view()
+    assert isinstance(popup, QListView) and popup.uniformItemSizes()
+    # The next LUN by the keyboard (Down on the closed combo): the disk moves to it.
+    following = luns[lun.currentIndex()]  # (row i + 1 holds luns[i])
+    inspector.scroll_area.ensureWidgetVisible(lun)
+    lun.setFocus()
+    QTest.keyClick(lun, Qt.Key.Key_Down)
+    assert session.document.get("dc-01-1-os").lun == following.id
+    assert lun.currentText() == following.name
+    # Undone (Ctrl+Z on the canvas): the combo shows the LUN it had.
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Z, CTRL)
+    assert session.document.get("dc-01-1-os").lun == "cx-01-1-lun0000"
+    qtbot.waitUntil(lambda: lun.currentData() == "cx-01-1-lun0000")
