@@ -604,7 +604,7 @@ class InspectorPanel(QWidget):
             editor = make_editor(spec)
             if isinstance(editor, ReadOnlyEditor):
                 continue
-            editor.set_choices(self.session.design)
+            editor.set_choices(self.session.design, self.session.document.index)
             values = [getattr(e, spec.name) for e in elements]
             editor.show_value(values[0])
             mixed = any(v != values[0] for v in values[1:])
