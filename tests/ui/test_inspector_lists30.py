@@ -13,10 +13,10 @@ from typing import Any
 
 from check_lists import click_check, list_rows
 from generated import click_title, generated_file
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QListView
-from test_eyes28_walk import _find, _inspector, _opened
+from test_eyes28_walk import _find, _inspector, _opened, _two_dags
 
 from designer.document import SetProperty
 from designer.domain import Dag
@@ -173,3 +173,32 @@ def test_a_disks_lun_is_chosen_from_the_keyboard_in_a_combo_of_every_lun(
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_Z, CTRL)
     assert session.document.get("dc-01-1-os").lun == "cx-01-1-lun0000"
     qtbot.waitUntil(lambda: lun.currentData() == "cx-01-1-lun0000")
+
+
+def test_two_dags_selected_take_a_member_ticked_in_their_mixed_members_list(
+    launch: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    # The Members list of two DAGs selected together says "mixed"; a tick there raised
+    # TypeError (the list's value read the "mixed" marker as the members shown). An edit
+    # of a mixed field sets it on all of them, one step, as the Inspector's other fields.
+    window = _opened(launch, qtbot, _two_dags(tmp_path / "two-dags.drd.json"))
+    session, view = window.session, window.view
+    click_title(window, "a")
+    rect = view.design_scene.nodes["b"].scene_rect()
+    spot = QPointF(rect.left() + 12, rect.top() + 6)
+    view.centerOn(spot)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, CTRL, view.mapFromScene(spot))
+    assert sorted(session.selection) == ["a", "b"]
+    inspector = _inspector(window)
+    members = inspector.editors["members"]
+    assert isinstance(members.editor, QListView)
+    assert members.editor.toolTip() == "2 different values among the selected elements"
+    inspector.scroll_area.ensureWidgetVisible(members.editor)
+    (row,) = [row for row in list_rows(members.editor) if row.text() == "MBX11"]
+    assert row.checkState() == Qt.CheckState.Unchecked  # (DAG-A's members are shown)
+    click_check(row)
+    for dag_id in ("a", "b"):
+        dag = session.document.get(dag_id)
+        assert isinstance(dag, Dag)
+        assert dag.members == [*(f"v{i}" for i in range(6)), "v11"], dag_id
+    assert session.undo_stack.count() == 1
