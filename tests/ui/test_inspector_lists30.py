@@ -197,8 +197,19 @@ def test_two_dags_selected_take_a_member_ticked_in_their_mixed_members_list(
     (row,) = [row for row in list_rows(members.editor) if row.text() == "MBX11"]
     assert row.checkState() == Qt.CheckState.Unchecked  # (DAG-A's members are shown)
     click_check(row)
-    for dag_id in ("a", "b"):
+    # Each DAG takes the tick into its own members: DAG-B keeps its six (a tick set
+    # DAG-A's list on both, DAG-B's own members lost).
+    members_of = {"a": [*(f"v{i}" for i in range(6)), "v11"], "b": [f"v{i}" for i in range(6, 12)]}
+    for dag_id, want in members_of.items():
         dag = session.document.get(dag_id)
         assert isinstance(dag, Dag)
-        assert dag.members == [*(f"v{i}" for i in range(6)), "v11"], dag_id
+        assert dag.members == want, dag_id
     assert session.undo_stack.count() == 1
+    members = _inspector(window).editors["members"]
+    (row,) = [row for row in list_rows(members.editor) if row.text() == "MBX00"]
+    assert row.checkState() == Qt.CheckState.Checked
+    click_check(row)  # unticked: taken out of the DAG that had it, the other unchanged
+    dag_a, dag_b = session.document.get("a"), session.document.get("b")
+    assert isinstance(dag_a, Dag) and isinstance(dag_b, Dag)
+    assert dag_a.members == [*(f"v{i}" for i in range(1, 6)), "v11"]
+    assert dag_b.members == members_of["b"]

@@ -596,7 +596,8 @@ class InspectorPanel(QWidget):
 
     def _build_common(self, elements: list[ElementBase]) -> None:
         """The fields of several elements of one kind: a value they share shows, a
-        field where they differ says "mixed"; an edit sets it on all of them, one step."""
+        field where they differ says "mixed"; an edit sets it on all of them, one step (a
+        checkable list's tick or untick: each element's own list takes it)."""
         ids = [e.id for e in elements]
         for spec in field_specs(type(elements[0])):
             if spec.name == "name":
@@ -629,12 +630,27 @@ class InspectorPanel(QWidget):
         label = _in_sentence(spec.label) if spec else field.replace("_", " ")
         editor = self.editors.get(field)
         index = doc.index
+        values = [value] * len(elements)
+        if isinstance(editor, CheckListEditor):
+            # A checkable list ticks or unticks rows: each element takes that change to
+            # its own list (two DAGs' mixed Members list shows the first's; a tick set
+            # the first's members on both, the second's own were lost).
+            shown = list(getattr(elements[0], field) or [])
+            added = [v for v in value if v not in shown]
+            removed = {v for v in shown if v not in value}
+            values = [
+                [
+                    *(v for v in getattr(e, field) or [] if v not in removed),
+                    *(v for v in added if v not in (getattr(e, field) or [])),
+                ]
+                for e in elements
+            ]
         try:
             news = [
                 type(e).model_validate(
-                    {**e.model_dump(), field: value, **follow_defaults(index, e, field, value)}
+                    {**e.model_dump(), field: v, **follow_defaults(index, e, field, v)}
                 )
-                for e in elements
+                for e, v in zip(elements, values, strict=True)
             ]
         except ValueError as exc:
             if editor is not None:
