@@ -14,7 +14,7 @@ import re
 import shutil
 import sys
 import tempfile
-import threading
+import time
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,13 +51,12 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from designer import version
+from designer import collector, version
 from designer.domain.design import Design
-from designer.domain.errors import DesignError
 from designer.interop import capacity_section  # noqa: F401 - registers the Capacity section
 from designer.interop.exporting import write_bytes_atomic
 from designer.interop.report import InteropError
-from designer.interop.review import ReviewCancelled, ReviewData, ReviewProgress, build_review
+from designer.interop.review import ReviewData, ReviewProgress, build_review
 from designer.interop.review_html import (
     Diagram,
     ImageFn,
@@ -73,7 +72,14 @@ from designer.ui.review_diagram import (
     discard_diagram,
     shortened_names,
 )
-from designer.ui.review_handover import DRAW, ERROR, hand_over
+from designer.ui.review_handover import (
+    DRAW,
+    DRAWING,
+    ERROR,
+    hand_over_steps,
+    job_folder,
+    remove_stale_folders,
+)
 
 __all__ = [
     "FOOTER_PX",
@@ -528,17 +534,20 @@ def review_steps(data: ReviewData, output: str | Path) -> Generator[PdfProgress,
 
 
 class ReviewJob(QObject):
-    """The review report from the window: the content is computed on a worker thread
-    (N-2 and the RPO/RTO matrix take tens of seconds on a 10k design) behind a progress
-    dialog with Cancel; the drawing happens in a process of its own
-    (:mod:`designer.ui.review_drawing`), which says each page it draws for the dialog's
-    count, and the file is put in place by the window when it is drawn (pdf29). Drawn
-    on the UI thread, a 10k estate's PDF stopped the window for seconds at a time, even
-    in slices (pdf28), and its HTML for 5 s.
+    """The review report from the window, made in a process of its own
+    (:mod:`designer.ui.review_drawing`) behind a progress dialog with Cancel: the window
+    hands the design over (pickled a part at a time between its event loop's turns), the
+    process works out the content (N-2 and the RPO/RTO matrix take tens of seconds on a
+    10k design) and draws it, saying its stages and each page for the dialog's count,
+    and the window puts the file in place when it is drawn (pdf29, handover30). Drawn on
+    the UI thread, a 10k estate's PDF stopped the window for seconds at a time, even in
+    slices (pdf28), and its HTML for 5 s; the content computed and handed over by a
+    worker thread of the window held Python's lock, and the window's thread waited for
+    it 0.3-0.55 s at a time on a loaded machine (wave 29).
 
     ``finished(path)`` when written, ``failed(message)`` on an error, ``cancelled()``
-    when the user stopped it (the drawing process is ended at once, nothing written).
-    The design is an immutable snapshot: edits made meanwhile (none: the dialog is
+    when the user stopped it (the process is ended at once, nothing written). The
+    design is an immutable snapshot: edits made meanwhile (none: the dialog is
     window-modal) would not change what is reported.
     """
 
@@ -546,7 +555,8 @@ class ReviewJob(QObject):
     failed = Signal(str)
     cancelled = Signal()
 
-    POLL_MS = 50
+    #: The UI thread's CPU a turn of the design's hand-over may take (seconds).
+    HAND_OVER_SLICE_S = 0.008
 
     def __init__(
         self, parent: QWidget, design: Design, output: str | Path, *, source: str = ""
@@ -555,15 +565,18 @@ class ReviewJob(QObject):
         self.path = _report_path(output)
         self._design = design
         self._source = source
-        self._lock = threading.Lock()
-        self._state: tuple[str, int, int] = ("Checking the rules", 0, 0)
-        self._stop = False
-        self._outcome: ReviewData | BaseException | None = None
-        #: The job's private folder: the content handed to the drawing, the drawing.
-        self._folder = Path(tempfile.mkdtemp(prefix="dr-designer-report-"))
-        self._content = self._folder / "content.pickle"
+        remove_stale_folders()  # a window killed mid-report left its folder
+        #: The job's private folder: the design handed over, the drawing's temporary
+        #: files, the drawing; held (locked) while the job runs.
+        try:
+            self._folder, self._held = job_folder()
+        except OSError as exc:
+            raise InteropError(
+                f"cannot write the review report: no folder for its drawing in "
+                f"{tempfile.gettempdir()}: {exc.strerror or exc}"
+            ) from None
+        self._content = self._folder / "design.pickle"
         self._drawn = self._folder / f"review{self.path.suffix.casefold()}"
-        self._thread = threading.Thread(target=self._work, name="review-report", daemon=True)
         self.dialog = QProgressDialog("Preparing the design review…", "Cancel", 0, 0, parent)
         self.dialog.setWindowTitle("Design review report")
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -571,51 +584,69 @@ class ReviewJob(QObject):
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
         self.dialog.canceled.connect(self.cancel)
+        #: The design's hand-over under way (a part a step), and its turns' timer.
+        self._handing: Generator[None, None, None] | None = None
         self._timer = QTimer(self)
-        self._timer.setInterval(self.POLL_MS)
-        self._timer.timeout.connect(self._poll)
-        #: The drawing under way (:mod:`designer.ui.review_drawing`), and the last line
-        #: of a failure it gave.
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._hand_over_slice)
+        #: The process under way (:mod:`designer.ui.review_drawing`).
         self._drawing: QProcess | None = None
-        #: Whether the content is made and the drawing told to draw it.
+        #: Whether the design is handed over and the process told to read it.
         self._asked = False
-        #: How the drawing ended (exit status, a normal exit, its standard error), its
-        #: last line of a failure, or why it could not start.
+        #: Whether the job has ended (finished, failed or cancelled said once).
+        self._over = False
+        self._stop = False
+        #: How the process ended (exit status, a normal exit, its standard error), the
+        #: last line of a failure it gave, or why it could not start.
         self._end: tuple[int, bool, str] = (0, False, "")
         self._error = ""
         self._start_error = ""
 
     def start(self) -> None:
-        self._thread.start()
-        self._timer.start()
-        # The drawing's process starts meanwhile (Python, Qt and the designer imported
-        # while the content is computed), then waits for the word to draw.
+        # The process starts first (Python, Qt and the designer imported while the
+        # design is handed over), then waits for the word to read it.
         self._launch()
+        self._handing = hand_over_steps(self._design, self._source, self._content)
+        # The pickling's temporary objects (each element's state) made the collector
+        # run its full collections between parts: ~45 ms of a turn at 10k. They are
+        # freed as they go, in no cycle: the collector waits until the hand-over ends.
+        collector.pause()
+        self._timer.start()
 
     def cancel(self) -> None:
-        with self._lock:
-            self._stop = True
-        if self._drawing is not None:
+        self._stop = True
+        if self._handing is not None:  # the process not told yet: ended here and now
+            self._end_hand_over()
+            self._end_drawing()
+            self._cancelled()
+        elif self._drawing is not None:
             self._drawing.kill()  # ends in _ended: cancelled, nothing written
 
     def stop(self) -> None:
-        """Cancel and wait for the worker and the drawing (the process's end): no
-        report is written."""
+        """Cancel and wait for the process's end: no report is written."""
         self.cancel()
-        self._timer.stop()
-        if self._thread.ident is not None:  # started
-            self._thread.join()
+        self._end_hand_over()
         self._end_drawing()
         self._tidy()
 
     def is_running(self) -> bool:
-        return self._timer.isActive() or self._drawing is not None
+        return self._handing is not None or self._drawing is not None
 
     def _tidy(self) -> None:
         shutil.rmtree(self._folder, ignore_errors=True)
+        if self._held is not None:
+            self._held.close()
+
+    def _end_hand_over(self) -> None:
+        """The design's hand-over stopped, if under way (its file closed)."""
+        handing, self._handing = self._handing, None
+        self._timer.stop()
+        if handing is not None:
+            handing.close()
+            collector.resume()
 
     def _end_drawing(self) -> None:
-        """The drawing's process ended now, if it runs (nothing more said of it)."""
+        """The process ended now, if it runs (nothing more said of it)."""
         drawing, self._drawing = self._drawing, None
         if drawing is not None:
             drawing.finished.disconnect(self._ended)
@@ -623,69 +654,42 @@ class ReviewJob(QObject):
             drawing.kill()
             drawing.waitForFinished(5_000)
 
-    def _progress(self, stage: str, done: int, total: int) -> bool:
-        with self._lock:
-            self._state = (stage, done, total)
-            return not self._stop
-
-    def _work(self) -> None:
+    def _hand_over_slice(self) -> None:
+        """A turn's part of the design's hand-over (:data:`HAND_OVER_SLICE_S` of the UI
+        thread's CPU); at its end, the process told to read it."""
+        handing = self._handing
+        if handing is None:
+            return
+        end = time.thread_time() + self.HAND_OVER_SLICE_S
         try:
-            outcome: ReviewData | BaseException = prepare_review(
-                self._design, source=self._source, progress=self._progress
-            )
-            if not isinstance(outcome, BaseException):
-                # Handed to the drawing's process (here, off the UI thread).
-                hand_over(outcome, self._content)
-        except BaseException as exc:
-            outcome = exc
-        with self._lock:
-            self._outcome = outcome
-
-    def _poll(self) -> None:
-        with self._lock:
-            stage, done, total = self._state
-            outcome = self._outcome
-        if outcome is None:
-            if self.dialog.wasCanceled():
-                self.cancel()
-            if total:
-                self.dialog.setMaximum(total)
-                self.dialog.setValue(min(done, total))
-                self.dialog.setLabelText(f"{stage}: {done:,} of {total:,}")
-            return
-        self._timer.stop()
-        self._thread.join()
-        with self._lock:
-            stopped = self._stop
-        # Cancel pressed after the content was ready still writes nothing.
-        if stopped or self.dialog.wasCanceled() or isinstance(outcome, ReviewCancelled):
+            for _ in handing:
+                if time.thread_time() >= end:
+                    return
+        except Exception as exc:  # said to the user, never left running
+            self._end_hand_over()
             self._end_drawing()
-            self._cancelled()
-            return
-        if isinstance(outcome, BaseException):
-            self._end_drawing()
-            if not isinstance(outcome, (DesignError, OSError)):
-                # A bug, not bad input: its traceback goes to the log, the user gets
-                # one message, and the job ends like any other (never left running).
-                _log.error("the review report failed", exc_info=outcome)
-                self._failed(
-                    f"The review report could not be written: internal error "
-                    f"({type(outcome).__name__}: {outcome}). The details are in the log."
-                )
+            if isinstance(exc, OSError):
+                self._failed(f"The review report could not be written: {exc}")
                 return
-            self._failed(str(outcome))
+            _log.error("the review report's hand-over failed", exc_info=exc)
+            self._failed(
+                f"The review report could not be written: internal error "
+                f"({type(exc).__name__}: {exc}). The details are in the log."
+            )
             return
-        self.dialog.setLabelText("Drawing the report…")
-        self.dialog.setRange(0, 0)
+        self._handing = None
+        self._timer.stop()
+        collector.resume()
         self._asked = True
-        if self._drawing is None:  # it ended, or never started, while the content was made
+        if self._drawing is None:  # it ended, or never started, meanwhile
             self._report_end()
             return
         self._drawing.write(f"{DRAW}\n".encode())
         self._drawing.closeWriteChannel()
 
     def _launch(self) -> None:
-        """The drawing's process started: the same code and Python as the window's."""
+        """The process started: the same code and Python as the window's; its temporary
+        files in the job's folder (removed with it, whatever happens)."""
         import designer
 
         drawing = QProcess(self)
@@ -694,6 +698,8 @@ class ReviewJob(QObject):
         paths = environment.value("PYTHONPATH")
         environment.insert("PYTHONPATH", os.pathsep.join([code, paths]) if paths else code)
         environment.insert("QT_QPA_PLATFORM", "offscreen")
+        for name in ("TMPDIR", "TEMP", "TMP"):
+            environment.insert(name, str(self._folder))
         drawing.setProcessEnvironment(environment)
         drawing.readyReadStandardOutput.connect(self._read)
         drawing.finished.connect(self._ended)
@@ -705,7 +711,7 @@ class ReviewJob(QObject):
         )
 
     def _read(self) -> None:
-        """The drawing's lines: the dialog's count."""
+        """The process's lines: the dialog's words and count."""
         drawing = self._drawing
         if drawing is None:
             return
@@ -717,20 +723,25 @@ class ReviewJob(QObject):
                 self._error = fields[1]
             elif len(fields) == 3 and fields[1].isdigit() and fields[2].isdigit():
                 stage, done, total = fields[0], int(fields[1]), int(fields[2])
-        if total:
+        if stage == DRAWING:
+            self.dialog.setLabelText("Drawing the report…")
+            self.dialog.setRange(0, 0)
+        elif total:
             # The words first: a modal dialog's setValue turns the event loop, where
-            # the drawing's next lines may be read and said (not overwritten after).
-            self.dialog.setLabelText(
-                f"Drawing the report: page {done:,} of {total:,}"
-                if stage == "page"
-                else f"Laying out the report's pages: {done * 100 // total} %"
-            )
+            # the process's next lines may be read and said (not overwritten after).
+            if stage == "page":
+                self.dialog.setLabelText(f"Drawing the report: page {done:,} of {total:,}")
+            elif stage == "layout":
+                percent = done * 100 // total
+                self.dialog.setLabelText(f"Laying out the report's pages: {percent} %")
+            else:
+                self.dialog.setLabelText(f"{stage}: {done:,} of {total:,}")
             self.dialog.setMaximum(total)
             self.dialog.setValue(min(done, total))
 
     def _ended(self, code: int, status: QProcess.ExitStatus) -> None:
-        """The drawing's process ended: what it said kept, and said once the content is
-        made (:meth:`_report_end`)."""
+        """The process ended: what it said kept, and said once the design is handed over
+        (:meth:`_report_end`)."""
         drawing = self._drawing
         if drawing is None:
             return
@@ -742,7 +753,7 @@ class ReviewJob(QObject):
             self._report_end()
 
     def _not_started(self, error: QProcess.ProcessError) -> None:
-        """The drawing's process could not start (no ``finished`` then)."""
+        """The process could not start (no ``finished`` then)."""
         drawing = self._drawing
         if error != QProcess.ProcessError.FailedToStart or drawing is None:
             return
@@ -755,10 +766,8 @@ class ReviewJob(QObject):
             self._report_end()
 
     def _report_end(self) -> None:
-        """The drawing is over: the file put in place, or why not."""
-        with self._lock:
-            stopped = self._stop
-        if stopped or self.dialog.wasCanceled():
+        """The process is over: the file put in place, or why not."""
+        if self._stop or self.dialog.wasCanceled():
             self._cancelled()
             return
         if self._start_error:
@@ -771,9 +780,8 @@ class ReviewJob(QObject):
             except (InteropError, OSError) as exc:
                 self._failed(str(exc))
                 return
-            self._tidy()
-            self.dialog.close()
-            self.finished.emit(self.path)
+            if self._ending():
+                self.finished.emit(self.path)
             return
         if normal and code == 2 and self._error:
             self._failed(self._error)
@@ -785,15 +793,21 @@ class ReviewJob(QObject):
             "The details are in the log."
         )
 
-    def _cancelled(self) -> None:
+    def _ending(self) -> bool:
+        """The job's end: its folder removed, its dialog closed; False if it had ended
+        already (each end is said once)."""
         self._tidy()
         self.dialog.close()
-        self.cancelled.emit()
+        over, self._over = self._over, True
+        return not over
+
+    def _cancelled(self) -> None:
+        if self._ending():
+            self.cancelled.emit()
 
     def _failed(self, message: str) -> None:
-        self._tidy()
-        self.dialog.close()
-        self.failed.emit(message)
+        if self._ending():
+            self.failed.emit(message)
 
 
 def report_command(args: argparse.Namespace) -> int:

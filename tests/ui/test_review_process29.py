@@ -145,26 +145,3 @@ def test_a_drawing_that_cannot_start_says_why_and_ends(
     shown = [text for _kind, text in no_modal_dialogs]
     assert len(shown) == 1 and "its drawing could not start" in shown[0] and missing in shown[0]
     assert window.statusBar().currentMessage() == "The design review report was not written"
-
-
-def test_the_content_handed_to_the_drawing_is_the_content(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """What the window's worker hands over in parts is what the drawing reads back:
-    the same report (the sample's design, findings, N-1, N-2, matrix and sections)."""
-    from designer.persistence import load
-    from designer.ui import review_handover
-    from designer.ui.review_handover import hand_over, take_over
-
-    monkeypatch.setattr(review_handover, "HAND_OVER_PART", 7)  # many parts of each
-    data = review.prepare_review(load(THREE_SITES), source=THREE_SITES.name)
-    assert len(data.design.elements) > 7 * 3 and len(data.matrix) > 7 * 3
-    path = tmp_path / "content.pickle"
-    hand_over(data, path)
-    back = take_over(path)
-    assert back == data and back is not data
-
-    def image(key: str, _svg: str) -> str:
-        return key
-
-    assert review.pdf_parts(back, image) == review.pdf_parts(data, image)
