@@ -14,6 +14,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
@@ -554,6 +555,8 @@ class ReviewJob(QObject):
     finished = Signal(object)
     failed = Signal(str)
     cancelled = Signal()
+    #: (From the writer's thread.) The drawn file is put in place, or failed to be.
+    _written = Signal()
 
     #: The UI thread's CPU a turn of the design's hand-over may take (seconds).
     HAND_OVER_SLICE_S = 0.008
@@ -601,6 +604,10 @@ class ReviewJob(QObject):
         self._end: tuple[int, bool, str] = (0, False, "")
         self._error = ""
         self._start_error = ""
+        #: The thread putting the drawn file in place (:meth:`_put_in_place`), if any.
+        self._writer: threading.Thread | None = None
+        self._write_error: BaseException | None = None
+        self._written.connect(self._was_written)
 
     def start(self) -> None:
         # The process starts first (Python, Qt and the designer imported while the
@@ -614,6 +621,8 @@ class ReviewJob(QObject):
         self._timer.start()
 
     def cancel(self) -> None:
+        if self._writer is not None:
+            return  # the file being put in place: whole, or not at all
         self._stop = True
         if self._handing is not None:  # the process not told yet: ended here and now
             self._end_hand_over()
@@ -623,14 +632,18 @@ class ReviewJob(QObject):
             self._drawing.kill()  # ends in _ended: cancelled, nothing written
 
     def stop(self) -> None:
-        """Cancel and wait for the process's end: no report is written."""
+        """Cancel and wait for the process's end: no report is written (or, if it was
+        being put in place, once it is)."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.join()  # (then nothing more said of it)
         self.cancel()
         self._end_hand_over()
         self._end_drawing()
         self._tidy()
 
     def is_running(self) -> bool:
-        return self._handing is not None or self._drawing is not None
+        return self._handing is not None or self._drawing is not None or self._writer is not None
 
     def _tidy(self) -> None:
         shutil.rmtree(self._folder, ignore_errors=True)
@@ -775,13 +788,7 @@ class ReviewJob(QObject):
             return
         code, normal, errors = self._end
         if normal and code == 0 and self._drawn.exists():
-            try:
-                write_bytes_atomic(self.path, self._drawn.read_bytes())
-            except (InteropError, OSError) as exc:
-                self._failed(str(exc))
-                return
-            if self._ending():
-                self.finished.emit(self.path)
+            self._put_in_place()
             return
         if normal and code == 2 and self._error:
             self._failed(self._error)
@@ -792,6 +799,45 @@ class ReviewJob(QObject):
             f"The review report could not be written: internal error ({last}). "
             "The details are in the log."
         )
+
+    def _put_in_place(self) -> None:
+        """The drawn file written to the chosen path by a thread of its own: reading it,
+        writing it and its fsyncs wait for the disk without Python's lock (on the UI
+        thread, the 10k estate's 9.4 MB PDF took 56-71 ms, 10-15 ms of it CPU, on this
+        loaded machine: wave 30). Cancel no longer applies: the file is written whole,
+        or not at all."""
+        self.dialog.setLabelText("Writing the report…")
+        self.dialog.setRange(0, 0)
+        self._writer = threading.Thread(target=self._write, name="review-report-write")
+        self._writer.daemon = True
+        self._writer.start()
+
+    def _write(self) -> None:
+        """(On the writer's thread.) The file put in place; the outcome to the window."""
+        try:
+            write_bytes_atomic(self.path, self._drawn.read_bytes())
+        except BaseException as exc:  # said on the UI thread (_was_written)
+            self._write_error = exc
+        self._written.emit()
+
+    def _was_written(self) -> None:
+        """The file is in place, or why not (unless :meth:`stop` ended the job)."""
+        writer, self._writer = self._writer, None
+        if writer is None:
+            return
+        writer.join()
+        outcome = self._write_error
+        if outcome is None:
+            if self._ending():
+                self.finished.emit(self.path)
+        elif isinstance(outcome, (InteropError, OSError)):
+            self._failed(str(outcome))
+        else:
+            _log.error("the review report could not be put in place", exc_info=outcome)
+            self._failed(
+                f"The review report could not be written: internal error "
+                f"({type(outcome).__name__}: {outcome}). The details are in the log."
+            )
 
     def _ending(self) -> bool:
         """The job's end: its folder removed, its dialog closed; False if it had ended

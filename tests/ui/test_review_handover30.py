@@ -1,6 +1,7 @@
 """The review report's content is worked out in the report's own process (wave 30,
 ``handover30``): the window pickles only the design, a part at a time between its event
-loop's turns, and no thread of the window's process computes or pickles the content.
+loop's turns, and no thread of the window's process computes or pickles the content
+(the drawn file is put in place by a thread that waits for the disk, not the window).
 Beside such a worker thread, the window's thread waited for Python's lock 0.3-0.55 s at
 a time on a loaded machine (the 10k estate's report, wave 29). A window killed
 mid-report no longer leaves the job's folder behind.
@@ -92,6 +93,14 @@ def test_the_report_of_an_edited_design_is_made_without_a_thread_of_the_window(
             yield step
 
     monkeypatch.setattr(review, "hand_over_steps", watched)
+    written_by: list[threading.Thread] = []
+    write = review.write_bytes_atomic
+
+    def put(*args: Any, **kwargs: Any) -> None:
+        written_by.append(threading.current_thread())
+        write(*args, **kwargs)
+
+    monkeypatch.setattr(review, "write_bytes_atomic", put)
     target = tmp_path / "review.html"
     _ask_report(window, monkeypatch, target)
     qtbot.waitUntil(lambda: window.interop.review_job is None, timeout=120_000)
@@ -99,6 +108,8 @@ def test_the_report_of_an_edited_design_is_made_without_a_thread_of_the_window(
     assert computed_here == []  # the content: not in the window's process
     # The design: pickled by the window's own thread (no worker holding Python's lock).
     assert pickled_by and set(pickled_by) == {threading.main_thread()}
+    # The drawn file put in place by a thread that waits for the disk, not the window's.
+    assert len(written_by) == 1 and written_by[0] is not threading.main_thread()
     text = target.read_text(encoding="utf-8")
     # The design as edited in the window, its content worked out (N-2, the matrix):
     assert "WAN link (2)" in text and gone.name not in text and "WOR-HFD MPLS" not in text
