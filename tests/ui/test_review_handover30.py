@@ -25,7 +25,7 @@ import pytest
 from gui_door import activate
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from designer.domain.elements import WanLink
 from designer.ui import review, review_handover
@@ -53,6 +53,8 @@ def own_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "temp"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    for name in ("TMPDIR", "TEMP", "TMP"):  # (and the processes this one starts)
+        monkeypatch.setenv(name, str(folder))
     return folder
 
 
@@ -223,3 +225,29 @@ def test_a_folder_its_window_left_is_removed_at_the_next_report(
     assert target.exists() and held.exists()
     assert [p.name for p in own_temp.iterdir()] == [held.name]
     lock.close()
+
+
+def test_cancel_mid_drawing_leaves_nothing_in_the_temporary_folder(
+    qtbot: Any, launch: Any, monkeypatch: Any, tmp_path: Path, own_temp: Path
+) -> None:
+    """Cancel kills the report's process mid-drawing: its own temporary folder (the
+    PDF half drawn) was in the system's temporary folder, and stayed there after every
+    cancelled PDF (one ``dr-designer-report-*/review.pdf`` each); it is in the job's
+    folder now, removed with it."""
+    from generated import generated_file
+
+    window: MainWindow = launch(generated_file(tmp_path, 1000))
+    qtbot.waitUntil(lambda: not window.session.checking, timeout=120_000)
+    target = tmp_path / "review.pdf"
+    _ask_report(window, monkeypatch, target)
+    job = window.interop.review_job
+    assert job is not None
+    qtbot.waitUntil(
+        lambda: job.dialog.labelText().startswith("Drawing the report: page "), timeout=300_000
+    )
+    job.dialog.show()
+    cancel = next(b for b in job.dialog.findChildren(QPushButton) if b.text() == "Cancel")
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.interop.review_job is None, timeout=60_000)
+    assert window.statusBar().currentMessage() == "Design review report cancelled"
+    assert not target.exists() and list(own_temp.iterdir()) == []
