@@ -193,9 +193,9 @@ class InteropActions:
 
     # -- review report -------------------------------------------------------------------
     def review_dialog(self, path: str | None = None) -> ReviewJob | None:
-        """Ask where, then write the review report: the content on a worker behind a
-        progress dialog with Cancel (N-2 and the matrix take tens of seconds on a large
-        design), the drawing at the end. Returns the running job (``None`` if the
+        """Ask where, then write the review report: the design handed over in slices to
+        a process of its own, which works out the content (N-2 and the matrix take tens
+        of seconds on a large design) and draws it, behind a progress dialog with Cancel. Returns the running job (``None`` if the
         user chose no file); its ``finished``/``failed``/``cancelled`` say how it ended."""
         from designer.ui.review import ReviewJob
 
