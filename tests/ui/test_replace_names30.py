@@ -7,7 +7,9 @@ above which the dialog plans in slices and an edit runs in steps lowered
 "DC01" → "NYC1" typed, Replace All clicked. The renamed copies are made in the idle
 slices and the edit's first step is applied in a later turn of its own; the steps'
 progress is shown in the status bar; the file saved (Ctrl+S) after Replace All, Ctrl+Z
-and Ctrl+Y holds what the one-edit renaming gives.
+and Ctrl+Y holds what the one-edit renaming gives. The crash-recovery copy's base,
+written in slices, waits while the renaming's undo runs in steps and is written whole
+once it is done.
 """
 
 from __future__ import annotations
@@ -27,7 +29,10 @@ from designer.document.commands import RenameElements
 from designer.document.renaming import NameQuery, RenamePlan, plan_renames
 from designer.domain.design import Design
 from designer.persistence import dumps, load
+from designer.persistence.journal import replay
+from designer.ui import recovery as recovery_module
 from designer.ui import slices as slices_module
+from designer.ui.recovery import RecoveryKeeper
 from designer.ui.replace_names import ReplaceNamesDialog
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -136,6 +141,57 @@ def test_replace_all_applies_its_first_step_in_a_turn_after_the_copies_are_made(
     assert _saved(window, qtbot) == dumps(design)
     _key(window, qtbot, Qt.Key.Key_Y)
     assert _saved(window, qtbot) == dumps(expected.design)
+
+
+def test_the_recovery_base_waits_while_a_renaming_runs_in_steps(
+    opened: Any, design: Design, qtbot: Any, monkeypatch: Any
+) -> None:
+    """A host renamed, then after Replace All of "DC01" a fresh base of the recovery
+    copy is written in slices (as at 100k after any edit of more than a thousand
+    elements); Ctrl+Z meanwhile undoes the renaming in steps: no slice of the base runs
+    in those turns, the base is finished once the undo is done, and the copy on disk
+    gives back the design shown."""
+    # A 100k design's sizes at 1,000 elements: the base in slices of 64 elements.
+    monkeypatch.setattr(recovery_module, "SYNC_CHECK_LIMIT", 100)
+    monkeypatch.setattr(recovery_module, "RECORD_AT_ONCE_UP_TO", 10)
+    monkeypatch.setattr(recovery_module, "SLICE_S", 0.0)
+    window = opened
+    session = window.session
+    keeper: RecoveryKeeper = window.recovery
+    slices_while: list[bool] = []
+    step_base = RecoveryKeeper._step_base
+
+    def noted(self: RecoveryKeeper, budget_s: float = 0.0) -> None:
+        slices_while.append(session.busy)
+        step_base(self, budget_s)
+
+    monkeypatch.setattr(RecoveryKeeper, "_step_base", noted)
+
+    # One host renamed first (so that the undo below leaves a change to recover).
+    dialog = _replace_all(window, qtbot, "esx01001", "esx01001-old")
+    qtbot.waitUntil(lambda: session.undo_stack.count() == 1 and not session.busy, timeout=60_000)
+    dialog.find_edit.clear()
+    dialog.replace_edit.clear()
+    first = dumps(session.design)
+    _replace_all(window, qtbot, "DC01", "NYC1")
+    qtbot.waitUntil(lambda: session.undo_stack.count() == 2 and not session.busy, timeout=60_000)
+    qtbot.waitUntil(lambda: keeper._base_job is not None, timeout=30_000)
+    slices_while.clear()
+
+    _key(window, qtbot, Qt.Key.Key_Z)
+    assert session.busy, "(the undo runs in steps)"
+    assert keeper._base_job is not None, "(the base was still being written)"
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    assert slices_while.count(True) == 0, f"{slices_while.count(True)} base slices in steps"
+    qtbot.waitUntil(lambda: keeper._base_job is None, timeout=30_000)
+    assert slices_while, "(the base was written after the undo)"
+
+    keeper.wait()
+    (journal,) = keeper.folder.glob("*.journal")
+    base = journal.with_name(journal.name.removesuffix(".journal") + ".base.json")
+    recovered, _records = replay(base.read_bytes(), journal.read_bytes())
+    assert dumps(recovered) == dumps(session.design) == first
+    assert first != dumps(design)
 
 
 def test_a_renaming_says_once_whether_it_swaps_names(monkeypatch: Any) -> None:
