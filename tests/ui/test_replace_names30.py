@@ -8,8 +8,8 @@ above which the dialog plans in slices and an edit runs in steps lowered
 slices and the edit's first step is applied in a later turn of its own; the steps'
 progress is shown in the status bar; the file saved (Ctrl+S) after Replace All, Ctrl+Z
 and Ctrl+Y holds what the one-edit renaming gives. The crash-recovery copy's base,
-written in slices, waits while the renaming's undo runs in steps and is written whole
-once it is done.
+written in slices within the window's idle slices' budget, waits while the renaming's
+undo runs in steps and is written whole once it is done.
 """
 
 from __future__ import annotations
@@ -87,6 +87,28 @@ def _saved(window: Any, qtbot: Any) -> str:
     return dumps(load(Path(session.path)))
 
 
+def _bases_held(window: Any, monkeypatch: Any) -> str:
+    """The first base of the recovery copy written in slices (a 100k design's sizes at
+    1,000 elements: in slices of 64 elements) holds the window's idle slices as it
+    starts, until the test releases them (the key returned): a base of 1,000 elements
+    could be written before a test looked."""
+    monkeypatch.setattr(recovery_module, "SYNC_CHECK_LIMIT", 100)
+    monkeypatch.setattr(recovery_module, "RECORD_AT_ONCE_UP_TO", 10)
+    monkeypatch.setattr(recovery_module, "SLICE_S", 0.0)
+    key = "test: a base begun"
+    held: list[bool] = []
+    start_base = RecoveryKeeper._start_base
+
+    def holding(self: RecoveryKeeper, design: Design, *, from_file: bool) -> None:
+        start_base(self, design, from_file=from_file)
+        if self._base_job is not None and not held:
+            held.append(True)
+            slices_module.shared().hold(key, window, max_ms=600_000)
+
+    monkeypatch.setattr(RecoveryKeeper, "_start_base", holding)
+    return key
+
+
 def test_replace_all_applies_its_first_step_in_a_turn_after_the_copies_are_made(
     opened: Any, design: Design, qtbot: Any, monkeypatch: Any
 ) -> None:
@@ -151,19 +173,16 @@ def test_the_recovery_base_waits_while_a_renaming_runs_in_steps(
     elements); Ctrl+Z meanwhile undoes the renaming in steps: no slice of the base runs
     in those turns, the base is finished once the undo is done, and the copy on disk
     gives back the design shown."""
-    # A 100k design's sizes at 1,000 elements: the base in slices of 64 elements.
-    monkeypatch.setattr(recovery_module, "SYNC_CHECK_LIMIT", 100)
-    monkeypatch.setattr(recovery_module, "RECORD_AT_ONCE_UP_TO", 10)
-    monkeypatch.setattr(recovery_module, "SLICE_S", 0.0)
     window = opened
+    held = _bases_held(window, monkeypatch)
     session = window.session
     keeper: RecoveryKeeper = window.recovery
     slices_while: list[bool] = []
     step_base = RecoveryKeeper._step_base
 
-    def noted(self: RecoveryKeeper, budget_s: float = 0.0) -> None:
+    def noted(self: RecoveryKeeper, *args: Any, **kwargs: Any) -> None:
         slices_while.append(session.busy)
-        step_base(self, budget_s)
+        step_base(self, *args, **kwargs)
 
     monkeypatch.setattr(RecoveryKeeper, "_step_base", noted)
 
@@ -181,6 +200,7 @@ def test_the_recovery_base_waits_while_a_renaming_runs_in_steps(
     _key(window, qtbot, Qt.Key.Key_Z)
     assert session.busy, "(the undo runs in steps)"
     assert keeper._base_job is not None, "(the base was still being written)"
+    slices_module.shared().release(held)
     qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
     assert slices_while.count(True) == 0, f"{slices_while.count(True)} base slices in steps"
     qtbot.waitUntil(lambda: keeper._base_job is None, timeout=30_000)
@@ -192,6 +212,35 @@ def test_the_recovery_base_waits_while_a_renaming_runs_in_steps(
     recovered, _records = replay(base.read_bytes(), journal.read_bytes())
     assert dumps(recovered) == dumps(session.design) == first
     assert first != dumps(design)
+
+
+def test_the_recovery_base_is_written_within_the_idle_slices_budget(
+    opened: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    """The base's slices are jobs of the window's idle slices (one budget a turn with
+    the Overview's picture, the lines' routes…), not turns of their own beside them:
+    while the slices are held, no part of the base is written; released, it is
+    finished and the copy on disk gives back the design shown."""
+    window = opened
+    held = _bases_held(window, monkeypatch)
+    session = window.session
+    keeper: RecoveryKeeper = window.recovery
+    _replace_all(window, qtbot, "DC01", "NYC1")
+    qtbot.waitUntil(lambda: session.undo_stack.count() == 1 and not session.busy, timeout=60_000)
+    qtbot.waitUntil(lambda: keeper._base_job is not None, timeout=30_000)
+    job = keeper._base_job
+    assert job is not None
+    written = len(job[3])
+    qtbot.wait(200)
+    assert keeper._base_job is job and len(job[3]) == written, "base slices ran while held"
+    slices_module.shared().release(held)
+    qtbot.waitUntil(lambda: keeper._base_job is None, timeout=30_000)
+
+    keeper.wait()
+    (journal,) = keeper.folder.glob("*.journal")
+    base = journal.with_name(journal.name.removesuffix(".journal") + ".base.json")
+    recovered, _records = replay(base.read_bytes(), journal.read_bytes())
+    assert dumps(recovered) == dumps(session.design)
 
 
 def test_a_renaming_says_once_whether_it_swaps_names(monkeypatch: Any) -> None:
