@@ -195,8 +195,9 @@ class InteropActions:
     def review_dialog(self, path: str | None = None) -> ReviewJob | None:
         """Ask where, then write the review report: the design handed over in slices to
         a process of its own, which works out the content (N-2 and the matrix take tens
-        of seconds on a large design) and draws it, behind a progress dialog with Cancel. Returns the running job (``None`` if the
-        user chose no file); its ``finished``/``failed``/``cancelled`` say how it ended."""
+        of seconds on a large design) and draws it, behind a progress dialog with Cancel.
+        Returns the running job (``None`` if the user chose no file); its
+        ``finished``/``failed``/``cancelled`` say how it ended."""
         from designer.ui.review import ReviewJob
 
         if self.review_job is not None and self.review_job.is_running():
