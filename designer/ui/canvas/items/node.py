@@ -180,7 +180,7 @@ def elide_name(
     # first): one cut keeping the start and the distinguishing end reads better.
     end = tail() if callable(tail) else tail
     if not end or not name.endswith(end) or len(end) >= len(name):
-        return shown
+        return shown if fine else _cut_in_the_middle(metrics, name, width, shown)
     cuts = (
         lambda: _start_and_end(metrics, name, width, end, shorten=False),
         lambda: _start_into_tail(metrics, name, width, end),
@@ -199,6 +199,15 @@ def elide_name(
         ):
             return text
     return shown
+
+
+def _cut_in_the_middle(metrics: QFontMetricsF, name: str, width: float, shown: str) -> str:
+    """``name`` cut once in its middle, when ``shown`` (its shared words left out)
+    cannot be read and nothing tells it from its siblings by its end: "SCR RED-C…MBX-SCR01"
+    beside "LCR on RED-MBX-LCR01", not "SCR…→…SCR01", which is too little of the name to
+    draw, so the box showed no name at all (eyes30: the Exchange 2007 sample)."""
+    cut = metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, width)
+    return cut if readable(cut, name) else shown
 
 
 def _start_cut(shown: str, name: str) -> bool:

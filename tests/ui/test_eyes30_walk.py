@@ -1,0 +1,57 @@
+"""What eyes30's walk as a newcomer found, each through the user's door.
+
+- The Exchange 2007 sample opened (``dr-designer gui FILE``, 38 %): the box of "SCR
+  RED-CCR → POR-MBX-SCR01" showed no name at all, its neighbours "LCR on…LCR01" and
+  "CCR cluster RE…": its shared words left out it read "SCR…→…SCR01", too little of
+  the name to draw, and nothing else was tried.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtTest import QTest
+
+from designer.ui.canvas.labels import MIN_TEXT_PX
+
+SAMPLES = sorted((Path(__file__).parents[2] / "sample_designs").glob("*.json"))
+
+
+def _drawn_names(window) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    scene = window.view.design_scene
+    scene.labels.record = []
+    window.view.viewport().repaint()
+    return {label.owner: label.text.replace("\n", " ") for label in scene.labels.record}
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_every_top_level_box_in_sight_is_named_as_a_sample_opens(launch, sample: Path) -> None:  # type: ignore[no-untyped-def]
+    window = launch(sample)
+    window.resize(1600, 1000)
+    QTest.qWaitForWindowExposed(window)
+    view = window.view
+    scene = view.design_scene
+    names = _drawn_names(window)
+    shown = view.viewport().rect()
+    to_device = view.viewportTransform()
+    unnamed = []
+    for element_id, node in scene.nodes.items():
+        if scene.box_parent.get(element_id) is not None or node.container or node.detail:
+            continue
+        on_screen = to_device.mapRect(node.scene_rect())
+        if not shown.contains(on_screen.toAlignedRect()) or on_screen.height() < MIN_TEXT_PX:
+            continue
+        if element_id not in names:
+            unnamed.append(node.name)
+    assert unnamed == []
+
+
+def test_the_scr_box_keeps_its_start_and_end(launch) -> None:  # type: ignore[no-untyped-def]
+    window = launch(Path(__file__).parents[2] / "sample_designs" / "exchange2007_lcr_ccr_scr.json")
+    window.resize(1600, 1000)
+    QTest.qWaitForWindowExposed(window)
+    shown = _drawn_names(window)["ex-scr"]
+    assert shown.count("…") == 1
+    start, end = shown.split("…")
+    assert start.startswith("SCR RE") and end.endswith("SCR01")
