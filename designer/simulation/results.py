@@ -179,7 +179,8 @@ class DatabaseState:
         """Why it stands as it does, against its state ``before`` the scenario (the
         window's Results, the scenario report and the review report read this): "not
         affected" when it is as it was, else the simulator's reason; and its copies'
-        queue while they are behind (not data lost until a failover: exposed).
+        queue while they are behind (not data lost until a failover: exposed). One down
+        or out of its users' reach before the scenario as after it says why, as before.
 
         Examples
         --------
@@ -188,9 +189,20 @@ class DatabaseState:
         ('not affected', 'r')
         >>> replace(db, copies_queue=(0.0, 90.0, 0.0)).why(db)
         'copies behind 90 s'
+        >>> down = replace(db, state="down", active_on=None, reason="no copy can serve it")
+        >>> down.why(down)
+        'as before the scenario: no copy can serve it'
         """
         untouched = self.untouched(before)
         why = "not affected" if untouched else self.reason
+        if untouched and not self.available:
+            # Down as it was before: "not affected" beside "down" and "misses targets"
+            # read as a contradiction (eyes30: a database with no copies).
+            why = (
+                f"as before the scenario: {self.reason}"
+                if self.reason
+                else "as before the scenario"
+            )
         if self.copies_behind_s:
             behind = f"copies behind {span(self.copies_behind_s)}"
             why = behind if untouched or not why else f"{why}; {behind}"

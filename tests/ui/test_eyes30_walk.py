@@ -4,16 +4,24 @@
   RED-CCR → POR-MBX-SCR01" showed no name at all, its neighbours "LCR on…LCR01" and
   "CCR cluster RE…": its shared words left out it read "SCR…→…SCR01", too little of
   the name to draw, and nothing else was tried.
+- A two-site DAG drawn from the palette, its database given no copy yet, F5 and a
+  site clicked: the Results row read "down", "misses targets" and, as Why, "not
+  affected" (it was down before the scenario too).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from test_newcomer_drawing import _two_mailbox_servers_and_a_dag
 
 from designer.ui.canvas.labels import MIN_TEXT_PX
+from designer.ui.simulation.results_table import COLUMNS
 
 SAMPLES = sorted((Path(__file__).parents[2] / "sample_designs").glob("*.json"))
 
@@ -55,3 +63,31 @@ def test_the_scr_box_keeps_its_start_and_end(launch) -> None:  # type: ignore[no
     assert shown.count("…") == 1
     start, end = shown.split("…")
     assert start.startswith("SCR RE") and end.endswith("SCR01")
+
+
+def test_a_database_down_before_the_scenario_says_so_not_not_affected(launch) -> None:  # type: ignore[no-untyped-def]
+    path = _two_mailbox_servers_and_a_dag(launch.home, joined=True)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    for element in document["design"]["elements"]:
+        if element["id"] == "db-1":
+            element["copies"] = []  # drawn, its copies not yet given
+    path.write_text(json.dumps(document), encoding="utf-8")
+    window = launch(path)
+    view = window.view
+    view.set_zoom(0.6)
+    view.centerOn(650, 300)
+    view.setFocus()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_F5)
+    controller = window.simulation.controller
+    assert controller.active
+    rect = view.design_scene.rect_of("esx-b1")
+    point = view.mapFromScene(rect.topLeft()) + QPoint(40, 8)  # its title bar
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    controller.pause()
+    controller.set_time(controller.duration)
+    QApplication.processEvents()
+    table = window.simulation.results.table
+    (row,) = range(table.rowCount())
+    cells = {name: table.item(row, c).text() for c, name in enumerate(COLUMNS)}
+    assert cells["State"] == "down"
+    assert cells["Why"] == "as before the scenario: no copy can serve it"
