@@ -91,3 +91,40 @@ def test_a_database_down_before_the_scenario_says_so_not_not_affected(launch) ->
     cells = {name: table.item(row, c).text() for c, name in enumerate(COLUMNS)}
     assert cells["State"] == "down"
     assert cells["Why"] == "as before the scenario: no copy can serve it"
+
+
+def _title_spot(window, site: str) -> QPoint:  # type: ignore[no-untyped-def]
+    """Where the view shows ``site``'s map title (drawn over its content, zoomed out):
+    the middle of its name's text, on the viewport."""
+    view = window.view
+    scene = view.design_scene
+    scene.labels.record = []
+    view.viewport().repaint()
+    (label,) = [label for label in scene.labels.record if label.owner == site]
+    return label.rect.center().toPoint()
+
+
+@pytest.mark.parametrize("mode", ["edit", "simulation"])
+def test_a_click_on_a_sites_name_over_its_content_picks_the_site(launch, mode: str) -> None:  # type: ignore[no-untyped-def]
+    """Zoomed out (Fit to Window of a big design) a site's name is drawn over its
+    hosts; a click on it selected, or in simulation mode failed, the host under it."""
+    window = launch(Path(__file__).parents[2] / "sample_designs" / "three_site_stretched_dag.json")
+    window.resize(1600, 1000)
+    QTest.qWaitForWindowExposed(window)
+    view = window.view
+    view.set_zoom(0.12)
+    view.centerOn(view.design_scene.rect_of("site-bos").center())
+    at = _title_spot(window, "site-bos")
+    scene = view.design_scene
+    beneath = scene.node_at(view.mapToScene(at))
+    assert beneath is not None and beneath.element_id != "site-bos", "the name lies over a box"
+    if mode == "simulation":
+        QTest.keyClick(view.viewport(), Qt.Key.Key_F5)
+        assert window.simulation.controller.active
+        at = _title_spot(window, "site-bos")
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    if mode == "edit":
+        assert window.session.selection == ["site-bos"]
+    else:
+        steps = window.simulation.controller.steps
+        assert [(step.action, step.target) for step in steps] == [("fail", "site-bos")]

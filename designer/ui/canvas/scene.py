@@ -921,6 +921,39 @@ class DesignScene(QGraphicsScene):
                 return item
         return None
 
+    def titled_at(self, pos: QPointF, under: NodeItem | None, scale: float) -> NodeItem | None:
+        """The box whose map title (its name over its content, zoomed out: see
+        :meth:`_reserve_map_titles`) lies under ``pos`` at the view's ``scale``, or
+        None. ``under`` is the box under ``pos`` (:meth:`node_at`): the title's box is
+        it or one that holds it, looked at outermost first, as their titles claim their
+        spots. At Fit to Window a click on "DC03" over a site picked the host under
+        the name, and in simulation mode failed that host (eyes30, 25k)."""
+        chain: list[str] = []
+        element_id = under.element_id if under is not None else None
+        while element_id is not None:
+            chain.append(element_id)
+            element_id = self.box_parent.get(element_id)
+        places = self._map_title_places
+        for element_id in reversed(chain):
+            known = places.get(element_id)
+            node = self.nodes.get(element_id)
+            if known is None or node is None:
+                continue
+            key, _under, place = known
+            box = node.box()
+            placed_at = key[0]
+            if (
+                place is None
+                or key[2] != box
+                or not isinstance(placed_at, float)
+                or not math.isclose(placed_at, scale, rel_tol=1e-6)
+            ):
+                continue  # placed at another zoom or size: not what is drawn now
+            x, y, w, h = place[2]
+            if QRectF(box[0] + x, box[1] + y, w, h).contains(pos):
+                return node
+        return None
+
     # -- building --------------------------------------------------------------------
     def keep_across_rebuilds(self, item: QGraphicsItem) -> None:
         """Add ``item`` (not part of the design, e.g. the simulation overlay) so that a

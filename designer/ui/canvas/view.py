@@ -514,6 +514,11 @@ class DesignView(QGraphicsView):
             super().mousePressEvent(event)
             return
         under = self.design_scene.node_at(scene_pos)
+        # Zoomed out, a box's name drawn over its content picks that box, as its title
+        # bar does, not the box under the name.
+        titled = self.design_scene.titled_at(scene_pos, under, self.scale_factor)
+        if titled is not None:
+            under = titled
         disks = under.disk_at(under.mapFromScene(scene_pos)) if under is not None else ()
         if disks:
             # A disk chip (or placement tag) on its VM: the disk itself is picked.
@@ -551,13 +556,13 @@ class DesignView(QGraphicsView):
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
             )
             selected = node.element_id in self.session.selection
-            if node.container:
+            if node.container and node is not titled:
                 # A line over a container's body is picked before the container.
                 line = self._line_at(scene_pos)
                 if line is not None:
                     self._click_select(line, modifiers)
                     return
-            if not node.takes_press(local) and not selected:
+            if node is not titled and not node.takes_press(local) and not selected:
                 if not additive:
                     self.session.set_selection([])
                 self._begin(RubberBandInteraction(self, modifiers), scene_pos, view_pos)

@@ -69,8 +69,15 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 def element_at(scene: object, view: QGraphicsView, pos: object) -> str | None:
     """The element id under a viewport position: a box, or a line that is an element
-    (WAN link, mirror)."""
+    (WAN link, mirror). Zoomed out, a box's name drawn over its content (a site's
+    "DC03" at Fit to Window) is that box, not the host under the name."""
     scene_pos = view.mapToScene(pos)  # type: ignore[call-overload]
+    titled_at = getattr(scene, "titled_at", None)
+    if titled_at is not None:
+        under = scene.node_at(scene_pos)  # type: ignore[attr-defined]
+        titled = titled_at(scene_pos, under, view.transform().m11())
+        if titled is not None:
+            return str(titled.element_id)
     for item in view.items(pos):  # type: ignore[call-overload]
         element_id = getattr(item, "element_id", None)
         if element_id and getattr(item, "isVisible", lambda: True)():
