@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDockWidget
 from test_newcomer_drawing import _two_mailbox_servers_and_a_dag
 
 from designer.ui.canvas.labels import MIN_TEXT_PX
@@ -128,3 +128,24 @@ def test_a_click_on_a_sites_name_over_its_content_picks_the_site(launch, mode: s
     else:
         steps = window.simulation.controller.steps
         assert [(step.action, step.target) for step in steps] == [("fail", "site-bos")]
+
+
+def test_a_palette_filter_that_matches_no_kind_says_so(launch) -> None:  # type: ignore[no-untyped-def]
+    """A typo in the palette's filter ("fn") left a blank palette, no word why."""
+    window = launch()
+    window.resize(1600, 1000)
+    QTest.qWaitForWindowExposed(window)
+    palette = window.findChild(QDockWidget, "PaletteDock").widget()
+    box = palette.filter_edit
+    QTest.mouseClick(box, Qt.MouseButton.LeftButton)
+    QTest.keyClicks(box, "fn")
+    assert palette.visible_kinds() == []
+    assert palette.empty_note.isVisible()
+    assert palette.empty_note.text() == "No kind matches “fn”: Escape clears the filter"
+    window.grab().save(str(launch.home / "palette-no-kind.png"))
+    QTest.keyClick(box, Qt.Key.Key_Backspace)  # "f": File share witness, Mirror …
+    assert palette.visible_kinds() and not palette.empty_note.isVisible()
+    QTest.keyClicks(box, "n")
+    assert palette.empty_note.isVisible()
+    QTest.keyClick(box, Qt.Key.Key_Escape)
+    assert box.text() == "" and not palette.empty_note.isVisible()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QDrag, QKeySequence
+from PySide6.QtGui import QDrag, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QLabel,
     QLineEdit,
     QTreeWidget,
     QTreeWidgetItem,
@@ -147,6 +148,17 @@ class PalettePanel(PanelKeys, QWidget):
             )
             self.items[entry.kind] = item
         self.tree.expandAll()
+        #: Over the list when the filter hides every kind: what the empty box means
+        #: (a typo, "fn", left a blank palette: eyes30), as the Problems panel says.
+        self.empty_note = QLabel(self.tree.viewport())
+        self.empty_note.setObjectName("PaletteEmptyNote")
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        note_layout = QVBoxLayout(self.tree.viewport())
+        note_layout.setContentsMargins(6, 0, 6, 0)
+        note_layout.addWidget(self.empty_note)
+        self.empty_note.hide()
         self.filter_edit.textChanged.connect(self.apply_filter)
         self.filter_edit.returnPressed.connect(self._focus_first_visible)
         self.tree.itemActivated.connect(self._on_activated)
@@ -168,6 +180,11 @@ class PalettePanel(PanelKeys, QWidget):
                 item.setHidden(not hit)
                 shown += hit
             group.setHidden(shown == 0)
+        empty = bool(needle) and not self.visible_kinds()
+        self.empty_note.setText(
+            f"No kind matches “{text.strip()}”: Escape clears the filter" if empty else ""
+        )
+        self.empty_note.setVisible(empty)
 
     @staticmethod
     def _children(group: QTreeWidgetItem) -> list[QTreeWidgetItem]:
