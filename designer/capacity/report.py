@@ -482,7 +482,7 @@ class CapacityReport:
                 else "none simulated: no pair is predicted to add mailboxes to a member"
             )
             notes.append(
-                f"double and site-plus-one failures: {self.pairs_examined} pairs ranked by the "
+                f"double and site-plus-one failures: {self.pairs_examined:,} pairs ranked by the "
                 f"activation preferences, {simulated}"
                 + ("; the candidates per DAG were capped" if self.truncated else "")
             )

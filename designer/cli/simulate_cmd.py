@@ -369,8 +369,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def analysis_text(result: AnalysisResult) -> str:
     kind = "single points of failure" if result.depth == 1 else "harmful failures"
     lines = [
-        f"N-{result.depth} analysis: {result.examined} scenarios examined, "
-        f"{len(result.entries)} {kind}" + (" (pairs capped)" if result.truncated else "")
+        f"N-{result.depth} analysis: {result.examined:,} scenarios examined, "
+        f"{len(result.entries):,} {kind}" + (" (pairs capped)" if result.truncated else "")
     ]
     for rank, entry in enumerate(result.entries, start=1):
         names = printable(

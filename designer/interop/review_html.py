@@ -446,7 +446,7 @@ def _analysis(data: ReviewData) -> str:
     parts = ['<h2 id="n-1">N-1: single failures</h2>']
     singles = [e for e in data.n1.entries if len(e.elements) == 1]
     parts.append(
-        f'<p class="muted">{data.n1.examined} infrastructure elements failed one at a time '
+        f'<p class="muted">{data.n1.examined:,} infrastructure elements failed one at a time '
         "(sites, WAN links, hosts, arrays and their storage processors, load balancers, "
         "witnesses, CAS arrays).</p>"
     )

@@ -7,6 +7,9 @@
 - A two-site DAG drawn from the palette, its database given no copy yet, F5 and a
   site clicked: the Results row read "down", "misses targets" and, as Why, "not
   affected" (it was down before the scenario too).
+- N-1 at 100k: "No single point of failure among 1781 elements", its count not
+  separated as the window's other counts are (also ``dr-designer analyze`` and the
+  review report).
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget
 from test_newcomer_drawing import _two_mailbox_servers_and_a_dag
 
+from designer.domain.design import Design
+from designer.domain.elements import EsxiHost, Site, VsphereCluster
+from designer.entry import main
+from designer.persistence import save
 from designer.ui.canvas.labels import MIN_TEXT_PX
 from designer.ui.simulation.results_table import COLUMNS
 
@@ -149,3 +156,30 @@ def test_a_palette_filter_that_matches_no_kind_says_so(launch) -> None:  # type:
     assert palette.empty_note.isVisible()
     QTest.keyClick(box, Qt.Key.Key_Escape)
     assert box.text() == "" and not palette.empty_note.isVisible()
+
+
+def _a_thousand_hosts(folder: Path) -> Path:
+    elements = [Site(id="s1", name="Alpha"), VsphereCluster(id="c1", name="CL", site="s1")]
+    elements += [
+        EsxiHost(id=f"h{i}", name=f"esx{i:04d}", cluster="c1", site="s1") for i in range(1000)
+    ]
+    path = folder / "many-hosts.drd.json"
+    save(Design(name="Many hosts", elements=elements), path)
+    return path
+
+
+def test_the_n1_count_separates_thousands(launch, qtbot, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = _a_thousand_hosts(launch.home)
+    assert main(["analyze", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("N-1 analysis: 1,001 scenarios examined, ")
+    window = launch(path)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F5)
+    tabs = window.simulation.tabs
+    (index,) = [i for i in range(tabs.count()) if tabs.tabText(i) == "Single points of failure"]
+    tabs.setCurrentIndex(index)
+    spof = window.simulation.spof
+    qtbot.waitExposed(spof)
+    QTest.mouseClick(spof.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not spof.running and spof.result is not None, timeout=60000)
+    assert spof.summary.text() == "No single point of failure among 1,001 elements"

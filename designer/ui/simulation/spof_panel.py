@@ -283,10 +283,10 @@ class SpofPanel(QWidget):
     def _fill(self, result: AnalysisResult) -> None:
         entries = result.entries
         self.summary.setText(
-            f"{len(entries)} single point{'s' if len(entries) != 1 else ''} of failure "
-            f"among {result.examined} elements"
+            f"{len(entries):,} single point{'s' if len(entries) != 1 else ''} of failure "
+            f"among {result.examined:,} elements"
             if entries
-            else f"No single point of failure among {result.examined} elements"
+            else f"No single point of failure among {result.examined:,} elements"
         )
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
