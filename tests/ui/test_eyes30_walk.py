@@ -183,3 +183,31 @@ def test_the_n1_count_separates_thousands(launch, qtbot, capsys) -> None:  # typ
     QTest.mouseClick(spof.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not spof.running and spof.result is not None, timeout=60000)
     assert spof.summary.text() == "No single point of failure among 1,001 elements"
+
+
+def test_the_palettes_keys_go_from_kind_to_kind_past_the_headings(launch) -> None:  # type: ignore[no-untyped-def]
+    """Home in the palette stopped on the "Infrastructure" heading, where Enter adds
+    nothing; the newcomer's next keys went to the type-ahead."""
+    window = launch()
+    window.resize(1600, 1000)
+    QTest.qWaitForWindowExposed(window)
+    palette = window.findChild(QDockWidget, "PaletteDock").widget()
+    tree = palette.tree
+    lun = tree.visualItemRect(palette.items["lun"]).center()
+    QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=lun)
+    assert tree.currentItem() is palette.items["lun"]
+    QTest.keyClick(tree, Qt.Key.Key_Home)
+    assert tree.currentItem() is palette.items["site"]
+    QTest.keyClick(tree, Qt.Key.Key_Up)
+    assert tree.currentItem() is palette.items["site"]
+    for _ in range(4):  # WAN link, vSphere cluster, ESXi host, Virtual machine
+        QTest.keyClick(tree, Qt.Key.Key_Down)
+    assert tree.currentItem() is palette.items["vm"]
+    QTest.keyClick(tree, Qt.Key.Key_Down)  # past "Storage"
+    assert tree.currentItem() is palette.items["virtual_disk"]
+    QTest.keyClick(tree, Qt.Key.Key_Up)
+    assert tree.currentItem() is palette.items["vm"]
+    QTest.keyClick(tree, Qt.Key.Key_Home)
+    sites = len([e for e in window.session.design.elements if e.kind == "site"])
+    QTest.keyClick(tree, Qt.Key.Key_Return)
+    assert len([e for e in window.session.design.elements if e.kind == "site"]) == sites + 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QDrag, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -86,6 +86,24 @@ class _KindTree(QTreeWidget):
             if item.text(0).lower().startswith(needle):
                 self.setCurrentItem(item)
                 return
+
+    def moveCursor(
+        self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        """The arrow keys, Home, End and the page keys go from kind to kind, past the
+        groups' headings: Home stopped on "Infrastructure", where Enter adds nothing, and
+        a newcomer's next keys ("Boston", meant for the name) went to the type-ahead and
+        added a Backup (eyes30)."""
+        index = super().moveCursor(cursorAction, modifiers)
+        action = QAbstractItemView.CursorAction
+        up = cursorAction in (action.MoveUp, action.MovePageUp, action.MoveEnd)
+        found = index
+        while found.isValid() and found.data(_KIND_ROLE) is None:
+            found = self.indexAbove(found) if up else self.indexBelow(found)
+        if found.isValid():
+            return found
+        current = self.currentIndex()
+        return current if current.data(_KIND_ROLE) is not None else index
 
     def startDrag(self, supported: Qt.DropAction) -> None:
         item = self.currentItem()
