@@ -1047,7 +1047,9 @@ class DesignIndex:
             matches.sort(key=lambda e: live.order[e.id])
             kinds = ", ".join(f"{m.label} {m.id}" for m in matches)
             raise UnknownElementError(f"name {key!r} is ambiguous ({kinds}); use the id")
-        raise UnknownElementError(f"no element has the id or name {key!r}")
+        raise UnknownElementError(
+            f"no element has the id or name {key!r}{_did_you_mean(key, live._by_name)}"
+        )
 
     # -- references ------------------------------------------------------------------------
     def referring(self, element_id: str) -> Collection[str]:
@@ -1124,3 +1126,28 @@ class DesignIndex:
     def array_of_lun(self, lun_id: str | None) -> StorageArray | None:
         lun = self.typed(lun_id, Lun)
         return self.typed(lun.array, StorageArray) if lun else None
+
+
+def _did_you_mean(key: str, names: Iterable[str]) -> str:
+    """ "; did you mean 'Boston'?" naming the names closest to ``key`` (a typo on the
+    command line: ``--fail Bostn``, eyes30), three at most, in order; else "".
+
+    Examples
+    --------
+    >>> _did_you_mean("Bostn", ["Boston", "Worcester"]), _did_you_mean("XYZ", ["Boston"])
+    ("; did you mean 'Boston'?", '')
+    >>> _did_you_mean("DC0l", [f"DC0{n}" for n in range(1, 9)])
+    "; did you mean 'DC01', 'DC02' or 'DC03'?"
+    """
+    if len(key) > 200:  # quoted at most 200 characters anyway: no guess
+        return ""
+    import difflib  # only on this error's way: not in every command's start-up
+
+    close = difflib.get_close_matches(key, list(names), n=20, cutoff=0.7)
+    if not close:
+        return ""
+    score = {name: difflib.SequenceMatcher(None, key, name).ratio() for name in close}
+    best = max(score.values())
+    named = [repr(name) for name in sorted(n for n in close if score[n] == best)[:3]]
+    said = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
+    return f"; did you mean {said}?"
