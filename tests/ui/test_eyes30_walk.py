@@ -132,6 +132,9 @@ def test_a_click_on_a_sites_name_over_its_content_picks_the_site(launch, mode: s
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
     if mode == "edit":
         assert window.session.selection == ["site-bos"]
+        # A double-click there centres the site too, not the box under its name.
+        QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+        assert window.session.selection == ["site-bos"]
     else:
         steps = window.simulation.controller.steps
         assert [(step.action, step.target) for step in steps] == [("fail", "site-bos")]

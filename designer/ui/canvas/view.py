@@ -699,6 +699,7 @@ class DesignView(QGraphicsView):
         if line is not None and self.editor.remove_waypoint(line, scene_pos, self.scale_factor):
             return
         node = self.design_scene.node_at(scene_pos)
+        node = self.design_scene.titled_at(scene_pos, node, self.scale_factor) or node
         if node is not None:
             self.session.focus(node.element_id)
 
