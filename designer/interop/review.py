@@ -247,6 +247,9 @@ class ReviewData:
     matrix_truncated: int = 0
     capacity: list[CapacitySection] = field(default_factory=list)
     availability: list[CapacitySection] = field(default_factory=list)
+    #: The databases no copy serves before any failure (no single failure changes
+    #: them: the N-1 summary says so rather than "every mailbox available").
+    down_before: tuple[str, ...] = ()
 
     # -- helpers for renderers ----------------------------------------------------------
     def name(self, element_id: str | None) -> str:
@@ -512,6 +515,7 @@ def build_review(
         truncated,
         capacity,
         availability,
+        tuple(state.name for state in sim.baseline.state_order if not state.available),
     )
 
 

@@ -247,6 +247,8 @@ def _summary(data: ReviewData) -> str:
             f"{len(singles)}; worst: losing {', '.join(singles[0].names)} affects "
             + _affected(singles[0])
             if singles
+            else _down_before(data.down_before)
+            if data.down_before
             else "none: every single failure keeps every mailbox available",
         ],
         [
@@ -261,12 +263,34 @@ def _summary(data: ReviewData) -> str:
         [None, None],
         # Warnings are not a clean bill: amber, as the Findings table colours them.
         [None, BAD if counts["error"] else WAIT if counts["warning"] else OK],
-        [None, BAD if singles else OK],
+        [None, BAD if singles or data.down_before else OK],
         [None, (OK if passed == len(data.scenarios) else BAD) if data.scenarios else None],
     ]
     parts.append(_table([], rows, colours))
     parts.append(_at_a_glance(data))
     return "".join(parts)
+
+
+def _down_before(names: tuple[str, ...]) -> str:
+    """The N-1 summary of a design whose databases are down before any failure: no
+    single failure makes it worse, which is no clean bill (eyes30: one database with no
+    copy read "none: every single failure keeps every mailbox available", in green).
+
+    >>> _down_before(("DB01",))[25:]
+    'mailbox database DB01 is down before any failure: no copy can serve it'
+    >>> _down_before(("DB01", "DB02"))[25:85]
+    '2 mailbox databases (DB01, DB02) are down before any failure'
+    """
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5:,} more" if len(names) > 5 else "")
+    if len(names) == 1:
+        return (
+            f"none makes it worse, but mailbox database {shown} is down before any failure: "
+            "no copy can serve it"
+        )
+    return (
+        f"none makes it worse, but {plural(len(names), 'mailbox database')} ({shown}) are "
+        "down before any failure: no copy can serve them"
+    )
 
 
 #: Rows of each list the summary page shows at most (the sections that follow have all).
