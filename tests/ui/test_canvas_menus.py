@@ -212,3 +212,26 @@ def test_cut_names_what_it_took_and_copy_counts_in_words(canvas) -> None:  # typ
     assert session.document.get("vm-b1") is None
     assert session.undo_stack.undoText() == "Cut VM MBX-B1"
     assert "Copied 1 element" in messages and not any("(s)" in m for m in messages)
+
+
+def test_paste_here_is_greyed_until_something_is_copied(canvas) -> None:  # type: ignore[no-untyped-def]
+    # eyes30: Paste Here was offered with nothing copied; chosen, it said only that the
+    # clipboard held no elements.
+    session, view, _ = canvas
+    QApplication.clipboard().clear()
+    menu = _right_click(view, (1300, 600))  # the empty canvas
+    (paste,) = [a for a in menu.actions() if a.text().startswith("&Paste Here")]
+    assert not paste.isEnabled() and "clipboard holds none" in paste.toolTip()
+    menu.close()
+    menu = _right_click(view, (100, 82))  # VM MBX-B1, copied from its menu
+    (copy,) = [a for a in menu.actions() if a.text().startswith("&Copy")]
+    copy.trigger()
+    menu.close()
+    for at in ((1300, 600), (100, 82)):  # the empty canvas, a box
+        menu = _right_click(view, at)
+        (paste,) = [a for a in menu.actions() if a.text().startswith("&Paste Here")]
+        assert paste.isEnabled(), at
+        menu.close()
+    count = len(session.design.elements)
+    paste.trigger()
+    assert len(session.design.elements) > count

@@ -13,8 +13,9 @@ from typing import Protocol
 
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
+from designer.document import CLIPBOARD_MIME
 from designer.document.gestures import Proposal, connection_targets, done_text
 from designer.domain.elements import ElementBase, VirtualMachine
 from designer.domain.enums import VmRole
@@ -66,6 +67,16 @@ class CanvasMenuHost(Protocol):
     def auto_layout(self) -> None: ...
 
 
+def _paste_here(menu: QMenu, host: CanvasMenuHost, at: QPointF) -> None:
+    """Paste Here, greyed while the clipboard holds no elements (eyes30: it was offered
+    with nothing copied, and chosen said only that the clipboard held none)."""
+    action = menu.addAction(_with_key("&Paste Here", _K.Paste), lambda: host.paste_at(at))
+    mime = QApplication.clipboard().mimeData()
+    if mime is None or not mime.hasFormat(CLIPBOARD_MIME):
+        action.setEnabled(False)
+        action.setToolTip("Copy or cut elements first: the clipboard holds none")
+
+
 def canvas_menu(
     host: CanvasMenuHost, parent: QWidget, element_id: str | None, at: QPointF
 ) -> QMenu:
@@ -75,7 +86,7 @@ def canvas_menu(
     session, scene, editor = host.session, host.design_scene, host.editor
     element = session.document.get(element_id) if element_id else None
     if element is None:
-        menu.addAction(_with_key("&Paste Here", _K.Paste), lambda: host.paste_at(at))
+        _paste_here(menu, host, at)
         add = menu.addMenu("A&dd")
         for info in KINDS.values():
             if info.shape == "box" and not info.needs_container:
@@ -102,7 +113,7 @@ def canvas_menu(
     menu.addSeparator()
     menu.addAction(_with_key("Cu&t", _K.Cut), editor.cut)
     menu.addAction(_with_key("&Copy", _K.Copy), editor.copy)
-    menu.addAction(_with_key("&Paste Here", _K.Paste), lambda: host.paste_at(at))
+    _paste_here(menu, host, at)
     menu.addAction(_with_key("Dupl&icate", DUPLICATE_KEY), editor.duplicate)
     menu.addAction("Select Same &Kind", editor.select_same_kind)
     delete = menu.addAction(_with_key("&Delete", _K.Delete), editor.delete_selection)
