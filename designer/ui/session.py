@@ -19,6 +19,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from designer import collector
 from designer.collector import collector_paused
 from designer.document import Command, Document, DocumentEvent, EditError, Refusal
 from designer.document.events import changes_of
@@ -83,6 +84,11 @@ STEP_LEAST = 8
 #: it: ~0.35 s for a site at 100k) worked out on a worker, the window painting meanwhile;
 #: ``DR_DESIGNER_PLAN_ABOVE`` sets another (the tests).
 PLAN_ABOVE = 5000
+#: The UI thread's time a turn of the event loop gives to the lookups of edits while a big
+#: edit's plan waits for them (a design just opened, its lookups still being built in the
+#: idle slices), s: built in the key's turn, with the plan, they froze the window for
+#: 3.5–5.2 s at 100k (wave 30). A slice of the building takes up to ~20 ms at 100k.
+PLAN_PREPARE_TURN_S = 0.010
 
 #: A replaced design of more elements than this (File > New, File > Open of another) is
 #: freed in the idle slices after the turn that replaced it (:func:`lifetime.let_go`).
@@ -373,6 +379,14 @@ class EditorSession(QObject):
         self._plan_pool = QThreadPool(self)
         self._plan_pool.setMaxThreadCount(1)
         self._planned.connect(self._on_planned)
+        #: Builds the lookups of edits in turns of its own before a plan that waits for
+        #: them starts on the worker (see :meth:`_start_planning`); whether it holds a
+        #: pause of the collector meanwhile.
+        self._prepare_timer = QTimer(self)
+        self._prepare_timer.setSingleShot(True)
+        self._prepare_timer.setInterval(0)
+        self._prepare_timer.timeout.connect(self._prepare_for_plan)
+        self._prepare_paused = False
         #: What waits for the big edit's end (see :meth:`when_done`).
         self._when_done: list[Deferred] = []
         self._step_timer = QTimer(self)
@@ -413,20 +427,62 @@ class EditorSession(QObject):
         return self._apply_now(command)
 
     def _plans_on_worker(self, command: Command) -> bool:
-        return (
-            command.plans_ahead
-            and len(self.document.design.elements) > self.plan_above
-            and self._preparing is None  # (the lookups it reads are all built)
-        )
+        return command.plans_ahead and len(self.document.design.elements) > self.plan_above
 
     def _start_planning(self, job: _PlanJob) -> None:
         """Work out ``job``'s plan on a worker, the window painting meanwhile (its idle
-        slices held: they may build the lookups the plan reads); then it runs."""
+        slices held: they may build the lookups the plan reads); then it runs.
+
+        A design just opened may not have all the lookups of edits yet (built in the
+        idle slices after its first frame and its first check: ~0.7 s of the UI thread
+        at 100k). The plan reads some of them, the steps the rest: they are built first,
+        here, in turns of :data:`PLAN_PREPARE_TURN_S` (:meth:`_prepare_for_plan`), the
+        status bar saying what is being worked out. The plan used to run in the key's
+        turn then and build them there: a site deleted soon after opening 100k froze
+        the window 3.5–5.2 s, and its first steps built the names and the layout's trie
+        (turns of 80–180 ms)."""
         self._planning = job
         slices.shared().hold(self._plan_key, self)
         self.status_message.emit(job.command.planning_text(self.document))
         self.busy_changed.emit(True)
+        if self._preparing is not None:
+            if not self._prepare_paused:
+                # As the idle slices build them: what they make is long-lived (see
+                # :meth:`prepare_edits`).
+                collector.pause()
+                self._prepare_paused = True
+            self._prepare_timer.start()
+            return
         self._plan_pool.start(job)
+
+    def _prepare_for_plan(self) -> None:
+        """A turn of the lookups of edits the plan waits for; the plan on the worker
+        once they are all built."""
+        job = self._planning
+        if job is None or not shiboken6.isValid(self):
+            return
+        preparing = self._preparing
+        deadline = time.perf_counter() + PLAN_PREPARE_TURN_S
+        try:
+            while preparing is not None:
+                next(preparing)
+                if time.perf_counter() >= deadline:
+                    self._prepare_timer.start()
+                    return
+        except StopIteration:
+            pass
+        self._preparing = None
+        slices.shared().cancel((id(self), "prepare edits"))
+        self._stop_preparing_for_plan()
+        self._plan_pool.start(job)
+
+    def _stop_preparing_for_plan(self) -> None:
+        """No more turns of :meth:`_prepare_for_plan`; its pause of the collector ended
+        (what it built frozen, as the idle slices' building is)."""
+        self._prepare_timer.stop()
+        if self._prepare_paused:
+            self._prepare_paused = False
+            collector.resume(freeze=True)
 
     @property
     def _plan_key(self) -> tuple[int, str]:
@@ -442,6 +498,7 @@ class EditorSession(QObject):
     def _on_planned(self, job: _PlanJob) -> None:
         if job is not self._planning or not shiboken6.isValid(self):
             return  # (finished meanwhile: see finish_steps; or cancelled)
+        self._stop_preparing_for_plan()  # (finish_steps before the lookups were built)
         self._planning = None
         slices.shared().release(self._plan_key)
         if job.error is not None and not isinstance(job.error, EditError):
@@ -571,6 +628,7 @@ class EditorSession(QObject):
         job = self._planning
         if job is not None:
             self._planning = None
+            self._stop_preparing_for_plan()
             self._plan_pool.waitForDone()
             slices.shared().release(self._plan_key)
             self.status_message.emit(f"Not done: {job.command.text}")

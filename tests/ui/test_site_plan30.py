@@ -1,0 +1,94 @@
+"""A site deleted soon after a big design opened: what the removal takes with it is
+worked out on a worker once the lookups of edits are built, those built in turns of
+their own, the window painting between them (issue 10, wave 30, ``site30``).
+
+At 100k the lookups of edits (positions, names, references, the reverse relations,
+the layout's trie: ~0.7 s of the UI thread) are built in the idle slices after the
+first frame and the first check. A Delete before they were done worked the plan out in
+the key's turn instead, building them there: the window froze 3.5–5.2 s with the status
+bar saying "Working out what removing … takes with it…", and the first steps built the
+rest (turns of 80–180 ms).
+
+Through ``dr-designer gui FILE`` on a generated design of 4,000 elements (checked on the
+worker, its lookups built after the first frame, as at 100k), the size above which an
+edit is stepped and planned on the worker lowered; a click on a site's title and Delete
+while the lookups are still being built.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from generated import click_title, generated_file
+from generated import settled as _settled
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+
+from designer.document import Document, RemoveElements
+from designer.persistence import dumps, load
+
+
+def test_a_delete_before_the_lookups_are_built_plans_on_the_worker_after_them(
+    launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Delete on a site while the window still builds the lookups of edits: the key's
+    turn neither plans nor builds them (the design unchanged, the status bar saying what
+    is worked out); they are built over several turns of the event loop, then the plan
+    runs on a worker thread with all of them built; the removal ends as the one-turn
+    edit does, and Ctrl+Z gives the design back."""
+    monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "100")
+    monkeypatch.setenv("DR_DESIGNER_PLAN_ABOVE", "0")
+    path = generated_file(tmp_path, 4000)
+    design = load(path)
+    site = next(e for e in design.elements if e.kind == "site")
+    expected = Document(design)
+    RemoveElements([site.id]).redo(expected)
+    planned: list[tuple[bool, bool]] = []  # (on the UI thread, lookups still being built)
+    plan = RemoveElements.plan
+
+    def noted_plan(command: RemoveElements, doc: Document) -> None:
+        planned.append(
+            (threading.current_thread() is threading.main_thread(), session.preparing_edits)
+        )
+        plan(command, doc)
+
+    monkeypatch.setattr(RemoveElements, "plan", noted_plan)
+    window = launch(path)
+    window.resize(1600, 1000)
+    session = window.session
+    # The first frame shown, the check on the worker: the lookups wait for it.
+    qtbot.waitUntil(lambda: session.preparing_edits, timeout=60_000)
+    click_title(window, site.id)
+    turns = [0]
+    ticker = QTimer(window)
+    ticker.setInterval(0)
+    ticker.timeout.connect(lambda: turns.__setitem__(0, turns[0] + 1))
+    said: list[str] = []
+    window.statusBar().messageChanged.connect(said.append)
+    ticker.start()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
+
+    assert session.busy and planned == [], "no plan in the key's turn"
+    assert session.preparing_edits, "the lookups are not built in the key's turn"
+    assert session.document.get(site.id) is not None
+    assert said[-1] == f"Working out what removing site {site.name} takes with it…"
+    qtbot.waitUntil(lambda: bool(planned), timeout=60_000)
+    assert planned == [(False, False)], "on the worker, the lookups all built"
+    assert turns[0] >= 3, "the window's event loop turned while they were built"
+    assert window.act_undo.isEnabled() is False  # busy: no undo meanwhile
+    qtbot.waitUntil(lambda: not session.busy, timeout=120_000)
+    ticker.stop()
+    assert dumps(session.design) == dumps(expected.design)
+    assert site.id not in window.view.design_scene.nodes
+    assert session.undo_stack.count() == 1
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not session.busy, timeout=120_000)
+    assert dumps(session.design) == dumps(design)
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    assert site.id in window.view.design_scene.nodes
