@@ -37,7 +37,7 @@ def test_a_delete_before_the_lookups_are_built_plans_on_the_worker_after_them(
     turn neither plans nor builds them (the design unchanged, the status bar saying what
     is worked out); they are built over several turns of the event loop, then the plan
     runs on a worker thread with all of them built; the removal ends as the one-turn
-    edit does, and Ctrl+Z gives the design back."""
+    edit does, Ctrl+Z gives the design back and Ctrl+Y removes it again."""
     monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "100")
     monkeypatch.setenv("DR_DESIGNER_PLAN_ABOVE", "0")
     path = generated_file(tmp_path, 4000)
@@ -92,3 +92,55 @@ def test_a_delete_before_the_lookups_are_built_plans_on_the_worker_after_them(
     assert dumps(session.design) == dumps(design)
     qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
     assert site.id in window.view.design_scene.nodes
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not session.busy, timeout=120_000)
+    assert dumps(session.design) == dumps(expected.design)
+
+
+def test_a_step_that_takes_lines_away_leaves_their_channels_to_the_slices(
+    launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Delete on a site (a big edit in steps): no step spreads the channels of the lines
+    it took away in its own turn (at 100k with the site in view, 40-90 ms a step); the
+    idle slices do: once settled, nothing is left to spread and each line is drawn as
+    the router spread it."""
+    from designer.ui.canvas.router import Router
+
+    monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "100")
+    window = launch(generated_file(tmp_path, 1000))
+    window.resize(1600, 1000)
+    session = window.session
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    site = next(e for e in session.design.elements if e.kind == "site")
+    spread_in_steps: list[int] = []
+    in_step = [False]
+    step, settle = type(session)._step, Router.settle
+
+    def noted_step(self: Any, job: Any) -> bool:
+        in_step[0] = True
+        try:
+            more: bool = step(self, job)
+        finally:
+            in_step[0] = False
+        return more
+
+    def noted_settle(router: Router, keys: Any) -> Any:
+        if in_step[0]:
+            spread_in_steps.append(1)
+        return settle(router, keys)
+
+    monkeypatch.setattr(type(session), "_step", noted_step)
+    monkeypatch.setattr(Router, "settle", noted_settle)
+    click_title(window, site.id)
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
+    assert session.busy
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    assert spread_in_steps == []
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    # Spread since, by the slices: nothing left to spread, each line drawn as spread.
+    scene = window.view.design_scene
+    router = scene.router
+    assert not router._unsettled
+    assert router.drawn and set(router.drawn) == set(scene.edges)
+    for key, edge in scene.edges.items():
+        assert edge.drawn_from == (tuple(router.drawn[key]), router.waypoints(key)), key

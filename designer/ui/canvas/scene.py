@@ -2702,7 +2702,8 @@ class DesignScene(QGraphicsScene):
         if self.building:  # the router asks every box where it is: once all are built
             self._route_when_built = True
             return
-        if self._unrouted or self._route_batch is not None:
+        if self._unrouted or self._route_batch is not None or self._settle_after is not None:
+            # (``_settle_after`` alone: the channels of lines taken away, to spread.)
             # A selection's lines stay while it does, and a load's (every line routed
             # afresh: no spreading of some lines asked, ``_settle_after``) while the
             # design does: routed with the cyclic collector paused, and frozen out of
@@ -2797,6 +2798,7 @@ class DesignScene(QGraphicsScene):
             or bool(self._unrouted)
             or self._route_batch is not None
             or self._settling is not None
+            or self._settle_after is not None
             or self._spreading is not None
             or bool(self._drawing)
         )
@@ -2817,6 +2819,9 @@ class DesignScene(QGraphicsScene):
         )
         self._stop_routing()
         if not self._unrouted and not spreading:
+            if self._settle_after is not None:  # (only the channels of lines taken away)
+                self._settle_after = None
+                self._draw_routes(self.router.settle([]))
             return
         keys = [k for k in self._unrouted if k in self.edges]
         self._unrouted = []
@@ -3353,12 +3358,14 @@ class DesignScene(QGraphicsScene):
             self.removeItem(edge)
         lines = [k for k in dict.fromkeys(lines) if k in self.edges]
         group = self._edit_events > GROUP_EVENTS and len(lines) > GROUP_REROUTE_AT_ONCE
-        if len(lines) > REROUTE_AT_ONCE or group or (lines and self.session.busy):
+        if len(lines) > REROUTE_AT_ONCE or group or ((lines or removed) and self.session.busy):
             # As a big move's: the new lines drawn straight now, every one routed in
             # the idle slices (50 VMs deleted at 100k: ~100 lines, 0.2 s at once). A
             # step of a big edit in steps (few events each) too: a site's undo routed
             # the lines of each step's few boxes in that step's turn, 30-350 ms a step
-            # at 100k (wave 27).
+            # at 100k (wave 27); and a step that only took lines away spread their
+            # channels again in its turn, 40-90 ms of a site's deletion at 100k with
+            # the site in view (wave 30): in the idle slices too.
             self._route_later(lines, [k for k in new if k in self.edges])
         elif lines or removed:
             self.reroute(lines)  # (none: the channels the removed lines left spread again)
