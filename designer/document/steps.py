@@ -47,6 +47,10 @@ class Progress:
     done: int
     total: int
     phase: str = ""
+    #: Elements in the phase's first step, where its elements are dearer than most (a
+    #: removal's survivors: each checked with what reads it, its lines redrawn); None:
+    #: the session's usual first size.
+    first: int | None = None
 
 
 @dataclass

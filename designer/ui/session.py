@@ -106,11 +106,12 @@ def _sized(
     element (a plan, an order worked out) leaves the size as it is: the ordering of a
     site's removal grew it to 300 while it cost nothing, and the first removal of 300
     boxes then took 70 ms at 100k (wave 27). A new phase starts again from
-    :data:`STEP_FIRST_SIZE`, in a turn of its own (its elements' cost is not known)."""
+    :data:`STEP_FIRST_SIZE` (or the first size it gives: :attr:`Progress.first`), in a
+    turn of its own (its elements' cost is not known)."""
     if pace.size is None:
         return spent
     if after.phase != before.phase:
-        pace.size = STEP_FIRST_SIZE
+        pace.size = after.first or STEP_FIRST_SIZE
         return budget
     moved = after.done - before.done
     if moved <= 0:
@@ -565,6 +566,8 @@ class EditorSession(QObject):
 
     def _start_job(self, job: _StepsJob, progress: Progress) -> None:
         job.progress = progress
+        if progress.first is not None and job.pace.size is not None:
+            job.pace.size = progress.first  # (the first phase's first size, if it gives one)
         self._job = job
         self.status_message.emit(job.words)
         self.busy_changed.emit(True)

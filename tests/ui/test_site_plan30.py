@@ -144,3 +144,44 @@ def test_a_step_that_takes_lines_away_leaves_their_channels_to_the_slices(
     assert router.drawn and set(router.drawn) == set(scene.edges)
     for key, edge in scene.edges.items():
         assert edge.drawn_from == (tuple(router.drawn[key]), router.waypoints(key)), key
+
+
+def test_the_survivors_phases_start_with_a_small_step(
+    launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Delete on a site, then Ctrl+Z: the survivors' edits (databases losing copies,
+    DAGs losing members; in the undo the DAGs first, each checked with its databases)
+    start with a step of at most :data:`SURVIVORS_FIRST_STEP` elements, not the usual
+    first size; the design ends as the one-turn edits leave it."""
+    from designer.document.commands import SURVIVORS_FIRST_STEP
+    from designer.document.events import ElementChanged
+
+    monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "100")
+    path = generated_file(tmp_path, 1000)
+    design = load(path)
+    window = launch(path)
+    window.resize(1600, 1000)
+    session = window.session
+    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
+    site = next(e for e in design.elements if e.kind == "site")
+    expected = Document(design)
+    RemoveElements([site.id]).redo(expected)
+    changed: list[int] = []  # the elements each edit of survivors changed
+    session.document.subscribe_events(
+        lambda events: changed.append(len({e.id for e in events if isinstance(e, ElementChanged)}))
+    )
+    click_title(window, site.id)
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    removal = [n for n in changed if n]
+    assert len(removal) > 1 and 0 < removal[0] <= SURVIVORS_FIRST_STEP, removal
+    assert dumps(session.design) == dumps(expected.design)
+    changed.clear()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not session.busy, timeout=60_000)
+    undo = [n for n in changed if n]
+    assert len(undo) > 1 and 0 < undo[0] <= SURVIVORS_FIRST_STEP, undo
+    assert dumps(session.design) == dumps(design)
