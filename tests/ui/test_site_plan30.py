@@ -101,9 +101,11 @@ def test_a_step_that_takes_lines_away_leaves_their_channels_to_the_slices(
     launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
     """Delete on a site (a big edit in steps): no step spreads the channels of the lines
-    it took away in its own turn (at 100k with the site in view, 40-90 ms a step); the
-    idle slices do: once settled, nothing is left to spread and each line is drawn as
-    the router spread it."""
+    it took away in its own turn (at 100k with the site selected, 40-90 ms a step), nor
+    looks for the lines that went round the boxes it took away (20-50 ms); the idle
+    slices spread them, and the lines crossing the site are looked for once it is done:
+    once settled, nothing is left to spread and each line is drawn as the router spread
+    it."""
     from designer.ui.canvas.router import Router
 
     monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "100")
@@ -114,7 +116,7 @@ def test_a_step_that_takes_lines_away_leaves_their_channels_to_the_slices(
     site = next(e for e in session.design.elements if e.kind == "site")
     spread_in_steps: list[int] = []
     in_step = [False]
-    step, settle = type(session)._step, Router.settle
+    step, settle, crossing = type(session)._step, Router.settle, Router.crossing
 
     def noted_step(self: Any, job: Any) -> bool:
         in_step[0] = True
@@ -129,8 +131,14 @@ def test_a_step_that_takes_lines_away_leaves_their_channels_to_the_slices(
             spread_in_steps.append(1)
         return settle(router, keys)
 
+    def noted_crossing(router: Router, rects: Any) -> Any:
+        if in_step[0]:
+            spread_in_steps.append(2)
+        return crossing(router, rects)
+
     monkeypatch.setattr(type(session), "_step", noted_step)
     monkeypatch.setattr(Router, "settle", noted_settle)
+    monkeypatch.setattr(Router, "crossing", noted_crossing)
     click_title(window, site.id)
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
     assert session.busy

@@ -777,6 +777,10 @@ class DesignScene(QGraphicsScene):
         self._unrouted: list[str] = []
         #: The lines to spread once the slices are done (None: every line, after a load).
         self._settle_after: dict[str, None] | None = None
+        #: The boxes a big edit's steps took away or brought back, whose lines going
+        #: through or near them are looked for once the edit is done (see
+        #: :meth:`_reroute_crossing`).
+        self._crossing_after: list[Rect] = []
         #: Lines a selection showed that wait for their routes, hidden: drawn once
         #: routed and spread, in the order an immediate reroute draws them, and shown
         #: once all are drawn (:attr:`_unveil`): a view and Overview painted after each
@@ -1012,6 +1016,7 @@ class DesignScene(QGraphicsScene):
         self.router.clear()
         self._unrouted = []
         self._settle_after = None
+        self._crossing_after = []
         self._held.clear()
         self._unveil.clear()
         self._member_lines.clear()
@@ -2799,6 +2804,7 @@ class DesignScene(QGraphicsScene):
             or self._route_batch is not None
             or self._settling is not None
             or self._settle_after is not None
+            or bool(self._crossing_after)
             or self._spreading is not None
             or bool(self._drawing)
         )
@@ -3303,6 +3309,8 @@ class DesignScene(QGraphicsScene):
                         self._renamed_loose.add(node.kind)
 
     def _on_busy(self, busy: bool) -> None:
+        if not busy and self._crossing_after:
+            lifetime.soon(self, self._reroute_crossed)
         if not busy and (self._renamed_in or self._renamed_loose):
             # In a turn of its own: not beside the edit's last step.
             lifetime.soon(self, self._repaint_renamed)
@@ -3396,7 +3404,7 @@ class DesignScene(QGraphicsScene):
         for holder in holders:
             self._count_parts(holder)
         if added:  # new boxes may stand in the way of lines
-            self._reroute_in_change(self.router.crossing(added))
+            self._reroute_crossing(added)
         for element in elements:
             self._add_lines(element)
         self._forget_summaries(ids)
@@ -3406,7 +3414,29 @@ class DesignScene(QGraphicsScene):
         gone = [_rect(self.nodes[i].scene_rect()) for i in ids if i in self.nodes]
         self._removed_boxes(ids)
         if gone:  # lines that went round them may run straighter now
-            self._reroute_in_change(self.router.crossing(gone))
+            self._reroute_crossing(gone)
+
+    def _reroute_crossing(self, rects: list[Rect]) -> None:
+        """Route again the lines running through or near ``rects`` (boxes that came or
+        went). During a big edit in steps, once it is done, for all its boxes at once
+        (:meth:`_on_busy`): each step of a site's deletion at 100k asked every line
+        against its boxes, 20-50 ms of a step's turn (wave 30); at the end the site's
+        box holds them all (``Router.crossing`` keeps the outermost)."""
+        if self.session.busy:
+            self._crossing_after.extend(rects)
+            return
+        self._reroute_in_change(self.router.crossing(rects))
+
+    def _reroute_crossed(self) -> None:
+        """The lines crossing the boxes a big edit took away or brought back, routed in
+        the slices (drawn as they are until then)."""
+        rects, self._crossing_after = self._crossing_after, []
+        if not rects or self.session.busy:
+            self._crossing_after[:0] = rects  # (another big edit began: at its end)
+            return
+        keys = [k for k in self.router.crossing(rects) if k in self.edges]
+        if keys:
+            self._route_later(keys, [])
 
     def _reroute_in_change(self, keys: list[str]) -> None:
         """Route these lines again: with the change's other lines once its events are
