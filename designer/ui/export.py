@@ -106,7 +106,7 @@ def render_bytes(scene: DesignScene, fmt: str, *, scale: float = 1.0, dpr: float
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     # An export shows the design, not the editing state: full detail, no selection.
-    detail, selected = scene.detail_visible, scene.session.selection
+    detail, hosts, selected = scene.detail_visible, scene.hosts_visible, scene.session.selection
     scene.finish_routing()  # a big drawing's lines may still be drawn straight
     scene.set_detail_visible(True)
     if selected:
@@ -155,7 +155,7 @@ def render_bytes(scene: DesignScene, fmt: str, *, scale: float = 1.0, dpr: float
             page = QRectF(0, 0, writer.width(), writer.height())
             _render(painter, scene, page, source)
     finally:
-        scene.set_detail_visible(detail)
+        scene.set_detail_visible(detail, hosts=hosts)
         if selected:
             scene.session.set_selection(selected)
     data = bytes(buffer.data().data())

@@ -35,6 +35,7 @@ class LayerHost(Protocol):
     edges: dict[str, EdgeItem]
     box_parent: dict[str, str | None]
     detail_visible: bool
+    hosts_visible: bool
 
     def descendants(self, ids: Iterable[str]) -> list[str]: ...
 
@@ -58,8 +59,11 @@ class CanvasLayers:
 
     # -- visibility ---------------------------------------------------------------------
     def node_shown(self, node: NodeItem) -> bool:
-        return group_of(node.kind) not in self.hidden and (
-            self.host.detail_visible or not node.detail
+        host = self.host
+        return (
+            group_of(node.kind) not in self.hidden
+            and (host.detail_visible or not node.detail)
+            and (host.hosts_visible or not node.far)
         )
 
     def edge_shown(self, edge: EdgeItem) -> bool:

@@ -8,7 +8,7 @@ from functools import cache
 from designer.document.layout import HEADER
 from designer.domain.kinds import KINDS, container_kinds
 
-__all__ = ["HEADER", "PLACEMENT_TAGS", "is_detail", "z_of"]
+__all__ = ["HEADER", "PLACEMENT_TAGS", "holds_only_far", "is_detail", "is_far_detail", "z_of"]
 
 #: Short tags of the disk placements (DOMAIN §5 figure 001), in display order.
 PLACEMENT_TAGS: dict[str, str] = {
@@ -55,6 +55,23 @@ def holds_only_detail(kind: str) -> bool:
     summarised in its own picture, not drawn as boxes over it."""
     inner = [i.kind for i in KINDS.values() if i.shape == "box" and kind in i.allowed_containers]
     return bool(inner) and all(is_detail(k) for k in inner)
+
+
+def is_far_detail(kind: str) -> bool:
+    """Boxes hidden when zoomed farther out still (below the view's ``HOST_SCALE``,
+    where they are a few pixels wide): ESXi hosts, drawn then as bars by the cluster
+    (or site) they sit in, as a host draws its VMs as bars below ``DETAIL_SCALE``. At
+    Fit to Window at 100k the canvas met ~1,600 hosts in ~2,400 boxes, each a picture
+    Qt finds, sorts and copies at every repaint of a big edit's steps."""
+    return kind == "esxi_host"
+
+
+@cache
+def holds_only_far(kind: str) -> bool:
+    """Whether every box a box of ``kind`` may hold is a far detail (:func:`is_far_detail`:
+    a cluster's hosts): farther out, its content is summarised in its own picture."""
+    inner = [i.kind for i in KINDS.values() if i.shape == "box" and kind in i.allowed_containers]
+    return bool(inner) and all(is_far_detail(k) for k in inner)
 
 
 def is_detail(kind: str) -> bool:

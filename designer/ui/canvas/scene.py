@@ -55,6 +55,7 @@ from designer.ui.canvas.presentation import (
     HEADER,
     PLACEMENT_TAGS,
     holds_only_detail,
+    holds_only_far,
     is_detail,
     z_of,
 )
@@ -722,6 +723,8 @@ class DesignScene(QGraphicsScene):
         self.__dict__["_part_lines"] = {}
         self._part_wanted: set[str] = set()
         self._child_rects: dict[str, list[QRectF]] = {}
+        #: The hosts in a box, by box, relative to it (see :meth:`far_rects`).
+        self._far_rects: dict[str, list[QRectF]] = {}
         self._mixed: bool | None = None
         #: While a big design's parts wait to be noted: whether they mix placements.
         self._parts_mixed = False
@@ -830,6 +833,9 @@ class DesignScene(QGraphicsScene):
         self._parts_plans: dict[type, _BuildPlan | None] = {}
         self._parts_noted = 0
         self.detail_visible = True
+        #: False when zoomed farther out still: ESXi hosts hidden, their clusters
+        #: drawing them as bars (see presentation.is_far_detail).
+        self.hosts_visible = True
         #: Every text of a paint pass (readable size, no overlaps; see labels.py).
         self.labels = Labels(on_record=self._repaint_pictures)
         #: The view whose paint event is under way (see NodeItem.paint).
@@ -1003,6 +1009,7 @@ class DesignScene(QGraphicsScene):
         self.box_parent.clear()
         self.box_children.clear()
         self._child_rects.clear()
+        self._far_rects.clear()
         self._affixes.clear()
         self._tails.clear()
         self._tail_of.clear()
@@ -3462,8 +3469,10 @@ class DesignScene(QGraphicsScene):
             self.box_children.pop(element_id, None)
             holders[parent] = None
             self._child_rects.pop(element_id, None)
+            self._far_rects.pop(element_id, None)
             if parent is not None:
                 self._child_rects.pop(parent, None)
+                self._far_rects.pop(parent, None)
                 gone.setdefault(parent, set()).add(element_id)
         for holder in holders:
             if self._refresh_disk_tags():
@@ -4208,12 +4217,16 @@ class DesignScene(QGraphicsScene):
         return (mark.severity, mark.findings) if mark else None
 
     # -- level of detail ---------------------------------------------------------------
-    def set_detail_visible(self, visible: bool) -> None:
-        """Far zoomed out, VMs, LUNs, disks and databases are summarised by their box."""
+    def set_detail_visible(self, visible: bool, *, hosts: bool = True) -> None:
+        """Far zoomed out, VMs, LUNs, disks and databases are summarised by their box;
+        farther out still (``hosts`` False), ESXi hosts by their cluster (shown
+        whenever their VMs are)."""
         self._kept_placing = None
-        if visible == self.detail_visible:
+        hosts = hosts or visible
+        if visible == self.detail_visible and hosts == self.hosts_visible:
             return
         self.detail_visible = visible
+        self.hosts_visible = hosts
         self.layers.apply()
         for element_id in self.pictured:
             node = self.nodes.get(element_id)
@@ -4225,9 +4238,11 @@ class DesignScene(QGraphicsScene):
         the pictures that show them, with their rows': see :meth:`_repaint_neighbours`)."""
         for element_id in ids:
             self._child_rects.pop(element_id, None)
+            self._far_rects.pop(element_id, None)
             parent = self.box_parent.get(element_id)
             if parent is not None:
                 self._child_rects.pop(parent, None)
+                self._far_rects.pop(parent, None)
         self._repaint_neighbours(ids)
 
     # -- the boxes' kept pictures (NodeItem.paint) ---------------------------------------
@@ -4384,6 +4399,8 @@ class DesignScene(QGraphicsScene):
         A host whose VMs are summarised in its picture names itself there, kept with
         the picture (named by the scene, ~100 hosts of a zoomed-out 25k view cost ~1.5
         ms a pass)."""
+        if not self.hosts_visible and holds_only_far(node.kind):
+            return False  # a cluster drawing its hosts as bars names itself there too
         return self.detail_visible or not holds_only_detail(node.kind)
 
     def rows_in(self, element_id: str) -> list[NodeItem]:
@@ -4427,6 +4444,23 @@ class DesignScene(QGraphicsScene):
                     x, y, w, h = node.box()
                     rects.append(QRectF(x + ox, y + oy, w, h))
             self._child_rects[element_id] = rects
+        return rects
+
+    def far_rects(self, element_id: str) -> list[QRectF]:
+        """Rectangles of the hosts inside a box, relative to it (drawn by the box while
+        they are hidden: see :attr:`hosts_visible`)."""
+        rects = self._far_rects.get(element_id)
+        if rects is None:
+            origin = self.nodes[element_id].pos()
+            ox, oy = -origin.x(), -origin.y()
+            nodes = self.nodes
+            rects = []
+            for c in self.boxes_children.get(element_id, ()):
+                node = nodes.get(c)
+                if node is not None and node.far:
+                    x, y, w, h = node.box()
+                    rects.append(QRectF(x + ox, y + oy, w, h))
+            self._far_rects[element_id] = rects
         return rects
 
     def loose_columns(self) -> list[list[str]]:

@@ -47,10 +47,16 @@ from designer.ui.canvas.theme import Theme
 from designer.ui.mime import kind_from_mime
 from designer.ui.session import EditorSession
 
-__all__ = ["DETAIL_SCALE", "DesignView"]
+__all__ = ["DETAIL_SCALE", "HOST_SCALE", "DesignView"]
 
 #: Below this zoom, VMs, LUNs, disks and databases are summarised by their box.
 DETAIL_SCALE = 0.3
+#: Below this zoom ESXi hosts are summarised by their cluster too, as VMs are by their
+#: host below DETAIL_SCALE: a host is then under ~9 px wide, a dot whose name and VMs
+#: were long not drawn. Fit to Window at 100k (1.3 %) met ~1,600 hosts of ~2,400
+#: boxes in view: each repaint of a big edit's steps had Qt find, sort and copy each
+#: one's picture (wave 30).
+HOST_SCALE = 0.05
 #: At most this many VMs, LUNs and databases in view are drawn one by one (a frame's
 #: worth of painting); beyond it their boxes summarise them.
 DETAIL_BUDGET = 400
@@ -328,7 +334,8 @@ class DesignView(QGraphicsView):
 
     def _apply_detail(self) -> None:
         """Show VMs, LUNs and databases when they are legible and few enough to paint
-        within a frame; otherwise their boxes summarise them."""
+        within a frame; otherwise their boxes summarise them (and farther out, below
+        HOST_SCALE, the clusters their hosts)."""
         scene = self.design_scene
         visible = self.scale_factor >= DETAIL_SCALE
         self._cover()
@@ -347,7 +354,7 @@ class DesignView(QGraphicsView):
                         if count > DETAIL_BUDGET:
                             visible = False
                             break
-            scene.set_detail_visible(visible)
+            scene.set_detail_visible(visible, hosts=self.scale_factor >= HOST_SCALE)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         scene = self.design_scene

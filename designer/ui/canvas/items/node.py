@@ -53,7 +53,9 @@ from designer.ui.canvas.presentation import (
     HEADER,
     PLACEMENT_TAGS,
     holds_only_detail,
+    holds_only_far,
     is_detail,
+    is_far_detail,
 )
 from designer.ui.canvas.theme import Theme
 from designer.ui.icons import icon_image
@@ -371,14 +373,16 @@ def subtitle_of(element: ElementBase) -> str:
 
 
 _WITNESS = "file_share_witness"
-_FLAGS: dict[str, tuple[bool, bool]] = {}
+_HOST = "esxi_host"
+_FLAGS: dict[str, tuple[bool, bool, bool]] = {}
 
 
-def _flags(kind: str) -> tuple[bool, bool]:
-    """(a container, a detail row) for ``kind``: asked once per kind, not per box."""
+def _flags(kind: str) -> tuple[bool, bool, bool]:
+    """(a container, a detail row, a far detail) for ``kind``: asked once per kind, not
+    per box."""
     flags = _FLAGS.get(kind)
     if flags is None:
-        flags = _FLAGS[kind] = (kind in container_kinds(), is_detail(kind))
+        flags = _FLAGS[kind] = (kind in container_kinds(), is_detail(kind), is_far_detail(kind))
     return flags
 
 
@@ -399,6 +403,8 @@ class NodeHost(Protocol):
     theme: Theme
     #: False when zoomed far out: containers paint a summary of their rows.
     detail_visible: bool
+    #: False when zoomed farther out still: clusters paint their hosts as bars.
+    hosts_visible: bool
     #: Every text drawn goes through it (readable size, no overlaps).
     labels: Labels
     #: The view whose paint event is under way (None: the Overview's picture, an export).
@@ -469,6 +475,10 @@ class NodeHost(Protocol):
         """The rows inside a box, relative to it (painted as a summary far out)."""
         ...
 
+    def far_rects(self, element_id: str) -> list[QRectF]:
+        """The hosts inside a box, relative to it (painted as bars farther out)."""
+        ...
+
     def sibling_words(self, element_id: str) -> Counter[str]:
         """Words of the names of the box's siblings (see :func:`elide_name`)."""
         ...
@@ -519,7 +529,7 @@ class NodeItem(QGraphicsRectItem):
         self._scene = host
         self.element_id = element.id
         self.kind: str = element.kind
-        self.container, self.detail = _flags(self.kind)
+        self.container, self.detail, self.far = _flags(self.kind)
         self.name = element.name
         self._element = element
         #: The placement tags of its disks when the design mixes placements.
@@ -725,7 +735,10 @@ class NodeItem(QGraphicsRectItem):
         only its thin title bar did; eyes27 #5)."""
         if self.in_header(item_pos):
             return True
-        return not self._scene.detail_visible and _rows_only(self.kind)
+        scene = self._scene
+        if not scene.hosts_visible and holds_only_far(self.kind):
+            return True  # a cluster drawing its hosts as bars, as a host its VMs
+        return not scene.detail_visible and _rows_only(self.kind)
 
     # -- Qt ---------------------------------------------------------------------------
     def hoverEnterEvent(self, event) -> None:
@@ -777,6 +790,8 @@ class NodeItem(QGraphicsRectItem):
                 fills.fill_rect(painter, r, header if self.container else accent)
             if self.container:
                 self._paint_summary(painter, accent)
+                if not self._scene.hosts_visible:
+                    self._paint_far(painter)
             if self.selected or (self.marker and self._scene.show_findings):
                 self._paint_outline(painter, r)
             if self.container and self._titles_itself():
@@ -841,6 +856,17 @@ class NodeItem(QGraphicsRectItem):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
             painter.setPen(self._scene.theme.kind_style(self.kind)[2])
             painter.setBrush(self._scene.theme.kind_style(self.kind)[0])
+
+    def _paint_far(self, painter: QPainter) -> None:
+        """Its hosts hidden far out (:func:`is_far_detail`): each a bar of the host's
+        colour, as a host draws its hidden VMs (a few pixels each at that zoom)."""
+        rects = self._scene.far_rects(self.element_id)
+        if rects:
+            soft = QColor(self._scene.theme.kind_style(_HOST)[3])
+            soft.setAlpha(70)  # lighter than its VMs' bars: a block, not a wall
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(soft)
+            painter.drawRects(rects)
 
     def _paint_outline(self, painter: QPainter, r: QRectF) -> None:
         theme = self._scene.theme
