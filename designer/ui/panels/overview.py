@@ -20,7 +20,17 @@ import time
 from collections.abc import Iterator
 
 import shiboken6
-from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QPointF, QRect, QRectF, Qt, QTimer
+from PySide6.QtCore import (
+    QElapsedTimer,
+    QEvent,
+    QObject,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import (
     QColor,
     QMouseEvent,
@@ -32,6 +42,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShowEvent,
     QTransform,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QFrame,
@@ -50,8 +61,10 @@ from designer.ui.session import EditorSession
 
 __all__ = [
     "HOLD_CHECKS",
+    "LONG_DRAWING",
     "LOW_DETAIL_ITEMS",
     "MAX_HOLD_MS",
+    "MAX_LENGTHS",
     "RENDER_INTERVAL_MS",
     "WAITING_CAPTION",
     "OverviewPanel",
@@ -73,6 +86,15 @@ WAITING_CAPTION = "Drawing the overview…"
 _STEP_MS = 6
 #: A scene with more boxes than this is pictured at low detail (see the module doc).
 LOW_DETAIL_ITEMS = 2000
+#: A drawing whose sides' ratio is more than this many times the minimap's (fit whole,
+#: it would fill less than a third of the minimap's width or height) is pictured across
+#: the minimap's short side, and the minimap follows the main view's area along the long
+#: side (scrolled, and by the wheel): fit whole, the 100k design (a tall column of sites)
+#: was a strip 28 px wide in a 210 px minimap (eyes29).
+LONG_DRAWING = 3.0
+#: A long drawing's picture is at most this many minimaps long (and no wider than the
+#: minimap): a drawing longer still is shrunk to that length, as a drawing fit whole is.
+MAX_LENGTHS = 8.0
 #: The drawing is measured this many items between two looks at the clock (~0.4 ms).
 _MEASURE_CHUNK = 128
 #: Qt's order for "as the index holds them" (QGraphicsScene.items sorts otherwise).
@@ -142,6 +164,8 @@ class OverviewPanel(QGraphicsView):
         #: The drawing being measured in steps before a progressive render.
         self._measure: _Measure | None = None
         self._dragging = False
+        #: The drawing is long (see :data:`LONG_DRAWING`): the minimap shows part of it.
+        self._long = False
         self._scene: QGraphicsScene | None = None
         self.attach_scene()
         for bar in (view.horizontalScrollBar(), view.verticalScrollBar()):
@@ -370,12 +394,9 @@ class OverviewPanel(QGraphicsView):
             self._picture_rect = QRectF()
             self.viewport().update()
             return False
-        self._frame.setSceneRect(rect)
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        viewport = self.viewport().rect()
-        shown = self.mapToScene(viewport).boundingRect()
+        shown, size = self._fit(rect)
         ratio = self.devicePixelRatioF()
-        picture = QPixmap(viewport.size() * ratio)
+        picture = QPixmap(size * ratio)
         picture.setDevicePixelRatio(ratio)
         scene = self._scene
         assert scene is not None
@@ -385,7 +406,7 @@ class OverviewPanel(QGraphicsView):
         else:
             picture.fill(background.color())
         painter = QPainter(picture)
-        target = QRectF(0, 0, viewport.width(), viewport.height())
+        target = QRectF(0, 0, size.width(), size.height())
         boxes = _low_detail_items(scene)
         zoom = self.main_view.transform().m11()
         if boxes is None:
@@ -397,6 +418,45 @@ class OverviewPanel(QGraphicsView):
         job.zoom = zoom
         self._job = job
         return True
+
+    def _fit(self, rect: QRectF) -> tuple[QRectF, QSize]:
+        """Fit the minimap to the drawing ``rect``: the scene area its picture shows
+        and the picture's size (pixels). Whole, with the minimap's viewport as the
+        picture; a long drawing (see :data:`LONG_DRAWING`) across the minimap's short
+        side, the picture as long as the drawing then is, and the minimap scrolled to
+        the main view's area."""
+        self._frame.setSceneRect(rect)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        viewport = self.viewport().rect()
+        vw, vh = viewport.width(), viewport.height()
+        rw, rh = rect.width(), rect.height()
+        self._long = False
+        if vw > 0 and vh > 0 and rw > 0 and rh > 0:
+            fit, fill = min(vw / rw, vh / rh), max(vw / rw, vh / rh)
+            if fill > fit * LONG_DRAWING:
+                self._long = True
+                scale = min(fill, fit * MAX_LENGTHS)
+                # The drawing, widened along its short side to the minimap's.
+                w, h = max(rw, vw / scale), max(rh, vh / scale)
+                shown = QRectF(rect.center().x() - w / 2, rect.center().y() - h / 2, w, h)
+                self._frame.setSceneRect(shown)
+                self.setTransform(QTransform.fromScale(scale, scale))
+                self._follow()
+                size = QSize(max(vw, round(w * scale)), max(vh, round(h * scale)))
+                return shown, size
+        return self.mapToScene(viewport).boundingRect(), viewport.size()
+
+    def _follow(self) -> None:
+        """A long drawing's minimap scrolled to show the main view's area (centred on
+        it once it is not wholly in sight)."""
+        if not self._long:
+            return
+        area = self.visible_area().boundingRect()
+        if area.isEmpty():
+            return
+        seen = self.mapToScene(self.viewport().rect()).boundingRect()
+        if not seen.contains(area):
+            self.centerOn(area.center())
 
     def _step(self, deadline: float) -> bool:
         """Measure the drawing, then paint, until ``deadline`` (at most _STEP_MS); True
@@ -487,8 +547,7 @@ class OverviewPanel(QGraphicsView):
             return
         rect = self._drawing_rect()
         if not rect.isEmpty():
-            self._frame.setSceneRect(rect)
-            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+            self._fit(rect)
         self._urgent = True
         self._render_timer.start(0)
 
@@ -502,6 +561,7 @@ class OverviewPanel(QGraphicsView):
         polygon = self.visible_area()
         if polygon != self._visible:
             self._visible = polygon
+            self._follow()
             self.viewport().update()
 
     def drawForeground(self, painter: QPainter, rect: QRectF | object) -> None:
@@ -570,9 +630,11 @@ class OverviewPanel(QGraphicsView):
             return
         super().mouseReleaseEvent(event)
 
-    def wheelEvent(self, event: object) -> None:
-        # The minimap always shows the whole scene: no scrolling or zooming here.
-        return
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        # The minimap shows the whole drawing, or a long one across (see _fit): the
+        # wheel scrolls along it then; never a zoom.
+        if self._long:
+            super().wheelEvent(event)
 
 
 def _same(key: _Key, other: _Key | None) -> bool:
