@@ -32,7 +32,10 @@ def _child(design: Path, actions: list[str]) -> None:
     sys.path.insert(0, str(HERE))
     import bench_scale  # (a sibling script, found after the path above)
 
+    import designer
     from designer.ui.canvas.view import DesignView
+
+    print(f"code {Path(designer.__file__).parent}", flush=True)
 
     paints: list[float] = []
     turn: dict[str, float] = {"paint": 0.0, "steps": 0.0}
@@ -157,11 +160,12 @@ def main(argv: list[str] | None = None) -> int:
     env = {
         **fresh_home_env(home),
         "PYTHONPATH": str(tree),
+        # (bench_scale puts its own checkout first otherwise: "before" ran "after"'s code)
+        "BENCH_SCALE_TREE": str(tree),
         "DR_DESIGNER_CACHE_DIR": str(home / "designer-cache"),
     }
     command = [sys.executable, str(Path(__file__).resolve()), "--child", "--design"]
     command += [str(args.design), "--actions", args.actions]
-    print(f"tree {tree}", flush=True)
     return subprocess.call(command, env=environment_with(env), cwd=tree)
 
 
