@@ -23,6 +23,7 @@ from PySide6.QtTest import QTest
 from benchmarks.generate import generate_design
 from designer.domain.design import Design
 from designer.persistence import dumps
+from designer.ui import export
 from designer.ui.canvas.menus import FIT_KEY
 from designer.ui.canvas.view import HOST_SCALE
 
@@ -84,6 +85,19 @@ def test_far_out_a_cluster_draws_its_hosts_and_a_click_in_it_picks_it(
     assert drawn != without
     scene._repaint_pictures()
     assert _grab(window) == drawn
+    # An image exported meanwhile shows every host; the canvas stays as it was.
+    shown: list[bool] = []
+    render = export._render
+
+    def noted(painter: Any, drawn_scene: Any, *args: Any) -> None:
+        shown.extend(drawn_scene.nodes[h].isVisible() for h in hosts)
+        render(painter, drawn_scene, *args)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(export, "_render", noted)
+        assert export.render_bytes(scene, "png")
+    assert shown and all(shown)
+    assert not scene.hosts_visible and not host.isVisible()
     # A click where the host is drawn picks its cluster.
     at: QPoint = view.mapFromScene(host.scene_rect().center())
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), at)
