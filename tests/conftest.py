@@ -23,14 +23,27 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # source again, and pytest rewrote every test module's asserts again at every run.
 if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
     sys.dont_write_bytecode = False
-if "DR_DESIGNER_LOG_DIR" not in os.environ:
+# The log and the design file's validators in folders of the run's own, unless the
+# caller chose them; a run's workers (tests/parallel.py) each make their own, as told by
+# DR_DESIGNER_TEST_MADE_DIRS (the ones the run's conftest made).
+if "DR_DESIGNER_LOG_DIR" not in os.environ or "LOG" in os.environ.get(
+    "DR_DESIGNER_TEST_MADE_DIRS", ""
+):
     _logs = tempfile.mkdtemp(prefix="dr-designer-test-logs-")
     atexit.register(shutil.rmtree, _logs, True)
     os.environ["DR_DESIGNER_LOG_DIR"] = _logs
-if "DR_DESIGNER_CACHE_DIR" not in os.environ:  # the design file's validators, per run
+    os.environ["DR_DESIGNER_TEST_MADE_DIRS"] = " ".join(
+        {*os.environ.get("DR_DESIGNER_TEST_MADE_DIRS", "").split(), "LOG"}
+    )
+if "DR_DESIGNER_CACHE_DIR" not in os.environ or "CACHE" in os.environ.get(
+    "DR_DESIGNER_TEST_MADE_DIRS", ""
+):
     _cache = tempfile.mkdtemp(prefix="dr-designer-test-cache-")
     atexit.register(shutil.rmtree, _cache, True)
     os.environ["DR_DESIGNER_CACHE_DIR"] = _cache
+    os.environ["DR_DESIGNER_TEST_MADE_DIRS"] = " ".join(
+        {*os.environ.get("DR_DESIGNER_TEST_MADE_DIRS", "").split(), "CACHE"}
+    )
 
 # Imported whole before any window exists: a window imports simulation mode (pyqtgraph,
 # numpy) on a background thread after its first frame, and pytest.approx uses numpy as
@@ -39,10 +52,13 @@ if "DR_DESIGNER_CACHE_DIR" not in os.environ:  # the design file's validators, p
 # protects every `import numpy`; only a sys.modules lookup like approx's can see it
 # half-made. The tests that check what the first frame imports run fresh processes.
 import numpy  # noqa: F401
+import parallel
 import pytest
 from gates import GATES, Gates, open_all
 from hypothesis import HealthCheck, settings
 from wait_bounds import scale_qtbot_waits
+
+parallel.enable_faulthandler_for_exit()
 
 settings.register_profile(
     "default", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow]
@@ -112,22 +128,36 @@ def pytest_runtest_teardown(item: pytest.Item) -> object:
     return result
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if getattr(config.option, "dist", "no") != "no" and parallel.WORKER is None:
+        config.pluginmanager.register(parallel.Controller(), "dr-designer-controller")
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """The slow checks that need no window start now, beside the tests (early_checks)."""
+    """The slow checks that need no window start now, beside the tests (early_checks).
+    Not in a worker (tests/parallel.py): every worker collects every test, and the
+    other workers keep the machine's cores busy anyway; its test runs it at its turn."""
     import early_checks
 
-    early_checks.start([getattr(item, "originalname", item.name) for item in session.items])
+    if parallel.WORKER is None:
+        early_checks.start([getattr(item, "originalname", item.name) for item in session.items])
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    summary: tuple[int, int] | None = None
     if _windows_left:
+        summary = len(_windows_left), max(_windows_left)
+    controller = terminalreporter.config.pluginmanager.get_plugin("dr-designer-controller")
+    if isinstance(controller, parallel.Controller):
+        summary = controller.windows_summary()
+    if summary is not None:
+        tests, most = summary
         terminalreporter.write_line(
-            f"designer windows alive after a test's teardown: at most {max(_windows_left)}"
-            f" over {len(_windows_left)} tests"
+            f"designer windows alive after a test's teardown: at most {most} over {tests} tests"
         )
 
 
-def pytest_sessionfinish(session: object, exitstatus: int) -> None:
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """End the Qt side of the run as ``dr-designer gui`` ends its own
     (:func:`designer.ui.app.end_session`): workers stopped or waited for, the designer's
     windows and widgets deleted, charts with them, while the interpreter is whole.
@@ -140,6 +170,9 @@ def pytest_sessionfinish(session: object, exitstatus: int) -> None:
     import early_checks
 
     early_checks.stop()
+    output = parallel.worker_output(session.config)
+    if output is not None and _windows_left:
+        output["windows_left"] = (len(_windows_left), max(_windows_left))
     if "designer.ui.app" not in sys.modules:  # no window in this run
         return
     from PySide6.QtWidgets import QApplication

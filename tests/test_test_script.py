@@ -5,6 +5,7 @@ already off — still prints the crashing thread's stack into the log."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +97,41 @@ def test_the_windows_are_gone_before_pyside_cleans_up_at_exit(tmp_path: Path) ->
     assert "1 passed" in run.stdout, run.stdout + run.stderr
     assert "left at exit: 0 []" in run.stdout, run.stdout + run.stderr
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_a_workers_crash_at_shutdown_fails_the_run_and_prints_its_stack(tmp_path: Path) -> None:
+    """The whole run is in worker processes (``-n``, tests/parallel.py): a worker that
+    crashes in its interpreter's shutdown, its tests passed, fails the run (it passed,
+    unseen) and names the worker; the worker's own faulthandler prints the crashing
+    thread's stack. The run's summary counts the windows left over every worker's tests."""
+    test = tmp_path / "test_crash_at_exit.py"
+    test.write_text(CRASH_AT_EXIT + "\n\ndef test_beside() -> None:\n    pass\n", "utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONFAULTHANDLER", "PYTEST_ADDOPTS")}
+    # The suite's own conftest, as a plugin: the file in tmp_path is outside tests/.
+    env["PYTHONPATH"] = str(ROOT / "tests")
+    run = subprocess.run(
+        [
+            str(ROOT / "scripts" / "test"),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "conftest",
+            "-n",
+            "2",
+            "--dist",
+            "loadfile",
+            str(test),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=600,
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "2 passed" in run.stdout, run.stdout
+    assert re.search(r"ended badly after their tests: gw\d killed by SIGSEGV", run.stdout)
+    assert "at most 0 over 2 tests" in run.stdout, run.stdout
+    assert "Fatal Python error: Segmentation fault" in run.stderr, run.stderr
+    assert "in crash_now" in run.stderr, run.stderr
