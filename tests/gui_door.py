@@ -18,14 +18,21 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from designer.ui import dialogs
 from designer.ui.main_window import MainWindow
 
-__all__ = ["activate", "console_main", "launch", "no_modal_dialogs", "user_folders"]
+__all__ = [
+    "activate",
+    "ask_review_report",
+    "console_main",
+    "launch",
+    "no_modal_dialogs",
+    "user_folders",
+]
 
 
 def activate(widget: QWidget) -> None:
@@ -39,6 +46,18 @@ def activate(widget: QWidget) -> None:
             return
         QTest.qWait(10)
     assert QApplication.activeWindow() is widget
+
+
+def ask_review_report(window: MainWindow, monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
+    """File > Export > Design Review Report by its key: Ctrl+R on the canvas, ``target``
+    chosen in the save dialog (its suffix says HTML or PDF); the report is under way."""
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), ""))
+    )
+    activate(window)
+    window.view.setFocus()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert window.interop.review_job is not None
 
 
 def console_main() -> Callable[..., int]:

@@ -1,6 +1,7 @@
 """Generated designs written for a window to open, when such a window has settled, and
-a click on a box's title: shared by the tests that open them through ``dr-designer gui
-FILE`` (group edits, their listeners, the collector's tidy, edit costs)."""
+a click on a box's title, what the boxes draw of their disks: shared by the tests that
+open them through ``dr-designer gui FILE`` (group edits, their listeners, big edits in
+steps, the collector's tidy, edit costs)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from PySide6.QtTest import QTest
 from benchmarks.generate import generate_design
 from designer.persistence import dumps
 
-__all__ = ["click_title", "generated_file", "open_settled", "settled"]
+__all__ = ["click_title", "disk_drawing", "generated_file", "open_settled", "settled"]
 
 
 def generated_file(tmp_path: Path, size: int) -> Path:
@@ -23,15 +24,26 @@ def generated_file(tmp_path: Path, size: int) -> Path:
     return path
 
 
-def open_settled(design: Any, launch: Any, qtbot: Any, tmp_path: Path) -> Any:
+def open_settled(
+    design: Any, launch: Any, qtbot: Any, tmp_path: Path, size: tuple[int, int] = (1600, 1000)
+) -> Any:
     """``dr-designer gui FILE`` on ``design`` written in ``tmp_path``: the window at
-    1600 × 1000, once settled."""
+    ``size`` (1600 × 1000), once settled."""
     path = tmp_path / "generated.json"
     path.write_text(dumps(design), encoding="utf-8")
     window = launch(path)
-    window.resize(1600, 1000)
+    window.resize(*size)
     qtbot.waitUntil(lambda: settled(window), timeout=120_000)
     return window
+
+
+def disk_drawing(scene: Any) -> dict[str, tuple[object, ...]]:
+    """What each box draws of its disks (count, order, tags)."""
+    return {
+        i: (n.disk_count, list(n.disk_ids), dict(n.disk_tag_of), list(n.disk_tags))
+        for i, n in scene.nodes.items()
+        if n.disk_count
+    }
 
 
 def settled(window: Any) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generated import click_title
+from generated import click_title, open_settled
 from generated import settled as _settled
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
@@ -46,12 +46,7 @@ def opened(design: Design, launch: Any, qtbot: Any, tmp_path: Path, monkeypatch:
     monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "100")
     # The plan worked out on a worker whatever the design's size (default: above 5,000).
     monkeypatch.setenv("DR_DESIGNER_PLAN_ABOVE", "0")
-    path = tmp_path / "generated.json"
-    path.write_text(dumps(design), encoding="utf-8")
-    window = launch(path)
-    window.resize(1600, 1000)
-    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
-    return window
+    return open_settled(design, launch, qtbot, tmp_path)
 
 
 class _Turns:

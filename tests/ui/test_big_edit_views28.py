@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from generated import click_title
+from generated import disk_drawing as _disks
 from generated import settled as _settled
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -74,15 +75,6 @@ def opened(path: Path, launch: Any, qtbot: Any, monkeypatch: Any) -> Any:
     window.resize(1600, 1000)
     qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
     return window
-
-
-def _disks(scene: DesignScene) -> dict[str, tuple[object, ...]]:
-    """What each box draws of its disks (count, order, tags)."""
-    return {
-        i: (n.disk_count, list(n.disk_ids), dict(n.disk_tag_of), list(n.disk_tags))
-        for i, n in scene.nodes.items()
-        if n.disk_count
-    }
 
 
 def _table(panel: DatabasesPanel) -> tuple[object, ...]:

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from generated import click_title as _click_title
+from generated import open_settled
 from generated import settled as _settled
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -61,12 +62,7 @@ def opened(design: Design, launch: Any, qtbot: Any, tmp_path: Path, monkeypatch:
     it: run in steps, as a big edit is by default (wave 27), in
     tests/ui/test_big_edit_steps27.py."""
     monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "100000")
-    path = tmp_path / "generated.json"
-    path.write_text(dumps(design), encoding="utf-8")
-    window = launch(path)
-    window.resize(1600, 1000)
-    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
-    return window
+    return open_settled(design, launch, qtbot, tmp_path)
 
 
 def test_deleting_a_site_asks_the_lines_once_and_fixes_each_survivor_once(

@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generated import click_title
-from generated import settled as _settled
+from generated import click_title, open_settled
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -46,12 +45,7 @@ def design() -> Design:
 def opened(design: Design, launch: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any) -> Any:
     # A big design's size for planning (default: above 5,000 elements).
     monkeypatch.setenv("DR_DESIGNER_PLAN_ABOVE", "100")
-    path = tmp_path / "generated.json"
-    path.write_text(dumps(design), encoding="utf-8")
-    window = launch(path)
-    window.resize(1600, 1000)
-    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
-    return window
+    return open_settled(design, launch, qtbot, tmp_path)
 
 
 class _Watch:

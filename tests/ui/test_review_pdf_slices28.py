@@ -15,10 +15,9 @@ from typing import Any
 
 import pytest
 from generated import generated_file
-from gui_door import activate, console_main
+from gui_door import ask_review_report, console_main
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from designer.ui.main_window import MainWindow
 
@@ -29,17 +28,6 @@ def _open(launch: Any, qtbot: Any, tmp_path: Path) -> MainWindow:
     window: MainWindow = launch(generated_file(tmp_path, SIZE))
     qtbot.waitUntil(lambda: not window.session.checking, timeout=60_000)
     return window
-
-
-def _ask_report(window: MainWindow, monkeypatch: Any, target: Path) -> None:
-    """Ctrl+R on the canvas, ``target`` chosen in the save dialog."""
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), ""))
-    )
-    activate(window)
-    window.view.setFocus()
-    QTest.keyClick(window.view.viewport(), Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    assert window.interop.review_job is not None
 
 
 def _watch_labels(window: MainWindow) -> tuple[QTimer, list[str]]:
@@ -74,7 +62,7 @@ def test_the_window_turns_while_the_pdf_is_drawn_and_counts_its_pages(
     window = _open(launch, qtbot, tmp_path)
     target = tmp_path / "review.pdf"
     timer, seen = _watch_labels(window)
-    _ask_report(window, monkeypatch, target)
+    ask_review_report(window, monkeypatch, target)
     qtbot.waitUntil(lambda: window.interop.review_job is None, timeout=240_000)
     timer.stop()
     assert target.exists()
@@ -105,7 +93,7 @@ def test_cancel_while_the_pdf_is_drawn_writes_nothing(
     folder = tmp_path / "reports"
     folder.mkdir()
     target = folder / "review.pdf"
-    _ask_report(window, monkeypatch, target)
+    ask_review_report(window, monkeypatch, target)
     job = window.interop.review_job
     assert job is not None
     ended: list[str] = []

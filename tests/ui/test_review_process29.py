@@ -19,10 +19,9 @@ from typing import Any
 
 import pytest
 from generated import generated_file
-from gui_door import activate
+from gui_door import ask_review_report
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from designer.ui import review
 from designer.ui.main_window import MainWindow
@@ -36,17 +35,6 @@ def _open(launch: Any, qtbot: Any, tmp_path: Path) -> MainWindow:
     window: MainWindow = launch(generated_file(tmp_path, SIZE))
     qtbot.waitUntil(lambda: not window.session.checking, timeout=120_000)
     return window
-
-
-def _ask_report(window: MainWindow, monkeypatch: Any, target: Path) -> None:
-    """Ctrl+R on the canvas, ``target`` chosen in the save dialog."""
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), ""))
-    )
-    activate(window)
-    window.view.setFocus()
-    QTest.keyClick(window.view.viewport(), Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    assert window.interop.review_job is not None
 
 
 class _Turns:
@@ -84,7 +72,7 @@ def test_the_window_turns_while_a_big_report_is_drawn(
     monkeypatch.setattr(review, "review_steps", counted)
     target = tmp_path / f"review{suffix}"
     turns = _Turns(window)
-    _ask_report(window, monkeypatch, target)
+    ask_review_report(window, monkeypatch, target)
     qtbot.waitUntil(lambda: window.interop.review_job is None, timeout=300_000)
     turns.timer.stop()
     assert target.exists() and window.statusBar().currentMessage().startswith(
@@ -105,7 +93,7 @@ def test_cancel_ends_the_drawing_at_once_and_writes_nothing(
     folder = tmp_path / "reports"
     folder.mkdir()
     target = folder / "review.pdf"
-    _ask_report(window, monkeypatch, target)
+    ask_review_report(window, monkeypatch, target)
     job = window.interop.review_job
     assert job is not None
     qtbot.waitUntil(
@@ -139,7 +127,7 @@ def test_a_drawing_that_cannot_start_says_why_and_ends(
     missing = str(tmp_path / "no-python")
     monkeypatch.setattr(review.sys, "executable", missing)
     target = tmp_path / "review.pdf"
-    _ask_report(window, monkeypatch, target)
+    ask_review_report(window, monkeypatch, target)
     qtbot.waitUntil(lambda: window.interop.review_job is None, timeout=120_000)
     assert not target.exists()
     shown = [text for _kind, text in no_modal_dialogs]

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generated import click_title
+from generated import click_title, open_settled
+from generated import disk_drawing as _disks
 from generated import settled as _settled
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -25,7 +26,6 @@ from benchmarks.generate import generate_design
 from designer.document import Document, RemoveElements
 from designer.document.events import ElementsRemoved
 from designer.domain.design import Design
-from designer.persistence import dumps
 from designer.ui import session as session_module
 from designer.ui.canvas.scene import DesignScene
 
@@ -37,22 +37,8 @@ def design() -> Design:
 
 @pytest.fixture
 def opened(design: Design, tmp_path: Path, launch: Any, qtbot: Any, monkeypatch: Any) -> Any:
-    path = tmp_path / "generated.json"
-    path.write_text(dumps(design), encoding="utf-8")
     monkeypatch.setenv("DR_DESIGNER_STEP_ABOVE", "100")
-    window = launch(path)
-    window.resize(1600, 1000)
-    qtbot.waitUntil(lambda: _settled(window), timeout=120_000)
-    return window
-
-
-def _disks(scene: DesignScene) -> dict[str, tuple[object, ...]]:
-    """What each box draws of its disks (count, order, tags)."""
-    return {
-        i: (n.disk_count, list(n.disk_ids), dict(n.disk_tag_of), list(n.disk_tags))
-        for i, n in scene.nodes.items()
-        if n.disk_count
-    }
+    return open_settled(design, launch, qtbot, tmp_path)
 
 
 def _delete(window: Any, element_id: str, qtbot: Any) -> None:

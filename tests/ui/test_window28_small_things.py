@@ -217,17 +217,11 @@ def test_the_review_pdf_keeps_each_name_on_one_line(qtbot, launch, monkeypatch, 
     # "appliance BOS-" over "VDP01", the findings' messages "copies on DEN-" over "SAN1".
     import subprocess
 
-    from gui_door import activate
-    from PySide6.QtWidgets import QFileDialog
+    from gui_door import ask_review_report
 
     window = _open(launch, qtbot, SAMPLES / "three_site_stretched_dag.json")
     target = tmp_path / "review.pdf"
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), ""))
-    )
-    activate(window)
-    window.view.setFocus()
-    QTest.keyClick(window.view.viewport(), Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    ask_review_report(window, monkeypatch, target)
     qtbot.waitUntil(lambda: target.exists() and window.interop.review_job is None, timeout=120_000)
     text = subprocess.run(
         ["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True, check=True
