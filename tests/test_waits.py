@@ -72,7 +72,7 @@ def test_a_failed_tests_gates_open_before_its_teardown(tmp_path: Any) -> None:
     from pathlib import Path
 
     here = Path(__file__).resolve().parent
-    for name in ("conftest.py", "gates.py", "wait_bounds.py", "early_checks.py"):
+    for name in ("conftest.py", "gates.py", "wait_bounds.py", "early_checks.py", "parallel.py"):
         shutil.copy(here / name, tmp_path / name)
     (tmp_path / "test_held.py").write_text(
         "import threading\n"
