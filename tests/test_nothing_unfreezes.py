@@ -44,6 +44,8 @@ def test_neither_the_designer_nor_a_test_unfreezes_the_collector() -> None:
         f"{path.relative_to(ROOT)}:{line}"
         for folder in ("designer", "tests")
         for path in sorted((ROOT / folder).rglob("*.py"))
+        # (parsed only where the word is: any spelling of the call names it; 3 s → 0.03)
+        if "unfreeze" in path.read_text(encoding="utf-8")
         for line in _unfreezes(path)
     ]
     assert calls == [], f"gc.unfreeze() called at {', '.join(calls)} (see this module's docstring)"
