@@ -129,7 +129,9 @@ def pytest_runtest_teardown(item: pytest.Item) -> object:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if getattr(config.option, "dist", "no") != "no" and parallel.WORKER is None:
+    if parallel.WORKER is not None:
+        config.pluginmanager.register(parallel.Worker(), "dr-designer-worker")
+    elif getattr(config.option, "dist", "no") != "no":
         config.pluginmanager.register(parallel.Controller(), "dr-designer-controller")
 
 

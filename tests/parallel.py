@@ -10,6 +10,8 @@ free the run's controller gathers here:
   the run passed. Each worker's exit code is read once the controller has ended them;
   one that did not end cleanly fails the run, naming it; its stack (faulthandler,
   enabled in each worker for its shutdown) is on the run's standard error.
+* **Reports that UTF-8 cannot hold.** A report's text with a lone surrogate is escaped
+  before it travels (execnet refuses it: the whole run stopped).
 * **The windows left.** The summary's "designer windows alive after a test's teardown"
   line counts the tests of every worker.
 """
@@ -23,7 +25,13 @@ from typing import Any
 
 import pytest
 
-__all__ = ["WORKER", "Controller", "enable_faulthandler_for_exit", "worker_output"]
+__all__ = [
+    "WORKER",
+    "Controller",
+    "Worker",
+    "enable_faulthandler_for_exit",
+    "worker_output",
+]
 
 #: This process's worker name (``gw0``…), or None in the run's own process.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER")
@@ -42,6 +50,33 @@ def worker_output(config: pytest.Config) -> dict[str, Any] | None:
     """What a worker hands back to the controller when it ends (None elsewhere)."""
     output: dict[str, Any] | None = getattr(config, "workeroutput", None)
     return output
+
+
+def _utf8(value: Any) -> Any:
+    """``value`` with each string that UTF-8 cannot hold (a lone surrogate: a hostile
+    file's name read with ``surrogateescape``) escaped, lists, tuples and dicts within."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {_utf8(k): _utf8(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_utf8(v) for v in value)
+    return value
+
+
+class Worker:
+    """Registered in each worker: its reports travel to the controller as UTF-8 (execnet
+    refuses a lone surrogate, and the whole run stopped with an internal error where one
+    process only printed it: a fuzz test's captured log of hostile file names)."""
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_report_to_serializable(self, config: pytest.Config, report: Any) -> Any:
+        data = yield
+        return _utf8(data)
 
 
 class Controller:

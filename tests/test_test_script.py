@@ -135,3 +135,38 @@ def test_a_workers_crash_at_shutdown_fails_the_run_and_prints_its_stack(tmp_path
     assert "at most 0 over 2 tests" in run.stdout, run.stdout
     assert "Fatal Python error: Segmentation fault" in run.stderr, run.stderr
     assert "in crash_now" in run.stderr, run.stderr
+
+
+LOGS_A_HOSTILE_NAME = """
+import logging
+
+
+def test_logs_a_name_utf8_cannot_hold() -> None:
+    # A file's name read with surrogateescape, as the designer logs a hostile one.
+    logging.getLogger("designer").warning("cannot open %s", "caf\\udce9.json")
+"""
+
+
+def test_a_workers_report_that_utf8_cannot_hold_still_reaches_the_run(tmp_path: Path) -> None:
+    """In worker processes a report travels to the run's process (execnet, UTF-8 only):
+    a test's captured log with a lone surrogate stopped the whole run with an internal
+    error at 91 % (the fuzz test's hostile file names). It arrives escaped."""
+    test = tmp_path / "test_hostile_log.py"
+    test.write_text(LOGS_A_HOSTILE_NAME, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
+    env["PYTHONPATH"] = str(ROOT / "tests")
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "conftest",
+         "-n", "2", "-rA", str(test)],
+        capture_output=True,
+        text=True,
+        errors="backslashreplace",
+        env=env,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "INTERNALERROR" not in run.stdout + run.stderr
+    assert "1 passed" in run.stdout, run.stdout
+    assert "cannot open caf\\udce9.json" in run.stdout, run.stdout
