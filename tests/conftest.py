@@ -129,7 +129,7 @@ def pytest_runtest_teardown(item: pytest.Item) -> object:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if parallel.WORKER is not None:
+    if hasattr(config, "workerinput"):  # (not the variable: a test's own run inherits it)
         config.pluginmanager.register(parallel.Worker(), "dr-designer-worker")
     elif getattr(config.option, "dist", "no") != "no":
         config.pluginmanager.register(parallel.Controller(), "dr-designer-controller")
@@ -141,7 +141,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     other workers keep the machine's cores busy anyway; its test runs it at its turn."""
     import early_checks
 
-    if parallel.WORKER is None:
+    if not hasattr(session.config, "workerinput"):
         early_checks.start([getattr(item, "originalname", item.name) for item in session.items])
 
 
