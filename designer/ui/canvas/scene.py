@@ -4429,7 +4429,19 @@ class DesignScene(QGraphicsScene):
 
     def child_rects(self, element_id: str) -> list[QRectF]:
         """Rectangles of the hidden detail inside a box, relative to it (summary paint)."""
-        rects = self._child_rects.get(element_id)
+        return self._inner_rects(element_id, self._child_rects, "detail")
+
+    def far_rects(self, element_id: str) -> list[QRectF]:
+        """Rectangles of the hosts inside a box, relative to it (drawn by the box while
+        they are hidden: see :attr:`hosts_visible`)."""
+        return self._inner_rects(element_id, self._far_rects, "far")
+
+    def _inner_rects(
+        self, element_id: str, kept: dict[str, list[QRectF]], flag: str
+    ) -> list[QRectF]:
+        """The rectangles, relative to the box, of its children whose ``flag`` (a
+        NodeItem attribute: ``detail``, ``far``) is set; kept in ``kept`` once made."""
+        rects = kept.get(element_id)
         if rects is None:
             # From the boxes' kept geometry (Python floats, the same sums as their
             # scene_rect's): a removal step's repaint at Fit to Window at 100k made
@@ -4440,27 +4452,10 @@ class DesignScene(QGraphicsScene):
             rects = []
             for c in self.boxes_children.get(element_id, ()):
                 node = nodes.get(c)
-                if node is not None and node.detail:
+                if node is not None and getattr(node, flag):
                     x, y, w, h = node.box()
                     rects.append(QRectF(x + ox, y + oy, w, h))
-            self._child_rects[element_id] = rects
-        return rects
-
-    def far_rects(self, element_id: str) -> list[QRectF]:
-        """Rectangles of the hosts inside a box, relative to it (drawn by the box while
-        they are hidden: see :attr:`hosts_visible`)."""
-        rects = self._far_rects.get(element_id)
-        if rects is None:
-            origin = self.nodes[element_id].pos()
-            ox, oy = -origin.x(), -origin.y()
-            nodes = self.nodes
-            rects = []
-            for c in self.boxes_children.get(element_id, ()):
-                node = nodes.get(c)
-                if node is not None and node.far:
-                    x, y, w, h = node.box()
-                    rects.append(QRectF(x + ox, y + oy, w, h))
-            self._far_rects[element_id] = rects
+            kept[element_id] = rects
         return rects
 
     def loose_columns(self) -> list[list[str]]:
