@@ -10,7 +10,7 @@ from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QVBoxLayout
 
 from designer.domain.design import Severity
 from designer.domain.kinds import KINDS
@@ -154,3 +154,18 @@ def kind_icon(kind: str) -> QIcon:
     title = info.title if info is not None else kind.replace("_", " ")
     group = info.spec.group if info is not None else ""
     return _fallback_icon(kind, title, group)
+
+
+def empty_note(view: QAbstractScrollArea, name: str) -> QLabel:
+    """A hidden grey note centred over ``view``'s viewport, saying what an empty list
+    means when shown ("No problems", "No kind matches …") rather than a blank box."""
+    note = QLabel(view.viewport())
+    note.setObjectName(name)
+    note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    note.setWordWrap(True)
+    note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    layout = QVBoxLayout(view.viewport())
+    layout.setContentsMargins(6, 0, 6, 0)
+    layout.addWidget(note)
+    note.hide()
+    return note

@@ -5,11 +5,10 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QDrag, QKeySequence, QPalette
+from PySide6.QtGui import QDrag, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QLabel,
     QLineEdit,
     QTreeWidget,
     QTreeWidgetItem,
@@ -22,7 +21,7 @@ from designer.domain.kinds import KINDS
 from designer.domain.words import with_article
 from designer.ui.mime import KIND_MIME, kind_from_mime, kind_mime_data
 from designer.ui.panels._keys import PanelKeys
-from designer.ui.panels._look import kind_icon
+from designer.ui.panels._look import empty_note, kind_icon
 from designer.ui.session import EditorSession
 
 __all__ = ["KIND_MIME", "PalettePanel", "kind_from_mime", "kind_mime_data"]
@@ -168,15 +167,7 @@ class PalettePanel(PanelKeys, QWidget):
         self.tree.expandAll()
         #: Over the list when the filter hides every kind: what the empty box means
         #: (a typo, "fn", left a blank palette: eyes30), as the Problems panel says.
-        self.empty_note = QLabel(self.tree.viewport())
-        self.empty_note.setObjectName("PaletteEmptyNote")
-        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_note.setWordWrap(True)
-        self.empty_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        note_layout = QVBoxLayout(self.tree.viewport())
-        note_layout.setContentsMargins(6, 0, 6, 0)
-        note_layout.addWidget(self.empty_note)
-        self.empty_note.hide()
+        self.empty_note = empty_note(self.tree, "PaletteEmptyNote")
         self.filter_edit.textChanged.connect(self.apply_filter)
         self.filter_edit.returnPressed.connect(self._focus_first_visible)
         self.tree.itemActivated.connect(self._on_activated)

@@ -28,7 +28,6 @@ from PySide6.QtGui import (
     QIcon,
     QKeyEvent,
     QKeySequence,
-    QPalette,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
@@ -36,7 +35,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMenu,
     QSplitter,
@@ -67,7 +65,7 @@ from designer.rules import RULES
 from designer.rules.finding import INTERNAL_ERROR_CODE, STALE_WAIVER_CODE, Finding
 from designer.ui import lifetime, slices
 from designer.ui.panels._keys import PanelKeys
-from designer.ui.panels._look import severity_icon
+from designer.ui.panels._look import empty_note, severity_icon
 from designer.ui.panels.rule_settings import (
     RuleSettingsView,
     ask_choice_and_reason,
@@ -537,15 +535,7 @@ class ProblemsPanel(PanelKeys, QWidget):
         #: (the dock starts 8 rows tall, for a design with findings). The dock is not
         #: made lower while the design is clean: the canvas, anchored at its middle,
         #: moved under the pointer when the first findings grew it back (wave 28).
-        self.empty_note = QLabel(self.table.viewport())
-        self.empty_note.setObjectName("ProblemsEmptyNote")
-        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_note.setWordWrap(True)
-        self.empty_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        note_layout = QVBoxLayout(self.table.viewport())
-        note_layout.setContentsMargins(6, 0, 6, 0)
-        note_layout.addWidget(self.empty_note)
-        self.empty_note.hide()
+        self.empty_note = empty_note(self.table, "ProblemsEmptyNote")
         #: The row made tall to show its whole message (see _fit_current_row).
         self._tall_row: int | None = None
         # After the resize is done (mid-way the column still has its old width).
